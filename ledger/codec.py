@@ -1,0 +1,288 @@
+"""Operations to canonical JSON bytes and back: one cattrs converter, payload versions, upcasting.
+
+A payload is ``{"type": TAG, "v": VERSION, "op": {...fields}}``, written with sorted keys,
+compact separators and UTF-8, so equal ops give equal bytes in every process. Reading
+checks every field's type; column types resolve only through the allow-list in
+``ops.specs``; nothing in a payload can make this module import or run code.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import cattrs
+
+from ops import OP_TYPES, LedgerFormatError, MigrateOperation, UnknownTypeError
+from ops.constraint import AddConstraintOp
+from ops.specs import TypeSpec, registered_type
+
+__all__ = [
+    "LedgerFormatError",
+    "MAX_PAYLOAD_BYTES",
+    "canonical",
+    "decode",
+    "encode",
+    "from_payload",
+    "register_op",
+    "register_upcaster",
+    "to_payload",
+]
+
+#: A payload larger than this is refused before it is parsed.
+MAX_PAYLOAD_BYTES = 8 * 1024 * 1024
+#: How deep a column type may nest (ARRAY of ARRAY of ...).
+MAX_TYPE_DEPTH = 16
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def canonical(obj: Any) -> bytes:
+    """The canonical JSON bytes of ``obj``: sorted keys, compact, UTF-8, no NaN."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+class _Bad(Exception):
+    """A payload is not what its schema says; turned into LedgerFormatError at the edge."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Values inside type specs and index options
+# ---------------------------------------------------------------------------------------------
+
+
+def _value_out(value: Any) -> Any:
+    if isinstance(value, TypeSpec):
+        return {"type": _typespec_out(value)}
+    if isinstance(value, tuple):
+        return [_value_out(v) for v in value]
+    return value
+
+
+def _value_in(value: Any, depth: int) -> Any:
+    if depth > MAX_TYPE_DEPTH:
+        raise _Bad("value nests too deeply")
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list):
+        return tuple(_value_in(v, depth + 1) for v in value)
+    if isinstance(value, dict) and set(value) == {"type"}:
+        return _typespec_in(value["type"], depth + 1)
+    raise _Bad(f"unexpected value {type(value).__name__}")
+
+
+def _typespec_out(spec: TypeSpec) -> dict[str, Any]:
+    return {"name": spec.name, "args": [_value_out(a) for a in spec.args],
+            "kwargs": {k: _value_out(v) for k, v in spec.kwargs}}
+
+
+def _typespec_in(data: Any, depth: int = 0) -> TypeSpec:
+    if depth > MAX_TYPE_DEPTH:
+        raise _Bad("column type nests too deeply")
+    if not isinstance(data, dict) or set(data) != {"name", "args", "kwargs"}:
+        raise _Bad("a column type needs exactly name, args and kwargs")
+    name, args, kwargs = data["name"], data["args"], data["kwargs"]
+    if not isinstance(name, str) or not isinstance(args, list) or not isinstance(kwargs, dict):
+        raise _Bad("malformed column type")
+    try:
+        registered_type(name)
+    except UnknownTypeError as exc:
+        raise _Bad(str(exc)) from None
+    return TypeSpec(
+        name,
+        tuple(_value_in(a, depth + 1) for a in args),
+        tuple(sorted((str(k), _value_in(v, depth + 1)) for k, v in kwargs.items())),
+    )
+
+
+def _pairs_in(data: Any) -> tuple[tuple[str, Any], ...]:
+    if not isinstance(data, dict):
+        raise _Bad("expected an object of options")
+    return tuple(sorted((k, _value_in(v, 0)) for k, v in data.items()))
+
+
+# ---------------------------------------------------------------------------------------------
+# The converter
+# ---------------------------------------------------------------------------------------------
+
+
+def _strict(kind: type) -> Callable[[Any, Any], Any]:
+    def check(value: Any, _: Any) -> Any:
+        if type(value) is not kind and not (kind is float and type(value) is int):
+            raise _Bad(f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    return check
+
+
+def _is_union(t: Any) -> bool:
+    return typing.get_origin(t) in (typing.Union, types.UnionType)
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    for kind in (str, int, bool, float):
+        conv.register_structure_hook(kind, _strict(kind))
+
+    conv.register_unstructure_hook(TypeSpec, _typespec_out)
+    conv.register_structure_hook(TypeSpec, lambda d, _: _typespec_in(d))
+    conv.register_unstructure_hook_func(
+        lambda t: typing.get_origin(t) is tuple, lambda v: [conv.unstructure(x) for x in v]
+    )
+    pairs = tuple[tuple[str, Any], ...]
+    conv.register_unstructure_hook_func(lambda t: t == pairs, lambda v: {k: _value_out(x) for k, x in v})
+    conv.register_structure_hook_func(lambda t: t == pairs, lambda d, _: _pairs_in(d))
+
+    def tuple_hook(data: Any, t: Any) -> tuple[Any, ...]:
+        if not isinstance(data, list):
+            raise _Bad(f"expected a list, got {type(data).__name__}")
+        (item, _ellipsis) = typing.get_args(t)
+        return tuple(conv.structure(v, item) for v in data)
+
+    conv.register_structure_hook_func(
+        lambda t: typing.get_origin(t) is tuple and len(typing.get_args(t)) == 2 and typing.get_args(t)[1] is Ellipsis
+        and t != pairs,
+        tuple_hook,
+    )
+
+    def union_hook(data: Any, t: Any) -> Any:
+        args = typing.get_args(t)
+        if data is None:
+            if type(None) in args:
+                return None
+            raise _Bad("unexpected null")
+        for kind in (bool, str, int):
+            if type(data) is kind and kind in args:
+                return data
+        classes = [a for a in args if attrs.has(a) or a is AddConstraintOp]
+        if isinstance(data, dict) and len(classes) == 1:
+            return conv.structure(data, classes[0])
+        raise _Bad(f"unexpected {type(data).__name__} for {t}")
+
+    conv.register_structure_hook_func(_is_union, union_hook)
+
+    # DropConstraintOp._reverse holds an op: nested as its own tagged payload.
+    conv.register_unstructure_hook_func(
+        lambda t: _is_union(t) and AddConstraintOp in typing.get_args(t),
+        lambda op: None if op is None else to_payload(op),
+    )
+    conv.register_structure_hook_func(lambda t: t is AddConstraintOp, lambda d, _: _nested_add_constraint(d))
+    return conv
+
+
+def _nested_add_constraint(data: Any) -> AddConstraintOp:
+    op = from_payload(data)
+    if not isinstance(op, AddConstraintOp):
+        raise _Bad("expected an add-constraint operation")
+    return op
+
+
+_converter = _make_converter()
+
+# ---------------------------------------------------------------------------------------------
+# Payload versions
+# ---------------------------------------------------------------------------------------------
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def register_upcaster(tag: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+    """Register ``fn(fields) -> fields`` that turns version ``from_version`` of ``tag`` into the next."""
+
+    def register(fn: Upcaster) -> Upcaster:
+        _UPCASTERS[(tag, from_version)] = fn
+        return fn
+
+    return register
+
+
+@register_upcaster("execute", 1)
+def _execute_v1_v2(fields: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 of ``execute`` called its SQL ``sql`` and could not hold a reverse."""
+    fields = dict(fields)
+    if "sql" not in fields:
+        raise _Bad("execute v1 payload needs sql")
+    fields["sqltext"] = fields.pop("sql")
+    fields.setdefault("reverse_sql", None)
+    return fields
+
+
+def register_op(op_class: type[MigrateOperation]) -> type[MigrateOperation]:
+    """Make a plugin operation (already tagged with ``ops.op_type``) readable and writable."""
+    if OP_TYPES.get(op_class.op_tag) is not op_class:
+        raise ValueError(f"{op_class.__name__} must be tagged with ops.op_type before it is registered")
+    return op_class
+
+
+# ---------------------------------------------------------------------------------------------
+# The public functions
+# ---------------------------------------------------------------------------------------------
+
+
+def to_payload(op: MigrateOperation) -> dict[str, Any]:
+    """``op`` as its JSON-ready envelope."""
+    if OP_TYPES.get(op.op_tag) is not type(op):
+        raise LedgerFormatError(f"{type(op).__name__} is not a registered operation")
+    return {"type": op.op_tag, "v": op.payload_version, "op": _converter.unstructure(op, type(op))}
+
+
+def from_payload(data: Any) -> MigrateOperation:
+    """The op a JSON envelope stands for (raises ``_Bad``; ``decode`` wraps it)."""
+    if not isinstance(data, dict) or set(data) != {"type", "v", "op"}:
+        raise _Bad("a payload needs exactly type, v and op")
+    tag, version, fields = data["type"], data["v"], data["op"]
+    if not isinstance(tag, str) or tag not in OP_TYPES:
+        raise _Bad(f"unknown operation type {tag!r}")
+    op_class = OP_TYPES[tag]
+    if type(version) is not int or not 1 <= version <= op_class.payload_version:
+        raise _Bad(f"unknown payload version {version!r} of {tag}")
+    if not isinstance(fields, dict):
+        raise _Bad("op fields must be an object")
+    while version < op_class.payload_version:
+        upcast = _UPCASTERS.get((tag, version))
+        if upcast is None:
+            raise _Bad(f"no upcaster from version {version} of {tag}")
+        fields = upcast(fields)
+        version += 1
+    return typing.cast(MigrateOperation, _converter.structure(fields, op_class))
+
+
+def encode(op: MigrateOperation) -> bytes:
+    """The canonical bytes of ``op``."""
+    return canonical(to_payload(op))
+
+
+def _where(seq: int | None) -> str:
+    return f" at ledger seq {seq}" if seq is not None else ""
+
+
+def decode(data: bytes | str, *, seq: int | None = None) -> MigrateOperation:
+    """The op stored as ``data``; anything malformed raises LedgerFormatError naming ``seq``."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if not isinstance(data, (bytes, bytearray)):
+        raise LedgerFormatError(f"payload{_where(seq)} is not bytes")
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise LedgerFormatError(f"payload{_where(seq)} is larger than {MAX_PAYLOAD_BYTES} bytes")
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise LedgerFormatError(f"payload{_where(seq)} is not valid JSON: {exc}") from None
+    try:
+        return from_payload(parsed)
+    except LedgerFormatError as exc:
+        raise LedgerFormatError(f"payload{_where(seq)}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - every way a payload can be wrong becomes one error
+        raise LedgerFormatError(f"malformed payload{_where(seq)}: {_reason(exc)}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
+        return _reason(exc.exceptions[0])
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:300]

@@ -1,0 +1,94 @@
+"""The base of every operation, the op-type registry and the error hierarchy."""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .state import SchemaState
+
+__all__ = [
+    "InvalidOperationError",
+    "IrreversibleError",
+    "LedgerError",
+    "LedgerFormatError",
+    "MigrateOperation",
+    "OP_TYPES",
+    "UnknownTypeError",
+    "op_type",
+]
+
+
+class LedgerError(Exception):
+    """Base of every error schema-ledger raises for a user's input or a ledger's content."""
+
+
+class InvalidOperationError(LedgerError, ValueError):
+    """An operation does not fit the schema it is applied to."""
+
+
+class IrreversibleError(LedgerError, RuntimeError):
+    """An operation's reverse is unknown."""
+
+
+class UnknownTypeError(LedgerError, LookupError):
+    """A column type is neither built in nor registered."""
+
+
+class LedgerFormatError(LedgerError, ValueError):
+    """A stored payload cannot be read: unknown tag, malformed JSON, wrong field types."""
+
+
+#: op tag -> op class; every concrete operation registers here with :func:`op_type`.
+OP_TYPES: dict[str, type[MigrateOperation]] = {}
+
+
+def op_type(tag: str, *, version: int = 1):
+    """Class decorator: give an operation class its payload tag and payload version."""
+
+    def decorate(cls: type[MigrateOperation]) -> type[MigrateOperation]:
+        if tag in OP_TYPES and OP_TYPES[tag] is not cls:
+            raise ValueError(f"op type {tag!r} is already registered to {OP_TYPES[tag].__name__}")
+        cls.op_tag = tag
+        cls.payload_version = version
+        OP_TYPES[tag] = cls
+        return cls
+
+    return decorate
+
+
+class MigrateOperation:
+    """Base of every schema operation: an inert value that folds onto a SchemaState."""
+
+    op_tag: ClassVar[str] = ""
+    payload_version: ClassVar[int] = 1
+
+    @functools.cached_property
+    def info(self) -> dict[Any, Any]:
+        """A dict for arbitrary information about this op; outside equality and payloads."""
+        return {}
+
+    @property
+    def reversible(self) -> bool:
+        try:
+            self.reverse()
+        except IrreversibleError:
+            return False
+        return True
+
+    def reverse(self) -> MigrateOperation:
+        raise IrreversibleError(f"{self.describe()} has no reverse")
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        raise NotImplementedError
+
+    def complete(self, state: SchemaState) -> MigrateOperation:
+        """This op with what its reverse needs filled in from ``state`` (the state before it)."""
+        return self
+
+    def describe(self) -> str:
+        return self.op_tag

@@ -1,0 +1,307 @@
+"""Operations on columns: add, drop, alter (type, nullability, default, comment, name)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import sqlalchemy as sa
+
+from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
+from .operations import AbstractOperations, BatchOperations, Operations
+from .specs import ColumnSpec, DefaultSpec, TypeSpec
+
+if TYPE_CHECKING:
+    from .state import SchemaState
+
+__all__ = ["AddColumnOp", "AlterColumnOp", "DropColumnOp"]
+
+
+def _full(name: str, schema: str | None) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def _add_column(operations: AbstractOperations, table_name: str, column: sa.Column[Any], schema: str | None) -> Any:
+    """Invoke AddColumnOp, then the constraints and index declared inline on ``column``."""
+    from .constraint import CreateForeignKeyOp, CreateUniqueConstraintOp
+    from .index import CreateIndexOp
+    from .specs import IndexElement, IndexSpec, TableSpec, UniqueSpec, named
+
+    if column.primary_key:
+        raise InvalidOperationError(
+            f"add_column {table_name}.{column.name}: add the column, then create_primary_key"
+        )
+    table = sa.Table(table_name, sa.MetaData(), column, schema=schema)
+    spec = TableSpec.from_table(table, operations.naming_convention)
+    result = operations.invoke(AddColumnOp(table_name, spec.columns[0], schema=schema))
+    convention = operations.naming_convention
+    for fk in spec.foreign_keys:
+        operations.invoke(CreateForeignKeyOp(table_name, fk, schema=schema))
+    if column.unique:
+        unique = named(UniqueSpec(None, (column.name,)), table_name, convention)
+        operations.invoke(CreateUniqueConstraintOp(table_name, unique, schema=schema))
+    if column.index:
+        index = named(IndexSpec(None, (IndexElement(column.name),)), table_name, convention)
+        operations.invoke(CreateIndexOp(table_name, index, schema=schema))
+    return result
+
+
+@Operations.register_operation("add_column")
+@BatchOperations.register_operation("add_column", "batch_add_column")
+@op_type("add_column")
+@attrs.frozen
+class AddColumnOp(MigrateOperation):
+    """Add a column at the end of a table."""
+
+    table_name: str
+    column: ColumnSpec
+    schema: str | None = None
+
+    @classmethod
+    def from_column_and_tablename(cls, schema: str | None, tname: str, col: sa.Column[Any]) -> AddColumnOp:
+        return cls(tname, ColumnSpec.from_column(col), schema=schema)
+
+    def to_column(self) -> sa.Column[Any]:
+        return self.column.to_column()
+
+    def reverse(self) -> DropColumnOp:
+        return DropColumnOp(self.table_name, self.column.name, schema=self.schema, _reverse=self.column)
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("add_column", self.schema, self.table_name, self.to_column())
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        return state.with_column(self.table_name, self.column, self.schema)
+
+    def describe(self) -> str:
+        return f"add column {_full(self.table_name, self.schema)}.{self.column.describe()}"
+
+    @classmethod
+    def add_column(
+        cls, operations: AbstractOperations, table_name: str, column: sa.Column[Any], *, schema: str | None = None,
+        **_kw: Any,
+    ) -> Any:
+        """Add a column: ``op.add_column("t", sa.Column("x", sa.Integer))``."""
+        return _add_column(operations, table_name, column, schema)
+
+    @classmethod
+    def batch_add_column(cls, operations: BatchOperations, column: sa.Column[Any], **_kw: Any) -> Any:
+        return _add_column(operations, operations.table_name, column, operations.schema)
+
+
+@Operations.register_operation("drop_column")
+@BatchOperations.register_operation("drop_column", "batch_drop_column")
+@op_type("drop_column")
+@attrs.frozen
+class DropColumnOp(MigrateOperation):
+    """Drop a column; completion keeps the whole column so the drop can be undone."""
+
+    table_name: str
+    column_name: str
+    schema: str | None = None
+    _reverse: ColumnSpec | None = attrs.field(default=None, alias="_reverse")
+
+    def to_column(self) -> sa.Column[Any]:
+        if self._reverse is not None:
+            return self._reverse.to_column()
+        return sa.Column(self.column_name, sa.types.NULLTYPE)
+
+    def reverse(self) -> AddColumnOp:
+        if self._reverse is None:
+            raise IrreversibleError(f"{self.describe()}: the dropped column is unknown")
+        return AddColumnOp(self.table_name, self._reverse, schema=self.schema)
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("remove_column", self.schema, self.table_name, self.to_column())
+
+    def complete(self, state: SchemaState) -> DropColumnOp:
+        return attrs.evolve(self, _reverse=state.column(self.table_name, self.column_name, self.schema))
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        return state.without_column(self.table_name, self.column_name, self.schema)
+
+    def describe(self) -> str:
+        return f"drop column {_full(self.table_name, self.schema)}.{self.column_name}"
+
+    @classmethod
+    def drop_column(
+        cls, operations: AbstractOperations, table_name: str, column_name: str, *, schema: str | None = None,
+        **_kw: Any,
+    ) -> Any:
+        """Drop a column: ``op.drop_column("t", "x")``."""
+        return operations.invoke(cls(table_name, column_name, schema=schema))
+
+    @classmethod
+    def batch_drop_column(cls, operations: BatchOperations, column_name: str, **_kw: Any) -> Any:
+        return operations.invoke(cls(operations.table_name, column_name, schema=operations.schema))
+
+
+def _type(value: Any) -> TypeSpec | None:
+    if value is None or isinstance(value, TypeSpec):
+        return value
+    return TypeSpec.from_sa(value)
+
+
+def _default(value: Any) -> DefaultSpec | None | bool:
+    """Alembic's sentinel: False means no change / unknown, None means no default."""
+    if value is False or value is None or isinstance(value, DefaultSpec):
+        return value
+    return DefaultSpec.from_sa(value)
+
+
+@Operations.register_operation("alter_column")
+@BatchOperations.register_operation("alter_column", "batch_alter_column")
+@op_type("alter_column")
+@attrs.frozen
+class AlterColumnOp(MigrateOperation):
+    """Change a column's type, nullability, server default, comment or name.
+
+    ``modify_server_default`` and ``modify_comment`` are False for "no change" and None for
+    "remove"; the ``existing_*`` values say what the column was (False/None: unknown) and are
+    filled in by completion, which is what makes the op reversible.
+    """
+
+    table_name: str
+    column_name: str
+    schema: str | None = None
+    existing_type: TypeSpec | None = None
+    existing_server_default: DefaultSpec | None | bool = False
+    existing_nullable: bool | None = None
+    existing_comment: str | None | bool = False
+    modify_nullable: bool | None = None
+    modify_comment: str | None | bool = False
+    modify_server_default: DefaultSpec | None | bool = False
+    modify_name: str | None = None
+    modify_type: TypeSpec | None = None
+
+    def has_changes(self) -> bool:
+        return (
+            self.modify_nullable is not None or self.modify_comment is not False
+            or self.modify_server_default is not False or self.modify_name is not None
+            or self.modify_type is not None
+        )
+
+    def reverse(self) -> AlterColumnOp:
+        unknown = [
+            what
+            for what, changed, known in (
+                ("type", self.modify_type is not None, self.existing_type is not None),
+                ("nullability", self.modify_nullable is not None, self.existing_nullable is not None),
+                ("server default", self.modify_server_default is not False, self.existing_server_default is not False),
+                ("comment", self.modify_comment is not False, self.existing_comment is not False),
+            )
+            if changed and not known
+        ]
+        if unknown:
+            raise IrreversibleError(f"{self.describe()}: the existing {', '.join(unknown)} is unknown")
+        return AlterColumnOp(
+            self.table_name,
+            self.modify_name or self.column_name,
+            schema=self.schema,
+            existing_type=self.modify_type if self.modify_type is not None else self.existing_type,
+            existing_server_default=(
+                self.modify_server_default if self.modify_server_default is not False else self.existing_server_default
+            ),
+            existing_nullable=self.modify_nullable if self.modify_nullable is not None else self.existing_nullable,
+            existing_comment=self.modify_comment if self.modify_comment is not False else self.existing_comment,
+            modify_nullable=self.existing_nullable if self.modify_nullable is not None else None,
+            modify_comment=self.existing_comment if self.modify_comment is not False else False,
+            modify_server_default=self.existing_server_default if self.modify_server_default is not False else False,
+            modify_name=self.column_name if self.modify_name else None,
+            modify_type=self.existing_type if self.modify_type is not None else None,
+        )
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        entries: list[Any] = []
+        where = (self.schema, self.table_name, self.column_name)
+        kw = {"existing_nullable": self.existing_nullable, "existing_server_default": self.existing_server_default,
+              "existing_comment": self.existing_comment}
+        if self.modify_type is not None:
+            entries.append(("modify_type", *where, kw, self.existing_type, self.modify_type))
+        if self.modify_nullable is not None:
+            entries.append(("modify_nullable", *where, kw, self.existing_nullable, self.modify_nullable))
+        if self.modify_server_default is not False:
+            entries.append(("modify_default", *where, kw, self.existing_server_default, self.modify_server_default))
+        if self.modify_comment is not False:
+            entries.append(("modify_comment", *where, kw, self.existing_comment, self.modify_comment))
+        if self.modify_name is not None:
+            entries.append(("modify_name", *where, kw, self.column_name, self.modify_name))
+        return tuple(entries)
+
+    def complete(self, state: SchemaState) -> AlterColumnOp:
+        column = state.column(self.table_name, self.column_name, self.schema)
+        return attrs.evolve(
+            self,
+            existing_type=column.type,
+            existing_server_default=column.server_default,
+            existing_nullable=column.nullable,
+            existing_comment=column.comment,
+        )
+
+    def altered(self, column: ColumnSpec) -> ColumnSpec:
+        """``column`` as this op leaves it."""
+        changes: dict[str, Any] = {}
+        if self.modify_type is not None:
+            changes["type"] = self.modify_type
+        if self.modify_nullable is not None:
+            changes["nullable"] = self.modify_nullable
+        if self.modify_server_default is not False:
+            changes["server_default"] = self.modify_server_default
+        if self.modify_comment is not False:
+            changes["comment"] = self.modify_comment
+        if self.modify_name is not None:
+            changes["name"] = self.modify_name
+        return attrs.evolve(column, **changes)
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        column = state.column(self.table_name, self.column_name, self.schema)
+        return state.with_altered_column(self.table_name, self.column_name, self.altered(column), self.schema)
+
+    def describe(self) -> str:
+        changes = []
+        if self.modify_type is not None:
+            changes.append(f"type {self.modify_type.render()}")
+        if self.modify_nullable is not None:
+            changes.append("NULL" if self.modify_nullable else "NOT NULL")
+        if self.modify_server_default is not False:
+            changes.append("drop default" if self.modify_server_default is None else
+                           f"default {self.modify_server_default.render()}")  # type: ignore[union-attr]
+        if self.modify_comment is not False:
+            changes.append("drop comment" if self.modify_comment is None else f"comment {self.modify_comment!r}")
+        if self.modify_name is not None:
+            changes.append(f"rename to {self.modify_name}")
+        return f"alter column {_full(self.table_name, self.schema)}.{self.column_name}: {', '.join(changes) or 'no change'}"
+
+    @classmethod
+    def _build(cls, table_name: str, column_name: str, schema: str | None, *, nullable: bool | None = None,
+               comment: Any = False, server_default: Any = False, new_column_name: str | None = None,
+               type_: Any = None, existing_type: Any = None, existing_server_default: Any = False,
+               existing_nullable: bool | None = None, existing_comment: Any = False, **_kw: Any) -> AlterColumnOp:
+        return cls(
+            table_name, column_name, schema=schema,
+            existing_type=_type(existing_type),
+            existing_server_default=_default(existing_server_default),
+            existing_nullable=existing_nullable,
+            existing_comment=existing_comment,
+            modify_nullable=nullable,
+            modify_comment=comment,
+            modify_server_default=_default(server_default),
+            modify_name=new_column_name,
+            modify_type=_type(type_),
+        )
+
+    @classmethod
+    def alter_column(
+        cls, operations: AbstractOperations, table_name: str, column_name: str, *, schema: str | None = None,
+        **kw: Any,
+    ) -> Any:
+        """Alter a column: ``op.alter_column("t", "x", nullable=False, type_=sa.String(80), ...)``.
+
+        Takes Alembic's arguments: ``nullable``, ``comment``, ``server_default``,
+        ``new_column_name``, ``type_`` and the ``existing_*`` values.
+        """
+        return operations.invoke(cls._build(table_name, column_name, schema, **kw))
+
+    @classmethod
+    def batch_alter_column(cls, operations: BatchOperations, column_name: str, **kw: Any) -> Any:
+        return operations.invoke(cls._build(operations.table_name, column_name, operations.schema, **kw))

@@ -1,0 +1,240 @@
+"""Operations on whole tables: create, drop, rename, and table comments."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import sqlalchemy as sa
+
+from .base import IrreversibleError, MigrateOperation, op_type
+from .operations import AbstractOperations, BatchOperations, Operations
+from .specs import TableSpec
+
+if TYPE_CHECKING:
+    from .state import SchemaState
+
+__all__ = ["CreateTableCommentOp", "CreateTableOp", "DropTableCommentOp", "DropTableOp", "RenameTableOp"]
+
+
+def _full(name: str, schema: str | None) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+@Operations.register_operation("create_table")
+@op_type("create_table")
+@attrs.frozen
+class CreateTableOp(MigrateOperation):
+    """Create a table with its columns, keys, constraints and indexes."""
+
+    table: TableSpec
+
+    @property
+    def table_name(self) -> str:
+        return self.table.name
+
+    @property
+    def schema(self) -> str | None:
+        return self.table.schema
+
+    @property
+    def columns(self) -> tuple[Any, ...]:
+        return self.table.columns
+
+    @property
+    def comment(self) -> str | None:
+        return self.table.comment
+
+    @classmethod
+    def from_table(cls, table: sa.Table, naming_convention: Any = None) -> CreateTableOp:
+        return cls(TableSpec.from_table(table, naming_convention))
+
+    def to_table(self, metadata: sa.MetaData | None = None) -> sa.Table:
+        return self.table.to_table(metadata)
+
+    def reverse(self) -> DropTableOp:
+        return DropTableOp(self.table.name, schema=self.table.schema, _reverse=self.table)
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("add_table", self.to_table())
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        return state.with_table(self.table)
+
+    def describe(self) -> str:
+        return f"create table {self.table.fullname} ({len(self.table.columns)} columns)"
+
+    @classmethod
+    def create_table(
+        cls, operations: AbstractOperations, table_name: str, *columns: Any, schema: str | None = None,
+        comment: str | None = None, **kw: Any,
+    ) -> Any:
+        """Issue ``CREATE TABLE``: ``op.create_table("t", sa.Column(...), ..., schema=None)``."""
+        table = sa.Table(table_name, sa.MetaData(), *columns, schema=schema, comment=comment, **kw)
+        return operations.invoke(cls.from_table(table, operations.naming_convention))
+
+
+@Operations.register_operation("drop_table")
+@op_type("drop_table")
+@attrs.frozen
+class DropTableOp(MigrateOperation):
+    """Drop a table; completion keeps the whole table so the drop can be undone."""
+
+    table_name: str
+    schema: str | None = None
+    _reverse: TableSpec | None = attrs.field(default=None, alias="_reverse")
+
+    def reverse(self) -> CreateTableOp:
+        if self._reverse is None:
+            raise IrreversibleError(f"{self.describe()}: the dropped table is unknown")
+        return CreateTableOp(self._reverse)
+
+    def to_table(self, metadata: sa.MetaData | None = None) -> sa.Table:
+        if self._reverse is not None:
+            return self._reverse.to_table(metadata)
+        return sa.Table(self.table_name, metadata if metadata is not None else sa.MetaData(), schema=self.schema)
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("remove_table", self.to_table())
+
+    def complete(self, state: SchemaState) -> DropTableOp:
+        return attrs.evolve(self, _reverse=state.table(self.table_name, self.schema))
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        return state.without_table(self.table_name, self.schema)
+
+    def describe(self) -> str:
+        return f"drop table {_full(self.table_name, self.schema)}"
+
+    @classmethod
+    def drop_table(cls, operations: AbstractOperations, table_name: str, *, schema: str | None = None, **_kw: Any) -> Any:
+        """Issue ``DROP TABLE``: ``op.drop_table("t")``."""
+        return operations.invoke(cls(table_name, schema=schema))
+
+
+@Operations.register_operation("rename_table")
+@op_type("rename_table")
+@attrs.frozen
+class RenameTableOp(MigrateOperation):
+    """Rename a table; foreign keys that point at it follow."""
+
+    old_table_name: str
+    new_table_name: str
+    schema: str | None = None
+
+    @property
+    def table_name(self) -> str:
+        return self.old_table_name
+
+    def reverse(self) -> RenameTableOp:
+        return RenameTableOp(self.new_table_name, self.old_table_name, schema=self.schema)
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("rename_table", self.schema, self.old_table_name, self.new_table_name)
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        return state.renamed_table(self.old_table_name, self.new_table_name, self.schema)
+
+    def describe(self) -> str:
+        return f"rename table {_full(self.old_table_name, self.schema)} to {self.new_table_name}"
+
+    @classmethod
+    def rename_table(
+        cls, operations: AbstractOperations, old_table_name: str, new_table_name: str, *, schema: str | None = None
+    ) -> Any:
+        """Rename a table: ``op.rename_table("old", "new")``."""
+        return operations.invoke(cls(old_table_name, new_table_name, schema=schema))
+
+
+@Operations.register_operation("create_table_comment")
+@BatchOperations.register_operation("create_table_comment", "batch_create_table_comment")
+@op_type("create_table_comment")
+@attrs.frozen
+class CreateTableCommentOp(MigrateOperation):
+    """Set a table's comment; completion records the comment it replaces."""
+
+    table_name: str
+    comment: str
+    schema: str | None = None
+    #: the comment replaced: None when there was none, False when unknown (before completion)
+    existing_comment: str | None | bool = False
+
+    def reverse(self) -> MigrateOperation:
+        if self.existing_comment is False or self.existing_comment is True:
+            raise IrreversibleError(f"{self.describe()}: the replaced comment is unknown")
+        if self.existing_comment is None:
+            return DropTableCommentOp(self.table_name, schema=self.schema, existing_comment=self.comment)
+        return CreateTableCommentOp(self.table_name, self.existing_comment, schema=self.schema,
+                                    existing_comment=self.comment)
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("add_table_comment", self.table_name, self.schema, self.comment, self.existing_comment)
+
+    def complete(self, state: SchemaState) -> CreateTableCommentOp:
+        return attrs.evolve(self, existing_comment=state.table(self.table_name, self.schema).comment)
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        return state.with_comment(self.table_name, self.comment, self.schema)
+
+    def describe(self) -> str:
+        return f"comment on table {_full(self.table_name, self.schema)}: {self.comment!r}"
+
+    @classmethod
+    def create_table_comment(
+        cls, operations: AbstractOperations, table_name: str, comment: str, *,
+        existing_comment: str | None | bool = False, schema: str | None = None,
+    ) -> Any:
+        """Set a table comment: ``op.create_table_comment("t", "what it holds")``."""
+        return operations.invoke(cls(table_name, comment, schema=schema, existing_comment=existing_comment))
+
+    @classmethod
+    def batch_create_table_comment(
+        cls, operations: BatchOperations, comment: str, *, existing_comment: str | None | bool = False
+    ) -> Any:
+        return operations.invoke(cls(operations.table_name, comment, schema=operations.schema,
+                                     existing_comment=existing_comment))
+
+
+@Operations.register_operation("drop_table_comment")
+@BatchOperations.register_operation("drop_table_comment", "batch_drop_table_comment")
+@op_type("drop_table_comment")
+@attrs.frozen
+class DropTableCommentOp(MigrateOperation):
+    """Remove a table's comment; completion records the comment it removes."""
+
+    table_name: str
+    schema: str | None = None
+    #: the comment removed: None when there was none, False when unknown (before completion)
+    existing_comment: str | None | bool = False
+
+    def reverse(self) -> MigrateOperation:
+        if self.existing_comment is False or self.existing_comment is True:
+            raise IrreversibleError(f"{self.describe()}: the removed comment is unknown")
+        if self.existing_comment is None:
+            return self
+        return CreateTableCommentOp(self.table_name, self.existing_comment, schema=self.schema, existing_comment=None)
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("remove_table_comment", self.table_name, self.schema, self.existing_comment)
+
+    def complete(self, state: SchemaState) -> DropTableCommentOp:
+        return attrs.evolve(self, existing_comment=state.table(self.table_name, self.schema).comment)
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        return state.with_comment(self.table_name, None, self.schema)
+
+    def describe(self) -> str:
+        return f"drop comment on table {_full(self.table_name, self.schema)}"
+
+    @classmethod
+    def drop_table_comment(
+        cls, operations: AbstractOperations, table_name: str, *, existing_comment: str | None | bool = False,
+        schema: str | None = None,
+    ) -> Any:
+        """Remove a table comment: ``op.drop_table_comment("t")``."""
+        return operations.invoke(cls(table_name, schema=schema, existing_comment=existing_comment))
+
+    @classmethod
+    def batch_drop_table_comment(cls, operations: BatchOperations, *, existing_comment: str | None | bool = False) -> Any:
+        return operations.invoke(cls(operations.table_name, schema=operations.schema,
+                                     existing_comment=existing_comment))
