@@ -1,0 +1,109 @@
+"""Test servers, fresh databases and hypothesis profiles.
+
+Servers are found like this: URLs from ``SCHEMA_LEDGER_TEST_POSTGRES`` /
+``SCHEMA_LEDGER_TEST_MARIADB`` if set; else PostgreSQL on 127.0.0.1:5432 and MariaDB on
+127.0.0.1:3306 if they answer; else throwaway servers started in a temporary folder when the
+server binaries are installed; else the tests that need them are skipped with a loud summary
+line. Under ``CI=true`` a server that cannot be had fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
+
+from tests import servers
+
+settings.register_profile(
+    "ci", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.register_profile(
+    "dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.register_profile(
+    "deep", max_examples=1000, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+_profile = os.environ.get("SCHEMA_LEDGER_HYPOTHESIS") or (
+    "deep" if os.environ.get("SCHEMA_LEDGER_DEEP") else "ci" if os.environ.get("CI") else "dev"
+)
+settings.load_profile(_profile)
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+DIALECTS = ("sqlite", "postgresql", "mariadb")
+_unavailable: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def server_urls() -> Iterator[dict[str, str | None]]:
+    """Admin URLs of the PostgreSQL and MariaDB servers (None where none could be had)."""
+    found: dict[str, str | None] = {}
+    started: list[servers.Throwaway] = []
+    for dialect in ("postgresql", "mariadb"):
+        url, why, throwaway = servers.find(dialect)
+        if throwaway is not None:
+            started.append(throwaway)
+        found[dialect] = url
+        if url is None:
+            _unavailable[dialect] = why
+    yield found
+    for throwaway in started:
+        throwaway.stop()
+
+
+@pytest.fixture(scope="session")
+def database_factory(server_urls: dict[str, str | None], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+    """``make(dialect) -> url`` of a new, empty, uniquely named database; all dropped at the end."""
+    created: list[tuple[str, str]] = []
+
+    def make(dialect: str) -> str:
+        if dialect == "sqlite":
+            path = tmp_path_factory.mktemp("sqlite") / f"sl_{uuid.uuid4().hex[:8]}.db"
+            return f"sqlite:///{path}"
+        admin = server_urls.get(dialect)
+        if admin is None:
+            message = f"{dialect} server unavailable: {_unavailable.get(dialect, 'unknown')}"
+            if IN_CI:
+                pytest.fail(message + " (CI=true: a database that cannot be reached fails the run)")
+            pytest.skip(message)
+        name = f"sl_test_{uuid.uuid4().hex[:12]}"
+        servers.create_database(admin, name)
+        created.append((admin, name))
+        return servers.database_url(admin, name)
+
+    yield make
+    for admin, name in reversed(created):
+        servers.drop_database(admin, name)
+
+
+@pytest.fixture(params=DIALECTS)
+def dialect(request: pytest.FixtureRequest) -> str:
+    """Each test that takes it runs once per supported database."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(dialect: str, database_factory: Callable[[str], str]) -> str:
+    """A fresh empty database of ``dialect``."""
+    return database_factory(dialect)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[sa.Engine]:
+    eng = sa.create_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for dialect, why in _unavailable.items():
+        terminalreporter.write_line(
+            f"!!! {dialect} TESTS WERE SKIPPED: no server ({why}). "
+            f"Set SCHEMA_LEDGER_TEST_{dialect.upper()} or start one.",
+            red=True, bold=True,
+        )
