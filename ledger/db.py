@@ -1,0 +1,64 @@
+"""Engines that behave the same on every database schema-ledger supports.
+
+SQLite's Python driver does not open a transaction before DDL, so DDL would commit on its own
+and a failed revision could not be rolled back. Engines made here let SQLAlchemy drive the
+transaction instead, and start each one with ``BEGIN IMMEDIATE`` so that the writer lock is
+taken at the start (the ledger head is then read under it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from ops.base import LedgerError
+
+__all__ = ["DatabaseError", "create_engine", "dialect_of"]
+
+
+class DatabaseError(LedgerError, RuntimeError):
+    """The database could not be reached or refused what was asked of it."""
+
+
+def dialect_of(bind: Any) -> str:
+    """"sqlite", "postgresql" or "mysql" (MariaDB included) for an engine, connection or URL."""
+    if isinstance(bind, str):
+        name = sa.make_url(bind).get_backend_name()
+    elif isinstance(bind, sa.URL):
+        name = bind.get_backend_name()
+    else:
+        name = getattr(bind, "dialect", bind).name
+    return "mysql" if name in ("mysql", "mariadb") else name
+
+
+def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!s}") from None
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() in ("mysql", "mariadb") and "+" not in parsed.drivername:
+        parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+pymysql")
+    try:
+        engine = sa.create_engine(parsed, **kwargs)
+    except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+        raise DatabaseError(f"cannot use {parsed.render_as_string()}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _transactional_sqlite(engine)
+    return engine
+
+
+def _transactional_sqlite(engine: sa.Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # the driver must not manage transactions
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 60000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

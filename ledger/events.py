@@ -1,0 +1,225 @@
+"""The event: one recorded operation, its actor, and its place in the hash chain.
+
+The hash of an event is ``sha256(prev_hash + body)`` where ``prev_hash`` is the previous
+event's hash as 64 lowercase hex characters (64 zeros for the first event) encoded as ASCII,
+and ``body`` is the canonical JSON (sorted keys, compact, UTF-8) of the event's columns other
+than ``prev_hash`` and ``hash``. docs/ledger-format.md gives the layout byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import os
+import socket
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ops import MigrateOperation, SchemaState
+from ops.base import LedgerError
+
+from . import __version__
+from .codec import canonical, decode, encode
+
+__all__ = [
+    "Actor",
+    "Event",
+    "GENESIS_HASH",
+    "KINDS",
+    "STATE_KINDS",
+    "chain_hash",
+    "fold_events",
+    "format_time",
+    "in_effect",
+    "verify_chain",
+]
+
+GENESIS_HASH = "0" * 64
+#: apply: an op of a revision ran; revert: the reverse of event ``reverses`` ran; baseline: an op
+#: describing a schema that existed before the ledger; intent: an op is about to run (MySQL);
+#: abandon: an intent whose op did not happen; drill: a rollback drill's result.
+KINDS = ("apply", "revert", "baseline", "intent", "abandon", "drill")
+#: The kinds whose op changes the schema state.
+STATE_KINDS = frozenset({"apply", "revert", "baseline"})
+
+BODY_FIELDS = (
+    "seq", "event_id", "kind", "revision", "op_type", "table_name", "payload", "payload_version", "reverses",
+    "actor_os_user", "actor_db_user", "actor_host", "actor_by", "tool_version", "recorded_at", "message",
+    "revision_checksum",
+)
+
+
+def format_time(moment: dt.datetime) -> str:
+    """UTC ISO 8601 with microseconds and a Z: the form stored and hashed."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+@attrs.frozen
+class Actor:
+    """Who recorded an event: OS user, database user, host, tool version, and an optional --by."""
+
+    os_user: str
+    db_user: str | None
+    host: str
+    tool_version: str
+    by: str | None = None
+
+    @classmethod
+    def current(cls, *, db_user: str | None = None, by: str | None = None) -> Actor:
+        return cls(_os_user(), db_user, socket.gethostname(), __version__, by or os.environ.get("SCHEMA_LEDGER_BY") or None)
+
+
+@attrs.frozen
+class Event:
+    """One row of the ledger table."""
+
+    seq: int
+    event_id: str
+    kind: str
+    revision: str | None
+    op_type: str | None
+    table_name: str | None
+    payload: str | None
+    payload_version: int | None
+    reverses: int | None
+    actor: Actor
+    recorded_at: str
+    message: str | None
+    revision_checksum: str | None
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def create(
+        cls, *, seq: int, prev_hash: str, kind: str, op: MigrateOperation | None, revision: str | None,
+        message: str | None, actor: Actor, revision_checksum: str | None = None, reverses: int | None = None,
+        recorded_at: dt.datetime | None = None, payload: str | None = None,
+    ) -> Event:
+        if kind not in KINDS:
+            raise LedgerError(f"unknown event kind {kind!r}")
+        if op is not None and payload is None:
+            payload = encode(op).decode("utf-8")
+        fields: dict[str, Any] = dict(
+            seq=seq, event_id=str(uuid.uuid4()), kind=kind, revision=revision,
+            op_type=op.op_tag if op is not None else None,
+            table_name=_table_of(op), payload=payload,
+            payload_version=op.payload_version if op is not None else None, reverses=reverses, actor=actor,
+            recorded_at=format_time(recorded_at or dt.datetime.now(dt.timezone.utc)), message=message,
+            revision_checksum=revision_checksum, prev_hash=prev_hash,
+        )
+        draft = cls(**fields, hash="")
+        return attrs.evolve(draft, hash=chain_hash(prev_hash, draft.body()))
+
+    @classmethod
+    def from_row(cls, row: Any) -> Event:
+        m = row._mapping if hasattr(row, "_mapping") else row
+        return cls(
+            seq=int(m["seq"]), event_id=m["event_id"], kind=m["kind"], revision=m["revision"],
+            op_type=m["op_type"], table_name=m["table_name"], payload=m["payload"],
+            payload_version=m["payload_version"], reverses=m["reverses"],
+            actor=Actor(m["actor_os_user"], m["actor_db_user"], m["actor_host"], m["tool_version"], m["actor_by"]),
+            recorded_at=m["recorded_at"], message=m["message"], revision_checksum=m["revision_checksum"],
+            prev_hash=m["prev_hash"], hash=m["hash"],
+        )
+
+    def to_row(self) -> dict[str, Any]:
+        row = self.columns()
+        row["prev_hash"] = self.prev_hash
+        row["hash"] = self.hash
+        return row
+
+    def columns(self) -> dict[str, Any]:
+        """The hashed columns, by name."""
+        return {
+            "seq": self.seq, "event_id": self.event_id, "kind": self.kind, "revision": self.revision,
+            "op_type": self.op_type, "table_name": self.table_name, "payload": self.payload,
+            "payload_version": self.payload_version, "reverses": self.reverses,
+            "actor_os_user": self.actor.os_user, "actor_db_user": self.actor.db_user,
+            "actor_host": self.actor.host, "actor_by": self.actor.by, "tool_version": self.actor.tool_version,
+            "recorded_at": self.recorded_at, "message": self.message, "revision_checksum": self.revision_checksum,
+        }
+
+    def body(self) -> bytes:
+        return canonical(self.columns())
+
+    def expected_hash(self) -> str:
+        return chain_hash(self.prev_hash, self.body())
+
+    @property
+    def op(self) -> MigrateOperation | None:
+        if self.payload is None:
+            return None
+        return decode(self.payload, seq=self.seq)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.to_row()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Event:
+        return cls.from_row(data)
+
+
+def chain_hash(prev_hash: str, body: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
+
+
+def _table_of(op: MigrateOperation | None) -> str | None:
+    name = getattr(op, "table_name", None)
+    return name if isinstance(name, str) else None
+
+
+def in_effect(events: Iterable[Event]) -> list[Event]:
+    """The state-changing events not undone by a later revert, in seq order."""
+    live: dict[int, Event] = {}
+    for event in events:
+        if event.kind not in STATE_KINDS:
+            continue
+        if event.kind == "revert" and event.reverses is not None:
+            live.pop(event.reverses, None)
+        else:
+            live[event.seq] = event
+    return [live[seq] for seq in sorted(live)]
+
+
+def fold_events(events: Iterable[Event], start: SchemaState | None = None) -> SchemaState:
+    """The schema after ``events``: every apply, revert and baseline op folded in seq order."""
+    state = start if start is not None else SchemaState()
+    for event in events:
+        if event.kind in STATE_KINDS:
+            op = event.op
+            if op is not None:
+                state = op.apply(state)
+    return state
+
+
+def verify_chain(events: Iterable[Event], *, start_seq: int = 1, start_hash: str = GENESIS_HASH) -> list[str]:
+    """Problems with the chain, one line each naming the seq: gaps, broken links, wrong hashes, bad payloads."""
+    problems: list[str] = []
+    expected_seq, prev = start_seq, start_hash
+    for event in events:
+        if event.seq != expected_seq:
+            problems.append(f"seq {event.seq}: expected seq {expected_seq} (rows missing or reordered)")
+        if event.prev_hash != prev:
+            problems.append(f"seq {event.seq}: prev_hash does not match the hash of the event before it")
+        if event.expected_hash() != event.hash:
+            problems.append(f"seq {event.seq}: hash does not match the event's content (the row was edited)")
+        if event.payload is not None:
+            try:
+                op = event.op
+                if op is not None and event.op_type != op.op_tag:
+                    problems.append(f"seq {event.seq}: op_type {event.op_type} does not match the payload")
+            except LedgerError as exc:
+                problems.append(str(exc))
+        expected_seq, prev = event.seq + 1, event.hash
+    return problems

@@ -1,0 +1,231 @@
+"""The ledger table: creation with its refusal triggers, appends, streamed reads, and the applier lock."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+from ops import MigrateOperation
+from ops.base import LedgerError
+
+from .db import dialect_of
+from .events import GENESIS_HASH, Actor, Event, fold_events, verify_chain
+
+__all__ = ["LedgerStore", "LockTimeout", "fold_events", "verify_chain"]
+
+REFUSAL = "schema-ledger: the ledger table is append-only; rows cannot be changed or deleted"
+
+
+class LockTimeout(LedgerError, TimeoutError):
+    """Another applier holds the lock for longer than the timeout allows."""
+
+
+def _text() -> sa.types.TypeEngine[Any]:
+    return sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+
+
+class LedgerStore:
+    """One ledger table (default ``schema_ledger``), optionally in a schema."""
+
+    def __init__(self, table_name: str = "schema_ledger", schema: str | None = None) -> None:
+        self.table_name = table_name
+        self.schema = schema
+        metadata = sa.MetaData()
+        self.table = sa.Table(
+            table_name, metadata,
+            sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
+                      autoincrement=False),
+            sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+            sa.Column("kind", sa.String(16), nullable=False),
+            sa.Column("revision", sa.String(255)),
+            sa.Column("op_type", sa.String(64)),
+            sa.Column("table_name", sa.String(255)),
+            sa.Column("payload", _text()),
+            sa.Column("payload_version", sa.Integer()),
+            sa.Column("reverses", sa.BigInteger()),
+            sa.Column("actor_os_user", sa.String(255)),
+            sa.Column("actor_db_user", sa.String(255)),
+            sa.Column("actor_host", sa.String(255)),
+            sa.Column("actor_by", sa.String(255)),
+            sa.Column("tool_version", sa.String(32)),
+            sa.Column("recorded_at", sa.String(32), nullable=False),
+            sa.Column("message", _text()),
+            sa.Column("revision_checksum", sa.String(64)),
+            sa.Column("prev_hash", sa.String(64), nullable=False),
+            sa.Column("hash", sa.String(64), nullable=False),
+            sa.Index(f"ix_{table_name}_revision", "revision", "seq"),
+            sa.Index(f"ix_{table_name}_table_name", "table_name", "seq"),
+            sa.Index(f"ix_{table_name}_recorded_at", "recorded_at"),
+            sa.Index(f"ix_{table_name}_kind", "kind", "seq"),
+            schema=schema,
+        )
+
+    @property
+    def fullname(self) -> str:
+        return f"{self.schema}.{self.table_name}" if self.schema else self.table_name
+
+    # -- creation ------------------------------------------------------------------------------
+
+    def exists(self, conn: sa.Connection) -> bool:
+        return sa.inspect(conn).has_table(self.table_name, schema=self.schema)
+
+    def create(self, conn: sa.Connection) -> None:
+        """Create the table, its indexes and the triggers that refuse UPDATE and DELETE (idempotent)."""
+        if self.exists(conn):
+            return
+        self.table.create(conn)
+        for statement in self.trigger_sql(dialect_of(conn), conn.dialect):
+            conn.exec_driver_sql(statement)
+
+    def trigger_sql(self, dialect: str, sa_dialect: sa.Dialect) -> list[str]:
+        prep = sa_dialect.identifier_preparer
+        table = prep.format_table(self.table)
+
+        def name(suffix: str) -> str:
+            trigger = prep.quote(f"{self.table_name}_{suffix}")
+            return f"{prep.quote_schema(self.schema)}.{trigger}" if self.schema else trigger
+
+        message = REFUSAL.replace("'", "''")
+        if dialect == "sqlite":
+            return [
+                f"CREATE TRIGGER {name(what)} BEFORE {what.upper()} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                for what in ("update", "delete")
+            ]
+        if dialect == "postgresql":
+            function = name("refuse_change")
+            return [
+                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$sl$ BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'insufficient_privilege'; END $sl$",
+                f"CREATE TRIGGER {prep.quote(self.table_name + '_no_change')} BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+                f"CREATE TRIGGER {prep.quote(self.table_name + '_no_truncate')} BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+            ]
+        if dialect == "mysql":
+            return [
+                f"CREATE TRIGGER {name('no_' + what)} BEFORE {what.upper()} ON {table} FOR EACH ROW "
+                f"SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '{message}'"
+                for what in ("update", "delete")
+            ]
+        raise LedgerError(f"unsupported database {dialect}")
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def head(self, conn: sa.Connection) -> Event | None:
+        if not self.exists(conn):
+            return None
+        row = conn.execute(sa.select(self.table).order_by(self.table.c.seq.desc()).limit(1)).first()
+        return Event.from_row(row) if row is not None else None
+
+    def events(
+        self, conn: sa.Connection, *, after_seq: int = 0, upto_seq: int | None = None, batch: int = 5000,
+    ) -> Iterator[Event]:
+        """Events with ``after_seq < seq <= upto_seq`` in seq order, read in batches (memory stays flat)."""
+        if not self.exists(conn):
+            return
+        last = after_seq
+        while True:
+            query = sa.select(self.table).where(self.table.c.seq > last).order_by(self.table.c.seq).limit(batch)
+            if upto_seq is not None:
+                query = query.where(self.table.c.seq <= upto_seq)
+            rows = conn.execute(query).all()
+            for row in rows:
+                event = Event.from_row(row)
+                last = event.seq
+                yield event
+            if len(rows) < batch:
+                return
+
+    def count(self, conn: sa.Connection) -> int:
+        if not self.exists(conn):
+            return 0
+        return int(conn.execute(sa.select(sa.func.count()).select_from(self.table)).scalar_one())
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def append(
+        self, conn: sa.Connection, *, kind: str, op: MigrateOperation | None, revision: str | None,
+        message: str | None, actor: Actor, revision_checksum: str | None = None, reverses: int | None = None,
+    ) -> Event:
+        """Append one event after the current head. Call under the lock; a racing append fails on the seq key."""
+        head = self.head(conn)
+        event = Event.create(
+            seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, kind=kind, op=op,
+            revision=revision, message=message, actor=actor, revision_checksum=revision_checksum,
+            reverses=reverses,
+        )
+        conn.execute(self.table.insert().values(**event.to_row()))
+        return event
+
+    def insert_sql(self, event: Event, sa_dialect: sa.Dialect) -> str:
+        """The INSERT that records ``event``, as SQL text (for ``apply --sql``)."""
+        statement = self.table.insert().values(**event.to_row())
+        return str(statement.compile(dialect=sa_dialect, compile_kwargs={"literal_binds": True}))
+
+    # -- the applier lock ----------------------------------------------------------------------
+
+    def lock_key(self) -> str:
+        return f"schema-ledger:{self.fullname}"
+
+    @contextlib.contextmanager
+    def lock(self, conn: sa.Connection, timeout: float = 60.0) -> Iterator[None]:
+        """Hold the applier lock for the block.
+
+        PostgreSQL: a session advisory lock; MySQL/MariaDB: GET_LOCK. Both are released when the
+        connection ends, so a killed runner leaves nothing behind. SQLite has no session lock: its
+        write lock is taken by each transaction's BEGIN IMMEDIATE, waiting up to ``timeout``.
+        """
+        dialect = dialect_of(conn)
+        key = self.lock_key()
+        if dialect == "sqlite":
+            # Through the driver: a statement through SQLAlchemy would open a transaction (and take the lock).
+            conn.connection.driver_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")  # type: ignore[union-attr]
+            yield
+            return
+        if dialect == "postgresql":
+            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+            deadline = time.monotonic() + timeout
+            while not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": number}).scalar():
+                if conn.in_transaction():
+                    conn.commit()
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(f"another schema-ledger run holds the lock on {self.fullname} "
+                                      f"(waited {timeout:g} s; raise --lock-timeout to wait longer)")
+                time.sleep(0.05)
+            _commit(conn)
+            try:
+                yield
+            finally:
+                _rollback(conn)
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number})
+                _commit(conn)
+            return
+        name = hashlib.sha256(key.encode()).hexdigest()[:40]
+        got = conn.execute(sa.text("SELECT GET_LOCK(:n, :t)"), {"n": f"sl_{name}", "t": max(0, int(timeout))}).scalar()
+        _commit(conn)
+        if got != 1:
+            raise LockTimeout(f"another schema-ledger run holds the lock on {self.fullname} "
+                              f"(waited {timeout:g} s; raise --lock-timeout to wait longer)")
+        try:
+            yield
+        finally:
+            _rollback(conn)
+            conn.execute(sa.text("SELECT RELEASE_LOCK(:n)"), {"n": f"sl_{name}"})
+            _commit(conn)
+
+
+def _commit(conn: sa.Connection) -> None:
+    if conn.in_transaction():
+        conn.commit()
+
+
+def _rollback(conn: sa.Connection) -> None:
+    if conn.in_transaction():
+        conn.rollback()
