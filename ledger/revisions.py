@@ -1,0 +1,357 @@
+"""Migration files -> revisions: id, parent, message, the ops ``upgrade(op)`` issues, checksum.
+
+A migration file defines ``revision``, ``down_revision``, a docstring (the message) and
+``def upgrade(op):``. Loading a file runs ``upgrade`` against a recording facade: ops are
+collected, nothing touches a database. The files form one linear chain. Anything wrong with
+a file -- a syntax error, an import error, an ``upgrade`` that raises, a broken chain -- is
+a :class:`RevisionError` whose one-line message names the file and, where there is one, the
+line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import inspect
+import itertools
+import re
+import sys
+import traceback
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+
+from ledger.codec import canonical, to_payload
+from ops import BatchOperations, LedgerError, MigrateOperation, Operations
+
+__all__ = [
+    "Revision",
+    "RevisionChain",
+    "RevisionError",
+    "Step",
+    "checksum",
+    "load_revision",
+    "load_revisions",
+    "new_revision_file",
+    "record_steps",
+]
+
+
+class RevisionError(LedgerError, ValueError):
+    """A migration file cannot be loaded, or the files do not form one linear chain."""
+
+
+@attrs.frozen
+class Step:
+    """Ops issued together: one plain op, or every op of one ``batch_alter_table`` block."""
+
+    ops: tuple[MigrateOperation, ...]
+    batch: bool = False
+    table_name: str | None = None
+    schema: str | None = None
+
+
+@attrs.frozen
+class Revision:
+    """One migration file, loaded."""
+
+    id: str
+    down_revision: str | None
+    message: str
+    path: Path
+    steps: tuple[Step, ...]
+    checksum: str
+
+    @property
+    def ops(self) -> tuple[MigrateOperation, ...]:
+        return tuple(op for step in self.steps for op in step.ops)
+
+    @property
+    def title(self) -> str:
+        """The first line of the message."""
+        return self.message.splitlines()[0] if self.message else ""
+
+
+def checksum(ops: Sequence[MigrateOperation]) -> str:
+    """sha256 of the canonical op list: formatting a file changes nothing, changing what it does does."""
+    return hashlib.sha256(canonical([to_payload(op) for op in ops])).hexdigest()
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    name = type(exc).__name__
+    if isinstance(exc, LedgerError):
+        return text or name
+    return f"{name}: {text}" if text else name
+
+
+def _line_in(exc: BaseException, path: Path) -> int | None:
+    """The deepest line of ``path`` in ``exc``'s traceback."""
+    target = str(path.resolve())
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        with contextlib.suppress(OSError):
+            if str(Path(frame.filename).resolve()) == target:
+                line = frame.lineno
+    return line
+
+
+def _error(path: Path, message: str, line: int | None = None) -> RevisionError:
+    where = _display(path) + (f":{line}" if line else "")
+    return RevisionError(f"{where}: {message}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording
+# ---------------------------------------------------------------------------------------------
+
+
+class _Recorder(Operations):
+    """The ``op`` a migration file sees while it is loaded: it collects ops and batch blocks."""
+
+    def __init__(self, naming_convention: Mapping[str, str] | None) -> None:
+        super().__init__(self._issue, naming_convention=naming_convention)
+        self.steps: list[Step] = []
+        self._batch: list[MigrateOperation] | None = None
+
+    def _issue(self, op: MigrateOperation) -> None:
+        if self._batch is not None:
+            self._batch.append(op)
+        else:
+            self.steps.append(Step((op,)))
+
+    @contextlib.contextmanager
+    def batch_alter_table(
+        self, table_name: str, schema: str | None = None, recreate: str = "auto", **kw: Any
+    ) -> Iterator[BatchOperations]:
+        if self._batch is not None:
+            raise RevisionError("batch_alter_table blocks cannot nest")
+        self._batch = []
+        try:
+            with super().batch_alter_table(table_name, schema, recreate, **kw) as batch_op:
+                yield batch_op
+        finally:
+            issued, self._batch = self._batch, None
+        if issued:
+            self.steps.append(Step(tuple(issued), batch=True, table_name=table_name, schema=schema))
+
+
+def record_steps(upgrade: Any, *, naming_convention: Mapping[str, str] | None = None) -> tuple[Step, ...]:
+    """Call ``upgrade(op)`` with a recording facade; return what it issued, batch blocks kept together."""
+    recorder = _Recorder(naming_convention)
+    upgrade(recorder)
+    return tuple(recorder.steps)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading one file
+# ---------------------------------------------------------------------------------------------
+
+_counter = itertools.count()
+
+
+def _import(path: Path) -> ModuleType:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _error(path, f"cannot read: {exc}") from None
+    try:
+        code = compile(source, str(path), "exec")
+    except SyntaxError as exc:
+        raise _error(path, f"SyntaxError: {exc.msg}", exc.lineno) from None
+    # A unique module name: two projects (or two loads of an edited file) never share a module.
+    stem = re.sub(r"\W", "_", path.stem)
+    name = f"_schema_ledger_migration_{next(_counter)}_{stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        # Compiled here rather than by the loader: no bytecode cache that could outlive an edit,
+        # and a syntax error arrives with its line.
+        exec(code, module.__dict__)  # noqa: S102 - running the project's own migration file is the point
+    except Exception as exc:  # noqa: BLE001 - every way a file can fail to import is reported alike
+        raise _error(path, _one_line(exc), _line_in(exc, path)) from None
+    finally:
+        sys.modules.pop(name, None)
+    return module
+
+
+def load_revision(path: Path, *, naming_convention: Mapping[str, str] | None = None) -> Revision:
+    """Load one migration file: import it, check its header, record its ops."""
+    path = Path(path)
+    module = _import(path)
+    revision = getattr(module, "revision", None)
+    if not isinstance(revision, str) or not revision.strip() or revision != revision.strip():
+        raise _error(path, f"`revision` must be a non-empty string without surrounding spaces, not {revision!r}")
+    if not hasattr(module, "down_revision"):
+        raise _error(path, "`down_revision` is missing (use None for the first revision)")
+    down = module.down_revision
+    if down is not None and (not isinstance(down, str) or not down.strip()):
+        raise _error(path, f"`down_revision` must be a revision id or None, not {down!r}")
+    if down == revision:
+        raise _error(path, f"revision {revision} names itself as its parent")
+    upgrade = getattr(module, "upgrade", None)
+    if not callable(upgrade):
+        raise _error(path, "no `def upgrade(op):` function")
+    if callable(getattr(module, "downgrade", None)):
+        raise _error(path, "defines downgrade(): remove it, the ledger derives every reverse")
+    try:
+        steps = record_steps(upgrade, naming_convention=naming_convention)
+    except Exception as exc:  # noqa: BLE001 - an upgrade that raises is the file's error
+        what = "upgrade():" if isinstance(exc, LedgerError) else "upgrade() raised"
+        raise _error(path, f"{what} {_one_line(exc)}", _line_in(exc, path)) from None
+    ops = tuple(op for step in steps for op in step.ops)
+    try:
+        digest = checksum(ops)
+    except LedgerError as exc:
+        raise _error(path, f"upgrade() issued an op that cannot be recorded: {_one_line(exc)}") from None
+    message = inspect.cleandoc(module.__doc__) if isinstance(module.__doc__, str) else ""
+    return Revision(id=revision, down_revision=down, message=message, path=path, steps=steps, checksum=digest)
+
+
+# ---------------------------------------------------------------------------------------------
+# The chain
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RevisionChain:
+    """The revisions of a project in chain order, first (down_revision None) to head."""
+
+    revisions: tuple[Revision, ...] = ()
+
+    def __iter__(self) -> Iterator[Revision]:
+        return iter(self.revisions)
+
+    def __len__(self) -> int:
+        return len(self.revisions)
+
+    @property
+    def head(self) -> Revision | None:
+        return self.revisions[-1] if self.revisions else None
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.revisions)
+
+    def get(self, revision_id: str) -> Revision | None:
+        for revision in self.revisions:
+            if revision.id == revision_id:
+                return revision
+        return None
+
+    def resolve(self, ref: str) -> Revision:
+        """The revision ``ref`` names: its id, a unique prefix of it, or ``head``."""
+        if ref == "head":
+            if self.head is None:
+                raise RevisionError("there are no revisions")
+            return self.head
+        exact = self.get(ref)
+        if exact is not None:
+            return exact
+        matches = [r for r in self.revisions if r.id.startswith(ref)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise RevisionError(f"revision {ref!r} is ambiguous: {', '.join(r.id for r in matches)}")
+        raise RevisionError(f"no revision {ref!r}")
+
+    def upto(self, ref: str | None) -> tuple[Revision, ...]:
+        """The revisions from the first up to and including ``ref`` (all when None)."""
+        if ref is None:
+            return self.revisions
+        target = self.resolve(ref)
+        return self.revisions[: self.revisions.index(target) + 1]
+
+    @classmethod
+    def from_revisions(cls, revisions: Sequence[Revision]) -> RevisionChain:
+        """Order ``revisions`` into one chain; anything but one linear chain is an error naming a file."""
+        by_id: dict[str, Revision] = {}
+        for revision in sorted(revisions, key=lambda r: str(r.path)):
+            if revision.id in by_id:
+                raise _error(revision.path, f"duplicate revision id {revision.id} (also in {_display(by_id[revision.id].path)})")
+            by_id[revision.id] = revision
+        children: dict[str | None, list[Revision]] = {}
+        for revision in by_id.values():
+            if revision.down_revision is not None and revision.down_revision not in by_id:
+                raise _error(revision.path, f"down_revision {revision.down_revision} of {revision.id} does not exist")
+            children.setdefault(revision.down_revision, []).append(revision)
+        for parent, kids in children.items():
+            if len(kids) > 1:
+                first, second = sorted(kids, key=lambda r: str(r.path))[:2]
+                what = "two first revisions (down_revision None)" if parent is None else f"two heads: both revise {parent}"
+                raise _error(second.path, f"{what}: {second.id} and {first.id} in {_display(first.path)}")
+        ordered: list[Revision] = []
+        current = children.get(None, [])
+        while current:
+            ordered.append(current[0])
+            current = children.get(current[0].id, [])
+        if len(ordered) != len(by_id):
+            stray = sorted((r for r in by_id.values() if r not in ordered), key=lambda r: str(r.path))[0]
+            cycle = [stray.id]
+            parent = stray.down_revision
+            while parent is not None and parent not in cycle:
+                cycle.append(parent)
+                parent = by_id[parent].down_revision
+            raise _error(stray.path, f"revisions form a cycle: {' -> '.join(cycle + [cycle[0]])}")
+        return cls(tuple(ordered))
+
+
+def migration_files(folder: Path) -> list[Path]:
+    """The migration files of ``folder``: ``*.py`` not starting with ``_`` or ``.``."""
+    return sorted(p for p in folder.glob("*.py") if not p.name.startswith(("_", ".")))
+
+
+def load_revisions(folder: Path, *, naming_convention: Mapping[str, str] | None = None) -> RevisionChain:
+    """Load every migration file of ``folder`` into one chain."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RevisionError(f"{_display(folder)}: migrations folder does not exist (run `schema-ledger init`)")
+    revisions = [load_revision(path, naming_convention=naming_convention) for path in migration_files(folder)]
+    return RevisionChain.from_revisions(revisions)
+
+
+# ---------------------------------------------------------------------------------------------
+# New files
+# ---------------------------------------------------------------------------------------------
+
+_TEMPLATE = '''"""{message}"""
+
+import sqlalchemy as sa
+
+revision = {revision!r}
+down_revision = {down_revision!r}
+
+
+def upgrade(op):
+    pass
+'''
+
+
+def _slug(message: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")
+    return slug[:40].rstrip("_") or "revision"
+
+
+def new_revision_file(folder: Path, message: str, down_revision: str | None, *, revision: str | None = None) -> Path:
+    """Write a new, empty revision on top of ``down_revision``; return its path."""
+    revision = revision or uuid.uuid4().hex[:12]
+    path = Path(folder) / f"{revision}_{_slug(message)}.py"
+    if path.exists():
+        raise RevisionError(f"{_display(path)} already exists")
+    text = message.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    path.write_text(_TEMPLATE.format(message=text, revision=revision, down_revision=down_revision), encoding="utf-8")
+    return path

@@ -1,0 +1,109 @@
+"""Configuration: schema-ledger.toml, [tool.schema-ledger] in pyproject.toml, defaults and overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from ledger.config import DEFAULT_URL, Config, ConfigError, find_config, load_config, render_config
+from ops import DEFAULT_NAMING_CONVENTION
+
+
+def _sqlite_path(url: str) -> Path:
+    database = sa.make_url(url).database
+    assert database is not None
+    return Path(database)
+
+
+def test_defaults_without_a_file(tmp_path: Path) -> None:
+    config = load_config(start=tmp_path, environ={})
+    assert config.source is None
+    assert config.project_dir == tmp_path.resolve()
+    assert _sqlite_path(config.url) == tmp_path.resolve() / "schema-ledger.db"
+    assert config.migrations_dir == tmp_path.resolve() / "migrations"
+    assert config.ledger_table == "schema_ledger"
+    assert config.ledger_schema is None
+    assert config.naming_convention == dict(DEFAULT_NAMING_CONVENTION)
+    assert config.target_metadata is None
+
+
+def test_schema_ledger_toml(tmp_path: Path) -> None:
+    (tmp_path / "schema-ledger.toml").write_text(
+        'url = "postgresql+psycopg://app@db/app"\n'
+        'migrations = "db/migrations"\n'
+        'ledger-table = "audit_ledger"\n'
+        'ledger_schema = "audit"\n'
+        'target_metadata = "app.models:metadata"\n'
+        "[naming_convention]\n"
+        'ix = "idx_%(table_name)s_%(column_0_N_name)s"\n'
+    )
+    config = load_config(start=tmp_path, environ={})
+    assert config.source == (tmp_path / "schema-ledger.toml").resolve()
+    assert config.url == "postgresql+psycopg://app@db/app"
+    assert config.migrations_dir == tmp_path.resolve() / "db" / "migrations"
+    assert config.ledger_table == "audit_ledger"
+    assert config.ledger_schema == "audit"
+    assert config.target_metadata == "app.models:metadata"
+    assert config.naming_convention["ix"] == "idx_%(table_name)s_%(column_0_N_name)s"
+    assert config.naming_convention["pk"] == DEFAULT_NAMING_CONVENTION["pk"]
+
+
+def test_pyproject_tool_table_found_from_a_subfolder(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.schema-ledger]\nurl = "sqlite:///data/app.db"\nmigrations = "mig"\n'
+    )
+    sub = tmp_path / "src" / "pkg"
+    sub.mkdir(parents=True)
+    assert find_config(sub) == tmp_path / "pyproject.toml"
+    config = load_config(start=sub, environ={})
+    # A relative SQLite path is relative to the project, wherever the command runs.
+    assert _sqlite_path(config.url) == tmp_path.resolve() / "data" / "app.db"
+    assert config.migrations_dir == tmp_path.resolve() / "mig"
+
+
+def test_pyproject_without_the_table_is_not_a_config(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert find_config(tmp_path) is None
+    with pytest.raises(ConfigError, match="no \\[tool.schema-ledger\\]"):
+        load_config(tmp_path / "pyproject.toml", environ={})
+
+
+def test_url_overrides(tmp_path: Path) -> None:
+    (tmp_path / "schema-ledger.toml").write_text('url = "sqlite:///file.db"\n')
+    env = {"SCHEMA_LEDGER_URL": "sqlite:///env.db"}
+    assert load_config(start=tmp_path, environ=env).url == "sqlite:///env.db"
+    assert load_config(start=tmp_path, environ=env, url="sqlite:///flag.db").url == "sqlite:///flag.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('url = "sqlite:///x.db"\nmigration_dir = "m"\n', "unknown key 'migration_dir'"),
+        ("url = 5\n", "url must be a non-empty string"),
+        ('url = "not a url"\n', "is not a database URL"),
+        ('target_metadata = "app.models"\n', "target_metadata must look like"),
+        ('[naming_convention]\nzz = "x"\n', "naming_convention key 'zz'"),
+        ('naming_convention = "ix"\n', "naming_convention must be a table"),
+        ("url = [\n", "not valid TOML"),
+    ],
+)
+def test_bad_values_name_the_file(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "schema-ledger.toml").write_text(text)
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config(start=tmp_path, environ={})
+    assert "schema-ledger.toml" in str(info.value)
+
+
+def test_missing_explicit_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_config(tmp_path / "nope.toml", environ={})
+
+
+def test_rendered_config_loads_back(tmp_path: Path) -> None:
+    (tmp_path / "schema-ledger.toml").write_text(render_config())
+    config = load_config(start=tmp_path, environ={})
+    assert isinstance(config, Config)
+    assert _sqlite_path(config.url) == tmp_path.resolve() / sa.make_url(DEFAULT_URL).database
+    assert config.naming_convention == dict(DEFAULT_NAMING_CONVENTION)
