@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The example shop on a SQLite file: apply in two releases, look at status, history and the log.
+# Run from examples/shop (`make demo` does): bash ../../examples/demo.sh [BIN_DIR]
+set -euo pipefail
+
+BIN="${1:-}"
+if [[ -n "$BIN" ]]; then
+    SL="$BIN/schema-ledger"
+    PYTHON="$BIN/python"
+else
+    SL="schema-ledger"
+    PYTHON="python3"
+fi
+
+step() {
+    printf '\n\033[1m$ schema-ledger %s\033[0m\n' "$*"
+    "$SL" "$@"
+}
+
+rm -f shop.db
+
+printf 'The shop project: %s revisions in migrations/, config in schema-ledger.toml.\n' "$(ls migrations/*.py | wc -l)"
+
+step apply --to 0003 -m "release 1.0: customers, products, orders" --by alice
+step status
+step apply --to 0004 --sql
+step apply -m "release 1.1: names, renames, notes, comments" --by bob
+step status
+step history
+step log --table orders
+step log --revision 0008
+printf '\n\033[1mThe ledger table refuses edits:\033[0m\n'
+"$PYTHON" - <<'PY' || true
+import sqlite3
+db = sqlite3.connect("shop.db")
+try:
+    db.execute("UPDATE schema_ledger SET message = 'nothing happened' WHERE seq = 1")
+except sqlite3.DatabaseError as exc:
+    print(f"UPDATE schema_ledger ... -> {exc}")
+PY
