@@ -1,3 +1,5 @@
+"""``python -m ledger``: the schema-ledger command line."""
+
 from ledger.cli import main
 
-main()
+main(prog_name="schema-ledger")

@@ -1,0 +1,698 @@
+"""Apply a project's revisions to a database while recording every op in its ledger; read status.
+
+How ``apply`` runs:
+
+1. Connect, take the applier lock, create the ledger table if it is missing.
+2. Under the lock (and, on SQLite, inside each write transaction) read the ledger events not
+   yet seen and fold them: the schema state, which revisions are in effect, open intents.
+3. Check the whole plan before anything runs: every op of every pending revision is completed
+   and folded onto the state, so an op that does not fit stops the run with nothing applied.
+4. Run each pending revision. PostgreSQL and SQLite: one transaction per revision holds its
+   DDL and its events, so a failing statement leaves schema and ledger as they were. MySQL
+   and MariaDB commit DDL implicitly: each op is preceded by an ``intent`` event (committed)
+   and followed by its ``apply`` event; an intent without its event is "in doubt".
+
+Every op is completed against the state it applies to before it is recorded, so that its
+``reverse()`` is known; an empty revision is recorded as one ``apply`` event without an op.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaState
+
+from . import dialects
+from .config import Config
+from .db import DatabaseError, create_engine, dialect_of
+from .events import GENESIS_HASH, STATE_KINDS, Actor, Event
+from .revisions import Revision, RevisionChain, RevisionError, Step, load_revisions
+from .store import LedgerStore
+
+__all__ = [
+    "ApplyError",
+    "ApplyResult",
+    "InDoubtError",
+    "LedgerView",
+    "Progress",
+    "RevisionStatus",
+    "Status",
+    "apply",
+    "connect",
+    "history",
+    "log_events",
+    "status",
+    "store_for",
+]
+
+#: ``progress(revision, position, total, done)``: called before (done=False) and after each revision.
+Progress = Callable[[Revision, int, int, bool], None]
+
+
+class ApplyError(LedgerError, RuntimeError):
+    """A statement failed while a revision was applied (the message says what was recorded)."""
+
+
+class InDoubtError(LedgerError, RuntimeError):
+    """The ledger holds an intent without its event: the live schema may differ from the fold."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Connecting
+# ---------------------------------------------------------------------------------------------
+
+
+def store_for(config: Config) -> LedgerStore:
+    return LedgerStore(config.ledger_table, config.ledger_schema)
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
+@contextlib.contextmanager
+def connect(url: str) -> Iterator[sa.Connection]:
+    """A connection to ``url``; a database that cannot be reached is a DatabaseError, not a traceback."""
+    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        try:
+            conn = engine.connect()
+        except sa.exc.DBAPIError as exc:
+            raise DatabaseError(f"cannot connect to {_safe_url(url)}: {_db_message(exc)}") from None
+        with conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def _db_message(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    text = " ".join(str(original).split())
+    return text[:500]
+
+
+def _db_user(conn: sa.Connection) -> str | None:
+    dialect = dialect_of(conn)
+    if dialect == "sqlite":
+        return None
+    query = "SELECT current_user" if dialect == "postgresql" else "SELECT CURRENT_USER()"
+    with _tx(conn):
+        return str(conn.exec_driver_sql(query).scalar())
+
+
+@contextlib.contextmanager
+def _tx(conn: sa.Connection) -> Iterator[sa.Connection]:
+    """A transaction of its own: anything an earlier read left open is committed first."""
+    if conn.in_transaction():
+        conn.commit()
+    with conn.begin():
+        yield conn
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger, folded
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.define
+class LedgerView:
+    """What the events read so far say: the schema, the events in effect per revision, open intents.
+
+    Fed incrementally (``feed``) so that a runner that re-reads the ledger under the lock
+    only reads the events it has not seen.
+    """
+
+    state: SchemaState = attrs.field(factory=SchemaState)
+    head: Event | None = None
+    #: seq -> revision of every apply/revert/baseline event still in effect
+    live: dict[int, str | None] = attrs.field(factory=dict)
+    #: revision -> its latest apply event (for its recorded checksum)
+    last_apply: dict[str, Event] = attrs.field(factory=dict)
+    open_intents: dict[int, Event] = attrs.field(factory=dict)
+
+    @property
+    def last_seq(self) -> int:
+        return self.head.seq if self.head else 0
+
+    def feed(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self._take(event)
+
+    def _take(self, event: Event) -> None:
+        if event.kind == "intent":
+            self.open_intents[event.seq] = event
+        elif event.kind in STATE_KINDS or event.kind == "abandon":
+            self._settle(event)
+        if event.kind in STATE_KINDS:
+            op = event.op
+            if op is not None:
+                try:
+                    self.state = op.apply(self.state)
+                except InvalidOperationError as exc:
+                    raise LedgerError(f"ledger seq {event.seq} does not fold onto the events before it: {exc}") from None
+            if event.kind == "revert" and event.reverses is not None:
+                self.live.pop(event.reverses, None)
+            else:
+                self.live[event.seq] = event.revision
+            if event.kind == "apply" and event.revision is not None:
+                self.last_apply[event.revision] = event
+        self.head = event
+
+    def _settle(self, event: Event) -> None:
+        for seq, intent in list(self.open_intents.items()):
+            if event.reverses == seq or (intent.revision == event.revision and intent.payload == event.payload):
+                del self.open_intents[seq]
+                return
+
+    def in_effect(self, revision: str) -> int:
+        """How many of ``revision``'s events are in effect."""
+        return sum(1 for rev in self.live.values() if rev == revision)
+
+    @property
+    def in_doubt(self) -> tuple[Event, ...]:
+        return tuple(self.open_intents[s] for s in sorted(self.open_intents))
+
+    @classmethod
+    def read(cls, store: LedgerStore, conn: sa.Connection) -> LedgerView:
+        view = cls()
+        view.feed(store.events(conn))
+        return view
+
+    def refresh(self, store: LedgerStore, conn: sa.Connection) -> None:
+        self.feed(store.events(conn, after_seq=self.last_seq))
+
+
+def _expected_events(revision: Revision) -> int:
+    return max(1, len(revision.ops))
+
+
+def _pending(chain: RevisionChain, view: LedgerView, to: str | None) -> list[Revision]:
+    """The revisions to apply, in chain order up to ``to``; a partial or out-of-order ledger is an error."""
+    if view.in_doubt:
+        intent = view.in_doubt[0]
+        raise InDoubtError(
+            f"ledger seq {intent.seq} is an intent without its event (revision {intent.revision}, "
+            f"{intent.op_type}): the live schema may not match the ledger; see `schema-ledger status`"
+        )
+    applied_after: Revision | None = None
+    pending: list[Revision] = []
+    targets = set(r.id for r in chain.upto(to))
+    for revision in reversed(chain.revisions):
+        count = view.in_effect(revision.id)
+        if count and count != _expected_events(revision):
+            raise ApplyError(f"revision {revision.id} is partly applied ({count} of "
+                             f"{_expected_events(revision)} ops in effect); roll it back or recover first")
+        if count:
+            applied_after = applied_after or revision
+            continue
+        if applied_after is not None:
+            raise RevisionError(
+                f"{revision.path}: revision {revision.id} is not applied but its descendant {applied_after.id} is; "
+                "a revision was inserted into the chain below applied ones"
+            )
+        if revision.id in targets:
+            pending.append(revision)
+    return list(reversed(pending))
+
+
+def _check_plan(revisions: Sequence[Revision], state: SchemaState) -> None:
+    """Fold every op of the plan onto ``state``: an op that does not fit stops everything before it runs."""
+    for revision in revisions:
+        for op in revision.ops:
+            try:
+                state = op.complete(state).apply(state)
+            except LedgerError as exc:
+                raise RevisionError(f"{revision.path}: revision {revision.id}, {op.describe()}: {exc}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Apply
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class AppliedRevision:
+    revision: Revision
+    events: tuple[Event, ...]
+    statements: tuple[str, ...]
+
+
+@attrs.frozen
+class ApplyResult:
+    """What ``apply`` did (or, with ``sql_only``, would do)."""
+
+    applied: tuple[AppliedRevision, ...]
+    head: Event | None
+    #: with ``sql_only``: every statement, DDL and ledger INSERTs, in order
+    sql: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@attrs.define
+class _Run:
+    """One apply run: the connection, the ledger, and how events are recorded."""
+
+    conn: sa.Connection
+    store: LedgerStore
+    dialect: str
+    actor: Actor
+    why: str | None
+    sql_only: bool
+    view: LedgerView
+    sql: list[str] = attrs.field(factory=list)
+
+    # -- recording ----------------------------------------------------------------------------
+
+    def record(self, kind: str, op: MigrateOperation | None, revision: Revision) -> Event:
+        message = self.why or revision.message or None
+        if self.sql_only:
+            head = self.view.head
+            event = Event.create(
+                seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, kind=kind, op=op,
+                revision=revision.id, message=message, actor=self.actor, revision_checksum=revision.checksum,
+            )
+            self.sql.append(self.store.insert_sql(event, self.conn.dialect))
+        else:
+            event = self.store.append(self.conn, kind=kind, op=op, revision=revision.id, message=message,
+                                      actor=self.actor, revision_checksum=revision.checksum)
+        self.view.feed([event])
+        return event
+
+    def run_ddl(self, statements: Sequence[str], revision: Revision, op: MigrateOperation) -> None:
+        if self.sql_only:
+            self.sql.extend(statements)
+            return
+        try:
+            dialects.execute(self.conn, list(statements))
+        except sa.exc.DBAPIError as exc:
+            raise _StatementFailed(revision, op, _db_message(exc)) from None
+
+    # -- one revision --------------------------------------------------------------------------
+
+    def steps_of(self, revision: Revision) -> Iterator[tuple[Step, list[MigrateOperation], SchemaState]]:
+        """Each step with its ops completed against the state they apply to, and the state before it."""
+        for step in revision.steps:
+            before = self.view.state
+            state = before
+            completed = []
+            for op in step.ops:
+                done = op.complete(state)
+                state = done.apply(state)
+                completed.append(done)
+            yield step, completed, before
+
+    def transactional(self, revision: Revision) -> AppliedRevision:
+        """PostgreSQL and SQLite: the DDL and events of a revision in the current transaction."""
+        events: list[Event] = []
+        statements: list[str] = []
+        for step, ops, before in self.steps_of(revision):
+            if step.batch and self.dialect == "sqlite" and len(ops) > 1:
+                ddl = dialects.ddl_batch(ops, before, self.dialect, conn=self.conn)
+                self.run_ddl(ddl, revision, ops[0] if len(ops) == 1 else _BatchDescription(step, ops))
+                statements += ddl
+                for op in ops:
+                    events.append(self.record("apply", op, revision))
+                continue
+            for op in ops:
+                ddl = dialects.ddl(op, self.view.state, self.dialect, conn=self.conn)
+                self.run_ddl(ddl, revision, op)
+                statements += ddl
+                events.append(self.record("apply", op, revision))
+        if not revision.ops:
+            events.append(self.record("apply", None, revision))
+        return AppliedRevision(revision, tuple(events), tuple(statements))
+
+    def bracketed(self, revision: Revision) -> AppliedRevision:
+        """MySQL/MariaDB: each op between a committed intent and its apply event."""
+        events: list[Event] = []
+        statements: list[str] = []
+        for _step, ops, _before in self.steps_of(revision):
+            for op in ops:
+                ddl = dialects.ddl(op, self.view.state, self.dialect, conn=self.conn)
+                with self.transaction():
+                    intent = self.record("intent", op, revision)
+                try:
+                    with self.transaction():
+                        self.run_ddl(ddl, revision, op)
+                except _StatementFailed as failed:
+                    raise ApplyError(
+                        f"{failed}; ledger seq {intent.seq} (intent) is now in doubt: MariaDB/MySQL commit DDL "
+                        "one statement at a time, so part of the op may have run; see `schema-ledger status`"
+                    ) from None
+                statements += ddl
+                with self.transaction():
+                    events.append(self.record("apply", op, revision))
+        if not revision.ops:
+            with self.transaction():
+                events.append(self.record("apply", None, revision))
+        return AppliedRevision(revision, tuple(events), tuple(statements))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.sql_only:
+            yield
+            return
+        with _tx(self.conn):
+            yield
+
+
+@attrs.frozen
+class _BatchDescription:
+    """Stands for the ops of a batch block in an error message."""
+
+    step: Step
+    ops: list[MigrateOperation]
+
+    def describe(self) -> str:
+        return "batch on " + (self.step.table_name or "?") + ": " + "; ".join(op.describe() for op in self.ops)
+
+
+class _StatementFailed(Exception):
+    def __init__(self, revision: Revision, op: Any, message: str) -> None:
+        super().__init__(f"revision {revision.id} ({revision.path.name}), {op.describe()}: {message}")
+
+
+def apply(
+    config: Config,
+    *,
+    chain: RevisionChain | None = None,
+    to: str | None = None,
+    sql_only: bool = False,
+    why: str | None = None,
+    by: str | None = None,
+    lock_timeout: float = 60.0,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    """Apply the pending revisions of ``config``'s project up to ``to`` (all when None)."""
+    if chain is None:
+        chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
+    if to is not None:
+        chain.resolve(to)
+    store = store_for(config)
+    with connect(config.url) as conn:
+        dialect = dialects.dialect_name(conn)
+        actor = Actor.current(db_user=_db_user(conn), by=by)
+        if sql_only:
+            return _apply_sql(conn, store, dialect, actor, chain, to, why)
+        done: list[AppliedRevision] = []
+        total: int | None = None
+        with _wrap_db_errors(), store.lock(conn, lock_timeout):
+            with _tx(conn):
+                store.create(conn)
+            view = LedgerView()
+            run = _Run(conn, store, dialect, actor, why, False, view)
+            while True:
+                # Each revision starts by reading what other runners recorded meanwhile: under the
+                # lock nothing can have changed, except on SQLite whose write lock comes with each
+                # transaction (BEGIN IMMEDIATE) -- so there the read is inside the transaction.
+                if dialect == "mysql":
+                    with _tx(conn):
+                        view.refresh(store, conn)
+                    revision, total = _next(chain, view, to, total)
+                    if revision is None:
+                        break
+                    _announce(progress, revision, len(done) + 1, total, False)
+                    done.append(run.bracketed(revision))
+                else:
+                    try:
+                        with _tx(conn):
+                            view.refresh(store, conn)
+                            revision, total = _next(chain, view, to, total)
+                            if revision is None:
+                                break
+                            _announce(progress, revision, len(done) + 1, total, False)
+                            applied = run.transactional(revision)
+                    except _StatementFailed as failed:
+                        raise ApplyError(f"{failed}; rolled back: nothing of the revision was applied or recorded") from None
+                    done.append(applied)
+                _announce(progress, revision, len(done), total, True)
+            head = view.head
+    return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)))
+
+
+def _next(
+    chain: RevisionChain, view: LedgerView, to: str | None, total: int | None
+) -> tuple[Revision | None, int]:
+    """The next revision to apply; on the first call the whole plan is checked and counted."""
+    pending = _pending(chain, view, to)
+    if total is None:
+        _check_plan(pending, view.state)
+        total = len(pending)
+    return (pending[0] if pending else None), total
+
+
+def _announce(progress: Progress | None, revision: Revision, position: int, total: int, done: bool) -> None:
+    if progress is not None:
+        progress(revision, position, total, done)
+
+
+def _apply_sql(
+    conn: sa.Connection, store: LedgerStore, dialect: str, actor: Actor, chain: RevisionChain, to: str | None,
+    why: str | None,
+) -> ApplyResult:
+    """The statements ``apply`` would run from the ledger's current state, run nowhere."""
+    with _wrap_db_errors(), _tx(conn):
+        view = LedgerView.read(store, conn)
+        exists = store.exists(conn)
+    pending = _pending(chain, view, to)
+    _check_plan(pending, view.state)
+    run = _Run(conn, store, dialect, actor, why, True, view)
+    if not exists:
+        run.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
+        for index in sorted(store.table.indexes, key=lambda i: str(i.name)):
+            run.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
+        run.sql.extend(store.trigger_sql(dialect, conn.dialect))
+    applied = []
+    for revision in pending:
+        applied.append(run.bracketed(revision) if dialect == "mysql" else run.transactional(revision))
+    return ApplyResult(tuple(applied), view.head, sql=tuple(run.sql))
+
+
+@contextlib.contextmanager
+def _wrap_db_errors() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseError(_db_message(exc)) from None
+
+
+def _checksum_warnings(chain: RevisionChain, view: LedgerView) -> list[str]:
+    warnings = []
+    for revision in chain:
+        event = view.last_apply.get(revision.id)
+        if event is not None and event.revision_checksum and event.revision_checksum != revision.checksum:
+            warnings.append(f"{revision.path}: revision {revision.id} changed since it was applied "
+                            f"(ledger seq {event.seq} recorded checksum {event.revision_checksum[:12]})")
+    return warnings
+
+
+# ---------------------------------------------------------------------------------------------
+# Status and history (indexed reads: no full scan of the ledger)
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RevisionStatus:
+    id: str
+    message: str
+    path: str
+    applied: bool
+    #: the latest apply event of the revision, when it is applied
+    applied_event: Event | None
+    checksum: str
+    checksum_matches: bool | None
+
+    def to_json(self) -> dict[str, Any]:
+        event = self.applied_event
+        return {
+            "revision": self.id, "message": self.message, "path": self.path, "applied": self.applied,
+            "applied_seq": event.seq if event else None, "applied_at": event.recorded_at if event else None,
+            "applied_by": _who(event.actor) if event else None, "checksum": self.checksum,
+            "recorded_checksum": event.revision_checksum if event else None,
+            "checksum_matches": self.checksum_matches,
+        }
+
+
+def _who(actor: Actor) -> str:
+    who = f"{actor.os_user}@{actor.host}"
+    return f"{actor.by} ({who})" if actor.by else who
+
+
+@attrs.frozen
+class Status:
+    url: str
+    dialect: str
+    ledger_table: str
+    ledger_exists: bool
+    head: Event | None
+    current: str | None
+    revisions: tuple[RevisionStatus, ...]
+    in_doubt: tuple[Event, ...]
+    #: revisions the ledger has applied that no migration file defines
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.revisions if not r.applied)
+
+    @property
+    def mismatched(self) -> tuple[RevisionStatus, ...]:
+        return tuple(r for r in self.revisions if r.checksum_matches is False)
+
+    @property
+    def problems(self) -> list[str]:
+        """What makes ``status`` exit 1: in-doubt intents, changed files, revisions without a file."""
+        problems = [
+            f"ledger seq {e.seq}: intent without its event (revision {e.revision}, {e.op_type}) is in doubt"
+            for e in self.in_doubt
+        ]
+        problems += [
+            f"{r.path}: revision {r.id} changed since it was applied (checksum {r.checksum[:12]}, "
+            f"recorded {(r.applied_event.revision_checksum or '')[:12] if r.applied_event else '?'})"
+            for r in self.mismatched
+        ]
+        problems += [f"revision {rid} is applied but no migration file defines it" for rid in self.unknown]
+        return problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url, "dialect": self.dialect, "ledger_table": self.ledger_table,
+            "ledger_exists": self.ledger_exists, "current": self.current,
+            "head": {"seq": self.head.seq, "hash": self.head.hash, "recorded_at": self.head.recorded_at}
+            if self.head else None,
+            "pending": list(self.pending),
+            "in_doubt": [_event_json(e) for e in self.in_doubt],
+            "checksum_mismatches": [r.id for r in self.mismatched],
+            "unknown_revisions": list(self.unknown),
+            "revisions": [r.to_json() for r in self.revisions],
+            "problems": self.problems,
+        }
+
+
+def _latest_state_event(store: LedgerStore, conn: sa.Connection, revision: str) -> Event | None:
+    table = store.table
+    row = conn.execute(
+        sa.select(table).where(table.c.revision == revision, table.c.kind.in_(sorted(STATE_KINDS)))
+        .order_by(table.c.seq.desc()).limit(1)
+    ).first()
+    return Event.from_row(row) if row is not None else None
+
+
+def _in_doubt(store: LedgerStore, conn: sa.Connection) -> tuple[Event, ...]:
+    """The latest intent, when no later event settles it.
+
+    Runners refuse to go on while an intent is in doubt, so only the latest one can be open:
+    finding it takes the (kind, seq) index and the few events after it.
+    """
+    table = store.table
+    row = conn.execute(
+        sa.select(table).where(table.c.kind == "intent").order_by(table.c.seq.desc()).limit(1)
+    ).first()
+    if row is None:
+        return ()
+    view = LedgerView()
+    view.open_intents[int(row.seq)] = Event.from_row(row)
+    for event in store.events(conn, after_seq=int(row.seq)):
+        if event.kind in STATE_KINDS or event.kind == "abandon":
+            view._settle(event)
+    return view.in_doubt
+
+
+def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
+    """Where the database stands against the project's revisions."""
+    if chain is None:
+        chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
+    store = store_for(config)
+    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+        dialect = dialect_of(conn)
+        exists = store.exists(conn)
+        head = store.head(conn) if exists else None
+        revisions = []
+        current = None
+        for revision in chain:
+            event = _latest_state_event(store, conn, revision.id) if exists else None
+            applied = event is not None and event.kind in ("apply", "baseline")
+            if applied:
+                current = revision.id
+            recorded = event.revision_checksum if applied and event is not None else None
+            revisions.append(RevisionStatus(
+                id=revision.id, message=revision.title, path=str(revision.path), applied=applied,
+                applied_event=event if applied else None, checksum=revision.checksum,
+                checksum_matches=None if not recorded else recorded == revision.checksum,
+            ))
+        in_doubt = _in_doubt(store, conn) if exists else ()
+        unknown: list[str] = []
+        if head is not None and head.revision is not None and chain.get(head.revision) is None \
+                and head.kind in ("apply", "intent"):
+            unknown.append(head.revision)
+    return Status(
+        url=_safe_url(config.url), dialect=dialect, ledger_table=store.fullname, ledger_exists=exists, head=head,
+        current=current, revisions=tuple(revisions), in_doubt=in_doubt, unknown=tuple(unknown),
+    )
+
+
+def history(config: Config, *, chain: RevisionChain | None = None) -> tuple[RevisionStatus, ...]:
+    """The revisions in chain order, each with whether (and when, by whom) it is applied."""
+    return status(config, chain=chain).revisions
+
+
+# ---------------------------------------------------------------------------------------------
+# Log
+# ---------------------------------------------------------------------------------------------
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    data = event.to_json()
+    data["describe"] = _describe(event)
+    return data
+
+
+def _describe(event: Event) -> str:
+    if event.payload is None:
+        return "(no op)" if event.kind in STATE_KINDS else ""
+    try:
+        op = event.op
+    except LedgerError as exc:
+        return f"(unreadable payload: {exc})"
+    return op.describe() if op is not None else ""
+
+
+def log_events(
+    config: Config,
+    *,
+    revision: str | None = None,
+    table: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> list[Event]:
+    """The ledger's events, oldest first, filtered through the indexed columns."""
+    from .events import format_time
+
+    store = store_for(config)
+    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return []
+        t = store.table
+        query = sa.select(t).order_by(t.c.seq)
+        if revision is not None:
+            query = query.where(t.c.revision == revision)
+        if table is not None:
+            query = query.where(t.c.table_name == table)
+        if since is not None:
+            query = query.where(t.c.recorded_at >= format_time(since))
+        if until is not None:
+            query = query.where(t.c.recorded_at <= format_time(until))
+        return [Event.from_row(row) for row in conn.execute(query)]
+
+
+describe_event = _describe
+event_json = _event_json

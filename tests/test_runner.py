@@ -1,0 +1,360 @@
+"""The runner's contract, on SQLite, PostgreSQL and MariaDB.
+
+Every op of the example project applies; after each revision the reflected live schema
+equals the fold of the ledger and the hash chain verifies; re-running apply changes nothing;
+a failing revision leaves schema and ledger as before (PostgreSQL, SQLite) or an in-doubt
+intent that status reports (MariaDB); four concurrent appliers apply each revision once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger.config import Config
+from ledger.db import create_engine, dialect_of
+from ledger.events import Event, fold_events, verify_chain
+from ledger.revisions import RevisionError, load_revisions
+from ledger.runner import ApplyError, InDoubtError, apply, log_events, status, store_for
+from ops import SchemaState
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOP = ROOT / "examples" / "shop" / "migrations"
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def project(tmp_path: Path, url: str, *, migrations: Path | None = SHOP) -> Config:
+    folder = tmp_path / "migrations"
+    if migrations is not None:
+        shutil.copytree(migrations, folder)
+    else:
+        folder.mkdir()
+    return Config(project_dir=tmp_path, url=url, migrations=Path("migrations"))
+
+
+def write_revision(config: Config, name: str, rid: str, parent: str | None, body: str) -> Path:
+    path = config.migrations_dir / name
+    text = f'"""{rid}."""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\ndef upgrade(op):\n'
+    path.write_text(text + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n")
+    return path
+
+
+def events(config: Config) -> list[Event]:
+    engine = create_engine(config.url)
+    try:
+        with engine.connect() as conn:
+            return list(store_for(config).events(conn))
+    finally:
+        engine.dispose()
+
+
+def live_schema(config: Config) -> tuple[SchemaState | None, sa.Inspector | None]:
+    """The live schema (without the ledger table) through ledger.reflect, or the inspector's view."""
+    engine = create_engine(config.url)
+    try:
+        with engine.connect() as conn:
+            try:
+                from ledger.reflect import reflect
+            except ImportError:
+                inspector = sa.inspect(conn)
+                return None, {  # type: ignore[return-value]
+                    t: sorted(c["name"] for c in inspector.get_columns(t))
+                    for t in inspector.get_table_names() if t != config.ledger_table
+                }
+            state = reflect(conn)
+            state = SchemaState({k: v for k, v in state.tables.items() if k[1] != config.ledger_table})
+            return state, None
+    finally:
+        engine.dispose()
+
+
+def assert_live_equals_fold(config: Config) -> SchemaState:
+    recorded = events(config)
+    assert verify_chain(recorded) == []
+    fold = fold_events(recorded)
+    state, columns = live_schema(config)
+    if state is not None:
+        from ledger.reflect import compare
+
+        assert compare(fold, state, dialect_of(config.url)) == []
+    else:
+        expected = {t.name: sorted(c.name for c in t.columns) for t in fold.tables.values()}
+        assert columns == expected
+    return fold
+
+
+def table_rows(config: Config, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(config.url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(sql)]
+    finally:
+        engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# The contract
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_revision_applies_and_live_equals_fold(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url)
+    chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
+    mysql = dialect_of(db_url) == "mysql"
+    for position, revision in enumerate(chain, start=1):
+        result = apply(config, chain=chain, to=revision.id, why=f"step {position}", by="tester")
+        assert [a.revision.id for a in result.applied] == [revision.id]
+        fold = assert_live_equals_fold(config)
+        recorded = [e for e in events(config) if e.revision == revision.id]
+        applies = [e for e in recorded if e.kind == "apply"]
+        # Each op is recorded completed (so that it can be reversed), in the order upgrade() issued it.
+        assert [e.op_type for e in applies] == [op.op_tag for op in revision.ops]
+        assert all(e.op is not None and (e.op.reversible or e.op_type == "execute") for e in applies)
+        assert {e.revision_checksum for e in recorded} == {revision.checksum}
+        assert {e.message for e in recorded} == {f"step {position}"}
+        assert {e.actor.by for e in recorded} == {"tester"}
+        assert Counter(e.kind for e in recorded) == (
+            Counter(apply=len(revision.ops), intent=len(revision.ops)) if mysql else Counter(apply=len(revision.ops))
+        )
+    assert set(fold.tables) == {(None, "customers"), (None, "products"), (None, "orders"), (None, "order_items")}
+    # 0007's execute inserted the gift card; its reverse_sql is kept with the event.
+    assert table_rows(config, "SELECT sku FROM products") == [("GIFT-25",)]
+    report = status(config, chain=chain)
+    assert report.current == "0008" and report.pending == () and report.problems == []
+
+
+def test_reapply_changes_nothing(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url)
+    first = apply(config)
+    assert len(first.applied) == 8
+    before = events(config)
+    second = apply(config)
+    assert second.applied == ()
+    assert second.head == first.head
+    assert events(config) == before
+
+
+def test_ledger_refuses_update_and_delete(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url)
+    apply(config, to="0001")
+    engine = create_engine(db_url)
+    try:
+        for statement in ("UPDATE schema_ledger SET message = 'x'", "DELETE FROM schema_ledger"):
+            with pytest.raises(sa.exc.DBAPIError, match="schema-ledger"):
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+    assert verify_chain(events(config)) == []
+
+
+FAILING = """
+    op.add_column("customers", sa.Column("vip", sa.Boolean, nullable=True))
+    op.create_index("ix_customers_vip", "customers", ["vip"])
+    op.execute("INSERT INTO no_such_table VALUES (1)")
+"""
+
+
+def test_failing_revision_leaves_schema_and_ledger_as_before(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url)
+    apply(config, to="0003")
+    before_events = events(config)
+    before_state, before_columns = live_schema(config)
+    # The failing revision takes the place of 0004..0008 on top of 0003.
+    for path in config.migrations_dir.glob("000[4-8]_*.py"):
+        path.unlink()
+    write_revision(config, "9999_failing.py", "9999", "0003", FAILING)
+    with pytest.raises(ApplyError) as info:
+        apply(config)
+    message = str(info.value)
+    assert "9999" in message and "execute INSERT INTO no_such_table" in message
+    assert "no_such_table" in message.split("execute", 1)[1]
+    if dialect_of(db_url) == "mysql":
+        # DDL committed op by op: the two ops that ran are recorded, the failed one is in doubt.
+        after = events(config)
+        new = after[len(before_events):]
+        assert [e.kind for e in new] == ["intent", "apply", "intent", "apply", "intent"]
+        assert "in doubt" in message
+        report = status(config)
+        assert [e.seq for e in report.in_doubt] == [new[-1].seq]
+        assert any("in doubt" in p for p in report.problems)
+        with pytest.raises(InDoubtError, match=f"seq {new[-1].seq}"):
+            apply(config)
+        assert events(config) == after
+    else:
+        assert "nothing of the revision was applied or recorded" in message
+        assert events(config) == before_events
+        assert live_schema(config) == (before_state, before_columns)
+        assert status(config).problems == []
+
+
+def test_an_op_that_does_not_fit_stops_the_run_before_anything_runs(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url, migrations=None)
+    write_revision(config, "a.py", "a", None, 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))')
+    write_revision(config, "b.py", "b", "a", 'op.drop_column("t", "nope")')
+    with pytest.raises(RevisionError, match=r"b\.py: revision b, drop column t\.nope: .*does not exist"):
+        apply(config)
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert [t for t in sa.inspect(conn).get_table_names() if t != "schema_ledger"] == []
+    finally:
+        engine.dispose()
+    assert events(config) == []
+
+
+def test_empty_revision_is_recorded_once(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url, migrations=None)
+    write_revision(config, "a.py", "a", None, "pass")
+    result = apply(config)
+    assert [(e.kind, e.revision, e.payload) for e in events(config)] == [("apply", "a", None)]
+    assert result.applied[0].events[0].op is None
+    assert apply(config).applied == ()
+    assert status(config).current == "a"
+
+
+def test_status_reports_changed_files_and_pending(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url)
+    apply(config, to="0002")
+    report = status(config)
+    assert report.current == "0002"
+    assert report.pending == ("0003", "0004", "0005", "0006", "0007", "0008")
+    assert report.head is not None and report.head.seq == len(events(config))
+    assert report.problems == []
+    path = config.migrations_dir / "0002_products.py"
+    path.write_text(path.read_text().replace("String(200)", "String(300)"))
+    report = status(config)
+    assert [r.id for r in report.mismatched] == ["0002"]
+    assert any("0002" in p and "changed" in p for p in report.problems)
+    # A formatting change alone is not a change.
+    path.write_text(path.read_text().replace("String(300)", "String(200)") + "\n# a comment\n")
+    assert status(config).problems == []
+
+
+def test_log_filters(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url)
+    apply(config)
+    everything = log_events(config)
+    assert [e.seq for e in everything] == list(range(1, len(everything) + 1))
+    orders = log_events(config, table="orders")
+    assert orders and all(e.table_name == "orders" for e in orders)
+    assert {e.revision for e in log_events(config, revision="0006")} == {"0006"}
+    first = everything[0]
+    import datetime as dt
+
+    moment = dt.datetime.strptime(first.recorded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+    assert log_events(config, until=moment)[0].seq == 1
+    assert log_events(config, since=moment + dt.timedelta(days=1)) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# --sql
+# ---------------------------------------------------------------------------------------------
+
+
+def test_sql_changes_nothing_and_continues_from_the_ledger(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url)
+    fresh = apply(config, sql_only=True)
+    assert any("CREATE TABLE schema_ledger" in s or "CREATE TABLE `schema_ledger`" in s for s in fresh.sql)
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert sa.inspect(conn).get_table_names() == []
+    finally:
+        engine.dispose()
+    apply(config, to="0006")
+    head = events(config)[-1]
+    rest = apply(config, sql_only=True)
+    text = "\n".join(rest.sql)
+    assert "CREATE TABLE schema_ledger" not in text
+    assert "0006" not in [a.revision.id for a in rest.applied]
+    assert [a.revision.id for a in rest.applied] == ["0007", "0008"]
+    assert f"'{head.hash}'" in text  # the first new event chains onto the current head
+    assert "INSERT INTO" in text and "DELETE FROM products WHERE sku" in text
+    assert events(config)[-1] == head
+
+
+def test_sql_output_runs_and_gives_a_valid_ledger_on_sqlite(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    url = database_factory("sqlite")
+    config = project(tmp_path, url)
+    script = ";\n".join(apply(config, sql_only=True).sql) + ";"
+    engine = create_engine(url)
+    try:
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.executescript(script)  # type: ignore[union-attr]
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()
+    assert_live_equals_fold(config)
+    assert apply(config).applied == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=10)
+@given(cuts=st.lists(st.integers(min_value=1, max_value=8), max_size=4))
+def test_applying_in_any_steps_gives_the_same_ledger(
+    tmp_path_factory: pytest.TempPathFactory, database_factory: Callable[[str], str], cuts: list[int]
+) -> None:
+    """Where the runs stop does not change what is recorded, only when: same ops, same fold."""
+    folder = tmp_path_factory.mktemp("steps")
+    config = project(folder, database_factory("sqlite"))
+    for cut in sorted(cuts):
+        apply(config, to=f"{cut:04d}")
+    apply(config)
+    recorded = events(config)
+    chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
+    assert [(e.revision, e.op_type) for e in recorded] == [(r.id, op.op_tag) for r in chain for op in r.ops]
+    assert verify_chain(recorded) == []
+    assert fold_events(recorded) == SchemaState.fold(
+        op for op in (e.op for e in recorded) if op is not None
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Concurrency
+# ---------------------------------------------------------------------------------------------
+
+
+def test_four_concurrent_appliers_apply_each_revision_once(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url)
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n')
+    env = dict(os.environ, SCHEMA_LEDGER_URL=db_url)
+    runners = [
+        subprocess.Popen([sys.executable, "-m", "ledger", "apply", "-q", "--by", f"runner-{i}"], cwd=tmp_path,
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for i in range(4)
+    ]
+    outcomes = [(r.wait(timeout=300), r.stdout.read(), r.stderr.read()) for r in runners]  # type: ignore[union-attr]
+    assert [code for code, _, _ in outcomes] == [0, 0, 0, 0], outcomes
+    recorded = events(config)
+    chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
+    applies = Counter(e.revision for e in recorded if e.kind == "apply")
+    assert applies == Counter({r.id: len(r.ops) for r in chain})
+    assert verify_chain(recorded) == []
+    assert_live_equals_fold(config)
+    # However the runners interleaved, together they applied each revision once.
+    counts = [re.match(r"applied (\d+) revision", out) for _, out, _ in outcomes]
+    assert sum(int(m.group(1)) for m in counts if m) == len(chain)
+    assert all(m or out.startswith("nothing to apply") for m, (_, out, _) in zip(counts, outcomes, strict=True))
