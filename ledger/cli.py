@@ -183,21 +183,26 @@ def apply(state: Context, to: str | None, sql_only: bool, why: str | None, by: s
 
     config, chain = state.config, state.chain
 
+    line_open = False
+
     def progress(revision: Revision, position: int, total: int, done: bool) -> None:
+        nonlocal line_open
         if quiet or sql_only:
             return
         if not done:
             click.echo(f"[{position}/{total}] {revision.id}  {revision.title} ...", err=True, nl=False)
+            line_open = True
         else:
             ops = len(revision.ops)
             click.echo(f" ok ({ops} op{'s' if ops != 1 else ''})", err=True)
+            line_open = False
 
     try:
         result = runner.apply(config, chain=chain, to=to, sql_only=sql_only, why=why, by=by,
                               lock_timeout=lock_timeout, progress=progress)
     except LedgerError:
-        if not quiet and not sql_only and sys.stderr.isatty():
-            click.echo("", err=True)
+        if line_open:
+            click.echo(" failed", err=True)
         raise
     if sql_only:
         for statement in result.sql:

@@ -33,7 +33,7 @@ from .config import Config
 from .db import DatabaseError, create_engine, dialect_of
 from .events import GENESIS_HASH, STATE_KINDS, Actor, Event
 from .revisions import Revision, RevisionChain, RevisionError, Step, load_revisions
-from .store import LedgerStore
+from .store import LedgerStore, LockTimeout
 
 __all__ = [
     "ApplyError",
@@ -200,8 +200,8 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None) -> list[Rev
     if view.in_doubt:
         intent = view.in_doubt[0]
         raise InDoubtError(
-            f"ledger seq {intent.seq} is an intent without its event (revision {intent.revision}, "
-            f"{intent.op_type}): the live schema may not match the ledger; see `schema-ledger status`"
+            f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
+            f"{intent.op_type}), so the live schema may not match the ledger; see `schema-ledger status`"
         )
     applied_after: Revision | None = None
     pending: list[Revision] = []
@@ -398,16 +398,14 @@ def apply(
     if to is not None:
         chain.resolve(to)
     store = store_for(config)
-    with connect(config.url) as conn:
+    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
         dialect = dialects.dialect_name(conn)
         actor = Actor.current(db_user=_db_user(conn), by=by)
         if sql_only:
             return _apply_sql(conn, store, dialect, actor, chain, to, why)
         done: list[AppliedRevision] = []
         total: int | None = None
-        with _wrap_db_errors(), store.lock(conn, lock_timeout):
-            with _tx(conn):
-                store.create(conn)
+        with store.lock(conn, lock_timeout):
             view = LedgerView()
             run = _Run(conn, store, dialect, actor, why, False, view)
             while True:
@@ -420,11 +418,16 @@ def apply(
                     revision, total = _next(chain, view, to, total)
                     if revision is None:
                         break
+                    with _tx(conn):
+                        store.create(conn)
                     _announce(progress, revision, len(done) + 1, total, False)
                     done.append(run.bracketed(revision))
                 else:
                     try:
                         with _tx(conn):
+                            # Created in the first revision's transaction: a run stopped by the
+                            # plan check leaves the database exactly as it was.
+                            store.create(conn)
                             view.refresh(store, conn)
                             revision, total = _next(chain, view, to, total)
                             if revision is None:
@@ -460,7 +463,7 @@ def _apply_sql(
     why: str | None,
 ) -> ApplyResult:
     """The statements ``apply`` would run from the ledger's current state, run nowhere."""
-    with _wrap_db_errors(), _tx(conn):
+    with _tx(conn):
         view = LedgerView.read(store, conn)
         exists = store.exists(conn)
     pending = _pending(chain, view, to)
@@ -478,11 +481,16 @@ def _apply_sql(
 
 
 @contextlib.contextmanager
-def _wrap_db_errors() -> Iterator[None]:
+def _wrap_db_errors(lock_timeout: float | None = None) -> Iterator[None]:
     try:
         yield
     except sa.exc.DBAPIError as exc:
-        raise DatabaseError(_db_message(exc)) from None
+        message = _db_message(exc)
+        # SQLite's applier lock is its write lock: waiting it out ends in "database is locked".
+        if lock_timeout is not None and "database is locked" in message:
+            raise LockTimeout(f"another writer holds the SQLite database's write lock (waited {lock_timeout:g} s; "
+                              "raise --lock-timeout to wait longer)") from None
+        raise DatabaseError(message) from None
 
 
 def _checksum_warnings(chain: RevisionChain, view: LedgerView) -> list[str]:
