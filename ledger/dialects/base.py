@@ -1,0 +1,328 @@
+"""What every dialect shares: the compile dialect, op dispatch, and DDL built from SQLAlchemy constructs.
+
+A :class:`DDLGenerator` turns one operation and the schema state it applies to into executable
+SQL strings. Each op class maps to a method name (``@handles``); a dialect subclass overrides the
+methods where its database differs. Schema objects are rebuilt from the state (``before`` for
+what goes away, ``before.apply(op)`` for what comes in), so the generator never reflects.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.mysql.base import MySQLDialect
+from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+
+from ops import (
+    AddColumnOp,
+    AddConstraintOp,
+    AlterColumnOp,
+    CreateIndexOp,
+    CreateTableCommentOp,
+    CreateTableOp,
+    DropColumnOp,
+    DropConstraintOp,
+    DropIndexOp,
+    DropTableCommentOp,
+    DropTableOp,
+    ExecuteSQLOp,
+    LedgerError,
+    MigrateOperation,
+    RenameTableOp,
+    SchemaState,
+)
+from ops.specs import IndexSpec, TableSpec
+
+__all__ = [
+    "DDLGenerator",
+    "UnsupportedDialectError",
+    "UnsupportedOperationError",
+    "compile_dialect",
+    "handles",
+    "table_of",
+]
+
+DIALECTS = ("sqlite", "postgresql", "mysql")
+
+
+class UnsupportedDialectError(LedgerError, ValueError):
+    """A database that schema-ledger does not speak."""
+
+
+class UnsupportedOperationError(LedgerError, NotImplementedError):
+    """An operation that cannot be turned into SQL for this database."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The dialect used for compiling
+# ---------------------------------------------------------------------------------------------
+
+_BASES: dict[str, type[sa.engine.Dialect]] = {
+    "postgresql": PGDialect,
+    "mysql": MySQLDialect,
+    "sqlite": SQLiteDialect,
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _compile_dialect(name: str, version: tuple[int, ...] | None, mariadb: bool, ansiquotes: bool,
+                     backslash_escapes: bool) -> sa.engine.Dialect:
+    # The "named" paramstyle matters: under psycopg's and PyMySQL's "pyformat"/"format",
+    # SQLAlchemy doubles every "%" in literals and text, which is right only for a statement
+    # that is then %-interpolated. Our statements run as written (see ``execute``), so a
+    # CHECK (x LIKE 'a%') must come out with one "%".
+    kwargs: dict[str, Any] = {"paramstyle": "named"}
+    if name == "mysql":
+        kwargs["is_mariadb"] = mariadb
+    dialect = _BASES[name](**kwargs)
+    if version is not None:
+        dialect.server_version_info = version
+    if name == "mysql":
+        dialect._backslash_escapes = backslash_escapes  # type: ignore[attr-defined]
+        if ansiquotes:
+            dialect._server_ansiquotes = True  # type: ignore[attr-defined]
+            dialect.identifier_preparer = dialect.preparer(dialect, server_ansiquotes=True)  # type: ignore[call-arg]
+            if mariadb:
+                dialect.identifier_preparer._set_mariadb()  # type: ignore[attr-defined]
+    return dialect
+
+
+def compile_dialect(dialect: str, conn: sa.Connection | None = None) -> sa.engine.Dialect:
+    """The SQLAlchemy dialect statements are compiled with: the connection's flavour and version
+    (MariaDB or MySQL, ANSI_QUOTES, backslash escapes) when there is one, else a default one."""
+    live = conn.dialect if conn is not None else None
+    mariadb = dialect == "mariadb"
+    name = "mysql" if mariadb else dialect
+    if name not in _BASES:
+        raise UnsupportedDialectError(f"unsupported database dialect {dialect!r}")
+    if live is None:
+        version = tuple(sqlite3.sqlite_version_info) if name == "sqlite" else None
+        return _compile_dialect(name, version, mariadb, False, True)
+    version = tuple(live.server_version_info) if live.server_version_info else None
+    return _compile_dialect(
+        name, version, bool(getattr(live, "is_mariadb", False)) or mariadb,
+        bool(getattr(live, "_server_ansiquotes", False)), bool(getattr(live, "_backslash_escapes", True)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch
+# ---------------------------------------------------------------------------------------------
+
+_F = TypeVar("_F", bound=Callable[..., list[str]])
+
+
+def handles(*op_classes: type[MigrateOperation]) -> Callable[[_F], _F]:
+    """Method decorator: this generator method makes the statements for ``op_classes``."""
+
+    def mark(fn: _F) -> _F:
+        fn.__handles__ = op_classes  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def table_of(op: MigrateOperation, state: SchemaState) -> tuple[str | None, str] | None:
+    """The (schema, name) of the one table ``op`` changes, or None for ops on no single table."""
+    if isinstance(op, (CreateTableOp, DropTableOp, RenameTableOp, ExecuteSQLOp)):
+        return None
+    if isinstance(op, DropIndexOp) and op.table_name is None:
+        table, _ = state.find_index(op.index_name, op.schema)
+        return (op.schema, table.name)
+    name = getattr(op, "table_name", None)
+    return None if name is None else (getattr(op, "schema", None), name)
+
+
+class DDLGenerator:
+    """Statements for operations on one database dialect, built with SQLAlchemy's DDL compiler."""
+
+    name: ClassVar[str] = ""
+    _methods: ClassVar[dict[type[MigrateOperation], str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        methods: dict[type[MigrateOperation], str] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, value in vars(klass).items():
+                for op_class in getattr(value, "__handles__", ()):
+                    methods[op_class] = attr
+        cls._methods = methods
+
+    def __init__(self, dialect: sa.engine.Dialect, conn: sa.Connection | None = None) -> None:
+        self.dialect = dialect
+        self.conn = conn
+        self.preparer = dialect.identifier_preparer
+        self._metadata: dict[int, tuple[SchemaState, sa.MetaData]] = {}
+
+    # -- entry points --------------------------------------------------------------------------
+
+    def statements(self, op: MigrateOperation, before: SchemaState) -> list[str]:
+        for klass in type(op).__mro__:
+            method = self._methods.get(klass)  # type: ignore[arg-type]
+            if method is not None:
+                return list(getattr(self, method)(op, before))
+        raise UnsupportedOperationError(f"no {self.name} DDL for {type(op).__name__}")
+
+    def batch(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
+        statements: list[str] = []
+        state = before
+        for op in ops:
+            statements += self.statements(op, state)
+            state = state.apply(op)
+        return statements
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def compile(self, element: Any) -> str:
+        return str(element.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})).strip()
+
+    def quote(self, name: str) -> str:
+        return self.preparer.quote(name)
+
+    def metadata(self, state: SchemaState) -> sa.MetaData:
+        """The SQLAlchemy tables of ``state`` (built once per state per generator)."""
+        cached = self._metadata.get(id(state))
+        if cached is None or cached[0] is not state:
+            cached = (state, state.to_metadata())
+            self._metadata[id(state)] = cached
+        return cached[1]
+
+    def table(self, state: SchemaState, name: str, schema: str | None = None) -> sa.Table:
+        state.table(name, schema)  # a clear error when it is missing
+        key = f"{schema}.{name}" if schema else name
+        return self.metadata(state).tables[key]
+
+    def format_table(self, table: sa.Table) -> str:
+        return self.preparer.format_table(table)
+
+    def column_spec(self, column: sa.Column[Any]) -> str:
+        """A column's definition as CREATE TABLE writes it (name, type, NULL, default, ...)."""
+        return self.compile(sa.schema.CreateColumn(column))
+
+    def type_sql(self, type_: Any) -> str:
+        return str(self.dialect.type_compiler_instance.process(type_))
+
+    def default_sql(self, column: sa.Column[Any]) -> str | None:
+        ddl_compiler = self.dialect.ddl_compiler(self.dialect, None)
+        return ddl_compiler.get_column_default_string(column)  # type: ignore[no-any-return]
+
+    def index(self, state: SchemaState, table: TableSpec, index: IndexSpec) -> sa.Index:
+        sa_table = self.table(state, table.name, table.schema)
+        for candidate in sa_table.indexes:
+            if candidate.name == index.name:
+                return candidate
+        raise UnsupportedOperationError(f"index {index.name} is not on {table.fullname}")
+
+    def constraint(self, state: SchemaState, table: TableSpec, name: str) -> sa.Constraint:
+        sa_table = self.table(state, table.name, table.schema)
+        for candidate in sa_table.constraints:
+            if candidate.name == name:
+                return candidate
+        raise UnsupportedOperationError(f"constraint {name} is not on {table.fullname}")
+
+    def comment_statements(self, table: sa.Table, columns: Sequence[sa.Column[Any]] | None = None,
+                           *, table_comment: bool = True) -> list[str]:
+        """COMMENT statements for databases that keep comments apart from CREATE/ALTER TABLE."""
+        if not self.dialect.supports_comments or self.dialect.inline_comments:
+            return []
+        statements = []
+        if table_comment and table.comment is not None:
+            statements.append(self.compile(sa.schema.SetTableComment(table)))
+        for column in table.columns if columns is None else columns:
+            if column.comment is not None:
+                statements.append(self.compile(sa.schema.SetColumnComment(column)))
+        return statements
+
+    def create_index_sql(self, index: sa.Index) -> str:
+        return self.compile(sa.schema.CreateIndex(index))
+
+    # -- tables --------------------------------------------------------------------------------
+
+    @handles(CreateTableOp)
+    def create_table(self, op: CreateTableOp, before: SchemaState) -> list[str]:
+        after = before.apply(op)
+        table = self.table(after, op.table.name, op.table.schema)
+        statements = [self.compile(sa.schema.CreateTable(table))]
+        statements += self.comment_statements(table)
+        statements += [self.create_index_sql(i) for i in sorted(table.indexes, key=_index_name)]
+        return statements
+
+    @handles(DropTableOp)
+    def drop_table(self, op: DropTableOp, before: SchemaState) -> list[str]:
+        return [self.compile(sa.schema.DropTable(self.table(before, op.table_name, op.schema)))]
+
+    @handles(RenameTableOp)
+    def rename_table(self, op: RenameTableOp, before: SchemaState) -> list[str]:
+        table = self.table(before, op.old_table_name, op.schema)
+        return [f"ALTER TABLE {self.format_table(table)} RENAME TO {self.quote(op.new_table_name)}"]
+
+    @handles(CreateTableCommentOp)
+    def create_table_comment(self, op: CreateTableCommentOp, before: SchemaState) -> list[str]:
+        if not self.dialect.supports_comments:
+            return []
+        after = before.apply(op)
+        return [self.compile(sa.schema.SetTableComment(self.table(after, op.table_name, op.schema)))]
+
+    @handles(DropTableCommentOp)
+    def drop_table_comment(self, op: DropTableCommentOp, before: SchemaState) -> list[str]:
+        if not self.dialect.supports_comments:
+            return []
+        return [self.compile(sa.schema.DropTableComment(self.table(before, op.table_name, op.schema)))]
+
+    # -- columns -------------------------------------------------------------------------------
+
+    @handles(AddColumnOp)
+    def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
+        after = before.apply(op)
+        table = self.table(after, op.table_name, op.schema)
+        column = table.c[op.column.name]
+        statements = [f"ALTER TABLE {self.format_table(table)} ADD COLUMN {self.column_spec(column)}"]
+        return statements + self.comment_statements(table, [column], table_comment=False)
+
+    @handles(DropColumnOp)
+    def drop_column(self, op: DropColumnOp, before: SchemaState) -> list[str]:
+        table = self.table(before, op.table_name, op.schema)
+        return [f"ALTER TABLE {self.format_table(table)} DROP COLUMN {self.quote(op.column_name)}"]
+
+    @handles(AlterColumnOp)
+    def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
+        raise UnsupportedOperationError(f"no {self.name} DDL for alter_column")
+
+    # -- constraints and indexes ---------------------------------------------------------------
+
+    @handles(AddConstraintOp)
+    def add_constraint(self, op: AddConstraintOp, before: SchemaState) -> list[str]:
+        after = before.apply(op)
+        spec = after.table(op.table_name, op.schema)
+        return [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, op.constraint.name)))]
+
+    @handles(DropConstraintOp)
+    def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:
+        spec = before.table(op.table_name, op.schema)
+        return [self.compile(sa.schema.DropConstraint(self.constraint(before, spec, op.constraint_name)))]
+
+    @handles(CreateIndexOp)
+    def create_index(self, op: CreateIndexOp, before: SchemaState) -> list[str]:
+        after = before.apply(op)
+        spec = after.table(op.table_name, op.schema)
+        return [self.create_index_sql(self.index(after, spec, op.index))]
+
+    @handles(DropIndexOp)
+    def drop_index(self, op: DropIndexOp, before: SchemaState) -> list[str]:
+        spec, index = before.find_index(op.index_name, op.schema, op.table_name)
+        return [self.compile(sa.schema.DropIndex(self.index(before, spec, index)))]
+
+    # -- SQL -----------------------------------------------------------------------------------
+
+    @handles(ExecuteSQLOp)
+    def execute_sql(self, op: ExecuteSQLOp, before: SchemaState) -> list[str]:
+        return [op.sqltext]
+
+
+def _index_name(index: sa.Index) -> str:
+    return str(index.name or "")

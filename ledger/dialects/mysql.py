@@ -1,0 +1,112 @@
+"""MySQL and MariaDB: full column definitions in MODIFY/CHANGE, and InnoDB's foreign key indexes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import Grouping, TextClause
+
+from ops import AlterColumnOp, CreatePrimaryKeyOp, DropConstraintOp, RenameTableOp, SchemaState
+from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec
+
+from .base import DDLGenerator, UnsupportedOperationError, handles
+
+__all__ = ["MySQLGenerator"]
+
+
+class MySQLGenerator(DDLGenerator):
+    """MySQL/MariaDB DDL (SQLAlchemy's compiler picks DROP CHECK or DROP CONSTRAINT per vendor)."""
+
+    name = "mysql"
+
+    @handles(RenameTableOp)
+    def rename_table(self, op: RenameTableOp, before: SchemaState) -> list[str]:
+        table = self.table(before, op.old_table_name, op.schema)
+        # An unqualified new name would move the table into the connection's current database.
+        target = sa.Table(op.new_table_name, sa.MetaData(), schema=op.schema)
+        return [f"ALTER TABLE {self.format_table(table)} RENAME TO {self.format_table(target)}"]
+
+    def create_index_sql(self, index: sa.Index) -> str:
+        expressions = [e for e in index.expressions if isinstance(e, TextClause)]
+        if not expressions:
+            return super().create_index_sql(index)
+        if self.dialect.is_mariadb:  # type: ignore[attr-defined]
+            raise UnsupportedOperationError(
+                f"index {index.name}: MariaDB has no expression indexes (index a generated column instead)"
+            )
+        # MySQL 8 takes an expression key part only inside its own parentheses: ((lower(x))).
+        copy = sa.Index(
+            index.name,
+            *[Grouping(e) if isinstance(e, TextClause) else e for e in index.expressions],
+            unique=index.unique, **index.dialect_kwargs,
+        )
+        copy.table = index.table  # compiled against the table without becoming one of its indexes
+        return super().create_index_sql(copy)
+
+    @handles(AlterColumnOp)
+    def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
+        # MODIFY and CHANGE replace the whole definition, so it is written in full from the new
+        # state: type, NULL, default, comment and AUTO_INCREMENT together.
+        after = before.apply(op)
+        old = before.column(op.table_name, op.column_name, op.schema)
+        new_name = op.modify_name or op.column_name
+        if after.column(op.table_name, new_name, op.schema) == old:
+            return []
+        table = self.table(after, op.table_name, op.schema)
+        spec = self.column_spec(table.c[new_name])
+        if new_name != old.name:
+            return [f"ALTER TABLE {self.format_table(table)} CHANGE COLUMN {self.quote(old.name)} {spec}"]
+        return [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN {spec}"]
+
+    @handles(CreatePrimaryKeyOp)
+    def create_primary_key(self, op: CreatePrimaryKeyOp, before: SchemaState) -> list[str]:
+        after = before.apply(op)
+        table = self.table(after, op.table_name, op.schema)
+        add = self.compile(sa.schema.AddConstraint(table.primary_key))
+        auto = table.autoincrement_column
+        if auto is None:
+            return [add]
+        # The key makes this column the table's AUTO_INCREMENT column, as CREATE TABLE would
+        # have; both change in one statement because AUTO_INCREMENT needs the key.
+        clause = add.split(" ADD ", 1)[1]
+        return [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN {self.column_spec(auto)}, ADD {clause}"]
+
+    @handles(DropConstraintOp)
+    def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:
+        spec = before.table(op.table_name, op.schema)
+        constraint = spec.constraint(op.constraint_name)
+        table = self.table(before, op.table_name, op.schema)
+        statements = super().drop_constraint(op, before)
+        if isinstance(constraint, PrimaryKeySpec) and table.autoincrement_column is not None:
+            # MySQL refuses an AUTO_INCREMENT column that is no key: it goes in the same statement.
+            after = before.apply(op)
+            column = self.table(after, op.table_name, op.schema).c[table.autoincrement_column.name]
+            return [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN {self.column_spec(column)}, "
+                    "DROP PRIMARY KEY"]
+        if isinstance(constraint, ForeignKeySpec) and self._has_implicit_index(spec, constraint):
+            # InnoDB gave the foreign key an index of its own name; it outlives the key.
+            statements.append(f"DROP INDEX {self.quote(constraint.name or '')} ON {self.format_table(table)}")
+        return statements
+
+    def _has_implicit_index(self, table: TableSpec, fk: ForeignKeySpec) -> bool:
+        """Whether InnoDB created an index for ``fk`` (one that the schema state does not hold)."""
+        if fk.name is None or table.index(fk.name) is not None:
+            return False
+        if self.conn is not None:
+            query = sa.text(
+                "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = "
+                + ("DATABASE()" if table.schema is None else ":schema")
+                + " AND TABLE_NAME = :table AND INDEX_NAME = :name"
+            )
+            params: dict[str, Any] = {"table": table.name, "name": fk.name}
+            if table.schema is not None:
+                params["schema"] = table.schema
+            return bool(self.conn.execute(query, params).scalar())
+        # Without a connection: InnoDB keeps an index whose leading columns are the key's, making
+        # one named after the key when no other index serves.
+        width = len(fk.columns)
+        leads = [k.columns[:width] for k in ([table.primary_key] if table.primary_key else [])]
+        leads += [u.columns[:width] for u in table.uniques]
+        leads += [i.columns[:width] for i in table.indexes if len(i.columns) == len(i.elements)]
+        return tuple(fk.columns) not in leads

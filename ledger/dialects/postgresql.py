@@ -1,0 +1,108 @@
+"""PostgreSQL: ALTER COLUMN clauses, COMMENT ON, and the life of named ENUM types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql.named_types import CreateEnumType, DropEnumType
+
+from ops import AlterColumnOp, MigrateOperation, SchemaState
+from ops.specs import ColumnSpec, TypeSpec
+
+from .base import DDLGenerator, handles
+
+__all__ = ["PostgreSQLGenerator", "enum_types"]
+
+_ENUMS = ("Enum", "postgresql.ENUM")
+
+EnumKey = tuple[str | None, str]
+
+
+def _enums_in(value: Any) -> Iterator[TypeSpec]:
+    if isinstance(value, TypeSpec):
+        kw = value.kw
+        if value.name in _ENUMS and kw.get("name") and kw.get("native_enum", True):
+            yield value
+        for item in value.args + tuple(v for _, v in value.kwargs):
+            yield from _enums_in(item)
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _enums_in(item)
+
+
+def _enum_key(spec: TypeSpec) -> EnumKey:
+    kw = spec.kw
+    return (kw.get("schema"), str(kw["name"]))
+
+
+def enum_types(state: SchemaState) -> dict[EnumKey, TypeSpec]:
+    """Every named native ENUM type that a column of ``state`` uses, by (schema, name)."""
+    found: dict[EnumKey, TypeSpec] = {}
+    for key in sorted(state.tables, key=lambda k: (k[0] or "", k[1])):
+        for column in state.tables[key].columns:
+            for spec in _enums_in(column.type):
+                found.setdefault(_enum_key(spec), spec)
+    return found
+
+
+def _is_enum(column: ColumnSpec) -> bool:
+    return any(True for _ in _enums_in(column.type))
+
+
+class PostgreSQLGenerator(DDLGenerator):
+    """PostgreSQL DDL. A named ENUM type is created before its first user appears and dropped
+    after its last user goes, so that an op followed by its reverse leaves no type behind."""
+
+    name = "postgresql"
+
+    def statements(self, op: MigrateOperation, before: SchemaState) -> list[str]:
+        main = super().statements(op, before)
+        old, new = enum_types(before), enum_types(before.apply(op))
+        creates = [self.compile(CreateEnumType(spec.to_sa())) for key, spec in new.items()
+                   if key not in old and not self._type_exists(key)]
+        drops = [self.compile(DropEnumType(spec.to_sa())) for key, spec in old.items() if key not in new]
+        return creates + main + drops
+
+    def _type_exists(self, key: EnumKey) -> bool:
+        if self.conn is None:
+            return False
+        schema, name = key
+        return bool(self.conn.dialect.has_type(self.conn, name, schema=schema))  # type: ignore[attr-defined]
+
+    @handles(AlterColumnOp)
+    def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
+        after = before.apply(op)
+        old = before.column(op.table_name, op.column_name, op.schema)
+        table = self.table(after, op.table_name, op.schema)
+        new = after.column(op.table_name, op.modify_name or op.column_name, op.schema)
+        column = table.c[new.name]
+        prefix = f"ALTER TABLE {self.format_table(table)}"
+        name = self.quote(new.name)
+        statements = []
+        if new.name != old.name:
+            statements.append(f"{prefix} RENAME COLUMN {self.quote(old.name)} TO {name}")
+        default_gone = False
+        if new.type != old.type:
+            # PostgreSQL converts the default along with the column and fails when it cannot;
+            # the default is taken off first and put back (as the new state has it) after.
+            if old.server_default is not None:
+                statements.append(f"{prefix} ALTER COLUMN {name} DROP DEFAULT")
+                default_gone = True
+            type_sql = self.type_sql(column.type)
+            # The op carries no USING clause, so the conversion is an explicit cast: it covers what
+            # an assignment cast covers and more (text to integer). ENUMs cast only to/from text.
+            via = "::text" if _is_enum(old) or _is_enum(new) else ""
+            statements.append(f"{prefix} ALTER COLUMN {name} TYPE {type_sql} USING {name}{via}::{type_sql}")
+        if new.nullable != old.nullable:
+            statements.append(f"{prefix} ALTER COLUMN {name} {'DROP' if new.nullable else 'SET'} NOT NULL")
+        if new.server_default != old.server_default or default_gone:
+            if new.server_default is not None:
+                statements.append(f"{prefix} ALTER COLUMN {name} SET DEFAULT {self.default_sql(column)}")
+            elif not default_gone:
+                statements.append(f"{prefix} ALTER COLUMN {name} DROP DEFAULT")
+        if new.comment != old.comment:
+            construct = sa.schema.SetColumnComment if new.comment is not None else sa.schema.DropColumnComment
+            statements.append(self.compile(construct(column)))
+        return statements

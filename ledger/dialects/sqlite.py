@@ -1,0 +1,256 @@
+"""SQLite: native ALTER where SQLite has it, a table rebuild built from the schema state where not.
+
+SQLite's ALTER TABLE can add a plain column, rename a column or a table, and (3.35+) drop a
+column that nothing else uses. Everything else (add or drop a constraint, change a type,
+nullability or default, add a primary key) is the rebuild of SQLite's "other kinds of table
+schema changes" procedure:
+
+1. ``CREATE TABLE "_sl_new_<t>"`` from the state *after* the change (foreign keys that point
+   at the table itself are written with the final name ``<t>``);
+2. ``INSERT INTO "_sl_new_<t>" (...) SELECT ... FROM "<t>"``: every row, surviving columns only
+   (renames followed; no CAST, so a value that does not fit the new type keeps its value
+   under SQLite's type affinity instead of turning into 0);
+3. ``DROP TABLE "<t>"``, ``ALTER TABLE "_sl_new_<t>" RENAME TO "<t>"``;
+4. the table's indexes (from the state) and triggers (read from ``sqlite_master``) again.
+
+Foreign keys and the two pragmas:
+
+- ``PRAGMA legacy_alter_table=ON`` is set around the rebuild. Without it, the RENAME in step 3
+  re-parses every view and trigger of the schema and fails ("error in view v: no such table")
+  as soon as one of them names the table, which was just dropped; in legacy mode the rename
+  leaves other objects' SQL alone, and they find the rebuilt table under its old name. This
+  pragma can be changed inside a transaction, so the rebuild stays inside the revision's.
+- ``PRAGMA foreign_keys`` cannot change inside a transaction, and with it ON, ``DROP TABLE`` of
+  a table that other rows refer to runs an implicit ``DELETE``: ``ON DELETE CASCADE`` children
+  are deleted and other children are left as violations that no later statement clears.
+  ``PRAGMA defer_foreign_keys=ON`` only postpones those violations to COMMIT (and does not stop
+  the cascades), so it cannot make such a rebuild safe and is not used. A rebuild of a table
+  that is referenced by a foreign key (its own included) therefore needs ``foreign_keys`` OFF,
+  which is SQLite's default and what the runner sets before it begins a transaction; when the
+  connection shows it ON, the rebuild is refused with :class:`SQLiteRebuildError` rather than
+  lose rows. A table that nothing refers to is rebuilt safely either way (its DROP does no
+  implicit DELETE).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+
+import attrs
+import sqlalchemy as sa
+
+from ops import (
+    AddColumnOp,
+    AddConstraintOp,
+    AlterColumnOp,
+    DropColumnOp,
+    DropConstraintOp,
+    LedgerError,
+    MigrateOperation,
+    SchemaState,
+)
+from ops.specs import ColumnSpec, TableSpec
+
+from .base import DDLGenerator, handles, table_of
+
+__all__ = ["REBUILD_PREFIX", "SQLiteGenerator", "SQLiteRebuildError"]
+
+#: The rebuilt table is created under this prefix, then renamed to the table's name.
+REBUILD_PREFIX = "_sl_new_"
+#: SQLite's ALTER TABLE DROP COLUMN exists from this version on.
+DROP_COLUMN_VERSION = (3, 35, 0)
+
+_CONSTANT = re.compile(r"""\s*(\d+(\.\d*)?([eE][+-]?\d+)?|'([^']|'')*'|NULL|TRUE|FALSE)\s*""", re.IGNORECASE)
+
+
+class SQLiteRebuildError(LedgerError, RuntimeError):
+    """A SQLite table rebuild that cannot be done safely on this connection."""
+
+
+def _mentions(sql: str, name: str) -> bool:
+    """Whether SQL text may refer to column ``name`` (conservatively: as a word, any quoting)."""
+    return re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", sql, re.IGNORECASE) is not None
+
+
+class SQLiteGenerator(DDLGenerator):
+    """SQLite DDL: native where SQLite's ALTER allows it, one table rebuild where it does not."""
+
+    name = "sqlite"
+
+    @property
+    def version(self) -> tuple[int, ...]:
+        return tuple(self.dialect.server_version_info or sqlite3.sqlite_version_info)
+
+    # -- entry points --------------------------------------------------------------------------
+
+    def statements(self, op: MigrateOperation, before: SchemaState) -> list[str]:
+        if self.needs_rebuild(op, before):
+            return self.rebuild([op], before)
+        return super().statements(op, before)
+
+    def batch(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
+        """Consecutive ops on one table share one rebuild when any of them needs it."""
+        statements: list[str] = []
+        state = before
+        group: list[MigrateOperation] = []
+        group_start = state
+        group_key: tuple[str | None, str] | None = None
+        rebuild = False
+
+        def flush() -> None:
+            nonlocal group, rebuild
+            if group:
+                statements.extend(self.rebuild(group, group_start) if rebuild else self._native(group, group_start))
+            group, rebuild = [], False
+
+        for op in ops:
+            key = table_of(op, state)
+            if key is None or key != group_key:
+                flush()
+                group_start, group_key = state, key
+            group.append(op)
+            rebuild = rebuild or self.needs_rebuild(op, state)
+            state = state.apply(op)
+            if key is None:
+                flush()
+        flush()
+        return statements
+
+    def _native(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
+        statements: list[str] = []
+        for op in ops:
+            statements += super().statements(op, before)
+            before = before.apply(op)
+        return statements
+
+    # -- what SQLite's ALTER can do ------------------------------------------------------------
+
+    def needs_rebuild(self, op: MigrateOperation, before: SchemaState) -> bool:
+        if isinstance(op, (AddConstraintOp, DropConstraintOp)):
+            return True
+        if isinstance(op, AddColumnOp):
+            return not self._can_add(op.column)
+        if isinstance(op, DropColumnOp):
+            return not self._can_drop(before.table(op.table_name, op.schema), op.column_name)
+        if isinstance(op, AlterColumnOp):
+            old = before.column(op.table_name, op.column_name, op.schema)
+            new = op.altered(old)
+            return (new.type, new.nullable, new.server_default) != (old.type, old.nullable, old.server_default)
+        return False
+
+    def _can_add(self, column: ColumnSpec) -> bool:
+        """ADD COLUMN takes no STORED generated column, no NOT NULL without a default, and no
+        default that is CURRENT_* or an expression (which SQLAlchemy writes in parentheses)."""
+        if column.computed is not None and column.computed.persisted:
+            return False
+        default = column.server_default
+        if default is None:
+            return column.nullable
+        if default.kind == "literal":
+            return True
+        return default.kind == "text" and _CONSTANT.fullmatch(default.value) is not None
+
+    def _can_drop(self, table: TableSpec, name: str) -> bool:
+        """DROP COLUMN refuses a column that a key, an index, a CHECK or a generated column uses."""
+        if self.version < DROP_COLUMN_VERSION:
+            return False
+        if any(name in c.column_names for c in table.constraints) or any(name in i.columns for i in table.indexes):
+            return False
+        texts = [c.sqltext for c in table.checks]
+        texts += [e.value for i in table.indexes for e in i.elements if e.expression]
+        texts += [str(v) for i in table.indexes for k, v in i.dialect_options if k.endswith("_where")]
+        texts += [c.computed.sqltext for c in table.columns if c.computed is not None]
+        return not any(_mentions(text, name) for text in texts)
+
+    @handles(AlterColumnOp)
+    def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
+        # Only a rename reaches here (anything else is a rebuild); SQLite keeps no comments.
+        if not op.modify_name or op.modify_name == op.column_name:
+            return []
+        table = self.table(before, op.table_name, op.schema)
+        return [f"ALTER TABLE {self.format_table(table)} RENAME COLUMN {self.quote(op.column_name)} "
+                f"TO {self.quote(op.modify_name)}"]
+
+    # -- the rebuild ---------------------------------------------------------------------------
+
+    def rebuild(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
+        """One table rebuild that performs ``ops`` (all on the same table) on ``before``."""
+        key = table_of(ops[0], before)
+        assert key is not None
+        schema, name = key
+        after = SchemaState.fold(ops, before)
+        old_spec, new_spec = before.table(name, schema), after.table(name, schema)
+        self._check_foreign_keys(before, old_spec, new_spec)
+
+        metadata = after.to_metadata()  # a private copy: the temporary table is added to it
+        final = metadata.tables[new_spec.fullname]
+        temp = attrs.evolve(new_spec, name=REBUILD_PREFIX + name, indexes=()).to_table(metadata)
+        old = self.table(before, name, schema)
+        sources = self._sources(ops, old_spec, new_spec)
+
+        legacy = not self._pragma("legacy_alter_table")
+        statements = ["PRAGMA legacy_alter_table=ON"] if legacy else []
+        statements.append(self.compile(sa.schema.CreateTable(temp)))
+        if sources:
+            insert = sa.insert(temp).from_select(
+                [temp.c[new] for new in sources], sa.select(*[old.c[src] for src in sources.values()])
+            )
+            statements.append(self.compile(insert))
+        statements.append(self.compile(sa.schema.DropTable(old)))
+        statements.append(f"ALTER TABLE {self.format_table(temp)} RENAME TO {self.quote(name)}")
+        statements += [self.create_index_sql(i) for i in sorted(final.indexes, key=lambda i: str(i.name))]
+        statements += self._triggers(old_spec)
+        if legacy:
+            statements.append("PRAGMA legacy_alter_table=OFF")
+        return statements
+
+    @staticmethod
+    def _sources(ops: Sequence[MigrateOperation], old: TableSpec, new: TableSpec) -> dict[str, str]:
+        """New column name -> the old column its values come from (renames followed)."""
+        origin: dict[str, str | None] = {c.name: c.name for c in old.columns}
+        for op in ops:
+            if isinstance(op, AddColumnOp):
+                origin[op.column.name] = None
+            elif isinstance(op, DropColumnOp):
+                origin.pop(op.column_name, None)
+            elif isinstance(op, AlterColumnOp) and op.modify_name and op.modify_name != op.column_name:
+                origin[op.modify_name] = origin.pop(op.column_name, None)
+        sources: dict[str, str] = {}
+        for column in new.columns:
+            src = origin.get(column.name)
+            source_column = old.column(src) if src is not None else None
+            # Generated columns compute their own values and refuse an INSERT.
+            if source_column is not None and column.computed is None and source_column.computed is None:
+                sources[column.name] = src  # type: ignore[assignment]
+        return sources
+
+    def _pragma(self, name: str) -> int:
+        if self.conn is None:
+            return 0
+        return int(self.conn.exec_driver_sql(f"PRAGMA {name}").scalar() or 0)
+
+    def _check_foreign_keys(self, before: SchemaState, old: TableSpec, new: TableSpec) -> None:
+        referenced = bool(before.referencing(old.name, old.schema)) or any(
+            fk.referent_table == old.name and (fk.referent_schema or old.schema) == old.schema
+            for fk in old.foreign_keys + new.foreign_keys
+        )
+        if referenced and self._pragma("foreign_keys"):
+            raise SQLiteRebuildError(
+                f"cannot rebuild SQLite table {old.fullname} while PRAGMA foreign_keys is ON: foreign keys "
+                "refer to it, and DROP TABLE would delete or orphan their rows; set PRAGMA foreign_keys=OFF "
+                "before the transaction begins"
+            )
+
+    def _triggers(self, table: TableSpec) -> list[str]:
+        """The CREATE TRIGGER statements of ``table``, read from the live schema (the state has none)."""
+        if self.conn is None:
+            return []
+        master = f"{self.quote(table.schema)}.sqlite_master" if table.schema else "sqlite_master"
+        rows = self.conn.execute(
+            sa.text(f"SELECT sql FROM {master} WHERE type = 'trigger' AND tbl_name = :name "
+                    "AND sql IS NOT NULL ORDER BY name"),
+            {"name": table.name},
+        )
+        return [str(row[0]) for row in rows]
