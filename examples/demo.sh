@@ -13,7 +13,11 @@ else
 fi
 
 step() {
-    printf '\n\033[1m$ schema-ledger %s\033[0m\n' "$*"
+    local shown="" arg
+    for arg in "$@"; do
+        if [[ "$arg" == *" "* ]]; then shown+=" \"$arg\""; else shown+=" $arg"; fi
+    done
+    printf '\n\033[1m$ schema-ledger%s\033[0m\n' "$shown"
     "$SL" "$@"
 }
 
