@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -135,6 +136,8 @@ class LedgerView:
     head: Event | None = None
     #: seq -> revision of every apply/revert/baseline event still in effect
     live: dict[int, str | None] = attrs.field(factory=dict)
+    #: revision -> how many of its events are in effect
+    counts: Counter[str | None] = attrs.field(factory=Counter)
     #: revision -> its latest apply event (for its recorded checksum)
     last_apply: dict[str, Event] = attrs.field(factory=dict)
     open_intents: dict[int, Event] = attrs.field(factory=dict)
@@ -160,9 +163,11 @@ class LedgerView:
                 except InvalidOperationError as exc:
                     raise LedgerError(f"ledger seq {event.seq} does not fold onto the events before it: {exc}") from None
             if event.kind == "revert" and event.reverses is not None:
-                self.live.pop(event.reverses, None)
+                if event.reverses in self.live:
+                    self.counts[self.live.pop(event.reverses)] -= 1
             else:
                 self.live[event.seq] = event.revision
+                self.counts[event.revision] += 1
             if event.kind == "apply" and event.revision is not None:
                 self.last_apply[event.revision] = event
         self.head = event
@@ -175,7 +180,7 @@ class LedgerView:
 
     def in_effect(self, revision: str) -> int:
         """How many of ``revision``'s events are in effect."""
-        return sum(1 for rev in self.live.values() if rev == revision)
+        return self.counts[revision]
 
     @property
     def in_doubt(self) -> tuple[Event, ...]:
@@ -208,7 +213,11 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None) -> list[Rev
     targets = set(r.id for r in chain.upto(to))
     for revision in reversed(chain.revisions):
         count = view.in_effect(revision.id)
-        if count and count != _expected_events(revision):
+        recorded = view.last_apply.get(revision.id)
+        # A file edited since it was applied may issue a different number of ops: that is a
+        # changed file (a warning), not a partly applied revision.
+        unchanged = recorded is None or recorded.revision_checksum == revision.checksum
+        if count and unchanged and count != _expected_events(revision):
             raise ApplyError(f"revision {revision.id} is partly applied ({count} of "
                              f"{_expected_events(revision)} ops in effect); roll it back or recover first")
         if count:
@@ -497,7 +506,7 @@ def _checksum_warnings(chain: RevisionChain, view: LedgerView) -> list[str]:
     warnings = []
     for revision in chain:
         event = view.last_apply.get(revision.id)
-        if event is not None and event.revision_checksum and event.revision_checksum != revision.checksum:
+        if event is not None and view.in_effect(revision.id) and event.revision_checksum and event.revision_checksum != revision.checksum:
             warnings.append(f"{revision.path}: revision {revision.id} changed since it was applied "
                             f"(ledger seq {event.seq} recorded checksum {event.revision_checksum[:12]})")
     return warnings

@@ -381,3 +381,37 @@ def test_live_equals_fold_check_sees_drift(tmp_path: Path, db_url: str) -> None:
         engine.dispose()
     with pytest.raises(AssertionError, match="ix_drift"):
         assert_live_equals_fold(config)
+
+
+def test_changed_file_warns_and_partly_applied_revision_stops(tmp_path: Path,
+                                                              database_factory: Callable[[str], str]) -> None:
+    from ledger.events import Actor
+    from ledger.revisions import load_revision
+
+    config = project(tmp_path, database_factory("sqlite"))
+    apply(config, to="0001")
+    path = config.migrations_dir / "0001_customers.py"
+    path.write_text(path.read_text() + '    op.create_index("ix_customers_email_name", "customers", ["email", "name"])\n')
+    # One more op in an applied file: a changed file, not a partly applied revision.
+    result = apply(config, to="0002")
+    assert [a.revision.id for a in result.applied] == ["0002"]
+    assert len(result.warnings) == 1 and "0001" in result.warnings[0] and "changed" in result.warnings[0]
+
+    # A revision of which only some ops are in effect (as an abandoned intent leaves it) stops apply.
+    other = project(tmp_path / "other", database_factory("sqlite"))
+    first = load_revision(other.migrations_dir / "0001_customers.py")
+    engine = create_engine(other.url)
+    try:
+        with engine.begin() as conn:
+            store = store_for(other)
+            store.create(conn)
+            op = first.ops[0]
+            from ledger import dialects
+
+            dialects.execute(conn, dialects.ddl(op, SchemaState(), "sqlite", conn=conn))
+            store.append(conn, kind="apply", op=op, revision="0001", message=None, actor=Actor.current(),
+                         revision_checksum=first.checksum)
+    finally:
+        engine.dispose()
+    with pytest.raises(ApplyError, match="revision 0001 is partly applied .1 of 2"):
+        apply(other)
