@@ -364,12 +364,7 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     if d == "mysql":
         indexes += [IndexSpec(u.name, tuple(IndexElement(c) for c in u.columns), unique=True) for u in uniques]
         uniques = []
-    implied = _implied_checks(table, d)
-    checks = tuple(
-        CheckSpec(_opt_name(c.name, d), canonical_sql(c.sqltext))
-        for c in table.checks
-        if canonical_sql(c.sqltext) not in implied
-    )
+    checks = tuple(CheckSpec(_opt_name(c.name, d), canonical_sql(c.sqltext, dialect=d)) for c in table.checks)
     return TableSpec(
         name=_name(table.name, d),
         schema=table.schema,
@@ -484,7 +479,9 @@ def _spaced(text: str) -> str:
             out.append(part)
             continue
         part = re.sub(r"\s+", " ", part.upper())
-        part = re.sub(r"\s*([(),])\s*", r"\1", part)
+        part = re.sub(r"\s*,\s*", ",", part)
+        part = re.sub(r"\s*\(\s*", "(", part)
+        part = re.sub(r"\s+\)", ")", part)
         out.append(part)
     return "".join(out).strip()
 
@@ -606,7 +603,7 @@ def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
             continue
         if key.startswith("mariadb_"):
             key = "mysql_" + key[len("mariadb_"):]
-        value = _index_option(key, value, elements)
+        value = _index_option(key, value, elements, d)
         if value not in (None, False, (), ""):
             options[key] = value
     return IndexSpec(_opt_name(index.name, d), elements, bool(index.unique), tuple(sorted(options.items())))
@@ -629,10 +626,10 @@ def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str
     return IndexElement(text, expression=True)
 
 
-def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...]) -> Any:
+def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...], d: str) -> Any:
     option = key.split("_", 1)[1]
     if option == "where":
-        return canonical_sql(str(value))
+        return canonical_sql(str(value), dialect=d)
     if option == "using":
         text = str(value).lower()
         return None if text == "btree" else text
@@ -667,9 +664,9 @@ def _implied_checks(table: TableSpec, d: str) -> set[str]:
         name = '"' + column.name.replace('"', '""') + '"'
         if isinstance(type_, sa.Enum):
             values = ", ".join(_literal(v) for v in type_.enums)
-            implied.add(canonical_sql(f"{name} IN ({values})"))
+            implied.add(canonical_sql(f"{name} IN ({values})", dialect=d))
         elif isinstance(type_, sa.Boolean):
-            implied.add(canonical_sql(f"{name} IN (0, 1)"))
+            implied.add(canonical_sql(f"{name} IN (0, 1)", dialect=d))
     return implied
 
 
@@ -721,10 +718,12 @@ def _table_differences(want: TableSpec, have: TableSpec) -> list[str]:
     have_columns = {c.name: c for c in have.columns}
     for name in want_columns:
         if name not in have_columns:
-            lines.append(f"column {where}.{name}: expected ({want_columns[name].describe()}), missing from the live database")
+            lines.append(f"column {where}.{name}: expected ({_describe_column(want_columns[name])}), "
+                         "missing from the live database")
     for name in have_columns:
         if name not in want_columns:
-            lines.append(f"column {where}.{name}: in the live database ({have_columns[name].describe()}), not expected")
+            lines.append(f"column {where}.{name}: in the live database ({_describe_column(have_columns[name])}), "
+                         "not expected")
     for name, column in want_columns.items():
         if name in have_columns:
             lines.extend(_column_differences(f"column {where}.{name}", column, have_columns[name]))
@@ -756,6 +755,15 @@ def _column_differences(what: str, want: ColumnSpec, have: ColumnSpec) -> list[s
         if a != b:
             lines.append(f"{what}: {field} expected {_show(a)}, live {_show(b)}")
     return lines
+
+
+def _describe_column(column: ColumnSpec) -> str:
+    text = f"{column.name} {column.type.args[0]}"
+    if not column.nullable:
+        text += " NOT NULL"
+    if column.server_default is not None:
+        text += f" DEFAULT {column.server_default.value}"
+    return text
 
 
 def _null(nullable: bool) -> str:

@@ -334,8 +334,8 @@ def _unwrap(items: tuple[Node, ...]) -> tuple[Node, ...]:
 
 
 def _redundant(inner: float, outer: float) -> bool:
-    # AND and OR are associative: a AND (b AND c) is a AND b AND c.
-    return inner > outer or (inner == outer and outer in (_AND, _OR))
+    # AND and OR are associative (a AND (b AND c) is a AND b AND c), and NOT (NOT a) is NOT NOT a.
+    return inner > outer or (inner == outer and outer in (_AND, _OR, _NOT))
 
 
 # -- text out --------------------------------------------------------------------------------------
@@ -382,9 +382,45 @@ def _canonical_tree(text: str) -> tuple[Node, ...]:
     return nodes
 
 
-def canonical_sql(text: str) -> str:
-    """``text`` (a condition or an expression) in canonical form; see the module docstring."""
-    return _render(_canonical_tree(text))
+def canonical_sql(text: str, *, dialect: str | None = None) -> str:
+    """``text`` (a condition or an expression) in canonical form; see the module docstring.
+
+    With ``dialect="mysql"``, a name compared with 0 where a condition is expected is the name
+    alone: MySQL stores ``CHECK (a OR flag)`` as ``a or flag <> 0``, which means the same there.
+    """
+    nodes = _canonical_tree(text)
+    if dialect == "mysql":
+        nodes = _truthy(nodes)
+    return _render(nodes)
+
+
+def _truthy(items: tuple[Node, ...]) -> tuple[Node, ...]:
+    """In a condition, ``x <> 0`` -> ``x`` for a plain name ``x`` (MySQL's truth of a value)."""
+    out: list[Node] = []
+    segment: list[Node] = []
+
+    def flush() -> None:
+        body = segment
+        lead: list[Node] = []
+        while body and _is_word(body[0], "not"):
+            lead.append(body[0])
+            body = body[1:]
+        if len(body) == 3 and isinstance(body[0], Tok) and body[0].kind in ("word", "qid") \
+                and _is_operand(body[0]) and body[1] == Tok("op", "<>") and body[2] == Tok("num", "0"):
+            body = body[:1]
+        elif len(body) == 1 and isinstance(body[0], Group) and body[0].open == "(":
+            body = [Group("(", _truthy(body[0].items))]
+        out.extend(lead + list(body))
+        segment.clear()
+
+    for node in items:
+        if _is_word(node, "and", "or", "xor"):
+            flush()
+            out.append(node)
+        else:
+            segment.append(node)
+    flush()
+    return tuple(out)
 
 
 #: Zero-argument functions that servers spell with or without parentheses, or by another name.
