@@ -216,8 +216,7 @@ def apply(state: Context, to: str | None, sql_only: bool, why: str | None, by: s
         count = len(result.applied)
         click.echo(f"applied {count} revision{'s' if count != 1 else ''}; at {result.applied[-1].revision.id} ({where})")
     else:
-        current = chain.upto(to)[-1].id if len(chain) else "base"
-        click.echo(f"nothing to apply: at {current} ({where})")
+        click.echo(f"nothing to apply: at {result.current or 'base'} ({where})")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -264,6 +264,8 @@ class ApplyResult:
     #: with ``sql_only``: every statement, DDL and ledger INSERTs, in order
     sql: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: the last revision of the chain in effect afterwards (None: none is)
+    current: str | None = None
 
 
 @attrs.define
@@ -448,7 +450,13 @@ def apply(
                     done.append(applied)
                 _announce(progress, revision, len(done), total, True)
             head = view.head
-    return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)))
+    return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)),
+                       current=_current(chain, view))
+
+
+def _current(chain: RevisionChain, view: LedgerView) -> str | None:
+    applied = [r.id for r in chain if view.in_effect(r.id)]
+    return applied[-1] if applied else None
 
 
 def _next(
@@ -486,7 +494,7 @@ def _apply_sql(
     applied = []
     for revision in pending:
         applied.append(run.bracketed(revision) if dialect == "mysql" else run.transactional(revision))
-    return ApplyResult(tuple(applied), view.head, sql=tuple(run.sql))
+    return ApplyResult(tuple(applied), view.head, sql=tuple(run.sql), current=_current(chain, view))
 
 
 @contextlib.contextmanager
