@@ -38,11 +38,11 @@ def sql(dialect: str, upgrade: Callable[[Operations], Any], state: SchemaState =
 
 
 REBUILD_ACCOUNT = [
-    "PRAGMA legacy_alter_table=ON",
     'CREATE TABLE _sl_new_account ( id INTEGER NOT NULL, email VARCHAR(100) NOT NULL, "plan" VARCHAR(20) '
     "DEFAULT 'free', CONSTRAINT pk_account PRIMARY KEY (id), CONSTRAINT uq_account_email UNIQUE (email) )",
     'INSERT INTO _sl_new_account (id, email, "plan") SELECT account.id, account.email, account."plan" FROM account',
     "DROP TABLE account",
+    "PRAGMA legacy_alter_table=ON",
     "ALTER TABLE _sl_new_account RENAME TO account",
     "PRAGMA legacy_alter_table=OFF",
 ]
@@ -201,16 +201,16 @@ def test_sqlite_batch_shares_one_rebuild() -> None:
         state = state.apply(op)
     statements = [" ".join(s.split()) for s in ddl_batch(completed, BASE, "sqlite")]
     assert statements == [
-        "PRAGMA legacy_alter_table=ON",
         "CREATE TABLE _sl_new_invoice ( id INTEGER NOT NULL, account_id INTEGER, amount NUMERIC(12, 2) NOT NULL, "
         "CONSTRAINT pk_invoice PRIMARY KEY (id), "
         "CONSTRAINT fk_invoice_account_id_account FOREIGN KEY(account_id) REFERENCES account (id) )",
         "INSERT INTO _sl_new_invoice (id, account_id, amount) SELECT invoice.id, invoice.account_id, invoice.amount "
         "FROM invoice",
         "DROP TABLE invoice",
+        "PRAGMA legacy_alter_table=ON",
         "ALTER TABLE _sl_new_invoice RENAME TO invoice",
-        "CREATE INDEX ix_invoice_amount ON invoice (amount)",
         "PRAGMA legacy_alter_table=OFF",
+        "CREATE INDEX ix_invoice_amount ON invoice (amount)",
     ]
     # the same ops one by one: two rebuilds and a native CREATE INDEX
     singly = [s for op, st in zip(completed, [BASE, BASE.apply(ops[0])]) for s in ddl(op, st, "sqlite")]

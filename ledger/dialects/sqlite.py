@@ -15,7 +15,7 @@ schema changes" procedure:
 
 Foreign keys and the two pragmas:
 
-- ``PRAGMA legacy_alter_table=ON`` is set around the rebuild. Without it, the RENAME in step 3
+- ``PRAGMA legacy_alter_table=ON`` is set around the RENAME of step 3. Without it, the RENAME in step 3
   re-parses every view and trigger of the schema and fails ("error in view v: no such table")
   as soon as one of them names the table, which was just dropped; in legacy mode the rename
   leaves other objects' SQL alone, and they find the rebuilt table under its old name. This
@@ -190,20 +190,21 @@ class SQLiteGenerator(DDLGenerator):
         old = self.table(before, name, schema)
         sources = self._sources(ops, old_spec, new_spec)
 
-        legacy = not self._pragma("legacy_alter_table")
-        statements = ["PRAGMA legacy_alter_table=ON"] if legacy else []
-        statements.append(self.compile(sa.schema.CreateTable(temp)))
+        statements = [self.compile(sa.schema.CreateTable(temp))]
         if sources:
             insert = sa.insert(temp).from_select(
                 [temp.c[new] for new in sources], sa.select(*[old.c[src] for src in sources.values()])
             )
             statements.append(self.compile(insert))
         statements.append(self.compile(sa.schema.DropTable(old)))
+        # The pragma is connection state that a rollback does not undo, so it is on for the
+        # RENAME alone: a failure anywhere else cannot leave the connection in legacy mode.
+        legacy = not self._pragma("legacy_alter_table")
+        statements += ["PRAGMA legacy_alter_table=ON"] if legacy else []
         statements.append(f"ALTER TABLE {self.format_table(temp)} RENAME TO {self.quote(name)}")
+        statements += ["PRAGMA legacy_alter_table=OFF"] if legacy else []
         statements += [self.create_index_sql(i) for i in sorted(final.indexes, key=lambda i: str(i.name))]
         statements += self._triggers(old_spec)
-        if legacy:
-            statements.append("PRAGMA legacy_alter_table=OFF")
         return statements
 
     @staticmethod

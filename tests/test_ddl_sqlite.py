@@ -1,0 +1,229 @@
+"""SQLite table rebuilds keep every row, index, trigger, view and the foreign keys that point in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from ledger.dialects import SQLiteRebuildError, ddl, ddl_batch, execute
+from ops import Operations, SchemaState, record
+from tests.test_ddl import assert_live_is, run_ops
+
+ROWS = [(i, f"item {i}", f"{i}.50", i % 7, f"c'{i}%") for i in range(1, 41)]
+
+
+def _schema(op: Operations) -> None:
+    op.create_table(
+        "item",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(50), nullable=False),
+        sa.Column("price", sa.String(20)),
+        sa.Column("qty", sa.Integer),
+        sa.Column("code", sa.String(20)),
+        sa.Column("parent_id", sa.Integer, sa.ForeignKey("item.id")),
+    )
+    op.create_index("ix_item_name", "item", ["name"])
+    op.create_index("ux_item_code", "item", ["code"], unique=True)
+    op.create_index("ix_item_big", "item", ["qty"], sqlite_where=sa.text("qty > 3"))
+    op.create_table(
+        "line",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("item_id", sa.Integer, sa.ForeignKey("item.id", ondelete="CASCADE")),
+    )
+    op.create_table("audit", sa.Column("item_id", sa.Integer), sa.Column("what", sa.String(10)))
+
+
+@pytest.fixture
+def engine(database_factory: Callable[[str], str]) -> Iterator[sa.Engine]:
+    eng = sa.create_engine(database_factory("sqlite"))
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def state(engine: sa.Engine) -> SchemaState:
+    with engine.begin() as conn:
+        state, _ = run_ops(conn, record(_schema), SchemaState())
+        conn.execute(sa.text("INSERT INTO item (id, name, price, qty, code) VALUES (:a, :b, :c, :d, :e)"),
+                     [dict(zip("abcde", row)) for row in ROWS])
+        conn.execute(sa.text("UPDATE item SET parent_id = 1 WHERE id > 1"))
+        conn.execute(sa.text("INSERT INTO line (id, item_id) SELECT id, id FROM item"))
+        conn.exec_driver_sql(
+            'CREATE TRIGGER "item audit" AFTER INSERT ON item BEGIN '
+            "INSERT INTO audit (item_id, what) VALUES (NEW.id, 'insert'); END"
+        )
+        conn.exec_driver_sql("CREATE VIEW cheap AS SELECT id, name FROM item WHERE qty < 3")
+    return state
+
+
+def migrate(engine: sa.Engine, upgrade: Callable[[Operations], Any], state: SchemaState) -> tuple[SchemaState, list[str]]:
+    with engine.begin() as conn:
+        state, sql = run_ops(conn, record(upgrade), state)
+    assert_live_is(engine, state)
+    return state, sql
+
+
+def rows(engine: sa.Engine, sql: str) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(sql))]
+
+
+def assert_everything_survived(engine: sa.Engine, columns: str = "id, name, qty") -> None:
+    expected = {"id, name, qty": [(r[0], r[1], r[3]) for r in ROWS]}[columns]
+    assert rows(engine, f"SELECT {columns} FROM item ORDER BY id") == expected
+    assert rows(engine, "SELECT COUNT(*) FROM line") == [(len(ROWS),)]  # no ON DELETE CASCADE fired
+    assert rows(engine, "SELECT COUNT(*) FROM item WHERE parent_id = 1") == [(len(ROWS) - 1,)]
+    names = {r[0] for r in rows(engine, "SELECT name FROM sqlite_master WHERE tbl_name = 'item' AND sql IS NOT NULL")}
+    assert {"item", "ix_item_name", "ux_item_code", "ix_item_big", "item audit"} <= names
+    assert not any(n.startswith("_sl_") for n in names)
+    assert rows(engine, "SELECT COUNT(*) FROM cheap") == [(sum(1 for r in ROWS if r[3] < 3),)]
+    assert rows(engine, "PRAGMA foreign_key_check") == []
+    assert rows(engine, "PRAGMA legacy_alter_table") == [(0,)]
+    assert rows(engine, "SELECT \"table\" FROM pragma_foreign_key_list('line')") == [("item",)]
+    with engine.begin() as conn:  # the trigger still fires, on the rebuilt table
+        conn.execute(sa.text("INSERT INTO item (id, name) VALUES (1000, 'new')"))
+        assert conn.execute(sa.text("SELECT what FROM audit WHERE item_id = 1000")).scalar() == "insert"
+        conn.execute(sa.text("DELETE FROM item WHERE id = 1000"))
+        conn.execute(sa.text("DELETE FROM audit"))
+
+
+def test_constraint_change_keeps_everything(engine: sa.Engine, state: SchemaState) -> None:
+    state, sql = migrate(engine, lambda op: op.create_check_constraint("ck_item_qty", "item", "qty >= 0"), state)
+    assert any(s.startswith("CREATE TABLE _sl_new_item") for s in sql)
+    assert_everything_survived(engine)
+    with pytest.raises(sa.exc.IntegrityError):
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO item (id, name, qty) VALUES (999, 'x', -1)"))
+    state, _ = migrate(engine, lambda op: op.drop_constraint("ck_item_qty", "item"), state)
+    assert_everything_survived(engine)
+
+
+def test_type_change_keeps_values(engine: sa.Engine, state: SchemaState) -> None:
+    migrate(engine, lambda op: op.alter_column("item", "price", type_=sa.Numeric(10, 2), nullable=True), state)
+    assert_everything_survived(engine)
+    # the values took the new column's affinity: text "3.50" is now the number 3.5
+    assert rows(engine, "SELECT typeof(price), price FROM item WHERE id = 3") == [("real", 3.5)]
+
+
+def test_column_drop_keeps_everything(engine: sa.Engine, state: SchemaState) -> None:
+    def upgrade(op: Operations) -> None:
+        with op.batch_alter_table("item") as batch:
+            batch.drop_index("ux_item_code")
+            batch.drop_column("code")
+            batch.alter_column("qty", nullable=False, server_default="0")
+
+    (group,) = [record(upgrade)]
+    with engine.begin() as conn:
+        completed, current = [], state
+        for op in group:
+            completed.append(op.complete(current))
+            current = current.apply(op)
+        sql = ddl_batch(completed, state, "sqlite", conn=conn)
+        execute(conn, sql)
+    assert sum(s.startswith("CREATE TABLE") for s in sql) == 1
+    assert_live_is(engine, current)
+    assert [r[1] for r in rows(engine, "PRAGMA table_info(item)")] == ["id", "name", "price", "qty", "parent_id"]
+    assert rows(engine, "SELECT id, name, qty FROM item ORDER BY id") == [(r[0], r[1], r[3]) for r in ROWS]
+    with engine.begin() as conn:
+        conn.exec_driver_sql('CREATE UNIQUE INDEX ux_item_code ON item (name)')  # stands in for the dropped one
+    assert_everything_survived(engine)
+
+
+def test_rename_in_a_rebuild_follows_the_values(engine: sa.Engine, state: SchemaState) -> None:
+    def upgrade(op: Operations) -> None:
+        with op.batch_alter_table("line") as batch:
+            batch.alter_column("item_id", new_column_name="product_id", nullable=False)
+
+    with engine.begin() as conn:
+        ops = record(upgrade)
+        sql = ddl_batch([o.complete(state) for o in ops], state, "sqlite", conn=conn)
+        execute(conn, sql)
+    assert rows(engine, "SELECT id, product_id FROM line ORDER BY id") == [(r[0], r[0]) for r in ROWS]
+
+
+def test_self_referencing_table_keeps_pointing_at_itself(engine: sa.Engine, state: SchemaState) -> None:
+    migrate(engine, lambda op: op.alter_column("item", "name", type_=sa.String(80)), state)
+    assert rows(engine, "SELECT \"table\" FROM pragma_foreign_key_list('item')") == [("item",)]
+    assert_everything_survived(engine)
+
+
+def _fk_on(engine: sa.Engine) -> sa.Engine:
+    on = sa.create_engine(engine.url)
+
+    @sa.event.listens_for(on, "connect")
+    def _on(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    return on
+
+
+def test_rebuild_of_a_referenced_table_is_refused_while_foreign_keys_are_on(engine: sa.Engine, state: SchemaState) -> None:
+    on = _fk_on(engine)
+    try:
+        (op,) = record(lambda op: op.create_check_constraint("ck_item_qty", "item", "qty >= 0"))
+        with on.connect() as conn, pytest.raises(SQLiteRebuildError, match="foreign_keys"):
+            ddl(op, state, "sqlite", conn=conn)
+        # a table that nothing refers to is rebuilt safely with foreign keys on
+        (op,) = record(lambda op: op.alter_column("line", "item_id", nullable=False))
+        with on.begin() as conn:
+            execute(conn, ddl(op.complete(state), state, "sqlite", conn=conn))
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        on.dispose()
+    assert rows(engine, "SELECT COUNT(*) FROM line WHERE item_id IS NOT NULL") == [(len(ROWS),)]
+    assert_everything_survived(engine)
+
+
+def test_failed_rebuild_changes_nothing(engine: sa.Engine, state: SchemaState) -> None:
+    (op,) = record(lambda op: op.create_check_constraint("ck_item_qty", "item", "qty > 100"))
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.exec_driver_sql("BEGIN")  # pysqlite leaves DDL outside a transaction unless one is open
+        execute(conn, ddl(op, state, "sqlite", conn=conn))
+    assert_live_is(engine, state)
+    assert_everything_survived(engine)
+
+
+# ---------------------------------------------------------------------------------------------
+# hypothesis: whatever the values, a rebuild keeps them
+# ---------------------------------------------------------------------------------------------
+
+_values = st.one_of(
+    st.none(), st.integers(-(2**63), 2**63 - 1), st.floats(allow_nan=False), st.text(max_size=20),
+    st.binary(max_size=8),
+)
+_changes: list[Callable[[Operations], Any]] = [
+    lambda op: op.alter_column("t", "v", type_=sa.LargeBinary),
+    lambda op: op.alter_column("t", "v", server_default="x"),
+    lambda op: op.create_unique_constraint("uq_t_k_v", "t", ["k", "v"]),
+    lambda op: op.create_check_constraint("ck_t_k", "t", "k >= 0"),
+    lambda op: op.drop_column("t", "w"),
+]
+
+
+@given(values=st.lists(_values, max_size=30),
+       changes=st.lists(st.sampled_from(range(len(_changes))), min_size=1, max_size=4, unique=True))
+def test_rebuilds_keep_any_values(values: list[Any], changes: list[int]) -> None:
+    note(f"changes {changes}")
+    engine = sa.create_engine("sqlite://")
+    try:
+        with engine.begin() as conn:
+            state, _ = run_ops(conn, record(lambda op: op.create_table(
+                "t", sa.Column("k", sa.Integer, primary_key=True), sa.Column("v", sa.Text), sa.Column("w", sa.Text))),
+                SchemaState())
+            for i, v in enumerate(values):
+                conn.execute(sa.text("INSERT INTO t (k, v, w) VALUES (:k, :v, :v)"), {"k": i, "v": v})
+            before = list(conn.execute(sa.text("SELECT k, v FROM t ORDER BY k")))
+            ops = [op for i in changes for op in record(_changes[i])]
+            for op in ops:
+                op = op.complete(state)
+                execute(conn, ddl(op, state, "sqlite", conn=conn))
+                state = state.apply(op)
+            after = list(conn.execute(sa.text("SELECT k, v FROM t ORDER BY k")))
+        assert [(k, v) for k, v in after] == [(k, v) for k, v in before]
+    finally:
+        engine.dispose()
