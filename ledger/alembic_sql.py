@@ -1,0 +1,198 @@
+"""Statements seen at the cursor, as SQL text that can run again: classification and literal rendering.
+
+The Alembic hook captures the statements a migration runs outside Alembic's schema operations
+(``op.execute``, ``op.bulk_insert``, ``op.get_bind().execute(...)``) after they succeed. What
+it stores is the statement with its parameters rendered as SQL literals of the dialect that
+ran it, one text per parameter set, so that an ``execute`` op holds SQL that runs on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+__all__ = ["READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "classify", "render_statements"]
+
+#: Statement categories: reads are never recorded; data and schema statements are.
+READ, DATA, SCHEMA, OTHER = "read", "data", "schema", "other"
+
+_READ_WORDS = frozenset({
+    "SELECT", "PRAGMA", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "SAVEPOINT", "RELEASE", "ROLLBACK",
+    "BEGIN", "COMMIT", "SET", "RESET", "USE", "LOCK", "ANALYZE", "VACUUM",
+})
+_DATA_WORDS = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "COPY", "TRUNCATE", "CALL"})
+_SCHEMA_WORDS = frozenset({"CREATE", "ALTER", "DROP", "RENAME", "COMMENT"})
+
+_LEADING = re.compile(r"\s+|--[^\n]*\n?|/\*.*?\*/|\(", re.S)
+_WORD = re.compile(r"[A-Za-z_]+")
+
+
+class UnrenderableStatement(ValueError):
+    """A statement's parameters could not be written as SQL literals."""
+
+
+def _first_word(statement: str) -> str:
+    position = 0
+    while True:
+        match = _LEADING.match(statement, position)
+        if match is None or match.end() == position:
+            break
+        position = match.end()
+    word = _WORD.match(statement, position)
+    return word.group(0).upper() if word else ""
+
+
+def classify(statement: str) -> str:
+    """``read`` (nothing changes), ``data``, ``schema`` (DDL) or ``other`` (e.g. a PL/pgSQL DO block)."""
+    word = _first_word(statement)
+    if word == "WITH":
+        upper = statement.upper()
+        return DATA if re.search(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", upper) else READ
+    if word in _READ_WORDS:
+        return READ
+    if word in _DATA_WORDS:
+        return DATA
+    if word in _SCHEMA_WORDS:
+        return SCHEMA
+    return OTHER
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering parameters as literals
+# ---------------------------------------------------------------------------------------------
+
+# Quoted strings, quoted identifiers and comments are copied as they are; placeholders are not in them.
+_SKIP = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
+_POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)(?:~~[^\]]*)?\]")
+
+
+def _placeholder(paramstyle: str) -> re.Pattern[str]:
+    return re.compile({
+        "qmark": r"\?",
+        "format": r"%s",
+        "numeric": r":(\d+)",
+        "numeric_dollar": r"\$(\d+)",
+        "named": r"(?<![:\w]):(\w+)",
+        "pyformat": r"%\((\w+)\)s",
+    }[paramstyle])
+
+
+def _generic_literal(value: Any, dialect: sa.Dialect) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return ("true" if value else "false") if dialect.name == "postgresql" else ("1" if value else "0")
+    if isinstance(value, (int, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise UnrenderableStatement(f"cannot write {value!r} as a SQL literal")
+        return repr(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return "'" + value.isoformat(sep=" ") + "'" if isinstance(value, dt.datetime) else f"'{value.isoformat()}'"
+    if isinstance(value, uuid.UUID):
+        return f"'{value}'"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value).hex()
+        return f"'\\x{data}'::bytea" if dialect.name == "postgresql" else f"X'{data}'"
+    if isinstance(value, str):
+        text = value.replace("'", "''")
+        if dialect.name in ("mysql", "mariadb"):
+            text = text.replace("\\", "\\\\")
+        return f"'{text}'"
+    raise UnrenderableStatement(f"cannot write a {type(value).__name__} value as a SQL literal")
+
+
+def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
+    if isinstance(value, (list, tuple)) and not isinstance(type_, sa.ARRAY):
+        return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
+    if compiled is not None and type_ is not None:
+        try:
+            return str(compiled.render_literal_value(value, type_))
+        except (sa.exc.CompileError, NotImplementedError, TypeError, ValueError, AttributeError):
+            pass
+    return _generic_literal(value, dialect)
+
+
+def _substitute(template: str, paramstyle: str, lookup: Any, unescape_percent: bool) -> str:
+    """``template`` with every placeholder replaced by ``lookup(name_or_position)``."""
+    pattern = _placeholder(paramstyle)
+    positional = paramstyle in ("qmark", "format")
+    counter = iter(range(1 << 30))
+    out: list[str] = []
+
+    def plain(chunk: str) -> str:
+        def repl(match: re.Match[str]) -> str:
+            key: Any = next(counter) if positional else match.group(1)
+            if paramstyle in ("numeric", "numeric_dollar"):
+                key = int(key) - 1
+            return lookup(key)
+
+        chunk = _POSTCOMPILE.sub(lambda m: lookup(("post", m.group(1))), chunk)
+        chunk = pattern.sub(repl, chunk)
+        return chunk.replace("%%", "%") if unescape_percent else chunk
+
+    position = 0
+    for match in _SKIP.finditer(template):
+        out.append(plain(template[position:match.start()]))
+        text = match.group(0)
+        out.append(text.replace("%%", "%") if unescape_percent and text.startswith("'") else text)
+        position = match.end()
+    out.append(plain(template[position:]))
+    return "".join(out)
+
+
+def render_statements(context: Any, statement: str, parameters: Any, dialect: sa.Dialect) -> list[str]:
+    """The SQL texts that ``statement`` ran, one per parameter set, with literal values.
+
+    Raises :class:`UnrenderableStatement` when a value has no literal form.
+    """
+    paramstyle = dialect.paramstyle
+    percent = paramstyle in ("format", "pyformat")
+    compiled = getattr(context, "compiled", None)
+    if compiled is not None and not hasattr(compiled, "binds"):
+        return [statement]  # DDL: nothing is bound
+    if compiled is not None and getattr(compiled, "string", None):
+        template = compiled.string
+        sets: Sequence[Mapping[str, Any]] = context.compiled_parameters or [{}]
+        positions = list(getattr(compiled, "positiontup", None) or [])
+        escaped = {v: k for k, v in (getattr(compiled, "escaped_bind_names", None) or {}).items()}
+        binds = compiled.binds
+        texts = []
+        for values in sets:
+            def lookup(key: Any, values: Mapping[str, Any] = values) -> str:
+                if isinstance(key, tuple):  # an expanding IN (...) parameter
+                    name = key[1]
+                elif isinstance(key, int):
+                    if key >= len(positions):
+                        raise UnrenderableStatement("more placeholders than parameters")
+                    name = positions[key]
+                else:
+                    name = escaped.get(key, key)
+                if name not in values:
+                    raise UnrenderableStatement(f"no value for parameter {name}")
+                bind = binds.get(name)
+                return _literal(values[name], getattr(bind, "type", None), compiled, dialect)
+
+            texts.append(_substitute(template, paramstyle, lookup, percent))
+        return texts
+    # A driver-level statement (exec_driver_sql): parameters are already what the driver takes.
+    if not parameters or parameters in ((), {}, [()], [{}]):
+        return [statement]
+    many = parameters if isinstance(parameters, list) else [parameters]
+    texts = []
+    for params in many:
+        def driver_lookup(key: Any, params: Any = params) -> str:
+            try:
+                return _generic_literal(params[key], dialect)
+            except (KeyError, IndexError, TypeError):
+                raise UnrenderableStatement(f"no value for parameter {key}") from None
+
+        texts.append(_substitute(statement, paramstyle, driver_lookup, percent))
+    return texts

@@ -1,0 +1,328 @@
+"""The Alembic hook: what Alembic runs is recorded in the ledger, and the fold equals the live schema."""
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from ledger.alembic import DATA_CHANGE, NOT_MODELLED, AlembicHookError, is_data_change
+from ledger.alembic_sql import DATA, OTHER, READ, SCHEMA, classify
+from ledger.events import Event
+from ledger.store import LedgerStore
+from tests.alembic_histories import (
+    LEDGER_TABLE,
+    chain_problems,
+    differences,
+    histories,
+    run_alembic,
+    user_tables,
+    write_env,
+    write_history,
+)
+
+HOOK_DIALECTS = ("sqlite", "postgresql")
+
+
+def _events(url: str) -> list[Event]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(LedgerStore(LEDGER_TABLE).events(conn))
+    finally:
+        engine.dispose()
+
+
+def _check(url: str) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert differences(conn) == []
+            assert chain_problems(conn) == []
+    finally:
+        engine.dispose()
+
+
+def _project(tmp_path: Path, bodies: list[list[str]] | list[str], **env: object) -> list[str]:
+    write_env(tmp_path, **env)  # type: ignore[arg-type]
+    if bodies and isinstance(bodies[0], str):
+        bodies = [bodies]  # type: ignore[list-item]
+    return write_history(tmp_path, bodies)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic histories (hypothesis): after every revision the fold equals the live schema
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", HOOK_DIALECTS)
+@given(data=st.data())
+def test_synthetic_history_fold_equals_live_after_every_revision(
+    dialect: str, database_factory: Callable[[str], str], data: st.DataObject
+) -> None:
+    bodies = data.draw(histories(dialect))
+    url = database_factory(dialect)
+    with tempfile.TemporaryDirectory() as folder:
+        ids = _project(Path(folder), bodies)
+        for revision, body in zip(ids, bodies):
+            note(f"revision {revision}:\n" + textwrap.indent("\n".join(body), "    "))
+            run_alembic(Path(folder), url, "upgrade", revision)
+            _check(url)
+    revisions = {e.revision for e in _events(url)}
+    assert revisions == set(ids)  # every revision is in the ledger, an empty one as a marker event
+
+
+# ---------------------------------------------------------------------------------------------
+# What is recorded, op by op
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=HOOK_DIALECTS)
+def hook_url(request: pytest.FixtureRequest, database_factory: Callable[[str], str]) -> str:
+    return database_factory(str(request.param))
+
+
+def test_each_operation_is_an_apply_event_with_the_alembic_revision_and_actor(tmp_path: Path, hook_url: str) -> None:
+    ids = _project(tmp_path, [
+        ["op.create_table('customer', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('email', sa.String(80), nullable=False))"],
+        ["op.add_column('customer', sa.Column('name', sa.Text()))",
+         "op.create_index('ix_customer_email', 'customer', ['email'], unique=True)"],
+    ])
+    run_alembic(tmp_path, hook_url, "upgrade", "head")
+    events = _events(hook_url)
+    assert [(e.kind, e.revision, e.op_type) for e in events] == [
+        ("apply", ids[0], "create_table"),
+        ("apply", ids[1], "add_column"),
+        ("apply", ids[1], "create_index"),
+    ]
+    assert all(e.actor.by == "tests" and e.message == f"step {n}" for e, n in zip(events, (1, 2, 2)))
+    _check(hook_url)
+
+
+def test_data_work_is_recorded_as_irreversible_execute_events_with_the_sql_that_ran(
+    tmp_path: Path, hook_url: str
+) -> None:
+    _project(tmp_path, [
+        "op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('label', sa.String(40)))",
+        "op.execute(\"INSERT INTO item (id, label) VALUES (1, 'it''s')\")",
+        "op.bulk_insert(sa.table('item', sa.column('id'), sa.column('label')),"
+        " [{'id': 2, 'label': 'b: 50%'}, {'id': 3, 'label': None}])",
+        "op.get_bind().execute(sa.text('UPDATE item SET label = :v WHERE id = :i'), {'v': 'x?y', 'i': 1})",
+        "assert op.get_bind().execute(sa.text('SELECT count(*) FROM item')).scalar() == 3",
+        "op.add_column('item', sa.Column('price', sa.Integer()))",
+    ])
+    run_alembic(tmp_path, hook_url, "upgrade", "head")
+    events = _events(hook_url)
+    assert [e.op_type for e in events] == ["create_table", "execute", "execute", "execute", "execute", "add_column"]
+    executes = [e for e in events if e.op_type == "execute"]
+    assert all(is_data_change(e) for e in executes)
+    assert [e.message.split(" -- ")[0] for e in executes] == [  # type: ignore[union-attr]
+        f"{DATA_CHANGE} op.execute", f"{DATA_CHANGE} op.bulk_insert", f"{DATA_CHANGE} op.bulk_insert",
+        f"{DATA_CHANGE} connection.execute",
+    ]
+    assert all(not e.op.reversible for e in executes)  # type: ignore[union-attr]
+    # The recorded SQL runs on its own and does what the migration did.
+    engine = sa.create_engine(hook_url)
+    with engine.begin() as conn:
+        expected = sorted(conn.execute(sa.text("SELECT id, label FROM item")).all())
+        conn.execute(sa.text("DELETE FROM item"))
+        for event in executes:
+            conn.exec_driver_sql(event.op.sqltext, execution_options={"no_parameters": True})  # type: ignore[union-attr]
+        assert sorted(conn.execute(sa.text("SELECT id, label FROM item")).all()) == expected
+    engine.dispose()
+    assert expected == [(1, "x?y"), (2, "b: 50%"), (3, None)]
+    _check(hook_url)
+
+
+@pytest.mark.parametrize("dialect", HOOK_DIALECTS)
+@given(values=st.lists(st.one_of(st.none(), st.text(max_size=20), st.integers(-2**62, 2**62)), min_size=1,
+                       max_size=4))
+def test_captured_statements_replay_to_the_same_rows(
+    dialect: str, database_factory: Callable[[str], str], values: list[object]
+) -> None:
+    url = database_factory(dialect)
+    rows = [{"id": n, "v": None if v is None else str(v)} for n, v in enumerate(values, start=1)]
+    rows = [r for r in rows if r["v"] is None or "\x00" not in r["v"]]
+    with tempfile.TemporaryDirectory() as folder:
+        _project(Path(folder), [
+            "op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('v', sa.Text()))",
+            f"op.bulk_insert(sa.table('t', sa.column('id'), sa.column('v')), {rows!r})",
+        ])
+        run_alembic(Path(folder), url, "upgrade", "head")
+    executes = [e for e in _events(url) if e.op_type == "execute"]
+    assert len(executes) == len(rows)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM t"))
+        for event in executes:
+            conn.exec_driver_sql(event.op.sqltext, execution_options={"no_parameters": True})  # type: ignore[union-attr]
+        got = [dict(r._mapping) for r in conn.execute(sa.text("SELECT id, v FROM t ORDER BY id"))]
+    engine.dispose()
+    assert got == rows
+
+
+def test_batch_blocks_are_recorded_as_their_logical_ops(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    url = database_factory("sqlite")
+    _project(tmp_path, [
+        "op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('x', sa.String(20)),"
+        " sa.Column('y', sa.Integer()))",
+        "op.execute('INSERT INTO a (id, x, y) VALUES (1, \\'one\\', 1)')",
+        "with op.batch_alter_table('a') as batch_op:",
+        "    batch_op.alter_column('x', existing_type=sa.String(20), type_=sa.String(50), nullable=False)",
+        "    batch_op.drop_column('y')",
+        "    batch_op.create_unique_constraint('uq_a_x', ['x'])",
+    ])
+    run_alembic(tmp_path, url, "upgrade", "head")
+    events = _events(url)
+    assert [e.op_type for e in events] == ["create_table", "execute", "alter_column", "drop_column",
+                                            "create_unique_constraint"]
+    # The table rebuild that batch mode ran is not data work: nothing else was captured.
+    assert sum(is_data_change(e) for e in events) == 1
+    _check(url)
+
+
+def test_constraints_created_without_a_name_get_the_database_s_names(tmp_path: Path, hook_url: str) -> None:
+    drop = ["op.drop_constraint('child_parent_id_fkey', 'child', type_='foreignkey')"] \
+        if "postgresql" in hook_url else []
+    _project(tmp_path, [
+        ["op.create_table('parent', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('code', sa.String(10), unique=True))",
+         "op.create_table('child', sa.Column('id', sa.Integer()), sa.Column('parent_id', sa.Integer(),"
+         " sa.ForeignKey('parent.id')), sa.PrimaryKeyConstraint('id'), sa.UniqueConstraint('parent_id'),"
+         " sa.UniqueConstraint('parent_id'))"],
+        drop or ["pass"],
+    ])
+    run_alembic(tmp_path, hook_url, "upgrade", "head")
+    _check(hook_url)
+    engine = sa.create_engine(hook_url)
+    with engine.connect() as conn:
+        from tests.alembic_histories import ledger_fold
+
+        fold = ledger_fold(conn)
+    engine.dispose()
+    child = fold.table("child")
+    if "postgresql" in hook_url:
+        assert fold.table("parent").primary_key.name == "parent_pkey"  # type: ignore[union-attr]
+        assert [u.name for u in fold.table("parent").uniques] == ["parent_code_key"]
+        assert child.foreign_keys == ()  # dropped by the name PostgreSQL gave it
+    else:
+        assert fold.table("parent").primary_key.name == "pk_parent"  # type: ignore[union-attr]
+        assert [fk.name for fk in child.foreign_keys] == ["fk_child_parent_id_parent"]
+    assert len(child.uniques) == 1  # the database keeps one of two identical unnamed UNIQUEs
+
+
+def test_a_downgrade_is_recorded_too(tmp_path: Path, hook_url: str) -> None:
+    write_env(tmp_path)
+    (tmp_path / "versions" / "r1_x.py").write_text(textwrap.dedent('''\
+        """add x"""
+        import sqlalchemy as sa
+        from alembic import op
+        revision = "r1"
+        down_revision = None
+        def upgrade():
+            op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("x", sa.Integer()))
+        def downgrade():
+            op.drop_table("t")
+    '''))
+    run_alembic(tmp_path, hook_url, "upgrade", "head")
+    run_alembic(tmp_path, hook_url, "downgrade", "base")
+    events = _events(hook_url)
+    assert [(e.op_type, e.revision) for e in events] == [("create_table", "r1"), ("drop_table", "r1")]
+    assert events[1].message == "alembic downgrade of r1: add x"
+    assert events[1].op.reversible  # type: ignore[union-attr]
+    _check(hook_url)
+
+
+def test_a_failing_revision_leaves_neither_its_ddl_nor_its_events(tmp_path: Path, hook_url: str) -> None:
+    _project(tmp_path, [
+        ["op.create_table('kept', sa.Column('id', sa.Integer(), primary_key=True))"],
+        ["op.create_table('gone', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.add_column('kept', sa.Column('x', sa.Integer()))",
+         "op.execute('INSERT INTO nowhere VALUES (1)')"],
+    ])
+    with pytest.raises(sa.exc.DBAPIError):
+        run_alembic(tmp_path, hook_url, "upgrade", "head")
+    # Alembic runs all revisions in one transaction where DDL is transactional (PostgreSQL), and one
+    # transaction per revision elsewhere (SQLite, where the hook opens it before the first DDL).
+    one_transaction = "postgresql" in hook_url
+    assert [e.op_type for e in _events(hook_url)] == ([] if one_transaction else ["create_table"])
+    engine = sa.create_engine(hook_url)
+    with engine.connect() as conn:
+        assert user_tables(conn) == ([] if one_transaction else ["kept"])
+        if not one_transaction:
+            assert [c["name"] for c in sa.inspect(conn).get_columns("kept")] == ["id"]
+    engine.dispose()
+    _check(hook_url)
+
+
+def test_an_operation_the_fold_refuses_stops_the_run(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    url = database_factory("postgresql")
+    _project(tmp_path, [
+        # CASCADE drops the view's dependency too; a raw drop like this is fine for the database, but
+        # the ledger never saw table "ghost" created, so it cannot record the drop of its column.
+        "op.execute('CREATE TABLE ghost (id integer primary key, x integer)')",
+        "op.drop_column('ghost', 'x')",
+    ])
+    with pytest.raises(AlembicHookError, match=r"alembic revision 0001aa \(.*0001aa_step.py:\d+\).*ghost"):
+        run_alembic(tmp_path, url, "upgrade", "head")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert user_tables(conn) == []  # PostgreSQL rolled the whole revision back
+    engine.dispose()
+
+
+def test_operations_outside_the_vocabulary_are_recorded_and_named(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("postgresql")
+    _project(tmp_path, [
+        "op.execute('CREATE EXTENSION IF NOT EXISTS btree_gist')",
+        "op.create_table('booking', sa.Column('id', sa.Integer(), primary_key=True),"
+        " sa.Column('room', sa.Integer()), sa.Column('during', sa.dialects.postgresql.TSRANGE()))",
+        "from sqlalchemy.dialects.postgresql import ExcludeConstraint",
+        "op.create_exclude_constraint('no_overlap', 'booking', ('room', '='), ('during', '&&'))",
+        "op.execute(sa.schema.CreateSequence(sa.Sequence('ticket_seq')))",
+    ])
+    run_alembic(tmp_path, url, "upgrade", "head")
+    events = _events(url)
+    assert [e.op_type for e in events] == ["execute", "create_table", "execute", "execute"]
+    exclude = events[2]
+    assert exclude.message.startswith(f"{NOT_MODELLED} alembic CreateExcludeConstraintOp")  # type: ignore[union-attr]
+    assert "EXCLUDE USING gist" in exclude.op.sqltext  # type: ignore[union-attr]
+    assert "CREATE SEQUENCE ticket_seq" in events[3].op.sqltext  # type: ignore[union-attr]
+    assert all(not e.op.reversible for e in events if e.op_type == "execute")  # type: ignore[union-attr]
+    _check(url)
+
+
+def test_without_the_hook_nothing_is_recorded(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    url = database_factory("sqlite")
+    _project(tmp_path, ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))"], hook=False)
+    run_alembic(tmp_path, url, "upgrade", "head")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table(LEDGER_TABLE)
+    engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# Statement classification
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("statement", "category"), [
+    ("SELECT 1", READ), ("  -- note\n select * from t", READ), ("PRAGMA table_info(t)", READ),
+    ("WITH x AS (SELECT 1) SELECT * FROM x", READ), ("(SELECT 1)", READ),
+    ("INSERT INTO t VALUES (1)", DATA), ("update t set x = 1", DATA), ("DELETE FROM t", DATA),
+    ("WITH x AS (SELECT 1) DELETE FROM t", DATA), ("/* c */ TRUNCATE t", DATA),
+    ("CREATE INDEX i ON t (x)", SCHEMA), ("ALTER TABLE t ADD x int", SCHEMA), ("COMMENT ON TABLE t IS 'x'", SCHEMA),
+    ("DO $$ BEGIN END $$", OTHER),
+])
+def test_statements_are_classified_by_their_first_keyword(statement: str, category: str) -> None:
+    assert classify(statement) == category
