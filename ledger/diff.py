@@ -1,0 +1,323 @@
+"""The difference of two schema states, as the operations that lead from one to the other.
+
+``diff(source, target)`` returns completed operations in an order that is valid to apply:
+``SchemaState.fold(diff(a, b), start=a) == b``. The order is fixed by what each step needs:
+
+1. foreign keys that go away (or lose a key, column or table they need) are dropped first;
+2. tables that go away are dropped, those referenced by the others last (a cycle is cut by
+   dropping one of its foreign keys first);
+3. indexes and the other constraints that go away or change are dropped, which frees their
+   names for what comes later;
+4. columns are altered (type, nullability, server default, comment) and dropped, table
+   comments set;
+5. columns are added, then primary keys, unique and check constraints and indexes;
+6. new tables are created, referenced tables first, with their foreign keys inline unless
+   they point at a table created later (tables that reference each other);
+7. the remaining foreign keys are added.
+
+Renames are not guessed: a renamed table is a drop and a create, a renamed column a drop and
+an add. Columns keep their order: a column that would have to move (or whose identity,
+computed expression or autoincrement flag changes, which no ALTER here expresses) is dropped
+and added again; a table none of whose columns can stay is dropped and created again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ops import (
+    AddColumnOp,
+    AlterColumnOp,
+    CreateCheckConstraintOp,
+    CreateForeignKeyOp,
+    CreateIndexOp,
+    CreatePrimaryKeyOp,
+    CreateTableCommentOp,
+    CreateTableOp,
+    CreateUniqueConstraintOp,
+    DropColumnOp,
+    DropConstraintOp,
+    DropIndexOp,
+    DropTableCommentOp,
+    DropTableOp,
+    MigrateOperation,
+    SchemaState,
+)
+from ops.specs import (
+    CheckSpec,
+    ColumnSpec,
+    ForeignKeySpec,
+    IndexSpec,
+    PrimaryKeySpec,
+    TableSpec,
+    UniqueSpec,
+)
+
+__all__ = ["diff"]
+
+TableKey = tuple[str | None, str]
+KeySpec = PrimaryKeySpec | UniqueSpec
+
+
+def diff(source: SchemaState, target: SchemaState) -> list[MigrateOperation]:
+    """Completed ops that lead from ``source`` to ``target``, in an order valid to apply."""
+    return _Planner(source, target).plan()
+
+
+def _sort_key(key: TableKey) -> tuple[str, str]:
+    return (key[0] or "", key[1])
+
+
+def _ref_key(fk: ForeignKeySpec, owner: TableSpec) -> TableKey:
+    return (fk.referent_schema if fk.referent_schema is not None else owner.schema, fk.referent_table)
+
+
+def _same_column_kind(a: ColumnSpec, b: ColumnSpec) -> bool:
+    """True when ``a`` can become ``b`` through ALTER COLUMN (what AlterColumnOp can change)."""
+    return (a.autoincrement, a.identity, a.computed) == (b.autoincrement, b.identity, b.computed)
+
+
+def _kept_columns(old: TableSpec, new: TableSpec) -> tuple[str, ...]:
+    """The longest prefix of ``new``'s columns that can stay where they are.
+
+    Added columns go at the end of a table, so the columns that stay must be a prefix of the
+    target's order and appear in the same relative order in the source.
+    """
+    kept: list[str] = []
+    last = -1
+    positions = {c.name: i for i, c in enumerate(old.columns)}
+    for column in new.columns:
+        at = positions.get(column.name)
+        if at is None or at < last or not _same_column_kind(old.columns[at], column):
+            break
+        kept.append(column.name)
+        last = at
+    return tuple(kept)
+
+
+@attrs.frozen
+class _TablePlan:
+    """What happens to one table that exists on both sides."""
+
+    old: TableSpec
+    new: TableSpec
+    kept: tuple[str, ...]
+
+    @property
+    def dropped_columns(self) -> frozenset[str]:
+        return frozenset(self.old.column_names) - frozenset(self.kept)
+
+    def uses_dropped(self, columns: Iterable[str]) -> bool:
+        dropped = self.dropped_columns
+        return any(c in dropped for c in columns)
+
+
+def _index_uses(index: IndexSpec) -> tuple[str, ...]:
+    return index.columns
+
+
+class _Planner:
+    """Builds the op list step by step, completing and applying each op as it goes."""
+
+    def __init__(self, source: SchemaState, target: SchemaState) -> None:
+        self.source = source
+        self.target = target
+        self.state = source
+        self.ops: list[MigrateOperation] = []
+        self.dropped: set[TableKey] = set()
+        self.created: set[TableKey] = set()
+        self.altered: dict[TableKey, _TablePlan] = {}
+        for key in sorted(source.tables, key=_sort_key):
+            old = source.tables[key]
+            new = target.tables.get(key)
+            if new is None:
+                self.dropped.add(key)
+                continue
+            kept = _kept_columns(old, new)
+            if not kept:
+                self.dropped.add(key)
+                self.created.add(key)
+            else:
+                self.altered[key] = _TablePlan(old, new, kept)
+        self.created.update(k for k in target.tables if k not in source.tables)
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def emit(self, op: MigrateOperation) -> None:
+        op = op.complete(self.state)
+        self.state = op.apply(self.state)
+        self.ops.append(op)
+
+    def plan(self) -> list[MigrateOperation]:
+        self.drop_foreign_keys()
+        self.drop_tables()
+        self.drop_indexes_and_constraints()
+        self.change_columns()
+        self.add_columns()
+        self.add_indexes_and_constraints()
+        self.create_tables()
+        self.add_foreign_keys()
+        return self.ops
+
+    # -- what stays ----------------------------------------------------------------------------
+
+    def _key_stays(self, key: TableKey, spec: KeySpec) -> bool:
+        plan = self.altered.get(key)
+        if plan is None:
+            return False
+        if isinstance(spec, PrimaryKeySpec):
+            return plan.new.primary_key == spec and not plan.uses_dropped(spec.columns)
+        return spec in plan.new.uniques and not plan.uses_dropped(spec.columns)
+
+    def _item_stays(self, key: TableKey, item: Any) -> bool:
+        """True when constraint or index ``item`` of altered table ``key`` is left as it is."""
+        plan = self.altered[key]
+        if isinstance(item, IndexSpec):
+            return item in plan.new.indexes and not plan.uses_dropped(_index_uses(item))
+        if isinstance(item, ForeignKeySpec):
+            return self._fk_stays(key, item)
+        if isinstance(item, CheckSpec):
+            return item in plan.new.checks
+        return self._key_stays(key, item)
+
+    def _fk_stays(self, key: TableKey, fk: ForeignKeySpec) -> bool:
+        plan = self.altered.get(key)
+        if plan is None or fk not in plan.new.foreign_keys or plan.uses_dropped(fk.columns):
+            return False
+        ref = _ref_key(fk, plan.old)
+        ref_plan = self.altered.get(ref)
+        if ref_plan is None or ref_plan.uses_dropped(fk.referent_columns):
+            return False
+        # The foreign key must keep a key to stand on while the referent's keys change.
+        wanted = set(fk.referent_columns)
+        keys: list[KeySpec] = ([ref_plan.old.primary_key] if ref_plan.old.primary_key else [])
+        keys += list(ref_plan.old.uniques)
+        return any(set(k.columns) == wanted and self._key_stays(ref, k) for k in keys)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def drop_foreign_keys(self) -> None:
+        for key in sorted(self.altered, key=_sort_key):
+            plan = self.altered[key]
+            for fk in plan.old.foreign_keys:
+                if not self._fk_stays(key, fk):
+                    self.emit(DropConstraintOp(fk.name, plan.old.name, schema=plan.old.schema))  # type: ignore[arg-type]
+
+    def drop_tables(self) -> None:
+        remaining = sorted(self.dropped, key=_sort_key)
+        while remaining:
+            blocked = {
+                _ref_key(fk, table)
+                for key in remaining
+                for table in [self.state.tables[key]]
+                for fk in table.foreign_keys
+                if _ref_key(fk, table) != key
+            }
+            free = [key for key in remaining if key not in blocked]
+            if free:
+                key = free[0]
+            else:
+                # Tables that reference each other: cut the cycle at the first table.
+                key = remaining[0]
+                for other in remaining:
+                    table = self.state.tables[other]
+                    for fk in table.foreign_keys:
+                        if other != key and _ref_key(fk, table) == key:
+                            self.emit(DropConstraintOp(fk.name, table.name, schema=table.schema))  # type: ignore[arg-type]
+            self.emit(DropTableOp(key[1], schema=key[0]))
+            remaining.remove(key)
+
+    def drop_indexes_and_constraints(self) -> None:
+        for key in sorted(self.altered, key=_sort_key):
+            table = self.altered[key].old
+            for index in table.indexes:
+                if not self._item_stays(key, index):
+                    self.emit(DropIndexOp(index.name, table.name, schema=table.schema))  # type: ignore[arg-type]
+            for item in table.checks + table.uniques + ((table.primary_key,) if table.primary_key else ()):
+                if not self._item_stays(key, item):
+                    self.emit(DropConstraintOp(item.name, table.name, schema=table.schema))  # type: ignore[arg-type]
+
+    def change_columns(self) -> None:
+        for key in sorted(self.altered, key=_sort_key):
+            plan = self.altered[key]
+            name, schema = plan.old.name, plan.old.schema
+            for column_name in plan.kept:
+                alter = _alter(name, schema, plan.old.column(column_name), plan.new.column(column_name))  # type: ignore[arg-type]
+                if alter is not None:
+                    self.emit(alter)
+            # Last first: undone newest first, the drops then put the columns back in order.
+            for column in reversed(plan.old.columns):
+                if column.name in plan.dropped_columns:
+                    self.emit(DropColumnOp(name, column.name, schema=schema))
+            if plan.old.comment != plan.new.comment:
+                if plan.new.comment is None:
+                    self.emit(DropTableCommentOp(name, schema=schema))
+                else:
+                    self.emit(CreateTableCommentOp(name, plan.new.comment, schema=schema))
+
+    def add_columns(self) -> None:
+        for key in sorted(self.altered, key=_sort_key):
+            plan = self.altered[key]
+            for column in plan.new.columns[len(plan.kept):]:
+                self.emit(AddColumnOp(plan.new.name, column, schema=plan.new.schema))
+
+    def add_indexes_and_constraints(self) -> None:
+        for key in sorted(self.altered, key=_sort_key):
+            new = self.altered[key].new
+            current = self.state.tables[key]
+            name, schema = new.name, new.schema
+            if new.primary_key is not None and current.primary_key != new.primary_key:
+                self.emit(CreatePrimaryKeyOp(name, new.primary_key, schema=schema))
+            for unique in new.uniques:
+                if unique not in current.uniques:
+                    self.emit(CreateUniqueConstraintOp(name, unique, schema=schema))
+            for check in new.checks:
+                if check not in current.checks:
+                    self.emit(CreateCheckConstraintOp(name, check, schema=schema))
+            for index in new.indexes:
+                if index not in current.indexes:
+                    self.emit(CreateIndexOp(name, index, schema=schema))
+
+    def create_tables(self) -> None:
+        remaining = sorted(self.created, key=_sort_key)
+        while remaining:
+            pending = set(remaining)
+
+            def waits_for(key: TableKey) -> set[TableKey]:
+                table = self.target.tables[key]
+                return {_ref_key(fk, table) for fk in table.foreign_keys} & pending - {key}
+
+            ready = [key for key in remaining if not waits_for(key)]
+            # Tables that reference each other: create the first one now, its foreign keys later.
+            key = ready[0] if ready else remaining[0]
+            table = self.target.tables[key]
+            inline = tuple(fk for fk in table.foreign_keys if _ref_key(fk, table) not in pending - {key})
+            self.emit(CreateTableOp(attrs.evolve(table, foreign_keys=inline)))
+            remaining.remove(key)
+
+    def add_foreign_keys(self) -> None:
+        for key in sorted(self.target.tables, key=_sort_key):
+            new = self.target.tables[key]
+            current = self.state.tables[key]
+            for fk in new.foreign_keys:
+                if fk not in current.foreign_keys:
+                    self.emit(CreateForeignKeyOp(new.name, fk, schema=new.schema))
+
+
+def _alter(table: str, schema: str | None, old: ColumnSpec, new: ColumnSpec) -> AlterColumnOp | None:
+    """The ALTER COLUMN that turns ``old`` into ``new`` (same name), or None when they are equal."""
+    if old == new:
+        return None
+    changes: dict[str, Any] = {}
+    if old.type != new.type:
+        changes["modify_type"] = new.type
+    if old.nullable != new.nullable:
+        changes["modify_nullable"] = new.nullable
+    if old.server_default != new.server_default:
+        changes["modify_server_default"] = new.server_default
+    if old.comment != new.comment:
+        changes["modify_comment"] = new.comment
+    return AlterColumnOp(table, old.name, schema=schema, **changes)

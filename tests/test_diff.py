@@ -1,0 +1,326 @@
+"""diff(source, target): completed ops, in an order valid to apply, that lead from one state to the other."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, note
+from hypothesis.control import currently_in_test_context
+from hypothesis import strategies as st
+
+from ledger.diff import diff
+from ops import (
+    AddColumnOp,
+    AlterColumnOp,
+    CheckSpec,
+    ColumnSpec,
+    CreateForeignKeyOp,
+    CreateIndexOp,
+    CreatePrimaryKeyOp,
+    CreateTableCommentOp,
+    CreateTableOp,
+    DefaultSpec,
+    DropColumnOp,
+    DropConstraintOp,
+    DropIndexOp,
+    DropTableCommentOp,
+    ForeignKeySpec,
+    IndexElement,
+    IndexSpec,
+    MigrateOperation,
+    PrimaryKeySpec,
+    SchemaState,
+    TableSpec,
+    TypeSpec,
+    UniqueSpec,
+)
+
+# ---------------------------------------------------------------------------------------------
+# States drawn from small pools of names, so that two draws share tables, columns and
+# constraint names and differ in their details: what diff has to find.
+# ---------------------------------------------------------------------------------------------
+
+TABLES = ("a", "b", "c")
+COLUMNS = ("id", "x", "y", "z")
+ITEM_NAMES = ("k1", "k2", "k3", "k4", "k5", "k6")
+TYPES = (
+    TypeSpec("Integer"),
+    TypeSpec.of("String", length=10),
+    TypeSpec.of("String", length=20),
+    TypeSpec("Text"),
+    TypeSpec.of("Numeric", precision=10, scale=2),
+    TypeSpec("Enum", ("p", "q"), (("name", "mood"),)),
+)
+DEFAULTS = (None, DefaultSpec("literal", "0"), DefaultSpec("text", "1"), DefaultSpec("func", "now"))
+COMMENTS = (None, "one", 'it\'s "two"')
+
+
+@st.composite
+def small_states(draw: Any) -> SchemaState:
+    """Up to three tables named a, b, c with columns id, x, y, z in any order and any details."""
+    pool = list(ITEM_NAMES)
+
+    def item_name() -> str:
+        name = draw(st.sampled_from(sorted(pool)))
+        pool.remove(name)
+        return name
+
+    tables: list[TableSpec] = []
+    for table_name in draw(st.lists(st.sampled_from(TABLES), unique=True, max_size=3)):
+        names = draw(st.permutations(COLUMNS).flatmap(lambda p: st.integers(1, 4).map(lambda n: p[:n])))
+        columns = [
+            ColumnSpec(
+                name, draw(st.sampled_from(TYPES)), nullable=draw(st.booleans()),
+                server_default=draw(st.sampled_from(DEFAULTS)), comment=draw(st.sampled_from(COMMENTS)),
+                autoincrement=draw(st.sampled_from(["auto", "auto", "auto", False])),
+            )
+            for name in names
+        ]
+        table = TableSpec(table_name, tuple(columns), comment=draw(st.sampled_from(COMMENTS)))
+        if pool and draw(st.booleans()):
+            key = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+            table = attrs.evolve(
+                table,
+                columns=tuple(attrs.evolve(c, nullable=False) if c.name in key else c for c in table.columns),
+                primary_key=PrimaryKeySpec(item_name(), tuple(key)),
+            )
+        if pool and draw(st.booleans()):
+            key = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+            table = attrs.evolve(table, uniques=(UniqueSpec(item_name(), tuple(key)),))
+        if pool and draw(st.booleans()):
+            table = attrs.evolve(table, checks=(CheckSpec(item_name(), draw(st.sampled_from(["1 = 1", "2 > 1"]))),))
+        indexes = []
+        for _ in range(draw(st.integers(0, 2))):
+            if not pool:
+                break
+            elements = [IndexElement(c) for c in draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))]
+            if draw(st.booleans()):
+                elements.append(IndexElement(f"lower({names[0]})", expression=True))
+            options = draw(st.sampled_from([(), (("postgresql_using", "btree"),)]))
+            indexes.append(IndexSpec(item_name(), tuple(elements), unique=draw(st.booleans()), dialect_options=options))
+        tables.append(attrs.evolve(table, indexes=tuple(indexes)))
+
+    state = SchemaState()
+    for table in tables:
+        state = state.with_table(table)
+    for table in tables:
+        if not pool or not draw(st.booleans()):
+            continue
+        targets = [t for t in tables if t.primary_key is not None]
+        if not targets:
+            continue
+        target = draw(st.sampled_from(targets))
+        width = len(target.primary_key.columns)  # type: ignore[union-attr]
+        if len(table.columns) < width:
+            continue
+        local = draw(st.permutations(table.column_names))[:width]
+        fk = ForeignKeySpec(item_name(), tuple(local), target.name, target.primary_key.columns)  # type: ignore[union-attr]
+        state = state.with_constraint(table.name, fk)
+    return state
+
+
+# ---------------------------------------------------------------------------------------------
+# The contract
+# ---------------------------------------------------------------------------------------------
+
+
+def _columns_sorted(state: SchemaState) -> SchemaState:
+    return SchemaState(
+        attrs.evolve(t, columns=tuple(sorted(t.columns, key=lambda c: c.name))) for t in state.tables.values()
+    )
+
+
+def check_diff(source: SchemaState, target: SchemaState) -> list[MigrateOperation]:
+    """diff's whole contract for one pair: it folds to the target, its ops are completed and
+    reversible, undoing them newest first gives the source back, and nothing is left over."""
+    ops = diff(source, target)
+    if currently_in_test_context():
+        for op in ops:
+            note(op.describe())
+    assert SchemaState.fold(ops, start=source) == target
+    state = source
+    for op in ops:
+        assert op.reversible, op.describe()
+        assert op.complete(state) == op, f"{op.describe()} is not completed"
+        state = op.apply(state)
+    for op in reversed(ops):
+        state = op.reverse().apply(state)
+    # An undone drop puts its column back at the end of the table: only the order may differ.
+    assert _columns_sorted(state) == _columns_sorted(source)
+    assert diff(target, target) == []
+    return ops
+
+
+@given(small_states(), small_states())
+def test_diff_folds_to_target_and_back(source: SchemaState, target: SchemaState) -> None:
+    check_diff(source, target)
+
+
+@given(small_states())
+def test_diff_of_a_state_with_itself_is_empty(state: SchemaState) -> None:
+    assert diff(state, state) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# What the ops are, case by case
+# ---------------------------------------------------------------------------------------------
+
+
+def _state(*tables: sa.Table) -> SchemaState:
+    metadata = sa.MetaData()
+    for table in tables:
+        table.to_metadata(metadata)
+    return SchemaState.from_metadata(metadata)
+
+
+def _kinds(ops: list[MigrateOperation]) -> list[str]:
+    return [op.op_tag for op in ops]
+
+
+def test_create_tables_referenced_first_and_cycles_get_foreign_keys_last() -> None:
+    md = sa.MetaData()
+    sa.Table("customer", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("best_order_id", sa.Integer, sa.ForeignKey("order.id", name="fk_best")))
+    sa.Table("order", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("customer_id", sa.Integer, sa.ForeignKey("customer.id", name="fk_customer")))
+    sa.Table("line", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("order_id", sa.Integer, sa.ForeignKey("order.id", name="fk_order")),
+             sa.Column("parent_id", sa.Integer, sa.ForeignKey("line.id", name="fk_parent")))
+    target = SchemaState.from_metadata(md)
+    ops = check_diff(SchemaState(), target)
+    assert _kinds(ops) == ["create_table", "create_table", "create_table", "create_foreign_key"]
+    created = [op.table for op in ops if isinstance(op, CreateTableOp)]
+    assert [t.name for t in created] == ["customer", "order", "line"]
+    # The cycle is cut once; the other foreign keys, the self-reference included, stay inline.
+    assert created[0].foreign_keys == ()
+    assert [fk.name for fk in created[1].foreign_keys] == ["fk_customer"]
+    assert sorted(fk.name for fk in created[2].foreign_keys) == ["fk_order", "fk_parent"]
+    assert ops[3].constraint.name == "fk_best"  # type: ignore[attr-defined]
+
+    back = check_diff(target, SchemaState())
+    assert _kinds(back)[0] == "drop_table" and back[0].table_name == "line"  # type: ignore[attr-defined]
+    assert _kinds(back).count("drop_constraint") == 1
+    assert all(op.reverse() is not None for op in back)
+
+
+def test_column_changes_become_alter_column_with_existing_values() -> None:
+    source = _state(sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                             sa.Column("name", sa.String(20), nullable=True, comment="old"),
+                             sa.Column("n", sa.Integer, server_default="1")))
+    target = _state(sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                             sa.Column("name", sa.String(80), nullable=False),
+                             sa.Column("n", sa.Integer, server_default=sa.text("2"))))
+    ops = check_diff(source, target)
+    assert all(isinstance(op, AlterColumnOp) for op in ops)
+    by_column = {op.column_name: op for op in ops}  # type: ignore[attr-defined]
+    name = by_column["name"]
+    assert name.modify_type == TypeSpec.of("String", length=80)
+    assert name.existing_type == TypeSpec.of("String", length=20)
+    assert name.modify_nullable is False and name.existing_nullable is True
+    assert name.modify_comment is None and name.existing_comment == "old"
+    assert name.modify_server_default is False
+    n = by_column["n"]
+    assert n.modify_server_default == DefaultSpec("text", "2")
+    assert n.existing_server_default == DefaultSpec("literal", "1")
+    assert n.modify_type is None and n.modify_nullable is None and n.modify_comment is False
+
+
+def test_added_and_dropped_columns_keep_their_constraints_in_order() -> None:
+    source = _state(sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                             sa.Column("old", sa.Integer), sa.Index("ix_t_old", "old"),
+                             sa.UniqueConstraint("old", name="uq_t_old")))
+    target = _state(sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                             sa.Column("new", sa.Integer), sa.Index("ix_t_new", "new", unique=True),
+                             sa.CheckConstraint("new > 0", name="ck_t_new")))
+    ops = check_diff(source, target)
+    assert [type(op) for op in ops] == [
+        DropIndexOp, DropConstraintOp, DropColumnOp, AddColumnOp,
+        type(ops[4]), CreateIndexOp,
+    ]
+    assert ops[4].op_tag == "create_check_constraint"
+    assert ops[2].reverse() == AddColumnOp("t", source.column("t", "old"))  # type: ignore[attr-defined]
+
+
+def test_a_renamed_table_is_dropped_and_created() -> None:
+    source = _state(sa.Table("old", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True)))
+    target = _state(sa.Table("new", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True)))
+    ops = check_diff(source, target)
+    assert _kinds(ops) == ["drop_table", "create_table"]
+
+
+def test_a_changed_primary_key_name_recreates_foreign_keys_that_need_it() -> None:
+    def tables(pk_name: str) -> SchemaState:
+        md = sa.MetaData()
+        sa.Table("parent", md, sa.Column("id", sa.Integer), sa.PrimaryKeyConstraint("id", name=pk_name))
+        sa.Table("child", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("parent_id", sa.Integer, sa.ForeignKey("parent.id", name="fk_child_parent")))
+        return SchemaState.from_metadata(md)
+
+    ops = check_diff(tables("pk_one"), tables("pk_two"))
+    assert _kinds(ops) == ["drop_constraint", "drop_constraint", "create_primary_key", "create_foreign_key"]
+    assert isinstance(ops[0], DropConstraintOp) and ops[0].type_ == "foreignkey"
+    assert isinstance(ops[2], CreatePrimaryKeyOp) and isinstance(ops[3], CreateForeignKeyOp)
+
+
+def test_a_column_becoming_part_of_the_key_is_made_not_null_first() -> None:
+    source = _state(sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer, nullable=True),
+                             sa.Column("b", sa.Integer, nullable=False), sa.PrimaryKeyConstraint("b", name="pk_t")))
+    target = _state(sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer, nullable=False),
+                             sa.Column("b", sa.Integer, nullable=True), sa.PrimaryKeyConstraint("a", name="pk_t")))
+    ops = check_diff(source, target)
+    assert _kinds(ops) == ["drop_constraint", "alter_column", "alter_column", "create_primary_key"]
+
+
+def test_moved_columns_are_dropped_and_added_again_to_keep_the_order() -> None:
+    source = _state(sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer), sa.Column("b", sa.Integer),
+                             sa.Column("c", sa.Integer)))
+    target = _state(sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer), sa.Column("c", sa.Integer),
+                             sa.Column("b", sa.Integer)))
+    ops = check_diff(source, target)
+    assert _kinds(ops) == ["drop_column", "add_column"]
+    assert ops[0].column_name == "b"  # type: ignore[attr-defined]
+
+
+def test_a_table_with_no_column_that_can_stay_is_created_again() -> None:
+    source = _state(sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer, autoincrement=False)))
+    target = _state(sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer)))
+    assert _kinds(check_diff(source, target)) == ["drop_table", "create_table"]
+
+
+def test_table_comments() -> None:
+    def state(comment: str | None) -> SchemaState:
+        return _state(sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer), comment=comment))
+
+    ops = check_diff(state(None), state("what it holds"))
+    assert ops == [CreateTableCommentOp("t", "what it holds", existing_comment=None)]
+    ops = check_diff(state("what it holds"), state(None))
+    assert ops == [DropTableCommentOp("t", existing_comment="what it holds")]
+    ops = check_diff(state("old"), state("new"))
+    assert ops == [CreateTableCommentOp("t", "new", existing_comment="old")]
+
+
+def test_an_index_name_can_move_between_tables() -> None:
+    md = sa.MetaData()
+    sa.Table("a", md, sa.Column("x", sa.Integer), sa.Index("ix_shared", "x"))
+    sa.Table("b", md, sa.Column("y", sa.Integer))
+    source = SchemaState.from_metadata(md)
+    md = sa.MetaData()
+    sa.Table("a", md, sa.Column("x", sa.Integer))
+    sa.Table("b", md, sa.Column("y", sa.Integer), sa.Index("ix_shared", "y"))
+    target = SchemaState.from_metadata(md)
+    assert _kinds(check_diff(source, target)) == ["drop_index", "create_index"]
+
+
+@pytest.mark.parametrize("schema", [None, "other"])
+def test_tables_in_a_schema(schema: str | None) -> None:
+    md = sa.MetaData()
+    sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True), schema=schema)
+    sa.Table("c", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("p_id", sa.Integer, sa.ForeignKey(f"{schema + '.' if schema else ''}p.id")), schema=schema)
+    target = SchemaState.from_metadata(md)
+    ops = check_diff(SchemaState(), target)
+    assert all(getattr(op, "schema", None) == schema for op in ops)
+    check_diff(target, SchemaState())
