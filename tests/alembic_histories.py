@@ -23,7 +23,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from hypothesis import strategies as st
 
-from ledger.events import fold_events, verify_chain
+from ledger.db import dialect_of
+from ledger.events import Event, fold_events, verify_chain
 from ledger.reflect import compare, reflect
 from ledger.store import LedgerStore
 from ops import SchemaState
@@ -488,3 +489,40 @@ def write_history(folder: Path, bodies: Sequence[Sequence[str]]) -> list[str]:
         ids.append(revision)
         down = revision
     return ids
+
+
+# ---------------------------------------------------------------------------------------------
+# Rolling back from the ledger alone
+# ---------------------------------------------------------------------------------------------
+
+
+def rollback_to_base(url: str, *, ledger_table: str = LEDGER_TABLE) -> list[Event]:
+    """Undo every event in effect, newest first, with DDL derived from the fold; the revert events.
+
+    Irreversible ``execute`` events (data work) change no schema and are passed over. This is the
+    fold-and-reverse a rollback does, run directly with :mod:`ledger.dialects`.
+    """
+    from ledger import dialects
+    from ledger.db import create_engine
+    from ledger.events import Actor, in_effect
+
+    store = LedgerStore(ledger_table)
+    engine = create_engine(url)
+    reverts: list[Event] = []
+    try:
+        with engine.begin() as conn:
+            events = list(store.events(conn))
+            state = fold_events(events)
+            actor = Actor.current(by="tests")
+            for event in reversed(in_effect(events)):
+                op = event.op
+                if op is None or (op.op_tag == "execute" and not op.reversible):
+                    continue
+                reverse = op.reverse()
+                dialects.execute(conn, dialects.ddl(reverse, state, dialect_of(conn), conn=conn))
+                state = reverse.apply(state)
+                reverts.append(store.append(conn, kind="revert", op=reverse, revision=event.revision,
+                                            message="rollback to base", actor=actor, reverses=event.seq))
+    finally:
+        engine.dispose()
+    return reverts
