@@ -32,7 +32,7 @@ from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaStat
 from . import dialects
 from .config import Config
 from .db import DatabaseError, create_engine, dialect_of
-from .events import GENESIS_HASH, STATE_KINDS, Actor, Event
+from .events import GENESIS_HASH, STATE_KINDS, Actor, Event, format_time
 from .revisions import Revision, RevisionChain, RevisionError, Step, load_revisions
 from .store import LedgerStore, LockTimeout
 
@@ -46,6 +46,8 @@ __all__ = [
     "Status",
     "apply",
     "connect",
+    "describe_event",
+    "event_json",
     "history",
     "log_events",
     "status",
@@ -328,7 +330,7 @@ class _Run:
         for step, ops, before in self.steps_of(revision):
             if step.batch and self.dialect == "sqlite" and len(ops) > 1:
                 ddl = dialects.ddl_batch(ops, before, self.dialect, conn=self.conn)
-                self.run_ddl(ddl, revision, ops[0] if len(ops) == 1 else _BatchDescription(step, ops))
+                self.run_ddl(ddl, revision, _BatchDescription(step, ops))
                 statements += ddl
                 for op in ops:
                     events.append(self.record("apply", op, revision))
@@ -595,7 +597,7 @@ class Status:
             "head": {"seq": self.head.seq, "hash": self.head.hash, "recorded_at": self.head.recorded_at}
             if self.head else None,
             "pending": list(self.pending),
-            "in_doubt": [_event_json(e) for e in self.in_doubt],
+            "in_doubt": [event_json(e) for e in self.in_doubt],
             "checksum_mismatches": [r.id for r in self.mismatched],
             "unknown_revisions": list(self.unknown),
             "revisions": [r.to_json() for r in self.revisions],
@@ -675,13 +677,13 @@ def history(config: Config, *, chain: RevisionChain | None = None) -> tuple[Revi
 # ---------------------------------------------------------------------------------------------
 
 
-def _event_json(event: Event) -> dict[str, Any]:
+def event_json(event: Event) -> dict[str, Any]:
     data = event.to_json()
-    data["describe"] = _describe(event)
+    data["describe"] = describe_event(event)
     return data
 
 
-def _describe(event: Event) -> str:
+def describe_event(event: Event) -> str:
     if event.payload is None:
         return "(no op)" if event.kind in STATE_KINDS else ""
     try:
@@ -700,8 +702,6 @@ def log_events(
     until: dt.datetime | None = None,
 ) -> list[Event]:
     """The ledger's events, oldest first, filtered through the indexed columns."""
-    from .events import format_time
-
     store = store_for(config)
     with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
         if not store.exists(conn):
@@ -719,5 +719,3 @@ def log_events(
         return [Event.from_row(row) for row in conn.execute(query)]
 
 
-describe_event = _describe
-event_json = _event_json
