@@ -24,7 +24,7 @@ from . import __version__
 from .config import CONFIG_FILE, Config, ConfigError, load_config, render_config
 from .revisions import Revision, RevisionChain, RevisionError, load_revisions, new_revision_file
 
-__all__ = ["Context", "main", "pass_context"]
+__all__ = ["CliContext", "main", "pass_cli"]
 
 #: errors that mean "the input is wrong" (exit 2) rather than "the run found a problem" (exit 1)
 INPUT_ERRORS: tuple[type[BaseException], ...] = (ConfigError, RevisionError, InvalidOperationError)
@@ -48,7 +48,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            state = ctx.find_object(Context)
+            state = ctx.find_object(CliContext)
             if state is not None and state.verbose:
                 traceback.print_exc()
             code = 2 if isinstance(exc, INPUT_ERRORS) or _is_input_error(exc) else 1
@@ -61,7 +61,7 @@ def _is_input_error(exc: LedgerError) -> bool:
 
 
 @attrs.define
-class Context:
+class CliContext:
     """What every command gets: the global options, the configuration and the revisions, loaded once."""
 
     url: str | None = None
@@ -84,7 +84,7 @@ class Context:
         return self._chain
 
 
-pass_context = click.make_pass_decorator(Context)
+pass_cli = click.make_pass_decorator(CliContext)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -103,7 +103,7 @@ def main(ctx: click.Context, url: str | None, config_path: Path | None, verbose:
     \b
     Example: schema-ledger --url postgresql://app@db/app status
     """
-    ctx.obj = Context(url=url, config_path=config_path, verbose=verbose)
+    ctx.obj = CliContext(url=url, config_path=config_path, verbose=verbose)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,8 +114,8 @@ def main(ctx: click.Context, url: str | None, config_path: Path | None, verbose:
 @main.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--migrations", default="migrations", show_default=True, help="Name of the migrations folder.")
-@pass_context
-def init(state: Context, directory: Path, migrations: str) -> None:
+@pass_cli
+def init(state: CliContext, directory: Path, migrations: str) -> None:
     """Start a project: write schema-ledger.toml and an empty migrations folder.
 
     The database URL is --url when given, else the embedded default (a SQLite file
@@ -139,8 +139,8 @@ def init(state: Context, directory: Path, migrations: str) -> None:
 @main.command()
 @click.option("-m", "--message", required=True, help="What the revision does (becomes its docstring).")
 @click.option("--rev-id", metavar="ID", help="The revision id (default: 12 random hex digits).")
-@pass_context
-def new(state: Context, message: str, rev_id: str | None) -> None:
+@pass_cli
+def new(state: CliContext, message: str, rev_id: str | None) -> None:
     """Write a new, empty revision file on top of the current head.
 
     \b
@@ -167,8 +167,8 @@ def new(state: Context, message: str, rev_id: str | None) -> None:
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
-@pass_context
-def apply(state: Context, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
+@pass_cli
+def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
           quiet: bool) -> None:
     """Apply pending revisions, recording every operation in the ledger.
 
@@ -230,8 +230,8 @@ def _print_json(data: Any) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@pass_context
-def status(state: Context, as_json: bool) -> None:
+@pass_cli
+def status(state: CliContext, as_json: bool) -> None:
     """Show the current revision, the ledger head, pending and in-doubt changes, changed files.
 
     Exits 1 when an intent is in doubt, a revision file changed since it was applied, or the
@@ -267,8 +267,8 @@ def status(state: Context, as_json: bool) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@pass_context
-def history(state: Context, as_json: bool) -> None:
+@pass_cli
+def history(state: CliContext, as_json: bool) -> None:
     """List the revisions in chain order and whether each is applied.
 
     \b
@@ -314,8 +314,8 @@ def _time(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.
 @click.option("--table", metavar="T", help="Only events on this table.")
 @click.option("--since", metavar="TIME", callback=_time, help="Only events at or after this ISO 8601 time (UTC if no zone).")
 @click.option("--until", metavar="TIME", callback=_time, help="Only events at or before this ISO 8601 time.")
-@pass_context
-def log(state: Context, as_json: bool, revision: str | None, table: str | None, since: dt.datetime | None,
+@pass_cli
+def log(state: CliContext, as_json: bool, revision: str | None, table: str | None, since: dt.datetime | None,
         until: dt.datetime | None) -> None:
     """Show the ledger's events, oldest first: what changed, who, when and why.
 

@@ -309,9 +309,9 @@ def test_lock_timeout_is_a_clear_error(shop: Path, held_lock: str) -> None:
 
 
 def test_config_object_is_what_commands_use(shop: Path) -> None:
-    from ledger.cli import Context
+    from ledger.cli import CliContext
 
-    context = Context(url="sqlite:///x.db", config_path=shop / "schema-ledger.toml")
+    context = CliContext(url="sqlite:///x.db", config_path=shop / "schema-ledger.toml")
     assert isinstance(context.config, Config)
     assert context.config.url == "sqlite:///x.db"
     assert len(context.chain) == 8
