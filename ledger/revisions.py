@@ -35,6 +35,7 @@ __all__ = [
     "RevisionError",
     "Step",
     "checksum",
+    "display_path",
     "load_revision",
     "load_revisions",
     "new_revision_file",
@@ -82,7 +83,8 @@ def checksum(ops: Sequence[MigrateOperation]) -> str:
     return hashlib.sha256(canonical([to_payload(op) for op in ops])).hexdigest()
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """``path`` relative to the working folder when it is under it: what error messages show."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -109,7 +111,7 @@ def _line_in(exc: BaseException, path: Path) -> int | None:
 
 
 def _error(path: Path, message: str, line: int | None = None) -> RevisionError:
-    where = _display(path) + (f":{line}" if line else "")
+    where = display_path(path) + (f":{line}" if line else "")
     return RevisionError(f"{where}: {message}")
 
 
@@ -282,7 +284,7 @@ class RevisionChain:
         by_id: dict[str, Revision] = {}
         for revision in sorted(revisions, key=lambda r: str(r.path)):
             if revision.id in by_id:
-                raise _error(revision.path, f"duplicate revision id {revision.id} (also in {_display(by_id[revision.id].path)})")
+                raise _error(revision.path, f"duplicate revision id {revision.id} (also in {display_path(by_id[revision.id].path)})")
             by_id[revision.id] = revision
         children: dict[str | None, list[Revision]] = {}
         for revision in by_id.values():
@@ -293,7 +295,7 @@ class RevisionChain:
             if len(kids) > 1:
                 first, second = sorted(kids, key=lambda r: str(r.path))[:2]
                 what = "two first revisions (down_revision None)" if parent is None else f"two heads: both revise {parent}"
-                raise _error(second.path, f"{what}: {second.id} and {first.id} in {_display(first.path)}")
+                raise _error(second.path, f"{what}: {second.id} and {first.id} in {display_path(first.path)}")
         ordered: list[Revision] = []
         current = children.get(None, [])
         while current:
@@ -319,7 +321,7 @@ def load_revisions(folder: Path, *, naming_convention: Mapping[str, str] | None 
     """Load every migration file of ``folder`` into one chain."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise RevisionError(f"{_display(folder)}: migrations folder does not exist (run `schema-ledger init`)")
+        raise RevisionError(f"{display_path(folder)}: migrations folder does not exist (run `schema-ledger init`)")
     revisions = [load_revision(path, naming_convention=naming_convention) for path in migration_files(folder)]
     return RevisionChain.from_revisions(revisions)
 
@@ -351,7 +353,7 @@ def new_revision_file(folder: Path, message: str, down_revision: str | None, *, 
     revision = revision or uuid.uuid4().hex[:12]
     path = Path(folder) / f"{revision}_{_slug(message)}.py"
     if path.exists():
-        raise RevisionError(f"{_display(path)} already exists")
+        raise RevisionError(f"{display_path(path)} already exists")
     text = message.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     path.write_text(_TEMPLATE.format(message=text, revision=revision, down_revision=down_revision), encoding="utf-8")
     return path

@@ -33,7 +33,7 @@ from . import dialects
 from .config import Config
 from .db import DatabaseError, create_engine, dialect_of
 from .events import GENESIS_HASH, STATE_KINDS, Actor, Event, format_time
-from .revisions import Revision, RevisionChain, RevisionError, Step, load_revisions
+from .revisions import Revision, RevisionChain, RevisionError, Step, display_path, load_revisions
 from .store import LedgerStore, LockTimeout
 
 __all__ = [
@@ -227,7 +227,7 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None) -> list[Rev
             continue
         if applied_after is not None:
             raise RevisionError(
-                f"{revision.path}: revision {revision.id} is not applied but its descendant {applied_after.id} is; "
+                f"{display_path(revision.path)}: revision {revision.id} is not applied but its descendant {applied_after.id} is; "
                 "a revision was inserted into the chain below applied ones"
             )
         if revision.id in targets:
@@ -242,7 +242,7 @@ def _check_plan(revisions: Sequence[Revision], state: SchemaState) -> None:
             try:
                 state = op.complete(state).apply(state)
             except LedgerError as exc:
-                raise RevisionError(f"{revision.path}: revision {revision.id}, {op.describe()}: {exc}") from None
+                raise RevisionError(f"{display_path(revision.path)}: revision {revision.id}, {op.describe()}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,7 +517,7 @@ def _checksum_warnings(chain: RevisionChain, view: LedgerView) -> list[str]:
     for revision in chain:
         event = view.last_apply.get(revision.id)
         if event is not None and view.in_effect(revision.id) and event.revision_checksum and event.revision_checksum != revision.checksum:
-            warnings.append(f"{revision.path}: revision {revision.id} changed since it was applied "
+            warnings.append(f"{display_path(revision.path)}: revision {revision.id} changed since it was applied "
                             f"(ledger seq {event.seq} recorded checksum {event.revision_checksum[:12]})")
     return warnings
 
@@ -652,7 +652,7 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
                 current = revision.id
             recorded = event.revision_checksum if applied and event is not None else None
             revisions.append(RevisionStatus(
-                id=revision.id, message=revision.title, path=str(revision.path), applied=applied,
+                id=revision.id, message=revision.title, path=display_path(revision.path), applied=applied,
                 applied_event=event if applied else None, checksum=revision.checksum,
                 checksum_matches=None if not recorded else recorded == revision.checksum,
             ))

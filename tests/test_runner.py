@@ -415,3 +415,16 @@ def test_changed_file_warns_and_partly_applied_revision_stops(tmp_path: Path,
         engine.dispose()
     with pytest.raises(ApplyError, match="revision 0001 is partly applied .1 of 2"):
         apply(other)
+
+
+def test_revision_inserted_below_applied_ones_is_refused(tmp_path: Path,
+                                                         database_factory: Callable[[str], str]) -> None:
+    config = project(tmp_path, database_factory("sqlite"))
+    apply(config, to="0005")
+    before = events(config)
+    write_revision(config, "0003b_late.py", "0003b", "0003", 'op.execute("SELECT 1", reverse_sql="SELECT 1")')
+    path = config.migrations_dir / "0004_wishlists.py"
+    path.write_text(path.read_text().replace('down_revision = "0003"', 'down_revision = "0003b"'))
+    with pytest.raises(RevisionError, match="revision 0003b is not applied but its descendant 0005 is"):
+        apply(config)
+    assert events(config) == before
