@@ -12,11 +12,12 @@ import subprocess
 import sys
 import textwrap
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -168,6 +169,43 @@ HISTORIES = {
 
 class DownloadFailed(RuntimeError):
     pass
+
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    # One folder per session, shared by every module that imports this fixture.
+    folder = tmp_path_factory.getbasetemp() / "alembic-wheels"
+    found = {}
+    for key, requirement in WHEELS.items():
+        try:
+            found[key] = download_wheel(requirement, folder)
+        except (DownloadFailed, OSError) as exc:
+            if IN_CI:
+                pytest.fail(f"{exc} (CI=true: a failed download fails the run)")
+            pytest.skip(str(exc))
+    return found
+
+
+Project = Callable[..., tuple[Path, str]]
+
+
+@pytest.fixture
+def project(wheels: dict[str, Path], tmp_path: Path) -> Project:
+    """``make(history, hook=True) -> (folder, version table)``: the history beside our env.py."""
+    count = iter(range(100))
+
+    def make(history: str, *, hook: bool = True) -> tuple[Path, str]:
+        wheel_key, folder, version_table = HISTORIES[history]
+        target = tmp_path / f"{history}-{next(count)}"
+        extract_history(wheels[wheel_key], folder, target, hook=hook, version_table=version_table)
+        return target, version_table
+
+    return make
+
+
 
 
 def download_wheel(requirement: str, into: Path) -> Path:

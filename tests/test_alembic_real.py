@@ -8,29 +8,24 @@ under ``CI=true`` a failed download fails the run.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.alembic_histories import (
-    HISTORIES,
+from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
     LEDGER_TABLE,
-    WHEELS,
-    DownloadFailed,
+    Project,
     chain_problems,
     differences,
-    download_wheel,
-    extract_history,
+    project,
     rollback_to_base,
     run_alembic,
     upgrade_order,
     user_tables,
+    wheels,
 )
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 #: (history, dialect) pairs whose upgrade the history supports.
 SUPPORTED = [
@@ -38,37 +33,6 @@ SUPPORTED = [
     ("aim-web", "sqlite"),
     ("fab", "sqlite"), ("fab", "postgresql"),
 ]
-
-
-@pytest.fixture(scope="session")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("wheels")
-    found = {}
-    for key, requirement in WHEELS.items():
-        try:
-            found[key] = download_wheel(requirement, folder)
-        except (DownloadFailed, OSError) as exc:
-            if IN_CI:
-                pytest.fail(f"{exc} (CI=true: a failed download fails the run)")
-            pytest.skip(str(exc))
-    return found
-
-
-Project = Callable[..., tuple[Path, str]]
-
-
-@pytest.fixture
-def project(wheels: dict[str, Path], tmp_path: Path) -> Project:
-    """``make(history, hook=True) -> (folder, version table)``: the history beside our env.py."""
-    count = iter(range(100))
-
-    def make(history: str, *, hook: bool = True) -> tuple[Path, str]:
-        wheel_key, folder, version_table = HISTORIES[history]
-        target = tmp_path / f"{history}-{next(count)}"
-        extract_history(wheels[wheel_key], folder, target, hook=hook, version_table=version_table)
-        return target, version_table
-
-    return make
 
 
 def _tables(url: str, version_table: str) -> list[str]:

@@ -1,0 +1,174 @@
+"""``import_alembic``: an imported project applied by the runner builds the schema ``alembic upgrade head`` builds."""
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from ledger import runner
+from ledger.alembic_import import ImportError_, import_alembic
+from ledger.config import Config
+from ledger.reflect import compare, reflect
+from ledger.revisions import load_revisions
+from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
+    LEDGER_TABLE,
+    Project,
+    histories,
+    name_like_fold,
+    project,
+    run_alembic,
+    wheels,
+    write_env,
+    write_history,
+)
+
+
+def _apply_imported(folder: Path, url: str) -> None:
+    config = Config(project_dir=folder.parent, url=url, migrations=folder)
+    runner.apply(config)
+
+
+def _schema_differences(alembic_url: str, ledger_url: str, version_table: str = "alembic_version") -> list[str]:
+    """Both databases reflected; unnamed constraints (SQLite) take the names the imported files gave them."""
+    excluded = (LEDGER_TABLE, version_table)
+    engines = [sa.create_engine(alembic_url), sa.create_engine(ledger_url)]
+    try:
+        with engines[0].connect() as a, engines[1].connect() as b:
+            built_by_alembic = reflect(a, exclude=excluded)
+            built_by_ledger = reflect(b, exclude=excluded)
+            dialect = a.dialect.name
+    finally:
+        for engine in engines:
+            engine.dispose()
+    assert built_by_alembic.tables
+    return compare(built_by_ledger, name_like_fold(built_by_alembic, built_by_ledger), dialect)
+
+
+def _import_and_compare(alembic_folder: Path, dialect: str, make_url: Callable[[str], str], out: Path,
+                        version_table: str = "alembic_version") -> None:
+    scratch = make_url(dialect) if dialect != "sqlite" else None
+    result = import_alembic(alembic_folder, dialect, out, url=scratch)
+    assert result.problems == ()
+    alembic_url, ledger_url = make_url(dialect), make_url(dialect)
+    run_alembic(alembic_folder, alembic_url, "upgrade", "heads")
+    _apply_imported(out, ledger_url)
+    assert _schema_differences(alembic_url, ledger_url, version_table) == []
+
+
+@pytest.mark.parametrize(("history", "dialect"), [
+    ("aim-storage", "sqlite"), ("aim-storage", "postgresql"), ("aim-web", "sqlite"),
+    ("fab", "sqlite"), ("fab", "postgresql"),
+])
+def test_imported_real_history_builds_the_schema_alembic_builds(
+    history: str, dialect: str, project: Project, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder, version_table = project(history, hook=False)
+    _import_and_compare(folder, dialect, database_factory, tmp_path / "imported", version_table)
+    ids = [r.id for r in load_revisions(tmp_path / "imported")]
+    assert len(ids) >= 2
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@given(data=st.data())
+def test_imported_synthetic_history_builds_the_schema_alembic_builds(
+    dialect: str, database_factory: Callable[[str], str], data: st.DataObject
+) -> None:
+    bodies = data.draw(histories(dialect))
+    for number, body in enumerate(bodies, start=1):
+        note(f"revision {number}:\n" + textwrap.indent("\n".join(body), "    "))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "alembic"
+        write_env(folder, hook=False)
+        ids = write_history(folder, bodies)
+        _import_and_compare(folder, dialect, database_factory, Path(tmp) / "imported")
+        chain = load_revisions(Path(tmp) / "imported")
+        assert [r.id for r in chain] == ids
+        assert [r.message.splitlines()[0] for r in chain] == [f"step {n}" for n in range(1, len(ids) + 1)]
+
+
+def _revision(folder: Path, revision: str, down: object, body: str, message: str = "") -> None:
+    lines = [
+        f'"""{message or revision}"""',
+        "import sqlalchemy as sa",
+        "from alembic import op",
+        f"revision = {revision!r}",
+        f"down_revision = {down!r}",
+        "branch_labels = None",
+        "depends_on = None",
+        "",
+        "",
+        "def upgrade():",
+        textwrap.indent(textwrap.dedent(body), "    ").rstrip(),
+        "",
+        "",
+        "def downgrade():",
+        "    pass",
+    ]
+    (folder / "versions" / f"{revision}.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_branches_and_merges_are_linearized_in_upgrade_order_and_said_so(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    _revision(folder, "base1", None, "op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True))")
+    _revision(folder, "left", "base1", "op.add_column('a', sa.Column('l', sa.Integer()))")
+    _revision(folder, "right", "base1", "op.add_column('a', sa.Column('r', sa.Integer()))")
+    _revision(folder, "merge", ("left", "right"), "pass", "merge heads")
+    _import_and_compare(folder, "sqlite", database_factory, tmp_path / "out")
+    chain = load_revisions(tmp_path / "out")
+    ids = [r.id for r in chain]
+    assert ids[0] == "base1" and ids[-1] == "merge" and set(ids[1:3]) == {"left", "right"}
+    second = chain.get(ids[2])
+    assert second is not None and "linearized in Alembic's upgrade order after " + ids[1] in second.message
+    merge = chain.get("merge")
+    assert merge is not None and merge.message.startswith("merge heads\n\nMerge of left, right.")
+
+
+def test_data_migrations_become_execute_ops_and_failures_are_reported_with_file_and_line(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    _revision(folder, "r1", None, """\
+        op.create_table('kind', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(20)))
+        op.bulk_insert(sa.table('kind', sa.column('id'), sa.column('name')), [{'id': 1, 'name': "o'k"}])
+        if op.get_context().dialect.name == 'sqlite':
+            op.execute("UPDATE kind SET name = name || '!'")
+    """)
+    _revision(folder, "r2", "r1", """\
+        op.add_column('kind', sa.Column('rank', sa.Integer()))
+        op.execute('INSERT INTO missing_table VALUES (1)')
+    """)
+    _revision(folder, "r3", "r2", "op.add_column('kind', sa.Column('note', sa.Text()))")
+    result = import_alembic(folder, "sqlite", tmp_path / "out")
+    [problem] = result.problems
+    assert problem.revision == "r2"
+    assert problem.where == f"{folder / 'versions' / 'r2.py'}:12"
+    assert "upgrade() failed on the scratch database" in problem.message
+    chain = load_revisions(tmp_path / "out")
+    assert [r.id for r in chain] == ["r1", "r2", "r3"]
+    r1 = (tmp_path / "out" / "r1_r1.py").read_text()
+    assert "INSERT INTO kind (id, name) VALUES (1, 'o''k')" in r1
+    assert "UPDATE kind SET name = name || '!'" in r1
+    assert [type(op).__name__ for op in chain.get("r1").ops] == ["CreateTableOp", "ExecuteSQLOp", "ExecuteSQLOp"]  # type: ignore[union-attr]
+    assert chain.get("r2").ops == ()  # type: ignore[union-attr]
+    assert "nothing of it was imported" in chain.get("r2").message  # type: ignore[union-attr]
+    assert [type(op).__name__ for op in chain.get("r3").ops] == ["AddColumnOp"]  # type: ignore[union-attr]
+
+
+def test_a_non_sqlite_import_needs_a_scratch_database(tmp_path: Path) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    with pytest.raises(ImportError_, match="scratch database"):
+        import_alembic(folder, "postgresql", tmp_path / "out")
+    with pytest.raises(ImportError_, match="not an Alembic script folder"):
+        import_alembic(tmp_path, "sqlite", tmp_path / "out")
