@@ -335,3 +335,52 @@ def log(state: CliContext, as_json: bool, revision: str | None, table: str | Non
         if event.message:
             line += f"  -- {event.message.splitlines()[0]}"
         click.echo(line)
+
+
+# ---------------------------------------------------------------------------------------------
+# import-alembic
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command("import-alembic")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql"]), default="sqlite", show_default=True,
+              help="The database each upgrade() runs on: its dialect conditionals take this branch.")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Where the migration files go (default: the project's migrations folder).")
+@click.option("--scratch-url", metavar="URL",
+              help="An empty database of --dialect to run the revisions on (needed for postgresql and mysql; "
+                   "default: $SCHEMA_LEDGER_SCRATCH_URL).")
+@pass_cli
+def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None) -> None:
+    """Convert an Alembic script folder (or its alembic.ini) into schema-ledger migration files.
+
+    Each revision's upgrade() runs on a scratch database of --dialect with the Alembic hook;
+    one file per revision is written, same id and message, in Alembic's upgrade order
+    (branches and merges are linearized, and the file says so). Data migrations become
+    op.execute calls with the SQL that ran. What cannot be imported is listed with its file
+    and line, and the command exits 1; the other revisions are still written.
+
+    \b
+    Example: schema-ledger import-alembic alembic/ --dialect postgresql --scratch-url postgresql://localhost/scratch
+    """
+    from .alembic_import import ImportError_, import_alembic as run_import
+
+    if into is None:
+        try:
+            into = state.config.migrations_dir
+        except ConfigError:
+            into = Path("migrations")
+    try:
+        result = run_import(path, dialect, into, url=scratch_url)
+    except ImportError_ as exc:
+        raise click.UsageError(str(exc)) from None
+    for revision in result.revisions:
+        note = "  (linearized)" if revision.linearized else ""
+        click.echo(f"wrote {revision.path}  {revision.ops} op{'s' if revision.ops != 1 else ''}{note}")
+    for problem in result.problems:
+        click.echo(f"schema-ledger: problem: {problem}", err=True)
+    click.echo(f"imported {len(result.revisions)} revisions into {result.into}"
+               + (f"; {len(result.problems)} problem(s)" if result.problems else ""))
+    if result.problems:
+        sys.exit(1)

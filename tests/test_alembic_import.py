@@ -172,3 +172,29 @@ def test_a_non_sqlite_import_needs_a_scratch_database(tmp_path: Path) -> None:
         import_alembic(folder, "postgresql", tmp_path / "out")
     with pytest.raises(ImportError_, match="not an Alembic script folder"):
         import_alembic(tmp_path, "sqlite", tmp_path / "out")
+
+
+def test_import_alembic_command_writes_the_files_and_exits_1_naming_what_it_could_not_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    _revision(folder, "r1", None, "op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))", "first")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out"])
+    assert result.exit_code == 0, result.output
+    assert "imported 1 revisions into out" in result.stdout
+    assert [r.id for r in load_revisions(tmp_path / "out")] == ["r1"]
+
+    _revision(folder, "r2", "r1", "op.drop_table('nowhere')")
+    result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out"])
+    assert result.exit_code == 1
+    assert f"problem: {folder / 'versions' / 'r2.py'}:11: upgrade() failed" in result.stderr
+    assert [r.id for r in load_revisions(tmp_path / "out")] == ["r1", "r2"]
+
+    result = CliRunner().invoke(main, ["import-alembic", str(tmp_path / "out"), "--into", "again"])
+    assert result.exit_code == 2 and "not an Alembic script folder" in result.stderr
