@@ -57,8 +57,13 @@ def applied_revisions(events: Iterable[Event]) -> list[str]:
     return [rev for rev, _ in sorted(order.items(), key=lambda item: item[1])]
 
 
-def resolve_point(point: str, events: Sequence[Event]) -> int:
-    """The ledger position (seq) that ``point`` names; 0 is ``base`` (before every event)."""
+def resolve_point(point: str, events: Sequence[Event], *, applied_only: bool = True) -> int:
+    """The ledger position (seq) that ``point`` names; 0 is ``base`` (before every event).
+
+    A revision names the last of its events in effect. With ``applied_only=False`` (what
+    ``schema --at`` uses) a revision that has since been rolled back names the end of its
+    latest apply instead of being refused.
+    """
     text = point.strip()
     head = events[-1].seq if events else 0
     if text == "base":
@@ -95,16 +100,20 @@ def resolve_point(point: str, events: Sequence[Event]) -> int:
             raise InvalidPoint(f"{text} is before the first event ({first})")
         return seq
     if any(e.revision == text for e in events):
-        return _revision_end(text, events)
+        return _revision_end(text, events, applied_only=applied_only)
     raise InvalidPoint(f"{text!r} is not a revision, @SEQ, ISO time, base or -N known to this ledger")
 
 
-def _revision_end(revision: str, events: Sequence[Event]) -> int:
-    """The seq of the last event in effect of ``revision``."""
+def _revision_end(revision: str, events: Sequence[Event], *, applied_only: bool = True) -> int:
+    """The seq of the last event in effect of ``revision`` (or of its latest apply run)."""
     live = [e.seq for e in in_effect(events) if e.revision == revision]
-    if not live:
-        raise InvalidPoint(f"revision {revision} is not applied")
-    return max(live)
+    if live:
+        return max(live)
+    if not applied_only:
+        applies = [e.seq for e in events if e.revision == revision and e.kind in ("apply", "baseline")]
+        if applies:
+            return max(applies)
+    raise InvalidPoint(f"revision {revision} is not applied")
 
 
 def state_at(events: Iterable[Event], seq: int) -> SchemaState:
@@ -114,17 +123,24 @@ def state_at(events: Iterable[Event], seq: int) -> SchemaState:
 
 @attrs.frozen
 class Revert:
-    """One step of a rollback: the event undone and the (uncompleted) reverse op that undoes it."""
+    """One step of a rollback: the event undone and the (uncompleted) reverse op that undoes it.
+
+    ``op`` is None for an event without an op (an empty revision's ``apply``): its revert is
+    recorded without a payload, so that the revision is no longer in effect. ``skipped`` marks
+    an irreversible op whose reverse is unknown, undone in the ledger only (drills on a scratch
+    database do that to go on below it).
+    """
 
     event: Event
-    op: MigrateOperation
+    op: MigrateOperation | None
+    skipped: bool = False
 
 
-def plan_rollback(events: Sequence[Event], to_seq: int) -> list[Revert]:
+def plan_rollback(events: Sequence[Event], to_seq: int, *, skip_irreversible: bool = False) -> list[Revert]:
     """Reverts, newest first, of every event after ``to_seq`` still in effect.
 
     Checked whole before anything runs: an irreversible op raises IrreversibleError naming
-    its revision and seq.
+    its revision and seq (unless ``skip_irreversible``, which plans it as a skipped revert).
     """
     undo = [e for e in in_effect(events) if e.seq > to_seq]
     plan: list[Revert] = []
@@ -132,11 +148,15 @@ def plan_rollback(events: Sequence[Event], to_seq: int) -> list[Revert]:
     for event in reversed(undo):
         op = event.op
         if op is None:
+            plan.append(Revert(event, None))
             continue
         try:
             plan.append(Revert(event, op.reverse()))
         except IrreversibleError as exc:
-            blocked.append(f"revision {event.revision} seq {event.seq}: {exc}")
+            if skip_irreversible:
+                plan.append(Revert(event, None, skipped=True))
+            else:
+                blocked.append(f"revision {event.revision} seq {event.seq}: {exc}")
     if blocked:
         raise IrreversibleError("cannot roll back past irreversible operations: " + "; ".join(blocked))
     return plan

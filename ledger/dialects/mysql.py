@@ -7,8 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import Grouping, TextClause
 
-from ops import AlterColumnOp, CreatePrimaryKeyOp, DropConstraintOp, RenameTableOp, SchemaState
-from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec
+from ops import AlterColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
+from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
 from .base import DDLGenerator, UnsupportedOperationError, handles
 
@@ -78,15 +78,39 @@ class MySQLGenerator(DDLGenerator):
         constraint = spec.constraint(op.constraint_name)
         table = self.table(before, op.table_name, op.schema)
         statements = super().drop_constraint(op, before)
+        if isinstance(constraint, (PrimaryKeySpec, UniqueSpec)):
+            statements = self._keep_foreign_key_indexes(spec, before.apply(op)) + statements
         if isinstance(constraint, PrimaryKeySpec) and table.autoincrement_column is not None:
             # MySQL refuses an AUTO_INCREMENT column that is no key: it goes in the same statement.
             after = before.apply(op)
             column = self.table(after, op.table_name, op.schema).c[table.autoincrement_column.name]
-            return [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN {self.column_spec(column)}, "
-                    "DROP PRIMARY KEY"]
+            return statements[:-1] + [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN "
+                                      f"{self.column_spec(column)}, DROP PRIMARY KEY"]
         if isinstance(constraint, ForeignKeySpec) and self._has_implicit_index(spec, constraint):
             # InnoDB gave the foreign key an index of its own name; it outlives the key.
             statements.append(f"DROP INDEX {self.quote(constraint.name or '')} ON {self.format_table(table)}")
+        return statements
+
+    @handles(DropIndexOp)
+    def drop_index(self, op: DropIndexOp, before: SchemaState) -> list[str]:
+        spec, _index = before.find_index(op.index_name, op.schema, op.table_name)
+        return self._keep_foreign_key_indexes(spec, before.apply(op)) + super().drop_index(op, before)
+
+    def _keep_foreign_key_indexes(self, old: TableSpec, after: SchemaState) -> list[str]:
+        """``CREATE INDEX`` for each foreign key whose only index is the key or index being dropped.
+
+        InnoDB refuses to drop the last index a foreign key can use. Had the key not been there
+        when the foreign key was made, InnoDB would have made an index named after the foreign
+        key: that is the index made here, so the schema is the one InnoDB would have.
+        """
+        new = after.table(old.name, old.schema)
+        statements = []
+        for fk in new.foreign_keys:
+            if fk.name is None or _covered(new, fk) or not _covered(old, fk) or self._has_implicit_index(old, fk):
+                continue
+            table = self.table(after, new.name, new.schema)
+            columns = ", ".join(self.quote(c) for c in fk.columns)
+            statements.append(f"CREATE INDEX {self.quote(fk.name)} ON {self.format_table(table)} ({columns})")
         return statements
 
     def _has_implicit_index(self, table: TableSpec, fk: ForeignKeySpec) -> bool:
@@ -105,8 +129,13 @@ class MySQLGenerator(DDLGenerator):
             return bool(self.conn.execute(query, params).scalar())
         # Without a connection: InnoDB keeps an index whose leading columns are the key's, making
         # one named after the key when no other index serves.
-        width = len(fk.columns)
-        leads = [k.columns[:width] for k in ([table.primary_key] if table.primary_key else [])]
-        leads += [u.columns[:width] for u in table.uniques]
-        leads += [i.columns[:width] for i in table.indexes if len(i.columns) == len(i.elements)]
-        return tuple(fk.columns) not in leads
+        return not _covered(table, fk)
+
+
+def _covered(table: TableSpec, fk: ForeignKeySpec) -> bool:
+    """Whether a key or index of ``table`` starts with ``fk``'s columns (InnoDB can use it for ``fk``)."""
+    width = len(fk.columns)
+    leads = [k.columns[:width] for k in ([table.primary_key] if table.primary_key else [])]
+    leads += [u.columns[:width] for u in table.uniques]
+    leads += [i.columns[:width] for i in table.indexes if len(i.columns) == len(i.elements)]
+    return tuple(fk.columns) in leads

@@ -1,0 +1,379 @@
+"""Roll a database back to a point in its history by appending ``revert`` events.
+
+How ``rollback`` runs (the same rules as ``apply``, see :mod:`ledger.runner`):
+
+1. Connect and take the applier lock. Under it (on SQLite inside each write transaction) read
+   the ledger, refuse to go on past an in-doubt intent, and resolve the point to a seq.
+2. Plan: every event after that seq still in effect, newest first, with its ``reverse()``.
+   The whole plan is checked before anything runs: an irreversible op names its revision
+   and seq, and every reverse is completed and folded onto the state, so a plan that does
+   not fit stops the run with nothing changed.
+3. Run the plan one revision at a time. PostgreSQL and SQLite: the DDL and the ``revert``
+   events of a revision in one transaction. MySQL/MariaDB: each reverse op between a
+   committed ``intent`` and its ``revert`` event.
+
+Each ``revert`` event's payload is the completed reverse of the event it undoes and its
+``reverses`` is that event's seq; an event without an op (an empty revision) gets a revert
+without a payload. Nothing is deleted: ``apply`` afterwards re-applies the revisions, and the
+ledger shows apply, revert, apply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+
+import attrs
+import sqlalchemy as sa
+
+from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerError, MigrateOperation, SchemaState
+
+from . import dialects
+from .config import Config
+from .events import GENESIS_HASH, Actor, Event, in_effect
+from .points import Revert, applied_revisions, plan_rollback, resolve_point
+from .runner import (
+    ApplyError,
+    InDoubtError,
+    LedgerView,
+    _db_message,
+    _db_user,
+    _tx,
+    _wrap_db_errors,
+    connect,
+    store_for,
+)
+from .store import LedgerStore
+
+__all__ = [
+    "RevertedRevision",
+    "RollbackError",
+    "RollbackProgress",
+    "RollbackResult",
+    "data_loss",
+    "rollback",
+]
+
+#: ``progress(revision, position, total, done)``: called before (done=False) and after each revision.
+RollbackProgress = Callable[[str | None, int, int, bool], None]
+
+
+class RollbackError(ApplyError):
+    """A statement failed while a revision was rolled back (the message says what was recorded)."""
+
+
+@attrs.frozen
+class RevertedRevision:
+    """The revert events (newest op first) and statements of one revision's rollback."""
+
+    revision: str | None
+    events: tuple[Event, ...]
+    statements: tuple[str, ...]
+
+
+@attrs.frozen
+class RollbackResult:
+    """What ``rollback`` did (or, with ``sql_only``, would do)."""
+
+    #: the ledger position the point resolved to (0: base)
+    to_seq: int
+    reverted: tuple[RevertedRevision, ...]
+    head: Event | None
+    #: with ``sql_only``: every statement, DDL and ledger INSERTs, in order
+    sql: tuple[str, ...] = ()
+    #: data that the rollback drops or cannot bring back, and revisions left partly applied
+    warnings: tuple[str, ...] = ()
+    #: the revision applied last among those still in effect (None: none is)
+    current: str | None = None
+
+
+def _full(name: str, schema: str | None) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def data_loss(op: MigrateOperation, undone: Event) -> str | None:
+    """What data undoing ``undone`` with the completed ``op`` drops or does not bring back, or None."""
+    where = f"revision {undone.revision}, seq {undone.seq}"
+    if isinstance(op, DropTableOp):
+        return f"table {_full(op.table_name, op.schema)} is dropped with its rows (created by {where})"
+    if isinstance(op, DropColumnOp):
+        return f"column {_full(op.table_name, op.schema)}.{op.column_name} is dropped with its data (added by {where})"
+    if isinstance(op, CreateTableOp):
+        return (f"table {op.table.fullname} comes back empty: the rows dropped by {where} are gone")
+    if isinstance(op, AddColumnOp):
+        return (f"column {_full(op.table_name, op.schema)}.{op.column.name} comes back without the data dropped "
+                f"by {where} (NULL or its default)")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger as read under the lock
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Ledger:
+    """Every event read so far (a rollback plan needs them all) and their fold."""
+
+    events: list[Event] = attrs.field(factory=list)
+    view: LedgerView = attrs.field(factory=LedgerView)
+
+    def refresh(self, store: LedgerStore, conn: sa.Connection) -> None:
+        self.add(list(store.events(conn, after_seq=self.view.last_seq)))
+
+    def add(self, events: Sequence[Event]) -> None:
+        self.view.feed(events)
+        self.events.extend(events)
+
+    def check_settled(self) -> None:
+        if self.view.in_doubt:
+            intent = self.view.in_doubt[0]
+            raise InDoubtError(
+                f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
+                f"{intent.op_type}), so the live schema may not match the ledger; see `schema-ledger status`"
+            )
+
+
+def _groups(plan: Sequence[Revert]) -> list[list[Revert]]:
+    """The plan cut where the revision changes: each group is rolled back as one unit."""
+    groups: list[list[Revert]] = []
+    for step in plan:
+        if groups and groups[-1][0].event.revision == step.event.revision:
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    return groups
+
+
+def _check_plan(plan: Sequence[Revert], state: SchemaState) -> list[str]:
+    """Complete and fold every reverse onto ``state``; return the data-loss warnings.
+
+    A reverse that does not fit stops everything before it runs, naming revision and seq.
+    """
+    warnings: list[str] = []
+    for step in plan:
+        if step.op is None:
+            continue
+        try:
+            done = step.op.complete(state)
+            state = done.apply(state)
+        except LedgerError as exc:
+            raise LedgerError(f"cannot roll back revision {step.event.revision} seq {step.event.seq} "
+                              f"({step.op.describe()}): {exc}") from None
+        warning = data_loss(done, step.event)
+        if warning is not None:
+            warnings.append(warning)
+    return warnings
+
+
+def _split_revisions(events: Sequence[Event], to_seq: int) -> list[str]:
+    """Warnings for revisions that rolling back to ``to_seq`` leaves partly in effect."""
+    kept: dict[str | None, int] = {}
+    undone: dict[str | None, int] = {}
+    for event in in_effect(events):
+        (undone if event.seq > to_seq else kept)[event.revision] = event.seq
+    return [f"revision {rev} stays partly applied: @{to_seq} is inside it; `apply` refuses to go on until it is "
+            "rolled back or recovered" for rev in sorted(set(kept) & set(undone), key=str) if rev is not None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the plan
+# ---------------------------------------------------------------------------------------------
+
+
+class _StatementFailed(Exception):
+    def __init__(self, revert: Revert, op: MigrateOperation, message: str) -> None:
+        super().__init__(f"rolling back revision {revert.event.revision} seq {revert.event.seq}, "
+                         f"{op.describe()}: {message}")
+
+
+@attrs.define
+class _Run:
+    conn: sa.Connection
+    store: LedgerStore
+    dialect: str
+    actor: Actor
+    why: str | None
+    sql_only: bool
+    ledger: _Ledger
+    sql: list[str] = attrs.field(factory=list)
+
+    def record(self, kind: str, op: MigrateOperation | None, undone: Event) -> Event:
+        if self.sql_only:
+            head = self.ledger.view.head
+            event = Event.create(
+                seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, kind=kind, op=op,
+                revision=undone.revision, message=self.why, actor=self.actor,
+                revision_checksum=undone.revision_checksum, reverses=undone.seq,
+            )
+            self.sql.append(self.store.insert_sql(event, self.conn.dialect))
+        else:
+            event = self.store.append(
+                self.conn, kind=kind, op=op, revision=undone.revision, message=self.why, actor=self.actor,
+                revision_checksum=undone.revision_checksum, reverses=undone.seq,
+            )
+        self.ledger.add([event])
+        return event
+
+    def statements(self, step: Revert) -> tuple[MigrateOperation | None, list[str]]:
+        if step.op is None:
+            return None, []
+        state = self.ledger.view.state
+        done = step.op.complete(state)
+        return done, dialects.ddl(done, state, self.dialect, conn=self.conn)
+
+    def run_ddl(self, statements: Sequence[str], step: Revert, op: MigrateOperation) -> None:
+        if self.sql_only:
+            self.sql.extend(statements)
+            return
+        try:
+            dialects.execute(self.conn, list(statements))
+        except sa.exc.DBAPIError as exc:
+            raise _StatementFailed(step, op, _db_message(exc)) from None
+
+    def transactional(self, group: Sequence[Revert]) -> RevertedRevision:
+        """PostgreSQL and SQLite: the DDL and revert events of a revision in the current transaction."""
+        events: list[Event] = []
+        statements: list[str] = []
+        for step in group:
+            done, ddl = self.statements(step)
+            if done is not None:
+                self.run_ddl(ddl, step, done)
+            statements += ddl
+            events.append(self.record("revert", done, step.event))
+        return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
+
+    def bracketed(self, group: Sequence[Revert]) -> RevertedRevision:
+        """MySQL/MariaDB: each reverse op between a committed intent and its revert event."""
+        events: list[Event] = []
+        statements: list[str] = []
+        for step in group:
+            done, ddl = self.statements(step)
+            if done is None:
+                with self.transaction():
+                    events.append(self.record("revert", done, step.event))
+                continue
+            with self.transaction():
+                intent = self.record("intent", done, step.event)
+            try:
+                with self.transaction():
+                    self.run_ddl(ddl, step, done)
+            except _StatementFailed as failed:
+                raise RollbackError(
+                    f"{failed}; ledger seq {intent.seq} (intent) is now in doubt: MariaDB/MySQL commit DDL "
+                    "one statement at a time, so part of the op may have run; see `schema-ledger status`"
+                ) from None
+            statements += ddl
+            with self.transaction():
+                events.append(self.record("revert", done, step.event))
+        return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.sql_only:
+            yield
+            return
+        with _tx(self.conn):
+            yield
+
+
+@attrs.define
+class _Planner:
+    """Resolves the point once, checks the whole plan once, then hands out one revision at a time."""
+
+    point: str
+    skip_irreversible: bool
+    to_seq: int | None = None
+    total: int = 0
+    warnings: list[str] = attrs.field(factory=list)
+
+    def next(self, ledger: _Ledger) -> list[Revert] | None:
+        ledger.check_settled()
+        first = self.to_seq is None
+        if self.to_seq is None:
+            self.to_seq = resolve_point(self.point, ledger.events)
+        plan = plan_rollback(ledger.events, self.to_seq, skip_irreversible=self.skip_irreversible)
+        if first:
+            self.warnings = _check_plan(plan, ledger.view.state) + _split_revisions(ledger.events, self.to_seq)
+            self.total = len(_groups(plan))
+        groups = _groups(plan)
+        return groups[0] if groups else None
+
+
+def rollback(
+    config: Config,
+    *,
+    to: str,
+    sql_only: bool = False,
+    why: str | None = None,
+    by: str | None = None,
+    lock_timeout: float = 60.0,
+    progress: RollbackProgress | None = None,
+    skip_irreversible: bool = False,
+) -> RollbackResult:
+    """Undo every event after point ``to`` that is still in effect, newest first.
+
+    ``to`` is a revision id, ``@SEQ``, an ISO 8601 time, ``base`` or ``-N`` (N revisions back).
+    ``skip_irreversible`` undoes irreversible ops in the ledger only, running nothing for them:
+    for scratch databases (drills), never for a database whose data matters.
+    """
+    store = store_for(config)
+    why = why or f"rollback to {to}"
+    planner = _Planner(to, skip_irreversible)
+    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+        dialect = dialects.dialect_name(conn)
+        actor = Actor.current(db_user=_db_user(conn), by=by)
+        ledger = _Ledger()
+        if sql_only:
+            with _tx(conn):
+                ledger.refresh(store, conn)
+            run = _Run(conn, store, dialect, actor, why, True, ledger)
+            reverted = []
+            while (group := planner.next(ledger)) is not None:
+                reverted.append(run.bracketed(group) if dialect == "mysql" else run.transactional(group))
+            return _result(planner, reverted, ledger, sql=run.sql)
+        run = _Run(conn, store, dialect, actor, why, False, ledger)
+        reverted = []
+        with store.lock(conn, lock_timeout):
+            while True:
+                # As in apply: on SQLite the lock comes with each write transaction, so the
+                # ledger is re-read (and the plan re-made) inside it.
+                if dialect == "mysql":
+                    with _tx(conn):
+                        ledger.refresh(store, conn)
+                        group = planner.next(ledger)
+                    if group is None:
+                        break
+                    _announce(progress, group, len(reverted) + 1, planner.total, False)
+                    reverted.append(run.bracketed(group))
+                else:
+                    try:
+                        with _tx(conn):
+                            ledger.refresh(store, conn)
+                            group = planner.next(ledger)
+                            if group is None:
+                                break
+                            _announce(progress, group, len(reverted) + 1, planner.total, False)
+                            done = run.transactional(group)
+                    except _StatementFailed as failed:
+                        raise RollbackError(
+                            f"{failed}; rolled back: nothing of the revision's rollback was run or recorded"
+                        ) from None
+                    reverted.append(done)
+                _announce(progress, group, len(reverted), planner.total, True)
+    return _result(planner, reverted, ledger)
+
+
+def _announce(progress: RollbackProgress | None, group: Sequence[Revert], position: int, total: int,
+              done: bool) -> None:
+    if progress is not None:
+        progress(group[0].event.revision, position, total, done)
+
+
+def _result(planner: _Planner, reverted: Sequence[RevertedRevision], ledger: _Ledger,
+            sql: Sequence[str] = ()) -> RollbackResult:
+    applied = applied_revisions(ledger.events)
+    return RollbackResult(
+        to_seq=planner.to_seq or 0, reverted=tuple(reverted), head=ledger.view.head, sql=tuple(sql),
+        warnings=tuple(planner.warnings), current=applied[-1] if applied else None,
+    )
