@@ -7,6 +7,7 @@ Keys (snake_case; kebab-case is accepted too)::
     ledger_table = "schema_ledger"
     ledger_schema = "audit"                # optional schema (PostgreSQL) or database (MariaDB) of the ledger
     target_metadata = "myapp.models:metadata"
+    autogenerate_hook = "myapp.migrations:rewrite"   # optional: rewrites `new --autogenerate`'s ops
     [naming_convention]                    # SQLAlchemy template syntax, for unnamed constraints and indexes
     ix = "ix_%(table_name)s_%(column_0_N_name)s"
 
@@ -41,7 +42,8 @@ CONFIG_FILE = "schema-ledger.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_URL = "sqlite:///schema-ledger.db"
 URL_ENV = "SCHEMA_LEDGER_URL"
-_KEYS = {"url", "migrations", "ledger_table", "ledger_schema", "naming_convention", "target_metadata"}
+_KEYS = {"url", "migrations", "ledger_table", "ledger_schema", "naming_convention", "target_metadata",
+         "autogenerate_hook"}
 _CONVENTION_KEYS = {"ix", "uq", "ck", "fk", "pk"}
 
 
@@ -68,6 +70,8 @@ class Config:
     #: sorted (key, template) pairs; None means the built-in convention
     naming_convention_pairs: tuple[tuple[str, str], ...] | None = attrs.field(default=None, converter=_pairs)
     target_metadata: str | None = None
+    #: "module:function" that may rewrite the ops ``new --autogenerate`` writes
+    autogenerate_hook: str | None = None
     #: the file the values came from; None when every value is a default
     source: Path | None = None
 
@@ -147,10 +151,10 @@ def _parse(path: Path, table: dict[str, Any]) -> dict[str, Any]:
                     raise ConfigError(f"{path}: naming_convention key {name!r} is not one of ix, uq, ck, fk, pk")
                 _string(path, f"naming_convention.{name}", template)
             values["naming_convention_pairs"] = value
-        elif key == "target_metadata":
+        elif key in ("target_metadata", "autogenerate_hook"):
             text = _string(path, key, value)
             if text.count(":") != 1 or not all(text.split(":")):
-                raise ConfigError(f"{path}: target_metadata must look like 'package.module:attribute', not {text!r}")
+                raise ConfigError(f"{path}: {key} must look like 'package.module:attribute', not {text!r}")
             values[key] = text
         elif key == "migrations":
             values[key] = Path(_string(path, key, value))
