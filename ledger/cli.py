@@ -139,16 +139,35 @@ def init(state: CliContext, directory: Path, migrations: str) -> None:
 @main.command()
 @click.option("-m", "--message", required=True, help="What the revision does (becomes its docstring).")
 @click.option("--rev-id", metavar="ID", help="The revision id (default: 12 random hex digits).")
+@click.option("--autogenerate", is_flag=True,
+              help="Fill upgrade() with the ops that turn the migrations' head into the target_metadata schema.")
 @pass_cli
-def new(state: CliContext, message: str, rev_id: str | None) -> None:
-    """Write a new, empty revision file on top of the current head.
+def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool) -> None:
+    """Write a new revision file on top of the current head (empty, or --autogenerate'd).
+
+    With --autogenerate the project's target_metadata is compared with the schema the
+    migration files build (no database is read), and upgrade() holds the ops that close the
+    difference; a configured autogenerate_hook may rewrite them first.
 
     \b
     Example: schema-ledger new -m "add a comment column to orders"
+    Example: schema-ledger new -m "sync with the models" --autogenerate
     """
     chain = state.chain
     if rev_id is not None and chain.get(rev_id) is not None:
         raise RevisionError(f"revision id {rev_id} is already used by {chain.get(rev_id).path}")  # type: ignore[union-attr]
+    if autogenerate:
+        from .autogenerate import autogenerate as run_autogenerate
+
+        result = run_autogenerate(state.config, chain, message, rev_id=rev_id)
+        if not result.paths:
+            click.echo("no changes: the migrations' head already matches the target metadata; nothing written")
+        for draft, path in zip(result.drafts, result.paths):
+            count = len(draft.ops)
+            click.echo(f"wrote {path}  ({count} op{'s' if count != 1 else ''})")
+            for op in draft.ops:
+                click.echo(f"  {op.describe()}")
+        return
     head = chain.head
     path = new_revision_file(state.config.migrations_dir, message, head.id if head else None, revision=rev_id)
     click.echo(f"wrote {path}")
@@ -309,20 +328,35 @@ def _time(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (same as --format json).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default=None,
+              help="text (default), json, or jsonl: the whole ledger, one event per line, for `verify --ledger`.")
 @click.option("--revision", metavar="R", help="Only events of this revision.")
 @click.option("--table", metavar="T", help="Only events on this table.")
 @click.option("--since", metavar="TIME", callback=_time, help="Only events at or after this ISO 8601 time (UTC if no zone).")
 @click.option("--until", metavar="TIME", callback=_time, help="Only events at or before this ISO 8601 time.")
 @pass_cli
-def log(state: CliContext, as_json: bool, revision: str | None, table: str | None, since: dt.datetime | None,
-        until: dt.datetime | None) -> None:
+def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None, table: str | None,
+        since: dt.datetime | None, until: dt.datetime | None) -> None:
     """Show the ledger's events, oldest first: what changed, who, when and why.
+
+    --format jsonl exports the whole ledger (every column of every event) for an offline
+    `verify --ledger FILE`; it takes no filters, since a filtered chain cannot verify.
 
     \b
     Example: schema-ledger log --table orders --since 2026-01-01
+    Example: schema-ledger log --format jsonl > ledger.jsonl
     """
     from . import runner
+
+    if fmt == "jsonl":
+        if as_json or revision or table or since or until:
+            raise click.UsageError("--format jsonl exports the whole ledger: it takes no --json or filters")
+        from .audit import export_jsonl
+
+        export_jsonl(state.config, sys.stdout)
+        return
+    as_json = as_json or fmt == "json"
 
     events = runner.log_events(state.config, revision=revision, table=table, since=since, until=until)
     if as_json:
@@ -384,3 +418,204 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
                + (f"; {len(result.problems)} problem(s)" if result.problems else ""))
     if result.problems:
         sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# rollback
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--to", "to", required=True, metavar="POINT",
+              help="Where to go back to: a revision id, @SEQ, an ISO 8601 time, base, or -N (N revisions back).")
+@click.option("--sql", "sql_only", is_flag=True, help="Print the DDL and ledger INSERTs instead of running them.")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every revert (default: 'rollback to POINT').")
+@click.option("--by", metavar="WHO", help="Who asked for the rollback (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+@pass_cli
+def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
+             quiet: bool) -> None:
+    """Undo every change made after POINT by appending revert events (nothing is deleted).
+
+    The whole plan is checked first: an irreversible operation (an execute without
+    reverse_sql) in the way stops the command before anything changes. Data in the tables
+    and columns that the rollback drops, or that a rolled-back drop took away, is gone:
+    each such object is named in a warning. Migration files are not needed: the reverse
+    of every change comes from the ledger.
+
+    \b
+    Example: schema-ledger rollback --to 0004 -m "release 1.1 broke checkout" --by alice
+    """
+    from .rollback import rollback as run_rollback
+
+    line_open = False
+
+    def progress(revision: str | None, position: int, total: int, done: bool) -> None:
+        nonlocal line_open
+        if quiet:
+            return
+        if not done:
+            click.echo(f"[{position}/{total}] rolling back {revision or '(no revision)'} ...", err=True, nl=False)
+            line_open = True
+        else:
+            click.echo(" ok", err=True)
+            line_open = False
+
+    try:
+        result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
+                              progress=progress)
+    except LedgerError:
+        if line_open:
+            click.echo(" failed", err=True)
+        raise
+    for warning in result.warnings:
+        click.echo(f"schema-ledger: warning: {warning}", err=True)
+    if sql_only:
+        for statement in result.sql:
+            click.echo(statement.rstrip().rstrip(";") + ";")
+        return
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    at = result.current or "base"
+    if result.reverted:
+        count = len(result.reverted)
+        ops = sum(len(r.events) for r in result.reverted)
+        click.echo(f"rolled back {count} revision{'s' if count != 1 else ''} ({ops} revert event{'s' if ops != 1 else ''})"
+                   f" to @{result.to_seq}; at {at} ({where})")
+    else:
+        click.echo(f"nothing to roll back: nothing after @{result.to_seq} is in effect; at {at} ({where})")
+
+
+# ---------------------------------------------------------------------------------------------
+# schema, materialize, diff: the schema at a point, from the ledger alone
+# ---------------------------------------------------------------------------------------------
+
+_DIALECT_CHOICE = click.Choice(["sqlite", "postgresql", "mysql", "mariadb"])
+_LEDGER_FILE = click.option(
+    "--ledger", "ledger_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+    help="Read the history from an exported ledger (log --format jsonl) instead of the database.",
+)
+
+
+def _history(state: CliContext, ledger_file: Path | None) -> list[Any]:
+    from .pointintime import ledger_events
+
+    if ledger_file is not None:
+        return ledger_events(ledger_file=ledger_file)
+    return ledger_events(state.config)
+
+
+def _own_dialect(state: CliContext) -> str | None:
+    """The configured database's dialect, when there is a configuration (no connection is made)."""
+    from .db import dialect_of
+
+    try:
+        url = state.config.url
+    except ConfigError:
+        if state.url is None:
+            return None
+        url = state.url
+    try:
+        return dialect_of(url)
+    except Exception:  # noqa: BLE001 - an unreadable URL just means no default dialect
+        return None
+
+
+@main.command()
+@click.option("--at", "point", metavar="POINT",
+              help="A revision id, @SEQ, an ISO 8601 time, base, or -N (default: the head of the ledger).")
+@click.option("--format", "fmt", type=click.Choice(["ddl", "json", "mermaid"]), default="ddl", show_default=True,
+              help="CREATE statements, a JSON document, or a Mermaid ER diagram.")
+@click.option("--dialect", type=_DIALECT_CHOICE,
+              help="The SQL dialect of the DDL and of the types shown (default: the database's own).")
+@_LEDGER_FILE
+@pass_cli
+def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, ledger_file: Path | None) -> None:
+    """Print the schema as it was at POINT, computed from the ledger alone.
+
+    The live schema is not read: the events up to POINT are folded. With --ledger no
+    database is needed at all. The hash chain is checked first.
+
+    \b
+    Example: schema-ledger schema --at 2026-01-31T14:00Z --format mermaid
+    """
+    from .pointintime import render_schema, schema_at
+
+    events = _history(state, ledger_file)
+    dialect = dialect or _own_dialect(state)
+    if fmt == "ddl" and dialect is None:
+        raise click.UsageError("give --dialect: there is no configured database to take it from")
+    click.echo(render_schema(schema_at(events, point), fmt, dialect), nl=False)
+
+
+@main.command()
+@click.option("--at", "point", metavar="POINT", help="A revision id, @SEQ, an ISO 8601 time, base, or -N (default: head).")
+@click.option("--into", "into", required=True, metavar="URL", help="An empty database to create the schema in.")
+@_LEDGER_FILE
+@pass_cli
+def materialize(state: CliContext, point: str | None, into: str, ledger_file: Path | None) -> None:
+    """Create the schema as it was at POINT in an empty database.
+
+    The schema comes from the ledger (or --ledger FILE); the target gets tables,
+    constraints and indexes, but no rows and no ledger. The result is reflected and
+    compared with the ledger's schema; a difference exits 1.
+
+    \b
+    Example: schema-ledger materialize --at 0005 --into postgresql://localhost/shop_at_0005
+    """
+    from .pointintime import materialize as run_materialize, schema_at
+
+    events = _history(state, ledger_file)
+    target = schema_at(events, point)
+    result = run_materialize(target, into)
+    for difference in result.differences:
+        click.echo(f"schema-ledger: problem: {difference}", err=True)
+    tables = len(target.tables)
+    click.echo(f"created {tables} table{'s' if tables != 1 else ''} ({len(result.statements)} statements) "
+               f"as of {point or 'head'}")
+    if result.differences:
+        sys.exit(1)
+
+
+@main.command("diff")
+@click.argument("point_a", metavar="POINT_A")
+@click.argument("point_b", metavar="POINT_B")
+@click.option("--format", "fmt", type=click.Choice(["text", "python", "sql"]), default="text", show_default=True,
+              help="One line per op, an upgrade(op) function, or SQL statements.")
+@click.option("--dialect", type=_DIALECT_CHOICE, help="The dialect of --format sql (default: the database's own).")
+@_LEDGER_FILE
+@pass_cli
+def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialect: str | None,
+                 ledger_file: Path | None) -> None:
+    """Print the operations that lead from the schema at POINT_A to the schema at POINT_B.
+
+    \b
+    Example: schema-ledger diff 0003 head --format python
+    """
+    from .pointintime import diff_points, schema_at
+
+    events = _history(state, ledger_file)
+    ops = diff_points(events, point_a, point_b)
+    if fmt == "python":
+        from .render import render_python
+
+        click.echo(render_python(ops), nl=False)
+        return
+    if fmt == "sql":
+        from . import dialects
+
+        dialect = dialect or _own_dialect(state)
+        if dialect is None:
+            raise click.UsageError("give --dialect: there is no configured database to take it from")
+        current = schema_at(events, point_a)
+        for op in ops:
+            for statement in dialects.ddl(op, current, dialect):
+                click.echo(statement.rstrip().rstrip(";") + ";")
+            current = op.apply(current)
+        return
+    if not ops:
+        click.echo("no differences")
+    for op in ops:
+        click.echo(op.describe())
