@@ -372,6 +372,149 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
 
 
 # ---------------------------------------------------------------------------------------------
+# verify, baseline, blame
+# ---------------------------------------------------------------------------------------------
+
+
+def _head_hash(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .audit import parse_target
+
+    try:
+        return parse_target(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+
+
+@main.command()
+@click.option("--live", is_flag=True, help="Also compare the live schema with the fold of the ledger.")
+@click.option("--expect-head", metavar="HASH", callback=_head_hash,
+              help="The head hash written down earlier (`status` prints it): catches a cut tail.")
+@click.option("--ledger", "ledger_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Verify an exported ledger (`log --format jsonl`) instead of the database.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_cli
+def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: Path | None, as_json: bool) -> None:
+    """Prove the ledger whole: chain, payloads, revision files and, with --live, the live schema.
+
+    Checks that seq runs without gaps, every hash recomputes, every payload decodes and
+    folds, no intent is in doubt, and every applied revision's file still gives the checksum
+    recorded when it was applied (an edited or deleted file is named). With --live the
+    reflected schema must equal the fold; a difference is shown as the ops that lead from
+    the ledger to the live schema. Each problem is one line naming its seq or object; exit
+    1 when there is any.
+
+    \b
+    Example: schema-ledger verify --live --expect-head 3f9a...c21e
+    Example: schema-ledger verify --ledger ledger.jsonl
+    """
+    from . import audit
+
+    if ledger_file is not None and live:
+        raise click.UsageError("--live compares a database: it cannot be used with --ledger")
+    chain = _chain_for_verify(state)
+    if ledger_file is not None:
+        report = audit.verify_file(ledger_file, chain=chain, expect_head=expect_head)
+    else:
+        report = audit.verify(state.config, chain=chain, live=live, expect_head=expect_head)
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        for problem in report.problems:
+            click.echo(str(problem))
+        head = f"head seq {report.head.seq}, hash {report.head.hash}" if report.head else "empty ledger"
+        checked = ["chain", "payloads"] + (["checksums"] if report.checksums_checked else []) \
+            + (["expected head"] if expect_head else []) + (["live schema"] if report.live_checked else [])
+        verdict = "ok" if report.ok else f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}"
+        click.echo(f"verify: {verdict}: {report.events} events ({head}); checked {', '.join(checked)}")
+    if not report.ok:
+        sys.exit(1)
+
+
+def _chain_for_verify(state: CliContext) -> RevisionChain | None:
+    """The project's revisions; an empty chain when the migrations folder is missing (so that a
+    recorded checksum without its file is still reported), None without any project."""
+    try:
+        config = state.config
+    except ConfigError:
+        return None
+    if config.source is None and not config.migrations_dir.is_dir():
+        return None
+    if not config.migrations_dir.is_dir():
+        return RevisionChain()
+    return state.chain
+
+
+@main.command()
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every baseline event.")
+@click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@pass_cli
+def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: float) -> None:
+    """Adopt an existing database: record its live schema as baseline events.
+
+    Tables, then indexes, then foreign keys, so that the fold of the ledger is the live
+    schema; refused when the ledger already has events. An Alembic revision found in an
+    alembic_version table is named in the events' message. The schema is also written to
+    baseline.json in the migrations folder, where `new --autogenerate` starts from it.
+
+    \b
+    Example: schema-ledger baseline -m "adopt the production database" --by alice
+    """
+    from .baseline import baseline as run_baseline
+
+    result = run_baseline(state.config, why=why, by=by, lock_timeout=lock_timeout)
+    for warning in result.warnings:
+        click.echo(f"schema-ledger: warning: {warning}", err=True)
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    alembic = f"; Alembic revision {result.alembic_revision}" if result.alembic_revision else ""
+    click.echo(f"baseline: {result.tables} tables recorded as {len(result.events)} events ({where}){alembic}")
+    if result.snapshot is not None:
+        click.echo(f"wrote {result.snapshot}")
+
+
+@main.command()
+@click.argument("target", metavar="TABLE[.COLUMN]")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_cli
+def blame(state: CliContext, target: str, as_json: bool) -> None:
+    """Show the events that created and changed a table or a column: revision, actor, time, why.
+
+    Renames are followed back to the earlier names; rollbacks are shown with the seq they
+    undo. Exits 1 when the ledger has no event for the object.
+
+    \b
+    Example: schema-ledger blame orders.status
+    """
+    from .audit import blame as run_blame
+    from .runner import describe_event
+
+    try:
+        report = run_blame(state.config, target)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="TABLE[.COLUMN]") from None
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        for entry in report.entries:
+            event = entry.event
+            who = event.actor.by or event.actor.os_user
+            line = (f"{event.seq:>5}  {event.recorded_at}  {event.kind:<8} {event.revision or '-':<14} "
+                    f"{who}@{event.actor.host}  {describe_event(event)}")
+            if entry.note:
+                line += f"  ({entry.note})"
+            if event.message:
+                line += f"  -- {event.message.splitlines()[0]}"
+            click.echo(line)
+    if not report.entries:
+        click.echo(f"schema-ledger: no event in the ledger touches {report.target}", err=True)
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
 # import-alembic
 # ---------------------------------------------------------------------------------------------
 

@@ -1,0 +1,215 @@
+"""Adopt a database that already has tables: record its live schema as ``baseline`` events.
+
+The live schema is reflected and written as ops whose fold is that schema: one
+``create_table`` per table (columns, primary key, unique and check constraints, comment), then
+its indexes, then every foreign key once all tables exist, so tables that reference each
+other or themselves need no particular order. Nothing runs on the database but the ledger
+table's creation and the INSERTs of the events.
+
+What a reflected schema needs before it can be recorded:
+
+- a name for every constraint and index (SQLite keeps none for a constraint created without
+  ``CONSTRAINT name``): the project's naming convention gives one; ``verify --live`` matches
+  such a constraint to the fold's by what it is;
+- PostgreSQL's ``nextval(...)`` defaults are dropped: they are the sequence of a SERIAL
+  column, which the tool writes again from the column's autoincrement, and compare ignores;
+- every column type must be one the codec knows (SQLAlchemy's and registered types).
+
+The folded state is also written to ``baseline.json`` in the migrations folder (when there
+is one and the file does not exist yet): ``new --autogenerate`` starts from it, since it
+reads no database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+import sqlalchemy as sa
+
+from ops import (
+    CreateForeignKeyOp,
+    CreateIndexOp,
+    CreateTableOp,
+    LedgerError,
+    MigrateOperation,
+    SchemaState,
+)
+from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, named
+
+from .audit import IGNORED_TABLES
+from .autogenerate import BASELINE_FILE
+from .config import Config
+from .db import dialect_of
+from .events import Actor, Event
+from .render import render_json
+from .runner import _db_user, _tx, _wrap_db_errors, connect, store_for
+
+__all__ = ["BASELINE_FILE", "BaselineError", "BaselineResult", "baseline", "baseline_ops", "prepare"]
+
+DEFAULT_MESSAGE = "baseline: the schema as it was found"
+
+
+class BaselineError(LedgerError, RuntimeError):
+    """The database cannot be baselined: its ledger has events, or its schema cannot be recorded."""
+
+
+@attrs.frozen
+class BaselineResult:
+    events: tuple[Event, ...]
+    tables: int
+    #: what the database's ``alembic_version`` table says (None when it has none)
+    alembic_revision: str | None
+    #: the snapshot written for autogenerate (None when none was written)
+    snapshot: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def head(self) -> Event | None:
+        return self.events[-1] if self.events else None
+
+
+def _sort_key(table: TableSpec) -> tuple[str, str]:
+    return (table.schema or "", table.name)
+
+
+def _check_types(table: TableSpec) -> None:
+    for column in table.columns:
+        try:
+            column.type.to_sa()
+        except LedgerError:
+            raise BaselineError(
+                f"column {table.fullname}.{column.name}: its type {column.type.name} is not one schema-ledger knows; "
+                "register it with ops.register_type before the baseline"
+            ) from None
+
+
+def _recordable(column: ColumnSpec, primary_key: PrimaryKeySpec | None, dialect: str) -> ColumnSpec:
+    if primary_key is not None and column.name in primary_key.columns and column.nullable:
+        # SQLite reports a primary-key column declared without NOT NULL as nullable; a key
+        # column is NOT NULL (compare sees it so too).
+        column = attrs.evolve(column, nullable=False)
+    default = column.server_default
+    if dialect == "postgresql" and default is not None and re.match(r"\s*nextval\s*\(", default.value, re.IGNORECASE):
+        return attrs.evolve(column, server_default=None)
+    return column
+
+
+def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str] | None = None) -> SchemaState:
+    """``live`` (reflected) made recordable: every item named, key columns NOT NULL, sequence
+    defaults dropped, types checked."""
+    tables: dict[tuple[str | None, str], TableSpec] = {}
+    used: set[tuple[str | None, str]] = set()
+    for table in sorted(live.tables.values(), key=_sort_key):
+        for item in table.constraints + table.indexes:
+            if item.name is not None:
+                used.add((table.schema, item.name))
+
+    def name(item: object, table: TableSpec) -> object:
+        if item.name is not None:  # type: ignore[attr-defined]
+            return item
+        first = named(item, table.name, naming_convention)
+        candidate, n = first, 2
+        while (table.schema, candidate.name) in used:
+            candidate = attrs.evolve(first, name=f"{first.name}_{n}")
+            n += 1
+        used.add((table.schema, candidate.name))
+        return candidate
+
+    for table in sorted(live.tables.values(), key=_sort_key):
+        _check_types(table)
+        tables[table.key] = attrs.evolve(
+            table,
+            columns=tuple(_recordable(c, table.primary_key, dialect) for c in table.columns),
+            primary_key=name(table.primary_key, table) if table.primary_key is not None else None,
+            foreign_keys=tuple(name(i, table) for i in table.foreign_keys),
+            uniques=tuple(name(i, table) for i in table.uniques),
+            checks=tuple(name(i, table) for i in table.checks),
+            indexes=tuple(name(i, table) for i in table.indexes),
+        )
+    return SchemaState(tables)
+
+
+def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
+    """Completed ops whose fold from nothing is ``state`` (every item named): tables, indexes, foreign keys."""
+    tables = sorted(state.tables.values(), key=_sort_key)
+    planned: list[MigrateOperation] = [CreateTableOp(attrs.evolve(t, foreign_keys=(), indexes=())) for t in tables]
+    planned += [CreateIndexOp(t.name, index, schema=t.schema) for t in tables for index in t.indexes]
+    planned += [CreateForeignKeyOp(t.name, fk, schema=t.schema) for t in tables for fk in t.foreign_keys]
+    done: list[MigrateOperation] = []
+    folded = SchemaState()
+    for op in planned:
+        try:
+            op = op.complete(folded)
+            folded = op.apply(folded)
+        except LedgerError as exc:
+            raise BaselineError(f"cannot record {op.describe()}: {exc}") from None
+        done.append(op)
+    return done
+
+
+def _alembic_revision(conn: sa.Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    try:
+        rows = conn.execute(sa.text("SELECT version_num FROM alembic_version ORDER BY version_num")).scalars().all()
+    except sa.exc.DBAPIError:
+        return None
+    return ", ".join(str(r) for r in rows) or None
+
+
+def baseline(
+    config: Config, *, why: str | None = None, by: str | None = None, lock_timeout: float = 60.0,
+    snapshot: bool = True,
+) -> BaselineResult:
+    """Record ``config``'s live schema as baseline events; refused when the ledger has events."""
+    from .audit import reflect_live
+
+    store = store_for(config)
+    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+        dialect = dialect_of(conn)
+        actor = Actor.current(db_user=_db_user(conn), by=by)
+        with store.lock(conn, lock_timeout):
+            with _tx(conn):
+                store.create(conn)
+            with _tx(conn):
+                count = store.count(conn)
+                if count:
+                    raise BaselineError(
+                        f"the ledger {store.fullname} already has {count} event(s): a baseline only adopts a "
+                        "database whose ledger is empty"
+                    )
+                alembic = _alembic_revision(conn)
+                state = prepare(reflect_live(conn, config), dialect, config.naming_convention)
+                if not state.tables:
+                    raise BaselineError("the database has no tables to adopt: start with `schema-ledger apply`")
+                message = why or DEFAULT_MESSAGE
+                if alembic:
+                    message += f" (Alembic revision {alembic})"
+                events = tuple(
+                    store.append(conn, kind="baseline", op=op, revision=None, message=message, actor=actor)
+                    for op in baseline_ops(state)
+                )
+    written, warnings = _write_snapshot(config, state) if snapshot else (None, [])
+    return BaselineResult(events, len(state.tables), alembic, written, tuple(warnings))
+
+
+def _write_snapshot(config: Config, state: SchemaState) -> tuple[Path | None, list[str]]:
+    folder = config.migrations_dir
+    if not folder.is_dir():
+        return None, []
+    path = folder / BASELINE_FILE
+    text = render_json(state)
+    if path.exists():
+        try:
+            same = json.loads(path.read_text(encoding="utf-8")) == json.loads(text)
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            return None, [f"{path} exists and describes another schema; it was left as it is"]
+        return None, []
+    path.write_text(text, encoding="utf-8")
+    return path, []
