@@ -186,9 +186,11 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--require-drill", is_flag=True,
+              help="Refuse revisions that no passing recorded drill (drill --record) covered.")
 @pass_cli
 def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-          quiet: bool) -> None:
+          quiet: bool, require_drill: bool) -> None:
     """Apply pending revisions, recording every operation in the ledger.
 
     PostgreSQL and SQLite apply each revision in one transaction; MariaDB/MySQL record an
@@ -196,11 +198,19 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
     the statements are printed, starting from the ledger's current state.
 
     \b
+    With --require-drill, every revision to apply must have been covered (same id, same
+    checksum) by a passing drill recorded in this database's ledger.
+
+    \b
     Example: schema-ledger apply --to 0004 -m "release 2.3" --by alice
     """
     from . import runner
 
     config, chain = state.config, state.chain
+    if require_drill:
+        from .drill import require_drill as check_drilled
+
+        check_drilled(config, chain, to)
 
     line_open = False
 
@@ -762,3 +772,54 @@ def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialec
         click.echo("no differences")
     for op in ops:
         click.echo(op.describe())
+
+
+# ---------------------------------------------------------------------------------------------
+# drill
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--scratch", metavar="URL",
+              help="An empty database to drill on (default: a temporary SQLite file, or a temporary database "
+                   "on the target's server, dropped afterwards).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--record", is_flag=True, help="Append a drill event with the result to the target's ledger.")
+@click.option("--allow-irreversible", is_flag=True,
+              help="Report irreversible ops without failing; the drill goes on past them on the scratch database.")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with the drill event.")
+@click.option("--by", metavar="WHO", help="Who ran the drill (default: $SCHEMA_LEDGER_BY).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+@pass_cli
+def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, allow_irreversible: bool,
+          why: str | None, by: str | None, quiet: bool) -> None:
+    """Prove on a scratch database that every revision can be undone exactly.
+
+    Applies each revision on its own, rolls back one revision at a time to base, then applies
+    everything again, checking after each step that the reflected live schema equals the fold
+    of the ledger. Prints a table (revision, up, down, again, live==fold, irreversible ops,
+    data-loss warnings); exits 1 on any failure, naming the revision, the op and the
+    difference. The target database is only read (and, with --record, appended to).
+
+    \b
+    Example: schema-ledger drill --record --by ci
+    """
+    from .drill import drill as run_drill, record_drill
+
+    def progress(phase: str, revision: str, ok: bool) -> None:
+        if not quiet and not as_json:
+            click.echo(f"{phase:<5} {revision} {'ok' if ok else 'FAILED'}", err=True)
+
+    report = run_drill(state.config, chain=state.chain, scratch=scratch, allow_irreversible=allow_irreversible,
+                       progress=progress)
+    event = record_drill(state.config, report, why=why, by=by) if record else None
+    if as_json:
+        data = report.to_json()
+        data["recorded_seq"] = event.seq if event is not None else None
+        _print_json(data)
+    else:
+        click.echo(report.table(), nl=False)
+        if event is not None:
+            click.echo(f"recorded as ledger seq {event.seq}, hash {event.hash}")
+    if not report.passed:
+        sys.exit(1)

@@ -158,7 +158,8 @@ class Event:
 
     @property
     def op(self) -> MigrateOperation | None:
-        if self.payload is None:
+        # A drill event's payload is the drill's report, not an op.
+        if self.payload is None or self.kind == "drill":
             return None
         return decode(self.payload, seq=self.seq)
 

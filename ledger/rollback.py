@@ -91,18 +91,21 @@ def _full(name: str, schema: str | None) -> str:
     return f"{schema}.{name}" if schema else name
 
 
-def data_loss(op: MigrateOperation, undone: Event) -> str | None:
-    """What data undoing ``undone`` with the completed ``op`` drops or does not bring back, or None."""
-    where = f"revision {undone.revision}, seq {undone.seq}"
+def data_loss(op: MigrateOperation, undone: Event, *, short: bool = False) -> str | None:
+    """What data undoing ``undone`` with the completed ``op`` drops or does not bring back, or None.
+
+    ``short`` leaves out where the undone event is (what a drill report shows per revision).
+    """
+    where = "" if short else f" (revision {undone.revision}, seq {undone.seq})"
     if isinstance(op, DropTableOp):
-        return f"table {_full(op.table_name, op.schema)} is dropped with its rows (created by {where})"
+        return f"table {_full(op.table_name, op.schema)} is dropped with its rows{where}"
     if isinstance(op, DropColumnOp):
-        return f"column {_full(op.table_name, op.schema)}.{op.column_name} is dropped with its data (added by {where})"
+        return f"column {_full(op.table_name, op.schema)}.{op.column_name} is dropped with its data{where}"
     if isinstance(op, CreateTableOp):
-        return (f"table {op.table.fullname} comes back empty: the rows dropped by {where} are gone")
+        return f"table {op.table.fullname} comes back empty: its rows were dropped{where}"
     if isinstance(op, AddColumnOp):
-        return (f"column {_full(op.table_name, op.schema)}.{op.column.name} comes back without the data dropped "
-                f"by {where} (NULL or its default)")
+        return (f"column {_full(op.table_name, op.schema)}.{op.column.name} comes back without its data "
+                f"(NULL or its default){where}")
     return None
 
 

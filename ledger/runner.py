@@ -684,6 +684,8 @@ def event_json(event: Event) -> dict[str, Any]:
 
 
 def describe_event(event: Event) -> str:
+    if event.kind == "drill":
+        return _describe_drill(event)
     if event.payload is None:
         return "(no op)" if event.kind in STATE_KINDS else ""
     try:
@@ -691,6 +693,17 @@ def describe_event(event: Event) -> str:
     except LedgerError as exc:
         return f"(unreadable payload: {exc})"
     return op.describe() if op is not None else ""
+
+
+def _describe_drill(event: Event) -> str:
+    import json
+
+    try:
+        data = json.loads(event.payload or "null")
+        rows = data["revisions"]
+        return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revisions up to {data['head']}"
+    except (ValueError, TypeError, KeyError):
+        return "drill (unreadable result)"
 
 
 def log_events(

@@ -1,0 +1,400 @@
+"""Rollback drills: prove on a scratch database that every revision can be undone exactly.
+
+A drill runs on a scratch database of the target's kind (a temporary SQLite file for a
+SQLite target; a temporary database on the same server for PostgreSQL and MariaDB, created
+and dropped by the drill; or ``--scratch URL``, which must be empty and is left in place):
+
+1. up: apply each revision on its own; after each, the reflected live schema must equal the
+   fold of the scratch ledger;
+2. down: roll back one revision at a time to base, with the same check after each;
+3. again: apply every revision to the head, with the same check.
+
+A failure names the revision, the op(s) concerned and the difference between the live schema
+and the fold, and the drill stops there (what follows is "not reached"). An irreversible op
+(``execute`` without ``reverse_sql``) fails the down step of its revision; with
+``allow_irreversible`` it is reported but the drill goes on, undoing it in the scratch ledger
+only. ``record`` appends a ``drill`` event with the result and the head it covered to the
+target's ledger; ``apply --require-drill`` then accepts the revisions a passing drill covered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ops import LedgerError, MigrateOperation
+
+from .codec import canonical
+from .config import Config
+from .db import DatabaseError, create_engine, dialect_of
+from .events import GENESIS_HASH, Actor, Event, fold_events, in_effect
+from .reflect import compare, reflect
+from .revisions import Revision, RevisionChain, load_revisions
+from .rollback import data_loss, rollback
+from .runner import _db_user, _tx, _wrap_db_errors, apply, connect, status, store_for
+
+__all__ = [
+    "DRILL_FORMAT",
+    "DrillReport",
+    "DrillRequired",
+    "DrillRow",
+    "covered_revisions",
+    "drill",
+    "record_drill",
+    "require_drill",
+    "scratch_database",
+]
+
+DRILL_FORMAT = "schema-ledger/drill"
+DRILL_VERSION = 1
+
+#: ``progress(phase, revision, ok)``: called after each step of each phase ("up", "down", "again").
+DrillProgress = Callable[[str, str, bool], None]
+
+
+class DrillRequired(LedgerError, RuntimeError):
+    """``apply --require-drill`` found pending revisions that no passing recorded drill covered."""
+
+
+@attrs.frozen
+class DrillRow:
+    """One revision's line of the report; None means the drill did not get that far."""
+
+    revision: str
+    title: str
+    checksum: str
+    up: bool | None = None
+    down: bool | None = None
+    again: bool | None = None
+    #: the ops of the revision that have no reverse
+    irreversible: tuple[str, ...] = ()
+    #: tables and columns whose data undoing the revision drops or cannot bring back
+    data_loss: tuple[str, ...] = ()
+
+    @property
+    def live_equals_fold(self) -> bool | None:
+        steps = [s for s in (self.up, self.down, self.again) if s is not None]
+        return all(steps) if steps else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "revision": self.revision, "title": self.title, "checksum": self.checksum, "up": self.up,
+            "down": self.down, "again": self.again, "live_equals_fold": self.live_equals_fold,
+            "irreversible": list(self.irreversible), "data_loss": list(self.data_loss),
+        }
+
+
+@attrs.frozen
+class DrillReport:
+    """The drill's result: one row per revision, and every failure in words."""
+
+    dialect: str
+    scratch: str
+    rows: tuple[DrillRow, ...]
+    failures: tuple[str, ...]
+    allow_irreversible: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    @property
+    def head(self) -> str | None:
+        return self.rows[-1].revision if self.rows else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": DRILL_FORMAT, "version": DRILL_VERSION, "passed": self.passed, "dialect": self.dialect,
+            "scratch": self.scratch, "head": self.head, "allow_irreversible": self.allow_irreversible,
+            "revisions": [r.to_json() for r in self.rows], "failures": list(self.failures),
+        }
+
+    def table(self) -> str:
+        """The report as a fixed-width table, one revision a line, then the failures."""
+        def mark(value: bool | None) -> str:
+            return "-" if value is None else "ok" if value else "FAIL"
+
+        header = ("revision", "up", "down", "again", "live==fold", "irreversible", "data-loss warnings")
+        lines = [header]
+        for row in self.rows:
+            lines.append((row.revision, mark(row.up), mark(row.down), mark(row.again), mark(row.live_equals_fold),
+                          str(len(row.irreversible)) if row.irreversible else "-",
+                          "; ".join(row.data_loss) or "-"))
+        widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
+        text = ["  ".join(cell.ljust(w) for cell, w in zip(line[:-1], widths)) + "  " + line[-1] for line in lines]
+        for row in self.rows:
+            for op in row.irreversible:
+                text.append(f"irreversible: revision {row.revision}: {op}")
+        text += [f"FAILED: {failure}" for failure in self.failures]
+        text.append(f"drill {'passed' if self.passed else 'failed'}: {len(self.rows)} revisions on {self.dialect} "
+                    f"({self.scratch})")
+        return "\n".join(line.rstrip() for line in text) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# The scratch database
+# ---------------------------------------------------------------------------------------------
+
+
+def _safe(url: str | sa.URL) -> str:
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+@contextlib.contextmanager
+def scratch_database(target_url: str, scratch: str | None = None) -> Iterator[str]:
+    """The URL of an empty scratch database for drilling ``target_url``'s migrations.
+
+    ``scratch`` given: it must be empty and is left in place. Otherwise a temporary SQLite
+    file (SQLite target) or a temporary database on the target's server, dropped afterwards.
+    """
+    if scratch is not None:
+        _check_empty(scratch)
+        yield scratch
+        return
+    dialect = dialect_of(target_url)
+    if dialect == "sqlite":
+        folder = tempfile.mkdtemp(prefix="schema-ledger-drill-")
+        try:
+            yield f"sqlite:///{folder}/drill.db"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    name = f"sl_drill_{uuid.uuid4().hex[:12]}"
+    quote = (lambda n: f'"{n}"') if dialect == "postgresql" else (lambda n: f"`{n}`")
+    engine = create_engine(target_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    try:
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f"CREATE DATABASE {quote(name)}")
+        except sa.exc.DBAPIError as exc:
+            raise DatabaseError(f"cannot create a scratch database on {_safe(target_url)} ({_message(exc)}); "
+                                "give an empty one with --scratch URL") from None
+        try:
+            yield sa.make_url(target_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            force = " WITH (FORCE)" if dialect == "postgresql" else ""
+            with contextlib.suppress(sa.exc.DBAPIError), engine.connect() as conn:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)}{force}")
+    finally:
+        engine.dispose()
+
+
+def _message(exc: BaseException) -> str:
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+
+
+def _check_empty(url: str) -> None:
+    with connect(url) as conn, _wrap_db_errors(), _tx(conn):
+        tables = sorted(sa.inspect(conn).get_table_names())
+    if tables:
+        raise LedgerError(f"scratch database {_safe(url)} is not empty ({', '.join(tables[:5])}"
+                          f"{', ...' if len(tables) > 5 else ''}): a drill needs an empty one")
+
+
+# ---------------------------------------------------------------------------------------------
+# The drill
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Drill:
+    config: Config
+    chain: RevisionChain
+    allow_irreversible: bool
+    progress: DrillProgress | None
+    rows: dict[str, DrillRow] = attrs.field(factory=dict)
+    failures: list[str] = attrs.field(factory=list)
+
+    def set(self, revision: Revision, **changes: Any) -> None:
+        self.rows[revision.id] = attrs.evolve(self.rows[revision.id], **changes)
+
+    def events(self) -> list[Event]:
+        with connect(self.config.url) as conn, _tx(conn):
+            return list(store_for(self.config).events(conn))
+
+    def check(self, phase: str, revision: Revision, error: LedgerError | None = None) -> bool:
+        """Record whether the step went through and live equals fold afterwards; say why not."""
+        if error is not None:
+            self.failures.append(f"revision {revision.id}, {phase}: {' '.join(str(error).split())}")
+            ok = False
+        else:
+            differences = self.differences()
+            ok = not differences
+            if differences:
+                ops = _suspects(revision, differences)
+                self.failures.append(
+                    f"revision {revision.id}, {phase} ({'; '.join(op.describe() for op in ops)}): live schema "
+                    f"differs from the fold of the ledger: {'; '.join(differences)}"
+                )
+        self.set(revision, **{phase: ok})
+        if self.progress is not None:
+            self.progress(phase, revision.id, ok)
+        return ok
+
+    def differences(self) -> list[str]:
+        with connect(self.config.url) as conn, _tx(conn):
+            events = list(store_for(self.config).events(conn))
+            live = reflect(conn, exclude=(self.config.ledger_table,))
+            dialect = dialect_of(conn)
+        return compare(fold_events(events), live, dialect)
+
+    def up(self, phase: str, revisions: Sequence[Revision]) -> bool:
+        for revision in revisions:
+            try:
+                apply(self.config, chain=self.chain, to=revision.id, why=f"drill: {phase}")
+            except LedgerError as exc:
+                return self.check(phase, revision, exc)
+            if phase == "up":
+                self.set(revision, irreversible=self.irreversible(revision))
+            if not self.check(phase, revision):
+                return False
+        return True
+
+    def irreversible(self, revision: Revision) -> tuple[str, ...]:
+        ops = [e.op for e in in_effect(self.events()) if e.revision == revision.id and e.op is not None]
+        return tuple(op.describe() for op in ops if not op.reversible)
+
+    def down(self, revisions: Sequence[Revision]) -> bool:
+        for position in range(len(revisions) - 1, -1, -1):
+            revision = revisions[position]
+            point = revisions[position - 1].id if position else "base"
+            if self.rows[revision.id].irreversible and not self.allow_irreversible:
+                return self.check("down", revision, LedgerError(
+                    "cannot be rolled back: " + "; ".join(self.rows[revision.id].irreversible)
+                    + " (drill --allow-irreversible goes on past it)"))
+            try:
+                result = rollback(self.config, to=point, why="drill: down", skip_irreversible=self.allow_irreversible)
+            except LedgerError as exc:
+                return self.check("down", revision, exc)
+            self.set(revision, data_loss=tuple(
+                warning for reverted in result.reverted for event in reverted.events
+                if event.op is not None and event.reverses is not None
+                and (warning := data_loss(event.op, event, short=True)) is not None
+            ))
+            if not self.check("down", revision):
+                return False
+        return True
+
+    def run(self) -> None:
+        revisions = list(self.chain)
+        for revision in revisions:
+            self.rows[revision.id] = DrillRow(revision.id, revision.title, revision.checksum)
+        if self.up("up", revisions) and self.down(revisions):
+            self.up("again", revisions)
+
+
+def _suspects(revision: Revision, differences: Sequence[str]) -> list[MigrateOperation]:
+    """The ops of ``revision`` that a difference names (by table), else its raw SQL, else all of them."""
+    text = " ".join(differences)
+    named = [op for op in revision.ops if any(_mentions(text, name) for name in _tables_of(op))]
+    if named:
+        return named
+    raw = [op for op in revision.ops if op.op_tag == "execute"]
+    return raw or list(revision.ops)
+
+
+def _tables_of(op: MigrateOperation) -> list[str]:
+    names = [getattr(op, attr, None) for attr in ("table_name", "new_table_name")]
+    return [n for n in names if isinstance(n, str)]
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text) is not None
+
+
+def drill(
+    config: Config,
+    *,
+    chain: RevisionChain | None = None,
+    scratch: str | None = None,
+    allow_irreversible: bool = False,
+    progress: DrillProgress | None = None,
+) -> DrillReport:
+    """Run the drill for ``config``'s migrations on a scratch database (see the module docstring)."""
+    if chain is None:
+        chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
+    with scratch_database(config.url, scratch) as url:
+        run = _Drill(attrs.evolve(config, url=url), chain, allow_irreversible, progress)
+        run.run()
+        where = "--scratch " + _safe(url) if scratch is not None else "temporary scratch database"
+    return DrillReport(dialect_of(config.url), where, tuple(run.rows.values()), tuple(run.failures),
+                       allow_irreversible)
+
+
+# ---------------------------------------------------------------------------------------------
+# Recorded drills
+# ---------------------------------------------------------------------------------------------
+
+
+def record_drill(config: Config, report: DrillReport, *, why: str | None = None, by: str | None = None,
+                 lock_timeout: float = 60.0) -> Event:
+    """Append a ``drill`` event with ``report`` and the target ledger's head to the target's ledger."""
+    store = store_for(config)
+    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+        actor = Actor.current(db_user=_db_user(conn), by=by)
+        with store.lock(conn, lock_timeout), _tx(conn):
+            store.create(conn)
+            head = store.head(conn)
+            data = report.to_json()
+            data["ledger_head"] = {"seq": head.seq, "hash": head.hash} if head else None
+            event = Event.create(
+                seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, kind="drill",
+                op=None, payload=canonical(data).decode("utf-8"), revision=report.head, actor=actor,
+                message=why or f"rollback drill {'passed' if report.passed else 'failed'}",
+                revision_checksum=report.rows[-1].checksum if report.rows else None,
+            )
+            conn.execute(store.table.insert().values(**event.to_row()))
+            return event
+
+
+def _drill_results(config: Config) -> list[dict[str, Any]]:
+    store = store_for(config)
+    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return []
+        rows = conn.execute(sa.select(store.table).where(store.table.c.kind == "drill").order_by(store.table.c.seq))
+        results = []
+        for row in rows:
+            try:
+                data = json.loads(row.payload or "null")
+            except ValueError:
+                continue
+            if isinstance(data, dict) and data.get("format") == DRILL_FORMAT:
+                results.append(data)
+        return results
+
+
+def covered_revisions(config: Config) -> set[tuple[str, str]]:
+    """(revision, checksum) of every revision that a passing recorded drill took up and down."""
+    covered = set()
+    for data in _drill_results(config):
+        if data.get("passed") is True:
+            for row in data.get("revisions", []):
+                if isinstance(row, dict) and row.get("up") and row.get("down") is not False:
+                    covered.add((str(row.get("revision")), str(row.get("checksum"))))
+    return covered
+
+
+def require_drill(config: Config, chain: RevisionChain, to: str | None = None) -> None:
+    """Refuse (DrillRequired) when a revision ``apply`` would run is not covered by a passing recorded drill.
+
+    A revision is covered by its id and checksum: editing a file after its drill needs a new one.
+    """
+    targets = {r.id for r in chain.upto(to)}
+    pending = [r for r in chain if r.id in targets and r.id in set(status(config, chain=chain).pending)]
+    covered = covered_revisions(config)
+    missing = [r for r in pending if (r.id, r.checksum) not in covered]
+    if missing:
+        raise DrillRequired(
+            f"no passing recorded drill covers revision{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(r.id for r in missing)}; run `schema-ledger drill --record` first"
+        )
