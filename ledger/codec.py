@@ -16,8 +16,10 @@ from typing import Any
 
 import attrs
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from ops import OP_TYPES, LedgerFormatError, MigrateOperation, UnknownTypeError
+from ops.column import AddColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp
 from ops.specs import TypeSpec, registered_type
 
@@ -171,7 +173,19 @@ def _make_converter() -> cattrs.Converter:
         lambda op: None if op is None else to_payload(op),
     )
     conv.register_structure_hook_func(lambda t: t is AddConstraintOp, lambda d, _: _nested_add_constraint(d))
+
+    # Fields added after version 1 of their op are left out while unset, so older ops keep their bytes.
+    for op_class, fields in _OPTIONAL_FIELDS.items():
+        overrides = {f: override(omit_if_default=True) for f in fields}
+        conv.register_unstructure_hook(op_class, make_dict_unstructure_fn(op_class, conv, **overrides))
     return conv
+
+
+#: op class -> fields written only when they differ from their default.
+_OPTIONAL_FIELDS: dict[type[MigrateOperation], tuple[str, ...]] = {
+    AddColumnOp: ("insert_before",),
+    DropColumnOp: ("_before",),
+}
 
 
 def _nested_add_constraint(data: Any) -> AddConstraintOp:

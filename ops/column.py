@@ -21,7 +21,8 @@ def _full(name: str, schema: str | None) -> str:
     return f"{schema}.{name}" if schema else name
 
 
-def _add_column(operations: AbstractOperations, table_name: str, column: sa.Column[Any], schema: str | None) -> Any:
+def _add_column(operations: AbstractOperations, table_name: str, column: sa.Column[Any], schema: str | None,
+                insert_before: str | None = None) -> Any:
     """Invoke AddColumnOp, then the constraints and index declared inline on ``column``."""
     from .constraint import CreateForeignKeyOp, CreateUniqueConstraintOp
     from .index import CreateIndexOp
@@ -33,7 +34,7 @@ def _add_column(operations: AbstractOperations, table_name: str, column: sa.Colu
         )
     table = sa.Table(table_name, sa.MetaData(), column, schema=schema)
     spec = TableSpec.from_table(table, operations.naming_convention)
-    result = operations.invoke(AddColumnOp(table_name, spec.columns[0], schema=schema))
+    result = operations.invoke(AddColumnOp(table_name, spec.columns[0], schema=schema, insert_before=insert_before))
     convention = operations.naming_convention
     for fk in spec.foreign_keys:
         operations.invoke(CreateForeignKeyOp(table_name, fk, schema=schema))
@@ -51,11 +52,15 @@ def _add_column(operations: AbstractOperations, table_name: str, column: sa.Colu
 @op_type("add_column")
 @attrs.frozen
 class AddColumnOp(MigrateOperation):
-    """Add a column at the end of a table."""
+    """Add a column at the end of a table, or before column ``insert_before``.
+
+    ``insert_before`` is what makes the reverse of a drop put the column back where it was.
+    """
 
     table_name: str
     column: ColumnSpec
     schema: str | None = None
+    insert_before: str | None = attrs.field(default=None, kw_only=True)
 
     @classmethod
     def from_column_and_tablename(cls, schema: str | None, tname: str, col: sa.Column[Any]) -> AddColumnOp:
@@ -65,16 +70,18 @@ class AddColumnOp(MigrateOperation):
         return self.column.to_column()
 
     def reverse(self) -> DropColumnOp:
-        return DropColumnOp(self.table_name, self.column.name, schema=self.schema, _reverse=self.column)
+        return DropColumnOp(self.table_name, self.column.name, schema=self.schema, _reverse=self.column,
+                            _before=self.insert_before)
 
     def to_diff_tuple(self) -> tuple[Any, ...]:
         return ("add_column", self.schema, self.table_name, self.to_column())
 
     def apply(self, state: SchemaState) -> SchemaState:
-        return state.with_column(self.table_name, self.column, self.schema)
+        return state.with_column(self.table_name, self.column, self.schema, before=self.insert_before)
 
     def describe(self) -> str:
-        return f"add column {_full(self.table_name, self.schema)}.{self.column.describe()}"
+        where = f" before {self.insert_before}" if self.insert_before is not None else ""
+        return f"add column {_full(self.table_name, self.schema)}.{self.column.describe()}{where}"
 
     @classmethod
     def add_column(
@@ -85,8 +92,14 @@ class AddColumnOp(MigrateOperation):
         return _add_column(operations, table_name, column, schema)
 
     @classmethod
-    def batch_add_column(cls, operations: BatchOperations, column: sa.Column[Any], **_kw: Any) -> Any:
-        return _add_column(operations, operations.table_name, column, operations.schema)
+    def batch_add_column(cls, operations: BatchOperations, column: sa.Column[Any], *,
+                         insert_before: str | None = None, insert_after: str | None = None, **_kw: Any) -> Any:
+        """``batch_op.add_column(sa.Column(...), insert_before="x")``; ``insert_after`` is not supported."""
+        if insert_after is not None:
+            raise InvalidOperationError(
+                f"add_column {operations.table_name}.{column.name}: insert_after is not supported, use insert_before"
+            )
+        return _add_column(operations, operations.table_name, column, operations.schema, insert_before)
 
 
 @Operations.register_operation("drop_column")
@@ -100,6 +113,8 @@ class DropColumnOp(MigrateOperation):
     column_name: str
     schema: str | None = None
     _reverse: ColumnSpec | None = attrs.field(default=None, alias="_reverse")
+    #: the column that followed the dropped one (None: it was the last), so the reverse restores the order
+    _before: str | None = attrs.field(default=None, alias="_before")
 
     def to_column(self) -> sa.Column[Any]:
         if self._reverse is not None:
@@ -109,13 +124,16 @@ class DropColumnOp(MigrateOperation):
     def reverse(self) -> AddColumnOp:
         if self._reverse is None:
             raise IrreversibleError(f"{self.describe()}: the dropped column is unknown")
-        return AddColumnOp(self.table_name, self._reverse, schema=self.schema)
+        return AddColumnOp(self.table_name, self._reverse, schema=self.schema, insert_before=self._before)
 
     def to_diff_tuple(self) -> tuple[Any, ...]:
         return ("remove_column", self.schema, self.table_name, self.to_column())
 
     def complete(self, state: SchemaState) -> DropColumnOp:
-        return attrs.evolve(self, _reverse=state.column(self.table_name, self.column_name, self.schema))
+        column = state.column(self.table_name, self.column_name, self.schema)
+        names = state.table(self.table_name, self.schema).column_names
+        at = names.index(self.column_name)
+        return attrs.evolve(self, _reverse=column, _before=names[at + 1] if at + 1 < len(names) else None)
 
     def apply(self, state: SchemaState) -> SchemaState:
         return state.without_column(self.table_name, self.column_name, self.schema)

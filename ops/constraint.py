@@ -31,18 +31,24 @@ def _full(name: str, schema: str | None) -> str:
 
 def _attach(spec: ConstraintSpec, table_name: str, schema: str | None) -> sa.Constraint:
     """``spec`` as a SQLAlchemy constraint attached to a minimal table (as Alembic does)."""
-    constraint = spec.to_constraint()
+    constraint = spec.to_constraint(schema) if isinstance(spec, ForeignKeySpec) else spec.to_constraint()
     columns = [sa.Column(c, sa.types.NULLTYPE) for c in spec.column_names]
     metadata = sa.MetaData()
     if isinstance(spec, ForeignKeySpec):
-        referent = (spec.referent_schema, spec.referent_table)
-        if referent != (schema, table_name):
+        referent_schema = spec.referent_schema if spec.referent_schema is not None else schema
+        if (referent_schema, spec.referent_table) != (schema, table_name):
             sa.Table(spec.referent_table, metadata,
-                     *[sa.Column(c, sa.types.NULLTYPE) for c in spec.referent_columns], schema=spec.referent_schema)
+                     *[sa.Column(c, sa.types.NULLTYPE) for c in spec.referent_columns], schema=referent_schema)
         else:
             columns += [sa.Column(c, sa.types.NULLTYPE) for c in spec.referent_columns if c not in spec.columns]
     sa.Table(table_name, metadata, *columns, constraint, schema=schema)
     return constraint
+
+
+def _visit_name(constraint: sa.Constraint) -> str:
+    """The constraint's kind; SQLAlchemy's CHECK constraints visit as table or column checks."""
+    kind = str(constraint.__visit_name__)
+    return "check_constraint" if isinstance(constraint, sa.CheckConstraint) else kind
 
 
 def _table_of(constraint: sa.Constraint) -> tuple[str, str | None]:
@@ -74,9 +80,10 @@ class AddConstraintOp(MigrateOperation):
 
     @classmethod
     def from_constraint(cls, constraint: sa.Constraint) -> AddConstraintOp:
-        builder = cls.add_constraint_ops.get(constraint.__visit_name__)
+        kind = _visit_name(constraint)
+        builder = cls.add_constraint_ops.get(kind)
         if builder is None:
-            raise InvalidOperationError(f"no operation handles {constraint.__visit_name__} constraints")
+            raise InvalidOperationError(f"no operation handles {kind} constraints")
         return builder(constraint)
 
     @classmethod
@@ -317,7 +324,7 @@ class DropConstraintOp(MigrateOperation):
     def from_constraint(cls, constraint: sa.Constraint) -> DropConstraintOp:
         table_name, schema = _table_of(constraint)
         add = AddConstraintOp.from_constraint(constraint)
-        return cls(add.constraint.name, table_name, type_=_TYPE_BY_VISIT.get(constraint.__visit_name__),
+        return cls(add.constraint.name, table_name, type_=_TYPE_BY_VISIT.get(_visit_name(constraint)),
                    schema=schema, _reverse=add)
 
     def to_constraint(self) -> sa.Constraint:

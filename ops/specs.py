@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 import hashlib
 import inspect
+import pickle
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Union
 
@@ -39,6 +41,7 @@ __all__ = [
     "conventional_name",
     "register_type",
     "registered_type",
+    "sql_references",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -50,7 +53,9 @@ _TYPES: dict[str, type[TypeEngine[Any]]] = {}
 _TYPE_NAMES: dict[type[TypeEngine[Any]], str] = {}
 
 # Keyword arguments that the MySQL types accept through ``**kw`` and keep as attributes.
-_EXTRA_TYPE_ATTRS = ("unsigned", "zerofill", "charset", "national", "binary", "ascii", "unicode")
+_EXTRA_TYPE_ATTRS = (
+    "unsigned", "zerofill", "charset", "collation", "national", "binary", "ascii", "unicode",
+)
 
 
 def register_type(cls: type[TypeEngine[Any]], name: str | None = None) -> type[TypeEngine[Any]]:
@@ -91,8 +96,11 @@ _register_module(sa.types, "")
 _register_module(postgresql, "postgresql.")
 _register_module(mysql, "mysql.")
 _register_module(sqlite, "sqlite.")
+# Bases, mixins and expression-only types: nothing a column is declared with.
 for _abstract in ("TypeEngine", "TypeDecorator", "UserDefinedType", "ExternalType", "Variant",
-                  "Indexable", "Concatenable", "NullType", "SchemaType", "Emulated", "NativeForEmulated"):
+                  "Indexable", "Concatenable", "NullType", "SchemaType", "Emulated", "NativeForEmulated",
+                  "MatchType", "TupleType", "postgresql.AbstractRange", "postgresql.AbstractSingleRange",
+                  "postgresql.AbstractMultiRange", "postgresql.NamedType"):
     _TYPE_NAMES.pop(_TYPES.pop(_abstract, None), None)  # type: ignore[arg-type]
 
 TypeArg = Union[None, bool, int, float, str, tuple[Any, ...], "TypeSpec"]
@@ -128,7 +136,7 @@ class TypeSpec:
     kwargs: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, name: str, *args: Any, **kwargs: Any) -> TypeSpec:
+    def of(cls, name: str, /, *args: Any, **kwargs: Any) -> TypeSpec:
         return cls(name, tuple(args), tuple(sorted(kwargs.items())))
 
     @classmethod
@@ -152,27 +160,58 @@ class TypeSpec:
             value = getattr(type_, param.name)
             if param.default is not param.empty and _same(value, param.default):
                 continue
+            if kind is sa.PickleType and param.name == "pickler" and value is pickle:
+                continue  # PickleType() stores the pickle module itself for pickler=None
             try:
                 kwargs[param.name] = _plain(value)
             except TypeError:
-                continue
+                raise UnknownTypeError(
+                    f"column type {name}: argument {param.name}={value!r} is not a plain value and cannot be "
+                    "stored; register a type that takes plain arguments"
+                ) from None
         if any(p.kind == p.VAR_KEYWORD for p in params.values()):
-            for attr in _EXTRA_TYPE_ATTRS:
-                value = getattr(type_, attr, None)
-                if value:
-                    kwargs[attr] = _plain(value)
-        return cls(name, (), tuple(sorted(kwargs.items())))
+            cls._extra_attrs(type_, kwargs)
+        args: tuple[Any, ...] = ()
+        if isinstance(type_, mysql.SET):
+            # SET(*values) keeps its values apart from the signature's named parameters.
+            args = tuple(type_.values)
+            if type_.retrieve_as_bitwise:
+                kwargs["retrieve_as_bitwise"] = True
+            kwargs.pop("length", None)
+        return cls(name, args, tuple(sorted(kwargs.items())))
 
     @classmethod
     def _from_enum(cls, name: str, type_: sa.Enum) -> TypeSpec:
-        kwargs: dict[str, Any] = {"name": type_.name}
+        kwargs: dict[str, Any] = {}
+        if type_.name is not None:
+            kwargs["name"] = type_.name
         if not type_.native_enum:
             kwargs["native_enum"] = False
         if type_.create_constraint:
             kwargs["create_constraint"] = True
         if type_.schema is not None:
             kwargs["schema"] = type_.schema
+        # length is computed from the values unless given; only a given one is an argument.
+        if type_.length != getattr(type_, "_default_length", type_.length):
+            kwargs["length"] = type_.length
+        if type_.collation is not None:
+            kwargs["collation"] = type_.collation
+        if type_.validate_strings:
+            kwargs["validate_strings"] = True
+        if getattr(type_, "create_type", True) is False:  # postgresql.ENUM: the type is managed apart
+            kwargs["create_type"] = False
+        cls._extra_attrs(type_, kwargs)
         return cls(name, tuple(type_.enums), tuple(sorted(kwargs.items())))
+
+    @staticmethod
+    def _extra_attrs(type_: TypeEngine[Any], kwargs: dict[str, Any]) -> None:
+        """The MySQL string options that the MySQL types take through ``**kw``."""
+        if not type(type_).__module__.startswith("sqlalchemy.dialects.mysql"):
+            return
+        for attr in _EXTRA_TYPE_ATTRS:
+            value = getattr(type_, attr, None)
+            if value:
+                kwargs[attr] = _plain(value)
 
     def to_sa(self) -> TypeEngine[Any]:
         kind = registered_type(self.name)
@@ -209,8 +248,33 @@ def _sql_text(element: Any) -> str:
     if isinstance(element, TextClause):
         return element.text
     if isinstance(element, ClauseElement):
-        return str(element.compile(compile_kwargs={"literal_binds": True}))
+        # Without table names, as DDL renders them: the text must survive a table rename.
+        return str(element.compile(compile_kwargs={"literal_binds": True, "include_table": False}))
     raise TypeError(f"not a SQL expression: {element!r}")
+
+
+# A string literal, a quoted identifier ("x", `x`, [x]), a number, or a bare word (maybe a call).
+_SQL_TOKEN = re.compile(
+    r"""'(?:[^']|'')*'|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\]|\d[\w.]*|([^\W\d][\w$]*)(\s*\()?"""
+)
+
+
+def sql_references(sqltext: str, name: str) -> bool:
+    """True when SQL text may name column ``name``: quoted exactly, or bare in any case.
+
+    It errs towards True (a keyword spelled like the column counts): it guards drops and
+    renames, where a false alarm only asks for an explicit drop first.
+    """
+    folded = name.casefold()
+    for match in _SQL_TOKEN.finditer(sqltext):
+        double, back, bracket, bare, call = match.groups()
+        quoted = (double.replace('""', '"') if double is not None
+                  else back.replace("``", "`") if back is not None else bracket)
+        if quoted is not None and quoted == name:
+            return True
+        if bare is not None and call is None and bare.casefold() == folded:
+            return True
+    return False
 
 
 @attrs.frozen
@@ -434,6 +498,12 @@ class ForeignKeySpec:
         referent_schema, referent_table = (
             (None, target[0]) if len(target) == 2 else (".".join(target[:-2]), target[-2])
         )
+        try:
+            owner_schema = constraint.table.schema
+        except sa.exc.InvalidRequestError:
+            owner_schema = None
+        if referent_schema == owner_schema:
+            referent_schema = None  # None means "the schema of the table holding the key"
         return cls(
             name=_constraint_name(constraint),
             columns=tuple(e.parent.name for e in elements),
@@ -451,10 +521,13 @@ class ForeignKeySpec:
     def referent_fullname(self) -> str:
         return f"{self.referent_schema}.{self.referent_table}" if self.referent_schema else self.referent_table
 
-    def to_constraint(self) -> sa.ForeignKeyConstraint:
+    def to_constraint(self, owner_schema: str | None = None) -> sa.ForeignKeyConstraint:
+        """The constraint, for a table in ``owner_schema`` (which a None referent schema means)."""
+        schema = self.referent_schema if self.referent_schema is not None else owner_schema
+        prefix = f"{schema}.{self.referent_table}" if schema else self.referent_table
         return sa.ForeignKeyConstraint(
             list(self.columns),
-            [f"{self.referent_fullname}.{c}" for c in self.referent_columns],
+            [f"{prefix}.{c}" for c in self.referent_columns],
             name=self.name, ondelete=self.ondelete, onupdate=self.onupdate,
             deferrable=self.deferrable, initially=self.initially, match=self.match,
         )
@@ -520,6 +593,14 @@ def _plain_option(value: Any) -> Any:
     return value
 
 
+def _names_columns(key: str, value: Any) -> bool:
+    """True for the index options whose value lists columns (or column -> setting pairs)."""
+    if not isinstance(value, tuple):
+        return False
+    option = key.split("_", 1)[-1]
+    return option == "include" or (option in ("length", "ops") and all(isinstance(v, tuple) for v in value))
+
+
 @attrs.frozen
 class IndexSpec:
     """An index: elements (columns or expressions), uniqueness, and dialect options."""
@@ -556,6 +637,43 @@ class IndexSpec:
     @property
     def column_names(self) -> tuple[str, ...]:
         return self.columns
+
+    @property
+    def option_columns(self) -> tuple[str, ...]:
+        """Columns named by dialect options (``postgresql_include``, ``mysql_length``, ``postgresql_ops``)."""
+        names: list[str] = []
+        for key, value in self.dialect_options:
+            if _names_columns(key, value):
+                names.extend(v[0] if isinstance(v, tuple) else v for v in value)
+        return tuple(names)
+
+    def uses(self, column: str) -> bool:
+        """True when this index depends on ``column`` in any way."""
+        return column in self.columns or column in self.option_columns or self.uses_in_text(column)
+
+    def uses_in_text(self, column: str) -> bool:
+        """True when an expression element or a ``*_where`` clause may name ``column``."""
+        texts = [e.value for e in self.elements if e.expression]
+        texts += [v for k, v in self.dialect_options if k.endswith("_where") and isinstance(v, str)]
+        return any(sql_references(t, column) for t in texts)
+
+    def with_renamed_column(self, old: str, new: str) -> IndexSpec:
+        """This index after column ``old`` is renamed ``new`` (plain elements and column options)."""
+
+        def swap(value: Any) -> Any:
+            if isinstance(value, tuple):
+                return tuple(swap(v) for v in value)
+            return new if value == old else value
+
+        options = tuple(
+            (k, tuple((swap(v[0]),) + v[1:] if isinstance(v, tuple) else swap(v) for v in value))
+            if _names_columns(k, value) else (k, value)
+            for k, value in self.dialect_options
+        )
+        elements = tuple(
+            attrs.evolve(e, value=new) if not e.expression and e.value == old else e for e in self.elements
+        )
+        return attrs.evolve(self, elements=elements, dialect_options=options)
 
     def sa_elements(self) -> list[Any]:
         return [sa.text(e.value) if e.expression else e.value for e in self.elements]
@@ -751,7 +869,8 @@ class TableSpec:
         args: list[Any] = [c.to_column() for c in self.columns]
         if self.primary_key is not None:
             args.append(self.primary_key.to_constraint())
-        args.extend(c.to_constraint() for c in self.foreign_keys + self.uniques + self.checks)  # type: ignore[operator]
+        args.extend(fk.to_constraint(self.schema) for fk in self.foreign_keys)
+        args.extend(c.to_constraint() for c in self.uniques + self.checks)  # type: ignore[operator]
         table = sa.Table(self.name, metadata, *args, schema=self.schema, comment=self.comment)
         if with_indexes:
             for index in self.indexes:

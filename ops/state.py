@@ -19,6 +19,7 @@ from .specs import (
     PrimaryKeySpec,
     TableSpec,
     UniqueSpec,
+    sql_references,
 )
 
 if TYPE_CHECKING:
@@ -186,20 +187,28 @@ class SchemaState:
         state._check_table(table)
         return state
 
-    def with_column(self, table: str, column: ColumnSpec, schema: str | None = None) -> SchemaState:
+    def with_column(
+        self, table: str, column: ColumnSpec, schema: str | None = None, *, before: str | None = None
+    ) -> SchemaState:
+        """The state with ``column`` added at the end of ``table``, or just before column ``before``."""
         spec = self.table(table, schema)
         if spec.column(column.name) is not None:
             raise InvalidOperationError(f"column {_where(table, schema)}.{column.name} already exists")
-        return self.replaced_table(attrs.evolve(spec, columns=spec.columns + (column,)))
+        names = spec.column_names
+        if before is not None and before not in names:
+            raise InvalidOperationError(
+                f"cannot add column {_where(table, schema)}.{column.name} before missing column {before}"
+            )
+        at = names.index(before) if before is not None else len(names)
+        return self.replaced_table(attrs.evolve(spec, columns=spec.columns[:at] + (column,) + spec.columns[at:]))
 
     def without_column(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
         self.column(table, name, schema)
-        users = [c.name for c in spec.constraints if name in c.column_names]
-        users += [i.name for i in spec.indexes if name in i.columns]
+        users = _column_users(spec, name)
         if users:
             raise InvalidOperationError(
-                f"cannot drop column {_where(table, schema)}.{name}: {', '.join(map(str, users))} use it"
+                f"cannot drop column {_where(table, schema)}.{name}: {', '.join(users)} use it; drop them first"
             )
         for other, fk in self.referencing(table, schema):
             if name in fk.referent_columns:
@@ -223,6 +232,13 @@ class SchemaState:
             raise InvalidOperationError(
                 f"column {_where(table, schema)}.{name} is in the primary key and cannot be nullable"
             )
+        if column.name != name:
+            users = _text_users(spec, name)
+            if users:
+                raise InvalidOperationError(
+                    f"cannot rename column {_where(table, schema)}.{name}: the SQL text of {', '.join(users)} "
+                    "names it; drop those first, rename, then create them again"
+                )
         columns = tuple(column if c.name == name else c for c in spec.columns)
         spec = attrs.evolve(spec, columns=columns)
         state = self
@@ -444,8 +460,24 @@ def _renamed_column_in_table(table: TableSpec, old: str, new: str) -> TableSpec:
         primary_key=attrs.evolve(table.primary_key, columns=swap(table.primary_key.columns)) if table.primary_key else None,
         foreign_keys=fks,
         uniques=tuple(attrs.evolve(u, columns=swap(u.columns)) for u in table.uniques),
-        indexes=tuple(
-            attrs.evolve(i, elements=tuple(attrs.evolve(e, value=new) if not e.expression and e.value == old else e for e in i.elements))
-            for i in table.indexes
-        ),
+        indexes=tuple(i.with_renamed_column(old, new) for i in table.indexes),
     )
+
+
+def _text_users(table: TableSpec, name: str) -> list[str]:
+    """What names column ``name`` inside SQL text: checks, index expressions and clauses, computed columns."""
+    users = [f"check constraint {c.name}" for c in table.checks if sql_references(c.sqltext, name)]
+    users += [f"index {i.name}" for i in table.indexes if i.uses_in_text(name)]
+    users += [
+        f"computed column {c.name}"
+        for c in table.columns
+        if c.computed is not None and c.name != name and sql_references(c.computed.sqltext, name)
+    ]
+    return users
+
+
+def _column_users(table: TableSpec, name: str) -> list[str]:
+    """Every constraint, index and computed column of ``table`` that depends on column ``name``."""
+    users = [f"constraint {c.name}" for c in table.constraints if name in c.column_names]
+    users += [f"index {i.name}" for i in table.indexes if name in i.columns or name in i.option_columns]
+    return users + [u for u in _text_users(table, name) if u not in users]

@@ -1,0 +1,913 @@
+"""Hypothesis strategies for schema-ledger: identifiers, types, columns, tables, states, ops, histories.
+
+The public API (``__all__``) is used by every test suite that needs schemas or operations:
+
+- :func:`identifiers` - table, column, constraint and index names;
+- :func:`type_specs`, :func:`column_specs`, :func:`table_specs` - specs on their own;
+- :func:`schema_states` - several tables with keys, foreign keys, checks and indexes;
+- :func:`ops_for` - an operation valid on a given state, of any type in ``ops.OP_TYPES``;
+- :func:`histories` - a start state and a list of ops, each valid on the state before it.
+
+Every generator takes ``portable``. With ``portable=True`` everything drawn can be created on
+SQLite, PostgreSQL and MariaDB alike: generic types only, no schemas, no expression or
+partial indexes, no identity or computed columns, foreign keys between identical types,
+names that stay distinct under case and accent folding (MariaDB and SQLite fold them),
+and changes every database can make on an empty table. Without it, the whole vocabulary is
+drawn: dialect types, schema names, expression and partial indexes, dialect options, ...
+
+Draws are from sorted collections so that failures replay. The ops are returned as a
+migration file would issue them (not completed); complete them with ``state.complete(op)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+from hypothesis import reject
+from hypothesis import strategies as st
+
+import ops
+from ops import (
+    OP_TYPES,
+    AddColumnOp,
+    AlterColumnOp,
+    CheckSpec,
+    ColumnSpec,
+    ComputedSpec,
+    CreateCheckConstraintOp,
+    CreateForeignKeyOp,
+    CreateIndexOp,
+    CreatePrimaryKeyOp,
+    CreateTableCommentOp,
+    CreateTableOp,
+    CreateUniqueConstraintOp,
+    DefaultSpec,
+    DropColumnOp,
+    DropConstraintOp,
+    DropIndexOp,
+    DropTableCommentOp,
+    DropTableOp,
+    ExecuteSQLOp,
+    ForeignKeySpec,
+    IdentitySpec,
+    IndexElement,
+    IndexSpec,
+    MigrateOperation,
+    PrimaryKeySpec,
+    RenameTableOp,
+    SchemaState,
+    TableSpec,
+    TypeSpec,
+    UniqueSpec,
+)
+from ops.specs import registered_type, sql_references
+
+__all__ = [
+    "OP_STRATEGIES",
+    "PORTABLE_TYPE_NAMES",
+    "column_specs",
+    "histories",
+    "identifiers",
+    "name_key",
+    "ops_for",
+    "register_op_strategy",
+    "schema_states",
+    "table_specs",
+    "type_specs",
+]
+
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+
+# ---------------------------------------------------------------------------------------------
+# Identifiers
+# ---------------------------------------------------------------------------------------------
+
+MAX_IDENTIFIER = 30
+
+#: Words every database reserves; quoting makes them valid names.
+RESERVED_WORDS = (
+    "check", "column", "default", "desc", "from", "group", "index", "key", "limit", "order",
+    "primary", "references", "select", "table", "to", "type", "user", "values", "where",
+)
+#: Letters outside ASCII, all in the Basic Multilingual Plane (MariaDB keeps identifiers in utf8mb3).
+NON_ASCII = "éüñåçЖдλΩ中文データ"
+#: Punctuation that is safe inside a quoted identifier on every database and in every driver.
+PORTABLE_PUNCTUATION = " _-$#@!+*/()=<>,;&|~^"
+#: More that the databases accept but that is easy to get wrong (paramstyles, quoting, escapes).
+RISKY_PUNCTUATION = "%:'?\\[]{}"
+#: Bare words that are safe in SQL text on every database (used in checks and expressions).
+_SIMPLE = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True).filter(lambda s: s not in RESERVED_WORDS)
+
+
+def _valid(name: str) -> bool:
+    return (
+        0 < len(name) <= MAX_IDENTIFIER
+        and len(name.encode()) <= 63  # PostgreSQL counts bytes
+        and name == name.strip()  # MariaDB refuses trailing spaces
+        and not any(c in name for c in '\x00."`')
+        and all(unicodedata.category(c)[0] != "C" for c in name)
+    )
+
+
+@functools.cache
+def identifiers(*, portable: bool = False) -> st.SearchStrategy[str]:
+    """A name valid on SQLite, PostgreSQL and MariaDB: <= 30 characters, no NUL, dot, backtick or
+    double quote, no leading or trailing space; plain, reserved, mixed-case, punctuated and
+    non-ASCII names. ``portable=True`` leaves out the punctuation drivers are fussy about."""
+    punctuation = PORTABLE_PUNCTUATION + ("" if portable else RISKY_PUNCTUATION)
+    alphabet = string.ascii_letters + string.digits + punctuation + NON_ASCII
+    return st.one_of(
+        _SIMPLE,
+        st.sampled_from(RESERVED_WORDS),
+        st.sampled_from(RESERVED_WORDS).map(str.upper),
+        st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,14}", fullmatch=True),
+        st.text(alphabet=string.ascii_lowercase + NON_ASCII, min_size=1, max_size=12),
+        st.text(alphabet=alphabet, min_size=1, max_size=MAX_IDENTIFIER),
+    ).filter(_valid)
+
+
+def name_key(name: str, *, portable: bool = False) -> str:
+    """What a database compares a name by: the name itself, or (portable) its case- and
+    accent-folded form, since MariaDB and SQLite compare column names that way."""
+    if not portable:
+        return name
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class _Names:
+    """Fresh names for one schema: distinct (by :func:`name_key`) from every name already used."""
+
+    def __init__(self, draw: Draw, portable: bool, used: Iterable[str] = ()) -> None:
+        self.draw, self.portable = draw, portable
+        self.used = {name_key(n, portable=portable) for n in used}
+
+    def take(self, name: str) -> str:
+        base, n = name, 1
+        while name_key(name, portable=self.portable) in self.used:
+            suffix = f"_{n}"
+            name = (base[: MAX_IDENTIFIER - len(suffix)] + suffix).strip()
+            n += 1
+        self.used.add(name_key(name, portable=self.portable))
+        return name
+
+    def fresh(self, simple: bool = False) -> str:
+        return self.take(self.draw(_SIMPLE if simple else identifiers(portable=self.portable)))
+
+
+def _used_names(state: SchemaState) -> list[str]:
+    """Every table, column, constraint, index and enum type name of ``state``."""
+    names: list[str] = []
+    for table in state.tables.values():
+        names.append(table.name)
+        names.extend(c.name for c in table.columns)
+        names.extend(str(c.name) for c in table.constraints)
+        names.extend(str(i.name) for i in table.indexes)
+        names.extend(n for c in table.columns if (n := c.type.kw.get("name")) is not None)
+    return names
+
+
+def _is_simple(name: str) -> bool:
+    """A name that SQL text can spell without quotes on every database."""
+    return (
+        name.isascii() and name[:1].islower() and name not in RESERVED_WORDS
+        and all(c.islower() or c.isdigit() or c == "_" for c in name)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Types
+# ---------------------------------------------------------------------------------------------
+
+#: The generic types every database creates and reflects (Enum's name is set per schema).
+PORTABLE_TYPE_NAMES = (
+    "BigInteger", "Boolean", "Date", "DateTime", "Enum", "Float", "Integer", "LargeBinary",
+    "Numeric", "SmallInteger", "String", "Text", "Time", "Uuid",
+)
+_INTEGERS = ("BigInteger", "Integer", "SmallInteger")
+#: Types every database can put in a key or an index without a prefix length.
+_KEYABLE = _INTEGERS + ("Boolean", "Date", "DateTime", "Enum", "Numeric", "String", "Time", "Uuid")
+
+
+@functools.cache
+def _enum_values(portable: bool) -> st.SearchStrategy[tuple[str, ...]]:
+    value = _SIMPLE if portable else st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
+    ).filter(lambda v: v == v.strip())
+    return st.lists(value, min_size=1, max_size=4, unique=True).map(tuple)
+
+
+@functools.cache
+def _portable_types() -> st.SearchStrategy[TypeSpec]:
+    return st.one_of(
+        st.sampled_from([TypeSpec(n) for n in sorted(set(PORTABLE_TYPE_NAMES) - {"Enum", "Numeric", "String"})]),
+        st.integers(1, 100).map(lambda n: TypeSpec.of("String", length=n)),
+        st.integers(1, 18).flatmap(
+            lambda p: st.integers(0, min(p, 6)).map(lambda s: TypeSpec.of("Numeric", precision=p, scale=s))
+        ),
+        st.builds(lambda values, name: TypeSpec.of("Enum", *values, name=name), _enum_values(True), _SIMPLE),
+    )
+
+
+def _from_sa(factory: Callable[[], Any]) -> TypeSpec:
+    import sqlalchemy as sa  # noqa: F401 - factories below use it
+
+    return TypeSpec.from_sa(factory())
+
+
+@functools.cache
+def _dialect_types() -> st.SearchStrategy[TypeSpec]:
+    """Types built with arguments, through SQLAlchemy, so the specs are what users' columns give."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import mysql, postgresql as pg, sqlite
+
+    n = st.integers(1, 255)
+    item = st.sampled_from([sa.Integer(), sa.String(20), sa.Text(), pg.INET(), sa.Numeric(8, 2)])
+    return st.one_of(
+        st.builds(sa.String, n, collation=st.sampled_from([None, "C", "utf8mb4_bin"])),
+        st.builds(sa.Unicode, n), st.builds(sa.CHAR, n), st.builds(sa.VARBINARY, n), st.builds(sa.LargeBinary, n),
+        st.builds(sa.DateTime, timezone=st.booleans()), st.builds(sa.Time, timezone=st.booleans()),
+        st.builds(sa.TIMESTAMP, timezone=st.booleans()),
+        st.builds(sa.Float, precision=st.none() | st.integers(1, 53), asdecimal=st.booleans()),
+        st.builds(sa.Numeric, st.integers(1, 30), st.integers(0, 10), asdecimal=st.booleans()),
+        st.builds(lambda v, name, native, constraint: sa.Enum(*v, name=name, native_enum=native,
+                                                               create_constraint=constraint),
+                  _enum_values(False), _SIMPLE, st.booleans(), st.booleans()),
+        st.builds(lambda v, length: sa.Enum(*v, name="e", native_enum=False, length=length + max(map(len, v))),
+                  _enum_values(False), st.integers(0, 20)),
+        st.builds(sa.JSON, none_as_null=st.booleans()), st.builds(sa.Boolean, create_constraint=st.booleans()),
+        st.builds(sa.Uuid, as_uuid=st.booleans(), native_uuid=st.booleans()),
+        st.builds(sa.Interval, native=st.booleans(), second_precision=st.none() | st.integers(0, 6)),
+        st.builds(sa.ARRAY, item, dimensions=st.none() | st.integers(1, 3)),
+        st.builds(pg.ARRAY, item, dimensions=st.none() | st.integers(1, 3)),
+        st.builds(pg.JSONB, none_as_null=st.booleans()), st.builds(pg.UUID, as_uuid=st.booleans()),
+        st.builds(pg.TIMESTAMP, timezone=st.booleans(), precision=st.none() | st.integers(0, 6)),
+        st.builds(pg.TIME, timezone=st.booleans(), precision=st.none() | st.integers(0, 6)),
+        st.builds(pg.BIT, st.integers(1, 64), varying=st.booleans()),
+        st.builds(pg.INTERVAL, precision=st.none() | st.integers(0, 6),
+                  fields=st.none() | st.sampled_from(["DAY", "HOUR TO MINUTE", "YEAR"])),
+        st.builds(lambda v, name, create: pg.ENUM(*v, name=name, create_type=create),
+                  _enum_values(False), _SIMPLE, st.booleans()),
+        st.builds(lambda name, t: pg.DOMAIN(name, t), _SIMPLE, st.sampled_from([sa.Integer(), sa.Text()])),
+        st.builds(mysql.TINYINT, st.none() | st.integers(1, 4), unsigned=st.booleans()),
+        st.builds(mysql.INTEGER, display_width=st.none() | st.integers(1, 11), unsigned=st.booleans(),
+                  zerofill=st.booleans()),
+        st.builds(mysql.BIGINT, unsigned=st.booleans()),
+        st.builds(mysql.DECIMAL, st.integers(1, 30), st.integers(0, 10), unsigned=st.booleans()),
+        st.builds(mysql.MEDIUMTEXT, charset=st.none() | st.just("utf8mb4"),
+                  collation=st.none() | st.just("utf8mb4_bin")),
+        st.builds(mysql.VARCHAR, n, charset=st.none() | st.just("latin1"), national=st.booleans()),
+        st.builds(lambda v: mysql.ENUM(*v), _enum_values(False)),
+        st.builds(lambda v, bitwise: mysql.SET(*v, retrieve_as_bitwise=bitwise), _enum_values(True), st.booleans()),
+        st.builds(mysql.BIT, st.integers(1, 64)), st.builds(mysql.DATETIME, fsp=st.none() | st.integers(0, 6)),
+        st.builds(mysql.TIMESTAMP, fsp=st.none() | st.integers(0, 6)), st.builds(mysql.YEAR, st.none() | st.just(4)),
+        st.builds(sqlite.DATETIME, truncate_microseconds=st.booleans()),
+    ).map(TypeSpec.from_sa)
+
+
+def _every_registered_type() -> st.SearchStrategy[TypeSpec]:
+    from ops.specs import _TYPES
+
+    return _registered_types(len(_TYPES))
+
+
+@functools.cache
+def _registered_types(_count: int) -> st.SearchStrategy[TypeSpec]:
+    """Each allow-listed type built without arguments (ARRAY and DOMAIN need some)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql as pg
+
+    from ops.specs import _TYPES
+
+    specs = set()
+    for name in sorted(_TYPES):
+        kind = registered_type(name)
+        if issubclass(kind, (sa.ARRAY, pg.DOMAIN)):
+            continue
+        specs.add(TypeSpec.from_sa(kind()))
+    return st.sampled_from(sorted(specs, key=repr))
+
+
+@functools.cache
+def type_specs(*, portable: bool = False) -> st.SearchStrategy[TypeSpec]:
+    """A column type: generic types with arguments, and (unless portable) every allow-listed
+    type, PostgreSQL, MySQL and SQLite types with their arguments, arrays."""
+    if portable:
+        return _portable_types()
+    return st.one_of(_portable_types(), _dialect_types(), st.deferred(_every_registered_type))
+
+
+def _family(type_: TypeSpec) -> str | None:
+    """Types a portable ALTER may switch between, on an empty table, on every database."""
+    if type_.name in _INTEGERS or type_.name == "Numeric":
+        return "number"
+    if type_.name in ("String", "Text"):
+        return "text"
+    return None
+
+
+def _portable_type_change(type_: TypeSpec) -> st.SearchStrategy[TypeSpec] | None:
+    family = _family(type_)
+    if family is None:
+        return None
+    return _portable_types().filter(lambda t: _family(t) == family and t != type_)
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _defaults_for(type_: TypeSpec, portable: bool) -> st.SearchStrategy[DefaultSpec | None]:
+    """A server default that fits ``type_`` (or None)."""
+    options: list[st.SearchStrategy[DefaultSpec | None]] = [st.none()]
+    if type_.name in ("String",) or (not portable and type_.name in ("Text", "Unicode", "VARCHAR")):
+        limit = type_.kw.get("length") or 10
+        text = st.text(alphabet=string.ascii_letters + string.digits + " " + ("" if portable else "'é%:"),
+                       max_size=min(limit, 10))
+        options.append(st.builds(DefaultSpec, st.just("literal"), text))
+    if type_.name in _INTEGERS or type_.name == "Numeric":
+        options.append(st.integers(-100, 100).map(lambda i: DefaultSpec("text", str(i))))
+    if type_.name == "DateTime":
+        options.append(st.sampled_from([DefaultSpec("func", "current_timestamp"), DefaultSpec("func", "now")]
+                                       if not portable else [DefaultSpec("func", "current_timestamp")]))
+    if not portable:
+        options.append(st.sampled_from([DefaultSpec("text", "now()"), DefaultSpec("text", "(1 + 1)"),
+                                        DefaultSpec("literal", "")]))
+    return st.one_of(options)
+
+
+@functools.cache
+def _comments(portable: bool) -> st.SearchStrategy[str | None]:
+    alphabet = string.ascii_letters + " .,'" + ("" if portable else "é中%:\"\\\n")
+    return st.none() | st.text(alphabet=alphabet, min_size=1, max_size=40).filter(lambda c: c == c.strip())
+
+
+@st.composite
+def column_specs(draw: Draw, *, portable: bool = False, name: st.SearchStrategy[str] | None = None,
+                 types: st.SearchStrategy[TypeSpec] | None = None) -> ColumnSpec:
+    """A column: any type, nullability, a server default that fits the type, a comment; unless
+    portable, sometimes an identity (integer types) or an explicit autoincrement."""
+    column_name = draw(name if name is not None else identifiers(portable=portable))
+    type_ = draw(types if types is not None else type_specs(portable=portable))
+    identity = None
+    autoincrement: bool | str = "auto"
+    if not portable and type_.name in _INTEGERS and draw(st.booleans()):
+        identity = draw(st.builds(IdentitySpec, always=st.booleans(), start=st.none() | st.integers(1, 100),
+                                  increment=st.none() | st.integers(1, 5)))
+    elif not portable:
+        autoincrement = draw(st.sampled_from(["auto", True, False]))
+    return ColumnSpec(
+        name=column_name,
+        type=type_,
+        nullable=draw(st.booleans()),
+        server_default=None if identity else draw(_defaults_for(type_, portable)),
+        comment=draw(_comments(portable)),
+        autoincrement=autoincrement,
+        identity=identity,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _keyable(column: ColumnSpec, portable: bool) -> bool:
+    if column.computed is not None:
+        return False
+    if portable:
+        return column.type.name in _KEYABLE
+    return True
+
+
+def _check_text(draw: Draw, columns: Sequence[ColumnSpec], portable: bool) -> str:
+    """A CHECK condition naming one column, spelled so every database reads it."""
+    simple = [c for c in columns if _is_simple(c.name)]
+    if not simple:
+        return draw(st.sampled_from(["1 = 1", "2 > 1"]))
+    column = draw(st.sampled_from(simple))
+    if column.type.name in _INTEGERS or column.type.name == "Numeric":
+        return draw(st.sampled_from([f"{column.name} >= 0", f"{column.name} > -1000", f"{column.name} <> 7"]))
+    if not portable and draw(st.booleans()):
+        quoted = draw(st.sampled_from([c for c in columns]))
+        return f'"{quoted.name}" IS NOT NULL'
+    return f"{column.name} IS NOT NULL"
+
+
+def _index_spec(draw: Draw, names: _Names, table: TableSpec, portable: bool) -> IndexSpec | None:
+    keyable = [c for c in table.columns if _keyable(c, portable)]
+    simple = [c for c in table.columns if _is_simple(c.name) and c.type.name in ("String", "Text", "Integer")]
+    elements: list[IndexElement] = []
+    if keyable:
+        chosen = draw(st.lists(st.sampled_from(keyable), min_size=1, max_size=3, unique_by=lambda c: c.name))
+        elements = [IndexElement(c.name) for c in chosen]
+    options: dict[str, Any] = {}
+    if not portable:
+        if simple and draw(st.booleans()):
+            column = draw(st.sampled_from(simple)).name
+            expression = draw(st.sampled_from([f"lower({column})", f"({column} || 'x')", f"abs({column})"]))
+            elements.insert(draw(st.integers(0, len(elements))), IndexElement(expression, expression=True))
+        if simple and draw(st.booleans()):
+            where = f"{draw(st.sampled_from(simple)).name} IS NOT NULL"
+            options[draw(st.sampled_from(["postgresql_where", "sqlite_where"]))] = where
+        plain = [e.value for e in elements if not e.expression]
+        if draw(st.booleans()):
+            options["postgresql_using"] = draw(st.sampled_from(["btree", "hash", "gin"]))
+        if plain and draw(st.booleans()):
+            options["mysql_length"] = tuple(sorted((c, draw(st.integers(1, 50))) for c in plain[:1]))
+        others = [c.name for c in table.columns if c.name not in plain]
+        if others and draw(st.booleans()):
+            options["postgresql_include"] = (draw(st.sampled_from(others)),)
+    if not elements:
+        return None
+    return IndexSpec(names.fresh(), tuple(elements), unique=draw(st.booleans()),
+                     dialect_options=tuple(sorted(options.items())))
+
+
+@st.composite
+def _table(draw: Draw, names: _Names, *, portable: bool, schema: str | None = None,
+           max_columns: int = 6) -> TableSpec:
+    """A table on its own: columns, maybe a (composite) key, uniques, checks, indexes and a
+    self-referencing foreign key. Every constraint and index is named, from ``names``."""
+    table_name = names.fresh()
+    column_names = st.builds(lambda simple: names.fresh(simple=simple), st.booleans())
+    columns = draw(st.lists(column_specs(portable=portable, name=column_names), min_size=1, max_size=max_columns))
+    if not portable and draw(st.integers(0, 4)) == 0:
+        source = [c for c in columns if _is_simple(c.name) and c.type.name in _INTEGERS]
+        if source:
+            text = f"{source[0].name} * 2"
+            columns.append(ColumnSpec(names.fresh(), TypeSpec("Integer"),
+                                      computed=ComputedSpec(text, draw(st.none() | st.booleans()))))
+    table = TableSpec(name=table_name, columns=tuple(columns), schema=schema, comment=draw(_comments(portable)))
+
+    keyable = [c for c in table.columns if _keyable(c, portable)]
+    primary_key = None
+    if keyable and draw(st.integers(0, 4)) > 1:
+        key = draw(st.lists(st.sampled_from(keyable), min_size=1, max_size=2, unique_by=lambda c: c.name))
+        key_names = tuple(c.name for c in key)
+        table = _with_not_null(table, key_names)
+        primary_key = PrimaryKeySpec(names.fresh(), key_names)
+        table = attrs.evolve(table, primary_key=primary_key)
+
+    uniques = []
+    for _ in range(draw(st.integers(0, 2))):
+        if keyable:
+            chosen = draw(st.lists(st.sampled_from(keyable), min_size=1, max_size=2, unique_by=lambda c: c.name))
+            uniques.append(UniqueSpec(names.fresh(), tuple(c.name for c in chosen)))
+    checks = [CheckSpec(names.fresh(), _check_text(draw, table.columns, portable))
+              for _ in range(draw(st.integers(0, 2)))]
+    table = attrs.evolve(table, uniques=tuple(uniques), checks=tuple(checks))
+    indexes = [i for _ in range(draw(st.integers(0, 2))) if (i := _index_spec(draw, names, table, portable))]
+    table = attrs.evolve(table, indexes=tuple(indexes))
+
+    if primary_key is not None and len(primary_key.columns) <= 2 and draw(st.booleans()):
+        # A self-referencing foreign key: new columns shaped like the key they point at.
+        own = []
+        for name in primary_key.columns:
+            target = table.column(name)
+            assert target is not None
+            own.append(ColumnSpec(names.fresh(), target.type, nullable=True))
+        fk = ForeignKeySpec(names.fresh(), tuple(c.name for c in own), table_name, primary_key.columns,
+                            ondelete=draw(_fk_actions(portable)))
+        table = attrs.evolve(table, columns=table.columns + tuple(own), foreign_keys=(fk,))
+    return table
+
+
+def _with_not_null(table: TableSpec, names: Iterable[str]) -> TableSpec:
+    names = set(names)
+    return attrs.evolve(table, columns=tuple(
+        attrs.evolve(c, nullable=False) if c.name in names else c for c in table.columns
+    ))
+
+
+@functools.cache
+def _fk_actions(portable: bool) -> st.SearchStrategy[str | None]:
+    actions = [None, "CASCADE", "RESTRICT", "NO ACTION"] + ([] if portable else ["SET NULL", "SET DEFAULT"])
+    return st.sampled_from(actions)
+
+
+def table_specs(*, portable: bool = False) -> st.SearchStrategy[TableSpec]:
+    """A table with columns of any type, maybe a composite primary key, unique and check
+    constraints, indexes (expression and partial ones unless portable) and a self-referencing
+    foreign key; every constraint and index is named."""
+
+    @st.composite
+    def build(draw: Draw) -> TableSpec:
+        return draw(_table(_Names(draw, portable), portable=portable))
+
+    return build()
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema states
+# ---------------------------------------------------------------------------------------------
+
+
+def _keys(table: TableSpec) -> list[tuple[str, ...]]:
+    keys = [table.primary_key.columns] if table.primary_key else []
+    return keys + [u.columns for u in table.uniques]
+
+
+def _unique_enum_names(draw: Draw, names: _Names, table: TableSpec) -> TableSpec:
+    """Give each named enum type its own name: PostgreSQL keeps one type per name and schema."""
+    columns = []
+    for column in table.columns:
+        if "name" in column.type.kw and column.type.name in ("Enum", "postgresql.ENUM", "postgresql.DOMAIN"):
+            kwargs = dict(column.type.kwargs)
+            if kwargs["name"] is not None:
+                kwargs["name"] = names.fresh(simple=True)
+            column = attrs.evolve(column, type=attrs.evolve(column.type, kwargs=tuple(sorted(kwargs.items()))))
+        columns.append(column)
+    return attrs.evolve(table, columns=tuple(columns))
+
+
+def _foreign_key(draw: Draw, names: _Names, source: TableSpec, target: TableSpec, portable: bool,
+                 new_columns: bool) -> tuple[TableSpec, ForeignKeySpec] | None:
+    """A foreign key from ``source`` to a key of ``target``: on existing columns of the same
+    types, or (``new_columns``) on new nullable columns added to ``source``."""
+    keys = _keys(target)
+    if not keys or (target.schema is None and source.schema is not None):
+        return None  # a referent schema of None means the source's own schema: no way to say "default"
+    key = draw(st.sampled_from(keys))
+    key_types = [target.column(c).type for c in key]  # type: ignore[union-attr]
+    if new_columns:
+        own = [ColumnSpec(names.fresh(), t, nullable=True) for t in key_types]
+        source = attrs.evolve(source, columns=source.columns + tuple(own))
+        local = tuple(c.name for c in own)
+    else:
+        local_list: list[str] = []
+        for type_ in key_types:
+            free = [c for c in source.columns if c.name not in local_list and c.computed is None]
+            match = [c.name for c in free if c.type == type_]
+            if not match and not portable:
+                match = [c.name for c in free]  # the state does not compare types; databases do
+            if not match:
+                return None
+            local_list.append(draw(st.sampled_from(match)))
+        local = tuple(local_list)
+    ondelete = draw(_fk_actions(portable))
+    if ondelete in ("SET NULL", "SET DEFAULT") and any(not source.column(c).nullable for c in local):  # type: ignore[union-attr]
+        ondelete = "CASCADE"
+    options: dict[str, Any] = {}
+    if not portable:
+        options = draw(st.fixed_dictionaries({}, optional={
+            "onupdate": _fk_actions(False).filter(lambda a: a != "SET NULL"),
+            "deferrable": st.booleans(),
+            "initially": st.sampled_from(["DEFERRED", "IMMEDIATE"]),
+            "match": st.just("FULL"),
+        }))
+    fk = ForeignKeySpec(names.fresh(), local, target.name, key, referent_schema=None,
+                        ondelete=ondelete, **options)
+    if target.schema != source.schema:
+        fk = attrs.evolve(fk, referent_schema=target.schema)
+    return source, fk
+
+
+@st.composite
+def schema_states(draw: Draw, *, portable: bool = False, min_tables: int = 0, max_tables: int = 4) -> SchemaState:
+    """Several tables: composite primary keys, unique and check constraints, indexes
+    (expression and partial ones unless portable), self-referencing and cross-table foreign
+    keys, and (unless portable) a second schema. Every name is unique in its schema."""
+    names_by_schema: dict[str | None, _Names] = {}
+    state = SchemaState()
+    for _ in range(draw(st.integers(min_tables, max_tables))):
+        schema = None if portable else draw(st.sampled_from([None, None, None, "other"]))
+        names = names_by_schema.setdefault(schema, _Names(draw, portable))
+        table = _unique_enum_names(draw, names, draw(_table(names, portable=portable, schema=schema)))
+        targets = sorted(state.tables.values(), key=lambda t: (t.schema or "", t.name))
+        if targets and draw(st.booleans()):
+            target = draw(st.sampled_from(targets))
+            found = _foreign_key(draw, names, table, target, portable, new_columns=draw(st.booleans()))
+            if found is not None:
+                table, fk = found
+                table = attrs.evolve(table, foreign_keys=table.foreign_keys + (fk,))
+        state = state.with_table(table)
+    return state
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations valid on a state
+# ---------------------------------------------------------------------------------------------
+
+#: op tag -> fn(draw, state, portable, irreversible) -> an op valid on state, or None when no op
+#: of that type fits the state. Plugins add theirs with :func:`register_op_strategy`.
+OpStrategy = Callable[[Draw, SchemaState, bool, bool], MigrateOperation | None]
+OP_STRATEGIES: dict[str, OpStrategy] = {}
+
+
+def register_op_strategy(tag: str) -> Callable[[OpStrategy], OpStrategy]:
+    """Decorator: ``fn(draw, state, portable, irreversible)`` draws ops of type ``tag``."""
+
+    def register(fn: OpStrategy) -> OpStrategy:
+        OP_STRATEGIES[tag] = fn
+        return fn
+
+    return register
+
+
+def _tables(state: SchemaState) -> list[TableSpec]:
+    return sorted(state.tables.values(), key=lambda t: (t.schema or "", t.name))
+
+
+def _names_for(draw: Draw, state: SchemaState, portable: bool, schema: str | None) -> _Names:
+    return _Names(draw, portable, _used_names(SchemaState(
+        {k: t for k, t in state.tables.items() if t.schema == schema})))
+
+
+def _pick_table(draw: Draw, state: SchemaState) -> TableSpec | None:
+    tables = _tables(state)
+    return draw(st.sampled_from(tables)) if tables else None
+
+
+def _fk_needs(table: TableSpec) -> set[str]:
+    """Leading columns of foreign keys: MariaDB refuses to drop the index that serves them."""
+    return {fk.columns[0] for fk in table.foreign_keys}
+
+
+@register_op_strategy("create_table")
+def _create_table(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation:
+    schema = None if portable else draw(st.sampled_from([None, None, "other"]))
+    names = _names_for(draw, state, portable, schema)
+    table = _unique_enum_names(draw, names, draw(_table(names, portable=portable, schema=schema)))
+    targets = [t for t in _tables(state) if t.schema == schema or not portable]
+    if targets and draw(st.booleans()):
+        found = _foreign_key(draw, names, table, draw(st.sampled_from(targets)), portable,
+                             new_columns=draw(st.booleans()))
+        if found is not None:
+            table, fk = found
+            table = attrs.evolve(table, foreign_keys=table.foreign_keys + (fk,))
+    return CreateTableOp(table)
+
+
+@register_op_strategy("drop_table")
+def _drop_table(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    free = [t for t in _tables(state) if not state.referencing(t.name, t.schema)]
+    if not free:
+        return None
+    table = draw(st.sampled_from(free))
+    return DropTableOp(table.name, schema=table.schema)
+
+
+@register_op_strategy("rename_table")
+def _rename_table(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    table = _pick_table(draw, state)
+    if table is None:
+        return None
+    return RenameTableOp(table.name, _names_for(draw, state, portable, table.schema).fresh(), schema=table.schema)
+
+
+@register_op_strategy("add_column")
+def _add_column(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    table = _pick_table(draw, state)
+    if table is None:
+        return None
+    names = _names_for(draw, state, portable, table.schema)
+    column = draw(column_specs(portable=portable, name=st.builds(names.fresh)))
+    if portable and column.server_default is None:
+        column = attrs.evolve(column, nullable=True)  # SQLite adds NOT NULL columns only with a default
+    if column.type.kw.get("name") is not None and column.type.name in ("Enum", "postgresql.ENUM"):
+        column = attrs.evolve(column, type=attrs.evolve(column.type, kwargs=tuple(sorted(
+            {**column.type.kw, "name": names.fresh(simple=True)}.items()))))
+    return AddColumnOp(table.name, column, schema=table.schema)
+
+
+def _users(table: TableSpec, name: str) -> bool:
+    """True when anything in ``table`` depends on column ``name`` (so it cannot be dropped)."""
+    if any(name in c.column_names for c in table.constraints):
+        return True
+    if any(i.uses(name) for i in table.indexes):
+        return True
+    if any(sql_references(c.sqltext, name) for c in table.checks):
+        return True
+    return any(c.computed is not None and sql_references(c.computed.sqltext, name) for c in table.columns)
+
+
+@register_op_strategy("drop_column")
+def _drop_column(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    candidates = []
+    for table in _tables(state):
+        if len(table.columns) < 2:
+            continue
+        referenced = {c for other, fk in state.referencing(table.name, table.schema) for c in fk.referent_columns}
+        candidates += [(table, c.name) for c in table.columns if not _users(table, c.name) and c.name not in referenced]
+    if not candidates:
+        return None
+    table, name = draw(st.sampled_from(candidates))
+    return DropColumnOp(table.name, name, schema=table.schema)
+
+
+def _in_text(table: TableSpec, name: str) -> bool:
+    return (
+        any(sql_references(c.sqltext, name) for c in table.checks)
+        or any(i.uses_in_text(name) for i in table.indexes)
+        or any(c.computed is not None and c.name != name and sql_references(c.computed.sqltext, name)
+               for c in table.columns)
+    )
+
+
+@register_op_strategy("alter_column")
+def _alter_column(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    table = _pick_table(draw, state)
+    if table is None:
+        return None
+    column = draw(st.sampled_from(table.columns))
+    in_key = table.primary_key is not None and column.name in table.primary_key.columns
+    generated = column.computed is not None or column.identity is not None
+    changes: dict[str, Any] = {}
+    constrained = _users(table, column.name) or any(
+        column.name in fk.referent_columns for _, fk in state.referencing(table.name, table.schema))
+    if not generated and draw(st.booleans()):
+        if not portable:
+            changes["modify_type"] = draw(type_specs().filter(lambda t: t != column.type))
+        elif not constrained and (change := _portable_type_change(column.type)) is not None:
+            changes["modify_type"] = draw(change)
+    if draw(st.booleans()) and not (in_key and column.nullable is False):
+        changes["modify_nullable"] = not column.nullable
+    if not generated and draw(st.booleans()):
+        type_ = changes.get("modify_type", column.type)
+        default = draw(_defaults_for(type_, portable).filter(lambda d: d != column.server_default))
+        changes["modify_server_default"] = default
+    if draw(st.booleans()):
+        comment = draw(_comments(portable).filter(lambda c: c != column.comment))
+        changes["modify_comment"] = comment
+    if draw(st.booleans()) and not _in_text(table, column.name):
+        changes["modify_name"] = _names_for(draw, state, portable, table.schema).fresh()
+    if not changes:
+        changes["modify_comment"] = None if column.comment is not None else "changed"
+    # What a careful author passes along; completion fills in the rest either way.
+    known = draw(st.fixed_dictionaries({}, optional={
+        "existing_type": st.just(column.type), "existing_nullable": st.just(column.nullable),
+        "existing_server_default": st.just(column.server_default), "existing_comment": st.just(column.comment),
+    }))
+    return AlterColumnOp(table.name, column.name, schema=table.schema, **changes, **known)
+
+
+@register_op_strategy("create_index")
+def _create_index(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    table = _pick_table(draw, state)
+    if table is None:
+        return None
+    index = _index_spec(draw, _names_for(draw, state, portable, table.schema), table, portable)
+    if index is None:
+        return None
+    return CreateIndexOp(table.name, index, schema=table.schema)
+
+
+@register_op_strategy("drop_index")
+def _drop_index(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    candidates = [
+        (t, i) for t in _tables(state) for i in t.indexes
+        if not (portable and i.elements and i.elements[0].value in _fk_needs(t))
+    ]
+    if not candidates:
+        return None
+    table, index = draw(st.sampled_from(candidates))
+    table_name = draw(st.sampled_from([table.name, None]))
+    return DropIndexOp(str(index.name), table_name, schema=table.schema)
+
+
+@register_op_strategy("create_primary_key")
+def _create_primary_key(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    candidates = []
+    for table in _tables(state):
+        if table.primary_key is None:
+            columns = [c for c in table.columns if not c.nullable and _keyable(c, portable)]
+            if columns:
+                candidates.append((table, columns))
+    if not candidates:
+        return None
+    table, columns = draw(st.sampled_from(candidates))
+    key = draw(st.lists(st.sampled_from(columns), min_size=1, max_size=2, unique_by=lambda c: c.name))
+    name = _names_for(draw, state, portable, table.schema).fresh()
+    return CreatePrimaryKeyOp(table.name, PrimaryKeySpec(name, tuple(c.name for c in key)), schema=table.schema)
+
+
+@register_op_strategy("create_unique_constraint")
+def _create_unique(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    candidates = [(t, cs) for t in _tables(state) if (cs := [c for c in t.columns if _keyable(c, portable)])]
+    if not candidates:
+        return None
+    table, columns = draw(st.sampled_from(candidates))
+    chosen = draw(st.lists(st.sampled_from(columns), min_size=1, max_size=3, unique_by=lambda c: c.name))
+    options = {} if portable else draw(st.fixed_dictionaries({}, optional={
+        "deferrable": st.booleans(), "initially": st.sampled_from(["DEFERRED", "IMMEDIATE"])}))
+    name = _names_for(draw, state, portable, table.schema).fresh()
+    return CreateUniqueConstraintOp(table.name, UniqueSpec(name, tuple(c.name for c in chosen), **options),
+                                    schema=table.schema)
+
+
+@register_op_strategy("create_foreign_key")
+def _create_foreign_key(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    tables = _tables(state)
+    pairs = [(s, t) for s in tables for t in tables
+             if _keys(t) and (not portable or s.schema == t.schema)]
+    if not pairs:
+        return None
+    source, target = draw(st.sampled_from(pairs))
+    names = _names_for(draw, state, portable, source.schema)
+    found = _foreign_key(draw, names, source, target, portable, new_columns=False)
+    if found is None:
+        return None
+    return CreateForeignKeyOp(source.name, found[1], schema=source.schema)
+
+
+@register_op_strategy("create_check_constraint")
+def _create_check(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    table = _pick_table(draw, state)
+    if table is None:
+        return None
+    name = _names_for(draw, state, portable, table.schema).fresh()
+    return CreateCheckConstraintOp(table.name, CheckSpec(name, _check_text(draw, table.columns, portable)),
+                                   schema=table.schema)
+
+
+@register_op_strategy("drop_constraint")
+def _drop_constraint(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    candidates = []
+    for table in _tables(state):
+        for constraint in table.constraints:
+            if isinstance(constraint, (PrimaryKeySpec, UniqueSpec)):
+                try:
+                    state.without_constraint(table.name, str(constraint.name), table.schema)
+                except ops.InvalidOperationError:
+                    continue
+                if portable and constraint.columns[0] in _fk_needs(table):
+                    continue
+            candidates.append((table, constraint))
+    if not candidates:
+        return None
+    table, constraint = draw(st.sampled_from(candidates))
+    type_ = draw(st.sampled_from([None, constraint.constraint_type]))
+    return DropConstraintOp(str(constraint.name), table.name, type_=type_, schema=table.schema)
+
+
+@register_op_strategy("create_table_comment")
+def _create_table_comment(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    table = _pick_table(draw, state)
+    if table is None:
+        return None
+    comment = draw(_comments(portable).filter(lambda c: c is not None))
+    existing = draw(st.sampled_from([False, table.comment]))
+    return CreateTableCommentOp(table.name, comment, schema=table.schema, existing_comment=existing)
+
+
+@register_op_strategy("drop_table_comment")
+def _drop_table_comment(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
+    table = _pick_table(draw, state)
+    if table is None:
+        return None
+    existing = draw(st.sampled_from([False, table.comment]))
+    return DropTableCommentOp(table.name, schema=table.schema, existing_comment=existing)
+
+
+@register_op_strategy("execute")
+def _execute(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation:
+    statements = ["SELECT 1", "SELECT 2", "SELECT 1 + 1"]
+    if not portable:
+        statements += ["UPDATE \"t\" SET x = 'it''s' WHERE y = :z", "-- é 中\nSELECT 3", "VACUUM"]
+    sql = draw(st.sampled_from(statements))
+    reverse = draw(st.sampled_from(statements) if not irreversible else st.none() | st.sampled_from(statements))
+    return ExecuteSQLOp(sql, reverse_sql=reverse)
+
+
+def ops_for(state: SchemaState, *, portable: bool = False, irreversible: bool = True,
+            tags: Iterable[str] | None = None) -> st.SearchStrategy[MigrateOperation]:
+    """An operation valid on ``state``, of any type in ``ops.OP_TYPES`` that fits the state (or of
+    ``tags`` only). ``irreversible=False`` leaves out ``execute`` without ``reverse_sql``."""
+    wanted = sorted(tags if tags is not None else OP_TYPES)
+    missing = [t for t in wanted if t not in OP_STRATEGIES]
+    if missing:
+        raise LookupError(f"no strategy draws {', '.join(missing)} ops: register one with register_op_strategy")
+
+    @st.composite
+    def draw_op(draw: Draw) -> MigrateOperation:
+        tag = draw(st.sampled_from(wanted))
+        op = OP_STRATEGIES[tag](draw, state, portable, irreversible)
+        if op is None:
+            if tags is not None:
+                reject()  # asked for this type only, and it does not fit this state
+            # This type does not fit the state (e.g. nothing to drop): a new table always does.
+            op = OP_STRATEGIES["create_table"](draw, state, portable, irreversible)
+        return op  # type: ignore[return-value]
+
+    return draw_op()
+
+
+@st.composite
+def histories(draw: Draw, *, portable: bool = False, irreversible: bool = False, min_ops: int = 1,
+              max_ops: int = 8, start: SchemaState | None = None) -> tuple[SchemaState, list[MigrateOperation]]:
+    """A start state and ops, each valid on the state the ones before it leave."""
+    state = start if start is not None else draw(schema_states(portable=portable, max_tables=3))
+    first, steps = state, []
+    for _ in range(draw(st.integers(min_ops, max_ops))):
+        op = draw(ops_for(state, portable=portable, irreversible=irreversible))
+        state = state.apply(op)
+        steps.append(op)
+    return first, steps
