@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import immutables
 import sqlalchemy as sa
 
 from .base import InvalidOperationError
@@ -31,16 +31,25 @@ TableKey = tuple[str | None, str]
 
 
 class FrozenMap(Mapping[Any, Any]):
-    """A read-only, hashable mapping."""
+    """A read-only, hashable mapping whose ``set`` and ``delete`` share structure with the original.
 
-    __slots__ = ("_data", "_hash")
+    Backed by a hash array mapped trie (``immutables.Map``), so a fold of N events over a schema
+    of T tables costs O(N log T) instead of copying every table at every step.
+    """
+
+    __slots__ = ("_data",)
 
     def __init__(self, data: Mapping[Any, Any] | Iterable[tuple[Any, Any]] = ()) -> None:
-        self._data = dict(data)
-        self._hash: int | None = None
+        self._data = data if isinstance(data, immutables.Map) else immutables.Map(data)
 
     def __getitem__(self, key: Any) -> Any:
         return self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self._data.get(key, default)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._data)
@@ -49,29 +58,35 @@ class FrozenMap(Mapping[Any, Any]):
         return len(self._data)
 
     def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
+        return hash(self._data)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenMap):
-            return self._data == other._data
+            return bool(self._data == other._data)
         if isinstance(other, Mapping):
-            return self._data == dict(other.items())
+            return dict(self._data.items()) == dict(other.items())
         return NotImplemented
 
     def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
+        return f"FrozenMap({dict(self._data.items())!r})"
 
     def set(self, key: Any, value: Any) -> FrozenMap:
-        data = dict(self._data)
-        data[key] = value
-        return FrozenMap(data)
+        return FrozenMap(self._data.set(key, value))
 
     def delete(self, key: Any) -> FrozenMap:
-        data = dict(self._data)
-        del data[key]
-        return FrozenMap(data)
+        return FrozenMap(self._data.delete(key))
+
+    def update(self, changes: Mapping[Any, Any], removed: Iterable[Any] = ()) -> FrozenMap:
+        with self._data.mutate() as draft:
+            for key in removed:
+                draft.pop(key, None)
+            for key, value in changes.items():
+                draft[key] = value
+            return FrozenMap(draft.finish())
+
+
+def _names_of(table: TableSpec) -> list[tuple[str | None, str]]:
+    return [(table.schema, item.name) for item in table.constraints + table.indexes if item.name is not None]
 
 
 def _frozen_tables(value: Any) -> FrozenMap:
@@ -91,6 +106,27 @@ class SchemaState:
     """Tables by (schema, name), each a TableSpec. ``apply`` returns a new state."""
 
     tables: FrozenMap = attrs.field(factory=FrozenMap, converter=_frozen_tables)
+    #: Every constraint and index name -> the table holding it, per schema; kept up to date by the
+    #: verbs (derived from ``tables``, so outside equality).
+    names: FrozenMap | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.names is None:
+            names = {key: table.name for table in self.tables.values() for key in _names_of(table)}
+            object.__setattr__(self, "names", FrozenMap(names))
+
+    def _derive(self, tables: FrozenMap, *keys: TableKey) -> SchemaState:
+        """A state with ``tables``, where only the tables at ``keys`` changed (names follow them)."""
+        removed: list[tuple[str | None, str]] = []
+        added: dict[tuple[str | None, str], str] = {}
+        for key in keys:
+            old, new = self.tables.get(key), tables.get(key)
+            if old is not None:
+                removed.extend(_names_of(old))
+            if new is not None:
+                added.update((name, new.name) for name in _names_of(new))
+        assert self.names is not None
+        return SchemaState(tables, names=self.names.update(added, removed))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -129,15 +165,10 @@ class SchemaState:
                     found.append((table, fk))
         return found
 
-    @functools.cached_property
-    def _names(self) -> dict[tuple[str | None, str], str]:
-        """Every constraint and index name -> the table holding it, per schema."""
-        names: dict[tuple[str | None, str], str] = {}
-        for table in self.tables.values():
-            for item in table.constraints + table.indexes:
-                if item.name is not None:
-                    names[(table.schema, item.name)] = table.name
-        return names
+    @property
+    def _names(self) -> FrozenMap:
+        assert self.names is not None
+        return self.names
 
     # -- verbs ----------------------------------------------------------------------------------
 
@@ -145,7 +176,7 @@ class SchemaState:
         if table.key in self.tables:
             raise InvalidOperationError(f"table {table.fullname} already exists")
         self._check_names(table, self._names)
-        state = SchemaState(self.tables.set(table.key, table))
+        state = self._derive(self.tables.set(table.key, table), table.key)
         state._check_table(table)
         return state
 
@@ -157,7 +188,7 @@ class SchemaState:
             raise InvalidOperationError(
                 f"cannot drop table {_where(name, schema)}: foreign key {fk.name} of {other.fullname} refers to it"
             )
-        return SchemaState(self.tables.delete((schema, name)))
+        return self._derive(self.tables.delete((schema, name)), (schema, name))
 
     def renamed_table(self, old: str, new: str, schema: str | None = None) -> SchemaState:
         table = self.table(old, schema)
@@ -183,7 +214,7 @@ class SchemaState:
 
     def replaced_table(self, table: TableSpec) -> SchemaState:
         """The state with ``table`` in place of the table of the same key (checked)."""
-        state = SchemaState(self.tables.set(table.key, table))
+        state = self._derive(self.tables.set(table.key, table), table.key)
         state._check_table(table)
         return state
 
@@ -208,7 +239,7 @@ class SchemaState:
         users = _column_users(spec, name)
         if users:
             raise InvalidOperationError(
-                f"cannot drop column {_where(table, schema)}.{name}: {', '.join(users)} use it; drop them first"
+                f"cannot drop column {_where(table, schema)}.{name}: used by {', '.join(users)}; drop them first"
             )
         for other, fk in self.referencing(table, schema):
             if name in fk.referent_columns:
@@ -297,7 +328,7 @@ class SchemaState:
             uniques=tuple(c for c in spec.uniques if c.name != name),
             checks=tuple(c for c in spec.checks if c.name != name),
         )
-        return SchemaState(self.tables.set(spec.key, spec))
+        return self._derive(self.tables.set(spec.key, spec), spec.key)
 
     def with_index(self, table: str, index: IndexSpec, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -310,11 +341,14 @@ class SchemaState:
         spec = self.table(table, schema)
         if spec.index(name) is None:
             raise InvalidOperationError(f"index {name} does not exist on {spec.fullname}")
-        return SchemaState(self.tables.set(spec.key, attrs.evolve(spec, indexes=tuple(i for i in spec.indexes if i.name != name))))
+        return self._derive(
+            self.tables.set(spec.key, attrs.evolve(spec, indexes=tuple(i for i in spec.indexes if i.name != name))),
+            spec.key,
+        )
 
     def with_comment(self, table: str, comment: str | None, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
-        return SchemaState(self.tables.set(spec.key, attrs.evolve(spec, comment=comment)))
+        return SchemaState(self.tables.set(spec.key, attrs.evolve(spec, comment=comment)), names=self.names)
 
     # -- folding -------------------------------------------------------------------------------
 
