@@ -377,7 +377,30 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
 
 def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
     """The live schema of ``config``'s database, without the ledger table and Alembic's version table."""
-    return reflect(conn, exclude=(config.ledger_table, *IGNORED_TABLES))
+    live = reflect(conn, exclude=(config.ledger_table, *IGNORED_TABLES))
+    return _without_foreign_key_indexes(live) if dialect_of(conn) == "mysql" else live
+
+
+def _without_foreign_key_indexes(state: SchemaState) -> SchemaState:
+    """MariaDB/MySQL without the index they make for a foreign key created without a name.
+
+    Such an index is named after the key's first column (``parent_id``, ``parent_id_2``), not
+    after the constraint as for a named key (which reflect already leaves out). It belongs to
+    the foreign key: it comes and goes with it.
+    """
+    tables = dict(state.tables)
+    for key, table in state.tables.items():
+        def backs_key(index: IndexSpec) -> bool:
+            return not index.unique and not index.dialect_options and any(
+                index.columns == fk.columns and len(index.elements) == len(fk.columns)  # noqa: B023
+                and re.fullmatch(rf"{re.escape(fk.columns[0])}(_\d+)?", index.name or "") is not None
+                for fk in table.foreign_keys  # noqa: B023
+            )
+
+        kept = tuple(i for i in table.indexes if not backs_key(i))
+        if kept != table.indexes:
+            tables[key] = attrs.evolve(table, indexes=kept)
+    return SchemaState(tables)
 
 
 # =============================================================================================
