@@ -275,16 +275,25 @@ def _where(seq: int | None) -> str:
     return f" at ledger seq {seq}" if seq is not None else ""
 
 
-def decode(data: bytes | str, *, seq: int | None = None) -> MigrateOperation:
+def decode(data: bytes | bytearray | memoryview | str, *, seq: int | None = None) -> MigrateOperation:
     """The op stored as ``data``; anything malformed raises LedgerFormatError naming ``seq``."""
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
-    if not isinstance(data, (bytes, bytearray)):
-        raise LedgerFormatError(f"payload{_where(seq)} is not bytes")
-    if len(data) > MAX_PAYLOAD_BYTES:
-        raise LedgerFormatError(f"payload{_where(seq)} is larger than {MAX_PAYLOAD_BYTES} bytes")
+    if isinstance(data, memoryview):
+        data = data.tobytes()
+    if isinstance(data, (bytes, bytearray)):
+        if len(data) > MAX_PAYLOAD_BYTES:
+            raise LedgerFormatError(f"payload{_where(seq)} is larger than {MAX_PAYLOAD_BYTES} bytes")
+        try:
+            # Strictly UTF-8: json.loads would also guess UTF-16 and UTF-32 from bytes.
+            text = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LedgerFormatError(f"payload{_where(seq)} is not UTF-8: {exc.reason} at byte {exc.start}") from None
+    elif isinstance(data, str):
+        text = data
+    else:
+        raise LedgerFormatError(f"payload{_where(seq)} is {type(data).__name__}, not bytes")
     try:
-        parsed = json.loads(data)
+        parsed = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
+        canonical(parsed)  # what cannot be written back (a lone surrogate "\ud800") is not read either
     except (ValueError, RecursionError) as exc:
         raise LedgerFormatError(f"payload{_where(seq)} is not valid JSON: {exc}") from None
     try:
@@ -293,6 +302,21 @@ def decode(data: bytes | str, *, seq: int | None = None) -> MigrateOperation:
         raise LedgerFormatError(f"payload{_where(seq)}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - every way a payload can be wrong becomes one error
         raise LedgerFormatError(f"malformed payload{_where(seq)}: {_reason(exc)}") from None
+
+
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON, and canonical() refuses to write them.
+    raise ValueError(f"{name} is not allowed")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A key given twice makes the bytes ambiguous: readers may keep either value.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueError(f"key {twice!r} appears twice")
+    return result
 
 
 def _reason(exc: BaseException) -> str:

@@ -55,7 +55,7 @@ def _table_of(constraint: sa.Constraint) -> tuple[str, str | None]:
     table = getattr(constraint, "table", None)
     if table is None:
         raise InvalidOperationError("the constraint must be attached to a Table")
-    return table.name, table.schema
+    return str(table.name), None if table.schema is None else str(table.schema)
 
 
 class AddConstraintOp(MigrateOperation):

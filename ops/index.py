@@ -71,7 +71,8 @@ class CreateIndexOp(MigrateOperation):
         table = index.table
         if table is None:
             raise InvalidOperationError(f"index {index.name} must be attached to a Table")
-        return cls(table.name, named(IndexSpec.from_index(index), table.name), schema=table.schema)
+        name, schema = str(table.name), None if table.schema is None else str(table.schema)
+        return cls(name, named(IndexSpec.from_index(index), name), schema=schema)
 
     def to_index(self) -> sa.Index:
         return self.index.to_index(_table_for(self.index, self.table_name, self.schema))

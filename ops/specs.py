@@ -377,7 +377,7 @@ class ColumnSpec:
             computed, server_default = ComputedSpec.from_sa(server_default), None
         autoincrement = column.autoincrement
         return cls(
-            name=column.name,
+            name=str(column.name),
             type=TypeSpec.from_sa(column.type),
             nullable=bool(column.nullable),
             server_default=DefaultSpec.from_sa(server_default),
@@ -419,7 +419,7 @@ class ColumnSpec:
 
 
 def _names(columns: Iterable[Any]) -> tuple[str, ...]:
-    return tuple(c if isinstance(c, str) else c.name for c in columns)
+    return tuple(str(c if isinstance(c, str) else c.name) for c in columns)
 
 
 @attrs.frozen
@@ -506,7 +506,7 @@ class ForeignKeySpec:
             referent_schema = None  # None means "the schema of the table holding the key"
         return cls(
             name=_constraint_name(constraint),
-            columns=tuple(e.parent.name for e in elements),
+            columns=tuple(str(e.parent.name) for e in elements),
             referent_table=referent_table,
             referent_columns=tuple(e.target_fullname.split(".")[-1] for e in elements),
             referent_schema=referent_schema,
@@ -587,9 +587,9 @@ def _plain_option(value: Any) -> Any:
     if isinstance(value, Mapping):
         return tuple(sorted((str(k), _plain_option(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple)):
-        return tuple(_plain_option(v) if not isinstance(v, sa.Column) else v.name for v in value)
+        return tuple(_plain_option(v) if not isinstance(v, sa.Column) else str(v.name) for v in value)
     if isinstance(value, sa.Column):
-        return value.name
+        return str(value.name)
     return value
 
 
@@ -615,9 +615,9 @@ class IndexSpec:
         elements = []
         for expr in index.expressions:
             if isinstance(expr, str):
-                elements.append(IndexElement(expr))
+                elements.append(IndexElement(str(expr)))
             elif isinstance(expr, sa.Column):
-                elements.append(IndexElement(expr.name))
+                elements.append(IndexElement(str(expr.name)))
             else:
                 elements.append(IndexElement(_sql_text(expr), expression=True))
         options = {
@@ -856,10 +856,11 @@ class TableSpec:
                 checks.append(named(CheckSpec.from_constraint(constraint), table.name, convention))
         for column in table.columns:
             if column.unique and not any(u.columns == (column.name,) for u in uniques):
-                uniques.append(named(UniqueSpec(None, (column.name,)), table.name, convention))
+                uniques.append(named(UniqueSpec(None, (str(column.name),)), table.name, convention))
         indexes = [named(IndexSpec.from_index(i), table.name, convention) for i in table.indexes]
         return cls(
-            name=table.name, columns=columns, schema=table.schema, primary_key=pk,
+            name=str(table.name), columns=columns, schema=None if table.schema is None else str(table.schema),
+            primary_key=pk,
             foreign_keys=tuple(fks), uniques=tuple(uniques), checks=tuple(checks),
             indexes=tuple(indexes), comment=table.comment,
         )

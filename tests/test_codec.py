@@ -1,0 +1,324 @@
+"""The canonical codec: round trips, canonical bytes, upcasting, and malformed payloads (DESIGN.md point 5)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.dialects import mysql, postgresql
+
+import ops
+from ledger import codec
+from ledger.codec import LedgerFormatError, decode, encode, from_payload, to_payload
+from ops import ColumnSpec, ExecuteSQLOp, MigrateOperation, SchemaState, TypeSpec
+from tests import strategies as S
+
+
+def _sample_ops() -> list[MigrateOperation]:
+    """One or more of every op type, completed, with nested types, options and a dropped constraint."""
+
+    def upgrade(op: ops.Operations) -> None:
+        op.create_table(
+            "customer",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("email", sa.String(120), nullable=False, unique=True),
+            sa.Column("tags", postgresql.ARRAY(sa.String(20), dimensions=2)),
+            sa.Column("kind", sa.Enum("a", "b", name="kind")),
+            sa.Column("flags", mysql.SET("x", "y")),
+            sa.Column("created", sa.DateTime(timezone=True), server_default=sa.func.now()),
+            sa.Column("note", sa.Text, comment="Noté 中"),
+            sa.CheckConstraint("id > 0", name="ck_customer_id"),
+            comment="who buys",
+        )
+        op.create_table("order", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("customer_id", sa.Integer, sa.ForeignKey("customer.id", ondelete="CASCADE")))
+        op.create_index("ix_lower_email", "customer", [sa.text("lower(email)")], postgresql_where=sa.text("id > 10"),
+                        postgresql_include=["note"])
+        op.add_column("customer", sa.Column("age", mysql.TINYINT(unsigned=True), server_default="0"))
+        op.alter_column("customer", "note", new_column_name="notes", type_=sa.String(500), nullable=False)
+        op.create_unique_constraint(None, "customer", ["email", "age"])
+        op.create_check_constraint("ck_age", "customer", "age < 200")
+        op.create_table_comment("order", "orders")
+        op.drop_table_comment("order")
+        op.rename_table("order", "purchase")
+        op.drop_constraint("fk_order_customer_id_customer", "purchase", type_="foreignkey")
+        op.drop_index("ix_lower_email", "customer")
+        op.drop_constraint("uq_customer_email_age", "customer")
+        op.drop_constraint("ck_age", "customer", type_="check")
+        op.drop_column("customer", "age")
+        op.execute("UPDATE customer SET email = lower(email)", reverse_sql="SELECT 1")
+        op.execute("DELETE FROM customer")
+        op.drop_table("purchase")
+        op.create_table("p", sa.Column("a", sa.Integer, nullable=False), sa.Column("b", sa.Integer, nullable=False))
+        op.create_primary_key("pk_p", "p", ["a", "b"])
+
+    recorded = ops.record(upgrade)
+    state, completed = SchemaState(), []
+    for op in recorded:
+        c = state.complete(op)
+        completed.append(c)
+        state = state.apply(c)
+    return recorded + completed + [c.reverse() for c in completed if c.reversible]
+
+
+SAMPLES = _sample_ops()
+PAYLOADS = [to_payload(op) for op in SAMPLES]
+
+
+def test_samples_cover_every_op_type() -> None:
+    builtin = {tag for tag, cls in ops.OP_TYPES.items() if cls.__module__.startswith("ops.")}
+    assert {op.op_tag for op in SAMPLES} == builtin
+
+
+@pytest.mark.parametrize("op", SAMPLES, ids=lambda op: op.describe()[:40])
+def test_round_trip_and_stable_bytes(op: MigrateOperation) -> None:
+    data = encode(op)
+    assert decode(data) == op
+    assert encode(decode(data)) == data
+    assert decode(data.decode("utf-8")) == op
+
+
+def test_bytes_are_canonical() -> None:
+    op = ExecuteSQLOp("SELECT 'é'", reverse_sql=None)
+    assert encode(op) == '{"op":{"reverse_sql":null,"sqltext":"SELECT \'é\'"},"type":"execute","v":2}'.encode()
+    data = encode(SAMPLES[0])
+    assert "中".encode() in data  # UTF-8, not \u escapes
+    parsed = json.loads(data)
+    assert json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() == data
+
+
+def test_hash_is_the_same_in_another_process() -> None:
+    """Canonical bytes do not depend on hash seeds, dict order or anything else of one process."""
+    here = [hashlib.sha256(encode(op)).hexdigest() for op in SAMPLES]
+    script = (
+        "import hashlib, sys; sys.path.insert(0, '.');"
+        "from tests.test_codec import SAMPLES; from ledger.codec import encode;"
+        "print('\\n'.join(hashlib.sha256(encode(op)).hexdigest() for op in SAMPLES))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env={"PYTHONHASHSEED": "12345", "PATH": ""}).stdout.split()
+    assert out == here
+
+
+@given(S.histories(max_ops=4))
+def test_generated_ops_round_trip(history: tuple[SchemaState, list[MigrateOperation]]) -> None:
+    start, steps = history
+    state = start
+    for op in steps:
+        c = state.complete(op)
+        for value in (op, c):
+            data = encode(value)
+            assert decode(data) == value and encode(decode(data)) == data
+        state = state.apply(c)
+
+
+@given(S.type_specs())
+def test_every_type_round_trips(type_: TypeSpec) -> None:
+    op = ops.AddColumnOp("t", ColumnSpec("c", type_))
+    assert decode(encode(op)) == op
+
+
+# -- upcasting ------------------------------------------------------------------------------------
+
+
+def test_execute_v1_is_upcast_to_v2() -> None:
+    old = b'{"op":{"sql":"UPDATE t SET x = 1"},"type":"execute","v":1}'
+    op = decode(old)
+    assert op == ExecuteSQLOp("UPDATE t SET x = 1", reverse_sql=None)
+    assert not op.reversible
+    assert json.loads(encode(op))["v"] == 2
+
+
+def test_upcast_refuses_a_v1_payload_without_sql() -> None:
+    with pytest.raises(LedgerFormatError, match="seq 7"):
+        decode(b'{"op":{"sqltext":"x"},"type":"execute","v":1}', seq=7)
+
+
+@pytest.mark.parametrize("version", [0, 3, -1, "2", 2.0, True, None])
+def test_unknown_payload_versions(version: Any) -> None:
+    data = json.dumps({"type": "execute", "v": version, "op": {"sqltext": "x", "reverse_sql": None}})
+    with pytest.raises(LedgerFormatError, match="seq 12"):
+        decode(data.encode(), seq=12)
+
+
+def test_register_upcaster_chains_versions() -> None:
+    """A plugin op at version 3 reads version 1 payloads through two upcasters."""
+    import attrs
+
+    @ops.op_type("test_codec_upcast", version=3)
+    @attrs.frozen
+    class Tagged(MigrateOperation):
+        label: str
+        weight: int
+
+    @codec.register_upcaster("test_codec_upcast", 1)
+    def v1_v2(fields: dict[str, Any]) -> dict[str, Any]:
+        return {"label": fields["name"]}
+
+    @codec.register_upcaster("test_codec_upcast", 2)
+    def v2_v3(fields: dict[str, Any]) -> dict[str, Any]:
+        return {**fields, "weight": 1}
+
+    try:
+        assert decode(b'{"op":{"name":"x"},"type":"test_codec_upcast","v":1}') == Tagged("x", 1)
+        assert decode(encode(Tagged("y", 2))) == Tagged("y", 2)
+    finally:
+        del ops.OP_TYPES["test_codec_upcast"]
+
+
+# -- errors name the ledger position ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"\xff\xfe", b"not json", b"[]", b"{}", b'{"type":"nope","v":1,"op":{}}',
+    b'{"type":"drop_table","v":1,"op":{"table_name":5}}',
+    b'{"type":"drop_table","v":1,"op":{"table_name":"t","schema":null,"_reverse":null,"extra":1}}',
+    b'{"type":"add_column","v":1,"op":{"table_name":"t","schema":null,"column":{"name":"c","type":'
+    b'{"name":"os.system","args":[],"kwargs":{}},"nullable":true,"server_default":null,"comment":null,'
+    b'"autoincrement":"auto","identity":null,"computed":null}}}',
+])
+def test_errors_name_the_seq(data: bytes) -> None:
+    with pytest.raises(LedgerFormatError, match=r"ledger seq 4242\b"):
+        decode(data, seq=4242)
+
+
+def test_an_unknown_type_name_is_named_and_nothing_is_imported() -> None:
+    payload = copy.deepcopy(to_payload(ops.AddColumnOp("t", ColumnSpec("c", TypeSpec("Integer")))))
+    payload["op"]["column"]["type"]["name"] = "subprocess.Popen"
+    with pytest.raises(LedgerFormatError, match="subprocess.Popen"):
+        decode(json.dumps(payload).encode())
+
+
+def test_encode_refuses_an_unregistered_op() -> None:
+    import attrs
+
+    @attrs.frozen
+    class Stray(MigrateOperation):
+        x: int = 0
+
+    with pytest.raises(LedgerFormatError):
+        encode(Stray())
+
+
+def test_bad_input_types() -> None:
+    for value in (None, 5, ["x"], {"type": "execute"}):
+        with pytest.raises(LedgerFormatError):
+            decode(value)  # type: ignore[arg-type]
+    with pytest.raises(LedgerFormatError, match="larger"):
+        decode(b" " * (codec.MAX_PAYLOAD_BYTES + 1))
+
+
+# -- 10,000 malformed payloads ------------------------------------------------------------------
+
+_WRONG = st.one_of(
+    st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(),
+                                                                                  max_size=2),
+    st.sampled_from(["os.system", "builtins.eval", "Integer", "postgresql.NOPE", "__import__", "execute", "\ud800"]),
+)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key in sorted(value):
+            found += _paths(value[key], path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _paths(item, path + (i,))
+    return found
+
+
+# Strategies built once: building them per draw costs more than the decoding under test.
+_PAYLOAD_PATHS = [(payload, st.sampled_from(_paths(payload))) for payload in PAYLOADS]
+_PICK_PAYLOAD = st.sampled_from(range(len(PAYLOADS)))
+_ACTIONS = st.sampled_from(["replace", "delete", "extra", "nest", "wrap"])
+_KEYS = st.text(min_size=1, max_size=6)
+_DEPTH = st.integers(1, 40)
+_NESTING = st.booleans()
+_KINDS = st.sampled_from(["json", "json", "json", "truncate", "garbage", "utf8", "deep"])
+_BAD_UTF8 = st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80"])
+_DEEP = st.sampled_from([50, 2000, 200_000])
+_GARBAGE = st.binary(min_size=1, max_size=8)
+
+
+def _mutate(draw: Any, payload: Any, paths: st.SearchStrategy[tuple[Any, ...]]) -> Any:
+    payload = copy.deepcopy(payload)
+    path = draw(paths)
+    if not path:
+        return draw(_WRONG)
+    parent = payload
+    for step in path[:-1]:
+        parent = parent[step]
+    last = path[-1]
+    action = draw(_ACTIONS)
+    if action == "replace":
+        parent[last] = draw(_WRONG)
+    elif action == "delete":
+        del parent[last]
+    elif action == "extra" and isinstance(parent, dict):
+        parent[draw(_KEYS)] = draw(_WRONG)
+    elif action == "extra":
+        parent.append(draw(_WRONG))
+    elif action == "nest":
+        value: Any = parent[last]
+        for _ in range(draw(_DEPTH)):
+            value = [value] if draw(_NESTING) else {"type": value}
+        parent[last] = value
+    else:
+        parent[last] = {"type": {"name": "ARRAY", "args": [parent[last]], "kwargs": {}}}
+    return payload
+
+
+@st.composite
+def malformed(draw: Any) -> bytes:
+    """A valid payload, mutated one to three times, then maybe cut, salted or wrapped as bytes."""
+    payload, paths = _PAYLOAD_PATHS[draw(_PICK_PAYLOAD)]
+    payload = _mutate(draw, payload, paths)
+    for _ in range(draw(st.integers(0, 2))):
+        payload = _mutate(draw, payload, st.sampled_from(_paths(payload)))
+    kind = draw(_KINDS)
+    try:
+        data = json.dumps(payload, ensure_ascii=draw(_NESTING)).encode("utf-8", "surrogatepass")
+    except ValueError:
+        data = b"{"
+    if kind == "truncate":
+        data = data[: draw(st.integers(0, max(0, len(data) - 1)))]
+    elif kind == "garbage":
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(_GARBAGE) + data[at:]
+    elif kind == "utf8":
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(_BAD_UTF8) + data[at:]
+    elif kind == "deep":
+        depth = draw(_DEEP)
+        data = b"[" * depth + data + b"]" * depth
+    return data
+
+
+@settings(max_examples=10_000, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(malformed())
+def test_malformed_payloads_raise_ledger_format_error_and_nothing_else(data: bytes) -> None:
+    try:
+        op = decode(data, seq=99)
+    except LedgerFormatError as exc:
+        assert "seq 99" in str(exc)
+        return
+    # Some mutations leave a valid payload (a string for a string): it must then be a real op.
+    assert isinstance(op, MigrateOperation)
+    assert decode(encode(op)) == op
+
+
+def test_from_payload_and_to_payload_are_inverse() -> None:
+    for op, payload in zip(SAMPLES, PAYLOADS):
+        assert from_payload(payload) == op
+        assert to_payload(from_payload(payload)) == payload
