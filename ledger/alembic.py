@@ -38,8 +38,6 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from alembic.operations import BatchOperations as AlembicBatchOperations
-from alembic.operations import Operations as AlembicOperations
 from alembic.operations import ops as aops
 from alembic.operations.base import AbstractOperations as AlembicAbstractOperations
 from alembic.operations.batch import BatchOperationsImpl
@@ -56,7 +54,6 @@ from ops.specs import (
     IndexSpec,
     PrimaryKeySpec,
     TableSpec,
-    TypeSpec,
     UniqueSpec,
     conventional_name,
     named,
@@ -771,6 +768,3 @@ _CONVERTERS: dict[type, Callable[[Any, Any, Recorder], list[MigrateOperation]]] 
     aops.CreateCheckConstraintOp: _add_constraint,
     aops.DropConstraintOp: _drop_constraint,
 }
-
-# Kept importable for callers that check which Alembic facades the hook covers.
-COVERED_FACADES = (AlembicOperations, AlembicBatchOperations)

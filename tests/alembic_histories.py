@@ -119,6 +119,8 @@ def name_like_fold(live: SchemaState, fold: SchemaState) -> SchemaState:
                     if match is not None:
                         free.remove(match)
                         item = attrs.evolve(item, name=match.name)
+                    elif any(attrs.evolve(o, name=None) == item for o in out):
+                        continue  # a repeated unnamed UNIQUE in the table's SQL: one constraint in fact
                 out.append(item)
             return tuple(out)
 

@@ -9,7 +9,6 @@ under ``CI=true`` a failed download fails the run.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
