@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from ops import LedgerError, MigrateOperation, SchemaState
 
-from .config import Config
+from .config import Config, ConfigError
 from .diff import diff
 from .render import python_source, state_from_json
 from .revisions import Revision, RevisionChain, _slug, display_path
@@ -51,8 +51,10 @@ __all__ = [
 BASELINE_FILE = "baseline.json"
 
 
-class AutogenerateError(LedgerError, ValueError):
-    """The target metadata or the hook cannot be loaded, or the hook returned ops that do not fit."""
+class AutogenerateError(ConfigError):
+    """The configured target metadata or hook cannot be loaded, or the hook returned ops that do not fit.
+
+    A ConfigError: what is wrong is named in the configuration (the CLI exits 2)."""
 
 
 @attrs.frozen
@@ -224,10 +226,16 @@ def revision_text(message: str, revision: str, down_revision: str | None, ops: S
 
 def autogenerate(
     config: Config, chain: RevisionChain, message: str, *, rev_id: str | None = None, write: bool = True,
+    target: SchemaState | None = None,
 ) -> AutogenerateResult:
-    """Write the revision(s) that take the migrations' head to the target metadata."""
+    """Write the revision(s) that take the migrations' head to the target metadata.
+
+    ``target`` stands in for the configured target_metadata when given; ``write=False``
+    computes the drafts and writes nothing.
+    """
     source = head_state(config, chain)
-    target = target_state(config)
+    if target is None:
+        target = target_state(config)
     ops = compare_metadata(source, target)
     spec = config.autogenerate_hook
     drafts = [Draft(message, ops)]
