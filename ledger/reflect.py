@@ -82,7 +82,7 @@ from ops.specs import (
     UniqueSpec,
 )
 
-from .sqltext import canonical_default, canonical_sql, split_index_sql
+from .sqltext import canonical_default, canonical_sql, split_index_sql, sqlite_unique_constraints
 
 __all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "reflect", "type_ddl"]
 
@@ -140,8 +140,8 @@ def reflect(
         uniques = inspector.get_multi_unique_constraints(**kw) if dialect != "mysql" else {}
         checks = inspector.get_multi_check_constraints(**kw)
         comments = inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments else {}
-    deferrable = _pg_deferrable_uniques(conn, schema) if dialect == "postgresql" else {}
-    index_sql = _sqlite_index_sql(conn, schema) if dialect == "sqlite" else {}
+    deferrable, fk_columns = _pg_constraints(conn, schema) if dialect == "postgresql" else ({}, {})
+    table_sql, index_sql = _sqlite_sql(conn, schema) if dialect == "sqlite" else ({}, {})
     quote = conn.dialect.identifier_preparer.quote
 
     tables = {}
@@ -149,8 +149,12 @@ def reflect(
         key = (schema, name)
         if key not in columns:
             continue  # dropped while we read
-        foreign_keys = tuple(_foreign_key(fk) for fk in fks.get(key, ()))
+        foreign_keys = tuple(_foreign_key(fk, fk_columns.get((name, fk.get("name")))) for fk in fks.get(key, ()))
         table_uniques = [_unique(u, deferrable.get((name, u["name"]))) for u in uniques.get(key, ())]
+        parsed = sqlite_unique_constraints(table_sql[name]) if name in table_sql else None
+        if parsed is not None:
+            # SQLAlchemy's reading of SQLite's UNIQUE clauses stops at a ")" inside a quoted name.
+            table_uniques = [UniqueSpec(unique_name, columns) for unique_name, columns in parsed]
         table_indexes = []
         reported = indexes.get(key, [])
         seen = {i["name"] for i in reported}
@@ -216,13 +220,14 @@ def _column(info: Mapping[str, Any]) -> ColumnSpec:
     )
 
 
-def _foreign_key(fk: Mapping[str, Any]) -> ForeignKeySpec:
+def _foreign_key(fk: Mapping[str, Any], columns: tuple[tuple[str, ...], tuple[str, ...]] | None) -> ForeignKeySpec:
     options = fk.get("options") or {}
+    local, remote = columns if columns is not None else (fk["constrained_columns"], fk["referred_columns"])
     return ForeignKeySpec(
         name=fk.get("name"),
-        columns=tuple(fk["constrained_columns"]),
+        columns=tuple(local),
         referent_table=fk["referred_table"],
-        referent_columns=tuple(fk["referred_columns"]),
+        referent_columns=tuple(remote),
         referent_schema=fk.get("referred_schema"),
         ondelete=_upper(options.get("ondelete")),
         onupdate=_upper(options.get("onupdate")),
@@ -296,27 +301,53 @@ def _is_foreign_key_index(index: IndexSpec, foreign_keys: Iterable[ForeignKeySpe
     )
 
 
-def _pg_deferrable_uniques(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], bool]:
-    """(table, constraint) -> initially deferred, for PostgreSQL's deferrable unique constraints,
-    which the inspector does not report."""
+def _pg_constraints(
+    conn: sa.Connection, schema: str | None
+) -> tuple[dict[tuple[str, str], bool], dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """What the inspector does not report, or misreads, from PostgreSQL's catalog in one query:
+    (table, constraint) -> initially deferred, for deferrable unique constraints; and
+    (table, foreign key) -> (columns, referred columns), which SQLAlchemy reads by splitting
+    the constraint's definition at commas, and so splits names that hold one."""
     rows = conn.execute(
         sa.text(
-            "SELECT cl.relname, con.conname, con.condeferred FROM pg_catalog.pg_constraint con"
+            "SELECT cl.relname, con.conname, con.contype, con.condeferrable, con.condeferred,"
+            " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(n, i)"
+            "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),"
+            " ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(n, i)"
+            "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)"
+            " FROM pg_catalog.pg_constraint con"
             " JOIN pg_catalog.pg_class cl ON cl.oid = con.conrelid"
             " JOIN pg_catalog.pg_namespace ns ON ns.oid = cl.relnamespace"
-            " WHERE con.contype = 'u' AND con.condeferrable"
+            " WHERE con.contype IN ('u', 'f')"
             " AND ns.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
         ),
         {"schema": schema},
     )
-    return {(table, name): bool(deferred) for table, name, deferred in rows}
+    deferrable: dict[tuple[str, str], bool] = {}
+    columns: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for table, name, kind, is_deferrable, deferred, local, remote in rows:
+        if kind == "u" and is_deferrable:
+            deferrable[(table, name)] = bool(deferred)
+        elif kind == "f":
+            columns[(table, name)] = (tuple(local), tuple(remote))
+    return deferrable, columns
 
 
-def _sqlite_index_sql(conn: sa.Connection, schema: str | None) -> dict[tuple[str, str], str]:
-    """(table, index) -> CREATE INDEX statement: SQLAlchemy skips expression indexes and sort order."""
+def _sqlite_sql(conn: sa.Connection, schema: str | None) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """table -> CREATE TABLE, (table, index) -> CREATE INDEX: the SQL SQLite keeps, read where
+    SQLAlchemy's reading falls short (expression indexes, sort order, names with parentheses)."""
     master = "sqlite_master" if schema is None else f"{conn.dialect.identifier_preparer.quote(schema)}.sqlite_master"
-    rows = conn.exec_driver_sql(f"SELECT tbl_name, name, sql FROM {master} WHERE type = 'index' AND sql IS NOT NULL")
-    return {(table, name): sql for table, name, sql in rows}
+    rows = conn.exec_driver_sql(
+        f"SELECT type, tbl_name, name, sql FROM {master} WHERE type IN ('table', 'index') AND sql IS NOT NULL"
+    )
+    tables: dict[str, str] = {}
+    indexes: dict[tuple[str, str], str] = {}
+    for kind, table, name, sql in rows:
+        if kind == "table":
+            tables[name] = sql
+        else:
+            indexes[(table, name)] = sql
+    return tables, indexes
 
 
 def _upper(value: Any) -> str | None:
@@ -360,6 +391,17 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
         primary_key = PrimaryKeySpec(None if d == "mysql" else _opt_name(table.primary_key.name, d),
                                      _names(table.primary_key.columns, d))
     uniques = [_normalize_unique(u, d) for u in table.uniques]
+    if d in ("sqlite", "postgresql"):
+        # In one CREATE TABLE, PostgreSQL makes one constraint of a primary key and the unique
+        # constraints on the same columns (the first declared keeps its name), and SQLite one
+        # index: the others are not there. Whether they are when added later, they add nothing.
+        seen = {primary_key.columns} if primary_key is not None and d == "postgresql" else set()
+        kept = []
+        for unique in uniques:
+            if unique.columns not in seen:
+                seen.add(unique.columns)
+                kept.append(unique)
+        uniques = kept
     indexes = [_normalize_index(i, table, d) for i in table.indexes]
     if d == "mysql":
         indexes += [IndexSpec(u.name, tuple(IndexElement(c) for c in u.columns), unique=True) for u in uniques]

@@ -22,7 +22,10 @@ from typing import Union
 
 import attrs
 
-__all__ = ["canonical_default", "canonical_sql", "split_index_sql"]
+__all__ = [
+    "canonical_default", "canonical_sql", "split_definitions", "split_index_sql", "sqlite_unique_constraints",
+    "unquote_identifier",
+]
 
 _TOKEN = re.compile(
     r"""
@@ -385,13 +388,27 @@ def _canonical_tree(text: str) -> tuple[Node, ...]:
 def canonical_sql(text: str, *, dialect: str | None = None) -> str:
     """``text`` (a condition or an expression) in canonical form; see the module docstring.
 
-    With ``dialect="mysql"``, a name compared with 0 where a condition is expected is the name
-    alone: MySQL stores ``CHECK (a OR flag)`` as ``a or flag <> 0``, which means the same there.
+    With ``dialect="mysql"``, TRUE and FALSE are 1 and 0, and a name compared with 0 where a
+    condition is expected is the name alone: MySQL stores ``CHECK (a OR flag)`` as
+    ``a or flag <> 0``, which means the same there.
     """
     nodes = _canonical_tree(text)
     if dialect == "mysql":
-        nodes = _truthy(nodes)
+        nodes = _truthy(_booleans_as_numbers(nodes))
     return _render(nodes)
+
+
+def _booleans_as_numbers(items: tuple[Node, ...]) -> tuple[Node, ...]:
+    """MySQL's TRUE and FALSE are 1 and 0, and it stores them so."""
+    out: list[Node] = []
+    for node in items:
+        if isinstance(node, Group):
+            out.append(Group(node.open, _booleans_as_numbers(node.items)))
+        elif _is_word(node, "true", "false"):
+            out.append(Tok("num", "1" if node.text == "true" else "0"))  # type: ignore[union-attr]
+        else:
+            out.append(node)
+    return tuple(out)
 
 
 def _truthy(items: tuple[Node, ...]) -> tuple[Node, ...]:
@@ -435,7 +452,8 @@ def canonical_default(text: str, *, booleans_as_numbers: bool = False) -> str | 
     ``now()``, ``CURRENT_TIMESTAMP`` and ``current_timestamp()`` are one default. With
     ``booleans_as_numbers`` (MySQL, which stores BOOL as TINYINT), ``true``/``false`` are 1/0.
     """
-    nodes = list(_canonical_tree(text))
+    tree = _canonical_tree(text)
+    nodes = list(_booleans_as_numbers(tree) if booleans_as_numbers else tree)
     out: list[Node] = []
     i = 0
     while i < len(nodes):
@@ -446,10 +464,6 @@ def canonical_default(text: str, *, booleans_as_numbers: bool = False) -> str | 
             if name in _NILADIC and (name != node.text or isinstance(nxt, Group)):
                 out.append(Tok("word", name))
                 i += 2 if isinstance(nxt, Group) and not nxt.items else 1
-                continue
-            if booleans_as_numbers and node.text in ("true", "false"):
-                out.append(Tok("num", "1" if node.text == "true" else "0"))
-                i += 1
                 continue
         out.append(node)
         i += 1
@@ -489,3 +503,86 @@ def split_index_sql(sql: str) -> tuple[list[str], str | None] | None:
             elements.append(sql[start:match.start()].strip())
             start = match.end()
     return None
+
+
+def _raw_tokens(text: str) -> list[re.Match[str]]:
+    return [m for m in _TOKEN.finditer(text) if m.lastgroup != "ws"]
+
+
+def unquote_identifier(text: str) -> str:
+    """A name as written in SQL (``"a""b"``, ```a`` ``, ``[a]`` or bare) -> the name."""
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"`'":
+        return text[1:-1].replace(text[0] * 2, text[0])
+    if len(text) > 1 and text[0] == "[" and text[-1] == "]":
+        return text[1:-1]
+    return text
+
+
+def split_definitions(sql: str) -> list[str] | None:
+    """The top-level, comma-separated parts of the first parenthesis of ``sql``, as written.
+
+    For ``CREATE TABLE t (a INT, CONSTRAINT u UNIQUE (a))``: ``["a INT", "CONSTRAINT u UNIQUE (a)"]``.
+    """
+    depth = 0
+    start: int | None = None
+    parts: list[str] = []
+    for match in _raw_tokens(sql):
+        value = match.group()
+        if match.lastgroup != "op":
+            continue
+        if value in ("(", "["):
+            depth += 1
+            if depth == 1 and start is None:
+                start = match.end()
+        elif value in (")", "]"):
+            depth -= 1
+            if depth == 0 and start is not None:
+                parts.append(sql[start:match.start()].strip())
+                return [p for p in parts if p]
+        elif value == "," and depth == 1 and start is not None:
+            parts.append(sql[start:match.start()].strip())
+            start = match.end()
+    return None
+
+
+def sqlite_unique_constraints(create_table: str) -> list[tuple[str | None, tuple[str, ...]]] | None:
+    """(name, columns) of each UNIQUE constraint of a SQLite CREATE TABLE statement, table-level
+    or inline, in the order written; None if the statement cannot be read."""
+    parts = split_definitions(create_table)
+    if parts is None:
+        return None
+    found: list[tuple[str | None, tuple[str, ...]]] = []
+    for part in parts:
+        tokens = _raw_tokens(part)
+        if not tokens:
+            continue
+        first = tokens[0].group().upper()
+        table_level = first in ("CONSTRAINT", "UNIQUE", "PRIMARY", "FOREIGN", "CHECK")
+        column = None if table_level else unquote_identifier(tokens[0].group())
+        name: str | None = None
+        depth = 0
+        i = 0 if table_level else 1
+        while i < len(tokens):
+            value = tokens[i].group()
+            if value in ("(", "["):
+                depth += 1
+            elif value in (")", "]"):
+                depth -= 1
+            elif depth == 0 and value.upper() == "CONSTRAINT" and i + 1 < len(tokens):
+                name = unquote_identifier(tokens[i + 1].group())
+                i += 2
+                continue
+            elif depth == 0 and value.upper() == "UNIQUE":
+                if column is not None:
+                    found.append((name, (column,)))
+                elif i + 1 < len(tokens) and tokens[i + 1].group() == "(":
+                    inner = split_definitions(part[tokens[i].end():])
+                    if inner is None:
+                        return None
+                    found.append((name, tuple(unquote_identifier(_raw_tokens(c)[0].group()) for c in inner)))
+                name = None
+            elif depth == 0 and tokens[i].lastgroup == "word" and value.upper() in (
+                    "PRIMARY", "CHECK", "REFERENCES", "FOREIGN", "NOT", "NULL", "DEFAULT", "COLLATE"):
+                name = None  # the name belonged to another constraint
+            i += 1
+    return found
