@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
-from .specs import ColumnSpec, DefaultSpec, TypeSpec
+from .specs import ColumnSpec, DefaultSpec, TypeSpec, unnamed_metadata
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -32,7 +32,7 @@ def _add_column(operations: AbstractOperations, table_name: str, column: sa.Colu
         raise InvalidOperationError(
             f"add_column {table_name}.{column.name}: add the column, then create_primary_key"
         )
-    table = sa.Table(table_name, sa.MetaData(), column, schema=schema)
+    table = sa.Table(table_name, unnamed_metadata(), column, schema=schema)
     spec = TableSpec.from_table(table, operations.naming_convention)
     result = operations.invoke(AddColumnOp(table_name, spec.columns[0], schema=schema, insert_before=insert_before))
     convention = operations.naming_convention
@@ -230,20 +230,33 @@ class AlterColumnOp(MigrateOperation):
         )
 
     def to_diff_tuple(self) -> tuple[Any, ...]:
-        entries: list[Any] = []
+        """Alembic's ``modify_*`` entries, each ``(kind, schema, table, column, existing, old, new)``
+        where ``existing`` holds the other ``existing_*`` values; plus ``modify_name`` for renames."""
         where = (self.schema, self.table_name, self.column_name)
-        kw = {"existing_nullable": self.existing_nullable, "existing_server_default": self.existing_server_default,
-              "existing_comment": self.existing_comment}
+        existing = {
+            "existing_type": self.existing_type,
+            "existing_nullable": self.existing_nullable,
+            "existing_server_default": self.existing_server_default,
+            "existing_comment": self.existing_comment,
+        }
+
+        def others(own: str) -> dict[str, Any]:
+            return {k: v for k, v in existing.items() if k != own}
+
+        entries: list[tuple[Any, ...]] = []
         if self.modify_type is not None:
-            entries.append(("modify_type", *where, kw, self.existing_type, self.modify_type))
+            entries.append(("modify_type", *where, others("existing_type"), self.existing_type, self.modify_type))
         if self.modify_nullable is not None:
-            entries.append(("modify_nullable", *where, kw, self.existing_nullable, self.modify_nullable))
+            entries.append(("modify_nullable", *where, others("existing_nullable"), self.existing_nullable,
+                            self.modify_nullable))
         if self.modify_server_default is not False:
-            entries.append(("modify_default", *where, kw, self.existing_server_default, self.modify_server_default))
+            entries.append(("modify_default", *where, others("existing_server_default"),
+                            self.existing_server_default, self.modify_server_default))
         if self.modify_comment is not False:
-            entries.append(("modify_comment", *where, kw, self.existing_comment, self.modify_comment))
+            entries.append(("modify_comment", *where, others("existing_comment"), self.existing_comment,
+                            self.modify_comment))
         if self.modify_name is not None:
-            entries.append(("modify_name", *where, kw, self.column_name, self.modify_name))
+            entries.append(("modify_name", *where, dict(existing), self.column_name, self.modify_name))
         return tuple(entries)
 
     def complete(self, state: SchemaState) -> AlterColumnOp:

@@ -10,7 +10,16 @@ import sqlalchemy as sa
 
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
-from .specs import CheckSpec, ConstraintSpec, ForeignKeySpec, PrimaryKeySpec, UniqueSpec, _sql_text, named
+from .specs import (
+    CheckSpec,
+    ConstraintSpec,
+    ForeignKeySpec,
+    PrimaryKeySpec,
+    UniqueSpec,
+    _sql_text,
+    named,
+    unnamed_metadata,
+)
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -33,7 +42,7 @@ def _attach(spec: ConstraintSpec, table_name: str, schema: str | None) -> sa.Con
     """``spec`` as a SQLAlchemy constraint attached to a minimal table (as Alembic does)."""
     constraint = spec.to_constraint(schema) if isinstance(spec, ForeignKeySpec) else spec.to_constraint()
     columns = [sa.Column(c, sa.types.NULLTYPE) for c in spec.column_names]
-    metadata = sa.MetaData()
+    metadata = unnamed_metadata()
     if isinstance(spec, ForeignKeySpec):
         referent_schema = spec.referent_schema if spec.referent_schema is not None else schema
         if (referent_schema, spec.referent_table) != (schema, table_name):
@@ -335,7 +344,7 @@ class DropConstraintOp(MigrateOperation):
                  "unique": sa.UniqueConstraint(name=self.constraint_name),
                  "check": sa.CheckConstraint("", name=self.constraint_name)}
         constraint = kinds.get(self.type_ or "check")
-        sa.Table(self.table_name, sa.MetaData(), constraint, schema=self.schema)  # type: ignore[arg-type]
+        sa.Table(self.table_name, unnamed_metadata(), constraint, schema=self.schema)  # type: ignore[arg-type]
         return constraint  # type: ignore[return-value]
 
     def to_diff_tuple(self) -> tuple[Any, ...]:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
-from .specs import IndexSpec, named
+from .specs import IndexSpec, named, unnamed_metadata
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -24,7 +24,7 @@ def _full(name: str, schema: str | None) -> str:
 
 def _table_for(index: IndexSpec, table_name: str, schema: str | None) -> sa.Table:
     columns = [sa.Column(c, sa.types.NULLTYPE) for c in dict.fromkeys(index.columns)]
-    return sa.Table(table_name, sa.MetaData(), *columns, schema=schema)
+    return sa.Table(table_name, unnamed_metadata(), *columns, schema=schema)
 
 
 def _index(index_name: str | None, table_name: str, columns: Sequence[Any], schema: str | None, unique: bool,
@@ -33,7 +33,7 @@ def _index(index_name: str | None, table_name: str, columns: Sequence[Any], sche
     if isinstance(columns, str):
         columns = [columns]
     names = [c for c in columns if isinstance(c, str)]
-    table = sa.Table(table_name, sa.MetaData(), *[sa.Column(c, sa.types.NULLTYPE) for c in dict.fromkeys(names)],
+    table = sa.Table(table_name, unnamed_metadata(), *[sa.Column(c, sa.types.NULLTYPE) for c in dict.fromkeys(names)],
                      schema=schema)
     elements = [table.c[c] if isinstance(c, str) else c for c in columns]
     try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 import hashlib
 import inspect
-import pickle
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Union
@@ -42,6 +41,7 @@ __all__ = [
     "register_type",
     "registered_type",
     "sql_references",
+    "unnamed_metadata",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -154,14 +154,15 @@ class TypeSpec:
             return cls._from_enum(name, type_)
         kwargs: dict[str, Any] = {}
         params = inspect.signature(kind.__init__).parameters
+        baseline = _baseline(kind)
         for param in list(params.values())[1:]:
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or not hasattr(type_, param.name):
                 continue
             value = getattr(type_, param.name)
             if param.default is not param.empty and _same(value, param.default):
                 continue
-            if kind is sa.PickleType and param.name == "pickler" and value is pickle:
-                continue  # PickleType() stores the pickle module itself for pickler=None
+            if baseline is not None and _same_plain(value, getattr(baseline, param.name, _MISSING)):
+                continue  # what the type fills in by itself (JSONB's astext_type, BIT's length)
             try:
                 kwargs[param.name] = _plain(value)
             except TypeError:
@@ -227,6 +228,26 @@ class TypeSpec:
     @property
     def kw(self) -> dict[str, Any]:
         return dict(self.kwargs)
+
+
+_MISSING = object()
+
+
+def _baseline(kind: type[TypeEngine[Any]]) -> TypeEngine[Any] | None:
+    """``kind()`` when it can be built without arguments: what its attributes are by default."""
+    try:
+        return kind()
+    except Exception:  # noqa: BLE001 - types with required arguments have no baseline
+        return None
+
+
+def _same_plain(value: Any, default: Any) -> bool:
+    if default is _MISSING:
+        return False
+    try:
+        return bool(_plain(value) == _plain(default))
+    except TypeError:
+        return value is default
 
 
 def _same(value: Any, default: Any) -> bool:
@@ -769,6 +790,12 @@ def conventional_name(
         return _fit(template % values)
     except KeyError as exc:
         raise InvalidOperationError(f"naming convention {template!r} uses unknown token {exc}") from None
+
+
+def unnamed_metadata() -> sa.MetaData:
+    """A MetaData that names nothing by itself (SQLAlchemy's default names indexes ``ix_<label>``),
+    so unnamed constraints and indexes get their names from the project's convention alone."""
+    return sa.MetaData(naming_convention={"_no_convention": "_"})
 
 
 def named(spec: Any, table_name: str, convention: Mapping[str, str] | None = None) -> Any:

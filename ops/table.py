@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from .base import IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
-from .specs import TableSpec
+from .specs import TableSpec, unnamed_metadata
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -70,7 +70,7 @@ class CreateTableOp(MigrateOperation):
         comment: str | None = None, **kw: Any,
     ) -> Any:
         """Issue ``CREATE TABLE``: ``op.create_table("t", sa.Column(...), ..., schema=None)``."""
-        table = sa.Table(table_name, sa.MetaData(), *columns, schema=schema, comment=comment, **kw)
+        table = sa.Table(table_name, unnamed_metadata(), *columns, schema=schema, comment=comment, **kw)
         return operations.invoke(cls.from_table(table, operations.naming_convention))
 
 
@@ -167,8 +167,13 @@ class CreateTableCommentOp(MigrateOperation):
         return CreateTableCommentOp(self.table_name, self.existing_comment, schema=self.schema,
                                     existing_comment=self.comment)
 
+    def to_table(self, metadata: sa.MetaData | None = None) -> sa.Table:
+        """A bare table carrying the new comment (as Alembic's op gives it)."""
+        return sa.Table(self.table_name, metadata if metadata is not None else sa.MetaData(), schema=self.schema,
+                        comment=self.comment)
+
     def to_diff_tuple(self) -> tuple[Any, ...]:
-        return ("add_table_comment", self.table_name, self.schema, self.comment, self.existing_comment)
+        return ("add_table_comment", self.to_table(), self.existing_comment)
 
     def complete(self, state: SchemaState) -> CreateTableCommentOp:
         return attrs.evolve(self, existing_comment=state.table(self.table_name, self.schema).comment)
@@ -214,8 +219,11 @@ class DropTableCommentOp(MigrateOperation):
             return self
         return CreateTableCommentOp(self.table_name, self.existing_comment, schema=self.schema, existing_comment=None)
 
+    def to_table(self, metadata: sa.MetaData | None = None) -> sa.Table:
+        return sa.Table(self.table_name, metadata if metadata is not None else sa.MetaData(), schema=self.schema)
+
     def to_diff_tuple(self) -> tuple[Any, ...]:
-        return ("remove_table_comment", self.table_name, self.schema, self.existing_comment)
+        return ("remove_table_comment", self.to_table())
 
     def complete(self, state: SchemaState) -> DropTableCommentOp:
         return attrs.evolve(self, existing_comment=state.table(self.table_name, self.schema).comment)
