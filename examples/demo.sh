@@ -42,3 +42,13 @@ try:
 except sqlite3.DatabaseError as exc:
     print(f"UPDATE schema_ledger ... -> {exc}")
 PY
+
+printf '\n\033[1mAudit: write the head hash down, verify later against it and the live schema:\033[0m\n'
+HEAD_HASH="$("$SL" status --json | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["head"]["hash"])')"
+step verify --live --expect-head "$HEAD_HASH"
+step blame customers.name
+printf '\n\033[1mA change made by hand is drift, shown as the op that makes it:\033[0m\n'
+"$PYTHON" -c 'import sqlite3; db = sqlite3.connect("shop.db"); db.execute("CREATE INDEX ix_manual ON orders (status)"); db.commit()'
+echo "(by hand) CREATE INDEX ix_manual ON orders (status)"
+step verify --live || true
+"$PYTHON" -c 'import sqlite3; db = sqlite3.connect("shop.db"); db.execute("DROP INDEX ix_manual"); db.commit()'
