@@ -108,7 +108,9 @@ TypeArg = Union[None, bool, int, float, str, tuple[Any, ...], "TypeSpec"]
 
 def _plain(value: Any) -> Any:
     """A constructor argument as a plain comparable value, or raise TypeError."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if isinstance(value, str):
+        return str(value)  # not SQLAlchemy's quoted_name
+    if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, TypeEngine):
         return TypeSpec.from_sa(value)
@@ -116,6 +118,8 @@ def _plain(value: Any) -> Any:
         return TypeSpec.from_sa(value())
     if isinstance(value, (list, tuple)):
         return tuple(_plain(v) for v in value)
+    if isinstance(value, ClauseElement):
+        return _sql_text(value)  # a DOMAIN's CHECK or DEFAULT: SQL text, which the type takes back
     raise TypeError(type(value).__name__)
 
 
@@ -185,13 +189,13 @@ class TypeSpec:
     def _from_enum(cls, name: str, type_: sa.Enum) -> TypeSpec:
         kwargs: dict[str, Any] = {}
         if type_.name is not None:
-            kwargs["name"] = type_.name
+            kwargs["name"] = str(type_.name)
         if not type_.native_enum:
             kwargs["native_enum"] = False
         if type_.create_constraint:
             kwargs["create_constraint"] = True
         if type_.schema is not None:
-            kwargs["schema"] = type_.schema
+            kwargs["schema"] = str(type_.schema)
         # length is computed from the values unless given; only a given one is an argument.
         if type_.length != getattr(type_, "_default_length", type_.length):
             kwargs["length"] = type_.length
