@@ -46,9 +46,10 @@ from .config import Config
 from .db import dialect_of
 from .events import Actor, Event
 from .render import render_json
+from . import dialects
 from .runner import _db_user, _tx, _wrap_db_errors, connect, store_for
 
-__all__ = ["BASELINE_FILE", "BaselineError", "BaselineResult", "baseline", "baseline_ops", "prepare"]
+__all__ = ["BASELINE_FILE", "BaselineError", "BaselineResult", "baseline", "baseline_ops", "prepare", "replay_baseline"]
 
 DEFAULT_MESSAGE = "baseline: the schema as it was found"
 
@@ -213,3 +214,40 @@ def _write_snapshot(config: Config, state: SchemaState) -> tuple[Path | None, li
         return None, []
     path.write_text(text, encoding="utf-8")
     return path, []
+
+
+def replay_baseline(config: Config, url: str) -> int:
+    """Replay ``config``'s baseline events into the empty database at ``url``; return how many.
+
+    Each op's DDL runs and the same ``baseline`` event (op, message, actor) is recorded in
+    that database's ledger, so it starts where ``config``'s ledger starts: what a rollback
+    drill of a baselined project needs before its first revision.
+    """
+    store = store_for(config)
+    parsed = sa.make_url(config.url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:") and not Path(parsed.database).exists():
+        return 0  # connecting would create the file: a drill must leave a missing target missing
+    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return 0
+        table = store.table
+        rows = conn.execute(sa.select(table).where(table.c.kind == "baseline").order_by(table.c.seq))
+        events = [Event.from_row(row) for row in rows]
+    if not events:
+        return 0
+    with connect(url) as conn, _wrap_db_errors():
+        dialect = dialect_of(conn)
+        with _tx(conn):
+            store.create(conn)
+        state = SchemaState()
+        for event in events:
+            op = event.op
+            if op is None:
+                continue
+            statements = dialects.ddl(op, state, dialect, conn=conn)
+            with _tx(conn):
+                dialects.execute(conn, list(statements))
+                store.append(conn, kind="baseline", op=op, revision=None, message=event.message, actor=event.actor)
+            state = op.apply(state)
+    return len(events)

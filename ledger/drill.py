@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 from ops import LedgerError, MigrateOperation
 
+from .baseline import replay_baseline
 from .codec import canonical
 from .config import Config
 from .db import DatabaseError, create_engine, dialect_of
@@ -213,6 +214,8 @@ class _Drill:
     progress: DrillProgress | None
     rows: dict[str, DrillRow] = attrs.field(factory=dict)
     failures: list[str] = attrs.field(factory=list)
+    #: where "down" ends: base, or the last baseline event replayed into the scratch ledger
+    base: str = "base"
 
     def set(self, revision: Revision, **changes: Any) -> None:
         self.rows[revision.id] = attrs.evolve(self.rows[revision.id], **changes)
@@ -266,7 +269,7 @@ class _Drill:
     def down(self, revisions: Sequence[Revision]) -> bool:
         for position in range(len(revisions) - 1, -1, -1):
             revision = revisions[position]
-            point = revisions[position - 1].id if position else "base"
+            point = revisions[position - 1].id if position else self.base
             if self.rows[revision.id].irreversible and not self.allow_irreversible:
                 return self.check("down", revision, LedgerError(
                     "cannot be rolled back: " + "; ".join(self.rows[revision.id].irreversible)
@@ -323,7 +326,10 @@ def drill(
     if chain is None:
         chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
     with scratch_database(config.url, scratch) as url:
-        run = _Drill(attrs.evolve(config, url=url), chain, allow_irreversible, progress)
+        # A baselined project starts from its baseline: the scratch gets those tables and events first.
+        seeded = replay_baseline(config, url)
+        run = _Drill(attrs.evolve(config, url=url), chain, allow_irreversible, progress,
+                     base=f"@{seeded}" if seeded else "base")
         run.run()
         where = "--scratch " + _safe(url) if scratch is not None else "temporary scratch database"
     return DrillReport(dialect_of(config.url), where, tuple(run.rows.values()), tuple(run.failures),

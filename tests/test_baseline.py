@@ -3,8 +3,9 @@
 Each database has composite keys, a self-reference, two tables that reference each other,
 named and unnamed constraints, server defaults, an enum, JSON columns, comments where the
 database keeps them, an Alembic version table, and many tables. After ``baseline``,
-``verify --live`` passes; revisions then apply on top; the schema rebuilt from the ledger
-alone in an empty database equals the baselined one.
+``verify --live`` passes; the schema rebuilt from the ledger alone in an empty database
+equals the baselined one; revisions then apply on top, and a rollback drill from the
+baseline passes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ledger.baseline import BaselineError, baseline
 from ledger.cli import main
 from ledger.config import Config
 from ledger.db import create_engine, dialect_of
+from ledger.drill import drill
 from ledger.events import fold_events
 from ledger.pointintime import materialize
 from ledger.runner import apply, store_for
@@ -147,6 +149,11 @@ def test_baseline_then_verify_live_passes(tmp_path: Path, dialect: str, db_url: 
     )
     apply(config)
     assert verify(config, live=True).ok
+
+    # A rollback drill starts from the baseline: up, down to the baseline, up again.
+    report = drill(config)
+    assert report.passed, report.failures
+    assert [(r.up, r.down, r.again) for r in report.rows] == [(True, True, True)]
 
 
 def test_baseline_refuses_a_ledger_with_events(tmp_path: Path, db_url: str) -> None:
