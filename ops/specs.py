@@ -885,6 +885,10 @@ class TableSpec:
                 if _is_type_check(constraint):
                     continue
                 checks.append(named(CheckSpec.from_constraint(constraint), table.name, convention))
+            elif not isinstance(constraint, sa.PrimaryKeyConstraint):
+                raise InvalidOperationError(
+                    f"table {table.name}: {type(constraint).__name__} constraints are not supported"
+                )
         for column in table.columns:
             if column.unique and not any(u.columns == (column.name,) for u in uniques):
                 uniques.append(named(UniqueSpec(None, (str(column.name),)), table.name, convention))

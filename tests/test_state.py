@@ -189,3 +189,12 @@ def test_states_are_hashable_values() -> None:
     b = SchemaState().with_table(TableSpec("t", (ColumnSpec("x", INT),)))
     assert a == b and hash(a) == hash(b) and len({a, b}) == 1
     assert a != SchemaState()
+
+
+def test_unsupported_constraints_are_refused_clearly() -> None:
+    table = sa.Table("t", sa.MetaData(), sa.Column("r", postgresql.TSRANGE),
+                     postgresql.ExcludeConstraint(("r", "&&"), name="no_overlap"))
+    with pytest.raises(InvalidOperationError, match="ExcludeConstraint constraints are not supported"):
+        TableSpec.from_table(table)
+    with pytest.raises(InvalidOperationError, match="exclude_constraint"):
+        ops.AddConstraintOp.from_constraint(list(table.constraints - {table.primary_key})[0])
