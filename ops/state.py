@@ -121,12 +121,17 @@ class SchemaState:
         added: dict[tuple[str | None, str], str] = {}
         for key in keys:
             old, new = self.tables.get(key), tables.get(key)
-            if old is not None:
-                removed.extend(_names_of(old))
+            old_names = _names_of(old) if old is not None else []
+            new_names = _names_of(new) if new is not None else []
+            # Most changes (a column added or altered) keep the table's names: the index stays.
+            if old_names == new_names and (old is None or new is None or old.name == new.name):
+                continue
+            removed.extend(old_names)
             if new is not None:
-                added.update((name, new.name) for name in _names_of(new))
+                added.update((name, new.name) for name in new_names)
         assert self.names is not None
-        return SchemaState(tables, names=self.names.update(added, removed))
+        names = self.names.update(added, removed) if removed or added else self.names
+        return SchemaState(tables, names=names)
 
     # -- reading -------------------------------------------------------------------------------
 
