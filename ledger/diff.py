@@ -16,9 +16,12 @@
 7. the remaining foreign keys are added.
 
 Renames are not guessed: a renamed table is a drop and a create, a renamed column a drop and
-an add. Columns keep their order: a column that would have to move (or whose identity,
-computed expression or autoincrement flag changes, which no ALTER here expresses) is dropped
-and added again; a table none of whose columns can stay is dropped and created again.
+an add. Columns keep the target's order: the columns that stay are a longest common
+subsequence of both orders, and a new column is added before the next column that stays
+(``insert_before``). A column that would have to move, or whose identity, computed
+expression or autoincrement flag changes (which no ALTER here expresses), is dropped and
+added again; a table none of whose columns can stay is dropped and created again. Checks,
+indexes and computed columns whose SQL names a dropped column go and come back with it.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from ops.specs import (
     PrimaryKeySpec,
     TableSpec,
     UniqueSpec,
+    sql_references,
 )
 
 __all__ = ["diff"]
@@ -81,21 +85,39 @@ def _same_column_kind(a: ColumnSpec, b: ColumnSpec) -> bool:
 
 
 def _kept_columns(old: TableSpec, new: TableSpec) -> tuple[str, ...]:
-    """The longest prefix of ``new``'s columns that can stay where they are.
+    """The most columns that can stay as they are: a longest common subsequence of both orders.
 
-    Added columns go at the end of a table, so the columns that stay must be a prefix of the
-    target's order and appear in the same relative order in the source.
+    The others are dropped and added (before the next column that stays), which keeps the
+    target's order. A column that changes kind (identity, computed, autoincrement) cannot
+    stay, nor can a computed column whose expression names a column that goes.
     """
+    olds = {c.name: c for c in old.columns}
+    a = [c.name for c in old.columns if (n := new.column(c.name)) is not None and _same_column_kind(c, n)]
+    b = [c.name for c in new.columns if c.name in set(a)]
+    # lengths[i][j]: the longest common subsequence of a[i:] and b[j:]
+    lengths = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            lengths[i][j] = lengths[i + 1][j + 1] + 1 if a[i] == b[j] else max(lengths[i + 1][j], lengths[i][j + 1])
     kept: list[str] = []
-    last = -1
-    positions = {c.name: i for i, c in enumerate(old.columns)}
-    for column in new.columns:
-        at = positions.get(column.name)
-        if at is None or at < last or not _same_column_kind(old.columns[at], column):
-            break
-        kept.append(column.name)
-        last = at
-    return tuple(kept)
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            kept.append(a[i])
+            i, j = i + 1, j + 1
+        elif lengths[i + 1][j] >= lengths[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    while True:
+        dropped = [c for c in old.column_names if c not in kept]
+        blocked = {
+            name for name in kept
+            if (computed := olds[name].computed) is not None and any(sql_references(computed.sqltext, d) for d in dropped)
+        }
+        if not blocked:
+            return tuple(kept)
+        kept = [name for name in kept if name not in blocked]
 
 
 @attrs.frozen
@@ -114,9 +136,11 @@ class _TablePlan:
         dropped = self.dropped_columns
         return any(c in dropped for c in columns)
 
+    def index_uses_dropped(self, index: IndexSpec) -> bool:
+        return any(index.uses(c) for c in self.dropped_columns)
 
-def _index_uses(index: IndexSpec) -> tuple[str, ...]:
-    return index.columns
+    def check_uses_dropped(self, check: CheckSpec) -> bool:
+        return any(sql_references(check.sqltext, c) for c in self.dropped_columns)
 
 
 class _Planner:
@@ -176,11 +200,11 @@ class _Planner:
         """True when constraint or index ``item`` of altered table ``key`` is left as it is."""
         plan = self.altered[key]
         if isinstance(item, IndexSpec):
-            return item in plan.new.indexes and not plan.uses_dropped(_index_uses(item))
+            return item in plan.new.indexes and not plan.index_uses_dropped(item)
         if isinstance(item, ForeignKeySpec):
             return self._fk_stays(key, item)
         if isinstance(item, CheckSpec):
-            return item in plan.new.checks
+            return item in plan.new.checks and not plan.check_uses_dropped(item)
         return self._key_stays(key, item)
 
     def _fk_stays(self, key: TableKey, fk: ForeignKeySpec) -> bool:
@@ -248,7 +272,6 @@ class _Planner:
                 alter = _alter(name, schema, plan.old.column(column_name), plan.new.column(column_name))  # type: ignore[arg-type]
                 if alter is not None:
                     self.emit(alter)
-            # Last first: undone newest first, the drops then put the columns back in order.
             for column in reversed(plan.old.columns):
                 if column.name in plan.dropped_columns:
                     self.emit(DropColumnOp(name, column.name, schema=schema))
@@ -261,8 +284,14 @@ class _Planner:
     def add_columns(self) -> None:
         for key in sorted(self.altered, key=_sort_key):
             plan = self.altered[key]
-            for column in plan.new.columns[len(plan.kept):]:
-                self.emit(AddColumnOp(plan.new.name, column, schema=plan.new.schema))
+            kept = set(plan.kept)
+            names = plan.new.column_names
+            for at, column in enumerate(plan.new.columns):
+                if column.name in kept:
+                    continue
+                # Before the next column that stays: added in target order, they line up.
+                before = next((n for n in names[at + 1:] if n in kept), None)
+                self.emit(AddColumnOp(plan.new.name, column, schema=plan.new.schema, insert_before=before))
 
     def add_indexes_and_constraints(self) -> None:
         for key in sorted(self.altered, key=_sort_key):

@@ -74,6 +74,7 @@ __all__ = [
     "PythonSource",
     "RenderError",
     "ddl_statements",
+    "mermaid_entities",
     "python_renderer",
     "python_source",
     "render_ddl",
@@ -120,14 +121,19 @@ def sa_dialect(name: str) -> Dialect:
     raise RenderError(f"unknown dialect {name!r}: expected one of {', '.join(DIALECTS)}")
 
 
-def _enum_types(type_: Any) -> list[sa.Enum]:
-    """The named native enums in ``type_`` (an ARRAY's item type included)."""
-    found: list[sa.Enum] = []
+def _named_types(type_: Any) -> list[Any]:
+    """The PostgreSQL types ``type_`` needs created first: named enums and domains, nested ones too."""
+    from sqlalchemy.dialects.postgresql import DOMAIN
+
+    found: list[Any] = []
     if isinstance(type_, sa.Enum) and type_.native_enum and type_.name:
+        found.append(type_)
+    if isinstance(type_, DOMAIN):
+        found.extend(_named_types(type_.data_type))
         found.append(type_)
     item = getattr(type_, "item_type", None)
     if item is not None:
-        found.extend(_enum_types(item))
+        found.extend(_named_types(item))
     return found
 
 
@@ -137,27 +143,33 @@ def ddl_statements(state: SchemaState, dialect: str) -> list[str]:
     Tables come in dependency order with their foreign keys inline; foreign keys of tables
     that reference each other follow as ``ALTER TABLE ... ADD CONSTRAINT`` (SQLite, which has
     no such statement and does not check references at CREATE time, keeps them inline).
-    PostgreSQL gets ``CREATE TYPE`` for named enums first and ``COMMENT ON`` after each table.
+    PostgreSQL gets ``CREATE TYPE`` / ``CREATE DOMAIN`` for named enums and domains first and
+    ``COMMENT ON`` after each table.
     """
     compiler = sa_dialect(dialect)
     metadata = state.to_metadata()
     statements: list[str] = []
 
     def emit(ddl: Any) -> None:
-        statements.append(str(ddl.compile(dialect=compiler)).strip())
+        try:
+            statements.append(str(ddl.compile(dialect=compiler)).strip())
+        except (sa.exc.SQLAlchemyError, AttributeError, TypeError, ValueError) as exc:
+            # What the dialect cannot express: a MySQL-only type asked for as SQLite, a BOOLEAN
+            # marked autoincrement, ... SQLAlchemy says so in several ways.
+            raise RenderError(f"cannot write the schema as {dialect} DDL: {str(exc).splitlines()[0]}") from None
 
     tables = [metadata.tables[key] for key in sorted(metadata.tables)]
     if compiler.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import CreateEnumType
+        from sqlalchemy.dialects.postgresql import CreateDomainType, CreateEnumType
 
         seen: set[tuple[str | None, str]] = set()
         for table in tables:
             for column in table.columns:
-                for enum in _enum_types(column.type):
-                    key = (enum.schema, enum.name)  # type: ignore[arg-type]
+                for named in _named_types(column.type):
+                    key = (named.schema, named.name)
                     if key not in seen:
                         seen.add(key)
-                        emit(CreateEnumType(enum))
+                        emit(CreateEnumType(named) if isinstance(named, sa.Enum) else CreateDomainType(named))
 
     for table, fkcs in sort_tables_and_constraints(tables):
         if table is None:
@@ -306,6 +318,13 @@ def _unique_names(names: Sequence[str], make: Callable[[str], str]) -> list[str]
     return out
 
 
+def mermaid_entities(state: SchemaState) -> dict[tuple[str | None, str], str]:
+    """Table key -> the entity name :func:`render_mermaid` gives the table (its full name, made safe)."""
+    tables = sorted(state.tables.values(), key=_sort_key)
+    names = _unique_names([t.fullname for t in tables], lambda n: _mermaid_label(n) or "table")
+    return dict(zip([t.key for t in tables], names))
+
+
 def render_mermaid(state: SchemaState, dialect: str | None = None) -> str:
     """``state`` as a Mermaid ``erDiagram``: one entity per table, one line per column.
 
@@ -317,10 +336,7 @@ def render_mermaid(state: SchemaState, dialect: str | None = None) -> str:
     """
     compiler = sa_dialect(dialect) if dialect is not None else None
     tables = sorted(state.tables.values(), key=_sort_key)
-    entities = dict(zip(
-        [t.key for t in tables],
-        _unique_names([t.fullname for t in tables], lambda n: _mermaid_label(n) or "table"),
-    ))
+    entities = mermaid_entities(state)
     lines = ["erDiagram"]
     for table in tables:
         lines.append(f'    "{entities[table.key]}" {{')
@@ -587,7 +603,13 @@ def _drop_table_comment(op: DropTableCommentOp, imports: _Imports) -> str:
 
 @python_renderer(AddColumnOp)
 def _add_column(op: AddColumnOp, imports: _Imports) -> str:
-    return _call("op.add_column", [_str(op.table_name), _column_py(op.column, imports)], _schema_kw(op.schema))
+    column = _column_py(op.column, imports)
+    if op.insert_before is None:
+        return _call("op.add_column", [_str(op.table_name), column], _schema_kw(op.schema))
+    # A position is Alembic's batch_op.add_column(..., insert_before=...).
+    batch = _call("op.batch_alter_table", [_str(op.table_name)], _schema_kw(op.schema))
+    add = _call("batch_op.add_column", [column], [("insert_before", _str(op.insert_before))])
+    return f"with {batch} as batch_op:\n    {_indent(add)}"
 
 
 @python_renderer(DropColumnOp)

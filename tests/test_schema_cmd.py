@@ -26,7 +26,7 @@ from ledger.diff import diff
 from ledger.events import Event
 from ledger.points import state_at
 from ledger.reflect import compare, reflect
-from ledger.render import render_mermaid, state_from_json
+from ledger.render import mermaid_entities, render_mermaid, state_from_json
 from ledger.rollback import rollback
 from ledger.runner import apply, store_for
 from ops import SchemaState
@@ -169,9 +169,10 @@ def parse_mermaid(text: str) -> tuple[dict[str, list[tuple[str, str, set[str]]]]
 
 def check_mermaid(state: SchemaState, text: str) -> None:
     entities, relations = parse_mermaid(text)
-    assert set(entities) == {t.fullname for t in state.tables.values()}
+    names = mermaid_entities(state)  # full names, with what Mermaid cannot quote replaced
+    assert set(entities) == set(names.values())
     for table in state.tables.values():
-        attributes = entities[table.fullname]
+        attributes = entities[names[table.key]]
         assert len(attributes) == len(table.columns)
         pk = set(table.primary_key.columns) if table.primary_key else set()
         fk = {c for f in table.foreign_keys for c in f.columns}
@@ -181,8 +182,8 @@ def check_mermaid(state: SchemaState, text: str) -> None:
             assert ("PK" in keys) == (column.name in pk)
             assert ("FK" in keys) == (column.name in fk)
     expected = sorted(
-        (state.tables[(fk.referent_schema if fk.referent_schema is not None else t.schema, fk.referent_table)].fullname,
-         t.fullname)
+        (names[(fk.referent_schema if fk.referent_schema is not None else t.schema, fk.referent_table)],
+         names[t.key])
         for t in state.tables.values() for fk in t.foreign_keys
     )
     assert sorted((parent, child) for parent, child, _, _ in relations) == expected
