@@ -9,6 +9,7 @@ what goes away, ``before.apply(op)`` for what comes in), so the generator never 
 from __future__ import annotations
 
 import functools
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
@@ -44,6 +45,7 @@ __all__ = [
     "UnsupportedOperationError",
     "compile_dialect",
     "handles",
+    "mentions",
     "table_of",
 ]
 
@@ -69,6 +71,11 @@ _BASES: dict[str, type[sa.engine.Dialect]] = {
 }
 
 
+#: Keywords PostgreSQL reserves (its "reserved" and "reserved, can be function or type" ones) that
+#: SQLAlchemy's list lacks: a constraint named ``collation`` must be quoted.
+_PG_RESERVED_TOO = frozenset({"collation", "concurrently", "lateral", "system_user", "tablesample"})
+
+
 @functools.lru_cache(maxsize=64)
 def _compile_dialect(name: str, version: tuple[int, ...] | None, mariadb: bool, ansiquotes: bool,
                      backslash_escapes: bool) -> sa.engine.Dialect:
@@ -80,6 +87,9 @@ def _compile_dialect(name: str, version: tuple[int, ...] | None, mariadb: bool, 
     if name == "mysql":
         kwargs["is_mariadb"] = mariadb
     dialect = _BASES[name](**kwargs)
+    if name == "postgresql":
+        preparer = dialect.identifier_preparer
+        preparer.reserved_words = set(preparer.reserved_words) | _PG_RESERVED_TOO
     if version is not None:
         dialect.server_version_info = version
     if name == "mysql":
@@ -125,6 +135,11 @@ def handles(*op_classes: type[MigrateOperation]) -> Callable[[_F], _F]:
         return fn
 
     return mark
+
+
+def mentions(sql: str, name: str) -> bool:
+    """Whether SQL text may refer to column ``name`` (conservatively: as a word, any quoting)."""
+    return re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", sql, re.IGNORECASE) is not None
 
 
 def table_of(op: MigrateOperation, state: SchemaState) -> tuple[str | None, str] | None:

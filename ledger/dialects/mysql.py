@@ -7,10 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import Grouping, TextClause
 
-from ops import AlterColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
+from ops import AddColumnOp, AlterColumnOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
 from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
-from .base import DDLGenerator, UnsupportedOperationError, handles
+from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
 
 __all__ = ["MySQLGenerator"]
 
@@ -43,6 +43,31 @@ class MySQLGenerator(DDLGenerator):
         )
         copy.table = index.table  # compiled against the table without becoming one of its indexes
         return super().create_index_sql(copy)
+
+    @handles(AddColumnOp)
+    def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
+        statements = super().add_column(op, before)
+        if op.insert_before is None:
+            return statements
+        names = before.apply(op).table(op.table_name, op.schema).column_names
+        at = names.index(op.column.name)
+        return [statements[0] + (" FIRST" if at == 0 else f" AFTER {self.quote(names[at - 1])}")] + statements[1:]
+
+    @handles(DropColumnOp)
+    def drop_column(self, op: DropColumnOp, before: SchemaState) -> list[str]:
+        (statement,) = super().drop_column(op, before)
+        if not self.dialect.is_mariadb:  # type: ignore[attr-defined]
+            return [statement]
+        # MariaDB's DROP COLUMN also drops every CHECK that names no column at all (its columns
+        # are "all dropped"): such checks are put back in the same statement.
+        table = before.table(op.table_name, op.schema)
+        after = before.apply(op)
+        clauses = []
+        for check in table.checks:
+            if not any(mentions(check.sqltext, name) for name in table.column_names):
+                add = self.compile(sa.schema.AddConstraint(self.constraint(after, table, check.name or "")))
+                clauses.append(f"DROP CONSTRAINT IF EXISTS {self.quote(check.name or '')}, ADD {add.split(' ADD ', 1)[1]}")
+        return [", ".join([statement, *clauses])]
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:

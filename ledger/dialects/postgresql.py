@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.named_types import CreateEnumType, DropEnumType
 
-from ops import AlterColumnOp, MigrateOperation, SchemaState
+from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, TypeSpec
 
 from .base import DDLGenerator, handles
@@ -53,7 +54,13 @@ def _is_enum(column: ColumnSpec) -> bool:
 
 class PostgreSQLGenerator(DDLGenerator):
     """PostgreSQL DDL. A named ENUM type is created before its first user appears and dropped
-    after its last user goes, so that an op followed by its reverse leaves no type behind."""
+    after its last user goes, so that an op followed by its reverse leaves no type behind.
+
+    PostgreSQL has no column positions: ``add_column(..., insert_before=...)`` (the reverse of a
+    drop) adds the column at the end. Moving the columns behind it would mean dropping and
+    re-adding each with its keys, indexes, foreign keys in and SERIAL sequences, which is not
+    worth the risk to data; the column order is the one thing that can differ from the fold.
+    """
 
     name = "postgresql"
 
@@ -70,6 +77,23 @@ class PostgreSQLGenerator(DDLGenerator):
             return False
         schema, name = key
         return bool(self.conn.dialect.has_type(self.conn, name, schema=schema))  # type: ignore[attr-defined]
+
+    @handles(CreateTableOp)
+    def create_table(self, op: CreateTableOp, before: SchemaState) -> list[str]:
+        # CREATE TABLE silently merges a UNIQUE that repeats the primary key or an earlier UNIQUE
+        # on the same columns; ALTER TABLE ADD CONSTRAINT keeps each, as the state does.
+        spec = op.table
+        seen = {spec.primary_key.columns} if spec.primary_key is not None else set()
+        kept, later = [], []
+        for unique in spec.uniques:
+            (later if unique.columns in seen else kept).append(unique)
+            seen.add(unique.columns)
+        if not later:
+            return super().create_table(op, before)
+        statements = super().create_table(CreateTableOp(attrs.evolve(spec, uniques=tuple(kept))), before)
+        after = before.apply(op)
+        return statements + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, u.name or "")))
+                             for u in later]
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:

@@ -53,7 +53,7 @@ from ops import (
 )
 from ops.specs import ColumnSpec, TableSpec
 
-from .base import DDLGenerator, handles, table_of
+from .base import DDLGenerator, handles, mentions, table_of
 
 __all__ = ["REBUILD_PREFIX", "SQLiteGenerator", "SQLiteRebuildError"]
 
@@ -67,11 +67,6 @@ _CONSTANT = re.compile(r"""\s*(\d+(\.\d*)?([eE][+-]?\d+)?|'([^']|'')*'|NULL|TRUE
 
 class SQLiteRebuildError(LedgerError, RuntimeError):
     """A SQLite table rebuild that cannot be done safely on this connection."""
-
-
-def _mentions(sql: str, name: str) -> bool:
-    """Whether SQL text may refer to column ``name`` (conservatively: as a word, any quoting)."""
-    return re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", sql, re.IGNORECASE) is not None
 
 
 class SQLiteGenerator(DDLGenerator):
@@ -131,7 +126,7 @@ class SQLiteGenerator(DDLGenerator):
         if isinstance(op, (AddConstraintOp, DropConstraintOp)):
             return True
         if isinstance(op, AddColumnOp):
-            return not self._can_add(op.column)
+            return op.insert_before is not None or not self._can_add(op.column)
         if isinstance(op, DropColumnOp):
             return not self._can_drop(before.table(op.table_name, op.schema), op.column_name)
         if isinstance(op, AlterColumnOp):
@@ -162,7 +157,7 @@ class SQLiteGenerator(DDLGenerator):
         texts += [e.value for i in table.indexes for e in i.elements if e.expression]
         texts += [str(v) for i in table.indexes for k, v in i.dialect_options if k.endswith("_where")]
         texts += [c.computed.sqltext for c in table.columns if c.computed is not None]
-        return not any(_mentions(text, name) for text in texts)
+        return not any(mentions(text, name) for text in texts)
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
