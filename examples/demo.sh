@@ -52,3 +52,14 @@ printf '\n\033[1mA change made by hand is drift, shown as the op that makes it:\
 echo "(by hand) CREATE INDEX ix_manual ON orders (status)"
 step verify --live || true
 "$PYTHON" -c 'import sqlite3; db = sqlite3.connect("shop.db"); db.execute("DROP INDEX ix_manual"); db.commit()'
+
+printf '\n\033[1mRelease 1.1 broke checkout: roll back to 0004, no downgrade written (the ledger knows every reverse):\033[0m\n'
+step rollback --to 0004 -m "release 1.1 broke checkout" --by carol
+step log --revision 0008
+printf '\n\033[1mThe schema as it was at 0004, from the ledger alone, as a Mermaid ER diagram:\033[0m\n'
+step schema --at 0004 --format mermaid
+step diff 0004 0008
+printf '\n\033[1mBefore releasing again: a rollback drill on a scratch database, recorded in the ledger:\033[0m\n'
+step drill --record --by ci -q
+step apply --require-drill -m "release 1.1, again" --by carol -q
+step log --revision 0008
