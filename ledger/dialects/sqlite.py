@@ -15,18 +15,19 @@ schema changes" procedure:
 
 Foreign keys and the two pragmas:
 
-- ``PRAGMA legacy_alter_table=ON`` is set around the RENAME of step 3. Without it, the RENAME in step 3
-  re-parses every view and trigger of the schema and fails ("error in view v: no such table")
-  as soon as one of them names the table, which was just dropped; in legacy mode the rename
-  leaves other objects' SQL alone, and they find the rebuilt table under its old name. This
-  pragma can be changed inside a transaction, so the rebuild stays inside the revision's.
+- ``PRAGMA legacy_alter_table=ON`` is set for the RENAME of step 3 alone. Without it, the
+  RENAME re-parses every view and trigger of the schema and fails ("error in view v: no such
+  table") as soon as one of them names the table, which was just dropped; in legacy mode the
+  rename leaves other objects' SQL alone, and they find the rebuilt table under its old name.
+  This pragma can change inside a transaction, so the rebuild stays inside the revision's; it
+  is connection state that a rollback does not undo, hence ON for one statement only.
 - ``PRAGMA foreign_keys`` cannot change inside a transaction, and with it ON, ``DROP TABLE`` of
   a table that other rows refer to runs an implicit ``DELETE``: ``ON DELETE CASCADE`` children
   are deleted and other children are left as violations that no later statement clears.
   ``PRAGMA defer_foreign_keys=ON`` only postpones those violations to COMMIT (and does not stop
   the cascades), so it cannot make such a rebuild safe and is not used. A rebuild of a table
   that is referenced by a foreign key (its own included) therefore needs ``foreign_keys`` OFF,
-  which is SQLite's default and what the runner sets before it begins a transaction; when the
+  which is SQLite's default (the caller sets it, if need be, before the transaction begins); when the
   connection shows it ON, the rebuild is refused with :class:`SQLiteRebuildError` rather than
   lose rows. A table that nothing refers to is rebuilt safely either way (its DROP does no
   implicit DELETE).
