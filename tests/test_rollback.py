@@ -207,8 +207,13 @@ def test_restored_columns_keep_their_definition(tmp_path: Path, db_url: str) -> 
     assert rows(config, "SELECT name FROM customers WHERE id = 7") == [("anon",)]
 
 
-@pytest.mark.xfail(strict=True, reason="the reverse of a drop_column names the column it stood before "
-                   "(add_column insert_before), but no dialect's DDL puts it there yet: it is added at the end")
+@pytest.mark.parametrize("dialect", [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.xfail(
+        strict=True, reason="PostgreSQL adds a column at the end only (ledger/dialects/postgresql.py): the "
+                            "restored column's place differs from the fold's")),
+    "mariadb",
+])
 def test_dropped_column_comes_back_in_its_place(tmp_path: Path, db_url: str) -> None:
     config = project(tmp_path, db_url, {
         "r1": """
