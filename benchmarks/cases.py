@@ -1,107 +1,125 @@
-"""The benchmark cases. Inputs are generated here; nothing is downloaded."""
+"""Cases on big ledgers (SQLite files written in bulk): fold, schema at a point, the hash chain."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-from collections.abc import Iterator
-from typing import Any
 
 import sqlalchemy as sa
 
-from benchmarks.harness import Timed, case
+from benchmarks.generate import build_big_ledger
+from benchmarks.harness import Baseline, Prepared, Timed, case
 from ledger.db import create_engine
-from ledger.events import GENESIS_HASH, Actor, Event, fold_events, verify_chain
+from ledger.events import BODY_FIELDS, fold_events, verify_chain
+from ledger.snapshots import EVERY, build as build_snapshots, state_at
 from ledger.store import LedgerStore
-from ops import MigrateOperation, SchemaState, record
+from ops import SchemaState
 
-ACTOR = Actor("bench", "bench", "bench-host", "0", None)
-
-
-def synthetic_ops(count: int) -> Iterator[MigrateOperation]:
-    """A valid history of ``count`` completed ops mixing the usual kinds of change."""
-    state = SchemaState()
-    n = 0
-    produced = 0
-    while True:
-        table = f"t{n:05d}"
-        parent = f"t{n - 1:05d}" if n else None
-
-        def upgrade(op: Any, table: str = table, parent: str | None = parent) -> None:
-            op.create_table(table, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(80)))
-            op.add_column(table, sa.Column("code", sa.String(20)))
-            op.create_index(None, table, ["name"])
-            op.create_unique_constraint(None, table, ["code"])
-            if parent:
-                op.add_column(table, sa.Column("parent_id", sa.Integer))
-                op.create_foreign_key(None, table, parent, ["parent_id"], ["id"])
-            op.alter_column(table, "name", nullable=False, existing_type=sa.String(80))
-            op.alter_column(table, "code", server_default="x", existing_type=sa.String(20))
-
-        for op in record(upgrade):
-            op = state.complete(op)
-            state = state.apply(op)
-            yield op
-            produced += 1
-            if produced >= count:
-                return
-        n += 1
+#: Tables of the schema the big ledgers describe (memory follows this, not the number of events).
+TABLES = 1000
 
 
-def build_ledger(url: str, count: int) -> LedgerStore:
-    """A SQLite ledger of ``count`` apply events, written in bulk."""
-    engine = create_engine(url)
-    store = LedgerStore()
+def _ledger_path(workdir: str, size: int) -> str:
+    return os.path.join(workdir, f"ledger-v1-{size}.db")
+
+
+def _build_ledger(size: int, workdir: str) -> None:
+    path = _ledger_path(workdir, size)
+    if os.path.exists(path):
+        return
+    tmp = path + ".part"
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    build_big_ledger(f"sqlite:///{tmp}", size, tables=min(TABLES, max(1, size // 20)))
+    os.replace(tmp, path)
+
+
+def _build_with_snapshots(size: int, workdir: str) -> None:
+    _build_ledger(size, workdir)
+    marker = _ledger_path(workdir, size) + f".snapshots-{_every(size)}"
+    if os.path.exists(marker):
+        return
+    engine = create_engine(f"sqlite:///{_ledger_path(workdir, size)}")
     with engine.begin() as conn:
-        store.create(conn)
-    prev = GENESIS_HASH
-    rows: list[dict[str, Any]] = []
-    with engine.begin() as conn:
-        for seq, op in enumerate(synthetic_ops(count), start=1):
-            event = Event.create(seq=seq, prev_hash=prev, kind="apply", op=op, revision=f"r{seq // 7:06d}",
-                                 message=None, actor=ACTOR)
-            prev = event.hash
-            rows.append(event.to_row())
-            if len(rows) >= 5000:
-                conn.execute(store.table.insert(), rows)
-                rows.clear()
-        if rows:
-            conn.execute(store.table.insert(), rows)
+        build_snapshots(conn, LedgerStore(), every=_every(size))
     engine.dispose()
-    return store
+    open(marker, "w").close()
 
 
-def _ledger(workdir: str, count: int) -> tuple[str, LedgerStore]:
-    path = os.path.join(workdir, f"ledger-{count}.db")
-    url = f"sqlite:///{path}"
-    if not os.path.exists(path):
-        build_ledger(url, count)
-    return url, LedgerStore()
+def _every(size: int) -> int:
+    """Snapshots every EVERY events; a small ledger gets some too (a smoke run uses them)."""
+    return min(EVERY, max(10, size // 10))
 
 
-@case("fold", size=100_000, quick_size=2_000, target=3.0,
-      baseline="read the payloads and json.loads them, nothing else")
-def fold(size: int, workdir: str) -> tuple[Timed, Timed, str]:
-    url, store = _ledger(workdir, size)
-    engine = create_engine(url)
+def _read_and_decode(engine: sa.Engine, store: LedgerStore, upto: int | None = None) -> int:
+    query = sa.select(store.table.c.payload).order_by(store.table.c.seq)
+    if upto is not None:
+        query = query.where(store.table.c.seq <= upto)
+    count = 0
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            json.loads(row.payload)
+            count += 1
+    return count
+
+
+def _fold(size: int, workdir: str, what: str) -> Prepared:
+    engine = create_engine(f"sqlite:///{_ledger_path(workdir, size)}")
+    store = LedgerStore()
 
     def ours() -> SchemaState:
         with engine.connect() as conn:
             return fold_events(store.events(conn))
 
-    def baseline() -> int:
+    return Prepared(
+        Timed(ours),
+        (Baseline("read the payloads and json.loads them, nothing else", Timed(lambda: _read_and_decode(engine, store)),
+                  3.0),),
+        f"{what}: fold {size} events (SQLite, {TABLES} tables) into the state at head",
+    )
+
+
+@case("fold", size=100_000, quick_size=2_000, build=_build_ledger, repeat=5)
+def fold(size: int, workdir: str) -> Prepared:
+    return _fold(size, workdir, "fold")
+
+
+@case("fold-big", size=200_000, quick_size=3_000, full_size=1_000_000, build=_build_ledger, rss_target_mb=300,
+      repeat=3)
+def fold_big(size: int, workdir: str) -> Prepared:
+    return _fold(size, workdir, "memory")
+
+
+@case("schema-at", size=200_000, quick_size=3_000, full_size=1_000_000, build=_build_with_snapshots, repeat=5)
+def schema_at(size: int, workdir: str) -> Prepared:
+    engine = create_engine(f"sqlite:///{_ledger_path(workdir, size)}")
+    store = LedgerStore()
+    # Between two snapshots, at the far end from the one below: the most events left to fold.
+    point = size // 2 + _every(size) - 1 - (size // 2) % _every(size)
+
+    def ours() -> SchemaState:
         with engine.connect() as conn:
-            return sum(1 for row in conn.execute(sa.select(store.table.c.payload)) if json.loads(row.payload))
+            state, _start = state_at(conn, store, point)
+        return state
 
-    return ours, baseline, f"fold {size} events (SQLite) into the state at head"
+    def baseline() -> SchemaState:
+        with engine.connect() as conn:
+            return fold_events(store.events(conn, upto_seq=point))
+
+    with engine.connect() as conn:
+        got, start = state_at(conn, store, point)
+    assert start > 0, "no snapshot was used"
+    assert got == baseline(), "the state from the snapshot is not the fold"
+    return Prepared(Timed(ours), (Baseline("the same fold from seq 1, no cache", Timed(baseline), 0.1),),
+                    f"schema at @{point} of {size} events (snapshots every {_every(size)})")
 
 
-@case("verify-chain", size=1_000_000, quick_size=5_000, target=2.0,
-      baseline="read the same rows and sha256 their payload bytes in a tight loop")
-def verify(size: int, workdir: str) -> tuple[Timed, Timed, str]:
-    url, store = _ledger(workdir, size)
-    engine = create_engine(url)
+@case("verify-chain", size=200_000, quick_size=5_000, full_size=1_000_000, build=_build_ledger, repeat=5)
+def verify(size: int, workdir: str) -> Prepared:
+    engine = create_engine(f"sqlite:///{_ledger_path(workdir, size)}")
+    store = LedgerStore()
+    columns = [store.table.c[name] for name in BODY_FIELDS] + [store.table.c.prev_hash]
 
     def ours() -> list[str]:
         with engine.connect() as conn:
@@ -112,8 +130,12 @@ def verify(size: int, workdir: str) -> tuple[Timed, Timed, str]:
     def baseline() -> str:
         digest = ""
         with engine.connect() as conn:
-            for row in conn.execute(sa.select(store.table.c.payload, store.table.c.prev_hash)):
-                digest = hashlib.sha256(row.prev_hash.encode() + row.payload.encode()).hexdigest()
+            for row in conn.execute(sa.select(*columns).order_by(store.table.c.seq)):
+                digest = hashlib.sha256("".join(str(v) for v in row).encode()).hexdigest()
         return digest
 
-    return ours, baseline, f"verify the hash chain of {size} events (SQLite)"
+    return Prepared(
+        Timed(ours),
+        (Baseline("read the same rows and sha256 their columns' bytes in a tight loop", Timed(baseline), 2.0),),
+        f"verify the hash chain of {size} events (SQLite)",
+    )

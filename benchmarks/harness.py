@@ -1,6 +1,12 @@
-"""Running cases: a warm-up, then ours and the baseline interleaved, medians, ratios and peak RSS.
+"""Running cases: inputs built first, then a warm-up, then ours and the baselines interleaved; medians,
+ratios and peak RSS.
 
-Each case runs in a child process of its own so that its peak RSS is its own.
+A case runs in two child processes: one builds its inputs (cached in the work folder), one
+times it, so that the peak RSS reported is that of the timed work. In the timing child, ours
+runs its warm-up first and the peak RSS is read right after it (``ours_rss_mb``: what
+schema-ledger needed, with the interpreter and the libraries); the baselines run after that
+(``peak_rss_mb`` is the whole child's). Every round runs ours and then each baseline, so a
+noisy machine slows both sides alike.
 """
 
 from __future__ import annotations
@@ -12,32 +18,68 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 
-Timed = Callable[[], Any]
+
+@attrs.frozen
+class Timed:
+    """What is timed (``run``), and what must happen before every run without being timed (``setup``)."""
+
+    run: Callable[[], Any]
+    setup: Callable[[], Any] | None = None
+
+    def once(self) -> float:
+        if self.setup is not None:
+            self.setup()
+        start = time.perf_counter()
+        self.run()
+        return time.perf_counter() - start
+
+
+@attrs.frozen
+class Baseline:
+    name: str
+    timed: Timed
+    #: the ratio ours / baseline to reach (at most)
+    target: float
+
+
+@attrs.frozen
+class Prepared:
+    ours: Timed
+    baselines: tuple[Baseline, ...]
+    description: str
 
 
 @attrs.frozen
 class Case:
-    """A named benchmark: ``prepare(size, workdir)`` returns (ours, baseline, description)."""
+    """A named benchmark. ``build(size, workdir)`` makes its inputs (cached), ``prepare`` returns what to time."""
 
     name: str
     size: int
     quick_size: int
-    prepare: Callable[[int, str], tuple[Timed, Timed, str]]
-    target: float
-    baseline_name: str
+    full_size: int
+    prepare: Callable[[int, str], Prepared]
+    build: Callable[[int, str], None] | None = None
+    #: peak RSS of ours to stay under, in MB
+    rss_target_mb: float | None = None
+    #: the server the case needs ("postgresql"), or None
+    needs: str | None = None
+    #: timed rounds by default (after the warm-up); long cases run fewer
+    repeat: int = 5
 
 
 CASES: dict[str, Case] = {}
 
 
-def case(name: str, *, size: int, quick_size: int, target: float, baseline: str):  # noqa: ANN201
-    def register(prepare: Callable[[int, str], tuple[Timed, Timed, str]]) -> Callable[[int, str], tuple[Timed, Timed, str]]:
-        CASES[name] = Case(name, size, quick_size, prepare, target, baseline)
+def case(name: str, *, size: int, quick_size: int, full_size: int | None = None,
+         build: Callable[[int, str], None] | None = None, rss_target_mb: float | None = None,
+         needs: str | None = None, repeat: int = 5) -> Callable[[Callable[[int, str], Prepared]], Callable[[int, str], Prepared]]:
+    def register(prepare: Callable[[int, str], Prepared]) -> Callable[[int, str], Prepared]:
+        CASES[name] = Case(name, size, quick_size, full_size or size, prepare, build, rss_target_mb, needs, repeat)
         return prepare
 
     return register
@@ -47,57 +89,97 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(name: str, size: int, repeat: int, workdir: str) -> dict[str, Any]:
-    """Run one case here (in the child): warm-up, then ``repeat`` interleaved rounds."""
+def build_child(name: str, size: int, workdir: str) -> None:
     spec = CASES[name]
-    ours, base, description = spec.prepare(size, workdir)
-    rss_before = _peak_rss_mb()
-    ours()
-    base()
+    if spec.build is not None:
+        spec.build(size, workdir)
+
+
+def run_child(name: str, size: int, repeat: int, workdir: str) -> list[dict[str, Any]]:
+    """Time one case here (in the timing child): warm-ups, then ``repeat`` interleaved rounds."""
+    spec = CASES[name]
+    prepared = spec.prepare(size, workdir)
+    prepared.ours.once()
+    ours_rss = _peak_rss_mb()
+    for baseline in prepared.baselines:
+        baseline.timed.once()
     mine: list[float] = []
-    theirs: list[float] = []
+    theirs: dict[str, list[float]] = {b.name: [] for b in prepared.baselines}
     for _ in range(repeat):
-        start = time.perf_counter()
-        ours()
-        mine.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        base()
-        theirs.append(time.perf_counter() - start)
-    ours_median, base_median = statistics.median(mine), statistics.median(theirs)
-    return {
-        "case": name, "size": size, "description": description, "baseline": spec.baseline_name,
-        "ours_s": ours_median, "baseline_s": base_median,
-        "ratio": ours_median / base_median if base_median else float("inf"),
-        "target": spec.target, "met": ours_median / base_median <= spec.target if base_median else False,
-        "peak_rss_mb": round(_peak_rss_mb(), 1), "rss_before_timing_mb": round(rss_before, 1),
-        "repeat": repeat,
-    }
+        mine.append(prepared.ours.once())
+        for baseline in prepared.baselines:
+            theirs[baseline.name].append(baseline.timed.once())
+    ours_median = statistics.median(mine)
+    rows = []
+    for baseline in prepared.baselines:
+        base_median = statistics.median(theirs[baseline.name])
+        ratio = ours_median / base_median if base_median else float("inf")
+        rows.append({
+            "case": name, "size": size, "description": prepared.description, "baseline": baseline.name,
+            "ours_s": ours_median, "baseline_s": base_median, "ratio": ratio, "target": baseline.target,
+            "met": ratio <= baseline.target, "ours_runs_s": mine, "baseline_runs_s": theirs[baseline.name],
+            "ours_rss_mb": round(ours_rss, 1), "peak_rss_mb": round(_peak_rss_mb(), 1),
+            "rss_target_mb": spec.rss_target_mb,
+            "rss_met": None if spec.rss_target_mb is None else ours_rss <= spec.rss_target_mb,
+            "repeat": repeat,
+        })
+    return rows
 
 
-def run(names: list[str], *, quick: bool, repeat: int, workdir: str) -> list[dict[str, Any]]:
-    results = []
+def _child(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "benchmarks", *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
+
+
+def run(names: Sequence[str], *, sizes: dict[str, int], repeat: int | None, workdir: str) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
     for name in names:
         spec = CASES[name]
-        size = spec.quick_size if quick else spec.size
-        print(f"  running {name} (size {size}) ...", file=sys.stderr, flush=True)
-        proc = subprocess.run(
-            [sys.executable, "-m", "benchmarks", "--child", name, "--size", str(size), "--repeat", str(repeat),
-             "--workdir", workdir],
-            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
-        )
+        size = sizes[name]
+        rounds = repeat if repeat is not None else spec.repeat
+        print(f"  {name} (size {size}): building inputs ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        proc = _child(["--build", name, "--size", str(size), "--workdir", workdir])
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            raise SystemExit(f"benchmark {name}: building its inputs failed")
+        print(f"  {name}: inputs ready in {time.perf_counter() - started:.0f} s; timing {rounds} rounds ...",
+              file=sys.stderr, flush=True)
+        proc = _child(["--child", name, "--size", str(size), "--repeat", str(rounds), "--workdir", workdir])
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)
             raise SystemExit(f"benchmark {name} failed")
-        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        rows = json.loads(proc.stdout.strip().splitlines()[-1])
+        for row in rows:
+            print(f"  {name} vs {row['baseline']}: ratio {row['ratio']:.3f} (target {row['target']})",
+                  file=sys.stderr, flush=True)
+        results.extend(rows)
     return results
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    header = f"{'case':<24} {'size':>9} {'ours (s)':>10} {'baseline (s)':>13} {'ratio':>7} {'target':>7} {'met':>4} {'peak RSS':>9}  baseline"
+    header = (f"{'case':<20} {'size':>9} {'ours (s)':>9} {'baseline (s)':>12} {'ratio':>7} {'target':>7} {'met':>4} "
+              f"{'ours RSS':>9} {'peak RSS':>9}  baseline")
     lines = [header, "-" * len(header)]
     for r in results:
+        rss = f"{r['ours_rss_mb']:>7.0f}MB"
+        if r.get("rss_target_mb"):
+            rss += "" if r["rss_met"] else "!"
         lines.append(
-            f"{r['case']:<24} {r['size']:>9} {r['ours_s']:>10.4f} {r['baseline_s']:>13.4f} {r['ratio']:>7.2f} "
-            f"{r['target']:>7.2f} {'yes' if r['met'] else 'NO':>4} {r['peak_rss_mb']:>7.0f}MB  {r['baseline']}"
+            f"{r['case']:<20} {r['size']:>9} {r['ours_s']:>9.3f} {r['baseline_s']:>12.3f} {r['ratio']:>7.3f} "
+            f"{r['target']:>7.2f} {'yes' if r['met'] else 'NO':>4} {rss:>9} {r['peak_rss_mb']:>7.0f}MB  {r['baseline']}"
         )
+    return "\n".join(lines)
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    """The table as Markdown (what docs/performance.md shows)."""
+    lines = ["| case | size | schema-ledger (s) | baseline | baseline (s) | ratio | target | met | peak RSS, ours |",
+             "|---|---:|---:|---|---:|---:|---:|:-:|---:|"]
+    for r in results:
+        rss = f"{r['ours_rss_mb']:.0f} MB"
+        if r.get("rss_target_mb"):
+            rss += f" (target {r['rss_target_mb']:.0f})"
+        lines.append(f"| {r['case']} | {r['size']:,} | {r['ours_s']:.3f} | {r['baseline']} | {r['baseline_s']:.3f} | "
+                     f"{r['ratio']:.3f} | {r['target']:g} | {'yes' if r['met'] else 'no'} | {rss} |")
     return "\n".join(lines)

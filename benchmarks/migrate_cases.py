@@ -1,0 +1,307 @@
+"""Cases on real databases: apply and rollback (SQLite and PostgreSQL), status, verify --live.
+
+Baselines: the DDL statements schema-ledger ran, replayed raw through the driver in one
+transaction; Alembic (``upgrade head``, ``downgrade base``, ``current``, ``compare_metadata``)
+on the equivalent Alembic project. Every timed run starts from a fresh database (made before
+the run, not timed): an empty one for apply, a copy of the applied one for rollback.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from benchmarks.generate import alembic_config, write_alembic_project, write_ledger_project, write_wide_project
+from benchmarks.harness import Baseline, Prepared, Timed, case
+from ledger.audit import verify
+from ledger.config import Config
+from ledger.rollback import rollback
+from ledger.runner import apply, status
+
+#: Where the PostgreSQL databases of the benchmarks are made (``SCHEMA_LEDGER_BENCH_POSTGRES`` overrides).
+POSTGRES = os.environ.get("SCHEMA_LEDGER_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+# ---------------------------------------------------------------------------------------------
+# Scratch databases
+# ---------------------------------------------------------------------------------------------
+
+
+class Scratch:
+    """Named scratch databases of one dialect: made empty, or as a copy of another."""
+
+    def __init__(self, dialect: str, workdir: str) -> None:
+        self.dialect = dialect
+        self.workdir = workdir
+
+    def url(self, name: str) -> str:
+        if self.dialect == "sqlite":
+            return f"sqlite:///{os.path.join(self.workdir, name + '.db')}"
+        return sa.make_url(POSTGRES).set(database=f"sl_bench_{name}").render_as_string(hide_password=False)
+
+    def _admin(self, statements: list[str]) -> None:
+        engine = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                for statement in statements:
+                    conn.exec_driver_sql(statement)
+        finally:
+            engine.dispose()
+
+    def fresh(self, name: str, *, copy_of: str | None = None) -> str:
+        url = self.url(name)
+        if self.dialect == "sqlite":
+            path = sa.make_url(url).database
+            assert path is not None
+            if os.path.exists(path):
+                os.remove(path)
+            if copy_of is not None:
+                shutil.copyfile(sa.make_url(self.url(copy_of)).database or "", path)
+            return url
+        template = f" TEMPLATE sl_bench_{copy_of}" if copy_of else " TEMPLATE template0"
+        self._admin([f"DROP DATABASE IF EXISTS sl_bench_{name} WITH (FORCE)",
+                     f"CREATE DATABASE sl_bench_{name}{template}"])
+        return url
+
+    def replay(self, url: str, statements: list[str]) -> None:
+        """Run ``statements`` through the driver, in one transaction."""
+        if self.dialect == "sqlite":
+            con = sqlite3.connect(sa.make_url(url).database or "", isolation_level=None)
+            try:
+                con.execute("BEGIN")
+                for statement in statements:
+                    con.execute(statement)
+                con.execute("COMMIT")
+            finally:
+                con.close()
+            return
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            raw = engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                for statement in statements:
+                    cursor.execute(statement)
+                raw.commit()
+            finally:
+                raw.close()
+        finally:
+            engine.dispose()
+
+
+def _config(project: Path, url: str) -> Config:
+    return Config(project_dir=project, url=url, migrations=Path("migrations"))
+
+
+def _quiet_alembic(folder: Path, url: str) -> Any:
+    cfg = alembic_config(folder, url)
+    cfg.stdout = io.StringIO()
+    return cfg
+
+
+def _projects(workdir: str, size: int, dialect: str) -> tuple[Path, Path]:
+    """(schema-ledger project, Alembic project) of the synthetic history of ``size`` revisions."""
+    project = Path(workdir) / f"project-{size}"
+    if not (project / "migrations").is_dir():
+        write_ledger_project(project / "migrations.part", size)
+        (project / "migrations.part").rename(project / "migrations")
+    flavour = "sqlite" if dialect == "sqlite" else "plain"
+    alembic_dir = Path(workdir) / f"alembic-{flavour}-{size}"
+    if not (alembic_dir / "versions").is_dir():
+        write_alembic_project(alembic_dir, size, sqlite=dialect == "sqlite")
+    return project, alembic_dir
+
+
+def _statements_file(workdir: str, what: str, dialect: str, size: int) -> Path:
+    return Path(workdir) / f"{what}-statements-{dialect}-{size}.json"
+
+
+# ---------------------------------------------------------------------------------------------
+# apply and rollback
+# ---------------------------------------------------------------------------------------------
+
+
+def _build_migrations(dialect: str) -> Callable[[int, str], None]:
+    def build(size: int, workdir: str) -> None:
+        project, alembic_dir = _projects(workdir, size, dialect)
+        applied = _statements_file(workdir, "apply", dialect, size)
+        reverted = _statements_file(workdir, "rollback", dialect, size)
+        if applied.exists() and reverted.exists():
+            return
+        db = Scratch(dialect, workdir)
+        # The databases at head that every rollback run starts from (copied), and what each ran.
+        result = apply(_config(project, db.fresh(f"applied_ours_{size}")))
+        applied.write_text(json.dumps([s for r in result.applied for s in r.statements]))
+        url = db.fresh(f"rollback_probe_{size}", copy_of=f"applied_ours_{size}")
+        undone = rollback(_config(project, url), to="base")
+        reverted.write_text(json.dumps([s for r in undone.reverted for s in r.statements]))
+        from alembic import command
+
+        command.upgrade(_quiet_alembic(alembic_dir, db.fresh(f"applied_alembic_{size}")), "head")
+
+    return build
+
+
+def _apply(dialect: str, size: int, workdir: str, raw_target: float, alembic_target: float) -> Prepared:
+    from alembic import command
+
+    project, alembic_dir = _projects(workdir, size, dialect)
+    statements = json.loads(_statements_file(workdir, "apply", dialect, size).read_text())
+    db = Scratch(dialect, workdir)
+    urls = {who: db.url(f"apply_{who}_{size}") for who in ("ours", "raw", "alembic")}
+
+    def fresh(who: str) -> Callable[[], None]:
+        return lambda: db.fresh(f"apply_{who}_{size}") and None
+
+    return Prepared(
+        Timed(lambda: apply(_config(project, urls["ours"])), setup=fresh("ours")),
+        (
+            Baseline("the same DDL replayed raw in one transaction",
+                     Timed(lambda: db.replay(urls["raw"], statements), setup=fresh("raw")), raw_target),
+            Baseline("alembic upgrade head (hand-written project)",
+                     Timed(lambda: command.upgrade(_quiet_alembic(alembic_dir, urls["alembic"]), "head"),
+                           setup=fresh("alembic")), alembic_target),
+        ),
+        f"apply {size} revisions ({len(statements)} statements) to an empty {dialect} database",
+    )
+
+
+def _rollback(dialect: str, size: int, workdir: str, raw_target: float, alembic_target: float) -> Prepared:
+    from alembic import command
+
+    project, alembic_dir = _projects(workdir, size, dialect)
+    statements = json.loads(_statements_file(workdir, "rollback", dialect, size).read_text())
+    db = Scratch(dialect, workdir)
+    urls = {who: db.url(f"rollback_{who}_{size}") for who in ("ours", "raw", "alembic")}
+
+    def copy(who: str, of: str) -> Callable[[], None]:
+        return lambda: db.fresh(f"rollback_{who}_{size}", copy_of=f"applied_{of}_{size}") and None
+
+    return Prepared(
+        Timed(lambda: rollback(_config(project, urls["ours"]), to="base"), setup=copy("ours", "ours")),
+        (
+            Baseline("the same DDL replayed raw in one transaction",
+                     Timed(lambda: db.replay(urls["raw"], statements), setup=copy("raw", "ours")), raw_target),
+            Baseline("alembic downgrade base (hand-written downgrades)",
+                     Timed(lambda: command.downgrade(_quiet_alembic(alembic_dir, urls["alembic"]), "base"),
+                           setup=copy("alembic", "alembic")), alembic_target),
+        ),
+        f"rollback --to base of {size} revisions ({len(statements)} statements), {dialect}",
+    )
+
+
+@case("apply-sqlite", size=500, quick_size=14, build=_build_migrations("sqlite"), repeat=5)
+def apply_sqlite(size: int, workdir: str) -> Prepared:
+    return _apply("sqlite", size, workdir, 1.5, 0.25)
+
+
+@case("rollback-sqlite", size=500, quick_size=14, build=_build_migrations("sqlite"), repeat=5)
+def rollback_sqlite(size: int, workdir: str) -> Prepared:
+    return _rollback("sqlite", size, workdir, 1.5, 0.25)
+
+
+@case("apply-postgresql", size=500, quick_size=14, build=_build_migrations("postgresql"), needs="postgresql",
+      repeat=5)
+def apply_postgresql(size: int, workdir: str) -> Prepared:
+    return _apply("postgresql", size, workdir, 1.3, 0.8)
+
+
+@case("rollback-postgresql", size=500, quick_size=14, build=_build_migrations("postgresql"), needs="postgresql",
+      repeat=5)
+def rollback_postgresql(size: int, workdir: str) -> Prepared:
+    return _rollback("postgresql", size, workdir, 1.3, 0.8)
+
+
+# ---------------------------------------------------------------------------------------------
+# status
+# ---------------------------------------------------------------------------------------------
+
+
+def _build_status(size: int, workdir: str) -> None:
+    project, alembic_dir = _projects(workdir, size, "sqlite")
+    db = Scratch("sqlite", workdir)
+    marker = Path(workdir) / f"status-{size}.ready"
+    if marker.exists():
+        return
+    url = db.fresh(f"status_{size}")
+    apply(_config(project, url))
+    from alembic import command
+
+    command.stamp(_quiet_alembic(alembic_dir, url), "head")
+    marker.touch()
+
+
+@case("status", size=2000, quick_size=14, build=_build_status, repeat=5)
+def status_case(size: int, workdir: str) -> Prepared:
+    from alembic import command
+
+    project, alembic_dir = _projects(workdir, size, "sqlite")
+    url = Scratch("sqlite", workdir).url(f"status_{size}")
+    config = _config(project, url)
+
+    def ours() -> None:
+        result = status(config)
+        assert not result.pending and not result.problems, (result.pending[:3], result.problems[:3])
+
+    return Prepared(
+        Timed(ours),
+        (Baseline("alembic current (the equivalent project)",
+                  Timed(lambda: command.current(_quiet_alembic(alembic_dir, url))), 0.5),),
+        f"status with {size} revision files (SQLite, all applied)",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# verify --live
+# ---------------------------------------------------------------------------------------------
+
+
+def _build_wide(size: int, workdir: str) -> None:
+    project = Path(workdir) / f"wide-{size}"
+    marker = Path(workdir) / f"wide-{size}.ready"
+    if marker.exists():
+        return
+    if project.exists():
+        shutil.rmtree(project)
+    write_wide_project(project / "migrations", size)
+    apply(_config(project, Scratch("postgresql", workdir).fresh(f"wide_{size}")))
+    marker.touch()
+
+
+@case("verify-live", size=1000, quick_size=20, build=_build_wide, needs="postgresql", repeat=3)
+def verify_live(size: int, workdir: str) -> Prepared:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ledger.pointintime import ledger_events, schema_at
+
+    project = Path(workdir) / f"wide-{size}"
+    url = Scratch("postgresql", workdir).url(f"wide_{size}")
+    config = _config(project, url)
+    metadata = schema_at(ledger_events(config)).to_metadata()
+
+    def ours() -> None:
+        report = verify(config, live=True)
+        assert report.ok, report.problems[:3]
+
+    def alembic() -> list[Any]:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                return list(compare_metadata(MigrationContext.configure(conn), metadata))
+        finally:
+            engine.dispose()
+
+    return Prepared(
+        Timed(ours),
+        (Baseline("alembic compare_metadata (same database, the fold's metadata)", Timed(alembic), 0.3),),
+        f"verify --live on {size} PostgreSQL tables (chain, fold, reflection, comparison)",
+    )
