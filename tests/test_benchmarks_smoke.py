@@ -1,0 +1,29 @@
+"""The benchmarks run end to end at tiny sizes and print a ratio for every baseline (no time is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ["fold", "schema-at", "verify-chain", "apply-sqlite", "rollback-sqlite", "status"]
+
+
+def test_quick_run_prints_every_ratio(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", *CASES, "--quick", "--repeat", "1", "--workdir", str(tmp_path / "work"),
+         "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads(out.read_text())["results"]
+    assert sorted({r["case"] for r in results}) == sorted(CASES)
+    # apply and rollback have two baselines each (raw replay and Alembic)
+    assert len(results) == len(CASES) + 2
+    for row in results:
+        assert row["ratio"] > 0 and row["ours_s"] > 0 and row["baseline_s"] > 0, row
+        assert row["ours_rss_mb"] > 0
+        assert f"{row['ratio']:.3f}" in proc.stdout
