@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,6 +54,7 @@ from .events import STATE_KINDS, Event, verify_chain
 from .reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from .revisions import RevisionChain, display_path
 from .runner import LedgerView, connect, describe_event, store_for
+from .snapshots import SnapshotCheck
 
 __all__ = [
     "Blame",
@@ -88,7 +89,7 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 class Problem:
     """One thing wrong, on one line; ``seq`` and ``object`` say where (either may be None)."""
 
-    kind: str  # chain | fold | in-doubt | checksum | head | live
+    kind: str  # chain | fold | in-doubt | checksum | head | live | snapshot
     message: str
     seq: int | None = None
     object: str | None = None
@@ -155,6 +156,8 @@ class _Reader:
     fold_stopped: int | None = None
     expect_head: str | None = None
     expected_at: int | None = None
+    #: called with each event and the fold after it (snapshots are checked against the fold so)
+    observe: Callable[[Event, SchemaState], None] | None = None
 
     def take(self, events: Iterable[Event]) -> Iterator[Event]:
         for event in events:
@@ -174,6 +177,9 @@ class _Reader:
             self.fold_stopped = event.seq
             if _decodes(event):  # an undecodable payload is reported by the chain check already
                 self.problems.append(Problem("fold", f"seq {event.seq}: {_strip_seq(str(exc))}", seq=event.seq))
+            return
+        if self.observe is not None:
+            self.observe(event, self.view.state)
 
 
 def _decodes(event: Event) -> bool:
@@ -195,13 +201,14 @@ def _seq_of(message: str) -> int | None:
 
 def check_events(
     events: Iterable[Event], *, chain: RevisionChain | None = None, expect_head: str | None = None,
+    observe: Callable[[Event, SchemaState], None] | None = None,
 ) -> tuple[list[Problem], LedgerView, int, Event | None, int | None]:
-    """Check ``events`` (in seq order) and fold them.
+    """Check ``events`` (in seq order) and fold them; ``observe(event, state)`` sees the fold after each.
 
     Returns the problems, the folded view, how many events were read, the head, and the seq
     at which the fold stopped (None when every event folded).
     """
-    reader = _Reader(expect_head=expect_head)
+    reader = _Reader(expect_head=expect_head, observe=observe)
     chain_problems = [Problem("chain", line, seq=_seq_of(line)) for line in verify_chain(reader.take(events))]
     problems = sorted(chain_problems + reader.problems, key=lambda p: (p.seq or 0, p.kind != "chain"))
     view = reader.view
@@ -424,7 +431,10 @@ def verify(
     """Verify the ledger in ``config``'s database (see the module docstring for what is checked)."""
     store = store_for(config)
     with _read(config) as conn:
-        problems, view, count, head, stopped = check_events(store.events(conn), chain=chain, expect_head=expect_head)
+        snapshots = SnapshotCheck(conn, store)
+        problems, view, count, head, stopped = check_events(
+            store.events(conn), chain=chain, expect_head=expect_head, observe=snapshots.observe if snapshots.keys else None)
+        problems += [Problem("snapshot", message, seq=seq) for seq, message in snapshots.finish(stopped)]
         found: Drift | None = None
         if live:
             if stopped is not None:

@@ -89,3 +89,22 @@ def test_a_broken_link_after_the_snapshot_is_refused(tmp_path: Path) -> None:
         conn.execute(store.table.update().where(store.table.c.seq == 120).values(message="edited"))
     with engine.connect() as conn, pytest.raises(LedgerFormatError, match="seq 120"):
         state_at(conn, store, 150)
+
+
+def test_verify_names_a_snapshot_that_is_not_the_fold(tmp_path: Path) -> None:
+    from ledger.audit import verify
+    from ledger.config import Config
+
+    path = tmp_path / "ledger.db"
+    build_big_ledger(f"sqlite:///{path}", 200, tables=10)
+    config = Config(project_dir=tmp_path, url=f"sqlite:///{path}")
+    engine = create_engine(config.url)
+    store = LedgerStore()
+    with engine.begin() as conn:
+        build(conn, store, every=100)
+    assert verify(config).ok
+    with engine.begin() as conn:
+        head_100 = conn.execute(sa.select(store.table.c.hash).where(store.table.c.seq == 100)).scalar_one()
+        SnapshotStore(store).write(conn, 100, head_100, SchemaState())
+    report = verify(config)
+    assert [(p.kind, p.seq) for p in report.problems] == [("snapshot", 100)]
