@@ -65,7 +65,7 @@ from ops import (
     TypeSpec,
     UniqueSpec,
 )
-from ops.specs import registered_type, sql_references
+from ops.specs import registered_type, registered_type_names, sql_references
 
 __all__ = [
     "OP_STRATEGIES",
@@ -214,12 +214,6 @@ def _portable_types() -> st.SearchStrategy[TypeSpec]:
     )
 
 
-def _from_sa(factory: Callable[[], Any]) -> TypeSpec:
-    import sqlalchemy as sa  # noqa: F401 - factories below use it
-
-    return TypeSpec.from_sa(factory())
-
-
 @functools.cache
 def _dialect_types() -> st.SearchStrategy[TypeSpec]:
     """Types built with arguments, through SQLAlchemy, so the specs are what users' columns give."""
@@ -271,21 +265,17 @@ def _dialect_types() -> st.SearchStrategy[TypeSpec]:
 
 
 def _every_registered_type() -> st.SearchStrategy[TypeSpec]:
-    from ops.specs import _TYPES
-
-    return _registered_types(len(_TYPES))
+    return _registered_types(registered_type_names())
 
 
 @functools.cache
-def _registered_types(_count: int) -> st.SearchStrategy[TypeSpec]:
+def _registered_types(names: tuple[str, ...]) -> st.SearchStrategy[TypeSpec]:
     """Each allow-listed type built without arguments (ARRAY and DOMAIN need some)."""
     import sqlalchemy as sa
     from sqlalchemy.dialects import postgresql as pg
 
-    from ops.specs import _TYPES
-
     specs = set()
-    for name in sorted(_TYPES):
+    for name in names:
         kind = registered_type(name)
         if issubclass(kind, (sa.ARRAY, pg.DOMAIN)):
             continue
