@@ -689,18 +689,23 @@ def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, 
     """Print the schema as it was at POINT, computed from the ledger alone.
 
     The live schema is not read: the events up to POINT are folded. With --ledger no
-    database is needed at all. The hash chain is checked first.
+    database is needed at all. The hash chain is checked first (for @SEQ served from a
+    snapshot, from the snapshot on; `verify` checks the whole chain and every snapshot).
 
     \b
     Example: schema-ledger schema --at 2026-01-31T14:00Z --format mermaid
     """
     from .pointintime import render_schema, schema_at
+    from .snapshots import schema_at_point
 
-    events = _history(state, ledger_file)
     dialect = dialect or _own_dialect(state)
     if fmt == "ddl" and dialect is None:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
-    click.echo(render_schema(schema_at(events, point), fmt, dialect), nl=False)
+    # @SEQ from the nearest snapshot below it: at most one snapshot interval of events is read.
+    found = schema_at_point(state.config, point) if ledger_file is None else None
+    if found is None:
+        found = schema_at(_history(state, ledger_file), point)
+    click.echo(render_schema(found, fmt, dialect), nl=False)
 
 
 @main.command()

@@ -25,6 +25,7 @@ missing ones of an existing ledger.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 
@@ -35,6 +36,7 @@ from sqlalchemy.dialects import mysql
 from ops import CreateTableOp, LedgerFormatError, SchemaState
 
 from .codec import canonical, from_payload, to_payload
+from .config import Config
 from .events import GENESIS_HASH, Event, fold_events, verify_chain
 from .store import LedgerStore
 
@@ -47,7 +49,9 @@ __all__ = [
     "build",
     "decode_state",
     "encode_state",
+    "schema_at_point",
     "state_at",
+    "usable",
 ]
 
 #: A snapshot every this many events.
@@ -200,17 +204,21 @@ def _usable(conn: sa.Connection, store: LedgerStore, snapshot: Snapshot) -> bool
     return row is not None and row.hash == snapshot.hash and snapshot.intact()
 
 
+def usable(conn: sa.Connection, store: LedgerStore, seq: int) -> Snapshot | None:
+    """The newest snapshot at or below ``seq`` that is keyed to the ledger's event and intact."""
+    for snapshot in SnapshotStore(store).latest(conn, seq):
+        if _usable(conn, store, snapshot):
+            return snapshot
+    return None
+
+
 def state_at(conn: sa.Connection, store: LedgerStore, seq: int) -> tuple[SchemaState, int]:
     """The schema after ledger position ``seq``, and the seq of the snapshot it started from (0: none).
 
     Starts from the newest usable snapshot at or below ``seq`` and folds the events after it,
     checking their hash chain from the snapshot's hash on; a broken link raises LedgerFormatError.
     """
-    start: Snapshot | None = None
-    for snapshot in SnapshotStore(store).latest(conn, seq):
-        if _usable(conn, store, snapshot):
-            start = snapshot
-            break
+    start = usable(conn, store, seq)
     state = start.state() if start is not None else SchemaState()
     after = start.seq if start is not None else 0
     checked = _checked(store.events(conn, after_seq=after, upto_seq=seq), after + 1,
@@ -272,3 +280,27 @@ class SnapshotCheck:
                 self.problems.append((seq, f"snapshot at seq {seq} has no event at its seq in the ledger"))
         return sorted(self.problems)
 
+
+def schema_at_point(config: Config, point: str | None) -> SchemaState | None:
+    """The schema at ``@SEQ`` from a snapshot (``schema --at``), or None when no snapshot serves.
+
+    Only ``@SEQ`` points are served here: revision, time and ``-N`` points are resolved against
+    the whole history, which the caller reads anyway. None also when the ledger has no usable
+    snapshot at or below the point, or the point is not in the ledger (the caller's full read
+    then says why).
+    """
+    from .runner import _tx, _wrap_db_errors, connect, store_for
+
+    match = re.fullmatch(r"@(\d+)", (point or "").strip())
+    if match is None:
+        return None
+    seq = int(match.group(1))
+    store = store_for(config)
+    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return None
+        head = store.head(conn)
+        if head is None or not 1 <= seq <= head.seq or usable(conn, store, seq) is None:
+            return None
+        state, _start = state_at(conn, store, seq)
+    return state

@@ -108,3 +108,33 @@ def test_verify_names_a_snapshot_that_is_not_the_fold(tmp_path: Path) -> None:
         SnapshotStore(store).write(conn, 100, head_100, SchemaState())
     report = verify(config)
     assert [(p.kind, p.seq) for p in report.problems] == [("snapshot", 100)]
+
+
+def test_schema_at_seq_from_a_snapshot(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+    from ledger.render import render_json
+
+    path = tmp_path / "ledger.db"
+    build_big_ledger(f"sqlite:///{path}", 300, tables=10)
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n')
+    engine = create_engine(f"sqlite:///{path}")
+    store = LedgerStore()
+    with engine.begin() as conn:
+        build(conn, store, every=100)
+        expected = render_json(fold_events(store.events(conn, upto_seq=250)))
+        # the snapshot at 200 stands in for the fold: a wrong one shows that it was used
+        head_200 = conn.execute(sa.select(store.table.c.hash).where(store.table.c.seq == 200)).scalar_one()
+        wrong = fold_events(store.events(conn, upto_seq=100))
+    args = ["--url", f"sqlite:///{path}", "--config", str(tmp_path / "schema-ledger.toml"), "schema", "--at", "@250",
+            "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected
+    with engine.begin() as conn:
+        SnapshotStore(store).write(conn, 200, head_200, wrong)
+    assert CliRunner().invoke(main, args).stdout != expected
+    # a revision point reads the whole history, as before
+    result = CliRunner().invoke(main, args[:-3] + ["b0000031", "--format", "json"])
+    assert result.exit_code == 0, result.output
