@@ -67,6 +67,8 @@ class CliContext:
     url: str | None = None
     config_path: Path | None = None
     verbose: bool = False
+    #: seconds each migration file may take to load (None: $SCHEMA_LEDGER_LOAD_TIMEOUT or the default)
+    load_timeout: float | None = None
     _config: Config | None = None
     _chain: RevisionChain | None = None
 
@@ -80,7 +82,8 @@ class CliContext:
     def chain(self) -> RevisionChain:
         if self._chain is None:
             config = self.config
-            self._chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
+            self._chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention,
+                                         load_timeout=self.load_timeout)
         return self._chain
 
 
@@ -93,8 +96,11 @@ pass_cli = click.make_pass_decorator(CliContext)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Configuration file (default: the nearest schema-ledger.toml or pyproject.toml).")
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of an error.")
+@click.option("--load-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="How long loading one migration file may take (default: $SCHEMA_LEDGER_LOAD_TIMEOUT or 30; 0: no limit).")
 @click.pass_context
-def main(ctx: click.Context, url: str | None, config_path: Path | None, verbose: bool) -> None:
+def main(ctx: click.Context, url: str | None, config_path: Path | None, verbose: bool,
+         load_timeout: float | None) -> None:
     """Schema migrations where the history is data.
 
     Every schema operation is recorded as an immutable, hash-chained event in a ledger table
@@ -103,7 +109,7 @@ def main(ctx: click.Context, url: str | None, config_path: Path | None, verbose:
     \b
     Example: schema-ledger --url postgresql://app@db/app status
     """
-    ctx.obj = CliContext(url=url, config_path=config_path, verbose=verbose)
+    ctx.obj = CliContext(url=url, config_path=config_path, verbose=verbose, load_timeout=load_timeout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -828,3 +834,45 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
             click.echo(f"recorded as ledger seq {event.seq}, hash {event.hash}")
     if not report.passed:
         sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# recover
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--assume", type=click.Choice(["applied", "abandoned"]),
+              help="For an intent whose op the live schema cannot show (an execute): record it as this.")
+@click.option("--dry-run", is_flag=True, help="Say how each intent would be settled; record and run nothing.")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every event recover writes.")
+@click.option("--by", metavar="WHO", help="Who settled the intents (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@pass_cli
+def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | None, by: str | None,
+            lock_timeout: float) -> None:
+    """Settle intents in doubt (MariaDB/MySQL) by reflecting the live schema.
+
+    An intent without its event is left by a run that stopped between an op's intent and its
+    event. Under the applier lock, each one is compared with the live schema: when the change
+    is there its apply (or revert) event is recorded; when it is not, an abandon event; when
+    an op ran only in part (a table created, its index not), the missing indexes and
+    constraints are created and the event recorded. Exits 1, naming the seq, when the live
+    schema matches neither. Afterwards `apply` or `rollback` goes on where the run stopped.
+
+    \b
+    Example: schema-ledger recover --by alice -m "applier killed during deploy 2.3"
+    """
+    from .recover import recover as run_recover
+
+    result = run_recover(state.config, why=why, by=by, lock_timeout=lock_timeout, assume=assume, dry_run=dry_run)
+    for settled in result.settled:
+        click.echo(settled.describe())
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    if not result.settled:
+        click.echo(f"nothing in doubt ({where})")
+    elif not dry_run:
+        count = len(result.settled)
+        click.echo(f"settled {count} intent{'s' if count != 1 else ''} ({where})")

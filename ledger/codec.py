@@ -304,6 +304,9 @@ def decode(data: bytes | bytearray | memoryview | str, *, seq: int | None = None
         except UnicodeDecodeError as exc:
             raise LedgerFormatError(f"payload{_where(seq)} is not UTF-8: {exc.reason} at byte {exc.start}") from None
     elif isinstance(data, str):
+        # Measured in bytes as stored: a character is at most 4 bytes of UTF-8.
+        if len(data) > MAX_PAYLOAD_BYTES // 4 and len(data.encode("utf-8", "surrogatepass")) > MAX_PAYLOAD_BYTES:
+            raise LedgerFormatError(f"payload{_where(seq)} is larger than {MAX_PAYLOAD_BYTES} bytes")
         text = data
     else:
         raise LedgerFormatError(f"payload{_where(seq)} is {type(data).__name__}, not bytes")

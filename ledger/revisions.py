@@ -15,14 +15,18 @@ import hashlib
 import importlib.util
 import inspect
 import itertools
+import os
 import re
+import signal
 import sys
+import threading
+import time
 import traceback
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
@@ -30,6 +34,8 @@ from ledger.codec import canonical, to_payload
 from ops import BatchOperations, LedgerError, MigrateOperation, Operations
 
 __all__ = [
+    "LOAD_TIMEOUT",
+    "LOAD_TIMEOUT_ENV",
     "Revision",
     "RevisionChain",
     "RevisionError",
@@ -45,6 +51,58 @@ __all__ = [
 
 class RevisionError(LedgerError, ValueError):
     """A migration file cannot be loaded, or the files do not form one linear chain."""
+
+
+#: Seconds that loading one migration file (its import and its upgrade()) may take; a file
+#: that loops is stopped. ``SCHEMA_LEDGER_LOAD_TIMEOUT`` (or ``--load-timeout``) overrides it;
+#: 0 means no limit.
+LOAD_TIMEOUT = 30.0
+LOAD_TIMEOUT_ENV = "SCHEMA_LEDGER_LOAD_TIMEOUT"
+
+
+class _LoadTimeout(BaseException):
+    """Raised by the alarm inside a file that takes too long (a BaseException: the file's own
+    ``except Exception`` must not swallow it)."""
+
+
+def _load_timeout(seconds: float | None) -> float:
+    if seconds is not None:
+        return seconds
+    text = os.environ.get(LOAD_TIMEOUT_ENV)
+    if not text:
+        return LOAD_TIMEOUT
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        raise RevisionError(f"{LOAD_TIMEOUT_ENV}={text!r} is not a number of seconds") from None
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _LoadTimeout in the block after ``seconds``.
+
+    A SIGALRM timer: it interrupts a pure-Python loop, which a watchdog thread could not. Signals
+    reach only the main thread, so elsewhere (a runner called from a worker thread) the block
+    runs without a limit; a timer set by the caller is put back afterwards.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(_signum: int, _frame: Any) -> None:
+        raise _LoadTimeout()
+
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, expired)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_delay > 0:
+            left = max(outer_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
 
 
 @attrs.frozen
@@ -128,6 +186,14 @@ class _Recorder(Operations):
         self.steps: list[Step] = []
         self._batch: list[MigrateOperation] | None = None
 
+    def get_bind(self) -> NoReturn:
+        raise RevisionError("op.get_bind(): a migration file is loaded without a database (its ops are recorded, "
+                            "then run by apply); change data with op.execute()")
+
+    def get_context(self) -> NoReturn:
+        raise RevisionError("op.get_context(): a migration file is loaded without a database (its ops are "
+                            "recorded, then run by apply)")
+
     def _issue(self, op: MigrateOperation) -> None:
         if self._batch is not None:
             self._batch.append(op)
@@ -191,9 +257,26 @@ def _import(path: Path) -> ModuleType:
     return module
 
 
-def load_revision(path: Path, *, naming_convention: Mapping[str, str] | None = None) -> Revision:
-    """Load one migration file: import it, check its header, record its ops."""
+def load_revision(
+    path: Path, *, naming_convention: Mapping[str, str] | None = None, load_timeout: float | None = None,
+) -> Revision:
+    """Load one migration file: import it, check its header, record its ops.
+
+    Importing and recording may take ``load_timeout`` seconds (default: ``LOAD_TIMEOUT`` or
+    ``$SCHEMA_LEDGER_LOAD_TIMEOUT``); a file that takes longer is a RevisionError.
+    """
     path = Path(path)
+    seconds = _load_timeout(load_timeout)
+    try:
+        with _time_limit(seconds):
+            return _load(path, naming_convention)
+    except _LoadTimeout as exc:
+        raise _error(path, f"loading took longer than {seconds:g} s (does the file or its upgrade() loop?); "
+                     f"raise --load-timeout or {LOAD_TIMEOUT_ENV} if it really needs longer",
+                     _line_in(exc, path)) from None
+
+
+def _load(path: Path, naming_convention: Mapping[str, str] | None) -> Revision:
     module = _import(path)
     revision = getattr(module, "revision", None)
     if not isinstance(revision, str) or not revision.strip() or revision != revision.strip():
@@ -317,12 +400,15 @@ def migration_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.py") if not p.name.startswith(("_", ".")))
 
 
-def load_revisions(folder: Path, *, naming_convention: Mapping[str, str] | None = None) -> RevisionChain:
-    """Load every migration file of ``folder`` into one chain."""
+def load_revisions(
+    folder: Path, *, naming_convention: Mapping[str, str] | None = None, load_timeout: float | None = None,
+) -> RevisionChain:
+    """Load every migration file of ``folder`` into one chain (each file within ``load_timeout`` seconds)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise RevisionError(f"{display_path(folder)}: migrations folder does not exist (run `schema-ledger init`)")
-    revisions = [load_revision(path, naming_convention=naming_convention) for path in migration_files(folder)]
+    revisions = [load_revision(path, naming_convention=naming_convention, load_timeout=load_timeout)
+                 for path in migration_files(folder)]
     return RevisionChain.from_revisions(revisions)
 
 

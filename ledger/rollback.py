@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerError, MigrateOperation, SchemaState
 
-from . import dialects
+from . import dialects, faults
 from .config import Config
 from .events import GENESIS_HASH, Actor, Event, in_effect
 from .points import Revert, applied_revisions, plan_rollback, resolve_point
@@ -38,6 +38,7 @@ from .runner import (
     LedgerView,
     _db_message,
     _db_user,
+    _in_doubt_note,
     _tx,
     _wrap_db_errors,
     connect,
@@ -215,6 +216,7 @@ class _Run:
                 self.conn, kind=kind, op=op, revision=undone.revision, message=self.why, actor=self.actor,
                 revision_checksum=undone.revision_checksum, reverses=undone.seq,
             )
+            faults.boundary(f"event {kind} {undone.revision}")
         self.ledger.add([event])
         return event
 
@@ -229,10 +231,12 @@ class _Run:
         if self.sql_only:
             self.sql.extend(statements)
             return
-        try:
-            dialects.execute(self.conn, list(statements))
-        except sa.exc.DBAPIError as exc:
-            raise _StatementFailed(step, op, _db_message(exc)) from None
+        for statement in statements:
+            try:
+                dialects.execute(self.conn, [statement])
+            except sa.exc.DBAPIError as exc:
+                raise _StatementFailed(step, op, _db_message(exc)) from None
+            faults.boundary(f"ddl {step.event.revision}")
 
     def transactional(self, group: Sequence[Revert]) -> RevertedRevision:
         """PostgreSQL and SQLite: the DDL and revert events of a revision in the current transaction."""
@@ -252,32 +256,42 @@ class _Run:
         statements: list[str] = []
         for step in group:
             done, ddl = self.statements(step)
-            if done is None:
-                with self.transaction():
-                    events.append(self.record("revert", done, step.event))
-                continue
-            with self.transaction():
-                intent = self.record("intent", done, step.event)
+            intent: Event | None = None  # set once the intent is committed
             try:
+                if done is None:
+                    with self.transaction(commits=True):
+                        events.append(self.record("revert", done, step.event))
+                    continue
+                with self.transaction(commits=True):
+                    recorded = self.record("intent", done, step.event)
+                intent = recorded
                 with self.transaction():
                     self.run_ddl(ddl, step, done)
-            except _StatementFailed as failed:
-                raise RollbackError(
-                    f"{failed}; ledger seq {intent.seq} (intent) is now in doubt: MariaDB/MySQL commit DDL "
-                    "one statement at a time, so part of the op may have run; see `schema-ledger status`"
-                ) from None
-            statements += ddl
-            with self.transaction():
-                events.append(self.record("revert", done, step.event))
+                statements += ddl
+                with self.transaction(commits=True):
+                    events.append(self.record("revert", done, step.event))
+            except (_StatementFailed, sa.exc.DBAPIError) as exc:
+                failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(
+                    step, done or _NoOp(), _db_message(exc))
+                raise RollbackError(f"{failed}; {_in_doubt_note(intent)}") from None
         return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, *, commits: bool = False) -> Iterator[None]:
         if self.sql_only:
             yield
             return
         with _tx(self.conn):
             yield
+        if commits:
+            faults.boundary("commit")
+
+
+class _NoOp:
+    """Stands for the missing op of a payload-less revert in an error message."""
+
+    def describe(self) -> str:
+        return "(no op)"
 
 
 @attrs.define
@@ -350,6 +364,7 @@ def rollback(
                     _announce(progress, group, len(reverted) + 1, planner.total, False)
                     reverted.append(run.bracketed(group))
                 else:
+                    group, committing = None, False
                     try:
                         with _tx(conn):
                             ledger.refresh(store, conn)
@@ -358,13 +373,28 @@ def rollback(
                                 break
                             _announce(progress, group, len(reverted) + 1, planner.total, False)
                             done = run.transactional(group)
+                            committing = True
                     except _StatementFailed as failed:
                         raise RollbackError(
                             f"{failed}; rolled back: nothing of the revision's rollback was run or recorded"
                         ) from None
+                    except sa.exc.DBAPIError as exc:
+                        if group is None:
+                            raise
+                        raise RollbackError(_failed_transaction(group, exc, committing)) from None
+                    faults.boundary("commit")
                     reverted.append(done)
                 _announce(progress, group, len(reverted), planner.total, True)
     return _result(planner, reverted, ledger)
+
+
+def _failed_transaction(group: Sequence[Revert], exc: sa.exc.DBAPIError, committing: bool) -> str:
+    """The message for a rollback whose transaction failed outside its DDL (a lost connection, most often)."""
+    where = f"rolling back revision {group[0].event.revision}: {_db_message(exc)}"
+    if committing:
+        return (f"{where}; the connection failed while the rollback was committed: it is either wholly recorded "
+                "or not at all, and `schema-ledger status` tells which")
+    return f"{where}; rolled back: nothing of the revision's rollback was run or recorded"
 
 
 def _announce(progress: RollbackProgress | None, group: Sequence[Revert], position: int, total: int,

@@ -29,10 +29,11 @@ import sqlalchemy as sa
 
 from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaState
 
-from . import dialects
+from . import dialects, faults
 from .config import Config
 from .db import DatabaseError, create_engine, dialect_of
-from .events import GENESIS_HASH, STATE_KINDS, Actor, Event, format_time
+from .events import GENESIS_HASH, STATE_KINDS, Actor, Event, format_time, in_effect
+from .identifiers import check_op_names
 from .revisions import Revision, RevisionChain, RevisionError, Step, display_path, load_revisions
 from .store import LedgerStore, LockTimeout
 
@@ -202,8 +203,13 @@ def _expected_events(revision: Revision) -> int:
     return max(1, len(revision.ops))
 
 
-def _pending(chain: RevisionChain, view: LedgerView, to: str | None) -> list[Revision]:
-    """The revisions to apply, in chain order up to ``to``; a partial or out-of-order ledger is an error."""
+def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: bool = False) -> list[Revision]:
+    """The revisions to apply, in chain order up to ``to``; a partial or out-of-order ledger is an error.
+
+    With ``resume`` (MySQL/MariaDB, where a run stopped between two ops of a revision leaves
+    it partly applied) the last applied revision may be partly applied: its first ops are in
+    effect (ops run in order, reverts undo newest first), and it is pending for the rest.
+    """
     if view.in_doubt:
         intent = view.in_doubt[0]
         raise InDoubtError(
@@ -220,6 +226,11 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None) -> list[Rev
         # changed file (a warning), not a partly applied revision.
         unchanged = recorded is None or recorded.revision_checksum == revision.checksum
         if count and unchanged and count != _expected_events(revision):
+            if resume and applied_after is None and count < _expected_events(revision):
+                applied_after = revision
+                if revision.id in targets:
+                    pending.append(revision)
+                continue
             raise ApplyError(f"revision {revision.id} is partly applied ({count} of "
                              f"{_expected_events(revision)} ops in effect); roll it back or recover first")
         if count:
@@ -235,12 +246,17 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None) -> list[Rev
     return list(reversed(pending))
 
 
-def _check_plan(revisions: Sequence[Revision], state: SchemaState) -> None:
-    """Fold every op of the plan onto ``state``: an op that does not fit stops everything before it runs."""
+def _check_plan(revisions: Sequence[Revision], view: LedgerView, dialect: str) -> None:
+    """Fold every op of the plan onto the state: an op that does not fit, or that names something
+    the database cannot hold, stops everything before it runs."""
+    state = view.state
     for revision in revisions:
-        for op in revision.ops:
+        # A partly applied revision (resumed on MySQL/MariaDB) has its first ops in the state already.
+        for op in revision.ops[view.in_effect(revision.id):]:
             try:
-                state = op.complete(state).apply(state)
+                done = op.complete(state)
+                state = done.apply(state)
+                check_op_names(done, state, dialect)
             except LedgerError as exc:
                 raise RevisionError(f"{display_path(revision.path)}: revision {revision.id}, {op.describe()}: {exc}") from None
 
@@ -297,6 +313,7 @@ class _Run:
         else:
             event = self.store.append(self.conn, kind=kind, op=op, revision=revision.id, message=message,
                                       actor=self.actor, revision_checksum=revision.checksum)
+            faults.boundary(f"event {kind} {revision.id}")
         self.view.feed([event])
         return event
 
@@ -304,20 +321,27 @@ class _Run:
         if self.sql_only:
             self.sql.extend(statements)
             return
-        try:
-            dialects.execute(self.conn, list(statements))
-        except sa.exc.DBAPIError as exc:
-            raise _StatementFailed(revision, op, _db_message(exc)) from None
+        for statement in statements:
+            try:
+                dialects.execute(self.conn, [statement])
+            except sa.exc.DBAPIError as exc:
+                raise _StatementFailed(revision, op, _db_message(exc)) from None
+            faults.boundary(f"ddl {revision.id}")
 
     # -- one revision --------------------------------------------------------------------------
 
-    def steps_of(self, revision: Revision) -> Iterator[tuple[Step, list[MigrateOperation], SchemaState]]:
-        """Each step with its ops completed against the state they apply to, and the state before it."""
+    def steps_of(self, revision: Revision, skip: int = 0) -> Iterator[tuple[Step, list[MigrateOperation], SchemaState]]:
+        """Each step with its ops completed against the state they apply to, and the state before it;
+        the first ``skip`` ops of the revision (already in effect) are left out."""
         for step in revision.steps:
+            if skip >= len(step.ops):
+                skip -= len(step.ops)
+                continue
+            todo, skip = step.ops[skip:], 0
             before = self.view.state
             state = before
             completed = []
-            for op in step.ops:
+            for op in todo:
                 done = op.complete(state)
                 state = done.apply(state)
                 completed.append(done)
@@ -345,37 +369,57 @@ class _Run:
         return AppliedRevision(revision, tuple(events), tuple(statements))
 
     def bracketed(self, revision: Revision) -> AppliedRevision:
-        """MySQL/MariaDB: each op between a committed intent and its apply event."""
+        """MySQL/MariaDB: each op between a committed intent and its apply event.
+
+        A partly applied revision (a run stopped between two of its ops) goes on after the ops
+        already in effect.
+        """
         events: list[Event] = []
         statements: list[str] = []
-        for _step, ops, _before in self.steps_of(revision):
+        for _step, ops, _before in self.steps_of(revision, skip=self.view.in_effect(revision.id)):
             for op in ops:
                 ddl = dialects.ddl(op, self.view.state, self.dialect, conn=self.conn)
-                with self.transaction():
-                    intent = self.record("intent", op, revision)
+                intent: Event | None = None  # set once the intent is committed
                 try:
+                    with self.transaction(commits=True):
+                        recorded = self.record("intent", op, revision)
+                    intent = recorded
                     with self.transaction():
                         self.run_ddl(ddl, revision, op)
-                except _StatementFailed as failed:
-                    raise ApplyError(
-                        f"{failed}; ledger seq {intent.seq} (intent) is now in doubt: MariaDB/MySQL commit DDL "
-                        "one statement at a time, so part of the op may have run; see `schema-ledger status`"
-                    ) from None
-                statements += ddl
-                with self.transaction():
-                    events.append(self.record("apply", op, revision))
+                    statements += ddl
+                    with self.transaction(commits=True):
+                        events.append(self.record("apply", op, revision))
+                except (_StatementFailed, sa.exc.DBAPIError) as exc:
+                    failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(revision, op, _db_message(exc))
+                    raise ApplyError(f"{failed}; {_in_doubt_note(intent)}") from None
         if not revision.ops:
-            with self.transaction():
-                events.append(self.record("apply", None, revision))
+            try:
+                with self.transaction(commits=True):
+                    events.append(self.record("apply", None, revision))
+            except sa.exc.DBAPIError as exc:
+                raise ApplyError(f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}; the revision "
+                                 "may or may not be recorded: see `schema-ledger status`") from None
         return AppliedRevision(revision, tuple(events), tuple(statements))
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, *, commits: bool = False) -> Iterator[None]:
         if self.sql_only:
             yield
             return
         with _tx(self.conn):
             yield
+        if commits:
+            faults.boundary("commit")
+
+
+def _in_doubt_note(intent: Event | None) -> str:
+    """What a failure between an intent and its event leaves behind (MySQL/MariaDB)."""
+    if intent is None:
+        return ("nothing of the op ran; its intent may or may not have been recorded: if `schema-ledger status` "
+                "shows one in doubt, `schema-ledger recover` settles it")
+    return (f"ledger seq {intent.seq} (intent) is now in doubt: MariaDB/MySQL commit DDL one statement at a time, "
+            "so part of the op may have run; `schema-ledger recover` settles it from the live schema "
+            "(see `schema-ledger status`)")
 
 
 @attrs.frozen
@@ -425,31 +469,48 @@ def apply(
                 # Each revision starts by reading what other runners recorded meanwhile: under the
                 # lock nothing can have changed, except on SQLite whose write lock comes with each
                 # transaction (BEGIN IMMEDIATE) -- so there the read is inside the transaction.
-                if dialect == "mysql":
-                    with _tx(conn):
-                        view.refresh(store, conn)
-                    revision, total = _next(chain, view, to, total)
-                    if revision is None:
-                        break
-                    with _tx(conn):
-                        store.create(conn)
-                    _announce(progress, revision, len(done) + 1, total, False)
-                    done.append(run.bracketed(revision))
-                else:
-                    try:
+                try:
+                    if dialect == "mysql":
                         with _tx(conn):
-                            # Created in the first revision's transaction: a run stopped by the
-                            # plan check leaves the database exactly as it was.
-                            store.create(conn)
                             view.refresh(store, conn)
-                            revision, total = _next(chain, view, to, total)
+                        revision, total = _next(chain, view, to, total, dialect)
+                        if revision is None:
+                            break
+                        with _tx(conn):
+                            store.create(conn)
+                        _announce(progress, revision, len(done) + 1, total, False)
+                        done.append(run.bracketed(revision))
+                    else:
+                        revision, committing = None, False
+                        try:
+                            with _tx(conn):
+                                # Created in the first revision's transaction: a run stopped by the
+                                # plan check leaves the database exactly as it was.
+                                store.create(conn)
+                                view.refresh(store, conn)
+                                revision, total = _next(chain, view, to, total, dialect)
+                                if revision is None:
+                                    break
+                                _announce(progress, revision, len(done) + 1, total, False)
+                                applied = run.transactional(revision)
+                                committing = True
+                        except _StatementFailed as failed:
+                            raise ApplyError(f"{failed}; rolled back: nothing of the revision was applied or recorded") from None
+                        except sa.exc.DBAPIError as exc:
                             if revision is None:
-                                break
-                            _announce(progress, revision, len(done) + 1, total, False)
-                            applied = run.transactional(revision)
-                    except _StatementFailed as failed:
-                        raise ApplyError(f"{failed}; rolled back: nothing of the revision was applied or recorded") from None
-                    done.append(applied)
+                                raise
+                            raise ApplyError(_failed_transaction(revision, exc, committing)) from None
+                        faults.boundary("commit")
+                        done.append(applied)
+                except sa.exc.DBAPIError as exc:
+                    # Between two revisions (reading the ledger): say how far the run got.
+                    if not done:
+                        raise
+                    note = f"revisions up to {done[-1].revision.id} were applied and recorded, nothing of the next one ran"
+                    if "database is locked" in _db_message(exc):
+                        raise LockTimeout(f"another writer holds the SQLite database's write lock (waited "
+                                          f"{lock_timeout:g} s); {note}") from None
+                    raise ApplyError(f"{_db_message(exc)}; {note}") from None
                 _announce(progress, revision, len(done), total, True)
             head = view.head
     return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)),
@@ -462,14 +523,23 @@ def _current(chain: RevisionChain, view: LedgerView) -> str | None:
 
 
 def _next(
-    chain: RevisionChain, view: LedgerView, to: str | None, total: int | None
+    chain: RevisionChain, view: LedgerView, to: str | None, total: int | None, dialect: str
 ) -> tuple[Revision | None, int]:
     """The next revision to apply; on the first call the whole plan is checked and counted."""
-    pending = _pending(chain, view, to)
+    pending = _pending(chain, view, to, resume=dialect == "mysql")
     if total is None:
-        _check_plan(pending, view.state)
+        _check_plan(pending, view, dialect)
         total = len(pending)
     return (pending[0] if pending else None), total
+
+
+def _failed_transaction(revision: Revision, exc: sa.exc.DBAPIError, committing: bool) -> str:
+    """The message for a revision whose transaction failed outside its DDL (a lost connection, most often)."""
+    where = f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}"
+    if committing:
+        return (f"{where}; the connection failed while the revision was committed: it is either wholly recorded "
+                "or not at all, and `schema-ledger status` tells which")
+    return f"{where}; rolled back: nothing of the revision was applied or recorded"
 
 
 def _announce(progress: Progress | None, revision: Revision, position: int, total: int, done: bool) -> None:
@@ -485,8 +555,8 @@ def _apply_sql(
     with _tx(conn):
         view = LedgerView.read(store, conn)
         exists = store.exists(conn)
-    pending = _pending(chain, view, to)
-    _check_plan(pending, view.state)
+    pending = _pending(chain, view, to, resume=dialect == "mysql")
+    _check_plan(pending, view, dialect)
     run = _Run(conn, store, dialect, actor, why, True, view)
     if not exists:
         run.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
@@ -566,6 +636,8 @@ class Status:
     in_doubt: tuple[Event, ...]
     #: revisions the ledger has applied that no migration file defines
     unknown: tuple[str, ...] = ()
+    #: (revision, ops in effect, ops in the file) for revisions only partly in effect
+    partial: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def pending(self) -> tuple[str, ...]:
@@ -588,6 +660,8 @@ class Status:
             for r in self.mismatched
         ]
         problems += [f"revision {rid} is applied but no migration file defines it" for rid in self.unknown]
+        problems += [f"revision {rid} is partly applied ({done} of {total} ops in effect): `schema-ledger apply` goes on "
+                     "with the rest on MariaDB/MySQL; elsewhere roll it back" for rid, done, total in self.partial]
         return problems
 
     def to_json(self) -> dict[str, Any]:
@@ -600,18 +674,20 @@ class Status:
             "in_doubt": [event_json(e) for e in self.in_doubt],
             "checksum_mismatches": [r.id for r in self.mismatched],
             "unknown_revisions": list(self.unknown),
+            "partly_applied": [{"revision": rid, "in_effect": done, "ops": total} for rid, done, total in self.partial],
             "revisions": [r.to_json() for r in self.revisions],
             "problems": self.problems,
         }
 
 
-def _latest_state_event(store: LedgerStore, conn: sa.Connection, revision: str) -> Event | None:
+def _state_events(store: LedgerStore, conn: sa.Connection, revision: str) -> list[Event]:
+    """The apply, revert and baseline events of ``revision``, oldest first (through the revision index)."""
     table = store.table
-    row = conn.execute(
+    rows = conn.execute(
         sa.select(table).where(table.c.revision == revision, table.c.kind.in_(sorted(STATE_KINDS)))
-        .order_by(table.c.seq.desc()).limit(1)
-    ).first()
-    return Event.from_row(row) if row is not None else None
+        .order_by(table.c.seq)
+    )
+    return [Event.from_row(row) for row in rows]
 
 
 def _in_doubt(store: LedgerStore, conn: sa.Connection) -> tuple[Event, ...]:
@@ -644,9 +720,17 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
         exists = store.exists(conn)
         head = store.head(conn) if exists else None
         revisions = []
+        partial = []
         current = None
         for revision in chain:
-            event = _latest_state_event(store, conn, revision.id) if exists else None
+            recorded_events = _state_events(store, conn, revision.id) if exists else []
+            event = recorded_events[-1] if recorded_events else None
+            # Reverts name the seq they undo, always one of the same revision's events.
+            effective = len(in_effect(recorded_events))
+            last = next((e for e in reversed(recorded_events) if e.kind == "apply"), None)
+            unchanged = last is None or not last.revision_checksum or last.revision_checksum == revision.checksum
+            if 0 < effective < _expected_events(revision) and unchanged:
+                partial.append((revision.id, effective, _expected_events(revision)))
             applied = event is not None and event.kind in ("apply", "baseline")
             if applied:
                 current = revision.id
@@ -664,6 +748,7 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
     return Status(
         url=_safe_url(config.url), dialect=dialect, ledger_table=store.fullname, ledger_exists=exists, head=head,
         current=current, revisions=tuple(revisions), in_doubt=in_doubt, unknown=tuple(unknown),
+        partial=tuple(partial),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import mysql
 from ops import MigrateOperation
 from ops.base import LedgerError
 
+from . import faults
 from .db import dialect_of
 from .events import GENESIS_HASH, Actor, Event, fold_events, verify_chain
 
@@ -77,11 +78,38 @@ class LedgerStore:
 
     def create(self, conn: sa.Connection) -> None:
         """Create the table, its indexes and the triggers that refuse UPDATE and DELETE (idempotent)."""
+        dialect = dialect_of(conn)
+        if dialect == "mysql":
+            self._create_piecewise(conn)
+            return
         if self.exists(conn):
             return
         self.table.create(conn)
-        for statement in self.trigger_sql(dialect_of(conn), conn.dialect):
+        for statement in self.trigger_sql(dialect, conn.dialect):
             conn.exec_driver_sql(statement)
+
+    def _create_piecewise(self, conn: sa.Connection) -> None:
+        """MySQL/MariaDB commit each DDL statement on its own: a run stopped while the table was
+        being created leaves it without some indexes or triggers, so each is checked and made."""
+        inspector = sa.inspect(conn)
+        if not inspector.has_table(self.table_name, schema=self.schema):
+            conn.execute(sa.schema.CreateTable(self.table))
+            faults.boundary("ddl ledger table")
+            inspector = sa.inspect(conn)
+        present = {ix["name"] for ix in inspector.get_indexes(self.table_name, schema=self.schema)}
+        for index in sorted(self.table.indexes, key=lambda i: str(i.name)):
+            if index.name not in present:
+                conn.execute(sa.schema.CreateIndex(index))
+                faults.boundary("ddl ledger index")
+        schema = self.schema if self.schema is not None else conn.exec_driver_sql("SELECT DATABASE()").scalar()
+        triggers = {row[0] for row in conn.execute(
+            sa.text("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+                    "WHERE EVENT_OBJECT_SCHEMA = :s AND EVENT_OBJECT_TABLE = :t"),
+            {"s": schema, "t": self.table_name})}
+        for what, statement in zip(("update", "delete"), self.trigger_sql("mysql", conn.dialect), strict=True):
+            if f"{self.table_name}_no_{what}" not in triggers:
+                conn.exec_driver_sql(statement)
+                faults.boundary("ddl ledger trigger")
 
     def trigger_sql(self, dialect: str, sa_dialect: sa.Dialect) -> list[str]:
         prep = sa_dialect.identifier_preparer
@@ -200,12 +228,8 @@ class LedgerStore:
                                       f"(waited {timeout:g} s; raise --lock-timeout to wait longer)")
                 time.sleep(0.05)
             _commit(conn)
-            try:
+            with _released(conn, sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number}):
                 yield
-            finally:
-                _rollback(conn)
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number})
-                _commit(conn)
             return
         name = hashlib.sha256(key.encode()).hexdigest()[:40]
         got = conn.execute(sa.text("SELECT GET_LOCK(:n, :t)"), {"n": f"sl_{name}", "t": max(0, int(timeout))}).scalar()
@@ -213,12 +237,31 @@ class LedgerStore:
         if got != 1:
             raise LockTimeout(f"another schema-ledger run holds the lock on {self.fullname} "
                               f"(waited {timeout:g} s; raise --lock-timeout to wait longer)")
-        try:
+        with _released(conn, sa.text("SELECT RELEASE_LOCK(:n)"), {"n": f"sl_{name}"}):
             yield
-        finally:
-            _rollback(conn)
-            conn.execute(sa.text("SELECT RELEASE_LOCK(:n)"), {"n": f"sl_{name}"})
-            _commit(conn)
+
+
+@contextlib.contextmanager
+def _released(conn: sa.Connection, unlock: sa.TextClause, params: dict[str, Any]) -> Iterator[None]:
+    """Run the block, then release the session lock with ``unlock``.
+
+    A connection that was lost took its session, and the lock, with it: there is nothing to
+    release, and the error that ended the block is the one to report.
+    """
+    def release() -> None:
+        if conn.invalidated or conn.closed:
+            return
+        _rollback(conn)
+        conn.execute(unlock, params)
+        _commit(conn)
+
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            release()
+        raise
+    release()
 
 
 def _commit(conn: sa.Connection) -> None:

@@ -1,0 +1,114 @@
+"""Names each database accepts: checked before anything runs, so that no run stops half way.
+
+Every identifier is quoted when it is written into SQL, so reserved words, mixed case, quotes,
+spaces and semicolons are all fine. What quoting cannot save is refused here, before the first
+statement of a plan runs:
+
+- PostgreSQL keeps at most 63 bytes (UTF-8) of a name and cuts a longer one *silently*: the
+  live schema would then differ from the ledger's.
+- MySQL/MariaDB allow 64 characters, no name ending in a space, and no character outside the
+  Basic Multilingual Plane (an emoji is an "invalid utf8mb4 character string" in a name).
+- SQLite reserves names starting with ``sqlite_`` for tables and indexes.
+- Nowhere: an empty name or one holding a NUL character.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ops import CreateTableOp, LedgerError, MigrateOperation, RenameTableOp, SchemaState
+from ops.specs import TableSpec
+
+__all__ = ["InvalidIdentifierError", "MAX_LENGTH", "check_name", "check_op_names"]
+
+#: (limit, unit) per dialect family; SQLite has no limit
+MAX_LENGTH: dict[str, tuple[int, str]] = {"postgresql": (63, "bytes"), "mysql": (64, "characters")}
+_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "sqlite": "SQLite"}
+
+
+class InvalidIdentifierError(LedgerError, ValueError):
+    """A name the database would refuse, or change, however it is quoted."""
+
+
+def _family(dialect: str) -> str:
+    return "mysql" if dialect == "mariadb" else dialect
+
+
+def _short(name: str) -> str:
+    return repr(name if len(name) <= 40 else name[:37] + "...")
+
+
+def check_name(name: str, what: str, dialect: str) -> None:
+    """Raise InvalidIdentifierError when ``dialect`` cannot hold ``name`` as written."""
+    family = _family(dialect)
+    database = _NAMES.get(family, dialect)
+    if not name:
+        raise InvalidIdentifierError(f"{what} name is empty")
+    if "\x00" in name:
+        raise InvalidIdentifierError(f"{what} name {_short(name)} holds a NUL character, which no database accepts")
+    limit = MAX_LENGTH.get(family)
+    if limit is not None:
+        most, unit = limit
+        size = len(name.encode("utf-8")) if unit == "bytes" else len(name)
+        if size > most:
+            consequence = " (it would cut the name silently)" if family == "postgresql" else ""
+            raise InvalidIdentifierError(f"{what} name {_short(name)} is {size} {unit} long; {database} allows at "
+                                         f"most {most}{consequence}")
+    if family == "mysql":
+        if name.endswith(" "):
+            raise InvalidIdentifierError(f"{what} name {_short(name)} ends with a space, which {database} refuses")
+        wide = next((c for c in name if ord(c) > 0xFFFF), None)
+        if wide is not None:
+            raise InvalidIdentifierError(f"{what} name {_short(name)} holds {wide!r} (U+{ord(wide):X}): {database} "
+                                         "names take only characters up to U+FFFF")
+    if family == "sqlite" and what in ("table", "index") and name.lower().startswith("sqlite_"):
+        raise InvalidIdentifierError(f"{what} name {_short(name)} starts with sqlite_, which SQLite reserves")
+
+
+def _table_names(table: TableSpec) -> Iterator[tuple[str, str]]:
+    """(name, what) for every identifier a table's definition holds."""
+    if table.schema is not None:
+        yield table.schema, "schema"
+    yield table.name, "table"
+    for column in table.columns:
+        yield column.name, "column"
+    if table.primary_key is not None and table.primary_key.name is not None:
+        yield table.primary_key.name, "constraint"
+    for fk in table.foreign_keys:
+        if fk.name is not None:
+            yield fk.name, "constraint"
+        yield fk.referent_table, "table"
+        if fk.referent_schema is not None:
+            yield fk.referent_schema, "schema"
+        for column in fk.referent_columns:
+            yield column, "column"
+    for item in (*table.uniques, *table.checks):
+        if item.name is not None:
+            yield item.name, "constraint"
+    for index in table.indexes:
+        if index.name is not None:
+            yield index.name, "index"
+
+
+def _touched(op: MigrateOperation) -> tuple[str | None, str] | None:
+    """The key of the table ``op`` creates or changes (None for an op on no table, or a drop)."""
+    if isinstance(op, CreateTableOp):
+        return op.table.key
+    if isinstance(op, RenameTableOp):
+        return (op.schema, op.new_table_name)
+    name = getattr(op, "table_name", None)
+    if not isinstance(name, str):
+        return None
+    return (getattr(op, "schema", None), name)
+
+
+def check_op_names(op: MigrateOperation, after: SchemaState, dialect: str) -> None:
+    """Check every name of the table ``op`` leaves behind in ``after`` (the state with ``op`` applied)."""
+    key = _touched(op)
+    if key is None:
+        return
+    table = after.tables.get(key)
+    if table is None:
+        return
+    for name, what in _table_names(table):
+        check_name(name, what, dialect)
