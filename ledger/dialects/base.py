@@ -173,6 +173,7 @@ class DDLGenerator:
         self.conn = conn
         self.preparer = dialect.identifier_preparer
         self._metadata: dict[int, tuple[SchemaState, sa.MetaData]] = {}
+        self._tables: dict[tuple[int, tuple[str | None, str]], tuple[SchemaState, sa.MetaData]] = {}
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -208,9 +209,28 @@ class DDLGenerator:
         return cached[1]
 
     def table(self, state: SchemaState, name: str, schema: str | None = None) -> sa.Table:
-        state.table(name, schema)  # a clear error when it is missing
-        key = f"{schema}.{name}" if schema else name
-        return self.metadata(state).tables[key]
+        spec = state.table(name, schema)  # a clear error when it is missing
+        cached = self._tables.get((id(state), spec.key))
+        if cached is None or cached[0] is not state:
+            cached = (state, self.neighbourhood(state, spec))
+            self._tables[(id(state), spec.key)] = cached
+        return cached[1].tables[spec.fullname]
+
+    @staticmethod
+    def neighbourhood(state: SchemaState, spec: TableSpec) -> sa.MetaData:
+        """A private MetaData with ``spec``'s table and the tables its foreign keys refer to: all that
+        compiling its DDL needs. Building every table of the state for each op made apply
+        quadratic in the number of tables."""
+        metadata = sa.MetaData()
+        wanted = {spec.key} | {
+            (fk.referent_schema if fk.referent_schema is not None else spec.schema, fk.referent_table)
+            for fk in spec.foreign_keys
+        }
+        for key in sorted(wanted, key=lambda k: (k[0] or "", k[1])):
+            table = spec if key == spec.key else state.tables.get(key)
+            if table is not None:
+                table.to_table(metadata)
+        return metadata
 
     def format_table(self, table: sa.Table) -> str:
         return self.preparer.format_table(table)

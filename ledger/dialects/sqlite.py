@@ -180,7 +180,7 @@ class SQLiteGenerator(DDLGenerator):
         old_spec, new_spec = before.table(name, schema), after.table(name, schema)
         self._check_foreign_keys(before, old_spec, new_spec)
 
-        metadata = after.to_metadata()  # a private copy: the temporary table is added to it
+        metadata = self.neighbourhood(after, new_spec)  # a private copy: the temporary table is added to it
         final = metadata.tables[new_spec.fullname]
         temp = attrs.evolve(new_spec, name=REBUILD_PREFIX + name, indexes=()).to_table(metadata)
         old = self.table(before, name, schema)
