@@ -29,7 +29,9 @@ PostgreSQL
     column is STORED (PostgreSQL before 18). Names are cut to 63 bytes. Index sort order,
     ``postgresql_where``, ``_using`` (``btree`` is the default), ``_include``, ``_ops``,
     ``_with`` are compared; ``_concurrently`` is how an index was built, not what it is.
-    Deferrable foreign keys and unique constraints, and MATCH FULL, are compared.
+    Deferrable foreign keys and unique constraints, and MATCH FULL, are compared. In one
+    CREATE TABLE, unique constraints on the primary key's columns or on another unique
+    constraint's columns are not created: such duplicates are not compared.
 
 MySQL / MariaDB (dialect ``"mysql"``)
     Integer display widths are not kept, BOOL is ``TINYINT(1)``, ``NUMERIC`` is
@@ -42,15 +44,20 @@ MySQL / MariaDB (dialect ``"mysql"``)
     unique indexes); the index the server adds for a foreign key is not a user index. Index
     sort order, deferrable and MATCH are not kept; ``RESTRICT`` is the default action.
     Identity columns are not kept (AUTO_INCREMENT is autoincrement). A computed column is
-    VIRTUAL unless persisted. Expression indexes exist on MySQL 8 only.
+    VIRTUAL unless persisted. Expression indexes exist on MySQL 8 only. In conditions, TRUE
+    and FALSE are 1 and 0, and ``flag`` is ``flag <> 0`` (the server writes it so). Foreign
+    keys are read from information_schema (SQLAlchemy's reading of SHOW CREATE TABLE loses
+    those whose column names hold a parenthesis).
 
 SQLite
     Types are compared by SQLite's own reading of the declared type name (its affinity
     rules, as SQLAlchemy applies them when reflecting): ``DOUBLE PRECISION`` is ``REAL``.
     Comments are not kept. Unique constraints cannot be deferrable; MATCH is not kept.
     Identity columns are not kept. Names of primary keys and unique constraints are kept
-    when the table was created with ``CONSTRAINT name``. Expression indexes, partial-index
-    conditions and index sort order are read from the index's SQL.
+    when the table was created with ``CONSTRAINT name``; unique constraints on the same
+    columns are one index (the first declared counts). Unique constraints, expression
+    indexes, partial-index conditions and index sort order are read from the SQL SQLite
+    keeps (SQLAlchemy skips expression indexes and misreads quoted names with parentheses).
 """
 
 from __future__ import annotations
@@ -62,8 +69,6 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 
 from ops import LedgerError, SchemaState
 from ops.base import UnknownTypeError
@@ -82,21 +87,23 @@ from ops.specs import (
     UniqueSpec,
 )
 
-from .sqltext import canonical_default, canonical_sql, split_index_sql, sqlite_unique_constraints
+from .sqltext import (
+    COMPILERS,
+    canonical_default,
+    canonical_sql,
+    canonical_type,
+    split_index_sql,
+    sqlite_unique_constraints,
+)
 
-__all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "reflect", "type_ddl"]
+__all__ = [
+    "DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "reflect", "type_ddl", "without_type_checks",
+]
 
 #: The TypeSpec name of a normalized type; its one argument is the canonical DDL type.
 DDL_TYPE = "ddl"
 
 _DIALECTS = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
-_COMPILERS: dict[str, sa.Dialect] = {
-    "sqlite": sqlite.dialect(),
-    "postgresql": postgresql.dialect(),
-    # The MariaDB flavour: it compiles the generic Uuid to UUID (MariaDB 10.7+); MySQL's
-    # CHAR(32) is folded into the same type below.
-    "mysql": MariaDBDialect(),
-}
 _PG_NAME_BYTES = 63
 
 
@@ -132,6 +139,8 @@ def reflect(
     with warnings.catch_warnings():
         # SQLite's expression indexes are read from their SQL below.
         warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
+        # MySQL's foreign keys are read from information_schema below.
+        warnings.filterwarnings("ignore", message=r"Unknown schema content: '\s*CONSTRAINT .* FOREIGN KEY")
         columns = inspector.get_multi_columns(**kw)
         pks = inspector.get_multi_pk_constraint(**kw)
         fks = inspector.get_multi_foreign_keys(**kw)
@@ -141,6 +150,8 @@ def reflect(
         checks = inspector.get_multi_check_constraints(**kw)
         comments = inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments else {}
     deferrable, fk_columns = _pg_constraints(conn, schema) if dialect == "postgresql" else ({}, {})
+    if dialect == "mysql":
+        fks = _mysql_foreign_keys(conn, schema, fks)
     table_sql, index_sql = _sqlite_sql(conn, schema) if dialect == "sqlite" else ({}, {})
     quote = conn.dialect.identifier_preparer.quote
 
@@ -333,6 +344,36 @@ def _pg_constraints(
     return deferrable, columns
 
 
+def _mysql_foreign_keys(
+    conn: sa.Connection, schema: str | None, reported: Mapping[Any, list[dict[str, Any]]]
+) -> dict[Any, list[dict[str, Any]]]:
+    """MySQL's foreign keys from information_schema, in one query: SQLAlchemy reads them from
+    SHOW CREATE TABLE and loses those whose column names hold a parenthesis."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA,"
+            " k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE,"
+            " k.TABLE_SCHEMA"
+            " FROM information_schema.KEY_COLUMN_USAGE k"
+            " JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA"
+            " AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME"
+            " WHERE k.TABLE_SCHEMA = COALESCE(:schema, DATABASE()) AND k.REFERENCED_TABLE_NAME IS NOT NULL"
+            " ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"
+        ),
+        {"schema": schema},
+    )
+    found: dict[Any, dict[str, dict[str, Any]]] = {}
+    for table, name, column, ref_schema, ref_table, ref_column, on_update, on_delete, own_schema in rows:
+        fk = found.setdefault((schema, table), {}).setdefault(name, {
+            "name": name, "constrained_columns": [], "referred_table": ref_table, "referred_columns": [],
+            "referred_schema": None if ref_schema == own_schema else ref_schema,
+            "options": {"onupdate": on_update, "ondelete": on_delete},
+        })
+        fk["constrained_columns"].append(column)
+        fk["referred_columns"].append(ref_column)
+    return {key: list(found.get(key, {}).values()) for key in reported}
+
+
 def _sqlite_sql(conn: sa.Connection, schema: str | None) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """table -> CREATE TABLE, (table, index) -> CREATE INDEX: the SQL SQLite keeps, read where
     SQLAlchemy's reading falls short (expression indexes, sort order, names with parentheses)."""
@@ -448,7 +489,7 @@ def _normalize_default(column: ColumnSpec, d: str) -> DefaultSpec | None:
         text = "'" + spec.value.replace("'", "''") + "'"
     elif spec.kind == "func":
         try:
-            text = str(getattr(sa.func, spec.value)().compile(dialect=_COMPILERS[d]))
+            text = str(getattr(sa.func, spec.value)().compile(dialect=COMPILERS[d]))
         except Exception:  # noqa: BLE001 - a name the dialect cannot compile stays as written
             text = f"{spec.value}()"
     else:
@@ -492,104 +533,11 @@ def type_ddl(spec: TypeSpec, dialect: str) -> str:
         type_ = spec.to_sa()
     except LedgerError:
         return f"?{spec.render()}"
-    if d == "postgresql" and isinstance(type_, sa.Enum) and type_.native_enum:
-        # The DDL names the type only; PostgreSQL keeps its values, which are compared too.
-        name = f"{type_.schema}.{type_.name}" if type_.schema else str(type_.name)
-        return f"ENUM {name}({','.join(_literal(v) for v in type_.enums)})"
-    try:
-        text = str(type_.compile(dialect=_COMPILERS[d]))
-    except Exception:  # noqa: BLE001 - a type the dialect cannot render: it cannot be live there
-        return f"?{spec.render()}"
-    if d == "sqlite":
-        resolved = _COMPILERS["sqlite"]._resolve_type_affinity(text)  # type: ignore[attr-defined]
-        if not isinstance(resolved, sa.types.NullType):
-            text = str(resolved.compile(dialect=_COMPILERS["sqlite"]))
-    text = _spaced(text)
-    return _PG_TYPE(text) if d == "postgresql" else _MYSQL_TYPE(text) if d == "mysql" else text
+    return canonical_type(type_, d) or f"?{spec.render()}"
 
 
 def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
-
-
-def _spaced(text: str) -> str:
-    """Upper case and single spaces outside quotes; no spaces around commas and parentheses."""
-    parts = re.split(r"('(?:[^']|'')*')", text)
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(part)
-            continue
-        part = re.sub(r"\s+", " ", part.upper())
-        part = re.sub(r"\s*,\s*", ",", part)
-        part = re.sub(r"\s*\(\s*", "(", part)
-        part = re.sub(r"\s+\)", ")", part)
-        out.append(part)
-    return "".join(out).strip()
-
-
-def _rules(*rules: tuple[str, str | Callable[[re.Match[str]], str]]) -> Callable[[str], str]:
-    compiled = [(re.compile(p), r) for p, r in rules]
-
-    def apply(text: str) -> str:
-        for pattern, replacement in compiled:
-            text = pattern.sub(replacement, text)  # type: ignore[arg-type]
-        return text
-
-    return apply
-
-
-def _float(m: re.Match[str], low: str, high: str) -> str:
-    precision = m.group(1)
-    return low if precision is not None and int(precision) <= 24 else high
-
-
-def _tier(kind: str, size: int) -> str:
-    for prefix, limit in (("TINY", 2**8), ("", 2**16), ("MEDIUM", 2**24)):
-        if size < limit:
-            return prefix + kind
-    return "LONG" + kind
-
-
-_PG_TYPE = _rules(
-    (r"(\[\])+$", "[]"),
-    (r"^FLOAT(?:\((\d+)\))?(?=$|\[)", lambda m: _float(m, "REAL", "DOUBLE PRECISION")),
-    (r"^DOUBLE(?= |$|\[)(?! PRECISION)", "DOUBLE PRECISION"),
-    (r"^DECIMAL\b", "NUMERIC"),
-    (r"^NUMERIC\((\d+)\)", r"NUMERIC(\1,0)"),
-    (r"^NCHAR\b", "CHAR"),
-    (r"^NVARCHAR\b", "VARCHAR"),
-    (r"^CHARACTER VARYING\b", "VARCHAR"),
-    (r"^(CHAR|BIT)(?=$|\[)", r"\1(1)"),
-    (r"^INT(?=$|\[)", "INTEGER"),
-    (r" COLLATE \S+$", ""),
-)
-
-_MYSQL_TYPE = _rules(
-    (r" (?:CHARACTER SET|CHARSET|COLLATE) \w+", ""),
-    (r"^NATIONAL ", ""),
-    (r"^NCHAR\b", "CHAR"),
-    (r"^NVARCHAR\b", "VARCHAR"),
-    (r"(?<=\S) BINARY$", ""),
-    (r"^(BOOL|BOOLEAN)$", "TINYINT(1)"),
-    (r"^(TINYINT|SMALLINT|MEDIUMINT|INTEGER|INT|BIGINT)(?:\((\d+)\))?(?=$| )",
-     lambda m: ("INTEGER" if m.group(1) == "INT" else m.group(1))
-     + ("(1)" if m.group(1) == "TINYINT" and m.group(2) == "1" else "")),
-    (r"^(.*\bZEROFILL)$", lambda m: m.group(1) if "UNSIGNED" in m.group(1)
-     else m.group(1).replace(" ZEROFILL", " UNSIGNED ZEROFILL")),
-    (r"^(?:NUMERIC|DEC|FIXED)\b", "DECIMAL"),
-    (r"^DECIMAL(?=$| )", "DECIMAL(10,0)"),
-    (r"^DECIMAL\((\d+)\)", r"DECIMAL(\1,0)"),
-    (r"^FLOAT(?:\((\d+)\))?(?=$| )", lambda m: _float(m, "FLOAT", "DOUBLE")),
-    (r"^(?:REAL|DOUBLE PRECISION)\b", "DOUBLE"),
-    (r"^TEXT\((\d+)\)", lambda m: _tier("TEXT", int(m.group(1)) * 4)),
-    (r"^BLOB\((\d+)\)", lambda m: _tier("BLOB", int(m.group(1)))),
-    (r"^JSON$", "LONGTEXT"),
-    (r"^CHAR\(32\)$", "UUID"),
-    (r"^YEAR\(4\)$", "YEAR"),
-    (r"^(CHAR|BINARY|BIT)$", r"\1(1)"),
-    (r"^(DATETIME|TIMESTAMP|TIME)\(0\)", r"\1"),
-)
 
 
 # -- constraints and indexes -------------------------------------------------------------------
@@ -737,7 +685,7 @@ def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]
         else:
             raw = next((t for t in expected.tables.values() if _name(t.name, d) == key[1] and t.schema == key[0]), None)
             implied = _implied_checks(raw, d) if raw is not None else set()
-            lines.extend(_table_differences(want, _without_implied(have, want, implied)))
+            lines.extend(_table_differences(want, _without_implied(have, want, implied, d)))
     return lines
 
 
@@ -745,12 +693,27 @@ def _where(key: tuple[str | None, str]) -> str:
     return f"{key[0]}.{key[1]}" if key[0] else key[1]
 
 
-def _without_implied(live: TableSpec, expected: TableSpec, implied: set[str]) -> TableSpec:
+def without_type_checks(live: SchemaState, expected: SchemaState, dialect: str) -> SchemaState:
+    """``live`` without the CHECK constraints that ``expected``'s Boolean and Enum types create
+    (``create_constraint=True``), unless ``expected`` has a check of that name: what
+    :func:`compare` discounts, for a caller that goes on from the states themselves."""
+    d = _dialect(dialect)
+    tables = dict(live.tables)
+    for key, table in live.tables.items():
+        want = expected.tables.get(key)
+        if want is not None:
+            tables[key] = _without_implied(table, want, _implied_checks(want, d), d)
+    return SchemaState(tables)
+
+
+def _without_implied(live: TableSpec, expected: TableSpec, implied: set[str], dialect: str | None = None) -> TableSpec:
     """``live`` without the CHECKs the expected column types create, unless expected by name."""
     if not implied:
         return live
     named = {c.name for c in expected.checks}
-    return attrs.evolve(live, checks=tuple(c for c in live.checks if c.name in named or c.sqltext not in implied))
+    return attrs.evolve(live, checks=tuple(
+        c for c in live.checks if c.name in named or canonical_sql(c.sqltext, dialect=dialect) not in implied
+    ))
 
 
 def _table_differences(want: TableSpec, have: TableSpec) -> list[str]:
@@ -772,9 +735,11 @@ def _table_differences(want: TableSpec, have: TableSpec) -> list[str]:
     common_want = [n for n in want_columns if n in have_columns]
     common_have = [n for n in have_columns if n in want_columns]
     if common_want != common_have:
-        lines.append(f"table {where}: column order expected ({', '.join(common_want)}), live ({', '.join(common_have)})")
+        lines.append(f"table {where}: column order expected ({', '.join(common_want)}), "
+                     f"live ({', '.join(common_have)})")
     if want.primary_key != have.primary_key:
-        lines.append(f"primary key of {where}: expected {_describe_pk(want.primary_key)}, live {_describe_pk(have.primary_key)}")
+        lines.append(f"primary key of {where}: expected {_describe_pk(want.primary_key)}, "
+                     f"live {_describe_pk(have.primary_key)}")
     lines.extend(_item_differences("foreign key", where, want.foreign_keys, have.foreign_keys))
     lines.extend(_item_differences("unique constraint", where, want.uniques, have.uniques))
     lines.extend(_item_differences("check constraint", where, want.checks, have.checks))
@@ -791,7 +756,8 @@ def _column_differences(what: str, want: ColumnSpec, have: ColumnSpec) -> list[s
     if want.nullable != have.nullable:
         lines.append(f"{what}: expected {_null(want.nullable)}, live {_null(have.nullable)}")
     if want.server_default != have.server_default:
-        lines.append(f"{what}: server default expected {_default(want.server_default)}, live {_default(have.server_default)}")
+        lines.append(f"{what}: server default expected {_default(want.server_default)}, "
+                     f"live {_default(have.server_default)}")
     for field in ("comment", "identity", "computed"):
         a, b = getattr(want, field), getattr(have, field)
         if a != b:
@@ -857,7 +823,8 @@ def _item_differences(kind: str, where: str, want: Iterable[Any], have: Iterable
                 lines.append(f"{label}: {field.name} expected {_show(a)}, live {_show(b)}")
     for k, item in have_by.items():
         if k not in want_by:
-            lines.append(f"{kind} {item.name or '(unnamed)'} on {where}: in the live database ({_describe(item)}), not expected")
+            lines.append(f"{kind} {item.name or '(unnamed)'} on {where}: in the live database ({_describe(item)}), "
+                         "not expected")
     return lines
 
 

@@ -1,4 +1,5 @@
-"""SQL text in a canonical form, so that what a server stores can be compared with what was declared.
+"""SQL text and DDL types in a canonical form, so that what a server stores can be compared with
+what was declared.
 
 Servers rewrite the SQL they keep: PostgreSQL adds casts and parentheses (``(price >=
 (0)::numeric)``), turns ``IN (...)`` into ``= ANY (ARRAY[...])``, ``BETWEEN`` into two
@@ -11,19 +12,34 @@ The canonical form lowercases keywords and names (quoted or not), strips ``::typ
 turns numeric string literals into numbers (``'5'`` and ``5.0`` are both ``5``) and spaces
 tokens one way. It is lenient in those ways on purpose and on both sides alike: names that
 differ only in case, and a string ``'007'`` against a number ``7``, compare equal.
+
+:func:`canonical_type` compiles a column type for a dialect and spells it the way the server
+reports it back (``FLOAT`` is ``DOUBLE PRECISION`` on PostgreSQL, ``BOOL`` is ``TINYINT(1)``
+on MySQL, ...); :mod:`ledger.reflect` lists these facts. The statement readers at the end
+take SQLite's stored ``CREATE`` statements apart where SQLAlchemy's reflection falls short.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Union
+from typing import Any, Union
 
 import attrs
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
+from sqlalchemy.types import TypeEngine
 
 __all__ = [
-    "canonical_default", "canonical_sql", "split_definitions", "split_index_sql", "sqlite_unique_constraints",
+    "COMPILERS",
+    "canonical_default",
+    "canonical_sql",
+    "canonical_type",
+    "split_definitions",
+    "split_index_sql",
+    "sqlite_unique_constraints",
     "unquote_identifier",
 ]
 
@@ -186,7 +202,8 @@ def _array_items(group: Group) -> tuple[Node, ...] | None:
 def _operand_start(items: Sequence[Node], end: int) -> int:
     """Where the operand that ends at ``items[end]`` starts: a call, a qualified name, a group."""
     start = end
-    if isinstance(items[start], Group) and start > 0 and _is_operand(items[start - 1]) and not isinstance(items[start - 1], Group):
+    before = items[start - 1] if start > 0 else None
+    if isinstance(items[start], Group) and _is_operand(before) and not isinstance(before, Group):
         start -= 1
     while start >= 2 and items[start - 1] == Tok("op", ".") and _is_operand(items[start - 2]):
         start -= 2
@@ -586,3 +603,117 @@ def sqlite_unique_constraints(create_table: str) -> list[tuple[str | None, tuple
                 name = None  # the name belonged to another constraint
             i += 1
     return found
+
+
+# =============================================================================================
+# Types
+# =============================================================================================
+
+COMPILERS: dict[str, sa.Dialect] = {
+    "sqlite": sqlite.dialect(),
+    "postgresql": postgresql.dialect(),
+    # The MariaDB flavour: it compiles the generic Uuid to UUID (MariaDB 10.7+); MySQL's
+    # CHAR(32) is folded into the same type below.
+    "mysql": MariaDBDialect(),
+}
+
+
+def canonical_type(type_: TypeEngine[Any], dialect: str) -> str | None:
+    """The DDL type ``type_`` compiles to on ``dialect`` ("sqlite", "postgresql" or "mysql"),
+    spelled as the server reports it back; None if the dialect cannot render it."""
+    if dialect == "postgresql" and isinstance(type_, sa.Enum) and type_.native_enum:
+        # The DDL names the type only; PostgreSQL keeps its values, which are compared too.
+        name = f"{type_.schema}.{type_.name}" if type_.schema else str(type_.name)
+        values = ",".join("'" + v.replace("'", "''") + "'" for v in type_.enums)
+        return f"ENUM {name}({values})"
+    try:
+        text = str(type_.compile(dialect=COMPILERS[dialect]))
+    except Exception:  # noqa: BLE001 - a type the dialect cannot render cannot be live there
+        return None
+    if dialect == "sqlite":
+        # SQLite keeps the declared name; reflection reads it by SQLite's affinity rules.
+        resolved = COMPILERS["sqlite"]._resolve_type_affinity(text)  # type: ignore[attr-defined]
+        if not isinstance(resolved, sa.types.NullType):
+            text = str(resolved.compile(dialect=COMPILERS["sqlite"]))
+    text = _spaced(text)
+    return _PG_TYPE(text) if dialect == "postgresql" else _MYSQL_TYPE(text) if dialect == "mysql" else text
+
+
+def _spaced(text: str) -> str:
+    """Upper case and single spaces outside quotes; no spaces around commas and parentheses."""
+    parts = re.split(r"('(?:[^']|'')*')", text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(part)
+            continue
+        part = re.sub(r"\s+", " ", part.upper())
+        part = re.sub(r"\s*,\s*", ",", part)
+        part = re.sub(r"\s*\(\s*", "(", part)
+        part = re.sub(r"\s+\)", ")", part)
+        out.append(part)
+    return "".join(out).strip()
+
+
+def _rules(*rules: tuple[str, str | Callable[[re.Match[str]], str]]) -> Callable[[str], str]:
+    compiled = [(re.compile(p), r) for p, r in rules]
+
+    def apply(text: str) -> str:
+        for pattern, replacement in compiled:
+            text = pattern.sub(replacement, text)  # type: ignore[arg-type]
+        return text
+
+    return apply
+
+
+def _float(m: re.Match[str], low: str, high: str) -> str:
+    precision = m.group(1)
+    return low if precision is not None and int(precision) <= 24 else high
+
+
+def _tier(kind: str, size: int) -> str:
+    for prefix, limit in (("TINY", 2**8), ("", 2**16), ("MEDIUM", 2**24)):
+        if size < limit:
+            return prefix + kind
+    return "LONG" + kind
+
+
+_PG_TYPE = _rules(
+    (r"(\[\])+$", "[]"),
+    (r"^FLOAT(?:\((\d+)\))?(?=$|\[)", lambda m: _float(m, "REAL", "DOUBLE PRECISION")),
+    (r"^DOUBLE(?= |$|\[)(?! PRECISION)", "DOUBLE PRECISION"),
+    (r"^DECIMAL\b", "NUMERIC"),
+    (r"^NUMERIC\((\d+)\)", r"NUMERIC(\1,0)"),
+    (r"^NCHAR\b", "CHAR"),
+    (r"^NVARCHAR\b", "VARCHAR"),
+    (r"^CHARACTER VARYING\b", "VARCHAR"),
+    (r"^(CHAR|BIT)(?=$|\[)", r"\1(1)"),
+    (r"^INT(?=$|\[)", "INTEGER"),
+    (r" COLLATE \S+$", ""),
+)
+
+_MYSQL_TYPE = _rules(
+    (r" (?:CHARACTER SET|CHARSET|COLLATE) \w+", ""),
+    (r"^NATIONAL ", ""),
+    (r"^NCHAR\b", "CHAR"),
+    (r"^NVARCHAR\b", "VARCHAR"),
+    (r"(?<=\S) BINARY$", ""),
+    (r"^(BOOL|BOOLEAN)$", "TINYINT(1)"),
+    (r"^(TINYINT|SMALLINT|MEDIUMINT|INTEGER|INT|BIGINT)(?:\((\d+)\))?(?=$| )",
+     lambda m: ("INTEGER" if m.group(1) == "INT" else m.group(1))
+     + ("(1)" if m.group(1) == "TINYINT" and m.group(2) == "1" else "")),
+    (r"^(.*\bZEROFILL)$", lambda m: m.group(1) if "UNSIGNED" in m.group(1)
+     else m.group(1).replace(" ZEROFILL", " UNSIGNED ZEROFILL")),
+    (r"^(?:NUMERIC|DEC|FIXED)\b", "DECIMAL"),
+    (r"^DECIMAL(?=$| )", "DECIMAL(10,0)"),
+    (r"^DECIMAL\((\d+)\)", r"DECIMAL(\1,0)"),
+    (r"^FLOAT(?:\((\d+)\))?(?=$| )", lambda m: _float(m, "FLOAT", "DOUBLE")),
+    (r"^(?:REAL|DOUBLE PRECISION)\b", "DOUBLE"),
+    (r"^TEXT\((\d+)\)", lambda m: _tier("TEXT", int(m.group(1)) * 4)),
+    (r"^BLOB\((\d+)\)", lambda m: _tier("BLOB", int(m.group(1)))),
+    (r"^JSON$", "LONGTEXT"),
+    (r"^CHAR\(32\)$", "UUID"),
+    (r"^YEAR\(4\)$", "YEAR"),
+    (r"^(CHAR|BINARY|BIT)$", r"\1(1)"),
+    (r"^(DATETIME|TIMESTAMP|TIME)\(0\)", r"\1"),
+)

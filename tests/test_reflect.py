@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, event, given, note, reject, settings
 from hypothesis import strategies as st
 from sqlalchemy.dialects import mysql, postgresql as pg
 
@@ -23,7 +23,7 @@ from ledger.db import dialect_of
 from ledger.reflect import DDL_TYPE, UnsupportedDialectError, compare, normalize, reflect, type_ddl
 from ledger.sqltext import canonical_default, canonical_sql
 from ops import SchemaState, TypeSpec
-from ops.specs import CheckSpec, ColumnSpec, DefaultSpec, IndexElement, IndexSpec
+from ops.specs import DefaultSpec
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
 
@@ -298,6 +298,27 @@ def test_mysql_unique_constraint_and_unique_index_are_one_thing() -> None:
     assert compare(constraint, index, "postgresql") != []
 
 
+def _strategies() -> Any:
+    from tests import strategies
+
+    return strategies
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), dialect=st.sampled_from(DIALECTS))
+def test_normalize_is_idempotent_and_compare_agrees_with_it(data: st.DataObject, dialect: str) -> None:
+    strategies = _strategies()
+    state = data.draw(strategies.schema_states(), label="state")
+    op = data.draw(strategies.ops_for(state, irreversible=False), label="op")
+    after = state.apply(state.complete(op))
+    once = normalize(state, dialect)
+    assert normalize(once, dialect) == once
+    assert compare(state, state, dialect) == []
+    assert compare(after, after, dialect) == []
+    # Without Boolean/Enum CHECKs (which only compare discounts), no lines means equal forms.
+    assert (compare(state, after, dialect) == []) == (once == normalize(after, dialect))
+
+
 # =============================================================================================
 # Rich schemas on every database
 # =============================================================================================
@@ -540,12 +561,12 @@ def _sqlite_rebuild(conn: sa.Connection, table: str, old: str, new: str) -> None
 
 
 def _sqlite_drop_constraint(conn: sa.Connection, table: str, name: str) -> None:
+    """Rewrite a SQLite table without its table-level constraint ``name``."""
     create = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
                                   (table,)).scalar_one()
     start = create.index(f"CONSTRAINT {name} ")
     depth, end = 0, start
-    while not (depth == 0 and create[end] in ",\n") and not (depth == 0 and create[end] == ")" and end > start
-                                                               and create[start:end].count("(") == create[start:end].count(")")):
+    while depth > 0 or create[end] not in ",)\n":
         depth += {"(": 1, ")": -1}.get(create[end], 0)
         end += 1
     comma = create.rindex(",", 0, start)
@@ -628,12 +649,6 @@ def test_postgresql_deferrable_unique_is_read(database_factory: Callable[[str], 
 # =============================================================================================
 
 
-def _strategies() -> Any:
-    from tests import strategies
-
-    return strategies
-
-
 @settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
@@ -644,8 +659,14 @@ def test_random_portable_schemas_round_trip(
     state = data.draw(_strategies().schema_states(portable=True, min_tables=1, max_tables=3), label="state")
     engine = sa.create_engine(database_factory(dialect))
     try:
-        with engine.begin() as conn:
-            state.to_metadata().create_all(conn)
+        try:
+            with engine.begin() as conn:
+                state.to_metadata().create_all(conn)
+        except sa.exc.DBAPIError as exc:
+            # Not what this test is about: a state the server refuses (a default out of the
+            # column's range, a foreign key between two differently named enum types, ...).
+            event(f"{dialect} refused the state: {type(exc.orig).__name__}")
+            reject()
         live = _live(engine)
         differences = compare(state, live, dialect_of(engine))
         assert differences == []
