@@ -419,7 +419,7 @@ def _without_foreign_key_indexes(state: SchemaState) -> SchemaState:
 def _read(config: Config) -> Iterator[sa.Connection]:
     """A connection with one read transaction open: every check sees the same ledger."""
     try:
-        with connect(config.url) as conn, conn.begin():
+        with connect(config.url, reads_only=True) as conn, conn.begin():
             yield conn
     except sa.exc.DBAPIError as exc:
         raise DatabaseError(" ".join(str(getattr(exc, "orig", None) or exc).split())[:500]) from None

@@ -15,7 +15,11 @@ from sqlalchemy import event
 
 from ops.base import LedgerError
 
-__all__ = ["DatabaseError", "create_engine", "dialect_of"]
+__all__ = ["DatabaseError", "READS_ONLY", "create_engine", "dialect_of"]
+
+#: Execution option of a connection that never writes: on SQLite its transactions start with a
+#: plain BEGIN (a shared lock, taken at the first read) instead of BEGIN IMMEDIATE.
+READS_ONLY = "schema_ledger_reads_only"
 
 
 class DatabaseError(LedgerError, RuntimeError):
@@ -61,4 +65,6 @@ def _transactional_sqlite(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A connection that only reads (status, verify, log) must not queue behind a writer.
+        reads_only = conn.get_execution_options().get(READS_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")

@@ -65,14 +65,15 @@ def check_name(name: str, what: str, dialect: str) -> None:
         raise InvalidIdentifierError(f"{what} name {_short(name)} starts with sqlite_, which SQLite reserves")
 
 
-def _table_names(table: TableSpec) -> Iterator[tuple[str, str]]:
+def _table_names(table: TableSpec, dialect: str) -> Iterator[tuple[str, str]]:
     """(name, what) for every identifier a table's definition holds."""
     if table.schema is not None:
         yield table.schema, "schema"
     yield table.name, "table"
     for column in table.columns:
         yield column.name, "column"
-    if table.primary_key is not None and table.primary_key.name is not None:
+    # MySQL/MariaDB call every primary key PRIMARY: the name given is not used.
+    if table.primary_key is not None and table.primary_key.name is not None and _family(dialect) != "mysql":
         yield table.primary_key.name, "constraint"
     for fk in table.foreign_keys:
         if fk.name is not None:
@@ -110,5 +111,5 @@ def check_op_names(op: MigrateOperation, after: SchemaState, dialect: str) -> No
     table = after.tables.get(key)
     if table is None:
         return
-    for name, what in _table_names(table):
+    for name, what in _table_names(table, dialect):
         check_name(name, what, dialect)

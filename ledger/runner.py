@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -31,7 +32,7 @@ from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaStat
 
 from . import dialects, faults
 from .config import Config
-from .db import DatabaseError, create_engine, dialect_of
+from .db import READS_ONLY, DatabaseError, create_engine, dialect_of
 from .events import GENESIS_HASH, STATE_KINDS, Actor, Event, format_time, in_effect
 from .identifiers import check_op_names
 from .revisions import Revision, RevisionChain, RevisionError, Step, display_path, load_revisions
@@ -84,18 +85,32 @@ def _safe_url(url: str) -> str:
 
 
 @contextlib.contextmanager
-def connect(url: str) -> Iterator[sa.Connection]:
-    """A connection to ``url``; a database that cannot be reached is a DatabaseError, not a traceback."""
+def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
+    """A connection to ``url``; a database that cannot be reached is a DatabaseError, not a traceback.
+
+    ``reads_only``: the connection never writes, so on SQLite it does not take the write lock.
+    """
     engine = create_engine(url, poolclass=sa.pool.NullPool)
     try:
         try:
             conn = engine.connect()
         except sa.exc.DBAPIError as exc:
-            raise DatabaseError(f"cannot connect to {_safe_url(url)}: {_db_message(exc)}") from None
+            raise DatabaseError(f"cannot connect to {_safe_url(url)}: {_db_message(exc)}{_why_not(engine)}") from None
         with conn:
+            if reads_only:
+                conn.execution_options(**{READS_ONLY: True})
             yield conn
     finally:
         engine.dispose()
+
+
+def _why_not(engine: sa.Engine) -> str:
+    """What SQLite's "unable to open database file" means, when it is a missing folder."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return ""
+    folder = Path(database).expanduser().absolute().parent
+    return f" (the folder {folder} does not exist)" if not folder.is_dir() else ""
 
 
 def _db_message(exc: BaseException) -> str:
@@ -715,7 +730,7 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
     if chain is None:
         chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
     store = store_for(config)
-    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
         dialect = dialect_of(conn)
         exists = store.exists(conn)
         head = store.head(conn) if exists else None
@@ -801,7 +816,7 @@ def log_events(
 ) -> list[Event]:
     """The ledger's events, oldest first, filtered through the indexed columns."""
     store = store_for(config)
-    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
         if not store.exists(conn):
             return []
         t = store.table
