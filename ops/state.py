@@ -246,11 +246,15 @@ class SchemaState:
             raise InvalidOperationError(
                 f"cannot drop column {_where(table, schema)}.{name}: used by {', '.join(users)}; drop them first"
             )
-        for other, fk in self.referencing(table, schema):
-            if name in fk.referent_columns:
-                raise InvalidOperationError(
-                    f"cannot drop column {_where(table, schema)}.{name}: foreign key {fk.name} of {other.fullname} refers to it"
-                )
+        # A foreign key refers to a primary key or unique constraint (checked when it is added), so
+        # only a column of one can be referred to: other drops skip the scan of every table.
+        keys = ([spec.primary_key] if spec.primary_key else []) + list(spec.uniques)
+        if any(name in key.columns for key in keys):
+            for other, fk in self.referencing(table, schema):
+                if name in fk.referent_columns:
+                    raise InvalidOperationError(
+                        f"cannot drop column {_where(table, schema)}.{name}: foreign key {fk.name} of {other.fullname} refers to it"
+                    )
         columns = tuple(c for c in spec.columns if c.name != name)
         if not columns:
             raise InvalidOperationError(f"cannot drop column {_where(table, schema)}.{name}: it is the last column")
