@@ -12,6 +12,7 @@ line; the import goes on with the rest.
 
 from __future__ import annotations
 
+import configparser
 import os
 import tempfile
 import traceback
@@ -76,7 +77,10 @@ def _script_directory(path: Path) -> ScriptDirectory:
     path = Path(path)
     if path.is_file():
         config = AlembicConfig(str(path))
-        location = config.get_main_option("script_location")
+        try:
+            location = config.get_main_option("script_location")
+        except (configparser.Error, UnicodeDecodeError) as exc:
+            raise ImportError_(f"{path}: not an alembic.ini file: {' '.join(str(exc).split())[:200]}") from None
         if not location:
             raise ImportError_(f"{path}: no script_location in [alembic]")
         location = location.replace("%(here)s", str(path.parent))

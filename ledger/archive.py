@@ -58,15 +58,18 @@ def read_jsonl(path: str | Path) -> Iterator[Event]:
     """The events of an exported ledger, checked line by line (LedgerFormatError names file and line)."""
     name = str(path)
     try:
-        handle = open(path, encoding="utf-8")
-    except OSError as exc:
-        raise LedgerFormatError(f"cannot read ledger file {name}: {exc.strerror}") from None
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
+    except (OSError, ValueError) as exc:
+        raise LedgerFormatError(f"cannot read ledger file {name}: {getattr(exc, 'strerror', None) or exc}") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
             try:
-                row = json.loads(line)
+                # Line by line, so that a file that is not UTF-8 (a database file, say) names its line.
+                row = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise LedgerFormatError(f"{name}:{number}: not UTF-8 text ({exc.reason})") from None
             except ValueError as exc:
                 raise LedgerFormatError(f"{name}:{number}: not JSON: {exc}") from None
             yield Event.from_row(_check(row, number, name))

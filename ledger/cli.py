@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sys
 import traceback
 from pathlib import Path
@@ -42,17 +43,52 @@ class Failure(click.ClickException):
 
 
 class _Group(click.Group):
-    """Turns LedgerErrors raised by any command into :class:`Failure`."""
+    """Turns LedgerErrors raised by any command into :class:`Failure`.
+
+    Anything else that escapes a command is a bug, but it still ends as one line (exit 1) that
+    says so; ``-v`` shows its traceback. A file that cannot be read or written is not a bug:
+    it is named in one line too.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except LedgerError as exc:
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - no traceback reaches the user (see above)
             state = ctx.find_object(CliContext)
             if state is not None and state.verbose:
                 traceback.print_exc()
-            code = 2 if isinstance(exc, INPUT_ERRORS) or _is_input_error(exc) else 1
-            raise Failure(" ".join(str(exc).split()) or type(exc).__name__, code) from None
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            if isinstance(exc, LedgerError):
+                code = 2 if isinstance(exc, INPUT_ERRORS) or _is_input_error(exc) else 1
+                raise Failure(message, code) from None
+            if isinstance(exc, OSError):
+                raise Failure(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or message}", 1) from None
+            if isinstance(exc, ValueError) and "null byte" in message:
+                raise Failure("a path or value holds a NUL character", 2) from None
+            raise Failure(f"internal error: {type(exc).__name__}: {message[:300]} (run with -v for the traceback, "
+                          "and please report it)", 1) from None
+
+
+class _Seconds(click.ParamType):
+    """A finite, non-negative number of seconds."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, float):
+            return value
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0 or seconds > 1e7:
+            self.fail(f"{value!r} is not a number of seconds between 0 and 10000000", param, ctx)
+        return seconds
+
+
+SECONDS = _Seconds()
 
 
 def _is_input_error(exc: LedgerError) -> bool:
@@ -96,7 +132,7 @@ pass_cli = click.make_pass_decorator(CliContext)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Configuration file (default: the nearest schema-ledger.toml or pyproject.toml).")
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of an error.")
-@click.option("--load-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+@click.option("--load-timeout", type=SECONDS, metavar="SECONDS",
               help="How long loading one migration file may take (default: $SCHEMA_LEDGER_LOAD_TIMEOUT or 30; 0: no limit).")
 @click.pass_context
 def main(ctx: click.Context, url: str | None, config_path: Path | None, verbose: bool,
@@ -189,7 +225,7 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("--sql", "sql_only", is_flag=True, help="Print the DDL and ledger INSERTs instead of running them.")
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every event (default: the revision's message).")
 @click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
 @click.option("--require-drill", is_flag=True,
@@ -465,7 +501,7 @@ def _chain_for_verify(state: CliContext) -> RevisionChain | None:
 @main.command()
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every baseline event.")
 @click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
 @pass_cli
 def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: float) -> None:
@@ -590,7 +626,7 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
 @click.option("--sql", "sql_only", is_flag=True, help="Print the DDL and ledger INSERTs instead of running them.")
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every revert (default: 'rollback to POINT').")
 @click.option("--by", metavar="WHO", help="Who asked for the rollback (default: $SCHEMA_LEDGER_BY).")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
 @pass_cli
@@ -847,7 +883,7 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
 @click.option("--dry-run", is_flag=True, help="Say how each intent would be settled; record and run nothing.")
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every event recover writes.")
 @click.option("--by", metavar="WHO", help="Who settled the intents (default: $SCHEMA_LEDGER_BY).")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
 @pass_cli
 def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | None, by: str | None,
