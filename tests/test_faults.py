@@ -115,6 +115,8 @@ def check_after_failure(config: Config, dialect: str, scenario: str, before: lis
     assert live_matches(config, states[-1]) == [], where
     final = cli(config, "verify", "--live")
     assert final.exit_code == 0, (where, final.output)
+    # A run killed while the ledger table was being made must not leave it without its triggers.
+    assert ledger_refuses_changes(config), f"{where}: the ledger table does not refuse UPDATE/DELETE"
     assert json.loads(cli(config, "status", "--json").stdout)["problems"] == [], where
 
 
