@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
@@ -256,14 +257,21 @@ def _forked_cli(folder: str, url: str, args: tuple[str, ...], fault: str | None,
     os._exit(code)
 
 
-def fork_run(config: Config, *args: str, fault: str | None = None, timeout: float = 300) -> tuple[int, str, str]:
-    """The CLI in a forked process: the same code and the same kill as :func:`run`, without the
-    interpreter start and imports of a new process (most of the time of a short run)."""
+def fork_start(config: Config, *args: str, fault: str | None = None) -> tuple[Any, Path, Path]:
+    """The CLI in a forked process (started; with the paths its stdout and stderr go to): the same
+    code and the same kill as :func:`spawn`, without the interpreter start and imports of a new
+    process (most of the time of a short run)."""
     out = config.project_dir / f"out-{uuid.uuid4().hex[:6]}"
     err = out.with_name(out.name.replace("out-", "err-"))
     process = multiprocessing.get_context("fork").Process(
         target=_forked_cli, args=(str(config.project_dir), config.url, args, fault, str(out), str(err)))
     process.start()
+    return process, out, err
+
+
+def fork_run(config: Config, *args: str, fault: str | None = None, timeout: float = 300) -> tuple[int, str, str]:
+    """:func:`fork_start`, waited for: (exit code, stdout, stderr); killed by a signal: minus its number."""
+    process, out, err = fork_start(config, *args, fault=fault)
     process.join(timeout)
     if process.exitcode is None:
         process.kill()

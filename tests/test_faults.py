@@ -4,9 +4,9 @@ The applier (the CLI in a process of its own) is killed with SIGKILL right after
 boundary -- a DDL statement, a ledger INSERT, a COMMIT -- found through the test-only hook
 ``SCHEMA_LEDGER_FAULT`` (see ledger/faults.py): first every boundary of a four-revision
 ``apply`` and of a ``rollback --to base`` is listed, then the run is killed at chosen ones.
-Those runs are forked from the test process (the CLI's code, without a new interpreter's
-start-up, which is most of a short run). Random timing kills and lost connections use
-``python -m ledger`` started afresh, killed anywhere, mid-statement included. Afterwards:
+Those runs, and the random timing kills (anywhere, mid-statement included), are forked from
+the test process: the CLI's code, without a new interpreter's start-up, which is most of a
+short run. The lost-connection tests start ``python -m ledger`` afresh. Afterwards:
 
 - every event recorded before the killed run is still there, unchanged, and the ledger still
   refuses UPDATE and DELETE;
@@ -23,6 +23,7 @@ and random timing kills up to 500 kill points per dialect.
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import time
@@ -43,6 +44,7 @@ from tests.reliability import (
     ledger_refuses_changes,
     live_matches,
     fork_run,
+    fork_start,
     make_project,
     spawn,
     trace,
@@ -60,6 +62,14 @@ DEEP_KILLS = 500
 CI_POINTS = {"apply": 7, "rollback": 5}
 #: random timing kills per scenario and dialect in CI
 CI_RANDOM = 1
+
+
+def _report(dialect: str, what: str, trials: int, kills: int) -> None:
+    """With SCHEMA_LEDGER_FAULT_REPORT=FILE, one line per test: what ran (docs/reliability.md quotes it)."""
+    path = os.environ.get("SCHEMA_LEDGER_FAULT_REPORT")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"{dialect} {what}: {trials} trials, {kills} killed\n")
 
 
 def _open_intents(config: Config) -> list[int]:
@@ -174,6 +184,7 @@ def test_killed_at_every_statement_boundary(kill_dialect: str, scenario: str, fr
             code, out, err = fork_run(config, *SCENARIOS[scenario], fault=f"kill:{point}")
             assert code == -signal.SIGKILL, (where, code, out, err)
             check_after_failure(config, kill_dialect, scenario, before, where)
+    _report(kill_dialect, f"{scenario} at boundaries ({len(labels)} in the run)", len(points), len(points))
 
 
 def _random_kill_count(dialect: str, scenario: str, deterministic: int) -> int:
@@ -186,12 +197,12 @@ def _random_kill_count(dialect: str, scenario: str, deterministic: int) -> int:
 def _work_window(config: Config, scenario: str) -> float:
     """How long a whole run works in the database: from its first boundary to its end."""
     marker = config.project_dir / "window.txt"
-    process = spawn(config, *SCENARIOS[scenario], fault=f"trace:{marker}")
-    while not marker.exists() and process.poll() is None:
+    process, _out, _err = fork_start(config, *SCENARIOS[scenario], fault=f"trace:{marker}")
+    while not marker.exists() and process.is_alive():
         time.sleep(0.002)
     started = time.monotonic()
-    out, err = process.communicate(timeout=300)
-    assert process.returncode == 0, (out, err)
+    process.join(300)
+    assert process.exitcode == 0, _err.read_text()
     return time.monotonic() - started
 
 
@@ -211,19 +222,20 @@ def test_killed_at_random_moments(kill_dialect: str, scenario: str, fresh: Calla
             config = make_project(tmp_path / f"r{trial}", url)
             before = _prepare(config, scenario)
             marker = config.project_dir / "boundaries.txt"
-            process = spawn(config, *SCENARIOS[scenario], fault=f"trace:{marker}")
+            process, _out, _err = fork_start(config, *SCENARIOS[scenario], fault=f"trace:{marker}")
             # From its first boundary on the run is at work in the database: it is killed
             # somewhere inside that work, mid-statement as often as not.
-            while not marker.exists() and process.poll() is None:
+            while not marker.exists() and process.is_alive():
                 time.sleep(0.002)
             time.sleep(rng.uniform(0, window))
-            if process.poll() is None:
-                process.send_signal(signal.SIGKILL)
-            process.communicate(timeout=300)
+            if process.is_alive():
+                process.kill()
+            process.join(300)
             passed = len(marker.read_text().splitlines()) if marker.exists() else 0
-            where = f"{kill_dialect} {scenario} random trial {trial} (after {passed} boundaries, exit {process.returncode})"
-            kills += process.returncode == -signal.SIGKILL
+            where = f"{kill_dialect} {scenario} random trial {trial} (after {passed} boundaries, exit {process.exitcode})"
+            kills += process.exitcode == -signal.SIGKILL
             check_after_failure(config, kill_dialect, scenario, before, where)
+    _report(kill_dialect, f"{scenario} at random moments", trials, kills)
     assert kills >= trials // 2, f"only {kills} of {trials} runs were killed before they finished"
 
 
@@ -266,3 +278,4 @@ def test_connection_killed_mid_run(server: str, scenario: str, fresh: Callable[[
             assert lines[-1].startswith("schema-ledger: error: ") and "Traceback" not in err, (where, err)
             assert f"revision {revision}" in lines[-1], (where, err)
             check_after_failure(config, server, scenario, before, where)
+    _report(server, f"{scenario} connection killed", len(points), 0)
