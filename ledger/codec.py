@@ -310,6 +310,9 @@ def decode(data: bytes | bytearray | memoryview | str, *, seq: int | None = None
         text = data
     else:
         raise LedgerFormatError(f"payload{_where(seq)} is {type(data).__name__}, not bytes")
+    recent = _RECENT.get(text)
+    if recent is not None:
+        return recent
     parsed = _parse_canonical(text)
     if parsed is _NOT_CANONICAL:
         try:
@@ -318,11 +321,22 @@ def decode(data: bytes | bytearray | memoryview | str, *, seq: int | None = None
         except (ValueError, RecursionError) as exc:
             raise LedgerFormatError(f"payload{_where(seq)} is not valid JSON: {exc}") from None
     try:
-        return from_payload(parsed)
+        op = from_payload(parsed)
     except LedgerFormatError as exc:
         raise LedgerFormatError(f"payload{_where(seq)}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - every way a payload can be wrong becomes one error
         raise LedgerFormatError(f"malformed payload{_where(seq)}: {_reason(exc)}") from None
+    if len(_RECENT) >= _RECENT_SIZE:
+        del _RECENT[next(iter(_RECENT))]
+    _RECENT[text] = op
+    return op
+
+
+#: Payloads decoded lately (text -> op), oldest first. An op is an immutable value, so the same
+#: one can be handed out again: a rollback plans from every event once per revision it undoes,
+#: and verify decodes each event for the chain check and again for the fold.
+_RECENT: dict[str, MigrateOperation] = {}
+_RECENT_SIZE = 4096
 
 
 _NOT_CANONICAL = object()
