@@ -4,9 +4,10 @@ The applier (the CLI in a process of its own) is killed with SIGKILL right after
 boundary -- a DDL statement, a ledger INSERT, a COMMIT -- found through the test-only hook
 ``SCHEMA_LEDGER_FAULT`` (see ledger/faults.py): first every boundary of a four-revision
 ``apply`` and of a ``rollback --to base`` is listed, then the run is killed at chosen ones.
-Those runs, and the random timing kills (anywhere, mid-statement included), are forked from
-the test process: the CLI's code, without a new interpreter's start-up, which is most of a
-short run. The lost-connection tests start ``python -m ledger`` afresh. Afterwards:
+Those runs, the random timing kills (anywhere, mid-statement included) and the runs whose
+connection is killed are forked from the test process: the CLI's code, without a new
+interpreter's start-up, which is most of a short run (tests/test_concurrency.py starts
+``python -m ledger`` afresh). Afterwards:
 
 - every event recorded before the killed run is still there, unchanged, and the ledger still
   refuses UPDATE and DELETE;
@@ -46,7 +47,6 @@ from tests.reliability import (
     fork_run,
     fork_start,
     make_project,
-    spawn,
     trace,
     wait_for_other_sessions,
 )
@@ -253,8 +253,8 @@ def test_connection_killed_mid_run(server: str, scenario: str, fresh: Callable[[
     # intent and its DDL, and between the DDL and its event).
     chosen = {label: i + 1 for i, label in reversed(list(enumerate(labels)))
               if label.startswith(("ddl r", "event"))}
-    points = sorted({chosen[next(lb for lb in labels if lb.startswith("ddl r"))],
-                     chosen[next(lb for lb in labels if lb.startswith("event") and " r2" in lb)]})
+    points = sorted({chosen[next(lb for lb in labels if lb.startswith("event") and " r2" in lb)]}
+                    | ({chosen[next(lb for lb in labels if lb.startswith("ddl r"))]} if scenario == "apply" or DEEP else set()))
     for point in points:
         label = labels[point - 1]
         revision = label.rsplit(" ", 1)[1]
@@ -264,15 +264,16 @@ def test_connection_killed_mid_run(server: str, scenario: str, fresh: Callable[[
             before = _prepare(config, scenario)
             gate = config.project_dir / "gate"
             gate.mkdir()
-            process = spawn(config, *SCENARIOS[scenario], fault=f"pause:{point}:{gate}")
+            process, out_path, err_path = fork_start(config, *SCENARIOS[scenario], fault=f"pause:{point}:{gate}")
             deadline = time.monotonic() + 120
-            while not (gate / "paused").exists() and process.poll() is None and time.monotonic() < deadline:
+            while not (gate / "paused").exists() and process.is_alive() and time.monotonic() < deadline:
                 time.sleep(0.01)
-            assert (gate / "paused").exists(), (where, process.communicate())
+            assert (gate / "paused").exists(), (where, err_path.read_text() if err_path.exists() else "")
             assert kill_sessions(url) >= 1, where
             (gate / "resume").touch()
-            out, err = process.communicate(timeout=120)
-            assert process.returncode == 1, (where, out, err)
+            process.join(120)
+            out, err = out_path.read_text(), err_path.read_text()
+            assert process.exitcode == 1, (where, out, err)
             lines = err.strip().splitlines()
             assert len(lines) == 1 or (len(lines) == 2 and lines[0].endswith("failed")), (where, err)
             assert lines[-1].startswith("schema-ledger: error: ") and "Traceback" not in err, (where, err)
