@@ -22,6 +22,7 @@ migration file would issue them (not completed); complete them with ``state.comp
 from __future__ import annotations
 
 import functools
+import re
 import string
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -92,7 +93,7 @@ MAX_IDENTIFIER = 30
 #: Words every database reserves; quoting makes them valid names.
 RESERVED_WORDS = (
     "check", "column", "default", "desc", "from", "group", "index", "key", "limit", "order",
-    "primary", "references", "select", "table", "to", "type", "user", "values", "where",
+    "references", "select", "table", "to", "type", "user", "values", "where",
 )
 #: Letters outside ASCII, all in the Basic Multilingual Plane (MariaDB keeps identifiers in utf8mb3).
 NON_ASCII = "éüñåçЖдλΩ中文データ"
@@ -100,8 +101,9 @@ NON_ASCII = "éüñåçЖдλΩ中文データ"
 PORTABLE_PUNCTUATION = " _-$#@!+*/()=<>,;&|~^"
 #: More that the databases accept but that is easy to get wrong (paramstyles, quoting, escapes).
 RISKY_PUNCTUATION = "%:'?\\[]{}"
-#: Bare words that are safe in SQL text on every database (used in checks and expressions).
-_SIMPLE = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True).filter(lambda s: s not in RESERVED_WORDS)
+#: Bare words that are safe in SQL text on every database (used in checks and expressions): no
+#: keyword of any of them holds both an underscore and a digit (true, int4 and current_date do not).
+_SIMPLE = st.from_regex(r"[a-z][a-z0-9]{0,7}_[0-9]{1,3}", fullmatch=True)
 
 
 def _valid(name: str) -> bool:
@@ -111,6 +113,7 @@ def _valid(name: str) -> bool:
         and name == name.strip()  # MariaDB refuses trailing spaces
         and not any(c in name for c in '\x00."`')
         and all(unicodedata.category(c)[0] != "C" for c in name)
+        and name.casefold() != "primary"  # MariaDB names the primary key PRIMARY and refuses it elsewhere
     )
 
 
@@ -173,11 +176,8 @@ def _used_names(state: SchemaState) -> list[str]:
 
 
 def _is_simple(name: str) -> bool:
-    """A name that SQL text can spell without quotes on every database."""
-    return (
-        name.isascii() and name[:1].islower() and name not in RESERVED_WORDS
-        and all(c.islower() or c.isdigit() or c == "_" for c in name)
-    )
+    """A name that SQL text can spell without quotes on every database (see ``_SIMPLE``)."""
+    return re.fullmatch(r"[a-z][a-z0-9_]*", name) is not None and "_" in name and any(c.isdigit() for c in name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,7 +323,9 @@ def _defaults_for(type_: TypeSpec, portable: bool) -> st.SearchStrategy[DefaultS
                        max_size=min(limit, 10))
         options.append(st.builds(DefaultSpec, st.just("literal"), text))
     if type_.name in _INTEGERS or type_.name == "Numeric":
-        options.append(st.integers(-100, 100).map(lambda i: DefaultSpec("text", str(i))))
+        digits = max(0, (type_.kw.get("precision") or 10) - (type_.kw.get("scale") or 0))
+        limit = min(100, 10**digits - 1)  # what NUMERIC(p, s) can hold
+        options.append(st.integers(-limit, limit).map(lambda i: DefaultSpec("text", str(i))))
     if type_.name == "DateTime":
         options.append(st.sampled_from([DefaultSpec("func", "current_timestamp"), DefaultSpec("func", "now")]
                                        if not portable else [DefaultSpec("func", "current_timestamp")]))
@@ -343,11 +345,14 @@ def _comments(portable: bool) -> st.SearchStrategy[str | None]:
 def column_specs(draw: Draw, *, portable: bool = False, name: st.SearchStrategy[str] | None = None,
                  types: st.SearchStrategy[TypeSpec] | None = None) -> ColumnSpec:
     """A column: any type, nullability, a server default that fits the type, a comment; unless
-    portable, sometimes an identity (integer types) or an explicit autoincrement."""
+    portable, sometimes an identity (integer types) or an explicit autoincrement (portable
+    columns have ``autoincrement=False``)."""
     column_name = draw(name if name is not None else identifiers(portable=portable))
     type_ = draw(types if types is not None else type_specs(portable=portable))
     identity = None
-    autoincrement: bool | str = "auto"
+    # Portable: no AUTO_INCREMENT, which MariaDB gives a lone integer key and then refuses in
+    # CHECK constraints and next to a server default.
+    autoincrement: bool | str = False if portable else "auto"
     if not portable and type_.name in _INTEGERS and draw(st.booleans()):
         identity = draw(st.builds(IdentitySpec, always=st.booleans(), start=st.none() | st.integers(1, 100),
                                   increment=st.none() | st.integers(1, 5)))
@@ -463,7 +468,7 @@ def _table(draw: Draw, names: _Names, *, portable: bool, schema: str | None = No
         for name in primary_key.columns:
             target = table.column(name)
             assert target is not None
-            own.append(ColumnSpec(names.fresh(), target.type, nullable=True))
+            own.append(ColumnSpec(names.fresh(), target.type, nullable=True, autoincrement=not portable and "auto"))
         fk = ForeignKeySpec(names.fresh(), tuple(c.name for c in own), table_name, primary_key.columns,
                             ondelete=draw(_fk_actions(portable)))
         table = attrs.evolve(table, columns=table.columns + tuple(own), foreign_keys=(fk,))
@@ -506,14 +511,17 @@ def _keys(table: TableSpec) -> list[tuple[str, ...]]:
 
 
 def _unique_enum_names(draw: Draw, names: _Names, table: TableSpec) -> TableSpec:
-    """Give each named enum type its own name: PostgreSQL keeps one type per name and schema."""
+    """Give each named enum type its own name: PostgreSQL keeps one type per name and schema.
+    Columns of one type (a key and the foreign key that copies it) keep sharing theirs."""
+    renamed: dict[TypeSpec, TypeSpec] = {}
     columns = []
     for column in table.columns:
-        if "name" in column.type.kw and column.type.name in ("Enum", "postgresql.ENUM", "postgresql.DOMAIN"):
-            kwargs = dict(column.type.kwargs)
-            if kwargs["name"] is not None:
-                kwargs["name"] = names.fresh(simple=True)
-            column = attrs.evolve(column, type=attrs.evolve(column.type, kwargs=tuple(sorted(kwargs.items()))))
+        type_ = column.type
+        if type_.kw.get("name") is not None and type_.name in ("Enum", "postgresql.ENUM", "postgresql.DOMAIN"):
+            if type_ not in renamed:
+                kwargs = {**type_.kw, "name": names.fresh(simple=True)}
+                renamed[type_] = attrs.evolve(type_, kwargs=tuple(sorted(kwargs.items())))
+            column = attrs.evolve(column, type=renamed[type_])
         columns.append(column)
     return attrs.evolve(table, columns=tuple(columns))
 
@@ -528,7 +536,7 @@ def _foreign_key(draw: Draw, names: _Names, source: TableSpec, target: TableSpec
     key = draw(st.sampled_from(keys))
     key_types = [target.column(c).type for c in key]  # type: ignore[union-attr]
     if new_columns:
-        own = [ColumnSpec(names.fresh(), t, nullable=True) for t in key_types]
+        own = [ColumnSpec(names.fresh(), t, nullable=True, autoincrement=not portable and "auto") for t in key_types]
         source = attrs.evolve(source, columns=source.columns + tuple(own))
         local = tuple(c.name for c in own)
     else:
