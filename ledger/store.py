@@ -231,7 +231,9 @@ class LedgerStore:
             with _released(conn, sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number}):
                 yield
             return
-        name = hashlib.sha256(key.encode()).hexdigest()[:40]
+        # GET_LOCK names are server-wide: the database's name keeps two databases' appliers apart.
+        database = conn.execute(sa.text("SELECT DATABASE()")).scalar()
+        name = hashlib.sha256(f"{database}:{key}".encode()).hexdigest()[:40]
         got = conn.execute(sa.text("SELECT GET_LOCK(:n, :t)"), {"n": f"sl_{name}", "t": max(0, int(timeout))}).scalar()
         _commit(conn)
         if got != 1:
