@@ -565,6 +565,11 @@ def named(spec: Any, table_name: str, convention: Mapping[str, str] | None = Non
 
 
 def _by_name(items: Iterable[Any]) -> tuple[Any, ...]:
+    items = tuple(items)
+    names = [s.name or "" for s in items]
+    if len(set(names)) == len(names):
+        # Distinct names order alone; repr (a tenth of a fold's time) only breaks ties.
+        return tuple(item for _name, item in sorted(zip(names, items), key=lambda pair: pair[0]))
     return tuple(sorted(items, key=lambda s: (s.name or "", repr(s))))
 
 
