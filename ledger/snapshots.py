@@ -17,9 +17,9 @@ Who checks what:
   snapshot that is not exactly the fold (edited, or written by a faulty run) is a problem
   naming its seq. ``verify`` reads the whole chain anyway, so it trusts nothing.
 
-``apply`` and ``rollback`` write a snapshot when the ledger reaches a multiple of
-:data:`EVERY` events (in the same transaction as the event), and :func:`build` writes the
-missing ones of an existing ledger.
+:func:`build` writes the missing snapshots of a ledger at multiples of :data:`EVERY`;
+:func:`after_record` is the hook for a runner to write one when its ledger reaches such a
+multiple (in the same transaction as the event).
 """
 
 from __future__ import annotations
