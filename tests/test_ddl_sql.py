@@ -118,6 +118,25 @@ def test_mysql_drop_unique_is_drop_index() -> None:
     assert sql("mysql", upgrade) == ["ALTER TABLE account DROP INDEX uq_account_email"]
 
 
+def test_mysql_drop_constraint_sql_is_the_same_once_alembic_is_imported() -> None:
+    # Importing Alembic replaces MySQL's compilation of DropConstraint for the whole process;
+    # the CLI imports it for import-alembic, and a test run imports it with test_alembic.py.
+    import alembic.ddl.mysql  # noqa: F401
+
+    def drop(type_: str, name: str, table: str) -> Callable[[Operations], Any]:
+        return lambda op: op.drop_constraint(name, table, type_=type_)
+
+    assert sql("mysql", drop("foreignkey", "fk_invoice_account_id_account", "invoice")) == [
+        "ALTER TABLE invoice DROP FOREIGN KEY fk_invoice_account_id_account",
+        "DROP INDEX fk_invoice_account_id_account ON invoice",
+    ]
+    assert sql("mariadb", drop("unique", "uq_account_email", "account")) == ["ALTER TABLE account DROP INDEX uq_account_email"]
+    assert sql("mysql", drop("primary", "pk_invoice", "invoice")) == [
+        "ALTER TABLE invoice MODIFY COLUMN id INTEGER NOT NULL, DROP PRIMARY KEY"
+    ]
+    assert sql("mariadb", drop("check", "ck_invoice_amount", "invoice")) == ["ALTER TABLE invoice DROP CONSTRAINT ck_invoice_amount"]
+
+
 def test_mysql_primary_key_brings_back_auto_increment() -> None:
     (drop,) = record(lambda op: op.drop_constraint("pk_invoice", "invoice", type_="primary"))
     state = BASE.apply(drop.complete(BASE))
