@@ -93,6 +93,7 @@ from .sqltext import (
     canonical_sql,
     canonical_type,
     split_index_sql,
+    sqlite_foreign_keys,
     sqlite_unique_constraints,
 )
 
@@ -143,7 +144,8 @@ def reflect(
         warnings.filterwarnings("ignore", message=r"Unknown schema content: '\s*CONSTRAINT .* FOREIGN KEY")
         columns = inspector.get_multi_columns(**kw)
         pks = inspector.get_multi_pk_constraint(**kw)
-        fks = inspector.get_multi_foreign_keys(**kw)
+        # SQLite's foreign keys are read from PRAGMA foreign_key_list and the table SQL below.
+        fks = inspector.get_multi_foreign_keys(**kw) if dialect != "sqlite" else {}
         indexes = inspector.get_multi_indexes(**kw)
         # MySQL's unique constraints are its unique indexes, read from there.
         uniques = inspector.get_multi_unique_constraints(**kw) if dialect != "mysql" else {}
@@ -153,6 +155,8 @@ def reflect(
     if dialect == "mysql":
         fks = _mysql_foreign_keys(conn, schema, fks)
     table_sql, index_sql = _sqlite_sql(conn, schema) if dialect == "sqlite" else ({}, {})
+    if dialect == "sqlite":
+        fks = _sqlite_foreign_keys(conn, schema, table_sql, pks)
     quote = conn.dialect.identifier_preparer.quote
 
     tables = {}
@@ -389,6 +393,54 @@ def _sqlite_sql(conn: sa.Connection, schema: str | None) -> tuple[dict[str, str]
         else:
             indexes[(table, name)] = sql
     return tables, indexes
+
+
+def _sqlite_foreign_keys(
+    conn: sa.Connection, schema: str | None, table_sql: Mapping[str, str], pks: Mapping[Any, Any]
+) -> dict[Any, list[dict[str, Any]]]:
+    """SQLite's foreign keys, in one query: PRAGMA foreign_key_list gives columns, referent and
+    actions; names and deferral come from the table SQL, matched by what they join, in the order
+    written (SQLAlchemy's pattern for the SQL misses quoted names with quotes or parentheses,
+    reserved words, non-ASCII names, and keys that join the same columns twice)."""
+    prefix = "" if schema is None else f"{conn.dialect.identifier_preparer.quote(schema)}."
+    rows = conn.execute(
+        sa.text(
+            "SELECT m.name, p.id, p.\"table\", p.\"from\", p.\"to\", p.on_update, p.on_delete"
+            f" FROM {prefix}sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) p"
+            " WHERE m.type = 'table' ORDER BY m.name, p.id, p.seq"
+        ),
+        {"schema": schema or "main"},
+    )
+    pragma: dict[str, dict[int, dict[str, Any]]] = {}
+    for table, key_id, referent, local, remote, on_update, on_delete in rows:
+        fk = pragma.setdefault(table, {}).setdefault(key_id, {
+            "name": None, "constrained_columns": [], "referred_table": referent, "referred_columns": [],
+            "referred_schema": schema, "options": {"onupdate": on_update, "ondelete": on_delete},
+        })
+        fk["constrained_columns"].append(local)
+        if remote is not None:  # None: the clause names no columns, the referent's primary key
+            fk["referred_columns"].append(remote)
+    keys_by_folded = {name.casefold(): pk for (_, name), pk in pks.items()}
+    found: dict[Any, list[dict[str, Any]]] = {}
+    for table, by_id in pragma.items():
+        written = sqlite_foreign_keys(table_sql[table]) if table in table_sql else None
+        unclaimed = list(written or ())
+        # SQLite numbers a table's foreign keys from the last written: the highest id is the first.
+        keys = [by_id[k] for k in sorted(by_id, reverse=True)]
+        for fk in keys:
+            if not fk["referred_columns"]:
+                pk = keys_by_folded.get(fk["referred_table"].casefold()) or {}
+                fk["referred_columns"] = list(pk.get("constrained_columns") or ())
+            for clause in unclaimed:
+                if (clause.columns == tuple(fk["constrained_columns"])
+                        and clause.referent_table.casefold() == fk["referred_table"].casefold()
+                        and clause.referent_columns in ((), tuple(fk["referred_columns"]))):
+                    unclaimed.remove(clause)
+                    fk["name"] = clause.name
+                    fk["options"].update(deferrable=clause.deferrable, initially=clause.initially)
+                    break
+        found[(schema, table)] = keys
+    return found
 
 
 def _upper(value: Any) -> str | None:

@@ -632,6 +632,32 @@ def test_mariadb_foreign_key_index_is_not_a_user_index(database_factory: Callabl
         engine.dispose()
 
 
+def test_sqlite_foreign_keys_with_awkward_names_are_read(database_factory: Callable[[str], str]) -> None:
+    """SQLAlchemy's pattern for SQLite's SQL loses these (reserved words, quotes, parentheses,
+    non-ASCII names, twins); PRAGMA foreign_key_list and the table SQL do not."""
+    engine = sa.create_engine(database_factory("sqlite"))
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql('CREATE TABLE "WHERE" ("cüΩ" INTEGER PRIMARY KEY, "k)""," INTEGER UNIQUE)')
+            conn.exec_driver_sql(
+                'CREATE TABLE "from" ("f4hl12w2" INTEGER CONSTRAINT "in(line" REFERENCES "WHERE",'
+                ' "a""b" INTEGER NOT NULL REFERENCES "WHERE" ("k)"","),'
+                ' CONSTRAINT "p/j(G*" FOREIGN KEY ("f4hl12w2") REFERENCES "WHERE" ("cüΩ") ON DELETE RESTRICT,'
+                ' CONSTRAINT "twin" FOREIGN KEY ("f4hl12w2") REFERENCES "WHERE" ("cüΩ")'
+                ' ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED)'
+            )
+        keys = [(fk.name, fk.columns, fk.referent_table, fk.referent_columns, fk.ondelete, fk.onupdate,
+                 fk.deferrable, fk.initially) for fk in _live(engine).table("from").foreign_keys]
+        assert sorted(keys, key=repr) == sorted([
+            ("in(line", ("f4hl12w2",), "WHERE", ("cüΩ",), "NO ACTION", "NO ACTION", None, None),
+            (None, ('a"b',), "WHERE", ('k)",',), "NO ACTION", "NO ACTION", None, None),
+            ("p/j(G*", ("f4hl12w2",), "WHERE", ("cüΩ",), "RESTRICT", "NO ACTION", None, None),
+            ("twin", ("f4hl12w2",), "WHERE", ("cüΩ",), "NO ACTION", "CASCADE", True, "DEFERRED"),
+        ], key=repr)
+    finally:
+        engine.dispose()
+
+
 def test_postgresql_deferrable_unique_is_read(database_factory: Callable[[str], str]) -> None:
     engine = sa.create_engine(database_factory("postgresql"))
     try:
