@@ -2,6 +2,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Two workers (the machines have two cores); a file's tests stay on one worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=25
 
 .PHONY: test demo bench clean
 

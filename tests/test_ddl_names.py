@@ -75,7 +75,7 @@ def _names(dialect: str) -> st.SearchStrategy[list[str]]:
 
 
 # Each example is a dozen DDL round trips on a server: a quarter of the profile's examples.
-@settings(max_examples=max(10, settings.default.max_examples // 4),
+@settings(max_examples=max(5, settings.default.max_examples // 4),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None)
 @given(data=st.data())
 def test_any_names_are_quoted_right(engine: sa.Engine, data: st.DataObject) -> None:
