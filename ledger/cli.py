@@ -629,9 +629,12 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
 @click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--skip-irreversible", is_flag=True,
+              help="Mark irreversible operations in the way (an execute without reverse_sql, data changes "
+                   "recorded from Alembic) as undone without running anything for them: what they did stays.")
 @pass_cli
 def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-             quiet: bool) -> None:
+             quiet: bool, skip_irreversible: bool) -> None:
     """Undo every change made after POINT by appending revert events (nothing is deleted).
 
     The whole plan is checked first: an irreversible operation (an execute without
@@ -660,7 +663,7 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
 
     try:
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
-                              progress=progress)
+                              progress=progress, skip_irreversible=skip_irreversible)
     except LedgerError:
         if line_open:
             click.echo(" failed", err=True)

@@ -537,32 +537,30 @@ def write_history(folder: Path, bodies: Sequence[Sequence[str]]) -> list[str]:
 
 
 def rollback_to_base(url: str, *, ledger_table: str = LEDGER_TABLE) -> list[Event]:
-    """Undo every event in effect, newest first, with DDL derived from the fold; the revert events.
+    """``schema-ledger rollback --to base`` on the database at ``url``; the revert events it appended."""
+    import tempfile
+    from pathlib import Path
 
-    Irreversible ``execute`` events (data work) change no schema and are passed over. This is the
-    fold-and-reverse a rollback does, run directly with :mod:`ledger.dialects`.
-    """
-    from ledger import dialects
+    from ledger.config import Config
     from ledger.db import create_engine
-    from ledger.events import Actor, in_effect
+    from ledger.rollback import rollback
+    from ops import IrreversibleError
 
     store = LedgerStore(ledger_table)
     engine = create_engine(url)
-    reverts: list[Event] = []
     try:
-        with engine.begin() as conn:
-            events = list(store.events(conn))
-            state = fold_events(events)
-            actor = Actor.current(by="tests")
-            for event in reversed(in_effect(events)):
-                op = event.op
-                if op is None or (op.op_tag == "execute" and not op.reversible):
-                    continue
-                reverse = op.reverse()
-                dialects.execute(conn, dialects.ddl(reverse, state, dialect_of(conn), conn=conn))
-                state = reverse.apply(state)
-                reverts.append(store.append(conn, kind="revert", op=reverse, revision=event.revision,
-                                            message="rollback to base", actor=actor, reverses=event.seq))
+        with engine.connect() as conn:
+            before = store.head(conn)
+        with tempfile.TemporaryDirectory() as project:
+            config = Config(project_dir=Path(project), url=url, ledger_table=ledger_table)
+            try:
+                rollback(config, to="base", why="rollback to base")
+            except IrreversibleError as exc:
+                # Data migrations and SQL the vocabulary lacks stop a plain rollback, naming them;
+                # --skip-irreversible then undoes everything else.
+                assert "revision" in str(exc) and "seq" in str(exc), exc
+                rollback(config, to="base", why="rollback to base", skip_irreversible=True)
+        with engine.connect() as conn:
+            return [e for e in store.events(conn, after_seq=before.seq if before else 0) if e.kind == "revert"]
     finally:
         engine.dispose()
-    return reverts
