@@ -21,6 +21,7 @@ ledger shows apply, revert, apply.
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 
 import attrs
@@ -121,9 +122,16 @@ class _Ledger:
 
     events: list[Event] = attrs.field(factory=list)
     view: LedgerView = attrs.field(factory=LedgerView)
+    #: how many reads brought events: any event a read brings was recorded by someone else
+    reads: int = 0
 
     def refresh(self, store: LedgerStore, conn: sa.Connection) -> None:
-        self.add(list(store.events(conn, after_seq=self.view.last_seq)))
+        # A ledger with a head has its table: no need to look for it again.
+        known = True if self.view.head is not None else None
+        events = list(store.events(conn, after_seq=self.view.last_seq, table_exists=known))
+        if events:
+            self.reads += 1
+        self.add(events)
 
     def add(self, events: Sequence[Event]) -> None:
         self.view.feed(events)
@@ -212,9 +220,10 @@ class _Run:
             )
             self.sql.append(self.store.insert_sql(event, self.conn.dialect))
         else:
+            # The ledger was read under the lock (on SQLite in this transaction) and fed every event since.
             event = self.store.append(
                 self.conn, kind=kind, op=op, revision=undone.revision, message=self.why, actor=self.actor,
-                revision_checksum=undone.revision_checksum, reverses=undone.seq,
+                revision_checksum=undone.revision_checksum, reverses=undone.seq, after=self.ledger.view.head,
             )
             faults.boundary(f"event {kind} {undone.revision}")
         self.ledger.add([event])
@@ -296,25 +305,35 @@ class _NoOp:
 
 @attrs.define
 class _Planner:
-    """Resolves the point once, checks the whole plan once, then hands out one revision at a time."""
+    """Resolves the point once, checks the whole plan once, then hands out one revision at a time.
+
+    The plan is walked as made: this run's own revert events undo exactly the revisions handed
+    out. Only events someone else recorded (a read that brings any, possible on SQLite between
+    two transactions) make it plan again from the whole ledger.
+    """
 
     point: str
     skip_irreversible: bool
     to_seq: int | None = None
     total: int = 0
     warnings: list[str] = attrs.field(factory=list)
+    groups: deque[list[Revert]] = attrs.field(factory=deque)
+    #: the ledger's ``reads`` when the plan was made (-1: not yet)
+    planned_at: int = -1
 
     def next(self, ledger: _Ledger) -> list[Revert] | None:
         ledger.check_settled()
-        first = self.to_seq is None
-        if self.to_seq is None:
-            self.to_seq = resolve_point(self.point, ledger.events)
-        plan = plan_rollback(ledger.events, self.to_seq, skip_irreversible=self.skip_irreversible)
-        if first:
-            self.warnings = _check_plan(plan, ledger.view.state) + _split_revisions(ledger.events, self.to_seq)
-            self.total = len(_groups(plan))
-        groups = _groups(plan)
-        return groups[0] if groups else None
+        if self.planned_at != ledger.reads:
+            first = self.to_seq is None
+            if self.to_seq is None:
+                self.to_seq = resolve_point(self.point, ledger.events)
+            plan = plan_rollback(ledger.events, self.to_seq, skip_irreversible=self.skip_irreversible)
+            self.groups = deque(_groups(plan))
+            self.planned_at = ledger.reads
+            if first:
+                self.warnings = _check_plan(plan, ledger.view.state) + _split_revisions(ledger.events, self.to_seq)
+                self.total = len(self.groups)
+        return self.groups.popleft() if self.groups else None
 
 
 def rollback(
@@ -352,12 +371,16 @@ def rollback(
         run = _Run(conn, store, dialect, actor, why, False, ledger)
         reverted = []
         with store.lock(conn, lock_timeout):
+            # As in apply: the ledger is read once when the lock is taken, and on SQLite, whose
+            # lock comes with each write transaction, again inside each (the plan is re-made
+            # only when that read brings events someone else recorded).
+            read = False
             while True:
-                # As in apply: on SQLite the lock comes with each write transaction, so the
-                # ledger is re-read (and the plan re-made) inside it.
                 if dialect == "mysql":
                     with _tx(conn):
-                        ledger.refresh(store, conn)
+                        if not read:
+                            ledger.refresh(store, conn)
+                            read = True
                         group = planner.next(ledger)
                     if group is None:
                         break
@@ -367,7 +390,9 @@ def rollback(
                     group, committing = None, False
                     try:
                         with _tx(conn):
-                            ledger.refresh(store, conn)
+                            if not read or dialect == "sqlite":
+                                ledger.refresh(store, conn)
+                                read = True
                             group = planner.next(ledger)
                             if group is None:
                                 break

@@ -210,8 +210,8 @@ class LedgerView:
         view.feed(store.events(conn))
         return view
 
-    def refresh(self, store: LedgerStore, conn: sa.Connection) -> None:
-        self.feed(store.events(conn, after_seq=self.last_seq))
+    def refresh(self, store: LedgerStore, conn: sa.Connection, *, table_exists: bool | None = None) -> None:
+        self.feed(store.events(conn, after_seq=self.last_seq, table_exists=table_exists))
 
 
 def _expected_events(revision: Revision) -> int:
@@ -326,8 +326,9 @@ class _Run:
             )
             self.sql.append(self.store.insert_sql(event, self.conn.dialect))
         else:
+            # The view was read under the lock (on SQLite in this transaction) and fed every event since.
             event = self.store.append(self.conn, kind=kind, op=op, revision=revision.id, message=message,
-                                      actor=self.actor, revision_checksum=revision.checksum)
+                                      actor=self.actor, revision_checksum=revision.checksum, after=self.view.head)
             faults.boundary(f"event {kind} {revision.id}")
         self.view.feed([event])
         return event
@@ -480,19 +481,24 @@ def apply(
         with store.lock(conn, lock_timeout):
             view = LedgerView()
             run = _Run(conn, store, dialect, actor, why, False, view)
+            # The ledger is read once when the lock is taken: under it nothing else writes, and
+            # this run feeds its own events to the view. SQLite's write lock comes with each
+            # transaction (BEGIN IMMEDIATE), so there each revision's transaction reads again.
+            read, created = False, False
             while True:
-                # Each revision starts by reading what other runners recorded meanwhile: under the
-                # lock nothing can have changed, except on SQLite whose write lock comes with each
-                # transaction (BEGIN IMMEDIATE) -- so there the read is inside the transaction.
                 try:
                     if dialect == "mysql":
-                        with _tx(conn):
-                            view.refresh(store, conn)
+                        if not read:
+                            with _tx(conn):
+                                view.refresh(store, conn)
+                            read = True
                         revision, total = _next(chain, view, to, total, dialect)
                         if revision is None:
                             break
-                        with _tx(conn):
-                            store.create(conn)
+                        if not created:
+                            with _tx(conn):
+                                store.create(conn)
+                            created = True
                         _announce(progress, revision, len(done) + 1, total, False)
                         done.append(run.bracketed(revision))
                     else:
@@ -500,9 +506,14 @@ def apply(
                         try:
                             with _tx(conn):
                                 # Created in the first revision's transaction: a run stopped by the
-                                # plan check leaves the database exactly as it was.
-                                store.create(conn)
-                                view.refresh(store, conn)
+                                # plan check leaves the database exactly as it was (and a failed
+                                # transaction ends the run, so "created" is never stale).
+                                if not created:
+                                    store.create(conn)
+                                    created = True
+                                if not read or dialect == "sqlite":
+                                    view.refresh(store, conn, table_exists=True)
+                                    read = True
                                 revision, total = _next(chain, view, to, total, dialect)
                                 if revision is None:
                                     break

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import hashlib
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
@@ -25,6 +26,12 @@ REFUSAL = "schema-ledger: the ledger table is append-only; rows cannot be change
 
 class LockTimeout(LedgerError, TimeoutError):
     """Another applier holds the lock for longer than the timeout allows."""
+
+
+class _Unread(enum.Enum):
+    """Marks an argument the store reads from the database itself when the caller does not give it."""
+
+    HEAD = "head"
 
 
 def _text() -> sa.types.TypeEngine[Any]:
@@ -154,9 +161,13 @@ class LedgerStore:
 
     def events(
         self, conn: sa.Connection, *, after_seq: int = 0, upto_seq: int | None = None, batch: int = 5000,
+        table_exists: bool | None = None,
     ) -> Iterator[Event]:
-        """Events with ``after_seq < seq <= upto_seq`` in seq order, read in batches (memory stays flat)."""
-        if not self.exists(conn):
+        """Events with ``after_seq < seq <= upto_seq`` in seq order, read in batches (memory stays flat).
+
+        ``table_exists``: what a caller that created or found the table already knows (None: look).
+        """
+        if not (self.exists(conn) if table_exists is None else table_exists):
             return
         last = after_seq
         while True:
@@ -181,9 +192,14 @@ class LedgerStore:
     def append(
         self, conn: sa.Connection, *, kind: str, op: MigrateOperation | None, revision: str | None,
         message: str | None, actor: Actor, revision_checksum: str | None = None, reverses: int | None = None,
+        after: Event | None | Literal[_Unread.HEAD] = _Unread.HEAD,
     ) -> Event:
-        """Append one event after the current head. Call under the lock; a racing append fails on the seq key."""
-        head = self.head(conn)
+        """Append one event after the current head. Call under the lock; a racing append fails on the seq key.
+
+        ``after``: the head as the caller read it under the lock (None: the ledger is empty), which
+        spares a read per event; left out, the head is read here.
+        """
+        head = self.head(conn) if after is _Unread.HEAD else after
         event = Event.create(
             seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, kind=kind, op=op,
             revision=revision, message=message, actor=actor, revision_checksum=revision_checksum,
