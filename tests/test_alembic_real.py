@@ -8,10 +8,17 @@ under ``CI=true`` a failed download fails the run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from ledger.alembic_import import import_alembic
+from ledger.config import Config
+from ledger.drill import DrillReport, drill
+from ledger.revisions import load_revisions
 
 from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
     LEDGER_TABLE,
@@ -138,3 +145,74 @@ def test_rollback_to_base_leaves_no_table_aim_web_on_sqlite_where_alembic_downgr
     url = database_factory("sqlite")
     run_alembic(hooked, url, "upgrade", "head")
     _rollback_leaves_nothing(url, version_table)
+
+
+# ---------------------------------------------------------------------------------------------
+# The drill on imported histories: it passes, or fails naming exactly the data-migration revisions
+# ---------------------------------------------------------------------------------------------
+
+
+def _failing_revisions(failures: Sequence[str]) -> set[str]:
+    # Every drill failure starts "revision <id>, <phase>".
+    found = set()
+    for failure in failures:
+        match = re.match(r"revision (\S+), ", failure)
+        assert match is not None, failure
+        found.add(match.group(1))
+    return found
+
+
+def _drill_imported(history: str, dialect: str, project: Project, database_factory: Callable[[str], str],
+                    tmp_path: Path) -> tuple[DrillReport, set[str], Config]:
+    """Import ``history`` for ``dialect``, then drill it; the report and its data-migration revisions.
+
+    The data-migration revisions are those whose imported file holds an ``execute`` op with no
+    reverse, read back from the files with the revision loader.
+    """
+    folder, _ = project(history, hook=False)
+    out = tmp_path / "imported"
+    result = import_alembic(folder, dialect, out, url=database_factory(dialect) if dialect != "sqlite" else None)
+    assert result.problems == ()
+    chain = load_revisions(out)
+    assert len(list(chain)) >= 2
+    data_migrations = {r.id for r in chain if any(op.op_tag == "execute" and not op.reversible for op in r.ops)}
+    # The drill makes its own scratch database beside this (untouched) target.
+    config = Config(project_dir=tmp_path, url=database_factory(dialect), migrations=out)
+    return drill(config, chain=chain), data_migrations, config
+
+
+def _assert_passes_or_names_exactly_the_data_migrations(report: DrillReport, data_migrations: set[str],
+                                                         config: Config) -> None:
+    if report.passed:
+        assert data_migrations == set()
+        assert all(r.up and r.down and r.again for r in report.rows)
+        return
+    # The drill stops at its first failure, going down from the head: the failure names the
+    # topmost data migration; every data migration is listed as irreversible on its row, and
+    # going on past them (--allow-irreversible) no other revision fails.
+    topmost = [r.revision for r in report.rows if r.revision in data_migrations][-1]
+    assert _failing_revisions(report.failures) == {topmost}, report.failures
+    assert {r.revision for r in report.rows if r.irreversible} == data_migrations
+    allowed = drill(config, allow_irreversible=True)
+    assert allowed.passed, allowed.failures
+
+
+@pytest.mark.parametrize(("history", "dialect"), [
+    ("aim-storage", "sqlite"), ("aim-storage", "postgresql"), ("aim-web", "sqlite"), ("fab", "sqlite"),
+])
+def test_drill_passes_on_imported_history_that_has_no_data_migration(
+    history: str, dialect: str, project: Project, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    report, data_migrations, config = _drill_imported(history, dialect, project, database_factory, tmp_path)
+    assert report.passed, report.failures
+    _assert_passes_or_names_exactly_the_data_migrations(report, data_migrations, config)
+
+
+def test_drill_fails_naming_exactly_the_data_migration_revision_of_imported_fab_on_postgresql(
+    project: Project, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    # On PostgreSQL, 0001_3_5_0's upgrade() runs DO $$ ... $$ blocks: imported as execute ops with no reverse.
+    report, data_migrations, config = _drill_imported("fab", "postgresql", project, database_factory, tmp_path)
+    assert not report.passed
+    assert data_migrations == {"02ca36b0235b"}
+    _assert_passes_or_names_exactly_the_data_migrations(report, data_migrations, config)
