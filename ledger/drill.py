@@ -37,7 +37,7 @@ from .baseline import replay_baseline
 from .codec import canonical
 from .config import Config
 from .db import DatabaseError, create_engine, dialect_of
-from .events import GENESIS_HASH, Actor, Event, fold_events, in_effect
+from .events import Actor, Event, fold_events, in_effect
 from .reflect import compare, reflect
 from .revisions import Revision, RevisionChain, load_revisions
 from .rollback import data_loss, rollback
@@ -352,8 +352,8 @@ def record_drill(config: Config, report: DrillReport, *, why: str | None = None,
             head = store.head(conn)
             data = report.to_json()
             data["ledger_head"] = {"seq": head.seq, "hash": head.hash} if head else None
-            event = Event.create(
-                seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, kind="drill",
+            event = Event.following(
+                head, kind="drill",
                 op=None, payload=canonical(data).decode("utf-8"), revision=report.head, actor=actor,
                 message=why or f"rollback drill {'passed' if report.passed else 'failed'}",
                 revision_checksum=report.rows[-1].checksum if report.rows else None,

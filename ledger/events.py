@@ -122,6 +122,11 @@ class Event:
         return attrs.evolve(draft, hash=chain_hash(prev_hash, draft.body()))
 
     @classmethod
+    def following(cls, head: Event | None, **fields: Any) -> Event:
+        """The event that comes after ``head`` (None: the first of an empty ledger); ``fields`` as for ``create``."""
+        return cls.create(seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, **fields)
+
+    @classmethod
     def from_row(cls, row: Any) -> Event:
         m = row._mapping if hasattr(row, "_mapping") else row
         return cls(

@@ -31,7 +31,7 @@ from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerErr
 
 from . import dialects, faults
 from .config import Config
-from .events import GENESIS_HASH, Actor, Event, in_effect
+from .events import Actor, Event, in_effect
 from .points import Revert, applied_revisions, plan_rollback, resolve_point
 from .runner import (
     ApplyError,
@@ -213,8 +213,8 @@ class _Run:
     def record(self, kind: str, op: MigrateOperation | None, undone: Event) -> Event:
         if self.sql_only:
             head = self.ledger.view.head
-            event = Event.create(
-                seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, kind=kind, op=op,
+            event = Event.following(
+                head, kind=kind, op=op,
                 revision=undone.revision, message=self.why, actor=self.actor,
                 revision_checksum=undone.revision_checksum, reverses=undone.seq,
             )

@@ -33,7 +33,7 @@ from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaStat
 from . import dialects, faults
 from .config import Config
 from .db import READS_ONLY, DatabaseError, create_engine, dialect_of
-from .events import GENESIS_HASH, STATE_KINDS, Actor, Event, format_time, in_effect
+from .events import STATE_KINDS, Actor, Event, format_time, in_effect
 from .identifiers import check_op_names
 from .revisions import Revision, RevisionChain, RevisionError, Step, display_path, load_revisions
 from .store import LedgerStore, LockTimeout
@@ -320,8 +320,8 @@ class _Run:
         message = self.why or revision.message or None
         if self.sql_only:
             head = self.view.head
-            event = Event.create(
-                seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, kind=kind, op=op,
+            event = Event.following(
+                head, kind=kind, op=op,
                 revision=revision.id, message=message, actor=self.actor, revision_checksum=revision.checksum,
             )
             self.sql.append(self.store.insert_sql(event, self.conn.dialect))

@@ -17,7 +17,7 @@ from ops.base import LedgerError
 
 from . import faults
 from .db import dialect_of
-from .events import GENESIS_HASH, Actor, Event, fold_events, verify_chain
+from .events import Actor, Event, fold_events, verify_chain
 
 __all__ = ["LedgerStore", "LockTimeout", "fold_events", "verify_chain"]
 
@@ -200,8 +200,8 @@ class LedgerStore:
         spares a read per event; left out, the head is read here.
         """
         head = self.head(conn) if after is _Unread.HEAD else after
-        event = Event.create(
-            seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, kind=kind, op=op,
+        event = Event.following(
+            head, kind=kind, op=op,
             revision=revision, message=message, actor=actor, revision_checksum=revision_checksum,
             reverses=reverses,
         )
