@@ -24,7 +24,8 @@ from benchmarks.harness import Baseline, Prepared, Timed, case
 from ledger.audit import verify
 from ledger.config import Config
 from ledger.rollback import rollback
-from ledger.runner import apply, status
+from ledger.runner import apply
+from ledger.status import status
 
 #: Where the PostgreSQL databases of the benchmarks are made (``SCHEMA_LEDGER_BENCH_POSTGRES`` overrides).
 POSTGRES = os.environ.get("SCHEMA_LEDGER_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

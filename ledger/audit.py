@@ -53,7 +53,8 @@ from .diff import diff
 from .events import STATE_KINDS, Event, verify_chain
 from .reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from .revisions import RevisionChain, display_path
-from .runner import LedgerView, connect, describe_event, store_for
+from .runner import LedgerView, connect, store_for
+from .status import describe_event
 from .snapshots import SnapshotCheck
 
 __all__ = [

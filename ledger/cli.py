@@ -311,9 +311,9 @@ def status(state: CliContext, as_json: bool) -> None:
     \b
     Example: schema-ledger status --json
     """
-    from . import runner
+    from . import status as status_mod
 
-    report = runner.status(state.config, chain=state.chain)
+    report = status_mod.status(state.config, chain=state.chain)
     if as_json:
         _print_json(report.to_json())
     else:
@@ -345,9 +345,9 @@ def history(state: CliContext, as_json: bool) -> None:
     \b
     Example: schema-ledger history
     """
-    from . import runner
+    from . import status as status_mod
 
-    revisions = runner.history(state.config, chain=state.chain)
+    revisions = status_mod.history(state.config, chain=state.chain)
     if as_json:
         _print_json([r.to_json() for r in revisions])
         return
@@ -399,7 +399,7 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
     Example: schema-ledger log --table orders --since 2026-01-01
     Example: schema-ledger log --format jsonl > ledger.jsonl
     """
-    from . import runner
+    from . import status as status_mod
 
     if fmt == "jsonl":
         if as_json or revision or table or since or until:
@@ -410,14 +410,14 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
         return
     as_json = as_json or fmt == "json"
 
-    events = runner.log_events(state.config, revision=revision, table=table, since=since, until=until)
+    events = status_mod.log_events(state.config, revision=revision, table=table, since=since, until=until)
     if as_json:
-        _print_json([runner.event_json(e) for e in events])
+        _print_json([status_mod.event_json(e) for e in events])
         return
     for event in events:
         who = event.actor.by or event.actor.os_user
         line = (f"{event.seq:>5}  {event.recorded_at}  {event.kind:<8} {event.revision or '-':<14} "
-                f"{runner.describe_event(event)}  [{who}@{event.actor.host}]")
+                f"{status_mod.describe_event(event)}  [{who}@{event.actor.host}]")
         if event.message:
             line += f"  -- {event.message.splitlines()[0]}"
         click.echo(line)
@@ -542,7 +542,7 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
     Example: schema-ledger blame orders.status
     """
     from .audit import blame as run_blame
-    from .runner import describe_event
+    from .status import describe_event
 
     try:
         report = run_blame(state.config, target)

@@ -41,7 +41,8 @@ from .events import Actor, Event, fold_events, in_effect
 from .reflect import compare, reflect
 from .revisions import Revision, RevisionChain, load_revisions
 from .rollback import data_loss, rollback
-from .runner import _db_user, _tx, _wrap_db_errors, apply, connect, status, store_for
+from .runner import _db_user, _tx, _wrap_db_errors, apply, connect, store_for
+from .status import status
 
 __all__ = [
     "DRILL_FORMAT",

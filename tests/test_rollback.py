@@ -25,7 +25,8 @@ from ledger.events import Event, fold_events, in_effect, verify_chain
 from ledger.points import InvalidPoint
 from ledger.reflect import compare, reflect
 from ledger.rollback import RollbackError, rollback
-from ledger.runner import InDoubtError, apply, status, store_for
+from ledger.runner import InDoubtError, apply, store_for
+from ledger.status import status
 from ops import ExecuteSQLOp, IrreversibleError, SchemaState
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,7 +28,8 @@ from ledger.db import create_engine, dialect_of
 from ledger.events import Event, fold_events, verify_chain
 from ledger.reflect import compare, reflect
 from ledger.revisions import RevisionError, load_revisions
-from ledger.runner import ApplyError, InDoubtError, apply, log_events, status, store_for
+from ledger.runner import ApplyError, InDoubtError, apply, store_for
+from ledger.status import log_events, status
 from ops import SchemaState
 
 ROOT = Path(__file__).resolve().parent.parent

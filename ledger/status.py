@@ -1,0 +1,242 @@
+"""Read where a database stands: ``status`` and ``history`` (against the project's revisions) and
+``log`` (the ledger's events through its indexed columns). Indexed reads: no full scan of the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ops import LedgerError
+
+from .config import Config
+from .db import dialect_of
+from .events import STATE_KINDS, Actor, Event, format_time, in_effect
+from .revisions import RevisionChain, display_path, load_revisions
+from .runner import LedgerView, _expected_events, _safe_url, _tx, _wrap_db_errors, connect, store_for
+from .store import LedgerStore
+
+__all__ = ["RevisionStatus", "Status", "describe_event", "event_json", "history", "log_events", "status"]
+
+
+@attrs.frozen
+class RevisionStatus:
+    id: str
+    message: str
+    path: str
+    applied: bool
+    #: the latest apply event of the revision, when it is applied
+    applied_event: Event | None
+    checksum: str
+    checksum_matches: bool | None
+
+    def to_json(self) -> dict[str, Any]:
+        event = self.applied_event
+        return {
+            "revision": self.id, "message": self.message, "path": self.path, "applied": self.applied,
+            "applied_seq": event.seq if event else None, "applied_at": event.recorded_at if event else None,
+            "applied_by": _who(event.actor) if event else None, "checksum": self.checksum,
+            "recorded_checksum": event.revision_checksum if event else None,
+            "checksum_matches": self.checksum_matches,
+        }
+
+
+def _who(actor: Actor) -> str:
+    who = f"{actor.os_user}@{actor.host}"
+    return f"{actor.by} ({who})" if actor.by else who
+
+
+@attrs.frozen
+class Status:
+    url: str
+    dialect: str
+    ledger_table: str
+    ledger_exists: bool
+    head: Event | None
+    current: str | None
+    revisions: tuple[RevisionStatus, ...]
+    in_doubt: tuple[Event, ...]
+    #: revisions the ledger has applied that no migration file defines
+    unknown: tuple[str, ...] = ()
+    #: (revision, ops in effect, ops in the file) for revisions only partly in effect
+    partial: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.revisions if not r.applied)
+
+    @property
+    def mismatched(self) -> tuple[RevisionStatus, ...]:
+        return tuple(r for r in self.revisions if r.checksum_matches is False)
+
+    @property
+    def problems(self) -> list[str]:
+        """What makes ``status`` exit 1: in-doubt intents, changed files, revisions without a file."""
+        problems = [
+            f"ledger seq {e.seq}: intent without its event (revision {e.revision}, {e.op_type}) is in doubt"
+            for e in self.in_doubt
+        ]
+        problems += [
+            f"{r.path}: revision {r.id} changed since it was applied (checksum {r.checksum[:12]}, "
+            f"recorded {(r.applied_event.revision_checksum or '')[:12] if r.applied_event else '?'})"
+            for r in self.mismatched
+        ]
+        problems += [f"revision {rid} is applied but no migration file defines it" for rid in self.unknown]
+        problems += [f"revision {rid} is partly applied ({done} of {total} ops in effect): `schema-ledger apply` goes on "
+                     "with the rest on MariaDB/MySQL; elsewhere roll it back" for rid, done, total in self.partial]
+        return problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url, "dialect": self.dialect, "ledger_table": self.ledger_table,
+            "ledger_exists": self.ledger_exists, "current": self.current,
+            "head": {"seq": self.head.seq, "hash": self.head.hash, "recorded_at": self.head.recorded_at}
+            if self.head else None,
+            "pending": list(self.pending),
+            "in_doubt": [event_json(e) for e in self.in_doubt],
+            "checksum_mismatches": [r.id for r in self.mismatched],
+            "unknown_revisions": list(self.unknown),
+            "partly_applied": [{"revision": rid, "in_effect": done, "ops": total} for rid, done, total in self.partial],
+            "revisions": [r.to_json() for r in self.revisions],
+            "problems": self.problems,
+        }
+
+
+def _state_events(store: LedgerStore, conn: sa.Connection, revision: str) -> list[Event]:
+    """The apply, revert and baseline events of ``revision``, oldest first (through the revision index)."""
+    table = store.table
+    rows = conn.execute(
+        sa.select(table).where(table.c.revision == revision, table.c.kind.in_(sorted(STATE_KINDS)))
+        .order_by(table.c.seq)
+    )
+    return [Event.from_row(row) for row in rows]
+
+
+def _in_doubt(store: LedgerStore, conn: sa.Connection) -> tuple[Event, ...]:
+    """The latest intent, when no later event settles it.
+
+    Runners refuse to go on while an intent is in doubt, so only the latest one can be open:
+    finding it takes the (kind, seq) index and the few events after it.
+    """
+    table = store.table
+    row = conn.execute(
+        sa.select(table).where(table.c.kind == "intent").order_by(table.c.seq.desc()).limit(1)
+    ).first()
+    if row is None:
+        return ()
+    view = LedgerView()
+    view.open_intents[int(row.seq)] = Event.from_row(row)
+    for event in store.events(conn, after_seq=int(row.seq)):
+        if event.kind in STATE_KINDS or event.kind == "abandon":
+            view._settle(event)
+    return view.in_doubt
+
+
+def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
+    """Where the database stands against the project's revisions."""
+    if chain is None:
+        chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        dialect = dialect_of(conn)
+        exists = store.exists(conn)
+        head = store.head(conn) if exists else None
+        revisions = []
+        partial = []
+        current = None
+        for revision in chain:
+            recorded_events = _state_events(store, conn, revision.id) if exists else []
+            event = recorded_events[-1] if recorded_events else None
+            # Reverts name the seq they undo, always one of the same revision's events.
+            effective = len(in_effect(recorded_events))
+            last = next((e for e in reversed(recorded_events) if e.kind == "apply"), None)
+            unchanged = last is None or not last.revision_checksum or last.revision_checksum == revision.checksum
+            if 0 < effective < _expected_events(revision) and unchanged:
+                partial.append((revision.id, effective, _expected_events(revision)))
+            applied = event is not None and event.kind in ("apply", "baseline")
+            if applied:
+                current = revision.id
+            recorded = event.revision_checksum if applied and event is not None else None
+            revisions.append(RevisionStatus(
+                id=revision.id, message=revision.title, path=display_path(revision.path), applied=applied,
+                applied_event=event if applied else None, checksum=revision.checksum,
+                checksum_matches=None if not recorded else recorded == revision.checksum,
+            ))
+        in_doubt = _in_doubt(store, conn) if exists else ()
+        unknown: list[str] = []
+        if head is not None and head.revision is not None and chain.get(head.revision) is None \
+                and head.kind in ("apply", "intent"):
+            unknown.append(head.revision)
+    return Status(
+        url=_safe_url(config.url), dialect=dialect, ledger_table=store.fullname, ledger_exists=exists, head=head,
+        current=current, revisions=tuple(revisions), in_doubt=in_doubt, unknown=tuple(unknown),
+        partial=tuple(partial),
+    )
+
+
+def history(config: Config, *, chain: RevisionChain | None = None) -> tuple[RevisionStatus, ...]:
+    """The revisions in chain order, each with whether (and when, by whom) it is applied."""
+    return status(config, chain=chain).revisions
+
+
+# ---------------------------------------------------------------------------------------------
+# Log
+# ---------------------------------------------------------------------------------------------
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    data = event.to_json()
+    data["describe"] = describe_event(event)
+    return data
+
+
+def describe_event(event: Event) -> str:
+    if event.kind == "drill":
+        return _describe_drill(event)
+    if event.payload is None:
+        return "(no op)" if event.kind in STATE_KINDS else ""
+    try:
+        op = event.op
+    except LedgerError as exc:
+        return f"(unreadable payload: {exc})"
+    return op.describe() if op is not None else ""
+
+
+def _describe_drill(event: Event) -> str:
+    try:
+        data = json.loads(event.payload or "null")
+        rows = data["revisions"]
+        return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revisions up to {data['head']}"
+    except (ValueError, TypeError, KeyError):
+        return "drill (unreadable result)"
+
+
+def log_events(
+    config: Config,
+    *,
+    revision: str | None = None,
+    table: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> list[Event]:
+    """The ledger's events, oldest first, filtered through the indexed columns."""
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return []
+        t = store.table
+        query = sa.select(t).order_by(t.c.seq)
+        if revision is not None:
+            query = query.where(t.c.revision == revision)
+        if table is not None:
+            query = query.where(t.c.table_name == table)
+        if since is not None:
+            query = query.where(t.c.recorded_at >= format_time(since))
+        if until is not None:
+            query = query.where(t.c.recorded_at <= format_time(until))
+        return [Event.from_row(row) for row in conn.execute(query)]
+
+
