@@ -15,7 +15,7 @@ differ only in case, and a string ``'007'`` against a number ``7``, compare equa
 
 :func:`canonical_type` compiles a column type for a dialect and spells it the way the server
 reports it back (``FLOAT`` is ``DOUBLE PRECISION`` on PostgreSQL, ``BOOL`` is ``TINYINT(1)``
-on MySQL, ...); :mod:`ledger.reflect` lists these facts. The statement readers at the end
+on MySQL, ...); :mod:`ledger.comparison` lists these facts. The statement readers at the end
 take SQLite's stored ``CREATE`` statements apart where SQLAlchemy's reflection falls short.
 """
 
