@@ -42,6 +42,7 @@ from alembic.operations import ops as aops
 from alembic.operations.base import AbstractOperations as AlembicAbstractOperations
 from alembic.operations.batch import BatchOperationsImpl
 from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import event as sa_event
 from sqlalchemy.types import TypeDecorator
 
@@ -62,7 +63,7 @@ from ops.specs import (
 from .alembic_sql import DATA, READ, SCHEMA, UnrenderableStatement, classify, render_statements
 from .db import dialect_of
 from .events import Actor, Event, fold_events
-from .store import LedgerStore
+from .store import LedgerStore, LockTimeout
 
 __all__ = [
     "DATA_CHANGE",
@@ -92,8 +93,11 @@ _PLACEHOLDER_CONVENTION: Mapping[str, str] = {
 }
 
 
-class AlembicHookError(LedgerError, RuntimeError):
-    """An operation Alembic ran cannot be recorded consistently (the message names the revision)."""
+class AlembicHookError(LedgerError, CommandError, RuntimeError):
+    """An operation Alembic ran cannot be recorded consistently (the message names the revision).
+
+    A ``CommandError`` too, so that the ``alembic`` command prints it as one ``FAILED:`` line.
+    """
 
 
 def is_data_change(event: Event) -> bool:
@@ -134,19 +138,25 @@ def _patch_alembic() -> None:
 
 
 def attach(context: Any, *, table_name: str = "schema_ledger", message: str | None = None,
-           by: str | None = None) -> Recorder | None:
+           by: str | None = None, lock_timeout: float = 60.0) -> Recorder | None:
     """Record every operation of this Alembic run in the ledger table ``table_name``.
 
     Call once in ``env.py`` after ``context.configure(connection=...)`` and before
     ``context.run_migrations()``. ``message`` is recorded as the why of every event (default:
     each revision's message); ``by`` names who asked for the change (default
     ``$SCHEMA_LEDGER_BY``). In offline (``--sql``) mode nothing runs, so nothing is recorded.
+
+    The applier lock that ``schema-ledger apply`` takes is taken here, before Alembic reads its
+    version table, and held until the connection goes back to its pool (after Alembic's
+    commit): a second ``alembic upgrade`` (or ``schema-ledger apply``) on the same database
+    waits up to ``lock_timeout`` seconds, then reads where the first one left the database.
     """
     migration_context = context.get_context() if hasattr(context, "get_context") else context
     if migration_context.as_sql:
         log.warning("schema-ledger: offline (--sql) mode: operations are not recorded")
         return None
     recorder = Recorder(migration_context, LedgerStore(table_name), message=message, by=by)
+    recorder.lock(lock_timeout)
     recorder.install()
     return recorder
 
@@ -199,6 +209,69 @@ class Recorder:
         self._buffer: list[_Captured] | None = None
         self._source: str | None = None
         self._pending: dict[int, list[tuple[MigrateOperation, str | None]]] = {}
+        #: the version table's heads as this run left them (None: not read yet)
+        self._heads: frozenset[str] | None = None
+        self._head: tuple[int, str] | None = None
+
+    # -- the applier lock ------------------------------------------------------------------------
+
+    def lock(self, timeout: float) -> None:
+        """Take the applier lock for this run (see :func:`attach`).
+
+        PostgreSQL and MySQL/MariaDB: the session lock of ``LedgerStore.lock``, on a connection
+        of its own (the migration connection's transactions are Alembic's), released when the
+        migration connection is returned to its pool. SQLite: each of the run's transactions
+        starts with ``BEGIN IMMEDIATE``, waiting up to ``timeout`` for the write lock; this one
+        starts now, so that Alembic reads its version table under it.
+        """
+        what = f"the applier lock on {self.store.fullname}"
+        if self.dialect == "sqlite":
+            with self.store.lock(self.conn, timeout):
+                pass  # sets busy_timeout: BEGIN IMMEDIATE waits that long
+            self._begin_sqlite(now=True)
+            return
+        lock_conn = self.conn.engine.connect()
+        held = contextlib.ExitStack()
+        held.callback(lock_conn.close)
+        try:
+            held.enter_context(self.store.lock(lock_conn, timeout))
+        except LockTimeout as exc:
+            held.close()
+            raise AlembicHookError(f"schema-ledger: {exc}") from None
+        except BaseException:
+            held.close()
+            raise
+        driver = self.conn.connection.dbapi_connection
+        engine = self.conn.engine
+
+        def release(dbapi_connection: Any, record: Any) -> None:
+            # The listener stays (no listener may be removed while its event runs) and does nothing after.
+            if dbapi_connection is not driver or not held_open:
+                return
+            held_open.clear()
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                held.close()
+            log.debug("schema-ledger: released %s", what)
+
+        held_open = [True]
+
+        sa_event.listen(engine, "checkin", release)
+
+    def _check_heads(self) -> None:
+        """Stop when another run moved Alembic's version table since this run read it."""
+        if self._heads is None:
+            return
+        with self._quiet():
+            found = frozenset(self.migration_context.get_current_heads())
+        if found != self._heads:
+            raise AlembicHookError(
+                f"alembic revision {self.revision}: another run migrated this database meanwhile (its version "
+                f"table holds {_show_heads(found)}, this run expected {_show_heads(self._heads)}); this revision "
+                f"did not run: run the command again")
+
+    def _version_applied(self, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
+        if self._heads is not None:
+            self._heads = frozenset(heads)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -209,6 +282,8 @@ class Recorder:
         original = self.migration_context._migrations_fn
         if original is not None:
             self.migration_context._migrations_fn = self._wrap_migrations(original)
+        callbacks = self.migration_context.on_version_apply_callbacks
+        self.migration_context.on_version_apply_callbacks = (*callbacks, self._version_applied)
 
     def uninstall(self) -> None:
         _RECORDERS.pop(self.migration_context, None)
@@ -217,6 +292,7 @@ class Recorder:
 
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
+            self._heads = frozenset(heads)
             try:
                 for step in fn(heads, context):
                     revision, doc, path = _alembic_step_id(step)
@@ -233,9 +309,10 @@ class Recorder:
     def run_revision(self, revision: str, doc: str | None, fn: Callable[..., Any], *, direction: str = "upgrade",
                      path: Path | None = None, **kw: Any) -> None:
         """Run one revision's ``upgrade()`` (or ``downgrade()``) with its operations recorded."""
-        self._begin_sqlite()
-        self._load()
         self.revision, self._why, self._direction, self._path = revision, doc, direction, path
+        self._begin_sqlite()
+        self._check_heads()
+        self._load()
         before = len(self.events)
         self.active = True
         self._buffer = []
@@ -249,28 +326,40 @@ class Recorder:
             self._buffer = None
             self.revision = None
 
-    def _begin_sqlite(self) -> None:
+    def _begin_sqlite(self, *, now: bool = False) -> None:
         """Open the SQLite transaction before the first DDL, so DDL, version row and events commit together.
 
         Python's sqlite3 module (in its default mode) opens a transaction only before DML, so
         a revision's first DDL would otherwise commit on its own and a failed revision would
-        leave it behind without its event.
+        leave it behind without its event. ``BEGIN IMMEDIATE`` takes the write lock now: it is
+        the applier lock on SQLite.
         """
         if self.dialect != "sqlite":
             return
         driver = getattr(self.conn.connection, "driver_connection", None)
         if driver is None or getattr(driver, "isolation_level", None) is None or driver.in_transaction:
             return
-        if not self.conn.in_transaction():
-            return
-        driver.execute("BEGIN")
+        if not now and not self.conn.in_transaction():
+            return  # Alembic runs this revision outside a transaction
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except Exception as exc:  # sqlite3.OperationalError: database is locked
+            where = f"alembic revision {self.revision}: " if self.revision else ""
+            raise AlembicHookError(
+                f"{where}another run holds the write lock on this SQLite database (applier lock on "
+                f"{self.store.fullname}): {exc}") from None
 
     def _load(self) -> None:
-        if self.state is not None:
-            return
+        """Fold the ledger, or fold it again when another writer appended since (SQLite between revisions)."""
         with self._quiet():
+            if self.state is not None:
+                head = self.store.head(self.conn)
+                if (None if head is None else (head.seq, head.hash)) == self._head:
+                    return
             self.store.create(self.conn)
-            self.state = fold_events(self.store.events(self.conn))
+            self.state = fold_events(self.store.events(self.conn, table_exists=True))
+            head = self.store.head(self.conn)
+            self._head = (head.seq, head.hash) if head is not None else None
 
     # -- capture -----------------------------------------------------------------------------------
 
@@ -348,6 +437,7 @@ class Recorder:
         with self._quiet():
             event = self.store.append(self.conn, kind="apply", op=op, revision=self.revision, message=message,
                                       actor=self.actor)
+        self._head = (event.seq, event.hash)
         self.events.append(event)
         if origin:
             self.origins[event.seq] = origin
@@ -513,6 +603,10 @@ class Recorder:
         if isinstance(op, lops.CreateTableOp):
             op = _without_repeated_uniques(op, unmatched)
         return op
+
+
+def _show_heads(heads: frozenset[str]) -> str:
+    return ", ".join(sorted(heads)) if heads else "no revision"
 
 
 def _without_repeated_uniques(op: lops.CreateTableOp, unmatched: set[str]) -> lops.CreateTableOp:
