@@ -11,6 +11,7 @@ line.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import inspect
@@ -23,14 +24,15 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
 import attrs
 
-from ledger.codec import canonical, to_payload
+from ledger.codec import canonical, decode, encode, to_payload
+from ledger.revision_cache import RevisionCache, cacheable, file_digest
 from ops import BatchOperations, LedgerError, MigrateOperation, Operations
 
 __all__ = [
@@ -115,25 +117,56 @@ class Step:
     schema: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Revision:
-    """One migration file, loaded."""
+    """One migration file, loaded.
+
+    ``steps`` may be given as a function that makes them: a revision read from the cache
+    decodes its ops only when something asks for them (``status`` needs ids, checksums and op
+    counts, never the ops).
+    """
 
     id: str
     down_revision: str | None
     message: str
     path: Path
-    steps: tuple[Step, ...]
+    _steps: tuple[Step, ...] | Callable[[], tuple[Step, ...]] = attrs.field(alias="steps", repr=False)
     checksum: str
+    _op_count: int | None = attrs.field(default=None, alias="op_count", repr=False)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        steps = self._steps
+        if callable(steps):
+            steps = steps()
+            object.__setattr__(self, "_steps", steps)
+        return steps
 
     @property
     def ops(self) -> tuple[MigrateOperation, ...]:
         return tuple(op for step in self.steps for op in step.ops)
 
     @property
+    def op_count(self) -> int:
+        """How many ops ``upgrade(op)`` issues (known without decoding them)."""
+        return self._op_count if self._op_count is not None else sum(len(step.ops) for step in self.steps)
+
+    @property
     def title(self) -> str:
         """The first line of the message."""
         return self.message.splitlines()[0] if self.message else ""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Revision):
+            return NotImplemented
+        return self is other or (
+            (self.id, self.down_revision, self.message, self.path, self.checksum)
+            == (other.id, other.down_revision, other.message, other.path, other.checksum)
+            and self.steps == other.steps
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.path, self.checksum))
 
 
 def checksum(ops: Sequence[MigrateOperation]) -> str:
@@ -143,10 +176,25 @@ def checksum(ops: Sequence[MigrateOperation]) -> str:
 
 def display_path(path: Path) -> str:
     """``path`` relative to the working folder when it is under it: what error messages show."""
+    cwd = os.getcwd()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(_resolved(path, cwd).relative_to(_resolved_folder(cwd, cwd)))
     except ValueError:
         return str(path)
+
+
+def _resolved(path: Path, cwd: str) -> Path:
+    # A file that is no link resolves within its resolved folder: one lstat instead of one per
+    # component (status shows the path of every revision).
+    if path.name in ("", ".", "..") or os.path.islink(path):
+        return path.resolve()
+    return _resolved_folder(str(path.parent), cwd) / path.name
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_folder(folder: str, cwd: str) -> Path:
+    """``folder`` resolved (relative to ``cwd``, which is part of the key for that reason)."""
+    return Path(cwd, folder).resolve()
 
 
 def _one_line(exc: BaseException) -> str:
@@ -230,10 +278,19 @@ def record_steps(upgrade: Any, *, naming_convention: Mapping[str, str] | None = 
 _counter = itertools.count()
 
 
-def _import(path: Path) -> ModuleType:
+def _read(path: Path) -> bytes:
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _error(path, f"cannot read: {exc}") from None
+
+
+def _import(path: Path, data: bytes) -> tuple[ModuleType, bool]:
+    """The module of the file whose bytes are ``data``, and whether its ops follow from them alone."""
+    try:
+        # Universal newlines, as reading the file as text gives.
+        source = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
         raise _error(path, f"cannot read: {exc}") from None
     try:
         code = compile(source, str(path), "exec")
@@ -254,7 +311,7 @@ def _import(path: Path) -> ModuleType:
         raise _error(path, _one_line(exc), _line_in(exc, path)) from None
     finally:
         sys.modules.pop(name, None)
-    return module
+    return module, cacheable(code)
 
 
 def load_revision(
@@ -266,18 +323,24 @@ def load_revision(
     ``$SCHEMA_LEDGER_LOAD_TIMEOUT``); a file that takes longer is a RevisionError.
     """
     path = Path(path)
-    seconds = _load_timeout(load_timeout)
+    return _load_timed(path, _read(path), naming_convention, _load_timeout(load_timeout))[0]
+
+
+def _load_timed(
+    path: Path, data: bytes, naming_convention: Mapping[str, str] | None, seconds: float,
+) -> tuple[Revision, bool]:
     try:
         with _time_limit(seconds):
-            return _load(path, naming_convention)
+            return _load(path, data, naming_convention)
     except _LoadTimeout as exc:
         raise _error(path, f"loading took longer than {seconds:g} s (does the file or its upgrade() loop?); "
                      f"raise --load-timeout or {LOAD_TIMEOUT_ENV} if it really needs longer",
                      _line_in(exc, path)) from None
 
 
-def _load(path: Path, naming_convention: Mapping[str, str] | None) -> Revision:
-    module = _import(path)
+def _load(path: Path, data: bytes, naming_convention: Mapping[str, str] | None) -> tuple[Revision, bool]:
+    """The revision in the file whose bytes are ``data``, and whether it may be cached."""
+    module, pure = _import(path, data)
     revision = getattr(module, "revision", None)
     if not isinstance(revision, str) or not revision.strip() or revision != revision.strip():
         raise _error(path, f"`revision` must be a non-empty string without surrounding spaces, not {revision!r}")
@@ -304,7 +367,59 @@ def _load(path: Path, naming_convention: Mapping[str, str] | None) -> Revision:
     except LedgerError as exc:
         raise _error(path, f"upgrade() issued an op that cannot be recorded: {_one_line(exc)}") from None
     message = inspect.cleandoc(module.__doc__) if isinstance(module.__doc__, str) else ""
-    return Revision(id=revision, down_revision=down, message=message, path=path, steps=steps, checksum=digest)
+    return Revision(id=revision, down_revision=down, message=message, path=path, steps=steps, checksum=digest), pure
+
+
+# ---------------------------------------------------------------------------------------------
+# Cached revisions
+# ---------------------------------------------------------------------------------------------
+
+
+def _entry(revision: Revision, digest: str) -> dict[str, Any]:
+    """What the cache keeps of ``revision``, loaded from bytes with sha256 ``digest``."""
+    return {
+        "sha256": digest, "revision": revision.id, "down_revision": revision.down_revision,
+        "message": revision.message, "checksum": revision.checksum,
+        "steps": [{"batch": step.batch, "table_name": step.table_name, "schema": step.schema,
+                   "ops": [encode(op).decode("utf-8") for op in step.ops]} for step in revision.steps],
+    }
+
+
+def _optional_str(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _from_entry(
+    path: Path, entry: Mapping[str, Any], naming_convention: Mapping[str, str] | None, load_timeout: float | None,
+) -> Revision | None:
+    """The revision a cache entry stands for; None when the entry is not well formed."""
+    rid, down, message, digest, steps = (entry.get(k) for k in ("revision", "down_revision", "message", "checksum",
+                                                                  "steps"))
+    if not (isinstance(rid, str) and rid and _optional_str(down) and isinstance(message, str)
+            and isinstance(digest, str) and isinstance(steps, list)):
+        return None
+    count = 0
+    for step in steps:
+        if not (isinstance(step, dict) and isinstance(step.get("batch"), bool) and _optional_str(step.get("table_name"))
+                and _optional_str(step.get("schema")) and isinstance(step.get("ops"), list)
+                and all(isinstance(text, str) for text in step["ops"])):
+            return None
+        count += len(step["ops"])
+
+    def decoded() -> tuple[Step, ...]:
+        try:
+            return tuple(Step(tuple(decode(text) for text in step["ops"]), batch=step["batch"],
+                              table_name=step["table_name"], schema=step["schema"]) for step in steps)
+        except LedgerError:
+            # Readable when cached, not now (an op type registered by a plugin that is not
+            # loaded): what loading the file gives is the truth.
+            fresh = load_revision(path, naming_convention=naming_convention, load_timeout=load_timeout)
+            if fresh.checksum != digest:
+                raise _error(path, "changed while it was being loaded; run the command again") from None
+            return fresh.steps
+
+    return Revision(id=rid, down_revision=down, message=message, path=path, steps=decoded, checksum=digest,
+                    op_count=count)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,12 +518,33 @@ def migration_files(folder: Path) -> list[Path]:
 def load_revisions(
     folder: Path, *, naming_convention: Mapping[str, str] | None = None, load_timeout: float | None = None,
 ) -> RevisionChain:
-    """Load every migration file of ``folder`` into one chain (each file within ``load_timeout`` seconds)."""
+    """Load every migration file of ``folder`` into one chain (each file within ``load_timeout`` seconds).
+
+    A file whose bytes are unchanged since an earlier load is read from the folder's cache
+    (``__pycache__/schema-ledger-revisions.json``, see ``ledger.revision_cache``) rather than run.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise RevisionError(f"{display_path(folder)}: migrations folder does not exist (run `schema-ledger init`)")
-    revisions = [load_revision(path, naming_convention=naming_convention, load_timeout=load_timeout)
-                 for path in migration_files(folder)]
+    seconds = _load_timeout(load_timeout)
+    cache = RevisionCache.open(folder, naming_convention)
+    revisions = []
+    complete = False
+    try:
+        for path in migration_files(folder):
+            data = _read(path)
+            digest = file_digest(data)
+            entry = cache.get(path.name, digest)
+            revision = _from_entry(path, entry, naming_convention, load_timeout) if entry is not None else None
+            if revision is None:
+                revision, pure = _load_timed(path, data, naming_convention, seconds)
+                entry = _entry(revision, digest) if pure else None
+            if entry is not None:
+                cache.keep(path.name, entry)
+            revisions.append(revision)
+        complete = True
+    finally:
+        cache.save(complete=complete)
     return RevisionChain.from_revisions(revisions)
 
 
