@@ -86,6 +86,7 @@ from ops.specs import (
     UniqueSpec,
 )
 
+from .gcpause import collection_paused
 from .sqltext import COMPILERS, canonical_default, canonical_sql, canonical_type
 
 __all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "type_ddl", "without_type_checks"]
@@ -121,6 +122,7 @@ def _upper(value: Any) -> str | None:
 # =============================================================================================
 
 
+@collection_paused
 def normalize(state: SchemaState, dialect: str) -> SchemaState:
     """What the dialect keeps of `state`: the form in which a fold and a reflection can be compared.
     dialect is "sqlite" | "postgresql" | "mysql" (MariaDB = "mysql")."""
@@ -251,10 +253,32 @@ def type_ddl(spec: TypeSpec, dialect: str) -> str:
     if spec.name == DDL_TYPE and spec.args:
         return str(spec.args[0])
     try:
+        known = _TYPE_DDL.get((spec, d))
+    except TypeError:  # an argument that is not hashable: worked out each time
+        return _compiled_type(spec, d) or f"?{spec.render()}"
+    if known is None:
+        known = _compiled_type(spec, d)
+        if known is None:
+            return f"?{spec.render()}"  # not kept: the type may yet be registered
+        if len(_TYPE_DDL) >= _TYPE_DDL_SIZE:
+            _TYPE_DDL.clear()
+        _TYPE_DDL[(spec, d)] = known
+    return known
+
+
+#: (TypeSpec, dialect) -> its DDL type: a schema repeats few types over many columns, and
+#: compiling one is most of what normalizing a column costs. A TypeSpec is a value and a
+#: registered type name never changes its class, so an entry stays true.
+_TYPE_DDL: dict[tuple[TypeSpec, str], str] = {}
+_TYPE_DDL_SIZE = 4096
+
+
+def _compiled_type(spec: TypeSpec, d: str) -> str | None:
+    try:
         type_ = spec.to_sa()
     except LedgerError:
-        return f"?{spec.render()}"
-    return canonical_type(type_, d) or f"?{spec.render()}"
+        return None
+    return canonical_type(type_, d)
 
 
 def _literal(value: str) -> str:
@@ -386,6 +410,7 @@ def _implied_checks(table: TableSpec, d: str) -> set[str]:
 # =============================================================================================
 
 
+@collection_paused
 def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]:
     """Human-readable differences after normalizing both (one line each, naming table/column/constraint);
     [] when they are equal for everything the tool models: tables, columns, types (compared per dialect),

@@ -45,6 +45,7 @@ from .comparison import (
 )
 from .comparison import _implied_checks as _implied_checks  # audit imports these two from here
 from .comparison import _without_implied as _without_implied
+from .gcpause import collection_paused
 from .sqltext import split_index_sql, sqlite_foreign_keys, sqlite_unique_constraints
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
 # =============================================================================================
 
 
+@collection_paused
 def reflect(
     conn: sa.Connection, *, schema: str | None = None, exclude: Collection[str] = ("schema_ledger",)
 ) -> SchemaState:
@@ -138,12 +140,38 @@ def reflect(
 
 
 def _type_spec(type_: sa.types.TypeEngine[Any]) -> TypeSpec:
+    key = _type_key(type_)
+    spec = _TYPE_SPECS.get(key) if key is not None else None
+    if spec is not None:
+        return spec
     try:
-        return TypeSpec.from_sa(type_)
+        spec = TypeSpec.from_sa(type_)
     except UnknownTypeError:
         # A type SQLAlchemy did not recognise (NullType) or that is not allow-listed: it is
         # kept by name, and compares unequal to any declared type.
         return TypeSpec(type(type_).__name__)
+    if key is not None:
+        if len(_TYPE_SPECS) >= _TYPE_SPECS_SIZE:
+            _TYPE_SPECS.clear()
+        _TYPE_SPECS[key] = spec
+    return spec
+
+
+#: Reflected type -> TypeSpec, for types whose attributes are all plain values: a schema
+#: repeats few types over many columns, and ``TypeSpec.from_sa`` inspects the type's
+#: signature each time.
+_TYPE_SPECS: dict[tuple[Any, ...], TypeSpec] = {}
+_TYPE_SPECS_SIZE = 4096
+_PLAIN = (str, int, float, bool, type(None), type)
+
+
+def _type_key(type_: sa.types.TypeEngine[Any]) -> tuple[Any, ...] | None:
+    """The type's class and attributes when they say all there is to it; None when an
+    attribute is not a plain value (an item type, a list of values, an expression)."""
+    attributes = vars(type_)
+    if not all(type(v) in _PLAIN or isinstance(v, type) for v in attributes.values()):
+        return None
+    return (type(type_), *sorted(attributes.items()))
 
 
 def _column(info: Mapping[str, Any]) -> ColumnSpec:

@@ -21,6 +21,7 @@ take SQLite's stored ``CREATE`` statements apart where SQLAlchemy's reflection f
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -404,6 +405,7 @@ def _canonical_tree(text: str) -> tuple[Node, ...]:
     return nodes
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of its text, met again and again
 def canonical_sql(text: str, *, dialect: str | None = None) -> str:
     """``text`` (a condition or an expression) in canonical form; see the module docstring.
 
@@ -465,6 +467,7 @@ _NILADIC = {"current_timestamp", "current_date", "current_time", "localtime", "l
 _SYNONYMS = {"now": "current_timestamp", "transaction_timestamp": "current_timestamp"}
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of its text, met again and again
 def canonical_default(text: str, *, booleans_as_numbers: bool = False) -> str | None:
     """A server default's SQL in canonical form; None for ``NULL`` (which is no default).
 

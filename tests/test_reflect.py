@@ -22,7 +22,7 @@ from sqlalchemy.dialects import mysql, postgresql as pg
 from ledger.db import dialect_of
 from ledger.reflect import DDL_TYPE, UnsupportedDialectError, compare, normalize, reflect, type_ddl
 from ledger.sqltext import canonical_default, canonical_sql
-from ops import SchemaState, TypeSpec
+from ops import LedgerError, SchemaState, TypeSpec
 from ops.specs import DefaultSpec
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
@@ -320,6 +320,40 @@ def test_normalize_is_idempotent_and_compare_agrees_with_it(data: st.DataObject,
     assert compare(after, after, dialect) == []
     # Without Boolean/Enum CHECKs (which only compare discounts), no lines means equal forms.
     assert (compare(state, after, dialect) == []) == (once == normalize(after, dialect))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), dialect=st.sampled_from(DIALECTS))
+def test_remembered_types_are_what_working_them_out_gives(data: st.DataObject, dialect: str) -> None:
+    """The type caches of reflection and normalization hand out what from_sa and compiling give,
+    however types are interleaved (two types of one class with other arguments stay apart)."""
+    from ledger import comparison, reflect as reflect_module
+
+    specs = data.draw(st.lists(_strategies().type_specs(), min_size=1, max_size=6), label="types")
+    for spec in specs + specs[::-1]:
+        try:
+            type_ = spec.to_sa()
+        except LedgerError:
+            reject()
+        try:
+            fresh = TypeSpec.from_sa(type_)
+        except LedgerError:
+            fresh = TypeSpec(type(type_).__name__)
+        assert reflect_module._type_spec(type_) == fresh
+        assert reflect_module._type_spec(spec.to_sa()) == fresh
+        worked_out = comparison._compiled_type(spec, dialect) or f"?{spec.render()}"
+        assert type_ddl(spec, dialect) == worked_out
+        assert type_ddl(spec, dialect) == worked_out
+
+
+def test_types_of_one_class_with_other_arguments_reflect_apart() -> None:
+    from ledger import reflect as reflect_module
+
+    assert reflect_module._type_spec(sa.VARCHAR(80)) == TypeSpec.from_sa(sa.VARCHAR(80))
+    assert reflect_module._type_spec(sa.VARCHAR(20)) == TypeSpec.from_sa(sa.VARCHAR(20))
+    assert reflect_module._type_spec(sa.NUMERIC(10, 2)) != reflect_module._type_spec(sa.NUMERIC(12, 2))
+    assert type_ddl(TypeSpec.of("String", 20), "postgresql") == "VARCHAR(20)"
+    assert type_ddl(TypeSpec.of("String", 80), "postgresql") == "VARCHAR(80)"
 
 
 # =============================================================================================
