@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from benchmarks.generate import build_big_ledger
 from benchmarks.harness import Baseline, Prepared, Timed, case
 from ledger.db import create_engine
-from ledger.events import BODY_FIELDS, fold_events, verify_chain
+from ledger.events import BODY_FIELDS
+from ledger.scan import CHAIN_COLUMNS, chain_problems, fold_ledger, read_rows
 from ledger.snapshots import EVERY, build as build_snapshots, state_at
 from ledger.store import LedgerStore
 from ops import SchemaState
@@ -70,7 +71,7 @@ def _fold(size: int, workdir: str, what: str) -> Prepared:
 
     def ours() -> SchemaState:
         with engine.connect() as conn:
-            return fold_events(store.events(conn))
+            return fold_ledger(conn, store)
 
     return Prepared(
         Timed(ours),
@@ -105,7 +106,7 @@ def schema_at(size: int, workdir: str) -> Prepared:
 
     def baseline() -> SchemaState:
         with engine.connect() as conn:
-            return fold_events(store.events(conn, upto_seq=point))
+            return fold_ledger(conn, store, upto_seq=point)
 
     with engine.connect() as conn:
         got, start = state_at(conn, store, point)
@@ -123,7 +124,7 @@ def verify(size: int, workdir: str) -> Prepared:
 
     def ours() -> list[str]:
         with engine.connect() as conn:
-            problems = verify_chain(store.events(conn), payloads=False)
+            problems = list(chain_problems(read_rows(conn, store, CHAIN_COLUMNS)))
         assert not problems, problems[:3]
         return problems
 

@@ -54,6 +54,7 @@ from .events import STATE_KINDS, Event, verify_chain
 from .reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from .revisions import RevisionChain, display_path
 from .runner import LedgerView, connect, store_for
+from .scan import events as read_events
 from .status import describe_event
 from .snapshots import SnapshotCheck
 
@@ -434,7 +435,7 @@ def verify(
     with _read(config) as conn:
         snapshots = SnapshotCheck(conn, store)
         problems, view, count, head, stopped = check_events(
-            store.events(conn), chain=chain, expect_head=expect_head, observe=snapshots.observe if snapshots.keys else None)
+            read_events(conn, store), chain=chain, expect_head=expect_head, observe=snapshots.observe if snapshots.keys else None)
         problems += [Problem("snapshot", message, seq=seq) for seq, message in snapshots.finish(stopped)]
         found: Drift | None = None
         if live:
@@ -466,7 +467,7 @@ def export_jsonl(config: Config, out: IO[str]) -> int:
     """Write every event of the ledger, in seq order, as JSON lines; return how many."""
     store = store_for(config)
     with _read(config) as conn:
-        return write_jsonl(store.events(conn), out)
+        return write_jsonl(read_events(conn, store), out)
 
 
 # =============================================================================================

@@ -25,6 +25,7 @@ from .points import resolve_point, state_at
 from .reflect import compare, reflect
 from .render import render_ddl, render_json, render_mermaid
 from .runner import _tx, _wrap_db_errors, connect, store_for
+from .scan import events as read_events
 
 __all__ = [
     "FORMATS",
@@ -54,7 +55,7 @@ def ledger_events(config: Config | None = None, *, ledger_file: str | Path | Non
             raise LedgerError("no database and no ledger file to read the history from")
         store = store_for(config)
         with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
-            events = list(store.events(conn))
+            events = list(read_events(conn, store))
         where = f"ledger table {store.fullname}"
     problems = verify_chain(events)
     if problems:
