@@ -840,9 +840,12 @@ def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialec
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with the drill event.")
 @click.option("--by", metavar="WHO", help="Who ran the drill (default: $SCHEMA_LEDGER_BY).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--from-ledger", is_flag=True,
+              help="Drill the revisions in effect in the target's ledger instead of the migration files "
+                   "(the default when the migrations folder does not exist, e.g. under Alembic with the hook).")
 @pass_cli
 def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, allow_irreversible: bool,
-          why: str | None, by: str | None, quiet: bool) -> None:
+          why: str | None, by: str | None, quiet: bool, from_ledger: bool) -> None:
     """Prove on a scratch database that every revision can be undone exactly.
 
     Applies each revision on its own, rolls back one revision at a time to base, then applies
@@ -851,17 +854,27 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
     data-loss warnings); exits 1 on any failure, naming the revision, the op and the
     difference. The target database is only read (and, with --record, appended to).
 
+    The revisions are the migration files', or with --from-ledger (and whenever the
+    migrations folder does not exist) those in effect in the target's ledger, with the ops
+    its events recorded: how a database migrated by Alembic with the hook is drilled.
+
     \b
     Example: schema-ledger drill --record --by ci
     """
     from .drill import drill as run_drill, record_drill
+    from .revisions import display_path
 
     def progress(phase: str, revision: str, ok: bool) -> None:
         if not quiet and not as_json:
             click.echo(f"{phase:<5} {revision} {'ok' if ok else 'FAILED'}", err=True)
 
-    report = run_drill(state.config, chain=state.chain, scratch=scratch, allow_irreversible=allow_irreversible,
-                       progress=progress)
+    if not from_ledger and not state.config.migrations_dir.is_dir():
+        from_ledger = True
+        if not quiet:
+            click.echo(f"{display_path(state.config.migrations_dir)} does not exist: drilling the revisions of the "
+                       "ledger (--from-ledger)", err=True)
+    report = run_drill(state.config, chain=None if from_ledger else state.chain, scratch=scratch,
+                       allow_irreversible=allow_irreversible, progress=progress, from_ledger=from_ledger)
     event = record_drill(state.config, report, why=why, by=by) if record else None
     if as_json:
         data = report.to_json()

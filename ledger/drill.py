@@ -15,6 +15,11 @@ and the fold, and the drill stops there (what follows is "not reached"). An irre
 ``allow_irreversible`` it is reported but the drill goes on, undoing it in the scratch ledger
 only. ``record`` appends a ``drill`` event with the result and the head it covered to the
 target's ledger; ``apply --require-drill`` then accepts the revisions a passing drill covered.
+
+``from_ledger`` drills the target's ledger instead of the project's files: the events in effect
+(after the baseline, which is replayed first) grouped into revisions in ledger order, each
+revision's ops being the completed ops its events recorded (:func:`ledger_revisions`). That is
+how a database migrated by Alembic with the hook is drilled: it has no migration files.
 """
 
 from __future__ import annotations
@@ -25,13 +30,14 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
 
-from ops import LedgerError, MigrateOperation
+from ops import LedgerError, MigrateOperation, SchemaState
 
 from .baseline import replay_baseline
 from .codec import canonical
@@ -39,7 +45,7 @@ from .config import Config
 from .db import DatabaseError, create_engine, dialect_of
 from .events import Actor, Event, fold_events, in_effect
 from .reflect import compare, reflect
-from .revisions import Revision, RevisionChain, load_revisions
+from .revisions import Revision, RevisionChain, Step, checksum, load_revisions
 from .rollback import data_loss, rollback
 from .runner import _db_user, _tx, _wrap_db_errors, apply, connect, store_for
 from .status import status
@@ -51,6 +57,7 @@ __all__ = [
     "DrillRow",
     "covered_revisions",
     "drill",
+    "ledger_revisions",
     "record_drill",
     "require_drill",
     "scratch_database",
@@ -104,6 +111,8 @@ class DrillReport:
     rows: tuple[DrillRow, ...]
     failures: tuple[str, ...]
     allow_irreversible: bool = False
+    #: what was drilled: "files" (the project's migration files) or "ledger" (the target's ledger)
+    source: str = "files"
 
     @property
     def passed(self) -> bool:
@@ -117,6 +126,7 @@ class DrillReport:
         return {
             "format": DRILL_FORMAT, "version": DRILL_VERSION, "passed": self.passed, "dialect": self.dialect,
             "scratch": self.scratch, "head": self.head, "allow_irreversible": self.allow_irreversible,
+            "source": self.source,
             "revisions": [r.to_json() for r in self.rows], "failures": list(self.failures),
         }
 
@@ -135,10 +145,12 @@ class DrillReport:
         text = ["  ".join(cell.ljust(w) for cell, w in zip(line[:-1], widths)) + "  " + line[-1] for line in lines]
         for row in self.rows:
             for op in row.irreversible:
-                text.append(f"irreversible: revision {row.revision}: {op}")
+                skipped = " (skipped: undone in the scratch ledger only)" if self.allow_irreversible else ""
+                text.append(f"irreversible: revision {row.revision}: {op}{skipped}")
         text += [f"FAILED: {failure}" for failure in self.failures]
-        text.append(f"drill {'passed' if self.passed else 'failed'}: {len(self.rows)} revisions on {self.dialect} "
-                    f"({self.scratch})")
+        source = " from the ledger" if self.source == "ledger" else ""
+        text.append(f"drill {'passed' if self.passed else 'failed'}: {len(self.rows)} revisions{source} on "
+                    f"{self.dialect} ({self.scratch})")
         return "\n".join(line.rstrip() for line in text) + "\n"
 
 
@@ -217,6 +229,8 @@ class _Drill:
     failures: list[str] = attrs.field(factory=list)
     #: where "down" ends: base, or the last baseline event replayed into the scratch ledger
     base: str = "base"
+    #: a drill of a ledger: the target's schema, which the replay must build at the head
+    expected: SchemaState | None = None
 
     def set(self, revision: Revision, **changes: Any) -> None:
         self.rows[revision.id] = attrs.evolve(self.rows[revision.id], **changes)
@@ -288,11 +302,22 @@ class _Drill:
                 return False
         return True
 
+    def builds_expected(self, head: Revision | None) -> bool:
+        """A drill of a ledger: at the head, the scratch's fold is the target's (the replay left nothing out)."""
+        if self.expected is None or head is None:
+            return True
+        differences = compare(self.expected, fold_events(self.events()), dialect_of(self.config.url))
+        if differences:
+            self.failures.append(f"revision {head.id}, up: the replayed ledger does not build the target's schema: "
+                                 + "; ".join(differences))
+            self.set(head, up=False)
+        return not differences
+
     def run(self) -> None:
         revisions = list(self.chain)
         for revision in revisions:
             self.rows[revision.id] = DrillRow(revision.id, revision.title, revision.checksum)
-        if self.up("up", revisions) and self.down(revisions):
+        if self.up("up", revisions) and self.builds_expected(self.chain.head) and self.down(revisions):
             self.up("again", revisions)
 
 
@@ -315,6 +340,70 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text) is not None
 
 
+# ---------------------------------------------------------------------------------------------
+# Revisions read from a ledger
+# ---------------------------------------------------------------------------------------------
+
+
+def ledger_revisions(events: Iterable[Event]) -> RevisionChain:
+    """The revisions in effect in ``events``, in ledger order: a chain that ``apply`` can run elsewhere.
+
+    Each run of consecutive ``apply`` events in effect with the same revision is one revision
+    (an Alembic downgrade recorded between two upgrades of a revision stays in it, as a
+    rollback of that revision would undo it too); its ops are the ops the events recorded,
+    already completed (a drop carries what it dropped), one step each. Baseline events are
+    left out: a drill replays them first. A revision id met again in a later run names that
+    run ``REV@SEQ`` (SEQ: its first event). The checksum is the one the events recorded (the
+    migration file's, for a native project), else that of the recorded ops.
+    """
+    runs: list[list[Event]] = []
+    for event in in_effect(events):
+        if event.kind != "apply":
+            continue
+        if runs and runs[-1][-1].revision == event.revision:
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+    revisions: list[Revision] = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        rid = first.revision if first.revision is not None else f"(no revision)@{first.seq}"
+        if any(r.id == rid for r in revisions):
+            rid = f"{rid}@{first.seq}"
+        ops = tuple(op for event in run if (op := event.op) is not None)
+        recorded = {event.revision_checksum for event in run}
+        total = recorded.pop() if len(recorded) == 1 and None not in recorded else checksum(ops)
+        where = f"ledger seq {first.seq}" + (f"-{last.seq}" if last.seq != first.seq else "")
+        revisions.append(Revision(rid, revisions[-1].id if revisions else None, _message_of(run), Path(where),
+                                  tuple(Step((op,)) for op in ops), total))
+    return RevisionChain(tuple(revisions))
+
+
+def _message_of(run: Sequence[Event]) -> str:
+    """The revision's message: the first event message that is not only a ``[...]`` label of the Alembic hook."""
+    for event in run:
+        message = event.message or ""
+        if message.startswith("["):
+            message = message.split(" -- ", 1)[1] if " -- " in message else ""
+        if message:
+            return message
+    return ""
+
+
+def _target_events(config: Config) -> list[Event]:
+    """The target's ledger, read only; a target without one is a clear error."""
+    parsed = sa.make_url(config.url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:") and not Path(parsed.database).exists():
+        raise LedgerError(f"{parsed.database} does not exist: there is no ledger to drill")
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            raise LedgerError(f"{_safe(config.url)} has no ledger table {config.ledger_table}: there is no ledger "
+                              "to drill")
+        return list(store.events(conn))
+
+
 def drill(
     config: Config,
     *,
@@ -322,19 +411,31 @@ def drill(
     scratch: str | None = None,
     allow_irreversible: bool = False,
     progress: DrillProgress | None = None,
+    from_ledger: bool = False,
 ) -> DrillReport:
-    """Run the drill for ``config``'s migrations on a scratch database (see the module docstring)."""
-    if chain is None:
+    """Run the drill for ``config``'s migrations on a scratch database (see the module docstring).
+
+    ``from_ledger``: drill the revisions in effect in the target's ledger (:func:`ledger_revisions`)
+    instead of the migration files; ``chain`` is then not used.
+    """
+    expected = None
+    if from_ledger:
+        events = _target_events(config)
+        chain, expected = ledger_revisions(events), fold_events(events)
+        if not len(chain):
+            raise LedgerError(f"the ledger of {_safe(config.url)} holds no revision in effect: there is nothing "
+                              "to drill")
+    elif chain is None:
         chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
     with scratch_database(config.url, scratch) as url:
         # A baselined project starts from its baseline: the scratch gets those tables and events first.
         seeded = replay_baseline(config, url)
         run = _Drill(attrs.evolve(config, url=url), chain, allow_irreversible, progress,
-                     base=f"@{seeded}" if seeded else "base")
+                     base=f"@{seeded}" if seeded else "base", expected=expected)
         run.run()
         where = "--scratch " + _safe(url) if scratch is not None else "temporary scratch database"
     return DrillReport(dialect_of(config.url), where, tuple(run.rows.values()), tuple(run.failures),
-                       allow_irreversible)
+                       allow_irreversible, "ledger" if from_ledger else "files")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,325 @@
+"""Drills of a database's ledger (``drill --from-ledger``): Alembic databases with the hook, native ones.
+
+A database that Alembic migrated with the hook has no schema-ledger migration files; its drill
+replays the revisions in effect in its ledger on a scratch database. It passes for a pure-schema
+history, fails naming exactly the revisions holding data changes (or SQL the vocabulary lacks),
+and on a native database gives the verdict the drill of the migration files gives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import attrs
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+
+from ledger.alembic import NOT_MODELLED, is_data_change
+from ledger.cli import main
+from ledger.config import Config
+from ledger.drill import DrillReport, drill, ledger_revisions, record_drill
+from ledger.events import Event
+from ledger.revisions import Revision, RevisionChain, Step, checksum
+from ledger.rollback import rollback
+from ledger.runner import apply
+from ops import LedgerError, MigrateOperation, SchemaState
+from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
+    LEDGER_TABLE,
+    Project,
+    project,
+    run_alembic,
+    upgrade_order,
+    wheels,
+    write_env,
+    write_history,
+)
+from tests.strategies import ops_for
+from tests.test_alembic import _events
+
+HOOK_DIALECTS = ("sqlite", "postgresql", "mariadb")
+
+SCHEMA_HISTORY = [
+    ["op.create_table('customer', sa.Column('id', sa.Integer(), primary_key=True),"
+     " sa.Column('email', sa.String(80), nullable=False), sa.UniqueConstraint('email'))"],
+    ["op.create_table('orders', sa.Column('id', sa.Integer(), primary_key=True),"
+     " sa.Column('customer_id', sa.Integer(), sa.ForeignKey('customer.id')), sa.Column('note', sa.String(40)))",
+     "op.create_index('ix_orders_note', 'orders', ['note'])"],
+    ["op.add_column('customer', sa.Column('name', sa.String(40)))"],
+    ["pass"],
+    ["op.drop_index('ix_orders_note', table_name='orders')",
+     "op.drop_column('orders', 'note')"],
+]
+
+DATA_ROW = "op.execute(\"INSERT INTO customer (id, email) VALUES (1, 'a@example.org')\")"
+BULK_ROWS = ("op.bulk_insert(sa.table('customer', sa.column('id'), sa.column('email')),"
+             " [{'id': 2, 'email': 'b@example.org'}])")
+
+
+def _hooked(tmp_path: Path, url: str, bodies: list[list[str]]) -> list[str]:
+    """``alembic upgrade head`` of ``bodies`` with the hook on ``url``; the revision ids."""
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, bodies)
+    run_alembic(folder, url, "upgrade", "head")
+    return ids
+
+
+def _config(tmp_path: Path, url: str) -> Config:
+    # No migrations folder: the project is the database's ledger.
+    return Config(project_dir=tmp_path, url=url, migrations=Path("no-migrations-here"), ledger_table=LEDGER_TABLE)
+
+
+def _failing_revisions(report: DrillReport) -> set[str]:
+    found = set()
+    for failure in report.failures:
+        match = re.match(r"revision (\S+), ", failure)
+        assert match is not None, failure
+        found.add(match.group(1))
+    return found
+
+
+def _irreversible_revisions(events: Sequence[Event]) -> set[str]:
+    """The revisions whose events the hook marked as data changes or as outside the vocabulary."""
+    return {str(e.revision) for e in events
+            if is_data_change(e) or (e.op_type == "execute" and (e.message or "").startswith(NOT_MODELLED))}
+
+
+def _assert_names_exactly(report: DrillReport, irreversible: set[str], config: Config) -> None:
+    """Passes when nothing is irreversible; else fails at the topmost irreversible revision only,
+    lists every irreversible one, and passes past them with ``allow_irreversible``."""
+    if not irreversible:
+        assert report.passed, report.table()
+        assert all(r.up and r.down and r.again for r in report.rows)
+        return
+    assert not report.passed
+    topmost = [r.revision for r in report.rows if r.revision in irreversible][-1]
+    assert _failing_revisions(report) == {topmost}, report.failures
+    assert {r.revision for r in report.rows if r.irreversible} == irreversible
+    allowed = drill(config, from_ledger=True, allow_irreversible=True)
+    assert allowed.passed, allowed.table()
+    assert all(r.up and r.down and r.again for r in allowed.rows)
+    for revision in irreversible:
+        assert re.search(rf"irreversible: revision {revision}: .*\(skipped: undone in the scratch ledger only\)",
+                         allowed.table()), allowed.table()
+
+
+# ---------------------------------------------------------------------------------------------
+# Alembic with the hook
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=HOOK_DIALECTS)
+def hook_url(request: pytest.FixtureRequest, database_factory: Callable[[str], str]) -> str:
+    return database_factory(str(request.param))
+
+
+def test_ledger_drill_of_a_pure_schema_alembic_history_passes(tmp_path: Path, hook_url: str) -> None:
+    ids = _hooked(tmp_path, hook_url, SCHEMA_HISTORY)
+    before = _events(hook_url)
+    report = drill(_config(tmp_path, hook_url), from_ledger=True)
+    assert report.passed, report.table()
+    assert report.source == "ledger" and report.to_json()["source"] == "ledger"
+    assert [r.revision for r in report.rows] == ids
+    assert all(r.up and r.down and r.again and not r.irreversible for r in report.rows)
+    assert "drill passed: 5 revisions from the ledger on" in report.table()
+    assert _events(hook_url) == before  # the target was only read
+
+
+def test_ledger_drill_fails_naming_exactly_the_data_migration_revision(tmp_path: Path, hook_url: str) -> None:
+    ids = _hooked(tmp_path, hook_url, SCHEMA_HISTORY[:2] + [[DATA_ROW, BULK_ROWS]] + SCHEMA_HISTORY[2:])
+    config = _config(tmp_path, hook_url)
+    report = drill(config, from_ledger=True)
+    assert _irreversible_revisions(_events(hook_url)) == {ids[2]}
+    assert not report.passed
+    rows = {r.revision: r for r in report.rows}
+    assert [rows[i].down for i in ids] == [None, None, False, True, True, True]
+    assert report.failures[0].startswith(f"revision {ids[2]}, down: cannot be rolled back: execute INSERT INTO customer")
+    _assert_names_exactly(report, {ids[2]}, config)
+
+
+def test_two_data_migrations_are_both_listed_and_the_topmost_fails(tmp_path: Path,
+                                                                    database_factory: Callable[[str], str]) -> None:
+    url = database_factory("sqlite")
+    ids = _hooked(tmp_path, url, SCHEMA_HISTORY[:1] + [[DATA_ROW]] + SCHEMA_HISTORY[1:3] + [[BULK_ROWS]])
+    config = _config(tmp_path, url)
+    _assert_names_exactly(drill(config, from_ledger=True), {ids[1], ids[4]}, config)
+
+
+def test_operations_outside_the_vocabulary_fail_the_ledger_drill_by_revision(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("postgresql")
+    ids = _hooked(tmp_path, url, SCHEMA_HISTORY[:2] + [[
+        "op.create_exclude_constraint('ex_orders_id', 'orders', ('id', '='), using='btree')",
+    ]] + SCHEMA_HISTORY[2:3])
+    events = _events(url)
+    assert _irreversible_revisions(events) == {ids[2]}
+    config = _config(tmp_path, url)
+    _assert_names_exactly(drill(config, from_ledger=True), {ids[2]}, config)
+
+
+def test_alembic_downgrades_stay_in_the_revision_they_undo(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    # The hook records a downgrade as events of the revision it undoes: the ledger drill keeps
+    # them in that revision (as `rollback` past the revision undoes them too); a revision met
+    # again after another one is named REV@SEQ.
+    url = database_factory("sqlite")
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, SCHEMA_HISTORY[:2])
+    for revision, table in zip(ids, ("customer", "orders")):
+        path = folder / "versions" / f"{revision}_step.py"
+        path.write_text(path.read_text().replace("def downgrade():\n    pass", f"def downgrade():\n    op.drop_table({table!r})"))
+    run_alembic(folder, url, "upgrade", "head")
+    run_alembic(folder, url, "downgrade", "base")
+    run_alembic(folder, url, "upgrade", "head")
+    events = _events(url)
+    again = [e.seq for e in events if e.revision == ids[0]][1]  # customer's downgrade, then its upgrade
+    chain = ledger_revisions(events)
+    assert chain.ids == (ids[0], ids[1], f"{ids[0]}@{again}", f"{ids[1]}@{again + 2}")
+    assert [len(r.ops) for r in chain] == [1, 3, 2, 2]
+    report = drill(_config(tmp_path, url), from_ledger=True)
+    assert report.passed, report.table()
+    assert [r.revision for r in report.rows] == list(chain.ids)
+
+
+def test_cli_drills_the_ledger_when_there_are_no_migration_files(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("sqlite")
+    ids = _hooked(tmp_path, url, SCHEMA_HISTORY[:2] + [[DATA_ROW]])
+    config_file = tmp_path / "schema-ledger.toml"
+    config_file.write_text('migrations = "no-migrations-here"\n', encoding="utf-8")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(main, ["--url", url, "--config", str(config_file), "drill", *args])
+        return result.exit_code, result.stdout, result.stderr
+
+    code, out, err = run()
+    assert code == 1, out + err
+    assert "no-migrations-here does not exist: drilling the revisions of the ledger" in err
+    assert f"FAILED: revision {ids[2]}, down: cannot be rolled back" in out
+    code, out, err = run("--from-ledger", "--allow-irreversible", "--json", "--record", "--by", "ci")
+    assert code == 0, out + err
+    data = json.loads(out)
+    assert data["passed"] is True and data["source"] == "ledger"
+    assert [r["revision"] for r in data["revisions"]] == ids
+    recorded = _events(url)[-1]
+    assert recorded.kind == "drill" and recorded.seq == data["recorded_seq"] and recorded.revision == ids[2]
+    assert json.loads(recorded.payload or "")["source"] == "ledger"
+    # A drill event changes nothing the next ledger drill sees.
+    assert drill(_config(tmp_path, url), from_ledger=True, allow_irreversible=True).passed
+
+
+def test_a_target_without_a_ledger_is_a_clear_error(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    missing = f"sqlite:///{tmp_path / 'missing.db'}"
+    with pytest.raises(LedgerError, match="does not exist: there is no ledger to drill"):
+        drill(_config(tmp_path, missing), from_ledger=True)
+    assert not (tmp_path / "missing.db").exists()
+    empty = database_factory("sqlite")
+    engine = sa.create_engine(empty)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE other (id INTEGER)")
+    engine.dispose()
+    with pytest.raises(LedgerError, match="has no ledger table schema_ledger"):
+        drill(_config(tmp_path, empty), from_ledger=True)
+    result = CliRunner().invoke(main, ["--url", empty, "drill", "--from-ledger"])
+    assert result.exit_code == 1 and "has no ledger table" in result.stderr and "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# A real history with the hook
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("history", "dialect", "data_migrations"), [
+    ("aim-storage", "sqlite", set()), ("aim-storage", "postgresql", set()), ("aim-web", "sqlite", set()),
+    ("fab", "sqlite", set()),
+    # On PostgreSQL, fab's 02ca36b0235b runs DO $$ ... $$ blocks: recorded as data changes.
+    ("fab", "postgresql", {"02ca36b0235b"}),
+])
+def test_ledger_drill_of_a_real_hooked_history(history: str, dialect: str, data_migrations: set[str],
+                                               project: Project, database_factory: Callable[[str], str],
+                                               tmp_path: Path) -> None:
+    folder, _ = project(history)
+    url = database_factory(dialect)
+    run_alembic(folder, url, "upgrade", "heads")
+    assert _irreversible_revisions(_events(url)) == data_migrations
+    config = _config(tmp_path, url)
+    report = drill(config, from_ledger=True)
+    assert [r.revision for r in report.rows] == upgrade_order(folder)
+    _assert_names_exactly(report, data_migrations, config)
+
+
+# ---------------------------------------------------------------------------------------------
+# A native database: the ledger drill gives the verdict of the drill of the files
+# ---------------------------------------------------------------------------------------------
+
+
+@st.composite
+def _chains(draw: st.DrawFn) -> RevisionChain:
+    state, revisions = SchemaState(), []
+    for number in range(1, draw(st.integers(1, 4)) + 1):
+        ops: list[MigrateOperation] = []
+        for _ in range(draw(st.integers(0, 3))):
+            op = draw(ops_for(state, portable=True, irreversible=draw(st.booleans())))
+            state = state.apply(op)
+            ops.append(op)
+        revisions.append(Revision(f"r{number}", revisions[-1].id if revisions else None, f"revision {number}",
+                                  Path(f"r{number}.py"), tuple(Step((op,)) for op in ops), checksum(ops)))
+    return RevisionChain(tuple(revisions))
+
+
+def _verdict(report: DrillReport) -> tuple[object, ...]:
+    return (report.passed, [(r.revision, r.checksum, r.up, r.down, r.again, r.irreversible, r.data_loss)
+                            for r in report.rows], _failing_revisions(report))
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@settings(max_examples=10)
+@given(chain=_chains(), roll_back=st.booleans())
+def test_native_database_drilled_from_its_ledger_gives_the_verdict_of_its_files(
+    dialect: str, database_factory: Callable[[str], str], chain: RevisionChain, roll_back: bool
+) -> None:
+    for revision in chain:
+        note(f"{revision.id}: " + "; ".join(op.describe() for op in revision.ops))
+    with tempfile.TemporaryDirectory() as folder:
+        config = Config(project_dir=Path(folder), url=database_factory(dialect))
+        apply(config, chain=chain)
+        if roll_back and len(chain) > 1 and not any(not op.reversible for op in chain.revisions[-1].ops):
+            # A revision rolled back on the target is not in effect: neither drill covers it.
+            rollback(config, to=chain.revisions[-2].id)
+            chain = RevisionChain(chain.revisions[:-1])
+        from_files = drill(config, chain=chain)
+        from_ledger = drill(config, from_ledger=True)
+        note(from_files.table() + from_ledger.table())
+        assert _verdict(from_ledger) == _verdict(from_files)
+        record_drill(config, from_ledger)
+
+
+def test_a_replay_that_leaves_something_out_fails(tmp_path: Path, database_factory: Callable[[str], str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The drill of a ledger checks that the replay builds the target's schema at the head.
+    import ledger.drill
+
+    url = database_factory("sqlite")
+    ids = _hooked(tmp_path, url, SCHEMA_HISTORY)
+    whole = ledger.drill.ledger_revisions
+
+    def without_last_op(events: Sequence[Event]) -> RevisionChain:
+        chain = whole(events)
+        head = chain.revisions[-1]
+        return RevisionChain(chain.revisions[:-1] + (attrs.evolve(head, steps=head.steps[:-1]),))
+
+    monkeypatch.setattr(ledger.drill, "ledger_revisions", without_last_op)
+    report = drill(_config(tmp_path, url), from_ledger=True)
+    assert not report.passed and report.rows[-1].up is False and report.rows[-1].down is None
+    (failure,) = report.failures
+    assert failure.startswith(f"revision {ids[-1]}, up: the replayed ledger does not build the target's schema: ")
+    assert "orders" in failure
