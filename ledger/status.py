@@ -14,9 +14,9 @@ from ops import LedgerError
 
 from .config import Config
 from .db import dialect_of
-from .events import STATE_KINDS, Actor, Event, format_time, in_effect
+from .events import STATE_KINDS, Actor, Event, format_time
 from .revisions import RevisionChain, display_path, load_revisions
-from .runner import LedgerView, _expected_events, _safe_url, _tx, _wrap_db_errors, connect, store_for
+from .runner import LedgerView, _safe_url, _tx, _wrap_db_errors, connect, store_for
 from .store import LedgerStore
 
 __all__ = ["RevisionStatus", "Status", "describe_event", "event_json", "history", "log_events", "status"]
@@ -105,14 +105,61 @@ class Status:
         }
 
 
-def _state_events(store: LedgerStore, conn: sa.Connection, revision: str) -> list[Event]:
-    """The apply, revert and baseline events of ``revision``, oldest first (through the revision index)."""
-    table = store.table
-    rows = conn.execute(
-        sa.select(table).where(table.c.revision == revision, table.c.kind.in_(sorted(STATE_KINDS)))
-        .order_by(table.c.seq)
+@attrs.define
+class _StateMarks:
+    """What ``status`` needs of one revision's apply, revert and baseline events, read in seq order."""
+
+    #: seqs of the events in effect (``in_effect`` over the same events, kept as seqs only)
+    live: set[int] = attrs.Factory(set)
+    last_seq: int = 0
+    last_kind: str = ""
+    #: the revision checksum of the latest apply event
+    apply_checksum: str | None = None
+
+    def add(self, seq: int, kind: str, reverses: int | None, revision_checksum: str | None) -> None:
+        # Reverts name the seq they undo, always one of the same revision's events.
+        if kind == "revert" and reverses is not None:
+            self.live.discard(reverses)
+        else:
+            self.live.add(seq)
+        self.last_seq, self.last_kind = seq, kind
+        if kind == "apply":
+            self.apply_checksum = revision_checksum
+
+
+#: Rows fetched at a time: the state events of a long ledger stream through in batches.
+_BATCH = 5000
+
+
+def _state_marks(store: LedgerStore, conn: sa.Connection, revisions: set[str]) -> dict[str, _StateMarks]:
+    """The state events of ``revisions`` in one read of five narrow columns (the kind index picks
+    the rows; payloads are never read), folded per revision."""
+    t = store.table
+    query = (
+        sa.select(t.c.seq, t.c.kind, t.c.revision, t.c.reverses, t.c.revision_checksum)
+        .where(t.c.kind.in_(sorted(STATE_KINDS)))
+        .order_by(t.c.seq)
+        .execution_options(yield_per=_BATCH)
     )
-    return [Event.from_row(row) for row in rows]
+    marks: dict[str, _StateMarks] = {}
+    for seq, kind, revision, reverses, revision_checksum in conn.execute(query):
+        if revision in revisions:
+            mark = marks.get(revision)
+            if mark is None:
+                mark = marks[revision] = _StateMarks()
+            mark.add(int(seq), kind, reverses, revision_checksum)
+    return marks
+
+
+def _events_at(store: LedgerStore, conn: sa.Connection, seqs: list[int]) -> dict[int, Event]:
+    """The events at ``seqs`` (primary-key reads, a few hundred per statement)."""
+    t = store.table
+    found: dict[int, Event] = {}
+    for start in range(0, len(seqs), 500):
+        for row in conn.execute(sa.select(t).where(t.c.seq.in_(seqs[start:start + 500]))):
+            event = Event.from_row(row)
+            found[event.seq] = event
+    return found
 
 
 def _in_doubt(store: LedgerStore, conn: sa.Connection) -> tuple[Event, ...]:
@@ -144,25 +191,27 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
         dialect = dialect_of(conn)
         exists = store.exists(conn)
         head = store.head(conn) if exists else None
+        marks = _state_marks(store, conn, set(chain.ids)) if exists else {}
+        applied_at = _events_at(store, conn, sorted(m.last_seq for m in marks.values()
+                                                    if m.last_kind in ("apply", "baseline")))
         revisions = []
         partial = []
         current = None
         for revision in chain:
-            recorded_events = _state_events(store, conn, revision.id) if exists else []
-            event = recorded_events[-1] if recorded_events else None
-            # Reverts name the seq they undo, always one of the same revision's events.
-            effective = len(in_effect(recorded_events))
-            last = next((e for e in reversed(recorded_events) if e.kind == "apply"), None)
-            unchanged = last is None or not last.revision_checksum or last.revision_checksum == revision.checksum
-            if 0 < effective < _expected_events(revision) and unchanged:
-                partial.append((revision.id, effective, _expected_events(revision)))
-            applied = event is not None and event.kind in ("apply", "baseline")
-            if applied:
+            mark = marks.get(revision.id, _StateMarks())
+            # A revision records one event per op, and one for no op.
+            expected = max(1, revision.op_count)
+            effective = len(mark.live)
+            unchanged = not mark.apply_checksum or mark.apply_checksum == revision.checksum
+            if 0 < effective < expected and unchanged:
+                partial.append((revision.id, effective, expected))
+            event = applied_at.get(mark.last_seq)
+            if event is not None:
                 current = revision.id
-            recorded = event.revision_checksum if applied and event is not None else None
+            recorded = event.revision_checksum if event is not None else None
             revisions.append(RevisionStatus(
-                id=revision.id, message=revision.title, path=display_path(revision.path), applied=applied,
-                applied_event=event if applied else None, checksum=revision.checksum,
+                id=revision.id, message=revision.title, path=display_path(revision.path), applied=event is not None,
+                applied_event=event, checksum=revision.checksum,
                 checksum_matches=None if not recorded else recorded == revision.checksum,
             ))
         in_doubt = _in_doubt(store, conn) if exists else ()
