@@ -151,7 +151,12 @@ def _build_migrations(dialect: str) -> Callable[[int, str], None]:
     return build
 
 
-def _apply(dialect: str, size: int, workdir: str, raw_target: float, alembic_target: float) -> Prepared:
+#: how a case's description names its mode
+_MODE = {False: "", True: " --one-transaction"}
+
+
+def _apply(dialect: str, size: int, workdir: str, raw_target: float, alembic_target: float, *,
+           one_transaction: bool = False) -> Prepared:
     from alembic import command
 
     project, alembic_dir = _projects(workdir, size, dialect)
@@ -163,7 +168,7 @@ def _apply(dialect: str, size: int, workdir: str, raw_target: float, alembic_tar
         return lambda: db.fresh(f"apply_{who}_{size}") and None
 
     return Prepared(
-        Timed(lambda: apply(_config(project, urls["ours"])), setup=fresh("ours")),
+        Timed(lambda: apply(_config(project, urls["ours"]), one_transaction=one_transaction), setup=fresh("ours")),
         (
             Baseline("the same DDL replayed raw in one transaction",
                      Timed(lambda: db.replay(urls["raw"], statements), setup=fresh("raw")), raw_target),
@@ -171,11 +176,12 @@ def _apply(dialect: str, size: int, workdir: str, raw_target: float, alembic_tar
                      Timed(lambda: command.upgrade(_quiet_alembic(alembic_dir, urls["alembic"]), "head"),
                            setup=fresh("alembic")), alembic_target),
         ),
-        f"apply {size} revisions ({len(statements)} statements) to an empty {dialect} database",
+        f"apply{_MODE[one_transaction]} {size} revisions ({len(statements)} statements) to an empty {dialect} database",
     )
 
 
-def _rollback(dialect: str, size: int, workdir: str, raw_target: float, alembic_target: float) -> Prepared:
+def _rollback(dialect: str, size: int, workdir: str, raw_target: float, alembic_target: float, *,
+              one_transaction: bool = False) -> Prepared:
     from alembic import command
 
     project, alembic_dir = _projects(workdir, size, dialect)
@@ -187,7 +193,8 @@ def _rollback(dialect: str, size: int, workdir: str, raw_target: float, alembic_
         return lambda: db.fresh(f"rollback_{who}_{size}", copy_of=f"applied_{of}_{size}") and None
 
     return Prepared(
-        Timed(lambda: rollback(_config(project, urls["ours"]), to="base"), setup=copy("ours", "ours")),
+        Timed(lambda: rollback(_config(project, urls["ours"]), to="base", one_transaction=one_transaction),
+              setup=copy("ours", "ours")),
         (
             Baseline("the same DDL replayed raw in one transaction",
                      Timed(lambda: db.replay(urls["raw"], statements), setup=copy("raw", "ours")), raw_target),
@@ -195,7 +202,7 @@ def _rollback(dialect: str, size: int, workdir: str, raw_target: float, alembic_
                      Timed(lambda: command.downgrade(_quiet_alembic(alembic_dir, urls["alembic"]), "base"),
                            setup=copy("alembic", "alembic")), alembic_target),
         ),
-        f"rollback --to base of {size} revisions ({len(statements)} statements), {dialect}",
+        f"rollback --to base{_MODE[one_transaction]} of {size} revisions ({len(statements)} statements), {dialect}",
     )
 
 
@@ -219,6 +226,32 @@ def apply_postgresql(size: int, workdir: str) -> Prepared:
       repeat=5)
 def rollback_postgresql(size: int, workdir: str) -> Prepared:
     return _rollback("postgresql", size, workdir, 1.3, 0.8)
+
+
+# The same cases with --one-transaction (all revisions in one transaction, as Alembic's default
+# is): the same inputs, the same baselines.
+
+
+@case("apply-sqlite-1tx", size=500, quick_size=14, build=_build_migrations("sqlite"), repeat=5)
+def apply_sqlite_one(size: int, workdir: str) -> Prepared:
+    return _apply("sqlite", size, workdir, 1.5, 0.25, one_transaction=True)
+
+
+@case("rollback-sqlite-1tx", size=500, quick_size=14, build=_build_migrations("sqlite"), repeat=5)
+def rollback_sqlite_one(size: int, workdir: str) -> Prepared:
+    return _rollback("sqlite", size, workdir, 1.5, 0.25, one_transaction=True)
+
+
+@case("apply-postgresql-1tx", size=500, quick_size=14, build=_build_migrations("postgresql"),
+      needs="postgresql", repeat=5)
+def apply_postgresql_one(size: int, workdir: str) -> Prepared:
+    return _apply("postgresql", size, workdir, 1.3, 0.8, one_transaction=True)
+
+
+@case("rollback-postgresql-1tx", size=500, quick_size=14, build=_build_migrations("postgresql"),
+      needs="postgresql", repeat=5)
+def rollback_postgresql_one(size: int, workdir: str) -> Prepared:
+    return _rollback("postgresql", size, workdir, 1.3, 0.8, one_transaction=True)
 
 
 # ---------------------------------------------------------------------------------------------

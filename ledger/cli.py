@@ -230,14 +230,18 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
 @click.option("--require-drill", is_flag=True,
               help="Refuse revisions that no passing recorded drill (drill --record) covered.")
+@click.option("--one-transaction", is_flag=True,
+              help="PostgreSQL and SQLite: all pending revisions in one transaction (a failure anywhere "
+                   "leaves schema and ledger as before the run).")
 @pass_cli
 def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-          quiet: bool, require_drill: bool) -> None:
+          quiet: bool, require_drill: bool, one_transaction: bool) -> None:
     """Apply pending revisions, recording every operation in the ledger.
 
-    PostgreSQL and SQLite apply each revision in one transaction; MariaDB/MySQL record an
-    intent before each operation and its event after it. With --sql nothing is changed:
-    the statements are printed, starting from the ledger's current state.
+    PostgreSQL and SQLite apply each revision in one transaction (with --one-transaction,
+    all of them in one); MariaDB/MySQL record an intent before each operation and its event
+    after it. With --sql nothing is changed: the statements are printed, starting from the
+    ledger's current state.
 
     \b
     With --require-drill, every revision to apply must have been covered (same id, same
@@ -270,7 +274,7 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
 
     try:
         result = runner.apply(config, chain=chain, to=to, sql_only=sql_only, why=why, by=by,
-                              lock_timeout=lock_timeout, progress=progress)
+                              lock_timeout=lock_timeout, progress=progress, one_transaction=one_transaction)
     except LedgerError:
         if line_open:
             click.echo(" failed", err=True)
@@ -632,9 +636,12 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
 @click.option("--skip-irreversible", is_flag=True,
               help="Mark irreversible operations in the way (an execute without reverse_sql, data changes "
                    "recorded from Alembic) as undone without running anything for them: what they did stays.")
+@click.option("--one-transaction", is_flag=True,
+              help="PostgreSQL and SQLite: the whole rollback in one transaction (a failure anywhere leaves "
+                   "schema and ledger as before the run).")
 @pass_cli
 def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-             quiet: bool, skip_irreversible: bool) -> None:
+             quiet: bool, skip_irreversible: bool, one_transaction: bool) -> None:
     """Undo every change made after POINT by appending revert events (nothing is deleted).
 
     The whole plan is checked first: an irreversible operation (an execute without
@@ -663,7 +670,8 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
 
     try:
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
-                              progress=progress, skip_irreversible=skip_irreversible)
+                              progress=progress, skip_irreversible=skip_irreversible,
+                              one_transaction=one_transaction)
     except LedgerError:
         if line_open:
             click.echo(" failed", err=True)

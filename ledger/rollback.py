@@ -8,9 +8,11 @@ How ``rollback`` runs (the same rules as ``apply``, see :mod:`ledger.runner`):
    The whole plan is checked before anything runs: an irreversible op names its revision
    and seq, and every reverse is completed and folded onto the state, so a plan that does
    not fit stops the run with nothing changed.
-3. Run the plan one revision at a time. PostgreSQL and SQLite: the DDL and the ``revert``
-   events of a revision in one transaction. MySQL/MariaDB: each reverse op between a
-   committed ``intent`` and its ``revert`` event.
+3. Run the plan one revision at a time, with the reverses the check completed, through the
+   recorder ``apply`` uses (:mod:`ledger.recorder`). PostgreSQL and SQLite: the DDL and the
+   ``revert`` events of a revision in one transaction (with ``one_transaction``, the whole
+   rollback in one). MySQL/MariaDB: each reverse op between a committed ``intent`` and its
+   ``revert`` event.
 
 Each ``revert`` event's payload is the completed reverse of the event it undoes and its
 ``reverses`` is that event's seq; an event without an op (an empty revision) gets a revert
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import sqlalchemy as sa
@@ -33,6 +35,7 @@ from . import dialects, faults
 from .config import Config
 from .events import Actor, Event, in_effect
 from .points import Revert, applied_revisions, plan_rollback, resolve_point
+from .recorder import Recorder, StatementFailed
 from .runner import (
     ApplyError,
     InDoubtError,
@@ -43,6 +46,7 @@ from .runner import (
     _tx,
     _wrap_db_errors,
     connect,
+    one_transaction_refused,
     store_for,
 )
 from .store import LedgerStore
@@ -157,25 +161,44 @@ def _groups(plan: Sequence[Revert]) -> list[list[Revert]]:
     return groups
 
 
-def _check_plan(plan: Sequence[Revert], state: SchemaState) -> list[str]:
-    """Complete and fold every reverse onto ``state``; return the data-loss warnings.
+@attrs.frozen
+class _Completed:
+    """A reverse completed against the state it applies to (``before``), and the state after it."""
+
+    op: MigrateOperation | None
+    before: SchemaState
+    after: SchemaState
+
+
+def _complete(step: Revert, state: SchemaState) -> _Completed:
+    """``step``'s reverse completed against ``state``; one that does not fit names revision and seq."""
+    if step.op is None:
+        return _Completed(None, state, state)
+    try:
+        done = step.op.complete(state)
+        return _Completed(done, state, done.apply(state))
+    except LedgerError as exc:
+        raise LedgerError(f"cannot roll back revision {step.event.revision} seq {step.event.seq} "
+                          f"({step.op.describe()}): {exc}") from None
+
+
+def _check_plan(plan: Sequence[Revert], state: SchemaState) -> tuple[dict[int, _Completed], list[str]]:
+    """Complete and fold every reverse onto ``state``: the completed reverses (by the seq they undo),
+    which the run executes and records, and the data-loss warnings.
 
     A reverse that does not fit stops everything before it runs, naming revision and seq.
     """
+    completed: dict[int, _Completed] = {}
     warnings: list[str] = []
     for step in plan:
-        if step.op is None:
-            continue
-        try:
-            done = step.op.complete(state)
-            state = done.apply(state)
-        except LedgerError as exc:
-            raise LedgerError(f"cannot roll back revision {step.event.revision} seq {step.event.seq} "
-                              f"({step.op.describe()}): {exc}") from None
-        warning = data_loss(done, step.event)
-        if warning is not None:
-            warnings.append(warning)
-    return warnings
+        done = _complete(step, state)
+        completed[step.event.seq] = done
+        state = done.after
+        if done.op is not None:
+            warning = data_loss(done.op, step.event)
+            if warning is not None:
+                warnings.append(warning)
+    return completed, warnings
 
 
 def _split_revisions(events: Sequence[Event], to_seq: int) -> list[str]:
@@ -193,7 +216,7 @@ def _split_revisions(events: Sequence[Event], to_seq: int) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-class _StatementFailed(Exception):
+class _StatementFailed(StatementFailed):
     def __init__(self, revert: Revert, op: MigrateOperation, message: str) -> None:
         super().__init__(f"rolling back revision {revert.event.revision} seq {revert.event.seq}, "
                          f"{op.describe()}: {message}")
@@ -201,62 +224,42 @@ class _StatementFailed(Exception):
 
 @attrs.define
 class _Run:
-    conn: sa.Connection
-    store: LedgerStore
-    dialect: str
-    actor: Actor
+    """One rollback run: what it records (through the shared recorder) and why."""
+
+    recorder: Recorder
     why: str | None
-    sql_only: bool
-    ledger: _Ledger
-    sql: list[str] = attrs.field(factory=list)
+    planner: _Planner
 
-    def record(self, kind: str, op: MigrateOperation | None, undone: Event) -> Event:
-        if self.sql_only:
-            head = self.ledger.view.head
-            event = Event.following(
-                head, kind=kind, op=op,
-                revision=undone.revision, message=self.why, actor=self.actor,
-                revision_checksum=undone.revision_checksum, reverses=undone.seq,
-            )
-            self.sql.append(self.store.insert_sql(event, self.conn.dialect))
-        else:
-            # The ledger was read under the lock (on SQLite in this transaction) and fed every event since.
-            event = self.store.append(
-                self.conn, kind=kind, op=op, revision=undone.revision, message=self.why, actor=self.actor,
-                revision_checksum=undone.revision_checksum, reverses=undone.seq, after=self.ledger.view.head,
-            )
-            faults.boundary(f"event {kind} {undone.revision}")
-        self.ledger.add([event])
-        return event
+    def record(self, kind: str, done: _Completed, undone: Event, *, after: bool = True) -> Event:
+        return self.recorder.record(kind, done.op, done.after if after else done.before, revision=undone.revision,
+                                    message=self.why, revision_checksum=undone.revision_checksum,
+                                    reverses=undone.seq)
 
-    def statements(self, step: Revert) -> tuple[MigrateOperation | None, list[str]]:
-        if step.op is None:
-            return None, []
-        state = self.ledger.view.state
-        done = step.op.complete(state)
-        return done, dialects.ddl(done, state, self.dialect, conn=self.conn)
+    def completed(self, step: Revert) -> tuple[_Completed, list[str]]:
+        """The step's completed reverse (from the plan while the state is the one it expected) and its DDL."""
+        state = self.recorder.view.state
+        done = self.planner.completed.get(step.event.seq)
+        if done is None or done.before is not state:
+            done = _complete(step, state)
+        if done.op is None:
+            return done, []
+        return done, dialects.ddl(done.op, state, self.recorder.dialect, conn=self.recorder.conn)
 
     def run_ddl(self, statements: Sequence[str], step: Revert, op: MigrateOperation) -> None:
-        if self.sql_only:
-            self.sql.extend(statements)
-            return
-        for statement in statements:
-            try:
-                dialects.execute(self.conn, [statement])
-            except sa.exc.DBAPIError as exc:
-                raise _StatementFailed(step, op, _db_message(exc)) from None
-            faults.boundary(f"ddl {step.event.revision}")
+        self.recorder.run_ddl(statements, str(step.event.revision),
+                              lambda message: _StatementFailed(step, op, message))
 
     def transactional(self, group: Sequence[Revert]) -> RevertedRevision:
         """PostgreSQL and SQLite: the DDL and revert events of a revision in the current transaction."""
         events: list[Event] = []
         statements: list[str] = []
         for step in group:
-            done, ddl = self.statements(step)
-            if done is not None:
-                self.run_ddl(ddl, step, done)
+            done, ddl = self.completed(step)
+            if done.op is not None:
+                self.run_ddl(ddl, step, done.op)
             statements += ddl
             events.append(self.record("revert", done, step.event))
+        self.recorder.flush()
         return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
 
     def bracketed(self, group: Sequence[Revert]) -> RevertedRevision:
@@ -264,36 +267,26 @@ class _Run:
         events: list[Event] = []
         statements: list[str] = []
         for step in group:
-            done, ddl = self.statements(step)
+            done, ddl = self.completed(step)
             intent: Event | None = None  # set once the intent is committed
             try:
-                if done is None:
-                    with self.transaction(commits=True):
+                if done.op is None:
+                    with self.recorder.transaction(commits=True):
                         events.append(self.record("revert", done, step.event))
                     continue
-                with self.transaction(commits=True):
-                    recorded = self.record("intent", done, step.event)
+                with self.recorder.transaction(commits=True):
+                    recorded = self.record("intent", done, step.event, after=False)
                 intent = recorded
-                with self.transaction():
-                    self.run_ddl(ddl, step, done)
+                with self.recorder.transaction():
+                    self.run_ddl(ddl, step, done.op)
                 statements += ddl
-                with self.transaction(commits=True):
+                with self.recorder.transaction(commits=True):
                     events.append(self.record("revert", done, step.event))
             except (_StatementFailed, sa.exc.DBAPIError) as exc:
                 failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(
-                    step, done or _NoOp(), _db_message(exc))
+                    step, done.op or _NoOp(), _db_message(exc))
                 raise RollbackError(f"{failed}; {_in_doubt_note(intent)}") from None
         return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
-
-    @contextlib.contextmanager
-    def transaction(self, *, commits: bool = False) -> Iterator[None]:
-        if self.sql_only:
-            yield
-            return
-        with _tx(self.conn):
-            yield
-        if commits:
-            faults.boundary("commit")
 
 
 class _NoOp:
@@ -320,6 +313,8 @@ class _Planner:
     groups: deque[list[Revert]] = attrs.field(factory=deque)
     #: the ledger's ``reads`` when the plan was made (-1: not yet)
     planned_at: int = -1
+    #: the reverses the plan check completed, by the seq they undo
+    completed: dict[int, _Completed] = attrs.field(factory=dict)
 
     def next(self, ledger: _Ledger) -> list[Revert] | None:
         ledger.check_settled()
@@ -331,7 +326,8 @@ class _Planner:
             self.groups = deque(_groups(plan))
             self.planned_at = ledger.reads
             if first:
-                self.warnings = _check_plan(plan, ledger.view.state) + _split_revisions(ledger.events, self.to_seq)
+                self.completed, warnings = _check_plan(plan, ledger.view.state)
+                self.warnings = warnings + _split_revisions(ledger.events, self.to_seq)
                 self.total = len(self.groups)
         return self.groups.popleft() if self.groups else None
 
@@ -346,80 +342,122 @@ def rollback(
     lock_timeout: float = 60.0,
     progress: RollbackProgress | None = None,
     skip_irreversible: bool = False,
+    one_transaction: bool = False,
 ) -> RollbackResult:
     """Undo every event after point ``to`` that is still in effect, newest first.
 
     ``to`` is a revision id, ``@SEQ``, an ISO 8601 time, ``base`` or ``-N`` (N revisions back).
     ``skip_irreversible`` undoes irreversible ops in the ledger only, running nothing for them:
     for scratch databases (drills), never for a database whose data matters.
+    ``one_transaction`` (PostgreSQL and SQLite): the whole rollback in one transaction, so a
+    failure anywhere leaves schema and ledger as they were before the run.
     """
     store = store_for(config)
     why = why or f"rollback to {to}"
     planner = _Planner(to, skip_irreversible)
     with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
         dialect = dialects.dialect_name(conn)
+        if one_transaction:
+            one_transaction_refused(dialect, RollbackError)
         actor = Actor.current(db_user=_db_user(conn), by=by)
         ledger = _Ledger()
         if sql_only:
             with _tx(conn):
                 ledger.refresh(store, conn)
-            run = _Run(conn, store, dialect, actor, why, True, ledger)
+            run = _Run(Recorder(conn, store, dialect, actor, True, ledger.view, keep=ledger.events.extend), why, planner)
             reverted = []
             while (group := planner.next(ledger)) is not None:
                 reverted.append(run.bracketed(group) if dialect == "mysql" else run.transactional(group))
-            return _result(planner, reverted, ledger, sql=run.sql)
-        run = _Run(conn, store, dialect, actor, why, False, ledger)
-        reverted = []
+            return _result(planner, reverted, ledger, sql=run.recorder.sql)
+        run = _Run(Recorder(conn, store, dialect, actor, False, ledger.view, keep=ledger.events.extend), why, planner)
         with store.lock(conn, lock_timeout):
-            # As in apply: the ledger is read once when the lock is taken, and on SQLite, whose
-            # lock comes with each write transaction, again inside each (the plan is re-made
-            # only when that read brings events someone else recorded).
-            read = False
-            while True:
-                if dialect == "mysql":
-                    with _tx(conn):
-                        if not read:
-                            ledger.refresh(store, conn)
-                            read = True
-                        group = planner.next(ledger)
-                    if group is None:
-                        break
-                    _announce(progress, group, len(reverted) + 1, planner.total, False)
-                    reverted.append(run.bracketed(group))
-                else:
-                    group, committing = None, False
-                    try:
-                        with _tx(conn):
-                            if not read or dialect == "sqlite":
-                                ledger.refresh(store, conn)
-                                read = True
-                            group = planner.next(ledger)
-                            if group is None:
-                                break
-                            _announce(progress, group, len(reverted) + 1, planner.total, False)
-                            done = run.transactional(group)
-                            committing = True
-                    except _StatementFailed as failed:
-                        raise RollbackError(
-                            f"{failed}; rolled back: nothing of the revision's rollback was run or recorded"
-                        ) from None
-                    except sa.exc.DBAPIError as exc:
-                        if group is None:
-                            raise
-                        raise RollbackError(_failed_transaction(group, exc, committing)) from None
-                    faults.boundary("commit")
-                    reverted.append(done)
-                _announce(progress, group, len(reverted), planner.total, True)
+            if dialect == "mysql":
+                reverted = _rollback_bracketed(run, ledger, progress)
+            else:
+                reverted = _rollback_transactional(run, ledger, progress, one_transaction=one_transaction)
     return _result(planner, reverted, ledger)
 
 
-def _failed_transaction(group: Sequence[Revert], exc: sa.exc.DBAPIError, committing: bool) -> str:
+def _rollback_bracketed(run: _Run, ledger: _Ledger, progress: RollbackProgress | None) -> list[RevertedRevision]:
+    """MySQL/MariaDB: the ledger read once under the lock, then each reverse op by op."""
+    conn, store, planner = run.recorder.conn, run.recorder.store, run.planner
+    reverted: list[RevertedRevision] = []
+    with _tx(conn):
+        ledger.refresh(store, conn)
+        group = planner.next(ledger)
+    while group is not None:
+        _announce(progress, group, len(reverted) + 1, planner.total, False)
+        reverted.append(run.bracketed(group))
+        _announce(progress, group, len(reverted), planner.total, True)
+        with _tx(conn):
+            group = planner.next(ledger)
+    return reverted
+
+
+def _rollback_transactional(run: _Run, ledger: _Ledger, progress: RollbackProgress | None, *,
+                            one_transaction: bool) -> list[RevertedRevision]:
+    """PostgreSQL and SQLite: each revision's DDL and revert events in one transaction
+    (``one_transaction``: the whole rollback in one).
+
+    As in apply: the ledger is read once when the lock is taken, and on SQLite, whose lock comes
+    with each write transaction, again inside each (the plan is re-made only when that read
+    brings events someone else recorded).
+    """
+    recorder, planner = run.recorder, run.planner
+    conn, store = recorder.conn, recorder.store
+    reverted: list[RevertedRevision] = []
+    read = False
+    group: list[Revert] | None = None
+    last: list[Revert] | None = None
+    committing = False
+    try:
+        with _tx(conn) if one_transaction else contextlib.nullcontext():
+            while True:
+                group, committing = None, False
+                with contextlib.nullcontext() if one_transaction else _tx(conn):
+                    if not read or (recorder.dialect == "sqlite" and not one_transaction):
+                        ledger.refresh(store, conn)
+                        read = True
+                    group = planner.next(ledger)
+                    if group is None:
+                        break
+                    _announce(progress, group, len(reverted) + 1, planner.total, False)
+                    done = run.transactional(group)
+                    committing = not one_transaction
+                if not one_transaction:
+                    faults.boundary("commit")
+                reverted.append(done)
+                last = group
+                _announce(progress, group, len(reverted), planner.total, True)
+            if reverted:
+                group, committing = last, True
+        if one_transaction and reverted:
+            faults.boundary("commit")
+    except _StatementFailed as failed:
+        recorder.discard()
+        raise RollbackError(f"{failed}; rolled back: {_nothing_run(one_transaction)}") from None
+    except sa.exc.DBAPIError as exc:
+        recorder.discard()
+        if group is None:
+            raise
+        raise RollbackError(_failed_transaction(group, exc, committing, one_transaction)) from None
+    return reverted
+
+
+def _nothing_run(one_transaction: bool) -> str:
+    if one_transaction:
+        return "nothing of this rollback was run or recorded (--one-transaction)"
+    return "nothing of the revision's rollback was run or recorded"
+
+
+def _failed_transaction(group: Sequence[Revert], exc: sa.exc.DBAPIError, committing: bool,
+                        one_transaction: bool = False) -> str:
     """The message for a rollback whose transaction failed outside its DDL (a lost connection, most often)."""
     where = f"rolling back revision {group[0].event.revision}: {_db_message(exc)}"
     if committing:
         return (f"{where}; the connection failed while the rollback was committed: it is either wholly recorded "
                 "or not at all, and `schema-ledger status` tells which")
-    return f"{where}; rolled back: nothing of the revision's rollback was run or recorded"
+    return f"{where}; rolled back: {_nothing_run(one_transaction)}"
 
 
 def _announce(progress: RollbackProgress | None, group: Sequence[Revert], position: int, total: int,

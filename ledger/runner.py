@@ -7,13 +7,19 @@ How ``apply`` runs:
    yet seen and fold them: the schema state, which revisions are in effect, open intents.
 3. Check the whole plan before anything runs: every op of every pending revision is completed
    and folded onto the state, so an op that does not fit stops the run with nothing applied.
-4. Run each pending revision. PostgreSQL and SQLite: one transaction per revision holds its
-   DDL and its events, so a failing statement leaves schema and ledger as they were. MySQL
-   and MariaDB commit DDL implicitly: each op is preceded by an ``intent`` event (committed)
-   and followed by its ``apply`` event; an intent without its event is "in doubt".
+4. Run each pending revision with the ops the plan completed (nothing is completed or folded
+   twice). PostgreSQL and SQLite: one transaction per revision holds its DDL and its events
+   (INSERTed together, in one round trip, before it commits), so a failing statement leaves
+   schema and ledger as they were. With ``one_transaction`` (``apply --one-transaction``)
+   every pending revision runs in one transaction: one commit for the run, and a failure
+   anywhere leaves schema and ledger as they were before it. MySQL and MariaDB commit DDL
+   implicitly: each op is preceded by an ``intent`` event (committed) and followed by its
+   ``apply`` event; an intent without its event is "in doubt" (``one_transaction`` is refused).
 
 Every op is completed against the state it applies to before it is recorded, so that its
 ``reverse()`` is known; an empty revision is recorded as one ``apply`` event without an op.
+Events are written by :class:`ledger.recorder.Recorder`, shared with ``rollback``, which also
+writes a snapshot when the ledger reaches a multiple of :data:`ledger.snapshots.EVERY`.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ from .db import READS_ONLY, DatabaseError, create_engine, dialect_of
 from .events import STATE_KINDS, Actor, Event, in_effect
 from .identifiers import check_op_names
 from .revisions import Revision, RevisionChain, RevisionError, Step, display_path, load_revisions
+from .recorder import Recorder, StatementFailed
+from .recorder import db_message as _db_message
+from .recorder import tx as _tx
 from .store import LedgerStore, LockTimeout
 
 __all__ = [
@@ -105,12 +114,6 @@ def _why_not(engine: sa.Engine) -> str:
     return f" (the folder {folder} does not exist)" if not folder.is_dir() else ""
 
 
-def _db_message(exc: BaseException) -> str:
-    original = getattr(exc, "orig", None) or exc
-    text = " ".join(str(original).split())
-    return text[:500]
-
-
 def _db_user(conn: sa.Connection) -> str | None:
     dialect = dialect_of(conn)
     if dialect == "sqlite":
@@ -118,15 +121,6 @@ def _db_user(conn: sa.Connection) -> str | None:
     query = "SELECT current_user" if dialect == "postgresql" else "SELECT CURRENT_USER()"
     with _tx(conn):
         return str(conn.exec_driver_sql(query).scalar())
-
-
-@contextlib.contextmanager
-def _tx(conn: sa.Connection) -> Iterator[sa.Connection]:
-    """A transaction of its own: anything an earlier read left open is committed first."""
-    if conn.in_transaction():
-        conn.commit()
-    with conn.begin():
-        yield conn
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,27 +145,42 @@ class LedgerView:
     #: revision -> its latest apply event (for its recorded checksum)
     last_apply: dict[str, Event] = attrs.field(factory=dict)
     open_intents: dict[int, Event] = attrs.field(factory=dict)
+    #: how many reads (``feed``) brought events: a runner's plan holds while only its own came in
+    reads: int = 0
 
     @property
     def last_seq(self) -> int:
         return self.head.seq if self.head else 0
 
     def feed(self, events: Iterable[Event]) -> None:
+        """Take events read from the ledger (their ops are decoded and folded)."""
+        fed = False
         for event in events:
             self._take(event)
+            fed = True
+        if fed:
+            self.reads += 1
 
-    def _take(self, event: Event) -> None:
+    def own(self, event: Event, op: MigrateOperation | None, state: SchemaState) -> None:
+        """Take an event this run recorded: its op and the state after it are known, nothing is decoded
+        or folded again."""
+        self._take(event, (op, state))
+
+    def _take(self, event: Event, known: tuple[MigrateOperation | None, SchemaState] | None = None) -> None:
         if event.kind == "intent":
             self.open_intents[event.seq] = event
         elif event.kind in STATE_KINDS or event.kind == "abandon":
             self._settle(event)
         if event.kind in STATE_KINDS:
-            op = event.op
-            if op is not None:
-                try:
-                    self.state = op.apply(self.state)
-                except InvalidOperationError as exc:
-                    raise LedgerError(f"ledger seq {event.seq} does not fold onto the events before it: {exc}") from None
+            if known is not None:
+                self.state = known[1]
+            else:
+                op = event.op
+                if op is not None:
+                    try:
+                        self.state = op.apply(self.state)
+                    except InvalidOperationError as exc:
+                        raise LedgerError(f"ledger seq {event.seq} does not fold onto the events before it: {exc}") from None
             if event.kind == "revert" and event.reverses is not None:
                 if event.reverses in self.live:
                     self.counts[self.live.pop(event.reverses)] -= 1
@@ -253,19 +262,98 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
     return list(reversed(pending))
 
 
-def _check_plan(revisions: Sequence[Revision], view: LedgerView, dialect: str) -> None:
-    """Fold every op of the plan onto the state: an op that does not fit, or that names something
-    the database cannot hold, stops everything before it runs."""
-    state = view.state
-    for revision in revisions:
-        # A partly applied revision (resumed on MySQL/MariaDB) has its first ops in the state already.
-        for op in revision.ops[view.in_effect(revision.id):]:
+@attrs.frozen
+class _PlannedStep:
+    """A step's ops completed against the states they apply to: ``states[i]`` is the state before
+    ``ops[i]``, ``states[-1]`` the state after the step."""
+
+    step: Step
+    ops: tuple[MigrateOperation, ...]
+    states: tuple[SchemaState, ...]
+
+
+@attrs.frozen
+class _Planned:
+    """One revision of the plan: its steps, and the state the plan expects before it."""
+
+    revision: Revision
+    steps: tuple[_PlannedStep, ...]
+    before: SchemaState
+
+
+def _plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: int = 0) -> _Planned:
+    """Complete and fold every op of ``revision`` onto ``state``, leaving out its first ``skip`` ops (in
+    effect already); an op that does not fit, or that names something the database cannot hold, is a
+    RevisionError."""
+    before = state
+    steps: list[_PlannedStep] = []
+    for step in revision.steps:
+        if skip >= len(step.ops):
+            skip -= len(step.ops)
+            continue
+        todo, skip = step.ops[skip:], 0
+        done_ops: list[MigrateOperation] = []
+        states = [state]
+        for op in todo:
             try:
                 done = op.complete(state)
                 state = done.apply(state)
                 check_op_names(done, state, dialect)
             except LedgerError as exc:
                 raise RevisionError(f"{display_path(revision.path)}: revision {revision.id}, {op.describe()}: {exc}") from None
+            done_ops.append(done)
+            states.append(state)
+        steps.append(_PlannedStep(step, tuple(done_ops), tuple(states)))
+    return _Planned(revision, tuple(steps), before)
+
+
+def _check_plan(revisions: Sequence[Revision], view: LedgerView, dialect: str) -> list[_Planned]:
+    """Fold every op of the plan onto the state: an op that does not fit stops everything before it
+    runs. The completed ops and the states between them are what the run then executes and records."""
+    state = view.state
+    plan = []
+    for revision in revisions:
+        # A partly applied revision (resumed on MySQL/MariaDB) has its first ops in the state already.
+        planned = _plan_revision(revision, state, dialect, skip=view.in_effect(revision.id))
+        plan.append(planned)
+        state = planned.steps[-1].states[-1] if planned.steps else state
+    return plan
+
+
+@attrs.define
+class _Planner:
+    """Checks the whole plan once, then hands out one revision at a time with its completed ops.
+
+    The plan is walked as made while the only events the view gets are this run's own; a read
+    that brings someone else's events (SQLite, between two transactions) makes it look at the
+    ledger again (and complete the next revision against the state the ledger now gives).
+    """
+
+    chain: RevisionChain
+    to: str | None
+    dialect: str
+    total: int | None = None
+    plans: dict[str, _Planned] = attrs.field(factory=dict)
+    queue: list[Revision] = attrs.field(factory=list)
+    #: the view's ``reads`` when the queue was made
+    read_at: int = -1
+
+    def next(self, view: LedgerView) -> Revision | None:
+        """The next revision to apply; on the first call the whole plan is checked and counted."""
+        if self.read_at != view.reads:
+            self.queue = _pending(self.chain, view, self.to, resume=self.dialect == "mysql")
+            self.read_at = view.reads
+            if self.total is None:
+                self.plans = {p.revision.id: p for p in _check_plan(self.queue, view, self.dialect)}
+                self.total = len(self.queue)
+            self.queue.reverse()
+        return self.queue.pop() if self.queue else None
+
+    def planned(self, revision: Revision, view: LedgerView) -> _Planned:
+        plan = self.plans.get(revision.id)
+        if plan is None or plan.before is not view.state:
+            plan = _plan_revision(revision, view.state, self.dialect, skip=view.in_effect(revision.id))
+        return plan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,129 +383,77 @@ class ApplyResult:
 
 @attrs.define
 class _Run:
-    """One apply run: the connection, the ledger, and how events are recorded."""
+    """One apply run: what it records (through the shared recorder) and why."""
 
-    conn: sa.Connection
-    store: LedgerStore
-    dialect: str
-    actor: Actor
+    recorder: Recorder
     why: str | None
-    sql_only: bool
-    view: LedgerView
-    sql: list[str] = attrs.field(factory=list)
 
-    # -- recording ----------------------------------------------------------------------------
+    def record(self, kind: str, op: MigrateOperation | None, state: SchemaState, revision: Revision) -> Event:
+        return self.recorder.record(kind, op, state, revision=revision.id, message=self.why or revision.message or None,
+                                    revision_checksum=revision.checksum)
 
-    def record(self, kind: str, op: MigrateOperation | None, revision: Revision) -> Event:
-        message = self.why or revision.message or None
-        if self.sql_only:
-            head = self.view.head
-            event = Event.following(
-                head, kind=kind, op=op,
-                revision=revision.id, message=message, actor=self.actor, revision_checksum=revision.checksum,
-            )
-            self.sql.append(self.store.insert_sql(event, self.conn.dialect))
-        else:
-            # The view was read under the lock (on SQLite in this transaction) and fed every event since.
-            event = self.store.append(self.conn, kind=kind, op=op, revision=revision.id, message=message,
-                                      actor=self.actor, revision_checksum=revision.checksum, after=self.view.head)
-            faults.boundary(f"event {kind} {revision.id}")
-        self.view.feed([event])
-        return event
+    def run_ddl(self, statements: Sequence[str], revision: Revision, op: Any) -> None:
+        self.recorder.run_ddl(statements, revision.id, lambda message: _StatementFailed(revision, op, message))
 
-    def run_ddl(self, statements: Sequence[str], revision: Revision, op: MigrateOperation) -> None:
-        if self.sql_only:
-            self.sql.extend(statements)
-            return
-        for statement in statements:
-            try:
-                dialects.execute(self.conn, [statement])
-            except sa.exc.DBAPIError as exc:
-                raise _StatementFailed(revision, op, _db_message(exc)) from None
-            faults.boundary(f"ddl {revision.id}")
-
-    # -- one revision --------------------------------------------------------------------------
-
-    def steps_of(self, revision: Revision, skip: int = 0) -> Iterator[tuple[Step, list[MigrateOperation], SchemaState]]:
-        """Each step with its ops completed against the state they apply to, and the state before it;
-        the first ``skip`` ops of the revision (already in effect) are left out."""
-        for step in revision.steps:
-            if skip >= len(step.ops):
-                skip -= len(step.ops)
-                continue
-            todo, skip = step.ops[skip:], 0
-            before = self.view.state
-            state = before
-            completed = []
-            for op in todo:
-                done = op.complete(state)
-                state = done.apply(state)
-                completed.append(done)
-            yield step, completed, before
-
-    def transactional(self, revision: Revision) -> AppliedRevision:
+    def transactional(self, planned: _Planned) -> AppliedRevision:
         """PostgreSQL and SQLite: the DDL and events of a revision in the current transaction."""
+        revision = planned.revision
+        dialect, conn = self.recorder.dialect, self.recorder.conn
         events: list[Event] = []
         statements: list[str] = []
-        for step, ops, before in self.steps_of(revision):
-            if step.batch and self.dialect == "sqlite" and len(ops) > 1:
-                ddl = dialects.ddl_batch(ops, before, self.dialect, conn=self.conn)
-                self.run_ddl(ddl, revision, _BatchDescription(step, ops))
+        for planned_step in planned.steps:
+            step, ops, states = planned_step.step, planned_step.ops, planned_step.states
+            if step.batch and dialect == "sqlite" and len(ops) > 1:
+                ddl = dialects.ddl_batch(ops, states[0], dialect, conn=conn)
+                self.run_ddl(ddl, revision, _BatchDescription(step, list(ops)))
                 statements += ddl
-                for op in ops:
-                    events.append(self.record("apply", op, revision))
+                for op, after in zip(ops, states[1:]):
+                    events.append(self.record("apply", op, after, revision))
                 continue
-            for op in ops:
-                ddl = dialects.ddl(op, self.view.state, self.dialect, conn=self.conn)
+            for op, before, after in zip(ops, states, states[1:]):
+                ddl = dialects.ddl(op, before, dialect, conn=conn)
                 self.run_ddl(ddl, revision, op)
                 statements += ddl
-                events.append(self.record("apply", op, revision))
+                events.append(self.record("apply", op, after, revision))
         if not revision.ops:
-            events.append(self.record("apply", None, revision))
+            events.append(self.record("apply", None, planned.before, revision))
+        self.recorder.flush()
         return AppliedRevision(revision, tuple(events), tuple(statements))
 
-    def bracketed(self, revision: Revision) -> AppliedRevision:
+    def bracketed(self, planned: _Planned) -> AppliedRevision:
         """MySQL/MariaDB: each op between a committed intent and its apply event.
 
         A partly applied revision (a run stopped between two of its ops) goes on after the ops
-        already in effect.
+        already in effect (the plan leaves them out).
         """
+        revision = planned.revision
+        dialect, conn = self.recorder.dialect, self.recorder.conn
         events: list[Event] = []
         statements: list[str] = []
-        for _step, ops, _before in self.steps_of(revision, skip=self.view.in_effect(revision.id)):
-            for op in ops:
-                ddl = dialects.ddl(op, self.view.state, self.dialect, conn=self.conn)
+        for planned_step in planned.steps:
+            for op, before, after in zip(planned_step.ops, planned_step.states, planned_step.states[1:]):
+                ddl = dialects.ddl(op, before, dialect, conn=conn)
                 intent: Event | None = None  # set once the intent is committed
                 try:
-                    with self.transaction(commits=True):
-                        recorded = self.record("intent", op, revision)
+                    with self.recorder.transaction(commits=True):
+                        recorded = self.record("intent", op, before, revision)
                     intent = recorded
-                    with self.transaction():
+                    with self.recorder.transaction():
                         self.run_ddl(ddl, revision, op)
                     statements += ddl
-                    with self.transaction(commits=True):
-                        events.append(self.record("apply", op, revision))
+                    with self.recorder.transaction(commits=True):
+                        events.append(self.record("apply", op, after, revision))
                 except (_StatementFailed, sa.exc.DBAPIError) as exc:
                     failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(revision, op, _db_message(exc))
                     raise ApplyError(f"{failed}; {_in_doubt_note(intent)}") from None
         if not revision.ops:
             try:
-                with self.transaction(commits=True):
-                    events.append(self.record("apply", None, revision))
+                with self.recorder.transaction(commits=True):
+                    events.append(self.record("apply", None, planned.before, revision))
             except sa.exc.DBAPIError as exc:
                 raise ApplyError(f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}; the revision "
                                  "may or may not be recorded: see `schema-ledger status`") from None
         return AppliedRevision(revision, tuple(events), tuple(statements))
-
-    @contextlib.contextmanager
-    def transaction(self, *, commits: bool = False) -> Iterator[None]:
-        if self.sql_only:
-            yield
-            return
-        with _tx(self.conn):
-            yield
-        if commits:
-            faults.boundary("commit")
 
 
 def _in_doubt_note(intent: Event | None) -> str:
@@ -441,9 +477,16 @@ class _BatchDescription:
         return "batch on " + (self.step.table_name or "?") + ": " + "; ".join(op.describe() for op in self.ops)
 
 
-class _StatementFailed(Exception):
+class _StatementFailed(StatementFailed):
     def __init__(self, revision: Revision, op: Any, message: str) -> None:
         super().__init__(f"revision {revision.id} ({revision.path.name}), {op.describe()}: {message}")
+
+
+def one_transaction_refused(dialect: str, error: type[ApplyError] = ApplyError) -> None:
+    """``one_transaction`` needs transactional DDL: MySQL/MariaDB commit each DDL statement."""
+    if dialect == "mysql":
+        raise error("--one-transaction needs transactional DDL (PostgreSQL or SQLite): MySQL and MariaDB "
+                         "commit each DDL statement on its own")
 
 
 def apply(
@@ -456,8 +499,13 @@ def apply(
     by: str | None = None,
     lock_timeout: float = 60.0,
     progress: Progress | None = None,
+    one_transaction: bool = False,
 ) -> ApplyResult:
-    """Apply the pending revisions of ``config``'s project up to ``to`` (all when None)."""
+    """Apply the pending revisions of ``config``'s project up to ``to`` (all when None).
+
+    ``one_transaction`` (PostgreSQL and SQLite): every pending revision in one transaction, so a
+    failure anywhere leaves schema and ledger as they were before the run.
+    """
     if chain is None:
         chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
     if to is not None:
@@ -465,74 +513,119 @@ def apply(
     store = store_for(config)
     with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
         dialect = dialects.dialect_name(conn)
+        if one_transaction:
+            one_transaction_refused(dialect)
         actor = Actor.current(db_user=_db_user(conn), by=by)
         if sql_only:
             return _apply_sql(conn, store, dialect, actor, chain, to, why)
-        done: list[AppliedRevision] = []
-        total: int | None = None
+        planner = _Planner(chain, to, dialect)
         with store.lock(conn, lock_timeout):
             view = LedgerView()
-            run = _Run(conn, store, dialect, actor, why, False, view)
-            # The ledger is read once when the lock is taken: under it nothing else writes, and
-            # this run feeds its own events to the view. SQLite's write lock comes with each
-            # transaction (BEGIN IMMEDIATE), so there each revision's transaction reads again.
-            read, created = False, False
-            while True:
-                try:
-                    if dialect == "mysql":
-                        if not read:
-                            with _tx(conn):
-                                view.refresh(store, conn)
-                            read = True
-                        revision, total = _next(chain, view, to, total, dialect)
-                        if revision is None:
-                            break
-                        if not created:
-                            with _tx(conn):
-                                store.create(conn)
-                            created = True
-                        _announce(progress, revision, len(done) + 1, total, False)
-                        done.append(run.bracketed(revision))
-                    else:
-                        revision, committing = None, False
-                        try:
-                            with _tx(conn):
-                                # Created in the first revision's transaction: a run stopped by the
-                                # plan check leaves the database exactly as it was (and a failed
-                                # transaction ends the run, so "created" is never stale).
-                                if not created:
-                                    store.create(conn)
-                                    created = True
-                                if not read or dialect == "sqlite":
-                                    view.refresh(store, conn, table_exists=True)
-                                    read = True
-                                revision, total = _next(chain, view, to, total, dialect)
-                                if revision is None:
-                                    break
-                                _announce(progress, revision, len(done) + 1, total, False)
-                                applied = run.transactional(revision)
-                                committing = True
-                        except _StatementFailed as failed:
-                            raise ApplyError(f"{failed}; rolled back: nothing of the revision was applied or recorded") from None
-                        except sa.exc.DBAPIError as exc:
-                            if revision is None:
-                                raise
-                            raise ApplyError(_failed_transaction(revision, exc, committing)) from None
-                        faults.boundary("commit")
-                        done.append(applied)
-                except sa.exc.DBAPIError as exc:
-                    # Between two revisions (reading the ledger): say how far the run got.
-                    if not done:
-                        raise
-                    note = f"revisions up to {done[-1].revision.id} were applied and recorded, nothing of the next one ran"
-                    if "database is locked" in _db_message(exc):
-                        raise LockTimeout(f"another writer holds the SQLite database's write lock (waited "
-                                          f"{lock_timeout:g} s); {note}") from None
-                    raise ApplyError(f"{_db_message(exc)}; {note}") from None
-                _announce(progress, revision, len(done), total, True)
+            run = _Run(Recorder(conn, store, dialect, actor, False, view), why)
+            if dialect == "mysql":
+                done = _apply_bracketed(run, planner, progress)
+            else:
+                done = _apply_transactional(run, planner, progress, one_transaction=one_transaction,
+                                            lock_timeout=lock_timeout)
             head = view.head
     return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)),
                        current=_current(chain, view))
+
+
+def _apply_bracketed(run: _Run, planner: _Planner, progress: Progress | None) -> list[AppliedRevision]:
+    """MySQL/MariaDB: the ledger read once under the lock, then each revision op by op."""
+    conn, store, view = run.recorder.conn, run.recorder.store, run.recorder.view
+    done: list[AppliedRevision] = []
+    with _tx(conn):
+        view.refresh(store, conn)
+    created = False
+    while True:
+        try:
+            revision = planner.next(view)
+            if revision is None:
+                break
+            if not created:
+                with _tx(conn):
+                    store.create(conn)
+                created = True
+            _announce(progress, revision, len(done) + 1, planner.total or 0, False)
+            done.append(run.bracketed(planner.planned(revision, view)))
+        except sa.exc.DBAPIError as exc:
+            _between_revisions(exc, done)
+        _announce(progress, revision, len(done), planner.total or 0, True)
+    return done
+
+
+def _apply_transactional(run: _Run, planner: _Planner, progress: Progress | None, *, one_transaction: bool,
+                         lock_timeout: float) -> list[AppliedRevision]:
+    """PostgreSQL and SQLite: each revision's DDL and events in one transaction (``one_transaction``:
+    all revisions in one).
+
+    The ledger is read once when the lock is taken: under it nothing else writes, and this run
+    feeds its own events to the view. SQLite's write lock comes with each transaction (BEGIN
+    IMMEDIATE), so there each revision's transaction reads again.
+    """
+    recorder = run.recorder
+    conn, store, view = recorder.conn, recorder.store, recorder.view
+    done: list[AppliedRevision] = []
+    read, created = False, False
+    revision: Revision | None = None
+    committing = False
+    try:
+        with _tx(conn) if one_transaction else contextlib.nullcontext():
+            while True:
+                revision, committing = None, False
+                with contextlib.nullcontext() if one_transaction else _tx(conn):
+                    # Created in the first transaction: a run stopped by the plan check leaves the
+                    # database exactly as it was (and a failed transaction ends the run, so
+                    # "created" is never stale).
+                    if not created:
+                        store.create(conn)
+                        created = True
+                    if not read or (recorder.dialect == "sqlite" and not one_transaction):
+                        view.refresh(store, conn, table_exists=True)
+                        read = True
+                    revision = planner.next(view)
+                    if revision is None:
+                        break
+                    _announce(progress, revision, len(done) + 1, planner.total or 0, False)
+                    applied = run.transactional(planner.planned(revision, view))
+                    committing = not one_transaction
+                if not one_transaction:
+                    faults.boundary("commit")
+                done.append(applied)
+                _announce(progress, revision, len(done), planner.total or 0, True)
+            if done:
+                revision, committing = done[-1].revision, True
+        if one_transaction and done:
+            faults.boundary("commit")
+    except _StatementFailed as failed:
+        recorder.discard()
+        raise ApplyError(f"{failed}; rolled back: {_nothing_recorded(one_transaction)}") from None
+    except sa.exc.DBAPIError as exc:
+        recorder.discard()
+        if revision is None:
+            _between_revisions(exc, done, lock_timeout)
+        assert revision is not None
+        raise ApplyError(_failed_transaction(revision, exc, committing, one_transaction)) from None
+    return done
+
+
+def _nothing_recorded(one_transaction: bool) -> str:
+    if one_transaction:
+        return "nothing of this run was applied or recorded (--one-transaction)"
+    return "nothing of the revision was applied or recorded"
+
+
+def _between_revisions(exc: sa.exc.DBAPIError, done: Sequence[AppliedRevision], lock_timeout: float = 60.0) -> None:
+    """A failure between two revisions (reading the ledger): say how far the run got."""
+    if not done:
+        raise exc
+    note = f"revisions up to {done[-1].revision.id} were applied and recorded, nothing of the next one ran"
+    if "database is locked" in _db_message(exc):
+        raise LockTimeout(f"another writer holds the SQLite database's write lock (waited "
+                          f"{lock_timeout:g} s); {note}") from None
+    raise ApplyError(f"{_db_message(exc)}; {note}") from None
 
 
 def _current(chain: RevisionChain, view: LedgerView) -> str | None:
@@ -540,24 +633,14 @@ def _current(chain: RevisionChain, view: LedgerView) -> str | None:
     return applied[-1] if applied else None
 
 
-def _next(
-    chain: RevisionChain, view: LedgerView, to: str | None, total: int | None, dialect: str
-) -> tuple[Revision | None, int]:
-    """The next revision to apply; on the first call the whole plan is checked and counted."""
-    pending = _pending(chain, view, to, resume=dialect == "mysql")
-    if total is None:
-        _check_plan(pending, view, dialect)
-        total = len(pending)
-    return (pending[0] if pending else None), total
-
-
-def _failed_transaction(revision: Revision, exc: sa.exc.DBAPIError, committing: bool) -> str:
+def _failed_transaction(revision: Revision, exc: sa.exc.DBAPIError, committing: bool, one_transaction: bool = False) -> str:
     """The message for a revision whose transaction failed outside its DDL (a lost connection, most often)."""
     where = f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}"
     if committing:
-        return (f"{where}; the connection failed while the revision was committed: it is either wholly recorded "
+        what = "the run" if one_transaction else "the revision"
+        return (f"{where}; the connection failed while {what} was committed: it is either wholly recorded "
                 "or not at all, and `schema-ledger status` tells which")
-    return f"{where}; rolled back: nothing of the revision was applied or recorded"
+    return f"{where}; rolled back: {_nothing_recorded(one_transaction)}"
 
 
 def _announce(progress: Progress | None, revision: Revision, position: int, total: int, done: bool) -> None:
@@ -574,17 +657,18 @@ def _apply_sql(
         view = LedgerView.read(store, conn)
         exists = store.exists(conn)
     pending = _pending(chain, view, to, resume=dialect == "mysql")
-    _check_plan(pending, view, dialect)
-    run = _Run(conn, store, dialect, actor, why, True, view)
+    plan = _check_plan(pending, view, dialect)
+    recorder = Recorder(conn, store, dialect, actor, True, view)
+    run = _Run(recorder, why)
     if not exists:
-        run.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
+        recorder.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
         for index in sorted(store.table.indexes, key=lambda i: str(i.name)):
-            run.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
-        run.sql.extend(store.trigger_sql(dialect, conn.dialect))
+            recorder.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
+        recorder.sql.extend(store.trigger_sql(dialect, conn.dialect))
     applied = []
-    for revision in pending:
-        applied.append(run.bracketed(revision) if dialect == "mysql" else run.transactional(revision))
-    return ApplyResult(tuple(applied), view.head, sql=tuple(run.sql), current=_current(chain, view))
+    for planned in plan:
+        applied.append(run.bracketed(planned) if dialect == "mysql" else run.transactional(planned))
+    return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view))
 
 
 @contextlib.contextmanager

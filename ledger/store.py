@@ -6,7 +6,7 @@ import contextlib
 import enum
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -73,6 +73,8 @@ class LedgerStore:
             sa.Index(f"ix_{table_name}_kind", "kind", "seq"),
             schema=schema,
         )
+        #: one INSERT construct, so that SQLAlchemy compiles it once per dialect
+        self._insert = self.table.insert()
 
     @property
     def fullname(self) -> str:
@@ -205,8 +207,13 @@ class LedgerStore:
             revision=revision, message=message, actor=actor, revision_checksum=revision_checksum,
             reverses=reverses,
         )
-        conn.execute(self.table.insert().values(**event.to_row()))
+        self.insert(conn, [event])
         return event
+
+    def insert(self, conn: sa.Connection, events: Sequence[Event]) -> None:
+        """INSERT ``events`` (already chained, in seq order) in one round trip: one ``executemany``."""
+        if events:
+            conn.execute(self._insert, [event.to_row() for event in events])
 
     def insert_sql(self, event: Event, sa_dialect: sa.Dialect) -> str:
         """The INSERT that records ``event``, as SQL text (for ``apply --sql``)."""

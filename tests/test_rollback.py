@@ -292,6 +292,34 @@ def test_failing_reverse_leaves_schema_and_ledger_as_they_were(tmp_path: Path, d
         check_live_equals_fold(config)
 
 
+def test_one_transaction_failure_leaves_schema_and_ledger_as_they_were(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url, {
+        "r1": 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))',
+        "r2": 'op.execute("SELECT 1", reverse_sql="DROP TABLE no_such_table")',
+        "r3": 'op.add_column("t", sa.Column("y", sa.Integer))',
+    })
+    apply(config)
+    recorded = events(config)
+    before = live(config)
+    if dialect_of(db_url) == "mysql":
+        with pytest.raises(RollbackError, match="--one-transaction needs transactional DDL"):
+            rollback(config, to="base", one_transaction=True)
+        assert events(config) == recorded
+        return
+    # r3 is rolled back first (its column dropped, its revert recorded), then r2's reverse fails.
+    with pytest.raises(RollbackError, match=r"revision r2 seq \d+, execute DROP TABLE no_such_table") as failed:
+        rollback(config, to="base", one_transaction=True)
+    assert "nothing of this rollback was run or recorded" in str(failed.value)
+    assert events(config) == recorded
+    assert live(config) == before
+    check_live_equals_fold(config)
+    result = rollback(config, to="r2", one_transaction=True)
+    assert [r.revision for r in result.reverted] == ["r3"]
+    assert [(e.kind, e.revision) for e in events(config)[len(recorded):]] == [("revert", "r3")]
+    assert status(config).current == "r2"
+    check_live_equals_fold(config)
+
+
 def test_open_intent_stops_rollback(tmp_path: Path) -> None:
     config = project(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", IRREVERSIBLE)
     apply(config, to="r1")

@@ -156,6 +156,13 @@ FAILING = """
 """
 
 
+#: fits on any schema: a table of its own, then a statement that fails
+FAILING_ANYWHERE = """
+    op.create_table("vip", sa.Column("id", sa.Integer, primary_key=True))
+    op.execute("INSERT INTO no_such_table VALUES (1)")
+"""
+
+
 def test_failing_revision_leaves_schema_and_ledger_as_before(tmp_path: Path, db_url: str) -> None:
     config = project(tmp_path, db_url)
     apply(config, to="0003")
@@ -187,6 +194,76 @@ def test_failing_revision_leaves_schema_and_ledger_as_before(tmp_path: Path, db_
         assert events(config) == before_events
         assert live_schema(config) == before_state
         assert status(config).problems == []
+
+
+def test_one_transaction_failure_leaves_schema_and_ledger_as_before_the_run(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url)
+    apply(config, to="0002")
+    before_events = events(config)
+    before_state = live_schema(config)
+    # 0003..0008 run and are recorded in the same transaction before 9999 fails.
+    write_revision(config, "9999_failing.py", "9999", "0008", FAILING)
+    if dialect_of(db_url) == "mysql":
+        with pytest.raises(ApplyError, match="--one-transaction needs transactional DDL"):
+            apply(config, one_transaction=True)
+        assert events(config) == before_events
+        return
+    with pytest.raises(ApplyError) as info:
+        apply(config, one_transaction=True)
+    assert "9999" in str(info.value) and "nothing of this run was applied or recorded" in str(info.value)
+    assert events(config) == before_events
+    assert live_schema(config) == before_state
+    assert status(config).problems == []
+    result = apply(config, to="0008", one_transaction=True)
+    assert [a.revision.id for a in result.applied] == [f"{n:04d}" for n in range(3, 9)]
+    # The same events as revision by revision: one ledger, whichever way it was applied.
+    chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
+    recorded = events(config)
+    assert [(e.revision, e.op_type) for e in recorded] == [
+        (r.id, op.op_tag) for r in chain if r.id != "9999" for op in r.ops]
+    assert_live_equals_fold(config)
+
+
+@settings(max_examples=8)
+@given(good=st.integers(min_value=0, max_value=8))
+def test_one_transaction_is_all_or_nothing_wherever_the_failure_is(
+    tmp_path_factory: pytest.TempPathFactory, database_factory: Callable[[str], str], good: int
+) -> None:
+    """A failing revision after any number of good ones: nothing of the run stays (SQLite)."""
+    config = project(tmp_path_factory.mktemp("onetx"), database_factory("sqlite"))
+    for path in config.migrations_dir.glob("*.py"):
+        if int(path.name[:4]) > good:
+            path.unlink()
+    write_revision(config, "9999_failing.py", "9999", f"{good:04d}" if good else None, FAILING_ANYWHERE)
+    with pytest.raises(ApplyError, match="nothing of this run was applied or recorded"):
+        apply(config, one_transaction=True)
+    assert events(config) == []
+    assert live_schema(config) == SchemaState()
+
+
+def test_apply_and_rollback_write_a_snapshot_every_k_events(tmp_path: Path, db_url: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from ledger import snapshots
+    from ledger.rollback import rollback
+
+    monkeypatch.setattr(snapshots, "EVERY", 4)
+    config = project(tmp_path, db_url)
+    apply(config, to="0005")
+    rollback(config, to="0002")
+    apply(config)
+    recorded = events(config)
+    engine = create_engine(config.url)
+    try:
+        with engine.connect() as conn:
+            keys = snapshots.SnapshotStore(store_for(config)).keys(conn)
+            states = {seq: snapshots.SnapshotStore(store_for(config)).get(conn, seq) for seq in keys}
+    finally:
+        engine.dispose()
+    assert sorted(keys) == [e.seq for e in recorded if e.seq % 4 == 0]
+    for seq, snapshot in states.items():
+        assert snapshot is not None and snapshot.intact()
+        assert snapshot.hash == recorded[seq - 1].hash
+        assert snapshot.state() == fold_events(recorded[:seq])
 
 
 def test_an_op_that_does_not_fit_stops_the_run_before_anything_runs(tmp_path: Path, db_url: str) -> None:
