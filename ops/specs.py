@@ -565,8 +565,13 @@ def named(spec: Any, table_name: str, convention: Mapping[str, str] | None = Non
 
 
 def _by_name(items: Iterable[Any]) -> tuple[Any, ...]:
-    items = tuple(items)
+    items = items if type(items) is tuple else tuple(items)
+    if len(items) < 2:
+        return items
     names = [s.name or "" for s in items]
+    if all(a < b for a, b in zip(names, names[1:])):
+        # Already in order (every table the state's verbs build): nothing to sort.
+        return items
     if len(set(names)) == len(names):
         # Distinct names order alone; repr (a tenth of a fold's time) only breaks ties.
         return tuple(item for _name, item in sorted(zip(names, items), key=lambda pair: pair[0]))
@@ -665,6 +670,37 @@ class TableSpec:
             for index in self.indexes:
                 _attach_index(table, index)
         return table
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def table_spec(
+    name: str,
+    columns: tuple[ColumnSpec, ...],
+    schema: str | None,
+    primary_key: PrimaryKeySpec | None,
+    foreign_keys: tuple[ForeignKeySpec, ...],
+    uniques: tuple[UniqueSpec, ...],
+    checks: tuple[CheckSpec, ...],
+    indexes: tuple[IndexSpec, ...],
+    comment: str | None,
+) -> TableSpec:
+    """A TableSpec from parts already in its order: foreign keys, uniques, checks and indexes each
+    a tuple sorted by distinct names, as in any TableSpec. The state's verbs change one part of a
+    table at a time and keep that order, so they skip the converters (a fifth of a fold's time)."""
+    table = _new(TableSpec)
+    _set(table, "name", name)
+    _set(table, "columns", columns)
+    _set(table, "schema", schema)
+    _set(table, "primary_key", primary_key)
+    _set(table, "foreign_keys", foreign_keys)
+    _set(table, "uniques", uniques)
+    _set(table, "checks", checks)
+    _set(table, "indexes", indexes)
+    _set(table, "comment", comment)
+    return table
 
 
 def _attach_index(table: sa.Table, index: IndexSpec) -> None:

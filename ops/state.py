@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import immutables
@@ -20,12 +21,16 @@ from .specs import (
     TableSpec,
     UniqueSpec,
     sql_references,
+    table_spec,
 )
 
 if TYPE_CHECKING:
     from .base import MigrateOperation
 
 __all__ = ["FrozenMap", "SchemaState", "TableKey"]
+
+_new = object.__new__
+_set = object.__setattr__
 
 TableKey = tuple[str | None, str]
 
@@ -176,31 +181,53 @@ class SchemaState:
         return self.names
 
     # -- verbs ----------------------------------------------------------------------------------
+    # A verb builds only what changes: the table (its parts kept in order, see ``table_spec``), the
+    # name index entries it adds or removes, and the checks of what it adds. The rest of a table
+    # passed its checks when it came into the state, and no verb breaks it (drops of what other
+    # parts use are refused), so it is not checked again; renames re-check the renamed table.
+
+    #: Re-validate the whole changed table on every change, as before checks were incremental
+    #: (tests compare both ways).
+    whole_table_checks: ClassVar[bool] = False
+
+    def _put(self, table: TableSpec, names: FrozenMap, *added: Any) -> SchemaState:
+        """This state with ``table`` at its key and the name index ``names``; what the change
+        ``added`` (constraints, indexes) is checked."""
+        state = _state(self.tables.set(table.key, table), names)
+        if self.whole_table_checks:
+            state._check_table(table)
+        else:
+            for item in added:
+                state._check_item(table, item)
+        return state
+
+    def _check_name(self, table: TableSpec, name: str) -> None:
+        if (table.schema, name) in self._names:
+            raise InvalidOperationError(f"name {name} on {table.fullname} is already used by a constraint or index")
 
     def with_table(self, table: TableSpec) -> SchemaState:
         if table.key in self.tables:
             raise InvalidOperationError(f"table {table.fullname} already exists")
         self._check_names(table, self._names)
-        state = self._derive(self.tables.set(table.key, table), table.key)
+        names = _names_of(table)
+        state = _state(self.tables.set(table.key, table), self._names.update(dict.fromkeys(names, table.name)))
         state._check_table(table)
         return state
 
     def without_table(self, name: str, schema: str | None = None) -> SchemaState:
-        self.table(name, schema)
+        table = self.table(name, schema)
         refs = self.referencing(name, schema)
         if refs:
             other, fk = refs[0]
             raise InvalidOperationError(
                 f"cannot drop table {_where(name, schema)}: foreign key {fk.name} of {other.fullname} refers to it"
             )
-        return self._derive(self.tables.delete((schema, name)), (schema, name))
+        return _state(self.tables.delete(table.key), self._names.update({}, _names_of(table)))
 
     def renamed_table(self, old: str, new: str, schema: str | None = None) -> SchemaState:
         table = self.table(old, schema)
         if self.has_table(new, schema):
             raise InvalidOperationError(f"cannot rename {_where(old, schema)}: table {_where(new, schema)} exists")
-        tables = dict(self.tables)
-        del tables[(schema, old)]
 
         def retarget(fks: tuple[ForeignKeySpec, ...], owner_schema: str | None) -> tuple[ForeignKeySpec, ...]:
             return tuple(
@@ -210,12 +237,14 @@ class SchemaState:
                 for fk in fks
             )
 
-        for key, other in list(tables.items()):
+        changes: dict[TableKey, TableSpec] = {}
+        for key, other in self.tables.items():
             changed = retarget(other.foreign_keys, other.schema)
-            if changed != other.foreign_keys:
-                tables[key] = attrs.evolve(other, foreign_keys=changed)
-        tables[(schema, new)] = attrs.evolve(table, name=new, foreign_keys=retarget(table.foreign_keys, schema))
-        return SchemaState(tables)
+            if key != table.key and changed != other.foreign_keys:
+                changes[key] = attrs.evolve(other, foreign_keys=changed)
+        changes[(schema, new)] = attrs.evolve(table, name=new, foreign_keys=retarget(table.foreign_keys, schema))
+        names = self._names.update(dict.fromkeys(_names_of(table), new))
+        return _state(self.tables.update(changes, [table.key]), names)
 
     def replaced_table(self, table: TableSpec) -> SchemaState:
         """The state with ``table`` in place of the table of the same key (checked)."""
@@ -236,7 +265,7 @@ class SchemaState:
                 f"cannot add column {_where(table, schema)}.{column.name} before missing column {before}"
             )
         at = names.index(before) if before is not None else len(names)
-        return self.replaced_table(attrs.evolve(spec, columns=spec.columns[:at] + (column,) + spec.columns[at:]))
+        return self._put(_with_columns(spec, spec.columns[:at] + (column,) + spec.columns[at:]), self._names)
 
     def without_column(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -258,7 +287,7 @@ class SchemaState:
         columns = tuple(c for c in spec.columns if c.name != name)
         if not columns:
             raise InvalidOperationError(f"cannot drop column {_where(table, schema)}.{name}: it is the last column")
-        return self.replaced_table(attrs.evolve(spec, columns=columns))
+        return self._put(_with_columns(spec, columns), self._names)
 
     def with_altered_column(
         self, table: str, name: str, column: ColumnSpec, schema: str | None = None
@@ -272,51 +301,52 @@ class SchemaState:
             raise InvalidOperationError(
                 f"column {_where(table, schema)}.{name} is in the primary key and cannot be nullable"
             )
-        if column.name != name:
-            users = _text_users(spec, name)
-            if users:
-                raise InvalidOperationError(
-                    f"cannot rename column {_where(table, schema)}.{name}: the SQL text of {', '.join(users)} "
-                    "names it; drop those first, rename, then create them again"
-                )
         columns = tuple(column if c.name == name else c for c in spec.columns)
-        spec = attrs.evolve(spec, columns=columns)
-        state = self
-        if column.name != name:
-            spec = _renamed_column_in_table(spec, name, column.name)
-            tables = dict(self.tables)
-            for key, other in tables.items():
-                if key == spec.key:
-                    continue
-                fks = tuple(
-                    attrs.evolve(fk, referent_columns=tuple(column.name if c == name else c for c in fk.referent_columns))
-                    if fk.referent_table == table and _ref_schema(fk, other) == schema
-                    else fk
-                    for fk in other.foreign_keys
-                )
-                if fks != other.foreign_keys:
-                    tables[key] = attrs.evolve(other, foreign_keys=fks)
-            state = SchemaState(tables)
-        return state.replaced_table(spec)
+        if column.name == name:
+            return self._put(_with_columns(spec, columns), self._names)
+        users = _text_users(spec, name)
+        if users:
+            raise InvalidOperationError(
+                f"cannot rename column {_where(table, schema)}.{name}: the SQL text of {', '.join(users)} "
+                "names it; drop those first, rename, then create them again"
+            )
+        spec = _renamed_column_in_table(_with_columns(spec, columns), name, column.name)
+        changes: dict[TableKey, TableSpec] = {spec.key: spec}
+        for key, other in self.tables.items():
+            if key == spec.key:
+                continue
+            fks = tuple(
+                attrs.evolve(fk, referent_columns=tuple(column.name if c == name else c for c in fk.referent_columns))
+                if fk.referent_table == table and _ref_schema(fk, other) == schema
+                else fk
+                for fk in other.foreign_keys
+            )
+            if fks != other.foreign_keys:
+                changes[key] = attrs.evolve(other, foreign_keys=fks)
+        state = _state(self.tables.update(changes), self._names)
+        state._check_table(spec)
+        return state
 
     def with_constraint(self, table: str, constraint: ConstraintSpec, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
         if constraint.name is None:
             raise InvalidOperationError(f"a constraint on {_where(table, schema)} needs a name")
-        self._check_names(_only(spec, constraint), self._names)
-        if isinstance(constraint, PrimaryKeySpec):
-            if spec.primary_key is not None:
-                raise InvalidOperationError(f"table {spec.fullname} already has primary key {spec.primary_key.name}")
-            spec = attrs.evolve(spec, primary_key=constraint)
-        elif isinstance(constraint, ForeignKeySpec):
-            spec = attrs.evolve(spec, foreign_keys=spec.foreign_keys + (constraint,))
-        elif isinstance(constraint, UniqueSpec):
-            spec = attrs.evolve(spec, uniques=spec.uniques + (constraint,))
-        elif isinstance(constraint, CheckSpec):
-            spec = attrs.evolve(spec, checks=spec.checks + (constraint,))
-        else:
+        if not isinstance(constraint, (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec)):
             raise InvalidOperationError(f"unknown constraint {constraint!r}")
-        return self.replaced_table(spec)
+        self._check_name(spec, constraint.name)
+        pk, fks, uniques, checks = spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks
+        if isinstance(constraint, PrimaryKeySpec):
+            if pk is not None:
+                raise InvalidOperationError(f"table {spec.fullname} already has primary key {pk.name}")
+            pk = constraint
+        elif isinstance(constraint, ForeignKeySpec):
+            fks = _inserted(fks, constraint)
+        elif isinstance(constraint, UniqueSpec):
+            uniques = _inserted(uniques, constraint)
+        else:
+            checks = _inserted(checks, constraint)
+        changed = table_spec(spec.name, spec.columns, spec.schema, pk, fks, uniques, checks, spec.indexes, spec.comment)
+        return self._put(changed, self._names.set((spec.schema, constraint.name), spec.name), constraint)
 
     def without_constraint(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -330,34 +360,46 @@ class SchemaState:
                         raise InvalidOperationError(
                             f"cannot drop constraint {name} of {spec.fullname}: foreign key {fk.name} of {other.fullname} needs it"
                         )
-        spec = attrs.evolve(
-            spec,
-            primary_key=None if spec.primary_key is not None and spec.primary_key.name == name else spec.primary_key,
-            foreign_keys=tuple(c for c in spec.foreign_keys if c.name != name),
-            uniques=tuple(c for c in spec.uniques if c.name != name),
-            checks=tuple(c for c in spec.checks if c.name != name),
+        changed = table_spec(
+            spec.name, spec.columns, spec.schema,
+            None if spec.primary_key is not None and spec.primary_key.name == name else spec.primary_key,
+            tuple(c for c in spec.foreign_keys if c.name != name),
+            tuple(c for c in spec.uniques if c.name != name),
+            tuple(c for c in spec.checks if c.name != name),
+            spec.indexes, spec.comment,
         )
-        return self._derive(self.tables.set(spec.key, spec), spec.key)
+        names = self._names if spec.index(name) is not None else self._names.update({}, [(spec.schema, name)])
+        return _state(self.tables.set(spec.key, changed), names)
 
     def with_index(self, table: str, index: IndexSpec, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
         if index.name is None:
             raise InvalidOperationError(f"an index on {_where(table, schema)} needs a name")
-        self._check_names(_only(spec, index), self._names)
-        return self.replaced_table(attrs.evolve(spec, indexes=spec.indexes + (index,)))
+        self._check_name(spec, index.name)
+        changed = table_spec(
+            spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
+            _inserted(spec.indexes, index), spec.comment,
+        )
+        return self._put(changed, self._names.set((spec.schema, index.name), spec.name), index)
 
     def without_index(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
         if spec.index(name) is None:
             raise InvalidOperationError(f"index {name} does not exist on {spec.fullname}")
-        return self._derive(
-            self.tables.set(spec.key, attrs.evolve(spec, indexes=tuple(i for i in spec.indexes if i.name != name))),
-            spec.key,
+        changed = table_spec(
+            spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
+            tuple(i for i in spec.indexes if i.name != name), spec.comment,
         )
+        names = self._names if spec.constraint(name) is not None else self._names.update({}, [(spec.schema, name)])
+        return _state(self.tables.set(spec.key, changed), names)
 
     def with_comment(self, table: str, comment: str | None, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
-        return SchemaState(self.tables.set(spec.key, attrs.evolve(spec, comment=comment)), names=self.names)
+        changed = table_spec(
+            spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
+            spec.indexes, comment,
+        )
+        return _state(self.tables.set(spec.key, changed), self._names)
 
     # -- folding -------------------------------------------------------------------------------
 
@@ -424,34 +466,37 @@ class SchemaState:
         if len(set(names)) != len(names):
             raise InvalidOperationError(f"table {where} has duplicate column names")
         present = set(names)
-
-        def need(columns: Iterable[str], what: str) -> None:
-            columns = list(columns)
-            if not columns:
-                raise InvalidOperationError(f"{what} on {where} needs at least one column")
-            if len(set(columns)) != len(columns):
-                raise InvalidOperationError(f"{what} on {where} names a column twice")
-            missing = [c for c in columns if c not in present]
-            if missing:
-                raise InvalidOperationError(f"{what} on {where} names missing column {missing[0]}")
-
         if table.primary_key is not None:
-            need(table.primary_key.columns, f"primary key {table.primary_key.name}")
-            for name in table.primary_key.columns:
+            self._check_item(table, table.primary_key, present)
+        for unique in table.uniques:
+            self._check_item(table, unique, present)
+        for index in table.indexes:
+            self._check_item(table, index, present)
+        for fk in table.foreign_keys:
+            self._check_item(table, fk, present)
+
+    def _check_item(self, table: TableSpec, item: Any, present: set[str] | None = None) -> None:
+        """Check one constraint or index of ``table`` (``present``: its column names)."""
+        if present is None:
+            present = {c.name for c in table.columns}
+        if isinstance(item, PrimaryKeySpec):
+            _need(table, present, item.columns, f"primary key {item.name}")
+            for name in item.columns:
                 if table.column(name).nullable:  # type: ignore[union-attr]
                     raise InvalidOperationError(
-                        f"primary key {table.primary_key.name} on {where}: column {name} must be NOT NULL"
+                        f"primary key {item.name} on {table.fullname}: column {name} must be NOT NULL"
                     )
-        for unique in table.uniques:
-            need(unique.columns, f"unique constraint {unique.name}")
-        for index in table.indexes:
-            if not index.elements:
-                raise InvalidOperationError(f"index {index.name} on {where} needs at least one element")
-            if index.columns:
-                need(index.columns, f"index {index.name}")
-        for fk in table.foreign_keys:
-            need(fk.columns, f"foreign key {fk.name}")
-            self._check_foreign_key(table, fk)
+        elif isinstance(item, UniqueSpec):
+            _need(table, present, item.columns, f"unique constraint {item.name}")
+        elif isinstance(item, IndexSpec):
+            if not item.elements:
+                raise InvalidOperationError(f"index {item.name} on {table.fullname} needs at least one element")
+            columns = item.columns
+            if columns:
+                _need(table, present, columns, f"index {item.name}")
+        elif isinstance(item, ForeignKeySpec):
+            _need(table, present, item.columns, f"foreign key {item.name}")
+            self._check_foreign_key(table, item)
 
     def _check_foreign_key(self, table: TableSpec, fk: ForeignKeySpec) -> None:
         what = f"foreign key {fk.name} on {table.fullname}"
@@ -471,20 +516,45 @@ class SchemaState:
             )
 
 
+def _need(table: TableSpec, present: set[str], columns: tuple[str, ...], what: str) -> None:
+    """``columns`` (of ``what`` on ``table``) name at least one column, each once, each present."""
+    if not columns:
+        raise InvalidOperationError(f"{what} on {table.fullname} needs at least one column")
+    if len(set(columns)) != len(columns):
+        raise InvalidOperationError(f"{what} on {table.fullname} names a column twice")
+    for column in columns:
+        if column not in present:
+            raise InvalidOperationError(f"{what} on {table.fullname} names missing column {column}")
+
+
+def _state(tables: FrozenMap, names: FrozenMap) -> SchemaState:
+    """A SchemaState with ``names`` already the name index of ``tables`` (no converter, no rebuild)."""
+    state = _new(SchemaState)
+    _set(state, "tables", tables)
+    _set(state, "names", names)
+    return state
+
+
+def _with_columns(table: TableSpec, columns: tuple[ColumnSpec, ...]) -> TableSpec:
+    return table_spec(
+        table.name, columns, table.schema, table.primary_key, table.foreign_keys, table.uniques, table.checks,
+        table.indexes, table.comment,
+    )
+
+
+def _name_of(item: Any) -> str:
+    return item.name or ""
+
+
+def _inserted(items: tuple[Any, ...], item: Any) -> tuple[Any, ...]:
+    """``items`` (sorted by distinct names, as a TableSpec holds them) with ``item``, whose name none of
+    them has, in its place: what sorting them all again would give."""
+    at = bisect.bisect_right(items, _name_of(item), key=_name_of)
+    return items[:at] + (item,) + items[at:]
+
+
 def _ref_schema(fk: ForeignKeySpec, owner: TableSpec) -> str | None:
     return fk.referent_schema if fk.referent_schema is not None else owner.schema
-
-
-def _only(table: TableSpec, item: Any) -> TableSpec:
-    """A stand-in table holding just ``item``, to check its name against the schema."""
-    return TableSpec(
-        name=table.name, columns=table.columns, schema=table.schema,
-        primary_key=item if isinstance(item, PrimaryKeySpec) else None,
-        foreign_keys=(item,) if isinstance(item, ForeignKeySpec) else (),
-        uniques=(item,) if isinstance(item, UniqueSpec) else (),
-        checks=(item,) if isinstance(item, CheckSpec) else (),
-        indexes=(item,) if isinstance(item, IndexSpec) else (),
-    )
 
 
 def _renamed_column_in_table(table: TableSpec, old: str, new: str) -> TableSpec:

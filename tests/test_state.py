@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
 import pytest
 import sqlalchemy as sa
-from hypothesis import given
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
 from sqlalchemy.dialects import mysql, postgresql
 
 import ops
@@ -198,3 +201,124 @@ def test_unsupported_constraints_are_refused_clearly() -> None:
         TableSpec.from_table(table)
     with pytest.raises(InvalidOperationError, match="exclude_constraint"):
         ops.AddConstraintOp.from_constraint(list(table.constraints - {table.primary_key})[0])
+
+
+# -- incremental checks ---------------------------------------------------------------------------
+# A change is checked where it changes the table (what it adds); the whole table is not checked
+# again. These compare that with re-validating the whole table on every change.
+
+
+@contextlib.contextmanager
+def _whole_table_checks() -> Iterator[None]:
+    SchemaState.whole_table_checks = True
+    try:
+        yield
+    finally:
+        SchemaState.whole_table_checks = False
+
+
+def _outcome(state: SchemaState, op: ops.MigrateOperation) -> SchemaState | str:
+    try:
+        return state.apply(op)
+    except InvalidOperationError as exc:
+        return f"refused: {exc}"
+
+
+_KEYED = ["create_foreign_key", "create_index", "create_primary_key", "create_unique_constraint"]
+
+
+@st.composite
+def _bent_ops(draw: st.DrawFn, state: SchemaState, tag: str) -> ops.MigrateOperation:
+    """A ``tag`` op (a constraint or an index) drawn for ``state`` with one column list bent: a
+    column missing, a column named twice, or no column at all."""
+    op = draw(S.ops_for(state, tags=[tag]))
+    spec = op.index if isinstance(op, CreateIndexOp) else op.constraint  # type: ignore[attr-defined]
+    fields = [f for f in ("columns", "referent_columns", "elements") if f in attrs.fields_dict(type(spec))]
+    field = draw(st.sampled_from(fields))
+    values = getattr(spec, field)
+    how = draw(st.sampled_from(["missing", "twice", "none"]))
+    if how == "none":
+        values = ()
+    elif how == "twice":
+        values = values + values[:1]
+    else:
+        missing = draw(S.identifiers())
+        values = values[:-1] + ((IndexElement(missing),) if field == "elements" else (missing,))
+    spec = attrs.evolve(spec, **{field: values})
+    return attrs.evolve(op, index=spec) if isinstance(op, CreateIndexOp) else attrs.evolve(op, constraint=spec)
+
+
+def _assert_valid(state: SchemaState) -> None:
+    """Every table passes the whole-table check and the name index is the one built from scratch."""
+    for table in state.tables.values():
+        state._check_table(table)
+    assert dict(state.names.items()) == dict(SchemaState(dict(state.tables)).names.items())  # type: ignore[union-attr]
+
+
+def _assert_checked_alike(target: SchemaState, op: ops.MigrateOperation) -> None:
+    incremental = _outcome(target, op)
+    with _whole_table_checks():
+        whole = _outcome(target, op)
+    note(f"incremental: {incremental!r}")
+    assert incremental == whole
+    if isinstance(incremental, SchemaState):
+        _assert_valid(incremental)
+
+
+checks = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+@checks
+@given(st.data())
+def test_incremental_checks_accept_and_refuse_what_whole_table_checks_do(data: st.DataObject) -> None:
+    """An op applied to the state it was drawn for, to that state after other changes, or to another
+    state: both ways give the same state or refuse with the same message."""
+    source = data.draw(S.schema_states(max_tables=3), label="source")
+    kind = data.draw(st.sampled_from(["same", "changed", "other"]), label="kind")
+    target = source
+    if kind == "changed":
+        start, steps = data.draw(S.histories(start=source, max_ops=4), label="history")
+        target = SchemaState.fold(steps, start)
+    elif kind == "other":
+        target = data.draw(S.schema_states(max_tables=3), label="target")
+    _assert_checked_alike(target, data.draw(S.ops_for(source), label="op"))
+
+
+@pytest.mark.parametrize("tag", _KEYED)
+@checks
+@given(data=st.data())
+def test_incremental_checks_refuse_bent_keys_and_indexes_as_whole_table_checks_do(
+    tag: str, data: st.DataObject
+) -> None:
+    state = data.draw(S.schema_states(min_tables=1, max_tables=3), label="state")
+    _assert_checked_alike(state, data.draw(_bent_ops(state, tag), label="op"))
+
+
+@given(S.histories(max_ops=8))
+def test_a_state_built_change_by_change_equals_one_built_from_scratch(
+    history: tuple[SchemaState, list[ops.MigrateOperation]],
+) -> None:
+    start, steps = history
+    state = SchemaState.fold(steps, start)
+    # Tables made again through the constructor, which sorts constraints and indexes itself.
+    scratch = SchemaState({
+        key: TableSpec(
+            t.name, t.columns, t.schema, t.primary_key, tuple(reversed(t.foreign_keys)),
+            tuple(reversed(t.uniques)), tuple(reversed(t.checks)), tuple(reversed(t.indexes)), t.comment,
+        )
+        for key, t in state.tables.items()
+    })
+    assert state == scratch and hash(state) == hash(scratch)
+    for key, table in state.tables.items():
+        again = scratch.tables[key]
+        assert (table.foreign_keys, table.uniques, table.checks, table.indexes) == (
+            again.foreign_keys, again.uniques, again.checks, again.indexes)
+    _assert_valid(state)
+
+
+@given(S.table_specs())
+def test_table_spec_from_ordered_parts_is_the_constructed_table(table: TableSpec) -> None:
+    parts = [getattr(table, f.name) for f in attrs.fields(TableSpec)]
+    built = ops.specs.table_spec(*parts)
+    assert built == table and hash(built) == hash(table) and repr(built) == repr(table)
+    assert TableSpec(*parts) == table
