@@ -1,5 +1,6 @@
 """Read where a database stands: ``status`` and ``history`` (against the project's revisions) and
-``log`` (the ledger's events through its indexed columns). Indexed reads: no full scan of the ledger."""
+``log`` (the ledger's events through its indexed columns). ``status`` reads the state events of all
+revisions in one query of narrow columns, never their payloads."""
 
 from __future__ import annotations
 
