@@ -85,12 +85,17 @@ def events(
                     hash_)
 
 
-def fold_rows(rows: Iterable[Sequence[Any]], state: SchemaState | None = None) -> SchemaState:
-    """The schema after ``rows`` of (seq, kind, payload): what ``fold_events`` does with whole events."""
+def fold_rows(
+    rows: Iterable[Sequence[Any]], state: SchemaState | None = None, *, hashed: bool = False,
+) -> SchemaState:
+    """The schema after ``rows`` of (seq, kind, payload): what ``fold_events`` does with whole events.
+
+    ``hashed``: each row's hash was checked as it was read (``checked``), see ``codec.decode``.
+    """
     state = state if state is not None else SchemaState()
     for seq, kind, payload in rows:
         if kind in STATE_KINDS and payload is not None:
-            state = decode(payload, seq=seq).apply(state)
+            state = decode(payload, seq=seq, hashed=hashed).apply(state)
     return state
 
 

@@ -11,8 +11,10 @@ Who checks what:
 
 - :func:`state_at` (``schema --at``) uses a snapshot only when the ledger row at its seq
   still has its hash and its bytes still give its sha256; then it checks the hash chain of
-  the events it folds on top (from the snapshot's hash on). The events before the snapshot
-  are not read: that is the point.
+  the events it folds on top (from the snapshot's hash on), and reads their payloads as
+  hashed bytes (``codec.decode(hashed=True)``). The events before the snapshot are not
+  read: that is the point (a revision, time or ``-N`` point is first resolved to a seq from
+  their seq, kind, revision, reverses and time columns).
 - :class:`SnapshotCheck` (``verify``) compares every snapshot with the fold at its seq: a
   snapshot that is not exactly the fold (edited, or written by a faulty run) is a problem
   naming its seq. ``verify`` reads the whole chain anyway, so it trusts nothing.
@@ -26,8 +28,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import typing
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import attrs
 import sqlalchemy as sa
@@ -37,7 +40,8 @@ from ops import CreateTableOp, LedgerFormatError, SchemaState
 
 from .codec import canonical, from_payload, to_payload
 from .config import Config
-from .events import GENESIS_HASH, Event, fold_events, verify_chain
+from .events import GENESIS_HASH, Event
+from .scan import checked, fold_rows, read_rows
 from .store import LedgerStore
 
 __all__ = [
@@ -55,7 +59,7 @@ __all__ = [
 ]
 
 #: A snapshot every this many events.
-EVERY = 10_000
+EVERY = 5_000
 #: The layout of a snapshot's state bytes.
 FORMAT = 1
 
@@ -182,15 +186,17 @@ def after_record(conn: sa.Connection, store: LedgerStore, event: Event, state: S
 
 def build(conn: sa.Connection, store: LedgerStore, *, every: int = EVERY) -> list[int]:
     """Fold the ledger once and write the snapshots it lacks at multiples of ``every``; return their seqs."""
+    if not store.exists(conn):
+        return []
     snapshots = SnapshotStore(store)
     have = snapshots.keys(conn)
     written: list[int] = []
     state = SchemaState()
-    for event in store.events(conn):
-        state = fold_events((event,), state)
-        if event.seq % every == 0 and have.get(event.seq, ("",))[0] != event.hash:
-            snapshots.write(conn, event.seq, event.hash, state)
-            written.append(event.seq)
+    for seq, kind, payload, hash_ in read_rows(conn, store, ("seq", "kind", "payload", "hash")):
+        state = fold_rows(((seq, kind, payload),), state)
+        if seq % every == 0 and have.get(seq, ("",))[0] != hash_:
+            snapshots.write(conn, seq, hash_, state)
+            written.append(seq)
     return written
 
 
@@ -221,21 +227,9 @@ def state_at(conn: sa.Connection, store: LedgerStore, seq: int) -> tuple[SchemaS
     start = usable(conn, store, seq)
     state = start.state() if start is not None else SchemaState()
     after = start.seq if start is not None else 0
-    checked = _checked(store.events(conn, after_seq=after, upto_seq=seq), after + 1,
-                       start.hash if start is not None else GENESIS_HASH)
-    return fold_events(checked, state), after
-
-
-def _checked(events: Iterable[Event], start_seq: int, start_hash: str) -> Iterator[Event]:
-    """``events``, each checked as it passes: in sequence, linked, and hashing to its own hash."""
-    expected, prev = start_seq, start_hash
-    for event in events:
-        problems = verify_chain((event,), start_seq=expected, start_hash=prev, payloads=False)
-        if problems:
-            raise LedgerFormatError(f"the hash chain does not verify: {problems[0]}; a schema rebuilt from it "
-                                    "could not be trusted")
-        expected, prev = event.seq + 1, event.hash
-        yield event
+    rows = checked(conn, store, after_seq=after, start_hash=start.hash if start is not None else GENESIS_HASH,
+                   upto_seq=seq)
+    return fold_rows(rows, state, hashed=True), after
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,25 +276,38 @@ class SnapshotCheck:
 
 
 def schema_at_point(config: Config, point: str | None) -> SchemaState | None:
-    """The schema at ``@SEQ`` from a snapshot (``schema --at``), or None when no snapshot serves.
+    """The schema at ``point`` (default: the head) from a snapshot (``schema --at``), or None when no
+    snapshot serves.
 
-    Only ``@SEQ`` points are served here: revision, time and ``-N`` points are resolved against
-    the whole history, which the caller reads anyway. None also when the ledger has no usable
-    snapshot at or below the point, or the point is not in the ledger (the caller's full read
-    then says why).
+    The point is resolved to a ledger position first: ``@SEQ`` and the head directly, a revision,
+    a time or ``-N`` from a lean read of each event's seq, kind, revision, reverses and time (no
+    payloads). None when the ledger has no usable snapshot at or below that position, or the
+    point names nothing in the ledger (the caller's full read then says why).
     """
+    from .points import InvalidPoint, resolve_point
     from .runner import _tx, _wrap_db_errors, connect, store_for
 
-    match = re.fullmatch(r"@(\d+)", (point or "").strip())
-    if match is None:
-        return None
-    seq = int(match.group(1))
+    text = (point or "").strip()
+    match = re.fullmatch(r"@(\d+)", text)
     store = store_for(config)
     with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
         if not store.exists(conn):
             return None
         head = store.head(conn)
-        if head is None or not 1 <= seq <= head.seq or usable(conn, store, seq) is None:
+        if head is None:
+            return None
+        if match is not None:
+            seq = int(match.group(1))
+        elif text in ("", "head", "@head"):
+            seq = head.seq
+        else:
+            marks = list(read_rows(conn, store, ("seq", "kind", "revision", "reverses", "recorded_at")))
+            try:
+                # Rows have the attributes resolve_point reads of an event (seq, kind, revision, ...).
+                seq = resolve_point(text, typing.cast("list[Event]", marks), applied_only=False)
+            except InvalidPoint:
+                return None
+        if not 1 <= seq <= head.seq or usable(conn, store, seq) is None:
             return None
         state, _start = state_at(conn, store, seq)
     return state

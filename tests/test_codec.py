@@ -322,3 +322,64 @@ def test_from_payload_and_to_payload_are_inverse() -> None:
     for op, payload in zip(SAMPLES, PAYLOADS):
         assert from_payload(payload) == op
         assert to_payload(from_payload(payload)) == payload
+
+
+# -- a read whose event hashes were checked --------------------------------------------------------
+
+
+@settings(max_examples=2_000, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(malformed())
+def test_a_hashed_read_refuses_what_a_strict_one_refuses_but_a_repeated_key(data: bytes) -> None:
+    """``hashed=True`` skips only the proof that the bytes are canonical: every error is still a
+    LedgerFormatError naming the seq, and an op it gives is what the strict read gives, unless a
+    key appears twice (the strict read alone refuses that; ``verify`` reads strictly)."""
+    try:
+        op = decode(data, seq=99, hashed=True)
+    except LedgerFormatError as exc:
+        assert "seq 99" in str(exc)
+        with pytest.raises(LedgerFormatError):
+            decode(data, seq=99)
+        return
+    assert isinstance(op, MigrateOperation)
+    try:
+        assert decode(data, seq=99) == op
+    except LedgerFormatError as exc:
+        assert "appears twice" in str(exc)
+
+
+@pytest.mark.parametrize("op", SAMPLES, ids=lambda op: op.describe()[:40])
+def test_a_hashed_read_gives_the_op(op: MigrateOperation) -> None:
+    assert decode(encode(op), hashed=True) == op
+    assert decode(encode(op).decode("utf-8"), hashed=True) == op
+
+
+@pytest.mark.parametrize("data", [
+    b'{"op":{"schema":null,"table_name":"t","_reverse":NaN},"type":"drop_table","v":1}',
+    b'{"op":{"schema":null,"table_name":"t\\ud800","_reverse":null},"type":"drop_table","v":1}',
+    b'{"op":{"schema":null,"table_name":Infinity,"_reverse":null},"type":"drop_table","v":1}',
+])
+def test_a_hashed_read_refuses_constants_and_lone_surrogates(data: bytes) -> None:
+    with pytest.raises(LedgerFormatError, match=r"ledger seq 7\b"):
+        decode(data, seq=7, hashed=True)
+
+
+def test_a_repeated_key_read_hashed_is_not_handed_out_to_a_strict_read() -> None:
+    data = b'{"op":{"_reverse":null,"schema":null,"table_name":"a","table_name":"b"},"type":"drop_table","v":1}'
+    assert decode(data, hashed=True) == ops.DropTableOp("b")
+    with pytest.raises(LedgerFormatError, match="appears twice"):
+        decode(data)
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_options_true_and_1_stay_apart(first: bool) -> None:
+    """Column types are looked up by their options once read; True == 1 in Python, not in a payload."""
+    def payload(value: str) -> bytes:
+        column = ('{"autoincrement":"auto","comment":null,"computed":null,"identity":null,"name":"c",'
+                  '"nullable":true,"server_default":null,"type":{"args":[],"kwargs":{"timezone":%s},'
+                  '"name":"DateTime"}}' % value)
+        return ('{"op":{"column":%s,"schema":null,"table_name":"t"},"type":"add_column","v":1}' % column).encode()
+
+    values = ["true", "1"] if first else ["1", "true"]
+    for value in values * 2:
+        assert encode(decode(payload(value))) == payload(value)

@@ -127,14 +127,22 @@ def test_schema_at_seq_from_a_snapshot(tmp_path: Path) -> None:
         # the snapshot at 200 stands in for the fold: a wrong one shows that it was used
         head_200 = conn.execute(sa.select(store.table.c.hash).where(store.table.c.seq == 200)).scalar_one()
         wrong = fold_events(store.events(conn, upto_seq=100))
-    args = ["--url", f"sqlite:///{path}", "--config", str(tmp_path / "schema-ledger.toml"), "schema", "--at", "@250",
-            "--format", "json"]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    assert result.stdout == expected
+    args = ["--url", f"sqlite:///{path}", "--config", str(tmp_path / "schema-ledger.toml"), "schema", "--format",
+            "json", "--at"]
+    # @SEQ, a revision (b0000031 is seqs 248 to 255), a time (one event per millisecond), -N and the head
+    points = {"@250": 250, "b0000031": 255, "2026-01-01T00:00:00.250Z": 250, "-1": 295, "head": 300}
+    with engine.connect() as conn:
+        folds = {point: render_json(fold_events(store.events(conn, upto_seq=seq))) for point, seq in points.items()}
+    for point in points:
+        result = CliRunner().invoke(main, [*args, point])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == folds[point], point
+    assert folds["@250"] == expected
     with engine.begin() as conn:
         SnapshotStore(store).write(conn, 200, head_200, wrong)
-    assert CliRunner().invoke(main, args).stdout != expected
-    # a revision point reads the whole history, as before
-    result = CliRunner().invoke(main, args[:-3] + ["b0000031", "--format", "json"])
-    assert result.exit_code == 0, result.output
+    # every kind of point is served from the snapshot below it (a wrong one at 200 shows that it was used)
+    for point in [p for p, seq in points.items() if seq < 300]:
+        assert CliRunner().invoke(main, [*args, point]).stdout != folds[point], point
+    # a point the ledger does not know goes the whole way, which says what is wrong
+    result = CliRunner().invoke(main, [*args, "no-such-revision"])
+    assert result.exit_code != 0 and "not a revision" in result.output
