@@ -87,6 +87,7 @@ from ops.specs import (
 )
 
 from .gcpause import collection_paused
+from .memo import remembered
 from .sqltext import COMPILERS, canonical_default, canonical_sql, canonical_type
 
 __all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "type_ddl", "without_type_checks"]
@@ -187,6 +188,9 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
 # -- columns -------------------------------------------------------------------------------------
 
 
+# Tables repeat their columns (``id``, ``name``, ``created_at``) and both sides of a comparison
+# hold each one; a column of a type not registered yet is worked out again.
+@remembered(8192, keep=lambda column: not column.type.args[0].startswith("?"))
 def _normalize_column(column: ColumnSpec, in_primary_key: bool, d: str) -> ColumnSpec:
     type_text = type_ddl(column.type, d)
     return ColumnSpec(
@@ -252,27 +256,12 @@ def type_ddl(spec: TypeSpec, dialect: str) -> str:
     d = _dialect(dialect)
     if spec.name == DDL_TYPE and spec.args:
         return str(spec.args[0])
-    try:
-        known = _TYPE_DDL.get((spec, d))
-    except TypeError:  # an argument that is not hashable: worked out each time
-        return _compiled_type(spec, d) or f"?{spec.render()}"
-    if known is None:
-        known = _compiled_type(spec, d)
-        if known is None:
-            return f"?{spec.render()}"  # not kept: the type may yet be registered
-        if len(_TYPE_DDL) >= _TYPE_DDL_SIZE:
-            _TYPE_DDL.clear()
-        _TYPE_DDL[(spec, d)] = known
-    return known
+    return _compiled_type(spec, d) or f"?{spec.render()}"
 
 
-#: (TypeSpec, dialect) -> its DDL type: a schema repeats few types over many columns, and
-#: compiling one is most of what normalizing a column costs. A TypeSpec is a value and a
-#: registered type name never changes its class, so an entry stays true.
-_TYPE_DDL: dict[tuple[TypeSpec, str], str] = {}
-_TYPE_DDL_SIZE = 4096
-
-
+# Compiling a type is most of what normalizing a column costs, and a schema has few types. A
+# registered name never changes its class, so only a type not registered yet is tried again.
+@remembered(4096, keep=lambda text: text is not None)
 def _compiled_type(spec: TypeSpec, d: str) -> str | None:
     try:
         type_ = spec.to_sa()
@@ -391,18 +380,26 @@ def _implied_checks(table: TableSpec, d: str) -> set[str]:
     implied = set()
     for column in table.columns:
         try:
-            type_ = column.type.to_sa()
+            values = _checked_values(column.type)
         except LedgerError:
             continue
-        if not getattr(type_, "create_constraint", False):
-            continue
-        name = '"' + column.name.replace('"', '""') + '"'
-        if isinstance(type_, sa.Enum):
-            values = ", ".join(_literal(v) for v in type_.enums)
+        if values is not None:
+            name = '"' + column.name.replace('"', '""') + '"'
             implied.add(canonical_sql(f"{name} IN ({values})", dialect=d))
-        elif isinstance(type_, sa.Boolean):
-            implied.add(canonical_sql(f"{name} IN (0, 1)", dialect=d))
     return implied
+
+
+@remembered(4096)
+def _checked_values(spec: TypeSpec) -> str | None:
+    """The values of the CHECK that ``spec`` creates, as SQL (``'a', 'b'`` or ``0, 1``); None if none."""
+    type_ = spec.to_sa()
+    if not getattr(type_, "create_constraint", False):
+        return None
+    if isinstance(type_, sa.Enum):
+        return ", ".join(_literal(v) for v in type_.enums)
+    if isinstance(type_, sa.Boolean):
+        return "0, 1"
+    return None
 
 
 # =============================================================================================

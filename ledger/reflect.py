@@ -46,6 +46,7 @@ from .comparison import (
 from .comparison import _implied_checks as _implied_checks  # audit imports these two from here
 from .comparison import _without_implied as _without_implied
 from .gcpause import collection_paused
+from .memo import remembered
 from .sqltext import split_index_sql, sqlite_foreign_keys, sqlite_unique_constraints
 
 __all__ = [
@@ -69,22 +70,31 @@ def reflect(
     names = [n for n in inspector.get_table_names(schema=schema) if n not in set(exclude)]
     if not names:
         return SchemaState()
-    kw: dict[str, Any] = {"schema": schema, "filter_names": names}
+    kw: dict[str, Any] = {"schema": schema}
+    if dialect != "postgresql":
+        # PostgreSQL's catalog queries read every table at once: there, naming 1,000 tables
+        # costs more (1,000 bound parameters per query, each parsed by the driver) than
+        # reading the few left out, which the loop below passes over.
+        kw["filter_names"] = names
     with warnings.catch_warnings():
         # SQLite's expression indexes are read from their SQL below.
         warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
         # MySQL's foreign keys are read from information_schema below.
         warnings.filterwarnings("ignore", message=r"Unknown schema content: '\s*CONSTRAINT .* FOREIGN KEY")
         columns = inspector.get_multi_columns(**kw)
-        pks = inspector.get_multi_pk_constraint(**kw)
-        # SQLite's foreign keys are read from PRAGMA foreign_key_list and the table SQL below.
-        fks = inspector.get_multi_foreign_keys(**kw) if dialect != "sqlite" else {}
+        deferrable: dict[tuple[str, str], bool] = {}
+        if dialect == "postgresql":
+            # Primary keys, unique constraints and foreign keys in one catalog query.
+            pks, uniques, fks, deferrable = _pg_keys(conn, schema)
+        else:
+            pks = inspector.get_multi_pk_constraint(**kw)
+            # SQLite's foreign keys are read from PRAGMA foreign_key_list and the table SQL below.
+            fks = inspector.get_multi_foreign_keys(**kw) if dialect != "sqlite" else {}
+            # MySQL's unique constraints are its unique indexes, read from there.
+            uniques = inspector.get_multi_unique_constraints(**kw) if dialect != "mysql" else {}
         indexes = inspector.get_multi_indexes(**kw)
-        # MySQL's unique constraints are its unique indexes, read from there.
-        uniques = inspector.get_multi_unique_constraints(**kw) if dialect != "mysql" else {}
         checks = inspector.get_multi_check_constraints(**kw)
         comments = inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments else {}
-    deferrable, fk_columns = _pg_constraints(conn, schema) if dialect == "postgresql" else ({}, {})
     if dialect == "mysql":
         fks = _mysql_foreign_keys(conn, schema, fks)
     table_sql, index_sql = _sqlite_sql(conn, schema) if dialect == "sqlite" else ({}, {})
@@ -97,7 +107,7 @@ def reflect(
         key = (schema, name)
         if key not in columns:
             continue  # dropped while we read
-        foreign_keys = tuple(_foreign_key(fk, fk_columns.get((name, fk.get("name")))) for fk in fks.get(key, ()))
+        foreign_keys = tuple(_foreign_key(fk) for fk in fks.get(key, ()))
         table_uniques = [_unique(u, deferrable.get((name, u["name"]))) for u in uniques.get(key, ())]
         parsed = sqlite_unique_constraints(table_sql[name]) if name in table_sql else None
         if parsed is not None:
@@ -140,29 +150,12 @@ def reflect(
 
 
 def _type_spec(type_: sa.types.TypeEngine[Any]) -> TypeSpec:
-    key = _type_key(type_)
-    spec = _TYPE_SPECS.get(key) if key is not None else None
-    if spec is not None:
-        return spec
     try:
-        spec = TypeSpec.from_sa(type_)
+        return _from_sa(type_)
     except UnknownTypeError:
         # A type SQLAlchemy did not recognise (NullType) or that is not allow-listed: it is
         # kept by name, and compares unequal to any declared type.
         return TypeSpec(type(type_).__name__)
-    if key is not None:
-        if len(_TYPE_SPECS) >= _TYPE_SPECS_SIZE:
-            _TYPE_SPECS.clear()
-        _TYPE_SPECS[key] = spec
-    return spec
-
-
-#: Reflected type -> TypeSpec, for types whose attributes are all plain values: a schema
-#: repeats few types over many columns, and ``TypeSpec.from_sa`` inspects the type's
-#: signature each time.
-_TYPE_SPECS: dict[tuple[Any, ...], TypeSpec] = {}
-_TYPE_SPECS_SIZE = 4096
-_PLAIN = (str, int, float, bool, type(None), type)
 
 
 def _type_key(type_: sa.types.TypeEngine[Any]) -> tuple[Any, ...] | None:
@@ -172,6 +165,13 @@ def _type_key(type_: sa.types.TypeEngine[Any]) -> tuple[Any, ...] | None:
     if not all(type(v) in _PLAIN or isinstance(v, type) for v in attributes.values()):
         return None
     return (type(type_), *sorted(attributes.items()))
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+#: A schema repeats few types over many columns, and ``TypeSpec.from_sa`` inspects the type's
+#: signature each time: reflected types of one class with the same plain attributes are one.
+_from_sa = remembered(4096, key=_type_key)(TypeSpec.from_sa)
 
 
 def _column(info: Mapping[str, Any]) -> ColumnSpec:
@@ -194,14 +194,13 @@ def _column(info: Mapping[str, Any]) -> ColumnSpec:
     )
 
 
-def _foreign_key(fk: Mapping[str, Any], columns: tuple[tuple[str, ...], tuple[str, ...]] | None) -> ForeignKeySpec:
+def _foreign_key(fk: Mapping[str, Any]) -> ForeignKeySpec:
     options = fk.get("options") or {}
-    local, remote = columns if columns is not None else (fk["constrained_columns"], fk["referred_columns"])
     return ForeignKeySpec(
         name=fk.get("name"),
-        columns=tuple(local),
+        columns=tuple(fk["constrained_columns"]),
         referent_table=fk["referred_table"],
-        referent_columns=tuple(remote),
+        referent_columns=tuple(fk["referred_columns"]),
         referent_schema=fk.get("referred_schema"),
         ondelete=_upper(options.get("ondelete")),
         onupdate=_upper(options.get("onupdate")),
@@ -275,36 +274,66 @@ def _is_foreign_key_index(index: IndexSpec, foreign_keys: Iterable[ForeignKeySpe
     )
 
 
-def _pg_constraints(
-    conn: sa.Connection, schema: str | None
-) -> tuple[dict[tuple[str, str], bool], dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]]:
-    """What the inspector does not report, or misreads, from PostgreSQL's catalog in one query:
-    (table, constraint) -> initially deferred, for deferrable unique constraints; and
-    (table, foreign key) -> (columns, referred columns), which SQLAlchemy reads by splitting
-    the constraint's definition at commas, and so splits names that hold one."""
+_PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
+_PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
+
+
+def _pg_keys(conn: sa.Connection, schema: str | None) -> tuple[
+    dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]],
+    dict[tuple[str, str], bool],
+]:
+    """PostgreSQL's primary keys, unique constraints and foreign keys from its catalog in one
+    query, in the inspector's shapes; and (table, unique constraint) -> initially deferred, for
+    deferrable ones, which the inspector does not report. The inspector takes three queries
+    for these and reads a foreign key's columns by splitting its definition at commas, and so
+    splits names that hold one: here they come from the catalog's column numbers."""
     rows = conn.execute(
         sa.text(
             "SELECT cl.relname, con.conname, con.contype, con.condeferrable, con.condeferred,"
             " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(n, i)"
             "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),"
             " ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(n, i)"
-            "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)"
+            "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),"
+            " ref.relname, ref_ns.nspname, con.contype = 'f' AND pg_catalog.pg_table_is_visible(con.confrelid),"
+            " con.confupdtype, con.confdeltype, con.confmatchtype"
             " FROM pg_catalog.pg_constraint con"
             " JOIN pg_catalog.pg_class cl ON cl.oid = con.conrelid"
             " JOIN pg_catalog.pg_namespace ns ON ns.oid = cl.relnamespace"
-            " WHERE con.contype IN ('u', 'f')"
+            " LEFT JOIN pg_catalog.pg_class ref ON ref.oid = con.confrelid"
+            " LEFT JOIN pg_catalog.pg_namespace ref_ns ON ref_ns.oid = ref.relnamespace"
+            " WHERE con.contype IN ('p', 'u', 'f')"
             " AND ns.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
+            " ORDER BY cl.relname, con.conname"
         ),
         {"schema": schema},
     )
+    pks: dict[Any, dict[str, Any]] = {}
+    uniques: dict[Any, list[dict[str, Any]]] = {}
+    fks: dict[Any, list[dict[str, Any]]] = {}
     deferrable: dict[tuple[str, str], bool] = {}
-    columns: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    for table, name, kind, is_deferrable, deferred, local, remote in rows:
-        if kind == "u" and is_deferrable:
-            deferrable[(table, name)] = bool(deferred)
-        elif kind == "f":
-            columns[(table, name)] = (tuple(local), tuple(remote))
-    return deferrable, columns
+    for (table, name, kind, is_deferrable, deferred, local, remote, ref_table, ref_schema, visible,
+         on_update, on_delete, match) in rows:
+        key = (schema, table)
+        if kind == "p":
+            pks[key] = {"name": name, "constrained_columns": list(local)}
+        elif kind == "u":
+            uniques.setdefault(key, []).append({"name": name, "column_names": list(local)})
+            if is_deferrable:
+                deferrable[(table, name)] = bool(deferred)
+        else:
+            # As the inspector reports it: the referent's schema when the search path does not
+            # find the table by its name alone, or when it is the schema being reflected.
+            fks.setdefault(key, []).append({
+                "name": name, "constrained_columns": list(local), "referred_table": ref_table,
+                "referred_columns": list(remote),
+                "referred_schema": ref_schema if not visible or (schema is not None and schema == ref_schema) else None,
+                "options": {
+                    "onupdate": _PG_ACTIONS.get(on_update), "ondelete": _PG_ACTIONS.get(on_delete),
+                    "deferrable": True if is_deferrable else None, "initially": "DEFERRED" if deferred else None,
+                    "match": _PG_MATCH.get(match),
+                },
+            })
+    return pks, uniques, fks, deferrable
 
 
 def _mysql_foreign_keys(

@@ -707,6 +707,58 @@ def test_postgresql_deferrable_unique_is_read(database_factory: Callable[[str], 
         engine.dispose()
 
 
+def test_postgresql_keys_read_from_the_catalog_are_what_the_inspector_reports(
+    database_factory: Callable[[str], str],
+) -> None:
+    """Primary keys, unique constraints and foreign keys come from one catalog query on
+    PostgreSQL: every action, MATCH FULL, deferral, a referent in another schema, one found
+    by the search path and one that is not, are read as SQLAlchemy's inspector reads them."""
+    from ledger.reflect import _pg_keys
+
+    engine = sa.create_engine(database_factory("postgresql"))
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE SCHEMA other")
+            conn.exec_driver_sql("CREATE TABLE other.far (a INTEGER, b INTEGER, CONSTRAINT pk_far PRIMARY KEY (b, a))")
+            conn.exec_driver_sql("CREATE TABLE other.t (id INTEGER PRIMARY KEY)")
+            conn.exec_driver_sql(
+                "CREATE TABLE p (id INTEGER PRIMARY KEY, x INTEGER, y INTEGER,"
+                " CONSTRAINT uq_p_xy UNIQUE (y, x), CONSTRAINT uq_p_x UNIQUE (x) DEFERRABLE)"
+            )
+            conn.exec_driver_sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, p_id INTEGER, x INTEGER, y INTEGER, a INTEGER, b INTEGER,"
+                " CONSTRAINT fk_r FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE RESTRICT ON UPDATE SET DEFAULT,"
+                " CONSTRAINT fk_c FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE CASCADE ON UPDATE SET NULL"
+                "  DEFERRABLE INITIALLY DEFERRED,"
+                " CONSTRAINT fk_m FOREIGN KEY (y, x) REFERENCES p (y, x) MATCH FULL DEFERRABLE,"
+                " CONSTRAINT fk_far FOREIGN KEY (a, b) REFERENCES other.far (b, a) ON DELETE NO ACTION,"
+                " CONSTRAINT fk_shadow FOREIGN KEY (x) REFERENCES other.t (id))"
+            )
+            conn.exec_driver_sql("CREATE TABLE bare (n INTEGER)")
+        with engine.connect() as conn:
+            for schema in (None, "other"):
+                pks, uniques, fks, _deferrable = _pg_keys(conn, schema)
+                inspector = sa.inspect(conn)
+                expected_pks = {k: v for k, v in inspector.get_multi_pk_constraint(schema=schema).items()
+                                if v["constrained_columns"]}
+                assert {k: (v["name"], v["constrained_columns"]) for k, v in pks.items()} == {
+                    k: (v["name"], v["constrained_columns"]) for k, v in expected_pks.items()}
+                assert {k: [(u["name"], u["column_names"]) for u in v] for k, v in uniques.items()} == {
+                    k: [(u["name"], u["column_names"]) for u in sorted(v, key=lambda u: u["name"])]
+                    for k, v in inspector.get_multi_unique_constraints(schema=schema).items() if v}
+
+                def shape(fk: dict[str, Any]) -> tuple[Any, ...]:
+                    options = {k: v for k, v in fk["options"].items() if v is not None}
+                    return (fk["name"], fk["constrained_columns"], fk["referred_schema"], fk["referred_table"],
+                            fk["referred_columns"], sorted(options.items()))
+
+                assert {k: sorted(map(shape, v)) for k, v in fks.items()} == {
+                    k: sorted(map(shape, v)) for k, v in inspector.get_multi_foreign_keys(schema=schema).items() if v}
+        assert len(_live(engine).table("t").foreign_keys) == 5
+    finally:
+        engine.dispose()
+
+
 # =============================================================================================
 # Random portable schemas on every database
 # =============================================================================================
