@@ -383,3 +383,30 @@ def test_options_true_and_1_stay_apart(first: bool) -> None:
     values = ["true", "1"] if first else ["1", "true"]
     for value in values * 2:
         assert encode(decode(payload(value))) == payload(value)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_canonical_is_json_dumps_sorted_compact_utf8(value: Any) -> None:
+    try:
+        expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                              allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            codec.canonical(value)
+        return
+    assert codec.canonical(value) == expected
+
+
+@pytest.mark.parametrize("value", [float("nan"), {"a": float("inf")}, {"a": object()}, [1, {2.5}]])
+def test_canonical_refuses_what_json_dumps_refuses(value: Any) -> None:
+    with pytest.raises((ValueError, TypeError)) as ours:
+        codec.canonical(value)
+    with pytest.raises(type(ours.value)):
+        json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
