@@ -68,16 +68,16 @@ def body_bytes(values: Sequence[Any]) -> bytes:
     """
     try:
         return (_BODY_TEMPLATE % tuple([
-            encode_basestring(v) if type(v) is str else "null" if v is None else _int_literal(v) for v in values
+            encode_basestring(v) if type(v) is str else "null" if v is None else repr(v) if type(v) is int
+            else _general(v) for v in values
         ])).encode("utf-8")
     except (TypeError, UnicodeEncodeError):
         return canonical(dict(zip(SORTED_BODY_FIELDS, values, strict=True)))
 
 
-def _int_literal(value: Any) -> str:
-    if type(value) is not int:
-        raise TypeError(type(value).__name__)
-    return int.__repr__(value)
+def _general(value: Any) -> str:
+    # bool, float, a subclass of str or int: canonical() knows how json writes each.
+    raise TypeError(type(value).__name__)
 
 
 def format_time(moment: dt.datetime) -> str:

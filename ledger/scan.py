@@ -113,11 +113,20 @@ def fold_ledger(
     return fold_rows(rows, state)
 
 
-def _row_problems(row: Sequence[Any], expected: int, prev: str) -> list[str]:
-    """What is wrong with one row of CHAIN_COLUMNS that should be seq ``expected`` after hash ``prev``."""
-    stored_prev = row[_BODY]
-    hashed = hashlib.sha256(stored_prev.encode("ascii") + body_bytes(row[:_BODY])).hexdigest() == row[_BODY + 1]
-    return link_problems(row[_SEQ], expected, stored_prev == prev, hashed)
+def _walk(
+    rows: Iterable[Sequence[Any]], expected: int, prev: str,
+) -> Iterator[tuple[Sequence[Any], list[str]]]:
+    """Each row of CHAIN_COLUMNS with what is wrong with it (nothing, mostly), starting at seq
+    ``expected`` after hash ``prev``."""
+    sha256 = hashlib.sha256
+    for row in rows:
+        seq, stored_prev, stored = row[_SEQ], row[_BODY], row[_BODY + 1]
+        hashed = sha256(stored_prev.encode("ascii") + body_bytes(row[:_BODY])).hexdigest() == stored
+        if seq == expected and stored_prev == prev and hashed:
+            yield row, []
+        else:
+            yield row, link_problems(seq, expected, stored_prev == prev, hashed)
+        expected, prev = seq + 1, stored
 
 
 def chain_problems(
@@ -127,10 +136,9 @@ def chain_problems(
 
     The same lines as ``events.verify_chain`` without payload checks: gaps, broken links, wrong hashes.
     """
-    expected, prev = start_seq, start_hash
-    for row in rows:
-        yield from _row_problems(row, expected, prev)
-        expected, prev = row[_SEQ] + 1, row[_BODY + 1]
+    for _row, problems in _walk(rows, start_seq, start_hash):
+        if problems:
+            yield from problems
 
 
 def checked(
@@ -142,11 +150,9 @@ def checked(
 
     A problem raises LedgerFormatError: a schema rebuilt from a broken chain could not be trusted.
     """
-    expected, prev = after_seq + 1, start_hash
-    for row in read_rows(conn, store, CHAIN_COLUMNS, after_seq=after_seq, upto_seq=upto_seq):
-        problems = _row_problems(row, expected, prev)
+    rows = read_rows(conn, store, CHAIN_COLUMNS, after_seq=after_seq, upto_seq=upto_seq)
+    for row, problems in _walk(rows, after_seq + 1, start_hash):
         if problems:
             raise LedgerFormatError(f"the hash chain does not verify: {problems[0]}; a schema rebuilt from it "
                                     "could not be trusted")
-        expected, prev = row[_SEQ] + 1, row[_BODY + 1]
         yield row[_SEQ], row[_KIND], row[_PAYLOAD]
