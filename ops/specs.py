@@ -405,7 +405,7 @@ class IndexSpec:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return tuple(e.value for e in self.elements if not e.expression)
+        return tuple([e.value for e in self.elements if not e.expression])
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -76,10 +76,14 @@ class FrozenMap(Mapping[Any, Any]):
         return f"FrozenMap({dict(self._data.items())!r})"
 
     def set(self, key: Any, value: Any) -> FrozenMap:
-        return FrozenMap(self._data.set(key, value))
+        return _frozen(self._data.set(key, value))
 
     def delete(self, key: Any) -> FrozenMap:
-        return FrozenMap(self._data.delete(key))
+        return _frozen(self._data.delete(key))
+
+    def without(self, key: Any) -> FrozenMap:
+        """This map without ``key`` (itself when ``key`` is not in it)."""
+        return _frozen(self._data.delete(key)) if key in self._data else self
 
     def update(self, changes: Mapping[Any, Any], removed: Iterable[Any] = ()) -> FrozenMap:
         with self._data.mutate() as draft:
@@ -87,7 +91,14 @@ class FrozenMap(Mapping[Any, Any]):
                 draft.pop(key, None)
             for key, value in changes.items():
                 draft[key] = value
-            return FrozenMap(draft.finish())
+            return _frozen(draft.finish())
+
+
+def _frozen(data: immutables.Map) -> FrozenMap:
+    """A FrozenMap over ``data`` (its constructor's checks skipped: every change makes one)."""
+    frozen = _new(FrozenMap)
+    frozen._data = data
+    return frozen
 
 
 def _names_of(table: TableSpec) -> list[tuple[str | None, str]]:
@@ -144,10 +155,10 @@ class SchemaState:
         return (schema, name) in self.tables
 
     def table(self, name: str, schema: str | None = None) -> TableSpec:
-        try:
-            return self.tables[(schema, name)]
-        except KeyError:
-            raise InvalidOperationError(f"table {_where(name, schema)} does not exist") from None
+        table = self.tables._data.get((schema, name))
+        if table is None:
+            raise InvalidOperationError(f"table {_where(name, schema)} does not exist")
+        return table
 
     def column(self, table: str, name: str, schema: str | None = None) -> ColumnSpec:
         column = self.table(table, schema).column(name)
@@ -269,7 +280,7 @@ class SchemaState:
 
     def without_column(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
-        self.column(table, name, schema)
+        at = _position(spec, name)
         users = _column_users(spec, name)
         if users:
             raise InvalidOperationError(
@@ -284,7 +295,7 @@ class SchemaState:
                     raise InvalidOperationError(
                         f"cannot drop column {_where(table, schema)}.{name}: foreign key {fk.name} of {other.fullname} refers to it"
                     )
-        columns = tuple(c for c in spec.columns if c.name != name)
+        columns = spec.columns[:at] + spec.columns[at + 1:]
         if not columns:
             raise InvalidOperationError(f"cannot drop column {_where(table, schema)}.{name}: it is the last column")
         return self._put(_with_columns(spec, columns), self._names)
@@ -294,14 +305,14 @@ class SchemaState:
     ) -> SchemaState:
         """Replace column ``name`` by ``column`` (which may be renamed), keeping its position."""
         spec = self.table(table, schema)
-        self.column(table, name, schema)
+        at = _position(spec, name)
         if column.name != name and spec.column(column.name) is not None:
             raise InvalidOperationError(f"column {_where(table, schema)}.{column.name} already exists")
         if spec.primary_key and name in spec.primary_key.columns and column.nullable:
             raise InvalidOperationError(
                 f"column {_where(table, schema)}.{name} is in the primary key and cannot be nullable"
             )
-        columns = tuple(column if c.name == name else c for c in spec.columns)
+        columns = spec.columns[:at] + (column,) + spec.columns[at + 1:]
         if column.name == name:
             return self._put(_with_columns(spec, columns), self._names)
         users = _text_users(spec, name)
@@ -368,7 +379,7 @@ class SchemaState:
             tuple(c for c in spec.checks if c.name != name),
             spec.indexes, spec.comment,
         )
-        names = self._names if spec.index(name) is not None else self._names.update({}, [(spec.schema, name)])
+        names = self._names if spec.index(name) is not None else self._names.without((spec.schema, name))
         return _state(self.tables.set(spec.key, changed), names)
 
     def with_index(self, table: str, index: IndexSpec, schema: str | None = None) -> SchemaState:
@@ -390,7 +401,7 @@ class SchemaState:
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             tuple(i for i in spec.indexes if i.name != name), spec.comment,
         )
-        names = self._names if spec.constraint(name) is not None else self._names.update({}, [(spec.schema, name)])
+        names = self._names if spec.constraint(name) is not None else self._names.without((spec.schema, name))
         return _state(self.tables.set(spec.key, changed), names)
 
     def with_comment(self, table: str, comment: str | None, schema: str | None = None) -> SchemaState:
@@ -480,22 +491,22 @@ class SchemaState:
         if present is None:
             present = {c.name for c in table.columns}
         if isinstance(item, PrimaryKeySpec):
-            _need(table, present, item.columns, f"primary key {item.name}")
+            _need(table, present, item.columns, "primary key", item.name)
             for name in item.columns:
                 if table.column(name).nullable:  # type: ignore[union-attr]
                     raise InvalidOperationError(
                         f"primary key {item.name} on {table.fullname}: column {name} must be NOT NULL"
                     )
         elif isinstance(item, UniqueSpec):
-            _need(table, present, item.columns, f"unique constraint {item.name}")
+            _need(table, present, item.columns, "unique constraint", item.name)
         elif isinstance(item, IndexSpec):
             if not item.elements:
                 raise InvalidOperationError(f"index {item.name} on {table.fullname} needs at least one element")
             columns = item.columns
             if columns:
-                _need(table, present, columns, f"index {item.name}")
+                _need(table, present, columns, "index", item.name)
         elif isinstance(item, ForeignKeySpec):
-            _need(table, present, item.columns, f"foreign key {item.name}")
+            _need(table, present, item.columns, "foreign key", item.name)
             self._check_foreign_key(table, item)
 
     def _check_foreign_key(self, table: TableSpec, fk: ForeignKeySpec) -> None:
@@ -516,15 +527,15 @@ class SchemaState:
             )
 
 
-def _need(table: TableSpec, present: set[str], columns: tuple[str, ...], what: str) -> None:
-    """``columns`` (of ``what`` on ``table``) name at least one column, each once, each present."""
+def _need(table: TableSpec, present: set[str], columns: tuple[str, ...], kind: str, name: str | None) -> None:
+    """``columns`` (of the ``kind`` ``name`` on ``table``) name at least one column, each once, each present."""
     if not columns:
-        raise InvalidOperationError(f"{what} on {table.fullname} needs at least one column")
+        raise InvalidOperationError(f"{kind} {name} on {table.fullname} needs at least one column")
     if len(set(columns)) != len(columns):
-        raise InvalidOperationError(f"{what} on {table.fullname} names a column twice")
+        raise InvalidOperationError(f"{kind} {name} on {table.fullname} names a column twice")
     for column in columns:
         if column not in present:
-            raise InvalidOperationError(f"{what} on {table.fullname} names missing column {column}")
+            raise InvalidOperationError(f"{kind} {name} on {table.fullname} names missing column {column}")
 
 
 def _state(tables: FrozenMap, names: FrozenMap) -> SchemaState:
@@ -540,6 +551,14 @@ def _with_columns(table: TableSpec, columns: tuple[ColumnSpec, ...]) -> TableSpe
         table.name, columns, table.schema, table.primary_key, table.foreign_keys, table.uniques, table.checks,
         table.indexes, table.comment,
     )
+
+
+def _position(table: TableSpec, name: str) -> int:
+    """Where column ``name`` is in ``table``."""
+    for at, column in enumerate(table.columns):
+        if column.name == name:
+            return at
+    raise InvalidOperationError(f"column {_where(table.name, table.schema)}.{name} does not exist")
 
 
 def _name_of(item: Any) -> str:
