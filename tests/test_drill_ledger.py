@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from ledger.alembic import NOT_MODELLED, is_data_change
 from ledger.cli import main
 from ledger.config import Config
-from ledger.drill import DrillReport, drill, ledger_revisions, record_drill
+from ledger.drill import DrillReport, drill, ledger_revisions
 from ledger.events import Event
 from ledger.revisions import Revision, RevisionChain, Step, checksum
 from ledger.rollback import rollback
@@ -33,6 +33,7 @@ from ops import LedgerError, MigrateOperation, SchemaState
 from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
     LEDGER_TABLE,
     Project,
+    histories,
     project,
     run_alembic,
     upgrade_order,
@@ -44,6 +45,10 @@ from tests.strategies import ops_for
 from tests.test_alembic import _events
 
 HOOK_DIALECTS = ("sqlite", "postgresql", "mariadb")
+#: Examples per database of the property tests: each runs one or two drills, each on a database of its own
+#: (on PostgreSQL several seconds apiece).
+EXAMPLES = {"sqlite": max(3, settings.default.max_examples // 8),
+            "postgresql": max(2, settings.default.max_examples // 25)}
 
 SCHEMA_HISTORY = [
     ["op.create_table('customer', sa.Column('id', sa.Integer(), primary_key=True),"
@@ -233,6 +238,28 @@ def test_a_target_without_a_ledger_is_a_clear_error(tmp_path: Path, database_fac
     assert result.exit_code == 1 and "has no ledger table" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_synthetic_schema_histories_pass_the_ledger_drill(dialect: str, database_factory: Callable[[str], str]) -> None:
+    # Generated Alembic histories (batch blocks on SQLite, unnamed constraints named by the
+    # database, ...) without their data inserts: a pure-schema history passes.
+    @settings(max_examples=EXAMPLES[dialect])
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        bodies = [[line for line in body if "INSERT INTO" not in line and "bulk_insert" not in line] or ["pass"]
+                  for body in data.draw(histories(dialect))]
+        url = database_factory(dialect)
+        with tempfile.TemporaryDirectory() as folder:
+            ids = _hooked(Path(folder), url, bodies)
+            for revision, body in zip(ids, bodies):
+                note(f"revision {revision}: " + "; ".join(body))
+            report = drill(_config(Path(folder), url), from_ledger=True)
+        note(report.table())
+        assert report.passed, report.table()
+        assert [r.revision for r in report.rows] == ids
+
+    check()
+
+
 # ---------------------------------------------------------------------------------------------
 # A real history with the hook
 # ---------------------------------------------------------------------------------------------
@@ -282,25 +309,27 @@ def _verdict(report: DrillReport) -> tuple[object, ...]:
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
-@settings(max_examples=10)
-@given(chain=_chains(), roll_back=st.booleans())
 def test_native_database_drilled_from_its_ledger_gives_the_verdict_of_its_files(
-    dialect: str, database_factory: Callable[[str], str], chain: RevisionChain, roll_back: bool
+    dialect: str, database_factory: Callable[[str], str]
 ) -> None:
-    for revision in chain:
-        note(f"{revision.id}: " + "; ".join(op.describe() for op in revision.ops))
-    with tempfile.TemporaryDirectory() as folder:
-        config = Config(project_dir=Path(folder), url=database_factory(dialect))
-        apply(config, chain=chain)
-        if roll_back and len(chain) > 1 and not any(not op.reversible for op in chain.revisions[-1].ops):
-            # A revision rolled back on the target is not in effect: neither drill covers it.
-            rollback(config, to=chain.revisions[-2].id)
-            chain = RevisionChain(chain.revisions[:-1])
-        from_files = drill(config, chain=chain)
-        from_ledger = drill(config, from_ledger=True)
-        note(from_files.table() + from_ledger.table())
-        assert _verdict(from_ledger) == _verdict(from_files)
-        record_drill(config, from_ledger)
+    @settings(max_examples=EXAMPLES[dialect])
+    @given(chain=_chains(), roll_back=st.booleans())
+    def check(chain: RevisionChain, roll_back: bool) -> None:
+        for revision in chain:
+            note(f"{revision.id}: " + "; ".join(op.describe() for op in revision.ops))
+        with tempfile.TemporaryDirectory() as folder:
+            config = Config(project_dir=Path(folder), url=database_factory(dialect))
+            apply(config, chain=chain)
+            if roll_back and len(chain) > 1 and all(op.reversible for op in chain.revisions[-1].ops):
+                # A revision rolled back on the target is not in effect: neither drill covers it.
+                rollback(config, to=chain.revisions[-2].id)
+                chain = RevisionChain(chain.revisions[:-1])
+            from_files = drill(config, chain=chain)
+            from_ledger = drill(config, from_ledger=True)
+            note(from_files.table() + from_ledger.table())
+            assert _verdict(from_ledger) == _verdict(from_files)
+
+    check()
 
 
 def test_a_replay_that_leaves_something_out_fails(tmp_path: Path, database_factory: Callable[[str], str],
