@@ -22,6 +22,7 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from ledger.alembic import NOT_MODELLED, is_data_change
+from ledger.baseline import baseline
 from ledger.cli import main
 from ledger.config import Config
 from ledger.drill import DrillReport, drill, ledger_revisions
@@ -192,6 +193,22 @@ def test_alembic_downgrades_stay_in_the_revision_they_undo(tmp_path: Path, datab
     report = drill(_config(tmp_path, url), from_ledger=True)
     assert report.passed, report.table()
     assert [r.revision for r in report.rows] == list(chain.ids)
+
+
+def test_a_baselined_alembic_database_is_drilled_from_its_baseline(tmp_path: Path, hook_url: str) -> None:
+    # Migrated by Alembic before the hook, adopted with `baseline`, then migrated with the hook.
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, SCHEMA_HISTORY[:2])
+    run_alembic(folder, hook_url, "upgrade", "head")
+    config = _config(tmp_path, hook_url)
+    baseline(config, snapshot=False)
+    write_env(folder)
+    ids = write_history(folder, SCHEMA_HISTORY[:4])
+    run_alembic(folder, hook_url, "upgrade", "head")
+    report = drill(config, from_ledger=True)
+    assert report.passed, report.table()
+    assert [r.revision for r in report.rows] == ids[2:]
 
 
 def test_cli_drills_the_ledger_when_there_are_no_migration_files(
