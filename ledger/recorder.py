@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -37,7 +37,10 @@ from .store import LedgerStore
 if TYPE_CHECKING:
     from .runner import LedgerView
 
-__all__ = ["Recorder", "StatementFailed", "db_message", "tx"]
+__all__ = ["Recorder", "StatementFailed", "TransactionFailed", "db_message", "in_transactions", "tx"]
+
+Unit = TypeVar("Unit")
+Done = TypeVar("Done")
 
 
 class StatementFailed(Exception):
@@ -144,3 +147,73 @@ class Recorder:
             yield
         if commits:
             faults.boundary("commit")
+
+
+class TransactionFailed(Exception, Generic[Unit, Done]):
+    """A database error in a run's transaction (outside its DDL): the unit at work (None: between two
+    units, reading the ledger), whether its transaction was committing, and what was done before."""
+
+    def __init__(self, error: sa.exc.DBAPIError, unit: Unit | None, committing: bool, done: list[Done]) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.unit = unit
+        self.committing = committing
+        self.done = done
+
+
+def in_transactions(
+    recorder: Recorder,
+    next_unit: Callable[[bool, bool], Unit | None],
+    run: Callable[[Unit], Done],
+    announce: Callable[[Unit, int, bool], None],
+    *,
+    one_transaction: bool,
+) -> list[Done]:
+    """PostgreSQL and SQLite: run unit after unit (a revision to apply or to roll back), each in a
+    transaction of its own, or with ``one_transaction`` all in one.
+
+    The recorder's deferred events are INSERTed right before each commit (one round trip per
+    transaction). ``next_unit(first, read)`` is called inside the transaction: ``first`` on the first call,
+    ``read`` when it must read the ledger (the first call, and on SQLite every transaction, since
+    its write lock comes with each). ``announce(unit, position, done)`` reports progress. A
+    failing DDL statement is a :class:`StatementFailed`, any other database error a
+    :class:`TransactionFailed`; either way the events of the failed transaction are forgotten.
+    """
+    conn = recorder.conn
+    every_read = recorder.dialect == "sqlite" and not one_transaction
+    done: list[Done] = []
+    unit: Unit | None = None
+    last: Unit | None = None
+    committing = False
+    try:
+        with tx(conn) if one_transaction else contextlib.nullcontext():
+            while True:
+                unit, committing = None, False
+                with contextlib.nullcontext() if one_transaction else tx(conn):
+                    first = last is None
+                    unit = next_unit(first, first or every_read)
+                    if unit is None:
+                        break
+                    announce(unit, len(done) + 1, False)
+                    result = run(unit)
+                    if not one_transaction:
+                        recorder.flush()
+                        committing = True
+                if not one_transaction:
+                    faults.boundary("commit")
+                done.append(result)
+                last = unit
+                announce(unit, len(done), True)
+            # One transaction: the events of every unit go in together, right before the commit.
+            unit = last
+            recorder.flush()
+            committing = last is not None
+        if one_transaction and done:
+            faults.boundary("commit")
+    except StatementFailed:
+        recorder.discard()
+        raise
+    except sa.exc.DBAPIError as exc:
+        recorder.discard()
+        raise TransactionFailed(exc, unit, committing, done) from None
+    return done

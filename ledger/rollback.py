@@ -22,7 +22,6 @@ ledger shows apply, revert, apply.
 
 from __future__ import annotations
 
-import contextlib
 from collections import deque
 from collections.abc import Callable, Sequence
 
@@ -31,11 +30,11 @@ import sqlalchemy as sa
 
 from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerError, MigrateOperation, SchemaState
 
-from . import dialects, faults
+from . import dialects
 from .config import Config
 from .events import Actor, Event, in_effect
 from .points import Revert, applied_revisions, plan_rollback, resolve_point
-from .recorder import Recorder, StatementFailed
+from .recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
 from .runner import (
     ApplyError,
     InDoubtError,
@@ -259,7 +258,6 @@ class _Run:
                 self.run_ddl(ddl, step, done.op)
             statements += ddl
             events.append(self.record("revert", done, step.event))
-        self.recorder.flush()
         return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
 
     def bracketed(self, group: Sequence[Revert]) -> RevertedRevision:
@@ -404,44 +402,24 @@ def _rollback_transactional(run: _Run, ledger: _Ledger, progress: RollbackProgre
     brings events someone else recorded).
     """
     recorder, planner = run.recorder, run.planner
-    conn, store = recorder.conn, recorder.store
-    reverted: list[RevertedRevision] = []
-    read = False
-    group: list[Revert] | None = None
-    last: list[Revert] | None = None
-    committing = False
+
+    def next_group(_first: bool, read: bool) -> list[Revert] | None:
+        if read:
+            ledger.refresh(recorder.store, recorder.conn)
+        return planner.next(ledger)
+
     try:
-        with _tx(conn) if one_transaction else contextlib.nullcontext():
-            while True:
-                group, committing = None, False
-                with contextlib.nullcontext() if one_transaction else _tx(conn):
-                    if not read or (recorder.dialect == "sqlite" and not one_transaction):
-                        ledger.refresh(store, conn)
-                        read = True
-                    group = planner.next(ledger)
-                    if group is None:
-                        break
-                    _announce(progress, group, len(reverted) + 1, planner.total, False)
-                    done = run.transactional(group)
-                    committing = not one_transaction
-                if not one_transaction:
-                    faults.boundary("commit")
-                reverted.append(done)
-                last = group
-                _announce(progress, group, len(reverted), planner.total, True)
-            if reverted:
-                group, committing = last, True
-        if one_transaction and reverted:
-            faults.boundary("commit")
+        return in_transactions(
+            recorder, next_group, run.transactional,
+            lambda group, position, done: _announce(progress, group, position, planner.total, done),
+            one_transaction=one_transaction,
+        )
     except _StatementFailed as failed:
-        recorder.discard()
         raise RollbackError(f"{failed}; rolled back: {_nothing_run(one_transaction)}") from None
-    except sa.exc.DBAPIError as exc:
-        recorder.discard()
-        if group is None:
-            raise
-        raise RollbackError(_failed_transaction(group, exc, committing, one_transaction)) from None
-    return reverted
+    except TransactionFailed as failed:
+        if failed.unit is None:
+            raise failed.error from None
+        raise RollbackError(_failed_transaction(failed.unit, failed.error, failed.committing, one_transaction)) from None
 
 
 def _nothing_run(one_transaction: bool) -> str:

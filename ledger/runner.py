@@ -35,13 +35,13 @@ import sqlalchemy as sa
 
 from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaState
 
-from . import dialects, faults
+from . import dialects
 from .config import Config
 from .db import READS_ONLY, DatabaseError, create_engine, dialect_of
 from .events import STATE_KINDS, Actor, Event, in_effect
 from .identifiers import check_op_names
 from .revisions import Revision, RevisionChain, RevisionError, Step, display_path, load_revisions
-from .recorder import Recorder, StatementFailed
+from .recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
 from .recorder import db_message as _db_message
 from .recorder import tx as _tx
 from .store import LedgerStore, LockTimeout
@@ -417,7 +417,6 @@ class _Run:
                 events.append(self.record("apply", op, after, revision))
         if not revision.ops:
             events.append(self.record("apply", None, planned.before, revision))
-        self.recorder.flush()
         return AppliedRevision(revision, tuple(events), tuple(statements))
 
     def bracketed(self, planned: _Planned) -> AppliedRevision:
@@ -567,48 +566,28 @@ def _apply_transactional(run: _Run, planner: _Planner, progress: Progress | None
     """
     recorder = run.recorder
     conn, store, view = recorder.conn, recorder.store, recorder.view
-    done: list[AppliedRevision] = []
-    read, created = False, False
-    revision: Revision | None = None
-    committing = False
+
+    def next_revision(first: bool, read: bool) -> Revision | None:
+        # Created in the first transaction: a run stopped by the plan check leaves the database
+        # exactly as it was (and a failed transaction ends the run, so it is never stale).
+        if first:
+            store.create(conn)
+        if read:
+            view.refresh(store, conn, table_exists=True)
+        return planner.next(view)
+
     try:
-        with _tx(conn) if one_transaction else contextlib.nullcontext():
-            while True:
-                revision, committing = None, False
-                with contextlib.nullcontext() if one_transaction else _tx(conn):
-                    # Created in the first transaction: a run stopped by the plan check leaves the
-                    # database exactly as it was (and a failed transaction ends the run, so
-                    # "created" is never stale).
-                    if not created:
-                        store.create(conn)
-                        created = True
-                    if not read or (recorder.dialect == "sqlite" and not one_transaction):
-                        view.refresh(store, conn, table_exists=True)
-                        read = True
-                    revision = planner.next(view)
-                    if revision is None:
-                        break
-                    _announce(progress, revision, len(done) + 1, planner.total or 0, False)
-                    applied = run.transactional(planner.planned(revision, view))
-                    committing = not one_transaction
-                if not one_transaction:
-                    faults.boundary("commit")
-                done.append(applied)
-                _announce(progress, revision, len(done), planner.total or 0, True)
-            if done:
-                revision, committing = done[-1].revision, True
-        if one_transaction and done:
-            faults.boundary("commit")
+        return in_transactions(
+            recorder, next_revision, lambda revision: run.transactional(planner.planned(revision, view)),
+            lambda revision, position, finished: _announce(progress, revision, position, planner.total or 0, finished),
+            one_transaction=one_transaction,
+        )
     except _StatementFailed as failed:
-        recorder.discard()
         raise ApplyError(f"{failed}; rolled back: {_nothing_recorded(one_transaction)}") from None
-    except sa.exc.DBAPIError as exc:
-        recorder.discard()
-        if revision is None:
-            _between_revisions(exc, done, lock_timeout)
-        assert revision is not None
-        raise ApplyError(_failed_transaction(revision, exc, committing, one_transaction)) from None
-    return done
+    except TransactionFailed as failed:
+        if failed.unit is None:
+            _between_revisions(failed.error, failed.done, lock_timeout)
+        raise ApplyError(_failed_transaction(failed.unit, failed.error, failed.committing, one_transaction)) from None
 
 
 def _nothing_recorded(one_transaction: bool) -> str:
