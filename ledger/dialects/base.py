@@ -222,14 +222,20 @@ class DDLGenerator:
         compiling its DDL needs. Building every table of the state for each op made apply
         quadratic in the number of tables."""
         metadata = sa.MetaData()
-        wanted = {spec.key} | {
-            (fk.referent_schema if fk.referent_schema is not None else spec.schema, fk.referent_table)
-            for fk in spec.foreign_keys
-        }
-        for key in sorted(wanted, key=lambda k: (k[0] or "", k[1])):
-            table = spec if key == spec.key else state.tables.get(key)
-            if table is not None:
-                table.to_table(metadata)
+        # A referred table stands in with the referred columns alone: REFERENCES needs no more,
+        # and building the whole of each neighbour was most of a SQLite rebuild's time.
+        referred: dict[tuple[str | None, str], set[str]] = {}
+        for fk in spec.foreign_keys:
+            key = (fk.referent_schema if fk.referent_schema is not None else spec.schema, fk.referent_table)
+            referred.setdefault(key, set()).update(fk.referent_columns)
+        for key in sorted({spec.key, *referred}, key=lambda k: (k[0] or "", k[1])):
+            if key == spec.key:
+                spec.to_table(metadata)
+                continue
+            target = state.tables.get(key)
+            if target is not None:
+                sa.Table(target.name, metadata, *(c.to_column() for c in target.columns if c.name in referred[key]),
+                         schema=target.schema)
         return metadata
 
     def format_table(self, table: sa.Table) -> str:

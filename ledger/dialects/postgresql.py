@@ -48,6 +48,15 @@ def enum_types(state: SchemaState) -> dict[EnumKey, TypeSpec]:
     return found
 
 
+def _changed_enums(before: SchemaState, after: SchemaState) -> bool:
+    """Whether a table that differs between the two states uses a named ENUM type in either."""
+    for one, other in ((before, after), (after, before)):
+        for key, table in one.tables.items():
+            if other.tables.get(key) is not table and any(True for c in table.columns for _ in _enums_in(c.type)):
+                return True
+    return False
+
+
 def _is_enum(column: ColumnSpec) -> bool:
     return any(True for _ in _enums_in(column.type))
 
@@ -66,7 +75,13 @@ class PostgreSQLGenerator(DDLGenerator):
 
     def statements(self, op: MigrateOperation, before: SchemaState) -> list[str]:
         main = super().statements(op, before)
-        old, new = enum_types(before), enum_types(before.apply(op))
+        after = before.apply(op)
+        # A type comes or goes only with a column of a table the op changed: when no changed table
+        # uses a named ENUM, before or after, there is nothing to create or drop (scanning every
+        # column of the schema for each op made apply quadratic in tables).
+        if not _changed_enums(before, after):
+            return main
+        old, new = enum_types(before), enum_types(after)
         creates = [self.compile(CreateEnumType(spec.to_sa())) for key, spec in new.items()
                    if key not in old and not self._type_exists(key)]
         drops = [self.compile(DropEnumType(spec.to_sa())) for key, spec in old.items() if key not in new]
