@@ -60,14 +60,27 @@ from ops.specs import (
     named,
 )
 
-from .alembic_sql import DATA, READ, SCHEMA, UnrenderableStatement, classify, render_statements
+from .alembic_sql import (
+    DATA,
+    OTHER,
+    READ,
+    SCHEMA,
+    UnrenderableStatement,
+    classify,
+    render_statements,
+    touched_tables,
+)
+from .audit import _without_foreign_key_indexes, adopt_names, drift
+from .diff import diff
 from .db import dialect_of
 from .events import Actor, Event, fold_events
+from .reflect import normalize, reflect, without_type_checks
 from .store import LedgerStore, LockTimeout
 
 __all__ = [
     "DATA_CHANGE",
     "NOT_MODELLED",
+    "PARTIAL",
     "AlembicHookError",
     "Recorder",
     "attach",
@@ -81,6 +94,7 @@ DATA_CHANGE = "[data change]"
 NOT_MODELLED = "[not in vocabulary]"
 SCHEMA_SQL = "[schema SQL]"
 ADJUSTED = "[adjusted]"
+PARTIAL = "[partial]"
 
 #: Names given to constraints created without one until the database's own name is read back.
 PLACEHOLDER = "sl_unnamed__"
@@ -212,6 +226,8 @@ class Recorder:
         #: the version table's heads as this run left them (None: not read yet)
         self._heads: frozenset[str] | None = None
         self._head: tuple[int, str] | None = None
+        #: how many of ``events`` are committed (MySQL/MariaDB, where DDL commits on its own)
+        self._committed = 0
 
     # -- the applier lock ------------------------------------------------------------------------
 
@@ -321,6 +337,10 @@ class Recorder:
             self._flush_captured()
             if len(self.events) == before:
                 self._append(None, self._message())  # the revision ran, and changed nothing
+        except BaseException:
+            if self.dialect == "mysql" and self._committed > before:
+                self._mark_partial()
+            raise
         finally:
             self.active = False
             self._buffer = None
@@ -411,17 +431,89 @@ class Recorder:
                            foreign: str | None = None) -> None:
         for item in captured:
             for text in item.texts:
-                if foreign is not None:
-                    prefix = f"{NOT_MODELLED} {foreign}"
-                elif item.category == DATA:
-                    prefix = f"{DATA_CHANGE} {item.source}"
-                elif item.category == SCHEMA:
-                    prefix = f"{SCHEMA_SQL} {item.source}: schema changed by SQL, not modelled"
-                else:
-                    prefix = f"{DATA_CHANGE} {item.source}: procedural SQL (it may change the schema too)"
-                if item.note:
-                    prefix += f" ({item.note})"
-                self._append(lops.ExecuteSQLOp(text), self._message(prefix), origin)
+                if foreign is None and item.category in (SCHEMA, OTHER):
+                    self._record_schema_sql(text, item, origin)
+                    continue
+                self._record_statement(text, item, origin, foreign)
+
+    def _record_schema_sql(self, text: str, item: _Captured, origin: str | None) -> None:
+        """Record DDL run as SQL text as the ops that bring the fold to the live schema.
+
+        The tables the statement names (every table when that is not plain) are reflected and
+        diffed against the fold: the statement is recorded as those ops, reversible as any op,
+        each with the SQL in its message. SQL the fold holds nothing of (a sequence, an
+        extension) is recorded as an irreversible ``execute`` event, as is a procedural block
+        (it may have changed data too; the ops it made follow it). When no ops lead to the
+        live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
+        """
+        table = touched_tables(text) if item.category == SCHEMA else None
+        ops = self._follow_live(table)
+        if item.category == OTHER or not ops:
+            note = None if ops is not None else "the fold cannot follow it: verify --live shows the difference"
+            self._record_statement(text, item, origin, None, note=note)
+        if not ops:
+            return
+        sql = " ".join(text.split())
+        for number, op in enumerate(ops, start=1):
+            part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
+            prefix = (f"{SCHEMA_SQL} {item.source}{part}: " + ("the schema change of the statement above"
+                      if item.category == OTHER else f"folded from SQL: {sql}"))
+            self._apply(op, origin, self._message(prefix))
+
+    def _follow_live(self, table: tuple[str | None, str] | None) -> list[MigrateOperation] | None:
+        """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
+
+        [] when they agree; None when they differ and no list of ops leads there.
+        """
+        assert self.state is not None
+        schema = table[0] if table is not None else None
+        ignored = {self.store.table_name, self.migration_context.version_table}
+
+        def touched(key: tuple[str | None, str]) -> bool:
+            if table is None:
+                return key[0] is None
+            return key[0] == schema and key[1].lower() == table[1].lower()
+
+        with self._quiet():
+            names = sa.inspect(self.conn).get_table_names(schema=schema)
+            keep = {n for n in names if n not in ignored and touched((schema, n))}
+            live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)))
+        if self.dialect == "mysql":
+            live = _without_foreign_key_indexes(live)
+        fold = self.state
+        live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
+        kept = {k: t for k, t in fold.tables.items() if not touched(k)}
+        if drift(fold, SchemaState({**kept, **live.tables}), self.dialect) is None:
+            return []
+        # The ops are made from the fold's own specs wherever the database kept them as they are,
+        # and from the reflected ones for what changed, so that each op holds storable types.
+        rebased = {k: _rebased(t, fold.tables.get(k), self.dialect) for k, t in live.tables.items()}
+        target = SchemaState({**kept, **rebased})
+        try:
+            ops = diff(fold, target)
+            after = SchemaState.fold(ops, start=fold)
+        except LedgerError:
+            return None
+        if drift(after, target, self.dialect) is not None or drift(after, SchemaState({**kept, **live.tables}),
+                                                                   self.dialect) is not None:
+            return None
+        return ops
+
+    def _record_statement(self, text: str, item: _Captured, origin: str | None, foreign: str | None, *,
+                          note: str | None = None) -> None:
+        if foreign is not None:
+            prefix = f"{NOT_MODELLED} {foreign}"
+        elif item.category == DATA:
+            prefix = f"{DATA_CHANGE} {item.source}"
+        elif item.category == SCHEMA:
+            prefix = f"{SCHEMA_SQL} {item.source}: schema changed by SQL, not modelled"
+        else:
+            prefix = f"{DATA_CHANGE} {item.source}: procedural SQL (it may change the schema too)"
+        for extra in (item.note, note):
+            if extra:
+                prefix += f" ({extra})"
+        self._append(lops.ExecuteSQLOp(text), self._message(prefix), origin,
+                     ddl=foreign is not None or item.category != DATA)
 
     # -- events ------------------------------------------------------------------------------------
 
@@ -433,15 +525,42 @@ class Recorder:
             return why
         return f"{prefix} -- {why}" if why else prefix
 
-    def _append(self, op: MigrateOperation | None, message: str | None, origin: str | None = None) -> Event:
+    def _append(self, op: MigrateOperation | None, message: str | None, origin: str | None = None, *,
+                ddl: bool = True) -> Event:
+        """Append one event; on MySQL/MariaDB an event that follows DDL is committed at once.
+
+        MySQL and MariaDB commit each DDL statement on its own, so the change is already
+        permanent: committing its event now keeps the ledger with the schema if the revision
+        fails later (Alembic then rolls back only the data work since the last DDL, with its
+        events). An event of data work stays in the transaction of the data it records.
+        """
         with self._quiet():
             event = self.store.append(self.conn, kind="apply", op=op, revision=self.revision, message=message,
                                       actor=self.actor)
+            if ddl and self.dialect == "mysql":
+                self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
+                self._committed = len(self.events) + 1
         self._head = (event.seq, event.hash)
         self.events.append(event)
         if origin:
             self.origins[event.seq] = origin
         return event
+
+    def _mark_partial(self) -> None:
+        """Record that a revision failed on MySQL/MariaDB after some of its DDL ran (and stayed).
+
+        Alembic's version table does not name the revision, but its DDL and their events are
+        committed: this event says so in ``log`` and ``status``. Data work since the revision's
+        last DDL is rolled back first, as Alembic would roll it back.
+        """
+        message = (f"{PARTIAL} alembic revision {self.revision} failed after part of it ran: MySQL/MariaDB "
+                   f"committed its DDL, recorded by the events above; Alembic's version table does not name it")
+        driver = self.conn.connection.driver_connection  # type: ignore[union-attr]
+        try:
+            driver.rollback()
+            self._append(None, message)
+        except Exception:  # noqa: BLE001 - the revision's own error is the one to report
+            log.warning("schema-ledger: could not record that revision %s stopped partway", self.revision)
 
     def _origin(self) -> str | None:
         """``file:line`` of the revision file's line that issued the current operation."""
@@ -526,8 +645,16 @@ class Recorder:
                 raise self._error(op.describe(), exc, origin) from exc
             completed = self._resolve_names(completed)
             self._apply(completed, origin)
+            if self.dialect == "mysql" and isinstance(completed, lops.DropConstraintOp):
+                self._keep_what_stayed(completed, origin)
 
-    def _apply(self, op: MigrateOperation, origin: str | None) -> None:
+    def _keep_what_stayed(self, op: lops.DropConstraintOp, origin: str | None) -> None:
+        """Record what MySQL/MariaDB kept of a dropped constraint: InnoDB's index for a foreign key."""
+        for kept in self._follow_live((op.schema, op.table_name)) or ():
+            self._apply(kept, origin, self._message(
+                f"{ADJUSTED} MySQL/MariaDB keeps the index it made for foreign key {op.constraint_name}"))
+
+    def _apply(self, op: MigrateOperation, origin: str | None, message: str | None = None) -> None:
         assert self.state is not None
         try:
             state = op.apply(self.state)
@@ -536,7 +663,7 @@ class Recorder:
             if adjusted is None:
                 raise self._error(op.describe(), exc, origin) from exc
             state = adjusted
-        self._append(op, self._message(), origin)
+        self._append(op, message or self._message(), origin)
         self.state = state
 
     def _adjust(self, op: MigrateOperation) -> SchemaState | None:
@@ -603,6 +730,41 @@ class Recorder:
         if isinstance(op, lops.CreateTableOp):
             op = _without_repeated_uniques(op, unmatched)
         return op
+
+
+def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec:
+    """``live`` with each column, key, constraint and index the database kept as the fold has it
+    replaced by the fold's own spec (the same thing, as it was written rather than as reflected)."""
+    live = attrs.evolve(
+        live,
+        primary_key=named(live.primary_key, live.name) if live.primary_key else None,
+        foreign_keys=tuple(named(i, live.name) for i in live.foreign_keys),
+        uniques=tuple(named(i, live.name) for i in live.uniques),
+        checks=tuple(named(i, live.name) for i in live.checks),
+    )  # what the database keeps no name for (SQLite, MySQL's primary key) is named as the fold names it
+    if fold is None:
+        return live
+    norm_live = next(iter(normalize(SchemaState({live.key: live}), dialect).tables.values()))
+    norm_fold = next(iter(normalize(SchemaState({fold.key: fold}), dialect).tables.values()))
+
+    def kept(field: str) -> tuple[Any, ...]:
+        raw_live, raw_fold = getattr(live, field), getattr(fold, field)
+        n_live, n_fold = getattr(norm_live, field), getattr(norm_fold, field)
+        if len(raw_live) != len(n_live) or len(raw_fold) != len(n_fold):
+            return tuple(raw_live)
+        by_name = {n.name: (r, n) for r, n in zip(raw_fold, n_fold)}
+        out = []
+        for raw, norm in zip(raw_live, n_live):
+            found = by_name.get(norm.name)
+            out.append(found[0] if found is not None and found[1] == norm else raw)
+        return tuple(out)
+
+    pk = live.primary_key
+    if pk is not None and fold.primary_key is not None and norm_live.primary_key == norm_fold.primary_key:
+        pk = fold.primary_key
+    comment = fold.comment if norm_live.comment == norm_fold.comment else live.comment
+    return attrs.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
+                        uniques=kept("uniques"), checks=kept("checks"), indexes=kept("indexes"), comment=comment)
 
 
 def _show_heads(heads: frozenset[str]) -> str:

@@ -17,7 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "classify", "render_statements"]
+__all__ = [
+    "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "classify", "render_statements", "touched_tables",
+]
 
 #: Statement categories: reads are never recorded; data and schema statements are.
 READ, DATA, SCHEMA, OTHER = "read", "data", "schema", "other"
@@ -61,6 +63,62 @@ def classify(statement: str) -> str:
     if word in _SCHEMA_WORDS:
         return SCHEMA
     return OTHER
+
+
+# ---------------------------------------------------------------------------------------------
+# The tables a DDL statement changes
+# ---------------------------------------------------------------------------------------------
+
+_NAME = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[^\s."`\[(),;]+)'
+_QUALIFIED = rf"(?P<table>{_NAME}(?:\s*\.\s*{_NAME})?)"
+_TABLE_STATEMENTS = tuple(re.compile(pattern, re.I | re.S) for pattern in (
+    rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{_QUALIFIED}",
+    rf"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:{_NAME}(?:\s*\.\s*{_NAME})?\s+)?"
+    rf"ON\s+(?:ONLY\s+)?{_QUALIFIED}",
+    rf"CREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_QUALIFIED}",
+    rf"DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?{_QUALIFIED}\s*(?:RESTRICT\s*)?;?\s*$",
+    rf"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?{_NAME}\s+ON\s+{_QUALIFIED}",
+    rf"COMMENT\s+ON\s+TABLE\s+{_QUALIFIED}",
+))
+_OTHER_TABLES = re.compile(r"\b(?:RENAME|CASCADE)\b", re.I)
+
+
+def _unquote(name: str) -> str:
+    if name[:1] in "\"`[" and len(name) > 1:
+        return name[1:-1].replace(name[0] * 2, name[0]) if name[0] != "[" else name[1:-1]
+    return name
+
+
+def touched_tables(statement: str) -> tuple[str | None, str] | None:
+    """``(schema, table)`` of the one table a DDL statement changes; None when it is not that simple.
+
+    None for statements that may change other tables too (a rename, ``CASCADE``), for
+    ``DROP INDEX`` without ``ON`` and for anything else: the caller then
+    looks at every table. An unquoted name is returned as written (the caller matches it
+    without regard to case).
+    """
+    text = statement[_skip_leading(statement):]
+    if _OTHER_TABLES.search(_SKIP.sub(" ", text)):
+        return None
+    for pattern in _TABLE_STATEMENTS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))]
+        return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+    return None
+
+
+def _skip_leading(statement: str) -> int:
+    position = 0
+    while True:
+        match = _LEADING_SPACE.match(statement, position)
+        if match is None or match.end() == position:
+            return position
+        position = match.end()
+
+
+_LEADING_SPACE = re.compile(r"\s+|--[^\n]*\n?|/\*.*?\*/", re.S)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from hypothesis import strategies as st
 
+from ledger.audit import _without_foreign_key_indexes
 from ledger.db import dialect_of
 from ledger.events import Event, fold_events, verify_chain
 from ledger.reflect import compare, reflect
@@ -140,7 +141,10 @@ def differences(conn: sa.Connection, *, exclude: Sequence[str] = (LEDGER_TABLE, 
                 ledger_table: str = LEDGER_TABLE) -> list[str]:
     """Where the live schema and the fold of the ledger differ ([] when they agree)."""
     fold = ledger_fold(conn, ledger_table)
-    live = name_like_fold(reflect(conn, exclude=tuple(exclude)), fold)
+    live = reflect(conn, exclude=tuple(exclude))
+    if dialect_of(conn) == "mysql":
+        live = _without_foreign_key_indexes(live)  # InnoDB's index for an unnamed key, as verify --live takes it
+    live = name_like_fold(live, fold)
     return compare(fold, live, conn.dialect.name)
 
 
@@ -268,6 +272,8 @@ class _Model:
 
     tables: dict[str, _Table] = attrs.field(factory=dict)
     counter: int = 0
+    #: also write some steps as DDL in SQL text (``op.execute("ALTER TABLE ...")``)
+    sql_text: bool = False
 
     def fresh(self, prefix: str) -> str:
         self.counter += 1
@@ -309,9 +315,41 @@ def revision_bodies(draw: st.DrawFn, dialect: str, model: _Model) -> list[str]:
             choices.append("drop_constraint")
         if any(not model.referenced(t) for t in tables):
             choices += ["drop_table", "rename_table"]
+        if model.sql_text:
+            choices += ["sql_create_table"] + (["sql_add_column", "sql_create_index"] if tables else [])
+            if any(model.tables[t].indexes for t in tables):
+                choices.append("sql_drop_index")
         kind = draw(st.sampled_from(sorted(choices)))
-        lines.extend(_step(draw, kind, dialect, model))
+        lines.extend(_sql_step(draw, kind, dialect, model) if kind.startswith("sql_") else
+                     _step(draw, kind, dialect, model))
     return lines
+
+
+def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
+    """A step written as DDL in SQL text, which the hook folds by reflecting what it changed."""
+    tables = sorted(model.tables)
+    if kind == "sql_create_table":
+        name = model.fresh("t")
+        model.tables[name] = _Table(columns={"id": "sa.Integer()", "alpha": "sa.String(length=40)"}, pk="id")
+        return [f'op.execute("CREATE TABLE {name} (id INTEGER NOT NULL, alpha VARCHAR(40), PRIMARY KEY (id))")']
+    if kind == "sql_add_column":
+        table = draw(st.sampled_from(tables))
+        column = model.fresh("c")
+        model.tables[table].columns[column] = "sa.Integer()"
+        return [f'op.execute("ALTER TABLE {table} ADD COLUMN {column} INTEGER")']
+    if kind == "sql_create_index":
+        table = draw(st.sampled_from(tables))
+        column = draw(st.sampled_from(sorted(c for c, t in model.tables[table].columns.items() if t == "sa.Integer()")))
+        name = model.fresh("ix_")
+        model.tables[table].indexes[name] = (column,)
+        return [f'op.execute("CREATE INDEX {name} ON {table} ({column})")']
+    if kind == "sql_drop_index":
+        table = draw(st.sampled_from(sorted(t for t in tables if model.tables[t].indexes)))
+        name = draw(st.sampled_from(sorted(model.tables[table].indexes)))
+        del model.tables[table].indexes[name]
+        on = f" ON {table}" if dialect in ("mysql", "mariadb") else ""
+        return [f'op.execute("DROP INDEX {name}{on}")']
+    raise AssertionError(kind)
 
 
 def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
@@ -377,13 +415,16 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         column = draw(st.sampled_from(candidates))
         new = model.fresh("r")
         t = model.tables[table]
+        type_ = t.columns[column]
         t.columns = {(new if c == column else c): v for c, v in t.columns.items()}
         if column in t.not_null:
             t.not_null.discard(column)
             t.not_null.add(new)
         if dialect == "sqlite":
             return _block(dialect, table, [f"batch_op.alter_column({column!r}, new_column_name={new!r})"])
-        return [f"op.alter_column({table!r}, {column!r}, new_column_name={new!r})"]
+        # MySQL/MariaDB rename with CHANGE COLUMN, which restates the column: Alembic needs its type.
+        return [f"op.alter_column({table!r}, {column!r}, new_column_name={new!r}, existing_type={type_}, "
+                f"existing_nullable={column not in t.not_null and new not in t.not_null!r})"]
     if kind == "create_index":
         table = draw(st.sampled_from(tables))
         column = draw(st.sampled_from(sorted(model.tables[table].columns)))
@@ -487,9 +528,10 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
 
 
 @st.composite
-def histories(draw: st.DrawFn, dialect: str) -> list[list[str]]:
-    """2 to 5 revisions of ``upgrade()`` bodies, each valid after the ones before."""
-    model = _Model()
+def histories(draw: st.DrawFn, dialect: str, *, sql_text: bool = False) -> list[list[str]]:
+    """2 to 5 revisions of ``upgrade()`` bodies, each valid after the ones before (``sql_text``:
+    some steps are DDL written as SQL text)."""
+    model = _Model(sql_text=sql_text)
     count = draw(st.integers(2, 5))
     return [draw(revision_bodies(dialect, model)) or ["pass"] for _ in range(count)]
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from ledger.alembic import DATA_CHANGE, NOT_MODELLED, AlembicHookError, is_data_change
+from ledger.alembic import DATA_CHANGE, NOT_MODELLED, PARTIAL, AlembicHookError, is_data_change
 from ledger.alembic_sql import DATA, OTHER, READ, SCHEMA, classify
 from ledger.events import Event
 from ledger.store import LedgerStore
@@ -27,7 +27,7 @@ from tests.alembic_histories import (
     write_history,
 )
 
-HOOK_DIALECTS = ("sqlite", "postgresql")
+HOOK_DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
 def _events(url: str) -> list[Event]:
@@ -208,6 +208,12 @@ def test_constraints_created_without_a_name_get_the_database_s_names(tmp_path: P
         fold = ledger_fold(conn)
     engine.dispose()
     child = fold.table("child")
+    if "mysql" in hook_url:
+        assert [u.name for u in fold.table("parent").uniques] == ["code"]
+        assert [fk.name for fk in child.foreign_keys] == ["child_ibfk_1"]
+        # MariaDB keeps both identical unnamed UNIQUEs (parent_id, parent_id_2), and so does the fold.
+        assert sorted(u.name for u in child.uniques) == ["parent_id", "parent_id_2"]
+        return
     if "postgresql" in hook_url:
         assert fold.table("parent").primary_key.name == "parent_pkey"  # type: ignore[union-attr]
         assert [u.name for u in fold.table("parent").uniques] == ["parent_code_key"]
@@ -249,6 +255,9 @@ def test_a_failing_revision_leaves_neither_its_ddl_nor_its_events(tmp_path: Path
     ])
     with pytest.raises(sa.exc.DBAPIError):
         run_alembic(tmp_path, hook_url, "upgrade", "head")
+    if "mysql" in hook_url:
+        _check_partial_revision_on_mariadb(hook_url)
+        return
     # Alembic runs all revisions in one transaction where DDL is transactional (PostgreSQL), and one
     # transaction per revision elsewhere (SQLite, where the hook opens it before the first DDL).
     one_transaction = "postgresql" in hook_url
@@ -262,20 +271,159 @@ def test_a_failing_revision_leaves_neither_its_ddl_nor_its_events(tmp_path: Path
     _check(hook_url)
 
 
+def _check_partial_revision_on_mariadb(url: str) -> None:
+    """MariaDB commits each DDL statement: what ran of the failed revision stays, and so do its events."""
+    events = _events(url)
+    assert [(e.revision, e.op_type) for e in events] == [
+        ("0001aa", "create_table"), ("0002aa", "create_table"), ("0002aa", "add_column"), ("0002aa", None)]
+    assert events[-1].message.startswith(f"{PARTIAL} alembic revision 0002aa failed after part of it ran")  # type: ignore[union-attr]
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert user_tables(conn) == ["gone", "kept"]
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001aa"]
+    engine.dispose()
+    _check(url)  # the fold equals the live schema for what did run
+
+
+def test_on_mariadb_data_work_after_the_last_ddl_of_a_failed_revision_rolls_back_with_its_events(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("mariadb")
+    _project(tmp_path, [
+        ["op.create_table('kept', sa.Column('id', sa.Integer(), primary_key=True))"],
+        ["op.execute('INSERT INTO kept (id) VALUES (1)')",
+         "op.add_column('kept', sa.Column('x', sa.Integer()))",
+         "op.execute('INSERT INTO kept (id) VALUES (2)')",
+         "op.execute('INSERT INTO kept (id) VALUES (2)')"],  # a duplicate key: the revision fails here
+    ])
+    with pytest.raises(sa.exc.IntegrityError):
+        run_alembic(tmp_path, url, "upgrade", "head")
+    events = _events(url)
+    # The first INSERT was committed by the DDL after it, with its event; the second rolled back with its own.
+    assert [(e.revision, e.op_type) for e in events] == [
+        ("0001aa", "create_table"), ("0002aa", "execute"), ("0002aa", "add_column"), ("0002aa", None)]
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT id FROM kept")).scalars().all() == [1]
+    engine.dispose()
+    _check(url)
+
+
 def test_an_operation_the_fold_refuses_stops_the_run(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
     url = database_factory("postgresql")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        # Made before the ledger existed and never adopted with baseline: the fold does not hold it.
+        conn.execute(sa.text("CREATE TABLE ghost (id integer primary key, x integer)"))
     _project(tmp_path, [
-        # CASCADE drops the view's dependency too; a raw drop like this is fine for the database, but
-        # the ledger never saw table "ghost" created, so it cannot record the drop of its column.
-        "op.execute('CREATE TABLE ghost (id integer primary key, x integer)')",
+        "op.create_table('kept', sa.Column('id', sa.Integer(), primary_key=True))",
         "op.drop_column('ghost', 'x')",
     ])
     with pytest.raises(AlembicHookError, match=r"alembic revision 0001aa \(.*0001aa_step.py:\d+\).*ghost"):
         run_alembic(tmp_path, url, "upgrade", "head")
+    with engine.connect() as conn:
+        assert user_tables(conn) == ["ghost"]  # PostgreSQL rolled the whole revision back
+        assert [c["name"] for c in sa.inspect(conn).get_columns("ghost")] == ["id", "x"]
+    engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# DDL written as SQL text: folded from what it changed in the live schema
+# ---------------------------------------------------------------------------------------------
+
+
+def _rollback_names_exactly_the_irreversible_events(url: str) -> None:
+    """A plain rollback to base works, or stops naming exactly the events that have no reverse;
+    going past those, it leaves no table of the history."""
+    from ledger.config import Config
+    from ledger.rollback import rollback
+    from ops import IrreversibleError
+
+    events = _events(url)
+    irreversible = {e.seq for e in events if e.op is not None and not e.op.reversible}
+    with tempfile.TemporaryDirectory() as project:
+        config = Config(project_dir=Path(project), url=url, ledger_table=LEDGER_TABLE)
+        try:
+            rollback(config, to="base", why="rollback to base")
+            assert irreversible == set()
+        except IrreversibleError as exc:
+            import re
+
+            assert {int(seq) for seq in re.findall(r"seq (\d+):", str(exc))} == irreversible
+            rollback(config, to="base", why="rollback to base", skip_irreversible=True)
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        assert user_tables(conn) == []  # PostgreSQL rolled the whole revision back
+        assert user_tables(conn) == []
     engine.dispose()
+    _check(url)
+
+
+def test_ddl_in_sql_text_is_folded_and_later_operations_on_its_objects_are_recorded(
+    tmp_path: Path, hook_url: str
+) -> None:
+    drop_index = "DROP INDEX ix_ghost_y ON ghost" if "mysql" in hook_url else "DROP INDEX ix_ghost_y"
+    alter_lines = (["with op.batch_alter_table('ghost') as batch_op:",
+                    "    batch_op.alter_column('y', existing_type=sa.Integer(), nullable=False)"]
+                   if "sqlite" in hook_url else
+                   ["op.alter_column('ghost', 'y', existing_type=sa.Integer(), nullable=False)"])
+    _project(tmp_path, [
+        ["op.execute('CREATE TABLE ghost (id INTEGER NOT NULL, x INTEGER, PRIMARY KEY (id))')",
+         "op.drop_column('ghost', 'x')"],
+        ["op.execute('ALTER TABLE ghost ADD COLUMN y INTEGER')",
+         "op.get_bind().execute(sa.text('CREATE INDEX ix_ghost_y ON ghost (y)'))",
+         "op.execute(\"INSERT INTO ghost (id, y) VALUES (1, 2)\")",
+         *alter_lines],
+        [f"op.execute('{drop_index}')",
+         "op.create_index('ix_ghost_y2', 'ghost', ['y'])",
+         "op.create_table('other', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.execute('DROP TABLE other')"],
+    ])
+    for revision in ("0001aa", "0002aa", "0003aa"):
+        run_alembic(tmp_path, hook_url, "upgrade", revision)
+        _check(hook_url)
+    events = _events(hook_url)
+    assert [(e.revision, e.op_type) for e in events] == [
+        ("0001aa", "create_table"), ("0001aa", "drop_column"),
+        ("0002aa", "add_column"), ("0002aa", "create_index"), ("0002aa", "execute"), ("0002aa", "alter_column"),
+        ("0003aa", "drop_index"), ("0003aa", "create_index"), ("0003aa", "create_table"), ("0003aa", "drop_table"),
+    ]
+    assert events[0].message.startswith(  # type: ignore[union-attr]
+        "[schema SQL] op.execute: folded from SQL: CREATE TABLE ghost (id INTEGER NOT NULL")
+    assert events[3].message.startswith(  # type: ignore[union-attr]
+        "[schema SQL] connection.execute: folded from SQL: CREATE INDEX ix_ghost_y ON ghost (y)")
+    assert [e.seq for e in events if not e.op.reversible] == [events[4].seq]  # type: ignore[union-attr]
+    _rollback_names_exactly_the_irreversible_events(hook_url)
+
+
+def test_ddl_in_sql_text_that_the_fold_does_not_model_stays_an_irreversible_execute_event(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("postgresql")
+    _project(tmp_path, [
+        "op.execute('CREATE SEQUENCE ticket_seq')",
+        "op.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)')",
+    ])
+    run_alembic(tmp_path, url, "upgrade", "head")
+    events = _events(url)
+    assert [e.op_type for e in events] == ["execute", "create_table"]
+    assert events[0].message.startswith("[schema SQL] op.execute: schema changed by SQL, not modelled")  # type: ignore[union-attr]
+    _check(url)
+
+
+@pytest.mark.parametrize("dialect", HOOK_DIALECTS)
+@given(data=st.data())
+def test_synthetic_history_with_ddl_in_sql_text_folds_and_rolls_back_to_base(
+    dialect: str, database_factory: Callable[[str], str], data: st.DataObject
+) -> None:
+    bodies = data.draw(histories(dialect, sql_text=True))
+    url = database_factory(dialect)
+    with tempfile.TemporaryDirectory() as folder:
+        ids = _project(Path(folder), bodies)
+        for revision, body in zip(ids, bodies):
+            note(f"revision {revision}:\n" + textwrap.indent("\n".join(body), "    "))
+            run_alembic(Path(folder), url, "upgrade", revision)
+            _check(url)
+    _rollback_names_exactly_the_irreversible_events(url)
 
 
 def test_operations_outside_the_vocabulary_are_recorded_and_named(
