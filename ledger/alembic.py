@@ -634,6 +634,8 @@ class Recorder:
         for op in converted:
             if _is_noop(op, self.state):
                 continue
+            if self.dialect == "mysql" and isinstance(op, lops.CreateForeignKeyOp):
+                self._adopt_kept_index(op, origin)
             try:
                 completed = self.state.complete(op)
             except InvalidOperationError as exc:
@@ -644,13 +646,38 @@ class Recorder:
                     continue
                 raise self._error(op.describe(), exc, origin) from exc
             completed = self._resolve_names(completed)
+            dropped = _dropped_foreign_key(completed, self.state) if self.dialect == "mysql" else None
             self._apply(completed, origin)
-            if self.dialect == "mysql" and isinstance(completed, lops.DropConstraintOp):
-                self._keep_what_stayed(completed, origin)
+            if dropped is not None:
+                self._keep_what_stayed(completed, dropped, origin)
 
-    def _keep_what_stayed(self, op: lops.DropConstraintOp, origin: str | None) -> None:
-        """Record what MySQL/MariaDB kept of a dropped constraint: InnoDB's index for a foreign key."""
+    def _adopt_kept_index(self, op: lops.CreateForeignKeyOp, origin: str | None) -> None:
+        """A foreign key added again under its old name takes over the index InnoDB kept for it.
+
+        The index left by dropping the key (recorded then) becomes the new key's own index, which
+        the fold does not hold as an index: it is recorded as dropped, so that the names agree.
+        """
+        assert self.state is not None
+        if not self.state.has_table(op.table_name, op.schema) or not op.constraint.name:
+            return
+        index = self.state.table(op.table_name, op.schema).index(op.constraint.name)
+        if index is None or index.unique or tuple(index.columns[:len(op.constraint.columns)]) != \
+                tuple(op.constraint.columns):
+            return
+        drop = self.state.complete(lops.DropIndexOp(index.name or "", op.table_name, schema=op.schema))
+        self._apply(drop, origin, self._message(
+            f"{ADJUSTED} foreign key {op.constraint.name} takes over the index MySQL/MariaDB kept under its name"))
+
+    def _keep_what_stayed(self, op: lops.DropConstraintOp, fk: ForeignKeySpec, origin: str | None) -> None:
+        """Record what MySQL/MariaDB kept of a dropped foreign key: the index InnoDB made for it.
+
+        Only that index: in a batch block the table may already hold what later ops of the
+        block made, which they record themselves.
+        """
         for kept in self._follow_live((op.schema, op.table_name)) or ():
+            if not isinstance(kept, lops.CreateIndexOp) or kept.index.unique or \
+                    tuple(kept.index.columns[:len(fk.columns)]) != tuple(fk.columns):
+                continue
             self._apply(kept, origin, self._message(
                 f"{ADJUSTED} MySQL/MariaDB keeps the index it made for foreign key {op.constraint_name}"))
 
@@ -765,6 +792,14 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     comment = fold.comment if norm_live.comment == norm_fold.comment else live.comment
     return attrs.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
                         uniques=kept("uniques"), checks=kept("checks"), indexes=kept("indexes"), comment=comment)
+
+
+def _dropped_foreign_key(op: MigrateOperation, state: SchemaState) -> ForeignKeySpec | None:
+    """The foreign key ``op`` drops, if it drops one."""
+    if not isinstance(op, lops.DropConstraintOp) or not state.has_table(op.table_name, op.schema):
+        return None
+    found = state.table(op.table_name, op.schema).constraint(op.constraint_name)
+    return found if isinstance(found, ForeignKeySpec) else None
 
 
 def _show_heads(heads: frozenset[str]) -> str:

@@ -61,6 +61,17 @@ def _project(tmp_path: Path, bodies: list[list[str]] | list[str], **env: object)
 # ---------------------------------------------------------------------------------------------
 
 
+def _upgrade_one_revision_at_a_time(url: str, bodies: list[list[str]]) -> list[str]:
+    """Write ``bodies`` as a history and upgrade to each revision in turn, checking the ledger after each."""
+    with tempfile.TemporaryDirectory() as folder:
+        ids = _project(Path(folder), bodies)
+        for revision, body in zip(ids, bodies):
+            note(f"revision {revision}:\n" + textwrap.indent("\n".join(body), "    "))
+            run_alembic(Path(folder), url, "upgrade", revision)
+            _check(url)
+    return ids
+
+
 @pytest.mark.parametrize("dialect", HOOK_DIALECTS)
 @given(data=st.data())
 def test_synthetic_history_fold_equals_live_after_every_revision(
@@ -68,12 +79,7 @@ def test_synthetic_history_fold_equals_live_after_every_revision(
 ) -> None:
     bodies = data.draw(histories(dialect))
     url = database_factory(dialect)
-    with tempfile.TemporaryDirectory() as folder:
-        ids = _project(Path(folder), bodies)
-        for revision, body in zip(ids, bodies):
-            note(f"revision {revision}:\n" + textwrap.indent("\n".join(body), "    "))
-            run_alembic(Path(folder), url, "upgrade", revision)
-            _check(url)
+    ids = _upgrade_one_revision_at_a_time(url, bodies)
     revisions = {e.revision for e in _events(url)}
     assert revisions == set(ids)  # every revision is in the ledger, an empty one as a marker event
 
@@ -417,12 +423,7 @@ def test_synthetic_history_with_ddl_in_sql_text_folds_and_rolls_back_to_base(
 ) -> None:
     bodies = data.draw(histories(dialect, sql_text=True))
     url = database_factory(dialect)
-    with tempfile.TemporaryDirectory() as folder:
-        ids = _project(Path(folder), bodies)
-        for revision, body in zip(ids, bodies):
-            note(f"revision {revision}:\n" + textwrap.indent("\n".join(body), "    "))
-            run_alembic(Path(folder), url, "upgrade", revision)
-            _check(url)
+    _upgrade_one_revision_at_a_time(url, bodies)
     _rollback_names_exactly_the_irreversible_events(url)
 
 
