@@ -16,8 +16,15 @@ rolls back with Alembic's own transaction. Batch blocks are recorded as their lo
 after the block ran. Statements a migration runs by other means (``op.execute``,
 ``op.bulk_insert``, ``op.get_bind().execute(...)``) are captured at the cursor after they
 succeed and recorded as irreversible ``execute`` events whose message starts with
-``[data change]``. Operations the vocabulary lacks are recorded as irreversible ``execute``
-events holding their SQL, with a message starting ``[not in vocabulary]``.
+``[data change]``. DDL among them (``op.execute("ALTER TABLE ...")``) is folded: the tables it
+changed are reflected and the difference from the fold is recorded as ordinary, reversible
+ops. Operations the vocabulary lacks are recorded as irreversible ``execute`` events holding
+their SQL, with a message starting ``[not in vocabulary]``.
+
+The applier lock. :func:`attach` takes the lock ``schema-ledger apply`` takes before Alembic
+reads its version table, and each revision checks that table and the ledger's head under it,
+so concurrent runs on one database do not interleave. On MySQL/MariaDB, where each DDL
+statement commits on its own, the event of each DDL is committed with it.
 
 Names the database chooses. A constraint Alembic creates without a name gets its name from
 the database (PostgreSQL ``t_pkey``, ``t_x_fkey``, ...). The hook reads that name back after
