@@ -284,8 +284,7 @@ class AlterColumnOp(MigrateOperation):
         )
 
     def apply(self, state: SchemaState) -> SchemaState:
-        column = state.column(self.table_name, self.column_name, self.schema)
-        return state.with_altered_column(self.table_name, self.column_name, self.altered(column), self.schema)
+        return state.with_changed_column(self.table_name, self.column_name, self.altered, self.schema)
 
     def describe(self) -> str:
         changes = []

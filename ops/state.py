@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -204,7 +204,9 @@ class SchemaState:
     def _put(self, table: TableSpec, names: FrozenMap, *added: Any) -> SchemaState:
         """This state with ``table`` at its key and the name index ``names``; what the change
         ``added`` (constraints, indexes) is checked."""
-        state = _state(self.tables.set(table.key, table), names)
+        state = _new(SchemaState)
+        _set(state, "tables", _frozen(self.tables._data.set(table.key, table)))
+        _set(state, "names", names)
         if self.whole_table_checks:
             state._check_table(table)
         else:
@@ -304,8 +306,16 @@ class SchemaState:
         self, table: str, name: str, column: ColumnSpec, schema: str | None = None
     ) -> SchemaState:
         """Replace column ``name`` by ``column`` (which may be renamed), keeping its position."""
+        return self.with_changed_column(table, name, lambda _old: column, schema)
+
+    def with_changed_column(
+        self, table: str, name: str, change: Callable[[ColumnSpec], ColumnSpec], schema: str | None = None
+    ) -> SchemaState:
+        """Replace column ``name`` by ``change(column)`` (which may rename it), keeping its position:
+        ``with_altered_column`` without looking the column up first."""
         spec = self.table(table, schema)
         at = _position(spec, name)
+        column = change(spec.columns[at])
         if column.name != name and spec.column(column.name) is not None:
             raise InvalidOperationError(f"column {_where(table, schema)}.{column.name} already exists")
         if spec.primary_key and name in spec.primary_key.columns and column.nullable:
