@@ -51,7 +51,6 @@ def remembered(
                 memo[k] = value
             return value
 
-        wrapper.forget = memo.clear  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

@@ -64,7 +64,8 @@ def reflect(
     conn: sa.Connection, *, schema: str | None = None, exclude: Collection[str] = ("schema_ledger",)
 ) -> SchemaState:
     """The live schema as a SchemaState, using SQLAlchemy's multi-table inspector (Inspector.get_multi_*),
-    one pass, no per-table round trips where the dialect allows."""
+    one pass, no per-table round trips where the dialect allows; on PostgreSQL keys and
+    foreign keys come from one catalog query of its own."""
     dialect = _dialect(conn.dialect.name)
     inspector = sa.inspect(conn)
     names = [n for n in inspector.get_table_names(schema=schema) if n not in set(exclude)]
