@@ -657,6 +657,22 @@ class Recorder:
             self._apply(completed, origin)
             if dropped is not None:
                 self._keep_what_stayed(completed, dropped, origin)
+            if self.dialect == "mysql" and isinstance(completed, lops.AlterColumnOp):
+                self._restated(completed, origin)
+
+    def _restated(self, op: lops.AlterColumnOp, origin: str | None) -> None:
+        """Record what MySQL/MariaDB's ``MODIFY``/``CHANGE`` did to the rest of the column.
+
+        Those restate the whole column from Alembic's ``existing_*`` arguments: one left out
+        resets that property (an ``alter_column(type_=...)`` without ``existing_nullable``
+        makes a NOT NULL column nullable). The column is reflected and the fold follows it.
+        """
+        name = op.modify_name or op.column_name
+        for follow in self._follow_live((op.schema, op.table_name)) or ():
+            if isinstance(follow, lops.AlterColumnOp) and follow.column_name == name:
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} MySQL/MariaDB restated column {op.table_name}.{name} from Alembic's existing_* "
+                    f"arguments"))
 
     def _adopt_kept_index(self, op: lops.CreateForeignKeyOp, origin: str | None) -> None:
         """A foreign key added again under its old name takes over the index InnoDB kept for it.

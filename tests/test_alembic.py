@@ -315,6 +315,25 @@ def test_on_mariadb_data_work_after_the_last_ddl_of_a_failed_revision_rolls_back
     _check(url)
 
 
+def test_on_mariadb_an_alter_column_that_restates_the_column_is_followed(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("mariadb")
+    _project(tmp_path, [
+        ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('c', sa.String(40)))"],
+        ["op.alter_column('t', 'c', existing_type=sa.String(40), nullable=False)"],
+        # No existing_nullable: MariaDB's MODIFY makes the column nullable again.
+        ["op.alter_column('t', 'c', existing_type=sa.String(40), type_=sa.String(80))"],
+    ])
+    for revision in ("0001aa", "0002aa", "0003aa"):
+        run_alembic(tmp_path, url, "upgrade", revision)
+        _check(url)
+    events = _events(url)
+    assert [e.op_type for e in events] == ["create_table", "alter_column", "alter_column", "alter_column"]
+    assert events[-1].message.startswith("[adjusted] MySQL/MariaDB restated column t.c")  # type: ignore[union-attr]
+    _rollback_names_exactly_the_irreversible_events(url)
+
+
 def test_an_operation_the_fold_refuses_stops_the_run(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
     url = database_factory("postgresql")
     engine = sa.create_engine(url)
