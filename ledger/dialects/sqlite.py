@@ -183,16 +183,17 @@ class SQLiteGenerator(DDLGenerator):
         metadata = self.neighbourhood(after, new_spec)  # a private copy: the temporary table is added to it
         final = metadata.tables[new_spec.fullname]
         temp = attrs.evolve(new_spec, name=REBUILD_PREFIX + name, indexes=()).to_table(metadata)
-        old = self.table(before, name, schema)
+        # The copy and the DROP need the old table's name and column names alone: written out, not
+        # compiled through a rebuilt table (that was a third of a rebuild's time).
+        old = self.format_table(sa.table(name, schema=schema))  # type: ignore[arg-type]
         sources = self._sources(ops, old_spec, new_spec)
 
         statements = [self.compile(sa.schema.CreateTable(temp))]
         if sources:
-            insert = sa.insert(temp).from_select(
-                [temp.c[new] for new in sources], sa.select(*[old.c[src] for src in sources.values()])
-            )
-            statements.append(self.compile(insert))
-        statements.append(self.compile(sa.schema.DropTable(old)))
+            columns = ", ".join(self.quote(new) for new in sources)
+            values = ", ".join(f"{old}.{self.quote(src)}" for src in sources.values())
+            statements.append(f"INSERT INTO {self.format_table(temp)} ({columns}) SELECT {values} FROM {old}")
+        statements.append(f"DROP TABLE {old}")
         # The pragma is connection state that a rollback does not undo, so it is on for the
         # RENAME alone: a failure anywhere else cannot leave the connection in legacy mode.
         legacy = not self._pragma("legacy_alter_table")
