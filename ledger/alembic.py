@@ -653,12 +653,23 @@ class Recorder:
                     continue
                 raise self._error(op.describe(), exc, origin) from exc
             completed = self._resolve_names(completed)
+            if self.dialect == "mysql" and isinstance(completed, lops.CreateIndexOp):
+                completed = self._as_indexed(completed)
             dropped = _dropped_foreign_key(completed, self.state) if self.dialect == "mysql" else None
             self._apply(completed, origin)
             if dropped is not None:
                 self._keep_what_stayed(completed, dropped, origin)
             if self.dialect == "mysql" and isinstance(completed, lops.AlterColumnOp):
                 self._restated(completed, origin)
+
+    def _as_indexed(self, op: lops.CreateIndexOp) -> lops.CreateIndexOp:
+        """``op`` with the key prefix lengths MariaDB chose (it indexes a TEXT column by a prefix)."""
+        for follow in self._follow_live((op.schema, op.table_name)) or ():
+            if isinstance(follow, lops.CreateIndexOp) and follow.index.name == op.index.name \
+                    and follow.index.columns == op.index.columns and follow.index.dialect_options \
+                    and not op.index.dialect_options:
+                return attrs.evolve(op, index=attrs.evolve(op.index, dialect_options=follow.index.dialect_options))
+        return op
 
     def _restated(self, op: lops.AlterColumnOp, origin: str | None) -> None:
         """Record what MySQL/MariaDB's ``MODIFY``/``CHANGE`` did to the rest of the column.

@@ -324,13 +324,16 @@ def test_on_mariadb_an_alter_column_that_restates_the_column_is_followed(
         ["op.alter_column('t', 'c', existing_type=sa.String(40), nullable=False)"],
         # No existing_nullable: MariaDB's MODIFY makes the column nullable again.
         ["op.alter_column('t', 'c', existing_type=sa.String(40), type_=sa.String(80))"],
+        # MariaDB indexes a TEXT column by a prefix it chooses.
+        ["op.add_column('t', sa.Column('body', sa.Text()))", "op.create_index('ix_t_body', 't', ['body'])"],
     ])
-    for revision in ("0001aa", "0002aa", "0003aa"):
+    for revision in ("0001aa", "0002aa", "0003aa", "0004aa"):
         run_alembic(tmp_path, url, "upgrade", revision)
         _check(url)
     events = _events(url)
-    assert [e.op_type for e in events] == ["create_table", "alter_column", "alter_column", "alter_column"]
-    assert events[-1].message.startswith("[adjusted] MySQL/MariaDB restated column t.c")  # type: ignore[union-attr]
+    assert [e.op_type for e in events] == ["create_table", "alter_column", "alter_column", "alter_column",
+                                           "add_column", "create_index"]
+    assert events[3].message.startswith("[adjusted] MySQL/MariaDB restated column t.c")  # type: ignore[union-attr]
     _rollback_names_exactly_the_irreversible_events(url)
 
 
