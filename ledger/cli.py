@@ -742,8 +742,9 @@ def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, 
     """Print the schema as it was at POINT, computed from the ledger alone.
 
     The live schema is not read: the events up to POINT are folded. With --ledger no
-    database is needed at all. The hash chain is checked first (for @SEQ served from a
-    snapshot, from the snapshot on; `verify` checks the whole chain and every snapshot).
+    database is needed at all. Every kind of point is served from the newest snapshot at or
+    below it, when the ledger has one; the hash chain is checked first (from the snapshot on;
+    `verify` checks the whole chain and every snapshot).
 
     \b
     Example: schema-ledger schema --at 2026-01-31T14:00Z --format mermaid
@@ -754,7 +755,7 @@ def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, 
     dialect = dialect or _own_dialect(state)
     if fmt == "ddl" and dialect is None:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
-    # @SEQ from the nearest snapshot below it: at most one snapshot interval of events is read.
+    # From the nearest snapshot below the point: at most one snapshot interval of events is read.
     found = schema_at_point(state.config, point) if ledger_file is None else None
     if found is None:
         found = schema_at(_history(state, ledger_file), point)
