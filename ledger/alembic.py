@@ -661,6 +661,15 @@ class Recorder:
                 self._keep_what_stayed(completed, dropped, origin)
             if self.dialect == "mysql" and isinstance(completed, lops.AlterColumnOp):
                 self._restated(completed, origin)
+            if self.dialect == "mysql" and isinstance(completed, lops.RenameTableOp):
+                self._renamed_keys(completed, origin)
+
+    def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
+        """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``)."""
+        for follow in self._follow_live((op.schema, op.new_table_name)) or ():
+            if isinstance(follow, (lops.DropConstraintOp, lops.CreateForeignKeyOp)):
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} MySQL/MariaDB renamed the foreign keys it had named after table {op.table_name}"))
 
     def _as_indexed(self, op: lops.CreateIndexOp) -> lops.CreateIndexOp:
         """``op`` with the key prefix lengths MariaDB chose (it indexes a TEXT column by a prefix)."""

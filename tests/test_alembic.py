@@ -337,6 +337,25 @@ def test_on_mariadb_an_alter_column_that_restates_the_column_is_followed(
     _rollback_names_exactly_the_irreversible_events(url)
 
 
+def test_on_mariadb_foreign_keys_named_after_a_renamed_table_are_followed(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("mariadb")
+    _project(tmp_path, [
+        ["op.create_table('parent', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('child', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('parent_id', sa.Integer(), sa.ForeignKey('parent.id')))"],
+        ["op.rename_table('child', 'kid')"],  # MariaDB renames child_ibfk_1 to kid_ibfk_1
+    ])
+    for revision in ("0001aa", "0002aa"):
+        run_alembic(tmp_path, url, "upgrade", revision)
+        _check(url)
+    events = _events(url)
+    assert [e.op_type for e in events] == ["create_table", "create_table", "rename_table", "drop_constraint",
+                                           "create_foreign_key"]
+    _rollback_names_exactly_the_irreversible_events(url)
+
+
 def test_an_operation_the_fold_refuses_stops_the_run(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
     url = database_factory("postgresql")
     engine = sa.create_engine(url)
