@@ -104,14 +104,20 @@ def _typespec_out(spec: TypeSpec) -> dict[str, Any]:
 def _typespec_in(data: Any, depth: int = 0) -> TypeSpec:
     if depth > MAX_TYPE_DEPTH:
         raise _Bad("column type nests too deeply")
-    if not isinstance(data, dict) or set(data) != {"name", "args", "kwargs"}:
+    if not isinstance(data, dict) or data.keys() != _TYPESPEC_KEYS:
         raise _Bad("a column type needs exactly name, args and kwargs")
     name, args, kwargs = data["name"], data["args"], data["kwargs"]
     if not isinstance(name, str) or not isinstance(args, list) or not isinstance(kwargs, dict):
         raise _Bad("malformed column type")
     # Most types have no arguments and string or integer options (String(80), Integer): those
     # are looked up by value (True is not 1 here: a bool is neither str nor int by type).
-    key = (name, *kwargs.items()) if not args and all(type(v) in (str, int) for v in kwargs.values()) else None
+    if args:
+        key = None
+    elif len(kwargs) == 1:
+        ((option, value),) = kwargs.items()
+        key = (name, (option, value)) if type(value) is str or type(value) is int else None
+    else:
+        key = (name, *kwargs.items()) if all(type(v) in (str, int) for v in kwargs.values()) else None
     if key is not None and (known := _TYPES.get(key)) is not None:
         return known
     try:
@@ -129,6 +135,8 @@ def _typespec_in(data: Any, depth: int = 0) -> TypeSpec:
         _TYPES[key] = spec
     return spec
 
+
+_TYPESPEC_KEYS = frozenset(("name", "args", "kwargs"))
 
 #: Column types read lately, by name and options (see ``_typespec_in``): a TypeSpec is an
 #: immutable value, and a ledger uses few distinct types; building each anew was a third of the
@@ -242,9 +250,11 @@ def _make_structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any]
     """A structure function for the attrs class ``cls``, generated once from its fields.
 
     What cattrs' generated function does (each field structured by its type; a missing required
-    field, an unknown key or a value of the wrong type refused), with the checks of plain fields
-    (``str``, ``int``, ``bool``, unions of those and null, tuples of ``str``) written inline
-    instead of a hook call per field: structuring was the largest part of decoding a payload.
+    field, an unknown key or a value of the wrong type refused), with the checks written inline
+    instead of a hook call per field: plain fields (``str``, ``int``, ``bool``, unions of those
+    and null), tuples, and unions of plain kinds with one class (whose own structure function, or
+    ``_typespec_in`` for a column type, is called directly). Structuring was the largest part of
+    decoding a payload.
     """
     names: dict[str, Any] = {"_Bad": _Bad, "_cls": cls, "_typespec_in": _typespec_in}
     lines = [
@@ -258,62 +268,74 @@ def _make_structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any]
     fields = attrs.fields(attrs.resolve_types(cls))
     names["_known"] = frozenset(f.name for f in fields)
     for i, f in enumerate(fields):
-        v = f"v{i}"
-        has_default = f.default is not attrs.NOTHING
-        if has_default and isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+        v, t = f"v{i}", f.type
+        if f.default is attrs.NOTHING:
+            lines.append(f"    {v} = o[{f.name!r}]")
+        elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
             raise TypeError(f"{cls.__name__}.{f.name}: factory defaults are not supported by the codec")
-        names[f"d{i}"] = f.default
-        check = _inline_check(f.type, v)
-        if check is not None and (not has_default or _passes(f.type, f.default)):
-            lines.append(f"    {v} = o.get({f.name!r}, d{i})" if has_default else f"    {v} = o[{f.name!r}]")
-            lines.append(f"    if {check}:")
-            lines.append(f"        raise _Bad(f'{cls.__name__}.{f.name}: unexpected {{type({v}).__name__}}')")
         else:
-            names[f"h{i}"], names[f"t{i}"] = _structure_expr(f.type, conv), f.type
-            if has_default:
-                lines.append(f"    {v} = h{i}(o[{f.name!r}], t{i}) if {f.name!r} in o else d{i}")
-            else:
-                lines.append(f"    {v} = h{i}(o[{f.name!r}], t{i})")
-        if f.type is not None and typing.get_origin(f.type) is tuple and check is not None:
-            lines.append(f"    if type({v}) is list:")
-            lines.append(f"        {v} = tuple({v})")
+            # A missing field takes its default, which is a valid value of its type as it stands
+            # (null for the unions; the others are checked below) and is not structured again.
+            names[f"d{i}"] = f.default
+            lines.append(f"    {v} = o.get({f.name!r}, _NO)")
+            lines.append(f"    if {v} is _NO:")
+            lines.append(f"        {v} = d{i}")
+            lines.append("    else:")
+        indent = "    " if f.default is attrs.NOTHING else "        "
+        lines.extend(indent + line for line in _field_code(t, v, f"{cls.__name__}.{f.name}", names, conv, i))
         args.append(f"{f.alias}={v}" if f.kw_only else v)
+    names["_NO"] = _NO
     lines.append(f"    return _cls({', '.join(args)})")
+    # Everything the function uses is bound as a default argument: a local, not a global, lookup.
+    lines[0] = f"def structure(o, _=None, *, {', '.join(f'{n}={n}' for n in names)}):"
     exec(compile("\n".join(lines), f"<structure {cls.__module__}.{cls.__qualname__}>", "exec"), names)  # noqa: S102
     return typing.cast(Callable[[Any, Any], Any], names["structure"])
 
 
-def _plain_kinds(t: Any) -> tuple[type, ...] | None:
-    """The plain JSON kinds ``t`` accepts (``str | None`` -> (str, NoneType)), or None when it is not plain."""
+_NO = object()
+_PLAIN = (str, int, bool, type(None))
+
+
+def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.Converter, i: int) -> list[str]:
+    """Lines that check ``v`` as a ``t`` and put its structured value back in ``v``."""
+    bad = f"raise _Bad(f'{where}: unexpected {{type({v}).__name__}}')"
     if t in (str, int, bool):
-        return (t,)
-    if _is_union(t) and all(a in _PLAIN for a in typing.get_args(t)):
-        return typing.get_args(t)
-    return None
-
-
-def _inline_check(t: Any, v: str) -> str | None:
-    """A Python expression true when ``v`` is not a valid ``t``; None when ``t`` needs a hook."""
-    kinds = _plain_kinds(t)
-    if kinds is not None:
-        if len(kinds) == 1:
-            return f"type({v}) is not {kinds[0].__name__}"
-        return f"type({v}) not in ({', '.join('type(None)' if k is type(None) else k.__name__ for k in kinds)})"
-    if typing.get_origin(t) is tuple and typing.get_args(t) == (str, ...):
-        return f"type({v}) is not list or any(type(x) is not str for x in {v})"
-    return None
-
-
-def _passes(t: Any, value: Any) -> bool:
-    """Whether a default value is a valid ``t`` as it stands (so it may skip the check)."""
-    kinds = _plain_kinds(t)
-    return kinds is not None and type(value) in kinds
-
-
-def _structure_expr(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+        return [f"if type({v}) is not {t.__name__}:", f"    {bad}"]
     if t is TypeSpec:
-        return lambda d, _: _typespec_in(d)
-    return conv.get_structure_hook(t)
+        return [f"{v} = _typespec_in({v})"]
+    if _is_union(t):
+        args = typing.get_args(t)
+        # As the union hook: null only when the union has it, bool/str/int as they are, an object
+        # for the union's one class; floats and anything else refused.
+        names[f"k{i}"] = frozenset(a for a in args if a in _PLAIN)
+        classes = [a for a in args if attrs.has(a) or a is AddConstraintOp]
+        lines = [f"if type({v}) not in k{i}:"]
+        if len(classes) == 1:
+            lines += [f"    if type({v}) is not dict:", f"        {bad}",
+                      f"    {v} = {_call(classes[0], v, names, conv, i)}"]
+        else:
+            lines += [f"    {bad}"]
+        return lines
+    if typing.get_origin(t) is tuple and len(typing.get_args(t)) == 2 and typing.get_args(t)[1] is Ellipsis \
+            and typing.get_args(t)[0] is not tuple and typing.get_origin(typing.get_args(t)[0]) is not tuple:
+        item = typing.get_args(t)[0]
+        lines = [f"if type({v}) is not list:", f"    raise _Bad(f'{where}: expected a list, got {{type({v}).__name__}}')"]
+        if item in (str, int, bool):
+            return lines + [f"if any(type(x) is not {item.__name__} for x in {v}):",
+                            f"    raise _Bad('{where}: expected {item.__name__} items')",
+                            f"{v} = tuple({v})"]
+        if attrs.has(item):
+            return lines + [f"{v} = tuple([{_call(item, 'x', names, conv, i)} for x in {v}])"]
+    names[f"h{i}"], names[f"t{i}"] = conv.get_structure_hook(t), t
+    return [f"{v} = h{i}({v}, t{i})"]
+
+
+def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, i: int) -> str:
+    """An expression that structures the object ``value`` as a ``cls``."""
+    if cls is TypeSpec:
+        return f"_typespec_in({value})"
+    names[f"c{i}"], names[f"ct{i}"] = conv.get_structure_hook(cls), cls
+    return f"c{i}({value}, ct{i})"
 
 
 #: op class -> fields written only when they differ from their default.
@@ -382,12 +404,12 @@ def to_payload(op: MigrateOperation) -> dict[str, Any]:
 
 def from_payload(data: Any) -> MigrateOperation:
     """The op a JSON envelope stands for (raises ``_Bad``; ``decode`` wraps it)."""
-    if not isinstance(data, dict) or set(data) != {"type", "v", "op"}:
+    if not isinstance(data, dict) or data.keys() != _ENVELOPE_KEYS:
         raise _Bad("a payload needs exactly type, v and op")
     tag, version, fields = data["type"], data["v"], data["op"]
-    if not isinstance(tag, str) or tag not in OP_TYPES:
+    op_class = OP_TYPES.get(tag) if isinstance(tag, str) else None
+    if op_class is None:
         raise _Bad(f"unknown operation type {tag!r}")
-    op_class = OP_TYPES[tag]
     if type(version) is not int or not 1 <= version <= op_class.payload_version:
         raise _Bad(f"unknown payload version {version!r} of {tag}")
     if not isinstance(fields, dict):
@@ -398,7 +420,15 @@ def from_payload(data: Any) -> MigrateOperation:
             raise _Bad(f"no upcaster from version {version} of {tag}")
         fields = upcast(fields)
         version += 1
-    return typing.cast(MigrateOperation, _converter.structure(fields, op_class))
+    structure = _STRUCTURE.get(op_class)
+    if structure is None:
+        structure = _STRUCTURE[op_class] = _converter.get_structure_hook(op_class)
+    return typing.cast(MigrateOperation, structure(fields, op_class))
+
+
+_ENVELOPE_KEYS = frozenset(("type", "v", "op"))
+#: op class -> its structure function (the converter's dispatch per payload, looked up once).
+_STRUCTURE: dict[type, Callable[[Any, Any], Any]] = {}
 
 
 def encode(op: MigrateOperation) -> bytes:
