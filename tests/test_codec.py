@@ -410,3 +410,66 @@ def test_canonical_refuses_what_json_dumps_refuses(value: Any) -> None:
         codec.canonical(value)
     with pytest.raises(type(ours.value)):
         json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _field_mutations() -> list[tuple[str, Any]]:
+    """(path in a payload, value) pairs that each make a valid payload invalid, one field kind each."""
+    return [
+        ("op.table_name", None),                     # str, required
+        ("op.table_name", 7),
+        ("op.schema", True),                         # str | None
+        ("op.schema", 1.5),
+        ("op.existing_nullable", 1),                 # bool | None: 1 is not True
+        ("op.existing_comment", 0),                  # str | None | bool
+        ("op.existing_type", "String"),              # TypeSpec | None
+        ("op.existing_type", {"name": "String", "args": [], "kwargs": {}, "x": 1}),
+        ("op.existing_type", {"name": "Nope", "args": [], "kwargs": {}}),
+        ("op.existing_server_default", 3),           # DefaultSpec | None | bool
+        ("op.existing_server_default", {"kind": "text"}),
+        ("op.existing_server_default", {"kind": "text", "value": "1", "extra": 1}),
+        ("op.existing_server_default", ["text", "1"]),
+        ("op.modify_name", ["x"]),
+        ("op.extra", 1),                             # unknown key
+        ("op", []),
+    ]
+
+
+@pytest.mark.parametrize(("path", "value"), _field_mutations())
+def test_every_field_kind_refuses_a_wrong_value(path: str, value: Any) -> None:
+    op = ops.AlterColumnOp("t", "c", existing_type=TypeSpec("String", (), (("length", 40),)))
+    data = to_payload(op)
+    *parents, last = path.split(".")
+    target = data
+    for key in parents:
+        target = target[key]
+    target[last] = value
+    with pytest.raises(LedgerFormatError):
+        decode(codec.canonical(data), seq=5)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("nullable", None), ("nullable", 1), ("autoincrement", None), ("autoincrement", 1.0), ("type", None),
+     ("identity", {"always": "yes"}), ("computed", {"persisted": True}), ("name", None)],
+)
+def test_a_column_refuses_a_wrong_value(field: str, value: Any) -> None:
+    data = to_payload(ops.AddColumnOp("t", ColumnSpec("c", TypeSpec("Integer"))))
+    data["op"]["column"][field] = value
+    with pytest.raises(LedgerFormatError):
+        decode(codec.canonical(data))
+
+
+@pytest.mark.parametrize("columns", [None, "a", ["a", 1], [["a"]], {"a": 1}])
+def test_a_tuple_of_names_refuses_what_is_not_a_list_of_str(columns: Any) -> None:
+    data = to_payload(ops.CreatePrimaryKeyOp("t", ops.PrimaryKeySpec("pk", ("a",))))
+    data["op"]["constraint"]["columns"] = columns
+    with pytest.raises(LedgerFormatError):
+        decode(codec.canonical(data))
+
+
+def test_missing_optional_fields_take_their_defaults() -> None:
+    op = ops.AddColumnOp("t", ColumnSpec("c", TypeSpec("Integer")))
+    data = to_payload(op)
+    data["op"]["column"] = {"name": "c", "type": data["op"]["column"]["type"]}
+    del data["op"]["schema"]
+    assert decode(codec.canonical(data)) == op
