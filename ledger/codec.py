@@ -274,8 +274,8 @@ def _make_structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any]
         elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
             raise TypeError(f"{cls.__name__}.{f.name}: factory defaults are not supported by the codec")
         else:
-            # A missing field takes its default, which is a valid value of its type as it stands
-            # (null for the unions; the others are checked below) and is not structured again.
+            # A missing field takes its default as it stands (a valid value of its type; null for
+            # the unions), neither checked nor structured again.
             names[f"d{i}"] = f.default
             lines.append(f"    {v} = o.get({f.name!r}, _NO)")
             lines.append(f"    if {v} is _NO:")
