@@ -661,6 +661,9 @@ class Recorder:
                 self._keep_what_stayed(completed, dropped, origin)
             if self.dialect == "mysql" and isinstance(completed, lops.AlterColumnOp):
                 self._restated(completed, origin)
+            if self.dialect == "mysql" and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
+                                                                  lops.CreatePrimaryKeyOp)):
+                self._replaced_kept_index(completed, origin)
             if self.dialect == "mysql" and isinstance(completed, lops.RenameTableOp):
                 self._renamed_keys(completed, origin)
 
@@ -679,6 +682,14 @@ class Recorder:
                     and not op.index.dialect_options:
                 return attrs.evolve(op, index=attrs.evolve(op.index, dialect_options=follow.index.dialect_options))
         return op
+
+    def _replaced_kept_index(self, op: MigrateOperation, origin: str | None) -> None:
+        """Record the index InnoDB kept for a dropped foreign key, which it drops once a new key or index serves."""
+        made = op.index.name if isinstance(op, lops.CreateIndexOp) else op.constraint.name  # type: ignore[attr-defined]
+        for follow in self._follow_live((op.schema, op.table_name)) or ():  # type: ignore[attr-defined]
+            if isinstance(follow, lops.DropIndexOp) and follow.index_name != made:
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} MySQL/MariaDB dropped index {follow.index_name}, now served by {made}"))
 
     def _restated(self, op: lops.AlterColumnOp, origin: str | None) -> None:
         """Record what MySQL/MariaDB's ``MODIFY``/``CHANGE`` did to the rest of the column.
@@ -744,6 +755,8 @@ class Recorder:
         the table) and then the table.
         """
         assert self.state is not None
+        if self.dialect == "mysql" and isinstance(op, lops.DropColumnOp):
+            return self._drop_column_indexes(op)
         if not isinstance(op, lops.DropTableOp):
             return None
         refs = self.state.referencing(op.table_name, op.schema)
@@ -756,6 +769,21 @@ class Recorder:
                     f"this foreign key, now dangling")
             self._append(drop, self._message(note))
             self.state = drop.apply(self.state)
+        try:
+            return op.apply(self.state)
+        except InvalidOperationError:
+            return None
+
+    def _drop_column_indexes(self, op: lops.DropColumnOp) -> SchemaState | None:
+        """MySQL/MariaDB drop an index with the last column it holds (an index kept for a dropped key)."""
+        assert self.state is not None
+        table = self.state.table(op.table_name, op.schema)
+        for index in table.indexes:
+            if tuple(index.columns) == (op.column_name,):
+                drop = self.state.complete(lops.DropIndexOp(index.name or "", op.table_name, schema=op.schema))
+                self._append(drop, self._message(
+                    f"{ADJUSTED} MySQL/MariaDB dropped index {index.name} with column {op.column_name}"))
+                self.state = drop.apply(self.state)
         try:
             return op.apply(self.state)
         except InvalidOperationError:

@@ -356,6 +356,24 @@ def test_on_mariadb_foreign_keys_named_after_a_renamed_table_are_followed(
     _rollback_names_exactly_the_irreversible_events(url)
 
 
+def test_on_mariadb_the_index_kept_for_a_dropped_foreign_key_goes_when_a_new_index_serves(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("mariadb")
+    _project(tmp_path, [
+        ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('f', sa.Integer()))",
+         "op.create_foreign_key('fk_t_f', 't', 't', ['f'], ['id'])"],
+        ["op.drop_constraint('fk_t_f', 't', type_='foreignkey')",  # InnoDB keeps index fk_t_f
+         "op.create_index('ix_t_f', 't', ['f'], unique=True)"],  # ... and drops it now
+    ])
+    for revision in ("0001aa", "0002aa"):
+        run_alembic(tmp_path, url, "upgrade", revision)
+        _check(url)
+    assert [e.op_type for e in _events(url)] == ["create_table", "create_foreign_key", "drop_constraint",
+                                                 "create_index", "create_index", "drop_index"]
+    _rollback_names_exactly_the_irreversible_events(url)
+
+
 def test_an_operation_the_fold_refuses_stops_the_run(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
     url = database_factory("postgresql")
     engine = sa.create_engine(url)
