@@ -89,23 +89,8 @@ def _step(conn: sa.Connection, state: SchemaState, op: MigrateOperation) -> Sche
     return state.apply(op)
 
 
-def _in_live_column_order(expected: SchemaState, live: SchemaState) -> SchemaState:
-    """``expected`` with each table's columns in the live order (when they are the same columns)."""
-    tables = {}
-    for key, table in expected.tables.items():
-        other = live.tables.get(key)
-        if other is not None and sorted(other.column_names) == sorted(table.column_names):
-            table = attrs.evolve(table, columns=tuple(table.column(n) for n in other.column_names))
-        tables[key] = table
-    return SchemaState(tables)
-
-
 def _live_is(conn: sa.Connection, state: SchemaState, what: str) -> None:
     live = reflect(conn)
-    if dialect_name(conn) == "postgresql":
-        # PostgreSQL has no column positions: the reverse of a drop puts the column back at the
-        # end (see ledger.dialects.postgresql). Everything else is compared.
-        state = _in_live_column_order(state, live)
     differences = compare(state, live, dialect_name(conn))
     assert differences == [], f"after {what}:\n" + "\n".join(differences)
 
