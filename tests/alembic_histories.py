@@ -331,6 +331,16 @@ def _backs_a_foreign_key(dialect: str, table: _Table, index: str) -> bool:
     return dialect in ("mysql", "mariadb") and bool(set(table.indexes[index]) & fk_columns)
 
 
+def _draw_dropped_index(draw: st.DrawFn, dialect: str, model: _Model, tables: list[str]) -> tuple[str, str] | None:
+    """(table, index) of an index to drop, taken out of ``model``; None where the database would refuse."""
+    table = draw(st.sampled_from(sorted(t for t in tables if model.tables[t].indexes)))
+    name = draw(st.sampled_from(sorted(model.tables[table].indexes)))
+    if _backs_a_foreign_key(dialect, model.tables[table], name):
+        return None
+    del model.tables[table].indexes[name]
+    return table, name
+
+
 def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
     """A step written as DDL in SQL text, which the hook folds by reflecting what it changed."""
     tables = sorted(model.tables)
@@ -350,11 +360,10 @@ def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[s
         model.tables[table].indexes[name] = (column,)
         return [f'op.execute("CREATE INDEX {name} ON {table} ({column})")']
     if kind == "sql_drop_index":
-        table = draw(st.sampled_from(sorted(t for t in tables if model.tables[t].indexes)))
-        name = draw(st.sampled_from(sorted(model.tables[table].indexes)))
-        if _backs_a_foreign_key(dialect, model.tables[table], name):
+        dropped = _draw_dropped_index(draw, dialect, model, tables)
+        if dropped is None:
             return []
-        del model.tables[table].indexes[name]
+        table, name = dropped
         on = f" ON {table}" if dialect in ("mysql", "mariadb") else ""
         return [f'op.execute("DROP INDEX {name}{on}")']
     raise AssertionError(kind)
@@ -441,11 +450,10 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         model.tables[table].indexes[name] = (column,)
         return [f"op.create_index({name!r}, {table!r}, [{column!r}], unique={unique!r})"]
     if kind == "drop_index":
-        table = draw(st.sampled_from(sorted(t for t in tables if model.tables[t].indexes)))
-        name = draw(st.sampled_from(sorted(model.tables[table].indexes)))
-        if _backs_a_foreign_key(dialect, model.tables[table], name):
+        dropped = _draw_dropped_index(draw, dialect, model, tables)
+        if dropped is None:
             return []
-        del model.tables[table].indexes[name]
+        table, name = dropped
         return [f"op.drop_index({name!r}, table_name={table!r})"]
     if kind == "insert":
         table = draw(st.sampled_from(tables))
