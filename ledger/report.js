@@ -78,7 +78,7 @@
       var first = integ.problems[0];
       add(b, h("p", null, "\u2717 INTEGRITY PROBLEM: " + integ.problems.length + " problem" +
         (integ.problems.length === 1 ? "" : "s") + " found. Do not trust this history until it is explained."));
-      add(b, h("p", { id: "banner-first" }, (first.seq !== null ? "Row seq " + first.seq + ": " : "") + first.message));
+      add(b, h("p", { id: "banner-first" }, (first.seq !== null ? "Row seq " + first.seq + ": " + first.message.replace(/^seq \d+: /, "") : first.message)));
       if (integ.problems.length > 1) add(b, h("p", null, "\u2026and " + (integ.problems.length - 1) + " more: see ",
         h("a", { href: "#integrity" }, "Integrity"), "."));
     } else {
