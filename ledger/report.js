@@ -229,7 +229,7 @@
     function runHeader(e) {
       var r = e[RUN];
       return h("tr", { "class": "run" }, h("th", { colspan: "7", scope: "rowgroup" },
-        "Run " + (r + 1) + " \u00b7 " + str(e[KIND]) + (e[REV] !== null ? " of revision " + str(e[REV]) : "") +
+        "Run " + (r + 1) + " \u00b7 " + (runs()[r].kind || str(e[KIND])) + (e[REV] !== null ? " of revision " + str(e[REV]) : "") +
         " \u00b7 " + who(e) + " \u00b7 " + when(e[AT]) + (e[MSG] !== null ? " \u00b7 \u201c" + str(e[MSG]) + "\u201d" : "")));
     }
     function draw() {
