@@ -302,7 +302,7 @@
       var info = runs();
       var lastApply = null;
       r.runs.forEach(function (n) { if (info[n].kind === "apply" || info[n].kind === "baseline") lastApply = info[n]; });
-      var title = lastApply && lastApply.first[MSG] !== null ? str(lastApply.first[MSG]) : "";
+      var title = r.title || (lastApply && lastApply.first[MSG] !== null ? str(lastApply.first[MSG]) : "");
       var flags = 0;
       r.change.forEach(function (c) { var e = eventAt(c[0]); if (e) flags |= e[FLAGS]; });
       var d = h("details", { "class": "revision", "data-revision": r.id },

@@ -370,8 +370,13 @@ def build_report(
     for event, run in zip(events, runs):
         if event.revision is None:
             continue
-        entry = revisions.setdefault(event.revision, {"id": event.revision, "runs": [], "change": [],
-                                                      "in_effect": event.revision in effective})
+        entry = revisions.get(event.revision)
+        if entry is None:
+            defined = chain.get(event.revision) if chain is not None else None
+            entry = revisions[event.revision] = {
+                "id": event.revision, "title": defined.title if defined is not None else None, "runs": [],
+                "change": [], "in_effect": event.revision in effective,
+            }
         if not entry["runs"] or entry["runs"][-1] != run:
             entry["runs"].append(run)
         if run == latest_run.get(event.revision) and event.kind in ("apply", "baseline"):

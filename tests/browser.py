@@ -187,9 +187,11 @@ class Browser:
         raise BrowserError(f"no {method} within {timeout} s")
 
     def open(self, url: str) -> None:
-        self.events.clear()
-        self.call("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
+        """Load ``url`` afresh (by way of about:blank: a change of the #fragment alone would not reload)."""
+        for target in ("about:blank", url):
+            self.events.clear()
+            self.call("Page.navigate", url=target)
+            self.wait_for("Page.loadEventFired")
 
     def js(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
