@@ -294,11 +294,41 @@
     var all = D.revs.filter(function (r) {
       return r.runs.some(function (n) { var x = runs()[n]; return x.last[SEQ] > LO && x.first[SEQ] <= HI; });
     });
-    var expand = h("button", { type: "button", id: "rev-expand" }, "Open all");
-    add(root, h("div", { "class": "controls" }, expand, h("span", { "class": "muted" }, all.length + " revisions; each shows its runs and, as its change, the ops and " + D.dialect + " DDL of its latest apply.")));
+    var expand = h("button", { type: "button", id: "rev-expand" }, "Open all on this page");
+    var filter = h("input", { type: "search", id: "rev-filter", placeholder: "revision or title" });
+    add(root, h("div", { "class": "controls" }, h("label", null, "Revisions matching", filter), expand));
+    add(root, h("p", { "class": "muted" }, all.length + " revisions; each shows its runs and, as its change, the ops and " + D.dialect + " DDL of its latest apply."));
+    var status = h("p", { id: "rev-status", "aria-live": "polite" });
+    var prev = h("button", { type: "button" }, "\u2190 Previous"), next = h("button", { type: "button" }, "Next \u2192");
+    add(root, h("div", { "class": "pager" }, prev, next, status));
     var list = h("div", { id: "revision-list" });
     add(root, list);
-    all.forEach(function (r) {
+    var page = 0, shown = all, PER = 100;
+    function draw() {
+      var pages = Math.max(1, Math.ceil(shown.length / PER));
+      if (page >= pages) page = pages - 1;
+      clear(list);
+      var frag = document.createDocumentFragment();
+      shown.slice(page * PER, page * PER + PER).forEach(function (r) { frag.appendChild(item(r)); });
+      list.appendChild(frag);
+      status.textContent = shown.length ? "Revisions " + fmt(page * PER + 1) + "\u2013" + fmt(Math.min(shown.length, page * PER + PER)) +
+        " of " + fmt(shown.length) + " (page " + (page + 1) + " of " + pages + ")" : "No revision matches.";
+      prev.disabled = page === 0;
+      next.disabled = page >= pages - 1;
+    }
+    prev.addEventListener("click", function () { page--; draw(); });
+    next.addEventListener("click", function () { page++; draw(); });
+    var timer = null;
+    filter.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = filter.value.trim().toLowerCase();
+        shown = q ? all.filter(function (r) { return (r.id + "\u0001" + (r.title || "")).toLowerCase().indexOf(q) >= 0; }) : all;
+        page = 0;
+        draw();
+      }, 150);
+    });
+    function item(r) {
       var info = runs();
       var lastApply = null;
       r.runs.forEach(function (n) { if (info[n].kind === "apply" || info[n].kind === "baseline") lastApply = info[n]; });
@@ -338,8 +368,9 @@
       }
       d.addEventListener("toggle", fill);
       d.fill = fill;
-      add(list, d);
-    });
+      return d;
+    }
+    draw();
     expand.addEventListener("click", function () {
       var all = list.querySelectorAll("details.revision");
       for (var i = 0; i < all.length; i++) { all[i].fill(); all[i].open = true; }
