@@ -418,3 +418,23 @@ def test_an_empty_database_is_one_line(tmp_path: Path) -> None:
     engine.dispose()
     result = cli(config, "report", "--html", str(tmp_path / "r.html"))
     assert result.exit_code == 1 and "no ledger table" in result.output, result.output
+
+
+def test_the_report_benchmark_runs(tmp_path: Path) -> None:
+    if chromium.find() is None:
+        message = "no chromium on PATH: `make test` and .ci/run install Debian's chromium"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    import subprocess
+    import sys
+
+    out = tmp_path / "report-bench.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.report", "--events", "300", "--tables", "20", "--workdir", str(tmp_path),
+         "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    assert figures["events"] == 300 and figures["size_mb"] > 0 and figures["console"] == []
+    assert set(figures["views"]) == {"integrity", "timeline", "revisions", "schema", "diff", "drills"}
+    assert figures["diagram_boxes"] > 0
