@@ -50,20 +50,20 @@ def _interact(browser: Any, script: str) -> float:
     return float(browser.js(f"(() => {{ const t0 = performance.now(); {script}; return performance.now() - t0; }})()"))
 
 
-def run(events: int, tables: int, dialect: str, workdir: Path) -> dict[str, Any]:
+def run(events: int, tables: int, dialect: str, workdir: Path, *, with_ddl: bool = True) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     from ledger.config import Config
     from ledger.report import build_report, write_report
     from tests.browser import Browser
 
     ledger = _ledger(workdir, events, tables)
-    page = workdir / f"report-{events}-{tables}-{dialect}.html"
+    page = workdir / f"report-{events}-{tables}-{dialect}{'' if with_ddl else '-no-ddl'}.html"
     config = Config(project_dir=workdir, url=f"sqlite:///{ledger}")
     start = time.perf_counter()
-    size = write_report(page, build_report(config, dialect=dialect))
+    size = write_report(page, build_report(config, dialect=dialect, with_ddl=with_ddl))
     generate = time.perf_counter() - start
     result: dict[str, Any] = {
-        "events": events, "tables": tables, "dialect": dialect, "generate_s": round(generate, 2),
+        "events": events, "tables": tables, "dialect": dialect, "ddl": with_ddl, "generate_s": round(generate, 2),
         "size_mb": round(size / 1e6, 2), "views": {}, "interactions_ms": {},
     }
     browser = Browser()
@@ -107,14 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--tables", type=int, default=500)
     parser.add_argument("--dialect", default="sqlite", choices=["sqlite", "postgresql", "mysql", "mariadb"])
+    parser.add_argument("--no-ddl", action="store_true", help="write the report without DDL (report --no-ddl)")
     parser.add_argument("--workdir", default=str(ROOT / ".bench-cache"))
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args(argv)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    result = run(args.events, args.tables, args.dialect, workdir)
+    result = run(args.events, args.tables, args.dialect, workdir, with_ddl=not args.no_ddl)
     result["machine"] = {"platform": platform.platform(), "cores": os.cpu_count(), "python": sys.version.split()[0]}
-    print(f"report of {args.events:,} events, {args.tables} tables ({args.dialect} DDL): "
+    print(f"report of {args.events:,} events, {args.tables} tables ({args.dialect + ' DDL' if not args.no_ddl else 'no DDL'}): "
           f"generated in {result['generate_s']} s, {result['size_mb']} MB")
     for view, figures in result["views"].items():
         print(f"  open #{view:<10} script done {figures['ready_ms']:>5} ms, load event {figures['load_ms']:>5} ms")

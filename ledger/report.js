@@ -364,7 +364,8 @@
         });
         add(d, h("table", null, h("caption", null, "Ops (latest apply)"), h("thead", null, h("tr", null, h("th", null, "Seq"), h("th", null, "Operation"))), ob));
         add(d, h("h4", null, "DDL (" + D.dialect + ")"));
-        add(d, h("pre", { "class": "ddl" }, h("code", null, sql.length ? sql.join("\n\n") : "-- no DDL (nothing applied, or data changes only)")));
+        add(d, h("pre", { "class": "ddl" }, h("code", null, sql.length ? sql.join("\n\n") :
+          D.ddl ? "-- no DDL (nothing applied, or data changes only)" : "-- DDL left out of this report (--no-ddl)")));
       }
       d.addEventListener("toggle", fill);
       d.fill = fill;

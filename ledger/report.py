@@ -296,9 +296,13 @@ def _checksums(chain: RevisionChain, events: Sequence[Event]) -> list[list[Any]]
 def build_report(
     config: Config | None = None, *, ledger_file: Path | None = None, chain: RevisionChain | None = None,
     live: bool = False, point_from: str | None = None, point_to: str | None = None, dialect: str = "sqlite",
-    title: str | None = None,
+    title: str | None = None, with_ddl: bool = True,
 ) -> dict[str, Any]:
-    """The report's data (see the module docstring); ``config`` or ``ledger_file`` names the ledger."""
+    """The report's data (see the module docstring); ``config`` or ``ledger_file`` names the ledger.
+
+    ``with_ddl=False`` leaves out the DDL of each revision's change (the ops are still shown):
+    rendering it takes most of the time on a very long ledger.
+    """
     from . import audit
 
     if ledger_file is not None:
@@ -323,7 +327,7 @@ def build_report(
     for event, run in zip(events, runs):
         if event.revision is not None and event.kind in ("apply", "baseline"):
             latest_run[event.revision] = run
-    change_runs = set(latest_run.values())
+    change_runs = set(latest_run.values()) if with_ddl else set()
 
     rows: list[list[Any]] = []
     ddl: dict[int, list[str]] = {}
@@ -404,7 +408,7 @@ def build_report(
         "format": REPORT_FORMAT, "version": REPORT_VERSION, "tool": __version__,
         "title": title or f"schema-ledger audit report: {source}",
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "source": source, "dialect": dialect,
+        "source": source, "dialect": dialect, "ddl": with_ddl,
         "range": [lo, hi, point_from or "base", point_to or "head"],
         "integrity": {
             "ok": verified.ok, "events": verified.events, "problems": problems,

@@ -438,3 +438,38 @@ def test_the_report_benchmark_runs(tmp_path: Path) -> None:
     assert figures["events"] == 300 and figures["size_mb"] > 0 and figures["console"] == []
     assert set(figures["views"]) == {"integrity", "timeline", "revisions", "schema", "diff", "drills"}
     assert figures["diagram_boxes"] > 0
+
+
+def test_an_intent_in_doubt_turns_the_banner_red(sqlite_shop: Config, browser: chromium.Browser,
+                                                 tmp_path: Path) -> None:
+    from ledger.archive import write_jsonl
+    from ledger.events import Actor, Event
+    from ops import CreateIndexOp
+    from ops.specs import IndexElement, IndexSpec
+
+    ledger = events(sqlite_shop)
+    op = CreateIndexOp("orders", IndexSpec("ix_orders_status", (IndexElement("status"),)))
+    intent = Event.following(ledger[-1], kind="intent", op=op, revision="0009", message="killed mid-deploy",
+                             actor=Actor("deploy", "app", "db-host", "0.1.0", "dave"))
+    exported = tmp_path / "ledger.jsonl"
+    with exported.open("w", encoding="utf-8") as out:
+        write_jsonl([*ledger, intent], out)
+    page = tmp_path / "in-doubt.html"
+    result = cli(sqlite_shop, "report", "--html", str(page), "--ledger", str(exported), "--dialect", "sqlite")
+    assert result.exit_code == 1 and "in doubt" in result.output, result.output
+    b = browser
+    _open(b, page)
+    assert b.js("document.getElementById('banner').className") == "bad"
+    assert f"Row seq {intent.seq}" in _text(b, "#banner-first") and "in doubt" in _text(b, "#banner-first")
+    assert str(intent.seq) in _text(b, "#view-integrity")
+    assert b.console == []
+
+
+def test_no_ddl_leaves_the_ddl_out_and_keeps_the_ops(sqlite_shop: Config) -> None:
+    full = build_report(sqlite_shop, dialect="postgresql")
+    bare = build_report(sqlite_shop, dialect="postgresql", with_ddl=False)
+    assert any(statements for rev in full["revs"] for _seq, statements in rev["change"])
+    assert not any(statements for rev in bare["revs"] for _seq, statements in rev["change"])
+    assert [[seq for seq, _ in rev["change"]] for rev in bare["revs"]] == \
+        [[seq for seq, _ in rev["change"]] for rev in full["revs"]]
+    assert bare["ev"] == full["ev"] and bare["tv"] == full["tv"]
