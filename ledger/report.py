@@ -200,12 +200,13 @@ class _Schema:
         if before.tables is after.tables:
             return
         keys = _touched(op)
-        if keys is None:
-            keys = list(set(before.tables) | set(after.tables))
-        for key in sorted(keys, key=lambda k: (k[0] or "", k[1])):
-            old, new = before.tables.get(key), after.tables.get(key)
-            if old is new:
-                continue
+        changed = [k for k in keys if before.tables.get(k) is not after.tables.get(k)] if keys is not None else []
+        if not changed:
+            # A rename or a drop may retarget other tables' keys; an op whose table was not
+            # where expected changed something else: look at every table.
+            changed = [k for k in set(before.tables) | set(after.tables) if before.tables.get(k) is not after.tables.get(k)]
+        for key in sorted(changed, key=lambda k: (k[0] or "", k[1])):
+            new = after.tables.get(key)
             self.changes.append([seq, self.key(key), self.version(new) if new is not None else -1])
 
 
@@ -365,7 +366,8 @@ def build_report(
         a = event.actor
         rows.append([
             event.seq, s(event.kind), s(event.revision), s(event.op_type), s(event.table_name), event.recorded_at,
-            s(a.os_user), s(a.db_user), s(a.host), s(a.by), s(event.message), s(describe_event(event)), flags,
+            s(a.os_user), s(a.db_user), s(a.host), s(a.by), s(event.message),
+            s(op.describe() if op is not None else describe_event(event)), flags,
             event.reverses, run,
         ])
 
