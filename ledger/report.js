@@ -393,24 +393,67 @@
   function sortedKeys(map) {
     return Object.keys(map).map(Number).sort(function (a, b) { var x = tableName(a), y = tableName(b); return x < y ? -1 : x > y ? 1 : 0; });
   }
-  function pointOptions(selected) {
-    var opts = [h("option", { value: "0" }, "base (@0, before every event)")];
+  var points = null;
+  function runPoints() {
+    if (points) return points;
+    points = { list: [], revEnd: {} };
     var info = runs(), seen = {};
     Object.keys(info).map(Number).sort(function (a, b) { return a - b; }).forEach(function (n) {
       var x = info[n];
       if (x.kind !== "apply" && x.kind !== "revert" && x.kind !== "baseline") return;
       var seq = x.last[SEQ];
+      if (x.kind !== "revert" && x.first[REV] !== null) points.revEnd[str(x.first[REV])] = seq;
       if (seen[seq]) return;
       seen[seq] = true;
-      opts.push(h("option", { value: String(seq) }, "@" + seq + " after " + x.kind + " of " + (str(x.first[REV]) || "(no revision)") + ", " + when(x.first[AT])));
+      points.list.push([seq, x]);
     });
+    return points;
+  }
+  // A select of the runs' end points near the selected one (a long ledger has tens of thousands),
+  // with base and head; the text box next to it reaches every revision and every seq.
+  function pointOptions(selected) {
+    var NEAR = 150;
+    var list = runPoints().list;
+    var at = 0;
+    while (at < list.length && list[at][0] < selected) at++;
+    var from = Math.max(0, at - NEAR), to = Math.min(list.length, at + NEAR);
+    var opts = [h("option", { value: "0" }, "base (@0, before every event)")];
+    if (from > 0) opts.push(h("option", { value: "", disabled: "disabled" }, "\u2026 " + fmt(from) + " earlier runs: type a revision or @SEQ"));
+    list.slice(from, to).forEach(function (p) {
+      var x = p[1];
+      opts.push(h("option", { value: String(p[0]) }, "@" + p[0] + " after " + x.kind + " of " + (str(x.first[REV]) || "(no revision)") + ", " + when(x.first[AT])));
+    });
+    if (to < list.length) opts.push(h("option", { value: "", disabled: "disabled" }, "\u2026 " + fmt(list.length - to) + " later runs: type a revision or @SEQ"));
     var head = EV.length ? EV[EV.length - 1][SEQ] : 0;
-    if (!seen[head] && head) opts.push(h("option", { value: String(head) }, "@" + head + " head"));
-    if (selected !== undefined && !opts.some(function (o) { return o.value === String(selected); })) {
+    if (head && !opts.some(function (o) { return o.value === String(head); })) opts.push(h("option", { value: String(head) }, "@" + head + " head"));
+    if (!opts.some(function (o) { return o.value === String(selected); })) {
       opts.push(h("option", { value: String(selected) }, "@" + selected + " (event)"));
     }
     opts.forEach(function (o) { if (o.value === String(selected)) o.selected = true; });
     return opts;
+  }
+  // "@12", "base", "head", a revision id, or "12" when no revision has that id -> a seq; null when it names nothing.
+  function parsePoint(text) {
+    var v = text.trim();
+    var head = EV.length ? EV[EV.length - 1][SEQ] : 0;
+    if (v === "base") return 0;
+    if (v === "head" || v === "@head") return head;
+    var end = v.charAt(0) === "@" ? undefined : runPoints().revEnd[v];  // as on the command line: @N is a seq
+    if (end !== undefined) return end;
+    if (/^@?\d+$/.test(v)) { var n = Number(v.replace("@", "")); return n <= head ? n : null; }
+    return null;
+  }
+  function pointBox(id, label, value, onPoint) {
+    var input = h("input", { type: "text", id: id, value: "@" + value, spellcheck: "false", "aria-describedby": id + "-help" });
+    var help = h("span", { id: id + "-help", "class": "muted" }, "");
+    input.addEventListener("change", function () {
+      var seq = parsePoint(input.value);
+      if (seq === null) { input.setAttribute("aria-invalid", "true"); help.textContent = "not a revision or @SEQ of this ledger"; return; }
+      input.removeAttribute("aria-invalid");
+      help.textContent = "";
+      onPoint(seq);
+    });
+    return { input: input, label: h("label", null, label, input, help) };
   }
   function describePoint(seq) {
     if (seq === 0) return "base";
@@ -422,28 +465,30 @@
     return { name: str(col[0]), type: str(col[1]), nullable: col[2] === 1, dflt: str(col[3]), comment: str(col[4]), extra: str(col[5]) };
   }
 
-  var sc = null;
+  var sc = null, firstPoint = null;
   function schemaPoint(seq) {
+    if (!sc) firstPoint = seq;  // the view is drawn once, at this point
     go("schema");
-    sc.setPoint(seq);
+    if (sc.current() !== seq) sc.setPoint(seq);
   }
   views.schema = function (root) {
     var sel = h("select", { id: "sc-point" });
-    var seqIn = h("input", { type: "number", id: "sc-seq", min: "0", step: "1", inputmode: "numeric" });
+    var box = pointBox("sc-seq", "or a revision, or an event (@SEQ)", HI, function (seq) { sc.setPoint(seq); });
+    var seqIn = box.input;
     var filter = h("input", { type: "search", id: "sc-filter", placeholder: "table name" });
-    var both = h("div", { "class": "controls" }, h("label", null, "Point (a revision's run)", sel), h("label", null, "or an event (@seq)", seqIn),
+    var both = h("div", { "class": "controls" }, h("label", null, "Point (a revision's run)", sel), box.label,
       h("label", null, "Tables matching", filter));
     add(root, both);
     var summary = h("p", { id: "sc-summary", "aria-live": "polite" });
     var diagram = h("div", { "class": "diagram", id: "diagram" });
     var list = h("div", { "class": "tables-list", id: "sc-tables" });
     add(root, summary, h("h3", null, "Entity-relationship diagram"), diagram, h("h3", null, "Tables"), list);
-    var current = HI;
-    sc = {};
+    var current = firstPoint !== null ? firstPoint : HI;
+    sc = { current: function () { return current; } };
     sc.setPoint = function (seq) {
       current = seq;
       clear(sel); add(sel, pointOptions(seq));
-      seqIn.value = String(seq);
+      seqIn.value = "@" + seq;
       drawState();
     };
     function drawState() {
@@ -471,7 +516,6 @@
       more(0);
     }
     sel.addEventListener("change", function () { sc.setPoint(Number(sel.value)); });
-    seqIn.addEventListener("change", function () { var v = Math.max(0, Math.floor(Number(seqIn.value) || 0)); sc.setPoint(v); });
     var timer = null;
     filter.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(drawState, 150); });
     sc.setPoint(current);
@@ -668,11 +712,11 @@
     return lines;
   }
   views.diff = function (root) {
+    var from = LO, to = HI;
     var a = h("select", { id: "diff-a" }, pointOptions(LO)), b = h("select", { id: "diff-b" }, pointOptions(HI));
-    var seqA = h("input", { type: "number", min: "0", id: "diff-seq-a", value: String(LO) });
-    var seqB = h("input", { type: "number", min: "0", id: "diff-seq-b", value: String(HI) });
-    add(root, h("div", { "class": "controls" }, h("label", null, "From point", a), h("label", null, "or @seq", seqA),
-      h("label", null, "To point", b), h("label", null, "or @seq", seqB)));
+    var boxA = pointBox("diff-seq-a", "or a revision or @SEQ", LO, function (seq) { from = seq; redraw(); });
+    var boxB = pointBox("diff-seq-b", "or a revision or @SEQ", HI, function (seq) { to = seq; redraw(); });
+    add(root, h("div", { "class": "controls" }, h("label", null, "From point", a), boxA.label, h("label", null, "To point", b), boxB.label));
     var out = h("div", { id: "diff-out", "aria-live": "polite" });
     add(root, out);
     function draw(from, to) {
@@ -696,10 +740,13 @@
         }
       }
     }
-    function pick(sel, input) { return function () { input.value = sel.value; draw(Number(seqA.value), Number(seqB.value)); }; }
-    a.addEventListener("change", pick(a, seqA));
-    b.addEventListener("change", pick(b, seqB));
-    [seqA, seqB].forEach(function (i) { i.addEventListener("change", function () { draw(Math.max(0, Number(seqA.value) || 0), Math.max(0, Number(seqB.value) || 0)); }); });
+    function redraw() {
+      boxA.input.value = "@" + from; boxB.input.value = "@" + to;
+      clear(a); add(a, pointOptions(from)); clear(b); add(b, pointOptions(to));
+      draw(from, to);
+    }
+    a.addEventListener("change", function () { from = Number(a.value); redraw(); });
+    b.addEventListener("change", function () { to = Number(b.value); redraw(); });
     draw(LO, HI);
   };
 

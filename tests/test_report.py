@@ -188,8 +188,14 @@ def test_shop_report_in_chromium(shop: tuple[str, Config], browser: chromium.Bro
     _set(b, "sc-point", at)
     boxes = b.js("[...document.querySelectorAll('#diagram g.entity')].map(g => g.dataset.table)")
     assert sorted(boxes) == sorted(t.name for t in state_at(ledger, at).tables.values())
+    _set(b, "sc-seq", "0002")  # a revision typed in: the end of its latest apply
+    at = max(e.seq for e in ledger if e.revision == "0002" and e.kind == "apply")
+    assert sorted(b.js("[...document.querySelectorAll('#diagram g.entity')].map(g => g.dataset.table)")) \
+        == sorted(t.name for t in state_at(ledger, at).tables.values())
+    _set(b, "sc-seq", "no such point")
+    assert b.js("document.getElementById('sc-seq').getAttribute('aria-invalid')") == "true"
     first = min(e.seq for e in ledger if e.kind == "apply")  # MariaDB records an intent before it
-    _set(b, "sc-seq", first)
+    _set(b, "sc-seq", f"@{first}")
     assert b.js("[...document.querySelectorAll('#diagram g.entity')].map(g => g.dataset.table)") == ["customers"]
     assert _count(b, "#sc-tables section.table") == 1
 
