@@ -11,6 +11,19 @@
   var LO = D.range[0], HI = D.range[1];
   var PAGE = 200;
 
+  // Times come as microseconds after the event before (the first: after D.t0), or as the recorded
+  // text where it is not a time; here they become microseconds since the epoch, written out on demand.
+  (function () {
+    var t = D.t0;
+    for (var i = 0; i < EV.length; i++) {
+      if (typeof EV[i][AT] === "number") { t += EV[i][AT]; EV[i][AT] = t; }
+    }
+  })();
+  function iso(us) {
+    if (typeof us !== "number") return us;
+    var ms = Math.floor(us / 1000);
+    return new Date(ms).toISOString().slice(0, 23) + String(us - ms * 1000 + 1000).slice(1) + "Z";
+  }
   function str(i) { return i === null || i === undefined ? null : S[i]; }
   function h(tag, attrs) {
     var el = document.createElement(tag);
@@ -208,7 +221,7 @@
       var seqOnly = /^@\d+$/.test(q) ? Number(q.slice(1)) : null;
       if (q && seqOnly === null && !hay) {
         hay = EV.map(function (e) {
-          return [e[SEQ], str(e[KIND]), str(e[REV]), str(e[OPT]), str(e[TBL]), e[AT], str(e[OS]), str(e[DBU]), str(e[HOST]),
+          return [e[SEQ], str(e[KIND]), str(e[REV]), str(e[OPT]), str(e[TBL]), iso(e[AT]), str(e[OS]), str(e[DBU]), str(e[HOST]),
             str(e[BY]), str(e[MSG]), str(e[DESC])].join("\u0001").toLowerCase();
         });
       }
@@ -230,7 +243,7 @@
       var r = e[RUN];
       return h("tr", { "class": "run" }, h("th", { colspan: "7", scope: "rowgroup" },
         "Run " + (r + 1) + " \u00b7 " + (runs()[r].kind || str(e[KIND])) + (e[REV] !== null ? " of revision " + str(e[REV]) : "") +
-        " \u00b7 " + who(e) + " \u00b7 " + when(e[AT]) + (e[MSG] !== null ? " \u00b7 \u201c" + str(e[MSG]) + "\u201d" : "")));
+        " \u00b7 " + who(e) + " \u00b7 " + when(iso(e[AT])) + (e[MSG] !== null ? " \u00b7 \u201c" + str(e[MSG]) + "\u201d" : "")));
     }
     function draw() {
       var rows = tl.rows, pages = Math.max(1, Math.ceil(rows.length / PAGE));
@@ -246,7 +259,7 @@
         frag.appendChild(h("tr", { "class": bad ? "problem event" : "event", "data-seq": e[SEQ] },
           h("td", { "class": "seq" }, bad ? h("span", { "class": "badge bad" }, "PROBLEM") : null, String(e[SEQ]), " ",
             h("button", { type: "button", "class": "link schema-at", "aria-label": "schema at seq " + e[SEQ], onclick: schemaAt(e[SEQ]) }, "schema")),
-          h("td", { "class": "mono" }, when(e[AT])),
+          h("td", { "class": "mono", title: iso(e[AT]) }, when(iso(e[AT]))),
           h("td", null, str(e[KIND]), e[REVERSES] !== null ? " (undoes " + e[REVERSES] + ")" : ""),
           h("td", null, str(e[REV]) || "-"),
           h("td", null, str(e[DESC]) || str(e[OPT]) || "", marks(e[FLAGS])),
@@ -347,7 +360,7 @@
         var rb = h("tbody");
         r.runs.forEach(function (n) {
           var x = info[n];
-          add(rb, h("tr", null, h("td", null, x.kind || "intent"), h("td", { "class": "mono" }, when(x.first[AT])),
+          add(rb, h("tr", null, h("td", null, x.kind || "intent"), h("td", { "class": "mono" }, when(iso(x.first[AT]))),
             h("td", null, "@" + x.first[SEQ] + "\u2013@" + x.last[SEQ] + " (" + x.count + ")"), h("td", null, who(x.first)),
             h("td", null, str(x.first[MSG]) || "")));
         });
@@ -421,7 +434,7 @@
     if (from > 0) opts.push(h("option", { value: "", disabled: "disabled" }, "\u2026 " + fmt(from) + " earlier runs: type a revision or @SEQ"));
     list.slice(from, to).forEach(function (p) {
       var x = p[1];
-      opts.push(h("option", { value: String(p[0]) }, "@" + p[0] + " after " + x.kind + " of " + (str(x.first[REV]) || "(no revision)") + ", " + when(x.first[AT])));
+      opts.push(h("option", { value: String(p[0]) }, "@" + p[0] + " after " + x.kind + " of " + (str(x.first[REV]) || "(no revision)") + ", " + when(iso(x.first[AT]))));
     });
     if (to < list.length) opts.push(h("option", { value: "", disabled: "disabled" }, "\u2026 " + fmt(list.length - to) + " later runs: type a revision or @SEQ"));
     var head = EV.length ? EV[EV.length - 1][SEQ] : 0;
@@ -458,7 +471,7 @@
   function describePoint(seq) {
     if (seq === 0) return "base";
     var e = eventAt(seq);
-    return "@" + seq + (e ? " (" + str(e[KIND]) + (e[REV] !== null ? " of " + str(e[REV]) : "") + ", " + when(e[AT]) + ")" : "");
+    return "@" + seq + (e ? " (" + str(e[KIND]) + (e[REV] !== null ? " of " + str(e[REV]) : "") + ", " + when(iso(e[AT])) + ")" : "");
   }
   function colText(c) {
     var col = COLS[c];

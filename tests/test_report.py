@@ -146,6 +146,8 @@ def test_shop_report_in_chromium(shop: tuple[str, Config], browser: chromium.Bro
     assert _count(b, "#events tr.event") == len(ledger)
     assert [int(s) for s in b.js("[...document.querySelectorAll('#events tr.event')].map(r => r.dataset.seq)")] \
         == [e.seq for e in ledger]
+    assert b.js("[...document.querySelectorAll('#events tr.event td.mono')].map(c => c.title)") \
+        == [e.recorded_at for e in ledger]  # times travel as microsecond steps: the exact stored text comes back
     runs = b.js("[...document.querySelectorAll('#events tr.run')].map(r => r.textContent)")
     assert any("apply of revision 0001" in r and "alice" in r for r in runs)
     assert any("revert of revision 0008" in r and "carol" in r and "release 1.1 broke checkout" in r for r in runs)
