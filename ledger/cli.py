@@ -639,9 +639,11 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
 @click.option("--one-transaction", is_flag=True,
               help="PostgreSQL and SQLite: the whole rollback in one transaction (a failure anywhere leaves "
                    "schema and ledger as before the run).")
+@click.option("--through-baseline", is_flag=True,
+              help="Allow going below the baseline (dropping the adopted tables); without it a baseline is a floor.")
 @pass_cli
 def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-             quiet: bool, skip_irreversible: bool, one_transaction: bool) -> None:
+             quiet: bool, skip_irreversible: bool, one_transaction: bool, through_baseline: bool) -> None:
     """Undo every change made after POINT by appending revert events (nothing is deleted).
 
     The whole plan is checked first: an irreversible operation (an execute without
@@ -649,6 +651,10 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
     and columns that the rollback drops, or that a rolled-back drop took away, is gone:
     each such object is named in a warning. Migration files are not needed: the reverse
     of every change comes from the ledger.
+
+    A baseline is a floor: -N counts revisions (never the baseline), `base` on a baselined
+    ledger is the state the database was adopted in, and a point below the baseline is
+    refused, naming the tables it would drop, unless --through-baseline is given.
 
     \b
     Example: schema-ledger rollback --to 0004 -m "release 1.1 broke checkout" --by alice
@@ -671,7 +677,7 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
     try:
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
                               progress=progress, skip_irreversible=skip_irreversible,
-                              one_transaction=one_transaction)
+                              one_transaction=one_transaction, through_baseline=through_baseline)
     except LedgerError:
         if line_open:
             click.echo(" failed", err=True)

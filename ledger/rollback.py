@@ -51,11 +51,14 @@ from .runner import (
 from .store import LedgerStore
 
 __all__ = [
+    "BelowBaseline",
     "RevertedRevision",
     "RollbackError",
     "RollbackProgress",
     "RollbackResult",
+    "baseline_floor",
     "data_loss",
+    "resolve_rollback_point",
     "rollback",
 ]
 
@@ -65,6 +68,48 @@ RollbackProgress = Callable[[str | None, int, int, bool], None]
 
 class RollbackError(ApplyError):
     """A statement failed while a revision was rolled back (the message says what was recorded)."""
+
+
+class BelowBaseline(LedgerError, RuntimeError):
+    """A rollback point below the baseline, without ``through_baseline``: it would drop the adopted tables."""
+
+
+def baseline_floor(events: Sequence[Event]) -> int:
+    """The seq of the last ``baseline`` event still in effect (0: the ledger has no baseline in effect).
+
+    A baseline adopts a database whose ledger is empty, so its events come first: the floor is
+    the state the database was adopted in.
+    """
+    return max((e.seq for e in in_effect(events) if e.kind == "baseline"), default=0)
+
+
+def resolve_rollback_point(point: str, events: Sequence[Event], *, through_baseline: bool = False) -> int:
+    """The seq a rollback goes back to; a baseline is a floor.
+
+    ``-N`` counts revisions, never the baseline; ``base`` on a baselined ledger is the baseline
+    (the state the database was adopted in), or with ``through_baseline`` the empty schema
+    before it. Any other point below the baseline needs ``through_baseline``.
+    """
+    floor = baseline_floor(events)
+    text = point.strip()
+    if text == "base":
+        return 0 if through_baseline else floor
+    to_seq = resolve_point(point, events)
+    if _counts_back(text):
+        return max(to_seq, floor)
+    if to_seq < floor and not through_baseline:
+        tables = sorted({op.table.fullname for e in in_effect(events)
+                         if e.kind == "baseline" and e.seq > to_seq and isinstance(op := e.op, CreateTableOp)})
+        raise BelowBaseline(
+            f"@{to_seq} is below the baseline (ledger seq {floor} is its last event): going there drops the "
+            f"adopted table{'s' if len(tables) != 1 else ''} {', '.join(tables) or '(none)'} with their rows; "
+            "`--to base` stops at the baseline, and --through-baseline goes below it"
+        )
+    return to_seq
+
+
+def _counts_back(text: str) -> bool:
+    return text.startswith("-") and text[1:].isdigit()
 
 
 @attrs.frozen
@@ -305,6 +350,7 @@ class _Planner:
 
     point: str
     skip_irreversible: bool
+    through_baseline: bool = False
     to_seq: int | None = None
     total: int = 0
     warnings: list[str] = attrs.field(factory=list)
@@ -319,7 +365,8 @@ class _Planner:
         if self.planned_at != ledger.reads:
             first = self.to_seq is None
             if self.to_seq is None:
-                self.to_seq = resolve_point(self.point, ledger.events)
+                self.to_seq = resolve_rollback_point(self.point, ledger.events,
+                                                     through_baseline=self.through_baseline)
             plan = plan_rollback(ledger.events, self.to_seq, skip_irreversible=self.skip_irreversible)
             self.groups = deque(_groups(plan))
             self.planned_at = ledger.reads
@@ -341,6 +388,7 @@ def rollback(
     progress: RollbackProgress | None = None,
     skip_irreversible: bool = False,
     one_transaction: bool = False,
+    through_baseline: bool = False,
 ) -> RollbackResult:
     """Undo every event after point ``to`` that is still in effect, newest first.
 
@@ -349,10 +397,12 @@ def rollback(
     for scratch databases (drills), never for a database whose data matters.
     ``one_transaction`` (PostgreSQL and SQLite): the whole rollback in one transaction, so a
     failure anywhere leaves schema and ledger as they were before the run.
+    A baseline is a floor: ``-N`` counts revisions only, ``base`` is the baseline, and a point
+    below it is refused (:class:`BelowBaseline`) unless ``through_baseline``.
     """
     store = store_for(config)
     why = why or f"rollback to {to}"
-    planner = _Planner(to, skip_irreversible)
+    planner = _Planner(to, skip_irreversible, through_baseline)
     with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
         dialect = dialects.dialect_name(conn)
         if one_transaction:

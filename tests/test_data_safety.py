@@ -1,0 +1,133 @@
+"""No silent data loss: a baseline is a floor for rollback, data loss is announced before anything
+runs and needs consent, and a type change that a value does not fit stops the run.
+
+Every test runs on SQLite, PostgreSQL and MariaDB through the command line, and checks that a
+refused or failed run leaves schema and ledger exactly as they were.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner, Result
+
+from ledger.audit import reflect_live
+from ledger.cli import main
+from ledger.config import Config
+from ledger.db import create_engine
+from ledger.runner import store_for
+
+
+def project(tmp_path: Path, url: str, revisions: dict[str, str]) -> Config:
+    """A project whose revisions (id -> body of upgrade) form one chain, in the order given."""
+    folder = tmp_path / "migrations"
+    folder.mkdir(exist_ok=True)
+    parent = None
+    for rid, body in revisions.items():
+        (folder / f"{rid}.py").write_text(
+            f'"""{rid}."""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\n'
+            "def upgrade(op):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n", encoding="utf-8")
+        parent = rid
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n', encoding="utf-8")
+    return Config(project_dir=tmp_path, url=url, migrations=Path("migrations"), source=tmp_path / "schema-ledger.toml")
+
+
+def cli(config: Config, *args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["--url", config.url, "--config", str(config.source), *args], input=stdin)
+
+
+def run_sql(url: str, *statements: str) -> None:
+    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+def rows(url: str, query: str) -> list[tuple]:
+    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(query)]
+    finally:
+        engine.dispose()
+
+
+def snapshot(config: Config) -> tuple:
+    """The live schema and the whole ledger (every column of every event)."""
+    engine = create_engine(config.url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            store = store_for(config)
+            ledger = [tuple(r) for r in conn.execute(sa.select(store.table).order_by(store.table.c.seq))] \
+                if store.exists(conn) else []
+            return reflect_live(conn, config), ledger
+    finally:
+        engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. A baseline is a floor
+# ---------------------------------------------------------------------------------------------
+
+
+def _baselined(tmp_path: Path, url: str) -> Config:
+    run_sql(url, "CREATE TABLE customer (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(40))",
+            "CREATE TABLE product (id INTEGER NOT NULL PRIMARY KEY, title VARCHAR(40))",
+            "INSERT INTO customer (id, name) VALUES (1, 'Ada'), (2, 'Grace')",
+            "INSERT INTO product (id, title) VALUES (1, 'lamp')")
+    config = project(tmp_path, url, {
+        "0001": 'op.add_column("customer", sa.Column("email", sa.String(80)))',
+        "0002": 'op.create_table("note", sa.Column("id", sa.Integer, primary_key=True))',
+    })
+    assert cli(config, "baseline", "-m", "adopt").exit_code == 0
+    return config
+
+
+def test_rollback_counts_revisions_and_stops_at_the_baseline(tmp_path: Path, db_url: str) -> None:
+    config = _baselined(tmp_path, db_url)
+    assert cli(config, "apply", "--to", "0001").exit_code == 0
+
+    done = cli(config, "rollback", "--to", "-1")
+    assert done.exit_code == 0, done.output
+    assert "rolled back 1 revision " in done.stdout
+    assert rows(db_url, "SELECT id, name FROM customer ORDER BY id") == [(1, "Ada"), (2, "Grace")]
+    assert rows(db_url, "SELECT id FROM product") == [(1,)]
+
+    # Nothing but the baseline is in effect: -1 names no revision.
+    more = cli(config, "rollback", "--to", "-1")
+    assert more.exit_code == 2 and "0 revision(s) are applied" in more.stderr
+
+    # base on a baselined ledger is the baseline.
+    assert cli(config, "apply").exit_code == 0
+    to_base = cli(config, "rollback", "--to", "base")
+    assert to_base.exit_code == 0, to_base.output
+    assert "rolled back 2 revisions" in to_base.stdout
+    assert rows(db_url, "SELECT COUNT(*) FROM customer") == [(2,)]
+    assert cli(config, "verify", "--live").exit_code == 0
+
+
+def test_going_below_the_baseline_needs_its_own_option(tmp_path: Path, db_url: str) -> None:
+    config = _baselined(tmp_path, db_url)
+    before = snapshot(config)
+    for point in ("@1", "1970-01-02T00:00Z"):
+        refused = cli(config, "rollback", "--to", point)
+        if point.startswith("1970"):
+            assert refused.exit_code == 2  # before the first event: no point at all
+            continue
+        assert refused.exit_code == 1, refused.output
+        assert refused.stderr.startswith("schema-ledger: error: @1 is below the baseline")
+        assert "adopted tables customer, product" in refused.stderr and "--through-baseline" in refused.stderr
+        assert snapshot(config) == before
+
+    through = cli(config, "rollback", "--to", "base", "--through-baseline", "--allow-data-loss")
+    assert through.exit_code == 0, through.output
+    engine = create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table("customer")
+    engine.dispose()
