@@ -96,6 +96,49 @@ def _is_input_error(exc: LedgerError) -> bool:
     return type(exc).__name__ in ("InvalidPoint",)
 
 
+_ALLOW_DATA_LOSS = click.option(
+    "--allow-data-loss", is_flag=True,
+    help="Go on when the run drops a table or column holding rows, or narrows a type under values "
+         "(without a terminal to ask, such a run is refused otherwise).")
+
+
+def _interactive() -> bool:
+    """Whether a person can answer a question: stdin is a terminal."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _consent(allow: bool, what: str) -> Any:
+    """The consent of ``apply``/``rollback`` to the data their plan loses, asked before anything runs:
+    each loss is a line on stderr; then --allow-data-loss goes on, a terminal is asked, and without
+    one the run is refused (exit 1, nothing run)."""
+    from .dataloss import DataLossRefused
+
+    def consent(losses: Any) -> None:
+        for loss in losses:
+            click.echo(f"schema-ledger: data loss: {loss.describe()}", err=True)
+        if allow:
+            return
+        count = len(losses)
+        objects = f"{count} table{'s' if count != 1 else ''}/column{'s' if count != 1 else ''}"
+        if _interactive():
+            if click.confirm(f"{what} loses the data of the {objects} above. Go on?", default=False, err=True):
+                return
+            raise DataLossRefused(f"{what} not confirmed: nothing was run")
+        raise DataLossRefused(f"{what} would lose the data of the {objects} above; nothing was run "
+                              "(give --allow-data-loss to go on; no terminal to ask)")
+
+    return consent
+
+
+def _sql_losses(losses: Any) -> None:
+    """--sql: the data the statements would lose, as SQL comments before them."""
+    for loss in losses:
+        click.echo(f"-- data loss: {loss.describe()}")
+
+
 @attrs.define
 class CliContext:
     """What every command gets: the global options, the configuration and the revisions, loaded once."""
@@ -233,9 +276,10 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("--one-transaction", is_flag=True,
               help="PostgreSQL and SQLite: all pending revisions in one transaction (a failure anywhere "
                    "leaves schema and ledger as before the run).")
+@_ALLOW_DATA_LOSS
 @pass_cli
 def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-          quiet: bool, require_drill: bool, one_transaction: bool) -> None:
+          quiet: bool, require_drill: bool, one_transaction: bool, allow_data_loss: bool) -> None:
     """Apply pending revisions, recording every operation in the ledger.
 
     PostgreSQL and SQLite apply each revision in one transaction (with --one-transaction,
@@ -246,6 +290,10 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
     \b
     With --require-drill, every revision to apply must have been covered (same id, same
     checksum) by a passing drill recorded in this database's ledger.
+
+    Before anything runs, every table or column the run drops while it holds rows, and every
+    type it narrows under values, is named with its row count; on a terminal you are asked
+    to go on, without one the run is refused unless --allow-data-loss is given.
 
     \b
     Example: schema-ledger apply --to 0004 -m "release 2.3" --by alice
@@ -274,12 +322,14 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
 
     try:
         result = runner.apply(config, chain=chain, to=to, sql_only=sql_only, why=why, by=by,
-                              lock_timeout=lock_timeout, progress=progress, one_transaction=one_transaction)
+                              lock_timeout=lock_timeout, progress=progress, one_transaction=one_transaction,
+                              consent=_consent(allow_data_loss, "apply"))
     except LedgerError:
         if line_open:
             click.echo(" failed", err=True)
         raise
     if sql_only:
+        _sql_losses(result.losses)
         for statement in result.sql:
             click.echo(statement.rstrip().rstrip(";") + ";")
         return
@@ -641,9 +691,11 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
                    "schema and ledger as before the run).")
 @click.option("--through-baseline", is_flag=True,
               help="Allow going below the baseline (dropping the adopted tables); without it a baseline is a floor.")
+@_ALLOW_DATA_LOSS
 @pass_cli
 def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-             quiet: bool, skip_irreversible: bool, one_transaction: bool, through_baseline: bool) -> None:
+             quiet: bool, skip_irreversible: bool, one_transaction: bool, through_baseline: bool,
+             allow_data_loss: bool) -> None:
     """Undo every change made after POINT by appending revert events (nothing is deleted).
 
     The whole plan is checked first: an irreversible operation (an execute without
@@ -674,20 +726,27 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
             click.echo(" ok", err=True)
             line_open = False
 
+    consent = _consent(allow_data_loss, "rollback")
     try:
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
                               progress=progress, skip_irreversible=skip_irreversible,
-                              one_transaction=one_transaction, through_baseline=through_baseline)
+                              one_transaction=one_transaction, through_baseline=through_baseline,
+                              consent=None if sql_only else consent)
     except LedgerError:
         if line_open:
             click.echo(" failed", err=True)
         raise
-    for warning in result.warnings:
-        click.echo(f"schema-ledger: warning: {warning}", err=True)
     if sql_only:
+        for warning in result.warnings:
+            click.echo(f"schema-ledger: warning: {warning}", err=True)
+        _sql_losses(result.losses)
         for statement in result.sql:
             click.echo(statement.rstrip().rstrip(";") + ";")
         return
+    shown = {loss.describe() for loss in result.losses}  # named before the run, by the consent
+    for warning in result.warnings:
+        if warning not in shown:
+            click.echo(f"schema-ledger: warning: {warning}", err=True)
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     at = result.current or "base"

@@ -114,16 +114,21 @@ def test_rollback_counts_revisions_and_stops_at_the_baseline(tmp_path: Path, db_
 
 def test_going_below_the_baseline_needs_its_own_option(tmp_path: Path, db_url: str) -> None:
     config = _baselined(tmp_path, db_url)
+    assert cli(config, "apply", "--to", "0001").exit_code == 0
     before = snapshot(config)
-    for point in ("@1", "1970-01-02T00:00Z"):
-        refused = cli(config, "rollback", "--to", point)
-        if point.startswith("1970"):
-            assert refused.exit_code == 2  # before the first event: no point at all
-            continue
-        assert refused.exit_code == 1, refused.output
-        assert refused.stderr.startswith("schema-ledger: error: @1 is below the baseline")
-        assert "adopted tables customer, product" in refused.stderr and "--through-baseline" in refused.stderr
-        assert snapshot(config) == before
+    refused = cli(config, "rollback", "--to", "@1")  # inside the baseline: product is its second table
+    assert refused.exit_code == 1, refused.output
+    assert refused.stderr == ("schema-ledger: error: @1 is below the baseline (ledger seq 2 is its last event): "
+                              "going there drops the adopted table product with its rows; `--to base` stops at "
+                              "the baseline, and --through-baseline goes below it\n")
+    assert snapshot(config) == before
+
+    # With the option, the data loss still needs consent: the adopted tables hold rows.
+    unconsented = cli(config, "rollback", "--to", "base", "--through-baseline")
+    assert unconsented.exit_code == 1, unconsented.output
+    assert "schema-ledger: data loss: table customer is dropped with its rows: 2 rows (baseline, seq 1)" \
+        in unconsented.stderr
+    assert snapshot(config) == before
 
     through = cli(config, "rollback", "--to", "base", "--through-baseline", "--allow-data-loss")
     assert through.exit_code == 0, through.output
@@ -131,3 +136,66 @@ def test_going_below_the_baseline_needs_its_own_option(tmp_path: Path, db_url: s
     with engine.connect() as conn:
         assert not sa.inspect(conn).has_table("customer")
     engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. A type change that a value does not fit stops the run
+# ---------------------------------------------------------------------------------------------
+
+NARROWINGS = {
+    "string": ('sa.String(40)', "'abcdefghijklmnopqrstuvwxyz0123456'", 'sa.String(10)', "'short'"),
+    "numeric": ('sa.Numeric(8, 3)', "12345.678", 'sa.Numeric(6, 2)', "1234.5"),
+    "timestamp": ('sa.DateTime', "'2020-01-01 10:11:12'", 'sa.Date', "'2020-01-02 00:00:00'"),
+    "integer": ('sa.BigInteger', "3000000000", 'sa.Integer', "7"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NARROWINGS))
+def test_a_value_that_does_not_fit_stops_the_run(tmp_path: Path, db_url: str, kind: str) -> None:
+    old, value, new, fitting = NARROWINGS[kind]
+    config = project(tmp_path, db_url, {
+        "0001": f'op.create_table("item", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", {old}))',
+        "0002": f'op.alter_column("item", "v", type_={new})',
+    })
+    assert cli(config, "apply", "--to", "0001").exit_code == 0
+    run_sql(db_url, f"INSERT INTO item (id, v) VALUES (1, {value}), (2, {fitting}), (3, NULL)")
+    stored = rows(db_url, "SELECT id, v FROM item ORDER BY id")
+    before = snapshot(config)
+
+    failed = cli(config, "apply", "--allow-data-loss")
+    assert failed.exit_code == 1, failed.output
+    assert "revision 0002" in failed.stderr and "1 value of item.v does not fit" in failed.stderr
+    assert snapshot(config) == before
+    assert rows(db_url, "SELECT id, v FROM item ORDER BY id") == stored
+
+    # Without the value that does not fit, the change goes through.
+    run_sql(db_url, "DELETE FROM item WHERE id = 1")
+    done = cli(config, "apply", "--allow-data-loss")
+    assert done.exit_code == 0, done.output
+    assert cli(config, "verify", "--live").exit_code == 0
+
+
+def test_the_rollback_of_a_widening_is_checked_too(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url, {
+        "0001": 'op.create_table("item", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.String(10)))',
+        "0002": 'op.alter_column("item", "v", type_=sa.String(40))',
+    })
+    assert cli(config, "apply").exit_code == 0
+    run_sql(db_url, "INSERT INTO item (id, v) VALUES (1, 'abcdefghijklmnopqrstuvwxyz0123456')")
+    before = snapshot(config)
+    failed = cli(config, "rollback", "--to", "0001", "--allow-data-loss")
+    assert failed.exit_code == 1, failed.output
+    assert "rolling back revision 0002" in failed.stderr and "does not fit VARCHAR(10)" in failed.stderr
+    assert snapshot(config) == before
+
+
+@pytest.mark.parametrize("dialect", ["mariadb"])
+def test_mariadb_sessions_are_strict(db_url: str) -> None:
+    # A server (or URL) whose sessions start without strict mode: the project's sessions add it.
+    lax = sa.make_url(db_url).update_query_dict({"init_command": "SET SESSION sql_mode = ''"})
+    engine = create_engine(lax.render_as_string(hide_password=False), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            assert "STRICT_TRANS_TABLES" in conn.exec_driver_sql("SELECT @@SESSION.sql_mode").scalar_one()
+    finally:
+        engine.dispose()
