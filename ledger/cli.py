@@ -14,6 +14,7 @@ import math
 import sys
 import traceback
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -26,6 +27,9 @@ from .config import CONFIG_FILE, Config, ConfigError, load_config, render_config
 from .revisions import Revision, RevisionChain, RevisionError, load_revisions, new_revision_file
 
 __all__ = ["CliContext", "main", "pass_cli"]
+
+#: the exit code of a command stopped by Ctrl-C (128 + SIGINT)
+INTERRUPTED = 130
 
 #: errors that mean "the input is wrong" (exit 2) rather than "the run found a problem" (exit 1)
 INPUT_ERRORS: tuple[type[BaseException], ...] = (ConfigError, RevisionError, InvalidOperationError)
@@ -50,9 +54,29 @@ class _Group(click.Group):
     it is named in one line too.
     """
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("\nschema-ledger: interrupted: nothing was run", err=True)
+            raise click.exceptions.Exit(INTERRUPTED) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Ctrl-C: exit 130 and one line saying where the database stands, never a traceback.
+            state = ctx.find_object(CliContext)
+            standing = state.on_interrupt if state is not None else None
+            line = "interrupted"
+            if standing is not None:
+                try:
+                    line += f": {standing()}"
+                except Exception as exc:  # noqa: BLE001 - the line must come out whatever happens
+                    line += f" (where the database stands could not be read: {type(exc).__name__}); " \
+                            "see `schema-ledger status`"
+            click.echo(f"schema-ledger: {line}", err=True)
+            raise click.exceptions.Exit(INTERRUPTED) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - no traceback reaches the user (see above)
@@ -124,13 +148,61 @@ def _consent(allow: bool, what: str) -> Any:
         count = len(losses)
         objects = f"{count} table{'s' if count != 1 else ''}/column{'s' if count != 1 else ''}"
         if _interactive():
-            if click.confirm(f"{what} loses the data of the {objects} above. Go on?", default=False, err=True):
+            try:
+                go_on = click.confirm(f"{what} loses the data of the {objects} above. Go on?", default=False, err=True)
+            except click.exceptions.Abort:  # Ctrl-C at the question: an interrupt like any other
+                raise KeyboardInterrupt from None
+            if go_on:
                 return
             raise DataLossRefused(f"{what} not confirmed: nothing was run")
         raise DataLossRefused(f"{what} would lose the data of the {objects} above; nothing was run "
                               "(give --allow-data-loss to go on; no terminal to ask)")
 
     return consent
+
+
+@attrs.define
+class _RunMarks:
+    """The revisions a run finished ("ok": committed, unless in one transaction) and the one at work."""
+
+    finished: list[str] = attrs.field(factory=list)
+    running: str | None = None
+
+    def mark(self, revision: str, done: bool) -> None:
+        if done:
+            self.finished.append(revision)
+            self.running = None
+        else:
+            self.running = revision
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _standing(config: Config, run: _RunMarks, did: str, one_transaction: bool) -> str:
+    """Where the database stands after Ctrl-C stopped ``apply`` or ``rollback``: what was committed,
+    what the open transaction took back, and any intent in doubt (read from the ledger afresh)."""
+    from .db import dialect_of
+    from .status import in_doubt_note
+
+    parts: list[str] = []
+    names = ", ".join(run.finished)
+    if one_transaction:
+        parts.append("the run's one transaction was rolled back: "
+                     + (f"the revisions printed \"ok\" ({names}) were rolled back with it, and " if names else "")
+                     + "the database is as it was before the run")
+    else:
+        parts.append(f"{_plural(len(run.finished), 'revision')} {did} and committed" + (f" ({names})" if names else ""))
+        if run.running is not None:
+            if dialect_of(config.url) == "mysql":
+                parts.append(f"{run.running} stopped part way (MariaDB/MySQL commit each op: the ops recorded before "
+                             "the interrupt stay)")
+            else:
+                parts.append(f"the open transaction of {run.running} was rolled back, so {run.running} is as it was "
+                             "before the run")
+    parts.append(in_doubt_note(config) or "nothing is in doubt")
+    return "; ".join(parts)
 
 
 def _sql_losses(losses: Any) -> None:
@@ -150,6 +222,8 @@ class CliContext:
     load_timeout: float | None = None
     _config: Config | None = None
     _chain: RevisionChain | None = None
+    #: what a Ctrl-C says about the database (set by the commands that change it)
+    on_interrupt: Callable[[], str] | None = None
 
     @property
     def config(self) -> Config:
@@ -307,9 +381,11 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
         check_drilled(config, chain, to)
 
     line_open = False
+    run = _RunMarks()
 
     def progress(revision: Revision, position: int, total: int, done: bool) -> None:
         nonlocal line_open
+        run.mark(revision.id, done)
         if quiet or sql_only:
             return
         if not done:
@@ -320,13 +396,15 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
             click.echo(f" ok ({ops} op{'s' if ops != 1 else ''})", err=True)
             line_open = False
 
+    if not sql_only:
+        state.on_interrupt = lambda: _standing(config, run, "applied", one_transaction)
     try:
         result = runner.apply(config, chain=chain, to=to, sql_only=sql_only, why=why, by=by,
                               lock_timeout=lock_timeout, progress=progress, one_transaction=one_transaction,
                               consent=_consent(allow_data_loss, "apply"))
-    except LedgerError:
+    except (LedgerError, KeyboardInterrupt) as exc:
         if line_open:
-            click.echo(" failed", err=True)
+            click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
         raise
     if sql_only:
         _sql_losses(result.losses)
@@ -715,8 +793,11 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
 
     line_open = False
 
+    run = _RunMarks()
+
     def progress(revision: str | None, position: int, total: int, done: bool) -> None:
         nonlocal line_open
+        run.mark(revision or "(no revision)", done)
         if quiet:
             return
         if not done:
@@ -726,15 +807,18 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
             click.echo(" ok", err=True)
             line_open = False
 
+    if not sql_only:
+        state.on_interrupt = lambda: _standing(state.config, run, "rolled back", one_transaction)
+
     consent = _consent(allow_data_loss, "rollback")
     try:
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
                               progress=progress, skip_irreversible=skip_irreversible,
                               one_transaction=one_transaction, through_baseline=through_baseline,
                               consent=None if sql_only else consent)
-    except LedgerError:
+    except (LedgerError, KeyboardInterrupt) as exc:
         if line_open:
-            click.echo(" failed", err=True)
+            click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
         raise
     if sql_only:
         for warning in result.warnings:

@@ -194,7 +194,7 @@ class _Ledger:
             intent = self.view.in_doubt[0]
             raise InDoubtError(
                 f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
-                f"{intent.op_type}), so the live schema may not match the ledger; see `schema-ledger status`"
+                f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
             )
 
 

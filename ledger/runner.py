@@ -231,7 +231,7 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
         intent = view.in_doubt[0]
         raise InDoubtError(
             f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
-            f"{intent.op_type}), so the live schema may not match the ledger; see `schema-ledger status`"
+            f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
         )
     applied_after: Revision | None = None
     pending: list[Revision] = []

@@ -199,3 +199,113 @@ def test_mariadb_sessions_are_strict(db_url: str) -> None:
             assert "STRICT_TRANS_TABLES" in conn.exec_driver_sql("SELECT @@SESSION.sql_mode").scalar_one()
     finally:
         engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Data loss is announced before anything runs, and needs consent
+# ---------------------------------------------------------------------------------------------
+
+SHOP = {
+    "0001": '''
+        op.create_table("customer", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(40)),
+                        sa.Column("nick", sa.String(20)))
+        op.create_table("empty", sa.Column("id", sa.Integer, primary_key=True))
+    ''',
+    "0002": '''
+        op.drop_column("customer", "nick")
+        op.drop_table("empty")
+        op.alter_column("customer", "name", type_=sa.String(30))
+        op.create_table("scratch", sa.Column("id", sa.Integer, primary_key=True))
+        op.drop_table("scratch")
+    ''',
+}
+
+
+def _shop(tmp_path: Path, url: str) -> Config:
+    config = project(tmp_path, url, SHOP)
+    assert cli(config, "apply", "--to", "0001").exit_code == 0
+    run_sql(url, "INSERT INTO customer (id, name, nick) VALUES (1, 'Ada', 'ada'), (2, 'Grace', NULL), (3, NULL, 'x')")
+    return config
+
+
+LOSSES_0002 = [
+    "schema-ledger: data loss: column customer.nick is dropped with its data: 2 non-null values (revision 0002)",
+    "schema-ledger: data loss: column customer.name narrows from VARCHAR(40) to VARCHAR(30): 2 non-null values "
+    "(revision 0002)",
+]
+
+
+def test_apply_names_the_data_it_loses_and_refuses_without_consent(tmp_path: Path, db_url: str) -> None:
+    config = _shop(tmp_path, db_url)
+    before = snapshot(config)
+    refused = cli(config, "apply")
+    assert refused.exit_code == 1, refused.output
+    lines = refused.stderr.splitlines()
+    # Only what holds data is named (the empty table and the table made in the run are not), before
+    # anything ran (no progress line), with the error last.
+    assert lines[:-1] == LOSSES_0002, lines
+    assert lines[-1] == ("schema-ledger: error: apply would lose the data of the 2 tables/columns above; nothing was "
+                         "run (give --allow-data-loss to go on; no terminal to ask)")
+    assert snapshot(config) == before
+
+    sql = cli(config, "apply", "--sql")
+    assert sql.exit_code == 0, sql.output
+    assert sql.stdout.splitlines()[:2] == [line.replace("schema-ledger: data loss:", "-- data loss:")
+                                           for line in LOSSES_0002]
+    assert snapshot(config) == before
+
+    done = cli(config, "apply", "--allow-data-loss")
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines()[:2] == LOSSES_0002
+    assert rows(db_url, "SELECT id, name FROM customer ORDER BY id") == [(1, "Ada"), (2, "Grace"), (3, None)]
+
+
+def test_rollback_names_the_data_it_loses_and_refuses_without_consent(tmp_path: Path, db_url: str) -> None:
+    config = _shop(tmp_path, db_url)
+    before = snapshot(config)
+    refused = cli(config, "rollback", "--to", "base")
+    assert refused.exit_code == 1, refused.output
+    lines = refused.stderr.splitlines()
+    assert lines[0].startswith("schema-ledger: data loss: table customer is dropped with its rows: 3 rows "
+                               "(revision 0001, seq ")
+    assert len(lines) == 2 and lines[1].startswith("schema-ledger: error: rollback would lose the data of the 1 ")
+    assert snapshot(config) == before
+
+    sql = cli(config, "rollback", "--to", "base", "--sql")
+    assert sql.exit_code == 0 and sql.stdout.startswith("-- data loss: table customer is dropped with its rows: 3 rows")
+    assert snapshot(config) == before
+
+    done = cli(config, "rollback", "--to", "base", "--allow-data-loss")
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines()[0] == lines[0]
+    # A rollback that loses nothing asks nothing.
+    assert cli(config, "apply", "--to", "0001").exit_code == 0
+    assert cli(config, "rollback", "--to", "base").exit_code == 0
+
+
+@pytest.mark.parametrize("dialect", ["sqlite"])
+@pytest.mark.parametrize("answer, code", [("n", 1), ("y", 0)])
+def test_on_a_terminal_the_user_is_asked(tmp_path: Path, db_url: str, answer: str, code: int) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    config = _shop(tmp_path, db_url)
+    before = snapshot(config)
+    controller, terminal = pty.openpty()
+    env = dict(os.environ, SCHEMA_LEDGER_URL=db_url, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    process = subprocess.Popen([sys.executable, "-m", "ledger", "apply", "-q"], cwd=tmp_path, env=env,
+                               stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    os.close(terminal)
+    os.write(controller, f"{answer}\n".encode())
+    out, err = process.communicate(timeout=120)
+    os.close(controller)
+    assert process.returncode == code, (out, err)
+    assert err.startswith(LOSSES_0002[0] + "\n" + LOSSES_0002[1] + "\napply loses the data of the 2 tables/columns "
+                          "above. Go on? [y/N]: ")
+    if code:
+        assert "schema-ledger: error: apply not confirmed: nothing was run" in err
+        assert snapshot(config) == before
+    else:
+        assert out.startswith("applied 1 revision")
