@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaState
+from ops import AlterColumnOp, InvalidOperationError, LedgerError, MigrateOperation, SchemaState
 
 from . import dialects
 from .config import Config
@@ -425,7 +425,10 @@ class _Run:
             step, ops, states = planned_step.step, planned_step.ops, planned_step.states
             if step.batch and dialect == "sqlite" and len(ops) > 1:
                 for op, before in zip(ops, states):
-                    self.check_fits(op, before, revision)
+                    # The live table is the one before the batch: a column renamed or changed by an
+                    # earlier op of the batch is not there yet to be looked at.
+                    if _unchanged_column(op, states[0], before):
+                        self.check_fits(op, before, revision)
                 ddl = dialects.ddl_batch(ops, states[0], dialect, conn=conn)
                 self.run_ddl(ddl, revision, _BatchDescription(step, list(ops)))
                 statements += ddl
@@ -481,6 +484,16 @@ class _Run:
                 raise ApplyError(f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}; the revision "
                                  "may or may not be recorded: see `schema-ledger status`") from None
         return AppliedRevision(revision, tuple(events), tuple(statements))
+
+
+def _unchanged_column(op: MigrateOperation, start: SchemaState, before: SchemaState) -> bool:
+    """Whether the column ``op`` alters is, in ``before``, the same as in ``start``."""
+    if not isinstance(op, AlterColumnOp):
+        return False
+    key = (op.schema, op.table_name)
+    old, now = start.tables.get(key), before.tables.get(key)
+    return old is not None and now is not None and old.column(op.column_name) is not None \
+        and old.column(op.column_name) == now.column(op.column_name)
 
 
 def _in_doubt_note(intent: Event | None) -> str:

@@ -309,3 +309,24 @@ def test_on_a_terminal_the_user_is_asked(tmp_path: Path, db_url: str, answer: st
         assert snapshot(config) == before
     else:
         assert out.startswith("applied 1 revision")
+
+
+@pytest.mark.parametrize("dialect", ["sqlite"])
+def test_a_sqlite_batch_checks_its_narrowing_against_the_table_it_starts_from(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url, {
+        "0001": 'op.create_table("item", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.String(40)),'
+                ' sa.Column("w", sa.String(40)))',
+        "0002": '''
+            with op.batch_alter_table("item") as batch_op:
+                batch_op.alter_column("v", type_=sa.String(10))
+                batch_op.alter_column("w", new_column_name="w2")
+                batch_op.alter_column("w2", type_=sa.String(10))
+        ''',
+    })
+    assert cli(config, "apply", "--to", "0001").exit_code == 0
+    run_sql(db_url, "INSERT INTO item (id, v, w) VALUES (1, 'short', 'abcdefghijklmnopqrstuvwxyz')")
+    done = cli(config, "apply", "--allow-data-loss")
+    # w2 is not in the table the batch starts from, so only v is checked (SQLite keeps w2's value as it is).
+    assert done.exit_code == 0, done.output
+    run_sql(db_url, "INSERT INTO item (id, v) VALUES (2, 'fits')")
+    assert cli(config, "verify", "--live").exit_code == 0
