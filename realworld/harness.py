@@ -197,11 +197,15 @@ SERVERS = {
 class Databases:
     """Fresh databases on demand, dropped by :meth:`drop_all`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, factory: Callable[[str], str] | None = None) -> None:
         self.folder = folder
         self.made: list[tuple[str, str]] = []
+        #: makes the databases instead (the test suite's, which drops them itself)
+        self.factory = factory
 
     def new(self, dialect: str) -> str:
+        if self.factory is not None:
+            return self.factory(dialect)
         name = f"rw_{uuid.uuid4().hex[:12]}"
         if dialect == "sqlite":
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -405,11 +409,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         ran = ledger(url_b, "drill", "--from-ledger", "--json", "-q", folder=hooked)
         _drill(cell, ran, data_revisions(url_b))
         log(f"{history.name}/{dialect}: B rollback")
-        ran = ledger(url_b, "rollback", "--to", "base", "-q", folder=hooked)
-        note = ""
-        if ran.code != 0 and "irreversible" in ran.err:
-            note = "with --skip-irreversible (data changes); "
-            ran = ledger(url_b, "rollback", "--to", "base", "-q", "--skip-irreversible", folder=hooked)
+        ran, note = _rollback(lambda *extra: ledger(url_b, "rollback", "--to", "base", "-q", *extra, folder=hooked))
         left = tables(url_b, exclude)
         versions = version_rows(url_b, history.version_table)
         ok = ran.code == 0 and not left
@@ -446,11 +446,20 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     ran = ledger(url_c, "apply")
     if cell.put("apply", ran.code == 0, "" if ran.code == 0 else ran.tail()):
         same_as_oracle("apply", url_c)
-        ran = ledger(url_c, "rollback", "--to", "base", "-q")
+        ran, note = _rollback(lambda *extra: ledger(url_c, "rollback", "--to", "base", "-q", *extra))
         left = tables(url_c, exclude)
         cell.put("import-rollback", ran.code == 0 and not left,
-                 ("" if ran.code == 0 else ran.tail() + "; ") + (f"{len(left)} tables left" if left else ""))
+                 note + ("" if ran.code == 0 else ran.tail() + "; ") + (f"{len(left)} tables left" if left else ""))
     return cell
+
+
+def _rollback(run: Callable[..., Ran]) -> tuple[Ran, str]:
+    """``rollback --to base``; past data changes (irreversible) with ``--skip-irreversible``, said in the note."""
+    ran = run()
+    if ran.code != 0 and "irreversible" in ran.err:
+        first = ran.err.strip().splitlines()[-1]
+        return run("--skip-irreversible"), f"with --skip-irreversible ({first[:200]}); "
+    return ran, ""
 
 
 def _drill(cell: Cell, ran: Ran, data: set[str]) -> None:
