@@ -73,6 +73,7 @@ engine.dispose()
 ALEMBIC_INI = '''\
 [alembic]
 script_location = %(here)s
+path_separator = os
 {locations}
 [loggers]
 keys = root,sqlalchemy,alembic
