@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -168,9 +169,8 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
     shim = into.parent / "shim"
     if shim.exists():
         shutil.rmtree(shim)
-    for source in (SHIMS / "_common", SHIMS / history.shim if history.shim else None):
-        if source is not None:
-            shutil.copytree(source, shim, dirs_exist_ok=True)
+    if history.shim:
+        shutil.copytree(SHIMS / history.shim, shim)
     shim.mkdir(exist_ok=True)
     with zipfile.ZipFile(wheel) as archive:
         for member in history.copied:
@@ -334,8 +334,12 @@ class Ran:
     err: str
 
     def tail(self, n: int = 3) -> str:
+        """The error: the last line naming an exception, or else the last ``n`` lines."""
         lines = [line for line in (self.err + "\n" + self.out).splitlines()
                  if line.strip() and not line.startswith("INFO  [alembic")]
+        for line in reversed(lines):
+            if re.match(r"^[\w.]+(Error|Exception|Warning)\b|^FAILED:|^schema-ledger: error:", line):
+                return line[:500]
         return " | ".join(lines[-n:])
 
 
