@@ -233,8 +233,8 @@ def _run(config: AlembicConfig, script: ScriptDirectory, engine: sa.Engine,
          naming_convention: Mapping[str, Any] | None) -> tuple[list[_Recorded], list[ImportProblem]]:
     """Run ``alembic upgrade heads`` on the scratch database with the hook; the ops of each revision."""
     problems: list[ImportProblem] = []
-    order = _upgrade_order(script)
-    paths = {os.path.realpath(r.path): r.revision for r in order if r.path}
+    order: list[Any] = []
+    paths: dict[str, str] = {}
     metadata = sa.MetaData(naming_convention=dict(naming_convention)) if naming_convention else None
     recorder: Recorder | None = None
 
@@ -250,6 +250,10 @@ def _run(config: AlembicConfig, script: ScriptDirectory, engine: sa.Engine,
             recorder = Recorder(env.get_context(), LedgerStore(_SCRATCH_LEDGER))
             recorder.install()
             try:
+                # The revision files load now, as under Alembic: with the context configured
+                # (some read the dialect at import time).
+                order[:] = _upgrade_order(script)
+                paths.update({os.path.realpath(r.path): r.revision for r in order if r.path})
                 with env.begin_transaction():
                     env.run_migrations()
             except Exception as exc:  # noqa: BLE001 - any failure is reported; nothing is written

@@ -18,6 +18,15 @@ _JUPYTERHUB_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: airflow/models/base.py
+_AIRFLOW_CONVENTION = {
+    "ix": "idx_%(column_0_N_label)s",
+    "uq": "%(table_name)s_%(column_0_N_name)s_uq",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+
 #: prefect/server/database/orm_models.py
 _PREFECT_CONVENTION = {
     "ix": "ix_%(table_name)s__%(column_0_N_name)s",
@@ -64,6 +73,8 @@ class History:
 
 
 HISTORIES: tuple[History, ...] = (
+    History("airflow", "apache-airflow-core==3.3.2", "airflow/migrations", naming_convention=_AIRFLOW_CONVENTION,
+            shim="airflow", render_as_batch=True, transaction_per_migration=True, copied=("airflow/migrations/utils.py",)),
     History("fab", "apache-airflow-providers-fab==3.10.2", "airflow/providers/fab/migrations",
             version_table="alembic_version_fab", render_as_batch=True, transaction_per_migration=True, ci=True),
     History("aim-storage", "aim==3.29.1", "aim/storage/migrations"),
