@@ -24,7 +24,7 @@ from ops import InvalidOperationError, LedgerError
 
 from . import __version__
 from .config import CONFIG_FILE, Config, ConfigError, load_config, render_config
-from .revisions import Revision, RevisionChain, RevisionError, load_revisions, new_revision_file
+from .revisions import Revision, RevisionChain, RevisionError, display_path, load_revisions, new_revision_file
 
 __all__ = ["CliContext", "main", "pass_cli"]
 
@@ -89,6 +89,9 @@ class _Group(click.Group):
                 raise Failure(message, code) from None
             if isinstance(exc, OSError):
                 raise Failure(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or message}", 1) from None
+            if isinstance(exc, ModuleNotFoundError) and exc.name == "alembic":
+                raise Failure(message if "schema-ledger[alembic]" in message else
+                              "this needs Alembic: pip install 'schema-ledger[alembic]'", 1) from None
             if isinstance(exc, ValueError) and "null byte" in message:
                 raise Failure("a path or value holds a NUL character", 2) from None
             raise Failure(f"internal error: {type(exc).__name__}: {message[:300]} (run with -v for the traceback, "
@@ -238,6 +241,24 @@ class CliContext:
             self._chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention,
                                          load_timeout=self.load_timeout)
         return self._chain
+
+
+    def chain_or_ledger(self, quiet: bool = False) -> RevisionChain:
+        """The project's revisions; without a migrations folder (an Alembic project with the hook)
+        the revisions recorded in the database's ledger, as ``drill --from-ledger`` takes them."""
+        config = self.config
+        if config.migrations_dir.is_dir():
+            return self.chain
+        from .drill import ledger_revisions
+        from .status import ledger_events_or_none
+
+        events = ledger_events_or_none(config)
+        if events is None:
+            return self.chain  # no ledger either: the missing folder is the error to report
+        if not quiet:
+            click.echo(f"{display_path(config.migrations_dir)} does not exist: the revisions are those of the "
+                       "ledger", err=True)
+        return ledger_revisions(events)
 
 
 pass_cli = click.make_pass_decorator(CliContext)
@@ -445,7 +466,7 @@ def status(state: CliContext, as_json: bool) -> None:
     """
     from . import status as status_mod
 
-    report = status_mod.status(state.config, chain=state.chain)
+    report = status_mod.status(state.config, chain=state.chain_or_ledger(quiet=as_json))
     if as_json:
         _print_json(report.to_json())
     else:
@@ -479,7 +500,7 @@ def history(state: CliContext, as_json: bool) -> None:
     """
     from . import status as status_mod
 
-    revisions = status_mod.history(state.config, chain=state.chain)
+    revisions = status_mod.history(state.config, chain=state.chain_or_ledger(quiet=as_json))
     if as_json:
         _print_json([r.to_json() for r in revisions])
         return
@@ -712,28 +733,39 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
 @click.option("--scratch-url", metavar="URL",
               help="An empty database of --dialect to run the revisions on (needed for postgresql and mysql; "
                    "default: $SCHEMA_LEDGER_SCRATCH_URL).")
+@click.option("--naming-convention", "naming", metavar="MODULE:ATTR",
+              help="The project's naming convention (a dict, or a MetaData such as its target_metadata) for "
+                   "constraints and indexes made without a name (default: the config's target_metadata).")
 @pass_cli
-def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None) -> None:
+def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None,
+                   naming: str | None) -> None:
     """Convert an Alembic script folder (or its alembic.ini) into schema-ledger migration files.
 
-    Each revision's upgrade() runs on a scratch database of --dialect with the Alembic hook;
-    one file per revision is written, same id and message, in Alembic's upgrade order
-    (branches and merges are linearized, and the file says so). Data migrations become
+    The revisions run as `alembic upgrade heads` runs them (Alembic's Config from the folder's
+    alembic.ini, one transaction per revision) on a scratch database of --dialect with the
+    Alembic hook; one file per revision is written, same id and message, in Alembic's upgrade
+    order (branches and merges are linearized, and the file says so). Data migrations become
     op.execute calls with the SQL that ran. What cannot be imported is listed with its file
-    and line, and the command exits 1; the other revisions are still written.
+    and line, the command exits 1, and no file is written.
 
     \b
     Example: schema-ledger import-alembic alembic/ --dialect postgresql --scratch-url postgresql://localhost/scratch
     """
-    from .alembic_import import ImportError_, import_alembic as run_import
+    from .alembic_import import ImportError_, import_alembic as run_import, naming_convention_from
 
-    if into is None:
-        try:
-            into = state.config.migrations_dir
-        except ConfigError:
-            into = Path("migrations")
+    target_metadata = None
     try:
-        result = run_import(path, dialect, into, url=scratch_url)
+        config = state.config
+        target_metadata = config.target_metadata
+    except ConfigError:
+        config = None
+    if into is None:
+        into = config.migrations_dir if config is not None else Path("migrations")
+    try:
+        convention = None
+        if naming or target_metadata:
+            convention = naming_convention_from(naming or target_metadata or "")
+        result = run_import(path, dialect, into, url=scratch_url, naming_convention=convention)
     except ImportError_ as exc:
         raise click.UsageError(str(exc)) from None
     for revision in result.revisions:
@@ -741,8 +773,10 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         click.echo(f"wrote {revision.path}  {revision.ops} op{'s' if revision.ops != 1 else ''}{note}")
     for problem in result.problems:
         click.echo(f"schema-ledger: problem: {problem}", err=True)
-    click.echo(f"imported {len(result.revisions)} revisions into {result.into}"
-               + (f"; {len(result.problems)} problem(s)" if result.problems else ""))
+    if result.problems:
+        click.echo(f"nothing written to {result.into}: {len(result.problems)} problem(s)")
+    else:
+        click.echo(f"imported {len(result.revisions)} revisions into {result.into}")
     if result.problems:
         sys.exit(1)
 
