@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 # Two workers (the machines have two cores); a file's tests stay on one worker.
 PYTEST_ARGS ?= -n 2 --dist loadfile --durations=25
 
-.PHONY: test demo bench clean browser
+.PHONY: test demo bench realworld clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Real Alembic histories from PyPI wheels (cached in .realworld-cache/), on SQLite, PostgreSQL and
+# MariaDB; writes the table of results into docs/alembic.md. REALWORLD_ARGS="--only fab --dialect sqlite".
+realworld: $(STAMP)
+	$(BIN)/python -m pip install --quiet sqlmodel  # langflow's and zenml's histories name its types
+	$(BIN)/python -m realworld $(REALWORLD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
