@@ -495,7 +495,10 @@
     var summary = h("p", { id: "sc-summary", "aria-live": "polite" });
     var diagram = h("div", { "class": "diagram", id: "diagram" });
     var list = h("div", { "class": "tables-list", id: "sc-tables" });
-    add(root, summary, h("h3", null, "Entity-relationship diagram"), diagram, h("h3", null, "Tables"), list);
+    var columnsBox = h("input", { type: "checkbox", id: "sc-columns" });
+    var columnsLabel = h("label", { "class": "muted" }, columnsBox, " draw every column of all the tables (slow for hundreds)");
+    columnsBox.addEventListener("change", function () { drawState(); });
+    add(root, summary, h("h3", null, "Entity-relationship diagram"), columnsLabel, diagram, h("h3", null, "Tables"), list);
     var current = firstPoint !== null ? firstPoint : HI;
     sc = { current: function () { return current; } };
     sc.setPoint = function (seq) {
@@ -513,9 +516,10 @@
         (q ? "; " + shown.length + " match \u201c" + filter.value + "\u201d" : "") +
         (integ.fold_stopped !== null && current >= integ.fold_stopped ? " (the fold stopped at seq " + integ.fold_stopped + ")" : "");
       clear(diagram);
-      diagram.appendChild(erDiagram(map, shown, q));
+      diagram.appendChild(erDiagram(map, shown, q, columnsBox.checked));
+      columnsLabel.hidden = shown.length <= COMPACT;
       clear(list);
-      var limit = 100;
+      var limit = 50;
       function more(from) {
         var frag = document.createDocumentFragment();
         shown.slice(from, from + limit).forEach(function (k) { frag.appendChild(tableSection(k, map[k])); });
@@ -577,7 +581,8 @@
     if (text !== undefined) el.textContent = text;
     return el;
   }
-  function erDiagram(map, shown, q) {
+  var COMPACT = 60;
+  function erDiagram(map, shown, q, full) {
     var byName = {};
     Object.keys(map).forEach(function (k) { byName[tableName(Number(k))] = Number(k); });
     var want = {};
@@ -606,7 +611,10 @@
         (adj[x] || []).forEach(function (y) { if (!seen[y] && want[y]) { seen[y] = true; queue.push(y); } });
       }
     });
-    var MAXCOLS = 24, LINE = 16, HEAD = 22, GAP = 60, CH = 7.3;
+    // A big diagram shows each table's name and size only (thousands of column lines make the
+    // page slow to lay out and the picture unreadable); filtering, or the box, shows columns.
+    var compact = keys.length > COMPACT && !full;
+    var MAXCOLS = compact ? 0 : 24, LINE = 16, HEAD = 22, GAP = compact ? 40 : 60, CH = 7.3;
     var boxes = {};
     order.forEach(function (k) {
       var t = TV[map[k]];
@@ -618,7 +626,8 @@
         var mark = (pk.indexOf(col.name) >= 0 ? "PK" : "") + (fkCols[col.name] ? "FK" : "");
         return [mark, col.name + " " + col.type + (col.nullable ? "" : " NOT NULL")];
       });
-      if (t[1].length > MAXCOLS) lines.push(["", "\u2026 " + (t[1].length - MAXCOLS) + " more columns"]);
+      if (compact) lines.push(["", t[1].length + " columns" + (t[3].length ? ", " + t[3].length + " FK" : "")]);
+      else if (t[1].length > MAXCOLS) lines.push(["", "\u2026 " + (t[1].length - MAXCOLS) + " more columns"]);
       var widest = tableName(k).length;
       lines.forEach(function (l) { widest = Math.max(widest, l[1].length + 5); });
       boxes[k] = { w: Math.min(340, Math.max(140, Math.ceil(widest * CH) + 16)), h: HEAD + lines.length * LINE + 6, lines: lines };
