@@ -439,8 +439,8 @@ def test_the_report_benchmark_runs(tmp_path: Path) -> None:
 
     out = tmp_path / "report-bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.report", "--events", "300", "--tables", "20", "--workdir", str(tmp_path),
-         "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        [sys.executable, "-m", "benchmarks.report", "--events", "300", "--tables", "20", "--repeat", "1",
+         "--workdir", str(tmp_path), "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     figures = json.loads(out.read_text())
     assert figures["events"] == 300 and figures["size_mb"] > 0 and figures["console"] == []
