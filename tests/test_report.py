@@ -517,3 +517,20 @@ def test_replay_equals_the_fold_for_any_history(data: st.DataObject, tmp_path_fa
     for seq in range(0, recorded[-1].seq + 1):
         folded = state_at(recorded, seq)
         assert _replay(report, seq) == {t.fullname: list(t.column_names) for t in folded.tables.values()}, seq
+
+
+def test_from_to_in_the_page(sqlite_shop: Config, browser: chromium.Browser, tmp_path: Path) -> None:
+    ledger = events(sqlite_shop)
+    page = tmp_path / "range.html"
+    _ok(cli(sqlite_shop, "report", "--html", str(page), "--from", "0002", "--to", "0004"))
+    lo = max(e.seq for e in ledger if e.revision == "0002" and e.kind == "apply")
+    hi = max(e.seq for e in ledger if e.revision == "0004" and e.kind == "apply")
+    b = browser
+    _open(b, page, "timeline")
+    shown = b.js("[...document.querySelectorAll('#events tr.event')].map(r => Number(r.dataset.seq))")
+    assert shown == [e.seq for e in ledger if lo < e.seq <= hi]
+    b.js("document.getElementById('tl-range').click()")  # the whole ledger, on request
+    assert _count(b, "#events tr.event") == len(ledger)
+    _view(b, "diff")
+    assert f"From @{lo}" in _text(b, "#diff-out") and _count(b, "#diff-ops li") >= 2
+    assert b.console == []
