@@ -86,15 +86,17 @@ def run(events: int, tables: int, dialect: str, workdir: Path, *, with_ddl: bool
             "search every event": "const s = document.getElementById('tl-search'); s.value = 'ix_t00'; "
                                   "s.dispatchEvent(new Event('input')); document.getElementById('tl-table')"
                                   ".dispatchEvent(new Event('change'))",
-            "filter by table": "const s = document.getElementById('tl-table'); s.value = s.options[s.options.length - 1]"
-                               ".value; s.dispatchEvent(new Event('change'))",
-            "next page": "const s = document.getElementById('tl-table'); s.value = ''; s.dispatchEvent(new Event('change'));"
-                         " document.querySelector('.pager button:nth-child(2)').click()",
-            "schema and diagram at a mid point": f"location.hash = 'schema'; window.dispatchEvent(new HashChangeEvent('hashchange'));"
-                                                  f" const i = document.getElementById('sc-seq'); i.value = '{mid}';"
+            "filter by table": "const s = document.getElementById('tl-table'); "
+                               "s.value = s.options[s.options.length - 1].value; s.dispatchEvent(new Event('change'))",
+            "next page": "const s = document.getElementById('tl-table'); s.value = ''; "
+                         "s.dispatchEvent(new Event('change')); "
+                         "document.querySelector('.pager button:nth-child(2)').click()",
+            "schema and diagram at a mid point": "location.hash = 'schema'; "
+                                                  "window.dispatchEvent(new HashChangeEvent('hashchange'));"
+                                                  f" const i = document.getElementById('sc-seq'); i.value = '@{mid}';"
                                                   " i.dispatchEvent(new Event('change'))",
-            "diff of two points": f"location.hash = 'diff'; window.dispatchEvent(new HashChangeEvent('hashchange'));"
-                                  f" const a = document.getElementById('diff-seq-a'); a.value = '{mid}';"
+            "diff of two points": "location.hash = 'diff'; window.dispatchEvent(new HashChangeEvent('hashchange'));"
+                                  f" const a = document.getElementById('diff-seq-a'); a.value = '@{mid}';"
                                   " a.dispatchEvent(new Event('change'))",
         }
         for name, script in steps.items():
@@ -123,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     result = run(args.events, args.tables, args.dialect, workdir, with_ddl=not args.no_ddl, repeat=args.repeat)
     result["machine"] = {"platform": platform.platform(), "cores": os.cpu_count(), "python": sys.version.split()[0]}
-    print(f"report of {args.events:,} events, {args.tables} tables ({args.dialect + ' DDL' if not args.no_ddl else 'no DDL'}): "
+    ddl = "no DDL" if args.no_ddl else f"{args.dialect} DDL"
+    print(f"report of {args.events:,} events, {args.tables} tables ({ddl}): "
           f"generated in {result['generate_s']} s, {result['size_mb']} MB")
     for view, figures in result["views"].items():
         print(f"  open #{view:<10} script done {figures['ready_ms']:>5} ms, load event {figures['load_ms']:>5} ms")

@@ -204,7 +204,8 @@ class _Schema:
         if not changed:
             # A rename or a drop may retarget other tables' keys; an op whose table was not
             # where expected changed something else: look at every table.
-            changed = [k for k in set(before.tables) | set(after.tables) if before.tables.get(k) is not after.tables.get(k)]
+            changed = [k for k in set(before.tables) | set(after.tables)
+                       if before.tables.get(k) is not after.tables.get(k)]
         for key in sorted(changed, key=lambda k: (k[0] or "", k[1])):
             new = after.tables.get(key)
             self.changes.append([seq, self.key(key), self.version(new) if new is not None else -1])
