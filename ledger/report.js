@@ -671,7 +671,7 @@
     order.forEach(function (k) {
       var b = boxes[k], name = tableName(k);
       var g = svg("g", { "class": "entity" + (q && name.toLowerCase().indexOf(q) >= 0 ? " hit" : ""), transform: "translate(" + b.x + "," + b.y + ")",
-        tabindex: 0, role: "group", "aria-label": "table " + name + ", " + TV[map[k]][1].length + " columns", "data-table": name });
+        tabindex: compact ? -1 : 0, role: "group", "aria-label": "table " + name + ", " + TV[map[k]][1].length + " columns", "data-table": name });
       g.appendChild(svg("rect", { "class": "box", width: b.w, height: b.h }));
       g.appendChild(svg("rect", { "class": "head", width: b.w, height: HEAD }));
       var label = name.length * CH > b.w - 12 ? name.slice(0, Math.floor((b.w - 12) / CH) - 1) + "\u2026" : name;

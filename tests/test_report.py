@@ -534,3 +534,29 @@ def test_from_to_in_the_page(sqlite_shop: Config, browser: chromium.Browser, tmp
     _view(b, "diff")
     assert f"From @{lo}" in _text(b, "#diff-out") and _count(b, "#diff-ops li") >= 2
     assert b.console == []
+
+
+def test_an_unreadable_payload_stops_the_schema_views_there(sqlite_shop: Config, browser: chromium.Browser,
+                                                           tmp_path: Path) -> None:
+    result = cli(sqlite_shop, "log", "--format", "jsonl")
+    _ok(result)
+    rows = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    victim = next(row for row in rows if row["op_type"] == "create_table" and row["seq"] > 3)
+    victim["payload"] = '{"type": "create_table", "v": 1, "op": {"table": "<b>not a table</b>"}}'
+    exported = tmp_path / "ledger.jsonl"
+    exported.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    page = tmp_path / "unreadable.html"
+    result = cli(sqlite_shop, "report", "--html", str(page), "--ledger", str(exported), "--dialect", "sqlite")
+    assert result.exit_code == 1, result.output
+    b = browser
+    _open(b, page, "timeline")
+    assert b.js("document.getElementById('banner').className") == "bad"
+    assert f"could not be folded past seq {victim['seq']}" in _text(b, "#banner")
+    row = f"#events tr.event[data-seq='{victim['seq']}']"
+    assert "UNREADABLE PAYLOAD" in _text(b, row) and "PROBLEM" in _text(b, row)
+    _view(b, "schema")
+    assert f"the fold stopped at seq {victim['seq']}" in _text(b, "#sc-summary")
+    for view in ("revisions", "diff", "drills", "integrity"):
+        _view(b, view)
+    assert _count(b, "b") == 0
+    assert b.console == []
