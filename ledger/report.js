@@ -304,7 +304,10 @@
     return runInfo;
   }
   views.revisions = function (root) {
-    var all = D.revs.filter(function (r) {
+    var all = D.revs.map(function (r) {
+      return { id: r[0], title: r[1], runs: r[2], in_effect: r[4] === 1,
+        change: r[3].map(function (c) { return typeof c === "number" ? [c, null] : c; }) };
+    }).filter(function (r) {
       return r.runs.some(function (n) { var x = runs()[n]; return x.last[SEQ] > LO && x.first[SEQ] <= HI; });
     });
     var expand = h("button", { type: "button", id: "rev-expand" }, "Open all on this page");

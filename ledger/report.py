@@ -441,7 +441,10 @@ def build_report(
             "in_doubt": [p["seq"] for p in problems if p["kind"] == "in-doubt"],
             "fold_stopped": fold_stopped,
         },
-        "s": s.items, "t0": t0, "ev": rows, "revs": list(revisions.values()),
+        "s": s.items, "t0": t0, "ev": rows,
+        # [id, title, runs, change, in effect]; a change entry is [seq, DDL], or the seq alone without DDL
+        "revs": [[r["id"], r["title"], r["runs"], [c if c[1] is not None else c[0] for c in r["change"]],
+                  1 if r["in_effect"] else 0] for r in revisions.values()],
         "tk": schema.key_rows, "cols": schema.column_rows, "tv": schema.version_rows, "tc": schema.changes,
         "drills": [d for d in (_drill(e) for e in events if e.kind == "drill") if d is not None],
         "diff": diff_ops,
