@@ -24,7 +24,7 @@ from ops import InvalidOperationError, LedgerError
 
 from . import __version__
 from .config import CONFIG_FILE, Config, ConfigError, load_config, render_config
-from .revisions import Revision, RevisionChain, RevisionError, load_revisions, new_revision_file
+from .revisions import Revision, RevisionChain, RevisionError, display_path, load_revisions, new_revision_file
 
 if TYPE_CHECKING:
     from .dataloss import Loss
@@ -92,6 +92,9 @@ class _Group(click.Group):
                 raise Failure(message, code) from None
             if isinstance(exc, OSError):
                 raise Failure(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or message}", 1) from None
+            if isinstance(exc, ModuleNotFoundError) and exc.name == "alembic":
+                raise Failure(message if "schema-ledger[alembic]" in message else
+                              "this needs Alembic: pip install 'schema-ledger[alembic]'", 1) from None
             if isinstance(exc, ValueError) and "null byte" in message:
                 raise Failure("a path or value holds a NUL character", 2) from None
             raise Failure(f"internal error: {type(exc).__name__}: {message[:300]} (run with -v for the traceback, "
@@ -241,6 +244,24 @@ class CliContext:
             self._chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention,
                                          load_timeout=self.load_timeout)
         return self._chain
+
+
+    def chain_or_ledger(self, quiet: bool = False) -> RevisionChain:
+        """The project's revisions; without a migrations folder (an Alembic project with the hook)
+        the revisions recorded in the database's ledger, as ``drill --from-ledger`` takes them."""
+        config = self.config
+        if config.migrations_dir.is_dir():
+            return self.chain
+        from .drill import ledger_revisions
+        from .status import ledger_events_or_none
+
+        events = ledger_events_or_none(config)
+        if events is None:
+            return self.chain  # no ledger either: the missing folder is the error to report
+        if not quiet:
+            click.echo(f"{display_path(config.migrations_dir)} does not exist: the revisions are those of the "
+                       "ledger", err=True)
+        return ledger_revisions(events)
 
 
 pass_cli = click.make_pass_decorator(CliContext)
@@ -448,7 +469,7 @@ def status(state: CliContext, as_json: bool) -> None:
     """
     from . import status as status_mod
 
-    report = status_mod.status(state.config, chain=state.chain)
+    report = status_mod.status(state.config, chain=state.chain_or_ledger(quiet=as_json))
     if as_json:
         _print_json(report.to_json())
     else:
@@ -482,7 +503,7 @@ def history(state: CliContext, as_json: bool) -> None:
     """
     from . import status as status_mod
 
-    revisions = status_mod.history(state.config, chain=state.chain)
+    revisions = status_mod.history(state.config, chain=state.chain_or_ledger(quiet=as_json))
     if as_json:
         _print_json([r.to_json() for r in revisions])
         return
@@ -715,28 +736,39 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
 @click.option("--scratch-url", metavar="URL",
               help="An empty database of --dialect to run the revisions on (needed for postgresql and mysql; "
                    "default: $SCHEMA_LEDGER_SCRATCH_URL).")
+@click.option("--naming-convention", "naming", metavar="MODULE:ATTR",
+              help="The project's naming convention (a dict, or a MetaData such as its target_metadata) for "
+                   "constraints and indexes made without a name (default: the config's target_metadata).")
 @pass_cli
-def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None) -> None:
+def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None,
+                   naming: str | None) -> None:
     """Convert an Alembic script folder (or its alembic.ini) into schema-ledger migration files.
 
-    Each revision's upgrade() runs on a scratch database of --dialect with the Alembic hook;
-    one file per revision is written, same id and message, in Alembic's upgrade order
-    (branches and merges are linearized, and the file says so). Data migrations become
+    The revisions run as `alembic upgrade heads` runs them (Alembic's Config from the folder's
+    alembic.ini, one transaction per revision) on a scratch database of --dialect with the
+    Alembic hook; one file per revision is written, same id and message, in Alembic's upgrade
+    order (branches and merges are linearized, and the file says so). Data migrations become
     op.execute calls with the SQL that ran. What cannot be imported is listed with its file
-    and line, and the command exits 1; the other revisions are still written.
+    and line, the command exits 1, and no file is written.
 
     \b
     Example: schema-ledger import-alembic alembic/ --dialect postgresql --scratch-url postgresql://localhost/scratch
     """
-    from .alembic_import import ImportError_, import_alembic as run_import
+    from .alembic_import import ImportError_, import_alembic as run_import, naming_convention_from
 
-    if into is None:
-        try:
-            into = state.config.migrations_dir
-        except ConfigError:
-            into = Path("migrations")
+    target_metadata = None
     try:
-        result = run_import(path, dialect, into, url=scratch_url)
+        config = state.config
+        target_metadata = config.target_metadata
+    except ConfigError:
+        config = None
+    if into is None:
+        into = config.migrations_dir if config is not None else Path("migrations")
+    try:
+        convention = None
+        if naming or target_metadata:
+            convention = naming_convention_from(naming or target_metadata or "")
+        result = run_import(path, dialect, into, url=scratch_url, naming_convention=convention)
     except ImportError_ as exc:
         raise click.UsageError(str(exc)) from None
     for revision in result.revisions:
@@ -744,8 +776,10 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         click.echo(f"wrote {revision.path}  {revision.ops} op{'s' if revision.ops != 1 else ''}{note}")
     for problem in result.problems:
         click.echo(f"schema-ledger: problem: {problem}", err=True)
-    click.echo(f"imported {len(result.revisions)} revisions into {result.into}"
-               + (f"; {len(result.problems)} problem(s)" if result.problems else ""))
+    if result.problems:
+        click.echo(f"nothing written to {result.into}: {len(result.problems)} problem(s)")
+    else:
+        click.echo(f"imported {len(result.revisions)} revisions into {result.into}")
     if result.problems:
         sys.exit(1)
 
@@ -1089,3 +1123,55 @@ def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | Non
     elif not dry_run:
         count = len(result.settled)
         click.echo(f"settled {count} intent{'s' if count != 1 else ''} ({where})")
+
+
+# ---------------------------------------------------------------------------------------------
+# report
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--html", "html_file", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Where to write the report (one self-contained HTML file).")
+@click.option("--from", "point_from", metavar="POINT", help="Where the timeline and the diff start (default: base).")
+@click.option("--to", "point_to", metavar="POINT", help="Where they end (default: the head of the ledger).")
+@click.option("--live", is_flag=True, help="Also compare the live schema with the ledger (drift).")
+@click.option("--dialect", type=_DIALECT_CHOICE, help="The dialect of the DDL shown (default: the database's own).")
+@click.option("--title", metavar="TEXT", help="The report's title (default: names the ledger).")
+@_LEDGER_FILE
+@pass_cli
+def report(state: CliContext, html_file: Path, point_from: str | None, point_to: str | None, live: bool,
+           dialect: str | None, title: str | None, ledger_file: Path | None) -> None:
+    """Write an audit report: one HTML file that opens offline in any browser.
+
+    Integrity first (the hash chain, the head seq and hash, the migration files' checksums
+    when they are at hand, drift with --live, intents in doubt; a red banner naming the row
+    when anything is wrong), then a timeline of every event, each revision's change as ops
+    and DDL, the schema and its ER diagram at any point, the recorded drills, and a diff
+    between two points. The file loads nothing from the network. Exits 1 when the
+    integrity checks found a problem (the report is written all the same).
+
+    \b
+    Example: schema-ledger report --html audit.html --live
+    Example: schema-ledger report --html audit.html --ledger ledger.jsonl --dialect postgresql
+    """
+    from .report import build_report, write_report
+
+    if ledger_file is not None and live:
+        raise click.UsageError("--live compares a database: it cannot be used with --ledger")
+    dialect = dialect or _own_dialect(state)
+    if dialect is None:
+        raise click.UsageError("give --dialect: there is no configured database to take it from")
+    data = build_report(None if ledger_file is not None else state.config, ledger_file=ledger_file,
+                        chain=_chain_for_verify(state), live=live, point_from=point_from, point_to=point_to,
+                        dialect=dialect, title=title)
+    size = write_report(html_file, data)
+    integrity = data["integrity"]
+    head = integrity["head"]
+    where = f"head seq {head[0]}, hash {head[1]}" if head else "empty ledger"
+    verdict = "integrity ok" if integrity["ok"] else f"INTEGRITY PROBLEMS: {len(integrity['problems'])}"
+    click.echo(f"wrote {html_file} ({size / 1024:,.0f} KiB): {integrity['events']} events ({where}); {verdict}")
+    for problem in integrity["problems"]:
+        click.echo(f"schema-ledger: problem: {problem['message']}", err=True)
+    if not integrity["ok"]:
+        sys.exit(1)

@@ -291,6 +291,36 @@ class _Run:
     recorder: Recorder
     why: str | None
     planner: _Planner
+    #: every event of the ledger (this run's included), for the revisions left in effect
+    events: list[Event] = attrs.field(factory=list)
+    #: Alembic version tables of the database (None: not looked for yet)
+    version_tables: list[str] | None = None
+
+    def follow_alembic(self, group: Sequence[Revert]) -> None:
+        """Set Alembic's version table to the revision left in effect, when it names the one rolled back.
+
+        A database migrated by Alembic with the hook keeps Alembic's version table: after a
+        rollback it must name where the ledger stands, so that ``alembic upgrade heads`` runs the
+        rolled-back revisions again. The rolled-back revision is replaced by the latest revision
+        still in effect (none: the table is emptied, as ``alembic downgrade base`` leaves it).
+        """
+        revision = group[0].event.revision
+        if revision is None or self.recorder.sql_only:
+            return
+        conn = self.recorder.conn
+        if self.version_tables is None:
+            from .audit import alembic_version_tables
+
+            self.version_tables = alembic_version_tables(conn)
+        applied = applied_revisions(self.events)
+        for name in self.version_tables:
+            table = sa.table(name, sa.column("version_num"))
+            rows = set(conn.execute(sa.select(table.c.version_num)).scalars())
+            if revision not in rows:
+                continue
+            conn.execute(table.delete().where(table.c.version_num == revision))
+            if applied and applied[-1] not in rows:
+                conn.execute(table.insert().values(version_num=applied[-1]))
 
     def record(self, kind: str, done: _Completed, undone: Event, *, after: bool = True) -> Event:
         return self.recorder.record(kind, done.op, done.after if after else done.before, revision=undone.revision,
@@ -327,6 +357,7 @@ class _Run:
                 self.run_ddl(ddl, step, done.op)
             statements += ddl
             events.append(self.record("revert", done, step.event))
+        self.follow_alembic(group)
         return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
 
     def bracketed(self, group: Sequence[Revert]) -> RevertedRevision:
@@ -358,6 +389,8 @@ class _Run:
                 failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(
                     step, done.op or _NoOp(), _db_message(exc))
                 raise RollbackError(f"{failed}; {_in_doubt_note(intent)}") from None
+        with self.recorder.transaction(commits=True):
+            self.follow_alembic(group)
         return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
 
 
@@ -460,12 +493,14 @@ def rollback(
         if sql_only:
             with _tx(conn):
                 ledger.refresh(store, conn)
-            run = _Run(Recorder(conn, store, dialect, actor, True, ledger.view, keep=ledger.events.extend), why, planner)
+            run = _Run(Recorder(conn, store, dialect, actor, True, ledger.view, keep=ledger.events.extend), why, planner,
+                       ledger.events)
             reverted = []
             while (group := planner.next(ledger)) is not None:
                 reverted.append(run.bracketed(group) if dialect == "mysql" else run.transactional(group))
             return _result(planner, reverted, ledger, sql=run.recorder.sql)
-        run = _Run(Recorder(conn, store, dialect, actor, False, ledger.view, keep=ledger.events.extend), why, planner)
+        run = _Run(Recorder(conn, store, dialect, actor, False, ledger.view, keep=ledger.events.extend), why, planner,
+                   ledger.events)
         with store.lock(conn, lock_timeout):
             if dialect == "mysql":
                 reverted = _rollback_bracketed(run, ledger, progress)

@@ -235,6 +235,22 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
     )
 
 
+def ledger_events_or_none(config: Config) -> list[Event] | None:
+    """Every event of ``config``'s ledger; None when the database has no ledger table (or no file)."""
+    parsed = sa.make_url(config.url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:"):
+        from pathlib import Path
+
+        if not Path(parsed.database).exists():
+            return None
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return None
+        return list(store.events(conn))
+
+
 def history(config: Config, *, chain: RevisionChain | None = None) -> tuple[RevisionStatus, ...]:
     """The revisions in chain order, each with whether (and when, by whom) it is applied."""
     return status(config, chain=chain).revisions
