@@ -1138,10 +1138,12 @@ def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | Non
 @click.option("--live", is_flag=True, help="Also compare the live schema with the ledger (drift).")
 @click.option("--dialect", type=_DIALECT_CHOICE, help="The dialect of the DDL shown (default: the database's own).")
 @click.option("--title", metavar="TEXT", help="The report's title (default: names the ledger).")
+@click.option("--no-ddl", "no_ddl", is_flag=True,
+              help="Leave out each revision's DDL (the ops stay): rendering it takes most of the time on a long ledger.")
 @_LEDGER_FILE
 @pass_cli
 def report(state: CliContext, html_file: Path, point_from: str | None, point_to: str | None, live: bool,
-           dialect: str | None, title: str | None, ledger_file: Path | None) -> None:
+           dialect: str | None, title: str | None, no_ddl: bool, ledger_file: Path | None) -> None:
     """Write an audit report: one HTML file that opens offline in any browser.
 
     Integrity first (the hash chain, the head seq and hash, the migration files' checksums
@@ -1164,7 +1166,7 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
     data = build_report(None if ledger_file is not None else state.config, ledger_file=ledger_file,
                         chain=_chain_for_verify(state), live=live, point_from=point_from, point_to=point_to,
-                        dialect=dialect, title=title)
+                        dialect=dialect, title=title, with_ddl=not no_ddl)
     size = write_report(html_file, data)
     integrity = data["integrity"]
     head = integrity["head"]
