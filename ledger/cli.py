@@ -14,8 +14,8 @@ import math
 import sys
 import traceback
 from pathlib import Path
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
@@ -25,6 +25,9 @@ from ops import InvalidOperationError, LedgerError
 from . import __version__
 from .config import CONFIG_FILE, Config, ConfigError, load_config, render_config
 from .revisions import Revision, RevisionChain, RevisionError, display_path, load_revisions, new_revision_file
+
+if TYPE_CHECKING:
+    from .dataloss import Loss
 
 __all__ = ["CliContext", "main", "pass_cli"]
 
@@ -137,13 +140,13 @@ def _interactive() -> bool:
         return False
 
 
-def _consent(allow: bool, what: str) -> Any:
+def _consent(allow: bool, what: str) -> Callable[[Sequence[Loss]], None]:
     """The consent of ``apply``/``rollback`` to the data their plan loses, asked before anything runs:
     each loss is a line on stderr; then --allow-data-loss goes on, a terminal is asked, and without
     one the run is refused (exit 1, nothing run)."""
     from .dataloss import DataLossRefused
 
-    def consent(losses: Any) -> None:
+    def consent(losses: Sequence[Loss]) -> None:
         for loss in losses:
             click.echo(f"schema-ledger: data loss: {loss.describe()}", err=True)
         if allow:
@@ -208,7 +211,7 @@ def _standing(config: Config, run: _RunMarks, did: str, one_transaction: bool) -
     return "; ".join(parts)
 
 
-def _sql_losses(losses: Any) -> None:
+def _sql_losses(losses: Sequence[Loss]) -> None:
     """--sql: the data the statements would lose, as SQL comments before them."""
     for loss in losses:
         click.echo(f"-- data loss: {loss.describe()}")
