@@ -158,6 +158,9 @@ def _ini(folder: Path, url: str, name: str) -> Path:
 class Databases(Scratch):
     """Scratch databases; on MariaDB made empty only (a copy is made by running a tool)."""
 
+    def __init__(self, dialect: str, workdir: str) -> None:
+        super().__init__(dialect, os.path.abspath(workdir))  # the tools run in other folders
+
     def url(self, name: str) -> str:
         if self.dialect == "mysql":
             return sa.make_url(MARIADB).set(database=f"sl_bench_{name}").render_as_string(hide_password=False)
@@ -223,7 +226,8 @@ def _build(dialect: str) -> Callable[[int, str], None]:
         for flavour in FLAVOURS:
             write_alembic_project(paths[flavour], size, flavour)
         applied, reverted = _statements(workdir, "apply", dialect, size), _statements(workdir, "rollback", dialect, size)
-        if applied.exists() and reverted.exists():
+        ready = Path(workdir) / f"h2-{dialect}-{size}.ready"
+        if ready.exists():
             return
         db = Databases(dialect, workdir)
         config = Config(project_dir=paths["project"], url=db.fresh(f"h2_built_{size}"), migrations=Path("migrations"))
@@ -235,6 +239,7 @@ def _build(dialect: str) -> Callable[[int, str], None]:
             # What every rollback starts from: the database at head, made by each tool.
             ours(paths["project"], db.fresh(f"h2_head_ours_{size}"), "apply", "--one-transaction")()
             alembic(_ini(paths["default"], db.fresh(f"h2_head_alembic_{size}"), "head"), "upgrade", "head")()
+        ready.touch()
 
     return build
 
@@ -244,7 +249,7 @@ def _build(dialect: str) -> Callable[[int, str], None]:
 # ---------------------------------------------------------------------------------------------
 
 #: targets per dialect: (against Alembic, against the raw replay); MariaDB's are set in docs/performance.md
-TARGETS = {"sqlite": (0.25, 1.5), "postgresql": (0.8, 1.3), "mysql": (0.8, 2.0)}
+TARGETS = {"sqlite": (0.25, 1.5), "postgresql": (0.8, 1.3), "mysql": (1.5, 3.0)}
 
 
 def _apply_case(dialect: str, size: int, workdir: str, *, one_transaction: bool) -> Prepared:

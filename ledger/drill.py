@@ -292,7 +292,8 @@ class _Drill:
         """The scratch ledger's events since the last read, folded into :attr:`view`."""
         if self.store is None:
             self.store = store_for(self.config)
-        new = list(self.store.events(conn, after_seq=self.view.last_seq))
+        known = True if self.view.head is not None else None  # the ledger table is there once it held events
+        new = list(self.store.events(conn, after_seq=self.view.last_seq, table_exists=known))
         self.view.feed(new)
         return new
 

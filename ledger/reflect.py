@@ -99,7 +99,8 @@ def reflect(
             # SQLite's foreign keys are read from PRAGMA foreign_key_list and the table SQL below.
             fks = inspector.get_multi_foreign_keys(**kw) if dialect != "sqlite" else {}
             # MySQL's unique constraints are its unique indexes, read from there.
-            uniques = inspector.get_multi_unique_constraints(**kw) if dialect != "mysql" else {}
+            # SQLite's are read from the table SQL below (the inspector only where that fails).
+            uniques = inspector.get_multi_unique_constraints(**kw) if dialect not in ("mysql", "sqlite") else {}
         indexes = inspector.get_multi_indexes(**kw)
         checks = inspector.get_multi_check_constraints(**kw)
         comments = inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments else {}
@@ -116,8 +117,10 @@ def reflect(
         if key not in columns:
             continue  # dropped while we read
         foreign_keys = tuple(_foreign_key(fk) for fk in fks.get(key, ()))
-        table_uniques = [_unique(u, deferrable.get((name, u["name"]))) for u in uniques.get(key, ())]
         parsed = sqlite_unique_constraints(table_sql[name]) if name in table_sql else None
+        if dialect == "sqlite" and parsed is None:
+            uniques[key] = inspector.get_unique_constraints(name, schema=schema)
+        table_uniques = [_unique(u, deferrable.get((name, u["name"]))) for u in uniques.get(key, ())]
         if parsed is not None:
             # SQLAlchemy's reading of SQLite's UNIQUE clauses stops at a ")" inside a quoted name.
             table_uniques = [UniqueSpec(unique_name, columns) for unique_name, columns in parsed]
