@@ -23,8 +23,10 @@ import click
 from ops import InvalidOperationError, LedgerError
 
 from . import __version__
-from .config import CONFIG_FILE, Config, ConfigError, load_config, render_config
-from .revisions import Revision, RevisionChain, RevisionError, display_path, load_revisions, new_revision_file
+
+if TYPE_CHECKING:  # what a command needs is imported in the command: start-up stays cheap
+    from .config import Config
+    from .revisions import Revision, RevisionChain
 
 if TYPE_CHECKING:
     from .dataloss import Loss
@@ -35,7 +37,11 @@ __all__ = ["CliContext", "main", "pass_cli"]
 INTERRUPTED = 130
 
 #: errors that mean "the input is wrong" (exit 2) rather than "the run found a problem" (exit 1)
-INPUT_ERRORS: tuple[type[BaseException], ...] = (ConfigError, RevisionError, InvalidOperationError)
+def _input_errors() -> tuple[type[BaseException], ...]:
+    from .config import ConfigError
+    from .revisions import RevisionError
+
+    return (ConfigError, RevisionError, InvalidOperationError)
 
 
 class Failure(click.ClickException):
@@ -88,7 +94,7 @@ class _Group(click.Group):
                 traceback.print_exc()
             message = " ".join(str(exc).split()) or type(exc).__name__
             if isinstance(exc, LedgerError):
-                code = 2 if isinstance(exc, INPUT_ERRORS) or _is_input_error(exc) else 1
+                code = 2 if isinstance(exc, _input_errors()) or _is_input_error(exc) else 1
                 raise Failure(message, code) from None
             if isinstance(exc, OSError):
                 raise Failure(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or message}", 1) from None
@@ -234,12 +240,16 @@ class CliContext:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from .config import load_config
+
             self._config = load_config(self.config_path, url=self.url)
         return self._config
 
     @property
     def chain(self) -> RevisionChain:
         if self._chain is None:
+            from .revisions import load_revisions
+
             config = self.config
             self._chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention,
                                          load_timeout=self.load_timeout)
@@ -253,6 +263,7 @@ class CliContext:
         if config.migrations_dir.is_dir():
             return self.chain
         from .drill import ledger_revisions
+        from .revisions import display_path
         from .status import ledger_events_or_none
 
         events = ledger_events_or_none(config)
@@ -307,6 +318,8 @@ def init(state: CliContext, directory: Path, migrations: str) -> None:
     \b
     Example: schema-ledger init myproject
     """
+    from .config import CONFIG_FILE, ConfigError, render_config
+
     directory.mkdir(parents=True, exist_ok=True)
     config_file = directory / CONFIG_FILE
     if config_file.exists():
@@ -336,6 +349,8 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
     Example: schema-ledger new -m "add a comment column to orders"
     Example: schema-ledger new -m "sync with the models" --autogenerate
     """
+    from .revisions import RevisionError, new_revision_file
+
     chain = state.chain
     if rev_id is not None and chain.get(rev_id) is not None:
         raise RevisionError(f"revision id {rev_id} is already used by {chain.get(rev_id).path}")  # type: ignore[union-attr]
@@ -643,6 +658,8 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
 def _chain_for_verify(state: CliContext) -> RevisionChain | None:
     """The project's revisions; an empty chain when the migrations folder is missing (so that a
     recorded checksum without its file is still reported), None without any project."""
+    from .config import ConfigError
+
     try:
         config = state.config
     except ConfigError:
@@ -650,6 +667,8 @@ def _chain_for_verify(state: CliContext) -> RevisionChain | None:
     if config.source is None and not config.migrations_dir.is_dir():
         return None
     if not config.migrations_dir.is_dir():
+        from .revisions import RevisionChain
+
         return RevisionChain()
     return state.chain
 
@@ -755,6 +774,7 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     Example: schema-ledger import-alembic alembic/ --dialect postgresql --scratch-url postgresql://localhost/scratch
     """
     from .alembic_import import ImportError_, import_alembic as run_import, naming_convention_from
+    from .config import ConfigError
 
     target_metadata = None
     try:
@@ -901,6 +921,7 @@ def _history(state: CliContext, ledger_file: Path | None) -> list[Any]:
 
 def _own_dialect(state: CliContext) -> str | None:
     """The configured database's dialect, when there is a configuration (no connection is made)."""
+    from .config import ConfigError
     from .db import dialect_of
 
     try:
