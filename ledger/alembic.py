@@ -80,7 +80,7 @@ from .alembic_sql import (
 from .audit import _without_foreign_key_indexes, adopt_names, drift
 from .diff import diff
 from .db import dialect_of
-from .events import Actor, Event, fold_events
+from .events import RESYNC, RESYNCED, Actor, Event, fold_events
 from .reflect import normalize, reflect, without_type_checks
 from .store import LedgerStore, LockTimeout
 
@@ -88,6 +88,9 @@ __all__ = [
     "DATA_CHANGE",
     "NOT_MODELLED",
     "PARTIAL",
+    "REFLECTED",
+    "RESYNC",
+    "RESYNCED",
     "AlembicHookError",
     "Recorder",
     "attach",
@@ -102,6 +105,8 @@ NOT_MODELLED = "[not in vocabulary]"
 SCHEMA_SQL = "[schema SQL]"
 ADJUSTED = "[adjusted]"
 PARTIAL = "[partial]"
+#: An operation recorded as what the database holds after it (reflected), not as Alembic described it.
+REFLECTED = "[reflected]"
 
 #: Names given to constraints created without one until the database's own name is read back.
 PLACEHOLDER = "sl_unnamed__"
@@ -119,6 +124,10 @@ class AlembicHookError(LedgerError, CommandError, RuntimeError):
 
     A ``CommandError`` too, so that the ``alembic`` command prints it as one ``FAILED:`` line.
     """
+
+
+class _Unrecordable(AlembicHookError):
+    """An operation the database accepted that the fold refuses as converted."""
 
 
 def is_data_change(event: Event) -> bool:
@@ -235,6 +244,10 @@ class Recorder:
         self._head: tuple[int, str] | None = None
         #: how many of ``events`` are committed (MySQL/MariaDB, where DDL commits on its own)
         self._committed = 0
+        #: an operation was recorded only as what ran: the fold may not follow the live schema
+        self._resync_open = False
+        #: (table, referent) of foreign keys SQLite holds to a table that does not exist yet
+        self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
 
     # -- the applier lock ------------------------------------------------------------------------
 
@@ -342,6 +355,7 @@ class Recorder:
         try:
             fn(**kw)
             self._flush_captured()
+            self._resync()
             if len(self.events) == before:
                 self._append(None, self._message())  # the revision ran, and changed nothing
         except BaseException:
@@ -454,10 +468,14 @@ class Recorder:
         live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
         """
         table = touched_tables(text) if item.category == SCHEMA else None
-        ops = self._follow_live(table)
+        note = "the fold cannot follow it: verify --live shows the difference"
+        try:
+            ops = self._follow_live(table)
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if item.category == OTHER or not ops:
-            note = None if ops is not None else "the fold cannot follow it: verify --live shows the difference"
-            self._record_statement(text, item, origin, None, note=note)
+            self._record_statement(text, item, origin, None, note=None if ops is not None else note,
+                                   resync=ops is None)
         if not ops:
             return
         sql = " ".join(text.split())
@@ -465,7 +483,11 @@ class Recorder:
             part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
             prefix = (f"{SCHEMA_SQL} {item.source}{part}: " + ("the schema change of the statement above"
                       if item.category == OTHER else f"folded from SQL: {sql}"))
-            self._apply(op, origin, self._message(prefix))
+            try:
+                self._apply(op, origin, self._message(prefix))
+            except AlembicHookError as exc:
+                self._record_statement(text, item, origin, None, note=f"{note}: {exc}", resync=True)
+                return
 
     def _follow_live(self, table: tuple[str | None, str] | None) -> list[MigrateOperation] | None:
         """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
@@ -490,6 +512,8 @@ class Recorder:
         fold = self.state
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if not touched(k)}
+        live, dangling = _without_dangling_keys(live, kept)
+        self._dangling |= dangling
         if drift(fold, SchemaState({**kept, **live.tables}), self.dialect) is None:
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
@@ -507,8 +531,11 @@ class Recorder:
         return ops
 
     def _record_statement(self, text: str, item: _Captured, origin: str | None, foreign: str | None, *,
-                          note: str | None = None) -> None:
-        if foreign is not None:
+                          note: str | None = None, resync: bool = False) -> None:
+        if resync:
+            prefix = f"{RESYNC} {item.source}: schema changed by SQL, the ledger does not follow it"
+            self._resync_open = True
+        elif foreign is not None:
             prefix = f"{NOT_MODELLED} {foreign}"
         elif item.category == DATA:
             prefix = f"{DATA_CHANGE} {item.source}"
@@ -599,21 +626,116 @@ class Recorder:
             return self._run_foreign(operations, operation, origin)
         with self._capture(f"alembic {type(operation).__name__}") as captured:
             result = original(operations, operation)
+        impl = getattr(operations, "impl", None)
+        batch = isinstance(impl, BatchOperationsImpl)
+        what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
         try:
             converted = convert(operation, result, self)
         except _NotModelled as exc:
             self._record_statements(captured, origin=origin, foreign=f"{type(operation).__name__}: {exc}")
             return result
-        except (LedgerError, sa.exc.SQLAlchemyError, TypeError, ValueError) as exc:
-            raise self._error(f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', '?')}",
-                              exc, origin) from exc
-        impl = getattr(operations, "impl", None)
-        if isinstance(impl, BatchOperationsImpl):
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            if batch:
+                # Inside a batch block nothing has run yet: the table is reflected after the flush.
+                self._pending.setdefault(id(impl), []).append((_Unconverted(what, _touched(operation), exc), origin))
+            else:
+                self._fall_back(what, _touched(operation), exc, origin, captured)
+            return result
+        if batch:
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.
             self._pending.setdefault(id(impl), []).extend((op, origin) for op in converted)
         else:
-            self._record_ops(converted, origin, captured)
+            self._record_exactly(converted, what, _touched(operation), origin, captured)
         return result
+
+    def _record_exactly(self, converted: list[MigrateOperation], what: str, table: tuple[str | None, str] | None,
+                        origin: str | None, captured: list[_Captured]) -> None:
+        """Record ``converted``; when the fold refuses them, record what the database holds instead."""
+        try:
+            self._record_ops(converted, origin, captured)
+        except (AlembicHookError, sa.exc.DBAPIError) as exc:
+            if not isinstance(exc, _Unrecordable):
+                raise  # another run moved the version table, the database failed: not a recording matter
+            self._note_dangling(converted)
+            self._fall_back(what, table, exc.__cause__ or exc, origin, captured)
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            self._fall_back(what, table, exc, origin, captured)
+
+    def _note_dangling(self, converted: list[MigrateOperation]) -> None:
+        """Remember the foreign keys ``converted`` made to tables that do not exist (SQLite takes them)."""
+        assert self.state is not None
+        for op in converted:
+            if isinstance(op, lops.CreateTableOp):
+                key, fks = op.table.key, op.table.foreign_keys
+            elif isinstance(op, lops.CreateForeignKeyOp):
+                key, fks = (op.schema, op.table_name), (op.constraint,)
+            else:
+                continue
+            for fk in fks:
+                referent = (fk.referent_schema if fk.referent_schema is not None else key[0], fk.referent_table)
+                if referent != key and not self.state.has_table(referent[1], referent[0]):
+                    self._dangling.add((key, referent))
+
+    def _fall_back(self, what: str, table: tuple[str | None, str] | None, exc: BaseException, origin: str | None,
+                   captured: list[_Captured]) -> None:
+        """Record an operation that cannot be recorded as converted: as the database holds its table.
+
+        The table it touched (every table when that is unclear) is reflected and the difference
+        from the fold is recorded as ordinary, reversible ops, as for DDL written as SQL text.
+        When no list of ops leads there (or the table is one the ledger never held), what ran is
+        recorded as an irreversible ``execute`` event whose message starts with ``[needs
+        re-sync]``: ``status``, ``log`` and ``verify`` report it until a later revision of the
+        hook finds that the fold can follow the live schema again.
+        """
+        assert self.state is not None
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        log.debug("schema-ledger: %s: recorded from the live schema: %s", what, reason)
+        ops: list[MigrateOperation] | None = None
+        unknown = table is not None and not self.state.has_table(table[1], table[0]) and not what.startswith(
+            "alembic CreateTableOp")
+        if not unknown:
+            try:
+                ops = self._follow_live(table)
+            except Exception as follow_exc:  # noqa: BLE001
+                reason += f"; reflecting it failed: {' '.join(str(follow_exc).split())}"
+                ops = None
+        if ops:
+            recorded = 0
+            try:
+                for number, op in enumerate(ops, start=1):
+                    part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
+                    self._apply(op, origin, self._message(
+                        f"{REFLECTED} {what}{part}: recorded as the database holds it ({reason})"[:2000]))
+                    recorded += 1
+                return
+            except Exception as apply_exc:  # noqa: BLE001
+                reason += f"; {' '.join(str(apply_exc).split())}"
+        elif ops == []:
+            return  # the fold already holds what the database holds
+        texts = [text for item in captured for text in item.texts] or [f"-- {what}: no SQL was seen"]
+        for text in texts:
+            self._append(lops.ExecuteSQLOp(text), self._message(
+                f"{RESYNC} {what}: the ledger does not follow it ({reason})"[:2000]), origin)
+        self._resync_open = True
+
+    def _resync(self) -> None:
+        """After an operation recorded only as what ran: record what leads the fold to the live schema."""
+        if not self._resync_open:
+            return
+        try:
+            ops = self._follow_live(None)
+        except Exception:  # noqa: BLE001
+            return
+        if ops is None or any(isinstance(op, (lops.CreateTableOp, lops.DropTableOp)) for op in ops):
+            return  # a table the ledger never held is the user's to adopt, not the hook's
+        for op in ops:
+            try:
+                self._apply(op, None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
+            except Exception:  # noqa: BLE001
+                return
+        if not ops:
+            self._append(None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
+        self._resync_open = False
 
     def _run_foreign(self, operations: Any, operation: Any, origin: str | None) -> Any:
         name = type(operation).__name__
@@ -632,8 +754,12 @@ class Recorder:
         with self._capture(f"alembic batch_alter_table({impl.table_name})") as captured:
             _ORIGINAL["flush"](impl)
         pending = self._pending.pop(id(impl), [])
+        what = f"alembic batch_alter_table({impl.table_name})"
         for op, origin in pending:
-            self._record_ops([op], origin, captured)
+            if isinstance(op, _Unconverted):
+                self._fall_back(op.what, op.table, op.error, origin, captured)
+            else:
+                self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured)
 
     def _record_ops(self, converted: list[MigrateOperation], origin: str | None,
                     captured: list[_Captured]) -> None:
@@ -666,6 +792,27 @@ class Recorder:
                 self._replaced_kept_index(completed, origin)
             if self.dialect == "mysql" and isinstance(completed, lops.RenameTableOp):
                 self._renamed_keys(completed, origin)
+            if isinstance(completed, lops.DropColumnOp) and completed._dependents:
+                self._kept_with_column(completed, origin)
+            if isinstance(completed, lops.CreateTableOp) and self._dangling:
+                self._keys_now_valid(completed.table.key, origin)
+
+    def _keys_now_valid(self, made: tuple[str | None, str], origin: str | None) -> None:
+        """Record the foreign keys that referred to table ``made`` before it existed (SQLite)."""
+        waiting = sorted({key for key, referent in self._dangling if referent == made}, key=str)
+        self._dangling = {pair for pair in self._dangling if pair[1] != made}
+        for key in waiting:
+            for follow in self._follow_live(key) or ():
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} the foreign key of {key[1]} to {made[1]}, which the database held before "
+                    f"{made[1]} existed"))
+
+    def _kept_with_column(self, op: lops.DropColumnOp, origin: str | None) -> None:
+        """Record what the database kept of what used a dropped column (MariaDB shrinks a
+        multi-column index to its other columns, where PostgreSQL drops it)."""
+        for follow in self._follow_live((op.schema, op.table_name)) or ():
+            self._apply(follow, origin, self._message(
+                f"{ADJUSTED} the database kept what used column {op.table_name}.{op.column_name} without it"))
 
     def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
         """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``)."""
@@ -755,8 +902,6 @@ class Recorder:
         the table) and then the table.
         """
         assert self.state is not None
-        if self.dialect == "mysql" and isinstance(op, lops.DropColumnOp):
-            return self._drop_column_indexes(op)
         if not isinstance(op, lops.DropTableOp):
             return None
         refs = self.state.referencing(op.table_name, op.schema)
@@ -774,24 +919,9 @@ class Recorder:
         except InvalidOperationError:
             return None
 
-    def _drop_column_indexes(self, op: lops.DropColumnOp) -> SchemaState | None:
-        """MySQL/MariaDB drop an index with the last column it holds (an index kept for a dropped key)."""
-        assert self.state is not None
-        table = self.state.table(op.table_name, op.schema)
-        for index in table.indexes:
-            if tuple(index.columns) == (op.column_name,):
-                drop = self.state.complete(lops.DropIndexOp(index.name or "", op.table_name, schema=op.schema))
-                self._append(drop, self._message(
-                    f"{ADJUSTED} MySQL/MariaDB dropped index {index.name} with column {op.column_name}"))
-                self.state = drop.apply(self.state)
-        try:
-            return op.apply(self.state)
-        except InvalidOperationError:
-            return None
-
     def _error(self, what: str, exc: BaseException, origin: str | None) -> AlembicHookError:
         where = f" ({origin})" if origin else ""
-        return AlembicHookError(
+        return _Unrecordable(
             f"alembic revision {self.revision}{where}: {what} ran but cannot be recorded: {' '.join(str(exc).split())}"
         )
 
@@ -871,6 +1001,29 @@ def _dropped_foreign_key(op: MigrateOperation, state: SchemaState) -> ForeignKey
         return None
     found = state.table(op.table_name, op.schema).constraint(op.constraint_name)
     return found if isinstance(found, ForeignKeySpec) else None
+
+
+def _without_dangling_keys(live: SchemaState, kept: Mapping[tuple[str | None, str], TableSpec]
+                           ) -> tuple[SchemaState, set[tuple[tuple[str | None, str], tuple[str | None, str]]]]:
+    """``live`` without the foreign keys that refer to a table that does not exist, and
+    (table, missing referent) for each.
+
+    SQLite accepts a foreign key to a missing table (``CREATE TABLE c (p_id REFERENCES p)``
+    before ``p``); the fold cannot hold one, so the table is recorded without it, and the key
+    once the table it refers to is made.
+    """
+    present = set(kept) | set(live.tables)
+    tables, dangling = {}, set()
+    for key, table in live.tables.items():
+        fks = []
+        for fk in table.foreign_keys:
+            referent = (fk.referent_schema if fk.referent_schema is not None else table.schema, fk.referent_table)
+            if referent in present:
+                fks.append(fk)
+            else:
+                dangling.add((key, referent))
+        tables[key] = table if len(fks) == len(table.foreign_keys) else attrs.evolve(table, foreign_keys=tuple(fks))
+    return SchemaState(tables), dangling
 
 
 def _show_heads(heads: frozenset[str]) -> str:
@@ -979,6 +1132,25 @@ def _is_noop(op: MigrateOperation, state: SchemaState) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Alembic operations -> the ops vocabulary
 # ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class _Unconverted:
+    """An operation of a batch block that could not be converted; recorded from the table after the flush."""
+
+    what: str
+    table: tuple[str | None, str] | None
+    error: BaseException
+
+
+def _touched(operation: Any) -> tuple[str | None, str] | None:
+    """``(schema, table)`` an Alembic operation changes; None when it may change others (a rename)."""
+    if isinstance(operation, aops.RenameTableOp):
+        return None
+    table = getattr(operation, "table_name", None)
+    if not isinstance(table, str):
+        return None
+    return getattr(operation, "schema", None), table
 
 
 class _NotModelled(Exception):

@@ -68,7 +68,8 @@ def reflect(
     foreign keys come from one catalog query of its own."""
     dialect = _dialect(conn.dialect.name)
     inspector = sa.inspect(conn)
-    names = [n for n in inspector.get_table_names(schema=schema) if n not in set(exclude)]
+    every = inspector.get_table_names(schema=schema)
+    names = [n for n in every if n not in set(exclude)]
     if not names:
         return SchemaState()
     kw: dict[str, Any] = {"schema": schema}
@@ -109,6 +110,11 @@ def reflect(
         if key not in columns:
             continue  # dropped while we read
         foreign_keys = tuple(_foreign_key(fk) for fk in fks.get(key, ()))
+        if dialect == "sqlite":
+            # SQLite keeps a foreign key to a table that does not exist (yet); it checks nothing
+            # until that table is there, and a ledger cannot hold it: it is left out.
+            foreign_keys = tuple(fk for fk in foreign_keys if fk.referent_schema not in (None, schema)
+                                 or fk.referent_table in every)
         table_uniques = [_unique(u, deferrable.get((name, u["name"]))) for u in uniques.get(key, ())]
         parsed = sqlite_unique_constraints(table_sql[name]) if name in table_sql else None
         if parsed is not None:
