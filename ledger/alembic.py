@@ -78,6 +78,7 @@ from .alembic_sql import (
     touched_tables,
 )
 from .audit import _without_foreign_key_indexes, adopt_names, drift
+from .comparison import _normalize_column
 from .diff import diff
 from .db import dialect_of
 from .events import RESYNC, RESYNCED, Actor, Event, fold_events
@@ -779,6 +780,7 @@ class Recorder:
                     continue
                 raise self._error(op.describe(), exc, origin) from exc
             completed = self._resolve_names(completed)
+            completed = self._stored_defaults(completed)
             if self.dialect == "mysql" and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
             dropped = _dropped_foreign_key(completed, self.state) if self.dialect == "mysql" else None
@@ -924,6 +926,50 @@ class Recorder:
         return _Unrecordable(
             f"alembic revision {self.revision}{where}: {what} ran but cannot be recorded: {' '.join(str(exc).split())}"
         )
+
+    # -- what the database stored ---------------------------------------------------------------------
+
+    def _stored_defaults(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with each server default it sets as the database stores it, where that differs.
+
+        SQLite stores ``sa.false()`` as ``0``; PostgreSQL stores ``'0'`` on a boolean as
+        ``false``. The columns' defaults are read back after the op ran and compared as
+        ``verify --live`` compares them; a default the database rewrote is recorded as rewritten.
+        """
+        if isinstance(op, lops.CreateTableOp):
+            table, schema, columns = op.table.name, op.table.schema, op.table.columns
+        elif isinstance(op, lops.AddColumnOp):
+            table, schema, columns = op.table_name, op.schema, (op.column,)
+        elif isinstance(op, lops.AlterColumnOp) and isinstance(op.modify_server_default, lops.DefaultSpec) \
+                and self.state is not None:
+            table, schema = op.table_name, op.schema
+            columns = (op.altered(self.state.column(op.table_name, op.column_name, op.schema)),)
+        else:
+            return op
+        wanted = {c.name: c for c in columns if c.server_default is not None}
+        if not wanted:
+            return op
+        with self._quiet():
+            try:
+                stored = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, schema=schema)}
+            except sa.exc.NoSuchTableError:
+                return op
+        replaced = {}
+        for name, column in wanted.items():
+            text = stored.get(name)
+            if text is None:
+                continue
+            live = attrs.evolve(column, server_default=lops.DefaultSpec("text", str(text)))
+            if _normalize_column(live, False, self.dialect) != _normalize_column(column, False, self.dialect):
+                replaced[name] = live
+        if not replaced:
+            return op
+        if isinstance(op, lops.AddColumnOp):
+            return attrs.evolve(op, column=replaced[op.column.name])
+        if isinstance(op, lops.AlterColumnOp):
+            return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
 
     # -- names the database chose --------------------------------------------------------------------
 
