@@ -642,6 +642,7 @@ class Recorder:
             else:
                 self._fall_back(what, _touched(operation), exc, origin, captured)
             return result
+        converted = [_as_compiled_names(op, self.conn.dialect) for op in converted]
         if batch:
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.
             self._pending.setdefault(id(impl), []).extend((op, origin) for op in converted)
@@ -1047,6 +1048,46 @@ def _dropped_foreign_key(op: MigrateOperation, state: SchemaState) -> ForeignKey
         return None
     found = state.table(op.table_name, op.schema).constraint(op.constraint_name)
     return found if isinstance(found, ForeignKeySpec) else None
+
+
+def _compiled_name(name: str | None, dialect: sa.Dialect, kind: str = "constraint") -> str | None:
+    """``name`` as SQLAlchemy wrote it in the DDL: a name over the dialect's identifier length is
+    one a naming convention or ``op.f()`` made (SQLAlchemy refuses any other), which SQLAlchemy
+    shortened to ``<first max-8 characters>_<4 hex digits of its md5>``."""
+    limit = getattr(dialect, f"max_{kind}_name_length", None) or dialect.max_identifier_length
+    if name is None or not limit or len(name) <= limit or name.startswith(PLACEHOLDER):
+        return name
+    return name[0:limit - 8] + "_" + sa.util.md5_hex(name)[-4:]
+
+
+def _as_compiled_names(op: MigrateOperation, dialect: sa.Dialect) -> MigrateOperation:
+    """``op`` with each constraint and index name as SQLAlchemy wrote it for ``dialect``."""
+    def fix(spec: Any) -> Any:
+        if spec is None:
+            return None
+        name = _compiled_name(spec.name, dialect, "index" if isinstance(spec, IndexSpec) else "constraint")
+        return spec if name == spec.name else attrs.evolve(spec, name=name)
+
+    if isinstance(op, lops.CreateTableOp):
+        table = op.table
+        fixed = attrs.evolve(table, primary_key=fix(table.primary_key),
+                             foreign_keys=tuple(fix(s) for s in table.foreign_keys),
+                             uniques=tuple(fix(s) for s in table.uniques), checks=tuple(fix(s) for s in table.checks),
+                             indexes=tuple(fix(s) for s in table.indexes))
+        return op if fixed == table else attrs.evolve(op, table=fixed)
+    if isinstance(op, lops.CreateIndexOp):
+        index = fix(op.index)
+        return op if index is op.index else attrs.evolve(op, index=index)
+    if isinstance(op, lops.AddConstraintOp):
+        constraint = fix(op.constraint)
+        return op if constraint is op.constraint else attrs.evolve(op, constraint=constraint)
+    if isinstance(op, lops.DropIndexOp):
+        name = _compiled_name(op.index_name, dialect, "index")
+        return op if name == op.index_name else attrs.evolve(op, index_name=name)
+    if isinstance(op, lops.DropConstraintOp):
+        name = _compiled_name(op.constraint_name, dialect)
+        return op if name == op.constraint_name else attrs.evolve(op, constraint_name=name)
+    return op
 
 
 def _without_dangling_keys(live: SchemaState, kept: Mapping[tuple[str | None, str], TableSpec]

@@ -25,3 +25,33 @@ def test_server_defaults_are_recorded_as_the_database_stores_them(tmp_path: Path
         assert defaults["f"] == "0"  # SQLite keeps sa.false() as SQLAlchemy wrote it for SQLite
     if "postgresql" in hook_url:
         assert defaults["g"] == "false"  # PostgreSQL stores '0' on a boolean as false
+
+
+LONG_TABLE = "a_really_long_table_name_for_testing_the_limits"
+LONG_INDEX = "ix_a_really_long_table_name_for_testing_the_limits_another_quite_long_column_name_here"
+LONG_UNIQUE = "uq_a_really_long_table_name_for_testing_the_limits_another_quite_long_column_name_here"
+
+
+def test_names_over_the_identifier_length_are_recorded_as_sqlalchemy_shortened_them(
+    tmp_path: Path, hook_url: str  # noqa: F811
+) -> None:
+    constraint = (["with op.batch_alter_table('%s') as batch_op:" % LONG_TABLE,
+                   f"    batch_op.create_unique_constraint(op.f('{LONG_UNIQUE}'), ['another_quite_long_column_name_here'])"]
+                  if "sqlite" in hook_url else
+                  [f"op.create_unique_constraint(op.f('{LONG_UNIQUE}'), '{LONG_TABLE}', "
+                   "['another_quite_long_column_name_here'])"])
+    events = _up_and_down(tmp_path, hook_url, [
+        [f"op.create_table('{LONG_TABLE}', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('another_quite_long_column_name_here', sa.Integer()))",
+         f"op.create_index(op.f('{LONG_INDEX}'), '{LONG_TABLE}', ['another_quite_long_column_name_here'])"],
+        [f"op.drop_index(op.f('{LONG_INDEX}'), table_name='{LONG_TABLE}')", *constraint],
+    ], batch="sqlite" in hook_url)
+    index = events[1].op.index.name  # type: ignore[union-attr]
+    unique = events[3].op.constraint.name  # type: ignore[union-attr]
+    if "sqlite" in hook_url:
+        assert (index, unique) == (LONG_INDEX, LONG_UNIQUE)  # SQLite has no limit
+    else:
+        limit = 63 if "postgresql" in hook_url else 64
+        assert len(index) == len(unique) == limit - 3  # first limit-8 characters, "_", 4 hex digits
+        assert index.startswith(LONG_INDEX[:limit - 8]) and unique.startswith(LONG_UNIQUE[:limit - 8])
+        assert events[2].op.index_name == index  # type: ignore[union-attr]
