@@ -1010,12 +1010,24 @@ class Recorder:
 def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec:
     """``live`` with each column, key, constraint and index the database kept as the fold has it
     replaced by the fold's own spec (the same thing, as it was written rather than as reflected)."""
+    taken = {i.name for i in (*live.constraints, *live.indexes) if i.name}
+
+    def name(item: Any) -> Any:
+        if item.name is not None:
+            return item
+        item = named(item, live.name)
+        base, number = item.name, 2
+        while item.name in taken:  # a name the database holds for another constraint (SQLite)
+            item, number = attrs.evolve(item, name=f"{base}_{number}"), number + 1
+        taken.add(item.name)
+        return item
+
     live = attrs.evolve(
         live,
-        primary_key=named(live.primary_key, live.name) if live.primary_key else None,
-        foreign_keys=tuple(named(i, live.name) for i in live.foreign_keys),
-        uniques=tuple(named(i, live.name) for i in live.uniques),
-        checks=tuple(named(i, live.name) for i in live.checks),
+        primary_key=name(live.primary_key) if live.primary_key else None,
+        foreign_keys=tuple(name(i) for i in live.foreign_keys),
+        uniques=tuple(name(i) for i in live.uniques),
+        checks=tuple(name(i) for i in live.checks),
     )  # what the database keeps no name for (SQLite, MySQL's primary key) is named as the fold names it
     if fold is None:
         return live
