@@ -206,6 +206,19 @@ def _substitute(template: str, paramstyle: str, lookup: Any, unescape_percent: b
     return "".join(out)
 
 
+def _expanded(name: str, values: Mapping[str, Any], binds: Any, compiled: Any, dialect: sa.Dialect) -> str:
+    """The literals of an expanding ``IN`` parameter that SQLAlchemy already split into ``name_1``, ``name_2``, ..."""
+    items = []
+    number = 1
+    while f"{name}_{number}" in values:
+        items.append(values[f"{name}_{number}"])
+        number += 1
+    if not items:
+        raise UnrenderableStatement(f"no value for parameter {name}")
+    type_ = getattr(binds.get(name), "type", None)
+    return ", ".join(_literal(item, type_, compiled, dialect) for item in items)
+
+
 def render_statements(context: Any, statement: str, parameters: Any, dialect: sa.Dialect) -> list[str]:
     """The SQL texts that ``statement`` ran, one per parameter set, with literal values.
 
@@ -227,6 +240,8 @@ def render_statements(context: Any, statement: str, parameters: Any, dialect: sa
             def lookup(key: Any, values: Mapping[str, Any] = values) -> str:
                 if isinstance(key, tuple):  # an expanding IN (...) parameter
                     name = key[1]
+                    if name not in values:
+                        return _expanded(name, values, binds, compiled, dialect)
                 elif isinstance(key, int):
                     if key >= len(positions):
                         raise UnrenderableStatement("more placeholders than parameters")

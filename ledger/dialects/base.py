@@ -257,6 +257,11 @@ class DDLGenerator:
         sa_table = self.table(state, table.name, table.schema)
         for candidate in sa_table.indexes:
             if candidate.name == index.name:
+                if candidate.dialect_kwargs.get("postgresql_concurrently"):
+                    # How Alembic built it, not what it is: CONCURRENTLY cannot run inside the
+                    # transaction a revision, a rollback or a drill runs in, so the ledger's DDL
+                    # creates and drops the index plainly.
+                    candidate.dialect_options["postgresql"]["concurrently"] = False
                 return candidate
         raise UnsupportedOperationError(f"index {index.name} is not on {table.fullname}")
 
