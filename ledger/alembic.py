@@ -79,6 +79,7 @@ from .alembic_sql import (
 )
 from .audit import _without_foreign_key_indexes, adopt_names, drift
 from .comparison import _normalize_column
+from .sqltext import canonical_sql
 from .diff import diff
 from .db import dialect_of
 from .events import RESYNC, RESYNCED, Actor, Event, fold_events
@@ -781,7 +782,7 @@ class Recorder:
                     continue
                 raise self._error(op.describe(), exc, origin) from exc
             completed = self._resolve_names(completed)
-            completed = self._stored_defaults(completed)
+            completed = self._stored_checks(self._stored_defaults(completed))
             if self.dialect == "mysql" and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
             dropped = _dropped_foreign_key(completed, self.state) if self.dialect == "mysql" else None
@@ -971,6 +972,37 @@ class Recorder:
             return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
         return attrs.evolve(op, table=attrs.evolve(
             op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+
+    def _stored_checks(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with each named CHECK as the database stores its text, where that differs
+        (MariaDB keeps ``lower(s)`` as ``lcase(`s`)``; PostgreSQL rewrites ``IN`` lists)."""
+        if isinstance(op, lops.CreateTableOp):
+            table, schema, checks = op.table.name, op.table.schema, op.table.checks
+        elif isinstance(op, lops.CreateCheckConstraintOp):
+            table, schema, checks = op.table_name, op.schema, (op.constraint,)
+        else:
+            return op
+        named_checks = [c for c in checks if c.name and not c.name.startswith(PLACEHOLDER)]
+        if not named_checks:
+            return op
+        with self._quiet():
+            try:
+                stored = {c.get("name"): c.get("sqltext") for c in
+                          sa.inspect(self.conn).get_check_constraints(table, schema=schema)}
+            except (NotImplementedError, sa.exc.NoSuchTableError):
+                return op
+        replaced = {}
+        for check in named_checks:
+            text = stored.get(check.name)
+            if text and canonical_sql(str(text), dialect=self.dialect) != canonical_sql(check.sqltext,
+                                                                                       dialect=self.dialect):
+                replaced[check.name] = attrs.evolve(check, sqltext=str(text))
+        if not replaced:
+            return op
+        if isinstance(op, lops.CreateCheckConstraintOp):
+            return attrs.evolve(op, constraint=replaced[op.constraint.name])
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, checks=tuple(replaced.get(c.name, c) for c in op.table.checks)))
 
     # -- names the database chose --------------------------------------------------------------------
 
@@ -1362,6 +1394,8 @@ _SPEC_BY_VISIT: dict[str, tuple[Any, type[MigrateOperation]]] = {
     "unique_constraint": (UniqueSpec, lops.CreateUniqueConstraintOp),
     "foreign_key_constraint": (ForeignKeySpec, lops.CreateForeignKeyOp),
     "check_constraint": (CheckSpec, lops.CreateCheckConstraintOp),
+    "table_or_column_check_constraint": (CheckSpec, lops.CreateCheckConstraintOp),
+    "column_check_constraint": (CheckSpec, lops.CreateCheckConstraintOp),
 }
 
 

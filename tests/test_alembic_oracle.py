@@ -55,3 +55,19 @@ def test_names_over_the_identifier_length_are_recorded_as_sqlalchemy_shortened_t
         assert len(index) == len(unique) == limit - 3  # first limit-8 characters, "_", 4 hex digits
         assert index.startswith(LONG_INDEX[:limit - 8]) and unique.startswith(LONG_UNIQUE[:limit - 8])
         assert events[2].op.index_name == index  # type: ignore[union-attr]
+
+
+def test_check_constraints_are_recorded_as_the_database_stores_them(tmp_path: Path, hook_url: str) -> None:  # noqa: F811
+    add = (["with op.batch_alter_table('t') as batch_op:",
+            "    batch_op.create_check_constraint('ck_t_x', \"x BETWEEN 1 AND 5 AND lower(s) IN ('a', 'b')\")"]
+           if "sqlite" in hook_url else
+           ["op.create_check_constraint('ck_t_x', 't', \"x BETWEEN 1 AND 5 AND lower(s) IN ('a', 'b')\")"])
+    events = _up_and_down(tmp_path, hook_url, [[
+        "op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('s', sa.String(10)),"
+        " sa.Column('x', sa.Integer()), sa.CheckConstraint(\"lower(s) <> ''\", name='ck_t_s'))",
+        *add,
+    ]], batch="sqlite" in hook_url)
+    assert [e.op_type for e in events] == ["create_table", "create_check_constraint"]
+    if "mysql" in hook_url:  # MariaDB keeps lower() as lcase()
+        assert "lcase" in events[1].op.constraint.sqltext  # type: ignore[union-attr]
+        assert "lcase" in events[0].op.table.checks[0].sqltext  # type: ignore[union-attr]
