@@ -1299,6 +1299,23 @@ def _storable_type(type_: Any, dialect: sa.Dialect) -> Any:
             type_ = type_.load_dialect_impl(dialect)
             continue
         break
+    return _nearest_known(type_)
+
+
+def _nearest_known(type_: Any) -> Any:
+    """``type_``, or as the nearest class in its ancestry the codec knows (SQLite's private JSON
+    type as ``sa.JSON``, a ``UserDefinedType`` subclass of a known type as that type)."""
+    from ops.types import _TYPE_NAMES
+
+    if not isinstance(type_, sa.types.TypeEngine) or type(type_) in _TYPE_NAMES:
+        return type_
+    for klass in type(type_).__mro__[1:]:
+        if klass in _TYPE_NAMES and klass not in (sa.types.TypeEngine, sa.types.UserDefinedType,
+                                                  TypeDecorator, sa.types.NullType):
+            try:
+                return type_.adapt(klass)
+            except Exception:  # noqa: BLE001 - not adaptable: the table is then recorded as reflected
+                return type_
     return type_
 
 

@@ -254,3 +254,19 @@ def test_on_sqlite_a_named_foreign_key_next_to_an_unnamed_one_of_the_same_column
          "    b.create_foreign_key('fk_c_p_id_p', 'p', ['p_id'], ['id'], ondelete='CASCADE')"],
     ], batch=True)
     assert all(not (e.message or "").startswith(RESYNC) for e in events)
+
+
+def test_a_type_whose_dialect_type_is_private_is_recorded_as_its_nearest_known_base(
+    tmp_path: Path, hook_url: str
+) -> None:
+    # A TypeDecorator whose load_dialect_impl gives SQLite's private JSON class (airflow's ExtendedJSON).
+    events = _up_and_down(tmp_path, hook_url, [[
+        "class J(sa.types.TypeDecorator):",
+        "    impl = sa.Text",
+        "    cache_ok = True",
+        "    def load_dialect_impl(self, dialect):",
+        "        return dialect.type_descriptor(sa.JSON())",
+        "op.create_table('ti', sa.Column('id', sa.Integer, primary_key=True), sa.Column('j', J()))",
+    ]])
+    assert events[0].message == "step 1"  # converted exactly, not reflected
+    assert events[0].op.table.columns[1].type.name.endswith("JSON")  # type: ignore[union-attr]
