@@ -73,6 +73,7 @@ from .alembic_sql import (
     READ,
     SCHEMA,
     UnrenderableStatement,
+    changes_no_table,
     classify,
     render_statements,
     touched_tables,
@@ -469,6 +470,9 @@ class Recorder:
         (it may have changed data too; the ops it made follow it). When no ops lead to the
         live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
         """
+        if item.category == SCHEMA and changes_no_table(text):
+            self._record_statement(text, item, origin, None)  # a function, a trigger, a view: not in the fold
+            return
         table = touched_tables(text) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
         try:

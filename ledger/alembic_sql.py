@@ -18,7 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 
 __all__ = [
-    "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "classify", "render_statements", "touched_tables",
+    "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "render_statements",
+    "touched_tables",
 ]
 
 #: Statement categories: reads are never recorded; data and schema statements are.
@@ -87,6 +88,19 @@ def _unquote(name: str) -> str:
     if name[:1] in "\"`[" and len(name) > 1:
         return name[1:-1].replace(name[0] * 2, name[0]) if name[0] != "[" else name[1:-1]
     return name
+
+
+_NO_TABLE = re.compile(
+    r"(?:CREATE(?:\s+OR\s+REPLACE)?|DROP|ALTER|COMMENT\s+ON)\s+(?:CONSTRAINT\s+)?(?:TRUSTED\s+)?(?:PROCEDURAL\s+)?"
+    r"(?:FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|EXTENSION|VIEW|MATERIALIZED\s+VIEW|SCHEMA|ROLE|USER|POLICY|"
+    r"AGGREGATE|OPERATOR|LANGUAGE|EVENT|RULE|PUBLICATION|SUBSCRIPTION|SERVER|STATISTICS)\b", re.I)
+
+
+def changes_no_table(statement: str) -> bool:
+    """True for DDL on objects the fold does not hold and that change no table's columns, keys or
+    indexes (a function, a trigger, a sequence, a view, an extension): nothing to reflect after it."""
+    text = statement[_skip_leading(statement):]
+    return _NO_TABLE.match(text) is not None and not re.search(r"\bCASCADE\b", _SKIP.sub(" ", text), re.I)
 
 
 def touched_tables(statement: str) -> tuple[str | None, str] | None:

@@ -63,3 +63,30 @@ def test_postgresql_index_kinds_of_real_histories_roll_back(
          "op.execute(\"ALTER TYPE run_state RENAME VALUE 'a' TO 'aa'\")"],
     ])
     assert [e.op_type for e in events].count("create_index") == 6
+
+
+def test_functions_and_triggers_written_as_sql_are_recorded_as_what_ran_and_nothing_else(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    from ledger.alembic_sql import changes_no_table
+    from tests.alembic_histories import run_alembic, write_env, write_history
+    from tests.test_alembic_fallback import _check, _events
+
+    url = database_factory("postgresql")
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [[
+        "op.create_table('runs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()),"
+        " sa.CheckConstraint('n IN (1, 2)', name='ck_runs_n'))",
+        "op.execute(\"CREATE OR REPLACE FUNCTION bump() RETURNS trigger AS $$ BEGIN NEW.n := NEW.n + 1; RETURN NEW; END;"
+        " $$ LANGUAGE plpgsql\")",
+        "op.execute('CREATE TRIGGER runs_bump BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION bump()')",
+        "op.add_column('runs', sa.Column('m', sa.Integer()))",
+    ]])
+    run_alembic(folder, url, "upgrade", "head")
+    events = _events(url)
+    assert [e.op_type for e in events] == ["create_table", "execute", "execute", "add_column"]
+    assert all(e.message.startswith("[schema SQL] op.execute: schema changed by SQL, not modelled")  # type: ignore[union-attr]
+               for e in events[1:3])
+    _check(url)
+    assert changes_no_table("DROP TRIGGER runs_bump ON runs") and not changes_no_table("DROP FUNCTION bump() CASCADE")
