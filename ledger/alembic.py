@@ -80,7 +80,7 @@ from .alembic_sql import (
 )
 from .audit import _without_foreign_key_indexes, adopt_names, drift
 from .comparison import _normalize_column
-from .sqltext import canonical_sql
+from .sqltext import canonical_sql, sqlite_unique_constraints
 from .diff import diff
 from .db import dialect_of
 from .events import RESYNC, RESYNCED, Actor, Event, fold_events
@@ -1039,7 +1039,11 @@ class Recorder:
             mapping[id(spec)] = name
         op = _rename_specs(op, mapping)
         if isinstance(op, lops.CreateTableOp):
-            op = _without_repeated_uniques(op, unmatched)
+            kept = {}
+            for spec, _name in live:
+                if isinstance(spec, UniqueSpec):
+                    kept[tuple(spec.columns)] = kept.get(tuple(spec.columns), 0) + 1
+            op = _without_repeated_uniques(op, unmatched, kept)
         return op
 
 
@@ -1165,11 +1169,14 @@ def _show_heads(heads: frozenset[str]) -> str:
     return ", ".join(sorted(heads)) if heads else "no revision"
 
 
-def _without_repeated_uniques(op: lops.CreateTableOp, unmatched: set[str]) -> lops.CreateTableOp:
-    """Several unnamed UNIQUE constraints on the same columns are one in the database; so in the fold."""
+def _without_repeated_uniques(op: lops.CreateTableOp, unmatched: set[str],
+                              live: Mapping[tuple[str, ...], int]) -> lops.CreateTableOp:
+    """Several unnamed UNIQUE constraints on the same columns are as many as the database keeps
+    (PostgreSQL one, SQLite and MariaDB each of them); so in the fold."""
     kept: list[UniqueSpec] = []
     for unique in op.table.uniques:
-        if unique.name in unmatched and any(k.columns == unique.columns for k in kept):
+        same = sum(1 for k in kept if k.columns == unique.columns)
+        if unique.name in unmatched and same and same >= live.get(tuple(unique.columns), 1):
             continue
         kept.append(unique)
     return attrs.evolve(op, table=attrs.evolve(op.table, uniques=tuple(kept)))
@@ -1215,8 +1222,15 @@ def _live_constraints(conn: sa.Connection, table: str, schema: str | None) -> li
         spec = ForeignKeySpec(None, tuple(fk["constrained_columns"]), fk["referred_table"],
                               tuple(fk["referred_columns"]))
         found.append((spec, fk.get("name")))
-    for uq in inspector.get_unique_constraints(table, schema=schema):
-        found.append((UniqueSpec(None, tuple(uq["column_names"])), uq.get("name")))
+    uniques = [(uq.get("name"), tuple(uq["column_names"])) for uq in inspector.get_unique_constraints(table, schema=schema)]
+    if conn.dialect.name == "sqlite":
+        # SQLAlchemy reports SQLite's repeated UNIQUE clauses once; the table's SQL holds each.
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                   (table,)).scalar()
+        parsed = sqlite_unique_constraints(sql) if sql else None
+        uniques = parsed if parsed is not None else uniques
+    for name, columns in uniques:
+        found.append((UniqueSpec(None, columns), name))
     with contextlib.suppress(NotImplementedError):
         for ck in inspector.get_check_constraints(table, schema=schema):
             found.append((CheckSpec(None, ck.get("sqltext", "")), ck.get("name")))

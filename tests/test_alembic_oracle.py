@@ -71,3 +71,24 @@ def test_check_constraints_are_recorded_as_the_database_stores_them(tmp_path: Pa
     if "mysql" in hook_url:  # MariaDB keeps lower() as lcase()
         assert "lcase" in events[1].op.constraint.sqltext  # type: ignore[union-attr]
         assert "lcase" in events[0].op.table.checks[0].sqltext  # type: ignore[union-attr]
+
+
+def test_repeated_unnamed_unique_constraints_are_as_many_as_the_database_keeps(
+    tmp_path: Path, hook_url: str  # noqa: F811
+) -> None:
+    from ledger.audit import verify
+    from tests.alembic_histories import rollback_to_base
+    from tests.test_alembic_fallback import _check, _config, _upgrade
+
+    _upgrade(tmp_path, hook_url, [[
+        "op.create_table('tag', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(20),"
+        " unique=True), sa.UniqueConstraint('name'), sa.UniqueConstraint('name'))",
+        "op.add_column('tag', sa.Column('color', sa.String(20)))",
+    ]])
+    _check(hook_url)
+    assert not verify(_config(tmp_path, hook_url), chain=None, live=True).problems
+    uniques = _events(hook_url)[0].op.table.uniques  # type: ignore[union-attr]
+    # PostgreSQL merges them into one; SQLite keeps each clause; MariaDB each as name, name_2, name_3
+    assert len(uniques) == (1 if "postgresql" in hook_url else 3)
+    rollback_to_base(hook_url)
+    _check(hook_url)
