@@ -749,6 +749,7 @@ class Recorder:
         """After an operation recorded only as what ran: record what leads the fold to the live schema."""
         if not self._resync_open:
             return
+        self._resync_open = False  # tried once, at the end of the revision: every table is reflected
         try:
             ops = self._follow_live(None)
         except Exception:  # noqa: BLE001
@@ -762,7 +763,6 @@ class Recorder:
                 return
         if not ops:
             self._append(None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
-        self._resync_open = False
 
     def _run_foreign(self, operations: Any, operation: Any, origin: str | None) -> Any:
         name = type(operation).__name__
