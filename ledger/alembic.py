@@ -1350,6 +1350,8 @@ def _nearest_known(type_: Any) -> Any:
     for klass in type(type_).__mro__[1:]:
         if klass in _TYPE_NAMES and klass not in (sa.types.TypeEngine, sa.types.UserDefinedType,
                                                   TypeDecorator, sa.types.NullType):
+            if getattr(klass, "__visit_name__", None) != getattr(type_, "__visit_name__", None):
+                return type_  # compiled its own way (@compiles): the table is recorded as reflected
             try:
                 return type_.adapt(klass)
             except Exception:  # noqa: BLE001 - not adaptable: the table is then recorded as reflected
