@@ -14,8 +14,8 @@ import math
 import sys
 import traceback
 from pathlib import Path
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
@@ -25,6 +25,9 @@ from ops import InvalidOperationError, LedgerError
 from . import __version__
 from .config import CONFIG_FILE, Config, ConfigError, load_config, render_config
 from .revisions import Revision, RevisionChain, RevisionError, display_path, load_revisions, new_revision_file
+
+if TYPE_CHECKING:
+    from .dataloss import Loss
 
 __all__ = ["CliContext", "main", "pass_cli"]
 
@@ -137,13 +140,13 @@ def _interactive() -> bool:
         return False
 
 
-def _consent(allow: bool, what: str) -> Any:
+def _consent(allow: bool, what: str) -> Callable[[Sequence[Loss]], None]:
     """The consent of ``apply``/``rollback`` to the data their plan loses, asked before anything runs:
     each loss is a line on stderr; then --allow-data-loss goes on, a terminal is asked, and without
     one the run is refused (exit 1, nothing run)."""
     from .dataloss import DataLossRefused
 
-    def consent(losses: Any) -> None:
+    def consent(losses: Sequence[Loss]) -> None:
         for loss in losses:
             click.echo(f"schema-ledger: data loss: {loss.describe()}", err=True)
         if allow:
@@ -208,7 +211,7 @@ def _standing(config: Config, run: _RunMarks, did: str, one_transaction: bool) -
     return "; ".join(parts)
 
 
-def _sql_losses(losses: Any) -> None:
+def _sql_losses(losses: Sequence[Loss]) -> None:
     """--sql: the data the statements would lose, as SQL comments before them."""
     for loss in losses:
         click.echo(f"-- data loss: {loss.describe()}")
@@ -1135,10 +1138,12 @@ def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | Non
 @click.option("--live", is_flag=True, help="Also compare the live schema with the ledger (drift).")
 @click.option("--dialect", type=_DIALECT_CHOICE, help="The dialect of the DDL shown (default: the database's own).")
 @click.option("--title", metavar="TEXT", help="The report's title (default: names the ledger).")
+@click.option("--no-ddl", "no_ddl", is_flag=True,
+              help="Leave out each revision's DDL (the ops stay): rendering it takes most of the time on a long ledger.")
 @_LEDGER_FILE
 @pass_cli
 def report(state: CliContext, html_file: Path, point_from: str | None, point_to: str | None, live: bool,
-           dialect: str | None, title: str | None, ledger_file: Path | None) -> None:
+           dialect: str | None, title: str | None, no_ddl: bool, ledger_file: Path | None) -> None:
     """Write an audit report: one HTML file that opens offline in any browser.
 
     Integrity first (the hash chain, the head seq and hash, the migration files' checksums
@@ -1161,7 +1166,7 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
     data = build_report(None if ledger_file is not None else state.config, ledger_file=ledger_file,
                         chain=_chain_for_verify(state), live=live, point_from=point_from, point_to=point_to,
-                        dialect=dialect, title=title)
+                        dialect=dialect, title=title, with_ddl=not no_ddl)
     size = write_report(html_file, data)
     integrity = data["integrity"]
     head = integrity["head"]
