@@ -50,7 +50,7 @@ from .archive import read_jsonl, write_jsonl
 from .config import Config
 from .db import DatabaseError, dialect_of
 from .diff import diff
-from .events import STATE_KINDS, Event, verify_chain
+from .events import STATE_KINDS, Event, is_resynced, needs_resync, resync_line, verify_chain
 from .reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from .revisions import RevisionChain, display_path
 from .runner import LedgerView, connect, store_for
@@ -161,6 +161,8 @@ class _Reader:
     expected_at: int | None = None
     #: called with each event and the fold after it (snapshots are checked against the fold so)
     observe: Callable[[Event, SchemaState], None] | None = None
+    #: the latest event that recorded what ran but not what it changed, unless a later one re-synced
+    resync: Event | None = None
 
     def take(self, events: Iterable[Event]) -> Iterator[Event]:
         for event in events:
@@ -169,6 +171,10 @@ class _Reader:
             if self.expect_head is not None and event.hash == self.expect_head:
                 self.expected_at = event.seq
             self._fold(event)
+            if needs_resync(event.message):
+                self.resync = self.resync or event
+            elif self.resync is not None and is_resynced(event.message):
+                self.resync = None
             yield event
 
     def _fold(self, event: Event) -> None:
@@ -219,6 +225,10 @@ def check_events(
         problems.append(Problem(
             "in-doubt", f"seq {intent.seq}: intent without its event (revision {intent.revision}, {intent.op_type}) "
             "is in doubt: the live schema may differ from the ledger", seq=intent.seq, object=intent.revision))
+    if reader.resync is not None:
+        event = reader.resync
+        problems.append(Problem(
+            "re-sync", f"seq {event.seq}: {resync_line(event)}", seq=event.seq, object=event.revision))
     if chain is not None:
         problems += _checksum_problems(chain, view)
     if expect_head is not None:

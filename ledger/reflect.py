@@ -72,7 +72,8 @@ def reflect(
     drill reads after a revision that touched them."""
     dialect = _dialect(conn.dialect.name)
     inspector = sa.inspect(conn)
-    names = [n for n in inspector.get_table_names(schema=schema) if n not in set(exclude)]
+    every = inspector.get_table_names(schema=schema)
+    names = [n for n in every if n not in set(exclude)]
     if only is not None:
         wanted = {n.casefold() for n in only}
         names = [n for n in names if n.casefold() in wanted]
@@ -117,6 +118,11 @@ def reflect(
         if key not in columns:
             continue  # dropped while we read
         foreign_keys = tuple(_foreign_key(fk) for fk in fks.get(key, ()))
+        if dialect == "sqlite":
+            # SQLite keeps a foreign key to a table that does not exist (yet); it checks nothing
+            # until that table is there, and a ledger cannot hold it: it is left out.
+            foreign_keys = tuple(fk for fk in foreign_keys if fk.referent_schema not in (None, schema)
+                                 or fk.referent_table in every)
         parsed = sqlite_unique_constraints(table_sql[name]) if name in table_sql else None
         if dialect == "sqlite" and parsed is None:
             uniques[key] = inspector.get_unique_constraints(name, schema=schema)

@@ -15,7 +15,7 @@ from ops import LedgerError
 
 from .config import Config
 from .db import dialect_of
-from .events import STATE_KINDS, Actor, Event, format_time
+from .events import RESYNC, RESYNCED, STATE_KINDS, Actor, Event, format_time, resync_line
 from .revisions import RevisionChain, display_path, load_revisions
 from .runner import LedgerView, _safe_url, _tx, _wrap_db_errors, connect, store_for
 from .store import LedgerStore
@@ -65,6 +65,8 @@ class Status:
     unknown: tuple[str, ...] = ()
     #: (revision, ops in effect, ops in the file) for revisions only partly in effect
     partial: tuple[tuple[str, int, int], ...] = ()
+    #: the event from which the ledger may not follow the live schema (see ``events.RESYNC``)
+    resync: Event | None = None
 
     @property
     def pending(self) -> tuple[str, ...]:
@@ -90,6 +92,8 @@ class Status:
         problems += [f"revision {rid} is applied but no migration file defines it" for rid in self.unknown]
         problems += [f"revision {rid} is partly applied ({done} of {total} ops in effect): `schema-ledger apply` goes on "
                      "with the rest on MariaDB/MySQL; elsewhere roll it back" for rid, done, total in self.partial]
+        if self.resync is not None:
+            problems.append(f"ledger seq {self.resync.seq}: {resync_line(self.resync)}")
         return problems
 
     def to_json(self) -> dict[str, Any]:
@@ -103,6 +107,7 @@ class Status:
             "checksum_mismatches": [r.id for r in self.mismatched],
             "unknown_revisions": list(self.unknown),
             "partly_applied": [{"revision": rid, "in_effect": done, "ops": total} for rid, done, total in self.partial],
+            "needs_resync": event_json(self.resync) if self.resync is not None else None,
             "revisions": [r.to_json() for r in self.revisions],
             "problems": self.problems,
         }
@@ -224,6 +229,7 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
                 applied_event=event, checksum=revision.checksum,
                 checksum_matches=None if not recorded else recorded == revision.checksum,
             ))
+        resync = _open_resync(store, conn) if exists else None
         unknown: list[str] = []
         if head is not None and head.revision is not None and chain.get(head.revision) is None \
                 and head.kind in ("apply", "intent"):
@@ -231,8 +237,19 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
     return Status(
         url=_safe_url(config.url), dialect=dialect, ledger_table=store.fullname, ledger_exists=exists, head=head,
         current=current, revisions=tuple(revisions), in_doubt=in_doubt, unknown=tuple(unknown),
-        partial=tuple(partial),
+        partial=tuple(partial), resync=resync,
     )
+
+
+def _open_resync(store: LedgerStore, conn: sa.Connection) -> Event | None:
+    """The first event since the last re-sync that recorded what ran but not what it changed."""
+    table = store.table
+    done = conn.execute(sa.select(sa.func.max(table.c.seq)).where(table.c.message.like(RESYNCED + "%"))).scalar()
+    query = sa.select(table).where(table.c.message.like(RESYNC + "%")).order_by(table.c.seq).limit(1)
+    if done is not None:
+        query = query.where(table.c.seq > done)
+    row = conn.execute(query).first()
+    return Event.from_row(row) if row is not None else None
 
 
 def ledger_events_or_none(config: Config) -> list[Event] | None:

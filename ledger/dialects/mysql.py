@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import Grouping, TextClause
 
@@ -63,11 +64,14 @@ class MySQLGenerator(DDLGenerator):
 
     @handles(DropColumnOp)
     def drop_column(self, op: DropColumnOp, before: SchemaState) -> list[str]:
-        (statement,) = super().drop_column(op, before)
+        *first, statement = super().drop_column(op, before)
         if not self.dialect.is_mariadb:  # type: ignore[attr-defined]
-            return [statement]
+            return [*first, statement]
         # MariaDB's DROP COLUMN also drops every CHECK that names no column at all (its columns
         # are "all dropped"): such checks are put back in the same statement.
+        for dependent in op.dependents(before):
+            before = dependent.apply(before)
+        op = attrs.evolve(op, _dependents=())
         table = before.table(op.table_name, op.schema)
         after = before.apply(op)
         clauses = []
@@ -75,7 +79,7 @@ class MySQLGenerator(DDLGenerator):
             if not any(mentions(check.sqltext, name) for name in table.column_names):
                 add = self.compile(sa.schema.AddConstraint(self.constraint(after, table, check.name or "")))
                 clauses.append(f"DROP CONSTRAINT IF EXISTS {self.quote(check.name or '')}, ADD {add.split(' ADD ', 1)[1]}")
-        return [", ".join([statement, *clauses])]
+        return [*first, ", ".join([statement, *clauses])]
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:

@@ -127,7 +127,8 @@ class SQLiteGenerator(DDLGenerator):
         if isinstance(op, (AddConstraintOp, DropConstraintOp)):
             return True
         if isinstance(op, AddColumnOp):
-            return op.insert_before is not None or not self._can_add(op.column)
+            return op.insert_before is not None or not self._can_add(op.column) or any(
+                isinstance(follow, (AddConstraintOp, DropConstraintOp)) for follow in op._then)
         if isinstance(op, DropColumnOp):
             return not self._can_drop(before.table(op.table_name, op.schema), op.column_name)
         if isinstance(op, AlterColumnOp):
