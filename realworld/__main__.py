@@ -30,9 +30,21 @@ def main(argv: list[str] | None = None) -> int:
             write_report(ROOT / "docs" / "alembic.md", body)
         return 0
     histories = [h for h in HISTORIES if not args.only or h.name in args.only]
-    cells = []
+    cells: list[Cell] = []
     versions: dict[str, str] = {}
     results = CACHE / "results.json"
+    # A partial run (--only, --dialect) keeps the other cells of the last run, so the table stays whole.
+    kept: list[Cell] = []
+    if (args.only or args.dialect) and results.exists():
+        previous = json.loads(results.read_text(encoding="utf-8"))
+        versions.update(previous["versions"])
+        kept = [Cell.from_json(c) for c in previous["cells"]]
+    order = {(h.name, d): i for i, (h, d) in enumerate((h, d) for h in HISTORIES for d in h.dialects)}
+
+    def merged() -> list[Cell]:
+        ran = {(c.history, c.dialect) for c in cells}
+        both = [c for c in kept if (c.history, c.dialect) not in ran] + cells
+        return sorted(both, key=lambda c: order.get((c.history, c.dialect), len(order)))
 
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
@@ -55,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
                 cells.append(cell)
                 failed = [step for step, (ok, _) in cell.steps.items() if not ok]
                 log(f"{history.name}/{dialect}: " + ("all passed" if not failed else "failed: " + ", ".join(failed)))
-                results.write_text(json.dumps({"versions": versions, "cells": [c.to_json() for c in cells]}, indent=1),
-                                   encoding="utf-8")
-    body = table(cells, versions)
+                results.write_text(json.dumps({"versions": versions, "cells": [c.to_json() for c in merged()]},
+                                              indent=1), encoding="utf-8")
+    body = table(merged(), versions)
     print(body)
     if not args.no_doc:
         write_report(ROOT / "docs" / "alembic.md", body)
