@@ -37,7 +37,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import re
 import sys
+import warnings
 import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
@@ -153,6 +155,35 @@ def is_data_change(event: Event) -> bool:
 
 _RECORDERS: weakref.WeakKeyDictionary[MigrationContext, Recorder] = weakref.WeakKeyDictionary()
 _ORIGINAL: dict[str, Callable[..., Any]] = {}
+#: Modules whose frames a warning skips (SQLAlchemy skips its own and Alembic's; the hook's too).
+_NOT_USER_CODE = re.compile(r"^(?:sqlalchemy\.|alembic\.|ledger\.)")
+
+
+@contextlib.contextmanager
+def _warnings_as_without_hook(recorder: Any) -> Iterator[None]:
+    """Alembic prints what it prints without the hook: a warning from Alembic's own work (a batch
+    reflection's SAWarning) is shown where SQLAlchemy shows it without the hook; the hook's own
+    warnings (its reflections) are not shown."""
+    saved, kept = recorder._alembic_warnings, []
+    recorder._alembic_warnings = kept
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        recorder._alembic_warnings = saved
+        if kept:
+            frame: Any = sys._getframe(0)
+            while frame is not None and _NOT_USER_CODE.match(frame.f_globals.get("__name__", "")):
+                frame = frame.f_back
+            for caught in kept:
+                if frame is None:
+                    warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
+                else:
+                    warnings.warn_explicit(caught.message, caught.category, frame.f_code.co_filename,
+                                           frame.f_lineno, module=frame.f_globals.get("__name__"),
+                                           registry=frame.f_globals.setdefault("__warningregistry__", {}),
+                                           module_globals=frame.f_globals)
 
 
 def _patch_alembic() -> None:
@@ -166,14 +197,16 @@ def _patch_alembic() -> None:
         recorder = _RECORDERS.get(self.migration_context)
         if recorder is None or not recorder.active:
             return _ORIGINAL["invoke"](self, operation)
-        return recorder.invoke(self, operation)
+        with _warnings_as_without_hook(recorder):
+            return recorder.invoke(self, operation)
 
     def flush(self: BatchOperationsImpl) -> None:
         recorder = _RECORDERS.get(self.operations.migration_context)
         if recorder is None or not recorder.active:
             _ORIGINAL["flush"](self)
             return
-        recorder.flush_batch(self)
+        with _warnings_as_without_hook(recorder):
+            recorder.flush_batch(self)
 
     AlembicAbstractOperations.invoke = invoke  # type: ignore[method-assign]
     BatchOperationsImpl.flush = flush  # type: ignore[method-assign]
@@ -249,6 +282,8 @@ class Recorder:
         self._direction = "upgrade"
         self._path: Path | None = None
         self._buffer: list[_Captured] | None = None
+        #: the warnings Alembic's own work gave in the op being run (shown as without the hook)
+        self._alembic_warnings: list[warnings.WarningMessage] | None = None
         self._source: str | None = None
         self._pending: dict[int, list[tuple[MigrateOperation, str | None]]] = {}
         #: the version table's heads as this run left them (None: not read yet)
@@ -443,6 +478,17 @@ class Recorder:
             yield
         finally:
             self._buffer = saved
+
+    @contextlib.contextmanager
+    def _alembic_work(self) -> Iterator[None]:
+        """Alembic's own work runs in the block: its warnings are kept, to be shown as without the hook."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                if self._alembic_warnings is not None:
+                    self._alembic_warnings.extend(caught)
 
     @contextlib.contextmanager
     def _capture(self, source: str) -> Iterator[list[_Captured]]:
@@ -654,14 +700,16 @@ class Recorder:
         if isinstance(operation, (aops.ExecuteSQLOp, aops.BulkInsertOp)):
             source = "op.execute" if isinstance(operation, aops.ExecuteSQLOp) else "op.bulk_insert"
             with self._capture(source) as captured:
-                result = original(operations, operation)
+                with self._alembic_work():
+                    result = original(operations, operation)
             self._record_statements(captured, origin=origin)
             return result
         convert = _CONVERTERS.get(type(operation))
         if convert is None:
             return self._run_foreign(operations, operation, origin)
         with self._capture(f"alembic {type(operation).__name__}") as captured:
-            result = original(operations, operation)
+            with self._alembic_work():
+                result = original(operations, operation)
         impl = getattr(operations, "impl", None)
         batch = isinstance(impl, BatchOperationsImpl)
         what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
@@ -777,7 +825,8 @@ class Recorder:
     def _run_foreign(self, operations: Any, operation: Any, origin: str | None) -> Any:
         name = type(operation).__name__
         with self._capture(f"alembic {name}") as captured:
-            result = _ORIGINAL["invoke"](operations, operation)
+            with self._alembic_work():
+                result = _ORIGINAL["invoke"](operations, operation)
         what = f"alembic {name} on {getattr(operation, 'table_name', None) or '?'}"
         if captured:
             self._record_statements(captured, origin=origin, foreign=what)
@@ -789,7 +838,8 @@ class Recorder:
     def flush_batch(self, impl: BatchOperationsImpl) -> None:
         self._flush_captured()
         with self._capture(f"alembic batch_alter_table({impl.table_name})") as captured:
-            _ORIGINAL["flush"](impl)
+            with self._alembic_work():
+                _ORIGINAL["flush"](impl)
         pending = self._pending.pop(id(impl), [])
         what = f"alembic batch_alter_table({impl.table_name})"
         for op, origin in pending:

@@ -161,3 +161,24 @@ def test_without_alembic_the_hook_and_the_importer_say_what_to_install_in_one_li
         assert ran.stderr.strip().splitlines() == [
             "schema-ledger: error: the Alembic hook and import-alembic need Alembic: "
             "pip install 'schema-ledger[alembic]'"]
+
+
+def test_a_warning_from_alembic_s_own_work_is_shown_as_without_the_hook_and_the_hook_adds_none(
+    database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    # SQLite: SQLAlchemy warns when it reflects an expression index ("Skipped unsupported reflection");
+    # Alembic's batch rebuild reflects the table, and so does the hook after the SQL text.
+    folder = _project(tmp_path / "alembic")
+    (folder / "versions" / "r3.py").write_text(
+        '"""r3"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = "r3"\ndown_revision = "r2"\n\n\n'
+        "def upgrade():\n"
+        '    op.execute("CREATE TABLE odd (id INTEGER PRIMARY KEY, shape VARCHAR(20))")\n'
+        '    op.execute("CREATE INDEX ix_odd_lower ON odd (lower(shape))")\n'
+        '    with op.batch_alter_table("odd", recreate="always") as batch:\n'
+        '        batch.add_column(sa.Column("note", sa.String(20)))\n\n\n'
+        "def downgrade():\n    pass\n", encoding="utf-8")
+    plain = _alembic(folder, database_factory("sqlite"), "upgrade", "heads", hook=False)
+    hooked = _alembic(folder, database_factory("sqlite"), "upgrade", "heads")
+    assert plain.returncode == 0 and hooked.returncode == 0, hooked.stderr
+    assert "Skipped unsupported reflection" in plain.stderr
+    assert hooked.stderr.splitlines() == plain.stderr.splitlines()
