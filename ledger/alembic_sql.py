@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -181,7 +182,18 @@ def _generic_literal(value: Any, dialect: sa.Dialect) -> str:
     raise UnrenderableStatement(f"cannot write a {type(value).__name__} value as a SQL literal")
 
 
+def _is_json(type_: Any, dialect: sa.Dialect) -> bool:
+    try:
+        return isinstance(type_, sa.JSON) or isinstance(type_.dialect_impl(dialect), sa.JSON)
+    except Exception:  # a user type whose dialect_impl fails: not taken for JSON
+        return False
+
+
 def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
+    if value is not None and type_ is not None and _is_json(type_, dialect):
+        # a JSON value is one literal, the document the driver is sent, never a list of values
+        serializer = getattr(dialect, "_json_serializer", None) or json.dumps
+        return _generic_literal(serializer(value), dialect)
     if isinstance(value, (list, tuple)) and not isinstance(type_, sa.ARRAY):
         return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
     if compiled is not None and type_ is not None:

@@ -90,3 +90,34 @@ def test_functions_and_triggers_written_as_sql_are_recorded_as_what_ran_and_noth
                for e in events[1:3])
     _check(url)
     assert changes_no_table("DROP TRIGGER runs_bump ON runs") and not changes_no_table("DROP FUNCTION bump() CASCADE")
+
+
+def test_a_list_or_dict_bound_to_a_json_column_is_recorded_as_one_json_literal_that_runs_again(
+    tmp_path: Path, hook_url: str  # noqa: F811
+) -> None:
+    url = hook_url
+    folder = tmp_path / "alembic"
+    from tests.alembic_histories import run_alembic, write_env, write_history
+    from tests.test_alembic_fallback import _events
+
+    write_env(folder)
+    write_history(folder, [[
+        "op.create_table('role', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('perms', sa.JSON()))",
+        "t = sa.table('role', sa.column('id', sa.Integer()), sa.column('perms', sa.JSON()))",
+        "op.get_bind().execute(t.insert().values(id=1, perms=['flow:read', \"it's\"]))",
+        "op.execute(t.insert().values(id=2, perms={'a': [1, 2]}))",
+    ]])
+    run_alembic(folder, url, "upgrade", "head")
+    texts = [e.op.sqltext for e in _events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert len(texts) == 2, texts
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM role")
+            for text in texts:  # the recorded SQL runs again and stores the same documents
+                conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
+            role = sa.table("role", sa.column("id", sa.Integer()), sa.column("perms", sa.JSON()))
+            rows = conn.execute(sa.select(role.c.id, role.c.perms).order_by(role.c.id)).all()
+            assert [tuple(r) for r in rows] == [(1, ["flow:read", "it's"]), (2, {"a": [1, 2]})]
+    finally:
+        engine.dispose()
