@@ -467,12 +467,16 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
 
 
 def _rollback(run: Callable[..., Ran]) -> tuple[Ran, str]:
-    """``rollback --to base``; past data changes (irreversible) with ``--skip-irreversible``, said in the note."""
-    ran = run()
-    if ran.code != 0 and "irreversible" in ran.err:
-        first = ran.err.strip().splitlines()[-1]
-        return run("--skip-irreversible"), f"with --skip-irreversible ({first[:200]}); "
-    return ran, ""
+    """``rollback --to base``; past data changes (irreversible) with ``--skip-irreversible``, and over rows
+    the history's data migrations wrote with ``--allow-data-loss`` (going to base drops every table), each
+    said in the note."""
+    ran, flags, notes = run(), [], []
+    for flag, cue in (("--skip-irreversible", "irreversible"), ("--allow-data-loss", "--allow-data-loss")):
+        if ran.code != 0 and cue in ran.err:
+            notes.append(f"with {flag} ({ran.err.strip().splitlines()[-1][:200]}); ")
+            flags.append(flag)
+            ran = run(*flags)
+    return ran, "".join(notes)
 
 
 def _drill(cell: Cell, ran: Ran, data: set[str]) -> None:
