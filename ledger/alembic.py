@@ -157,6 +157,7 @@ _RECORDERS: weakref.WeakKeyDictionary[MigrationContext, Recorder] = weakref.Weak
 _ORIGINAL: dict[str, Callable[..., Any]] = {}
 #: Modules whose frames a warning skips (SQLAlchemy skips its own and Alembic's; the hook's too).
 _NOT_USER_CODE = re.compile(r"^(?:sqlalchemy\.|alembic\.|ledger\.)")
+_SHOWN_WARNINGS: dict[Any, Any] = {}
 
 
 @contextlib.contextmanager
@@ -177,13 +178,21 @@ def _warnings_as_without_hook(recorder: Any) -> Iterator[None]:
             while frame is not None and _NOT_USER_CODE.match(frame.f_globals.get("__name__", "")):
                 frame = frame.f_back
             for caught in kept:
-                if frame is None:
-                    warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
-                else:
-                    warnings.warn_explicit(caught.message, caught.category, frame.f_code.co_filename,
-                                           frame.f_lineno, module=frame.f_globals.get("__name__"),
-                                           registry=frame.f_globals.setdefault("__warningregistry__", {}),
-                                           module_globals=frame.f_globals)
+                where = (caught.filename, caught.lineno) if frame is None else (frame.f_code.co_filename,
+                                                                                  frame.f_lineno)
+                # once per place, as Python's default filter does (catch_warnings resets its registries);
+                # a change of the filters (the migration's own) resets them, as it does for Python
+                filters = tuple(warnings.filters)
+                if _SHOWN_WARNINGS.get("filters") != filters:
+                    _SHOWN_WARNINGS.clear()
+                    _SHOWN_WARNINGS["filters"] = filters
+                key = (str(caught.message), caught.category, *where)
+                if key in _SHOWN_WARNINGS:
+                    continue
+                _SHOWN_WARNINGS[key] = True
+                warnings.warn_explicit(caught.message, caught.category, *where,
+                                       module=None if frame is None else frame.f_globals.get("__name__"),
+                                       module_globals=None if frame is None else frame.f_globals)
 
 
 def _patch_alembic() -> None:
