@@ -26,17 +26,19 @@ def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
         "op.get_bind().execute(sa.text('UPDATE item SET n = n + 1 WHERE name IN :names')"
         ".bindparams(sa.bindparam('names', expanding=True)), {'names': ['x', 'y']})",
         "op.execute(t.update().where(t.c.name.in_(['x', 'z'])).values(n=t.c.n + 10))",
+        "op.get_bind().execute(t.update().where(t.c.name.in_({'y'})).values(n=t.c.n + 100))",
     ]])
     run_alembic(folder, url, "upgrade", "head")
     texts = [e.op.sqltext for e in _events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
-    assert len(texts) == 4 and "IN ('x', 'y')" in texts[2] and "('x', 'z')" in texts[3], texts
+    assert len(texts) == 5 and "IN ('x', 'y')" in texts[2] and "('x', 'z')" in texts[3], texts
+    assert "('y')" in texts[4], texts  # a set, as SQLAlchemy expands it
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
-            assert sorted(conn.execute(sa.text("SELECT name, n FROM item")).all()) == [("x", 11), ("y", 1)]
+            assert sorted(conn.execute(sa.text("SELECT name, n FROM item")).all()) == [("x", 11), ("y", 101)]
             for text in texts[2:]:  # the recorded SQL runs again and does the same
                 conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
-            assert sorted(conn.execute(sa.text("SELECT name, n FROM item")).all()) == [("x", 22), ("y", 2)]
+            assert sorted(conn.execute(sa.text("SELECT name, n FROM item")).all()) == [("x", 22), ("y", 202)]
     finally:
         engine.dispose()
 
