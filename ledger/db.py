@@ -1,9 +1,10 @@
 """Engines that behave the same on every database schema-ledger supports.
 
-SQLite's Python driver does not open a transaction before DDL, so DDL would commit on its own
-and a failed revision could not be rolled back. Engines made here let SQLAlchemy drive the
-transaction instead, and start each one with ``BEGIN IMMEDIATE`` so that the writer lock is
-taken at the start (the ledger head is then read under it).
+Each database's object (:mod:`ledger.dialects`) sets its engines up: SQLite's Python driver does
+not open a transaction before DDL, so DDL would commit on its own and a failed revision could
+not be rolled back; engines made here let SQLAlchemy drive the transaction instead, and start
+each one with ``BEGIN IMMEDIATE`` so that the writer lock is taken at the start (the ledger head
+is then read under it).
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from ops.base import LedgerError
 
-__all__ = ["DatabaseError", "READS_ONLY", "create_engine", "dialect_of"]
+from . import dialects
+from .dialects.sqlite import READS_ONLY
 
-#: Execution option of a connection that never writes: on SQLite its transactions start with a
-#: plain BEGIN (a shared lock, taken at the first read) instead of BEGIN IMMEDIATE.
-READS_ONLY = "schema_ledger_reads_only"
+__all__ = ["DatabaseError", "READS_ONLY", "create_engine", "dialect_of"]
 
 
 class DatabaseError(LedgerError, RuntimeError):
@@ -27,44 +26,36 @@ class DatabaseError(LedgerError, RuntimeError):
 
 
 def dialect_of(bind: Any) -> str:
-    """"sqlite", "postgresql" or "mysql" (MariaDB included) for an engine, connection or URL."""
+    """The database's name ("sqlite", "postgresql" or "mysql", MariaDB included) for an engine,
+    connection or URL; an unsupported backend's own name."""
     if isinstance(bind, str):
         name = sa.make_url(bind).get_backend_name()
     elif isinstance(bind, sa.URL):
         name = bind.get_backend_name()
     else:
         name = getattr(bind, "dialect", bind).name
-    return "mysql" if name in ("mysql", "mariadb") else name
+    try:
+        return dialects.database(name).name
+    except dialects.UnsupportedDialectError:
+        return str(name)
 
 
 def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
+    """An engine set up by its database's object (default driver, SQLite's transactions)."""
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError as exc:
         raise DatabaseError(f"not a database URL: {url!s}") from None
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.get_backend_name() in ("mysql", "mariadb") and "+" not in parsed.drivername:
-        parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+pymysql")
+    try:
+        database: dialects.Database | None = dialects.database(parsed.get_backend_name())
+    except dialects.UnsupportedDialectError:
+        database = None
+    if database is not None and database.default_driver and "+" not in parsed.drivername:
+        parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+{database.default_driver}")
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
         raise DatabaseError(f"cannot use {parsed.render_as_string()}: {exc}") from None
-    if engine.dialect.name == "sqlite":
-        _transactional_sqlite(engine)
+    if database is not None:
+        database.setup_engine(engine)
     return engine
-
-
-def _transactional_sqlite(engine: sa.Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # the driver must not manage transactions
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout = 60000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: sa.Connection) -> None:
-        # A connection that only reads (status, verify, log) must not queue behind a writer.
-        reads_only = conn.get_execution_options().get(READS_ONLY, False)
-        conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")

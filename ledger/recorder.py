@@ -81,7 +81,7 @@ class Recorder:
 
     @property
     def deferred(self) -> bool:
-        return not self.sql_only and self.dialect != "mysql"
+        return not self.sql_only and dialects.transactional_ddl(self.dialect)
 
     def record(
         self, kind: str, op: MigrateOperation | None, state: SchemaState, *, revision: str | None,
@@ -180,7 +180,7 @@ def in_transactions(
     :class:`TransactionFailed`; either way the events of the failed transaction are forgotten.
     """
     conn = recorder.conn
-    every_read = recorder.dialect == "sqlite" and not one_transaction
+    every_read = dialects.database(recorder.dialect).locks_per_transaction and not one_transaction
     done: list[Done] = []
     unit: Unit | None = None
     last: Unit | None = None

@@ -365,11 +365,11 @@ def rollback(
             run = _Run(Recorder(conn, store, dialect, actor, True, ledger.view, keep=ledger.events.extend), why, planner)
             reverted = []
             while (group := planner.next(ledger)) is not None:
-                reverted.append(run.bracketed(group) if dialect == "mysql" else run.transactional(group))
+                reverted.append(run.transactional(group) if dialects.transactional_ddl(dialect) else run.bracketed(group))
             return _result(planner, reverted, ledger, sql=run.recorder.sql)
         run = _Run(Recorder(conn, store, dialect, actor, False, ledger.view, keep=ledger.events.extend), why, planner)
         with store.lock(conn, lock_timeout):
-            if dialect == "mysql":
+            if not dialects.transactional_ddl(dialect):
                 reverted = _rollback_bracketed(run, ledger, progress)
             else:
                 reverted = _rollback_transactional(run, ledger, progress, one_transaction=one_transaction)

@@ -115,10 +115,9 @@ def _why_not(engine: sa.Engine) -> str:
 
 
 def _db_user(conn: sa.Connection) -> str | None:
-    dialect = dialect_of(conn)
-    if dialect == "sqlite":
+    query = dialects.database(dialect_of(conn)).current_user_sql
+    if query is None:
         return None
-    query = "SELECT current_user" if dialect == "postgresql" else "SELECT CURRENT_USER()"
     with _tx(conn):
         return str(conn.exec_driver_sql(query).scalar())
 
@@ -341,7 +340,7 @@ class _Planner:
     def next(self, view: LedgerView) -> Revision | None:
         """The next revision to apply; on the first call the whole plan is checked and counted."""
         if self.read_at != view.reads:
-            self.queue = _pending(self.chain, view, self.to, resume=self.dialect == "mysql")
+            self.queue = _pending(self.chain, view, self.to, resume=not dialects.transactional_ddl(self.dialect))
             self.read_at = view.reads
             if self.total is None:
                 self.plans = {p.revision.id: p for p in _check_plan(self.queue, view, self.dialect)}
@@ -403,7 +402,7 @@ class _Run:
         statements: list[str] = []
         for planned_step in planned.steps:
             step, ops, states = planned_step.step, planned_step.ops, planned_step.states
-            if step.batch and dialect == "sqlite" and len(ops) > 1:
+            if step.batch and dialects.database(dialect).rebuilds_batches and len(ops) > 1:
                 ddl = dialects.ddl_batch(ops, states[0], dialect, conn=conn)
                 self.run_ddl(ddl, revision, _BatchDescription(step, list(ops)))
                 statements += ddl
@@ -483,7 +482,7 @@ class _StatementFailed(StatementFailed):
 
 def one_transaction_refused(dialect: str, error: type[ApplyError] = ApplyError) -> None:
     """``one_transaction`` needs transactional DDL: MySQL/MariaDB commit each DDL statement."""
-    if dialect == "mysql":
+    if not dialects.transactional_ddl(dialect):
         raise error("--one-transaction needs transactional DDL (PostgreSQL or SQLite): MySQL and MariaDB "
                          "commit each DDL statement on its own")
 
@@ -521,7 +520,7 @@ def apply(
         with store.lock(conn, lock_timeout):
             view = LedgerView()
             run = _Run(Recorder(conn, store, dialect, actor, False, view), why)
-            if dialect == "mysql":
+            if not dialects.transactional_ddl(dialect):
                 done = _apply_bracketed(run, planner, progress)
             else:
                 done = _apply_transactional(run, planner, progress, one_transaction=one_transaction,
@@ -635,7 +634,7 @@ def _apply_sql(
     with _tx(conn):
         view = LedgerView.read(store, conn)
         exists = store.exists(conn)
-    pending = _pending(chain, view, to, resume=dialect == "mysql")
+    pending = _pending(chain, view, to, resume=not dialects.transactional_ddl(dialect))
     plan = _check_plan(pending, view, dialect)
     recorder = Recorder(conn, store, dialect, actor, True, view)
     run = _Run(recorder, why)
@@ -646,7 +645,7 @@ def _apply_sql(
         recorder.sql.extend(store.trigger_sql(dialect, conn.dialect))
     applied = []
     for planned in plan:
-        applied.append(run.bracketed(planned) if dialect == "mysql" else run.transactional(planned))
+        applied.append(run.transactional(planned) if dialects.transactional_ddl(dialect) else run.bracketed(planned))
     return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view))
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.sql.elements import Grouping, TextClause
 
 from ops import AddColumnOp, AlterColumnOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
 from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
-from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
+from .base import Database, DDLGenerator, UnsupportedOperationError, handles, mentions, register_database
 
-__all__ = ["MySQLGenerator"]
+__all__ = ["MySQL", "MySQLGenerator"]
 
 
 class MySQLGenerator(DDLGenerator):
@@ -172,3 +173,43 @@ def _covered(table: TableSpec, fk: ForeignKeySpec) -> bool:
     leads += [u.columns[:width] for u in table.uniques]
     leads += [i.columns[:width] for i in table.indexes if len(i.columns) == len(i.elements)]
     return tuple(fk.columns) in leads
+
+
+@register_database
+class MySQL(Database):
+    """MySQL and MariaDB ("mariadb" is MySQL's compiler told it talks to MariaDB): DDL commits
+    one statement at a time, so every op is bracketed by an intent and its event."""
+
+    name = "mysql"
+    title = "MySQL/MariaDB"
+    backends = ("mysql", "mariadb")
+    flavours = ("mariadb",)
+    default_driver = "pymysql"
+    transactional_ddl = False
+    sa_dialect = MySQLDialect
+    generator = MySQLGenerator
+    name_limit = (64, "characters")
+    current_user_sql = "SELECT CURRENT_USER()"
+
+    def flavour_of(self, live: sa.engine.Dialect) -> str | None:
+        return "mariadb" if getattr(live, "is_mariadb", False) else None
+
+    def live_options(self, live: sa.engine.Dialect | None, flavour: str | None) -> tuple[Any, ...]:
+        if live is None:
+            return (False, True)
+        return (bool(getattr(live, "_server_ansiquotes", False)), bool(getattr(live, "_backslash_escapes", True)))
+
+    def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
+                        ) -> sa.engine.Dialect:
+        ansiquotes, backslash_escapes = options
+        mariadb = flavour == "mariadb"
+        dialect = MySQLDialect(paramstyle="named", is_mariadb=mariadb)
+        if version is not None:
+            dialect.server_version_info = version
+        dialect._backslash_escapes = backslash_escapes  # type: ignore[attr-defined]
+        if ansiquotes:
+            dialect._server_ansiquotes = True  # type: ignore[attr-defined]
+            dialect.identifier_preparer = dialect.preparer(dialect, server_ansiquotes=True)  # type: ignore[call-arg]
+            if mariadb:
+                dialect.identifier_preparer._set_mariadb()  # type: ignore[attr-defined]
+        return dialect

@@ -7,14 +7,15 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.postgresql.named_types import CreateEnumType, DropEnumType
 
 from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, TypeSpec
 
-from .base import DDLGenerator, handles
+from .base import Database, DDLGenerator, handles, register_database
 
-__all__ = ["PostgreSQLGenerator", "enum_types"]
+__all__ = ["PostgreSQL", "PostgreSQLGenerator", "enum_types"]
 
 _ENUMS = ("Enum", "postgresql.ENUM")
 
@@ -145,3 +146,29 @@ class PostgreSQLGenerator(DDLGenerator):
             construct = sa.schema.SetColumnComment if new.comment is not None else sa.schema.DropColumnComment
             statements.append(self.compile(construct(column)))
         return statements
+
+
+#: Keywords PostgreSQL reserves (its "reserved" and "reserved, can be function or type" ones) that
+#: SQLAlchemy's list lacks: a constraint named ``collation`` must be quoted.
+_PG_RESERVED_TOO = frozenset({"collation", "concurrently", "lateral", "system_user", "tablesample"})
+
+
+@register_database
+class PostgreSQL(Database):
+    """PostgreSQL: transactional DDL, named ENUM types, 63-byte names (longer ones are cut silently)."""
+
+    name = "postgresql"
+    title = "PostgreSQL"
+    backends = ("postgresql",)
+    default_driver = "psycopg"
+    sa_dialect = PGDialect
+    generator = PostgreSQLGenerator
+    name_limit = (63, "bytes")
+    current_user_sql = "SELECT current_user"
+
+    def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
+                        ) -> sa.engine.Dialect:
+        dialect = super().compile_dialect(version, flavour, options)
+        preparer = dialect.identifier_preparer
+        preparer.reserved_words = set(preparer.reserved_words) | _PG_RESERVED_TOO
+        return dialect
