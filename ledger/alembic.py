@@ -171,7 +171,12 @@ def attach(context: Any, *, table_name: str = "schema_ledger", message: str | No
     version table, and held until the connection goes back to its pool (after Alembic's
     commit): a second ``alembic upgrade`` (or ``schema-ledger apply``) on the same database
     waits up to ``lock_timeout`` seconds, then reads where the first one left the database.
+
+    The ``plugins`` of the project's configuration (``schema-ledger.toml`` or
+    ``[tool.schema-ledger]`` found from the working folder up) are imported first, so that a
+    ledger holding plugin operations can be read.
     """
+    _load_plugins()
     migration_context = context.get_context() if hasattr(context, "get_context") else context
     if migration_context.as_sql:
         log.warning("schema-ledger: offline (--sql) mode: operations are not recorded")
@@ -180,6 +185,14 @@ def attach(context: Any, *, table_name: str = "schema_ledger", message: str | No
     recorder.lock(lock_timeout)
     recorder.install()
     return recorder
+
+
+def _load_plugins() -> None:
+    from .config import find_config, load_config, load_plugins
+
+    path = find_config()
+    if path is not None:
+        load_plugins(load_config(path))
 
 
 # ---------------------------------------------------------------------------------------------

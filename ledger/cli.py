@@ -22,7 +22,7 @@ import click
 from ops import InvalidOperationError, LedgerError
 
 from . import __version__
-from .config import CONFIG_FILE, Config, ConfigError, load_config, render_config
+from .config import CONFIG_FILE, Config, ConfigError, load_config, load_plugins, render_config
 from .revisions import Revision, RevisionChain, RevisionError, load_revisions, new_revision_file
 
 __all__ = ["CliContext", "main", "pass_cli"]
@@ -111,7 +111,9 @@ class CliContext:
     @property
     def config(self) -> Config:
         if self._config is None:
-            self._config = load_config(self.config_path, url=self.url)
+            config = load_config(self.config_path, url=self.url)
+            load_plugins(config)  # before any ledger is read or migration file loaded
+            self._config = config
         return self._config
 
     @property
@@ -709,6 +711,10 @@ def _history(state: CliContext, ledger_file: Path | None) -> list[Any]:
     from .pointintime import ledger_events
 
     if ledger_file is not None:
+        try:
+            state.config  # noqa: B018 - imports the project's plugins, when there is a project
+        except ConfigError:
+            pass
         return ledger_events(ledger_file=ledger_file)
     return ledger_events(state.config)
 

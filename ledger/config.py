@@ -8,6 +8,7 @@ Keys (snake_case; kebab-case is accepted too)::
     ledger_schema = "audit"                # optional schema (PostgreSQL) or database (MariaDB) of the ledger
     target_metadata = "myapp.models:metadata"
     autogenerate_hook = "myapp.migrations:rewrite"   # optional: rewrites `new --autogenerate`'s ops
+    plugins = ["myapp.sequences"]          # modules imported before any ledger is read (plugin ops)
     [naming_convention]                    # SQLAlchemy template syntax, for unnamed constraints and indexes
     ix = "ix_%(table_name)s_%(column_0_N_name)s"
 
@@ -16,7 +17,9 @@ Keys (snake_case; kebab-case is accepted too)::
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,6 +38,7 @@ __all__ = [
     "URL_ENV",
     "find_config",
     "load_config",
+    "load_plugins",
     "render_config",
 ]
 
@@ -43,7 +47,7 @@ PYPROJECT = "pyproject.toml"
 DEFAULT_URL = "sqlite:///schema-ledger.db"
 URL_ENV = "SCHEMA_LEDGER_URL"
 _KEYS = {"url", "migrations", "ledger_table", "ledger_schema", "naming_convention", "target_metadata",
-         "autogenerate_hook"}
+         "autogenerate_hook", "plugins"}
 _CONVENTION_KEYS = {"ix", "uq", "ck", "fk", "pk"}
 
 
@@ -72,6 +76,8 @@ class Config:
     target_metadata: str | None = None
     #: "module:function" that may rewrite the ops ``new --autogenerate`` writes
     autogenerate_hook: str | None = None
+    #: modules to import before any ledger is read: they register plugin operations
+    plugins: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     #: the file the values came from; None when every value is a default
     source: Path | None = None
 
@@ -158,6 +164,13 @@ def _parse(path: Path, table: dict[str, Any]) -> dict[str, Any]:
             values[key] = text
         elif key == "migrations":
             values[key] = Path(_string(path, key, value))
+        elif key == "plugins":
+            if not isinstance(value, list):
+                raise ConfigError(f"{path}: plugins must be a list of module names, not {value!r}")
+            for name in value:
+                if not isinstance(name, str) or not all(part.isidentifier() for part in name.split(".")):
+                    raise ConfigError(f"{path}: plugins: {name!r} is not a module name (e.g. 'myapp.sequences')")
+            values[key] = value
         else:
             values[key] = _string(path, key, value)
     if "url" in values:
@@ -216,6 +229,33 @@ def load_config(
         _check_url("--url" if url else URL_ENV, override)
         config = config.with_url(override)
     return config
+
+
+def load_plugins(config: Config) -> None:
+    """Import the modules ``config`` names in ``plugins``, with the project folder on ``sys.path``.
+
+    A plugin module registers its operations (``ops.op_type``, ``ledger.codec.register_op``,
+    ``ops.Operations.register_operation`` and ``implementation_for``); it must be imported
+    before a ledger holding its ops is read or a migration file calling them is loaded. The
+    command line, the pytest plugin and the Alembic hook call this first. Importing twice is
+    a no-op (``sys.modules``).
+    """
+    if not config.plugins:
+        return
+    folder = str(config.project_dir)
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
+    try:
+        for name in config.plugins:
+            try:
+                importlib.import_module(name)
+            except Exception as exc:  # noqa: BLE001 - any failure to import the user's module is reported alike
+                where = config.source or config.project_dir
+                raise ConfigError(f"{where}: plugins: cannot import {name}: {type(exc).__name__}: {exc}") from None
+    finally:
+        if added:
+            sys.path.remove(folder)
 
 
 def render_config(*, url: str = DEFAULT_URL, migrations: str = "migrations") -> str:

@@ -298,6 +298,7 @@ def _plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: i
                 done = op.complete(state)
                 state = done.apply(state)
                 check_op_names(done, state, dialect)
+                dialects.check_implemented(done, dialect)
             except LedgerError as exc:
                 raise RevisionError(f"{display_path(revision.path)}: revision {revision.id}, {op.describe()}: {exc}") from None
             done_ops.append(done)

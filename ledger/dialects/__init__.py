@@ -51,6 +51,7 @@ __all__ = [
     "SQLiteRebuildError",
     "UnsupportedDialectError",
     "UnsupportedOperationError",
+    "check_implemented",
     "choices",
     "database",
     "ddl",
@@ -100,6 +101,20 @@ class DDLContext:
     connection: sa.Connection | None
     generator: DDLGenerator
 
+    def quote(self, name: str) -> str:
+        """``name`` quoted for this database when it needs to be."""
+        return self.generator.quote(name)
+
+
+def check_implemented(op: MigrateOperation, dialect: str) -> None:
+    """Raise UnsupportedOperationError when no implementation for ``op`` serves ``dialect``."""
+    name = database(dialect).name
+    if Operations.find_implementation(type(op), name) is None:
+        raise UnsupportedOperationError(
+            f"no {name} SQL for {type(op).__name__}: register it with "
+            f"@ops.Operations.implementation_for({type(op).__name__}) in a module named in `plugins`"
+        )
+
 
 def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) -> list[str]:
     """The SQL of ``op`` from the implementation registry (``ops.Operations.implementation_for``)."""
@@ -107,10 +122,7 @@ def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) ->
     if impl is generated:
         return gen.statements(op, before)
     if impl is None:
-        raise UnsupportedOperationError(
-            f"no {gen.name} SQL for {type(op).__name__}: register it with "
-            f"@ops.Operations.implementation_for({type(op).__name__}) in a module named in `plugins`"
-        )
+        check_implemented(op, gen.name)
     collected: list[str] = []
     context = DDLContext(gen.name, before, gen.conn, gen)
 
