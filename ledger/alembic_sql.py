@@ -17,6 +17,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ops import LedgerError
+
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "classify", "render_statements", "touched_tables",
 ]
@@ -35,7 +37,7 @@ _LEADING = re.compile(r"\s+|--[^\n]*\n?|/\*.*?\*/|\(", re.S)
 _WORD = re.compile(r"[A-Za-z_]+")
 
 
-class UnrenderableStatement(ValueError):
+class UnrenderableStatement(LedgerError, ValueError):
     """A statement's parameters could not be written as SQL literals."""
 
 

@@ -71,6 +71,7 @@ __all__ = [
     "check_events",
     "drift",
     "export_jsonl",
+    "InvalidInput",
     "parse_target",
     "verify",
     "verify_file",
@@ -133,11 +134,15 @@ class VerifyReport:
         }
 
 
+class InvalidInput(LedgerError, ValueError):
+    """A head hash or a blame target given on the command line that is not one."""
+
+
 def parse_target(text: str) -> str:
     """An expected head hash as written down: 64 hex digits, any case."""
     value = text.strip().lower()
     if not _HASH.fullmatch(value):
-        raise ValueError(f"{text!r} is not a head hash (64 hex digits, as `status` prints it)")
+        raise InvalidInput(f"{text!r} is not a head hash (64 hex digits, as `status` prints it)")
     return value
 
 
@@ -514,7 +519,7 @@ class Blame:
 def _split_target(target: str) -> tuple[str, str | None]:
     table, _, column = target.partition(".")
     if not table or (target.count(".") and not column):
-        raise ValueError(f"{target!r} is not TABLE or TABLE.COLUMN")
+        raise InvalidInput(f"{target!r} is not TABLE or TABLE.COLUMN")
     return table, column or None
 
 

@@ -22,13 +22,31 @@ import click
 from ops import InvalidOperationError, LedgerError
 
 from . import __version__
+from .points import InvalidPoint
 from .config import CONFIG_FILE, Config, ConfigError, load_config, load_plugins, render_config
 from .revisions import Revision, RevisionChain, RevisionError, load_revisions, new_revision_file
 
 __all__ = ["CliContext", "main", "pass_cli"]
 
-#: errors that mean "the input is wrong" (exit 2) rather than "the run found a problem" (exit 1)
-INPUT_ERRORS: tuple[type[BaseException], ...] = (ConfigError, RevisionError, InvalidOperationError)
+#: The exit code of each error class: the nearest class of an error's MRO listed here decides.
+#: 2: the input is wrong (configuration, migration file, an op that does not fit, a point that
+#: names nothing); 1: the command ran and found a problem (every other LedgerError).
+EXIT_CODES: dict[type[BaseException], int] = {
+    LedgerError: 1,
+    ConfigError: 2,
+    RevisionError: 2,
+    InvalidOperationError: 2,
+    InvalidPoint: 2,
+}
+
+
+def exit_code(exc: LedgerError) -> int:
+    """The exit code :data:`EXIT_CODES` gives ``exc``."""
+    for klass in type(exc).__mro__:
+        code = EXIT_CODES.get(klass)
+        if code is not None:
+            return code
+    return 1
 
 
 class Failure(click.ClickException):
@@ -61,8 +79,7 @@ class _Group(click.Group):
                 traceback.print_exc()
             message = " ".join(str(exc).split()) or type(exc).__name__
             if isinstance(exc, LedgerError):
-                code = 2 if isinstance(exc, INPUT_ERRORS) or _is_input_error(exc) else 1
-                raise Failure(message, code) from None
+                raise Failure(message, exit_code(exc)) from None
             if isinstance(exc, OSError):
                 raise Failure(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or message}", 1) from None
             if isinstance(exc, ValueError) and "null byte" in message:
@@ -89,11 +106,6 @@ class _Seconds(click.ParamType):
 
 
 SECONDS = _Seconds()
-
-
-def _is_input_error(exc: LedgerError) -> bool:
-    # Points and times given on the command line that name nothing are input errors too.
-    return type(exc).__name__ in ("InvalidPoint",)
 
 
 @attrs.define
@@ -437,11 +449,11 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
 def _head_hash(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    from .audit import parse_target
+    from .audit import InvalidInput, parse_target
 
     try:
         return parse_target(value)
-    except ValueError as exc:
+    except InvalidInput as exc:
         raise click.BadParameter(str(exc), param=param) from None
 
 
@@ -547,12 +559,13 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
     \b
     Example: schema-ledger blame orders.status
     """
+    from .audit import InvalidInput
     from .audit import blame as run_blame
     from .status import describe_event
 
     try:
         report = run_blame(state.config, target)
-    except ValueError as exc:
+    except InvalidInput as exc:
         raise click.BadParameter(str(exc), param_hint="TABLE[.COLUMN]") from None
     if as_json:
         _print_json(report.to_json())

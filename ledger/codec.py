@@ -20,7 +20,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from ops import OP_TYPES, LedgerFormatError, MigrateOperation, UnknownTypeError
+from ops import OP_TYPES, LedgerFormatError, MigrateOperation, RegistrationError, UnknownTypeError
 from ops.column import AddColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp
 from ops.specs import TypeSpec, registered_type
@@ -386,7 +386,7 @@ def _execute_v1_v2(fields: dict[str, Any]) -> dict[str, Any]:
 def register_op(op_class: type[MigrateOperation]) -> type[MigrateOperation]:
     """Make a plugin operation (already tagged with ``ops.op_type``) readable and writable."""
     if OP_TYPES.get(op_class.op_tag) is not op_class:
-        raise ValueError(f"{op_class.__name__} must be tagged with ops.op_type before it is registered")
+        raise RegistrationError(f"{op_class.__name__} must be tagged with ops.op_type before it is registered")
     return op_class
 
 

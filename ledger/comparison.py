@@ -86,6 +86,7 @@ from ops.specs import (
     UniqueSpec,
 )
 
+from .dialects.base import UnsupportedDialectError
 from .gcpause import collection_paused
 from .memo import remembered
 from .sqltext import COMPILERS, canonical_default, canonical_sql, canonical_type
@@ -97,10 +98,6 @@ DDL_TYPE = "ddl"
 
 _DIALECTS = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
 _PG_NAME_BYTES = 63
-
-
-class UnsupportedDialectError(LedgerError, ValueError):
-    """A dialect name that schema-ledger does not compare schemas for."""
 
 
 def _dialect(name: str) -> str:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import attrs
 import sqlalchemy as sa
 
-from ops import MigrateOperation, SchemaState
+from ops import LedgerError, MigrateOperation, SchemaState
 
 from . import dialects, faults, snapshots
 from .events import Actor, Event
@@ -43,7 +43,7 @@ Unit = TypeVar("Unit")
 Done = TypeVar("Done")
 
 
-class StatementFailed(Exception):
+class StatementFailed(LedgerError, RuntimeError):
     """A DDL statement failed; the message names what ran (revision, op) and the database's error."""
 
 
@@ -149,7 +149,7 @@ class Recorder:
             faults.boundary("commit")
 
 
-class TransactionFailed(Exception, Generic[Unit, Done]):
+class TransactionFailed(LedgerError, RuntimeError, Generic[Unit, Done]):
     """A database error in a run's transaction (outside its DDL): the unit at work (None: between two
     units, reading the ledger), whether its transaction was committing, and what was done before."""
 

@@ -3,6 +3,7 @@
 from .base import (
     OP_TYPES,
     InvalidOperationError,
+    RegistrationError,
     IrreversibleError,
     LedgerError,
     LedgerFormatError,
@@ -77,6 +78,7 @@ __all__ = [
     "OP_TYPES",
     "Operations",
     "PrimaryKeySpec",
+    "RegistrationError",
     "RenameTableOp",
     "SchemaState",
     "TableSpec",
