@@ -28,11 +28,15 @@ from ops.specs import TypeSpec, registered_type
 __all__ = [
     "LedgerFormatError",
     "MAX_PAYLOAD_BYTES",
+    "DRILL_RECORD",
     "canonical",
     "decode",
+    "decode_record",
     "encode",
+    "encode_record",
     "from_payload",
     "register_op",
+    "register_record",
     "register_upcaster",
     "to_payload",
 ]
@@ -553,3 +557,86 @@ def _reason(exc: BaseException) -> str:
         return _reason(exc.exceptions[0])
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:300]
+
+
+# ---------------------------------------------------------------------------------------------
+# Records: what the ledger stores that is not an op (a drill's report)
+# ---------------------------------------------------------------------------------------------
+
+#: ``legacy(parsed) -> record or None``: reads a payload written before records had an envelope.
+LegacyReader = Callable[[Any], "dict[str, Any] | None"]
+
+
+@attrs.frozen
+class _RecordType:
+    version: int
+    legacy: LegacyReader | None
+    upcasters: dict[int, Upcaster]
+
+
+_RECORDS: dict[str, _RecordType] = {}
+_RECORD_KEYS = frozenset(("type", "v", "record"))
+
+
+def register_record(tag: str, *, version: int = 1, legacy: LegacyReader | None = None,
+                    upcasters: dict[int, Upcaster] | None = None) -> None:
+    """Make ``tag`` a record the ledger can store: written as ``{"record": {...}, "type": tag,
+    "v": version}``; ``upcasters[n]`` turns version n into n + 1 on read; ``legacy`` reads what
+    was stored before the envelope (None: nothing was)."""
+    _RECORDS[tag] = _RecordType(version, legacy, dict(upcasters or {}))
+
+
+def encode_record(tag: str, record: dict[str, Any]) -> bytes:
+    """The canonical bytes of ``record`` under its type tag and current version."""
+    kind = _RECORDS.get(tag)
+    if kind is None:
+        raise LedgerFormatError(f"{tag!r} is not a registered record type")
+    return canonical({"type": tag, "v": kind.version, "record": record})
+
+
+def decode_record(data: bytes | str | None, tag: str, *, seq: int | None = None) -> dict[str, Any]:
+    """The record of type ``tag`` stored as ``data`` (upcast to the current version); anything else,
+    or anything malformed, raises LedgerFormatError naming ``seq``."""
+    kind = _RECORDS.get(tag)
+    if kind is None:
+        raise LedgerFormatError(f"{tag!r} is not a registered record type")
+    if data is None:
+        raise LedgerFormatError(f"record{_where(seq)} is empty")
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    if len(text) > MAX_PAYLOAD_BYTES:
+        raise LedgerFormatError(f"record{_where(seq)} is larger than {MAX_PAYLOAD_BYTES} bytes")
+    try:
+        parsed = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
+    except (ValueError, RecursionError) as exc:
+        raise LedgerFormatError(f"record{_where(seq)} is not valid JSON: {exc}") from None
+    if isinstance(parsed, dict) and parsed.keys() == _RECORD_KEYS:
+        if parsed["type"] != tag:
+            raise LedgerFormatError(f"record{_where(seq)} is a {parsed['type']!r}, not a {tag!r}")
+        version, record = parsed["v"], parsed["record"]
+        if type(version) is not int or not 1 <= version <= kind.version:
+            raise LedgerFormatError(f"record{_where(seq)}: unknown version {version!r} of {tag}")
+        while version < kind.version and isinstance(record, dict):
+            upcast = kind.upcasters.get(version)
+            if upcast is None:
+                raise LedgerFormatError(f"record{_where(seq)}: no upcaster from version {version} of {tag}")
+            record = upcast(record)
+            version += 1
+    else:
+        record = kind.legacy(parsed) if kind.legacy is not None else None
+    if not isinstance(record, dict):
+        raise LedgerFormatError(f"record{_where(seq)} is not a {tag} record")
+    return record
+
+
+#: A rollback drill's report (``drill --record``).
+DRILL_RECORD = "schema-ledger/drill"
+
+
+def _drill_before_envelope(parsed: Any) -> dict[str, Any] | None:
+    """Drill reports were stored as the report's JSON with ``format`` and ``version`` inside."""
+    if isinstance(parsed, dict) and parsed.get("format") == DRILL_RECORD and parsed.get("version") == 1:
+        return {k: v for k, v in parsed.items() if k not in ("format", "version")}
+    return None
+
+
+register_record(DRILL_RECORD, version=1, legacy=_drill_before_envelope)

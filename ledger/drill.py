@@ -25,7 +25,6 @@ how a database migrated by Alembic with the hook is drilled: it has no migration
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import shutil
 import tempfile
@@ -40,7 +39,7 @@ import sqlalchemy as sa
 from ops import LedgerError, MigrateOperation, SchemaState
 
 from .baseline import replay_baseline
-from .codec import canonical
+from .codec import DRILL_RECORD, decode_record, encode_record
 from .config import Config
 from .db import DatabaseError, create_engine, dialect_of
 from .events import Actor, Event, fold_events, in_effect
@@ -63,7 +62,7 @@ __all__ = [
     "scratch_database",
 ]
 
-DRILL_FORMAT = "schema-ledger/drill"
+DRILL_FORMAT = DRILL_RECORD
 DRILL_VERSION = 1
 
 #: ``progress(phase, revision, ok)``: called after each step of each phase ("up", "down", "again").
@@ -452,11 +451,11 @@ def record_drill(config: Config, report: DrillReport, *, why: str | None = None,
         with store.lock(conn, lock_timeout), _tx(conn):
             store.create(conn)
             head = store.head(conn)
-            data = report.to_json()
+            data = {k: v for k, v in report.to_json().items() if k not in ("format", "version")}
             data["ledger_head"] = {"seq": head.seq, "hash": head.hash} if head else None
             event = Event.following(
                 head, kind="drill",
-                op=None, payload=canonical(data).decode("utf-8"), revision=report.head, actor=actor,
+                op=None, payload=encode_record(DRILL_RECORD, data).decode("utf-8"), revision=report.head, actor=actor,
                 message=why or f"rollback drill {'passed' if report.passed else 'failed'}",
                 revision_checksum=report.rows[-1].checksum if report.rows else None,
             )
@@ -473,11 +472,9 @@ def _drill_results(config: Config) -> list[dict[str, Any]]:
         results = []
         for row in rows:
             try:
-                data = json.loads(row.payload or "null")
-            except ValueError:
+                results.append(decode_record(row.payload, DRILL_RECORD, seq=row.seq))
+            except LedgerError:
                 continue
-            if isinstance(data, dict) and data.get("format") == DRILL_FORMAT:
-                results.append(data)
         return results
 
 

@@ -5,7 +5,6 @@ revisions in one query of narrow columns, never their payloads."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import attrs
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 
 from ops import LedgerError
 
+from .codec import DRILL_RECORD, decode_record
 from .config import Config
 from .db import dialect_of
 from .events import STATE_KINDS, Actor, Event, format_time
@@ -257,10 +257,10 @@ def describe_event(event: Event) -> str:
 
 def _describe_drill(event: Event) -> str:
     try:
-        data = json.loads(event.payload or "null")
+        data = decode_record(event.payload, DRILL_RECORD, seq=event.seq)
         rows = data["revisions"]
         return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revisions up to {data['head']}"
-    except (ValueError, TypeError, KeyError):
+    except (LedgerError, TypeError, KeyError):
         return "drill (unreadable result)"
 
 
