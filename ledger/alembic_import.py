@@ -29,7 +29,9 @@ from alembic.script import ScriptDirectory
 
 from ops import LedgerError, MigrateOperation
 
+from . import dialects
 from .alembic import Recorder
+from .db import dialect_of
 from .render import RenderError, python_source
 from .revisions import _slug
 from .store import LedgerStore
@@ -125,9 +127,10 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     ``dialect`` is the database the revisions run on: ``sqlite`` uses a temporary file;
     ``postgresql`` and ``mysql`` need ``url``, an empty database that the import may write to.
     """
-    dialect = "mysql" if dialect == "mariadb" else dialect
-    if dialect not in ("sqlite", "postgresql", "mysql"):
-        raise ImportError_(f"unsupported dialect {dialect!r} (sqlite, postgresql or mysql)")
+    try:
+        dialect = dialects.database(dialect).name
+    except dialects.UnsupportedDialectError:
+        raise ImportError_(f"unsupported dialect {dialect!r} ({', '.join(dialects.choices())})") from None
     script = _script_directory(Path(path))
     target = Path(into) if into is not None else Path("migrations")
     target.mkdir(parents=True, exist_ok=True)
@@ -135,7 +138,7 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
         scratch_url = _scratch_url(dialect, url, Path(scratch))
         engine = sa.create_engine(scratch_url)
         try:
-            if engine.dialect.name.replace("mariadb", "mysql") != dialect:
+            if dialect_of(engine) != dialect:
                 raise ImportError_(f"the scratch database {engine.url.render_as_string()} is not {dialect}")
             recorded, problems = _run(script, engine)
         finally:

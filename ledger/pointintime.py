@@ -103,7 +103,7 @@ class Materialized:
 
 def _ddl_dialect(conn: sa.Connection) -> str:
     name = dialects.dialect_name(conn)
-    return "mariadb" if name == "mysql" and getattr(conn.dialect, "is_mariadb", False) else name
+    return dialects.database(name).flavour_of(conn.dialect) or name
 
 
 def materialize(state: SchemaState, url: str) -> Materialized:
@@ -124,7 +124,7 @@ def materialize(state: SchemaState, url: str) -> Materialized:
 
         statements = ddl_statements(state, _ddl_dialect(conn))
         dialect = dialects.dialect_name(conn)
-        if dialect == "mysql":
+        if not dialects.transactional_ddl(dialect):
             for statement in statements:
                 with _tx(conn):
                     dialects.execute(conn, [statement])

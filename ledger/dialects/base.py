@@ -100,6 +100,10 @@ class Database:
     generator: ClassVar[type[DDLGenerator]]
     #: (most, "bytes" or "characters") an identifier may hold; None: no limit
     name_limit: ClassVar[tuple[int, str] | None] = None
+    #: whether a name over ``name_limit`` is cut without an error (PostgreSQL)
+    cuts_long_names: ClassVar[bool] = False
+    #: whether a primary key keeps the name it is given (MySQL/MariaDB call every one PRIMARY)
+    names_primary_keys: ClassVar[bool] = True
     #: SQL that names the connected database user (None: the database has no users)
     current_user_sql: ClassVar[str | None] = None
 
@@ -126,6 +130,11 @@ class Database:
 
     def flavour_of(self, live: sa.engine.Dialect) -> str | None:
         """The flavour a live connection talks to ("mariadb"), None for the database itself."""
+        return None
+
+    def name_problem(self, name: str, what: str) -> str | None:
+        """Why this database refuses ``name`` for a ``what`` ("table", "column", "index", ...)
+        however it is quoted (the end of a sentence starting with the name), or None."""
         return None
 
     def setup_engine(self, engine: sa.Engine) -> None:

@@ -189,7 +189,16 @@ class MySQL(Database):
     sa_dialect = MySQLDialect
     generator = MySQLGenerator
     name_limit = (64, "characters")
+    names_primary_keys = False
     current_user_sql = "SELECT CURRENT_USER()"
+
+    def name_problem(self, name: str, what: str) -> str | None:
+        if name.endswith(" "):
+            return f"ends with a space, which {self.title} refuses"
+        wide = next((c for c in name if ord(c) > 0xFFFF), None)
+        if wide is not None:
+            return f"holds {wide!r} (U+{ord(wide):X}): {self.title} names take only characters up to U+FFFF"
+        return None
 
     def flavour_of(self, live: sa.engine.Dialect) -> str | None:
         return "mariadb" if getattr(live, "is_mariadb", False) else None

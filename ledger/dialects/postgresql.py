@@ -164,6 +164,7 @@ class PostgreSQL(Database):
     sa_dialect = PGDialect
     generator = PostgreSQLGenerator
     name_limit = (63, "bytes")
+    cuts_long_names = True
     current_user_sql = "SELECT current_user"
 
     def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]

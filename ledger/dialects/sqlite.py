@@ -276,6 +276,11 @@ class SQLite(Database):
     def offline_version(self) -> tuple[int, ...] | None:
         return tuple(sqlite3.sqlite_version_info)
 
+    def name_problem(self, name: str, what: str) -> str | None:
+        if what in ("table", "index") and name.lower().startswith("sqlite_"):
+            return "starts with sqlite_, which SQLite reserves"
+        return None
+
     def setup_engine(self, engine: sa.Engine) -> None:
         """SQLite's Python driver does not open a transaction before DDL, so DDL would commit on
         its own and a failed revision could not be rolled back: SQLAlchemy drives the transaction
