@@ -108,6 +108,25 @@ class _Seconds(click.ParamType):
 SECONDS = _Seconds()
 
 
+class _Databases(click.Choice):
+    """The supported databases, read from the database objects (:mod:`ledger.dialects`) when a
+    command line is parsed or help is shown; ``flavours``: MariaDB's "mariadb" too."""
+
+    def __init__(self, *, flavours: bool) -> None:
+        self.flavours = flavours
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from . import dialects
+
+        return dialects.choices() if self.flavours else dialects.names()
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        pass
+
+
 @attrs.define
 class CliContext:
     """What every command gets: the global options, the configuration and the revisions, loaded once."""
@@ -592,7 +611,7 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
 
 @main.command("import-alembic")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql"]), default="sqlite", show_default=True,
+@click.option("--dialect", type=_Databases(flavours=False), default="sqlite", show_default=True,
               help="The database each upgrade() runs on: its dialect conditionals take this branch.")
 @click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="Where the migration files go (default: the project's migrations folder).")
@@ -713,7 +732,7 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
 # schema, materialize, diff: the schema at a point, from the ledger alone
 # ---------------------------------------------------------------------------------------------
 
-_DIALECT_CHOICE = click.Choice(["sqlite", "postgresql", "mysql", "mariadb"])
+_DIALECT_CHOICE = _Databases(flavours=True)
 _LEDGER_FILE = click.option(
     "--ledger", "ledger_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
     help="Read the history from an exported ledger (log --format jsonl) instead of the database.",
