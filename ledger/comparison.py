@@ -1,5 +1,5 @@
 """Schemas compared per dialect: what a database keeps of a SchemaState, and how two states differ
-(contract point 8).
+(docs/design.md, contract point 8: live equals fold).
 
 :func:`normalize` reduces a state to what a dialect keeps of it, in one spelling; :func:`compare`
 normalizes an expected state (the fold) and a live one (:func:`ledger.reflect.reflect`) and names

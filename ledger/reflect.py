@@ -1,4 +1,4 @@
-"""The live schema as a SchemaState (contract point 8).
+"""The live schema as a SchemaState (docs/design.md, contract point 8: live equals fold).
 
 :func:`reflect` reads a database with SQLAlchemy's multi-table inspector (one pass of
 ``Inspector.get_multi_*`` calls), and reads from the catalog itself what the inspector does not
