@@ -67,6 +67,7 @@ from ops.specs import (
     named,
 )
 
+from . import dialects
 from .alembic_sql import (
     DATA,
     OTHER,
@@ -228,6 +229,7 @@ class Recorder:
         self.migration_context = migration_context
         self.conn: sa.Connection = migration_context.connection
         self.dialect = dialect_of(self.conn)
+        self._database = dialects.database(self.dialect)
         self.store = store
         self.message = message
         self.actor = Actor.current(db_user=self.conn.engine.url.username, by=by)
@@ -261,7 +263,7 @@ class Recorder:
         starts now, so that Alembic reads its version table under it.
         """
         what = f"the applier lock on {self.store.fullname}"
-        if self.dialect == "sqlite":
+        if dialects.database(self.dialect).locks_per_transaction:
             with self.store.lock(self.conn, timeout):
                 pass  # sets busy_timeout: BEGIN IMMEDIATE waits that long
             self._begin_sqlite(now=True)
@@ -358,7 +360,7 @@ class Recorder:
             if len(self.events) == before:
                 self._append(None, self._message())  # the revision ran, and changed nothing
         except BaseException:
-            if self.dialect == "mysql" and self._committed > before:
+            if not dialects.transactional_ddl(self.dialect) and self._committed > before:
                 self._mark_partial()
             raise
         finally:
@@ -374,7 +376,7 @@ class Recorder:
         leave it behind without its event. ``BEGIN IMMEDIATE`` takes the write lock now: it is
         the applier lock on SQLite.
         """
-        if self.dialect != "sqlite":
+        if not dialects.database(self.dialect).locks_per_transaction:
             return
         driver = getattr(self.conn.connection, "driver_connection", None)
         if driver is None or getattr(driver, "isolation_level", None) is None or driver.in_transaction:
@@ -498,7 +500,7 @@ class Recorder:
             names = sa.inspect(self.conn).get_table_names(schema=schema)
             keep = {n for n in names if n not in ignored and touched((schema, n))}
             live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)))
-        if self.dialect == "mysql":
+        if dialects.database(self.dialect).indexes_foreign_keys:
             live = _without_foreign_key_indexes(live)
         fold = self.state
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
@@ -557,7 +559,7 @@ class Recorder:
         with self._quiet():
             event = self.store.append(self.conn, kind="apply", op=op, revision=self.revision, message=message,
                                       actor=self.actor)
-            if ddl and self.dialect == "mysql":
+            if ddl and not dialects.transactional_ddl(self.dialect):
                 self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
                 self._committed = len(self.events) + 1
         self._head = (event.seq, event.hash)
@@ -654,7 +656,7 @@ class Recorder:
         for op in converted:
             if _is_noop(op, self.state):
                 continue
-            if self.dialect == "mysql" and isinstance(op, lops.CreateForeignKeyOp):
+            if self._database.indexes_foreign_keys and isinstance(op, lops.CreateForeignKeyOp):
                 self._adopt_kept_index(op, origin)
             try:
                 completed = self.state.complete(op)
@@ -666,18 +668,18 @@ class Recorder:
                     continue
                 raise self._error(op.describe(), exc, origin) from exc
             completed = self._resolve_names(completed)
-            if self.dialect == "mysql" and isinstance(completed, lops.CreateIndexOp):
+            if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
-            dropped = _dropped_foreign_key(completed, self.state) if self.dialect == "mysql" else None
+            dropped = _dropped_foreign_key(completed, self.state) if self._database.indexes_foreign_keys else None
             self._apply(completed, origin)
             if dropped is not None:
                 self._keep_what_stayed(completed, dropped, origin)
-            if self.dialect == "mysql" and isinstance(completed, lops.AlterColumnOp):
+            if self._database.restates_altered_columns and isinstance(completed, lops.AlterColumnOp):
                 self._restated(completed, origin)
-            if self.dialect == "mysql" and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
+            if self._database.indexes_foreign_keys and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
                                                                   lops.CreatePrimaryKeyOp)):
                 self._replaced_kept_index(completed, origin)
-            if self.dialect == "mysql" and isinstance(completed, lops.RenameTableOp):
+            if self._database.renames_foreign_keys_with_tables and isinstance(completed, lops.RenameTableOp):
                 self._renamed_keys(completed, origin)
 
     def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
@@ -768,7 +770,7 @@ class Recorder:
         the table) and then the table.
         """
         assert self.state is not None
-        if self.dialect == "mysql" and isinstance(op, lops.DropColumnOp):
+        if self._database.indexes_foreign_keys and isinstance(op, lops.DropColumnOp):
             return self._drop_column_indexes(op)
         if not isinstance(op, lops.DropTableOp):
             return None

@@ -46,6 +46,7 @@ from ops import (
 )
 from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
 
+from . import dialects
 from .archive import read_jsonl, write_jsonl
 from .config import Config
 from .db import DatabaseError, dialect_of
@@ -311,7 +312,7 @@ def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
 
 def _live_without_implied(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaState:
     """``live`` without the CHECKs that the fold's Boolean and Enum types create (compare discounts them)."""
-    d = "mysql" if dialect == "mariadb" else dialect
+    d = dialects.database(dialect).name
     tables = dict(live.tables)
     for key, table in live.tables.items():
         want = fold.tables.get(key)
@@ -392,7 +393,7 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
 def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
     """The live schema of ``config``'s database, without the ledger table and Alembic's version table."""
     live = reflect(conn, exclude=(config.ledger_table, *IGNORED_TABLES))
-    return _without_foreign_key_indexes(live) if dialect_of(conn) == "mysql" else live
+    return _without_foreign_key_indexes(live) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
 
 
 def _without_foreign_key_indexes(state: SchemaState) -> SchemaState:

@@ -23,7 +23,6 @@ reads no database.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -94,7 +93,7 @@ def _recordable(column: ColumnSpec, primary_key: PrimaryKeySpec | None, dialect:
         # column is NOT NULL (compare sees it so too).
         column = attrs.evolve(column, nullable=False)
     default = column.server_default
-    if dialect == "postgresql" and default is not None and re.match(r"\s*nextval\s*\(", default.value, re.IGNORECASE):
+    if default is not None and dialects.database(dialect).sequence_default(default.value):
         return attrs.evolve(column, server_default=None)
     return column
 
@@ -224,9 +223,8 @@ def replay_baseline(config: Config, url: str) -> int:
     drill of a baselined project needs before its first revision.
     """
     store = store_for(config)
-    parsed = sa.make_url(config.url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
-            and not parsed.database.startswith("file:") and not Path(parsed.database).exists():
+    file = dialects.database_file(config.url)
+    if file is not None and not file.exists():
         return 0  # connecting would create the file: a drill must leave a missing target missing
     with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
         if not store.exists(conn):

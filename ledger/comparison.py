@@ -86,6 +86,7 @@ from ops.specs import (
     UniqueSpec,
 )
 
+from . import dialects
 from .dialects.base import UnsupportedDialectError
 from .gcpause import collection_paused
 from .memo import remembered
@@ -218,7 +219,7 @@ def _normalize_default(column: ColumnSpec, d: str) -> DefaultSpec | None:
             text = f"{spec.value}()"
     else:
         text = spec.value
-    if d == "postgresql" and re.match(r"\s*nextval\s*\(", text, re.IGNORECASE):
+    if dialects.database(d).sequence_default(text):
         return None  # a SERIAL's sequence, or one the column was tied to: not a declared default
     canonical = canonical_default(text, booleans_as_numbers=d == "mysql")
     return None if canonical is None else DefaultSpec("text", canonical)

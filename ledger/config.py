@@ -187,13 +187,12 @@ def _check_url(where: Path | str, url: str) -> None:
 
 def _anchored(url: str, project_dir: Path) -> str:
     """A SQLite URL whose relative path is made relative to the project, not to the working folder."""
-    parsed = sa.make_url(url)
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    from . import dialects
+
+    database = dialects.database_file(url)
+    if database is None or database.is_absolute():
         return url
-    if Path(database).is_absolute():
-        return url
-    return parsed.set(database=str(project_dir / database)).render_as_string(hide_password=False)
+    return sa.make_url(url).set(database=str(project_dir / database)).render_as_string(hide_password=False)
 
 
 def load_config(

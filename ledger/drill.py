@@ -38,6 +38,7 @@ import sqlalchemy as sa
 
 from ops import LedgerError, MigrateOperation, SchemaState
 
+from . import dialects
 from .baseline import replay_baseline
 from .codec import DRILL_RECORD, decode_record, encode_record
 from .config import Config
@@ -173,30 +174,29 @@ def scratch_database(target_url: str, scratch: str | None = None) -> Iterator[st
         _check_empty(scratch)
         yield scratch
         return
-    dialect = dialect_of(target_url)
-    if dialect == "sqlite":
+    name = f"sl_drill_{uuid.uuid4().hex[:12]}"
+    statements = dialects.database(dialect_of(target_url)).scratch_statements(name)
+    if statements is None:
         folder = tempfile.mkdtemp(prefix="schema-ledger-drill-")
         try:
             yield f"sqlite:///{folder}/drill.db"
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    name = f"sl_drill_{uuid.uuid4().hex[:12]}"
-    quote = (lambda n: f'"{n}"') if dialect == "postgresql" else (lambda n: f"`{n}`")
+    create, drop = statements
     engine = create_engine(target_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     try:
         try:
             with engine.connect() as conn:
-                conn.exec_driver_sql(f"CREATE DATABASE {quote(name)}")
+                conn.exec_driver_sql(create)
         except sa.exc.DBAPIError as exc:
             raise DatabaseError(f"cannot create a scratch database on {_safe(target_url)} ({_message(exc)}); "
                                 "give an empty one with --scratch URL") from None
         try:
             yield sa.make_url(target_url).set(database=name).render_as_string(hide_password=False)
         finally:
-            force = " WITH (FORCE)" if dialect == "postgresql" else ""
             with contextlib.suppress(sa.exc.DBAPIError), engine.connect() as conn:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)}{force}")
+                conn.exec_driver_sql(drop)
     finally:
         engine.dispose()
 
@@ -391,10 +391,9 @@ def _message_of(run: Sequence[Event]) -> str:
 
 def _target_events(config: Config) -> list[Event]:
     """The target's ledger, read only; a target without one is a clear error."""
-    parsed = sa.make_url(config.url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
-            and not parsed.database.startswith("file:") and not Path(parsed.database).exists():
-        raise LedgerError(f"{parsed.database} does not exist: there is no ledger to drill")
+    file = dialects.database_file(config.url)
+    if file is not None and not file.exists():
+        raise LedgerError(f"{file} does not exist: there is no ledger to drill")
     store = store_for(config)
     with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
         if not store.exists(conn):

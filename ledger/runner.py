@@ -107,10 +107,10 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
 
 def _why_not(engine: sa.Engine) -> str:
     """What SQLite's "unable to open database file" means, when it is a missing folder."""
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    database = dialects.database_file(engine.url)
+    if database is None:
         return ""
-    folder = Path(database).expanduser().absolute().parent
+    folder = database.expanduser().absolute().parent
     return f" (the folder {folder} does not exist)" if not folder.is_dir() else ""
 
 

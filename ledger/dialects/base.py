@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
@@ -44,6 +45,7 @@ __all__ = [
     "choices",
     "compile_dialect",
     "database",
+    "database_file",
     "generated",
     "handles",
     "mentions",
@@ -104,6 +106,17 @@ class Database:
     cuts_long_names: ClassVar[bool] = False
     #: whether a primary key keeps the name it is given (MySQL/MariaDB call every one PRIMARY)
     names_primary_keys: ClassVar[bool] = True
+    #: InnoDB's foreign key indexes: an index is made for every foreign key no index serves,
+    #: kept when the key is dropped, dropped with the last column it holds or once another
+    #: index serves the key; reflection shows them, the fold does not model them
+    indexes_foreign_keys: ClassVar[bool] = False
+    #: ALTER of a column restates the whole column (MySQL's MODIFY/CHANGE), so what the
+    #: statement leaves out is reset
+    restates_altered_columns: ClassVar[bool] = False
+    #: renaming a table renames its generated foreign key names (``t_ibfk_1`` -> ``u_ibfk_1``)
+    renames_foreign_keys_with_tables: ClassVar[bool] = False
+    #: an index on a TEXT column gets a key prefix length the database chooses (MariaDB)
+    prefixes_text_indexes: ClassVar[bool] = False
     #: SQL that names the connected database user (None: the database has no users)
     current_user_sql: ClassVar[str | None] = None
 
@@ -136,6 +149,22 @@ class Database:
         """Why this database refuses ``name`` for a ``what`` ("table", "column", "index", ...)
         however it is quoted (the end of a sentence starting with the name), or None."""
         return None
+
+    def sequence_default(self, text: str) -> bool:
+        """Whether a reflected server default ``text`` is the database's own sequence for the
+        column (PostgreSQL's ``nextval(...)`` of a SERIAL), not a default anyone declared."""
+        return False
+
+    def database_file(self, url: sa.URL) -> Path | None:
+        """The file that holds the database at ``url``, for a database kept in a file (SQLite),
+        else None. Relative as written in the URL."""
+        return None
+
+    def scratch_statements(self, name: str) -> tuple[str, str] | None:
+        """``CREATE DATABASE`` and ``DROP DATABASE`` statements for a scratch database ``name`` on
+        the target's server (drills); None: the scratch is a temporary file instead."""
+        quote = self.sa_dialect(paramstyle="named").identifier_preparer.quote_identifier
+        return f"CREATE DATABASE {quote(name)}", f"DROP DATABASE IF EXISTS {quote(name)}"
 
     def setup_engine(self, engine: sa.Engine) -> None:
         """Make an engine behave as the runner needs (SQLite: transactional DDL, the write lock)."""
@@ -176,6 +205,16 @@ def database(name: str) -> Database:
         if name in candidate.flavours or name in candidate.backends:
             return candidate
     raise UnsupportedDialectError(f"unsupported database dialect {name!r} (supported: {', '.join(choices())})")
+
+
+def database_file(url: str | sa.URL) -> Path | None:
+    """The file holding the database at ``url`` when its database keeps one (a SQLite file; not
+    ``:memory:`` or a ``file:`` URI), else None."""
+    parsed = sa.make_url(url)
+    try:
+        return database(parsed.get_backend_name()).database_file(parsed)
+    except UnsupportedDialectError:
+        return None
 
 
 def transactional_ddl(dialect: str) -> bool:

@@ -190,6 +190,10 @@ class MySQL(Database):
     generator = MySQLGenerator
     name_limit = (64, "characters")
     names_primary_keys = False
+    indexes_foreign_keys = True
+    restates_altered_columns = True
+    renames_foreign_keys_with_tables = True
+    prefixes_text_indexes = True
     current_user_sql = "SELECT CURRENT_USER()"
 
     def name_problem(self, name: str, what: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -166,6 +167,13 @@ class PostgreSQL(Database):
     name_limit = (63, "bytes")
     cuts_long_names = True
     current_user_sql = "SELECT current_user"
+
+    def sequence_default(self, text: str) -> bool:
+        return re.match(r"\s*nextval\s*\(", text, re.IGNORECASE) is not None
+
+    def scratch_statements(self, name: str) -> tuple[str, str] | None:
+        create, drop = super().scratch_statements(name)  # type: ignore[misc]
+        return create, drop + " WITH (FORCE)"  # connections left behind do not keep it
 
     def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
                         ) -> sa.engine.Dialect:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -275,6 +276,15 @@ class SQLite(Database):
 
     def offline_version(self) -> tuple[int, ...] | None:
         return tuple(sqlite3.sqlite_version_info)
+
+    def database_file(self, url: sa.URL) -> Path | None:
+        database = url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database)
+
+    def scratch_statements(self, name: str) -> tuple[str, str] | None:
+        return None
 
     def name_problem(self, name: str, what: str) -> str | None:
         if what in ("table", "index") and name.lower().startswith("sqlite_"):
