@@ -196,3 +196,37 @@ def test_the_registry_prefers_the_database_s_own_implementation_and_serves_neste
         del ops.Operations._to_impl[(Touch, None)], ops.Operations._to_impl[(Touch, "postgresql")]
     with pytest.raises(dialects.UnsupportedOperationError, match="no sqlite SQL for Touch"):
         dialects.ddl(Touch(), ops.SchemaState(), "sqlite")
+
+
+def _marker_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A project whose `plugins` module leaves a mark in sys.modules when imported."""
+    import uuid
+
+    name = f"sl_marker_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{name}.py").write_text("MARK = True\n")
+    (tmp_path / "pyproject.toml").write_text(f'[tool.schema-ledger]\nplugins = ["{name}"]\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SCHEMA_LEDGER_URL", raising=False)
+    return name
+
+
+def test_the_alembic_hook_imports_the_project_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from ledger.alembic import attach
+
+    name = _marker_project(tmp_path, monkeypatch)
+    offline = types.SimpleNamespace(get_context=lambda: types.SimpleNamespace(as_sql=True))
+    assert attach(offline) is None  # offline: nothing is recorded, but the plugins are imported
+    assert sys.modules[name].MARK is True
+
+
+def test_the_pytest_plugin_imports_the_project_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from ledger.pytest_plugin import load_project
+
+    name = _marker_project(tmp_path, monkeypatch)
+    pytest_config = types.SimpleNamespace(getoption=lambda _name: None, getini=lambda _name: None, rootpath=tmp_path)
+    assert load_project(pytest_config).plugins == (name,)  # type: ignore[arg-type]
+    assert sys.modules[name].MARK is True
