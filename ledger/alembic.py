@@ -39,13 +39,22 @@ import functools
 import logging
 import sys
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from alembic.operations import ops as aops
+
+#: What the hook and import-alembic say when Alembic is not installed.
+MISSING_ALEMBIC = "the Alembic hook and import-alembic need Alembic: pip install 'schema-ledger[alembic]'"
+
+try:
+    import alembic  # noqa: F401
+except ModuleNotFoundError:
+    raise ModuleNotFoundError(MISSING_ALEMBIC, name="alembic") from None
+
+from alembic.operations import ops as aops  # noqa: E402
 from alembic.operations.base import AbstractOperations as AlembicAbstractOperations
 from alembic.operations.batch import BatchOperationsImpl
 from alembic.runtime.migration import MigrationContext
@@ -74,14 +83,17 @@ from .alembic_sql import (
     READ,
     SCHEMA,
     UnrenderableStatement,
+    changes_no_table,
     classify,
     render_statements,
     touched_tables,
 )
 from .audit import _without_foreign_key_indexes, adopt_names, drift
+from .comparison import _normalize_column
+from .sqltext import canonical_sql, sqlite_unique_constraints
 from .diff import diff
 from .db import dialect_of
-from .events import Actor, Event, fold_events
+from .events import RESYNC, RESYNCED, Actor, Event, fold_events
 from .reflect import normalize, reflect, without_type_checks
 from .store import LedgerStore, LockTimeout
 
@@ -89,6 +101,9 @@ __all__ = [
     "DATA_CHANGE",
     "NOT_MODELLED",
     "PARTIAL",
+    "REFLECTED",
+    "RESYNC",
+    "RESYNCED",
     "AlembicHookError",
     "Recorder",
     "attach",
@@ -103,6 +118,8 @@ NOT_MODELLED = "[not in vocabulary]"
 SCHEMA_SQL = "[schema SQL]"
 ADJUSTED = "[adjusted]"
 PARTIAL = "[partial]"
+#: An operation recorded as what the database holds after it (reflected), not as Alembic described it.
+REFLECTED = "[reflected]"
 
 #: Names given to constraints created without one until the database's own name is read back.
 PLACEHOLDER = "sl_unnamed__"
@@ -120,6 +137,10 @@ class AlembicHookError(LedgerError, CommandError, RuntimeError):
 
     A ``CommandError`` too, so that the ``alembic`` command prints it as one ``FAILED:`` line.
     """
+
+
+class _Unrecordable(AlembicHookError):
+    """An operation the database accepted that the fold refuses as converted."""
 
 
 def is_data_change(event: Event) -> bool:
@@ -248,8 +269,14 @@ class Recorder:
         #: the version table's heads as this run left them (None: not read yet)
         self._heads: frozenset[str] | None = None
         self._head: tuple[int, str] | None = None
+        #: the newest event as this run last read or wrote it, under the lock (what the next one follows)
+        self._last: Event | None = None
         #: how many of ``events`` are committed (MySQL/MariaDB, where DDL commits on its own)
         self._committed = 0
+        #: an operation was recorded only as what ran: the fold may not follow the live schema
+        self._resync_open = False
+        #: (table, referent) of foreign keys SQLite holds to a table that does not exist yet
+        self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
 
     # -- the applier lock ------------------------------------------------------------------------
 
@@ -300,7 +327,10 @@ class Recorder:
         if self._heads is None:
             return
         with self._quiet():
-            found = frozenset(self.migration_context.get_current_heads())
+            # The version table is there once a run began (Alembic makes it first): read it
+            # directly, without get_current_heads' look in the catalog for it each revision.
+            version = self.migration_context._version
+            found = frozenset(row[0] for row in self.conn.execute(sa.select(version.c.version_num)))
         if found != self._heads:
             raise AlembicHookError(
                 f"alembic revision {self.revision}: another run migrated this database meanwhile (its version "
@@ -336,13 +366,24 @@ class Recorder:
                     revision, doc, path = _alembic_step_id(step)
                     if revision is not None:
                         direction = "upgrade" if step.is_upgrade else "downgrade"
-                        step.migration_fn = functools.partial(
-                            self.run_revision, revision, doc, step.migration_fn, direction=direction, path=path)
+                        step.migration_fn = self._recorded(step.migration_fn, revision, doc, direction, path)
                     yield step
             finally:
                 self.uninstall()
 
         return migrations
+
+    def _recorded(self, fn: Callable[..., Any], revision: str, doc: str | None, direction: str,
+                  path: Path | None) -> Callable[..., Any]:
+        """``fn`` (a revision's ``upgrade``/``downgrade``) run with its operations recorded.
+
+        A function with ``fn``'s name and docstring: Alembic reads ``migration_fn.__name__``
+        for its log lines.
+        """
+        def recorded(**kw: Any) -> None:
+            self.run_revision(revision, doc, fn, direction=direction, path=path, **kw)
+
+        return functools.update_wrapper(recorded, fn)
 
     def run_revision(self, revision: str, doc: str | None, fn: Callable[..., Any], *, direction: str = "upgrade",
                      path: Path | None = None, **kw: Any) -> None:
@@ -357,6 +398,7 @@ class Recorder:
         try:
             fn(**kw)
             self._flush_captured()
+            self._resync()
             if len(self.events) == before:
                 self._append(None, self._message())  # the revision ran, and changed nothing
         except BaseException:
@@ -395,13 +437,16 @@ class Recorder:
         """Fold the ledger, or fold it again when another writer appended since (SQLite between revisions)."""
         with self._quiet():
             if self.state is not None:
-                head = self.store.head(self.conn)
+                if self.dialect != "sqlite":
+                    return  # the applier lock is held for the whole run: nobody else appended
+                head = self.store.head(self.conn, table_exists=True)
                 if (None if head is None else (head.seq, head.hash)) == self._head:
                     return
             self.store.create(self.conn)
             self.state = fold_events(self.store.events(self.conn, table_exists=True))
-            head = self.store.head(self.conn)
+            head = self.store.head(self.conn, table_exists=True)
             self._head = (head.seq, head.hash) if head is not None else None
+            self._last = head
 
     # -- capture -----------------------------------------------------------------------------------
 
@@ -468,11 +513,18 @@ class Recorder:
         (it may have changed data too; the ops it made follow it). When no ops lead to the
         live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
         """
+        if item.category == SCHEMA and changes_no_table(text):
+            self._record_statement(text, item, origin, None)  # a function, a trigger, a view: not in the fold
+            return
         table = touched_tables(text) if item.category == SCHEMA else None
-        ops = self._follow_live(table)
+        note = "the fold cannot follow it: verify --live shows the difference"
+        try:
+            ops = self._follow_live(table)
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if item.category == OTHER or not ops:
-            note = None if ops is not None else "the fold cannot follow it: verify --live shows the difference"
-            self._record_statement(text, item, origin, None, note=note)
+            self._record_statement(text, item, origin, None, note=None if ops is not None else note,
+                                   resync=ops is None)
         if not ops:
             return
         sql = " ".join(text.split())
@@ -480,7 +532,11 @@ class Recorder:
             part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
             prefix = (f"{SCHEMA_SQL} {item.source}{part}: " + ("the schema change of the statement above"
                       if item.category == OTHER else f"folded from SQL: {sql}"))
-            self._apply(op, origin, self._message(prefix))
+            try:
+                self._apply(op, origin, self._message(prefix))
+            except AlembicHookError as exc:
+                self._record_statement(text, item, origin, None, note=f"{note}: {exc}", resync=True)
+                return
 
     def _follow_live(self, table: tuple[str | None, str] | None) -> list[MigrateOperation] | None:
         """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
@@ -505,6 +561,8 @@ class Recorder:
         fold = self.state
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if not touched(k)}
+        live, dangling = _without_dangling_keys(live, kept)
+        self._dangling |= dangling
         if drift(fold, SchemaState({**kept, **live.tables}), self.dialect) is None:
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
@@ -522,8 +580,11 @@ class Recorder:
         return ops
 
     def _record_statement(self, text: str, item: _Captured, origin: str | None, foreign: str | None, *,
-                          note: str | None = None) -> None:
-        if foreign is not None:
+                          note: str | None = None, resync: bool = False) -> None:
+        if resync:
+            prefix = f"{RESYNC} {item.source}: schema changed by SQL, the ledger does not follow it"
+            self._resync_open = True
+        elif foreign is not None:
             prefix = f"{NOT_MODELLED} {foreign}"
         elif item.category == DATA:
             prefix = f"{DATA_CHANGE} {item.source}"
@@ -558,11 +619,12 @@ class Recorder:
         """
         with self._quiet():
             event = self.store.append(self.conn, kind="apply", op=op, revision=self.revision, message=message,
-                                      actor=self.actor)
+                                      actor=self.actor, after=self._last)
             if ddl and not dialects.transactional_ddl(self.dialect):
                 self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
                 self._committed = len(self.events) + 1
         self._head = (event.seq, event.hash)
+        self._last = event
         self.events.append(event)
         if origin:
             self.origins[event.seq] = origin
@@ -580,6 +642,7 @@ class Recorder:
         driver = self.conn.connection.driver_connection  # type: ignore[union-attr]
         try:
             driver.rollback()
+            self._last = self.store.head(self.conn)  # the rollback took back events after the last DDL
             self._append(None, message)
         except Exception:  # noqa: BLE001 - the revision's own error is the one to report
             log.warning("schema-ledger: could not record that revision %s stopped partway", self.revision)
@@ -614,21 +677,117 @@ class Recorder:
             return self._run_foreign(operations, operation, origin)
         with self._capture(f"alembic {type(operation).__name__}") as captured:
             result = original(operations, operation)
+        impl = getattr(operations, "impl", None)
+        batch = isinstance(impl, BatchOperationsImpl)
+        what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
         try:
             converted = convert(operation, result, self)
         except _NotModelled as exc:
             self._record_statements(captured, origin=origin, foreign=f"{type(operation).__name__}: {exc}")
             return result
-        except (LedgerError, sa.exc.SQLAlchemyError, TypeError, ValueError) as exc:
-            raise self._error(f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', '?')}",
-                              exc, origin) from exc
-        impl = getattr(operations, "impl", None)
-        if isinstance(impl, BatchOperationsImpl):
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            if batch:
+                # Inside a batch block nothing has run yet: the table is reflected after the flush.
+                self._pending.setdefault(id(impl), []).append((_Unconverted(what, _touched(operation), exc), origin))
+            else:
+                self._fall_back(what, _touched(operation), exc, origin, captured)
+            return result
+        converted = [_as_compiled_names(op, self.conn.dialect) for op in converted]
+        if batch:
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.
             self._pending.setdefault(id(impl), []).extend((op, origin) for op in converted)
         else:
-            self._record_ops(converted, origin, captured)
+            self._record_exactly(converted, what, _touched(operation), origin, captured)
         return result
+
+    def _record_exactly(self, converted: list[MigrateOperation], what: str, table: tuple[str | None, str] | None,
+                        origin: str | None, captured: list[_Captured]) -> None:
+        """Record ``converted``; when the fold refuses them, record what the database holds instead."""
+        try:
+            self._record_ops(converted, origin, captured)
+        except (AlembicHookError, sa.exc.DBAPIError) as exc:
+            if not isinstance(exc, _Unrecordable):
+                raise  # another run moved the version table, the database failed: not a recording matter
+            self._note_dangling(converted)
+            self._fall_back(what, table, exc.__cause__ or exc, origin, captured)
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            self._fall_back(what, table, exc, origin, captured)
+
+    def _note_dangling(self, converted: list[MigrateOperation]) -> None:
+        """Remember the foreign keys ``converted`` made to tables that do not exist (SQLite takes them)."""
+        assert self.state is not None
+        for op in converted:
+            if isinstance(op, lops.CreateTableOp):
+                key, fks = op.table.key, op.table.foreign_keys
+            elif isinstance(op, lops.CreateForeignKeyOp):
+                key, fks = (op.schema, op.table_name), (op.constraint,)
+            else:
+                continue
+            for fk in fks:
+                referent = (fk.referent_schema if fk.referent_schema is not None else key[0], fk.referent_table)
+                if referent != key and not self.state.has_table(referent[1], referent[0]):
+                    self._dangling.add((key, referent))
+
+    def _fall_back(self, what: str, table: tuple[str | None, str] | None, exc: BaseException, origin: str | None,
+                   captured: list[_Captured]) -> None:
+        """Record an operation that cannot be recorded as converted: as the database holds its table.
+
+        The table it touched (every table when that is unclear) is reflected and the difference
+        from the fold is recorded as ordinary, reversible ops, as for DDL written as SQL text.
+        When no list of ops leads there (or the table is one the ledger never held), what ran is
+        recorded as an irreversible ``execute`` event whose message starts with ``[needs
+        re-sync]``: ``status``, ``log`` and ``verify`` report it until a later revision of the
+        hook finds that the fold can follow the live schema again.
+        """
+        assert self.state is not None
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        log.debug("schema-ledger: %s: recorded from the live schema: %s", what, reason)
+        ops: list[MigrateOperation] | None = None
+        unknown = table is not None and not self.state.has_table(table[1], table[0]) and not what.startswith(
+            "alembic CreateTableOp")
+        if not unknown:
+            try:
+                ops = self._follow_live(table)
+            except Exception as follow_exc:  # noqa: BLE001
+                reason += f"; reflecting it failed: {' '.join(str(follow_exc).split())}"
+                ops = None
+        if ops:
+            recorded = 0
+            try:
+                for number, op in enumerate(ops, start=1):
+                    part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
+                    self._apply(op, origin, self._message(
+                        f"{REFLECTED} {what}{part}: recorded as the database holds it ({reason})"[:2000]))
+                    recorded += 1
+                return
+            except Exception as apply_exc:  # noqa: BLE001
+                reason += f"; {' '.join(str(apply_exc).split())}"
+        elif ops == []:
+            return  # the fold already holds what the database holds
+        texts = [text for item in captured for text in item.texts] or [f"-- {what}: no SQL was seen"]
+        for text in texts:
+            self._append(lops.ExecuteSQLOp(text), self._message(
+                f"{RESYNC} {what}: the ledger does not follow it ({reason})"[:2000]), origin)
+        self._resync_open = True
+
+    def _resync(self) -> None:
+        """After an operation recorded only as what ran: record what leads the fold to the live schema."""
+        if not self._resync_open:
+            return
+        self._resync_open = False  # tried once, at the end of the revision: every table is reflected
+        try:
+            ops = self._follow_live(None)
+        except Exception:  # noqa: BLE001
+            return
+        if ops is None or any(isinstance(op, (lops.CreateTableOp, lops.DropTableOp)) for op in ops):
+            return  # a table the ledger never held is the user's to adopt, not the hook's
+        for op in ops:
+            try:
+                self._apply(op, None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
+            except Exception:  # noqa: BLE001
+                return
+        if not ops:
+            self._append(None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
 
     def _run_foreign(self, operations: Any, operation: Any, origin: str | None) -> Any:
         name = type(operation).__name__
@@ -647,8 +806,12 @@ class Recorder:
         with self._capture(f"alembic batch_alter_table({impl.table_name})") as captured:
             _ORIGINAL["flush"](impl)
         pending = self._pending.pop(id(impl), [])
+        what = f"alembic batch_alter_table({impl.table_name})"
         for op, origin in pending:
-            self._record_ops([op], origin, captured)
+            if isinstance(op, _Unconverted):
+                self._fall_back(op.what, op.table, op.error, origin, captured)
+            else:
+                self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured)
 
     def _record_ops(self, converted: list[MigrateOperation], origin: str | None,
                     captured: list[_Captured]) -> None:
@@ -668,6 +831,7 @@ class Recorder:
                     continue
                 raise self._error(op.describe(), exc, origin) from exc
             completed = self._resolve_names(completed)
+            completed = self._stored_checks(self._stored_defaults(completed))
             if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
             dropped = _dropped_foreign_key(completed, self.state) if self._database.indexes_foreign_keys else None
@@ -681,6 +845,27 @@ class Recorder:
                 self._replaced_kept_index(completed, origin)
             if self._database.renames_foreign_keys_with_tables and isinstance(completed, lops.RenameTableOp):
                 self._renamed_keys(completed, origin)
+            if isinstance(completed, lops.DropColumnOp) and completed._dependents:
+                self._kept_with_column(completed, origin)
+            if isinstance(completed, lops.CreateTableOp) and self._dangling:
+                self._keys_now_valid(completed.table.key, origin)
+
+    def _keys_now_valid(self, made: tuple[str | None, str], origin: str | None) -> None:
+        """Record the foreign keys that referred to table ``made`` before it existed (SQLite)."""
+        waiting = sorted({key for key, referent in self._dangling if referent == made}, key=str)
+        self._dangling = {pair for pair in self._dangling if pair[1] != made}
+        for key in waiting:
+            for follow in self._follow_live(key) or ():
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} the foreign key of {key[1]} to {made[1]}, which the database held before "
+                    f"{made[1]} existed"))
+
+    def _kept_with_column(self, op: lops.DropColumnOp, origin: str | None) -> None:
+        """Record what the database kept of what used a dropped column (MariaDB shrinks a
+        multi-column index to its other columns, where PostgreSQL drops it)."""
+        for follow in self._follow_live((op.schema, op.table_name)) or ():
+            self._apply(follow, origin, self._message(
+                f"{ADJUSTED} the database kept what used column {op.table_name}.{op.column_name} without it"))
 
     def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
         """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``)."""
@@ -770,8 +955,6 @@ class Recorder:
         the table) and then the table.
         """
         assert self.state is not None
-        if self._database.indexes_foreign_keys and isinstance(op, lops.DropColumnOp):
-            return self._drop_column_indexes(op)
         if not isinstance(op, lops.DropTableOp):
             return None
         refs = self.state.referencing(op.table_name, op.schema)
@@ -789,26 +972,86 @@ class Recorder:
         except InvalidOperationError:
             return None
 
-    def _drop_column_indexes(self, op: lops.DropColumnOp) -> SchemaState | None:
-        """MySQL/MariaDB drop an index with the last column it holds (an index kept for a dropped key)."""
-        assert self.state is not None
-        table = self.state.table(op.table_name, op.schema)
-        for index in table.indexes:
-            if tuple(index.columns) == (op.column_name,):
-                drop = self.state.complete(lops.DropIndexOp(index.name or "", op.table_name, schema=op.schema))
-                self._append(drop, self._message(
-                    f"{ADJUSTED} MySQL/MariaDB dropped index {index.name} with column {op.column_name}"))
-                self.state = drop.apply(self.state)
-        try:
-            return op.apply(self.state)
-        except InvalidOperationError:
-            return None
-
     def _error(self, what: str, exc: BaseException, origin: str | None) -> AlembicHookError:
         where = f" ({origin})" if origin else ""
-        return AlembicHookError(
+        return _Unrecordable(
             f"alembic revision {self.revision}{where}: {what} ran but cannot be recorded: {' '.join(str(exc).split())}"
         )
+
+    # -- what the database stored ---------------------------------------------------------------------
+
+    def _stored_defaults(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with each server default it sets as the database stores it, where that differs.
+
+        SQLite stores ``sa.false()`` as ``0``; PostgreSQL stores ``'0'`` on a boolean as
+        ``false``. The columns' defaults are read back after the op ran and compared as
+        ``verify --live`` compares them; a default the database rewrote is recorded as rewritten.
+        """
+        if isinstance(op, lops.CreateTableOp):
+            table, schema, columns = op.table.name, op.table.schema, op.table.columns
+        elif isinstance(op, lops.AddColumnOp):
+            table, schema, columns = op.table_name, op.schema, (op.column,)
+        elif isinstance(op, lops.AlterColumnOp) and isinstance(op.modify_server_default, lops.DefaultSpec) \
+                and self.state is not None:
+            table, schema = op.table_name, op.schema
+            columns = (op.altered(self.state.column(op.table_name, op.column_name, op.schema)),)
+        else:
+            return op
+        wanted = {c.name: c for c in columns if c.server_default is not None}
+        if not wanted:
+            return op
+        with self._quiet():
+            try:
+                stored = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, schema=schema)}
+            except sa.exc.NoSuchTableError:
+                return op
+        replaced = {}
+        for name, column in wanted.items():
+            text = stored.get(name)
+            if text is None:
+                continue
+            live = attrs.evolve(column, server_default=lops.DefaultSpec("text", str(text)))
+            if _normalize_column(live, False, self.dialect) != _normalize_column(column, False, self.dialect):
+                replaced[name] = live
+        if not replaced:
+            return op
+        if isinstance(op, lops.AddColumnOp):
+            return attrs.evolve(op, column=replaced[op.column.name])
+        if isinstance(op, lops.AlterColumnOp):
+            return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+
+    def _stored_checks(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with each named CHECK as the database stores its text, where that differs
+        (MariaDB keeps ``lower(s)`` as ``lcase(`s`)``; PostgreSQL rewrites ``IN`` lists)."""
+        if isinstance(op, lops.CreateTableOp):
+            table, schema, checks = op.table.name, op.table.schema, op.table.checks
+        elif isinstance(op, lops.CreateCheckConstraintOp):
+            table, schema, checks = op.table_name, op.schema, (op.constraint,)
+        else:
+            return op
+        named_checks = [c for c in checks if c.name and not c.name.startswith(PLACEHOLDER)]
+        if not named_checks:
+            return op
+        with self._quiet():
+            try:
+                stored = {c.get("name"): c.get("sqltext") for c in
+                          sa.inspect(self.conn).get_check_constraints(table, schema=schema)}
+            except (NotImplementedError, sa.exc.NoSuchTableError):
+                return op
+        replaced = {}
+        for check in named_checks:
+            text = stored.get(check.name)
+            if text and canonical_sql(str(text), dialect=self.dialect) != canonical_sql(check.sqltext,
+                                                                                       dialect=self.dialect):
+                replaced[check.name] = attrs.evolve(check, sqltext=str(text))
+        if not replaced:
+            return op
+        if isinstance(op, lops.CreateCheckConstraintOp):
+            return attrs.evolve(op, constraint=replaced[op.constraint.name])
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, checks=tuple(replaced.get(c.name, c) for c in op.table.checks)))
 
     # -- names the database chose --------------------------------------------------------------------
 
@@ -819,7 +1062,7 @@ class Recorder:
         assert self.state is not None
         table_name, schema = op.table_name, getattr(op, "schema", None)  # type: ignore[attr-defined]
         with self._quiet():
-            live = _live_constraints(self.conn, table_name, schema)
+            live = _live_constraints(self.conn, table_name, schema, {type(spec) for spec in placeholders})
         taken = {n for (s, n) in self.state._names if s == schema}
         if isinstance(op, lops.CreateTableOp):
             taken |= {c.name for c in op.table.constraints if c.name and not c.name.startswith(PLACEHOLDER)}
@@ -841,19 +1084,35 @@ class Recorder:
             mapping[id(spec)] = name
         op = _rename_specs(op, mapping)
         if isinstance(op, lops.CreateTableOp):
-            op = _without_repeated_uniques(op, unmatched)
+            kept = {}
+            for spec, _name in live:
+                if isinstance(spec, UniqueSpec):
+                    kept[tuple(spec.columns)] = kept.get(tuple(spec.columns), 0) + 1
+            op = _without_repeated_uniques(op, unmatched, kept)
         return op
 
 
 def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec:
     """``live`` with each column, key, constraint and index the database kept as the fold has it
     replaced by the fold's own spec (the same thing, as it was written rather than as reflected)."""
+    taken = {i.name for i in (*live.constraints, *live.indexes) if i.name}
+
+    def name(item: Any) -> Any:
+        if item.name is not None:
+            return item
+        item = named(item, live.name)
+        base, number = item.name, 2
+        while item.name in taken:  # a name the database holds for another constraint (SQLite)
+            item, number = attrs.evolve(item, name=f"{base}_{number}"), number + 1
+        taken.add(item.name)
+        return item
+
     live = attrs.evolve(
         live,
-        primary_key=named(live.primary_key, live.name) if live.primary_key else None,
-        foreign_keys=tuple(named(i, live.name) for i in live.foreign_keys),
-        uniques=tuple(named(i, live.name) for i in live.uniques),
-        checks=tuple(named(i, live.name) for i in live.checks),
+        primary_key=name(live.primary_key) if live.primary_key else None,
+        foreign_keys=tuple(name(i) for i in live.foreign_keys),
+        uniques=tuple(name(i) for i in live.uniques),
+        checks=tuple(name(i) for i in live.checks),
     )  # what the database keeps no name for (SQLite, MySQL's primary key) is named as the fold names it
     if fold is None:
         return live
@@ -888,15 +1147,81 @@ def _dropped_foreign_key(op: MigrateOperation, state: SchemaState) -> ForeignKey
     return found if isinstance(found, ForeignKeySpec) else None
 
 
+def _compiled_name(name: str | None, dialect: sa.Dialect, kind: str = "constraint") -> str | None:
+    """``name`` as SQLAlchemy wrote it in the DDL: a name over the dialect's identifier length is
+    one a naming convention or ``op.f()`` made (SQLAlchemy refuses any other), which SQLAlchemy
+    shortened to ``<first max-8 characters>_<4 hex digits of its md5>``."""
+    limit = getattr(dialect, f"max_{kind}_name_length", None) or dialect.max_identifier_length
+    if name is None or not limit or len(name) <= limit or name.startswith(PLACEHOLDER):
+        return name
+    return name[0:limit - 8] + "_" + sa.util.md5_hex(name)[-4:]
+
+
+def _as_compiled_names(op: MigrateOperation, dialect: sa.Dialect) -> MigrateOperation:
+    """``op`` with each constraint and index name as SQLAlchemy wrote it for ``dialect``."""
+    def fix(spec: Any) -> Any:
+        if spec is None:
+            return None
+        name = _compiled_name(spec.name, dialect, "index" if isinstance(spec, IndexSpec) else "constraint")
+        return spec if name == spec.name else attrs.evolve(spec, name=name)
+
+    if isinstance(op, lops.CreateTableOp):
+        table = op.table
+        fixed = attrs.evolve(table, primary_key=fix(table.primary_key),
+                             foreign_keys=tuple(fix(s) for s in table.foreign_keys),
+                             uniques=tuple(fix(s) for s in table.uniques), checks=tuple(fix(s) for s in table.checks),
+                             indexes=tuple(fix(s) for s in table.indexes))
+        return op if fixed == table else attrs.evolve(op, table=fixed)
+    if isinstance(op, lops.CreateIndexOp):
+        index = fix(op.index)
+        return op if index is op.index else attrs.evolve(op, index=index)
+    if isinstance(op, lops.AddConstraintOp):
+        constraint = fix(op.constraint)
+        return op if constraint is op.constraint else attrs.evolve(op, constraint=constraint)
+    if isinstance(op, lops.DropIndexOp):
+        name = _compiled_name(op.index_name, dialect, "index")
+        return op if name == op.index_name else attrs.evolve(op, index_name=name)
+    if isinstance(op, lops.DropConstraintOp):
+        name = _compiled_name(op.constraint_name, dialect)
+        return op if name == op.constraint_name else attrs.evolve(op, constraint_name=name)
+    return op
+
+
+def _without_dangling_keys(live: SchemaState, kept: Mapping[tuple[str | None, str], TableSpec]
+                           ) -> tuple[SchemaState, set[tuple[tuple[str | None, str], tuple[str | None, str]]]]:
+    """``live`` without the foreign keys that refer to a table that does not exist, and
+    (table, missing referent) for each.
+
+    SQLite accepts a foreign key to a missing table (``CREATE TABLE c (p_id REFERENCES p)``
+    before ``p``); the fold cannot hold one, so the table is recorded without it, and the key
+    once the table it refers to is made.
+    """
+    present = set(kept) | set(live.tables)
+    tables, dangling = {}, set()
+    for key, table in live.tables.items():
+        fks = []
+        for fk in table.foreign_keys:
+            referent = (fk.referent_schema if fk.referent_schema is not None else table.schema, fk.referent_table)
+            if referent in present:
+                fks.append(fk)
+            else:
+                dangling.add((key, referent))
+        tables[key] = table if len(fks) == len(table.foreign_keys) else attrs.evolve(table, foreign_keys=tuple(fks))
+    return SchemaState(tables), dangling
+
+
 def _show_heads(heads: frozenset[str]) -> str:
     return ", ".join(sorted(heads)) if heads else "no revision"
 
 
-def _without_repeated_uniques(op: lops.CreateTableOp, unmatched: set[str]) -> lops.CreateTableOp:
-    """Several unnamed UNIQUE constraints on the same columns are one in the database; so in the fold."""
+def _without_repeated_uniques(op: lops.CreateTableOp, unmatched: set[str],
+                              live: Mapping[tuple[str, ...], int]) -> lops.CreateTableOp:
+    """Several unnamed UNIQUE constraints on the same columns are as many as the database keeps
+    (PostgreSQL one, SQLite and MariaDB each of them); so in the fold."""
     kept: list[UniqueSpec] = []
     for unique in op.table.uniques:
-        if unique.name in unmatched and any(k.columns == unique.columns for k in kept):
+        same = sum(1 for k in kept if k.columns == unique.columns)
+        if unique.name in unmatched and same and same >= live.get(tuple(unique.columns), 1):
             continue
         kept.append(unique)
     return attrs.evolve(op, table=attrs.evolve(op.table, uniques=tuple(kept)))
@@ -931,22 +1256,37 @@ def _rename_specs(op: MigrateOperation, mapping: dict[int, str]) -> MigrateOpera
     return attrs.evolve(op, constraint=fix(op.constraint))  # type: ignore[misc]
 
 
-def _live_constraints(conn: sa.Connection, table: str, schema: str | None) -> list[tuple[Any, str | None]]:
-    """The live table's constraints as (spec-like value, name) pairs, for matching by content."""
+def _live_constraints(conn: sa.Connection, table: str, schema: str | None,
+                      kinds: Collection[type] | None = None) -> list[tuple[Any, str | None]]:
+    """The live table's constraints as (spec-like value, name) pairs, for matching by content;
+    ``kinds``: only these spec classes (a match needs the same kind), so only their catalog reads."""
     inspector = sa.inspect(conn)
     found: list[tuple[Any, str | None]] = []
-    pk = inspector.get_pk_constraint(table, schema=schema)
-    if pk and pk.get("constrained_columns"):
-        found.append((PrimaryKeySpec(None, tuple(pk["constrained_columns"])), pk.get("name")))
-    for fk in inspector.get_foreign_keys(table, schema=schema):
-        spec = ForeignKeySpec(None, tuple(fk["constrained_columns"]), fk["referred_table"],
-                              tuple(fk["referred_columns"]))
-        found.append((spec, fk.get("name")))
-    for uq in inspector.get_unique_constraints(table, schema=schema):
-        found.append((UniqueSpec(None, tuple(uq["column_names"])), uq.get("name")))
-    with contextlib.suppress(NotImplementedError):
-        for ck in inspector.get_check_constraints(table, schema=schema):
-            found.append((CheckSpec(None, ck.get("sqltext", "")), ck.get("name")))
+    wanted = (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec) if kinds is None else tuple(kinds)
+    if PrimaryKeySpec in wanted:
+        pk = inspector.get_pk_constraint(table, schema=schema)
+        if pk and pk.get("constrained_columns"):
+            found.append((PrimaryKeySpec(None, tuple(pk["constrained_columns"])), pk.get("name")))
+    if ForeignKeySpec in wanted:
+        for fk in inspector.get_foreign_keys(table, schema=schema):
+            spec = ForeignKeySpec(None, tuple(fk["constrained_columns"]), fk["referred_table"],
+                                  tuple(fk["referred_columns"]))
+            found.append((spec, fk.get("name")))
+    if UniqueSpec in wanted:
+        uniques = [(uq.get("name"), tuple(uq["column_names"]))
+                   for uq in inspector.get_unique_constraints(table, schema=schema)]
+        if conn.dialect.name == "sqlite":
+            # SQLAlchemy reports SQLite's repeated UNIQUE clauses once; the table's SQL holds each.
+            sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                       (table,)).scalar()
+            parsed = sqlite_unique_constraints(sql) if sql else None
+            uniques = parsed if parsed is not None else uniques
+        for name, columns in uniques:
+            found.append((UniqueSpec(None, columns), name))
+    if CheckSpec in wanted:
+        with contextlib.suppress(NotImplementedError):
+            for ck in inspector.get_check_constraints(table, schema=schema):
+                found.append((CheckSpec(None, ck.get("sqltext", "")), ck.get("name")))
     return found
 
 
@@ -996,6 +1336,25 @@ def _is_noop(op: MigrateOperation, state: SchemaState) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+@attrs.frozen(eq=False)
+class _Unconverted:
+    """An operation of a batch block that could not be converted; recorded from the table after the flush."""
+
+    what: str
+    table: tuple[str | None, str] | None
+    error: BaseException
+
+
+def _touched(operation: Any) -> tuple[str | None, str] | None:
+    """``(schema, table)`` an Alembic operation changes; None when it may change others (a rename)."""
+    if isinstance(operation, aops.RenameTableOp):
+        return None
+    table = getattr(operation, "table_name", None)
+    if not isinstance(table, str):
+        return None
+    return getattr(operation, "schema", None), table
+
+
 class _NotModelled(Exception):
     """An Alembic operation of a known class whose content the vocabulary cannot hold."""
 
@@ -1011,6 +1370,25 @@ def _storable_type(type_: Any, dialect: sa.Dialect) -> Any:
             type_ = type_.load_dialect_impl(dialect)
             continue
         break
+    return _nearest_known(type_)
+
+
+def _nearest_known(type_: Any) -> Any:
+    """``type_``, or as the nearest class in its ancestry the codec knows (SQLite's private JSON
+    type as ``sa.JSON``, a ``UserDefinedType`` subclass of a known type as that type)."""
+    from ops.types import _TYPE_NAMES
+
+    if not isinstance(type_, sa.types.TypeEngine) or type(type_) in _TYPE_NAMES:
+        return type_
+    for klass in type(type_).__mro__[1:]:
+        if klass in _TYPE_NAMES and klass not in (sa.types.TypeEngine, sa.types.UserDefinedType,
+                                                  TypeDecorator, sa.types.NullType):
+            if getattr(klass, "__visit_name__", None) != getattr(type_, "__visit_name__", None):
+                return type_  # compiled its own way (@compiles): the table is recorded as reflected
+            try:
+                return type_.adapt(klass)
+            except Exception:  # noqa: BLE001 - not adaptable: the table is then recorded as reflected
+                return type_
     return type_
 
 
@@ -1106,6 +1484,8 @@ _SPEC_BY_VISIT: dict[str, tuple[Any, type[MigrateOperation]]] = {
     "unique_constraint": (UniqueSpec, lops.CreateUniqueConstraintOp),
     "foreign_key_constraint": (ForeignKeySpec, lops.CreateForeignKeyOp),
     "check_constraint": (CheckSpec, lops.CreateCheckConstraintOp),
+    "table_or_column_check_constraint": (CheckSpec, lops.CreateCheckConstraintOp),
+    "column_check_constraint": (CheckSpec, lops.CreateCheckConstraintOp),
 }
 
 

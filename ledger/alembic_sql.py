@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from ops import LedgerError
 
 __all__ = [
-    "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "classify", "render_statements", "touched_tables",
+    "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "render_statements",
+    "touched_tables",
 ]
 
 #: Statement categories: reads are never recorded; data and schema statements are.
@@ -89,6 +90,19 @@ def _unquote(name: str) -> str:
     if name[:1] in "\"`[" and len(name) > 1:
         return name[1:-1].replace(name[0] * 2, name[0]) if name[0] != "[" else name[1:-1]
     return name
+
+
+_NO_TABLE = re.compile(
+    r"(?:CREATE(?:\s+OR\s+REPLACE)?|DROP|ALTER|COMMENT\s+ON)\s+(?:CONSTRAINT\s+)?(?:TRUSTED\s+)?(?:PROCEDURAL\s+)?"
+    r"(?:FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|EXTENSION|VIEW|MATERIALIZED\s+VIEW|SCHEMA|ROLE|USER|POLICY|"
+    r"AGGREGATE|OPERATOR|LANGUAGE|EVENT|RULE|PUBLICATION|SUBSCRIPTION|SERVER|STATISTICS)\b", re.I)
+
+
+def changes_no_table(statement: str) -> bool:
+    """True for DDL on objects the fold does not hold and that change no table's columns, keys or
+    indexes (a function, a trigger, a sequence, a view, an extension): nothing to reflect after it."""
+    text = statement[_skip_leading(statement):]
+    return _NO_TABLE.match(text) is not None and not re.search(r"\bCASCADE\b", _SKIP.sub(" ", text), re.I)
 
 
 def touched_tables(statement: str) -> tuple[str | None, str] | None:
@@ -208,6 +222,19 @@ def _substitute(template: str, paramstyle: str, lookup: Any, unescape_percent: b
     return "".join(out)
 
 
+def _expanded(name: str, values: Mapping[str, Any], binds: Any, compiled: Any, dialect: sa.Dialect) -> str:
+    """The literals of an expanding ``IN`` parameter that SQLAlchemy already split into ``name_1``, ``name_2``, ..."""
+    items = []
+    number = 1
+    while f"{name}_{number}" in values:
+        items.append(values[f"{name}_{number}"])
+        number += 1
+    if not items:
+        raise UnrenderableStatement(f"no value for parameter {name}")
+    type_ = getattr(binds.get(name), "type", None)
+    return ", ".join(_literal(item, type_, compiled, dialect) for item in items)
+
+
 def render_statements(context: Any, statement: str, parameters: Any, dialect: sa.Dialect) -> list[str]:
     """The SQL texts that ``statement`` ran, one per parameter set, with literal values.
 
@@ -229,6 +256,8 @@ def render_statements(context: Any, statement: str, parameters: Any, dialect: sa
             def lookup(key: Any, values: Mapping[str, Any] = values) -> str:
                 if isinstance(key, tuple):  # an expanding IN (...) parameter
                     name = key[1]
+                    if name not in values:
+                        return _expanded(name, values, binds, compiled, dialect)
                 elif isinstance(key, int):
                     if key >= len(positions):
                         raise UnrenderableStatement("more placeholders than parameters")

@@ -51,7 +51,7 @@ from .archive import read_jsonl, write_jsonl
 from .config import Config
 from .db import DatabaseError, dialect_of
 from .diff import diff
-from .events import STATE_KINDS, Event, verify_chain
+from .events import STATE_KINDS, Event, is_resynced, needs_resync, resync_line, verify_chain
 from .reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from .revisions import RevisionChain, display_path
 from .runner import LedgerView, connect, store_for
@@ -67,6 +67,7 @@ __all__ = [
     "Problem",
     "VerifyReport",
     "adopt_names",
+    "alembic_version_tables",
     "blame",
     "blame_events",
     "check_events",
@@ -166,6 +167,8 @@ class _Reader:
     expected_at: int | None = None
     #: called with each event and the fold after it (snapshots are checked against the fold so)
     observe: Callable[[Event, SchemaState], None] | None = None
+    #: the latest event that recorded what ran but not what it changed, unless a later one re-synced
+    resync: Event | None = None
 
     def take(self, events: Iterable[Event]) -> Iterator[Event]:
         for event in events:
@@ -174,6 +177,10 @@ class _Reader:
             if self.expect_head is not None and event.hash == self.expect_head:
                 self.expected_at = event.seq
             self._fold(event)
+            if needs_resync(event.message):
+                self.resync = self.resync or event
+            elif self.resync is not None and is_resynced(event.message):
+                self.resync = None
             yield event
 
     def _fold(self, event: Event) -> None:
@@ -224,6 +231,10 @@ def check_events(
         problems.append(Problem(
             "in-doubt", f"seq {intent.seq}: intent without its event (revision {intent.revision}, {intent.op_type}) "
             "is in doubt: the live schema may differ from the ledger", seq=intent.seq, object=intent.revision))
+    if reader.resync is not None:
+        event = reader.resync
+        problems.append(Problem(
+            "re-sync", f"seq {event.seq}: {resync_line(event)}", seq=event.seq, object=event.revision))
     if chain is not None:
         problems += _checksum_problems(chain, view)
     if expect_head is not None:
@@ -390,9 +401,26 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
     return SchemaState(tables)
 
 
+def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> list[str]:
+    """The tables that are Alembic version tables, whatever their name (``version_table=...``).
+
+    Alembic makes one column, ``version_num``, and names its primary key ``<table>_pkc``; a
+    table of that one column is taken for one.
+    """
+    inspector = sa.inspect(conn)
+    found = []
+    for name in inspector.get_table_names(schema=schema):
+        if name == "alembic_version" or "version" in name.lower():
+            columns = [c["name"] for c in inspector.get_columns(name, schema=schema)]
+            if columns == ["version_num"]:
+                found.append(name)
+    return found
+
+
 def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
-    """The live schema of ``config``'s database, without the ledger table and Alembic's version table."""
-    live = reflect(conn, exclude=(config.ledger_table, *IGNORED_TABLES))
+    """The live schema of ``config``'s database, without the ledger table and Alembic's version tables."""
+    versions = {*IGNORED_TABLES, *alembic_version_tables(conn)}
+    live = reflect(conn, exclude=(config.ledger_table, *sorted(versions)))
     return _without_foreign_key_indexes(live) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
 
 

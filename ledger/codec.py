@@ -21,7 +21,7 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from ops import OP_TYPES, LedgerFormatError, MigrateOperation, RegistrationError, UnknownTypeError
-from ops.column import AddColumnOp, DropColumnOp
+from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp
 from ops.specs import TypeSpec, registered_type
 
@@ -239,6 +239,9 @@ def _make_converter() -> cattrs.Converter:
         lambda op: None if op is None else to_payload(op),
     )
     conv.register_structure_hook_func(lambda t: t is AddConstraintOp, lambda d, _: _nested_add_constraint(d))
+    # What goes with a column added or dropped (indexes, constraints): a list of tagged payloads.
+    conv.register_unstructure_hook_func(lambda t: t == _OPS, lambda ops: [to_payload(op) for op in ops])
+    conv.register_structure_hook_func(lambda t: t == _OPS, lambda d, _: _nested_ops(d))
 
     # Fields added after version 1 of their op are left out while unset, so older ops keep their bytes.
     for op_class, fields in _OPTIONAL_FIELDS.items():
@@ -344,9 +347,18 @@ def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, 
 
 #: op class -> fields written only when they differ from their default.
 _OPTIONAL_FIELDS: dict[type[MigrateOperation], tuple[str, ...]] = {
-    AddColumnOp: ("insert_before",),
-    DropColumnOp: ("_before",),
+    AddColumnOp: ("insert_before", "_then"),
+    AlterColumnOp: ("postgresql_using",),
+    DropColumnOp: ("_before", "_dependents"),
 }
+
+_OPS = tuple[MigrateOperation, ...]
+
+
+def _nested_ops(data: Any) -> tuple[MigrateOperation, ...]:
+    if type(data) is not list:
+        raise _Bad(f"expected a list, got {type(data).__name__}")
+    return tuple(from_payload(item) for item in data)
 
 
 def _nested_add_constraint(data: Any) -> AddConstraintOp:

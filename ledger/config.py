@@ -9,6 +9,7 @@ Keys (snake_case; kebab-case is accepted too)::
     target_metadata = "myapp.models:metadata"
     autogenerate_hook = "myapp.migrations:rewrite"   # optional: rewrites `new --autogenerate`'s ops
     plugins = ["myapp.sequences"]          # modules imported before any ledger is read (plugin ops)
+    types = ["myapp.types:Money"]          # optional: column types every command knows by their class
     [naming_convention]                    # SQLAlchemy template syntax, for unnamed constraints and indexes
     ix = "ix_%(table_name)s_%(column_0_N_name)s"
 
@@ -47,7 +48,7 @@ PYPROJECT = "pyproject.toml"
 DEFAULT_URL = "sqlite:///schema-ledger.db"
 URL_ENV = "SCHEMA_LEDGER_URL"
 _KEYS = {"url", "migrations", "ledger_table", "ledger_schema", "naming_convention", "target_metadata",
-         "autogenerate_hook", "plugins"}
+         "autogenerate_hook", "plugins", "types"}
 _CONVENTION_KEYS = {"ix", "uq", "ck", "fk", "pk"}
 
 
@@ -78,6 +79,8 @@ class Config:
     autogenerate_hook: str | None = None
     #: modules to import before any ledger is read: they register plugin operations
     plugins: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: "module:Class" column types registered with the codec when the configuration is loaded
+    types: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     #: the file the values came from; None when every value is a default
     source: Path | None = None
 
@@ -162,6 +165,14 @@ def _parse(path: Path, table: dict[str, Any]) -> dict[str, Any]:
             if text.count(":") != 1 or not all(text.split(":")):
                 raise ConfigError(f"{path}: {key} must look like 'package.module:attribute', not {text!r}")
             values[key] = text
+        elif key == "types":
+            if not isinstance(value, list):
+                raise ConfigError(f"{path}: types must be a list of 'package.module:Type' strings")
+            for item in value:
+                text = _string(path, key, item)
+                if text.count(":") != 1 or not all(text.split(":")):
+                    raise ConfigError(f"{path}: types: {text!r} does not look like 'package.module:Type'")
+            values[key] = tuple(value)
         elif key == "migrations":
             values[key] = Path(_string(path, key, value))
         elif key == "plugins":
@@ -176,6 +187,33 @@ def _parse(path: Path, table: dict[str, Any]) -> dict[str, Any]:
     if "url" in values:
         _check_url(path, values["url"])
     return values
+
+
+def register_types(config: Config) -> None:
+    """Import the configured column types and register them with the codec (by their qualified name).
+
+    Without them a ledger still reads: a type the codec does not know was recorded as the
+    database holds it. With them, ops hold and replay the project's own classes.
+    """
+    import importlib
+
+    from ops import register_type
+
+    where = config.source or "configuration"
+    for spec in config.types:
+        module_name, _, attr = spec.partition(":")
+        try:
+            found: Any = importlib.import_module(module_name)
+            for part in attr.split("."):
+                found = getattr(found, part)
+        except Exception as exc:  # noqa: BLE001 - any failure to import is the user's to fix
+            raise ConfigError(f"{where}: types: cannot import {spec}: {type(exc).__name__}: {exc}") from None
+        if not (isinstance(found, type) and issubclass(found, sa.types.TypeEngine)):
+            raise ConfigError(f"{where}: types: {spec} is not a SQLAlchemy column type")
+        try:
+            register_type(found)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: types: {exc}") from None
 
 
 def _check_url(where: Path | str, url: str) -> None:
@@ -222,6 +260,7 @@ def load_config(
         project_dir = source.parent
         values = _parse(source, _section(source))
     config = Config(project_dir=project_dir, source=source, **values)
+    register_types(config)
     config = attrs.evolve(config, url=_anchored(config.url, project_dir))
     override = url or environ.get(URL_ENV)
     if override:

@@ -5,6 +5,10 @@ not open a transaction before DDL, so DDL would commit on its own and a failed r
 not be rolled back; engines made here let SQLAlchemy drive the transaction instead, and start
 each one with ``BEGIN IMMEDIATE`` so that the writer lock is taken at the start (the ledger head
 is then read under it).
+
+MariaDB/MySQL sessions run in strict mode (``STRICT_TRANS_TABLES`` is added to the session's
+``sql_mode`` when the server's default lacks it), so that a value that does not fit is refused
+rather than truncated.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ import sqlalchemy as sa
 from ops.base import LedgerError
 
 from . import dialects
-from .dialects.sqlite import READS_ONLY
+from .dialects.sqlite import READS_ONLY, THROWAWAY
 
-__all__ = ["DatabaseError", "READS_ONLY", "create_engine", "dialect_of"]
+__all__ = ["DatabaseError", "READS_ONLY", "THROWAWAY", "create_engine", "dialect_of"]
 
 
 class DatabaseError(LedgerError, RuntimeError):

@@ -27,6 +27,8 @@ from . import __version__
 from .codec import canonical, decode, encode
 
 __all__ = [
+    "RESYNC",
+    "RESYNCED",
     "Actor",
     "Event",
     "GENESIS_HASH",
@@ -272,3 +274,27 @@ def link_problems(seq: int, expected_seq: int, linked: bool, hashed: bool) -> li
     if not hashed:
         problems.append(f"seq {seq}: hash does not match the event's content (the row was edited)")
     return problems
+
+
+#: Message prefix of an event that records what ran but not what it changed: from there the fold
+#: may not follow the live schema (the Alembic hook records such an event when an operation can be
+#: recorded neither as converted nor from the reflected table). ``status`` and ``verify`` report it.
+RESYNC = "[needs re-sync]"
+#: Message prefix of the event that says the fold follows the live schema again.
+RESYNCED = "[re-synced]"
+
+
+def needs_resync(message: str | None) -> bool:
+    return bool(message) and message.startswith(RESYNC)  # type: ignore[union-attr]
+
+
+def is_resynced(message: str | None) -> bool:
+    return bool(message) and message.startswith(RESYNCED)  # type: ignore[union-attr]
+
+
+def resync_line(event: Event) -> str:
+    """One line saying that the ledger may not follow the live schema from ``event`` on."""
+    what = (event.message or "")[len(RESYNC):].split(" -- ")[0].strip()
+    where = f"revision {event.revision}" if event.revision else "an event"
+    return (f"{where} recorded what ran but not what it changed ({what[:200]}): the ledger may not follow the live "
+            f"schema from there; `schema-ledger verify --live` shows the difference")

@@ -611,12 +611,14 @@ def _drop_table_comment(op: DropTableCommentOp, imports: _Imports) -> str:
 @python_renderer(AddColumnOp)
 def _add_column(op: AddColumnOp, imports: _Imports) -> str:
     column = _column_py(op.column, imports)
+    # What a dropped column's indexes and constraints were: put back after it.
+    then = "".join("\n" + _RENDERERS[type(follow)](follow, imports) for follow in op._then)
     if op.insert_before is None:
-        return _call("op.add_column", [_str(op.table_name), column], _schema_kw(op.schema))
+        return _call("op.add_column", [_str(op.table_name), column], _schema_kw(op.schema)) + then
     # A position is Alembic's batch_op.add_column(..., insert_before=...).
     batch = _call("op.batch_alter_table", [_str(op.table_name)], _schema_kw(op.schema))
     add = _call("batch_op.add_column", [column], [("insert_before", _str(op.insert_before))])
-    return f"with {batch} as batch_op:\n    {_indent(add)}"
+    return f"with {batch} as batch_op:\n    {_indent(add)}" + then
 
 
 @python_renderer(DropColumnOp)

@@ -15,12 +15,13 @@ from ops import LedgerError
 from .codec import DRILL_RECORD, decode_record
 from .config import Config
 from .db import dialect_of
-from .events import STATE_KINDS, Actor, Event, format_time
+from .events import RESYNC, RESYNCED, STATE_KINDS, Actor, Event, format_time, resync_line
 from .revisions import RevisionChain, display_path, load_revisions
 from .runner import LedgerView, _safe_url, _tx, _wrap_db_errors, connect, store_for
 from .store import LedgerStore
 
-__all__ = ["RevisionStatus", "Status", "describe_event", "event_json", "history", "log_events", "status"]
+__all__ = ["RevisionStatus", "Status", "describe_event", "event_json", "history", "in_doubt_note", "log_events",
+           "status"]
 
 
 @attrs.frozen
@@ -64,6 +65,8 @@ class Status:
     unknown: tuple[str, ...] = ()
     #: (revision, ops in effect, ops in the file) for revisions only partly in effect
     partial: tuple[tuple[str, int, int], ...] = ()
+    #: the event from which the ledger may not follow the live schema (see ``events.RESYNC``)
+    resync: Event | None = None
 
     @property
     def pending(self) -> tuple[str, ...]:
@@ -77,7 +80,8 @@ class Status:
     def problems(self) -> list[str]:
         """What makes ``status`` exit 1: in-doubt intents, changed files, revisions without a file."""
         problems = [
-            f"ledger seq {e.seq}: intent without its event (revision {e.revision}, {e.op_type}) is in doubt"
+            f"ledger seq {e.seq}: intent without its event (revision {e.revision}, {e.op_type}) is in doubt: "
+            "run `schema-ledger recover`"
             for e in self.in_doubt
         ]
         problems += [
@@ -88,6 +92,8 @@ class Status:
         problems += [f"revision {rid} is applied but no migration file defines it" for rid in self.unknown]
         problems += [f"revision {rid} is partly applied ({done} of {total} ops in effect): `schema-ledger apply` goes on "
                      "with the rest on MariaDB/MySQL; elsewhere roll it back" for rid, done, total in self.partial]
+        if self.resync is not None:
+            problems.append(f"ledger seq {self.resync.seq}: {resync_line(self.resync)}")
         return problems
 
     def to_json(self) -> dict[str, Any]:
@@ -101,6 +107,7 @@ class Status:
             "checksum_mismatches": [r.id for r in self.mismatched],
             "unknown_revisions": list(self.unknown),
             "partly_applied": [{"revision": rid, "in_effect": done, "ops": total} for rid, done, total in self.partial],
+            "needs_resync": event_json(self.resync) if self.resync is not None else None,
             "revisions": [r.to_json() for r in self.revisions],
             "problems": self.problems,
         }
@@ -198,16 +205,23 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
         revisions = []
         partial = []
         current = None
+        in_doubt = _in_doubt(store, conn) if exists else ()
+
+        def _in_doubt_for(revision: str) -> bool:
+            return any(e.revision == revision for e in in_doubt)
+
         for revision in chain:
             mark = marks.get(revision.id, _StateMarks())
             # A revision records one event per op, and one for no op.
             expected = max(1, revision.op_count)
             effective = len(mark.live)
             unchanged = not mark.apply_checksum or mark.apply_checksum == revision.checksum
-            if 0 < effective < expected and unchanged:
+            partly = 0 < effective < expected and unchanged
+            if partly:
                 partial.append((revision.id, effective, expected))
             event = applied_at.get(mark.last_seq)
-            if event is not None:
+            if event is not None and not partly and not _in_doubt_for(revision.id):
+                # A revision partly applied (a run stopped inside it) is not where the database is.
                 current = revision.id
             recorded = event.revision_checksum if event is not None else None
             revisions.append(RevisionStatus(
@@ -215,7 +229,7 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
                 applied_event=event, checksum=revision.checksum,
                 checksum_matches=None if not recorded else recorded == revision.checksum,
             ))
-        in_doubt = _in_doubt(store, conn) if exists else ()
+        resync = _open_resync(store, conn) if exists else None
         unknown: list[str] = []
         if head is not None and head.revision is not None and chain.get(head.revision) is None \
                 and head.kind in ("apply", "intent"):
@@ -223,8 +237,35 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
     return Status(
         url=_safe_url(config.url), dialect=dialect, ledger_table=store.fullname, ledger_exists=exists, head=head,
         current=current, revisions=tuple(revisions), in_doubt=in_doubt, unknown=tuple(unknown),
-        partial=tuple(partial),
+        partial=tuple(partial), resync=resync,
     )
+
+
+def _open_resync(store: LedgerStore, conn: sa.Connection) -> Event | None:
+    """The first event since the last re-sync that recorded what ran but not what it changed."""
+    table = store.table
+    done = conn.execute(sa.select(sa.func.max(table.c.seq)).where(table.c.message.like(RESYNCED + "%"))).scalar()
+    query = sa.select(table).where(table.c.message.like(RESYNC + "%")).order_by(table.c.seq).limit(1)
+    if done is not None:
+        query = query.where(table.c.seq > done)
+    row = conn.execute(query).first()
+    return Event.from_row(row) if row is not None else None
+
+
+def ledger_events_or_none(config: Config) -> list[Event] | None:
+    """Every event of ``config``'s ledger; None when the database has no ledger table (or no file)."""
+    parsed = sa.make_url(config.url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:"):
+        from pathlib import Path
+
+        if not Path(parsed.database).exists():
+            return None
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return None
+        return list(store.events(conn))
 
 
 def history(config: Config, *, chain: RevisionChain | None = None) -> tuple[RevisionStatus, ...]:
@@ -290,3 +331,17 @@ def log_events(
         return [Event.from_row(row) for row in conn.execute(query)]
 
 
+
+
+def in_doubt_note(config: Config) -> str:
+    """One phrase naming the intent in doubt in ``config``'s ledger (read afresh), or "" when none is."""
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return ""
+        doubt = _in_doubt(store, conn)
+    if not doubt:
+        return ""
+    intent = doubt[0]
+    return (f"ledger seq {intent.seq} (revision {intent.revision}: {intent.op_type}) is in doubt: "
+            "run `schema-ledger recover`")

@@ -61,6 +61,8 @@ class AddColumnOp(MigrateOperation):
     column: ColumnSpec
     schema: str | None = None
     insert_before: str | None = attrs.field(default=None, kw_only=True)
+    #: what the reverse of a drop puts back with the column: the indexes and constraints the drop took
+    _then: tuple[MigrateOperation, ...] = attrs.field(default=(), kw_only=True, alias="_then", converter=tuple)
 
     @classmethod
     def from_column_and_tablename(cls, schema: str | None, tname: str, col: sa.Column[Any]) -> AddColumnOp:
@@ -71,17 +73,21 @@ class AddColumnOp(MigrateOperation):
 
     def reverse(self) -> DropColumnOp:
         return DropColumnOp(self.table_name, self.column.name, schema=self.schema, _reverse=self.column,
-                            _before=self.insert_before)
+                            _before=self.insert_before,
+                            _dependents=tuple(op.reverse() for op in reversed(self._then)))
 
     def to_diff_tuple(self) -> tuple[Any, ...]:
         return ("add_column", self.schema, self.table_name, self.to_column())
 
     def apply(self, state: SchemaState) -> SchemaState:
-        return state.with_column(self.table_name, self.column, self.schema, before=self.insert_before)
+        state = state.with_column(self.table_name, self.column, self.schema, before=self.insert_before)
+        for op in self._then:
+            state = op.apply(state)
+        return state
 
     def describe(self) -> str:
         where = f" before {self.insert_before}" if self.insert_before is not None else ""
-        return f"add column {_full(self.table_name, self.schema)}.{self.column.describe()}{where}"
+        return f"add column {_full(self.table_name, self.schema)}.{self.column.describe()}{where}{_with(self._then)}"
 
     @classmethod
     def add_column(
@@ -115,6 +121,8 @@ class DropColumnOp(MigrateOperation):
     _reverse: ColumnSpec | None = attrs.field(default=None, alias="_reverse")
     #: the column that followed the dropped one (None: it was the last), so the reverse restores the order
     _before: str | None = attrs.field(default=None, alias="_before")
+    #: the drops the database performs with the column (indexes and constraints using it), completed
+    _dependents: tuple[MigrateOperation, ...] = attrs.field(default=(), alias="_dependents", converter=tuple)
 
     def to_column(self) -> sa.Column[Any]:
         if self._reverse is not None:
@@ -124,7 +132,8 @@ class DropColumnOp(MigrateOperation):
     def reverse(self) -> AddColumnOp:
         if self._reverse is None:
             raise IrreversibleError(f"{self.describe()}: the dropped column is unknown")
-        return AddColumnOp(self.table_name, self._reverse, schema=self.schema, insert_before=self._before)
+        return AddColumnOp(self.table_name, self._reverse, schema=self.schema, insert_before=self._before,
+                           _then=tuple(op.reverse() for op in reversed(self._dependents)))
 
     def to_diff_tuple(self) -> tuple[Any, ...]:
         return ("remove_column", self.schema, self.table_name, self.to_column())
@@ -133,13 +142,27 @@ class DropColumnOp(MigrateOperation):
         column = state.column(self.table_name, self.column_name, self.schema)
         names = state.table(self.table_name, self.schema).column_names
         at = names.index(self.column_name)
-        return attrs.evolve(self, _reverse=column, _before=names[at + 1] if at + 1 < len(names) else None)
+        dependents = []
+        for op in state.dropped_with_column(self.table_name, self.column_name, self.schema):
+            done = op.complete(state)
+            dependents.append(done)
+            state = done.apply(state)
+        return attrs.evolve(self, _reverse=column, _before=names[at + 1] if at + 1 < len(names) else None,
+                            _dependents=tuple(dependents))
+
+    def dependents(self, state: SchemaState) -> tuple[MigrateOperation, ...]:
+        """The drops that go with this one on ``state`` (the state before it)."""
+        if self._dependents:
+            return self._dependents
+        return tuple(state.dropped_with_column(self.table_name, self.column_name, self.schema))
 
     def apply(self, state: SchemaState) -> SchemaState:
+        for op in self.dependents(state):
+            state = op.apply(state)
         return state.without_column(self.table_name, self.column_name, self.schema)
 
     def describe(self) -> str:
-        return f"drop column {_full(self.table_name, self.schema)}.{self.column_name}"
+        return f"drop column {_full(self.table_name, self.schema)}.{self.column_name}{_with(self._dependents)}"
 
     @classmethod
     def drop_column(
@@ -152,6 +175,15 @@ class DropColumnOp(MigrateOperation):
     @classmethod
     def batch_drop_column(cls, operations: BatchOperations, column_name: str, **_kw: Any) -> Any:
         return operations.invoke(cls(operations.table_name, column_name, schema=operations.schema))
+
+
+def _with(ops: tuple[MigrateOperation, ...]) -> str:
+    """`` with index ix_a, constraint uq_a``: what goes with a column added or dropped."""
+    names = [getattr(op, "index_name", None) or getattr(op, "constraint_name", None) for op in ops]
+    names += [getattr(getattr(op, "index", None), "name", None) or getattr(getattr(op, "constraint", None), "name", None)
+              for op in ops if not (getattr(op, "index_name", None) or getattr(op, "constraint_name", None))]
+    shown = ", ".join(str(n) for n in names if n)
+    return f" with {shown}" if shown else ""
 
 
 def _type(value: Any) -> TypeSpec | None:
@@ -176,7 +208,9 @@ class AlterColumnOp(MigrateOperation):
 
     ``modify_server_default`` and ``modify_comment`` are False for "no change" and None for
     "remove"; the ``existing_*`` values say what the column was (False/None: unknown) and are
-    filled in by completion, which is what makes the op reversible.
+    filled in by completion, which is what makes the op reversible. ``postgresql_using`` is the
+    expression of PostgreSQL's ``USING`` clause for a type change (as in Alembic); it serves this
+    op only, never its reverse.
     """
 
     table_name: str
@@ -191,6 +225,7 @@ class AlterColumnOp(MigrateOperation):
     modify_server_default: DefaultSpec | None | bool = False
     modify_name: str | None = None
     modify_type: TypeSpec | None = None
+    postgresql_using: str | None = None
 
     def has_changes(self) -> bool:
         return (
@@ -299,13 +334,16 @@ class AlterColumnOp(MigrateOperation):
             changes.append("drop comment" if self.modify_comment is None else f"comment {self.modify_comment!r}")
         if self.modify_name is not None:
             changes.append(f"rename to {self.modify_name}")
+        if self.postgresql_using is not None:
+            changes.append(f"using {self.postgresql_using}")
         return f"alter column {_full(self.table_name, self.schema)}.{self.column_name}: {', '.join(changes) or 'no change'}"
 
     @classmethod
     def _build(cls, table_name: str, column_name: str, schema: str | None, *, nullable: bool | None = None,
                comment: Any = False, server_default: Any = False, new_column_name: str | None = None,
                type_: Any = None, existing_type: Any = None, existing_server_default: Any = False,
-               existing_nullable: bool | None = None, existing_comment: Any = False, **_kw: Any) -> AlterColumnOp:
+               existing_nullable: bool | None = None, existing_comment: Any = False,
+               postgresql_using: Any = None, **_kw: Any) -> AlterColumnOp:
         return cls(
             table_name, column_name, schema=schema,
             existing_type=_type(existing_type),
@@ -317,6 +355,7 @@ class AlterColumnOp(MigrateOperation):
             modify_server_default=_default(server_default),
             modify_name=new_column_name,
             modify_type=_type(type_),
+            postgresql_using=None if postgresql_using is None else str(postgresql_using),
         )
 
     @classmethod
@@ -327,7 +366,8 @@ class AlterColumnOp(MigrateOperation):
         """Alter a column: ``op.alter_column("t", "x", nullable=False, type_=sa.String(80), ...)``.
 
         Takes Alembic's arguments: ``nullable``, ``comment``, ``server_default``,
-        ``new_column_name``, ``type_`` and the ``existing_*`` values.
+        ``new_column_name``, ``type_``, the ``existing_*`` values and ``postgresql_using`` (the
+        expression of PostgreSQL's ``USING`` clause for the type change).
         """
         return operations.invoke(cls._build(table_name, column_name, schema, **kw))
 

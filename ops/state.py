@@ -302,6 +302,40 @@ class SchemaState:
             raise InvalidOperationError(f"cannot drop column {_where(table, schema)}.{name}: it is the last column")
         return self._put(_with_columns(spec, columns), self._names)
 
+    def dropped_with_column(self, table: str, name: str, schema: str | None = None) -> list[MigrateOperation]:
+        """The drops a database performs with column ``name`` of ``table``, in an order that folds.
+
+        What uses the column on its own table: foreign keys (its own, and the table's foreign
+        keys that refer to it), CHECK constraints naming it, unique constraints, the primary key
+        and indexes holding it (in a column list, an expression or a clause). PostgreSQL drops
+        them with ``DROP COLUMN``; SQLite's table rebuild leaves them out; the ledger's own
+        DDL drops them explicitly first, so every database ends where the fold does. A computed
+        column using it, and another table's foreign key referring to it, stay in the way.
+        """
+        from .constraint import DropConstraintOp
+        from .index import DropIndexOp
+
+        spec = self.table(table, schema)
+        _position(spec, name)
+        text_users = set(_text_users(spec, name))
+        drops: list[MigrateOperation] = []
+        for fk in spec.foreign_keys:
+            if name in fk.columns or (fk.referent_table == spec.name and _ref_schema(fk, spec) == spec.schema
+                                      and name in fk.referent_columns):
+                drops.append(DropConstraintOp(fk.name or "", spec.name, type_="foreignkey", schema=schema))
+        for check in spec.checks:
+            if f"check constraint {check.name}" in text_users or name in check.column_names:
+                drops.append(DropConstraintOp(check.name or "", spec.name, type_="check", schema=schema))
+        for unique in spec.uniques:
+            if name in unique.columns:
+                drops.append(DropConstraintOp(unique.name or "", spec.name, type_="unique", schema=schema))
+        if spec.primary_key is not None and name in spec.primary_key.columns:
+            drops.append(DropConstraintOp(spec.primary_key.name or "", spec.name, type_="primary", schema=schema))
+        for index in spec.indexes:
+            if name in index.columns or name in index.option_columns or f"index {index.name}" in text_users:
+                drops.append(DropIndexOp(index.name or "", spec.name, schema=schema))
+        return drops
+
     def with_altered_column(
         self, table: str, name: str, column: ColumnSpec, schema: str | None = None
     ) -> SchemaState:

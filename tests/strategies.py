@@ -202,15 +202,25 @@ def _users(table: TableSpec, name: str) -> bool:
 
 @register_op_strategy("drop_column")
 def _drop_column(draw: Draw, state: SchemaState, portable: bool, irreversible: bool) -> MigrateOperation | None:
-    candidates = []
+    # A column its own table's keys, indexes and checks use is dropped with them (as PostgreSQL does);
+    # a computed column using it, or another table's foreign key referring to it, stays in the way.
+    free, used = [], []
     for table in _tables(state):
         if len(table.columns) < 2:
             continue
-        referenced = {c for other, fk in state.referencing(table.name, table.schema) for c in fk.referent_columns}
-        candidates += [(table, c.name) for c in table.columns if not _users(table, c.name) and c.name not in referenced]
-    if not candidates:
+        referenced = {c for other, fk in state.referencing(table.name, table.schema)
+                      if other.key != table.key for c in fk.referent_columns}
+        for column in table.columns:
+            computed = any(c.computed is not None and c.name != column.name
+                           and sql_references(c.computed.sqltext, column.name) for c in table.columns)
+            if computed or column.name in referenced:
+                continue
+            (used if _users(table, column.name) else free).append((table, column.name))
+    if not free and not used:
         return None
-    table, name = draw(st.sampled_from(candidates))
+    table, name = draw(st.sampled_from(used + free if used and free else used or free))
+    if used and free and draw(st.booleans()):
+        table, name = draw(st.sampled_from(used))
     return DropColumnOp(table.name, name, schema=table.schema)
 
 

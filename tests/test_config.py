@@ -107,3 +107,27 @@ def test_rendered_config_loads_back(tmp_path: Path) -> None:
     assert isinstance(config, Config)
     assert _sqlite_path(config.url) == tmp_path.resolve() / sa.make_url(DEFAULT_URL).database
     assert config.naming_convention == dict(DEFAULT_NAMING_CONVENTION)
+
+
+def test_configured_types_are_registered_for_every_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ops import TypeSpec
+    from ops.types import registered_type
+
+    (tmp_path / "sl_config_types_mod.py").write_text(
+        "import sqlalchemy as sa\n"
+        "class Money(sa.types.TypeDecorator):\n"
+        "    impl = sa.Numeric(12, 2)\n"
+        "    cache_ok = True\n"
+        "NOT_A_TYPE = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "schema-ledger.toml").write_text('types = ["sl_config_types_mod:Money"]\n', encoding="utf-8")
+    config = load_config(start=tmp_path, environ={})
+    assert config.types == ("sl_config_types_mod:Money",)
+    money = registered_type("sl_config_types_mod.Money")
+    assert TypeSpec.from_sa(money()).name == "sl_config_types_mod.Money"
+    for value, message in (('["sl_no_such_module_x:Money"]', "cannot import sl_no_such_module_x:Money"),
+                           ('["sl_config_types_mod:NOT_A_TYPE"]', "is not a SQLAlchemy column type"),
+                           ('["no_colon"]', "does not look like"), ('"x:Y"', "must be a list")):
+        (tmp_path / "schema-ledger.toml").write_text(f"types = {value}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            load_config(start=tmp_path, environ={})

@@ -73,4 +73,4 @@ def test_builtin_bases_stay_where_callers_catch_them() -> None:
 ])
 def test_exit_codes_come_from_the_table(error: LedgerError, code: int) -> None:
     assert cli.exit_code(error) == code
-    assert all(issubclass(k, LedgerError) for k in cli.EXIT_CODES)
+    assert all(issubclass(k, LedgerError) for k in cli.exit_codes())

@@ -271,10 +271,7 @@ def test_execute_reverses_exactly_with_reverse_sql() -> None:
     (AddColumnOp("nope", ColumnSpec("x", TEXT)), "table nope does not exist"),
     (AddColumnOp("customer", ColumnSpec("x", TEXT), insert_before="nope"), "before missing column nope"),
     (DropColumnOp("customer", "nope"), "column customer.nope does not exist"),
-    (DropColumnOp("customer", "email"), "used by constraint uq_customer_email"),
     (DropColumnOp("customer", "id"), "pk_customer"),
-    (DropColumnOp("order", "total"), "check constraint ck_order_total"),
-    (DropColumnOp("order", "note"), "index ix_order_lower_note"),
     (AlterColumnOp("customer", "nope", modify_nullable=True), "column customer.nope does not exist"),
     (AlterColumnOp("customer", "id", modify_nullable=True), "in the primary key and cannot be nullable"),
     (AlterColumnOp("customer", "name", modify_name="email"), "column customer.email already exists"),
@@ -331,8 +328,11 @@ def test_renames_follow_into_keys_indexes_and_foreign_keys() -> None:
     assert state.table("customer").index("ix_inc").dialect_options == (  # type: ignore[union-attr]
         ("mysql_length", (("mail", 10),)), ("postgresql_include", ("full_name",)),
         ("postgresql_ops", (("mail", "text_pattern_ops"),)))
-    with pytest.raises(InvalidOperationError, match="ix_inc"):
-        SHOP.apply(CreateIndexOp("customer", index)).apply(DropColumnOp("customer", "name"))
+    # A column an index includes goes with the index, as PostgreSQL drops it; the reverse restores both.
+    with_index = SHOP.apply(CreateIndexOp("customer", index))
+    drop = with_index.complete(DropColumnOp("customer", "name"))
+    assert drop.apply(with_index).table("customer").index("ix_inc") is None
+    assert drop.reverse().apply(drop.apply(with_index)) == with_index
 
 
 def test_info_is_memoized_and_outside_equality() -> None:

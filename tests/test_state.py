@@ -163,13 +163,20 @@ def test_columns_named_in_sql_text_guard_drops_and_renames() -> None:
     state = state.apply(CreateIndexOp("t", IndexSpec("ix_lower", (IndexElement("lower(d)", expression=True),))))
     for column, user in (("a", "ck_a"), ("B c", "ck_b"), ("d", "ix_lower"), ("e", "computed column g")):
         with pytest.raises(InvalidOperationError, match=user):
-            state.apply(DropColumnOp("t", column))
-        with pytest.raises(InvalidOperationError, match=user):
             state.apply(AlterColumnOp("t", column, modify_name="z"))
+    # A drop takes what names the column in SQL text with it, as PostgreSQL does; its reverse puts it back.
+    for column, user in (("a", "ck_a"), ("B c", "ck_b"), ("d", "ix_lower")):
+        drop = state.complete(DropColumnOp("t", column))
+        after = drop.apply(state)
+        assert after.table("t").constraint(user) is None and after.table("t").index(user) is None
+        assert drop.reverse().apply(after) == state
+    with pytest.raises(InvalidOperationError, match="computed column g"):
+        state.apply(DropColumnOp("t", "e"))
     partial = IndexSpec("ix_p", (IndexElement("g"),), dialect_options=(("sqlite_where", "f IS NULL"),))
     state = state.apply(ops.AddColumnOp("t", ColumnSpec("f", INT))).apply(CreateIndexOp("t", partial))
-    with pytest.raises(InvalidOperationError, match="ix_p"):
-        state.apply(DropColumnOp("t", "f"))
+    drop = state.complete(DropColumnOp("t", "f"))
+    assert [getattr(d, "index_name", None) for d in drop._dependents] == ["ix_p"]
+    assert drop.reverse().apply(drop.apply(state)) == state
     # A string literal or a function of the same name is not the column.
     assert not sql_references("lower(x) = 'd'", "d") and not sql_references("d(x)", "d")
     assert sql_references("D + 1", "d") and sql_references("`d` + 1", "d") and sql_references("[d] > 0", "d")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+import attrs
 import sqlalchemy as sa
 
 from ops import (
@@ -394,6 +395,11 @@ class DDLGenerator:
         sa_table = self.table(state, table.name, table.schema)
         for candidate in sa_table.indexes:
             if candidate.name == index.name:
+                if candidate.dialect_kwargs.get("postgresql_concurrently"):
+                    # How Alembic built it, not what it is: CONCURRENTLY cannot run inside the
+                    # transaction a revision, a rollback or a drill runs in, so the ledger's DDL
+                    # creates and drops the index plainly.
+                    candidate.dialect_options["postgresql"]["concurrently"] = False
                 return candidate
         raise UnsupportedOperationError(f"index {index.name} is not on {table.fullname}")
 
@@ -461,12 +467,23 @@ class DDLGenerator:
         table = self.table(after, op.table_name, op.schema)
         column = table.c[op.column.name]
         statements = [f"ALTER TABLE {self.format_table(table)} ADD COLUMN {self.column_spec(column)}"]
-        return statements + self.comment_statements(table, [column], table_comment=False)
+        statements += self.comment_statements(table, [column], table_comment=False)
+        # The indexes and constraints a drop of the column took with it (the reverse of that drop).
+        state = attrs.evolve(op, _then=()).apply(before)
+        for follow in op._then:
+            statements += self.statements(follow, state)
+            state = follow.apply(state)
+        return statements
 
     @handles(DropColumnOp)
     def drop_column(self, op: DropColumnOp, before: SchemaState) -> list[str]:
+        # What uses the column is dropped first, as the fold does: every database then ends alike.
+        statements: list[str] = []
+        for dependent in op.dependents(before):
+            statements += self.statements(dependent, before)
+            before = dependent.apply(before)
         table = self.table(before, op.table_name, op.schema)
-        return [f"ALTER TABLE {self.format_table(table)} DROP COLUMN {self.quote(op.column_name)}"]
+        return statements + [f"ALTER TABLE {self.format_table(table)} DROP COLUMN {self.quote(op.column_name)}"]
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:

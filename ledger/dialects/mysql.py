@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.sql.elements import Grouping, TextClause
@@ -64,11 +65,14 @@ class MySQLGenerator(DDLGenerator):
 
     @handles(DropColumnOp)
     def drop_column(self, op: DropColumnOp, before: SchemaState) -> list[str]:
-        (statement,) = super().drop_column(op, before)
+        *first, statement = super().drop_column(op, before)
         if not self.dialect.is_mariadb:  # type: ignore[attr-defined]
-            return [statement]
+            return [*first, statement]
         # MariaDB's DROP COLUMN also drops every CHECK that names no column at all (its columns
         # are "all dropped"): such checks are put back in the same statement.
+        for dependent in op.dependents(before):
+            before = dependent.apply(before)
+        op = attrs.evolve(op, _dependents=())
         table = before.table(op.table_name, op.schema)
         after = before.apply(op)
         clauses = []
@@ -76,7 +80,7 @@ class MySQLGenerator(DDLGenerator):
             if not any(mentions(check.sqltext, name) for name in table.column_names):
                 add = self.compile(sa.schema.AddConstraint(self.constraint(after, table, check.name or "")))
                 clauses.append(f"DROP CONSTRAINT IF EXISTS {self.quote(check.name or '')}, ADD {add.split(' ADD ', 1)[1]}")
-        return [", ".join([statement, *clauses])]
+        return [*first, ", ".join([statement, *clauses])]
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
@@ -203,6 +207,19 @@ class MySQL(Database):
         if wide is not None:
             return f"holds {wide!r} (U+{ord(wide):X}): {self.title} names take only characters up to U+FFFF"
         return None
+
+    def setup_engine(self, engine: sa.Engine) -> None:
+        """Every session in strict mode: a value that does not fit a column (an ALTER that shortens a
+        VARCHAR under a longer value) is refused instead of cut to fit with a warning."""
+
+        @sa.event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT @@SESSION.sql_mode")
+            modes = [m for m in str(cursor.fetchone()[0] or "").split(",") if m]
+            if "STRICT_TRANS_TABLES" not in modes and "STRICT_ALL_TABLES" not in modes:
+                cursor.execute("SET SESSION sql_mode = %s", (",".join([*modes, "STRICT_TRANS_TABLES"]),))
+            cursor.close()
 
     def flavour_of(self, live: sa.engine.Dialect) -> str | None:
         return "mariadb" if getattr(live, "is_mariadb", False) else None

@@ -59,7 +59,7 @@ from ops.specs import ColumnSpec, TableSpec
 
 from .base import Database, DDLGenerator, handles, mentions, register_database, table_of
 
-__all__ = ["READS_ONLY", "REBUILD_PREFIX", "SQLite", "SQLiteGenerator", "SQLiteRebuildError"]
+__all__ = ["READS_ONLY", "REBUILD_PREFIX", "THROWAWAY", "SQLite", "SQLiteGenerator", "SQLiteRebuildError"]
 
 #: The rebuilt table is created under this prefix, then renamed to the table's name.
 REBUILD_PREFIX = "_sl_new_"
@@ -130,7 +130,8 @@ class SQLiteGenerator(DDLGenerator):
         if isinstance(op, (AddConstraintOp, DropConstraintOp)):
             return True
         if isinstance(op, AddColumnOp):
-            return op.insert_before is not None or not self._can_add(op.column)
+            return op.insert_before is not None or not self._can_add(op.column) or any(
+                isinstance(follow, (AddConstraintOp, DropConstraintOp)) for follow in op._then)
         if isinstance(op, DropColumnOp):
             return not self._can_drop(before.table(op.table_name, op.schema), op.column_name)
         if isinstance(op, AlterColumnOp):
@@ -261,6 +262,11 @@ class SQLiteGenerator(DDLGenerator):
 #: plain BEGIN (a shared lock, taken at the first read) instead of BEGIN IMMEDIATE.
 READS_ONLY = "schema_ledger_reads_only"
 
+#: SQLite files whose contents need not survive a crash (a drill's own temporary scratch
+#: database, deleted afterwards): their connections commit without waiting for the disk
+#: (``PRAGMA synchronous = OFF``). Transactions and rollbacks work as on any other file.
+THROWAWAY: set[str] = set()
+
 
 @register_database
 class SQLite(Database):
@@ -296,12 +302,15 @@ class SQLite(Database):
         its own and a failed revision could not be rolled back: SQLAlchemy drives the transaction
         instead, and each one starts with ``BEGIN IMMEDIATE`` so that the writer lock is taken at
         the start (the ledger head is then read under it)."""
+        throwaway = engine.url.database in THROWAWAY
 
         @sa.event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # the driver must not manage transactions
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA busy_timeout = 60000")
+            if throwaway:
+                cursor.execute("PRAGMA synchronous = OFF")
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")
