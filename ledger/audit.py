@@ -54,6 +54,7 @@ from .events import STATE_KINDS, Event, verify_chain
 from .reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from .revisions import RevisionChain, display_path
 from .runner import LedgerView, connect, store_for
+from .store import LedgerStore
 from .scan import events as read_events
 from .status import describe_event
 from .snapshots import SnapshotCheck
@@ -117,6 +118,11 @@ class VerifyReport:
     live_checked: bool = False
     #: with ``live``: the ops that lead from the fold to the live schema
     drift: Drift | None = None
+    #: what was found that does not fail verify (events after the last valid signature)
+    notes: tuple[str, ...] = ()
+    #: whether checkpoint signatures / an anchor were checked
+    signatures_checked: bool = False
+    anchor_checked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -129,6 +135,8 @@ class VerifyReport:
             "head": {"seq": head.seq, "hash": head.hash, "recorded_at": head.recorded_at} if head else None,
             "checksums_checked": self.checksums_checked, "live_checked": self.live_checked,
             "drift": self.drift.to_json() if self.drift is not None else None,
+            "signatures_checked": self.signatures_checked, "anchor_checked": self.anchor_checked,
+            "notes": list(self.notes),
             "problems": [p.to_json() for p in self.problems],
         }
 
@@ -429,15 +437,32 @@ def _read(config: Config) -> Iterator[sa.Connection]:
 
 def verify(
     config: Config, *, chain: RevisionChain | None = None, live: bool = False, expect_head: str | None = None,
+    anchor: Path | None = None,
 ) -> VerifyReport:
-    """Verify the ledger in ``config``'s database (see the module docstring for what is checked)."""
-    store = store_for(config)
+    """Verify the ledger in ``config``'s database (see the module docstring for what is checked).
+
+    ``anchor``: the anchor file to check the ledger against (default: the configured one).
+    """
+    from .seal import check_for
+
+    store = LedgerStore(config.ledger_table, config.ledger_schema)
+    sealed = check_for(config, store.fullname, anchor=anchor)
     with _read(config) as conn:
         snapshots = SnapshotCheck(conn, store)
         problems, view, count, head, stopped = check_events(
-            read_events(conn, store), chain=chain, expect_head=expect_head, observe=snapshots.observe if snapshots.keys else None)
+            sealed.watch(read_events(conn, store)), chain=chain, expect_head=expect_head,
+            observe=snapshots.observe if snapshots.keys else None)
         problems += [Problem("snapshot", message, seq=seq) for seq, message in snapshots.finish(stopped)]
+        sealed.finish(count)
+        problems += [Problem("seal", message, seq=seq) for seq, message in sealed.problems]
         found: Drift | None = None
+        if live and count == 0:
+            tables = sorted(t.name for t in reflect_live(conn, config).tables.values())
+            if tables:
+                problems.append(Problem(
+                    "live", f"the ledger is empty but the database has {len(tables)} table(s) it does not describe "
+                    f"({', '.join(tables[:5])}{', ...' if len(tables) > 5 else ''}): the ledger was emptied or "
+                    "never recorded them (baseline adopts such a database)"))
         if live:
             if stopped is not None:
                 problems.append(Problem("live", f"live schema not compared: the ledger does not fold past seq {stopped}",
@@ -449,7 +474,8 @@ def verify(
                                  for line in found.lines()]
     url = sa.make_url(config.url).render_as_string(hide_password=True)
     return VerifyReport(url, count, head, tuple(problems), checksums_checked=chain is not None,
-                        live_checked=live and stopped is None, drift=found)
+                        live_checked=live and stopped is None, drift=found, notes=tuple(sealed.notes),
+                        signatures_checked=bool(sealed.trusted), anchor_checked=sealed.anchor is not None)
 
 
 def _object_of(line: str) -> str | None:

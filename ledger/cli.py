@@ -105,13 +105,21 @@ class CliContext:
     verbose: bool = False
     #: seconds each migration file may take to load (None: $SCHEMA_LEDGER_LOAD_TIMEOUT or the default)
     load_timeout: float | None = None
+    #: --sign-key and --anchor of the command, over the environment and the file
+    sign_key: str | None = None
+    anchor: Path | None = None
     _config: Config | None = None
     _chain: RevisionChain | None = None
 
     @property
     def config(self) -> Config:
         if self._config is None:
-            self._config = load_config(self.config_path, url=self.url)
+            config = load_config(self.config_path, url=self.url)
+            if self.sign_key is not None:
+                config = attrs.evolve(config, sign_key=self.sign_key)
+            if self.anchor is not None:
+                config = attrs.evolve(config, anchor=self.anchor.absolute())
+            self._config = config
         return self._config
 
     @property
@@ -124,6 +132,26 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+
+def _keep(name: str) -> Any:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        state = ctx.find_object(CliContext)
+        if value is not None and state is not None:
+            setattr(state, name, str(value) if name == "sign_key" else value)
+    return callback
+
+
+_ANCHOR_HELP = "Append the new head to this anchor file (default: $SCHEMA_LEDGER_ANCHOR, the config's anchor)."
+
+
+def sealing(command: Any) -> Any:
+    """--sign-key and --anchor for a command that writes events (see docs/audit.md)."""
+    command = click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                           expose_value=False, callback=_keep("anchor"), help=_ANCHOR_HELP)(command)
+    return click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                        expose_value=False, callback=_keep("sign_key"),
+                        help="Sign the new head with this Ed25519 key (default: $SCHEMA_LEDGER_SIGNING_KEY).")(command)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -233,6 +261,7 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("--one-transaction", is_flag=True,
               help="PostgreSQL and SQLite: all pending revisions in one transaction (a failure anywhere "
                    "leaves schema and ledger as before the run).")
+@sealing
 @pass_cli
 def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
           quiet: bool, require_drill: bool, one_transaction: bool) -> None:
@@ -450,6 +479,9 @@ def _head_hash(_ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--ledger", "ledger_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Verify an exported ledger (`log --format jsonl`) instead of the database.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", expose_value=False,
+              callback=_keep("anchor"), help="Check every head this anchor file holds is still in the ledger "
+              "(default: $SCHEMA_LEDGER_ANCHOR, the config's anchor).")
 @pass_cli
 def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: Path | None, as_json: bool) -> None:
     """Prove the ledger whole: chain, payloads, revision files and, with --live, the live schema.
@@ -479,8 +511,11 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
     else:
         for problem in report.problems:
             click.echo(str(problem))
+        for note in report.notes:
+            click.echo(f"note: {note}")
         head = f"head seq {report.head.seq}, hash {report.head.hash}" if report.head else "empty ledger"
         checked = ["chain", "payloads"] + (["checksums"] if report.checksums_checked else []) \
+            + (["signatures"] if report.signatures_checked else []) + (["anchor"] if report.anchor_checked else []) \
             + (["expected head"] if expect_head else []) + (["live schema"] if report.live_checked else [])
         verdict = "ok" if report.ok else f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}"
         click.echo(f"verify: {verdict}: {report.events} events ({head}); checked {', '.join(checked)}")
@@ -507,6 +542,7 @@ def _chain_for_verify(state: CliContext) -> RevisionChain | None:
 @click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
 @click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
+@sealing
 @pass_cli
 def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: float) -> None:
     """Adopt an existing database: record its live schema as baseline events.
@@ -639,6 +675,7 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
 @click.option("--one-transaction", is_flag=True,
               help="PostgreSQL and SQLite: the whole rollback in one transaction (a failure anywhere leaves "
                    "schema and ledger as before the run).")
+@sealing
 @pass_cli
 def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
              quiet: bool, skip_irreversible: bool, one_transaction: bool) -> None:
@@ -852,6 +889,7 @@ def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialec
 @click.option("--from-ledger", is_flag=True,
               help="Drill the revisions in effect in the target's ledger instead of the migration files "
                    "(the default when the migrations folder does not exist, e.g. under Alembic with the hook).")
+@sealing
 @pass_cli
 def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, allow_irreversible: bool,
           why: str | None, by: str | None, quiet: bool, from_ledger: bool) -> None:
@@ -910,6 +948,7 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
 @click.option("--by", metavar="WHO", help="Who settled the intents (default: $SCHEMA_LEDGER_BY).")
 @click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
+@sealing
 @pass_cli
 def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | None, by: str | None,
             lock_timeout: float) -> None:
@@ -937,3 +976,6 @@ def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | Non
     elif not dry_run:
         count = len(result.settled)
         click.echo(f"settled {count} intent{'s' if count != 1 else ''} ({where})")
+
+
+from . import cli_trust  # noqa: E402, F401 - registers keygen and grants

@@ -75,7 +75,11 @@ class InDoubtError(LedgerError, RuntimeError):
 
 
 def store_for(config: Config) -> LedgerStore:
-    return LedgerStore(config.ledger_table, config.ledger_schema)
+    from .seal import seal_for
+
+    store = LedgerStore(config.ledger_table, config.ledger_schema)
+    store.seal = seal_for(config, store.fullname)
+    return store
 
 
 def _safe_url(url: str) -> str:
