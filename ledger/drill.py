@@ -40,6 +40,7 @@ import sqlalchemy as sa
 from ops import LedgerError, MigrateOperation, SchemaState
 
 from .baseline import replay_baseline
+from .seal import guard
 from .codec import canonical
 from .config import Config
 from .db import DatabaseError, create_engine, dialect_of
@@ -401,6 +402,7 @@ def _target_events(config: Config) -> list[Event]:
         if not store.exists(conn):
             raise LedgerError(f"{_safe(config.url)} has no ledger table {config.ledger_table}: there is no ledger "
                               "to drill")
+        guard(conn, store, config, "drill")
         return list(store.events(conn))
 
 
@@ -430,7 +432,8 @@ def drill(
     with scratch_database(config.url, scratch) as url:
         # A baselined project starts from its baseline: the scratch gets those tables and events first.
         seeded = replay_baseline(config, url)
-        run = _Drill(attrs.evolve(config, url=url), chain, allow_irreversible, progress,
+        # The scratch's runs are neither signed nor anchored: its history is thrown away.
+        run = _Drill(attrs.evolve(config, url=url, trusted_keys=(), anchor=None, sign_key=None), chain, allow_irreversible, progress,
                      base=f"@{seeded}" if seeded else "base", expected=expected)
         run.run()
         where = "--scratch " + _safe(url) if scratch is not None else "temporary scratch database"

@@ -432,3 +432,26 @@ def check_for(config: Any, fullname: str, *, anchor: Path | None = None) -> Seal
     (``anchor`` in place of the configured one)."""
     return SealCheck.for_paths(config.trusted_key_paths, anchor or config.anchor_path,
                                database_identity(config.url, fullname))
+
+
+class GuardError(LedgerError, RuntimeError):
+    """A run that would reverse events found the ledger does not verify: nothing was run."""
+
+
+def guard(conn: sa.Connection, store: Any, config: Any, what: str) -> None:
+    """Before ``what`` (rollback, drill) runs a statement taken from the ledger: the chain, the
+    indexed columns and, when configured, the signatures and the anchor must verify, and with
+    ``trusted_keys`` no event may be unsigned. Raises :class:`GuardError` naming the first problem."""
+    from .events import verify_chain
+    from .scan import events as read_events
+
+    check = check_for(config, store.fullname)
+    problems = verify_chain(check.watch(read_events(conn, store)))
+    check.finish(0)
+    problems += [message for _seq, message in check.problems]
+    if check.trusted:
+        problems += [f"{note}: sign the head once it is checked (`schema-ledger verify`, then "
+                     "`schema-ledger sign --sign-key FILE`)" for note in check.notes]
+    if problems:
+        more = f" (and {len(problems) - 1} more: run `schema-ledger verify`)" if len(problems) > 1 else ""
+        raise GuardError(f"{what} refused, nothing was run: the ledger does not verify: {problems[0]}{more}")
