@@ -394,7 +394,7 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
 
 def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
     """The live schema of ``config``'s database, without the ledger table and Alembic's version table."""
-    live = reflect(conn, exclude=(config.ledger_table, *IGNORED_TABLES))
+    live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *IGNORED_TABLES))
     return _without_foreign_key_indexes(live) if dialect_of(conn) == "mysql" else live
 
 

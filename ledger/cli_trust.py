@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from .cli import CliContext, main, pass_cli
+from .cli import SECONDS, CliContext, main, pass_cli, sealing
 
-__all__ = ["grants", "keygen"]
+__all__ = ["grants", "keygen", "sign"]
 
 
 @main.command()
@@ -65,3 +65,41 @@ def grants(state: CliContext, applier: str, owner: str | None, dialect: str | No
     store = LedgerStore(config.ledger_table, config.ledger_schema)
     for statement in grants_sql(store, sa_dialect, applier=applier, owner=owner):
         click.echo(f"{statement};")
+
+
+@main.command()
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@sealing
+@pass_cli
+def sign(state: CliContext, lock_timeout: float) -> None:
+    """Sign the ledger's current head (a checkpoint event), after checking its chain.
+
+    For a head that runs without the key left unsigned: check it first (`schema-ledger
+    verify` shows what is unsigned), then sign it. With --anchor (or a configured anchor) the
+    head is anchored too.
+
+    \b
+    Example: schema-ledger verify && schema-ledger sign --sign-key keys/ci
+    """
+    from .config import ConfigError
+    from .events import verify_chain
+    from .runner import _wrap_db_errors, connect, store_for
+    from .scan import events as read_events
+    from .seal import GuardError
+
+    config = state.config
+    if config.sign_key is None:
+        raise ConfigError("sign needs the key: --sign-key FILE or $SCHEMA_LEDGER_SIGNING_KEY")
+    store = store_for(config)
+    seal, store.seal = store.seal, None
+    assert seal is not None
+    with connect(config.url) as conn, _wrap_db_errors(lock_timeout), store.lock(conn, lock_timeout):
+        problems = verify_chain(read_events(conn, store))
+        if problems:
+            raise GuardError(f"sign refused: the ledger does not verify: {problems[0]}")
+        event = seal.finish(conn, store, None)
+    if event is None:
+        click.echo("nothing to sign: the head is a checkpoint already, or the ledger is empty")
+    else:
+        click.echo(f"signed head seq {event.seq - 1} (checkpoint seq {event.seq}, hash {event.hash})")

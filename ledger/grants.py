@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ops.base import LedgerError
-
+from .config import ConfigError
 from .store import LedgerStore
 
 __all__ = ["GrantsError", "grants_sql"]
 
 
-class GrantsError(LedgerError, ValueError):
+class GrantsError(ConfigError):
     """The privilege split cannot be written for these options."""
 
 
@@ -59,6 +58,12 @@ def grants_sql(store: LedgerStore, sa_dialect: sa.Dialect, *, applier: str, owne
     statements += [str(sa.schema.CreateIndex(index, if_not_exists=True).compile(dialect=sa_dialect))
                    for index in sorted(store.table.indexes, key=lambda i: str(i.name))]
     statements += store.trigger_sql(dialect, sa_dialect)
+    # The snapshot side table is a cache, never history: the applier writes and replaces its rows.
+    from .snapshots import SnapshotStore
+
+    snapshots_table = SnapshotStore(store).table
+    statements.append(str(sa.schema.CreateTable(snapshots_table, if_not_exists=True).compile(dialect=sa_dialect)).strip())
+    snapshots = prep.format_table(snapshots_table)
     app = _account(applier, dialect, prep)
     if dialect == "postgresql":
         if owner is not None:
@@ -67,10 +72,14 @@ def grants_sql(store: LedgerStore, sa_dialect: sa.Dialect, *, applier: str, owne
                 function = f"{prep.quote_schema(store.schema)}.{function}"
             statements += [f"ALTER TABLE {table} OWNER TO {prep.quote(owner)}",
                            f"ALTER FUNCTION {function}() OWNER TO {prep.quote(owner)}"]
+        if owner is not None:
+            statements.append(f"ALTER TABLE {snapshots} OWNER TO {prep.quote(owner)}")
         statements += [f"REVOKE ALL ON {table} FROM PUBLIC", f"REVOKE ALL ON {table} FROM {app}",
-                       f"GRANT SELECT, INSERT ON {table} TO {app}"]
+                       f"GRANT SELECT, INSERT ON {table} TO {app}",
+                       f"GRANT SELECT, INSERT, DELETE ON {snapshots} TO {app}"]
         if store.schema:
             statements.append(f"GRANT USAGE ON SCHEMA {prep.quote_schema(store.schema)} TO {app}")
     else:
-        statements += [f"GRANT SELECT, INSERT ON {table} TO {app}"]
+        statements += [f"GRANT SELECT, INSERT ON {table} TO {app}",
+                       f"GRANT SELECT, INSERT, DELETE ON {snapshots} TO {app}"]
     return statements

@@ -340,7 +340,9 @@ class SealCheck:
         for path in trusted_keys:
             trusted[key_id(load_public_key(path))] = path
         check = cls(trusted=trusted, anchor=anchor, database=database)
-        if anchor is not None:
+        if anchor is not None and not anchor.exists():
+            check.notes.append(f"anchor {anchor} does not exist yet: no head was anchored")
+        elif anchor is not None:
             heads, problems = read_anchor(anchor)
             check.problems += [(None, p) for p in problems]
             mine = [h for h in heads if database is None or h.database == database]

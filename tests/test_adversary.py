@@ -336,3 +336,96 @@ def test_the_triggers_hold_without_ddl(fresh: Config) -> None:
         engine.dispose()
     assert verify(fresh, live=True).ok
     assert REFUSAL.startswith("schema-ledger:")
+
+
+# ---------------------------------------------------------------------------------------------
+# The privilege split, with real roles
+# ---------------------------------------------------------------------------------------------
+
+
+def _as(url: str, user: str) -> str:
+    return sa.make_url(url).set(username=user, password=None).render_as_string(hide_password=False)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_the_applier_can_only_insert_into_a_ledger_it_does_not_own(
+        dialect: str, database_factory: Callable[[str], str], tmp_path: Path) -> None:
+    from ledger.grants import grants_sql
+    from ledger.store import LedgerStore
+
+    admin_url = database_factory(dialect)
+    suffix = uuid.uuid4().hex[:8]
+    applier, owner = f"sl_app_{suffix}", f"sl_own_{suffix}"
+    admin = create_engine(admin_url)
+    ledger_schema = None
+    try:
+        with admin.begin() as conn:
+            if dialect == "postgresql":
+                conn.exec_driver_sql(f"CREATE ROLE {owner} NOLOGIN")
+                conn.exec_driver_sql(f"CREATE ROLE {applier} LOGIN")
+                conn.exec_driver_sql(f"GRANT USAGE, CREATE ON SCHEMA public TO {applier}")
+            else:
+                ledger_schema = sa.make_url(database_factory(dialect)).database
+                conn.exec_driver_sql(f"CREATE USER '{applier}'@'%%'")
+                conn.exec_driver_sql(f"GRANT ALL ON `{sa.make_url(admin_url).database}`.* TO '{applier}'@'%%'")
+            store = LedgerStore("schema_ledger", ledger_schema)
+            for statement in grants_sql(store, conn.dialect, applier=applier,
+                                        owner=owner if dialect == "postgresql" else None):
+                conn.exec_driver_sql(statement if dialect == "postgresql" else statement.replace("%", "%%"))
+        project = tmp_path / "p"
+        config = make_project(project, _as(admin_url, applier))
+        config = attrs.evolve(config, ledger_schema=ledger_schema)
+        apply(config)
+        assert verify(config, live=True).ok
+        table = store.fullname
+        attacks = [f"UPDATE {table} SET message = 'x'", f"DELETE FROM {table}", f"TRUNCATE TABLE {table}",
+                   f"DROP TABLE {table}"]
+        if dialect == "postgresql":
+            attacks += [f"ALTER TABLE {table} DISABLE TRIGGER schema_ledger_no_change",
+                        f"DROP TRIGGER schema_ledger_no_change ON {table}"]
+        else:
+            attacks += [f"DROP TRIGGER {ledger_schema}.schema_ledger_no_delete"]
+        as_applier = create_engine(config.url)
+        try:
+            for attack in attacks:
+                with as_applier.connect() as conn, pytest.raises(sa.exc.DBAPIError) as refused:
+                    conn.exec_driver_sql(attack)
+                    conn.commit()
+                assert any(word in str(refused.value).lower() for word in ("denied", "owner", "append-only")), \
+                    (attack, refused.value)
+        finally:
+            as_applier.dispose()
+        assert verify(config, live=True).ok
+    finally:
+        with admin.begin() as conn:
+            if dialect == "postgresql":
+                conn.exec_driver_sql(f"DROP OWNED BY {applier}, {owner}")
+                conn.exec_driver_sql(f"DROP ROLE {applier}, {owner}")
+            else:
+                conn.exec_driver_sql(f"DROP USER '{applier}'@'%%'")
+        admin.dispose()
+
+
+def test_grants_prints_the_split(tmp_path: Path) -> None:
+    (tmp_path / "schema-ledger.toml").write_text('url = "postgresql://x@localhost/app"\nledger_schema = "audit"\n')
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "schema-ledger.toml"), "grants",
+                                       "--applier", "app", "--owner", "ledger_owner"])
+    assert result.exit_code == 0, result.output
+    assert "ALTER TABLE audit.schema_ledger OWNER TO ledger_owner;" in result.output
+    assert result.output.rstrip().endswith("GRANT USAGE ON SCHEMA audit TO app;")
+    sqlite = CliRunner().invoke(main, ["--url", "sqlite:///x.db", "grants", "--applier", "app"])
+    assert sqlite.exit_code == 2 and sqlite.output.startswith("schema-ledger: error: SQLite has no roles")
+
+
+def test_sign_signs_a_head_left_unsigned(tmp_path: Path) -> None:
+    config = make_project(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    apply(attrs.evolve(config, sign_key=None, anchor=None), to="0001")
+    assert "seq 1..2: 2 event(s) after any valid signature are unsigned" in verify(config).notes
+    refused = cli(config, "rollback", "--to", "base")
+    assert refused.exit_code == 1 and "sign the head once it is checked" in refused.output
+    result = cli(config, "sign", "--sign-key", str(tmp_path / "keys" / "ci"))
+    assert result.exit_code == 0 and result.output.startswith("signed head seq 2 (checkpoint seq 3"), result.output
+    report = verify(config)
+    assert report.ok and not report.notes, (report.problems, report.notes)
+    unsigned = cli(config, "sign")
+    assert unsigned.exit_code == 2 and "sign needs the key" in unsigned.output
