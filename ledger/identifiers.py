@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from ops import CreateTableOp, LedgerError, MigrateOperation, RenameTableOp, SchemaState
 from ops.specs import TableSpec
 
+from .codec import MAX_NAME_BYTES
+
 __all__ = ["InvalidIdentifierError", "MAX_LENGTH", "check_name", "check_op_names"]
 
 #: (limit, unit) per dialect family; SQLite has no limit
@@ -46,6 +48,9 @@ def check_name(name: str, what: str, dialect: str) -> None:
         raise InvalidIdentifierError(f"{what} name is empty")
     if "\x00" in name:
         raise InvalidIdentifierError(f"{what} name {_short(name)} holds a NUL character, which no database accepts")
+    if len(name) > MAX_NAME_BYTES // 4 and len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise InvalidIdentifierError(f"{what} name {_short(name)} is longer than {MAX_NAME_BYTES} bytes, the most "
+                                     "a ledger payload holds")
     limit = MAX_LENGTH.get(family)
     if limit is not None:
         most, unit = limit
