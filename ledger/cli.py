@@ -39,7 +39,7 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"schema-ledger: error: {self.format_message()}", err=True)
+        click.echo(printable(f"schema-ledger: error: {self.format_message()}"), err=True)
 
 
 class _Group(click.Group):
@@ -93,7 +93,7 @@ SECONDS = _Seconds()
 
 def _is_input_error(exc: LedgerError) -> bool:
     # Points and times given on the command line that name nothing are input errors too.
-    return type(exc).__name__ in ("InvalidPoint",)
+    return type(exc).__name__ in ("InvalidPoint", "InputTooLong")
 
 
 @attrs.define
@@ -132,6 +132,15 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+#: characters that would move the cursor, end a line or reorder text on a terminal
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))} | {
+    c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x0a``): what the ledger holds cannot forge a line."""
+    return text.translate(_CONTROL)
 
 
 def _keep(name: str) -> Any:
@@ -362,9 +371,9 @@ def status(state: CliContext, as_json: bool) -> None:
             ("checksums", "ok" if not report.mismatched else "changed: " + ", ".join(r.id for r in report.mismatched)),
         ]
         for label, value in rows:
-            click.echo(f"{label:<10} {value}")
+            click.echo(printable(f"{label:<10} {value}"))
         for problem in report.problems:
-            click.echo(f"schema-ledger: problem: {problem}", err=True)
+            click.echo(printable(f"schema-ledger: problem: {problem}"), err=True)
     if report.problems:
         sys.exit(1)
 
@@ -394,7 +403,7 @@ def history(state: CliContext, as_json: bool) -> None:
             line += f"  (seq {data['applied_seq']}, {data['applied_at']}, {data['applied_by']})"
         if revision.checksum_matches is False:
             line += "  CHANGED SINCE APPLIED"
-        click.echo(line)
+        click.echo(printable(line))
 
 
 def _time(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
@@ -453,7 +462,7 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
                 f"{status_mod.describe_event(event)}  [{who}@{event.actor.host}]")
         if event.message:
             line += f"  -- {event.message.splitlines()[0]}"
-        click.echo(line)
+        click.echo(printable(line))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -510,9 +519,9 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
         _print_json(report.to_json())
     else:
         for problem in report.problems:
-            click.echo(str(problem))
+            click.echo(printable(str(problem)))
         for note in report.notes:
-            click.echo(f"note: {note}")
+            click.echo(printable(f"note: {note}"))
         head = f"head seq {report.head.seq}, hash {report.head.hash}" if report.head else "empty ledger"
         checked = ["chain", "payloads"] + (["checksums"] if report.checksums_checked else []) \
             + (["signatures"] if report.signatures_checked else []) + (["anchor"] if report.anchor_checked else []) \
@@ -600,7 +609,7 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
                 line += f"  ({entry.note})"
             if event.message:
                 line += f"  -- {event.message.splitlines()[0]}"
-            click.echo(line)
+            click.echo(printable(line))
     if not report.entries:
         click.echo(f"schema-ledger: no event in the ledger touches {report.target}", err=True)
         sys.exit(1)

@@ -46,6 +46,8 @@ def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() in ("mysql", "mariadb") and "+" not in parsed.drivername:
         parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+pymysql")
+    if parsed.get_backend_name() in ("mysql", "mariadb") and parsed.drivername.endswith("+pymysql"):
+        _check_charset(parsed)
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
@@ -53,6 +55,22 @@ def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
     if engine.dialect.name == "sqlite":
         _transactional_sqlite(engine)
     return engine
+
+
+def _check_charset(url: sa.URL) -> None:
+    """PyMySQL fails with an AttributeError on a charset it does not know: say so in one line."""
+    charset = url.query.get("charset")
+    if charset is None:
+        return
+    try:
+        from pymysql.charset import charset_by_name
+    except ImportError:
+        return
+    names = charset if isinstance(charset, tuple) else (charset,)
+    for name in names:
+        if charset_by_name(name) is None:
+            raise DatabaseError(f"the URL's charset={name!r} is not a character set MySQL/MariaDB knows "
+                                "(e.g. charset=utf8mb4)")
 
 
 def _transactional_sqlite(engine: sa.Engine) -> None:

@@ -85,6 +85,28 @@ def _general(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
+#: The ledger's column limits for what a user gives: actor_by is VARCHAR(255); message is TEXT,
+#: held to a size a ledger row is meant for.
+MAX_BY = 255
+MAX_MESSAGE = 65_536
+
+
+class InputTooLong(LedgerError, ValueError):
+    """A value given on the command line does not fit the ledger's column."""
+
+
+def check_text(value: str, option: str, limit: int) -> None:
+    """Refuse ``value`` (given as ``option``) when the ledger cannot store it as given."""
+    if len(value) > limit:
+        raise InputTooLong(f"{option} is {len(value)} characters long; the ledger keeps at most {limit}")
+    if "\x00" in value:
+        raise InputTooLong(f"{option} holds a NUL character, which the ledger's databases do not store")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputTooLong(f"{option} holds a lone surrogate, which is not text") from None
+
+
 def format_time(moment: dt.datetime) -> str:
     """UTC ISO 8601 with microseconds and a Z: the form stored and hashed."""
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -109,7 +131,11 @@ class Actor:
 
     @classmethod
     def current(cls, *, db_user: str | None = None, by: str | None = None) -> Actor:
-        return cls(_os_user(), db_user, socket.gethostname(), __version__, by or os.environ.get("SCHEMA_LEDGER_BY") or None)
+        where = "--by" if by else "SCHEMA_LEDGER_BY"
+        by = by or os.environ.get("SCHEMA_LEDGER_BY") or None
+        if by is not None:
+            check_text(by, where, MAX_BY)
+        return cls(_os_user(), db_user, socket.gethostname(), __version__, by)
 
 
 @attrs.frozen
@@ -140,6 +166,8 @@ class Event:
     ) -> Event:
         if kind not in KINDS:
             raise LedgerError(f"unknown event kind {kind!r}")
+        if message is not None:
+            check_text(message, "-m/--message", MAX_MESSAGE)
         if op is not None and payload is None:
             payload = encode(op).decode("utf-8")
         fields: dict[str, Any] = dict(
@@ -214,7 +242,7 @@ class Event:
 
 
 def chain_hash(prev_hash: str, body: bytes) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
+    return hashlib.sha256(prev_hash.encode("utf-8", "surrogatepass") + body).hexdigest()
 
 
 def _table_of(op: MigrateOperation | None) -> str | None:
