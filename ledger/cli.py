@@ -9,6 +9,7 @@ one line on stderr; ``-v`` adds the traceback.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import sys
@@ -155,7 +156,19 @@ _ANCHOR_HELP = "Append the new head to this anchor file (default: $SCHEMA_LEDGER
 
 
 def sealing(command: Any) -> Any:
-    """--sign-key and --anchor for a command that writes events (see docs/audit.md)."""
+    """--sign-key and --anchor for a command that writes events (see docs/audit.md); its -m is checked
+    against the ledger's message column before anything runs."""
+    run = command
+
+    @functools.wraps(run)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        from .events import MAX_MESSAGE, check_text
+
+        if kwargs.get("why"):
+            check_text(kwargs["why"], "-m/--message", MAX_MESSAGE)
+        return run(*args, **kwargs)
+
+    command = checked
     command = click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                            expose_value=False, callback=_keep("anchor"), help=_ANCHOR_HELP)(command)
     return click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
