@@ -653,3 +653,47 @@ def _columns_touched(op: MigrateOperation) -> frozenset[str] | None:
         added = op._reverse  # noqa: SLF001 - the completed drop keeps the constraint it drops
         return frozenset(added.constraint.column_names) if added is not None else frozenset()
     return frozenset()
+
+
+# =============================================================================================
+# Drift in the tables a plan touches (apply's check before it runs)
+# =============================================================================================
+
+
+class DriftError(LedgerError):
+    """The live schema differs from the ledger in a table the plan touches."""
+
+
+def touched_tables(ops: Iterable[MigrateOperation]) -> set[str]:
+    """The tables (of the default schema) that ``ops`` create, change, rename or drop."""
+    names: set[str] = set()
+    for op in ops:
+        if getattr(op, "schema", None) is not None:
+            continue
+        for attribute in ("table_name", "old_table_name", "new_table_name"):
+            name = getattr(op, attribute, None)
+            if isinstance(name, str):
+                names.add(name)
+    return names
+
+
+def check_touched_drift(conn: sa.Connection, ledger_table: str, fold: SchemaState, tables: set[str]) -> None:
+    """Raise DriftError when the live ``tables`` differ from ``fold``'s; only those tables are reflected."""
+    if not tables:
+        return
+    dialect = dialect_of(conn)
+    present = set(sa.inspect(conn).get_table_names())
+    leave_out = (present - tables) | {ledger_table, f"{ledger_table}_snapshots", *IGNORED_TABLES}
+    live = reflect(conn, exclude=tuple(sorted(leave_out)))
+    if dialect == "mysql":
+        live = _without_foreign_key_indexes(live)
+    expected = SchemaState({key: table for key, table in fold.tables.items()
+                            if key[0] is None and key[1] in tables})
+    found = drift(expected, live, dialect)
+    if found is None:
+        return
+    lines = found.lines()
+    raise DriftError(
+        f"the live schema differs from the ledger in the tables this plan touches ({'; '.join(lines[:5])}"
+        f"{'; ...' if len(lines) > 5 else ''}): nothing was run; `verify --live` shows it all, "
+        "--ignore-drift applies anyway")

@@ -283,10 +283,12 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("--one-transaction", is_flag=True,
               help="PostgreSQL and SQLite: all pending revisions in one transaction (a failure anywhere "
                    "leaves schema and ledger as before the run).")
+@click.option("--ignore-drift", is_flag=True,
+              help="Apply even when the tables the plan touches differ from the ledger (by hand changes).")
 @sealing
 @pass_cli
 def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-          quiet: bool, require_drill: bool, one_transaction: bool) -> None:
+          quiet: bool, require_drill: bool, one_transaction: bool, ignore_drift: bool) -> None:
     """Apply pending revisions, recording every operation in the ledger.
 
     PostgreSQL and SQLite apply each revision in one transaction (with --one-transaction,
@@ -325,7 +327,8 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
 
     try:
         result = runner.apply(config, chain=chain, to=to, sql_only=sql_only, why=why, by=by,
-                              lock_timeout=lock_timeout, progress=progress, one_transaction=one_transaction)
+                              lock_timeout=lock_timeout, progress=progress, one_transaction=one_transaction,
+                              ignore_drift=ignore_drift)
     except LedgerError:
         if line_open:
             click.echo(" failed", err=True)

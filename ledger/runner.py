@@ -337,6 +337,9 @@ class _Planner:
     to: str | None
     dialect: str
     total: int | None = None
+    #: the connection and ledger table whose touched tables are compared with the ledger before
+    #: the first revision (None: not compared, --ignore-drift)
+    drift_check: tuple[sa.Connection, str] | None = None
     plans: dict[str, _Planned] = attrs.field(factory=dict)
     queue: list[Revision] = attrs.field(factory=list)
     #: the view's ``reads`` when the queue was made
@@ -350,6 +353,11 @@ class _Planner:
             if self.total is None:
                 self.plans = {p.revision.id: p for p in _check_plan(self.queue, view, self.dialect)}
                 self.total = len(self.queue)
+                if self.drift_check is not None and self.plans:
+                    from .audit import check_touched_drift, touched_tables
+
+                    ops = (op for p in self.plans.values() for step in p.steps for op in step.ops)
+                    check_touched_drift(*self.drift_check, view.state, touched_tables(ops))
             self.queue.reverse()
         return self.queue.pop() if self.queue else None
 
@@ -503,8 +511,12 @@ def apply(
     lock_timeout: float = 60.0,
     progress: Progress | None = None,
     one_transaction: bool = False,
+    ignore_drift: bool = False,
 ) -> ApplyResult:
     """Apply the pending revisions of ``config``'s project up to ``to`` (all when None).
+
+    Before the first revision runs, the tables the plan touches are compared with the ledger:
+    a difference stops the run (``DriftError``) unless ``ignore_drift``.
 
     ``one_transaction`` (PostgreSQL and SQLite): every pending revision in one transaction, so a
     failure anywhere leaves schema and ledger as they were before the run.
@@ -522,6 +534,7 @@ def apply(
         if sql_only:
             return _apply_sql(conn, store, dialect, actor, chain, to, why)
         planner = _Planner(chain, to, dialect)
+        planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
             view = LedgerView()
             run = _Run(Recorder(conn, store, dialect, actor, False, view), why)

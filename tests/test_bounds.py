@@ -154,3 +154,40 @@ def test_long_names_on_sqlite_are_refused_before_the_run(tmp_path: Path) -> None
     result = run("--config", str(config.source), "apply")
     assert result.exit_code == 2 and f"longer than {MAX_NAME_BYTES} bytes" in result.output, result.output
     assert verify(config).events == 0
+
+
+SECOND = '''
+import sqlalchemy as sa
+revision = "0002"
+down_revision = "0001"
+def upgrade(op):
+    op.add_column("accounts", sa.Column("email", sa.String(80)))
+'''
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_apply_stops_on_drift_in_the_tables_it_touches(
+        dialect: str, database_factory: Callable[[str], str], tmp_path: Path) -> None:
+    config = project(tmp_path, database_factory(dialect))
+    apply(config)
+    engine = create_engine(config.url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE untouched (id INTEGER PRIMARY KEY)")
+        (tmp_path / "migrations" / "0002_b.py").write_text(SECOND)
+        # drift elsewhere is not looked at: the plan touches accounts only
+        apply(config, to="0002")
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE accounts ADD COLUMN by_hand INTEGER")
+        (tmp_path / "migrations" / "0003_c.py").write_text(
+            SECOND.replace('"0002"', '"0003"').replace('"0001"', '"0002"').replace('"email"', '"phone"'))
+        result = run("--config", str(config.source), "apply")
+        assert result.exit_code == 1, result.output
+        assert "the live schema differs from the ledger in the tables this plan touches (add column accounts.by_hand" \
+            in result.output and "nothing was run" in result.output, result.output
+        with engine.connect() as conn:
+            assert "phone" not in {c["name"] for c in sa.inspect(conn).get_columns("accounts")}
+        forced = run("--config", str(config.source), "apply", "--ignore-drift")
+        assert forced.exit_code == 0, forced.output
+    finally:
+        engine.dispose()
