@@ -144,13 +144,17 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
 
 
 def database_identity(url: str, fullname: str) -> str:
-    """Which ledger a head belongs to: the URL without password and query, then ``#`` and the ledger table."""
+    """Which ledger a head belongs to: ``backend://host:port/database#ledger table``, the same whoever
+    connects and through whichever driver (no user, password, driver or query)."""
     try:
         parsed = sa.make_url(url)
-        shown = parsed.set(password=None, query={}).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:
-        shown = url
-    return f"{shown}#{fullname}"
+        return f"{url}#{fullname}"
+    backend = parsed.get_backend_name()
+    if backend == "mariadb":
+        backend = "mysql"
+    where = f"{parsed.host or ''}{f':{parsed.port}' if parsed.port else ''}"
+    return f"{backend}://{where}/{parsed.database or ''}#{fullname}"
 
 
 # =============================================================================================

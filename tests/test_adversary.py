@@ -429,3 +429,42 @@ def test_sign_signs_a_head_left_unsigned(tmp_path: Path) -> None:
     assert report.ok and not report.notes, (report.problems, report.notes)
     unsigned = cli(config, "sign")
     assert unsigned.exit_code == 2 and "sign needs the key" in unsigned.output
+
+
+# ---------------------------------------------------------------------------------------------
+# The Alembic hook signs and anchors too
+# ---------------------------------------------------------------------------------------------
+
+
+ALEMBIC_REVISION = '''
+"""accounts"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a1"
+down_revision = None
+
+
+def upgrade():
+    op.create_table("accounts", sa.Column("id", sa.Integer, primary_key=True))
+'''
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_the_alembic_hook_signs_and_anchors_the_head(
+        dialect: str, database_factory: Callable[[str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.alembic_histories import run_alembic, write_env
+
+    url = database_factory(dialect)
+    config = make_project(tmp_path / "project", url, revisions={})
+    write_env(tmp_path / "alembic")
+    (tmp_path / "alembic" / "versions" / "a1_accounts.py").write_text(ALEMBIC_REVISION)
+    monkeypatch.setenv("SCHEMA_LEDGER_SIGNING_KEY", (tmp_path / "project" / "keys" / "ci").read_text())
+    assert config.anchor_path is not None
+    monkeypatch.setenv("SCHEMA_LEDGER_ANCHOR", str(config.anchor_path))
+    run_alembic(tmp_path / "alembic", url, "upgrade", "head")
+    report = verify(attrs.evolve(config, sign_key=None))
+    assert report.ok and not report.notes, (report.problems, report.notes)
+    assert report.head is not None and report.head.kind == "checkpoint"
+    [line] = config.anchor_path.read_text().splitlines()
+    assert json.loads(line)["hash"] == report.head.hash
