@@ -191,3 +191,30 @@ def test_apply_stops_on_drift_in_the_tables_it_touches(
         assert forced.exit_code == 0, forced.output
     finally:
         engine.dispose()
+
+
+QUOTED_NAMES = '''
+import sqlalchemy as sa
+revision = "0001"
+down_revision = None
+def upgrade(op):
+    op.create_table("parents", sa.Column("id", sa.Integer, primary_key=True))
+    op.create_table(
+        "children",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("parent_id", sa.Integer),
+        sa.CheckConstraint("parent_id > 0", name=Q + "ck" + Q + Q + "x"),
+        sa.ForeignKeyConstraint(["parent_id"], ["parents.id"], name="fk" + Q + "p"),
+    )
+    op.create_index("ix" + Q + "c", "children", ["parent_id"])
+'''
+
+
+@pytest.mark.parametrize(("dialect", "quote"), [("sqlite", '"'), ("postgresql", '"'), ("mariadb", "`")])
+def test_names_with_quotes_verify_live_right_after_apply(
+        dialect: str, quote: str, database_factory: Callable[[str], str], tmp_path: Path) -> None:
+    config = project(tmp_path, database_factory(dialect))
+    (tmp_path / "migrations" / "0001_a.py").write_text(f"Q = {quote!r}\n" + QUOTED_NAMES)
+    apply(config)
+    report = verify(config, live=True)
+    assert report.ok, report.problems
