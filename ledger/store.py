@@ -98,10 +98,21 @@ class LedgerStore:
             self._create_piecewise(conn)
             return
         if self.exists(conn):
+            if dialect == "sqlite":
+                self._add_replace_trigger(conn)
             return
         self.table.create(conn)
         for statement in self.trigger_sql(dialect, conn.dialect):
             conn.exec_driver_sql(statement)
+
+    def _add_replace_trigger(self, conn: sa.Connection) -> None:
+        """SQLite: a ledger made by an earlier version gets the trigger that refuses INSERT OR REPLACE."""
+        master = f"{conn.dialect.identifier_preparer.quote_schema(self.schema)}.sqlite_master" if self.schema \
+            else "sqlite_master"
+        name = f"{self.table_name}_no_replace"
+        if conn.execute(sa.text(f"SELECT 1 FROM {master} WHERE type = 'trigger' AND name = :n"), {"n": name}).first():
+            return
+        conn.exec_driver_sql(self.trigger_sql("sqlite", conn.dialect)[-1])
 
     def _create_piecewise(self, conn: sa.Connection) -> None:
         """MySQL/MariaDB commit each DDL statement on its own: a run stopped while the table was

@@ -468,3 +468,18 @@ def test_the_alembic_hook_signs_and_anchors_the_head(
     assert report.head is not None and report.head.kind == "checkpoint"
     [line] = config.anchor_path.read_text().splitlines()
     assert json.loads(line)["hash"] == report.head.hash
+
+
+def test_an_older_sqlite_ledger_gets_the_replace_trigger(tmp_path: Path) -> None:
+    config = make_project(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    apply(config, to="0001")
+    engine = create_engine(config.url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP TRIGGER {config.ledger_table}_no_replace")
+        apply(config)
+        with engine.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            conn.exec_driver_sql(f"INSERT OR REPLACE INTO {config.ledger_table} SELECT * FROM {config.ledger_table} "
+                                 "WHERE seq = 1")
+    finally:
+        engine.dispose()
