@@ -483,10 +483,21 @@ def _object_of(line: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
-def verify_file(path: str | Path, *, chain: RevisionChain | None = None, expect_head: str | None = None) -> VerifyReport:
-    """Verify an exported ledger (``log --format jsonl``) with no database."""
-    problems, _view, count, head, _stopped = check_events(read_jsonl(path), chain=chain, expect_head=expect_head)
-    return VerifyReport(str(path), count, head, tuple(problems), checksums_checked=chain is not None)
+def verify_file(path: str | Path, *, chain: RevisionChain | None = None, expect_head: str | None = None,
+                trusted_keys: Sequence[Path] = (), anchor: Path | None = None) -> VerifyReport:
+    """Verify an exported ledger (``log --format jsonl``) with no database; ``trusted_keys`` and
+    ``anchor`` as for :func:`verify` (every head of the anchor file is compared: the export names no
+    database)."""
+    from .seal import SealCheck
+
+    sealed = SealCheck.for_paths(trusted_keys, anchor, None)
+    problems, _view, count, head, _stopped = check_events(sealed.watch(read_jsonl(path)), chain=chain,
+                                                          expect_head=expect_head)
+    sealed.finish(count)
+    problems += [Problem("seal", message, seq=seq) for seq, message in sealed.problems]
+    return VerifyReport(str(path), count, head, tuple(problems), checksums_checked=chain is not None,
+                        notes=tuple(sealed.notes), signatures_checked=bool(sealed.trusted),
+                        anchor_checked=sealed.anchor is not None)
 
 
 def export_jsonl(config: Config, out: IO[str]) -> int:

@@ -528,7 +528,12 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
         raise click.UsageError("--live compares a database: it cannot be used with --ledger")
     chain = _chain_for_verify(state)
     if ledger_file is not None:
-        report = audit.verify_file(ledger_file, chain=chain, expect_head=expect_head)
+        try:
+            trusted, anchor = state.config.trusted_key_paths, state.config.anchor_path
+        except ConfigError:
+            trusted, anchor = (), state.anchor
+        report = audit.verify_file(ledger_file, chain=chain, expect_head=expect_head, trusted_keys=trusted,
+                                   anchor=anchor)
     else:
         report = audit.verify(state.config, chain=chain, live=live, expect_head=expect_head)
     if as_json:

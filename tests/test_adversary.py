@@ -483,3 +483,22 @@ def test_an_older_sqlite_ledger_gets_the_replace_trigger(tmp_path: Path) -> None
                                  "WHERE seq = 1")
     finally:
         engine.dispose()
+
+
+def test_an_exported_ledger_is_checked_against_keys_and_anchor(attacked: Ledger, tmp_path: Path) -> None:
+    from ledger.audit import export_jsonl, verify_file
+
+    config = attacked.config
+    export = tmp_path / "ledger.jsonl"
+    with export.open("w") as out:
+        export_jsonl(config, out)
+    assert verify_file(export, trusted_keys=config.trusted_key_paths, anchor=config.anchor_path).ok
+    assert cli(config, "verify", "--ledger", str(export)).exit_code == 0
+    events = list(attacked.pristine)
+    events[0] = attrs.evolve(events[0], message="rewritten")
+    attacked.write(rechained(events))
+    with export.open("w") as out:
+        export_jsonl(config, out)
+    report = verify_file(export, trusted_keys=config.trusted_key_paths, anchor=config.anchor_path)
+    assert any("the signed head" in p.message for p in report.problems), report.problems
+    assert cli(config, "verify", "--ledger", str(export)).exit_code == 1
