@@ -181,7 +181,8 @@ def _patch_alembic() -> None:
 
 
 def attach(context: Any, *, table_name: str = "schema_ledger", message: str | None = None,
-           by: str | None = None, lock_timeout: float = 60.0) -> Recorder | None:
+           by: str | None = None, lock_timeout: float = 60.0, sign_key: str | None = None,
+           anchor: str | Path | None = None) -> Recorder | None:
     """Record every operation of this Alembic run in the ledger table ``table_name``.
 
     Call once in ``env.py`` after ``context.configure(connection=...)`` and before
@@ -197,6 +198,10 @@ def attach(context: Any, *, table_name: str = "schema_ledger", message: str | No
     The ``plugins`` of the project's configuration (``schema-ledger.toml`` or
     ``[tool.schema-ledger]`` found from the working folder up) are imported first, so that a
     ledger holding plugin operations can be read.
+
+    ``sign_key`` (default ``$SCHEMA_LEDGER_SIGNING_KEY``: a path or the PEM text) signs the head
+    this run leaves with a checkpoint event; ``anchor`` (default ``$SCHEMA_LEDGER_ANCHOR``) gets
+    the head appended (docs/audit.md). Both happen when the connection goes back to its pool.
     """
     _load_plugins()
     migration_context = context.get_context() if hasattr(context, "get_context") else context
@@ -204,6 +209,7 @@ def attach(context: Any, *, table_name: str = "schema_ledger", message: str | No
         log.warning("schema-ledger: offline (--sql) mode: operations are not recorded")
         return None
     recorder = Recorder(migration_context, LedgerStore(table_name), message=message, by=by)
+    recorder.seal = _seal(recorder, sign_key, anchor)
     recorder.lock(lock_timeout)
     recorder.install()
     return recorder
@@ -215,6 +221,21 @@ def _load_plugins() -> None:
     path = find_config()
     if path is not None:
         load_plugins(load_config(path))
+
+
+def _seal(recorder: Recorder, sign_key: str | None, anchor: str | Path | None) -> Any:
+    import os
+
+    from .seal import ANCHOR_ENV, KEY_ENV, Seal, database_identity, load_private_key
+
+    key_text = sign_key or os.environ.get(KEY_ENV) or None
+    anchor_text = anchor or os.environ.get(ANCHOR_ENV) or None
+    if key_text is None and anchor_text is None:
+        return None
+    key = load_private_key(str(key_text), where="sign_key") if key_text is not None else None
+    url = recorder.conn.engine.url.render_as_string(hide_password=True)
+    return Seal(database_identity(url, recorder.store.fullname), key=key,
+                anchor=Path(anchor_text) if anchor_text is not None else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,6 +298,8 @@ class Recorder:
         self._resync_open = False
         #: (table, referent) of foreign keys SQLite holds to a table that does not exist yet
         self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
+        #: signs and anchors the head this run leaves (None: neither is configured)
+        self.seal: Any = None
 
     # -- the applier lock ------------------------------------------------------------------------
 
@@ -294,6 +317,8 @@ class Recorder:
             with self.store.lock(self.conn, timeout):
                 pass  # sets busy_timeout: BEGIN IMMEDIATE waits that long
             self._begin_sqlite(now=True)
+            if self.seal is not None:
+                self._seal_at_checkin()
             return
         lock_conn = self.conn.engine.connect()
         held = contextlib.ExitStack()
@@ -314,6 +339,8 @@ class Recorder:
             if dbapi_connection is not driver or not held_open:
                 return
             held_open.clear()
+            if self.seal is not None and self.events:
+                self._sealed(lock_conn)
             with contextlib.suppress(sa.exc.SQLAlchemyError):
                 held.close()
             log.debug("schema-ledger: released %s", what)
@@ -321,6 +348,28 @@ class Recorder:
         held_open = [True]
 
         sa_event.listen(engine, "checkin", release)
+
+    def _sealed(self, conn: sa.Connection) -> None:
+        """Sign and anchor the head this run left (its events are committed); a failure is logged."""
+        try:
+            self.seal.finish(conn, self.store, None)
+        except (sa.exc.SQLAlchemyError, LedgerError) as exc:
+            log.error("schema-ledger: the head was not signed or anchored: %s", " ".join(str(exc).split())[:500])
+
+    def _seal_at_checkin(self) -> None:
+        """SQLite: sign and anchor on a connection of its own once the migration connection is returned."""
+        driver = self.conn.connection.dbapi_connection
+        engine = self.conn.engine
+        pending = [True]
+
+        def seal(dbapi_connection: Any, record: Any) -> None:
+            if dbapi_connection is not driver or not pending or not self.events:
+                return
+            pending.clear()
+            with contextlib.closing(engine.connect()) as conn:
+                self._sealed(conn)
+
+        sa_event.listen(engine, "checkin", seal)
 
     def _check_heads(self) -> None:
         """Stop when another run moved Alembic's version table since this run read it."""

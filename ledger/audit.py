@@ -55,6 +55,7 @@ from .events import STATE_KINDS, Event, is_resynced, needs_resync, resync_line, 
 from .reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from .revisions import RevisionChain, display_path
 from .runner import LedgerView, connect, store_for
+from .store import LedgerStore
 from .scan import events as read_events
 from .status import describe_event
 from .snapshots import SnapshotCheck
@@ -120,6 +121,11 @@ class VerifyReport:
     live_checked: bool = False
     #: with ``live``: the ops that lead from the fold to the live schema
     drift: Drift | None = None
+    #: what was found that does not fail verify (events after the last valid signature)
+    notes: tuple[str, ...] = ()
+    #: whether checkpoint signatures / an anchor were checked
+    signatures_checked: bool = False
+    anchor_checked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -132,6 +138,8 @@ class VerifyReport:
             "head": {"seq": head.seq, "hash": head.hash, "recorded_at": head.recorded_at} if head else None,
             "checksums_checked": self.checksums_checked, "live_checked": self.live_checked,
             "drift": self.drift.to_json() if self.drift is not None else None,
+            "signatures_checked": self.signatures_checked, "anchor_checked": self.anchor_checked,
+            "notes": list(self.notes),
             "problems": [p.to_json() for p in self.problems],
         }
 
@@ -420,7 +428,7 @@ def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> li
 def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
     """The live schema of ``config``'s database, without the ledger table and Alembic's version tables."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn)}
-    live = reflect(conn, exclude=(config.ledger_table, *sorted(versions)))
+    live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *sorted(versions)))
     return _without_foreign_key_indexes(live) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
 
 
@@ -463,15 +471,32 @@ def _read(config: Config) -> Iterator[sa.Connection]:
 
 def verify(
     config: Config, *, chain: RevisionChain | None = None, live: bool = False, expect_head: str | None = None,
+    anchor: Path | None = None,
 ) -> VerifyReport:
-    """Verify the ledger in ``config``'s database (see the module docstring for what is checked)."""
-    store = store_for(config)
+    """Verify the ledger in ``config``'s database (see the module docstring for what is checked).
+
+    ``anchor``: the anchor file to check the ledger against (default: the configured one).
+    """
+    from .seal import check_for
+
+    store = LedgerStore(config.ledger_table, config.ledger_schema)
+    sealed = check_for(config, store.fullname, anchor=anchor)
     with _read(config) as conn:
         snapshots = SnapshotCheck(conn, store)
         problems, view, count, head, stopped = check_events(
-            read_events(conn, store), chain=chain, expect_head=expect_head, observe=snapshots.observe if snapshots.keys else None)
+            sealed.watch(read_events(conn, store)), chain=chain, expect_head=expect_head,
+            observe=snapshots.observe if snapshots.keys else None)
         problems += [Problem("snapshot", message, seq=seq) for seq, message in snapshots.finish(stopped)]
+        sealed.finish(count)
+        problems += [Problem("seal", message, seq=seq) for seq, message in sealed.problems]
         found: Drift | None = None
+        if live and count == 0:
+            tables = sorted(t.name for t in reflect_live(conn, config).tables.values())
+            if tables:
+                problems.append(Problem(
+                    "live", f"the ledger is empty but the database has {len(tables)} table(s) it does not describe "
+                    f"({', '.join(tables[:5])}{', ...' if len(tables) > 5 else ''}): the ledger was emptied or "
+                    "never recorded them (baseline adopts such a database)"))
         if live:
             if stopped is not None:
                 problems.append(Problem("live", f"live schema not compared: the ledger does not fold past seq {stopped}",
@@ -483,7 +508,8 @@ def verify(
                                  for line in found.lines()]
     url = sa.make_url(config.url).render_as_string(hide_password=True)
     return VerifyReport(url, count, head, tuple(problems), checksums_checked=chain is not None,
-                        live_checked=live and stopped is None, drift=found)
+                        live_checked=live and stopped is None, drift=found, notes=tuple(sealed.notes),
+                        signatures_checked=bool(sealed.trusted), anchor_checked=sealed.anchor is not None)
 
 
 def _object_of(line: str) -> str | None:
@@ -491,10 +517,21 @@ def _object_of(line: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
-def verify_file(path: str | Path, *, chain: RevisionChain | None = None, expect_head: str | None = None) -> VerifyReport:
-    """Verify an exported ledger (``log --format jsonl``) with no database."""
-    problems, _view, count, head, _stopped = check_events(read_jsonl(path), chain=chain, expect_head=expect_head)
-    return VerifyReport(str(path), count, head, tuple(problems), checksums_checked=chain is not None)
+def verify_file(path: str | Path, *, chain: RevisionChain | None = None, expect_head: str | None = None,
+                trusted_keys: Sequence[Path] = (), anchor: Path | None = None) -> VerifyReport:
+    """Verify an exported ledger (``log --format jsonl``) with no database; ``trusted_keys`` and
+    ``anchor`` as for :func:`verify` (every head of the anchor file is compared: the export names no
+    database)."""
+    from .seal import SealCheck
+
+    sealed = SealCheck.for_paths(trusted_keys, anchor, None)
+    problems, _view, count, head, _stopped = check_events(sealed.watch(read_jsonl(path)), chain=chain,
+                                                          expect_head=expect_head)
+    sealed.finish(count)
+    problems += [Problem("seal", message, seq=seq) for seq, message in sealed.problems]
+    return VerifyReport(str(path), count, head, tuple(problems), checksums_checked=chain is not None,
+                        notes=tuple(sealed.notes), signatures_checked=bool(sealed.trusted),
+                        anchor_checked=sealed.anchor is not None)
 
 
 def export_jsonl(config: Config, out: IO[str]) -> int:
@@ -661,3 +698,47 @@ def _columns_touched(op: MigrateOperation) -> frozenset[str] | None:
         added = op._reverse  # noqa: SLF001 - the completed drop keeps the constraint it drops
         return frozenset(added.constraint.column_names) if added is not None else frozenset()
     return frozenset()
+
+
+# =============================================================================================
+# Drift in the tables a plan touches (apply's check before it runs)
+# =============================================================================================
+
+
+class DriftError(LedgerError):
+    """The live schema differs from the ledger in a table the plan touches."""
+
+
+def touched_tables(ops: Iterable[MigrateOperation]) -> set[str]:
+    """The tables (of the default schema) that ``ops`` create, change, rename or drop."""
+    names: set[str] = set()
+    for op in ops:
+        if getattr(op, "schema", None) is not None:
+            continue
+        for attribute in ("table_name", "old_table_name", "new_table_name"):
+            name = getattr(op, attribute, None)
+            if isinstance(name, str):
+                names.add(name)
+    return names
+
+
+def check_touched_drift(conn: sa.Connection, ledger_table: str, fold: SchemaState, tables: set[str]) -> None:
+    """Raise DriftError when the live ``tables`` differ from ``fold``'s; only those tables are reflected."""
+    if not tables:
+        return
+    dialect = dialect_of(conn)
+    present = set(sa.inspect(conn).get_table_names())
+    leave_out = (present - tables) | {ledger_table, f"{ledger_table}_snapshots", *IGNORED_TABLES}
+    live = reflect(conn, exclude=tuple(sorted(leave_out)))
+    if dialect == "mysql":
+        live = _without_foreign_key_indexes(live)
+    expected = SchemaState({key: table for key, table in fold.tables.items()
+                            if key[0] is None and key[1] in tables})
+    found = drift(expected, live, dialect)
+    if found is None:
+        return
+    lines = found.lines()
+    raise DriftError(
+        f"the live schema differs from the ledger in the tables this plan touches ({'; '.join(lines[:5])}"
+        f"{'; ...' if len(lines) > 5 else ''}): nothing was run; `verify --live` shows it all, "
+        "--ignore-drift applies anyway")

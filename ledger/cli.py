@@ -48,9 +48,11 @@ def exit_codes() -> dict[type[BaseException], int]:
     """
     from .config import ConfigError
     from .points import InvalidPoint
+    from .events import InputTooLong
     from .revisions import RevisionError
 
-    return {LedgerError: 1, ConfigError: 2, RevisionError: 2, InvalidOperationError: 2, InvalidPoint: 2}
+    return {LedgerError: 1, ConfigError: 2, RevisionError: 2, InvalidOperationError: 2, InvalidPoint: 2,
+            InputTooLong: 2}
 
 
 def exit_code(exc: LedgerError) -> int:
@@ -71,7 +73,7 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"schema-ledger: error: {self.format_message()}", err=True)
+        click.echo(printable(f"schema-ledger: error: {self.format_message()}"), err=True)
 
 
 class _Group(click.Group):
@@ -265,6 +267,9 @@ class CliContext:
     verbose: bool = False
     #: seconds each migration file may take to load (None: $SCHEMA_LEDGER_LOAD_TIMEOUT or the default)
     load_timeout: float | None = None
+    #: --sign-key and --anchor of the command, over the environment and the file
+    sign_key: str | None = None
+    anchor: Path | None = None
     _config: Config | None = None
     _chain: RevisionChain | None = None
     #: what a Ctrl-C says about the database (set by the commands that change it)
@@ -277,6 +282,10 @@ class CliContext:
 
             config = load_config(self.config_path, url=self.url)
             load_plugins(config)  # before any ledger is read or migration file loaded
+            if self.sign_key is not None:
+                config = attrs.evolve(config, sign_key=self.sign_key)
+            if self.anchor is not None:
+                config = attrs.evolve(config, anchor=self.anchor.absolute())
             self._config = config
         return self._config
 
@@ -311,6 +320,47 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+#: characters that would move the cursor, end a line or reorder text on a terminal
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))} | {
+    c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x0a``): what the ledger holds cannot forge a line."""
+    return text.translate(_CONTROL)
+
+
+def _keep(name: str) -> Any:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        state = ctx.find_object(CliContext)
+        if value is not None and state is not None:
+            setattr(state, name, str(value) if name == "sign_key" else value)
+    return callback
+
+
+_ANCHOR_HELP = "Append the new head to this anchor file (default: $SCHEMA_LEDGER_ANCHOR, the config's anchor)."
+
+
+def sealing(command: Any) -> Any:
+    """--sign-key and --anchor for a command that writes events (see docs/audit.md); its -m is checked
+    against the ledger's message column before anything runs."""
+    run = command
+
+    @functools.wraps(run)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        from .events import MAX_MESSAGE, check_text
+
+        if kwargs.get("why"):
+            check_text(kwargs["why"], "-m/--message", MAX_MESSAGE)
+        return run(*args, **kwargs)
+
+    command = checked
+    command = click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                           expose_value=False, callback=_keep("anchor"), help=_ANCHOR_HELP)(command)
+    return click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                        expose_value=False, callback=_keep("sign_key"),
+                        help="Sign the new head with this Ed25519 key (default: $SCHEMA_LEDGER_SIGNING_KEY).")(command)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -424,10 +474,13 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("--one-transaction", is_flag=True,
               help="PostgreSQL and SQLite: all pending revisions in one transaction (a failure anywhere "
                    "leaves schema and ledger as before the run).")
+@click.option("--ignore-drift", is_flag=True,
+              help="Apply even when the tables the plan touches differ from the ledger (by hand changes).")
 @_ALLOW_DATA_LOSS
+@sealing
 @pass_cli
 def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-          quiet: bool, require_drill: bool, one_transaction: bool, allow_data_loss: bool) -> None:
+          quiet: bool, require_drill: bool, one_transaction: bool, allow_data_loss: bool, ignore_drift: bool) -> None:
     """Apply pending revisions, recording every operation in the ledger.
 
     PostgreSQL and SQLite apply each revision in one transaction (with --one-transaction,
@@ -475,7 +528,7 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
     try:
         result = runner.apply(config, chain=chain, to=to, sql_only=sql_only, why=why, by=by,
                               lock_timeout=lock_timeout, progress=progress, one_transaction=one_transaction,
-                              consent=_consent(allow_data_loss, "apply"))
+                              consent=_consent(allow_data_loss, "apply"), ignore_drift=ignore_drift)
     except (LedgerError, KeyboardInterrupt) as exc:
         if line_open:
             click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
@@ -535,9 +588,9 @@ def status(state: CliContext, as_json: bool) -> None:
             ("checksums", "ok" if not report.mismatched else "changed: " + ", ".join(r.id for r in report.mismatched)),
         ]
         for label, value in rows:
-            click.echo(f"{label:<10} {value}")
+            click.echo(printable(f"{label:<10} {value}"))
         for problem in report.problems:
-            click.echo(f"schema-ledger: problem: {problem}", err=True)
+            click.echo(printable(f"schema-ledger: problem: {problem}"), err=True)
     if report.problems:
         sys.exit(1)
 
@@ -567,7 +620,7 @@ def history(state: CliContext, as_json: bool) -> None:
             line += f"  (seq {data['applied_seq']}, {data['applied_at']}, {data['applied_by']})"
         if revision.checksum_matches is False:
             line += "  CHANGED SINCE APPLIED"
-        click.echo(line)
+        click.echo(printable(line))
 
 
 def _time(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
@@ -626,7 +679,7 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
                 f"{status_mod.describe_event(event)}  [{who}@{event.actor.host}]")
         if event.message:
             line += f"  -- {event.message.splitlines()[0]}"
-        click.echo(line)
+        click.echo(printable(line))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -652,6 +705,9 @@ def _head_hash(_ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--ledger", "ledger_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Verify an exported ledger (`log --format jsonl`) instead of the database.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", expose_value=False,
+              callback=_keep("anchor"), help="Check every head this anchor file holds is still in the ledger "
+              "(default: $SCHEMA_LEDGER_ANCHOR, the config's anchor).")
 @pass_cli
 def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: Path | None, as_json: bool) -> None:
     """Prove the ledger whole: chain, payloads, revision files and, with --live, the live schema.
@@ -673,16 +729,24 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
         raise click.UsageError("--live compares a database: it cannot be used with --ledger")
     chain = _chain_for_verify(state)
     if ledger_file is not None:
-        report = audit.verify_file(ledger_file, chain=chain, expect_head=expect_head)
+        try:
+            trusted, anchor = state.config.trusted_key_paths, state.config.anchor_path
+        except ConfigError:
+            trusted, anchor = (), state.anchor
+        report = audit.verify_file(ledger_file, chain=chain, expect_head=expect_head, trusted_keys=trusted,
+                                   anchor=anchor)
     else:
         report = audit.verify(state.config, chain=chain, live=live, expect_head=expect_head)
     if as_json:
         _print_json(report.to_json())
     else:
         for problem in report.problems:
-            click.echo(str(problem))
+            click.echo(printable(str(problem)))
+        for note in report.notes:
+            click.echo(printable(f"note: {note}"))
         head = f"head seq {report.head.seq}, hash {report.head.hash}" if report.head else "empty ledger"
         checked = ["chain", "payloads"] + (["checksums"] if report.checksums_checked else []) \
+            + (["signatures"] if report.signatures_checked else []) + (["anchor"] if report.anchor_checked else []) \
             + (["expected head"] if expect_head else []) + (["live schema"] if report.live_checked else [])
         verdict = "ok" if report.ok else f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}"
         click.echo(f"verify: {verdict}: {report.events} events ({head}); checked {', '.join(checked)}")
@@ -713,6 +777,7 @@ def _chain_for_verify(state: CliContext) -> RevisionChain | None:
 @click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
 @click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
+@sealing
 @pass_cli
 def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: float) -> None:
     """Adopt an existing database: record its live schema as baseline events.
@@ -771,7 +836,7 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
                 line += f"  ({entry.note})"
             if event.message:
                 line += f"  -- {event.message.splitlines()[0]}"
-            click.echo(line)
+            click.echo(printable(line))
     if not report.entries:
         click.echo(f"schema-ledger: no event in the ledger touches {report.target}", err=True)
         sys.exit(1)
@@ -863,6 +928,7 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
 @click.option("--through-baseline", is_flag=True,
               help="Allow going below the baseline (dropping the adopted tables); without it a baseline is a floor.")
 @_ALLOW_DATA_LOSS
+@sealing
 @pass_cli
 def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
              quiet: bool, skip_irreversible: bool, one_transaction: bool, through_baseline: bool,
@@ -1100,6 +1166,7 @@ def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialec
 @click.option("--from-ledger", is_flag=True,
               help="Drill the revisions in effect in the target's ledger instead of the migration files "
                    "(the default when the migrations folder does not exist, e.g. under Alembic with the hook).")
+@sealing
 @pass_cli
 def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, allow_irreversible: bool,
           why: str | None, by: str | None, quiet: bool, from_ledger: bool) -> None:
@@ -1158,6 +1225,7 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
 @click.option("--by", metavar="WHO", help="Who settled the intents (default: $SCHEMA_LEDGER_BY).")
 @click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
+@sealing
 @pass_cli
 def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | None, by: str | None,
             lock_timeout: float) -> None:
@@ -1239,3 +1307,6 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
         click.echo(f"schema-ledger: problem: {problem['message']}", err=True)
     if not integrity["ok"]:
         sys.exit(1)
+
+
+from . import cli_trust  # noqa: E402, F401 - registers keygen and grants

@@ -508,7 +508,60 @@ def decode(
     return op
 
 
+#: Bounds on a payload, checked before it is structured (a crafted payload must cost no more than
+#: a normal one of its size): names at most MAX_NAME_BYTES of UTF-8 (PostgreSQL keeps 63 bytes,
+#: MySQL/MariaDB 64 characters; SQLite has no limit, apply refuses a longer name there), lists and objects at most MAX_ITEMS long, nesting at most
+#: MAX_NESTING, integers within 64 bits, an ARRAY at most MAX_DIMENSIONS deep (PostgreSQL's limit).
+MAX_NAME_BYTES = 1024
+MAX_ITEMS = 10_000
+MAX_NESTING = 64
+MAX_DIMENSIONS = 6
+_NAME_KEYS = frozenset({
+    "name", "table_name", "column_name", "constraint_name", "index_name", "modify_name", "new_table_name",
+    "old_table_name", "referent_table", "schema", "referent_schema", "new_column_name",
+})
+_NAME_LIST_KEYS = frozenset({"columns", "referent_columns"})
+
+
+def _bounded(parsed: Any) -> None:
+    """Raise _Bad when ``parsed`` (a payload as JSON values) is beyond the bounds above."""
+    stack: list[tuple[Any, int, str | None]] = [(parsed, 0, None)]
+    while stack:
+        value, depth, key = stack.pop()
+        if depth > MAX_NESTING:
+            raise _Bad(f"nests deeper than {MAX_NESTING} levels")
+        if isinstance(value, dict):
+            if len(value) > MAX_ITEMS:
+                raise _Bad(f"an object of more than {MAX_ITEMS} keys")
+            for k, v in value.items():
+                if k in _NAME_KEYS and isinstance(v, str) and len(v) > MAX_NAME_BYTES // 4 \
+                        and len(v.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+                    raise _Bad(f"{k} is longer than {MAX_NAME_BYTES} bytes")
+                if k in _NAME_LIST_KEYS and isinstance(v, list):
+                    for item in v:
+                        if isinstance(item, str) and len(item.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+                            raise _Bad(f"a name in {k} is longer than {MAX_NAME_BYTES} bytes")
+                if k == "dimensions" and type(v) is int and not 0 <= v <= MAX_DIMENSIONS:
+                    raise _Bad(f"dimensions must be 0 to {MAX_DIMENSIONS}, not {v}")
+                if isinstance(v, (dict, list)):
+                    stack.append((v, depth + 1, k))
+                elif type(v) is int and not -(2**63) <= v < 2**64:
+                    raise _Bad(f"{k} is an integer beyond 64 bits")
+        elif isinstance(value, list):
+            if len(value) > MAX_ITEMS:
+                raise _Bad(f"a list of more than {MAX_ITEMS} items")
+            for v in value:
+                if isinstance(v, (dict, list)):
+                    stack.append((v, depth + 1, key))
+                elif type(v) is int and not -(2**63) <= v < 2**64:
+                    raise _Bad("an integer beyond 64 bits")
+
+
 def _structured(parsed: Any, seq: int | None) -> MigrateOperation:
+    try:
+        _bounded(parsed)
+    except _Bad as exc:
+        raise LedgerFormatError(f"payload{_where(seq)} is out of bounds: {exc}") from None
     try:
         return from_payload(parsed)
     except LedgerFormatError as exc:

@@ -10,10 +10,14 @@ Keys (snake_case; kebab-case is accepted too)::
     autogenerate_hook = "myapp.migrations:rewrite"   # optional: rewrites `new --autogenerate`'s ops
     plugins = ["myapp.sequences"]          # modules imported before any ledger is read (plugin ops)
     types = ["myapp.types:Money"]          # optional: column types every command knows by their class
+    trusted_keys = ["keys/ci.pub"]         # public keys whose checkpoint signatures verify trusts
+    anchor = "/mnt/worm/ledger-heads.jsonl"  # where each run appends its new head (relative: to the project)
     [naming_convention]                    # SQLAlchemy template syntax, for unnamed constraints and indexes
     ix = "ix_%(table_name)s_%(column_0_N_name)s"
 
-``--url`` and the environment variable ``SCHEMA_LEDGER_URL`` override ``url``.
+``--url`` and the environment variable ``SCHEMA_LEDGER_URL`` override ``url``; ``--anchor`` and
+``SCHEMA_LEDGER_ANCHOR`` override ``anchor``. The signing key is never in the file: ``--sign-key``
+or ``SCHEMA_LEDGER_SIGNING_KEY`` (a path or the PEM text) give it.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ PYPROJECT = "pyproject.toml"
 DEFAULT_URL = "sqlite:///schema-ledger.db"
 URL_ENV = "SCHEMA_LEDGER_URL"
 _KEYS = {"url", "migrations", "ledger_table", "ledger_schema", "naming_convention", "target_metadata",
-         "autogenerate_hook", "plugins", "types"}
+         "autogenerate_hook", "plugins", "types", "trusted_keys", "anchor"}
 _CONVENTION_KEYS = {"ix", "uq", "ck", "fk", "pk"}
 
 
@@ -83,6 +87,12 @@ class Config:
     types: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     #: the file the values came from; None when every value is a default
     source: Path | None = None
+    #: public key files whose checkpoint signatures verify trusts (relative: to the project)
+    trusted_keys: tuple[Path, ...] = ()
+    #: the file each writing run appends its new head to (relative: to the project)
+    anchor: Path | None = None
+    #: the private key that signs each run's new head: a file's path or the PEM text (never from the file)
+    sign_key: str | None = attrs.field(default=None, repr=False)
 
     @property
     def naming_convention(self) -> dict[str, str]:
@@ -94,6 +104,16 @@ class Config:
     @property
     def migrations_dir(self) -> Path:
         return self.migrations if self.migrations.is_absolute() else self.project_dir / self.migrations
+
+    @property
+    def trusted_key_paths(self) -> tuple[Path, ...]:
+        return tuple(p if p.is_absolute() else self.project_dir / p for p in self.trusted_keys)
+
+    @property
+    def anchor_path(self) -> Path | None:
+        if self.anchor is None:
+            return None
+        return self.anchor if self.anchor.is_absolute() else self.project_dir / self.anchor
 
     def with_url(self, url: str | None) -> Config:
         """This config with ``url`` in place of the file's, when given."""
@@ -121,6 +141,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 text") from None
 
 
 def _tool_table(pyproject: Path) -> dict[str, Any] | None:
@@ -173,7 +195,7 @@ def _parse(path: Path, table: dict[str, Any]) -> dict[str, Any]:
                 if text.count(":") != 1 or not all(text.split(":")):
                     raise ConfigError(f"{path}: types: {text!r} does not look like 'package.module:Type'")
             values[key] = tuple(value)
-        elif key == "migrations":
+        elif key == "migrations" or key == "anchor":
             values[key] = Path(_string(path, key, value))
         elif key == "plugins":
             if not isinstance(value, list):
@@ -182,6 +204,10 @@ def _parse(path: Path, table: dict[str, Any]) -> dict[str, Any]:
                 if not isinstance(name, str) or not all(part.isidentifier() for part in name.split(".")):
                     raise ConfigError(f"{path}: plugins: {name!r} is not a module name (e.g. 'myapp.sequences')")
             values[key] = value
+        elif key == "trusted_keys":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise ConfigError(f"{path}: trusted_keys must be a list of public key files, not {value!r}")
+            values[key] = tuple(Path(v) for v in value)
         else:
             values[key] = _string(path, key, value)
     if "url" in values:
@@ -266,6 +292,10 @@ def load_config(
     if override:
         _check_url("--url" if url else URL_ENV, override)
         config = config.with_url(override)
+    if environ.get("SCHEMA_LEDGER_ANCHOR"):
+        config = attrs.evolve(config, anchor=Path(environ["SCHEMA_LEDGER_ANCHOR"]))
+    if environ.get("SCHEMA_LEDGER_SIGNING_KEY"):
+        config = attrs.evolve(config, sign_key=environ["SCHEMA_LEDGER_SIGNING_KEY"])
     return config
 
 

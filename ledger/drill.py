@@ -48,6 +48,7 @@ from ops import LedgerError, MigrateOperation, SchemaState
 from . import dialects
 from .baseline import replay_baseline
 from .codec import DRILL_RECORD, decode_record, encode_record
+from .seal import guard
 from .config import Config
 from .db import THROWAWAY, DatabaseError, create_engine, dialect_of
 from .events import Actor, Event, fold_events, in_effect
@@ -551,6 +552,7 @@ def _target_events(config: Config) -> list[Event]:
         if not store.exists(conn):
             raise LedgerError(f"{_safe(config.url)} has no ledger table {config.ledger_table}: there is no ledger "
                               "to drill")
+        guard(conn, store, config, "drill")
         return list(store.events(conn))
 
 
@@ -580,7 +582,8 @@ def drill(
     with scratch_database(config.url, scratch) as url:
         # A baselined project starts from its baseline: the scratch gets those tables and events first.
         seeded = replay_baseline(config, url)
-        run = _Drill(attrs.evolve(config, url=url), chain, allow_irreversible, progress,
+        # The scratch's runs are neither signed nor anchored: its history is thrown away.
+        run = _Drill(attrs.evolve(config, url=url, trusted_keys=(), anchor=None, sign_key=None), chain, allow_irreversible, progress,
                      base=f"@{seeded}" if seeded else "base", expected=expected)
         run.run()
         where = "--scratch " + _safe(url) if scratch is not None else "temporary scratch database"

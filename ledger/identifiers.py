@@ -21,6 +21,7 @@ from ops import CreateTableOp, LedgerError, MigrateOperation, RenameTableOp, Sch
 from ops.specs import TableSpec
 
 from . import dialects
+from .codec import MAX_NAME_BYTES
 
 __all__ = ["InvalidIdentifierError", "MAX_LENGTH", "check_name", "check_op_names"]
 
@@ -61,6 +62,9 @@ def check_name(name: str, what: str, dialect: str) -> None:
         raise InvalidIdentifierError(f"{what} name is empty")
     if "\x00" in name:
         raise InvalidIdentifierError(f"{what} name {_short(name)} holds a NUL character, which no database accepts")
+    if len(name) > MAX_NAME_BYTES // 4 and len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise InvalidIdentifierError(f"{what} name {_short(name)} is longer than {MAX_NAME_BYTES} bytes, the most "
+                                     "a ledger payload holds")
     if known is None:
         return
     if known.name_limit is not None:

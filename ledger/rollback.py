@@ -36,6 +36,7 @@ from .dataloss import Consent, Loss, measure
 from .events import Actor, Event, in_effect
 from .points import Revert, applied_revisions, plan_rollback, resolve_point
 from .recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
+from .seal import guard
 from .runner import (
     ApplyError,
     InDoubtError,
@@ -489,6 +490,7 @@ def rollback(
         if one_transaction:
             one_transaction_refused(dialect, RollbackError)
         actor = Actor.current(db_user=_db_user(conn), by=by)
+        guard(conn, store, config, "rollback")
         ledger = _Ledger()
         if sql_only:
             with _tx(conn):

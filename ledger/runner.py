@@ -76,7 +76,11 @@ class InDoubtError(LedgerError, RuntimeError):
 
 
 def store_for(config: Config) -> LedgerStore:
-    return LedgerStore(config.ledger_table, config.ledger_schema)
+    from .seal import seal_for
+
+    store = LedgerStore(config.ledger_table, config.ledger_schema)
+    store.seal = seal_for(config, store.fullname)
+    return store
 
 
 def _safe_url(url: str) -> str:
@@ -334,6 +338,9 @@ class _Planner:
     to: str | None
     dialect: str
     total: int | None = None
+    #: the connection and ledger table whose touched tables are compared with the ledger before
+    #: the first revision (None: not compared, --ignore-drift)
+    drift_check: tuple[sa.Connection, str] | None = None
     plans: dict[str, _Planned] = attrs.field(factory=dict)
     queue: list[Revision] = attrs.field(factory=list)
     #: the view's ``reads`` when the queue was made
@@ -350,6 +357,11 @@ class _Planner:
                 checked = _check_plan(self.queue, view, self.dialect)
                 self.plans = {p.revision.id: p for p in checked}
                 self.total = len(self.queue)
+                if self.drift_check is not None and self.plans:
+                    from .audit import check_touched_drift, touched_tables
+
+                    ops = (op for p in self.plans.values() for step in p.steps for op in step.ops)
+                    check_touched_drift(*self.drift_check, view.state, touched_tables(ops))
                 if self.on_plan is not None:
                     self.on_plan(checked)
             self.queue.reverse()
@@ -540,9 +552,13 @@ def apply(
     lock_timeout: float = 60.0,
     progress: Progress | None = None,
     one_transaction: bool = False,
+    ignore_drift: bool = False,
     consent: Consent | None = None,
 ) -> ApplyResult:
     """Apply the pending revisions of ``config``'s project up to ``to`` (all when None).
+
+    Before the first revision runs, the tables the plan touches are compared with the ledger:
+    a difference stops the run (``DriftError``) unless ``ignore_drift``.
 
     ``one_transaction`` (PostgreSQL and SQLite): every pending revision in one transaction, so a
     failure anywhere leaves schema and ledger as they were before the run.
@@ -570,6 +586,7 @@ def apply(
                 consent(losses)
 
         planner = _Planner(chain, to, dialect, on_plan=on_plan if consent is not None else None)
+        planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
             view = LedgerView()
             run = _Run(Recorder(conn, store, dialect, actor, False, view), why)

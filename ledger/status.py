@@ -287,6 +287,8 @@ def event_json(event: Event) -> dict[str, Any]:
 def describe_event(event: Event) -> str:
     if event.kind == "drill":
         return _describe_drill(event)
+    if event.kind == "checkpoint":
+        return _describe_checkpoint(event)
     if event.payload is None:
         return "(no op)" if event.kind in STATE_KINDS else ""
     try:
@@ -294,6 +296,14 @@ def describe_event(event: Event) -> str:
     except LedgerError as exc:
         return f"(unreadable payload: {exc})"
     return op.describe() if op is not None else ""
+
+
+def _describe_checkpoint(event: Event) -> str:
+    try:
+        data = json.loads(event.payload or "null")
+        return f"signed head seq {int(data['seq'])} (key {str(data['key_id'])[:16]})"
+    except (ValueError, TypeError, KeyError):
+        return "(unreadable checkpoint)"
 
 
 def _describe_drill(event: Event) -> str:
