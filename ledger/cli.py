@@ -724,6 +724,7 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
     Example: schema-ledger verify --ledger ledger.jsonl
     """
     from . import audit
+    from .config import ConfigError
 
     if ledger_file is not None and live:
         raise click.UsageError("--live compares a database: it cannot be used with --ledger")

@@ -4,6 +4,7 @@ revisions in one query of narrow columns, never their payloads."""
 
 from __future__ import annotations
 
+import json
 import datetime as dt
 from typing import Any
 
