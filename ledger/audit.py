@@ -91,7 +91,7 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 class Problem:
     """One thing wrong, on one line; ``seq`` and ``object`` say where (either may be None)."""
 
-    kind: str  # chain | fold | in-doubt | checksum | head | live | snapshot
+    kind: str  # ledger | chain | fold | in-doubt | checksum | head | live | snapshot
     message: str
     seq: int | None = None
     object: str | None = None
@@ -433,6 +433,12 @@ def verify(
     """Verify the ledger in ``config``'s database (see the module docstring for what is checked)."""
     store = store_for(config)
     with _read(config) as conn:
+        if not store.exists(conn):
+            # A database that was never migrated here (or the wrong database) proves nothing.
+            url = sa.make_url(config.url).render_as_string(hide_password=True)
+            problem = Problem("ledger", f"{url} has no ledger table {store.fullname}: nothing was applied or baselined "
+                              "in this database (is it the right one?)", object=store.fullname)
+            return VerifyReport(url, 0, None, (problem,), checksums_checked=False)
         snapshots = SnapshotCheck(conn, store)
         problems, view, count, head, stopped = check_events(
             read_events(conn, store), chain=chain, expect_head=expect_head, observe=snapshots.observe if snapshots.keys else None)
@@ -594,7 +600,7 @@ def _column_history(entries: list[BlameEntry], column: str) -> list[BlameEntry]:
             name = op.column_name
             continue
         touched = _columns_touched(op)
-        if touched is None or name in touched:
+        if touched is None or name in touched or _builds_on(op, name):
             note = entry.note if name == column else _join(entry.note, f"as column {name}")
             kept.append(attrs.evolve(entry, note=note))
     return list(reversed(kept))
@@ -602,6 +608,20 @@ def _column_history(entries: list[BlameEntry], column: str) -> list[BlameEntry]:
 
 def _join(note: str | None, more: str) -> str:
     return f"{note}; {more}" if note else more
+
+
+def _builds_on(op: MigrateOperation, column: str) -> bool:
+    """Whether ``op`` adds or drops a CHECK, or an expression or partial index, whose SQL names ``column``."""
+    from ops.types import sql_references
+
+    if isinstance(op, (AddConstraintOp, DropConstraintOp)):
+        added = op if isinstance(op, AddConstraintOp) else op._reverse  # noqa: SLF001 - see _columns_touched
+        spec = added.constraint if added is not None else None
+        return isinstance(spec, CheckSpec) and sql_references(spec.sqltext, column)
+    if isinstance(op, (CreateIndexOp, DropIndexOp)):
+        index = op.index if isinstance(op, CreateIndexOp) else op._reverse  # noqa: SLF001 - see _columns_touched
+        return index is not None and index.uses(column)
+    return False
 
 
 def _columns_touched(op: MigrateOperation) -> frozenset[str] | None:

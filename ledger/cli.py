@@ -9,10 +9,13 @@ one line on stderr; ``-v`` adds the traceback.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
+import os
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ import click
 from ops import InvalidOperationError, LedgerError
 
 from . import __version__
-from .config import CONFIG_FILE, Config, ConfigError, load_config, render_config
+from .config import CONFIG_FILE, URL_ENV, Config, ConfigError, load_config, render_config
 from .revisions import Revision, RevisionChain, RevisionError, load_revisions, new_revision_file
 
 __all__ = ["CliContext", "main", "pass_cli"]
@@ -50,9 +53,33 @@ class _Group(click.Group):
     it is named in one line too.
     """
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _usage_failure(exc) from None
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        # The global options are accepted after the subcommand as well (`schema-ledger status --url URL`).
+        cmd.params.extend(_late_global_options())
+        super().add_command(cmd, name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name in ALEMBIC_COMMANDS and self.get_command(ctx, name) is None:
+            raise click.UsageError(f"no command '{name}'; did you mean `schema-ledger {ALEMBIC_COMMANDS[name]}`?", ctx)
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _usage_failure(exc) from None
+        except BrokenPipeError:
+            # The reader (`| head`) has gone: stop quietly, as other command-line tools do.
+            _quiet_stdout()
+            raise click.exceptions.Exit(0) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - no traceback reaches the user (see above)
@@ -69,6 +96,67 @@ class _Group(click.Group):
                 raise Failure("a path or value holds a NUL character", 2) from None
             raise Failure(f"internal error: {type(exc).__name__}: {message[:300]} (run with -v for the traceback, "
                           "and please report it)", 1) from None
+
+
+#: Alembic's commands that schema-ledger names differently (docs/from-alembic.md)
+ALEMBIC_COMMANDS = {
+    "upgrade": "apply", "downgrade": "rollback", "current": "status", "heads": "status",
+    "stamp": "stamp", "check": "verify --live", "show": "log --revision REV", "branches": "history",
+    "revision": "new", "merge": "new", "edit": "new", "list_templates": "init", "ensure_version": "apply",
+}
+
+
+def _usage_failure(exc: click.UsageError) -> Failure:
+    """Click's usage error as one line, like every other error (exit 2)."""
+    message = " ".join(exc.format_message().split())
+    if message.startswith("No such command") or "did you mean `schema-ledger" in message:
+        hint = " (see `schema-ledger --help`)" if message.startswith("No such command") else ""
+    else:
+        path = exc.ctx.command_path if exc.ctx is not None else "schema-ledger"
+        hint = f" (see `{path} --help`)"
+    return Failure(message[:1].lower() + message[1:] + hint, 2)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit finds no closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+
+
+def _set_late_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is None or value is False:
+        return
+    state = ctx.find_object(CliContext)
+    if state is not None:
+        setattr(state, str(param.name), value)
+
+
+def _late_global_options() -> list[click.Option]:
+    """--url, --config, -v and --load-timeout, as options of a subcommand (hidden in its help)."""
+    return [
+        click.Option(["--url"], metavar="URL", expose_value=False, callback=_set_late_global, hidden=True),
+        click.Option(["--config", "config_path"], type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     expose_value=False, callback=_set_late_global, hidden=True),
+        click.Option(["-v", "--verbose"], is_flag=True, default=None, expose_value=False, callback=_set_late_global,
+                     hidden=True),
+        click.Option(["--load-timeout", "load_timeout"], type=SECONDS, metavar="SECONDS", expose_value=False,
+                     callback=_set_late_global, hidden=True),
+    ]
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    """``1 table``, ``2 tables``."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _folded(ids: Sequence[str], limit: int = 10) -> str:
+    """A list of revision ids, folded when long: ``180 pending: 0001 ... 0180``."""
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return f"{len(ids)} pending: {ids[0]} ... {ids[-1]}"
 
 
 class _Seconds(click.ParamType):
@@ -111,7 +199,12 @@ class CliContext:
     @property
     def config(self) -> Config:
         if self._config is None:
-            self._config = load_config(self.config_path, url=self.url)
+            config = load_config(self.config_path, url=self.url)
+            if config.source is None and not self.url and not os.environ.get(URL_ENV):
+                # Outside a project nothing is invented: no default database file, no ledger.
+                raise ConfigError(f"no {CONFIG_FILE} found in {Path.cwd()} or any folder above it: run "
+                                  "`schema-ledger init`, or give --config FILE or --url URL")
+            self._config = config
         return self._config
 
     @property
@@ -195,6 +288,15 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
     Example: schema-ledger new -m "add a comment column to orders"
     Example: schema-ledger new -m "sync with the models" --autogenerate
     """
+    if not message.strip():
+        raise click.BadParameter("the message may not be empty: say what the revision does", param_hint="'-m'")
+    if rev_id is not None:
+        from .revisions import check_revision_id
+
+        try:
+            check_revision_id(rev_id)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--rev-id'") from None
     chain = state.chain
     if rev_id is not None and chain.get(rev_id) is not None:
         raise RevisionError(f"revision id {rev_id} is already used by {chain.get(rev_id).path}")  # type: ignore[union-attr]
@@ -283,15 +385,17 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
         for statement in result.sql:
             click.echo(statement.rstrip().rstrip(";") + ";")
         return
-    for warning in result.warnings:
-        click.echo(f"schema-ledger: warning: {warning}", err=True)
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     if result.applied:
-        count = len(result.applied)
-        click.echo(f"applied {count} revision{'s' if count != 1 else ''}; at {result.applied[-1].revision.id} ({where})")
+        click.echo(f"applied {_plural(len(result.applied), 'revision')}; at {result.applied[-1].revision.id} ({where})")
     else:
         click.echo(f"nothing to apply: at {result.current or 'base'} ({where})")
+    # A revision file changed since it was applied: exit 1, as in status, history and verify.
+    for warning in result.warnings:
+        click.echo(f"schema-ledger: problem: {warning}", err=True)
+    if result.warnings:
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,7 +432,7 @@ def status(state: CliContext, as_json: bool) -> None:
             ("database", f"{report.url} ({report.dialect})"),
             ("ledger", f"{report.ledger_table}: {head}" if report.ledger_exists else f"{report.ledger_table}: not created yet"),
             ("current", f"{current}  {title}".rstrip()),
-            ("pending", ", ".join(report.pending) or "none"),
+            ("pending", _folded(report.pending) or "none"),
             ("in doubt", ", ".join(f"seq {e.seq} ({e.revision}: {e.op_type})" for e in report.in_doubt) or "none"),
             ("checksums", "ok" if not report.mismatched else "changed: " + ", ".join(r.id for r in report.mismatched)),
         ]
@@ -354,6 +458,8 @@ def history(state: CliContext, as_json: bool) -> None:
     revisions = status_mod.history(state.config, chain=state.chain)
     if as_json:
         _print_json([r.to_json() for r in revisions])
+        if any(r.checksum_matches is False for r in revisions):
+            sys.exit(1)
         return
     if not revisions:
         click.echo("no revisions (write one with: schema-ledger new -m MESSAGE)")
@@ -366,6 +472,12 @@ def history(state: CliContext, as_json: bool) -> None:
         if revision.checksum_matches is False:
             line += "  CHANGED SINCE APPLIED"
         click.echo(line)
+    changed = [r for r in revisions if r.checksum_matches is False]
+    for revision in changed:
+        click.echo(f"schema-ledger: problem: {revision.path}: revision {revision.id} changed since it was applied",
+                   err=True)
+    if changed:
+        sys.exit(1)
 
 
 def _time(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
@@ -412,9 +524,15 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
 
         export_jsonl(state.config, sys.stdout)
         return
+    if as_json and fmt == "text":
+        raise click.UsageError("--json and --format text disagree: give one of them")
     as_json = as_json or fmt == "json"
 
     events = status_mod.log_events(state.config, revision=revision, table=table, since=since, until=until)
+    if revision is not None and not events and \
+            (since is None and until is None or not status_mod.log_events(state.config, revision=revision)):
+        click.echo(f"schema-ledger: error: no event in the ledger has revision {revision!r}", err=True)
+        sys.exit(1)
     if as_json:
         _print_json([status_mod.event_json(e) for e in events])
         return
@@ -482,8 +600,8 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
         head = f"head seq {report.head.seq}, hash {report.head.hash}" if report.head else "empty ledger"
         checked = ["chain", "payloads"] + (["checksums"] if report.checksums_checked else []) \
             + (["expected head"] if expect_head else []) + (["live schema"] if report.live_checked else [])
-        verdict = "ok" if report.ok else f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}"
-        click.echo(f"verify: {verdict}: {report.events} events ({head}); checked {', '.join(checked)}")
+        verdict = "ok" if report.ok else _plural(len(report.problems), "problem")
+        click.echo(f"verify: {verdict}: {_plural(report.events, 'event')} ({head}); checked {', '.join(checked)}")
     if not report.ok:
         sys.exit(1)
 
@@ -527,7 +645,8 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     alembic = f"; Alembic revision {result.alembic_revision}" if result.alembic_revision else ""
-    click.echo(f"baseline: {result.tables} tables recorded as {len(result.events)} events ({where}){alembic}")
+    click.echo(f"baseline: {_plural(result.tables, 'table')} recorded as {_plural(len(result.events), 'event')} "
+               f"({where}){alembic}")
     if result.snapshot is not None:
         click.echo(f"wrote {result.snapshot}")
 
@@ -548,9 +667,12 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
     from .audit import blame as run_blame
     from .status import describe_event
 
+    config = state.config
     try:
-        report = run_blame(state.config, target)
+        report = run_blame(config, target)
     except ValueError as exc:
+        if isinstance(exc, LedgerError):
+            raise
         raise click.BadParameter(str(exc), param_hint="TABLE[.COLUMN]") from None
     if as_json:
         _print_json(report.to_json())
@@ -613,8 +735,8 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         click.echo(f"wrote {revision.path}  {revision.ops} op{'s' if revision.ops != 1 else ''}{note}")
     for problem in result.problems:
         click.echo(f"schema-ledger: problem: {problem}", err=True)
-    click.echo(f"imported {len(result.revisions)} revisions into {result.into}"
-               + (f"; {len(result.problems)} problem(s)" if result.problems else ""))
+    click.echo(f"imported {_plural(len(result.revisions), 'revision')} into {result.into}"
+               + (f"; {_plural(len(result.problems), 'problem')}" if result.problems else ""))
     if result.problems:
         sys.exit(1)
 
@@ -713,6 +835,13 @@ def _history(state: CliContext, ledger_file: Path | None) -> list[Any]:
     return ledger_events(state.config)
 
 
+def _json_format(fmt: str | None, as_json: bool, default: str) -> str:
+    """--json is --format json; the two may not disagree."""
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError(f"--json and --format {fmt} disagree: give one of them")
+    return "json" if as_json else (fmt or default)
+
+
 def _own_dialect(state: CliContext) -> str | None:
     """The configured database's dialect, when there is a configuration (no connection is made)."""
     from .db import dialect_of
@@ -732,13 +861,15 @@ def _own_dialect(state: CliContext) -> str | None:
 @main.command()
 @click.option("--at", "point", metavar="POINT",
               help="A revision id, @SEQ, an ISO 8601 time, base, or -N (default: the head of the ledger).")
-@click.option("--format", "fmt", type=click.Choice(["ddl", "json", "mermaid"]), default="ddl", show_default=True,
-              help="CREATE statements, a JSON document, or a Mermaid ER diagram.")
+@click.option("--format", "fmt", type=click.Choice(["ddl", "json", "mermaid"]), default=None,
+              help="CREATE statements (default), a JSON document, or a Mermaid ER diagram.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--dialect", type=_DIALECT_CHOICE,
               help="The SQL dialect of the DDL and of the types shown (default: the database's own).")
 @_LEDGER_FILE
 @pass_cli
-def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, ledger_file: Path | None) -> None:
+def schema(state: CliContext, point: str | None, fmt: str | None, as_json: bool, dialect: str | None,
+           ledger_file: Path | None) -> None:
     """Print the schema as it was at POINT, computed from the ledger alone.
 
     The live schema is not read: the events up to POINT are folded. With --ledger no
@@ -752,6 +883,9 @@ def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, 
     from .pointintime import render_schema, schema_at
     from .snapshots import schema_at_point
 
+    fmt = _json_format(fmt, as_json, "ddl")
+    if ledger_file is None:
+        state.config  # noqa: B018 - outside a project this is the one-line "no schema-ledger.toml found"
     dialect = dialect or _own_dialect(state)
     if fmt == "ddl" and dialect is None:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
@@ -794,12 +928,13 @@ def materialize(state: CliContext, point: str | None, into: str, ledger_file: Pa
 @main.command("diff")
 @click.argument("point_a", metavar="POINT_A")
 @click.argument("point_b", metavar="POINT_B")
-@click.option("--format", "fmt", type=click.Choice(["text", "python", "sql"]), default="text", show_default=True,
-              help="One line per op, an upgrade(op) function, or SQL statements.")
+@click.option("--format", "fmt", type=click.Choice(["text", "python", "sql", "json"]), default=None,
+              help="One line per op (default), an upgrade(op) function, SQL statements, or JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json: a list of ops, each as the ledger records it.")
 @click.option("--dialect", type=_DIALECT_CHOICE, help="The dialect of --format sql (default: the database's own).")
 @_LEDGER_FILE
 @pass_cli
-def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialect: str | None,
+def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str | None, as_json: bool, dialect: str | None,
                  ledger_file: Path | None) -> None:
     """Print the operations that lead from the schema at POINT_A to the schema at POINT_B.
 
@@ -808,8 +943,14 @@ def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialec
     """
     from .pointintime import diff_points, schema_at
 
+    fmt = _json_format(fmt, as_json, "text")
     events = _history(state, ledger_file)
     ops = diff_points(events, point_a, point_b)
+    if fmt == "json":
+        from .codec import to_payload
+
+        _print_json([{"describe": op.describe(), "payload": to_payload(op)} for op in ops])
+        return
     if fmt == "python":
         from .render import render_python
 

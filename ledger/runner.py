@@ -89,9 +89,10 @@ def _safe_url(url: str) -> str:
 def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
     """A connection to ``url``; a database that cannot be reached is a DatabaseError, not a traceback.
 
-    ``reads_only``: the connection never writes, so on SQLite it does not take the write lock.
+    ``reads_only``: the connection never writes, so on SQLite it does not take the write lock,
+    and a SQLite file that does not exist reads as an empty database (no file is created).
     """
-    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    engine = create_engine("sqlite://" if reads_only and _missing_sqlite_file(url) else url, poolclass=sa.pool.NullPool)
     try:
         try:
             conn = engine.connect()
@@ -103,6 +104,18 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
             yield conn
     finally:
         engine.dispose()
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    """Whether ``url`` names a SQLite file that does not exist (connecting would create it)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return False
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return False
+    return not Path(database).expanduser().exists()
 
 
 def _why_not(engine: sa.Engine) -> str:

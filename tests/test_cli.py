@@ -193,9 +193,11 @@ def test_status_exits_1_when_a_file_changed(shop: Path, database_factory: Callab
     assert result.exit_code == 1
     assert "changed: 0001" in result.stdout
     assert "revision 0001 changed since it was applied" in result.stderr
-    # apply still runs (nothing is pending) but warns.
+    # apply still runs what is pending (nothing here) and exits 1 like status, naming the file.
     again = run("--url", url, "apply", cwd=shop)
-    assert again.exit_code == 0 and "warning" in again.stderr and "0001" in again.stderr
+    assert again.exit_code == 1 and "problem" in again.stderr and "0001" in again.stderr
+    listed = run("--url", url, "history", cwd=shop)
+    assert listed.exit_code == 1 and "CHANGED SINCE APPLIED" in listed.stdout
 
 
 def test_failed_apply_is_one_line_and_exit_1(shop: Path, db_url: str) -> None:
