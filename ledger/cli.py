@@ -428,6 +428,8 @@ def status(state: CliContext, as_json: bool) -> None:
         head = f"seq {report.head.seq}, hash {report.head.hash}" if report.head else "empty"
         current = report.current or "base (nothing applied)"
         title = next((r.message for r in report.revisions if r.id == report.current), "")
+        if report.current is not None and report.current in report.unknown:
+            title = "(no migration file defines it)"
         rows = [
             ("database", f"{report.url} ({report.dialect})"),
             ("ledger", f"{report.ledger_table}: {head}" if report.ledger_exists else f"{report.ledger_table}: not created yet"),
@@ -793,7 +795,7 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
     try:
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
                               progress=progress, skip_irreversible=skip_irreversible,
-                              one_transaction=one_transaction)
+                              one_transaction=one_transaction, defined=_defined_revisions(state))
     except LedgerError:
         if line_open:
             click.echo(" failed", err=True)
@@ -814,6 +816,18 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
                    f" to @{result.to_seq}; at {at} ({where})")
     else:
         click.echo(f"nothing to roll back: nothing after @{result.to_seq} is in effect; at {at} ({where})")
+
+
+def _defined_revisions(state: CliContext) -> tuple[str, ...] | None:
+    """The revision ids the project's files define, for rollback's check that no revision without a
+    file stays in effect; None (no check) when there is no migrations folder (the ledger is then the
+    only history, as under Alembic with the hook) or its files do not load."""
+    if not state.config.migrations_dir.is_dir():
+        return None
+    try:
+        return state.chain.ids
+    except RevisionError:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1018,6 +1032,17 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
         if not quiet and not as_json:
             click.echo(f"{phase:<5} {revision} {'ok' if ok else 'FAILED'}", err=True)
 
+    if not from_ledger and state.config.migrations_dir.is_dir():
+        from . import status as status_mod
+
+        # Files and database must agree: a drill of the files says nothing about a ledger that has
+        # revisions in effect no file defines.
+        unknown = status_mod.status(state.config, chain=state.chain).unknown
+        if unknown:
+            click.echo(f"schema-ledger: error: the ledger has {'revision' if len(unknown) == 1 else 'revisions'} "
+                       f"{', '.join(unknown)} in effect that no migration file defines: check out the branch that "
+                       "has the files, or roll them back first (`schema-ledger rollback` needs no file)", err=True)
+            sys.exit(1)
     if not from_ledger and not state.config.migrations_dir.is_dir():
         from_ledger = True
         if not quiet:

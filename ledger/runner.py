@@ -65,6 +65,10 @@ class ApplyError(LedgerError, RuntimeError):
     """A statement failed while a revision was applied (the message says what was recorded)."""
 
 
+class FileLessRevisions(ApplyError):
+    """The ledger has revisions in effect that no migration file defines (exit 1)."""
+
+
 class InDoubtError(LedgerError, RuntimeError):
     """The ledger holds an intent without its event: the live schema may differ from the fold."""
 
@@ -245,6 +249,7 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
             f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
             f"{intent.op_type}), so the live schema may not match the ledger; see `schema-ledger status`"
         )
+    file_less_in_effect(chain, view)
     applied_after: Revision | None = None
     pending: list[Revision] = []
     targets = set(r.id for r in chain.upto(to))
@@ -272,7 +277,29 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
             )
         if revision.id in targets:
             pending.append(revision)
+    if to is not None and applied_after is not None and applied_after.id not in targets:
+        target = chain.resolve(to).id
+        raise RevisionError(f"revision {target} is below the current revision {applied_after.id}: apply only goes "
+                            f"forward; to go back, use `schema-ledger rollback --to {target}`")
     return list(reversed(pending))
+
+
+def file_less_in_effect(chain: RevisionChain, view: LedgerView) -> None:
+    """Refuse while the ledger has revisions in effect that no migration file defines (a branch switch,
+    a deleted file): files and database must agree before anything runs."""
+    missing: dict[str, int] = {}
+    for seq, revision in view.live.items():
+        if revision is not None and chain.get(revision) is None:
+            missing[revision] = min(seq, missing.get(revision, seq))
+    if missing:
+        names = sorted(missing, key=missing.__getitem__)
+        below = min(missing.values()) - 1
+        raise FileLessRevisions(
+            f"the ledger has {'revision' if len(names) == 1 else 'revisions'} {', '.join(names)} in effect that no "
+            f"migration file defines: check out the branch that has "
+            f"{'its file' if len(names) == 1 else 'their files'}, or roll {'it' if len(names) == 1 else 'them'} back "
+            f"first with `schema-ledger rollback --to @{below}` (a rollback reverses the ledger's own events and "
+            "needs no file)")
 
 
 @attrs.frozen
