@@ -181,7 +181,7 @@ SECONDS = _Seconds()
 
 def _is_input_error(exc: LedgerError) -> bool:
     # Points and times given on the command line that name nothing are input errors too.
-    return type(exc).__name__ in ("InvalidPoint",)
+    return type(exc).__name__ in ("InvalidPoint", "UnknownDatabase")
 
 
 @attrs.define

@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from ops.base import LedgerError
 
-__all__ = ["DatabaseError", "READS_ONLY", "create_engine", "dialect_of"]
+__all__ = ["DatabaseError", "READS_ONLY", "UnknownDatabase", "create_engine", "dialect_of"]
 
 #: Execution option of a connection that never writes: on SQLite its transactions start with a
 #: plain BEGIN (a shared lock, taken at the first read) instead of BEGIN IMMEDIATE.
@@ -24,6 +24,10 @@ READS_ONLY = "schema_ledger_reads_only"
 
 class DatabaseError(LedgerError, RuntimeError):
     """The database could not be reached or refused what was asked of it."""
+
+
+class UnknownDatabase(DatabaseError):
+    """A URL names a database or driver SQLAlchemy does not have (a typo, most often): an input error."""
 
 
 def dialect_of(bind: Any) -> str:
@@ -48,7 +52,10 @@ def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
         parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+pymysql")
     try:
         engine = sa.create_engine(parsed, **kwargs)
-    except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+    except sa.exc.NoSuchModuleError:
+        raise UnknownDatabase(f"{parsed.render_as_string()}: unknown database or driver {parsed.drivername!r} "
+                              "(known: sqlite, postgresql, mysql, mariadb)") from None
+    except (ImportError, sa.exc.ArgumentError) as exc:
         raise DatabaseError(f"cannot use {parsed.render_as_string()}: {exc}") from None
     if engine.dialect.name == "sqlite":
         _transactional_sqlite(engine)
