@@ -112,8 +112,8 @@ def _usage_failure(exc: click.UsageError) -> Failure:
     if message.startswith("No such command") or "did you mean `schema-ledger" in message:
         hint = " (see `schema-ledger --help`)" if message.startswith("No such command") else ""
     else:
-        path = exc.ctx.command_path if exc.ctx is not None else "schema-ledger"
-        hint = f" (see `{path} --help`)"
+        sub = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
+        hint = f" (see `{' '.join(['schema-ledger', *sub])} --help`)"
     return Failure(message[:1].lower() + message[1:] + hint, 2)
 
 
@@ -639,8 +639,17 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
     \b
     Example: schema-ledger baseline -m "adopt the production database" --by alice
     """
-    from .baseline import baseline as run_baseline
+    from .baseline import BaselineError, baseline as run_baseline
 
+    if state.config.migrations_dir.is_dir():
+        from .stamp import alembic_revision
+
+        found = alembic_revision(state.config)
+        if found is not None and "," not in found and found in (_defined_revisions(state) or ()):
+            # The files already describe this database (import-alembic): a baseline would leave them pending.
+            raise BaselineError(f"the database is at Alembic revision {found}, which a migration file defines: "
+                                f"adopt it with `schema-ledger stamp` (the revisions up to {found} then count as "
+                                "applied); a baseline would leave them all pending")
     result = run_baseline(state.config, why=why, by=by, lock_timeout=lock_timeout)
     for warning in result.warnings:
         click.echo(f"schema-ledger: warning: {warning}", err=True)
@@ -651,6 +660,37 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
                f"({where}){alembic}")
     if result.snapshot is not None:
         click.echo(f"wrote {result.snapshot}")
+
+
+@main.command()
+@click.argument("revision", required=False, metavar="[REVISION]")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every baseline event.")
+@click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@pass_cli
+def stamp(state: CliContext, revision: str | None, why: str | None, by: str | None, lock_timeout: float) -> None:
+    """Adopt a database that is already at REVISION of the migration files (Alembic's stamp).
+
+    REVISION defaults to the one in the database's alembic_version table: the way onto
+    native files for a database Alembic migrated, after `import-alembic`. The revisions up to
+    it are recorded as baseline events (nothing is run), so they are applied for `status`
+    and `apply`; refused, with the difference shown, unless the live schema is the schema
+    those revisions build. Refused when the ledger has events.
+
+    \b
+    Example: schema-ledger stamp              # at the revision in alembic_version
+    Example: schema-ledger stamp 3f2a9c1b0d4e -m "moved off Alembic" --by alice
+    """
+    from .stamp import stamp as run_stamp
+
+    result = run_stamp(state.config, state.chain, revision, why=why, by=by, lock_timeout=lock_timeout)
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    source = " (from alembic_version)" if result.source == "alembic_version" else ""
+    click.echo(f"stamped at {result.revision}{source}: {_plural(len(result.revisions), 'revision')} recorded as "
+               f"{_plural(len(result.events), 'baseline event')}, {_plural(result.tables, 'table')} checked "
+               f"against the live schema ({where})")
 
 
 @main.command()

@@ -187,7 +187,7 @@ def test_import_alembic_command_writes_the_files_and_exits_1_naming_what_it_coul
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out"])
     assert result.exit_code == 0, result.output
-    assert "imported 1 revisions into out" in result.stdout
+    assert "imported 1 revision into out" in result.stdout
     assert [r.id for r in load_revisions(tmp_path / "out")] == ["r1"]
 
     _revision(folder, "r2", "r1", "op.drop_table('nowhere')")
