@@ -133,3 +133,21 @@ def test_stamp_needs_a_revision_the_files_define(migrated: Callable[..., tuple[P
     bare = run("--url", url, "stamp", cwd=project)
     assert bare.exit_code == 2 and "alembic_version" in one_error_line(bare)
     assert "schema_ledger" not in tables(url)
+
+
+def test_every_alembic_command_has_a_counterpart_in_the_cli_and_the_docs() -> None:
+    import inspect
+
+    import alembic.command
+
+    from ledger.cli import ALEMBIC_COMMANDS, main
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "from-alembic.md").read_text()
+    verbs = [name for name, f in inspect.getmembers(alembic.command, inspect.isfunction)
+             if f.__module__ == "alembic.command" and not name.startswith("_")]
+    assert len(verbs) >= 10
+    for verb in verbs:
+        assert f"`alembic {verb}" in docs, f"docs/from-alembic.md does not name `alembic {verb}`"
+        assert verb in main.commands or verb in ALEMBIC_COMMANDS, verb
+        counterpart = ALEMBIC_COMMANDS.get(verb, verb).split()[0]
+        assert counterpart in main.commands, (verb, counterpart)
