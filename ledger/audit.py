@@ -254,7 +254,7 @@ def _head_problems(expected: str, head: Event | None, found_at: int | None) -> l
     if found_at is not None:
         return [Problem(
             "head", f"seq {head.seq}: head hash {head.hash[:12]} is not the expected {expected[:12]}, which is the hash "
-            f"of seq {found_at}: {head.seq - found_at} event(s) were recorded after it", seq=head.seq, object=expected)]
+            f"of seq {found_at}: {head.seq - found_at} event{'s were' if head.seq - found_at != 1 else ' was'} recorded after it", seq=head.seq, object=expected)]
     return [Problem(
         "head", f"seq {head.seq}: the expected head {expected[:12]} is nowhere in the ledger (head hash "
         f"{head.hash[:12]}): its tail was cut or the chain rewritten", seq=head.seq, object=expected)]

@@ -182,7 +182,7 @@ def baseline(
                 count = store.count(conn) if store.exists(conn) else 0
                 if count:
                     raise BaselineError(
-                        f"the ledger {store.fullname} already has {count} event(s): a baseline only adopts a "
+                        f"the ledger {store.fullname} already has {count} event{'s' if count != 1 else ''}: a baseline only adopts a "
                         "database whose ledger is empty"
                     )
                 alembic = _alembic_revision(conn)
@@ -248,11 +248,13 @@ def replay_baseline(config: Config, url: str) -> int:
         state = SchemaState()
         for event in events:
             op = event.op
-            if op is None:
+            if op is None and event.revision is None:
                 continue
-            statements = dialects.ddl(op, state, dialect, conn=conn)
+            statements = dialects.ddl(op, state, dialect, conn=conn) if op is not None else []
             with _tx(conn):
                 dialects.execute(conn, list(statements))
-                store.append(conn, kind="baseline", op=op, revision=None, message=event.message, actor=event.actor)
-            state = op.apply(state)
+                # A stamped baseline keeps its revisions: they are applied in the copy as in the original.
+                store.append(conn, kind="baseline", op=op, revision=event.revision, message=event.message,
+                             actor=event.actor, revision_checksum=event.revision_checksum)
+            state = op.apply(state) if op is not None else state
     return len(events)

@@ -389,6 +389,11 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     if result.applied:
         click.echo(f"applied {_plural(len(result.applied), 'revision')}; at {result.applied[-1].revision.id} ({where})")
+    elif to is not None and result.current is not None and result.current not in {r.id for r in chain.upto(to)}:
+        # Nothing ran: the target is below where the database stands.
+        target = chain.resolve(to).id
+        raise RevisionError(f"revision {target} is below the current revision {result.current}: apply only goes "
+                            f"forward; to go back, use `schema-ledger rollback --to {target}`")
     else:
         click.echo(f"nothing to apply: at {result.current or 'base'} ({where})")
     # A revision file changed since it was applied: exit 1, as in status, history and verify.
@@ -973,7 +978,7 @@ def materialize(state: CliContext, point: str | None, into: str, ledger_file: Pa
     for difference in result.differences:
         click.echo(f"schema-ledger: problem: {difference}", err=True)
     tables = len(target.tables)
-    click.echo(f"created {tables} table{'s' if tables != 1 else ''} ({len(result.statements)} statements) "
+    click.echo(f"created {tables} table{'s' if tables != 1 else ''} ({_plural(len(result.statements), 'statement')}) "
                f"as of {point or 'head'}")
     if result.differences:
         sys.exit(1)

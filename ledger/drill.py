@@ -149,7 +149,7 @@ class DrillReport:
                 text.append(f"irreversible: revision {row.revision}: {op}{skipped}")
         text += [f"FAILED: {failure}" for failure in self.failures]
         source = " from the ledger" if self.source == "ledger" else ""
-        text.append(f"drill {'passed' if self.passed else 'failed'}: {len(self.rows)} revisions{source} on "
+        text.append(f"drill {'passed' if self.passed else 'failed'}: {len(self.rows)} revision{'s' if len(self.rows) != 1 else ''}{source} on "
                     f"{self.dialect} ({self.scratch})")
         return "\n".join(line.rstrip() for line in text) + "\n"
 

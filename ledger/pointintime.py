@@ -118,7 +118,7 @@ def materialize(state: SchemaState, url: str) -> Materialized:
             existing = sorted(sa.inspect(conn).get_table_names())
         if existing:
             shown = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")
-            raise NotEmptyError(f"{_safe(url)} is not empty ({len(existing)} tables: {shown}); "
+            raise NotEmptyError(f"{_safe(url)} is not empty ({len(existing)} table{'s' if len(existing) != 1 else ''}: {shown}); "
                                 "materialize creates a schema in an empty database only")
         from .render import ddl_statements
 

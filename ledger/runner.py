@@ -277,10 +277,6 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
             )
         if revision.id in targets:
             pending.append(revision)
-    if to is not None and applied_after is not None and applied_after.id not in targets:
-        target = chain.resolve(to).id
-        raise RevisionError(f"revision {target} is below the current revision {applied_after.id}: apply only goes "
-                            f"forward; to go back, use `schema-ledger rollback --to {target}`")
     return list(reversed(pending))
 
 

@@ -60,7 +60,7 @@ def stamp(
             with _tx(conn):
                 count = store.count(conn) if store.exists(conn) else 0
                 if count:
-                    raise BaselineError(f"the ledger {store.fullname} already has {count} event(s): stamp only "
+                    raise BaselineError(f"the ledger {store.fullname} already has {count} event{'s' if count != 1 else ''}: stamp only "
                                         "adopts a database whose ledger is empty")
                 source = "given"
                 if revision is None:

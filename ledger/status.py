@@ -267,7 +267,7 @@ def _describe_drill(event: Event) -> str:
     try:
         data = json.loads(event.payload or "null")
         rows = data["revisions"]
-        return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revisions up to {data['head']}"
+        return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revision{'s' if len(rows) != 1 else ''} up to {data['head']}"
     except (ValueError, TypeError, KeyError):
         return "drill (unreadable result)"
 

@@ -162,9 +162,12 @@ def test_apply_status_history_log(shop: Path, db_url: str) -> None:
     assert [r["applied"] for r in json.loads(run("--url", db_url, "history", "--json", cwd=shop).stdout)] == \
         [True] * 3 + [False] * 5
 
-    # Applying up to an applied revision does nothing and says where the database is.
-    again = run("--url", db_url, "apply", "--to", "0002", cwd=shop)
+    # Applying up to the current revision does nothing and says where the database is; up to an
+    # older one is refused and names the rollback that goes back.
+    again = run("--url", db_url, "apply", "--to", "0003", cwd=shop)
     assert again.exit_code == 0 and again.stdout.startswith("nothing to apply: at 0003 (ledger seq ")
+    older = run("--url", db_url, "apply", "--to", "0002", cwd=shop)
+    assert older.exit_code == 2 and "rollback --to 0002" in one_error_line(older)
 
     log = run("--url", db_url, "log", "--table", "orders", cwd=shop)
     assert log.exit_code == 0

@@ -105,6 +105,9 @@ def test_stamp_at_an_older_revision_leaves_the_rest_pending(migrated: Callable[.
     assert "stamped at 0002aa" in result.stdout
     status = run("--url", url, "status", cwd=project)
     assert f"pending    {ids[-1]}" in status.stdout
+    # A drill replays the stamped baseline on its scratch database, revisions and all.
+    drilled = run("--url", url, "drill", "-q", cwd=project)
+    assert drilled.exit_code == 0, drilled.output
     assert run("--url", url, "apply", "-q", cwd=project).exit_code == 0
     assert "orders" in tables(url)
     assert run("--url", url, "verify", "--live", cwd=project).exit_code == 0
