@@ -45,7 +45,16 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from alembic.operations import ops as aops
+
+#: What the hook and import-alembic say when Alembic is not installed.
+MISSING_ALEMBIC = "the Alembic hook and import-alembic need Alembic: pip install 'schema-ledger[alembic]'"
+
+try:
+    import alembic  # noqa: F401
+except ModuleNotFoundError:
+    raise ModuleNotFoundError(MISSING_ALEMBIC, name="alembic") from None
+
+from alembic.operations import ops as aops  # noqa: E402
 from alembic.operations.base import AbstractOperations as AlembicAbstractOperations
 from alembic.operations.batch import BatchOperationsImpl
 from alembic.runtime.migration import MigrationContext
@@ -321,13 +330,24 @@ class Recorder:
                     revision, doc, path = _alembic_step_id(step)
                     if revision is not None:
                         direction = "upgrade" if step.is_upgrade else "downgrade"
-                        step.migration_fn = functools.partial(
-                            self.run_revision, revision, doc, step.migration_fn, direction=direction, path=path)
+                        step.migration_fn = self._recorded(step.migration_fn, revision, doc, direction, path)
                     yield step
             finally:
                 self.uninstall()
 
         return migrations
+
+    def _recorded(self, fn: Callable[..., Any], revision: str, doc: str | None, direction: str,
+                  path: Path | None) -> Callable[..., Any]:
+        """``fn`` (a revision's ``upgrade``/``downgrade``) run with its operations recorded.
+
+        A function with ``fn``'s name and docstring: Alembic reads ``migration_fn.__name__``
+        for its log lines.
+        """
+        def recorded(**kw: Any) -> None:
+            self.run_revision(revision, doc, fn, direction=direction, path=path, **kw)
+
+        return functools.update_wrapper(recorded, fn)
 
     def run_revision(self, revision: str, doc: str | None, fn: Callable[..., Any], *, direction: str = "upgrade",
                      path: Path | None = None, **kw: Any) -> None:

@@ -66,6 +66,7 @@ __all__ = [
     "Problem",
     "VerifyReport",
     "adopt_names",
+    "alembic_version_tables",
     "blame",
     "blame_events",
     "check_events",
@@ -384,9 +385,26 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
     return SchemaState(tables)
 
 
+def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> list[str]:
+    """The tables that are Alembic version tables, whatever their name (``version_table=...``).
+
+    Alembic makes one column, ``version_num``, and names its primary key ``<table>_pkc``; a
+    table of that one column is taken for one.
+    """
+    inspector = sa.inspect(conn)
+    found = []
+    for name in inspector.get_table_names(schema=schema):
+        if name == "alembic_version" or "version" in name.lower():
+            columns = [c["name"] for c in inspector.get_columns(name, schema=schema)]
+            if columns == ["version_num"]:
+                found.append(name)
+    return found
+
+
 def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
-    """The live schema of ``config``'s database, without the ledger table and Alembic's version table."""
-    live = reflect(conn, exclude=(config.ledger_table, *IGNORED_TABLES))
+    """The live schema of ``config``'s database, without the ledger table and Alembic's version tables."""
+    versions = {*IGNORED_TABLES, *alembic_version_tables(conn)}
+    live = reflect(conn, exclude=(config.ledger_table, *sorted(versions)))
     return _without_foreign_key_indexes(live) if dialect_of(conn) == "mysql" else live
 
 

@@ -21,7 +21,7 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from ops import OP_TYPES, LedgerFormatError, MigrateOperation, UnknownTypeError
-from ops.column import AddColumnOp, DropColumnOp
+from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp
 from ops.specs import TypeSpec, registered_type
 
@@ -341,6 +341,7 @@ def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, 
 #: op class -> fields written only when they differ from their default.
 _OPTIONAL_FIELDS: dict[type[MigrateOperation], tuple[str, ...]] = {
     AddColumnOp: ("insert_before",),
+    AlterColumnOp: ("postgresql_using",),
     DropColumnOp: ("_before",),
 }
 

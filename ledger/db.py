@@ -1,5 +1,9 @@
 """Engines that behave the same on every database schema-ledger supports.
 
+MariaDB/MySQL sessions run in strict mode (``STRICT_TRANS_TABLES`` is added to the session's
+``sql_mode`` when the server's default lacks it), so that a value that does not fit is refused
+rather than truncated.
+
 SQLite's Python driver does not open a transaction before DDL, so DDL would commit on its own
 and a failed revision could not be rolled back. Engines made here let SQLAlchemy drive the
 transaction instead, and start each one with ``BEGIN IMMEDIATE`` so that the writer lock is
@@ -59,7 +63,23 @@ def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
         raise DatabaseError(f"cannot use {parsed.render_as_string()}: {exc}") from None
     if engine.dialect.name == "sqlite":
         _transactional_sqlite(engine)
+    elif engine.dialect.name in ("mysql", "mariadb"):
+        _strict_mysql(engine)
     return engine
+
+
+def _strict_mysql(engine: sa.Engine) -> None:
+    """Every session in strict mode: a value that does not fit a column (an ALTER that shortens a
+    VARCHAR under a longer value) is refused instead of cut to fit with a warning."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT @@SESSION.sql_mode")
+        modes = [m for m in str(cursor.fetchone()[0] or "").split(",") if m]
+        if "STRICT_TRANS_TABLES" not in modes and "STRICT_ALL_TABLES" not in modes:
+            cursor.execute("SET SESSION sql_mode = %s", (",".join([*modes, "STRICT_TRANS_TABLES"]),))
+        cursor.close()
 
 
 def _transactional_sqlite(engine: sa.Engine) -> None:

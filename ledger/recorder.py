@@ -32,6 +32,7 @@ from ops import MigrateOperation, SchemaState
 
 from . import dialects, faults, snapshots
 from .events import Actor, Event
+from .narrowing import misfits, narrowing
 from .store import LedgerStore
 
 if TYPE_CHECKING:
@@ -136,6 +137,25 @@ class Recorder:
             except sa.exc.DBAPIError as exc:
                 raise failed(db_message(exc)) from None
             faults.boundary(f"ddl {label}")
+
+    def check_fits(self, op: MigrateOperation, before: SchemaState, failed: Callable[[str], Exception]) -> None:
+        """Before a narrowing type change runs: a value that the new type would cut, round or refuse
+        raises ``failed(why)`` (see :mod:`ledger.narrowing`); with ``sql_only`` nothing is read."""
+        if self.sql_only:
+            return
+        found = narrowing(op, before)
+        if found is None:
+            return
+        try:
+            count = misfits(self.conn, found, self.dialect)
+        except sa.exc.DBAPIError as exc:
+            raise failed(db_message(exc)) from None
+        if count:
+            raise failed(
+                f"{count} value{'s' if count != 1 else ''} of {found.fullname}.{found.column} "
+                f"{'do' if count != 1 else 'does'} not fit {found.type_sql(self.conn.dialect)} (the type change would cut, round "
+                "or refuse them); change them first, or say how to convert them (postgresql_using=)"
+            )
 
     @contextlib.contextmanager
     def transaction(self, *, commits: bool = False) -> Iterator[None]:

@@ -32,6 +32,7 @@ from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerErr
 
 from . import dialects
 from .config import Config
+from .dataloss import Consent, Loss, measure
 from .events import Actor, Event, in_effect
 from .points import Revert, applied_revisions, plan_rollback, resolve_point
 from .recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
@@ -51,11 +52,14 @@ from .runner import (
 from .store import LedgerStore
 
 __all__ = [
+    "BelowBaseline",
     "RevertedRevision",
     "RollbackError",
     "RollbackProgress",
     "RollbackResult",
+    "baseline_floor",
     "data_loss",
+    "resolve_rollback_point",
     "rollback",
 ]
 
@@ -65,6 +69,49 @@ RollbackProgress = Callable[[str | None, int, int, bool], None]
 
 class RollbackError(ApplyError):
     """A statement failed while a revision was rolled back (the message says what was recorded)."""
+
+
+class BelowBaseline(LedgerError, RuntimeError):
+    """A rollback point below the baseline, without ``through_baseline``: it would drop the adopted tables."""
+
+
+def baseline_floor(events: Sequence[Event]) -> int:
+    """The seq of the last ``baseline`` event still in effect (0: the ledger has no baseline in effect).
+
+    A baseline adopts a database whose ledger is empty, so its events come first: the floor is
+    the state the database was adopted in.
+    """
+    return max((e.seq for e in in_effect(events) if e.kind == "baseline"), default=0)
+
+
+def resolve_rollback_point(point: str, events: Sequence[Event], *, through_baseline: bool = False) -> int:
+    """The seq a rollback goes back to; a baseline is a floor.
+
+    ``-N`` counts revisions, never the baseline; ``base`` on a baselined ledger is the baseline
+    (the state the database was adopted in), or with ``through_baseline`` the empty schema
+    before it. Any other point below the baseline needs ``through_baseline``.
+    """
+    floor = baseline_floor(events)
+    text = point.strip()
+    if text == "base":
+        return 0 if through_baseline else floor
+    to_seq = resolve_point(point, events)
+    if _counts_back(text):
+        return max(to_seq, floor)
+    if to_seq < floor and not through_baseline:
+        tables = sorted({op.table.fullname for e in in_effect(events)
+                         if e.kind == "baseline" and e.seq > to_seq and isinstance(op := e.op, CreateTableOp)})
+        raise BelowBaseline(
+            f"@{to_seq} is below the baseline (ledger seq {floor} is its last event): going there drops the "
+            f"adopted table{'s' if len(tables) != 1 else ''} {', '.join(tables) or '(none)'} with "
+            f"{'their' if len(tables) != 1 else 'its'} rows; "
+            "`--to base` stops at the baseline, and --through-baseline goes below it"
+        )
+    return to_seq
+
+
+def _counts_back(text: str) -> bool:
+    return text.startswith("-") and text[1:].isdigit()
 
 
 @attrs.frozen
@@ -90,6 +137,8 @@ class RollbackResult:
     warnings: tuple[str, ...] = ()
     #: the revision applied last among those still in effect (None: none is)
     current: str | None = None
+    #: data the rollback drops or narrows, counted before it ran (when counted: see ``rollback``)
+    losses: tuple[Loss, ...] = ()
 
 
 def _full(name: str, schema: str | None) -> str:
@@ -145,7 +194,7 @@ class _Ledger:
             intent = self.view.in_doubt[0]
             raise InDoubtError(
                 f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
-                f"{intent.op_type}), so the live schema may not match the ledger; see `schema-ledger status`"
+                f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
             )
 
 
@@ -181,14 +230,14 @@ def _complete(step: Revert, state: SchemaState) -> _Completed:
                           f"({step.op.describe()}): {exc}") from None
 
 
-def _check_plan(plan: Sequence[Revert], state: SchemaState) -> tuple[dict[int, _Completed], list[str]]:
+def _check_plan(plan: Sequence[Revert], state: SchemaState) -> tuple[dict[int, _Completed], dict[int, str]]:
     """Complete and fold every reverse onto ``state``: the completed reverses (by the seq they undo),
-    which the run executes and records, and the data-loss warnings.
+    which the run executes and records, and the data-loss warnings (by the seq they undo).
 
     A reverse that does not fit stops everything before it runs, naming revision and seq.
     """
     completed: dict[int, _Completed] = {}
-    warnings: list[str] = []
+    warnings: dict[int, str] = {}
     for step in plan:
         done = _complete(step, state)
         completed[step.event.seq] = done
@@ -196,8 +245,22 @@ def _check_plan(plan: Sequence[Revert], state: SchemaState) -> tuple[dict[int, _
         if done.op is not None:
             warning = data_loss(done.op, step.event)
             if warning is not None:
-                warnings.append(warning)
+                warnings[step.event.seq] = warning
     return completed, warnings
+
+
+def _whose(event: Event) -> str:
+    return "baseline" if event.kind == "baseline" else f"revision {event.revision}"
+
+
+def _measured(conn: sa.Connection, plan: Sequence[Revert], completed: dict[int, _Completed],
+              start: SchemaState) -> dict[int, Loss]:
+    """The data the plan drops or narrows, counted in the live database (by the seq each undoes)."""
+    steps = [(done.op, done.before, f"{_whose(step.event)}, seq {step.event.seq}")
+             for step in plan if (done := completed[step.event.seq]).op is not None]
+    seqs = [step.event.seq for step in plan if completed[step.event.seq].op is not None]
+    by_where = {where: seq for (_op, _before, where), seq in zip(steps, seqs)}
+    return {by_where[loss.where]: loss for loss in measure(conn, start, steps)}
 
 
 def _split_revisions(events: Sequence[Event], to_seq: int) -> list[str]:
@@ -228,6 +291,36 @@ class _Run:
     recorder: Recorder
     why: str | None
     planner: _Planner
+    #: every event of the ledger (this run's included), for the revisions left in effect
+    events: list[Event] = attrs.field(factory=list)
+    #: Alembic version tables of the database (None: not looked for yet)
+    version_tables: list[str] | None = None
+
+    def follow_alembic(self, group: Sequence[Revert]) -> None:
+        """Set Alembic's version table to the revision left in effect, when it names the one rolled back.
+
+        A database migrated by Alembic with the hook keeps Alembic's version table: after a
+        rollback it must name where the ledger stands, so that ``alembic upgrade heads`` runs the
+        rolled-back revisions again. The rolled-back revision is replaced by the latest revision
+        still in effect (none: the table is emptied, as ``alembic downgrade base`` leaves it).
+        """
+        revision = group[0].event.revision
+        if revision is None or self.recorder.sql_only:
+            return
+        conn = self.recorder.conn
+        if self.version_tables is None:
+            from .audit import alembic_version_tables
+
+            self.version_tables = alembic_version_tables(conn)
+        applied = applied_revisions(self.events)
+        for name in self.version_tables:
+            table = sa.table(name, sa.column("version_num"))
+            rows = set(conn.execute(sa.select(table.c.version_num)).scalars())
+            if revision not in rows:
+                continue
+            conn.execute(table.delete().where(table.c.version_num == revision))
+            if applied and applied[-1] not in rows:
+                conn.execute(table.insert().values(version_num=applied[-1]))
 
     def record(self, kind: str, done: _Completed, undone: Event, *, after: bool = True) -> Event:
         return self.recorder.record(kind, done.op, done.after if after else done.before, revision=undone.revision,
@@ -248,6 +341,11 @@ class _Run:
         self.recorder.run_ddl(statements, str(step.event.revision),
                               lambda message: _StatementFailed(step, op, message))
 
+    def check_fits(self, step: Revert, done: _Completed) -> None:
+        assert done.op is not None
+        op = done.op
+        self.recorder.check_fits(op, done.before, lambda message: _StatementFailed(step, op, message))
+
     def transactional(self, group: Sequence[Revert]) -> RevertedRevision:
         """PostgreSQL and SQLite: the DDL and revert events of a revision in the current transaction."""
         events: list[Event] = []
@@ -255,9 +353,11 @@ class _Run:
         for step in group:
             done, ddl = self.completed(step)
             if done.op is not None:
+                self.check_fits(step, done)
                 self.run_ddl(ddl, step, done.op)
             statements += ddl
             events.append(self.record("revert", done, step.event))
+        self.follow_alembic(group)
         return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
 
     def bracketed(self, group: Sequence[Revert]) -> RevertedRevision:
@@ -272,6 +372,11 @@ class _Run:
                     with self.recorder.transaction(commits=True):
                         events.append(self.record("revert", done, step.event))
                     continue
+                try:
+                    with self.recorder.transaction():
+                        self.check_fits(step, done)
+                except _StatementFailed as failed:
+                    raise RollbackError(f"{failed}; nothing of the op ran or was recorded") from None
                 with self.recorder.transaction(commits=True):
                     recorded = self.record("intent", done, step.event, after=False)
                 intent = recorded
@@ -284,6 +389,8 @@ class _Run:
                 failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(
                     step, done.op or _NoOp(), _db_message(exc))
                 raise RollbackError(f"{failed}; {_in_doubt_note(intent)}") from None
+        with self.recorder.transaction(commits=True):
+            self.follow_alembic(group)
         return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
 
 
@@ -305,6 +412,12 @@ class _Planner:
 
     point: str
     skip_irreversible: bool
+    through_baseline: bool = False
+    #: with a connection, the data the plan drops or narrows is counted (``losses``), and
+    #: ``consent`` (when given) sees it before anything runs
+    conn: sa.Connection | None = None
+    consent: Consent | None = None
+    losses: list[Loss] = attrs.field(factory=list)
     to_seq: int | None = None
     total: int = 0
     warnings: list[str] = attrs.field(factory=list)
@@ -321,15 +434,24 @@ class _Planner:
         if self.planned_at != ledger.reads:
             first = self.to_seq is None
             if self.to_seq is None:
-                self.to_seq = resolve_point(self.point, ledger.events)
+                self.to_seq = resolve_rollback_point(self.point, ledger.events,
+                                                     through_baseline=self.through_baseline)
                 self.check_file_less(ledger)
             plan = plan_rollback(ledger.events, self.to_seq, skip_irreversible=self.skip_irreversible)
             self.groups = deque(_groups(plan))
             self.planned_at = ledger.reads
             if first:
                 self.completed, warnings = _check_plan(plan, ledger.view.state)
-                self.warnings = warnings + _split_revisions(ledger.events, self.to_seq)
+                measured = _measured(self.conn, plan, self.completed, ledger.view.state) \
+                    if self.conn is not None else {}
+                self.losses = list(measured.values())
+                # A drop that holds rows is named with its count; the other warnings as they are.
+                self.warnings = [measured[seq].describe() if seq in measured else warnings[seq]
+                                 for seq in (step.event.seq for step in plan) if seq in warnings or seq in measured]
+                self.warnings += _split_revisions(ledger.events, self.to_seq)
                 self.total = len(self.groups)
+                if self.losses and self.consent is not None:
+                    self.consent(self.losses)
         return self.groups.popleft() if self.groups else None
 
     def check_file_less(self, ledger: _Ledger) -> None:
@@ -359,6 +481,8 @@ def rollback(
     progress: RollbackProgress | None = None,
     skip_irreversible: bool = False,
     one_transaction: bool = False,
+    through_baseline: bool = False,
+    consent: Consent | None = None,
     defined: Collection[str] | None = None,
 ) -> RollbackResult:
     """Undo every event after point ``to`` that is still in effect, newest first.
@@ -368,14 +492,22 @@ def rollback(
     for scratch databases (drills), never for a database whose data matters.
     ``one_transaction`` (PostgreSQL and SQLite): the whole rollback in one transaction, so a
     failure anywhere leaves schema and ledger as they were before the run.
+    A baseline is a floor: ``-N`` counts revisions only, ``base`` is the baseline, and a point
+    below it is refused (:class:`BelowBaseline`) unless ``through_baseline``.
+    ``consent``: called, under the lock and before any statement runs, with the data the plan
+    drops or narrows (tables and columns holding rows, with their counts); it raises to refuse.
+    None: the data is counted only for ``sql_only`` (a drill on a scratch database asks nobody).
     ``defined``: the revision ids the project's migration files define; a rollback that would
     leave a revision no file defines in effect is refused (None: no check, the ledger is the
     only history, as under Alembic with the hook).
     """
     store = store_for(config)
     why = why or f"rollback to {to}"
-    planner = _Planner(to, skip_irreversible, defined=frozenset(defined) if defined is not None else None)
+    planner = _Planner(to, skip_irreversible, through_baseline, consent=consent,
+                       defined=frozenset(defined) if defined is not None else None)
     with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+        if consent is not None or sql_only:
+            planner.conn = conn
         dialect = dialects.dialect_name(conn)
         if one_transaction:
             one_transaction_refused(dialect, RollbackError)
@@ -384,12 +516,14 @@ def rollback(
         if sql_only:
             with _tx(conn):
                 ledger.refresh(store, conn)
-            run = _Run(Recorder(conn, store, dialect, actor, True, ledger.view, keep=ledger.events.extend), why, planner)
+            run = _Run(Recorder(conn, store, dialect, actor, True, ledger.view, keep=ledger.events.extend), why, planner,
+                       ledger.events)
             reverted = []
             while (group := planner.next(ledger)) is not None:
                 reverted.append(run.bracketed(group) if dialect == "mysql" else run.transactional(group))
             return _result(planner, reverted, ledger, sql=run.recorder.sql)
-        run = _Run(Recorder(conn, store, dialect, actor, False, ledger.view, keep=ledger.events.extend), why, planner)
+        run = _Run(Recorder(conn, store, dialect, actor, False, ledger.view, keep=ledger.events.extend), why, planner,
+                   ledger.events)
         with store.lock(conn, lock_timeout):
             if dialect == "mysql":
                 reverted = _rollback_bracketed(run, ledger, progress)
@@ -471,5 +605,5 @@ def _result(planner: _Planner, reverted: Sequence[RevertedRevision], ledger: _Le
     applied = applied_revisions(ledger.events)
     return RollbackResult(
         to_seq=planner.to_seq or 0, reverted=tuple(reverted), head=ledger.view.head, sql=tuple(sql),
-        warnings=tuple(planner.warnings), current=applied[-1] if applied else None,
+        warnings=tuple(planner.warnings), current=applied[-1] if applied else None, losses=tuple(planner.losses),
     )

@@ -33,10 +33,11 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaState
+from ops import AlterColumnOp, InvalidOperationError, LedgerError, MigrateOperation, SchemaState
 
 from . import dialects
 from .config import Config
+from .dataloss import Consent, Loss, measure
 from .db import READS_ONLY, DatabaseError, create_engine, dialect_of
 from .events import STATE_KINDS, Actor, Event, in_effect
 from .identifiers import check_op_names
@@ -247,7 +248,7 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
         intent = view.in_doubt[0]
         raise InDoubtError(
             f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
-            f"{intent.op_type}), so the live schema may not match the ledger; see `schema-ledger status`"
+            f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
         )
     file_less_in_effect(chain, view)
     applied_after: Revision | None = None
@@ -373,6 +374,8 @@ class _Planner:
     queue: list[Revision] = attrs.field(factory=list)
     #: the view's ``reads`` when the queue was made
     read_at: int = -1
+    #: called with the checked plan, once, before anything of it runs (the data-loss check)
+    on_plan: Callable[[Sequence[_Planned]], None] | None = None
 
     def next(self, view: LedgerView) -> Revision | None:
         """The next revision to apply; on the first call the whole plan is checked and counted."""
@@ -380,8 +383,11 @@ class _Planner:
             self.queue = _pending(self.chain, view, self.to, resume=self.dialect == "mysql")
             self.read_at = view.reads
             if self.total is None:
-                self.plans = {p.revision.id: p for p in _check_plan(self.queue, view, self.dialect)}
+                checked = _check_plan(self.queue, view, self.dialect)
+                self.plans = {p.revision.id: p for p in checked}
                 self.total = len(self.queue)
+                if self.on_plan is not None:
+                    self.on_plan(checked)
             self.queue.reverse()
         return self.queue.pop() if self.queue else None
 
@@ -415,6 +421,17 @@ class ApplyResult:
     warnings: tuple[str, ...] = ()
     #: the last revision of the chain in effect afterwards (None: none is)
     current: str | None = None
+    #: data the run drops or narrows, counted before it ran (with ``sql_only``: would drop)
+    losses: tuple[Loss, ...] = ()
+
+
+def plan_losses(conn: sa.Connection, plan: Sequence[_Planned]) -> list[Loss]:
+    """What data the checked ``plan`` drops or narrows, counted in the live database."""
+    if not plan:
+        return []
+    steps = [(op, before, f"revision {planned.revision.id}") for planned in plan for step in planned.steps
+             for op, before in zip(step.ops, step.states)]
+    return measure(conn, plan[0].before, steps)
 
 
 @attrs.define
@@ -431,6 +448,9 @@ class _Run:
     def run_ddl(self, statements: Sequence[str], revision: Revision, op: Any) -> None:
         self.recorder.run_ddl(statements, revision.id, lambda message: _StatementFailed(revision, op, message))
 
+    def check_fits(self, op: MigrateOperation, before: SchemaState, revision: Revision) -> None:
+        self.recorder.check_fits(op, before, lambda message: _StatementFailed(revision, op, message))
+
     def transactional(self, planned: _Planned) -> AppliedRevision:
         """PostgreSQL and SQLite: the DDL and events of a revision in the current transaction."""
         revision = planned.revision
@@ -440,6 +460,11 @@ class _Run:
         for planned_step in planned.steps:
             step, ops, states = planned_step.step, planned_step.ops, planned_step.states
             if step.batch and dialect == "sqlite" and len(ops) > 1:
+                for op, before in zip(ops, states):
+                    # The live table is the one before the batch: a column renamed or changed by an
+                    # earlier op of the batch is not there yet to be looked at.
+                    if _unchanged_column(op, states[0], before):
+                        self.check_fits(op, before, revision)
                 ddl = dialects.ddl_batch(ops, states[0], dialect, conn=conn)
                 self.run_ddl(ddl, revision, _BatchDescription(step, list(ops)))
                 statements += ddl
@@ -447,6 +472,7 @@ class _Run:
                     events.append(self.record("apply", op, after, revision))
                 continue
             for op, before, after in zip(ops, states, states[1:]):
+                self.check_fits(op, before, revision)
                 ddl = dialects.ddl(op, before, dialect, conn=conn)
                 self.run_ddl(ddl, revision, op)
                 statements += ddl
@@ -470,6 +496,11 @@ class _Run:
                 ddl = dialects.ddl(op, before, dialect, conn=conn)
                 intent: Event | None = None  # set once the intent is committed
                 try:
+                    with self.recorder.transaction():
+                        self.check_fits(op, before, revision)
+                except _StatementFailed as failed:
+                    raise ApplyError(f"{failed}; nothing of the op ran or was recorded") from None
+                try:
                     with self.recorder.transaction(commits=True):
                         recorded = self.record("intent", op, before, revision)
                     intent = recorded
@@ -489,6 +520,16 @@ class _Run:
                 raise ApplyError(f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}; the revision "
                                  "may or may not be recorded: see `schema-ledger status`") from None
         return AppliedRevision(revision, tuple(events), tuple(statements))
+
+
+def _unchanged_column(op: MigrateOperation, start: SchemaState, before: SchemaState) -> bool:
+    """Whether the column ``op`` alters is, in ``before``, the same as in ``start``."""
+    if not isinstance(op, AlterColumnOp):
+        return False
+    key = (op.schema, op.table_name)
+    old, now = start.tables.get(key), before.tables.get(key)
+    return old is not None and now is not None and old.column(op.column_name) is not None \
+        and old.column(op.column_name) == now.column(op.column_name)
 
 
 def _in_doubt_note(intent: Event | None) -> str:
@@ -535,11 +576,15 @@ def apply(
     lock_timeout: float = 60.0,
     progress: Progress | None = None,
     one_transaction: bool = False,
+    consent: Consent | None = None,
 ) -> ApplyResult:
     """Apply the pending revisions of ``config``'s project up to ``to`` (all when None).
 
     ``one_transaction`` (PostgreSQL and SQLite): every pending revision in one transaction, so a
     failure anywhere leaves schema and ledger as they were before the run.
+    ``consent``: called, under the lock and before any statement runs, with the data the plan
+    drops or narrows (tables and columns holding rows, with their counts); it raises to refuse.
+    None: no such check (a scratch database, a drill).
     """
     if chain is None:
         chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
@@ -553,7 +598,14 @@ def apply(
         actor = Actor.current(db_user=_db_user(conn), by=by)
         if sql_only:
             return _apply_sql(conn, store, dialect, actor, chain, to, why)
-        planner = _Planner(chain, to, dialect)
+        losses: list[Loss] = []
+
+        def on_plan(plan: Sequence[_Planned]) -> None:
+            losses.extend(plan_losses(conn, plan))
+            if losses and consent is not None:
+                consent(losses)
+
+        planner = _Planner(chain, to, dialect, on_plan=on_plan if consent is not None else None)
         with store.lock(conn, lock_timeout):
             view = LedgerView()
             run = _Run(Recorder(conn, store, dialect, actor, False, view), why)
@@ -564,7 +616,7 @@ def apply(
                                             lock_timeout=lock_timeout)
             head = view.head
     return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)),
-                       current=_current(chain, view))
+                       current=_current(chain, view), losses=tuple(losses))
 
 
 def _apply_bracketed(run: _Run, planner: _Planner, progress: Progress | None) -> list[AppliedRevision]:
@@ -673,6 +725,8 @@ def _apply_sql(
         exists = store.exists(conn)
     pending = _pending(chain, view, to, resume=dialect == "mysql")
     plan = _check_plan(pending, view, dialect)
+    with _tx(conn):
+        losses = plan_losses(conn, plan) if exists else []
     recorder = Recorder(conn, store, dialect, actor, True, view)
     run = _Run(recorder, why)
     if not exists:
@@ -683,7 +737,8 @@ def _apply_sql(
     applied = []
     for planned in plan:
         applied.append(run.bracketed(planned) if dialect == "mysql" else run.transactional(planned))
-    return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view))
+    return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view),
+                       losses=tuple(losses))
 
 
 @contextlib.contextmanager

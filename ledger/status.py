@@ -20,7 +20,8 @@ from .revisions import RevisionChain, display_path, load_revisions
 from .runner import LedgerView, _safe_url, _tx, _wrap_db_errors, connect, store_for
 from .store import LedgerStore
 
-__all__ = ["RevisionStatus", "Status", "describe_event", "event_json", "history", "log_events", "status"]
+__all__ = ["RevisionStatus", "Status", "describe_event", "event_json", "history", "in_doubt_note", "log_events",
+           "status"]
 
 
 @attrs.frozen
@@ -77,7 +78,8 @@ class Status:
     def problems(self) -> list[str]:
         """What makes ``status`` exit 1: in-doubt intents, changed files, revisions without a file."""
         problems = [
-            f"ledger seq {e.seq}: intent without its event (revision {e.revision}, {e.op_type}) is in doubt"
+            f"ledger seq {e.seq}: intent without its event (revision {e.revision}, {e.op_type}) is in doubt: "
+            "run `schema-ledger recover`"
             for e in self.in_doubt
         ]
         problems += [
@@ -201,16 +203,23 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
         revisions = []
         partial = []
         current = None
+        in_doubt = _in_doubt(store, conn) if exists else ()
+
+        def _in_doubt_for(revision: str) -> bool:
+            return any(e.revision == revision for e in in_doubt)
+
         for revision in chain:
             mark = marks.get(revision.id, _StateMarks())
             # A revision records one event per op, and one for no op.
             expected = max(1, revision.op_count)
             effective = len(mark.live)
             unchanged = not mark.apply_checksum or mark.apply_checksum == revision.checksum
-            if 0 < effective < expected and unchanged:
+            partly = 0 < effective < expected and unchanged
+            if partly:
                 partial.append((revision.id, effective, expected))
             event = applied_at.get(mark.last_seq)
-            if event is not None:
+            if event is not None and not partly and not _in_doubt_for(revision.id):
+                # A revision partly applied (a run stopped inside it) is not where the database is.
                 current = revision.id
             recorded = event.revision_checksum if event is not None else None
             revisions.append(RevisionStatus(
@@ -218,7 +227,6 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
                 applied_event=event, checksum=revision.checksum,
                 checksum_matches=None if not recorded else recorded == revision.checksum,
             ))
-        in_doubt = _in_doubt(store, conn) if exists else ()
         # Revisions in effect that no file defines, oldest first; the ledger's current revision is
         # the one whose events in effect are the newest, file or no file.
         in_effect = {rid: max(m.live) for rid, m in marks.items() if m.live}
@@ -233,6 +241,22 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
         current=current, revisions=tuple(revisions), in_doubt=in_doubt, unknown=tuple(unknown),
         partial=tuple(partial),
     )
+
+
+def ledger_events_or_none(config: Config) -> list[Event] | None:
+    """Every event of ``config``'s ledger; None when the database has no ledger table (or no file)."""
+    parsed = sa.make_url(config.url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:"):
+        from pathlib import Path
+
+        if not Path(parsed.database).exists():
+            return None
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return None
+        return list(store.events(conn))
 
 
 def history(config: Config, *, chain: RevisionChain | None = None) -> tuple[RevisionStatus, ...]:
@@ -298,3 +322,17 @@ def log_events(
         return [Event.from_row(row) for row in conn.execute(query)]
 
 
+
+
+def in_doubt_note(config: Config) -> str:
+    """One phrase naming the intent in doubt in ``config``'s ledger (read afresh), or "" when none is."""
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return ""
+        doubt = _in_doubt(store, conn)
+    if not doubt:
+        return ""
+    intent = doubt[0]
+    return (f"ledger seq {intent.seq} (revision {intent.revision}: {intent.op_type}) is in doubt: "
+            "run `schema-ledger recover`")

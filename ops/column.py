@@ -176,7 +176,9 @@ class AlterColumnOp(MigrateOperation):
 
     ``modify_server_default`` and ``modify_comment`` are False for "no change" and None for
     "remove"; the ``existing_*`` values say what the column was (False/None: unknown) and are
-    filled in by completion, which is what makes the op reversible.
+    filled in by completion, which is what makes the op reversible. ``postgresql_using`` is the
+    expression of PostgreSQL's ``USING`` clause for a type change (as in Alembic); it serves this
+    op only, never its reverse.
     """
 
     table_name: str
@@ -191,6 +193,7 @@ class AlterColumnOp(MigrateOperation):
     modify_server_default: DefaultSpec | None | bool = False
     modify_name: str | None = None
     modify_type: TypeSpec | None = None
+    postgresql_using: str | None = None
 
     def has_changes(self) -> bool:
         return (
@@ -299,13 +302,16 @@ class AlterColumnOp(MigrateOperation):
             changes.append("drop comment" if self.modify_comment is None else f"comment {self.modify_comment!r}")
         if self.modify_name is not None:
             changes.append(f"rename to {self.modify_name}")
+        if self.postgresql_using is not None:
+            changes.append(f"using {self.postgresql_using}")
         return f"alter column {_full(self.table_name, self.schema)}.{self.column_name}: {', '.join(changes) or 'no change'}"
 
     @classmethod
     def _build(cls, table_name: str, column_name: str, schema: str | None, *, nullable: bool | None = None,
                comment: Any = False, server_default: Any = False, new_column_name: str | None = None,
                type_: Any = None, existing_type: Any = None, existing_server_default: Any = False,
-               existing_nullable: bool | None = None, existing_comment: Any = False, **_kw: Any) -> AlterColumnOp:
+               existing_nullable: bool | None = None, existing_comment: Any = False,
+               postgresql_using: Any = None, **_kw: Any) -> AlterColumnOp:
         return cls(
             table_name, column_name, schema=schema,
             existing_type=_type(existing_type),
@@ -317,6 +323,7 @@ class AlterColumnOp(MigrateOperation):
             modify_server_default=_default(server_default),
             modify_name=new_column_name,
             modify_type=_type(type_),
+            postgresql_using=None if postgresql_using is None else str(postgresql_using),
         )
 
     @classmethod
@@ -327,7 +334,8 @@ class AlterColumnOp(MigrateOperation):
         """Alter a column: ``op.alter_column("t", "x", nullable=False, type_=sa.String(80), ...)``.
 
         Takes Alembic's arguments: ``nullable``, ``comment``, ``server_default``,
-        ``new_column_name``, ``type_`` and the ``existing_*`` values.
+        ``new_column_name``, ``type_``, the ``existing_*`` values and ``postgresql_using`` (the
+        expression of PostgreSQL's ``USING`` clause for the type change).
         """
         return operations.invoke(cls._build(table_name, column_name, schema, **kw))
 

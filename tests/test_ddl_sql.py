@@ -53,7 +53,7 @@ REBUILD_ACCOUNT = [
     [
         ("postgresql", [
             "ALTER TABLE account ALTER COLUMN plan DROP DEFAULT",
-            "ALTER TABLE account ALTER COLUMN plan TYPE VARCHAR(20) USING plan::VARCHAR(20)",
+            "ALTER TABLE account ALTER COLUMN plan TYPE VARCHAR(20)",
             "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'free'",
         ]),
         ("mysql", ["ALTER TABLE account MODIFY COLUMN plan VARCHAR(20) DEFAULT 'free'"]),
@@ -62,6 +62,39 @@ REBUILD_ACCOUNT = [
 )
 def test_alter_column_type(dialect: str, expected: list[str]) -> None:
     assert sql(dialect, lambda op: op.alter_column("account", "plan", type_=sa.String(20))) == expected
+
+
+@pytest.mark.parametrize(
+    "upgrade, clause",
+    [
+        # An assignment cast exists: none is written, so a value that does not fit fails the ALTER.
+        (lambda op: op.alter_column("account", "plan", type_=sa.String(4)), "TYPE VARCHAR(4)"),
+        (lambda op: op.alter_column("invoice", "amount", type_=sa.Numeric(4, 1)), "TYPE NUMERIC(4, 1)"),
+        (lambda op: op.alter_column("invoice", "amount", type_=sa.Integer), "TYPE INTEGER"),
+        (lambda op: op.alter_column("invoice", "account_id", type_=sa.String(20)), "TYPE VARCHAR(20)"),
+        # No assignment cast at all: a cast, to the new type.
+        (lambda op: op.alter_column("account", "plan", type_=sa.Integer), "TYPE INTEGER USING plan::INTEGER"),
+        (lambda op: op.alter_column("account", "plan", type_=sa.DateTime), "TYPE TIMESTAMP WITHOUT TIME ZONE "
+                                                                        "USING plan::TIMESTAMP WITHOUT TIME ZONE"),
+        (lambda op: op.alter_column("invoice", "account_id", type_=sa.Boolean), "TYPE BOOLEAN USING account_id::BOOLEAN"),
+        # The op's own USING, as in Alembic.
+        (lambda op: op.alter_column("account", "plan", type_=sa.Integer, postgresql_using="length(plan)"),
+         "TYPE INTEGER USING length(plan)"),
+    ],
+)
+def test_postgresql_type_change_casts_only_where_it_must(upgrade: Callable[[Operations], Any], clause: str) -> None:
+    statements = [s for s in sql("postgresql", upgrade) if " TYPE " in s]
+    assert len(statements) == 1 and statements[0].endswith(clause), statements
+
+
+def test_postgresql_using_is_kept_by_the_codec_and_left_out_when_unset() -> None:
+    from ledger.codec import decode, encode
+
+    (plain,) = record(lambda op: op.alter_column("account", "plan", type_=sa.Integer))
+    (using,) = record(lambda op: op.alter_column("account", "plan", type_=sa.Integer, postgresql_using="plan::int"))
+    assert b"postgresql_using" not in encode(plain)  # payloads written before the field keep their bytes
+    assert decode(encode(using)).postgresql_using == "plan::int"  # type: ignore[union-attr]
+    assert using.complete(BASE).reverse().postgresql_using is None  # it serves the op, never its reverse
 
 
 @pytest.mark.parametrize(
@@ -203,7 +236,7 @@ def test_postgresql_enum_type_created_first_and_dropped_last() -> None:
     ]
     to_text = sql("postgresql", lambda op: op.alter_column("invoice", "status", type_=sa.String(10)), state)
     assert to_text == [
-        "ALTER TABLE invoice ALTER COLUMN status TYPE VARCHAR(10) USING status::text::VARCHAR(10)",
+        "ALTER TABLE invoice ALTER COLUMN status TYPE VARCHAR(10)",
         'DROP TYPE "invoice status"',
     ]
 

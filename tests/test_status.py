@@ -81,6 +81,13 @@ def reference(config: Config, chain: RevisionChain) -> dict[str, Any]:
     finally:
         engine.dispose()
     rows, partial, current = [], [], None
+    # The latest intent, when no later event settles it, is in doubt; a revision with an op in doubt,
+    # like one partly applied, is not current.
+    intents = [e for e in events if e.kind == "intent"]
+    doubt = {last.revision for last in intents[-1:] if not any(
+        e.seq > last.seq and (e.kind in STATE_KINDS or e.kind == "abandon")
+        and (e.reverses == last.seq or (e.revision == last.revision and e.payload == last.payload))
+        for e in events)}
     for revision in chain:
         recorded = [e for e in events if e.revision == revision.id and e.kind in STATE_KINDS]
         event = recorded[-1] if recorded else None
@@ -88,10 +95,11 @@ def reference(config: Config, chain: RevisionChain) -> dict[str, Any]:
         last = next((e for e in reversed(recorded) if e.kind == "apply"), None)
         unchanged = last is None or not last.revision_checksum or last.revision_checksum == revision.checksum
         expected = max(1, len(revision.ops))
-        if 0 < effective < expected and unchanged:
+        partly = 0 < effective < expected and unchanged
+        if partly:
             partial.append((revision.id, effective, expected))
         applied = event is not None and event.kind in ("apply", "baseline")
-        if applied:
+        if applied and not partly and revision.id not in doubt:
             current = revision.id
         recorded_checksum = event.revision_checksum if applied and event is not None else None
         rows.append((revision.id, applied, event if applied else None,

@@ -130,10 +130,7 @@ class PostgreSQLGenerator(DDLGenerator):
                 statements.append(f"{prefix} ALTER COLUMN {name} DROP DEFAULT")
                 default_gone = True
             type_sql = self.type_sql(column.type)
-            # The op carries no USING clause, so the conversion is an explicit cast: it covers what
-            # an assignment cast covers and more (text to integer). ENUMs cast only to/from text.
-            via = "::text" if _is_enum(old) or _is_enum(new) else ""
-            statements.append(f"{prefix} ALTER COLUMN {name} TYPE {type_sql} USING {name}{via}::{type_sql}")
+            statements.append(f"{prefix} ALTER COLUMN {name} TYPE {type_sql}{self._using(op, old, new, name, type_sql)}")
         if new.nullable != old.nullable:
             statements.append(f"{prefix} ALTER COLUMN {name} {'DROP' if new.nullable else 'SET'} NOT NULL")
         if new.server_default != old.server_default or default_gone:
@@ -145,3 +142,41 @@ class PostgreSQLGenerator(DDLGenerator):
             construct = sa.schema.SetColumnComment if new.comment is not None else sa.schema.DropColumnComment
             statements.append(self.compile(construct(column)))
         return statements
+
+    def _using(self, op: AlterColumnOp, old: ColumnSpec, new: ColumnSpec, name: str, type_sql: str) -> str:
+        """The USING clause of a type change: the op's own (``postgresql_using``), else a cast only
+        where PostgreSQL has no assignment cast from the old type to the new one.
+
+        Without USING, PostgreSQL converts with its assignment cast, which refuses a value that does
+        not fit (``value too long for type character varying(10)``, ``numeric field overflow``).
+        An explicit cast to the new type would instead cut a string to length, so one is written
+        only where there is no assignment cast at all: from a string type (or an ENUM, through
+        text) to anything but a string, and between integers and booleans.
+        """
+        if op.postgresql_using is not None:
+            return f" USING {op.postgresql_using}"
+        if _is_enum(new):  # only an explicit cast reaches an ENUM, and from text
+            return f" USING {name}::text::{type_sql}"
+        before, after = _kind(old), _kind(new)
+        if before in ("string", "enum") and after != "string":
+            return f" USING {name}{'::text' if before == 'enum' else ''}::{type_sql}"
+        if {before, after} == {"integer", "boolean"}:
+            return f" USING {name}::{type_sql}"
+        return ""
+
+
+def _kind(column: ColumnSpec) -> str:
+    """The family of a column's type as far as PostgreSQL's casts go."""
+    if _is_enum(column):
+        return "enum"
+    try:
+        type_ = column.type.to_sa()
+    except Exception:  # noqa: BLE001 - a type that cannot be built is converted as PostgreSQL sees fit
+        return "other"
+    if isinstance(type_, sa.String):  # a non-native Enum too: a VARCHAR
+        return "string"
+    if isinstance(type_, sa.Boolean):
+        return "boolean"
+    if isinstance(type_, sa.Integer):
+        return "integer"
+    return "other"

@@ -1,0 +1,58 @@
+"""``python -m realworld [--only NAME ...] [--dialect D ...] [--no-doc]``: run the histories, write the table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .harness import ROOT, HarnessError, databases_in, download, extract, run_cell, table, write_report
+from .histories import HISTORIES
+
+CACHE = ROOT / ".realworld-cache"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m realworld", description=__doc__)
+    parser.add_argument("--only", action="append", help="a history name (repeatable; default: every history)")
+    parser.add_argument("--dialect", action="append", choices=["sqlite", "postgresql", "mariadb"])
+    parser.add_argument("--no-doc", action="store_true", help="do not write the table into docs/alembic.md")
+    args = parser.parse_args(argv)
+    histories = [h for h in HISTORIES if not args.only or h.name in args.only]
+    cells = []
+    versions: dict[str, str] = {}
+    results = CACHE / "results.json"
+
+    def log(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    with databases_in(CACHE / "sqlite") as databases:
+        for history in histories:
+            try:
+                wheel = download(history.requirement, CACHE / "wheels")
+            except HarnessError as exc:
+                log(f"{history.name}: {exc}")
+                continue
+            versions[history.name] = wheel.name.split("-")[1]
+            for dialect in history.dialects:
+                if args.dialect and dialect not in args.dialect:
+                    continue
+                project = extract(history, wheel, CACHE / "work" / history.name / dialect / "project", dialect)
+                cell = run_cell(history, dialect, project, databases, CACHE / "work" / history.name / dialect,
+                                log=log)
+                databases.drop_all()
+                cells.append(cell)
+                failed = [step for step, (ok, _) in cell.steps.items() if not ok]
+                log(f"{history.name}/{dialect}: " + ("all passed" if not failed else "failed: " + ", ".join(failed)))
+                results.write_text(json.dumps([c.to_json() for c in cells], indent=1), encoding="utf-8")
+    body = table(cells, versions)
+    print(body)
+    if not args.no_doc:
+        write_report(ROOT / "docs" / "alembic.md", body)
+    return 0 if all(ok for c in cells for ok, _ in c.steps.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

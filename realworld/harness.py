@@ -1,0 +1,548 @@
+"""Run real Alembic histories from PyPI wheels with Alembic alone, with the hook, and imported.
+
+For one history on one database (a *cell*):
+
+A. ``alembic upgrade heads`` alone on a fresh database; its schema is the oracle.
+B. The same with ``ledger.alembic.attach(context)`` in env.py, on another fresh database: the
+   upgrade completes, Alembic's output is the same, ``verify --live`` is clean, the ledger
+   materialized into a fresh database equals A's schema, ``drill --from-ledger`` passes or names
+   only data-change revisions, ``rollback --to base`` leaves no application table, and a plain
+   ``alembic upgrade heads`` rebuilds A's schema.
+C. ``import-alembic`` then ``apply`` on a fresh database builds A's schema and rolls back to base.
+
+Every step runs as its own process (the ``alembic`` command, ``schema-ledger``), with a
+package-agnostic env.py: the package is not imported; helper modules a history imports come
+from ``realworld/shims/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from .histories import History
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIMS = Path(__file__).resolve().parent / "shims"
+LEDGER_TABLE = "schema_ledger"
+STEP_TIMEOUT = float(os.environ.get("REALWORLD_STEP_TIMEOUT", "1200"))
+
+ENV_PY = '''\
+"""A package-agnostic env.py: no import of the package, its naming convention copied."""
+import os
+from logging.config import fileConfig
+
+import sqlalchemy as sa
+from alembic import context
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+NAMING_CONVENTION = {naming!r}
+target_metadata = sa.MetaData(naming_convention=NAMING_CONVENTION) if NAMING_CONVENTION else None
+url = os.environ.get("REALWORLD_URL") or config.get_main_option("sqlalchemy.url")
+engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch={batch!r},
+        version_table={version_table!r},
+        transaction_per_migration={per_migration!r},
+    )
+    if os.environ.get("REALWORLD_HOOK") == "1":
+        import ledger.alembic
+        ledger.alembic.attach(context)
+    with context.begin_transaction():
+        context.run_migrations()
+engine.dispose()
+'''
+
+ALEMBIC_INI = '''\
+[alembic]
+script_location = %(here)s
+path_separator = os
+{locations}
+[loggers]
+keys = root,sqlalchemy,alembic
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+qualname =
+
+[logger_sqlalchemy]
+level = WARNING
+handlers =
+qualname = sqlalchemy.engine
+
+[logger_alembic]
+level = INFO
+handlers =
+qualname = alembic
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)-5.5s [%(name)s] %(message)s
+'''
+
+
+# ---------------------------------------------------------------------------------------------
+# Wheels and projects
+# ---------------------------------------------------------------------------------------------
+
+
+class HarnessError(RuntimeError):
+    pass
+
+
+def download(requirement: str, cache: Path) -> Path:
+    """``pip download --no-deps`` the wheel of ``requirement`` into ``cache`` (once); its path."""
+    cache.mkdir(parents=True, exist_ok=True)
+    name, _, version = requirement.partition("==")
+    stem = name.replace("-", "_").lower() + "-" + (version + "-" if version else "")
+
+    def found() -> Path | None:
+        hits = sorted(p for p in cache.glob("*.whl") if p.name.lower().startswith(stem))
+        return hits[-1] if hits else None
+
+    if (hit := found()) is not None:
+        return hit
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(cache), requirement],
+        capture_output=True, text=True, timeout=900, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+    )
+    if (hit := found()) is None:
+        raise HarnessError(f"pip download {requirement} failed: {result.stderr.strip()[-400:]}")
+    return hit
+
+
+def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
+    """The history's script folder from the wheel, with our env.py and alembic.ini, under ``into``."""
+    if into.exists():
+        shutil.rmtree(into)
+    into.mkdir(parents=True)
+    prefix = history.folder.rstrip("/") + "/"
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            if not member.startswith(prefix) or member.endswith("/"):
+                continue
+            relative = member[len(prefix):]
+            if relative in ("env.py", "alembic.ini") or "__pycache__" in relative:
+                continue
+            target = into / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(member))
+    if not (into / "versions").is_dir():
+        raise HarnessError(f"{wheel.name}: no {prefix}versions/ folder")
+    (into / "env.py").write_text(ENV_PY.format(
+        naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
+        per_migration=history.transaction_per_migration), encoding="utf-8")
+    locations = history.locations(dialect)
+    extra = (f"version_locations = %(here)s/{locations}\nrecursive_version_locations = true\n"
+             if locations else "")
+    (into / "alembic.ini").write_text(ALEMBIC_INI.format(locations=extra), encoding="utf-8")
+    shim = into.parent / "shim"
+    if shim.exists():
+        shutil.rmtree(shim)
+    if history.shim:
+        shutil.copytree(SHIMS / history.shim, shim)
+    shim.mkdir(exist_ok=True)
+    with zipfile.ZipFile(wheel) as archive:
+        for member in history.copied:
+            target = shim / member
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(member))
+            for package in target.relative_to(shim).parents:
+                if str(package) != "." and not (shim / package / "__init__.py").exists():
+                    (shim / package / "__init__.py").write_text("", encoding="utf-8")
+    (shim / "realworld_naming.py").write_text(f"naming_convention = {history.naming_convention!r}\n",
+                                              encoding="utf-8")
+    return into
+
+
+# ---------------------------------------------------------------------------------------------
+# Databases
+# ---------------------------------------------------------------------------------------------
+
+SERVERS = {
+    "postgresql": os.environ.get("REALWORLD_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+    "mariadb": os.environ.get("REALWORLD_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/"),
+}
+
+
+class Databases:
+    """Fresh databases on demand, dropped by :meth:`drop_all`."""
+
+    def __init__(self, folder: Path, factory: Callable[[str], str] | None = None) -> None:
+        self.folder = folder
+        self.made: list[tuple[str, str]] = []
+        #: makes the databases instead (the test suite's, which drops them itself)
+        self.factory = factory
+
+    def new(self, dialect: str) -> str:
+        if self.factory is not None:
+            return self.factory(dialect)
+        name = f"rw_{uuid.uuid4().hex[:12]}"
+        if dialect == "sqlite":
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / f"{name}.db"
+            return f"sqlite:///{path}"
+        admin = sa.make_url(SERVERS[dialect])
+        engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            extra = " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" if dialect == "mariadb" else ""
+            conn.exec_driver_sql(f"CREATE DATABASE {name}{extra}")
+        engine.dispose()
+        self.made.append((dialect, name))
+        return admin.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        for dialect, name in self.made:
+            engine = sa.create_engine(SERVERS[dialect], isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+            try:
+                with engine.connect() as conn:
+                    if dialect == "postgresql":
+                        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                    else:
+                        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+            except sa.exc.SQLAlchemyError:
+                pass
+            finally:
+                engine.dispose()
+        self.made.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemas
+# ---------------------------------------------------------------------------------------------
+
+
+def schema(url: str, exclude: tuple[str, ...]) -> Any:
+    from ledger.audit import _without_foreign_key_indexes
+    from ledger.reflect import reflect
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            state = reflect(conn, exclude=exclude)
+            if conn.dialect.name in ("mysql", "mariadb"):
+                state = _without_foreign_key_indexes(state)
+            return state
+    finally:
+        engine.dispose()
+
+
+def tables(url: str, exclude: tuple[str, ...]) -> list[str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return sorted(n for n in sa.inspect(conn).get_table_names() if n not in exclude)
+    finally:
+        engine.dispose()
+
+
+def schema_differences(expected: Any, actual: Any, dialect: str) -> list[str]:
+    """Where two reflected schemas differ; constraints one side keeps no name for (SQLite) are matched by content."""
+    from ledger.reflect import compare
+    from tests.alembic_histories import name_like_fold
+
+    actual = name_like_fold(actual, expected)
+    expected = name_like_fold(expected, actual)
+    return compare(expected, actual, "mysql" if dialect == "mariadb" else dialect)
+
+
+def data_revisions(url: str) -> set[str]:
+    """The revisions whose events in the ledger at ``url`` hold data work (or SQL with no reverse)."""
+    from ledger.store import LedgerStore
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            found = set()
+            for event in LedgerStore(LEDGER_TABLE).events(conn):
+                if event.op_type == "execute" and event.revision:
+                    found.add(event.revision)
+            return found
+    finally:
+        engine.dispose()
+
+
+def version_rows(url: str, table: str) -> list[str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table(table):
+                return []
+            return sorted(r[0] for r in conn.exec_driver_sql(f"SELECT version_num FROM {table}"))
+    finally:
+        engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# One cell
+# ---------------------------------------------------------------------------------------------
+
+STEPS = ("alembic", "upgrade", "output", "verify", "materialize", "drill", "rollback", "rebuild",
+         "import", "apply", "import-rollback")
+
+
+@attrs.define
+class Cell:
+    history: str
+    dialect: str
+    #: step -> (passed, note); a step not run is absent
+    steps: dict[str, tuple[bool, str]] = attrs.Factory(dict)
+
+    def put(self, step: str, passed: bool, note: str = "") -> bool:
+        self.steps[step] = (passed, " ".join(note.split())[:600])
+        return passed
+
+    def to_json(self) -> dict[str, Any]:
+        return {"history": self.history, "dialect": self.dialect,
+                "steps": {k: {"passed": v[0], "note": v[1]} for k, v in self.steps.items()}}
+
+
+@attrs.frozen
+class Ran:
+    code: int
+    out: str
+    err: str
+
+    def tail(self, n: int = 3) -> str:
+        """The error: the last line naming an exception, or else the last ``n`` lines."""
+        lines = [line for line in (self.err + "\n" + self.out).splitlines()
+                 if line.strip() and not line.startswith("INFO  [alembic")]
+        for line in reversed(lines):
+            if re.match(r"^[\w.]+(Error|Exception|Warning)\b|^FAILED:|^schema-ledger: error:", line):
+                return line[:500]
+        return " | ".join(lines[-n:])
+
+
+def _run(args: list[str], *, cwd: Path, env: dict[str, str]) -> Ran:
+    try:
+        result = subprocess.run(args, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True,
+                                timeout=STEP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return Ran(124, "", f"timed out after {STEP_TIMEOUT:.0f} s")
+    return Ran(result.returncode, result.stdout, result.stderr)
+
+
+def _pythonpath(project: Path) -> str:
+    # Not the project folder itself: a module there may shadow a package (zenml's alembic.py).
+    return os.pathsep.join([str(project.parent / "shim"), str(ROOT)])
+
+
+def _alembic_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def run_cell(history: History, dialect: str, project: Path, databases: Databases, work: Path,
+             log: Callable[[str], None] = lambda _msg: None) -> Cell:
+    cell = Cell(history.name, dialect)
+    work.mkdir(parents=True, exist_ok=True)
+    py = sys.executable
+    exclude = (LEDGER_TABLE, history.version_table)
+    base_env = {"PYTHONPATH": _pythonpath(project), "SCHEMA_LEDGER_BY": "realworld",
+                "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def alembic(url: str, hook: bool, *verb: str) -> Ran:
+        env = {**base_env, "REALWORLD_URL": url, "REALWORLD_HOOK": "1" if hook else "0"}
+        return _run([py, "-m", "alembic", "-c", str(project / "alembic.ini"), *verb], cwd=work, env=env)
+
+    def ledger(url: str, *args: str, folder: Path = work) -> Ran:
+        return _run([py, "-m", "ledger", "--url", url, *args], cwd=folder, env=base_env)
+
+    # A: Alembic alone
+    url_a = databases.new(dialect)
+    log(f"{history.name}/{dialect}: A alembic upgrade heads")
+    ran_a = alembic(url_a, False, "upgrade", "heads")
+    if not cell.put("alembic", ran_a.code == 0, "" if ran_a.code == 0 else ran_a.tail()):
+        return cell
+    oracle = schema(url_a, exclude)
+    cell.steps["alembic"] = (True, f"{len(oracle.tables)} tables")
+
+    def same_as_oracle(step: str, url: str) -> bool:
+        found = schema_differences(oracle, schema(url, exclude), dialect)
+        return cell.put(step, not found, f"{len(found)} differences: " + "; ".join(found[:4]) if found else "")
+
+    # B: with the hook
+    (work / "hooked").mkdir(exist_ok=True)
+    (work / "hooked" / "schema-ledger.toml").write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
+    hooked = work / "hooked"
+    url_b = databases.new(dialect)
+    log(f"{history.name}/{dialect}: B upgrade with the hook")
+    ran_b = alembic(url_b, True, "upgrade", "heads")
+    if cell.put("upgrade", ran_b.code == 0, "" if ran_b.code == 0 else ran_b.tail()):
+        a_lines, b_lines = _alembic_lines(ran_a.err + ran_a.out), _alembic_lines(ran_b.err + ran_b.out)
+        extra = [line for line in b_lines if line not in a_lines]
+        cell.put("output", a_lines == b_lines,
+                 "" if a_lines == b_lines else f"{len(extra)} extra lines, first: {extra[0] if extra else '(order)'}")
+        ran = ledger(url_b, "verify", "--live", folder=hooked)
+        cell.put("verify", ran.code == 0, "" if ran.code == 0 else ran.tail(4))
+        url_m = databases.new(dialect)
+        ran = ledger(url_b, "materialize", "--into", url_m, folder=hooked)
+        if ran.code != 0 and not tables(url_m, exclude):
+            cell.put("materialize", False, ran.tail())
+        else:
+            same_as_oracle("materialize", url_m)
+        log(f"{history.name}/{dialect}: B drill")
+        ran = ledger(url_b, "drill", "--from-ledger", "--json", "-q", folder=hooked)
+        _drill(cell, ran, data_revisions(url_b))
+        log(f"{history.name}/{dialect}: B rollback")
+        ran, note = _rollback(lambda *extra: ledger(url_b, "rollback", "--to", "base", "-q", *extra, folder=hooked))
+        left = tables(url_b, exclude)
+        versions = version_rows(url_b, history.version_table)
+        ok = ran.code == 0 and not left
+        cell.put("rollback", ok, note + ("" if ran.code == 0 else ran.tail() + "; ")
+                 + (f"{len(left)} tables left: {', '.join(left[:5])}; " if left else "")
+                 + (f"version table says {versions}" if versions else ""))
+        if ok:
+            ran = alembic(url_b, True, "upgrade", "heads")
+            if cell.put("rebuild", ran.code == 0, "" if ran.code == 0 else ran.tail()):
+                same_as_oracle("rebuild", url_b)
+
+    # C: import-alembic, apply
+    imported = work / "imported"
+    if imported.exists():
+        shutil.rmtree(imported)
+    args = ["import-alembic", str(project / "alembic.ini"), "--dialect", "mysql" if dialect == "mariadb" else dialect,
+            "--into", str(imported)]
+    if history.naming_convention:
+        args += ["--naming-convention", "realworld_naming:naming_convention"]
+    if dialect != "sqlite":
+        args += ["--scratch-url", databases.new(dialect)]
+    log(f"{history.name}/{dialect}: C import-alembic")
+    ran = _run([py, "-m", "ledger", *args], cwd=work, env=base_env)
+    problems = [line for line in ran.err.splitlines() if "problem" in line]
+    note = "" if ran.code == 0 else (f"{len(problems)} problems: " + " | ".join(problems[:3]) if problems
+                                     else ran.tail())
+    if not cell.put("import", ran.code == 0, note):
+        if imported.exists():
+            cell.steps["import"] = (False, cell.steps["import"][1] + " (a migrations folder was left behind)")
+        return cell
+    (work / "schema-ledger.toml").write_text('migrations = "imported"\n', encoding="utf-8")
+    url_c = databases.new(dialect)
+    log(f"{history.name}/{dialect}: C apply")
+    ran = ledger(url_c, "apply")
+    if cell.put("apply", ran.code == 0, "" if ran.code == 0 else ran.tail()):
+        same_as_oracle("apply", url_c)
+        ran, note = _rollback(lambda *extra: ledger(url_c, "rollback", "--to", "base", "-q", *extra))
+        left = tables(url_c, exclude)
+        cell.put("import-rollback", ran.code == 0 and not left,
+                 note + ("" if ran.code == 0 else ran.tail() + "; ") + (f"{len(left)} tables left" if left else ""))
+    return cell
+
+
+def _rollback(run: Callable[..., Ran]) -> tuple[Ran, str]:
+    """``rollback --to base``; past data changes (irreversible) with ``--skip-irreversible``, said in the note."""
+    ran = run()
+    if ran.code != 0 and "irreversible" in ran.err:
+        first = ran.err.strip().splitlines()[-1]
+        return run("--skip-irreversible"), f"with --skip-irreversible ({first[:200]}); "
+    return ran, ""
+
+
+def _drill(cell: Cell, ran: Ran, data: set[str]) -> None:
+    try:
+        report = json.loads(ran.out)
+    except ValueError:
+        cell.put("drill", False, ran.tail())
+        return
+    failing = set()
+    for failure in report.get("failures", []):
+        words = failure.split()
+        failing.add(words[1].rstrip(",") if len(words) > 1 and words[0] == "revision" else failure)
+    if report.get("passed"):
+        cell.put("drill", True)
+        return
+    others = failing - data
+    named = ", ".join(sorted(failing & data))
+    cell.put("drill", not others,
+             (f"names only the data-change revisions {named}" if not others else
+              f"fails: {' | '.join(report['failures'][:3])}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------------------------
+
+BEGIN = "<!-- realworld:begin -->"
+END = "<!-- realworld:end -->"
+
+COLUMNS = (("alembic", "Alembic alone"), ("upgrade", "hook: upgrade"), ("output", "output"),
+           ("verify", "verify --live"), ("materialize", "materialized"), ("drill", "drill"),
+           ("rollback", "rollback"), ("rebuild", "rebuild"), ("import", "import"), ("apply", "apply"),
+           ("import-rollback", "rollback"))
+
+
+def table(cells: list[Cell], versions: dict[str, str]) -> str:
+    """The results as a Markdown table with numbered notes."""
+    header = "| history | database | " + " | ".join(title for _, title in COLUMNS) + " |"
+    lines = [header, "|" + " --- |" * (len(COLUMNS) + 2)]
+    notes: list[str] = []
+    for cell in cells:
+        row = [f"{cell.history} {versions.get(cell.history, '')}".strip(), cell.dialect]
+        for step, _ in COLUMNS:
+            if step not in cell.steps:
+                row.append("")
+                continue
+            passed, note = cell.steps[step]
+            mark = "ok" if passed else "**fail**"
+            if note and (not passed or step in ("drill", "rollback")):
+                notes.append(f"{cell.history} / {cell.dialect} / {step}: {note}")
+                mark += f" [{len(notes)}]"
+            row.append(mark)
+        lines.append("| " + " | ".join(row) + " |")
+    text = "\n".join(lines) + "\n"
+    if notes:
+        text += "\n" + "\n".join(f"{n}. {note}" for n, note in enumerate(notes, start=1)) + "\n"
+    return text
+
+
+def write_report(doc: Path, body: str) -> None:
+    text = doc.read_text(encoding="utf-8")
+    block = f"{BEGIN}\n{body}{END}"
+    if BEGIN in text and END in text:
+        start, end = text.index(BEGIN), text.index(END) + len(END)
+        text = text[:start] + block + text[end:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    doc.write_text(text, encoding="utf-8")
+
+
+@contextmanager
+def databases_in(folder: Path) -> Iterator[Databases]:
+    dbs = Databases(folder)
+    try:
+        yield dbs
+    finally:
+        dbs.drop_all()
+
+
+__all__ = ["Cell", "Databases", "HarnessError", "databases_in", "download", "extract", "run_cell", "table",
+           "write_report"]

@@ -1,0 +1,104 @@
+"""The real Alembic histories ``make realworld`` runs: where each lives in its wheel, and what its
+own ``env.py`` configures that the history depends on (version table, naming convention, batch
+mode). Nothing of the packages is imported: helper modules a history imports are stood in for by
+the small modules under ``realworld/shims/<shim>/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+#: jupyterhub/orm.py, langflow/alembic/env.py
+_JUPYTERHUB_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: airflow/models/base.py
+_AIRFLOW_CONVENTION = {
+    "ix": "idx_%(column_0_N_label)s",
+    "uq": "%(table_name)s_%(column_0_N_name)s_uq",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+
+#: prefect/server/database/orm_models.py
+_PREFECT_CONVENTION = {
+    "ix": "ix_%(table_name)s__%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s__%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s__%(constraint_name)s",
+    "fk": "fk_%(table_name)s__%(column_0_N_name)s__%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+DIALECTS = ("sqlite", "postgresql", "mariadb")
+
+
+@attrs.frozen
+class History:
+    """One Alembic history in a wheel."""
+
+    name: str
+    #: the ``pip download`` requirement
+    requirement: str
+    #: the script location inside the wheel (the folder holding ``versions/``)
+    folder: str
+    version_table: str = "alembic_version"
+    naming_convention: dict[str, str] | None = None
+    #: the folder under realworld/shims/ put on the path (None: the history imports nothing of its package)
+    shim: str | None = None
+    render_as_batch: bool = False
+    transaction_per_migration: bool = False
+    #: version locations relative to the script location, per dialect (None: ``versions``)
+    version_locations: dict[str, str] | None = None
+    #: the dialects the history is meant for
+    dialects: tuple[str, ...] = DIALECTS
+    #: helper modules of the package copied from the wheel into the shim (pure SQLAlchemy/Alembic code)
+    copied: tuple[str, ...] = ()
+    #: in the CI subset of ``make test``
+    ci: bool = False
+
+    def locations(self, dialect: str) -> str | None:
+        if self.version_locations is None:
+            return None
+        return self.version_locations.get(dialect)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "requirement": self.requirement, "folder": self.folder}
+
+
+HISTORIES: tuple[History, ...] = (
+    History("airflow", "apache-airflow-core==3.3.2", "airflow/migrations", naming_convention=_AIRFLOW_CONVENTION,
+            shim="airflow", render_as_batch=True, transaction_per_migration=True, copied=("airflow/migrations/utils.py",)),
+    History("fab", "apache-airflow-providers-fab==3.10.2", "airflow/providers/fab/migrations",
+            version_table="alembic_version_fab", render_as_batch=True, transaction_per_migration=True, ci=True),
+    History("aim-storage", "aim==3.29.1", "aim/storage/migrations"),
+    History("aim-web", "aim==3.29.1", "aim/web/migrations", ci=True),
+    History("jupyterhub", "jupyterhub", "jupyterhub/alembic", naming_convention=_JUPYTERHUB_CONVENTION,
+            shim="jupyterhub", transaction_per_migration=True),
+    History("nbgrader", "nbgrader", "nbgrader/alembic", shim="nbgrader"),
+    History("buildbot", "buildbot", "buildbot/db/migrations", shim="buildbot"),
+    History("dagster", "dagster", "dagster/_core/storage/alembic", shim="dagster",
+            copied=("dagster/_core/storage/migration/utils.py", "dagster/_core/storage/event_log/schema.py")),
+    History("langflow", "langflow-base==1.13.0", "langflow/alembic", naming_convention=_JUPYTERHUB_CONVENTION,
+            shim="langflow", copied=("langflow/utils/migration.py",
+                                     "langflow/services/database/models/catalog_policy/__init__.py",
+                                     "langflow/services/database/models/catalog_policy/model.py")),
+    History("zenml", "zenml", "zenml/zen_stores/migrations", shim="zenml",
+            copied=("zenml/zen_stores/migrations/utils.py", "zenml/enums.py", "zenml/utils/enum_utils.py")),
+    History("prefect",  "prefect", "prefect/server/database/_migrations", naming_convention=_PREFECT_CONVENTION,
+            shim="prefect", version_locations={"sqlite": "versions/sqlite", "postgresql": "versions/postgresql"},
+            dialects=("sqlite", "postgresql")),
+)
+
+
+def by_name(name: str) -> History:
+    for history in HISTORIES:
+        if history.name == name:
+            return history
+    raise KeyError(name)

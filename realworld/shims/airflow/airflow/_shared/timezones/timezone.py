@@ -1,0 +1,7 @@
+import datetime as dt
+
+utc = dt.timezone.utc
+
+
+def utcnow():
+    return dt.datetime.now(utc)

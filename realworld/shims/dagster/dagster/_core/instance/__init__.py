@@ -1,0 +1,2 @@
+class DagsterInstance:  # named in annotations only
+    pass

@@ -1,0 +1,3 @@
+"""What prefect's migrations use of prefect: the column types of prefect.server.utilities.database."""
+import prefect.server.schemas.core  # noqa: F401 - migrations reach them as prefect.server....
+import prefect.server.utilities.database  # noqa: F401

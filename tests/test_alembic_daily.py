@@ -1,0 +1,163 @@
+"""The Alembic hook in daily use: Alembic's output unchanged, a rollback that Alembic's version table
+follows, the read commands on a project without a migrations folder, one line without Alembic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from realworld.harness import ALEMBIC_INI, ENV_PY, ROOT
+
+REVISIONS = {
+    "r1": (None, """\
+        op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(40)))
+    """),
+    "r2": ("r1", """\
+        op.add_column("shop", sa.Column("city", sa.String(40)))
+        op.create_table("item", sa.Column("id", sa.Integer(), primary_key=True),
+                        sa.Column("shop_id", sa.Integer(), sa.ForeignKey("shop.id", name="fk_item_shop")))
+        op.create_index("ix_item_shop", "item", ["shop_id"])
+    """),
+}
+
+
+def _project(folder: Path, *, version_table: str = "alembic_version") -> Path:
+    (folder / "versions").mkdir(parents=True)
+    (folder / "env.py").write_text(ENV_PY.format(naming=None, batch=False, version_table=version_table,
+                                                 per_migration=False), encoding="utf-8")
+    (folder / "alembic.ini").write_text(ALEMBIC_INI.format(locations=""), encoding="utf-8")
+    for revision, (down, body) in REVISIONS.items():
+        (folder / "versions" / f"{revision}.py").write_text(
+            f'"""{revision}"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = {revision!r}\n'
+            f"down_revision = {down!r}\n\n\ndef upgrade():\n{textwrap.indent(textwrap.dedent(body), '    ')}\n\n"
+            "def downgrade():\n    pass\n", encoding="utf-8")
+    return folder
+
+
+def _env(url: str, hook: bool) -> dict[str, str]:
+    return {**os.environ, "REALWORLD_URL": url, "REALWORLD_HOOK": "1" if hook else "0", "PYTHONPATH": str(ROOT)}
+
+
+def _alembic(folder: Path, url: str, *args: str, hook: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "alembic", "-c", str(folder / "alembic.ini"), *args],
+                          env=_env(url, hook), capture_output=True, text=True, timeout=300, cwd=folder)
+
+
+def _ledger(cwd: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ledger", "--url", url, *args], env=_env(url, False),
+                          capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def _versions(url: str, table: str) -> list[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(conn.execute(sa.text(f"SELECT version_num FROM {table}")).scalars())
+    finally:
+        engine.dispose()
+
+
+def _tables(url: str, *exclude: str) -> list[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(t for t in sa.inspect(conn).get_table_names() if t not in exclude)
+    finally:
+        engine.dispose()
+
+
+def test_alembic_prints_what_it_prints_without_the_hook(
+    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder = _project(tmp_path / "alembic")
+    plain = _alembic(folder, database_factory(dialect), "upgrade", "heads", hook=False)
+    hooked = _alembic(folder, database_factory(dialect), "upgrade", "heads")
+    assert plain.returncode == 0 and hooked.returncode == 0, hooked.stderr
+    assert "Running upgrade  -> r1, r1" in plain.stderr
+    assert hooked.stderr.splitlines() == plain.stderr.splitlines()
+    assert hooked.stdout == plain.stdout == ""
+
+
+def test_after_a_rollback_alembic_s_version_table_names_where_the_ledger_stands_and_alembic_rebuilds(
+    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder = _project(tmp_path / "alembic", version_table="shop_versions")
+    url = database_factory(dialect)
+    assert _alembic(folder, url, "upgrade", "heads").returncode == 0
+    verify = _ledger(tmp_path, url, "verify", "--live")
+    assert verify.returncode == 0, verify.stdout + verify.stderr  # the version table, whatever its name, is Alembic's
+
+    assert _ledger(tmp_path, url, "rollback", "--to", "r1", "-q").returncode == 0
+    assert _versions(url, "shop_versions") == ["r1"]
+    assert _tables(url, "schema_ledger", "shop_versions") == ["shop"]
+    assert _ledger(tmp_path, url, "rollback", "--to", "base", "-q").returncode == 0
+    assert _versions(url, "shop_versions") == []
+    assert _tables(url, "schema_ledger", "shop_versions") == []
+
+    again = _alembic(folder, url, "upgrade", "heads")
+    assert again.returncode == 0, again.stderr
+    assert "Running upgrade  -> r1, r1" in again.stderr and "Running upgrade r1 -> r2, r2" in again.stderr
+    assert _versions(url, "shop_versions") == ["r2"]
+    assert _tables(url, "schema_ledger", "shop_versions") == ["item", "shop"]
+    assert _ledger(tmp_path, url, "verify", "--live").returncode == 0
+
+
+def test_status_history_log_and_blame_work_on_a_hooked_project_without_a_migrations_folder(
+    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder = _project(tmp_path / "alembic")
+    url = database_factory(dialect)
+    assert _alembic(folder, url, "upgrade", "heads").returncode == 0
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+
+    status = _ledger(cwd, url, "status")
+    assert status.returncode == 0, status.stderr
+    assert "current    r2  r2" in status.stdout and "pending    none" in status.stdout
+    assert "the revisions are those of the ledger" in status.stderr
+    history = _ledger(cwd, url, "history")
+    assert history.returncode == 0, history.stderr
+    assert [line.split()[:2] for line in history.stdout.splitlines()] == [["[x]", "r1"], ["[x]", "r2"]]
+    log = _ledger(cwd, url, "log", "--revision", "r2")
+    assert log.returncode == 0 and "add column shop.city" in log.stdout, log.stdout + log.stderr
+    blame = _ledger(cwd, url, "blame", "shop.city")
+    assert blame.returncode == 0 and " r2 " in blame.stdout, blame.stdout + blame.stderr
+
+    _ledger(cwd, url, "rollback", "--to", "r1", "-q")
+    history = _ledger(cwd, url, "history")
+    assert [line.split()[:2] for line in history.stdout.splitlines()] == [["[x]", "r1"]]
+
+
+def test_without_a_ledger_or_a_migrations_folder_status_still_says_the_folder_is_missing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'none.db'}"
+    status = _ledger(tmp_path, url, "status")
+    assert status.returncode == 2
+    assert status.stderr.strip().splitlines() == [
+        "schema-ledger: error: migrations: migrations folder does not exist (run `schema-ledger init`)"]
+
+
+WITHOUT_ALEMBIC = "import sys; sys.modules['alembic'] = None; sys.argv[0] = 'schema-ledger'; "
+
+
+@pytest.mark.parametrize("code", [
+    WITHOUT_ALEMBIC + "from ledger.cli import main; main(['import-alembic', '.'])",
+    WITHOUT_ALEMBIC + "import ledger.alembic",
+])
+def test_without_alembic_the_hook_and_the_importer_say_what_to_install_in_one_line(code: str, tmp_path: Path) -> None:
+    (tmp_path / "versions").mkdir()
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert ran.returncode == 1
+    last = ran.stderr.strip().splitlines()[-1]
+    assert "pip install 'schema-ledger[alembic]'" in last
+    if "ledger.cli" in code:
+        assert ran.stderr.strip().splitlines() == [
+            "schema-ledger: error: the Alembic hook and import-alembic need Alembic: "
+            "pip install 'schema-ledger[alembic]'"]

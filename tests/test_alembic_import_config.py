@@ -1,0 +1,142 @@
+"""import-alembic runs revisions as Alembic does: its Config from alembic.ini, the project's naming
+convention, Alembic's transactions (``autocommit_block``), batch blocks recorded once."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from ledger import runner
+from ledger.alembic_import import import_alembic
+from ledger.cli import main
+from ledger.config import Config
+from ledger.reflect import compare, reflect
+from ledger.revisions import load_revisions
+from tests.alembic_histories import name_like_fold, run_alembic, write_env
+
+
+def _revision(path: Path, revision: str, down: str | None, body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'"""{revision}"""\nimport sqlalchemy as sa\nfrom alembic import context, op\n\nrevision = {revision!r}\n'
+        f"down_revision = {down!r}\n\n\ndef upgrade():\n{textwrap.indent(textwrap.dedent(body), '    ')}\n\n"
+        "def downgrade():\n    pass\n", encoding="utf-8")
+
+
+def _applied(folder: Path, url: str) -> sa.Engine:
+    runner.apply(Config(project_dir=folder.parent, url=url, migrations=folder))
+    return sa.create_engine(url)
+
+
+def test_the_config_comes_from_alembic_ini_version_locations_in_year_folders_and_main_options(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    write_env(project / "migrations", hook=False)
+    (project / "alembic.ini").write_text(textwrap.dedent("""\
+        [alembic]
+        script_location = %(here)s/migrations
+        version_locations = %(here)s/migrations/years
+        recursive_version_locations = true
+        tenant_table = shops
+        path_separator = os
+    """), encoding="utf-8")
+    _revision(project / "migrations" / "years" / "2024" / "a1.py", "a1", None, """\
+        name = context.config.get_main_option("tenant_table")
+        op.create_table(name, sa.Column("id", sa.Integer(), primary_key=True))
+    """)
+    _revision(project / "migrations" / "years" / "2025" / "b2.py", "b2", "a1",
+              'op.add_column("shops", sa.Column("city", sa.String(40)))')
+    for source in (project / "alembic.ini", project / "migrations"):  # the folder finds its alembic.ini
+        out = tmp_path / f"out-{source.name}"
+        result = import_alembic(source, "sqlite", out)
+        assert result.problems == ()
+        assert [r.id for r in load_revisions(out)] == ["a1", "b2"]
+        engine = _applied(out, f"sqlite:///{tmp_path / (source.name + '.db')}")
+        with engine.connect() as conn:
+            assert [c["name"] for c in sa.inspect(conn).get_columns("shops")] == ["id", "city"]
+        engine.dispose()
+
+
+def test_the_naming_convention_comes_from_the_option_or_the_config_target_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    _revision(folder / "versions" / "n1.py", "n1", None, """\
+        op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True),
+                        sa.Column("code", sa.String(10)), sa.UniqueConstraint("code"))
+        op.create_index(op.f("ix_shop_code_lookup"), "shop", ["code"])
+    """)
+    (tmp_path / "myapp.py").write_text(
+        "import sqlalchemy as sa\n"
+        "metadata = sa.MetaData(naming_convention={'uq': 'uniq_%(table_name)s_%(column_0_name)s'})\n"
+        "convention = dict(metadata.naming_convention)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ran = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "by_option",
+                                    "--naming-convention", "myapp:convention"])
+    assert ran.exit_code == 0, ran.output
+    [revision] = load_revisions(tmp_path / "by_option")
+    assert [u.name for u in revision.ops[0].table.uniques] == ["uniq_shop_code"]
+
+    (tmp_path / "schema-ledger.toml").write_text('target_metadata = "myapp:metadata"\nmigrations = "by_config"\n',
+                                                 encoding="utf-8")
+    ran = CliRunner().invoke(main, ["import-alembic", str(folder)])
+    assert ran.exit_code == 0, ran.output
+    [revision] = load_revisions(tmp_path / "by_config")
+    assert [u.name for u in revision.ops[0].table.uniques] == ["uniq_shop_code"]
+
+    ran = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "x", "--naming-convention", "nowhere:x"])
+    assert ran.exit_code == 2 and "--naming-convention nowhere:x: cannot load it" in ran.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_autocommit_block_runs_outside_a_transaction_as_under_alembic(
+    database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    _revision(folder / "versions" / "c1.py", "c1", None,
+              'op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("x", sa.Integer()))')
+    _revision(folder / "versions" / "c2.py", "c2", "c1", """\
+        with op.get_context().autocommit_block():
+            op.create_index("ix_shop_x", "shop", ["x"], postgresql_concurrently=True)
+    """)
+    result = import_alembic(folder, "postgresql", tmp_path / "out", url=database_factory("postgresql"))
+    assert result.problems == ()
+    chain = load_revisions(tmp_path / "out")
+    assert [type(op).__name__ for op in chain.get("c2").ops] == ["CreateIndexOp"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "mariadb"])
+def test_a_batch_block_is_imported_once_and_applies_to_alembic_s_schema(
+    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False, batch=True)
+    _revision(folder / "versions" / "b1.py", "b1", None,
+              'op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("x", sa.Integer()))')
+    _revision(folder / "versions" / "b2.py", "b2", "b1", """\
+        with op.batch_alter_table("shop") as batch:
+            batch.add_column(sa.Column("city", sa.String(40)))
+            batch.alter_column("x", existing_type=sa.Integer(), nullable=False)
+            batch.create_index("ix_shop_city", ["city"])
+    """)
+    scratch = database_factory(dialect) if dialect != "sqlite" else None
+    result = import_alembic(folder, dialect, tmp_path / "out", url=scratch)
+    assert result.problems == ()
+    ops = load_revisions(tmp_path / "out").get("b2").ops  # type: ignore[union-attr]
+    assert [type(op).__name__ for op in ops] == ["AddColumnOp", "AlterColumnOp", "CreateIndexOp"]
+    alembic_url, ledger_url = database_factory(dialect), database_factory(dialect)
+    run_alembic(folder, alembic_url, "upgrade", "heads")
+    engine = _applied(tmp_path / "out", ledger_url)
+    other = sa.create_engine(alembic_url)
+    with engine.connect() as built, other.connect() as expected:
+        exclude = ("schema_ledger", "alembic_version")
+        mine, theirs = reflect(built, exclude=exclude), reflect(expected, exclude=exclude)
+        assert compare(mine, name_like_fold(theirs, mine), built.dialect.name) == []
+    engine.dispose()
+    other.dispose()
