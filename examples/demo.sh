@@ -70,6 +70,6 @@ heading 'Before releasing again: a rollback drill on a scratch database, recorde
 step drill --record --by ci -q
 step apply --require-drill -m "release 1.1, again" --by carol -q
 step log --revision 0008
-printf '\n\033[1mFor the auditor: one HTML file that opens offline in any browser:\033[0m\n'
+heading 'For the auditor: one HTML file that opens offline in any browser:'
 step report --html shop-audit.html --live
 printf '\nOpen it: %s\n' "file://$(pwd)/shop-audit.html"
