@@ -924,7 +924,11 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     except ConfigError:
         config = None
     if into is None:
-        into = config.migrations_dir if config is not None else Path("migrations")
+        if config is None:
+            # No project to take the folder from: the one-line "no schema-ledger.toml found" (give --into).
+            state.config  # noqa: B018
+        assert config is not None
+        into = config.migrations_dir
     try:
         convention = None
         if naming or target_metadata:
@@ -1362,6 +1366,8 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
 
     if ledger_file is not None and live:
         raise click.UsageError("--live compares a database: it cannot be used with --ledger")
+    if ledger_file is None:
+        state.config  # noqa: B018 - outside a project this is the one-line "no schema-ledger.toml found"
     dialect = dialect or _own_dialect(state)
     if dialect is None:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
@@ -1373,7 +1379,7 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
     head = integrity["head"]
     where = f"head seq {head[0]}, hash {head[1]}" if head else "empty ledger"
     verdict = "integrity ok" if integrity["ok"] else f"INTEGRITY PROBLEMS: {len(integrity['problems'])}"
-    click.echo(f"wrote {html_file} ({size / 1024:,.0f} KiB): {integrity['events']} events ({where}); {verdict}")
+    click.echo(f"wrote {html_file} ({size / 1024:,.0f} KiB): {_plural(integrity['events'], 'event')} ({where}); {verdict}")
     for problem in integrity["problems"]:
         click.echo(f"schema-ledger: problem: {problem['message']}", err=True)
     if not integrity["ok"]:

@@ -314,7 +314,9 @@ class _Drill:
         return not differences
 
     def run(self) -> None:
-        revisions = list(self.chain)
+        # Revisions a stamp recorded in the baseline are its floor: they are replayed, not drilled.
+        stamped = {e.revision for e in self.events() if e.kind == "baseline" and e.revision is not None}
+        revisions = [r for r in self.chain if r.id not in stamped]
         for revision in revisions:
             self.rows[revision.id] = DrillRow(revision.id, revision.title, revision.checksum)
         if self.up("up", revisions) and self.builds_expected(self.chain.head) and self.down(revisions):

@@ -204,7 +204,7 @@ def test_import_alembic_command_writes_the_files_or_exits_1_naming_what_it_could
     result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "fresh"])
     assert result.exit_code == 1
     assert f"problem: {folder / 'versions' / 'r2.py'}:11: upgrade() failed" in result.stderr
-    assert "nothing written to fresh: 1 problem(s)" in result.stdout
+    assert "nothing written to fresh: 1 problem" in result.stdout
     assert not (tmp_path / "fresh").exists()
     result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out"])
     assert result.exit_code == 1

@@ -18,7 +18,8 @@ from tests.test_cli import one_error_line, run, tables
 COMMANDS = [
     ["verify"], ["verify", "--live"], ["status"], ["history"], ["log"], ["schema"], ["schema", "--dialect", "sqlite"],
     ["diff", "base", "head"], ["blame", "orders"], ["new", "-m", "x"], ["apply"], ["rollback", "--to", "base"],
-    ["recover"], ["baseline"], ["drill"], ["materialize", "--into", "sqlite:///x.db"],
+    ["recover"], ["baseline"], ["drill"], ["materialize", "--into", "sqlite:///x.db"], ["stamp"],
+    ["report", "--html", "audit.html"], ["import-alembic", "."],
 ]
 
 

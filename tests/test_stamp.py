@@ -108,6 +108,10 @@ def test_stamp_at_an_older_revision_leaves_the_rest_pending(migrated: Callable[.
     # A drill replays the stamped baseline on its scratch database, revisions and all.
     drilled = run("--url", url, "drill", "-q", cwd=project)
     assert drilled.exit_code == 0, drilled.output
+    # ... and drills the revisions after them: the stamp is a floor, as a baseline is.
+    assert "drill passed: 1 revision on" in drilled.stdout and "0002aa" not in drilled.stdout
+    below = run("--url", url, "rollback", "--to", ids[0], cwd=project)
+    assert below.exit_code != 0 and "below the baseline" in one_error_line(below)
     assert run("--url", url, "apply", "-q", cwd=project).exit_code == 0
     assert "orders" in tables(url)
     assert run("--url", url, "verify", "--live", cwd=project).exit_code == 0
