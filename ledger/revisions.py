@@ -362,7 +362,7 @@ def _load(path: Path, data: bytes, naming_convention: Mapping[str, str] | None) 
     except Exception as exc:  # noqa: BLE001 - an upgrade that raises is the file's error
         what = "upgrade():" if isinstance(exc, LedgerError) else "upgrade() raised"
         # A class defined in the file is named by the file, not by the module name it was loaded under.
-        text = _one_line(exc).replace(f"module {module.__name__}", f"{display_path(path)}")
+        text = _one_line(exc).replace(f"class {module.__name__}.", f"class {display_path(path)}:")
         raise _error(path, f"{what} {text}", _line_in(exc, path)) from None
     ops = tuple(op for step in steps for op in step.ops)
     try:

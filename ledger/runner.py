@@ -120,7 +120,9 @@ def _missing_sqlite_file(url: str) -> bool:
     database = parsed.database
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
         return False
-    return not Path(database).expanduser().exists()
+    # A missing folder is not "an empty database": connecting reports it (see _why_not).
+    path = Path(database).expanduser()
+    return not path.exists() and path.absolute().parent.is_dir()
 
 
 def _why_not(engine: sa.Engine) -> str:
