@@ -9,7 +9,7 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import cases, migrate_cases  # noqa: F401 - register the cases
+from benchmarks import cases, history2, migrate_cases, startup_cases  # noqa: F401 - register the cases
 from benchmarks.harness import CASES, build_child, markdown, run, run_child, table
 
 DEFAULT_WORKDIR = Path(__file__).resolve().parent.parent / ".bench-cache"

@@ -255,6 +255,49 @@ def rollback_postgresql_one(size: int, workdir: str) -> Prepared:
 
 
 # ---------------------------------------------------------------------------------------------
+# drill
+# ---------------------------------------------------------------------------------------------
+
+
+def _build_drill(dialect: str) -> Callable[[int, str], None]:
+    def build(size: int, workdir: str) -> None:
+        _projects(workdir, size, dialect)
+
+    return build
+
+
+def _drill(dialect: str, size: int, workdir: str) -> Prepared:
+    from ledger.drill import drill
+
+    project, _alembic = _projects(workdir, size, dialect)
+    db = Scratch(dialect, workdir)
+    target = db.url(f"drill_target_{size}")  # the drill makes its own scratch database next to it
+    apply_url = db.url(f"drill_apply_{size}")
+
+    def ours() -> None:
+        report = drill(_config(project, target))
+        assert report.passed, report.failures[:3]
+
+    return Prepared(
+        Timed(ours, setup=lambda: db.fresh(f"drill_target_{size}") and None),
+        (Baseline("one apply of the same revisions (default mode, empty database)",
+                  Timed(lambda: apply(_config(project, apply_url)), setup=lambda: db.fresh(f"drill_apply_{size}") and None),
+                  4.0),),
+        f"drill of {size} revisions on {dialect} (up, down, again; a check after each revision)",
+    )
+
+
+@case("drill-sqlite", size=300, quick_size=14, build=_build_drill("sqlite"), repeat=3)
+def drill_sqlite(size: int, workdir: str) -> Prepared:
+    return _drill("sqlite", size, workdir)
+
+
+@case("drill-postgresql", size=300, quick_size=14, build=_build_drill("postgresql"), needs="postgresql", repeat=3)
+def drill_postgresql(size: int, workdir: str) -> Prepared:
+    return _drill("postgresql", size, workdir)
+
+
+# ---------------------------------------------------------------------------------------------
 # status
 # ---------------------------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ import functools
 import logging
 import sys
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +242,8 @@ class Recorder:
         #: the version table's heads as this run left them (None: not read yet)
         self._heads: frozenset[str] | None = None
         self._head: tuple[int, str] | None = None
+        #: the newest event as this run last read or wrote it, under the lock (what the next one follows)
+        self._last: Event | None = None
         #: how many of ``events`` are committed (MySQL/MariaDB, where DDL commits on its own)
         self._committed = 0
 
@@ -294,7 +296,10 @@ class Recorder:
         if self._heads is None:
             return
         with self._quiet():
-            found = frozenset(self.migration_context.get_current_heads())
+            # The version table is there once a run began (Alembic makes it first): read it
+            # directly, without get_current_heads' look in the catalog for it each revision.
+            version = self.migration_context._version
+            found = frozenset(row[0] for row in self.conn.execute(sa.select(version.c.version_num)))
         if found != self._heads:
             raise AlembicHookError(
                 f"alembic revision {self.revision}: another run migrated this database meanwhile (its version "
@@ -400,13 +405,16 @@ class Recorder:
         """Fold the ledger, or fold it again when another writer appended since (SQLite between revisions)."""
         with self._quiet():
             if self.state is not None:
-                head = self.store.head(self.conn)
+                if self.dialect != "sqlite":
+                    return  # the applier lock is held for the whole run: nobody else appended
+                head = self.store.head(self.conn, table_exists=True)
                 if (None if head is None else (head.seq, head.hash)) == self._head:
                     return
             self.store.create(self.conn)
             self.state = fold_events(self.store.events(self.conn, table_exists=True))
-            head = self.store.head(self.conn)
+            head = self.store.head(self.conn, table_exists=True)
             self._head = (head.seq, head.hash) if head is not None else None
+            self._last = head
 
     # -- capture -----------------------------------------------------------------------------------
 
@@ -563,11 +571,12 @@ class Recorder:
         """
         with self._quiet():
             event = self.store.append(self.conn, kind="apply", op=op, revision=self.revision, message=message,
-                                      actor=self.actor)
+                                      actor=self.actor, after=self._last)
             if ddl and self.dialect == "mysql":
                 self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
                 self._committed = len(self.events) + 1
         self._head = (event.seq, event.hash)
+        self._last = event
         self.events.append(event)
         if origin:
             self.origins[event.seq] = origin
@@ -585,6 +594,7 @@ class Recorder:
         driver = self.conn.connection.driver_connection  # type: ignore[union-attr]
         try:
             driver.rollback()
+            self._last = self.store.head(self.conn)  # the rollback took back events after the last DDL
             self._append(None, message)
         except Exception:  # noqa: BLE001 - the revision's own error is the one to report
             log.warning("schema-ledger: could not record that revision %s stopped partway", self.revision)
@@ -824,7 +834,7 @@ class Recorder:
         assert self.state is not None
         table_name, schema = op.table_name, getattr(op, "schema", None)  # type: ignore[attr-defined]
         with self._quiet():
-            live = _live_constraints(self.conn, table_name, schema)
+            live = _live_constraints(self.conn, table_name, schema, {type(spec) for spec in placeholders})
         taken = {n for (s, n) in self.state._names if s == schema}
         if isinstance(op, lops.CreateTableOp):
             taken |= {c.name for c in op.table.constraints if c.name and not c.name.startswith(PLACEHOLDER)}
@@ -936,22 +946,29 @@ def _rename_specs(op: MigrateOperation, mapping: dict[int, str]) -> MigrateOpera
     return attrs.evolve(op, constraint=fix(op.constraint))  # type: ignore[misc]
 
 
-def _live_constraints(conn: sa.Connection, table: str, schema: str | None) -> list[tuple[Any, str | None]]:
-    """The live table's constraints as (spec-like value, name) pairs, for matching by content."""
+def _live_constraints(conn: sa.Connection, table: str, schema: str | None,
+                      kinds: Collection[type] | None = None) -> list[tuple[Any, str | None]]:
+    """The live table's constraints as (spec-like value, name) pairs, for matching by content;
+    ``kinds``: only these spec classes (a match needs the same kind), so only their catalog reads."""
     inspector = sa.inspect(conn)
     found: list[tuple[Any, str | None]] = []
-    pk = inspector.get_pk_constraint(table, schema=schema)
-    if pk and pk.get("constrained_columns"):
-        found.append((PrimaryKeySpec(None, tuple(pk["constrained_columns"])), pk.get("name")))
-    for fk in inspector.get_foreign_keys(table, schema=schema):
-        spec = ForeignKeySpec(None, tuple(fk["constrained_columns"]), fk["referred_table"],
-                              tuple(fk["referred_columns"]))
-        found.append((spec, fk.get("name")))
-    for uq in inspector.get_unique_constraints(table, schema=schema):
-        found.append((UniqueSpec(None, tuple(uq["column_names"])), uq.get("name")))
-    with contextlib.suppress(NotImplementedError):
-        for ck in inspector.get_check_constraints(table, schema=schema):
-            found.append((CheckSpec(None, ck.get("sqltext", "")), ck.get("name")))
+    wanted = (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec) if kinds is None else tuple(kinds)
+    if PrimaryKeySpec in wanted:
+        pk = inspector.get_pk_constraint(table, schema=schema)
+        if pk and pk.get("constrained_columns"):
+            found.append((PrimaryKeySpec(None, tuple(pk["constrained_columns"])), pk.get("name")))
+    if ForeignKeySpec in wanted:
+        for fk in inspector.get_foreign_keys(table, schema=schema):
+            spec = ForeignKeySpec(None, tuple(fk["constrained_columns"]), fk["referred_table"],
+                                  tuple(fk["referred_columns"]))
+            found.append((spec, fk.get("name")))
+    if UniqueSpec in wanted:
+        for uq in inspector.get_unique_constraints(table, schema=schema):
+            found.append((UniqueSpec(None, tuple(uq["column_names"])), uq.get("name")))
+    if CheckSpec in wanted:
+        with contextlib.suppress(NotImplementedError):
+            for ck in inspector.get_check_constraints(table, schema=schema):
+                found.append((CheckSpec(None, ck.get("sqltext", "")), ck.get("name")))
     return found
 
 

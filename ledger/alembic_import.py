@@ -32,13 +32,13 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from ops import LedgerError, MigrateOperation
+from ops import ExecuteSQLOp, LedgerError, MigrateOperation
 
 from .render import RenderError, python_source
 from .revisions import _slug
 from .store import LedgerStore
 
-from .alembic import Recorder  # first: without Alembic it says what to install
+from .alembic import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
 
 from alembic.config import Config as AlembicConfig  # noqa: E402
 from alembic.runtime.environment import EnvironmentContext  # noqa: E402
@@ -223,6 +223,22 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     return _write(recorded, problems, target, dialect)
 
 
+def _made_by_statement_above(message: str | None) -> bool:
+    return bool(message) and message.startswith(SCHEMA_SQL) and "the schema change of the statement above" in message
+
+
+@attrs.frozen
+class _Skipped:
+    """A statement left out of the imported file, with why; rendered as a comment."""
+
+    op: Any
+
+    def comment(self) -> str:
+        sql = " ".join(str(getattr(self.op, "sqltext", "")).split())
+        return (f"    # procedural SQL not imported: its schema change is the ops below (data work it may do "
+                f"is not): {sql[:300]}\n")
+
+
 @attrs.frozen
 class _Recorded:
     revision: Any
@@ -267,8 +283,13 @@ def _run(config: AlembicConfig, script: ScriptDirectory, engine: sa.Engine,
     by_revision: dict[str, list[tuple[MigrateOperation, str | None]]] = {}
     for event in recorder.events:
         ops = by_revision.setdefault(event.revision or "", [])
-        if event.op is not None:
-            ops.append((event.op, recorder.origins.get(event.seq)))
+        if event.op is None:
+            continue
+        if _made_by_statement_above(event.message) and ops and isinstance(ops[-1][0], ExecuteSQLOp):
+            # Procedural SQL (a DO block) that changed the schema: its schema change is imported as
+            # the ops that follow; running the block too would make that change twice.
+            ops[-1] = (_Skipped(ops[-1][0]), ops[-1][1])
+        ops.append((event.op, recorder.origins.get(event.seq)))
     recorded = [_Recorded(r, tuple(by_revision.get(r.revision, ()))) for r in order]
     return recorded, problems
 
@@ -309,6 +330,9 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
         imports: set[str] = {"import sqlalchemy as sa"}
         rendered = 0
         for op, origin in item.ops:
+            if isinstance(op, _Skipped):
+                statements.append(op.comment())
+                continue
             try:
                 source = python_source([op])
             except (RenderError, LedgerError, TypeError, ValueError) as exc:

@@ -17,7 +17,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
@@ -25,8 +25,13 @@ import click
 from ops import InvalidOperationError, LedgerError
 
 from . import __version__
-from .config import CONFIG_FILE, URL_ENV, Config, ConfigError, load_config, render_config
-from .revisions import Revision, RevisionChain, RevisionError, display_path, load_revisions, new_revision_file
+
+if TYPE_CHECKING:  # what a command needs is imported in the command: start-up stays cheap
+    from .config import Config
+    from .revisions import Revision, RevisionChain
+
+if TYPE_CHECKING:
+    from .dataloss import Loss
 
 __all__ = ["CliContext", "main", "pass_cli"]
 
@@ -34,7 +39,11 @@ __all__ = ["CliContext", "main", "pass_cli"]
 INTERRUPTED = 130
 
 #: errors that mean "the input is wrong" (exit 2) rather than "the run found a problem" (exit 1)
-INPUT_ERRORS: tuple[type[BaseException], ...] = (ConfigError, RevisionError, InvalidOperationError)
+def _input_errors() -> tuple[type[BaseException], ...]:
+    from .config import ConfigError
+    from .revisions import RevisionError
+
+    return (ConfigError, RevisionError, InvalidOperationError)
 
 
 class Failure(click.ClickException):
@@ -107,7 +116,7 @@ class _Group(click.Group):
                 traceback.print_exc()
             message = " ".join(str(exc).split()) or type(exc).__name__
             if isinstance(exc, LedgerError):
-                code = 2 if isinstance(exc, INPUT_ERRORS) or _is_input_error(exc) else 1
+                code = 2 if isinstance(exc, _input_errors()) or _is_input_error(exc) else 1
                 raise Failure(message, code) from None
             if isinstance(exc, OSError):
                 raise Failure(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or message}", 1) from None
@@ -220,13 +229,13 @@ def _interactive() -> bool:
         return False
 
 
-def _consent(allow: bool, what: str) -> Any:
+def _consent(allow: bool, what: str) -> Callable[[Sequence[Loss]], None]:
     """The consent of ``apply``/``rollback`` to the data their plan loses, asked before anything runs:
     each loss is a line on stderr; then --allow-data-loss goes on, a terminal is asked, and without
     one the run is refused (exit 1, nothing run)."""
     from .dataloss import DataLossRefused
 
-    def consent(losses: Any) -> None:
+    def consent(losses: Sequence[Loss]) -> None:
         for loss in losses:
             click.echo(f"schema-ledger: data loss: {loss.describe()}", err=True)
         if allow:
@@ -262,10 +271,6 @@ class _RunMarks:
             self.running = revision
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def _standing(config: Config, run: _RunMarks, did: str, one_transaction: bool) -> str:
     """Where the database stands after Ctrl-C stopped ``apply`` or ``rollback``: what was committed,
     what the open transaction took back, and any intent in doubt (read from the ledger afresh)."""
@@ -291,7 +296,7 @@ def _standing(config: Config, run: _RunMarks, did: str, one_transaction: bool) -
     return "; ".join(parts)
 
 
-def _sql_losses(losses: Any) -> None:
+def _sql_losses(losses: Sequence[Loss]) -> None:
     """--sql: the data the statements would lose, as SQL comments before them."""
     for loss in losses:
         click.echo(f"-- data loss: {loss.describe()}")
@@ -314,6 +319,8 @@ class CliContext:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from .config import CONFIG_FILE, URL_ENV, ConfigError, load_config
+
             config = load_config(self.config_path, url=self.url)
             if config.source is None and not self.url and not os.environ.get(URL_ENV):
                 # Outside a project nothing is invented: no default database file, no ledger.
@@ -325,6 +332,8 @@ class CliContext:
     @property
     def chain(self) -> RevisionChain:
         if self._chain is None:
+            from .revisions import load_revisions
+
             config = self.config
             self._chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention,
                                          load_timeout=self.load_timeout)
@@ -338,6 +347,7 @@ class CliContext:
         if config.migrations_dir.is_dir():
             return self.chain
         from .drill import ledger_revisions
+        from .revisions import display_path
         from .status import ledger_events_or_none
 
         events = ledger_events_or_none(config)
@@ -392,6 +402,8 @@ def init(state: CliContext, directory: Path, migrations: str) -> None:
     \b
     Example: schema-ledger init myproject
     """
+    from .config import CONFIG_FILE, ConfigError, render_config
+
     directory.mkdir(parents=True, exist_ok=True)
     config_file = directory / CONFIG_FILE
     if config_file.exists():
@@ -421,11 +433,11 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
     Example: schema-ledger new -m "add a comment column to orders"
     Example: schema-ledger new -m "sync with the models" --autogenerate
     """
+    from .revisions import RevisionError, check_revision_id, new_revision_file
+
     if not message.strip():
         raise click.BadParameter("the message may not be empty: say what the revision does", param_hint="'-m'")
     if rev_id is not None:
-        from .revisions import check_revision_id
-
         try:
             check_revision_id(rev_id)
         except ValueError as exc:
@@ -535,6 +547,8 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
         click.echo(f"applied {_plural(len(result.applied), 'revision')}; at {result.applied[-1].revision.id} ({where})")
     elif to is not None and result.current is not None and result.current not in {r.id for r in chain.upto(to)}:
         # Nothing ran: the target is below where the database stands.
+        from .revisions import RevisionError
+
         target = chain.resolve(to).id
         raise RevisionError(f"revision {target} is below the current revision {result.current}: apply only goes "
                             f"forward; to go back, use `schema-ledger rollback --to {target}`")
@@ -760,6 +774,8 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
 def _chain_for_verify(state: CliContext) -> RevisionChain | None:
     """The project's revisions; an empty chain when the migrations folder is missing (so that a
     recorded checksum without its file is still reported), None without any project."""
+    from .config import ConfigError
+
     try:
         config = state.config
     except ConfigError:
@@ -767,6 +783,8 @@ def _chain_for_verify(state: CliContext) -> RevisionChain | None:
     if config.source is None and not config.migrations_dir.is_dir():
         return None
     if not config.migrations_dir.is_dir():
+        from .revisions import RevisionChain
+
         return RevisionChain()
     return state.chain
 
@@ -916,6 +934,7 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     Example: schema-ledger import-alembic alembic/ --dialect postgresql --scratch-url postgresql://localhost/scratch
     """
     from .alembic_import import ImportError_, import_alembic as run_import, naming_convention_from
+    from .config import ConfigError
 
     target_metadata = None
     try:
@@ -1049,6 +1068,8 @@ def _defined_revisions(state: CliContext) -> tuple[str, ...] | None:
     """The revision ids the project's files define, for rollback's check that no revision without a
     file stays in effect; None (no check) when there is no migrations folder (the ledger is then the
     only history, as under Alembic with the hook) or its files do not load."""
+    from .revisions import RevisionError
+
     if not state.config.migrations_dir.is_dir():
         return None
     try:
@@ -1085,6 +1106,7 @@ def _json_format(fmt: str | None, as_json: bool, default: str) -> str:
 
 def _own_dialect(state: CliContext) -> str | None:
     """The configured database's dialect, when there is a configuration (no connection is made)."""
+    from .config import ConfigError
     from .db import dialect_of
 
     try:
@@ -1345,10 +1367,12 @@ def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | Non
 @click.option("--live", is_flag=True, help="Also compare the live schema with the ledger (drift).")
 @click.option("--dialect", type=_DIALECT_CHOICE, help="The dialect of the DDL shown (default: the database's own).")
 @click.option("--title", metavar="TEXT", help="The report's title (default: names the ledger).")
+@click.option("--no-ddl", "no_ddl", is_flag=True,
+              help="Leave out each revision's DDL (the ops stay): rendering it takes most of the time on a long ledger.")
 @_LEDGER_FILE
 @pass_cli
 def report(state: CliContext, html_file: Path, point_from: str | None, point_to: str | None, live: bool,
-           dialect: str | None, title: str | None, ledger_file: Path | None) -> None:
+           dialect: str | None, title: str | None, no_ddl: bool, ledger_file: Path | None) -> None:
     """Write an audit report: one HTML file that opens offline in any browser.
 
     Integrity first (the hash chain, the head seq and hash, the migration files' checksums
@@ -1373,7 +1397,7 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
     data = build_report(None if ledger_file is not None else state.config, ledger_file=ledger_file,
                         chain=_chain_for_verify(state), live=live, point_from=point_from, point_to=point_to,
-                        dialect=dialect, title=title)
+                        dialect=dialect, title=title, with_ddl=not no_ddl)
     size = write_report(html_file, data)
     integrity = data["integrity"]
     head = integrity["head"]

@@ -164,7 +164,3 @@ def measure(conn: sa.Connection, start: SchemaState,
             losses.append(loss)
         origins.follow(op)
     return losses
-
-
-def describe_all(losses: Sequence[Loss]) -> list[str]:
-    return [loss.describe() for loss in losses]

@@ -19,11 +19,17 @@ from sqlalchemy import event
 
 from ops.base import LedgerError
 
-__all__ = ["DatabaseError", "READS_ONLY", "UnknownDatabase", "create_engine", "dialect_of"]
+__all__ = ["DatabaseError", "READS_ONLY", "THROWAWAY", "UnknownDatabase", "create_engine", "dialect_of"]
 
 #: Execution option of a connection that never writes: on SQLite its transactions start with a
 #: plain BEGIN (a shared lock, taken at the first read) instead of BEGIN IMMEDIATE.
 READS_ONLY = "schema_ledger_reads_only"
+
+
+#: SQLite files whose contents need not survive a crash (a drill's own temporary scratch
+#: database, deleted afterwards): their connections commit without waiting for the disk
+#: (``PRAGMA synchronous = OFF``). Transactions and rollbacks work as on any other file.
+THROWAWAY: set[str] = set()
 
 
 class DatabaseError(LedgerError, RuntimeError):
@@ -83,11 +89,15 @@ def _strict_mysql(engine: sa.Engine) -> None:
 
 
 def _transactional_sqlite(engine: sa.Engine) -> None:
+    throwaway = engine.url.database in THROWAWAY
+
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # the driver must not manage transactions
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 60000")
+        if throwaway:
+            cursor.execute("PRAGMA synchronous = OFF")
         cursor.close()
 
     @event.listens_for(engine, "begin")

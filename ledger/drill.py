@@ -9,6 +9,13 @@ and dropped by the drill; or ``--scratch URL``, which must be empty and is left 
 2. down: roll back one revision at a time to base, with the same check after each;
 3. again: apply every revision to the head, with the same check.
 
+Each phase is one ``apply`` or ``rollback`` run that reports each revision as it commits;
+the check after a revision reflects only the tables its events name (and the tables joined to
+them by a foreign key), against the same tables of a fold kept up to date with the events read
+since the last check, so a drill costs a few times one ``apply``, linear in revisions. A
+revision with raw SQL (``execute``) is checked against the whole database, and so is the end of
+each phase. A phase that cannot start (its plan does not fit) runs revision by revision instead.
+
 A failure names the revision, the op(s) concerned and the difference between the live schema
 and the fold, and the drill stops there (what follows is "not reached"). An irreversible op
 (``execute`` without ``reverse_sql``) fails the down step of its revision; with
@@ -42,13 +49,14 @@ from ops import LedgerError, MigrateOperation, SchemaState
 from .baseline import replay_baseline
 from .codec import canonical
 from .config import Config
-from .db import DatabaseError, create_engine, dialect_of
+from .db import THROWAWAY, DatabaseError, create_engine, dialect_of
 from .events import Actor, Event, fold_events, in_effect
 from .reflect import compare, reflect
 from .revisions import Revision, RevisionChain, Step, checksum, load_revisions
 from .rollback import data_loss, rollback
-from .runner import _db_user, _tx, _wrap_db_errors, apply, connect, store_for
+from .runner import LedgerView, _db_user, _tx, _wrap_db_errors, apply, connect, store_for
 from .status import status
+from .store import LedgerStore
 
 __all__ = [
     "DRILL_FORMAT",
@@ -177,9 +185,12 @@ def scratch_database(target_url: str, scratch: str | None = None) -> Iterator[st
     dialect = dialect_of(target_url)
     if dialect == "sqlite":
         folder = tempfile.mkdtemp(prefix="schema-ledger-drill-")
+        path = f"{folder}/drill.db"
+        THROWAWAY.add(path)  # deleted afterwards: its commits need not wait for the disk
         try:
-            yield f"sqlite:///{folder}/drill.db"
+            yield f"sqlite:///{path}"
         finally:
+            THROWAWAY.discard(path)
             shutil.rmtree(folder, ignore_errors=True)
         return
     name = f"sl_drill_{uuid.uuid4().hex[:12]}"
@@ -219,6 +230,10 @@ def _check_empty(url: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+class _Stop(Exception):
+    """A check failed after a revision: the run reporting it stops there."""
+
+
 @attrs.define
 class _Drill:
     config: Config
@@ -231,6 +246,9 @@ class _Drill:
     base: str = "base"
     #: a drill of a ledger: the target's schema, which the replay must build at the head
     expected: SchemaState | None = None
+    #: the scratch ledger as far as the checks read it (fed incrementally)
+    view: LedgerView = attrs.field(factory=LedgerView)
+    store: LedgerStore | None = None
 
     def set(self, revision: Revision, **changes: Any) -> None:
         self.rows[revision.id] = attrs.evolve(self.rows[revision.id], **changes)
@@ -239,13 +257,18 @@ class _Drill:
         with connect(self.config.url) as conn, _tx(conn):
             return list(store_for(self.config).events(conn))
 
-    def check(self, phase: str, revision: Revision, error: LedgerError | None = None) -> bool:
-        """Record whether the step went through and live equals fold afterwards; say why not."""
+    def check(self, phase: str, revision: Revision, error: LedgerError | None = None,
+              differences: list[str] | None = None) -> bool:
+        """Record whether the step went through and live equals fold afterwards; say why not.
+
+        ``differences``: already worked out (by :meth:`touched_differences`); else the whole
+        database is compared with the whole fold."""
         if error is not None:
             self.failures.append(f"revision {revision.id}, {phase}: {' '.join(str(error).split())}")
             ok = False
         else:
-            differences = self.differences()
+            if differences is None:
+                differences = self.differences()
             ok = not differences
             if differences:
                 ops = _suspects(revision, differences)
@@ -264,6 +287,121 @@ class _Drill:
             live = reflect(conn, exclude=(self.config.ledger_table,))
             dialect = dialect_of(conn)
         return compare(fold_events(events), live, dialect)
+
+    def read_new(self, conn: sa.Connection) -> list[Event]:
+        """The scratch ledger's events since the last read, folded into :attr:`view`."""
+        if self.store is None:
+            self.store = store_for(self.config)
+        known = True if self.view.head is not None else None  # the ledger table is there once it held events
+        new = list(self.store.events(conn, after_seq=self.view.last_seq, table_exists=known))
+        self.view.feed(new)
+        return new
+
+    def touched_differences(self, conn: sa.Connection, new: Sequence[Event]) -> list[str]:
+        """Live against fold for what ``new`` events touched: their tables and the tables a foreign
+        key joins to them (the whole database when one ran raw SQL)."""
+        state = self.view.state
+        names: set[str] = set()
+        for event in new:
+            op = event.op
+            if op is not None and op.op_tag == "execute":
+                live = reflect(conn, exclude=(self.config.ledger_table,))
+                return compare(state, live, dialect_of(conn))
+            if op is not None:
+                names.update(name.casefold() for name in _tables_of(op))
+        if not names:
+            return []
+        near = set(names)
+        for table in state.tables.values():
+            own = table.name.casefold() in names
+            for fk in table.foreign_keys:
+                referent = fk.referent_table.casefold()
+                if own:
+                    near.add(referent)
+                elif referent in names:
+                    near.add(table.name.casefold())
+        live = reflect(conn, exclude=(self.config.ledger_table,), only=near)
+        expected = SchemaState({key: table for key, table in state.tables.items() if table.name.casefold() in near})
+        return compare(expected, live, dialect_of(conn))
+
+    def after(self, phase: str, revision: Revision | None, conn: sa.Connection) -> None:
+        """A revision of a phase committed: check what it touched; stop the run (``_Stop``) if live
+        is not the fold."""
+        with _tx(conn):
+            new = self.read_new(conn)
+            differences = self.touched_differences(conn, new)
+        if revision is None:
+            return
+        if phase == "up":
+            self.set(revision, irreversible=tuple(
+                e.op.describe() for e in new if e.kind == "apply" and e.op is not None and not e.op.reversible))
+        elif phase == "down":
+            self.set(revision, data_loss=tuple(
+                warning for event in new if event.op is not None and event.reverses is not None
+                and (warning := data_loss(event.op, event, short=True)) is not None
+            ))
+        if not self.check(phase, revision, differences=differences):
+            raise _Stop
+
+    def whole(self, phase: str, revision: Revision) -> bool:
+        """The end of a phase: the whole database against the whole fold."""
+        differences = self.differences()
+        if differences:
+            return self.check(phase, revision, differences=differences)
+        return True
+
+    def fast_up(self, phase: str, revisions: Sequence[Revision], conn: sa.Connection) -> bool | None:
+        """``phase`` as one ``apply`` run, checked after each revision; None when nothing ran."""
+        started: list[Revision] = []
+
+        def progress(revision: Revision, _position: int, _total: int, done: bool) -> None:
+            if done:
+                self.after(phase, revision, conn)
+            else:
+                started.append(revision)
+
+        try:
+            apply(self.config, chain=self.chain, to=revisions[-1].id, why=f"drill: {phase}", progress=progress)
+        except _Stop:
+            return False
+        except LedgerError as exc:
+            if not started:
+                return None
+            return self.check(phase, started[-1], exc)
+        return self.whole(phase, revisions[-1])
+
+    def fast_down(self, revisions: Sequence[Revision], conn: sa.Connection) -> bool | None:
+        """"down" as one ``rollback`` run (down to the newest irreversible revision, which then fails
+        unless irreversible ops are allowed), checked after each revision; None when nothing ran."""
+        stop = None
+        if not self.allow_irreversible:
+            stop = next((p for p in range(len(revisions) - 1, -1, -1) if self.rows[revisions[p].id].irreversible),
+                        None)
+        if stop == len(revisions) - 1:
+            return None  # nothing to roll back before the failure: the step by step way says it
+        by_id = {r.id: r for r in revisions}
+        started: list[Revision] = []
+
+        def progress(revision_id: str | None, _position: int, _total: int, done: bool) -> None:
+            revision = by_id.get(revision_id) if revision_id is not None else None
+            if done:
+                self.after("down", revision, conn)
+            elif revision is not None:
+                started.append(revision)
+
+        point = revisions[stop].id if stop is not None else self.base
+        try:
+            rollback(self.config, to=point, why="drill: down", skip_irreversible=self.allow_irreversible,
+                     progress=progress)
+        except _Stop:
+            return False
+        except LedgerError as exc:
+            if not started:
+                return None
+            return self.check("down", started[-1], exc)
+        if stop is not None:
+            return self.down(revisions[:stop + 1])
+        return self.whole("down", revisions[0])
 
     def up(self, phase: str, revisions: Sequence[Revision]) -> bool:
         for revision in revisions:
@@ -319,8 +457,22 @@ class _Drill:
         revisions = [r for r in self.chain if r.id not in stamped]
         for revision in revisions:
             self.rows[revision.id] = DrillRow(revision.id, revision.title, revision.checksum)
-        if self.up("up", revisions) and self.builds_expected(self.chain.head) and self.down(revisions):
-            self.up("again", revisions)
+        if not revisions:
+            return
+        with connect(self.config.url, reads_only=True) as conn:
+            with _tx(conn):
+                self.read_new(conn)  # a baseline replayed first
+
+            def up(phase: str) -> bool:
+                done = self.fast_up(phase, revisions, conn)
+                return self.up(phase, revisions) if done is None else done
+
+            def down() -> bool:
+                done = self.fast_down(revisions, conn)
+                return self.down(revisions) if done is None else done
+
+            if up("up") and self.builds_expected(self.chain.head) and down():
+                up("again")
 
 
 def _suspects(revision: Revision, differences: Sequence[str]) -> list[MigrateOperation]:

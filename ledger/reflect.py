@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -61,18 +61,25 @@ __all__ = [
 
 @collection_paused
 def reflect(
-    conn: sa.Connection, *, schema: str | None = None, exclude: Collection[str] = ("schema_ledger",)
+    conn: sa.Connection, *, schema: str | None = None, exclude: Collection[str] = ("schema_ledger",),
+    only: Collection[str] | None = None,
 ) -> SchemaState:
     """The live schema as a SchemaState, using SQLAlchemy's multi-table inspector (Inspector.get_multi_*),
     one pass, no per-table round trips where the dialect allows; on PostgreSQL keys and
-    foreign keys come from one catalog query of its own."""
+    foreign keys come from one catalog query of its own.
+
+    ``only``: just these tables (names compared case-blind), those of them that exist: what a
+    drill reads after a revision that touched them."""
     dialect = _dialect(conn.dialect.name)
     inspector = sa.inspect(conn)
     names = [n for n in inspector.get_table_names(schema=schema) if n not in set(exclude)]
+    if only is not None:
+        wanted = {n.casefold() for n in only}
+        names = [n for n in names if n.casefold() in wanted]
     if not names:
         return SchemaState()
     kw: dict[str, Any] = {"schema": schema}
-    if dialect != "postgresql":
+    if dialect != "postgresql" or only is not None:
         # PostgreSQL's catalog queries read every table at once: there, naming 1,000 tables
         # costs more (1,000 bound parameters per query, each parsed by the driver) than
         # reading the few left out, which the loop below passes over.
@@ -86,13 +93,14 @@ def reflect(
         deferrable: dict[tuple[str, str], bool] = {}
         if dialect == "postgresql":
             # Primary keys, unique constraints and foreign keys in one catalog query.
-            pks, uniques, fks, deferrable = _pg_keys(conn, schema)
+            pks, uniques, fks, deferrable = _pg_keys(conn, schema, names if only is not None else None)
         else:
             pks = inspector.get_multi_pk_constraint(**kw)
             # SQLite's foreign keys are read from PRAGMA foreign_key_list and the table SQL below.
             fks = inspector.get_multi_foreign_keys(**kw) if dialect != "sqlite" else {}
             # MySQL's unique constraints are its unique indexes, read from there.
-            uniques = inspector.get_multi_unique_constraints(**kw) if dialect != "mysql" else {}
+            # SQLite's are read from the table SQL below (the inspector only where that fails).
+            uniques = inspector.get_multi_unique_constraints(**kw) if dialect not in ("mysql", "sqlite") else {}
         indexes = inspector.get_multi_indexes(**kw)
         checks = inspector.get_multi_check_constraints(**kw)
         comments = inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments else {}
@@ -100,7 +108,7 @@ def reflect(
         fks = _mysql_foreign_keys(conn, schema, fks)
     table_sql, index_sql = _sqlite_sql(conn, schema) if dialect == "sqlite" else ({}, {})
     if dialect == "sqlite":
-        fks = _sqlite_foreign_keys(conn, schema, table_sql, pks)
+        fks = _sqlite_foreign_keys(conn, schema, table_sql, pks, names if only is not None else None)
     quote = conn.dialect.identifier_preparer.quote
 
     tables = {}
@@ -109,8 +117,10 @@ def reflect(
         if key not in columns:
             continue  # dropped while we read
         foreign_keys = tuple(_foreign_key(fk) for fk in fks.get(key, ()))
-        table_uniques = [_unique(u, deferrable.get((name, u["name"]))) for u in uniques.get(key, ())]
         parsed = sqlite_unique_constraints(table_sql[name]) if name in table_sql else None
+        if dialect == "sqlite" and parsed is None:
+            uniques[key] = inspector.get_unique_constraints(name, schema=schema)
+        table_uniques = [_unique(u, deferrable.get((name, u["name"]))) for u in uniques.get(key, ())]
         if parsed is not None:
             # SQLAlchemy's reading of SQLite's UNIQUE clauses stops at a ")" inside a quoted name.
             table_uniques = [UniqueSpec(unique_name, columns) for unique_name, columns in parsed]
@@ -279,7 +289,7 @@ _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAU
 _PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
 
 
-def _pg_keys(conn: sa.Connection, schema: str | None) -> tuple[
+def _pg_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] | None = None) -> tuple[
     dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]],
     dict[tuple[str, str], bool],
 ]:
@@ -304,9 +314,10 @@ def _pg_keys(conn: sa.Connection, schema: str | None) -> tuple[
             " LEFT JOIN pg_catalog.pg_namespace ref_ns ON ref_ns.oid = ref.relnamespace"
             " WHERE con.contype IN ('p', 'u', 'f')"
             " AND ns.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
-            " ORDER BY cl.relname, con.conname"
+            + (" AND cl.relname = ANY(:names)" if names is not None else "")
+            + " ORDER BY cl.relname, con.conname"
         ),
-        {"schema": schema},
+        {"schema": schema, **({"names": list(names)} if names is not None else {})},
     )
     pks: dict[Any, dict[str, Any]] = {}
     uniques: dict[Any, list[dict[str, Any]]] = {}
@@ -385,21 +396,25 @@ def _sqlite_sql(conn: sa.Connection, schema: str | None) -> tuple[dict[str, str]
 
 
 def _sqlite_foreign_keys(
-    conn: sa.Connection, schema: str | None, table_sql: Mapping[str, str], pks: Mapping[Any, Any]
+    conn: sa.Connection, schema: str | None, table_sql: Mapping[str, str], pks: Mapping[Any, Any],
+    names: Sequence[str] | None = None,
 ) -> dict[Any, list[dict[str, Any]]]:
     """SQLite's foreign keys, in one query: PRAGMA foreign_key_list gives columns, referent and
     actions; names and deferral come from the table SQL, matched by what they join, in the order
     written (SQLAlchemy's pattern for the SQL misses quoted names with quotes or parentheses,
     reserved words, non-ASCII names, and keys that join the same columns twice)."""
     prefix = "" if schema is None else f"{conn.dialect.identifier_preparer.quote(schema)}."
-    rows = conn.execute(
-        sa.text(
-            "SELECT m.name, p.id, p.\"table\", p.\"from\", p.\"to\", p.on_update, p.on_delete"
-            f" FROM {prefix}sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) p"
-            " WHERE m.type = 'table' ORDER BY m.name, p.id, p.seq"
-        ),
-        {"schema": schema or "main"},
+    query = sa.text(
+        "SELECT m.name, p.id, p.\"table\", p.\"from\", p.\"to\", p.on_update, p.on_delete"
+        f" FROM {prefix}sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) p"
+        " WHERE m.type = 'table'" + (" AND m.name IN :names" if names is not None else "")
+        + " ORDER BY m.name, p.id, p.seq"
     )
+    params: dict[str, Any] = {"schema": schema or "main"}
+    if names is not None:
+        query = query.bindparams(sa.bindparam("names", expanding=True))
+        params["names"] = list(names)
+    rows = conn.execute(query, params)
     pragma: dict[str, dict[int, dict[str, Any]]] = {}
     for table, key_id, referent, local, remote, on_update, on_delete in rows:
         fk = pragma.setdefault(table, {}).setdefault(key_id, {

@@ -11,6 +11,19 @@
   var LO = D.range[0], HI = D.range[1];
   var PAGE = 200;
 
+  // Times come as microseconds after the event before (the first: after D.t0), or as the recorded
+  // text where it is not a time; here they become microseconds since the epoch, written out on demand.
+  (function () {
+    var t = D.t0;
+    for (var i = 0; i < EV.length; i++) {
+      if (typeof EV[i][AT] === "number") { t += EV[i][AT]; EV[i][AT] = t; }
+    }
+  })();
+  function iso(us) {
+    if (typeof us !== "number") return us;
+    var ms = Math.floor(us / 1000);
+    return new Date(ms).toISOString().slice(0, 23) + String(us - ms * 1000 + 1000).slice(1) + "Z";
+  }
   function str(i) { return i === null || i === undefined ? null : S[i]; }
   function h(tag, attrs) {
     var el = document.createElement(tag);
@@ -208,7 +221,7 @@
       var seqOnly = /^@\d+$/.test(q) ? Number(q.slice(1)) : null;
       if (q && seqOnly === null && !hay) {
         hay = EV.map(function (e) {
-          return [e[SEQ], str(e[KIND]), str(e[REV]), str(e[OPT]), str(e[TBL]), e[AT], str(e[OS]), str(e[DBU]), str(e[HOST]),
+          return [e[SEQ], str(e[KIND]), str(e[REV]), str(e[OPT]), str(e[TBL]), iso(e[AT]), str(e[OS]), str(e[DBU]), str(e[HOST]),
             str(e[BY]), str(e[MSG]), str(e[DESC])].join("\u0001").toLowerCase();
         });
       }
@@ -230,7 +243,7 @@
       var r = e[RUN];
       return h("tr", { "class": "run" }, h("th", { colspan: "7", scope: "rowgroup" },
         "Run " + (r + 1) + " \u00b7 " + (runs()[r].kind || str(e[KIND])) + (e[REV] !== null ? " of revision " + str(e[REV]) : "") +
-        " \u00b7 " + who(e) + " \u00b7 " + when(e[AT]) + (e[MSG] !== null ? " \u00b7 \u201c" + str(e[MSG]) + "\u201d" : "")));
+        " \u00b7 " + who(e) + " \u00b7 " + when(iso(e[AT])) + (e[MSG] !== null ? " \u00b7 \u201c" + str(e[MSG]) + "\u201d" : "")));
     }
     function draw() {
       var rows = tl.rows, pages = Math.max(1, Math.ceil(rows.length / PAGE));
@@ -246,7 +259,7 @@
         frag.appendChild(h("tr", { "class": bad ? "problem event" : "event", "data-seq": e[SEQ] },
           h("td", { "class": "seq" }, bad ? h("span", { "class": "badge bad" }, "PROBLEM") : null, String(e[SEQ]), " ",
             h("button", { type: "button", "class": "link schema-at", "aria-label": "schema at seq " + e[SEQ], onclick: schemaAt(e[SEQ]) }, "schema")),
-          h("td", { "class": "mono" }, when(e[AT])),
+          h("td", { "class": "mono", title: iso(e[AT]) }, when(iso(e[AT]))),
           h("td", null, str(e[KIND]), e[REVERSES] !== null ? " (undoes " + e[REVERSES] + ")" : ""),
           h("td", null, str(e[REV]) || "-"),
           h("td", null, str(e[DESC]) || str(e[OPT]) || "", marks(e[FLAGS])),
@@ -291,7 +304,10 @@
     return runInfo;
   }
   views.revisions = function (root) {
-    var all = D.revs.filter(function (r) {
+    var all = D.revs.map(function (r) {
+      return { id: r[0], title: r[1], runs: r[2], in_effect: r[4] === 1,
+        change: r[3].map(function (c) { return typeof c === "number" ? [c, null] : c; }) };
+    }).filter(function (r) {
       return r.runs.some(function (n) { var x = runs()[n]; return x.last[SEQ] > LO && x.first[SEQ] <= HI; });
     });
     var expand = h("button", { type: "button", id: "rev-expand" }, "Open all on this page");
@@ -347,7 +363,7 @@
         var rb = h("tbody");
         r.runs.forEach(function (n) {
           var x = info[n];
-          add(rb, h("tr", null, h("td", null, x.kind || "intent"), h("td", { "class": "mono" }, when(x.first[AT])),
+          add(rb, h("tr", null, h("td", null, x.kind || "intent"), h("td", { "class": "mono" }, when(iso(x.first[AT]))),
             h("td", null, "@" + x.first[SEQ] + "\u2013@" + x.last[SEQ] + " (" + x.count + ")"), h("td", null, who(x.first)),
             h("td", null, str(x.first[MSG]) || "")));
         });
@@ -364,7 +380,8 @@
         });
         add(d, h("table", null, h("caption", null, "Ops (latest apply)"), h("thead", null, h("tr", null, h("th", null, "Seq"), h("th", null, "Operation"))), ob));
         add(d, h("h4", null, "DDL (" + D.dialect + ")"));
-        add(d, h("pre", { "class": "ddl" }, h("code", null, sql.length ? sql.join("\n\n") : "-- no DDL (nothing applied, or data changes only)")));
+        add(d, h("pre", { "class": "ddl" }, h("code", null, sql.length ? sql.join("\n\n") :
+          D.ddl ? "-- no DDL (nothing applied, or data changes only)" : "-- DDL left out of this report (--no-ddl)")));
       }
       d.addEventListener("toggle", fill);
       d.fill = fill;
@@ -392,57 +409,105 @@
   function sortedKeys(map) {
     return Object.keys(map).map(Number).sort(function (a, b) { var x = tableName(a), y = tableName(b); return x < y ? -1 : x > y ? 1 : 0; });
   }
-  function pointOptions(selected) {
-    var opts = [h("option", { value: "0" }, "base (@0, before every event)")];
+  var points = null;
+  function runPoints() {
+    if (points) return points;
+    points = { list: [], revEnd: {} };
     var info = runs(), seen = {};
     Object.keys(info).map(Number).sort(function (a, b) { return a - b; }).forEach(function (n) {
       var x = info[n];
       if (x.kind !== "apply" && x.kind !== "revert" && x.kind !== "baseline") return;
       var seq = x.last[SEQ];
+      if (x.kind !== "revert" && x.first[REV] !== null) points.revEnd[str(x.first[REV])] = seq;
       if (seen[seq]) return;
       seen[seq] = true;
-      opts.push(h("option", { value: String(seq) }, "@" + seq + " after " + x.kind + " of " + (str(x.first[REV]) || "(no revision)") + ", " + when(x.first[AT])));
+      points.list.push([seq, x]);
     });
+    return points;
+  }
+  // A select of the runs' end points near the selected one (a long ledger has tens of thousands),
+  // with base and head; the text box next to it reaches every revision and every seq.
+  function pointOptions(selected) {
+    var NEAR = 150;
+    var list = runPoints().list;
+    var at = 0;
+    while (at < list.length && list[at][0] < selected) at++;
+    var from = Math.max(0, at - NEAR), to = Math.min(list.length, at + NEAR);
+    var opts = [h("option", { value: "0" }, "base (@0, before every event)")];
+    if (from > 0) opts.push(h("option", { value: "", disabled: "disabled" }, "\u2026 " + fmt(from) + " earlier runs: type a revision or @SEQ"));
+    list.slice(from, to).forEach(function (p) {
+      var x = p[1];
+      opts.push(h("option", { value: String(p[0]) }, "@" + p[0] + " after " + x.kind + " of " + (str(x.first[REV]) || "(no revision)") + ", " + when(iso(x.first[AT]))));
+    });
+    if (to < list.length) opts.push(h("option", { value: "", disabled: "disabled" }, "\u2026 " + fmt(list.length - to) + " later runs: type a revision or @SEQ"));
     var head = EV.length ? EV[EV.length - 1][SEQ] : 0;
-    if (!seen[head] && head) opts.push(h("option", { value: String(head) }, "@" + head + " head"));
-    if (selected !== undefined && !opts.some(function (o) { return o.value === String(selected); })) {
+    if (head && !opts.some(function (o) { return o.value === String(head); })) opts.push(h("option", { value: String(head) }, "@" + head + " head"));
+    if (!opts.some(function (o) { return o.value === String(selected); })) {
       opts.push(h("option", { value: String(selected) }, "@" + selected + " (event)"));
     }
     opts.forEach(function (o) { if (o.value === String(selected)) o.selected = true; });
     return opts;
   }
+  // "@12", "base", "head", a revision id, or "12" when no revision has that id -> a seq; null when it names nothing.
+  function parsePoint(text) {
+    var v = text.trim();
+    var head = EV.length ? EV[EV.length - 1][SEQ] : 0;
+    if (v === "base") return 0;
+    if (v === "head" || v === "@head") return head;
+    var end = v.charAt(0) === "@" ? undefined : runPoints().revEnd[v];  // as on the command line: @N is a seq
+    if (end !== undefined) return end;
+    if (/^@?\d+$/.test(v)) { var n = Number(v.replace("@", "")); return n <= head ? n : null; }
+    return null;
+  }
+  function pointBox(id, label, value, onPoint) {
+    var input = h("input", { type: "text", id: id, value: "@" + value, spellcheck: "false", "aria-describedby": id + "-help" });
+    var help = h("span", { id: id + "-help", "class": "muted" }, "");
+    input.addEventListener("change", function () {
+      var seq = parsePoint(input.value);
+      if (seq === null) { input.setAttribute("aria-invalid", "true"); help.textContent = "not a revision or @SEQ of this ledger"; return; }
+      input.removeAttribute("aria-invalid");
+      help.textContent = "";
+      onPoint(seq);
+    });
+    return { input: input, label: h("label", null, label, input, help) };
+  }
   function describePoint(seq) {
     if (seq === 0) return "base";
     var e = eventAt(seq);
-    return "@" + seq + (e ? " (" + str(e[KIND]) + (e[REV] !== null ? " of " + str(e[REV]) : "") + ", " + when(e[AT]) + ")" : "");
+    return "@" + seq + (e ? " (" + str(e[KIND]) + (e[REV] !== null ? " of " + str(e[REV]) : "") + ", " + when(iso(e[AT])) + ")" : "");
   }
   function colText(c) {
     var col = COLS[c];
     return { name: str(col[0]), type: str(col[1]), nullable: col[2] === 1, dflt: str(col[3]), comment: str(col[4]), extra: str(col[5]) };
   }
 
-  var sc = null;
+  var sc = null, firstPoint = null;
   function schemaPoint(seq) {
+    if (!sc) firstPoint = seq;  // the view is drawn once, at this point
     go("schema");
-    sc.setPoint(seq);
+    if (sc.current() !== seq) sc.setPoint(seq);
   }
   views.schema = function (root) {
     var sel = h("select", { id: "sc-point" });
-    var seqIn = h("input", { type: "number", id: "sc-seq", min: "0", step: "1", inputmode: "numeric" });
+    var box = pointBox("sc-seq", "or a revision, or an event (@SEQ)", HI, function (seq) { sc.setPoint(seq); });
+    var seqIn = box.input;
     var filter = h("input", { type: "search", id: "sc-filter", placeholder: "table name" });
-    var both = h("div", { "class": "controls" }, h("label", null, "Point (a revision's run)", sel), h("label", null, "or an event (@seq)", seqIn),
+    var both = h("div", { "class": "controls" }, h("label", null, "Point (a revision's run)", sel), box.label,
       h("label", null, "Tables matching", filter));
     add(root, both);
     var summary = h("p", { id: "sc-summary", "aria-live": "polite" });
     var diagram = h("div", { "class": "diagram", id: "diagram" });
     var list = h("div", { "class": "tables-list", id: "sc-tables" });
-    add(root, summary, h("h3", null, "Entity-relationship diagram"), diagram, h("h3", null, "Tables"), list);
-    var current = HI;
-    sc = {};
+    var columnsBox = h("input", { type: "checkbox", id: "sc-columns" });
+    var columnsLabel = h("label", { "class": "muted" }, columnsBox, " draw every column of all the tables (slow for hundreds)");
+    columnsBox.addEventListener("change", function () { drawState(); });
+    add(root, summary, h("h3", null, "Entity-relationship diagram"), columnsLabel, diagram, h("h3", null, "Tables"), list);
+    var current = firstPoint !== null ? firstPoint : HI;
+    sc = { current: function () { return current; } };
     sc.setPoint = function (seq) {
       current = seq;
       clear(sel); add(sel, pointOptions(seq));
-      seqIn.value = String(seq);
+      seqIn.value = "@" + seq;
       drawState();
     };
     function drawState() {
@@ -454,9 +519,10 @@
         (q ? "; " + shown.length + " match \u201c" + filter.value + "\u201d" : "") +
         (integ.fold_stopped !== null && current >= integ.fold_stopped ? " (the fold stopped at seq " + integ.fold_stopped + ")" : "");
       clear(diagram);
-      diagram.appendChild(erDiagram(map, shown, q));
+      diagram.appendChild(erDiagram(map, shown, q, columnsBox.checked));
+      columnsLabel.hidden = shown.length <= COMPACT;
       clear(list);
-      var limit = 100;
+      var limit = 50;
       function more(from) {
         var frag = document.createDocumentFragment();
         shown.slice(from, from + limit).forEach(function (k) { frag.appendChild(tableSection(k, map[k])); });
@@ -470,7 +536,6 @@
       more(0);
     }
     sel.addEventListener("change", function () { sc.setPoint(Number(sel.value)); });
-    seqIn.addEventListener("change", function () { var v = Math.max(0, Math.floor(Number(seqIn.value) || 0)); sc.setPoint(v); });
     var timer = null;
     filter.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(drawState, 150); });
     sc.setPoint(current);
@@ -519,7 +584,8 @@
     if (text !== undefined) el.textContent = text;
     return el;
   }
-  function erDiagram(map, shown, q) {
+  var COMPACT = 60;
+  function erDiagram(map, shown, q, full) {
     var byName = {};
     Object.keys(map).forEach(function (k) { byName[tableName(Number(k))] = Number(k); });
     var want = {};
@@ -548,7 +614,10 @@
         (adj[x] || []).forEach(function (y) { if (!seen[y] && want[y]) { seen[y] = true; queue.push(y); } });
       }
     });
-    var MAXCOLS = 24, LINE = 16, HEAD = 22, GAP = 60, CH = 7.3;
+    // A big diagram shows each table's name and size only (thousands of column lines make the
+    // page slow to lay out and the picture unreadable); filtering, or the box, shows columns.
+    var compact = keys.length > COMPACT && !full;
+    var MAXCOLS = compact ? 0 : 24, LINE = 16, HEAD = 22, GAP = compact ? 40 : 60, CH = 7.3;
     var boxes = {};
     order.forEach(function (k) {
       var t = TV[map[k]];
@@ -560,7 +629,8 @@
         var mark = (pk.indexOf(col.name) >= 0 ? "PK" : "") + (fkCols[col.name] ? "FK" : "");
         return [mark, col.name + " " + col.type + (col.nullable ? "" : " NOT NULL")];
       });
-      if (t[1].length > MAXCOLS) lines.push(["", "\u2026 " + (t[1].length - MAXCOLS) + " more columns"]);
+      if (compact) lines.push(["", t[1].length + " columns" + (t[3].length ? ", " + t[3].length + " FK" : "")]);
+      else if (t[1].length > MAXCOLS) lines.push(["", "\u2026 " + (t[1].length - MAXCOLS) + " more columns"]);
       var widest = tableName(k).length;
       lines.forEach(function (l) { widest = Math.max(widest, l[1].length + 5); });
       boxes[k] = { w: Math.min(340, Math.max(140, Math.ceil(widest * CH) + 16)), h: HEAD + lines.length * LINE + 6, lines: lines };
@@ -604,7 +674,7 @@
     order.forEach(function (k) {
       var b = boxes[k], name = tableName(k);
       var g = svg("g", { "class": "entity" + (q && name.toLowerCase().indexOf(q) >= 0 ? " hit" : ""), transform: "translate(" + b.x + "," + b.y + ")",
-        tabindex: 0, role: "group", "aria-label": "table " + name + ", " + TV[map[k]][1].length + " columns", "data-table": name });
+        tabindex: compact ? -1 : 0, role: "group", "aria-label": "table " + name + ", " + TV[map[k]][1].length + " columns", "data-table": name });
       g.appendChild(svg("rect", { "class": "box", width: b.w, height: b.h }));
       g.appendChild(svg("rect", { "class": "head", width: b.w, height: HEAD }));
       var label = name.length * CH > b.w - 12 ? name.slice(0, Math.floor((b.w - 12) / CH) - 1) + "\u2026" : name;
@@ -667,11 +737,11 @@
     return lines;
   }
   views.diff = function (root) {
+    var from = LO, to = HI;
     var a = h("select", { id: "diff-a" }, pointOptions(LO)), b = h("select", { id: "diff-b" }, pointOptions(HI));
-    var seqA = h("input", { type: "number", min: "0", id: "diff-seq-a", value: String(LO) });
-    var seqB = h("input", { type: "number", min: "0", id: "diff-seq-b", value: String(HI) });
-    add(root, h("div", { "class": "controls" }, h("label", null, "From point", a), h("label", null, "or @seq", seqA),
-      h("label", null, "To point", b), h("label", null, "or @seq", seqB)));
+    var boxA = pointBox("diff-seq-a", "or a revision or @SEQ", LO, function (seq) { from = seq; redraw(); });
+    var boxB = pointBox("diff-seq-b", "or a revision or @SEQ", HI, function (seq) { to = seq; redraw(); });
+    add(root, h("div", { "class": "controls" }, h("label", null, "From point", a), boxA.label, h("label", null, "To point", b), boxB.label));
     var out = h("div", { id: "diff-out", "aria-live": "polite" });
     add(root, out);
     function draw(from, to) {
@@ -695,10 +765,13 @@
         }
       }
     }
-    function pick(sel, input) { return function () { input.value = sel.value; draw(Number(seqA.value), Number(seqB.value)); }; }
-    a.addEventListener("change", pick(a, seqA));
-    b.addEventListener("change", pick(b, seqB));
-    [seqA, seqB].forEach(function (i) { i.addEventListener("change", function () { draw(Math.max(0, Number(seqA.value) || 0), Math.max(0, Number(seqB.value) || 0)); }); });
+    function redraw() {
+      boxA.input.value = "@" + from; boxB.input.value = "@" + to;
+      clear(a); add(a, pointOptions(from)); clear(b); add(b, pointOptions(to));
+      draw(from, to);
+    }
+    a.addEventListener("change", function () { from = Number(a.value); redraw(); });
+    b.addEventListener("change", function () { to = Number(b.value); redraw(); });
     draw(LO, HI);
   };
 

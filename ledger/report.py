@@ -200,12 +200,14 @@ class _Schema:
         if before.tables is after.tables:
             return
         keys = _touched(op)
-        if keys is None:
-            keys = list(set(before.tables) | set(after.tables))
-        for key in sorted(keys, key=lambda k: (k[0] or "", k[1])):
-            old, new = before.tables.get(key), after.tables.get(key)
-            if old is new:
-                continue
+        changed = [k for k in keys if before.tables.get(k) is not after.tables.get(k)] if keys is not None else []
+        if not changed:
+            # A rename or a drop may retarget other tables' keys; an op whose table was not
+            # where expected changed something else: look at every table.
+            changed = [k for k in set(before.tables) | set(after.tables)
+                       if before.tables.get(k) is not after.tables.get(k)]
+        for key in sorted(changed, key=lambda k: (k[0] or "", k[1])):
+            new = after.tables.get(key)
             self.changes.append([seq, self.key(key), self.version(new) if new is not None else -1])
 
 
@@ -225,6 +227,19 @@ def _runs(events: Sequence[Event]) -> list[int]:
         last = key
         runs.append(run)
     return runs
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _micros(recorded_at: str) -> int | None:
+    """Microseconds since the epoch of a stored time (``format_time``), or None for any other text."""
+    try:
+        moment = dt.datetime.strptime(recorded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+    except (TypeError, ValueError):
+        return None
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _drill(event: Event) -> dict[str, Any] | None:
@@ -296,9 +311,13 @@ def _checksums(chain: RevisionChain, events: Sequence[Event]) -> list[list[Any]]
 def build_report(
     config: Config | None = None, *, ledger_file: Path | None = None, chain: RevisionChain | None = None,
     live: bool = False, point_from: str | None = None, point_to: str | None = None, dialect: str = "sqlite",
-    title: str | None = None,
+    title: str | None = None, with_ddl: bool = True,
 ) -> dict[str, Any]:
-    """The report's data (see the module docstring); ``config`` or ``ledger_file`` names the ledger."""
+    """The report's data (see the module docstring); ``config`` or ``ledger_file`` names the ledger.
+
+    ``with_ddl=False`` leaves out the DDL of each revision's change (the ops are still shown):
+    rendering it takes most of the time on a very long ledger.
+    """
     from . import audit
 
     if ledger_file is not None:
@@ -323,10 +342,13 @@ def build_report(
     for event, run in zip(events, runs):
         if event.revision is not None and event.kind in ("apply", "baseline"):
             latest_run[event.revision] = run
-    change_runs = set(latest_run.values())
+    change_runs = set(latest_run.values()) if with_ddl else set()
 
     rows: list[list[Any]] = []
     ddl: dict[int, list[str]] = {}
+    # Times as microseconds after the event before: a few digits each instead of 27 characters.
+    t0 = next((m for m in (_micros(e.recorded_at) for e in events) if m is not None), 0)
+    last_time = t0
     state = SchemaState()
     folded = True
     fold_stopped: int | None = None
@@ -359,9 +381,14 @@ def build_report(
         if event.seq in want:
             states[event.seq] = state
         a = event.actor
+        micros = _micros(event.recorded_at)
+        when: int | str = event.recorded_at if micros is None else micros - last_time
+        if micros is not None:
+            last_time = micros
         rows.append([
-            event.seq, s(event.kind), s(event.revision), s(event.op_type), s(event.table_name), event.recorded_at,
-            s(a.os_user), s(a.db_user), s(a.host), s(a.by), s(event.message), s(describe_event(event)), flags,
+            event.seq, s(event.kind), s(event.revision), s(event.op_type), s(event.table_name), when,
+            s(a.os_user), s(a.db_user), s(a.host), s(a.by), s(event.message),
+            s(op.describe() if op is not None else describe_event(event)), flags,
             event.reverses, run,
         ])
 
@@ -404,7 +431,7 @@ def build_report(
         "format": REPORT_FORMAT, "version": REPORT_VERSION, "tool": __version__,
         "title": title or f"schema-ledger audit report: {source}",
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "source": source, "dialect": dialect,
+        "source": source, "dialect": dialect, "ddl": with_ddl,
         "range": [lo, hi, point_from or "base", point_to or "head"],
         "integrity": {
             "ok": verified.ok, "events": verified.events, "problems": problems,
@@ -414,7 +441,10 @@ def build_report(
             "in_doubt": [p["seq"] for p in problems if p["kind"] == "in-doubt"],
             "fold_stopped": fold_stopped,
         },
-        "s": s.items, "ev": rows, "revs": list(revisions.values()),
+        "s": s.items, "t0": t0, "ev": rows,
+        # [id, title, runs, change, in effect]; a change entry is [seq, DDL], or the seq alone without DDL
+        "revs": [[r["id"], r["title"], r["runs"], [c if c[1] is not None else c[0] for c in r["change"]],
+                  1 if r["in_effect"] else 0] for r in revisions.values()],
         "tk": schema.key_rows, "cols": schema.column_rows, "tv": schema.version_rows, "tc": schema.changes,
         "drills": [d for d in (_drill(e) for e in events if e.kind == "drill") if d is not None],
         "diff": diff_ops,

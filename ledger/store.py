@@ -155,8 +155,9 @@ class LedgerStore:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def head(self, conn: sa.Connection) -> Event | None:
-        if not self.exists(conn):
+    def head(self, conn: sa.Connection, *, table_exists: bool | None = None) -> Event | None:
+        """The newest event (None: none). ``table_exists``: what the caller already knows (None: look)."""
+        if not (self.exists(conn) if table_exists is None else table_exists):
             return None
         row = conn.execute(sa.select(self.table).order_by(self.table.c.seq.desc()).limit(1)).first()
         return Event.from_row(row) if row is not None else None

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .harness import ROOT, HarnessError, databases_in, download, extract, run_cell, table, write_report
+from .harness import ROOT, Cell, HarnessError, databases_in, download, extract, run_cell, table, write_report
 from .histories import HISTORIES
 
 CACHE = ROOT / ".realworld-cache"
@@ -19,7 +19,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="a history name (repeatable; default: every history)")
     parser.add_argument("--dialect", action="append", choices=["sqlite", "postgresql", "mariadb"])
     parser.add_argument("--no-doc", action="store_true", help="do not write the table into docs/alembic.md")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write the table of the last run (.realworld-cache/results.json) without running")
     args = parser.parse_args(argv)
+    if args.report_only:
+        data = json.loads((CACHE / "results.json").read_text(encoding="utf-8"))
+        body = table([Cell.from_json(c) for c in data["cells"]], data["versions"])
+        print(body)
+        if not args.no_doc:
+            write_report(ROOT / "docs" / "alembic.md", body)
+        return 0
     histories = [h for h in HISTORIES if not args.only or h.name in args.only]
     cells = []
     versions: dict[str, str] = {}
@@ -46,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
                 cells.append(cell)
                 failed = [step for step, (ok, _) in cell.steps.items() if not ok]
                 log(f"{history.name}/{dialect}: " + ("all passed" if not failed else "failed: " + ", ".join(failed)))
-                results.write_text(json.dumps([c.to_json() for c in cells], indent=1), encoding="utf-8")
+                results.write_text(json.dumps({"versions": versions, "cells": [c.to_json() for c in cells]}, indent=1),
+                                   encoding="utf-8")
     body = table(cells, versions)
     print(body)
     if not args.no_doc:

@@ -319,8 +319,16 @@ class Cell:
     steps: dict[str, tuple[bool, str]] = attrs.Factory(dict)
 
     def put(self, step: str, passed: bool, note: str = "") -> bool:
+        note = re.sub(r"(?:/[^\s:'\"()]+)?/project/", "", note)  # revision files by their path in the history
         self.steps[step] = (passed, " ".join(note.split())[:600])
         return passed
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Cell:
+        cell = cls(data["history"], data["dialect"])
+        for step, value in data["steps"].items():
+            cell.put(step, value["passed"], value["note"])
+        return cell
 
     def to_json(self) -> dict[str, Any]:
         return {"history": self.history, "dialect": self.dialect,

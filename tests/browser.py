@@ -51,7 +51,8 @@ class _WebSocket:
         self.sock = socket.create_connection((host, port), timeout=60)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
-                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                           "Sec-WebSocket-Version: 13\r\n\r\n").encode())
         head = b""
         while b"\r\n\r\n" not in head:
             chunk = self.sock.recv(4096)
@@ -196,7 +197,8 @@ class Browser:
     def js(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in result:
-            raise BrowserError(f"{expression[:80]}: {result['exceptionDetails'].get('exception', {}).get('description')}")
+            details = result["exceptionDetails"].get("exception", {}).get("description")
+            raise BrowserError(f"{expression[:80]}: {details}")
         return result.get("result", {}).get("value")
 
     def key(self, key: str, code: str | None = None, key_code: int = 0, text: str | None = None,

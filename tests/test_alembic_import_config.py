@@ -140,3 +140,28 @@ def test_a_batch_block_is_imported_once_and_applies_to_alembic_s_schema(
         assert compare(mine, name_like_fold(theirs, mine), built.dialect.name) == []
     engine.dispose()
     other.dispose()
+
+
+def test_a_procedural_block_that_changes_the_schema_is_imported_as_that_change_once(
+    database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    _revision(folder / "versions" / "d1.py", "d1", None,
+              'op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True))')
+    _revision(folder / "versions" / "d2.py", "d2", "d1",
+              '''op.execute("DO $$ BEGIN EXECUTE 'ALTER TABLE shop ADD COLUMN city varchar(40)'; END $$")''')
+    result = import_alembic(folder, "postgresql", tmp_path / "out", url=database_factory("postgresql"))
+    assert result.problems == ()
+    [d2] = [p for p in (tmp_path / "out").iterdir() if p.name.startswith("d2_")]
+    text = d2.read_text()
+    assert "# procedural SQL not imported: its schema change is the ops below" in text
+    assert [type(op).__name__ for op in load_revisions(tmp_path / "out").get("d2").ops] == ["AddColumnOp"]  # type: ignore[union-attr]
+    alembic_url, ledger_url = database_factory("postgresql"), database_factory("postgresql")
+    run_alembic(folder, alembic_url, "upgrade", "heads")
+    engine, other = _applied(tmp_path / "out", ledger_url), sa.create_engine(alembic_url)
+    with engine.connect() as built, other.connect() as expected:
+        exclude = ("schema_ledger", "alembic_version")
+        assert compare(reflect(built, exclude=exclude), reflect(expected, exclude=exclude), "postgresql") == []
+    engine.dispose()
+    other.dispose()

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ["fold", "schema-at", "verify-chain", "apply-sqlite", "rollback-sqlite", "status"]
+CASES = ["fold", "schema-at", "verify-chain", "apply-sqlite", "rollback-sqlite", "status", "startup-help", "drill-sqlite",
+         "h2-apply-sqlite-1tx"]
 
 
 def test_quick_run_prints_every_ratio(tmp_path: Path) -> None:
@@ -21,8 +22,8 @@ def test_quick_run_prints_every_ratio(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = json.loads(out.read_text())["results"]
     assert sorted({r["case"] for r in results}) == sorted(CASES)
-    # apply and rollback have two baselines each (raw replay and Alembic)
-    assert len(results) == len(CASES) + 2
+    # apply, rollback and the second history's apply have two baselines each (raw replay and Alembic)
+    assert len(results) == len(CASES) + 3
     for row in results:
         assert row["ratio"] > 0 and row["ours_s"] > 0 and row["baseline_s"] > 0, row
         assert row["ours_rss_mb"] > 0

@@ -438,6 +438,19 @@ def test_rich_schema_round_trips(rich: tuple[sa.Engine, str, SchemaState]) -> No
     assert normalize(state, dialect) == normalize(live, dialect)
 
 
+
+def test_reflecting_some_tables_reads_them_as_the_whole_reflection_does(
+        rich: tuple[sa.Engine, str, SchemaState]) -> None:
+    """``reflect(only=...)`` (what a drill reads after a revision) gives each named table exactly as
+    reflecting everything does, names compared case-blind, and no other table."""
+    engine, _dialect, state = rich
+    whole = _live(engine)
+    for key, table in whole.tables.items():
+        alone = _live(engine, only=[table.name.upper()])
+        assert dict(alone.tables) == {key: table}
+    assert dict(_live(engine, only=["no such table"]).tables) == {}
+    assert len(state.tables) > 1
+
 def test_reflect_reads_what_the_database_keeps(rich: tuple[sa.Engine, str, SchemaState]) -> None:
     engine, dialect, _ = rich
     items = _live(engine).table("order items")

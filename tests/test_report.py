@@ -146,6 +146,8 @@ def test_shop_report_in_chromium(shop: tuple[str, Config], browser: chromium.Bro
     assert _count(b, "#events tr.event") == len(ledger)
     assert [int(s) for s in b.js("[...document.querySelectorAll('#events tr.event')].map(r => r.dataset.seq)")] \
         == [e.seq for e in ledger]
+    assert b.js("[...document.querySelectorAll('#events tr.event td.mono')].map(c => c.title)") \
+        == [e.recorded_at for e in ledger]  # times travel as microsecond steps: the exact stored text comes back
     runs = b.js("[...document.querySelectorAll('#events tr.run')].map(r => r.textContent)")
     assert any("apply of revision 0001" in r and "alice" in r for r in runs)
     assert any("revert of revision 0008" in r and "carol" in r and "release 1.1 broke checkout" in r for r in runs)
@@ -188,8 +190,14 @@ def test_shop_report_in_chromium(shop: tuple[str, Config], browser: chromium.Bro
     _set(b, "sc-point", at)
     boxes = b.js("[...document.querySelectorAll('#diagram g.entity')].map(g => g.dataset.table)")
     assert sorted(boxes) == sorted(t.name for t in state_at(ledger, at).tables.values())
+    _set(b, "sc-seq", "0002")  # a revision typed in: the end of its latest apply
+    at = max(e.seq for e in ledger if e.revision == "0002" and e.kind == "apply")
+    assert sorted(b.js("[...document.querySelectorAll('#diagram g.entity')].map(g => g.dataset.table)")) \
+        == sorted(t.name for t in state_at(ledger, at).tables.values())
+    _set(b, "sc-seq", "no such point")
+    assert b.js("document.getElementById('sc-seq').getAttribute('aria-invalid')") == "true"
     first = min(e.seq for e in ledger if e.kind == "apply")  # MariaDB records an intent before it
-    _set(b, "sc-seq", first)
+    _set(b, "sc-seq", f"@{first}")
     assert b.js("[...document.querySelectorAll('#diagram g.entity')].map(g => g.dataset.table)") == ["customers"]
     assert _count(b, "#sc-tables section.table") == 1
 
@@ -431,10 +439,127 @@ def test_the_report_benchmark_runs(tmp_path: Path) -> None:
 
     out = tmp_path / "report-bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.report", "--events", "300", "--tables", "20", "--workdir", str(tmp_path),
-         "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        [sys.executable, "-m", "benchmarks.report", "--events", "300", "--tables", "20", "--repeat", "1",
+         "--workdir", str(tmp_path), "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     figures = json.loads(out.read_text())
     assert figures["events"] == 300 and figures["size_mb"] > 0 and figures["console"] == []
     assert set(figures["views"]) == {"integrity", "timeline", "revisions", "schema", "diff", "drills"}
     assert figures["diagram_boxes"] > 0
+
+
+def test_an_intent_in_doubt_turns_the_banner_red(sqlite_shop: Config, browser: chromium.Browser,
+                                                 tmp_path: Path) -> None:
+    from ledger.archive import write_jsonl
+    from ledger.events import Actor, Event
+    from ops import CreateIndexOp
+    from ops.specs import IndexElement, IndexSpec
+
+    ledger = events(sqlite_shop)
+    op = CreateIndexOp("orders", IndexSpec("ix_orders_status", (IndexElement("status"),)))
+    intent = Event.following(ledger[-1], kind="intent", op=op, revision="0009", message="killed mid-deploy",
+                             actor=Actor("deploy", "app", "db-host", "0.1.0", "dave"))
+    exported = tmp_path / "ledger.jsonl"
+    with exported.open("w", encoding="utf-8") as out:
+        write_jsonl([*ledger, intent], out)
+    page = tmp_path / "in-doubt.html"
+    result = cli(sqlite_shop, "report", "--html", str(page), "--ledger", str(exported), "--dialect", "sqlite")
+    assert result.exit_code == 1 and "in doubt" in result.output, result.output
+    b = browser
+    _open(b, page)
+    assert b.js("document.getElementById('banner').className") == "bad"
+    assert f"Row seq {intent.seq}" in _text(b, "#banner-first") and "in doubt" in _text(b, "#banner-first")
+    assert str(intent.seq) in _text(b, "#view-integrity")
+    assert b.console == []
+
+
+def test_no_ddl_leaves_the_ddl_out_and_keeps_the_ops(sqlite_shop: Config) -> None:
+    full = build_report(sqlite_shop, dialect="postgresql")
+    bare = build_report(sqlite_shop, dialect="postgresql", with_ddl=False)
+    def changes(data: dict) -> list[list[tuple[int, list[str] | None]]]:
+        return [[(c, None) if isinstance(c, int) else tuple(c) for c in rev[3]] for rev in data["revs"]]
+
+    assert any(statements for change in changes(full) for _seq, statements in change)
+    assert not any(statements for change in changes(bare) for _seq, statements in change)
+    assert [[seq for seq, _ in change] for change in changes(bare)] == \
+        [[seq for seq, _ in change] for change in changes(full)]
+    assert bare["ev"] == full["ev"] and bare["tv"] == full["tv"]
+
+
+@given(data=st.data())
+def test_replay_equals_the_fold_for_any_history(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Contract: the table versions the page replays are the fold at every seq, rollbacks included."""
+    from ledger.archive import write_jsonl
+    from ledger.events import Actor, Event
+    from ops import SchemaState
+    from tests.strategies import histories
+
+    _start, ops = data.draw(histories(start=SchemaState(), min_ops=1, max_ops=10), label="history")
+    actor = Actor("os", None, "host", "0", None)
+    recorded: list[Event] = []
+    state = SchemaState()
+    for op in ops:
+        done = state.complete(op)
+        recorded.append(Event.following(recorded[-1] if recorded else None, kind="apply", op=done, revision="r1",
+                                        message=None, actor=actor))
+        state = done.apply(state)
+    undo = data.draw(st.integers(0, len(recorded)), label="reverted")
+    for event in list(reversed(recorded))[:undo]:
+        try:
+            reverse = state.complete(event.op.reverse())
+        except Exception:  # noqa: BLE001 - an op with no reverse ends the rollback here
+            break
+        recorded.append(Event.following(recorded[-1], kind="revert", op=reverse, revision="r1", message=None,
+                                        actor=actor, reverses=event.seq))
+        state = reverse.apply(state)
+    path = tmp_path_factory.mktemp("replay") / "ledger.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        write_jsonl(recorded, out)
+    report = build_report(ledger_file=path, dialect="postgresql", with_ddl=False)
+    assert report["integrity"]["ok"], report["integrity"]["problems"]
+    for seq in range(0, recorded[-1].seq + 1):
+        folded = state_at(recorded, seq)
+        assert _replay(report, seq) == {t.fullname: list(t.column_names) for t in folded.tables.values()}, seq
+
+
+def test_from_to_in_the_page(sqlite_shop: Config, browser: chromium.Browser, tmp_path: Path) -> None:
+    ledger = events(sqlite_shop)
+    page = tmp_path / "range.html"
+    _ok(cli(sqlite_shop, "report", "--html", str(page), "--from", "0002", "--to", "0004"))
+    lo = max(e.seq for e in ledger if e.revision == "0002" and e.kind == "apply")
+    hi = max(e.seq for e in ledger if e.revision == "0004" and e.kind == "apply")
+    b = browser
+    _open(b, page, "timeline")
+    shown = b.js("[...document.querySelectorAll('#events tr.event')].map(r => Number(r.dataset.seq))")
+    assert shown == [e.seq for e in ledger if lo < e.seq <= hi]
+    b.js("document.getElementById('tl-range').click()")  # the whole ledger, on request
+    assert _count(b, "#events tr.event") == len(ledger)
+    _view(b, "diff")
+    assert f"From @{lo}" in _text(b, "#diff-out") and _count(b, "#diff-ops li") >= 2
+    assert b.console == []
+
+
+def test_an_unreadable_payload_stops_the_schema_views_there(sqlite_shop: Config, browser: chromium.Browser,
+                                                           tmp_path: Path) -> None:
+    result = cli(sqlite_shop, "log", "--format", "jsonl")
+    _ok(result)
+    rows = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    victim = next(row for row in rows if row["op_type"] == "create_table" and row["seq"] > 3)
+    victim["payload"] = '{"type": "create_table", "v": 1, "op": {"table": "<b>not a table</b>"}}'
+    exported = tmp_path / "ledger.jsonl"
+    exported.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    page = tmp_path / "unreadable.html"
+    result = cli(sqlite_shop, "report", "--html", str(page), "--ledger", str(exported), "--dialect", "sqlite")
+    assert result.exit_code == 1, result.output
+    b = browser
+    _open(b, page, "timeline")
+    assert b.js("document.getElementById('banner').className") == "bad"
+    assert f"could not be folded past seq {victim['seq']}" in _text(b, "#banner")
+    row = f"#events tr.event[data-seq='{victim['seq']}']"
+    assert "UNREADABLE PAYLOAD" in _text(b, row) and "PROBLEM" in _text(b, row)
+    _view(b, "schema")
+    assert f"the fold stopped at seq {victim['seq']}" in _text(b, "#sc-summary")
+    for view in ("revisions", "diff", "drills", "integrity"):
+        _view(b, view)
+    assert _count(b, "b") == 0
+    assert b.console == []
