@@ -95,7 +95,7 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 class Problem:
     """One thing wrong, on one line; ``seq`` and ``object`` say where (either may be None)."""
 
-    kind: str  # chain | fold | in-doubt | checksum | head | live | snapshot
+    kind: str  # ledger | chain | fold | in-doubt | checksum | head | live | snapshot
     message: str
     seq: int | None = None
     object: str | None = None
@@ -279,7 +279,7 @@ def _head_problems(expected: str, head: Event | None, found_at: int | None) -> l
     if found_at is not None:
         return [Problem(
             "head", f"seq {head.seq}: head hash {head.hash[:12]} is not the expected {expected[:12]}, which is the hash "
-            f"of seq {found_at}: {head.seq - found_at} event(s) were recorded after it", seq=head.seq, object=expected)]
+            f"of seq {found_at}: {head.seq - found_at} event{'s were' if head.seq - found_at != 1 else ' was'} recorded after it", seq=head.seq, object=expected)]
     return [Problem(
         "head", f"seq {head.seq}: the expected head {expected[:12]} is nowhere in the ledger (head hash "
         f"{head.hash[:12]}): its tail was cut or the chain rewritten", seq=head.seq, object=expected)]
@@ -482,6 +482,12 @@ def verify(
     store = LedgerStore(config.ledger_table, config.ledger_schema)
     sealed = check_for(config, store.fullname, anchor=anchor)
     with _read(config) as conn:
+        if not store.exists(conn):
+            # A database that was never migrated here (or the wrong database) proves nothing.
+            url = sa.make_url(config.url).render_as_string(hide_password=True)
+            problem = Problem("ledger", f"{url} has no ledger table {store.fullname}: nothing was applied or baselined "
+                              "in this database (is it the right one?)", object=store.fullname)
+            return VerifyReport(url, 0, None, (problem,), checksums_checked=False)
         snapshots = SnapshotCheck(conn, store)
         problems, view, count, head, stopped = check_events(
             sealed.watch(read_events(conn, store)), chain=chain, expect_head=expect_head,
@@ -665,7 +671,7 @@ def _column_history(entries: list[BlameEntry], column: str) -> list[BlameEntry]:
             name = op.column_name
             continue
         touched = _columns_touched(op)
-        if touched is None or name in touched:
+        if touched is None or name in touched or _builds_on(op, name):
             note = entry.note if name == column else _join(entry.note, f"as column {name}")
             kept.append(attrs.evolve(entry, note=note))
     return list(reversed(kept))
@@ -673,6 +679,20 @@ def _column_history(entries: list[BlameEntry], column: str) -> list[BlameEntry]:
 
 def _join(note: str | None, more: str) -> str:
     return f"{note}; {more}" if note else more
+
+
+def _builds_on(op: MigrateOperation, column: str) -> bool:
+    """Whether ``op`` adds or drops a CHECK, or an expression or partial index, whose SQL names ``column``."""
+    from ops.types import sql_references
+
+    if isinstance(op, (AddConstraintOp, DropConstraintOp)):
+        added = op if isinstance(op, AddConstraintOp) else op._reverse  # noqa: SLF001 - see _columns_touched
+        spec = added.constraint if added is not None else None
+        return isinstance(spec, CheckSpec) and sql_references(spec.sqltext, column)
+    if isinstance(op, (CreateIndexOp, DropIndexOp)):
+        index = op.index if isinstance(op, CreateIndexOp) else op._reverse  # noqa: SLF001 - see _columns_touched
+        return index is not None and index.uses(column)
+    return False
 
 
 def _columns_touched(op: MigrateOperation) -> frozenset[str] | None:

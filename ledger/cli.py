@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import json
 import math
+import os
 import sys
 import traceback
-from pathlib import Path
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -48,11 +50,12 @@ def exit_codes() -> dict[type[BaseException], int]:
     """
     from .config import ConfigError
     from .points import InvalidPoint
+    from .db import UnknownDatabase
     from .events import InputTooLong
     from .revisions import RevisionError
 
     return {LedgerError: 1, ConfigError: 2, RevisionError: 2, InvalidOperationError: 2, InvalidPoint: 2,
-            InputTooLong: 2}
+            InputTooLong: 2, UnknownDatabase: 2}
 
 
 def exit_code(exc: LedgerError) -> int:
@@ -84,16 +87,36 @@ class _Group(click.Group):
     it is named in one line too.
     """
 
-    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
         try:
-            return super().make_context(*args, **kwargs)
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _usage_failure(exc) from None
         except KeyboardInterrupt:
             click.echo("\nschema-ledger: interrupted: nothing was run", err=True)
             raise click.exceptions.Exit(INTERRUPTED) from None
 
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        # The global options are accepted after the subcommand as well (`schema-ledger status --url URL`).
+        cmd.params.extend(_late_global_options())
+        super().add_command(cmd, name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name in ALEMBIC_COMMANDS and self.get_command(ctx, name) is None:
+            raise click.UsageError(f"no command '{name}'; did you mean `schema-ledger {ALEMBIC_COMMANDS[name]}`?", ctx)
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _usage_failure(exc) from None
+        except BrokenPipeError:
+            # The reader (`| head`) has gone: stop quietly, as other command-line tools do.
+            _quiet_stdout()
+            raise click.exceptions.Exit(0) from None
         except KeyboardInterrupt:
             # Ctrl-C: exit 130 and one line saying where the database stands, never a traceback.
             state = ctx.find_object(CliContext)
@@ -125,6 +148,67 @@ class _Group(click.Group):
                 raise Failure("a path or value holds a NUL character", 2) from None
             raise Failure(f"internal error: {type(exc).__name__}: {message[:300]} (run with -v for the traceback, "
                           "and please report it)", 1) from None
+
+
+#: Alembic's commands that schema-ledger names differently (docs/from-alembic.md)
+ALEMBIC_COMMANDS = {
+    "upgrade": "apply", "downgrade": "rollback", "current": "status", "heads": "status",
+    "stamp": "stamp", "check": "verify --live", "show": "log --revision REV", "branches": "history",
+    "revision": "new", "merge": "new", "edit": "new", "list_templates": "init", "ensure_version": "apply",
+}
+
+
+def _usage_failure(exc: click.UsageError) -> Failure:
+    """Click's usage error as one line, like every other error (exit 2)."""
+    message = " ".join(exc.format_message().split())
+    if message.startswith("No such command") or "did you mean `schema-ledger" in message:
+        hint = " (see `schema-ledger --help`)" if message.startswith("No such command") else ""
+    else:
+        sub = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
+        hint = f" (see `{' '.join(['schema-ledger', *sub])} --help`)"
+    return Failure(message[:1].lower() + message[1:] + hint, 2)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit finds no closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+
+
+def _set_late_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is None or value is False:
+        return
+    state = ctx.find_object(CliContext)
+    if state is not None:
+        setattr(state, str(param.name), value)
+
+
+def _late_global_options() -> list[click.Option]:
+    """--url, --config, -v and --load-timeout, as options of a subcommand (hidden in its help)."""
+    return [
+        click.Option(["--url"], metavar="URL", expose_value=False, callback=_set_late_global, hidden=True),
+        click.Option(["--config", "config_path"], type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     expose_value=False, callback=_set_late_global, hidden=True),
+        click.Option(["-v", "--verbose"], is_flag=True, default=None, expose_value=False, callback=_set_late_global,
+                     hidden=True),
+        click.Option(["--load-timeout", "load_timeout"], type=SECONDS, metavar="SECONDS", expose_value=False,
+                     callback=_set_late_global, hidden=True),
+    ]
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    """``1 table``, ``2 tables``."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _folded(ids: Sequence[str], limit: int = 10) -> str:
+    """A list of revision ids, folded when long: ``180 pending: 0001 ... 0180``."""
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return f"{len(ids)} pending: {ids[0]} ... {ids[-1]}"
 
 
 class _Seconds(click.ParamType):
@@ -222,10 +306,6 @@ class _RunMarks:
             self.running = revision
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def _standing(config: Config, run: _RunMarks, did: str, one_transaction: bool) -> str:
     """Where the database stands after Ctrl-C stopped ``apply`` or ``rollback``: what was committed,
     what the open transaction took back, and any intent in doubt (read from the ledger afresh)."""
@@ -278,9 +358,13 @@ class CliContext:
     @property
     def config(self) -> Config:
         if self._config is None:
-            from .config import load_config, load_plugins
+            from .config import CONFIG_FILE, URL_ENV, ConfigError, load_config, load_plugins
 
             config = load_config(self.config_path, url=self.url)
+            if config.source is None and not self.url and not os.environ.get(URL_ENV):
+                # Outside a project nothing is invented: no default database file, no ledger.
+                raise ConfigError(f"no {CONFIG_FILE} found in {Path.cwd()} or any folder above it: run "
+                                  "`schema-ledger init`, or give --config FILE or --url URL")
             load_plugins(config)  # before any ledger is read or migration file loaded
             if self.sign_key is not None:
                 config = attrs.evolve(config, sign_key=self.sign_key)
@@ -434,8 +518,15 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
     Example: schema-ledger new -m "add a comment column to orders"
     Example: schema-ledger new -m "sync with the models" --autogenerate
     """
-    from .revisions import RevisionError, new_revision_file
+    from .revisions import RevisionError, check_revision_id, new_revision_file
 
+    if not message.strip():
+        raise click.BadParameter("the message may not be empty: say what the revision does", param_hint="'-m'")
+    if rev_id is not None:
+        try:
+            check_revision_id(rev_id)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--rev-id'") from None
     chain = state.chain
     if rev_id is not None and chain.get(rev_id) is not None:
         raise RevisionError(f"revision id {rev_id} is already used by {chain.get(rev_id).path}")  # type: ignore[union-attr]
@@ -538,15 +629,24 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
         for statement in result.sql:
             click.echo(statement.rstrip().rstrip(";") + ";")
         return
-    for warning in result.warnings:
-        click.echo(f"schema-ledger: warning: {warning}", err=True)
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     if result.applied:
-        count = len(result.applied)
-        click.echo(f"applied {count} revision{'s' if count != 1 else ''}; at {result.applied[-1].revision.id} ({where})")
+        click.echo(f"applied {_plural(len(result.applied), 'revision')}; at {result.applied[-1].revision.id} ({where})")
+    elif to is not None and result.current is not None and result.current not in {r.id for r in chain.upto(to)}:
+        # Nothing ran: the target is below where the database stands.
+        from .revisions import RevisionError
+
+        target = chain.resolve(to).id
+        raise RevisionError(f"revision {target} is below the current revision {result.current}: apply only goes "
+                            f"forward; to go back, use `schema-ledger rollback --to {target}`")
     else:
         click.echo(f"nothing to apply: at {result.current or 'base'} ({where})")
+    # A revision file changed since it was applied: exit 1, as in status, history and verify.
+    for warning in result.warnings:
+        click.echo(f"schema-ledger: problem: {warning}", err=True)
+    if result.warnings:
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -579,11 +679,13 @@ def status(state: CliContext, as_json: bool) -> None:
         head = f"seq {report.head.seq}, hash {report.head.hash}" if report.head else "empty"
         current = report.current or "base (nothing applied)"
         title = next((r.message for r in report.revisions if r.id == report.current), "")
+        if report.current is not None and report.current in report.unknown:
+            title = "(no migration file defines it)"
         rows = [
             ("database", f"{report.url} ({report.dialect})"),
             ("ledger", f"{report.ledger_table}: {head}" if report.ledger_exists else f"{report.ledger_table}: not created yet"),
             ("current", f"{current}  {title}".rstrip()),
-            ("pending", ", ".join(report.pending) or "none"),
+            ("pending", _folded(report.pending) or "none"),
             ("in doubt", ", ".join(f"seq {e.seq} ({e.revision}: {e.op_type})" for e in report.in_doubt) or "none"),
             ("checksums", "ok" if not report.mismatched else "changed: " + ", ".join(r.id for r in report.mismatched)),
         ]
@@ -609,6 +711,8 @@ def history(state: CliContext, as_json: bool) -> None:
     revisions = status_mod.history(state.config, chain=state.chain_or_ledger(quiet=as_json))
     if as_json:
         _print_json([r.to_json() for r in revisions])
+        if any(r.checksum_matches is False for r in revisions):
+            sys.exit(1)
         return
     if not revisions:
         click.echo("no revisions (write one with: schema-ledger new -m MESSAGE)")
@@ -621,6 +725,12 @@ def history(state: CliContext, as_json: bool) -> None:
         if revision.checksum_matches is False:
             line += "  CHANGED SINCE APPLIED"
         click.echo(printable(line))
+    changed = [r for r in revisions if r.checksum_matches is False]
+    for revision in changed:
+        click.echo(f"schema-ledger: problem: {revision.path}: revision {revision.id} changed since it was applied",
+                   err=True)
+    if changed:
+        sys.exit(1)
 
 
 def _time(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
@@ -667,9 +777,15 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
 
         export_jsonl(state.config, sys.stdout)
         return
+    if as_json and fmt == "text":
+        raise click.UsageError("--json and --format text disagree: give one of them")
     as_json = as_json or fmt == "json"
 
     events = status_mod.log_events(state.config, revision=revision, table=table, since=since, until=until)
+    if revision is not None and not events and \
+            (since is None and until is None or not status_mod.log_events(state.config, revision=revision)):
+        click.echo(f"schema-ledger: error: no event in the ledger has revision {revision!r}", err=True)
+        sys.exit(1)
     if as_json:
         _print_json([status_mod.event_json(e) for e in events])
         return
@@ -749,8 +865,8 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
         checked = ["chain", "payloads"] + (["checksums"] if report.checksums_checked else []) \
             + (["signatures"] if report.signatures_checked else []) + (["anchor"] if report.anchor_checked else []) \
             + (["expected head"] if expect_head else []) + (["live schema"] if report.live_checked else [])
-        verdict = "ok" if report.ok else f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}"
-        click.echo(f"verify: {verdict}: {report.events} events ({head}); checked {', '.join(checked)}")
+        verdict = "ok" if report.ok else _plural(len(report.problems), "problem")
+        click.echo(f"verify: {verdict}: {_plural(report.events, 'event')} ({head}); checked {', '.join(checked)}")
     if not report.ok:
         sys.exit(1)
 
@@ -791,17 +907,58 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
     \b
     Example: schema-ledger baseline -m "adopt the production database" --by alice
     """
-    from .baseline import baseline as run_baseline
+    from .baseline import BaselineError, baseline as run_baseline
 
+    if state.config.migrations_dir.is_dir():
+        from .stamp import alembic_revision
+
+        found = alembic_revision(state.config)
+        if found is not None and "," not in found and found in (_defined_revisions(state) or ()):
+            # The files already describe this database (import-alembic): a baseline would leave them pending.
+            raise BaselineError(f"the database is at Alembic revision {found}, which a migration file defines: "
+                                f"adopt it with `schema-ledger stamp` (the revisions up to {found} then count as "
+                                "applied); a baseline would leave them all pending")
     result = run_baseline(state.config, why=why, by=by, lock_timeout=lock_timeout)
     for warning in result.warnings:
         click.echo(f"schema-ledger: warning: {warning}", err=True)
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     alembic = f"; Alembic revision {result.alembic_revision}" if result.alembic_revision else ""
-    click.echo(f"baseline: {result.tables} tables recorded as {len(result.events)} events ({where}){alembic}")
+    click.echo(f"baseline: {_plural(result.tables, 'table')} recorded as {_plural(len(result.events), 'event')} "
+               f"({where}){alembic}")
     if result.snapshot is not None:
         click.echo(f"wrote {result.snapshot}")
+
+
+@main.command()
+@click.argument("revision", required=False, metavar="[REVISION]")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every baseline event.")
+@click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@pass_cli
+def stamp(state: CliContext, revision: str | None, why: str | None, by: str | None, lock_timeout: float) -> None:
+    """Adopt a database that is already at REVISION of the migration files (Alembic's stamp).
+
+    REVISION defaults to the one in the database's alembic_version table: the way onto
+    native files for a database Alembic migrated, after `import-alembic`. The revisions up to
+    it are recorded as baseline events (nothing is run), so they are applied for `status`
+    and `apply`; refused, with the difference shown, unless the live schema is the schema
+    those revisions build. Refused when the ledger has events.
+
+    \b
+    Example: schema-ledger stamp              # at the revision in alembic_version
+    Example: schema-ledger stamp 3f2a9c1b0d4e -m "moved off Alembic" --by alice
+    """
+    from .stamp import stamp as run_stamp
+
+    result = run_stamp(state.config, state.chain, revision, why=why, by=by, lock_timeout=lock_timeout)
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    source = " (from alembic_version)" if result.source == "alembic_version" else ""
+    click.echo(f"stamped at {result.revision}{source}: {_plural(len(result.revisions), 'revision')} recorded as "
+               f"{_plural(len(result.events), 'baseline event')}, {_plural(result.tables, 'table')} checked "
+               f"against the live schema ({where})")
 
 
 @main.command()
@@ -821,8 +978,9 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
     from .audit import blame as run_blame
     from .status import describe_event
 
+    config = state.config
     try:
-        report = run_blame(state.config, target)
+        report = run_blame(config, target)
     except InvalidInput as exc:
         raise click.BadParameter(str(exc), param_hint="TABLE[.COLUMN]") from None
     if as_json:
@@ -885,7 +1043,11 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     except ConfigError:
         config = None
     if into is None:
-        into = config.migrations_dir if config is not None else Path("migrations")
+        if config is None:
+            # No project to take the folder from: the one-line "no schema-ledger.toml found" (give --into).
+            state.config  # noqa: B018
+        assert config is not None
+        into = config.migrations_dir
     try:
         convention = None
         if naming or target_metadata:
@@ -899,9 +1061,9 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     for problem in result.problems:
         click.echo(f"schema-ledger: problem: {problem}", err=True)
     if result.problems:
-        click.echo(f"nothing written to {result.into}: {len(result.problems)} problem(s)")
+        click.echo(f"nothing written to {result.into}: {_plural(len(result.problems), 'problem')}")
     else:
-        click.echo(f"imported {len(result.revisions)} revisions into {result.into}")
+        click.echo(f"imported {_plural(len(result.revisions), 'revision')} into {result.into}")
     if result.problems:
         sys.exit(1)
 
@@ -975,7 +1137,7 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
                               progress=progress, skip_irreversible=skip_irreversible,
                               one_transaction=one_transaction, through_baseline=through_baseline,
-                              consent=None if sql_only else consent)
+                              consent=None if sql_only else consent, defined=_defined_revisions(state))
     except (LedgerError, KeyboardInterrupt) as exc:
         if line_open:
             click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
@@ -1003,6 +1165,20 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
         click.echo(f"nothing to roll back: nothing after @{result.to_seq} is in effect; at {at} ({where})")
 
 
+def _defined_revisions(state: CliContext) -> tuple[str, ...] | None:
+    """The revision ids the project's files define, for rollback's check that no revision without a
+    file stays in effect; None (no check) when there is no migrations folder (the ledger is then the
+    only history, as under Alembic with the hook) or its files do not load."""
+    from .revisions import RevisionError
+
+    if not state.config.migrations_dir.is_dir():
+        return None
+    try:
+        return state.chain.ids
+    except RevisionError:
+        return None
+
+
 # ---------------------------------------------------------------------------------------------
 # schema, materialize, diff: the schema at a point, from the ledger alone
 # ---------------------------------------------------------------------------------------------
@@ -1027,6 +1203,13 @@ def _history(state: CliContext, ledger_file: Path | None) -> list[Any]:
     return ledger_events(state.config)
 
 
+def _json_format(fmt: str | None, as_json: bool, default: str) -> str:
+    """--json is --format json; the two may not disagree."""
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError(f"--json and --format {fmt} disagree: give one of them")
+    return "json" if as_json else (fmt or default)
+
+
 def _own_dialect(state: CliContext) -> str | None:
     """The configured database's dialect, when there is a configuration (no connection is made)."""
     from .config import ConfigError
@@ -1047,13 +1230,15 @@ def _own_dialect(state: CliContext) -> str | None:
 @main.command()
 @click.option("--at", "point", metavar="POINT",
               help="A revision id, @SEQ, an ISO 8601 time, base, or -N (default: the head of the ledger).")
-@click.option("--format", "fmt", type=click.Choice(["ddl", "json", "mermaid"]), default="ddl", show_default=True,
-              help="CREATE statements, a JSON document, or a Mermaid ER diagram.")
+@click.option("--format", "fmt", type=click.Choice(["ddl", "json", "mermaid"]), default=None,
+              help="CREATE statements (default), a JSON document, or a Mermaid ER diagram.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--dialect", type=_DIALECT_CHOICE,
               help="The SQL dialect of the DDL and of the types shown (default: the database's own).")
 @_LEDGER_FILE
 @pass_cli
-def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, ledger_file: Path | None) -> None:
+def schema(state: CliContext, point: str | None, fmt: str | None, as_json: bool, dialect: str | None,
+           ledger_file: Path | None) -> None:
     """Print the schema as it was at POINT, computed from the ledger alone.
 
     The live schema is not read: the events up to POINT are folded. With --ledger no
@@ -1067,6 +1252,9 @@ def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, 
     from .pointintime import render_schema, schema_at
     from .snapshots import schema_at_point
 
+    fmt = _json_format(fmt, as_json, "ddl")
+    if ledger_file is None:
+        state.config  # noqa: B018 - outside a project this is the one-line "no schema-ledger.toml found"
     dialect = dialect or _own_dialect(state)
     if fmt == "ddl" and dialect is None:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
@@ -1100,7 +1288,7 @@ def materialize(state: CliContext, point: str | None, into: str, ledger_file: Pa
     for difference in result.differences:
         click.echo(f"schema-ledger: problem: {difference}", err=True)
     tables = len(target.tables)
-    click.echo(f"created {tables} table{'s' if tables != 1 else ''} ({len(result.statements)} statements) "
+    click.echo(f"created {tables} table{'s' if tables != 1 else ''} ({_plural(len(result.statements), 'statement')}) "
                f"as of {point or 'head'}")
     if result.differences:
         sys.exit(1)
@@ -1109,12 +1297,13 @@ def materialize(state: CliContext, point: str | None, into: str, ledger_file: Pa
 @main.command("diff")
 @click.argument("point_a", metavar="POINT_A")
 @click.argument("point_b", metavar="POINT_B")
-@click.option("--format", "fmt", type=click.Choice(["text", "python", "sql"]), default="text", show_default=True,
-              help="One line per op, an upgrade(op) function, or SQL statements.")
+@click.option("--format", "fmt", type=click.Choice(["text", "python", "sql", "json"]), default=None,
+              help="One line per op (default), an upgrade(op) function, SQL statements, or JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json: a list of ops, each as the ledger records it.")
 @click.option("--dialect", type=_DIALECT_CHOICE, help="The dialect of --format sql (default: the database's own).")
 @_LEDGER_FILE
 @pass_cli
-def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialect: str | None,
+def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str | None, as_json: bool, dialect: str | None,
                  ledger_file: Path | None) -> None:
     """Print the operations that lead from the schema at POINT_A to the schema at POINT_B.
 
@@ -1123,8 +1312,14 @@ def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialec
     """
     from .pointintime import diff_points, schema_at
 
+    fmt = _json_format(fmt, as_json, "text")
     events = _history(state, ledger_file)
     ops = diff_points(events, point_a, point_b)
+    if fmt == "json":
+        from .codec import to_payload
+
+        _print_json([{"describe": op.describe(), "payload": to_payload(op)} for op in ops])
+        return
     if fmt == "python":
         from .render import render_python
 
@@ -1193,6 +1388,17 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
         if not quiet and not as_json:
             click.echo(f"{phase:<5} {revision} {'ok' if ok else 'FAILED'}", err=True)
 
+    if not from_ledger and state.config.migrations_dir.is_dir():
+        from . import status as status_mod
+
+        # Files and database must agree: a drill of the files says nothing about a ledger that has
+        # revisions in effect no file defines.
+        unknown = status_mod.status(state.config, chain=state.chain).unknown
+        if unknown:
+            click.echo(f"schema-ledger: error: the ledger has {'revision' if len(unknown) == 1 else 'revisions'} "
+                       f"{', '.join(unknown)} in effect that no migration file defines: check out the branch that "
+                       "has the files, or roll them back first (`schema-ledger rollback` needs no file)", err=True)
+            sys.exit(1)
     if not from_ledger and not state.config.migrations_dir.is_dir():
         from_ledger = True
         if not quiet:
@@ -1292,6 +1498,8 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
 
     if ledger_file is not None and live:
         raise click.UsageError("--live compares a database: it cannot be used with --ledger")
+    if ledger_file is None:
+        state.config  # noqa: B018 - outside a project this is the one-line "no schema-ledger.toml found"
     dialect = dialect or _own_dialect(state)
     if dialect is None:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
@@ -1303,7 +1511,7 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
     head = integrity["head"]
     where = f"head seq {head[0]}, hash {head[1]}" if head else "empty ledger"
     verdict = "integrity ok" if integrity["ok"] else f"INTEGRITY PROBLEMS: {len(integrity['problems'])}"
-    click.echo(f"wrote {html_file} ({size / 1024:,.0f} KiB): {integrity['events']} events ({where}); {verdict}")
+    click.echo(f"wrote {html_file} ({size / 1024:,.0f} KiB): {_plural(integrity['events'], 'event')} ({where}); {verdict}")
     for problem in integrity["problems"]:
         click.echo(f"schema-ledger: problem: {problem['message']}", err=True)
     if not integrity["ok"]:

@@ -242,11 +242,25 @@ def register_types(config: Config) -> None:
             raise ConfigError(f"{where}: types: {exc}") from None
 
 
+#: The databases schema-ledger speaks to, by a URL's backend name.
+BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb")
+
+
 def _check_url(where: Path | str, url: str) -> None:
     try:
-        sa.make_url(url)
+        parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
         raise ConfigError(f"{where}: {url!r} is not a database URL (e.g. sqlite:///app.db)") from None
+    backend = parsed.get_backend_name()
+    if backend not in BACKENDS:
+        raise ConfigError(f"{where}: unknown database {backend!r} in {parsed.render_as_string()!r} "
+                          f"(known: {', '.join(BACKENDS)})")
+    if "+" in parsed.drivername:
+        try:
+            parsed.get_dialect()
+        except (sa.exc.NoSuchModuleError, ImportError):
+            raise ConfigError(f"{where}: unknown driver {parsed.get_driver_name()!r} for {backend} in "
+                              f"{parsed.render_as_string()!r}") from None
 
 
 def _anchored(url: str, project_dir: Path) -> str:

@@ -22,11 +22,15 @@ from ops.base import LedgerError
 from . import dialects
 from .dialects.sqlite import READS_ONLY, THROWAWAY
 
-__all__ = ["DatabaseError", "READS_ONLY", "THROWAWAY", "create_engine", "dialect_of"]
+__all__ = ["DatabaseError", "READS_ONLY", "THROWAWAY", "UnknownDatabase", "create_engine", "dialect_of"]
 
 
 class DatabaseError(LedgerError, RuntimeError):
     """The database could not be reached or refused what was asked of it."""
+
+
+class UnknownDatabase(DatabaseError):
+    """A URL names a database or driver SQLAlchemy does not have (a typo, most often): an input error."""
 
 
 def dialect_of(bind: Any) -> str:
@@ -60,7 +64,10 @@ def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
         _check_charset(parsed)
     try:
         engine = sa.create_engine(parsed, **kwargs)
-    except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+    except sa.exc.NoSuchModuleError:
+        raise UnknownDatabase(f"{parsed.render_as_string()}: unknown database or driver {parsed.drivername!r} "
+                              "(known: sqlite, postgresql, mysql, mariadb)") from None
+    except (ImportError, sa.exc.ArgumentError) as exc:
         raise DatabaseError(f"cannot use {parsed.render_as_string()}: {exc}") from None
     if database is not None:
         database.setup_engine(engine)

@@ -158,7 +158,7 @@ class DrillReport:
                 text.append(f"irreversible: revision {row.revision}: {op}{skipped}")
         text += [f"FAILED: {failure}" for failure in self.failures]
         source = " from the ledger" if self.source == "ledger" else ""
-        text.append(f"drill {'passed' if self.passed else 'failed'}: {len(self.rows)} revisions{source} on "
+        text.append(f"drill {'passed' if self.passed else 'failed'}: {len(self.rows)} revision{'s' if len(self.rows) != 1 else ''}{source} on "
                     f"{self.dialect} ({self.scratch})")
         return "\n".join(line.rstrip() for line in text) + "\n"
 
@@ -452,7 +452,9 @@ class _Drill:
         return not differences
 
     def run(self) -> None:
-        revisions = list(self.chain)
+        # Revisions a stamp recorded in the baseline are its floor: they are replayed, not drilled.
+        stamped = {e.revision for e in self.events() if e.kind == "baseline" and e.revision is not None}
+        revisions = [r for r in self.chain if r.id not in stamped]
         for revision in revisions:
             self.rows[revision.id] = DrillRow(revision.id, revision.title, revision.checksum)
         if not revisions:

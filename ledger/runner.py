@@ -66,6 +66,10 @@ class ApplyError(LedgerError, RuntimeError):
     """A statement failed while a revision was applied (the message says what was recorded)."""
 
 
+class FileLessRevisions(ApplyError):
+    """The ledger has revisions in effect that no migration file defines (exit 1)."""
+
+
 class InDoubtError(LedgerError, RuntimeError):
     """The ledger holds an intent without its event: the live schema may differ from the fold."""
 
@@ -94,9 +98,10 @@ def _safe_url(url: str) -> str:
 def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
     """A connection to ``url``; a database that cannot be reached is a DatabaseError, not a traceback.
 
-    ``reads_only``: the connection never writes, so on SQLite it does not take the write lock.
+    ``reads_only``: the connection never writes, so on SQLite it does not take the write lock,
+    and a SQLite file that does not exist reads as an empty database (no file is created).
     """
-    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    engine = create_engine("sqlite://" if reads_only and _missing_sqlite_file(url) else url, poolclass=sa.pool.NullPool)
     try:
         try:
             conn = engine.connect()
@@ -108,6 +113,20 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
             yield conn
     finally:
         engine.dispose()
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    """Whether ``url`` names a SQLite file that does not exist (connecting would create it)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return False
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return False
+    # A missing folder is not "an empty database": connecting reports it (see _why_not).
+    path = Path(database).expanduser()
+    return not path.exists() and path.absolute().parent.is_dir()
 
 
 def _why_not(engine: sa.Engine) -> str:
@@ -236,6 +255,7 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
             f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
             f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
         )
+    file_less_in_effect(chain, view)
     applied_after: Revision | None = None
     pending: list[Revision] = []
     targets = set(r.id for r in chain.upto(to))
@@ -264,6 +284,24 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
         if revision.id in targets:
             pending.append(revision)
     return list(reversed(pending))
+
+
+def file_less_in_effect(chain: RevisionChain, view: LedgerView) -> None:
+    """Refuse while the ledger has revisions in effect that no migration file defines (a branch switch,
+    a deleted file): files and database must agree before anything runs."""
+    missing: dict[str, int] = {}
+    for seq, revision in view.live.items():
+        if revision is not None and chain.get(revision) is None:
+            missing[revision] = min(seq, missing.get(revision, seq))
+    if missing:
+        names = sorted(missing, key=missing.__getitem__)
+        below = min(missing.values()) - 1
+        raise FileLessRevisions(
+            f"the ledger has {'revision' if len(names) == 1 else 'revisions'} {', '.join(names)} in effect that no "
+            f"migration file defines: check out the branch that has "
+            f"{'its file' if len(names) == 1 else 'their files'}, or roll {'it' if len(names) == 1 else 'them'} back "
+            f"first with `schema-ledger rollback --to @{below}` (a rollback reverses the ledger's own events and "
+            "needs no file)")
 
 
 @attrs.frozen

@@ -170,7 +170,7 @@ class TypeSpec:
         name = _TYPE_NAMES.get(kind)
         if name is None:
             raise UnknownTypeError(
-                f"unknown column type {kind.__module__}.{kind.__qualname__}: "
+                f"unknown column type {kind.__qualname__} (class {kind.__module__}.{kind.__qualname__}): "
                 "register it with ops.register_type"
             )
         if isinstance(type_, sa.Enum):
