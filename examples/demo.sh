@@ -12,12 +12,19 @@ else
     PYTHON="python3"
 fi
 
+# Bold headings on a terminal only: piped or redirected output has no escape codes.
+if [[ -t 1 ]]; then B=$'\033[1m'; N=$'\033[0m'; else B=""; N=""; fi
+
+heading() {
+    printf '\n%s%s%s\n' "$B" "$1" "$N"
+}
+
 step() {
     local shown="" arg
     for arg in "$@"; do
         if [[ "$arg" == *" "* ]]; then shown+=" \"$arg\""; else shown+=" $arg"; fi
     done
-    printf '\n\033[1m$ schema-ledger%s\033[0m\n' "$shown"
+    printf '\n%s$ schema-ledger%s%s\n' "$B" "$shown" "$N"
     "$SL" "$@"
 }
 
@@ -33,7 +40,7 @@ step status
 step history
 step log --table orders
 step log --revision 0008
-printf '\n\033[1mThe ledger table refuses edits:\033[0m\n'
+heading 'The ledger table refuses edits:'
 "$PYTHON" - <<'PY' || true
 import sqlite3
 db = sqlite3.connect("shop.db")
@@ -43,26 +50,26 @@ except sqlite3.DatabaseError as exc:
     print(f"UPDATE schema_ledger ... -> {exc}")
 PY
 
-printf '\n\033[1mAudit: write the head hash down, verify later against it and the live schema:\033[0m\n'
+heading 'Audit: write the head hash down, verify later against it and the live schema:'
 HEAD_HASH="$("$SL" status --json | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["head"]["hash"])')"
 step verify --live --expect-head "$HEAD_HASH"
 step blame customers.name
-printf '\n\033[1mA change made by hand is drift, shown as the op that makes it:\033[0m\n'
+heading 'A change made by hand is drift, shown as the op that makes it:'
 "$PYTHON" -c 'import sqlite3; db = sqlite3.connect("shop.db"); db.execute("CREATE INDEX ix_manual ON orders (status)"); db.commit()'
 echo "(by hand) CREATE INDEX ix_manual ON orders (status)"
 step verify --live || true
 "$PYTHON" -c 'import sqlite3; db = sqlite3.connect("shop.db"); db.execute("DROP INDEX ix_manual"); db.commit()'
 
-printf '\n\033[1mRelease 1.1 broke checkout: roll back to 0004, no downgrade written (the ledger knows every reverse):\033[0m\n'
+heading 'Release 1.1 broke checkout: roll back to 0004, no downgrade written (the ledger knows every reverse):'
 step rollback --to 0004 -m "release 1.1 broke checkout" --by carol
 step log --revision 0008
-printf '\n\033[1mThe schema as it was at 0004, from the ledger alone, as a Mermaid ER diagram:\033[0m\n'
+heading 'The schema as it was at 0004, from the ledger alone, as a Mermaid ER diagram:'
 step schema --at 0004 --format mermaid
 step diff 0004 0008
-printf '\n\033[1mBefore releasing again: a rollback drill on a scratch database, recorded in the ledger:\033[0m\n'
+heading 'Before releasing again: a rollback drill on a scratch database, recorded in the ledger:'
 step drill --record --by ci -q
 step apply --require-drill -m "release 1.1, again" --by carol -q
 step log --revision 0008
-printf '\n\033[1mFor the auditor: one HTML file that opens offline in any browser:\033[0m\n'
+heading 'For the auditor: one HTML file that opens offline in any browser:'
 step report --html shop-audit.html --live
 printf '\nOpen it: %s\n' "file://$(pwd)/shop-audit.html"

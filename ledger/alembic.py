@@ -78,6 +78,7 @@ from ops.specs import (
     named,
 )
 
+from . import dialects
 from .alembic_sql import (
     DATA,
     OTHER,
@@ -222,7 +223,8 @@ def _patch_alembic() -> None:
 
 
 def attach(context: Any, *, table_name: str = "schema_ledger", message: str | None = None,
-           by: str | None = None, lock_timeout: float = 60.0) -> Recorder | None:
+           by: str | None = None, lock_timeout: float = 60.0, sign_key: str | None = None,
+           anchor: str | Path | None = None) -> Recorder | None:
     """Record every operation of this Alembic run in the ledger table ``table_name``.
 
     Call once in ``env.py`` after ``context.configure(connection=...)`` and before
@@ -234,15 +236,48 @@ def attach(context: Any, *, table_name: str = "schema_ledger", message: str | No
     version table, and held until the connection goes back to its pool (after Alembic's
     commit): a second ``alembic upgrade`` (or ``schema-ledger apply``) on the same database
     waits up to ``lock_timeout`` seconds, then reads where the first one left the database.
+
+    The ``plugins`` of the project's configuration (``schema-ledger.toml`` or
+    ``[tool.schema-ledger]`` found from the working folder up) are imported first, so that a
+    ledger holding plugin operations can be read.
+
+    ``sign_key`` (default ``$SCHEMA_LEDGER_SIGNING_KEY``: a path or the PEM text) signs the head
+    this run leaves with a checkpoint event; ``anchor`` (default ``$SCHEMA_LEDGER_ANCHOR``) gets
+    the head appended (docs/audit.md). Both happen when the connection goes back to its pool.
     """
+    _load_plugins()
     migration_context = context.get_context() if hasattr(context, "get_context") else context
     if migration_context.as_sql:
         log.warning("schema-ledger: offline (--sql) mode: operations are not recorded")
         return None
     recorder = Recorder(migration_context, LedgerStore(table_name), message=message, by=by)
+    recorder.seal = _seal(recorder, sign_key, anchor)
     recorder.lock(lock_timeout)
     recorder.install()
     return recorder
+
+
+def _load_plugins() -> None:
+    from .config import find_config, load_config, load_plugins
+
+    path = find_config()
+    if path is not None:
+        load_plugins(load_config(path))
+
+
+def _seal(recorder: Recorder, sign_key: str | None, anchor: str | Path | None) -> Any:
+    import os
+
+    from .seal import ANCHOR_ENV, KEY_ENV, Seal, database_identity, load_private_key
+
+    key_text = sign_key or os.environ.get(KEY_ENV) or None
+    anchor_text = anchor or os.environ.get(ANCHOR_ENV) or None
+    if key_text is None and anchor_text is None:
+        return None
+    key = load_private_key(str(key_text), where="sign_key") if key_text is not None else None
+    url = recorder.conn.engine.url.render_as_string(hide_password=True)
+    return Seal(database_identity(url, recorder.store.fullname), key=key,
+                anchor=Path(anchor_text) if anchor_text is not None else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,6 +313,7 @@ class Recorder:
         self.migration_context = migration_context
         self.conn: sa.Connection = migration_context.connection
         self.dialect = dialect_of(self.conn)
+        self._database = dialects.database(self.dialect)
         self.store = store
         self.message = message
         self.actor = Actor.current(db_user=self.conn.engine.url.username, by=by)
@@ -306,6 +342,8 @@ class Recorder:
         self._resync_open = False
         #: (table, referent) of foreign keys SQLite holds to a table that does not exist yet
         self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
+        #: signs and anchors the head this run leaves (None: neither is configured)
+        self.seal: Any = None
 
     # -- the applier lock ------------------------------------------------------------------------
 
@@ -319,10 +357,12 @@ class Recorder:
         starts now, so that Alembic reads its version table under it.
         """
         what = f"the applier lock on {self.store.fullname}"
-        if self.dialect == "sqlite":
+        if dialects.database(self.dialect).locks_per_transaction:
             with self.store.lock(self.conn, timeout):
                 pass  # sets busy_timeout: BEGIN IMMEDIATE waits that long
             self._begin_sqlite(now=True)
+            if self.seal is not None:
+                self._seal_at_checkin()
             return
         lock_conn = self.conn.engine.connect()
         held = contextlib.ExitStack()
@@ -343,6 +383,8 @@ class Recorder:
             if dbapi_connection is not driver or not held_open:
                 return
             held_open.clear()
+            if self.seal is not None and self.events:
+                self._sealed(lock_conn)
             with contextlib.suppress(sa.exc.SQLAlchemyError):
                 held.close()
             log.debug("schema-ledger: released %s", what)
@@ -350,6 +392,28 @@ class Recorder:
         held_open = [True]
 
         sa_event.listen(engine, "checkin", release)
+
+    def _sealed(self, conn: sa.Connection) -> None:
+        """Sign and anchor the head this run left (its events are committed); a failure is logged."""
+        try:
+            self.seal.finish(conn, self.store, None)
+        except (sa.exc.SQLAlchemyError, LedgerError) as exc:
+            log.error("schema-ledger: the head was not signed or anchored: %s", " ".join(str(exc).split())[:500])
+
+    def _seal_at_checkin(self) -> None:
+        """SQLite: sign and anchor on a connection of its own once the migration connection is returned."""
+        driver = self.conn.connection.dbapi_connection
+        engine = self.conn.engine
+        pending = [True]
+
+        def seal(dbapi_connection: Any, record: Any) -> None:
+            if dbapi_connection is not driver or not pending or not self.events:
+                return
+            pending.clear()
+            with contextlib.closing(engine.connect()) as conn:
+                self._sealed(conn)
+
+        sa_event.listen(engine, "checkin", seal)
 
     def _check_heads(self) -> None:
         """Stop when another run moved Alembic's version table since this run read it."""
@@ -431,7 +495,7 @@ class Recorder:
             if len(self.events) == before:
                 self._append(None, self._message())  # the revision ran, and changed nothing
         except BaseException:
-            if self.dialect == "mysql" and self._committed > before:
+            if not dialects.transactional_ddl(self.dialect) and self._committed > before:
                 self._mark_partial()
             raise
         finally:
@@ -447,7 +511,7 @@ class Recorder:
         leave it behind without its event. ``BEGIN IMMEDIATE`` takes the write lock now: it is
         the applier lock on SQLite.
         """
-        if self.dialect != "sqlite":
+        if not dialects.database(self.dialect).locks_per_transaction:
             return
         driver = getattr(self.conn.connection, "driver_connection", None)
         if driver is None or getattr(driver, "isolation_level", None) is None or driver.in_transaction:
@@ -596,7 +660,7 @@ class Recorder:
             names = sa.inspect(self.conn).get_table_names(schema=schema)
             keep = {n for n in names if n not in ignored and touched((schema, n))}
             live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)))
-        if self.dialect == "mysql":
+        if dialects.database(self.dialect).indexes_foreign_keys:
             live = _without_foreign_key_indexes(live)
         fold = self.state
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
@@ -660,7 +724,7 @@ class Recorder:
         with self._quiet():
             event = self.store.append(self.conn, kind="apply", op=op, revision=self.revision, message=message,
                                       actor=self.actor, after=self._last)
-            if ddl and self.dialect == "mysql":
+            if ddl and not dialects.transactional_ddl(self.dialect):
                 self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
                 self._committed = len(self.events) + 1
         self._head = (event.seq, event.hash)
@@ -863,7 +927,7 @@ class Recorder:
         for op in converted:
             if _is_noop(op, self.state):
                 continue
-            if self.dialect == "mysql" and isinstance(op, lops.CreateForeignKeyOp):
+            if self._database.indexes_foreign_keys and isinstance(op, lops.CreateForeignKeyOp):
                 self._adopt_kept_index(op, origin)
             try:
                 completed = self.state.complete(op)
@@ -876,18 +940,18 @@ class Recorder:
                 raise self._error(op.describe(), exc, origin) from exc
             completed = self._resolve_names(completed)
             completed = self._stored_checks(self._stored_defaults(completed))
-            if self.dialect == "mysql" and isinstance(completed, lops.CreateIndexOp):
+            if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
-            dropped = _dropped_foreign_key(completed, self.state) if self.dialect == "mysql" else None
+            dropped = _dropped_foreign_key(completed, self.state) if self._database.indexes_foreign_keys else None
             self._apply(completed, origin)
             if dropped is not None:
                 self._keep_what_stayed(completed, dropped, origin)
-            if self.dialect == "mysql" and isinstance(completed, lops.AlterColumnOp):
+            if self._database.restates_altered_columns and isinstance(completed, lops.AlterColumnOp):
                 self._restated(completed, origin)
-            if self.dialect == "mysql" and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
+            if self._database.indexes_foreign_keys and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
                                                                   lops.CreatePrimaryKeyOp)):
                 self._replaced_kept_index(completed, origin)
-            if self.dialect == "mysql" and isinstance(completed, lops.RenameTableOp):
+            if self._database.renames_foreign_keys_with_tables and isinstance(completed, lops.RenameTableOp):
                 self._renamed_keys(completed, origin)
             if isinstance(completed, lops.DropColumnOp) and completed._dependents:
                 self._kept_with_column(completed, origin)

@@ -34,6 +34,8 @@ import sqlalchemy as sa
 
 from ops import ExecuteSQLOp, LedgerError, MigrateOperation
 
+from . import dialects
+from .db import dialect_of
 from .render import RenderError, python_source
 from .revisions import _slug
 from .store import LedgerStore
@@ -203,9 +205,10 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     gives constraints and indexes created without one. Nothing is written when anything could
     not be imported: the result's ``problems`` say what, and its ``revisions`` are empty.
     """
-    dialect = "mysql" if dialect == "mariadb" else dialect
-    if dialect not in ("sqlite", "postgresql", "mysql"):
-        raise ImportError_(f"unsupported dialect {dialect!r} (sqlite, postgresql or mysql)")
+    try:
+        dialect = dialects.database(dialect).name
+    except dialects.UnsupportedDialectError:
+        raise ImportError_(f"unsupported dialect {dialect!r} ({', '.join(dialects.choices())})") from None
     config = _alembic_config(Path(path))
     script = ScriptDirectory.from_config(config)
     target = Path(into) if into is not None else Path("migrations")
@@ -213,7 +216,7 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
         scratch_url = _scratch_url(dialect, url, Path(scratch))
         engine = sa.create_engine(scratch_url, poolclass=sa.pool.NullPool)
         try:
-            if engine.dialect.name.replace("mariadb", "mysql") != dialect:
+            if dialect_of(engine) != dialect:
                 raise ImportError_(f"the scratch database {engine.url.render_as_string()} is not {dialect}")
             config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False)
                                    .replace("%", "%%"))

@@ -18,6 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ops import LedgerError
+
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "render_statements",
     "touched_tables",
@@ -37,7 +39,7 @@ _LEADING = re.compile(r"\s+|--[^\n]*\n?|/\*.*?\*/|\(", re.S)
 _WORD = re.compile(r"[A-Za-z_]+")
 
 
-class UnrenderableStatement(ValueError):
+class UnrenderableStatement(LedgerError, ValueError):
     """A statement's parameters could not be written as SQL literals."""
 
 

@@ -46,6 +46,7 @@ from ops import (
 )
 from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
 
+from . import dialects
 from .archive import read_jsonl, write_jsonl
 from .config import Config
 from .db import DatabaseError, dialect_of
@@ -54,6 +55,7 @@ from .events import STATE_KINDS, Event, is_resynced, needs_resync, resync_line, 
 from .reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from .revisions import RevisionChain, display_path
 from .runner import LedgerView, connect, store_for
+from .store import LedgerStore
 from .scan import events as read_events
 from .status import describe_event
 from .snapshots import SnapshotCheck
@@ -72,6 +74,7 @@ __all__ = [
     "check_events",
     "drift",
     "export_jsonl",
+    "InvalidInput",
     "parse_target",
     "verify",
     "verify_file",
@@ -92,7 +95,7 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 class Problem:
     """One thing wrong, on one line; ``seq`` and ``object`` say where (either may be None)."""
 
-    kind: str  # chain | fold | in-doubt | checksum | head | live | snapshot
+    kind: str  # ledger | chain | fold | in-doubt | checksum | head | live | snapshot
     message: str
     seq: int | None = None
     object: str | None = None
@@ -118,6 +121,11 @@ class VerifyReport:
     live_checked: bool = False
     #: with ``live``: the ops that lead from the fold to the live schema
     drift: Drift | None = None
+    #: what was found that does not fail verify (events after the last valid signature)
+    notes: tuple[str, ...] = ()
+    #: whether checkpoint signatures / an anchor were checked
+    signatures_checked: bool = False
+    anchor_checked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -130,15 +138,21 @@ class VerifyReport:
             "head": {"seq": head.seq, "hash": head.hash, "recorded_at": head.recorded_at} if head else None,
             "checksums_checked": self.checksums_checked, "live_checked": self.live_checked,
             "drift": self.drift.to_json() if self.drift is not None else None,
+            "signatures_checked": self.signatures_checked, "anchor_checked": self.anchor_checked,
+            "notes": list(self.notes),
             "problems": [p.to_json() for p in self.problems],
         }
+
+
+class InvalidInput(LedgerError, ValueError):
+    """A head hash or a blame target given on the command line that is not one."""
 
 
 def parse_target(text: str) -> str:
     """An expected head hash as written down: 64 hex digits, any case."""
     value = text.strip().lower()
     if not _HASH.fullmatch(value):
-        raise ValueError(f"{text!r} is not a head hash (64 hex digits, as `status` prints it)")
+        raise InvalidInput(f"{text!r} is not a head hash (64 hex digits, as `status` prints it)")
     return value
 
 
@@ -265,7 +279,7 @@ def _head_problems(expected: str, head: Event | None, found_at: int | None) -> l
     if found_at is not None:
         return [Problem(
             "head", f"seq {head.seq}: head hash {head.hash[:12]} is not the expected {expected[:12]}, which is the hash "
-            f"of seq {found_at}: {head.seq - found_at} event(s) were recorded after it", seq=head.seq, object=expected)]
+            f"of seq {found_at}: {head.seq - found_at} event{'s were' if head.seq - found_at != 1 else ' was'} recorded after it", seq=head.seq, object=expected)]
     return [Problem(
         "head", f"seq {head.seq}: the expected head {expected[:12]} is nowhere in the ledger (head hash "
         f"{head.hash[:12]}): its tail was cut or the chain rewritten", seq=head.seq, object=expected)]
@@ -317,7 +331,7 @@ def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
 
 def _live_without_implied(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaState:
     """``live`` without the CHECKs that the fold's Boolean and Enum types create (compare discounts them)."""
-    d = "mysql" if dialect == "mariadb" else dialect
+    d = dialects.database(dialect).name
     tables = dict(live.tables)
     for key, table in live.tables.items():
         want = fold.tables.get(key)
@@ -414,8 +428,8 @@ def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> li
 def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
     """The live schema of ``config``'s database, without the ledger table and Alembic's version tables."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn)}
-    live = reflect(conn, exclude=(config.ledger_table, *sorted(versions)))
-    return _without_foreign_key_indexes(live) if dialect_of(conn) == "mysql" else live
+    live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *sorted(versions)))
+    return _without_foreign_key_indexes(live) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
 
 
 def _without_foreign_key_indexes(state: SchemaState) -> SchemaState:
@@ -457,15 +471,38 @@ def _read(config: Config) -> Iterator[sa.Connection]:
 
 def verify(
     config: Config, *, chain: RevisionChain | None = None, live: bool = False, expect_head: str | None = None,
+    anchor: Path | None = None,
 ) -> VerifyReport:
-    """Verify the ledger in ``config``'s database (see the module docstring for what is checked)."""
-    store = store_for(config)
+    """Verify the ledger in ``config``'s database (see the module docstring for what is checked).
+
+    ``anchor``: the anchor file to check the ledger against (default: the configured one).
+    """
+    from .seal import check_for
+
+    store = LedgerStore(config.ledger_table, config.ledger_schema)
+    sealed = check_for(config, store.fullname, anchor=anchor)
     with _read(config) as conn:
+        if not store.exists(conn):
+            # A database that was never migrated here (or the wrong database) proves nothing.
+            url = sa.make_url(config.url).render_as_string(hide_password=True)
+            problem = Problem("ledger", f"{url} has no ledger table {store.fullname}: nothing was applied or baselined "
+                              "in this database (is it the right one?)", object=store.fullname)
+            return VerifyReport(url, 0, None, (problem,), checksums_checked=False)
         snapshots = SnapshotCheck(conn, store)
         problems, view, count, head, stopped = check_events(
-            read_events(conn, store), chain=chain, expect_head=expect_head, observe=snapshots.observe if snapshots.keys else None)
+            sealed.watch(read_events(conn, store)), chain=chain, expect_head=expect_head,
+            observe=snapshots.observe if snapshots.keys else None)
         problems += [Problem("snapshot", message, seq=seq) for seq, message in snapshots.finish(stopped)]
+        sealed.finish(count)
+        problems += [Problem("seal", message, seq=seq) for seq, message in sealed.problems]
         found: Drift | None = None
+        if live and count == 0:
+            tables = sorted(t.name for t in reflect_live(conn, config).tables.values())
+            if tables:
+                problems.append(Problem(
+                    "live", f"the ledger is empty but the database has {len(tables)} table(s) it does not describe "
+                    f"({', '.join(tables[:5])}{', ...' if len(tables) > 5 else ''}): the ledger was emptied or "
+                    "never recorded them (baseline adopts such a database)"))
         if live:
             if stopped is not None:
                 problems.append(Problem("live", f"live schema not compared: the ledger does not fold past seq {stopped}",
@@ -477,7 +514,8 @@ def verify(
                                  for line in found.lines()]
     url = sa.make_url(config.url).render_as_string(hide_password=True)
     return VerifyReport(url, count, head, tuple(problems), checksums_checked=chain is not None,
-                        live_checked=live and stopped is None, drift=found)
+                        live_checked=live and stopped is None, drift=found, notes=tuple(sealed.notes),
+                        signatures_checked=bool(sealed.trusted), anchor_checked=sealed.anchor is not None)
 
 
 def _object_of(line: str) -> str | None:
@@ -485,10 +523,21 @@ def _object_of(line: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
-def verify_file(path: str | Path, *, chain: RevisionChain | None = None, expect_head: str | None = None) -> VerifyReport:
-    """Verify an exported ledger (``log --format jsonl``) with no database."""
-    problems, _view, count, head, _stopped = check_events(read_jsonl(path), chain=chain, expect_head=expect_head)
-    return VerifyReport(str(path), count, head, tuple(problems), checksums_checked=chain is not None)
+def verify_file(path: str | Path, *, chain: RevisionChain | None = None, expect_head: str | None = None,
+                trusted_keys: Sequence[Path] = (), anchor: Path | None = None) -> VerifyReport:
+    """Verify an exported ledger (``log --format jsonl``) with no database; ``trusted_keys`` and
+    ``anchor`` as for :func:`verify` (every head of the anchor file is compared: the export names no
+    database)."""
+    from .seal import SealCheck
+
+    sealed = SealCheck.for_paths(trusted_keys, anchor, None)
+    problems, _view, count, head, _stopped = check_events(sealed.watch(read_jsonl(path)), chain=chain,
+                                                          expect_head=expect_head)
+    sealed.finish(count)
+    problems += [Problem("seal", message, seq=seq) for seq, message in sealed.problems]
+    return VerifyReport(str(path), count, head, tuple(problems), checksums_checked=chain is not None,
+                        notes=tuple(sealed.notes), signatures_checked=bool(sealed.trusted),
+                        anchor_checked=sealed.anchor is not None)
 
 
 def export_jsonl(config: Config, out: IO[str]) -> int:
@@ -542,7 +591,7 @@ class Blame:
 def _split_target(target: str) -> tuple[str, str | None]:
     table, _, column = target.partition(".")
     if not table or (target.count(".") and not column):
-        raise ValueError(f"{target!r} is not TABLE or TABLE.COLUMN")
+        raise InvalidInput(f"{target!r} is not TABLE or TABLE.COLUMN")
     return table, column or None
 
 
@@ -622,7 +671,7 @@ def _column_history(entries: list[BlameEntry], column: str) -> list[BlameEntry]:
             name = op.column_name
             continue
         touched = _columns_touched(op)
-        if touched is None or name in touched:
+        if touched is None or name in touched or _builds_on(op, name):
             note = entry.note if name == column else _join(entry.note, f"as column {name}")
             kept.append(attrs.evolve(entry, note=note))
     return list(reversed(kept))
@@ -630,6 +679,20 @@ def _column_history(entries: list[BlameEntry], column: str) -> list[BlameEntry]:
 
 def _join(note: str | None, more: str) -> str:
     return f"{note}; {more}" if note else more
+
+
+def _builds_on(op: MigrateOperation, column: str) -> bool:
+    """Whether ``op`` adds or drops a CHECK, or an expression or partial index, whose SQL names ``column``."""
+    from ops.types import sql_references
+
+    if isinstance(op, (AddConstraintOp, DropConstraintOp)):
+        added = op if isinstance(op, AddConstraintOp) else op._reverse  # noqa: SLF001 - see _columns_touched
+        spec = added.constraint if added is not None else None
+        return isinstance(spec, CheckSpec) and sql_references(spec.sqltext, column)
+    if isinstance(op, (CreateIndexOp, DropIndexOp)):
+        index = op.index if isinstance(op, CreateIndexOp) else op._reverse  # noqa: SLF001 - see _columns_touched
+        return index is not None and index.uses(column)
+    return False
 
 
 def _columns_touched(op: MigrateOperation) -> frozenset[str] | None:
@@ -655,3 +718,47 @@ def _columns_touched(op: MigrateOperation) -> frozenset[str] | None:
         added = op._reverse  # noqa: SLF001 - the completed drop keeps the constraint it drops
         return frozenset(added.constraint.column_names) if added is not None else frozenset()
     return frozenset()
+
+
+# =============================================================================================
+# Drift in the tables a plan touches (apply's check before it runs)
+# =============================================================================================
+
+
+class DriftError(LedgerError):
+    """The live schema differs from the ledger in a table the plan touches."""
+
+
+def touched_tables(ops: Iterable[MigrateOperation]) -> set[str]:
+    """The tables (of the default schema) that ``ops`` create, change, rename or drop."""
+    names: set[str] = set()
+    for op in ops:
+        if getattr(op, "schema", None) is not None:
+            continue
+        for attribute in ("table_name", "old_table_name", "new_table_name"):
+            name = getattr(op, attribute, None)
+            if isinstance(name, str):
+                names.add(name)
+    return names
+
+
+def check_touched_drift(conn: sa.Connection, ledger_table: str, fold: SchemaState, tables: set[str]) -> None:
+    """Raise DriftError when the live ``tables`` differ from ``fold``'s; only those tables are reflected."""
+    if not tables:
+        return
+    dialect = dialect_of(conn)
+    present = set(sa.inspect(conn).get_table_names())
+    leave_out = (present - tables) | {ledger_table, f"{ledger_table}_snapshots", *IGNORED_TABLES}
+    live = reflect(conn, exclude=tuple(sorted(leave_out)))
+    if dialect == "mysql":
+        live = _without_foreign_key_indexes(live)
+    expected = SchemaState({key: table for key, table in fold.tables.items()
+                            if key[0] is None and key[1] in tables})
+    found = drift(expected, live, dialect)
+    if found is None:
+        return
+    lines = found.lines()
+    raise DriftError(
+        f"the live schema differs from the ledger in the tables this plan touches ({'; '.join(lines[:5])}"
+        f"{'; ...' if len(lines) > 5 else ''}): nothing was run; `verify --live` shows it all, "
+        "--ignore-drift applies anyway")

@@ -23,7 +23,6 @@ reads no database.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -47,7 +46,7 @@ from .db import dialect_of
 from .events import Actor, Event
 from .render import render_json
 from . import dialects
-from .runner import _db_user, _tx, _wrap_db_errors, connect, store_for
+from .runner import _db_user, _missing_sqlite_file, _safe_url, _tx, _wrap_db_errors, connect, store_for
 
 __all__ = ["BASELINE_FILE", "BaselineError", "BaselineResult", "baseline", "baseline_ops", "prepare", "replay_baseline"]
 
@@ -94,7 +93,7 @@ def _recordable(column: ColumnSpec, primary_key: PrimaryKeySpec | None, dialect:
         # column is NOT NULL (compare sees it so too).
         column = attrs.evolve(column, nullable=False)
     default = column.server_default
-    if dialect == "postgresql" and default is not None and re.match(r"\s*nextval\s*\(", default.value, re.IGNORECASE):
+    if default is not None and dialects.database(dialect).sequence_default(default.value):
         return attrs.evolve(column, server_default=None)
     return column
 
@@ -170,23 +169,28 @@ def baseline(
     from .audit import reflect_live
 
     store = store_for(config)
+    if _missing_sqlite_file(config.url):
+        # Connecting would create the file: a refused baseline leaves no trace.
+        raise BaselineError(f"{_safe_url(config.url)} does not exist: there are no tables to adopt")
     with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
         dialect = dialect_of(conn)
         actor = Actor.current(db_user=_db_user(conn), by=by)
         with store.lock(conn, lock_timeout):
+            # Everything is checked before the ledger table is created: a refusal changes nothing.
             with _tx(conn):
-                store.create(conn)
-            with _tx(conn):
-                count = store.count(conn)
+                count = store.count(conn) if store.exists(conn) else 0
                 if count:
                     raise BaselineError(
-                        f"the ledger {store.fullname} already has {count} event(s): a baseline only adopts a "
+                        f"the ledger {store.fullname} already has {count} event{'s' if count != 1 else ''}: a baseline only adopts a "
                         "database whose ledger is empty"
                     )
                 alembic = _alembic_revision(conn)
                 state = prepare(reflect_live(conn, config), dialect, config.naming_convention)
                 if not state.tables:
                     raise BaselineError("the database has no tables to adopt: start with `schema-ledger apply`")
+            with _tx(conn):
+                store.create(conn)
+            with _tx(conn):
                 message = why or DEFAULT_MESSAGE
                 if alembic:
                     message += f" (Alembic revision {alembic})"
@@ -224,9 +228,8 @@ def replay_baseline(config: Config, url: str) -> int:
     drill of a baselined project needs before its first revision.
     """
     store = store_for(config)
-    parsed = sa.make_url(config.url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
-            and not parsed.database.startswith("file:") and not Path(parsed.database).exists():
+    file = dialects.database_file(config.url)
+    if file is not None and not file.exists():
         return 0  # connecting would create the file: a drill must leave a missing target missing
     with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
         if not store.exists(conn):
@@ -243,11 +246,13 @@ def replay_baseline(config: Config, url: str) -> int:
         state = SchemaState()
         for event in events:
             op = event.op
-            if op is None:
+            if op is None and event.revision is None:
                 continue
-            statements = dialects.ddl(op, state, dialect, conn=conn)
+            statements = dialects.ddl(op, state, dialect, conn=conn) if op is not None else []
             with _tx(conn):
                 dialects.execute(conn, list(statements))
-                store.append(conn, kind="baseline", op=op, revision=None, message=event.message, actor=event.actor)
-            state = op.apply(state)
+                # A stamped baseline keeps its revisions: they are applied in the copy as in the original.
+                store.append(conn, kind="baseline", op=op, revision=event.revision, message=event.message,
+                             actor=event.actor, revision_checksum=event.revision_checksum)
+            state = op.apply(state) if op is not None else state
     return len(events)

@@ -9,12 +9,15 @@ one line on stderr; ``-v`` adds the traceback.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 import json
 import math
+import os
 import sys
 import traceback
-from pathlib import Path
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -36,12 +39,33 @@ __all__ = ["CliContext", "main", "pass_cli"]
 #: the exit code of a command stopped by Ctrl-C (128 + SIGINT)
 INTERRUPTED = 130
 
-#: errors that mean "the input is wrong" (exit 2) rather than "the run found a problem" (exit 1)
-def _input_errors() -> tuple[type[BaseException], ...]:
+
+@functools.cache
+def exit_codes() -> dict[type[BaseException], int]:
+    """The exit code of each error class: the nearest class of an error's MRO listed here decides.
+
+    2: the input is wrong (configuration, migration file, an op that does not fit, a point that
+    names nothing); 1: the command ran and found a problem (every other LedgerError). Built on
+    first use: what a command needs is imported in the command.
+    """
     from .config import ConfigError
+    from .points import InvalidPoint
+    from .db import UnknownDatabase
+    from .events import InputTooLong
     from .revisions import RevisionError
 
-    return (ConfigError, RevisionError, InvalidOperationError)
+    return {LedgerError: 1, ConfigError: 2, RevisionError: 2, InvalidOperationError: 2, InvalidPoint: 2,
+            InputTooLong: 2, UnknownDatabase: 2}
+
+
+def exit_code(exc: LedgerError) -> int:
+    """The exit code :func:`exit_codes` gives ``exc``."""
+    table = exit_codes()
+    for klass in type(exc).__mro__:
+        code = table.get(klass)
+        if code is not None:
+            return code
+    return 1
 
 
 class Failure(click.ClickException):
@@ -52,7 +76,7 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"schema-ledger: error: {self.format_message()}", err=True)
+        click.echo(printable(f"schema-ledger: error: {self.format_message()}"), err=True)
 
 
 class _Group(click.Group):
@@ -63,16 +87,36 @@ class _Group(click.Group):
     it is named in one line too.
     """
 
-    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
         try:
-            return super().make_context(*args, **kwargs)
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _usage_failure(exc) from None
         except KeyboardInterrupt:
             click.echo("\nschema-ledger: interrupted: nothing was run", err=True)
             raise click.exceptions.Exit(INTERRUPTED) from None
 
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        # The global options are accepted after the subcommand as well (`schema-ledger status --url URL`).
+        cmd.params.extend(_late_global_options())
+        super().add_command(cmd, name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name in ALEMBIC_COMMANDS and self.get_command(ctx, name) is None:
+            raise click.UsageError(f"no command '{name}'; did you mean `schema-ledger {ALEMBIC_COMMANDS[name]}`?", ctx)
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _usage_failure(exc) from None
+        except BrokenPipeError:
+            # The reader (`| head`) has gone: stop quietly, as other command-line tools do.
+            _quiet_stdout()
+            raise click.exceptions.Exit(0) from None
         except KeyboardInterrupt:
             # Ctrl-C: exit 130 and one line saying where the database stands, never a traceback.
             state = ctx.find_object(CliContext)
@@ -94,8 +138,7 @@ class _Group(click.Group):
                 traceback.print_exc()
             message = " ".join(str(exc).split()) or type(exc).__name__
             if isinstance(exc, LedgerError):
-                code = 2 if isinstance(exc, _input_errors()) or _is_input_error(exc) else 1
-                raise Failure(message, code) from None
+                raise Failure(message, exit_code(exc)) from None
             if isinstance(exc, OSError):
                 raise Failure(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or message}", 1) from None
             if isinstance(exc, ModuleNotFoundError) and exc.name == "alembic":
@@ -105,6 +148,67 @@ class _Group(click.Group):
                 raise Failure("a path or value holds a NUL character", 2) from None
             raise Failure(f"internal error: {type(exc).__name__}: {message[:300]} (run with -v for the traceback, "
                           "and please report it)", 1) from None
+
+
+#: Alembic's commands that schema-ledger names differently (docs/from-alembic.md)
+ALEMBIC_COMMANDS = {
+    "upgrade": "apply", "downgrade": "rollback", "current": "status", "heads": "status",
+    "stamp": "stamp", "check": "verify --live", "show": "log --revision REV", "branches": "history",
+    "revision": "new", "merge": "new", "edit": "new", "list_templates": "init", "ensure_version": "apply",
+}
+
+
+def _usage_failure(exc: click.UsageError) -> Failure:
+    """Click's usage error as one line, like every other error (exit 2)."""
+    message = " ".join(exc.format_message().split())
+    if message.startswith("No such command") or "did you mean `schema-ledger" in message:
+        hint = " (see `schema-ledger --help`)" if message.startswith("No such command") else ""
+    else:
+        sub = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
+        hint = f" (see `{' '.join(['schema-ledger', *sub])} --help`)"
+    return Failure(message[:1].lower() + message[1:] + hint, 2)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit finds no closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+
+
+def _set_late_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is None or value is False:
+        return
+    state = ctx.find_object(CliContext)
+    if state is not None:
+        setattr(state, str(param.name), value)
+
+
+def _late_global_options() -> list[click.Option]:
+    """--url, --config, -v and --load-timeout, as options of a subcommand (hidden in its help)."""
+    return [
+        click.Option(["--url"], metavar="URL", expose_value=False, callback=_set_late_global, hidden=True),
+        click.Option(["--config", "config_path"], type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     expose_value=False, callback=_set_late_global, hidden=True),
+        click.Option(["-v", "--verbose"], is_flag=True, default=None, expose_value=False, callback=_set_late_global,
+                     hidden=True),
+        click.Option(["--load-timeout", "load_timeout"], type=SECONDS, metavar="SECONDS", expose_value=False,
+                     callback=_set_late_global, hidden=True),
+    ]
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    """``1 table``, ``2 tables``."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _folded(ids: Sequence[str], limit: int = 10) -> str:
+    """A list of revision ids, folded when long: ``180 pending: 0001 ... 0180``."""
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return f"{len(ids)} pending: {ids[0]} ... {ids[-1]}"
 
 
 class _Seconds(click.ParamType):
@@ -127,9 +231,23 @@ class _Seconds(click.ParamType):
 SECONDS = _Seconds()
 
 
-def _is_input_error(exc: LedgerError) -> bool:
-    # Points and times given on the command line that name nothing are input errors too.
-    return type(exc).__name__ in ("InvalidPoint",)
+class _Databases(click.Choice):
+    """The supported databases, read from the database objects (:mod:`ledger.dialects`) when a
+    command line is parsed or help is shown; ``flavours``: MariaDB's "mariadb" too."""
+
+    def __init__(self, *, flavours: bool) -> None:
+        self.flavours = flavours
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from . import dialects
+
+        return dialects.choices() if self.flavours else dialects.names()
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        pass
 
 
 _ALLOW_DATA_LOSS = click.option(
@@ -188,13 +306,10 @@ class _RunMarks:
             self.running = revision
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def _standing(config: Config, run: _RunMarks, did: str, one_transaction: bool) -> str:
     """Where the database stands after Ctrl-C stopped ``apply`` or ``rollback``: what was committed,
     what the open transaction took back, and any intent in doubt (read from the ledger afresh)."""
+    from . import dialects
     from .db import dialect_of
     from .status import in_doubt_note
 
@@ -207,7 +322,7 @@ def _standing(config: Config, run: _RunMarks, did: str, one_transaction: bool) -
     else:
         parts.append(f"{_plural(len(run.finished), 'revision')} {did} and committed" + (f" ({names})" if names else ""))
         if run.running is not None:
-            if dialect_of(config.url) == "mysql":
+            if not dialects.transactional_ddl(dialect_of(config.url)):
                 parts.append(f"{run.running} stopped part way (MariaDB/MySQL commit each op: the ops recorded before "
                              "the interrupt stay)")
             else:
@@ -232,6 +347,9 @@ class CliContext:
     verbose: bool = False
     #: seconds each migration file may take to load (None: $SCHEMA_LEDGER_LOAD_TIMEOUT or the default)
     load_timeout: float | None = None
+    #: --sign-key and --anchor of the command, over the environment and the file
+    sign_key: str | None = None
+    anchor: Path | None = None
     _config: Config | None = None
     _chain: RevisionChain | None = None
     #: what a Ctrl-C says about the database (set by the commands that change it)
@@ -240,9 +358,19 @@ class CliContext:
     @property
     def config(self) -> Config:
         if self._config is None:
-            from .config import load_config
+            from .config import CONFIG_FILE, URL_ENV, ConfigError, load_config, load_plugins
 
-            self._config = load_config(self.config_path, url=self.url)
+            config = load_config(self.config_path, url=self.url)
+            if config.source is None and not self.url and not os.environ.get(URL_ENV):
+                # Outside a project nothing is invented: no default database file, no ledger.
+                raise ConfigError(f"no {CONFIG_FILE} found in {Path.cwd()} or any folder above it: run "
+                                  "`schema-ledger init`, or give --config FILE or --url URL")
+            load_plugins(config)  # before any ledger is read or migration file loaded
+            if self.sign_key is not None:
+                config = attrs.evolve(config, sign_key=self.sign_key)
+            if self.anchor is not None:
+                config = attrs.evolve(config, anchor=self.anchor.absolute())
+            self._config = config
         return self._config
 
     @property
@@ -276,6 +404,47 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+#: characters that would move the cursor, end a line or reorder text on a terminal
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))} | {
+    c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x0a``): what the ledger holds cannot forge a line."""
+    return text.translate(_CONTROL)
+
+
+def _keep(name: str) -> Any:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        state = ctx.find_object(CliContext)
+        if value is not None and state is not None:
+            setattr(state, name, str(value) if name == "sign_key" else value)
+    return callback
+
+
+_ANCHOR_HELP = "Append the new head to this anchor file (default: $SCHEMA_LEDGER_ANCHOR, the config's anchor)."
+
+
+def sealing(command: Any) -> Any:
+    """--sign-key and --anchor for a command that writes events (see docs/audit.md); its -m is checked
+    against the ledger's message column before anything runs."""
+    run = command
+
+    @functools.wraps(run)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        from .events import MAX_MESSAGE, check_text
+
+        if kwargs.get("why"):
+            check_text(kwargs["why"], "-m/--message", MAX_MESSAGE)
+        return run(*args, **kwargs)
+
+    command = checked
+    command = click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                           expose_value=False, callback=_keep("anchor"), help=_ANCHOR_HELP)(command)
+    return click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                        expose_value=False, callback=_keep("sign_key"),
+                        help="Sign the new head with this Ed25519 key (default: $SCHEMA_LEDGER_SIGNING_KEY).")(command)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -349,8 +518,15 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
     Example: schema-ledger new -m "add a comment column to orders"
     Example: schema-ledger new -m "sync with the models" --autogenerate
     """
-    from .revisions import RevisionError, new_revision_file
+    from .revisions import RevisionError, check_revision_id, new_revision_file
 
+    if not message.strip():
+        raise click.BadParameter("the message may not be empty: say what the revision does", param_hint="'-m'")
+    if rev_id is not None:
+        try:
+            check_revision_id(rev_id)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--rev-id'") from None
     chain = state.chain
     if rev_id is not None and chain.get(rev_id) is not None:
         raise RevisionError(f"revision id {rev_id} is already used by {chain.get(rev_id).path}")  # type: ignore[union-attr]
@@ -389,10 +565,13 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("--one-transaction", is_flag=True,
               help="PostgreSQL and SQLite: all pending revisions in one transaction (a failure anywhere "
                    "leaves schema and ledger as before the run).")
+@click.option("--ignore-drift", is_flag=True,
+              help="Apply even when the tables the plan touches differ from the ledger (by hand changes).")
 @_ALLOW_DATA_LOSS
+@sealing
 @pass_cli
 def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
-          quiet: bool, require_drill: bool, one_transaction: bool, allow_data_loss: bool) -> None:
+          quiet: bool, require_drill: bool, one_transaction: bool, allow_data_loss: bool, ignore_drift: bool) -> None:
     """Apply pending revisions, recording every operation in the ledger.
 
     PostgreSQL and SQLite apply each revision in one transaction (with --one-transaction,
@@ -440,7 +619,7 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
     try:
         result = runner.apply(config, chain=chain, to=to, sql_only=sql_only, why=why, by=by,
                               lock_timeout=lock_timeout, progress=progress, one_transaction=one_transaction,
-                              consent=_consent(allow_data_loss, "apply"))
+                              consent=_consent(allow_data_loss, "apply"), ignore_drift=ignore_drift)
     except (LedgerError, KeyboardInterrupt) as exc:
         if line_open:
             click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
@@ -450,15 +629,24 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
         for statement in result.sql:
             click.echo(statement.rstrip().rstrip(";") + ";")
         return
-    for warning in result.warnings:
-        click.echo(f"schema-ledger: warning: {warning}", err=True)
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     if result.applied:
-        count = len(result.applied)
-        click.echo(f"applied {count} revision{'s' if count != 1 else ''}; at {result.applied[-1].revision.id} ({where})")
+        click.echo(f"applied {_plural(len(result.applied), 'revision')}; at {result.applied[-1].revision.id} ({where})")
+    elif to is not None and result.current is not None and result.current not in {r.id for r in chain.upto(to)}:
+        # Nothing ran: the target is below where the database stands.
+        from .revisions import RevisionError
+
+        target = chain.resolve(to).id
+        raise RevisionError(f"revision {target} is below the current revision {result.current}: apply only goes "
+                            f"forward; to go back, use `schema-ledger rollback --to {target}`")
     else:
         click.echo(f"nothing to apply: at {result.current or 'base'} ({where})")
+    # A revision file changed since it was applied: exit 1, as in status, history and verify.
+    for warning in result.warnings:
+        click.echo(f"schema-ledger: problem: {warning}", err=True)
+    if result.warnings:
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,18 +679,20 @@ def status(state: CliContext, as_json: bool) -> None:
         head = f"seq {report.head.seq}, hash {report.head.hash}" if report.head else "empty"
         current = report.current or "base (nothing applied)"
         title = next((r.message for r in report.revisions if r.id == report.current), "")
+        if report.current is not None and report.current in report.unknown:
+            title = "(no migration file defines it)"
         rows = [
             ("database", f"{report.url} ({report.dialect})"),
             ("ledger", f"{report.ledger_table}: {head}" if report.ledger_exists else f"{report.ledger_table}: not created yet"),
             ("current", f"{current}  {title}".rstrip()),
-            ("pending", ", ".join(report.pending) or "none"),
+            ("pending", _folded(report.pending) or "none"),
             ("in doubt", ", ".join(f"seq {e.seq} ({e.revision}: {e.op_type})" for e in report.in_doubt) or "none"),
             ("checksums", "ok" if not report.mismatched else "changed: " + ", ".join(r.id for r in report.mismatched)),
         ]
         for label, value in rows:
-            click.echo(f"{label:<10} {value}")
+            click.echo(printable(f"{label:<10} {value}"))
         for problem in report.problems:
-            click.echo(f"schema-ledger: problem: {problem}", err=True)
+            click.echo(printable(f"schema-ledger: problem: {problem}"), err=True)
     if report.problems:
         sys.exit(1)
 
@@ -521,6 +711,8 @@ def history(state: CliContext, as_json: bool) -> None:
     revisions = status_mod.history(state.config, chain=state.chain_or_ledger(quiet=as_json))
     if as_json:
         _print_json([r.to_json() for r in revisions])
+        if any(r.checksum_matches is False for r in revisions):
+            sys.exit(1)
         return
     if not revisions:
         click.echo("no revisions (write one with: schema-ledger new -m MESSAGE)")
@@ -532,7 +724,13 @@ def history(state: CliContext, as_json: bool) -> None:
             line += f"  (seq {data['applied_seq']}, {data['applied_at']}, {data['applied_by']})"
         if revision.checksum_matches is False:
             line += "  CHANGED SINCE APPLIED"
-        click.echo(line)
+        click.echo(printable(line))
+    changed = [r for r in revisions if r.checksum_matches is False]
+    for revision in changed:
+        click.echo(f"schema-ledger: problem: {revision.path}: revision {revision.id} changed since it was applied",
+                   err=True)
+    if changed:
+        sys.exit(1)
 
 
 def _time(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
@@ -579,9 +777,15 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
 
         export_jsonl(state.config, sys.stdout)
         return
+    if as_json and fmt == "text":
+        raise click.UsageError("--json and --format text disagree: give one of them")
     as_json = as_json or fmt == "json"
 
     events = status_mod.log_events(state.config, revision=revision, table=table, since=since, until=until)
+    if revision is not None and not events and \
+            (since is None and until is None or not status_mod.log_events(state.config, revision=revision)):
+        click.echo(f"schema-ledger: error: no event in the ledger has revision {revision!r}", err=True)
+        sys.exit(1)
     if as_json:
         _print_json([status_mod.event_json(e) for e in events])
         return
@@ -591,7 +795,7 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
                 f"{status_mod.describe_event(event)}  [{who}@{event.actor.host}]")
         if event.message:
             line += f"  -- {event.message.splitlines()[0]}"
-        click.echo(line)
+        click.echo(printable(line))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -602,11 +806,11 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
 def _head_hash(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    from .audit import parse_target
+    from .audit import InvalidInput, parse_target
 
     try:
         return parse_target(value)
-    except ValueError as exc:
+    except InvalidInput as exc:
         raise click.BadParameter(str(exc), param=param) from None
 
 
@@ -617,6 +821,9 @@ def _head_hash(_ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--ledger", "ledger_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Verify an exported ledger (`log --format jsonl`) instead of the database.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", expose_value=False,
+              callback=_keep("anchor"), help="Check every head this anchor file holds is still in the ledger "
+              "(default: $SCHEMA_LEDGER_ANCHOR, the config's anchor).")
 @pass_cli
 def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: Path | None, as_json: bool) -> None:
     """Prove the ledger whole: chain, payloads, revision files and, with --live, the live schema.
@@ -633,24 +840,33 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
     Example: schema-ledger verify --ledger ledger.jsonl
     """
     from . import audit
+    from .config import ConfigError
 
     if ledger_file is not None and live:
         raise click.UsageError("--live compares a database: it cannot be used with --ledger")
     chain = _chain_for_verify(state)
     if ledger_file is not None:
-        report = audit.verify_file(ledger_file, chain=chain, expect_head=expect_head)
+        try:
+            trusted, anchor = state.config.trusted_key_paths, state.config.anchor_path
+        except ConfigError:
+            trusted, anchor = (), state.anchor
+        report = audit.verify_file(ledger_file, chain=chain, expect_head=expect_head, trusted_keys=trusted,
+                                   anchor=anchor)
     else:
         report = audit.verify(state.config, chain=chain, live=live, expect_head=expect_head)
     if as_json:
         _print_json(report.to_json())
     else:
         for problem in report.problems:
-            click.echo(str(problem))
+            click.echo(printable(str(problem)))
+        for note in report.notes:
+            click.echo(printable(f"note: {note}"))
         head = f"head seq {report.head.seq}, hash {report.head.hash}" if report.head else "empty ledger"
         checked = ["chain", "payloads"] + (["checksums"] if report.checksums_checked else []) \
+            + (["signatures"] if report.signatures_checked else []) + (["anchor"] if report.anchor_checked else []) \
             + (["expected head"] if expect_head else []) + (["live schema"] if report.live_checked else [])
-        verdict = "ok" if report.ok else f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}"
-        click.echo(f"verify: {verdict}: {report.events} events ({head}); checked {', '.join(checked)}")
+        verdict = "ok" if report.ok else _plural(len(report.problems), "problem")
+        click.echo(f"verify: {verdict}: {_plural(report.events, 'event')} ({head}); checked {', '.join(checked)}")
     if not report.ok:
         sys.exit(1)
 
@@ -678,6 +894,7 @@ def _chain_for_verify(state: CliContext) -> RevisionChain | None:
 @click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
 @click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
+@sealing
 @pass_cli
 def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: float) -> None:
     """Adopt an existing database: record its live schema as baseline events.
@@ -690,17 +907,58 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
     \b
     Example: schema-ledger baseline -m "adopt the production database" --by alice
     """
-    from .baseline import baseline as run_baseline
+    from .baseline import BaselineError, baseline as run_baseline
 
+    if state.config.migrations_dir.is_dir():
+        from .stamp import alembic_revision
+
+        found = alembic_revision(state.config)
+        if found is not None and "," not in found and found in (_defined_revisions(state) or ()):
+            # The files already describe this database (import-alembic): a baseline would leave them pending.
+            raise BaselineError(f"the database is at Alembic revision {found}, which a migration file defines: "
+                                f"adopt it with `schema-ledger stamp` (the revisions up to {found} then count as "
+                                "applied); a baseline would leave them all pending")
     result = run_baseline(state.config, why=why, by=by, lock_timeout=lock_timeout)
     for warning in result.warnings:
         click.echo(f"schema-ledger: warning: {warning}", err=True)
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     alembic = f"; Alembic revision {result.alembic_revision}" if result.alembic_revision else ""
-    click.echo(f"baseline: {result.tables} tables recorded as {len(result.events)} events ({where}){alembic}")
+    click.echo(f"baseline: {_plural(result.tables, 'table')} recorded as {_plural(len(result.events), 'event')} "
+               f"({where}){alembic}")
     if result.snapshot is not None:
         click.echo(f"wrote {result.snapshot}")
+
+
+@main.command()
+@click.argument("revision", required=False, metavar="[REVISION]")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every baseline event.")
+@click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@pass_cli
+def stamp(state: CliContext, revision: str | None, why: str | None, by: str | None, lock_timeout: float) -> None:
+    """Adopt a database that is already at REVISION of the migration files (Alembic's stamp).
+
+    REVISION defaults to the one in the database's alembic_version table: the way onto
+    native files for a database Alembic migrated, after `import-alembic`. The revisions up to
+    it are recorded as baseline events (nothing is run), so they are applied for `status`
+    and `apply`; refused, with the difference shown, unless the live schema is the schema
+    those revisions build. Refused when the ledger has events.
+
+    \b
+    Example: schema-ledger stamp              # at the revision in alembic_version
+    Example: schema-ledger stamp 3f2a9c1b0d4e -m "moved off Alembic" --by alice
+    """
+    from .stamp import stamp as run_stamp
+
+    result = run_stamp(state.config, state.chain, revision, why=why, by=by, lock_timeout=lock_timeout)
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    source = " (from alembic_version)" if result.source == "alembic_version" else ""
+    click.echo(f"stamped at {result.revision}{source}: {_plural(len(result.revisions), 'revision')} recorded as "
+               f"{_plural(len(result.events), 'baseline event')}, {_plural(result.tables, 'table')} checked "
+               f"against the live schema ({where})")
 
 
 @main.command()
@@ -716,12 +974,14 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
     \b
     Example: schema-ledger blame orders.status
     """
+    from .audit import InvalidInput
     from .audit import blame as run_blame
     from .status import describe_event
 
+    config = state.config
     try:
-        report = run_blame(state.config, target)
-    except ValueError as exc:
+        report = run_blame(config, target)
+    except InvalidInput as exc:
         raise click.BadParameter(str(exc), param_hint="TABLE[.COLUMN]") from None
     if as_json:
         _print_json(report.to_json())
@@ -735,7 +995,7 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
                 line += f"  ({entry.note})"
             if event.message:
                 line += f"  -- {event.message.splitlines()[0]}"
-            click.echo(line)
+            click.echo(printable(line))
     if not report.entries:
         click.echo(f"schema-ledger: no event in the ledger touches {report.target}", err=True)
         sys.exit(1)
@@ -748,7 +1008,7 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
 
 @main.command("import-alembic")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql"]), default="sqlite", show_default=True,
+@click.option("--dialect", type=_Databases(flavours=False), default="sqlite", show_default=True,
               help="The database each upgrade() runs on: its dialect conditionals take this branch.")
 @click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="Where the migration files go (default: the project's migrations folder).")
@@ -783,7 +1043,11 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     except ConfigError:
         config = None
     if into is None:
-        into = config.migrations_dir if config is not None else Path("migrations")
+        if config is None:
+            # No project to take the folder from: the one-line "no schema-ledger.toml found" (give --into).
+            state.config  # noqa: B018
+        assert config is not None
+        into = config.migrations_dir
     try:
         convention = None
         if naming or target_metadata:
@@ -797,9 +1061,9 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     for problem in result.problems:
         click.echo(f"schema-ledger: problem: {problem}", err=True)
     if result.problems:
-        click.echo(f"nothing written to {result.into}: {len(result.problems)} problem(s)")
+        click.echo(f"nothing written to {result.into}: {_plural(len(result.problems), 'problem')}")
     else:
-        click.echo(f"imported {len(result.revisions)} revisions into {result.into}")
+        click.echo(f"imported {_plural(len(result.revisions), 'revision')} into {result.into}")
     if result.problems:
         sys.exit(1)
 
@@ -827,6 +1091,7 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
 @click.option("--through-baseline", is_flag=True,
               help="Allow going below the baseline (dropping the adopted tables); without it a baseline is a floor.")
 @_ALLOW_DATA_LOSS
+@sealing
 @pass_cli
 def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
              quiet: bool, skip_irreversible: bool, one_transaction: bool, through_baseline: bool,
@@ -872,7 +1137,7 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
                               progress=progress, skip_irreversible=skip_irreversible,
                               one_transaction=one_transaction, through_baseline=through_baseline,
-                              consent=None if sql_only else consent)
+                              consent=None if sql_only else consent, defined=_defined_revisions(state))
     except (LedgerError, KeyboardInterrupt) as exc:
         if line_open:
             click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
@@ -900,11 +1165,25 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
         click.echo(f"nothing to roll back: nothing after @{result.to_seq} is in effect; at {at} ({where})")
 
 
+def _defined_revisions(state: CliContext) -> tuple[str, ...] | None:
+    """The revision ids the project's files define, for rollback's check that no revision without a
+    file stays in effect; None (no check) when there is no migrations folder (the ledger is then the
+    only history, as under Alembic with the hook) or its files do not load."""
+    from .revisions import RevisionError
+
+    if not state.config.migrations_dir.is_dir():
+        return None
+    try:
+        return state.chain.ids
+    except RevisionError:
+        return None
+
+
 # ---------------------------------------------------------------------------------------------
 # schema, materialize, diff: the schema at a point, from the ledger alone
 # ---------------------------------------------------------------------------------------------
 
-_DIALECT_CHOICE = click.Choice(["sqlite", "postgresql", "mysql", "mariadb"])
+_DIALECT_CHOICE = _Databases(flavours=True)
 _LEDGER_FILE = click.option(
     "--ledger", "ledger_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
     help="Read the history from an exported ledger (log --format jsonl) instead of the database.",
@@ -912,11 +1191,23 @@ _LEDGER_FILE = click.option(
 
 
 def _history(state: CliContext, ledger_file: Path | None) -> list[Any]:
+    from .config import ConfigError
     from .pointintime import ledger_events
 
     if ledger_file is not None:
+        try:
+            state.config  # noqa: B018 - imports the project's plugins, when there is a project
+        except ConfigError:
+            pass
         return ledger_events(ledger_file=ledger_file)
     return ledger_events(state.config)
+
+
+def _json_format(fmt: str | None, as_json: bool, default: str) -> str:
+    """--json is --format json; the two may not disagree."""
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError(f"--json and --format {fmt} disagree: give one of them")
+    return "json" if as_json else (fmt or default)
 
 
 def _own_dialect(state: CliContext) -> str | None:
@@ -939,13 +1230,15 @@ def _own_dialect(state: CliContext) -> str | None:
 @main.command()
 @click.option("--at", "point", metavar="POINT",
               help="A revision id, @SEQ, an ISO 8601 time, base, or -N (default: the head of the ledger).")
-@click.option("--format", "fmt", type=click.Choice(["ddl", "json", "mermaid"]), default="ddl", show_default=True,
-              help="CREATE statements, a JSON document, or a Mermaid ER diagram.")
+@click.option("--format", "fmt", type=click.Choice(["ddl", "json", "mermaid"]), default=None,
+              help="CREATE statements (default), a JSON document, or a Mermaid ER diagram.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--dialect", type=_DIALECT_CHOICE,
               help="The SQL dialect of the DDL and of the types shown (default: the database's own).")
 @_LEDGER_FILE
 @pass_cli
-def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, ledger_file: Path | None) -> None:
+def schema(state: CliContext, point: str | None, fmt: str | None, as_json: bool, dialect: str | None,
+           ledger_file: Path | None) -> None:
     """Print the schema as it was at POINT, computed from the ledger alone.
 
     The live schema is not read: the events up to POINT are folded. With --ledger no
@@ -959,6 +1252,9 @@ def schema(state: CliContext, point: str | None, fmt: str, dialect: str | None, 
     from .pointintime import render_schema, schema_at
     from .snapshots import schema_at_point
 
+    fmt = _json_format(fmt, as_json, "ddl")
+    if ledger_file is None:
+        state.config  # noqa: B018 - outside a project this is the one-line "no schema-ledger.toml found"
     dialect = dialect or _own_dialect(state)
     if fmt == "ddl" and dialect is None:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
@@ -992,7 +1288,7 @@ def materialize(state: CliContext, point: str | None, into: str, ledger_file: Pa
     for difference in result.differences:
         click.echo(f"schema-ledger: problem: {difference}", err=True)
     tables = len(target.tables)
-    click.echo(f"created {tables} table{'s' if tables != 1 else ''} ({len(result.statements)} statements) "
+    click.echo(f"created {tables} table{'s' if tables != 1 else ''} ({_plural(len(result.statements), 'statement')}) "
                f"as of {point or 'head'}")
     if result.differences:
         sys.exit(1)
@@ -1001,12 +1297,13 @@ def materialize(state: CliContext, point: str | None, into: str, ledger_file: Pa
 @main.command("diff")
 @click.argument("point_a", metavar="POINT_A")
 @click.argument("point_b", metavar="POINT_B")
-@click.option("--format", "fmt", type=click.Choice(["text", "python", "sql"]), default="text", show_default=True,
-              help="One line per op, an upgrade(op) function, or SQL statements.")
+@click.option("--format", "fmt", type=click.Choice(["text", "python", "sql", "json"]), default=None,
+              help="One line per op (default), an upgrade(op) function, SQL statements, or JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json: a list of ops, each as the ledger records it.")
 @click.option("--dialect", type=_DIALECT_CHOICE, help="The dialect of --format sql (default: the database's own).")
 @_LEDGER_FILE
 @pass_cli
-def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialect: str | None,
+def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str | None, as_json: bool, dialect: str | None,
                  ledger_file: Path | None) -> None:
     """Print the operations that lead from the schema at POINT_A to the schema at POINT_B.
 
@@ -1015,8 +1312,14 @@ def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialec
     """
     from .pointintime import diff_points, schema_at
 
+    fmt = _json_format(fmt, as_json, "text")
     events = _history(state, ledger_file)
     ops = diff_points(events, point_a, point_b)
+    if fmt == "json":
+        from .codec import to_payload
+
+        _print_json([{"describe": op.describe(), "payload": to_payload(op)} for op in ops])
+        return
     if fmt == "python":
         from .render import render_python
 
@@ -1059,6 +1362,7 @@ def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str, dialec
 @click.option("--from-ledger", is_flag=True,
               help="Drill the revisions in effect in the target's ledger instead of the migration files "
                    "(the default when the migrations folder does not exist, e.g. under Alembic with the hook).")
+@sealing
 @pass_cli
 def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, allow_irreversible: bool,
           why: str | None, by: str | None, quiet: bool, from_ledger: bool) -> None:
@@ -1084,6 +1388,17 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
         if not quiet and not as_json:
             click.echo(f"{phase:<5} {revision} {'ok' if ok else 'FAILED'}", err=True)
 
+    if not from_ledger and state.config.migrations_dir.is_dir():
+        from . import status as status_mod
+
+        # Files and database must agree: a drill of the files says nothing about a ledger that has
+        # revisions in effect no file defines.
+        unknown = status_mod.status(state.config, chain=state.chain).unknown
+        if unknown:
+            click.echo(f"schema-ledger: error: the ledger has {'revision' if len(unknown) == 1 else 'revisions'} "
+                       f"{', '.join(unknown)} in effect that no migration file defines: check out the branch that "
+                       "has the files, or roll them back first (`schema-ledger rollback` needs no file)", err=True)
+            sys.exit(1)
     if not from_ledger and not state.config.migrations_dir.is_dir():
         from_ledger = True
         if not quiet:
@@ -1117,6 +1432,7 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
 @click.option("--by", metavar="WHO", help="Who settled the intents (default: $SCHEMA_LEDGER_BY).")
 @click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
+@sealing
 @pass_cli
 def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | None, by: str | None,
             lock_timeout: float) -> None:
@@ -1182,6 +1498,8 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
 
     if ledger_file is not None and live:
         raise click.UsageError("--live compares a database: it cannot be used with --ledger")
+    if ledger_file is None:
+        state.config  # noqa: B018 - outside a project this is the one-line "no schema-ledger.toml found"
     dialect = dialect or _own_dialect(state)
     if dialect is None:
         raise click.UsageError("give --dialect: there is no configured database to take it from")
@@ -1193,8 +1511,11 @@ def report(state: CliContext, html_file: Path, point_from: str | None, point_to:
     head = integrity["head"]
     where = f"head seq {head[0]}, hash {head[1]}" if head else "empty ledger"
     verdict = "integrity ok" if integrity["ok"] else f"INTEGRITY PROBLEMS: {len(integrity['problems'])}"
-    click.echo(f"wrote {html_file} ({size / 1024:,.0f} KiB): {integrity['events']} events ({where}); {verdict}")
+    click.echo(f"wrote {html_file} ({size / 1024:,.0f} KiB): {_plural(integrity['events'], 'event')} ({where}); {verdict}")
     for problem in integrity["problems"]:
         click.echo(f"schema-ledger: problem: {problem['message']}", err=True)
     if not integrity["ok"]:
         sys.exit(1)
+
+
+from . import cli_trust  # noqa: E402, F401 - registers keygen and grants

@@ -20,7 +20,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from ops import OP_TYPES, LedgerFormatError, MigrateOperation, UnknownTypeError
+from ops import OP_TYPES, LedgerFormatError, MigrateOperation, RegistrationError, UnknownTypeError
 from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp
 from ops.specs import TypeSpec, registered_type
@@ -28,11 +28,15 @@ from ops.specs import TypeSpec, registered_type
 __all__ = [
     "LedgerFormatError",
     "MAX_PAYLOAD_BYTES",
+    "DRILL_RECORD",
     "canonical",
     "decode",
+    "decode_record",
     "encode",
+    "encode_record",
     "from_payload",
     "register_op",
+    "register_record",
     "register_upcaster",
     "to_payload",
 ]
@@ -398,7 +402,7 @@ def _execute_v1_v2(fields: dict[str, Any]) -> dict[str, Any]:
 def register_op(op_class: type[MigrateOperation]) -> type[MigrateOperation]:
     """Make a plugin operation (already tagged with ``ops.op_type``) readable and writable."""
     if OP_TYPES.get(op_class.op_tag) is not op_class:
-        raise ValueError(f"{op_class.__name__} must be tagged with ops.op_type before it is registered")
+        raise RegistrationError(f"{op_class.__name__} must be tagged with ops.op_type before it is registered")
     return op_class
 
 
@@ -504,7 +508,60 @@ def decode(
     return op
 
 
+#: Bounds on a payload, checked before it is structured (a crafted payload must cost no more than
+#: a normal one of its size): names at most MAX_NAME_BYTES of UTF-8 (PostgreSQL keeps 63 bytes,
+#: MySQL/MariaDB 64 characters; SQLite has no limit, apply refuses a longer name there), lists and objects at most MAX_ITEMS long, nesting at most
+#: MAX_NESTING, integers within 64 bits, an ARRAY at most MAX_DIMENSIONS deep (PostgreSQL's limit).
+MAX_NAME_BYTES = 1024
+MAX_ITEMS = 10_000
+MAX_NESTING = 64
+MAX_DIMENSIONS = 6
+_NAME_KEYS = frozenset({
+    "name", "table_name", "column_name", "constraint_name", "index_name", "modify_name", "new_table_name",
+    "old_table_name", "referent_table", "schema", "referent_schema", "new_column_name",
+})
+_NAME_LIST_KEYS = frozenset({"columns", "referent_columns"})
+
+
+def _bounded(parsed: Any) -> None:
+    """Raise _Bad when ``parsed`` (a payload as JSON values) is beyond the bounds above."""
+    stack: list[tuple[Any, int, str | None]] = [(parsed, 0, None)]
+    while stack:
+        value, depth, key = stack.pop()
+        if depth > MAX_NESTING:
+            raise _Bad(f"nests deeper than {MAX_NESTING} levels")
+        if isinstance(value, dict):
+            if len(value) > MAX_ITEMS:
+                raise _Bad(f"an object of more than {MAX_ITEMS} keys")
+            for k, v in value.items():
+                if k in _NAME_KEYS and isinstance(v, str) and len(v) > MAX_NAME_BYTES // 4 \
+                        and len(v.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+                    raise _Bad(f"{k} is longer than {MAX_NAME_BYTES} bytes")
+                if k in _NAME_LIST_KEYS and isinstance(v, list):
+                    for item in v:
+                        if isinstance(item, str) and len(item.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+                            raise _Bad(f"a name in {k} is longer than {MAX_NAME_BYTES} bytes")
+                if k == "dimensions" and type(v) is int and not 0 <= v <= MAX_DIMENSIONS:
+                    raise _Bad(f"dimensions must be 0 to {MAX_DIMENSIONS}, not {v}")
+                if isinstance(v, (dict, list)):
+                    stack.append((v, depth + 1, k))
+                elif type(v) is int and not -(2**63) <= v < 2**64:
+                    raise _Bad(f"{k} is an integer beyond 64 bits")
+        elif isinstance(value, list):
+            if len(value) > MAX_ITEMS:
+                raise _Bad(f"a list of more than {MAX_ITEMS} items")
+            for v in value:
+                if isinstance(v, (dict, list)):
+                    stack.append((v, depth + 1, key))
+                elif type(v) is int and not -(2**63) <= v < 2**64:
+                    raise _Bad("an integer beyond 64 bits")
+
+
 def _structured(parsed: Any, seq: int | None) -> MigrateOperation:
+    try:
+        _bounded(parsed)
+    except _Bad as exc:
+        raise LedgerFormatError(f"payload{_where(seq)} is out of bounds: {exc}") from None
     try:
         return from_payload(parsed)
     except LedgerFormatError as exc:
@@ -565,3 +622,86 @@ def _reason(exc: BaseException) -> str:
         return _reason(exc.exceptions[0])
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:300]
+
+
+# ---------------------------------------------------------------------------------------------
+# Records: what the ledger stores that is not an op (a drill's report)
+# ---------------------------------------------------------------------------------------------
+
+#: ``legacy(parsed) -> record or None``: reads a payload written before records had an envelope.
+LegacyReader = Callable[[Any], "dict[str, Any] | None"]
+
+
+@attrs.frozen
+class _RecordType:
+    version: int
+    legacy: LegacyReader | None
+    upcasters: dict[int, Upcaster]
+
+
+_RECORDS: dict[str, _RecordType] = {}
+_RECORD_KEYS = frozenset(("type", "v", "record"))
+
+
+def register_record(tag: str, *, version: int = 1, legacy: LegacyReader | None = None,
+                    upcasters: dict[int, Upcaster] | None = None) -> None:
+    """Make ``tag`` a record the ledger can store: written as ``{"record": {...}, "type": tag,
+    "v": version}``; ``upcasters[n]`` turns version n into n + 1 on read; ``legacy`` reads what
+    was stored before the envelope (None: nothing was)."""
+    _RECORDS[tag] = _RecordType(version, legacy, dict(upcasters or {}))
+
+
+def encode_record(tag: str, record: dict[str, Any]) -> bytes:
+    """The canonical bytes of ``record`` under its type tag and current version."""
+    kind = _RECORDS.get(tag)
+    if kind is None:
+        raise LedgerFormatError(f"{tag!r} is not a registered record type")
+    return canonical({"type": tag, "v": kind.version, "record": record})
+
+
+def decode_record(data: bytes | str | None, tag: str, *, seq: int | None = None) -> dict[str, Any]:
+    """The record of type ``tag`` stored as ``data`` (upcast to the current version); anything else,
+    or anything malformed, raises LedgerFormatError naming ``seq``."""
+    kind = _RECORDS.get(tag)
+    if kind is None:
+        raise LedgerFormatError(f"{tag!r} is not a registered record type")
+    if data is None:
+        raise LedgerFormatError(f"record{_where(seq)} is empty")
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    if len(text) > MAX_PAYLOAD_BYTES:
+        raise LedgerFormatError(f"record{_where(seq)} is larger than {MAX_PAYLOAD_BYTES} bytes")
+    try:
+        parsed = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
+    except (ValueError, RecursionError) as exc:
+        raise LedgerFormatError(f"record{_where(seq)} is not valid JSON: {exc}") from None
+    if isinstance(parsed, dict) and parsed.keys() == _RECORD_KEYS:
+        if parsed["type"] != tag:
+            raise LedgerFormatError(f"record{_where(seq)} is a {parsed['type']!r}, not a {tag!r}")
+        version, record = parsed["v"], parsed["record"]
+        if type(version) is not int or not 1 <= version <= kind.version:
+            raise LedgerFormatError(f"record{_where(seq)}: unknown version {version!r} of {tag}")
+        while version < kind.version and isinstance(record, dict):
+            upcast = kind.upcasters.get(version)
+            if upcast is None:
+                raise LedgerFormatError(f"record{_where(seq)}: no upcaster from version {version} of {tag}")
+            record = upcast(record)
+            version += 1
+    else:
+        record = kind.legacy(parsed) if kind.legacy is not None else None
+    if not isinstance(record, dict):
+        raise LedgerFormatError(f"record{_where(seq)} is not a {tag} record")
+    return record
+
+
+#: A rollback drill's report (``drill --record``).
+DRILL_RECORD = "schema-ledger/drill"
+
+
+def _drill_before_envelope(parsed: Any) -> dict[str, Any] | None:
+    """Drill reports were stored as the report's JSON with ``format`` and ``version`` inside."""
+    if isinstance(parsed, dict) and parsed.get("format") == DRILL_RECORD and parsed.get("version") == 1:
+        return {k: v for k, v in parsed.items() if k not in ("format", "version")}
+    return None
+
+
+register_record(DRILL_RECORD, version=1, legacy=_drill_before_envelope)

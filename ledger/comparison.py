@@ -1,5 +1,5 @@
 """Schemas compared per dialect: what a database keeps of a SchemaState, and how two states differ
-(contract point 8).
+(docs/design.md, contract point 8: live equals fold).
 
 :func:`normalize` reduces a state to what a dialect keeps of it, in one spelling; :func:`compare`
 normalizes an expected state (the fold) and a live one (:func:`ledger.reflect.reflect`) and names
@@ -86,6 +86,8 @@ from ops.specs import (
     UniqueSpec,
 )
 
+from . import dialects
+from .dialects.base import UnsupportedDialectError
 from .gcpause import collection_paused
 from .memo import remembered
 from .sqltext import COMPILERS, canonical_default, canonical_sql, canonical_type
@@ -97,10 +99,6 @@ DDL_TYPE = "ddl"
 
 _DIALECTS = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
 _PG_NAME_BYTES = 63
-
-
-class UnsupportedDialectError(LedgerError, ValueError):
-    """A dialect name that schema-ledger does not compare schemas for."""
 
 
 def _dialect(name: str) -> str:
@@ -221,7 +219,7 @@ def _normalize_default(column: ColumnSpec, d: str) -> DefaultSpec | None:
             text = f"{spec.value}()"
     else:
         text = spec.value
-    if d == "postgresql" and re.match(r"\s*nextval\s*\(", text, re.IGNORECASE):
+    if dialects.database(d).sequence_default(text):
         return None  # a SERIAL's sequence, or one the column was tied to: not a declared default
     canonical = canonical_default(text, booleans_as_numbers=d == "mysql")
     return None if canonical is None else DefaultSpec("text", canonical)

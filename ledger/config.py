@@ -8,16 +8,23 @@ Keys (snake_case; kebab-case is accepted too)::
     ledger_schema = "audit"                # optional schema (PostgreSQL) or database (MariaDB) of the ledger
     target_metadata = "myapp.models:metadata"
     autogenerate_hook = "myapp.migrations:rewrite"   # optional: rewrites `new --autogenerate`'s ops
+    plugins = ["myapp.sequences"]          # modules imported before any ledger is read (plugin ops)
     types = ["myapp.types:Money"]          # optional: column types every command knows by their class
+    trusted_keys = ["keys/ci.pub"]         # public keys whose checkpoint signatures verify trusts
+    anchor = "/mnt/worm/ledger-heads.jsonl"  # where each run appends its new head (relative: to the project)
     [naming_convention]                    # SQLAlchemy template syntax, for unnamed constraints and indexes
     ix = "ix_%(table_name)s_%(column_0_N_name)s"
 
-``--url`` and the environment variable ``SCHEMA_LEDGER_URL`` override ``url``.
+``--url`` and the environment variable ``SCHEMA_LEDGER_URL`` override ``url``; ``--anchor`` and
+``SCHEMA_LEDGER_ANCHOR`` override ``anchor``. The signing key is never in the file: ``--sign-key``
+or ``SCHEMA_LEDGER_SIGNING_KEY`` (a path or the PEM text) give it.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,6 +43,7 @@ __all__ = [
     "URL_ENV",
     "find_config",
     "load_config",
+    "load_plugins",
     "render_config",
 ]
 
@@ -44,7 +52,7 @@ PYPROJECT = "pyproject.toml"
 DEFAULT_URL = "sqlite:///schema-ledger.db"
 URL_ENV = "SCHEMA_LEDGER_URL"
 _KEYS = {"url", "migrations", "ledger_table", "ledger_schema", "naming_convention", "target_metadata",
-         "autogenerate_hook", "types"}
+         "autogenerate_hook", "plugins", "types", "trusted_keys", "anchor"}
 _CONVENTION_KEYS = {"ix", "uq", "ck", "fk", "pk"}
 
 
@@ -73,10 +81,18 @@ class Config:
     target_metadata: str | None = None
     #: "module:function" that may rewrite the ops ``new --autogenerate`` writes
     autogenerate_hook: str | None = None
+    #: modules to import before any ledger is read: they register plugin operations
+    plugins: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     #: "module:Class" column types registered with the codec when the configuration is loaded
     types: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     #: the file the values came from; None when every value is a default
     source: Path | None = None
+    #: public key files whose checkpoint signatures verify trusts (relative: to the project)
+    trusted_keys: tuple[Path, ...] = ()
+    #: the file each writing run appends its new head to (relative: to the project)
+    anchor: Path | None = None
+    #: the private key that signs each run's new head: a file's path or the PEM text (never from the file)
+    sign_key: str | None = attrs.field(default=None, repr=False)
 
     @property
     def naming_convention(self) -> dict[str, str]:
@@ -88,6 +104,16 @@ class Config:
     @property
     def migrations_dir(self) -> Path:
         return self.migrations if self.migrations.is_absolute() else self.project_dir / self.migrations
+
+    @property
+    def trusted_key_paths(self) -> tuple[Path, ...]:
+        return tuple(p if p.is_absolute() else self.project_dir / p for p in self.trusted_keys)
+
+    @property
+    def anchor_path(self) -> Path | None:
+        if self.anchor is None:
+            return None
+        return self.anchor if self.anchor.is_absolute() else self.project_dir / self.anchor
 
     def with_url(self, url: str | None) -> Config:
         """This config with ``url`` in place of the file's, when given."""
@@ -115,6 +141,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 text") from None
 
 
 def _tool_table(pyproject: Path) -> dict[str, Any] | None:
@@ -167,8 +195,19 @@ def _parse(path: Path, table: dict[str, Any]) -> dict[str, Any]:
                 if text.count(":") != 1 or not all(text.split(":")):
                     raise ConfigError(f"{path}: types: {text!r} does not look like 'package.module:Type'")
             values[key] = tuple(value)
-        elif key == "migrations":
+        elif key == "migrations" or key == "anchor":
             values[key] = Path(_string(path, key, value))
+        elif key == "plugins":
+            if not isinstance(value, list):
+                raise ConfigError(f"{path}: plugins must be a list of module names, not {value!r}")
+            for name in value:
+                if not isinstance(name, str) or not all(part.isidentifier() for part in name.split(".")):
+                    raise ConfigError(f"{path}: plugins: {name!r} is not a module name (e.g. 'myapp.sequences')")
+            values[key] = value
+        elif key == "trusted_keys":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise ConfigError(f"{path}: trusted_keys must be a list of public key files, not {value!r}")
+            values[key] = tuple(Path(v) for v in value)
         else:
             values[key] = _string(path, key, value)
     if "url" in values:
@@ -203,22 +242,35 @@ def register_types(config: Config) -> None:
             raise ConfigError(f"{where}: types: {exc}") from None
 
 
+#: The databases schema-ledger speaks to, by a URL's backend name.
+BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb")
+
+
 def _check_url(where: Path | str, url: str) -> None:
     try:
-        sa.make_url(url)
+        parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
         raise ConfigError(f"{where}: {url!r} is not a database URL (e.g. sqlite:///app.db)") from None
+    backend = parsed.get_backend_name()
+    if backend not in BACKENDS:
+        raise ConfigError(f"{where}: unknown database {backend!r} in {parsed.render_as_string()!r} "
+                          f"(known: {', '.join(BACKENDS)})")
+    if "+" in parsed.drivername:
+        try:
+            parsed.get_dialect()
+        except (sa.exc.NoSuchModuleError, ImportError):
+            raise ConfigError(f"{where}: unknown driver {parsed.get_driver_name()!r} for {backend} in "
+                              f"{parsed.render_as_string()!r}") from None
 
 
 def _anchored(url: str, project_dir: Path) -> str:
     """A SQLite URL whose relative path is made relative to the project, not to the working folder."""
-    parsed = sa.make_url(url)
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    from . import dialects
+
+    database = dialects.database_file(url)
+    if database is None or database.is_absolute():
         return url
-    if Path(database).is_absolute():
-        return url
-    return parsed.set(database=str(project_dir / database)).render_as_string(hide_password=False)
+    return sa.make_url(url).set(database=str(project_dir / database)).render_as_string(hide_password=False)
 
 
 def load_config(
@@ -254,7 +306,38 @@ def load_config(
     if override:
         _check_url("--url" if url else URL_ENV, override)
         config = config.with_url(override)
+    if environ.get("SCHEMA_LEDGER_ANCHOR"):
+        config = attrs.evolve(config, anchor=Path(environ["SCHEMA_LEDGER_ANCHOR"]))
+    if environ.get("SCHEMA_LEDGER_SIGNING_KEY"):
+        config = attrs.evolve(config, sign_key=environ["SCHEMA_LEDGER_SIGNING_KEY"])
     return config
+
+
+def load_plugins(config: Config) -> None:
+    """Import the modules ``config`` names in ``plugins``, with the project folder on ``sys.path``.
+
+    A plugin module registers its operations (``ops.op_type``, ``ledger.codec.register_op``,
+    ``ops.Operations.register_operation`` and ``implementation_for``); it must be imported
+    before a ledger holding its ops is read or a migration file calling them is loaded. The
+    command line, the pytest plugin and the Alembic hook call this first. Importing twice is
+    a no-op (``sys.modules``).
+    """
+    if not config.plugins:
+        return
+    folder = str(config.project_dir)
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
+    try:
+        for name in config.plugins:
+            try:
+                importlib.import_module(name)
+            except Exception as exc:  # noqa: BLE001 - any failure to import the user's module is reported alike
+                where = config.source or config.project_dir
+                raise ConfigError(f"{where}: plugins: cannot import {name}: {type(exc).__name__}: {exc}") from None
+    finally:
+        if added:
+            sys.path.remove(folder)
 
 
 def render_config(*, url: str = DEFAULT_URL, migrations: str = "migrations") -> str:

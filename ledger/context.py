@@ -1,8 +1,8 @@
-"""The migration context: a connection, its dialect and the schema state it has; the op executors.
+"""The migration context: a connection, its dialect and the schema state it has.
 
-Every op class has an executor registered with ``Operations.implementation_for``: it turns the
-op into statements with :func:`ledger.dialects.ddl` from the context's state, runs them, and
-folds the op onto the state. That makes ``op`` a live facade::
+A live facade runs each op as it is issued: its SQL comes from the implementation registry
+(:func:`ledger.dialects.ddl`: the database's DDL generator for built-in ops, a plugin's
+implementation for its own), runs, and the op is folded onto the state::
 
     ctx = MigrationContext.configure(conn, state)
     operations = ctx.operations()
@@ -16,12 +16,11 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from ops import OP_TYPES, InvalidOperationError, MigrateOperation, Operations, SchemaState
-from ops.operations import AbstractOperations
+from ops import MigrateOperation, Operations, SchemaState
 
 from . import dialects
 
-__all__ = ["MigrationContext", "run_op"]
+__all__ = ["MigrationContext"]
 
 
 @attrs.define
@@ -47,19 +46,4 @@ class MigrationContext:
 
     def operations(self, **kwargs: Any) -> Operations:
         """A facade whose calls run at once against this context."""
-        holder: list[Operations] = []
-        operations = Operations(lambda op: Operations.implementation(op)(holder[0], op), context=self, **kwargs)
-        holder.append(operations)
-        return operations
-
-
-def run_op(operations: AbstractOperations, op: MigrateOperation) -> None:
-    """The executor of every op type: DDL from the context's state, run, then fold."""
-    context = operations.migration_context
-    if not isinstance(context, MigrationContext):
-        raise InvalidOperationError(f"{op.describe()}: this facade has no migration context to run against")
-    context.run(op)
-
-
-for _op_class in OP_TYPES.values():
-    Operations.implementation_for(_op_class)(run_op)
+        return Operations(self.run, context=self, **kwargs)

@@ -32,7 +32,6 @@ how a database migrated by Alembic with the hook is drilled: it has no migration
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import shutil
 import tempfile
@@ -46,8 +45,10 @@ import sqlalchemy as sa
 
 from ops import LedgerError, MigrateOperation, SchemaState
 
+from . import dialects
 from .baseline import replay_baseline
-from .codec import canonical
+from .codec import DRILL_RECORD, decode_record, encode_record
+from .seal import guard
 from .config import Config
 from .db import THROWAWAY, DatabaseError, create_engine, dialect_of
 from .events import Actor, Event, fold_events, in_effect
@@ -71,7 +72,7 @@ __all__ = [
     "scratch_database",
 ]
 
-DRILL_FORMAT = "schema-ledger/drill"
+DRILL_FORMAT = DRILL_RECORD
 DRILL_VERSION = 1
 
 #: ``progress(phase, revision, ok)``: called after each step of each phase ("up", "down", "again").
@@ -157,7 +158,7 @@ class DrillReport:
                 text.append(f"irreversible: revision {row.revision}: {op}{skipped}")
         text += [f"FAILED: {failure}" for failure in self.failures]
         source = " from the ledger" if self.source == "ledger" else ""
-        text.append(f"drill {'passed' if self.passed else 'failed'}: {len(self.rows)} revisions{source} on "
+        text.append(f"drill {'passed' if self.passed else 'failed'}: {len(self.rows)} revision{'s' if len(self.rows) != 1 else ''}{source} on "
                     f"{self.dialect} ({self.scratch})")
         return "\n".join(line.rstrip() for line in text) + "\n"
 
@@ -182,8 +183,9 @@ def scratch_database(target_url: str, scratch: str | None = None) -> Iterator[st
         _check_empty(scratch)
         yield scratch
         return
-    dialect = dialect_of(target_url)
-    if dialect == "sqlite":
+    name = f"sl_drill_{uuid.uuid4().hex[:12]}"
+    statements = dialects.database(dialect_of(target_url)).scratch_statements(name)
+    if statements is None:
         folder = tempfile.mkdtemp(prefix="schema-ledger-drill-")
         path = f"{folder}/drill.db"
         THROWAWAY.add(path)  # deleted afterwards: its commits need not wait for the disk
@@ -193,22 +195,20 @@ def scratch_database(target_url: str, scratch: str | None = None) -> Iterator[st
             THROWAWAY.discard(path)
             shutil.rmtree(folder, ignore_errors=True)
         return
-    name = f"sl_drill_{uuid.uuid4().hex[:12]}"
-    quote = (lambda n: f'"{n}"') if dialect == "postgresql" else (lambda n: f"`{n}`")
+    create, drop = statements
     engine = create_engine(target_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     try:
         try:
             with engine.connect() as conn:
-                conn.exec_driver_sql(f"CREATE DATABASE {quote(name)}")
+                conn.exec_driver_sql(create)
         except sa.exc.DBAPIError as exc:
             raise DatabaseError(f"cannot create a scratch database on {_safe(target_url)} ({_message(exc)}); "
                                 "give an empty one with --scratch URL") from None
         try:
             yield sa.make_url(target_url).set(database=name).render_as_string(hide_password=False)
         finally:
-            force = " WITH (FORCE)" if dialect == "postgresql" else ""
             with contextlib.suppress(sa.exc.DBAPIError), engine.connect() as conn:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)}{force}")
+                conn.exec_driver_sql(drop)
     finally:
         engine.dispose()
 
@@ -452,7 +452,9 @@ class _Drill:
         return not differences
 
     def run(self) -> None:
-        revisions = list(self.chain)
+        # Revisions a stamp recorded in the baseline are its floor: they are replayed, not drilled.
+        stamped = {e.revision for e in self.events() if e.kind == "baseline" and e.revision is not None}
+        revisions = [r for r in self.chain if r.id not in stamped]
         for revision in revisions:
             self.rows[revision.id] = DrillRow(revision.id, revision.title, revision.checksum)
         if not revisions:
@@ -544,15 +546,15 @@ def _message_of(run: Sequence[Event]) -> str:
 
 def _target_events(config: Config) -> list[Event]:
     """The target's ledger, read only; a target without one is a clear error."""
-    parsed = sa.make_url(config.url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
-            and not parsed.database.startswith("file:") and not Path(parsed.database).exists():
-        raise LedgerError(f"{parsed.database} does not exist: there is no ledger to drill")
+    file = dialects.database_file(config.url)
+    if file is not None and not file.exists():
+        raise LedgerError(f"{file} does not exist: there is no ledger to drill")
     store = store_for(config)
     with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
         if not store.exists(conn):
             raise LedgerError(f"{_safe(config.url)} has no ledger table {config.ledger_table}: there is no ledger "
                               "to drill")
+        guard(conn, store, config, "drill")
         return list(store.events(conn))
 
 
@@ -582,7 +584,8 @@ def drill(
     with scratch_database(config.url, scratch) as url:
         # A baselined project starts from its baseline: the scratch gets those tables and events first.
         seeded = replay_baseline(config, url)
-        run = _Drill(attrs.evolve(config, url=url), chain, allow_irreversible, progress,
+        # The scratch's runs are neither signed nor anchored: its history is thrown away.
+        run = _Drill(attrs.evolve(config, url=url, trusted_keys=(), anchor=None, sign_key=None), chain, allow_irreversible, progress,
                      base=f"@{seeded}" if seeded else "base", expected=expected)
         run.run()
         where = "--scratch " + _safe(url) if scratch is not None else "temporary scratch database"
@@ -604,11 +607,11 @@ def record_drill(config: Config, report: DrillReport, *, why: str | None = None,
         with store.lock(conn, lock_timeout), _tx(conn):
             store.create(conn)
             head = store.head(conn)
-            data = report.to_json()
+            data = {k: v for k, v in report.to_json().items() if k not in ("format", "version")}
             data["ledger_head"] = {"seq": head.seq, "hash": head.hash} if head else None
             event = Event.following(
                 head, kind="drill",
-                op=None, payload=canonical(data).decode("utf-8"), revision=report.head, actor=actor,
+                op=None, payload=encode_record(DRILL_RECORD, data).decode("utf-8"), revision=report.head, actor=actor,
                 message=why or f"rollback drill {'passed' if report.passed else 'failed'}",
                 revision_checksum=report.rows[-1].checksum if report.rows else None,
             )
@@ -625,11 +628,9 @@ def _drill_results(config: Config) -> list[dict[str, Any]]:
         results = []
         for row in rows:
             try:
-                data = json.loads(row.payload or "null")
-            except ValueError:
+                results.append(decode_record(row.payload, DRILL_RECORD, seq=row.seq))
+            except LedgerError:
                 continue
-            if isinstance(data, dict) and data.get("format") == DRILL_FORMAT:
-                results.append(data)
         return results
 
 

@@ -33,9 +33,11 @@ __all__ = [
     "Event",
     "GENESIS_HASH",
     "KINDS",
+    "REPORT_KINDS",
     "STATE_KINDS",
     "body_bytes",
     "chain_hash",
+    "column_problems",
     "fold_events",
     "format_time",
     "in_effect",
@@ -46,8 +48,11 @@ __all__ = [
 GENESIS_HASH = "0" * 64
 #: apply: an op of a revision ran; revert: the reverse of event ``reverses`` ran; baseline: an op
 #: describing a schema that existed before the ledger; intent: an op is about to run (MySQL);
-#: abandon: an intent whose op did not happen; drill: a rollback drill's result.
-KINDS = ("apply", "revert", "baseline", "intent", "abandon", "drill")
+#: abandon: an intent whose op did not happen; drill: a rollback drill's result; checkpoint: the
+#: signed head of the events before it (ledger/seal.py).
+KINDS = ("apply", "revert", "baseline", "intent", "abandon", "drill", "checkpoint")
+#: The kinds whose payload is a report (JSON), not an op.
+REPORT_KINDS = frozenset({"drill", "checkpoint"})
 #: The kinds whose op changes the schema state.
 STATE_KINDS = frozenset({"apply", "revert", "baseline"})
 
@@ -82,6 +87,28 @@ def _general(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
+#: The ledger's column limits for what a user gives: actor_by is VARCHAR(255); message is TEXT,
+#: held to a size a ledger row is meant for.
+MAX_BY = 255
+MAX_MESSAGE = 65_536
+
+
+class InputTooLong(LedgerError, ValueError):
+    """A value given on the command line does not fit the ledger's column."""
+
+
+def check_text(value: str, option: str, limit: int) -> None:
+    """Refuse ``value`` (given as ``option``) when the ledger cannot store it as given."""
+    if len(value) > limit:
+        raise InputTooLong(f"{option} is {len(value)} characters long; the ledger keeps at most {limit}")
+    if "\x00" in value:
+        raise InputTooLong(f"{option} holds a NUL character, which the ledger's databases do not store")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputTooLong(f"{option} holds a lone surrogate, which is not text") from None
+
+
 def format_time(moment: dt.datetime) -> str:
     """UTC ISO 8601 with microseconds and a Z: the form stored and hashed."""
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -106,7 +133,11 @@ class Actor:
 
     @classmethod
     def current(cls, *, db_user: str | None = None, by: str | None = None) -> Actor:
-        return cls(_os_user(), db_user, socket.gethostname(), __version__, by or os.environ.get("SCHEMA_LEDGER_BY") or None)
+        where = "--by" if by else "SCHEMA_LEDGER_BY"
+        by = by or os.environ.get("SCHEMA_LEDGER_BY") or None
+        if by is not None:
+            check_text(by, where, MAX_BY)
+        return cls(_os_user(), db_user, socket.gethostname(), __version__, by)
 
 
 @attrs.frozen
@@ -137,6 +168,8 @@ class Event:
     ) -> Event:
         if kind not in KINDS:
             raise LedgerError(f"unknown event kind {kind!r}")
+        if message is not None:
+            check_text(message, "-m/--message", MAX_MESSAGE)
         if op is not None and payload is None:
             payload = encode(op).decode("utf-8")
         fields: dict[str, Any] = dict(
@@ -197,8 +230,8 @@ class Event:
 
     @property
     def op(self) -> MigrateOperation | None:
-        # A drill event's payload is the drill's report, not an op.
-        if self.payload is None or self.kind == "drill":
+        # A drill or checkpoint event's payload is a report, not an op.
+        if self.payload is None or self.kind in REPORT_KINDS:
             return None
         return decode(self.payload, seq=self.seq)
 
@@ -211,7 +244,7 @@ class Event:
 
 
 def chain_hash(prev_hash: str, body: bytes) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
+    return hashlib.sha256(prev_hash.encode("utf-8", "surrogatepass") + body).hexdigest()
 
 
 def _table_of(op: MigrateOperation | None) -> str | None:
@@ -252,14 +285,42 @@ def verify_chain(
     expected_seq, prev = start_seq, start_hash
     for event in events:
         problems += link_problems(event.seq, expected_seq, event.prev_hash == prev, event.expected_hash() == event.hash)
-        if payloads and event.payload is not None:
-            try:
-                op = event.op
-                if op is not None and event.op_type != op.op_tag:
-                    problems.append(f"seq {event.seq}: op_type {event.op_type} does not match the payload")
-            except LedgerError as exc:
-                problems.append(str(exc))
+        if payloads:
+            problems += column_problems(event)
         expected_seq, prev = event.seq + 1, event.hash
+    return problems
+
+
+def column_problems(event: Event) -> list[str]:
+    """The indexed columns (kind, op_type, table_name, revision) that do not match the event's payload.
+
+    ``blame`` and ``log --table`` select rows by these columns: a row whose columns say one thing
+    and whose payload another would show one history and fold another.
+    """
+    seq = event.seq
+    if event.kind not in KINDS:
+        return [f"seq {seq}: kind {event.kind!r} is not an event kind"]
+    if event.kind in REPORT_KINDS or event.payload is None:
+        if event.payload is None and (event.op_type is not None or event.table_name is not None):
+            return [f"seq {seq}: op_type/table_name set on an event without a payload"]
+        if event.kind == "checkpoint" and (event.op_type, event.table_name, event.revision) != (None, None, None):
+            return [f"seq {seq}: a checkpoint carries no op_type, table_name or revision"]
+        return []
+    try:
+        op = event.op
+    except LedgerError as exc:
+        return [str(exc)]
+    if op is None:
+        return []
+    problems = []
+    if event.op_type != op.op_tag:
+        problems.append(f"seq {seq}: op_type {event.op_type} does not match the payload")
+    if event.table_name != _table_of(op):
+        problems.append(f"seq {seq}: table_name {event.table_name!r} does not match the payload ({_table_of(op)!r})")
+    if event.payload_version != op.payload_version:
+        problems.append(f"seq {seq}: payload_version {event.payload_version} does not match the payload")
+    if event.kind == "revert" and (event.reverses is None or event.reverses >= seq):
+        problems.append(f"seq {seq}: a revert must name an earlier event it reverses")
     return problems
 
 

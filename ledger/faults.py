@@ -24,6 +24,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ops.base import LedgerError
+
+
+class FaultSpecError(LedgerError, ValueError):
+    """``SCHEMA_LEDGER_FAULT`` holds something that is not a fault specification."""
+
 __all__ = ["ENV", "boundary", "hook", "install"]
 
 ENV = "SCHEMA_LEDGER_FAULT"
@@ -93,7 +99,7 @@ def install(spec: str | None) -> Callable[[str], None] | None:
         number, _, folder = rest.partition(":")
         act = _pause(int(number), Path(folder))
     else:
-        raise ValueError(f"{ENV}={spec!r}: expected trace:PATH, kill:N or pause:N:DIR")
+        raise FaultSpecError(f"{ENV}={spec!r}: expected trace:PATH, kill:N or pause:N:DIR")
     hook = _Counter(act)
     return hook
 

@@ -15,15 +15,22 @@ statement of a plan runs:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ops import CreateTableOp, LedgerError, MigrateOperation, RenameTableOp, SchemaState
 from ops.specs import TableSpec
 
+from . import dialects
+from .codec import MAX_NAME_BYTES
+
 __all__ = ["InvalidIdentifierError", "MAX_LENGTH", "check_name", "check_op_names"]
 
-#: (limit, unit) per dialect family; SQLite has no limit
-MAX_LENGTH: dict[str, tuple[int, str]] = {"postgresql": (63, "bytes"), "mysql": (64, "characters")}
-_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "sqlite": "SQLite"}
+
+def __getattr__(name: str) -> Any:
+    # MAX_LENGTH: (limit, unit) per database, from the database objects; SQLite has no limit.
+    if name == "MAX_LENGTH":
+        return {d.name: d.name_limit for d in dialects.DATABASES.values() if d.name_limit is not None}
+    raise AttributeError(name)
 
 
 class InvalidIdentifierError(LedgerError, ValueError):
@@ -31,7 +38,15 @@ class InvalidIdentifierError(LedgerError, ValueError):
 
 
 def _family(dialect: str) -> str:
-    return "mysql" if dialect == "mariadb" else dialect
+    try:
+        return dialects.database(dialect).name
+    except dialects.UnsupportedDialectError:
+        return dialect
+
+
+def _names_primary_keys(dialect: str) -> bool:
+    known = dialects.DATABASES.get(_family(dialect))
+    return known is None or known.names_primary_keys
 
 
 def _short(name: str) -> str:
@@ -41,28 +56,27 @@ def _short(name: str) -> str:
 def check_name(name: str, what: str, dialect: str) -> None:
     """Raise InvalidIdentifierError when ``dialect`` cannot hold ``name`` as written."""
     family = _family(dialect)
-    database = _NAMES.get(family, dialect)
+    known = dialects.DATABASES.get(family)
+    database = known.title if known is not None else dialect
     if not name:
         raise InvalidIdentifierError(f"{what} name is empty")
     if "\x00" in name:
         raise InvalidIdentifierError(f"{what} name {_short(name)} holds a NUL character, which no database accepts")
-    limit = MAX_LENGTH.get(family)
-    if limit is not None:
-        most, unit = limit
+    if len(name) > MAX_NAME_BYTES // 4 and len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise InvalidIdentifierError(f"{what} name {_short(name)} is longer than {MAX_NAME_BYTES} bytes, the most "
+                                     "a ledger payload holds")
+    if known is None:
+        return
+    if known.name_limit is not None:
+        most, unit = known.name_limit
         size = len(name.encode("utf-8")) if unit == "bytes" else len(name)
         if size > most:
-            consequence = " (it would cut the name silently)" if family == "postgresql" else ""
+            consequence = " (it would cut the name silently)" if known.cuts_long_names else ""
             raise InvalidIdentifierError(f"{what} name {_short(name)} is {size} {unit} long; {database} allows at "
                                          f"most {most}{consequence}")
-    if family == "mysql":
-        if name.endswith(" "):
-            raise InvalidIdentifierError(f"{what} name {_short(name)} ends with a space, which {database} refuses")
-        wide = next((c for c in name if ord(c) > 0xFFFF), None)
-        if wide is not None:
-            raise InvalidIdentifierError(f"{what} name {_short(name)} holds {wide!r} (U+{ord(wide):X}): {database} "
-                                         "names take only characters up to U+FFFF")
-    if family == "sqlite" and what in ("table", "index") and name.lower().startswith("sqlite_"):
-        raise InvalidIdentifierError(f"{what} name {_short(name)} starts with sqlite_, which SQLite reserves")
+    problem = known.name_problem(name, what)
+    if problem is not None:
+        raise InvalidIdentifierError(f"{what} name {_short(name)} {problem}")
 
 
 def _table_names(table: TableSpec, dialect: str) -> Iterator[tuple[str, str]]:
@@ -73,7 +87,7 @@ def _table_names(table: TableSpec, dialect: str) -> Iterator[tuple[str, str]]:
     for column in table.columns:
         yield column.name, "column"
     # MySQL/MariaDB call every primary key PRIMARY: the name given is not used.
-    if table.primary_key is not None and table.primary_key.name is not None and _family(dialect) != "mysql":
+    if table.primary_key is not None and table.primary_key.name is not None and _names_primary_keys(dialect):
         yield table.primary_key.name, "constraint"
     for fk in table.foreign_keys:
         if fk.name is not None:

@@ -54,7 +54,7 @@ def ledger_events(config: Config | None = None, *, ledger_file: str | Path | Non
         if config is None:
             raise LedgerError("no database and no ledger file to read the history from")
         store = store_for(config)
-        with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+        with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
             events = list(read_events(conn, store))
         where = f"ledger table {store.fullname}"
     problems = verify_chain(events)
@@ -103,7 +103,7 @@ class Materialized:
 
 def _ddl_dialect(conn: sa.Connection) -> str:
     name = dialects.dialect_name(conn)
-    return "mariadb" if name == "mysql" and getattr(conn.dialect, "is_mariadb", False) else name
+    return dialects.database(name).flavour_of(conn.dialect) or name
 
 
 def materialize(state: SchemaState, url: str) -> Materialized:
@@ -118,13 +118,13 @@ def materialize(state: SchemaState, url: str) -> Materialized:
             existing = sorted(sa.inspect(conn).get_table_names())
         if existing:
             shown = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")
-            raise NotEmptyError(f"{_safe(url)} is not empty ({len(existing)} tables: {shown}); "
+            raise NotEmptyError(f"{_safe(url)} is not empty ({len(existing)} table{'s' if len(existing) != 1 else ''}: {shown}); "
                                 "materialize creates a schema in an empty database only")
         from .render import ddl_statements
 
         statements = ddl_statements(state, _ddl_dialect(conn))
         dialect = dialects.dialect_name(conn)
-        if dialect == "mysql":
+        if not dialects.transactional_ddl(dialect):
             for statement in statements:
                 with _tx(conn):
                     dialects.execute(conn, [statement])

@@ -97,12 +97,14 @@ def _setting(config: pytest.Config, name: str) -> str | None:
 
 def load_project(config: pytest.Config) -> Config:
     """The schema-ledger configuration of the project under test."""
-    from .config import load_config
+    from .config import load_config, load_plugins
 
     path = _setting(config, "config")
     if path is not None and not Path(path).is_absolute():
         path = str(config.rootpath / path)
-    return load_config(path, url=_setting(config, "url"), start=config.rootpath)
+    project = load_config(path, url=_setting(config, "url"), start=config.rootpath)
+    load_plugins(project)
+    return project
 
 
 def run_drill(config: pytest.Config) -> DrillReport:

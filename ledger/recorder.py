@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import attrs
 import sqlalchemy as sa
 
-from ops import MigrateOperation, SchemaState
+from ops import LedgerError, MigrateOperation, SchemaState
 
 from . import dialects, faults, snapshots
 from .events import Actor, Event
@@ -44,7 +44,7 @@ Unit = TypeVar("Unit")
 Done = TypeVar("Done")
 
 
-class StatementFailed(Exception):
+class StatementFailed(LedgerError, RuntimeError):
     """A DDL statement failed; the message names what ran (revision, op) and the database's error."""
 
 
@@ -82,7 +82,7 @@ class Recorder:
 
     @property
     def deferred(self) -> bool:
-        return not self.sql_only and self.dialect != "mysql"
+        return not self.sql_only and dialects.transactional_ddl(self.dialect)
 
     def record(
         self, kind: str, op: MigrateOperation | None, state: SchemaState, *, revision: str | None,
@@ -169,7 +169,7 @@ class Recorder:
             faults.boundary("commit")
 
 
-class TransactionFailed(Exception, Generic[Unit, Done]):
+class TransactionFailed(LedgerError, RuntimeError, Generic[Unit, Done]):
     """A database error in a run's transaction (outside its DDL): the unit at work (None: between two
     units, reading the ledger), whether its transaction was committing, and what was done before."""
 
@@ -200,7 +200,7 @@ def in_transactions(
     :class:`TransactionFailed`; either way the events of the failed transaction are forgotten.
     """
     conn = recorder.conn
-    every_read = recorder.dialect == "sqlite" and not one_transaction
+    every_read = dialects.database(recorder.dialect).locks_per_transaction and not one_transaction
     done: list[Done] = []
     unit: Unit | None = None
     last: Unit | None = None

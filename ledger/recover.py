@@ -82,7 +82,7 @@ class Settled:
         if self.outcome == "abandoned":
             return f"{what}: the change is not in the live schema; abandoned {recorded}"
         if self.outcome == "completed":
-            return (f"{what}: the op had partly run; {len(self.statements)} statement(s) finished it; "
+            return (f"{what}: the op had partly run; {len(self.statements)} statement{'s' if len(self.statements) != 1 else ''} finished it; "
                     f"{kind} event {recorded}")
         return f"{what}: the change is in the live schema; {kind} event {recorded}"
 

@@ -1,4 +1,4 @@
-"""The live schema as a SchemaState (contract point 8).
+"""The live schema as a SchemaState (docs/design.md, contract point 8: live equals fold).
 
 :func:`reflect` reads a database with SQLAlchemy's multi-table inspector (one pass of
 ``Inspector.get_multi_*`` calls), and reads from the catalog itself what the inspector does not
@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 
 from ops import SchemaState
@@ -143,6 +144,8 @@ def reflect(
             if dialect == "postgresql" and index.get("duplicates_constraint"):
                 continue  # the index behind a unique constraint
             spec = _index(index, quote, index_sql.get((name, index["name"])))
+            if dialect == "mysql" and spec.name and "``" in spec.name:
+                spec = attrs.evolve(spec, name=_undoubled(spec.name, "`"))
             if dialect == "mysql" and _is_foreign_key_index(spec, foreign_keys):
                 continue
             if dialect == "mysql" and spec.unique and not spec.dialect_options \
@@ -159,11 +162,23 @@ def reflect(
                          if pk.get("constrained_columns") else None),
             foreign_keys=foreign_keys,
             uniques=tuple(table_uniques),
-            checks=tuple(CheckSpec(c["name"], str(c["sqltext"])) for c in checks.get(key, ())),
+            checks=tuple(CheckSpec(_undoubled(c["name"], _CHECK_QUOTE.get(dialect)), str(c["sqltext"]))
+                         for c in checks.get(key, ())),
             indexes=tuple(table_indexes),
             comment=(comments.get(key) or {}).get("text") or None,
         )
     return SchemaState(tables)
+
+
+#: The quote that SQLAlchemy leaves doubled in the CHECK names it parses from a table's SQL
+_CHECK_QUOTE = {"sqlite": '"', "mysql": "`"}
+
+
+def _undoubled(name: str | None, quote: str | None) -> str | None:
+    """``name`` with the doubled ``quote`` of its quoted SQL form made single again."""
+    if name is None or quote is None:
+        return name
+    return name.replace(quote * 2, quote)
 
 
 def _type_spec(type_: sa.types.TypeEngine[Any]) -> TypeSpec:

@@ -86,8 +86,14 @@ __all__ = [
     "state_to_json",
 ]
 
-#: The dialects DDL can be rendered for ("mariadb" is MySQL's compiler, told it talks to MariaDB).
-DIALECTS = ("sqlite", "postgresql", "mysql", "mariadb")
+def __getattr__(name: str) -> Any:
+    # DIALECTS: the dialects DDL can be rendered for, every database's name and flavours
+    # ("mariadb" is MySQL's compiler, told it talks to MariaDB), read from the database objects.
+    if name == "DIALECTS":
+        from .dialects import choices
+
+        return choices()
+    raise AttributeError(name)
 
 
 class RenderError(LedgerError, ValueError):
@@ -108,17 +114,18 @@ def sa_dialect(name: str) -> Dialect:
 
     The named paramstyle keeps ``%`` single: the output is SQL text, not a driver template.
     """
-    from sqlalchemy.dialects import mysql, postgresql, sqlite
+    from . import dialects
 
-    if name == "sqlite":
-        return sqlite.dialect(paramstyle="named")
-    if name == "postgresql":
-        return postgresql.dialect(paramstyle="named")
-    if name == "mysql":
-        return mysql.dialect(paramstyle="named")
-    if name == "mariadb":
-        return mysql.dialect(paramstyle="named", is_mariadb=True)
-    raise RenderError(f"unknown dialect {name!r}: expected one of {', '.join(DIALECTS)}")
+    try:
+        return dialects.compile_dialect(name)
+    except dialects.UnsupportedDialectError:
+        raise RenderError(f"unknown dialect {name!r}: expected one of {', '.join(dialects.choices())}") from None
+
+
+def _choices() -> tuple[str, ...]:
+    from .dialects import choices
+
+    return choices()
 
 
 def _named_types(type_: Any) -> list[Any]:
@@ -293,7 +300,7 @@ def _mermaid_type(spec: TypeSpec, dialect: Dialect | None) -> str:
             compiler = dialect
             if compiler is None:
                 prefix = spec.name.split(".")[0] if "." in spec.name else ""
-                compiler = sa_dialect(prefix) if prefix in DIALECTS else DefaultDialect()
+                compiler = sa_dialect(prefix) if prefix in _choices() else DefaultDialect()
             try:
                 text = str(type_.compile(dialect=compiler))
             except Exception:  # noqa: BLE001 - a type the dialect cannot compile keeps its name

@@ -288,10 +288,11 @@ def _read(path: Path) -> bytes:
 def _import(path: Path, data: bytes) -> tuple[ModuleType, bool]:
     """The module of the file whose bytes are ``data``, and whether its ops follow from them alone."""
     try:
-        # Universal newlines, as reading the file as text gives.
-        source = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as exc:
-        raise _error(path, f"cannot read: {exc}") from None
+        # As Python reads a source file: its PEP 263 coding declaration (UTF-8 without one), a BOM,
+        # universal newlines.
+        source = importlib.util.decode_source(data)
+    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        raise _error(path, f"cannot read: {_one_line(exc)}") from None
     try:
         code = compile(source, str(path), "exec")
     except SyntaxError as exc:
@@ -360,7 +361,9 @@ def _load(path: Path, data: bytes, naming_convention: Mapping[str, str] | None) 
         steps = record_steps(upgrade, naming_convention=naming_convention)
     except Exception as exc:  # noqa: BLE001 - an upgrade that raises is the file's error
         what = "upgrade():" if isinstance(exc, LedgerError) else "upgrade() raised"
-        raise _error(path, f"{what} {_one_line(exc)}", _line_in(exc, path)) from None
+        # A class defined in the file is named by the file, not by the module name it was loaded under.
+        text = _one_line(exc).replace(f"class {module.__name__}.", f"class {display_path(path)}:")
+        raise _error(path, f"{what} {text}", _line_in(exc, path)) from None
     ops = tuple(op for step in steps for op in step.ops)
     try:
         digest = checksum(ops)
@@ -570,8 +573,25 @@ def _slug(message: str) -> str:
     return slug[:40].rstrip("_") or "revision"
 
 
+#: What a revision id given to ``new --rev-id`` may hold: it becomes part of a file name.
+REVISION_ID_RULE = "1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit"
+_REVISION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def check_revision_id(revision: str) -> str:
+    """``revision`` when it is a safe revision id (no path separators, no spaces); else a ValueError naming the rule."""
+    if _REVISION_ID.fullmatch(revision) is None or ".." in revision:
+        raise ValueError(f"{revision!r} is not a revision id: use {REVISION_ID_RULE} (no '..')")
+    return revision
+
+
 def new_revision_file(folder: Path, message: str, down_revision: str | None, *, revision: str | None = None) -> Path:
     """Write a new, empty revision on top of ``down_revision``; return its path."""
+    if revision is not None:
+        try:
+            check_revision_id(revision)
+        except ValueError as exc:
+            raise RevisionError(str(exc)) from None
     revision = revision or uuid.uuid4().hex[:12]
     path = Path(folder) / f"{revision}_{_slug(message)}.py"
     if path.exists():

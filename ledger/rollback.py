@@ -23,7 +23,7 @@ ledger shows apply, revert, apply.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import attrs
 import sqlalchemy as sa
@@ -36,6 +36,7 @@ from .dataloss import Consent, Loss, measure
 from .events import Actor, Event, in_effect
 from .points import Revert, applied_revisions, plan_rollback, resolve_point
 from .recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
+from .seal import guard
 from .runner import (
     ApplyError,
     InDoubtError,
@@ -426,6 +427,8 @@ class _Planner:
     planned_at: int = -1
     #: the reverses the plan check completed, by the seq they undo
     completed: dict[int, _Completed] = attrs.field(factory=dict)
+    #: the revisions the migration files define (None: not checked)
+    defined: frozenset[str] | None = None
 
     def next(self, ledger: _Ledger) -> list[Revert] | None:
         ledger.check_settled()
@@ -434,6 +437,7 @@ class _Planner:
             if self.to_seq is None:
                 self.to_seq = resolve_rollback_point(self.point, ledger.events,
                                                      through_baseline=self.through_baseline)
+                self.check_file_less(ledger)
             plan = plan_rollback(ledger.events, self.to_seq, skip_irreversible=self.skip_irreversible)
             self.groups = deque(_groups(plan))
             self.planned_at = ledger.reads
@@ -451,6 +455,21 @@ class _Planner:
                     self.consent(self.losses)
         return self.groups.popleft() if self.groups else None
 
+    def check_file_less(self, ledger: _Ledger) -> None:
+        """A rollback must take every revision no file defines out of effect, or it is refused."""
+        if self.defined is None or self.to_seq is None:
+            return
+        left: dict[str, int] = {}
+        for seq, revision in ledger.view.live.items():
+            if revision is not None and revision not in self.defined and seq <= self.to_seq:
+                left[revision] = min(seq, left.get(revision, seq))
+        if left:
+            names = sorted(left, key=left.__getitem__)
+            raise RollbackError(
+                f"revision{'s' if len(names) > 1 else ''} {', '.join(names)}, which no migration file defines, "
+                f"would stay in effect after this rollback: roll back to @{min(left.values()) - 1} (below "
+                f"{'it' if len(names) == 1 else 'them'}), or check out the branch that has the files first")
+
 
 def rollback(
     config: Config,
@@ -465,6 +484,7 @@ def rollback(
     one_transaction: bool = False,
     through_baseline: bool = False,
     consent: Consent | None = None,
+    defined: Collection[str] | None = None,
 ) -> RollbackResult:
     """Undo every event after point ``to`` that is still in effect, newest first.
 
@@ -478,10 +498,14 @@ def rollback(
     ``consent``: called, under the lock and before any statement runs, with the data the plan
     drops or narrows (tables and columns holding rows, with their counts); it raises to refuse.
     None: the data is counted only for ``sql_only`` (a drill on a scratch database asks nobody).
+    ``defined``: the revision ids the project's migration files define; a rollback that would
+    leave a revision no file defines in effect is refused (None: no check, the ledger is the
+    only history, as under Alembic with the hook).
     """
     store = store_for(config)
     why = why or f"rollback to {to}"
-    planner = _Planner(to, skip_irreversible, through_baseline, consent=consent)
+    planner = _Planner(to, skip_irreversible, through_baseline, consent=consent,
+                       defined=frozenset(defined) if defined is not None else None)
     with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
         if consent is not None or sql_only:
             planner.conn = conn
@@ -489,6 +513,7 @@ def rollback(
         if one_transaction:
             one_transaction_refused(dialect, RollbackError)
         actor = Actor.current(db_user=_db_user(conn), by=by)
+        guard(conn, store, config, "rollback")
         ledger = _Ledger()
         if sql_only:
             with _tx(conn):
@@ -497,12 +522,12 @@ def rollback(
                        ledger.events)
             reverted = []
             while (group := planner.next(ledger)) is not None:
-                reverted.append(run.bracketed(group) if dialect == "mysql" else run.transactional(group))
+                reverted.append(run.transactional(group) if dialects.transactional_ddl(dialect) else run.bracketed(group))
             return _result(planner, reverted, ledger, sql=run.recorder.sql)
         run = _Run(Recorder(conn, store, dialect, actor, False, ledger.view, keep=ledger.events.extend), why, planner,
                    ledger.events)
         with store.lock(conn, lock_timeout):
-            if dialect == "mysql":
+            if not dialects.transactional_ddl(dialect):
                 reverted = _rollback_bracketed(run, ledger, progress)
             else:
                 reverted = _rollback_transactional(run, ledger, progress, one_transaction=one_transaction)

@@ -66,6 +66,10 @@ class ApplyError(LedgerError, RuntimeError):
     """A statement failed while a revision was applied (the message says what was recorded)."""
 
 
+class FileLessRevisions(ApplyError):
+    """The ledger has revisions in effect that no migration file defines (exit 1)."""
+
+
 class InDoubtError(LedgerError, RuntimeError):
     """The ledger holds an intent without its event: the live schema may differ from the fold."""
 
@@ -76,7 +80,11 @@ class InDoubtError(LedgerError, RuntimeError):
 
 
 def store_for(config: Config) -> LedgerStore:
-    return LedgerStore(config.ledger_table, config.ledger_schema)
+    from .seal import seal_for
+
+    store = LedgerStore(config.ledger_table, config.ledger_schema)
+    store.seal = seal_for(config, store.fullname)
+    return store
 
 
 def _safe_url(url: str) -> str:
@@ -90,9 +98,10 @@ def _safe_url(url: str) -> str:
 def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
     """A connection to ``url``; a database that cannot be reached is a DatabaseError, not a traceback.
 
-    ``reads_only``: the connection never writes, so on SQLite it does not take the write lock.
+    ``reads_only``: the connection never writes, so on SQLite it does not take the write lock,
+    and a SQLite file that does not exist reads as an empty database (no file is created).
     """
-    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    engine = create_engine("sqlite://" if reads_only and _missing_sqlite_file(url) else url, poolclass=sa.pool.NullPool)
     try:
         try:
             conn = engine.connect()
@@ -106,20 +115,33 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
         engine.dispose()
 
 
+def _missing_sqlite_file(url: str) -> bool:
+    """Whether ``url`` names a SQLite file that does not exist (connecting would create it)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return False
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return False
+    # A missing folder is not "an empty database": connecting reports it (see _why_not).
+    path = Path(database).expanduser()
+    return not path.exists() and path.absolute().parent.is_dir()
+
+
 def _why_not(engine: sa.Engine) -> str:
     """What SQLite's "unable to open database file" means, when it is a missing folder."""
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    database = dialects.database_file(engine.url)
+    if database is None:
         return ""
-    folder = Path(database).expanduser().absolute().parent
+    folder = database.expanduser().absolute().parent
     return f" (the folder {folder} does not exist)" if not folder.is_dir() else ""
 
 
 def _db_user(conn: sa.Connection) -> str | None:
-    dialect = dialect_of(conn)
-    if dialect == "sqlite":
+    query = dialects.database(dialect_of(conn)).current_user_sql
+    if query is None:
         return None
-    query = "SELECT current_user" if dialect == "postgresql" else "SELECT CURRENT_USER()"
     with _tx(conn):
         return str(conn.exec_driver_sql(query).scalar())
 
@@ -233,6 +255,7 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
             f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
             f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
         )
+    file_less_in_effect(chain, view)
     applied_after: Revision | None = None
     pending: list[Revision] = []
     targets = set(r.id for r in chain.upto(to))
@@ -261,6 +284,24 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
         if revision.id in targets:
             pending.append(revision)
     return list(reversed(pending))
+
+
+def file_less_in_effect(chain: RevisionChain, view: LedgerView) -> None:
+    """Refuse while the ledger has revisions in effect that no migration file defines (a branch switch,
+    a deleted file): files and database must agree before anything runs."""
+    missing: dict[str, int] = {}
+    for seq, revision in view.live.items():
+        if revision is not None and chain.get(revision) is None:
+            missing[revision] = min(seq, missing.get(revision, seq))
+    if missing:
+        names = sorted(missing, key=missing.__getitem__)
+        below = min(missing.values()) - 1
+        raise FileLessRevisions(
+            f"the ledger has {'revision' if len(names) == 1 else 'revisions'} {', '.join(names)} in effect that no "
+            f"migration file defines: check out the branch that has "
+            f"{'its file' if len(names) == 1 else 'their files'}, or roll {'it' if len(names) == 1 else 'them'} back "
+            f"first with `schema-ledger rollback --to @{below}` (a rollback reverses the ledger's own events and "
+            "needs no file)")
 
 
 @attrs.frozen
@@ -300,6 +341,7 @@ def _plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: i
                 done = op.complete(state)
                 state = done.apply(state)
                 check_op_names(done, state, dialect)
+                dialects.check_implemented(done, dialect)
             except LedgerError as exc:
                 raise RevisionError(f"{display_path(revision.path)}: revision {revision.id}, {op.describe()}: {exc}") from None
             done_ops.append(done)
@@ -334,6 +376,9 @@ class _Planner:
     to: str | None
     dialect: str
     total: int | None = None
+    #: the connection and ledger table whose touched tables are compared with the ledger before
+    #: the first revision (None: not compared, --ignore-drift)
+    drift_check: tuple[sa.Connection, str] | None = None
     plans: dict[str, _Planned] = attrs.field(factory=dict)
     queue: list[Revision] = attrs.field(factory=list)
     #: the view's ``reads`` when the queue was made
@@ -344,12 +389,17 @@ class _Planner:
     def next(self, view: LedgerView) -> Revision | None:
         """The next revision to apply; on the first call the whole plan is checked and counted."""
         if self.read_at != view.reads:
-            self.queue = _pending(self.chain, view, self.to, resume=self.dialect == "mysql")
+            self.queue = _pending(self.chain, view, self.to, resume=not dialects.transactional_ddl(self.dialect))
             self.read_at = view.reads
             if self.total is None:
                 checked = _check_plan(self.queue, view, self.dialect)
                 self.plans = {p.revision.id: p for p in checked}
                 self.total = len(self.queue)
+                if self.drift_check is not None and self.plans:
+                    from .audit import check_touched_drift, touched_tables
+
+                    ops = (op for p in self.plans.values() for step in p.steps for op in step.ops)
+                    check_touched_drift(*self.drift_check, view.state, touched_tables(ops))
                 if self.on_plan is not None:
                     self.on_plan(checked)
             self.queue.reverse()
@@ -423,7 +473,7 @@ class _Run:
         statements: list[str] = []
         for planned_step in planned.steps:
             step, ops, states = planned_step.step, planned_step.ops, planned_step.states
-            if step.batch and dialect == "sqlite" and len(ops) > 1:
+            if step.batch and dialects.database(dialect).rebuilds_batches and len(ops) > 1:
                 for op, before in zip(ops, states):
                     # The live table is the one before the batch: a column renamed or changed by an
                     # earlier op of the batch is not there yet to be looked at.
@@ -524,7 +574,7 @@ class _StatementFailed(StatementFailed):
 
 def one_transaction_refused(dialect: str, error: type[ApplyError] = ApplyError) -> None:
     """``one_transaction`` needs transactional DDL: MySQL/MariaDB commit each DDL statement."""
-    if dialect == "mysql":
+    if not dialects.transactional_ddl(dialect):
         raise error("--one-transaction needs transactional DDL (PostgreSQL or SQLite): MySQL and MariaDB "
                          "commit each DDL statement on its own")
 
@@ -540,9 +590,13 @@ def apply(
     lock_timeout: float = 60.0,
     progress: Progress | None = None,
     one_transaction: bool = False,
+    ignore_drift: bool = False,
     consent: Consent | None = None,
 ) -> ApplyResult:
     """Apply the pending revisions of ``config``'s project up to ``to`` (all when None).
+
+    Before the first revision runs, the tables the plan touches are compared with the ledger:
+    a difference stops the run (``DriftError``) unless ``ignore_drift``.
 
     ``one_transaction`` (PostgreSQL and SQLite): every pending revision in one transaction, so a
     failure anywhere leaves schema and ledger as they were before the run.
@@ -570,10 +624,11 @@ def apply(
                 consent(losses)
 
         planner = _Planner(chain, to, dialect, on_plan=on_plan if consent is not None else None)
+        planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
             view = LedgerView()
             run = _Run(Recorder(conn, store, dialect, actor, False, view), why)
-            if dialect == "mysql":
+            if not dialects.transactional_ddl(dialect):
                 done = _apply_bracketed(run, planner, progress)
             else:
                 done = _apply_transactional(run, planner, progress, one_transaction=one_transaction,
@@ -687,7 +742,7 @@ def _apply_sql(
     with _tx(conn):
         view = LedgerView.read(store, conn)
         exists = store.exists(conn)
-    pending = _pending(chain, view, to, resume=dialect == "mysql")
+    pending = _pending(chain, view, to, resume=not dialects.transactional_ddl(dialect))
     plan = _check_plan(pending, view, dialect)
     with _tx(conn):
         losses = plan_losses(conn, plan) if exists else []
@@ -700,7 +755,7 @@ def _apply_sql(
         recorder.sql.extend(store.trigger_sql(dialect, conn.dialect))
     applied = []
     for planned in plan:
-        applied.append(run.bracketed(planned) if dialect == "mysql" else run.transactional(planned))
+        applied.append(run.transactional(planned) if dialects.transactional_ddl(dialect) else run.bracketed(planned))
     return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view),
                        losses=tuple(losses))
 

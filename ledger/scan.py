@@ -121,7 +121,7 @@ def _walk(
     sha256 = hashlib.sha256
     for row in rows:
         seq, stored_prev, stored = row[_SEQ], row[_BODY], row[_BODY + 1]
-        hashed = sha256(stored_prev.encode("ascii") + body_bytes(row[:_BODY])).hexdigest() == stored
+        hashed = sha256(stored_prev.encode("utf-8", "surrogatepass") + body_bytes(row[:_BODY])).hexdigest() == stored
         if seq == expected and stored_prev == prev and hashed:
             yield row, []
         else:

@@ -290,7 +290,7 @@ def schema_at_point(config: Config, point: str | None) -> SchemaState | None:
     text = (point or "").strip()
     match = re.fullmatch(r"@(\d+)", text)
     store = store_for(config)
-    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
         if not store.exists(conn):
             return None
         head = store.head(conn)

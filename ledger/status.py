@@ -4,8 +4,8 @@ revisions in one query of narrow columns, never their payloads."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from ops import LedgerError
 
+from .codec import DRILL_RECORD, decode_record
 from .config import Config
 from .db import dialect_of
 from .events import RESYNC, RESYNCED, STATE_KINDS, Actor, Event, format_time, resync_line
@@ -89,7 +90,9 @@ class Status:
             f"recorded {(r.applied_event.revision_checksum or '')[:12] if r.applied_event else '?'})"
             for r in self.mismatched
         ]
-        problems += [f"revision {rid} is applied but no migration file defines it" for rid in self.unknown]
+        problems += [f"revision {rid} is in effect but no migration file defines it: apply and drill refuse "
+                     "until you check out the branch that has its file, or roll it back (`schema-ledger rollback` "
+                     "needs no file)" for rid in self.unknown]
         problems += [f"revision {rid} is partly applied ({done} of {total} ops in effect): `schema-ledger apply` goes on "
                      "with the rest on MariaDB/MySQL; elsewhere roll it back" for rid, done, total in self.partial]
         if self.resync is not None:
@@ -139,8 +142,8 @@ class _StateMarks:
 _BATCH = 5000
 
 
-def _state_marks(store: LedgerStore, conn: sa.Connection, revisions: set[str]) -> dict[str, _StateMarks]:
-    """The state events of ``revisions`` in one read of five narrow columns (the kind index picks
+def _state_marks(store: LedgerStore, conn: sa.Connection, revisions: set[str] | None) -> dict[str, _StateMarks]:
+    """The state events of ``revisions`` (None: of every revision) in one read of five narrow columns (the kind index picks
     the rows; payloads are never read), folded per revision."""
     t = store.table
     query = (
@@ -151,7 +154,7 @@ def _state_marks(store: LedgerStore, conn: sa.Connection, revisions: set[str]) -
     )
     marks: dict[str, _StateMarks] = {}
     for seq, kind, revision, reverses, revision_checksum in conn.execute(query):
-        if revision in revisions:
+        if revision is not None and (revisions is None or revision in revisions):
             mark = marks.get(revision)
             if mark is None:
                 mark = marks[revision] = _StateMarks()
@@ -199,7 +202,8 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
         dialect = dialect_of(conn)
         exists = store.exists(conn)
         head = store.head(conn) if exists else None
-        marks = _state_marks(store, conn, set(chain.ids)) if exists else {}
+        # Every revision's marks: those no file defines are found too.
+        marks = _state_marks(store, conn, None) if exists else {}
         applied_at = _events_at(store, conn, sorted(m.last_seq for m in marks.values()
                                                     if m.last_kind in ("apply", "baseline")))
         revisions = []
@@ -230,10 +234,15 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
                 checksum_matches=None if not recorded else recorded == revision.checksum,
             ))
         resync = _open_resync(store, conn) if exists else None
-        unknown: list[str] = []
+        # Revisions in effect that no file defines, oldest first; the ledger's current revision is
+        # the one whose events in effect are the newest, file or no file.
+        in_effect = {rid: max(m.live) for rid, m in marks.items() if m.live}
+        unknown = sorted((rid for rid in in_effect if chain.get(rid) is None), key=in_effect.__getitem__)
         if head is not None and head.revision is not None and chain.get(head.revision) is None \
-                and head.kind in ("apply", "intent"):
+                and head.kind == "intent" and head.revision not in unknown:
             unknown.append(head.revision)
+        if unknown and in_effect:
+            current = max(in_effect, key=in_effect.__getitem__)
     return Status(
         url=_safe_url(config.url), dialect=dialect, ledger_table=store.fullname, ledger_exists=exists, head=head,
         current=current, revisions=tuple(revisions), in_doubt=in_doubt, unknown=tuple(unknown),
@@ -287,6 +296,8 @@ def event_json(event: Event) -> dict[str, Any]:
 def describe_event(event: Event) -> str:
     if event.kind == "drill":
         return _describe_drill(event)
+    if event.kind == "checkpoint":
+        return _describe_checkpoint(event)
     if event.payload is None:
         return "(no op)" if event.kind in STATE_KINDS else ""
     try:
@@ -296,12 +307,20 @@ def describe_event(event: Event) -> str:
     return op.describe() if op is not None else ""
 
 
-def _describe_drill(event: Event) -> str:
+def _describe_checkpoint(event: Event) -> str:
     try:
         data = json.loads(event.payload or "null")
-        rows = data["revisions"]
-        return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revisions up to {data['head']}"
+        return f"signed head seq {int(data['seq'])} (key {str(data['key_id'])[:16]})"
     except (ValueError, TypeError, KeyError):
+        return "(unreadable checkpoint)"
+
+
+def _describe_drill(event: Event) -> str:
+    try:
+        data = decode_record(event.payload, DRILL_RECORD, seq=event.seq)
+        rows = data["revisions"]
+        return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revision{'s' if len(rows) != 1 else ''} up to {data['head']}"
+    except (LedgerError, TypeError, KeyError):
         return "drill (unreadable result)"
 
 

@@ -7,7 +7,7 @@ import enum
 import hashlib
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
@@ -18,6 +18,9 @@ from ops.base import LedgerError
 from . import faults
 from .db import dialect_of
 from .events import Actor, Event, fold_events, verify_chain
+
+if TYPE_CHECKING:
+    from .seal import Seal
 
 __all__ = ["LedgerStore", "LockTimeout", "fold_events", "verify_chain"]
 
@@ -41,9 +44,12 @@ def _text() -> sa.types.TypeEngine[Any]:
 class LedgerStore:
     """One ledger table (default ``schema_ledger``), optionally in a schema."""
 
-    def __init__(self, table_name: str = "schema_ledger", schema: str | None = None) -> None:
+    def __init__(self, table_name: str = "schema_ledger", schema: str | None = None, *,
+                 seal: Seal | None = None) -> None:
         self.table_name = table_name
         self.schema = schema
+        #: what a run that moved the head does at its end: sign it, anchor it (None: nothing)
+        self.seal = seal
         metadata = sa.MetaData()
         self.table = sa.Table(
             table_name, metadata,
@@ -92,10 +98,21 @@ class LedgerStore:
             self._create_piecewise(conn)
             return
         if self.exists(conn):
+            if dialect == "sqlite":
+                self._add_replace_trigger(conn)
             return
         self.table.create(conn)
         for statement in self.trigger_sql(dialect, conn.dialect):
             conn.exec_driver_sql(statement)
+
+    def _add_replace_trigger(self, conn: sa.Connection) -> None:
+        """SQLite: a ledger made by an earlier version gets the trigger that refuses INSERT OR REPLACE."""
+        master = f"{conn.dialect.identifier_preparer.quote_schema(self.schema)}.sqlite_master" if self.schema \
+            else "sqlite_master"
+        name = f"{self.table_name}_no_replace"
+        if conn.execute(sa.text(f"SELECT 1 FROM {master} WHERE type = 'trigger' AND name = :n"), {"n": name}).first():
+            return
+        conn.exec_driver_sql(self.trigger_sql("sqlite", conn.dialect)[-1])
 
     def _create_piecewise(self, conn: sa.Connection) -> None:
         """MySQL/MariaDB commit each DDL statement on its own: a run stopped while the table was
@@ -130,10 +147,15 @@ class LedgerStore:
 
         message = REFUSAL.replace("'", "''")
         if dialect == "sqlite":
+            # INSERT OR REPLACE deletes the row it replaces without firing the DELETE trigger.
             return [
                 f"CREATE TRIGGER {name(what)} BEFORE {what.upper()} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
                 for what in ("update", "delete")
+            ] + [
+                f"CREATE TRIGGER {name('no_replace')} BEFORE INSERT ON {table} "
+                f"WHEN EXISTS (SELECT 1 FROM {table} WHERE seq = NEW.seq OR event_id = NEW.event_id) "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
             ]
         if dialect == "postgresql":
             function = name("refuse_change")
@@ -144,6 +166,9 @@ class LedgerStore:
                 f"FOR EACH ROW EXECUTE FUNCTION {function}()",
                 f"CREATE TRIGGER {prep.quote(self.table_name + '_no_truncate')} BEFORE TRUNCATE ON {table} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+                # Fire in every session_replication_role (replica would skip an ordinary trigger).
+                f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {prep.quote(self.table_name + '_no_change')}",
+                f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {prep.quote(self.table_name + '_no_truncate')}",
             ]
         if dialect == "mysql":
             return [
@@ -228,6 +253,25 @@ class LedgerStore:
 
     @contextlib.contextmanager
     def lock(self, conn: sa.Connection, timeout: float = 60.0) -> Iterator[None]:
+        """Hold the applier lock for the block; with a :attr:`seal`, a block that moved the head
+        ends by signing and anchoring the new head (also when it failed after recording events)."""
+        with self._held(conn, timeout):
+            if self.seal is None:
+                yield
+                return
+            start = self.seal.start(conn, self)
+            try:
+                yield
+            except BaseException:
+                if not (conn.invalidated or conn.closed):
+                    with contextlib.suppress(sa.exc.SQLAlchemyError, LedgerError):
+                        _rollback(conn)
+                        self.seal.finish(conn, self, start)
+                raise
+            self.seal.finish(conn, self, start)
+
+    @contextlib.contextmanager
+    def _held(self, conn: sa.Connection, timeout: float = 60.0) -> Iterator[None]:
         """Hold the applier lock for the block.
 
         PostgreSQL: a session advisory lock; MySQL/MariaDB: GET_LOCK. Both are released when the

@@ -5,7 +5,14 @@
 
 from typing import TYPE_CHECKING
 
-from .base import InvalidOperationError, IrreversibleError, LedgerError, LedgerFormatError, UnknownTypeError
+from .base import (
+    InvalidOperationError,
+    IrreversibleError,
+    LedgerError,
+    LedgerFormatError,
+    RegistrationError,
+    UnknownTypeError,
+)
 
 if TYPE_CHECKING:
     from .base import OP_TYPES, MigrateOperation, op_type
@@ -131,6 +138,7 @@ __all__ = [
     "OP_TYPES",
     "Operations",
     "PrimaryKeySpec",
+    "RegistrationError",
     "RenameTableOp",
     "SchemaState",
     "TableSpec",

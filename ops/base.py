@@ -15,6 +15,7 @@ __all__ = [
     "LedgerFormatError",
     "MigrateOperation",
     "OP_TYPES",
+    "RegistrationError",
     "UnknownTypeError",
     "op_type",
 ]
@@ -36,6 +37,10 @@ class UnknownTypeError(LedgerError, LookupError):
     """A column type is neither built in nor registered."""
 
 
+class RegistrationError(LedgerError, ValueError):
+    """A plugin registration that clashes with another (a tag or type name taken) or lacks what it needs."""
+
+
 class LedgerFormatError(LedgerError, ValueError):
     """A stored payload cannot be read: unknown tag, malformed JSON, wrong field types."""
 
@@ -49,7 +54,7 @@ def op_type(tag: str, *, version: int = 1):
 
     def decorate(cls: type[MigrateOperation]) -> type[MigrateOperation]:
         if tag in OP_TYPES and OP_TYPES[tag] is not cls:
-            raise ValueError(f"op type {tag!r} is already registered to {OP_TYPES[tag].__name__}")
+            raise RegistrationError(f"op type {tag!r} is already registered to {OP_TYPES[tag].__name__}")
         cls.op_tag = tag
         cls.payload_version = version
         OP_TYPES[tag] = cls

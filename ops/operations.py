@@ -1,8 +1,12 @@
 """The ``op`` facade of migration files, batch blocks, and the plugin API.
 
 Every facade method exists because an operation class registered itself with
-:meth:`Operations.register_operation`; what executes an operation is registered apart with
-:meth:`Operations.implementation_for`.
+:meth:`Operations.register_operation`; what an operation does to a database is registered apart
+with :meth:`Operations.implementation_for`, per database or for all of them. That registry is
+the one place every operation's SQL is found: the ledger fills it with its DDL generators for
+the built-in ops (see ``ledger.dialects``), plugins with functions for their own ops, and
+apply, rollback, drill, recover and ``--sql`` look every op up there (docs/design.md,
+"Add an operation").
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ Implementation = Callable[["AbstractOperations", MigrateOperation], Any]
 class AbstractOperations:
     """The plumbing shared by ``op`` and ``batch_op``: invoking ops and the plugin registries."""
 
-    _to_impl: dict[type[MigrateOperation], Implementation] = {}
+    #: (op class, database name or None for every database) -> implementation
+    _to_impl: dict[tuple[type[MigrateOperation], str | None], Implementation] = {}
 
     def __init__(
         self,
@@ -56,22 +61,45 @@ class AbstractOperations:
         return register
 
     @classmethod
-    def implementation_for(cls, op_class: type[MigrateOperation]) -> Callable[[Implementation], Implementation]:
-        """Decorator: register ``fn(operations, op)`` as what executes ``op_class``."""
+    def implementation_for(
+        cls, op_class: type[MigrateOperation], dialect: str | None = None
+    ) -> Callable[[Implementation], Implementation]:
+        """Decorator: register ``fn(operations, op)`` as what ``op_class`` does on a database.
+
+        ``dialect`` ("sqlite", "postgresql", "mysql"; MariaDB is "mysql") limits it to one
+        database; without it, it serves every database that has no implementation of its own.
+        ``fn`` issues the op's SQL through the facade it is given (``operations.execute(sql)``),
+        and may read ``operations.migration_context`` (``dialect``, ``state``: the schema before
+        the op, ``connection``: None when statements are only printed).
+        """
 
         def register(fn: Implementation) -> Implementation:
-            cls._to_impl[op_class] = fn
+            cls._to_impl[(op_class, dialect)] = fn
             return fn
 
         return register
 
     @classmethod
-    def implementation(cls, op: MigrateOperation) -> Implementation:
-        for klass in type(op).__mro__:
-            fn = cls._to_impl.get(klass)  # type: ignore[arg-type]
+    def implementation(cls, op: MigrateOperation, dialect: str | None = None) -> Implementation:
+        """What carries out ``op`` on ``dialect``: the most specific class of ``op`` that has one,
+        the database's own before the one for every database."""
+        found = cls.find_implementation(type(op), dialect)
+        if found is None:
+            where = f" on {dialect}" if dialect else ""
+            raise InvalidOperationError(f"no implementation is registered for {type(op).__name__}{where}")
+        return found
+
+    @classmethod
+    def find_implementation(cls, op_class: type[MigrateOperation], dialect: str | None = None) -> Implementation | None:
+        for klass in op_class.__mro__:
+            if dialect is not None:
+                fn = cls._to_impl.get((klass, dialect))  # type: ignore[arg-type]
+                if fn is not None:
+                    return fn
+            fn = cls._to_impl.get((klass, None))  # type: ignore[arg-type]
             if fn is not None:
                 return fn
-        raise InvalidOperationError(f"no implementation is registered for {type(op).__name__}")
+        return None
 
     def invoke(self, op: MigrateOperation) -> Any:
         return self._invoke(op)

@@ -492,10 +492,11 @@ MAX_NAME_LENGTH = 63  # PostgreSQL's limit, the smallest of the supported databa
 def _fit(name: str) -> str:
     if len(name.encode()) <= MAX_NAME_LENGTH:
         return name
-    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
-    cut = name
-    while len(cut.encode()) > MAX_NAME_LENGTH - 9:
-        cut = cut[:-1]
+    data = name.encode()
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    # The longest prefix of whole characters within the limit, in one cut: a UTF-8 character is at
+    # most 4 bytes, so at most 3 bytes of a character cut in two are dropped.
+    cut = data[:MAX_NAME_LENGTH - 9].decode("utf-8", "ignore")
     return f"{cut}_{digest}"
 
 

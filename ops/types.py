@@ -17,7 +17,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.elements import ClauseElement, TextClause
 from sqlalchemy.types import TypeEngine
 
-from .base import UnknownTypeError
+from .base import RegistrationError, UnknownTypeError
 
 __all__ = ["TypeSpec", "register_type", "registered_type", "registered_type_names", "sql_references", "sql_text"]
 
@@ -77,7 +77,7 @@ def register_type(cls: type[TypeEngine[Any]], name: str | None = None) -> type[T
     name = name or f"{cls.__module__}.{cls.__qualname__}"
     existing = _TYPES.get(name)
     if existing is not None and existing is not cls:
-        raise ValueError(f"type name {name!r} is already registered to {existing!r}")
+        raise RegistrationError(f"type name {name!r} is already registered to {existing!r}")
     _TYPES[name] = cls
     _TYPE_NAMES.setdefault(cls, name)
     return cls
@@ -170,7 +170,7 @@ class TypeSpec:
         name = _TYPE_NAMES.get(kind)
         if name is None:
             raise UnknownTypeError(
-                f"unknown column type {kind.__module__}.{kind.__qualname__}: "
+                f"unknown column type {kind.__qualname__} (class {kind.__module__}.{kind.__qualname__}): "
                 "register it with ops.register_type"
             )
         if isinstance(type_, sa.Enum):

@@ -2,7 +2,7 @@
 
 A project is a folder with a minimal ``env.py`` that calls :func:`ledger.alembic.attach` and a
 ``versions/`` folder. :func:`run_alembic` drives it with ``alembic.command`` and a ``Config``;
-:func:`live_matches_fold` checks contract point 8 on the database afterwards.
+:func:`live_matches_fold` checks contract point 8 of docs/design.md (live equals fold) on the database afterwards.
 """
 
 from __future__ import annotations

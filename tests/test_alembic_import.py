@@ -197,14 +197,14 @@ def test_import_alembic_command_writes_the_files_or_exits_1_naming_what_it_could
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out"])
     assert result.exit_code == 0, result.output
-    assert "imported 1 revisions into out" in result.stdout
+    assert "imported 1 revision into out" in result.stdout
     assert [r.id for r in load_revisions(tmp_path / "out")] == ["r1"]
 
     _revision(folder, "r2", "r1", "op.drop_table('nowhere')")
     result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "fresh"])
     assert result.exit_code == 1
     assert f"problem: {folder / 'versions' / 'r2.py'}:11: upgrade() failed" in result.stderr
-    assert "nothing written to fresh: 1 problem(s)" in result.stdout
+    assert "nothing written to fresh: 1 problem" in result.stdout
     assert not (tmp_path / "fresh").exists()
     result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out"])
     assert result.exit_code == 1

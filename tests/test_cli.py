@@ -162,9 +162,12 @@ def test_apply_status_history_log(shop: Path, db_url: str) -> None:
     assert [r["applied"] for r in json.loads(run("--url", db_url, "history", "--json", cwd=shop).stdout)] == \
         [True] * 3 + [False] * 5
 
-    # Applying up to an applied revision does nothing and says where the database is.
-    again = run("--url", db_url, "apply", "--to", "0002", cwd=shop)
+    # Applying up to the current revision does nothing and says where the database is; up to an
+    # older one is refused and names the rollback that goes back.
+    again = run("--url", db_url, "apply", "--to", "0003", cwd=shop)
     assert again.exit_code == 0 and again.stdout.startswith("nothing to apply: at 0003 (ledger seq ")
+    older = run("--url", db_url, "apply", "--to", "0002", cwd=shop)
+    assert older.exit_code == 2 and "rollback --to 0002" in one_error_line(older)
 
     log = run("--url", db_url, "log", "--table", "orders", cwd=shop)
     assert log.exit_code == 0
@@ -193,9 +196,11 @@ def test_status_exits_1_when_a_file_changed(shop: Path, database_factory: Callab
     assert result.exit_code == 1
     assert "changed: 0001" in result.stdout
     assert "revision 0001 changed since it was applied" in result.stderr
-    # apply still runs (nothing is pending) but warns.
+    # apply still runs what is pending (nothing here) and exits 1 like status, naming the file.
     again = run("--url", url, "apply", cwd=shop)
-    assert again.exit_code == 0 and "warning" in again.stderr and "0001" in again.stderr
+    assert again.exit_code == 1 and "problem" in again.stderr and "0001" in again.stderr
+    listed = run("--url", url, "history", cwd=shop)
+    assert listed.exit_code == 1 and "CHANGED SINCE APPLIED" in listed.stdout
 
 
 def test_failed_apply_is_one_line_and_exit_1(shop: Path, db_url: str) -> None:

@@ -77,6 +77,8 @@ def _token(command: click.Command, folder: Path) -> st.SearchStrategy[list[str]]
     """One piece of an argument list: an option with a value, a flag, an argument, or junk."""
     pieces: list[st.SearchStrategy[list[str]]] = [st.sampled_from(JUNK).map(lambda t: [t])]
     for param in command.params:
+        if param.name == "verbose":
+            continue  # -v (also accepted after the command) asks for the traceback
         if isinstance(param, click.Option):
             names = st.sampled_from(param.opts + param.secondary_opts)
             if param.is_flag:

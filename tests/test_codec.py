@@ -1,4 +1,4 @@
-"""The canonical codec: round trips, canonical bytes, upcasting, and malformed payloads (DESIGN.md point 5)."""
+"""The canonical codec: round trips, canonical bytes, upcasting, and malformed payloads (docs/design.md, contract point 5)."""
 
 from __future__ import annotations
 

@@ -92,6 +92,8 @@ def test_eight_appliers_and_rollbacks_at_once(dialect: str, server_urls: dict[st
                 assert "Traceback" not in err, (args, err)
                 if code == 0:
                     continue
+                if code == 2 and "--to" in command and "below the current revision" in err:
+                    continue  # another runner went further first: `apply --to` does not go back
                 # Only a runner with a short timeout may give up, and it says why in one line.
                 assert code == 1 and short, (args, code, out, err)
                 assert err.count("\n") == 1 and err.startswith("schema-ledger: error: "), (args, err)

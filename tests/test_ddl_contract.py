@@ -1,5 +1,5 @@
 """Generated histories run through ``ddl()``: after every op, and after undoing them all, the
-reflected live schema equals the fold (contract points 3 and 8, for the DDL alone)."""
+reflected live schema equals the fold (docs/design.md, contract points 3 and 8, for the DDL alone)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 import ledger.drill as ledger_drill
+from ledger import codec
 from ledger.cli import main
 from ledger.config import Config
 from ledger.db import create_engine, dialect_of
@@ -103,7 +104,7 @@ def test_shop_drill_passes_and_is_recorded(tmp_path: Path, db_url: str, monkeypa
     assert [e.kind for e in events] == ["drill"]
     assert events[0].seq == report["recorded_seq"] and events[0].actor.by == "ci"
     assert events[0].message == "release 1.1 drill" and events[0].revision == "0008"
-    assert json.loads(events[0].payload or "")["passed"] is True
+    assert codec.decode_record(events[0].payload, codec.DRILL_RECORD)["passed"] is True
     assert verify_chain(events) == []
     if server:
         # The temporary scratch database was dropped.

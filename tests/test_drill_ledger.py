@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
+from ledger import codec
 from ledger.alembic import NOT_MODELLED, is_data_change
 from ledger.baseline import baseline
 from ledger.cli import main
@@ -234,7 +235,7 @@ def test_cli_drills_the_ledger_when_there_are_no_migration_files(
     assert [r["revision"] for r in data["revisions"]] == ids
     recorded = _events(url)[-1]
     assert recorded.kind == "drill" and recorded.seq == data["recorded_seq"] and recorded.revision == ids[2]
-    assert json.loads(recorded.payload or "")["source"] == "ledger"
+    assert codec.decode_record(recorded.payload, codec.DRILL_RECORD)["source"] == "ledger"
     # A drill event changes nothing the next ledger drill sees.
     assert drill(_config(tmp_path, url), from_ledger=True, allow_irreversible=True).passed
 

@@ -1,4 +1,4 @@
-"""The contract, for every op type, with hypothesis choosing states and ops (DESIGN.md points 1-5)."""
+"""The contract, for every op type, with hypothesis choosing states and ops (docs/design.md, contract points 1-5)."""
 
 from __future__ import annotations
 

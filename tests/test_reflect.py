@@ -1,4 +1,4 @@
-"""Live equals fold: reflect a database, normalize per dialect, compare (contract point 8).
+"""Live equals fold: reflect a database, normalize per dialect, compare (docs/design.md, contract point 8: live equals fold).
 
 Rich schemas are created from a SchemaState on each database, reflected and compared; then
 the live database is changed by hand and the comparison must name each change. Canonical SQL

@@ -104,6 +104,15 @@ def reference(config: Config, chain: RevisionChain) -> dict[str, Any]:
         recorded_checksum = event.revision_checksum if applied and event is not None else None
         rows.append((revision.id, applied, event if applied else None,
                      None if not recorded_checksum else recorded_checksum == revision.checksum))
+    # Revisions in effect that no file defines: the ledger's current revision is then the one whose
+    # events in effect are the newest, file or no file.
+    newest: dict[str, int] = {}
+    for rid in {e.revision for e in events if e.revision is not None}:
+        live = in_effect([e for e in events if e.revision == rid and e.kind in STATE_KINDS])
+        if live:
+            newest[rid] = max(e.seq for e in live)
+    if any(chain.get(rid) is None for rid in newest):
+        current = max(newest, key=newest.__getitem__)
     return {"current": current, "revisions": rows, "partial": partial}
 
 
@@ -135,7 +144,8 @@ def test_status_of_a_ledger_in_every_state_at_once(tmp_path: Path) -> None:
                            ("revert", 2, 1, False), ("apply", 3, 3, True), ("intent", 4, 1, True),
                            ("unknown", 0, 1, True)])
     report = status(config, chain=chain)
-    assert report.current == "r3"
+    # "gone", applied last and defined by no file, is where the ledger stands.
+    assert report.current == "gone"
     assert [r.id for r in report.mismatched] == ["r1"]
     assert report.partial == (("r2", 1, 2),)
     assert report.unknown == ("gone",)

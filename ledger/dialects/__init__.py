@@ -1,4 +1,5 @@
-"""What differs per database: the SQL that performs each operation, and running it.
+"""What differs per database: one :class:`Database` object each, the SQL that performs each
+operation, and running it.
 
 ``ddl()`` returns the statements beside ``execute()``, which runs them, so that a dry run
 (``apply --sql``) prints exactly what a real run executes. Statements are built from the
@@ -14,27 +15,47 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 
-from ops import MigrateOperation, SchemaState
+from ops import MigrateOperation, Operations, SchemaState
 
 from .base import (
-    DIALECTS,
+    DATABASES,
+    Database,
     DDLGenerator,
     UnsupportedDialectError,
     UnsupportedOperationError,
+    choices,
     compile_dialect,
+    database,
+    database_file,
+    generated,
     handles,
+    names,
+    register_database,
+    transactional_ddl,
 )
-from .mysql import MySQLGenerator
-from .postgresql import PostgreSQLGenerator, enum_types
-from .sqlite import SQLiteGenerator, SQLiteRebuildError
+# Imported in this order, registered in this order: the order every list of databases shows.
+from .sqlite import SQLite, SQLiteGenerator, SQLiteRebuildError  # isort: skip
+from .postgresql import PostgreSQL, PostgreSQLGenerator, enum_types  # isort: skip
+from .mysql import MySQL, MySQLGenerator  # isort: skip
 
 __all__ = [
+    "DATABASES",
+    "DDLContext",
     "DDLGenerator",
+    "Database",
+    "MySQL",
+    "PostgreSQL",
+    "SQLite",
     "SQLiteRebuildError",
     "UnsupportedDialectError",
     "UnsupportedOperationError",
+    "check_implemented",
+    "choices",
+    "database",
+    "database_file",
     "ddl",
     "ddl_batch",
     "dialect_name",
@@ -42,18 +63,15 @@ __all__ = [
     "execute",
     "generator",
     "handles",
+    "names",
+    "register_database",
+    "transactional_ddl",
 ]
-
-_GENERATORS: dict[str, type[DDLGenerator]] = {
-    "sqlite": SQLiteGenerator,
-    "postgresql": PostgreSQLGenerator,
-    "mysql": MySQLGenerator,
-}
 
 
 def dialect_name(obj: Any) -> str:
-    """``"sqlite"``, ``"postgresql"`` or ``"mysql"`` (MariaDB is ``"mysql"``) for an Engine,
-    Connection, Dialect, URL or URL string."""
+    """The name of the database (``"sqlite"``, ``"postgresql"``, ``"mysql"``: MariaDB is ``"mysql"``)
+    of an Engine, Connection, Dialect, URL or URL string."""
     if isinstance(obj, (sa.Engine, sa.Connection)):
         name = obj.dialect.name
     elif isinstance(obj, sa.engine.Dialect):
@@ -65,38 +83,84 @@ def dialect_name(obj: Any) -> str:
             name = str(obj)
     else:
         raise UnsupportedDialectError(f"cannot tell the database dialect of {obj!r}")
-    name = "mysql" if name == "mariadb" else name
-    if name not in DIALECTS:
-        raise UnsupportedDialectError(f"unsupported database dialect {name!r} (supported: {', '.join(DIALECTS)})")
-    return name
+    return database(name).name
 
 
 def generator(dialect: str, conn: sa.Connection | None = None) -> DDLGenerator:
     """The statement generator for ``dialect`` (``"mariadb"`` is MySQL compiled for MariaDB)."""
-    family = "mysql" if dialect == "mariadb" else dialect
-    try:
-        kind = _GENERATORS[family]
-    except KeyError:
-        raise UnsupportedDialectError(f"unsupported database dialect {dialect!r}") from None
-    return kind(compile_dialect(dialect, conn), conn)
+    return database(dialect).generator(compile_dialect(dialect, conn), conn)
+
+
+@attrs.define
+class DDLContext:
+    """What an implementation sees as ``operations.migration_context`` while its SQL is collected."""
+
+    #: the database's name ("mysql" for MariaDB too)
+    dialect: str
+    #: the schema before the op
+    state: SchemaState
+    #: read-only; None when the statements are only printed (``--sql``) or rendered
+    connection: sa.Connection | None
+    generator: DDLGenerator
+
+    def quote(self, name: str) -> str:
+        """``name`` quoted for this database when it needs to be."""
+        return self.generator.quote(name)
+
+
+def check_implemented(op: MigrateOperation, dialect: str) -> None:
+    """Raise UnsupportedOperationError when no implementation for ``op`` serves ``dialect``."""
+    name = database(dialect).name
+    if Operations.find_implementation(type(op), name) is None:
+        raise UnsupportedOperationError(
+            f"no {name} SQL for {type(op).__name__}: register it with "
+            f"@ops.Operations.implementation_for({type(op).__name__}) in a module named in `plugins`"
+        )
+
+
+def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) -> list[str]:
+    """The SQL of ``op`` from the implementation registry (``ops.Operations.implementation_for``)."""
+    impl = Operations.find_implementation(type(op), gen.name)
+    if impl is generated:
+        return gen.statements(op, before)
+    if impl is None:
+        check_implemented(op, gen.name)
+    collected: list[str] = []
+    context = DDLContext(gen.name, before, gen.conn, gen)
+
+    def invoke(nested: MigrateOperation) -> None:
+        collected.extend(_statements(gen, nested, context.state))
+        context.state = context.state.apply(nested)
+
+    impl(Operations(invoke, context=context), op)
+    return collected
 
 
 def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Connection | None = None) -> list[str]:
     """The SQL statements that perform the (completed) ``op`` on a database whose schema is ``before``.
 
-    Executable strings compiled for the dialect: identifiers quoted by SQLAlchemy's
-    IdentifierPreparer, literals inlined. On SQLite, what ALTER cannot do becomes a table
-    rebuild built from ``before``. Without ``conn``, MySQL means MySQL (pass ``"mariadb"`` or a
-    connection for MariaDB's syntax) and a SQLite rebuild recreates no triggers.
+    Found through the implementation registry: the database's DDL generator for the built-in
+    ops, a plugin's implementation for its own. Executable strings compiled for the dialect:
+    identifiers quoted by SQLAlchemy's IdentifierPreparer, literals inlined. On SQLite, what
+    ALTER cannot do becomes a table rebuild built from ``before``. Without ``conn``, MySQL means
+    MySQL (pass ``"mariadb"`` or a connection for MariaDB's syntax) and a SQLite rebuild
+    recreates no triggers.
     """
-    return generator(dialect, conn).statements(op, before)
+    return _statements(generator(dialect, conn), op, before)
 
 
 def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str, *,
               conn: sa.Connection | None = None) -> list[str]:
     """Statements for ``ops`` in order; on SQLite, consecutive ops on one table that need a rebuild
     share one rebuild (what a ``batch_alter_table`` block gets)."""
-    return generator(dialect, conn).batch(ops, before)
+    gen = generator(dialect, conn)
+    if all(Operations.find_implementation(type(op), gen.name) is generated for op in ops):
+        return gen.batch(ops, before)
+    statements: list[str] = []
+    for op in ops:
+        statements += _statements(gen, op, before)
+        before = before.apply(op)
+    return statements
 
 
 _AS_WRITTEN = {"no_parameters": True}
@@ -111,5 +175,3 @@ def execute(conn: sa.Connection, statements: Sequence[str]) -> None:
     for statement in statements:
         conn.exec_driver_sql(statement, execution_options=_AS_WRITTEN)
 
-
-from .. import context as _context  # noqa: E402,F401  (registers the op executors)

@@ -6,14 +6,15 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.sql.elements import Grouping, TextClause
 
 from ops import AddColumnOp, AlterColumnOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
 from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
-from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
+from .base import Database, DDLGenerator, UnsupportedOperationError, handles, mentions, register_database
 
-__all__ = ["MySQLGenerator"]
+__all__ = ["MySQL", "MySQLGenerator"]
 
 
 class MySQLGenerator(DDLGenerator):
@@ -176,3 +177,69 @@ def _covered(table: TableSpec, fk: ForeignKeySpec) -> bool:
     leads += [u.columns[:width] for u in table.uniques]
     leads += [i.columns[:width] for i in table.indexes if len(i.columns) == len(i.elements)]
     return tuple(fk.columns) in leads
+
+
+@register_database
+class MySQL(Database):
+    """MySQL and MariaDB ("mariadb" is MySQL's compiler told it talks to MariaDB): DDL commits
+    one statement at a time, so every op is bracketed by an intent and its event."""
+
+    name = "mysql"
+    title = "MySQL/MariaDB"
+    backends = ("mysql", "mariadb")
+    flavours = ("mariadb",)
+    default_driver = "pymysql"
+    transactional_ddl = False
+    sa_dialect = MySQLDialect
+    generator = MySQLGenerator
+    name_limit = (64, "characters")
+    names_primary_keys = False
+    indexes_foreign_keys = True
+    restates_altered_columns = True
+    renames_foreign_keys_with_tables = True
+    prefixes_text_indexes = True
+    current_user_sql = "SELECT CURRENT_USER()"
+
+    def name_problem(self, name: str, what: str) -> str | None:
+        if name.endswith(" "):
+            return f"ends with a space, which {self.title} refuses"
+        wide = next((c for c in name if ord(c) > 0xFFFF), None)
+        if wide is not None:
+            return f"holds {wide!r} (U+{ord(wide):X}): {self.title} names take only characters up to U+FFFF"
+        return None
+
+    def setup_engine(self, engine: sa.Engine) -> None:
+        """Every session in strict mode: a value that does not fit a column (an ALTER that shortens a
+        VARCHAR under a longer value) is refused instead of cut to fit with a warning."""
+
+        @sa.event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT @@SESSION.sql_mode")
+            modes = [m for m in str(cursor.fetchone()[0] or "").split(",") if m]
+            if "STRICT_TRANS_TABLES" not in modes and "STRICT_ALL_TABLES" not in modes:
+                cursor.execute("SET SESSION sql_mode = %s", (",".join([*modes, "STRICT_TRANS_TABLES"]),))
+            cursor.close()
+
+    def flavour_of(self, live: sa.engine.Dialect) -> str | None:
+        return "mariadb" if getattr(live, "is_mariadb", False) else None
+
+    def live_options(self, live: sa.engine.Dialect | None, flavour: str | None) -> tuple[Any, ...]:
+        if live is None:
+            return (False, True)
+        return (bool(getattr(live, "_server_ansiquotes", False)), bool(getattr(live, "_backslash_escapes", True)))
+
+    def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
+                        ) -> sa.engine.Dialect:
+        ansiquotes, backslash_escapes = options
+        mariadb = flavour == "mariadb"
+        dialect = MySQLDialect(paramstyle="named", is_mariadb=mariadb)
+        if version is not None:
+            dialect.server_version_info = version
+        dialect._backslash_escapes = backslash_escapes  # type: ignore[attr-defined]
+        if ansiquotes:
+            dialect._server_ansiquotes = True  # type: ignore[attr-defined]
+            dialect.identifier_preparer = dialect.preparer(dialect, server_ansiquotes=True)  # type: ignore[call-arg]
+            if mariadb:
+                dialect.identifier_preparer._set_mariadb()  # type: ignore[attr-defined]
+        return dialect

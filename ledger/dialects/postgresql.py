@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.postgresql.named_types import CreateEnumType, DropEnumType
 
 from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, TypeSpec
 
-from .base import DDLGenerator, handles
+from .base import Database, DDLGenerator, handles, register_database
 
-__all__ = ["PostgreSQLGenerator", "enum_types"]
+__all__ = ["PostgreSQL", "PostgreSQLGenerator", "enum_types"]
 
 _ENUMS = ("Enum", "postgresql.ENUM")
 
@@ -180,3 +182,37 @@ def _kind(column: ColumnSpec) -> str:
     if isinstance(type_, sa.Integer):
         return "integer"
     return "other"
+
+
+#: Keywords PostgreSQL reserves (its "reserved" and "reserved, can be function or type" ones) that
+#: SQLAlchemy's list lacks: a constraint named ``collation`` must be quoted.
+_PG_RESERVED_TOO = frozenset({"collation", "concurrently", "lateral", "system_user", "tablesample"})
+
+
+@register_database
+class PostgreSQL(Database):
+    """PostgreSQL: transactional DDL, named ENUM types, 63-byte names (longer ones are cut silently)."""
+
+    name = "postgresql"
+    title = "PostgreSQL"
+    backends = ("postgresql",)
+    default_driver = "psycopg"
+    sa_dialect = PGDialect
+    generator = PostgreSQLGenerator
+    name_limit = (63, "bytes")
+    cuts_long_names = True
+    current_user_sql = "SELECT current_user"
+
+    def sequence_default(self, text: str) -> bool:
+        return re.match(r"\s*nextval\s*\(", text, re.IGNORECASE) is not None
+
+    def scratch_statements(self, name: str) -> tuple[str, str] | None:
+        create, drop = super().scratch_statements(name)  # type: ignore[misc]
+        return create, drop + " WITH (FORCE)"  # connections left behind do not keep it
+
+    def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
+                        ) -> sa.engine.Dialect:
+        dialect = super().compile_dialect(version, flavour, options)
+        preparer = dialect.identifier_preparer
+        preparer.reserved_words = set(preparer.reserved_words) | _PG_RESERVED_TOO
+        return dialect

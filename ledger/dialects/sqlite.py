@@ -38,9 +38,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
 from ops import (
     AddColumnOp,
@@ -54,9 +57,9 @@ from ops import (
 )
 from ops.specs import ColumnSpec, TableSpec
 
-from .base import DDLGenerator, handles, mentions, table_of
+from .base import Database, DDLGenerator, handles, mentions, register_database, table_of
 
-__all__ = ["REBUILD_PREFIX", "SQLiteGenerator", "SQLiteRebuildError"]
+__all__ = ["READS_ONLY", "REBUILD_PREFIX", "THROWAWAY", "SQLite", "SQLiteGenerator", "SQLiteRebuildError"]
 
 #: The rebuilt table is created under this prefix, then renamed to the table's name.
 REBUILD_PREFIX = "_sl_new_"
@@ -253,3 +256,65 @@ class SQLiteGenerator(DDLGenerator):
             {"name": table.name},
         )
         return [str(row[0]) for row in rows]
+
+
+#: Execution option of a connection that never writes: on SQLite its transactions start with a
+#: plain BEGIN (a shared lock, taken at the first read) instead of BEGIN IMMEDIATE.
+READS_ONLY = "schema_ledger_reads_only"
+
+#: SQLite files whose contents need not survive a crash (a drill's own temporary scratch
+#: database, deleted afterwards): their connections commit without waiting for the disk
+#: (``PRAGMA synchronous = OFF``). Transactions and rollbacks work as on any other file.
+THROWAWAY: set[str] = set()
+
+
+@register_database
+class SQLite(Database):
+    """SQLite: transactional DDL, table rebuilds, the write lock taken when a transaction begins."""
+
+    name = "sqlite"
+    title = "SQLite"
+    backends = ("sqlite",)
+    sa_dialect = SQLiteDialect
+    generator = SQLiteGenerator
+    locks_per_transaction = True
+    rebuilds_batches = True
+
+    def offline_version(self) -> tuple[int, ...] | None:
+        return tuple(sqlite3.sqlite_version_info)
+
+    def database_file(self, url: sa.URL) -> Path | None:
+        database = url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database)
+
+    def scratch_statements(self, name: str) -> tuple[str, str] | None:
+        return None
+
+    def name_problem(self, name: str, what: str) -> str | None:
+        if what in ("table", "index") and name.lower().startswith("sqlite_"):
+            return "starts with sqlite_, which SQLite reserves"
+        return None
+
+    def setup_engine(self, engine: sa.Engine) -> None:
+        """SQLite's Python driver does not open a transaction before DDL, so DDL would commit on
+        its own and a failed revision could not be rolled back: SQLAlchemy drives the transaction
+        instead, and each one starts with ``BEGIN IMMEDIATE`` so that the writer lock is taken at
+        the start (the ledger head is then read under it)."""
+        throwaway = engine.url.database in THROWAWAY
+
+        @sa.event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # the driver must not manage transactions
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout = 60000")
+            if throwaway:
+                cursor.execute("PRAGMA synchronous = OFF")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: sa.Connection) -> None:
+            # A connection that only reads (status, verify, log) must not queue behind a writer.
+            reads_only = conn.get_execution_options().get(READS_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")

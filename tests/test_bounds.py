@@ -1,0 +1,220 @@
+"""Bounded input, no internal errors: crafted payloads cost what their size says, names are cut in
+one step, ledger text cannot forge output lines, bad options and URLs end in one line."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.dialects import postgresql
+
+from ledger.audit import verify
+from ledger.cli import main, printable
+from ledger.codec import MAX_NAME_BYTES, decode, encode
+from ledger.config import Config
+from ledger.db import create_engine
+from ledger.runner import apply, store_for
+from ops import CreateTableOp, LedgerFormatError
+from ops.specs import MAX_NAME_LENGTH, _fit
+from tests.conftest import DIALECTS
+
+REVISION = '''
+import sqlalchemy as sa
+revision = "0001"
+down_revision = None
+def upgrade(op):
+    op.create_table("accounts", sa.Column("id", sa.Integer, primary_key=True))
+'''
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def project(folder: Path, url: str) -> Config:
+    (folder / "migrations").mkdir(parents=True, exist_ok=True)
+    (folder / "migrations" / "0001_a.py").write_text(REVISION)
+    (folder / "schema-ledger.toml").write_text(f'url = "{url}"\nmigrations = "migrations"\n')
+    return Config(project_dir=folder, url=url, migrations=Path("migrations"), source=folder / "schema-ledger.toml")
+
+
+def _old_fit(name: str) -> str:
+    """What _fit did, one character at a time (the reference)."""
+    if len(name.encode()) <= MAX_NAME_LENGTH:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    cut = name
+    while len(cut.encode()) > MAX_NAME_LENGTH - 9:
+        cut = cut[:-1]
+    return f"{cut}_{digest}"
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=120))
+def test_fit_cuts_as_before(name: str) -> None:
+    assert _fit(name) == _old_fit(name)
+
+
+def test_fit_is_linear() -> None:
+    started = time.perf_counter()
+    fitted = _fit("x" * 7_000_000)
+    # one cut of a 7 MB name: far below the minutes a character-at-a-time cut took
+    assert len(fitted.encode()) == MAX_NAME_LENGTH
+    assert time.perf_counter() - started < 5
+
+
+def _payload() -> str:
+    table = sa.Table("t", sa.MetaData(), sa.Column("a", postgresql.ARRAY(sa.Integer, dimensions=2)))
+    return encode(CreateTableOp.from_table(table)).decode()
+
+
+@pytest.mark.parametrize(("crafted", "reason"), [
+    (lambda p: p.replace('"dimensions":2', '"dimensions":10000000000'), "dimensions must be 0 to 6"),
+    (lambda p: p.replace('"name":"t"', '"name":"' + "x" * (MAX_NAME_BYTES + 1) + '"'), "name is longer than"),
+    (lambda p: p.replace('"checks":[]', '"checks":[' + ",".join(["1"] * 10_001) + "]"), "more than 10000 items"),
+    (lambda p: p.replace('"comment":null', '"comment":' + "[" * 70 + "]" * 70, 1), "nests deeper"),
+    (lambda p: p.replace('"dimensions":2', '"dimensions":2,"x":' + "9" * 30), "beyond 64 bits"),
+])
+def test_a_crafted_payload_is_refused_before_it_is_used(crafted: Callable[[str], str], reason: str) -> None:
+    payload = crafted(_payload())
+    assert payload != _payload()
+    started = time.perf_counter()
+    with pytest.raises(LedgerFormatError, match=f"payload at ledger seq 7 is out of bounds: .*{reason}"):
+        decode(payload, seq=7)
+    assert time.perf_counter() - started < 1
+
+
+def test_printable_escapes_every_control_character() -> None:
+    assert printable("a\nb\r\x1b[31m\u202e\u2028\té") == "a\\x0ab\\x0d\\x1b[31m\\u202e\\u2028\\x09é"
+
+
+def test_a_newline_in_by_does_not_forge_a_log_line(tmp_path: Path) -> None:
+    config = project(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    apply(config, by="alice\n    2  2026-01-01T00:00:00.000000Z  apply    0002  forged")
+    result = run("--config", str(config.source), "log")
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) == 1 and "alice\\x0a" in result.output
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_by_and_message_are_checked_before_anything_runs(
+        dialect: str, database_factory: Callable[[str], str], tmp_path: Path) -> None:
+    config = project(tmp_path, database_factory(dialect))
+    for args, said in ((["--by", "b" * 256], "--by is 256 characters long; the ledger keeps at most 255"),
+                       (["-m", "a\x00b"], "-m/--message holds a NUL character, which the ledger's databases do not store")):
+        result = run("--config", str(config.source), "apply", *args)
+        assert result.exit_code == 2, result.output
+        assert result.output == f"schema-ledger: error: {said}\n"
+    engine = create_engine(config.url)
+    try:
+        with engine.connect() as conn:
+            assert not sa.inspect(conn).has_table("accounts")
+    finally:
+        engine.dispose()
+
+
+def test_inputs_that_were_internal_errors_are_one_line(tmp_path: Path) -> None:
+    binary = tmp_path / "schema-ledger.toml"
+    binary.write_bytes(b"\x00\xff\xfe\x80 not toml")
+    result = run("--config", str(binary), "status")
+    assert result.exit_code == 2 and result.output == f"schema-ledger: error: {binary}: not valid TOML: not UTF-8 text\n"
+    charset = run("--url", "mysql://root@127.0.0.1/x?charset=nosuch", "verify")
+    assert charset.exit_code == 1 and "internal error" not in charset.output, charset.output
+    assert charset.output.startswith("schema-ledger: error: the URL's charset='nosuch' is not a character set")
+
+
+def test_a_non_ascii_prev_hash_is_a_chain_problem(tmp_path: Path) -> None:
+    config = project(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    apply(config)
+    engine = create_engine(config.url)
+    try:
+        with engine.begin() as conn:
+            table = config.ledger_table
+            conn.exec_driver_sql(f"DROP TRIGGER {table}_update")
+            conn.execute(store_for(config).table.update().values(prev_hash="é" * 64))
+    finally:
+        engine.dispose()
+    report = verify(config)
+    assert [p.message for p in report.problems] == ["seq 1: prev_hash does not match the hash of the event before it",
+                                                     "seq 1: hash does not match the event's content (the row was edited)"]
+    result = run("--config", str(config.source), "verify")
+    assert result.exit_code == 1 and "internal error" not in result.output
+
+
+def test_long_names_on_sqlite_are_refused_before_the_run(tmp_path: Path) -> None:
+    config = project(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    long_name = "t" * (MAX_NAME_BYTES + 1)
+    (tmp_path / "migrations" / "0001_a.py").write_text(REVISION.replace('"accounts"', repr(long_name)))
+    result = run("--config", str(config.source), "apply")
+    assert result.exit_code == 2 and f"longer than {MAX_NAME_BYTES} bytes" in result.output, result.output
+    assert verify(config).events == 0
+
+
+SECOND = '''
+import sqlalchemy as sa
+revision = "0002"
+down_revision = "0001"
+def upgrade(op):
+    op.add_column("accounts", sa.Column("email", sa.String(80)))
+'''
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_apply_stops_on_drift_in_the_tables_it_touches(
+        dialect: str, database_factory: Callable[[str], str], tmp_path: Path) -> None:
+    config = project(tmp_path, database_factory(dialect))
+    apply(config)
+    engine = create_engine(config.url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE untouched (id INTEGER PRIMARY KEY)")
+        (tmp_path / "migrations" / "0002_b.py").write_text(SECOND)
+        # drift elsewhere is not looked at: the plan touches accounts only
+        apply(config, to="0002")
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE accounts ADD COLUMN by_hand INTEGER")
+        (tmp_path / "migrations" / "0003_c.py").write_text(
+            SECOND.replace('"0002"', '"0003"').replace('"0001"', '"0002"').replace('"email"', '"phone"'))
+        result = run("--config", str(config.source), "apply")
+        assert result.exit_code == 1, result.output
+        assert "the live schema differs from the ledger in the tables this plan touches (add column accounts.by_hand" \
+            in result.output and "nothing was run" in result.output, result.output
+        with engine.connect() as conn:
+            assert "phone" not in {c["name"] for c in sa.inspect(conn).get_columns("accounts")}
+        forced = run("--config", str(config.source), "apply", "--ignore-drift")
+        assert forced.exit_code == 0, forced.output
+    finally:
+        engine.dispose()
+
+
+QUOTED_NAMES = '''
+import sqlalchemy as sa
+revision = "0001"
+down_revision = None
+def upgrade(op):
+    op.create_table("parents", sa.Column("id", sa.Integer, primary_key=True))
+    op.create_table(
+        "children",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("parent_id", sa.Integer),
+        sa.CheckConstraint("parent_id > 0", name=Q + "ck" + Q + Q + "x"),
+        sa.ForeignKeyConstraint(["parent_id"], ["parents.id"], name="fk" + Q + "p"),
+    )
+    op.create_index("ix" + Q + "c", "children", ["parent_id"])
+'''
+
+
+@pytest.mark.parametrize(("dialect", "quote"), [("sqlite", '"'), ("postgresql", '"'), ("mariadb", "`")])
+def test_names_with_quotes_verify_live_right_after_apply(
+        dialect: str, quote: str, database_factory: Callable[[str], str], tmp_path: Path) -> None:
+    config = project(tmp_path, database_factory(dialect))
+    (tmp_path / "migrations" / "0001_a.py").write_text(f"Q = {quote!r}\n" + QUOTED_NAMES)
+    apply(config)
+    report = verify(config, live=True)
+    assert report.ok, report.problems

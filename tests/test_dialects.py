@@ -1,0 +1,70 @@
+"""The supported databases are the database objects of ledger/dialects: adding one (docs/design.md,
+"Add a database") puts it in every list and every per-database decision, with nothing else edited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+import ops
+from ledger import dialects, identifiers, render
+from ledger.cli import main
+from ledger.db import dialect_of
+from ledger.dialects.sqlite import SQLite
+
+
+@pytest.fixture
+def toy() -> Iterator[type[dialects.Database]]:
+    """A database added the way the recipe says: a Database subclass, registered."""
+
+    class ToySQL(SQLite):
+        name = "toysql"
+        title = "ToySQL"
+        backends = ("toysql",)
+        flavours = ("toysql-lite",)
+        transactional_ddl = False
+        name_limit = (10, "characters")
+
+    dialects.register_database(ToySQL)
+    yield ToySQL
+    del dialects.DATABASES["toysql"]
+    for key in [k for k in ops.Operations._to_impl if k[1] == "toysql"]:
+        del ops.Operations._to_impl[key]
+
+
+def test_the_built_in_databases() -> None:
+    assert dialects.names() == ("sqlite", "postgresql", "mysql")
+    assert dialects.choices() == ("sqlite", "postgresql", "mysql", "mariadb")
+    assert [d.transactional_ddl for d in dialects.DATABASES.values()] == [True, True, False]
+    assert dialects.database("mariadb") is dialects.DATABASES["mysql"]
+
+
+def test_a_registered_database_is_in_every_list(toy: type[dialects.Database]) -> None:
+    assert dialects.names()[-1] == "toysql" and dialects.choices()[-2:] == ("toysql", "toysql-lite")
+    assert render.DIALECTS == dialects.choices()
+    assert dialects.dialect_name("toysql:///x.db") == "toysql" == dialect_of("toysql:///x.db")
+    assert dialects.database("toysql-lite") is dialects.DATABASES["toysql"]
+    assert not dialects.transactional_ddl("toysql")
+    assert identifiers.MAX_LENGTH["toysql"] == (10, "characters")
+    with pytest.raises(identifiers.InvalidIdentifierError, match="ToySQL allows at most 10"):
+        identifiers.check_name("eleven_long", "table", "toysql")
+    # Its generator is in the one implementation registry, for every op its generator handles.
+    create = ops.record(lambda op: op.create_table("t", sa.Column("id", sa.Integer, primary_key=True)))[0]
+    assert ops.Operations.find_implementation(type(create), "toysql") is dialects.generated
+    assert dialects.ddl(create, ops.SchemaState(), "toysql") == dialects.ddl(create, ops.SchemaState(), "sqlite")
+    assert render.sa_dialect("toysql").name == "sqlite"
+    # The command line offers it wherever it asks for a database.
+    for command in (["schema", "--help"], ["diff", "--help"], ["import-alembic", "--help"]):
+        result = CliRunner().invoke(main, command)
+        assert "toysql" in result.output, (command, result.output)
+
+
+def test_an_unknown_database_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(dialects.UnsupportedDialectError, match="sqlite, postgresql, mysql, mariadb"):
+        dialects.dialect_name("oracle://x")
+    with pytest.raises(dialects.UnsupportedDialectError):
+        dialects.compile_dialect("oracle")
+    assert "toysql" not in CliRunner().invoke(main, ["schema", "--help"]).output
