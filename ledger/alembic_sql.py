@@ -213,15 +213,20 @@ def _substitute(template: str, paramstyle: str, lookup: Any, unescape_percent: b
     counter = iter(range(1 << 30))
     out: list[str] = []
 
+    both = re.compile(f"{_POSTCOMPILE.pattern}|{pattern.pattern}")
+
     def plain(chunk: str) -> str:
         def repl(match: re.Match[str]) -> str:
-            key: Any = next(counter) if positional else match.group(1)
+            if match.group(1) is not None:  # an expanding parameter: a position of its own, in order
+                if positional:
+                    next(counter)
+                return str(lookup(("post", match.group(1))))
+            key: Any = next(counter) if positional else match.group(2)
             if paramstyle in ("numeric", "numeric_dollar"):
                 key = int(key) - 1
-            return lookup(key)
+            return str(lookup(key))
 
-        chunk = _POSTCOMPILE.sub(lambda m: lookup(("post", m.group(1))), chunk)
-        chunk = pattern.sub(repl, chunk)
+        chunk = both.sub(repl, chunk)
         return chunk.replace("%%", "%") if unescape_percent else chunk
 
     position = 0

@@ -26,7 +26,7 @@ def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
         "op.get_bind().execute(sa.text('UPDATE item SET n = n + 1 WHERE name IN :names')"
         ".bindparams(sa.bindparam('names', expanding=True)), {'names': ['x', 'y']})",
         "op.execute(t.update().where(t.c.name.in_(['x', 'z'])).values(n=t.c.n + 10))",
-        "op.get_bind().execute(t.update().where(t.c.name.in_({'y'})).values(n=t.c.n + 100))",
+        "op.get_bind().execute(t.update().where(sa.or_(t.c.name.in_({'y'}), t.c.name == 'q')).values(n=t.c.n + 100))",
     ]])
     run_alembic(folder, url, "upgrade", "head")
     texts = [e.op.sqltext for e in _events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
