@@ -51,6 +51,7 @@ from ops.specs import ColumnSpec, TableSpec, TypeSpec
 
 from . import __version__, dialects
 from .archive import read_jsonl
+from .codec import DRILL_RECORD, decode_record
 from .config import Config
 from .diff import diff
 from .events import STATE_KINDS, Event, in_effect
@@ -244,10 +245,8 @@ def _micros(recorded_at: str) -> int | None:
 
 def _drill(event: Event) -> dict[str, Any] | None:
     try:
-        data = json.loads(event.payload or "null")
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
+        data = decode_record(event.payload, DRILL_RECORD, seq=event.seq)
+    except LedgerError:
         return None
     rows = []
     for row in data.get("revisions") or []:

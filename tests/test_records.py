@@ -70,4 +70,4 @@ def test_old_and_new_drill_rows_are_read_by_status_and_the_drill_gate(
             conn.execute(store.table.insert().values(**head.to_row()))
             events.append(head)
     assert covered_revisions(config) == {("0001", "c" * 64), ("0002", "c" * 64)}
-    assert [describe_event(e) for e in events] == ["drill passed: 1 revisions up to 0001"] * 2
+    assert [describe_event(e) for e in events] == ["drill passed: 1 revision up to 0001"] * 2
