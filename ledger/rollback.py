@@ -514,6 +514,10 @@ def rollback(
             one_transaction_refused(dialect, RollbackError)
         actor = Actor.current(db_user=_db_user(conn), by=by)
         guard(conn, store, config, "rollback")
+        if conn.in_transaction():
+            # Nothing is written yet: the check's read ends here, so no metadata lock on the ledger
+            # table is held while waiting for the applier lock another run holds (a MariaDB deadlock).
+            conn.rollback()
         ledger = _Ledger()
         if sql_only:
             with _tx(conn):
