@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from benchmarks.generate import build_big_ledger
 from benchmarks.harness import Baseline, Prepared, Timed, case
-from ledger.db import create_engine
-from ledger.events import BODY_FIELDS
-from ledger.scan import CHAIN_COLUMNS, chain_problems, fold_ledger, read_rows
-from ledger.snapshots import EVERY, build as build_snapshots, state_at
-from ledger.store import LedgerStore
+from ledger.storage.db import create_engine
+from ledger.format.events import BODY_FIELDS
+from ledger.storage.scan import CHAIN_COLUMNS, chain_problems, fold_ledger, read_rows
+from ledger.storage.snapshots import EVERY, build as build_snapshots, state_at
+from ledger.storage.store import LedgerStore
 from ops import SchemaState
 
 #: Tables of the schema the big ledgers describe (memory follows this, not the number of events).

@@ -14,7 +14,7 @@ import sys
 import time
 
 from benchmarks.generate import big_ledger_ops
-from ledger.codec import decode
+from ledger.format.codec import decode
 from ops import SchemaState
 
 

@@ -25,9 +25,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ledger.codec import canonical, encode
-from ledger.events import BODY_FIELDS, GENESIS_HASH, format_time
-from ledger.store import LedgerStore
+from ledger.format.codec import canonical, encode
+from ledger.format.events import BODY_FIELDS, GENESIS_HASH, format_time
+from ledger.storage.store import LedgerStore
 from ops import MigrateOperation, SchemaState, record
 
 __all__ = [
@@ -264,7 +264,7 @@ def big_ledger_ops(count: int, tables: int) -> Iterator[tuple[str, str, str]]:
 
 def build_big_ledger(url: str, count: int, *, tables: int = 1000, store: LedgerStore | None = None) -> str:
     """Write a ledger of ``count`` apply events into the (empty) database at ``url``; return the head hash."""
-    from ledger.db import create_engine
+    from ledger.storage.db import create_engine
 
     store = store or LedgerStore()
     engine = create_engine(url)

@@ -214,9 +214,9 @@ def _statements(workdir: str, what: str, dialect: str, size: int) -> Path:
 
 def _build(dialect: str) -> Callable[[int, str], None]:
     def build(size: int, workdir: str) -> None:
-        from ledger.config import Config
-        from ledger.rollback import rollback
-        from ledger.runner import apply
+        from ledger.project.config import Config
+        from ledger.run.rollback import rollback
+        from ledger.run.apply import apply
 
         paths = _paths(workdir, size)
         if not (paths["project"] / "migrations").is_dir():

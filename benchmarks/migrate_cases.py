@@ -21,11 +21,11 @@ import sqlalchemy as sa
 
 from benchmarks.generate import alembic_config, write_alembic_project, write_ledger_project, write_wide_project
 from benchmarks.harness import Baseline, Prepared, Timed, case
-from ledger.audit import verify
-from ledger.config import Config
-from ledger.rollback import rollback
-from ledger.runner import apply
-from ledger.status import status
+from ledger.inspect.audit import verify
+from ledger.project.config import Config
+from ledger.run.rollback import rollback
+from ledger.run.apply import apply
+from ledger.inspect.status import status
 
 #: Where the PostgreSQL databases of the benchmarks are made (``SCHEMA_LEDGER_BENCH_POSTGRES`` overrides).
 POSTGRES = os.environ.get("SCHEMA_LEDGER_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -267,7 +267,7 @@ def _build_drill(dialect: str) -> Callable[[int, str], None]:
 
 
 def _drill(dialect: str, size: int, workdir: str) -> Prepared:
-    from ledger.drill import drill
+    from ledger.run.drill import drill
 
     project, _alembic = _projects(workdir, size, dialect)
     db = Scratch(dialect, workdir)
@@ -358,7 +358,7 @@ def verify_live(size: int, workdir: str) -> Prepared:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from ledger.pointintime import ledger_events, schema_at
+    from ledger.inspect.pointintime import ledger_events, schema_at
 
     project = Path(workdir) / f"wide-{size}"
     url = Scratch("postgresql", workdir).url(f"wide_{size}")

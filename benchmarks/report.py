@@ -55,8 +55,8 @@ def _interact(browser: Any, script: str) -> float:
 def run(events: int, tables: int, dialect: str, workdir: Path, *, with_ddl: bool = True,
         repeat: int = 3) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
-    from ledger.config import Config
-    from ledger.report import build_report, write_report
+    from ledger.project.config import Config
+    from ledger.inspect.report import build_report, write_report
     from tests.browser import Browser
 
     ledger = _ledger(workdir, events, tables)

@@ -243,8 +243,8 @@ class Databases:
 
 
 def schema(url: str, exclude: tuple[str, ...]) -> Any:
-    from ledger.audit import _without_foreign_key_indexes
-    from ledger.reflect import reflect
+    from ledger.inspect.audit import _without_foreign_key_indexes
+    from ledger.schema.reflect import reflect
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
@@ -268,7 +268,7 @@ def tables(url: str, exclude: tuple[str, ...]) -> list[str]:
 
 def schema_differences(expected: Any, actual: Any, dialect: str) -> list[str]:
     """Where two reflected schemas differ; constraints one side keeps no name for (SQLite) are matched by content."""
-    from ledger.reflect import compare
+    from ledger.schema.reflect import compare
     from tests.alembic_histories import name_like_fold
 
     actual = name_like_fold(actual, expected)
@@ -278,7 +278,7 @@ def schema_differences(expected: Any, actual: Any, dialect: str) -> list[str]:
 
 def data_revisions(url: str) -> set[str]:
     """The revisions whose events in the ledger at ``url`` hold data work (or SQL with no reverse)."""
-    from ledger.store import LedgerStore
+    from ledger.storage.store import LedgerStore
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:

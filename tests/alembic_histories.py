@@ -24,11 +24,11 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from hypothesis import strategies as st
 
-from ledger.audit import _without_foreign_key_indexes
-from ledger.db import dialect_of
-from ledger.events import Event, fold_events, verify_chain
-from ledger.reflect import compare, reflect
-from ledger.store import LedgerStore
+from ledger.inspect.audit import _without_foreign_key_indexes
+from ledger.storage.db import dialect_of
+from ledger.format.events import Event, fold_events, verify_chain
+from ledger.schema.reflect import compare, reflect
+from ledger.storage.store import LedgerStore
 from ops import SchemaState
 
 ENV_PY = '''\
@@ -601,9 +601,9 @@ def rollback_to_base(url: str, *, ledger_table: str = LEDGER_TABLE) -> list[Even
     import tempfile
     from pathlib import Path
 
-    from ledger.config import Config
-    from ledger.db import create_engine
-    from ledger.rollback import rollback
+    from ledger.project.config import Config
+    from ledger.storage.db import create_engine
+    from ledger.run.rollback import rollback
     from ops import IrreversibleError
 
     store = LedgerStore(ledger_table)

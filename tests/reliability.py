@@ -22,13 +22,13 @@ from typing import Any
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from ledger.audit import drift, reflect_live
+from ledger.inspect.audit import drift, reflect_live
 from ledger.cli import main
-from ledger.config import Config
-from ledger.db import create_engine
-from ledger.events import Event
-from ledger.revisions import RevisionChain, load_revisions
-from ledger.runner import store_for
+from ledger.project.config import Config
+from ledger.storage.db import create_engine
+from ledger.format.events import Event
+from ledger.project.revisions import RevisionChain, load_revisions
+from ledger.run.apply import store_for
 from ops import SchemaState
 from tests import servers
 
@@ -236,7 +236,7 @@ def run(config: Config, *args: str, fault: str | None = None, timeout: float = 3
 
 
 def _forked_cli(folder: str, url: str, args: tuple[str, ...], fault: str | None, out: str, err: str) -> None:
-    from ledger import faults
+    from ledger.support import faults
 
     os.chdir(folder)
     os.environ["SCHEMA_LEDGER_URL"] = url

@@ -21,16 +21,16 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from ledger.audit import verify
+from ledger.inspect.audit import verify
 from ledger.cli import main
-from ledger.codec import canonical
-from ledger.config import Config, load_config
-from ledger.db import create_engine, dialect_of
-from ledger.events import Event, chain_hash
-from ledger.rollback import rollback
-from ledger.runner import apply, store_for
-from ledger.seal import GuardError, Seal, database_identity, keygen, load_private_key
-from ledger.store import REFUSAL
+from ledger.format.codec import canonical
+from ledger.project.config import Config, load_config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.format.events import Event, chain_hash
+from ledger.run.rollback import rollback
+from ledger.run.apply import apply, store_for
+from ledger.storage.seal import GuardError, Seal, database_identity, keygen, load_private_key
+from ledger.storage.store import REFUSAL
 from ops import ExecuteSQLOp
 from tests.conftest import DIALECTS
 
@@ -350,8 +350,8 @@ def _as(url: str, user: str) -> str:
 @pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
 def test_the_applier_can_only_insert_into_a_ledger_it_does_not_own(
         dialect: str, database_factory: Callable[[str], str], tmp_path: Path) -> None:
-    from ledger.grants import grants_sql
-    from ledger.store import LedgerStore
+    from ledger.inspect.grants import grants_sql
+    from ledger.storage.store import LedgerStore
 
     admin_url = database_factory(dialect)
     suffix = uuid.uuid4().hex[:8]
@@ -486,7 +486,7 @@ def test_an_older_sqlite_ledger_gets_the_replace_trigger(tmp_path: Path) -> None
 
 
 def test_an_exported_ledger_is_checked_against_keys_and_anchor(attacked: Ledger, tmp_path: Path) -> None:
-    from ledger.audit import export_jsonl, verify_file
+    from ledger.inspect.audit import export_jsonl, verify_file
 
     config = attacked.config
     export = tmp_path / "ledger.jsonl"

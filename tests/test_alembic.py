@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from ledger.alembic import DATA_CHANGE, NOT_MODELLED, PARTIAL, is_data_change
-from ledger.alembic_sql import DATA, OTHER, READ, SCHEMA, classify
-from ledger.events import Event
-from ledger.store import LedgerStore
+from ledger.integrations.alembic_hook import DATA_CHANGE, NOT_MODELLED, PARTIAL, is_data_change
+from ledger.integrations.alembic_sql import DATA, OTHER, READ, SCHEMA, classify
+from ledger.format.events import Event
+from ledger.storage.store import LedgerStore
 from tests.alembic_histories import (
     LEDGER_TABLE,
     chain_problems,
@@ -384,8 +384,8 @@ def test_on_mariadb_the_index_kept_for_a_dropped_foreign_key_goes_when_a_new_ind
 def _rollback_names_exactly_the_irreversible_events(url: str) -> None:
     """A plain rollback to base works, or stops naming exactly the events that have no reverse;
     going past those, it leaves no table of the history."""
-    from ledger.config import Config
-    from ledger.rollback import RollbackError, rollback
+    from ledger.project.config import Config
+    from ledger.run.rollback import RollbackError, rollback
     from ops import IrreversibleError
 
     events = _events(url)

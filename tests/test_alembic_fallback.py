@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.alembic import ADJUSTED, REFLECTED
-from ledger.audit import verify
-from ledger.config import Config
-from ledger.events import RESYNC, Event
-from ledger.revisions import RevisionChain
-from ledger.status import status
-from ledger.store import LedgerStore
+from ledger.integrations.alembic_hook import ADJUSTED, REFLECTED
+from ledger.inspect.audit import verify
+from ledger.project.config import Config
+from ledger.format.events import RESYNC, Event
+from ledger.project.revisions import RevisionChain
+from ledger.inspect.status import status
+from ledger.storage.store import LedgerStore
 from tests.alembic_histories import (
     LEDGER_TABLE,
     chain_problems,

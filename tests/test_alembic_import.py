@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from ledger import runner
-from ledger.alembic_import import ImportError_, ImportResult, import_alembic
-from ledger.config import Config
-from ledger.reflect import compare, reflect
-from ledger.revisions import load_revisions
+from ledger.run import apply as runner
+from ledger.integrations.alembic_import import ImportError_, ImportResult, import_alembic
+from ledger.project.config import Config
+from ledger.schema.reflect import compare, reflect
+from ledger.project.revisions import load_revisions
 from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
     LEDGER_TABLE,
     Project,

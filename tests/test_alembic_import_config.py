@@ -11,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from ledger import runner
-from ledger.alembic_import import import_alembic
+from ledger.run import apply as runner
+from ledger.integrations.alembic_import import import_alembic
 from ledger.cli import main
-from ledger.config import Config
-from ledger.reflect import compare, reflect
-from ledger.revisions import load_revisions
+from ledger.project.config import Config
+from ledger.schema.reflect import compare, reflect
+from ledger.project.revisions import load_revisions
 from tests.alembic_histories import name_like_fold, run_alembic, write_env
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.store import LedgerStore
+from ledger.storage.store import LedgerStore
 from tests.alembic_histories import LEDGER_TABLE, chain_problems, differences, write_env, write_history
 
 RUN = """

@@ -76,7 +76,7 @@ def test_check_constraints_are_recorded_as_the_database_stores_them(tmp_path: Pa
 def test_repeated_unnamed_unique_constraints_are_as_many_as_the_database_keeps(
     tmp_path: Path, hook_url: str  # noqa: F811
 ) -> None:
-    from ledger.audit import verify
+    from ledger.inspect.audit import verify
     from tests.alembic_histories import rollback_to_base
     from tests.test_alembic_fallback import _check, _config, _upgrade
 

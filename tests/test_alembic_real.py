@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.alembic_import import import_alembic
-from ledger.config import Config
-from ledger.drill import DrillReport, drill
-from ledger.revisions import load_revisions
+from ledger.integrations.alembic_import import import_alembic
+from ledger.project.config import Config
+from ledger.run.drill import DrillReport, drill
+from ledger.project.revisions import load_revisions
 
 from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
     LEDGER_TABLE,

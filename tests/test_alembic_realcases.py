@@ -70,7 +70,7 @@ def test_postgresql_index_kinds_of_real_histories_roll_back(
 def test_functions_and_triggers_written_as_sql_are_recorded_as_what_ran_and_nothing_else(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
-    from ledger.alembic_sql import changes_no_table
+    from ledger.integrations.alembic_sql import changes_no_table
     from tests.alembic_histories import run_alembic, write_env, write_history
     from tests.test_alembic_fallback import _check, _events
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from ledger.archive import read_jsonl, write_jsonl
-from ledger.events import verify_chain
+from ledger.storage.archive import read_jsonl, write_jsonl
+from ledger.format.events import verify_chain
 from ops import LedgerFormatError
 from tests.test_points import Ledger, _table
 

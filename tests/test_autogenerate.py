@@ -20,12 +20,12 @@ from click.testing import CliRunner, Result
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from ledger.audit import verify
-from ledger.autogenerate import AutogenerateError, autogenerate, head_state, target_state
+from ledger.inspect.audit import verify
+from ledger.schema.autogenerate import AutogenerateError, autogenerate, head_state, target_state
 from ledger.cli import main
-from ledger.config import Config, load_config
-from ledger.revisions import load_revisions
-from ledger.runner import apply
+from ledger.project.config import Config, load_config
+from ledger.project.revisions import load_revisions
+from ledger.run.apply import apply
 from ops import AddColumnOp, CreateTableOp, SchemaState
 from tests.strategies import schema_states
 
@@ -83,7 +83,7 @@ order = sa.Table(
 '''
 
 HOOKS = '''
-from ledger.autogenerate import Draft
+from ledger.schema.autogenerate import Draft
 
 
 def not_purchase(ops, context):
@@ -210,7 +210,7 @@ def test_missing_or_wrong_target_metadata(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("dialect", ["sqlite"])
 def test_baseline_snapshot_is_the_starting_point(tmp_path: Path, db_url: str) -> None:
-    from ledger.baseline import baseline
+    from ledger.run.baseline import baseline
 
     engine = sa.create_engine(db_url)
     with engine.begin() as conn:

@@ -18,15 +18,15 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from ledger.audit import verify
-from ledger.baseline import BaselineError, baseline
+from ledger.inspect.audit import verify
+from ledger.run.baseline import BaselineError, baseline
 from ledger.cli import main
-from ledger.config import Config
-from ledger.db import create_engine, dialect_of
-from ledger.drill import drill
-from ledger.events import fold_events
-from ledger.pointintime import materialize
-from ledger.runner import apply, store_for
+from ledger.project.config import Config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.run.drill import drill
+from ledger.format.events import fold_events
+from ledger.inspect.pointintime import materialize
+from ledger.run.apply import apply, store_for
 
 MANY = 30
 ALEMBIC = "ae1027a6acf"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ledger.audit import blame, blame_events
+from ledger.inspect.audit import blame, blame_events
 from ledger.cli import main
-from ledger.config import Config
-from ledger.events import GENESIS_HASH, Actor, Event
-from ledger.rollback import rollback
-from ledger.runner import apply
+from ledger.project.config import Config
+from ledger.format.events import GENESIS_HASH, Actor, Event
+from ledger.run.rollback import rollback
+from ledger.run.apply import apply
 from ops import AddColumnOp, ColumnSpec, CreateTableOp, RenameTableOp, TableSpec, TypeSpec
 
 REVISIONS = {

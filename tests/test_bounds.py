@@ -15,12 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.dialects import postgresql
 
-from ledger.audit import verify
+from ledger.inspect.audit import verify
 from ledger.cli import main, printable
-from ledger.codec import MAX_NAME_BYTES, decode, encode
-from ledger.config import Config
-from ledger.db import create_engine
-from ledger.runner import apply, store_for
+from ledger.format.codec import MAX_NAME_BYTES, decode, encode
+from ledger.project.config import Config
+from ledger.storage.db import create_engine
+from ledger.run.apply import apply, store_for
 from ops import CreateTableOp, LedgerFormatError
 from ops.specs import MAX_NAME_LENGTH, _fit
 from tests.conftest import DIALECTS

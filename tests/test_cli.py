@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from ledger.cli import main
-from ledger.config import Config
-from ledger.db import create_engine, dialect_of
-from ledger.store import LedgerStore
+from ledger.project.config import Config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.storage.store import LedgerStore
 from tests.test_revisions import BAD_CASES, rev
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.db import create_engine
-from ledger.revisions import check_revision_id
+from ledger.storage.db import create_engine
+from ledger.project.revisions import check_revision_id
 from tests.test_cli import SHOP, one_error_line, run
 from tests.test_revisions import rev
 

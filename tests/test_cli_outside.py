@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.db import create_engine
+from ledger.storage.db import create_engine
 from tests.test_cli import one_error_line, run, tables
 
 COMMANDS = [

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import mysql, postgresql
 
 import ops
-from ledger import codec
-from ledger.codec import LedgerFormatError, decode, encode, from_payload, to_payload
+from ledger.format import codec
+from ledger.format.codec import LedgerFormatError, decode, encode, from_payload, to_payload
 from ops import ColumnSpec, ExecuteSQLOp, MigrateOperation, SchemaState, TypeSpec
 from tests import strategies as S
 
@@ -100,7 +100,7 @@ def test_hash_is_the_same_in_another_process() -> None:
     here = [hashlib.sha256(encode(op)).hexdigest() for op in SAMPLES]
     script = (
         "import hashlib, sys; sys.path.insert(0, '.');"
-        "from tests.test_codec import SAMPLES; from ledger.codec import encode;"
+        "from tests.test_codec import SAMPLES; from ledger.format.codec import encode;"
         "print('\\n'.join(hashlib.sha256(encode(op)).hexdigest() for op in SAMPLES))"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,

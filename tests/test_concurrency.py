@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.config import Config
-from ledger.events import Event
+from ledger.project.config import Config
+from ledger.format.events import Event
 from tests.reliability import (
     DEEP,
     chain_of,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.config import DEFAULT_URL, Config, ConfigError, find_config, load_config, render_config
+from ledger.project.config import DEFAULT_URL, Config, ConfigError, find_config, load_config, render_config
 from ops import DEFAULT_NAMING_CONVENTION
 
 

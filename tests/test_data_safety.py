@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from ledger.audit import reflect_live
+from ledger.inspect.audit import reflect_live
 from ledger.cli import main
-from ledger.config import Config
-from ledger.db import create_engine
-from ledger.runner import store_for
+from ledger.project.config import Config
+from ledger.storage.db import create_engine
+from ledger.run.apply import store_for
 
 
 def project(tmp_path: Path, url: str, revisions: dict[str, str]) -> Config:

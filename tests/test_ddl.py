@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ledger.context import MigrationContext
-from ledger.reflect import compare, reflect
+from ledger.run.context import MigrationContext
+from ledger.schema.reflect import compare, reflect
 from ledger.dialects import UnsupportedOperationError, ddl, ddl_batch, dialect_name, execute
 from ops import MigrateOperation, Operations, SchemaState, record
 

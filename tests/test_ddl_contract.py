@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, note, reject, settings
 from hypothesis import strategies as st
 
 from ledger.dialects import ddl, dialect_name, execute
-from ledger.reflect import compare, reflect
+from ledger.schema.reflect import compare, reflect
 from ops import CreateForeignKeyOp, CreateTableOp, MigrateOperation, OP_TYPES, SchemaState
 from tests.strategies import histories
 

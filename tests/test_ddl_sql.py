@@ -88,7 +88,7 @@ def test_postgresql_type_change_casts_only_where_it_must(upgrade: Callable[[Oper
 
 
 def test_postgresql_using_is_kept_by_the_codec_and_left_out_when_unset() -> None:
-    from ledger.codec import decode, encode
+    from ledger.format.codec import decode, encode
 
     (plain,) = record(lambda op: op.alter_column("account", "plan", type_=sa.Integer))
     (using,) = record(lambda op: op.alter_column("account", "plan", type_=sa.Integer, postgresql_using="plan::int"))

@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 import ops
-from ledger import dialects, identifiers, render
+from ledger import dialects
+from ledger.dialects import identifiers
+from ledger.schema import render
 from ledger.cli import main
-from ledger.db import dialect_of
+from ledger.storage.db import dialect_of
 from ledger.dialects.sqlite import SQLite
 
 

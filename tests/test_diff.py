@@ -11,7 +11,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from ledger.diff import diff
+from ledger.schema.diff import diff
 from ops import (
     AddColumnOp,
     AlterColumnOp,

@@ -18,11 +18,11 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from ledger.audit import verify
+from ledger.inspect.audit import verify
 from ledger.cli import main
-from ledger.config import Config
-from ledger.db import create_engine, dialect_of
-from ledger.runner import apply
+from ledger.project.config import Config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.run.apply import apply
 from ops import AddColumnOp, AlterColumnOp, CreateIndexOp, DropConstraintOp, DropIndexOp
 
 REVISION = '''
@@ -164,8 +164,8 @@ def _config_file(config: Config) -> Path:
 
 @pytest.mark.parametrize("dialect", ["sqlite"])
 def test_live_is_not_compared_when_the_ledger_does_not_fold(tmp_path: Path, db_url: str) -> None:
-    from ledger.events import Actor
-    from ledger.runner import store_for
+    from ledger.format.events import Actor
+    from ledger.run.apply import store_for
     from ops import DropTableOp
 
     config = project(tmp_path, db_url)

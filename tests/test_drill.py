@@ -13,15 +13,15 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-import ledger.drill as ledger_drill
-from ledger import codec
+import ledger.run.drill as ledger_drill
+from ledger.format import codec
 from ledger.cli import main
-from ledger.config import Config
-from ledger.db import create_engine, dialect_of
-from ledger.drill import DrillRequired, covered_revisions, drill, record_drill, require_drill
-from ledger.events import Event, verify_chain
-from ledger.revisions import load_revisions
-from ledger.runner import apply, store_for
+from ledger.project.config import Config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.run.drill import DrillRequired, covered_revisions, drill, record_drill, require_drill
+from ledger.format.events import Event, verify_chain
+from ledger.project.revisions import load_revisions
+from ledger.run.apply import apply, store_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop" / "migrations"

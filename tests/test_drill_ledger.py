@@ -21,16 +21,16 @@ from click.testing import CliRunner
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from ledger import codec
-from ledger.alembic import NOT_MODELLED, is_data_change
-from ledger.baseline import baseline
+from ledger.format import codec
+from ledger.integrations.alembic_hook import NOT_MODELLED, is_data_change
+from ledger.run.baseline import baseline
 from ledger.cli import main
-from ledger.config import Config
-from ledger.drill import DrillReport, drill, ledger_revisions
-from ledger.events import Event
-from ledger.revisions import Revision, RevisionChain, Step, checksum
-from ledger.rollback import rollback
-from ledger.runner import apply
+from ledger.project.config import Config
+from ledger.run.drill import DrillReport, drill, ledger_revisions
+from ledger.format.events import Event
+from ledger.project.revisions import Revision, RevisionChain, Step, checksum
+from ledger.run.rollback import rollback
+from ledger.run.apply import apply
 from ops import LedgerError, MigrateOperation, SchemaState
 from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
     LEDGER_TABLE,
@@ -353,18 +353,18 @@ def test_native_database_drilled_from_its_ledger_gives_the_verdict_of_its_files(
 def test_a_replay_that_leaves_something_out_fails(tmp_path: Path, database_factory: Callable[[str], str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # The drill of a ledger checks that the replay builds the target's schema at the head.
-    import ledger.drill
+    import ledger.run.drill
 
     url = database_factory("sqlite")
     ids = _hooked(tmp_path, url, SCHEMA_HISTORY)
-    whole = ledger.drill.ledger_revisions
+    whole = ledger.run.drill.ledger_revisions
 
     def without_last_op(events: Sequence[Event]) -> RevisionChain:
         chain = whole(events)
         head = chain.revisions[-1]
         return RevisionChain(chain.revisions[:-1] + (attrs.evolve(head, steps=head.steps[:-1]),))
 
-    monkeypatch.setattr(ledger.drill, "ledger_revisions", without_last_op)
+    monkeypatch.setattr(ledger.run.drill, "ledger_revisions", without_last_op)
     report = drill(_config(tmp_path, url), from_ledger=True)
     assert not report.passed and report.rows[-1].up is False and report.rows[-1].down is None
     (failure,) = report.failures

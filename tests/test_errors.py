@@ -12,13 +12,13 @@ import pytest
 import ledger
 import ops
 from ledger import cli
-from ledger.points import InvalidPoint
+from ledger.project.points import InvalidPoint
 from ops import LedgerError
 
 #: Not errors a caller gets: pytest's outcome for a failed migration test (pytest reports it; the
 #: plugin module stays free of schema-ledger imports until a test runs), and click's exception that
 #: carries a LedgerError's one line and exit code out of the CLI.
-OUTCOMES = {"ledger.pytest_plugin.SchemaLedgerTestFailure", "ledger.pytest_plugin.DrillFailed", "ledger.cli.Failure"}
+OUTCOMES = {"ledger.integrations.pytest_plugin.SchemaLedgerTestFailure", "ledger.integrations.pytest_plugin.DrillFailed", "ledger.cli.Failure"}
 
 
 def _modules() -> list[str]:
@@ -54,9 +54,9 @@ def test_one_unsupported_dialect_error() -> None:
 
 
 def test_builtin_bases_stay_where_callers_catch_them() -> None:
-    from ledger.alembic_sql import UnrenderableStatement
-    from ledger.audit import InvalidInput
-    from ledger.recorder import StatementFailed, TransactionFailed
+    from ledger.integrations.alembic_sql import UnrenderableStatement
+    from ledger.inspect.audit import InvalidInput
+    from ledger.run.recorder import StatementFailed, TransactionFailed
 
     assert issubclass(UnrenderableStatement, ValueError) and issubclass(InvalidInput, ValueError)
     assert issubclass(StatementFailed, LedgerError) and issubclass(TransactionFailed, LedgerError)

@@ -2,7 +2,7 @@
 
 The applier (the CLI in a process of its own) is killed with SIGKILL right after a statement
 boundary -- a DDL statement, a ledger INSERT, a COMMIT -- found through the test-only hook
-``SCHEMA_LEDGER_FAULT`` (see ledger/faults.py): first every boundary of a four-revision
+``SCHEMA_LEDGER_FAULT`` (see ledger/support/faults.py): first every boundary of a four-revision
 ``apply`` and of a ``rollback --to base`` is listed, then the run is killed at chosen ones.
 Those runs, the random timing kills (anywhere, mid-statement included) and the runs whose
 connection is killed are forked from the test process: the CLI's code, without a new
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.runner import LedgerView, apply
+from ledger.run.apply import LedgerView, apply
 from tests.reliability import (
     DEEP,
     chain_of,
@@ -50,9 +50,9 @@ from tests.reliability import (
     trace,
     wait_for_other_sessions,
 )
-from ledger.db import create_engine
-from ledger.runner import store_for
-from ledger.config import Config
+from ledger.storage.db import create_engine
+from ledger.run.apply import store_for
+from ledger.project.config import Config
 
 DIALECTS = ("sqlite", "postgresql", "mariadb")
 SCENARIOS = {"apply": ("apply", "-q"), "rollback": ("rollback", "-q", "--to", "base")}

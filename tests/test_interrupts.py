@@ -1,5 +1,5 @@
 """Ctrl-C: a real SIGINT to the command as a process of its own, stopped at a statement boundary by
-the fault hook (ledger/faults.py). The command exits 130 without a traceback and says in one line
+the fault hook (ledger/support/faults.py). The command exits 130 without a traceback and says in one line
 where the database stands; on MariaDB, the intent it leaves in doubt is named by `status` and
 `apply`, which send the user to `schema-ledger recover`.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.config import Config
+from ledger.project.config import Config
 from tests.reliability import ROOT, cli, events, make_project, spawn, trace
 
 

@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LIMIT = 650
 
 
 def test_the_import_contracts_hold() -> None:
@@ -19,11 +20,29 @@ def test_the_import_contracts_hold() -> None:
     assert "0 broken" in done.stdout
 
 
-def test_the_layers_name_every_ledger_module() -> None:
-    """A new module must be placed in a layer (or the contract would not see it)."""
+def test_the_layers_name_every_ledger_package() -> None:
+    """Every module of ``ledger`` lives in a layer's package (or the contract would not see it);
+    at the top sit only the entry points: ``__main__`` and the Alembic hook's public face."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     (layers,) = [c["layers"] for c in config["contracts"] if c["type"] == "layers"]
     placed = {name.strip() for layer in layers for name in layer.split(":")}
-    modules = {p.stem for p in (ROOT / "ledger").glob("*.py")} | {"dialects"}
-    assert modules - placed == {"__init__", "__main__"}
-    assert placed <= modules
+    packages = {p.name for p in (ROOT / "ledger").iterdir() if (p / "__init__.py").exists()}
+    assert packages == placed
+    modules = {p.stem for p in (ROOT / "ledger").glob("*.py")}
+    assert modules == {"__init__", "__main__", "alembic"}
+
+
+def test_no_module_is_longer_than_the_limit() -> None:
+    """docs/design.md: a module over ~600 lines is split along what it does."""
+    sizes = {str(p.relative_to(ROOT)): len(p.read_text().splitlines())
+             for folder in ("ledger", "ops") for p in (ROOT / folder).rglob("*.py")}
+    assert {path for path, n in sizes.items() if n > LIMIT} <= STILL_TOO_LONG
+
+
+# Modules still waiting to be split (a ratchet: the list only shrinks).
+STILL_TOO_LONG = {
+    "ledger/cli/__init__.py", "ledger/format/codec.py", "ledger/inspect/audit.py",
+    "ledger/integrations/alembic_hook.py", "ledger/run/apply.py", "ledger/run/drill.py",
+    "ledger/schema/render.py", "ledger/schema/sqltext.py", "ledger/project/revisions.py",
+    "ledger/run/rollback.py", "ops/specs.py", "ops/state.py",
+}

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import ops
-from ledger.codec import decode, encode
+from ledger.format.codec import decode, encode
 from ops import (
     AddColumnOp,
     AlterColumnOp,

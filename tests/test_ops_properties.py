@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import ops
-from ledger.codec import decode, encode
+from ledger.format.codec import decode, encode
 from ops import (
     AddConstraintOp,
     DropConstraintOp,

@@ -10,7 +10,7 @@ from hypothesis import given
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 import ops
-from ledger.codec import LedgerFormatError, decode, encode
+from ledger.format.codec import LedgerFormatError, decode, encode
 from ops import ColumnSpec, TableSpec, TypeSpec, UnknownTypeError
 from ops.specs import registered_type, registered_type_names
 from tests import strategies as S

@@ -340,7 +340,7 @@ def test_info_is_memoized_and_outside_equality() -> None:
     a.info["why"] = "test"
     assert a.info is a.info and a.info == {"why": "test"} and b.info == {}
     assert a == b and hash(a) == hash(b)
-    from ledger.codec import encode
+    from ledger.format.codec import encode
     assert encode(a) == encode(b)
 
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 import ops
-from ledger import codec
+from ledger.format import codec
 from ops import MigrateOperation, SchemaState
 from tests import strategies as S
 

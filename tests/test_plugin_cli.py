@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.db import create_engine
+from ledger.storage.db import create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "operations.md"
@@ -159,7 +159,7 @@ def test_a_plugin_that_cannot_be_imported_is_one_line(database_factory: Callable
 
 @pytest.mark.parametrize("value", ['"views"', '["no-dash.x"]', "[1]"])
 def test_plugins_must_be_a_list_of_module_names(value: str, tmp_path: Path) -> None:
-    from ledger.config import ConfigError, load_config
+    from ledger.project.config import ConfigError, load_config
 
     (tmp_path / "schema-ledger.toml").write_text(f"plugins = {value}\n")
     with pytest.raises(ConfigError, match="plugins"):
@@ -224,7 +224,7 @@ def test_the_alembic_hook_imports_the_project_plugins(tmp_path: Path, monkeypatc
 def test_the_pytest_plugin_imports_the_project_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import types
 
-    from ledger.pytest_plugin import load_project
+    from ledger.integrations.pytest_plugin import load_project
 
     name = _marker_project(tmp_path, monkeypatch)
     pytest_config = types.SimpleNamespace(getoption=lambda _name: None, getini=lambda _name: None, rootpath=tmp_path)

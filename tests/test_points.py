@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, strategies as st
 
-from ledger.events import GENESIS_HASH, Actor, Event, fold_events, in_effect, verify_chain
-from ledger.points import InvalidPoint, applied_revisions, plan_rollback, resolve_point, state_at
+from ledger.format.events import GENESIS_HASH, Actor, Event, fold_events, in_effect, verify_chain
+from ledger.project.points import InvalidPoint, applied_revisions, plan_rollback, resolve_point, state_at
 from ops import ExecuteSQLOp, IrreversibleError, SchemaState, record
 
 ACTOR = Actor("u", None, "h", "0", None)

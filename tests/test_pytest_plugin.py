@@ -53,7 +53,7 @@ def test_a_planted_fault_fails_the_drill_test_with_the_report(pytester: pytest.P
 def test_imported_ready_test_and_fixtures(pytester: pytest.Pytester) -> None:
     _project(pytester, fault=True)
     pytester.makepyfile(test_migrations=(
-        "from ledger.pytest_plugin import test_schema_ledger_drill\n\n\n"
+        "from ledger.integrations.pytest_plugin import test_schema_ledger_drill\n\n\n"
         "def test_config(schema_ledger_config):\n"
         "    assert schema_ledger_config.migrations_dir.name == 'migrations'\n\n\n"
         "def test_report(schema_ledger_drill):\n"
@@ -72,9 +72,9 @@ FOUR = ("test_single_head_revision", "test_upgrade", "test_model_definitions_mat
 
 # The models of the shop at head, built from the migrations' fold: the passing case of the model test.
 SHOP_MODELS = '''\
-from ledger.autogenerate import head_state
-from ledger.config import load_config
-from ledger.revisions import load_revisions
+from ledger.schema.autogenerate import head_state
+from ledger.project.config import load_config
+from ledger.project.revisions import load_revisions
 
 _config = load_config(start=__import__("pathlib").Path(__file__).parent)
 metadata = head_state(_config, load_revisions(_config.migrations_dir)).to_metadata()
@@ -109,7 +109,7 @@ def test_native_flag_adds_the_four_tests_and_they_pass(pytester: pytest.Pytester
 
 def test_native_imported_tests_pass(pytester: pytest.Pytester) -> None:
     _native(pytester)
-    pytester.makepyfile(test_migrations=f"from ledger.pytest_plugin import {', '.join(FOUR)}\n")
+    pytester.makepyfile(test_migrations=f"from ledger.integrations.pytest_plugin import {', '.join(FOUR)}\n")
     result = pytester.runpytest("-v")
     result.assert_outcomes(passed=4)
 
@@ -209,7 +209,7 @@ def test_alembic_imported_tests_pass_with_a_config_fixture(pytester: pytest.Pyte
         "@pytest.fixture(scope='session')\ndef schema_ledger_target_metadata():\n"
         "    import models\n    return models.metadata\n"
     )
-    pytester.makepyfile(test_migrations=f"from ledger.pytest_plugin import {', '.join(FOUR)}\n")
+    pytester.makepyfile(test_migrations=f"from ledger.integrations.pytest_plugin import {', '.join(FOUR)}\n")
     result = pytester.runpytest("-v")
     result.assert_outcomes(passed=4)
 

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger import codec
-from ledger.config import Config
-from ledger.drill import covered_revisions
-from ledger.events import Actor, Event
-from ledger.runner import connect, store_for
-from ledger.status import describe_event
+from ledger.format import codec
+from ledger.project.config import Config
+from ledger.run.drill import covered_revisions
+from ledger.format.events import Actor, Event
+from ledger.run.apply import connect, store_for
+from ledger.inspect.status import describe_event
 from ops import LedgerFormatError
 
 REPORT = {"passed": True, "dialect": "sqlite", "scratch": "temporary scratch database", "head": "0001",

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, event, given, note, reject, settings
 from hypothesis import strategies as st
 from sqlalchemy.dialects import mysql, postgresql as pg
 
-from ledger.db import dialect_of
-from ledger.reflect import DDL_TYPE, UnsupportedDialectError, compare, normalize, reflect, type_ddl
-from ledger.sqltext import canonical_default, canonical_sql
+from ledger.storage.db import dialect_of
+from ledger.schema.reflect import DDL_TYPE, UnsupportedDialectError, compare, normalize, reflect, type_ddl
+from ledger.schema.sqltext import canonical_default, canonical_sql
 from ops import LedgerError, SchemaState, TypeSpec
 from ops.specs import DefaultSpec
 
@@ -327,7 +327,8 @@ def test_normalize_is_idempotent_and_compare_agrees_with_it(data: st.DataObject,
 def test_remembered_types_are_what_working_them_out_gives(data: st.DataObject, dialect: str) -> None:
     """The type caches of reflection and normalization hand out what from_sa and compiling give,
     however types are interleaved (two types of one class with other arguments stay apart)."""
-    from ledger import comparison, reflect as reflect_module
+    from ledger.schema import comparison
+    from ledger.schema import reflect as reflect_module
 
     specs = data.draw(st.lists(_strategies().type_specs(), min_size=1, max_size=6), label="types")
     for spec in specs + specs[::-1]:
@@ -347,7 +348,7 @@ def test_remembered_types_are_what_working_them_out_gives(data: st.DataObject, d
 
 
 def test_types_of_one_class_with_other_arguments_reflect_apart() -> None:
-    from ledger import reflect as reflect_module
+    from ledger.schema import reflect as reflect_module
 
     assert reflect_module._type_spec(sa.VARCHAR(80)) == TypeSpec.from_sa(sa.VARCHAR(80))
     assert reflect_module._type_spec(sa.VARCHAR(20)) == TypeSpec.from_sa(sa.VARCHAR(20))
@@ -726,7 +727,7 @@ def test_postgresql_keys_read_from_the_catalog_are_what_the_inspector_reports(
     """Primary keys, unique constraints and foreign keys come from one catalog query on
     PostgreSQL: every action, MATCH FULL, deferral, a referent in another schema, one found
     by the search path and one that is not, are read as SQLAlchemy's inspector reads them."""
-    from ledger.reflect import _pg_keys
+    from ledger.schema.reflect import _pg_keys
 
     engine = sa.create_engine(database_factory("postgresql"))
     try:

@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.dialects import mysql, postgresql
 
-from ledger.diff import diff
-from ledger.reflect import compare, reflect
-from ledger.render import (
+from ledger.schema.diff import diff
+from ledger.schema.reflect import compare, reflect
+from ledger.schema.render import (
     RenderError,
     ddl_statements,
     python_source,

@@ -26,10 +26,10 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.config import Config
-from ledger.db import create_engine
-from ledger.points import state_at
-from ledger.report import _embed, build_report, render_html
+from ledger.project.config import Config
+from ledger.storage.db import create_engine
+from ledger.project.points import state_at
+from ledger.inspect.report import _embed, build_report, render_html
 from tests import browser as chromium
 from tests.conftest import DIALECTS, IN_CI
 from tests.reliability import cli, events, make_project
@@ -450,8 +450,8 @@ def test_the_report_benchmark_runs(tmp_path: Path) -> None:
 
 def test_an_intent_in_doubt_turns_the_banner_red(sqlite_shop: Config, browser: chromium.Browser,
                                                  tmp_path: Path) -> None:
-    from ledger.archive import write_jsonl
-    from ledger.events import Actor, Event
+    from ledger.storage.archive import write_jsonl
+    from ledger.format.events import Actor, Event
     from ops import CreateIndexOp
     from ops.specs import IndexElement, IndexSpec
 
@@ -489,8 +489,8 @@ def test_no_ddl_leaves_the_ddl_out_and_keeps_the_ops(sqlite_shop: Config) -> Non
 @given(data=st.data())
 def test_replay_equals_the_fold_for_any_history(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Contract: the table versions the page replays are the fold at every seq, rollbacks included."""
-    from ledger.archive import write_jsonl
-    from ledger.events import Actor, Event
+    from ledger.storage.archive import write_jsonl
+    from ledger.format.events import Actor, Event
     from ops import SchemaState
     from tests.strategies import histories
 

@@ -15,10 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger import revision_cache, revisions
-from ledger.autogenerate import revision_text
-from ledger.revision_cache import CACHE_ENV, CACHE_FILE, file_digest
-from ledger.revisions import Revision, RevisionChain, load_revisions
+from ledger.project import revision_cache
+from ledger.project import revisions
+from ledger.schema.autogenerate import revision_text
+from ledger.project.revision_cache import CACHE_ENV, CACHE_FILE, file_digest
+from ledger.project.revisions import Revision, RevisionChain, load_revisions
 from tests import strategies
 from tests.test_revisions import CUSTOMERS, write
 

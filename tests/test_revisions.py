@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.revisions import (
+from ledger.project.revisions import (
     RevisionChain,
     RevisionError,
     checksum,

@@ -19,14 +19,14 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.config import Config
-from ledger.db import create_engine, dialect_of
-from ledger.events import Event, fold_events, in_effect, verify_chain
-from ledger.points import InvalidPoint
-from ledger.reflect import compare, reflect
-from ledger.rollback import RollbackError, rollback
-from ledger.runner import InDoubtError, apply, store_for
-from ledger.status import status
+from ledger.project.config import Config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.format.events import Event, fold_events, in_effect, verify_chain
+from ledger.project.points import InvalidPoint
+from ledger.schema.reflect import compare, reflect
+from ledger.run.rollback import RollbackError, rollback
+from ledger.run.apply import InDoubtError, apply, store_for
+from ledger.inspect.status import status
 from ops import ExecuteSQLOp, IrreversibleError, SchemaState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -324,7 +324,7 @@ def test_open_intent_stops_rollback(tmp_path: Path) -> None:
     config = project(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", IRREVERSIBLE)
     apply(config, to="r1")
     engine = create_engine(config.url)
-    from ledger.events import Actor
+    from ledger.format.events import Actor
 
     with engine.begin() as conn:
         intent = store_for(config).append(conn, kind="intent", op=ExecuteSQLOp("SELECT 1"), revision="r2",

@@ -23,13 +23,13 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.config import Config
-from ledger.db import create_engine, dialect_of
-from ledger.events import Event, fold_events, verify_chain
-from ledger.reflect import compare, reflect
-from ledger.revisions import RevisionError, load_revisions
-from ledger.runner import ApplyError, InDoubtError, apply, store_for
-from ledger.status import log_events, status
+from ledger.project.config import Config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.format.events import Event, fold_events, verify_chain
+from ledger.schema.reflect import compare, reflect
+from ledger.project.revisions import RevisionError, load_revisions
+from ledger.run.apply import ApplyError, InDoubtError, apply, store_for
+from ledger.inspect.status import log_events, status
 from ops import SchemaState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,8 +243,8 @@ def test_one_transaction_is_all_or_nothing_wherever_the_failure_is(
 
 def test_apply_and_rollback_write_a_snapshot_every_k_events(tmp_path: Path, db_url: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from ledger import snapshots
-    from ledger.rollback import rollback
+    from ledger.storage import snapshots
+    from ledger.run.rollback import rollback
 
     monkeypatch.setattr(snapshots, "EVERY", 4)
     config = project(tmp_path, db_url)
@@ -463,8 +463,8 @@ def test_live_equals_fold_check_sees_drift(tmp_path: Path, db_url: str) -> None:
 
 def test_changed_file_warns_and_partly_applied_revision_stops(tmp_path: Path,
                                                               database_factory: Callable[[str], str]) -> None:
-    from ledger.events import Actor
-    from ledger.revisions import load_revision
+    from ledger.format.events import Actor
+    from ledger.project.revisions import load_revision
 
     config = project(tmp_path, database_factory("sqlite"))
     apply(config, to="0001")

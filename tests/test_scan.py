@@ -13,15 +13,15 @@ import sqlalchemy as sa
 from hypothesis import given, note, settings, strategies as st
 
 from benchmarks.generate import build_big_ledger
-from ledger.codec import canonical
-from ledger.config import Config
-from ledger.db import create_engine
-from ledger.events import (
+from ledger.format.codec import canonical
+from ledger.project.config import Config
+from ledger.storage.db import create_engine
+from ledger.format.events import (
     BODY_FIELDS, GENESIS_HASH, SORTED_BODY_FIELDS, Actor, Event, body_bytes, chain_hash, fold_events, verify_chain,
 )
-from ledger.runner import apply, store_for
-from ledger.scan import CHAIN_COLUMNS, chain_problems, checked, events, fold_ledger, fold_rows, read_rows
-from ledger.store import LedgerStore
+from ledger.run.apply import apply, store_for
+from ledger.storage.scan import CHAIN_COLUMNS, chain_problems, checked, events, fold_ledger, fold_rows, read_rows
+from ledger.storage.store import LedgerStore
 from ops import LedgerError, LedgerFormatError, SchemaState
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,17 +18,17 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
-from ledger.archive import write_jsonl
+from ledger.storage.archive import write_jsonl
 from ledger.cli import main
-from ledger.config import Config
-from ledger.db import create_engine, dialect_of
-from ledger.diff import diff
-from ledger.events import Event
-from ledger.points import state_at
-from ledger.reflect import compare, reflect
-from ledger.render import mermaid_entities, render_mermaid, state_from_json
-from ledger.rollback import rollback
-from ledger.runner import apply, store_for
+from ledger.project.config import Config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.schema.diff import diff
+from ledger.format.events import Event
+from ledger.project.points import state_at
+from ledger.schema.reflect import compare, reflect
+from ledger.schema.render import mermaid_entities, render_mermaid, state_from_json
+from ledger.run.rollback import rollback
+from ledger.run.apply import apply, store_for
 from ops import SchemaState
 from tests.strategies import schema_states
 

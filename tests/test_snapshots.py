@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
 
 from benchmarks.generate import build_big_ledger
-from ledger.db import create_engine
-from ledger.events import fold_events
-from ledger.snapshots import SnapshotCheck, SnapshotStore, build, decode_state, encode_state, state_at
-from ledger.store import LedgerStore
+from ledger.storage.db import create_engine
+from ledger.format.events import fold_events
+from ledger.storage.snapshots import SnapshotCheck, SnapshotStore, build, decode_state, encode_state, state_at
+from ledger.storage.store import LedgerStore
 from ops import LedgerFormatError, SchemaState
 from tests.strategies import schema_states
 
@@ -92,8 +92,8 @@ def test_a_broken_link_after_the_snapshot_is_refused(tmp_path: Path) -> None:
 
 
 def test_verify_names_a_snapshot_that_is_not_the_fold(tmp_path: Path) -> None:
-    from ledger.audit import verify
-    from ledger.config import Config
+    from ledger.inspect.audit import verify
+    from ledger.project.config import Config
 
     path = tmp_path / "ledger.db"
     build_big_ledger(f"sqlite:///{path}", 200, tables=10)
@@ -114,7 +114,7 @@ def test_schema_at_seq_from_a_snapshot(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from ledger.cli import main
-    from ledger.render import render_json
+    from ledger.schema.render import render_json
 
     path = tmp_path / "ledger.db"
     build_big_ledger(f"sqlite:///{path}", 300, tables=10)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.config import Config
+from ledger.project.config import Config
 from tests.reliability import cli, events, make_project
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.db import create_engine
+from ledger.storage.db import create_engine
 from tests.alembic_histories import run_alembic, write_env, write_history
 from tests.test_cli import one_error_line, run, tables
 from tests.test_revisions import rev

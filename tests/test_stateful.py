@@ -26,14 +26,14 @@ from hypothesis import HealthCheck, Phase, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from ledger.config import Config
-from ledger.db import create_engine, dialect_of
-from ledger.events import Event, fold_events, verify_chain
-from ledger.pointintime import schema_at
-from ledger.reflect import compare, reflect
-from ledger.revisions import Revision, RevisionChain, Step, checksum
-from ledger.rollback import rollback
-from ledger.runner import apply, store_for
+from ledger.project.config import Config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.format.events import Event, fold_events, verify_chain
+from ledger.inspect.pointintime import schema_at
+from ledger.schema.reflect import compare, reflect
+from ledger.project.revisions import Revision, RevisionChain, Step, checksum
+from ledger.run.rollback import rollback
+from ledger.run.apply import apply, store_for
 from ops import MigrateOperation, SchemaState
 from tests.strategies import ops_for
 

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from ledger.config import Config
-from ledger.db import create_engine
-from ledger.events import STATE_KINDS, Actor, Event, in_effect
-from ledger.revisions import RevisionChain, load_revisions
-from ledger.runner import store_for
-from ledger.status import status
+from ledger.project.config import Config
+from ledger.storage.db import create_engine
+from ledger.format.events import STATE_KINDS, Actor, Event, in_effect
+from ledger.project.revisions import RevisionChain, load_revisions
+from ledger.run.apply import store_for
+from ledger.inspect.status import status
 from ops import ExecuteSQLOp
 
 #: ops per revision of the project: r0 has none (it records one event), the others one to three

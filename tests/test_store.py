@@ -8,9 +8,9 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from ledger.db import create_engine
-from ledger.events import GENESIS_HASH, Actor, Event, fold_events, in_effect, verify_chain
-from ledger.store import LedgerStore, LockTimeout
+from ledger.storage.db import create_engine
+from ledger.format.events import GENESIS_HASH, Actor, Event, fold_events, in_effect, verify_chain
+from ledger.storage.store import LedgerStore, LockTimeout
 from ops import SchemaState, record
 
 ACTOR = Actor("alice", "db", "host1", "0.1.0", "ticket-42")

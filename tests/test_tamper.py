@@ -21,11 +21,11 @@ import sqlalchemy as sa
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from ledger.audit import verify
-from ledger.config import Config
-from ledger.db import create_engine, dialect_of
-from ledger.events import Event, chain_hash
-from ledger.runner import apply, store_for
+from ledger.inspect.audit import verify
+from ledger.project.config import Config
+from ledger.storage.db import create_engine, dialect_of
+from ledger.format.events import Event, chain_hash
+from ledger.run.apply import apply, store_for
 from tests.conftest import DIALECTS
 
 ROOT = Path(__file__).resolve().parent.parent

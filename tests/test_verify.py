@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ledger.audit import check_events, verify, verify_file
+from ledger.inspect.audit import check_events, verify, verify_file
 from ledger.cli import main
-from ledger.config import Config
-from ledger.db import create_engine
-from ledger.events import GENESIS_HASH, Actor, Event
-from ledger.revisions import load_revisions
-from ledger.runner import apply, store_for
+from ledger.project.config import Config
+from ledger.storage.db import create_engine
+from ledger.format.events import GENESIS_HASH, Actor, Event
+from ledger.project.revisions import load_revisions
+from ledger.run.apply import apply, store_for
 from ops import DropTableOp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +127,7 @@ def test_missing_migrations_folder_names_every_applied_revision(shop: Config) ->
 
 
 def test_rolled_back_revision_needs_no_file(shop: Config) -> None:
-    from ledger.rollback import rollback
+    from ledger.run.rollback import rollback
 
     rollback(shop, to="0007")
     (shop.migrations_dir / "0008_drop_wishlists.py").unlink()

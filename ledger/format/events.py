@@ -1,0 +1,361 @@
+"""The event: one recorded operation, its actor, and its place in the hash chain.
+
+The hash of an event is ``sha256(prev_hash + body)`` where ``prev_hash`` is the previous
+event's hash as 64 lowercase hex characters (64 zeros for the first event) encoded as ASCII,
+and ``body`` is the canonical JSON (sorted keys, compact, UTF-8) of the event's columns other
+than ``prev_hash`` and ``hash``. docs/ledger-format.md gives the layout byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import os
+import socket
+import uuid
+from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring
+from typing import Any
+
+import attrs
+
+from ops import MigrateOperation, SchemaState
+from ops.base import LedgerError
+
+from ledger import __version__
+from ledger.format.codec import canonical, decode, encode
+
+__all__ = [
+    "RESYNC",
+    "RESYNCED",
+    "Actor",
+    "Event",
+    "GENESIS_HASH",
+    "KINDS",
+    "REPORT_KINDS",
+    "STATE_KINDS",
+    "body_bytes",
+    "chain_hash",
+    "column_problems",
+    "fold_events",
+    "format_time",
+    "in_effect",
+    "link_problems",
+    "verify_chain",
+]
+
+GENESIS_HASH = "0" * 64
+#: apply: an op of a revision ran; revert: the reverse of event ``reverses`` ran; baseline: an op
+#: describing a schema that existed before the ledger; intent: an op is about to run (MySQL);
+#: abandon: an intent whose op did not happen; drill: a rollback drill's result; checkpoint: the
+#: signed head of the events before it (ledger/storage/seal.py).
+KINDS = ("apply", "revert", "baseline", "intent", "abandon", "drill", "checkpoint")
+#: The kinds whose payload is a report (JSON), not an op.
+REPORT_KINDS = frozenset({"drill", "checkpoint"})
+#: The kinds whose op changes the schema state.
+STATE_KINDS = frozenset({"apply", "revert", "baseline"})
+
+BODY_FIELDS = (
+    "seq", "event_id", "kind", "revision", "op_type", "table_name", "payload", "payload_version", "reverses",
+    "actor_os_user", "actor_db_user", "actor_host", "actor_by", "tool_version", "recorded_at", "message",
+    "revision_checksum",
+)
+#: The hashed columns in the order of the body's (sorted) keys: what ``body_bytes`` takes.
+SORTED_BODY_FIELDS = tuple(sorted(BODY_FIELDS))
+_BODY_TEMPLATE = "{" + ",".join(f'"{name}":%s' for name in SORTED_BODY_FIELDS) + "}"
+
+
+def body_bytes(values: Sequence[Any]) -> bytes:
+    """The canonical body of an event whose hashed columns are ``values``, in SORTED_BODY_FIELDS order.
+
+    The same bytes as ``canonical`` of the columns by name, written without building a dict and
+    sorting its keys (the chain check does this for every row); a value other than str, int or
+    None (which no ledger column holds) goes the general way.
+    """
+    try:
+        return (_BODY_TEMPLATE % tuple([
+            encode_basestring(v) if type(v) is str else "null" if v is None else repr(v) if type(v) is int
+            else _general(v) for v in values
+        ])).encode("utf-8")
+    except (TypeError, UnicodeEncodeError):
+        return canonical(dict(zip(SORTED_BODY_FIELDS, values, strict=True)))
+
+
+def _general(value: Any) -> str:
+    # bool, float, a subclass of str or int: canonical() knows how json writes each.
+    raise TypeError(type(value).__name__)
+
+
+#: The ledger's column limits for what a user gives: actor_by is VARCHAR(255); message is TEXT,
+#: held to a size a ledger row is meant for.
+MAX_BY = 255
+MAX_MESSAGE = 65_536
+
+
+class InputTooLong(LedgerError, ValueError):
+    """A value given on the command line does not fit the ledger's column."""
+
+
+def check_text(value: str, option: str, limit: int) -> None:
+    """Refuse ``value`` (given as ``option``) when the ledger cannot store it as given."""
+    if len(value) > limit:
+        raise InputTooLong(f"{option} is {len(value)} characters long; the ledger keeps at most {limit}")
+    if "\x00" in value:
+        raise InputTooLong(f"{option} holds a NUL character, which the ledger's databases do not store")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputTooLong(f"{option} holds a lone surrogate, which is not text") from None
+
+
+def format_time(moment: dt.datetime) -> str:
+    """UTC ISO 8601 with microseconds and a Z: the form stored and hashed."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+@attrs.frozen
+class Actor:
+    """Who recorded an event: OS user, database user, host, tool version, and an optional --by."""
+
+    os_user: str
+    db_user: str | None
+    host: str
+    tool_version: str
+    by: str | None = None
+
+    @classmethod
+    def current(cls, *, db_user: str | None = None, by: str | None = None) -> Actor:
+        where = "--by" if by else "SCHEMA_LEDGER_BY"
+        by = by or os.environ.get("SCHEMA_LEDGER_BY") or None
+        if by is not None:
+            check_text(by, where, MAX_BY)
+        return cls(_os_user(), db_user, socket.gethostname(), __version__, by)
+
+
+@attrs.frozen
+class Event:
+    """One row of the ledger table."""
+
+    seq: int
+    event_id: str
+    kind: str
+    revision: str | None
+    op_type: str | None
+    table_name: str | None
+    payload: str | None
+    payload_version: int | None
+    reverses: int | None
+    actor: Actor
+    recorded_at: str
+    message: str | None
+    revision_checksum: str | None
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def create(
+        cls, *, seq: int, prev_hash: str, kind: str, op: MigrateOperation | None, revision: str | None,
+        message: str | None, actor: Actor, revision_checksum: str | None = None, reverses: int | None = None,
+        recorded_at: dt.datetime | None = None, payload: str | None = None,
+    ) -> Event:
+        if kind not in KINDS:
+            raise LedgerError(f"unknown event kind {kind!r}")
+        if message is not None:
+            check_text(message, "-m/--message", MAX_MESSAGE)
+        if op is not None and payload is None:
+            payload = encode(op).decode("utf-8")
+        fields: dict[str, Any] = dict(
+            seq=seq, event_id=str(uuid.uuid4()), kind=kind, revision=revision,
+            op_type=op.op_tag if op is not None else None,
+            table_name=_table_of(op), payload=payload,
+            payload_version=op.payload_version if op is not None else None, reverses=reverses, actor=actor,
+            recorded_at=format_time(recorded_at or dt.datetime.now(dt.timezone.utc)), message=message,
+            revision_checksum=revision_checksum, prev_hash=prev_hash,
+        )
+        draft = cls(**fields, hash="")
+        return attrs.evolve(draft, hash=chain_hash(prev_hash, draft.body()))
+
+    @classmethod
+    def following(cls, head: Event | None, **fields: Any) -> Event:
+        """The event that comes after ``head`` (None: the first of an empty ledger); ``fields`` as for ``create``."""
+        return cls.create(seq=head.seq + 1 if head else 1, prev_hash=head.hash if head else GENESIS_HASH, **fields)
+
+    @classmethod
+    def from_row(cls, row: Any) -> Event:
+        m = row._mapping if hasattr(row, "_mapping") else row
+        return cls(
+            seq=int(m["seq"]), event_id=m["event_id"], kind=m["kind"], revision=m["revision"],
+            op_type=m["op_type"], table_name=m["table_name"], payload=m["payload"],
+            payload_version=m["payload_version"], reverses=m["reverses"],
+            actor=Actor(m["actor_os_user"], m["actor_db_user"], m["actor_host"], m["tool_version"], m["actor_by"]),
+            recorded_at=m["recorded_at"], message=m["message"], revision_checksum=m["revision_checksum"],
+            prev_hash=m["prev_hash"], hash=m["hash"],
+        )
+
+    def to_row(self) -> dict[str, Any]:
+        row = self.columns()
+        row["prev_hash"] = self.prev_hash
+        row["hash"] = self.hash
+        return row
+
+    def columns(self) -> dict[str, Any]:
+        """The hashed columns, by name."""
+        return {
+            "seq": self.seq, "event_id": self.event_id, "kind": self.kind, "revision": self.revision,
+            "op_type": self.op_type, "table_name": self.table_name, "payload": self.payload,
+            "payload_version": self.payload_version, "reverses": self.reverses,
+            "actor_os_user": self.actor.os_user, "actor_db_user": self.actor.db_user,
+            "actor_host": self.actor.host, "actor_by": self.actor.by, "tool_version": self.actor.tool_version,
+            "recorded_at": self.recorded_at, "message": self.message, "revision_checksum": self.revision_checksum,
+        }
+
+    def body(self) -> bytes:
+        a = self.actor
+        return body_bytes((
+            a.by, a.db_user, a.host, a.os_user, self.event_id, self.kind, self.message, self.op_type, self.payload,
+            self.payload_version, self.recorded_at, self.reverses, self.revision, self.revision_checksum, self.seq,
+            self.table_name, a.tool_version,
+        ))
+
+    def expected_hash(self) -> str:
+        return chain_hash(self.prev_hash, self.body())
+
+    @property
+    def op(self) -> MigrateOperation | None:
+        # A drill or checkpoint event's payload is a report, not an op.
+        if self.payload is None or self.kind in REPORT_KINDS:
+            return None
+        return decode(self.payload, seq=self.seq)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.to_row()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Event:
+        return cls.from_row(data)
+
+
+def chain_hash(prev_hash: str, body: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("utf-8", "surrogatepass") + body).hexdigest()
+
+
+def _table_of(op: MigrateOperation | None) -> str | None:
+    name = getattr(op, "table_name", None)
+    return name if isinstance(name, str) else None
+
+
+def in_effect(events: Iterable[Event]) -> list[Event]:
+    """The state-changing events not undone by a later revert, in seq order."""
+    live: dict[int, Event] = {}
+    for event in events:
+        if event.kind not in STATE_KINDS:
+            continue
+        if event.kind == "revert" and event.reverses is not None:
+            live.pop(event.reverses, None)
+        else:
+            live[event.seq] = event
+    return [live[seq] for seq in sorted(live)]
+
+
+def fold_events(events: Iterable[Event], start: SchemaState | None = None) -> SchemaState:
+    """The schema after ``events``: every apply, revert and baseline op folded in seq order."""
+    state = start if start is not None else SchemaState()
+    for event in events:
+        if event.kind in STATE_KINDS:
+            op = event.op
+            if op is not None:
+                state = op.apply(state)
+    return state
+
+
+def verify_chain(
+    events: Iterable[Event], *, start_seq: int = 1, start_hash: str = GENESIS_HASH, payloads: bool = True
+) -> list[str]:
+    """Problems with the chain, one line each naming the seq: gaps, broken links, wrong hashes, and
+    (with ``payloads``) payloads that do not decode."""
+    problems: list[str] = []
+    expected_seq, prev = start_seq, start_hash
+    for event in events:
+        problems += link_problems(event.seq, expected_seq, event.prev_hash == prev, event.expected_hash() == event.hash)
+        if payloads:
+            problems += column_problems(event)
+        expected_seq, prev = event.seq + 1, event.hash
+    return problems
+
+
+def column_problems(event: Event) -> list[str]:
+    """The indexed columns (kind, op_type, table_name, revision) that do not match the event's payload.
+
+    ``blame`` and ``log --table`` select rows by these columns: a row whose columns say one thing
+    and whose payload another would show one history and fold another.
+    """
+    seq = event.seq
+    if event.kind not in KINDS:
+        return [f"seq {seq}: kind {event.kind!r} is not an event kind"]
+    if event.kind in REPORT_KINDS or event.payload is None:
+        if event.payload is None and (event.op_type is not None or event.table_name is not None):
+            return [f"seq {seq}: op_type/table_name set on an event without a payload"]
+        if event.kind == "checkpoint" and (event.op_type, event.table_name, event.revision) != (None, None, None):
+            return [f"seq {seq}: a checkpoint carries no op_type, table_name or revision"]
+        return []
+    try:
+        op = event.op
+    except LedgerError as exc:
+        return [str(exc)]
+    if op is None:
+        return []
+    problems = []
+    if event.op_type != op.op_tag:
+        problems.append(f"seq {seq}: op_type {event.op_type} does not match the payload")
+    if event.table_name != _table_of(op):
+        problems.append(f"seq {seq}: table_name {event.table_name!r} does not match the payload ({_table_of(op)!r})")
+    if event.payload_version != op.payload_version:
+        problems.append(f"seq {seq}: payload_version {event.payload_version} does not match the payload")
+    if event.kind == "revert" and (event.reverses is None or event.reverses >= seq):
+        problems.append(f"seq {seq}: a revert must name an earlier event it reverses")
+    return problems
+
+
+def link_problems(seq: int, expected_seq: int, linked: bool, hashed: bool) -> list[str]:
+    """The chain problems of the event at ``seq`` where ``expected_seq`` was due: out of place, not
+    ``linked`` to the hash before it, or not ``hashed`` to its own hash."""
+    problems = []
+    if seq != expected_seq:
+        problems.append(f"seq {seq}: expected seq {expected_seq} (rows missing or reordered)")
+    if not linked:
+        problems.append(f"seq {seq}: prev_hash does not match the hash of the event before it")
+    if not hashed:
+        problems.append(f"seq {seq}: hash does not match the event's content (the row was edited)")
+    return problems
+
+
+#: Message prefix of an event that records what ran but not what it changed: from there the fold
+#: may not follow the live schema (the Alembic hook records such an event when an operation can be
+#: recorded neither as converted nor from the reflected table). ``status`` and ``verify`` report it.
+RESYNC = "[needs re-sync]"
+#: Message prefix of the event that says the fold follows the live schema again.
+RESYNCED = "[re-synced]"
+
+
+def needs_resync(message: str | None) -> bool:
+    return bool(message) and message.startswith(RESYNC)  # type: ignore[union-attr]
+
+
+def is_resynced(message: str | None) -> bool:
+    return bool(message) and message.startswith(RESYNCED)  # type: ignore[union-attr]
+
+
+def resync_line(event: Event) -> str:
+    """One line saying that the ledger may not follow the live schema from ``event`` on."""
+    what = (event.message or "")[len(RESYNC):].split(" -- ")[0].strip()
+    where = f"revision {event.revision}" if event.revision else "an event"
+    return (f"{where} recorded what ran but not what it changed ({what[:200]}): the ledger may not follow the live "
+            f"schema from there; `schema-ledger verify --live` shows the difference")

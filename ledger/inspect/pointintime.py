@@ -1,0 +1,143 @@
+"""The schema at any point of a ledger, from the ledger alone: written out, materialized, compared.
+
+The events come from the database's ledger table (read, never the live schema) or from an
+exported ledger file (``log --format jsonl``), so a schema can be rebuilt with no database
+at all. Either way the hash chain is checked first: a schema rebuilt from a ledger whose
+chain is broken would be a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+import sqlalchemy as sa
+
+from ops import LedgerError, LedgerFormatError, MigrateOperation, SchemaState
+
+from ledger import dialects
+from ledger.storage.archive import read_jsonl
+from ledger.project.config import Config
+from ledger.schema.diff import diff
+from ledger.format.events import Event, verify_chain
+from ledger.project.points import resolve_point, state_at
+from ledger.schema.reflect import compare, reflect
+from ledger.schema.render import render_ddl, render_json, render_mermaid
+from ledger.run.apply import _tx, _wrap_db_errors, connect, store_for
+from ledger.storage.scan import events as read_events
+
+__all__ = [
+    "FORMATS",
+    "Materialized",
+    "NotEmptyError",
+    "diff_points",
+    "ledger_events",
+    "materialize",
+    "render_schema",
+    "schema_at",
+]
+
+FORMATS = ("ddl", "json", "mermaid")
+
+
+class NotEmptyError(LedgerError, RuntimeError):
+    """``materialize`` was pointed at a database that already has tables."""
+
+
+def ledger_events(config: Config | None = None, *, ledger_file: str | Path | None = None) -> list[Event]:
+    """Every event of the database's ledger, or of an exported ledger file; the chain must verify."""
+    if ledger_file is not None:
+        events = list(read_jsonl(ledger_file))
+        where = str(ledger_file)
+    else:
+        if config is None:
+            raise LedgerError("no database and no ledger file to read the history from")
+        store = store_for(config)
+        with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+            events = list(read_events(conn, store))
+        where = f"ledger table {store.fullname}"
+    problems = verify_chain(events)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise LedgerFormatError(f"{where}: the hash chain does not verify: {problems[0]}{more}; "
+                                "a schema rebuilt from it could not be trusted")
+    return events
+
+
+def schema_at(events: Sequence[Event], point: str | None = None) -> SchemaState:
+    """The schema as of ``point`` (default: the head): the fold of every event up to it.
+
+    A revision that has since been rolled back names the end of its latest apply.
+    """
+    if point is None:
+        return state_at(events, events[-1].seq if events else 0)
+    return state_at(events, resolve_point(point, events, applied_only=False))
+
+
+def render_schema(state: SchemaState, fmt: str, dialect: str | None) -> str:
+    """``state`` as DDL for ``dialect``, as JSON, or as a Mermaid ER diagram."""
+    if fmt == "ddl":
+        if dialect is None:
+            raise LedgerError("DDL needs a dialect: give --dialect (sqlite, postgresql, mysql or mariadb)")
+        return render_ddl(state, dialect)
+    if fmt == "json":
+        return render_json(state)
+    if fmt == "mermaid":
+        return render_mermaid(state, dialect)
+    raise LedgerError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+def diff_points(events: Sequence[Event], a: str, b: str) -> list[MigrateOperation]:
+    """The completed ops that lead from the schema at point ``a`` to the schema at point ``b``."""
+    return diff(schema_at(events, a), schema_at(events, b))
+
+
+@attrs.frozen
+class Materialized:
+    """What ``materialize`` ran, and how the database it built differs from the state (nothing, normally)."""
+
+    statements: tuple[str, ...]
+    differences: tuple[str, ...]
+
+
+def _ddl_dialect(conn: sa.Connection) -> str:
+    name = dialects.dialect_name(conn)
+    return dialects.database(name).flavour_of(conn.dialect) or name
+
+
+def materialize(state: SchemaState, url: str) -> Materialized:
+    """Create ``state`` in the empty database at ``url``, then compare what it reflects with ``state``.
+
+    PostgreSQL and SQLite create everything in one transaction; MySQL/MariaDB commit each
+    statement. No ledger table is created: the result is a copy of a past schema to look at,
+    not a database to migrate.
+    """
+    with connect(url) as conn, _wrap_db_errors():
+        with _tx(conn):
+            existing = sorted(sa.inspect(conn).get_table_names())
+        if existing:
+            shown = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")
+            raise NotEmptyError(f"{_safe(url)} is not empty ({len(existing)} table{'s' if len(existing) != 1 else ''}: {shown}); "
+                                "materialize creates a schema in an empty database only")
+        from ledger.schema.render import ddl_statements
+
+        statements = ddl_statements(state, _ddl_dialect(conn))
+        dialect = dialects.dialect_name(conn)
+        if not dialects.transactional_ddl(dialect):
+            for statement in statements:
+                with _tx(conn):
+                    dialects.execute(conn, [statement])
+        else:
+            with _tx(conn):
+                dialects.execute(conn, statements)
+        with _tx(conn):
+            live = reflect(conn, exclude=())
+    return Materialized(tuple(statements), tuple(compare(state, live, dialect)))
+
+
+def _safe(url: str) -> str:
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url

@@ -1,0 +1,397 @@
+"""Convert an Alembic script folder into schema-ledger migration files.
+
+The revisions run as ``alembic upgrade heads`` runs them: with Alembic's ``Config`` (the
+folder's ``alembic.ini``: ``script_location``, ``version_locations``,
+``recursive_version_locations`` and every main option a migration may read through
+``context.config``), Alembic's own transaction handling (one transaction per revision, so
+``op.get_context().autocommit_block()`` works) and the project's naming convention, against a
+scratch database of the chosen dialect with the Alembic hook attached (so dialect
+conditionals, inspections and data migrations behave as they would for real). The project's
+``env.py`` is not used: it usually imports the application. The ops the hook records become
+one migration file per Alembic revision, with the same id and message, rendered as ``op.*``
+calls. A history with branches and merges is linearized in that order, and each file says so.
+Data migrations become ``op.execute`` calls holding the SQL that ran on the scratch database.
+
+The files are written only when the whole history imported: a revision whose ``upgrade()``
+fails, or an op that cannot be rendered, is reported with the file and line, and nothing is
+written (the files are made in a temporary folder and moved into place at the end).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ops import ExecuteSQLOp, LedgerError, MigrateOperation
+
+from ledger import dialects
+from ledger.storage.db import dialect_of
+from ledger.schema.render import RenderError, python_source
+from ledger.project.revisions import _slug
+from ledger.storage.store import LedgerStore
+
+from ledger.integrations.alembic_hook import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
+
+from alembic.config import Config as AlembicConfig  # noqa: E402
+from alembic.runtime.environment import EnvironmentContext  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
+from alembic.util import CommandError  # noqa: E402
+
+__all__ = ["ImportError_", "ImportProblem", "ImportResult", "ImportedRevision", "import_alembic"]
+
+SCRATCH_URL_ENV = "SCHEMA_LEDGER_SCRATCH_URL"
+_SCRATCH_LEDGER = "schema_ledger_import"
+
+
+class ImportError_(LedgerError, ValueError):  # noqa: N801 - ImportError is a builtin
+    """The Alembic folder, the naming convention or the scratch database cannot be used."""
+
+
+@attrs.frozen
+class ImportProblem:
+    """Something the import could not carry over, where it is in the Alembic files."""
+
+    revision: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@attrs.frozen
+class ImportedRevision:
+    id: str
+    message: str
+    path: Path
+    ops: int
+    linearized: str | None = None
+
+
+@attrs.frozen
+class ImportResult:
+    into: Path
+    dialect: str
+    #: the files written (none when there are problems: nothing is written then)
+    revisions: tuple[ImportedRevision, ...]
+    problems: tuple[ImportProblem, ...]
+
+
+def _ini_for(folder: Path) -> Path | None:
+    """The ``alembic.ini`` that belongs to script folder ``folder``: in it, or next to it naming it."""
+    for candidate in (folder / "alembic.ini", folder.parent / "alembic.ini"):
+        if not candidate.is_file():
+            continue
+        try:
+            location = _config(candidate).get_main_option("script_location")
+        except ImportError_:
+            continue
+        if location and _location(location, candidate) == folder.resolve():
+            return candidate
+    return None
+
+
+def _config(ini: Path) -> AlembicConfig:
+    config = AlembicConfig(str(ini))
+    try:
+        config.get_main_option("script_location")
+    except Exception as exc:  # noqa: BLE001 - configparser errors, a file that is not text
+        raise ImportError_(f"{ini}: not an alembic.ini file: {' '.join(str(exc).split())[:200]}") from None
+    return config
+
+
+def _location(location: str, ini: Path) -> Path | None:
+    """A ``script_location`` as a folder (``%(here)s`` is already substituted by Alembic)."""
+    if ":" in location and not Path(location).is_absolute() and not (len(location) > 1 and location[1] == ":"):
+        return None  # package:path, resolved by Alembic itself
+    folder = Path(location)
+    return (folder if folder.is_absolute() else ini.parent / folder).resolve()
+
+
+def _alembic_config(path: Path) -> AlembicConfig:
+    """Alembic's Config for ``path`` (an alembic.ini, or a script folder with or beside its alembic.ini)."""
+    path = Path(path)
+    if path.is_file():
+        config = _config(path)
+        if not config.get_main_option("script_location"):
+            raise ImportError_(f"{path}: no script_location in [alembic]")
+    else:
+        ini = _ini_for(path)
+        if ini is not None:
+            config = _config(ini)
+        else:
+            config = AlembicConfig()
+            config.set_main_option("script_location", str(path.resolve()).replace("%", "%%"))
+    try:
+        script = ScriptDirectory.from_config(config)
+    except CommandError as exc:
+        raise ImportError_(f"{path}: not an Alembic script folder ({' '.join(str(exc).split())[:200]})") from None
+    if not any(Path(location).is_dir() for location in script._version_locations):
+        raise ImportError_(f"{path}: not an Alembic script folder (no versions/ folder)")
+    return config
+
+
+def _script_directory(path: Path) -> ScriptDirectory:
+    return ScriptDirectory.from_config(_alembic_config(path))
+
+
+def _upgrade_order(script: ScriptDirectory) -> list[Any]:
+    """The revisions in the order ``alembic upgrade heads`` runs them on an empty database."""
+    return list(reversed(list(script.revision_map.iterate_revisions("heads", (), implicit_base=True))))
+
+
+def _where_failed(exc: BaseException, paths: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(revision, ``file:line``) of the deepest traceback frame in a revision file, else (None, None)."""
+    found: tuple[str | None, str | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        revision = paths.get(os.path.realpath(frame.filename))
+        if revision is not None:
+            found = (revision, f"{frame.filename}:{frame.lineno}")
+    return found
+
+
+def _scratch_url(dialect: str, url: str | None, folder: Path) -> str:
+    if url:
+        return url
+    if dialect == "sqlite":
+        return f"sqlite:///{folder / 'scratch.db'}"
+    from_env = os.environ.get(SCRATCH_URL_ENV)
+    if from_env:
+        return from_env
+    raise ImportError_(f"importing for {dialect} needs an empty scratch database: pass its URL "
+                       f"(--scratch-url) or set {SCRATCH_URL_ENV}")
+
+
+def naming_convention_from(reference: str) -> dict[str, str]:
+    """The naming convention ``module:attr`` names: a dict, or a MetaData's ``naming_convention``.
+
+    The current folder is on the import path, as Alembic's ``prepend_sys_path = .`` puts it.
+    """
+    module_name, _, attr = reference.partition(":")
+    if not module_name or not attr:
+        raise ImportError_(f"--naming-convention {reference!r}: expected module:attribute")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        value: Any = importlib.import_module(module_name)
+        for part in attr.split("."):
+            value = getattr(value, part)
+    except Exception as exc:  # noqa: BLE001 - whatever importing the user's module raises
+        raise ImportError_(f"--naming-convention {reference}: cannot load it: {type(exc).__name__}: {exc}") from None
+    value = getattr(value, "naming_convention", value)
+    if not isinstance(value, Mapping):
+        raise ImportError_(f"--naming-convention {reference}: not a dict or a MetaData")
+    return {str(k): v for k, v in value.items()}
+
+
+def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str | None = None, *,
+                   url: str | None = None, naming_convention: Mapping[str, Any] | None = None) -> ImportResult:
+    """Write one schema-ledger migration file per Alembic revision of ``path`` into ``into``.
+
+    ``path`` is an Alembic script folder (with ``versions/``) or its ``alembic.ini``.
+    ``dialect`` is the database the revisions run on: ``sqlite`` uses a temporary file;
+    ``postgresql`` and ``mysql`` need ``url``, an empty database that the import may write to.
+    ``naming_convention`` is the project's (its ``target_metadata``'s), for the names Alembic
+    gives constraints and indexes created without one. Nothing is written when anything could
+    not be imported: the result's ``problems`` say what, and its ``revisions`` are empty.
+    """
+    try:
+        dialect = dialects.database(dialect).name
+    except dialects.UnsupportedDialectError:
+        raise ImportError_(f"unsupported dialect {dialect!r} ({', '.join(dialects.choices())})") from None
+    config = _alembic_config(Path(path))
+    script = ScriptDirectory.from_config(config)
+    target = Path(into) if into is not None else Path("migrations")
+    with tempfile.TemporaryDirectory(prefix="sl-import-") as scratch:
+        scratch_url = _scratch_url(dialect, url, Path(scratch))
+        engine = sa.create_engine(scratch_url, poolclass=sa.pool.NullPool)
+        try:
+            if dialect_of(engine) != dialect:
+                raise ImportError_(f"the scratch database {engine.url.render_as_string()} is not {dialect}")
+            config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False)
+                                   .replace("%", "%%"))
+            recorded, problems = _run(config, script, engine, naming_convention)
+        finally:
+            engine.dispose()
+    return _write(recorded, problems, target, dialect)
+
+
+def _made_by_statement_above(message: str | None) -> bool:
+    return bool(message) and message.startswith(SCHEMA_SQL) and "the schema change of the statement above" in message
+
+
+@attrs.frozen
+class _Skipped:
+    """A statement left out of the imported file, with why; rendered as a comment."""
+
+    op: Any
+
+    def comment(self) -> str:
+        sql = " ".join(str(getattr(self.op, "sqltext", "")).split())
+        return (f"    # procedural SQL not imported: its schema change is the ops below (data work it may do "
+                f"is not): {sql[:300]}\n")
+
+
+@attrs.frozen
+class _Recorded:
+    revision: Any
+    ops: tuple[tuple[MigrateOperation, str | None], ...]
+
+
+def _run(config: AlembicConfig, script: ScriptDirectory, engine: sa.Engine,
+         naming_convention: Mapping[str, Any] | None) -> tuple[list[_Recorded], list[ImportProblem]]:
+    """Run ``alembic upgrade heads`` on the scratch database with the hook; the ops of each revision."""
+    problems: list[ImportProblem] = []
+    order: list[Any] = []
+    paths: dict[str, str] = {}
+    metadata = sa.MetaData(naming_convention=dict(naming_convention)) if naming_convention else None
+    recorder: Recorder | None = None
+
+    def upgrade(rev: Any, context: Any) -> Any:
+        return script._upgrade_revs("heads", rev)
+
+    with engine.connect() as conn:
+        if sa.inspect(conn).get_table_names():
+            raise ImportError_(f"the scratch database {engine.url.render_as_string()} is not empty")
+        conn.rollback()  # the inspection began a transaction; Alembic runs its own
+        with EnvironmentContext(config, script, fn=upgrade, as_sql=False, destination_rev="heads") as env:
+            env.configure(connection=conn, target_metadata=metadata, transaction_per_migration=True)
+            recorder = Recorder(env.get_context(), LedgerStore(_SCRATCH_LEDGER))
+            recorder.install()
+            try:
+                # The revision files load now, as under Alembic: with the context configured
+                # (some read the dialect at import time).
+                order[:] = _upgrade_order(script)
+                paths.update({os.path.realpath(r.path): r.revision for r in order if r.path})
+                with env.begin_transaction():
+                    env.run_migrations()
+            except Exception as exc:  # noqa: BLE001 - any failure is reported; nothing is written
+                revision, where = _where_failed(exc, paths)
+                revision = revision or recorder.revision or "?"
+                message = " ".join(f"{type(exc).__name__}: {exc}".split())[:400]
+                problems.append(ImportProblem(revision, where or str(script.dir),
+                                              f"upgrade() failed on the scratch database ({message})"))
+            finally:
+                recorder.uninstall()
+    by_revision: dict[str, list[tuple[MigrateOperation, str | None]]] = {}
+    for event in recorder.events:
+        ops = by_revision.setdefault(event.revision or "", [])
+        if event.op is None:
+            continue
+        if _made_by_statement_above(event.message) and ops and isinstance(ops[-1][0], ExecuteSQLOp):
+            # Procedural SQL (a DO block) that changed the schema: its schema change is imported as
+            # the ops that follow; running the block too would make that change twice.
+            ops[-1] = (_Skipped(ops[-1][0]), ops[-1][1])
+        ops.append((event.op, recorder.origins.get(event.seq)))
+    recorded = [_Recorded(r, tuple(by_revision.get(r.revision, ()))) for r in order]
+    return recorded, problems
+
+
+_FILE = '''"""{message}{notes}"""
+
+{imports}
+
+revision = {revision!r}
+down_revision = {down_revision!r}
+
+
+def upgrade(op):
+{body}'''
+
+
+def _docstring(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def _down_revisions(revision: Any) -> tuple[str, ...]:
+    down = revision.down_revision
+    if down is None:
+        return ()
+    return (down,) if isinstance(down, str) else tuple(down)
+
+
+def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target: Path,
+           dialect: str) -> ImportResult:
+    """Render every revision; write the files (into a temporary folder, moved into place) only without problems."""
+    texts: list[tuple[str, str]] = []
+    written: list[ImportedRevision] = []
+    previous: str | None = None
+    for item in recorded:
+        revision = item.revision
+        path = Path(revision.path)
+        statements: list[str] = []
+        imports: set[str] = {"import sqlalchemy as sa"}
+        rendered = 0
+        for op, origin in item.ops:
+            if isinstance(op, _Skipped):
+                statements.append(op.comment())
+                continue
+            try:
+                source = python_source([op])
+            except (RenderError, LedgerError, TypeError, ValueError) as exc:
+                where = origin or str(path)
+                problems.append(ImportProblem(revision.revision, where, f"{op.describe()} cannot be rendered: {exc}"))
+                continue
+            imports.update(source.imports)
+            statements.append(source.body)
+            rendered += 1
+        notes: list[str] = []
+        downs = _down_revisions(revision)
+        linearized = None
+        if len(downs) > 1 or (downs and downs[0] != previous) or (not downs and previous is not None):
+            linearized = (f"Alembic revision {revision.revision} follows "
+                          f"{', '.join(downs) or 'base'}; linearized in Alembic's upgrade order after "
+                          f"{previous or 'base'}.")
+            notes.append(linearized)
+        if len(downs) > 1:
+            notes.insert(0, f"Merge of {', '.join(downs)}.")
+        notes.append(f"Imported from {path.name} (ran on {dialect}).")
+        message = (revision.doc or "").strip() or revision.revision
+        text = _FILE.format(
+            message=_docstring(message),
+            notes="\n\n" + _docstring("\n".join(notes)) + "\n",
+            imports="\n".join(sorted(imports)),
+            revision=revision.revision,
+            down_revision=previous,
+            body="".join(statements) or "    pass\n",
+        )
+        name = f"{revision.revision}_{_slug(message)}.py"
+        texts.append((name, text))
+        written.append(ImportedRevision(revision.revision, message, target / name, rendered, linearized))
+        previous = revision.revision
+    if problems:
+        return ImportResult(target, dialect, (), tuple(problems))
+    _place(texts, target)
+    return ImportResult(target, dialect, tuple(written), ())
+
+
+def _place(texts: Sequence[tuple[str, str]], target: Path) -> None:
+    """Write the files into a temporary folder beside ``target``, then move them into place.
+
+    A new ``target`` is the temporary folder renamed; into an existing one the files are moved
+    one by one after all of them were written.
+    """
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-import-", dir=parent))
+    try:
+        for name, text in texts:
+            (staging / name).write_text(text, encoding="utf-8")
+        if not target.exists():
+            staging.rename(target)
+            return
+        for name, _ in texts:
+            os.replace(staging / name, target / name)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,162 @@
+"""Points in the history (a revision, ``@SEQ``, a timestamp, ``base``, ``-N``) and rollback plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from ops import MigrateOperation, SchemaState
+from ops.base import IrreversibleError, LedgerError
+
+from ledger.format.events import Event, fold_events, format_time, in_effect
+
+__all__ = [
+    "InvalidPoint",
+    "Revert",
+    "applied_revisions",
+    "parse_time",
+    "plan_rollback",
+    "resolve_point",
+    "state_at",
+]
+
+
+class InvalidPoint(LedgerError, ValueError):
+    """A point that names nothing in this ledger."""
+
+
+_SEQ = re.compile(r"^@(\d+)$")
+_BACK = re.compile(r"^-(\d+)$")
+
+
+def parse_time(text: str) -> dt.datetime | None:
+    """An ISO 8601 time (naive means UTC), or None when ``text`` is not one."""
+    candidate = text.strip()
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", candidate):
+        return None
+    if candidate.endswith(("Z", "z")):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        moment = dt.datetime.fromisoformat(candidate)
+    except ValueError:
+        raise InvalidPoint(f"{text!r} is not a valid ISO 8601 time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment
+
+
+def applied_revisions(events: Iterable[Event]) -> list[str]:
+    """Revisions whose ops are in effect, in the order they were (last) applied."""
+    order: dict[str, int] = {}
+    for event in in_effect(events):
+        if event.revision is not None and event.kind in ("apply", "baseline"):
+            order[event.revision] = event.seq
+    return [rev for rev, _ in sorted(order.items(), key=lambda item: item[1])]
+
+
+def resolve_point(point: str, events: Sequence[Event], *, applied_only: bool = True) -> int:
+    """The ledger position (seq) that ``point`` names; 0 is ``base`` (before every event).
+
+    A revision names the last of its events in effect. With ``applied_only=False`` (what
+    ``schema --at`` uses) a revision that has since been rolled back names the end of its
+    latest apply instead of being refused.
+    """
+    text = point.strip()
+    head = events[-1].seq if events else 0
+    if text == "base":
+        return 0
+    if text in ("head", "@head"):
+        return head
+    match = _SEQ.match(text)
+    if match:
+        seq = int(match.group(1))
+        if not 1 <= seq <= head:
+            raise InvalidPoint(f"@{seq} is not a ledger position (the ledger holds @1 to @{head})"
+                               if head else f"@{seq}: the ledger is empty")
+        return seq
+    match = _BACK.match(text)
+    if match:
+        steps = int(match.group(1))
+        applied = applied_revisions(events)
+        if steps < 1 or steps > len(applied):
+            raise InvalidPoint(f"{text}: {len(applied)} revision(s) are applied")
+        if steps == len(applied):
+            return 0
+        return _revision_end(applied[-steps - 1], events)
+    moment = parse_time(text)
+    if moment is not None:
+        stamp = format_time(moment)
+        seq = 0
+        for event in events:
+            if event.recorded_at <= stamp:
+                seq = event.seq
+            else:
+                break
+        if seq == 0:
+            first = events[0].recorded_at if events else "no event"
+            raise InvalidPoint(f"{text} is before the first event ({first})")
+        return seq
+    if any(e.revision == text for e in events):
+        return _revision_end(text, events, applied_only=applied_only)
+    raise InvalidPoint(f"{text!r} is not a revision, @SEQ, ISO time, base or -N known to this ledger")
+
+
+def _revision_end(revision: str, events: Sequence[Event], *, applied_only: bool = True) -> int:
+    """The seq of the last event in effect of ``revision`` (or of its latest apply run)."""
+    live = [e.seq for e in in_effect(events) if e.revision == revision]
+    if live:
+        return max(live)
+    if not applied_only:
+        applies = [e.seq for e in events if e.revision == revision and e.kind in ("apply", "baseline")]
+        if applies:
+            return max(applies)
+    raise InvalidPoint(f"revision {revision} is not applied")
+
+
+def state_at(events: Iterable[Event], seq: int) -> SchemaState:
+    """The schema as of ledger position ``seq`` (every event up to it, reverts included)."""
+    return fold_events(e for e in events if e.seq <= seq)
+
+
+@attrs.frozen
+class Revert:
+    """One step of a rollback: the event undone and the (uncompleted) reverse op that undoes it.
+
+    ``op`` is None for an event without an op (an empty revision's ``apply``): its revert is
+    recorded without a payload, so that the revision is no longer in effect. ``skipped`` marks
+    an irreversible op whose reverse is unknown, undone in the ledger only (drills on a scratch
+    database do that to go on below it).
+    """
+
+    event: Event
+    op: MigrateOperation | None
+    skipped: bool = False
+
+
+def plan_rollback(events: Sequence[Event], to_seq: int, *, skip_irreversible: bool = False) -> list[Revert]:
+    """Reverts, newest first, of every event after ``to_seq`` still in effect.
+
+    Checked whole before anything runs: an irreversible op raises IrreversibleError naming
+    its revision and seq (unless ``skip_irreversible``, which plans it as a skipped revert).
+    """
+    undo = [e for e in in_effect(events) if e.seq > to_seq]
+    plan: list[Revert] = []
+    blocked: list[str] = []
+    for event in reversed(undo):
+        op = event.op
+        if op is None:
+            plan.append(Revert(event, None))
+            continue
+        try:
+            plan.append(Revert(event, op.reverse()))
+        except IrreversibleError as exc:
+            if skip_irreversible:
+                plan.append(Revert(event, None, skipped=True))
+            else:
+                blocked.append(f"revision {event.revision} seq {event.seq}: {exc}")
+    if blocked:
+        raise IrreversibleError("cannot roll back past irreversible operations: " + "; ".join(blocked))
+    return plan

@@ -1,0 +1,258 @@
+"""Adopt a database that already has tables: record its live schema as ``baseline`` events.
+
+The live schema is reflected and written as ops whose fold is that schema: one
+``create_table`` per table (columns, primary key, unique and check constraints, comment), then
+its indexes, then every foreign key once all tables exist, so tables that reference each
+other or themselves need no particular order. Nothing runs on the database but the ledger
+table's creation and the INSERTs of the events.
+
+What a reflected schema needs before it can be recorded:
+
+- a name for every constraint and index (SQLite keeps none for a constraint created without
+  ``CONSTRAINT name``): the project's naming convention gives one; ``verify --live`` matches
+  such a constraint to the fold's by what it is;
+- PostgreSQL's ``nextval(...)`` defaults are dropped: they are the sequence of a SERIAL
+  column, which the tool writes again from the column's autoincrement, and compare ignores;
+- every column type must be one the codec knows (SQLAlchemy's and registered types).
+
+The folded state is also written to ``baseline.json`` in the migrations folder (when there
+is one and the file does not exist yet): ``new --autogenerate`` starts from it, since it
+reads no database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+import sqlalchemy as sa
+
+from ops import (
+    CreateForeignKeyOp,
+    CreateIndexOp,
+    CreateTableOp,
+    LedgerError,
+    MigrateOperation,
+    SchemaState,
+)
+from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, named
+
+from ledger.inspect.audit import IGNORED_TABLES
+from ledger.schema.autogenerate import BASELINE_FILE
+from ledger.project.config import Config
+from ledger.storage.db import dialect_of
+from ledger.format.events import Actor, Event
+from ledger.schema.render import render_json
+from ledger import dialects
+from ledger.run.apply import _db_user, _missing_sqlite_file, _safe_url, _tx, _wrap_db_errors, connect, store_for
+
+__all__ = ["BASELINE_FILE", "BaselineError", "BaselineResult", "baseline", "baseline_ops", "prepare", "replay_baseline"]
+
+DEFAULT_MESSAGE = "baseline: the schema as it was found"
+
+
+class BaselineError(LedgerError, RuntimeError):
+    """The database cannot be baselined: its ledger has events, or its schema cannot be recorded."""
+
+
+@attrs.frozen
+class BaselineResult:
+    events: tuple[Event, ...]
+    tables: int
+    #: what the database's ``alembic_version`` table says (None when it has none)
+    alembic_revision: str | None
+    #: the snapshot written for autogenerate (None when none was written)
+    snapshot: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def head(self) -> Event | None:
+        return self.events[-1] if self.events else None
+
+
+def _sort_key(table: TableSpec) -> tuple[str, str]:
+    return (table.schema or "", table.name)
+
+
+def _check_types(table: TableSpec) -> None:
+    for column in table.columns:
+        try:
+            column.type.to_sa()
+        except LedgerError:
+            raise BaselineError(
+                f"column {table.fullname}.{column.name}: its type {column.type.name} is not one schema-ledger knows; "
+                "register it with ops.register_type before the baseline"
+            ) from None
+
+
+def _recordable(column: ColumnSpec, primary_key: PrimaryKeySpec | None, dialect: str) -> ColumnSpec:
+    if primary_key is not None and column.name in primary_key.columns and column.nullable:
+        # SQLite reports a primary-key column declared without NOT NULL as nullable; a key
+        # column is NOT NULL (compare sees it so too).
+        column = attrs.evolve(column, nullable=False)
+    default = column.server_default
+    if default is not None and dialects.database(dialect).sequence_default(default.value):
+        return attrs.evolve(column, server_default=None)
+    return column
+
+
+def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str] | None = None) -> SchemaState:
+    """``live`` (reflected) made recordable: every item named, key columns NOT NULL, sequence
+    defaults dropped, types checked."""
+    tables: dict[tuple[str | None, str], TableSpec] = {}
+    used: set[tuple[str | None, str]] = set()
+    for table in sorted(live.tables.values(), key=_sort_key):
+        for item in table.constraints + table.indexes:
+            if item.name is not None:
+                used.add((table.schema, item.name))
+
+    def name(item: object, table: TableSpec) -> object:
+        if item.name is not None:  # type: ignore[attr-defined]
+            return item
+        first = named(item, table.name, naming_convention)
+        candidate, n = first, 2
+        while (table.schema, candidate.name) in used:
+            candidate = attrs.evolve(first, name=f"{first.name}_{n}")
+            n += 1
+        used.add((table.schema, candidate.name))
+        return candidate
+
+    for table in sorted(live.tables.values(), key=_sort_key):
+        _check_types(table)
+        tables[table.key] = attrs.evolve(
+            table,
+            columns=tuple(_recordable(c, table.primary_key, dialect) for c in table.columns),
+            primary_key=name(table.primary_key, table) if table.primary_key is not None else None,
+            foreign_keys=tuple(name(i, table) for i in table.foreign_keys),
+            uniques=tuple(name(i, table) for i in table.uniques),
+            checks=tuple(name(i, table) for i in table.checks),
+            indexes=tuple(name(i, table) for i in table.indexes),
+        )
+    return SchemaState(tables)
+
+
+def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
+    """Completed ops whose fold from nothing is ``state`` (every item named): tables, indexes, foreign keys."""
+    tables = sorted(state.tables.values(), key=_sort_key)
+    planned: list[MigrateOperation] = [CreateTableOp(attrs.evolve(t, foreign_keys=(), indexes=())) for t in tables]
+    planned += [CreateIndexOp(t.name, index, schema=t.schema) for t in tables for index in t.indexes]
+    planned += [CreateForeignKeyOp(t.name, fk, schema=t.schema) for t in tables for fk in t.foreign_keys]
+    done: list[MigrateOperation] = []
+    folded = SchemaState()
+    for op in planned:
+        try:
+            op = op.complete(folded)
+            folded = op.apply(folded)
+        except LedgerError as exc:
+            raise BaselineError(f"cannot record {op.describe()}: {exc}") from None
+        done.append(op)
+    return done
+
+
+def _alembic_revision(conn: sa.Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    try:
+        rows = conn.execute(sa.text("SELECT version_num FROM alembic_version ORDER BY version_num")).scalars().all()
+    except sa.exc.DBAPIError:
+        return None
+    return ", ".join(str(r) for r in rows) or None
+
+
+def baseline(
+    config: Config, *, why: str | None = None, by: str | None = None, lock_timeout: float = 60.0,
+    snapshot: bool = True,
+) -> BaselineResult:
+    """Record ``config``'s live schema as baseline events; refused when the ledger has events."""
+    from ledger.inspect.audit import reflect_live
+
+    store = store_for(config)
+    if _missing_sqlite_file(config.url):
+        # Connecting would create the file: a refused baseline leaves no trace.
+        raise BaselineError(f"{_safe_url(config.url)} does not exist: there are no tables to adopt")
+    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+        dialect = dialect_of(conn)
+        actor = Actor.current(db_user=_db_user(conn), by=by)
+        with store.lock(conn, lock_timeout):
+            # Everything is checked before the ledger table is created: a refusal changes nothing.
+            with _tx(conn):
+                count = store.count(conn) if store.exists(conn) else 0
+                if count:
+                    raise BaselineError(
+                        f"the ledger {store.fullname} already has {count} event{'s' if count != 1 else ''}: a baseline only adopts a "
+                        "database whose ledger is empty"
+                    )
+                alembic = _alembic_revision(conn)
+                state = prepare(reflect_live(conn, config), dialect, config.naming_convention)
+                if not state.tables:
+                    raise BaselineError("the database has no tables to adopt: start with `schema-ledger apply`")
+            with _tx(conn):
+                store.create(conn)
+            with _tx(conn):
+                message = why or DEFAULT_MESSAGE
+                if alembic:
+                    message += f" (Alembic revision {alembic})"
+                events = tuple(
+                    store.append(conn, kind="baseline", op=op, revision=None, message=message, actor=actor)
+                    for op in baseline_ops(state)
+                )
+    written, warnings = _write_snapshot(config, state) if snapshot else (None, [])
+    return BaselineResult(events, len(state.tables), alembic, written, tuple(warnings))
+
+
+def _write_snapshot(config: Config, state: SchemaState) -> tuple[Path | None, list[str]]:
+    folder = config.migrations_dir
+    if not folder.is_dir():
+        return None, []
+    path = folder / BASELINE_FILE
+    text = render_json(state)
+    if path.exists():
+        try:
+            same = json.loads(path.read_text(encoding="utf-8")) == json.loads(text)
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            return None, [f"{path} exists and describes another schema; it was left as it is"]
+        return None, []
+    path.write_text(text, encoding="utf-8")
+    return path, []
+
+
+def replay_baseline(config: Config, url: str) -> int:
+    """Replay ``config``'s baseline events into the empty database at ``url``; return how many.
+
+    Each op's DDL runs and the same ``baseline`` event (op, message, actor) is recorded in
+    that database's ledger, so it starts where ``config``'s ledger starts: what a rollback
+    drill of a baselined project needs before its first revision.
+    """
+    store = store_for(config)
+    file = dialects.database_file(config.url)
+    if file is not None and not file.exists():
+        return 0  # connecting would create the file: a drill must leave a missing target missing
+    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+        if not store.exists(conn):
+            return 0
+        table = store.table
+        rows = conn.execute(sa.select(table).where(table.c.kind == "baseline").order_by(table.c.seq))
+        events = [Event.from_row(row) for row in rows]
+    if not events:
+        return 0
+    with connect(url) as conn, _wrap_db_errors():
+        dialect = dialect_of(conn)
+        with _tx(conn):
+            store.create(conn)
+        state = SchemaState()
+        for event in events:
+            op = event.op
+            if op is None and event.revision is None:
+                continue
+            statements = dialects.ddl(op, state, dialect, conn=conn) if op is not None else []
+            with _tx(conn):
+                dialects.execute(conn, list(statements))
+                # A stamped baseline keeps its revisions: they are applied in the copy as in the original.
+                store.append(conn, kind="baseline", op=op, revision=event.revision, message=event.message,
+                             actor=event.actor, revision_checksum=event.revision_checksum)
+            state = op.apply(state) if op is not None else state
+    return len(events)

@@ -1,0 +1,615 @@
+"""Roll a database back to a point in its history by appending ``revert`` events.
+
+How ``rollback`` runs (the same rules as ``apply``, see :mod:`ledger.run.apply`):
+
+1. Connect and take the applier lock. Under it (on SQLite inside each write transaction) read
+   the ledger, refuse to go on past an in-doubt intent, and resolve the point to a seq.
+2. Plan: every event after that seq still in effect, newest first, with its ``reverse()``.
+   The whole plan is checked before anything runs: an irreversible op names its revision
+   and seq, and every reverse is completed and folded onto the state, so a plan that does
+   not fit stops the run with nothing changed.
+3. Run the plan one revision at a time, with the reverses the check completed, through the
+   recorder ``apply`` uses (:mod:`ledger.run.recorder`). PostgreSQL and SQLite: the DDL and the
+   ``revert`` events of a revision in one transaction (with ``one_transaction``, the whole
+   rollback in one). MySQL/MariaDB: each reverse op between a committed ``intent`` and its
+   ``revert`` event.
+
+Each ``revert`` event's payload is the completed reverse of the event it undoes and its
+``reverses`` is that event's seq; an event without an op (an empty revision) gets a revert
+without a payload. Nothing is deleted: ``apply`` afterwards re-applies the revisions, and the
+ledger shows apply, revert, apply.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Collection, Sequence
+
+import attrs
+import sqlalchemy as sa
+
+from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerError, MigrateOperation, SchemaState
+
+from ledger import dialects
+from ledger.project.config import Config
+from ledger.schema.dataloss import Consent, Loss, measure
+from ledger.format.events import Actor, Event, in_effect
+from ledger.project.points import Revert, applied_revisions, plan_rollback, resolve_point
+from ledger.run.recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
+from ledger.storage.seal import guard
+from ledger.run.apply import (
+    ApplyError,
+    InDoubtError,
+    LedgerView,
+    _db_message,
+    _db_user,
+    _in_doubt_note,
+    _tx,
+    _wrap_db_errors,
+    connect,
+    one_transaction_refused,
+    store_for,
+)
+from ledger.storage.store import LedgerStore
+
+__all__ = [
+    "BelowBaseline",
+    "RevertedRevision",
+    "RollbackError",
+    "RollbackProgress",
+    "RollbackResult",
+    "baseline_floor",
+    "data_loss",
+    "resolve_rollback_point",
+    "rollback",
+]
+
+#: ``progress(revision, position, total, done)``: called before (done=False) and after each revision.
+RollbackProgress = Callable[[str | None, int, int, bool], None]
+
+
+class RollbackError(ApplyError):
+    """A statement failed while a revision was rolled back (the message says what was recorded)."""
+
+
+class BelowBaseline(LedgerError, RuntimeError):
+    """A rollback point below the baseline, without ``through_baseline``: it would drop the adopted tables."""
+
+
+def baseline_floor(events: Sequence[Event]) -> int:
+    """The seq of the last ``baseline`` event still in effect (0: the ledger has no baseline in effect).
+
+    A baseline adopts a database whose ledger is empty, so its events come first: the floor is
+    the state the database was adopted in.
+    """
+    return max((e.seq for e in in_effect(events) if e.kind == "baseline"), default=0)
+
+
+def resolve_rollback_point(point: str, events: Sequence[Event], *, through_baseline: bool = False) -> int:
+    """The seq a rollback goes back to; a baseline is a floor.
+
+    ``-N`` counts revisions, never the baseline; ``base`` on a baselined ledger is the baseline
+    (the state the database was adopted in), or with ``through_baseline`` the empty schema
+    before it. Any other point below the baseline needs ``through_baseline``.
+    """
+    floor = baseline_floor(events)
+    text = point.strip()
+    if text == "base":
+        return 0 if through_baseline else floor
+    to_seq = resolve_point(point, events)
+    if _counts_back(text):
+        return max(to_seq, floor)
+    if to_seq < floor and not through_baseline:
+        tables = sorted({op.table.fullname for e in in_effect(events)
+                         if e.kind == "baseline" and e.seq > to_seq and isinstance(op := e.op, CreateTableOp)})
+        raise BelowBaseline(
+            f"@{to_seq} is below the baseline (ledger seq {floor} is its last event): going there drops the "
+            f"adopted table{'s' if len(tables) != 1 else ''} {', '.join(tables) or '(none)'} with "
+            f"{'their' if len(tables) != 1 else 'its'} rows; "
+            "`--to base` stops at the baseline, and --through-baseline goes below it"
+        )
+    return to_seq
+
+
+def _counts_back(text: str) -> bool:
+    return text.startswith("-") and text[1:].isdigit()
+
+
+@attrs.frozen
+class RevertedRevision:
+    """The revert events (newest op first) and statements of one revision's rollback."""
+
+    revision: str | None
+    events: tuple[Event, ...]
+    statements: tuple[str, ...]
+
+
+@attrs.frozen
+class RollbackResult:
+    """What ``rollback`` did (or, with ``sql_only``, would do)."""
+
+    #: the ledger position the point resolved to (0: base)
+    to_seq: int
+    reverted: tuple[RevertedRevision, ...]
+    head: Event | None
+    #: with ``sql_only``: every statement, DDL and ledger INSERTs, in order
+    sql: tuple[str, ...] = ()
+    #: data that the rollback drops or cannot bring back, and revisions left partly applied
+    warnings: tuple[str, ...] = ()
+    #: the revision applied last among those still in effect (None: none is)
+    current: str | None = None
+    #: data the rollback drops or narrows, counted before it ran (when counted: see ``rollback``)
+    losses: tuple[Loss, ...] = ()
+
+
+def _full(name: str, schema: str | None) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def data_loss(op: MigrateOperation, undone: Event, *, short: bool = False) -> str | None:
+    """What data undoing ``undone`` with the completed ``op`` drops or does not bring back, or None.
+
+    ``short`` leaves out where the undone event is (what a drill report shows per revision).
+    """
+    where = "" if short else f" (revision {undone.revision}, seq {undone.seq})"
+    if isinstance(op, DropTableOp):
+        return f"table {_full(op.table_name, op.schema)} is dropped with its rows{where}"
+    if isinstance(op, DropColumnOp):
+        return f"column {_full(op.table_name, op.schema)}.{op.column_name} is dropped with its data{where}"
+    if isinstance(op, CreateTableOp):
+        return f"table {op.table.fullname} comes back empty: its rows were dropped{where}"
+    if isinstance(op, AddColumnOp):
+        return (f"column {_full(op.table_name, op.schema)}.{op.column.name} comes back without its data "
+                f"(NULL or its default){where}")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger as read under the lock
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Ledger:
+    """Every event read so far (a rollback plan needs them all) and their fold."""
+
+    events: list[Event] = attrs.field(factory=list)
+    view: LedgerView = attrs.field(factory=LedgerView)
+    #: how many reads brought events: any event a read brings was recorded by someone else
+    reads: int = 0
+
+    def refresh(self, store: LedgerStore, conn: sa.Connection) -> None:
+        # A ledger with a head has its table: no need to look for it again.
+        known = True if self.view.head is not None else None
+        events = list(store.events(conn, after_seq=self.view.last_seq, table_exists=known))
+        if events:
+            self.reads += 1
+        self.add(events)
+
+    def add(self, events: Sequence[Event]) -> None:
+        self.view.feed(events)
+        self.events.extend(events)
+
+    def check_settled(self) -> None:
+        if self.view.in_doubt:
+            intent = self.view.in_doubt[0]
+            raise InDoubtError(
+                f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
+                f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
+            )
+
+
+def _groups(plan: Sequence[Revert]) -> list[list[Revert]]:
+    """The plan cut where the revision changes: each group is rolled back as one unit."""
+    groups: list[list[Revert]] = []
+    for step in plan:
+        if groups and groups[-1][0].event.revision == step.event.revision:
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    return groups
+
+
+@attrs.frozen
+class _Completed:
+    """A reverse completed against the state it applies to (``before``), and the state after it."""
+
+    op: MigrateOperation | None
+    before: SchemaState
+    after: SchemaState
+
+
+def _complete(step: Revert, state: SchemaState) -> _Completed:
+    """``step``'s reverse completed against ``state``; one that does not fit names revision and seq."""
+    if step.op is None:
+        return _Completed(None, state, state)
+    try:
+        done = step.op.complete(state)
+        return _Completed(done, state, done.apply(state))
+    except LedgerError as exc:
+        raise LedgerError(f"cannot roll back revision {step.event.revision} seq {step.event.seq} "
+                          f"({step.op.describe()}): {exc}") from None
+
+
+def _check_plan(plan: Sequence[Revert], state: SchemaState) -> tuple[dict[int, _Completed], dict[int, str]]:
+    """Complete and fold every reverse onto ``state``: the completed reverses (by the seq they undo),
+    which the run executes and records, and the data-loss warnings (by the seq they undo).
+
+    A reverse that does not fit stops everything before it runs, naming revision and seq.
+    """
+    completed: dict[int, _Completed] = {}
+    warnings: dict[int, str] = {}
+    for step in plan:
+        done = _complete(step, state)
+        completed[step.event.seq] = done
+        state = done.after
+        if done.op is not None:
+            warning = data_loss(done.op, step.event)
+            if warning is not None:
+                warnings[step.event.seq] = warning
+    return completed, warnings
+
+
+def _whose(event: Event) -> str:
+    return "baseline" if event.kind == "baseline" else f"revision {event.revision}"
+
+
+def _measured(conn: sa.Connection, plan: Sequence[Revert], completed: dict[int, _Completed],
+              start: SchemaState) -> dict[int, Loss]:
+    """The data the plan drops or narrows, counted in the live database (by the seq each undoes)."""
+    steps = [(done.op, done.before, f"{_whose(step.event)}, seq {step.event.seq}")
+             for step in plan if (done := completed[step.event.seq]).op is not None]
+    seqs = [step.event.seq for step in plan if completed[step.event.seq].op is not None]
+    by_where = {where: seq for (_op, _before, where), seq in zip(steps, seqs)}
+    return {by_where[loss.where]: loss for loss in measure(conn, start, steps)}
+
+
+def _split_revisions(events: Sequence[Event], to_seq: int) -> list[str]:
+    """Warnings for revisions that rolling back to ``to_seq`` leaves partly in effect."""
+    kept: dict[str | None, int] = {}
+    undone: dict[str | None, int] = {}
+    for event in in_effect(events):
+        (undone if event.seq > to_seq else kept)[event.revision] = event.seq
+    return [f"revision {rev} stays partly applied: @{to_seq} is inside it; `apply` refuses to go on until it is "
+            "rolled back or recovered" for rev in sorted(set(kept) & set(undone), key=str) if rev is not None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the plan
+# ---------------------------------------------------------------------------------------------
+
+
+class _StatementFailed(StatementFailed):
+    def __init__(self, revert: Revert, op: MigrateOperation, message: str) -> None:
+        super().__init__(f"rolling back revision {revert.event.revision} seq {revert.event.seq}, "
+                         f"{op.describe()}: {message}")
+
+
+@attrs.define
+class _Run:
+    """One rollback run: what it records (through the shared recorder) and why."""
+
+    recorder: Recorder
+    why: str | None
+    planner: _Planner
+    #: every event of the ledger (this run's included), for the revisions left in effect
+    events: list[Event] = attrs.field(factory=list)
+    #: Alembic version tables of the database (None: not looked for yet)
+    version_tables: list[str] | None = None
+
+    def follow_alembic(self, group: Sequence[Revert]) -> None:
+        """Set Alembic's version table to the revision left in effect, when it names the one rolled back.
+
+        A database migrated by Alembic with the hook keeps Alembic's version table: after a
+        rollback it must name where the ledger stands, so that ``alembic upgrade heads`` runs the
+        rolled-back revisions again. The rolled-back revision is replaced by the latest revision
+        still in effect (none: the table is emptied, as ``alembic downgrade base`` leaves it).
+        """
+        revision = group[0].event.revision
+        if revision is None or self.recorder.sql_only:
+            return
+        conn = self.recorder.conn
+        if self.version_tables is None:
+            from ledger.inspect.audit import alembic_version_tables
+
+            self.version_tables = alembic_version_tables(conn)
+        applied = applied_revisions(self.events)
+        for name in self.version_tables:
+            table = sa.table(name, sa.column("version_num"))
+            rows = set(conn.execute(sa.select(table.c.version_num)).scalars())
+            if revision not in rows:
+                continue
+            conn.execute(table.delete().where(table.c.version_num == revision))
+            if applied and applied[-1] not in rows:
+                conn.execute(table.insert().values(version_num=applied[-1]))
+
+    def record(self, kind: str, done: _Completed, undone: Event, *, after: bool = True) -> Event:
+        return self.recorder.record(kind, done.op, done.after if after else done.before, revision=undone.revision,
+                                    message=self.why, revision_checksum=undone.revision_checksum,
+                                    reverses=undone.seq)
+
+    def completed(self, step: Revert) -> tuple[_Completed, list[str]]:
+        """The step's completed reverse (from the plan while the state is the one it expected) and its DDL."""
+        state = self.recorder.view.state
+        done = self.planner.completed.get(step.event.seq)
+        if done is None or done.before is not state:
+            done = _complete(step, state)
+        if done.op is None:
+            return done, []
+        return done, dialects.ddl(done.op, state, self.recorder.dialect, conn=self.recorder.conn)
+
+    def run_ddl(self, statements: Sequence[str], step: Revert, op: MigrateOperation) -> None:
+        self.recorder.run_ddl(statements, str(step.event.revision),
+                              lambda message: _StatementFailed(step, op, message))
+
+    def check_fits(self, step: Revert, done: _Completed) -> None:
+        assert done.op is not None
+        op = done.op
+        self.recorder.check_fits(op, done.before, lambda message: _StatementFailed(step, op, message))
+
+    def transactional(self, group: Sequence[Revert]) -> RevertedRevision:
+        """PostgreSQL and SQLite: the DDL and revert events of a revision in the current transaction."""
+        events: list[Event] = []
+        statements: list[str] = []
+        for step in group:
+            done, ddl = self.completed(step)
+            if done.op is not None:
+                self.check_fits(step, done)
+                self.run_ddl(ddl, step, done.op)
+            statements += ddl
+            events.append(self.record("revert", done, step.event))
+        self.follow_alembic(group)
+        return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
+
+    def bracketed(self, group: Sequence[Revert]) -> RevertedRevision:
+        """MySQL/MariaDB: each reverse op between a committed intent and its revert event."""
+        events: list[Event] = []
+        statements: list[str] = []
+        for step in group:
+            done, ddl = self.completed(step)
+            intent: Event | None = None  # set once the intent is committed
+            try:
+                if done.op is None:
+                    with self.recorder.transaction(commits=True):
+                        events.append(self.record("revert", done, step.event))
+                    continue
+                try:
+                    with self.recorder.transaction():
+                        self.check_fits(step, done)
+                except _StatementFailed as failed:
+                    raise RollbackError(f"{failed}; nothing of the op ran or was recorded") from None
+                with self.recorder.transaction(commits=True):
+                    recorded = self.record("intent", done, step.event, after=False)
+                intent = recorded
+                with self.recorder.transaction():
+                    self.run_ddl(ddl, step, done.op)
+                statements += ddl
+                with self.recorder.transaction(commits=True):
+                    events.append(self.record("revert", done, step.event))
+            except (_StatementFailed, sa.exc.DBAPIError) as exc:
+                failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(
+                    step, done.op or _NoOp(), _db_message(exc))
+                raise RollbackError(f"{failed}; {_in_doubt_note(intent)}") from None
+        with self.recorder.transaction(commits=True):
+            self.follow_alembic(group)
+        return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
+
+
+class _NoOp:
+    """Stands for the missing op of a payload-less revert in an error message."""
+
+    def describe(self) -> str:
+        return "(no op)"
+
+
+@attrs.define
+class _Planner:
+    """Resolves the point once, checks the whole plan once, then hands out one revision at a time.
+
+    The plan is walked as made: this run's own revert events undo exactly the revisions handed
+    out. Only events someone else recorded (a read that brings any, possible on SQLite between
+    two transactions) make it plan again from the whole ledger.
+    """
+
+    point: str
+    skip_irreversible: bool
+    through_baseline: bool = False
+    #: with a connection, the data the plan drops or narrows is counted (``losses``), and
+    #: ``consent`` (when given) sees it before anything runs
+    conn: sa.Connection | None = None
+    consent: Consent | None = None
+    losses: list[Loss] = attrs.field(factory=list)
+    to_seq: int | None = None
+    total: int = 0
+    warnings: list[str] = attrs.field(factory=list)
+    groups: deque[list[Revert]] = attrs.field(factory=deque)
+    #: the ledger's ``reads`` when the plan was made (-1: not yet)
+    planned_at: int = -1
+    #: the reverses the plan check completed, by the seq they undo
+    completed: dict[int, _Completed] = attrs.field(factory=dict)
+    #: the revisions the migration files define (None: not checked)
+    defined: frozenset[str] | None = None
+
+    def next(self, ledger: _Ledger) -> list[Revert] | None:
+        ledger.check_settled()
+        if self.planned_at != ledger.reads:
+            first = self.to_seq is None
+            if self.to_seq is None:
+                self.to_seq = resolve_rollback_point(self.point, ledger.events,
+                                                     through_baseline=self.through_baseline)
+                self.check_file_less(ledger)
+            plan = plan_rollback(ledger.events, self.to_seq, skip_irreversible=self.skip_irreversible)
+            self.groups = deque(_groups(plan))
+            self.planned_at = ledger.reads
+            if first:
+                self.completed, warnings = _check_plan(plan, ledger.view.state)
+                measured = _measured(self.conn, plan, self.completed, ledger.view.state) \
+                    if self.conn is not None else {}
+                self.losses = list(measured.values())
+                # A drop that holds rows is named with its count; the other warnings as they are.
+                self.warnings = [measured[seq].describe() if seq in measured else warnings[seq]
+                                 for seq in (step.event.seq for step in plan) if seq in warnings or seq in measured]
+                self.warnings += _split_revisions(ledger.events, self.to_seq)
+                self.total = len(self.groups)
+                if self.losses and self.consent is not None:
+                    self.consent(self.losses)
+        return self.groups.popleft() if self.groups else None
+
+    def check_file_less(self, ledger: _Ledger) -> None:
+        """A rollback must take every revision no file defines out of effect, or it is refused."""
+        if self.defined is None or self.to_seq is None:
+            return
+        left: dict[str, int] = {}
+        for seq, revision in ledger.view.live.items():
+            if revision is not None and revision not in self.defined and seq <= self.to_seq:
+                left[revision] = min(seq, left.get(revision, seq))
+        if left:
+            names = sorted(left, key=left.__getitem__)
+            raise RollbackError(
+                f"revision{'s' if len(names) > 1 else ''} {', '.join(names)}, which no migration file defines, "
+                f"would stay in effect after this rollback: roll back to @{min(left.values()) - 1} (below "
+                f"{'it' if len(names) == 1 else 'them'}), or check out the branch that has the files first")
+
+
+def rollback(
+    config: Config,
+    *,
+    to: str,
+    sql_only: bool = False,
+    why: str | None = None,
+    by: str | None = None,
+    lock_timeout: float = 60.0,
+    progress: RollbackProgress | None = None,
+    skip_irreversible: bool = False,
+    one_transaction: bool = False,
+    through_baseline: bool = False,
+    consent: Consent | None = None,
+    defined: Collection[str] | None = None,
+) -> RollbackResult:
+    """Undo every event after point ``to`` that is still in effect, newest first.
+
+    ``to`` is a revision id, ``@SEQ``, an ISO 8601 time, ``base`` or ``-N`` (N revisions back).
+    ``skip_irreversible`` undoes irreversible ops in the ledger only, running nothing for them:
+    for scratch databases (drills), never for a database whose data matters.
+    ``one_transaction`` (PostgreSQL and SQLite): the whole rollback in one transaction, so a
+    failure anywhere leaves schema and ledger as they were before the run.
+    A baseline is a floor: ``-N`` counts revisions only, ``base`` is the baseline, and a point
+    below it is refused (:class:`BelowBaseline`) unless ``through_baseline``.
+    ``consent``: called, under the lock and before any statement runs, with the data the plan
+    drops or narrows (tables and columns holding rows, with their counts); it raises to refuse.
+    None: the data is counted only for ``sql_only`` (a drill on a scratch database asks nobody).
+    ``defined``: the revision ids the project's migration files define; a rollback that would
+    leave a revision no file defines in effect is refused (None: no check, the ledger is the
+    only history, as under Alembic with the hook).
+    """
+    store = store_for(config)
+    why = why or f"rollback to {to}"
+    planner = _Planner(to, skip_irreversible, through_baseline, consent=consent,
+                       defined=frozenset(defined) if defined is not None else None)
+    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+        if consent is not None or sql_only:
+            planner.conn = conn
+        dialect = dialects.dialect_name(conn)
+        if one_transaction:
+            one_transaction_refused(dialect, RollbackError)
+        actor = Actor.current(db_user=_db_user(conn), by=by)
+        guard(conn, store, config, "rollback")
+        if conn.in_transaction():
+            # Nothing is written yet: the check's read ends here, so no metadata lock on the ledger
+            # table is held while waiting for the applier lock another run holds (a MariaDB deadlock).
+            conn.rollback()
+        ledger = _Ledger()
+        if sql_only:
+            with _tx(conn):
+                ledger.refresh(store, conn)
+            run = _Run(Recorder(conn, store, dialect, actor, True, ledger.view, keep=ledger.events.extend), why, planner,
+                       ledger.events)
+            reverted = []
+            while (group := planner.next(ledger)) is not None:
+                reverted.append(run.transactional(group) if dialects.transactional_ddl(dialect) else run.bracketed(group))
+            return _result(planner, reverted, ledger, sql=run.recorder.sql)
+        run = _Run(Recorder(conn, store, dialect, actor, False, ledger.view, keep=ledger.events.extend), why, planner,
+                   ledger.events)
+        with store.lock(conn, lock_timeout):
+            if not dialects.transactional_ddl(dialect):
+                reverted = _rollback_bracketed(run, ledger, progress)
+            else:
+                reverted = _rollback_transactional(run, ledger, progress, one_transaction=one_transaction)
+    return _result(planner, reverted, ledger)
+
+
+def _rollback_bracketed(run: _Run, ledger: _Ledger, progress: RollbackProgress | None) -> list[RevertedRevision]:
+    """MySQL/MariaDB: the ledger read once under the lock, then each reverse op by op."""
+    conn, store, planner = run.recorder.conn, run.recorder.store, run.planner
+    reverted: list[RevertedRevision] = []
+    with _tx(conn):
+        ledger.refresh(store, conn)
+        group = planner.next(ledger)
+    while group is not None:
+        _announce(progress, group, len(reverted) + 1, planner.total, False)
+        reverted.append(run.bracketed(group))
+        _announce(progress, group, len(reverted), planner.total, True)
+        with _tx(conn):
+            group = planner.next(ledger)
+    return reverted
+
+
+def _rollback_transactional(run: _Run, ledger: _Ledger, progress: RollbackProgress | None, *,
+                            one_transaction: bool) -> list[RevertedRevision]:
+    """PostgreSQL and SQLite: each revision's DDL and revert events in one transaction
+    (``one_transaction``: the whole rollback in one).
+
+    As in apply: the ledger is read once when the lock is taken, and on SQLite, whose lock comes
+    with each write transaction, again inside each (the plan is re-made only when that read
+    brings events someone else recorded).
+    """
+    recorder, planner = run.recorder, run.planner
+
+    def next_group(_first: bool, read: bool) -> list[Revert] | None:
+        if read:
+            ledger.refresh(recorder.store, recorder.conn)
+        return planner.next(ledger)
+
+    try:
+        return in_transactions(
+            recorder, next_group, run.transactional,
+            lambda group, position, done: _announce(progress, group, position, planner.total, done),
+            one_transaction=one_transaction,
+        )
+    except _StatementFailed as failed:
+        raise RollbackError(f"{failed}; rolled back: {_nothing_run(one_transaction)}") from None
+    except TransactionFailed as failed:
+        if failed.unit is None:
+            raise failed.error from None
+        raise RollbackError(_failed_transaction(failed.unit, failed.error, failed.committing, one_transaction)) from None
+
+
+def _nothing_run(one_transaction: bool) -> str:
+    if one_transaction:
+        return "nothing of this rollback was run or recorded (--one-transaction)"
+    return "nothing of the revision's rollback was run or recorded"
+
+
+def _failed_transaction(group: Sequence[Revert], exc: sa.exc.DBAPIError, committing: bool,
+                        one_transaction: bool = False) -> str:
+    """The message for a rollback whose transaction failed outside its DDL (a lost connection, most often)."""
+    where = f"rolling back revision {group[0].event.revision}: {_db_message(exc)}"
+    if committing:
+        return (f"{where}; the connection failed while the rollback was committed: it is either wholly recorded "
+                "or not at all, and `schema-ledger status` tells which")
+    return f"{where}; rolled back: {_nothing_run(one_transaction)}"
+
+
+def _announce(progress: RollbackProgress | None, group: Sequence[Revert], position: int, total: int,
+              done: bool) -> None:
+    if progress is not None:
+        progress(group[0].event.revision, position, total, done)
+
+
+def _result(planner: _Planner, reverted: Sequence[RevertedRevision], ledger: _Ledger,
+            sql: Sequence[str] = ()) -> RollbackResult:
+    applied = applied_revisions(ledger.events)
+    return RollbackResult(
+        to_seq=planner.to_seq or 0, reverted=tuple(reverted), head=ledger.view.head, sql=tuple(sql),
+        warnings=tuple(planner.warnings), current=applied[-1] if applied else None, losses=tuple(planner.losses),
+    )

@@ -1,0 +1,118 @@
+"""``stamp``: adopt a database that is already at a known revision of the project's files.
+
+What Alembic's ``stamp`` does, for a database Alembic (or anything else) migrated and whose
+history is now in migration files (``import-alembic``): the revisions up to the given one (by
+default the one in the database's ``alembic_version`` table) are recorded as ``baseline``
+events, one per op and each under its revision's id and checksum, so that those revisions are
+applied as far as ``status`` and ``apply`` are concerned and the ledger's fold is the schema they
+build. Nothing is run. The live schema must equal that fold first; when it does not, the command
+is refused and the difference is shown, and the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ops import SchemaState
+
+from ledger.inspect.audit import drift, reflect_live
+from ledger.run.baseline import BaselineError, _alembic_revision
+from ledger.project.config import Config
+from ledger.storage.db import dialect_of
+from ledger.format.events import Actor, Event
+from ledger.project.revisions import RevisionChain, RevisionError
+from ledger.run.apply import _db_user, _missing_sqlite_file, _plan_revision, _safe_url, _tx, _wrap_db_errors, connect, store_for
+
+__all__ = ["StampResult", "alembic_revision", "stamp"]
+
+DEFAULT_MESSAGE = "stamp: the database was found at revision {revision}"
+
+
+@attrs.frozen
+class StampResult:
+    revision: str
+    #: the revisions recorded as in effect, in chain order
+    revisions: tuple[str, ...]
+    events: tuple[Event, ...]
+    tables: int
+    #: where the revision came from: "alembic_version" or "given"
+    source: str
+
+    @property
+    def head(self) -> Event | None:
+        return self.events[-1] if self.events else None
+
+
+def stamp(
+    config: Config, chain: RevisionChain, revision: str | None = None, *, why: str | None = None,
+    by: str | None = None, lock_timeout: float = 60.0,
+) -> StampResult:
+    """Record the revisions of ``chain`` up to ``revision`` (default: the database's ``alembic_version``)
+    as baseline events, after checking that the live schema is the schema they build."""
+    store = store_for(config)
+    if _missing_sqlite_file(config.url):
+        raise BaselineError(f"{_safe_url(config.url)} does not exist: there is no database to stamp")
+    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+        dialect = dialect_of(conn)
+        actor = Actor.current(db_user=_db_user(conn), by=by)
+        with store.lock(conn, lock_timeout):
+            # Everything is checked before the ledger table is created: a refusal changes nothing.
+            with _tx(conn):
+                count = store.count(conn) if store.exists(conn) else 0
+                if count:
+                    raise BaselineError(f"the ledger {store.fullname} already has {count} event{'s' if count != 1 else ''}: stamp only "
+                                        "adopts a database whose ledger is empty")
+                source = "given"
+                if revision is None:
+                    found = _alembic_revision(conn)
+                    if found is None:
+                        raise RevisionError("no revision given and the database has no alembic_version row: give "
+                                            "the revision the database is at (`schema-ledger stamp REVISION`)")
+                    if "," in found:
+                        raise RevisionError(f"alembic_version holds several heads ({found}): give the revision "
+                                            "of the migration files the database is at")
+                    revision, source = found, "alembic_version"
+                try:
+                    target = chain.get(revision) if source == "alembic_version" else chain.resolve(revision)
+                except RevisionError:
+                    target = None
+                if target is None:
+                    raise RevisionError(
+                        f"no migration file defines revision {revision}"
+                        + (" (found in alembic_version)" if source == "alembic_version" else "")
+                        + ": import the Alembic history first (`schema-ledger import-alembic alembic/`)")
+                upto = chain.upto(target.id)
+                planned = []
+                state = SchemaState()
+                for one in upto:
+                    plan = _plan_revision(one, state, dialect)
+                    for step in plan.steps:
+                        state = step.states[-1]
+                    planned.append(plan)
+                found_drift = drift(state, reflect_live(conn, config), dialect)
+                if found_drift is not None:
+                    lines = found_drift.lines()
+                    shown = "; ".join(lines[:10]) + (f"; and {len(lines) - 10} more" if len(lines) > 10 else "")
+                    raise BaselineError(f"the live schema is not the schema revisions up to {target.id} build "
+                                        f"({len(lines)} difference{'s' if len(lines) != 1 else ''}, as the ops "
+                                        f"that lead from the files' schema to the live one): {shown}")
+            with _tx(conn):
+                store.create(conn)
+            events: list[Event] = []
+            with _tx(conn):
+                head = store.head(conn)
+                for plan in planned:
+                    one = plan.revision
+                    message = why or DEFAULT_MESSAGE.format(revision=target.id)
+                    ops = [op for step in plan.steps for op in step.ops] or [None]
+                    for op in ops:
+                        head = store.append(conn, kind="baseline", op=op, revision=one.id, message=message,
+                                            actor=actor, revision_checksum=one.checksum, after=head)
+                        events.append(head)
+    return StampResult(target.id, tuple(r.id for r in upto), tuple(events), len(state.tables), source)
+
+
+def alembic_revision(config: Config) -> str | None:
+    """What the database's ``alembic_version`` table holds (None without one); nothing is created."""
+    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        return _alembic_revision(conn)

@@ -1,0 +1,587 @@
+"""Schemas compared per dialect: what a database keeps of a SchemaState, and how two states differ
+(docs/design.md, contract point 8: live equals fold).
+
+:func:`normalize` reduces a state to what a dialect keeps of it, in one spelling; :func:`compare`
+normalizes an expected state (the fold) and a live one (:func:`ledger.schema.reflect.reflect`) and names
+every difference. ``compare(a, b, d) == []`` exactly when ``normalize(a, d) == normalize(b, d)``,
+except for the CHECK constraints that Boolean and Enum types create, which only ``compare`` can
+discount (it needs the declared types).
+
+What each database keeps, and so what is and is not compared there:
+
+Every dialect
+    Types are compared by the DDL type they compile to, after the server's own rewrites
+    (below); driver-only arguments (``asdecimal``, ``as_uuid``, ``none_as_null``, ...) do not
+    reach DDL and are not compared. Collations and character sets are not compared.
+    Server defaults, CHECK conditions, index expressions and partial-index conditions are
+    compared as canonical SQL (:mod:`ledger.schema.sqltext`): casts, redundant parentheses, case and
+    quoting of names, spelling of numbers and ``now()``/``CURRENT_TIMESTAMP`` do not count.
+    A primary-key column is NOT NULL. ``autoincrement`` is not compared (no database reports
+    the flag as declared). ``NO ACTION`` is no action; an empty comment is no comment.
+    Column order is compared.
+
+PostgreSQL
+    ``FLOAT(1..24)`` is ``REAL`` and ``FLOAT``/``FLOAT(25..53)`` ``DOUBLE PRECISION``;
+    ``DECIMAL`` is ``NUMERIC`` and ``NUMERIC(p)`` ``NUMERIC(p, 0)``; ``NCHAR`` is ``CHAR``; array
+    dimensions are not kept. A native ENUM is compared by name and values. A SERIAL's
+    ``nextval(...)`` default is not compared. Identity columns are compared with the
+    server's defaults filled in (start 1, increment 1, cache 1, the type's range). A computed
+    column is STORED (PostgreSQL before 18). Names are cut to 63 bytes. Index sort order,
+    ``postgresql_where``, ``_using`` (``btree`` is the default), ``_include``, ``_ops``,
+    ``_with`` are compared; ``_concurrently`` is how an index was built, not what it is.
+    Deferrable foreign keys and unique constraints, and MATCH FULL, are compared. In one
+    CREATE TABLE, unique constraints on the primary key's columns or on another unique
+    constraint's columns are not created: such duplicates are not compared.
+
+MySQL / MariaDB (dialect ``"mysql"``)
+    Integer display widths are not kept, BOOL is ``TINYINT(1)``, ``NUMERIC`` is
+    ``DECIMAL(10, 0)``, ``REAL`` and ``FLOAT(25..53)`` are ``DOUBLE``, ``TEXT(n)`` and
+    ``BLOB(n)`` are the smallest TEXT/BLOB type that holds n characters (4 bytes each, as in
+    utf8mb4) or bytes, ``JSON`` is ``LONGTEXT`` (MariaDB adds a ``json_valid`` CHECK that is
+    not reported), ``CHAR(32)`` and ``UUID`` are one type (the generic Uuid is one or the
+    other by server), ``DateTime(timezone=True)`` is ``DATETIME``. The primary key is always
+    named ``PRIMARY`` (not compared). A unique constraint is a unique index (both become
+    unique indexes); the index the server adds for a foreign key is not a user index. Index
+    sort order, deferrable and MATCH are not kept; ``RESTRICT`` is the default action.
+    Identity columns are not kept (AUTO_INCREMENT is autoincrement). A computed column is
+    VIRTUAL unless persisted. Expression indexes exist on MySQL 8 only. In conditions, TRUE
+    and FALSE are 1 and 0, and ``flag`` is ``flag <> 0`` (the server writes it so). Foreign
+    keys are read from information_schema (SQLAlchemy's reading of SHOW CREATE TABLE loses
+    those whose column names hold a parenthesis).
+
+SQLite
+    Types are compared by SQLite's own reading of the declared type name (its affinity
+    rules, as SQLAlchemy applies them when reflecting): ``DOUBLE PRECISION`` is ``REAL``.
+    Comments are not kept. Unique constraints cannot be deferrable; MATCH is not kept.
+    Identity columns are not kept. Names of primary keys and unique constraints are kept
+    when the table was created with ``CONSTRAINT name``; unique constraints on the same
+    columns are one index (the first declared counts). Unique constraints, expression
+    indexes, partial-index conditions and index sort order are read from the SQL SQLite
+    keeps (SQLAlchemy skips expression indexes and misreads quoted names with parentheses).
+"""
+
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ops import LedgerError, SchemaState
+from ops.specs import (
+    CheckSpec,
+    ColumnSpec,
+    ComputedSpec,
+    DefaultSpec,
+    ForeignKeySpec,
+    IdentitySpec,
+    IndexElement,
+    IndexSpec,
+    PrimaryKeySpec,
+    TableSpec,
+    TypeSpec,
+    UniqueSpec,
+)
+
+from ledger import dialects
+from ledger.dialects.base import UnsupportedDialectError
+from ledger.support.gcpause import collection_paused
+from ledger.support.memo import remembered
+from ledger.schema.sqltext import COMPILERS, canonical_default, canonical_sql, canonical_type
+
+__all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "type_ddl", "without_type_checks"]
+
+#: The TypeSpec name of a normalized type; its one argument is the canonical DDL type.
+DDL_TYPE = "ddl"
+
+_DIALECTS = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
+_PG_NAME_BYTES = 63
+
+
+def _dialect(name: str) -> str:
+    try:
+        return _DIALECTS[name]
+    except KeyError:
+        raise UnsupportedDialectError(
+            f"cannot compare schemas for dialect {name!r}: use sqlite, postgresql or mysql"
+        ) from None
+
+
+
+
+def _upper(value: Any) -> str | None:
+    return value.upper() if isinstance(value, str) else value
+
+
+# =============================================================================================
+# normalize
+# =============================================================================================
+
+
+@collection_paused
+def normalize(state: SchemaState, dialect: str) -> SchemaState:
+    """What the dialect keeps of `state`: the form in which a fold and a reflection can be compared.
+    dialect is "sqlite" | "postgresql" | "mysql" (MariaDB = "mysql")."""
+    d = _dialect(dialect)
+    tables = [_normalize_table(table, d) for table in state.tables.values()]
+    return SchemaState({t.key: t for t in tables})
+
+
+def _name(name: str, d: str) -> str:
+    if d == "postgresql":
+        raw = name.encode()
+        if len(raw) > _PG_NAME_BYTES:  # PostgreSQL cuts longer names, on a character boundary
+            return raw[:_PG_NAME_BYTES].decode("utf-8", "ignore")
+    return name
+
+
+def _opt_name(name: str | None, d: str) -> str | None:
+    return None if name is None else _name(name, d)
+
+
+def _names(names: Iterable[str], d: str) -> tuple[str, ...]:
+    return tuple(_name(n, d) for n in names)
+
+
+def _normalize_table(table: TableSpec, d: str) -> TableSpec:
+    pk_columns = set(table.primary_key.columns) if table.primary_key else set()
+    columns = tuple(_normalize_column(c, c.name in pk_columns, d) for c in table.columns)
+    primary_key = None
+    if table.primary_key is not None:
+        primary_key = PrimaryKeySpec(None if d == "mysql" else _opt_name(table.primary_key.name, d),
+                                     _names(table.primary_key.columns, d))
+    uniques = [_normalize_unique(u, d) for u in table.uniques]
+    if d in ("sqlite", "postgresql"):
+        # In one CREATE TABLE, PostgreSQL makes one constraint of a primary key and the unique
+        # constraints on the same columns (the first declared keeps its name), and SQLite one
+        # index: the others are not there. Whether they are when added later, they add nothing.
+        seen = {primary_key.columns} if primary_key is not None and d == "postgresql" else set()
+        kept = []
+        for unique in uniques:
+            if unique.columns not in seen:
+                seen.add(unique.columns)
+                kept.append(unique)
+        uniques = kept
+    indexes = [_normalize_index(i, table, d) for i in table.indexes]
+    if d == "mysql":
+        indexes += [IndexSpec(u.name, tuple(IndexElement(c) for c in u.columns), unique=True) for u in uniques]
+        uniques = []
+    checks = tuple(CheckSpec(_opt_name(c.name, d), canonical_sql(c.sqltext, dialect=d)) for c in table.checks)
+    return TableSpec(
+        name=_name(table.name, d),
+        schema=table.schema,
+        columns=columns,
+        primary_key=primary_key,
+        foreign_keys=tuple(_normalize_foreign_key(fk, table, d) for fk in table.foreign_keys),
+        uniques=tuple(uniques),
+        checks=checks,
+        indexes=tuple(indexes),
+        comment=None if d == "sqlite" else (table.comment or None),
+    )
+
+
+# -- columns -------------------------------------------------------------------------------------
+
+
+# Tables repeat their columns (``id``, ``name``, ``created_at``) and both sides of a comparison
+# hold each one; a column of a type not registered yet is worked out again.
+@remembered(8192, keep=lambda column: not column.type.args[0].startswith("?"))
+def _normalize_column(column: ColumnSpec, in_primary_key: bool, d: str) -> ColumnSpec:
+    type_text = type_ddl(column.type, d)
+    return ColumnSpec(
+        name=_name(column.name, d),
+        type=TypeSpec(DDL_TYPE, (type_text,)),
+        nullable=column.nullable and not in_primary_key,
+        server_default=_normalize_default(column, d),
+        comment=None if d == "sqlite" else (column.comment or None),
+        autoincrement="auto",
+        identity=_normalize_identity(column.identity, type_text) if d == "postgresql" else None,
+        computed=None if column.computed is None else ComputedSpec(
+            canonical_sql(column.computed.sqltext),
+            column.computed.persisted if column.computed.persisted is not None else d == "postgresql",
+        ),
+    )
+
+
+def _normalize_default(column: ColumnSpec, d: str) -> DefaultSpec | None:
+    spec = column.server_default
+    if spec is None:
+        return None
+    if spec.kind == "literal":
+        text = "'" + spec.value.replace("'", "''") + "'"
+    elif spec.kind == "func":
+        try:
+            text = str(getattr(sa.func, spec.value)().compile(dialect=COMPILERS[d]))
+        except Exception:  # noqa: BLE001 - a name the dialect cannot compile stays as written
+            text = f"{spec.value}()"
+    else:
+        text = spec.value
+    if dialects.database(d).sequence_default(text):
+        return None  # a SERIAL's sequence, or one the column was tied to: not a declared default
+    canonical = canonical_default(text, booleans_as_numbers=d == "mysql")
+    return None if canonical is None else DefaultSpec("text", canonical)
+
+
+_PG_INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
+
+
+def _normalize_identity(identity: IdentitySpec | None, type_text: str) -> IdentitySpec | None:
+    """An identity with PostgreSQL's defaults filled in, as the server reports it."""
+    if identity is None:
+        return None
+    top = _PG_INT_RANGES.get(type_text, 2**63 - 1)
+    increment = identity.increment or 1
+    if increment > 0:
+        minvalue = identity.minvalue if identity.minvalue is not None else 1
+        maxvalue = identity.maxvalue if identity.maxvalue is not None else top
+        start = identity.start if identity.start is not None else minvalue
+    else:
+        minvalue = identity.minvalue if identity.minvalue is not None else -top - 1
+        maxvalue = identity.maxvalue if identity.maxvalue is not None else -1
+        start = identity.start if identity.start is not None else maxvalue
+    return IdentitySpec(always=bool(identity.always), start=start, increment=increment, minvalue=minvalue,
+                        maxvalue=maxvalue, cycle=bool(identity.cycle), cache=identity.cache or 1)
+
+
+# -- types ---------------------------------------------------------------------------------------
+
+
+def type_ddl(spec: TypeSpec, dialect: str) -> str:
+    """The canonical DDL type of ``spec`` on ``dialect``, after the server's own rewrites."""
+    d = _dialect(dialect)
+    if spec.name == DDL_TYPE and spec.args:
+        return str(spec.args[0])
+    return _compiled_type(spec, d) or f"?{spec.render()}"
+
+
+# Compiling a type is most of what normalizing a column costs, and a schema has few types. A
+# registered name never changes its class, so only a type not registered yet is tried again.
+@remembered(4096, keep=lambda text: text is not None)
+def _compiled_type(spec: TypeSpec, d: str) -> str | None:
+    try:
+        type_ = spec.to_sa()
+    except LedgerError:
+        return None
+    return canonical_type(type_, d)
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+# -- constraints and indexes -------------------------------------------------------------------
+
+
+def _action(value: str | None, d: str) -> str | None:
+    value = _upper(value)
+    if value == "NO ACTION" or (d == "mysql" and value == "RESTRICT"):
+        return None
+    return value
+
+
+def _deferral(deferrable: bool | None, initially: str | None, *, kept: bool) -> tuple[bool | None, str | None]:
+    if not kept:
+        return None, None
+    initially = _upper(initially)
+    if initially == "DEFERRED":
+        return True, "DEFERRED"  # INITIALLY DEFERRED makes a constraint deferrable
+    return (True if deferrable else None), None
+
+
+def _normalize_foreign_key(fk: ForeignKeySpec, table: TableSpec, d: str) -> ForeignKeySpec:
+    deferrable, initially = _deferral(fk.deferrable, fk.initially, kept=d != "mysql")
+    match = _upper(fk.match) if d == "postgresql" else None
+    return ForeignKeySpec(
+        name=_opt_name(fk.name, d),
+        columns=_names(fk.columns, d),
+        referent_table=_name(fk.referent_table, d),
+        referent_columns=_names(fk.referent_columns, d),
+        referent_schema=None if fk.referent_schema == table.schema else fk.referent_schema,
+        ondelete=_action(fk.ondelete, d),
+        onupdate=_action(fk.onupdate, d),
+        deferrable=deferrable,
+        initially=initially,
+        match=None if match == "SIMPLE" else match,
+    )
+
+
+def _normalize_unique(unique: UniqueSpec, d: str) -> UniqueSpec:
+    deferrable, initially = _deferral(unique.deferrable, unique.initially, kept=d == "postgresql")
+    return UniqueSpec(_opt_name(unique.name, d), _names(unique.columns, d), deferrable, initially)
+
+
+_OPTION_PREFIXES = {"postgresql": ("postgresql_",), "sqlite": ("sqlite_",), "mysql": ("mysql_", "mariadb_")}
+
+
+def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
+    by_folded = {c.name.casefold(): c.name for c in table.columns}
+    elements = tuple(_normalize_element(e, by_folded, d) for e in index.elements)
+    options: dict[str, Any] = {}
+    for key, value in index.dialect_options:
+        if not key.startswith(_OPTION_PREFIXES[d]):
+            continue
+        if key.startswith("mariadb_"):
+            key = "mysql_" + key[len("mariadb_"):]
+        value = _index_option(key, value, elements, d)
+        if value not in (None, False, (), ""):
+            options[key] = value
+    return IndexSpec(_opt_name(index.name, d), elements, bool(index.unique), tuple(sorted(options.items())))
+
+
+def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str) -> IndexElement:
+    if not element.expression:
+        return IndexElement(_name(element.value, d))
+    text = canonical_sql(element.value)
+    # The default sort order is no sort order; MySQL's reflection does not report it at all.
+    text = re.sub(r" asc$", "", text)
+    if d == "postgresql":
+        text = re.sub(r"^(.*) desc nulls first$", r"\1 desc", text)
+        text = re.sub(r"^(.*?)(?<! desc) nulls last$", r"\1", text)
+    if d == "mysql":
+        text = re.sub(r" (asc|desc)$", "", text)
+    word = re.fullmatch(r'[^\W\d]\w*|"(?:[^"]|"")*"', text)
+    if word and text.strip('"').replace('""', '"') in columns:
+        return IndexElement(_name(columns[text.strip('"').replace('""', '"')], d))
+    return IndexElement(text, expression=True)
+
+
+def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...], d: str) -> Any:
+    option = key.split("_", 1)[1]
+    if option == "where":
+        return canonical_sql(str(value), dialect=d)
+    if option == "using":
+        text = str(value).lower()
+        return None if text == "btree" else text
+    if option in ("concurrently", "nulls_not_distinct") and not value:
+        return None
+    if option == "concurrently":
+        return None  # how the index was built, not what it is
+    if option == "length":  # mysql_length: one length for every column, or per column
+        columns = [e.value for e in elements if not e.expression]
+        pairs = dict(value) if isinstance(value, tuple) else {c: value for c in columns}
+        return tuple(sorted((str(c), int(n)) for c, n in pairs.items() if n is not None))
+    if option in ("ops", "with"):
+        pairs = dict(value) if isinstance(value, tuple) else {}
+        return tuple(sorted((str(k), str(v).lower()) for k, v in pairs.items()))
+    if option == "include":
+        return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    if isinstance(value, str):
+        return value.upper() if option in ("prefix",) else value
+    return value
+
+
+def _implied_checks(table: TableSpec, d: str) -> set[str]:
+    """The CHECK conditions that a table's Boolean and Enum types create (with create_constraint)."""
+    implied = set()
+    for column in table.columns:
+        try:
+            values = _checked_values(column.type)
+        except LedgerError:
+            continue
+        if values is not None:
+            name = '"' + column.name.replace('"', '""') + '"'
+            implied.add(canonical_sql(f"{name} IN ({values})", dialect=d))
+    return implied
+
+
+@remembered(4096)
+def _checked_values(spec: TypeSpec) -> str | None:
+    """The values of the CHECK that ``spec`` creates, as SQL (``'a', 'b'`` or ``0, 1``); None if none."""
+    type_ = spec.to_sa()
+    if not getattr(type_, "create_constraint", False):
+        return None
+    if isinstance(type_, sa.Enum):
+        return ", ".join(_literal(v) for v in type_.enums)
+    if isinstance(type_, sa.Boolean):
+        return "0, 1"
+    return None
+
+
+# =============================================================================================
+# compare
+# =============================================================================================
+
+
+@collection_paused
+def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]:
+    """Human-readable differences after normalizing both (one line each, naming table/column/constraint);
+    [] when they are equal for everything the tool models: tables, columns, types (compared per dialect),
+    nullability, server defaults, primary keys, foreign keys, unique and check constraints, indexes,
+    comments where the dialect keeps them."""
+    d = _dialect(dialect)
+    expected_n = normalize(expected, d)
+    live_n = normalize(live, d)
+    lines: list[str] = []
+    keys = sorted(set(expected_n.tables) | set(live_n.tables), key=lambda k: (k[0] or "", k[1]))
+    raw_tables = {(t.schema, _name(t.name, d)): t for t in expected.tables.values()}
+    for key in keys:
+        want, have = expected_n.tables.get(key), live_n.tables.get(key)
+        where = _where(key)
+        if have is None:
+            lines.append(f"table {where}: expected, missing from the live database")
+        elif want is None:
+            lines.append(f"table {where}: in the live database, not expected")
+        else:
+            raw = raw_tables.get(key)
+            implied = _implied_checks(raw, d) if raw is not None else set()
+            # PostgreSQL adds a column only at the end: a column brought back by a rollback cannot
+            # return to its place there, so column order is not a difference on PostgreSQL.
+            lines.extend(_table_differences(want, _without_implied(have, want, implied, d),
+                                            order=d != "postgresql"))
+    return lines
+
+
+def _where(key: tuple[str | None, str]) -> str:
+    return f"{key[0]}.{key[1]}" if key[0] else key[1]
+
+
+def without_type_checks(live: SchemaState, expected: SchemaState, dialect: str) -> SchemaState:
+    """``live`` without the CHECK constraints that ``expected``'s Boolean and Enum types create
+    (``create_constraint=True``), unless ``expected`` has a check of that name: what
+    :func:`compare` discounts, for a caller that goes on from the states themselves."""
+    d = _dialect(dialect)
+    tables = dict(live.tables)
+    for key, table in live.tables.items():
+        want = expected.tables.get(key)
+        if want is not None:
+            tables[key] = _without_implied(table, want, _implied_checks(want, d), d)
+    return SchemaState(tables)
+
+
+def _without_implied(live: TableSpec, expected: TableSpec, implied: set[str], dialect: str | None = None) -> TableSpec:
+    """``live`` without the CHECKs the expected column types create, unless expected by name."""
+    if not implied:
+        return live
+    named = {c.name for c in expected.checks}
+    return attrs.evolve(live, checks=tuple(
+        c for c in live.checks if c.name in named or canonical_sql(c.sqltext, dialect=dialect) not in implied
+    ))
+
+
+def _table_differences(want: TableSpec, have: TableSpec, *, order: bool = True) -> list[str]:
+    where = want.fullname
+    lines: list[str] = []
+    want_columns = {c.name: c for c in want.columns}
+    have_columns = {c.name: c for c in have.columns}
+    for name in want_columns:
+        if name not in have_columns:
+            lines.append(f"column {where}.{name}: expected ({_describe_column(want_columns[name])}), "
+                         "missing from the live database")
+    for name in have_columns:
+        if name not in want_columns:
+            lines.append(f"column {where}.{name}: in the live database ({_describe_column(have_columns[name])}), "
+                         "not expected")
+    for name, column in want_columns.items():
+        if name in have_columns:
+            lines.extend(_column_differences(f"column {where}.{name}", column, have_columns[name]))
+    common_want = [n for n in want_columns if n in have_columns]
+    common_have = [n for n in have_columns if n in want_columns]
+    if order and common_want != common_have:
+        lines.append(f"table {where}: column order expected ({', '.join(common_want)}), "
+                     f"live ({', '.join(common_have)})")
+    if want.primary_key != have.primary_key:
+        lines.append(f"primary key of {where}: expected {_describe_pk(want.primary_key)}, "
+                     f"live {_describe_pk(have.primary_key)}")
+    lines.extend(_item_differences("foreign key", where, want.foreign_keys, have.foreign_keys))
+    lines.extend(_item_differences("unique constraint", where, want.uniques, have.uniques))
+    lines.extend(_item_differences("check constraint", where, want.checks, have.checks))
+    lines.extend(_item_differences("index", where, want.indexes, have.indexes))
+    if want.comment != have.comment:
+        lines.append(f"table {where}: comment expected {want.comment!r}, live {have.comment!r}")
+    return lines
+
+
+def _column_differences(what: str, want: ColumnSpec, have: ColumnSpec) -> list[str]:
+    lines = []
+    if want.type != have.type:
+        lines.append(f"{what}: type expected {want.type.args[0]}, live {have.type.args[0]}")
+    if want.nullable != have.nullable:
+        lines.append(f"{what}: expected {_null(want.nullable)}, live {_null(have.nullable)}")
+    if want.server_default != have.server_default:
+        lines.append(f"{what}: server default expected {_default(want.server_default)}, "
+                     f"live {_default(have.server_default)}")
+    for field in ("comment", "identity", "computed"):
+        a, b = getattr(want, field), getattr(have, field)
+        if a != b:
+            lines.append(f"{what}: {field} expected {_show(a)}, live {_show(b)}")
+    return lines
+
+
+def _describe_column(column: ColumnSpec) -> str:
+    text = f"{column.name} {column.type.args[0]}"
+    if not column.nullable:
+        text += " NOT NULL"
+    if column.server_default is not None:
+        text += f" DEFAULT {column.server_default.value}"
+    return text
+
+
+def _null(nullable: bool) -> str:
+    return "NULL" if nullable else "NOT NULL"
+
+
+def _default(spec: DefaultSpec | None) -> str:
+    return "none" if spec is None else spec.value
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    if attrs.has(type(value)):
+        fields = [f"{a.name}={getattr(value, a.name)!r}" for a in attrs.fields(type(value))
+                  if getattr(value, a.name) is not None]
+        return f"{type(value).__name__.removesuffix('Spec').lower()}({', '.join(fields)})"
+    return repr(value)
+
+
+def _describe_pk(pk: PrimaryKeySpec | None) -> str:
+    if pk is None:
+        return "none"
+    return f"{pk.name or '(unnamed)'} ({', '.join(pk.columns)})"
+
+
+def _signature(item: Any) -> str:
+    return repr(attrs.evolve(item, name=None))
+
+
+def _item_differences(kind: str, where: str, want: Iterable[Any], have: Iterable[Any]) -> list[str]:
+    """Constraints or indexes matched by name (unnamed ones by what they are), then field by field."""
+
+    def key(item: Any) -> tuple[str, str]:
+        return ("name", item.name) if item.name is not None else ("same", _signature(item))
+
+    want_by = {key(i): i for i in want}
+    have_by = {key(i): i for i in have}
+    lines = []
+    for k, item in want_by.items():
+        label = f"{kind} {item.name or '(unnamed)'} on {where}"
+        other = have_by.get(k)
+        if other is None:
+            lines.append(f"{label}: expected ({_describe(item)}), missing from the live database")
+            continue
+        for field in attrs.fields(type(item)):
+            a, b = getattr(item, field.name), getattr(other, field.name)
+            if a != b:
+                lines.append(f"{label}: {field.name} expected {_show(a)}, live {_show(b)}")
+    for k, item in have_by.items():
+        if k not in want_by:
+            lines.append(f"{kind} {item.name or '(unnamed)'} on {where}: in the live database ({_describe(item)}), "
+                         "not expected")
+    return lines
+
+
+def _describe(item: Any) -> str:
+    parts = []
+    for field in attrs.fields(type(item)):
+        value = getattr(item, field.name)
+        if field.name == "name" or value in (None, (), False):
+            continue
+        if field.name == "elements":
+            value = ", ".join(e.value for e in value)
+        elif isinstance(value, tuple):
+            value = ", ".join(map(str, value))
+        parts.append(f"{field.name} {value}")
+    return "; ".join(parts)

@@ -1,0 +1,166 @@
+"""Data that a run is about to lose, counted before any of its statements runs.
+
+``apply`` and ``rollback`` check their whole plan before they run it; the ops of that plan
+that drop a table or a column, or narrow a column's type (:mod:`ledger.schema.narrowing`), are looked
+up here in the live database: one ``SELECT COUNT(*)`` per dropped table, one count of the
+non-null values per dropped or narrowed column, and nothing else. Tables and columns that the
+same run creates first are not counted (they hold nothing yet); renames within the run are
+followed back to the names the database has now.
+
+A :class:`Loss` with rows is what the command line asks consent for (``--allow-data-loss``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+import sqlalchemy as sa
+
+from ops import (
+    AddColumnOp,
+    AlterColumnOp,
+    CreateTableOp,
+    DropColumnOp,
+    DropTableOp,
+    LedgerError,
+    MigrateOperation,
+    RenameTableOp,
+    SchemaState,
+)
+
+from ledger.schema.narrowing import narrowing
+
+__all__ = ["DataLossRefused", "Consent", "Loss", "measure"]
+
+TableKey = tuple[str | None, str]
+
+
+class DataLossRefused(LedgerError, RuntimeError):
+    """A run that would lose data was not allowed to: nothing of it ran."""
+
+
+@attrs.frozen
+class Loss:
+    """A table or column whose data the run drops, or a column whose type it narrows, with how
+    many rows (or non-null values) it holds now."""
+
+    kind: str  # "table" | "column" | "narrowing"
+    table: str
+    column: str | None
+    rows: int
+    #: where in the plan: "revision 0003" or "revision 0003, seq 17"
+    where: str
+    #: for a narrowing: "from VARCHAR(40) to VARCHAR(10)"
+    change: str = ""
+
+    def describe(self) -> str:
+        count = f"{self.rows} row{'s' if self.rows != 1 else ''}"
+        values = f"{self.rows} non-null value{'s' if self.rows != 1 else ''}"
+        if self.kind == "table":
+            return f"table {self.table} is dropped with its rows: {count} ({self.where})"
+        if self.kind == "column":
+            return f"column {self.table}.{self.column} is dropped with its data: {values} ({self.where})"
+        return f"column {self.table}.{self.column} narrows {self.change}: {values} ({self.where})"
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "table": self.table, "column": self.column, "rows": self.rows,
+                "where": self.where, "change": self.change or None, "describe": self.describe()}
+
+
+#: Called with the losses of a plan (all with rows) before any statement runs; raises to refuse.
+Consent = Callable[[Sequence[Loss]], None]
+
+
+def _full(key: TableKey) -> str:
+    return f"{key[0]}.{key[1]}" if key[0] else key[1]
+
+
+@attrs.define
+class _Origins:
+    """Where the tables and columns of the plan's states are in the live database right now."""
+
+    start: SchemaState
+    #: current table -> the live table it is (renames followed); absent: the same name
+    tables: dict[TableKey, TableKey] = attrs.field(factory=dict)
+    created: set[TableKey] = attrs.field(factory=set)
+    #: (current table, current column) -> live column name; absent: the same name
+    columns: dict[tuple[TableKey, str], str] = attrs.field(factory=dict)
+    added: set[tuple[TableKey, str]] = attrs.field(factory=set)
+
+    def table(self, key: TableKey) -> TableKey | None:
+        if key in self.created:
+            return None
+        live = self.tables.get(key, key)
+        return live if live in self.start.tables else None
+
+    def column(self, key: TableKey, name: str) -> tuple[TableKey, str] | None:
+        live = self.table(key)
+        if live is None or (key, name) in self.added:
+            return None
+        column = self.columns.get((key, name), name)
+        return (live, column) if self.start.tables[live].column(column) is not None else None
+
+    def follow(self, op: MigrateOperation) -> None:
+        if isinstance(op, CreateTableOp):
+            self.created.add(op.table.key)
+        elif isinstance(op, RenameTableOp):
+            old, new = (op.schema, op.old_table_name), (op.schema, op.new_table_name)
+            if old in self.created:
+                self.created.discard(old)
+                self.created.add(new)
+            self.tables[new] = self.tables.pop(old, old)
+            self.columns = {((new if k == old else k), c): v for (k, c), v in self.columns.items()}
+            self.added = {((new if k == old else k), c) for k, c in self.added}
+        elif isinstance(op, DropTableOp):
+            key = (op.schema, op.table_name)
+            self.created.discard(key)
+            self.tables.pop(key, None)
+        elif isinstance(op, AddColumnOp):
+            self.added.add(((op.schema, op.table_name), op.column.name))
+        elif isinstance(op, AlterColumnOp) and op.modify_name and op.modify_name != op.column_name:
+            key = (op.schema, op.table_name)
+            if (key, op.column_name) in self.added:
+                self.added.discard((key, op.column_name))
+                self.added.add((key, op.modify_name))
+            self.columns[(key, op.modify_name)] = self.columns.pop((key, op.column_name), op.column_name)
+        elif isinstance(op, DropColumnOp):
+            self.added.discard(((op.schema, op.table_name), op.column_name))
+
+
+def _quote(conn: sa.Connection, key: TableKey) -> str:
+    preparer = conn.dialect.identifier_preparer
+    name = preparer.quote(key[1])
+    return f"{preparer.quote_schema(key[0])}.{name}" if key[0] else name
+
+
+def _count(conn: sa.Connection, key: TableKey, column: str | None = None) -> int:
+    where = "" if column is None else f" WHERE {conn.dialect.identifier_preparer.quote(column)} IS NOT NULL"
+    return int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {_quote(conn, key)}{where}").scalar() or 0)
+
+
+def measure(conn: sa.Connection, start: SchemaState,
+            steps: Iterable[tuple[MigrateOperation, SchemaState, str]]) -> list[Loss]:
+    """The losses of ``steps`` (each a completed op, the state before it, and where it is in the
+    plan), counted in the live database whose schema is ``start``; only those with rows."""
+    origins = _Origins(start)
+    losses: list[Loss] = []
+    for op, before, where in steps:
+        loss: Loss | None = None
+        if isinstance(op, DropTableOp):
+            live = origins.table((op.schema, op.table_name))
+            if live is not None:
+                loss = Loss("table", _full((op.schema, op.table_name)), None, _count(conn, live), where)
+        elif isinstance(op, DropColumnOp):
+            found = origins.column((op.schema, op.table_name), op.column_name)
+            if found is not None:
+                loss = Loss("column", _full((op.schema, op.table_name)), op.column_name, _count(conn, *found), where)
+        elif (narrowed := narrowing(op, before)) is not None:
+            found = origins.column((narrowed.schema, narrowed.table), narrowed.column)
+            if found is not None:
+                change = narrowed.describe(conn.dialect).split(" narrows ", 1)[1]
+                loss = Loss("narrowing", narrowed.fullname, narrowed.column, _count(conn, *found), where, change)
+        if loss is not None and loss.rows:
+            losses.append(loss)
+        origins.follow(op)
+    return losses

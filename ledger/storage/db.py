@@ -1,0 +1,90 @@
+"""Engines that behave the same on every database schema-ledger supports.
+
+Each database's object (:mod:`ledger.dialects`) sets its engines up: SQLite's Python driver does
+not open a transaction before DDL, so DDL would commit on its own and a failed revision could
+not be rolled back; engines made here let SQLAlchemy drive the transaction instead, and start
+each one with ``BEGIN IMMEDIATE`` so that the writer lock is taken at the start (the ledger head
+is then read under it).
+
+MariaDB/MySQL sessions run in strict mode (``STRICT_TRANS_TABLES`` is added to the session's
+``sql_mode`` when the server's default lacks it), so that a value that does not fit is refused
+rather than truncated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from ops.base import LedgerError
+
+from ledger import dialects
+from ledger.dialects.sqlite import READS_ONLY, THROWAWAY
+
+__all__ = ["DatabaseError", "READS_ONLY", "THROWAWAY", "UnknownDatabase", "create_engine", "dialect_of"]
+
+
+class DatabaseError(LedgerError, RuntimeError):
+    """The database could not be reached or refused what was asked of it."""
+
+
+class UnknownDatabase(DatabaseError):
+    """A URL names a database or driver SQLAlchemy does not have (a typo, most often): an input error."""
+
+
+def dialect_of(bind: Any) -> str:
+    """The database's name ("sqlite", "postgresql" or "mysql", MariaDB included) for an engine,
+    connection or URL; an unsupported backend's own name."""
+    if isinstance(bind, str):
+        name = sa.make_url(bind).get_backend_name()
+    elif isinstance(bind, sa.URL):
+        name = bind.get_backend_name()
+    else:
+        name = getattr(bind, "dialect", bind).name
+    try:
+        return dialects.database(name).name
+    except dialects.UnsupportedDialectError:
+        return str(name)
+
+
+def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
+    """An engine set up by its database's object (default driver, SQLite's transactions)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!s}") from None
+    try:
+        database: dialects.Database | None = dialects.database(parsed.get_backend_name())
+    except dialects.UnsupportedDialectError:
+        database = None
+    if database is not None and database.default_driver and "+" not in parsed.drivername:
+        parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+{database.default_driver}")
+    if parsed.get_backend_name() in ("mysql", "mariadb") and parsed.drivername.endswith("+pymysql"):
+        _check_charset(parsed)
+    try:
+        engine = sa.create_engine(parsed, **kwargs)
+    except sa.exc.NoSuchModuleError:
+        raise UnknownDatabase(f"{parsed.render_as_string()}: unknown database or driver {parsed.drivername!r} "
+                              "(known: sqlite, postgresql, mysql, mariadb)") from None
+    except (ImportError, sa.exc.ArgumentError) as exc:
+        raise DatabaseError(f"cannot use {parsed.render_as_string()}: {exc}") from None
+    if database is not None:
+        database.setup_engine(engine)
+    return engine
+
+
+def _check_charset(url: sa.URL) -> None:
+    """PyMySQL fails with an AttributeError on a charset it does not know: say so in one line."""
+    charset = url.query.get("charset")
+    if charset is None:
+        return
+    try:
+        from pymysql.charset import charset_by_name
+    except ImportError:
+        return
+    names = charset if isinstance(charset, tuple) else (charset,)
+    for name in names:
+        if charset_by_name(name) is None:
+            raise DatabaseError(f"the URL's charset={name!r} is not a character set MySQL/MariaDB knows "
+                                "(e.g. charset=utf8mb4)")
