@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from .base import InvalidOperationError
+from .base import DEFAULT_NAMING_CONVENTION, InvalidOperationError  # noqa: F401 - the convention is re-exported
 from .types import (  # noqa: F401 - re-exported: ops.specs is where specs, types included, are found
     _TYPE_NAMES,
     _TYPES,
@@ -477,14 +477,8 @@ class IndexSpec:
 # Naming conventions
 # ---------------------------------------------------------------------------------------------
 
-#: Names for constraints and indexes created without one, in SQLAlchemy's template syntax.
-DEFAULT_NAMING_CONVENTION: Mapping[str, str] = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+# DEFAULT_NAMING_CONVENTION is defined in ``ops.base``: a configuration reads it without loading
+# the op modules.
 
 MAX_NAME_LENGTH = 63  # PostgreSQL's limit, the smallest of the supported databases
 
