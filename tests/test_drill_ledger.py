@@ -44,7 +44,7 @@ from tests.alembic_histories import (  # noqa: F401 - project and wheels are fix
     write_history,
 )
 from tests.strategies import ops_for
-from tests.test_alembic import _events
+from tests.test_alembic_hook import _events
 
 HOOK_DIALECTS = ("sqlite", "postgresql", "mariadb")
 #: Examples per database of the property tests: each runs one or two drills, each on a database of its own
