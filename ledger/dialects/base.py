@@ -172,6 +172,12 @@ class Database:
     def setup_engine(self, engine: sa.Engine) -> None:
         """Make an engine behave as the runner needs (SQLite: transactional DDL, the write lock)."""
 
+    def table_sql(self, conn: sa.Connection, table: str, schema: str | None = None) -> str | None:
+        """The ``CREATE TABLE`` statement the database keeps for ``table``, as last written
+        (SQLite: reflection reports a UNIQUE clause written twice once, the statement holds
+        each), or None where the database keeps none."""
+        return None
+
     # -- the ledger table ------------------------------------------------------------------------
 
     #: the type of the ledger's long text columns (payload, message) where ``sa.Text`` is too short

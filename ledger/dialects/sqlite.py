@@ -327,6 +327,12 @@ class SQLite(Database):
             return
         conn.exec_driver_sql(self.ledger_triggers(table, conn.dialect)[-1])
 
+    def table_sql(self, conn: sa.Connection, table: str, schema: str | None = None) -> str | None:
+        prep = conn.dialect.identifier_preparer
+        master = f"{prep.quote_schema(schema)}.sqlite_master" if schema else "sqlite_master"
+        return conn.execute(sa.text(f"SELECT sql FROM {master} WHERE type = 'table' AND name = :n"),
+                            {"n": table}).scalar()
+
     @contextlib.contextmanager
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
         """SQLite has no session lock: its write lock is taken by each transaction's BEGIN
