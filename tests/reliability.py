@@ -28,7 +28,7 @@ from ledger.project.config import Config
 from ledger.storage.db import create_engine
 from ledger.format.events import Event
 from ledger.project.revisions import RevisionChain, load_revisions
-from ledger.run.apply import store_for
+from ledger.storage.session import store_for
 from ops import SchemaState
 from tests import servers
 

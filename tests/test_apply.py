@@ -28,7 +28,8 @@ from ledger.storage.db import create_engine, dialect_of
 from ledger.format.events import Event, fold_events, verify_chain
 from ledger.schema.reflect import compare, reflect
 from ledger.project.revisions import RevisionError, load_revisions
-from ledger.run.apply import ApplyError, InDoubtError, apply, store_for
+from ledger.run.apply import ApplyError, InDoubtError, apply
+from ledger.storage.session import store_for
 from ledger.inspect.status import log_events, status
 from ops import SchemaState
 

@@ -26,7 +26,8 @@ from ledger.storage.db import create_engine, dialect_of
 from ledger.run.drill import drill
 from ledger.format.events import fold_events
 from ledger.inspect.pointintime import materialize
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 
 MANY = 30
 ALEMBIC = "ae1027a6acf"

@@ -18,7 +18,7 @@ from ledger.inspect.audit import reflect_live
 from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine
-from ledger.run.apply import store_for
+from ledger.storage.session import store_for
 
 
 def project(tmp_path: Path, url: str, revisions: dict[str, str]) -> Config:

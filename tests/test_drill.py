@@ -21,7 +21,8 @@ from ledger.storage.db import create_engine, dialect_of
 from ledger.run.drill import DrillRequired, covered_revisions, drill, record_drill, require_drill
 from ledger.format.events import Event, verify_chain
 from ledger.project.revisions import load_revisions
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop" / "migrations"

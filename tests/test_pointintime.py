@@ -28,7 +28,8 @@ from ledger.project.points import state_at
 from ledger.schema.reflect import compare, reflect
 from ledger.schema.render import mermaid_entities, render_mermaid, state_from_json
 from ledger.run.rollback import rollback
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 from ops import SchemaState
 from tests.strategies import schema_states
 

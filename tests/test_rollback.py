@@ -25,7 +25,8 @@ from ledger.format.events import Event, fold_events, in_effect, verify_chain
 from ledger.project.points import InvalidPoint
 from ledger.schema.reflect import compare, reflect
 from ledger.run.rollback import RollbackError, rollback
-from ledger.run.apply import InDoubtError, apply, store_for
+from ledger.run.apply import InDoubtError, apply
+from ledger.storage.session import store_for
 from ledger.inspect.status import status
 from ops import ExecuteSQLOp, IrreversibleError, SchemaState
 

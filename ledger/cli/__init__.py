@@ -1250,7 +1250,7 @@ def schema(state: CliContext, point: str | None, fmt: str | None, as_json: bool,
     Example: schema-ledger schema --at 2026-01-31T14:00Z --format mermaid
     """
     from ledger.inspect.pointintime import render_schema, schema_at
-    from ledger.storage.snapshots import schema_at_point
+    from ledger.inspect.pointintime import schema_at_point
 
     fmt = _json_format(fmt, as_json, "ddl")
     if ledger_file is None:

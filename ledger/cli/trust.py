@@ -84,7 +84,7 @@ def sign(state: CliContext, lock_timeout: float) -> None:
     """
     from ledger.project.config import ConfigError
     from ledger.format.events import verify_chain
-    from ledger.run.apply import _wrap_db_errors, connect, store_for
+    from ledger.storage.session import connect, store_for, wrap_db_errors
     from ledger.storage.scan import events as read_events
     from ledger.storage.seal import GuardError
 
@@ -94,7 +94,7 @@ def sign(state: CliContext, lock_timeout: float) -> None:
     store = store_for(config)
     seal, store.seal = store.seal, None
     assert seal is not None
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout), store.lock(conn, lock_timeout):
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout), store.lock(conn, lock_timeout):
         problems = verify_chain(read_events(conn, store))
         if problems:
             raise GuardError(f"sign refused: the ledger does not verify: {problems[0]}")

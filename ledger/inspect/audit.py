@@ -54,7 +54,8 @@ from ledger.schema.diff import diff
 from ledger.format.events import STATE_KINDS, Event, is_resynced, needs_resync, resync_line, verify_chain
 from ledger.schema.reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from ledger.project.revisions import RevisionChain, display_path
-from ledger.run.apply import LedgerView, connect, store_for
+from ledger.storage.session import connect, store_for
+from ledger.storage.view import LedgerView
 from ledger.storage.store import LedgerStore
 from ledger.storage.scan import events as read_events
 from ledger.inspect.status import describe_event

@@ -269,7 +269,7 @@ def _read_events(config: Config | None, ledger_file: Path | None) -> list[Event]
     if ledger_file is not None:
         return list(read_jsonl(ledger_file))
     from ledger.inspect.audit import _read
-    from ledger.run.apply import store_for
+    from ledger.storage.session import store_for
     from ledger.storage.scan import events as read_events
 
     assert config is not None

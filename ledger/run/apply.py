@@ -24,28 +24,24 @@ writes a snapshot when the ledger reaches a multiple of :data:`ledger.storage.sn
 
 from __future__ import annotations
 
-import contextlib
-from collections import Counter
-from pathlib import Path
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
 
-from ops import AlterColumnOp, InvalidOperationError, LedgerError, MigrateOperation, SchemaState
+from ops import AlterColumnOp, LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.project.config import Config
 from ledger.schema.dataloss import Consent, Loss, measure
-from ledger.storage.db import READS_ONLY, DatabaseError, create_engine, dialect_of
-from ledger.format.events import STATE_KINDS, Actor, Event, in_effect
+from ledger.format.events import Actor, Event
 from ledger.dialects.identifiers import check_op_names
 from ledger.project.revisions import Revision, RevisionChain, RevisionError, Step, display_path, load_revisions
 from ledger.run.recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
-from ledger.run.recorder import db_message as _db_message
-from ledger.run.recorder import tx as _tx
+from ledger.storage.session import connect, db_message, db_user, store_for, tx, wrap_db_errors
 from ledger.storage.store import LedgerStore, LockTimeout
+from ledger.storage.view import LedgerView
 
 __all__ = [
     "ApplyError",
@@ -72,170 +68,6 @@ class FileLessRevisions(ApplyError):
 
 class InDoubtError(LedgerError, RuntimeError):
     """The ledger holds an intent without its event: the live schema may differ from the fold."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Connecting
-# ---------------------------------------------------------------------------------------------
-
-
-def store_for(config: Config) -> LedgerStore:
-    from ledger.storage.seal import seal_for
-
-    store = LedgerStore(config.ledger_table, config.ledger_schema)
-    store.seal = seal_for(config, store.fullname)
-    return store
-
-
-def _safe_url(url: str) -> str:
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return url
-
-
-@contextlib.contextmanager
-def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
-    """A connection to ``url``; a database that cannot be reached is a DatabaseError, not a traceback.
-
-    ``reads_only``: the connection never writes, so on SQLite it does not take the write lock,
-    and a SQLite file that does not exist reads as an empty database (no file is created).
-    """
-    engine = create_engine("sqlite://" if reads_only and _missing_sqlite_file(url) else url, poolclass=sa.pool.NullPool)
-    try:
-        try:
-            conn = engine.connect()
-        except sa.exc.DBAPIError as exc:
-            raise DatabaseError(f"cannot connect to {_safe_url(url)}: {_db_message(exc)}{_why_not(engine)}") from None
-        with conn:
-            if reads_only:
-                conn.execution_options(**{READS_ONLY: True})
-            yield conn
-    finally:
-        engine.dispose()
-
-
-def _missing_sqlite_file(url: str) -> bool:
-    """Whether ``url`` names a SQLite file that does not exist (connecting would create it)."""
-    try:
-        parsed = sa.make_url(url)
-    except sa.exc.ArgumentError:
-        return False
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
-        return False
-    # A missing folder is not "an empty database": connecting reports it (see _why_not).
-    path = Path(database).expanduser()
-    return not path.exists() and path.absolute().parent.is_dir()
-
-
-def _why_not(engine: sa.Engine) -> str:
-    """What SQLite's "unable to open database file" means, when it is a missing folder."""
-    database = dialects.database_file(engine.url)
-    if database is None:
-        return ""
-    folder = database.expanduser().absolute().parent
-    return f" (the folder {folder} does not exist)" if not folder.is_dir() else ""
-
-
-def _db_user(conn: sa.Connection) -> str | None:
-    query = dialects.database(dialect_of(conn)).current_user_sql
-    if query is None:
-        return None
-    with _tx(conn):
-        return str(conn.exec_driver_sql(query).scalar())
-
-
-# ---------------------------------------------------------------------------------------------
-# The ledger, folded
-# ---------------------------------------------------------------------------------------------
-
-
-@attrs.define
-class LedgerView:
-    """What the events read so far say: the schema, the events in effect per revision, open intents.
-
-    Fed incrementally (``feed``) so that a runner that re-reads the ledger under the lock
-    only reads the events it has not seen.
-    """
-
-    state: SchemaState = attrs.field(factory=SchemaState)
-    head: Event | None = None
-    #: seq -> revision of every apply/revert/baseline event still in effect
-    live: dict[int, str | None] = attrs.field(factory=dict)
-    #: revision -> how many of its events are in effect
-    counts: Counter[str | None] = attrs.field(factory=Counter)
-    #: revision -> its latest apply event (for its recorded checksum)
-    last_apply: dict[str, Event] = attrs.field(factory=dict)
-    open_intents: dict[int, Event] = attrs.field(factory=dict)
-    #: how many reads (``feed``) brought events: a runner's plan holds while only its own came in
-    reads: int = 0
-
-    @property
-    def last_seq(self) -> int:
-        return self.head.seq if self.head else 0
-
-    def feed(self, events: Iterable[Event]) -> None:
-        """Take events read from the ledger (their ops are decoded and folded)."""
-        fed = False
-        for event in events:
-            self._take(event)
-            fed = True
-        if fed:
-            self.reads += 1
-
-    def own(self, event: Event, op: MigrateOperation | None, state: SchemaState) -> None:
-        """Take an event this run recorded: its op and the state after it are known, nothing is decoded
-        or folded again."""
-        self._take(event, (op, state))
-
-    def _take(self, event: Event, known: tuple[MigrateOperation | None, SchemaState] | None = None) -> None:
-        if event.kind == "intent":
-            self.open_intents[event.seq] = event
-        elif event.kind in STATE_KINDS or event.kind == "abandon":
-            self._settle(event)
-        if event.kind in STATE_KINDS:
-            if known is not None:
-                self.state = known[1]
-            else:
-                op = event.op
-                if op is not None:
-                    try:
-                        self.state = op.apply(self.state)
-                    except InvalidOperationError as exc:
-                        raise LedgerError(f"ledger seq {event.seq} does not fold onto the events before it: {exc}") from None
-            if event.kind == "revert" and event.reverses is not None:
-                if event.reverses in self.live:
-                    self.counts[self.live.pop(event.reverses)] -= 1
-            else:
-                self.live[event.seq] = event.revision
-                self.counts[event.revision] += 1
-            if event.kind == "apply" and event.revision is not None:
-                self.last_apply[event.revision] = event
-        self.head = event
-
-    def _settle(self, event: Event) -> None:
-        for seq, intent in list(self.open_intents.items()):
-            if event.reverses == seq or (intent.revision == event.revision and intent.payload == event.payload):
-                del self.open_intents[seq]
-                return
-
-    def in_effect(self, revision: str) -> int:
-        """How many of ``revision``'s events are in effect."""
-        return self.counts[revision]
-
-    @property
-    def in_doubt(self) -> tuple[Event, ...]:
-        return tuple(self.open_intents[s] for s in sorted(self.open_intents))
-
-    @classmethod
-    def read(cls, store: LedgerStore, conn: sa.Connection) -> LedgerView:
-        view = cls()
-        view.feed(store.events(conn))
-        return view
-
-    def refresh(self, store: LedgerStore, conn: sa.Connection, *, table_exists: bool | None = None) -> None:
-        self.feed(store.events(conn, after_seq=self.last_seq, table_exists=table_exists))
 
 
 def _expected_events(revision: Revision) -> int:
@@ -323,7 +155,7 @@ class _Planned:
     before: SchemaState
 
 
-def _plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: int = 0) -> _Planned:
+def plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: int = 0) -> _Planned:
     """Complete and fold every op of ``revision`` onto ``state``, leaving out its first ``skip`` ops (in
     effect already); an op that does not fit, or that names something the database cannot hold, is a
     RevisionError."""
@@ -357,7 +189,7 @@ def _check_plan(revisions: Sequence[Revision], view: LedgerView, dialect: str) -
     plan = []
     for revision in revisions:
         # A partly applied revision (resumed on MySQL/MariaDB) has its first ops in the state already.
-        planned = _plan_revision(revision, state, dialect, skip=view.in_effect(revision.id))
+        planned = plan_revision(revision, state, dialect, skip=view.in_effect(revision.id))
         plan.append(planned)
         state = planned.steps[-1].states[-1] if planned.steps else state
     return plan
@@ -408,7 +240,7 @@ class _Planner:
     def planned(self, revision: Revision, view: LedgerView) -> _Planned:
         plan = self.plans.get(revision.id)
         if plan is None or plan.before is not view.state:
-            plan = _plan_revision(revision, view.state, self.dialect, skip=view.in_effect(revision.id))
+            plan = plan_revision(revision, view.state, self.dialect, skip=view.in_effect(revision.id))
         return plan
 
 
@@ -524,14 +356,14 @@ class _Run:
                     with self.recorder.transaction(commits=True):
                         events.append(self.record("apply", op, after, revision))
                 except (_StatementFailed, sa.exc.DBAPIError) as exc:
-                    failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(revision, op, _db_message(exc))
+                    failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(revision, op, db_message(exc))
                     raise ApplyError(f"{failed}; {_in_doubt_note(intent)}") from None
         if not revision.ops:
             try:
                 with self.recorder.transaction(commits=True):
                     events.append(self.record("apply", None, planned.before, revision))
             except sa.exc.DBAPIError as exc:
-                raise ApplyError(f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}; the revision "
+                raise ApplyError(f"revision {revision.id} ({revision.path.name}): {db_message(exc)}; the revision "
                                  "may or may not be recorded: see `schema-ledger status`") from None
         return AppliedRevision(revision, tuple(events), tuple(statements))
 
@@ -609,11 +441,11 @@ def apply(
     if to is not None:
         chain.resolve(to)
     store = store_for(config)
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
         dialect = dialects.dialect_name(conn)
         if one_transaction:
             one_transaction_refused(dialect)
-        actor = Actor.current(db_user=_db_user(conn), by=by)
+        actor = Actor.current(db_user=db_user(conn), by=by)
         if sql_only:
             return _apply_sql(conn, store, dialect, actor, chain, to, why)
         losses: list[Loss] = []
@@ -642,7 +474,7 @@ def _apply_bracketed(run: _Run, planner: _Planner, progress: Progress | None) ->
     """MySQL/MariaDB: the ledger read once under the lock, then each revision op by op."""
     conn, store, view = run.recorder.conn, run.recorder.store, run.recorder.view
     done: list[AppliedRevision] = []
-    with _tx(conn):
+    with tx(conn):
         view.refresh(store, conn)
     created = False
     while True:
@@ -651,7 +483,7 @@ def _apply_bracketed(run: _Run, planner: _Planner, progress: Progress | None) ->
             if revision is None:
                 break
             if not created:
-                with _tx(conn):
+                with tx(conn):
                     store.create(conn)
                 created = True
             _announce(progress, revision, len(done) + 1, planner.total or 0, False)
@@ -708,10 +540,10 @@ def _between_revisions(exc: sa.exc.DBAPIError, done: Sequence[AppliedRevision], 
     if not done:
         raise exc
     note = f"revisions up to {done[-1].revision.id} were applied and recorded, nothing of the next one ran"
-    if "database is locked" in _db_message(exc):
+    if "database is locked" in db_message(exc):
         raise LockTimeout(f"another writer holds the SQLite database's write lock (waited "
                           f"{lock_timeout:g} s); {note}") from None
-    raise ApplyError(f"{_db_message(exc)}; {note}") from None
+    raise ApplyError(f"{db_message(exc)}; {note}") from None
 
 
 def _current(chain: RevisionChain, view: LedgerView) -> str | None:
@@ -721,7 +553,7 @@ def _current(chain: RevisionChain, view: LedgerView) -> str | None:
 
 def _failed_transaction(revision: Revision, exc: sa.exc.DBAPIError, committing: bool, one_transaction: bool = False) -> str:
     """The message for a revision whose transaction failed outside its DDL (a lost connection, most often)."""
-    where = f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}"
+    where = f"revision {revision.id} ({revision.path.name}): {db_message(exc)}"
     if committing:
         what = "the run" if one_transaction else "the revision"
         return (f"{where}; the connection failed while {what} was committed: it is either wholly recorded "
@@ -739,12 +571,12 @@ def _apply_sql(
     why: str | None,
 ) -> ApplyResult:
     """The statements ``apply`` would run from the ledger's current state, run nowhere."""
-    with _tx(conn):
+    with tx(conn):
         view = LedgerView.read(store, conn)
         exists = store.exists(conn)
     pending = _pending(chain, view, to, resume=not dialects.transactional_ddl(dialect))
     plan = _check_plan(pending, view, dialect)
-    with _tx(conn):
+    with tx(conn):
         losses = plan_losses(conn, plan) if exists else []
     recorder = Recorder(conn, store, dialect, actor, True, view)
     run = _Run(recorder, why)
@@ -758,19 +590,6 @@ def _apply_sql(
         applied.append(run.transactional(planned) if dialects.transactional_ddl(dialect) else run.bracketed(planned))
     return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view),
                        losses=tuple(losses))
-
-
-@contextlib.contextmanager
-def _wrap_db_errors(lock_timeout: float | None = None) -> Iterator[None]:
-    try:
-        yield
-    except sa.exc.DBAPIError as exc:
-        message = _db_message(exc)
-        # SQLite's applier lock is its write lock: waiting it out ends in "database is locked".
-        if lock_timeout is not None and "database is locked" in message:
-            raise LockTimeout(f"another writer holds the SQLite database's write lock (waited {lock_timeout:g} s; "
-                              "raise --lock-timeout to wait longer)") from None
-        raise DatabaseError(message) from None
 
 
 def _checksum_warnings(chain: RevisionChain, view: LedgerView) -> list[str]:

@@ -46,7 +46,7 @@ from ledger.storage.db import dialect_of
 from ledger.format.events import Actor, Event
 from ledger.schema.render import render_json
 from ledger import dialects
-from ledger.run.apply import _db_user, _missing_sqlite_file, _safe_url, _tx, _wrap_db_errors, connect, store_for
+from ledger.storage.session import connect, db_user, missing_sqlite_file, safe_url, store_for, tx, wrap_db_errors
 
 __all__ = ["BASELINE_FILE", "BaselineError", "BaselineResult", "baseline", "baseline_ops", "prepare", "replay_baseline"]
 
@@ -169,15 +169,15 @@ def baseline(
     from ledger.inspect.audit import reflect_live
 
     store = store_for(config)
-    if _missing_sqlite_file(config.url):
+    if missing_sqlite_file(config.url):
         # Connecting would create the file: a refused baseline leaves no trace.
-        raise BaselineError(f"{_safe_url(config.url)} does not exist: there are no tables to adopt")
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+        raise BaselineError(f"{safe_url(config.url)} does not exist: there are no tables to adopt")
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
         dialect = dialect_of(conn)
-        actor = Actor.current(db_user=_db_user(conn), by=by)
+        actor = Actor.current(db_user=db_user(conn), by=by)
         with store.lock(conn, lock_timeout):
             # Everything is checked before the ledger table is created: a refusal changes nothing.
-            with _tx(conn):
+            with tx(conn):
                 count = store.count(conn) if store.exists(conn) else 0
                 if count:
                     raise BaselineError(
@@ -188,9 +188,9 @@ def baseline(
                 state = prepare(reflect_live(conn, config), dialect, config.naming_convention)
                 if not state.tables:
                     raise BaselineError("the database has no tables to adopt: start with `schema-ledger apply`")
-            with _tx(conn):
+            with tx(conn):
                 store.create(conn)
-            with _tx(conn):
+            with tx(conn):
                 message = why or DEFAULT_MESSAGE
                 if alembic:
                     message += f" (Alembic revision {alembic})"
@@ -231,7 +231,7 @@ def replay_baseline(config: Config, url: str) -> int:
     file = dialects.database_file(config.url)
     if file is not None and not file.exists():
         return 0  # connecting would create the file: a drill must leave a missing target missing
-    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url) as conn, wrap_db_errors(), tx(conn):
         if not store.exists(conn):
             return 0
         table = store.table
@@ -239,9 +239,9 @@ def replay_baseline(config: Config, url: str) -> int:
         events = [Event.from_row(row) for row in rows]
     if not events:
         return 0
-    with connect(url) as conn, _wrap_db_errors():
+    with connect(url) as conn, wrap_db_errors():
         dialect = dialect_of(conn)
-        with _tx(conn):
+        with tx(conn):
             store.create(conn)
         state = SchemaState()
         for event in events:
@@ -249,7 +249,7 @@ def replay_baseline(config: Config, url: str) -> int:
             if op is None and event.revision is None:
                 continue
             statements = dialects.ddl(op, state, dialect, conn=conn) if op is not None else []
-            with _tx(conn):
+            with tx(conn):
                 dialects.execute(conn, list(statements))
                 # A stamped baseline keeps its revisions: they are applied in the copy as in the original.
                 store.append(conn, kind="baseline", op=op, revision=event.revision, message=event.message,

@@ -55,7 +55,9 @@ from ledger.format.events import Actor, Event, fold_events, in_effect
 from ledger.schema.reflect import compare, reflect
 from ledger.project.revisions import Revision, RevisionChain, Step, checksum, load_revisions
 from ledger.run.rollback import data_loss, rollback
-from ledger.run.apply import LedgerView, _db_user, _tx, _wrap_db_errors, apply, connect, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import connect, db_user, store_for, tx, wrap_db_errors
+from ledger.storage.view import LedgerView
 from ledger.inspect.status import status
 from ledger.storage.store import LedgerStore
 
@@ -218,7 +220,7 @@ def _message(exc: BaseException) -> str:
 
 
 def _check_empty(url: str) -> None:
-    with connect(url) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(url) as conn, wrap_db_errors(), tx(conn):
         tables = sorted(sa.inspect(conn).get_table_names())
     if tables:
         raise LedgerError(f"scratch database {_safe(url)} is not empty ({', '.join(tables[:5])}"
@@ -254,7 +256,7 @@ class _Drill:
         self.rows[revision.id] = attrs.evolve(self.rows[revision.id], **changes)
 
     def events(self) -> list[Event]:
-        with connect(self.config.url) as conn, _tx(conn):
+        with connect(self.config.url) as conn, tx(conn):
             return list(store_for(self.config).events(conn))
 
     def check(self, phase: str, revision: Revision, error: LedgerError | None = None,
@@ -282,7 +284,7 @@ class _Drill:
         return ok
 
     def differences(self) -> list[str]:
-        with connect(self.config.url) as conn, _tx(conn):
+        with connect(self.config.url) as conn, tx(conn):
             events = list(store_for(self.config).events(conn))
             live = reflect(conn, exclude=(self.config.ledger_table,))
             dialect = dialect_of(conn)
@@ -327,7 +329,7 @@ class _Drill:
     def after(self, phase: str, revision: Revision | None, conn: sa.Connection) -> None:
         """A revision of a phase committed: check what it touched; stop the run (``_Stop``) if live
         is not the fold."""
-        with _tx(conn):
+        with tx(conn):
             new = self.read_new(conn)
             differences = self.touched_differences(conn, new)
         if revision is None:
@@ -460,7 +462,7 @@ class _Drill:
         if not revisions:
             return
         with connect(self.config.url, reads_only=True) as conn:
-            with _tx(conn):
+            with tx(conn):
                 self.read_new(conn)  # a baseline replayed first
 
             def up(phase: str) -> bool:
@@ -550,7 +552,7 @@ def _target_events(config: Config) -> list[Event]:
     if file is not None and not file.exists():
         raise LedgerError(f"{file} does not exist: there is no ledger to drill")
     store = store_for(config)
-    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
         if not store.exists(conn):
             raise LedgerError(f"{_safe(config.url)} has no ledger table {config.ledger_table}: there is no ledger "
                               "to drill")
@@ -602,9 +604,9 @@ def record_drill(config: Config, report: DrillReport, *, why: str | None = None,
                  lock_timeout: float = 60.0) -> Event:
     """Append a ``drill`` event with ``report`` and the target ledger's head to the target's ledger."""
     store = store_for(config)
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
-        actor = Actor.current(db_user=_db_user(conn), by=by)
-        with store.lock(conn, lock_timeout), _tx(conn):
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
+        actor = Actor.current(db_user=db_user(conn), by=by)
+        with store.lock(conn, lock_timeout), tx(conn):
             store.create(conn)
             head = store.head(conn)
             data = {k: v for k, v in report.to_json().items() if k not in ("format", "version")}
@@ -621,7 +623,7 @@ def record_drill(config: Config, report: DrillReport, *, why: str | None = None,
 
 def _drill_results(config: Config) -> list[dict[str, Any]]:
     store = store_for(config)
-    with connect(config.url) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url) as conn, wrap_db_errors(), tx(conn):
         if not store.exists(conn):
             return []
         rows = conn.execute(sa.select(store.table).where(store.table.c.kind == "drill").order_by(store.table.c.seq))

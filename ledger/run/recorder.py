@@ -35,12 +35,13 @@ from ledger.support import faults
 from ledger.storage import snapshots
 from ledger.format.events import Actor, Event
 from ledger.schema.narrowing import misfits, narrowing
+from ledger.storage.session import db_message, tx
 from ledger.storage.store import LedgerStore
 
 if TYPE_CHECKING:
-    from ledger.run.apply import LedgerView
+    from ledger.storage.view import LedgerView
 
-__all__ = ["Recorder", "StatementFailed", "TransactionFailed", "db_message", "in_transactions", "tx"]
+__all__ = ["Recorder", "StatementFailed", "TransactionFailed", "in_transactions"]
 
 Unit = TypeVar("Unit")
 Done = TypeVar("Done")
@@ -48,22 +49,6 @@ Done = TypeVar("Done")
 
 class StatementFailed(LedgerError, RuntimeError):
     """A DDL statement failed; the message names what ran (revision, op) and the database's error."""
-
-
-def db_message(exc: BaseException) -> str:
-    """The database's own message, on one line (at most 500 characters)."""
-    original = getattr(exc, "orig", None) or exc
-    text = " ".join(str(original).split())
-    return text[:500]
-
-
-@contextlib.contextmanager
-def tx(conn: sa.Connection) -> Iterator[sa.Connection]:
-    """A transaction of its own: anything an earlier read left open is committed first."""
-    if conn.in_transaction():
-        conn.commit()
-    with conn.begin():
-        yield conn
 
 
 @attrs.define

@@ -37,19 +37,9 @@ from ledger.format.events import Actor, Event, in_effect
 from ledger.project.points import Revert, applied_revisions, plan_rollback, resolve_point
 from ledger.run.recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
 from ledger.storage.seal import guard
-from ledger.run.apply import (
-    ApplyError,
-    InDoubtError,
-    LedgerView,
-    _db_message,
-    _db_user,
-    _in_doubt_note,
-    _tx,
-    _wrap_db_errors,
-    connect,
-    one_transaction_refused,
-    store_for,
-)
+from ledger.run.apply import ApplyError, InDoubtError, _in_doubt_note, one_transaction_refused
+from ledger.storage.session import connect, db_message, db_user, store_for, tx, wrap_db_errors
+from ledger.storage.view import LedgerView
 from ledger.storage.store import LedgerStore
 
 __all__ = [
@@ -388,7 +378,7 @@ class _Run:
                     events.append(self.record("revert", done, step.event))
             except (_StatementFailed, sa.exc.DBAPIError) as exc:
                 failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(
-                    step, done.op or _NoOp(), _db_message(exc))
+                    step, done.op or _NoOp(), db_message(exc))
                 raise RollbackError(f"{failed}; {_in_doubt_note(intent)}") from None
         with self.recorder.transaction(commits=True):
             self.follow_alembic(group)
@@ -506,13 +496,13 @@ def rollback(
     why = why or f"rollback to {to}"
     planner = _Planner(to, skip_irreversible, through_baseline, consent=consent,
                        defined=frozenset(defined) if defined is not None else None)
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
         if consent is not None or sql_only:
             planner.conn = conn
         dialect = dialects.dialect_name(conn)
         if one_transaction:
             one_transaction_refused(dialect, RollbackError)
-        actor = Actor.current(db_user=_db_user(conn), by=by)
+        actor = Actor.current(db_user=db_user(conn), by=by)
         guard(conn, store, config, "rollback")
         if conn.in_transaction():
             # Nothing is written yet: the check's read ends here, so no metadata lock on the ledger
@@ -520,7 +510,7 @@ def rollback(
             conn.rollback()
         ledger = _Ledger()
         if sql_only:
-            with _tx(conn):
+            with tx(conn):
                 ledger.refresh(store, conn)
             run = _Run(Recorder(conn, store, dialect, actor, True, ledger.view, keep=ledger.events.extend), why, planner,
                        ledger.events)
@@ -542,14 +532,14 @@ def _rollback_bracketed(run: _Run, ledger: _Ledger, progress: RollbackProgress |
     """MySQL/MariaDB: the ledger read once under the lock, then each reverse op by op."""
     conn, store, planner = run.recorder.conn, run.recorder.store, run.planner
     reverted: list[RevertedRevision] = []
-    with _tx(conn):
+    with tx(conn):
         ledger.refresh(store, conn)
         group = planner.next(ledger)
     while group is not None:
         _announce(progress, group, len(reverted) + 1, planner.total, False)
         reverted.append(run.bracketed(group))
         _announce(progress, group, len(reverted), planner.total, True)
-        with _tx(conn):
+        with tx(conn):
             group = planner.next(ledger)
     return reverted
 
@@ -593,7 +583,7 @@ def _nothing_run(one_transaction: bool) -> str:
 def _failed_transaction(group: Sequence[Revert], exc: sa.exc.DBAPIError, committing: bool,
                         one_transaction: bool = False) -> str:
     """The message for a rollback whose transaction failed outside its DDL (a lost connection, most often)."""
-    where = f"rolling back revision {group[0].event.revision}: {_db_message(exc)}"
+    where = f"rolling back revision {group[0].event.revision}: {db_message(exc)}"
     if committing:
         return (f"{where}; the connection failed while the rollback was committed: it is either wholly recorded "
                 "or not at all, and `schema-ledger status` tells which")

@@ -21,7 +21,8 @@ from ledger.project.config import Config
 from ledger.storage.db import dialect_of
 from ledger.format.events import Actor, Event
 from ledger.project.revisions import RevisionChain, RevisionError
-from ledger.run.apply import _db_user, _missing_sqlite_file, _plan_revision, _safe_url, _tx, _wrap_db_errors, connect, store_for
+from ledger.run.apply import plan_revision
+from ledger.storage.session import connect, db_user, missing_sqlite_file, safe_url, store_for, tx, wrap_db_errors
 
 __all__ = ["StampResult", "alembic_revision", "stamp"]
 
@@ -50,14 +51,14 @@ def stamp(
     """Record the revisions of ``chain`` up to ``revision`` (default: the database's ``alembic_version``)
     as baseline events, after checking that the live schema is the schema they build."""
     store = store_for(config)
-    if _missing_sqlite_file(config.url):
-        raise BaselineError(f"{_safe_url(config.url)} does not exist: there is no database to stamp")
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+    if missing_sqlite_file(config.url):
+        raise BaselineError(f"{safe_url(config.url)} does not exist: there is no database to stamp")
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
         dialect = dialect_of(conn)
-        actor = Actor.current(db_user=_db_user(conn), by=by)
+        actor = Actor.current(db_user=db_user(conn), by=by)
         with store.lock(conn, lock_timeout):
             # Everything is checked before the ledger table is created: a refusal changes nothing.
-            with _tx(conn):
+            with tx(conn):
                 count = store.count(conn) if store.exists(conn) else 0
                 if count:
                     raise BaselineError(f"the ledger {store.fullname} already has {count} event{'s' if count != 1 else ''}: stamp only "
@@ -85,7 +86,7 @@ def stamp(
                 planned = []
                 state = SchemaState()
                 for one in upto:
-                    plan = _plan_revision(one, state, dialect)
+                    plan = plan_revision(one, state, dialect)
                     for step in plan.steps:
                         state = step.states[-1]
                     planned.append(plan)
@@ -96,10 +97,10 @@ def stamp(
                     raise BaselineError(f"the live schema is not the schema revisions up to {target.id} build "
                                         f"({len(lines)} difference{'s' if len(lines) != 1 else ''}, as the ops "
                                         f"that lead from the files' schema to the live one): {shown}")
-            with _tx(conn):
+            with tx(conn):
                 store.create(conn)
             events: list[Event] = []
-            with _tx(conn):
+            with tx(conn):
                 head = store.head(conn)
                 for plan in planned:
                     one = plan.revision
@@ -114,5 +115,5 @@ def stamp(
 
 def alembic_revision(config: Config) -> str | None:
     """What the database's ``alembic_version`` table holds (None without one); nothing is created."""
-    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
         return _alembic_revision(conn)
