@@ -12,18 +12,12 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from .base import InvalidOperationError
+# DEFAULT_NAMING_CONVENTION is defined in ``ops.base``: a configuration reads it without loading
+# the op modules.
+from .base import DEFAULT_NAMING_CONVENTION, InvalidOperationError
 from .keyspecs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, UniqueSpec
 
 __all__ = ["DEFAULT_NAMING_CONVENTION", "MAX_NAME_LENGTH", "conventional_name", "named", "unnamed_metadata"]
-
-DEFAULT_NAMING_CONVENTION: Mapping[str, str] = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 MAX_NAME_LENGTH = 63  # PostgreSQL's limit, the smallest of the supported databases
 
