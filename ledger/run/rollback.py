@@ -324,7 +324,8 @@ class _Run:
         A database migrated by Alembic with the hook keeps Alembic's version table: after a
         rollback it must name where the ledger stands, so that ``alembic upgrade heads`` runs the
         rolled-back revisions again. The rolled-back revision is replaced by the latest revision
-        still in effect (none: the table is emptied, as ``alembic downgrade base`` leaves it).
+        still in effect; none: the revisions a baseline found there, or else the table is emptied,
+        as ``alembic downgrade base`` leaves it.
         """
         revision = unit.label
         if revision is None or self.sql_only:
@@ -335,6 +336,10 @@ class _Run:
 
             self.version_tables = alembic_version_tables(conn)
         applied = applied_revisions(self.events)
+        from ledger.run.baseline import adopted_alembic_revisions
+
+        # Nothing of the hook in effect: the database is where it was when it was adopted.
+        floor = [] if applied else adopted_alembic_revisions(self.events)
         for name in self.version_tables:
             table = sa.table(name, sa.column("version_num"))
             rows = set(conn.execute(sa.select(table.c.version_num)).scalars())
@@ -343,6 +348,9 @@ class _Run:
             conn.execute(table.delete().where(table.c.version_num == revision))
             if applied and applied[-1] not in rows:
                 conn.execute(table.insert().values(version_num=applied[-1]))
+            for adopted in floor if name == "alembic_version" else ():
+                if adopted not in rows:
+                    conn.execute(table.insert().values(version_num=adopted))
 
 
 @attrs.define
