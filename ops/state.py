@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-import immutables
 import sqlalchemy as sa
 
 from .base import InvalidOperationError
+from .frozenmap import FrozenMap, _frozen
 from .specs import (
     CheckSpec,
     ColumnSpec,
@@ -20,8 +19,18 @@ from .specs import (
     PrimaryKeySpec,
     TableSpec,
     UniqueSpec,
-    sql_references,
     table_spec,
+)
+from .tableparts import (
+    _column_users,
+    _inserted,
+    _need,
+    _position,
+    _ref_schema,
+    _renamed_column_in_table,
+    _text_users,
+    _where,
+    _with_columns,
 )
 
 if TYPE_CHECKING:
@@ -35,72 +44,6 @@ _set = object.__setattr__
 TableKey = tuple[str | None, str]
 
 
-class FrozenMap(Mapping[Any, Any]):
-    """A read-only, hashable mapping whose ``set`` and ``delete`` share structure with the original.
-
-    Backed by a hash array mapped trie (``immutables.Map``), so a fold of N events over a schema
-    of T tables costs O(N log T) instead of copying every table at every step.
-    """
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[Any, Any] | Iterable[tuple[Any, Any]] = ()) -> None:
-        self._data = data if isinstance(data, immutables.Map) else immutables.Map(data)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._data[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._data
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        return self._data.get(key, default)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        return hash(self._data)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, FrozenMap):
-            return bool(self._data == other._data)
-        if isinstance(other, Mapping):
-            return dict(self._data.items()) == dict(other.items())
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({dict(self._data.items())!r})"
-
-    def set(self, key: Any, value: Any) -> FrozenMap:
-        return _frozen(self._data.set(key, value))
-
-    def delete(self, key: Any) -> FrozenMap:
-        return _frozen(self._data.delete(key))
-
-    def without(self, key: Any) -> FrozenMap:
-        """This map without ``key`` (itself when ``key`` is not in it)."""
-        return _frozen(self._data.delete(key)) if key in self._data else self
-
-    def update(self, changes: Mapping[Any, Any], removed: Iterable[Any] = ()) -> FrozenMap:
-        with self._data.mutate() as draft:
-            for key in removed:
-                draft.pop(key, None)
-            for key, value in changes.items():
-                draft[key] = value
-            return _frozen(draft.finish())
-
-
-def _frozen(data: immutables.Map) -> FrozenMap:
-    """A FrozenMap over ``data`` (its constructor's checks skipped: every change makes one)."""
-    frozen = _new(FrozenMap)
-    frozen._data = data
-    return frozen
-
-
 def _names_of(table: TableSpec) -> list[tuple[str | None, str]]:
     return [(table.schema, item.name) for item in table.constraints + table.indexes if item.name is not None]
 
@@ -111,10 +54,6 @@ def _frozen_tables(value: Any) -> FrozenMap:
     if isinstance(value, Mapping):
         return FrozenMap(value)
     return FrozenMap((t.key, t) for t in value)
-
-
-def _where(table: str, schema: str | None) -> str:
-    return f"{schema}.{table}" if schema else table
 
 
 @attrs.frozen
@@ -571,89 +510,9 @@ class SchemaState:
             )
 
 
-def _need(table: TableSpec, present: set[str], columns: tuple[str, ...], kind: str, name: str | None) -> None:
-    """``columns`` (of the ``kind`` ``name`` on ``table``) name at least one column, each once, each present."""
-    if not columns:
-        raise InvalidOperationError(f"{kind} {name} on {table.fullname} needs at least one column")
-    if len(set(columns)) != len(columns):
-        raise InvalidOperationError(f"{kind} {name} on {table.fullname} names a column twice")
-    for column in columns:
-        if column not in present:
-            raise InvalidOperationError(f"{kind} {name} on {table.fullname} names missing column {column}")
-
-
 def _state(tables: FrozenMap, names: FrozenMap) -> SchemaState:
     """A SchemaState with ``names`` already the name index of ``tables`` (no converter, no rebuild)."""
     state = _new(SchemaState)
     _set(state, "tables", tables)
     _set(state, "names", names)
     return state
-
-
-def _with_columns(table: TableSpec, columns: tuple[ColumnSpec, ...]) -> TableSpec:
-    return table_spec(
-        table.name, columns, table.schema, table.primary_key, table.foreign_keys, table.uniques, table.checks,
-        table.indexes, table.comment,
-    )
-
-
-def _position(table: TableSpec, name: str) -> int:
-    """Where column ``name`` is in ``table``."""
-    for at, column in enumerate(table.columns):
-        if column.name == name:
-            return at
-    raise InvalidOperationError(f"column {_where(table.name, table.schema)}.{name} does not exist")
-
-
-def _name_of(item: Any) -> str:
-    return item.name or ""
-
-
-def _inserted(items: tuple[Any, ...], item: Any) -> tuple[Any, ...]:
-    """``items`` (sorted by distinct names, as a TableSpec holds them) with ``item``, whose name none of
-    them has, in its place: what sorting them all again would give."""
-    at = bisect.bisect_right(items, _name_of(item), key=_name_of)
-    return items[:at] + (item,) + items[at:]
-
-
-def _ref_schema(fk: ForeignKeySpec, owner: TableSpec) -> str | None:
-    return fk.referent_schema if fk.referent_schema is not None else owner.schema
-
-
-def _renamed_column_in_table(table: TableSpec, old: str, new: str) -> TableSpec:
-    def swap(columns: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(new if c == old else c for c in columns)
-
-    fks = tuple(
-        attrs.evolve(
-            fk, columns=swap(fk.columns),
-            referent_columns=swap(fk.referent_columns) if fk.referent_table == table.name and _ref_schema(fk, table) == table.schema else fk.referent_columns,
-        )
-        for fk in table.foreign_keys
-    )
-    return attrs.evolve(
-        table,
-        primary_key=attrs.evolve(table.primary_key, columns=swap(table.primary_key.columns)) if table.primary_key else None,
-        foreign_keys=fks,
-        uniques=tuple(attrs.evolve(u, columns=swap(u.columns)) for u in table.uniques),
-        indexes=tuple(i.with_renamed_column(old, new) for i in table.indexes),
-    )
-
-
-def _text_users(table: TableSpec, name: str) -> list[str]:
-    """What names column ``name`` inside SQL text: checks, index expressions and clauses, computed columns."""
-    users = [f"check constraint {c.name}" for c in table.checks if sql_references(c.sqltext, name)]
-    users += [f"index {i.name}" for i in table.indexes if i.uses_in_text(name)]
-    users += [
-        f"computed column {c.name}"
-        for c in table.columns
-        if c.computed is not None and c.name != name and sql_references(c.computed.sqltext, name)
-    ]
-    return users
-
-
-def _column_users(table: TableSpec, name: str) -> list[str]:
-    """Every constraint, index and computed column of ``table`` that depends on column ``name``."""
-    users = [f"constraint {c.name}" for c in table.constraints if name in c.column_names]
-    users += [f"index {i.name}" for i in table.indexes if name in i.columns or name in i.option_columns]
-    return users + [u for u in _text_users(table, name) if u not in users]

@@ -8,9 +8,10 @@ what goes away, ``before.apply(op)`` for what comes in), so the generator never 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -44,6 +45,7 @@ __all__ = [
     "UnsupportedDialectError",
     "UnsupportedOperationError",
     "choices",
+    "column_type",
     "compile_dialect",
     "database",
     "database_file",
@@ -170,6 +172,36 @@ class Database:
     def setup_engine(self, engine: sa.Engine) -> None:
         """Make an engine behave as the runner needs (SQLite: transactional DDL, the write lock)."""
 
+    # -- the ledger table ------------------------------------------------------------------------
+
+    #: the type of the ledger's long text columns (payload, message) where ``sa.Text`` is too short
+    long_text_type: ClassVar[sa.types.TypeEngine[Any] | None] = None
+    #: the type of a snapshot's state where ``sa.LargeBinary`` is too short
+    long_binary_type: ClassVar[sa.types.TypeEngine[Any] | None] = None
+    #: the type of the ledger's ``seq`` key where ``sa.BigInteger`` is not the row key (SQLite)
+    row_key_type: ClassVar[sa.types.TypeEngine[Any] | None] = None
+
+    def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
+        """The statements that make the ledger ``table`` refuse UPDATE and DELETE (and whatever
+        else would change or remove its rows on this database), raising ``ledger_table.REFUSAL``."""
+        raise UnsupportedDialectError(f"schema-ledger has no ledger triggers for {self.title or self.name}")
+
+    def add_ledger_triggers(self, conn: sa.Connection, table: sa.Table, *, created: bool) -> None:
+        """Give the ledger ``table`` its refusal triggers: all of them when the table was just
+        ``created`` (in the same transaction); on a table that existed, those an earlier version
+        or an interrupted creation left out (none, unless the database says otherwise)."""
+        if created:
+            for statement in self.ledger_triggers(table, conn.dialect):
+                conn.exec_driver_sql(statement)
+
+    @contextlib.contextmanager
+    def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
+        """Hold the lock that serialises appliers, named ``key``, for the block; wait up to
+        ``timeout`` seconds, then raise ``ledger_table.LockTimeout`` naming ``what``. The lock
+        must end with the session, so that a killed runner leaves nothing behind."""
+        raise UnsupportedDialectError(f"schema-ledger has no applier lock for {self.title or self.name}")
+        yield
+
 
 #: name -> the database object; filled by :func:`register_database`
 DATABASES: dict[str, Database] = {}
@@ -216,6 +248,16 @@ def database_file(url: str | sa.URL) -> Path | None:
         return database(parsed.get_backend_name()).database_file(parsed)
     except UnsupportedDialectError:
         return None
+
+
+def column_type(default: sa.types.TypeEngine[Any], variant: str) -> sa.types.TypeEngine[Any]:
+    """``default`` with, for every database whose attribute ``variant`` (``"long_text_type"``, ...)
+    is set, that type in its place."""
+    for db in DATABASES.values():
+        other = getattr(db, variant)
+        if other is not None:
+            default = default.with_variant(other, *db.backends)
+    return default
 
 
 def transactional_ddl(dialect: str) -> bool:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects.mysql import LONGBLOB, LONGTEXT
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.sql.elements import Grouping, TextClause
 
 from ops import AddColumnOp, AlterColumnOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
 from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
+from ledger.support import faults
+
 from .base import Database, DDLGenerator, UnsupportedOperationError, handles, mentions, register_database
+from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, trigger_name
 
 __all__ = ["MySQL", "MySQLGenerator"]
 
@@ -199,6 +206,44 @@ class MySQL(Database):
     renames_foreign_keys_with_tables = True
     prefixes_text_indexes = True
     current_user_sql = "SELECT CURRENT_USER()"
+
+    long_text_type = LONGTEXT()
+    long_binary_type = LONGBLOB()
+
+    def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
+        prep = sa_dialect.identifier_preparer
+        quoted, message = prep.format_table(table), refusal_literal()
+        return [
+            f"CREATE TRIGGER {trigger_name(table, prep, 'no_' + what)} BEFORE {what.upper()} ON {quoted} "
+            f"FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '{message}'"
+            for what in ("update", "delete")
+        ]
+
+    def add_ledger_triggers(self, conn: sa.Connection, table: sa.Table, *, created: bool) -> None:
+        """Each DDL statement commits on its own: a run stopped while the ledger was being created
+        leaves it without some triggers, so each is checked and made."""
+        schema = table.schema if table.schema is not None else conn.exec_driver_sql("SELECT DATABASE()").scalar()
+        present = {row[0] for row in conn.execute(
+            sa.text("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+                    "WHERE EVENT_OBJECT_SCHEMA = :s AND EVENT_OBJECT_TABLE = :t"),
+            {"s": schema, "t": table.name})}
+        for what, statement in zip(("update", "delete"), self.ledger_triggers(table, conn.dialect), strict=True):
+            if f"{table.name}_no_{what}" not in present:
+                conn.exec_driver_sql(statement)
+                faults.boundary("ddl ledger trigger")
+
+    @contextlib.contextmanager
+    def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
+        """GET_LOCK, released when the connection ends."""
+        # GET_LOCK names are server-wide: the database's name keeps two databases' appliers apart.
+        database = conn.execute(sa.text("SELECT DATABASE()")).scalar()
+        name = f"sl_{hashlib.sha256(f'{database}:{key}'.encode()).hexdigest()[:40]}"
+        got = conn.execute(sa.text("SELECT GET_LOCK(:n, :t)"), {"n": name, "t": max(0, int(timeout))}).scalar()
+        commit_if_open(conn)
+        if got != 1:
+            raise lock_timeout(what, timeout)
+        with released(conn, sa.text("SELECT RELEASE_LOCK(:n)"), {"n": name}):
+            yield
 
     def name_problem(self, name: str, what: str) -> str | None:
         if name.endswith(" "):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +18,7 @@ from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, TypeSpec
 
 from .base import Database, DDLGenerator, handles, register_database
+from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, trigger_name
 
 __all__ = ["PostgreSQL", "PostgreSQLGenerator", "enum_types"]
 
@@ -202,6 +206,38 @@ class PostgreSQL(Database):
     name_limit = (63, "bytes")
     cuts_long_names = True
     current_user_sql = "SELECT current_user"
+
+    def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
+        prep = sa_dialect.identifier_preparer
+        quoted, message = prep.format_table(table), refusal_literal()
+        function = trigger_name(table, prep, "refuse_change")
+        no_change, no_truncate = prep.quote(f"{table.name}_no_change"), prep.quote(f"{table.name}_no_truncate")
+        return [
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$sl$ BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'insufficient_privilege'; END $sl$",
+            f"CREATE TRIGGER {no_change} BEFORE UPDATE OR DELETE ON {quoted} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+            f"CREATE TRIGGER {no_truncate} BEFORE TRUNCATE ON {quoted} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+            # Fire in every session_replication_role (replica would skip an ordinary trigger).
+            f"ALTER TABLE {quoted} ENABLE ALWAYS TRIGGER {no_change}",
+            f"ALTER TABLE {quoted} ENABLE ALWAYS TRIGGER {no_truncate}",
+        ]
+
+    @contextlib.contextmanager
+    def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
+        """A session advisory lock, released when the connection ends."""
+        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        deadline = time.monotonic() + timeout
+        while not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": number}).scalar():
+            if conn.in_transaction():
+                conn.commit()
+            if time.monotonic() >= deadline:
+                raise lock_timeout(what, timeout)
+            time.sleep(0.05)
+        commit_if_open(conn)
+        with released(conn, sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number}):
+            yield
 
     def sequence_default(self, text: str) -> bool:
         return re.match(r"\s*nextval\s*\(", text, re.IGNORECASE) is not None

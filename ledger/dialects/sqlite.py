@@ -35,9 +35,10 @@ Foreign keys and the two pragmas:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ from ops import (
 from ops.specs import ColumnSpec, TableSpec
 
 from .base import Database, DDLGenerator, handles, mentions, register_database, table_of
+from .ledger_table import refusal_literal, trigger_name
 
 __all__ = ["READS_ONLY", "REBUILD_PREFIX", "THROWAWAY", "SQLite", "SQLiteGenerator", "SQLiteRebuildError"]
 
@@ -296,6 +298,42 @@ class SQLite(Database):
         if what in ("table", "index") and name.lower().startswith("sqlite_"):
             return "starts with sqlite_, which SQLite reserves"
         return None
+
+    row_key_type = sa.Integer()
+
+    def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
+        # INSERT OR REPLACE deletes the row it replaces without firing the DELETE trigger.
+        prep = sa_dialect.identifier_preparer
+        quoted, message = prep.format_table(table), refusal_literal()
+        return [
+            f"CREATE TRIGGER {trigger_name(table, prep, what)} BEFORE {what.upper()} ON {quoted} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            for what in ("update", "delete")
+        ] + [
+            f"CREATE TRIGGER {trigger_name(table, prep, 'no_replace')} BEFORE INSERT ON {quoted} "
+            f"WHEN EXISTS (SELECT 1 FROM {quoted} WHERE seq = NEW.seq OR event_id = NEW.event_id) "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        ]
+
+    def add_ledger_triggers(self, conn: sa.Connection, table: sa.Table, *, created: bool) -> None:
+        """A ledger made by an earlier version gets the trigger that refuses INSERT OR REPLACE."""
+        if created:
+            super().add_ledger_triggers(conn, table, created=created)
+            return
+        prep = conn.dialect.identifier_preparer
+        master = f"{prep.quote_schema(table.schema)}.sqlite_master" if table.schema else "sqlite_master"
+        name = f"{table.name}_no_replace"
+        if conn.execute(sa.text(f"SELECT 1 FROM {master} WHERE type = 'trigger' AND name = :n"), {"n": name}).first():
+            return
+        conn.exec_driver_sql(self.ledger_triggers(table, conn.dialect)[-1])
+
+    @contextlib.contextmanager
+    def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
+        """SQLite has no session lock: its write lock is taken by each transaction's BEGIN
+        IMMEDIATE, waiting up to ``timeout``."""
+        # Through the driver: a statement through SQLAlchemy would open a transaction (and take the lock).
+        conn.connection.driver_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")  # type: ignore[union-attr]
+        yield
 
     def setup_engine(self, engine: sa.Engine) -> None:
         """SQLite's Python driver does not open a transaction before DDL, so DDL would commit on

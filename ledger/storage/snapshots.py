@@ -32,10 +32,10 @@ from collections.abc import Iterator
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 
 from ops import CreateTableOp, LedgerFormatError, SchemaState
 
+from ledger import dialects
 from ledger.format.codec import canonical, from_payload, to_payload
 from ledger.format.events import GENESIS_HASH, Event
 from ledger.storage.scan import checked, fold_rows, read_rows
@@ -119,13 +119,12 @@ class SnapshotStore:
         self.store = store
         self.table = sa.Table(
             f"{store.table_name}_snapshots", sa.MetaData(),
-            sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
+            sa.Column("seq", dialects.column_type(sa.BigInteger(), "row_key_type"), primary_key=True,
                       autoincrement=False),
             sa.Column("hash", sa.String(64), nullable=False),
             sa.Column("state_hash", sa.String(64), nullable=False),
             sa.Column("format", sa.Integer(), nullable=False),
-            sa.Column("state", sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb"),
-                      nullable=False),
+            sa.Column("state", dialects.column_type(sa.LargeBinary(), "long_binary_type"), nullable=False),
             schema=store.schema,
         )
 
