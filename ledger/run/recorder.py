@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -120,10 +120,30 @@ class Recorder:
             return
         for statement in statements:
             try:
-                dialects.execute(self.conn, [statement])
+                if dialects.outside_transaction(self.dialect, statement):
+                    self._autocommit(statement)
+                else:
+                    dialects.execute(self.conn, [statement])
             except sa.exc.DBAPIError as exc:
                 raise failed(db_message(exc)) from None
             faults.boundary(f"ddl {label}")
+
+    def _autocommit(self, statement: str) -> None:
+        """Run ``statement`` outside a transaction, as Alembic's ``autocommit_block()`` does: what the
+        transaction holds so far (events included) is committed first, and what follows runs in a
+        new transaction.
+
+        Done on the driver's connection (PostgreSQL drivers have ``autocommit``): the transaction
+        SQLAlchemy and the caller hold goes on, and its commit commits what follows.
+        """
+        raw: Any = self.conn.connection.dbapi_connection
+        self.flush()
+        raw.commit()
+        raw.autocommit = True
+        try:
+            dialects.execute(self.conn, [statement])
+        finally:
+            raw.autocommit = False
 
     def check_fits(self, op: MigrateOperation, before: SchemaState, failed: Callable[[str], Exception]) -> None:
         """Before a narrowing type change runs: a value that the new type would cut, round or refuse
