@@ -56,7 +56,7 @@ def test_one_unsupported_dialect_error() -> None:
 def test_builtin_bases_stay_where_callers_catch_them() -> None:
     from ledger.integrations.alembic_sql import UnrenderableStatement
     from ledger.inspect.audit import InvalidInput
-    from ledger.run.recorder import StatementFailed, TransactionFailed
+    from ledger.run.executor import StatementFailed, TransactionFailed
 
     assert issubclass(UnrenderableStatement, ValueError) and issubclass(InvalidInput, ValueError)
     assert issubclass(StatementFailed, LedgerError) and issubclass(TransactionFailed, LedgerError)
