@@ -314,7 +314,10 @@ class Executor(Generic[Label]):
             return
         for statement in statements:
             try:
-                dialects.execute(recorder.conn, [statement])
+                if dialects.outside_transaction(recorder.dialect, statement):
+                    recorder.autocommit(statement)
+                else:
+                    dialects.execute(recorder.conn, [statement])
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
             faults.boundary(f"ddl {step.revision}")

@@ -22,7 +22,7 @@ multiple of :data:`ledger.storage.snapshots.EVERY` (in the transaction of that e
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import sqlalchemy as sa
@@ -98,6 +98,23 @@ class Recorder:
     def discard(self) -> None:
         """Forget deferred events whose transaction rolled back (the run ends with an error)."""
         self.pending.clear()
+
+    def autocommit(self, statement: str) -> None:
+        """Run ``statement`` outside a transaction, as Alembic's ``autocommit_block()`` does: what the
+        transaction holds so far (events included) is committed first, and what follows runs in a
+        new transaction.
+
+        Done on the driver's connection (PostgreSQL drivers have ``autocommit``): the transaction
+        SQLAlchemy and the caller hold goes on, and its commit commits what follows.
+        """
+        raw: Any = self.conn.connection.dbapi_connection
+        self.flush()
+        raw.commit()
+        raw.autocommit = True
+        try:
+            dialects.execute(self.conn, [statement])
+        finally:
+            raw.autocommit = False
 
     def _snapshot(self, event: Event, state: SchemaState) -> None:
         # EVERY read at the call, so that it can be changed (tests do).
