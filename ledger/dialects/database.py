@@ -26,6 +26,7 @@ __all__ = [
     "ReflectedKeys",
     "UnsupportedDialectError",
     "UnsupportedOperationError",
+    "backends",
     "choices",
     "column_type",
     "compile_dialect",
@@ -157,11 +158,39 @@ class Database:
         else None. Relative as written in the URL."""
         return None
 
+    def scratch_file_url(self, path: Path) -> str | None:
+        """The URL of a scratch database kept in the file ``path``, for a database kept in a file
+        (SQLite); None: a scratch database is one on a server."""
+        return None
+
     def scratch_statements(self, name: str) -> tuple[str, str] | None:
         """``CREATE DATABASE`` and ``DROP DATABASE`` statements for a scratch database ``name`` on
         the target's server (drills); None: the scratch is a temporary file instead."""
         quote = self.sa_dialect(paramstyle="named").identifier_preparer.quote_identifier
         return f"CREATE DATABASE {quote(name)}", f"DROP DATABASE IF EXISTS {quote(name)}"
+
+    #: how a SQL literal writes False and True
+    boolean_literals: ClassVar[tuple[str, str]] = ("0", "1")
+    #: a backslash in a string literal escapes the next character (MySQL's default mode), so it
+    #: is doubled to stand for itself
+    backslash_escapes: ClassVar[bool] = False
+
+    def bytes_literal(self, hex_digits: str) -> str:
+        """A literal of the bytes whose hexadecimal digits are ``hex_digits``."""
+        return f"X'{hex_digits}'"
+
+    def length_sql(self, column: str) -> str:
+        """SQL for the length in characters of the value of ``column`` (SQL text)."""
+        return f"char_length({column})"
+
+    def has_time_sql(self, column: str) -> str:
+        """SQL that is true when the timestamp in ``column`` holds a time of day other than midnight."""
+        return f"{column} <> CAST({column} AS DATE)"
+
+    def url_problem(self, url: sa.URL) -> str | None:
+        """What is wrong with ``url`` (its driver named) that its driver would report obscurely,
+        in one line; None when nothing is."""
+        return None
 
     def setup_engine(self, engine: sa.Engine) -> None:
         """Make an engine behave as the runner needs (SQLite: transactional DDL, the write lock)."""
@@ -284,6 +313,25 @@ class Database:
             for statement in self.ledger_triggers(table, conn.dialect):
                 conn.exec_driver_sql(statement)
 
+    def privilege_split_problem(self, schema: str | None) -> str | None:
+        """Why the ledger (in ``schema``) cannot be owned by a role the applier is not, here
+        (``schema-ledger grants``); None when it can."""
+        return None
+
+    def grant_account(self, role: str, prep: sa.sql.compiler.IdentifierPreparer) -> str:
+        """``role`` as GRANT names it."""
+        return prep.quote(role)
+
+    def ledger_grants(self, table: sa.Table, snapshots: sa.Table, sa_dialect: sa.Dialect, *, applier: str,
+                      owner: str | None) -> list[str]:
+        """The statements, after the ledger ``table``, its triggers and the ``snapshots`` table are
+        created, that hand them to ``owner`` (None: whoever runs them) and let ``applier`` only
+        read the ledger and INSERT into it (and keep the snapshot cache)."""
+        prep = sa_dialect.identifier_preparer
+        app = self.grant_account(applier, prep)
+        return [f"GRANT SELECT, INSERT ON {prep.format_table(table)} TO {app}",
+                f"GRANT SELECT, INSERT, DELETE ON {prep.format_table(snapshots)} TO {app}"]
+
     @contextlib.contextmanager
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
         """Hold the lock that serialises appliers, named ``key``, for the block; wait up to
@@ -312,6 +360,11 @@ def register_database(cls: type[Database]) -> type[Database]:
 def names() -> tuple[str, ...]:
     """The supported databases, by the name schema-ledger uses for each."""
     return tuple(DATABASES)
+
+
+def backends() -> tuple[str, ...]:
+    """The SQLAlchemy backend names (a URL's ``get_backend_name()``) of the supported databases."""
+    return tuple(backend for database in DATABASES.values() for backend in database.backends)
 
 
 def choices() -> tuple[str, ...]:

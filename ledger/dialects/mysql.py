@@ -255,6 +255,10 @@ def _is_foreign_key_index(index: IndexSpec, foreign_keys: Iterable[ForeignKeySpe
     )
 
 
+def _string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 @register_database
 class MySQL(Database):
     """MySQL and MariaDB ("mariadb" is MySQL's compiler told it talks to MariaDB): DDL commits
@@ -277,6 +281,7 @@ class MySQL(Database):
     current_user_sql = "SELECT CURRENT_USER()"
 
     booleans_are_numbers = True
+    backslash_escapes = True
     uniques_are_indexes = True
     restrict_is_no_action = True
     keeps_foreign_key_deferral = False
@@ -305,6 +310,22 @@ class MySQL(Database):
             if f"{table.name}_no_{what}" not in present:
                 conn.exec_driver_sql(statement)
                 faults.boundary("ddl ledger trigger")
+
+    def privilege_split_problem(self, schema: str | None) -> str | None:
+        """Privileges are granted per database, additively: an applier with ``ALL`` on the
+        application's database would have ``DELETE``, ``DROP`` and ``TRIGGER`` on a ledger there."""
+        if schema is not None:
+            return None
+        return ("on MariaDB/MySQL the ledger needs a database of its own for the split: set "
+                "ledger_schema (e.g. \"audit\") in the config, so that the applier's rights on the "
+                "application's database do not reach the ledger")
+
+    def grant_account(self, role: str, prep: sa.sql.compiler.IdentifierPreparer) -> str:
+        """``'user'@'host'`` (``'%'`` when the role names no host)."""
+        if "@" in role:
+            user, _, host = role.partition("@")
+            return f"{_string(user.strip(chr(39)))}@{_string(host.strip(chr(39)))}"
+        return f"{_string(role)}@'%'"
 
     @contextlib.contextmanager
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
@@ -370,6 +391,21 @@ class MySQL(Database):
             if "STRICT_TRANS_TABLES" not in modes and "STRICT_ALL_TABLES" not in modes:
                 cursor.execute("SET SESSION sql_mode = %s", (",".join([*modes, "STRICT_TRANS_TABLES"]),))
             cursor.close()
+
+    def url_problem(self, url: sa.URL) -> str | None:
+        """PyMySQL fails with an AttributeError on a charset it does not know: say so in one line."""
+        charset = url.query.get("charset")
+        if charset is None or not url.drivername.endswith("+pymysql"):
+            return None
+        try:
+            from pymysql.charset import charset_by_name
+        except ImportError:
+            return None
+        for name in charset if isinstance(charset, tuple) else (charset,):
+            if charset_by_name(name) is None:
+                return (f"the URL's charset={name!r} is not a character set MySQL/MariaDB knows "
+                        "(e.g. charset=utf8mb4)")
+        return None
 
     def flavour_of(self, live: sa.engine.Dialect) -> str | None:
         return "mariadb" if getattr(live, "is_mariadb", False) else None

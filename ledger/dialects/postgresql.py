@@ -307,6 +307,23 @@ class PostgreSQL(Database):
             f"ALTER TABLE {quoted} ENABLE ALWAYS TRIGGER {no_truncate}",
         ]
 
+    def ledger_grants(self, table: sa.Table, snapshots: sa.Table, sa_dialect: sa.Dialect, *, applier: str,
+                      owner: str | None) -> list[str]:
+        prep = sa_dialect.identifier_preparer
+        quoted, cache, app = prep.format_table(table), prep.format_table(snapshots), self.grant_account(applier, prep)
+        statements = []
+        if owner is not None:
+            function = trigger_name(table, prep, "refuse_change")
+            statements += [f"ALTER TABLE {quoted} OWNER TO {prep.quote(owner)}",
+                           f"ALTER FUNCTION {function}() OWNER TO {prep.quote(owner)}",
+                           f"ALTER TABLE {cache} OWNER TO {prep.quote(owner)}"]
+        statements += [f"REVOKE ALL ON {quoted} FROM PUBLIC", f"REVOKE ALL ON {quoted} FROM {app}",
+                       f"GRANT SELECT, INSERT ON {quoted} TO {app}",
+                       f"GRANT SELECT, INSERT, DELETE ON {cache} TO {app}"]
+        if table.schema:
+            statements.append(f"GRANT USAGE ON SCHEMA {prep.quote_schema(table.schema)} TO {app}")
+        return statements
+
     @contextlib.contextmanager
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
         """A session advisory lock, released when the connection ends."""
@@ -331,6 +348,10 @@ class PostgreSQL(Database):
     index_option_prefixes = ("postgresql",)
 
     reflects_every_table = True
+    boolean_literals = ("false", "true")
+
+    def bytes_literal(self, hex_digits: str) -> str:
+        return f"'\\x{hex_digits}'::bytea"
 
     def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
                      names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:

@@ -363,6 +363,15 @@ class SQLite(Database):
             return None
         return Path(database)
 
+    def length_sql(self, column: str) -> str:
+        return f"length({column})"
+
+    def has_time_sql(self, column: str) -> str:
+        return f"time({column}) <> '00:00:00'"
+
+    def scratch_file_url(self, path: Path) -> str | None:
+        return f"sqlite:///{path}"
+
     def scratch_statements(self, name: str) -> tuple[str, str] | None:
         return None
 
@@ -428,6 +437,10 @@ class SQLite(Database):
         if conn.execute(sa.text(f"SELECT 1 FROM {master} WHERE type = 'trigger' AND name = :n"), {"n": name}).first():
             return
         conn.exec_driver_sql(self.ledger_triggers(table, conn.dialect)[-1])
+
+    def privilege_split_problem(self, schema: str | None) -> str | None:
+        return ("SQLite has no roles: whoever can write the file can change the ledger; "
+                "sign checkpoints and keep an anchor instead (docs/audit.md)")
 
     @contextlib.contextmanager
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
