@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from ops import LedgerError
 
 from ledger import dialects
-from ledger.format.codec import DRILL_RECORD, decode_record
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
 from ledger.format.events import RESYNC, RESYNCED, STATE_KINDS, Actor, Event, format_time, resync_line
@@ -315,6 +314,8 @@ def _describe_checkpoint(event: Event) -> str:
 
 def _describe_drill(event: Event) -> str:
     try:
+        from ledger.format.codec import DRILL_RECORD, decode_record
+
         data = decode_record(event.payload, DRILL_RECORD, seq=event.seq)
         rows = data["revisions"]
         return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revision{'s' if len(rows) != 1 else ''} up to {data['head']}"

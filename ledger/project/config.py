@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from ops import DEFAULT_NAMING_CONVENTION, LedgerError
+from ops.base import DEFAULT_NAMING_CONVENTION, LedgerError
 
 __all__ = [
     "CONFIG_FILE",

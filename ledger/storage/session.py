@@ -34,10 +34,12 @@ __all__ = [
 
 def store_for(config: Any) -> LedgerStore:
     """The ledger table ``config`` names, with the seal its writing runs end with."""
-    from ledger.storage.seal import seal_for
-
     store = LedgerStore(config.ledger_table, config.ledger_schema)
-    store.seal = seal_for(config, store.fullname)
+    if config.sign_key is not None or config.anchor_path is not None:
+        # Signing loads the cryptography package: a command with nothing to seal does not import it.
+        from ledger.storage.seal import seal_for
+
+        store.seal = seal_for(config, store.fullname)
     return store
 
 
