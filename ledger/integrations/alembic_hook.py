@@ -91,7 +91,7 @@ from ledger.integrations.alembic_sql import (
     render_statements,
     touched_tables,
 )
-from ledger.inspect.audit import _without_foreign_key_indexes, adopt_names, drift
+from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
 from ledger.schema.comparison import _normalize_column
 from ledger.schema.sqltext import canonical_sql, sqlite_unique_constraints
 from ledger.schema.diff import diff
@@ -663,7 +663,7 @@ class Recorder:
             keep = {n for n in names if n not in ignored and touched((schema, n))}
             live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)))
         if dialects.database(self.dialect).indexes_foreign_keys:
-            live = _without_foreign_key_indexes(live)
+            live = without_foreign_key_indexes(live)
         fold = self.state
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if not touched(k)}

@@ -40,7 +40,7 @@ from ops import (
 )
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, named
 
-from ledger.inspect.audit import IGNORED_TABLES
+from ledger.inspect.drift import IGNORED_TABLES
 from ledger.schema.autogenerate import BASELINE_FILE
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
@@ -183,7 +183,7 @@ def baseline(
     snapshot: bool = True,
 ) -> BaselineResult:
     """Record ``config``'s live schema as baseline events; refused when the ledger has events."""
-    from ledger.inspect.audit import reflect_live
+    from ledger.inspect.drift import reflect_live
 
     store = store_for(config)
     if missing_sqlite_file(config.url):

@@ -16,7 +16,7 @@ import attrs
 from ops import SchemaState
 
 from ledger import dialects
-from ledger.inspect.audit import drift, reflect_live
+from ledger.inspect.drift import drift, reflect_live
 from ledger.run.baseline import BaselineError, _alembic_revision
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
