@@ -25,12 +25,12 @@ writes a snapshot when the ledger reaches a multiple of :data:`ledger.storage.sn
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import NoReturn
 
 import attrs
 import sqlalchemy as sa
 
-from ops import AlterColumnOp, LedgerError, MigrateOperation, SchemaState
+from ops import LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.project.config import Config
@@ -38,7 +38,19 @@ from ledger.schema.dataloss import Consent, Loss, measure
 from ledger.format.events import Actor, Event
 from ledger.dialects.identifiers import check_op_names
 from ledger.project.revisions import Revision, RevisionChain, RevisionError, Step, display_path, load_revisions
-from ledger.run.recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
+from ledger.run.executor import (
+    ApplyError,
+    Batch,
+    Executed,
+    Executor,
+    InDoubtError,
+    PlannedStep,
+    Unit,
+    Wording,
+    one_transaction_refused,
+    refuse_in_doubt,
+)
+from ledger.run.recorder import Recorder
 from ledger.storage.session import connect, db_message, db_user, store_for, tx, wrap_db_errors
 from ledger.storage.store import LedgerStore, LockTimeout
 from ledger.storage.view import LedgerView
@@ -58,16 +70,8 @@ __all__ = [
 Progress = Callable[[Revision, int, int, bool], None]
 
 
-class ApplyError(LedgerError, RuntimeError):
-    """A statement failed while a revision was applied (the message says what was recorded)."""
-
-
 class FileLessRevisions(ApplyError):
     """The ledger has revisions in effect that no migration file defines (exit 1)."""
-
-
-class InDoubtError(LedgerError, RuntimeError):
-    """The ledger holds an intent without its event: the live schema may differ from the fold."""
 
 
 def _expected_events(revision: Revision) -> int:
@@ -81,12 +85,7 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
     it partly applied) the last applied revision may be partly applied: its first ops are in
     effect (ops run in order, reverts undo newest first), and it is pending for the rest.
     """
-    if view.in_doubt:
-        intent = view.in_doubt[0]
-        raise InDoubtError(
-            f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
-            f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
-        )
+    refuse_in_doubt(view)
     file_less_in_effect(chain, view)
     applied_after: Revision | None = None
     pending: list[Revision] = []
@@ -228,7 +227,7 @@ class _Planner:
                 self.plans = {p.revision.id: p for p in checked}
                 self.total = len(self.queue)
                 if self.drift_check is not None and self.plans:
-                    from ledger.inspect.audit import check_touched_drift, touched_tables
+                    from ledger.inspect.drift import check_touched_drift, touched_tables
 
                     ops = (op for p in self.plans.values() for step in p.steps for op in step.ops)
                     check_touched_drift(*self.drift_check, view.state, touched_tables(ops))
@@ -280,135 +279,41 @@ def plan_losses(conn: sa.Connection, plan: Sequence[_Planned]) -> list[Loss]:
     return measure(conn, plan[0].before, steps)
 
 
-@attrs.define
-class _Run:
-    """One apply run: what it records (through the shared recorder) and why."""
+def _unit(planned: _Planned, why: str | None) -> Unit[Revision]:
+    """The executor's unit for a planned revision: its ops as steps (a batch block as one), or for an
+    empty revision one ``apply`` event without an op."""
+    revision = planned.revision
+    where = f"revision {revision.id} ({revision.path.name})"
+    message = why or revision.message or None
 
-    recorder: Recorder
-    why: str | None
+    def step(op: MigrateOperation | None, before: SchemaState, after: SchemaState) -> PlannedStep:
+        return PlannedStep(op, before, after, "apply", revision.id, message, revision.checksum, where=where)
 
-    def record(self, kind: str, op: MigrateOperation | None, state: SchemaState, revision: Revision) -> Event:
-        return self.recorder.record(kind, op, state, revision=revision.id, message=self.why or revision.message or None,
-                                    revision_checksum=revision.checksum)
-
-    def run_ddl(self, statements: Sequence[str], revision: Revision, op: Any) -> None:
-        self.recorder.run_ddl(statements, revision.id, lambda message: _StatementFailed(revision, op, message))
-
-    def check_fits(self, op: MigrateOperation, before: SchemaState, revision: Revision) -> None:
-        self.recorder.check_fits(op, before, lambda message: _StatementFailed(revision, op, message))
-
-    def transactional(self, planned: _Planned) -> AppliedRevision:
-        """PostgreSQL and SQLite: the DDL and events of a revision in the current transaction."""
-        revision = planned.revision
-        dialect, conn = self.recorder.dialect, self.recorder.conn
-        events: list[Event] = []
-        statements: list[str] = []
-        for planned_step in planned.steps:
-            step, ops, states = planned_step.step, planned_step.ops, planned_step.states
-            if step.batch and dialects.database(dialect).rebuilds_batches and len(ops) > 1:
-                for op, before in zip(ops, states):
-                    # The live table is the one before the batch: a column renamed or changed by an
-                    # earlier op of the batch is not there yet to be looked at.
-                    if _unchanged_column(op, states[0], before):
-                        self.check_fits(op, before, revision)
-                ddl = dialects.ddl_batch(ops, states[0], dialect, conn=conn)
-                self.run_ddl(ddl, revision, _BatchDescription(step, list(ops)))
-                statements += ddl
-                for op, after in zip(ops, states[1:]):
-                    events.append(self.record("apply", op, after, revision))
-                continue
-            for op, before, after in zip(ops, states, states[1:]):
-                self.check_fits(op, before, revision)
-                ddl = dialects.ddl(op, before, dialect, conn=conn)
-                self.run_ddl(ddl, revision, op)
-                statements += ddl
-                events.append(self.record("apply", op, after, revision))
-        if not revision.ops:
-            events.append(self.record("apply", None, planned.before, revision))
-        return AppliedRevision(revision, tuple(events), tuple(statements))
-
-    def bracketed(self, planned: _Planned) -> AppliedRevision:
-        """MySQL/MariaDB: each op between a committed intent and its apply event.
-
-        A partly applied revision (a run stopped between two of its ops) goes on after the ops
-        already in effect (the plan leaves them out).
-        """
-        revision = planned.revision
-        dialect, conn = self.recorder.dialect, self.recorder.conn
-        events: list[Event] = []
-        statements: list[str] = []
-        for planned_step in planned.steps:
-            for op, before, after in zip(planned_step.ops, planned_step.states, planned_step.states[1:]):
-                ddl = dialects.ddl(op, before, dialect, conn=conn)
-                intent: Event | None = None  # set once the intent is committed
-                try:
-                    with self.recorder.transaction():
-                        self.check_fits(op, before, revision)
-                except _StatementFailed as failed:
-                    raise ApplyError(f"{failed}; nothing of the op ran or was recorded") from None
-                try:
-                    with self.recorder.transaction(commits=True):
-                        recorded = self.record("intent", op, before, revision)
-                    intent = recorded
-                    with self.recorder.transaction():
-                        self.run_ddl(ddl, revision, op)
-                    statements += ddl
-                    with self.recorder.transaction(commits=True):
-                        events.append(self.record("apply", op, after, revision))
-                except (_StatementFailed, sa.exc.DBAPIError) as exc:
-                    failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(revision, op, db_message(exc))
-                    raise ApplyError(f"{failed}; {_in_doubt_note(intent)}") from None
-        if not revision.ops:
-            try:
-                with self.recorder.transaction(commits=True):
-                    events.append(self.record("apply", None, planned.before, revision))
-            except sa.exc.DBAPIError as exc:
-                raise ApplyError(f"revision {revision.id} ({revision.path.name}): {db_message(exc)}; the revision "
-                                 "may or may not be recorded: see `schema-ledger status`") from None
-        return AppliedRevision(revision, tuple(events), tuple(statements))
+    parts: list[PlannedStep | Batch] = []
+    for planned_step in planned.steps:
+        steps = tuple(step(op, before, after) for op, before, after in
+                      zip(planned_step.ops, planned_step.states, planned_step.states[1:]))
+        if planned_step.step.batch:
+            parts.append(Batch(planned_step.step.table_name, steps))
+        else:
+            parts.extend(steps)
+    if not revision.ops:
+        parts.append(step(None, planned.before, planned.before))
+    return Unit(revision, where, tuple(parts))
 
 
-def _unchanged_column(op: MigrateOperation, start: SchemaState, before: SchemaState) -> bool:
-    """Whether the column ``op`` alters is, in ``before``, the same as in ``start``."""
-    if not isinstance(op, AlterColumnOp):
-        return False
-    key = (op.schema, op.table_name)
-    old, now = start.tables.get(key), before.tables.get(key)
-    return old is not None and now is not None and old.column(op.column_name) is not None \
-        and old.column(op.column_name) == now.column(op.column_name)
+def _unrecorded(unit: Unit[Revision], _step: PlannedStep, message: str) -> str:
+    return (f"{unit.where}: {message}; the revision may or may not be recorded: see `schema-ledger status`")
 
 
-def _in_doubt_note(intent: Event | None) -> str:
-    """What a failure between an intent and its event leaves behind (MySQL/MariaDB)."""
-    if intent is None:
-        return ("nothing of the op ran; its intent may or may not have been recorded: if `schema-ledger status` "
-                "shows one in doubt, `schema-ledger recover` settles it")
-    return (f"ledger seq {intent.seq} (intent) is now in doubt: MariaDB/MySQL commit DDL one statement at a time, "
-            "so part of the op may have run; `schema-ledger recover` settles it from the live schema "
-            "(see `schema-ledger status`)")
-
-
-@attrs.frozen
-class _BatchDescription:
-    """Stands for the ops of a batch block in an error message."""
-
-    step: Step
-    ops: list[MigrateOperation]
-
-    def describe(self) -> str:
-        return "batch on " + (self.step.table_name or "?") + ": " + "; ".join(op.describe() for op in self.ops)
-
-
-class _StatementFailed(StatementFailed):
-    def __init__(self, revision: Revision, op: Any, message: str) -> None:
-        super().__init__(f"revision {revision.id} ({revision.path.name}), {op.describe()}: {message}")
-
-
-def one_transaction_refused(dialect: str, error: type[ApplyError] = ApplyError) -> None:
-    """``one_transaction`` needs transactional DDL: MySQL/MariaDB commit each DDL statement."""
-    if not dialects.transactional_ddl(dialect):
-        raise error("--one-transaction needs transactional DDL (PostgreSQL or SQLite): MySQL and MariaDB "
-                         "commit each DDL statement on its own")
+WORDING = Wording(
+    ApplyError,
+    nothing="nothing of the revision was applied or recorded",
+    nothing_at_all="nothing of this run was applied or recorded (--one-transaction)",
+    committing="the revision",
+    committing_all="the run",
+    unrecorded=_unrecorded,
+)
 
 
 def apply(
@@ -458,88 +363,35 @@ def apply(
         planner = _Planner(chain, to, dialect, on_plan=on_plan if consent is not None else None)
         planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
-            view = LedgerView()
-            run = _Run(Recorder(conn, store, dialect, actor, False, view), why)
-            if not dialects.transactional_ddl(dialect):
-                done = _apply_bracketed(run, planner, progress)
-            else:
-                done = _apply_transactional(run, planner, progress, one_transaction=one_transaction,
-                                            lock_timeout=lock_timeout)
+            view = LedgerView(state=dialects.empty_state(dialect))
+            executor = Executor[Revision](Recorder(conn, store, dialect, actor, False, view), WORDING)
+            transactional = executor.transactional_ddl
+
+            def next_unit(_first: bool, read: bool) -> Unit[Revision] | None:
+                if read:
+                    view.refresh(store, conn, table_exists=True if transactional else None)
+                revision = planner.next(view)
+                return None if revision is None else _unit(planner.planned(revision, view), why)
+
+            def between(exc: sa.exc.DBAPIError, done: list[Executed[Revision]]) -> NoReturn:
+                _between_revisions(exc, done, lock_timeout)
+
+            done = executor.run(next_unit, progress=progress, total=lambda: planner.total or 0,
+                                one_transaction=one_transaction, prepare=lambda: store.create(conn), between=between)
             head = view.head
-    return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)),
+    return ApplyResult(tuple(_applied(d) for d in done), head, warnings=tuple(_checksum_warnings(chain, view)),
                        current=_current(chain, view), losses=tuple(losses))
 
 
-def _apply_bracketed(run: _Run, planner: _Planner, progress: Progress | None) -> list[AppliedRevision]:
-    """MySQL/MariaDB: the ledger read once under the lock, then each revision op by op."""
-    conn, store, view = run.recorder.conn, run.recorder.store, run.recorder.view
-    done: list[AppliedRevision] = []
-    with tx(conn):
-        view.refresh(store, conn)
-    created = False
-    while True:
-        try:
-            revision = planner.next(view)
-            if revision is None:
-                break
-            if not created:
-                with tx(conn):
-                    store.create(conn)
-                created = True
-            _announce(progress, revision, len(done) + 1, planner.total or 0, False)
-            done.append(run.bracketed(planner.planned(revision, view)))
-        except sa.exc.DBAPIError as exc:
-            _between_revisions(exc, done)
-        _announce(progress, revision, len(done), planner.total or 0, True)
-    return done
+def _applied(done: Executed[Revision]) -> AppliedRevision:
+    return AppliedRevision(done.unit.label, done.events, done.statements)
 
 
-def _apply_transactional(run: _Run, planner: _Planner, progress: Progress | None, *, one_transaction: bool,
-                         lock_timeout: float) -> list[AppliedRevision]:
-    """PostgreSQL and SQLite: each revision's DDL and events in one transaction (``one_transaction``:
-    all revisions in one).
-
-    The ledger is read once when the lock is taken: under it nothing else writes, and this run
-    feeds its own events to the view. SQLite's write lock comes with each transaction (BEGIN
-    IMMEDIATE), so there each revision's transaction reads again.
-    """
-    recorder = run.recorder
-    conn, store, view = recorder.conn, recorder.store, recorder.view
-
-    def next_revision(first: bool, read: bool) -> Revision | None:
-        # Created in the first transaction: a run stopped by the plan check leaves the database
-        # exactly as it was (and a failed transaction ends the run, so it is never stale).
-        if first:
-            store.create(conn)
-        if read:
-            view.refresh(store, conn, table_exists=True)
-        return planner.next(view)
-
-    try:
-        return in_transactions(
-            recorder, next_revision, lambda revision: run.transactional(planner.planned(revision, view)),
-            lambda revision, position, finished: _announce(progress, revision, position, planner.total or 0, finished),
-            one_transaction=one_transaction,
-        )
-    except _StatementFailed as failed:
-        raise ApplyError(f"{failed}; rolled back: {_nothing_recorded(one_transaction)}") from None
-    except TransactionFailed as failed:
-        if failed.unit is None:
-            _between_revisions(failed.error, failed.done, lock_timeout)
-        raise ApplyError(_failed_transaction(failed.unit, failed.error, failed.committing, one_transaction)) from None
-
-
-def _nothing_recorded(one_transaction: bool) -> str:
-    if one_transaction:
-        return "nothing of this run was applied or recorded (--one-transaction)"
-    return "nothing of the revision was applied or recorded"
-
-
-def _between_revisions(exc: sa.exc.DBAPIError, done: Sequence[AppliedRevision], lock_timeout: float = 60.0) -> None:
+def _between_revisions(exc: sa.exc.DBAPIError, done: Sequence[Executed[Revision]], lock_timeout: float) -> NoReturn:
     """A failure between two revisions (reading the ledger): say how far the run got."""
     if not done:
         raise exc
-    note = f"revisions up to {done[-1].revision.id} were applied and recorded, nothing of the next one ran"
+    note = f"revisions up to {done[-1].unit.label.id} were applied and recorded, nothing of the next one ran"
     if "database is locked" in db_message(exc):
         raise LockTimeout(f"another writer holds the SQLite database's write lock (waited "
                           f"{lock_timeout:g} s); {note}") from None
@@ -549,21 +401,6 @@ def _between_revisions(exc: sa.exc.DBAPIError, done: Sequence[AppliedRevision], 
 def _current(chain: RevisionChain, view: LedgerView) -> str | None:
     applied = [r.id for r in chain if view.in_effect(r.id)]
     return applied[-1] if applied else None
-
-
-def _failed_transaction(revision: Revision, exc: sa.exc.DBAPIError, committing: bool, one_transaction: bool = False) -> str:
-    """The message for a revision whose transaction failed outside its DDL (a lost connection, most often)."""
-    where = f"revision {revision.id} ({revision.path.name}): {db_message(exc)}"
-    if committing:
-        what = "the run" if one_transaction else "the revision"
-        return (f"{where}; the connection failed while {what} was committed: it is either wholly recorded "
-                "or not at all, and `schema-ledger status` tells which")
-    return f"{where}; rolled back: {_nothing_recorded(one_transaction)}"
-
-
-def _announce(progress: Progress | None, revision: Revision, position: int, total: int, done: bool) -> None:
-    if progress is not None:
-        progress(revision, position, total, done)
 
 
 def _apply_sql(
@@ -579,15 +416,13 @@ def _apply_sql(
     with tx(conn):
         losses = plan_losses(conn, plan) if exists else []
     recorder = Recorder(conn, store, dialect, actor, True, view)
-    run = _Run(recorder, why)
+    executor = Executor[Revision](recorder, WORDING)
     if not exists:
         recorder.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
         for index in sorted(store.table.indexes, key=lambda i: str(i.name)):
             recorder.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
         recorder.sql.extend(store.trigger_sql(dialect, conn.dialect))
-    applied = []
-    for planned in plan:
-        applied.append(run.transactional(planned) if dialects.transactional_ddl(dialect) else run.bracketed(planned))
+    applied = [_applied(executor.one(_unit(planned, why))) for planned in plan]
     return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view),
                        losses=tuple(losses))
 

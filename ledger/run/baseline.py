@@ -23,7 +23,8 @@ reads no database.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -39,18 +40,34 @@ from ops import (
 )
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, named
 
-from ledger.inspect.audit import IGNORED_TABLES
+from ledger.inspect.drift import IGNORED_TABLES
 from ledger.schema.autogenerate import BASELINE_FILE
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
-from ledger.format.events import Actor, Event
+from ledger.format.events import Actor, Event, in_effect
 from ledger.schema.render import render_json
 from ledger import dialects
 from ledger.storage.session import connect, db_user, missing_sqlite_file, safe_url, store_for, tx, wrap_db_errors
 
-__all__ = ["BASELINE_FILE", "BaselineError", "BaselineResult", "baseline", "baseline_ops", "prepare", "replay_baseline"]
+__all__ = ["BASELINE_FILE", "BaselineError", "BaselineResult", "adopted_alembic_revisions", "baseline", "baseline_ops",
+           "prepare", "replay_baseline"]
 
 DEFAULT_MESSAGE = "baseline: the schema as it was found"
+#: how a baseline's message names the Alembic revisions its database was at
+_ALEMBIC_NOTE = " (Alembic revision {})"
+_ALEMBIC_NOTE_RE = re.compile(r" \(Alembic revision ([^()]+)\)$")
+
+
+def adopted_alembic_revisions(events: Sequence[Event]) -> list[str]:
+    """The Alembic revisions the database was at when it was baselined (its version table's rows).
+
+    A rollback to the baseline puts them back in Alembic's version table, so that ``alembic
+    upgrade heads`` runs from where the adopted database stood.
+    """
+    for event in in_effect(events):
+        if event.kind == "baseline" and (found := _ALEMBIC_NOTE_RE.search(event.message or "")):
+            return [r.strip() for r in found.group(1).split(",") if r.strip()]
+    return []
 
 
 class BaselineError(LedgerError, RuntimeError):
@@ -130,7 +147,7 @@ def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str
             checks=tuple(name(i, table) for i in table.checks),
             indexes=tuple(name(i, table) for i in table.indexes),
         )
-    return SchemaState(tables)
+    return SchemaState(tables, names_per=dialects.database(dialect).names_per)
 
 
 def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
@@ -140,7 +157,7 @@ def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
     planned += [CreateIndexOp(t.name, index, schema=t.schema) for t in tables for index in t.indexes]
     planned += [CreateForeignKeyOp(t.name, fk, schema=t.schema) for t in tables for fk in t.foreign_keys]
     done: list[MigrateOperation] = []
-    folded = SchemaState()
+    folded = SchemaState(names_per=state.names_per)
     for op in planned:
         try:
             op = op.complete(folded)
@@ -166,7 +183,7 @@ def baseline(
     snapshot: bool = True,
 ) -> BaselineResult:
     """Record ``config``'s live schema as baseline events; refused when the ledger has events."""
-    from ledger.inspect.audit import reflect_live
+    from ledger.inspect.drift import reflect_live
 
     store = store_for(config)
     if missing_sqlite_file(config.url):
@@ -193,7 +210,7 @@ def baseline(
             with tx(conn):
                 message = why or DEFAULT_MESSAGE
                 if alembic:
-                    message += f" (Alembic revision {alembic})"
+                    message += _ALEMBIC_NOTE.format(alembic)
                 events = tuple(
                     store.append(conn, kind="baseline", op=op, revision=None, message=message, actor=actor)
                     for op in baseline_ops(state)
@@ -243,7 +260,7 @@ def replay_baseline(config: Config, url: str) -> int:
         dialect = dialect_of(conn)
         with tx(conn):
             store.create(conn)
-        state = SchemaState()
+        state = dialects.empty_state(dialect)
         for event in events:
             op = event.op
             if op is None and event.revision is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,10 +34,12 @@ __all__ = [
 
 def store_for(config: Any) -> LedgerStore:
     """The ledger table ``config`` names, with the seal its writing runs end with."""
-    from ledger.storage.seal import seal_for
-
     store = LedgerStore(config.ledger_table, config.ledger_schema)
-    store.seal = seal_for(config, store.fullname)
+    if config.sign_key is not None or config.anchor_path is not None:
+        # Signing loads the cryptography package: a command with nothing to seal does not import it.
+        from ledger.storage.seal import seal_for
+
+        store.seal = seal_for(config, store.fullname)
     return store
 
 
@@ -90,14 +91,13 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
 def missing_sqlite_file(url: str) -> bool:
     """Whether ``url`` names a SQLite file that does not exist (connecting would create it)."""
     try:
-        parsed = sa.make_url(url)
+        database = dialects.database_file(url)
     except sa.exc.ArgumentError:
         return False
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    if database is None:
         return False
     # A missing folder is not "an empty database": connecting reports it (see _why_not).
-    path = Path(database).expanduser()
+    path = database.expanduser()
     return not path.exists() and path.absolute().parent.is_dir()
 
 

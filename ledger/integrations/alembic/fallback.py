@@ -14,7 +14,7 @@ from ops.specs import TableSpec, named
 
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
-from ledger.inspect.audit import _without_foreign_key_indexes, adopt_names, drift
+from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
 from ledger.schema.diff import diff
 from ledger.schema.reflect import normalize, reflect, without_type_checks
 from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, log
@@ -43,7 +43,7 @@ class FollowsLive:
             keep = {n for n in names if n not in ignored and touched((schema, n))}
             live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)))
         if dialects.database(self.dialect).indexes_foreign_keys:
-            live = _without_foreign_key_indexes(live)
+            live = without_foreign_key_indexes(live)
         fold = self.state
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if not touched(k)}

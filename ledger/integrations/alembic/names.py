@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 import ops as lops
 from ops import MigrateOperation
+from ops.names import kind_of, name_rule
 from ops.specs import (
     DEFAULT_NAMING_CONVENTION,
     CheckSpec,
@@ -22,7 +23,6 @@ from ops.specs import (
 )
 
 from ledger.dialects import Database
-from ledger.schema.sqltext import sqlite_unique_constraints
 from ledger.integrations.alembic.base import PLACEHOLDER
 
 
@@ -37,12 +37,16 @@ class ResolvesNames:
         table_name, schema = op.table_name, getattr(op, "schema", None)  # type: ignore[attr-defined]
         with self._quiet():
             live = _live_constraints(self.conn, self._database, table_name, schema, {type(spec) for spec in placeholders})
-        taken = {n for (s, n) in self.state._names if s == schema}
-        if isinstance(op, lops.CreateTableOp):
-            taken |= {c.name for c in op.table.constraints if c.name and not c.name.startswith(PLACEHOLDER)}
+        clashes = name_rule(self.state.names_per)[1]
+        # What each placeholder's name must differ from, as the database keeps names apart
+        # (MariaDB: per table, so two tables may each hold a unique key ``name``).
+        held = [(kind_of(c), c.name) for c in op.table.constraints + op.table.indexes
+                if c.name and not c.name.startswith(PLACEHOLDER)] if isinstance(op, lops.CreateTableOp) else []
         mapping: dict[int, str] = {}
         unmatched: set[str] = set()
         for spec in placeholders:
+            kind = kind_of(spec)
+            taken = self.state.taken_names(table_name, kind, schema) | {n for k, n in held if k in clashes[kind]}
             name = None
             for candidate_spec, candidate in live:
                 if candidate and candidate not in taken and _same_constraint(spec, candidate_spec):
@@ -54,7 +58,7 @@ class ResolvesNames:
                 while name in taken:
                     name, n = f"{base}_{n}", n + 1
                 unmatched.add(name)
-            taken.add(name)
+            held.append((kind, name))
             mapping[id(spec)] = name
         op = _rename_specs(op, mapping)
         if isinstance(op, lops.CreateTableOp):
@@ -165,13 +169,7 @@ def _live_constraints(conn: sa.Connection, database: Database, table: str, schem
                                   tuple(fk["referred_columns"]))
             found.append((spec, fk.get("name")))
     if UniqueSpec in wanted:
-        uniques = [(uq.get("name"), tuple(uq["column_names"]))
-                   for uq in inspector.get_unique_constraints(table, schema=schema)]
-        # SQLAlchemy reports SQLite's repeated UNIQUE clauses once; the table's SQL holds each.
-        sql = database.table_sql(conn, table, schema)
-        parsed = sqlite_unique_constraints(sql) if sql else None
-        uniques = parsed if parsed is not None else uniques
-        for name, columns in uniques:
+        for name, columns in database.unique_constraints(conn, inspector, table, schema):
             found.append((UniqueSpec(None, columns), name))
     if CheckSpec in wanted:
         with contextlib.suppress(NotImplementedError):

@@ -159,7 +159,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 if (None if head is None else (head.seq, head.hash)) == self._head:
                     return
             self.store.create(self.conn)
-            self.state = fold_events(self.store.events(self.conn, table_exists=True))
+            self.state = fold_events(self.store.events(self.conn, table_exists=True),
+                                     dialects.empty_state(self.dialect))
             head = self.store.head(self.conn, table_exists=True)
             self._head = (head.seq, head.hash) if head is not None else None
             self._last = head
