@@ -589,7 +589,8 @@ class Recorder:
         try:
             texts = tuple(render_statements(context, statement, parameters, conn.dialect))
         except UnrenderableStatement as exc:
-            texts, note = (statement,), f"parameters not rendered ({exc}): {parameters!r}"[:500]
+            # kept to be read, never run again with its placeholders (drill and import name it)
+            texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
         self._buffer.append(_Captured(texts, category, self._source or "connection.execute", note))
 
     def _flush_captured(self) -> None:
@@ -870,7 +871,7 @@ class Recorder:
                 reason += f"; {' '.join(str(apply_exc).split())}"
         elif ops == []:
             return  # the fold already holds what the database holds
-        texts = [text for item in captured for text in item.texts] or [f"-- {what}: no SQL was seen"]
+        texts = [text for item in captured for text in item.texts] or [dialects.unrendered_sql("", f"{what}: no SQL was seen")]
         for text in texts:
             self._append(lops.ExecuteSQLOp(text), self._message(
                 f"{RESYNC} {what}: the ledger does not follow it ({reason})"[:2000]), origin)
@@ -904,7 +905,7 @@ class Recorder:
         if captured:
             self._record_statements(captured, origin=origin, foreign=what)
         else:
-            self._append(lops.ExecuteSQLOp(f"-- {what}: ran inside a batch block or emitted no SQL"),
+            self._append(lops.ExecuteSQLOp(dialects.unrendered_sql("", f"{what}: ran inside a batch block or emitted no SQL")),
                          self._message(f"{NOT_MODELLED} {what}"), origin)
         return result
 
