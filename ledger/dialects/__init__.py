@@ -27,6 +27,7 @@ from .base import (
     DDLGenerator,
     UnsupportedDialectError,
     UnsupportedOperationError,
+    backends,
     choices,
     column_type,
     compile_dialect,
@@ -54,6 +55,7 @@ __all__ = [
     "SQLiteRebuildError",
     "UnsupportedDialectError",
     "UnsupportedOperationError",
+    "backends",
     "check_implemented",
     "outside_transaction",
     "unrendered",
@@ -65,6 +67,7 @@ __all__ = [
     "ddl",
     "ddl_batch",
     "dialect_name",
+    "empty_state",
     "enum_types",
     "execute",
     "generator",
@@ -90,6 +93,12 @@ def dialect_name(obj: Any) -> str:
     else:
         raise UnsupportedDialectError(f"cannot tell the database dialect of {obj!r}")
     return database(name).name
+
+
+def empty_state(obj: Any) -> SchemaState:
+    """An empty schema whose verbs keep names apart as the database of ``obj`` (anything
+    :func:`dialect_name` takes) does: where a fold of its ledger starts."""
+    return SchemaState(names_per=database(dialect_name(obj)).names_per)
 
 
 def generator(dialect: str, conn: sa.Connection | None = None) -> DDLGenerator:

@@ -163,8 +163,9 @@ def _where_failed(exc: BaseException, paths: Mapping[str, str]) -> tuple[str | N
 def _scratch_url(dialect: str, url: str | None, folder: Path) -> str:
     if url:
         return url
-    if dialect == "sqlite":
-        return f"sqlite:///{folder / 'scratch.db'}"
+    scratch = dialects.database(dialect).scratch_file_url(folder / "scratch.db")
+    if scratch is not None:
+        return scratch
     from_env = os.environ.get(SCRATCH_URL_ENV)
     if from_env:
         return from_env

@@ -227,7 +227,7 @@ class _Planner:
                 self.plans = {p.revision.id: p for p in checked}
                 self.total = len(self.queue)
                 if self.drift_check is not None and self.plans:
-                    from ledger.inspect.audit import check_touched_drift, touched_tables
+                    from ledger.inspect.drift import check_touched_drift, touched_tables
 
                     ops = (op for p in self.plans.values() for step in p.steps for op in step.ops)
                     check_touched_drift(*self.drift_check, view.state, touched_tables(ops))
@@ -363,7 +363,7 @@ def apply(
         planner = _Planner(chain, to, dialect, on_plan=on_plan if consent is not None else None)
         planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
-            view = LedgerView()
+            view = LedgerView(state=dialects.empty_state(dialect))
             executor = Executor[Revision](Recorder(conn, store, dialect, actor, False, view), WORDING)
             transactional = executor.transactional_ddl
 

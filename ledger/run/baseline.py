@@ -40,7 +40,7 @@ from ops import (
 )
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, named
 
-from ledger.inspect.audit import IGNORED_TABLES
+from ledger.inspect.drift import IGNORED_TABLES
 from ledger.schema.autogenerate import BASELINE_FILE
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
@@ -147,7 +147,7 @@ def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str
             checks=tuple(name(i, table) for i in table.checks),
             indexes=tuple(name(i, table) for i in table.indexes),
         )
-    return SchemaState(tables)
+    return SchemaState(tables, names_per=dialects.database(dialect).names_per)
 
 
 def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
@@ -157,7 +157,7 @@ def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
     planned += [CreateIndexOp(t.name, index, schema=t.schema) for t in tables for index in t.indexes]
     planned += [CreateForeignKeyOp(t.name, fk, schema=t.schema) for t in tables for fk in t.foreign_keys]
     done: list[MigrateOperation] = []
-    folded = SchemaState()
+    folded = SchemaState(names_per=state.names_per)
     for op in planned:
         try:
             op = op.complete(folded)
@@ -183,7 +183,7 @@ def baseline(
     snapshot: bool = True,
 ) -> BaselineResult:
     """Record ``config``'s live schema as baseline events; refused when the ledger has events."""
-    from ledger.inspect.audit import reflect_live
+    from ledger.inspect.drift import reflect_live
 
     store = store_for(config)
     if missing_sqlite_file(config.url):
@@ -260,7 +260,7 @@ def replay_baseline(config: Config, url: str) -> int:
         dialect = dialect_of(conn)
         with tx(conn):
             store.create(conn)
-        state = SchemaState()
+        state = dialects.empty_state(dialect)
         for event in events:
             op = event.op
             if op is None and event.revision is None:

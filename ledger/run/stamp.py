@@ -15,7 +15,8 @@ import attrs
 
 from ops import SchemaState
 
-from ledger.inspect.audit import drift, reflect_live
+from ledger import dialects
+from ledger.inspect.drift import drift, reflect_live
 from ledger.run.baseline import BaselineError, _alembic_revision
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
@@ -84,7 +85,7 @@ def stamp(
                         + ": import the Alembic history first (`schema-ledger import-alembic alembic/`)")
                 upto = chain.upto(target.id)
                 planned = []
-                state = SchemaState()
+                state = dialects.empty_state(dialect)
                 for one in upto:
                     plan = plan_revision(one, state, dialect)
                     for step in plan.steps:

@@ -18,7 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from ops import LedgerFormatError, SchemaState
+from ops.names import ANY_DATABASE
 
+from ledger import dialects
 from ledger.format.codec import decode
 from ledger.format.events import GENESIS_HASH, SORTED_BODY_FIELDS, STATE_KINDS, Actor, Event, body_bytes, link_problems
 from ledger.storage.store import LedgerStore
@@ -92,7 +94,7 @@ def fold_rows(
 
     ``hashed``: each row's hash was checked as it was read (``checked``), see ``codec.decode``.
     """
-    state = state if state is not None else SchemaState()
+    state = state if state is not None else SchemaState(names_per=ANY_DATABASE)  # read, not planned
     for seq, kind, payload in rows:
         if kind in STATE_KINDS and payload is not None:
             state = decode(payload, seq=seq, hashed=hashed).apply(state)
@@ -110,7 +112,7 @@ def fold_ledger(
     """
     rows = read_rows(conn, store, ("seq", "kind", "payload"), after_seq=after_seq, upto_seq=upto_seq,
                      where=(store.table.c.kind.in_(sorted(STATE_KINDS)),))
-    return fold_rows(rows, state)
+    return fold_rows(rows, state if state is not None else dialects.empty_state(conn))
 
 
 def _walk(
