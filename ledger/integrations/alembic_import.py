@@ -337,6 +337,10 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
             if isinstance(op, _Skipped):
                 statements.append(op.comment())
                 continue
+            if isinstance(op, ExecuteSQLOp) and (why := dialects.unrendered(op.sqltext)) is not None:
+                problems.append(ImportProblem(revision.revision, origin or str(path),
+                                              f"{op.describe()}: {why}"))
+                continue
             try:
                 source = python_source([op])
             except (RenderError, LedgerError, TypeError, ValueError) as exc:

@@ -11,6 +11,7 @@ import attrs
 
 import ops as lops
 
+from ledger import dialects
 from ledger.format.events import RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
@@ -85,7 +86,8 @@ class Captures:
         try:
             texts = tuple(render_statements(context, statement, parameters, conn.dialect))
         except UnrenderableStatement as exc:
-            texts, note = (statement,), f"parameters not rendered ({exc}): {parameters!r}"[:500]
+            # kept to be read, never run again with its placeholders (drill and import name it)
+            texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
         self._buffer.append(Captured(texts, category, self._source or "connection.execute", note))
 
     def _flush_captured(self) -> None:

@@ -101,7 +101,7 @@ class FollowsLive:
                 reason += f"; {' '.join(str(apply_exc).split())}"
         elif ops == []:
             return  # the fold already holds what the database holds
-        texts = [text for item in captured for text in item.texts] or [f"-- {what}: no SQL was seen"]
+        texts = [text for item in captured for text in item.texts] or [dialects.unrendered_sql("", f"{what}: no SQL was seen")]
         for text in texts:
             self._append(lops.ExecuteSQLOp(text), self._message(
                 f"{RESYNC} {what}: the ledger does not follow it ({reason})"[:2000]), origin)

@@ -287,7 +287,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         if captured:
             self._record_statements(captured, origin=origin, foreign=what)
         else:
-            self._append(lops.ExecuteSQLOp(f"-- {what}: ran inside a batch block or emitted no SQL"),
+            self._append(lops.ExecuteSQLOp(dialects.unrendered_sql("", f"{what}: ran inside a batch block or emitted no SQL")),
                          self._message(f"{NOT_MODELLED} {what}"), origin)
         return result
 
