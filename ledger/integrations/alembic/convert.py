@@ -40,7 +40,7 @@ def touched(operation: Any) -> tuple[str | None, str] | None:
     return getattr(operation, "schema", None), table
 
 
-class NotModelled(Exception):
+class _NotModelled(Exception):
     """An Alembic operation of a known class whose content the vocabulary cannot hold."""
 
 
@@ -178,7 +178,7 @@ def _add_constraint(operation: aops.AddConstraintOp, result: Any, recorder: Reco
     constraint = operation.to_constraint(recorder.migration_context)
     known = _SPEC_BY_VISIT.get(constraint.__visit_name__)
     if known is None:
-        raise NotModelled(f"{constraint.__visit_name__} constraints are not in the vocabulary")
+        raise _NotModelled(f"{constraint.__visit_name__} constraints are not in the vocabulary")
     spec_class, op_class = known
     table = constraint.table  # type: ignore[attr-defined]
     spec = spec_class.from_constraint(constraint)

@@ -24,7 +24,7 @@ from ledger.storage.db import dialect_of
 from ledger.storage.store import LedgerStore
 from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
 from ledger.integrations.alembic.capture import Captured, Captures
-from ledger.integrations.alembic.convert import CONVERTERS, NotModelled, Unconverted, is_noop, touched
+from ledger.integrations.alembic.convert import CONVERTERS, _NotModelled, Unconverted, is_noop, touched
 from ledger.integrations.alembic.fallback import FollowsLive
 from ledger.integrations.alembic.lock import AppliesLock
 from ledger.integrations.alembic.names import ResolvesNames, as_compiled_names
@@ -247,7 +247,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
         try:
             converted = convert(operation, result, self)
-        except NotModelled as exc:
+        except _NotModelled as exc:
             self._record_statements(captured, origin=origin, foreign=f"{type(operation).__name__}: {exc}")
             return result
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
