@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from tests.test_alembic_fallback import _up_and_down, hook_url  # noqa: F401 - the fixture
@@ -123,3 +124,38 @@ def test_a_list_or_dict_bound_to_a_json_column_is_recorded_as_one_json_literal_t
             assert [tuple(r) for r in rows] == [(1, ["flow:read", "it's"]), (2, {"a": [1, 2]})]
     finally:
         engine.dispose()
+
+
+TRIGGERS = {
+    "postgresql": [
+        ["op.execute(\"CREATE OR REPLACE FUNCTION copy_m() RETURNS trigger AS $$ BEGIN NEW.n := NEW.m; RETURN NEW; END;"
+         " $$ LANGUAGE plpgsql\")",
+         "op.execute('CREATE TRIGGER runs_copy BEFORE UPDATE OF m ON runs FOR EACH ROW EXECUTE FUNCTION copy_m()')"],
+        ["op.execute('DROP TRIGGER IF EXISTS runs_copy ON runs')",
+         "op.execute('CREATE TRIGGER runs_copy BEFORE INSERT OR UPDATE OF m ON runs FOR EACH ROW EXECUTE FUNCTION copy_m()')",
+         "op.execute(\"CREATE OR REPLACE FUNCTION copy_m() RETURNS trigger AS $$ BEGIN NEW.n := NEW.m + 1; RETURN NEW;"
+         " END; $$ LANGUAGE plpgsql\")"],
+    ],
+    "sqlite": [
+        ["op.execute('CREATE TRIGGER runs_copy AFTER UPDATE OF m ON runs BEGIN UPDATE runs SET n = NEW.m WHERE id = NEW.id; END')"],
+        ["op.execute('DROP TRIGGER IF EXISTS runs_copy')",
+         "op.execute('CREATE TRIGGER \"runs_copy\" AFTER UPDATE OF m ON \"runs\" BEGIN UPDATE runs SET n = NEW.m + 1; END')"],
+    ],
+}
+
+
+@pytest.mark.parametrize("dialect", sorted(TRIGGERS))
+def test_triggers_and_functions_written_as_sql_are_rolled_back_before_the_columns_they_read(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    """A CREATE TRIGGER/FUNCTION is recorded with the DROP that reverses it; a DROP or a CREATE OR
+    REPLACE with the definition the ledger held before, so rollback passes the columns they read."""
+    url = database_factory(dialect)
+    events = _up_and_down(tmp_path, url, [
+        ["op.create_table('runs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()))"],
+        ["op.add_column('runs', sa.Column('m', sa.Integer()))"],
+        *TRIGGERS[dialect],
+    ])
+    reverses = [e.op.reverse_sql for e in events if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert all(reverses), reverses
+    assert reverses[-1].startswith("CREATE") if dialect == "postgresql" else reverses[-1].startswith("DROP TRIGGER")

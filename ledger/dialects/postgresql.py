@@ -293,6 +293,14 @@ class PostgreSQL(Database):
     names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))
     current_user_sql = "SELECT current_user"
 
+    def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
+        """A trigger is dropped from its table; a function or procedure by its argument types."""
+        if kind == "TRIGGER" and table is not None:
+            return f"DROP TRIGGER IF EXISTS {name} ON {table}"
+        if kind in ("FUNCTION", "PROCEDURE") and arguments is not None:
+            return f"DROP {kind} IF EXISTS {name}{arguments}"
+        return super().drop_object_sql(kind, name, table=table, arguments=arguments)
+
     def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
         prep = sa_dialect.identifier_preparer
         quoted, message = prep.format_table(table), refusal_literal()
