@@ -159,3 +159,36 @@ def test_triggers_and_functions_written_as_sql_are_rolled_back_before_the_column
     reverses = [e.op.reverse_sql for e in events if e.op_type == "execute"]  # type: ignore[union-attr]
     assert all(reverses), reverses
     assert reverses[-1].startswith("CREATE") if dialect == "postgresql" else reverses[-1].startswith("DROP TRIGGER")
+
+
+def test_values_added_to_a_postgresql_enum_are_replayed_by_drill_and_rolled_back(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``ALTER TYPE ... ADD VALUE`` (outside a transaction, as Alembic runs it) is folded into the
+    enum of each column that uses it; a replay adds the values in place and a rollback makes the
+    type again without them."""
+    import json
+
+    from tests.test_alembic_bootstrap import _cli
+
+    url = database_factory("postgresql")
+    history = [
+        ["op.create_table('job', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('status', sa.Enum('queued', 'done', name='job_status'), server_default='queued'))"],
+        ["with op.get_context().autocommit_block():",
+         "    op.execute(\"ALTER TYPE job_status ADD VALUE IF NOT EXISTS 'suspended'\")",
+         "    op.execute(\"ALTER TYPE job_status ADD VALUE 'new' BEFORE 'queued'\")"],
+    ]
+    from tests.alembic_histories import run_alembic, write_env, write_history
+    from tests.test_alembic_fallback import _check
+
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, history)
+    run_alembic(folder, url, "upgrade", "head")
+    _check(url)
+    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    assert code == 0 and json.loads(out)["passed"], out
+    code, out = _cli(url, tmp_path, "rollback", "--to", "base", "-q")
+    assert code == 0, out
+    _check(url)
