@@ -192,3 +192,26 @@ def test_values_added_to_a_postgresql_enum_are_replayed_by_drill_and_rolled_back
     code, out = _cli(url, tmp_path, "rollback", "--to", "base", "-q")
     assert code == 0, out
     _check(url)
+
+
+def test_an_index_a_column_makes_is_recorded_with_the_name_the_naming_convention_gave_it(
+    tmp_path: Path, hook_url: str  # noqa: F811
+) -> None:
+    """``Column(..., index=True)`` in ``op.create_table`` under the project's naming convention:
+    the database holds ``idx_...`` (the convention's name), and so does the ledger."""
+    from tests.alembic_histories import run_alembic, write_env, write_history
+    from tests.test_alembic_fallback import _check, _events
+
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    env = folder / "env.py"
+    env.write_text(env.read_text().replace(
+        "target_metadata=None", "target_metadata=sa.MetaData(naming_convention={'ix': 'idx_%(column_0_label)s'})"))
+    write_history(folder, [[
+        "op.create_table('revoked_token', sa.Column('jti', sa.String(32), primary_key=True),"
+        " sa.Column('exp', sa.DateTime(), nullable=False, index=True))",
+    ]])
+    run_alembic(folder, hook_url, "upgrade", "head")
+    _check(hook_url)
+    (event,) = [e for e in _events(hook_url) if e.op_type == "create_table"]
+    assert [i.name for i in event.op.table.indexes] == ["idx_revoked_token_exp"]  # type: ignore[union-attr]
