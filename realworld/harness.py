@@ -54,7 +54,8 @@ if config.config_file_name is not None:
 NAMING_CONVENTION = {naming!r}
 target_metadata = sa.MetaData(naming_convention=NAMING_CONVENTION) if NAMING_CONVENTION else None
 url = os.environ.get("REALWORLD_URL") or config.get_main_option("sqlalchemy.url")
-engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+AUTOCOMMIT = {autocommit!r}
+engine = sa.create_engine(url, poolclass=sa.pool.NullPool, **({{"isolation_level": "AUTOCOMMIT"}} if AUTOCOMMIT else {{}}))
 with engine.connect() as connection:
     context.configure(
         connection=connection,
@@ -161,7 +162,8 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
         raise HarnessError(f"{wheel.name}: no {prefix}versions/ folder")
     (into / "env.py").write_text(ENV_PY.format(
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
-        per_migration=history.transaction_per_migration), encoding="utf-8")
+        per_migration=history.transaction_per_migration,
+        autocommit=dialect in history.autocommit), encoding="utf-8")
     locations = history.locations(dialect)
     extra = (f"version_locations = %(here)s/{locations}\nrecursive_version_locations = true\n"
              if locations else "")
@@ -410,7 +412,8 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         """The starting schema: ``create_all()`` of the models of the version the history starts at,
         and the heads of that version's history stamped, as the package does for a new database."""
         assert base is not None and base_wheel is not None
-        ran = _run([py, "-m", "realworld.bootstrap", url, str(base_wheel), *base.modules], cwd=work,
+        bare = ["--bare-packages"] if base.bare_packages else []
+        ran = _run([py, "-m", "realworld.bootstrap", *bare, url, str(base_wheel), *base.modules], cwd=work,
                    env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"})
         stamp = heads_in(base_wheel, history.folder)
         if ran.code != 0 or not stamp:
