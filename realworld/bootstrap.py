@@ -18,6 +18,7 @@ import importlib.abc
 import importlib.machinery
 import os
 import sys
+import tarfile
 import tempfile
 import types
 import zipfile
@@ -55,13 +56,24 @@ class _PlaceholderModule(types.ModuleType):
 class _Placeholders(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Last on ``sys.meta_path``: a module nothing else finds is a placeholder module."""
 
-    def __init__(self, own: str) -> None:
-        self.own = own
+    def __init__(self, own: str, folder: str) -> None:
+        self.own, self.folder = own, folder
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
-        if fullname.split(".")[0] == self.own:
-            return None  # the package's own modules come from the wheel, or fail honestly
+        if fullname.split(".")[0] == self.own or not self._imported_by_the_package():
+            # the package's own modules come from the wheel, or fail honestly; an optional import
+            # of an installed library fails as it would
+            return None
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def _imported_by_the_package(self) -> bool:
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not name.startswith("<frozen") and name != __file__:
+                return name.startswith(self.folder)
+            frame = frame.f_back  # type: ignore[assignment]
+        return False
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         module = _PlaceholderModule(spec.name)
@@ -116,13 +128,19 @@ def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool 
     # The driver first: its optional imports must fail as ImportError, not find placeholders.
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     folder = tempfile.mkdtemp(prefix="realworld-bootstrap-")
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(folder)
+    if wheel.endswith(".tar.gz"):  # a source distribution: its one top folder holds the package
+        with tarfile.open(wheel) as archive:
+            archive.extractall(folder, filter="data")
+        (top,) = os.listdir(folder)
+        folder = os.path.join(folder, top)
+    else:
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(folder)
     sys.path.insert(0, folder)
     own = modules[0].split(".")[0]
     if bare_packages:
         sys.meta_path.insert(0, _BarePackages(own, folder))
-    sys.meta_path.append(_Placeholders(own))
+    sys.meta_path.append(_Placeholders(own, folder))
     found: list[sa.MetaData] = []
     for name in modules:
         for metadata in metadatas(importlib.import_module(name)):

@@ -51,6 +51,11 @@ class Base:
     modules: tuple[str, ...]
     #: the dialects whose history starts from these models (the others start from an empty database)
     dialects: tuple[str, ...] = DIALECTS
+    #: the version has no wheel: its source distribution (the models are read from its package folder)
+    sdist: bool = False
+    #: what the models need that this environment lacks (an older SQLAlchemy): they are created by
+    #: the python of a throwaway venv with these requirements (and the database drivers)
+    venv: tuple[str, ...] = ()
     #: import the modules without running the ``__init__.py`` of their packages (which import the whole package)
     bare_packages: bool = False
 
@@ -107,7 +112,8 @@ HISTORIES: tuple[History, ...] = (
             # 1.0: its head is 4dc2d5a8c53c; the revision after 0.5's base, 99a28a4418e1, cannot run on
             # Python 3 / SQLAlchemy 2 (datetime._replace, connection.execute of a str)
             base=Base("jupyterhub==1.0.0", ("jupyterhub.orm",))),
-    History("nbgrader", "nbgrader", "nbgrader/alembic", shim="nbgrader"),
+    History("nbgrader", "nbgrader", "nbgrader/alembic", shim="nbgrader",
+            base=Base("nbgrader==0.5.0", ("nbgrader.api",), sdist=True, venv=("sqlalchemy<1.4",))),  # b6d005d67074 "initial alembic revision"
     History("buildbot", "buildbot", "buildbot/db/migrations", shim="buildbot",
             base=Base("buildbot==3.4.0", ("buildbot.db.model",))),  # 059 "v3.4 alembic initial"
     # On SQLite each storage creates its tables and stamps head; on PostgreSQL and MySQL a database
