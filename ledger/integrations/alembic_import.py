@@ -36,7 +36,8 @@ from ops import ExecuteSQLOp, LedgerError, MigrateOperation
 
 from ledger import dialects
 from ledger.storage.db import dialect_of
-from ledger.schema.render import RenderError, python_source
+from ledger.schema.pysource import python_source
+from ledger.schema.render import RenderError
 from ledger.project.revisions import _slug
 from ledger.storage.store import LedgerStore
 

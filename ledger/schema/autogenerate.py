@@ -6,7 +6,7 @@ had when it was adopted). The target is the project's SQLAlchemy ``MetaData``, n
 ``target_metadata = "module:attribute"`` in the configuration and read with the project's
 naming convention (:meth:`SchemaState.from_metadata`). :func:`ledger.schema.diff.diff` gives the ops;
 a configured ``autogenerate_hook = "module:function"`` may rewrite them; each resulting
-revision is written as ``upgrade(op)`` with ``op.*`` calls (:func:`ledger.schema.render.python_source`).
+revision is written as ``upgrade(op)`` with ``op.*`` calls (:func:`ledger.schema.pysource.python_source`).
 
 The hook is called as ``hook(ops, context)`` with the list of ops and an
 :class:`AutogenerateContext`; it returns the ops to write (a list of ops), or several
@@ -31,7 +31,8 @@ from ops import LedgerError, MigrateOperation, SchemaState
 from ledger import dialects
 from ledger.project.config import Config, ConfigError
 from ledger.schema.diff import diff
-from ledger.schema.render import python_source, state_from_json
+from ledger.schema.pysource import python_source
+from ledger.schema.render import state_from_json
 from ledger.project.revisions import Revision, RevisionChain, _slug, display_path
 
 __all__ = [
