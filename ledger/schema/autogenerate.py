@@ -33,7 +33,7 @@ from ledger.project.config import Config, ConfigError
 from ledger.schema.diff import diff
 from ledger.schema.pysource import python_source
 from ledger.schema.render import state_from_json
-from ledger.project.revisions import Revision, RevisionChain, _slug, display_path
+from ledger.project.revisions import Revision, RevisionChain, display_path, slug
 
 __all__ = [
     "BASELINE_FILE",
@@ -260,7 +260,7 @@ def autogenerate(
         parent = chain.head.id if chain.head else None
         for number, draft in enumerate(drafts):
             revision = rev_id if rev_id and number == 0 else (f"{rev_id}_{number + 1}" if rev_id else uuid.uuid4().hex[:12])
-            path = config.migrations_dir / f"{revision}_{_slug(draft.message)}.py"
+            path = config.migrations_dir / f"{revision}_{slug(draft.message)}.py"
             if path.exists() or chain.get(revision) is not None:
                 raise AutogenerateError(f"{display_path(path)}: revision {revision} already exists")
             path.write_text(revision_text(draft.message, revision, parent, draft.ops), encoding="utf-8")
