@@ -8,7 +8,7 @@ one change to how a project looks is made once. Sections:
   :class:`Config`), :data:`SHOP` (the example project's migrations);
 - reading a database: :func:`events`, :func:`live_schema`, :func:`assert_live_equals_fold`,
   :func:`rows`, :func:`tables`, :func:`drop_ledger_triggers`;
-- the command line in this process: :func:`run`, :func:`cli`, :func:`one_error_line`;
+- the command line in this process: :func:`run`, :func:`cli`, :func:`invoke`, :func:`one_error_line`;
 - a ledger built in memory, the way the runner appends: :class:`MemoryLedger`;
 - ops run straight through ``ddl()`` on a connection: :func:`migrate`, :func:`run_ops`,
   :func:`assert_live_is` and the inspector shortcuts.
@@ -132,18 +132,20 @@ BAD_CASES = {
 Revisions = Mapping[str, str] | Mapping[str, tuple[str | None, str]]
 
 
-def project(folder: Path, url: str, *, revisions: Revisions | None = None, migrations: Path | None = SHOP,
+def project(folder: Path, url: str, *, revisions: Revisions | None = None, migrations: Path | None = None,
             parent: str | None = None, url_in_file: bool = False) -> Config:
     """A project in ``folder``: a schema-ledger.toml and a ``migrations`` folder; its config, not applied.
 
-    The migrations are ``revisions`` when given (id -> upgrade body, each on the one before,
-    the first on ``parent``; or id -> (parent, body)), else a copy of ``migrations`` (the shop
-    example by default; none: an empty folder). The file names no URL unless ``url_in_file``:
-    each test passes its own.
+    The migrations folder is a copy of ``migrations`` (the shop example's when neither it nor
+    ``revisions`` is given), then ``revisions`` written into it: id -> upgrade body, each on the
+    one before and the first on ``parent``; or id -> (parent, body). The file names no URL
+    unless ``url_in_file``: each test passes its own.
     """
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "migrations"
-    if revisions is None and migrations is not None:
+    if migrations is None and revisions is None:
+        migrations = SHOP
+    if migrations is not None:
         shutil.copytree(migrations, target)
     else:
         target.mkdir(exist_ok=True)
@@ -152,7 +154,7 @@ def project(folder: Path, url: str, *, revisions: Revisions | None = None, migra
         write_revision(target, rid, before, body)
         parent = rid
     toml = folder / "schema-ledger.toml"
-    toml.write_text(('migrations = "migrations"\n' + (f'url = "{url}"\n' if url_in_file else "")), encoding="utf-8")
+    toml.write_text('migrations = "migrations"\n' + (f'url = "{url}"\n' if url_in_file else ""), encoding="utf-8")
     return Config(project_dir=folder, url=url, migrations=Path("migrations"), source=toml)
 
 
@@ -249,6 +251,12 @@ def cli(config: Config, *args: str, stdin: str | None = None) -> Result:
     escapes: the result carries the exit code."""
     return CliRunner().invoke(main, ["--url", config.url, "--config", str(config.source), *args], input=stdin,
                               catch_exceptions=True)
+
+
+def invoke(config: Config, *args: str, url: str | None = None) -> tuple[int, str, str]:
+    """:func:`cli` (against ``url`` when given) as its exit code, stdout and stderr."""
+    result = CliRunner().invoke(main, ["--url", url or config.url, "--config", str(config.source), *args])
+    return result.exit_code, result.stdout, result.stderr
 
 
 def one_error_line(result: Result) -> str:

@@ -34,11 +34,10 @@ from pathlib import Path
 import pytest
 
 from ledger.run.apply import LedgerView, apply
+from tests.builders import cli, events
 from tests.reliability import (
     DEEP,
     chain_of,
-    cli,
-    events,
     expected_states,
     fresh_database,
     kill_sessions,

@@ -32,7 +32,8 @@ from ledger.project.points import state_at
 from ledger.inspect.report import _embed, build_report, render_html
 from tests import browser as chromium
 from tests.conftest import DIALECTS, IN_CI
-from tests.reliability import cli, events, make_project
+from tests.builders import cli, events
+from tests.reliability import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop" / "migrations"
