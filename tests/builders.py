@@ -7,7 +7,7 @@ one change to how a project looks is made once. Sections:
 - projects: :func:`project` (a folder with schema-ledger.toml and migrations, returning its
   :class:`Config`), :data:`SHOP` (the example project's migrations);
 - reading a database: :func:`events`, :func:`live_schema`, :func:`assert_live_equals_fold`,
-  :func:`rows`, :func:`tables`, :func:`drop_ledger_triggers`;
+  :func:`rows`, :func:`tables`, :func:`drop_ledger_triggers`, :func:`replace_ledger_rows`;
 - the command line in this process: :func:`run`, :func:`cli`, :func:`invoke`, :func:`one_error_line`;
 - a ledger built in memory, the way the runner appends: :class:`MemoryLedger`;
 - ops run straight through ``ddl()`` on a connection: :func:`migrate`, :func:`run_ops`,
@@ -66,10 +66,12 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def write_revision(folder: Path, rid: str, parent: str | None, body: str, *, name: str | None = None) -> Path:
-    """A revision file ``folder/name`` (``{rid}.py`` by default) whose upgrade() runs ``body`` (dedented)."""
+def write_revision(folder: Path, rid: str, parent: str | None, body: str, *, name: str | None = None,
+                   doc: str | None = None) -> Path:
+    """A revision file ``folder/name`` (``{rid}.py`` by default) whose upgrade() runs ``body`` (dedented);
+    its docstring, the revision's message, is ``doc`` (``{rid}.`` by default)."""
     path = folder / (name or f"{rid}.py")
-    header = f'"""{rid}."""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\n'
+    header = f'"""{doc or rid + "."}"""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\n'
     code = textwrap.indent(textwrap.dedent(body).strip() or "pass", "    ")
     path.write_text(header + "def upgrade(op):\n" + code + "\n", encoding="utf-8")
     return path
@@ -133,13 +135,15 @@ Revisions = Mapping[str, str] | Mapping[str, tuple[str | None, str]]
 
 
 def project(folder: Path, url: str, *, revisions: Revisions | None = None, migrations: Path | None = None,
-            parent: str | None = None, url_in_file: bool = False) -> Config:
+            parent: str | None = None, url_in_file: bool = False, file_name: str = "{rid}.py",
+            doc: str = "{rid}.") -> Config:
     """A project in ``folder``: a schema-ledger.toml and a ``migrations`` folder; its config, not applied.
 
     The migrations folder is a copy of ``migrations`` (the shop example's when neither it nor
     ``revisions`` is given), then ``revisions`` written into it: id -> upgrade body, each on the
-    one before and the first on ``parent``; or id -> (parent, body). The file names no URL
-    unless ``url_in_file``: each test passes its own.
+    one before and the first on ``parent``; or id -> (parent, body); their file names and
+    docstrings are ``file_name`` and ``doc`` with ``{rid}`` filled in. The schema-ledger.toml
+    names no URL unless ``url_in_file``: each test passes its own.
     """
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "migrations"
@@ -151,7 +155,7 @@ def project(folder: Path, url: str, *, revisions: Revisions | None = None, migra
         target.mkdir(exist_ok=True)
     for rid, spec in (revisions or {}).items():
         before, body = spec if isinstance(spec, tuple) else (parent, spec)
-        write_revision(target, rid, before, body)
+        write_revision(target, rid, before, body, name=file_name.format(rid=rid), doc=doc.format(rid=rid))
         parent = rid
     toml = folder / "schema-ledger.toml"
     toml.write_text('migrations = "migrations"\n' + (f'url = "{url}"\n' if url_in_file else ""), encoding="utf-8")
@@ -221,6 +225,15 @@ def drop_ledger_triggers(conn: sa.Connection, dialect: str, table: str) -> None:
     }[dialect]
     for statement in statements:
         conn.exec_driver_sql(statement)
+
+
+def replace_ledger_rows(engine: sa.Engine, config: Config, events: list[Event]) -> None:
+    """Replace every row of the ledger table by ``events`` (its triggers dropped first)."""
+    table = store_for(config).table
+    with engine.begin() as conn:
+        conn.execute(table.delete())
+        if events:
+            conn.execute(table.insert(), [e.to_row() for e in events])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from ledger.run.apply import apply, store_for
 from ledger.storage.seal import GuardError, Seal, database_identity, keygen, load_private_key
 from ledger.storage.store import REFUSAL
 from ops import ExecuteSQLOp
-from tests.builders import drop_ledger_triggers
+from tests.builders import drop_ledger_triggers, replace_ledger_rows
 from tests.conftest import DIALECTS
 
 REVISIONS = {
@@ -97,11 +97,7 @@ class Ledger:
 
     def write(self, events: list[Event]) -> None:
         """Replace every row of the ledger table by ``events`` (the triggers are gone)."""
-        table = store_for(self.config).table
-        with self.engine.begin() as conn:
-            conn.execute(table.delete())
-            if events:
-                conn.execute(table.insert(), [e.to_row() for e in events])
+        replace_ledger_rows(self.engine, self.config, events)
 
     def restore(self) -> None:
         self.write(list(self.pristine))

@@ -10,10 +10,8 @@ import sqlalchemy as sa
 from tests.alembic_histories import (
     check_live_equals_fold,
     hook_events,
-    run_alembic,
     up_and_down,
-    write_env,
-    write_history,
+    upgrade_with_hook,
 )
 
 
@@ -21,10 +19,7 @@ def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
     tmp_path: Path, db_url: str
 ) -> None:
     url = db_url
-    folder = tmp_path / "alembic"
-
-    write_env(folder)
-    write_history(folder, [[
+    upgrade_with_hook(tmp_path, url, [[
         "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True),"
         " sa.Column('name', sa.String(20)), sa.Column('n', sa.Integer()))",
         "op.bulk_insert(t, [{'id': 1, 'name': 'x', 'n': 0}, {'id': 2, 'name': 'y', 'n': 0}])",
@@ -33,7 +28,6 @@ def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
         "op.execute(t.update().where(t.c.name.in_(['x', 'z'])).values(n=t.c.n + 10))",
         "op.get_bind().execute(t.update().where(sa.or_(t.c.name.in_({'y'}), t.c.name == 'q')).values(n=t.c.n + 100))",
     ]])
-    run_alembic(folder, url, "upgrade", "head")
     texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
     assert len(texts) == 5 and "IN ('x', 'y')" in texts[2] and "('x', 'z')" in texts[3], texts
     assert "('y')" in texts[4], texts  # a set, as SQLAlchemy expands it
@@ -78,9 +72,7 @@ def test_functions_and_triggers_written_as_sql_are_recorded_as_what_ran_and_noth
     from ledger.integrations.alembic_sql import changes_no_table
 
     url = database_factory("postgresql")
-    folder = tmp_path / "alembic"
-    write_env(folder)
-    write_history(folder, [[
+    upgrade_with_hook(tmp_path, url, [[
         "op.create_table('runs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()),"
         " sa.CheckConstraint('n IN (1, 2)', name='ck_runs_n'))",
         "op.execute(\"CREATE OR REPLACE FUNCTION bump() RETURNS trigger AS $$ BEGIN NEW.n := NEW.n + 1; RETURN NEW; END;"
@@ -88,7 +80,6 @@ def test_functions_and_triggers_written_as_sql_are_recorded_as_what_ran_and_noth
         "op.execute('CREATE TRIGGER runs_bump BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION bump()')",
         "op.add_column('runs', sa.Column('m', sa.Integer()))",
     ]])
-    run_alembic(folder, url, "upgrade", "head")
     events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "execute", "execute", "add_column"]
     assert all(e.message.startswith("[schema SQL] op.execute: schema changed by SQL, not modelled")  # type: ignore[union-attr]
@@ -101,16 +92,12 @@ def test_a_list_or_dict_bound_to_a_json_column_is_recorded_as_one_json_literal_t
     tmp_path: Path, db_url: str
 ) -> None:
     url = db_url
-    folder = tmp_path / "alembic"
-
-    write_env(folder)
-    write_history(folder, [[
+    upgrade_with_hook(tmp_path, url, [[
         "op.create_table('role', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('perms', sa.JSON()))",
         "t = sa.table('role', sa.column('id', sa.Integer()), sa.column('perms', sa.JSON()))",
         "op.get_bind().execute(t.insert().values(id=1, perms=['flow:read', \"it's\"]))",
         "op.execute(t.insert().values(id=2, perms={'a': [1, 2]}))",
     ]])
-    run_alembic(folder, url, "upgrade", "head")
     texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
     assert len(texts) == 2, texts
     engine = sa.create_engine(url)

@@ -30,7 +30,8 @@ REVISIONS = {
 
 def applied_project(tmp_path: Path, url: str) -> Config:
     """The revisions above, applied by alice; 0005 rolled back by bob."""
-    config = project(tmp_path, url, revisions=REVISIONS, url_in_file=True)
+    config = project(tmp_path, url, revisions=REVISIONS, url_in_file=True, file_name="{rid}_step.py",
+                     doc="Step {rid}.")
     apply(config, by="alice")
     rollback(config, to="0004", by="bob", why="too short after all")
     return config

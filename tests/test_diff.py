@@ -119,7 +119,7 @@ def test_create_tables_referenced_first_and_cycles_get_foreign_keys_last() -> No
     back = check_diff(target, SchemaState())
     assert _kinds(back)[0] == "drop_table" and back[0].table_name == "line"  # type: ignore[attr-defined]
     assert _kinds(back).count("drop_constraint") == 1
-    assert all(op.reverse() is not None for op in back)
+    assert all(op.reversible for op in back)
 
 
 def test_column_changes_become_alter_column_with_existing_values() -> None:

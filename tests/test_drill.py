@@ -11,6 +11,7 @@ import pytest
 
 import ledger.run.drill as ledger_drill
 from ledger.format import codec
+from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
 from ledger.run.drill import DrillRequired, covered_revisions, drill, record_drill, require_drill
 from ledger.format.events import verify_chain
@@ -18,6 +19,12 @@ from ledger.project.revisions import load_revisions
 from ledger.run.apply import apply
 from tests.builders import SHOP, invoke, project, tables
 from tests.builders import events as ledger_events
+
+
+def shop_and(tmp_path: Path, url: str, extra: dict[str, str]) -> Config:
+    """The shop project, with ``extra`` revisions (id -> upgrade body) on top of 0008."""
+    return project(tmp_path, url, migrations=SHOP, parent="0008", revisions=extra, file_name="{rid}_extra.py",
+                   doc="Revision {rid}.")
 
 
 def drill_databases(url: str) -> set[str]:
@@ -80,7 +87,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 def test_a_reverse_that_leaves_a_table_behind_is_caught(tmp_path: Path, sqlite_url: str) -> None:
-    config = project(tmp_path, sqlite_url, migrations=SHOP, parent="0008", revisions={
+    config = shop_and(tmp_path, sqlite_url, {
         "0009": 'op.execute("SELECT 1", reverse_sql="CREATE TABLE stray (id INTEGER)")',
         "0010": 'op.add_column("customers", sa.Column("vip", sa.Boolean))',
     })
@@ -99,7 +106,7 @@ def test_a_reverse_that_leaves_a_table_behind_is_caught(tmp_path: Path, sqlite_u
 
 
 def test_a_reverse_that_fails_on_the_database_is_caught(tmp_path: Path, sqlite_url: str) -> None:
-    config = project(tmp_path, sqlite_url, migrations=SHOP, parent="0008", revisions={
+    config = shop_and(tmp_path, sqlite_url, {
         "0009": """
             op.create_table("audit", sa.Column("id", sa.Integer, primary_key=True))
             op.execute("SELECT 1", reverse_sql="DROP TABLE not_there")
@@ -114,7 +121,7 @@ def test_a_reverse_that_fails_on_the_database_is_caught(tmp_path: Path, sqlite_u
 
 
 def test_a_change_the_ledger_does_not_know_is_caught_on_the_way_up(tmp_path: Path, sqlite_url: str) -> None:
-    config = project(tmp_path, sqlite_url, migrations=SHOP, parent="0008", revisions={
+    config = shop_and(tmp_path, sqlite_url, {
         "0009": """
             op.add_column("products", sa.Column("weight", sa.Integer))
             op.execute("CREATE INDEX ix_products_weight ON products (weight)", reverse_sql="DROP INDEX ix_products_weight")
@@ -128,7 +135,7 @@ def test_a_change_the_ledger_does_not_know_is_caught_on_the_way_up(tmp_path: Pat
 
 
 def test_irreversible_ops_fail_the_drill_unless_allowed(tmp_path: Path, sqlite_url: str) -> None:
-    config = project(tmp_path, sqlite_url, migrations=SHOP, parent="0008", revisions={
+    config = shop_and(tmp_path, sqlite_url, {
         "0009": "op.execute(\"UPDATE products SET price = price * 2\")",
         "0010": 'op.create_index("ix_products_price", "products", ["price"])',
     })
@@ -150,7 +157,7 @@ def test_irreversible_ops_fail_the_drill_unless_allowed(tmp_path: Path, sqlite_u
 
 
 def test_require_drill_accepts_only_what_a_passing_drill_covered(tmp_path: Path, sqlite_url: str) -> None:
-    config = project(tmp_path, sqlite_url, migrations=SHOP, parent="0008", revisions={"0009": 'op.execute("SELECT 1", reverse_sql="CREATE TABLE stray (id INTEGER)")'})
+    config = shop_and(tmp_path, sqlite_url, {"0009": 'op.execute("SELECT 1", reverse_sql="CREATE TABLE stray (id INTEGER)")'})
     chain = load_revisions(config.migrations_dir)
     with pytest.raises(DrillRequired, match=r"covers revisions 0001, 0002, .*0009"):
         require_drill(config, chain)

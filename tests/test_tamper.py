@@ -24,7 +24,7 @@ from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
 from ledger.format.events import Event, chain_hash
 from ledger.run.apply import apply, store_for
-from tests.builders import drop_ledger_triggers, project
+from tests.builders import drop_ledger_triggers, replace_ledger_rows, project
 from tests.conftest import DIALECTS
 
 
@@ -40,11 +40,7 @@ class Ledger:
 
     def write(self, events: list[Event]) -> None:
         """Replace every row of the ledger table by ``events`` (the triggers are gone)."""
-        table = store_for(self.config).table
-        with self.engine.begin() as conn:
-            conn.execute(table.delete())
-            if events:
-                conn.execute(table.insert(), [e.to_row() for e in events])
+        replace_ledger_rows(self.engine, self.config, events)
 
 
 @pytest.fixture(scope="module", params=DIALECTS)
