@@ -97,6 +97,7 @@ from ledger.schema.diff import diff
 from ledger.storage.db import dialect_of
 from ledger.format.events import RESYNC, RESYNCED, Actor, Event, fold_events
 from ledger.schema.reflect import normalize, reflect, without_type_checks
+from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore, LockTimeout
 
 __all__ = [
@@ -722,8 +723,8 @@ class Recorder:
         events). An event of data work stays in the transaction of the data it records.
         """
         with self._quiet():
-            event = self.store.append(self.conn, kind="apply", op=op, revision=self.revision, message=message,
-                                      actor=self.actor, after=self._last)
+            event = Journal(self.conn, self.store, self.actor, head=self._last).record(
+                "apply", op, revision=self.revision, message=message)
             if ddl and not dialects.transactional_ddl(self.dialect):
                 self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
                 self._committed = len(self.events) + 1

@@ -18,8 +18,9 @@ How ``apply`` runs:
 
 Every op is completed against the state it applies to before it is recorded, so that its
 ``reverse()`` is known; an empty revision is recorded as one ``apply`` event without an op.
-Events are written by :class:`ledger.run.recorder.Recorder`, shared with ``rollback``, which also
-writes a snapshot when the ledger reaches a multiple of :data:`ledger.storage.snapshots.EVERY`.
+The plan is run by :class:`ledger.run.executor.Executor`, shared with ``rollback``; events are
+written by :class:`ledger.storage.journal.Journal`, the one event writer, which also writes a
+snapshot when the ledger reaches a multiple of :data:`ledger.storage.snapshots.EVERY`.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from ledger.run.executor import (
     one_transaction_refused,
     refuse_in_doubt,
 )
-from ledger.run.recorder import Recorder
+from ledger.storage.journal import Journal
 from ledger.storage.session import connect, db_message, db_user, store_for, tx, wrap_db_errors
 from ledger.storage.store import LedgerStore, LockTimeout
 from ledger.storage.view import LedgerView
@@ -364,7 +365,8 @@ def apply(
         planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
             view = LedgerView()
-            executor = Executor[Revision](Recorder(conn, store, dialect, actor, False, view), WORDING)
+            journal = Journal(conn, store, actor, view, deferred=dialects.transactional_ddl(dialect))
+            executor = Executor[Revision](journal, dialect, WORDING)
             transactional = executor.transactional_ddl
 
             def next_unit(_first: bool, read: bool) -> Unit[Revision] | None:
@@ -415,15 +417,15 @@ def _apply_sql(
     plan = _check_plan(pending, view, dialect)
     with tx(conn):
         losses = plan_losses(conn, plan) if exists else []
-    recorder = Recorder(conn, store, dialect, actor, True, view)
-    executor = Executor[Revision](recorder, WORDING)
+    journal = Journal(conn, store, actor, view, sql_only=True)
+    executor = Executor[Revision](journal, dialect, WORDING)
     if not exists:
-        recorder.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
+        journal.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
         for index in sorted(store.table.indexes, key=lambda i: str(i.name)):
-            recorder.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
-        recorder.sql.extend(store.trigger_sql(dialect, conn.dialect))
+            journal.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
+        journal.sql.extend(store.trigger_sql(dialect, conn.dialect))
     applied = [_applied(executor.one(_unit(planned, why))) for planned in plan]
-    return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view),
+    return ApplyResult(tuple(applied), view.head, sql=tuple(journal.sql), current=_current(chain, view),
                        losses=tuple(losses))
 
 

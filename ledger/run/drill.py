@@ -56,6 +56,7 @@ from ledger.schema.reflect import compare, reflect
 from ledger.project.revisions import Revision, RevisionChain, Step, checksum, load_revisions
 from ledger.run.rollback import data_loss, rollback
 from ledger.run.apply import apply
+from ledger.storage.journal import Journal
 from ledger.storage.session import connect, db_user, store_for, tx, wrap_db_errors
 from ledger.storage.view import LedgerView
 from ledger.inspect.status import status
@@ -611,14 +612,11 @@ def record_drill(config: Config, report: DrillReport, *, why: str | None = None,
             head = store.head(conn)
             data = {k: v for k, v in report.to_json().items() if k not in ("format", "version")}
             data["ledger_head"] = {"seq": head.seq, "hash": head.hash} if head else None
-            event = Event.following(
-                head, kind="drill",
-                op=None, payload=encode_record(DRILL_RECORD, data).decode("utf-8"), revision=report.head, actor=actor,
+            return Journal(conn, store, actor, head=head).record(
+                "drill", None, payload=encode_record(DRILL_RECORD, data).decode("utf-8"), revision=report.head,
                 message=why or f"rollback drill {'passed' if report.passed else 'failed'}",
                 revision_checksum=report.rows[-1].checksum if report.rows else None,
             )
-            conn.execute(store.table.insert().values(**event.to_row()))
-            return event
 
 
 def _drill_results(config: Config) -> list[dict[str, Any]]:
