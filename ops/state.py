@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from .base import InvalidOperationError
 from .frozenmap import FrozenMap, _frozen
+from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule
 from .specs import (
     CheckSpec,
     ColumnSpec,
@@ -44,8 +45,10 @@ _set = object.__setattr__
 TableKey = tuple[str | None, str]
 
 
-def _names_of(table: TableSpec) -> list[tuple[str | None, str]]:
-    return [(table.schema, item.name) for item in table.constraints + table.indexes if item.name is not None]
+def _names_of(table: TableSpec, kinds: frozenset[str]) -> list[tuple[str | None, str]]:
+    """The (schema, name) of each item of ``table`` whose ``kinds`` are named per schema."""
+    return [(table.schema, item.name) for item in table.constraints + table.indexes
+            if item.name is not None and kind_of(item) in kinds]
 
 
 def _frozen_tables(value: Any) -> FrozenMap:
@@ -61,23 +64,44 @@ class SchemaState:
     """Tables by (schema, name), each a TableSpec. ``apply`` returns a new state."""
 
     tables: FrozenMap = attrs.field(factory=FrozenMap, converter=_frozen_tables)
-    #: Every constraint and index name -> the table holding it, per schema; kept up to date by the
-    #: verbs (derived from ``tables``, so outside equality).
+    #: Every name per schema (of the kinds ``names_per`` names per schema) -> the table holding it;
+    #: kept up to date by the verbs (derived from ``tables``, so outside equality).
     names: FrozenMap | None = attrs.field(default=None, eq=False, repr=False)
+    #: Which names must differ, per schema or per table (``ops.names``): the rule of the database
+    #: the state belongs to, so the verbs accept what it accepts. A setting, outside equality.
+    names_per: NamesPer = attrs.field(default=ONE_PER_SCHEMA, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.names is None:
-            names = {key: table.name for table in self.tables.values() for key in _names_of(table)}
+            kinds = name_rule(self.names_per)[0]
+            names = {key: table.name for table in self.tables.values() for key in _names_of(table, kinds)}
             object.__setattr__(self, "names", FrozenMap(names))
+
+    def with_names_per(self, names_per: NamesPer) -> SchemaState:
+        """This state under the name rule ``names_per`` (the tables are not checked again)."""
+        if names_per == self.names_per:
+            return self
+        name_rule(names_per)
+        return SchemaState(self.tables, names_per=names_per)
+
+    def taken_names(self, table: str, kind: str, schema: str | None = None) -> set[str]:
+        """The names a new item of ``kind`` on ``table`` cannot take under the state's rule."""
+        per_schema, clashes = name_rule(self.names_per)
+        taken = {n for (s, n) in self._names if s == schema} if kind in per_schema else set()
+        spec = self.tables.get((schema, table))
+        if spec is not None:
+            taken |= {i.name for i in spec.constraints + spec.indexes if i.name and kind_of(i) in clashes[kind]}
+        return taken
 
     def _derive(self, tables: FrozenMap, *keys: TableKey) -> SchemaState:
         """A state with ``tables``, where only the tables at ``keys`` changed (names follow them)."""
         removed: list[tuple[str | None, str]] = []
         added: dict[tuple[str | None, str], str] = {}
+        kinds = name_rule(self.names_per)[0]
         for key in keys:
             old, new = self.tables.get(key), tables.get(key)
-            old_names = _names_of(old) if old is not None else []
-            new_names = _names_of(new) if new is not None else []
+            old_names = _names_of(old, kinds) if old is not None else []
+            new_names = _names_of(new, kinds) if new is not None else []
             # Most changes (a column added or altered) keep the table's names: the index stays.
             if old_names == new_names and (old is None or new is None or old.name == new.name):
                 continue
@@ -86,7 +110,7 @@ class SchemaState:
                 added.update((name, new.name) for name in new_names)
         assert self.names is not None
         names = self.names.update(added, removed) if removed or added else self.names
-        return SchemaState(tables, names=names)
+        return SchemaState(tables, names=names, names_per=self.names_per)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -146,6 +170,7 @@ class SchemaState:
         state = _new(SchemaState)
         _set(state, "tables", _frozen(self.tables._data.set(table.key, table)))
         _set(state, "names", names)
+        _set(state, "names_per", self.names_per)
         if self.whole_table_checks:
             state._check_table(table)
         else:
@@ -153,16 +178,36 @@ class SchemaState:
                 state._check_item(table, item)
         return state
 
-    def _check_name(self, table: TableSpec, name: str) -> None:
-        if (table.schema, name) in self._names:
+    def _check_name(self, table: TableSpec, item: Any) -> None:
+        """``item`` (new on ``table``) has a name no other item it must differ from has."""
+        name, kind = item.name, kind_of(item)
+        per_schema, clashes = name_rule(self.names_per)
+        if (kind in per_schema and (table.schema, name) in self._names) or any(
+            other.name == name and kind_of(other) in clashes[kind] for other in table.constraints + table.indexes
+        ):
             raise InvalidOperationError(f"name {name} on {table.fullname} is already used by a constraint or index")
+
+    def _with_name(self, table: TableSpec, item: Any) -> FrozenMap:
+        """The name index once ``item`` is added to ``table``."""
+        if kind_of(item) in name_rule(self.names_per)[0]:
+            return self._names.set((table.schema, item.name), table.name)
+        return self._names
+
+    def _named(self, table: TableSpec, name: str) -> FrozenMap:
+        """The name index once an item called ``name`` has left ``table`` (it stays while another
+        item of ``table`` named per schema has that name)."""
+        kinds = name_rule(self.names_per)[0]
+        if any(i.name == name and kind_of(i) in kinds for i in table.constraints + table.indexes):
+            return self._names
+        return self._names.without((table.schema, name))
 
     def with_table(self, table: TableSpec) -> SchemaState:
         if table.key in self.tables:
             raise InvalidOperationError(f"table {table.fullname} already exists")
-        self._check_names(table, self._names)
-        names = _names_of(table)
-        state = _state(self.tables.set(table.key, table), self._names.update(dict.fromkeys(names, table.name)))
+        self._check_names(table)
+        names = _names_of(table, name_rule(self.names_per)[0])
+        state = _state(self.tables.set(table.key, table), self._names.update(dict.fromkeys(names, table.name)),
+                       self.names_per)
         state._check_table(table)
         return state
 
@@ -174,7 +219,8 @@ class SchemaState:
             raise InvalidOperationError(
                 f"cannot drop table {_where(name, schema)}: foreign key {fk.name} of {other.fullname} refers to it"
             )
-        return _state(self.tables.delete(table.key), self._names.update({}, _names_of(table)))
+        names = self._names.update({}, _names_of(table, name_rule(self.names_per)[0]))
+        return _state(self.tables.delete(table.key), names, self.names_per)
 
     def renamed_table(self, old: str, new: str, schema: str | None = None) -> SchemaState:
         table = self.table(old, schema)
@@ -195,8 +241,8 @@ class SchemaState:
             if key != table.key and changed != other.foreign_keys:
                 changes[key] = attrs.evolve(other, foreign_keys=changed)
         changes[(schema, new)] = attrs.evolve(table, name=new, foreign_keys=retarget(table.foreign_keys, schema))
-        names = self._names.update(dict.fromkeys(_names_of(table), new))
-        return _state(self.tables.update(changes, [table.key]), names)
+        names = self._names.update(dict.fromkeys(_names_of(table, name_rule(self.names_per)[0]), new))
+        return _state(self.tables.update(changes, [table.key]), names, self.names_per)
 
     def replaced_table(self, table: TableSpec) -> SchemaState:
         """The state with ``table`` in place of the table of the same key (checked)."""
@@ -317,7 +363,7 @@ class SchemaState:
             )
             if fks != other.foreign_keys:
                 changes[key] = attrs.evolve(other, foreign_keys=fks)
-        state = _state(self.tables.update(changes), self._names)
+        state = _state(self.tables.update(changes), self._names, self.names_per)
         state._check_table(spec)
         return state
 
@@ -327,7 +373,7 @@ class SchemaState:
             raise InvalidOperationError(f"a constraint on {_where(table, schema)} needs a name")
         if not isinstance(constraint, (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec)):
             raise InvalidOperationError(f"unknown constraint {constraint!r}")
-        self._check_name(spec, constraint.name)
+        self._check_name(spec, constraint)
         pk, fks, uniques, checks = spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks
         if isinstance(constraint, PrimaryKeySpec):
             if pk is not None:
@@ -340,7 +386,7 @@ class SchemaState:
         else:
             checks = _inserted(checks, constraint)
         changed = table_spec(spec.name, spec.columns, spec.schema, pk, fks, uniques, checks, spec.indexes, spec.comment)
-        return self._put(changed, self._names.set((spec.schema, constraint.name), spec.name), constraint)
+        return self._put(changed, self._with_name(spec, constraint), constraint)
 
     def without_constraint(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -362,19 +408,18 @@ class SchemaState:
             tuple(c for c in spec.checks if c.name != name),
             spec.indexes, spec.comment,
         )
-        names = self._names if spec.index(name) is not None else self._names.without((spec.schema, name))
-        return _state(self.tables.set(spec.key, changed), names)
+        return _state(self.tables.set(spec.key, changed), self._named(changed, name), self.names_per)
 
     def with_index(self, table: str, index: IndexSpec, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
         if index.name is None:
             raise InvalidOperationError(f"an index on {_where(table, schema)} needs a name")
-        self._check_name(spec, index.name)
+        self._check_name(spec, index)
         changed = table_spec(
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             _inserted(spec.indexes, index), spec.comment,
         )
-        return self._put(changed, self._names.set((spec.schema, index.name), spec.name), index)
+        return self._put(changed, self._with_name(spec, index), index)
 
     def without_index(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -384,8 +429,7 @@ class SchemaState:
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             tuple(i for i in spec.indexes if i.name != name), spec.comment,
         )
-        names = self._names if spec.constraint(name) is not None else self._names.without((spec.schema, name))
-        return _state(self.tables.set(spec.key, changed), names)
+        return _state(self.tables.set(spec.key, changed), self._named(changed, name), self.names_per)
 
     def with_comment(self, table: str, comment: str | None, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -393,7 +437,7 @@ class SchemaState:
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             spec.indexes, comment,
         )
-        return _state(self.tables.set(spec.key, changed), self._names)
+        return _state(self.tables.set(spec.key, changed), self._names, self.names_per)
 
     # -- folding -------------------------------------------------------------------------------
 
@@ -405,8 +449,12 @@ class SchemaState:
         return op.complete(self)
 
     @classmethod
-    def fold(cls, ops: Iterable[MigrateOperation], start: SchemaState | None = None) -> SchemaState:
+    def fold(cls, ops: Iterable[MigrateOperation], start: SchemaState | None = None, *,
+             names_per: NamesPer | None = None) -> SchemaState:
+        """``ops`` folded onto ``start`` (an empty state), under the name rule ``names_per`` when given."""
         state = start if start is not None else cls()
+        if names_per is not None:
+            state = state.with_names_per(names_per)
         for op in ops:
             state = op.apply(state)
         return state
@@ -420,11 +468,12 @@ class SchemaState:
         return metadata
 
     @classmethod
-    def from_metadata(cls, metadata: sa.MetaData, naming_convention: Mapping[str, str] | None = None) -> SchemaState:
+    def from_metadata(cls, metadata: sa.MetaData, naming_convention: Mapping[str, str] | None = None, *,
+                      names_per: NamesPer = ONE_PER_SCHEMA) -> SchemaState:
         convention = naming_convention
         if convention is None and metadata.naming_convention and set(metadata.naming_convention) - {"ix"}:
             convention = {str(k): v for k, v in metadata.naming_convention.items() if isinstance(v, str)}
-        state = cls()
+        state = cls(names_per=names_per)
         specs = [TableSpec.from_table(t, convention) for t in metadata.tables.values()]
         # Plain tables first, then foreign keys, so that the order of tables never matters.
         for spec in specs:
@@ -440,17 +489,20 @@ class SchemaState:
         keys = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
         return any(k.name != dropping.name and set(k.columns) == set(columns) for k in keys)
 
-    @staticmethod
-    def _check_names(table: TableSpec, names: Mapping[tuple[str | None, str], str]) -> None:
-        seen: set[str] = set()
+    def _check_names(self, table: TableSpec) -> None:
+        per_schema, clashes = name_rule(self.names_per)
+        seen: list[Any] = []
         for item in table.constraints + table.indexes:
             if item.name is None:
                 raise InvalidOperationError(f"every constraint and index of {table.fullname} needs a name")
-            if item.name in seen or (table.schema, item.name) in names:
+            kind = kind_of(item)
+            if (kind in per_schema and (table.schema, item.name) in self._names) or any(
+                other.name == item.name and kind_of(other) in clashes[kind] for other in seen
+            ):
                 raise InvalidOperationError(
                     f"name {item.name} on {table.fullname} is already used by a constraint or index"
                 )
-            seen.add(item.name)
+            seen.append(item)
 
     def _check_table(self, table: TableSpec) -> None:
         where = table.fullname
@@ -510,9 +562,10 @@ class SchemaState:
             )
 
 
-def _state(tables: FrozenMap, names: FrozenMap) -> SchemaState:
+def _state(tables: FrozenMap, names: FrozenMap, names_per: NamesPer) -> SchemaState:
     """A SchemaState with ``names`` already the name index of ``tables`` (no converter, no rebuild)."""
     state = _new(SchemaState)
     _set(state, "tables", tables)
     _set(state, "names", names)
+    _set(state, "names_per", names_per)
     return state

@@ -41,7 +41,7 @@ def test_no_module_is_longer_than_the_limit() -> None:
 
 # Modules still waiting to be split (a ratchet: the list only shrinks).
 STILL_TOO_LONG = {
-    "ledger/cli/__init__.py", "ledger/format/codec.py", "ledger/inspect/audit.py",
+    "ledger/format/codec.py", "ledger/inspect/audit.py",
     "ledger/integrations/alembic_hook.py",
-    "ledger/schema/render.py", "ledger/schema/sqltext.py", "ledger/project/revisions.py",
+    "ledger/schema/render.py", "ledger/schema/sqltext.py",
 }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ledger.cli import SECONDS, CliContext, main, pass_cli, sealing
+from ledger.cli.app import SECONDS, CliContext, main, pass_cli, sealing
 
 __all__ = ["grants", "keygen", "sign"]
 
@@ -25,6 +25,8 @@ def keygen(file: Path) -> None:
     """
     from ledger.storage.seal import keygen as make
 
+    if not file.name:
+        raise click.BadParameter(f"{str(file)!r} names no file", param_hint="FILE")
     private, public, key = make(file)
     click.echo(f"wrote {private} (private: keep it secret) and {public} (public: list it in trusted_keys)")
     click.echo(f"key id {key}")

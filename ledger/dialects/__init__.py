@@ -12,6 +12,7 @@ indexes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,6 +55,7 @@ __all__ = [
     "UnsupportedDialectError",
     "UnsupportedOperationError",
     "check_implemented",
+    "outside_transaction",
     "choices",
     "column_type",
     "database",
@@ -61,6 +63,7 @@ __all__ = [
     "ddl",
     "ddl_batch",
     "dialect_name",
+    "empty_state",
     "enum_types",
     "execute",
     "generator",
@@ -86,6 +89,12 @@ def dialect_name(obj: Any) -> str:
     else:
         raise UnsupportedDialectError(f"cannot tell the database dialect of {obj!r}")
     return database(name).name
+
+
+def empty_state(obj: Any) -> SchemaState:
+    """An empty schema whose verbs keep names apart as the database of ``obj`` (anything
+    :func:`dialect_name` takes) does: where a fold of its ledger starts."""
+    return SchemaState(names_per=database(dialect_name(obj)).names_per)
 
 
 def generator(dialect: str, conn: sa.Connection | None = None) -> DDLGenerator:
@@ -166,6 +175,25 @@ def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str
 
 
 _AS_WRITTEN = {"no_parameters": True}
+
+#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
+_OUTSIDE_TRANSACTION = re.compile(
+    r"""^\s*(?:
+        (?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b
+      | REINDEX\s+(?:\([^)]*\)\s*)?(?:(?:INDEX|TABLE)\s+CONCURRENTLY|SCHEMA|DATABASE|SYSTEM)\b
+      | VACUUM\b
+      | (?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b
+      | ALTER\s+SYSTEM\b
+      | ALTER\s+TABLE\s[^;]*\bDETACH\s+PARTITION\s[^;]*\bCONCURRENTLY\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def outside_transaction(dialect: str, statement: str) -> bool:
+    """Whether ``statement`` runs only outside a transaction on ``dialect`` (PostgreSQL's
+    ``CREATE INDEX CONCURRENTLY``, ``VACUUM`` ...), as Alembic runs it in ``autocommit_block()``."""
+    return dialect == "postgresql" and _OUTSIDE_TRANSACTION.match(statement) is not None
 
 
 def execute(conn: sa.Connection, statements: Sequence[str]) -> None:

@@ -36,6 +36,7 @@ from ops import (
     RenameTableOp,
     SchemaState,
 )
+from ops.names import ONE_PER_SCHEMA, NamesPer
 from ops.specs import IndexSpec, TableSpec
 
 __all__ = [
@@ -107,6 +108,9 @@ class Database:
     name_limit: ClassVar[tuple[int, str] | None] = None
     #: whether a name over ``name_limit`` is cut without an error (PostgreSQL)
     cuts_long_names: ClassVar[bool] = False
+    #: which constraint and index names must differ, per schema or per table (``ops.names``): the
+    #: fold of a ledger of this database keeps names apart as the database does (``empty_state``)
+    names_per: ClassVar[NamesPer] = ONE_PER_SCHEMA
     #: whether a primary key keeps the name it is given (MySQL/MariaDB call every one PRIMARY)
     names_primary_keys: ClassVar[bool] = True
     #: InnoDB's foreign key indexes: an index is made for every foreign key no index serves,

@@ -202,6 +202,11 @@ class MySQL(Database):
     name_limit = (64, "characters")
     names_primary_keys = False
     indexes_foreign_keys = True
+    #: key names (indexes, uniques, the primary key) per table (unnamed ones after their first
+    #: column: ``name``, ``name_2``), foreign key names per database (InnoDB), constraint names
+    #: per table
+    names_per = (("table", ("index", "primary", "unique")), ("schema", ("foreignkey",)),
+                 ("table", ("check", "foreignkey", "primary", "unique")))
     restates_altered_columns = True
     renames_foreign_keys_with_tables = True
     prefixes_text_indexes = True

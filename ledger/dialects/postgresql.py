@@ -205,6 +205,9 @@ class PostgreSQL(Database):
     generator = PostgreSQLGenerator
     name_limit = (63, "bytes")
     cuts_long_names = True
+    #: index names (a primary key's and a unique constraint's are index names too) per schema,
+    #: constraint names per table
+    names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))
     current_user_sql = "SELECT current_user"
 
     def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:

@@ -281,6 +281,9 @@ class SQLite(Database):
     generator = SQLiteGenerator
     locks_per_transaction = True
     rebuilds_batches = True
+    #: index names per database; constraint names are not checked at all (the fold keeps them
+    #: apart per table: it finds them by name)
+    names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")))
 
     def offline_version(self) -> tuple[int, ...] | None:
         return tuple(sqlite3.sqlite_version_info)

@@ -287,11 +287,13 @@ def fold_events(events: Iterable[Foldable], start: SchemaState | None = None) ->
     """The schema after ``events``: every apply, revert and baseline op folded in seq order.
 
     The one fold of the ledger: whole events, lean rows (``scan.fold_rows``) and a run's view of
-    the ledger (``LedgerView``) all fold through it.
-    """
+    the ledger (``LedgerView``) all fold through it. Without ``start``, names are kept apart only
+    as the fold needs (``ops.names.ANY_DATABASE``): the events already ran on their database. A
+    fold that plans starts from ``dialects.empty_state``."""
+    from ops.names import ANY_DATABASE
     from ops.state import SchemaState
 
-    state = start if start is not None else SchemaState()
+    state = start if start is not None else SchemaState(names_per=ANY_DATABASE)
     for event in events:
         if event.kind in STATE_KINDS:
             op = event.op

@@ -66,6 +66,7 @@ from sqlalchemy.types import TypeDecorator
 
 import ops as lops
 from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaState
+from ops.names import kind_of, name_rule
 from ops.specs import (
     DEFAULT_NAMING_CONVENTION,
     CheckSpec,
@@ -537,7 +538,8 @@ class Recorder:
                 if (None if head is None else (head.seq, head.hash)) == self._head:
                     return
             self.store.create(self.conn)
-            self.state = fold_events(self.store.events(self.conn, table_exists=True))
+            self.state = fold_events(self.store.events(self.conn, table_exists=True),
+                                     dialects.empty_state(self.dialect))
             head = self.store.head(self.conn, table_exists=True)
             self._head = (head.seq, head.hash) if head is not None else None
             self._last = head
@@ -1172,12 +1174,16 @@ class Recorder:
         table_name, schema = op.table_name, getattr(op, "schema", None)  # type: ignore[attr-defined]
         with self._quiet():
             live = _live_constraints(self.conn, table_name, schema, {type(spec) for spec in placeholders})
-        taken = {n for (s, n) in self.state._names if s == schema}
-        if isinstance(op, lops.CreateTableOp):
-            taken |= {c.name for c in op.table.constraints if c.name and not c.name.startswith(PLACEHOLDER)}
+        clashes = name_rule(self.state.names_per)[1]
+        # What each placeholder's name must differ from, as the database keeps names apart
+        # (MariaDB: per table, so two tables may each hold a unique key ``name``).
+        held = [(kind_of(c), c.name) for c in op.table.constraints + op.table.indexes
+                if c.name and not c.name.startswith(PLACEHOLDER)] if isinstance(op, lops.CreateTableOp) else []
         mapping: dict[int, str] = {}
         unmatched: set[str] = set()
         for spec in placeholders:
+            kind = kind_of(spec)
+            taken = self.state.taken_names(table_name, kind, schema) | {n for k, n in held if k in clashes[kind]}
             name = None
             for candidate_spec, candidate in live:
                 if candidate and candidate not in taken and _same_constraint(spec, candidate_spec):
@@ -1189,7 +1195,7 @@ class Recorder:
                 while name in taken:
                     name, n = f"{base}_{n}", n + 1
                 unmatched.add(name)
-            taken.add(name)
+            held.append((kind, name))
             mapping[id(spec)] = name
         op = _rename_specs(op, mapping)
         if isinstance(op, lops.CreateTableOp):

@@ -364,7 +364,7 @@ def apply(
         planner = _Planner(chain, to, dialect, on_plan=on_plan if consent is not None else None)
         planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
-            view = LedgerView()
+            view = LedgerView(state=dialects.empty_state(dialect))
             journal = Journal(conn, store, actor, view, deferred=dialects.transactional_ddl(dialect))
             executor = Executor[Revision](journal, dialect, WORDING)
             transactional = executor.transactional_ddl

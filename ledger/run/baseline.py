@@ -147,7 +147,7 @@ def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str
             checks=tuple(name(i, table) for i in table.checks),
             indexes=tuple(name(i, table) for i in table.indexes),
         )
-    return SchemaState(tables)
+    return SchemaState(tables, names_per=dialects.database(dialect).names_per)
 
 
 def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
@@ -157,7 +157,7 @@ def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
     planned += [CreateIndexOp(t.name, index, schema=t.schema) for t in tables for index in t.indexes]
     planned += [CreateForeignKeyOp(t.name, fk, schema=t.schema) for t in tables for fk in t.foreign_keys]
     done: list[MigrateOperation] = []
-    folded = SchemaState()
+    folded = SchemaState(names_per=state.names_per)
     for op in planned:
         try:
             op = op.complete(folded)
@@ -299,7 +299,7 @@ def replay_baseline(config: Config, url: str) -> int:
         with tx(conn):
             store.create(conn)
         journal = Journal(conn, store, Actor.current())
-        state = SchemaState()
+        state = dialects.empty_state(dialect)
         for event in events:
             op = event.op
             if op is None and event.revision is None:

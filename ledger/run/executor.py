@@ -315,10 +315,30 @@ class Executor(Generic[Label]):
             return
         for statement in statements:
             try:
-                dialects.execute(journal.conn, [statement])
+                if dialects.outside_transaction(self.dialect, statement):
+                    self.autocommit(statement)
+                else:
+                    dialects.execute(journal.conn, [statement])
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
             faults.boundary(f"ddl {step.revision}")
+
+    def autocommit(self, statement: str) -> None:
+        """Run ``statement`` outside a transaction, as Alembic's ``autocommit_block()`` does: what the
+        transaction holds so far (events included) is committed first, and what follows runs in a
+        new transaction.
+
+        Done on the driver's connection (PostgreSQL drivers have ``autocommit``): the transaction
+        SQLAlchemy and the caller hold goes on, and its commit commits what follows.
+        """
+        raw: Any = self.journal.conn.connection.dbapi_connection
+        self.journal.flush()
+        raw.commit()
+        raw.autocommit = True
+        try:
+            dialects.execute(self.journal.conn, [statement])
+        finally:
+            raw.autocommit = False
 
     def check_fits(self, step: PlannedStep) -> None:
         """Before a narrowing type change runs: a value that the new type would cut, round or refuse

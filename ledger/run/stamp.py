@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from ops import MigrateOperation, SchemaState
 
+from ledger import dialects
 from ledger.inspect.audit import drift, reflect_live
 from ledger.run.baseline import Adoption, BaselineError, adopt, alembic_version
 from ledger.project.config import Config
@@ -76,7 +77,7 @@ def stamp(
                 + ": import the Alembic history first (`schema-ledger import-alembic alembic/`)")
         upto = list(chain.upto(target.id))
         entries: list[tuple[MigrateOperation | None, SchemaState, str | None, str | None]] = []
-        state = SchemaState()
+        state = dialects.empty_state(dialect)
         for one in upto:
             plan = plan_revision(one, state, dialect)
             steps = [(op, after) for step in plan.steps for op, after in zip(step.ops, step.states[1:])]

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from ops import LedgerFormatError, MigrateOperation, SchemaState
 
+from ledger import dialects
 from ledger.format.codec import decode
 from ledger.format.events import (
     GENESIS_HASH, SORTED_BODY_FIELDS, STATE_KINDS, Actor, Event, body_bytes, fold_events, link_problems,
@@ -94,6 +95,7 @@ def fold_rows(
 
     ``hashed``: each row's hash was checked as it was read (``checked``), see ``codec.decode``.
     """
+    # Without a state, fold_events starts as a read (not a plan) does: names kept apart as the fold needs.
     return fold_events((_Row(seq, kind, payload, hashed) for seq, kind, payload in rows), state)
 
 
@@ -121,7 +123,7 @@ def fold_ledger(
     """
     rows = read_rows(conn, store, ("seq", "kind", "payload"), after_seq=after_seq, upto_seq=upto_seq,
                      where=(store.table.c.kind.in_(sorted(STATE_KINDS)),))
-    return fold_rows(rows, state)
+    return fold_rows(rows, state if state is not None else dialects.empty_state(conn))
 
 
 def _walk(

@@ -186,7 +186,7 @@ def build(conn: sa.Connection, store: LedgerStore, *, every: int = EVERY) -> lis
     snapshots = SnapshotStore(store)
     have = snapshots.keys(conn)
     written: list[int] = []
-    state = SchemaState()
+    state = dialects.empty_state(conn)
     for seq, kind, payload, hash_ in read_rows(conn, store, ("seq", "kind", "payload", "hash")):
         state = fold_rows(((seq, kind, payload),), state)
         if seq % every == 0 and have.get(seq, ("",))[0] != hash_:
@@ -220,7 +220,8 @@ def state_at(conn: sa.Connection, store: LedgerStore, seq: int) -> tuple[SchemaS
     checking their hash chain from the snapshot's hash on; a broken link raises LedgerFormatError.
     """
     start = usable(conn, store, seq)
-    state = start.state() if start is not None else SchemaState()
+    empty = dialects.empty_state(conn)
+    state = start.state().with_names_per(empty.names_per) if start is not None else empty
     after = start.seq if start is not None else 0
     rows = checked(conn, store, after_seq=after, start_hash=start.hash if start is not None else GENESIS_HASH,
                    upto_seq=seq)

@@ -14,6 +14,9 @@ import attrs
 import sqlalchemy as sa
 
 from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaState
+from ops.names import ANY_DATABASE
+
+from ledger import dialects
 
 from ledger.format.events import STATE_KINDS, Event, fold_events
 from ledger.storage.store import LedgerStore
@@ -29,7 +32,8 @@ class LedgerView:
     only reads the events it has not seen.
     """
 
-    state: SchemaState = attrs.field(factory=SchemaState)
+    #: a view read for a run starts under its database's name rule (``read``; ``dialects.empty_state``)
+    state: SchemaState = attrs.field(factory=lambda: SchemaState(names_per=ANY_DATABASE))
     head: Event | None = None
     #: seq -> revision of every apply/revert/baseline event still in effect
     live: dict[int, str | None] = attrs.field(factory=dict)
@@ -98,7 +102,7 @@ class LedgerView:
 
     @classmethod
     def read(cls, store: LedgerStore, conn: sa.Connection) -> LedgerView:
-        view = cls()
+        view = cls(state=dialects.empty_state(conn))
         view.feed(store.events(conn))
         return view
 
