@@ -249,11 +249,8 @@ class _Planner:
 # ---------------------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class AppliedRevision:
-    revision: Revision
-    events: tuple[Event, ...]
-    statements: tuple[str, ...]
+#: one applied revision: the Revision, its events and statements
+AppliedRevision = Executed
 
 
 @attrs.frozen
@@ -381,19 +378,15 @@ def apply(
             done = executor.run(next_unit, progress=progress, total=lambda: planner.total or 0,
                                 one_transaction=one_transaction, prepare=lambda: store.create(conn), between=between)
             head = view.head
-    return ApplyResult(tuple(_applied(d) for d in done), head, warnings=tuple(_checksum_warnings(chain, view)),
+    return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)),
                        current=_current(chain, view), losses=tuple(losses))
-
-
-def _applied(done: Executed[Revision]) -> AppliedRevision:
-    return AppliedRevision(done.unit.label, done.events, done.statements)
 
 
 def _between_revisions(exc: sa.exc.DBAPIError, done: Sequence[Executed[Revision]], lock_timeout: float) -> NoReturn:
     """A failure between two revisions (reading the ledger): say how far the run got."""
     if not done:
         raise exc
-    note = f"revisions up to {done[-1].unit.label.id} were applied and recorded, nothing of the next one ran"
+    note = f"revisions up to {done[-1].revision.id} were applied and recorded, nothing of the next one ran"
     if "database is locked" in db_message(exc):
         raise LockTimeout(f"another writer holds the SQLite database's write lock (waited "
                           f"{lock_timeout:g} s); {note}") from None
@@ -424,7 +417,7 @@ def _apply_sql(
         for index in sorted(store.table.indexes, key=lambda i: str(i.name)):
             journal.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
         journal.sql.extend(store.trigger_sql(dialect, conn.dialect))
-    applied = [_applied(executor.one(_unit(planned, why))) for planned in plan]
+    applied = [executor.one(_unit(planned, why)) for planned in plan]
     return ApplyResult(tuple(applied), view.head, sql=tuple(journal.sql), current=_current(chain, view),
                        losses=tuple(losses))
 

@@ -175,9 +175,11 @@ class Unit(Generic[Label]):
 
 @attrs.frozen
 class Executed(Generic[Label]):
-    """A unit that ran (or, with ``sql_only``, would run): its events and statements."""
+    """A unit that ran (or, with ``sql_only``, would run): its revision (the unit's label), its events
+    (a rollback's newest op first) and statements. ``apply`` calls it ``AppliedRevision``,
+    ``rollback`` ``RevertedRevision``."""
 
-    unit: Unit[Label]
+    revision: Label
     events: tuple[Event, ...]
     statements: tuple[str, ...]
 
@@ -263,7 +265,7 @@ class Executor(Generic[Label]):
                 events.append(self.record(step.kind, step, step.after))
         if self.after_unit is not None:
             self.after_unit(unit)
-        return Executed(unit, tuple(events), tuple(statements))
+        return Executed(unit.label, tuple(events), tuple(statements))
 
     def bracketed(self, unit: Unit[Label]) -> Executed[Label]:
         """MySQL/MariaDB: each op between a committed intent and its event."""
@@ -301,7 +303,7 @@ class Executor(Generic[Label]):
         if self.after_unit is not None:
             with self.transaction(commits=True):
                 self.after_unit(unit)
-        return Executed(unit, tuple(events), tuple(statements))
+        return Executed(unit.label, tuple(events), tuple(statements))
 
     def record(self, kind: str, step: PlannedStep, state: SchemaState) -> Event:
         return self.journal.record(kind, step.op, state, revision=step.revision, message=step.message,

@@ -116,13 +116,8 @@ def _counts_back(text: str) -> bool:
     return text.startswith("-") and text[1:].isdigit()
 
 
-@attrs.frozen
-class RevertedRevision:
-    """The revert events (newest op first) and statements of one revision's rollback."""
-
-    revision: str | None
-    events: tuple[Event, ...]
-    statements: tuple[str, ...]
+#: one revision rolled back: its id, its revert events (newest op first) and statements
+RevertedRevision = Executed
 
 
 @attrs.frozen
@@ -503,6 +498,6 @@ def _result(planner: _Planner, reverted: Sequence[Executed[str | None]], ledger:
     applied = applied_revisions(ledger.events)
     return RollbackResult(
         to_seq=planner.to_seq or 0,
-        reverted=tuple(RevertedRevision(done.unit.label, done.events, done.statements) for done in reverted), head=ledger.view.head, sql=tuple(sql),
+        reverted=tuple(reverted), head=ledger.view.head, sql=tuple(sql),
         warnings=tuple(planner.warnings), current=applied[-1] if applied else None, losses=tuple(planner.losses),
     )
