@@ -261,7 +261,7 @@ class Databases:
 
 
 def schema(url: str, exclude: tuple[str, ...]) -> Any:
-    from ledger.inspect.audit import _without_foreign_key_indexes
+    from ledger.inspect.drift import without_foreign_key_indexes
     from ledger.schema.reflect import reflect
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
@@ -269,7 +269,7 @@ def schema(url: str, exclude: tuple[str, ...]) -> Any:
         with engine.connect() as conn:
             state = reflect(conn, exclude=exclude)
             if conn.dialect.name in ("mysql", "mariadb"):
-                state = _without_foreign_key_indexes(state)
+                state = without_foreign_key_indexes(state)
             return state
     finally:
         engine.dispose()

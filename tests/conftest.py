@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
+from ledger import dialects
 from tests import servers
 
 # CI runs the same 20 examples per property every time (a red build is reproducible and is the
@@ -38,7 +39,15 @@ _profile = os.environ.get("SCHEMA_LEDGER_HYPOTHESIS") or (
 settings.load_profile(_profile)
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-DIALECTS = ("sqlite", "postgresql", "mariadb")
+
+
+def database_matrix() -> tuple[str, ...]:
+    """What the ``dialect`` fixture runs each test on: every registered database (ledger.dialects),
+    by its name or, where the test servers run a flavour of it, by the flavour's (MariaDB)."""
+    return tuple(servers.TESTED_AS.get(database.name, database.name) for database in dialects.DATABASES.values())
+
+
+DIALECTS = database_matrix()
 _unavailable: dict[str, str] = {}
 
 
@@ -47,7 +56,7 @@ def server_urls() -> Iterator[dict[str, str | None]]:
     """Admin URLs of the PostgreSQL and MariaDB servers (None where none could be had)."""
     found: dict[str, str | None] = {}
     started: list[servers.Throwaway] = []
-    for dialect in ("postgresql", "mariadb"):
+    for dialect in (d for d in DIALECTS if d in servers.DEFAULTS):
         url, why, throwaway = servers.find(dialect)
         if throwaway is not None:
             started.append(throwaway)

@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from ledger.inspect.audit import drift, reflect_live
+from ledger.inspect.drift import drift, reflect_live
 from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from ledger.inspect.audit import reflect_live
+from ledger.inspect.drift import reflect_live
 from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine

@@ -278,7 +278,7 @@ def blame(state: CliContext, target: str, as_json: bool) -> None:
     Example: schema-ledger blame orders.status
     """
     from ledger.inspect.audit import InvalidInput
-    from ledger.inspect.audit import blame as run_blame
+    from ledger.inspect.blame import blame as run_blame
     from ledger.inspect.status import describe_event
 
     config = state.config

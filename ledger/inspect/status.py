@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from ops import LedgerError
 
+from ledger import dialects
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
 from ledger.format.events import RESYNC, RESYNCED, STATE_KINDS, Actor, Event, format_time, resync_line
@@ -263,13 +264,9 @@ def _open_resync(store: LedgerStore, conn: sa.Connection) -> Event | None:
 
 def ledger_events_or_none(config: Config) -> list[Event] | None:
     """Every event of ``config``'s ledger; None when the database has no ledger table (or no file)."""
-    parsed = sa.make_url(config.url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
-            and not parsed.database.startswith("file:"):
-        from pathlib import Path
-
-        if not Path(parsed.database).exists():
-            return None
+    path = dialects.database_file(config.url)
+    if path is not None and not path.exists():
+        return None
     store = store_for(config)
     with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
         if not store.exists(conn):

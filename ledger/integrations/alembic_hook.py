@@ -91,7 +91,7 @@ from ledger.integrations.alembic_sql import (
     render_statements,
     touched_tables,
 )
-from ledger.inspect.audit import _without_foreign_key_indexes, adopt_names, drift
+from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
 from ledger.schema.comparison import _normalize_column
 from ledger.schema.sqltext import canonical_sql, sqlite_unique_constraints
 from ledger.schema.diff import diff
@@ -592,7 +592,8 @@ class Recorder:
         try:
             texts = tuple(render_statements(context, statement, parameters, conn.dialect))
         except UnrenderableStatement as exc:
-            texts, note = (statement,), f"parameters not rendered ({exc}): {parameters!r}"[:500]
+            # kept to be read, never run again with its placeholders (drill and import name it)
+            texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
         self._buffer.append(_Captured(texts, category, self._source or "connection.execute", note))
 
     def _flush_captured(self) -> None:
@@ -664,7 +665,7 @@ class Recorder:
             keep = {n for n in names if n not in ignored and touched((schema, n))}
             live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)))
         if dialects.database(self.dialect).indexes_foreign_keys:
-            live = _without_foreign_key_indexes(live)
+            live = without_foreign_key_indexes(live)
         fold = self.state
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if not touched(k)}
@@ -873,7 +874,7 @@ class Recorder:
                 reason += f"; {' '.join(str(apply_exc).split())}"
         elif ops == []:
             return  # the fold already holds what the database holds
-        texts = [text for item in captured for text in item.texts] or [f"-- {what}: no SQL was seen"]
+        texts = [text for item in captured for text in item.texts] or [dialects.unrendered_sql("", f"{what}: no SQL was seen")]
         for text in texts:
             self._append(lops.ExecuteSQLOp(text), self._message(
                 f"{RESYNC} {what}: the ledger does not follow it ({reason})"[:2000]), origin)
@@ -907,7 +908,7 @@ class Recorder:
         if captured:
             self._record_statements(captured, origin=origin, foreign=what)
         else:
-            self._append(lops.ExecuteSQLOp(f"-- {what}: ran inside a batch block or emitted no SQL"),
+            self._append(lops.ExecuteSQLOp(dialects.unrendered_sql("", f"{what}: ran inside a batch block or emitted no SQL")),
                          self._message(f"{NOT_MODELLED} {what}"), origin)
         return result
 

@@ -228,7 +228,7 @@ class _Planner:
                 self.plans = {p.revision.id: p for p in checked}
                 self.total = len(self.queue)
                 if self.drift_check is not None and self.plans:
-                    from ledger.inspect.audit import check_touched_drift, touched_tables
+                    from ledger.inspect.drift import check_touched_drift, touched_tables
 
                     ops = (op for p in self.plans.values() for step in p.steps for op in step.ops)
                     check_touched_drift(*self.drift_check, view.state, touched_tables(ops))

@@ -231,7 +231,7 @@ def baseline(
     snapshot: bool = True,
 ) -> BaselineResult:
     """Record ``config``'s live schema as baseline events; refused when the ledger has events."""
-    from ledger.inspect.audit import reflect_live
+    from ledger.inspect.drift import reflect_live
 
     alembic: str | None = None
 

@@ -316,6 +316,8 @@ class Executor(Generic[Label]):
             journal.sql.extend(statements)
             return
         for statement in statements:
+            if (why := dialects.unrendered(statement)) is not None:
+                raise _StepFailed(step.where, what, why)
             try:
                 if dialects.outside_transaction(self.dialect, statement):
                     self.autocommit(statement)

@@ -327,7 +327,7 @@ class _Run:
             return
         conn = self.conn
         if self.version_tables is None:
-            from ledger.inspect.audit import alembic_version_tables
+            from ledger.inspect.drift import alembic_version_tables
 
             self.version_tables = alembic_version_tables(conn)
         applied = applied_revisions(self.events)

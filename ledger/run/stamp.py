@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from ops import MigrateOperation, SchemaState
 
 from ledger import dialects
-from ledger.inspect.audit import drift, reflect_live
+from ledger.inspect.drift import drift, reflect_live
 from ledger.run.baseline import Adoption, BaselineError, adopt, alembic_version
 from ledger.project.config import Config
 from ledger.format.events import Event

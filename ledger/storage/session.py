@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,14 +91,13 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
 def missing_sqlite_file(url: str) -> bool:
     """Whether ``url`` names a SQLite file that does not exist (connecting would create it)."""
     try:
-        parsed = sa.make_url(url)
+        database = dialects.database_file(url)
     except sa.exc.ArgumentError:
         return False
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    if database is None:
         return False
     # A missing folder is not "an empty database": connecting reports it (see _why_not).
-    path = Path(database).expanduser()
+    path = database.expanduser()
     return not path.exists() and path.absolute().parent.is_dir()
 
 
