@@ -40,7 +40,7 @@ from ledger.schema.render import RenderError, python_source
 from ledger.project.revisions import _slug
 from ledger.storage.store import LedgerStore
 
-from ledger.integrations.alembic_hook import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
+from ledger.integrations.alembic import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
 
 from alembic.config import Config as AlembicConfig  # noqa: E402
 from alembic.runtime.environment import EnvironmentContext  # noqa: E402
