@@ -24,13 +24,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import sqlalchemy as sa
 
 from benchmarks.harness import Baseline, Prepared, Timed, case
-from benchmarks.migrate_cases import POSTGRES, Scratch
-
-#: Where the MariaDB databases of the benchmarks are made (``SCHEMA_LEDGER_BENCH_MARIADB`` overrides).
-MARIADB = os.environ.get("SCHEMA_LEDGER_BENCH_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/mysql")
+from benchmarks.migrate_cases import Scratch
 
 KINDS = 6
 
@@ -156,28 +152,10 @@ def _ini(folder: Path, url: str, name: str) -> Path:
 
 
 class Databases(Scratch):
-    """Scratch databases; on MariaDB made empty only (a copy is made by running a tool)."""
+    """Scratch databases, named by absolute paths (the tools run in other folders)."""
 
     def __init__(self, dialect: str, workdir: str) -> None:
-        super().__init__(dialect, os.path.abspath(workdir))  # the tools run in other folders
-
-    def url(self, name: str) -> str:
-        if self.dialect == "mysql":
-            return sa.make_url(MARIADB).set(database=f"sl_bench_{name}").render_as_string(hide_password=False)
-        return super().url(name)
-
-    def fresh(self, name: str, *, copy_of: str | None = None) -> str:
-        if self.dialect != "mysql":
-            return super().fresh(name, copy_of=copy_of)
-        assert copy_of is None
-        engine = sa.create_engine(MARIADB, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-        try:
-            with engine.connect() as conn:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS sl_bench_{name}")
-                conn.exec_driver_sql(f"CREATE DATABASE sl_bench_{name}")
-        finally:
-            engine.dispose()
-        return self.url(name)
+        super().__init__(dialect, os.path.abspath(workdir))
 
 
 def _run(args: list[str], cwd: Path | None = None) -> None:
@@ -235,10 +213,9 @@ def _build(dialect: str) -> Callable[[int, str], None]:
         applied.write_text(json.dumps([s for r in result.applied for s in r.statements]))
         undone = rollback(config, to="base")
         reverted.write_text(json.dumps([s for r in undone.reverted for s in r.statements]))
-        if dialect != "mysql":
-            # What every rollback starts from: the database at head, made by each tool.
-            ours(paths["project"], db.fresh(f"h2_head_ours_{size}"), "apply", "--one-transaction")()
-            alembic(_ini(paths["default"], db.fresh(f"h2_head_alembic_{size}"), "head"), "upgrade", "head")()
+        # What every rollback starts from: the database at head, made by each tool.
+        ours(paths["project"], db.fresh(f"h2_head_ours_{size}"), "apply", *([] if dialect == "mysql" else ["--one-transaction"]))()
+        alembic(_ini(paths["default"], db.fresh(f"h2_head_alembic_{size}"), "head"), "upgrade", "head")()
         ready.touch()
 
     return build
@@ -284,17 +261,8 @@ def _rollback_case(dialect: str, size: int, workdir: str, *, one_transaction: bo
     ini = _ini(paths[flavour], url["alembic"], "rollback")
 
     def at_head(who: str) -> Callable[[], None]:
-        def setup() -> None:
-            if dialect != "mysql":
-                db.fresh(f"h2_rollback_{who}_{size}", copy_of=f"h2_head_{'alembic' if who == 'alembic' else 'ours'}_{size}")
-                return
-            fresh = db.fresh(f"h2_rollback_{who}_{size}")
-            if who == "alembic":
-                alembic(ini, "upgrade", "head")()
-            else:
-                ours(paths["project"], fresh, "apply")()
-
-        return setup
+        return lambda: db.fresh(f"h2_rollback_{who}_{size}",
+                                copy_of=f"h2_head_{'alembic' if who == 'alembic' else 'ours'}_{size}") and None
 
     baselines = [Baseline(f"alembic downgrade base ({'transaction_per_migration=True' if flavour == 'tpm' else 'default env.py'})",
                           Timed(alembic(ini, "downgrade", "base"), setup=at_head("alembic")), alembic_target)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -44,6 +45,15 @@ class RegistrationError(LedgerError, ValueError):
 class LedgerFormatError(LedgerError, ValueError):
     """A stored payload cannot be read: unknown tag, malformed JSON, wrong field types."""
 
+
+#: Names for constraints and indexes created without one, in SQLAlchemy's template syntax.
+DEFAULT_NAMING_CONVENTION: Mapping[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 #: op tag -> op class; every concrete operation registers here with :func:`op_type`.
 OP_TYPES: dict[str, type[MigrateOperation]] = {}

@@ -2,13 +2,15 @@
 
 Specs are what operations hold, what the codec stores and what the schema state is made of.
 SQLAlchemy objects come in through ``from_*`` adapters and go out through ``to_*`` adapters.
+This module holds the column and table specs and is where every spec is found: the
+constraint and index specs live in ``ops.keyspecs``, naming conventions in ``ops.naming``,
+types in ``ops.types``; all are re-exported here.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
-from typing import Any, Union
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -16,6 +18,23 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from .base import InvalidOperationError
+from .keyspecs import (  # noqa: F401 - re-exported
+    CheckSpec,
+    ConstraintSpec,
+    ForeignKeySpec,
+    IndexElement,
+    IndexSpec,
+    PrimaryKeySpec,
+    UniqueSpec,
+)
+from .naming import (  # noqa: F401 - re-exported
+    DEFAULT_NAMING_CONVENTION,
+    MAX_NAME_LENGTH,
+    _fit,
+    conventional_name,
+    named,
+    unnamed_metadata,
+)
 from .types import (  # noqa: F401 - re-exported: ops.specs is where specs, types included, are found
     _TYPE_NAMES,
     _TYPES,
@@ -49,6 +68,7 @@ __all__ = [
     "sql_references",
     "unnamed_metadata",
 ]
+
 
 @attrs.frozen
 class DefaultSpec:
@@ -184,380 +204,6 @@ class ColumnSpec:
         if self.server_default is not None:
             text += f" DEFAULT {self.server_default.render()}"
         return text
-
-
-# ---------------------------------------------------------------------------------------------
-# Constraints and indexes
-# ---------------------------------------------------------------------------------------------
-
-
-def _names(columns: Iterable[Any]) -> tuple[str, ...]:
-    return tuple(str(c if isinstance(c, str) else c.name) for c in columns)
-
-
-@attrs.frozen
-class PrimaryKeySpec:
-    """A primary key constraint."""
-
-    name: str | None
-    columns: tuple[str, ...]
-
-    constraint_type = "primary"
-    visit_name = "primary_key_constraint"
-
-    @classmethod
-    def from_constraint(cls, constraint: sa.PrimaryKeyConstraint) -> PrimaryKeySpec:
-        return cls(_constraint_name(constraint), _names(constraint.columns))
-
-    def to_constraint(self) -> sa.PrimaryKeyConstraint:
-        return sa.PrimaryKeyConstraint(*self.columns, name=self.name)
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return self.columns
-
-
-@attrs.frozen
-class UniqueSpec:
-    """A unique constraint."""
-
-    name: str | None
-    columns: tuple[str, ...]
-    deferrable: bool | None = None
-    initially: str | None = None
-
-    constraint_type = "unique"
-    visit_name = "unique_constraint"
-
-    @classmethod
-    def from_constraint(cls, constraint: sa.UniqueConstraint) -> UniqueSpec:
-        return cls(_constraint_name(constraint), _names(constraint.columns),
-                   constraint.deferrable, constraint.initially)
-
-    def to_constraint(self) -> sa.UniqueConstraint:
-        return sa.UniqueConstraint(*self.columns, name=self.name, deferrable=self.deferrable,
-                                   initially=self.initially)
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return self.columns
-
-
-@attrs.frozen
-class ForeignKeySpec:
-    """A foreign key constraint."""
-
-    name: str | None
-    columns: tuple[str, ...]
-    referent_table: str
-    referent_columns: tuple[str, ...]
-    referent_schema: str | None = None
-    ondelete: str | None = None
-    onupdate: str | None = None
-    deferrable: bool | None = None
-    initially: str | None = None
-    match: str | None = None
-
-    constraint_type = "foreignkey"
-    visit_name = "foreign_key_constraint"
-
-    @classmethod
-    def from_constraint(cls, constraint: sa.ForeignKeyConstraint) -> ForeignKeySpec:
-        elements = constraint.elements
-        if not elements:
-            raise InvalidOperationError("a foreign key needs columns")
-        first = elements[0]
-        target = first.target_fullname.split(".")
-        referent_schema, referent_table = (
-            (None, target[0]) if len(target) == 2 else (".".join(target[:-2]), target[-2])
-        )
-        try:
-            owner_schema = constraint.table.schema
-        except sa.exc.InvalidRequestError:
-            owner_schema = None
-        if referent_schema == owner_schema:
-            referent_schema = None  # None means "the schema of the table holding the key"
-        return cls(
-            name=_constraint_name(constraint),
-            columns=tuple(str(e.parent.name) for e in elements),
-            referent_table=referent_table,
-            referent_columns=tuple(e.target_fullname.split(".")[-1] for e in elements),
-            referent_schema=referent_schema,
-            ondelete=_upper(constraint.ondelete),
-            onupdate=_upper(constraint.onupdate),
-            deferrable=constraint.deferrable,
-            initially=constraint.initially,
-            match=constraint.match,
-        )
-
-    @property
-    def referent_fullname(self) -> str:
-        return f"{self.referent_schema}.{self.referent_table}" if self.referent_schema else self.referent_table
-
-    def to_constraint(self, owner_schema: str | None = None) -> sa.ForeignKeyConstraint:
-        """The constraint, for a table in ``owner_schema`` (which a None referent schema means)."""
-        schema = self.referent_schema if self.referent_schema is not None else owner_schema
-        prefix = f"{schema}.{self.referent_table}" if schema else self.referent_table
-        return sa.ForeignKeyConstraint(
-            list(self.columns),
-            [f"{prefix}.{c}" for c in self.referent_columns],
-            name=self.name, ondelete=self.ondelete, onupdate=self.onupdate,
-            deferrable=self.deferrable, initially=self.initially, match=self.match,
-        )
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return self.columns
-
-
-@attrs.frozen
-class CheckSpec:
-    """A check constraint."""
-
-    name: str | None
-    sqltext: str
-
-    constraint_type = "check"
-    visit_name = "check_constraint"
-
-    @classmethod
-    def from_constraint(cls, constraint: sa.CheckConstraint) -> CheckSpec:
-        return cls(_constraint_name(constraint), _sql_text(constraint.sqltext))
-
-    def to_constraint(self) -> sa.CheckConstraint:
-        return sa.CheckConstraint(sa.text(self.sqltext), name=self.name)
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return ()
-
-
-ConstraintSpec = Union[PrimaryKeySpec, UniqueSpec, ForeignKeySpec, CheckSpec]
-
-
-def _upper(value: str | None) -> str | None:
-    return value.upper() if isinstance(value, str) else value
-
-
-def _constraint_name(constraint: Any) -> str | None:
-    name = constraint.name
-    if name is None or type(name).__name__ == "_NoneName":
-        return None
-    return str(name)
-
-
-@attrs.frozen
-class IndexElement:
-    """One element of an index: a column name or a SQL expression."""
-
-    value: str
-    expression: bool = False
-
-
-def _plain_option(value: Any) -> Any:
-    if isinstance(value, ClauseElement):
-        return _sql_text(value)
-    if isinstance(value, Mapping):
-        return tuple(sorted((str(k), _plain_option(v)) for k, v in value.items()))
-    if isinstance(value, (list, tuple)):
-        return tuple(_plain_option(v) if not isinstance(v, sa.Column) else str(v.name) for v in value)
-    if isinstance(value, sa.Column):
-        return str(value.name)
-    return value
-
-
-def _names_columns(key: str, value: Any) -> bool:
-    """True for the index options whose value lists columns (or column -> setting pairs)."""
-    if not isinstance(value, tuple):
-        return False
-    option = key.split("_", 1)[-1]
-    return option == "include" or (option in ("length", "ops") and all(isinstance(v, tuple) for v in value))
-
-
-@attrs.frozen
-class IndexSpec:
-    """An index: elements (columns or expressions), uniqueness, and dialect options."""
-
-    name: str | None
-    elements: tuple[IndexElement, ...]
-    unique: bool = False
-    dialect_options: tuple[tuple[str, Any], ...] = ()
-
-    @classmethod
-    def from_index(cls, index: sa.Index) -> IndexSpec:
-        elements = []
-        for expr in index.expressions:
-            if isinstance(expr, str):
-                elements.append(IndexElement(str(expr)))
-            elif isinstance(expr, sa.Column):
-                elements.append(IndexElement(str(expr.name)))
-            else:
-                elements.append(IndexElement(_sql_text(expr), expression=True))
-        options = {
-            key: _plain_option(value)
-            for key, value in index.dialect_kwargs.items()
-            if value is not None and value != {} and value != []
-        }
-        return cls(
-            _constraint_name(index), tuple(elements), bool(index.unique),
-            tuple(sorted(options.items())),
-        )
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return tuple([e.value for e in self.elements if not e.expression])
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return self.columns
-
-    @property
-    def option_columns(self) -> tuple[str, ...]:
-        """Columns named by dialect options (``postgresql_include``, ``mysql_length``, ``postgresql_ops``)."""
-        names: list[str] = []
-        for key, value in self.dialect_options:
-            if _names_columns(key, value):
-                names.extend(v[0] if isinstance(v, tuple) else v for v in value)
-        return tuple(names)
-
-    def uses(self, column: str) -> bool:
-        """True when this index depends on ``column`` in any way."""
-        return column in self.columns or column in self.option_columns or self.uses_in_text(column)
-
-    def uses_in_text(self, column: str) -> bool:
-        """True when an expression element or a ``*_where`` clause may name ``column``."""
-        texts = [e.value for e in self.elements if e.expression]
-        texts += [v for k, v in self.dialect_options if k.endswith("_where") and isinstance(v, str)]
-        return any(sql_references(t, column) for t in texts)
-
-    def with_renamed_column(self, old: str, new: str) -> IndexSpec:
-        """This index after column ``old`` is renamed ``new`` (plain elements and column options)."""
-
-        def swap(value: Any) -> Any:
-            if isinstance(value, tuple):
-                return tuple(swap(v) for v in value)
-            return new if value == old else value
-
-        options = tuple(
-            (k, tuple((swap(v[0]),) + v[1:] if isinstance(v, tuple) else swap(v) for v in value))
-            if _names_columns(k, value) else (k, value)
-            for k, value in self.dialect_options
-        )
-        elements = tuple(
-            attrs.evolve(e, value=new) if not e.expression and e.value == old else e for e in self.elements
-        )
-        return attrs.evolve(self, elements=elements, dialect_options=options)
-
-    def sa_elements(self) -> list[Any]:
-        return [sa.text(e.value) if e.expression else e.value for e in self.elements]
-
-    def sa_options(self) -> dict[str, Any]:
-        options: dict[str, Any] = {}
-        for key, value in self.dialect_options:
-            if key.endswith("_where") and isinstance(value, str):
-                options[key] = sa.text(value)
-            elif isinstance(value, tuple) and value and all(
-                isinstance(v, tuple) and len(v) == 2 for v in value
-            ):
-                options[key] = dict(value)
-            elif isinstance(value, tuple):
-                options[key] = list(value)
-            else:
-                options[key] = value
-        return options
-
-    def to_index(self, table: sa.Table | None = None) -> sa.Index:
-        elements = self.sa_elements()
-        if table is not None:
-            elements = [table.c[e] if isinstance(e, str) and e in table.c else e for e in elements]
-        return sa.Index(self.name, *elements, unique=self.unique, **self.sa_options())
-
-
-# ---------------------------------------------------------------------------------------------
-# Naming conventions
-# ---------------------------------------------------------------------------------------------
-
-#: Names for constraints and indexes created without one, in SQLAlchemy's template syntax.
-DEFAULT_NAMING_CONVENTION: Mapping[str, str] = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-MAX_NAME_LENGTH = 63  # PostgreSQL's limit, the smallest of the supported databases
-
-
-def _fit(name: str) -> str:
-    if len(name.encode()) <= MAX_NAME_LENGTH:
-        return name
-    data = name.encode()
-    digest = hashlib.sha256(data).hexdigest()[:8]
-    # The longest prefix of whole characters within the limit, in one cut: a UTF-8 character is at
-    # most 4 bytes, so at most 3 bytes of a character cut in two are dropped.
-    cut = data[:MAX_NAME_LENGTH - 9].decode("utf-8", "ignore")
-    return f"{cut}_{digest}"
-
-
-_KEYS = {"ix": "index", "uq": "unique", "ck": "check", "fk": "foreignkey", "pk": "primary"}
-
-
-def conventional_name(
-    kind: str,
-    table_name: str,
-    spec: Any,
-    convention: Mapping[str, str] | None = None,
-) -> str:
-    """The name ``convention`` gives an unnamed constraint or index ``spec`` of ``table_name``.
-
-    ``kind`` is one of ``ix``, ``uq``, ``ck``, ``fk``, ``pk``. A check constraint's
-    ``%(constraint_name)s`` is a short hash of its SQL text, so the name is stable.
-    """
-    convention = dict(DEFAULT_NAMING_CONVENTION if convention is None else convention)
-    template = convention.get(kind) or convention.get(_KEYS[kind]) or DEFAULT_NAMING_CONVENTION[kind]
-    columns = list(spec.column_names) or ["expr"]
-    if isinstance(spec, IndexSpec) and not spec.columns:
-        columns = [hashlib.sha256("|".join(e.value for e in spec.elements).encode()).hexdigest()[:8]]
-    values: dict[str, str] = {
-        "table_name": table_name,
-        "column_0_name": columns[0],
-        "column_0_label": f"{table_name}_{columns[0]}",
-        "column_0_key": columns[0],
-        "column_0_N_name": "_".join(columns),
-        "column_0N_name": "".join(columns),
-        "column_0_N_label": "_".join(f"{table_name}_{c}" for c in columns),
-        "column_0N_label": "".join(f"{table_name}_{c}" for c in columns),
-        "column_0_N_key": "_".join(columns),
-        "column_0N_key": "".join(columns),
-        "constraint_name": hashlib.sha256(
-            getattr(spec, "sqltext", "|".join(columns)).encode()
-        ).hexdigest()[:8],
-    }
-    if isinstance(spec, ForeignKeySpec):
-        values["referred_table_name"] = spec.referent_table
-        values["referred_column_0_name"] = spec.referent_columns[0]
-        values["referred_column_0_N_name"] = "_".join(spec.referent_columns)
-        values["referred_column_0N_name"] = "".join(spec.referent_columns)
-    try:
-        return _fit(template % values)
-    except KeyError as exc:
-        raise InvalidOperationError(f"naming convention {template!r} uses unknown token {exc}") from None
-
-
-def unnamed_metadata() -> sa.MetaData:
-    """A MetaData that names nothing by itself (SQLAlchemy's default names indexes ``ix_<label>``),
-    so unnamed constraints and indexes get their names from the project's convention alone."""
-    return sa.MetaData(naming_convention={"_no_convention": "_"})
-
-
-def named(spec: Any, table_name: str, convention: Mapping[str, str] | None = None) -> Any:
-    """``spec`` with a name, from ``convention`` when it has none."""
-    if spec.name is not None:
-        return spec
-    kind = {PrimaryKeySpec: "pk", UniqueSpec: "uq", ForeignKeySpec: "fk", CheckSpec: "ck",
-            IndexSpec: "ix"}[type(spec)]
-    return attrs.evolve(spec, name=conventional_name(kind, table_name, spec, convention))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-import immutables
 import sqlalchemy as sa
 
 from .base import InvalidOperationError
+from .frozenmap import FrozenMap, _frozen
+from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule
 from .specs import (
     CheckSpec,
     ColumnSpec,
@@ -20,8 +20,18 @@ from .specs import (
     PrimaryKeySpec,
     TableSpec,
     UniqueSpec,
-    sql_references,
     table_spec,
+)
+from .tableparts import (
+    _column_users,
+    _inserted,
+    _need,
+    _position,
+    _ref_schema,
+    _renamed_column_in_table,
+    _text_users,
+    _where,
+    _with_columns,
 )
 
 if TYPE_CHECKING:
@@ -35,74 +45,10 @@ _set = object.__setattr__
 TableKey = tuple[str | None, str]
 
 
-class FrozenMap(Mapping[Any, Any]):
-    """A read-only, hashable mapping whose ``set`` and ``delete`` share structure with the original.
-
-    Backed by a hash array mapped trie (``immutables.Map``), so a fold of N events over a schema
-    of T tables costs O(N log T) instead of copying every table at every step.
-    """
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[Any, Any] | Iterable[tuple[Any, Any]] = ()) -> None:
-        self._data = data if isinstance(data, immutables.Map) else immutables.Map(data)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._data[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._data
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        return self._data.get(key, default)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        return hash(self._data)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, FrozenMap):
-            return bool(self._data == other._data)
-        if isinstance(other, Mapping):
-            return dict(self._data.items()) == dict(other.items())
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({dict(self._data.items())!r})"
-
-    def set(self, key: Any, value: Any) -> FrozenMap:
-        return _frozen(self._data.set(key, value))
-
-    def delete(self, key: Any) -> FrozenMap:
-        return _frozen(self._data.delete(key))
-
-    def without(self, key: Any) -> FrozenMap:
-        """This map without ``key`` (itself when ``key`` is not in it)."""
-        return _frozen(self._data.delete(key)) if key in self._data else self
-
-    def update(self, changes: Mapping[Any, Any], removed: Iterable[Any] = ()) -> FrozenMap:
-        with self._data.mutate() as draft:
-            for key in removed:
-                draft.pop(key, None)
-            for key, value in changes.items():
-                draft[key] = value
-            return _frozen(draft.finish())
-
-
-def _frozen(data: immutables.Map) -> FrozenMap:
-    """A FrozenMap over ``data`` (its constructor's checks skipped: every change makes one)."""
-    frozen = _new(FrozenMap)
-    frozen._data = data
-    return frozen
-
-
-def _names_of(table: TableSpec) -> list[tuple[str | None, str]]:
-    return [(table.schema, item.name) for item in table.constraints + table.indexes if item.name is not None]
+def _names_of(table: TableSpec, kinds: frozenset[str]) -> list[tuple[str | None, str]]:
+    """The (schema, name) of each item of ``table`` whose ``kinds`` are named per schema."""
+    return [(table.schema, item.name) for item in table.constraints + table.indexes
+            if item.name is not None and kind_of(item) in kinds]
 
 
 def _frozen_tables(value: Any) -> FrozenMap:
@@ -113,32 +59,49 @@ def _frozen_tables(value: Any) -> FrozenMap:
     return FrozenMap((t.key, t) for t in value)
 
 
-def _where(table: str, schema: str | None) -> str:
-    return f"{schema}.{table}" if schema else table
-
-
 @attrs.frozen
 class SchemaState:
     """Tables by (schema, name), each a TableSpec. ``apply`` returns a new state."""
 
     tables: FrozenMap = attrs.field(factory=FrozenMap, converter=_frozen_tables)
-    #: Every constraint and index name -> the table holding it, per schema; kept up to date by the
-    #: verbs (derived from ``tables``, so outside equality).
+    #: Every name per schema (of the kinds ``names_per`` names per schema) -> the table holding it;
+    #: kept up to date by the verbs (derived from ``tables``, so outside equality).
     names: FrozenMap | None = attrs.field(default=None, eq=False, repr=False)
+    #: Which names must differ, per schema or per table (``ops.names``): the rule of the database
+    #: the state belongs to, so the verbs accept what it accepts. A setting, outside equality.
+    names_per: NamesPer = attrs.field(default=ONE_PER_SCHEMA, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.names is None:
-            names = {key: table.name for table in self.tables.values() for key in _names_of(table)}
+            kinds = name_rule(self.names_per)[0]
+            names = {key: table.name for table in self.tables.values() for key in _names_of(table, kinds)}
             object.__setattr__(self, "names", FrozenMap(names))
+
+    def with_names_per(self, names_per: NamesPer) -> SchemaState:
+        """This state under the name rule ``names_per`` (the tables are not checked again)."""
+        if names_per == self.names_per:
+            return self
+        name_rule(names_per)
+        return SchemaState(self.tables, names_per=names_per)
+
+    def taken_names(self, table: str, kind: str, schema: str | None = None) -> set[str]:
+        """The names a new item of ``kind`` on ``table`` cannot take under the state's rule."""
+        per_schema, clashes = name_rule(self.names_per)
+        taken = {n for (s, n) in self._names if s == schema} if kind in per_schema else set()
+        spec = self.tables.get((schema, table))
+        if spec is not None:
+            taken |= {i.name for i in spec.constraints + spec.indexes if i.name and kind_of(i) in clashes[kind]}
+        return taken
 
     def _derive(self, tables: FrozenMap, *keys: TableKey) -> SchemaState:
         """A state with ``tables``, where only the tables at ``keys`` changed (names follow them)."""
         removed: list[tuple[str | None, str]] = []
         added: dict[tuple[str | None, str], str] = {}
+        kinds = name_rule(self.names_per)[0]
         for key in keys:
             old, new = self.tables.get(key), tables.get(key)
-            old_names = _names_of(old) if old is not None else []
-            new_names = _names_of(new) if new is not None else []
+            old_names = _names_of(old, kinds) if old is not None else []
+            new_names = _names_of(new, kinds) if new is not None else []
             # Most changes (a column added or altered) keep the table's names: the index stays.
             if old_names == new_names and (old is None or new is None or old.name == new.name):
                 continue
@@ -147,7 +110,7 @@ class SchemaState:
                 added.update((name, new.name) for name in new_names)
         assert self.names is not None
         names = self.names.update(added, removed) if removed or added else self.names
-        return SchemaState(tables, names=names)
+        return SchemaState(tables, names=names, names_per=self.names_per)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -207,6 +170,7 @@ class SchemaState:
         state = _new(SchemaState)
         _set(state, "tables", _frozen(self.tables._data.set(table.key, table)))
         _set(state, "names", names)
+        _set(state, "names_per", self.names_per)
         if self.whole_table_checks:
             state._check_table(table)
         else:
@@ -214,16 +178,36 @@ class SchemaState:
                 state._check_item(table, item)
         return state
 
-    def _check_name(self, table: TableSpec, name: str) -> None:
-        if (table.schema, name) in self._names:
+    def _check_name(self, table: TableSpec, item: Any) -> None:
+        """``item`` (new on ``table``) has a name no other item it must differ from has."""
+        name, kind = item.name, kind_of(item)
+        per_schema, clashes = name_rule(self.names_per)
+        if (kind in per_schema and (table.schema, name) in self._names) or any(
+            other.name == name and kind_of(other) in clashes[kind] for other in table.constraints + table.indexes
+        ):
             raise InvalidOperationError(f"name {name} on {table.fullname} is already used by a constraint or index")
+
+    def _with_name(self, table: TableSpec, item: Any) -> FrozenMap:
+        """The name index once ``item`` is added to ``table``."""
+        if kind_of(item) in name_rule(self.names_per)[0]:
+            return self._names.set((table.schema, item.name), table.name)
+        return self._names
+
+    def _named(self, table: TableSpec, name: str) -> FrozenMap:
+        """The name index once an item called ``name`` has left ``table`` (it stays while another
+        item of ``table`` named per schema has that name)."""
+        kinds = name_rule(self.names_per)[0]
+        if any(i.name == name and kind_of(i) in kinds for i in table.constraints + table.indexes):
+            return self._names
+        return self._names.without((table.schema, name))
 
     def with_table(self, table: TableSpec) -> SchemaState:
         if table.key in self.tables:
             raise InvalidOperationError(f"table {table.fullname} already exists")
-        self._check_names(table, self._names)
-        names = _names_of(table)
-        state = _state(self.tables.set(table.key, table), self._names.update(dict.fromkeys(names, table.name)))
+        self._check_names(table)
+        names = _names_of(table, name_rule(self.names_per)[0])
+        state = _state(self.tables.set(table.key, table), self._names.update(dict.fromkeys(names, table.name)),
+                       self.names_per)
         state._check_table(table)
         return state
 
@@ -235,7 +219,8 @@ class SchemaState:
             raise InvalidOperationError(
                 f"cannot drop table {_where(name, schema)}: foreign key {fk.name} of {other.fullname} refers to it"
             )
-        return _state(self.tables.delete(table.key), self._names.update({}, _names_of(table)))
+        names = self._names.update({}, _names_of(table, name_rule(self.names_per)[0]))
+        return _state(self.tables.delete(table.key), names, self.names_per)
 
     def renamed_table(self, old: str, new: str, schema: str | None = None) -> SchemaState:
         table = self.table(old, schema)
@@ -256,8 +241,8 @@ class SchemaState:
             if key != table.key and changed != other.foreign_keys:
                 changes[key] = attrs.evolve(other, foreign_keys=changed)
         changes[(schema, new)] = attrs.evolve(table, name=new, foreign_keys=retarget(table.foreign_keys, schema))
-        names = self._names.update(dict.fromkeys(_names_of(table), new))
-        return _state(self.tables.update(changes, [table.key]), names)
+        names = self._names.update(dict.fromkeys(_names_of(table, name_rule(self.names_per)[0]), new))
+        return _state(self.tables.update(changes, [table.key]), names, self.names_per)
 
     def replaced_table(self, table: TableSpec) -> SchemaState:
         """The state with ``table`` in place of the table of the same key (checked)."""
@@ -378,7 +363,7 @@ class SchemaState:
             )
             if fks != other.foreign_keys:
                 changes[key] = attrs.evolve(other, foreign_keys=fks)
-        state = _state(self.tables.update(changes), self._names)
+        state = _state(self.tables.update(changes), self._names, self.names_per)
         state._check_table(spec)
         return state
 
@@ -388,7 +373,7 @@ class SchemaState:
             raise InvalidOperationError(f"a constraint on {_where(table, schema)} needs a name")
         if not isinstance(constraint, (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec)):
             raise InvalidOperationError(f"unknown constraint {constraint!r}")
-        self._check_name(spec, constraint.name)
+        self._check_name(spec, constraint)
         pk, fks, uniques, checks = spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks
         if isinstance(constraint, PrimaryKeySpec):
             if pk is not None:
@@ -401,7 +386,7 @@ class SchemaState:
         else:
             checks = _inserted(checks, constraint)
         changed = table_spec(spec.name, spec.columns, spec.schema, pk, fks, uniques, checks, spec.indexes, spec.comment)
-        return self._put(changed, self._names.set((spec.schema, constraint.name), spec.name), constraint)
+        return self._put(changed, self._with_name(spec, constraint), constraint)
 
     def without_constraint(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -423,19 +408,18 @@ class SchemaState:
             tuple(c for c in spec.checks if c.name != name),
             spec.indexes, spec.comment,
         )
-        names = self._names if spec.index(name) is not None else self._names.without((spec.schema, name))
-        return _state(self.tables.set(spec.key, changed), names)
+        return _state(self.tables.set(spec.key, changed), self._named(changed, name), self.names_per)
 
     def with_index(self, table: str, index: IndexSpec, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
         if index.name is None:
             raise InvalidOperationError(f"an index on {_where(table, schema)} needs a name")
-        self._check_name(spec, index.name)
+        self._check_name(spec, index)
         changed = table_spec(
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             _inserted(spec.indexes, index), spec.comment,
         )
-        return self._put(changed, self._names.set((spec.schema, index.name), spec.name), index)
+        return self._put(changed, self._with_name(spec, index), index)
 
     def without_index(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -445,8 +429,7 @@ class SchemaState:
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             tuple(i for i in spec.indexes if i.name != name), spec.comment,
         )
-        names = self._names if spec.constraint(name) is not None else self._names.without((spec.schema, name))
-        return _state(self.tables.set(spec.key, changed), names)
+        return _state(self.tables.set(spec.key, changed), self._named(changed, name), self.names_per)
 
     def with_comment(self, table: str, comment: str | None, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -454,7 +437,7 @@ class SchemaState:
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             spec.indexes, comment,
         )
-        return _state(self.tables.set(spec.key, changed), self._names)
+        return _state(self.tables.set(spec.key, changed), self._names, self.names_per)
 
     # -- folding -------------------------------------------------------------------------------
 
@@ -466,8 +449,12 @@ class SchemaState:
         return op.complete(self)
 
     @classmethod
-    def fold(cls, ops: Iterable[MigrateOperation], start: SchemaState | None = None) -> SchemaState:
+    def fold(cls, ops: Iterable[MigrateOperation], start: SchemaState | None = None, *,
+             names_per: NamesPer | None = None) -> SchemaState:
+        """``ops`` folded onto ``start`` (an empty state), under the name rule ``names_per`` when given."""
         state = start if start is not None else cls()
+        if names_per is not None:
+            state = state.with_names_per(names_per)
         for op in ops:
             state = op.apply(state)
         return state
@@ -481,11 +468,12 @@ class SchemaState:
         return metadata
 
     @classmethod
-    def from_metadata(cls, metadata: sa.MetaData, naming_convention: Mapping[str, str] | None = None) -> SchemaState:
+    def from_metadata(cls, metadata: sa.MetaData, naming_convention: Mapping[str, str] | None = None, *,
+                      names_per: NamesPer = ONE_PER_SCHEMA) -> SchemaState:
         convention = naming_convention
         if convention is None and metadata.naming_convention and set(metadata.naming_convention) - {"ix"}:
             convention = {str(k): v for k, v in metadata.naming_convention.items() if isinstance(v, str)}
-        state = cls()
+        state = cls(names_per=names_per)
         specs = [TableSpec.from_table(t, convention) for t in metadata.tables.values()]
         # Plain tables first, then foreign keys, so that the order of tables never matters.
         for spec in specs:
@@ -501,17 +489,20 @@ class SchemaState:
         keys = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
         return any(k.name != dropping.name and set(k.columns) == set(columns) for k in keys)
 
-    @staticmethod
-    def _check_names(table: TableSpec, names: Mapping[tuple[str | None, str], str]) -> None:
-        seen: set[str] = set()
+    def _check_names(self, table: TableSpec) -> None:
+        per_schema, clashes = name_rule(self.names_per)
+        seen: list[Any] = []
         for item in table.constraints + table.indexes:
             if item.name is None:
                 raise InvalidOperationError(f"every constraint and index of {table.fullname} needs a name")
-            if item.name in seen or (table.schema, item.name) in names:
+            kind = kind_of(item)
+            if (kind in per_schema and (table.schema, item.name) in self._names) or any(
+                other.name == item.name and kind_of(other) in clashes[kind] for other in seen
+            ):
                 raise InvalidOperationError(
                     f"name {item.name} on {table.fullname} is already used by a constraint or index"
                 )
-            seen.add(item.name)
+            seen.append(item)
 
     def _check_table(self, table: TableSpec) -> None:
         where = table.fullname
@@ -571,89 +562,10 @@ class SchemaState:
             )
 
 
-def _need(table: TableSpec, present: set[str], columns: tuple[str, ...], kind: str, name: str | None) -> None:
-    """``columns`` (of the ``kind`` ``name`` on ``table``) name at least one column, each once, each present."""
-    if not columns:
-        raise InvalidOperationError(f"{kind} {name} on {table.fullname} needs at least one column")
-    if len(set(columns)) != len(columns):
-        raise InvalidOperationError(f"{kind} {name} on {table.fullname} names a column twice")
-    for column in columns:
-        if column not in present:
-            raise InvalidOperationError(f"{kind} {name} on {table.fullname} names missing column {column}")
-
-
-def _state(tables: FrozenMap, names: FrozenMap) -> SchemaState:
+def _state(tables: FrozenMap, names: FrozenMap, names_per: NamesPer) -> SchemaState:
     """A SchemaState with ``names`` already the name index of ``tables`` (no converter, no rebuild)."""
     state = _new(SchemaState)
     _set(state, "tables", tables)
     _set(state, "names", names)
+    _set(state, "names_per", names_per)
     return state
-
-
-def _with_columns(table: TableSpec, columns: tuple[ColumnSpec, ...]) -> TableSpec:
-    return table_spec(
-        table.name, columns, table.schema, table.primary_key, table.foreign_keys, table.uniques, table.checks,
-        table.indexes, table.comment,
-    )
-
-
-def _position(table: TableSpec, name: str) -> int:
-    """Where column ``name`` is in ``table``."""
-    for at, column in enumerate(table.columns):
-        if column.name == name:
-            return at
-    raise InvalidOperationError(f"column {_where(table.name, table.schema)}.{name} does not exist")
-
-
-def _name_of(item: Any) -> str:
-    return item.name or ""
-
-
-def _inserted(items: tuple[Any, ...], item: Any) -> tuple[Any, ...]:
-    """``items`` (sorted by distinct names, as a TableSpec holds them) with ``item``, whose name none of
-    them has, in its place: what sorting them all again would give."""
-    at = bisect.bisect_right(items, _name_of(item), key=_name_of)
-    return items[:at] + (item,) + items[at:]
-
-
-def _ref_schema(fk: ForeignKeySpec, owner: TableSpec) -> str | None:
-    return fk.referent_schema if fk.referent_schema is not None else owner.schema
-
-
-def _renamed_column_in_table(table: TableSpec, old: str, new: str) -> TableSpec:
-    def swap(columns: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(new if c == old else c for c in columns)
-
-    fks = tuple(
-        attrs.evolve(
-            fk, columns=swap(fk.columns),
-            referent_columns=swap(fk.referent_columns) if fk.referent_table == table.name and _ref_schema(fk, table) == table.schema else fk.referent_columns,
-        )
-        for fk in table.foreign_keys
-    )
-    return attrs.evolve(
-        table,
-        primary_key=attrs.evolve(table.primary_key, columns=swap(table.primary_key.columns)) if table.primary_key else None,
-        foreign_keys=fks,
-        uniques=tuple(attrs.evolve(u, columns=swap(u.columns)) for u in table.uniques),
-        indexes=tuple(i.with_renamed_column(old, new) for i in table.indexes),
-    )
-
-
-def _text_users(table: TableSpec, name: str) -> list[str]:
-    """What names column ``name`` inside SQL text: checks, index expressions and clauses, computed columns."""
-    users = [f"check constraint {c.name}" for c in table.checks if sql_references(c.sqltext, name)]
-    users += [f"index {i.name}" for i in table.indexes if i.uses_in_text(name)]
-    users += [
-        f"computed column {c.name}"
-        for c in table.columns
-        if c.computed is not None and c.name != name and sql_references(c.computed.sqltext, name)
-    ]
-    return users
-
-
-def _column_users(table: TableSpec, name: str) -> list[str]:
-    """Every constraint, index and computed column of ``table`` that depends on column ``name``."""
-    users = [f"constraint {c.name}" for c in table.constraints if name in c.column_names]
-    users += [f"index {i.name}" for i in table.indexes if name in i.columns or name in i.option_columns]
-    return users + [u for u in _text_users(table, name) if u not in users]

@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 project = extract(history, wheel, CACHE / "work" / history.name / dialect / "project", dialect)
                 cell = run_cell(history, dialect, project, databases, CACHE / "work" / history.name / dialect,
-                                log=log)
+                                log=log, cache=CACHE / "wheels")
                 databases.drop_all()
                 cells.append(cell)
                 failed = [step for step, (ok, _) in cell.steps.items() if not ok]

@@ -185,6 +185,24 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
     return into
 
 
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$""", re.MULTILINE)
+
+
+def heads_in(wheel: Path, folder: str) -> list[str]:
+    """The heads of the Alembic history under ``folder`` in ``wheel`` (read, not imported)."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    prefix = folder.rstrip("/") + "/versions/"
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            if not member.startswith(prefix) or not member.endswith(".py"):
+                continue
+            for key, value in _REVISION.findall(archive.read(member).decode("utf-8", "replace")):
+                ids = re.findall(r"""['"]([^'"]+)['"]""", value)
+                (revisions if key == "revision" else revised).update(ids)
+    return sorted(revisions - revised)
+
+
 # ---------------------------------------------------------------------------------------------
 # Databases
 # ---------------------------------------------------------------------------------------------
@@ -243,7 +261,7 @@ class Databases:
 
 
 def schema(url: str, exclude: tuple[str, ...]) -> Any:
-    from ledger.inspect.audit import _without_foreign_key_indexes
+    from ledger.inspect.drift import without_foreign_key_indexes
     from ledger.schema.reflect import reflect
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
@@ -251,7 +269,7 @@ def schema(url: str, exclude: tuple[str, ...]) -> Any:
         with engine.connect() as conn:
             state = reflect(conn, exclude=exclude)
             if conn.dialect.name in ("mysql", "mariadb"):
-                state = _without_foreign_key_indexes(state)
+                state = without_foreign_key_indexes(state)
             return state
     finally:
         engine.dispose()
@@ -370,9 +388,10 @@ def _alembic_lines(text: str) -> list[str]:
 
 
 def run_cell(history: History, dialect: str, project: Path, databases: Databases, work: Path,
-             log: Callable[[str], None] = lambda _msg: None) -> Cell:
+             log: Callable[[str], None] = lambda _msg: None, cache: Path | None = None) -> Cell:
     cell = Cell(history.name, dialect)
     work.mkdir(parents=True, exist_ok=True)
+    cache = cache if cache is not None else ROOT / ".realworld-cache" / "wheels"
     py = sys.executable
     exclude = (LEDGER_TABLE, history.version_table)
     base_env = {"PYTHONPATH": _pythonpath(project), "SCHEMA_LEDGER_BY": "realworld",
@@ -385,14 +404,52 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     def ledger(url: str, *args: str, folder: Path = work) -> Ran:
         return _run([py, "-m", "ledger", "--url", url, *args], cwd=folder, env=base_env)
 
-    # A: Alembic alone
+    base = history.base_for(dialect)
+
+    def bootstrap(url: str) -> Ran:
+        """The starting schema: ``create_all()`` of the models of the version the history starts at,
+        and the heads of that version's history stamped, as the package does for a new database."""
+        assert base is not None and base_wheel is not None
+        ran = _run([py, "-m", "realworld.bootstrap", url, str(base_wheel), *base.modules], cwd=work,
+                   env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"})
+        stamp = heads_in(base_wheel, history.folder)
+        if ran.code != 0 or not stamp:
+            return ran
+        return alembic(url, False, "stamp", *stamp)
+
+    # A: Alembic alone (from the starting schema, when the history has one)
     url_a = databases.new(dialect)
+    base_schema = None
+    base_wheel = None
+    if base is not None:
+        log(f"{history.name}/{dialect}: A create_all of {base.requirement}")
+        try:
+            base_wheel = download(base.requirement, cache)
+        except HarnessError as exc:
+            cell.put("alembic", False, str(exc))
+            return cell
+        ran = bootstrap(url_a)
+        if ran.code != 0:
+            cell.put("alembic", False, f"create_all of {base.requirement}: {ran.tail()}")
+            return cell
+        base_schema = schema(url_a, exclude)
     log(f"{history.name}/{dialect}: A alembic upgrade heads")
     ran_a = alembic(url_a, False, "upgrade", "heads")
     if not cell.put("alembic", ran_a.code == 0, "" if ran_a.code == 0 else ran_a.tail()):
         return cell
     oracle = schema(url_a, exclude)
-    cell.steps["alembic"] = (True, f"{len(oracle.tables)} tables")
+    cell.steps["alembic"] = (True, f"{len(oracle.tables)} tables" + (
+        f", from the {len(base_schema.tables)} of {base.requirement} (create_all, then baseline)"
+        if base is not None and base_schema is not None else ""))
+
+    def left_after_rollback(url: str) -> str:
+        """What a rollback to base left that it should not: application tables, or with a starting
+        schema (the baseline, a floor) whatever differs from it."""
+        if base_schema is None:
+            left = tables(url, exclude)
+            return f"{len(left)} tables left: {', '.join(left[:5])}; " if left else ""
+        found = schema_differences(base_schema, schema(url, exclude), dialect)
+        return f"{len(found)} differences from the baseline: {'; '.join(found[:3])}; " if found else ""
 
     def same_as_oracle(step: str, url: str) -> bool:
         found = schema_differences(oracle, schema(url, exclude), dialect)
@@ -403,6 +460,13 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     (work / "hooked" / "schema-ledger.toml").write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
     hooked = work / "hooked"
     url_b = databases.new(dialect)
+    if base is not None:
+        log(f"{history.name}/{dialect}: B create_all, baseline")
+        ran = bootstrap(url_b)
+        if ran.code == 0:
+            ran = ledger(url_b, "baseline", "-m", f"created by {base.requirement}", folder=hooked)
+        if not cell.put("upgrade", ran.code == 0, "" if ran.code == 0 else f"create_all, baseline: {ran.tail()}"):
+            return cell
     log(f"{history.name}/{dialect}: B upgrade with the hook")
     ran_b = alembic(url_b, True, "upgrade", "heads")
     if cell.put("upgrade", ran_b.code == 0, "" if ran_b.code == 0 else ran_b.tail()):
@@ -423,12 +487,12 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         _drill(cell, ran, data_revisions(url_b))
         log(f"{history.name}/{dialect}: B rollback")
         ran, note = _rollback(lambda *extra: ledger(url_b, "rollback", "--to", "base", "-q", *extra, folder=hooked))
-        left = tables(url_b, exclude)
+        left = left_after_rollback(url_b)
         versions = version_rows(url_b, history.version_table)
         ok = ran.code == 0 and not left
-        cell.put("rollback", ok, note + ("" if ran.code == 0 else ran.tail() + "; ")
-                 + (f"{len(left)} tables left: {', '.join(left[:5])}; " if left else "")
-                 + (f"version table says {versions}" if versions else ""))
+        cell.put("rollback", ok, note + ("" if ran.code == 0 else ran.tail() + "; ") + left
+                 + (("stopped at the baseline, " if ok else "") + f"version table back at {versions}"
+                    if base_schema is not None else f"version table says {versions}" if versions else ""))
         if ok:
             ran = alembic(url_b, True, "upgrade", "heads")
             if cell.put("rebuild", ran.code == 0, "" if ran.code == 0 else ran.tail()):
@@ -449,20 +513,27 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     problems = [line for line in ran.err.splitlines() if "problem" in line]
     note = "" if ran.code == 0 else (f"{len(problems)} problems: " + " | ".join(problems[:3]) if problems
                                      else ran.tail())
+    if ran.code != 0 and base is not None:
+        note = f"import-alembic runs the history on an empty database, not from {base.requirement}'s tables: " + note
     if not cell.put("import", ran.code == 0, note):
         if imported.exists():
             cell.steps["import"] = (False, cell.steps["import"][1] + " (a migrations folder was left behind)")
         return cell
     (work / "schema-ledger.toml").write_text('migrations = "imported"\n', encoding="utf-8")
     url_c = databases.new(dialect)
+    if base is not None:
+        ran = bootstrap(url_c)
+        if ran.code == 0:
+            ran = ledger(url_c, "baseline", "-m", f"created by {base.requirement}")
+        if not cell.put("apply", ran.code == 0, "" if ran.code == 0 else f"create_all, baseline: {ran.tail()}"):
+            return cell
     log(f"{history.name}/{dialect}: C apply")
     ran = ledger(url_c, "apply")
     if cell.put("apply", ran.code == 0, "" if ran.code == 0 else ran.tail()):
         same_as_oracle("apply", url_c)
         ran, note = _rollback(lambda *extra: ledger(url_c, "rollback", "--to", "base", "-q", *extra))
-        left = tables(url_c, exclude)
-        cell.put("import-rollback", ran.code == 0 and not left,
-                 note + ("" if ran.code == 0 else ran.tail() + "; ") + (f"{len(left)} tables left" if left else ""))
+        left = left_after_rollback(url_c)
+        cell.put("import-rollback", ran.code == 0 and not left, note + ("" if ran.code == 0 else ran.tail() + "; ") + left)
     return cell
 
 

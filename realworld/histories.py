@@ -40,6 +40,20 @@ DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
 @attrs.frozen
+class Base:
+    """The models a history starts from: the package creates its tables with ``create_all()`` and
+    migrates from there, so Alembic alone fails on an empty database. As the package does for a new
+    database, the heads of the history in that version's wheel are stamped (none: nothing is)."""
+
+    #: the ``pip download`` requirement of the version the history starts at
+    requirement: str
+    #: the modules of that wheel holding the models (their MetaData is created)
+    modules: tuple[str, ...]
+    #: the dialects whose history starts from these models (the others start from an empty database)
+    dialects: tuple[str, ...] = DIALECTS
+
+
+@attrs.frozen
 class History:
     """One Alembic history in a wheel."""
 
@@ -62,6 +76,11 @@ class History:
     copied: tuple[str, ...] = ()
     #: in the CI subset of ``make test``
     ci: bool = False
+    #: the models the history starts from (None: an empty database)
+    base: Base | None = None
+
+    def base_for(self, dialect: str) -> Base | None:
+        return self.base if self.base is not None and dialect in self.base.dialects else None
 
     def locations(self, dialect: str) -> str | None:
         if self.version_locations is None:
@@ -80,9 +99,13 @@ HISTORIES: tuple[History, ...] = (
     History("aim-storage", "aim==3.29.1", "aim/storage/migrations"),
     History("aim-web", "aim==3.29.1", "aim/web/migrations", ci=True),
     History("jupyterhub", "jupyterhub", "jupyterhub/alembic", naming_convention=_JUPYTERHUB_CONVENTION,
-            shim="jupyterhub", transaction_per_migration=True),
+            shim="jupyterhub", transaction_per_migration=True,
+            # 1.0: its head is 4dc2d5a8c53c; the revision after 0.5's base, 99a28a4418e1, cannot run on
+            # Python 3 / SQLAlchemy 2 (datetime._replace, connection.execute of a str)
+            base=Base("jupyterhub==1.0.0", ("jupyterhub.orm",))),
     History("nbgrader", "nbgrader", "nbgrader/alembic", shim="nbgrader"),
-    History("buildbot", "buildbot", "buildbot/db/migrations", shim="buildbot"),
+    History("buildbot", "buildbot", "buildbot/db/migrations", shim="buildbot",
+            base=Base("buildbot==3.4.0", ("buildbot.db.model",))),  # 059 "v3.4 alembic initial"
     History("dagster", "dagster", "dagster/_core/storage/alembic", shim="dagster",
             copied=("dagster/_core/storage/migration/utils.py", "dagster/_core/storage/event_log/schema.py")),
     History("langflow", "langflow-base==1.13.0", "langflow/alembic", naming_convention=_JUPYTERHUB_CONVENTION,

@@ -24,7 +24,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from hypothesis import strategies as st
 
-from ledger.inspect.audit import _without_foreign_key_indexes
+from ledger.inspect.drift import without_foreign_key_indexes
 from ledger.storage.db import dialect_of
 from ledger.format.events import Event, fold_events, verify_chain
 from ledger.schema.reflect import compare, reflect
@@ -144,7 +144,7 @@ def differences(conn: sa.Connection, *, exclude: Sequence[str] = (LEDGER_TABLE, 
     fold = ledger_fold(conn, ledger_table)
     live = reflect(conn, exclude=tuple(exclude))
     if dialect_of(conn) == "mysql":
-        live = _without_foreign_key_indexes(live)  # InnoDB's index for an unnamed key, as verify --live takes it
+        live = without_foreign_key_indexes(live)  # InnoDB's index for an unnamed key, as verify --live takes it
     live = name_like_fold(live, fold)
     return compare(fold, live, conn.dialect.name)
 

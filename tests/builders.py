@@ -38,9 +38,9 @@ from ledger.dialects import ddl, dialect_name, execute
 from ledger.format.events import GENESIS_HASH, Actor, Event, fold_events, verify_chain
 from ledger.project.config import Config
 from ledger.project.points import plan_rollback, resolve_point
-from ledger.run.apply import store_for
 from ledger.schema.reflect import compare, reflect
 from ledger.storage.db import create_engine, dialect_of
+from ledger.storage.session import store_for
 from ops import MigrateOperation, Operations, SchemaState, record
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, settings
 # The shared builders assert too: their failures should read like a test's own.
 pytest.register_assert_rewrite("tests.builders", "tests.alembic_histories", "tests.reliability")
 
-from tests import servers  # noqa: E402 - after the rewrite hook is set
+from ledger import dialects  # noqa: E402 - after the rewrite hook is set
+from tests import servers  # noqa: E402
 
 # CI runs the same 20 examples per property every time (a red build is reproducible and is the
 # commit's doing); local and deep runs draw new examples on every run and explore.
@@ -41,7 +42,15 @@ _profile = os.environ.get("SCHEMA_LEDGER_HYPOTHESIS") or (
 settings.load_profile(_profile)
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-DIALECTS = ("sqlite", "postgresql", "mariadb")
+
+
+def database_matrix() -> tuple[str, ...]:
+    """What the ``dialect`` fixture runs each test on: every registered database (ledger.dialects),
+    by its name or, where the test servers run a flavour of it, by the flavour's (MariaDB)."""
+    return tuple(servers.TESTED_AS.get(database.name, database.name) for database in dialects.DATABASES.values())
+
+
+DIALECTS = database_matrix()
 _unavailable: dict[str, str] = {}
 
 
@@ -50,7 +59,7 @@ def server_urls() -> Iterator[dict[str, str | None]]:
     """Admin URLs of the PostgreSQL and MariaDB servers (None where none could be had)."""
     found: dict[str, str | None] = {}
     started: list[servers.Throwaway] = []
-    for dialect in ("postgresql", "mariadb"):
+    for dialect in (d for d in DIALECTS if d in servers.DEFAULTS):
         url, why, throwaway = servers.find(dialect)
         if throwaway is not None:
             started.append(throwaway)

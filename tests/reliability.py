@@ -20,12 +20,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ledger.inspect.audit import drift, reflect_live
+from ledger.inspect.drift import drift, reflect_live
 from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine
 from ledger.project.revisions import RevisionChain, load_revisions
-from ledger.run.apply import store_for
+from ledger.storage.session import store_for
 from ops import SchemaState
 from tests import servers
 from tests.builders import ROOT, project

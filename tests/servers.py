@@ -17,6 +17,8 @@ DEFAULTS = {
     "mariadb": "mysql+pymysql://root@127.0.0.1:3306/mysql",
 }
 ENV = {"postgresql": "SCHEMA_LEDGER_TEST_POSTGRES", "mariadb": "SCHEMA_LEDGER_TEST_MARIADB"}
+#: the flavour the test servers run of a database, where it is not the database itself
+TESTED_AS = {"mysql": "mariadb"}
 
 
 class Throwaway:

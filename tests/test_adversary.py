@@ -28,7 +28,8 @@ from ledger.project.config import Config, load_config
 from ledger.storage.db import create_engine, dialect_of
 from ledger.format.events import Event, chain_hash
 from ledger.run.rollback import rollback
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 from ledger.storage.seal import GuardError, Seal, database_identity, keygen, load_private_key
 from ledger.storage.store import REFUSAL
 from ops import ExecuteSQLOp

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from ledger.storage.db import create_engine, dialect_of
 from ledger.format.events import fold_events, verify_chain
 from ledger.project.revisions import RevisionError, load_revisions
-from ledger.run.apply import ApplyError, InDoubtError, apply, store_for
+from ledger.run.apply import ApplyError, InDoubtError, apply
+from ledger.storage.session import store_for
 from ledger.inspect.status import log_events, status
 from ops import SchemaState
 from tests.builders import assert_live_equals_fold, events, live_schema, project, rows, write_revision

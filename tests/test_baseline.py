@@ -25,7 +25,8 @@ from ledger.storage.db import create_engine, dialect_of
 from ledger.run.drill import drill
 from ledger.format.events import fold_events
 from ledger.inspect.pointintime import materialize
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 from tests.builders import project
 
 MANY = 30

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ledger.inspect.audit import blame, blame_events
+from ledger.inspect.blame import blame, blame_events
 from ledger.cli import main
 from ledger.project.config import Config
 from ledger.format.events import GENESIS_HASH, Actor, Event

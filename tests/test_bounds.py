@@ -20,7 +20,8 @@ from ledger.cli import main, printable
 from ledger.format.codec import MAX_NAME_BYTES, decode, encode
 from ledger.project.config import Config
 from ledger.storage.db import create_engine
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 from ops import CreateTableOp, LedgerFormatError
 from ops.specs import MAX_NAME_LENGTH, _fit
 from tests.conftest import DIALECTS

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.inspect.audit import reflect_live
+from ledger.inspect.drift import reflect_live
 from ledger.project.config import Config
 from ledger.storage.db import create_engine
-from ledger.run.apply import store_for
+from ledger.storage.session import store_for
 from tests.builders import cli, project, rows
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +17,9 @@ from ledger.schema import render
 from ledger.cli import main
 from ledger.storage.db import dialect_of
 from ledger.dialects.sqlite import SQLite
+from ledger.project.config import ConfigError, load_config
+from ledger.storage.store import LedgerStore
+from tests.conftest import DIALECTS, database_matrix
 
 
 @pytest.fixture
@@ -44,7 +48,7 @@ def test_the_built_in_databases() -> None:
     assert dialects.database("mariadb") is dialects.DATABASES["mysql"]
 
 
-def test_a_registered_database_is_in_every_list(toy: type[dialects.Database]) -> None:
+def test_a_registered_database_is_in_every_list(toy: type[dialects.Database], tmp_path: Path) -> None:
     assert dialects.names()[-1] == "toysql" and dialects.choices()[-2:] == ("toysql", "toysql-lite")
     assert render.DIALECTS == dialects.choices()
     assert dialects.dialect_name("toysql:///x.db") == "toysql" == dialect_of("toysql:///x.db")
@@ -58,6 +62,15 @@ def test_a_registered_database_is_in_every_list(toy: type[dialects.Database]) ->
     assert ops.Operations.find_implementation(type(create), "toysql") is dialects.generated
     assert dialects.ddl(create, ops.SchemaState(), "toysql") == dialects.ddl(create, ops.SchemaState(), "sqlite")
     assert render.sa_dialect("toysql").name == "sqlite"
+    # Configuration accepts its URLs; the test matrix runs on it.
+    assert "toysql" in dialects.backends()
+    assert load_config(url="toysql:///app.db", start=tmp_path, environ={}).url == "toysql:///app.db"
+    with pytest.raises(ConfigError, match="known: sqlite, postgresql, mysql, mariadb, toysql"):
+        load_config(url="oracle://x", start=tmp_path, environ={})
+    assert database_matrix()[-1] == "toysql" and "toysql" not in DIALECTS
+    # The ledger table's triggers and lock are its own (here: SQLite's).
+    store = LedgerStore()
+    assert store.trigger_sql("toysql", sa.dialects.sqlite.dialect()) == store.trigger_sql("sqlite", sa.dialects.sqlite.dialect())
     # The command line offers it wherever it asks for a database.
     for command in (["schema", "--help"], ["diff", "--help"], ["import-alembic", "--help"]):
         result = CliRunner().invoke(main, command)

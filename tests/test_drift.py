@@ -147,7 +147,7 @@ def test_added_column_and_the_cli_line(tmp_path: Path, db_url: str) -> None:
 @pytest.mark.parametrize("dialect", ["sqlite"])
 def test_live_is_not_compared_when_the_ledger_does_not_fold(tmp_path: Path, db_url: str) -> None:
     from ledger.format.events import Actor
-    from ledger.run.apply import store_for
+    from ledger.storage.session import store_for
     from ops import DropTableOp
 
     config = applied_project(tmp_path, db_url)

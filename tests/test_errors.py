@@ -18,7 +18,7 @@ from ops import LedgerError
 #: Not errors a caller gets: pytest's outcome for a failed migration test (pytest reports it; the
 #: plugin module stays free of schema-ledger imports until a test runs), and click's exception that
 #: carries a LedgerError's one line and exit code out of the CLI.
-OUTCOMES = {"ledger.integrations.pytest_plugin.SchemaLedgerTestFailure", "ledger.integrations.pytest_plugin.DrillFailed", "ledger.cli.Failure"}
+OUTCOMES = {"ledger.integrations.pytest_plugin.SchemaLedgerTestFailure", "ledger.integrations.pytest_plugin.DrillFailed", "ledger.cli.app.Failure"}
 
 
 def _modules() -> list[str]:
@@ -56,7 +56,7 @@ def test_one_unsupported_dialect_error() -> None:
 def test_builtin_bases_stay_where_callers_catch_them() -> None:
     from ledger.integrations.alembic_sql import UnrenderableStatement
     from ledger.inspect.audit import InvalidInput
-    from ledger.run.recorder import StatementFailed, TransactionFailed
+    from ledger.run.executor import StatementFailed, TransactionFailed
 
     assert issubclass(UnrenderableStatement, ValueError) and issubclass(InvalidInput, ValueError)
     assert issubclass(StatementFailed, LedgerError) and issubclass(TransactionFailed, LedgerError)

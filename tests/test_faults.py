@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.run.apply import LedgerView, apply
+from ledger.run.apply import apply
+from ledger.storage.view import LedgerView
 from tests.builders import cli, events
 from tests.reliability import (
     DEEP,
@@ -50,7 +51,7 @@ from tests.reliability import (
     wait_for_other_sessions,
 )
 from ledger.storage.db import create_engine
-from ledger.run.apply import store_for
+from ledger.storage.session import store_for
 from ledger.project.config import Config
 
 DIALECTS = ("sqlite", "postgresql", "mariadb")

@@ -30,7 +30,7 @@ from ledger.format.codec import MAX_PAYLOAD_BYTES, encode
 from ledger.project.config import Config
 from ledger.storage.db import create_engine
 from ledger.format.events import Actor, Event, chain_hash
-from ledger.run.apply import store_for
+from ledger.storage.session import store_for
 from ops import CreateTableOp, SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
 from tests.builders import cli, events

@@ -14,7 +14,7 @@ from ledger.format import codec
 from ledger.project.config import Config
 from ledger.run.drill import covered_revisions
 from ledger.format.events import Actor, Event
-from ledger.run.apply import connect, store_for
+from ledger.storage.session import connect, store_for
 from ledger.inspect.status import describe_event
 from ops import LedgerFormatError
 

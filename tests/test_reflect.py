@@ -727,7 +727,7 @@ def test_postgresql_keys_read_from_the_catalog_are_what_the_inspector_reports(
     """Primary keys, unique constraints and foreign keys come from one catalog query on
     PostgreSQL: every action, MATCH FULL, deferral, a referent in another schema, one found
     by the search path and one that is not, are read as SQLAlchemy's inspector reads them."""
-    from ledger.schema.reflect import _pg_keys
+    from ledger.dialects.postgresql import catalog_keys
 
     engine = sa.create_engine(database_factory("postgresql"))
     try:
@@ -751,7 +751,7 @@ def test_postgresql_keys_read_from_the_catalog_are_what_the_inspector_reports(
             conn.exec_driver_sql("CREATE TABLE bare (n INTEGER)")
         with engine.connect() as conn:
             for schema in (None, "other"):
-                pks, uniques, fks, _deferrable = _pg_keys(conn, schema)
+                pks, uniques, fks, _deferrable = catalog_keys(conn, schema)
                 inspector = sa.inspect(conn)
                 expected_pks = {k: v for k, v in inspector.get_multi_pk_constraint(schema=schema).items()
                                 if v["constrained_columns"]}

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.project import revision_cache
+from ledger.format import codec
 from ledger.project import revisions
 from ledger.schema.autogenerate import revision_text
 from ledger.project.revision_cache import CACHE_ENV, CACHE_FILE, file_digest
@@ -81,7 +82,7 @@ def test_a_cached_load_is_the_fresh_load_and_runs_no_file(tmp_path: Path) -> Non
 def test_a_cached_revision_decodes_its_ops_only_when_asked(tmp_path: Path) -> None:
     folder = project(tmp_path / "migrations")
     load_revisions(folder)
-    with mock.patch.object(revisions, "decode", side_effect=AssertionError("decoded")):
+    with mock.patch.object(codec, "decode", side_effect=AssertionError("decoded")):
         chain = load_revisions(folder)
         assert [(r.id, r.op_count) for r in chain] == [("c1", 4), ("o2", 1)]
         with pytest.raises(AssertionError, match="decoded"):

@@ -19,7 +19,8 @@ from ledger.format.events import fold_events, in_effect
 from ledger.project.points import InvalidPoint
 from ledger.schema.reflect import compare
 from ledger.run.rollback import RollbackError, rollback
-from ledger.run.apply import InDoubtError, apply, store_for
+from ledger.run.apply import InDoubtError, apply
+from ledger.storage.session import store_for
 from ledger.inspect.status import status
 from ops import ExecuteSQLOp, IrreversibleError, SchemaState
 from tests.builders import assert_live_equals_fold, events, invoke, live_schema, project, rows

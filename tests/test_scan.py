@@ -19,7 +19,8 @@ from ledger.storage.db import create_engine
 from ledger.format.events import (
     BODY_FIELDS, GENESIS_HASH, SORTED_BODY_FIELDS, Actor, Event, body_bytes, chain_hash, fold_events, verify_chain,
 )
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 from ledger.storage.scan import CHAIN_COLUMNS, chain_problems, checked, events, fold_ledger, fold_rows, read_rows
 from ledger.storage.store import LedgerStore
 from ops import LedgerError, LedgerFormatError, SchemaState

@@ -33,7 +33,8 @@ from ledger.inspect.pointintime import schema_at
 from ledger.schema.reflect import compare, reflect
 from ledger.project.revisions import Revision, RevisionChain, Step, checksum
 from ledger.run.rollback import rollback
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 from ops import MigrateOperation, SchemaState
 from tests.strategies import ops_for
 

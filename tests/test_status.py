@@ -15,7 +15,7 @@ from ledger.project.config import Config
 from ledger.storage.db import create_engine
 from ledger.format.events import STATE_KINDS, Actor, Event, in_effect
 from ledger.project.revisions import RevisionChain, load_revisions
-from ledger.run.apply import store_for
+from ledger.storage.session import store_for
 from ledger.inspect.status import status
 from ops import ExecuteSQLOp
 

@@ -23,7 +23,8 @@ from ledger.inspect.audit import verify
 from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
 from ledger.format.events import Event, chain_hash
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 from tests.builders import drop_ledger_triggers, replace_ledger_rows, project
 from tests.conftest import DIALECTS
 

@@ -15,7 +15,8 @@ from ledger.project.config import Config
 from ledger.storage.db import create_engine
 from ledger.format.events import GENESIS_HASH, Actor, Event
 from ledger.project.revisions import load_revisions
-from ledger.run.apply import apply, store_for
+from ledger.run.apply import apply
+from ledger.storage.session import store_for
 from ops import DropTableOp
 from tests.builders import project, run
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ledger.cli import SECONDS, CliContext, main, pass_cli, sealing
+from ledger.cli.app import SECONDS, CliContext, main, pass_cli, sealing
 
 __all__ = ["grants", "keygen", "sign"]
 
@@ -25,6 +25,8 @@ def keygen(file: Path) -> None:
     """
     from ledger.storage.seal import keygen as make
 
+    if not file.name:
+        raise click.BadParameter(f"{str(file)!r} names no file", param_hint="FILE")
     private, public, key = make(file)
     click.echo(f"wrote {private} (private: keep it secret) and {public} (public: list it in trusted_keys)")
     click.echo(f"key id {key}")
@@ -84,7 +86,7 @@ def sign(state: CliContext, lock_timeout: float) -> None:
     """
     from ledger.project.config import ConfigError
     from ledger.format.events import verify_chain
-    from ledger.run.apply import _wrap_db_errors, connect, store_for
+    from ledger.storage.session import connect, store_for, wrap_db_errors
     from ledger.storage.scan import events as read_events
     from ledger.storage.seal import GuardError
 
@@ -94,7 +96,7 @@ def sign(state: CliContext, lock_timeout: float) -> None:
     store = store_for(config)
     seal, store.seal = store.seal, None
     assert seal is not None
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout), store.lock(conn, lock_timeout):
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout), store.lock(conn, lock_timeout):
         problems = verify_chain(read_events(conn, store))
         if problems:
             raise GuardError(f"sign refused: the ledger does not verify: {problems[0]}")

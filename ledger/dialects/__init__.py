@@ -12,6 +12,7 @@ indexes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,9 @@ from .base import (
     DDLGenerator,
     UnsupportedDialectError,
     UnsupportedOperationError,
+    backends,
     choices,
+    column_type,
     compile_dialect,
     database,
     database_file,
@@ -52,13 +55,19 @@ __all__ = [
     "SQLiteRebuildError",
     "UnsupportedDialectError",
     "UnsupportedOperationError",
+    "backends",
     "check_implemented",
+    "outside_transaction",
+    "unrendered",
+    "unrendered_sql",
     "choices",
+    "column_type",
     "database",
     "database_file",
     "ddl",
     "ddl_batch",
     "dialect_name",
+    "empty_state",
     "enum_types",
     "execute",
     "generator",
@@ -84,6 +93,12 @@ def dialect_name(obj: Any) -> str:
     else:
         raise UnsupportedDialectError(f"cannot tell the database dialect of {obj!r}")
     return database(name).name
+
+
+def empty_state(obj: Any) -> SchemaState:
+    """An empty schema whose verbs keep names apart as the database of ``obj`` (anything
+    :func:`dialect_name` takes) does: where a fold of its ledger starts."""
+    return SchemaState(names_per=database(dialect_name(obj)).names_per)
 
 
 def generator(dialect: str, conn: sa.Connection | None = None) -> DDLGenerator:
@@ -164,6 +179,43 @@ def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str
 
 
 _AS_WRITTEN = {"no_parameters": True}
+
+#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
+_OUTSIDE_TRANSACTION = re.compile(
+    r"""^\s*(?:
+        (?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b
+      | REINDEX\s+(?:\([^)]*\)\s*)?(?:(?:INDEX|TABLE)\s+CONCURRENTLY|SCHEMA|DATABASE|SYSTEM)\b
+      | VACUUM\b
+      | (?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b
+      | ALTER\s+SYSTEM\b
+      | ALTER\s+TABLE\s[^;]*\bDETACH\s+PARTITION\s[^;]*\bCONCURRENTLY\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+#: How a statement that ran is recorded when it cannot be written as SQL that runs again (a bound
+#: value with no literal form): its text with the placeholders, after this comment. Nothing runs it.
+UNRENDERED = "/* schema-ledger: cannot be rendered"
+
+
+def unrendered_sql(statement: str, why: str) -> str:
+    """``statement`` marked as one that cannot be rendered (``why``): kept to be read, never run."""
+    return f"{UNRENDERED} ({' '.join(why.replace('*/', '* /').split())}) */ {statement}"
+
+
+def unrendered(statement: str) -> str | None:
+    """Why ``statement`` cannot be run again (it was recorded by :func:`unrendered_sql`), or None."""
+    if not statement.startswith(UNRENDERED):
+        return None
+    head, _, _ = statement.partition(" */")
+    return "it cannot be rendered as SQL that runs again " + head[len(UNRENDERED):].strip() + "; it is not run"
+
+
+def outside_transaction(dialect: str, statement: str) -> bool:
+    """Whether ``statement`` runs only outside a transaction on ``dialect`` (PostgreSQL's
+    ``CREATE INDEX CONCURRENTLY``, ``VACUUM`` ...), as Alembic runs it in ``autocommit_block()``."""
+    return dialect == "postgresql" and _OUTSIDE_TRANSACTION.match(statement) is not None
 
 
 def execute(conn: sa.Connection, statements: Sequence[str]) -> None:

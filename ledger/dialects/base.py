@@ -8,10 +8,8 @@ what goes away, ``before.apply(op)`` for what comes in), so the generator never 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -30,12 +28,28 @@ from ops import (
     DropTableCommentOp,
     DropTableOp,
     ExecuteSQLOp,
-    LedgerError,
     MigrateOperation,
     RenameTableOp,
     SchemaState,
 )
 from ops.specs import IndexSpec, TableSpec
+
+from .database import (
+    DATABASES,
+    Database,
+    UnsupportedDialectError,
+    UnsupportedOperationError,
+    backends,
+    choices,
+    column_type,
+    compile_dialect,
+    database,
+    database_file,
+    generated,
+    names,
+    register_database,
+    transactional_ddl,
+)
 
 __all__ = [
     "DATABASES",
@@ -43,7 +57,9 @@ __all__ = [
     "Database",
     "UnsupportedDialectError",
     "UnsupportedOperationError",
+    "backends",
     "choices",
+    "column_type",
     "compile_dialect",
     "database",
     "database_file",
@@ -55,208 +71,6 @@ __all__ = [
     "table_of",
     "transactional_ddl",
 ]
-
-class UnsupportedDialectError(LedgerError, ValueError):
-    """A database that schema-ledger does not speak."""
-
-
-class UnsupportedOperationError(LedgerError, NotImplementedError):
-    """An operation that cannot be turned into SQL for this database."""
-
-
-# ---------------------------------------------------------------------------------------------
-# One object per database
-# ---------------------------------------------------------------------------------------------
-
-
-class Database:
-    """Everything schema-ledger knows about one database (Alembic's ``DefaultImpl``, one per database).
-
-    A subclass in ``ledger/dialects/<name>.py``, registered with :func:`register_database`, is
-    what adding a database means (docs/design.md, "Add a database"): every list of supported
-    databases, every ``--dialect`` choice and every per-database decision is read from these
-    objects.
-    """
-
-    #: the name used in configuration, ``--dialect`` and the implementation registry
-    name: ClassVar[str] = ""
-    #: how messages name it
-    title: ClassVar[str] = ""
-    #: SQLAlchemy backend names (``make_url(url).get_backend_name()``) this object serves
-    backends: ClassVar[tuple[str, ...]] = ()
-    #: other names ``--dialect`` accepts for a flavour of this database (MariaDB's "mariadb")
-    flavours: ClassVar[tuple[str, ...]] = ()
-    #: the DBAPI driver used when a URL names none ("postgresql://" -> "postgresql+psycopg")
-    default_driver: ClassVar[str | None] = None
-    #: whether DDL runs inside a transaction that a failure rolls back; without it (MariaDB,
-    #: MySQL) every op is bracketed by a committed intent and its event, and
-    #: ``--one-transaction`` is refused
-    transactional_ddl: ClassVar[bool] = True
-    #: whether the write lock comes with each transaction (SQLite's BEGIN IMMEDIATE), so the
-    #: ledger is read again in every transaction instead of once under the applier lock
-    locks_per_transaction: ClassVar[bool] = False
-    #: whether the ops of a ``batch_alter_table`` block share one table rebuild (SQLite)
-    rebuilds_batches: ClassVar[bool] = False
-    #: the SQLAlchemy dialect class statements are compiled with
-    sa_dialect: ClassVar[type[sa.engine.Dialect]]
-    #: the generator of the SQL of the built-in operations
-    generator: ClassVar[type[DDLGenerator]]
-    #: (most, "bytes" or "characters") an identifier may hold; None: no limit
-    name_limit: ClassVar[tuple[int, str] | None] = None
-    #: whether a name over ``name_limit`` is cut without an error (PostgreSQL)
-    cuts_long_names: ClassVar[bool] = False
-    #: whether a primary key keeps the name it is given (MySQL/MariaDB call every one PRIMARY)
-    names_primary_keys: ClassVar[bool] = True
-    #: InnoDB's foreign key indexes: an index is made for every foreign key no index serves,
-    #: kept when the key is dropped, dropped with the last column it holds or once another
-    #: index serves the key; reflection shows them, the fold does not model them
-    indexes_foreign_keys: ClassVar[bool] = False
-    #: ALTER of a column restates the whole column (MySQL's MODIFY/CHANGE), so what the
-    #: statement leaves out is reset
-    restates_altered_columns: ClassVar[bool] = False
-    #: renaming a table renames its generated foreign key names (``t_ibfk_1`` -> ``u_ibfk_1``)
-    renames_foreign_keys_with_tables: ClassVar[bool] = False
-    #: an index on a TEXT column gets a key prefix length the database chooses (MariaDB)
-    prefixes_text_indexes: ClassVar[bool] = False
-    #: SQL that names the connected database user (None: the database has no users)
-    current_user_sql: ClassVar[str | None] = None
-
-    def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
-                        ) -> sa.engine.Dialect:
-        """A compile dialect for a server of ``version`` (None: unknown) and ``flavour``; ``options``
-        come from :meth:`live_options`. Built once per argument tuple (see :func:`compile_dialect`)."""
-        # The "named" paramstyle matters: under psycopg's and PyMySQL's "pyformat"/"format",
-        # SQLAlchemy doubles every "%" in literals and text, which is right only for a statement
-        # that is then %-interpolated. Our statements run as written (see ``execute``), so a
-        # CHECK (x LIKE 'a%') must come out with one "%".
-        dialect = self.sa_dialect(paramstyle="named")
-        if version is not None:
-            dialect.server_version_info = version
-        return dialect
-
-    def offline_version(self) -> tuple[int, ...] | None:
-        """The server version assumed when there is no connection."""
-        return None
-
-    def live_options(self, live: sa.engine.Dialect | None, flavour: str | None) -> tuple[Any, ...]:
-        """What of a connected dialect (or, offline, of ``flavour``) changes how statements compile."""
-        return ()
-
-    def flavour_of(self, live: sa.engine.Dialect) -> str | None:
-        """The flavour a live connection talks to ("mariadb"), None for the database itself."""
-        return None
-
-    def name_problem(self, name: str, what: str) -> str | None:
-        """Why this database refuses ``name`` for a ``what`` ("table", "column", "index", ...)
-        however it is quoted (the end of a sentence starting with the name), or None."""
-        return None
-
-    def sequence_default(self, text: str) -> bool:
-        """Whether a reflected server default ``text`` is the database's own sequence for the
-        column (PostgreSQL's ``nextval(...)`` of a SERIAL), not a default anyone declared."""
-        return False
-
-    def database_file(self, url: sa.URL) -> Path | None:
-        """The file that holds the database at ``url``, for a database kept in a file (SQLite),
-        else None. Relative as written in the URL."""
-        return None
-
-    def scratch_statements(self, name: str) -> tuple[str, str] | None:
-        """``CREATE DATABASE`` and ``DROP DATABASE`` statements for a scratch database ``name`` on
-        the target's server (drills); None: the scratch is a temporary file instead."""
-        quote = self.sa_dialect(paramstyle="named").identifier_preparer.quote_identifier
-        return f"CREATE DATABASE {quote(name)}", f"DROP DATABASE IF EXISTS {quote(name)}"
-
-    def setup_engine(self, engine: sa.Engine) -> None:
-        """Make an engine behave as the runner needs (SQLite: transactional DDL, the write lock)."""
-
-
-#: name -> the database object; filled by :func:`register_database`
-DATABASES: dict[str, Database] = {}
-
-
-def register_database(cls: type[Database]) -> type[Database]:
-    """Class decorator: make ``cls`` a supported database, with its generator's DDL in the
-    implementation registry of ``ops.Operations`` for every op class the generator handles."""
-    from ops import Operations
-
-    database = cls()
-    DATABASES[cls.name] = database
-    for op_class in cls.generator._methods:
-        Operations.implementation_for(op_class, cls.name)(generated)
-    return cls
-
-
-def names() -> tuple[str, ...]:
-    """The supported databases, by the name schema-ledger uses for each."""
-    return tuple(DATABASES)
-
-
-def choices() -> tuple[str, ...]:
-    """What ``--dialect`` accepts: every database's name and flavours."""
-    return tuple(n for database in DATABASES.values() for n in (database.name, *database.flavours))
-
-
-def database(name: str) -> Database:
-    """The database object for a schema-ledger name, a flavour ("mariadb") or a SQLAlchemy backend name."""
-    found = DATABASES.get(name)
-    if found is not None:
-        return found
-    for candidate in DATABASES.values():
-        if name in candidate.flavours or name in candidate.backends:
-            return candidate
-    raise UnsupportedDialectError(f"unsupported database dialect {name!r} (supported: {', '.join(choices())})")
-
-
-def database_file(url: str | sa.URL) -> Path | None:
-    """The file holding the database at ``url`` when its database keeps one (a SQLite file; not
-    ``:memory:`` or a ``file:`` URI), else None."""
-    parsed = sa.make_url(url)
-    try:
-        return database(parsed.get_backend_name()).database_file(parsed)
-    except UnsupportedDialectError:
-        return None
-
-
-def transactional_ddl(dialect: str) -> bool:
-    """Whether ``dialect``'s DDL runs inside a transaction (see :attr:`Database.transactional_ddl`)."""
-    return database(dialect).transactional_ddl
-
-
-def generated(operations: Any, op: MigrateOperation) -> None:
-    """The implementation of every built-in op: the database's DDL generator writes its SQL.
-
-    Registered per database by :func:`register_database`; :func:`ledger.dialects.ddl` calls the
-    generator directly when it finds this function, so the facade is only a way in for callers
-    that run ops through one (``MigrationContext``).
-    """
-    context = operations.migration_context
-    for statement in context.generator.statements(op, context.state):
-        operations.execute(statement)
-
-
-# ---------------------------------------------------------------------------------------------
-# The dialect used for compiling
-# ---------------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=64)
-def _compile_dialect(name: str, version: tuple[int, ...] | None, flavour: str | None,
-                     options: tuple[Any, ...]) -> sa.engine.Dialect:
-    return DATABASES[name].compile_dialect(version, flavour, options)
-
-
-def compile_dialect(dialect: str, conn: sa.Connection | None = None) -> sa.engine.Dialect:
-    """The SQLAlchemy dialect statements are compiled with: the connection's flavour and version
-    (MariaDB or MySQL, ANSI_QUOTES, backslash escapes) when there is one, else a default one."""
-    db = database(dialect)
-    flavour = dialect if dialect in db.flavours else None
-    live = conn.dialect if conn is not None else None
-    if live is None:
-        return _compile_dialect(db.name, db.offline_version(), flavour, db.live_options(None, flavour))
-    version = tuple(live.server_version_info) if live.server_version_info else None
-    flavour = db.flavour_of(live) or flavour
-    return _compile_dialect(db.name, version, flavour, db.live_options(live, flavour))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,29 +1,27 @@
-"""Operations to canonical JSON bytes and back: one cattrs converter, payload versions, upcasting.
+"""Operations to canonical JSON bytes and back, and the records the ledger stores beside them.
 
-A payload is ``{"type": TAG, "v": VERSION, "op": {...fields}}``, written with sorted keys,
-compact separators and UTF-8, so equal ops give equal bytes in every process. Reading
-checks every field's type; column types resolve only through the allow-list in
-``ops.specs``; nothing in a payload can make this module import or run code.
+A payload is ``{"type": TAG, "v": VERSION, "op": {...fields}}`` (:mod:`ledger.format.payload`
+turns an op into that envelope and back), written with sorted keys, compact separators and
+UTF-8, so equal ops give equal bytes in every process. Reading refuses what is not canonical
+JSON or beyond the bounds below before the envelope is structured, and names the ledger
+position of anything malformed. A record (a drill's report) is stored the same way under its
+own type tag and version.
 """
 
 from __future__ import annotations
 
 import json
 import json.encoder
-import types
-import typing
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_unstructure_fn, override
 
-from ops import OP_TYPES, LedgerFormatError, MigrateOperation, RegistrationError, UnknownTypeError
-from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
-from ops.constraint import AddConstraintOp
-from ops.specs import TypeSpec, registered_type
+from ops import LedgerFormatError, MigrateOperation
+
+from ledger.format.payload import Upcaster, from_payload, register_op, register_upcaster, to_payload
 
 __all__ = [
     "LedgerFormatError",
@@ -43,10 +41,6 @@ __all__ = [
 
 #: A payload larger than this is refused before it is parsed.
 MAX_PAYLOAD_BYTES = 8 * 1024 * 1024
-#: How deep a column type may nest (ARRAY of ARRAY of ...).
-MAX_TYPE_DEPTH = 16
-
-_SCALARS = (str, int, float, bool, type(None))
 
 
 def canonical(obj: Any) -> bytes:
@@ -69,382 +63,6 @@ _ENCODE = (
                                 False)
     if json.encoder.c_make_encoder is not None else None
 )
-
-
-class _Bad(Exception):
-    """A payload is not what its schema says; turned into LedgerFormatError at the edge."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Values inside type specs and index options
-# ---------------------------------------------------------------------------------------------
-
-
-def _value_out(value: Any) -> Any:
-    if isinstance(value, TypeSpec):
-        return {"type": _typespec_out(value)}
-    if isinstance(value, tuple):
-        return [_value_out(v) for v in value]
-    return value
-
-
-def _value_in(value: Any, depth: int) -> Any:
-    if depth > MAX_TYPE_DEPTH:
-        raise _Bad("value nests too deeply")
-    if isinstance(value, _SCALARS):
-        return value
-    if isinstance(value, list):
-        return tuple(_value_in(v, depth + 1) for v in value)
-    if isinstance(value, dict) and set(value) == {"type"}:
-        return _typespec_in(value["type"], depth + 1)
-    raise _Bad(f"unexpected value {type(value).__name__}")
-
-
-def _typespec_out(spec: TypeSpec) -> dict[str, Any]:
-    return {"name": spec.name, "args": [_value_out(a) for a in spec.args],
-            "kwargs": {k: _value_out(v) for k, v in spec.kwargs}}
-
-
-def _typespec_in(data: Any, depth: int = 0) -> TypeSpec:
-    if depth > MAX_TYPE_DEPTH:
-        raise _Bad("column type nests too deeply")
-    if not isinstance(data, dict) or data.keys() != _TYPESPEC_KEYS:
-        raise _Bad("a column type needs exactly name, args and kwargs")
-    name, args, kwargs = data["name"], data["args"], data["kwargs"]
-    if not isinstance(name, str) or not isinstance(args, list) or not isinstance(kwargs, dict):
-        raise _Bad("malformed column type")
-    # Most types have no arguments and string or integer options (String(80), Integer): those
-    # are looked up by value (True is not 1 here: a bool is neither str nor int by type).
-    if args:
-        key = None
-    elif len(kwargs) == 1:
-        ((option, value),) = kwargs.items()
-        key = (name, (option, value)) if type(value) is str or type(value) is int else None
-    else:
-        key = (name, *kwargs.items()) if all(type(v) in (str, int) for v in kwargs.values()) else None
-    if key is not None and (known := _TYPES.get(key)) is not None:
-        return known
-    try:
-        registered_type(name)
-    except UnknownTypeError as exc:
-        raise _Bad(str(exc)) from None
-    spec = TypeSpec(
-        name,
-        tuple(_value_in(a, depth + 1) for a in args),
-        tuple(sorted((str(k), _value_in(v, depth + 1)) for k, v in kwargs.items())),
-    )
-    if key is not None:
-        if len(_TYPES) >= _TYPES_SIZE:
-            _TYPES.clear()
-        _TYPES[key] = spec
-    return spec
-
-
-_TYPESPEC_KEYS = frozenset(("name", "args", "kwargs"))
-
-#: Column types read lately, by name and options (see ``_typespec_in``): a TypeSpec is an
-#: immutable value, and a ledger uses few distinct types; building each anew was a third of the
-#: time of structuring a payload.
-_TYPES: dict[tuple[Any, ...], TypeSpec] = {}
-_TYPES_SIZE = 1024
-
-
-def _pairs_in(data: Any) -> tuple[tuple[str, Any], ...]:
-    if not isinstance(data, dict):
-        raise _Bad("expected an object of options")
-    return tuple(sorted((k, _value_in(v, 0)) for k, v in data.items()))
-
-
-# ---------------------------------------------------------------------------------------------
-# The converter
-# ---------------------------------------------------------------------------------------------
-
-
-def _strict(kind: type) -> Callable[[Any, Any], Any]:
-    def check(value: Any, _: Any) -> Any:
-        if type(value) is not kind and not (kind is float and type(value) is int):
-            raise _Bad(f"expected {kind.__name__}, got {type(value).__name__}")
-        return value
-
-    return check
-
-
-def _is_union(t: Any) -> bool:
-    return typing.get_origin(t) in (typing.Union, types.UnionType)
-
-
-def _make_converter() -> cattrs.Converter:
-    # Without detailed validation the generated structuring functions call each field's hook
-    # directly instead of collecting errors per field: decoding a payload takes about half the
-    # time, and the first error is the one reported either way (see ``_reason``).
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
-    for kind in (str, int, bool, float):
-        conv.register_structure_hook(kind, _strict(kind))
-
-    conv.register_unstructure_hook(TypeSpec, _typespec_out)
-    conv.register_structure_hook(TypeSpec, lambda d, _: _typespec_in(d))
-    conv.register_unstructure_hook_func(
-        lambda t: typing.get_origin(t) is tuple, lambda v: [conv.unstructure(x) for x in v]
-    )
-    pairs = tuple[tuple[str, Any], ...]
-    conv.register_unstructure_hook_func(lambda t: t == pairs, lambda v: {k: _value_out(x) for k, x in v})
-    conv.register_structure_hook_func(lambda t: t == pairs, lambda d, _: _pairs_in(d))
-
-    # Hooks for tuples and unions are made once per type (a factory), not worked out from the
-    # type at every value: ``typing.get_args`` per field was a fifth of the time of a decode.
-    def tuple_factory(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
-        (item, _ellipsis) = typing.get_args(t)
-        structure_item = conv.get_structure_hook(item)
-
-        def tuple_hook(data: Any, _: Any) -> tuple[Any, ...]:
-            if type(data) is not list:
-                raise _Bad(f"expected a list, got {type(data).__name__}")
-            return tuple([structure_item(v, item) for v in data])
-
-        return tuple_hook
-
-    conv.register_structure_hook_factory(
-        lambda t: typing.get_origin(t) is tuple and len(typing.get_args(t)) == 2 and typing.get_args(t)[1] is Ellipsis
-        and t != pairs,
-        tuple_factory,
-    )
-
-    def union_factory(t: Any) -> Callable[[Any, Any], Any]:
-        args = typing.get_args(t)
-        nullable = type(None) in args
-        plain = tuple(kind for kind in (bool, str, int) if kind in args)
-        classes = [a for a in args if attrs.has(a) or a is AddConstraintOp]
-        nested = conv.get_structure_hook(classes[0]) if len(classes) == 1 else None
-
-        def union_hook(data: Any, _: Any) -> Any:
-            if data is None:
-                if nullable:
-                    return None
-                raise _Bad("unexpected null")
-            if type(data) in plain:
-                return data
-            if nested is not None and type(data) is dict:
-                return nested(data, classes[0])
-            raise _Bad(f"unexpected {type(data).__name__} for {t}")
-
-        return union_hook
-
-    conv.register_structure_hook_factory(_is_union, union_factory)
-    conv.register_structure_hook_factory(lambda t: attrs.has(t) and t is not TypeSpec,
-                                         lambda t: _make_structure_fn(t, conv))
-
-    # DropConstraintOp._reverse holds an op: nested as its own tagged payload.
-    conv.register_unstructure_hook_func(
-        lambda t: _is_union(t) and AddConstraintOp in typing.get_args(t),
-        lambda op: None if op is None else to_payload(op),
-    )
-    conv.register_structure_hook_func(lambda t: t is AddConstraintOp, lambda d, _: _nested_add_constraint(d))
-    # What goes with a column added or dropped (indexes, constraints): a list of tagged payloads.
-    conv.register_unstructure_hook_func(lambda t: t == _OPS, lambda ops: [to_payload(op) for op in ops])
-    conv.register_structure_hook_func(lambda t: t == _OPS, lambda d, _: _nested_ops(d))
-
-    # Fields added after version 1 of their op are left out while unset, so older ops keep their bytes.
-    for op_class, fields in _OPTIONAL_FIELDS.items():
-        overrides = {f: override(omit_if_default=True) for f in fields}
-        conv.register_unstructure_hook(op_class, make_dict_unstructure_fn(op_class, conv, **overrides))
-    return conv
-
-
-_PLAIN = (str, int, bool, type(None))
-
-
-def _make_structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    """A structure function for the attrs class ``cls``, generated once from its fields.
-
-    What cattrs' generated function does (each field structured by its type; a missing required
-    field, an unknown key or a value of the wrong type refused), with the checks written inline
-    instead of a hook call per field: plain fields (``str``, ``int``, ``bool``, unions of those
-    and null), tuples, and unions of plain kinds with one class (whose own structure function, or
-    ``_typespec_in`` for a column type, is called directly). Structuring was the largest part of
-    decoding a payload.
-    """
-    names: dict[str, Any] = {"_Bad": _Bad, "_cls": cls, "_typespec_in": _typespec_in}
-    lines = [
-        "def structure(o, _=None):",
-        "    if type(o) is not dict:",
-        "        raise _Bad(f'expected an object, got {type(o).__name__}')",
-        "    if not o.keys() <= _known:",
-        "        raise _Bad(f'unknown keys {sorted(set(o) - _known)!r}')",
-    ]
-    args = []
-    fields = attrs.fields(attrs.resolve_types(cls))
-    names["_known"] = frozenset(f.name for f in fields)
-    for i, f in enumerate(fields):
-        v, t = f"v{i}", f.type
-        if f.default is attrs.NOTHING:
-            lines.append(f"    {v} = o[{f.name!r}]")
-        elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
-            raise TypeError(f"{cls.__name__}.{f.name}: factory defaults are not supported by the codec")
-        else:
-            # A missing field takes its default as it stands (a valid value of its type; null for
-            # the unions), neither checked nor structured again.
-            names[f"d{i}"] = f.default
-            lines.append(f"    {v} = o.get({f.name!r}, _NO)")
-            lines.append(f"    if {v} is _NO:")
-            lines.append(f"        {v} = d{i}")
-            lines.append("    else:")
-        indent = "    " if f.default is attrs.NOTHING else "        "
-        lines.extend(indent + line for line in _field_code(t, v, f"{cls.__name__}.{f.name}", names, conv, i))
-        args.append(f"{f.alias}={v}" if f.kw_only else v)
-    names["_NO"] = _NO
-    lines.append(f"    return _cls({', '.join(args)})")
-    # Everything the function uses is bound as a default argument: a local, not a global, lookup.
-    lines[0] = f"def structure(o, _=None, *, {', '.join(f'{n}={n}' for n in names)}):"
-    exec(compile("\n".join(lines), f"<structure {cls.__module__}.{cls.__qualname__}>", "exec"), names)  # noqa: S102
-    return typing.cast(Callable[[Any, Any], Any], names["structure"])
-
-
-_NO = object()
-_PLAIN = (str, int, bool, type(None))
-
-
-def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.Converter, i: int) -> list[str]:
-    """Lines that check ``v`` as a ``t`` and put its structured value back in ``v``."""
-    bad = f"raise _Bad(f'{where}: unexpected {{type({v}).__name__}}')"
-    if t in (str, int, bool):
-        return [f"if type({v}) is not {t.__name__}:", f"    {bad}"]
-    if t is TypeSpec:
-        return [f"{v} = _typespec_in({v})"]
-    if _is_union(t):
-        args = typing.get_args(t)
-        # As the union hook: null only when the union has it, bool/str/int as they are, an object
-        # for the union's one class; floats and anything else refused.
-        names[f"k{i}"] = frozenset(a for a in args if a in _PLAIN)
-        classes = [a for a in args if attrs.has(a) or a is AddConstraintOp]
-        lines = [f"if type({v}) not in k{i}:"]
-        if len(classes) == 1:
-            lines += [f"    if type({v}) is not dict:", f"        {bad}",
-                      f"    {v} = {_call(classes[0], v, names, conv, i)}"]
-        else:
-            lines += [f"    {bad}"]
-        return lines
-    if typing.get_origin(t) is tuple and len(typing.get_args(t)) == 2 and typing.get_args(t)[1] is Ellipsis \
-            and typing.get_args(t)[0] is not tuple and typing.get_origin(typing.get_args(t)[0]) is not tuple:
-        item = typing.get_args(t)[0]
-        lines = [f"if type({v}) is not list:", f"    raise _Bad(f'{where}: expected a list, got {{type({v}).__name__}}')"]
-        if item in (str, int, bool):
-            return lines + [f"if any(type(x) is not {item.__name__} for x in {v}):",
-                            f"    raise _Bad('{where}: expected {item.__name__} items')",
-                            f"{v} = tuple({v})"]
-        if attrs.has(item):
-            return lines + [f"{v} = tuple([{_call(item, 'x', names, conv, i)} for x in {v}])"]
-    names[f"h{i}"], names[f"t{i}"] = conv.get_structure_hook(t), t
-    return [f"{v} = h{i}({v}, t{i})"]
-
-
-def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, i: int) -> str:
-    """An expression that structures the object ``value`` as a ``cls``."""
-    if cls is TypeSpec:
-        return f"_typespec_in({value})"
-    names[f"c{i}"], names[f"ct{i}"] = conv.get_structure_hook(cls), cls
-    return f"c{i}({value}, ct{i})"
-
-
-#: op class -> fields written only when they differ from their default.
-_OPTIONAL_FIELDS: dict[type[MigrateOperation], tuple[str, ...]] = {
-    AddColumnOp: ("insert_before", "_then"),
-    AlterColumnOp: ("postgresql_using",),
-    DropColumnOp: ("_before", "_dependents"),
-}
-
-_OPS = tuple[MigrateOperation, ...]
-
-
-def _nested_ops(data: Any) -> tuple[MigrateOperation, ...]:
-    if type(data) is not list:
-        raise _Bad(f"expected a list, got {type(data).__name__}")
-    return tuple(from_payload(item) for item in data)
-
-
-def _nested_add_constraint(data: Any) -> AddConstraintOp:
-    op = from_payload(data)
-    if not isinstance(op, AddConstraintOp):
-        raise _Bad("expected an add-constraint operation")
-    return op
-
-
-_converter = _make_converter()
-
-# ---------------------------------------------------------------------------------------------
-# Payload versions
-# ---------------------------------------------------------------------------------------------
-
-Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
-_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
-
-
-def register_upcaster(tag: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
-    """Register ``fn(fields) -> fields`` that turns version ``from_version`` of ``tag`` into the next."""
-
-    def register(fn: Upcaster) -> Upcaster:
-        _UPCASTERS[(tag, from_version)] = fn
-        return fn
-
-    return register
-
-
-@register_upcaster("execute", 1)
-def _execute_v1_v2(fields: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 of ``execute`` called its SQL ``sql`` and could not hold a reverse."""
-    fields = dict(fields)
-    if "sql" not in fields:
-        raise _Bad("execute v1 payload needs sql")
-    fields["sqltext"] = fields.pop("sql")
-    fields.setdefault("reverse_sql", None)
-    return fields
-
-
-def register_op(op_class: type[MigrateOperation]) -> type[MigrateOperation]:
-    """Make a plugin operation (already tagged with ``ops.op_type``) readable and writable."""
-    if OP_TYPES.get(op_class.op_tag) is not op_class:
-        raise RegistrationError(f"{op_class.__name__} must be tagged with ops.op_type before it is registered")
-    return op_class
-
-
-# ---------------------------------------------------------------------------------------------
-# The public functions
-# ---------------------------------------------------------------------------------------------
-
-
-def to_payload(op: MigrateOperation) -> dict[str, Any]:
-    """``op`` as its JSON-ready envelope."""
-    if OP_TYPES.get(op.op_tag) is not type(op):
-        raise LedgerFormatError(f"{type(op).__name__} is not a registered operation")
-    return {"type": op.op_tag, "v": op.payload_version, "op": _converter.unstructure(op, type(op))}
-
-
-def from_payload(data: Any) -> MigrateOperation:
-    """The op a JSON envelope stands for (raises ``_Bad``; ``decode`` wraps it)."""
-    if not isinstance(data, dict) or data.keys() != _ENVELOPE_KEYS:
-        raise _Bad("a payload needs exactly type, v and op")
-    tag, version, fields = data["type"], data["v"], data["op"]
-    op_class = OP_TYPES.get(tag) if isinstance(tag, str) else None
-    if op_class is None:
-        raise _Bad(f"unknown operation type {tag!r}")
-    if type(version) is not int or not 1 <= version <= op_class.payload_version:
-        raise _Bad(f"unknown payload version {version!r} of {tag}")
-    if not isinstance(fields, dict):
-        raise _Bad("op fields must be an object")
-    while version < op_class.payload_version:
-        upcast = _UPCASTERS.get((tag, version))
-        if upcast is None:
-            raise _Bad(f"no upcaster from version {version} of {tag}")
-        fields = upcast(fields)
-        version += 1
-    structure = _STRUCTURE.get(op_class)
-    if structure is None:
-        structure = _STRUCTURE[op_class] = _converter.get_structure_hook(op_class)
-    return typing.cast(MigrateOperation, structure(fields, op_class))
-
-
-_ENVELOPE_KEYS = frozenset(("type", "v", "op"))
-#: op class -> its structure function (the converter's dispatch per payload, looked up once).
-_STRUCTURE: dict[type, Callable[[Any, Any], Any]] = {}
 
 
 def encode(op: MigrateOperation) -> bytes:
@@ -523,44 +141,48 @@ _NAME_KEYS = frozenset({
 _NAME_LIST_KEYS = frozenset({"columns", "referent_columns"})
 
 
+class _OutOfBounds(Exception):
+    """A payload beyond the bounds above; turned into LedgerFormatError naming its seq."""
+
+
 def _bounded(parsed: Any) -> None:
-    """Raise _Bad when ``parsed`` (a payload as JSON values) is beyond the bounds above."""
+    """Raise _OutOfBounds when ``parsed`` (a payload as JSON values) is beyond the bounds above."""
     stack: list[tuple[Any, int, str | None]] = [(parsed, 0, None)]
     while stack:
         value, depth, key = stack.pop()
         if depth > MAX_NESTING:
-            raise _Bad(f"nests deeper than {MAX_NESTING} levels")
+            raise _OutOfBounds(f"nests deeper than {MAX_NESTING} levels")
         if isinstance(value, dict):
             if len(value) > MAX_ITEMS:
-                raise _Bad(f"an object of more than {MAX_ITEMS} keys")
+                raise _OutOfBounds(f"an object of more than {MAX_ITEMS} keys")
             for k, v in value.items():
                 if k in _NAME_KEYS and isinstance(v, str) and len(v) > MAX_NAME_BYTES // 4 \
                         and len(v.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
-                    raise _Bad(f"{k} is longer than {MAX_NAME_BYTES} bytes")
+                    raise _OutOfBounds(f"{k} is longer than {MAX_NAME_BYTES} bytes")
                 if k in _NAME_LIST_KEYS and isinstance(v, list):
                     for item in v:
                         if isinstance(item, str) and len(item.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
-                            raise _Bad(f"a name in {k} is longer than {MAX_NAME_BYTES} bytes")
+                            raise _OutOfBounds(f"a name in {k} is longer than {MAX_NAME_BYTES} bytes")
                 if k == "dimensions" and type(v) is int and not 0 <= v <= MAX_DIMENSIONS:
-                    raise _Bad(f"dimensions must be 0 to {MAX_DIMENSIONS}, not {v}")
+                    raise _OutOfBounds(f"dimensions must be 0 to {MAX_DIMENSIONS}, not {v}")
                 if isinstance(v, (dict, list)):
                     stack.append((v, depth + 1, k))
                 elif type(v) is int and not -(2**63) <= v < 2**64:
-                    raise _Bad(f"{k} is an integer beyond 64 bits")
+                    raise _OutOfBounds(f"{k} is an integer beyond 64 bits")
         elif isinstance(value, list):
             if len(value) > MAX_ITEMS:
-                raise _Bad(f"a list of more than {MAX_ITEMS} items")
+                raise _OutOfBounds(f"a list of more than {MAX_ITEMS} items")
             for v in value:
                 if isinstance(v, (dict, list)):
                     stack.append((v, depth + 1, key))
                 elif type(v) is int and not -(2**63) <= v < 2**64:
-                    raise _Bad("an integer beyond 64 bits")
+                    raise _OutOfBounds("an integer beyond 64 bits")
 
 
 def _structured(parsed: Any, seq: int | None) -> MigrateOperation:
     try:
         _bounded(parsed)
-    except _Bad as exc:
+    except _OutOfBounds as exc:
         raise LedgerFormatError(f"payload{_where(seq)} is out of bounds: {exc}") from None
     try:
         return from_payload(parsed)

@@ -16,15 +16,17 @@ import socket
 import uuid
 from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from ops import MigrateOperation, SchemaState
 from ops.base import LedgerError
 
 from ledger import __version__
-from ledger.format.codec import canonical, decode, encode
+# The codec (and with it every op module and SQLAlchemy's dialects) is imported where an op is
+# encoded or decoded: reading a ledger's narrow columns (`status`) does not need it.
+if TYPE_CHECKING:
+    from ops import MigrateOperation, SchemaState
 
 __all__ = [
     "RESYNC",
@@ -79,6 +81,8 @@ def body_bytes(values: Sequence[Any]) -> bytes:
             else _general(v) for v in values
         ])).encode("utf-8")
     except (TypeError, UnicodeEncodeError):
+        from ledger.format.codec import canonical
+
         return canonical(dict(zip(SORTED_BODY_FIELDS, values, strict=True)))
 
 
@@ -171,6 +175,8 @@ class Event:
         if message is not None:
             check_text(message, "-m/--message", MAX_MESSAGE)
         if op is not None and payload is None:
+            from ledger.format.codec import encode
+
             payload = encode(op).decode("utf-8")
         fields: dict[str, Any] = dict(
             seq=seq, event_id=str(uuid.uuid4()), kind=kind, revision=revision,
@@ -233,6 +239,8 @@ class Event:
         # A drill or checkpoint event's payload is a report, not an op.
         if self.payload is None or self.kind in REPORT_KINDS:
             return None
+        from ledger.format.codec import decode
+
         return decode(self.payload, seq=self.seq)
 
     def to_json(self) -> dict[str, Any]:
@@ -265,9 +273,27 @@ def in_effect(events: Iterable[Event]) -> list[Event]:
     return [live[seq] for seq in sorted(live)]
 
 
-def fold_events(events: Iterable[Event], start: SchemaState | None = None) -> SchemaState:
-    """The schema after ``events``: every apply, revert and baseline op folded in seq order."""
-    state = start if start is not None else SchemaState()
+class Foldable(Protocol):
+    """What the fold reads of an event: its kind, and its op (read only when the kind changes the schema)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def op(self) -> MigrateOperation | None: ...
+
+
+def fold_events(events: Iterable[Foldable], start: SchemaState | None = None) -> SchemaState:
+    """The schema after ``events``: every apply, revert and baseline op folded in seq order.
+
+    The one fold of the ledger: whole events, lean rows (``scan.fold_rows``) and a run's view of
+    the ledger (``LedgerView``) all fold through it. Without ``start``, names are kept apart only
+    as the fold needs (``ops.names.ANY_DATABASE``): the events already ran on their database. A
+    fold that plans starts from ``dialects.empty_state``."""
+    from ops.names import ANY_DATABASE
+    from ops.state import SchemaState
+
+    state = start if start is not None else SchemaState(names_per=ANY_DATABASE)
     for event in events:
         if event.kind in STATE_KINDS:
             op = event.op

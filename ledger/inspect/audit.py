@@ -12,10 +12,10 @@ naming the seq, revision, file or object it concerns:
 - ``expect_head``: the head hash is the one written down earlier, which catches a cut tail
   (deleting the newest rows leaves a chain that is whole in itself);
 - ``live``: the reflected live schema equals the fold, and where it does not, the ops that
-  lead from the fold to the live schema (:func:`drift`) show what changed by hand.
+  lead from the fold to the live schema (:func:`ledger.inspect.drift.drift`) show what
+  changed by hand.
 
-:func:`blame` lists the events that created and changed a table or a column, renames
-followed back and rollbacks included, through the ledger's indexed ``table_name`` column.
+Who changed what is :mod:`ledger.inspect.blame`.
 """
 
 from __future__ import annotations
@@ -29,59 +29,31 @@ from typing import IO, Any
 import attrs
 import sqlalchemy as sa
 
-from ops import (
-    AddColumnOp,
-    AddConstraintOp,
-    AlterColumnOp,
-    CreateIndexOp,
-    CreateTableOp,
-    DropColumnOp,
-    DropConstraintOp,
-    DropIndexOp,
-    DropTableOp,
-    LedgerError,
-    MigrateOperation,
-    RenameTableOp,
-    SchemaState,
-)
-from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
+from ops import LedgerError, SchemaState
 
-from ledger import dialects
-from ledger.storage.archive import read_jsonl, write_jsonl
+from ledger.format.events import Event, is_resynced, needs_resync, resync_line, verify_chain
+from ledger.inspect.drift import Drift, drift, reflect_live
 from ledger.project.config import Config
-from ledger.storage.db import DatabaseError, dialect_of
-from ledger.schema.diff import diff
-from ledger.format.events import STATE_KINDS, Event, is_resynced, needs_resync, resync_line, verify_chain
-from ledger.schema.reflect import _implied_checks, _without_implied, compare, normalize, reflect
 from ledger.project.revisions import RevisionChain, display_path
-from ledger.run.apply import LedgerView, connect, store_for
-from ledger.storage.store import LedgerStore
+from ledger.storage.archive import read_jsonl, write_jsonl
+from ledger.storage.db import DatabaseError, dialect_of
 from ledger.storage.scan import events as read_events
-from ledger.inspect.status import describe_event
+from ledger.storage.session import connect, store_for
 from ledger.storage.snapshots import SnapshotCheck
+from ledger.storage.store import LedgerStore
+from ledger.storage.view import LedgerView
 
 __all__ = [
-    "Blame",
-    "BlameEntry",
-    "Drift",
-    "IGNORED_TABLES",
+    "InvalidInput",
     "Problem",
     "VerifyReport",
-    "adopt_names",
-    "alembic_version_tables",
-    "blame",
-    "blame_events",
     "check_events",
-    "drift",
     "export_jsonl",
-    "InvalidInput",
     "parse_target",
+    "read_transaction",
     "verify",
     "verify_file",
 ]
-
-#: Tables of the live database that the ledger never describes: Alembic's version table.
-IGNORED_TABLES = ("alembic_version",)
 
 _HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -286,181 +258,12 @@ def _head_problems(expected: str, head: Event | None, found_at: int | None) -> l
 
 
 # =============================================================================================
-# Live schema against the fold
-# =============================================================================================
-
-
-@attrs.frozen
-class Drift:
-    """How the live schema differs from the fold: the ops that lead there, and compare's lines."""
-
-    ops: tuple[MigrateOperation, ...]
-    differences: tuple[str, ...]
-
-    def lines(self) -> list[str]:
-        """One line per op, or compare's lines when no op list could be made."""
-        if self.ops:
-            return [describe_drift(op) for op in self.ops]
-        return list(self.differences)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"ops": [describe_drift(op) for op in self.ops], "differences": list(self.differences)}
-
-
-def describe_drift(op: MigrateOperation) -> str:
-    """``op.describe()`` with normalized types shown as the DDL type they stand for."""
-    return re.sub(r"""ddl\((['"])(.*?)\1\)""", r"\2", op.describe())
-
-
-def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
-    """None when ``live`` equals ``fold`` for everything compared; else how they differ.
-
-    Both sides are normalized for the dialect (what compare sees) before they are diffed, so
-    the ops speak about what the database keeps: a changed type shows as the DDL type.
-    """
-    live = adopt_names(live, fold, dialect)
-    differences = compare(fold, live, dialect)
-    if not differences:
-        return None
-    try:
-        ops = diff(_comparable(fold, dialect), _comparable(_live_without_implied(live, fold, dialect), dialect))
-    except LedgerError:
-        ops = []  # a state that no op list can reach: compare's lines still say what differs
-    return Drift(tuple(ops), tuple(differences))
-
-
-def _live_without_implied(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaState:
-    """``live`` without the CHECKs that the fold's Boolean and Enum types create (compare discounts them)."""
-    d = dialects.database(dialect).name
-    tables = dict(live.tables)
-    for key, table in live.tables.items():
-        want = fold.tables.get(key)
-        if want is not None:
-            tables[key] = _without_implied(table, want, _implied_checks(want, d))
-    return SchemaState(tables)
-
-
-def _comparable(state: SchemaState, dialect: str) -> SchemaState:
-    """``state`` normalized, every constraint and index named (a fold needs names; the same
-    unnamed item gets the same name on both sides)."""
-    normal = normalize(state, dialect)
-    tables = {}
-    for key, table in normal.tables.items():
-        tables[key] = attrs.evolve(
-            table,
-            primary_key=named(table.primary_key, table.name) if table.primary_key else None,
-            foreign_keys=tuple(named(i, table.name) for i in table.foreign_keys),
-            uniques=tuple(named(i, table.name) for i in table.uniques),
-            checks=tuple(named(i, table.name) for i in table.checks),
-            indexes=tuple(named(i, table.name) for i in table.indexes),
-        )
-    return SchemaState(tables)
-
-
-def _bare(table: TableSpec, item: Any, dialect: str) -> TableSpec:
-    """What ``dialect`` keeps of ``item`` on ``table``, without its name: how unnamed items are matched."""
-    alone = TableSpec(
-        name=table.name, columns=table.columns, schema=table.schema,
-        primary_key=attrs.evolve(item, name=None) if isinstance(item, PrimaryKeySpec) else None,
-        foreign_keys=(attrs.evolve(item, name=None),) if isinstance(item, ForeignKeySpec) else (),
-        uniques=(attrs.evolve(item, name=None),) if isinstance(item, UniqueSpec) else (),
-        checks=(attrs.evolve(item, name=None),) if isinstance(item, CheckSpec) else (),
-        indexes=(attrs.evolve(item, name=None),) if isinstance(item, IndexSpec) else (),
-    )
-    normal = normalize(SchemaState({alone.key: alone}), dialect)
-    return attrs.evolve(next(iter(normal.tables.values())), columns=())
-
-
-def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaState:
-    """``live`` with each unnamed constraint named as the fold's constraint it is.
-
-    SQLite keeps no name for a constraint created without one (hand-written SQL, or a
-    database adopted with ``baseline``); the fold always has one. Such a constraint is the
-    fold's constraint of the same kind and definition whose name is not otherwise in use.
-    """
-    tables = dict(live.tables)
-    for key, table in live.tables.items():
-        want = fold.tables.get(key)
-        if want is None:
-            continue
-        pk = table.primary_key
-        if pk is not None and pk.name is None and want.primary_key is not None \
-                and _bare(table, pk, dialect) == _bare(want, want.primary_key, dialect):
-            pk = attrs.evolve(pk, name=want.primary_key.name)
-
-        def adopt(items: Sequence[Any], wanted: Sequence[Any]) -> tuple[Any, ...]:
-            taken = {i.name for i in items if i.name is not None}
-            free = [w for w in wanted if w.name not in taken]
-            out = []
-            for item in items:
-                if item.name is None:
-                    shape = _bare(table, item, dialect)
-                    match = next((w for w in free if _bare(want, w, dialect) == shape), None)  # noqa: B023
-                    if match is not None:
-                        free.remove(match)
-                        item = attrs.evolve(item, name=match.name)
-                out.append(item)
-            return tuple(out)
-
-        tables[key] = attrs.evolve(
-            table, primary_key=pk, foreign_keys=adopt(table.foreign_keys, want.foreign_keys),
-            uniques=adopt(table.uniques, want.uniques), checks=adopt(table.checks, want.checks),
-        )
-    return SchemaState(tables)
-
-
-def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> list[str]:
-    """The tables that are Alembic version tables, whatever their name (``version_table=...``).
-
-    Alembic makes one column, ``version_num``, and names its primary key ``<table>_pkc``; a
-    table of that one column is taken for one.
-    """
-    inspector = sa.inspect(conn)
-    found = []
-    for name in inspector.get_table_names(schema=schema):
-        if name == "alembic_version" or "version" in name.lower():
-            columns = [c["name"] for c in inspector.get_columns(name, schema=schema)]
-            if columns == ["version_num"]:
-                found.append(name)
-    return found
-
-
-def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
-    """The live schema of ``config``'s database, without the ledger table and Alembic's version tables."""
-    versions = {*IGNORED_TABLES, *alembic_version_tables(conn)}
-    live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *sorted(versions)))
-    return _without_foreign_key_indexes(live) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
-
-
-def _without_foreign_key_indexes(state: SchemaState) -> SchemaState:
-    """MariaDB/MySQL without the index they make for a foreign key created without a name.
-
-    Such an index is named after the key's first column (``parent_id``, ``parent_id_2``), not
-    after the constraint as for a named key (which reflect already leaves out). It belongs to
-    the foreign key: it comes and goes with it.
-    """
-    tables = dict(state.tables)
-    for key, table in state.tables.items():
-        def backs_key(index: IndexSpec) -> bool:
-            return not index.unique and not index.dialect_options and any(
-                index.columns == fk.columns and len(index.elements) == len(fk.columns)  # noqa: B023
-                and re.fullmatch(rf"{re.escape(fk.columns[0])}(_\d+)?", index.name or "") is not None
-                for fk in table.foreign_keys  # noqa: B023
-            )
-
-        kept = tuple(i for i in table.indexes if not backs_key(i))
-        if kept != table.indexes:
-            tables[key] = attrs.evolve(table, indexes=kept)
-    return SchemaState(tables)
-
-
-# =============================================================================================
 # verify
 # =============================================================================================
 
 
 @contextlib.contextmanager
-def _read(config: Config) -> Iterator[sa.Connection]:
+def read_transaction(config: Config) -> Iterator[sa.Connection]:
     """A connection with one read transaction open: every check sees the same ledger."""
     try:
         with connect(config.url, reads_only=True) as conn, conn.begin():
@@ -481,7 +284,7 @@ def verify(
 
     store = LedgerStore(config.ledger_table, config.ledger_schema)
     sealed = check_for(config, store.fullname, anchor=anchor)
-    with _read(config) as conn:
+    with read_transaction(config) as conn:
         if not store.exists(conn):
             # A database that was never migrated here (or the wrong database) proves nothing.
             url = sa.make_url(config.url).render_as_string(hide_password=True)
@@ -543,222 +346,5 @@ def verify_file(path: str | Path, *, chain: RevisionChain | None = None, expect_
 def export_jsonl(config: Config, out: IO[str]) -> int:
     """Write every event of the ledger, in seq order, as JSON lines; return how many."""
     store = store_for(config)
-    with _read(config) as conn:
+    with read_transaction(config) as conn:
         return write_jsonl(read_events(conn, store), out)
-
-
-# =============================================================================================
-# blame
-# =============================================================================================
-
-
-@attrs.frozen
-class BlameEntry:
-    """One event that created or changed the object."""
-
-    event: Event
-    #: the table's name when the event was recorded (differs from the current one before a rename)
-    table_name: str
-    note: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        e = self.event
-        return {
-            "seq": e.seq, "kind": e.kind, "revision": e.revision, "recorded_at": e.recorded_at,
-            "actor": {"os_user": e.actor.os_user, "db_user": e.actor.db_user, "host": e.actor.host,
-                      "by": e.actor.by, "tool_version": e.actor.tool_version},
-            "message": e.message, "op_type": e.op_type, "table_name": self.table_name,
-            "describe": describe_event(e), "reverses": e.reverses, "note": self.note,
-        }
-
-
-@attrs.frozen
-class Blame:
-    """The history of a table or column, oldest first."""
-
-    table: str
-    column: str | None
-    entries: tuple[BlameEntry, ...]
-
-    @property
-    def target(self) -> str:
-        return f"{self.table}.{self.column}" if self.column else self.table
-
-    def to_json(self) -> dict[str, Any]:
-        return {"table": self.table, "column": self.column, "entries": [e.to_json() for e in self.entries]}
-
-
-def _split_target(target: str) -> tuple[str, str | None]:
-    table, _, column = target.partition(".")
-    if not table or (target.count(".") and not column):
-        raise InvalidInput(f"{target!r} is not TABLE or TABLE.COLUMN")
-    return table, column or None
-
-
-def blame(config: Config, target: str) -> Blame:
-    """The events that created and changed ``target`` (``TABLE`` or ``TABLE.COLUMN``) in ``config``'s ledger."""
-    table, column = _split_target(target)
-    store = store_for(config)
-    with _read(config) as conn:
-        if not store.exists(conn):
-            return Blame(table, column, ())
-        t = store.table
-
-        def of_table(name: str) -> list[Event]:
-            query = sa.select(t).where(t.c.table_name == name).order_by(t.c.seq)
-            return [Event.from_row(row) for row in conn.execute(query)]
-
-        renames = [Event.from_row(row) for row in conn.execute(
-            sa.select(t).where(t.c.op_type == "rename_table").order_by(t.c.seq))]
-        return blame_events(table, column, of_table, renames)
-
-
-def blame_events(
-    table: str, column: str | None, of_table: Any, renames: Sequence[Event],
-) -> Blame:
-    """Blame from ``of_table(name) -> events of that table name`` and the rename events.
-
-    The history is walked back from now: events of ``table`` after the newest rename to it,
-    then the events of its former name up to that rename, and so on.
-    """
-    segments: list[tuple[str, int, float]] = []  # (name, after seq, up to seq)
-    name, upto = table, float("inf")
-    for event in sorted(renames, key=lambda e: e.seq, reverse=True):
-        if event.kind not in STATE_KINDS or event.seq >= upto:
-            continue
-        op = _op(event)
-        if isinstance(op, RenameTableOp) and op.new_table_name == name and op.old_table_name != name:
-            segments.append((name, event.seq, upto))
-            name, upto = op.old_table_name, event.seq
-    segments.append((name, 0, upto))
-    entries: list[BlameEntry] = []
-    for segment_name, after, until in reversed(segments):
-        for event in of_table(segment_name):
-            if event.kind in STATE_KINDS and after < event.seq <= until:
-                entries.append(BlameEntry(event, segment_name, _note(event, segment_name, table)))
-    entries.sort(key=lambda e: e.event.seq)
-    if column is not None:
-        entries = _column_history(entries, column)
-    return Blame(table, column, tuple(entries))
-
-
-def _op(event: Event) -> MigrateOperation | None:
-    try:
-        return event.op
-    except LedgerError:
-        return None
-
-
-def _note(event: Event, name: str, current: str) -> str | None:
-    notes = []
-    if event.kind == "revert" and event.reverses is not None:
-        notes.append(f"rollback of seq {event.reverses}")
-    if name != current:
-        notes.append(f"as {name}")
-    return "; ".join(notes) or None
-
-
-def _column_history(entries: list[BlameEntry], column: str) -> list[BlameEntry]:
-    """The entries whose op touches ``column``, with column renames followed back (newest first)."""
-    kept: list[BlameEntry] = []
-    name = column
-    for entry in reversed(entries):
-        op = _op(entry.event)
-        if op is None:
-            continue
-        if isinstance(op, AlterColumnOp) and op.modify_name == name and op.column_name != name:
-            kept.append(attrs.evolve(entry, note=_join(entry.note, f"renamed from {op.column_name}")))
-            name = op.column_name
-            continue
-        touched = _columns_touched(op)
-        if touched is None or name in touched or _builds_on(op, name):
-            note = entry.note if name == column else _join(entry.note, f"as column {name}")
-            kept.append(attrs.evolve(entry, note=note))
-    return list(reversed(kept))
-
-
-def _join(note: str | None, more: str) -> str:
-    return f"{note}; {more}" if note else more
-
-
-def _builds_on(op: MigrateOperation, column: str) -> bool:
-    """Whether ``op`` adds or drops a CHECK, or an expression or partial index, whose SQL names ``column``."""
-    from ops.types import sql_references
-
-    if isinstance(op, (AddConstraintOp, DropConstraintOp)):
-        added = op if isinstance(op, AddConstraintOp) else op._reverse  # noqa: SLF001 - see _columns_touched
-        spec = added.constraint if added is not None else None
-        return isinstance(spec, CheckSpec) and sql_references(spec.sqltext, column)
-    if isinstance(op, (CreateIndexOp, DropIndexOp)):
-        index = op.index if isinstance(op, CreateIndexOp) else op._reverse  # noqa: SLF001 - see _columns_touched
-        return index is not None and index.uses(column)
-    return False
-
-
-def _columns_touched(op: MigrateOperation) -> frozenset[str] | None:
-    """The columns ``op`` creates, changes, drops or builds on; None for the whole table."""
-    if isinstance(op, (DropTableOp, RenameTableOp)):
-        return None
-    if isinstance(op, CreateTableOp):
-        return frozenset(op.table.column_names)
-    if isinstance(op, AddColumnOp):
-        return frozenset({op.column.name})
-    if isinstance(op, DropColumnOp):
-        return frozenset({op.column_name})
-    if isinstance(op, AlterColumnOp):
-        return frozenset({op.column_name} | ({op.modify_name} if op.modify_name else set()))
-    if isinstance(op, CreateIndexOp):
-        return frozenset(op.index.columns) | frozenset(op.index.option_columns)
-    if isinstance(op, DropIndexOp):
-        index = op._reverse  # noqa: SLF001 - the completed drop keeps the index it drops
-        return frozenset(index.columns) if index is not None else frozenset()
-    if isinstance(op, AddConstraintOp):
-        return frozenset(op.constraint.column_names)
-    if isinstance(op, DropConstraintOp):
-        added = op._reverse  # noqa: SLF001 - the completed drop keeps the constraint it drops
-        return frozenset(added.constraint.column_names) if added is not None else frozenset()
-    return frozenset()
-
-
-# =============================================================================================
-# Drift in the tables a plan touches (apply's check before it runs)
-# =============================================================================================
-
-
-class DriftError(LedgerError):
-    """The live schema differs from the ledger in a table the plan touches."""
-
-
-def touched_tables(ops: Iterable[MigrateOperation]) -> set[str]:
-    """The tables (of the default schema) that ``ops`` create, change, rename or drop."""
-    names: set[str] = set()
-    for op in ops:
-        if getattr(op, "schema", None) is not None:
-            continue
-        for attribute in ("table_name", "old_table_name", "new_table_name"):
-            name = getattr(op, attribute, None)
-            if isinstance(name, str):
-                names.add(name)
-    return names
-
-
-def check_touched_drift(conn: sa.Connection, ledger_table: str, fold: SchemaState, tables: set[str]) -> None:
-    """Raise DriftError when the live ``tables`` differ from ``fold``'s; only those tables are reflected."""
-    if not tables:
-        return
-    dialect = dialect_of(conn)
-    present = set(sa.inspect(conn).get_table_names())
-    leave_out = (present - tables) | {ledger_table, f"{ledger_table}_snapshots", *IGNORED_TABLES}
-    live = reflect(conn, exclude=tuple(sorted(leave_out)))
-    if dialect == "mysql":
-        live = _without_foreign_key_indexes(live)
-    expected = SchemaState({key: table for key, table in fold.tables.items()
-                            if key[0] is None and key[1] in tables})
-    found = drift(expected, live, dialect)
-    if found is None:
-        return
-    lines = found.lines()
-    raise DriftError(
-        f"the live schema differs from the ledger in the tables this plan touches ({'; '.join(lines[:5])}"
-        f"{'; ...' if len(lines) > 5 else ''}): nothing was run; `verify --live` shows it all, "
-        "--ignore-drift applies anyway")

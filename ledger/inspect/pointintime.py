@@ -8,6 +8,8 @@ chain is broken would be a guess.
 
 from __future__ import annotations
 
+import re
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,11 +23,13 @@ from ledger.storage.archive import read_jsonl
 from ledger.project.config import Config
 from ledger.schema.diff import diff
 from ledger.format.events import Event, verify_chain
-from ledger.project.points import resolve_point, state_at
+from ledger.project.points import InvalidPoint, resolve_point, state_at
 from ledger.schema.reflect import compare, reflect
 from ledger.schema.render import render_ddl, render_json, render_mermaid
-from ledger.run.apply import _tx, _wrap_db_errors, connect, store_for
+from ledger.storage.session import connect, store_for, tx, wrap_db_errors
+from ledger.storage import snapshots
 from ledger.storage.scan import events as read_events
+from ledger.storage.scan import read_rows
 
 __all__ = [
     "FORMATS",
@@ -36,6 +40,7 @@ __all__ = [
     "materialize",
     "render_schema",
     "schema_at",
+    "schema_at_point",
 ]
 
 FORMATS = ("ddl", "json", "mermaid")
@@ -54,7 +59,7 @@ def ledger_events(config: Config | None = None, *, ledger_file: str | Path | Non
         if config is None:
             raise LedgerError("no database and no ledger file to read the history from")
         store = store_for(config)
-        with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+        with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
             events = list(read_events(conn, store))
         where = f"ledger table {store.fullname}"
     problems = verify_chain(events)
@@ -113,8 +118,8 @@ def materialize(state: SchemaState, url: str) -> Materialized:
     statement. No ledger table is created: the result is a copy of a past schema to look at,
     not a database to migrate.
     """
-    with connect(url) as conn, _wrap_db_errors():
-        with _tx(conn):
+    with connect(url) as conn, wrap_db_errors():
+        with tx(conn):
             existing = sorted(sa.inspect(conn).get_table_names())
         if existing:
             shown = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")
@@ -126,12 +131,12 @@ def materialize(state: SchemaState, url: str) -> Materialized:
         dialect = dialects.dialect_name(conn)
         if not dialects.transactional_ddl(dialect):
             for statement in statements:
-                with _tx(conn):
+                with tx(conn):
                     dialects.execute(conn, [statement])
         else:
-            with _tx(conn):
+            with tx(conn):
                 dialects.execute(conn, statements)
-        with _tx(conn):
+        with tx(conn):
             live = reflect(conn, exclude=())
     return Materialized(tuple(statements), tuple(compare(state, live, dialect)))
 
@@ -141,3 +146,38 @@ def _safe(url: str) -> str:
         return sa.make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:
         return url
+
+
+def schema_at_point(config: Config, point: str | None) -> SchemaState | None:
+    """The schema at ``point`` (default: the head) from a snapshot (``schema --at``), or None when no
+    snapshot serves.
+
+    The point is resolved to a ledger position first: ``@SEQ`` and the head directly, a revision,
+    a time or ``-N`` from a lean read of each event's seq, kind, revision, reverses and time (no
+    payloads). None when the ledger has no usable snapshot at or below that position, or the
+    point names nothing in the ledger (the caller's full read then says why).
+    """
+    text = (point or "").strip()
+    match = re.fullmatch(r"@(\d+)", text)
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
+        if not store.exists(conn):
+            return None
+        head = store.head(conn)
+        if head is None:
+            return None
+        if match is not None:
+            seq = int(match.group(1))
+        elif text in ("", "head", "@head"):
+            seq = head.seq
+        else:
+            marks = list(read_rows(conn, store, ("seq", "kind", "revision", "reverses", "recorded_at")))
+            try:
+                # Rows have the attributes resolve_point reads of an event (seq, kind, revision, ...).
+                seq = resolve_point(text, typing.cast("list[Event]", marks), applied_only=False)
+            except InvalidPoint:
+                return None
+        if not 1 <= seq <= head.seq or snapshots.usable(conn, store, seq) is None:
+            return None
+        state, _start = snapshots.state_at(conn, store, seq)
+    return state

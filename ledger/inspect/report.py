@@ -268,13 +268,13 @@ def _drill(event: Event) -> dict[str, Any] | None:
 def _read_events(config: Config | None, ledger_file: Path | None) -> list[Event]:
     if ledger_file is not None:
         return list(read_jsonl(ledger_file))
-    from ledger.inspect.audit import _read
-    from ledger.run.apply import store_for
+    from ledger.inspect.audit import read_transaction
+    from ledger.storage.session import store_for
     from ledger.storage.scan import events as read_events
 
     assert config is not None
     store = store_for(config)
-    with _read(config) as conn:
+    with read_transaction(config) as conn:
         if not store.exists(conn):
             raise LedgerError(f"{_safe(config.url)} has no ledger table {config.ledger_table}: there is nothing "
                               "to report")

@@ -13,12 +13,13 @@ import sqlalchemy as sa
 
 from ops import LedgerError
 
-from ledger.format.codec import DRILL_RECORD, decode_record
+from ledger import dialects
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
 from ledger.format.events import RESYNC, RESYNCED, STATE_KINDS, Actor, Event, format_time, resync_line
 from ledger.project.revisions import RevisionChain, display_path, load_revisions
-from ledger.run.apply import LedgerView, _safe_url, _tx, _wrap_db_errors, connect, store_for
+from ledger.storage.session import connect, safe_url, store_for, tx, wrap_db_errors
+from ledger.storage.view import LedgerView
 from ledger.storage.store import LedgerStore
 
 __all__ = ["RevisionStatus", "Status", "describe_event", "event_json", "history", "in_doubt_note", "log_events",
@@ -198,7 +199,7 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
     if chain is None:
         chain = load_revisions(config.migrations_dir, naming_convention=config.naming_convention)
     store = store_for(config)
-    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
         dialect = dialect_of(conn)
         exists = store.exists(conn)
         head = store.head(conn) if exists else None
@@ -244,7 +245,7 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
         if unknown and in_effect:
             current = max(in_effect, key=in_effect.__getitem__)
     return Status(
-        url=_safe_url(config.url), dialect=dialect, ledger_table=store.fullname, ledger_exists=exists, head=head,
+        url=safe_url(config.url), dialect=dialect, ledger_table=store.fullname, ledger_exists=exists, head=head,
         current=current, revisions=tuple(revisions), in_doubt=in_doubt, unknown=tuple(unknown),
         partial=tuple(partial), resync=resync,
     )
@@ -263,15 +264,11 @@ def _open_resync(store: LedgerStore, conn: sa.Connection) -> Event | None:
 
 def ledger_events_or_none(config: Config) -> list[Event] | None:
     """Every event of ``config``'s ledger; None when the database has no ledger table (or no file)."""
-    parsed = sa.make_url(config.url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
-            and not parsed.database.startswith("file:"):
-        from pathlib import Path
-
-        if not Path(parsed.database).exists():
-            return None
+    path = dialects.database_file(config.url)
+    if path is not None and not path.exists():
+        return None
     store = store_for(config)
-    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
         if not store.exists(conn):
             return None
         return list(store.events(conn))
@@ -317,6 +314,8 @@ def _describe_checkpoint(event: Event) -> str:
 
 def _describe_drill(event: Event) -> str:
     try:
+        from ledger.format.codec import DRILL_RECORD, decode_record
+
         data = decode_record(event.payload, DRILL_RECORD, seq=event.seq)
         rows = data["revisions"]
         return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revision{'s' if len(rows) != 1 else ''} up to {data['head']}"
@@ -334,7 +333,7 @@ def log_events(
 ) -> list[Event]:
     """The ledger's events, oldest first, filtered through the indexed columns."""
     store = store_for(config)
-    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
         if not store.exists(conn):
             return []
         t = store.table
@@ -355,7 +354,7 @@ def log_events(
 def in_doubt_note(config: Config) -> str:
     """One phrase naming the intent in doubt in ``config``'s ledger (read afresh), or "" when none is."""
     store = store_for(config)
-    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
+    with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
         if not store.exists(conn):
             return ""
         doubt = _in_doubt(store, conn)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import math
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ops import LedgerError
+
+from ledger import dialects
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "render_statements",
@@ -158,11 +161,23 @@ def _placeholder(paramstyle: str) -> re.Pattern[str]:
     }[paramstyle])
 
 
+def _database(dialect: sa.Dialect) -> dialects.Database:
+    """The database object of ``dialect``; a database schema-ledger does not know writes
+    literals as the SQL standard does."""
+    try:
+        return dialects.database(dialect.name)
+    except dialects.UnsupportedDialectError:
+        return _STANDARD
+
+
+_STANDARD = dialects.Database()
+
+
 def _generic_literal(value: Any, dialect: sa.Dialect) -> str:
     if value is None:
         return "NULL"
     if isinstance(value, bool):
-        return ("true" if value else "false") if dialect.name == "postgresql" else ("1" if value else "0")
+        return _database(dialect).boolean_literals[value]
     if isinstance(value, (int, decimal.Decimal)):
         return str(value)
     if isinstance(value, float):
@@ -175,10 +190,10 @@ def _generic_literal(value: Any, dialect: sa.Dialect) -> str:
         return f"'{value}'"
     if isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value).hex()
-        return f"'\\x{data}'::bytea" if dialect.name == "postgresql" else f"X'{data}'"
+        return _database(dialect).bytes_literal(data)
     if isinstance(value, str):
         text = value.replace("'", "''")
-        if dialect.name in ("mysql", "mariadb"):
+        if _database(dialect).backslash_escapes:
             text = text.replace("\\", "\\\\")
         return f"'{text}'"
     raise UnrenderableStatement(f"cannot write a {type(value).__name__} value as a SQL literal")
@@ -198,6 +213,9 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
         return _generic_literal(serializer(value), dialect)
     if isinstance(value, (list, tuple)) and not isinstance(type_, sa.ARRAY):
         return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
+    if isinstance(value, float) and not math.isfinite(value):
+        # a dialect's literal for it ("nan") is a column name, not the value
+        raise UnrenderableStatement(f"cannot write {value!r} as a SQL literal")
     if compiled is not None and type_ is not None:
         try:
             return str(compiled.render_literal_value(value, type_))

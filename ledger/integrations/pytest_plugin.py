@@ -200,7 +200,8 @@ def _native_upgrade(project: Project) -> None:
     from ledger.run.drill import scratch_database
     from ledger.format.events import fold_events
     from ledger.schema.reflect import compare, reflect
-    from ledger.run.apply import apply, connect, store_for
+    from ledger.run.apply import apply
+    from ledger.storage.session import connect, store_for
 
     chain = _chain(project)
     with scratch_database(project.config.url, project.scratch) as url:
@@ -270,7 +271,7 @@ def _upgraded(project: Project) -> Iterator[tuple[str, Config]]:
 def _events(config: Config) -> list[Any]:
     import sqlalchemy as sa
 
-    from ledger.run.apply import connect, store_for
+    from ledger.storage.session import connect, store_for
 
     with connect(config.url) as conn:
         if config.ledger_table not in sa.inspect(conn).get_table_names():

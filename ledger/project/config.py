@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from ops import DEFAULT_NAMING_CONVENTION, LedgerError
+from ops.base import DEFAULT_NAMING_CONVENTION, LedgerError
 
 __all__ = [
     "CONFIG_FILE",
@@ -242,19 +242,17 @@ def register_types(config: Config) -> None:
             raise ConfigError(f"{where}: types: {exc}") from None
 
 
-#: The databases schema-ledger speaks to, by a URL's backend name.
-BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb")
-
-
 def _check_url(where: Path | str, url: str) -> None:
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
         raise ConfigError(f"{where}: {url!r} is not a database URL (e.g. sqlite:///app.db)") from None
+    from ledger import dialects  # the database objects, loaded when a URL is checked
+
     backend = parsed.get_backend_name()
-    if backend not in BACKENDS:
+    if backend not in dialects.backends():
         raise ConfigError(f"{where}: unknown database {backend!r} in {parsed.render_as_string()!r} "
-                          f"(known: {', '.join(BACKENDS)})")
+                          f"(known: {', '.join(dialects.backends())})")
     if "+" in parsed.drivername:
         try:
             parsed.get_dialect()

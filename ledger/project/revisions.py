@@ -31,7 +31,6 @@ from typing import Any, NoReturn
 
 import attrs
 
-from ledger.format.codec import canonical, decode, encode, to_payload
 from ledger.project.revision_cache import RevisionCache, cacheable, file_digest
 from ops import BatchOperations, LedgerError, MigrateOperation, Operations
 
@@ -171,6 +170,8 @@ class Revision:
 
 def checksum(ops: Sequence[MigrateOperation]) -> str:
     """sha256 of the canonical op list: formatting a file changes nothing, changing what it does does."""
+    from ledger.format.codec import canonical, to_payload
+
     return hashlib.sha256(canonical([to_payload(op) for op in ops])).hexdigest()
 
 
@@ -380,6 +381,8 @@ def _load(path: Path, data: bytes, naming_convention: Mapping[str, str] | None) 
 
 def _entry(revision: Revision, digest: str) -> dict[str, Any]:
     """What the cache keeps of ``revision``, loaded from bytes with sha256 ``digest``."""
+    from ledger.format.codec import encode
+
     return {
         "sha256": digest, "revision": revision.id, "down_revision": revision.down_revision,
         "message": revision.message, "checksum": revision.checksum,
@@ -410,6 +413,8 @@ def _from_entry(
         count += len(step["ops"])
 
     def decoded() -> tuple[Step, ...]:
+        from ledger.format.codec import decode
+
         try:
             return tuple(Step(tuple(decode(text) for text in step["ops"]), batch=step["batch"],
                               table_name=step["table_name"], schema=step["schema"]) for step in steps)

@@ -18,34 +18,43 @@ How ``apply`` runs:
 
 Every op is completed against the state it applies to before it is recorded, so that its
 ``reverse()`` is known; an empty revision is recorded as one ``apply`` event without an op.
-Events are written by :class:`ledger.run.recorder.Recorder`, shared with ``rollback``, which also
-writes a snapshot when the ledger reaches a multiple of :data:`ledger.storage.snapshots.EVERY`.
+The plan is run by :class:`ledger.run.executor.Executor`, shared with ``rollback``; events are
+written by :class:`ledger.storage.journal.Journal`, the one event writer, which also writes a
+snapshot when the ledger reaches a multiple of :data:`ledger.storage.snapshots.EVERY`.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections import Counter
-from pathlib import Path
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 import attrs
 import sqlalchemy as sa
 
-from ops import AlterColumnOp, InvalidOperationError, LedgerError, MigrateOperation, SchemaState
+from ops import LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.project.config import Config
 from ledger.schema.dataloss import Consent, Loss, measure
-from ledger.storage.db import READS_ONLY, DatabaseError, create_engine, dialect_of
-from ledger.format.events import STATE_KINDS, Actor, Event, in_effect
+from ledger.format.events import Actor, Event
 from ledger.dialects.identifiers import check_op_names
 from ledger.project.revisions import Revision, RevisionChain, RevisionError, Step, display_path, load_revisions
-from ledger.run.recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
-from ledger.run.recorder import db_message as _db_message
-from ledger.run.recorder import tx as _tx
+from ledger.run.executor import (
+    ApplyError,
+    Batch,
+    Executed,
+    Executor,
+    InDoubtError,
+    PlannedStep,
+    Unit,
+    Wording,
+    one_transaction_refused,
+    refuse_in_doubt,
+)
+from ledger.storage.journal import Journal
+from ledger.storage.session import connect, db_message, db_user, store_for, tx, wrap_db_errors
 from ledger.storage.store import LedgerStore, LockTimeout
+from ledger.storage.view import LedgerView
 
 __all__ = [
     "ApplyError",
@@ -62,180 +71,8 @@ __all__ = [
 Progress = Callable[[Revision, int, int, bool], None]
 
 
-class ApplyError(LedgerError, RuntimeError):
-    """A statement failed while a revision was applied (the message says what was recorded)."""
-
-
 class FileLessRevisions(ApplyError):
     """The ledger has revisions in effect that no migration file defines (exit 1)."""
-
-
-class InDoubtError(LedgerError, RuntimeError):
-    """The ledger holds an intent without its event: the live schema may differ from the fold."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Connecting
-# ---------------------------------------------------------------------------------------------
-
-
-def store_for(config: Config) -> LedgerStore:
-    from ledger.storage.seal import seal_for
-
-    store = LedgerStore(config.ledger_table, config.ledger_schema)
-    store.seal = seal_for(config, store.fullname)
-    return store
-
-
-def _safe_url(url: str) -> str:
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return url
-
-
-@contextlib.contextmanager
-def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
-    """A connection to ``url``; a database that cannot be reached is a DatabaseError, not a traceback.
-
-    ``reads_only``: the connection never writes, so on SQLite it does not take the write lock,
-    and a SQLite file that does not exist reads as an empty database (no file is created).
-    """
-    engine = create_engine("sqlite://" if reads_only and _missing_sqlite_file(url) else url, poolclass=sa.pool.NullPool)
-    try:
-        try:
-            conn = engine.connect()
-        except sa.exc.DBAPIError as exc:
-            raise DatabaseError(f"cannot connect to {_safe_url(url)}: {_db_message(exc)}{_why_not(engine)}") from None
-        with conn:
-            if reads_only:
-                conn.execution_options(**{READS_ONLY: True})
-            yield conn
-    finally:
-        engine.dispose()
-
-
-def _missing_sqlite_file(url: str) -> bool:
-    """Whether ``url`` names a SQLite file that does not exist (connecting would create it)."""
-    try:
-        parsed = sa.make_url(url)
-    except sa.exc.ArgumentError:
-        return False
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
-        return False
-    # A missing folder is not "an empty database": connecting reports it (see _why_not).
-    path = Path(database).expanduser()
-    return not path.exists() and path.absolute().parent.is_dir()
-
-
-def _why_not(engine: sa.Engine) -> str:
-    """What SQLite's "unable to open database file" means, when it is a missing folder."""
-    database = dialects.database_file(engine.url)
-    if database is None:
-        return ""
-    folder = database.expanduser().absolute().parent
-    return f" (the folder {folder} does not exist)" if not folder.is_dir() else ""
-
-
-def _db_user(conn: sa.Connection) -> str | None:
-    query = dialects.database(dialect_of(conn)).current_user_sql
-    if query is None:
-        return None
-    with _tx(conn):
-        return str(conn.exec_driver_sql(query).scalar())
-
-
-# ---------------------------------------------------------------------------------------------
-# The ledger, folded
-# ---------------------------------------------------------------------------------------------
-
-
-@attrs.define
-class LedgerView:
-    """What the events read so far say: the schema, the events in effect per revision, open intents.
-
-    Fed incrementally (``feed``) so that a runner that re-reads the ledger under the lock
-    only reads the events it has not seen.
-    """
-
-    state: SchemaState = attrs.field(factory=SchemaState)
-    head: Event | None = None
-    #: seq -> revision of every apply/revert/baseline event still in effect
-    live: dict[int, str | None] = attrs.field(factory=dict)
-    #: revision -> how many of its events are in effect
-    counts: Counter[str | None] = attrs.field(factory=Counter)
-    #: revision -> its latest apply event (for its recorded checksum)
-    last_apply: dict[str, Event] = attrs.field(factory=dict)
-    open_intents: dict[int, Event] = attrs.field(factory=dict)
-    #: how many reads (``feed``) brought events: a runner's plan holds while only its own came in
-    reads: int = 0
-
-    @property
-    def last_seq(self) -> int:
-        return self.head.seq if self.head else 0
-
-    def feed(self, events: Iterable[Event]) -> None:
-        """Take events read from the ledger (their ops are decoded and folded)."""
-        fed = False
-        for event in events:
-            self._take(event)
-            fed = True
-        if fed:
-            self.reads += 1
-
-    def own(self, event: Event, op: MigrateOperation | None, state: SchemaState) -> None:
-        """Take an event this run recorded: its op and the state after it are known, nothing is decoded
-        or folded again."""
-        self._take(event, (op, state))
-
-    def _take(self, event: Event, known: tuple[MigrateOperation | None, SchemaState] | None = None) -> None:
-        if event.kind == "intent":
-            self.open_intents[event.seq] = event
-        elif event.kind in STATE_KINDS or event.kind == "abandon":
-            self._settle(event)
-        if event.kind in STATE_KINDS:
-            if known is not None:
-                self.state = known[1]
-            else:
-                op = event.op
-                if op is not None:
-                    try:
-                        self.state = op.apply(self.state)
-                    except InvalidOperationError as exc:
-                        raise LedgerError(f"ledger seq {event.seq} does not fold onto the events before it: {exc}") from None
-            if event.kind == "revert" and event.reverses is not None:
-                if event.reverses in self.live:
-                    self.counts[self.live.pop(event.reverses)] -= 1
-            else:
-                self.live[event.seq] = event.revision
-                self.counts[event.revision] += 1
-            if event.kind == "apply" and event.revision is not None:
-                self.last_apply[event.revision] = event
-        self.head = event
-
-    def _settle(self, event: Event) -> None:
-        for seq, intent in list(self.open_intents.items()):
-            if event.reverses == seq or (intent.revision == event.revision and intent.payload == event.payload):
-                del self.open_intents[seq]
-                return
-
-    def in_effect(self, revision: str) -> int:
-        """How many of ``revision``'s events are in effect."""
-        return self.counts[revision]
-
-    @property
-    def in_doubt(self) -> tuple[Event, ...]:
-        return tuple(self.open_intents[s] for s in sorted(self.open_intents))
-
-    @classmethod
-    def read(cls, store: LedgerStore, conn: sa.Connection) -> LedgerView:
-        view = cls()
-        view.feed(store.events(conn))
-        return view
-
-    def refresh(self, store: LedgerStore, conn: sa.Connection, *, table_exists: bool | None = None) -> None:
-        self.feed(store.events(conn, after_seq=self.last_seq, table_exists=table_exists))
 
 
 def _expected_events(revision: Revision) -> int:
@@ -249,12 +86,7 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
     it partly applied) the last applied revision may be partly applied: its first ops are in
     effect (ops run in order, reverts undo newest first), and it is pending for the rest.
     """
-    if view.in_doubt:
-        intent = view.in_doubt[0]
-        raise InDoubtError(
-            f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
-            f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
-        )
+    refuse_in_doubt(view)
     file_less_in_effect(chain, view)
     applied_after: Revision | None = None
     pending: list[Revision] = []
@@ -323,7 +155,7 @@ class _Planned:
     before: SchemaState
 
 
-def _plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: int = 0) -> _Planned:
+def plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: int = 0) -> _Planned:
     """Complete and fold every op of ``revision`` onto ``state``, leaving out its first ``skip`` ops (in
     effect already); an op that does not fit, or that names something the database cannot hold, is a
     RevisionError."""
@@ -357,7 +189,7 @@ def _check_plan(revisions: Sequence[Revision], view: LedgerView, dialect: str) -
     plan = []
     for revision in revisions:
         # A partly applied revision (resumed on MySQL/MariaDB) has its first ops in the state already.
-        planned = _plan_revision(revision, state, dialect, skip=view.in_effect(revision.id))
+        planned = plan_revision(revision, state, dialect, skip=view.in_effect(revision.id))
         plan.append(planned)
         state = planned.steps[-1].states[-1] if planned.steps else state
     return plan
@@ -396,7 +228,7 @@ class _Planner:
                 self.plans = {p.revision.id: p for p in checked}
                 self.total = len(self.queue)
                 if self.drift_check is not None and self.plans:
-                    from ledger.inspect.audit import check_touched_drift, touched_tables
+                    from ledger.inspect.drift import check_touched_drift, touched_tables
 
                     ops = (op for p in self.plans.values() for step in p.steps for op in step.ops)
                     check_touched_drift(*self.drift_check, view.state, touched_tables(ops))
@@ -408,7 +240,7 @@ class _Planner:
     def planned(self, revision: Revision, view: LedgerView) -> _Planned:
         plan = self.plans.get(revision.id)
         if plan is None or plan.before is not view.state:
-            plan = _plan_revision(revision, view.state, self.dialect, skip=view.in_effect(revision.id))
+            plan = plan_revision(revision, view.state, self.dialect, skip=view.in_effect(revision.id))
         return plan
 
 
@@ -417,11 +249,8 @@ class _Planner:
 # ---------------------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class AppliedRevision:
-    revision: Revision
-    events: tuple[Event, ...]
-    statements: tuple[str, ...]
+#: one applied revision: the Revision, its events and statements
+AppliedRevision = Executed
 
 
 @attrs.frozen
@@ -448,135 +277,41 @@ def plan_losses(conn: sa.Connection, plan: Sequence[_Planned]) -> list[Loss]:
     return measure(conn, plan[0].before, steps)
 
 
-@attrs.define
-class _Run:
-    """One apply run: what it records (through the shared recorder) and why."""
+def _unit(planned: _Planned, why: str | None) -> Unit[Revision]:
+    """The executor's unit for a planned revision: its ops as steps (a batch block as one), or for an
+    empty revision one ``apply`` event without an op."""
+    revision = planned.revision
+    where = f"revision {revision.id} ({revision.path.name})"
+    message = why or revision.message or None
 
-    recorder: Recorder
-    why: str | None
+    def step(op: MigrateOperation | None, before: SchemaState, after: SchemaState) -> PlannedStep:
+        return PlannedStep(op, before, after, "apply", revision.id, message, revision.checksum, where=where)
 
-    def record(self, kind: str, op: MigrateOperation | None, state: SchemaState, revision: Revision) -> Event:
-        return self.recorder.record(kind, op, state, revision=revision.id, message=self.why or revision.message or None,
-                                    revision_checksum=revision.checksum)
-
-    def run_ddl(self, statements: Sequence[str], revision: Revision, op: Any) -> None:
-        self.recorder.run_ddl(statements, revision.id, lambda message: _StatementFailed(revision, op, message))
-
-    def check_fits(self, op: MigrateOperation, before: SchemaState, revision: Revision) -> None:
-        self.recorder.check_fits(op, before, lambda message: _StatementFailed(revision, op, message))
-
-    def transactional(self, planned: _Planned) -> AppliedRevision:
-        """PostgreSQL and SQLite: the DDL and events of a revision in the current transaction."""
-        revision = planned.revision
-        dialect, conn = self.recorder.dialect, self.recorder.conn
-        events: list[Event] = []
-        statements: list[str] = []
-        for planned_step in planned.steps:
-            step, ops, states = planned_step.step, planned_step.ops, planned_step.states
-            if step.batch and dialects.database(dialect).rebuilds_batches and len(ops) > 1:
-                for op, before in zip(ops, states):
-                    # The live table is the one before the batch: a column renamed or changed by an
-                    # earlier op of the batch is not there yet to be looked at.
-                    if _unchanged_column(op, states[0], before):
-                        self.check_fits(op, before, revision)
-                ddl = dialects.ddl_batch(ops, states[0], dialect, conn=conn)
-                self.run_ddl(ddl, revision, _BatchDescription(step, list(ops)))
-                statements += ddl
-                for op, after in zip(ops, states[1:]):
-                    events.append(self.record("apply", op, after, revision))
-                continue
-            for op, before, after in zip(ops, states, states[1:]):
-                self.check_fits(op, before, revision)
-                ddl = dialects.ddl(op, before, dialect, conn=conn)
-                self.run_ddl(ddl, revision, op)
-                statements += ddl
-                events.append(self.record("apply", op, after, revision))
-        if not revision.ops:
-            events.append(self.record("apply", None, planned.before, revision))
-        return AppliedRevision(revision, tuple(events), tuple(statements))
-
-    def bracketed(self, planned: _Planned) -> AppliedRevision:
-        """MySQL/MariaDB: each op between a committed intent and its apply event.
-
-        A partly applied revision (a run stopped between two of its ops) goes on after the ops
-        already in effect (the plan leaves them out).
-        """
-        revision = planned.revision
-        dialect, conn = self.recorder.dialect, self.recorder.conn
-        events: list[Event] = []
-        statements: list[str] = []
-        for planned_step in planned.steps:
-            for op, before, after in zip(planned_step.ops, planned_step.states, planned_step.states[1:]):
-                ddl = dialects.ddl(op, before, dialect, conn=conn)
-                intent: Event | None = None  # set once the intent is committed
-                try:
-                    with self.recorder.transaction():
-                        self.check_fits(op, before, revision)
-                except _StatementFailed as failed:
-                    raise ApplyError(f"{failed}; nothing of the op ran or was recorded") from None
-                try:
-                    with self.recorder.transaction(commits=True):
-                        recorded = self.record("intent", op, before, revision)
-                    intent = recorded
-                    with self.recorder.transaction():
-                        self.run_ddl(ddl, revision, op)
-                    statements += ddl
-                    with self.recorder.transaction(commits=True):
-                        events.append(self.record("apply", op, after, revision))
-                except (_StatementFailed, sa.exc.DBAPIError) as exc:
-                    failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(revision, op, _db_message(exc))
-                    raise ApplyError(f"{failed}; {_in_doubt_note(intent)}") from None
-        if not revision.ops:
-            try:
-                with self.recorder.transaction(commits=True):
-                    events.append(self.record("apply", None, planned.before, revision))
-            except sa.exc.DBAPIError as exc:
-                raise ApplyError(f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}; the revision "
-                                 "may or may not be recorded: see `schema-ledger status`") from None
-        return AppliedRevision(revision, tuple(events), tuple(statements))
+    parts: list[PlannedStep | Batch] = []
+    for planned_step in planned.steps:
+        steps = tuple(step(op, before, after) for op, before, after in
+                      zip(planned_step.ops, planned_step.states, planned_step.states[1:]))
+        if planned_step.step.batch:
+            parts.append(Batch(planned_step.step.table_name, steps))
+        else:
+            parts.extend(steps)
+    if not revision.ops:
+        parts.append(step(None, planned.before, planned.before))
+    return Unit(revision, where, tuple(parts))
 
 
-def _unchanged_column(op: MigrateOperation, start: SchemaState, before: SchemaState) -> bool:
-    """Whether the column ``op`` alters is, in ``before``, the same as in ``start``."""
-    if not isinstance(op, AlterColumnOp):
-        return False
-    key = (op.schema, op.table_name)
-    old, now = start.tables.get(key), before.tables.get(key)
-    return old is not None and now is not None and old.column(op.column_name) is not None \
-        and old.column(op.column_name) == now.column(op.column_name)
+def _unrecorded(unit: Unit[Revision], _step: PlannedStep, message: str) -> str:
+    return (f"{unit.where}: {message}; the revision may or may not be recorded: see `schema-ledger status`")
 
 
-def _in_doubt_note(intent: Event | None) -> str:
-    """What a failure between an intent and its event leaves behind (MySQL/MariaDB)."""
-    if intent is None:
-        return ("nothing of the op ran; its intent may or may not have been recorded: if `schema-ledger status` "
-                "shows one in doubt, `schema-ledger recover` settles it")
-    return (f"ledger seq {intent.seq} (intent) is now in doubt: MariaDB/MySQL commit DDL one statement at a time, "
-            "so part of the op may have run; `schema-ledger recover` settles it from the live schema "
-            "(see `schema-ledger status`)")
-
-
-@attrs.frozen
-class _BatchDescription:
-    """Stands for the ops of a batch block in an error message."""
-
-    step: Step
-    ops: list[MigrateOperation]
-
-    def describe(self) -> str:
-        return "batch on " + (self.step.table_name or "?") + ": " + "; ".join(op.describe() for op in self.ops)
-
-
-class _StatementFailed(StatementFailed):
-    def __init__(self, revision: Revision, op: Any, message: str) -> None:
-        super().__init__(f"revision {revision.id} ({revision.path.name}), {op.describe()}: {message}")
-
-
-def one_transaction_refused(dialect: str, error: type[ApplyError] = ApplyError) -> None:
-    """``one_transaction`` needs transactional DDL: MySQL/MariaDB commit each DDL statement."""
-    if not dialects.transactional_ddl(dialect):
-        raise error("--one-transaction needs transactional DDL (PostgreSQL or SQLite): MySQL and MariaDB "
-                         "commit each DDL statement on its own")
+WORDING = Wording(
+    ApplyError,
+    nothing="nothing of the revision was applied or recorded",
+    nothing_at_all="nothing of this run was applied or recorded (--one-transaction)",
+    committing="the revision",
+    committing_all="the run",
+    unrecorded=_unrecorded,
+)
 
 
 def apply(
@@ -609,11 +344,11 @@ def apply(
     if to is not None:
         chain.resolve(to)
     store = store_for(config)
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
         dialect = dialects.dialect_name(conn)
         if one_transaction:
             one_transaction_refused(dialect)
-        actor = Actor.current(db_user=_db_user(conn), by=by)
+        actor = Actor.current(db_user=db_user(conn), by=by)
         if sql_only:
             return _apply_sql(conn, store, dialect, actor, chain, to, why)
         losses: list[Loss] = []
@@ -626,92 +361,36 @@ def apply(
         planner = _Planner(chain, to, dialect, on_plan=on_plan if consent is not None else None)
         planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
-            view = LedgerView()
-            run = _Run(Recorder(conn, store, dialect, actor, False, view), why)
-            if not dialects.transactional_ddl(dialect):
-                done = _apply_bracketed(run, planner, progress)
-            else:
-                done = _apply_transactional(run, planner, progress, one_transaction=one_transaction,
-                                            lock_timeout=lock_timeout)
+            view = LedgerView(state=dialects.empty_state(dialect))
+            journal = Journal(conn, store, actor, view, deferred=dialects.transactional_ddl(dialect))
+            executor = Executor[Revision](journal, dialect, WORDING)
+            transactional = executor.transactional_ddl
+
+            def next_unit(_first: bool, read: bool) -> Unit[Revision] | None:
+                if read:
+                    view.refresh(store, conn, table_exists=True if transactional else None)
+                revision = planner.next(view)
+                return None if revision is None else _unit(planner.planned(revision, view), why)
+
+            def between(exc: sa.exc.DBAPIError, done: list[Executed[Revision]]) -> NoReturn:
+                _between_revisions(exc, done, lock_timeout)
+
+            done = executor.run(next_unit, progress=progress, total=lambda: planner.total or 0,
+                                one_transaction=one_transaction, prepare=lambda: store.create(conn), between=between)
             head = view.head
     return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)),
                        current=_current(chain, view), losses=tuple(losses))
 
 
-def _apply_bracketed(run: _Run, planner: _Planner, progress: Progress | None) -> list[AppliedRevision]:
-    """MySQL/MariaDB: the ledger read once under the lock, then each revision op by op."""
-    conn, store, view = run.recorder.conn, run.recorder.store, run.recorder.view
-    done: list[AppliedRevision] = []
-    with _tx(conn):
-        view.refresh(store, conn)
-    created = False
-    while True:
-        try:
-            revision = planner.next(view)
-            if revision is None:
-                break
-            if not created:
-                with _tx(conn):
-                    store.create(conn)
-                created = True
-            _announce(progress, revision, len(done) + 1, planner.total or 0, False)
-            done.append(run.bracketed(planner.planned(revision, view)))
-        except sa.exc.DBAPIError as exc:
-            _between_revisions(exc, done)
-        _announce(progress, revision, len(done), planner.total or 0, True)
-    return done
-
-
-def _apply_transactional(run: _Run, planner: _Planner, progress: Progress | None, *, one_transaction: bool,
-                         lock_timeout: float) -> list[AppliedRevision]:
-    """PostgreSQL and SQLite: each revision's DDL and events in one transaction (``one_transaction``:
-    all revisions in one).
-
-    The ledger is read once when the lock is taken: under it nothing else writes, and this run
-    feeds its own events to the view. SQLite's write lock comes with each transaction (BEGIN
-    IMMEDIATE), so there each revision's transaction reads again.
-    """
-    recorder = run.recorder
-    conn, store, view = recorder.conn, recorder.store, recorder.view
-
-    def next_revision(first: bool, read: bool) -> Revision | None:
-        # Created in the first transaction: a run stopped by the plan check leaves the database
-        # exactly as it was (and a failed transaction ends the run, so it is never stale).
-        if first:
-            store.create(conn)
-        if read:
-            view.refresh(store, conn, table_exists=True)
-        return planner.next(view)
-
-    try:
-        return in_transactions(
-            recorder, next_revision, lambda revision: run.transactional(planner.planned(revision, view)),
-            lambda revision, position, finished: _announce(progress, revision, position, planner.total or 0, finished),
-            one_transaction=one_transaction,
-        )
-    except _StatementFailed as failed:
-        raise ApplyError(f"{failed}; rolled back: {_nothing_recorded(one_transaction)}") from None
-    except TransactionFailed as failed:
-        if failed.unit is None:
-            _between_revisions(failed.error, failed.done, lock_timeout)
-        raise ApplyError(_failed_transaction(failed.unit, failed.error, failed.committing, one_transaction)) from None
-
-
-def _nothing_recorded(one_transaction: bool) -> str:
-    if one_transaction:
-        return "nothing of this run was applied or recorded (--one-transaction)"
-    return "nothing of the revision was applied or recorded"
-
-
-def _between_revisions(exc: sa.exc.DBAPIError, done: Sequence[AppliedRevision], lock_timeout: float = 60.0) -> None:
+def _between_revisions(exc: sa.exc.DBAPIError, done: Sequence[Executed[Revision]], lock_timeout: float) -> NoReturn:
     """A failure between two revisions (reading the ledger): say how far the run got."""
     if not done:
         raise exc
     note = f"revisions up to {done[-1].revision.id} were applied and recorded, nothing of the next one ran"
-    if "database is locked" in _db_message(exc):
+    if "database is locked" in db_message(exc):
         raise LockTimeout(f"another writer holds the SQLite database's write lock (waited "
                           f"{lock_timeout:g} s); {note}") from None
-    raise ApplyError(f"{_db_message(exc)}; {note}") from None
+    raise ApplyError(f"{db_message(exc)}; {note}") from None
 
 
 def _current(chain: RevisionChain, view: LedgerView) -> str | None:
@@ -719,58 +398,28 @@ def _current(chain: RevisionChain, view: LedgerView) -> str | None:
     return applied[-1] if applied else None
 
 
-def _failed_transaction(revision: Revision, exc: sa.exc.DBAPIError, committing: bool, one_transaction: bool = False) -> str:
-    """The message for a revision whose transaction failed outside its DDL (a lost connection, most often)."""
-    where = f"revision {revision.id} ({revision.path.name}): {_db_message(exc)}"
-    if committing:
-        what = "the run" if one_transaction else "the revision"
-        return (f"{where}; the connection failed while {what} was committed: it is either wholly recorded "
-                "or not at all, and `schema-ledger status` tells which")
-    return f"{where}; rolled back: {_nothing_recorded(one_transaction)}"
-
-
-def _announce(progress: Progress | None, revision: Revision, position: int, total: int, done: bool) -> None:
-    if progress is not None:
-        progress(revision, position, total, done)
-
-
 def _apply_sql(
     conn: sa.Connection, store: LedgerStore, dialect: str, actor: Actor, chain: RevisionChain, to: str | None,
     why: str | None,
 ) -> ApplyResult:
     """The statements ``apply`` would run from the ledger's current state, run nowhere."""
-    with _tx(conn):
+    with tx(conn):
         view = LedgerView.read(store, conn)
         exists = store.exists(conn)
     pending = _pending(chain, view, to, resume=not dialects.transactional_ddl(dialect))
     plan = _check_plan(pending, view, dialect)
-    with _tx(conn):
+    with tx(conn):
         losses = plan_losses(conn, plan) if exists else []
-    recorder = Recorder(conn, store, dialect, actor, True, view)
-    run = _Run(recorder, why)
+    journal = Journal(conn, store, actor, view, sql_only=True)
+    executor = Executor[Revision](journal, dialect, WORDING)
     if not exists:
-        recorder.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
+        journal.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
         for index in sorted(store.table.indexes, key=lambda i: str(i.name)):
-            recorder.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
-        recorder.sql.extend(store.trigger_sql(dialect, conn.dialect))
-    applied = []
-    for planned in plan:
-        applied.append(run.transactional(planned) if dialects.transactional_ddl(dialect) else run.bracketed(planned))
-    return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view),
+            journal.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
+        journal.sql.extend(store.trigger_sql(dialect, conn.dialect))
+    applied = [executor.one(_unit(planned, why)) for planned in plan]
+    return ApplyResult(tuple(applied), view.head, sql=tuple(journal.sql), current=_current(chain, view),
                        losses=tuple(losses))
-
-
-@contextlib.contextmanager
-def _wrap_db_errors(lock_timeout: float | None = None) -> Iterator[None]:
-    try:
-        yield
-    except sa.exc.DBAPIError as exc:
-        message = _db_message(exc)
-        # SQLite's applier lock is its write lock: waiting it out ends in "database is locked".
-        if lock_timeout is not None and "database is locked" in message:
-            raise LockTimeout(f"another writer holds the SQLite database's write lock (waited {lock_timeout:g} s; "
-                              "raise --lock-timeout to wait longer)") from None
-        raise DatabaseError(message) from None
 
 
 def _checksum_warnings(chain: RevisionChain, view: LedgerView) -> list[str]:

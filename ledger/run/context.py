@@ -33,7 +33,7 @@ class MigrationContext:
 
     @classmethod
     def configure(cls, connection: sa.Connection, state: SchemaState | None = None) -> MigrationContext:
-        return cls(connection, dialects.dialect_name(connection), state if state is not None else SchemaState())
+        return cls(connection, dialects.dialect_name(connection), state if state is not None else dialects.empty_state(connection))
 
     def statements(self, op: MigrateOperation) -> list[str]:
         """What running ``op`` now would execute."""

@@ -46,10 +46,12 @@ from ops.specs import TableSpec
 
 from ledger import dialects
 from ledger.support import faults
-from ledger.inspect.audit import _live_without_implied, adopt_names, drift, reflect_live
+from ledger.inspect.drift import adopt_names, drift, live_without_implied, reflect_live
 from ledger.project.config import Config
 from ledger.format.events import Actor, Event
-from ledger.run.apply import LedgerView, _db_message, _db_user, _tx, _wrap_db_errors, connect, store_for
+from ledger.storage.journal import Journal
+from ledger.storage.session import connect, db_message, db_user, store_for, tx, wrap_db_errors
+from ledger.storage.view import LedgerView
 from ledger.storage.store import LedgerStore
 
 __all__ = ["ASSUME", "RecoverError", "RecoverResult", "Settled", "recover"]
@@ -118,7 +120,7 @@ def _finishing_ops(live: SchemaState, after: SchemaState, dialect: str) -> list[
     """The ops that turn ``live`` into ``after`` when they differ only in indexes and constraints
     (drops first, then creates, each built from its definition); None when they differ otherwise."""
     # Named as the fold names them, and without the CHECKs a Boolean or Enum column implies.
-    live = _live_without_implied(adopt_names(live, after, dialect), after, dialect)
+    live = live_without_implied(adopt_names(live, after, dialect), after, dialect)
     if set(live.tables) != set(after.tables):
         return None
     drops: list[MigrateOperation] = []
@@ -163,7 +165,7 @@ def _finish(conn: sa.Connection, config: Config, after: SchemaState, live: Schem
     statements: list[str] = []
     for finishing in ops:
         ddl = dialects.ddl(finishing, current, dialect, conn=conn)
-        with _tx(conn):
+        with tx(conn):
             for statement in ddl:
                 dialects.execute(conn, [statement])
                 faults.boundary("ddl recover")
@@ -195,7 +197,7 @@ def _settle_one(conn: sa.Connection, config: Config, store: LedgerStore, view: L
         after: SchemaState | None = op.apply(before)
     except InvalidOperationError:
         after = None  # the op does not fit the fold: its change cannot be in the live schema
-    with _tx(conn):
+    with tx(conn):
         live = reflect_live(conn, config)
     is_after = after is not None and drift(after, live, dialect) is None
     is_before = drift(before, live, dialect) is None
@@ -225,15 +227,13 @@ def _settle_one(conn: sa.Connection, config: Config, store: LedgerStore, view: L
         return Settled(intent, outcome, None, statements)
     message = why or f"recover: {'abandoned' if outcome == 'abandoned' else 'found in the live schema'}" \
         + (" after finishing it" if outcome == "completed" else "")
-    with _tx(conn):
+    with tx(conn):
         if outcome == "abandoned":
-            event = store.append(conn, kind="abandon", op=op, revision=intent.revision, message=message, actor=actor,
-                                 revision_checksum=intent.revision_checksum, reverses=intent.seq)
+            kind, reverses = "abandon", intent.seq
         else:
-            kind = "revert" if intent.reverses is not None else "apply"
-            event = store.append(conn, kind=kind, op=op, revision=intent.revision, message=message, actor=actor,
-                                 revision_checksum=intent.revision_checksum, reverses=intent.reverses)
-        faults.boundary(f"event recover {intent.revision}")
+            kind, reverses = ("revert" if intent.reverses is not None else "apply"), intent.reverses
+        event = Journal(conn, store, actor).record(kind, op, revision=intent.revision, message=message,
+                                                   revision_checksum=intent.revision_checksum, reverses=reverses)
     faults.boundary("commit")
     view.feed([event])
     return Settled(intent, outcome, event, statements)
@@ -256,13 +256,13 @@ def recover(
     if assume is not None and assume not in ASSUME:
         raise RecoverError(f"assume must be one of {', '.join(ASSUME)}, not {assume!r}")
     store = store_for(config)
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
-        actor = Actor.current(db_user=_db_user(conn), by=by)
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
+        actor = Actor.current(db_user=db_user(conn), by=by)
         settled: list[Settled] = []
         # The lock: no other run may record meanwhile, and on MySQL/MariaDB a killed run's last
         # statement (which the server finishes after its client is gone) ends before the lock is free.
         with store.lock(conn, lock_timeout):
-            with _tx(conn):
+            with tx(conn):
                 view = LedgerView.read(store, conn)
             seen: set[int] = set()
             while view.in_doubt:
@@ -273,7 +273,7 @@ def recover(
                 try:
                     settled.append(_settle_one(conn, config, store, view, intent, actor, why, assume, dry_run))
                 except sa.exc.DBAPIError as exc:
-                    raise RecoverError(f"ledger seq {intent.seq} (revision {intent.revision}): {_db_message(exc)}; "
+                    raise RecoverError(f"ledger seq {intent.seq} (revision {intent.revision}): {db_message(exc)}; "
                                        "nothing was recorded for it") from None
                 if dry_run:
                     view.open_intents.pop(intent.seq, None)

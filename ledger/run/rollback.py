@@ -9,7 +9,7 @@ How ``rollback`` runs (the same rules as ``apply``, see :mod:`ledger.run.apply`)
    and seq, and every reverse is completed and folded onto the state, so a plan that does
    not fit stops the run with nothing changed.
 3. Run the plan one revision at a time, with the reverses the check completed, through the
-   recorder ``apply`` uses (:mod:`ledger.run.recorder`). PostgreSQL and SQLite: the DDL and the
+   executor ``apply`` uses (:mod:`ledger.run.executor`). PostgreSQL and SQLite: the DDL and the
    ``revert`` events of a revision in one transaction (with ``one_transaction``, the whole
    rollback in one). MySQL/MariaDB: each reverse op between a committed ``intent`` and its
    ``revert`` event.
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Collection, Sequence
+from typing import NoReturn
 
 import attrs
 import sqlalchemy as sa
@@ -35,21 +36,21 @@ from ledger.project.config import Config
 from ledger.schema.dataloss import Consent, Loss, measure
 from ledger.format.events import Actor, Event, in_effect
 from ledger.project.points import Revert, applied_revisions, plan_rollback, resolve_point
-from ledger.run.recorder import Recorder, StatementFailed, TransactionFailed, in_transactions
-from ledger.storage.seal import guard
-from ledger.run.apply import (
+from ledger.run.executor import (
     ApplyError,
-    InDoubtError,
-    LedgerView,
-    _db_message,
-    _db_user,
-    _in_doubt_note,
-    _tx,
-    _wrap_db_errors,
-    connect,
+    Executed,
+    Executor,
+    PlannedStep,
+    Unit,
+    Wording,
+    in_doubt_note,
     one_transaction_refused,
-    store_for,
+    refuse_in_doubt,
 )
+from ledger.storage.seal import guard
+from ledger.storage.journal import Journal
+from ledger.storage.session import connect, db_user, store_for, tx, wrap_db_errors
+from ledger.storage.view import LedgerView
 from ledger.storage.store import LedgerStore
 
 __all__ = [
@@ -115,13 +116,8 @@ def _counts_back(text: str) -> bool:
     return text.startswith("-") and text[1:].isdigit()
 
 
-@attrs.frozen
-class RevertedRevision:
-    """The revert events (newest op first) and statements of one revision's rollback."""
-
-    revision: str | None
-    events: tuple[Event, ...]
-    statements: tuple[str, ...]
+#: one revision rolled back: its id, its revert events (newest op first) and statements
+RevertedRevision = Executed
 
 
 @attrs.frozen
@@ -189,14 +185,6 @@ class _Ledger:
     def add(self, events: Sequence[Event]) -> None:
         self.view.feed(events)
         self.events.extend(events)
-
-    def check_settled(self) -> None:
-        if self.view.in_doubt:
-            intent = self.view.in_doubt[0]
-            raise InDoubtError(
-                f"ledger seq {intent.seq} is in doubt: an intent without its event (revision {intent.revision}, "
-                f"{intent.op_type}), so the live schema may not match the ledger; run `schema-ledger recover`"
-            )
 
 
 def _groups(plan: Sequence[Revert]) -> list[list[Revert]]:
@@ -279,41 +267,74 @@ def _split_revisions(events: Sequence[Event], to_seq: int) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-class _StatementFailed(StatementFailed):
-    def __init__(self, revert: Revert, op: MigrateOperation, message: str) -> None:
-        super().__init__(f"rolling back revision {revert.event.revision} seq {revert.event.seq}, "
-                         f"{op.describe()}: {message}")
+def _where(revert: Revert) -> str:
+    return f"rolling back revision {revert.event.revision} seq {revert.event.seq}"
+
+
+def _unrecorded(_unit: Unit[str | None], step: PlannedStep, message: str) -> str:
+    return f"{step.where}, (no op): {message}; {in_doubt_note(None)}"
+
+
+WORDING = Wording(
+    RollbackError,
+    nothing="nothing of the revision's rollback was run or recorded",
+    nothing_at_all="nothing of this rollback was run or recorded (--one-transaction)",
+    committing="the rollback",
+    committing_all="the rollback",
+    unrecorded=_unrecorded,
+)
 
 
 @attrs.define
 class _Run:
-    """One rollback run: what it records (through the shared recorder) and why."""
+    """One rollback run: its planner, why it runs, and Alembic's version tables to keep in step."""
 
-    recorder: Recorder
-    why: str | None
     planner: _Planner
+    why: str | None
+    conn: sa.Connection
+    sql_only: bool
     #: every event of the ledger (this run's included), for the revisions left in effect
     events: list[Event] = attrs.field(factory=list)
     #: Alembic version tables of the database (None: not looked for yet)
     version_tables: list[str] | None = None
 
-    def follow_alembic(self, group: Sequence[Revert]) -> None:
+    def unit(self, group: Sequence[Revert], state: SchemaState) -> Unit[str | None]:
+        """The executor's unit for ``group``: each step's reverse as the plan check completed it, while
+        the state is the one it expected (else completed again against the state now)."""
+        steps = []
+        for revert in group:
+            done = self.planner.completed.get(revert.event.seq)
+            if done is None or done.before is not state:
+                done = _complete(revert, state)
+            undone = revert.event
+            steps.append(PlannedStep(done.op, done.before, done.after, "revert", undone.revision, self.why,
+                                     undone.revision_checksum, reverses=undone.seq, where=_where(revert)))
+            state = done.after
+        revision = group[0].event.revision
+        return Unit(revision, f"rolling back revision {revision}", tuple(steps))
+
+    def follow_alembic(self, unit: Unit[str | None]) -> None:
         """Set Alembic's version table to the revision left in effect, when it names the one rolled back.
 
         A database migrated by Alembic with the hook keeps Alembic's version table: after a
         rollback it must name where the ledger stands, so that ``alembic upgrade heads`` runs the
         rolled-back revisions again. The rolled-back revision is replaced by the latest revision
-        still in effect (none: the table is emptied, as ``alembic downgrade base`` leaves it).
+        still in effect; none: the revisions a baseline found there, or else the table is emptied,
+        as ``alembic downgrade base`` leaves it.
         """
-        revision = group[0].event.revision
-        if revision is None or self.recorder.sql_only:
+        revision = unit.label
+        if revision is None or self.sql_only:
             return
-        conn = self.recorder.conn
+        conn = self.conn
         if self.version_tables is None:
-            from ledger.inspect.audit import alembic_version_tables
+            from ledger.inspect.drift import alembic_version_tables
 
             self.version_tables = alembic_version_tables(conn)
         applied = applied_revisions(self.events)
+        from ledger.run.baseline import adopted_alembic_revisions
+
+        # Nothing of the hook in effect: the database is where it was when it was adopted.
+        floor = [] if applied else adopted_alembic_revisions(self.events)
         for name in self.version_tables:
             table = sa.table(name, sa.column("version_num"))
             rows = set(conn.execute(sa.select(table.c.version_num)).scalars())
@@ -322,84 +343,9 @@ class _Run:
             conn.execute(table.delete().where(table.c.version_num == revision))
             if applied and applied[-1] not in rows:
                 conn.execute(table.insert().values(version_num=applied[-1]))
-
-    def record(self, kind: str, done: _Completed, undone: Event, *, after: bool = True) -> Event:
-        return self.recorder.record(kind, done.op, done.after if after else done.before, revision=undone.revision,
-                                    message=self.why, revision_checksum=undone.revision_checksum,
-                                    reverses=undone.seq)
-
-    def completed(self, step: Revert) -> tuple[_Completed, list[str]]:
-        """The step's completed reverse (from the plan while the state is the one it expected) and its DDL."""
-        state = self.recorder.view.state
-        done = self.planner.completed.get(step.event.seq)
-        if done is None or done.before is not state:
-            done = _complete(step, state)
-        if done.op is None:
-            return done, []
-        return done, dialects.ddl(done.op, state, self.recorder.dialect, conn=self.recorder.conn)
-
-    def run_ddl(self, statements: Sequence[str], step: Revert, op: MigrateOperation) -> None:
-        self.recorder.run_ddl(statements, str(step.event.revision),
-                              lambda message: _StatementFailed(step, op, message))
-
-    def check_fits(self, step: Revert, done: _Completed) -> None:
-        assert done.op is not None
-        op = done.op
-        self.recorder.check_fits(op, done.before, lambda message: _StatementFailed(step, op, message))
-
-    def transactional(self, group: Sequence[Revert]) -> RevertedRevision:
-        """PostgreSQL and SQLite: the DDL and revert events of a revision in the current transaction."""
-        events: list[Event] = []
-        statements: list[str] = []
-        for step in group:
-            done, ddl = self.completed(step)
-            if done.op is not None:
-                self.check_fits(step, done)
-                self.run_ddl(ddl, step, done.op)
-            statements += ddl
-            events.append(self.record("revert", done, step.event))
-        self.follow_alembic(group)
-        return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
-
-    def bracketed(self, group: Sequence[Revert]) -> RevertedRevision:
-        """MySQL/MariaDB: each reverse op between a committed intent and its revert event."""
-        events: list[Event] = []
-        statements: list[str] = []
-        for step in group:
-            done, ddl = self.completed(step)
-            intent: Event | None = None  # set once the intent is committed
-            try:
-                if done.op is None:
-                    with self.recorder.transaction(commits=True):
-                        events.append(self.record("revert", done, step.event))
-                    continue
-                try:
-                    with self.recorder.transaction():
-                        self.check_fits(step, done)
-                except _StatementFailed as failed:
-                    raise RollbackError(f"{failed}; nothing of the op ran or was recorded") from None
-                with self.recorder.transaction(commits=True):
-                    recorded = self.record("intent", done, step.event, after=False)
-                intent = recorded
-                with self.recorder.transaction():
-                    self.run_ddl(ddl, step, done.op)
-                statements += ddl
-                with self.recorder.transaction(commits=True):
-                    events.append(self.record("revert", done, step.event))
-            except (_StatementFailed, sa.exc.DBAPIError) as exc:
-                failed = exc if isinstance(exc, _StatementFailed) else _StatementFailed(
-                    step, done.op or _NoOp(), _db_message(exc))
-                raise RollbackError(f"{failed}; {_in_doubt_note(intent)}") from None
-        with self.recorder.transaction(commits=True):
-            self.follow_alembic(group)
-        return RevertedRevision(group[0].event.revision, tuple(events), tuple(statements))
-
-
-class _NoOp:
-    """Stands for the missing op of a payload-less revert in an error message."""
-
-    def describe(self) -> str:
-        return "(no op)"
+            for adopted in floor if name == "alembic_version" else ():
+                if adopted not in rows:
+                    conn.execute(table.insert().values(version_num=adopted))
 
 
 @attrs.define
@@ -431,7 +377,7 @@ class _Planner:
     defined: frozenset[str] | None = None
 
     def next(self, ledger: _Ledger) -> list[Revert] | None:
-        ledger.check_settled()
+        refuse_in_doubt(ledger.view)
         if self.planned_at != ledger.reads:
             first = self.to_seq is None
             if self.to_seq is None:
@@ -506,110 +452,52 @@ def rollback(
     why = why or f"rollback to {to}"
     planner = _Planner(to, skip_irreversible, through_baseline, consent=consent,
                        defined=frozenset(defined) if defined is not None else None)
-    with connect(config.url) as conn, _wrap_db_errors(lock_timeout):
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
         if consent is not None or sql_only:
             planner.conn = conn
         dialect = dialects.dialect_name(conn)
         if one_transaction:
             one_transaction_refused(dialect, RollbackError)
-        actor = Actor.current(db_user=_db_user(conn), by=by)
+        actor = Actor.current(db_user=db_user(conn), by=by)
         guard(conn, store, config, "rollback")
         if conn.in_transaction():
             # Nothing is written yet: the check's read ends here, so no metadata lock on the ledger
             # table is held while waiting for the applier lock another run holds (a MariaDB deadlock).
             conn.rollback()
         ledger = _Ledger()
-        if sql_only:
-            with _tx(conn):
+        run = _Run(planner, why, conn, sql_only, ledger.events)
+        journal = Journal(conn, store, actor, ledger.view, sql_only=sql_only,
+                          deferred=not sql_only and dialects.transactional_ddl(dialect), keep=ledger.events.extend)
+        executor = Executor[str | None](journal, dialect, WORDING, after_unit=run.follow_alembic)
+
+        def next_unit(_first: bool, read: bool) -> Unit[str | None] | None:
+            if read:
                 ledger.refresh(store, conn)
-            run = _Run(Recorder(conn, store, dialect, actor, True, ledger.view, keep=ledger.events.extend), why, planner,
-                       ledger.events)
+            group = planner.next(ledger)
+            return None if group is None else run.unit(group, ledger.view.state)
+
+        if sql_only:
+            with tx(conn):
+                ledger.refresh(store, conn)
             reverted = []
-            while (group := planner.next(ledger)) is not None:
-                reverted.append(run.transactional(group) if dialects.transactional_ddl(dialect) else run.bracketed(group))
-            return _result(planner, reverted, ledger, sql=run.recorder.sql)
-        run = _Run(Recorder(conn, store, dialect, actor, False, ledger.view, keep=ledger.events.extend), why, planner,
-                   ledger.events)
+            while (unit := next_unit(False, False)) is not None:
+                reverted.append(executor.one(unit))
+            return _result(planner, reverted, ledger, sql=journal.sql)
+
+        def between(exc: sa.exc.DBAPIError, _done: list[Executed[str | None]]) -> NoReturn:
+            raise exc
+
         with store.lock(conn, lock_timeout):
-            if not dialects.transactional_ddl(dialect):
-                reverted = _rollback_bracketed(run, ledger, progress)
-            else:
-                reverted = _rollback_transactional(run, ledger, progress, one_transaction=one_transaction)
+            reverted = executor.run(next_unit, progress=progress, total=lambda: planner.total,
+                                    one_transaction=one_transaction, between=between)
     return _result(planner, reverted, ledger)
 
 
-def _rollback_bracketed(run: _Run, ledger: _Ledger, progress: RollbackProgress | None) -> list[RevertedRevision]:
-    """MySQL/MariaDB: the ledger read once under the lock, then each reverse op by op."""
-    conn, store, planner = run.recorder.conn, run.recorder.store, run.planner
-    reverted: list[RevertedRevision] = []
-    with _tx(conn):
-        ledger.refresh(store, conn)
-        group = planner.next(ledger)
-    while group is not None:
-        _announce(progress, group, len(reverted) + 1, planner.total, False)
-        reverted.append(run.bracketed(group))
-        _announce(progress, group, len(reverted), planner.total, True)
-        with _tx(conn):
-            group = planner.next(ledger)
-    return reverted
-
-
-def _rollback_transactional(run: _Run, ledger: _Ledger, progress: RollbackProgress | None, *,
-                            one_transaction: bool) -> list[RevertedRevision]:
-    """PostgreSQL and SQLite: each revision's DDL and revert events in one transaction
-    (``one_transaction``: the whole rollback in one).
-
-    As in apply: the ledger is read once when the lock is taken, and on SQLite, whose lock comes
-    with each write transaction, again inside each (the plan is re-made only when that read
-    brings events someone else recorded).
-    """
-    recorder, planner = run.recorder, run.planner
-
-    def next_group(_first: bool, read: bool) -> list[Revert] | None:
-        if read:
-            ledger.refresh(recorder.store, recorder.conn)
-        return planner.next(ledger)
-
-    try:
-        return in_transactions(
-            recorder, next_group, run.transactional,
-            lambda group, position, done: _announce(progress, group, position, planner.total, done),
-            one_transaction=one_transaction,
-        )
-    except _StatementFailed as failed:
-        raise RollbackError(f"{failed}; rolled back: {_nothing_run(one_transaction)}") from None
-    except TransactionFailed as failed:
-        if failed.unit is None:
-            raise failed.error from None
-        raise RollbackError(_failed_transaction(failed.unit, failed.error, failed.committing, one_transaction)) from None
-
-
-def _nothing_run(one_transaction: bool) -> str:
-    if one_transaction:
-        return "nothing of this rollback was run or recorded (--one-transaction)"
-    return "nothing of the revision's rollback was run or recorded"
-
-
-def _failed_transaction(group: Sequence[Revert], exc: sa.exc.DBAPIError, committing: bool,
-                        one_transaction: bool = False) -> str:
-    """The message for a rollback whose transaction failed outside its DDL (a lost connection, most often)."""
-    where = f"rolling back revision {group[0].event.revision}: {_db_message(exc)}"
-    if committing:
-        return (f"{where}; the connection failed while the rollback was committed: it is either wholly recorded "
-                "or not at all, and `schema-ledger status` tells which")
-    return f"{where}; rolled back: {_nothing_run(one_transaction)}"
-
-
-def _announce(progress: RollbackProgress | None, group: Sequence[Revert], position: int, total: int,
-              done: bool) -> None:
-    if progress is not None:
-        progress(group[0].event.revision, position, total, done)
-
-
-def _result(planner: _Planner, reverted: Sequence[RevertedRevision], ledger: _Ledger,
+def _result(planner: _Planner, reverted: Sequence[Executed[str | None]], ledger: _Ledger,
             sql: Sequence[str] = ()) -> RollbackResult:
     applied = applied_revisions(ledger.events)
     return RollbackResult(
-        to_seq=planner.to_seq or 0, reverted=tuple(reverted), head=ledger.view.head, sql=tuple(sql),
+        to_seq=planner.to_seq or 0,
+        reverted=tuple(reverted), head=ledger.view.head, sql=tuple(sql),
         warnings=tuple(planner.warnings), current=applied[-1] if applied else None, losses=tuple(planner.losses),
     )

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from ops import LedgerError, MigrateOperation, SchemaState
 
+from ledger import dialects
 from ledger.project.config import Config, ConfigError
 from ledger.schema.diff import diff
 from ledger.schema.render import python_source, state_from_json
@@ -124,7 +125,7 @@ def target_state(config: Config) -> SchemaState:
     if not metadatas or not all(isinstance(m, sa.MetaData) for m in metadatas):
         raise AutogenerateError(f"target_metadata {config.target_metadata} is not a SQLAlchemy MetaData "
                                 f"(or a list of them) but {type(value).__name__}")
-    state = SchemaState()
+    state = _empty(config)
     try:
         for metadata in metadatas:
             part = SchemaState.from_metadata(metadata, config.naming_convention)
@@ -138,13 +139,21 @@ def target_state(config: Config) -> SchemaState:
     return state
 
 
+def _empty(config: Config) -> SchemaState:
+    """An empty schema under the name rule of the configured database (the strictest without one)."""
+    try:
+        return dialects.empty_state(config.url)
+    except LedgerError:
+        return SchemaState()
+
+
 def head_state(config: Config, chain: RevisionChain) -> SchemaState:
     """The fold of the migration files at head, on top of the baseline snapshot when there is one."""
-    state = SchemaState()
+    state = _empty(config)
     snapshot = config.migrations_dir / BASELINE_FILE
     if snapshot.is_file():
         try:
-            state = state_from_json(json.loads(snapshot.read_text(encoding="utf-8")))
+            state = state_from_json(json.loads(snapshot.read_text(encoding="utf-8"))).with_names_per(state.names_per)
         except (OSError, ValueError) as exc:
             raise AutogenerateError(f"{display_path(snapshot)}: {exc}") from None
     for revision in chain:

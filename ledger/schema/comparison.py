@@ -77,7 +77,6 @@ from ops.specs import (
     ComputedSpec,
     DefaultSpec,
     ForeignKeySpec,
-    IdentitySpec,
     IndexElement,
     IndexSpec,
     PrimaryKeySpec,
@@ -90,24 +89,27 @@ from ledger import dialects
 from ledger.dialects.base import UnsupportedDialectError
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
-from ledger.schema.sqltext import COMPILERS, canonical_default, canonical_sql, canonical_type
+from ledger.schema.sqltext import canonical_default, canonical_sql, canonical_type
 
 __all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "type_ddl", "without_type_checks"]
 
 #: The TypeSpec name of a normalized type; its one argument is the canonical DDL type.
 DDL_TYPE = "ddl"
 
-_DIALECTS = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
-_PG_NAME_BYTES = 63
 
 
 def _dialect(name: str) -> str:
+    """The database's name for ``name`` (a flavour or backend name too)."""
     try:
-        return _DIALECTS[name]
-    except KeyError:
+        return dialects.database(name).name
+    except UnsupportedDialectError:
         raise UnsupportedDialectError(
-            f"cannot compare schemas for dialect {name!r}: use sqlite, postgresql or mysql"
+            f"cannot compare schemas for dialect {name!r}: use {', '.join(dialects.names())}"
         ) from None
+
+
+def _db(d: str) -> dialects.Database:
+    return dialects.DATABASES[d]
 
 
 
@@ -124,18 +126,14 @@ def _upper(value: Any) -> str | None:
 @collection_paused
 def normalize(state: SchemaState, dialect: str) -> SchemaState:
     """What the dialect keeps of `state`: the form in which a fold and a reflection can be compared.
-    dialect is "sqlite" | "postgresql" | "mysql" (MariaDB = "mysql")."""
+    dialect: a database's name (``dialects.choices()``; MariaDB is "mysql")."""
     d = _dialect(dialect)
     tables = [_normalize_table(table, d) for table in state.tables.values()]
     return SchemaState({t.key: t for t in tables})
 
 
 def _name(name: str, d: str) -> str:
-    if d == "postgresql":
-        raw = name.encode()
-        if len(raw) > _PG_NAME_BYTES:  # PostgreSQL cuts longer names, on a character boundary
-            return raw[:_PG_NAME_BYTES].decode("utf-8", "ignore")
-    return name
+    return _db(d).stored_name(name)
 
 
 def _opt_name(name: str | None, d: str) -> str | None:
@@ -147,18 +145,19 @@ def _names(names: Iterable[str], d: str) -> tuple[str, ...]:
 
 
 def _normalize_table(table: TableSpec, d: str) -> TableSpec:
+    db = _db(d)
     pk_columns = set(table.primary_key.columns) if table.primary_key else set()
     columns = tuple(_normalize_column(c, c.name in pk_columns, d) for c in table.columns)
     primary_key = None
     if table.primary_key is not None:
-        primary_key = PrimaryKeySpec(None if d == "mysql" else _opt_name(table.primary_key.name, d),
+        primary_key = PrimaryKeySpec(_opt_name(table.primary_key.name, d) if db.names_primary_keys else None,
                                      _names(table.primary_key.columns, d))
     uniques = [_normalize_unique(u, d) for u in table.uniques]
-    if d in ("sqlite", "postgresql"):
+    if db.merges_duplicate_uniques:
         # In one CREATE TABLE, PostgreSQL makes one constraint of a primary key and the unique
         # constraints on the same columns (the first declared keeps its name), and SQLite one
         # index: the others are not there. Whether they are when added later, they add nothing.
-        seen = {primary_key.columns} if primary_key is not None and d == "postgresql" else set()
+        seen = {primary_key.columns} if primary_key is not None and db.primary_key_serves_as_unique else set()
         kept = []
         for unique in uniques:
             if unique.columns not in seen:
@@ -166,7 +165,7 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
                 kept.append(unique)
         uniques = kept
     indexes = [_normalize_index(i, table, d) for i in table.indexes]
-    if d == "mysql":
+    if db.uniques_are_indexes:
         indexes += [IndexSpec(u.name, tuple(IndexElement(c) for c in u.columns), unique=True) for u in uniques]
         uniques = []
     checks = tuple(CheckSpec(_opt_name(c.name, d), canonical_sql(c.sqltext, dialect=d)) for c in table.checks)
@@ -179,7 +178,7 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
         uniques=tuple(uniques),
         checks=checks,
         indexes=tuple(indexes),
-        comment=None if d == "sqlite" else (table.comment or None),
+        comment=(table.comment or None) if db.keeps_comments else None,
     )
 
 
@@ -191,17 +190,18 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
 @remembered(8192, keep=lambda column: not column.type.args[0].startswith("?"))
 def _normalize_column(column: ColumnSpec, in_primary_key: bool, d: str) -> ColumnSpec:
     type_text = type_ddl(column.type, d)
+    db = _db(d)
     return ColumnSpec(
         name=_name(column.name, d),
         type=TypeSpec(DDL_TYPE, (type_text,)),
         nullable=column.nullable and not in_primary_key,
         server_default=_normalize_default(column, d),
-        comment=None if d == "sqlite" else (column.comment or None),
+        comment=(column.comment or None) if db.keeps_comments else None,
         autoincrement="auto",
-        identity=_normalize_identity(column.identity, type_text) if d == "postgresql" else None,
+        identity=None if column.identity is None else db.stored_identity(column.identity, type_text),
         computed=None if column.computed is None else ComputedSpec(
             canonical_sql(column.computed.sqltext),
-            column.computed.persisted if column.computed.persisted is not None else d == "postgresql",
+            column.computed.persisted if column.computed.persisted is not None else db.stores_computed_columns,
         ),
     )
 
@@ -214,36 +214,15 @@ def _normalize_default(column: ColumnSpec, d: str) -> DefaultSpec | None:
         text = "'" + spec.value.replace("'", "''") + "'"
     elif spec.kind == "func":
         try:
-            text = str(getattr(sa.func, spec.value)().compile(dialect=COMPILERS[d]))
+            text = str(getattr(sa.func, spec.value)().compile(dialect=_db(d).type_compiler))
         except Exception:  # noqa: BLE001 - a name the dialect cannot compile stays as written
             text = f"{spec.value}()"
     else:
         text = spec.value
-    if dialects.database(d).sequence_default(text):
+    if _db(d).sequence_default(text):
         return None  # a SERIAL's sequence, or one the column was tied to: not a declared default
-    canonical = canonical_default(text, booleans_as_numbers=d == "mysql")
+    canonical = canonical_default(text, booleans_as_numbers=_db(d).booleans_are_numbers)
     return None if canonical is None else DefaultSpec("text", canonical)
-
-
-_PG_INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
-
-
-def _normalize_identity(identity: IdentitySpec | None, type_text: str) -> IdentitySpec | None:
-    """An identity with PostgreSQL's defaults filled in, as the server reports it."""
-    if identity is None:
-        return None
-    top = _PG_INT_RANGES.get(type_text, 2**63 - 1)
-    increment = identity.increment or 1
-    if increment > 0:
-        minvalue = identity.minvalue if identity.minvalue is not None else 1
-        maxvalue = identity.maxvalue if identity.maxvalue is not None else top
-        start = identity.start if identity.start is not None else minvalue
-    else:
-        minvalue = identity.minvalue if identity.minvalue is not None else -top - 1
-        maxvalue = identity.maxvalue if identity.maxvalue is not None else -1
-        start = identity.start if identity.start is not None else maxvalue
-    return IdentitySpec(always=bool(identity.always), start=start, increment=increment, minvalue=minvalue,
-                        maxvalue=maxvalue, cycle=bool(identity.cycle), cache=identity.cache or 1)
 
 
 # -- types ---------------------------------------------------------------------------------------
@@ -277,7 +256,7 @@ def _literal(value: str) -> str:
 
 def _action(value: str | None, d: str) -> str | None:
     value = _upper(value)
-    if value == "NO ACTION" or (d == "mysql" and value == "RESTRICT"):
+    if value == "NO ACTION" or (value == "RESTRICT" and _db(d).restrict_is_no_action):
         return None
     return value
 
@@ -292,8 +271,9 @@ def _deferral(deferrable: bool | None, initially: str | None, *, kept: bool) -> 
 
 
 def _normalize_foreign_key(fk: ForeignKeySpec, table: TableSpec, d: str) -> ForeignKeySpec:
-    deferrable, initially = _deferral(fk.deferrable, fk.initially, kept=d != "mysql")
-    match = _upper(fk.match) if d == "postgresql" else None
+    db = _db(d)
+    deferrable, initially = _deferral(fk.deferrable, fk.initially, kept=db.keeps_foreign_key_deferral)
+    match = _upper(fk.match) if db.keeps_foreign_key_match else None
     return ForeignKeySpec(
         name=_opt_name(fk.name, d),
         columns=_names(fk.columns, d),
@@ -309,22 +289,20 @@ def _normalize_foreign_key(fk: ForeignKeySpec, table: TableSpec, d: str) -> Fore
 
 
 def _normalize_unique(unique: UniqueSpec, d: str) -> UniqueSpec:
-    deferrable, initially = _deferral(unique.deferrable, unique.initially, kept=d == "postgresql")
+    deferrable, initially = _deferral(unique.deferrable, unique.initially, kept=_db(d).keeps_unique_deferral)
     return UniqueSpec(_opt_name(unique.name, d), _names(unique.columns, d), deferrable, initially)
-
-
-_OPTION_PREFIXES = {"postgresql": ("postgresql_",), "sqlite": ("sqlite_",), "mysql": ("mysql_", "mariadb_")}
 
 
 def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
     by_folded = {c.name.casefold(): c.name for c in table.columns}
     elements = tuple(_normalize_element(e, by_folded, d) for e in index.elements)
     options: dict[str, Any] = {}
+    db = _db(d)
     for key, value in index.dialect_options:
-        if not key.startswith(_OPTION_PREFIXES[d]):
+        prefix = key.split("_", 1)[0]
+        if prefix not in db.index_option_prefixes:
             continue
-        if key.startswith("mariadb_"):
-            key = "mysql_" + key[len("mariadb_"):]
+        key = f"{db.index_option_prefixes[0]}_{key.split('_', 1)[1]}"
         value = _index_option(key, value, elements, d)
         if value not in (None, False, (), ""):
             options[key] = value
@@ -335,13 +313,8 @@ def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str
     if not element.expression:
         return IndexElement(_name(element.value, d))
     text = canonical_sql(element.value)
-    # The default sort order is no sort order; MySQL's reflection does not report it at all.
-    text = re.sub(r" asc$", "", text)
-    if d == "postgresql":
-        text = re.sub(r"^(.*) desc nulls first$", r"\1 desc", text)
-        text = re.sub(r"^(.*?)(?<! desc) nulls last$", r"\1", text)
-    if d == "mysql":
-        text = re.sub(r" (asc|desc)$", "", text)
+    # The default sort order is no sort order.
+    text = _db(d).stored_index_expression(re.sub(r" asc$", "", text))
     word = re.fullmatch(r'[^\W\d]\w*|"(?:[^"]|"")*"', text)
     if word and text.strip('"').replace('""', '"') in columns:
         return IndexElement(_name(columns[text.strip('"').replace('""', '"')], d))
@@ -430,7 +403,7 @@ def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]
             # PostgreSQL adds a column only at the end: a column brought back by a rollback cannot
             # return to its place there, so column order is not a difference on PostgreSQL.
             lines.extend(_table_differences(want, _without_implied(have, want, implied, d),
-                                            order=d != "postgresql"))
+                                            order=_db(d).keeps_column_order))
     return lines
 
 

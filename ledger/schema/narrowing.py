@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from ops import AlterColumnOp, MigrateOperation, SchemaState
 from ops.specs import TypeSpec
 
+from ledger import dialects
+
 __all__ = ["Narrowing", "misfit_query", "misfits", "narrowing"]
 
 _INTEGER_RANGES = {"small": (-(2**15), 2**15 - 1), "int": (-(2**31), 2**31 - 1), "big": (-(2**63), 2**63 - 1)}
@@ -35,8 +37,10 @@ class Narrowing:
     column: str
     old: TypeSpec
     new: TypeSpec
-    #: per dialect: SQL that is true for a value that does not fit (``{col}`` is the column)
-    conditions: tuple[tuple[str, str], ...]
+    #: SQL that is true for a value that does not fit: ``{col}`` is the column, ``{length}`` its
+    #: length in characters and ``{has_time}`` whether it holds a time of day, as each
+    #: database writes them (``Database.length_sql``, ``Database.has_time_sql``)
+    condition_sql: str
 
     @property
     def fullname(self) -> str:
@@ -51,8 +55,9 @@ class Narrowing:
         return _type_sql(self.new, dialect)
 
     def condition(self, dialect: str) -> str:
-        found = dict(self.conditions)
-        return found.get(dialect, found["*"])
+        database = dialects.database(dialect)
+        return (self.condition_sql.replace("{length}", database.length_sql("{col}"))
+                .replace("{has_time}", database.has_time_sql("{col}")))
 
 
 def _type_sql(spec: TypeSpec, dialect: sa.engine.Dialect | None) -> str:
@@ -84,21 +89,21 @@ def _out_of(size: str) -> str:
     return f"({{col}} < {low} OR {{col}} > {high})"
 
 
-def _conditions(old: Any, new: Any) -> tuple[tuple[str, str], ...] | None:
+def _conditions(old: Any, new: Any) -> str | None:
     """What a value that does not fit ``new`` (coming from ``old``) is, or None when ``new`` holds
     every value of ``old``."""
     if isinstance(old, sa.String) and isinstance(new, sa.String) and not isinstance(new, sa.Enum) \
             and not isinstance(old, sa.Enum):
         if new.length is None or (old.length is not None and old.length <= new.length):
             return None
-        return (("sqlite", f"length({{col}}) > {new.length}"), ("*", f"char_length({{col}}) > {new.length}"))
+        return f"{{length}} > {new.length}"
     if isinstance(old, sa.Integer) and isinstance(new, sa.Integer):
         order = ["small", "int", "big"]
         before, after = _integer_size(old), _integer_size(new)
-        return None if order.index(after) >= order.index(before) else (("*", _out_of(after)),)
+        return None if order.index(after) >= order.index(before) else _out_of(after)
     numeric = isinstance(old, sa.Numeric) and not isinstance(old, sa.Float)
     if numeric and isinstance(new, sa.Integer):
-        return (("*", f"({{col}} <> ROUND({{col}}, 0) OR {_out_of(_integer_size(new))})"),)
+        return f"({{col}} <> ROUND({{col}}, 0) OR {_out_of(_integer_size(new))})"
     if numeric and isinstance(new, sa.Numeric) and not isinstance(new, sa.Float):
         if new.precision is None:
             return None
@@ -110,9 +115,9 @@ def _conditions(old: Any, new: Any) -> tuple[tuple[str, str], ...] | None:
             parts.append(f"{{col}} <> ROUND({{col}}, {new_scale})")
         if old.precision is None or digits < old.precision - (old_scale or 0):
             parts.append(f"ABS({{col}}) >= 1{'0' * digits}")
-        return (("*", "(" + " OR ".join(parts) + ")"),) if parts else None
+        return "(" + " OR ".join(parts) + ")" if parts else None
     if isinstance(old, sa.DateTime) and isinstance(new, sa.Date) and not isinstance(new, sa.DateTime):
-        return (("sqlite", "time({col}) <> '00:00:00'"), ("*", "{col} <> CAST({col} AS DATE)"))
+        return "{has_time}"
     return None
 
 

@@ -193,6 +193,10 @@ def ddl_statements(state: SchemaState, dialect: str) -> list[str]:
                 if column.comment is not None:
                     emit(SetColumnComment(column))
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            if index.dialect_kwargs.get("postgresql_concurrently"):
+                # How Alembic built it, not what it is: CONCURRENTLY cannot run in the transaction
+                # that creates the schema.
+                index.dialect_options["postgresql"]["concurrently"] = False
             emit(CreateIndex(index))
     return statements
 

@@ -13,28 +13,35 @@ turns numeric string literals into numbers (``'5'`` and ``5.0`` are both ``5``) 
 tokens one way. It is lenient in those ways on purpose and on both sides alike: names that
 differ only in case, and a string ``'007'`` against a number ``7``, compare equal.
 
-:func:`canonical_type` compiles a column type for a dialect and spells it the way the server
+:func:`canonical_type` compiles a column type for a database and spells it the way the server
 reports it back (``FLOAT`` is ``DOUBLE PRECISION`` on PostgreSQL, ``BOOL`` is ``TINYINT(1)``
-on MySQL, ...); :mod:`ledger.schema.comparison` lists these facts. The statement readers at the end
-take SQLite's stored ``CREATE`` statements apart where SQLAlchemy's reflection falls short.
+on MySQL, ...): the rules are the database objects' (``Database.canonical_type``);
+:mod:`ledger.schema.comparison` lists these facts. The readers of SQLite's stored ``CREATE``
+statements are SQLite's, in :mod:`ledger.dialects.sqlite_sql` (importable from here too).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Union
 
 import attrs
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 from sqlalchemy.types import TypeEngine
 
+from ledger import dialects
+from ledger.dialects.sqlite_sql import (
+    SqliteForeignKey,
+    split_index_sql,
+    sqlite_foreign_keys,
+    sqlite_unique_constraints,
+)
+from ledger.dialects.sqltokens import TOKEN as _TOKEN
+from ledger.dialects.sqltokens import split_definitions, unquote_identifier
+
 __all__ = [
-    "COMPILERS",
     "canonical_default",
     "canonical_sql",
     "canonical_type",
@@ -45,19 +52,6 @@ __all__ = [
     "sqlite_unique_constraints",
     "unquote_identifier",
 ]
-
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<str>'(?:[^']|'')*')
-  | (?P<qid>"(?:[^"]|"")*"|`(?:[^`]|``)*`)
-  | (?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<word>[^\W\d]\w*|\$\w+)
-  | (?P<op>::|->>|->|\#>>|\#>|<=>|<=|>=|<>|!=|==|\|\||!~~\*|!~~|~~\*|~~|!~\*|!~|~\*|@>|<@|&&|<<|>>|.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
 
 @attrs.frozen
 class Tok:
@@ -409,12 +403,12 @@ def _canonical_tree(text: str) -> tuple[Node, ...]:
 def canonical_sql(text: str, *, dialect: str | None = None) -> str:
     """``text`` (a condition or an expression) in canonical form; see the module docstring.
 
-    With ``dialect="mysql"``, TRUE and FALSE are 1 and 0, and a name compared with 0 where a
-    condition is expected is the name alone: MySQL stores ``CHECK (a OR flag)`` as
-    ``a or flag <> 0``, which means the same there.
+    With a ``dialect`` whose ``booleans_are_numbers`` (MySQL), TRUE and FALSE are 1 and 0, and a
+    name compared with 0 where a condition is expected is the name alone: MySQL stores
+    ``CHECK (a OR flag)`` as ``a or flag <> 0``, which means the same there.
     """
     nodes = _canonical_tree(text)
-    if dialect == "mysql":
+    if dialect is not None and dialects.database(dialect).booleans_are_numbers:
         nodes = _truthy(_booleans_as_numbers(nodes))
     return _render(nodes)
 
@@ -493,352 +487,7 @@ def canonical_default(text: str, *, booleans_as_numbers: bool = False) -> str | 
     return None if rendered in ("", "null") else rendered
 
 
-def split_index_sql(sql: str) -> tuple[list[str], str | None] | None:
-    """The elements and WHERE condition of a ``CREATE INDEX`` statement, as written; None if unreadable."""
-    depth = 0
-    on_seen = False
-    elements: list[str] = []
-    start = None
-    for match in _TOKEN.finditer(sql):
-        kind, value = match.lastgroup, match.group()
-        if kind == "ws":
-            continue
-        if start is None:
-            if kind == "word" and value.lower() == "on" and depth == 0:
-                on_seen = True
-            elif on_seen and value == "(":
-                start = match.end()
-                depth = 1
-            continue
-        if value in ("(", "["):
-            depth += 1
-        elif value in (")", "]"):
-            depth -= 1
-            if depth == 0:
-                elements.append(sql[start:match.start()].strip())
-                rest = sql[match.end():].strip()
-                where = None
-                if rest[:5].lower() == "where":
-                    where = rest[5:].strip()
-                return [e for e in elements if e], where
-        elif value == "," and depth == 1:
-            elements.append(sql[start:match.start()].strip())
-            start = match.end()
-    return None
-
-
-def _raw_tokens(text: str) -> list[re.Match[str]]:
-    return [m for m in _TOKEN.finditer(text) if m.lastgroup != "ws"]
-
-
-def unquote_identifier(text: str) -> str:
-    """A name as written in SQL (``"a""b"``, ```a`` ``, ``[a]`` or bare) -> the name."""
-    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"`'":
-        return text[1:-1].replace(text[0] * 2, text[0])
-    if len(text) > 1 and text[0] == "[" and text[-1] == "]":
-        return text[1:-1]
-    return text
-
-
-def split_definitions(sql: str) -> list[str] | None:
-    """The top-level, comma-separated parts of the first parenthesis of ``sql``, as written.
-
-    For ``CREATE TABLE t (a INT, CONSTRAINT u UNIQUE (a))``: ``["a INT", "CONSTRAINT u UNIQUE (a)"]``.
-    """
-    depth = 0
-    start: int | None = None
-    parts: list[str] = []
-    for match in _raw_tokens(sql):
-        value = match.group()
-        if match.lastgroup != "op":
-            continue
-        if value in ("(", "["):
-            depth += 1
-            if depth == 1 and start is None:
-                start = match.end()
-        elif value in (")", "]"):
-            depth -= 1
-            if depth == 0 and start is not None:
-                parts.append(sql[start:match.start()].strip())
-                return [p for p in parts if p]
-        elif value == "," and depth == 1 and start is not None:
-            parts.append(sql[start:match.start()].strip())
-            start = match.end()
-    return None
-
-
-def sqlite_unique_constraints(create_table: str) -> list[tuple[str | None, tuple[str, ...]]] | None:
-    """(name, columns) of each UNIQUE constraint of a SQLite CREATE TABLE statement, table-level
-    or inline, in the order written; None if the statement cannot be read."""
-    parts = split_definitions(create_table)
-    if parts is None:
-        return None
-    found: list[tuple[str | None, tuple[str, ...]]] = []
-    for part in parts:
-        tokens = _raw_tokens(part)
-        if not tokens:
-            continue
-        first = tokens[0].group().upper()
-        table_level = first in ("CONSTRAINT", "UNIQUE", "PRIMARY", "FOREIGN", "CHECK")
-        column = None if table_level else unquote_identifier(tokens[0].group())
-        name: str | None = None
-        depth = 0
-        i = 0 if table_level else 1
-        while i < len(tokens):
-            value = tokens[i].group()
-            if value in ("(", "["):
-                depth += 1
-            elif value in (")", "]"):
-                depth -= 1
-            elif depth == 0 and value.upper() == "CONSTRAINT" and i + 1 < len(tokens):
-                name = unquote_identifier(tokens[i + 1].group())
-                i += 2
-                continue
-            elif depth == 0 and value.upper() == "UNIQUE":
-                if column is not None:
-                    found.append((name, (column,)))
-                elif i + 1 < len(tokens) and tokens[i + 1].group() == "(":
-                    inner = split_definitions(part[tokens[i].end():])
-                    if inner is None:
-                        return None
-                    found.append((name, tuple(unquote_identifier(_raw_tokens(c)[0].group()) for c in inner)))
-                name = None
-            elif depth == 0 and tokens[i].lastgroup == "word" and value.upper() in (
-                    "PRIMARY", "CHECK", "REFERENCES", "FOREIGN", "NOT", "NULL", "DEFAULT", "COLLATE"):
-                name = None  # the name belonged to another constraint
-            i += 1
-    return found
-
-
-@attrs.frozen
-class SqliteForeignKey:
-    """A foreign key clause of a SQLite CREATE TABLE statement, as written."""
-
-    name: str | None
-    columns: tuple[str, ...]
-    referent_table: str
-    referent_columns: tuple[str, ...]  # () when the clause names none: the referent's primary key
-    deferrable: bool | None = None
-    initially: str | None = None
-
-
-#: Words that start a column constraint other than REFERENCES: a CONSTRAINT name before them is theirs.
-_OTHER_CONSTRAINTS = {"PRIMARY", "UNIQUE", "CHECK", "NOT", "NULL", "DEFAULT", "COLLATE", "GENERATED", "AS"}
-
-
-def sqlite_foreign_keys(create_table: str) -> list[SqliteForeignKey] | None:
-    """The foreign keys of a SQLite CREATE TABLE statement, table-level (``FOREIGN KEY (...)
-    REFERENCES``) or inline (``col ... REFERENCES``), in the order written; None if the
-    statement cannot be read."""
-    parts = split_definitions(create_table)
-    if parts is None:
-        return None
-    found: list[SqliteForeignKey] = []
-    for part in parts:
-        tokens = [m.group() for m in _raw_tokens(part)]
-        if not tokens:
-            continue
-        table_level = tokens[0].upper() in ("CONSTRAINT", "UNIQUE", "PRIMARY", "FOREIGN", "CHECK")
-        columns: tuple[str, ...] | None = None if table_level else (unquote_identifier(tokens[0]),)
-        name: str | None = None
-        depth = 0
-        i = 0 if table_level else 1
-        while i < len(tokens):
-            word = tokens[i].upper()
-            if tokens[i] in ("(", "["):
-                depth += 1
-            elif tokens[i] in (")", "]"):
-                depth -= 1
-            elif depth > 0:
-                pass
-            elif word == "CONSTRAINT" and i + 1 < len(tokens):
-                name = unquote_identifier(tokens[i + 1])
-                i += 2
-                continue
-            elif word == "FOREIGN" and table_level and [t.upper() for t in tokens[i + 1:i + 3]] == ["KEY", "("]:
-                read = _paren_names(tokens, i + 2)
-                if read is None:
-                    return None
-                columns, i = read
-                continue
-            elif word == "REFERENCES" and i + 1 < len(tokens) and columns is not None:
-                read_fk = _references(tokens, i + 1, name, columns)
-                if read_fk is None:
-                    return None
-                fk, i = read_fk
-                found.append(fk)
-                name = None
-                continue
-            elif word in _OTHER_CONSTRAINTS:
-                name = None  # the name belonged to another constraint
-            i += 1
-    return found
-
-
-def _paren_names(tokens: list[str], i: int) -> tuple[tuple[str, ...], int] | None:
-    """The names listed in the parenthesis at ``tokens[i]``, and the index after it."""
-    if i >= len(tokens) or tokens[i] != "(":
-        return None
-    names: list[str] = []
-    depth = 0
-    expect = True
-    for j in range(i, len(tokens)):
-        value = tokens[j]
-        if value in ("(", "["):
-            depth += 1
-        elif value in (")", "]"):
-            depth -= 1
-            if depth == 0:
-                return tuple(names), j + 1
-        elif value == "," and depth == 1:
-            expect = True
-        elif depth == 1 and expect:
-            names.append(unquote_identifier(value))
-            expect = False
-    return None
-
-
-def _references(
-    tokens: list[str], i: int, name: str | None, columns: tuple[str, ...]
-) -> tuple[SqliteForeignKey, int] | None:
-    """The clause after REFERENCES at ``tokens[i]``: table, columns, actions (the server reports
-    those), MATCH, deferral; the foreign key and the index after the clause."""
-    table = unquote_identifier(tokens[i])
-    i += 1
-    referent: tuple[str, ...] = ()
-    if i < len(tokens) and tokens[i] == "(":
-        read = _paren_names(tokens, i)
-        if read is None:
-            return None
-        referent, i = read
-    deferrable: bool | None = None
-    initially: str | None = None
-    upper = [t.upper() for t in tokens]
-    while i < len(tokens):
-        if upper[i] == "ON" and i + 2 < len(tokens):
-            i += 4 if upper[i + 2] in ("SET", "NO") else 3
-        elif upper[i] == "MATCH":
-            i += 2
-        elif upper[i] == "DEFERRABLE" or upper[i:i + 2] == ["NOT", "DEFERRABLE"]:
-            deferrable = upper[i] == "DEFERRABLE"
-            i += 1 if deferrable else 2
-            if upper[i:i + 1] == ["INITIALLY"] and i + 1 < len(tokens):
-                initially = upper[i + 1]
-                i += 2
-        else:
-            break
-    return SqliteForeignKey(name, columns, table, referent, deferrable, initially), i
-
-
-# =============================================================================================
-# Types
-# =============================================================================================
-
-COMPILERS: dict[str, sa.Dialect] = {
-    "sqlite": sqlite.dialect(),
-    "postgresql": postgresql.dialect(),
-    # The MariaDB flavour: it compiles the generic Uuid to UUID (MariaDB 10.7+); MySQL's
-    # CHAR(32) is folded into the same type below.
-    "mysql": MariaDBDialect(),
-}
-
-
 def canonical_type(type_: TypeEngine[Any], dialect: str) -> str | None:
-    """The DDL type ``type_`` compiles to on ``dialect`` ("sqlite", "postgresql" or "mysql"),
-    spelled as the server reports it back; None if the dialect cannot render it."""
-    if dialect == "postgresql" and isinstance(type_, sa.Enum) and type_.native_enum:
-        # The DDL names the type only; PostgreSQL keeps its values, which are compared too.
-        name = f"{type_.schema}.{type_.name}" if type_.schema else str(type_.name)
-        values = ",".join("'" + v.replace("'", "''") + "'" for v in type_.enums)
-        return f"ENUM {name}({values})"
-    try:
-        text = str(type_.compile(dialect=COMPILERS[dialect]))
-    except Exception:  # noqa: BLE001 - a type the dialect cannot render cannot be live there
-        return None
-    if dialect == "sqlite":
-        # SQLite keeps the declared name; reflection reads it by SQLite's affinity rules.
-        resolved = COMPILERS["sqlite"]._resolve_type_affinity(text)  # type: ignore[attr-defined]
-        if not isinstance(resolved, sa.types.NullType):
-            text = str(resolved.compile(dialect=COMPILERS["sqlite"]))
-    text = _spaced(text)
-    return _PG_TYPE(text) if dialect == "postgresql" else _MYSQL_TYPE(text) if dialect == "mysql" else text
-
-
-def _spaced(text: str) -> str:
-    """Upper case and single spaces outside quotes; no spaces around commas and parentheses."""
-    parts = re.split(r"('(?:[^']|'')*')", text)
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(part)
-            continue
-        part = re.sub(r"\s+", " ", part.upper())
-        part = re.sub(r"\s*,\s*", ",", part)
-        part = re.sub(r"\s*\(\s*", "(", part)
-        part = re.sub(r"\s+\)", ")", part)
-        out.append(part)
-    return "".join(out).strip()
-
-
-def _rules(*rules: tuple[str, str | Callable[[re.Match[str]], str]]) -> Callable[[str], str]:
-    compiled = [(re.compile(p), r) for p, r in rules]
-
-    def apply(text: str) -> str:
-        for pattern, replacement in compiled:
-            text = pattern.sub(replacement, text)  # type: ignore[arg-type]
-        return text
-
-    return apply
-
-
-def _float(m: re.Match[str], low: str, high: str) -> str:
-    precision = m.group(1)
-    return low if precision is not None and int(precision) <= 24 else high
-
-
-def _tier(kind: str, size: int) -> str:
-    for prefix, limit in (("TINY", 2**8), ("", 2**16), ("MEDIUM", 2**24)):
-        if size < limit:
-            return prefix + kind
-    return "LONG" + kind
-
-
-_PG_TYPE = _rules(
-    (r"(\[\])+$", "[]"),
-    (r"^FLOAT(?:\((\d+)\))?(?=$|\[)", lambda m: _float(m, "REAL", "DOUBLE PRECISION")),
-    (r"^DOUBLE(?= |$|\[)(?! PRECISION)", "DOUBLE PRECISION"),
-    (r"^DECIMAL\b", "NUMERIC"),
-    (r"^NUMERIC\((\d+)\)", r"NUMERIC(\1,0)"),
-    (r"^NCHAR\b", "CHAR"),
-    (r"^NVARCHAR\b", "VARCHAR"),
-    (r"^CHARACTER VARYING\b", "VARCHAR"),
-    (r"^(CHAR|BIT)(?=$|\[)", r"\1(1)"),
-    (r"^INT(?=$|\[)", "INTEGER"),
-    (r" COLLATE \S+$", ""),
-)
-
-_MYSQL_TYPE = _rules(
-    (r" (?:CHARACTER SET|CHARSET|COLLATE) \w+", ""),
-    (r"^NATIONAL ", ""),
-    (r"^NCHAR\b", "CHAR"),
-    (r"^NVARCHAR\b", "VARCHAR"),
-    (r"(?<=\S) BINARY$", ""),
-    (r"^(BOOL|BOOLEAN)$", "TINYINT(1)"),
-    (r"^(TINYINT|SMALLINT|MEDIUMINT|INTEGER|INT|BIGINT)(?:\((\d+)\))?(?=$| )",
-     lambda m: ("INTEGER" if m.group(1) == "INT" else m.group(1))
-     + ("(1)" if m.group(1) == "TINYINT" and m.group(2) == "1" else "")),
-    (r"^(.*\bZEROFILL)$", lambda m: m.group(1) if "UNSIGNED" in m.group(1)
-     else m.group(1).replace(" ZEROFILL", " UNSIGNED ZEROFILL")),
-    (r"^(?:NUMERIC|DEC|FIXED)\b", "DECIMAL"),
-    (r"^DECIMAL(?=$| )", "DECIMAL(10,0)"),
-    (r"^DECIMAL\((\d+)\)", r"DECIMAL(\1,0)"),
-    (r"^FLOAT(?:\((\d+)\))?(?=$| )", lambda m: _float(m, "FLOAT", "DOUBLE")),
-    (r"^(?:REAL|DOUBLE PRECISION)\b", "DOUBLE"),
-    (r"^TEXT\((\d+)\)", lambda m: _tier("TEXT", int(m.group(1)) * 4)),
-    (r"^BLOB\((\d+)\)", lambda m: _tier("BLOB", int(m.group(1)))),
-    (r"^JSON$", "LONGTEXT"),
-    (r"^CHAR\(32\)$", "UUID"),
-    (r"^YEAR\(4\)$", "YEAR"),
-    (r"^(CHAR|BINARY|BIT)$", r"\1(1)"),
-    (r"^(DATETIME|TIMESTAMP|TIME)\(0\)", r"\1"),
-)
+    """The DDL type ``type_`` compiles to on ``dialect``, spelled as the server reports it back;
+    None if the database cannot render it (see ``Database.canonical_type``)."""
+    return dialects.database(dialect).canonical_type(type_)

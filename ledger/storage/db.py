@@ -60,31 +60,16 @@ def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
         database = None
     if database is not None and database.default_driver and "+" not in parsed.drivername:
         parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+{database.default_driver}")
-    if parsed.get_backend_name() in ("mysql", "mariadb") and parsed.drivername.endswith("+pymysql"):
-        _check_charset(parsed)
+    problem = database.url_problem(parsed) if database is not None else None
+    if problem is not None:
+        raise DatabaseError(problem)
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except sa.exc.NoSuchModuleError:
         raise UnknownDatabase(f"{parsed.render_as_string()}: unknown database or driver {parsed.drivername!r} "
-                              "(known: sqlite, postgresql, mysql, mariadb)") from None
+                              f"(known: {', '.join(dialects.backends())})") from None
     except (ImportError, sa.exc.ArgumentError) as exc:
         raise DatabaseError(f"cannot use {parsed.render_as_string()}: {exc}") from None
     if database is not None:
         database.setup_engine(engine)
     return engine
-
-
-def _check_charset(url: sa.URL) -> None:
-    """PyMySQL fails with an AttributeError on a charset it does not know: say so in one line."""
-    charset = url.query.get("charset")
-    if charset is None:
-        return
-    try:
-        from pymysql.charset import charset_by_name
-    except ImportError:
-        return
-    names = charset if isinstance(charset, tuple) else (charset,)
-    for name in names:
-        if charset_by_name(name) is None:
-            raise DatabaseError(f"the URL's charset={name!r} is not a character set MySQL/MariaDB knows "
-                                "(e.g. charset=utf8mb4)")

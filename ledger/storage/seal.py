@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ops.base import LedgerError
 
+from ledger import dialects
 from ledger.format.codec import canonical
 from ledger.format.events import Actor, Event, format_time
 
@@ -151,8 +152,8 @@ def database_identity(url: str, fullname: str) -> str:
     except sa.exc.ArgumentError:
         return f"{url}#{fullname}"
     backend = parsed.get_backend_name()
-    if backend == "mariadb":
-        backend = "mysql"
+    with contextlib.suppress(dialects.UnsupportedDialectError):
+        backend = dialects.database(backend).name  # MariaDB's ledgers are MySQL's
     where = f"{parsed.host or ''}{f':{parsed.port}' if parsed.port else ''}"
     return f"{backend}://{where}/{parsed.database or ''}#{fullname}"
 

@@ -27,19 +27,16 @@ multiple (in the same transaction as the event).
 from __future__ import annotations
 
 import hashlib
-import re
-import typing
 import zlib
 from collections.abc import Iterator
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 
 from ops import CreateTableOp, LedgerFormatError, SchemaState
 
+from ledger import dialects
 from ledger.format.codec import canonical, from_payload, to_payload
-from ledger.project.config import Config
 from ledger.format.events import GENESIS_HASH, Event
 from ledger.storage.scan import checked, fold_rows, read_rows
 from ledger.storage.store import LedgerStore
@@ -53,7 +50,6 @@ __all__ = [
     "build",
     "decode_state",
     "encode_state",
-    "schema_at_point",
     "state_at",
     "usable",
 ]
@@ -123,13 +119,12 @@ class SnapshotStore:
         self.store = store
         self.table = sa.Table(
             f"{store.table_name}_snapshots", sa.MetaData(),
-            sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
+            sa.Column("seq", dialects.column_type(sa.BigInteger(), "row_key_type"), primary_key=True,
                       autoincrement=False),
             sa.Column("hash", sa.String(64), nullable=False),
             sa.Column("state_hash", sa.String(64), nullable=False),
             sa.Column("format", sa.Integer(), nullable=False),
-            sa.Column("state", sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb"),
-                      nullable=False),
+            sa.Column("state", dialects.column_type(sa.LargeBinary(), "long_binary_type"), nullable=False),
             schema=store.schema,
         )
 
@@ -191,7 +186,7 @@ def build(conn: sa.Connection, store: LedgerStore, *, every: int = EVERY) -> lis
     snapshots = SnapshotStore(store)
     have = snapshots.keys(conn)
     written: list[int] = []
-    state = SchemaState()
+    state = dialects.empty_state(conn)
     for seq, kind, payload, hash_ in read_rows(conn, store, ("seq", "kind", "payload", "hash")):
         state = fold_rows(((seq, kind, payload),), state)
         if seq % every == 0 and have.get(seq, ("",))[0] != hash_:
@@ -225,7 +220,8 @@ def state_at(conn: sa.Connection, store: LedgerStore, seq: int) -> tuple[SchemaS
     checking their hash chain from the snapshot's hash on; a broken link raises LedgerFormatError.
     """
     start = usable(conn, store, seq)
-    state = start.state() if start is not None else SchemaState()
+    empty = dialects.empty_state(conn)
+    state = start.state().with_names_per(empty.names_per) if start is not None else empty
     after = start.seq if start is not None else 0
     rows = checked(conn, store, after_seq=after, start_hash=start.hash if start is not None else GENESIS_HASH,
                    upto_seq=seq)
@@ -273,41 +269,3 @@ class SnapshotCheck:
             if fold_stopped is None or seq < fold_stopped:
                 self.problems.append((seq, f"snapshot at seq {seq} has no event at its seq in the ledger"))
         return sorted(self.problems)
-
-
-def schema_at_point(config: Config, point: str | None) -> SchemaState | None:
-    """The schema at ``point`` (default: the head) from a snapshot (``schema --at``), or None when no
-    snapshot serves.
-
-    The point is resolved to a ledger position first: ``@SEQ`` and the head directly, a revision,
-    a time or ``-N`` from a lean read of each event's seq, kind, revision, reverses and time (no
-    payloads). None when the ledger has no usable snapshot at or below that position, or the
-    point names nothing in the ledger (the caller's full read then says why).
-    """
-    from ledger.project.points import InvalidPoint, resolve_point
-    from ledger.run.apply import _tx, _wrap_db_errors, connect, store_for
-
-    text = (point or "").strip()
-    match = re.fullmatch(r"@(\d+)", text)
-    store = store_for(config)
-    with connect(config.url, reads_only=True) as conn, _wrap_db_errors(), _tx(conn):
-        if not store.exists(conn):
-            return None
-        head = store.head(conn)
-        if head is None:
-            return None
-        if match is not None:
-            seq = int(match.group(1))
-        elif text in ("", "head", "@head"):
-            seq = head.seq
-        else:
-            marks = list(read_rows(conn, store, ("seq", "kind", "revision", "reverses", "recorded_at")))
-            try:
-                # Rows have the attributes resolve_point reads of an event (seq, kind, revision, ...).
-                seq = resolve_point(text, typing.cast("list[Event]", marks), applied_only=False)
-            except InvalidPoint:
-                return None
-        if not 1 <= seq <= head.seq or usable(conn, store, seq) is None:
-            return None
-        state, _start = state_at(conn, store, seq)
-    return state

@@ -1,0 +1,520 @@
+"""The commands that change the database or prove it can be changed: ``apply``, ``rollback``,
+``drill``, ``recover``, ``baseline`` and ``stamp``, with the consent to data loss and the line a
+Ctrl-C leaves about where the database stands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+import click
+
+from ops import LedgerError
+
+from ledger.cli.app import SECONDS, CliContext, main, pass_cli, plural, print_json, sealing
+
+if TYPE_CHECKING:
+    from ledger.project.config import Config
+    from ledger.project.revisions import Revision
+    from ledger.schema.dataloss import Loss
+
+__all__ = ["apply", "baseline", "drill", "recover", "rollback", "stamp"]
+
+
+_ALLOW_DATA_LOSS = click.option(
+    "--allow-data-loss", is_flag=True,
+    help="Go on when the run drops a table or column holding rows, or narrows a type under values "
+         "(without a terminal to ask, such a run is refused otherwise).")
+
+
+def _interactive() -> bool:
+    """Whether a person can answer a question: stdin is a terminal."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _consent(allow: bool, what: str) -> Callable[[Sequence[Loss]], None]:
+    """The consent of ``apply``/``rollback`` to the data their plan loses, asked before anything runs:
+    each loss is a line on stderr; then --allow-data-loss goes on, a terminal is asked, and without
+    one the run is refused (exit 1, nothing run)."""
+    from ledger.schema.dataloss import DataLossRefused
+
+    def consent(losses: Sequence[Loss]) -> None:
+        for loss in losses:
+            click.echo(f"schema-ledger: data loss: {loss.describe()}", err=True)
+        if allow:
+            return
+        count = len(losses)
+        objects = f"{count} table{'s' if count != 1 else ''}/column{'s' if count != 1 else ''}"
+        if _interactive():
+            try:
+                go_on = click.confirm(f"{what} loses the data of the {objects} above. Go on?", default=False, err=True)
+            except click.exceptions.Abort:  # Ctrl-C at the question: an interrupt like any other
+                raise KeyboardInterrupt from None
+            if go_on:
+                return
+            raise DataLossRefused(f"{what} not confirmed: nothing was run")
+        raise DataLossRefused(f"{what} would lose the data of the {objects} above; nothing was run "
+                              "(give --allow-data-loss to go on; no terminal to ask)")
+
+    return consent
+
+
+@attrs.define
+class _RunMarks:
+    """The revisions a run finished ("ok": committed, unless in one transaction) and the one at work."""
+
+    finished: list[str] = attrs.field(factory=list)
+    running: str | None = None
+
+    def mark(self, revision: str, done: bool) -> None:
+        if done:
+            self.finished.append(revision)
+            self.running = None
+        else:
+            self.running = revision
+
+
+def _standing(config: Config, run: _RunMarks, did: str, one_transaction: bool) -> str:
+    """Where the database stands after Ctrl-C stopped ``apply`` or ``rollback``: what was committed,
+    what the open transaction took back, and any intent in doubt (read from the ledger afresh)."""
+    from ledger import dialects
+    from ledger.storage.db import dialect_of
+    from ledger.inspect.status import in_doubt_note
+
+    parts: list[str] = []
+    names = ", ".join(run.finished)
+    if one_transaction:
+        parts.append("the run's one transaction was rolled back: "
+                     + (f"the revisions printed \"ok\" ({names}) were rolled back with it, and " if names else "")
+                     + "the database is as it was before the run")
+    else:
+        parts.append(f"{plural(len(run.finished), 'revision')} {did} and committed" + (f" ({names})" if names else ""))
+        if run.running is not None:
+            if not dialects.transactional_ddl(dialect_of(config.url)):
+                parts.append(f"{run.running} stopped part way (MariaDB/MySQL commit each op: the ops recorded before "
+                             "the interrupt stay)")
+            else:
+                parts.append(f"the open transaction of {run.running} was rolled back, so {run.running} is as it was "
+                             "before the run")
+    parts.append(in_doubt_note(config) or "nothing is in doubt")
+    return "; ".join(parts)
+
+
+def _sql_losses(losses: Sequence[Loss]) -> None:
+    """--sql: the data the statements would lose, as SQL comments before them."""
+    for loss in losses:
+        click.echo(f"-- data loss: {loss.describe()}")
+
+
+
+# ---------------------------------------------------------------------------------------------
+# apply
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--to", "to", metavar="REVISION", help="Apply up to and including this revision (default: head).")
+@click.option("--sql", "sql_only", is_flag=True, help="Print the DDL and ledger INSERTs instead of running them.")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every event (default: the revision's message).")
+@click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--require-drill", is_flag=True,
+              help="Refuse revisions that no passing recorded drill (drill --record) covered.")
+@click.option("--one-transaction", is_flag=True,
+              help="PostgreSQL and SQLite: all pending revisions in one transaction (a failure anywhere "
+                   "leaves schema and ledger as before the run).")
+@click.option("--ignore-drift", is_flag=True,
+              help="Apply even when the tables the plan touches differ from the ledger (by hand changes).")
+@_ALLOW_DATA_LOSS
+@sealing
+@pass_cli
+def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
+          quiet: bool, require_drill: bool, one_transaction: bool, allow_data_loss: bool, ignore_drift: bool) -> None:
+    """Apply pending revisions, recording every operation in the ledger.
+
+    PostgreSQL and SQLite apply each revision in one transaction (with --one-transaction,
+    all of them in one); MariaDB/MySQL record an intent before each operation and its event
+    after it. With --sql nothing is changed: the statements are printed, starting from the
+    ledger's current state.
+
+    \b
+    With --require-drill, every revision to apply must have been covered (same id, same
+    checksum) by a passing drill recorded in this database's ledger.
+
+    Before anything runs, every table or column the run drops while it holds rows, and every
+    type it narrows under values, is named with its row count; on a terminal you are asked
+    to go on, without one the run is refused unless --allow-data-loss is given.
+
+    \b
+    Example: schema-ledger apply --to 0004 -m "release 2.3" --by alice
+    """
+    from ledger.run import apply as runner
+
+    config, chain = state.config, state.chain
+    if require_drill:
+        from ledger.run.drill import require_drill as check_drilled
+
+        check_drilled(config, chain, to)
+
+    line_open = False
+    run = _RunMarks()
+
+    def progress(revision: Revision, position: int, total: int, done: bool) -> None:
+        nonlocal line_open
+        run.mark(revision.id, done)
+        if quiet or sql_only:
+            return
+        if not done:
+            click.echo(f"[{position}/{total}] {revision.id}  {revision.title} ...", err=True, nl=False)
+            line_open = True
+        else:
+            ops = len(revision.ops)
+            click.echo(f" ok ({ops} op{'s' if ops != 1 else ''})", err=True)
+            line_open = False
+
+    if not sql_only:
+        state.on_interrupt = lambda: _standing(config, run, "applied", one_transaction)
+    try:
+        result = runner.apply(config, chain=chain, to=to, sql_only=sql_only, why=why, by=by,
+                              lock_timeout=lock_timeout, progress=progress, one_transaction=one_transaction,
+                              consent=_consent(allow_data_loss, "apply"), ignore_drift=ignore_drift)
+    except (LedgerError, KeyboardInterrupt) as exc:
+        if line_open:
+            click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
+        raise
+    if sql_only:
+        _sql_losses(result.losses)
+        for statement in result.sql:
+            click.echo(statement.rstrip().rstrip(";") + ";")
+        return
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    if result.applied:
+        click.echo(f"applied {plural(len(result.applied), 'revision')}; at {result.applied[-1].revision.id} ({where})")
+    elif to is not None and result.current is not None and result.current not in {r.id for r in chain.upto(to)}:
+        # Nothing ran: the target is below where the database stands.
+        from ledger.project.revisions import RevisionError
+
+        target = chain.resolve(to).id
+        raise RevisionError(f"revision {target} is below the current revision {result.current}: apply only goes "
+                            f"forward; to go back, use `schema-ledger rollback --to {target}`")
+    else:
+        click.echo(f"nothing to apply: at {result.current or 'base'} ({where})")
+    # A revision file changed since it was applied: exit 1, as in status, history and verify.
+    for warning in result.warnings:
+        click.echo(f"schema-ledger: problem: {warning}", err=True)
+    if result.warnings:
+        sys.exit(1)
+
+
+
+@main.command()
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every baseline event.")
+@click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@sealing
+@pass_cli
+def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: float) -> None:
+    """Adopt an existing database: record its live schema as baseline events.
+
+    Tables, then indexes, then foreign keys, so that the fold of the ledger is the live
+    schema; refused when the ledger already has events. An Alembic revision found in an
+    alembic_version table is named in the events' message. The schema is also written to
+    baseline.json in the migrations folder, where `new --autogenerate` starts from it.
+
+    \b
+    Example: schema-ledger baseline -m "adopt the production database" --by alice
+    """
+    from ledger.run.baseline import BaselineError, baseline as run_baseline
+
+    if state.config.migrations_dir.is_dir():
+        from ledger.run.stamp import alembic_revision
+
+        found = alembic_revision(state.config)
+        if found is not None and "," not in found and found in (_defined_revisions(state) or ()):
+            # The files already describe this database (import-alembic): a baseline would leave them pending.
+            raise BaselineError(f"the database is at Alembic revision {found}, which a migration file defines: "
+                                f"adopt it with `schema-ledger stamp` (the revisions up to {found} then count as "
+                                "applied); a baseline would leave them all pending")
+    result = run_baseline(state.config, why=why, by=by, lock_timeout=lock_timeout)
+    for warning in result.warnings:
+        click.echo(f"schema-ledger: warning: {warning}", err=True)
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    alembic = f"; Alembic revision {result.alembic_revision}" if result.alembic_revision else ""
+    click.echo(f"baseline: {plural(result.tables, 'table')} recorded as {plural(len(result.events), 'event')} "
+               f"({where}){alembic}")
+    if result.snapshot is not None:
+        click.echo(f"wrote {result.snapshot}")
+
+
+@main.command()
+@click.argument("revision", required=False, metavar="[REVISION]")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every baseline event.")
+@click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@pass_cli
+def stamp(state: CliContext, revision: str | None, why: str | None, by: str | None, lock_timeout: float) -> None:
+    """Adopt a database that is already at REVISION of the migration files (Alembic's stamp).
+
+    REVISION defaults to the one in the database's alembic_version table: the way onto
+    native files for a database Alembic migrated, after `import-alembic`. The revisions up to
+    it are recorded as baseline events (nothing is run), so they are applied for `status`
+    and `apply`; refused, with the difference shown, unless the live schema is the schema
+    those revisions build. Refused when the ledger has events.
+
+    \b
+    Example: schema-ledger stamp              # at the revision in alembic_version
+    Example: schema-ledger stamp 3f2a9c1b0d4e -m "moved off Alembic" --by alice
+    """
+    from ledger.run.stamp import stamp as run_stamp
+
+    result = run_stamp(state.config, state.chain, revision, why=why, by=by, lock_timeout=lock_timeout)
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    source = " (from alembic_version)" if result.source == "alembic_version" else ""
+    click.echo(f"stamped at {result.revision}{source}: {plural(len(result.revisions), 'revision')} recorded as "
+               f"{plural(len(result.events), 'baseline event')}, {plural(result.tables, 'table')} checked "
+               f"against the live schema ({where})")
+
+
+# ---------------------------------------------------------------------------------------------
+# rollback
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--to", "to", required=True, metavar="POINT",
+              help="Where to go back to: a revision id, @SEQ, an ISO 8601 time, base, or -N (N revisions back).")
+@click.option("--sql", "sql_only", is_flag=True, help="Print the DDL and ledger INSERTs instead of running them.")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every revert (default: 'rollback to POINT').")
+@click.option("--by", metavar="WHO", help="Who asked for the rollback (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--skip-irreversible", is_flag=True,
+              help="Mark irreversible operations in the way (an execute without reverse_sql, data changes "
+                   "recorded from Alembic) as undone without running anything for them: what they did stays.")
+@click.option("--one-transaction", is_flag=True,
+              help="PostgreSQL and SQLite: the whole rollback in one transaction (a failure anywhere leaves "
+                   "schema and ledger as before the run).")
+@click.option("--through-baseline", is_flag=True,
+              help="Allow going below the baseline (dropping the adopted tables); without it a baseline is a floor.")
+@_ALLOW_DATA_LOSS
+@sealing
+@pass_cli
+def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: str | None, lock_timeout: float,
+             quiet: bool, skip_irreversible: bool, one_transaction: bool, through_baseline: bool,
+             allow_data_loss: bool) -> None:
+    """Undo every change made after POINT by appending revert events (nothing is deleted).
+
+    The whole plan is checked first: an irreversible operation (an execute without
+    reverse_sql) in the way stops the command before anything changes. Data in the tables
+    and columns that the rollback drops, or that a rolled-back drop took away, is gone:
+    each such object is named in a warning. Migration files are not needed: the reverse
+    of every change comes from the ledger.
+
+    A baseline is a floor: -N counts revisions (never the baseline), `base` on a baselined
+    ledger is the state the database was adopted in, and a point below the baseline is
+    refused, naming the tables it would drop, unless --through-baseline is given.
+
+    \b
+    Example: schema-ledger rollback --to 0004 -m "release 1.1 broke checkout" --by alice
+    """
+    from ledger.run.rollback import rollback as run_rollback
+
+    line_open = False
+
+    run = _RunMarks()
+
+    def progress(revision: str | None, position: int, total: int, done: bool) -> None:
+        nonlocal line_open
+        run.mark(revision or "(no revision)", done)
+        if quiet:
+            return
+        if not done:
+            click.echo(f"[{position}/{total}] rolling back {revision or '(no revision)'} ...", err=True, nl=False)
+            line_open = True
+        else:
+            click.echo(" ok", err=True)
+            line_open = False
+
+    if not sql_only:
+        state.on_interrupt = lambda: _standing(state.config, run, "rolled back", one_transaction)
+
+    consent = _consent(allow_data_loss, "rollback")
+    try:
+        result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
+                              progress=progress, skip_irreversible=skip_irreversible,
+                              one_transaction=one_transaction, through_baseline=through_baseline,
+                              consent=None if sql_only else consent, defined=_defined_revisions(state))
+    except (LedgerError, KeyboardInterrupt) as exc:
+        if line_open:
+            click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
+        raise
+    if sql_only:
+        for warning in result.warnings:
+            click.echo(f"schema-ledger: warning: {warning}", err=True)
+        _sql_losses(result.losses)
+        for statement in result.sql:
+            click.echo(statement.rstrip().rstrip(";") + ";")
+        return
+    shown = {loss.describe() for loss in result.losses}  # named before the run, by the consent
+    for warning in result.warnings:
+        if warning not in shown:
+            click.echo(f"schema-ledger: warning: {warning}", err=True)
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    at = result.current or "base"
+    if result.reverted:
+        count = len(result.reverted)
+        ops = sum(len(r.events) for r in result.reverted)
+        click.echo(f"rolled back {count} revision{'s' if count != 1 else ''} ({ops} revert event{'s' if ops != 1 else ''})"
+                   f" to @{result.to_seq}; at {at} ({where})")
+    else:
+        click.echo(f"nothing to roll back: nothing after @{result.to_seq} is in effect; at {at} ({where})")
+
+
+def _defined_revisions(state: CliContext) -> tuple[str, ...] | None:
+    """The revision ids the project's files define, for rollback's check that no revision without a
+    file stays in effect; None (no check) when there is no migrations folder (the ledger is then the
+    only history, as under Alembic with the hook) or its files do not load."""
+    from ledger.project.revisions import RevisionError
+
+    if not state.config.migrations_dir.is_dir():
+        return None
+    try:
+        return state.chain.ids
+    except RevisionError:
+        return None
+
+
+
+# ---------------------------------------------------------------------------------------------
+# drill
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--scratch", metavar="URL",
+              help="An empty database to drill on (default: a temporary SQLite file, or a temporary database "
+                   "on the target's server, dropped afterwards).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--record", is_flag=True, help="Append a drill event with the result to the target's ledger.")
+@click.option("--allow-irreversible", is_flag=True,
+              help="Report irreversible ops without failing; the drill goes on past them on the scratch database.")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with the drill event.")
+@click.option("--by", metavar="WHO", help="Who ran the drill (default: $SCHEMA_LEDGER_BY).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--from-ledger", is_flag=True,
+              help="Drill the revisions in effect in the target's ledger instead of the migration files "
+                   "(the default when the migrations folder does not exist, e.g. under Alembic with the hook).")
+@sealing
+@pass_cli
+def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, allow_irreversible: bool,
+          why: str | None, by: str | None, quiet: bool, from_ledger: bool) -> None:
+    """Prove on a scratch database that every revision can be undone exactly.
+
+    Applies each revision on its own, rolls back one revision at a time to base, then applies
+    everything again, checking after each step that the reflected live schema equals the fold
+    of the ledger. Prints a table (revision, up, down, again, live==fold, irreversible ops,
+    data-loss warnings); exits 1 on any failure, naming the revision, the op and the
+    difference. The target database is only read (and, with --record, appended to).
+
+    The revisions are the migration files', or with --from-ledger (and whenever the
+    migrations folder does not exist) those in effect in the target's ledger, with the ops
+    its events recorded: how a database migrated by Alembic with the hook is drilled.
+
+    \b
+    Example: schema-ledger drill --record --by ci
+    """
+    from ledger.run.drill import drill as run_drill, record_drill
+    from ledger.project.revisions import display_path
+
+    def progress(phase: str, revision: str, ok: bool) -> None:
+        if not quiet and not as_json:
+            click.echo(f"{phase:<5} {revision} {'ok' if ok else 'FAILED'}", err=True)
+
+    if not from_ledger and state.config.migrations_dir.is_dir():
+        from ledger.inspect import status as status_mod
+
+        # Files and database must agree: a drill of the files says nothing about a ledger that has
+        # revisions in effect no file defines.
+        unknown = status_mod.status(state.config, chain=state.chain).unknown
+        if unknown:
+            click.echo(f"schema-ledger: error: the ledger has {'revision' if len(unknown) == 1 else 'revisions'} "
+                       f"{', '.join(unknown)} in effect that no migration file defines: check out the branch that "
+                       "has the files, or roll them back first (`schema-ledger rollback` needs no file)", err=True)
+            sys.exit(1)
+    if not from_ledger and not state.config.migrations_dir.is_dir():
+        from_ledger = True
+        if not quiet:
+            click.echo(f"{display_path(state.config.migrations_dir)} does not exist: drilling the revisions of the "
+                       "ledger (--from-ledger)", err=True)
+    report = run_drill(state.config, chain=None if from_ledger else state.chain, scratch=scratch,
+                       allow_irreversible=allow_irreversible, progress=progress, from_ledger=from_ledger)
+    event = record_drill(state.config, report, why=why, by=by) if record else None
+    if as_json:
+        data = report.to_json()
+        data["recorded_seq"] = event.seq if event is not None else None
+        print_json(data)
+    else:
+        click.echo(report.table(), nl=False)
+        if event is not None:
+            click.echo(f"recorded as ledger seq {event.seq}, hash {event.hash}")
+    if not report.passed:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# recover
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--assume", type=click.Choice(["applied", "abandoned"]),
+              help="For an intent whose op the live schema cannot show (an execute): record it as this.")
+@click.option("--dry-run", is_flag=True, help="Say how each intent would be settled; record and run nothing.")
+@click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every event recover writes.")
+@click.option("--by", metavar="WHO", help="Who settled the intents (default: $SCHEMA_LEDGER_BY).")
+@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another applier to finish.")
+@sealing
+@pass_cli
+def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | None, by: str | None,
+            lock_timeout: float) -> None:
+    """Settle intents in doubt (MariaDB/MySQL) by reflecting the live schema.
+
+    An intent without its event is left by a run that stopped between an op's intent and its
+    event. Under the applier lock, each one is compared with the live schema: when the change
+    is there its apply (or revert) event is recorded; when it is not, an abandon event; when
+    an op ran only in part (a table created, its index not), the missing indexes and
+    constraints are created and the event recorded. Exits 1, naming the seq, when the live
+    schema matches neither. Afterwards `apply` or `rollback` goes on where the run stopped.
+
+    \b
+    Example: schema-ledger recover --by alice -m "applier killed during deploy 2.3"
+    """
+    from ledger.run.recover import recover as run_recover
+
+    result = run_recover(state.config, why=why, by=by, lock_timeout=lock_timeout, assume=assume, dry_run=dry_run)
+    for settled in result.settled:
+        click.echo(settled.describe())
+    head = result.head
+    where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
+    if not result.settled:
+        click.echo(f"nothing in doubt ({where})")
+    elif not dry_run:
+        count = len(result.settled)
+        click.echo(f"settled {count} intent{'s' if count != 1 else ''} ({where})")
+
+

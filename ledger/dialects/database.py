@@ -1,0 +1,454 @@
+"""One object per database: what schema-ledger knows about it, and the registry that every list
+of supported databases is read from (docs/design.md, "Add a database")."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+import sqlalchemy as sa
+
+from ops import LedgerError, MigrateOperation
+from ops.names import ONE_PER_SCHEMA, NamesPer
+from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
+
+from .typetext import spaced
+
+if TYPE_CHECKING:
+    from .base import DDLGenerator
+
+__all__ = [
+    "DATABASES",
+    "Database",
+    "ReflectedKeys",
+    "UnsupportedDialectError",
+    "UnsupportedOperationError",
+    "backends",
+    "choices",
+    "column_type",
+    "compile_dialect",
+    "database",
+    "database_file",
+    "generated",
+    "names",
+    "register_database",
+    "transactional_ddl",
+]
+
+
+class UnsupportedDialectError(LedgerError, ValueError):
+    """A database that schema-ledger does not speak."""
+
+
+class UnsupportedOperationError(LedgerError, NotImplementedError):
+    """An operation that cannot be turned into SQL for this database."""
+
+
+# ---------------------------------------------------------------------------------------------
+# One object per database
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ReflectedKeys:
+    """What a database's reflection reads of its tables' keys, in the shapes of SQLAlchemy's
+    inspector (``get_multi_pk_constraint`` and the like), keyed by (schema, table)."""
+
+    primary_keys: Mapping[Any, Mapping[str, Any]]
+    uniques: Mapping[Any, Sequence[Mapping[str, Any]]]
+    foreign_keys: Mapping[Any, Sequence[Mapping[str, Any]]]
+    #: (table, unique constraint) -> initially deferred, for deferrable ones
+    deferrable: Mapping[tuple[str, str], bool] = attrs.field(factory=dict)
+    #: (table, index) -> the CREATE INDEX the database keeps, read where the inspector falls short
+    index_sql: Mapping[tuple[str, str], str] = attrs.field(factory=dict)
+
+
+class Database:
+    """Everything schema-ledger knows about one database (Alembic's ``DefaultImpl``, one per database).
+
+    A subclass in ``ledger/dialects/<name>.py``, registered with :func:`register_database`, is
+    what adding a database means (docs/design.md, "Add a database"): every list of supported
+    databases, every ``--dialect`` choice and every per-database decision is read from these
+    objects.
+    """
+
+    #: the name used in configuration, ``--dialect`` and the implementation registry
+    name: ClassVar[str] = ""
+    #: how messages name it
+    title: ClassVar[str] = ""
+    #: SQLAlchemy backend names (``make_url(url).get_backend_name()``) this object serves
+    backends: ClassVar[tuple[str, ...]] = ()
+    #: other names ``--dialect`` accepts for a flavour of this database (MariaDB's "mariadb")
+    flavours: ClassVar[tuple[str, ...]] = ()
+    #: the DBAPI driver used when a URL names none ("postgresql://" -> "postgresql+psycopg")
+    default_driver: ClassVar[str | None] = None
+    #: whether DDL runs inside a transaction that a failure rolls back; without it (MariaDB,
+    #: MySQL) every op is bracketed by a committed intent and its event, and
+    #: ``--one-transaction`` is refused
+    transactional_ddl: ClassVar[bool] = True
+    #: whether the write lock comes with each transaction (SQLite's BEGIN IMMEDIATE), so the
+    #: ledger is read again in every transaction instead of once under the applier lock
+    locks_per_transaction: ClassVar[bool] = False
+    #: whether the ops of a ``batch_alter_table`` block share one table rebuild (SQLite)
+    rebuilds_batches: ClassVar[bool] = False
+    #: the SQLAlchemy dialect class statements are compiled with
+    sa_dialect: ClassVar[type[sa.engine.Dialect]]
+    #: the generator of the SQL of the built-in operations
+    generator: ClassVar[type[DDLGenerator]]
+    #: (most, "bytes" or "characters") an identifier may hold; None: no limit
+    name_limit: ClassVar[tuple[int, str] | None] = None
+    #: whether a name over ``name_limit`` is cut without an error (PostgreSQL)
+    cuts_long_names: ClassVar[bool] = False
+    #: which constraint and index names must differ, per schema or per table (``ops.names``): the
+    #: fold of a ledger of this database keeps names apart as the database does (``empty_state``)
+    names_per: ClassVar[NamesPer] = ONE_PER_SCHEMA
+    #: whether a primary key keeps the name it is given (MySQL/MariaDB call every one PRIMARY)
+    names_primary_keys: ClassVar[bool] = True
+    #: InnoDB's foreign key indexes: an index is made for every foreign key no index serves,
+    #: kept when the key is dropped, dropped with the last column it holds or once another
+    #: index serves the key; reflection shows them, the fold does not model them
+    indexes_foreign_keys: ClassVar[bool] = False
+    #: ALTER of a column restates the whole column (MySQL's MODIFY/CHANGE), so what the
+    #: statement leaves out is reset
+    restates_altered_columns: ClassVar[bool] = False
+    #: renaming a table renames its generated foreign key names (``t_ibfk_1`` -> ``u_ibfk_1``)
+    renames_foreign_keys_with_tables: ClassVar[bool] = False
+    #: an index on a TEXT column gets a key prefix length the database chooses (MariaDB)
+    prefixes_text_indexes: ClassVar[bool] = False
+    #: SQL that names the connected database user (None: the database has no users)
+    current_user_sql: ClassVar[str | None] = None
+
+    def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
+                        ) -> sa.engine.Dialect:
+        """A compile dialect for a server of ``version`` (None: unknown) and ``flavour``; ``options``
+        come from :meth:`live_options`. Built once per argument tuple (see :func:`compile_dialect`)."""
+        # The "named" paramstyle matters: under psycopg's and PyMySQL's "pyformat"/"format",
+        # SQLAlchemy doubles every "%" in literals and text, which is right only for a statement
+        # that is then %-interpolated. Our statements run as written (see ``execute``), so a
+        # CHECK (x LIKE 'a%') must come out with one "%".
+        dialect = self.sa_dialect(paramstyle="named")
+        if version is not None:
+            dialect.server_version_info = version
+        return dialect
+
+    def offline_version(self) -> tuple[int, ...] | None:
+        """The server version assumed when there is no connection."""
+        return None
+
+    def live_options(self, live: sa.engine.Dialect | None, flavour: str | None) -> tuple[Any, ...]:
+        """What of a connected dialect (or, offline, of ``flavour``) changes how statements compile."""
+        return ()
+
+    def flavour_of(self, live: sa.engine.Dialect) -> str | None:
+        """The flavour a live connection talks to ("mariadb"), None for the database itself."""
+        return None
+
+    def name_problem(self, name: str, what: str) -> str | None:
+        """Why this database refuses ``name`` for a ``what`` ("table", "column", "index", ...)
+        however it is quoted (the end of a sentence starting with the name), or None."""
+        return None
+
+    def sequence_default(self, text: str) -> bool:
+        """Whether a reflected server default ``text`` is the database's own sequence for the
+        column (PostgreSQL's ``nextval(...)`` of a SERIAL), not a default anyone declared."""
+        return False
+
+    def database_file(self, url: sa.URL) -> Path | None:
+        """The file that holds the database at ``url``, for a database kept in a file (SQLite),
+        else None. Relative as written in the URL."""
+        return None
+
+    def scratch_file_url(self, path: Path) -> str | None:
+        """The URL of a scratch database kept in the file ``path``, for a database kept in a file
+        (SQLite); None: a scratch database is one on a server."""
+        return None
+
+    def scratch_statements(self, name: str) -> tuple[str, str] | None:
+        """``CREATE DATABASE`` and ``DROP DATABASE`` statements for a scratch database ``name`` on
+        the target's server (drills); None: the scratch is a temporary file instead."""
+        quote = self.sa_dialect(paramstyle="named").identifier_preparer.quote_identifier
+        return f"CREATE DATABASE {quote(name)}", f"DROP DATABASE IF EXISTS {quote(name)}"
+
+    #: how a SQL literal writes False and True
+    boolean_literals: ClassVar[tuple[str, str]] = ("0", "1")
+    #: a backslash in a string literal escapes the next character (MySQL's default mode), so it
+    #: is doubled to stand for itself
+    backslash_escapes: ClassVar[bool] = False
+
+    def bytes_literal(self, hex_digits: str) -> str:
+        """A literal of the bytes whose hexadecimal digits are ``hex_digits``."""
+        return f"X'{hex_digits}'"
+
+    def length_sql(self, column: str) -> str:
+        """SQL for the length in characters of the value of ``column`` (SQL text)."""
+        return f"char_length({column})"
+
+    def has_time_sql(self, column: str) -> str:
+        """SQL that is true when the timestamp in ``column`` holds a time of day other than midnight."""
+        return f"{column} <> CAST({column} AS DATE)"
+
+    def url_problem(self, url: sa.URL) -> str | None:
+        """What is wrong with ``url`` (its driver named) that its driver would report obscurely,
+        in one line; None when nothing is."""
+        return None
+
+    def setup_engine(self, engine: sa.Engine) -> None:
+        """Make an engine behave as the runner needs (SQLite: transactional DDL, the write lock)."""
+
+    # -- what it stores, compared with what was declared ------------------------------------------
+
+    #: TRUE and FALSE are stored as 1 and 0 (MySQL's BOOL is a TINYINT): SQL text compares so
+    booleans_are_numbers: ClassVar[bool] = False
+
+    @functools.cached_property
+    def type_compiler(self) -> sa.engine.Dialect:
+        """The dialect that column types and functions are compiled with, to be compared with
+        what the server reports back."""
+        return self.sa_dialect()
+
+    def canonical_type(self, type_: sa.types.TypeEngine[Any]) -> str | None:
+        """The DDL type ``type_`` compiles to here, spelled as the server reports it back (see
+        :meth:`spell_type`); None if this database cannot render it."""
+        try:
+            text = str(type_.compile(dialect=self.type_compiler))
+        except Exception:  # noqa: BLE001 - a type the dialect cannot render cannot be live there
+            return None
+        return self.spell_type(text)
+
+    def spell_type(self, compiled: str) -> str:
+        """A compiled type as the server reports it back (``FLOAT`` is ``DOUBLE PRECISION`` on
+        PostgreSQL, ``BOOL`` is ``TINYINT(1)`` on MySQL): upper case, spaced one way."""
+        return spaced(compiled)
+
+    #: a CREATE TABLE makes one constraint (or index) of unique constraints on the same columns
+    merges_duplicate_uniques: ClassVar[bool] = False
+    #: ... and of a unique constraint on the primary key's columns and the primary key
+    primary_key_serves_as_unique: ClassVar[bool] = False
+    #: a unique constraint is a unique index (MySQL/MariaDB)
+    uniques_are_indexes: ClassVar[bool] = False
+    #: table and column comments are kept
+    keeps_comments: ClassVar[bool] = True
+    #: a computed column is STORED unless it says otherwise (PostgreSQL before 18)
+    stores_computed_columns: ClassVar[bool] = False
+    #: a foreign key's RESTRICT is its default action, reported as such (MySQL/MariaDB)
+    restrict_is_no_action: ClassVar[bool] = False
+    #: a foreign key's DEFERRABLE / INITIALLY is kept
+    keeps_foreign_key_deferral: ClassVar[bool] = True
+    #: a foreign key's MATCH is kept
+    keeps_foreign_key_match: ClassVar[bool] = False
+    #: a unique constraint's DEFERRABLE / INITIALLY is kept
+    keeps_unique_deferral: ClassVar[bool] = False
+    #: a column goes back to its place when a rollback brings it back (not where ADD COLUMN
+    #: only appends, PostgreSQL), so column order is compared
+    keeps_column_order: ClassVar[bool] = True
+    #: the prefixes of the SQLAlchemy index options this database reads (``postgresql_where``);
+    #: the first is how they are compared (``mariadb_length`` is ``mysql_length``)
+    index_option_prefixes: ClassVar[tuple[str, ...]] = ()
+
+    def stored_name(self, name: str) -> str:
+        """``name`` as the database keeps it: cut to :attr:`name_limit` where it cuts long names
+        (PostgreSQL, on a character boundary), else as given."""
+        if not self.cuts_long_names or self.name_limit is None:
+            return name
+        most, unit = self.name_limit
+        if unit == "bytes":
+            raw = name.encode()
+            return raw[:most].decode("utf-8", "ignore") if len(raw) > most else name
+        return name[:most]
+
+    def stored_identity(self, identity: IdentitySpec, type_text: str) -> IdentitySpec | None:
+        """An identity column's options as the server reports them back (None: not kept)."""
+        return None
+
+    def stored_index_expression(self, text: str) -> str:
+        """A canonical index element (``lower(name) desc``) as the server reports it back: a
+        sort order or NULLS placement it does not keep, or that is its default, goes."""
+        return text
+
+    # -- reflection -------------------------------------------------------------------------
+
+    #: reads every table's keys in one catalog query, where naming each table costs more than
+    #: reading those left out (PostgreSQL: 1,000 bound parameters per query)
+    reflects_every_table: ClassVar[bool] = False
+    #: keeps a foreign key to a table that does not exist (yet) and checks nothing until it does
+    #: (SQLite): a ledger cannot hold it, so reflection leaves it out
+    keeps_dangling_foreign_keys: ClassVar[bool] = False
+    #: the quote SQLAlchemy leaves doubled in the CHECK names it parses from a table's SQL
+    doubled_check_name_quote: ClassVar[str | None] = None
+
+    def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
+                     names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:
+        """Primary keys, unique constraints and foreign keys of the tables ``names`` (``subset``:
+        only these were asked for), and what else this database's reflection needs read at
+        once; ``kw``: the inspector's arguments. Here: what the inspector reports."""
+        return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), inspector.get_multi_unique_constraints(**kw),
+                             inspector.get_multi_foreign_keys(**kw))
+
+    def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
+                           schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:
+        """(name, columns) of each unique constraint of one table, each as many times as the
+        database holds it. Here: what the inspector reports."""
+        return [(uq.get("name"), tuple(uq["column_names"])) for uq in inspector.get_unique_constraints(table, schema=schema)]
+
+    def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
+                        foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
+        """What an index the inspector reports (``index``, read as ``spec``) is: an index, a unique
+        constraint (MySQL's unique indexes), or nothing the schema declares (None: the index
+        behind a constraint, InnoDB's foreign key index)."""
+        return spec
+
+    # -- the ledger table ------------------------------------------------------------------------
+
+    #: the type of the ledger's long text columns (payload, message) where ``sa.Text`` is too short
+    long_text_type: ClassVar[sa.types.TypeEngine[Any] | None] = None
+    #: the type of a snapshot's state where ``sa.LargeBinary`` is too short
+    long_binary_type: ClassVar[sa.types.TypeEngine[Any] | None] = None
+    #: the type of the ledger's ``seq`` key where ``sa.BigInteger`` is not the row key (SQLite)
+    row_key_type: ClassVar[sa.types.TypeEngine[Any] | None] = None
+
+    def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
+        """The statements that make the ledger ``table`` refuse UPDATE and DELETE (and whatever
+        else would change or remove its rows on this database), raising ``ledger_table.REFUSAL``."""
+        raise UnsupportedDialectError(f"schema-ledger has no ledger triggers for {self.title or self.name}")
+
+    def add_ledger_triggers(self, conn: sa.Connection, table: sa.Table, *, created: bool) -> None:
+        """Give the ledger ``table`` its refusal triggers: all of them when the table was just
+        ``created`` (in the same transaction); on a table that existed, those an earlier version
+        or an interrupted creation left out (none, unless the database says otherwise)."""
+        if created:
+            for statement in self.ledger_triggers(table, conn.dialect):
+                conn.exec_driver_sql(statement)
+
+    def privilege_split_problem(self, schema: str | None) -> str | None:
+        """Why the ledger (in ``schema``) cannot be owned by a role the applier is not, here
+        (``schema-ledger grants``); None when it can."""
+        return None
+
+    def grant_account(self, role: str, prep: sa.sql.compiler.IdentifierPreparer) -> str:
+        """``role`` as GRANT names it."""
+        return prep.quote(role)
+
+    def ledger_grants(self, table: sa.Table, snapshots: sa.Table, sa_dialect: sa.Dialect, *, applier: str,
+                      owner: str | None) -> list[str]:
+        """The statements, after the ledger ``table``, its triggers and the ``snapshots`` table are
+        created, that hand them to ``owner`` (None: whoever runs them) and let ``applier`` only
+        read the ledger and INSERT into it (and keep the snapshot cache)."""
+        prep = sa_dialect.identifier_preparer
+        app = self.grant_account(applier, prep)
+        return [f"GRANT SELECT, INSERT ON {prep.format_table(table)} TO {app}",
+                f"GRANT SELECT, INSERT, DELETE ON {prep.format_table(snapshots)} TO {app}"]
+
+    @contextlib.contextmanager
+    def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
+        """Hold the lock that serialises appliers, named ``key``, for the block; wait up to
+        ``timeout`` seconds, then raise ``ledger_table.LockTimeout`` naming ``what``. The lock
+        must end with the session, so that a killed runner leaves nothing behind."""
+        raise UnsupportedDialectError(f"schema-ledger has no applier lock for {self.title or self.name}")
+        yield
+
+
+#: name -> the database object; filled by :func:`register_database`
+DATABASES: dict[str, Database] = {}
+
+
+def register_database(cls: type[Database]) -> type[Database]:
+    """Class decorator: make ``cls`` a supported database, with its generator's DDL in the
+    implementation registry of ``ops.Operations`` for every op class the generator handles."""
+    from ops import Operations
+
+    database = cls()
+    DATABASES[cls.name] = database
+    for op_class in cls.generator._methods:
+        Operations.implementation_for(op_class, cls.name)(generated)
+    return cls
+
+
+def names() -> tuple[str, ...]:
+    """The supported databases, by the name schema-ledger uses for each."""
+    return tuple(DATABASES)
+
+
+def backends() -> tuple[str, ...]:
+    """The SQLAlchemy backend names (a URL's ``get_backend_name()``) of the supported databases."""
+    return tuple(backend for database in DATABASES.values() for backend in database.backends)
+
+
+def choices() -> tuple[str, ...]:
+    """What ``--dialect`` accepts: every database's name and flavours."""
+    return tuple(n for database in DATABASES.values() for n in (database.name, *database.flavours))
+
+
+def database(name: str) -> Database:
+    """The database object for a schema-ledger name, a flavour ("mariadb") or a SQLAlchemy backend name."""
+    found = DATABASES.get(name)
+    if found is not None:
+        return found
+    for candidate in DATABASES.values():
+        if name in candidate.flavours or name in candidate.backends:
+            return candidate
+    raise UnsupportedDialectError(f"unsupported database dialect {name!r} (supported: {', '.join(choices())})")
+
+
+def database_file(url: str | sa.URL) -> Path | None:
+    """The file holding the database at ``url`` when its database keeps one (a SQLite file; not
+    ``:memory:`` or a ``file:`` URI), else None."""
+    parsed = sa.make_url(url)
+    try:
+        return database(parsed.get_backend_name()).database_file(parsed)
+    except UnsupportedDialectError:
+        return None
+
+
+def column_type(default: sa.types.TypeEngine[Any], variant: str) -> sa.types.TypeEngine[Any]:
+    """``default`` with, for every database whose attribute ``variant`` (``"long_text_type"``, ...)
+    is set, that type in its place."""
+    for db in DATABASES.values():
+        other = getattr(db, variant)
+        if other is not None:
+            default = default.with_variant(other, *db.backends)
+    return default
+
+
+def transactional_ddl(dialect: str) -> bool:
+    """Whether ``dialect``'s DDL runs inside a transaction (see :attr:`Database.transactional_ddl`)."""
+    return database(dialect).transactional_ddl
+
+
+def generated(operations: Any, op: MigrateOperation) -> None:
+    """The implementation of every built-in op: the database's DDL generator writes its SQL.
+
+    Registered per database by :func:`register_database`; :func:`ledger.dialects.ddl` calls the
+    generator directly when it finds this function, so the facade is only a way in for callers
+    that run ops through one (``MigrationContext``).
+    """
+    context = operations.migration_context
+    for statement in context.generator.statements(op, context.state):
+        operations.execute(statement)
+
+
+# ---------------------------------------------------------------------------------------------
+# The dialect used for compiling
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _compile_dialect(name: str, version: tuple[int, ...] | None, flavour: str | None,
+                     options: tuple[Any, ...]) -> sa.engine.Dialect:
+    return DATABASES[name].compile_dialect(version, flavour, options)
+
+
+def compile_dialect(dialect: str, conn: sa.Connection | None = None) -> sa.engine.Dialect:
+    """The SQLAlchemy dialect statements are compiled with: the connection's flavour and version
+    (MariaDB or MySQL, ANSI_QUOTES, backslash escapes) when there is one, else a default one."""
+    db = database(dialect)
+    flavour = dialect if dialect in db.flavours else None
+    live = conn.dialect if conn is not None else None
+    if live is None:
+        return _compile_dialect(db.name, db.offline_version(), flavour, db.live_options(None, flavour))
+    version = tuple(live.server_version_info) if live.server_version_info else None
+    flavour = db.flavour_of(live) or flavour
+    return _compile_dialect(db.name, version, flavour, db.live_options(live, flavour))

@@ -1,0 +1,253 @@
+"""Drift: how the live schema differs from the fold of the ledger, told as the ops that lead there.
+
+:func:`drift` compares both sides normalized for the database (what ``compare`` sees), after
+naming the live side's unnamed constraints as the fold's (:func:`adopt_names`); verify --live,
+recover, stamp and the Alembic hook read it. :func:`reflect_live` is the live schema without
+the ledger's own tables and Alembic's version tables; :func:`check_touched_drift` is apply's
+check, before it runs, of the tables its plan touches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ops import LedgerError, MigrateOperation, SchemaState
+from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
+
+from ledger import dialects
+from ledger.project.config import Config
+from ledger.schema.diff import diff
+from ledger.schema.reflect import _implied_checks, _without_implied, compare, normalize, reflect
+from ledger.storage.db import dialect_of
+
+__all__ = [
+    "IGNORED_TABLES",
+    "Drift",
+    "DriftError",
+    "adopt_names",
+    "alembic_version_tables",
+    "check_touched_drift",
+    "describe_drift",
+    "drift",
+    "live_without_implied",
+    "reflect_live",
+    "touched_tables",
+    "without_foreign_key_indexes",
+]
+
+#: Tables of the live database that the ledger never describes: Alembic's version table.
+IGNORED_TABLES = ("alembic_version",)
+
+
+@attrs.frozen
+class Drift:
+    """How the live schema differs from the fold: the ops that lead there, and compare's lines."""
+
+    ops: tuple[MigrateOperation, ...]
+    differences: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        """One line per op, or compare's lines when no op list could be made."""
+        if self.ops:
+            return [describe_drift(op) for op in self.ops]
+        return list(self.differences)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ops": [describe_drift(op) for op in self.ops], "differences": list(self.differences)}
+
+
+def describe_drift(op: MigrateOperation) -> str:
+    """``op.describe()`` with normalized types shown as the DDL type they stand for."""
+    return re.sub(r"""ddl\((['"])(.*?)\1\)""", r"\2", op.describe())
+
+
+def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
+    """None when ``live`` equals ``fold`` for everything compared; else how they differ.
+
+    Both sides are normalized for the dialect (what compare sees) before they are diffed, so
+    the ops speak about what the database keeps: a changed type shows as the DDL type.
+    """
+    live = adopt_names(live, fold, dialect)
+    differences = compare(fold, live, dialect)
+    if not differences:
+        return None
+    try:
+        ops = diff(_comparable(fold, dialect), _comparable(live_without_implied(live, fold, dialect), dialect))
+    except LedgerError:
+        ops = []  # a state that no op list can reach: compare's lines still say what differs
+    return Drift(tuple(ops), tuple(differences))
+
+
+def live_without_implied(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaState:
+    """``live`` without the CHECKs that the fold's Boolean and Enum types create (compare discounts them)."""
+    d = dialects.database(dialect).name
+    tables = dict(live.tables)
+    for key, table in live.tables.items():
+        want = fold.tables.get(key)
+        if want is not None:
+            tables[key] = _without_implied(table, want, _implied_checks(want, d))
+    return SchemaState(tables)
+
+
+def _comparable(state: SchemaState, dialect: str) -> SchemaState:
+    """``state`` normalized, every constraint and index named (a fold needs names; the same
+    unnamed item gets the same name on both sides)."""
+    normal = normalize(state, dialect)
+    tables = {}
+    for key, table in normal.tables.items():
+        tables[key] = attrs.evolve(
+            table,
+            primary_key=named(table.primary_key, table.name) if table.primary_key else None,
+            foreign_keys=tuple(named(i, table.name) for i in table.foreign_keys),
+            uniques=tuple(named(i, table.name) for i in table.uniques),
+            checks=tuple(named(i, table.name) for i in table.checks),
+            indexes=tuple(named(i, table.name) for i in table.indexes),
+        )
+    return SchemaState(tables)
+
+
+def _bare(table: TableSpec, item: Any, dialect: str) -> TableSpec:
+    """What ``dialect`` keeps of ``item`` on ``table``, without its name: how unnamed items are matched."""
+    alone = TableSpec(
+        name=table.name, columns=table.columns, schema=table.schema,
+        primary_key=attrs.evolve(item, name=None) if isinstance(item, PrimaryKeySpec) else None,
+        foreign_keys=(attrs.evolve(item, name=None),) if isinstance(item, ForeignKeySpec) else (),
+        uniques=(attrs.evolve(item, name=None),) if isinstance(item, UniqueSpec) else (),
+        checks=(attrs.evolve(item, name=None),) if isinstance(item, CheckSpec) else (),
+        indexes=(attrs.evolve(item, name=None),) if isinstance(item, IndexSpec) else (),
+    )
+    normal = normalize(SchemaState({alone.key: alone}), dialect)
+    return attrs.evolve(next(iter(normal.tables.values())), columns=())
+
+
+def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaState:
+    """``live`` with each unnamed constraint named as the fold's constraint it is.
+
+    SQLite keeps no name for a constraint created without one (hand-written SQL, or a
+    database adopted with ``baseline``); the fold always has one. Such a constraint is the
+    fold's constraint of the same kind and definition whose name is not otherwise in use.
+    """
+    tables = dict(live.tables)
+    for key, table in live.tables.items():
+        want = fold.tables.get(key)
+        if want is None:
+            continue
+        pk = table.primary_key
+        if pk is not None and pk.name is None and want.primary_key is not None \
+                and _bare(table, pk, dialect) == _bare(want, want.primary_key, dialect):
+            pk = attrs.evolve(pk, name=want.primary_key.name)
+
+        def adopt(items: Sequence[Any], wanted: Sequence[Any]) -> tuple[Any, ...]:
+            taken = {i.name for i in items if i.name is not None}
+            free = [w for w in wanted if w.name not in taken]
+            out = []
+            for item in items:
+                if item.name is None:
+                    shape = _bare(table, item, dialect)
+                    match = next((w for w in free if _bare(want, w, dialect) == shape), None)  # noqa: B023
+                    if match is not None:
+                        free.remove(match)
+                        item = attrs.evolve(item, name=match.name)
+                out.append(item)
+            return tuple(out)
+
+        tables[key] = attrs.evolve(
+            table, primary_key=pk, foreign_keys=adopt(table.foreign_keys, want.foreign_keys),
+            uniques=adopt(table.uniques, want.uniques), checks=adopt(table.checks, want.checks),
+        )
+    return SchemaState(tables)
+
+
+def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> list[str]:
+    """The tables that are Alembic version tables, whatever their name (``version_table=...``).
+
+    Alembic makes one column, ``version_num``, and names its primary key ``<table>_pkc``; a
+    table of that one column is taken for one.
+    """
+    inspector = sa.inspect(conn)
+    found = []
+    for name in inspector.get_table_names(schema=schema):
+        if name == "alembic_version" or "version" in name.lower():
+            columns = [c["name"] for c in inspector.get_columns(name, schema=schema)]
+            if columns == ["version_num"]:
+                found.append(name)
+    return found
+
+
+def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
+    """The live schema of ``config``'s database, without the ledger table and Alembic's version tables."""
+    versions = {*IGNORED_TABLES, *alembic_version_tables(conn)}
+    live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *sorted(versions)))
+    return without_foreign_key_indexes(live) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
+
+
+def without_foreign_key_indexes(state: SchemaState) -> SchemaState:
+    """MariaDB/MySQL without the index they make for a foreign key created without a name.
+
+    Such an index is named after the key's first column (``parent_id``, ``parent_id_2``), not
+    after the constraint as for a named key (which reflect already leaves out). It belongs to
+    the foreign key: it comes and goes with it.
+    """
+    tables = dict(state.tables)
+    for key, table in state.tables.items():
+        def backs_key(index: IndexSpec) -> bool:
+            return not index.unique and not index.dialect_options and any(
+                index.columns == fk.columns and len(index.elements) == len(fk.columns)  # noqa: B023
+                and re.fullmatch(rf"{re.escape(fk.columns[0])}(_\d+)?", index.name or "") is not None
+                for fk in table.foreign_keys  # noqa: B023
+            )
+
+        kept = tuple(i for i in table.indexes if not backs_key(i))
+        if kept != table.indexes:
+            tables[key] = attrs.evolve(table, indexes=kept)
+    return SchemaState(tables)
+
+
+
+# =============================================================================================
+# Drift in the tables a plan touches (apply's check before it runs)
+# =============================================================================================
+
+
+class DriftError(LedgerError):
+    """The live schema differs from the ledger in a table the plan touches."""
+
+
+def touched_tables(ops: Iterable[MigrateOperation]) -> set[str]:
+    """The tables (of the default schema) that ``ops`` create, change, rename or drop."""
+    names: set[str] = set()
+    for op in ops:
+        if getattr(op, "schema", None) is not None:
+            continue
+        for attribute in ("table_name", "old_table_name", "new_table_name"):
+            name = getattr(op, attribute, None)
+            if isinstance(name, str):
+                names.add(name)
+    return names
+
+
+def check_touched_drift(conn: sa.Connection, ledger_table: str, fold: SchemaState, tables: set[str]) -> None:
+    """Raise DriftError when the live ``tables`` differ from ``fold``'s; only those tables are reflected."""
+    if not tables:
+        return
+    dialect = dialect_of(conn)
+    present = set(sa.inspect(conn).get_table_names())
+    leave_out = (present - tables) | {ledger_table, f"{ledger_table}_snapshots", *IGNORED_TABLES}
+    live = reflect(conn, exclude=tuple(sorted(leave_out)))
+    if dialects.database(dialect).indexes_foreign_keys:
+        live = without_foreign_key_indexes(live)
+    expected = SchemaState({key: table for key, table in fold.tables.items()
+                            if key[0] is None and key[1] in tables})
+    found = drift(expected, live, dialect)
+    if found is None:
+        return
+    lines = found.lines()
+    raise DriftError(
+        f"the live schema differs from the ledger in the tables this plan touches ({'; '.join(lines[:5])}"
+        f"{'; ...' if len(lines) > 5 else ''}): nothing was run; `verify --live` shows it all, "
+        "--ignore-drift applies anyway")

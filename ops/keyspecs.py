@@ -1,0 +1,309 @@
+"""Specs of constraints and indexes: primary keys, uniques, foreign keys, checks, indexes.
+
+Part of ``ops.specs`` (which re-exports them): plain, frozen values for SQLAlchemy's constraint
+and index objects, with their ``from_*`` and ``to_*`` adapters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Union
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ClauseElement
+
+from .base import InvalidOperationError
+from .types import _sql_text, sql_references
+
+__all__ = [
+    "CheckSpec",
+    "ConstraintSpec",
+    "ForeignKeySpec",
+    "IndexElement",
+    "IndexSpec",
+    "PrimaryKeySpec",
+    "UniqueSpec",
+]
+
+
+def _names(columns: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(str(c if isinstance(c, str) else c.name) for c in columns)
+
+
+@attrs.frozen
+class PrimaryKeySpec:
+    """A primary key constraint."""
+
+    name: str | None
+    columns: tuple[str, ...]
+
+    constraint_type = "primary"
+    visit_name = "primary_key_constraint"
+
+    @classmethod
+    def from_constraint(cls, constraint: sa.PrimaryKeyConstraint) -> PrimaryKeySpec:
+        return cls(_constraint_name(constraint), _names(constraint.columns))
+
+    def to_constraint(self) -> sa.PrimaryKeyConstraint:
+        return sa.PrimaryKeyConstraint(*self.columns, name=self.name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return self.columns
+
+
+@attrs.frozen
+class UniqueSpec:
+    """A unique constraint."""
+
+    name: str | None
+    columns: tuple[str, ...]
+    deferrable: bool | None = None
+    initially: str | None = None
+
+    constraint_type = "unique"
+    visit_name = "unique_constraint"
+
+    @classmethod
+    def from_constraint(cls, constraint: sa.UniqueConstraint) -> UniqueSpec:
+        return cls(_constraint_name(constraint), _names(constraint.columns),
+                   constraint.deferrable, constraint.initially)
+
+    def to_constraint(self) -> sa.UniqueConstraint:
+        return sa.UniqueConstraint(*self.columns, name=self.name, deferrable=self.deferrable,
+                                   initially=self.initially)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return self.columns
+
+
+@attrs.frozen
+class ForeignKeySpec:
+    """A foreign key constraint."""
+
+    name: str | None
+    columns: tuple[str, ...]
+    referent_table: str
+    referent_columns: tuple[str, ...]
+    referent_schema: str | None = None
+    ondelete: str | None = None
+    onupdate: str | None = None
+    deferrable: bool | None = None
+    initially: str | None = None
+    match: str | None = None
+
+    constraint_type = "foreignkey"
+    visit_name = "foreign_key_constraint"
+
+    @classmethod
+    def from_constraint(cls, constraint: sa.ForeignKeyConstraint) -> ForeignKeySpec:
+        elements = constraint.elements
+        if not elements:
+            raise InvalidOperationError("a foreign key needs columns")
+        first = elements[0]
+        target = first.target_fullname.split(".")
+        referent_schema, referent_table = (
+            (None, target[0]) if len(target) == 2 else (".".join(target[:-2]), target[-2])
+        )
+        try:
+            owner_schema = constraint.table.schema
+        except sa.exc.InvalidRequestError:
+            owner_schema = None
+        if referent_schema == owner_schema:
+            referent_schema = None  # None means "the schema of the table holding the key"
+        return cls(
+            name=_constraint_name(constraint),
+            columns=tuple(str(e.parent.name) for e in elements),
+            referent_table=referent_table,
+            referent_columns=tuple(e.target_fullname.split(".")[-1] for e in elements),
+            referent_schema=referent_schema,
+            ondelete=_upper(constraint.ondelete),
+            onupdate=_upper(constraint.onupdate),
+            deferrable=constraint.deferrable,
+            initially=constraint.initially,
+            match=constraint.match,
+        )
+
+    @property
+    def referent_fullname(self) -> str:
+        return f"{self.referent_schema}.{self.referent_table}" if self.referent_schema else self.referent_table
+
+    def to_constraint(self, owner_schema: str | None = None) -> sa.ForeignKeyConstraint:
+        """The constraint, for a table in ``owner_schema`` (which a None referent schema means)."""
+        schema = self.referent_schema if self.referent_schema is not None else owner_schema
+        prefix = f"{schema}.{self.referent_table}" if schema else self.referent_table
+        return sa.ForeignKeyConstraint(
+            list(self.columns),
+            [f"{prefix}.{c}" for c in self.referent_columns],
+            name=self.name, ondelete=self.ondelete, onupdate=self.onupdate,
+            deferrable=self.deferrable, initially=self.initially, match=self.match,
+        )
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return self.columns
+
+
+@attrs.frozen
+class CheckSpec:
+    """A check constraint."""
+
+    name: str | None
+    sqltext: str
+
+    constraint_type = "check"
+    visit_name = "check_constraint"
+
+    @classmethod
+    def from_constraint(cls, constraint: sa.CheckConstraint) -> CheckSpec:
+        return cls(_constraint_name(constraint), _sql_text(constraint.sqltext))
+
+    def to_constraint(self) -> sa.CheckConstraint:
+        return sa.CheckConstraint(sa.text(self.sqltext), name=self.name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return ()
+
+
+ConstraintSpec = Union[PrimaryKeySpec, UniqueSpec, ForeignKeySpec, CheckSpec]
+
+
+def _upper(value: str | None) -> str | None:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _constraint_name(constraint: Any) -> str | None:
+    name = constraint.name
+    if name is None or type(name).__name__ == "_NoneName":
+        return None
+    return str(name)
+
+
+@attrs.frozen
+class IndexElement:
+    """One element of an index: a column name or a SQL expression."""
+
+    value: str
+    expression: bool = False
+
+
+def _plain_option(value: Any) -> Any:
+    if isinstance(value, ClauseElement):
+        return _sql_text(value)
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _plain_option(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain_option(v) if not isinstance(v, sa.Column) else str(v.name) for v in value)
+    if isinstance(value, sa.Column):
+        return str(value.name)
+    return value
+
+
+def _names_columns(key: str, value: Any) -> bool:
+    """True for the index options whose value lists columns (or column -> setting pairs)."""
+    if not isinstance(value, tuple):
+        return False
+    option = key.split("_", 1)[-1]
+    return option == "include" or (option in ("length", "ops") and all(isinstance(v, tuple) for v in value))
+
+
+@attrs.frozen
+class IndexSpec:
+    """An index: elements (columns or expressions), uniqueness, and dialect options."""
+
+    name: str | None
+    elements: tuple[IndexElement, ...]
+    unique: bool = False
+    dialect_options: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def from_index(cls, index: sa.Index) -> IndexSpec:
+        elements = []
+        for expr in index.expressions:
+            if isinstance(expr, str):
+                elements.append(IndexElement(str(expr)))
+            elif isinstance(expr, sa.Column):
+                elements.append(IndexElement(str(expr.name)))
+            else:
+                elements.append(IndexElement(_sql_text(expr), expression=True))
+        options = {
+            key: _plain_option(value)
+            for key, value in index.dialect_kwargs.items()
+            if value is not None and value != {} and value != []
+        }
+        return cls(
+            _constraint_name(index), tuple(elements), bool(index.unique),
+            tuple(sorted(options.items())),
+        )
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple([e.value for e in self.elements if not e.expression])
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return self.columns
+
+    @property
+    def option_columns(self) -> tuple[str, ...]:
+        """Columns named by dialect options (``postgresql_include``, ``mysql_length``, ``postgresql_ops``)."""
+        names: list[str] = []
+        for key, value in self.dialect_options:
+            if _names_columns(key, value):
+                names.extend(v[0] if isinstance(v, tuple) else v for v in value)
+        return tuple(names)
+
+    def uses(self, column: str) -> bool:
+        """True when this index depends on ``column`` in any way."""
+        return column in self.columns or column in self.option_columns or self.uses_in_text(column)
+
+    def uses_in_text(self, column: str) -> bool:
+        """True when an expression element or a ``*_where`` clause may name ``column``."""
+        texts = [e.value for e in self.elements if e.expression]
+        texts += [v for k, v in self.dialect_options if k.endswith("_where") and isinstance(v, str)]
+        return any(sql_references(t, column) for t in texts)
+
+    def with_renamed_column(self, old: str, new: str) -> IndexSpec:
+        """This index after column ``old`` is renamed ``new`` (plain elements and column options)."""
+
+        def swap(value: Any) -> Any:
+            if isinstance(value, tuple):
+                return tuple(swap(v) for v in value)
+            return new if value == old else value
+
+        options = tuple(
+            (k, tuple((swap(v[0]),) + v[1:] if isinstance(v, tuple) else swap(v) for v in value))
+            if _names_columns(k, value) else (k, value)
+            for k, value in self.dialect_options
+        )
+        elements = tuple(
+            attrs.evolve(e, value=new) if not e.expression and e.value == old else e for e in self.elements
+        )
+        return attrs.evolve(self, elements=elements, dialect_options=options)
+
+    def sa_elements(self) -> list[Any]:
+        return [sa.text(e.value) if e.expression else e.value for e in self.elements]
+
+    def sa_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        for key, value in self.dialect_options:
+            if key.endswith("_where") and isinstance(value, str):
+                options[key] = sa.text(value)
+            elif isinstance(value, tuple) and value and all(
+                isinstance(v, tuple) and len(v) == 2 for v in value
+            ):
+                options[key] = dict(value)
+            elif isinstance(value, tuple):
+                options[key] = list(value)
+            else:
+                options[key] = value
+        return options
+
+    def to_index(self, table: sa.Table | None = None) -> sa.Index:
+        elements = self.sa_elements()
+        if table is not None:
+            elements = [table.c[e] if isinstance(e, str) and e in table.c else e for e in elements]
+        return sa.Index(self.name, *elements, unique=self.unique, **self.sa_options())

@@ -1,0 +1,118 @@
+"""``python -m realworld.bootstrap URL WHEEL MODULE...``: ``create_all()`` of a package's own models.
+
+Some projects create their tables with ``metadata.create_all()`` and run their Alembic history only
+from there (jupyterhub, nbgrader, buildbot, dagster on PostgreSQL): Alembic alone fails on an empty
+database. Their users' databases were made by the models of the version the history starts at.
+This builds that starting schema from those models without installing the package: the wheel is
+unpacked and put first on the path, and any other module it imports that is not installed here
+(tornado, twisted, traitlets ...) is stood in for by a module of inert placeholders. A models
+module defines tables with SQLAlchemy only, so the placeholders are never used to build a table.
+Every ``MetaData`` found in the modules (module globals, and a ``metadata`` attribute of a
+declarative base or of a class holding one) is created on the database.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import tempfile
+import types
+import zipfile
+from typing import Any
+
+import sqlalchemy as sa
+
+
+class _Inert(type):
+    """The type of placeholders: a class (it can be subclassed) whose attributes are placeholders,
+    which used as a decorator gives back what it decorates, and called otherwise gives a placeholder."""
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _placeholder(name)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return args[0]
+        return _placeholder("result")
+
+
+def _placeholder(name: str) -> Any:
+    return _Inert(name, (), {})
+
+
+class _PlaceholderModule(types.ModuleType):
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _placeholder(name)
+
+
+class _Placeholders(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Last on ``sys.meta_path``: a module nothing else finds is a placeholder module."""
+
+    def __init__(self, own: str) -> None:
+        self.own = own
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname.split(".")[0] == self.own:
+            return None  # the package's own modules come from the wheel, or fail honestly
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        module = _PlaceholderModule(spec.name)
+        module.__path__ = []
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass
+
+
+def metadatas(module: types.ModuleType) -> list[sa.MetaData]:
+    found: list[sa.MetaData] = []
+    for value in list(vars(module).values()):
+        candidate = value if isinstance(value, sa.MetaData) else getattr(value, "metadata", None) \
+            if isinstance(value, type) else None
+        if isinstance(candidate, sa.MetaData) and candidate.tables and all(candidate is not m for m in found):
+            found.append(candidate)
+    return found
+
+
+def create_all(url: str, wheel: str, modules: list[str]) -> list[str]:
+    """Create the tables of ``modules`` (dotted names inside ``wheel``) on ``url``; their names."""
+    folder = tempfile.mkdtemp(prefix="realworld-bootstrap-")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(folder)
+    sys.path.insert(0, folder)
+    sys.meta_path.append(_Placeholders(modules[0].split(".")[0]))
+    found: list[sa.MetaData] = []
+    for name in modules:
+        for metadata in metadatas(importlib.import_module(name)):
+            if all(metadata is not m for m in found):
+                found.append(metadata)
+    if not found:
+        raise SystemExit(f"no MetaData with tables in {', '.join(modules)}")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    names: list[str] = []
+    try:
+        with engine.begin() as conn:
+            for metadata in found:
+                metadata.create_all(conn)
+                names += list(metadata.tables)
+    finally:
+        engine.dispose()
+    return names
+
+
+def main(argv: list[str]) -> int:
+    url, wheel, *modules = argv
+    names = create_all(url, wheel, modules)
+    print(f"created {len(names)} tables: {', '.join(sorted(names))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,200 @@
+"""What real Alembic projects do around their history, end to end through the CLI.
+
+- A database made by ``metadata.create_all()`` of the models a history starts from, adopted with
+  ``baseline``, then migrated by ``alembic upgrade`` with the hook: ``verify --live`` is clean, the
+  ledger materializes and drills, and ``rollback --to base`` stops at the baseline (a floor),
+  leaving the adopted tables and Alembic's version table where the baseline found it.
+- ``create_index(..., postgresql_concurrently=True)`` and SQL run inside
+  ``op.get_context().autocommit_block()`` (PostgreSQL): rollback, drill and materialize run such
+  statements outside a transaction, as Alembic does.
+- A statement that cannot be rendered as SQL is named by its revision by drill, never replayed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from ledger.cli import main
+from tests.alembic_histories import (
+    LEDGER_TABLE,
+    chain_problems,
+    differences,
+    run_alembic,
+    user_tables,
+    write_env,
+    write_history,
+)
+
+
+def _cli(url: str, folder: Path, *args: str) -> tuple[int, str]:
+    config = folder / "schema-ledger.toml"
+    if not config.exists():
+        config.write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--url", url, "--config", str(config), *args])
+    return result.exit_code, result.output
+
+
+def _clean(url: str) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert differences(conn) == []
+            assert chain_problems(conn) == []
+    finally:
+        engine.dispose()
+
+
+def _schema_of(url: str) -> dict[str, list[str]]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            return {t: sorted(c["name"] for c in inspector.get_columns(t))
+                    for t in user_tables(conn, exclude=(LEDGER_TABLE, "alembic_version"))}
+    finally:
+        engine.dispose()
+
+
+def _versions(url: str) -> list[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars())
+    finally:
+        engine.dispose()
+
+
+MODELS_V1 = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table('users', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50)))
+sa.Table('groups', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50)),
+         sa.Column('owner_id', sa.Integer, sa.ForeignKey('users.id')))
+"""
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mariadb"])
+def test_a_database_made_by_create_all_is_baselined_migrated_and_rolled_back_to_its_baseline(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory(dialect)
+    namespace: dict[str, object] = {}
+    exec(MODELS_V1, namespace)  # the models of the version the history starts at
+    metadata = namespace["metadata"]
+    assert isinstance(metadata, sa.MetaData)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        [],  # the base revision: the tables create_all() made
+        ["op.add_column('users', sa.Column('email', sa.String(100)))",
+         "op.create_index('ix_users_email', 'users', ['email'])"],
+        ["op.create_table('tokens', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('user_id', sa.Integer(), sa.ForeignKey('users.id')))",
+         "op.drop_column('groups', 'name')"],
+    ])
+    engine = sa.create_engine(url)
+    try:
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    run_alembic(folder, url, "stamp", "0001aa")  # as the package does for a database it creates
+    before = _schema_of(url)
+    code, out = _cli(url, tmp_path, "baseline", "-m", "created by create_all() of the models v1")
+    assert code == 0, out
+
+    run_alembic(folder, url, "upgrade", "head")
+    _clean(url)
+    code, out = _cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    scratch = database_factory(dialect)
+    code, out = _cli(url, tmp_path, "materialize", "--into", scratch)
+    assert code == 0, out
+    assert _schema_of(scratch) == _schema_of(url)
+    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    assert code == 0 and json.loads(out)["passed"], out
+
+    code, out = _cli(url, tmp_path, "rollback", "--to", "base", "-q")
+    assert code == 0, out
+    assert _schema_of(url) == before  # the baseline is a floor: its tables stay, as create_all() made them
+    assert _versions(url) == ["0001aa"]  # where the baseline found Alembic
+    _clean(url)
+    run_alembic(folder, url, "upgrade", "head")  # a plain upgrade runs the rolled-back revisions again
+    _clean(url)
+    assert "tokens" in _schema_of(url)
+
+
+def test_statements_alembic_runs_outside_a_transaction_are_rolled_back_drilled_and_materialized_outside_one(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("postgresql")
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.create_table('message', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('flow_id', sa.Integer()), sa.Column('ts', sa.DateTime()))"],
+        ["with op.get_context().autocommit_block():",
+         "    op.create_index('ix_message_flow_id', 'message', ['flow_id', 'ts'], postgresql_concurrently=True)"],
+        ["with op.get_context().autocommit_block():",
+         "    op.execute('CREATE INDEX CONCURRENTLY ix_message_ts ON message (ts)')"],
+        ["with op.get_context().autocommit_block():",
+         "    op.drop_index('ix_message_flow_id', table_name='message', postgresql_concurrently=True)",
+         "    op.execute('DROP INDEX CONCURRENTLY ix_message_ts')"],
+        ["with op.get_context().autocommit_block():",
+         "    op.create_index('ix_message_ts2', 'message', ['ts'], postgresql_concurrently=True)",
+         "    op.execute('CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_message_part ON message USING btree (flow_id)"
+         " WHERE flow_id IS NOT NULL')",
+         "    op.execute('REINDEX INDEX CONCURRENTLY ix_message_ts2')"],
+    ])
+    run_alembic(folder, url, "upgrade", "head")
+    _clean(url)
+    scratch = database_factory("postgresql")
+    code, out = _cli(url, tmp_path, "materialize", "--into", scratch)
+    assert code == 0, out
+    assert _schema_of(scratch) == _schema_of(url)
+    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    # REINDEX has no reverse: named by its revision, everything else replays (up, down, up)
+    assert [f.split(",")[0] for f in json.loads(out)["failures"]] == ["revision 0005aa"], out
+    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--allow-irreversible", "--json", "-q")
+    assert code == 0 and json.loads(out)["passed"], out
+    code, out = _cli(url, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "-q")
+    assert code == 0, out
+    assert _schema_of(url) == {}
+    _clean(url)
+
+
+UNRENDERABLE = [
+    ["op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('score', sa.Float()))",
+     "op.execute(sa.text('INSERT INTO item (id, score) VALUES (1, 0.5)'))"],
+    # a value with no SQL literal: what ran cannot be written down as SQL that runs again
+    ["op.execute(sa.text('UPDATE item SET score = :s WHERE id = 1').bindparams(s=float('nan')))"],
+    ["op.add_column('item', sa.Column('name', sa.String(20)))"],
+]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_statement_that_cannot_be_rendered_is_named_by_its_revision_and_never_replayed(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, UNRENDERABLE)
+    run_alembic(folder, url, "upgrade", "head")
+    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    failures = json.loads(out)["failures"]
+    assert code != 0 and [f.split(",")[0] for f in failures] == ["revision 0002aa"], out
+    assert "cannot be rendered" in failures[0] and "syntax" not in failures[0], failures
+
+    args = ["import-alembic", str(folder), "--dialect", dialect, "--into", str(tmp_path / "imported")]
+    if dialect != "sqlite":
+        args += ["--scratch-url", database_factory(dialect)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "0002aa" in result.output and "cannot be rendered" in result.output, result.output
+    assert not (tmp_path / "imported").exists()
