@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.inspect.audit import reflect_live
+from ledger.inspect.drift import reflect_live
 from ledger.project.config import Config
 from ledger.schema.reflect import compare
 from tests.alembic_histories import LEDGER_TABLE, run_alembic, user_tables, write_env, write_history
