@@ -12,7 +12,6 @@ indexes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -58,6 +57,8 @@ __all__ = [
     "backends",
     "check_implemented",
     "outside_transaction",
+    "unrendered",
+    "unrendered_sql",
     "choices",
     "column_type",
     "database",
@@ -178,24 +179,28 @@ def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str
 
 _AS_WRITTEN = {"no_parameters": True}
 
-#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
-_OUTSIDE_TRANSACTION = re.compile(
-    r"""^\s*(?:
-        (?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b
-      | REINDEX\s+(?:\([^)]*\)\s*)?(?:(?:INDEX|TABLE)\s+CONCURRENTLY|SCHEMA|DATABASE|SYSTEM)\b
-      | VACUUM\b
-      | (?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b
-      | ALTER\s+SYSTEM\b
-      | ALTER\s+TABLE\s[^;]*\bDETACH\s+PARTITION\s[^;]*\bCONCURRENTLY\b
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
+#: How a statement that ran is recorded when it cannot be written as SQL that runs again (a bound
+#: value with no literal form): its text with the placeholders, after this comment. Nothing runs it.
+UNRENDERED = "/* schema-ledger: cannot be rendered"
+
+
+def unrendered_sql(statement: str, why: str) -> str:
+    """``statement`` marked as one that cannot be rendered (``why``): kept to be read, never run."""
+    return f"{UNRENDERED} ({' '.join(why.replace('*/', '* /').split())}) */ {statement}"
+
+
+def unrendered(statement: str) -> str | None:
+    """Why ``statement`` cannot be run again (it was recorded by :func:`unrendered_sql`), or None."""
+    if not statement.startswith(UNRENDERED):
+        return None
+    head, _, _ = statement.partition(" */")
+    return "it cannot be rendered as SQL that runs again " + head[len(UNRENDERED):].strip() + "; it is not run"
 
 
 def outside_transaction(dialect: str, statement: str) -> bool:
     """Whether ``statement`` runs only outside a transaction on ``dialect`` (PostgreSQL's
     ``CREATE INDEX CONCURRENTLY``, ``VACUUM`` ...), as Alembic runs it in ``autocommit_block()``."""
-    return dialect == "postgresql" and _OUTSIDE_TRANSACTION.match(statement) is not None
+    return database(dialect).runs_outside_transaction(statement)
 
 
 def execute(conn: sa.Connection, statements: Sequence[str]) -> None:

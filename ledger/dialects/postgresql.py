@@ -308,6 +308,20 @@ def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] |
     return pks, uniques, fks, deferrable
 
 
+#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
+OUTSIDE_TRANSACTION = re.compile(
+    r"""^\s*(?:
+        (?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b
+      | REINDEX\s+(?:\([^)]*\)\s*)?(?:(?:INDEX|TABLE)\s+CONCURRENTLY|SCHEMA|DATABASE|SYSTEM)\b
+      | VACUUM\b
+      | (?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b
+      | ALTER\s+SYSTEM\b
+      | ALTER\s+TABLE\s[^;]*\bDETACH\s+PARTITION\s[^;]*\bCONCURRENTLY\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
 
@@ -400,6 +414,9 @@ class PostgreSQL(Database):
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
         return None if index.get("duplicates_constraint") else spec  # the index behind a unique constraint
+
+    def runs_outside_transaction(self, statement: str) -> bool:
+        return OUTSIDE_TRANSACTION.match(statement) is not None
 
     def stored_identity(self, identity: IdentitySpec, type_text: str) -> IdentitySpec | None:
         """An identity with PostgreSQL's defaults filled in, as the server reports it."""
