@@ -191,6 +191,11 @@ class Database:
         """SQL that is true when the timestamp in ``column`` holds a time of day other than midnight."""
         return f"{column} <> CAST({column} AS DATE)"
 
+    def runs_outside_transaction(self, statement: str) -> bool:
+        """Whether ``statement`` runs only outside a transaction here (PostgreSQL's ``CREATE INDEX
+        CONCURRENTLY``, ``VACUUM`` ...), as Alembic runs it in ``autocommit_block()``."""
+        return False
+
     def url_problem(self, url: sa.URL) -> str | None:
         """What is wrong with ``url`` (its driver named) that its driver would report obscurely,
         in one line; None when nothing is."""
@@ -287,6 +292,12 @@ class Database:
         once; ``kw``: the inspector's arguments. Here: what the inspector reports."""
         return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), inspector.get_multi_unique_constraints(**kw),
                              inspector.get_multi_foreign_keys(**kw))
+
+    def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
+                           schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:
+        """(name, columns) of each unique constraint of one table, each as many times as the
+        database holds it. Here: what the inspector reports."""
+        return [(uq.get("name"), tuple(uq["column_names"])) for uq in inspector.get_unique_constraints(table, schema=schema)]
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
