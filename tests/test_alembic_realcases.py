@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from click.testing import CliRunner
+
+from ledger.cli import main
 from tests.alembic_histories import (
     check_live_equals_fold,
     hook_events,
+    run_alembic,
     up_and_down,
     upgrade_with_hook,
+    write_env,
+    write_history,
 )
 
 
@@ -139,7 +146,7 @@ def test_triggers_and_functions_written_as_sql_are_rolled_back_before_the_column
     """A CREATE TRIGGER/FUNCTION is recorded with the DROP that reverses it; a DROP or a CREATE OR
     REPLACE with the definition the ledger held before, so rollback passes the columns they read."""
     url = database_factory(dialect)
-    events = _up_and_down(tmp_path, url, [
+    events = up_and_down(tmp_path, url, [
         ["op.create_table('runs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()))"],
         ["op.add_column('runs', sa.Column('m', sa.Integer()))"],
         *TRIGGERS[dialect],
@@ -155,41 +162,29 @@ def test_values_added_to_a_postgresql_enum_are_replayed_by_drill_and_rolled_back
     """``ALTER TYPE ... ADD VALUE`` (outside a transaction, as Alembic runs it) is folded into the
     enum of each column that uses it; a replay adds the values in place and a rollback makes the
     type again without them."""
-    import json
-
-    from tests.test_alembic_bootstrap import _cli
-
     url = database_factory("postgresql")
-    history = [
+    upgrade_with_hook(tmp_path, url, [
         ["op.create_table('job', sa.Column('id', sa.Integer(), primary_key=True),"
          " sa.Column('status', sa.Enum('queued', 'done', name='job_status'), server_default='queued'))"],
         ["with op.get_context().autocommit_block():",
          "    op.execute(\"ALTER TYPE job_status ADD VALUE IF NOT EXISTS 'suspended'\")",
          "    op.execute(\"ALTER TYPE job_status ADD VALUE 'new' BEFORE 'queued'\")"],
-    ]
-    from tests.alembic_histories import run_alembic, write_env, write_history
-    from tests.test_alembic_fallback import _check
-
-    folder = tmp_path / "alembic"
-    write_env(folder)
-    write_history(folder, history)
-    run_alembic(folder, url, "upgrade", "head")
-    _check(url)
-    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
-    assert code == 0 and json.loads(out)["passed"], out
-    code, out = _cli(url, tmp_path, "rollback", "--to", "base", "-q")
-    assert code == 0, out
-    _check(url)
+    ])
+    check_live_equals_fold(url)
+    config = tmp_path / "schema-ledger.toml"
+    config.write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
+    drill = CliRunner().invoke(main, ["--url", url, "--config", str(config), "drill", "--from-ledger", "--json", "-q"])
+    assert drill.exit_code == 0 and json.loads(drill.output)["passed"], drill.output
+    rollback = CliRunner().invoke(main, ["--url", url, "--config", str(config), "rollback", "--to", "base", "-q"])
+    assert rollback.exit_code == 0, rollback.output
+    check_live_equals_fold(url)
 
 
 def test_an_index_a_column_makes_is_recorded_with_the_name_the_naming_convention_gave_it(
-    tmp_path: Path, hook_url: str  # noqa: F811
+    tmp_path: Path, db_url: str
 ) -> None:
     """``Column(..., index=True)`` in ``op.create_table`` under the project's naming convention:
     the database holds ``idx_...`` (the convention's name), and so does the ledger."""
-    from tests.alembic_histories import run_alembic, write_env, write_history
-    from tests.test_alembic_fallback import _check, _events
-
     folder = tmp_path / "alembic"
     write_env(folder)
     env = folder / "env.py"
@@ -199,7 +194,7 @@ def test_an_index_a_column_makes_is_recorded_with_the_name_the_naming_convention
         "op.create_table('revoked_token', sa.Column('jti', sa.String(32), primary_key=True),"
         " sa.Column('exp', sa.DateTime(), nullable=False, index=True))",
     ]])
-    run_alembic(folder, hook_url, "upgrade", "head")
-    _check(hook_url)
-    (event,) = [e for e in _events(hook_url) if e.op_type == "create_table"]
+    run_alembic(folder, db_url, "upgrade", "head")
+    check_live_equals_fold(db_url)
+    (event,) = [e for e in hook_events(db_url) if e.op_type == "create_table"]
     assert [i.name for i in event.op.table.indexes] == ["idx_revoked_token_exp"]  # type: ignore[union-attr]
