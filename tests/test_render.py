@@ -17,14 +17,13 @@ from sqlalchemy.dialects import mysql, postgresql
 
 from ledger.schema.diff import diff
 from ledger.schema.reflect import compare, reflect
+from ledger.schema.pysource import python_source, render_python
 from ledger.schema.render import (
     RenderError,
     ddl_statements,
-    python_source,
     render_ddl,
     render_json,
     render_mermaid,
-    render_python,
     state_from_json,
     state_to_json,
 )
