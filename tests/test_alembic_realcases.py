@@ -198,3 +198,20 @@ def test_an_index_a_column_makes_is_recorded_with_the_name_the_naming_convention
     check_live_equals_fold(db_url)
     (event,) = [e for e in hook_events(db_url) if e.op_type == "create_table"]
     assert [i.name for i in event.op.table.indexes] == ["idx_revoked_token_exp"]  # type: ignore[union-attr]
+
+
+def test_a_batch_rebuild_on_sqlite_is_recorded_as_the_table_it_made(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """Alembic rebuilds a SQLite table in batch mode from its reflection, which reads the index
+    ``(ti_id, id DESC)`` as ``(ti_id, id)``: the ledger records the index the database then holds."""
+    url = database_factory("sqlite")
+    events = up_and_down(tmp_path, url, [
+        ["op.create_table('task_reschedule', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('ti_id', sa.String(36)))",
+         "op.execute('CREATE INDEX idx_tr_ti_id_id_desc ON task_reschedule (ti_id, id DESC)')"],
+        ["with op.batch_alter_table('task_reschedule') as batch_op:",
+         "    batch_op.alter_column('ti_id', existing_type=sa.String(36), type_=sa.String(32))"],
+    ])
+    assert any((e.message or "").startswith("[adjusted] the batch rebuild of task_reschedule") for e in events), \
+        [e.message for e in events]
