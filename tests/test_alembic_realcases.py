@@ -215,3 +215,20 @@ def test_a_batch_rebuild_on_sqlite_is_recorded_as_the_table_it_made(
     ])
     assert any((e.message or "").startswith("[adjusted] the batch rebuild of task_reschedule") for e in events), \
         [e.message for e in events]
+
+
+def test_a_foreign_key_to_columns_a_unique_index_covers_is_recorded_as_an_op(tmp_path: Path, db_url: str) -> None:
+    """Every database takes a foreign key to the columns of a unique index; so does the fold
+    (airflow's asset_active refers to dataset(name, uri), unique by an index)."""
+    events = up_and_down(tmp_path, db_url, [
+        ["op.create_table('dataset', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(150), nullable=False), sa.Column('uri', sa.String(150), nullable=False))",
+         "op.create_index('idx_dataset_name_uri_unique', 'dataset', ['name', 'uri'], unique=True)"],
+        ["op.create_table('asset_active', sa.Column('name', sa.String(150), nullable=False),"
+         " sa.Column('uri', sa.String(150), nullable=False),"
+         " sa.PrimaryKeyConstraint('name', 'uri', name='asset_active_pkey'),"
+         " sa.ForeignKeyConstraint(['name', 'uri'], ['dataset.name', 'dataset.uri'],"
+         " name='asset_active_name_uri_fkey', ondelete='CASCADE'))"],
+    ])
+    assert [e.op_type for e in events] == ["create_table", "create_index", "create_table"], \
+        [e.message for e in events]
