@@ -232,3 +232,26 @@ def test_a_foreign_key_to_columns_a_unique_index_covers_is_recorded_as_an_op(tmp
     ])
     assert [e.op_type for e in events] == ["create_table", "create_index", "create_table"], \
         [e.message for e in events]
+
+
+def test_a_table_rebuilt_by_sql_on_the_connection_is_recorded_once_as_what_each_statement_did(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """airflow's SQLite rebuild (``CREATE TABLE t_new``, copy, ``DROP TABLE t``, ``ALTER TABLE
+    t_new RENAME TO t`` on ``op.get_bind()``): each statement is recorded as the change it made
+    when it ran, the last as a rename; none is kept as SQL to run again over ops that made it."""
+    url = database_factory("sqlite")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('connection', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('conn_id', sa.String(250), nullable=False), sa.Column('extra', sa.Text()))"],
+        ["conn = op.get_bind()",
+         "conn.execute(sa.text('CREATE TABLE connection_new (id INTEGER NOT NULL, conn_id VARCHAR(250) NOT NULL,"
+         " extra TEXT, CONSTRAINT connection_pkey PRIMARY KEY (id), CONSTRAINT connection_conn_id_uq UNIQUE (conn_id))'))",
+         "conn.execute(sa.text('INSERT INTO connection_new SELECT id, conn_id, extra FROM connection'))",
+         "conn.execute(sa.text('DROP TABLE connection'))",
+         "conn.execute(sa.text('ALTER TABLE connection_new RENAME TO connection'))"],
+    ])
+    check_live_equals_fold(url)
+    events = hook_events(url)
+    assert [e.op_type for e in events] == ["create_table", "create_table", "execute", "drop_table", "rename_table"], \
+        [e.message for e in events]
