@@ -166,3 +166,35 @@ def test_statements_alembic_runs_outside_a_transaction_are_rolled_back_drilled_a
     assert code == 0, out
     assert _schema_of(url) == {}
     _clean(url)
+
+
+UNRENDERABLE = [
+    ["op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('score', sa.Float()))",
+     "op.execute(sa.text('INSERT INTO item (id, score) VALUES (1, 0.5)'))"],
+    # a value with no SQL literal: what ran cannot be written down as SQL that runs again
+    ["op.execute(sa.text('UPDATE item SET score = :s WHERE id = 1').bindparams(s=float('nan')))"],
+    ["op.add_column('item', sa.Column('name', sa.String(20)))"],
+]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_statement_that_cannot_be_rendered_is_named_by_its_revision_and_never_replayed(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, UNRENDERABLE)
+    run_alembic(folder, url, "upgrade", "head")
+    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    failures = json.loads(out)["failures"]
+    assert code != 0 and [f.split(",")[0] for f in failures] == ["revision 0002aa"], out
+    assert "cannot be rendered" in failures[0] and "syntax" not in failures[0], failures
+
+    args = ["import-alembic", str(folder), "--dialect", dialect, "--into", str(tmp_path / "imported")]
+    if dialect != "sqlite":
+        args += ["--scratch-url", database_factory(dialect)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "0002aa" in result.output and "cannot be rendered" in result.output, result.output
+    assert not (tmp_path / "imported").exists()

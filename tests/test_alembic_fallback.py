@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.integrations.alembic_hook import ADJUSTED, REFLECTED
+from ledger.integrations.alembic import ADJUSTED, REFLECTED
 from ledger.inspect.audit import verify
 from ledger.project.config import Config
 from ledger.format.events import RESYNC, Event

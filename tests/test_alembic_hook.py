@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from ledger.integrations.alembic_hook import DATA_CHANGE, NOT_MODELLED, PARTIAL, is_data_change
+from ledger.integrations.alembic import DATA_CHANGE, NOT_MODELLED, PARTIAL, is_data_change
 from ledger.integrations.alembic_sql import DATA, OTHER, READ, SCHEMA, classify
 from ledger.format.events import Event
 from ledger.storage.store import LedgerStore

@@ -22,7 +22,7 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from ledger.format import codec
-from ledger.integrations.alembic_hook import NOT_MODELLED, is_data_change
+from ledger.integrations.alembic import NOT_MODELLED, is_data_change
 from ledger.run.baseline import baseline
 from ledger.cli import main
 from ledger.project.config import Config

@@ -58,6 +58,8 @@ __all__ = [
     "backends",
     "check_implemented",
     "outside_transaction",
+    "unrendered",
+    "unrendered_sql",
     "choices",
     "column_type",
     "database",
@@ -190,6 +192,24 @@ _OUTSIDE_TRANSACTION = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+#: How a statement that ran is recorded when it cannot be written as SQL that runs again (a bound
+#: value with no literal form): its text with the placeholders, after this comment. Nothing runs it.
+UNRENDERED = "/* schema-ledger: cannot be rendered"
+
+
+def unrendered_sql(statement: str, why: str) -> str:
+    """``statement`` marked as one that cannot be rendered (``why``): kept to be read, never run."""
+    return f"{UNRENDERED} ({' '.join(why.replace('*/', '* /').split())}) */ {statement}"
+
+
+def unrendered(statement: str) -> str | None:
+    """Why ``statement`` cannot be run again (it was recorded by :func:`unrendered_sql`), or None."""
+    if not statement.startswith(UNRENDERED):
+        return None
+    head, _, _ = statement.partition(" */")
+    return "it cannot be rendered as SQL that runs again " + head[len(UNRENDERED):].strip() + "; it is not run"
 
 
 def outside_transaction(dialect: str, statement: str) -> bool:

@@ -288,6 +288,12 @@ class Database:
         return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), inspector.get_multi_unique_constraints(**kw),
                              inspector.get_multi_foreign_keys(**kw))
 
+    def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
+                           schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:
+        """(name, columns) of each unique constraint of one table, each as many times as the
+        database holds it. Here: what the inspector reports."""
+        return [(uq.get("name"), tuple(uq["column_names"])) for uq in inspector.get_unique_constraints(table, schema=schema)]
+
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
         """What an index the inspector reports (``index``, read as ``spec``) is: an index, a unique

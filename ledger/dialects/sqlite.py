@@ -408,6 +408,13 @@ class SQLite(Database):
                 if parsed is not None else inspector.get_unique_constraints(name, schema=schema))
         return ReflectedKeys(pks, uniques, fks, index_sql=index_sql)
 
+    def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
+                           schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:
+        """From the table's SQL: SQLAlchemy reports a UNIQUE clause written twice once."""
+        table_sql, _ = _sqlite_sql(conn, schema)
+        parsed = sqlite_unique_constraints(table_sql[table]) if table in table_sql else None
+        return parsed if parsed is not None else super().unique_constraints(conn, inspector, table, schema)
+
     def spell_type(self, compiled: str) -> str:
         # SQLite keeps the declared name; reflection reads it by SQLite's affinity rules.
         resolved = self.type_compiler._resolve_type_affinity(compiled)  # type: ignore[attr-defined]

@@ -40,7 +40,7 @@ from ledger.schema.render import RenderError, python_source
 from ledger.project.revisions import _slug
 from ledger.storage.store import LedgerStore
 
-from ledger.integrations.alembic_hook import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
+from ledger.integrations.alembic import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
 
 from alembic.config import Config as AlembicConfig  # noqa: E402
 from alembic.runtime.environment import EnvironmentContext  # noqa: E402
@@ -336,6 +336,10 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
         for op, origin in item.ops:
             if isinstance(op, _Skipped):
                 statements.append(op.comment())
+                continue
+            if isinstance(op, ExecuteSQLOp) and (why := dialects.unrendered(op.sqltext)) is not None:
+                problems.append(ImportProblem(revision.revision, origin or str(path),
+                                              f"{op.describe()}: {why}"))
                 continue
             try:
                 source = python_source([op])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import math
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -212,6 +213,9 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
         return _generic_literal(serializer(value), dialect)
     if isinstance(value, (list, tuple)) and not isinstance(type_, sa.ARRAY):
         return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
+    if isinstance(value, float) and not math.isfinite(value):
+        # a dialect's literal for it ("nan") is a column name, not the value
+        raise UnrenderableStatement(f"cannot write {value!r} as a SQL literal")
     if compiled is not None and type_ is not None:
         try:
             return str(compiled.render_literal_value(value, type_))

@@ -313,6 +313,8 @@ class Executor(Generic[Label]):
             recorder.sql.extend(statements)
             return
         for statement in statements:
+            if (why := dialects.unrendered(statement)) is not None:
+                raise _StepFailed(step.where, what, why)
             try:
                 if dialects.outside_transaction(recorder.dialect, statement):
                     recorder.autocommit(statement)

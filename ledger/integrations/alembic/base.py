@@ -1,0 +1,50 @@
+"""What every part of the hook shares: the messages of its events, its errors, its placeholder names."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from alembic.util import CommandError
+
+from ops import LedgerError
+from ledger.format.events import Event
+
+
+log = logging.getLogger("schema_ledger.alembic")
+
+#: Message prefixes of the ``execute`` events the hook records.
+DATA_CHANGE = "[data change]"
+NOT_MODELLED = "[not in vocabulary]"
+SCHEMA_SQL = "[schema SQL]"
+ADJUSTED = "[adjusted]"
+PARTIAL = "[partial]"
+#: An operation recorded as what the database holds after it (reflected), not as Alembic described it.
+REFLECTED = "[reflected]"
+
+#: Names given to constraints created without one until the database's own name is read back.
+PLACEHOLDER = "sl_unnamed__"
+PLACEHOLDER_CONVENTION: Mapping[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": PLACEHOLDER + "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": PLACEHOLDER + "ck_%(table_name)s_%(constraint_name)s",
+    "fk": PLACEHOLDER + "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": PLACEHOLDER + "pk_%(table_name)s",
+}
+
+
+class AlembicHookError(LedgerError, CommandError, RuntimeError):
+    """An operation Alembic ran cannot be recorded consistently (the message names the revision).
+
+    A ``CommandError`` too, so that the ``alembic`` command prints it as one ``FAILED:`` line.
+    """
+
+
+class Unrecordable(AlembicHookError):
+    """An operation the database accepted that the fold refuses as converted."""
+
+
+def is_data_change(event: Event) -> bool:
+    """True for the ``execute`` events that hold data work a migration did."""
+    return event.op_type == "execute" and (event.message or "").startswith(DATA_CHANGE)
+

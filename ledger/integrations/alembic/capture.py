@@ -1,0 +1,160 @@
+"""Statements a migration runs by other means than ``op.*`` calls: captured at the cursor and recorded."""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+import ops as lops
+
+from ledger import dialects
+from ledger.format.events import RESYNC
+from ledger.integrations.alembic_sql import (
+    DATA,
+    OTHER,
+    READ,
+    SCHEMA,
+    UnrenderableStatement,
+    changes_no_table,
+    classify,
+    render_statements,
+    touched_tables,
+)
+from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, SCHEMA_SQL, AlembicHookError
+
+
+@attrs.frozen
+class Captured:
+    """Statements that one execution ran, rendered as SQL texts."""
+
+    texts: tuple[str, ...]
+    category: str
+    source: str
+    note: str | None = None
+
+
+class Captures:
+    """Captures what a revision runs as SQL, and records it as events or as the ops it made."""
+
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Statements run in the block are not captured (schema ops, batch rebuilds, the ledger's own)."""
+        saved, self._buffer = self._buffer, None
+        try:
+            yield
+        finally:
+            self._buffer = saved
+
+    @contextlib.contextmanager
+    def _alembic_work(self) -> Iterator[None]:
+        """Alembic's own work runs in the block: its warnings are kept, to be shown as without the hook."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                if self._alembic_warnings is not None:
+                    self._alembic_warnings.extend(caught)
+
+    @contextlib.contextmanager
+    def _capture(self, source: str) -> Iterator[list[Captured]]:
+        """Statements run in the block are captured into the yielded list, labelled ``source``."""
+        saved_buffer, saved_source = self._buffer, self._source
+        self._buffer, self._source = [], source
+        try:
+            yield self._buffer
+        finally:
+            self._buffer, self._source = saved_buffer, saved_source
+
+    def _after_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                      executemany: bool) -> None:
+        if self._buffer is None or not self.active:
+            return
+        if context is not None:
+            # SQLAlchemy may split one executemany into several batches: render it once.
+            if getattr(context, "_sl_captured", False):
+                return
+            context._sl_captured = True
+        category = classify(statement)
+        if category == READ:
+            return
+        note = None
+        try:
+            texts = tuple(render_statements(context, statement, parameters, conn.dialect))
+        except UnrenderableStatement as exc:
+            # kept to be read, never run again with its placeholders (drill and import name it)
+            texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
+        self._buffer.append(Captured(texts, category, self._source or "connection.execute", note))
+
+    def _flush_captured(self) -> None:
+        if not self._buffer:
+            return
+        captured, self._buffer[:] = list(self._buffer), []
+        self._record_statements(captured, origin=None)
+
+    def _record_statements(self, captured: list[Captured], *, origin: str | None,
+                           foreign: str | None = None) -> None:
+        for item in captured:
+            for text in item.texts:
+                if foreign is None and item.category in (SCHEMA, OTHER):
+                    self._record_schema_sql(text, item, origin)
+                    continue
+                self._record_statement(text, item, origin, foreign)
+
+    def _record_schema_sql(self, text: str, item: Captured, origin: str | None) -> None:
+        """Record DDL run as SQL text as the ops that bring the fold to the live schema.
+
+        The tables the statement names (every table when that is not plain) are reflected and
+        diffed against the fold: the statement is recorded as those ops, reversible as any op,
+        each with the SQL in its message. SQL the fold holds nothing of (a sequence, an
+        extension) is recorded as an irreversible ``execute`` event, as is a procedural block
+        (it may have changed data too; the ops it made follow it). When no ops lead to the
+        live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
+        """
+        if item.category == SCHEMA and changes_no_table(text):
+            self._record_statement(text, item, origin, None)  # a function, a trigger, a view: not in the fold
+            return
+        table = touched_tables(text) if item.category == SCHEMA else None
+        note = "the fold cannot follow it: verify --live shows the difference"
+        try:
+            ops = self._follow_live(table)
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
+        if item.category == OTHER or not ops:
+            self._record_statement(text, item, origin, None, note=None if ops is not None else note,
+                                   resync=ops is None)
+        if not ops:
+            return
+        sql = " ".join(text.split())
+        for number, op in enumerate(ops, start=1):
+            part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
+            prefix = (f"{SCHEMA_SQL} {item.source}{part}: " + ("the schema change of the statement above"
+                      if item.category == OTHER else f"folded from SQL: {sql}"))
+            try:
+                self._apply(op, origin, self._message(prefix))
+            except AlembicHookError as exc:
+                self._record_statement(text, item, origin, None, note=f"{note}: {exc}", resync=True)
+                return
+
+    def _record_statement(self, text: str, item: Captured, origin: str | None, foreign: str | None, *,
+                          note: str | None = None, resync: bool = False) -> None:
+        if resync:
+            prefix = f"{RESYNC} {item.source}: schema changed by SQL, the ledger does not follow it"
+            self._resync_open = True
+        elif foreign is not None:
+            prefix = f"{NOT_MODELLED} {foreign}"
+        elif item.category == DATA:
+            prefix = f"{DATA_CHANGE} {item.source}"
+        elif item.category == SCHEMA:
+            prefix = f"{SCHEMA_SQL} {item.source}: schema changed by SQL, not modelled"
+        else:
+            prefix = f"{DATA_CHANGE} {item.source}: procedural SQL (it may change the schema too)"
+        for extra in (item.note, note):
+            if extra:
+                prefix += f" ({extra})"
+        self._append(lops.ExecuteSQLOp(text), self._message(prefix), origin,
+                     ddl=foreign is not None or item.category != DATA)

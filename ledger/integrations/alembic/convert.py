@@ -1,0 +1,242 @@
+"""Alembic operations -> the ops vocabulary."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import sqlalchemy as sa
+from alembic.operations import ops as aops
+from sqlalchemy.types import TypeDecorator
+
+import ops as lops
+from ops import InvalidOperationError, MigrateOperation, SchemaState
+from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
+
+from ledger.integrations.alembic.base import PLACEHOLDER_CONVENTION
+
+if TYPE_CHECKING:
+    from ledger.integrations.alembic.recorder import Recorder
+
+
+@attrs.frozen(eq=False)
+class Unconverted:
+    """An operation of a batch block that could not be converted; recorded from the table after the flush."""
+
+    what: str
+    table: tuple[str | None, str] | None
+    error: BaseException
+
+
+def touched(operation: Any) -> tuple[str | None, str] | None:
+    """``(schema, table)`` an Alembic operation changes; None when it may change others (a rename)."""
+    if isinstance(operation, aops.RenameTableOp):
+        return None
+    table = getattr(operation, "table_name", None)
+    if not isinstance(table, str):
+        return None
+    return getattr(operation, "schema", None), table
+
+
+class _NotModelled(Exception):
+    """An Alembic operation of a known class whose content the vocabulary cannot hold."""
+
+
+def _storable_type(type_: Any, dialect: sa.Dialect) -> Any:
+    """The type the database got: the dialect's variant, a TypeDecorator's underlying type."""
+    for _ in range(8):
+        variants = getattr(type_, "_variant_mapping", None) or {}
+        if dialect.name in variants:
+            type_ = variants[dialect.name]
+            continue
+        if isinstance(type_, TypeDecorator):
+            type_ = type_.load_dialect_impl(dialect)
+            continue
+        break
+    return _nearest_known(type_)
+
+
+def _nearest_known(type_: Any) -> Any:
+    """``type_``, or as the nearest class in its ancestry the codec knows (SQLite's private JSON
+    type as ``sa.JSON``, a ``UserDefinedType`` subclass of a known type as that type)."""
+    from ops.types import _TYPE_NAMES
+
+    if not isinstance(type_, sa.types.TypeEngine) or type(type_) in _TYPE_NAMES:
+        return type_
+    for klass in type(type_).__mro__[1:]:
+        if klass in _TYPE_NAMES and klass not in (sa.types.TypeEngine, sa.types.UserDefinedType,
+                                                  TypeDecorator, sa.types.NullType):
+            if getattr(klass, "__visit_name__", None) != getattr(type_, "__visit_name__", None):
+                return type_  # compiled its own way (@compiles): the table is recorded as reflected
+            try:
+                return type_.adapt(klass)
+            except Exception:  # noqa: BLE001 - not adaptable: the table is then recorded as reflected
+                return type_
+    return type_
+
+
+def _storable_column(column: sa.Column[Any], dialect: sa.Dialect) -> sa.Column[Any]:
+    copy = column._copy()
+    copy.type = _storable_type(column.type, dialect)
+    return copy
+
+
+def _table_spec(table: sa.Table, dialect: sa.Dialect) -> TableSpec:
+    copy = table.to_metadata(sa.MetaData())
+    for column in copy.columns:
+        column.type = _storable_type(column.type, dialect)
+    return TableSpec.from_table(copy, PLACEHOLDER_CONVENTION)
+
+
+def _with_if(op: MigrateOperation, flag: Any, when: str) -> MigrateOperation:
+    if flag:
+        op.info["alembic_if"] = when
+    return op
+
+
+def _recording(recorder: Recorder, call: Callable[[lops.Operations], Any]) -> list[MigrateOperation]:
+    issued: list[MigrateOperation] = []
+    call(lops.Operations(issued.append, naming_convention=PLACEHOLDER_CONVENTION))
+    return issued
+
+
+def _create_table(operation: aops.CreateTableOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    table = result if isinstance(result, sa.Table) else operation.to_table(recorder.migration_context)
+    op = lops.CreateTableOp(_table_spec(table, recorder.conn.dialect))
+    return [_with_if(op, getattr(operation, "if_not_exists", None), "not_exists")]
+
+
+def _drop_table(operation: aops.DropTableOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    op = lops.DropTableOp(operation.table_name, schema=operation.schema)
+    return [_with_if(op, getattr(operation, "if_exists", None), "exists")]
+
+
+def _rename_table(operation: aops.RenameTableOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    return [lops.RenameTableOp(operation.table_name, operation.new_table_name, schema=operation.schema)]
+
+
+def _create_table_comment(operation: aops.CreateTableCommentOp, result: Any,
+                          recorder: Recorder) -> list[MigrateOperation]:
+    return [lops.CreateTableCommentOp(operation.table_name, operation.comment, schema=operation.schema)]
+
+
+def _drop_table_comment(operation: aops.DropTableCommentOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    return [lops.DropTableCommentOp(operation.table_name, schema=operation.schema)]
+
+
+def _add_column(operation: aops.AddColumnOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    column = _storable_column(operation.column, recorder.conn.dialect)
+    issued = _recording(recorder, lambda op: op.add_column(operation.table_name, column, schema=operation.schema))
+    if getattr(operation, "if_not_exists", None) and issued:
+        issued[0].info["alembic_if"] = "not_exists"
+    return issued
+
+
+def _drop_column(operation: aops.DropColumnOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    op = lops.DropColumnOp(operation.table_name, operation.column_name, schema=operation.schema)
+    return [_with_if(op, getattr(operation, "if_exists", None), "exists")]
+
+
+def _alter_column(operation: aops.AlterColumnOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    dialect = recorder.conn.dialect
+    type_ = _storable_type(operation.modify_type, dialect) if operation.modify_type is not None else None
+    op = lops.AlterColumnOp._build(
+        operation.table_name, operation.column_name, operation.schema,
+        nullable=operation.modify_nullable, comment=operation.modify_comment,
+        server_default=operation.modify_server_default, new_column_name=operation.modify_name, type_=type_,
+    )
+    return [op] if op.has_changes() else []
+
+
+def _create_index(operation: aops.CreateIndexOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    index = operation.to_index(recorder.migration_context)
+    table = index.table
+    assert table is not None
+    spec = named(IndexSpec.from_index(index), table.name)
+    op = lops.CreateIndexOp(table.name, spec, schema=table.schema)
+    return [_with_if(op, getattr(operation, "if_not_exists", None), "not_exists")]
+
+
+def _drop_index(operation: aops.DropIndexOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    op = lops.DropIndexOp(operation.index_name, operation.table_name, schema=operation.schema)
+    return [_with_if(op, getattr(operation, "if_exists", None), "exists")]
+
+
+_SPEC_BY_VISIT: dict[str, tuple[Any, type[MigrateOperation]]] = {
+    "primary_key_constraint": (PrimaryKeySpec, lops.CreatePrimaryKeyOp),
+    "unique_constraint": (UniqueSpec, lops.CreateUniqueConstraintOp),
+    "foreign_key_constraint": (ForeignKeySpec, lops.CreateForeignKeyOp),
+    "check_constraint": (CheckSpec, lops.CreateCheckConstraintOp),
+    "table_or_column_check_constraint": (CheckSpec, lops.CreateCheckConstraintOp),
+    "column_check_constraint": (CheckSpec, lops.CreateCheckConstraintOp),
+}
+
+
+def _add_constraint(operation: aops.AddConstraintOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    constraint = operation.to_constraint(recorder.migration_context)
+    known = _SPEC_BY_VISIT.get(constraint.__visit_name__)
+    if known is None:
+        raise _NotModelled(f"{constraint.__visit_name__} constraints are not in the vocabulary")
+    spec_class, op_class = known
+    table = constraint.table  # type: ignore[attr-defined]
+    spec = spec_class.from_constraint(constraint)
+    if spec.name is None:
+        spec = named(spec, table.name, PLACEHOLDER_CONVENTION)
+    return [op_class(table.name, spec, schema=table.schema)]  # type: ignore[call-arg]
+
+
+def _drop_constraint(operation: aops.DropConstraintOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+    op = lops.DropConstraintOp(operation.constraint_name or "", operation.table_name,
+                               type_=operation.constraint_type, schema=operation.schema)
+    return [_with_if(op, getattr(operation, "if_exists", None), "exists")]
+
+
+CONVERTERS: dict[type, Callable[[Any, Any, Recorder], list[MigrateOperation]]] = {
+    aops.CreateTableOp: _create_table,
+    aops.DropTableOp: _drop_table,
+    aops.RenameTableOp: _rename_table,
+    aops.CreateTableCommentOp: _create_table_comment,
+    aops.DropTableCommentOp: _drop_table_comment,
+    aops.AddColumnOp: _add_column,
+    aops.DropColumnOp: _drop_column,
+    aops.AlterColumnOp: _alter_column,
+    aops.CreateIndexOp: _create_index,
+    aops.DropIndexOp: _drop_index,
+    aops.CreatePrimaryKeyOp: _add_constraint,
+    aops.CreateUniqueConstraintOp: _add_constraint,
+    aops.CreateForeignKeyOp: _add_constraint,
+    aops.CreateCheckConstraintOp: _add_constraint,
+    aops.DropConstraintOp: _drop_constraint,
+}
+
+
+def is_noop(op: MigrateOperation, state: SchemaState) -> bool:
+    """True for IF [NOT] EXISTS operations that found what they test for, so the database did nothing."""
+    flag = op.info.get("alembic_if")
+    if flag == "not_exists":
+        if isinstance(op, lops.CreateTableOp):
+            return state.has_table(op.table.name, op.table.schema)
+        if isinstance(op, lops.CreateIndexOp):
+            with contextlib.suppress(InvalidOperationError):
+                state.find_index(op.index.name or "", op.schema, op.table_name)
+                return True
+        if isinstance(op, lops.AddColumnOp):
+            return state.has_table(op.table_name, op.schema) and state.table(
+                op.table_name, op.schema).column(op.column.name) is not None
+    if flag == "exists":
+        if isinstance(op, lops.DropTableOp):
+            return not state.has_table(op.table_name, op.schema)
+        if isinstance(op, lops.DropIndexOp):
+            try:
+                state.find_index(op.index_name, op.schema, op.table_name)
+            except InvalidOperationError:
+                return True
+        if isinstance(op, lops.DropColumnOp):
+            return not state.has_table(op.table_name, op.schema) or state.table(
+                op.table_name, op.schema).column(op.column_name) is None
+        if isinstance(op, lops.DropConstraintOp):
+            return not state.has_table(op.table_name, op.schema) or state.table(
+                op.table_name, op.schema).constraint(op.constraint_name) is None
+    return False

@@ -1,0 +1,222 @@
+"""Recording from the live schema: reflect the tables an operation touched and record the difference from the fold."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+import ops as lops
+from ops import LedgerError, MigrateOperation, SchemaState
+from ops.specs import TableSpec, named
+
+from ledger import dialects
+from ledger.format.events import RESYNC, RESYNCED
+from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
+from ledger.schema.diff import diff
+from ledger.schema.reflect import normalize, reflect, without_type_checks
+from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, log
+from ledger.integrations.alembic.capture import Captured
+
+
+class FollowsLive:
+    """Records what the database holds where an operation cannot be recorded as converted."""
+
+    def _follow_live(self, table: tuple[str | None, str] | None) -> list[MigrateOperation] | None:
+        """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
+
+        [] when they agree; None when they differ and no list of ops leads there.
+        """
+        assert self.state is not None
+        schema = table[0] if table is not None else None
+        ignored = {self.store.table_name, self.migration_context.version_table}
+
+        def touched(key: tuple[str | None, str]) -> bool:
+            if table is None:
+                return key[0] is None
+            return key[0] == schema and key[1].lower() == table[1].lower()
+
+        with self._quiet():
+            names = sa.inspect(self.conn).get_table_names(schema=schema)
+            keep = {n for n in names if n not in ignored and touched((schema, n))}
+            live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)))
+        if dialects.database(self.dialect).indexes_foreign_keys:
+            live = without_foreign_key_indexes(live)
+        fold = self.state
+        live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
+        kept = {k: t for k, t in fold.tables.items() if not touched(k)}
+        live, dangling = _without_dangling_keys(live, kept)
+        self._dangling |= dangling
+        if drift(fold, SchemaState({**kept, **live.tables}), self.dialect) is None:
+            return []
+        # The ops are made from the fold's own specs wherever the database kept them as they are,
+        # and from the reflected ones for what changed, so that each op holds storable types.
+        rebased = {k: _rebased(t, fold.tables.get(k), self.dialect) for k, t in live.tables.items()}
+        target = SchemaState({**kept, **rebased})
+        try:
+            ops = diff(fold, target)
+            after = SchemaState.fold(ops, start=fold)
+        except LedgerError:
+            return None
+        if drift(after, target, self.dialect) is not None or drift(after, SchemaState({**kept, **live.tables}),
+                                                                   self.dialect) is not None:
+            return None
+        return ops
+
+    def _fall_back(self, what: str, table: tuple[str | None, str] | None, exc: BaseException, origin: str | None,
+                   captured: list[Captured]) -> None:
+        """Record an operation that cannot be recorded as converted: as the database holds its table.
+
+        The table it touched (every table when that is unclear) is reflected and the difference
+        from the fold is recorded as ordinary, reversible ops, as for DDL written as SQL text.
+        When no list of ops leads there (or the table is one the ledger never held), what ran is
+        recorded as an irreversible ``execute`` event whose message starts with ``[needs
+        re-sync]``: ``status``, ``log`` and ``verify`` report it until a later revision of the
+        hook finds that the fold can follow the live schema again.
+        """
+        assert self.state is not None
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        log.debug("schema-ledger: %s: recorded from the live schema: %s", what, reason)
+        ops: list[MigrateOperation] | None = None
+        unknown = table is not None and not self.state.has_table(table[1], table[0]) and not what.startswith(
+            "alembic CreateTableOp")
+        if not unknown:
+            try:
+                ops = self._follow_live(table)
+            except Exception as follow_exc:  # noqa: BLE001
+                reason += f"; reflecting it failed: {' '.join(str(follow_exc).split())}"
+                ops = None
+        if ops:
+            recorded = 0
+            try:
+                for number, op in enumerate(ops, start=1):
+                    part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
+                    self._apply(op, origin, self._message(
+                        f"{REFLECTED} {what}{part}: recorded as the database holds it ({reason})"[:2000]))
+                    recorded += 1
+                return
+            except Exception as apply_exc:  # noqa: BLE001
+                reason += f"; {' '.join(str(apply_exc).split())}"
+        elif ops == []:
+            return  # the fold already holds what the database holds
+        texts = [text for item in captured for text in item.texts] or [dialects.unrendered_sql("", f"{what}: no SQL was seen")]
+        for text in texts:
+            self._append(lops.ExecuteSQLOp(text), self._message(
+                f"{RESYNC} {what}: the ledger does not follow it ({reason})"[:2000]), origin)
+        self._resync_open = True
+
+    def _resync(self) -> None:
+        """After an operation recorded only as what ran: record what leads the fold to the live schema."""
+        if not self._resync_open:
+            return
+        self._resync_open = False  # tried once, at the end of the revision: every table is reflected
+        try:
+            ops = self._follow_live(None)
+        except Exception:  # noqa: BLE001
+            return
+        if ops is None or any(isinstance(op, (lops.CreateTableOp, lops.DropTableOp)) for op in ops):
+            return  # a table the ledger never held is the user's to adopt, not the hook's
+        for op in ops:
+            try:
+                self._apply(op, None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
+            except Exception:  # noqa: BLE001
+                return
+        if not ops:
+            self._append(None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
+
+    def _note_dangling(self, converted: list[MigrateOperation]) -> None:
+        """Remember the foreign keys ``converted`` made to tables that do not exist (SQLite takes them)."""
+        assert self.state is not None
+        for op in converted:
+            if isinstance(op, lops.CreateTableOp):
+                key, fks = op.table.key, op.table.foreign_keys
+            elif isinstance(op, lops.CreateForeignKeyOp):
+                key, fks = (op.schema, op.table_name), (op.constraint,)
+            else:
+                continue
+            for fk in fks:
+                referent = (fk.referent_schema if fk.referent_schema is not None else key[0], fk.referent_table)
+                if referent != key and not self.state.has_table(referent[1], referent[0]):
+                    self._dangling.add((key, referent))
+
+    def _keys_now_valid(self, made: tuple[str | None, str], origin: str | None) -> None:
+        """Record the foreign keys that referred to table ``made`` before it existed (SQLite)."""
+        waiting = sorted({key for key, referent in self._dangling if referent == made}, key=str)
+        self._dangling = {pair for pair in self._dangling if pair[1] != made}
+        for key in waiting:
+            for follow in self._follow_live(key) or ():
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} the foreign key of {key[1]} to {made[1]}, which the database held before "
+                    f"{made[1]} existed"))
+
+
+def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec:
+    """``live`` with each column, key, constraint and index the database kept as the fold has it
+    replaced by the fold's own spec (the same thing, as it was written rather than as reflected)."""
+    taken = {i.name for i in (*live.constraints, *live.indexes) if i.name}
+
+    def name(item: Any) -> Any:
+        if item.name is not None:
+            return item
+        item = named(item, live.name)
+        base, number = item.name, 2
+        while item.name in taken:  # a name the database holds for another constraint (SQLite)
+            item, number = attrs.evolve(item, name=f"{base}_{number}"), number + 1
+        taken.add(item.name)
+        return item
+
+    live = attrs.evolve(
+        live,
+        primary_key=name(live.primary_key) if live.primary_key else None,
+        foreign_keys=tuple(name(i) for i in live.foreign_keys),
+        uniques=tuple(name(i) for i in live.uniques),
+        checks=tuple(name(i) for i in live.checks),
+    )  # what the database keeps no name for (SQLite, MySQL's primary key) is named as the fold names it
+    if fold is None:
+        return live
+    norm_live = next(iter(normalize(SchemaState({live.key: live}), dialect).tables.values()))
+    norm_fold = next(iter(normalize(SchemaState({fold.key: fold}), dialect).tables.values()))
+
+    def kept(field: str) -> tuple[Any, ...]:
+        raw_live, raw_fold = getattr(live, field), getattr(fold, field)
+        n_live, n_fold = getattr(norm_live, field), getattr(norm_fold, field)
+        if len(raw_live) != len(n_live) or len(raw_fold) != len(n_fold):
+            return tuple(raw_live)
+        by_name = {n.name: (r, n) for r, n in zip(raw_fold, n_fold)}
+        out = []
+        for raw, norm in zip(raw_live, n_live):
+            found = by_name.get(norm.name)
+            out.append(found[0] if found is not None and found[1] == norm else raw)
+        return tuple(out)
+
+    pk = live.primary_key
+    if pk is not None and fold.primary_key is not None and norm_live.primary_key == norm_fold.primary_key:
+        pk = fold.primary_key
+    comment = fold.comment if norm_live.comment == norm_fold.comment else live.comment
+    return attrs.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
+                        uniques=kept("uniques"), checks=kept("checks"), indexes=kept("indexes"), comment=comment)
+
+
+def _without_dangling_keys(live: SchemaState, kept: Mapping[tuple[str | None, str], TableSpec]
+                           ) -> tuple[SchemaState, set[tuple[tuple[str | None, str], tuple[str | None, str]]]]:
+    """``live`` without the foreign keys that refer to a table that does not exist, and
+    (table, missing referent) for each.
+
+    SQLite accepts a foreign key to a missing table (``CREATE TABLE c (p_id REFERENCES p)``
+    before ``p``); the fold cannot hold one, so the table is recorded without it, and the key
+    once the table it refers to is made.
+    """
+    present = set(kept) | set(live.tables)
+    tables, dangling = {}, set()
+    for key, table in live.tables.items():
+        fks = []
+        for fk in table.foreign_keys:
+            referent = (fk.referent_schema if fk.referent_schema is not None else table.schema, fk.referent_table)
+            if referent in present:
+                fks.append(fk)
+            else:
+                dangling.add((key, referent))
+        tables[key] = table if len(fks) == len(table.foreign_keys) else attrs.evolve(table, foreign_keys=tuple(fks))
+    return SchemaState(tables), dangling

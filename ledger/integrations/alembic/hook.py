@@ -1,0 +1,68 @@
+"""``attach(context)``: the hook in an ``env.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ledger.storage.store import LedgerStore
+from ledger.integrations.alembic.base import log
+from ledger.integrations.alembic.recorder import Recorder
+
+
+def attach(context: Any, *, table_name: str = "schema_ledger", message: str | None = None,
+           by: str | None = None, lock_timeout: float = 60.0, sign_key: str | None = None,
+           anchor: str | Path | None = None) -> Recorder | None:
+    """Record every operation of this Alembic run in the ledger table ``table_name``.
+
+    Call once in ``env.py`` after ``context.configure(connection=...)`` and before
+    ``context.run_migrations()``. ``message`` is recorded as the why of every event (default:
+    each revision's message); ``by`` names who asked for the change (default
+    ``$SCHEMA_LEDGER_BY``). In offline (``--sql``) mode nothing runs, so nothing is recorded.
+
+    The applier lock that ``schema-ledger apply`` takes is taken here, before Alembic reads its
+    version table, and held until the connection goes back to its pool (after Alembic's
+    commit): a second ``alembic upgrade`` (or ``schema-ledger apply``) on the same database
+    waits up to ``lock_timeout`` seconds, then reads where the first one left the database.
+
+    The ``plugins`` of the project's configuration (``schema-ledger.toml`` or
+    ``[tool.schema-ledger]`` found from the working folder up) are imported first, so that a
+    ledger holding plugin operations can be read.
+
+    ``sign_key`` (default ``$SCHEMA_LEDGER_SIGNING_KEY``: a path or the PEM text) signs the head
+    this run leaves with a checkpoint event; ``anchor`` (default ``$SCHEMA_LEDGER_ANCHOR``) gets
+    the head appended (docs/audit.md). Both happen when the connection goes back to its pool.
+    """
+    _load_plugins()
+    migration_context = context.get_context() if hasattr(context, "get_context") else context
+    if migration_context.as_sql:
+        log.warning("schema-ledger: offline (--sql) mode: operations are not recorded")
+        return None
+    recorder = Recorder(migration_context, LedgerStore(table_name), message=message, by=by)
+    recorder.seal = _seal(recorder, sign_key, anchor)
+    recorder.lock(lock_timeout)
+    recorder.install()
+    return recorder
+
+
+def _load_plugins() -> None:
+    from ledger.project.config import find_config, load_config, load_plugins
+
+    path = find_config()
+    if path is not None:
+        load_plugins(load_config(path))
+
+
+def _seal(recorder: Recorder, sign_key: str | None, anchor: str | Path | None) -> Any:
+    import os
+
+    from ledger.storage.seal import ANCHOR_ENV, KEY_ENV, Seal, database_identity, load_private_key
+
+    key_text = sign_key or os.environ.get(KEY_ENV) or None
+    anchor_text = anchor or os.environ.get(ANCHOR_ENV) or None
+    if key_text is None and anchor_text is None:
+        return None
+    key = load_private_key(str(key_text), where="sign_key") if key_text is not None else None
+    url = recorder.conn.engine.url.render_as_string(hide_password=True)
+    return Seal(database_identity(url, recorder.store.fullname), key=key,
+                anchor=Path(anchor_text) if anchor_text is not None else None)

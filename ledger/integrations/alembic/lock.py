@@ -1,0 +1,133 @@
+"""The applier lock an Alembic run takes, and the checks it makes under it."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+
+from ops import LedgerError
+
+from ledger import dialects
+from ledger.storage.store import LockTimeout
+from ledger.integrations.alembic.base import AlembicHookError, log
+
+
+class AppliesLock:
+    """A recorder's applier lock: taken before Alembic reads its version table, held for the run."""
+
+    def lock(self, timeout: float) -> None:
+        """Take the applier lock for this run (see :func:`attach`).
+
+        PostgreSQL and MySQL/MariaDB: the session lock of ``LedgerStore.lock``, on a connection
+        of its own (the migration connection's transactions are Alembic's), released when the
+        migration connection is returned to its pool. SQLite: each of the run's transactions
+        starts with ``BEGIN IMMEDIATE``, waiting up to ``timeout`` for the write lock; this one
+        starts now, so that Alembic reads its version table under it.
+        """
+        what = f"the applier lock on {self.store.fullname}"
+        if dialects.database(self.dialect).locks_per_transaction:
+            with self.store.lock(self.conn, timeout):
+                pass  # sets busy_timeout: BEGIN IMMEDIATE waits that long
+            self._begin_sqlite(now=True)
+            if self.seal is not None:
+                self._seal_at_checkin()
+            return
+        lock_conn = self.conn.engine.connect()
+        held = contextlib.ExitStack()
+        held.callback(lock_conn.close)
+        try:
+            held.enter_context(self.store.lock(lock_conn, timeout))
+        except LockTimeout as exc:
+            held.close()
+            raise AlembicHookError(f"schema-ledger: {exc}") from None
+        except BaseException:
+            held.close()
+            raise
+        driver = self.conn.connection.dbapi_connection
+        engine = self.conn.engine
+
+        def release(dbapi_connection: Any, record: Any) -> None:
+            # The listener stays (no listener may be removed while its event runs) and does nothing after.
+            if dbapi_connection is not driver or not held_open:
+                return
+            held_open.clear()
+            if self.seal is not None and self.events:
+                self._sealed(lock_conn)
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                held.close()
+            log.debug("schema-ledger: released %s", what)
+
+        held_open = [True]
+
+        sa_event.listen(engine, "checkin", release)
+
+    def _sealed(self, conn: sa.Connection) -> None:
+        """Sign and anchor the head this run left (its events are committed); a failure is logged."""
+        try:
+            self.seal.finish(conn, self.store, None)
+        except (sa.exc.SQLAlchemyError, LedgerError) as exc:
+            log.error("schema-ledger: the head was not signed or anchored: %s", " ".join(str(exc).split())[:500])
+
+    def _seal_at_checkin(self) -> None:
+        """SQLite: sign and anchor on a connection of its own once the migration connection is returned."""
+        driver = self.conn.connection.dbapi_connection
+        engine = self.conn.engine
+        pending = [True]
+
+        def seal(dbapi_connection: Any, record: Any) -> None:
+            if dbapi_connection is not driver or not pending or not self.events:
+                return
+            pending.clear()
+            with contextlib.closing(engine.connect()) as conn:
+                self._sealed(conn)
+
+        sa_event.listen(engine, "checkin", seal)
+
+    def _check_heads(self) -> None:
+        """Stop when another run moved Alembic's version table since this run read it."""
+        if self._heads is None:
+            return
+        with self._quiet():
+            # The version table is there once a run began (Alembic makes it first): read it
+            # directly, without get_current_heads' look in the catalog for it each revision.
+            version = self.migration_context._version
+            found = frozenset(row[0] for row in self.conn.execute(sa.select(version.c.version_num)))
+        if found != self._heads:
+            raise AlembicHookError(
+                f"alembic revision {self.revision}: another run migrated this database meanwhile (its version "
+                f"table holds {_show_heads(found)}, this run expected {_show_heads(self._heads)}); this revision "
+                f"did not run: run the command again")
+
+    def _version_applied(self, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
+        if self._heads is not None:
+            self._heads = frozenset(heads)
+
+    def _begin_sqlite(self, *, now: bool = False) -> None:
+        """Open the SQLite transaction before the first DDL, so DDL, version row and events commit together.
+
+        Python's sqlite3 module (in its default mode) opens a transaction only before DML, so
+        a revision's first DDL would otherwise commit on its own and a failed revision would
+        leave it behind without its event. ``BEGIN IMMEDIATE`` takes the write lock now: it is
+        the applier lock on SQLite.
+        """
+        if not dialects.database(self.dialect).locks_per_transaction:
+            return
+        driver = getattr(self.conn.connection, "driver_connection", None)
+        if driver is None or getattr(driver, "isolation_level", None) is None or driver.in_transaction:
+            return
+        if not now and not self.conn.in_transaction():
+            return  # Alembic runs this revision outside a transaction
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except Exception as exc:  # sqlite3.OperationalError: database is locked
+            where = f"alembic revision {self.revision}: " if self.revision else ""
+            raise AlembicHookError(
+                f"{where}another run holds the write lock on this SQLite database (applier lock on "
+                f"{self.store.fullname}): {exc}") from None
+
+
+def _show_heads(heads: frozenset[str]) -> str:
+    return ", ".join(sorted(heads)) if heads else "no revision"

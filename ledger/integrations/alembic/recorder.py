@@ -1,0 +1,385 @@
+"""The recorder of one migration context: runs each revision with its operations recorded."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.operations import ops as aops
+from alembic.operations.batch import BatchOperationsImpl
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event as sa_event
+
+import ops as lops
+from ops import InvalidOperationError, MigrateOperation, SchemaState
+
+from ledger import dialects
+from ledger.format.events import Actor, Event, fold_events
+from ledger.storage.db import dialect_of
+from ledger.storage.store import LedgerStore
+from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
+from ledger.integrations.alembic.capture import Captured, Captures
+from ledger.integrations.alembic.convert import CONVERTERS, _NotModelled, Unconverted, is_noop, touched
+from ledger.integrations.alembic.fallback import FollowsLive
+from ledger.integrations.alembic.lock import AppliesLock
+from ledger.integrations.alembic.names import ResolvesNames, as_compiled_names
+from ledger.integrations.alembic.patch import ORIGINAL, RECORDERS, patch_alembic
+from ledger.integrations.alembic.stored import RecordsStored, dropped_foreign_key
+
+
+def alembic_step_id(step: Any) -> tuple[str | None, str | None, Path | None]:
+    revision = getattr(step, "revision", None)
+    if revision is None:
+        return None, None, None
+    path = getattr(revision, "path", None)
+    return revision.revision, revision.doc, Path(path) if path else None
+
+
+class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames):
+    """Records one migration context's operations; see the package docstring."""
+
+    def __init__(self, migration_context: MigrationContext, store: LedgerStore, *, message: str | None = None,
+                 by: str | None = None) -> None:
+        if migration_context.connection is None:
+            raise AlembicHookError("the Alembic context has no connection: configure(connection=...) first")
+        self.migration_context = migration_context
+        self.conn: sa.Connection = migration_context.connection
+        self.dialect = dialect_of(self.conn)
+        self._database = dialects.database(self.dialect)
+        self.store = store
+        self.message = message
+        self.actor = Actor.current(db_user=self.conn.engine.url.username, by=by)
+        self.state: SchemaState | None = None
+        #: every event recorded by this run, and where in a revision file each came from
+        self.events: list[Event] = []
+        self.origins: dict[int, str] = {}
+        self.active = False
+        self.revision: str | None = None
+        self._why: str | None = None
+        self._direction = "upgrade"
+        self._path: Path | None = None
+        self._buffer: list[Captured] | None = None
+        #: the warnings Alembic's own work gave in the op being run (shown as without the hook)
+        self._alembic_warnings: list[warnings.WarningMessage] | None = None
+        self._source: str | None = None
+        self._pending: dict[int, list[tuple[MigrateOperation, str | None]]] = {}
+        #: the version table's heads as this run left them (None: not read yet)
+        self._heads: frozenset[str] | None = None
+        self._head: tuple[int, str] | None = None
+        #: the newest event as this run last read or wrote it, under the lock (what the next one follows)
+        self._last: Event | None = None
+        #: how many of ``events`` are committed (MySQL/MariaDB, where DDL commits on its own)
+        self._committed = 0
+        #: an operation was recorded only as what ran: the fold may not follow the live schema
+        self._resync_open = False
+        #: (table, referent) of foreign keys SQLite holds to a table that does not exist yet
+        self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
+        #: signs and anchors the head this run leaves (None: neither is configured)
+        self.seal: Any = None
+
+    def install(self) -> None:
+        patch_alembic()
+        RECORDERS[self.migration_context] = self
+        sa_event.listen(self.conn, "after_cursor_execute", self._after_cursor)
+        original = self.migration_context._migrations_fn
+        if original is not None:
+            self.migration_context._migrations_fn = self._wrap_migrations(original)
+        callbacks = self.migration_context.on_version_apply_callbacks
+        self.migration_context.on_version_apply_callbacks = (*callbacks, self._version_applied)
+
+    def uninstall(self) -> None:
+        RECORDERS.pop(self.migration_context, None)
+        if sa_event.contains(self.conn, "after_cursor_execute", self._after_cursor):
+            sa_event.remove(self.conn, "after_cursor_execute", self._after_cursor)
+
+    def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def migrations(heads: Any, context: Any) -> Iterator[Any]:
+            self._heads = frozenset(heads)
+            try:
+                for step in fn(heads, context):
+                    revision, doc, path = alembic_step_id(step)
+                    if revision is not None:
+                        direction = "upgrade" if step.is_upgrade else "downgrade"
+                        step.migration_fn = self._recorded(step.migration_fn, revision, doc, direction, path)
+                    yield step
+            finally:
+                self.uninstall()
+
+        return migrations
+
+    def _recorded(self, fn: Callable[..., Any], revision: str, doc: str | None, direction: str,
+                  path: Path | None) -> Callable[..., Any]:
+        """``fn`` (a revision's ``upgrade``/``downgrade``) run with its operations recorded.
+
+        A function with ``fn``'s name and docstring: Alembic reads ``migration_fn.__name__``
+        for its log lines.
+        """
+        def recorded(**kw: Any) -> None:
+            self.run_revision(revision, doc, fn, direction=direction, path=path, **kw)
+
+        return functools.update_wrapper(recorded, fn)
+
+    def run_revision(self, revision: str, doc: str | None, fn: Callable[..., Any], *, direction: str = "upgrade",
+                     path: Path | None = None, **kw: Any) -> None:
+        """Run one revision's ``upgrade()`` (or ``downgrade()``) with its operations recorded."""
+        self.revision, self._why, self._direction, self._path = revision, doc, direction, path
+        self._begin_sqlite()
+        self._check_heads()
+        self._load()
+        before = len(self.events)
+        self.active = True
+        self._buffer = []
+        try:
+            fn(**kw)
+            self._flush_captured()
+            self._resync()
+            if len(self.events) == before:
+                self._append(None, self._message())  # the revision ran, and changed nothing
+        except BaseException:
+            if not dialects.transactional_ddl(self.dialect) and self._committed > before:
+                self._mark_partial()
+            raise
+        finally:
+            self.active = False
+            self._buffer = None
+            self.revision = None
+
+    def _load(self) -> None:
+        """Fold the ledger, or fold it again when another writer appended since (SQLite between revisions)."""
+        with self._quiet():
+            if self.state is not None:
+                if not self._database.locks_per_transaction:
+                    return  # the applier lock is held for the whole run: nobody else appended
+                head = self.store.head(self.conn, table_exists=True)
+                if (None if head is None else (head.seq, head.hash)) == self._head:
+                    return
+            self.store.create(self.conn)
+            self.state = fold_events(self.store.events(self.conn, table_exists=True),
+                                     dialects.empty_state(self.dialect))
+            head = self.store.head(self.conn, table_exists=True)
+            self._head = (head.seq, head.hash) if head is not None else None
+            self._last = head
+
+    def _message(self, prefix: str | None = None) -> str | None:
+        why = self.message or self._why
+        if self._direction == "downgrade":
+            why = f"alembic downgrade of {self.revision}" + (f": {why}" if why else "")
+        if prefix is None:
+            return why
+        return f"{prefix} -- {why}" if why else prefix
+
+    def _append(self, op: MigrateOperation | None, message: str | None, origin: str | None = None, *,
+                ddl: bool = True) -> Event:
+        """Append one event; on MySQL/MariaDB an event that follows DDL is committed at once.
+
+        MySQL and MariaDB commit each DDL statement on its own, so the change is already
+        permanent: committing its event now keeps the ledger with the schema if the revision
+        fails later (Alembic then rolls back only the data work since the last DDL, with its
+        events). An event of data work stays in the transaction of the data it records.
+        """
+        with self._quiet():
+            event = self.store.append(self.conn, kind="apply", op=op, revision=self.revision, message=message,
+                                      actor=self.actor, after=self._last)
+            if ddl and not dialects.transactional_ddl(self.dialect):
+                self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
+                self._committed = len(self.events) + 1
+        self._head = (event.seq, event.hash)
+        self._last = event
+        self.events.append(event)
+        if origin:
+            self.origins[event.seq] = origin
+        return event
+
+    def _mark_partial(self) -> None:
+        """Record that a revision failed on MySQL/MariaDB after some of its DDL ran (and stayed).
+
+        Alembic's version table does not name the revision, but its DDL and their events are
+        committed: this event says so in ``log`` and ``status``. Data work since the revision's
+        last DDL is rolled back first, as Alembic would roll it back.
+        """
+        message = (f"{PARTIAL} alembic revision {self.revision} failed after part of it ran: MySQL/MariaDB "
+                   f"committed its DDL, recorded by the events above; Alembic's version table does not name it")
+        driver = self.conn.connection.driver_connection  # type: ignore[union-attr]
+        try:
+            driver.rollback()
+            self._last = self.store.head(self.conn)  # the rollback took back events after the last DDL
+            self._append(None, message)
+        except Exception:  # noqa: BLE001 - the revision's own error is the one to report
+            log.warning("schema-ledger: could not record that revision %s stopped partway", self.revision)
+
+    def _origin(self) -> str | None:
+        """``file:line`` of the revision file's line that issued the current operation."""
+        if self._path is None:
+            return None
+        target = str(self._path)
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename == target:
+                return f"{target}:{frame.f_lineno}"
+            frame = frame.f_back  # type: ignore[assignment]
+        return None
+
+    def invoke(self, operations: Any, operation: Any) -> Any:
+        """Run ``operation`` as Alembic does, then record it."""
+        original = ORIGINAL["invoke"]
+        self._flush_captured()
+        origin = self._origin()
+        if isinstance(operation, (aops.ExecuteSQLOp, aops.BulkInsertOp)):
+            source = "op.execute" if isinstance(operation, aops.ExecuteSQLOp) else "op.bulk_insert"
+            with self._capture(source) as captured:
+                with self._alembic_work():
+                    result = original(operations, operation)
+            self._record_statements(captured, origin=origin)
+            return result
+        convert = CONVERTERS.get(type(operation))
+        if convert is None:
+            return self._run_foreign(operations, operation, origin)
+        with self._capture(f"alembic {type(operation).__name__}") as captured:
+            with self._alembic_work():
+                result = original(operations, operation)
+        impl = getattr(operations, "impl", None)
+        batch = isinstance(impl, BatchOperationsImpl)
+        what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
+        try:
+            converted = convert(operation, result, self)
+        except _NotModelled as exc:
+            self._record_statements(captured, origin=origin, foreign=f"{type(operation).__name__}: {exc}")
+            return result
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            if batch:
+                # Inside a batch block nothing has run yet: the table is reflected after the flush.
+                self._pending.setdefault(id(impl), []).append((Unconverted(what, touched(operation), exc), origin))
+            else:
+                self._fall_back(what, touched(operation), exc, origin, captured)
+            return result
+        converted = [as_compiled_names(op, self.conn.dialect) for op in converted]
+        if batch:
+            # Inside a batch block nothing has run yet: the ops are recorded after the flush.
+            self._pending.setdefault(id(impl), []).extend((op, origin) for op in converted)
+        else:
+            self._record_exactly(converted, what, touched(operation), origin, captured)
+        return result
+
+    def _record_exactly(self, converted: list[MigrateOperation], what: str, table: tuple[str | None, str] | None,
+                        origin: str | None, captured: list[Captured]) -> None:
+        """Record ``converted``; when the fold refuses them, record what the database holds instead."""
+        try:
+            self._record_ops(converted, origin, captured)
+        except (AlembicHookError, sa.exc.DBAPIError) as exc:
+            if not isinstance(exc, Unrecordable):
+                raise  # another run moved the version table, the database failed: not a recording matter
+            self._note_dangling(converted)
+            self._fall_back(what, table, exc.__cause__ or exc, origin, captured)
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            self._fall_back(what, table, exc, origin, captured)
+
+    def _run_foreign(self, operations: Any, operation: Any, origin: str | None) -> Any:
+        name = type(operation).__name__
+        with self._capture(f"alembic {name}") as captured:
+            with self._alembic_work():
+                result = ORIGINAL["invoke"](operations, operation)
+        what = f"alembic {name} on {getattr(operation, 'table_name', None) or '?'}"
+        if captured:
+            self._record_statements(captured, origin=origin, foreign=what)
+        else:
+            self._append(lops.ExecuteSQLOp(dialects.unrendered_sql("", f"{what}: ran inside a batch block or emitted no SQL")),
+                         self._message(f"{NOT_MODELLED} {what}"), origin)
+        return result
+
+    def flush_batch(self, impl: BatchOperationsImpl) -> None:
+        self._flush_captured()
+        with self._capture(f"alembic batch_alter_table({impl.table_name})") as captured:
+            with self._alembic_work():
+                ORIGINAL["flush"](impl)
+        pending = self._pending.pop(id(impl), [])
+        what = f"alembic batch_alter_table({impl.table_name})"
+        for op, origin in pending:
+            if isinstance(op, Unconverted):
+                self._fall_back(op.what, op.table, op.error, origin, captured)
+            else:
+                self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured)
+
+    def _record_ops(self, converted: list[MigrateOperation], origin: str | None,
+                    captured: list[Captured]) -> None:
+        assert self.state is not None
+        for op in converted:
+            if is_noop(op, self.state):
+                continue
+            if self._database.indexes_foreign_keys and isinstance(op, lops.CreateForeignKeyOp):
+                self._adopt_kept_index(op, origin)
+            try:
+                completed = self.state.complete(op)
+            except InvalidOperationError as exc:
+                if isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
+                    # Alembic dropped something the ledger never held (an exclude constraint, ...).
+                    self._record_statements(captured, origin=origin,
+                                            foreign=f"{op.describe()}, which the ledger does not hold ({exc})")
+                    continue
+                raise self._error(op.describe(), exc, origin) from exc
+            completed = self._resolve_names(completed)
+            completed = self._stored_checks(self._stored_defaults(completed))
+            if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
+                completed = self._as_indexed(completed)
+            dropped = dropped_foreign_key(completed, self.state) if self._database.indexes_foreign_keys else None
+            self._apply(completed, origin)
+            if dropped is not None:
+                self._keep_what_stayed(completed, dropped, origin)
+            if self._database.restates_altered_columns and isinstance(completed, lops.AlterColumnOp):
+                self._restated(completed, origin)
+            if self._database.indexes_foreign_keys and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
+                                                                  lops.CreatePrimaryKeyOp)):
+                self._replaced_kept_index(completed, origin)
+            if self._database.renames_foreign_keys_with_tables and isinstance(completed, lops.RenameTableOp):
+                self._renamed_keys(completed, origin)
+            if isinstance(completed, lops.DropColumnOp) and completed._dependents:
+                self._kept_with_column(completed, origin)
+            if isinstance(completed, lops.CreateTableOp) and self._dangling:
+                self._keys_now_valid(completed.table.key, origin)
+
+    def _apply(self, op: MigrateOperation, origin: str | None, message: str | None = None) -> None:
+        assert self.state is not None
+        try:
+            state = op.apply(self.state)
+        except InvalidOperationError as exc:
+            adjusted = self._adjust(op)
+            if adjusted is None:
+                raise self._error(op.describe(), exc, origin) from exc
+            state = adjusted
+        self._append(op, message or self._message(), origin)
+        self.state = state
+
+    def _adjust(self, op: MigrateOperation) -> SchemaState | None:
+        """Record what lets the fold follow an op the database accepted but the fold refuses.
+
+        SQLite drops a table that other tables' foreign keys refer to and keeps those keys
+        dangling. The fold drops the keys first (recorded, so a rollback re-creates them after
+        the table) and then the table.
+        """
+        assert self.state is not None
+        if not isinstance(op, lops.DropTableOp):
+            return None
+        refs = self.state.referencing(op.table_name, op.schema)
+        if not refs:
+            return None
+        for table, fk in refs:
+            drop = self.state.complete(lops.DropConstraintOp(fk.name or "", table.name, type_="foreignkey",
+                                                             schema=table.schema))
+            note = (f"{ADJUSTED} recorded so that table {op.table_name} can be dropped; the database keeps "
+                    f"this foreign key, now dangling")
+            self._append(drop, self._message(note))
+            self.state = drop.apply(self.state)
+        try:
+            return op.apply(self.state)
+        except InvalidOperationError:
+            return None
+
+    def _error(self, what: str, exc: BaseException, origin: str | None) -> AlembicHookError:
+        where = f" ({origin})" if origin else ""
+        return Unrecordable(
+            f"alembic revision {self.revision}{where}: {what} ran but cannot be recorded: {' '.join(str(exc).split())}"
+        )

@@ -1,0 +1,174 @@
+"""What the database stored: defaults and CHECK text as it keeps them, and what MySQL/MariaDB did implicitly."""
+
+from __future__ import annotations
+
+import attrs
+import sqlalchemy as sa
+
+import ops as lops
+from ops import MigrateOperation, SchemaState
+from ops.specs import ForeignKeySpec
+
+from ledger.schema.comparison import _normalize_column
+from ledger.schema.sqltext import canonical_sql
+from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER
+
+
+class RecordsStored:
+    """Records an operation as the database stored it, and the implicit changes that came with it."""
+
+    def _stored_defaults(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with each server default it sets as the database stores it, where that differs.
+
+        SQLite stores ``sa.false()`` as ``0``; PostgreSQL stores ``'0'`` on a boolean as
+        ``false``. The columns' defaults are read back after the op ran and compared as
+        ``verify --live`` compares them; a default the database rewrote is recorded as rewritten.
+        """
+        if isinstance(op, lops.CreateTableOp):
+            table, schema, columns = op.table.name, op.table.schema, op.table.columns
+        elif isinstance(op, lops.AddColumnOp):
+            table, schema, columns = op.table_name, op.schema, (op.column,)
+        elif isinstance(op, lops.AlterColumnOp) and isinstance(op.modify_server_default, lops.DefaultSpec) \
+                and self.state is not None:
+            table, schema = op.table_name, op.schema
+            columns = (op.altered(self.state.column(op.table_name, op.column_name, op.schema)),)
+        else:
+            return op
+        wanted = {c.name: c for c in columns if c.server_default is not None}
+        if not wanted:
+            return op
+        with self._quiet():
+            try:
+                stored = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, schema=schema)}
+            except sa.exc.NoSuchTableError:
+                return op
+        replaced = {}
+        for name, column in wanted.items():
+            text = stored.get(name)
+            if text is None:
+                continue
+            live = attrs.evolve(column, server_default=lops.DefaultSpec("text", str(text)))
+            if _normalize_column(live, False, self.dialect) != _normalize_column(column, False, self.dialect):
+                replaced[name] = live
+        if not replaced:
+            return op
+        if isinstance(op, lops.AddColumnOp):
+            return attrs.evolve(op, column=replaced[op.column.name])
+        if isinstance(op, lops.AlterColumnOp):
+            return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+
+    def _stored_checks(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with each named CHECK as the database stores its text, where that differs
+        (MariaDB keeps ``lower(s)`` as ``lcase(`s`)``; PostgreSQL rewrites ``IN`` lists)."""
+        if isinstance(op, lops.CreateTableOp):
+            table, schema, checks = op.table.name, op.table.schema, op.table.checks
+        elif isinstance(op, lops.CreateCheckConstraintOp):
+            table, schema, checks = op.table_name, op.schema, (op.constraint,)
+        else:
+            return op
+        named_checks = [c for c in checks if c.name and not c.name.startswith(PLACEHOLDER)]
+        if not named_checks:
+            return op
+        with self._quiet():
+            try:
+                stored = {c.get("name"): c.get("sqltext") for c in
+                          sa.inspect(self.conn).get_check_constraints(table, schema=schema)}
+            except (NotImplementedError, sa.exc.NoSuchTableError):
+                return op
+        replaced = {}
+        for check in named_checks:
+            text = stored.get(check.name)
+            if text and canonical_sql(str(text), dialect=self.dialect) != canonical_sql(check.sqltext,
+                                                                                       dialect=self.dialect):
+                replaced[check.name] = attrs.evolve(check, sqltext=str(text))
+        if not replaced:
+            return op
+        if isinstance(op, lops.CreateCheckConstraintOp):
+            return attrs.evolve(op, constraint=replaced[op.constraint.name])
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, checks=tuple(replaced.get(c.name, c) for c in op.table.checks)))
+
+    def _kept_with_column(self, op: lops.DropColumnOp, origin: str | None) -> None:
+        """Record what the database kept of what used a dropped column (MariaDB shrinks a
+        multi-column index to its other columns, where PostgreSQL drops it)."""
+        for follow in self._follow_live((op.schema, op.table_name)) or ():
+            self._apply(follow, origin, self._message(
+                f"{ADJUSTED} the database kept what used column {op.table_name}.{op.column_name} without it"))
+
+    def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
+        """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``)."""
+        for follow in self._follow_live((op.schema, op.new_table_name)) or ():
+            if isinstance(follow, (lops.DropConstraintOp, lops.CreateForeignKeyOp)):
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} MySQL/MariaDB renamed the foreign keys it had named after table {op.table_name}"))
+
+    def _as_indexed(self, op: lops.CreateIndexOp) -> lops.CreateIndexOp:
+        """``op`` with the key prefix lengths MariaDB chose (it indexes a TEXT column by a prefix)."""
+        for follow in self._follow_live((op.schema, op.table_name)) or ():
+            if isinstance(follow, lops.CreateIndexOp) and follow.index.name == op.index.name \
+                    and follow.index.columns == op.index.columns and follow.index.dialect_options \
+                    and not op.index.dialect_options:
+                return attrs.evolve(op, index=attrs.evolve(op.index, dialect_options=follow.index.dialect_options))
+        return op
+
+    def _replaced_kept_index(self, op: MigrateOperation, origin: str | None) -> None:
+        """Record the index InnoDB kept for a dropped foreign key, which it drops once a new key or index serves."""
+        made = op.index.name if isinstance(op, lops.CreateIndexOp) else op.constraint.name  # type: ignore[attr-defined]
+        for follow in self._follow_live((op.schema, op.table_name)) or ():  # type: ignore[attr-defined]
+            if isinstance(follow, lops.DropIndexOp) and follow.index_name != made:
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} MySQL/MariaDB dropped index {follow.index_name}, now served by {made}"))
+
+    def _restated(self, op: lops.AlterColumnOp, origin: str | None) -> None:
+        """Record what MySQL/MariaDB's ``MODIFY``/``CHANGE`` did to the rest of the column.
+
+        Those restate the whole column from Alembic's ``existing_*`` arguments: one left out
+        resets that property (an ``alter_column(type_=...)`` without ``existing_nullable``
+        makes a NOT NULL column nullable). The column is reflected and the fold follows it.
+        """
+        name = op.modify_name or op.column_name
+        for follow in self._follow_live((op.schema, op.table_name)) or ():
+            if isinstance(follow, lops.AlterColumnOp) and follow.column_name == name:
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} MySQL/MariaDB restated column {op.table_name}.{name} from Alembic's existing_* "
+                    f"arguments"))
+
+    def _adopt_kept_index(self, op: lops.CreateForeignKeyOp, origin: str | None) -> None:
+        """A foreign key added again under its old name takes over the index InnoDB kept for it.
+
+        The index left by dropping the key (recorded then) becomes the new key's own index, which
+        the fold does not hold as an index: it is recorded as dropped, so that the names agree.
+        """
+        assert self.state is not None
+        if not self.state.has_table(op.table_name, op.schema) or not op.constraint.name:
+            return
+        index = self.state.table(op.table_name, op.schema).index(op.constraint.name)
+        if index is None or index.unique or tuple(index.columns[:len(op.constraint.columns)]) != \
+                tuple(op.constraint.columns):
+            return
+        drop = self.state.complete(lops.DropIndexOp(index.name or "", op.table_name, schema=op.schema))
+        self._apply(drop, origin, self._message(
+            f"{ADJUSTED} foreign key {op.constraint.name} takes over the index MySQL/MariaDB kept under its name"))
+
+    def _keep_what_stayed(self, op: lops.DropConstraintOp, fk: ForeignKeySpec, origin: str | None) -> None:
+        """Record what MySQL/MariaDB kept of a dropped foreign key: the index InnoDB made for it.
+
+        Only that index: in a batch block the table may already hold what later ops of the
+        block made, which they record themselves.
+        """
+        for kept in self._follow_live((op.schema, op.table_name)) or ():
+            if not isinstance(kept, lops.CreateIndexOp) or kept.index.unique or \
+                    tuple(kept.index.columns[:len(fk.columns)]) != tuple(fk.columns):
+                continue
+            self._apply(kept, origin, self._message(
+                f"{ADJUSTED} MySQL/MariaDB keeps the index it made for foreign key {op.constraint_name}"))
+
+
+def dropped_foreign_key(op: MigrateOperation, state: SchemaState) -> ForeignKeySpec | None:
+    """The foreign key ``op`` drops, if it drops one."""
+    if not isinstance(op, lops.DropConstraintOp) or not state.has_table(op.table_name, op.schema):
+        return None
+    found = state.table(op.table_name, op.schema).constraint(op.constraint_name)
+    return found if isinstance(found, ForeignKeySpec) else None
