@@ -7,19 +7,19 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.test_alembic_fallback import _up_and_down, hook_url  # noqa: F401 - the fixture
+from tests.alembic_histories import (
+    check_live_equals_fold,
+    hook_events,
+    up_and_down,
+    upgrade_with_hook,
+)
 
 
 def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
-    tmp_path: Path, hook_url: str  # noqa: F811
+    tmp_path: Path, db_url: str
 ) -> None:
-    url = hook_url
-    folder = tmp_path / "alembic"
-    from tests.alembic_histories import run_alembic, write_env, write_history
-    from tests.test_alembic_fallback import _events
-
-    write_env(folder)
-    write_history(folder, [[
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
         "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True),"
         " sa.Column('name', sa.String(20)), sa.Column('n', sa.Integer()))",
         "op.bulk_insert(t, [{'id': 1, 'name': 'x', 'n': 0}, {'id': 2, 'name': 'y', 'n': 0}])",
@@ -28,8 +28,7 @@ def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
         "op.execute(t.update().where(t.c.name.in_(['x', 'z'])).values(n=t.c.n + 10))",
         "op.get_bind().execute(t.update().where(sa.or_(t.c.name.in_({'y'}), t.c.name == 'q')).values(n=t.c.n + 100))",
     ]])
-    run_alembic(folder, url, "upgrade", "head")
-    texts = [e.op.sqltext for e in _events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
     assert len(texts) == 5 and "IN ('x', 'y')" in texts[2] and "('x', 'z')" in texts[3], texts
     assert "('y')" in texts[4], texts  # a set, as SQLAlchemy expands it
     engine = sa.create_engine(url)
@@ -47,7 +46,7 @@ def test_postgresql_index_kinds_of_real_histories_roll_back(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
     url = database_factory("postgresql")
-    events = _up_and_down(tmp_path, url, [
+    events = up_and_down(tmp_path, url, [
         ["from sqlalchemy.dialects import postgresql",
          "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True),"
          " sa.Column('data', postgresql.JSONB()), sa.Column('name', sa.Text()), sa.Column('n', sa.Integer()))",
@@ -71,13 +70,9 @@ def test_functions_and_triggers_written_as_sql_are_recorded_as_what_ran_and_noth
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
     from ledger.integrations.alembic_sql import changes_no_table
-    from tests.alembic_histories import run_alembic, write_env, write_history
-    from tests.test_alembic_fallback import _check, _events
 
     url = database_factory("postgresql")
-    folder = tmp_path / "alembic"
-    write_env(folder)
-    write_history(folder, [[
+    upgrade_with_hook(tmp_path, url, [[
         "op.create_table('runs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()),"
         " sa.CheckConstraint('n IN (1, 2)', name='ck_runs_n'))",
         "op.execute(\"CREATE OR REPLACE FUNCTION bump() RETURNS trigger AS $$ BEGIN NEW.n := NEW.n + 1; RETURN NEW; END;"
@@ -85,32 +80,25 @@ def test_functions_and_triggers_written_as_sql_are_recorded_as_what_ran_and_noth
         "op.execute('CREATE TRIGGER runs_bump BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION bump()')",
         "op.add_column('runs', sa.Column('m', sa.Integer()))",
     ]])
-    run_alembic(folder, url, "upgrade", "head")
-    events = _events(url)
+    events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "execute", "execute", "add_column"]
     assert all(e.message.startswith("[schema SQL] op.execute: schema changed by SQL, not modelled")  # type: ignore[union-attr]
                for e in events[1:3])
-    _check(url)
+    check_live_equals_fold(url)
     assert changes_no_table("DROP TRIGGER runs_bump ON runs") and not changes_no_table("DROP FUNCTION bump() CASCADE")
 
 
 def test_a_list_or_dict_bound_to_a_json_column_is_recorded_as_one_json_literal_that_runs_again(
-    tmp_path: Path, hook_url: str  # noqa: F811
+    tmp_path: Path, db_url: str
 ) -> None:
-    url = hook_url
-    folder = tmp_path / "alembic"
-    from tests.alembic_histories import run_alembic, write_env, write_history
-    from tests.test_alembic_fallback import _events
-
-    write_env(folder)
-    write_history(folder, [[
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
         "op.create_table('role', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('perms', sa.JSON()))",
         "t = sa.table('role', sa.column('id', sa.Integer()), sa.column('perms', sa.JSON()))",
         "op.get_bind().execute(t.insert().values(id=1, perms=['flow:read', \"it's\"]))",
         "op.execute(t.insert().values(id=2, perms={'a': [1, 2]}))",
     ]])
-    run_alembic(folder, url, "upgrade", "head")
-    texts = [e.op.sqltext for e in _events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
     assert len(texts) == 2, texts
     engine = sa.create_engine(url)
     try:

@@ -191,6 +191,11 @@ class Database:
         """SQL that is true when the timestamp in ``column`` holds a time of day other than midnight."""
         return f"{column} <> CAST({column} AS DATE)"
 
+    def runs_outside_transaction(self, statement: str) -> bool:
+        """Whether ``statement`` runs only outside a transaction here (PostgreSQL's ``CREATE INDEX
+        CONCURRENTLY``, ``VACUUM`` ...), as Alembic runs it in ``autocommit_block()``."""
+        return False
+
     def url_problem(self, url: sa.URL) -> str | None:
         """What is wrong with ``url`` (its driver named) that its driver would report obscurely,
         in one line; None when nothing is."""

@@ -12,7 +12,8 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.base import PGDialect
-from sqlalchemy.dialects.postgresql.named_types import CreateEnumType, DropEnumType
+from sqlalchemy.dialects.postgresql import DOMAIN
+from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType, DropEnumType
 
 from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, ForeignKeySpec, IdentitySpec, IndexSpec, TypeSpec, UniqueSpec
@@ -69,6 +70,20 @@ def _is_enum(column: ColumnSpec) -> bool:
     return any(True for _ in _enums_in(column.type))
 
 
+def _named_types(type_: Any) -> list[Any]:
+    """The types ``type_`` needs created first: named enums and domains, nested ones too."""
+    found: list[Any] = []
+    if isinstance(type_, sa.Enum) and type_.native_enum and type_.name:
+        found.append(type_)
+    if isinstance(type_, DOMAIN):
+        found.extend(_named_types(type_.data_type))
+        found.append(type_)
+    item = getattr(type_, "item_type", None)
+    if item is not None:
+        found.extend(_named_types(item))
+    return found
+
+
 class PostgreSQLGenerator(DDLGenerator):
     """PostgreSQL DDL. A named ENUM type is created before its first user appears and dropped
     after its last user goes, so that an op followed by its reverse leaves no type behind.
@@ -94,6 +109,26 @@ class PostgreSQLGenerator(DDLGenerator):
                    if key not in old and not self._type_exists(key)]
         drops = [self.compile(DropEnumType(spec.to_sa())) for key, spec in old.items() if key not in new]
         return creates + main + drops
+
+    def create_index_sql(self, index: sa.Index) -> str:
+        if index.dialect_kwargs.get("postgresql_concurrently"):
+            # How Alembic built it, not what it is: CONCURRENTLY cannot run inside the transaction
+            # that creates the schema.
+            index.dialect_options["postgresql"]["concurrently"] = False
+        return super().create_index_sql(index)
+
+    def named_types(self, tables: Sequence[sa.Table]) -> list[Any]:
+        """CREATE TYPE and CREATE DOMAIN for the named enums and domains ``tables`` use, each once."""
+        seen: set[tuple[str | None, str]] = set()
+        found: list[Any] = []
+        for table in tables:
+            for column in table.columns:
+                for named in _named_types(column.type):
+                    key = (named.schema, named.name)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append(CreateEnumType(named) if isinstance(named, sa.Enum) else CreateDomainType(named))
+        return found
 
     def _type_exists(self, key: EnumKey) -> bool:
         if self.conn is None:
@@ -273,6 +308,20 @@ def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] |
     return pks, uniques, fks, deferrable
 
 
+#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
+OUTSIDE_TRANSACTION = re.compile(
+    r"""^\s*(?:
+        (?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b
+      | REINDEX\s+(?:\([^)]*\)\s*)?(?:(?:INDEX|TABLE)\s+CONCURRENTLY|SCHEMA|DATABASE|SYSTEM)\b
+      | VACUUM\b
+      | (?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b
+      | ALTER\s+SYSTEM\b
+      | ALTER\s+TABLE\s[^;]*\bDETACH\s+PARTITION\s[^;]*\bCONCURRENTLY\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
 
@@ -365,6 +414,9 @@ class PostgreSQL(Database):
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
         return None if index.get("duplicates_constraint") else spec  # the index behind a unique constraint
+
+    def runs_outside_transaction(self, statement: str) -> bool:
+        return OUTSIDE_TRANSACTION.match(statement) is not None
 
     def stored_identity(self, identity: IdentitySpec, type_text: str) -> IdentitySpec | None:
         """An identity with PostgreSQL's defaults filled in, as the server reports it."""
