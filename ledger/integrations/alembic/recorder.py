@@ -79,6 +79,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         #: an operation was recorded only as what ran: the fold may not follow the live schema
         self._resync_open = False
         #: (table, referent) of foreign keys SQLite holds to a table that does not exist yet
+        #: the triggers, functions and views the ledger's SQL text defines (read when first needed)
+        self._defined: dict[tuple[str, str], str | None] | None = None
         self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
         #: signs and anchors the head this run leaves (None: neither is configured)
         self.seal: Any = None
