@@ -16,7 +16,7 @@ import socket
 import uuid
 from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -273,12 +273,23 @@ def in_effect(events: Iterable[Event]) -> list[Event]:
     return [live[seq] for seq in sorted(live)]
 
 
-def fold_events(events: Iterable[Event], start: SchemaState | None = None) -> SchemaState:
+class Foldable(Protocol):
+    """What the fold reads of an event: its kind, and its op (read only when the kind changes the schema)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def op(self) -> MigrateOperation | None: ...
+
+
+def fold_events(events: Iterable[Foldable], start: SchemaState | None = None) -> SchemaState:
     """The schema after ``events``: every apply, revert and baseline op folded in seq order.
 
-    Without ``start``, names are kept apart only as the fold needs (``ops.names.ANY_DATABASE``):
-    the events already ran on their database. A fold that plans starts from
-    ``dialects.empty_state``."""
+    The one fold of the ledger: whole events, lean rows (``scan.fold_rows``) and a run's view of
+    the ledger (``LedgerView``) all fold through it. Without ``start``, names are kept apart only
+    as the fold needs (``ops.names.ANY_DATABASE``): the events already ran on their database. A
+    fold that plans starts from ``dialects.empty_state``."""
     from ops.names import ANY_DATABASE
     from ops.state import SchemaState
 

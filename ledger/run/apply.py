@@ -18,8 +18,9 @@ How ``apply`` runs:
 
 Every op is completed against the state it applies to before it is recorded, so that its
 ``reverse()`` is known; an empty revision is recorded as one ``apply`` event without an op.
-Events are written by :class:`ledger.run.recorder.Recorder`, shared with ``rollback``, which also
-writes a snapshot when the ledger reaches a multiple of :data:`ledger.storage.snapshots.EVERY`.
+The plan is run by :class:`ledger.run.executor.Executor`, shared with ``rollback``; events are
+written by :class:`ledger.storage.journal.Journal`, the one event writer, which also writes a
+snapshot when the ledger reaches a multiple of :data:`ledger.storage.snapshots.EVERY`.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from ledger.run.executor import (
     one_transaction_refused,
     refuse_in_doubt,
 )
-from ledger.run.recorder import Recorder
+from ledger.storage.journal import Journal
 from ledger.storage.session import connect, db_message, db_user, store_for, tx, wrap_db_errors
 from ledger.storage.store import LedgerStore, LockTimeout
 from ledger.storage.view import LedgerView
@@ -248,11 +249,8 @@ class _Planner:
 # ---------------------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class AppliedRevision:
-    revision: Revision
-    events: tuple[Event, ...]
-    statements: tuple[str, ...]
+#: one applied revision: the Revision, its events and statements
+AppliedRevision = Executed
 
 
 @attrs.frozen
@@ -364,7 +362,8 @@ def apply(
         planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
             view = LedgerView(state=dialects.empty_state(dialect))
-            executor = Executor[Revision](Recorder(conn, store, dialect, actor, False, view), WORDING)
+            journal = Journal(conn, store, actor, view, deferred=dialects.transactional_ddl(dialect))
+            executor = Executor[Revision](journal, dialect, WORDING)
             transactional = executor.transactional_ddl
 
             def next_unit(_first: bool, read: bool) -> Unit[Revision] | None:
@@ -379,19 +378,15 @@ def apply(
             done = executor.run(next_unit, progress=progress, total=lambda: planner.total or 0,
                                 one_transaction=one_transaction, prepare=lambda: store.create(conn), between=between)
             head = view.head
-    return ApplyResult(tuple(_applied(d) for d in done), head, warnings=tuple(_checksum_warnings(chain, view)),
+    return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)),
                        current=_current(chain, view), losses=tuple(losses))
-
-
-def _applied(done: Executed[Revision]) -> AppliedRevision:
-    return AppliedRevision(done.unit.label, done.events, done.statements)
 
 
 def _between_revisions(exc: sa.exc.DBAPIError, done: Sequence[Executed[Revision]], lock_timeout: float) -> NoReturn:
     """A failure between two revisions (reading the ledger): say how far the run got."""
     if not done:
         raise exc
-    note = f"revisions up to {done[-1].unit.label.id} were applied and recorded, nothing of the next one ran"
+    note = f"revisions up to {done[-1].revision.id} were applied and recorded, nothing of the next one ran"
     if "database is locked" in db_message(exc):
         raise LockTimeout(f"another writer holds the SQLite database's write lock (waited "
                           f"{lock_timeout:g} s); {note}") from None
@@ -415,15 +410,15 @@ def _apply_sql(
     plan = _check_plan(pending, view, dialect)
     with tx(conn):
         losses = plan_losses(conn, plan) if exists else []
-    recorder = Recorder(conn, store, dialect, actor, True, view)
-    executor = Executor[Revision](recorder, WORDING)
+    journal = Journal(conn, store, actor, view, sql_only=True)
+    executor = Executor[Revision](journal, dialect, WORDING)
     if not exists:
-        recorder.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
+        journal.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
         for index in sorted(store.table.indexes, key=lambda i: str(i.name)):
-            recorder.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
-        recorder.sql.extend(store.trigger_sql(dialect, conn.dialect))
-    applied = [_applied(executor.one(_unit(planned, why))) for planned in plan]
-    return ApplyResult(tuple(applied), view.head, sql=tuple(recorder.sql), current=_current(chain, view),
+            journal.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
+        journal.sql.extend(store.trigger_sql(dialect, conn.dialect))
+    applied = [executor.one(_unit(planned, why)) for planned in plan]
+    return ApplyResult(tuple(applied), view.head, sql=tuple(journal.sql), current=_current(chain, view),
                        losses=tuple(losses))
 
 

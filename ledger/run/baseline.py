@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -40,17 +40,17 @@ from ops import (
 )
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, named
 
-from ledger.inspect.drift import IGNORED_TABLES
 from ledger.schema.autogenerate import BASELINE_FILE
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
 from ledger.format.events import Actor, Event, in_effect
 from ledger.schema.render import render_json
 from ledger import dialects
+from ledger.storage.journal import Journal
 from ledger.storage.session import connect, db_user, missing_sqlite_file, safe_url, store_for, tx, wrap_db_errors
 
-__all__ = ["BASELINE_FILE", "BaselineError", "BaselineResult", "adopted_alembic_revisions", "baseline", "baseline_ops",
-           "prepare", "replay_baseline"]
+__all__ = ["BASELINE_FILE", "Adoption", "BaselineError", "BaselineResult", "adopt", "adopted_alembic_revisions",
+           "alembic_version", "baseline", "baseline_ops", "prepare", "replay_baseline"]
 
 DEFAULT_MESSAGE = "baseline: the schema as it was found"
 #: how a baseline's message names the Alembic revisions its database was at
@@ -168,7 +168,8 @@ def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
     return done
 
 
-def _alembic_revision(conn: sa.Connection) -> str | None:
+def alembic_version(conn: sa.Connection) -> str | None:
+    """What the database's ``alembic_version`` table holds, its rows joined (None: no table, or empty)."""
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
     try:
@@ -178,6 +179,53 @@ def _alembic_revision(conn: sa.Connection) -> str | None:
     return ", ".join(str(r) for r in rows) or None
 
 
+@attrs.frozen
+class Adoption:
+    """What an adopting command found and records: baseline events, one per op (an op-less one for an
+    empty revision), each under its revision and checksum (None: a baseline of the live schema)."""
+
+    #: (op, the schema after it, revision, revision checksum) per event, in order
+    entries: tuple[tuple[MigrateOperation | None, SchemaState, str | None, str | None], ...]
+    message: str
+    state: SchemaState
+
+
+def adopt(
+    config: Config, examine: Callable[[sa.Connection, str], Adoption], *, who: str, nothing: str,
+    by: str | None = None, lock_timeout: float = 60.0,
+) -> tuple[Adoption, tuple[Event, ...]]:
+    """Record what ``examine(conn, dialect)`` finds as baseline events, on a database whose ledger is empty.
+
+    Everything is checked before the ledger table is created (the emptiness of the ledger, then
+    ``examine``, which raises to refuse): a refusal changes nothing. ``who`` and ``nothing`` word
+    the refusals: "a baseline only adopts ...", "... does not exist: there are no tables to adopt".
+    """
+    store = store_for(config)
+    if missing_sqlite_file(config.url):
+        # Connecting would create the file: a refused adoption leaves no trace.
+        raise BaselineError(f"{safe_url(config.url)} does not exist: {nothing}")
+    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
+        dialect = dialect_of(conn)
+        actor = Actor.current(db_user=db_user(conn), by=by)
+        with store.lock(conn, lock_timeout):
+            with tx(conn):
+                count = store.count(conn) if store.exists(conn) else 0
+                if count:
+                    raise BaselineError(
+                        f"the ledger {store.fullname} already has {count} event{'s' if count != 1 else ''}: {who} adopts "
+                        "a database whose ledger is empty"
+                    )
+                found = examine(conn, dialect)
+            with tx(conn):
+                store.create(conn)
+            with tx(conn):
+                journal = Journal(conn, store, actor)
+                events = tuple(journal.record("baseline", op, state, revision=revision, message=found.message,
+                                              revision_checksum=checksum)
+                               for op, state, revision, checksum in found.entries)
+    return found, events
+
+
 def baseline(
     config: Config, *, why: str | None = None, by: str | None = None, lock_timeout: float = 60.0,
     snapshot: bool = True,
@@ -185,38 +233,28 @@ def baseline(
     """Record ``config``'s live schema as baseline events; refused when the ledger has events."""
     from ledger.inspect.drift import reflect_live
 
-    store = store_for(config)
-    if missing_sqlite_file(config.url):
-        # Connecting would create the file: a refused baseline leaves no trace.
-        raise BaselineError(f"{safe_url(config.url)} does not exist: there are no tables to adopt")
-    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
-        dialect = dialect_of(conn)
-        actor = Actor.current(db_user=db_user(conn), by=by)
-        with store.lock(conn, lock_timeout):
-            # Everything is checked before the ledger table is created: a refusal changes nothing.
-            with tx(conn):
-                count = store.count(conn) if store.exists(conn) else 0
-                if count:
-                    raise BaselineError(
-                        f"the ledger {store.fullname} already has {count} event{'s' if count != 1 else ''}: a baseline only adopts a "
-                        "database whose ledger is empty"
-                    )
-                alembic = _alembic_revision(conn)
-                state = prepare(reflect_live(conn, config), dialect, config.naming_convention)
-                if not state.tables:
-                    raise BaselineError("the database has no tables to adopt: start with `schema-ledger apply`")
-            with tx(conn):
-                store.create(conn)
-            with tx(conn):
-                message = why or DEFAULT_MESSAGE
-                if alembic:
-                    message += _ALEMBIC_NOTE.format(alembic)
-                events = tuple(
-                    store.append(conn, kind="baseline", op=op, revision=None, message=message, actor=actor)
-                    for op in baseline_ops(state)
-                )
-    written, warnings = _write_snapshot(config, state) if snapshot else (None, [])
-    return BaselineResult(events, len(state.tables), alembic, written, tuple(warnings))
+    alembic: str | None = None
+
+    def examine(conn: sa.Connection, dialect: str) -> Adoption:
+        nonlocal alembic
+        alembic = alembic_version(conn)
+        state = prepare(reflect_live(conn, config), dialect, config.naming_convention)
+        if not state.tables:
+            raise BaselineError("the database has no tables to adopt: start with `schema-ledger apply`")
+        message = why or DEFAULT_MESSAGE
+        if alembic:
+            message += _ALEMBIC_NOTE.format(alembic)
+        entries = []
+        folded = SchemaState()
+        for op in baseline_ops(state):
+            folded = op.apply(folded)
+            entries.append((op, folded, None, None))
+        return Adoption(tuple(entries), message, state)
+
+    found, events = adopt(config, examine, who="a baseline only", nothing="there are no tables to adopt", by=by,
+                          lock_timeout=lock_timeout)
+    written, warnings = _write_snapshot(config, found.state) if snapshot else (None, [])
+    return BaselineResult(events, len(found.state.tables), alembic, written, tuple(warnings))
 
 
 def _write_snapshot(config: Config, state: SchemaState) -> tuple[Path | None, list[str]]:
@@ -260,16 +298,17 @@ def replay_baseline(config: Config, url: str) -> int:
         dialect = dialect_of(conn)
         with tx(conn):
             store.create(conn)
+        journal = Journal(conn, store, Actor.current())
         state = dialects.empty_state(dialect)
         for event in events:
             op = event.op
             if op is None and event.revision is None:
                 continue
             statements = dialects.ddl(op, state, dialect, conn=conn) if op is not None else []
+            state = op.apply(state) if op is not None else state
             with tx(conn):
                 dialects.execute(conn, list(statements))
                 # A stamped baseline keeps its revisions: they are applied in the copy as in the original.
-                store.append(conn, kind="baseline", op=op, revision=event.revision, message=event.message,
-                             actor=event.actor, revision_checksum=event.revision_checksum)
-            state = op.apply(state) if op is not None else state
+                journal.record("baseline", op, state, revision=event.revision, message=event.message,
+                               actor=event.actor, revision_checksum=event.revision_checksum)
     return len(events)

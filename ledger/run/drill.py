@@ -47,18 +47,17 @@ from ops import LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.run.baseline import replay_baseline
-from ledger.format.codec import DRILL_RECORD, decode_record, encode_record
+from ledger.format.codec import DRILL_RECORD
 from ledger.storage.seal import guard
 from ledger.project.config import Config
 from ledger.storage.db import THROWAWAY, DatabaseError, create_engine, dialect_of
-from ledger.format.events import Actor, Event, fold_events, in_effect
+from ledger.format.events import Event, fold_events, in_effect
 from ledger.schema.reflect import compare, reflect
 from ledger.project.revisions import Revision, RevisionChain, Step, checksum, load_revisions
 from ledger.run.rollback import data_loss, rollback
 from ledger.run.apply import apply
-from ledger.storage.session import connect, db_user, store_for, tx, wrap_db_errors
+from ledger.storage.session import connect, store_for, tx, wrap_db_errors
 from ledger.storage.view import LedgerView
-from ledger.inspect.status import status
 from ledger.storage.store import LedgerStore
 
 __all__ = [
@@ -79,10 +78,6 @@ DRILL_VERSION = 1
 
 #: ``progress(phase, revision, ok)``: called after each step of each phase ("up", "down", "again").
 DrillProgress = Callable[[str, str, bool], None]
-
-
-class DrillRequired(LedgerError, RuntimeError):
-    """``apply --require-drill`` found pending revisions that no passing recorded drill covered."""
 
 
 @attrs.frozen
@@ -595,69 +590,5 @@ def drill(
                        allow_irreversible, "ledger" if from_ledger else "files")
 
 
-# ---------------------------------------------------------------------------------------------
-# Recorded drills
-# ---------------------------------------------------------------------------------------------
-
-
-def record_drill(config: Config, report: DrillReport, *, why: str | None = None, by: str | None = None,
-                 lock_timeout: float = 60.0) -> Event:
-    """Append a ``drill`` event with ``report`` and the target ledger's head to the target's ledger."""
-    store = store_for(config)
-    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
-        actor = Actor.current(db_user=db_user(conn), by=by)
-        with store.lock(conn, lock_timeout), tx(conn):
-            store.create(conn)
-            head = store.head(conn)
-            data = {k: v for k, v in report.to_json().items() if k not in ("format", "version")}
-            data["ledger_head"] = {"seq": head.seq, "hash": head.hash} if head else None
-            event = Event.following(
-                head, kind="drill",
-                op=None, payload=encode_record(DRILL_RECORD, data).decode("utf-8"), revision=report.head, actor=actor,
-                message=why or f"rollback drill {'passed' if report.passed else 'failed'}",
-                revision_checksum=report.rows[-1].checksum if report.rows else None,
-            )
-            conn.execute(store.table.insert().values(**event.to_row()))
-            return event
-
-
-def _drill_results(config: Config) -> list[dict[str, Any]]:
-    store = store_for(config)
-    with connect(config.url) as conn, wrap_db_errors(), tx(conn):
-        if not store.exists(conn):
-            return []
-        rows = conn.execute(sa.select(store.table).where(store.table.c.kind == "drill").order_by(store.table.c.seq))
-        results = []
-        for row in rows:
-            try:
-                results.append(decode_record(row.payload, DRILL_RECORD, seq=row.seq))
-            except LedgerError:
-                continue
-        return results
-
-
-def covered_revisions(config: Config) -> set[tuple[str, str]]:
-    """(revision, checksum) of every revision that a passing recorded drill took up and down."""
-    covered = set()
-    for data in _drill_results(config):
-        if data.get("passed") is True:
-            for row in data.get("revisions", []):
-                if isinstance(row, dict) and row.get("up") and row.get("down") is not False:
-                    covered.add((str(row.get("revision")), str(row.get("checksum"))))
-    return covered
-
-
-def require_drill(config: Config, chain: RevisionChain, to: str | None = None) -> None:
-    """Refuse (DrillRequired) when a revision ``apply`` would run is not covered by a passing recorded drill.
-
-    A revision is covered by its id and checksum: editing a file after its drill needs a new one.
-    """
-    targets = {r.id for r in chain.upto(to)}
-    pending = [r for r in chain if r.id in targets and r.id in set(status(config, chain=chain).pending)]
-    covered = covered_revisions(config)
-    missing = [r for r in pending if (r.id, r.checksum) not in covered]
-    if missing:
-        raise DrillRequired(
-            f"no passing recorded drill covers revision{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(r.id for r in missing)}; run `schema-ledger drill --record` first"
-        )
+# Recorded drills: their own module, named here as before.
+from ledger.run.drill_records import DrillRequired, covered_revisions, record_drill, require_drill  # noqa: E402

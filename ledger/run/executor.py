@@ -13,8 +13,8 @@ allows (contract point 7 in docs/design.md):
   ``intent`` and its event; an intent without its event is "in doubt" until ``recover``.
 
 What differs between the directions is words only (:class:`Wording`): which error, and what a
-failure says was left undone. Events are written through the run's :class:`Recorder`
-(the journal), which also feeds them to the run's view of the ledger.
+failure says was left undone. Events are written through the run's
+:class:`ledger.storage.journal.Journal`, which also feeds them to the run's view of the ledger.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from ops import AlterColumnOp, LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.format.events import Event
-from ledger.run.recorder import Recorder
 from ledger.schema.narrowing import misfits, narrowing
+from ledger.storage.journal import Journal
 from ledger.storage.session import db_message, tx
 from ledger.storage.view import LedgerView
 from ledger.support import faults
@@ -175,9 +175,11 @@ class Unit(Generic[Label]):
 
 @attrs.frozen
 class Executed(Generic[Label]):
-    """A unit that ran (or, with ``sql_only``, would run): its events and statements."""
+    """A unit that ran (or, with ``sql_only``, would run): its revision (the unit's label), its events
+    (a rollback's newest op first) and statements. ``apply`` calls it ``AppliedRevision``,
+    ``rollback`` ``RevertedRevision``."""
 
-    unit: Unit[Label]
+    revision: Label
     events: tuple[Event, ...]
     statements: tuple[str, ...]
 
@@ -217,16 +219,17 @@ class Wording:
 
 @attrs.define
 class Executor(Generic[Label]):
-    """Runs units of planned steps on the recorder's connection and records their events."""
+    """Runs units of planned steps on the journal's connection and records their events."""
 
-    recorder: Recorder
+    journal: Journal
+    dialect: str
     wording: Wording
     #: run after each unit, in its transaction (rollback: Alembic's version table follows the ledger)
     after_unit: Callable[[Unit[Label]], None] | None = None
 
     @property
     def transactional_ddl(self) -> bool:
-        return dialects.transactional_ddl(self.recorder.dialect)
+        return dialects.transactional_ddl(self.dialect)
 
     # -- one unit --------------------------------------------------------------------------------
 
@@ -236,7 +239,7 @@ class Executor(Generic[Label]):
 
     def transactional(self, unit: Unit[Label]) -> Executed[Label]:
         """PostgreSQL and SQLite: the unit's DDL and events in the current transaction."""
-        dialect, conn = self.recorder.dialect, self.recorder.conn
+        dialect, conn = self.dialect, self.journal.conn
         events: list[Event] = []
         statements: list[str] = []
         for part in unit.parts:
@@ -262,11 +265,11 @@ class Executor(Generic[Label]):
                 events.append(self.record(step.kind, step, step.after))
         if self.after_unit is not None:
             self.after_unit(unit)
-        return Executed(unit, tuple(events), tuple(statements))
+        return Executed(unit.label, tuple(events), tuple(statements))
 
     def bracketed(self, unit: Unit[Label]) -> Executed[Label]:
         """MySQL/MariaDB: each op between a committed intent and its event."""
-        dialect, conn, error = self.recorder.dialect, self.recorder.conn, self.wording.error
+        dialect, conn, error = self.dialect, self.journal.conn, self.wording.error
         events: list[Event] = []
         statements: list[str] = []
         for step in unit.steps:
@@ -300,58 +303,75 @@ class Executor(Generic[Label]):
         if self.after_unit is not None:
             with self.transaction(commits=True):
                 self.after_unit(unit)
-        return Executed(unit, tuple(events), tuple(statements))
+        return Executed(unit.label, tuple(events), tuple(statements))
 
     def record(self, kind: str, step: PlannedStep, state: SchemaState) -> Event:
-        return self.recorder.record(kind, step.op, state, revision=step.revision, message=step.message,
+        return self.journal.record(kind, step.op, state, revision=step.revision, message=step.message,
                                     revision_checksum=step.revision_checksum, reverses=step.reverses)
 
     def run_ddl(self, statements: Sequence[str], step: PlannedStep, what: Any) -> None:
         """Run ``statements``; a failing one is a StatementFailed naming the step and ``what`` ran."""
-        recorder = self.recorder
-        if recorder.sql_only:
-            recorder.sql.extend(statements)
+        journal = self.journal
+        if journal.sql_only:
+            journal.sql.extend(statements)
             return
         for statement in statements:
             if (why := dialects.unrendered(statement)) is not None:
                 raise _StepFailed(step.where, what, why)
             try:
-                if dialects.outside_transaction(recorder.dialect, statement):
-                    recorder.autocommit(statement)
+                if dialects.outside_transaction(self.dialect, statement):
+                    self.autocommit(statement)
                 else:
-                    dialects.execute(recorder.conn, [statement])
+                    dialects.execute(journal.conn, [statement])
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
             faults.boundary(f"ddl {step.revision}")
 
+    def autocommit(self, statement: str) -> None:
+        """Run ``statement`` outside a transaction, as Alembic's ``autocommit_block()`` does: what the
+        transaction holds so far (events included) is committed first, and what follows runs in a
+        new transaction.
+
+        Done on the driver's connection (PostgreSQL drivers have ``autocommit``): the transaction
+        SQLAlchemy and the caller hold goes on, and its commit commits what follows.
+        """
+        raw: Any = self.journal.conn.connection.dbapi_connection
+        self.journal.flush()
+        raw.commit()
+        raw.autocommit = True
+        try:
+            dialects.execute(self.journal.conn, [statement])
+        finally:
+            raw.autocommit = False
+
     def check_fits(self, step: PlannedStep) -> None:
         """Before a narrowing type change runs: a value that the new type would cut, round or refuse
         stops it (see :mod:`ledger.schema.narrowing`); with ``sql_only`` nothing is read."""
-        recorder, op = self.recorder, step.op
-        if recorder.sql_only or op is None:
+        journal, op = self.journal, step.op
+        if journal.sql_only or op is None:
             return
         found = narrowing(op, step.before)
         if found is None:
             return
         try:
-            count = misfits(recorder.conn, found, recorder.dialect)
+            count = misfits(journal.conn, found, self.dialect)
         except sa.exc.DBAPIError as exc:
             raise _StepFailed(step.where, op, db_message(exc)) from None
         if count:
             raise _StepFailed(
                 step.where, op,
                 f"{count} value{'s' if count != 1 else ''} of {found.fullname}.{found.column} "
-                f"{'do' if count != 1 else 'does'} not fit {found.type_sql(recorder.conn.dialect)} (the type change "
+                f"{'do' if count != 1 else 'does'} not fit {found.type_sql(journal.conn.dialect)} (the type change "
                 "would cut, round or refuse them); change them first, or say how to convert them (postgresql_using=)"
             )
 
     @contextlib.contextmanager
     def transaction(self, *, commits: bool = False) -> Iterator[None]:
         """A transaction of its own (MySQL/MariaDB's intent, DDL and event each get one)."""
-        if self.recorder.sql_only:
+        if self.journal.sql_only:
             yield
             return
-        with tx(self.recorder.conn):
+        with tx(self.journal.conn):
             yield
         if commits:
             faults.boundary("commit")
@@ -408,7 +428,7 @@ class Executor(Generic[Label]):
         between: Callable[[sa.exc.DBAPIError, list[Executed[Label]]], NoReturn],
     ) -> list[Executed[Label]]:
         """MySQL/MariaDB: the ledger read once under the lock, then each unit op by op."""
-        conn = self.recorder.conn
+        conn = self.journal.conn
         done: list[Executed[Label]] = []
         first = True
         while True:
@@ -433,12 +453,12 @@ class Executor(Generic[Label]):
         announce: Callable[[Unit[Label], int, bool], None], *, one_transaction: bool,
     ) -> list[Executed[Label]]:
         """PostgreSQL and SQLite: each unit in a transaction of its own, or with ``one_transaction`` all
-        in one. The recorder's deferred events are INSERTed right before each commit (one round trip per
+        in one. The journal's deferred events are INSERTed right before each commit (one round trip per
         transaction). A failing DDL statement is a StatementFailed, any other database error a
         TransactionFailed; either way the events of the failed transaction are forgotten."""
-        recorder = self.recorder
-        conn = recorder.conn
-        every_read = dialects.database(recorder.dialect).locks_per_transaction and not one_transaction
+        journal = self.journal
+        conn = journal.conn
+        every_read = dialects.database(self.dialect).locks_per_transaction and not one_transaction
         done: list[Executed[Label]] = []
         unit: Unit[Label] | None = None
         last: Unit[Label] | None = None
@@ -455,7 +475,7 @@ class Executor(Generic[Label]):
                         announce(unit, len(done) + 1, False)
                         result = self.transactional(unit)
                         if not one_transaction:
-                            recorder.flush()
+                            journal.flush()
                             committing = True
                     if not one_transaction:
                         faults.boundary("commit")
@@ -464,15 +484,15 @@ class Executor(Generic[Label]):
                     announce(unit, len(done), True)
                 # One transaction: the events of every unit go in together, right before the commit.
                 unit = last
-                recorder.flush()
+                journal.flush()
                 committing = last is not None
             if one_transaction and done:
                 faults.boundary("commit")
         except StatementFailed:
-            recorder.discard()
+            journal.discard()
             raise
         except sa.exc.DBAPIError as exc:
-            recorder.discard()
+            journal.discard()
             raise TransactionFailed(exc, unit, committing, done) from None
         return done
 

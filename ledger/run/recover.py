@@ -49,6 +49,7 @@ from ledger.support import faults
 from ledger.inspect.drift import adopt_names, drift, live_without_implied, reflect_live
 from ledger.project.config import Config
 from ledger.format.events import Actor, Event
+from ledger.storage.journal import Journal
 from ledger.storage.session import connect, db_message, db_user, store_for, tx, wrap_db_errors
 from ledger.storage.view import LedgerView
 from ledger.storage.store import LedgerStore
@@ -228,13 +229,11 @@ def _settle_one(conn: sa.Connection, config: Config, store: LedgerStore, view: L
         + (" after finishing it" if outcome == "completed" else "")
     with tx(conn):
         if outcome == "abandoned":
-            event = store.append(conn, kind="abandon", op=op, revision=intent.revision, message=message, actor=actor,
-                                 revision_checksum=intent.revision_checksum, reverses=intent.seq)
+            kind, reverses = "abandon", intent.seq
         else:
-            kind = "revert" if intent.reverses is not None else "apply"
-            event = store.append(conn, kind=kind, op=op, revision=intent.revision, message=message, actor=actor,
-                                 revision_checksum=intent.revision_checksum, reverses=intent.reverses)
-        faults.boundary(f"event recover {intent.revision}")
+            kind, reverses = ("revert" if intent.reverses is not None else "apply"), intent.reverses
+        event = Journal(conn, store, actor).record(kind, op, revision=intent.revision, message=message,
+                                                   revision_checksum=intent.revision_checksum, reverses=reverses)
     faults.boundary("commit")
     view.feed([event])
     return Settled(intent, outcome, event, statements)

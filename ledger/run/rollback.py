@@ -9,7 +9,7 @@ How ``rollback`` runs (the same rules as ``apply``, see :mod:`ledger.run.apply`)
    and seq, and every reverse is completed and folded onto the state, so a plan that does
    not fit stops the run with nothing changed.
 3. Run the plan one revision at a time, with the reverses the check completed, through the
-   recorder ``apply`` uses (:mod:`ledger.run.recorder`). PostgreSQL and SQLite: the DDL and the
+   executor ``apply`` uses (:mod:`ledger.run.executor`). PostgreSQL and SQLite: the DDL and the
    ``revert`` events of a revision in one transaction (with ``one_transaction``, the whole
    rollback in one). MySQL/MariaDB: each reverse op between a committed ``intent`` and its
    ``revert`` event.
@@ -47,8 +47,8 @@ from ledger.run.executor import (
     one_transaction_refused,
     refuse_in_doubt,
 )
-from ledger.run.recorder import Recorder
 from ledger.storage.seal import guard
+from ledger.storage.journal import Journal
 from ledger.storage.session import connect, db_user, store_for, tx, wrap_db_errors
 from ledger.storage.view import LedgerView
 from ledger.storage.store import LedgerStore
@@ -116,13 +116,8 @@ def _counts_back(text: str) -> bool:
     return text.startswith("-") and text[1:].isdigit()
 
 
-@attrs.frozen
-class RevertedRevision:
-    """The revert events (newest op first) and statements of one revision's rollback."""
-
-    revision: str | None
-    events: tuple[Event, ...]
-    statements: tuple[str, ...]
+#: one revision rolled back: its id, its revert events (newest op first) and statements
+RevertedRevision = Executed
 
 
 @attrs.frozen
@@ -471,8 +466,9 @@ def rollback(
             conn.rollback()
         ledger = _Ledger()
         run = _Run(planner, why, conn, sql_only, ledger.events)
-        recorder = Recorder(conn, store, dialect, actor, sql_only, ledger.view, keep=ledger.events.extend)
-        executor = Executor[str | None](recorder, WORDING, after_unit=run.follow_alembic)
+        journal = Journal(conn, store, actor, ledger.view, sql_only=sql_only,
+                          deferred=not sql_only and dialects.transactional_ddl(dialect), keep=ledger.events.extend)
+        executor = Executor[str | None](journal, dialect, WORDING, after_unit=run.follow_alembic)
 
         def next_unit(_first: bool, read: bool) -> Unit[str | None] | None:
             if read:
@@ -486,7 +482,7 @@ def rollback(
             reverted = []
             while (unit := next_unit(False, False)) is not None:
                 reverted.append(executor.one(unit))
-            return _result(planner, reverted, ledger, sql=recorder.sql)
+            return _result(planner, reverted, ledger, sql=journal.sql)
 
         def between(exc: sa.exc.DBAPIError, _done: list[Executed[str | None]]) -> NoReturn:
             raise exc
@@ -502,6 +498,6 @@ def _result(planner: _Planner, reverted: Sequence[Executed[str | None]], ledger:
     applied = applied_revisions(ledger.events)
     return RollbackResult(
         to_seq=planner.to_seq or 0,
-        reverted=tuple(RevertedRevision(done.unit.label, done.events, done.statements) for done in reverted), head=ledger.view.head, sql=tuple(sql),
+        reverted=tuple(reverted), head=ledger.view.head, sql=tuple(sql),
         warnings=tuple(planner.warnings), current=applied[-1] if applied else None, losses=tuple(planner.losses),
     )

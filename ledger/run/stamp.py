@@ -12,18 +12,18 @@ is refused and the difference is shown, and the database is left as it was.
 from __future__ import annotations
 
 import attrs
+import sqlalchemy as sa
 
-from ops import SchemaState
+from ops import MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.inspect.drift import drift, reflect_live
-from ledger.run.baseline import BaselineError, _alembic_revision
+from ledger.run.baseline import Adoption, BaselineError, adopt, alembic_version
 from ledger.project.config import Config
-from ledger.storage.db import dialect_of
-from ledger.format.events import Actor, Event
-from ledger.project.revisions import RevisionChain, RevisionError
+from ledger.format.events import Event
+from ledger.project.revisions import Revision, RevisionChain, RevisionError
 from ledger.run.apply import plan_revision
-from ledger.storage.session import connect, db_user, missing_sqlite_file, safe_url, store_for, tx, wrap_db_errors
+from ledger.storage.session import connect, tx, wrap_db_errors
 
 __all__ = ["StampResult", "alembic_revision", "stamp"]
 
@@ -51,70 +51,54 @@ def stamp(
 ) -> StampResult:
     """Record the revisions of ``chain`` up to ``revision`` (default: the database's ``alembic_version``)
     as baseline events, after checking that the live schema is the schema they build."""
-    store = store_for(config)
-    if missing_sqlite_file(config.url):
-        raise BaselineError(f"{safe_url(config.url)} does not exist: there is no database to stamp")
-    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
-        dialect = dialect_of(conn)
-        actor = Actor.current(db_user=db_user(conn), by=by)
-        with store.lock(conn, lock_timeout):
-            # Everything is checked before the ledger table is created: a refusal changes nothing.
-            with tx(conn):
-                count = store.count(conn) if store.exists(conn) else 0
-                if count:
-                    raise BaselineError(f"the ledger {store.fullname} already has {count} event{'s' if count != 1 else ''}: stamp only "
-                                        "adopts a database whose ledger is empty")
-                source = "given"
-                if revision is None:
-                    found = _alembic_revision(conn)
-                    if found is None:
-                        raise RevisionError("no revision given and the database has no alembic_version row: give "
-                                            "the revision the database is at (`schema-ledger stamp REVISION`)")
-                    if "," in found:
-                        raise RevisionError(f"alembic_version holds several heads ({found}): give the revision "
-                                            "of the migration files the database is at")
-                    revision, source = found, "alembic_version"
-                try:
-                    target = chain.get(revision) if source == "alembic_version" else chain.resolve(revision)
-                except RevisionError:
-                    target = None
-                if target is None:
-                    raise RevisionError(
-                        f"no migration file defines revision {revision}"
-                        + (" (found in alembic_version)" if source == "alembic_version" else "")
-                        + ": import the Alembic history first (`schema-ledger import-alembic alembic/`)")
-                upto = chain.upto(target.id)
-                planned = []
-                state = dialects.empty_state(dialect)
-                for one in upto:
-                    plan = plan_revision(one, state, dialect)
-                    for step in plan.steps:
-                        state = step.states[-1]
-                    planned.append(plan)
-                found_drift = drift(state, reflect_live(conn, config), dialect)
-                if found_drift is not None:
-                    lines = found_drift.lines()
-                    shown = "; ".join(lines[:10]) + (f"; and {len(lines) - 10} more" if len(lines) > 10 else "")
-                    raise BaselineError(f"the live schema is not the schema revisions up to {target.id} build "
-                                        f"({len(lines)} difference{'s' if len(lines) != 1 else ''}, as the ops "
-                                        f"that lead from the files' schema to the live one): {shown}")
-            with tx(conn):
-                store.create(conn)
-            events: list[Event] = []
-            with tx(conn):
-                head = store.head(conn)
-                for plan in planned:
-                    one = plan.revision
-                    message = why or DEFAULT_MESSAGE.format(revision=target.id)
-                    ops = [op for step in plan.steps for op in step.ops] or [None]
-                    for op in ops:
-                        head = store.append(conn, kind="baseline", op=op, revision=one.id, message=message,
-                                            actor=actor, revision_checksum=one.checksum, after=head)
-                        events.append(head)
-    return StampResult(target.id, tuple(r.id for r in upto), tuple(events), len(state.tables), source)
+    source = "given"
+    target: Revision | None = None
+    upto: list[Revision] = []
+
+    def examine(conn: sa.Connection, dialect: str) -> Adoption:
+        nonlocal revision, source, target, upto
+        if revision is None:
+            found = alembic_version(conn)
+            if found is None:
+                raise RevisionError("no revision given and the database has no alembic_version row: give "
+                                    "the revision the database is at (`schema-ledger stamp REVISION`)")
+            if "," in found:
+                raise RevisionError(f"alembic_version holds several heads ({found}): give the revision "
+                                    "of the migration files the database is at")
+            revision, source = found, "alembic_version"
+        try:
+            target = chain.get(revision) if source == "alembic_version" else chain.resolve(revision)
+        except RevisionError:
+            target = None
+        if target is None:
+            raise RevisionError(
+                f"no migration file defines revision {revision}"
+                + (" (found in alembic_version)" if source == "alembic_version" else "")
+                + ": import the Alembic history first (`schema-ledger import-alembic alembic/`)")
+        upto = list(chain.upto(target.id))
+        entries: list[tuple[MigrateOperation | None, SchemaState, str | None, str | None]] = []
+        state = dialects.empty_state(dialect)
+        for one in upto:
+            plan = plan_revision(one, state, dialect)
+            steps = [(op, after) for step in plan.steps for op, after in zip(step.ops, step.states[1:])]
+            entries += [(op, after, one.id, one.checksum) for op, after in steps or [(None, state)]]
+            state = steps[-1][1] if steps else state
+        found_drift = drift(state, reflect_live(conn, config), dialect)
+        if found_drift is not None:
+            lines = found_drift.lines()
+            shown = "; ".join(lines[:10]) + (f"; and {len(lines) - 10} more" if len(lines) > 10 else "")
+            raise BaselineError(f"the live schema is not the schema revisions up to {target.id} build "
+                                f"({len(lines)} difference{'s' if len(lines) != 1 else ''}, as the ops "
+                                f"that lead from the files' schema to the live one): {shown}")
+        return Adoption(tuple(entries), why or DEFAULT_MESSAGE.format(revision=target.id), state)
+
+    found, events = adopt(config, examine, who="stamp only", nothing="there is no database to stamp", by=by,
+                          lock_timeout=lock_timeout)
+    assert target is not None
+    return StampResult(target.id, tuple(r.id for r in upto), events, len(found.state.tables), source)
 
 
 def alembic_revision(config: Config) -> str | None:
     """What the database's ``alembic_version`` table holds (None without one); nothing is created."""
     with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
-        return _alembic_revision(conn)
+        return alembic_version(conn)

@@ -17,12 +17,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ops import LedgerFormatError, SchemaState
-from ops.names import ANY_DATABASE
+from ops import LedgerFormatError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.format.codec import decode
-from ledger.format.events import GENESIS_HASH, SORTED_BODY_FIELDS, STATE_KINDS, Actor, Event, body_bytes, link_problems
+from ledger.format.events import (
+    GENESIS_HASH, SORTED_BODY_FIELDS, STATE_KINDS, Actor, Event, body_bytes, fold_events, link_problems,
+)
 from ledger.storage.store import LedgerStore
 from ledger.support.gcpause import collection_paused
 
@@ -96,11 +97,21 @@ def fold_rows(
 
     ``hashed``: each row's hash was checked as it was read (``checked``), see ``codec.decode``.
     """
-    state = state if state is not None else SchemaState(names_per=ANY_DATABASE)  # read, not planned
-    for seq, kind, payload in rows:
-        if kind in STATE_KINDS and payload is not None:
-            state = decode(payload, seq=seq, hashed=hashed).apply(state)
-    return state
+    # Without a state, fold_events starts as a read (not a plan) does: names kept apart as the fold needs.
+    return fold_events((_Row(seq, kind, payload, hashed) for seq, kind, payload in rows), state)
+
+
+class _Row:
+    """A lean row as the fold reads an event: its op is decoded only when the fold asks for it."""
+
+    __slots__ = ("seq", "kind", "payload", "hashed")
+
+    def __init__(self, seq: int, kind: str, payload: str | None, hashed: bool) -> None:
+        self.seq, self.kind, self.payload, self.hashed = seq, kind, payload, hashed
+
+    @property
+    def op(self) -> MigrateOperation | None:
+        return decode(self.payload, seq=self.seq, hashed=self.hashed) if self.payload is not None else None
 
 
 def fold_ledger(

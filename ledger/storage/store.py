@@ -157,19 +157,18 @@ class LedgerStore:
         message: str | None, actor: Actor, revision_checksum: str | None = None, reverses: int | None = None,
         after: Event | None | Literal[_Unread.HEAD] = _Unread.HEAD,
     ) -> Event:
-        """Append one event after the current head. Call under the lock; a racing append fails on the seq key.
+        """Append one event after the current head, through the journal (:mod:`ledger.storage.journal`,
+        the one event writer): a shortcut for one event. Call under the lock; a racing append fails on
+        the seq key.
 
         ``after``: the head as the caller read it under the lock (None: the ledger is empty), which
         spares a read per event; left out, the head is read here.
         """
-        head = self.head(conn) if after is _Unread.HEAD else after
-        event = Event.following(
-            head, kind=kind, op=op,
-            revision=revision, message=message, actor=actor, revision_checksum=revision_checksum,
-            reverses=reverses,
-        )
-        self.insert(conn, [event])
-        return event
+        from ledger.storage.journal import Journal
+
+        journal = Journal(conn, self, actor) if after is _Unread.HEAD else Journal(conn, self, actor, head=after)
+        return journal.record(kind, op, revision=revision, message=message, revision_checksum=revision_checksum,
+                              reverses=reverses)
 
     def insert(self, conn: sa.Connection, events: Sequence[Event]) -> None:
         """INSERT ``events`` (already chained, in seq order) in one round trip: one ``executemany``."""

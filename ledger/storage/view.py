@@ -18,7 +18,7 @@ from ops.names import ANY_DATABASE
 
 from ledger import dialects
 
-from ledger.format.events import STATE_KINDS, Event
+from ledger.format.events import STATE_KINDS, Event, fold_events
 from ledger.storage.store import LedgerStore
 
 __all__ = ["LedgerView"]
@@ -72,12 +72,10 @@ class LedgerView:
             if known is not None:
                 self.state = known[1]
             else:
-                op = event.op
-                if op is not None:
-                    try:
-                        self.state = op.apply(self.state)
-                    except InvalidOperationError as exc:
-                        raise LedgerError(f"ledger seq {event.seq} does not fold onto the events before it: {exc}") from None
+                try:
+                    self.state = fold_events((event,), self.state)
+                except InvalidOperationError as exc:
+                    raise LedgerError(f"ledger seq {event.seq} does not fold onto the events before it: {exc}") from None
             if event.kind == "revert" and event.reverses is not None:
                 if event.reverses in self.live:
                     self.counts[self.live.pop(event.reverses)] -= 1

@@ -21,6 +21,7 @@ from ops import InvalidOperationError, MigrateOperation, SchemaState
 from ledger import dialects
 from ledger.format.events import Actor, Event, fold_events
 from ledger.storage.db import dialect_of
+from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
 from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
 from ledger.integrations.alembic.capture import Captured, Captures
@@ -80,6 +81,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         #: an operation was recorded only as what ran: the fold may not follow the live schema
         self._resync_open = False
         #: (table, referent) of foreign keys SQLite holds to a table that does not exist yet
+        #: the triggers, functions and views the ledger's SQL text defines (read when first needed)
+        self._defined: dict[tuple[str, str], str | None] | None = None
         self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
         #: signs and anchors the head this run leaves (None: neither is configured)
         self.seal: Any = None
@@ -186,8 +189,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         events). An event of data work stays in the transaction of the data it records.
         """
         with self._quiet():
-            event = self.store.append(self.conn, kind="apply", op=op, revision=self.revision, message=message,
-                                      actor=self.actor, after=self._last)
+            event = Journal(self.conn, self.store, self.actor, head=self._last).record(
+                "apply", op, revision=self.revision, message=message)
             if ddl and not dialects.transactional_ddl(self.dialect):
                 self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
                 self._committed = len(self.events) + 1
