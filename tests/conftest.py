@@ -17,8 +17,11 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
-from ledger import dialects
-from tests import servers
+# The shared builders assert too: their failures should read like a test's own.
+pytest.register_assert_rewrite("tests.builders", "tests.alembic_histories", "tests.reliability")
+
+from ledger import dialects  # noqa: E402 - after the rewrite hook is set
+from tests import servers  # noqa: E402
 
 # CI runs the same 20 examples per property every time (a red build is reproducible and is the
 # commit's doing); local and deep runs draw new examples on every run and explore.

@@ -293,6 +293,12 @@ class Database:
         return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), inspector.get_multi_unique_constraints(**kw),
                              inspector.get_multi_foreign_keys(**kw))
 
+    def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
+        """The statement that drops a trigger, function, procedure or view ``name`` (as written)
+        that SQL text created: its reverse. ``table``: a trigger's table; ``arguments``: a
+        routine's argument list. Here: by name alone (SQLite, MySQL/MariaDB)."""
+        return f"DROP {kind} IF EXISTS {name}"
+
     def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
                            schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:
         """(name, columns) of each unique constraint of one table, each as many times as the

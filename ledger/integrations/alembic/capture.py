@@ -22,6 +22,7 @@ from ledger.integrations.alembic_sql import (
     changes_no_table,
     classify,
     render_statements,
+    schema_object,
     touched_tables,
 )
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, SCHEMA_SQL, AlembicHookError
@@ -116,7 +117,8 @@ class Captures:
         live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
         """
         if item.category == SCHEMA and changes_no_table(text):
-            self._record_statement(text, item, origin, None)  # a function, a trigger, a view: not in the fold
+            # a function, a trigger, a view: not in the fold; reversible where its reverse is known
+            self._record_statement(text, item, origin, None, reverse=self._reverse_sql(text))
             return
         table = touched_tables(text) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
@@ -140,8 +142,41 @@ class Captures:
                 self._record_statement(text, item, origin, None, note=f"{note}: {exc}", resync=True)
                 return
 
+    def _reverse_sql(self, text: str) -> str | None:
+        """The statement that undoes ``text`` when it creates, replaces or drops a trigger, a
+        function, a procedure or a view, else None.
+
+        A creation is undone by dropping the object; a replacement or a drop by the definition
+        the ledger held before it (a replacement of nothing the ledger holds: by dropping it). So
+        a rollback takes a trigger away before the column it reads, as the downgrade would.
+        """
+        found = schema_object(text)
+        if found is None:
+            return None
+        verb, obj = found
+        defined = self._definitions()
+        before = defined.get(obj.key)
+        defined[obj.key] = None if verb == "drop" else text
+        if verb == "drop" or (verb == "replace" and before is not None):
+            return before
+        return self._database.drop_object_sql(obj.kind, obj.name, table=obj.table, arguments=obj.arguments)
+
+    def _definitions(self) -> dict[tuple[str, str], str | None]:
+        """Each trigger, function, procedure and view the ledger's SQL text defines: its definition
+        in force (None: dropped). Read from the ledger once per run, then kept up to date."""
+        if self._defined is None:
+            defined: dict[tuple[str, str], str | None] = {}
+            with self._quiet():
+                for event in self.store.events(self.conn, table_exists=True):
+                    if isinstance(event.op, lops.ExecuteSQLOp):
+                        found = schema_object(event.op.sqltext)
+                        if found is not None:
+                            defined[found[1].key] = None if found[0] == "drop" else event.op.sqltext
+            self._defined = defined
+        return self._defined
+
     def _record_statement(self, text: str, item: Captured, origin: str | None, foreign: str | None, *,
-                          note: str | None = None, resync: bool = False) -> None:
+                          note: str | None = None, resync: bool = False, reverse: str | None = None) -> None:
         if resync:
             prefix = f"{RESYNC} {item.source}: schema changed by SQL, the ledger does not follow it"
             self._resync_open = True
@@ -156,5 +191,5 @@ class Captures:
         for extra in (item.note, note):
             if extra:
                 prefix += f" ({extra})"
-        self._append(lops.ExecuteSQLOp(text), self._message(prefix), origin,
+        self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
                      ddl=foreign is not None or item.category != DATA)
