@@ -74,6 +74,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._head: tuple[int, str] | None = None
         #: the newest event as this run last read or wrote it, under the lock (what the next one follows)
         self._last: Event | None = None
+        #: SQLite's ``PRAGMA data_version`` as this run's previous revision read it under the lock
+        self._data_version: int | None = None
         #: how many of ``events`` are committed (MySQL/MariaDB, where DDL commits on its own)
         self._committed = 0
         #: an operation was recorded only as what ran: the fold may not follow the live schema
@@ -132,8 +134,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         """Run one revision's ``upgrade()`` (or ``downgrade()``) with its operations recorded."""
         self.revision, self._why, self._direction, self._path = revision, doc, direction, path
         self._begin_sqlite()
-        self._check_heads()
-        self._load()
+        if self._others_committed() or self.state is None:
+            self._check_heads()
+            self._load()
         before = len(self.events)
         self.active = True
         self._buffer = []
