@@ -198,3 +198,60 @@ def test_an_index_a_column_makes_is_recorded_with_the_name_the_naming_convention
     check_live_equals_fold(db_url)
     (event,) = [e for e in hook_events(db_url) if e.op_type == "create_table"]
     assert [i.name for i in event.op.table.indexes] == ["idx_revoked_token_exp"]  # type: ignore[union-attr]
+
+
+def test_a_batch_rebuild_on_sqlite_is_recorded_as_the_table_it_made(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """Alembic rebuilds a SQLite table in batch mode from its reflection, which reads the index
+    ``(ti_id, id DESC)`` as ``(ti_id, id)``: the ledger records the index the database then holds."""
+    url = database_factory("sqlite")
+    events = up_and_down(tmp_path, url, [
+        ["op.create_table('task_reschedule', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('ti_id', sa.String(36)))",
+         "op.execute('CREATE INDEX idx_tr_ti_id_id_desc ON task_reschedule (ti_id, id DESC)')"],
+        ["with op.batch_alter_table('task_reschedule') as batch_op:",
+         "    batch_op.alter_column('ti_id', existing_type=sa.String(36), type_=sa.String(32))"],
+    ])
+    assert any((e.message or "").startswith("[adjusted] the batch rebuild of task_reschedule") for e in events), \
+        [e.message for e in events]
+
+
+def test_a_foreign_key_to_columns_a_unique_index_covers_is_recorded_as_an_op(tmp_path: Path, db_url: str) -> None:
+    """Every database takes a foreign key to the columns of a unique index; so does the fold
+    (airflow's asset_active refers to dataset(name, uri), unique by an index)."""
+    events = up_and_down(tmp_path, db_url, [
+        ["op.create_table('dataset', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(150), nullable=False), sa.Column('uri', sa.String(150), nullable=False))",
+         "op.create_index('idx_dataset_name_uri_unique', 'dataset', ['name', 'uri'], unique=True)"],
+        ["op.create_table('asset_active', sa.Column('name', sa.String(150), nullable=False),"
+         " sa.Column('uri', sa.String(150), nullable=False),"
+         " sa.PrimaryKeyConstraint('name', 'uri', name='asset_active_pkey'),"
+         " sa.ForeignKeyConstraint(['name', 'uri'], ['dataset.name', 'dataset.uri'],"
+         " name='asset_active_name_uri_fkey', ondelete='CASCADE'))"],
+    ])
+    assert [e.op_type for e in events] == ["create_table", "create_index", "create_table"], \
+        [e.message for e in events]
+
+
+def test_a_table_rebuilt_by_sql_on_the_connection_is_recorded_once_as_what_each_statement_did(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """airflow's SQLite rebuild (``CREATE TABLE t_new``, copy, ``DROP TABLE t``, ``ALTER TABLE
+    t_new RENAME TO t`` on ``op.get_bind()``): each statement is recorded as the change it made
+    when it ran, the last as a rename; none is kept as SQL to run again over ops that made it."""
+    url = database_factory("sqlite")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('connection', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('conn_id', sa.String(250), nullable=False), sa.Column('extra', sa.Text()))"],
+        ["conn = op.get_bind()",
+         "conn.execute(sa.text('CREATE TABLE connection_new (id INTEGER NOT NULL, conn_id VARCHAR(250) NOT NULL,"
+         " extra TEXT, CONSTRAINT connection_pkey PRIMARY KEY (id), CONSTRAINT connection_conn_id_uq UNIQUE (conn_id))'))",
+         "conn.execute(sa.text('INSERT INTO connection_new SELECT id, conn_id, extra FROM connection'))",
+         "conn.execute(sa.text('DROP TABLE connection'))",
+         "conn.execute(sa.text('ALTER TABLE connection_new RENAME TO connection'))"],
+    ])
+    check_live_equals_fold(url)
+    events = hook_events(url)
+    assert [e.op_type for e in events] == ["create_table", "create_table", "execute", "drop_table", "rename_table"], \
+        [e.message for e in events]

@@ -26,7 +26,7 @@ from ledger import dialects
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "render_statements",
-    "touched_tables", "SchemaObject", "schema_object",
+    "touched_tables", "SchemaObject", "renamed_table", "schema_object",
 ]
 
 #: Statement categories: reads are never recorded; data and schema statements are.
@@ -210,6 +210,20 @@ def _arguments(rest: str) -> str | None:
         return None
     kept = [re.split(r"\s+DEFAULT\s+|\s*=", part.strip(), maxsplit=1, flags=re.I)[0].strip() for part in parts]
     return "(" + ", ".join(k for k in kept if k) + ")"
+
+
+_RENAME_TABLE = re.compile(
+    rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?{_QUALIFIED}\s+RENAME\s+TO\s+(?P<new>{_NAME})\s*;?\s*$", re.I | re.S)
+
+
+def renamed_table(statement: str) -> tuple[str | None, str, str] | None:
+    """``(schema, old, new)`` of a plain ``ALTER TABLE old RENAME TO new``; None for anything else."""
+    match = _RENAME_TABLE.match(statement[_skip_leading(statement):])
+    if match is None:
+        return None
+    parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))]
+    schema, old = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+    return schema, old, _unquote(match.group("new").strip())
 
 
 def _skip_leading(statement: str) -> int:

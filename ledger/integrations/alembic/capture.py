@@ -22,6 +22,7 @@ from ledger.integrations.alembic_sql import (
     changes_no_table,
     classify,
     render_statements,
+    renamed_table,
     schema_object,
     touched_tables,
 )
@@ -90,6 +91,11 @@ class Captures:
             # kept to be read, never run again with its placeholders (drill and import name it)
             texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
         self._buffer.append(Captured(texts, category, self._source or "connection.execute", note))
+        if self._source is None and category in (SCHEMA, OTHER):
+            # DDL run on the connection is recorded now, as what it changed: reflected later, a
+            # table it made and a later statement renamed would be missed, and the rename
+            # recorded as SQL to run again over ops that already made its change.
+            self._flush_captured()
 
     def _flush_captured(self) -> None:
         if not self._buffer:
@@ -122,6 +128,8 @@ class Captures:
             return
         table = touched_tables(text) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
+        if item.category == SCHEMA and self._renamed(text, item, origin):
+            return
         try:
             ops = self._follow_live(table)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
@@ -141,6 +149,36 @@ class Captures:
             except AlembicHookError as exc:
                 self._record_statement(text, item, origin, None, note=f"{note}: {exc}", resync=True)
                 return
+
+    def _renamed(self, text: str, item: Captured, origin: str | None) -> bool:
+        """Record ``ALTER TABLE a RENAME TO b`` as the rename it is (a diff would see a table
+        dropped and another made), when the fold then follows the live schema of ``b``."""
+        found = renamed_table(text)
+        assert self.state is not None
+        if found is None or not self.state.has_table(found[1], found[0]):
+            return False
+        schema, old, new = found
+        op = lops.RenameTableOp(old, new, schema=schema)
+        try:
+            after = op.apply(self.state)
+        except Exception:  # noqa: BLE001 - the fold refuses it: the statement is followed by reflection
+            return False
+        saved = self.state
+        self.state = after
+        try:
+            follow = self._follow_live((schema, new))
+        except Exception:  # noqa: BLE001
+            follow = None
+        finally:
+            self.state = saved
+        if follow is None:
+            return False
+        self._apply(op, origin, self._message(f"{SCHEMA_SQL} {item.source}: folded from SQL: {' '.join(text.split())}"))
+        for number, extra in enumerate(follow, start=1):
+            self._apply(extra, origin, self._message(
+                f"{SCHEMA_SQL} {item.source} ({number} of {len(follow)} after the rename): the table as the database "
+                f"holds it"))
+        return True
 
     def _reverse_sql(self, text: str) -> str | None:
         """The statement that undoes ``text`` when it creates, replaces or drops a trigger, a

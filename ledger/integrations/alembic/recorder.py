@@ -299,6 +299,10 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
 
     def flush_batch(self, impl: BatchOperationsImpl) -> None:
         self._flush_captured()
+        try:
+            rebuilt = bool(impl.batch) and impl._should_recreate()
+        except Exception:  # noqa: BLE001 - Alembic's private test; without it the table is not looked at again
+            rebuilt = False
         with self._capture(f"alembic batch_alter_table({impl.table_name})") as captured:
             with self._alembic_work():
                 ORIGINAL["flush"](impl)
@@ -309,6 +313,22 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._fall_back(op.what, op.table, op.error, origin, captured)
             else:
                 self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured)
+        if rebuilt and pending:
+            self._rebuilt_as_held(impl.schema, impl.table_name)
+
+    def _rebuilt_as_held(self, schema: str | None, table: str) -> None:
+        """Record what a batch rebuild changed beyond the block's ops: Alembic makes the table again
+        from its reflection, which loses what SQLAlchemy does not reflect (an index's ``DESC``)."""
+        try:
+            follow = self._follow_live((schema, table)) or []
+        except Exception:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            return
+        for op in follow:
+            try:
+                self._apply(op, None, self._message(
+                    f"{ADJUSTED} the batch rebuild of {table} made it again as the database now holds it"))
+            except Exception:  # noqa: BLE001
+                return
 
     def _record_ops(self, converted: list[MigrateOperation], origin: str | None,
                     captured: list[Captured]) -> None:
