@@ -279,3 +279,30 @@ def test_a_rebuild_by_sql_of_a_table_other_tables_refer_to_keeps_their_foreign_k
     events = hook_events(url)
     assert [e.op_type for e in events][2:] == ["create_table", "drop_constraint", "drop_table", "rename_table",
                                                "create_foreign_key"], [e.message for e in events]
+
+
+def test_a_unique_declared_twice_alike_under_a_naming_convention_is_recorded_once(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """langflow's file table: ``Column(unique=True)`` and ``UniqueConstraint('name')`` named alike by
+    the naming convention; then a batch rebuild drops it. Recorded as ops, never as Alembic's
+    rebuild SQL (which an import would replay twice)."""
+    url = database_factory("sqlite")
+    folder = tmp_path / "alembic"
+    write_env(folder, batch=True)
+    env = folder / "env.py"
+    env.write_text(env.read_text().replace(
+        "target_metadata=None",
+        "target_metadata=sa.MetaData(naming_convention={'uq': 'uq_%(table_name)s_%(column_0_name)s'})"))
+    write_history(folder, [
+        ["op.create_table('file', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(20), nullable=False, unique=True), sa.Column('user_id', sa.Integer()),"
+         " sa.UniqueConstraint('name'))"],
+        ["with op.batch_alter_table('file', recreate='always') as batch_op:",
+         "    batch_op.drop_constraint('uq_file_name', type_='unique')",
+         "    batch_op.create_unique_constraint('file_name_user_id_key', ['name', 'user_id'])"],
+    ])
+    run_alembic(folder, url, "upgrade", "head")
+    check_live_equals_fold(url)
+    events = hook_events(url)
+    assert "execute" not in [e.op_type for e in events], [e.message for e in events]

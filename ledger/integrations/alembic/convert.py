@@ -106,7 +106,13 @@ def _recording(recorder: Recorder, call: Callable[[lops.Operations], Any]) -> li
 
 def _create_table(operation: aops.CreateTableOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
     table = result if isinstance(result, sa.Table) else operation.to_table(recorder.migration_context)
-    op = lops.CreateTableOp(_table_spec(table, recorder.conn.dialect))
+    spec = _table_spec(table, recorder.conn.dialect)
+    # ``Column(unique=True)`` beside ``UniqueConstraint`` on that column, named alike by a naming
+    # convention: one constraint of that name on those columns (SQLite keeps the clause twice).
+    uniques = tuple(dict.fromkeys(spec.uniques))
+    if len(uniques) != len(spec.uniques):
+        spec = attrs.evolve(spec, uniques=uniques)
+    op = lops.CreateTableOp(spec)
     return [_with_if(op, getattr(operation, "if_not_exists", None), "not_exists")]
 
 
