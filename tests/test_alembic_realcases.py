@@ -255,3 +255,27 @@ def test_a_table_rebuilt_by_sql_on_the_connection_is_recorded_once_as_what_each_
     events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "create_table", "execute", "drop_table", "rename_table"], \
         [e.message for e in events]
+
+
+def test_a_rebuild_by_sql_of_a_table_other_tables_refer_to_keeps_their_foreign_keys(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``DROP TABLE`` of a table another table's foreign key refers to (SQLite keeps the key
+    dangling) then a rename to its name: the key is recorded dropped, and again once the table is back."""
+    url = database_factory("sqlite")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('dag_run', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('state', sa.String(20)))",
+         "op.create_table('ti', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('run_id', sa.Integer(),"
+         " sa.ForeignKey('dag_run.id', name='ti_run_fkey')))"],
+        ["conn = op.get_bind()",
+         "conn.execute(sa.text('PRAGMA foreign_keys=off'))",
+         "conn.execute(sa.text('CREATE TABLE dag_run_new (id INTEGER NOT NULL, state VARCHAR(50),"
+         " CONSTRAINT dag_run_pkey PRIMARY KEY (id))'))",
+         "conn.execute(sa.text('DROP TABLE dag_run'))",
+         "conn.execute(sa.text('ALTER TABLE dag_run_new RENAME TO dag_run'))",
+         "conn.execute(sa.text('PRAGMA foreign_keys=on'))"],
+    ])
+    check_live_equals_fold(url)
+    events = hook_events(url)
+    assert [e.op_type for e in events][2:] == ["create_table", "drop_constraint", "drop_table", "rename_table",
+                                               "create_foreign_key"], [e.message for e in events]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
+import sqlalchemy as sa
 
 import ops as lops
 
@@ -128,7 +130,7 @@ class Captures:
             return
         table = touched_tables(text) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
-        if item.category == SCHEMA and self._renamed(text, item, origin):
+        if item.category == SCHEMA and (self._renamed(text, item, origin) or self._dropped(text, item, origin)):
             return
         try:
             ops = self._follow_live(table)
@@ -174,10 +176,30 @@ class Captures:
         if follow is None:
             return False
         self._apply(op, origin, self._message(f"{SCHEMA_SQL} {item.source}: folded from SQL: {' '.join(text.split())}"))
+        if self._dangling:
+            self._keys_now_valid((schema, new), origin)
         for number, extra in enumerate(follow, start=1):
             self._apply(extra, origin, self._message(
                 f"{SCHEMA_SQL} {item.source} ({number} of {len(follow)} after the rename): the table as the database "
                 f"holds it"))
+        return True
+
+    def _dropped(self, text: str, item: Captured, origin: str | None) -> bool:
+        """Record ``DROP TABLE t`` as the drop it is, with the foreign keys of other tables that
+        SQLite keeps dangling (a diff cannot drop a table other tables' keys refer to)."""
+        found = touched_tables(text)
+        assert self.state is not None
+        if found is None or not re.match(r"\s*DROP\s+TABLE\b", text, re.I) \
+                or not self.state.has_table(found[1], found[0]):
+            return False
+        with self._quiet():
+            if sa.inspect(self.conn).has_table(found[1], schema=found[0]):
+                return False
+        try:
+            op = self.state.complete(lops.DropTableOp(found[1], schema=found[0]))
+            self._apply(op, origin, self._message(f"{SCHEMA_SQL} {item.source}: folded from SQL: {' '.join(text.split())}"))
+        except Exception:  # noqa: BLE001 - the statement is then followed by reflection
+            return False
         return True
 
     def _reverse_sql(self, text: str) -> str | None:

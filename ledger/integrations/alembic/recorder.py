@@ -399,6 +399,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                     f"this foreign key, now dangling")
             self._append(drop, self._message(note))
             self.state = drop.apply(self.state)
+            # recorded again once a table of that name is there (made, or renamed to it)
+            self._dangling.add((table.key, (op.schema if fk.referent_schema is None else fk.referent_schema,
+                                            op.table_name)))
         try:
             return op.apply(self.state)
         except InvalidOperationError:
