@@ -555,7 +555,11 @@ class SchemaState:
         for name in fk.referent_columns:
             if target.column(name) is None:
                 raise InvalidOperationError(f"{what} refers to missing column {target.fullname}.{name}")
-        keys = ([target.primary_key] if target.primary_key else []) + list(target.uniques)
+        # A unique index on plain columns serves as well (every database takes it; SQLite and
+        # PostgreSQL histories refer to one), unless it is partial.
+        keys = ([target.primary_key] if target.primary_key else []) + list(target.uniques) + [
+            i for i in target.indexes if i.unique and len(i.columns) == len(i.elements)
+            and not any(key.endswith("_where") for key, _ in i.dialect_options)]
         if not any(set(k.columns) == set(fk.referent_columns) and len(k.columns) == len(fk.referent_columns) for k in keys):
             raise InvalidOperationError(
                 f"{what} refers to {target.fullname}({', '.join(fk.referent_columns)}), which is not a primary key or unique constraint"

@@ -1,4 +1,4 @@
-"""``python -m realworld.bootstrap URL WHEEL MODULE...``: ``create_all()`` of a package's own models.
+"""``python -m realworld.bootstrap [--bare-packages] URL WHEEL MODULE...``: ``create_all()`` of a package's own models.
 
 Some projects create their tables with ``metadata.create_all()`` and run their Alembic history only
 from there (jupyterhub, nbgrader, buildbot, dagster on PostgreSQL): Alembic alone fails on an empty
@@ -16,7 +16,9 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.machinery
+import os
 import sys
+import tarfile
 import tempfile
 import types
 import zipfile
@@ -54,17 +56,55 @@ class _PlaceholderModule(types.ModuleType):
 class _Placeholders(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Last on ``sys.meta_path``: a module nothing else finds is a placeholder module."""
 
-    def __init__(self, own: str) -> None:
-        self.own = own
+    def __init__(self, own: str, folder: str) -> None:
+        self.own, self.folder = own, folder
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
-        if fullname.split(".")[0] == self.own:
-            return None  # the package's own modules come from the wheel, or fail honestly
+        if fullname.split(".")[0] == self.own or not self._imported_by_the_package():
+            # the package's own modules come from the wheel, or fail honestly; an optional import
+            # of an installed library fails as it would
+            return None
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def _imported_by_the_package(self) -> bool:
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not name.startswith("<frozen") and name != __file__:
+                return name.startswith(self.folder)
+            frame = frame.f_back  # type: ignore[assignment]
+        return False
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         module = _PlaceholderModule(spec.name)
         module.__path__ = []
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass
+
+
+class _BarePackages(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """First on ``sys.meta_path``: a package of the wheel is made without running its ``__init__.py``
+    (which may import the whole package and everything it needs), so a models module is imported
+    with only what it imports itself."""
+
+    def __init__(self, own: str, folder: str) -> None:
+        self.own, self.folder = own, folder
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname.split(".")[0] != self.own:
+            return None
+        package = os.path.join(self.folder, *fullname.split("."))
+        if not os.path.isdir(package):
+            return None
+        spec = importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+        spec.submodule_search_locations = [package]
+        return spec
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        module = types.ModuleType(spec.name)
+        module.__path__ = list(spec.submodule_search_locations or [])
         return module
 
     def exec_module(self, module: types.ModuleType) -> None:
@@ -81,13 +121,26 @@ def metadatas(module: types.ModuleType) -> list[sa.MetaData]:
     return found
 
 
-def create_all(url: str, wheel: str, modules: list[str]) -> list[str]:
-    """Create the tables of ``modules`` (dotted names inside ``wheel``) on ``url``; their names."""
+def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool = False) -> list[str]:
+    """Create the tables of ``modules`` (dotted names inside ``wheel``) on ``url``; their names.
+
+    ``bare_packages``: the wheel's packages are made without running their ``__init__.py``."""
+    # The driver first: its optional imports must fail as ImportError, not find placeholders.
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     folder = tempfile.mkdtemp(prefix="realworld-bootstrap-")
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(folder)
+    if wheel.endswith(".tar.gz"):  # a source distribution: its one top folder holds the package
+        with tarfile.open(wheel) as archive:
+            archive.extractall(folder, filter="data")
+        (top,) = os.listdir(folder)
+        folder = os.path.join(folder, top)
+    else:
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(folder)
     sys.path.insert(0, folder)
-    sys.meta_path.append(_Placeholders(modules[0].split(".")[0]))
+    own = modules[0].split(".")[0]
+    if bare_packages:
+        sys.meta_path.insert(0, _BarePackages(own, folder))
+    sys.meta_path.append(_Placeholders(own, folder))
     found: list[sa.MetaData] = []
     for name in modules:
         for metadata in metadatas(importlib.import_module(name)):
@@ -95,7 +148,6 @@ def create_all(url: str, wheel: str, modules: list[str]) -> list[str]:
                 found.append(metadata)
     if not found:
         raise SystemExit(f"no MetaData with tables in {', '.join(modules)}")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     names: list[str] = []
     try:
         with engine.begin() as conn:
@@ -108,8 +160,9 @@ def create_all(url: str, wheel: str, modules: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    url, wheel, *modules = argv
-    names = create_all(url, wheel, modules)
+    bare = "--bare-packages" in argv
+    url, wheel, *modules = [a for a in argv if a != "--bare-packages"]
+    names = create_all(url, wheel, modules, bare_packages=bare)
     print(f"created {len(names)} tables: {', '.join(sorted(names))}")
     return 0
 

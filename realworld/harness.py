@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
@@ -54,7 +55,8 @@ if config.config_file_name is not None:
 NAMING_CONVENTION = {naming!r}
 target_metadata = sa.MetaData(naming_convention=NAMING_CONVENTION) if NAMING_CONVENTION else None
 url = os.environ.get("REALWORLD_URL") or config.get_main_option("sqlalchemy.url")
-engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+AUTOCOMMIT = {autocommit!r}
+engine = sa.create_engine(url, poolclass=sa.pool.NullPool, **({{"isolation_level": "AUTOCOMMIT"}} if AUTOCOMMIT else {{}}))
 with engine.connect() as connection:
     context.configure(
         connection=connection,
@@ -120,20 +122,24 @@ class HarnessError(RuntimeError):
     pass
 
 
-def download(requirement: str, cache: Path) -> Path:
-    """``pip download --no-deps`` the wheel of ``requirement`` into ``cache`` (once); its path."""
+def download(requirement: str, cache: Path, *, sdist: bool = False) -> Path:
+    """``pip download --no-deps`` the wheel (or with ``sdist`` the source distribution) of
+    ``requirement`` into ``cache`` (once); its path."""
     cache.mkdir(parents=True, exist_ok=True)
     name, _, version = requirement.partition("==")
     stem = name.replace("-", "_").lower() + "-" + (version + "-" if version else "")
+    if sdist:
+        stem = name.lower() + "-" + (version + ".tar.gz" if version else "")
 
     def found() -> Path | None:
-        hits = sorted(p for p in cache.glob("*.whl") if p.name.lower().startswith(stem))
+        hits = sorted(p for p in cache.glob("*.tar.gz" if sdist else "*.whl") if p.name.lower().startswith(stem))
         return hits[-1] if hits else None
 
     if (hit := found()) is not None:
         return hit
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(cache), requirement],
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary=:all:" if sdist else "--only-binary=:all:",
+         "-d", str(cache), requirement],
         capture_output=True, text=True, timeout=900, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )
     if (hit := found()) is None:
@@ -161,7 +167,8 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
         raise HarnessError(f"{wheel.name}: no {prefix}versions/ folder")
     (into / "env.py").write_text(ENV_PY.format(
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
-        per_migration=history.transaction_per_migration), encoding="utf-8")
+        per_migration=history.transaction_per_migration,
+        autocommit=dialect in history.autocommit), encoding="utf-8")
     locations = history.locations(dialect)
     extra = (f"version_locations = %(here)s/{locations}\nrecursive_version_locations = true\n"
              if locations else "")
@@ -185,6 +192,22 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
     return into
 
 
+def venv_python(requirements: tuple[str, ...], folder: Path) -> Path:
+    """The python of a throwaway venv with ``requirements`` and the database drivers (made once)."""
+    import hashlib
+
+    where = folder / hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:12]
+    python = where / "bin" / "python"
+    if not (where / ".installed").exists():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(where)], check=True, capture_output=True)
+        result = subprocess.run([str(python), "-m", "pip", "install", "-q", *requirements, "psycopg2-binary", "pymysql"],
+                                capture_output=True, text=True, timeout=900)
+        if result.returncode != 0:
+            raise HarnessError(f"pip install {' '.join(requirements)} failed: {result.stderr.strip()[-400:]}")
+        (where / ".installed").write_text("\n".join(requirements), encoding="utf-8")
+    return python
+
+
 _REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$""", re.MULTILINE)
 
 
@@ -193,14 +216,27 @@ def heads_in(wheel: Path, folder: str) -> list[str]:
     revisions: set[str] = set()
     revised: set[str] = set()
     prefix = folder.rstrip("/") + "/versions/"
-    with zipfile.ZipFile(wheel) as archive:
-        for member in archive.namelist():
-            if not member.startswith(prefix) or not member.endswith(".py"):
-                continue
-            for key, value in _REVISION.findall(archive.read(member).decode("utf-8", "replace")):
-                ids = re.findall(r"""['"]([^'"]+)['"]""", value)
-                (revisions if key == "revision" else revised).update(ids)
+    for member, text in _sources(wheel):
+        if not member.startswith(prefix) or not member.endswith(".py"):
+            continue
+        for key, value in _REVISION.findall(text):
+            ids = re.findall(r"""['"]([^'"]+)['"]""", value)
+            (revisions if key == "revision" else revised).update(ids)
     return sorted(revisions - revised)
+
+
+def _sources(archive_path: Path) -> Iterator[tuple[str, str]]:
+    """(path in the package tree, text) of each Python file of a wheel or a source distribution."""
+    if archive_path.name.endswith(".tar.gz"):
+        with tarfile.open(archive_path) as archive:
+            for info in archive.getmembers():
+                if info.isfile() and info.name.endswith(".py") and (data := archive.extractfile(info)) is not None:
+                    yield info.name.split("/", 1)[-1], data.read().decode("utf-8", "replace")
+        return
+    with zipfile.ZipFile(archive_path) as archive:
+        for member in archive.namelist():
+            if member.endswith(".py"):
+                yield member, archive.read(member).decode("utf-8", "replace")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,7 +446,12 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         """The starting schema: ``create_all()`` of the models of the version the history starts at,
         and the heads of that version's history stamped, as the package does for a new database."""
         assert base is not None and base_wheel is not None
-        ran = _run([py, "-m", "realworld.bootstrap", url, str(base_wheel), *base.modules], cwd=work,
+        bare = ["--bare-packages"] if base.bare_packages else []
+        python, url_there = py, url
+        if base.venv:
+            python = str(venv_python(base.venv, cache.parent / "venvs"))
+            url_there = url.replace("postgresql+psycopg:", "postgresql+psycopg2:")  # SQLAlchemy < 2 has no psycopg 3
+        ran = _run([python, "-m", "realworld.bootstrap", *bare, url_there, str(base_wheel), *base.modules], cwd=work,
                    env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"})
         stamp = heads_in(base_wheel, history.folder)
         if ran.code != 0 or not stamp:
@@ -424,8 +465,10 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     if base is not None:
         log(f"{history.name}/{dialect}: A create_all of {base.requirement}")
         try:
-            base_wheel = download(base.requirement, cache)
-        except HarnessError as exc:
+            base_wheel = download(base.requirement, cache, sdist=base.sdist)
+            if base.venv:
+                venv_python(base.venv, cache.parent / "venvs")
+        except (HarnessError, subprocess.SubprocessError) as exc:
             cell.put("alembic", False, str(exc))
             return cell
         ran = bootstrap(url_a)

@@ -51,6 +51,13 @@ class Base:
     modules: tuple[str, ...]
     #: the dialects whose history starts from these models (the others start from an empty database)
     dialects: tuple[str, ...] = DIALECTS
+    #: the version has no wheel: its source distribution (the models are read from its package folder)
+    sdist: bool = False
+    #: what the models need that this environment lacks (an older SQLAlchemy): they are created by
+    #: the python of a throwaway venv with these requirements (and the database drivers)
+    venv: tuple[str, ...] = ()
+    #: import the modules without running the ``__init__.py`` of their packages (which import the whole package)
+    bare_packages: bool = False
 
 
 @attrs.frozen
@@ -76,6 +83,8 @@ class History:
     copied: tuple[str, ...] = ()
     #: in the CI subset of ``make test``
     ci: bool = False
+    #: the dialects whose migrations run on an AUTOCOMMIT connection, as the package runs them
+    autocommit: tuple[str, ...] = ()
     #: the models the history starts from (None: an empty database)
     base: Base | None = None
 
@@ -103,11 +112,18 @@ HISTORIES: tuple[History, ...] = (
             # 1.0: its head is 4dc2d5a8c53c; the revision after 0.5's base, 99a28a4418e1, cannot run on
             # Python 3 / SQLAlchemy 2 (datetime._replace, connection.execute of a str)
             base=Base("jupyterhub==1.0.0", ("jupyterhub.orm",))),
-    History("nbgrader", "nbgrader", "nbgrader/alembic", shim="nbgrader"),
+    History("nbgrader", "nbgrader", "nbgrader/alembic", shim="nbgrader",
+            base=Base("nbgrader==0.5.0", ("nbgrader.api",), sdist=True, venv=("sqlalchemy<1.4",))),  # b6d005d67074 "initial alembic revision"
     History("buildbot", "buildbot", "buildbot/db/migrations", shim="buildbot",
             base=Base("buildbot==3.4.0", ("buildbot.db.model",))),  # 059 "v3.4 alembic initial"
+    # On SQLite each storage creates its tables and stamps head; on PostgreSQL and MySQL a database
+    # made by dagster 0.7's storages (runs, event logs, schedules) is migrated by this history.
     History("dagster", "dagster", "dagster/_core/storage/alembic", shim="dagster",
-            copied=("dagster/_core/storage/migration/utils.py", "dagster/_core/storage/event_log/schema.py")),
+            copied=("dagster/_core/storage/migration/utils.py", "dagster/_core/storage/event_log/schema.py"),
+            base=Base("dagster==0.7.0", ("dagster.core.storage.runs.schema", "dagster.core.storage.event_log.schema",
+                                         "dagster.core.storage.schedules.schema"),
+                      dialects=("postgresql", "mariadb"), bare_packages=True),
+            autocommit=("postgresql", "mariadb")),  # dagster-postgres and dagster-mysql engines
     History("langflow", "langflow-base==1.13.0", "langflow/alembic", naming_convention=_JUPYTERHUB_CONVENTION,
             shim="langflow", copied=("langflow/utils/migration.py",
                                      "langflow/services/database/models/catalog_policy/__init__.py",

@@ -28,6 +28,7 @@ from ledger.inspect.drift import without_foreign_key_indexes
 from ledger.storage.db import dialect_of
 from ledger.format.events import Event, fold_events, verify_chain
 from ledger.schema.reflect import compare, reflect
+from ledger.project.config import Config as LedgerConfig
 from ledger.storage.store import LedgerStore
 from ops import SchemaState
 
@@ -624,3 +625,66 @@ def rollback_to_base(url: str, *, ledger_table: str = LEDGER_TABLE) -> list[Even
             return [e for e in store.events(conn, after_seq=before.seq if before else 0) if e.kind == "revert"]
     finally:
         engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# What the hook recorded
+# ---------------------------------------------------------------------------------------------
+
+
+def hook_events(url: str) -> list[Event]:
+    """The events of the hook's ledger at ``url``, in seq order."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(LedgerStore(LEDGER_TABLE).events(conn))
+    finally:
+        engine.dispose()
+
+
+def check_live_equals_fold(url: str) -> None:
+    """The live schema at ``url`` equals the fold of its ledger, and the chain is whole."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert differences(conn) == []
+            assert chain_problems(conn) == []
+    finally:
+        engine.dispose()
+
+
+def table_names(url: str) -> list[str]:
+    """The user tables at ``url`` (neither the ledger nor Alembic's version table)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return user_tables(conn)
+    finally:
+        engine.dispose()
+
+
+def ledger_only_config(tmp_path: Path, url: str) -> LedgerConfig:
+    """A schema-ledger config with no migrations folder: the project is the database's ledger."""
+    return LedgerConfig(project_dir=tmp_path, url=url, migrations=Path("no-migrations-here"),
+                        ledger_table=LEDGER_TABLE)
+
+
+def upgrade_with_hook(tmp_path: Path, url: str, bodies: Sequence[Sequence[str]], *, batch: bool = False) -> list[str]:
+    """Write ``bodies`` as an Alembic history under ``tmp_path / "alembic"`` and upgrade it to head."""
+    folder = tmp_path / "alembic"
+    write_env(folder, batch=batch)
+    ids = write_history(folder, bodies)
+    run_alembic(folder, url, "upgrade", "head")
+    return ids
+
+
+def up_and_down(tmp_path: Path, url: str, bodies: Sequence[Sequence[str]], *, batch: bool = False) -> list[Event]:
+    """Upgrade with the hook, check the fold equals live, roll back to base from the ledger alone."""
+    upgrade_with_hook(tmp_path, url, bodies, batch=batch)
+    check_live_equals_fold(url)
+    events = hook_events(url)
+    assert all(e.op is None or e.op.reversible for e in events), [e.message for e in events]
+    rollback_to_base(url)
+    assert table_names(url) == []
+    check_live_equals_fold(url)
+    return events

@@ -17,8 +17,11 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
-from ledger import dialects
-from tests import servers
+# The shared builders assert too: their failures should read like a test's own.
+pytest.register_assert_rewrite("tests.builders", "tests.alembic_histories", "tests.reliability")
+
+from ledger import dialects  # noqa: E402 - after the rewrite hook is set
+from tests import servers  # noqa: E402
 
 # CI runs the same 20 examples per property every time (a red build is reproducible and is the
 # commit's doing); local and deep runs draw new examples on every run and explore.
@@ -74,9 +77,11 @@ def database_factory(server_urls: dict[str, str | None], tmp_path_factory: pytes
     created: list[tuple[str, str]] = []
 
     def make(dialect: str) -> str:
-        if dialect == "sqlite":
-            path = tmp_path_factory.mktemp("sqlite") / f"sl_{uuid.uuid4().hex[:8]}.db"
-            return f"sqlite:///{path}"
+        if dialect not in servers.DEFAULTS:  # a database kept in a file (SQLite)
+            path = tmp_path_factory.mktemp(dialect) / f"sl_{uuid.uuid4().hex[:8]}.db"
+            url = dialects.database(dialect).scratch_file_url(path)
+            assert url is not None, f"{dialect}: no test server in tests/servers.py and not kept in a file"
+            return url
         admin = server_urls.get(dialect)
         if admin is None:
             message = f"{dialect} server unavailable: {_unavailable.get(dialect, 'unknown')}"

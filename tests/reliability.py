@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import subprocess
 import sys
-import textwrap
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,19 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from click.testing import CliRunner, Result
 
 from ledger.inspect.drift import drift, reflect_live
 from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine
-from ledger.format.events import Event
 from ledger.project.revisions import RevisionChain, load_revisions
 from ledger.storage.session import store_for
 from ops import SchemaState
 from tests import servers
+from tests.builders import ROOT, project
 
-ROOT = Path(__file__).resolve().parent.parent
 DEEP = bool(os.environ.get("SCHEMA_LEDGER_DEEP"))
 
 REVISIONS: dict[str, tuple[str | None, str]] = {
@@ -64,22 +61,9 @@ REVISIONS: dict[str, tuple[str | None, str]] = {
 }
 
 
-def write_revision(folder: Path, rid: str, parent: str | None, body: str) -> Path:
-    path = folder / f"{rid}.py"
-    header = f'"""{rid}."""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\n'
-    path.write_text(header + "def upgrade(op):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n",
-                    encoding="utf-8")
-    return path
-
-
 def make_project(folder: Path, url: str, revisions: dict[str, tuple[str | None, str]] = REVISIONS) -> Config:
-    """A project folder with a schema-ledger.toml (no URL in it: the URL is passed) and ``revisions``."""
-    migrations = folder / "migrations"
-    migrations.mkdir(parents=True, exist_ok=True)
-    for rid, (parent, body) in revisions.items():
-        write_revision(migrations, rid, parent, body)
-    (folder / "schema-ledger.toml").write_text('migrations = "migrations"\n', encoding="utf-8")
-    return Config(project_dir=folder, url=url, migrations=Path("migrations"), source=folder / "schema-ledger.toml")
+    """The project above (or ``revisions``) in ``folder``, with a schema-ledger.toml naming no URL."""
+    return project(folder, url, revisions=revisions)
 
 
 def chain_of(config: Config) -> RevisionChain:
@@ -166,15 +150,6 @@ def kill_sessions(url: str) -> int:
         engine.dispose()
 
 
-def events(config: Config) -> list[Event]:
-    engine = create_engine(config.url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            return list(store_for(config).events(conn))
-    finally:
-        engine.dispose()
-
-
 def live_matches(config: Config, state: SchemaState) -> list[str]:
     """How the live schema differs from ``state`` (empty: it matches)."""
     engine = create_engine(config.url, poolclass=sa.pool.NullPool)
@@ -211,12 +186,6 @@ def ledger_refuses_changes(config: Config) -> bool:
 # ---------------------------------------------------------------------------------------------
 # The command line
 # ---------------------------------------------------------------------------------------------
-
-
-def cli(config: Config, *args: str) -> Result:
-    """Run the CLI in this process (no traceback escapes: the result carries the exit code)."""
-    return CliRunner().invoke(main, ["--url", config.url, "--config", str(config.source), *args],
-                              catch_exceptions=True)
 
 
 def spawn(config: Config, *args: str, fault: str | None = None) -> subprocess.Popen[str]:

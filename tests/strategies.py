@@ -79,6 +79,7 @@ from tests.strategies_schema import (
     identifiers,
     name_key,
     schema_states,
+    small_states,
     table_specs,
     type_specs,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "ops_for",
     "register_op_strategy",
     "schema_states",
+    "small_states",
     "table_specs",
     "type_specs",
 ]

@@ -43,6 +43,7 @@ __all__ = [
     "identifiers",
     "name_key",
     "schema_states",
+    "small_states",
     "table_specs",
     "type_specs",
 ]
@@ -555,4 +556,89 @@ def schema_states(draw: Draw, *, portable: bool = False, min_tables: int = 0, ma
                 table, fk = found
                 table = attrs.evolve(table, foreign_keys=table.foreign_keys + (fk,))
         state = state.with_table(table)
+    return state
+
+
+# ---------------------------------------------------------------------------------------------
+# States drawn from small pools of names, so that two draws share tables, columns and
+# constraint names and differ in their details: what diff has to find.
+# ---------------------------------------------------------------------------------------------
+
+_SMALL_TABLES = ("a", "b", "c")
+_SMALL_COLUMNS = ("id", "x", "y", "z")
+_SMALL_ITEM_NAMES = ("k1", "k2", "k3", "k4", "k5", "k6")
+_SMALL_TYPES = (
+    TypeSpec("Integer"),
+    TypeSpec.of("String", length=10),
+    TypeSpec.of("String", length=20),
+    TypeSpec("Text"),
+    TypeSpec.of("Numeric", precision=10, scale=2),
+    TypeSpec("Enum", ("p", "q"), (("name", "mood"),)),
+)
+_SMALL_DEFAULTS = (None, DefaultSpec("literal", "0"), DefaultSpec("text", "1"), DefaultSpec("func", "now"))
+_SMALL_COMMENTS = (None, "one", 'it\'s "two"')
+
+
+@st.composite
+def small_states(draw: Draw) -> SchemaState:
+    """Up to three tables named a, b, c with columns id, x, y, z in any order and any details."""
+    pool = list(_SMALL_ITEM_NAMES)
+
+    def item_name() -> str:
+        name = draw(st.sampled_from(sorted(pool)))
+        pool.remove(name)
+        return name
+
+    tables: list[TableSpec] = []
+    for table_name in draw(st.lists(st.sampled_from(_SMALL_TABLES), unique=True, max_size=3)):
+        names = draw(st.permutations(_SMALL_COLUMNS).flatmap(lambda p: st.integers(1, 4).map(lambda n: p[:n])))
+        columns = [
+            ColumnSpec(
+                name, draw(st.sampled_from(_SMALL_TYPES)), nullable=draw(st.booleans()),
+                server_default=draw(st.sampled_from(_SMALL_DEFAULTS)), comment=draw(st.sampled_from(_SMALL_COMMENTS)),
+                autoincrement=draw(st.sampled_from(["auto", "auto", "auto", False])),
+            )
+            for name in names
+        ]
+        table = TableSpec(table_name, tuple(columns), comment=draw(st.sampled_from(_SMALL_COMMENTS)))
+        if pool and draw(st.booleans()):
+            key = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+            table = attrs.evolve(
+                table,
+                columns=tuple(attrs.evolve(c, nullable=False) if c.name in key else c for c in table.columns),
+                primary_key=PrimaryKeySpec(item_name(), tuple(key)),
+            )
+        if pool and draw(st.booleans()):
+            key = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+            table = attrs.evolve(table, uniques=(UniqueSpec(item_name(), tuple(key)),))
+        if pool and draw(st.booleans()):
+            text = draw(st.sampled_from(["1 = 1", f"{names[0]} IS NOT NULL", f'"{names[-1]}" <> 0']))
+            table = attrs.evolve(table, checks=(CheckSpec(item_name(), text),))
+        indexes = []
+        for _ in range(draw(st.integers(0, 2))):
+            if not pool:
+                break
+            elements = [IndexElement(c) for c in draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))]
+            if draw(st.booleans()):
+                elements.append(IndexElement(f"lower({names[0]})", expression=True))
+            options = draw(st.sampled_from([(), (("postgresql_using", "btree"),)]))
+            indexes.append(IndexSpec(item_name(), tuple(elements), unique=draw(st.booleans()), dialect_options=options))
+        tables.append(attrs.evolve(table, indexes=tuple(indexes)))
+
+    state = SchemaState()
+    for table in tables:
+        state = state.with_table(table)
+    for table in tables:
+        if not pool or not draw(st.booleans()):
+            continue
+        targets = [t for t in tables if t.primary_key is not None]
+        if not targets:
+            continue
+        target = draw(st.sampled_from(targets))
+        width = len(target.primary_key.columns)  # type: ignore[union-attr]
+        if len(table.columns) < width:
+            continue
+        local = draw(st.permutations(table.column_names))[:width]
+        fk = ForeignKeySpec(item_name(), tuple(local), target.name, target.primary_key.columns)  # type: ignore[union-attr]
+        state = state.with_constraint(table.name, fk)
     return state

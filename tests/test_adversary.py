@@ -33,6 +33,7 @@ from ledger.storage.session import store_for
 from ledger.storage.seal import GuardError, Seal, database_identity, keygen, load_private_key
 from ledger.storage.store import REFUSAL
 from ops import ExecuteSQLOp
+from tests.builders import drop_ledger_triggers, replace_ledger_rows
 from tests.conftest import DIALECTS
 
 REVISIONS = {
@@ -97,26 +98,12 @@ class Ledger:
 
     def write(self, events: list[Event]) -> None:
         """Replace every row of the ledger table by ``events`` (the triggers are gone)."""
-        table = store_for(self.config).table
-        with self.engine.begin() as conn:
-            conn.execute(table.delete())
-            if events:
-                conn.execute(table.insert(), [e.to_row() for e in events])
+        replace_ledger_rows(self.engine, self.config, events)
 
     def restore(self) -> None:
         self.write(list(self.pristine))
         assert self.config.anchor_path is not None
         self.config.anchor_path.write_text(self.anchor)
-
-
-def _drop_triggers(conn: sa.Connection, dialect: str, table: str) -> None:
-    statements = {
-        "sqlite": [f"DROP TRIGGER {table}_update", f"DROP TRIGGER {table}_delete", f"DROP TRIGGER {table}_no_replace"],
-        "postgresql": [f"DROP TRIGGER {table}_no_change ON {table}", f"DROP TRIGGER {table}_no_truncate ON {table}"],
-        "mysql": [f"DROP TRIGGER {table}_no_update", f"DROP TRIGGER {table}_no_delete"],
-    }[dialect]
-    for statement in statements:
-        conn.exec_driver_sql(statement)
 
 
 @pytest.fixture(scope="module", params=DIALECTS)
@@ -129,7 +116,7 @@ def ledger(request: pytest.FixtureRequest, database_factory: Callable[[str], str
     engine = create_engine(config.url)
     with engine.begin() as conn:
         pristine = tuple(store_for(config).events(conn))
-        _drop_triggers(conn, dialect_of(conn), config.ledger_table)
+        drop_ledger_triggers(conn, dialect_of(conn), config.ledger_table)
     assert config.anchor_path is not None
     ledger = Ledger(config, pristine, config.anchor_path.read_text(), engine)
     yield ledger

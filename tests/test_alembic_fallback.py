@@ -17,81 +17,10 @@ import sqlalchemy as sa
 
 from ledger.integrations.alembic import ADJUSTED, REFLECTED
 from ledger.inspect.audit import verify
-from ledger.project.config import Config
-from ledger.format.events import RESYNC, Event
+from ledger.format.events import RESYNC
 from ledger.project.revisions import RevisionChain
 from ledger.inspect.status import status
-from ledger.storage.store import LedgerStore
-from tests.alembic_histories import (
-    LEDGER_TABLE,
-    chain_problems,
-    differences,
-    rollback_to_base,
-    run_alembic,
-    user_tables,
-    write_env,
-    write_history,
-)
-
-HOOK_DIALECTS = ("sqlite", "postgresql", "mariadb")
-
-
-@pytest.fixture(params=HOOK_DIALECTS)
-def hook_url(request: pytest.FixtureRequest, database_factory: Callable[[str], str]) -> str:
-    return database_factory(str(request.param))
-
-
-def _events(url: str) -> list[Event]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return list(LedgerStore(LEDGER_TABLE).events(conn))
-    finally:
-        engine.dispose()
-
-
-def _check(url: str) -> None:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            assert differences(conn) == []
-            assert chain_problems(conn) == []
-    finally:
-        engine.dispose()
-
-
-def _tables(url: str) -> list[str]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return user_tables(conn)
-    finally:
-        engine.dispose()
-
-
-def _config(tmp_path: Path, url: str) -> Config:
-    return Config(project_dir=tmp_path, url=url, migrations=Path("no-migrations-here"), ledger_table=LEDGER_TABLE)
-
-
-def _upgrade(tmp_path: Path, url: str, bodies: list[list[str]], *, batch: bool = False) -> list[str]:
-    folder = tmp_path / "alembic"
-    write_env(folder, batch=batch)
-    ids = write_history(folder, bodies)
-    run_alembic(folder, url, "upgrade", "head")
-    return ids
-
-
-def _up_and_down(tmp_path: Path, url: str, bodies: list[list[str]], *, batch: bool = False) -> list[Event]:
-    """Upgrade with the hook, check the fold equals live, roll back to base from the ledger alone."""
-    _upgrade(tmp_path, url, bodies, batch=batch)
-    _check(url)
-    events = _events(url)
-    assert all(e.op is None or e.op.reversible for e in events), [e.message for e in events]
-    rollback_to_base(url)
-    assert _tables(url) == []
-    _check(url)
-    return events
-
+from tests.alembic_histories import hook_events, ledger_only_config, table_names, up_and_down, upgrade_with_hook
 
 CUSTOM_TYPES = [
     "from sqlalchemy.dialects import postgresql",
@@ -116,9 +45,9 @@ CUSTOM_TYPES = [
 
 
 def test_columns_of_types_the_codec_does_not_know_are_recorded_as_the_database_holds_them(
-    tmp_path: Path, hook_url: str
+    tmp_path: Path, db_url: str
 ) -> None:
-    events = _up_and_down(tmp_path, hook_url, [[
+    events = up_and_down(tmp_path, db_url, [[
         *CUSTOM_TYPES,
         "op.create_table('doc', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('key', Guid()),"
         " sa.Column('body', Document()))",
@@ -135,7 +64,7 @@ def test_an_index_on_an_expression_the_ledger_cannot_hold_is_recorded_from_the_d
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
     url = database_factory("postgresql")
-    events = _up_and_down(tmp_path, url, [[
+    events = up_and_down(tmp_path, url, [[
         "from sqlalchemy.dialects import postgresql",
         "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True),"
         " sa.Column('data', postgresql.JSONB()))",
@@ -146,9 +75,9 @@ def test_an_index_on_an_expression_the_ledger_cannot_hold_is_recorded_from_the_d
 
 
 def test_a_dropped_column_takes_its_indexes_and_constraints_and_rollback_restores_them(
-    tmp_path: Path, hook_url: str
+    tmp_path: Path, db_url: str
 ) -> None:
-    if "sqlite" in hook_url:
+    if "sqlite" in db_url:
         # SQLite: Alembic's batch rebuild leaves out the keys on the column (it keeps indexes and
         # checks, which then fail, so a history drops those first).
         bodies = [
@@ -168,16 +97,16 @@ def test_a_dropped_column_takes_its_indexes_and_constraints_and_rollback_restore
             ["op.drop_column('t', 'a')"],
         ]
         expected = {"ix_t_a", "ix_t_ab", "ck_t_a"}
-        if "postgresql" in hook_url:  # MariaDB has no index on an expression
+        if "postgresql" in db_url:  # MariaDB has no index on an expression
             bodies[0].append("op.create_index('ix_t_a_plus', 't', [sa.text('(a + 1)')])")
             expected.add("ix_t_a_plus")
-    events = _up_and_down(tmp_path, hook_url, bodies, batch="sqlite" in hook_url)
+    events = up_and_down(tmp_path, db_url, bodies, batch="sqlite" in db_url)
     dropped = [e for e in events if e.op_type == "drop_column"]
     assert len(dropped) == 1
     names = {getattr(d, "index_name", None) or getattr(d, "constraint_name", None)
              for d in dropped[0].op._dependents}  # type: ignore[union-attr]
     assert names == expected
-    if "mysql" in hook_url:
+    if "mysql" in db_url:
         # MariaDB keeps a multi-column index without the dropped column; the fold follows it.
         kept = [e for e in events if (e.message or "").startswith(ADJUSTED)]
         assert [e.op_type for e in kept] == ["create_index"]
@@ -192,20 +121,20 @@ def test_a_drop_of_a_table_the_ledger_never_held_is_recorded_for_a_re_sync(
         # Made before the ledger existed and never adopted with baseline: the fold does not hold it.
         conn.execute(sa.text("CREATE TABLE ghost (id integer primary key, x integer)"))
     engine.dispose()
-    ids = _upgrade(tmp_path, url, [
+    ids = upgrade_with_hook(tmp_path, url, [
         ["op.create_table('kept', sa.Column('id', sa.Integer(), primary_key=True))",
          "op.drop_column('ghost', 'x')"],
         ["op.add_column('kept', sa.Column('y', sa.Integer()))"],
     ])
-    assert sorted(_tables(url)) == ["ghost", "kept"]  # Alembic's migration went on as without the hook
-    events = _events(url)
+    assert sorted(table_names(url)) == ["ghost", "kept"]  # Alembic's migration went on as without the hook
+    events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "execute", "add_column"]
     marked = events[1]
     assert marked.message.startswith(f"{RESYNC} alembic DropColumnOp on ghost")  # type: ignore[union-attr]
     assert marked.revision == ids[0] and not marked.op.reversible  # type: ignore[union-attr]
     assert "DROP COLUMN x" in marked.op.sqltext  # type: ignore[union-attr]
 
-    config = _config(tmp_path, url)
+    config = ledger_only_config(tmp_path, url)
     report = status(config, chain=RevisionChain())
     assert report.resync is not None and report.resync.seq == marked.seq
     assert any(f"ledger seq {marked.seq}: revision {ids[0]} recorded what ran" in p for p in report.problems)
@@ -218,7 +147,7 @@ def test_recording_problems_leave_alembic_s_output_as_it_is(
     tmp_path: Path, database_factory: Callable[[str], str], capfd: pytest.CaptureFixture[str]
 ) -> None:
     url = database_factory("postgresql")
-    _upgrade(tmp_path, url, [[*CUSTOM_TYPES, "op.create_table('doc', sa.Column('id', Guid(), primary_key=True))"]])
+    upgrade_with_hook(tmp_path, url, [[*CUSTOM_TYPES, "op.create_table('doc', sa.Column('id', Guid(), primary_key=True))"]])
     out, err = capfd.readouterr()
     assert "schema-ledger" not in out + err and "Traceback" not in out + err
 
@@ -233,7 +162,7 @@ def test_on_sqlite_a_foreign_key_to_a_table_not_there_yet_is_recorded_once_the_t
             "op.add_column('c', sa.Column('x', sa.Integer))"]
     if made_later:
         body.append("op.create_table('p', sa.Column('id', sa.Integer, primary_key=True))")
-    events = _up_and_down(tmp_path, url, [body])
+    events = up_and_down(tmp_path, url, [body])
     assert events[0].message.startswith(f"{REFLECTED} alembic CreateTableOp on c")  # type: ignore[union-attr]
     assert not events[0].op.table.foreign_keys  # type: ignore[union-attr]
     expected = ["create_table", "add_column"] + (["create_table", "create_foreign_key"] if made_later else [])
@@ -246,7 +175,7 @@ def test_on_sqlite_a_named_foreign_key_next_to_an_unnamed_one_of_the_same_column
     # SQLite keeps no name for the first key; the fold named it by the convention, the very name
     # the second one is given: the fold's invented name gives way.
     url = database_factory("sqlite")
-    events = _up_and_down(tmp_path, url, [
+    events = up_and_down(tmp_path, url, [
         ["op.create_table('p', sa.Column('id', sa.Integer, primary_key=True))",
          "op.create_table('c', sa.Column('id', sa.Integer, primary_key=True),"
          " sa.Column('p_id', sa.Integer, sa.ForeignKey('p.id')))"],
@@ -257,10 +186,10 @@ def test_on_sqlite_a_named_foreign_key_next_to_an_unnamed_one_of_the_same_column
 
 
 def test_a_type_whose_dialect_type_is_private_is_recorded_as_its_nearest_known_base(
-    tmp_path: Path, hook_url: str
+    tmp_path: Path, db_url: str
 ) -> None:
     # A TypeDecorator whose load_dialect_impl gives SQLite's private JSON class (airflow's ExtendedJSON).
-    events = _up_and_down(tmp_path, hook_url, [[
+    events = up_and_down(tmp_path, db_url, [[
         "class J(sa.types.TypeDecorator):",
         "    impl = sa.Text",
         "    cache_ok = True",

@@ -15,13 +15,11 @@ from hypothesis import strategies as st
 
 from ledger.integrations.alembic import DATA_CHANGE, NOT_MODELLED, PARTIAL, is_data_change
 from ledger.integrations.alembic_sql import DATA, OTHER, READ, SCHEMA, classify
-from ledger.format.events import Event
-from ledger.storage.store import LedgerStore
 from tests.alembic_histories import (
     LEDGER_TABLE,
-    chain_problems,
-    differences,
+    check_live_equals_fold,
     histories,
+    hook_events,
     run_alembic,
     user_tables,
     write_env,
@@ -29,25 +27,6 @@ from tests.alembic_histories import (
 )
 
 HOOK_DIALECTS = ("sqlite", "postgresql", "mariadb")
-
-
-def _events(url: str) -> list[Event]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return list(LedgerStore(LEDGER_TABLE).events(conn))
-    finally:
-        engine.dispose()
-
-
-def _check(url: str) -> None:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            assert differences(conn) == []
-            assert chain_problems(conn) == []
-    finally:
-        engine.dispose()
 
 
 def _project(tmp_path: Path, bodies: list[list[str]] | list[str], **env: object) -> list[str]:
@@ -69,7 +48,7 @@ def _upgrade_one_revision_at_a_time(url: str, bodies: list[list[str]]) -> list[s
         for revision, body in zip(ids, bodies):
             note(f"revision {revision}:\n" + textwrap.indent("\n".join(body), "    "))
             run_alembic(Path(folder), url, "upgrade", revision)
-            _check(url)
+            check_live_equals_fold(url)
     return ids
 
 
@@ -81,7 +60,7 @@ def test_synthetic_history_fold_equals_live_after_every_revision(
     bodies = data.draw(histories(dialect))
     url = database_factory(dialect)
     ids = _upgrade_one_revision_at_a_time(url, bodies)
-    revisions = {e.revision for e in _events(url)}
+    revisions = {e.revision for e in hook_events(url)}
     assert revisions == set(ids)  # every revision is in the ledger, an empty one as a marker event
 
 
@@ -90,31 +69,26 @@ def test_synthetic_history_fold_equals_live_after_every_revision(
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=HOOK_DIALECTS)
-def hook_url(request: pytest.FixtureRequest, database_factory: Callable[[str], str]) -> str:
-    return database_factory(str(request.param))
-
-
-def test_each_operation_is_an_apply_event_with_the_alembic_revision_and_actor(tmp_path: Path, hook_url: str) -> None:
+def test_each_operation_is_an_apply_event_with_the_alembic_revision_and_actor(tmp_path: Path, db_url: str) -> None:
     ids = _project(tmp_path, [
         ["op.create_table('customer', sa.Column('id', sa.Integer(), primary_key=True),"
          " sa.Column('email', sa.String(80), nullable=False))"],
         ["op.add_column('customer', sa.Column('name', sa.Text()))",
          "op.create_index('ix_customer_email', 'customer', ['email'], unique=True)"],
     ])
-    run_alembic(tmp_path, hook_url, "upgrade", "head")
-    events = _events(hook_url)
+    run_alembic(tmp_path, db_url, "upgrade", "head")
+    events = hook_events(db_url)
     assert [(e.kind, e.revision, e.op_type) for e in events] == [
         ("apply", ids[0], "create_table"),
         ("apply", ids[1], "add_column"),
         ("apply", ids[1], "create_index"),
     ]
     assert all(e.actor.by == "tests" and e.message == f"step {n}" for e, n in zip(events, (1, 2, 2)))
-    _check(hook_url)
+    check_live_equals_fold(db_url)
 
 
 def test_data_work_is_recorded_as_irreversible_execute_events_with_the_sql_that_ran(
-    tmp_path: Path, hook_url: str
+    tmp_path: Path, db_url: str
 ) -> None:
     _project(tmp_path, [
         "op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('label', sa.String(40)))",
@@ -125,8 +99,8 @@ def test_data_work_is_recorded_as_irreversible_execute_events_with_the_sql_that_
         "assert op.get_bind().execute(sa.text('SELECT count(*) FROM item')).scalar() == 3",
         "op.add_column('item', sa.Column('price', sa.Integer()))",
     ])
-    run_alembic(tmp_path, hook_url, "upgrade", "head")
-    events = _events(hook_url)
+    run_alembic(tmp_path, db_url, "upgrade", "head")
+    events = hook_events(db_url)
     assert [e.op_type for e in events] == ["create_table", "execute", "execute", "execute", "execute", "add_column"]
     executes = [e for e in events if e.op_type == "execute"]
     assert all(is_data_change(e) for e in executes)
@@ -136,7 +110,7 @@ def test_data_work_is_recorded_as_irreversible_execute_events_with_the_sql_that_
     ]
     assert all(not e.op.reversible for e in executes)  # type: ignore[union-attr]
     # The recorded SQL runs on its own and does what the migration did.
-    engine = sa.create_engine(hook_url)
+    engine = sa.create_engine(db_url)
     with engine.begin() as conn:
         expected = sorted(conn.execute(sa.text("SELECT id, label FROM item")).all())
         conn.execute(sa.text("DELETE FROM item"))
@@ -145,7 +119,7 @@ def test_data_work_is_recorded_as_irreversible_execute_events_with_the_sql_that_
         assert sorted(conn.execute(sa.text("SELECT id, label FROM item")).all()) == expected
     engine.dispose()
     assert expected == [(1, "x?y"), (2, "b: 50%"), (3, None)]
-    _check(hook_url)
+    check_live_equals_fold(db_url)
 
 
 @pytest.mark.parametrize("dialect", HOOK_DIALECTS)
@@ -163,7 +137,7 @@ def test_captured_statements_replay_to_the_same_rows(
             f"op.bulk_insert(sa.table('t', sa.column('id'), sa.column('v')), {rows!r})",
         ])
         run_alembic(Path(folder), url, "upgrade", "head")
-    executes = [e for e in _events(url) if e.op_type == "execute"]
+    executes = [e for e in hook_events(url) if e.op_type == "execute"]
     assert len(executes) == len(rows)
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -187,17 +161,17 @@ def test_batch_blocks_are_recorded_as_their_logical_ops(tmp_path: Path, database
         "    batch_op.create_unique_constraint('uq_a_x', ['x'])",
     ])
     run_alembic(tmp_path, url, "upgrade", "head")
-    events = _events(url)
+    events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "execute", "alter_column", "drop_column",
                                             "create_unique_constraint"]
     # The table rebuild that batch mode ran is not data work: nothing else was captured.
     assert sum(is_data_change(e) for e in events) == 1
-    _check(url)
+    check_live_equals_fold(url)
 
 
-def test_constraints_created_without_a_name_get_the_database_s_names(tmp_path: Path, hook_url: str) -> None:
+def test_constraints_created_without_a_name_get_the_database_s_names(tmp_path: Path, db_url: str) -> None:
     drop = ["op.drop_constraint('child_parent_id_fkey', 'child', type_='foreignkey')"] \
-        if "postgresql" in hook_url else []
+        if "postgresql" in db_url else []
     _project(tmp_path, [
         ["op.create_table('parent', sa.Column('id', sa.Integer(), primary_key=True),"
          " sa.Column('code', sa.String(10), unique=True))",
@@ -206,22 +180,22 @@ def test_constraints_created_without_a_name_get_the_database_s_names(tmp_path: P
          " sa.UniqueConstraint('parent_id'))"],
         drop or ["pass"],
     ])
-    run_alembic(tmp_path, hook_url, "upgrade", "head")
-    _check(hook_url)
-    engine = sa.create_engine(hook_url)
+    run_alembic(tmp_path, db_url, "upgrade", "head")
+    check_live_equals_fold(db_url)
+    engine = sa.create_engine(db_url)
     with engine.connect() as conn:
         from tests.alembic_histories import ledger_fold
 
         fold = ledger_fold(conn)
     engine.dispose()
     child = fold.table("child")
-    if "mysql" in hook_url:
+    if "mysql" in db_url:
         assert [u.name for u in fold.table("parent").uniques] == ["code"]
         assert [fk.name for fk in child.foreign_keys] == ["child_ibfk_1"]
         # MariaDB keeps both identical unnamed UNIQUEs (parent_id, parent_id_2), and so does the fold.
         assert sorted(u.name for u in child.uniques) == ["parent_id", "parent_id_2"]
         return
-    if "postgresql" in hook_url:
+    if "postgresql" in db_url:
         assert fold.table("parent").primary_key.name == "parent_pkey"  # type: ignore[union-attr]
         assert [u.name for u in fold.table("parent").uniques] == ["parent_code_key"]
         assert child.foreign_keys == ()  # dropped by the name PostgreSQL gave it
@@ -229,10 +203,10 @@ def test_constraints_created_without_a_name_get_the_database_s_names(tmp_path: P
         assert fold.table("parent").primary_key.name == "pk_parent"  # type: ignore[union-attr]
         assert [fk.name for fk in child.foreign_keys] == ["fk_child_parent_id_parent"]
     # PostgreSQL keeps one of two identical unnamed UNIQUEs; SQLite keeps both clauses, and so does the fold.
-    assert len(child.uniques) == (1 if "postgresql" in hook_url else 2)
+    assert len(child.uniques) == (1 if "postgresql" in db_url else 2)
 
 
-def test_a_downgrade_is_recorded_too(tmp_path: Path, hook_url: str) -> None:
+def test_a_downgrade_is_recorded_too(tmp_path: Path, db_url: str) -> None:
     write_env(tmp_path)
     (tmp_path / "versions" / "r1_x.py").write_text(textwrap.dedent('''\
         """add x"""
@@ -245,16 +219,16 @@ def test_a_downgrade_is_recorded_too(tmp_path: Path, hook_url: str) -> None:
         def downgrade():
             op.drop_table("t")
     '''))
-    run_alembic(tmp_path, hook_url, "upgrade", "head")
-    run_alembic(tmp_path, hook_url, "downgrade", "base")
-    events = _events(hook_url)
+    run_alembic(tmp_path, db_url, "upgrade", "head")
+    run_alembic(tmp_path, db_url, "downgrade", "base")
+    events = hook_events(db_url)
     assert [(e.op_type, e.revision) for e in events] == [("create_table", "r1"), ("drop_table", "r1")]
     assert events[1].message == "alembic downgrade of r1: add x"
     assert events[1].op.reversible  # type: ignore[union-attr]
-    _check(hook_url)
+    check_live_equals_fold(db_url)
 
 
-def test_a_failing_revision_leaves_neither_its_ddl_nor_its_events(tmp_path: Path, hook_url: str) -> None:
+def test_a_failing_revision_leaves_neither_its_ddl_nor_its_events(tmp_path: Path, db_url: str) -> None:
     _project(tmp_path, [
         ["op.create_table('kept', sa.Column('id', sa.Integer(), primary_key=True))"],
         ["op.create_table('gone', sa.Column('id', sa.Integer(), primary_key=True))",
@@ -262,26 +236,26 @@ def test_a_failing_revision_leaves_neither_its_ddl_nor_its_events(tmp_path: Path
          "op.execute('INSERT INTO nowhere VALUES (1)')"],
     ])
     with pytest.raises(sa.exc.DBAPIError):
-        run_alembic(tmp_path, hook_url, "upgrade", "head")
-    if "mysql" in hook_url:
-        _check_partial_revision_on_mariadb(hook_url)
+        run_alembic(tmp_path, db_url, "upgrade", "head")
+    if "mysql" in db_url:
+        _check_partial_revision_on_mariadb(db_url)
         return
     # Alembic runs all revisions in one transaction where DDL is transactional (PostgreSQL), and one
     # transaction per revision elsewhere (SQLite, where the hook opens it before the first DDL).
-    one_transaction = "postgresql" in hook_url
-    assert [e.op_type for e in _events(hook_url)] == ([] if one_transaction else ["create_table"])
-    engine = sa.create_engine(hook_url)
+    one_transaction = "postgresql" in db_url
+    assert [e.op_type for e in hook_events(db_url)] == ([] if one_transaction else ["create_table"])
+    engine = sa.create_engine(db_url)
     with engine.connect() as conn:
         assert user_tables(conn) == ([] if one_transaction else ["kept"])
         if not one_transaction:
             assert [c["name"] for c in sa.inspect(conn).get_columns("kept")] == ["id"]
     engine.dispose()
-    _check(hook_url)
+    check_live_equals_fold(db_url)
 
 
 def _check_partial_revision_on_mariadb(url: str) -> None:
     """MariaDB commits each DDL statement: what ran of the failed revision stays, and so do its events."""
-    events = _events(url)
+    events = hook_events(url)
     assert [(e.revision, e.op_type) for e in events] == [
         ("0001aa", "create_table"), ("0002aa", "create_table"), ("0002aa", "add_column"), ("0002aa", None)]
     assert events[-1].message.startswith(f"{PARTIAL} alembic revision 0002aa failed after part of it ran")  # type: ignore[union-attr]
@@ -290,7 +264,7 @@ def _check_partial_revision_on_mariadb(url: str) -> None:
         assert user_tables(conn) == ["gone", "kept"]
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001aa"]
     engine.dispose()
-    _check(url)  # the fold equals the live schema for what did run
+    check_live_equals_fold(url)  # the fold equals the live schema for what did run
 
 
 def test_on_mariadb_data_work_after_the_last_ddl_of_a_failed_revision_rolls_back_with_its_events(
@@ -306,7 +280,7 @@ def test_on_mariadb_data_work_after_the_last_ddl_of_a_failed_revision_rolls_back
     ])
     with pytest.raises(sa.exc.IntegrityError):
         run_alembic(tmp_path, url, "upgrade", "head")
-    events = _events(url)
+    events = hook_events(url)
     # The first INSERT was committed by the DDL after it, with its event; the second rolled back with its own.
     assert [(e.revision, e.op_type) for e in events] == [
         ("0001aa", "create_table"), ("0002aa", "execute"), ("0002aa", "add_column"), ("0002aa", None)]
@@ -314,7 +288,7 @@ def test_on_mariadb_data_work_after_the_last_ddl_of_a_failed_revision_rolls_back
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT id FROM kept")).scalars().all() == [1]
     engine.dispose()
-    _check(url)
+    check_live_equals_fold(url)
 
 
 def test_on_mariadb_an_alter_column_that_restates_the_column_is_followed(
@@ -331,8 +305,8 @@ def test_on_mariadb_an_alter_column_that_restates_the_column_is_followed(
     ])
     for revision in ("0001aa", "0002aa", "0003aa", "0004aa"):
         run_alembic(tmp_path, url, "upgrade", revision)
-        _check(url)
-    events = _events(url)
+        check_live_equals_fold(url)
+    events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "alter_column", "alter_column", "alter_column",
                                            "add_column", "create_index"]
     assert events[3].message.startswith("[adjusted] MySQL/MariaDB restated column t.c")  # type: ignore[union-attr]
@@ -351,8 +325,8 @@ def test_on_mariadb_foreign_keys_named_after_a_renamed_table_are_followed(
     ])
     for revision in ("0001aa", "0002aa"):
         run_alembic(tmp_path, url, "upgrade", revision)
-        _check(url)
-    events = _events(url)
+        check_live_equals_fold(url)
+    events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "create_table", "rename_table", "drop_constraint",
                                            "create_foreign_key"]
     _rollback_names_exactly_the_irreversible_events(url)
@@ -370,8 +344,8 @@ def test_on_mariadb_the_index_kept_for_a_dropped_foreign_key_goes_when_a_new_ind
     ])
     for revision in ("0001aa", "0002aa"):
         run_alembic(tmp_path, url, "upgrade", revision)
-        _check(url)
-    assert [e.op_type for e in _events(url)] == ["create_table", "create_foreign_key", "drop_constraint",
+        check_live_equals_fold(url)
+    assert [e.op_type for e in hook_events(url)] == ["create_table", "create_foreign_key", "drop_constraint",
                                                  "create_index", "create_index", "drop_index"]
     _rollback_names_exactly_the_irreversible_events(url)
 
@@ -388,7 +362,7 @@ def _rollback_names_exactly_the_irreversible_events(url: str) -> None:
     from ledger.run.rollback import RollbackError, rollback
     from ops import IrreversibleError
 
-    events = _events(url)
+    events = hook_events(url)
     irreversible = {e.seq for e in events if e.op is not None and not e.op.reversible}
     with tempfile.TemporaryDirectory() as project:
         config = Config(project_dir=Path(project), url=url, ledger_table=LEDGER_TABLE)
@@ -407,22 +381,22 @@ def _rollback_names_exactly_the_irreversible_events(url: str) -> None:
                 assert any(e.op_type == "execute" for e in events if e.seq in irreversible)
                 assert re.search(r"null", str(exc), re.IGNORECASE), exc
                 assert "rolling back revision" in str(exc) and "nothing of the revision" in str(exc)
-                _check(url)
+                check_live_equals_fold(url)
                 return
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         assert user_tables(conn) == []
     engine.dispose()
-    _check(url)
+    check_live_equals_fold(url)
 
 
 def test_ddl_in_sql_text_is_folded_and_later_operations_on_its_objects_are_recorded(
-    tmp_path: Path, hook_url: str
+    tmp_path: Path, db_url: str
 ) -> None:
-    drop_index = "DROP INDEX ix_ghost_y ON ghost" if "mysql" in hook_url else "DROP INDEX ix_ghost_y"
+    drop_index = "DROP INDEX ix_ghost_y ON ghost" if "mysql" in db_url else "DROP INDEX ix_ghost_y"
     alter_lines = (["with op.batch_alter_table('ghost') as batch_op:",
                     "    batch_op.alter_column('y', existing_type=sa.Integer(), nullable=False)"]
-                   if "sqlite" in hook_url else
+                   if "sqlite" in db_url else
                    ["op.alter_column('ghost', 'y', existing_type=sa.Integer(), nullable=False)"])
     _project(tmp_path, [
         ["op.execute('CREATE TABLE ghost (id INTEGER NOT NULL, x INTEGER, PRIMARY KEY (id))')",
@@ -437,9 +411,9 @@ def test_ddl_in_sql_text_is_folded_and_later_operations_on_its_objects_are_recor
          "op.execute('DROP TABLE other')"],
     ])
     for revision in ("0001aa", "0002aa", "0003aa"):
-        run_alembic(tmp_path, hook_url, "upgrade", revision)
-        _check(hook_url)
-    events = _events(hook_url)
+        run_alembic(tmp_path, db_url, "upgrade", revision)
+        check_live_equals_fold(db_url)
+    events = hook_events(db_url)
     assert [(e.revision, e.op_type) for e in events] == [
         ("0001aa", "create_table"), ("0001aa", "drop_column"),
         ("0002aa", "add_column"), ("0002aa", "create_index"), ("0002aa", "execute"), ("0002aa", "alter_column"),
@@ -450,7 +424,7 @@ def test_ddl_in_sql_text_is_folded_and_later_operations_on_its_objects_are_recor
     assert events[3].message.startswith(  # type: ignore[union-attr]
         "[schema SQL] connection.execute: folded from SQL: CREATE INDEX ix_ghost_y ON ghost (y)")
     assert [e.seq for e in events if not e.op.reversible] == [events[4].seq]  # type: ignore[union-attr]
-    _rollback_names_exactly_the_irreversible_events(hook_url)
+    _rollback_names_exactly_the_irreversible_events(db_url)
 
 
 def test_ddl_in_sql_text_that_the_fold_does_not_model_stays_an_irreversible_execute_event(
@@ -462,10 +436,10 @@ def test_ddl_in_sql_text_that_the_fold_does_not_model_stays_an_irreversible_exec
         "op.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)')",
     ])
     run_alembic(tmp_path, url, "upgrade", "head")
-    events = _events(url)
+    events = hook_events(url)
     assert [e.op_type for e in events] == ["execute", "create_table"]
     assert events[0].message.startswith("[schema SQL] op.execute: schema changed by SQL, not modelled")  # type: ignore[union-attr]
-    _check(url)
+    check_live_equals_fold(url)
 
 
 @pytest.mark.parametrize("dialect", HOOK_DIALECTS)
@@ -492,14 +466,14 @@ def test_operations_outside_the_vocabulary_are_recorded_and_named(
         "op.execute(sa.schema.CreateSequence(sa.Sequence('ticket_seq')))",
     ])
     run_alembic(tmp_path, url, "upgrade", "head")
-    events = _events(url)
+    events = hook_events(url)
     assert [e.op_type for e in events] == ["execute", "create_table", "execute", "execute"]
     exclude = events[2]
     assert exclude.message.startswith(f"{NOT_MODELLED} alembic CreateExcludeConstraintOp")  # type: ignore[union-attr]
     assert "EXCLUDE USING gist" in exclude.op.sqltext  # type: ignore[union-attr]
     assert "CREATE SEQUENCE ticket_seq" in events[3].op.sqltext  # type: ignore[union-attr]
     assert all(not e.op.reversible for e in events if e.op_type == "execute")  # type: ignore[union-attr]
-    _check(url)
+    check_live_equals_fold(url)
 
 
 def test_without_the_hook_nothing_is_recorded(tmp_path: Path, database_factory: Callable[[str], str]) -> None:

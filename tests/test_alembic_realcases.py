@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from tests.test_alembic_fallback import _up_and_down, hook_url  # noqa: F401 - the fixture
+from click.testing import CliRunner
+
+from ledger.cli import main
+from tests.alembic_histories import (
+    check_live_equals_fold,
+    hook_events,
+    run_alembic,
+    up_and_down,
+    upgrade_with_hook,
+    write_env,
+    write_history,
+)
 
 
 def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
-    tmp_path: Path, hook_url: str  # noqa: F811
+    tmp_path: Path, db_url: str
 ) -> None:
-    url = hook_url
-    folder = tmp_path / "alembic"
-    from tests.alembic_histories import run_alembic, write_env, write_history
-    from tests.test_alembic_fallback import _events
-
-    write_env(folder)
-    write_history(folder, [[
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
         "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True),"
         " sa.Column('name', sa.String(20)), sa.Column('n', sa.Integer()))",
         "op.bulk_insert(t, [{'id': 1, 'name': 'x', 'n': 0}, {'id': 2, 'name': 'y', 'n': 0}])",
@@ -28,8 +36,7 @@ def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
         "op.execute(t.update().where(t.c.name.in_(['x', 'z'])).values(n=t.c.n + 10))",
         "op.get_bind().execute(t.update().where(sa.or_(t.c.name.in_({'y'}), t.c.name == 'q')).values(n=t.c.n + 100))",
     ]])
-    run_alembic(folder, url, "upgrade", "head")
-    texts = [e.op.sqltext for e in _events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
     assert len(texts) == 5 and "IN ('x', 'y')" in texts[2] and "('x', 'z')" in texts[3], texts
     assert "('y')" in texts[4], texts  # a set, as SQLAlchemy expands it
     engine = sa.create_engine(url)
@@ -47,7 +54,7 @@ def test_postgresql_index_kinds_of_real_histories_roll_back(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
     url = database_factory("postgresql")
-    events = _up_and_down(tmp_path, url, [
+    events = up_and_down(tmp_path, url, [
         ["from sqlalchemy.dialects import postgresql",
          "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True),"
          " sa.Column('data', postgresql.JSONB()), sa.Column('name', sa.Text()), sa.Column('n', sa.Integer()))",
@@ -71,13 +78,9 @@ def test_functions_and_triggers_written_as_sql_are_recorded_as_what_ran_and_noth
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
     from ledger.integrations.alembic_sql import changes_no_table
-    from tests.alembic_histories import run_alembic, write_env, write_history
-    from tests.test_alembic_fallback import _check, _events
 
     url = database_factory("postgresql")
-    folder = tmp_path / "alembic"
-    write_env(folder)
-    write_history(folder, [[
+    upgrade_with_hook(tmp_path, url, [[
         "op.create_table('runs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()),"
         " sa.CheckConstraint('n IN (1, 2)', name='ck_runs_n'))",
         "op.execute(\"CREATE OR REPLACE FUNCTION bump() RETURNS trigger AS $$ BEGIN NEW.n := NEW.n + 1; RETURN NEW; END;"
@@ -85,32 +88,25 @@ def test_functions_and_triggers_written_as_sql_are_recorded_as_what_ran_and_noth
         "op.execute('CREATE TRIGGER runs_bump BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION bump()')",
         "op.add_column('runs', sa.Column('m', sa.Integer()))",
     ]])
-    run_alembic(folder, url, "upgrade", "head")
-    events = _events(url)
+    events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "execute", "execute", "add_column"]
     assert all(e.message.startswith("[schema SQL] op.execute: schema changed by SQL, not modelled")  # type: ignore[union-attr]
                for e in events[1:3])
-    _check(url)
+    check_live_equals_fold(url)
     assert changes_no_table("DROP TRIGGER runs_bump ON runs") and not changes_no_table("DROP FUNCTION bump() CASCADE")
 
 
 def test_a_list_or_dict_bound_to_a_json_column_is_recorded_as_one_json_literal_that_runs_again(
-    tmp_path: Path, hook_url: str  # noqa: F811
+    tmp_path: Path, db_url: str
 ) -> None:
-    url = hook_url
-    folder = tmp_path / "alembic"
-    from tests.alembic_histories import run_alembic, write_env, write_history
-    from tests.test_alembic_fallback import _events
-
-    write_env(folder)
-    write_history(folder, [[
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
         "op.create_table('role', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('perms', sa.JSON()))",
         "t = sa.table('role', sa.column('id', sa.Integer()), sa.column('perms', sa.JSON()))",
         "op.get_bind().execute(t.insert().values(id=1, perms=['flow:read', \"it's\"]))",
         "op.execute(t.insert().values(id=2, perms={'a': [1, 2]}))",
     ]])
-    run_alembic(folder, url, "upgrade", "head")
-    texts = [e.op.sqltext for e in _events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
     assert len(texts) == 2, texts
     engine = sa.create_engine(url)
     try:
@@ -123,3 +119,163 @@ def test_a_list_or_dict_bound_to_a_json_column_is_recorded_as_one_json_literal_t
             assert [tuple(r) for r in rows] == [(1, ["flow:read", "it's"]), (2, {"a": [1, 2]})]
     finally:
         engine.dispose()
+
+
+TRIGGERS = {
+    "postgresql": [
+        ["op.execute(\"CREATE OR REPLACE FUNCTION copy_m() RETURNS trigger AS $$ BEGIN NEW.n := NEW.m; RETURN NEW; END;"
+         " $$ LANGUAGE plpgsql\")",
+         "op.execute('CREATE TRIGGER runs_copy BEFORE UPDATE OF m ON runs FOR EACH ROW EXECUTE FUNCTION copy_m()')"],
+        ["op.execute('DROP TRIGGER IF EXISTS runs_copy ON runs')",
+         "op.execute('CREATE TRIGGER runs_copy BEFORE INSERT OR UPDATE OF m ON runs FOR EACH ROW EXECUTE FUNCTION copy_m()')",
+         "op.execute(\"CREATE OR REPLACE FUNCTION copy_m() RETURNS trigger AS $$ BEGIN NEW.n := NEW.m + 1; RETURN NEW;"
+         " END; $$ LANGUAGE plpgsql\")"],
+    ],
+    "sqlite": [
+        ["op.execute('CREATE TRIGGER runs_copy AFTER UPDATE OF m ON runs BEGIN UPDATE runs SET n = NEW.m WHERE id = NEW.id; END')"],
+        ["op.execute('DROP TRIGGER IF EXISTS runs_copy')",
+         "op.execute('CREATE TRIGGER \"runs_copy\" AFTER UPDATE OF m ON \"runs\" BEGIN UPDATE runs SET n = NEW.m + 1; END')"],
+    ],
+}
+
+
+@pytest.mark.parametrize("dialect", sorted(TRIGGERS))
+def test_triggers_and_functions_written_as_sql_are_rolled_back_before_the_columns_they_read(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    """A CREATE TRIGGER/FUNCTION is recorded with the DROP that reverses it; a DROP or a CREATE OR
+    REPLACE with the definition the ledger held before, so rollback passes the columns they read."""
+    url = database_factory(dialect)
+    events = up_and_down(tmp_path, url, [
+        ["op.create_table('runs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()))"],
+        ["op.add_column('runs', sa.Column('m', sa.Integer()))"],
+        *TRIGGERS[dialect],
+    ])
+    reverses = [e.op.reverse_sql for e in events if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert all(reverses), reverses
+    assert reverses[-1].startswith("CREATE") if dialect == "postgresql" else reverses[-1].startswith("DROP TRIGGER")
+
+
+def test_values_added_to_a_postgresql_enum_are_replayed_by_drill_and_rolled_back(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``ALTER TYPE ... ADD VALUE`` (outside a transaction, as Alembic runs it) is folded into the
+    enum of each column that uses it; a replay adds the values in place and a rollback makes the
+    type again without them."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('job', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('status', sa.Enum('queued', 'done', name='job_status'), server_default='queued'))"],
+        ["with op.get_context().autocommit_block():",
+         "    op.execute(\"ALTER TYPE job_status ADD VALUE IF NOT EXISTS 'suspended'\")",
+         "    op.execute(\"ALTER TYPE job_status ADD VALUE 'new' BEFORE 'queued'\")"],
+    ])
+    check_live_equals_fold(url)
+    config = tmp_path / "schema-ledger.toml"
+    config.write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
+    drill = CliRunner().invoke(main, ["--url", url, "--config", str(config), "drill", "--from-ledger", "--json", "-q"])
+    assert drill.exit_code == 0 and json.loads(drill.output)["passed"], drill.output
+    rollback = CliRunner().invoke(main, ["--url", url, "--config", str(config), "rollback", "--to", "base", "-q"])
+    assert rollback.exit_code == 0, rollback.output
+    check_live_equals_fold(url)
+
+
+def test_an_index_a_column_makes_is_recorded_with_the_name_the_naming_convention_gave_it(
+    tmp_path: Path, db_url: str
+) -> None:
+    """``Column(..., index=True)`` in ``op.create_table`` under the project's naming convention:
+    the database holds ``idx_...`` (the convention's name), and so does the ledger."""
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    env = folder / "env.py"
+    env.write_text(env.read_text().replace(
+        "target_metadata=None", "target_metadata=sa.MetaData(naming_convention={'ix': 'idx_%(column_0_label)s'})"))
+    write_history(folder, [[
+        "op.create_table('revoked_token', sa.Column('jti', sa.String(32), primary_key=True),"
+        " sa.Column('exp', sa.DateTime(), nullable=False, index=True))",
+    ]])
+    run_alembic(folder, db_url, "upgrade", "head")
+    check_live_equals_fold(db_url)
+    (event,) = [e for e in hook_events(db_url) if e.op_type == "create_table"]
+    assert [i.name for i in event.op.table.indexes] == ["idx_revoked_token_exp"]  # type: ignore[union-attr]
+
+
+def test_a_batch_rebuild_on_sqlite_is_recorded_as_the_table_it_made(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """Alembic rebuilds a SQLite table in batch mode from its reflection, which reads the index
+    ``(ti_id, id DESC)`` as ``(ti_id, id)``: the ledger records the index the database then holds."""
+    url = database_factory("sqlite")
+    events = up_and_down(tmp_path, url, [
+        ["op.create_table('task_reschedule', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('ti_id', sa.String(36)))",
+         "op.execute('CREATE INDEX idx_tr_ti_id_id_desc ON task_reschedule (ti_id, id DESC)')"],
+        ["with op.batch_alter_table('task_reschedule') as batch_op:",
+         "    batch_op.alter_column('ti_id', existing_type=sa.String(36), type_=sa.String(32))"],
+    ])
+    assert any((e.message or "").startswith("[adjusted] the batch rebuild of task_reschedule") for e in events), \
+        [e.message for e in events]
+
+
+def test_a_foreign_key_to_columns_a_unique_index_covers_is_recorded_as_an_op(tmp_path: Path, db_url: str) -> None:
+    """Every database takes a foreign key to the columns of a unique index; so does the fold
+    (airflow's asset_active refers to dataset(name, uri), unique by an index)."""
+    events = up_and_down(tmp_path, db_url, [
+        ["op.create_table('dataset', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(150), nullable=False), sa.Column('uri', sa.String(150), nullable=False))",
+         "op.create_index('idx_dataset_name_uri_unique', 'dataset', ['name', 'uri'], unique=True)"],
+        ["op.create_table('asset_active', sa.Column('name', sa.String(150), nullable=False),"
+         " sa.Column('uri', sa.String(150), nullable=False),"
+         " sa.PrimaryKeyConstraint('name', 'uri', name='asset_active_pkey'),"
+         " sa.ForeignKeyConstraint(['name', 'uri'], ['dataset.name', 'dataset.uri'],"
+         " name='asset_active_name_uri_fkey', ondelete='CASCADE'))"],
+    ])
+    assert [e.op_type for e in events] == ["create_table", "create_index", "create_table"], \
+        [e.message for e in events]
+
+
+def test_a_table_rebuilt_by_sql_on_the_connection_is_recorded_once_as_what_each_statement_did(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """airflow's SQLite rebuild (``CREATE TABLE t_new``, copy, ``DROP TABLE t``, ``ALTER TABLE
+    t_new RENAME TO t`` on ``op.get_bind()``): each statement is recorded as the change it made
+    when it ran, the last as a rename; none is kept as SQL to run again over ops that made it."""
+    url = database_factory("sqlite")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('connection', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('conn_id', sa.String(250), nullable=False), sa.Column('extra', sa.Text()))"],
+        ["conn = op.get_bind()",
+         "conn.execute(sa.text('CREATE TABLE connection_new (id INTEGER NOT NULL, conn_id VARCHAR(250) NOT NULL,"
+         " extra TEXT, CONSTRAINT connection_pkey PRIMARY KEY (id), CONSTRAINT connection_conn_id_uq UNIQUE (conn_id))'))",
+         "conn.execute(sa.text('INSERT INTO connection_new SELECT id, conn_id, extra FROM connection'))",
+         "conn.execute(sa.text('DROP TABLE connection'))",
+         "conn.execute(sa.text('ALTER TABLE connection_new RENAME TO connection'))"],
+    ])
+    check_live_equals_fold(url)
+    events = hook_events(url)
+    assert [e.op_type for e in events] == ["create_table", "create_table", "execute", "drop_table", "rename_table"], \
+        [e.message for e in events]
+
+
+def test_a_rebuild_by_sql_of_a_table_other_tables_refer_to_keeps_their_foreign_keys(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``DROP TABLE`` of a table another table's foreign key refers to (SQLite keeps the key
+    dangling) then a rename to its name: the key is recorded dropped, and again once the table is back."""
+    url = database_factory("sqlite")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('dag_run', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('state', sa.String(20)))",
+         "op.create_table('ti', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('run_id', sa.Integer(),"
+         " sa.ForeignKey('dag_run.id', name='ti_run_fkey')))"],
+        ["conn = op.get_bind()",
+         "conn.execute(sa.text('PRAGMA foreign_keys=off'))",
+         "conn.execute(sa.text('CREATE TABLE dag_run_new (id INTEGER NOT NULL, state VARCHAR(50),"
+         " CONSTRAINT dag_run_pkey PRIMARY KEY (id))'))",
+         "conn.execute(sa.text('DROP TABLE dag_run'))",
+         "conn.execute(sa.text('ALTER TABLE dag_run_new RENAME TO dag_run'))",
+         "conn.execute(sa.text('PRAGMA foreign_keys=on'))"],
+    ])
+    check_live_equals_fold(url)
+    events = hook_events(url)
+    assert [e.op_type for e in events][2:] == ["create_table", "drop_constraint", "drop_table", "rename_table",
+                                               "create_foreign_key"], [e.message for e in events]

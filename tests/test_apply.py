@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-import textwrap
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -23,75 +21,14 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
-from ledger.format.events import Event, fold_events, verify_chain
-from ledger.schema.reflect import compare, reflect
+from ledger.format.events import fold_events, verify_chain
 from ledger.project.revisions import RevisionError, load_revisions
 from ledger.run.apply import ApplyError, InDoubtError, apply
 from ledger.storage.session import store_for
 from ledger.inspect.status import log_events, status
 from ops import SchemaState
-
-ROOT = Path(__file__).resolve().parent.parent
-SHOP = ROOT / "examples" / "shop" / "migrations"
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def project(tmp_path: Path, url: str, *, migrations: Path | None = SHOP) -> Config:
-    folder = tmp_path / "migrations"
-    if migrations is not None:
-        shutil.copytree(migrations, folder)
-    else:
-        folder.mkdir()
-    return Config(project_dir=tmp_path, url=url, migrations=Path("migrations"))
-
-
-def write_revision(config: Config, name: str, rid: str, parent: str | None, body: str) -> Path:
-    path = config.migrations_dir / name
-    text = f'"""{rid}."""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\ndef upgrade(op):\n'
-    path.write_text(text + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n")
-    return path
-
-
-def events(config: Config) -> list[Event]:
-    engine = create_engine(config.url)
-    try:
-        with engine.connect() as conn:
-            return list(store_for(config).events(conn))
-    finally:
-        engine.dispose()
-
-
-def live_schema(config: Config) -> SchemaState:
-    """The live schema, without the ledger table."""
-    engine = create_engine(config.url)
-    try:
-        with engine.connect() as conn:
-            return reflect(conn, exclude=(config.ledger_table,))
-    finally:
-        engine.dispose()
-
-
-def assert_live_equals_fold(config: Config) -> SchemaState:
-    recorded = events(config)
-    assert verify_chain(recorded) == []
-    fold = fold_events(recorded)
-    assert compare(fold, live_schema(config), dialect_of(config.url)) == []
-    return fold
-
-
-def table_rows(config: Config, sql: str) -> list[tuple[object, ...]]:
-    engine = create_engine(config.url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.exec_driver_sql(sql)]
-    finally:
-        engine.dispose()
+from tests.builders import assert_live_equals_fold, events, live_schema, project, rows, write_revision
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +43,7 @@ def test_every_revision_applies_and_live_equals_fold(tmp_path: Path, db_url: str
     for position, revision in enumerate(chain, start=1):
         result = apply(config, chain=chain, to=revision.id, why=f"step {position}", by="tester")
         assert [a.revision.id for a in result.applied] == [revision.id]
-        fold = assert_live_equals_fold(config)
+        fold = fold_events(assert_live_equals_fold(config))
         recorded = [e for e in events(config) if e.revision == revision.id]
         applies = [e for e in recorded if e.kind == "apply"]
         # Each op is recorded completed (so that it can be reversed), in the order upgrade() issued it.
@@ -120,7 +57,7 @@ def test_every_revision_applies_and_live_equals_fold(tmp_path: Path, db_url: str
         )
     assert set(fold.tables) == {(None, "customers"), (None, "products"), (None, "orders"), (None, "order_items")}
     # 0007's execute inserted the gift card; its reverse_sql is kept with the event.
-    assert table_rows(config, "SELECT sku FROM products") == [("GIFT-25",)]
+    assert rows(config, "SELECT sku FROM products") == [("GIFT-25",)]
     report = status(config, chain=chain)
     assert report.current == "0008" and report.pending == () and report.problems == []
 
@@ -172,7 +109,7 @@ def test_failing_revision_leaves_schema_and_ledger_as_before(tmp_path: Path, db_
     # The failing revision takes the place of 0004..0008 on top of 0003.
     for path in config.migrations_dir.glob("000[4-8]_*.py"):
         path.unlink()
-    write_revision(config, "9999_failing.py", "9999", "0003", FAILING)
+    write_revision(config.migrations_dir, "9999", "0003", FAILING, name="9999_failing.py")
     with pytest.raises(ApplyError) as info:
         apply(config)
     message = str(info.value)
@@ -203,7 +140,7 @@ def test_one_transaction_failure_leaves_schema_and_ledger_as_before_the_run(tmp_
     before_events = events(config)
     before_state = live_schema(config)
     # 0003..0008 run and are recorded in the same transaction before 9999 fails.
-    write_revision(config, "9999_failing.py", "9999", "0008", FAILING)
+    write_revision(config.migrations_dir, "9999", "0008", FAILING, name="9999_failing.py")
     if dialect_of(db_url) == "mysql":
         with pytest.raises(ApplyError, match="--one-transaction needs transactional DDL"):
             apply(config, one_transaction=True)
@@ -235,7 +172,7 @@ def test_one_transaction_is_all_or_nothing_wherever_the_failure_is(
     for path in config.migrations_dir.glob("*.py"):
         if int(path.name[:4]) > good:
             path.unlink()
-    write_revision(config, "9999_failing.py", "9999", f"{good:04d}" if good else None, FAILING_ANYWHERE)
+    write_revision(config.migrations_dir, "9999", f"{good:04d}" if good else None, FAILING_ANYWHERE, name="9999_failing.py")
     with pytest.raises(ApplyError, match="nothing of this run was applied or recorded"):
         apply(config, one_transaction=True)
     assert events(config) == []
@@ -268,9 +205,9 @@ def test_apply_and_rollback_write_a_snapshot_every_k_events(tmp_path: Path, db_u
 
 
 def test_an_op_that_does_not_fit_stops_the_run_before_anything_runs(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url, migrations=None)
-    write_revision(config, "a.py", "a", None, 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))')
-    write_revision(config, "b.py", "b", "a", 'op.drop_column("t", "nope")')
+    config = project(tmp_path, db_url, revisions={})
+    write_revision(config.migrations_dir, "a", None, 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))', name="a.py")
+    write_revision(config.migrations_dir, "b", "a", 'op.drop_column("t", "nope")', name="b.py")
     with pytest.raises(RevisionError, match=r"b\.py: revision b, drop column t\.nope: .*does not exist"):
         apply(config)
     engine = create_engine(db_url)
@@ -283,8 +220,8 @@ def test_an_op_that_does_not_fit_stops_the_run_before_anything_runs(tmp_path: Pa
 
 
 def test_empty_revision_is_recorded_once(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url, migrations=None)
-    write_revision(config, "a.py", "a", None, "pass")
+    config = project(tmp_path, db_url, revisions={})
+    write_revision(config.migrations_dir, "a", None, "pass", name="a.py")
     result = apply(config)
     assert [(e.kind, e.revision, e.payload) for e in events(config)] == [("apply", "a", None)]
     assert result.applied[0].events[0].op is None
@@ -444,7 +381,7 @@ def test_batch_block_keeps_rows_and_is_one_rebuild_on_sqlite(tmp_path: Path, db_
     if dialect_of(db_url) == "sqlite":
         # add column + check constraint + alter column: one table rebuild for the whole block
         assert sum(1 for s in statements if s.startswith("CREATE TABLE")) == 1
-    assert table_rows(config, "SELECT id, customer_id, status, note FROM orders") == [(10, 1, "paid", None)]
+    assert rows(config, "SELECT id, customer_id, status, note FROM orders") == [(10, 1, "paid", None)]
     assert_live_equals_fold(config)
 
 
@@ -501,7 +438,7 @@ def test_revision_inserted_below_applied_ones_is_refused(tmp_path: Path,
     config = project(tmp_path, database_factory("sqlite"))
     apply(config, to="0005")
     before = events(config)
-    write_revision(config, "0003b_late.py", "0003b", "0003", 'op.execute("SELECT 1", reverse_sql="SELECT 1")')
+    write_revision(config.migrations_dir, "0003b", "0003", 'op.execute("SELECT 1", reverse_sql="SELECT 1")', name="0003b_late.py")
     path = config.migrations_dir / "0004_wishlists.py"
     path.write_text(path.read_text().replace('down_revision = "0003"', 'down_revision = "0003b"'))
     with pytest.raises(RevisionError, match="revision 0003b is not applied but its descendant 0005 is"):

@@ -10,13 +10,13 @@ import pytest
 from ledger.storage.archive import read_jsonl, write_jsonl
 from ledger.format.events import verify_chain
 from ops import LedgerFormatError
-from tests.test_points import Ledger, _table
+from tests.builders import MemoryLedger, table_with_column
 
 
 def test_round_trip(tmp_path) -> None:  # noqa: ANN001
-    ledger = Ledger()
+    ledger = MemoryLedger()
     for n in range(3):
-        ledger.apply(f"r{n}", _table(n))
+        ledger.apply(f"r{n}", table_with_column(n))
     path = tmp_path / "ledger.jsonl"
     with open(path, "w", encoding="utf-8") as fh:
         assert write_jsonl(ledger.events, fh) == 6
@@ -26,8 +26,8 @@ def test_round_trip(tmp_path) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("line", ['{"seq": 1}', "not json", "[1]", None])
 def test_malformed_lines_name_file_and_line(tmp_path, line) -> None:  # noqa: ANN001
-    ledger = Ledger()
-    ledger.apply("r0", _table(0))
+    ledger = MemoryLedger()
+    ledger.apply("r0", table_with_column(0))
     buffer = io.StringIO()
     write_jsonl(ledger.events, buffer)
     lines = buffer.getvalue().splitlines()

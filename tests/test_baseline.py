@@ -21,13 +21,13 @@ from click.testing import CliRunner
 from ledger.inspect.audit import verify
 from ledger.run.baseline import BaselineError, baseline
 from ledger.cli import main
-from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
 from ledger.run.drill import drill
 from ledger.format.events import fold_events
 from ledger.inspect.pointintime import materialize
 from ledger.run.apply import apply
 from ledger.storage.session import store_for
+from tests.builders import project
 
 MANY = 30
 ALEMBIC = "ae1027a6acf"
@@ -106,16 +106,10 @@ def build(url: str) -> int:
         engine.dispose()
 
 
-def project(tmp_path: Path, url: str) -> Config:
-    (tmp_path / "migrations").mkdir(exist_ok=True)
-    (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n')
-    return Config(project_dir=tmp_path, url=url, migrations=Path("migrations"), source=tmp_path / "schema-ledger.toml")
-
-
 def test_baseline_then_verify_live_passes(tmp_path: Path, dialect: str, db_url: str,
                                            database_factory: Callable[[str], str]) -> None:
     tables = build(db_url)
-    config = project(tmp_path, db_url)
+    config = project(tmp_path, db_url, revisions={})
     result = baseline(config, why="adopt", by="dba")
     assert result.tables == tables and result.alembic_revision == ALEMBIC
 
@@ -159,7 +153,7 @@ def test_baseline_then_verify_live_passes(tmp_path: Path, dialect: str, db_url: 
 
 def test_baseline_refuses_a_ledger_with_events(tmp_path: Path, db_url: str) -> None:
     build(db_url)
-    config = project(tmp_path, db_url)
+    config = project(tmp_path, db_url, revisions={})
     first = baseline(config)
     with pytest.raises(BaselineError, match=r"already has \d+ events?\b"):
         baseline(config)
@@ -175,13 +169,13 @@ def test_baseline_refuses_a_ledger_with_events(tmp_path: Path, db_url: str) -> N
 @pytest.mark.parametrize("dialect", ["sqlite"])
 def test_baseline_refuses_an_empty_database(tmp_path: Path, db_url: str) -> None:
     with pytest.raises(BaselineError, match="no tables to adopt"):
-        baseline(project(tmp_path, db_url))
+        baseline(project(tmp_path, db_url, revisions={}))
 
 
 @pytest.mark.parametrize("dialect", ["sqlite"])
 def test_cli_baseline_writes_the_snapshot_once(tmp_path: Path, db_url: str) -> None:
     build(db_url)
-    config = project(tmp_path, db_url)
+    config = project(tmp_path, db_url, revisions={})
     result = CliRunner().invoke(main, ["--config", str(config.source), "--url", db_url, "baseline", "-m", "adopt"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -197,7 +191,7 @@ def test_cli_baseline_writes_the_snapshot_once(tmp_path: Path, db_url: str) -> N
 @pytest.mark.parametrize("dialect", ["sqlite"])
 def test_unnamed_sqlite_constraints_are_matched_by_what_they_are(tmp_path: Path, db_url: str) -> None:
     build(db_url)
-    config = project(tmp_path, db_url)
+    config = project(tmp_path, db_url, revisions={})
     baseline(config)
     # Drop the unnamed email UNIQUE by rebuilding the table without it: verify sees the loss.
     engine = create_engine(db_url)

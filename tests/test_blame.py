@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from ledger.format.events import GENESIS_HASH, Actor, Event
 from ledger.run.rollback import rollback
 from ledger.run.apply import apply
 from ops import AddColumnOp, ColumnSpec, CreateTableOp, RenameTableOp, TableSpec, TypeSpec
+from tests.builders import project
 
 REVISIONS = {
     "0001": 'op.create_table("account", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(50)))',
@@ -28,18 +28,10 @@ REVISIONS = {
 }
 
 
-def project(tmp_path: Path, url: str) -> Config:
-    folder = tmp_path / "migrations"
-    folder.mkdir()
-    parent = None
-    for rid, body in REVISIONS.items():
-        (folder / f"{rid}_step.py").write_text(
-            f'"""Step {rid}."""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\n'
-            f"def upgrade(op):\n{textwrap.indent(body, '    ')}\n")
-        parent = rid
-    (tmp_path / "schema-ledger.toml").write_text(f'migrations = "migrations"\nurl = "{url}"\n')
-    config = Config(project_dir=tmp_path, url=url, migrations=Path("migrations"),
-                    source=tmp_path / "schema-ledger.toml")
+def applied_project(tmp_path: Path, url: str) -> Config:
+    """The revisions above, applied by alice; 0005 rolled back by bob."""
+    config = project(tmp_path, url, revisions=REVISIONS, url_in_file=True, file_name="{rid}_step.py",
+                     doc="Step {rid}.")
     apply(config, by="alice")
     rollback(config, to="0004", by="bob", why="too short after all")
     return config
@@ -51,7 +43,7 @@ def summary(config: Config, target: str) -> list[tuple[str, str | None, str, str
 
 
 def test_table_history_follows_the_rename_and_shows_the_rollback(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     rows = summary(config, "customer")
     assert rows[:5] == [
         ("apply", "0001", "create_table", "alice", "as account"),
@@ -68,7 +60,7 @@ def test_table_history_follows_the_rename_and_shows_the_rollback(tmp_path: Path,
 
 
 def test_column_history_follows_the_column_rename(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     rows = summary(config, "customer.full_name")
     assert [(r[2], r[4]) for r in rows] == [
         ("create_table", "as account; as column name"),
@@ -83,7 +75,7 @@ def test_column_history_follows_the_column_rename(tmp_path: Path, db_url: str) -
 
 @pytest.mark.parametrize("dialect", ["sqlite"])
 def test_cli_lines_json_and_exit_codes(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
 
     def run(*args: str) -> Result:
         return CliRunner().invoke(main, ["--config", str(config.source), *args])

@@ -11,41 +11,12 @@ from pathlib import Path
 
 import click
 import pytest
-import sqlalchemy as sa
-from click.testing import CliRunner, Result
 
 from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
 from ledger.storage.store import LedgerStore
-from tests.test_revisions import BAD_CASES, rev
-
-ROOT = Path(__file__).resolve().parent.parent
-SHOP = ROOT / "examples" / "shop" / "migrations"
-
-
-def run(*args: str, cwd: Path | None = None) -> Result:
-    runner = CliRunner()
-    if cwd is None:
-        return runner.invoke(main, list(args), catch_exceptions=False)
-    with _chdir(cwd):
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-
-class _chdir:  # noqa: N801 - a context manager used like a function
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> None:
-        import os
-
-        self.old = os.getcwd()
-        os.chdir(self.path)
-
-    def __exit__(self, *exc: object) -> None:
-        import os
-
-        os.chdir(self.old)
+from tests.builders import BAD_CASES, ROOT, SHOP, one_error_line, rev, run, tables
 
 
 @pytest.fixture
@@ -54,24 +25,6 @@ def shop(tmp_path: Path) -> Path:
     shutil.copytree(SHOP, tmp_path / "migrations")
     (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n')
     return tmp_path
-
-
-def one_error_line(result: Result) -> str:
-    """The one error line on stderr (besides progress lines)."""
-    lines = [ln for ln in result.stderr.strip().splitlines() if not re.match(r"\[\d+/\d+\] ", ln)]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("schema-ledger: error: "), lines[0]
-    assert "Traceback" not in result.stderr
-    return lines[0]
-
-
-def tables(url: str) -> list[str]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return sorted(sa.inspect(conn).get_table_names())
-    finally:
-        engine.dispose()
 
 
 # ---------------------------------------------------------------------------------------------

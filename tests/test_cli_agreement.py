@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import one_error_line, run, tables
-from tests.test_revisions import rev
+from tests.builders import one_error_line, rev, run, tables
 
 
 def _table(name: str) -> str:

@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 
 from ledger.storage.db import create_engine
 from ledger.project.revisions import check_revision_id
-from tests.test_cli import SHOP, one_error_line, run
-from tests.test_revisions import rev
+from tests.builders import SHOP, one_error_line, rev, run
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from ledger.storage.db import create_engine
-from tests.test_cli import one_error_line, run, tables
+from tests.builders import one_error_line, run, tables
 
 COMMANDS = [
     ["verify"], ["verify", "--live"], ["status"], ["history"], ["log"], ["schema"], ["schema", "--dialect", "sqlite"],

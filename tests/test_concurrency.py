@@ -23,11 +23,10 @@ import pytest
 
 from ledger.project.config import Config
 from ledger.format.events import Event
+from tests.builders import cli, events
 from tests.reliability import (
     DEEP,
     chain_of,
-    cli,
-    events,
     expected_states,
     fresh_database,
     live_matches,

@@ -7,36 +7,16 @@ refused or failed run leaves schema and ledger exactly as they were.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner, Result
 
 from ledger.inspect.drift import reflect_live
-from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine
 from ledger.storage.session import store_for
-
-
-def project(tmp_path: Path, url: str, revisions: dict[str, str]) -> Config:
-    """A project whose revisions (id -> body of upgrade) form one chain, in the order given."""
-    folder = tmp_path / "migrations"
-    folder.mkdir(exist_ok=True)
-    parent = None
-    for rid, body in revisions.items():
-        (folder / f"{rid}.py").write_text(
-            f'"""{rid}."""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\n'
-            "def upgrade(op):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n", encoding="utf-8")
-        parent = rid
-    (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n', encoding="utf-8")
-    return Config(project_dir=tmp_path, url=url, migrations=Path("migrations"), source=tmp_path / "schema-ledger.toml")
-
-
-def cli(config: Config, *args: str, stdin: str | None = None) -> Result:
-    return CliRunner().invoke(main, ["--url", config.url, "--config", str(config.source), *args], input=stdin)
+from tests.builders import cli, project, rows
 
 
 def run_sql(url: str, *statements: str) -> None:
@@ -45,15 +25,6 @@ def run_sql(url: str, *statements: str) -> None:
         with engine.begin() as conn:
             for statement in statements:
                 conn.exec_driver_sql(statement)
-    finally:
-        engine.dispose()
-
-
-def rows(url: str, query: str) -> list[tuple]:
-    engine = create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.exec_driver_sql(query)]
     finally:
         engine.dispose()
 
@@ -81,7 +52,7 @@ def _baselined(tmp_path: Path, url: str) -> Config:
             "CREATE TABLE product (id INTEGER NOT NULL PRIMARY KEY, title VARCHAR(40))",
             "INSERT INTO customer (id, name) VALUES (1, 'Ada'), (2, 'Grace')",
             "INSERT INTO product (id, title) VALUES (1, 'lamp')")
-    config = project(tmp_path, url, {
+    config = project(tmp_path, url, revisions={
         "0001": 'op.add_column("customer", sa.Column("email", sa.String(80)))',
         "0002": 'op.create_table("note", sa.Column("id", sa.Integer, primary_key=True))',
     })
@@ -153,7 +124,7 @@ NARROWINGS = {
 @pytest.mark.parametrize("kind", sorted(NARROWINGS))
 def test_a_value_that_does_not_fit_stops_the_run(tmp_path: Path, db_url: str, kind: str) -> None:
     old, value, new, fitting = NARROWINGS[kind]
-    config = project(tmp_path, db_url, {
+    config = project(tmp_path, db_url, revisions={
         "0001": f'op.create_table("item", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", {old}))',
         "0002": f'op.alter_column("item", "v", type_={new})',
     })
@@ -176,7 +147,7 @@ def test_a_value_that_does_not_fit_stops_the_run(tmp_path: Path, db_url: str, ki
 
 
 def test_the_rollback_of_a_widening_is_checked_too(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url, {
+    config = project(tmp_path, db_url, revisions={
         "0001": 'op.create_table("item", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.String(10)))',
         "0002": 'op.alter_column("item", "v", type_=sa.String(40))',
     })
@@ -222,7 +193,7 @@ SHOP = {
 
 
 def _shop(tmp_path: Path, url: str) -> Config:
-    config = project(tmp_path, url, SHOP)
+    config = project(tmp_path, url, revisions=SHOP)
     assert cli(config, "apply", "--to", "0001").exit_code == 0
     run_sql(url, "INSERT INTO customer (id, name, nick) VALUES (1, 'Ada', 'ada'), (2, 'Grace', NULL), (3, NULL, 'x')")
     return config
@@ -313,7 +284,7 @@ def test_on_a_terminal_the_user_is_asked(tmp_path: Path, db_url: str, answer: st
 
 @pytest.mark.parametrize("dialect", ["sqlite"])
 def test_a_sqlite_batch_checks_its_narrowing_against_the_table_it_starts_from(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url, {
+    config = project(tmp_path, db_url, revisions={
         "0001": 'op.create_table("item", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.String(40)),'
                 ' sa.Column("w", sa.String(40)))',
         "0002": '''

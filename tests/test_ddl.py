@@ -9,82 +9,18 @@ import pytest
 import sqlalchemy as sa
 
 from ledger.run.context import MigrationContext
-from ledger.schema.reflect import compare, reflect
-from ledger.dialects import UnsupportedOperationError, ddl, ddl_batch, dialect_name, execute
-from ops import MigrateOperation, Operations, SchemaState, record
-
-Upgrade = Callable[[Operations], Any]
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers shared by the test_ddl_* modules
-# ---------------------------------------------------------------------------------------------
-
-
-def run_ops(conn: sa.Connection, ops: list[MigrateOperation], state: SchemaState) -> tuple[SchemaState, list[str]]:
-    """Complete each op, run ``ddl()``'s statements, fold; return the state and every statement."""
-    dialect = dialect_name(conn)
-    statements: list[str] = []
-    for op in ops:
-        op = op.complete(state)
-        sql = ddl(op, state, dialect, conn=conn)
-        execute(conn, sql)
-        statements += sql
-        state = state.apply(op)
-    return state, statements
-
-
-def migrate(engine: sa.Engine, upgrade: Upgrade, state: SchemaState | None = None) -> tuple[SchemaState, list[str]]:
-    """Run ``upgrade``'s ops through ``ddl()``; then the reflected live schema must equal the fold."""
-    with engine.begin() as conn:
-        state, statements = run_ops(conn, record(upgrade), state or SchemaState())
-    assert_live_is(engine, state)
-    return state, statements
-
-
-def assert_live_is(engine: sa.Engine, state: SchemaState) -> None:
-    with engine.connect() as conn:
-        differences = compare(state, reflect(conn), dialect_name(conn))
-    assert differences == [], "\n".join(differences)
-
-
-def inspect(engine: sa.Engine) -> sa.Inspector:
-    return sa.inspect(engine)
-
-
-def columns(engine: sa.Engine, table: str) -> dict[str, dict[str, Any]]:
-    return {c["name"]: c for c in inspect(engine).get_columns(table)}
-
-
-def default_text(column: dict[str, Any]) -> str | None:
-    """A reflected default without PostgreSQL's casts and MariaDB's/SQLite's quoting differences."""
-    value = column.get("default")
-    if value is None or value == "NULL":
-        return None
-    value = str(value).split("::")[0].strip("()")
-    return value.strip("'")
-
-
-def index_names(engine: sa.Engine, table: str) -> set[str]:
-    if engine.dialect.name == "sqlite":  # the inspector skips SQLite's expression indexes
-        with engine.connect() as conn:
-            return set(conn.execute(sa.text(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"
-            ), {"t": table}).scalars())
-    return {i["name"] for i in inspect(engine).get_indexes(table) if not i.get("duplicates_constraint")}
-
-
-def unique_names(engine: sa.Engine, table: str) -> set[str]:
-    return {u["name"] for u in inspect(engine).get_unique_constraints(table)}
-
-
-def check_names(engine: sa.Engine, table: str) -> set[str]:
-    return {c["name"] for c in inspect(engine).get_check_constraints(table)}
-
-
-def fk_names(engine: sa.Engine, table: str) -> set[str]:
-    return {f["name"] for f in inspect(engine).get_foreign_keys(table)}
-
+from ledger.dialects import UnsupportedOperationError, ddl_batch, dialect_name, execute
+from ops import Operations, SchemaState, record
+from tests.builders import (
+    check_names,
+    columns,
+    default_text,
+    fk_names,
+    index_names,
+    inspect,
+    migrate,
+    unique_names,
+)
 
 def shop(op: Operations) -> None:
     op.create_table(

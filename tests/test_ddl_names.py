@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ops import Operations, SchemaState
-from tests.test_ddl import assert_live_is, columns, index_names, inspect, migrate
+from tests.builders import assert_live_is, columns, index_names, inspect, migrate
 
 def _lifecycle(names: list[str]) -> Any:
     table, first, second, index, unique, renamed, added, new_table = names

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ledger.dialects import SQLiteRebuildError, ddl, ddl_batch, execute
 from ops import Operations, SchemaState, record
-from tests.test_ddl import assert_live_is, run_ops
+from tests.builders import assert_live_is, run_ops
 
 ROWS = [(i, f"item {i}", f"{i}.50", i % 7, f"c'{i}%") for i in range(1, 41)]
 

@@ -83,3 +83,13 @@ def test_an_unknown_database_is_refused_naming_the_known_ones() -> None:
     with pytest.raises(dialects.UnsupportedDialectError):
         dialects.compile_dialect("oracle")
     assert "toysql" not in CliRunner().invoke(main, ["schema", "--help"]).output
+
+
+def test_what_runs_outside_a_transaction_is_the_database_objects_to_say() -> None:
+    """PostgreSQL refuses CREATE INDEX CONCURRENTLY (and VACUUM, ...) inside a transaction block;
+    elsewhere every statement runs inside one."""
+    concurrently = "CREATE INDEX CONCURRENTLY ix_t_a ON t (a)"
+    assert dialects.outside_transaction("postgresql", concurrently)
+    assert dialects.outside_transaction("postgresql", "VACUUM t")
+    assert not dialects.outside_transaction("postgresql", "CREATE INDEX ix_t_a ON t (a)")
+    assert not any(dialects.outside_transaction(name, concurrently) for name in ("sqlite", "mysql", "mariadb"))

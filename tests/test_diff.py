@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import attrs
 import pytest
 import sqlalchemy as sa
 from hypothesis import given, note
@@ -15,8 +12,6 @@ from ledger.schema.diff import diff
 from ops import (
     AddColumnOp,
     AlterColumnOp,
-    CheckSpec,
-    ColumnSpec,
     CreateForeignKeyOp,
     CreateIndexOp,
     CreatePrimaryKeyOp,
@@ -27,102 +22,11 @@ from ops import (
     DropConstraintOp,
     DropIndexOp,
     DropTableCommentOp,
-    ForeignKeySpec,
-    IndexElement,
-    IndexSpec,
     MigrateOperation,
-    PrimaryKeySpec,
     SchemaState,
-    TableSpec,
     TypeSpec,
-    UniqueSpec,
 )
 from tests import strategies
-
-# ---------------------------------------------------------------------------------------------
-# States drawn from small pools of names, so that two draws share tables, columns and
-# constraint names and differ in their details: what diff has to find.
-# ---------------------------------------------------------------------------------------------
-
-TABLES = ("a", "b", "c")
-COLUMNS = ("id", "x", "y", "z")
-ITEM_NAMES = ("k1", "k2", "k3", "k4", "k5", "k6")
-TYPES = (
-    TypeSpec("Integer"),
-    TypeSpec.of("String", length=10),
-    TypeSpec.of("String", length=20),
-    TypeSpec("Text"),
-    TypeSpec.of("Numeric", precision=10, scale=2),
-    TypeSpec("Enum", ("p", "q"), (("name", "mood"),)),
-)
-DEFAULTS = (None, DefaultSpec("literal", "0"), DefaultSpec("text", "1"), DefaultSpec("func", "now"))
-COMMENTS = (None, "one", 'it\'s "two"')
-
-
-@st.composite
-def small_states(draw: Any) -> SchemaState:
-    """Up to three tables named a, b, c with columns id, x, y, z in any order and any details."""
-    pool = list(ITEM_NAMES)
-
-    def item_name() -> str:
-        name = draw(st.sampled_from(sorted(pool)))
-        pool.remove(name)
-        return name
-
-    tables: list[TableSpec] = []
-    for table_name in draw(st.lists(st.sampled_from(TABLES), unique=True, max_size=3)):
-        names = draw(st.permutations(COLUMNS).flatmap(lambda p: st.integers(1, 4).map(lambda n: p[:n])))
-        columns = [
-            ColumnSpec(
-                name, draw(st.sampled_from(TYPES)), nullable=draw(st.booleans()),
-                server_default=draw(st.sampled_from(DEFAULTS)), comment=draw(st.sampled_from(COMMENTS)),
-                autoincrement=draw(st.sampled_from(["auto", "auto", "auto", False])),
-            )
-            for name in names
-        ]
-        table = TableSpec(table_name, tuple(columns), comment=draw(st.sampled_from(COMMENTS)))
-        if pool and draw(st.booleans()):
-            key = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
-            table = attrs.evolve(
-                table,
-                columns=tuple(attrs.evolve(c, nullable=False) if c.name in key else c for c in table.columns),
-                primary_key=PrimaryKeySpec(item_name(), tuple(key)),
-            )
-        if pool and draw(st.booleans()):
-            key = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
-            table = attrs.evolve(table, uniques=(UniqueSpec(item_name(), tuple(key)),))
-        if pool and draw(st.booleans()):
-            text = draw(st.sampled_from(["1 = 1", f"{names[0]} IS NOT NULL", f'"{names[-1]}" <> 0']))
-            table = attrs.evolve(table, checks=(CheckSpec(item_name(), text),))
-        indexes = []
-        for _ in range(draw(st.integers(0, 2))):
-            if not pool:
-                break
-            elements = [IndexElement(c) for c in draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))]
-            if draw(st.booleans()):
-                elements.append(IndexElement(f"lower({names[0]})", expression=True))
-            options = draw(st.sampled_from([(), (("postgresql_using", "btree"),)]))
-            indexes.append(IndexSpec(item_name(), tuple(elements), unique=draw(st.booleans()), dialect_options=options))
-        tables.append(attrs.evolve(table, indexes=tuple(indexes)))
-
-    state = SchemaState()
-    for table in tables:
-        state = state.with_table(table)
-    for table in tables:
-        if not pool or not draw(st.booleans()):
-            continue
-        targets = [t for t in tables if t.primary_key is not None]
-        if not targets:
-            continue
-        target = draw(st.sampled_from(targets))
-        width = len(target.primary_key.columns)  # type: ignore[union-attr]
-        if len(table.columns) < width:
-            continue
-        local = draw(st.permutations(table.column_names))[:width]
-        fk = ForeignKeySpec(item_name(), tuple(local), target.name, target.primary_key.columns)  # type: ignore[union-attr]
-        state = state.with_constraint(table.name, fk)
-    return state
-
 
 # ---------------------------------------------------------------------------------------------
 # The contract
@@ -149,12 +53,12 @@ def check_diff(source: SchemaState, target: SchemaState) -> list[MigrateOperatio
     return ops
 
 
-@given(small_states(), small_states())
+@given(strategies.small_states(), strategies.small_states())
 def test_diff_folds_to_target_and_back(source: SchemaState, target: SchemaState) -> None:
     check_diff(source, target)
 
 
-@given(small_states())
+@given(strategies.small_states())
 def test_diff_of_a_state_with_itself_is_empty(state: SchemaState) -> None:
     assert diff(state, state) == []
 
@@ -215,7 +119,7 @@ def test_create_tables_referenced_first_and_cycles_get_foreign_keys_last() -> No
     back = check_diff(target, SchemaState())
     assert _kinds(back)[0] == "drop_table" and back[0].table_name == "line"  # type: ignore[attr-defined]
     assert _kinds(back).count("drop_constraint") == 1
-    assert all(op.reverse() is not None for op in back)
+    assert all(op.reversible for op in back)
 
 
 def test_column_changes_become_alter_column_with_existing_values() -> None:

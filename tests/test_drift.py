@@ -10,30 +10,20 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 
 from ledger.inspect.audit import verify
-from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
 from ledger.run.apply import apply
 from ops import AddColumnOp, AlterColumnOp, CreateIndexOp, DropConstraintOp, DropIndexOp
+from tests.builders import cli, project
 
-REVISION = '''
-"""Items."""
-import sqlalchemy as sa
-
-revision = "0001"
-down_revision = None
-
-
-def upgrade(op):
+ITEMS = {"0001": """
     op.create_table(
         "item",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -43,13 +33,11 @@ def upgrade(op):
         sa.CheckConstraint("qty >= 0", name="ck_item_qty"),
     )
     op.create_index("ix_item_qty", "item", ["qty"])
-'''
+"""}
 
 
-def project(tmp_path: Path, url: str) -> Config:
-    (tmp_path / "migrations").mkdir()
-    (tmp_path / "migrations" / "0001_items.py").write_text(textwrap.dedent(REVISION).lstrip())
-    config = Config(project_dir=tmp_path, url=url, migrations=Path("migrations"))
+def applied_project(tmp_path: Path, url: str) -> Config:
+    config = project(tmp_path, url, revisions=ITEMS)
     apply(config)
     return config
 
@@ -93,12 +81,12 @@ def drift_lines(config: Config) -> list[str]:
 
 
 def test_no_drift_right_after_apply(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     assert verify(config, live=True).ok
 
 
 def test_added_index(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     by_hand(config, {"*": "CREATE INDEX ix_manual ON item (name, qty)"})
     assert drift_lines(config) == ["create index ix_manual on item(name, qty)"]
     [op] = verify(config, live=True).drift.ops  # type: ignore[union-attr]
@@ -106,13 +94,13 @@ def test_added_index(tmp_path: Path, db_url: str) -> None:
 
 
 def test_dropped_index(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     by_hand(config, {"mysql": "DROP INDEX ix_item_qty ON item", "*": "DROP INDEX ix_item_qty"})
     assert drift_lines(config) == ["drop index ix_item_qty on item"]
 
 
 def test_changed_type(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     by_hand(config, {"postgresql": "ALTER TABLE item ALTER COLUMN qty TYPE DOUBLE PRECISION",
                      "mysql": "ALTER TABLE item MODIFY qty DOUBLE"},
             sqlite_edit=lambda sql: sql.replace("qty INTEGER", "qty REAL"))
@@ -124,7 +112,7 @@ def test_changed_type(tmp_path: Path, db_url: str) -> None:
 
 
 def test_dropped_unique_constraint(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     by_hand(config, {"postgresql": "ALTER TABLE item DROP CONSTRAINT uq_item_name",
                      "mysql": "ALTER TABLE item DROP INDEX uq_item_name"},
             sqlite_edit=lambda sql: re.sub(r",\s*CONSTRAINT uq_item_name UNIQUE \(name\)", "", sql))
@@ -138,28 +126,22 @@ def test_dropped_unique_constraint(tmp_path: Path, db_url: str) -> None:
 
 
 def test_dropped_check_constraint(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     by_hand(config, {"*": "ALTER TABLE item DROP CONSTRAINT ck_item_qty"},
             sqlite_edit=lambda sql: re.sub(r",\s*CONSTRAINT ck_item_qty CHECK \(qty >= 0\)", "", sql))
     assert drift_lines(config) == ["drop check constraint ck_item_qty on item"]
 
 
 def test_added_column_and_the_cli_line(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     by_hand(config, {"*": "ALTER TABLE item ADD COLUMN note VARCHAR(20)"})
     [op] = verify(config, live=True).drift.ops  # type: ignore[union-attr]
     assert isinstance(op, AddColumnOp) and op.column.name == "note"
-    result = CliRunner().invoke(main, ["--url", config.url, "--config", str(_config_file(config)), "verify", "--live"])
+    result = cli(config, "verify", "--live")
     assert result.exit_code == 1
     first = result.output.splitlines()[0]
     assert first.startswith("live schema differs from the ledger: add column item.note VARCHAR")
     assert "checked chain, payloads, checksums, live schema" in result.output
-
-
-def _config_file(config: Config) -> Path:
-    path = config.project_dir / "schema-ledger.toml"
-    path.write_text('migrations = "migrations"\n')
-    return path
 
 
 @pytest.mark.parametrize("dialect", ["sqlite"])
@@ -168,7 +150,7 @@ def test_live_is_not_compared_when_the_ledger_does_not_fold(tmp_path: Path, db_u
     from ledger.storage.session import store_for
     from ops import DropTableOp
 
-    config = project(tmp_path, db_url)
+    config = applied_project(tmp_path, db_url)
     engine = create_engine(config.url)
     with engine.begin() as conn:
         store_for(config).append(conn, kind="apply", op=DropTableOp("ghost"), revision=None, message=None,

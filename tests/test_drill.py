@@ -3,68 +3,28 @@
 from __future__ import annotations
 
 import json
-import shutil
-import textwrap
 import types
 import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from click.testing import CliRunner
 
 import ledger.run.drill as ledger_drill
 from ledger.format import codec
-from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
 from ledger.run.drill import DrillRequired, covered_revisions, drill, record_drill, require_drill
-from ledger.format.events import Event, verify_chain
+from ledger.format.events import verify_chain
 from ledger.project.revisions import load_revisions
 from ledger.run.apply import apply
-from ledger.storage.session import store_for
-
-ROOT = Path(__file__).resolve().parent.parent
-SHOP = ROOT / "examples" / "shop" / "migrations"
+from tests.builders import SHOP, invoke, project, tables
+from tests.builders import events as ledger_events
 
 
-def shop(tmp_path: Path, url: str, extra: dict[str, str] | None = None) -> Config:
+def shop_and(tmp_path: Path, url: str, extra: dict[str, str]) -> Config:
     """The shop project, with ``extra`` revisions (id -> upgrade body) on top of 0008."""
-    folder = tmp_path / "migrations"
-    shutil.copytree(SHOP, folder)
-    parent = "0008"
-    for rid, body in (extra or {}).items():
-        (folder / f"{rid}_extra.py").write_text(
-            f'"""Revision {rid}."""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\n'
-            "def upgrade(op):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
-        )
-        parent = rid
-    (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n')
-    return Config(project_dir=tmp_path, url=url, migrations=Path("migrations"))
-
-
-def run_cli(config: Config, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["--url", config.url, "--config", str(config.project_dir / "schema-ledger.toml"),
-                                       *args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def ledger(config: Config) -> list[Event]:
-    engine = create_engine(config.url)
-    try:
-        with engine.connect() as conn:
-            return list(store_for(config).events(conn))
-    finally:
-        engine.dispose()
-
-
-def table_names(url: str) -> list[str]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return sorted(sa.inspect(conn).get_table_names())
-    finally:
-        engine.dispose()
+    return project(tmp_path, url, migrations=SHOP, parent="0008", revisions=extra, file_name="{rid}_extra.py",
+                   doc="Revision {rid}.")
 
 
 def drill_databases(url: str) -> set[str]:
@@ -83,13 +43,13 @@ def drill_databases(url: str) -> set[str]:
 
 
 def test_shop_drill_passes_and_is_recorded(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = shop(tmp_path, db_url)
+    config = project(tmp_path, db_url)
     server = dialect_of(db_url) != "sqlite"
     # The scratch database's name is known: other drills running on the server meanwhile do not matter.
     known = uuid.uuid4()
     monkeypatch.setattr(ledger_drill, "uuid", types.SimpleNamespace(uuid4=lambda: known))
     scratch = f"sl_drill_{known.hex[:12]}"
-    code, out, err = run_cli(config, "drill", "--json", "--record", "--by", "ci", "-m", "release 1.1 drill")
+    code, out, err = invoke(config, "drill", "--json", "--record", "--by", "ci", "-m", "release 1.1 drill")
     assert code == 0, out + err
     report = json.loads(out)
     assert report["passed"] is True and report["failures"] == []
@@ -100,8 +60,8 @@ def test_shop_drill_passes_and_is_recorded(tmp_path: Path, db_url: str, monkeypa
     assert "table wishlist comes back empty: its rows were dropped" in last
     assert "column orders.note comes back without its data (NULL or its default)" in last
     # The target's schema was not touched: it holds the ledger and its drill event only.
-    assert table_names(db_url) == ["schema_ledger"]
-    events = ledger(config)
+    assert tables(db_url) == ["schema_ledger"]
+    events = ledger_events(config)
     assert [e.kind for e in events] == ["drill"]
     assert events[0].seq == report["recorded_seq"] and events[0].actor.by == "ci"
     assert events[0].message == "release 1.1 drill" and events[0].revision == "0008"
@@ -111,7 +71,7 @@ def test_shop_drill_passes_and_is_recorded(tmp_path: Path, db_url: str, monkeypa
         # The temporary scratch database was dropped.
         assert scratch not in drill_databases(db_url)
     # And now apply --require-drill accepts the revisions it covered.
-    code, out, err = run_cli(config, "apply", "--require-drill", "-q")
+    code, out, err = invoke(config, "apply", "--require-drill", "-q")
     assert code == 0, err
     assert out.startswith("applied 8 revisions")
 
@@ -127,11 +87,11 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 def test_a_reverse_that_leaves_a_table_behind_is_caught(tmp_path: Path, sqlite_url: str) -> None:
-    config = shop(tmp_path, sqlite_url, {
+    config = shop_and(tmp_path, sqlite_url, {
         "0009": 'op.execute("SELECT 1", reverse_sql="CREATE TABLE stray (id INTEGER)")',
         "0010": 'op.add_column("customers", sa.Column("vip", sa.Boolean))',
     })
-    code, out, err = run_cli(config, "drill", "-q")
+    code, out, err = invoke(config, "drill", "-q")
     assert code == 1
     lines = out.splitlines()
     assert lines[0].split() == ["revision", "up", "down", "again", "live==fold", "irreversible", "data-loss", "warnings"]
@@ -146,7 +106,7 @@ def test_a_reverse_that_leaves_a_table_behind_is_caught(tmp_path: Path, sqlite_u
 
 
 def test_a_reverse_that_fails_on_the_database_is_caught(tmp_path: Path, sqlite_url: str) -> None:
-    config = shop(tmp_path, sqlite_url, {
+    config = shop_and(tmp_path, sqlite_url, {
         "0009": """
             op.create_table("audit", sa.Column("id", sa.Integer, primary_key=True))
             op.execute("SELECT 1", reverse_sql="DROP TABLE not_there")
@@ -161,7 +121,7 @@ def test_a_reverse_that_fails_on_the_database_is_caught(tmp_path: Path, sqlite_u
 
 
 def test_a_change_the_ledger_does_not_know_is_caught_on_the_way_up(tmp_path: Path, sqlite_url: str) -> None:
-    config = shop(tmp_path, sqlite_url, {
+    config = shop_and(tmp_path, sqlite_url, {
         "0009": """
             op.add_column("products", sa.Column("weight", sa.Integer))
             op.execute("CREATE INDEX ix_products_weight ON products (weight)", reverse_sql="DROP INDEX ix_products_weight")
@@ -175,7 +135,7 @@ def test_a_change_the_ledger_does_not_know_is_caught_on_the_way_up(tmp_path: Pat
 
 
 def test_irreversible_ops_fail_the_drill_unless_allowed(tmp_path: Path, sqlite_url: str) -> None:
-    config = shop(tmp_path, sqlite_url, {
+    config = shop_and(tmp_path, sqlite_url, {
         "0009": "op.execute(\"UPDATE products SET price = price * 2\")",
         "0010": 'op.create_index("ix_products_price", "products", ["price"])',
     })
@@ -197,16 +157,16 @@ def test_irreversible_ops_fail_the_drill_unless_allowed(tmp_path: Path, sqlite_u
 
 
 def test_require_drill_accepts_only_what_a_passing_drill_covered(tmp_path: Path, sqlite_url: str) -> None:
-    config = shop(tmp_path, sqlite_url, {"0009": 'op.execute("SELECT 1", reverse_sql="CREATE TABLE stray (id INTEGER)")'})
+    config = shop_and(tmp_path, sqlite_url, {"0009": 'op.execute("SELECT 1", reverse_sql="CREATE TABLE stray (id INTEGER)")'})
     chain = load_revisions(config.migrations_dir)
     with pytest.raises(DrillRequired, match=r"covers revisions 0001, 0002, .*0009"):
         require_drill(config, chain)
     failed = drill(config)
     record_drill(config, failed)
     assert covered_revisions(config) == set()  # a failed drill covers nothing
-    code, out, err = run_cli(config, "apply", "--require-drill", "--to", "0003")
+    code, out, err = invoke(config, "apply", "--require-drill", "--to", "0003")
     assert code == 1 and "no passing recorded drill covers revisions 0001, 0002, 0003" in err
-    assert [e.kind for e in ledger(config)] == ["drill"]
+    assert [e.kind for e in ledger_events(config)] == ["drill"]
     # Fix the fault: the drill passes and covers every revision, by id and checksum.
     path = config.migrations_dir / "0009_extra.py"
     path.write_text(path.read_text().replace("CREATE TABLE stray (id INTEGER)", "SELECT 2"))
@@ -216,18 +176,18 @@ def test_require_drill_accepts_only_what_a_passing_drill_covered(tmp_path: Path,
     apply(config, chain=chain, to="0004")
     # A file edited after its drill needs a new one.
     path.write_text(path.read_text().replace("SELECT 2", "SELECT 3"))
-    code, out, err = run_cli(config, "apply", "--require-drill")
+    code, out, err = invoke(config, "apply", "--require-drill")
     assert code == 1 and "covers revision 0009;" in err
-    code, _, err = run_cli(config, "log")
+    code, _, err = invoke(config, "log")
     assert "drill failed: 9 revisions up to 0009" in _ and "drill passed: 9 revisions up to 0009" in _
 
 
 def test_scratch_option(tmp_path: Path, sqlite_url: str) -> None:
-    config = shop(tmp_path, sqlite_url)
+    config = project(tmp_path, sqlite_url)
     scratch = f"sqlite:///{tmp_path / 'scratch.db'}"
     report = drill(config, scratch=scratch)
     assert report.passed and "scratch.db" in report.scratch
     # A given scratch database is left in place, at the head.
-    assert "wishlist" not in table_names(scratch) and "order_items" in table_names(scratch)
-    code, _, err = run_cli(config, "drill", "--scratch", scratch)
+    assert "wishlist" not in tables(scratch) and "order_items" in tables(scratch)
+    code, _, err = invoke(config, "drill", "--scratch", scratch)
     assert code == 1 and "is not empty" in err and "a drill needs an empty one" in err

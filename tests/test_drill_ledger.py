@@ -33,18 +33,19 @@ from ledger.run.rollback import rollback
 from ledger.run.apply import apply
 from ops import LedgerError, MigrateOperation, SchemaState
 from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
-    LEDGER_TABLE,
     Project,
+    hook_events,
     histories,
+    ledger_only_config,
     project,
     run_alembic,
     upgrade_order,
+    upgrade_with_hook,
     wheels,
     write_env,
     write_history,
 )
 from tests.strategies import ops_for
-from tests.test_alembic_hook import _events
 
 HOOK_DIALECTS = ("sqlite", "postgresql", "mariadb")
 #: Examples per database of the property tests: each runs one or two drills, each on a database of its own
@@ -67,20 +68,6 @@ SCHEMA_HISTORY = [
 DATA_ROW = "op.execute(\"INSERT INTO customer (id, email) VALUES (1, 'a@example.org')\")"
 BULK_ROWS = ("op.bulk_insert(sa.table('customer', sa.column('id'), sa.column('email')),"
              " [{'id': 2, 'email': 'b@example.org'}])")
-
-
-def _hooked(tmp_path: Path, url: str, bodies: list[list[str]]) -> list[str]:
-    """``alembic upgrade head`` of ``bodies`` with the hook on ``url``; the revision ids."""
-    folder = tmp_path / "alembic"
-    write_env(folder)
-    ids = write_history(folder, bodies)
-    run_alembic(folder, url, "upgrade", "head")
-    return ids
-
-
-def _config(tmp_path: Path, url: str) -> Config:
-    # No migrations folder: the project is the database's ledger.
-    return Config(project_dir=tmp_path, url=url, migrations=Path("no-migrations-here"), ledger_table=LEDGER_TABLE)
 
 
 def _failing_revisions(report: DrillReport) -> set[str]:
@@ -122,28 +109,23 @@ def _assert_names_exactly(report: DrillReport, irreversible: set[str], config: C
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=HOOK_DIALECTS)
-def hook_url(request: pytest.FixtureRequest, database_factory: Callable[[str], str]) -> str:
-    return database_factory(str(request.param))
-
-
-def test_ledger_drill_of_a_pure_schema_alembic_history_passes(tmp_path: Path, hook_url: str) -> None:
-    ids = _hooked(tmp_path, hook_url, SCHEMA_HISTORY)
-    before = _events(hook_url)
-    report = drill(_config(tmp_path, hook_url), from_ledger=True)
+def test_ledger_drill_of_a_pure_schema_alembic_history_passes(tmp_path: Path, db_url: str) -> None:
+    ids = upgrade_with_hook(tmp_path, db_url, SCHEMA_HISTORY)
+    before = hook_events(db_url)
+    report = drill(ledger_only_config(tmp_path, db_url), from_ledger=True)
     assert report.passed, report.table()
     assert report.source == "ledger" and report.to_json()["source"] == "ledger"
     assert [r.revision for r in report.rows] == ids
     assert all(r.up and r.down and r.again and not r.irreversible for r in report.rows)
     assert "drill passed: 5 revisions from the ledger on" in report.table()
-    assert _events(hook_url) == before  # the target was only read
+    assert hook_events(db_url) == before  # the target was only read
 
 
-def test_ledger_drill_fails_naming_exactly_the_data_migration_revision(tmp_path: Path, hook_url: str) -> None:
-    ids = _hooked(tmp_path, hook_url, SCHEMA_HISTORY[:2] + [[DATA_ROW, BULK_ROWS]] + SCHEMA_HISTORY[2:])
-    config = _config(tmp_path, hook_url)
+def test_ledger_drill_fails_naming_exactly_the_data_migration_revision(tmp_path: Path, db_url: str) -> None:
+    ids = upgrade_with_hook(tmp_path, db_url, SCHEMA_HISTORY[:2] + [[DATA_ROW, BULK_ROWS]] + SCHEMA_HISTORY[2:])
+    config = ledger_only_config(tmp_path, db_url)
     report = drill(config, from_ledger=True)
-    assert _irreversible_revisions(_events(hook_url)) == {ids[2]}
+    assert _irreversible_revisions(hook_events(db_url)) == {ids[2]}
     assert not report.passed
     rows = {r.revision: r for r in report.rows}
     assert [rows[i].down for i in ids] == [None, None, False, True, True, True]
@@ -154,8 +136,8 @@ def test_ledger_drill_fails_naming_exactly_the_data_migration_revision(tmp_path:
 def test_two_data_migrations_are_both_listed_and_the_topmost_fails(tmp_path: Path,
                                                                     database_factory: Callable[[str], str]) -> None:
     url = database_factory("sqlite")
-    ids = _hooked(tmp_path, url, SCHEMA_HISTORY[:1] + [[DATA_ROW]] + SCHEMA_HISTORY[1:3] + [[BULK_ROWS]])
-    config = _config(tmp_path, url)
+    ids = upgrade_with_hook(tmp_path, url, SCHEMA_HISTORY[:1] + [[DATA_ROW]] + SCHEMA_HISTORY[1:3] + [[BULK_ROWS]])
+    config = ledger_only_config(tmp_path, url)
     _assert_names_exactly(drill(config, from_ledger=True), {ids[1], ids[4]}, config)
 
 
@@ -163,12 +145,12 @@ def test_operations_outside_the_vocabulary_fail_the_ledger_drill_by_revision(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
     url = database_factory("postgresql")
-    ids = _hooked(tmp_path, url, SCHEMA_HISTORY[:2] + [[
+    ids = upgrade_with_hook(tmp_path, url, SCHEMA_HISTORY[:2] + [[
         "op.create_exclude_constraint('ex_orders_id', 'orders', ('id', '='), using='btree')",
     ]] + SCHEMA_HISTORY[2:3])
-    events = _events(url)
+    events = hook_events(url)
     assert _irreversible_revisions(events) == {ids[2]}
-    config = _config(tmp_path, url)
+    config = ledger_only_config(tmp_path, url)
     _assert_names_exactly(drill(config, from_ledger=True), {ids[2]}, config)
 
 
@@ -186,27 +168,27 @@ def test_alembic_downgrades_stay_in_the_revision_they_undo(tmp_path: Path, datab
     run_alembic(folder, url, "upgrade", "head")
     run_alembic(folder, url, "downgrade", "base")
     run_alembic(folder, url, "upgrade", "head")
-    events = _events(url)
+    events = hook_events(url)
     again = [e.seq for e in events if e.revision == ids[0]][1]  # customer's downgrade, then its upgrade
     chain = ledger_revisions(events)
     assert chain.ids == (ids[0], ids[1], f"{ids[0]}@{again}", f"{ids[1]}@{again + 2}")
     assert [len(r.ops) for r in chain] == [1, 3, 2, 2]
-    report = drill(_config(tmp_path, url), from_ledger=True)
+    report = drill(ledger_only_config(tmp_path, url), from_ledger=True)
     assert report.passed, report.table()
     assert [r.revision for r in report.rows] == list(chain.ids)
 
 
-def test_a_baselined_alembic_database_is_drilled_from_its_baseline(tmp_path: Path, hook_url: str) -> None:
+def test_a_baselined_alembic_database_is_drilled_from_its_baseline(tmp_path: Path, db_url: str) -> None:
     # Migrated by Alembic before the hook, adopted with `baseline`, then migrated with the hook.
     folder = tmp_path / "alembic"
     write_env(folder, hook=False)
     write_history(folder, SCHEMA_HISTORY[:2])
-    run_alembic(folder, hook_url, "upgrade", "head")
-    config = _config(tmp_path, hook_url)
+    run_alembic(folder, db_url, "upgrade", "head")
+    config = ledger_only_config(tmp_path, db_url)
     baseline(config, snapshot=False)
     write_env(folder)
     ids = write_history(folder, SCHEMA_HISTORY[:4])
-    run_alembic(folder, hook_url, "upgrade", "head")
+    run_alembic(folder, db_url, "upgrade", "head")
     report = drill(config, from_ledger=True)
     assert report.passed, report.table()
     assert [r.revision for r in report.rows] == ids[2:]
@@ -216,7 +198,7 @@ def test_cli_drills_the_ledger_when_there_are_no_migration_files(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
     url = database_factory("sqlite")
-    ids = _hooked(tmp_path, url, SCHEMA_HISTORY[:2] + [[DATA_ROW]])
+    ids = upgrade_with_hook(tmp_path, url, SCHEMA_HISTORY[:2] + [[DATA_ROW]])
     config_file = tmp_path / "schema-ledger.toml"
     config_file.write_text('migrations = "no-migrations-here"\n', encoding="utf-8")
 
@@ -233,17 +215,17 @@ def test_cli_drills_the_ledger_when_there_are_no_migration_files(
     data = json.loads(out)
     assert data["passed"] is True and data["source"] == "ledger"
     assert [r["revision"] for r in data["revisions"]] == ids
-    recorded = _events(url)[-1]
+    recorded = hook_events(url)[-1]
     assert recorded.kind == "drill" and recorded.seq == data["recorded_seq"] and recorded.revision == ids[2]
     assert codec.decode_record(recorded.payload, codec.DRILL_RECORD)["source"] == "ledger"
     # A drill event changes nothing the next ledger drill sees.
-    assert drill(_config(tmp_path, url), from_ledger=True, allow_irreversible=True).passed
+    assert drill(ledger_only_config(tmp_path, url), from_ledger=True, allow_irreversible=True).passed
 
 
 def test_a_target_without_a_ledger_is_a_clear_error(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
     missing = f"sqlite:///{tmp_path / 'missing.db'}"
     with pytest.raises(LedgerError, match="does not exist: there is no ledger to drill"):
-        drill(_config(tmp_path, missing), from_ledger=True)
+        drill(ledger_only_config(tmp_path, missing), from_ledger=True)
     assert not (tmp_path / "missing.db").exists()
     empty = database_factory("sqlite")
     engine = sa.create_engine(empty)
@@ -251,7 +233,7 @@ def test_a_target_without_a_ledger_is_a_clear_error(tmp_path: Path, database_fac
         conn.exec_driver_sql("CREATE TABLE other (id INTEGER)")
     engine.dispose()
     with pytest.raises(LedgerError, match="has no ledger table schema_ledger"):
-        drill(_config(tmp_path, empty), from_ledger=True)
+        drill(ledger_only_config(tmp_path, empty), from_ledger=True)
     result = CliRunner().invoke(main, ["--url", empty, "drill", "--from-ledger"])
     assert result.exit_code == 1 and "has no ledger table" in result.stderr and "Traceback" not in result.output
 
@@ -267,10 +249,10 @@ def test_synthetic_schema_histories_pass_the_ledger_drill(dialect: str, database
                   for body in data.draw(histories(dialect))]
         url = database_factory(dialect)
         with tempfile.TemporaryDirectory() as folder:
-            ids = _hooked(Path(folder), url, bodies)
+            ids = upgrade_with_hook(Path(folder), url, bodies)
             for revision, body in zip(ids, bodies):
                 note(f"revision {revision}: " + "; ".join(body))
-            report = drill(_config(Path(folder), url), from_ledger=True)
+            report = drill(ledger_only_config(Path(folder), url), from_ledger=True)
         note(report.table())
         assert report.passed, report.table()
         assert [r.revision for r in report.rows] == ids
@@ -295,8 +277,8 @@ def test_ledger_drill_of_a_real_hooked_history(history: str, dialect: str, data_
     folder, _ = project(history)
     url = database_factory(dialect)
     run_alembic(folder, url, "upgrade", "heads")
-    assert _irreversible_revisions(_events(url)) == data_migrations
-    config = _config(tmp_path, url)
+    assert _irreversible_revisions(hook_events(url)) == data_migrations
+    config = ledger_only_config(tmp_path, url)
     report = drill(config, from_ledger=True)
     assert [r.revision for r in report.rows] == upgrade_order(folder)
     _assert_names_exactly(report, data_migrations, config)
@@ -356,7 +338,7 @@ def test_a_replay_that_leaves_something_out_fails(tmp_path: Path, database_facto
     import ledger.run.drill
 
     url = database_factory("sqlite")
-    ids = _hooked(tmp_path, url, SCHEMA_HISTORY)
+    ids = upgrade_with_hook(tmp_path, url, SCHEMA_HISTORY)
     whole = ledger.run.drill.ledger_revisions
 
     def without_last_op(events: Sequence[Event]) -> RevisionChain:
@@ -365,7 +347,7 @@ def test_a_replay_that_leaves_something_out_fails(tmp_path: Path, database_facto
         return RevisionChain(chain.revisions[:-1] + (attrs.evolve(head, steps=head.steps[:-1]),))
 
     monkeypatch.setattr(ledger.run.drill, "ledger_revisions", without_last_op)
-    report = drill(_config(tmp_path, url), from_ledger=True)
+    report = drill(ledger_only_config(tmp_path, url), from_ledger=True)
     assert not report.passed and report.rows[-1].up is False and report.rows[-1].down is None
     (failure,) = report.failures
     assert failure.startswith(f"revision {ids[-1]}, up: the replayed ledger does not build the target's schema: ")

@@ -35,11 +35,10 @@ import pytest
 
 from ledger.run.apply import apply
 from ledger.storage.view import LedgerView
+from tests.builders import cli, events
 from tests.reliability import (
     DEEP,
     chain_of,
-    cli,
-    events,
     expected_states,
     fresh_database,
     kill_sessions,

@@ -33,7 +33,8 @@ from ledger.format.events import Actor, Event, chain_hash
 from ledger.storage.session import store_for
 from ops import CreateTableOp, SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
-from tests.reliability import DEEP, cli, events, live_matches, make_project
+from tests.builders import cli, events
+from tests.reliability import DEEP, live_matches, make_project
 
 # Per family: characters reflection reads back as written (see tests/test_ddl_names.py: SQLite
 # does not undo doubled quotes in constraint and column names, MySQL's parser loses a column

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from ledger.project.config import Config
-from tests.reliability import ROOT, cli, events, make_project, spawn, trace
+from tests.builders import ROOT, cli, events
+from tests.reliability import make_project, spawn, trace
 
 
 def _boundary(labels: list[str], label: str, after: str | None = None) -> int:

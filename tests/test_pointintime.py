@@ -10,16 +10,13 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
 from ledger.storage.archive import write_jsonl
-from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
 from ledger.schema.diff import diff
@@ -29,38 +26,25 @@ from ledger.schema.reflect import compare, reflect
 from ledger.schema.render import mermaid_entities, render_mermaid, state_from_json
 from ledger.run.rollback import rollback
 from ledger.run.apply import apply
-from ledger.storage.session import store_for
 from ops import SchemaState
+from tests.builders import invoke, project
+from tests.builders import events as ledger_events
 from tests.strategies import schema_states
-
-ROOT = Path(__file__).resolve().parent.parent
-SHOP = ROOT / "examples" / "shop" / "migrations"
 
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, list[Event], Path]:
     """The shop on SQLite: applied, rolled back to 0004, applied again; and its exported ledger."""
     folder = tmp_path_factory.mktemp("shop")
-    shutil.copytree(SHOP, folder / "migrations")
-    (folder / "schema-ledger.toml").write_text('migrations = "migrations"\n')
-    config = Config(project_dir=folder, url=f"sqlite:///{folder / 'shop.db'}", migrations=Path("migrations"))
+    config = project(folder, f"sqlite:///{folder / 'shop.db'}")
     apply(config)
     rollback(config, to="0004")
     apply(config)
-    engine = create_engine(config.url)
-    with engine.connect() as conn:
-        events = list(store_for(config).events(conn))
-    engine.dispose()
+    events = ledger_events(config)
     exported = folder / "ledger.jsonl"
     with exported.open("w", encoding="utf-8") as out:
         write_jsonl(events, out)
     return config, events, exported
-
-
-def run(config: Config, *args: str, url: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["--url", url or config.url, "--config",
-                                       str(config.project_dir / "schema-ledger.toml"), *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 # A URL that cannot be reached: with --ledger FILE no database is opened.
@@ -75,36 +59,36 @@ NOWHERE = "postgresql://nobody@127.0.0.1:1/none"
 def test_schema_at_every_position_is_the_fold_up_to_it(history: tuple[Config, list[Event], Path]) -> None:
     config, events, _ = history
     for event in events:
-        code, out, err = run(config, "schema", "--at", f"@{event.seq}", "--format", "json")
+        code, out, err = invoke(config, "schema", "--at", f"@{event.seq}", "--format", "json")
         assert code == 0, err
         assert state_from_json(json.loads(out)) == state_at(events, event.seq), f"@{event.seq}"
-    code, out, _ = run(config, "schema", "--format", "json", "--at", "base")
+    code, out, _ = invoke(config, "schema", "--format", "json", "--at", "base")
     assert json.loads(out)["tables"] == []
     # A revision names the end of its latest apply, even when it was rolled back since.
-    code, out, _ = run(config, "schema", "--format", "json", "--at", "0005")
+    code, out, _ = invoke(config, "schema", "--format", "json", "--at", "0005")
     end = max(e.seq for e in events if e.revision == "0005" and e.kind == "apply")
     assert state_from_json(json.loads(out)) == state_at(events, end)
     # A time names the last event recorded at or before it.
-    code, out, _ = run(config, "schema", "--format", "json", "--at", events[9].recorded_at)
+    code, out, _ = invoke(config, "schema", "--format", "json", "--at", events[9].recorded_at)
     assert state_from_json(json.loads(out)) == state_at(events, 10)
-    code, _, err = run(config, "schema", "--at", "nope")
+    code, _, err = invoke(config, "schema", "--at", "nope")
     assert code == 2 and "'nope' is not a revision" in err
 
 
 def test_an_exported_ledger_needs_no_database(history: tuple[Config, list[Event], Path], tmp_path: Path) -> None:
     config, events, exported = history
     for fmt in ("ddl", "json", "mermaid"):
-        from_db = run(config, "schema", "--at", "0006", "--format", fmt)
-        from_file = run(config, "schema", "--at", "0006", "--format", fmt, "--ledger", str(exported), "--dialect",
+        from_db = invoke(config, "schema", "--at", "0006", "--format", fmt)
+        from_file = invoke(config, "schema", "--at", "0006", "--format", fmt, "--ledger", str(exported), "--dialect",
                         "sqlite", url=NOWHERE)
         assert from_file[0] == 0, from_file[2]
-        assert from_file[1] == run(config, "schema", "--at", "0006", "--format", fmt, "--dialect", "sqlite")[1]
+        assert from_file[1] == invoke(config, "schema", "--at", "0006", "--format", fmt, "--dialect", "sqlite")[1]
         assert from_db[1] == from_file[1] or fmt != "mermaid"
     lines = exported.read_text().splitlines()
     row = json.loads(lines[3])
     row["message"] = "edited afterwards"
     (tmp_path / "edited.jsonl").write_text("\n".join(lines[:3] + [json.dumps(row)] + lines[4:]) + "\n")
-    code, out, err = run(config, "schema", "--ledger", str(tmp_path / "edited.jsonl"), url=NOWHERE)
+    code, out, err = invoke(config, "schema", "--ledger", str(tmp_path / "edited.jsonl"), url=NOWHERE)
     assert code == 1 and out == ""
     assert "the hash chain does not verify: seq 4: hash does not match" in err
 
@@ -115,7 +99,7 @@ def test_ddl_runs_on_a_fresh_database_and_reflects_to_the_same_schema(
     config, events, exported = history
     engine = create_engine(db_url)
     dialect = "mariadb" if engine.dialect.name in ("mysql", "mariadb") else engine.dialect.name
-    code, out, err = run(config, "schema", "--at", "0006", "--dialect", dialect, "--ledger", str(exported), url=NOWHERE)
+    code, out, err = invoke(config, "schema", "--at", "0006", "--dialect", dialect, "--ledger", str(exported), url=NOWHERE)
     assert code == 0, err
     statements = [s for s in out.split(";\n\n") if s.strip()]
     assert statements and all(s.lstrip().startswith(("CREATE", "ALTER", "COMMENT")) for s in statements)
@@ -192,7 +176,7 @@ def check_mermaid(state: SchemaState, text: str) -> None:
 
 def test_mermaid_of_the_shop_at_a_point(history: tuple[Config, list[Event], Path]) -> None:
     config, events, exported = history
-    code, out, _ = run(config, "schema", "--at", "0004", "--format", "mermaid", "--ledger", str(exported), url=NOWHERE)
+    code, out, _ = invoke(config, "schema", "--at", "0004", "--format", "mermaid", "--ledger", str(exported), url=NOWHERE)
     assert code == 0
     state = state_at(events, max(e.seq for e in events if e.revision == "0004"))
     check_mermaid(state, out)
@@ -214,7 +198,7 @@ def test_mermaid_structure_of_any_schema(state: SchemaState) -> None:
 
 def test_materialize_a_past_schema(history: tuple[Config, list[Event], Path], db_url: str) -> None:
     config, events, exported = history
-    code, out, err = run(config, "materialize", "--at", "0005", "--into", db_url, "--ledger", str(exported),
+    code, out, err = invoke(config, "materialize", "--at", "0005", "--into", db_url, "--ledger", str(exported),
                          url=NOWHERE)
     assert code == 0, err
     assert out.startswith("created 5 tables")
@@ -225,7 +209,7 @@ def test_materialize_a_past_schema(history: tuple[Config, list[Event], Path], db
     engine.dispose()
     expected = state_at(events, max(e.seq for e in events if e.revision == "0005"))
     assert compare(expected, live, dialect_of(db_url)) == []
-    code, _, err = run(config, "materialize", "--at", "0005", "--into", db_url, "--ledger", str(exported), url=NOWHERE)
+    code, _, err = invoke(config, "materialize", "--at", "0005", "--into", db_url, "--ledger", str(exported), url=NOWHERE)
     assert code == 1 and "is not empty (5 tables" in err
 
 
@@ -237,16 +221,16 @@ def test_diff_between_points(history: tuple[Config, list[Event], Path]) -> None:
         for b in points:
             ops = diff(state_at(events, ends[a]), state_at(events, ends[b]))
             assert SchemaState.fold(ops, start=state_at(events, ends[a])) == state_at(events, ends[b])
-    code, out, _ = run(config, "diff", "0007", "0008", "--ledger", str(exported), url=NOWHERE)
+    code, out, _ = invoke(config, "diff", "0007", "0008", "--ledger", str(exported), url=NOWHERE)
     assert code == 0
     assert "drop table wishlist" in out.splitlines()
     assert "drop column orders.note" in out.splitlines()
-    code, out, _ = run(config, "diff", "0008", "0008")
+    code, out, _ = invoke(config, "diff", "0008", "0008")
     assert out == "no differences\n"
-    code, out, _ = run(config, "diff", "0007", "0008", "--format", "python")
+    code, out, _ = invoke(config, "diff", "0007", "0008", "--format", "python")
     assert out.startswith("def upgrade(op):") or "def upgrade(op):" in out
     assert 'op.drop_table("wishlist")' in out
-    code, out, _ = run(config, "diff", "base", "0001", "--format", "sql", "--dialect", "postgresql")
+    code, out, _ = invoke(config, "diff", "base", "0001", "--format", "sql", "--dialect", "postgresql")
     assert out.startswith("CREATE TABLE customers (")
     buffer = io.StringIO(out)
     assert buffer.read().count(";\n") >= 2

@@ -17,14 +17,13 @@ from sqlalchemy.dialects import mysql, postgresql
 
 from ledger.schema.diff import diff
 from ledger.schema.reflect import compare, reflect
+from ledger.schema.pysource import python_source, render_python
 from ledger.schema.render import (
     RenderError,
     ddl_statements,
-    python_source,
     render_ddl,
     render_json,
     render_mermaid,
-    render_python,
     state_from_json,
     state_to_json,
 )
@@ -48,7 +47,6 @@ from ops import (
     record,
 )
 from tests import strategies
-from tests.test_diff import small_states
 
 # ---------------------------------------------------------------------------------------------
 # A schema with a bit of everything
@@ -192,7 +190,7 @@ def test_ddl_refuses_an_unknown_dialect() -> None:
         render_ddl(rich_state(), "oracle")
 
 
-@given(small_states())
+@given(strategies.small_states())
 def test_ddl_of_random_states_runs_on_sqlite(state: SchemaState) -> None:
     connection = sqlite3.connect(":memory:")
     connection.executescript(render_ddl(state, "sqlite"))
@@ -213,7 +211,7 @@ def check_json(state: SchemaState) -> None:
     assert text == json.dumps(json.loads(text), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-@given(small_states())
+@given(strategies.small_states())
 def test_json_round_trip(state: SchemaState) -> None:
     check_json(state)
 
@@ -325,7 +323,7 @@ def check_mermaid(state: SchemaState) -> tuple[dict[str, list[dict[str, Any]]], 
     return entities, relationships
 
 
-@given(small_states())
+@given(strategies.small_states())
 def test_mermaid_of_random_states_parses(state: SchemaState) -> None:
     check_mermaid(state)
 
@@ -403,7 +401,7 @@ def check_python(start: SchemaState, ops: Sequence[MigrateOperation]) -> str:
     return source
 
 
-@given(small_states(), small_states())
+@given(strategies.small_states(), strategies.small_states())
 def test_python_of_a_diff_records_the_same_ops(source: SchemaState, target: SchemaState) -> None:
     check_python(source, diff(source, target))
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -32,7 +31,8 @@ from ledger.project.points import state_at
 from ledger.inspect.report import _embed, build_report, render_html
 from tests import browser as chromium
 from tests.conftest import DIALECTS, IN_CI
-from tests.reliability import cli, events, make_project
+from tests.builders import cli, events, project
+from tests.reliability import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop" / "migrations"
@@ -56,12 +56,6 @@ def browser() -> Iterator[chromium.Browser]:
     b.close()
 
 
-def _shop(folder: Path, url: str) -> Config:
-    shutil.copytree(SHOP, folder / "migrations")
-    (folder / "schema-ledger.toml").write_text('migrations = "migrations"\n', encoding="utf-8")
-    return Config(project_dir=folder, url=url, migrations=Path("migrations"), source=folder / "schema-ledger.toml")
-
-
 def _ok(result: object) -> None:
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
 
@@ -70,14 +64,14 @@ def _ok(result: object) -> None:
 def shop(request: pytest.FixtureRequest, database_factory: Callable[[str], str],
          tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Config]:
     """The example project applied in two releases, drilled (recorded), then rolled back to 0004."""
-    return request.param, _history(_shop(tmp_path_factory.mktemp("report-shop"), database_factory(request.param)))
+    return request.param, _history(project(tmp_path_factory.mktemp("report-shop"), database_factory(request.param)))
 
 
 @pytest.fixture(scope="module")
 def sqlite_shop(tmp_path_factory: pytest.TempPathFactory) -> Config:
     """The same history on SQLite, for what does not depend on the database."""
     folder = tmp_path_factory.mktemp("report-sqlite-shop")
-    return _history(_shop(folder, f"sqlite:///{folder / 'shop.db'}"))
+    return _history(project(folder, f"sqlite:///{folder / 'shop.db'}"))
 
 
 def _history(config: Config) -> Config:

@@ -22,7 +22,7 @@ from ledger.schema.autogenerate import revision_text
 from ledger.project.revision_cache import CACHE_ENV, CACHE_FILE, file_digest
 from ledger.project.revisions import Revision, RevisionChain, load_revisions
 from tests import strategies
-from tests.test_revisions import CUSTOMERS, write
+from tests.builders import CUSTOMERS, write
 
 SECOND = '''
     """Orders."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,41 +17,7 @@ from ledger.project.revisions import (
     new_revision_file,
 )
 from ops import AddColumnOp, CreateIndexOp, CreateTableOp, ExecuteSQLOp
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(textwrap.dedent(text).lstrip())
-    return path
-
-
-def rev(rid: str, parent: str | None, body: str = "op.execute('SELECT 1')", doc: str = "A revision.") -> str:
-    return f'"""{doc}"""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\ndef upgrade(op):\n    {body}\n'
-
-
-CUSTOMERS = '''
-    """Customers.
-
-    Who buys things.
-    """
-    import sqlalchemy as sa
-
-    revision = "c1"
-    down_revision = None
-
-
-    def upgrade(op):
-        op.create_table(
-            "customer",
-            sa.Column("id", sa.Integer, primary_key=True),
-            sa.Column("email", sa.String(200), nullable=False, unique=True),
-        )
-        with op.batch_alter_table("customer") as batch_op:
-            batch_op.add_column(sa.Column("name", sa.String(80)))
-            batch_op.create_index("ix_customer_name", ["name"])
-        op.execute("UPDATE customer SET name = email", reverse_sql="UPDATE customer SET name = NULL")
-'''
+from tests.builders import BAD_CASES, CUSTOMERS, rev, write
 
 
 def test_a_file_records_its_ops_in_steps(tmp_path: Path) -> None:
@@ -135,30 +100,6 @@ def test_empty_folder_is_an_empty_chain(tmp_path: Path) -> None:
 
 
 # Each malformed case: (files, the file the error names, line or None, words in the message)
-BAD_CASES = {
-    "syntax error": ({"a.py": rev("a", None), "b.py": rev("b", "a", body="op.execute('x'")}, "b.py", 9, "SyntaxError"),
-    "import error": (
-        {"a.py": "import no_such_module_xyz\n" + rev("a", None)}, "a.py", 1, "ModuleNotFoundError"),
-    "upgrade raises": ({"a.py": rev("a", None, body="op.drop_column('t')")}, "a.py", 9, "upgrade() raised TypeError"),
-    "upgrade divides by zero": (
-        {"a.py": rev("a", None, body="x = 1\n    y = x / 0")}, "a.py", 10, "ZeroDivisionError"),
-    "missing parent": ({"a.py": rev("a", None), "b.py": rev("b", "zz")}, "b.py", None, "down_revision zz of b does not exist"),
-    "two heads": ({"a.py": rev("a", None), "b.py": rev("b", "a"), "c.py": rev("c", "a")}, "c.py", None, "two heads"),
-    "two roots": ({"a.py": rev("a", None), "b.py": rev("b", None)}, "b.py", None, "two first revisions"),
-    "duplicate id": ({"a.py": rev("a", None), "b.py": rev("a", None)}, "b.py", None, "duplicate revision id a"),
-    "cycle": ({"a.py": rev("a", None), "b.py": rev("b", "c"), "c.py": rev("c", "b")}, "b.py", None, "cycle: b -> c -> b"),
-    "self parent": ({"a.py": rev("a", "a")}, "a.py", None, "names itself"),
-    "no revision": ({"a.py": "down_revision = None\ndef upgrade(op):\n    pass\n"}, "a.py", None, "`revision` must be"),
-    "no down_revision": ({"a.py": "revision = 'a'\ndef upgrade(op):\n    pass\n"}, "a.py", None, "`down_revision` is missing"),
-    "no upgrade": ({"a.py": "revision = 'a'\ndown_revision = None\n"}, "a.py", None, "no `def upgrade(op):`"),
-    "a downgrade": (
-        {"a.py": rev("a", None) + "\n\ndef downgrade(op):\n    pass\n"}, "a.py", None, "defines downgrade()"),
-    "invalid op": (
-        {"a.py": rev("a", None, body="op.add_column('t', sa.Column('id', sa.Integer, primary_key=True))")},
-        "a.py", 9, "upgrade(): add_column t.id: add the column, then create_primary_key"),
-}
-
-
 @pytest.mark.parametrize("case", sorted(BAD_CASES))
 def test_malformed_files_give_one_line_naming_the_file(tmp_path: Path, case: str) -> None:
     files, culprit, line, words = BAD_CASES[case]

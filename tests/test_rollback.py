@@ -9,96 +9,21 @@ revert, apply.
 
 from __future__ import annotations
 
-import shutil
-import textwrap
 from collections import Counter
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from click.testing import CliRunner
 
-from ledger.cli import main
-from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
-from ledger.format.events import Event, fold_events, in_effect, verify_chain
+from ledger.format.events import fold_events, in_effect
 from ledger.project.points import InvalidPoint
-from ledger.schema.reflect import compare, reflect
+from ledger.schema.reflect import compare
 from ledger.run.rollback import RollbackError, rollback
 from ledger.run.apply import InDoubtError, apply
 from ledger.storage.session import store_for
 from ledger.inspect.status import status
 from ops import ExecuteSQLOp, IrreversibleError, SchemaState
-
-ROOT = Path(__file__).resolve().parent.parent
-SHOP = ROOT / "examples" / "shop" / "migrations"
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def project(tmp_path: Path, url: str, revisions: dict[str, str] | None = None) -> Config:
-    """A project whose migrations are the shop's, or ``revisions`` (id -> upgrade body) in order."""
-    folder = tmp_path / "migrations"
-    if revisions is None:
-        shutil.copytree(SHOP, folder)
-    else:
-        folder.mkdir()
-        parent = None
-        for rid, body in revisions.items():
-            write_revision(folder, rid, parent, body)
-            parent = rid
-    return Config(project_dir=tmp_path, url=url, migrations=Path("migrations"))
-
-
-def write_revision(folder: Path, rid: str, parent: str | None, body: str) -> None:
-    text = (f'"""Revision {rid}."""\nimport sqlalchemy as sa\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\n'
-            "def upgrade(op):\n" + textwrap.indent(textwrap.dedent(body).strip() or "pass", "    ") + "\n")
-    (folder / f"{rid}_rev.py").write_text(text)
-
-
-def events(config: Config) -> list[Event]:
-    engine = create_engine(config.url)
-    try:
-        with engine.connect() as conn:
-            return list(store_for(config).events(conn))
-    finally:
-        engine.dispose()
-
-
-def live(config: Config) -> SchemaState:
-    engine = create_engine(config.url)
-    try:
-        with engine.connect() as conn:
-            return reflect(conn, exclude=(config.ledger_table,))
-    finally:
-        engine.dispose()
-
-
-def check_live_equals_fold(config: Config) -> list[Event]:
-    recorded = events(config)
-    assert verify_chain(recorded) == []
-    assert compare(fold_events(recorded), live(config), dialect_of(config.url)) == []
-    return recorded
-
-
-def rows(config: Config, sql: str) -> list[tuple[object, ...]]:
-    engine = create_engine(config.url)
-    try:
-        with engine.begin() as conn:
-            result = conn.exec_driver_sql(sql)
-            return [tuple(r) for r in result] if result.returns_rows else []
-    finally:
-        engine.dispose()
-
-
-def cli(config: Config, *args: str) -> tuple[int, str, str]:
-    toml = config.project_dir / "schema-ledger.toml"
-    toml.write_text(f'migrations = "{config.migrations}"\n')
-    result = CliRunner().invoke(main, ["--url", config.url, "--config", str(toml), *args])
-    return result.exit_code, result.stdout, result.stderr
+from tests.builders import assert_live_equals_fold, events, invoke, live_schema, project, rows
 
 
 # Every op kind, and its reverse, on tables that carry every property a drop must give back.
@@ -165,29 +90,29 @@ EVERY_OP = {
 
 
 def test_rollback_of_every_op_kind_restores_the_exact_structure(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url, EVERY_OP)
+    config = project(tmp_path, db_url, revisions=EVERY_OP)
     dialect = dialect_of(db_url)
     before: dict[str, tuple[SchemaState, SchemaState]] = {}
     for rid in EVERY_OP:
-        before[rid] = (live(config), fold_events(events(config)))
+        before[rid] = (live_schema(config), fold_events(events(config)))
         apply(config, to=rid)
-        check_live_equals_fold(config)
+        assert_live_equals_fold(config)
     assert rows(config, "SELECT COUNT(*) FROM customers") == [(0,)]
     for rid in reversed(EVERY_OP):
         result = rollback(config, to="-1" if rid != "0001" else "base", why=f"undo {rid}", by="tester")
         assert [r.revision for r in result.reverted] == [rid]
-        recorded = check_live_equals_fold(config)
+        recorded = assert_live_equals_fold(config)
         live_before, fold_before = before[rid]
         # The structure is back exactly: as the database reports it and as the ledger folds it.
-        assert compare(live_before, live(config), dialect) == []
+        assert compare(live_before, live_schema(config), dialect) == []
         assert fold_events(recorded) == fold_before
         reverts = [e for e in recorded if e.kind == "revert" and e.revision == rid]
         assert reverts and {e.message for e in reverts} == {f"undo {rid}"}
         assert {e.actor.by for e in reverts} == {"tester"}
-    assert live(config) == SchemaState()
+    assert live_schema(config) == SchemaState()
     # Everything applies again: apply, revert, apply.
     apply(config)
-    recorded = check_live_equals_fold(config)
+    recorded = assert_live_equals_fold(config)
     kinds = [e.kind for e in recorded if e.revision == "0006" and e.kind != "intent"]
     assert kinds == ["apply", "revert", "apply"]
     assert [e.payload for e in recorded if e.revision == "0006"] == [None] * len(kinds)
@@ -195,13 +120,13 @@ def test_rollback_of_every_op_kind_restores_the_exact_structure(tmp_path: Path, 
 
 def test_restored_columns_keep_their_definition(tmp_path: Path, db_url: str) -> None:
     """A dropped column comes back with its type, nullability, default and comment (where kept)."""
-    config = project(tmp_path, db_url, {k: EVERY_OP[k] for k in ("0001", "0002", "0003")})
+    config = project(tmp_path, db_url, revisions={k: EVERY_OP[k] for k in ("0001", "0002", "0003")})
     apply(config, to="0002")
-    wanted = live(config).table("customers").column("name")
+    wanted = live_schema(config).table("customers").column("name")
     apply(config)
-    assert live(config).table("customers").column("name") is None
+    assert live_schema(config).table("customers").column("name") is None
     rollback(config, to="0002")
-    restored = live(config).table("customers").column("name")
+    restored = live_schema(config).table("customers").column("name")
     assert restored is not None and wanted is not None
     assert (restored.nullable, restored.comment) == (wanted.nullable, wanted.comment)
     # The default works again: a row without the column gets it.
@@ -217,7 +142,7 @@ def test_restored_columns_keep_their_definition(tmp_path: Path, db_url: str) -> 
     "mariadb",
 ])
 def test_dropped_column_comes_back_in_its_place(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url, {
+    config = project(tmp_path, db_url, revisions={
         "r1": """
             op.create_table("t", sa.Column("id", sa.Integer, primary_key=True),
                             sa.Column("a", sa.String(20), nullable=False, server_default="x", comment="the a"),
@@ -226,12 +151,12 @@ def test_dropped_column_comes_back_in_its_place(tmp_path: Path, db_url: str) -> 
         "r2": 'op.drop_column("t", "a")',
     })
     apply(config, to="r1")
-    wanted = live(config)
+    wanted = live_schema(config)
     apply(config)
     rollback(config, to="r1")
-    assert live(config).table("t").column_names == ("id", "a", "b")
-    assert compare(wanted, live(config), dialect_of(db_url)) == []
-    check_live_equals_fold(config)
+    assert live_schema(config).table("t").column_names == ("id", "a", "b")
+    assert compare(wanted, live_schema(config), dialect_of(db_url)) == []
+    assert_live_equals_fold(config)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,15 +172,15 @@ IRREVERSIBLE = {
 
 
 def test_irreversible_op_stops_rollback_before_anything_changes(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url, IRREVERSIBLE)
+    config = project(tmp_path, db_url, revisions=IRREVERSIBLE)
     apply(config)
-    recorded, schema = events(config), live(config)
+    recorded, schema = events(config), live_schema(config)
     seq = next(e.seq for e in recorded if e.revision == "r2" and e.kind == "apply")
     with pytest.raises(IrreversibleError, match=rf"revision r2 seq {seq}\b.*no reverse_sql"):
         rollback(config, to="base")
     assert events(config) == recorded
-    assert compare(schema, live(config), dialect_of(db_url)) == []
-    code, out, err = cli(config, "rollback", "--to", "base")
+    assert compare(schema, live_schema(config), dialect_of(db_url)) == []
+    code, out, err = invoke(config, "rollback", "--to", "base")
     assert code == 1 and out == ""
     assert err.startswith("schema-ledger: error: cannot roll back past irreversible operations: revision r2 seq")
     assert len(err.splitlines()) == 1
@@ -263,11 +188,11 @@ def test_irreversible_op_stops_rollback_before_anything_changes(tmp_path: Path, 
     # Above it, rollback works.
     rollback(config, to="r2")
     assert status(config).current == "r2"
-    check_live_equals_fold(config)
+    assert_live_equals_fold(config)
 
 
 def test_failing_reverse_leaves_schema_and_ledger_as_they_were(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url, {
+    config = project(tmp_path, db_url, revisions={
         "r1": 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))',
         "r2": """
             op.add_column("t", sa.Column("y", sa.Integer))
@@ -290,18 +215,18 @@ def test_failing_reverse_leaves_schema_and_ledger_as_they_were(tmp_path: Path, d
     else:
         assert "nothing of the revision's rollback was run or recorded" in str(failed.value)
         assert events(config) == recorded
-        check_live_equals_fold(config)
+        assert_live_equals_fold(config)
 
 
 def test_one_transaction_failure_leaves_schema_and_ledger_as_they_were(tmp_path: Path, db_url: str) -> None:
-    config = project(tmp_path, db_url, {
+    config = project(tmp_path, db_url, revisions={
         "r1": 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))',
         "r2": 'op.execute("SELECT 1", reverse_sql="DROP TABLE no_such_table")',
         "r3": 'op.add_column("t", sa.Column("y", sa.Integer))',
     })
     apply(config)
     recorded = events(config)
-    before = live(config)
+    before = live_schema(config)
     if dialect_of(db_url) == "mysql":
         with pytest.raises(RollbackError, match="--one-transaction needs transactional DDL"):
             rollback(config, to="base", one_transaction=True)
@@ -312,17 +237,17 @@ def test_one_transaction_failure_leaves_schema_and_ledger_as_they_were(tmp_path:
         rollback(config, to="base", one_transaction=True)
     assert "nothing of this rollback was run or recorded" in str(failed.value)
     assert events(config) == recorded
-    assert live(config) == before
-    check_live_equals_fold(config)
+    assert live_schema(config) == before
+    assert_live_equals_fold(config)
     result = rollback(config, to="r2", one_transaction=True)
     assert [r.revision for r in result.reverted] == ["r3"]
     assert [(e.kind, e.revision) for e in events(config)[len(recorded):]] == [("revert", "r3")]
     assert status(config).current == "r2"
-    check_live_equals_fold(config)
+    assert_live_equals_fold(config)
 
 
 def test_open_intent_stops_rollback(tmp_path: Path) -> None:
-    config = project(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", IRREVERSIBLE)
+    config = project(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", revisions=IRREVERSIBLE)
     apply(config, to="r1")
     engine = create_engine(config.url)
     from ledger.format.events import Actor
@@ -356,7 +281,7 @@ def test_points_and_the_ledger_story(tmp_path: Path) -> None:
         rollback(config, to="0003")  # no longer applied
     assert rollback(config, to="base").reverted == ()
     apply(config)
-    after = check_live_equals_fold(config)
+    after = assert_live_equals_fold(config)
     # Nothing was deleted; every revert points at the event it undid, in newest-first order.
     assert after[: len(recorded)] == recorded
     by_seq = {e.seq: e for e in after}
@@ -373,7 +298,7 @@ def test_sql_prints_and_changes_nothing(tmp_path: Path) -> None:
     config = project(tmp_path, f"sqlite:///{tmp_path / 'shop.db'}")
     apply(config)
     recorded = events(config)
-    code, out, err = cli(config, "rollback", "--to", "0006", "--sql")
+    code, out, err = invoke(config, "rollback", "--to", "0006", "--sql")
     assert code == 0
     assert "CREATE TABLE wishlist" in out and "DELETE FROM products WHERE sku = 'GIFT-25';" in out
     assert out.count("INSERT INTO schema_ledger") == 10  # 5 reverts of 0008, 5 of 0007
@@ -384,7 +309,7 @@ def test_sql_prints_and_changes_nothing(tmp_path: Path) -> None:
 def test_cli_rollback_reports_and_warns_about_data(tmp_path: Path) -> None:
     config = project(tmp_path, f"sqlite:///{tmp_path / 'shop.db'}")
     apply(config)
-    code, out, err = cli(config, "rollback", "--to", "0005", "-m", "release 1.1 broke checkout", "--by", "alice", "-q")
+    code, out, err = invoke(config, "rollback", "--to", "0005", "-m", "release 1.1 broke checkout", "--by", "alice", "-q")
     assert code == 0, err
     assert out.startswith("rolled back 3 revisions (13 revert events) to @")
     assert "at 0005" in out
@@ -394,9 +319,9 @@ def test_cli_rollback_reports_and_warns_about_data(tmp_path: Path) -> None:
     assert any("column orders.note is dropped with its data" in w for w in warnings)
     reverts = [e for e in events(config) if e.kind == "revert"]
     assert {(e.message, e.actor.by) for e in reverts} == {("release 1.1 broke checkout", "alice")}
-    code, out, _ = cli(config, "rollback", "--to", "0005")
+    code, out, _ = invoke(config, "rollback", "--to", "0005")
     assert code == 0 and out.startswith("nothing to roll back")
-    code, _, err = cli(config, "rollback", "--to", "@9999")
+    code, _, err = invoke(config, "rollback", "--to", "@9999")
     assert code == 2 and "@9999 is not a ledger position" in err
 
 
@@ -419,7 +344,7 @@ def test_concurrent_rollbacks_undo_each_event_once(tmp_path: Path, db_url: str) 
     for thread in threads:
         thread.join()
     assert errors == []
-    recorded = check_live_equals_fold(config)
+    recorded = assert_live_equals_fold(config)
     reverses = [e.reverses for e in recorded if e.kind == "revert"]
     assert len(reverses) == len(set(reverses)) == 17  # 0005 to 0008
     assert status(config).current == "0004"

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from ledger.project.config import Config
-from tests.reliability import cli, events, make_project
+from tests.builders import cli, events
+from tests.reliability import make_project
 
 
 def _digest(path: Path) -> str:

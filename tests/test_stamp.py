@@ -12,8 +12,7 @@ import sqlalchemy as sa
 
 from ledger.storage.db import create_engine
 from tests.alembic_histories import run_alembic, write_env, write_history
-from tests.test_cli import one_error_line, run, tables
-from tests.test_revisions import rev
+from tests.builders import one_error_line, rev, run, tables
 
 BODIES = [
     ["op.create_table('customers', sa.Column('id', sa.Integer(), primary_key=True), "

@@ -18,6 +18,7 @@ from ledger.project.revisions import RevisionChain, load_revisions
 from ledger.storage.session import store_for
 from ledger.inspect.status import status
 from ops import ExecuteSQLOp
+from tests.builders import write_revision
 
 #: ops per revision of the project: r0 has none (it records one event), the others one to three
 OPS = (0, 1, 2, 3, 2)
@@ -29,11 +30,8 @@ def write_project(folder: Path) -> None:
     parent = None
     for number, count in enumerate(OPS):
         rid = f"r{number}"
-        body = "".join(f"    op.execute('SELECT {number}{k}', reverse_sql='SELECT -{number}{k}')\n"
-                       for k in range(count)) or "    pass\n"
-        (folder / f"{rid}.py").write_text(
-            f'"""Revision {number}."""\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n\n\ndef upgrade(op):\n{body}',
-            encoding="utf-8")
+        body = "".join(f"op.execute('SELECT {number}{k}', reverse_sql='SELECT -{number}{k}')\n" for k in range(count))
+        write_revision(folder, rid, parent, body, doc=f"Revision {number}.")
         parent = rid
 
 

@@ -11,9 +11,7 @@ untouched ledger gives no problem at all (no false alarms).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import attrs
 import pytest
@@ -27,10 +25,8 @@ from ledger.storage.db import create_engine, dialect_of
 from ledger.format.events import Event, chain_hash
 from ledger.run.apply import apply
 from ledger.storage.session import store_for
+from tests.builders import drop_ledger_triggers, replace_ledger_rows, project
 from tests.conftest import DIALECTS
-
-ROOT = Path(__file__).resolve().parent.parent
-SHOP = ROOT / "examples" / "shop" / "migrations"
 
 
 @attrs.frozen
@@ -45,35 +41,19 @@ class Ledger:
 
     def write(self, events: list[Event]) -> None:
         """Replace every row of the ledger table by ``events`` (the triggers are gone)."""
-        table = store_for(self.config).table
-        with self.engine.begin() as conn:
-            conn.execute(table.delete())
-            if events:
-                conn.execute(table.insert(), [e.to_row() for e in events])
-
-
-def _drop_triggers(conn: sa.Connection, dialect: str, table: str) -> None:
-    """What a database owner can always do: the ledger's refusal triggers are no lock."""
-    statements = {
-        "sqlite": [f"DROP TRIGGER {table}_update", f"DROP TRIGGER {table}_delete"],
-        "postgresql": [f"DROP TRIGGER {table}_no_change ON {table}", f"DROP TRIGGER {table}_no_truncate ON {table}"],
-        "mysql": [f"DROP TRIGGER {table}_no_update", f"DROP TRIGGER {table}_no_delete"],
-    }[dialect]
-    for statement in statements:
-        conn.exec_driver_sql(statement)
+        replace_ledger_rows(self.engine, self.config, events)
 
 
 @pytest.fixture(scope="module", params=DIALECTS)
 def ledger(request: pytest.FixtureRequest, database_factory: Callable[[str], str],
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     folder = tmp_path_factory.mktemp("tamper")
-    shutil.copytree(SHOP, folder / "migrations")
-    config = Config(project_dir=folder, url=database_factory(request.param), migrations=Path("migrations"))
+    config = project(folder, database_factory(request.param))
     apply(config)
     engine = create_engine(config.url)
     with engine.begin() as conn:
         pristine = tuple(store_for(config).events(conn))
-        _drop_triggers(conn, dialect_of(conn), config.ledger_table)
+        drop_ledger_triggers(conn, dialect_of(conn), config.ledger_table)
     yield Ledger(config, pristine, engine)
     engine.dispose()
 

@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from ledger.inspect.audit import check_events, verify, verify_file
-from ledger.cli import main
 from ledger.project.config import Config
 from ledger.storage.db import create_engine
 from ledger.format.events import GENESIS_HASH, Actor, Event
@@ -19,23 +18,15 @@ from ledger.project.revisions import load_revisions
 from ledger.run.apply import apply
 from ledger.storage.session import store_for
 from ops import DropTableOp
+from tests.builders import project, run
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOP = ROOT / "examples" / "shop" / "migrations"
 ACTOR = Actor("tester", None, "host", "0", None)
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Config:
     """The example project applied to a SQLite file; the config file sits in the project folder."""
-    shutil.copytree(SHOP, tmp_path / "migrations")
-    url = f"sqlite:///{tmp_path / 'shop.db'}"
-    (tmp_path / "schema-ledger.toml").write_text(f'migrations = "migrations"\nurl = "{url}"\n')
-    config = Config(project_dir=tmp_path, url=url, migrations=Path("migrations"), source=tmp_path / "schema-ledger.toml")
+    config = project(tmp_path, f"sqlite:///{tmp_path / 'shop.db'}", url_in_file=True)
     apply(config)
     return config
 

@@ -248,17 +248,22 @@ SECONDS = _Seconds()
 
 class Databases(click.Choice):
     """The supported databases, read from the database objects (:mod:`ledger.dialects`) when a
-    command line is parsed or help is shown; ``flavours``: MariaDB's "mariadb" too."""
+    command line is parsed or help is shown; ``flavours``: MariaDB's "mariadb" too; ``with_roles``:
+    only the databases that have users to grant to (``current_user_sql``)."""
 
-    def __init__(self, *, flavours: bool) -> None:
+    def __init__(self, *, flavours: bool, with_roles: bool = False) -> None:
         self.flavours = flavours
+        self.with_roles = with_roles
         super().__init__([])
 
     @property  # type: ignore[override]
     def choices(self) -> tuple[str, ...]:
         from ledger import dialects
 
-        return dialects.choices() if self.flavours else dialects.names()
+        found = dialects.choices() if self.flavours else dialects.names()
+        if self.with_roles:
+            found = tuple(name for name in found if dialects.database(name).current_user_sql is not None)
+        return found
 
     @choices.setter
     def choices(self, _value: object) -> None:

@@ -446,7 +446,7 @@ def diff_command(state: CliContext, point_a: str, point_b: str, fmt: str | None,
         print_json([{"describe": op.describe(), "payload": to_payload(op)} for op in ops])
         return
     if fmt == "python":
-        from ledger.schema.render import render_python
+        from ledger.schema.pysource import render_python
 
         click.echo(render_python(ops), nl=False)
         return

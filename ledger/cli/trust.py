@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ledger.cli.app import SECONDS, CliContext, main, pass_cli, sealing
+from ledger.cli.app import SECONDS, CliContext, Databases, main, pass_cli, sealing
 
 __all__ = ["grants", "keygen", "sign"]
 
@@ -36,7 +36,7 @@ def keygen(file: Path) -> None:
 @click.option("--applier", required=True, metavar="ROLE",
               help="The role that runs apply/rollback: it may only read the ledger and INSERT into it.")
 @click.option("--owner", metavar="ROLE", help="PostgreSQL: the role that owns the ledger table and its triggers.")
-@click.option("--dialect", type=click.Choice(["postgresql", "mysql", "mariadb"]),
+@click.option("--dialect", type=Databases(flavours=True, with_roles=True),
               help="Write for this database (default: the configured database's).")
 @pass_cli
 def grants(state: CliContext, applier: str, owner: str | None, dialect: str | None) -> None:
@@ -61,8 +61,9 @@ def grants(state: CliContext, applier: str, owner: str | None, dialect: str | No
         engine = create_engine(config.url)
         sa_dialect = engine.dialect
     else:
-        from sqlalchemy.dialects import mysql, postgresql
-        sa_dialect = postgresql.dialect() if dialect == "postgresql" else mysql.dialect()
+        from ledger import dialects
+
+        sa_dialect = dialects.compile_dialect(dialect)
     del sa
     store = LedgerStore(config.ledger_table, config.ledger_schema)
     for statement in grants_sql(store, sa_dialect, applier=applier, owner=owner):

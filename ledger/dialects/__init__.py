@@ -12,7 +12,6 @@ indexes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -180,20 +179,6 @@ def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str
 
 _AS_WRITTEN = {"no_parameters": True}
 
-#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
-_OUTSIDE_TRANSACTION = re.compile(
-    r"""^\s*(?:
-        (?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b
-      | REINDEX\s+(?:\([^)]*\)\s*)?(?:(?:INDEX|TABLE)\s+CONCURRENTLY|SCHEMA|DATABASE|SYSTEM)\b
-      | VACUUM\b
-      | (?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b
-      | ALTER\s+SYSTEM\b
-      | ALTER\s+TABLE\s[^;]*\bDETACH\s+PARTITION\s[^;]*\bCONCURRENTLY\b
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-
 #: How a statement that ran is recorded when it cannot be written as SQL that runs again (a bound
 #: value with no literal form): its text with the placeholders, after this comment. Nothing runs it.
 UNRENDERED = "/* schema-ledger: cannot be rendered"
@@ -215,7 +200,7 @@ def unrendered(statement: str) -> str | None:
 def outside_transaction(dialect: str, statement: str) -> bool:
     """Whether ``statement`` runs only outside a transaction on ``dialect`` (PostgreSQL's
     ``CREATE INDEX CONCURRENTLY``, ``VACUUM`` ...), as Alembic runs it in ``autocommit_block()``."""
-    return dialect == "postgresql" and _OUTSIDE_TRANSACTION.match(statement) is not None
+    return database(dialect).runs_outside_transaction(statement)
 
 
 def execute(conn: sa.Connection, statements: Sequence[str]) -> None:

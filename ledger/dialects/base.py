@@ -240,6 +240,11 @@ class DDLGenerator:
     def create_index_sql(self, index: sa.Index) -> str:
         return self.compile(sa.schema.CreateIndex(index))
 
+    def named_types(self, tables: Sequence[sa.Table]) -> list[Any]:
+        """The DDL elements that create the named types ``tables`` use, to run before the tables
+        when a whole schema is created (``schema --format ddl``, ``materialize``); none here."""
+        return []
+
     # -- tables --------------------------------------------------------------------------------
 
     @handles(CreateTableOp)

@@ -191,6 +191,11 @@ class Database:
         """SQL that is true when the timestamp in ``column`` holds a time of day other than midnight."""
         return f"{column} <> CAST({column} AS DATE)"
 
+    def runs_outside_transaction(self, statement: str) -> bool:
+        """Whether ``statement`` runs only outside a transaction here (PostgreSQL's ``CREATE INDEX
+        CONCURRENTLY``, ``VACUUM`` ...), as Alembic runs it in ``autocommit_block()``."""
+        return False
+
     def url_problem(self, url: sa.URL) -> str | None:
         """What is wrong with ``url`` (its driver named) that its driver would report obscurely,
         in one line; None when nothing is."""
@@ -287,6 +292,12 @@ class Database:
         once; ``kw``: the inspector's arguments. Here: what the inspector reports."""
         return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), inspector.get_multi_unique_constraints(**kw),
                              inspector.get_multi_foreign_keys(**kw))
+
+    def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
+        """The statement that drops a trigger, function, procedure or view ``name`` (as written)
+        that SQL text created: its reverse. ``table``: a trigger's table; ``arguments``: a
+        routine's argument list. Here: by name alone (SQLite, MySQL/MariaDB)."""
+        return f"DROP {kind} IF EXISTS {name}"
 
     def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
                            schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:

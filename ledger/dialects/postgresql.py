@@ -12,7 +12,8 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.base import PGDialect
-from sqlalchemy.dialects.postgresql.named_types import CreateEnumType, DropEnumType
+from sqlalchemy.dialects.postgresql import DOMAIN
+from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType, DropEnumType
 
 from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, ForeignKeySpec, IdentitySpec, IndexSpec, TypeSpec, UniqueSpec
@@ -69,6 +70,20 @@ def _is_enum(column: ColumnSpec) -> bool:
     return any(True for _ in _enums_in(column.type))
 
 
+def _named_types(type_: Any) -> list[Any]:
+    """The types ``type_`` needs created first: named enums and domains, nested ones too."""
+    found: list[Any] = []
+    if isinstance(type_, sa.Enum) and type_.native_enum and type_.name:
+        found.append(type_)
+    if isinstance(type_, DOMAIN):
+        found.extend(_named_types(type_.data_type))
+        found.append(type_)
+    item = getattr(type_, "item_type", None)
+    if item is not None:
+        found.extend(_named_types(item))
+    return found
+
+
 class PostgreSQLGenerator(DDLGenerator):
     """PostgreSQL DDL. A named ENUM type is created before its first user appears and dropped
     after its last user goes, so that an op followed by its reverse leaves no type behind.
@@ -94,6 +109,26 @@ class PostgreSQLGenerator(DDLGenerator):
                    if key not in old and not self._type_exists(key)]
         drops = [self.compile(DropEnumType(spec.to_sa())) for key, spec in old.items() if key not in new]
         return creates + main + drops
+
+    def create_index_sql(self, index: sa.Index) -> str:
+        if index.dialect_kwargs.get("postgresql_concurrently"):
+            # How Alembic built it, not what it is: CONCURRENTLY cannot run inside the transaction
+            # that creates the schema.
+            index.dialect_options["postgresql"]["concurrently"] = False
+        return super().create_index_sql(index)
+
+    def named_types(self, tables: Sequence[sa.Table]) -> list[Any]:
+        """CREATE TYPE and CREATE DOMAIN for the named enums and domains ``tables`` use, each once."""
+        seen: set[tuple[str | None, str]] = set()
+        found: list[Any] = []
+        for table in tables:
+            for column in table.columns:
+                for named in _named_types(column.type):
+                    key = (named.schema, named.name)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append(CreateEnumType(named) if isinstance(named, sa.Enum) else CreateDomainType(named))
+        return found
 
     def _type_exists(self, key: EnumKey) -> bool:
         if self.conn is None:
@@ -131,7 +166,10 @@ class PostgreSQLGenerator(DDLGenerator):
         if new.name != old.name:
             statements.append(f"{prefix} RENAME COLUMN {self.quote(old.name)} TO {name}")
         default_gone = False
-        if new.type != old.type:
+        values = self._enum_values_change(old, new, after)
+        if values is not None:
+            statements.extend(values)  # the type changed under its name; the column keeps it
+        elif new.type != old.type:
             # PostgreSQL converts the default along with the column and fails when it cannot;
             # the default is taken off first and put back (as the new state has it) after.
             if old.server_default is not None:
@@ -150,6 +188,49 @@ class PostgreSQLGenerator(DDLGenerator):
             construct = sa.schema.SetColumnComment if new.comment is not None else sa.schema.DropColumnComment
             statements.append(self.compile(construct(column)))
         return statements
+
+    def _enum_values_change(self, old: ColumnSpec, new: ColumnSpec, after: SchemaState) -> list[str] | None:
+        """The statements that change the values of the named ENUM type a column keeps (None: the
+        column changes type otherwise).
+
+        Values added with their order kept are added in place (``ALTER TYPE ... ADD VALUE``, as
+        a migration adds them); otherwise (a value removed, renamed or moved) the type is made
+        again under its name and every column that uses it converted through text, which fails
+        on a row holding a value the new type lacks.
+        """
+        if not (_is_enum(old) and _is_enum(new)) or old.type == new.type or old.type.name not in _ENUMS \
+                or new.type.name not in _ENUMS or _enum_key(old.type) != _enum_key(new.type):
+            return None
+        key = _enum_key(new.type)
+        type_name = ".".join(self.quote(part) for part in (key[0], key[1]) if part)
+        before_values, after_values = list(old.type.to_sa().enums), list(new.type.to_sa().enums)
+        if before_values == after_values:
+            return []
+        literal = "'{}'".format
+        if [v for v in after_values if v in before_values] == before_values:
+            statements = []
+            for i, value in enumerate(after_values):
+                if value in before_values:
+                    continue
+                where = f"AFTER {literal(after_values[i - 1])}" if i else f"BEFORE {literal(before_values[0])}" \
+                    if before_values else ""
+                statements.append(f"ALTER TYPE {type_name} ADD VALUE IF NOT EXISTS {literal(value)} {where}".rstrip())
+            return statements
+        held = ".".join(self.quote(part) for part in (key[0], f"{key[1]}__before") if part)
+        statements = [f"ALTER TYPE {type_name} RENAME TO {self.quote(key[1] + '__before')}",
+                      f"CREATE TYPE {type_name} AS ENUM ({', '.join(literal(v) for v in after_values)})"]
+        for table in after.tables.values():
+            for column in table.columns:
+                if column.type.name not in _ENUMS or not _is_enum(column) or _enum_key(column.type) != key:
+                    continue
+                sa_table = self.table(after, table.name, table.schema)
+                prefix, name = f"ALTER TABLE {self.format_table(sa_table)} ALTER COLUMN", self.quote(column.name)
+                if column.server_default is not None:
+                    statements.append(f"{prefix} {name} DROP DEFAULT")
+                statements.append(f"{prefix} {name} TYPE {type_name} USING {name}::text::{type_name}")
+                if column.server_default is not None:
+                    statements.append(f"{prefix} {name} SET DEFAULT {self.default_sql(sa_table.c[column.name])}")
+        return statements + [f"DROP TYPE {held}"]
 
     def _using(self, op: AlterColumnOp, old: ColumnSpec, new: ColumnSpec, name: str, type_sql: str) -> str:
         """The USING clause of a type change: the op's own (``postgresql_using``), else a cast only
@@ -273,6 +354,20 @@ def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] |
     return pks, uniques, fks, deferrable
 
 
+#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
+OUTSIDE_TRANSACTION = re.compile(
+    r"""^\s*(?:
+        (?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b
+      | REINDEX\s+(?:\([^)]*\)\s*)?(?:(?:INDEX|TABLE)\s+CONCURRENTLY|SCHEMA|DATABASE|SYSTEM)\b
+      | VACUUM\b
+      | (?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b
+      | ALTER\s+SYSTEM\b
+      | ALTER\s+TABLE\s[^;]*\bDETACH\s+PARTITION\s[^;]*\bCONCURRENTLY\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
 
@@ -292,6 +387,14 @@ class PostgreSQL(Database):
     #: constraint names per table
     names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))
     current_user_sql = "SELECT current_user"
+
+    def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
+        """A trigger is dropped from its table; a function or procedure by its argument types."""
+        if kind == "TRIGGER" and table is not None:
+            return f"DROP TRIGGER IF EXISTS {name} ON {table}"
+        if kind in ("FUNCTION", "PROCEDURE") and arguments is not None:
+            return f"DROP {kind} IF EXISTS {name}{arguments}"
+        return super().drop_object_sql(kind, name, table=table, arguments=arguments)
 
     def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
         prep = sa_dialect.identifier_preparer
@@ -365,6 +468,9 @@ class PostgreSQL(Database):
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
         return None if index.get("duplicates_constraint") else spec  # the index behind a unique constraint
+
+    def runs_outside_transaction(self, statement: str) -> bool:
+        return OUTSIDE_TRANSACTION.match(statement) is not None
 
     def stored_identity(self, identity: IdentitySpec, type_text: str) -> IdentitySpec | None:
         """An identity with PostgreSQL's defaults filled in, as the server reports it."""

@@ -22,7 +22,7 @@ from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, Tabl
 from ledger import dialects
 from ledger.project.config import Config
 from ledger.schema.diff import diff
-from ledger.schema.reflect import _implied_checks, _without_implied, compare, normalize, reflect
+from ledger.schema.reflect import compare, normalize, reflect, without_type_checks
 from ledger.storage.db import dialect_of
 
 __all__ = [
@@ -34,7 +34,6 @@ __all__ = [
     "check_touched_drift",
     "describe_drift",
     "drift",
-    "live_without_implied",
     "reflect_live",
     "touched_tables",
     "without_foreign_key_indexes",
@@ -77,21 +76,10 @@ def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
     if not differences:
         return None
     try:
-        ops = diff(_comparable(fold, dialect), _comparable(live_without_implied(live, fold, dialect), dialect))
+        ops = diff(_comparable(fold, dialect), _comparable(without_type_checks(live, fold, dialect), dialect))
     except LedgerError:
         ops = []  # a state that no op list can reach: compare's lines still say what differs
     return Drift(tuple(ops), tuple(differences))
-
-
-def live_without_implied(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaState:
-    """``live`` without the CHECKs that the fold's Boolean and Enum types create (compare discounts them)."""
-    d = dialects.database(dialect).name
-    tables = dict(live.tables)
-    for key, table in live.tables.items():
-        want = fold.tables.get(key)
-        if want is not None:
-            tables[key] = _without_implied(table, want, _implied_checks(want, d))
-    return SchemaState(tables)
 
 
 def _comparable(state: SchemaState, dialect: str) -> SchemaState:

@@ -36,8 +36,9 @@ from ops import ExecuteSQLOp, LedgerError, MigrateOperation
 
 from ledger import dialects
 from ledger.storage.db import dialect_of
-from ledger.schema.render import RenderError, python_source
-from ledger.project.revisions import _slug
+from ledger.schema.pysource import python_source
+from ledger.schema.render import RenderError
+from ledger.project.revisions import slug
 from ledger.storage.store import LedgerStore
 
 from ledger.integrations.alembic import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
@@ -370,7 +371,7 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
             down_revision=previous,
             body="".join(statements) or "    pass\n",
         )
-        name = f"{revision.revision}_{_slug(message)}.py"
+        name = f"{revision.revision}_{slug(message)}.py"
         texts.append((name, text))
         written.append(ImportedRevision(revision.revision, message, target / name, rendered, linearized))
         previous = revision.revision

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 
 from ops import LedgerError
@@ -25,7 +26,7 @@ from ledger import dialects
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "render_statements",
-    "touched_tables",
+    "touched_tables", "SchemaObject", "renamed_table", "schema_object",
 ]
 
 #: Statement categories: reads are never recorded; data and schema statements are.
@@ -127,6 +128,102 @@ def touched_tables(statement: str) -> tuple[str | None, str] | None:
         parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))]
         return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
     return None
+
+
+_CREATED = re.compile(
+    r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
+    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+    rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
+_TRIGGER_TABLE = re.compile(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
+#: string literals and comments (identifiers stay: a trigger's table may be quoted)
+_LITERALS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
+
+
+@attrs.frozen
+class SchemaObject:
+    """A trigger, function, procedure or view that a statement creates or drops (none of them in the fold)."""
+
+    #: "TRIGGER", "FUNCTION", "PROCEDURE", "VIEW" or "MATERIALIZED VIEW"
+    kind: str
+    #: the name as written (quoted as written)
+    name: str
+    #: the table of a trigger, as written
+    table: str | None = None
+    #: a routine's argument list as written, without defaults ("(a integer, b text)")
+    arguments: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What names it, whatever the quoting and case of unquoted names (a trigger by its name
+        alone: a DROP TRIGGER names no table on SQLite and MySQL)."""
+        return self.kind, ".".join(_unquote(p.strip()) if p.strip()[:1] in "\"`[" else p.strip().lower()
+                                   for p in re.findall(_NAME, self.name))
+
+
+def schema_object(statement: str) -> tuple[str, SchemaObject] | None:
+    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW``, ("replace",
+    object) with ``OR REPLACE``, ("drop", object) for its DROP; None for anything else."""
+    text = statement[_skip_leading(statement):]
+    match = _CREATED.match(text)
+    if match is None:
+        return None
+    kind = " ".join(match.group("kind").upper().split())
+    verb = "drop" if match.group("verb").upper() == "DROP" else "replace" if match.group("replace") else "create"
+    table = arguments = None
+    rest = text[match.end():]
+    if kind == "TRIGGER":
+        found = _TRIGGER_TABLE.search(_LITERALS.sub(lambda m: " " * len(m.group()), rest))
+        if found is None:
+            if verb != "drop":
+                return None
+        else:
+            table = rest[found.start("table"):found.end("table")]
+    elif kind in ("FUNCTION", "PROCEDURE"):
+        arguments = _arguments(rest)
+        if arguments is None and verb != "drop":
+            return None
+    return verb, SchemaObject(kind, match.group("name"), table, arguments)
+
+
+def _arguments(rest: str) -> str | None:
+    """The parenthesized argument list at the start of ``rest``, defaults left out."""
+    stripped = rest.lstrip()
+    if not stripped.startswith("("):
+        return None
+    depth, parts, current = 0, [], ""
+    for char in stripped:
+        if char == "(":
+            depth += 1
+            if depth == 1:
+                continue
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                parts.append(current)
+                break
+        if depth == 1 and char == ",":
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    else:
+        return None
+    kept = [re.split(r"\s+DEFAULT\s+|\s*=", part.strip(), maxsplit=1, flags=re.I)[0].strip() for part in parts]
+    return "(" + ", ".join(k for k in kept if k) + ")"
+
+
+_RENAME_TABLE = re.compile(
+    rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?{_QUALIFIED}\s+RENAME\s+TO\s+(?P<new>{_NAME})\s*;?\s*$", re.I | re.S)
+
+
+def renamed_table(statement: str) -> tuple[str | None, str, str] | None:
+    """``(schema, old, new)`` of a plain ``ALTER TABLE old RENAME TO new``; None for anything else."""
+    match = _RENAME_TABLE.match(statement[_skip_leading(statement):])
+    if match is None:
+        return None
+    parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))]
+    schema, old = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+    return schema, old, _unquote(match.group("new").strip())
 
 
 def _skip_leading(statement: str) -> int:

@@ -47,6 +47,7 @@ __all__ = [
     "load_revisions",
     "new_revision_file",
     "record_steps",
+    "slug",
 ]
 
 
@@ -573,9 +574,10 @@ def upgrade(op):
 '''
 
 
-def _slug(message: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")
-    return slug[:40].rstrip("_") or "revision"
+def slug(message: str) -> str:
+    """The part of a revision's file name that comes from its message: ``add_orders``."""
+    words = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")
+    return words[:40].rstrip("_") or "revision"
 
 
 #: What a revision id given to ``new --rev-id`` may hold: it becomes part of a file name.
@@ -598,7 +600,7 @@ def new_revision_file(folder: Path, message: str, down_revision: str | None, *, 
         except ValueError as exc:
             raise RevisionError(str(exc)) from None
     revision = revision or uuid.uuid4().hex[:12]
-    path = Path(folder) / f"{revision}_{_slug(message)}.py"
+    path = Path(folder) / f"{revision}_{slug(message)}.py"
     if path.exists():
         raise RevisionError(f"{display_path(path)} already exists")
     text = message.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')

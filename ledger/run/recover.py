@@ -46,7 +46,8 @@ from ops.specs import TableSpec
 
 from ledger import dialects
 from ledger.support import faults
-from ledger.inspect.drift import adopt_names, drift, live_without_implied, reflect_live
+from ledger.inspect.drift import adopt_names, drift, reflect_live
+from ledger.schema.reflect import without_type_checks
 from ledger.project.config import Config
 from ledger.format.events import Actor, Event
 from ledger.storage.journal import Journal
@@ -120,7 +121,7 @@ def _finishing_ops(live: SchemaState, after: SchemaState, dialect: str) -> list[
     """The ops that turn ``live`` into ``after`` when they differ only in indexes and constraints
     (drops first, then creates, each built from its definition); None when they differ otherwise."""
     # Named as the fold names them, and without the CHECKs a Boolean or Enum column implies.
-    live = live_without_implied(adopt_names(live, after, dialect), after, dialect)
+    live = without_type_checks(adopt_names(live, after, dialect), after, dialect)
     if set(live.tables) != set(after.tables):
         return None
     drops: list[MigrateOperation] = []

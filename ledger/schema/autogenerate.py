@@ -6,7 +6,7 @@ had when it was adopted). The target is the project's SQLAlchemy ``MetaData``, n
 ``target_metadata = "module:attribute"`` in the configuration and read with the project's
 naming convention (:meth:`SchemaState.from_metadata`). :func:`ledger.schema.diff.diff` gives the ops;
 a configured ``autogenerate_hook = "module:function"`` may rewrite them; each resulting
-revision is written as ``upgrade(op)`` with ``op.*`` calls (:func:`ledger.schema.render.python_source`).
+revision is written as ``upgrade(op)`` with ``op.*`` calls (:func:`ledger.schema.pysource.python_source`).
 
 The hook is called as ``hook(ops, context)`` with the list of ops and an
 :class:`AutogenerateContext`; it returns the ops to write (a list of ops), or several
@@ -31,8 +31,9 @@ from ops import LedgerError, MigrateOperation, SchemaState
 from ledger import dialects
 from ledger.project.config import Config, ConfigError
 from ledger.schema.diff import diff
-from ledger.schema.render import python_source, state_from_json
-from ledger.project.revisions import Revision, RevisionChain, _slug, display_path
+from ledger.schema.pysource import python_source
+from ledger.schema.render import state_from_json
+from ledger.project.revisions import Revision, RevisionChain, display_path, slug
 
 __all__ = [
     "BASELINE_FILE",
@@ -259,7 +260,7 @@ def autogenerate(
         parent = chain.head.id if chain.head else None
         for number, draft in enumerate(drafts):
             revision = rev_id if rev_id and number == 0 else (f"{rev_id}_{number + 1}" if rev_id else uuid.uuid4().hex[:12])
-            path = config.migrations_dir / f"{revision}_{_slug(draft.message)}.py"
+            path = config.migrations_dir / f"{revision}_{slug(draft.message)}.py"
             if path.exists() or chain.get(revision) is not None:
                 raise AutogenerateError(f"{display_path(path)}: revision {revision} already exists")
             path.write_text(revision_text(draft.message, revision, parent, draft.ops), encoding="utf-8")

@@ -43,8 +43,6 @@ from ledger.schema.comparison import (
     type_ddl,
     without_type_checks,
 )
-from ledger.schema.comparison import _implied_checks as _implied_checks  # audit imports these two from here
-from ledger.schema.comparison import _without_implied as _without_implied
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
 from ledger.schema.sqltext import split_index_sql

@@ -25,6 +25,7 @@ from ledger.format.events import (
     GENESIS_HASH, SORTED_BODY_FIELDS, STATE_KINDS, Actor, Event, body_bytes, fold_events, link_problems,
 )
 from ledger.storage.store import LedgerStore
+from ledger.support.gcpause import collection_paused
 
 __all__ = [
     "CHAIN_COLUMNS",
@@ -88,6 +89,7 @@ def events(
                     hash_)
 
 
+@collection_paused  # a payload decoded and folded makes acyclic values only; the collector took a tenth of a fold
 def fold_rows(
     rows: Iterable[Sequence[Any]], state: SchemaState | None = None, *, hashed: bool = False,
 ) -> SchemaState:

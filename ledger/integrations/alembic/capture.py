@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
+import sqlalchemy as sa
 
 import ops as lops
 
@@ -22,6 +24,8 @@ from ledger.integrations.alembic_sql import (
     changes_no_table,
     classify,
     render_statements,
+    renamed_table,
+    schema_object,
     touched_tables,
 )
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, SCHEMA_SQL, AlembicHookError
@@ -89,6 +93,11 @@ class Captures:
             # kept to be read, never run again with its placeholders (drill and import name it)
             texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
         self._buffer.append(Captured(texts, category, self._source or "connection.execute", note))
+        if self._source is None and category in (SCHEMA, OTHER):
+            # DDL run on the connection is recorded now, as what it changed: reflected later, a
+            # table it made and a later statement renamed would be missed, and the rename
+            # recorded as SQL to run again over ops that already made its change.
+            self._flush_captured()
 
     def _flush_captured(self) -> None:
         if not self._buffer:
@@ -116,10 +125,13 @@ class Captures:
         live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
         """
         if item.category == SCHEMA and changes_no_table(text):
-            self._record_statement(text, item, origin, None)  # a function, a trigger, a view: not in the fold
+            # a function, a trigger, a view: not in the fold; reversible where its reverse is known
+            self._record_statement(text, item, origin, None, reverse=self._reverse_sql(text))
             return
         table = touched_tables(text) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
+        if item.category == SCHEMA and (self._renamed(text, item, origin) or self._dropped(text, item, origin)):
+            return
         try:
             ops = self._follow_live(table)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
@@ -140,8 +152,91 @@ class Captures:
                 self._record_statement(text, item, origin, None, note=f"{note}: {exc}", resync=True)
                 return
 
+    def _renamed(self, text: str, item: Captured, origin: str | None) -> bool:
+        """Record ``ALTER TABLE a RENAME TO b`` as the rename it is (a diff would see a table
+        dropped and another made), when the fold then follows the live schema of ``b``."""
+        found = renamed_table(text)
+        assert self.state is not None
+        if found is None or not self.state.has_table(found[1], found[0]):
+            return False
+        schema, old, new = found
+        op = lops.RenameTableOp(old, new, schema=schema)
+        try:
+            after = op.apply(self.state)
+        except Exception:  # noqa: BLE001 - the fold refuses it: the statement is followed by reflection
+            return False
+        saved = self.state
+        self.state = after
+        try:
+            follow = self._follow_live((schema, new))
+        except Exception:  # noqa: BLE001
+            follow = None
+        finally:
+            self.state = saved
+        if follow is None:
+            return False
+        self._apply(op, origin, self._message(f"{SCHEMA_SQL} {item.source}: folded from SQL: {' '.join(text.split())}"))
+        if self._dangling:
+            self._keys_now_valid((schema, new), origin)
+        for number, extra in enumerate(follow, start=1):
+            self._apply(extra, origin, self._message(
+                f"{SCHEMA_SQL} {item.source} ({number} of {len(follow)} after the rename): the table as the database "
+                f"holds it"))
+        return True
+
+    def _dropped(self, text: str, item: Captured, origin: str | None) -> bool:
+        """Record ``DROP TABLE t`` as the drop it is, with the foreign keys of other tables that
+        SQLite keeps dangling (a diff cannot drop a table other tables' keys refer to)."""
+        found = touched_tables(text)
+        assert self.state is not None
+        if found is None or not re.match(r"\s*DROP\s+TABLE\b", text, re.I) \
+                or not self.state.has_table(found[1], found[0]):
+            return False
+        with self._quiet():
+            if sa.inspect(self.conn).has_table(found[1], schema=found[0]):
+                return False
+        try:
+            op = self.state.complete(lops.DropTableOp(found[1], schema=found[0]))
+            self._apply(op, origin, self._message(f"{SCHEMA_SQL} {item.source}: folded from SQL: {' '.join(text.split())}"))
+        except Exception:  # noqa: BLE001 - the statement is then followed by reflection
+            return False
+        return True
+
+    def _reverse_sql(self, text: str) -> str | None:
+        """The statement that undoes ``text`` when it creates, replaces or drops a trigger, a
+        function, a procedure or a view, else None.
+
+        A creation is undone by dropping the object; a replacement or a drop by the definition
+        the ledger held before it (a replacement of nothing the ledger holds: by dropping it). So
+        a rollback takes a trigger away before the column it reads, as the downgrade would.
+        """
+        found = schema_object(text)
+        if found is None:
+            return None
+        verb, obj = found
+        defined = self._definitions()
+        before = defined.get(obj.key)
+        defined[obj.key] = None if verb == "drop" else text
+        if verb == "drop" or (verb == "replace" and before is not None):
+            return before
+        return self._database.drop_object_sql(obj.kind, obj.name, table=obj.table, arguments=obj.arguments)
+
+    def _definitions(self) -> dict[tuple[str, str], str | None]:
+        """Each trigger, function, procedure and view the ledger's SQL text defines: its definition
+        in force (None: dropped). Read from the ledger once per run, then kept up to date."""
+        if self._defined is None:
+            defined: dict[tuple[str, str], str | None] = {}
+            with self._quiet():
+                for event in self.store.events(self.conn, table_exists=True):
+                    if isinstance(event.op, lops.ExecuteSQLOp):
+                        found = schema_object(event.op.sqltext)
+                        if found is not None:
+                            defined[found[1].key] = None if found[0] == "drop" else event.op.sqltext
+            self._defined = defined
+        return self._defined
+
     def _record_statement(self, text: str, item: Captured, origin: str | None, foreign: str | None, *,
-                          note: str | None = None, resync: bool = False) -> None:
+                          note: str | None = None, resync: bool = False, reverse: str | None = None) -> None:
         if resync:
             prefix = f"{RESYNC} {item.source}: schema changed by SQL, the ledger does not follow it"
             self._resync_open = True
@@ -156,5 +251,5 @@ class Captures:
         for extra in (item.note, note):
             if extra:
                 prefix += f" ({extra})"
-        self._append(lops.ExecuteSQLOp(text), self._message(prefix), origin,
+        self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
                      ddl=foreign is not None or item.category != DATA)

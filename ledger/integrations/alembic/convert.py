@@ -84,7 +84,9 @@ def _storable_column(column: sa.Column[Any], dialect: sa.Dialect) -> sa.Column[A
 
 
 def _table_spec(table: sa.Table, dialect: sa.Dialect) -> TableSpec:
-    copy = table.to_metadata(sa.MetaData())
+    # The copy's metadata has the naming convention of the one Alembic used, so that an index a
+    # column makes (index=True) is named again as the database got it.
+    copy = table.to_metadata(sa.MetaData(naming_convention=table.metadata.naming_convention))
     for column in copy.columns:
         column.type = _storable_type(column.type, dialect)
     return TableSpec.from_table(copy, PLACEHOLDER_CONVENTION)

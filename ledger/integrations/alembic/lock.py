@@ -101,6 +101,29 @@ class AppliesLock:
                 f"table holds {_show_heads(found)}, this run expected {_show_heads(self._heads)}); this revision "
                 f"did not run: run the command again")
 
+    def _others_committed(self) -> bool:
+        """Whether another connection may have changed the database since this run's last revision:
+        then the version table and the ledger are read again before the next one runs.
+
+        Where the lock is held for the whole run (PostgreSQL, MariaDB) nobody else could; on
+        SQLite ``PRAGMA data_version``, read under the write lock (``BEGIN IMMEDIATE``), changes
+        exactly when another connection committed in between (this connection's own commits
+        leave it alone): one PRAGMA per revision instead of two SELECTs through SQLAlchemy.
+        """
+        if not self._database.locks_per_transaction:
+            return True  # _load returns at once there; _check_heads still guards the version table
+        driver = getattr(self.conn.connection, "driver_connection", None)
+        try:
+            if driver is None or not driver.in_transaction:
+                self._data_version = None
+                return True  # no write lock held: anything may have changed, and may change
+            version = driver.execute("PRAGMA data_version").fetchone()[0]
+        except Exception:  # noqa: BLE001 - another driver: read the tables as before
+            self._data_version = None
+            return True
+        seen, self._data_version = self._data_version, version
+        return seen is None or seen != version
+
     def _version_applied(self, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
         if self._heads is not None:
             self._heads = frozenset(heads)

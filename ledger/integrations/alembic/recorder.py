@@ -74,11 +74,15 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._head: tuple[int, str] | None = None
         #: the newest event as this run last read or wrote it, under the lock (what the next one follows)
         self._last: Event | None = None
+        #: SQLite's ``PRAGMA data_version`` as this run's previous revision read it under the lock
+        self._data_version: int | None = None
         #: how many of ``events`` are committed (MySQL/MariaDB, where DDL commits on its own)
         self._committed = 0
         #: an operation was recorded only as what ran: the fold may not follow the live schema
         self._resync_open = False
         #: (table, referent) of foreign keys SQLite holds to a table that does not exist yet
+        #: the triggers, functions and views the ledger's SQL text defines (read when first needed)
+        self._defined: dict[tuple[str, str], str | None] | None = None
         self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
         #: signs and anchors the head this run leaves (None: neither is configured)
         self.seal: Any = None
@@ -130,8 +134,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         """Run one revision's ``upgrade()`` (or ``downgrade()``) with its operations recorded."""
         self.revision, self._why, self._direction, self._path = revision, doc, direction, path
         self._begin_sqlite()
-        self._check_heads()
-        self._load()
+        if self._others_committed() or self.state is None:
+            self._check_heads()
+            self._load()
         before = len(self.events)
         self.active = True
         self._buffer = []
@@ -294,6 +299,10 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
 
     def flush_batch(self, impl: BatchOperationsImpl) -> None:
         self._flush_captured()
+        try:
+            rebuilt = bool(impl.batch) and impl._should_recreate()
+        except Exception:  # noqa: BLE001 - Alembic's private test; without it the table is not looked at again
+            rebuilt = False
         with self._capture(f"alembic batch_alter_table({impl.table_name})") as captured:
             with self._alembic_work():
                 ORIGINAL["flush"](impl)
@@ -304,6 +313,22 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._fall_back(op.what, op.table, op.error, origin, captured)
             else:
                 self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured)
+        if rebuilt and pending:
+            self._rebuilt_as_held(impl.schema, impl.table_name)
+
+    def _rebuilt_as_held(self, schema: str | None, table: str) -> None:
+        """Record what a batch rebuild changed beyond the block's ops: Alembic makes the table again
+        from its reflection, which loses what SQLAlchemy does not reflect (an index's ``DESC``)."""
+        try:
+            follow = self._follow_live((schema, table)) or []
+        except Exception:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            return
+        for op in follow:
+            try:
+                self._apply(op, None, self._message(
+                    f"{ADJUSTED} the batch rebuild of {table} made it again as the database now holds it"))
+            except Exception:  # noqa: BLE001
+                return
 
     def _record_ops(self, converted: list[MigrateOperation], origin: str | None,
                     captured: list[Captured]) -> None:
@@ -374,6 +399,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                     f"this foreign key, now dangling")
             self._append(drop, self._message(note))
             self.state = drop.apply(self.state)
+            # recorded again once a table of that name is there (made, or renamed to it)
+            self._dangling.add((table.key, (op.schema if fk.referent_schema is None else fk.referent_schema,
+                                            op.table_name)))
         try:
             return op.apply(self.state)
         except InvalidOperationError:

@@ -1,0 +1,73 @@
+"""``make realworld``'s starting schemas: ``create_all()`` of a package's models read from its wheel.
+
+The models module imports a third-party module that is not installed and uses it as a base
+class and a decorator; with ``bare_packages`` its package's ``__init__`` (which fails here) is not
+run; one MetaData is held by a class. The heads of the wheel's
+own Alembic history are read from its revision files, not imported.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from realworld.harness import ROOT, heads_in
+
+MODELS = '''
+import sqlalchemy as sa
+from not_installed_web import gen, Handler
+from .helpers import width
+
+
+class Model(Handler):
+    metadata = sa.MetaData()
+    sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(width)))
+
+    @gen.coroutine
+    def run(self):
+        pass
+
+
+other = sa.MetaData()
+sa.Table("tokens", other, sa.Column("id", sa.Integer, primary_key=True))
+'''
+
+
+def _wheel(folder: Path, init: str) -> Path:
+    wheel = folder / "pkg-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("pkg/__init__.py", init)
+        archive.writestr("pkg/db/__init__.py", "")
+        archive.writestr("pkg/db/helpers.py", "width = 40\n")
+        archive.writestr("pkg/db/models.py", MODELS)
+        archive.writestr("pkg/alembic/versions/a_base.py", "revision = 'a1'\ndown_revision = None\n")
+        archive.writestr("pkg/alembic/versions/b_next.py", "revision: str = 'b2'\ndown_revision: str | None = 'a1'\n")
+        archive.writestr("pkg/alembic/versions/c_side.py", "revision = 'c3'\ndown_revision = ('a1',)\n")
+    return wheel
+
+
+@pytest.mark.parametrize("bare", [False, True])
+def test_the_models_of_a_wheel_are_created_without_installing_the_package(tmp_path: Path, bare: bool) -> None:
+    wheel = _wheel(tmp_path, "raise RuntimeError(\"imports the whole package\")\n" if bare else "")
+    url = f"sqlite:///{tmp_path / 'base.db'}"
+    args = [sys.executable, "-m", "realworld.bootstrap", *(["--bare-packages"] if bare else []), url, str(wheel),
+            "pkg.db.models"]
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "created 2 tables: tokens, users" in result.stdout
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            columns = {c["name"]: c["type"] for c in sa.inspect(conn).get_columns("users")}
+    finally:
+        engine.dispose()
+    assert set(columns) == {"id", "name"} and getattr(columns["name"], "length", None) == 40
+
+
+def test_the_heads_of_a_wheel_s_history_are_read_from_its_revision_files(tmp_path: Path) -> None:
+    assert heads_in(_wheel(tmp_path, ""), "pkg/alembic") == ["b2", "c3"]
