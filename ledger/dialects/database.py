@@ -157,6 +157,12 @@ class Database:
         column (PostgreSQL's ``nextval(...)`` of a SERIAL), not a default anyone declared."""
         return False
 
+    def owned_sequence_columns(self, conn: sa.Connection, schema: str | None,
+                               names: Sequence[str]) -> set[tuple[str, str]]:
+        """``(table, column)`` of the columns of tables ``names`` whose sequence default draws on a
+        sequence the column owns (PostgreSQL's SERIAL): a replay makes that sequence again."""
+        return set()
+
     def database_file(self, url: sa.URL) -> Path | None:
         """The file that holds the database at ``url``, for a database kept in a file (SQLite),
         else None. Relative as written in the URL."""

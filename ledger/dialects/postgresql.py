@@ -506,6 +506,22 @@ class PostgreSQL(Database):
     def sequence_default(self, text: str) -> bool:
         return re.match(r"\s*nextval\s*\(", text, re.IGNORECASE) is not None
 
+    def owned_sequence_columns(self, conn: sa.Connection, schema: str | None,
+                               names: Sequence[str]) -> set[tuple[str, str]]:
+        # SERIAL and BIGSERIAL: the sequence depends on its column automatically ('a'); an
+        # identity's depends internally ('i') and is no default.
+        rows = conn.execute(sa.text(
+            "SELECT t.relname, a.attname FROM pg_catalog.pg_depend d"
+            " JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+            " JOIN pg_catalog.pg_class t ON t.oid = d.refobjid"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+            " JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+            " WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass"
+            " AND d.deptype = 'a' AND n.nspname = COALESCE(:schema, current_schema())"
+            " AND t.relname = ANY(:names)"
+        ), {"schema": schema, "names": list(names)})
+        return {(str(table), str(column)) for table, column in rows}
+
     def scratch_statements(self, name: str) -> tuple[str, str] | None:
         create, drop = super().scratch_statements(name)  # type: ignore[misc]
         return create, drop + " WITH (FORCE)"  # connections left behind do not keep it

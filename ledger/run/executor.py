@@ -117,13 +117,6 @@ def one_transaction_refused(dialect: str, error: type[ApplyError] = ApplyError) 
 # ---------------------------------------------------------------------------------------------
 
 
-class _NoOp:
-    """Stands for the missing op of a payload-less event in an error message."""
-
-    def describe(self) -> str:
-        return "(no op)"
-
-
 @attrs.frozen
 class PlannedStep:
     """One event to record and the op it runs: completed against ``before``, ``after`` the state it leaves.

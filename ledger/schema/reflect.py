@@ -92,6 +92,11 @@ def reflect(
         comments = inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments else {}
     index_sql = keys.index_sql
     quote = conn.dialect.identifier_preparer.quote
+    # A SERIAL column's ``nextval('..._seq')`` is the sequence it owns, which replay makes again
+    # (SERIAL, autoincrement): not a default to record, nor one a replay could run before it.
+    drawing = [name for (_, name), cols in columns.items()
+               if any(c.get("default") is not None and database.sequence_default(str(c["default"])) for c in cols)]
+    owned = database.owned_sequence_columns(conn, schema, drawing) if drawing else set()
 
     tables = {}
     for name in names:
@@ -123,7 +128,7 @@ def reflect(
         tables[key] = TableSpec(
             name=name,
             schema=schema,
-            columns=tuple(_column(c) for c in columns[key]),
+            columns=tuple(_column(c, serial=(name, c["name"]) in owned) for c in columns[key]),
             primary_key=(PrimaryKeySpec(pk.get("name"), tuple(pk["constrained_columns"]))
                          if pk.get("constrained_columns") else None),
             foreign_keys=foreign_keys,
@@ -168,8 +173,8 @@ _PLAIN = (str, int, float, bool, type(None))
 _from_sa = remembered(4096, key=_type_key)(TypeSpec.from_sa)
 
 
-def _column(info: Mapping[str, Any]) -> ColumnSpec:
-    default = info.get("default")
+def _column(info: Mapping[str, Any], *, serial: bool = False) -> ColumnSpec:
+    default = None if serial else info.get("default")
     identity = info.get("identity")
     computed = info.get("computed")
     return ColumnSpec(

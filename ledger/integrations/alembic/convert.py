@@ -80,6 +80,11 @@ def _nearest_known(type_: Any) -> Any:
 def _storable_column(column: sa.Column[Any], dialect: sa.Dialect) -> sa.Column[Any]:
     copy = column._copy()
     copy.type = _storable_type(column.type, dialect)
+    if column.table is not None and not copy.foreign_keys:
+        # Alembic attached the column to a table to run it, which moved its foreign keys into the
+        # table's constraints; Column._copy() then leaves them out, though the database made them.
+        for fk in column.foreign_keys:
+            copy.append_foreign_key(fk._copy())
     return copy
 
 
