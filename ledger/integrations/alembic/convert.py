@@ -15,7 +15,7 @@ import ops as lops
 from ops import InvalidOperationError, MigrateOperation, SchemaState
 from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
 
-from ledger.integrations.alembic.base import PLACEHOLDER_CONVENTION
+from ledger.integrations.alembic.base import PLACEHOLDER, PLACEHOLDER_CONVENTION
 
 if TYPE_CHECKING:
     from ledger.integrations.alembic.recorder import Recorder
@@ -114,7 +114,10 @@ def _create_table(operation: aops.CreateTableOp, result: Any, recorder: Recorder
     spec = _table_spec(table, recorder.conn.dialect)
     # ``Column(unique=True)`` beside ``UniqueConstraint`` on that column, named alike by a naming
     # convention: one constraint of that name on those columns (SQLite keeps the clause twice).
-    uniques = tuple(dict.fromkeys(spec.uniques))
+    # (unnamed ones keep their placeholder names, told apart when the database's names are read)
+    seen: set[Any] = set()
+    uniques = tuple(u for u in spec.uniques if (u.name or "").startswith(PLACEHOLDER)
+                    or not (u in seen or seen.add(u)))
     if len(uniques) != len(spec.uniques):
         spec = attrs.evolve(spec, uniques=uniques)
     op = lops.CreateTableOp(spec)
