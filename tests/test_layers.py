@@ -37,11 +37,8 @@ def test_no_module_is_longer_than_the_limit() -> None:
     """docs/design.md: a module over ~600 lines is split along what it does."""
     sizes = {str(p.relative_to(ROOT)): len(p.read_text().splitlines())
              for folder in ("ledger", "ops") for p in (ROOT / folder).rglob("*.py")}
-    assert {path for path, n in sizes.items() if n > LIMIT} <= STILL_TOO_LONG
+    assert {path: n for path, n in sizes.items() if n > LIMIT} == {}
 
-
-# Modules still waiting to be split (a ratchet: the list only shrinks).
-STILL_TOO_LONG: set[str] = set()
 
 
 # -- one object per database --------------------------------------------------------------------
@@ -111,10 +108,5 @@ def test_only_the_database_objects_decide_by_a_database_name() -> None:
             lines = database_name_tests(path.read_text(), words)
             if lines:
                 offenders[relative] = lines
-    assert set(offenders) <= STILL_NAMING_DATABASES, {
-        path: lines for path, lines in offenders.items() if path not in STILL_NAMING_DATABASES}
+    assert offenders == {}
 
-
-# Modules that still decide by a database's name, waiting for their move into the database
-# objects (a ratchet: the list only shrinks).
-STILL_NAMING_DATABASES: set[str] = set()
