@@ -16,7 +16,7 @@ from .specs import (
     ForeignKeySpec,
     PrimaryKeySpec,
     UniqueSpec,
-    _sql_text,
+    sql_text,
     named,
     unnamed_metadata,
 )
@@ -294,7 +294,7 @@ class CreateCheckConstraintOp(AddConstraintOp):
     def create_check_constraint(cls, operations: AbstractOperations, constraint_name: str | None, table_name: str,
                                 condition: Any, *, schema: str | None = None, **_kw: Any) -> Any:
         """Add a check constraint: ``op.create_check_constraint("ck_price", "product", "price >= 0")``."""
-        return _invoke(operations, cls, table_name, CheckSpec(constraint_name, _sql_text(condition)), schema)
+        return _invoke(operations, cls, table_name, CheckSpec(constraint_name, sql_text(condition)), schema)
 
     @classmethod
     def batch_create_check_constraint(cls, operations: BatchOperations, constraint_name: str | None,

@@ -53,14 +53,14 @@ class FrozenMap(Mapping[Any, Any]):
         return f"FrozenMap({dict(self._data.items())!r})"
 
     def set(self, key: Any, value: Any) -> FrozenMap:
-        return _frozen(self._data.set(key, value))
+        return frozen_map(self._data.set(key, value))
 
     def delete(self, key: Any) -> FrozenMap:
-        return _frozen(self._data.delete(key))
+        return frozen_map(self._data.delete(key))
 
     def without(self, key: Any) -> FrozenMap:
         """This map without ``key`` (itself when ``key`` is not in it)."""
-        return _frozen(self._data.delete(key)) if key in self._data else self
+        return frozen_map(self._data.delete(key)) if key in self._data else self
 
     def update(self, changes: Mapping[Any, Any], removed: Iterable[Any] = ()) -> FrozenMap:
         with self._data.mutate() as draft:
@@ -68,10 +68,10 @@ class FrozenMap(Mapping[Any, Any]):
                 draft.pop(key, None)
             for key, value in changes.items():
                 draft[key] = value
-            return _frozen(draft.finish())
+            return frozen_map(draft.finish())
 
 
-def _frozen(data: immutables.Map) -> FrozenMap:
+def frozen_map(data: immutables.Map) -> FrozenMap:
     """A FrozenMap over ``data`` (its constructor's checks skipped: every change makes one)."""
     frozen = _new(FrozenMap)
     frozen._data = data

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
 
 from .base import InvalidOperationError
-from .types import _sql_text, sql_references
+from .types import sql_text, sql_references
 
 __all__ = [
     "CheckSpec",
@@ -158,7 +158,7 @@ class CheckSpec:
 
     @classmethod
     def from_constraint(cls, constraint: sa.CheckConstraint) -> CheckSpec:
-        return cls(_constraint_name(constraint), _sql_text(constraint.sqltext))
+        return cls(_constraint_name(constraint), sql_text(constraint.sqltext))
 
     def to_constraint(self) -> sa.CheckConstraint:
         return sa.CheckConstraint(sa.text(self.sqltext), name=self.name)
@@ -192,7 +192,7 @@ class IndexElement:
 
 def _plain_option(value: Any) -> Any:
     if isinstance(value, ClauseElement):
-        return _sql_text(value)
+        return sql_text(value)
     if isinstance(value, Mapping):
         return tuple(sorted((str(k), _plain_option(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple)):
@@ -228,7 +228,7 @@ class IndexSpec:
             elif isinstance(expr, sa.Column):
                 elements.append(IndexElement(str(expr.name)))
             else:
-                elements.append(IndexElement(_sql_text(expr), expression=True))
+                elements.append(IndexElement(sql_text(expr), expression=True))
         options = {
             key: _plain_option(value)
             for key, value in index.dialect_kwargs.items()

@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_NAMING_CONVENTION", "MAX_NAME_LENGTH", "conventional_name", 
 MAX_NAME_LENGTH = 63  # PostgreSQL's limit, the smallest of the supported databases
 
 
-def _fit(name: str) -> str:
+def fit_name(name: str) -> str:
     if len(name.encode()) <= MAX_NAME_LENGTH:
         return name
     data = name.encode()
@@ -73,7 +73,7 @@ def conventional_name(
         values["referred_column_0_N_name"] = "_".join(spec.referent_columns)
         values["referred_column_0N_name"] = "".join(spec.referent_columns)
     try:
-        return _fit(template % values)
+        return fit_name(template % values)
     except KeyError as exc:
         raise InvalidOperationError(f"naming convention {template!r} uses unknown token {exc}") from None
 

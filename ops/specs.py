@@ -30,7 +30,7 @@ from .keyspecs import (  # noqa: F401 - re-exported
 from .naming import (  # noqa: F401 - re-exported
     DEFAULT_NAMING_CONVENTION,
     MAX_NAME_LENGTH,
-    _fit,
+    fit_name,
     conventional_name,
     named,
     unnamed_metadata,
@@ -39,7 +39,7 @@ from .types import (  # noqa: F401 - re-exported: ops.specs is where specs, type
     _TYPE_NAMES,
     _TYPES,
     TypeSpec,
-    _sql_text,
+    sql_text,
     register_type,
     registered_type,
     registered_type_names,
@@ -87,7 +87,7 @@ class DefaultSpec:
         if isinstance(arg, FunctionElement) and not list(arg.clauses) and isinstance(arg.name, str):
             return cls("func", arg.name)
         if isinstance(arg, ClauseElement):
-            return cls("text", _sql_text(arg))
+            return cls("text", sql_text(arg))
         if isinstance(arg, bool):
             return cls("text", "1" if arg else "0")
         if isinstance(arg, (int, float)):
@@ -139,7 +139,7 @@ class ComputedSpec:
 
     @classmethod
     def from_sa(cls, computed: sa.Computed) -> ComputedSpec:
-        return cls(_sql_text(computed.sqltext), computed.persisted)
+        return cls(sql_text(computed.sqltext), computed.persisted)
 
     def to_sa(self) -> sa.Computed:
         return sa.Computed(sa.text(self.sqltext), persisted=self.persisted)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from .base import IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
-from .specs import _sql_text
+from .specs import sql_text
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -20,7 +20,7 @@ __all__ = ["ExecuteSQLOp"]
 def _text(sql: Any) -> str:
     if isinstance(sql, str):
         return sql
-    return _sql_text(sql)
+    return sql_text(sql)
 
 
 @Operations.register_operation("execute")
@@ -65,7 +65,7 @@ def _bulk_insert(operations: AbstractOperations, table: sa.Table, rows: list[dic
     result = None
     for row in rows:
         stmt = sa.insert(table).values(**row)
-        result = operations.invoke(ExecuteSQLOp(_sql_text(stmt)))
+        result = operations.invoke(ExecuteSQLOp(sql_text(stmt)))
     return result
 
 

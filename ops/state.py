@@ -9,7 +9,7 @@ import attrs
 import sqlalchemy as sa
 
 from .base import InvalidOperationError
-from .frozenmap import FrozenMap, _frozen
+from .frozenmap import FrozenMap, frozen_map
 from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule
 from .specs import (
     CheckSpec,
@@ -23,15 +23,15 @@ from .specs import (
     table_spec,
 )
 from .tableparts import (
-    _column_users,
-    _inserted,
-    _need,
-    _position,
-    _ref_schema,
-    _renamed_column_in_table,
-    _text_users,
-    _where,
-    _with_columns,
+    column_users,
+    with_inserted,
+    require_columns,
+    column_index,
+    fk_referent_schema,
+    renamed_column_in_table,
+    sql_text_users,
+    table_where,
+    with_columns,
 )
 
 if TYPE_CHECKING:
@@ -120,13 +120,13 @@ class SchemaState:
     def table(self, name: str, schema: str | None = None) -> TableSpec:
         table = self.tables._data.get((schema, name))
         if table is None:
-            raise InvalidOperationError(f"table {_where(name, schema)} does not exist")
+            raise InvalidOperationError(f"table {table_where(name, schema)} does not exist")
         return table
 
     def column(self, table: str, name: str, schema: str | None = None) -> ColumnSpec:
         column = self.table(table, schema).column(name)
         if column is None:
-            raise InvalidOperationError(f"column {_where(table, schema)}.{name} does not exist")
+            raise InvalidOperationError(f"column {table_where(table, schema)}.{name} does not exist")
         return column
 
     def find_index(self, name: str, schema: str | None = None, table: str | None = None) -> tuple[TableSpec, IndexSpec]:
@@ -135,7 +135,7 @@ class SchemaState:
             index = spec.index(name)
             if index is not None:
                 return spec, index
-        where = f" on {_where(table, schema)}" if table else ""
+        where = f" on {table_where(table, schema)}" if table else ""
         raise InvalidOperationError(f"index {name} does not exist{where}")
 
     def referencing(self, name: str, schema: str | None = None) -> list[tuple[TableSpec, ForeignKeySpec]]:
@@ -145,7 +145,7 @@ class SchemaState:
             if table.key == (schema, name):
                 continue
             for fk in table.foreign_keys:
-                if fk.referent_table == name and _ref_schema(fk, table) == schema:
+                if fk.referent_table == name and fk_referent_schema(fk, table) == schema:
                     found.append((table, fk))
         return found
 
@@ -168,7 +168,7 @@ class SchemaState:
         """This state with ``table`` at its key and the name index ``names``; what the change
         ``added`` (constraints, indexes) is checked."""
         state = _new(SchemaState)
-        _set(state, "tables", _frozen(self.tables._data.set(table.key, table)))
+        _set(state, "tables", frozen_map(self.tables._data.set(table.key, table)))
         _set(state, "names", names)
         _set(state, "names_per", self.names_per)
         if self.whole_table_checks:
@@ -217,7 +217,7 @@ class SchemaState:
         if refs:
             other, fk = refs[0]
             raise InvalidOperationError(
-                f"cannot drop table {_where(name, schema)}: foreign key {fk.name} of {other.fullname} refers to it"
+                f"cannot drop table {table_where(name, schema)}: foreign key {fk.name} of {other.fullname} refers to it"
             )
         names = self._names.update({}, _names_of(table, name_rule(self.names_per)[0]))
         return _state(self.tables.delete(table.key), names, self.names_per)
@@ -225,7 +225,7 @@ class SchemaState:
     def renamed_table(self, old: str, new: str, schema: str | None = None) -> SchemaState:
         table = self.table(old, schema)
         if self.has_table(new, schema):
-            raise InvalidOperationError(f"cannot rename {_where(old, schema)}: table {_where(new, schema)} exists")
+            raise InvalidOperationError(f"cannot rename {table_where(old, schema)}: table {table_where(new, schema)} exists")
 
         def retarget(fks: tuple[ForeignKeySpec, ...], owner_schema: str | None) -> tuple[ForeignKeySpec, ...]:
             return tuple(
@@ -256,22 +256,22 @@ class SchemaState:
         """The state with ``column`` added at the end of ``table``, or just before column ``before``."""
         spec = self.table(table, schema)
         if spec.column(column.name) is not None:
-            raise InvalidOperationError(f"column {_where(table, schema)}.{column.name} already exists")
+            raise InvalidOperationError(f"column {table_where(table, schema)}.{column.name} already exists")
         names = spec.column_names
         if before is not None and before not in names:
             raise InvalidOperationError(
-                f"cannot add column {_where(table, schema)}.{column.name} before missing column {before}"
+                f"cannot add column {table_where(table, schema)}.{column.name} before missing column {before}"
             )
         at = names.index(before) if before is not None else len(names)
-        return self._put(_with_columns(spec, spec.columns[:at] + (column,) + spec.columns[at:]), self._names)
+        return self._put(with_columns(spec, spec.columns[:at] + (column,) + spec.columns[at:]), self._names)
 
     def without_column(self, table: str, name: str, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
-        at = _position(spec, name)
-        users = _column_users(spec, name)
+        at = column_index(spec, name)
+        users = column_users(spec, name)
         if users:
             raise InvalidOperationError(
-                f"cannot drop column {_where(table, schema)}.{name}: used by {', '.join(users)}; drop them first"
+                f"cannot drop column {table_where(table, schema)}.{name}: used by {', '.join(users)}; drop them first"
             )
         # A foreign key refers to a primary key or unique constraint (checked when it is added), so
         # only a column of one can be referred to: other drops skip the scan of every table.
@@ -280,12 +280,12 @@ class SchemaState:
             for other, fk in self.referencing(table, schema):
                 if name in fk.referent_columns:
                     raise InvalidOperationError(
-                        f"cannot drop column {_where(table, schema)}.{name}: foreign key {fk.name} of {other.fullname} refers to it"
+                        f"cannot drop column {table_where(table, schema)}.{name}: foreign key {fk.name} of {other.fullname} refers to it"
                     )
         columns = spec.columns[:at] + spec.columns[at + 1:]
         if not columns:
-            raise InvalidOperationError(f"cannot drop column {_where(table, schema)}.{name}: it is the last column")
-        return self._put(_with_columns(spec, columns), self._names)
+            raise InvalidOperationError(f"cannot drop column {table_where(table, schema)}.{name}: it is the last column")
+        return self._put(with_columns(spec, columns), self._names)
 
     def dropped_with_column(self, table: str, name: str, schema: str | None = None) -> list[MigrateOperation]:
         """The drops a database performs with column ``name`` of ``table``, in an order that folds.
@@ -301,11 +301,11 @@ class SchemaState:
         from .index import DropIndexOp
 
         spec = self.table(table, schema)
-        _position(spec, name)
-        text_users = set(_text_users(spec, name))
+        column_index(spec, name)
+        text_users = set(sql_text_users(spec, name))
         drops: list[MigrateOperation] = []
         for fk in spec.foreign_keys:
-            if name in fk.columns or (fk.referent_table == spec.name and _ref_schema(fk, spec) == spec.schema
+            if name in fk.columns or (fk.referent_table == spec.name and fk_referent_schema(fk, spec) == spec.schema
                                       and name in fk.referent_columns):
                 drops.append(DropConstraintOp(fk.name or "", spec.name, type_="foreignkey", schema=schema))
         for check in spec.checks:
@@ -333,31 +333,31 @@ class SchemaState:
         """Replace column ``name`` by ``change(column)`` (which may rename it), keeping its position:
         ``with_altered_column`` without looking the column up first."""
         spec = self.table(table, schema)
-        at = _position(spec, name)
+        at = column_index(spec, name)
         column = change(spec.columns[at])
         if column.name != name and spec.column(column.name) is not None:
-            raise InvalidOperationError(f"column {_where(table, schema)}.{column.name} already exists")
+            raise InvalidOperationError(f"column {table_where(table, schema)}.{column.name} already exists")
         if spec.primary_key and name in spec.primary_key.columns and column.nullable:
             raise InvalidOperationError(
-                f"column {_where(table, schema)}.{name} is in the primary key and cannot be nullable"
+                f"column {table_where(table, schema)}.{name} is in the primary key and cannot be nullable"
             )
         columns = spec.columns[:at] + (column,) + spec.columns[at + 1:]
         if column.name == name:
-            return self._put(_with_columns(spec, columns), self._names)
-        users = _text_users(spec, name)
+            return self._put(with_columns(spec, columns), self._names)
+        users = sql_text_users(spec, name)
         if users:
             raise InvalidOperationError(
-                f"cannot rename column {_where(table, schema)}.{name}: the SQL text of {', '.join(users)} "
+                f"cannot rename column {table_where(table, schema)}.{name}: the SQL text of {', '.join(users)} "
                 "names it; drop those first, rename, then create them again"
             )
-        spec = _renamed_column_in_table(_with_columns(spec, columns), name, column.name)
+        spec = renamed_column_in_table(with_columns(spec, columns), name, column.name)
         changes: dict[TableKey, TableSpec] = {spec.key: spec}
         for key, other in self.tables.items():
             if key == spec.key:
                 continue
             fks = tuple(
                 attrs.evolve(fk, referent_columns=tuple(column.name if c == name else c for c in fk.referent_columns))
-                if fk.referent_table == table and _ref_schema(fk, other) == schema
+                if fk.referent_table == table and fk_referent_schema(fk, other) == schema
                 else fk
                 for fk in other.foreign_keys
             )
@@ -370,7 +370,7 @@ class SchemaState:
     def with_constraint(self, table: str, constraint: ConstraintSpec, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
         if constraint.name is None:
-            raise InvalidOperationError(f"a constraint on {_where(table, schema)} needs a name")
+            raise InvalidOperationError(f"a constraint on {table_where(table, schema)} needs a name")
         if not isinstance(constraint, (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec)):
             raise InvalidOperationError(f"unknown constraint {constraint!r}")
         self._check_name(spec, constraint)
@@ -380,11 +380,11 @@ class SchemaState:
                 raise InvalidOperationError(f"table {spec.fullname} already has primary key {pk.name}")
             pk = constraint
         elif isinstance(constraint, ForeignKeySpec):
-            fks = _inserted(fks, constraint)
+            fks = with_inserted(fks, constraint)
         elif isinstance(constraint, UniqueSpec):
-            uniques = _inserted(uniques, constraint)
+            uniques = with_inserted(uniques, constraint)
         else:
-            checks = _inserted(checks, constraint)
+            checks = with_inserted(checks, constraint)
         changed = table_spec(spec.name, spec.columns, spec.schema, pk, fks, uniques, checks, spec.indexes, spec.comment)
         return self._put(changed, self._with_name(spec, constraint), constraint)
 
@@ -395,7 +395,7 @@ class SchemaState:
             raise InvalidOperationError(f"constraint {name} does not exist on {spec.fullname}")
         if isinstance(constraint, (PrimaryKeySpec, UniqueSpec)):
             for other, fk in self.referencing(table, schema) + [(spec, f) for f in spec.foreign_keys]:
-                if fk.referent_table == table and _ref_schema(fk, other) == schema and set(fk.referent_columns) == set(constraint.columns):
+                if fk.referent_table == table and fk_referent_schema(fk, other) == schema and set(fk.referent_columns) == set(constraint.columns):
                     if not self._has_other_key(spec, constraint, fk.referent_columns):
                         raise InvalidOperationError(
                             f"cannot drop constraint {name} of {spec.fullname}: foreign key {fk.name} of {other.fullname} needs it"
@@ -413,11 +413,11 @@ class SchemaState:
     def with_index(self, table: str, index: IndexSpec, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
         if index.name is None:
-            raise InvalidOperationError(f"an index on {_where(table, schema)} needs a name")
+            raise InvalidOperationError(f"an index on {table_where(table, schema)} needs a name")
         self._check_name(spec, index)
         changed = table_spec(
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
-            _inserted(spec.indexes, index), spec.comment,
+            with_inserted(spec.indexes, index), spec.comment,
         )
         return self._put(changed, self._with_name(spec, index), index)
 
@@ -526,30 +526,30 @@ class SchemaState:
         if present is None:
             present = {c.name for c in table.columns}
         if isinstance(item, PrimaryKeySpec):
-            _need(table, present, item.columns, "primary key", item.name)
+            require_columns(table, present, item.columns, "primary key", item.name)
             for name in item.columns:
                 if table.column(name).nullable:  # type: ignore[union-attr]
                     raise InvalidOperationError(
                         f"primary key {item.name} on {table.fullname}: column {name} must be NOT NULL"
                     )
         elif isinstance(item, UniqueSpec):
-            _need(table, present, item.columns, "unique constraint", item.name)
+            require_columns(table, present, item.columns, "unique constraint", item.name)
         elif isinstance(item, IndexSpec):
             if not item.elements:
                 raise InvalidOperationError(f"index {item.name} on {table.fullname} needs at least one element")
             columns = item.columns
             if columns:
-                _need(table, present, columns, "index", item.name)
+                require_columns(table, present, columns, "index", item.name)
         elif isinstance(item, ForeignKeySpec):
-            _need(table, present, item.columns, "foreign key", item.name)
+            require_columns(table, present, item.columns, "foreign key", item.name)
             self._check_foreign_key(table, item)
 
     def _check_foreign_key(self, table: TableSpec, fk: ForeignKeySpec) -> None:
         what = f"foreign key {fk.name} on {table.fullname}"
-        schema = _ref_schema(fk, table)
+        schema = fk_referent_schema(fk, table)
         target = table if (schema, fk.referent_table) == table.key else self.tables.get((schema, fk.referent_table))
         if target is None:
-            raise InvalidOperationError(f"{what} refers to missing table {_where(fk.referent_table, schema)}")
+            raise InvalidOperationError(f"{what} refers to missing table {table_where(fk.referent_table, schema)}")
         if len(fk.referent_columns) != len(fk.columns):
             raise InvalidOperationError(f"{what} has {len(fk.columns)} columns but refers to {len(fk.referent_columns)}")
         for name in fk.referent_columns:
@@ -559,7 +559,7 @@ class SchemaState:
         # PostgreSQL histories refer to one), unless it is partial.
         keys = ([target.primary_key] if target.primary_key else []) + list(target.uniques) + [
             i for i in target.indexes if i.unique and len(i.columns) == len(i.elements)
-            and not any(key.endswith("_where") for key, _ in i.dialect_options)]
+            and not any(key.endswith("table_where") for key, _ in i.dialect_options)]
         if not any(set(k.columns) == set(fk.referent_columns) and len(k.columns) == len(fk.referent_columns) for k in keys):
             raise InvalidOperationError(
                 f"{what} refers to {target.fullname}({', '.join(fk.referent_columns)}), which is not a primary key or unique constraint"

@@ -12,11 +12,11 @@ from .base import InvalidOperationError
 from .specs import ColumnSpec, ForeignKeySpec, TableSpec, sql_references, table_spec
 
 
-def _where(table: str, schema: str | None) -> str:
+def table_where(table: str, schema: str | None) -> str:
     return f"{schema}.{table}" if schema else table
 
 
-def _need(table: TableSpec, present: set[str], columns: tuple[str, ...], kind: str, name: str | None) -> None:
+def require_columns(table: TableSpec, present: set[str], columns: tuple[str, ...], kind: str, name: str | None) -> None:
     """``columns`` (of the ``kind`` ``name`` on ``table``) name at least one column, each once, each present."""
     if not columns:
         raise InvalidOperationError(f"{kind} {name} on {table.fullname} needs at least one column")
@@ -27,44 +27,44 @@ def _need(table: TableSpec, present: set[str], columns: tuple[str, ...], kind: s
             raise InvalidOperationError(f"{kind} {name} on {table.fullname} names missing column {column}")
 
 
-def _with_columns(table: TableSpec, columns: tuple[ColumnSpec, ...]) -> TableSpec:
+def with_columns(table: TableSpec, columns: tuple[ColumnSpec, ...]) -> TableSpec:
     return table_spec(
         table.name, columns, table.schema, table.primary_key, table.foreign_keys, table.uniques, table.checks,
         table.indexes, table.comment,
     )
 
 
-def _position(table: TableSpec, name: str) -> int:
+def column_index(table: TableSpec, name: str) -> int:
     """Where column ``name`` is in ``table``."""
     for at, column in enumerate(table.columns):
         if column.name == name:
             return at
-    raise InvalidOperationError(f"column {_where(table.name, table.schema)}.{name} does not exist")
+    raise InvalidOperationError(f"column {table_where(table.name, table.schema)}.{name} does not exist")
 
 
 def _name_of(item: Any) -> str:
     return item.name or ""
 
 
-def _inserted(items: tuple[Any, ...], item: Any) -> tuple[Any, ...]:
+def with_inserted(items: tuple[Any, ...], item: Any) -> tuple[Any, ...]:
     """``items`` (sorted by distinct names, as a TableSpec holds them) with ``item``, whose name none of
     them has, in its place: what sorting them all again would give."""
     at = bisect.bisect_right(items, _name_of(item), key=_name_of)
     return items[:at] + (item,) + items[at:]
 
 
-def _ref_schema(fk: ForeignKeySpec, owner: TableSpec) -> str | None:
+def fk_referent_schema(fk: ForeignKeySpec, owner: TableSpec) -> str | None:
     return fk.referent_schema if fk.referent_schema is not None else owner.schema
 
 
-def _renamed_column_in_table(table: TableSpec, old: str, new: str) -> TableSpec:
+def renamed_column_in_table(table: TableSpec, old: str, new: str) -> TableSpec:
     def swap(columns: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(new if c == old else c for c in columns)
 
     fks = tuple(
         attrs.evolve(
             fk, columns=swap(fk.columns),
-            referent_columns=swap(fk.referent_columns) if fk.referent_table == table.name and _ref_schema(fk, table) == table.schema else fk.referent_columns,
+            referent_columns=swap(fk.referent_columns) if fk.referent_table == table.name and fk_referent_schema(fk, table) == table.schema else fk.referent_columns,
         )
         for fk in table.foreign_keys
     )
@@ -77,7 +77,7 @@ def _renamed_column_in_table(table: TableSpec, old: str, new: str) -> TableSpec:
     )
 
 
-def _text_users(table: TableSpec, name: str) -> list[str]:
+def sql_text_users(table: TableSpec, name: str) -> list[str]:
     """What names column ``name`` inside SQL text: checks, index expressions and clauses, computed columns."""
     users = [f"check constraint {c.name}" for c in table.checks if sql_references(c.sqltext, name)]
     users += [f"index {i.name}" for i in table.indexes if i.uses_in_text(name)]
@@ -89,8 +89,8 @@ def _text_users(table: TableSpec, name: str) -> list[str]:
     return users
 
 
-def _column_users(table: TableSpec, name: str) -> list[str]:
+def column_users(table: TableSpec, name: str) -> list[str]:
     """Every constraint, index and computed column of ``table`` that depends on column ``name``."""
     users = [f"constraint {c.name}" for c in table.constraints if name in c.column_names]
     users += [f"index {i.name}" for i in table.indexes if name in i.columns or name in i.option_columns]
-    return users + [u for u in _text_users(table, name) if u not in users]
+    return users + [u for u in sql_text_users(table, name) if u not in users]

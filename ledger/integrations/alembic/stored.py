@@ -9,7 +9,7 @@ import ops as lops
 from ops import MigrateOperation, SchemaState
 from ops.specs import ForeignKeySpec
 
-from ledger.schema.comparison import _normalize_column
+from ledger.schema.comparison import normalize_column
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER
 
@@ -48,7 +48,7 @@ class RecordsStored:
             if text is None:
                 continue
             live = attrs.evolve(column, server_default=lops.DefaultSpec("text", str(text)))
-            if _normalize_column(live, False, self.dialect) != _normalize_column(column, False, self.dialect):
+            if normalize_column(live, False, self.dialect) != normalize_column(column, False, self.dialect):
                 replaced[name] = live
         if not replaced:
             return op
