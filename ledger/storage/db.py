@@ -35,17 +35,13 @@ class UnknownDatabase(DatabaseError):
 
 def dialect_of(bind: Any) -> str:
     """The database's name ("sqlite", "postgresql" or "mysql", MariaDB included) for an engine,
-    connection or URL; an unsupported backend's own name."""
-    if isinstance(bind, str):
-        name = sa.make_url(bind).get_backend_name()
-    elif isinstance(bind, sa.URL):
-        name = bind.get_backend_name()
-    else:
-        name = getattr(bind, "dialect", bind).name
+    connection or URL (:func:`ledger.dialects.dialect_name`); an unsupported backend's own name."""
     try:
-        return dialects.database(name).name
+        return dialects.dialect_name(bind)
     except dialects.UnsupportedDialectError:
-        return str(name)
+        if isinstance(bind, (str, sa.URL)):
+            return sa.make_url(bind).get_backend_name()
+        return str(getattr(bind, "dialect", bind).name)
 
 
 def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
