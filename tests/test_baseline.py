@@ -210,3 +210,19 @@ def test_unnamed_sqlite_constraints_are_matched_by_what_they_are(tmp_path: Path,
     assert [p.message for p in report.problems] == [
         "live schema differs from the ledger: drop unique constraint uq_employee_email on employee"
     ]
+
+
+def test_baseline_adopts_keys_named_alike_in_two_tables(tmp_path: Path, db_url: str) -> None:
+    # MariaDB names an unnamed unique key after its column, per table (`hashed` in both); the
+    # baseline folds under the database's own name rule, so it adopts what the database holds.
+    metadata = sa.MetaData()
+    for name in ("api_tokens", "oauth_access_tokens"):
+        sa.Table(name, metadata, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("hashed", sa.Unicode(255), unique=True))
+    engine = create_engine(db_url)
+    metadata.create_all(engine)
+    engine.dispose()
+    config = project(tmp_path, db_url, revisions={})
+    result = baseline(config)
+    assert result.tables == 2
+    assert verify(config, live=True).problems == ()

@@ -245,7 +245,7 @@ def baseline(
         if alembic:
             message += _ALEMBIC_NOTE.format(alembic)
         entries = []
-        folded = SchemaState()
+        folded = SchemaState(names_per=state.names_per)
         for op in baseline_ops(state):
             folded = op.apply(folded)
             entries.append((op, folded, None, None))
