@@ -22,8 +22,10 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from click.testing import CliRunner
 from hypothesis import strategies as st
 
+from ledger.cli import main
 from ledger.inspect.drift import without_foreign_key_indexes
 from ledger.storage.db import dialect_of
 from ledger.format.events import Event, fold_events, verify_chain
@@ -688,3 +690,13 @@ def up_and_down(tmp_path: Path, url: str, bodies: Sequence[Sequence[str]], *, ba
     assert table_names(url) == []
     check_live_equals_fold(url)
     return events
+
+
+def ledger_cli(url: str, folder: Path, *args: str) -> tuple[int, str]:
+    """``schema-ledger --url URL ARGS`` in-process for a hooked database, from ``folder`` (which gets
+    a schema-ledger.toml naming no migrations folder): the exit code and the output."""
+    config = folder / "schema-ledger.toml"
+    if not config.exists():
+        config.write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--url", url, "--config", str(config), *args])
+    return result.exit_code, result.output

@@ -24,19 +24,12 @@ from ledger.cli import main
 from tests.alembic_histories import (
     LEDGER_TABLE,
     check_live_equals_fold,
+    ledger_cli,
     run_alembic,
     user_tables,
     write_env,
     write_history,
 )
-
-
-def _cli(url: str, folder: Path, *args: str) -> tuple[int, str]:
-    config = folder / "schema-ledger.toml"
-    if not config.exists():
-        config.write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["--url", url, "--config", str(config), *args])
-    return result.exit_code, result.output
 
 
 def _schema_of(url: str) -> dict[str, list[str]]:
@@ -94,21 +87,21 @@ def test_a_database_made_by_create_all_is_baselined_migrated_and_rolled_back_to_
         engine.dispose()
     run_alembic(folder, url, "stamp", "0001aa")  # as the package does for a database it creates
     before = _schema_of(url)
-    code, out = _cli(url, tmp_path, "baseline", "-m", "created by create_all() of the models v1")
+    code, out = ledger_cli(url, tmp_path, "baseline", "-m", "created by create_all() of the models v1")
     assert code == 0, out
 
     run_alembic(folder, url, "upgrade", "head")
     check_live_equals_fold(url)
-    code, out = _cli(url, tmp_path, "verify", "--live")
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
     assert code == 0, out
     scratch = database_factory(dialect)
-    code, out = _cli(url, tmp_path, "materialize", "--into", scratch)
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
     assert code == 0, out
     assert _schema_of(scratch) == _schema_of(url)
-    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
     assert code == 0 and json.loads(out)["passed"], out
 
-    code, out = _cli(url, tmp_path, "rollback", "--to", "base", "-q")
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "-q")
     assert code == 0, out
     assert _schema_of(url) == before  # the baseline is a floor: its tables stay, as create_all() made them
     assert _versions(url) == ["0001aa"]  # where the baseline found Alembic
@@ -143,15 +136,15 @@ def test_statements_alembic_runs_outside_a_transaction_are_rolled_back_drilled_a
     run_alembic(folder, url, "upgrade", "head")
     check_live_equals_fold(url)
     scratch = database_factory("postgresql")
-    code, out = _cli(url, tmp_path, "materialize", "--into", scratch)
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
     assert code == 0, out
     assert _schema_of(scratch) == _schema_of(url)
-    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
     # REINDEX has no reverse: named by its revision, everything else replays (up, down, up)
     assert [f.split(",")[0] for f in json.loads(out)["failures"]] == ["revision 0005aa"], out
-    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--allow-irreversible", "--json", "-q")
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--allow-irreversible", "--json", "-q")
     assert code == 0 and json.loads(out)["passed"], out
-    code, out = _cli(url, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "-q")
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "-q")
     assert code == 0, out
     assert _schema_of(url) == {}
     check_live_equals_fold(url)
@@ -175,7 +168,7 @@ def test_a_statement_that_cannot_be_rendered_is_named_by_its_revision_and_never_
     write_env(folder)
     write_history(folder, UNRENDERABLE)
     run_alembic(folder, url, "upgrade", "head")
-    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
     failures = json.loads(out)["failures"]
     assert code != 0 and [f.split(",")[0] for f in failures] == ["revision 0002aa"], out
     assert "cannot be rendered" in failures[0] and "syntax" not in failures[0], failures

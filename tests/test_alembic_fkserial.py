@@ -9,28 +9,19 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 
-from ledger.cli import main
 from ledger.inspect.drift import without_foreign_key_indexes
 from ledger.schema.reflect import compare, reflect
 from tests.alembic_histories import (
     LEDGER_TABLE,
     check_live_equals_fold,
+    ledger_cli,
     name_like_fold,
     rollback_to_base,
     table_names,
     upgrade_with_hook,
 )
 from tests.conftest import DIALECTS
-
-
-def _cli(url: str, folder: Path, *args: str) -> tuple[int, str]:
-    config = folder / "schema-ledger.toml"
-    if not config.exists():
-        config.write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["--url", url, "--config", str(config), *args])
-    return result.exit_code, result.output
 
 
 def _live(url: str):  # type: ignore[no-untyped-def]
@@ -45,13 +36,13 @@ def _live(url: str):  # type: ignore[no-untyped-def]
 
 def _check_everything(tmp_path: Path, url: str, scratch: str, dialect: str) -> None:
     check_live_equals_fold(url)
-    code, out = _cli(url, tmp_path, "verify", "--live")
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
     assert code == 0, out
-    code, out = _cli(url, tmp_path, "materialize", "--into", scratch)
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
     assert code == 0, out
     live, made = _live(url), _live(scratch)
     assert compare(name_like_fold(live, made), name_like_fold(made, live), "mysql" if dialect == "mariadb" else dialect) == []
-    code, out = _cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
     assert code == 0 and json.loads(out)["passed"], out
     rollback_to_base(url)
     assert table_names(url) == []
