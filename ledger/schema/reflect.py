@@ -34,6 +34,7 @@ from ops.specs import (
 )
 
 from ledger import dialects
+from ledger.dialects.sqlite_sql import split_index_sql
 from ledger.schema.comparison import (
     DDL_TYPE,
     UnsupportedDialectError,
@@ -45,7 +46,6 @@ from ledger.schema.comparison import (
 )
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
-from ledger.schema.sqltext import split_index_sql
 
 __all__ = [
     "DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "reflect", "type_ddl", "without_type_checks",

@@ -17,7 +17,7 @@ differ only in case, and a string ``'007'`` against a number ``7``, compare equa
 reports it back (``FLOAT`` is ``DOUBLE PRECISION`` on PostgreSQL, ``BOOL`` is ``TINYINT(1)``
 on MySQL, ...): the rules are the database objects' (``Database.canonical_type``);
 :mod:`ledger.schema.comparison` lists these facts. The readers of SQLite's stored ``CREATE``
-statements are SQLite's, in :mod:`ledger.dialects.sqlite_sql` (importable from here too).
+statements are SQLite's, in :mod:`ledger.dialects.sqlite_sql`.
 """
 
 from __future__ import annotations
@@ -32,25 +32,12 @@ import attrs
 from sqlalchemy.types import TypeEngine
 
 from ledger import dialects
-from ledger.dialects.sqlite_sql import (
-    SqliteForeignKey,
-    split_index_sql,
-    sqlite_foreign_keys,
-    sqlite_unique_constraints,
-)
 from ledger.dialects.sqltokens import TOKEN as _TOKEN
-from ledger.dialects.sqltokens import split_definitions, unquote_identifier
 
 __all__ = [
     "canonical_default",
     "canonical_sql",
     "canonical_type",
-    "split_definitions",
-    "split_index_sql",
-    "SqliteForeignKey",
-    "sqlite_foreign_keys",
-    "sqlite_unique_constraints",
-    "unquote_identifier",
 ]
 
 @attrs.frozen

@@ -48,7 +48,7 @@ def create_engine(url: str | sa.URL, **kwargs: Any) -> sa.Engine:
     """An engine set up by its database's object (default driver, SQLite's transactions)."""
     try:
         parsed = sa.make_url(url)
-    except sa.exc.ArgumentError as exc:
+    except sa.exc.ArgumentError:
         raise DatabaseError(f"not a database URL: {url!s}") from None
     try:
         database: dialects.Database | None = dialects.database(parsed.get_backend_name())
