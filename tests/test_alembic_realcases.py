@@ -344,3 +344,18 @@ def test_a_column_altered_from_one_enum_to_another_is_recorded_with_the_checks_a
          + enum.format("'a', 'b'", ", name='status'") + ")"],
     ], batch=True)
     check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_an_index_on_columns_in_descending_order_written_as_text_is_recorded_and_replayed(
+    tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's idx_mcp_server_versions_latest: ``create_index(..., ['name', sa.text('major DESC')])``.
+    A column with its order is a key part every database takes (MariaDB too, which has no
+    expression indexes): the ledger materializes it, drills it and rolls it back."""
+    url = database_factory(dialect)
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('version', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(40)), sa.Column('major', sa.Integer()), sa.Column('minor', sa.Integer()))",
+         "op.create_index('ix_version_latest', 'version', ['name', sa.text('major DESC'), sa.text('minor ASC')])"],
+    ])
+    check_everything(tmp_path, url, database_factory(dialect), dialect)
