@@ -359,3 +359,24 @@ def test_an_index_on_columns_in_descending_order_written_as_text_is_recorded_and
          "op.create_index('ix_version_latest', 'version', ['name', sa.text('major DESC'), sa.text('minor ASC')])"],
     ])
     check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_a_postgresql_enum_type_created_on_the_connection_is_recorded_with_its_drop_as_reverse(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """optuna's v3.0.0.c/d: ``sa.Enum(...).create(op.get_bind(), checkfirst=True)`` before a column of
+    that type is added. The CREATE TYPE is schema DDL the fold holds no table for: recorded with
+    ``DROP TYPE IF EXISTS`` as its reverse, so a rollback to base leaves no type behind."""
+    url = database_factory("postgresql")
+    up_and_down(tmp_path, url, [
+        ["op.create_table('trial', sa.Column('id', sa.Integer(), primary_key=True))"],
+        ["sa.Enum('FINITE', 'INF', name='valuetype').create(op.get_bind(), checkfirst=True)",
+         "op.add_column('trial', sa.Column('value_type', sa.Enum('FINITE', 'INF', name='valuetype'), nullable=True))"],
+        ["sa.Enum('A', 'B', name='unused').create(op.get_bind(), checkfirst=True)"],
+    ])
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
+    finally:
+        engine.dispose()
