@@ -453,7 +453,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
             url_there = url.replace("postgresql+psycopg:", "postgresql+psycopg2:")  # SQLAlchemy < 2 has no psycopg 3
         ran = _run([python, "-m", "realworld.bootstrap", *bare, url_there, str(base_wheel), *base.modules], cwd=work,
                    env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"})
-        stamp = heads_in(base_wheel, history.folder)
+        stamp = heads_in(base_wheel, history.folder) if base.stamp else []
         if ran.code != 0 or not stamp:
             return ran
         return alembic(url, False, "stamp", *stamp)

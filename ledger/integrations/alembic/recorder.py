@@ -24,7 +24,7 @@ from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
 from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
 from ledger.integrations.alembic.capture import Captured, Captures
-from ledger.integrations.alembic.convert import CONVERTERS, _NotModelled, Unconverted, is_noop, touched
+from ledger.integrations.alembic.convert import CONVERTERS, TYPE_CHECK, _NotModelled, Unconverted, is_noop, touched
 from ledger.integrations.alembic.fallback import FollowsLive
 from ledger.integrations.alembic.lock import AppliesLock
 from ledger.integrations.alembic.names import ResolvesNames, as_compiled_names
@@ -334,7 +334,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                     captured: list[Captured]) -> None:
         assert self.state is not None
         for op in converted:
-            if is_noop(op, self.state):
+            if is_noop(op, self.state) or (op.info.get(TYPE_CHECK) and self._holds_check(op)):
                 continue
             if self._database.indexes_foreign_keys and isinstance(op, lops.CreateForeignKeyOp):
                 self._adopt_kept_index(op, origin)
@@ -366,6 +366,14 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._kept_with_column(completed, origin)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
+
+    def _holds_check(self, op: MigrateOperation) -> bool:
+        """The live table still has the CHECK ``op`` drops (a database that keeps a type's CHECK when
+        Alembic alters the column's type: the drop did not run)."""
+        table, schema = getattr(op, "table_name", None), getattr(op, "schema", None)
+        with self._quiet():
+            checks = sa.inspect(self.conn).get_check_constraints(table, schema=schema)  # type: ignore[arg-type]
+        return any(c.get("name") == getattr(op, "constraint_name", None) for c in checks)
 
     def _apply(self, op: MigrateOperation, origin: str | None, message: str | None = None) -> None:
         assert self.state is not None
