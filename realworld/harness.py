@@ -554,6 +554,8 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         args += ["--naming-convention", "realworld_naming:naming_convention"]
     if dialect != "sqlite":
         args += ["--scratch-url", databases.new(dialect)]
+    if dialect in history.autocommit:
+        args += ["--autocommit"]  # as its env.py's connection
     if base is not None:
         # The history starts from create_all(): imported from a database at that point (only read).
         url_s = databases.new(dialect)
