@@ -344,3 +344,39 @@ def test_a_column_altered_from_one_enum_to_another_is_recorded_with_the_checks_a
          + enum.format("'a', 'b'", ", name='status'") + ")"],
     ], batch=True)
     check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_an_index_on_columns_in_descending_order_written_as_text_is_recorded_and_replayed(
+    tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's idx_mcp_server_versions_latest: ``create_index(..., ['name', sa.text('major DESC')])``.
+    A column with its order is a key part every database takes (MariaDB too, which has no
+    expression indexes): the ledger materializes it, drills it and rolls it back."""
+    url = database_factory(dialect)
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('version', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(40)), sa.Column('major', sa.Integer()), sa.Column('minor', sa.Integer()))",
+         "op.create_index('ix_version_latest', 'version', ['name', sa.text('major DESC'), sa.text('minor ASC')])"],
+    ])
+    check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_a_postgresql_enum_type_created_on_the_connection_is_recorded_with_its_drop_as_reverse(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """optuna's v3.0.0.c/d: ``sa.Enum(...).create(op.get_bind(), checkfirst=True)`` before a column of
+    that type is added. The CREATE TYPE is schema DDL the fold holds no table for: recorded with
+    ``DROP TYPE IF EXISTS`` as its reverse, so a rollback to base leaves no type behind."""
+    url = database_factory("postgresql")
+    up_and_down(tmp_path, url, [
+        ["op.create_table('trial', sa.Column('id', sa.Integer(), primary_key=True))"],
+        ["sa.Enum('FINITE', 'INF', name='valuetype').create(op.get_bind(), checkfirst=True)",
+         "op.add_column('trial', sa.Column('value_type', sa.Enum('FINITE', 'INF', name='valuetype'), nullable=True))"],
+        ["sa.Enum('A', 'B', name='unused').create(op.get_bind(), checkfirst=True)"],
+    ])
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
+    finally:
+        engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -14,6 +15,10 @@ from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
 from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
 
 __all__ = ["MySQLGenerator"]
+
+
+#: an index element written as text that is one column, maybe with its order: ``n DESC``, ```n` ASC``
+_ORDERED_COLUMN = re.compile(r'^\s*(?:`[^`]+`|"[^"]+"|[A-Za-z_$][\w$]*)(?:\s+(?:ASC|DESC))?\s*$', re.IGNORECASE)
 
 
 class MySQLGenerator(DDLGenerator):
@@ -37,7 +42,8 @@ class MySQLGenerator(DDLGenerator):
         return [f"ALTER TABLE {self.format_table(table)} RENAME TO {self.format_table(target)}"]
 
     def create_index_sql(self, index: sa.Index) -> str:
-        expressions = [e for e in index.expressions if isinstance(e, TextClause)]
+        # A column with its order written as text (``sa.text("n DESC")``) is a key part, not an expression.
+        expressions = [e for e in index.expressions if isinstance(e, TextClause) and not _ORDERED_COLUMN.match(e.text)]
         if not expressions:
             return super().create_index_sql(index)
         if self.dialect.is_mariadb:  # type: ignore[attr-defined]
@@ -47,7 +53,8 @@ class MySQLGenerator(DDLGenerator):
         # MySQL 8 takes an expression key part only inside its own parentheses: ((lower(x))).
         copy = sa.Index(
             index.name,
-            *[Grouping(e) if isinstance(e, TextClause) else e for e in index.expressions],
+            *[Grouping(e) if isinstance(e, TextClause) and not _ORDERED_COLUMN.match(e.text) else e
+              for e in index.expressions],
             unique=index.unique, **index.dialect_kwargs,
         )
         copy.table = index.table  # compiled against the table without becoming one of its indexes
