@@ -150,7 +150,8 @@ def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) ->
     return collected
 
 
-def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Connection | None = None) -> list[str]:
+def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Connection | None = None,
+        gen: DDLGenerator | None = None) -> list[str]:
     """The SQL statements that perform the (completed) ``op`` on a database whose schema is ``before``.
 
     Found through the implementation registry: the database's DDL generator for the built-in
@@ -158,16 +159,17 @@ def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Con
     identifiers quoted by SQLAlchemy's IdentifierPreparer, literals inlined. On SQLite, what
     ALTER cannot do becomes a table rebuild built from ``before``. Without ``conn``, MySQL means
     MySQL (pass ``"mariadb"`` or a connection for MariaDB's syntax) and a SQLite rebuild
-    recreates no triggers.
+    recreates no triggers. ``gen``: a generator of ``dialect`` on ``conn`` to reuse (one per run
+    builds each SQLAlchemy object it needs once, see :meth:`DDLGenerator.part`).
     """
-    return _statements(generator(dialect, conn), op, before)
+    return _statements(gen if gen is not None else generator(dialect, conn), op, before)
 
 
 def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str, *,
-              conn: sa.Connection | None = None) -> list[str]:
+              conn: sa.Connection | None = None, gen: DDLGenerator | None = None) -> list[str]:
     """Statements for ``ops`` in order; on SQLite, consecutive ops on one table that need a rebuild
     share one rebuild (what a ``batch_alter_table`` block gets)."""
-    gen = generator(dialect, conn)
+    gen = gen if gen is not None else generator(dialect, conn)
     if all(Operations.find_implementation(type(op), gen.name) is generated for op in ops):
         return gen.batch(ops, before)
     statements: list[str] = []
@@ -211,4 +213,5 @@ def execute(conn: sa.Connection, statements: Sequence[str]) -> None:
     """
     for statement in statements:
         conn.exec_driver_sql(statement, execution_options=_AS_WRITTEN)
+
 
