@@ -269,6 +269,8 @@ class MySQL(Database):
     backends = ("mysql", "mariadb")
     flavours = ("mariadb",)
     default_driver = "pymysql"
+    extra = "mysql"
+    sync_drivers = ("pymysql", "mysqldb", "mariadbconnector", "mysqlconnector")
     transactional_ddl = False
     sa_dialect = MySQLDialect
     generator = MySQLGenerator
