@@ -21,7 +21,6 @@ import functools
 from typing import Any
 
 from .base import InvalidOperationError
-from .keyspecs import IndexSpec
 
 __all__ = ["ANY_DATABASE", "KINDS", "ONE_PER_SCHEMA", "NamesPer", "kind_of", "name_rule"]
 
@@ -42,8 +41,10 @@ ANY_DATABASE: NamesPer = ()
 
 
 def kind_of(item: Any) -> str:
-    """The kind of a constraint or index spec (``index``, ``unique``, ``primary``, ...)."""
-    return "index" if isinstance(item, IndexSpec) else str(item.constraint_type)
+    """The kind of a constraint or index spec (``index``, ``unique``, ``primary``, ...): a
+    constraint spec says its ``constraint_type``, an index spec has none."""
+    kind = getattr(item, "constraint_type", None)
+    return "index" if kind is None else str(kind)
 
 
 @functools.lru_cache(maxsize=64)

@@ -62,7 +62,7 @@ class AbstractOperations:
 
     @classmethod
     def implementation_for(
-        cls, op_class: type[MigrateOperation], dialect: str | None = None
+        cls, op_class: type[MigrateOperation], dialect: str | None = None, *, replace: bool = True
     ) -> Callable[[Implementation], Implementation]:
         """Decorator: register ``fn(operations, op)`` as what ``op_class`` does on a database.
 
@@ -70,11 +70,15 @@ class AbstractOperations:
         database; without it, it serves every database that has no implementation of its own.
         ``fn`` issues the op's SQL through the facade it is given (``operations.execute(sql)``),
         and may read ``operations.migration_context`` (``dialect``, ``state``: the schema before
-        the op, ``connection``: None when statements are only printed).
+        the op, ``connection``: None when statements are only printed). ``replace=False``
+        registers ``fn`` only where nothing is registered for ``op_class`` on ``dialect`` yet.
         """
 
         def register(fn: Implementation) -> Implementation:
-            cls._to_impl[(op_class, dialect)] = fn
+            if replace:
+                cls._to_impl[(op_class, dialect)] = fn
+            else:
+                cls._to_impl.setdefault((op_class, dialect), fn)
             return fn
 
         return register

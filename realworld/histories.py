@@ -59,6 +59,9 @@ class Base:
     venv: tuple[str, ...] = ()
     #: import the modules without running the ``__init__.py`` of their packages (which import the whole package)
     bare_packages: bool = False
+    #: stamp the heads of that version's history (False: the whole history runs on these tables, as
+    #: mlflow runs it after ``create_all()`` of its pre-migration models)
+    stamp: bool = True
 
 
 @attrs.frozen
@@ -166,6 +169,14 @@ HISTORIES: tuple[History, ...] = (
             # prefect's server runs PostgreSQL on asyncpg (a revision sends format('%I', ...), which psycopg
             # takes for a placeholder) through an async env.py
             drivers={"postgresql": "asyncpg"}),
+    # mlflow makes a new database with create_all() of its models as of 0.9.1 (initial_models.py), then
+    # runs its whole history on it, in one transaction (its env.py: render_as_batch=True)
+    History("mlflow", "mlflow==3.18.0", "mlflow/store/db_migrations", shim="mlflow", render_as_batch=True,
+            copied=("mlflow/store/db/base_sql_model.py", "mlflow/store/db/trace_analytics_schema_75868b020152.py",
+                    "mlflow/store/db/trace_analytics_backfill_75868b020152.py"),
+            base=Base("mlflow==3.18.0", ("mlflow.store.tracking.dbmodels.initial_models",), bare_packages=True,
+                      stamp=False)),
+    History("optuna", "optuna==5.1.0", "optuna/storages/_rdb/alembic", shim="optuna", render_as_batch=True),
 )
 
 

@@ -7,6 +7,7 @@ A project is a folder with a minimal ``env.py`` that calls :func:`ledger.alembic
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -700,3 +701,31 @@ def ledger_cli(url: str, folder: Path, *args: str) -> tuple[int, str]:
         config.write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["--url", url, "--config", str(config), *args])
     return result.exit_code, result.output
+
+
+def live_schema(url: str) -> SchemaState:
+    """The reflected schema at ``url`` (neither the ledger nor Alembic's version table)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            state = reflect(conn, exclude={LEDGER_TABLE, "alembic_version"})
+            return without_foreign_key_indexes(state) if conn.dialect.name in ("mysql", "mariadb") else state
+    finally:
+        engine.dispose()
+
+
+def check_everything(tmp_path: Path, url: str, scratch: str, dialect: str) -> None:
+    """After a hooked upgrade: the fold equals live, verify --live is clean, the ledger materialized
+    into ``scratch`` equals live, the drill passes, and rollback to base leaves no table."""
+    check_live_equals_fold(url)
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
+    assert code == 0, out
+    live, made = live_schema(url), live_schema(scratch)
+    assert compare(name_like_fold(live, made), name_like_fold(made, live), "mysql" if dialect == "mariadb" else dialect) == []
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    assert code == 0 and json.loads(out)["passed"], out
+    rollback_to_base(url)
+    assert table_names(url) == []
+    check_live_equals_fold(url)

@@ -182,3 +182,43 @@ def test_a_warning_from_alembic_s_own_work_is_shown_as_without_the_hook_and_the_
     assert plain.returncode == 0 and hooked.returncode == 0, hooked.stderr
     assert "Skipped unsupported reflection" in plain.stderr
     assert hooked.stderr.splitlines() == plain.stderr.splitlines()
+
+
+def test_a_warning_is_shown_again_after_the_migration_resets_the_warning_registries_as_without_the_hook(
+    database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    # The batch rebuilds warn at one place (contextlib's exit of the batch block): Python shows it
+    # once until something changes the warning filters (a migration's catch_warnings block), which
+    # makes it forget what it showed. The hook's own reflections (after SQL text) change nothing there.
+    folder = _project(tmp_path / "alembic")
+    bodies = {
+        "r3": '    op.execute("CREATE TABLE odd (id INTEGER PRIMARY KEY, shape VARCHAR(20))")\n'
+              '    rebuild("note")\n',
+        "r4": '    rebuild("note2")\n',
+        "r5": "    with warnings.catch_warnings():\n"
+              '        warnings.filterwarnings("ignore", message="nothing of this run")\n'
+              '    rebuild("note3")\n',
+        "r6": '    rebuild("note4")\n',
+    }
+    (folder / "rebuilds.py").write_text(
+        "import sqlalchemy as sa\nfrom alembic import op\n\n\ndef rebuild(column):\n"
+        '    op.execute("CREATE INDEX ix_odd_lower ON odd (lower(shape))")  # the rebuild leaves it out\n'
+        '    with op.batch_alter_table("odd", recreate="always") as batch:\n'
+        "        batch.add_column(sa.Column(column, sa.String(20)))\n", encoding="utf-8")
+    down = "r2"
+    for revision, body in bodies.items():
+        (folder / "versions" / f"{revision}.py").write_text(
+            f'"""{revision}"""\nimport warnings\n\nfrom alembic import op\n\nfrom rebuilds import rebuild\n\n'
+            f"revision = {revision!r}\ndown_revision = {down!r}\n\n\ndef upgrade():\n{body}\n\n"
+            "def downgrade():\n    pass\n", encoding="utf-8")
+        down = revision
+
+    def upgrade(hook: bool) -> subprocess.CompletedProcess[str]:
+        env = {**_env(database_factory("sqlite"), hook), "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)])}
+        return subprocess.run([sys.executable, "-m", "alembic", "-c", str(folder / "alembic.ini"), "upgrade", "heads"],
+                              env=env, capture_output=True, text=True, timeout=300, cwd=folder)
+
+    plain, hooked = upgrade(False), upgrade(True)
+    assert plain.returncode == 0 and hooked.returncode == 0, hooked.stderr
+    assert plain.stderr.count("Skipped unsupported reflection") == 2, plain.stderr  # r3, and r5 after the reset (not r4, r6)
+    assert hooked.stderr.splitlines() == plain.stderr.splitlines(), plain.stderr + "\n-----\n" + hooked.stderr

@@ -3,50 +3,13 @@ database holds them: verify --live is clean, materialize equals, drill passes, r
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from ledger.inspect.drift import without_foreign_key_indexes
-from ledger.schema.reflect import compare, reflect
-from tests.alembic_histories import (
-    LEDGER_TABLE,
-    check_live_equals_fold,
-    ledger_cli,
-    name_like_fold,
-    rollback_to_base,
-    table_names,
-    upgrade_with_hook,
-)
+from tests.alembic_histories import check_everything, live_schema, upgrade_with_hook
 from tests.conftest import DIALECTS
-
-
-def _live(url: str):  # type: ignore[no-untyped-def]
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            state = reflect(conn, exclude={LEDGER_TABLE, "alembic_version"})
-            return without_foreign_key_indexes(state) if conn.dialect.name in ("mysql", "mariadb") else state
-    finally:
-        engine.dispose()
-
-
-def _check_everything(tmp_path: Path, url: str, scratch: str, dialect: str) -> None:
-    check_live_equals_fold(url)
-    code, out = ledger_cli(url, tmp_path, "verify", "--live")
-    assert code == 0, out
-    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
-    assert code == 0, out
-    live, made = _live(url), _live(scratch)
-    assert compare(name_like_fold(live, made), name_like_fold(made, live), "mysql" if dialect == "mariadb" else dialect) == []
-    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
-    assert code == 0 and json.loads(out)["passed"], out
-    rollback_to_base(url)
-    assert table_names(url) == []
-    check_live_equals_fold(url)
 
 
 _PARENTS = [
@@ -75,10 +38,10 @@ def test_a_foreign_key_declared_on_an_added_column_is_recorded_and_rolled_back(
     else:
         step = [f"op.add_column('builders', {c})" for c in columns]
     upgrade_with_hook(tmp_path, url, [_PARENTS, step], batch=batch)
-    live = _live(url).table("builders")
+    live = live_schema(url).table("builders")
     assert "fk_builders_projectid" in {fk.name for fk in live.foreign_keys}
     assert len(live.foreign_keys) == len(columns)
-    _check_everything(tmp_path, url, database_factory(dialect), dialect)
+    check_everything(tmp_path, url, database_factory(dialect), dialect)
 
 
 @pytest.mark.parametrize("how", ["create_table", "variant", "sql", "batch"])
@@ -110,4 +73,4 @@ def test_a_postgresql_serial_column_is_recorded_as_autoincrement_without_its_seq
         for table in [getattr(event.op, "table", None)] if event.op is not None else []:
             if table is not None:
                 assert all(c.server_default is None for c in table.columns), table
-    _check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")

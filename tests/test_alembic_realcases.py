@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from ledger.cli import main
 from tests.alembic_histories import (
+    check_everything,
     check_live_equals_fold,
     hook_events,
     run_alembic,
@@ -306,3 +307,76 @@ def test_a_unique_declared_twice_alike_under_a_naming_convention_is_recorded_onc
     check_live_equals_fold(url)
     events = hook_events(url)
     assert "execute" not in [e.op_type for e in events], [e.message for e in events]
+
+
+def test_a_unique_on_the_primary_key_columns_is_recorded_only_where_the_database_makes_it(
+    tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's registered_models: ``Column(unique=True)`` on the primary key's column. PostgreSQL
+    does not make a unique constraint that repeats the primary key in one CREATE TABLE; once the
+    primary key moves to other columns, the fold must not hold a unique the database never had."""
+    url = database_factory(dialect)
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('model', sa.Column('name', sa.String(20), unique=True, nullable=False),"
+         " sa.Column('ws', sa.String(20), nullable=False, server_default='x'),"
+         " sa.PrimaryKeyConstraint('name', name='model_pk'))"],
+        ["with op.batch_alter_table('model') as batch_op:",
+         "    batch_op.drop_constraint('model_pk', type_='primary')",
+         "    batch_op.create_primary_key('model_pk', ['ws', 'name'])"],
+    ], batch=True)
+    check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_a_column_altered_from_one_enum_to_another_is_recorded_with_the_checks_alembic_swapped(
+    tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's runs.status: ``alter_column(type_=Enum(..., native_enum=False), existing_type=Enum(...,
+    name='status'))``. Alembic drops the CHECK of the existing type (MySQL/MariaDB keep it) and adds
+    the one of the new type beside the ALTER; the fold follows the database, so verify is clean, the
+    ledger materializes the same checks, and rollback takes the new CHECK away."""
+    url = database_factory(dialect)
+    enum = "sa.Enum({}, create_constraint=True, native_enum=False{})"
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('run', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('status', sa.String(20)),"
+         " sa.CheckConstraint(\"status IN ('a', 'b')\", name='status'))"],
+        ["with op.batch_alter_table('run') as batch_op:",
+         "    batch_op.alter_column('status', type_=" + enum.format("'a', 'b', 'c'", "") + ", existing_type="
+         + enum.format("'a', 'b'", ", name='status'") + ")"],
+    ], batch=True)
+    check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_an_index_on_columns_in_descending_order_written_as_text_is_recorded_and_replayed(
+    tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's idx_mcp_server_versions_latest: ``create_index(..., ['name', sa.text('major DESC')])``.
+    A column with its order is a key part every database takes (MariaDB too, which has no
+    expression indexes): the ledger materializes it, drills it and rolls it back."""
+    url = database_factory(dialect)
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('version', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(40)), sa.Column('major', sa.Integer()), sa.Column('minor', sa.Integer()))",
+         "op.create_index('ix_version_latest', 'version', ['name', sa.text('major DESC'), sa.text('minor ASC')])"],
+    ])
+    check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_a_postgresql_enum_type_created_on_the_connection_is_recorded_with_its_drop_as_reverse(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """optuna's v3.0.0.c/d: ``sa.Enum(...).create(op.get_bind(), checkfirst=True)`` before a column of
+    that type is added. The CREATE TYPE is schema DDL the fold holds no table for: recorded with
+    ``DROP TYPE IF EXISTS`` as its reverse, so a rollback to base leaves no type behind."""
+    url = database_factory("postgresql")
+    up_and_down(tmp_path, url, [
+        ["op.create_table('trial', sa.Column('id', sa.Integer(), primary_key=True))"],
+        ["sa.Enum('FINITE', 'INF', name='valuetype').create(op.get_bind(), checkfirst=True)",
+         "op.add_column('trial', sa.Column('value_type', sa.Enum('FINITE', 'INF', name='valuetype'), nullable=True))"],
+        ["sa.Enum('A', 'B', name='unused').create(op.get_bind(), checkfirst=True)"],
+    ])
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
+    finally:
+        engine.dispose()

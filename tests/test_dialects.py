@@ -16,7 +16,7 @@ from ledger.dialects import identifiers
 from ledger.schema import render
 from ledger.cli import main
 from ledger.storage.db import dialect_of
-from ledger.dialects.sqlite import SQLite
+from ledger.dialects.sqlite_db import SQLite
 from ledger.project.config import ConfigError, load_config
 from ledger.storage.store import LedgerStore
 from tests.conftest import DIALECTS, database_matrix
@@ -57,8 +57,10 @@ def test_a_registered_database_is_in_every_list(toy: type[dialects.Database], tm
     assert identifiers.MAX_LENGTH["toysql"] == (10, "characters")
     with pytest.raises(identifiers.InvalidIdentifierError, match="ToySQL allows at most 10"):
         identifiers.check_name("eleven_long", "table", "toysql")
-    # Its generator is in the one implementation registry, for every op its generator handles.
+    # Its generator is in the one implementation registry, for every op its generator handles,
+    # once its DDL is first asked for (the generator is loaded then).
     create = ops.record(lambda op: op.create_table("t", sa.Column("id", sa.Integer, primary_key=True)))[0]
+    dialects.check_implemented(create, "toysql")
     assert ops.Operations.find_implementation(type(create), "toysql") is dialects.generated
     assert dialects.ddl(create, ops.SchemaState(), "toysql") == dialects.ddl(create, ops.SchemaState(), "sqlite")
     assert render.sa_dialect("toysql").name == "sqlite"

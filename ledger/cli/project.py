@@ -109,9 +109,17 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("--naming-convention", "naming", metavar="MODULE:ATTR",
               help="The project's naming convention (a dict, or a MetaData such as its target_metadata) for "
                    "constraints and indexes made without a name (default: the config's target_metadata).")
+@click.option("--from-url", "from_url", metavar="URL",
+              help="A database of --dialect at the point the history starts from (tables made by "
+                   "metadata.create_all(), its Alembic version table stamped); only read. The revisions run "
+                   "on its schema, after the revisions its version table holds; DIR gets the schema as "
+                   "baseline.json.")
+@click.option("--autocommit", is_flag=True,
+              help="Run the revisions on an AUTOCOMMIT connection, as the project's env.py does when it "
+                   "configures one (each statement commits on its own).")
 @pass_cli
 def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None,
-                   naming: str | None) -> None:
+                   naming: str | None, from_url: str | None, autocommit: bool) -> None:
     """Convert an Alembic script folder (or its alembic.ini) into schema-ledger migration files.
 
     The revisions run as `alembic upgrade heads` runs them (Alembic's Config from the folder's
@@ -121,8 +129,13 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     op.execute calls with the SQL that ran. What cannot be imported is listed with its file
     and line, the command exits 1, and no file is written.
 
+    A history that starts from tables made by metadata.create_all() imports from a database at
+    that point (--from-url): the folder then starts from its schema (baseline.json), which
+    `schema-ledger baseline` adopts on a database before `apply`.
+
     \b
     Example: schema-ledger import-alembic alembic/ --dialect postgresql --scratch-url postgresql://localhost/scratch
+    Example: schema-ledger import-alembic alembic.ini --from-url sqlite:///made-by-create_all.db
     """
     from ledger.integrations.alembic_import import ImportError_, import_alembic as run_import, naming_convention_from
     from ledger.project.config import ConfigError
@@ -143,7 +156,8 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         convention = None
         if naming or target_metadata:
             convention = naming_convention_from(naming or target_metadata or "")
-        result = run_import(path, dialect, into, url=scratch_url, naming_convention=convention)
+        result = run_import(path, dialect, into, url=scratch_url, naming_convention=convention, from_url=from_url,
+                            autocommit=autocommit)
     except ImportError_ as exc:
         raise click.UsageError(str(exc)) from None
     for revision in result.revisions:
@@ -155,6 +169,12 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         click.echo(f"nothing written to {result.into}: {plural(len(result.problems), 'problem')}")
     else:
         click.echo(f"imported {plural(len(result.revisions), 'revision')} into {result.into}")
+        start = result.start
+        if result.baseline is not None and start is not None:
+            at = f" at Alembic revision {', '.join(start.alembic)}" if start.alembic else ""
+            click.echo(f"wrote {result.baseline}  the schema the revisions start from "
+                       f"({plural(len(start.state.tables), 'table')}{at}): adopt a database at that point with "
+                       "`schema-ledger baseline`, then `schema-ledger apply`")
     if result.problems:
         sys.exit(1)
 

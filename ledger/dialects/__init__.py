@@ -12,18 +12,15 @@ indexes.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 
-from ops import MigrateOperation, Operations, SchemaState
-
-from .base import (
+from .database import (
     DATABASES,
     Database,
-    DDLGenerator,
     UnsupportedDialectError,
     UnsupportedOperationError,
     backends,
@@ -33,15 +30,22 @@ from .base import (
     database,
     database_file,
     generated,
-    handles,
     names,
     register_database,
     transactional_ddl,
 )
 # Imported in this order, registered in this order: the order every list of databases shows.
-from .sqlite import SQLite, SQLiteGenerator, SQLiteRebuildError  # isort: skip
-from .postgresql import PostgreSQL, PostgreSQLGenerator, enum_types  # isort: skip
-from .mysql import MySQL, MySQLGenerator  # isort: skip
+from .sqlite_db import SQLite  # isort: skip
+from .postgresql_db import PostgreSQL  # isort: skip
+from .mysql_db import MySQL  # isort: skip
+
+if TYPE_CHECKING:
+    from ops import SchemaState
+
+    from .base import DDLContext, DDLGenerator, check_implemented, ddl, ddl_batch, generator, handles
+    from .mysql import MySQLGenerator
+    from .postgresql import PostgreSQLGenerator, enum_types
+    from .sqlite import SQLiteGenerator, SQLiteRebuildError
 
 __all__ = [
     "DATABASES",
@@ -49,8 +53,11 @@ __all__ = [
     "DDLGenerator",
     "Database",
     "MySQL",
+    "MySQLGenerator",
     "PostgreSQL",
+    "PostgreSQLGenerator",
     "SQLite",
+    "SQLiteGenerator",
     "SQLiteRebuildError",
     "UnsupportedDialectError",
     "UnsupportedOperationError",
@@ -61,6 +68,7 @@ __all__ = [
     "unrendered_sql",
     "choices",
     "column_type",
+    "compile_dialect",
     "database",
     "database_file",
     "ddl",
@@ -69,12 +77,31 @@ __all__ = [
     "empty_state",
     "enum_types",
     "execute",
+    "generated",
     "generator",
     "handles",
     "names",
     "register_database",
     "transactional_ddl",
 ]
+
+
+#: What DDL needs, loaded when first asked for (with the op modules and the generators): reading
+#: a ledger, connecting and the database objects need none of it. Name -> module of this package.
+_DDL = {
+    "DDLContext": "base", "DDLGenerator": "base", "check_implemented": "base", "ddl": "base", "ddl_batch": "base",
+    "generator": "base", "handles": "base", "SQLiteGenerator": "sqlite", "SQLiteRebuildError": "sqlite",
+    "PostgreSQLGenerator": "postgresql", "enum_types": "postgresql", "MySQLGenerator": "mysql",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _DDL.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
 
 
 def dialect_name(obj: Any) -> str:
@@ -97,84 +124,9 @@ def dialect_name(obj: Any) -> str:
 def empty_state(obj: Any) -> SchemaState:
     """An empty schema whose verbs keep names apart as the database of ``obj`` (anything
     :func:`dialect_name` takes) does: where a fold of its ledger starts."""
+    from ops.state import SchemaState
+
     return SchemaState(names_per=database(dialect_name(obj)).names_per)
-
-
-def generator(dialect: str, conn: sa.Connection | None = None) -> DDLGenerator:
-    """The statement generator for ``dialect`` (``"mariadb"`` is MySQL compiled for MariaDB)."""
-    return database(dialect).generator(compile_dialect(dialect, conn), conn)
-
-
-@attrs.define
-class DDLContext:
-    """What an implementation sees as ``operations.migration_context`` while its SQL is collected."""
-
-    #: the database's name ("mysql" for MariaDB too)
-    dialect: str
-    #: the schema before the op
-    state: SchemaState
-    #: read-only; None when the statements are only printed (``--sql``) or rendered
-    connection: sa.Connection | None
-    generator: DDLGenerator
-
-    def quote(self, name: str) -> str:
-        """``name`` quoted for this database when it needs to be."""
-        return self.generator.quote(name)
-
-
-def check_implemented(op: MigrateOperation, dialect: str) -> None:
-    """Raise UnsupportedOperationError when no implementation for ``op`` serves ``dialect``."""
-    name = database(dialect).name
-    if Operations.find_implementation(type(op), name) is None:
-        raise UnsupportedOperationError(
-            f"no {name} SQL for {type(op).__name__}: register it with "
-            f"@ops.Operations.implementation_for({type(op).__name__}) in a module named in `plugins`"
-        )
-
-
-def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) -> list[str]:
-    """The SQL of ``op`` from the implementation registry (``ops.Operations.implementation_for``)."""
-    impl = Operations.find_implementation(type(op), gen.name)
-    if impl is generated:
-        return gen.statements(op, before)
-    if impl is None:
-        check_implemented(op, gen.name)
-    collected: list[str] = []
-    context = DDLContext(gen.name, before, gen.conn, gen)
-
-    def invoke(nested: MigrateOperation) -> None:
-        collected.extend(_statements(gen, nested, context.state))
-        context.state = context.state.apply(nested)
-
-    impl(Operations(invoke, context=context), op)
-    return collected
-
-
-def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Connection | None = None) -> list[str]:
-    """The SQL statements that perform the (completed) ``op`` on a database whose schema is ``before``.
-
-    Found through the implementation registry: the database's DDL generator for the built-in
-    ops, a plugin's implementation for its own. Executable strings compiled for the dialect:
-    identifiers quoted by SQLAlchemy's IdentifierPreparer, literals inlined. On SQLite, what
-    ALTER cannot do becomes a table rebuild built from ``before``. Without ``conn``, MySQL means
-    MySQL (pass ``"mariadb"`` or a connection for MariaDB's syntax) and a SQLite rebuild
-    recreates no triggers.
-    """
-    return _statements(generator(dialect, conn), op, before)
-
-
-def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str, *,
-              conn: sa.Connection | None = None) -> list[str]:
-    """Statements for ``ops`` in order; on SQLite, consecutive ops on one table that need a rebuild
-    share one rebuild (what a ``batch_alter_table`` block gets)."""
-    gen = generator(dialect, conn)
-    if all(Operations.find_implementation(type(op), gen.name) is generated for op in ops):
-        return gen.batch(ops, before)
-    statements: list[str] = []
-    for op in ops:
-        statements += _statements(gen, op, before)
-        before = before.apply(op)
-    return statements
 
 
 _AS_WRITTEN = {"no_parameters": True}

@@ -29,6 +29,7 @@ from ops import (
     DropTableOp,
     ExecuteSQLOp,
     MigrateOperation,
+    Operations,
     RenameTableOp,
     SchemaState,
 )
@@ -53,17 +54,22 @@ from .database import (
 
 __all__ = [
     "DATABASES",
+    "DDLContext",
     "DDLGenerator",
     "Database",
     "UnsupportedDialectError",
     "UnsupportedOperationError",
     "backends",
+    "check_implemented",
     "choices",
     "column_type",
     "compile_dialect",
     "database",
     "database_file",
+    "ddl",
+    "ddl_batch",
     "generated",
+    "generator",
     "handles",
     "mentions",
     "names",
@@ -341,3 +347,87 @@ class DDLGenerator:
 
 def _index_name(index: sa.Index) -> str:
     return str(index.name or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# The SQL of an op, through the implementation registry
+# ---------------------------------------------------------------------------------------------
+
+
+def generator(dialect: str, conn: sa.Connection | None = None) -> DDLGenerator:
+    """The statement generator for ``dialect`` (``"mariadb"`` is MySQL compiled for MariaDB)."""
+    return database(dialect).generator(compile_dialect(dialect, conn), conn)
+
+
+@attrs.define
+class DDLContext:
+    """What an implementation sees as ``operations.migration_context`` while its SQL is collected."""
+
+    #: the database's name ("mysql" for MariaDB too)
+    dialect: str
+    #: the schema before the op
+    state: SchemaState
+    #: read-only; None when the statements are only printed (``--sql``) or rendered
+    connection: sa.Connection | None
+    generator: DDLGenerator
+
+    def quote(self, name: str) -> str:
+        """``name`` quoted for this database when it needs to be."""
+        return self.generator.quote(name)
+
+
+def check_implemented(op: MigrateOperation, dialect: str) -> None:
+    """Raise UnsupportedOperationError when no implementation for ``op`` serves ``dialect``."""
+    db = database(dialect)
+    db.generator  # noqa: B018 - loading it registers its DDL for the built-in ops
+    name = db.name
+    if Operations.find_implementation(type(op), name) is None:
+        raise UnsupportedOperationError(
+            f"no {name} SQL for {type(op).__name__}: register it with "
+            f"@ops.Operations.implementation_for({type(op).__name__}) in a module named in `plugins`"
+        )
+
+
+def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) -> list[str]:
+    """The SQL of ``op`` from the implementation registry (``ops.Operations.implementation_for``)."""
+    impl = Operations.find_implementation(type(op), gen.name)
+    if impl is generated:
+        return gen.statements(op, before)
+    if impl is None:
+        check_implemented(op, gen.name)
+    collected: list[str] = []
+    context = DDLContext(gen.name, before, gen.conn, gen)
+
+    def invoke(nested: MigrateOperation) -> None:
+        collected.extend(_statements(gen, nested, context.state))
+        context.state = context.state.apply(nested)
+
+    impl(Operations(invoke, context=context), op)
+    return collected
+
+
+def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Connection | None = None) -> list[str]:
+    """The SQL statements that perform the (completed) ``op`` on a database whose schema is ``before``.
+
+    Found through the implementation registry: the database's DDL generator for the built-in
+    ops, a plugin's implementation for its own. Executable strings compiled for the dialect:
+    identifiers quoted by SQLAlchemy's IdentifierPreparer, literals inlined. On SQLite, what
+    ALTER cannot do becomes a table rebuild built from ``before``. Without ``conn``, MySQL means
+    MySQL (pass ``"mariadb"`` or a connection for MariaDB's syntax) and a SQLite rebuild
+    recreates no triggers.
+    """
+    return _statements(generator(dialect, conn), op, before)
+
+
+def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str, *,
+              conn: sa.Connection | None = None) -> list[str]:
+    """Statements for ``ops`` in order; on SQLite, consecutive ops on one table that need a rebuild
+    share one rebuild (what a ``batch_alter_table`` block gets)."""
+    gen = generator(dialect, conn)
+    if all(Operations.find_implementation(type(op), gen.name) is generated for op in ops):
+        return gen.batch(ops, before)
+    statements: list[str] = []
+    for op in ops:
+        statements += _statements(gen, op, before)
+        before = before.apply(op)
+    return statements

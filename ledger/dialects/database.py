@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -12,13 +13,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import sqlalchemy as sa
 
-from ops import LedgerError, MigrateOperation
+from ops.base import LedgerError
 from ops.names import ONE_PER_SCHEMA, NamesPer
-from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
 
 from .typetext import spaced
 
 if TYPE_CHECKING:
+    from ops import MigrateOperation
+    from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
+
     from .base import DDLGenerator
 
 __all__ = [
@@ -100,10 +103,13 @@ class Database:
     locks_per_transaction: ClassVar[bool] = False
     #: whether the ops of a ``batch_alter_table`` block share one table rebuild (SQLite)
     rebuilds_batches: ClassVar[bool] = False
-    #: the SQLAlchemy dialect class statements are compiled with
-    sa_dialect: ClassVar[type[sa.engine.Dialect]]
-    #: the generator of the SQL of the built-in operations
-    generator: ClassVar[type[DDLGenerator]]
+    #: where the SQLAlchemy dialect class that statements are compiled with is ("module:Class"):
+    #: imported when first asked for (:attr:`sa_dialect`), so that a run on one database loads
+    #: no other database's SQLAlchemy package
+    sa_dialect_at: ClassVar[str] = ""
+    #: where the generator of the SQL of the built-in operations is ("module:Class"): imported
+    #: when DDL is first needed (:attr:`generator`), so that reading a ledger loads no op module
+    generator_at: ClassVar[str] = ""
     #: (most, "bytes" or "characters") an identifier may hold; None: no limit
     name_limit: ClassVar[tuple[int, str] | None] = None
     #: whether a name over ``name_limit`` is cut without an error (PostgreSQL)
@@ -126,6 +132,26 @@ class Database:
     prefixes_text_indexes: ClassVar[bool] = False
     #: SQL that names the connected database user (None: the database has no users)
     current_user_sql: ClassVar[str | None] = None
+
+    @functools.cached_property
+    def sa_dialect(self) -> type[sa.engine.Dialect]:
+        """The SQLAlchemy dialect class statements are compiled with."""
+        return _load(self.sa_dialect_at)  # type: ignore[no-any-return]
+
+    @functools.cached_property
+    def generator(self) -> type[DDLGenerator]:
+        """The generator of the SQL of the built-in operations, its DDL put in the implementation
+        registry of ``ops.Operations`` for every op class it handles (where nothing else, a
+        plugin's own, is registered for that class on this database)."""
+        from ops import Operations
+
+        generator: type[DDLGenerator] = _load(self.generator_at)
+        for op_class in generator._methods:
+            Operations.implementation_for(op_class, self.name, replace=False)(generated)
+        own = DATABASES.get(generator.name)
+        if own is not None and own is not self:
+            own.generator  # noqa: B018 - a borrowed generator looks its ops up under its own database's name
+        return generator
 
     def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
                         ) -> sa.engine.Dialect:
@@ -384,15 +410,17 @@ DATABASES: dict[str, Database] = {}
 
 
 def register_database(cls: type[Database]) -> type[Database]:
-    """Class decorator: make ``cls`` a supported database, with its generator's DDL in the
-    implementation registry of ``ops.Operations`` for every op class the generator handles."""
-    from ops import Operations
-
-    database = cls()
-    DATABASES[cls.name] = database
-    for op_class in cls.generator._methods:
-        Operations.implementation_for(op_class, cls.name)(generated)
+    """Class decorator: make ``cls`` a supported database. Its generator's DDL goes into the
+    implementation registry of ``ops.Operations`` when the generator is first loaded
+    (:attr:`Database.generator`; ``ledger.dialects.ddl`` and ``check_implemented`` load it)."""
+    DATABASES[cls.name] = cls()
     return cls
+
+
+def _load(where: str) -> Any:
+    """The object at ``"module:name"``."""
+    module, _, name = where.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def names() -> tuple[str, ...]:

@@ -35,16 +35,12 @@ Foreign keys and the two pragmas:
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
 from ops import (
     AddColumnOp,
@@ -58,13 +54,9 @@ from ops import (
 )
 from ops.specs import ColumnSpec, TableSpec
 
-from .base import Database, DDLGenerator, handles, mentions, register_database, table_of
-from .database import ReflectedKeys
-from .sqlite_sql import sqlite_foreign_keys, sqlite_unique_constraints
-from .typetext import spaced
-from .ledger_table import refusal_literal, trigger_name
+from .base import DDLGenerator, handles, mentions, table_of
 
-__all__ = ["READS_ONLY", "REBUILD_PREFIX", "THROWAWAY", "SQLite", "SQLiteGenerator", "SQLiteRebuildError"]
+__all__ = ["REBUILD_PREFIX", "SQLiteGenerator", "SQLiteRebuildError"]
 
 #: The rebuilt table is created under this prefix, then renamed to the table's name.
 REBUILD_PREFIX = "_sl_new_"
@@ -261,225 +253,3 @@ class SQLiteGenerator(DDLGenerator):
             {"name": table.name},
         )
         return [str(row[0]) for row in rows]
-
-
-#: Execution option of a connection that never writes: on SQLite its transactions start with a
-#: plain BEGIN (a shared lock, taken at the first read) instead of BEGIN IMMEDIATE.
-READS_ONLY = "schema_ledger_reads_only"
-
-#: SQLite files whose contents need not survive a crash (a drill's own temporary scratch
-#: database, deleted afterwards): their connections commit without waiting for the disk
-#: (``PRAGMA synchronous = OFF``). Transactions and rollbacks work as on any other file.
-THROWAWAY: set[str] = set()
-
-
-def _sqlite_sql(conn: sa.Connection, schema: str | None) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-    """table -> CREATE TABLE, (table, index) -> CREATE INDEX: the SQL SQLite keeps, read where
-    SQLAlchemy's reading falls short (expression indexes, sort order, names with parentheses)."""
-    master = "sqlite_master" if schema is None else f"{conn.dialect.identifier_preparer.quote(schema)}.sqlite_master"
-    rows = conn.exec_driver_sql(
-        f"SELECT type, tbl_name, name, sql FROM {master} WHERE type IN ('table', 'index') AND sql IS NOT NULL"
-    )
-    tables: dict[str, str] = {}
-    indexes: dict[tuple[str, str], str] = {}
-    for kind, table, name, sql in rows:
-        if kind == "table":
-            tables[name] = sql
-        else:
-            indexes[(table, name)] = sql
-    return tables, indexes
-
-
-def _sqlite_foreign_keys(
-    conn: sa.Connection, schema: str | None, table_sql: Mapping[str, str], pks: Mapping[Any, Any],
-    names: Sequence[str] | None = None,
-) -> dict[Any, list[dict[str, Any]]]:
-    """SQLite's foreign keys, in one query: PRAGMA foreign_key_list gives columns, referent and
-    actions; names and deferral come from the table SQL, matched by what they join, in the order
-    written (SQLAlchemy's pattern for the SQL misses quoted names with quotes or parentheses,
-    reserved words, non-ASCII names, and keys that join the same columns twice)."""
-    prefix = "" if schema is None else f"{conn.dialect.identifier_preparer.quote(schema)}."
-    query = sa.text(
-        "SELECT m.name, p.id, p.\"table\", p.\"from\", p.\"to\", p.on_update, p.on_delete"
-        f" FROM {prefix}sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) p"
-        " WHERE m.type = 'table'" + (" AND m.name IN :names" if names is not None else "")
-        + " ORDER BY m.name, p.id, p.seq"
-    )
-    params: dict[str, Any] = {"schema": schema or "main"}
-    if names is not None:
-        query = query.bindparams(sa.bindparam("names", expanding=True))
-        params["names"] = list(names)
-    rows = conn.execute(query, params)
-    pragma: dict[str, dict[int, dict[str, Any]]] = {}
-    for table, key_id, referent, local, remote, on_update, on_delete in rows:
-        fk = pragma.setdefault(table, {}).setdefault(key_id, {
-            "name": None, "constrained_columns": [], "referred_table": referent, "referred_columns": [],
-            "referred_schema": schema, "options": {"onupdate": on_update, "ondelete": on_delete},
-        })
-        fk["constrained_columns"].append(local)
-        if remote is not None:  # None: the clause names no columns, the referent's primary key
-            fk["referred_columns"].append(remote)
-    keys_by_folded = {name.casefold(): pk for (_, name), pk in pks.items()}
-    found: dict[Any, list[dict[str, Any]]] = {}
-    for table, by_id in pragma.items():
-        written = sqlite_foreign_keys(table_sql[table]) if table in table_sql else None
-        unclaimed = list(written or ())
-        # SQLite numbers a table's foreign keys from the last written: the highest id is the first.
-        keys = [by_id[k] for k in sorted(by_id, reverse=True)]
-        for fk in keys:
-            if not fk["referred_columns"]:
-                pk = keys_by_folded.get(fk["referred_table"].casefold()) or {}
-                fk["referred_columns"] = list(pk.get("constrained_columns") or ())
-            for clause in unclaimed:
-                if (clause.columns == tuple(fk["constrained_columns"])
-                        and clause.referent_table.casefold() == fk["referred_table"].casefold()
-                        and clause.referent_columns in ((), tuple(fk["referred_columns"]))):
-                    unclaimed.remove(clause)
-                    fk["name"] = clause.name
-                    fk["options"].update(deferrable=clause.deferrable, initially=clause.initially)
-                    break
-        found[(schema, table)] = keys
-    return found
-
-
-@register_database
-class SQLite(Database):
-    """SQLite: transactional DDL, table rebuilds, the write lock taken when a transaction begins."""
-
-    name = "sqlite"
-    title = "SQLite"
-    backends = ("sqlite",)
-    sync_drivers = ("pysqlite",)
-    sa_dialect = SQLiteDialect
-    generator = SQLiteGenerator
-    locks_per_transaction = True
-    rebuilds_batches = True
-    #: index names per database; constraint names are not checked at all (the fold keeps them
-    #: apart per table: it finds them by name)
-    names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")))
-
-    def offline_version(self) -> tuple[int, ...] | None:
-        return tuple(sqlite3.sqlite_version_info)
-
-    def database_file(self, url: sa.URL) -> Path | None:
-        database = url.database
-        if not database or database == ":memory:" or database.startswith("file:"):
-            return None
-        return Path(database)
-
-    def length_sql(self, column: str) -> str:
-        return f"length({column})"
-
-    def has_time_sql(self, column: str) -> str:
-        return f"time({column}) <> '00:00:00'"
-
-    def scratch_file_url(self, path: Path) -> str | None:
-        return f"sqlite:///{path}"
-
-    def scratch_statements(self, name: str) -> tuple[str, str] | None:
-        return None
-
-    def name_problem(self, name: str, what: str) -> str | None:
-        if what in ("table", "index") and name.lower().startswith("sqlite_"):
-            return "starts with sqlite_, which SQLite reserves"
-        return None
-
-    row_key_type = sa.Integer()
-    merges_duplicate_uniques = True
-    keeps_comments = False
-    index_option_prefixes = ("sqlite",)
-
-    keeps_dangling_foreign_keys = True
-    doubled_check_name_quote = '"'
-
-    def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
-                     names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:
-        """Foreign keys from PRAGMA foreign_key_list and the table SQL; unique constraints and
-        expression indexes from the SQL SQLite keeps (the inspector only where that fails:
-        SQLAlchemy's reading of the UNIQUE clauses stops at a ")" inside a quoted name, and
-        it skips expression indexes)."""
-        pks = inspector.get_multi_pk_constraint(**kw)
-        table_sql, index_sql = _sqlite_sql(conn, schema)
-        fks = _sqlite_foreign_keys(conn, schema, table_sql, pks, names if subset else None)
-        uniques: dict[Any, list[dict[str, Any]]] = {}
-        for name in names:
-            parsed = sqlite_unique_constraints(table_sql[name]) if name in table_sql else None
-            uniques[(schema, name)] = (
-                [{"name": unique, "column_names": list(columns)} for unique, columns in parsed]
-                if parsed is not None else inspector.get_unique_constraints(name, schema=schema))
-        return ReflectedKeys(pks, uniques, fks, index_sql=index_sql)
-
-    def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
-                           schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:
-        """From the table's SQL: SQLAlchemy reports a UNIQUE clause written twice once."""
-        table_sql, _ = _sqlite_sql(conn, schema)
-        parsed = sqlite_unique_constraints(table_sql[table]) if table in table_sql else None
-        return parsed if parsed is not None else super().unique_constraints(conn, inspector, table, schema)
-
-    def spell_type(self, compiled: str) -> str:
-        # SQLite keeps the declared name; reflection reads it by SQLite's affinity rules.
-        resolved = self.type_compiler._resolve_type_affinity(compiled)  # type: ignore[attr-defined]
-        if not isinstance(resolved, sa.types.NullType):
-            compiled = str(resolved.compile(dialect=self.type_compiler))
-        return spaced(compiled)
-
-    def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
-        # INSERT OR REPLACE deletes the row it replaces without firing the DELETE trigger.
-        prep = sa_dialect.identifier_preparer
-        quoted, message = prep.format_table(table), refusal_literal()
-        return [
-            f"CREATE TRIGGER {trigger_name(table, prep, what)} BEFORE {what.upper()} ON {quoted} "
-            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-            for what in ("update", "delete")
-        ] + [
-            f"CREATE TRIGGER {trigger_name(table, prep, 'no_replace')} BEFORE INSERT ON {quoted} "
-            f"WHEN EXISTS (SELECT 1 FROM {quoted} WHERE seq = NEW.seq OR event_id = NEW.event_id) "
-            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-        ]
-
-    def add_ledger_triggers(self, conn: sa.Connection, table: sa.Table, *, created: bool) -> None:
-        """A ledger made by an earlier version gets the trigger that refuses INSERT OR REPLACE."""
-        if created:
-            super().add_ledger_triggers(conn, table, created=created)
-            return
-        prep = conn.dialect.identifier_preparer
-        master = f"{prep.quote_schema(table.schema)}.sqlite_master" if table.schema else "sqlite_master"
-        name = f"{table.name}_no_replace"
-        if conn.execute(sa.text(f"SELECT 1 FROM {master} WHERE type = 'trigger' AND name = :n"), {"n": name}).first():
-            return
-        conn.exec_driver_sql(self.ledger_triggers(table, conn.dialect)[-1])
-
-    def privilege_split_problem(self, schema: str | None) -> str | None:
-        return ("SQLite has no roles: whoever can write the file can change the ledger; "
-                "sign checkpoints and keep an anchor instead (docs/audit.md)")
-
-    @contextlib.contextmanager
-    def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
-        """SQLite has no session lock: its write lock is taken by each transaction's BEGIN
-        IMMEDIATE, waiting up to ``timeout``."""
-        # Through the DBAPI connection (SQLAlchemy's adapter for aiosqlite, whose own connection is
-        # async): a statement through SQLAlchemy would open a transaction (and take the lock).
-        conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")  # type: ignore[union-attr]
-        yield
-
-    def setup_engine(self, engine: sa.Engine) -> None:
-        """SQLite's Python driver does not open a transaction before DDL, so DDL would commit on
-        its own and a failed revision could not be rolled back: SQLAlchemy drives the transaction
-        instead, and each one starts with ``BEGIN IMMEDIATE`` so that the writer lock is taken at
-        the start (the ledger head is then read under it)."""
-        throwaway = engine.url.database in THROWAWAY
-
-        @sa.event.listens_for(engine, "connect")
-        def _connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # the driver must not manage transactions
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA busy_timeout = 60000")
-            if throwaway:
-                cursor.execute("PRAGMA synchronous = OFF")
-            cursor.close()
-
-        @sa.event.listens_for(engine, "begin")
-        def _begin(conn: sa.Connection) -> None:
-            # A connection that only reads (status, verify, log) must not queue behind a writer.
-            reads_only = conn.get_execution_options().get(READS_ONLY, False)
-            conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")

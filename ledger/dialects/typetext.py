@@ -26,10 +26,13 @@ def spaced(text: str) -> str:
 
 
 def rules(*rules: tuple[str, str | Callable[[re.Match[str]], str]]) -> Callable[[str], str]:
-    """A function that applies the (pattern, replacement) ``rules`` in order."""
-    compiled = [(re.compile(p), r) for p, r in rules]
+    """A function that applies the (pattern, replacement) ``rules`` in order (compiled when it is
+    first called: a database object is loaded by every command, its type spellings are read by few)."""
+    compiled: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = []
 
     def apply(text: str) -> str:
+        if not compiled:
+            compiled.extend((re.compile(p), r) for p, r in rules)
         for pattern, replacement in compiled:
             text = pattern.sub(replacement, text)  # type: ignore[arg-type]
         return text

@@ -19,7 +19,6 @@ from ledger.storage.db import dialect_of
 from ledger.format.events import RESYNC, RESYNCED, STATE_KINDS, Actor, Event, format_time, resync_line
 from ledger.project.revisions import RevisionChain, display_path, load_revisions
 from ledger.storage.session import connect, safe_url, store_for, tx, wrap_db_errors
-from ledger.storage.view import LedgerView
 from ledger.storage.store import LedgerStore
 
 __all__ = ["RevisionStatus", "Status", "describe_event", "event_json", "history", "in_doubt_note", "log_events",
@@ -186,6 +185,8 @@ def _in_doubt(store: LedgerStore, conn: sa.Connection) -> tuple[Event, ...]:
     ).first()
     if row is None:
         return ()
+    from ledger.storage.view import LedgerView  # the fold's machinery, only when an intent was ever written
+
     view = LedgerView()
     view.open_intents[int(row.seq)] = Event.from_row(row)
     for event in store.events(conn, after_seq=int(row.seq)):

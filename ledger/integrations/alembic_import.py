@@ -12,6 +12,14 @@ one migration file per Alembic revision, with the same id and message, rendered 
 calls. A history with branches and merges is linearized in that order, and each file says so.
 Data migrations become ``op.execute`` calls holding the SQL that ran on the scratch database.
 
+A history that starts from a schema made by ``metadata.create_all()`` rather than from an
+empty database is imported from a database at that starting point (``from_url``, only read):
+its schema is reflected and created on the scratch database first (the tables as ``baseline``
+events, as a drill replays a baseline), its Alembic version table is stamped there, and the
+revisions after it run as ``alembic upgrade heads`` would run them from there. The folder then
+holds that schema as ``baseline.json``: it starts from it (``schema-ledger baseline`` adopts a
+database at that point, and ``apply`` refuses one that was not adopted).
+
 The files are written only when the whole history imported: a revision whose ``upgrade()``
 fails, or an op that cannot be rendered, is reported with the file and line, and nothing is
 written (the files are made in a temporary folder and moved into place at the end).
@@ -33,12 +41,16 @@ from typing import Any, TypeVar
 import attrs
 import sqlalchemy as sa
 
-from ops import ExecuteSQLOp, LedgerError, MigrateOperation
+from ops import ExecuteSQLOp, LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
+from ledger.inspect.drift import alembic_version_tables, reflect_live
+from ledger.project.config import Config
+from ledger.run.baseline import BASELINE_FILE, BaselineError, baseline_ops, build_baseline, prepare
 from ledger.storage.db import dialect_of, sync_url
+from ledger.storage.session import DatabaseError, connect, missing_sqlite_file, safe_url, tx, wrap_db_errors
 from ledger.schema.pysource import python_source
-from ledger.schema.render import RenderError
+from ledger.schema.render import RenderError, render_json
 from ledger.project.revisions import slug
 from ledger.storage.store import LedgerStore
 
@@ -46,12 +58,15 @@ from ledger.integrations.alembic import SCHEMA_SQL, Recorder  # first: without A
 
 from alembic.config import Config as AlembicConfig  # noqa: E402
 from alembic.runtime.environment import EnvironmentContext  # noqa: E402
+from alembic.runtime.migration import MigrationContext  # noqa: E402
 from alembic.script import ScriptDirectory  # noqa: E402
+from alembic.script.revision import ResolutionError  # noqa: E402
 from alembic.util import CommandError  # noqa: E402
 
 _T = TypeVar("_T")
 
-__all__ = ["ImportError_", "ImportProblem", "ImportResult", "ImportedRevision", "import_alembic"]
+__all__ = ["ImportError_", "ImportProblem", "ImportResult", "ImportedRevision", "StartingPoint", "import_alembic",
+           "starting_point"]
 
 SCRATCH_URL_ENV = "SCHEMA_LEDGER_SCRATCH_URL"
 _SCRATCH_LEDGER = "schema_ledger_import"
@@ -83,12 +98,28 @@ class ImportedRevision:
 
 
 @attrs.frozen
+class StartingPoint:
+    """The schema a history starts from, as the database at ``url`` holds it (made by ``create_all()``)."""
+
+    #: the database it was read from, password hidden
+    url: str
+    #: its tables, every constraint and index named (as ``baseline`` records them)
+    state: SchemaState
+    #: what its Alembic version table holds (empty: no version table, or an empty one)
+    alembic: tuple[str, ...]
+
+
+@attrs.frozen
 class ImportResult:
     into: Path
     dialect: str
     #: the files written (none when there are problems: nothing is written then)
     revisions: tuple[ImportedRevision, ...]
     problems: tuple[ImportProblem, ...]
+    #: the schema the history starts from (None: an empty database)
+    start: StartingPoint | None = None
+    #: the starting schema's file in ``into`` (None: none was written)
+    baseline: Path | None = None
 
 
 def _ini_for(folder: Path) -> Path | None:
@@ -149,8 +180,11 @@ def _script_directory(path: Path) -> ScriptDirectory:
     return ScriptDirectory.from_config(_alembic_config(path))
 
 
-def _upgrade_order(script: ScriptDirectory) -> list[Any]:
-    """The revisions in the order ``alembic upgrade heads`` runs them on an empty database."""
+def _upgrade_order(script: ScriptDirectory, start: tuple[str, ...] = ()) -> list[Any]:
+    """The revisions in the order ``alembic upgrade heads`` runs them on an empty database, or from
+    the revisions ``start`` (a version table's rows)."""
+    if start:
+        return [step.revision for step in script._upgrade_revs("heads", start)]
     return list(reversed(list(script.revision_map.iterate_revisions("heads", (), implicit_base=True))))
 
 
@@ -200,15 +234,22 @@ def naming_convention_from(reference: str) -> dict[str, str]:
 
 
 def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str | None = None, *,
-                   url: str | None = None, naming_convention: Mapping[str, Any] | None = None) -> ImportResult:
+                   url: str | None = None, naming_convention: Mapping[str, Any] | None = None,
+                   from_url: str | None = None, autocommit: bool = False) -> ImportResult:
     """Write one schema-ledger migration file per Alembic revision of ``path`` into ``into``.
 
     ``path`` is an Alembic script folder (with ``versions/``) or its ``alembic.ini``.
     ``dialect`` is the database the revisions run on: ``sqlite`` uses a temporary file;
     ``postgresql`` and ``mysql`` need ``url``, an empty database that the import may write to.
     ``naming_convention`` is the project's (its ``target_metadata``'s), for the names Alembic
-    gives constraints and indexes created without one. Nothing is written when anything could
-    not be imported: the result's ``problems`` say what, and its ``revisions`` are empty.
+    gives constraints and indexes created without one. ``from_url``: a database of ``dialect``
+    at the point the history starts from (tables made by ``create_all()``, its version table
+    stamped), only read: the revisions run on its schema, from the revisions its version table
+    holds, and ``into`` gets that schema as ``baseline.json``. ``autocommit``: the revisions run
+    on an ``AUTOCOMMIT`` connection, as a project's env.py may configure it (each statement
+    commits on its own, so ``CREATE INDEX CONCURRENTLY`` runs outside ``autocommit_block()``).
+    Nothing is written when anything could not be imported: the result's ``problems`` say what,
+    and its ``revisions`` are empty.
     """
     try:
         dialect = dialects.database(dialect).name
@@ -217,29 +258,32 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     config = _alembic_config(Path(path))
     script = ScriptDirectory.from_config(config)
     target = Path(into) if into is not None else Path("migrations")
+    start = starting_point(from_url, dialect, naming_convention) if from_url is not None else None
     with tempfile.TemporaryDirectory(prefix="sl-import-") as scratch:
         scratch_url = sa.make_url(_scratch_url(dialect, url, Path(scratch)))
         if dialect_of(scratch_url) != dialect:
             raise ImportError_(f"the scratch database {scratch_url.render_as_string()} is not {dialect}")
         config.set_main_option("sqlalchemy.url", scratch_url.render_as_string(hide_password=False).replace("%", "%%"))
-        recorded, problems = _on_scratch(scratch_url, lambda conn: _run(config, script, conn, naming_convention))
-    return _write(recorded, problems, target, dialect)
+        options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+        recorded, problems = _on_scratch(scratch_url, options,
+                                         lambda conn: _run(config, script, conn, naming_convention, start))
+    return _write(recorded, problems, target, dialect, start)
 
 
-def _on_scratch(url: sa.URL, work: Callable[[sa.Connection], _T]) -> _T:
+def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Connection], _T]) -> _T:
     """``work`` on a connection to the scratch database through the URL's own driver.
 
     An async driver (``postgresql+asyncpg``) runs it through SQLAlchemy's asyncio engine, as an
     async project's env.py runs its history (``connection.run_sync``): the revisions' SQL goes
     through the driver the project uses (asyncpg sends ``format('%I', ...)`` as it is, where
-    psycopg takes ``%I`` for a placeholder). Without SQLAlchemy's asyncio support (greenlet) or
-    the driver, the URL runs on the database's synchronous driver (:func:`ledger.storage.db.sync_url`).
+    psycopg takes ``%I`` for a placeholder). Without SQLAlchemy's asyncio support (greenlet), the
+    URL runs on the database's synchronous driver (:func:`ledger.storage.db.sync_url`).
     """
     if getattr(url.get_dialect(), "is_async", False):
         try:
             from sqlalchemy.ext.asyncio import create_async_engine
 
-            async_engine = create_async_engine(url, poolclass=sa.pool.NullPool)
+            async_engine = create_async_engine(url, poolclass=sa.pool.NullPool, **options)
         except ImportError:
             pass
         else:
@@ -251,12 +295,46 @@ def _on_scratch(url: sa.URL, work: Callable[[sa.Connection], _T]) -> _T:
                     await async_engine.dispose()
 
             return asyncio.run(run())
-    engine = sa.create_engine(sync_url(url), poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(sync_url(url), poolclass=sa.pool.NullPool, **options)
     try:
         with engine.connect() as conn:
             return work(conn)
     finally:
         engine.dispose()
+
+
+def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] | None = None) -> StartingPoint:
+    """The schema and Alembic revisions of the database at ``url`` (only read), as a history's start.
+
+    Its tables are reflected as ``baseline`` reflects them (without a ledger table or Alembic's
+    version table) and every constraint and index gets a name (``naming_convention`` over the
+    default one), so the scratch database and a database later adopted with ``baseline`` hold
+    the same names.
+    """
+    shown = safe_url(url)
+    if missing_sqlite_file(url):
+        raise ImportError_(f"--from-url {shown} does not exist: give the database the history starts from")
+    convention = dict(Config(Path.cwd()).naming_convention)
+    convention.update({str(k): v for k, v in (naming_convention or {}).items() if isinstance(v, str)})
+    try:
+        with connect(url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
+            found = dialect_of(conn)
+            if found != dialect:
+                raise ImportError_(f"--from-url {shown} is a {found} database, not {dialect}")
+            live = reflect_live(conn, Config(Path.cwd(), url=url))
+            versions = alembic_version_tables(conn)
+            table = "alembic_version" if "alembic_version" in versions else versions[0] if len(versions) == 1 else None
+            rows: tuple[str, ...] = ()
+            if table is not None:
+                version = sa.table(table, sa.column("version_num"))
+                rows = tuple(sorted(str(r) for r in conn.execute(sa.select(version.c.version_num)).scalars()))
+    except DatabaseError as exc:
+        raise ImportError_(f"--from-url: {exc}") from None
+    try:
+        state = prepare(live, dialect, convention)
+    except BaselineError as exc:
+        raise ImportError_(f"--from-url {shown}: {exc}") from None
+    return StartingPoint(shown, state, rows)
 
 
 def _made_by_statement_above(message: str | None) -> bool:
@@ -281,8 +359,27 @@ class _Recorded:
     ops: tuple[tuple[MigrateOperation, str | None], ...]
 
 
+def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoint) -> None:
+    """The scratch database at the starting point: its tables as ``baseline`` events of the scratch
+    ledger (what the hook's fold starts from), and Alembic's version table stamped as the starting
+    database's is."""
+    message = f"the schema the history starts from ({start.url})"
+    build_baseline(conn, LedgerStore(_SCRATCH_LEDGER),
+                   [(op, {"revision": None, "message": message}) for op in baseline_ops(start.state)])
+    if not start.alembic:
+        return
+    with tx(conn):
+        try:
+            MigrationContext.configure(connection=conn).stamp(script, start.alembic)
+        except (CommandError, ResolutionError) as exc:
+            raise ImportError_(f"--from-url {start.url}: its Alembic version table holds "
+                               f"{', '.join(start.alembic)}, not a revision of this history "
+                               f"({' '.join(str(exc).split())[:200]})") from None
+
+
 def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
-         naming_convention: Mapping[str, Any] | None) -> tuple[list[_Recorded], list[ImportProblem]]:
+         naming_convention: Mapping[str, Any] | None,
+         start: StartingPoint | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
     """Run ``alembic upgrade heads`` on the scratch database with the hook; the ops of each revision."""
     problems: list[ImportProblem] = []
     order: list[Any] = []
@@ -296,6 +393,8 @@ def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
     if sa.inspect(conn).get_table_names():
         raise ImportError_(f"the scratch database {conn.engine.url.render_as_string()} is not empty")
     conn.rollback()  # the inspection began a transaction; Alembic runs its own
+    if start is not None:
+        _give_start(conn, script, start)
     with EnvironmentContext(config, script, fn=upgrade, as_sql=False, destination_rev="heads") as env:
         env.configure(connection=conn, target_metadata=metadata, transaction_per_migration=True)
         recorder = Recorder(env.get_context(), LedgerStore(_SCRATCH_LEDGER))
@@ -303,7 +402,7 @@ def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
         try:
             # The revision files load now, as under Alembic: with the context configured
             # (some read the dialect at import time).
-            order[:] = _upgrade_order(script)
+            order[:] = _upgrade_order(script, start.alembic if start is not None else ())
             paths.update({os.path.realpath(r.path): r.revision for r in order if r.path})
             with env.begin_transaction():
                 env.run_migrations()
@@ -352,12 +451,20 @@ def _down_revisions(revision: Any) -> tuple[str, ...]:
     return (down,) if isinstance(down, str) else tuple(down)
 
 
+def _start_note(start: StartingPoint) -> str:
+    at = f" at Alembic revision {', '.join(start.alembic)}" if start.alembic else ""
+    return (f"Starts from the schema in {BASELINE_FILE} ({len(start.state.tables)} tables, as {start.url} held "
+            f"them{at}), not from an empty database: adopt a database at that point with `schema-ledger "
+            f"baseline`, then `schema-ledger apply`.")
+
+
 def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target: Path,
-           dialect: str) -> ImportResult:
+           dialect: str, start: StartingPoint | None = None) -> ImportResult:
     """Render every revision; write the files (into a temporary folder, moved into place) only without problems."""
     texts: list[tuple[str, str]] = []
     written: list[ImportedRevision] = []
     previous: str | None = None
+    starts = start is not None and bool(start.state.tables)
     for item in recorded:
         revision = item.revision
         path = Path(revision.path)
@@ -384,13 +491,17 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
         notes: list[str] = []
         downs = _down_revisions(revision)
         linearized = None
-        if len(downs) > 1 or (downs and downs[0] != previous) or (not downs and previous is not None):
+        from_start = previous is None and start is not None and bool(downs) and set(downs) <= set(start.alembic)
+        if not from_start and (len(downs) > 1 or (downs and downs[0] != previous) or (not downs and previous is not None)):
             linearized = (f"Alembic revision {revision.revision} follows "
                           f"{', '.join(downs) or 'base'}; linearized in Alembic's upgrade order after "
                           f"{previous or 'base'}.")
             notes.append(linearized)
         if len(downs) > 1:
             notes.insert(0, f"Merge of {', '.join(downs)}.")
+        if previous is None and starts:
+            assert start is not None
+            notes.insert(0, _start_note(start))
         notes.append(f"Imported from {path.name} (ran on {dialect}).")
         message = (revision.doc or "").strip() or revision.revision
         text = _FILE.format(
@@ -406,9 +517,12 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
         written.append(ImportedRevision(revision.revision, message, target / name, rendered, linearized))
         previous = revision.revision
     if problems:
-        return ImportResult(target, dialect, (), tuple(problems))
+        return ImportResult(target, dialect, (), tuple(problems), start)
+    if starts:
+        assert start is not None
+        texts.append((BASELINE_FILE, render_json(start.state)))
     _place(texts, target)
-    return ImportResult(target, dialect, tuple(written), ())
+    return ImportResult(target, dialect, tuple(written), (), start, target / BASELINE_FILE if starts else None)
 
 
 def _place(texts: Sequence[tuple[str, str]], target: Path) -> None:

@@ -67,6 +67,12 @@ def _pairs(value: Mapping[str, str] | tuple[tuple[str, str], ...] | None) -> tup
     return tuple(sorted((str(k), str(v)) for k, v in items))
 
 
+def _tuple(value: Any) -> tuple[Any, ...]:
+    # A function of ours, not ``tuple``: attrs reads a converter's signature, and reading a
+    # builtin's costs a tokenizer's regular expressions at start-up.
+    return tuple(value)
+
+
 @attrs.frozen
 class Config:
     """Where the database, the migrations and the ledger table are."""
@@ -82,9 +88,9 @@ class Config:
     #: "module:function" that may rewrite the ops ``new --autogenerate`` writes
     autogenerate_hook: str | None = None
     #: modules to import before any ledger is read: they register plugin operations
-    plugins: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    plugins: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     #: "module:Class" column types registered with the codec when the configuration is loaded
-    types: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    types: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     #: the file the values came from; None when every value is a default
     source: Path | None = None
     #: public key files whose checkpoint signatures verify trusts (relative: to the project)
@@ -221,6 +227,8 @@ def register_types(config: Config) -> None:
     Without them a ledger still reads: a type the codec does not know was recorded as the
     database holds it. With them, ops hold and replay the project's own classes.
     """
+    if not config.types:
+        return  # the type allow-list (and every op module with it) is loaded when a payload is read
     import importlib
 
     from ops import register_type

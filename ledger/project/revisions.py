@@ -29,10 +29,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from ledger.project.revision_cache import RevisionCache, cacheable, file_digest
-from ops import BatchOperations, LedgerError, MigrateOperation, Operations
+from ops.base import LedgerError
+
+if TYPE_CHECKING:
+    from ops import BatchOperations, MigrateOperation
 
 __all__ = [
     "LOAD_TIMEOUT",
@@ -228,47 +233,55 @@ def _error(path: Path, message: str, line: int | None = None) -> RevisionError:
 # ---------------------------------------------------------------------------------------------
 
 
-class _Recorder(Operations):
-    """The ``op`` a migration file sees while it is loaded: it collects ops and batch blocks."""
+@functools.cache
+def _recorder_class() -> type[Any]:
+    """The recording facade's class, made when a file is first run: ``ops.Operations`` (and with
+    it every op module) is loaded only then, not for a revision read from the cache."""
+    from ops import Operations
 
-    def __init__(self, naming_convention: Mapping[str, str] | None) -> None:
-        super().__init__(self._issue, naming_convention=naming_convention)
-        self.steps: list[Step] = []
-        self._batch: list[MigrateOperation] | None = None
+    class Recorder(Operations):
+        """The ``op`` a migration file sees while it is loaded: it collects ops and batch blocks."""
 
-    def get_bind(self) -> NoReturn:
-        raise RevisionError("op.get_bind(): a migration file is loaded without a database (its ops are recorded, "
-                            "then run by apply); change data with op.execute()")
+        def __init__(self, naming_convention: Mapping[str, str] | None) -> None:
+            super().__init__(self._issue, naming_convention=naming_convention)
+            self.steps: list[Step] = []
+            self._batch: list[MigrateOperation] | None = None
 
-    def get_context(self) -> NoReturn:
-        raise RevisionError("op.get_context(): a migration file is loaded without a database (its ops are "
-                            "recorded, then run by apply)")
+        def get_bind(self) -> NoReturn:
+            raise RevisionError("op.get_bind(): a migration file is loaded without a database (its ops are recorded, "
+                                "then run by apply); change data with op.execute()")
 
-    def _issue(self, op: MigrateOperation) -> None:
-        if self._batch is not None:
-            self._batch.append(op)
-        else:
-            self.steps.append(Step((op,)))
+        def get_context(self) -> NoReturn:
+            raise RevisionError("op.get_context(): a migration file is loaded without a database (its ops are "
+                                "recorded, then run by apply)")
 
-    @contextlib.contextmanager
-    def batch_alter_table(
-        self, table_name: str, schema: str | None = None, recreate: str = "auto", **kw: Any
-    ) -> Iterator[BatchOperations]:
-        if self._batch is not None:
-            raise RevisionError("batch_alter_table blocks cannot nest")
-        self._batch = []
-        try:
-            with super().batch_alter_table(table_name, schema, recreate, **kw) as batch_op:
-                yield batch_op
-        finally:
-            issued, self._batch = self._batch, None
-        if issued:
-            self.steps.append(Step(tuple(issued), batch=True, table_name=table_name, schema=schema))
+        def _issue(self, op: MigrateOperation) -> None:
+            if self._batch is not None:
+                self._batch.append(op)
+            else:
+                self.steps.append(Step((op,)))
+
+        @contextlib.contextmanager
+        def batch_alter_table(
+            self, table_name: str, schema: str | None = None, recreate: str = "auto", **kw: Any
+        ) -> Iterator[BatchOperations]:
+            if self._batch is not None:
+                raise RevisionError("batch_alter_table blocks cannot nest")
+            self._batch = []
+            try:
+                with super().batch_alter_table(table_name, schema, recreate, **kw) as batch_op:
+                    yield batch_op
+            finally:
+                issued, self._batch = self._batch, None
+            if issued:
+                self.steps.append(Step(tuple(issued), batch=True, table_name=table_name, schema=schema))
+
+    return Recorder
 
 
 def record_steps(upgrade: Any, *, naming_convention: Mapping[str, str] | None = None) -> tuple[Step, ...]:
     """Call ``upgrade(op)`` with a recording facade; return what it issued, batch blocks kept together."""
-    recorder = _Recorder(naming_convention)
+    recorder = _recorder_class()(naming_convention)
     upgrade(recorder)
     return tuple(recorder.steps)
 

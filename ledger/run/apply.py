@@ -25,7 +25,9 @@ snapshot when the ledger reaches a multiple of :data:`ledger.storage.snapshots.E
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 import attrs
@@ -35,6 +37,7 @@ from ops import LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.project.config import Config
+from ledger.schema.autogenerate import BASELINE_FILE
 from ledger.schema.dataloss import Consent, Loss, measure
 from ledger.format.events import Actor, Event
 from ledger.dialects.identifiers import check_op_names
@@ -61,6 +64,7 @@ __all__ = [
     "ApplyResult",
     "InDoubtError",
     "LedgerView",
+    "NotAdopted",
     "Progress",
     "apply",
     "connect",
@@ -116,6 +120,35 @@ def _pending(chain: RevisionChain, view: LedgerView, to: str | None, *, resume: 
         if revision.id in targets:
             pending.append(revision)
     return list(reversed(pending))
+
+
+class NotAdopted(ApplyError):
+    """The migrations start from a schema (``baseline.json``) that the database's ledger does not hold."""
+
+
+def _starting_tables(folder: Path) -> list[str]:
+    """The tables of the schema the migrations in ``folder`` start from (its ``baseline.json``)."""
+    try:
+        data = json.loads((folder / BASELINE_FILE).read_text(encoding="utf-8"))
+        return sorted(str(t["name"]) for t in data["tables"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # none, or unreadable: new --autogenerate, which reads it, says what is wrong
+
+
+def check_starting_point(folder: Path, chain: RevisionChain, view: LedgerView) -> None:
+    """Refuse to run the first revision on a database that holds nothing, when the migrations start from
+    the schema in ``baseline.json`` (a history imported from a database made by ``create_all()``, or a
+    project that began with ``baseline``): that schema is adopted with ``baseline`` first."""
+    if not chain.revisions or view.in_effect(chain.revisions[0].id) or view.state.tables:
+        return
+    names = _starting_tables(folder)
+    if names:
+        shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+        raise NotAdopted(
+            f"the migrations in {display_path(folder)} start from the schema in {BASELINE_FILE} ({len(names)} "
+            f"table{'s' if len(names) != 1 else ''}: {shown}), not from an empty database, and this database's "
+            "ledger holds none of it: run `schema-ledger baseline` on a database that holds that schema (made "
+            "as the application makes it), then apply")
 
 
 def file_less_in_effect(chain: RevisionChain, view: LedgerView) -> None:
@@ -217,6 +250,8 @@ class _Planner:
     read_at: int = -1
     #: called with the checked plan, once, before anything of it runs (the data-loss check)
     on_plan: Callable[[Sequence[_Planned]], None] | None = None
+    #: the migrations folder, whose ``baseline.json`` names the schema the first revision needs (None: none)
+    folder: Path | None = None
 
     def next(self, view: LedgerView) -> Revision | None:
         """The next revision to apply; on the first call the whole plan is checked and counted."""
@@ -224,6 +259,8 @@ class _Planner:
             self.queue = _pending(self.chain, view, self.to, resume=not dialects.transactional_ddl(self.dialect))
             self.read_at = view.reads
             if self.total is None:
+                if self.folder is not None:
+                    check_starting_point(self.folder, self.chain, view)
                 checked = _check_plan(self.queue, view, self.dialect)
                 self.plans = {p.revision.id: p for p in checked}
                 self.total = len(self.queue)
@@ -350,7 +387,7 @@ def apply(
             one_transaction_refused(dialect)
         actor = Actor.current(db_user=db_user(conn), by=by)
         if sql_only:
-            return _apply_sql(conn, store, dialect, actor, chain, to, why)
+            return _apply_sql(conn, store, dialect, actor, chain, to, why, config.migrations_dir)
         losses: list[Loss] = []
 
         def on_plan(plan: Sequence[_Planned]) -> None:
@@ -358,7 +395,8 @@ def apply(
             if losses and consent is not None:
                 consent(losses)
 
-        planner = _Planner(chain, to, dialect, on_plan=on_plan if consent is not None else None)
+        planner = _Planner(chain, to, dialect, on_plan=on_plan if consent is not None else None,
+                           folder=config.migrations_dir)
         planner.drift_check = None if ignore_drift else (conn, config.ledger_table)
         with store.lock(conn, lock_timeout):
             view = LedgerView(state=dialects.empty_state(dialect))
@@ -400,12 +438,14 @@ def _current(chain: RevisionChain, view: LedgerView) -> str | None:
 
 def _apply_sql(
     conn: sa.Connection, store: LedgerStore, dialect: str, actor: Actor, chain: RevisionChain, to: str | None,
-    why: str | None,
+    why: str | None, folder: Path | None = None,
 ) -> ApplyResult:
     """The statements ``apply`` would run from the ledger's current state, run nowhere."""
     with tx(conn):
         view = LedgerView.read(store, conn)
         exists = store.exists(conn)
+    if folder is not None:
+        check_starting_point(folder, chain, view)
     pending = _pending(chain, view, to, resume=not dialects.transactional_ddl(dialect))
     plan = _check_plan(pending, view, dialect)
     with tx(conn):

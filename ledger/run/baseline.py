@@ -26,6 +26,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -48,9 +49,10 @@ from ledger.schema.render import render_json
 from ledger import dialects
 from ledger.storage.journal import Journal
 from ledger.storage.session import connect, db_user, missing_sqlite_file, safe_url, store_for, tx, wrap_db_errors
+from ledger.storage.store import LedgerStore
 
 __all__ = ["BASELINE_FILE", "Adoption", "BaselineError", "BaselineResult", "adopt", "adopted_alembic_revisions",
-           "alembic_version", "baseline", "baseline_ops", "prepare", "replay_baseline"]
+           "alembic_version", "baseline", "baseline_ops", "build_baseline", "prepare", "replay_baseline"]
 
 DEFAULT_MESSAGE = "baseline: the schema as it was found"
 #: how a baseline's message names the Alembic revisions its database was at
@@ -295,20 +297,31 @@ def replay_baseline(config: Config, url: str) -> int:
     if not events:
         return 0
     with connect(url) as conn, wrap_db_errors():
-        dialect = dialect_of(conn)
-        with tx(conn):
-            store.create(conn)
-        journal = Journal(conn, store, Actor.current())
-        state = dialects.empty_state(dialect)
-        for event in events:
-            op = event.op
-            if op is None and event.revision is None:
-                continue
-            statements = dialects.ddl(op, state, dialect, conn=conn) if op is not None else []
-            state = op.apply(state) if op is not None else state
-            with tx(conn):
-                dialects.execute(conn, list(statements))
-                # A stamped baseline keeps its revisions: they are applied in the copy as in the original.
-                journal.record("baseline", op, state, revision=event.revision, message=event.message,
-                               actor=event.actor, revision_checksum=event.revision_checksum)
+        # A stamped baseline keeps its revisions: they are applied in the copy as in the original.
+        build_baseline(conn, store, [(event.op, {"revision": event.revision, "message": event.message,
+                                                  "actor": event.actor, "revision_checksum": event.revision_checksum})
+                                     for event in events if event.op is not None or event.revision is not None])
     return len(events)
+
+
+def build_baseline(conn: sa.Connection, store: LedgerStore,
+                   entries: Sequence[tuple[MigrateOperation | None, Mapping[str, Any]]]) -> SchemaState:
+    """Create the ledger table on the empty database of ``conn``, then run each op's DDL and record it
+    as a ``baseline`` event (``entries``: the op and what ``Journal.record`` takes besides); the state
+    the database then holds.
+
+    How a ledger's baseline is replayed into a scratch database (drills), and how ``import-alembic``
+    gives its scratch database the schema a history starts from.
+    """
+    dialect = dialect_of(conn)
+    with tx(conn):
+        store.create(conn)
+    journal = Journal(conn, store, Actor.current())
+    state = dialects.empty_state(dialect)
+    for op, fields in entries:
+        statements = dialects.ddl(op, state, dialect, conn=conn) if op is not None else []
+        state = op.apply(state) if op is not None else state
+        with tx(conn):
+            dialects.execute(conn, list(statements))
+            journal.record("baseline", op, state, **fields)
+    return state

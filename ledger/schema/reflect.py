@@ -10,7 +10,6 @@ from here too.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
@@ -46,6 +45,7 @@ from ledger.schema.comparison import (
 )
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
+from ledger.support.quietwarn import silenced
 
 __all__ = [
     "DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "reflect", "type_ddl", "without_type_checks",
@@ -80,11 +80,11 @@ def reflect(
     kw: dict[str, Any] = {"schema": schema}
     if not database.reflects_every_table or only is not None:
         kw["filter_names"] = names
-    with warnings.catch_warnings():
-        # SQLite's expression indexes are read from their SQL (``ReflectedKeys.index_sql``).
-        warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
-        # MySQL's foreign keys are read from information_schema.
-        warnings.filterwarnings("ignore", message=r"Unknown schema content: '\s*CONSTRAINT .* FOREIGN KEY")
+    # SQLite's expression indexes are read from their SQL (``ReflectedKeys.index_sql``); MySQL's
+    # foreign keys from information_schema. (Not a catch_warnings block: changing the filters makes
+    # Python show again every warning it showed, in the program that runs the hook.)
+    with silenced("Skipped unsupported reflection of expression-based index",
+                  r"Unknown schema content: '\s*CONSTRAINT .* FOREIGN KEY"):
         columns = inspector.get_multi_columns(**kw)
         keys = database.reflect_keys(conn, inspector, schema, names, subset=only is not None, kw=kw)
         indexes = inspector.get_multi_indexes(**kw)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
 
-from ops import MigrateOperation
 from ops.base import LedgerError
 
 from ledger import dialects
@@ -18,6 +17,8 @@ from ledger.support import faults
 from ledger.format.events import Actor, Event, fold_events, verify_chain
 
 if TYPE_CHECKING:
+    from ops import MigrateOperation
+
     from ledger.storage.seal import Seal
 
 __all__ = ["REFUSAL", "LedgerStore", "LockTimeout", "fold_events", "verify_chain"]

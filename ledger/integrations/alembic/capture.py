@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +28,12 @@ from ledger.integrations.alembic_sql import (
     touched_tables,
 )
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, SCHEMA_SQL, AlembicHookError
+from ledger.support.quietwarn import blamed_outside, silenced
+
+#: the hook's modules, whose frames stand between a migration and Alembic's work
+_HOOK_MODULES = re.compile(r"^ledger\.")
+#: the modules SQLAlchemy's warnings skip to blame a frame (its own and Alembic's)
+_LIBRARY_MODULES = re.compile(r"^(?:sqlalchemy\.|alembic\.)")
 
 
 @attrs.frozen
@@ -55,14 +60,12 @@ class Captures:
 
     @contextlib.contextmanager
     def _alembic_work(self) -> Iterator[None]:
-        """Alembic's own work runs in the block: its warnings are kept, to be shown as without the hook."""
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                yield
-            finally:
-                if self._alembic_warnings is not None:
-                    self._alembic_warnings.extend(caught)
+        """Alembic's own work runs in the block: its warnings are shown as without the hook, from the
+        frame they blame without the hook's frames (the user's migration, the ``with`` of a batch
+        block); the warning filters and registries are not touched, so Python shows a warning once
+        per place, and again after the migration itself resets them, exactly as without the hook."""
+        with blamed_outside(_HOOK_MODULES, _LIBRARY_MODULES):
+            yield
 
     @contextlib.contextmanager
     def _capture(self, source: str) -> Iterator[list[Captured]]:
@@ -97,7 +100,8 @@ class Captures:
             # DDL run on the connection is recorded now, as what it changed: reflected later, a
             # table it made and a later statement renamed would be missed, and the rename
             # recorded as SQL to run again over ops that already made its change.
-            self._flush_captured()
+            with silenced():  # the hook's own reflection warns nothing
+                self._flush_captured()
 
     def _flush_captured(self) -> None:
         if not self._buffer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,11 @@ def touched(operation: Any) -> tuple[str | None, str] | None:
     if not isinstance(table, str):
         return None
     return getattr(operation, "schema", None), table
+
+
+#: ``info`` key of the drop of a CHECK an ``alter_column`` of an Enum/Boolean type made Alembic drop:
+#: recorded only when the database no longer holds it
+TYPE_CHECK = "alembic_type_check"
 
 
 class _NotModelled(Exception):
@@ -158,12 +164,48 @@ def _drop_column(operation: aops.DropColumnOp, result: Any, recorder: Recorder) 
 def _alter_column(operation: aops.AlterColumnOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
     dialect = recorder.conn.dialect
     type_ = _storable_type(operation.modify_type, dialect) if operation.modify_type is not None else None
+    new_checks = _type_checks(operation, operation.modify_type, recorder) if operation.modify_type is not None else []
+    if new_checks and getattr(type_, "create_constraint", False):
+        # Alembic added the type's CHECK beside the ALTER: it is recorded as that constraint (under
+        # the name the database gave it, so a rollback drops it), not implied by the column's type.
+        type_ = copy.copy(type_)
+        type_.create_constraint = False  # type: ignore[union-attr]
     op = lops.AlterColumnOp._build(
         operation.table_name, operation.column_name, operation.schema,
         nullable=operation.modify_nullable, comment=operation.modify_comment,
         server_default=operation.modify_server_default, new_column_name=operation.modify_name, type_=type_,
     )
-    return [op] if op.has_changes() else []
+    converted: list[MigrateOperation] = [op] if op.has_changes() else []
+    if operation.modify_type is None:
+        return converted
+    old_checks = _type_checks(operation, operation.existing_type, recorder) if operation.existing_type is not None else []
+    dropped = [lops.DropConstraintOp(c.name, operation.table_name, type_="check", schema=operation.schema)
+               for c in old_checks if c.name]
+    for op_ in dropped:
+        op_.info[TYPE_CHECK] = True  # some databases keep it (MySQL/MariaDB): recorded if it went
+    added = [lops.CreateCheckConstraintOp(operation.table_name, c, schema=operation.schema) for c in new_checks]
+    return [*dropped, *converted, *added]
+
+
+def _type_checks(operation: aops.AlterColumnOp, type_: Any, recorder: Recorder) -> list[CheckSpec]:
+    """The CHECK constraints of ``type_`` (an ``Enum``/``Boolean`` with ``create_constraint``) that
+    Alembic's ``alter_column`` drops (of the existing type) or adds (of the new one) beside the
+    ALTER, as it names them (the naming convention of the context's metadata)."""
+    from alembic.operations.schemaobj import SchemaObjects
+
+    if not isinstance(type_, sa.types.SchemaType):
+        return []
+    dialect = recorder.conn.dialect
+    compiler = dialect.statement_compiler(dialect, None)
+    table = SchemaObjects(recorder.migration_context).table(
+        operation.table_name, sa.Column(operation.column_name, type_), schema=operation.schema)
+    found = []
+    for constraint in table.constraints:
+        rule = getattr(constraint, "_create_rule", None)
+        if isinstance(constraint, sa.CheckConstraint) and (not rule or rule(compiler)):
+            spec = CheckSpec.from_constraint(constraint)
+            found.append(spec if spec.name else named(spec, table.name, PLACEHOLDER_CONVENTION))
+    return found
 
 
 def _create_index(operation: aops.CreateIndexOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:

@@ -113,11 +113,15 @@ def as_compiled_names(op: MigrateOperation, dialect: sa.Dialect) -> MigrateOpera
 def _without_repeated_uniques(op: lops.CreateTableOp, unmatched: set[str],
                               live: Mapping[tuple[str, ...], int]) -> lops.CreateTableOp:
     """Several unnamed UNIQUE constraints on the same columns are as many as the database keeps
-    (PostgreSQL one, SQLite and MariaDB each of them); so in the fold."""
+    (PostgreSQL one, SQLite and MariaDB each of them); so in the fold. One the database did not
+    make at all is left out: PostgreSQL makes no UNIQUE that repeats the primary key's columns in
+    its CREATE TABLE (``Column(unique=True)`` on the primary key column)."""
     kept: list[UniqueSpec] = []
+    primary = tuple(op.table.primary_key.columns) if op.table.primary_key is not None else None
     for unique in op.table.uniques:
         same = sum(1 for k in kept if k.columns == unique.columns)
-        if unique.name in unmatched and same and same >= live.get(tuple(unique.columns), 1):
+        held = live.get(tuple(unique.columns), 0 if tuple(unique.columns) == primary else 1)
+        if unique.name in unmatched and same >= held:
             continue
         kept.append(unique)
     return attrs.evolve(op, table=attrs.evolve(op.table, uniques=tuple(kept)))

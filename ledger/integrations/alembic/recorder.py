@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,12 +24,13 @@ from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
 from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
 from ledger.integrations.alembic.capture import Captured, Captures
-from ledger.integrations.alembic.convert import CONVERTERS, _NotModelled, Unconverted, is_noop, touched
+from ledger.integrations.alembic.convert import CONVERTERS, TYPE_CHECK, _NotModelled, Unconverted, is_noop, touched
 from ledger.integrations.alembic.fallback import FollowsLive
 from ledger.integrations.alembic.lock import AppliesLock
 from ledger.integrations.alembic.names import ResolvesNames, as_compiled_names
 from ledger.integrations.alembic.patch import ORIGINAL, RECORDERS, patch_alembic
 from ledger.integrations.alembic.stored import RecordsStored, dropped_foreign_key
+from ledger.support.quietwarn import silenced
 
 
 def alembic_step_id(step: Any) -> tuple[str | None, str | None, Path | None]:
@@ -65,8 +65,6 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._direction = "upgrade"
         self._path: Path | None = None
         self._buffer: list[Captured] | None = None
-        #: the warnings Alembic's own work gave in the op being run (shown as without the hook)
-        self._alembic_warnings: list[warnings.WarningMessage] | None = None
         self._source: str | None = None
         self._pending: dict[int, list[tuple[MigrateOperation, str | None]]] = {}
         #: the version table's heads as this run left them (None: not read yet)
@@ -133,19 +131,21 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                      path: Path | None = None, **kw: Any) -> None:
         """Run one revision's ``upgrade()`` (or ``downgrade()``) with its operations recorded."""
         self.revision, self._why, self._direction, self._path = revision, doc, direction, path
-        self._begin_sqlite()
-        if self._others_committed() or self.state is None:
-            self._check_heads()
-            self._load()
+        with silenced():  # the hook's own work warns nothing (the revision's warns as without the hook)
+            self._begin_sqlite()
+            if self._others_committed() or self.state is None:
+                self._check_heads()
+                self._load()
         before = len(self.events)
         self.active = True
         self._buffer = []
         try:
             fn(**kw)
-            self._flush_captured()
-            self._resync()
-            if len(self.events) == before:
-                self._append(None, self._message())  # the revision ran, and changed nothing
+            with silenced():
+                self._flush_captured()
+                self._resync()
+                if len(self.events) == before:
+                    self._append(None, self._message())  # the revision ran, and changed nothing
         except BaseException:
             if not dialects.transactional_ddl(self.dialect) and self._committed > before:
                 self._mark_partial()
@@ -334,7 +334,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                     captured: list[Captured]) -> None:
         assert self.state is not None
         for op in converted:
-            if is_noop(op, self.state):
+            if is_noop(op, self.state) or (op.info.get(TYPE_CHECK) and self._holds_check(op)):
                 continue
             if self._database.indexes_foreign_keys and isinstance(op, lops.CreateForeignKeyOp):
                 self._adopt_kept_index(op, origin)
@@ -366,6 +366,14 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._kept_with_column(completed, origin)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
+
+    def _holds_check(self, op: MigrateOperation) -> bool:
+        """The live table still has the CHECK ``op`` drops (a database that keeps a type's CHECK when
+        Alembic alters the column's type: the drop did not run)."""
+        table, schema = getattr(op, "table_name", None), getattr(op, "schema", None)
+        with self._quiet():
+            checks = sa.inspect(self.conn).get_check_constraints(table, schema=schema)  # type: ignore[arg-type]
+        return any(c.get("name") == getattr(op, "constraint_name", None) for c in checks)
 
     def _apply(self, op: MigrateOperation, origin: str | None, message: str | None = None) -> None:
         assert self.state is not None

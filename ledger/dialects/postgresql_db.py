@@ -1,0 +1,296 @@
+"""PostgreSQL, the database object: names, facts, reflection fixes, the ledger's triggers and lock.
+
+Its DDL generator is in :mod:`ledger.dialects.postgresql`, loaded when DDL is first needed;
+SQLAlchemy's PostgreSQL package is imported when a PostgreSQL dialect is first asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from .database import Database, ReflectedKeys, register_database
+from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, trigger_name
+from .typetext import float_by_precision, rules, spaced
+
+if TYPE_CHECKING:
+    from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
+
+__all__ = ["PostgreSQL", "catalog_keys"]
+
+
+#: Keywords PostgreSQL reserves (its "reserved" and "reserved, can be function or type" ones) that
+#: SQLAlchemy's list lacks: a constraint named ``collation`` must be quoted.
+_PG_RESERVED_TOO = frozenset({"collation", "concurrently", "lateral", "system_user", "tablesample"})
+
+
+_TYPE_SPELLING = rules(
+    (r"(\[\])+$", "[]"),
+    (r"^FLOAT(?:\((\d+)\))?(?=$|\[)", lambda m: float_by_precision(m, "REAL", "DOUBLE PRECISION")),
+    (r"^DOUBLE(?= |$|\[)(?! PRECISION)", "DOUBLE PRECISION"),
+    (r"^DECIMAL\b", "NUMERIC"),
+    (r"^NUMERIC\((\d+)\)", r"NUMERIC(\1,0)"),
+    (r"^NCHAR\b", "CHAR"),
+    (r"^NVARCHAR\b", "VARCHAR"),
+    (r"^CHARACTER VARYING\b", "VARCHAR"),
+    (r"^(CHAR|BIT)(?=$|\[)", r"\1(1)"),
+    (r"^INT(?=$|\[)", "INTEGER"),
+    (r" COLLATE \S+$", ""),
+)
+
+
+_PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
+_PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
+
+
+def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] | None = None) -> tuple[
+    dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]],
+    dict[tuple[str, str], bool],
+]:
+    """PostgreSQL's primary keys, unique constraints and foreign keys from its catalog in one
+    query, in the inspector's shapes; and (table, unique constraint) -> initially deferred, for
+    deferrable ones, which the inspector does not report. The inspector takes three queries
+    for these and reads a foreign key's columns by splitting its definition at commas, and so
+    splits names that hold one: here they come from the catalog's column numbers. The one-byte
+    ``"char"`` codes are read as text: asyncpg returns that type as bytes."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT cl.relname, con.conname, con.contype::text, con.condeferrable, con.condeferred,"
+            " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(n, i)"
+            "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),"
+            " ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(n, i)"
+            "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),"
+            " ref.relname, ref_ns.nspname, con.contype = 'f' AND pg_catalog.pg_table_is_visible(con.confrelid),"
+            " con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text"
+            " FROM pg_catalog.pg_constraint con"
+            " JOIN pg_catalog.pg_class cl ON cl.oid = con.conrelid"
+            " JOIN pg_catalog.pg_namespace ns ON ns.oid = cl.relnamespace"
+            " LEFT JOIN pg_catalog.pg_class ref ON ref.oid = con.confrelid"
+            " LEFT JOIN pg_catalog.pg_namespace ref_ns ON ref_ns.oid = ref.relnamespace"
+            " WHERE con.contype IN ('p', 'u', 'f')"
+            " AND ns.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
+            + (" AND cl.relname = ANY(:names)" if names is not None else "")
+            + " ORDER BY cl.relname, con.conname"
+        ),
+        {"schema": schema, **({"names": list(names)} if names is not None else {})},
+    )
+    pks: dict[Any, dict[str, Any]] = {}
+    uniques: dict[Any, list[dict[str, Any]]] = {}
+    fks: dict[Any, list[dict[str, Any]]] = {}
+    deferrable: dict[tuple[str, str], bool] = {}
+    for (table, name, kind, is_deferrable, deferred, local, remote, ref_table, ref_schema, visible,
+         on_update, on_delete, match) in rows:
+        key = (schema, table)
+        if kind == "p":
+            pks[key] = {"name": name, "constrained_columns": list(local)}
+        elif kind == "u":
+            uniques.setdefault(key, []).append({"name": name, "column_names": list(local)})
+            if is_deferrable:
+                deferrable[(table, name)] = bool(deferred)
+        else:
+            # As the inspector reports it: the referent's schema when the search path does not
+            # find the table by its name alone, or when it is the schema being reflected.
+            fks.setdefault(key, []).append({
+                "name": name, "constrained_columns": list(local), "referred_table": ref_table,
+                "referred_columns": list(remote),
+                "referred_schema": ref_schema if not visible or (schema is not None and schema == ref_schema) else None,
+                "options": {
+                    "onupdate": _PG_ACTIONS.get(on_update), "ondelete": _PG_ACTIONS.get(on_delete),
+                    "deferrable": True if is_deferrable else None, "initially": "DEFERRED" if deferred else None,
+                    "match": _PG_MATCH.get(match),
+                },
+            })
+    return pks, uniques, fks, deferrable
+
+
+#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
+_OUTSIDE_TRANSACTION = r"""^\s*(?:
+        (?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b
+      | REINDEX\s+(?:\([^)]*\)\s*)?(?:(?:INDEX|TABLE)\s+CONCURRENTLY|SCHEMA|DATABASE|SYSTEM)\b
+      | VACUUM\b
+      | (?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b
+      | ALTER\s+SYSTEM\b
+      | ALTER\s+TABLE\s[^;]*\bDETACH\s+PARTITION\s[^;]*\bCONCURRENTLY\b
+    )"""
+
+
+#: what tables may need that is not a table: an extension (an operator class, a type), a schema
+_PREPARES = re.compile(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA)\b", re.IGNORECASE)
+
+_INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
+
+
+@register_database
+class PostgreSQL(Database):
+    """PostgreSQL: transactional DDL, named ENUM types, 63-byte names (longer ones are cut silently)."""
+
+    name = "postgresql"
+    title = "PostgreSQL"
+    backends = ("postgresql",)
+    default_driver = "psycopg"
+    extra = "postgresql"
+    sync_drivers = ("psycopg", "psycopg2", "pg8000")
+    sa_dialect_at = "sqlalchemy.dialects.postgresql.base:PGDialect"
+    generator_at = "ledger.dialects.postgresql:PostgreSQLGenerator"
+    name_limit = (63, "bytes")
+    cuts_long_names = True
+    #: index names (a primary key's and a unique constraint's are index names too) per schema,
+    #: constraint names per table
+    names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))
+    current_user_sql = "SELECT current_user"
+
+    def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
+        """A trigger is dropped from its table; a function or procedure by its argument types."""
+        if kind == "TRIGGER" and table is not None:
+            return f"DROP TRIGGER IF EXISTS {name} ON {table}"
+        if kind in ("FUNCTION", "PROCEDURE") and arguments is not None:
+            return f"DROP {kind} IF EXISTS {name}{arguments}"
+        return super().drop_object_sql(kind, name, table=table, arguments=arguments)
+
+    def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
+        prep = sa_dialect.identifier_preparer
+        quoted, message = prep.format_table(table), refusal_literal()
+        function = trigger_name(table, prep, "refuse_change")
+        no_change, no_truncate = prep.quote(f"{table.name}_no_change"), prep.quote(f"{table.name}_no_truncate")
+        return [
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$sl$ BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'insufficient_privilege'; END $sl$",
+            f"CREATE TRIGGER {no_change} BEFORE UPDATE OR DELETE ON {quoted} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+            f"CREATE TRIGGER {no_truncate} BEFORE TRUNCATE ON {quoted} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+            # Fire in every session_replication_role (replica would skip an ordinary trigger).
+            f"ALTER TABLE {quoted} ENABLE ALWAYS TRIGGER {no_change}",
+            f"ALTER TABLE {quoted} ENABLE ALWAYS TRIGGER {no_truncate}",
+        ]
+
+    def ledger_grants(self, table: sa.Table, snapshots: sa.Table, sa_dialect: sa.Dialect, *, applier: str,
+                      owner: str | None) -> list[str]:
+        prep = sa_dialect.identifier_preparer
+        quoted, cache, app = prep.format_table(table), prep.format_table(snapshots), self.grant_account(applier, prep)
+        statements = []
+        if owner is not None:
+            function = trigger_name(table, prep, "refuse_change")
+            statements += [f"ALTER TABLE {quoted} OWNER TO {prep.quote(owner)}",
+                           f"ALTER FUNCTION {function}() OWNER TO {prep.quote(owner)}",
+                           f"ALTER TABLE {cache} OWNER TO {prep.quote(owner)}"]
+        statements += [f"REVOKE ALL ON {quoted} FROM PUBLIC", f"REVOKE ALL ON {quoted} FROM {app}",
+                       f"GRANT SELECT, INSERT ON {quoted} TO {app}",
+                       f"GRANT SELECT, INSERT, DELETE ON {cache} TO {app}"]
+        if table.schema:
+            statements.append(f"GRANT USAGE ON SCHEMA {prep.quote_schema(table.schema)} TO {app}")
+        return statements
+
+    @contextlib.contextmanager
+    def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
+        """A session advisory lock, released when the connection ends."""
+        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        deadline = time.monotonic() + timeout
+        while not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": number}).scalar():
+            if conn.in_transaction():
+                conn.commit()
+            if time.monotonic() >= deadline:
+                raise lock_timeout(what, timeout)
+            time.sleep(0.05)
+        commit_if_open(conn)
+        with released(conn, sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number}):
+            yield
+
+    merges_duplicate_uniques = True
+    primary_key_serves_as_unique = True
+    stores_computed_columns = True
+    keeps_foreign_key_match = True
+    keeps_unique_deferral = True
+    keeps_column_order = False
+    index_option_prefixes = ("postgresql",)
+
+    reflects_every_table = True
+    boolean_literals = ("false", "true")
+
+    def bytes_literal(self, hex_digits: str) -> str:
+        return f"'\\x{hex_digits}'::bytea"
+
+    def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
+                     names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:
+        """Primary keys, unique constraints and foreign keys in one catalog query."""
+        pks, uniques, fks, deferrable = catalog_keys(conn, schema, names if subset else None)
+        return ReflectedKeys(pks, uniques, fks, deferrable)
+
+    def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
+                        foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
+        return None if index.get("duplicates_constraint") else spec  # the index behind a unique constraint
+
+    def runs_outside_transaction(self, statement: str) -> bool:
+        return re.match(_OUTSIDE_TRANSACTION, statement, re.IGNORECASE | re.VERBOSE) is not None
+
+    def prepares_schema(self, statement: str) -> bool:
+        return _PREPARES.match(statement) is not None
+
+    def stored_identity(self, identity: IdentitySpec, type_text: str) -> IdentitySpec | None:
+        """An identity with PostgreSQL's defaults filled in, as the server reports it."""
+        from ops.specs import IdentitySpec
+
+        top = _INT_RANGES.get(type_text, 2**63 - 1)
+        increment = identity.increment or 1
+        if increment > 0:
+            minvalue = identity.minvalue if identity.minvalue is not None else 1
+            maxvalue = identity.maxvalue if identity.maxvalue is not None else top
+            start = identity.start if identity.start is not None else minvalue
+        else:
+            minvalue = identity.minvalue if identity.minvalue is not None else -top - 1
+            maxvalue = identity.maxvalue if identity.maxvalue is not None else -1
+            start = identity.start if identity.start is not None else maxvalue
+        return IdentitySpec(always=bool(identity.always), start=start, increment=increment, minvalue=minvalue,
+                            maxvalue=maxvalue, cycle=bool(identity.cycle), cache=identity.cache or 1)
+
+    def stored_index_expression(self, text: str) -> str:
+        # NULLs sort as the largest value: DESC NULLS FIRST and ASC NULLS LAST are the defaults.
+        text = re.sub(r"^(.*) desc nulls first$", r"\1 desc", text)
+        return re.sub(r"^(.*?)(?<! desc) nulls last$", r"\1", text)
+
+    def canonical_type(self, type_: sa.types.TypeEngine[Any]) -> str | None:
+        if isinstance(type_, sa.Enum) and type_.native_enum:
+            # The DDL names the type only; PostgreSQL keeps its values, which are compared too.
+            name = f"{type_.schema}.{type_.name}" if type_.schema else str(type_.name)
+            values = ",".join("'" + v.replace("'", "''") + "'" for v in type_.enums)
+            return f"ENUM {name}({values})"
+        return super().canonical_type(type_)
+
+    def spell_type(self, compiled: str) -> str:
+        return _TYPE_SPELLING(spaced(compiled))
+
+    def sequence_default(self, text: str) -> bool:
+        return re.match(r"\s*nextval\s*\(", text, re.IGNORECASE) is not None
+
+    def owned_sequence_columns(self, conn: sa.Connection, schema: str | None,
+                               names: Sequence[str]) -> set[tuple[str, str]]:
+        # SERIAL and BIGSERIAL: the sequence depends on its column automatically ('a'); an
+        # identity's depends internally ('i') and is no default.
+        rows = conn.execute(sa.text(
+            "SELECT t.relname, a.attname FROM pg_catalog.pg_depend d"
+            " JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+            " JOIN pg_catalog.pg_class t ON t.oid = d.refobjid"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+            " JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+            " WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass"
+            " AND d.deptype = 'a' AND n.nspname = COALESCE(:schema, current_schema())"
+            " AND t.relname = ANY(:names)"
+        ), {"schema": schema, "names": list(names)})
+        return {(str(table), str(column)) for table, column in rows}
+
+    def scratch_statements(self, name: str) -> tuple[str, str] | None:
+        create, drop = super().scratch_statements(name)  # type: ignore[misc]
+        return create, drop + " WITH (FORCE)"  # connections left behind do not keep it
+
+    def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
+                        ) -> sa.engine.Dialect:
+        dialect = super().compile_dialect(version, flavour, options)
+        preparer = dialect.identifier_preparer
+        preparer.reserved_words = set(preparer.reserved_words) | _PG_RESERVED_TOO
+        return dialect

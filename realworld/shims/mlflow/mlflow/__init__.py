@@ -1,0 +1,1 @@
+"""What mlflow's migrations import of mlflow: its entities' constants and the table names of its models."""

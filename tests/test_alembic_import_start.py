@@ -1,0 +1,231 @@
+"""``import-alembic --from-url``: a history that starts from tables ``metadata.create_all()`` made.
+
+The package creates a new database with ``create_all()`` of its models and stamps its Alembic
+version table; its history migrates from there, so on an empty scratch database its first
+``ALTER`` fails. Imported from a database at that starting point (only read), the history
+runs on its schema, after the revision its version table holds; the folder records that
+schema (``baseline.json``), ``baseline`` adopts a database at that point, ``apply`` builds
+what ``alembic upgrade heads`` builds, and ``rollback --to base`` stops at the baseline. A
+database that was not adopted is refused with one line saying what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from ledger.cli import main
+from ledger.integrations.alembic_import import ImportError_, import_alembic
+from ledger.project.config import Config
+from ledger.project.revisions import load_revisions
+from ledger.run import apply as runner
+from ledger.run.apply import NotAdopted
+from ledger.run.baseline import baseline
+from ledger.run.rollback import rollback
+from ledger.schema.reflect import compare, reflect
+from tests.alembic_histories import LEDGER_TABLE, name_like_fold, run_alembic, write_env, write_history
+
+MODELS_V1 = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table('users', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50), unique=True),
+         sa.Column('active', sa.Boolean, nullable=False, server_default=sa.true()))
+sa.Table('groups', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50)),
+         sa.Column('owner_id', sa.Integer, sa.ForeignKey('users.id'), index=True))
+"""
+
+#: the package's history: its first revision made the tables (create_all() makes them for a new
+#: database, which is stamped there); the later ones migrate such a database
+HISTORY = [
+    ["op.create_table('users', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(50)))"],
+    ["op.add_column('users', sa.Column('email', sa.String(100)))",
+     "op.create_index('ix_users_email', 'users', ['email'])",
+     "op.execute(\"UPDATE users SET email = name || '@example.org'\")"],
+    ["op.create_table('tokens', sa.Column('id', sa.Integer(), primary_key=True),"
+     " sa.Column('user_id', sa.Integer(), sa.ForeignKey('users.id', name='fk_tokens_user')))",
+     "op.create_index('ix_groups_name', 'groups', ['name'])"],
+    ["op.drop_index('ix_groups_name', table_name='groups')", "op.drop_column('groups', 'name')"],
+]
+STAMPED = "0001aa"
+IMPORTED = ["0002aa", "0003aa", "0004aa"]
+
+
+def _import_dialect(dialect: str) -> str:
+    return "mysql" if dialect == "mariadb" else dialect
+
+
+def _made_by_create_all(url: str, folder: Path, stamp: str | None = STAMPED) -> None:
+    """The database as the package makes it: create_all() of the models, the version table stamped."""
+    namespace: dict[str, object] = {}
+    exec(MODELS_V1, namespace)
+    metadata = namespace["metadata"]
+    assert isinstance(metadata, sa.MetaData)
+    engine = sa.create_engine(url)
+    try:
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    if stamp is not None:
+        run_alembic(folder, url, "stamp", stamp)
+
+
+def _reflected(url: str) -> object:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return reflect(conn, exclude=(LEDGER_TABLE, "alembic_version"))
+    finally:
+        engine.dispose()
+
+
+def _tables(url: str) -> list[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(sa.inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _differences(expected_url: str, actual_url: str, dialect: str) -> list[str]:
+    expected, actual = _reflected(expected_url), _reflected(actual_url)
+    return compare(name_like_fold(expected, actual), actual, "mysql" if dialect == "mariadb" else dialect)  # type: ignore[arg-type]
+
+
+def _history(tmp_path: Path) -> Path:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, HISTORY)
+    return folder
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mariadb"])
+def test_a_history_from_create_all_imports_from_the_starting_database_then_baseline_apply_and_rollback_to_it(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    folder = _history(tmp_path)
+    start = database_factory(dialect)
+    _made_by_create_all(start, folder)
+    before = (_tables(start), _reflected(start))
+    scratch = database_factory(dialect) if dialect != "sqlite" else None
+
+    # Without the starting point the first change of a table create_all() made fails on the empty
+    # scratch database: a problem, nothing written.
+    failed = import_alembic(folder, _import_dialect(dialect), tmp_path / "nowhere", url=scratch)
+    assert [p.revision for p in failed.problems] == ["0003aa"] and "groups" in failed.problems[0].message
+    assert not (tmp_path / "nowhere").exists()
+
+    out = tmp_path / "imported"
+    result = import_alembic(folder, _import_dialect(dialect), out, from_url=start,
+                            url=database_factory(dialect) if dialect != "sqlite" else None)
+    assert result.problems == ()
+    # The revisions at or below the stamped one are not imported: the baseline stands for them.
+    assert [r.id for r in load_revisions(out)] == IMPORTED
+    assert result.start is not None and result.start.alembic == (STAMPED,)
+    assert result.baseline == out / "baseline.json"
+    snapshot = json.loads((out / "baseline.json").read_text(encoding="utf-8"))
+    assert sorted(t["name"] for t in snapshot["tables"]) == ["groups", "users"]
+    first = load_revisions(out).get("0002aa")
+    assert first is not None and first.message.startswith("step 2\n\nStarts from the schema in baseline.json")
+    assert "linearized" not in first.message
+    # The starting database is only read.
+    assert (_tables(start), _reflected(start)) == before
+
+    # Alembic alone, from a database made the same way: the oracle.
+    oracle = database_factory(dialect)
+    _made_by_create_all(oracle, folder)
+    run_alembic(folder, oracle, "upgrade", "heads")
+
+    # The user's flow: a database at the starting point, adopted, then the imported revisions.
+    target = database_factory(dialect)
+    _made_by_create_all(target, folder)
+    config = Config(project_dir=tmp_path, url=target, migrations=out)
+    adopted = baseline(config, why="created by create_all() of the models v1")
+    assert adopted.alembic_revision == STAMPED and adopted.warnings == ()
+    applied = runner.apply(config)
+    assert [r.revision.id for r in applied.applied] == IMPORTED
+    assert _differences(oracle, target, dialect) == []
+
+    # The baseline is a floor: a rollback to base leaves the tables create_all() made.
+    rollback(config, to="base", skip_irreversible=True)
+    assert _differences(start, target, dialect) == []
+    assert {"tokens"} & set(_tables(target)) == set()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_apply_of_such_a_folder_on_a_database_without_the_starting_schema_says_to_baseline_first(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _history(tmp_path)
+    start = database_factory(dialect)
+    _made_by_create_all(start, folder)
+    args = ["import-alembic", str(folder), "--dialect", dialect, "--into", "imported", "--from-url", start]
+    if dialect != "sqlite":
+        args += ["--scratch-url", database_factory(dialect)]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "imported 3 revisions into imported" in result.stdout
+    assert (f"wrote {Path('imported') / 'baseline.json'}  the schema the revisions start from (2 tables at Alembic "
+            f"revision {STAMPED}): adopt a database at that point with `schema-ledger baseline`") in result.stdout
+
+    empty = database_factory(dialect)
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "imported"\n', encoding="utf-8")
+    for extra in ((), ("--sql",)):
+        result = CliRunner().invoke(main, ["--url", empty, "apply", *extra])
+        assert result.exit_code == 1, result.output
+        [line] = result.stderr.splitlines()
+        assert line.startswith("schema-ledger: error: the migrations in imported start from the schema in "
+                               "baseline.json (2 tables: groups, users), not from an empty database"), line
+        assert "run `schema-ledger baseline` on a database that holds that schema" in line
+        assert "Traceback" not in result.output
+    assert [t for t in _tables(empty) if t != LEDGER_TABLE] == []
+
+    # Tables made by create_all() but not adopted: the same refusal (the ledger holds none of them).
+    unadopted = database_factory(dialect)
+    _made_by_create_all(unadopted, folder)
+    with pytest.raises(NotAdopted, match="schema-ledger baseline"):
+        runner.apply(Config(project_dir=tmp_path, url=unadopted, migrations=tmp_path / "imported"))
+    assert (tmp_path / "imported" / "baseline.json").is_file()
+
+
+def test_a_starting_database_without_a_version_table_runs_every_revision_on_its_schema(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, HISTORY[1:])  # the history's first revision alters what create_all() made
+    start = database_factory("sqlite")
+    _made_by_create_all(start, folder, stamp=None)
+    result = import_alembic(folder, "sqlite", tmp_path / "imported", from_url=start)
+    assert result.problems == () and result.start is not None and result.start.alembic == ()
+    assert [r.id for r in load_revisions(tmp_path / "imported")] == ["0001aa", "0002aa", "0003aa"]
+
+
+def test_a_starting_database_that_cannot_be_used_is_one_line(
+    tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _history(tmp_path)
+    with pytest.raises(ImportError_, match="--from-url sqlite:///.*missing.db does not exist"):
+        import_alembic(folder, "sqlite", tmp_path / "out", from_url=f"sqlite:///{tmp_path / 'missing.db'}")
+    assert not (tmp_path / "missing.db").exists()
+    postgres = database_factory("postgresql")
+    with pytest.raises(ImportError_, match="is a postgresql database, not sqlite"):
+        import_alembic(folder, "sqlite", tmp_path / "out", from_url=postgres)
+    other = database_factory("sqlite")
+    _made_by_create_all(other, folder)
+    engine = sa.create_engine(other)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff00'")
+    engine.dispose()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out", "--from-url", other])
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert "its Alembic version table holds ffff00, not a revision of this history" in line
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,111 @@
+"""What a command imports on its way to work (docs/performance.md, "start-up"): `status` on a SQLite
+database reads the ledger's narrow columns and the cached revisions, so it needs no op module, no
+DDL generator, no codec and no other database's SQLAlchemy package. A test on what is imported,
+never on time: each command runs as ``python -m ledger`` in a fresh interpreter, which writes the
+names in ``sys.modules`` at exit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_RUN = """
+import atexit, json, runpy, sys
+atexit.register(lambda: open({out!r}, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv = ["schema-ledger", *{args!r}]
+runpy.run_module("ledger", run_name="__main__")
+"""
+
+#: What reading where a SQLite database stands must not load.
+NOT_FOR_STATUS = (
+    "ops.column", "ops.constraint", "ops.index", "ops.table", "ops.sql", "ops.state", "ops.specs", "ops.types",
+    "ops.keyspecs", "ops.operations", "ledger.dialects.base", "ledger.dialects.sqlite", "ledger.dialects.postgresql",
+    "ledger.dialects.mysql", "ledger.format.codec", "ledger.format.payload", "ledger.storage.view", "cattrs",
+    "sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.mysql", "ledger.run.apply", "ledger.run.executor",
+    "ledger.cli.run", "ledger.cli.project", "ledger.cli.trust",
+)
+
+
+def _within(module: str, names: tuple[str, ...]) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in names)
+
+
+def _imported(args: list[str], cwd: Path, tmp_path: Path) -> set[str]:
+    out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", _RUN.format(out=str(out), args=args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return set(json.loads(out.read_text()))
+
+
+@pytest.fixture
+def applied_project(tmp_path: Path) -> tuple[Path, str]:
+    """A project with two revisions applied to a SQLite file (the revision cache warm, as after any run)."""
+    project = tmp_path / "project"
+    (project / "migrations").mkdir(parents=True)
+    (project / "migrations" / "0001_users.py").write_text(
+        '"""users"""\nimport sqlalchemy as sa\n\nrevision = "0001"\ndown_revision = None\n\n\n'
+        "def upgrade(op):\n"
+        '    op.create_table("users", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(50)))\n'
+        '    op.create_index("ix_users_name", "users", ["name"])\n'
+    )
+    (project / "migrations" / "0002_email.py").write_text(
+        '"""email"""\nimport sqlalchemy as sa\n\nrevision = "0002"\ndown_revision = "0001"\n\n\n'
+        "def upgrade(op):\n"
+        '    op.add_column("users", sa.Column("email", sa.String(100)))\n'
+    )
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "ledger", "--url", url, "apply"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return project, url
+
+
+def test_status_on_sqlite_loads_no_op_module_no_ddl_and_no_other_database(
+        applied_project: tuple[Path, str], tmp_path: Path) -> None:
+    project, url = applied_project
+    modules = _imported(["--url", url, "status"], project, tmp_path)
+    # It did read the ledger: the SQLite dialect and the storage layer are there.
+    assert {"sqlalchemy.dialects.sqlite", "ledger.storage.store", "ledger.inspect.status"} <= modules
+    assert sorted(m for m in modules if _within(m, NOT_FOR_STATUS)) == []
+
+
+def test_the_guard_sees_what_a_command_that_needs_ddl_loads(applied_project: tuple[Path, str], tmp_path: Path) -> None:
+    """The same look at `apply --sql` (DDL for a pending revision) finds the op modules and the
+    generator: the guard above can fail."""
+    project, url = applied_project
+    (project / "migrations" / "0003_age.py").write_text(
+        '"""age"""\nimport sqlalchemy as sa\n\nrevision = "0003"\ndown_revision = "0002"\n\n\n'
+        "def upgrade(op):\n"
+        '    op.add_column("users", sa.Column("age", sa.Integer))\n'
+    )
+    modules = _imported(["--url", url, "apply", "--sql"], project, tmp_path)
+    assert {"ops.column", "ops.state", "ledger.dialects.base", "ledger.dialects.sqlite"} <= modules
+    # Only SQLite's generator: the other databases' are loaded when their DDL is asked for.
+    assert "ledger.dialects.postgresql" not in modules and "ledger.dialects.mysql" not in modules
+
+
+def test_help_loads_no_sqlalchemy(tmp_path: Path) -> None:
+    modules = _imported(["--help"], tmp_path, tmp_path)
+    assert "ledger.cli.inspect" in modules
+    assert sorted(m for m in modules if _within(m, ("sqlalchemy", "ops.column", "ledger.dialects"))) == []
+
+
+def test_the_command_table_names_the_module_of_every_command() -> None:
+    """``schema-ledger CMD`` imports the module ``COMMAND_MODULES`` names for CMD: it must be the
+    one that registers CMD, for every command."""
+    from ledger.cli import main
+    from ledger.cli.app import COMMAND_MODULES
+
+    defined = {name: command.callback.__module__.rpartition(".")[2] for name, command in main.commands.items()
+               if command.callback is not None}
+    assert defined == COMMAND_MODULES
