@@ -295,6 +295,10 @@ class TableSpec:
                     f"table {table.name}: {type(constraint).__name__} constraints are not supported"
                 )
         for column in table.columns:
+            # a CHECK declared on the column (``Column("x", ..., CheckConstraint(...))``) is the table's
+            for constraint in column.constraints:
+                if isinstance(constraint, sa.CheckConstraint) and not _is_type_check(constraint):
+                    checks.append(named(CheckSpec.from_constraint(constraint), table.name, convention))
             if column.unique and not any(u.columns == (column.name,) for u in uniques):
                 uniques.append(named(UniqueSpec(None, (str(column.name),)), table.name, convention))
         indexes = [named(IndexSpec.from_index(i), table.name, convention) for i in table.indexes]

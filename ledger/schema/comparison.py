@@ -293,7 +293,42 @@ def _normalize_unique(unique: UniqueSpec, d: str) -> UniqueSpec:
     return UniqueSpec(_opt_name(unique.name, d), _names(unique.columns, d), deferrable, initially)
 
 
+#: a sort order at the end of an operator-class option's value
+_ORDER_IN_OPS = re.compile(r"^(.*?)\s*\b((?:asc|desc)(?:\s+nulls\s+(?:first|last))?|nulls\s+(?:first|last))\s*$",
+                           re.IGNORECASE)
+
+
+def _ordering_from_ops(index: IndexSpec, d: str) -> IndexSpec:
+    """``postgresql_ops={"id": "DESC"}``: SQLAlchemy writes an operator class after the column's name,
+    so a sort order given there is the column's sort order, which the database keeps (and reports) as
+    the element ``id DESC``; what is left of the value is the operator class."""
+    prefixes = _db(d).index_option_prefixes
+    orders: dict[str, str] = {}
+    options = []
+    for key, value in index.dialect_options:
+        if key.split("_", 1)[0] in prefixes and key.endswith("_ops") and isinstance(value, tuple):
+            kept = []
+            for pair in value:
+                found = (_ORDER_IN_OPS.match(str(pair[1]))
+                         if isinstance(pair, tuple) and len(pair) == 2 else None)
+                if found is None:
+                    kept.append(pair)
+                    continue
+                orders[str(pair[0])] = found.group(2)
+                if found.group(1):
+                    kept.append((pair[0], found.group(1)))
+            value = tuple(kept)
+        options.append((key, value))
+    if not orders:
+        return index
+    elements = tuple(
+        IndexElement(f'"{e.value.replace(chr(34), chr(34) * 2)}" {orders[e.value]}', expression=True)
+        if not e.expression and e.value in orders else e for e in index.elements)
+    return attrs.evolve(index, elements=elements, dialect_options=tuple(options))
+
+
 def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
+    index = _ordering_from_ops(index, d)
     by_folded = {c.name.casefold(): c.name for c in table.columns}
     elements = tuple(_normalize_element(e, by_folded, d) for e in index.elements)
     options: dict[str, Any] = {}
@@ -304,6 +339,8 @@ def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
             continue
         key = f"{db.index_option_prefixes[0]}_{key.split('_', 1)[1]}"
         value = _index_option(key, value, elements, d)
+        if key.endswith("_where") and isinstance(value, str):
+            value = _unqualified(value, table.name, d)
         if value not in (None, False, (), ""):
             options[key] = value
     return IndexSpec(_opt_name(index.name, d), elements, bool(index.unique), tuple(sorted(options.items())))
@@ -319,6 +356,13 @@ def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str
     if word and text.strip('"').replace('""', '"') in columns:
         return IndexElement(_name(columns[text.strip('"').replace('""', '"')], d))
     return IndexElement(text, expression=True)
+
+
+def _unqualified(predicate: str, table: str, d: str) -> str:
+    """A partial index's predicate without its own table's name before the columns: it can name
+    no other table, and PostgreSQL stores ``"user".state = 'active'`` as ``state = 'active'``."""
+    name = canonical_sql('"' + table.replace('"', '""') + '"', dialect=d)
+    return re.sub(rf'(?<![\w".]){re.escape(name)}\.(?=[\w"])', "", predicate)
 
 
 def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...], d: str) -> Any:

@@ -192,7 +192,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             event = Journal(self.conn, self.store, self.actor, head=self._last).record(
                 "apply", op, revision=self.revision, message=message)
             if ddl and not dialects.transactional_ddl(self.dialect):
-                self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
+                self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an async driver's adapter too
                 self._committed = len(self.events) + 1
         self._head = (event.seq, event.hash)
         self._last = event
@@ -210,7 +210,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         """
         message = (f"{PARTIAL} alembic revision {self.revision} failed after part of it ran: MySQL/MariaDB "
                    f"committed its DDL, recorded by the events above; Alembic's version table does not name it")
-        driver = self.conn.connection.driver_connection  # type: ignore[union-attr]
+        driver = self.conn.connection.dbapi_connection  # type: ignore[union-attr]
         try:
             driver.rollback()
             self._last = self.store.head(self.conn)  # the rollback took back events after the last DDL
@@ -347,7 +347,10 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                                             foreign=f"{op.describe()}, which the ledger does not hold ({exc})")
                     continue
                 raise self._error(op.describe(), exc, origin) from exc
-            completed = self._resolve_names(completed)
+            resolved = self._resolve_names(completed)
+            if resolved is None:
+                continue  # the database shows nothing of it
+            completed = resolved
             completed = self._stored_checks(self._stored_defaults(completed))
             if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
