@@ -398,3 +398,21 @@ def test_a_check_declared_on_a_column_is_recorded_with_its_table_or_its_added_co
          " nullable=True))"],
     ])
     check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_a_partial_unique_index_on_an_expression_of_a_free_column_is_recorded(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ckan's idx_only_one_active_email_no_case: ``create_index(..., [sa.func.lower(sa.Column('email'))],
+    unique=True, postgresql_where=sa.text(...))``, the column not bound to the table Alembic made."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('user', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('email', sa.Text()),"
+         " sa.Column('state', sa.Text()))",
+         "op.create_index('ix_active_email', 'user', ['email', 'state'], unique=True,"
+         " postgresql_where=sa.text('\"user\".state=\\'active\\''))"],
+        ["op.create_index('ix_active_email_no_case', 'user', [sa.func.lower(sa.Column('email'))], unique=True,"
+         " postgresql_where=sa.text('\"user\".state=\\'active\\''))",
+         "op.drop_index('ix_active_email')"],
+    ])
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
