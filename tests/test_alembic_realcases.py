@@ -457,3 +457,19 @@ def test_a_primary_key_dropped_by_another_name_where_the_database_names_none_is_
     events = hook_events(url)
     assert "execute" not in [e.op_type for e in events], [e.message for e in events]
     check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_a_column_altered_to_a_named_enum_with_other_values_keeps_the_type_postgresql_holds(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """optuna's v1.2.0.a: ``alter_column('state', type_=sa.Enum(..., 'WAITING', name='trialstate'),
+    existing_type=sa.Enum(..., name='trialstate'))``. PostgreSQL keeps the type trialstate as it is
+    (ALTER COLUMN ... TYPE trialstate adds no value): the fold follows the database."""
+    url = database_factory("postgresql")
+    old, new = ("sa.Enum('RUNNING', 'COMPLETE'" + more + ", name='trialstate')" for more in ("", ", 'WAITING'"))
+    upgrade_with_hook(tmp_path, url, [
+        [f"op.create_table('trials', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('state', {old}))"],
+        ["with op.batch_alter_table('trials') as batch_op:",
+         f"    batch_op.alter_column('state', type_={new}, existing_type={old})"],
+    ], batch=True)
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
