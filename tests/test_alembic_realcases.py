@@ -16,6 +16,7 @@ from tests.alembic_histories import (
     check_everything,
     check_live_equals_fold,
     hook_events,
+    ledger_cli,
     run_alembic,
     up_and_down,
     upgrade_with_hook,
@@ -416,3 +417,43 @@ def test_a_partial_unique_index_on_an_expression_of_a_free_column_is_recorded(
          "op.drop_index('ix_active_email')"],
     ])
     check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_a_serial_column_turned_into_text_is_replayed_without_its_sequence_default(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ckan's 016_uuids_everywhere: ``alter_column('package', 'id', type_=sa.UnicodeText,
+    server_default=None)`` on a SERIAL id, then ``DROP SEQUENCE package_id_seq``. Replayed from the
+    ledger (drill, an imported project's apply), the column loses the sequence's default as it did
+    under Alembic, so the sequence can be dropped."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('package', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.Text()))"],
+        ["op.alter_column('package', 'id', type_=sa.UnicodeText, server_default=None)",
+         "op.execute(sa.schema.DropSequence(sa.schema.Sequence('package_id_seq')))"],
+    ])
+    check_live_equals_fold(url)
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--allow-irreversible", "--json", "-q")
+    assert "cannot drop sequence" not in out, out
+    report = json.loads(out)
+    assert not report["failures"], out
+
+
+def test_a_primary_key_dropped_by_another_name_where_the_database_names_none_is_the_tables(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's 181f10493468 on MariaDB: ``batch_op.drop_constraint('metric_pk', type_='primary')`` on
+    a primary key made without that name. MariaDB calls every primary key PRIMARY and drops the
+    table's one whatever name is given: recorded as that drop, not as the block's SQL."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('metrics', sa.Column('key', sa.String(50), nullable=False),"
+         " sa.Column('value', sa.Float(), nullable=False), sa.PrimaryKeyConstraint('key'))"],
+        ["with op.batch_alter_table('metrics') as batch_op:",
+         "    batch_op.alter_column('value', type_=sa.types.Float(precision=53), nullable=False)",
+         "    batch_op.drop_constraint('metric_pk', type_='primary')",
+         "    batch_op.create_primary_key('metric_pk', ['key', 'value'])"],
+    ], batch=True)
+    events = hook_events(url)
+    assert "execute" not in [e.op_type for e in events], [e.message for e in events]
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
