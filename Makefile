@@ -38,7 +38,7 @@ bench: $(STAMP)
 # Real Alembic histories from PyPI wheels (cached in .realworld-cache/), on SQLite, PostgreSQL and
 # MariaDB; writes the table of results into docs/alembic.md. REALWORLD_ARGS="--only fab --dialect sqlite".
 realworld: $(STAMP)
-	$(BIN)/python -m pip install --quiet sqlmodel numpy  # langflow's and zenml's histories name sqlmodel's types; optuna's imports numpy
+	$(BIN)/python -m pip install --quiet sqlmodel numpy sqlalchemy-utils  # langflow's and zenml's histories name sqlmodel's types; optuna's imports numpy; superset's declare sqlalchemy-utils' types
 	$(BIN)/python -m realworld $(REALWORLD_ARGS)
 
 clean:

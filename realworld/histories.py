@@ -144,6 +144,16 @@ HISTORIES: tuple[History, ...] = (
             base=Base("mlflow==3.18.0", ("mlflow.store.tracking.dbmodels.initial_models",), bare_packages=True,
                       stamp=False)),
     History("optuna", "optuna==5.1.0", "optuna/storages/_rdb/alembic", shim="optuna", render_as_batch=True),
+    # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
+    # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
+    History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
+            transaction_per_migration=True,
+            base=Base("flask-appbuilder==5.3.0", ("flask_appbuilder.security.sqla.models",),
+                      venv=("flask-appbuilder==5.3.0",), stamp=False),
+            copied=tuple(f"superset/migrations/{m}.py" for m in (
+                "__init__", "migration_utils", "shared/__init__", "shared/utils", "shared/constraints",
+                "shared/security_converge", "shared/catalogs", "shared/native_filters", "shared/migrate_viz/__init__",
+                "shared/migrate_viz/base", "shared/migrate_viz/processors", "shared/migrate_viz/query_functions"))),
 )
 
 
