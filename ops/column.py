@@ -38,12 +38,13 @@ def _add_column(operations: AbstractOperations, table_name: str, column: sa.Colu
     convention = operations.naming_convention
     for fk in spec.foreign_keys:
         operations.invoke(CreateForeignKeyOp(table_name, fk, schema=schema))
-    if column.unique:
+    if column.index:
+        # with unique=True one unique index, as SQLAlchemy and Alembic make it (no constraint beside it)
+        index = named(IndexSpec(None, (IndexElement(column.name),), bool(column.unique)), table_name, convention)
+        operations.invoke(CreateIndexOp(table_name, index, schema=schema))
+    elif column.unique:
         unique = named(UniqueSpec(None, (column.name,)), table_name, convention)
         operations.invoke(CreateUniqueConstraintOp(table_name, unique, schema=schema))
-    if column.index:
-        index = named(IndexSpec(None, (IndexElement(column.name),)), table_name, convention)
-        operations.invoke(CreateIndexOp(table_name, index, schema=schema))
     return result
 
 

@@ -295,7 +295,9 @@ class TableSpec:
                     f"table {table.name}: {type(constraint).__name__} constraints are not supported"
                 )
         for column in table.columns:
-            if column.unique and not any(u.columns == (column.name,) for u in uniques):
+            # ``Column(unique=True, index=True)`` is one unique index (in ``table.indexes``), as
+            # SQLAlchemy and Alembic make it, never a unique constraint beside it
+            if column.unique and not column.index and not any(u.columns == (column.name,) for u in uniques):
                 uniques.append(named(UniqueSpec(None, (str(column.name),)), table.name, convention))
         indexes = [named(IndexSpec.from_index(i), table.name, convention) for i in table.indexes]
         return cls(
