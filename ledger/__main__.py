@@ -37,7 +37,7 @@ def run() -> None:
     except ValueError:  # not the main thread: the default handling stays
         pass
     try:
-        from ledger.cli import main
+        from ledger.cli.app import main  # the group: it imports the module of the command it runs
     except KeyboardInterrupt:
         sys.stderr.write("\nschema-ledger: interrupted while starting: nothing was run\n")
         sys.exit(INTERRUPTED)

@@ -23,8 +23,9 @@ def _full(name: str, schema: str | None) -> str:
 
 def _add_column(operations: AbstractOperations, table_name: str, column: sa.Column[Any], schema: str | None,
                 insert_before: str | None = None) -> Any:
-    """Invoke AddColumnOp, then the constraints and index declared inline on ``column``."""
-    from .constraint import CreateForeignKeyOp, CreateUniqueConstraintOp
+    """Invoke AddColumnOp, then the constraints (foreign keys, CHECKs, unique) and index declared
+    inline on ``column``."""
+    from .constraint import CreateCheckConstraintOp, CreateForeignKeyOp, CreateUniqueConstraintOp
     from .index import CreateIndexOp
     from .specs import IndexElement, IndexSpec, TableSpec, UniqueSpec, named
 
@@ -38,6 +39,8 @@ def _add_column(operations: AbstractOperations, table_name: str, column: sa.Colu
     convention = operations.naming_convention
     for fk in spec.foreign_keys:
         operations.invoke(CreateForeignKeyOp(table_name, fk, schema=schema))
+    for check in spec.checks:
+        operations.invoke(CreateCheckConstraintOp(table_name, check, schema=schema))
     if column.index:
         # with unique=True one unique index, as SQLAlchemy and Alembic make it (no constraint beside it)
         index = named(IndexSpec(None, (IndexElement(column.name),), bool(column.unique)), table_name, convention)

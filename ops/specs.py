@@ -295,6 +295,10 @@ class TableSpec:
                     f"table {table.name}: {type(constraint).__name__} constraints are not supported"
                 )
         for column in table.columns:
+            # a CHECK declared on the column (``Column("x", ..., CheckConstraint(...))``) is the table's
+            for constraint in column.constraints:
+                if isinstance(constraint, sa.CheckConstraint) and not _is_type_check(constraint):
+                    checks.append(named(CheckSpec.from_constraint(constraint), table.name, convention))
             # ``Column(unique=True, index=True)`` is one unique index (in ``table.indexes``), as
             # SQLAlchemy and Alembic make it, never a unique constraint beside it
             if column.unique and not column.index and not any(u.columns == (column.name,) for u in uniques):

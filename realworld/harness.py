@@ -9,6 +9,9 @@ B. The same with ``ledger.alembic.attach(context)`` in env.py, on another fresh 
    only data-change revisions, ``rollback --to base`` leaves no application table, and a plain
    ``alembic upgrade heads`` rebuilds A's schema.
 C. ``import-alembic`` then ``apply`` on a fresh database builds A's schema and rolls back to base.
+   A history that starts from ``create_all()`` is imported from a database made so
+   (``--from-url``); the fresh database is made the same way and adopted with ``baseline``
+   before ``apply``, and the rollback to base stops at that baseline.
 
 Every step runs as its own process (the ``alembic`` command, ``schema-ledger``), with a
 package-agnostic env.py: the package is not imported; helper modules a history imports come
@@ -551,13 +554,23 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         args += ["--naming-convention", "realworld_naming:naming_convention"]
     if dialect != "sqlite":
         args += ["--scratch-url", databases.new(dialect)]
+    if dialect in history.autocommit:
+        args += ["--autocommit"]  # as its env.py's connection
+    if base is not None:
+        # The history starts from create_all(): imported from a database at that point (only read).
+        url_s = databases.new(dialect)
+        log(f"{history.name}/{dialect}: C create_all of {base.requirement} (the starting database)")
+        ran = bootstrap(url_s)
+        if not cell.put("import", ran.code == 0, "" if ran.code == 0 else f"create_all: {ran.tail()}"):
+            return cell
+        args += ["--from-url", url_s]
     log(f"{history.name}/{dialect}: C import-alembic")
     ran = _run([py, "-m", "ledger", *args], cwd=work, env=base_env)
     problems = [line for line in ran.err.splitlines() if "problem" in line]
     note = "" if ran.code == 0 else (f"{len(problems)} problems: " + " | ".join(problems[:3]) if problems
                                      else ran.tail())
-    if ran.code != 0 and base is not None:
-        note = f"import-alembic runs the history on an empty database, not from {base.requirement}'s tables: " + note
+    if ran.code == 0 and base is not None:
+        note = f"from a database made by {base.requirement} (--from-url)"
     if not cell.put("import", ran.code == 0, note):
         if imported.exists():
             cell.steps["import"] = (False, cell.steps["import"][1] + " (a migrations folder was left behind)")

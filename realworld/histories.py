@@ -144,6 +144,8 @@ HISTORIES: tuple[History, ...] = (
             base=Base("mlflow==3.18.0", ("mlflow.store.tracking.dbmodels.initial_models",), bare_packages=True,
                       stamp=False)),
     History("optuna", "optuna==5.1.0", "optuna/storages/_rdb/alembic", shim="optuna", render_as_batch=True),
+    # ckan db init runs the whole history on an empty database (ckan runs on PostgreSQL)
+    History("ckan", "ckan==2.12.0", "ckan/migration", copied=("ckan/migration/__init__.py",)),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",

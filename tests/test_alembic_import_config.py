@@ -111,6 +111,27 @@ def test_autocommit_block_runs_outside_a_transaction_as_under_alembic(
     assert [type(op).__name__ for op in chain.get("c2").ops] == ["CreateIndexOp"]  # type: ignore[union-attr]
 
 
+def test_autocommit_runs_the_revisions_on_an_autocommit_connection_as_the_project_s_env_py_does(
+    database_factory: Callable[[str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    _revision(folder / "versions" / "c1.py", "c1", None,
+              'op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("x", sa.Integer()))')
+    # No autocommit_block(): it runs only where env.py gives an AUTOCOMMIT connection (dagster's storages).
+    _revision(folder / "versions" / "c2.py", "c2", "c1",
+              'op.create_index("ix_shop_x", "shop", ["x"], postgresql_concurrently=True)')
+    failed = import_alembic(folder, "postgresql", tmp_path / "no", url=database_factory("postgresql"))
+    assert [p.revision for p in failed.problems] == ["c2"] and "inside a transaction block" in failed.problems[0].message
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["import-alembic", str(folder), "--dialect", "postgresql", "--into", "out",
+                                       "--scratch-url", database_factory("postgresql"), "--autocommit"])
+    assert result.exit_code == 0, result.output
+    url = database_factory("postgresql")
+    with _applied(tmp_path / "out", url).connect() as conn:
+        assert [i["name"] for i in sa.inspect(conn).get_indexes("shop")] == ["ix_shop_x"]
+
+
 @pytest.mark.parametrize("dialect", ["sqlite", "mariadb"])
 def test_a_batch_block_is_imported_once_and_applies_to_alembic_s_schema(
     dialect: str, database_factory: Callable[[str], str], tmp_path: Path

@@ -29,6 +29,7 @@ NOT_FOR_STATUS = (
     "ops.keyspecs", "ops.operations", "ledger.dialects.base", "ledger.dialects.sqlite", "ledger.dialects.postgresql",
     "ledger.dialects.mysql", "ledger.format.codec", "ledger.format.payload", "ledger.storage.view", "cattrs",
     "sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.mysql", "ledger.run.apply", "ledger.run.executor",
+    "ledger.cli.run", "ledger.cli.project", "ledger.cli.trust",
 )
 
 
@@ -97,3 +98,14 @@ def test_help_loads_no_sqlalchemy(tmp_path: Path) -> None:
     modules = _imported(["--help"], tmp_path, tmp_path)
     assert "ledger.cli.inspect" in modules
     assert sorted(m for m in modules if _within(m, ("sqlalchemy", "ops.column", "ledger.dialects"))) == []
+
+
+def test_the_command_table_names_the_module_of_every_command() -> None:
+    """``schema-ledger CMD`` imports the module ``COMMAND_MODULES`` names for CMD: it must be the
+    one that registers CMD, for every command."""
+    from ledger.cli import main
+    from ledger.cli.app import COMMAND_MODULES
+
+    defined = {name: command.callback.__module__.rpartition(".")[2] for name, command in main.commands.items()
+               if command.callback is not None}
+    assert defined == COMMAND_MODULES

@@ -8,11 +8,15 @@
   ``materialize``, ``diff``, ``report``;
 - :mod:`ledger.cli.trust`: ``keygen``, ``grants``, ``sign`` (signed, anchored history).
 
-Importing the package registers every command with :func:`main`; a command imports what it
-needs when it runs.
+``main`` taken from this package comes with every command registered; the ``schema-ledger``
+command itself (``ledger.__main__``) takes it from :mod:`ledger.cli.app`, whose group imports the
+module of the command it runs only (``app.COMMAND_MODULES``; ``--help`` imports them all). A
+command imports what it needs when it runs.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from ledger.cli.app import (
     ALEMBIC_COMMANDS,
@@ -21,12 +25,13 @@ from ledger.cli.app import (
     Failure,
     exit_code,
     exit_codes,
-    main,
     pass_cli,
     printable,
     sealing,
 )
-from ledger.cli import inspect, project, run, trust  # noqa: F401 - each registers its commands
+
+if TYPE_CHECKING:
+    from ledger.cli.app import main
 
 __all__ = [
     "ALEMBIC_COMMANDS",
@@ -40,3 +45,13 @@ __all__ = [
     "printable",
     "sealing",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name != "main":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from ledger.cli.app import load_commands, main
+
+    load_commands()
+    globals()["main"] = main
+    return main

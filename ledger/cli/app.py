@@ -14,6 +14,7 @@ needs when it runs, so that start-up (and ``--help``) stays cheap.
 from __future__ import annotations
 
 import functools
+import importlib
 import io
 import json
 import math
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # what a command needs is imported in the command: start-up s
 
 __all__ = [
     "ALEMBIC_COMMANDS",
+    "COMMAND_MODULES",
     "INTERRUPTED",
     "SECONDS",
     "CliContext",
@@ -45,6 +47,7 @@ __all__ = [
     "exit_code",
     "exit_codes",
     "keep",
+    "load_commands",
     "main",
     "pass_cli",
     "plural",
@@ -119,6 +122,17 @@ class _Group(click.Group):
         cmd.params.extend(_late_global_options())
         super().add_command(cmd, name)
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        # A command line loads its own command's module only (start-up: `status` needs no `apply`).
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None:
+            importlib.import_module(f"ledger.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_commands()
+        return super().list_commands(ctx)
+
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name in ALEMBIC_COMMANDS and self.get_command(ctx, name) is None:
@@ -168,6 +182,23 @@ class _Group(click.Group):
 
 
 #: Alembic's commands that schema-ledger names differently (docs/from-alembic.md)
+#: command -> the module of ``ledger.cli`` that defines it (``tests/test_startup.py`` checks it
+#: against what each module registers): a command line imports only its command's module.
+COMMAND_MODULES = {
+    **dict.fromkeys(("status", "history", "log", "verify", "blame", "schema", "materialize", "diff", "report"),
+                    "inspect"),
+    **dict.fromkeys(("init", "new", "import-alembic"), "project"),
+    **dict.fromkeys(("apply", "baseline", "stamp", "rollback", "drill", "recover"), "run"),
+    **dict.fromkeys(("keygen", "grants", "sign"), "trust"),
+}
+
+
+def load_commands() -> None:
+    """Import every command module of ``ledger.cli``, each registering its commands with :func:`main`."""
+    for module in sorted(set(COMMAND_MODULES.values())):
+        importlib.import_module(f"ledger.cli.{module}")
+
+
 ALEMBIC_COMMANDS = {
     "upgrade": "apply", "downgrade": "rollback", "current": "status", "heads": "status",
     "stamp": "stamp", "check": "verify --live", "show": "log --revision REV", "branches": "history",

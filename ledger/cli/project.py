@@ -114,9 +114,12 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
                    "metadata.create_all(), its Alembic version table stamped); only read. The revisions run "
                    "on its schema, after the revisions its version table holds; DIR gets the schema as "
                    "baseline.json.")
+@click.option("--autocommit", is_flag=True,
+              help="Run the revisions on an AUTOCOMMIT connection, as the project's env.py does when it "
+                   "configures one (each statement commits on its own).")
 @pass_cli
 def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None,
-                   naming: str | None, from_url: str | None) -> None:
+                   naming: str | None, from_url: str | None, autocommit: bool) -> None:
     """Convert an Alembic script folder (or its alembic.ini) into schema-ledger migration files.
 
     The revisions run as `alembic upgrade heads` runs them (Alembic's Config from the folder's
@@ -153,7 +156,8 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         convention = None
         if naming or target_metadata:
             convention = naming_convention_from(naming or target_metadata or "")
-        result = run_import(path, dialect, into, url=scratch_url, naming_convention=convention, from_url=from_url)
+        result = run_import(path, dialect, into, url=scratch_url, naming_convention=convention, from_url=from_url,
+                            autocommit=autocommit)
     except ImportError_ as exc:
         raise click.UsageError(str(exc)) from None
     for revision in result.revisions:

@@ -232,7 +232,7 @@ def naming_convention_from(reference: str) -> dict[str, str]:
 
 def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str | None = None, *,
                    url: str | None = None, naming_convention: Mapping[str, Any] | None = None,
-                   from_url: str | None = None) -> ImportResult:
+                   from_url: str | None = None, autocommit: bool = False) -> ImportResult:
     """Write one schema-ledger migration file per Alembic revision of ``path`` into ``into``.
 
     ``path`` is an Alembic script folder (with ``versions/``) or its ``alembic.ini``.
@@ -242,8 +242,11 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     gives constraints and indexes created without one. ``from_url``: a database of ``dialect``
     at the point the history starts from (tables made by ``create_all()``, its version table
     stamped), only read: the revisions run on its schema, from the revisions its version table
-    holds, and ``into`` gets that schema as ``baseline.json``. Nothing is written when anything
-    could not be imported: the result's ``problems`` say what, and its ``revisions`` are empty.
+    holds, and ``into`` gets that schema as ``baseline.json``. ``autocommit``: the revisions run
+    on an ``AUTOCOMMIT`` connection, as a project's env.py may configure it (each statement
+    commits on its own, so ``CREATE INDEX CONCURRENTLY`` runs outside ``autocommit_block()``).
+    Nothing is written when anything could not be imported: the result's ``problems`` say what,
+    and its ``revisions`` are empty.
     """
     try:
         dialect = dialects.database(dialect).name
@@ -255,7 +258,8 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     start = starting_point(from_url, dialect, naming_convention) if from_url is not None else None
     with tempfile.TemporaryDirectory(prefix="sl-import-") as scratch:
         scratch_url = _scratch_url(dialect, url, Path(scratch))
-        engine = sa.create_engine(scratch_url, poolclass=sa.pool.NullPool)
+        engine = sa.create_engine(scratch_url, poolclass=sa.pool.NullPool,
+                                  **({"isolation_level": "AUTOCOMMIT"} if autocommit else {}))
         try:
             if dialect_of(engine) != dialect:
                 raise ImportError_(f"the scratch database {engine.url.render_as_string()} is not {dialect}")

@@ -100,7 +100,9 @@ def _unquote(name: str) -> str:
 _NO_TABLE = re.compile(
     r"(?:CREATE(?:\s+OR\s+REPLACE)?|DROP|ALTER|COMMENT\s+ON)\s+(?:CONSTRAINT\s+)?(?:TRUSTED\s+)?(?:PROCEDURAL\s+)?"
     r"(?:FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|EXTENSION|VIEW|MATERIALIZED\s+VIEW|SCHEMA|ROLE|USER|POLICY|"
-    r"AGGREGATE|OPERATOR|LANGUAGE|EVENT|RULE|PUBLICATION|SUBSCRIPTION|SERVER|STATISTICS)\b", re.I)
+    r"AGGREGATE|OPERATOR|LANGUAGE|EVENT|RULE|PUBLICATION|SUBSCRIPTION|SERVER|STATISTICS)\b"
+    # a type or domain made or dropped changes no table (ALTER TYPE ... ADD VALUE changes the columns' enum)
+    r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN)\b", re.I)
 
 
 def changes_no_table(statement: str) -> bool:
@@ -132,7 +134,7 @@ def touched_tables(statement: str) -> tuple[str | None, str] | None:
 
 _CREATED = re.compile(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
-    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
     rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
 _TRIGGER_TABLE = re.compile(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 #: string literals and comments (identifiers stay: a trigger's table may be quoted)
@@ -141,9 +143,10 @@ _LITERALS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", 
 
 @attrs.frozen
 class SchemaObject:
-    """A trigger, function, procedure or view that a statement creates or drops (none of them in the fold)."""
+    """A trigger, function, procedure, view or type (PostgreSQL's ``CREATE TYPE``/``DOMAIN``) that a
+    statement creates or drops (none of them in the fold)."""
 
-    #: "TRIGGER", "FUNCTION", "PROCEDURE", "VIEW" or "MATERIALIZED VIEW"
+    #: "TRIGGER", "FUNCTION", "PROCEDURE", "VIEW", "MATERIALIZED VIEW", "TYPE" or "DOMAIN"
     kind: str
     #: the name as written (quoted as written)
     name: str
@@ -161,7 +164,7 @@ class SchemaObject:
 
 
 def schema_object(statement: str) -> tuple[str, SchemaObject] | None:
-    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW``, ("replace",
+    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN``, ("replace",
     object) with ``OR REPLACE``, ("drop", object) for its DROP; None for anything else."""
     text = statement[_skip_leading(statement):]
     match = _CREATED.match(text)

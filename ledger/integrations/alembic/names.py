@@ -29,7 +29,9 @@ from ledger.integrations.alembic.base import PLACEHOLDER
 class ResolvesNames:
     """Reads back the names the database gave to constraints created without one."""
 
-    def _resolve_names(self, op: MigrateOperation) -> MigrateOperation:
+    def _resolve_names(self, op: MigrateOperation) -> MigrateOperation | None:
+        """``op`` with the names the database gave; None when it holds nothing the op made (a CHECK
+        it does not show: MariaDB keeps one declared on a column as part of the column)."""
         placeholders = _placeholder_specs(op)
         if not placeholders:
             return op
@@ -44,6 +46,7 @@ class ResolvesNames:
                 if c.name and not c.name.startswith(PLACEHOLDER)] if isinstance(op, lops.CreateTableOp) else []
         mapping: dict[int, str] = {}
         unmatched: set[str] = set()
+        unseen: list[Any] = []
         for spec in placeholders:
             kind = kind_of(spec)
             taken = self.state.taken_names(table_name, kind, schema) | {n for k, n in held if k in clashes[kind]}
@@ -52,6 +55,10 @@ class ResolvesNames:
                 if candidate and candidate not in taken and _same_constraint(spec, candidate_spec):
                     name = candidate
                     break
+            if name is None and isinstance(spec, CheckSpec) and not any(
+                    isinstance(c, CheckSpec) and (n is None or n not in taken) for c, n in live):
+                unseen.append(spec)
+                continue
             if name is None:
                 name = conventional_name(_KIND[type(spec)], table_name, spec, DEFAULT_NAMING_CONVENTION)
                 base, n = name, 2
@@ -60,6 +67,11 @@ class ResolvesNames:
                 unmatched.add(name)
             held.append((kind, name))
             mapping[id(spec)] = name
+        if unseen:
+            if not isinstance(op, lops.CreateTableOp):
+                return None
+            op = attrs.evolve(op, table=attrs.evolve(op.table, checks=tuple(
+                c for c in op.table.checks if all(c is not u for u in unseen))))
         op = _rename_specs(op, mapping)
         if isinstance(op, lops.CreateTableOp):
             kept = {}

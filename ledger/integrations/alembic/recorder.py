@@ -347,7 +347,10 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                                             foreign=f"{op.describe()}, which the ledger does not hold ({exc})")
                     continue
                 raise self._error(op.describe(), exc, origin) from exc
-            completed = self._resolve_names(completed)
+            resolved = self._resolve_names(completed)
+            if resolved is None:
+                continue  # the database shows nothing of it
+            completed = resolved
             completed = self._stored_checks(self._stored_defaults(completed))
             if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
