@@ -398,3 +398,20 @@ def test_a_check_declared_on_a_column_is_recorded_with_its_table_or_its_added_co
          " nullable=True))"],
     ])
     check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_a_function_made_in_the_same_sql_text_as_a_column_change_does_not_hide_the_change(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As superset's cast_text_column_to_json: one text makes a function, then alters a column's
+    type with it; the altered column is recorded (not only the function, which changes no table)."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('metrics', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('currency', sa.String(128)))"],
+        ["op.get_bind().execute(sa.text('''\n"
+         "CREATE OR REPLACE FUNCTION safe_to_jsonb(input text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$\n"
+         "BEGIN RETURN input::jsonb; EXCEPTION WHEN invalid_text_representation THEN RETURN NULL; END;\n$$;\n\n"
+         "ALTER TABLE metrics ALTER COLUMN currency TYPE jsonb USING safe_to_jsonb(currency);\n'''))"],
+    ])
+    check_live_equals_fold(url)

@@ -105,9 +105,29 @@ _NO_TABLE = re.compile(
     r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN)\b", re.I)
 
 
+def statements_in(text: str) -> list[str]:
+    """The statements of an SQL text that holds several, separated by ``;`` (not one inside a
+    string, a comment or a ``$$`` body); the text itself when it holds one."""
+    masked = _LITERALS.sub(lambda m: " " * len(m.group()), text)
+    parts, start = [], 0
+    for at, char in enumerate(masked):
+        if char == ";":
+            parts.append(text[start:at])
+            start = at + 1
+    parts.append(text[start:])
+    found = [part for part in parts if part.strip()]
+    return found if len(found) > 1 else [text]
+
+
 def changes_no_table(statement: str) -> bool:
     """True for DDL on objects the fold does not hold and that change no table's columns, keys or
-    indexes (a function, a trigger, a sequence, a view, an extension): nothing to reflect after it."""
+    indexes (a function, a trigger, a sequence, a view, an extension): nothing to reflect after it.
+    A text of several statements is that only when each of them is (a function made, then a
+    column altered with it: the column changed)."""
+    return all(_changes_no_table(part) for part in statements_in(statement))
+
+
+def _changes_no_table(statement: str) -> bool:
     text = statement[_skip_leading(statement):]
     return _NO_TABLE.match(text) is not None and not re.search(r"\bCASCADE\b", _SKIP.sub(" ", text), re.I)
 
@@ -118,9 +138,13 @@ def touched_tables(statement: str) -> tuple[str | None, str] | None:
     None for statements that may change other tables too (a rename, ``CASCADE``), for
     ``DROP INDEX`` without ``ON`` and for anything else: the caller then
     looks at every table. An unquoted name is returned as written (the caller matches it
-    without regard to case).
+    without regard to case). In a text of several statements, the one table that those changing
+    a table change (a function made before it changes none).
     """
-    text = statement[_skip_leading(statement):]
+    parts = [part for part in statements_in(statement) if not _changes_no_table(part)]
+    if len(parts) != 1:
+        return None
+    text = parts[0][_skip_leading(parts[0]):]
     if _OTHER_TABLES.search(_SKIP.sub(" ", text)):
         return None
     for pattern in _TABLE_STATEMENTS:
