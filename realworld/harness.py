@@ -59,8 +59,10 @@ NAMING_CONVENTION = {naming!r}
 target_metadata = sa.MetaData(naming_convention=NAMING_CONVENTION) if NAMING_CONVENTION else None
 url = os.environ.get("REALWORLD_URL") or config.get_main_option("sqlalchemy.url")
 AUTOCOMMIT = {autocommit!r}
-engine = sa.create_engine(url, poolclass=sa.pool.NullPool, **({{"isolation_level": "AUTOCOMMIT"}} if AUTOCOMMIT else {{}}))
-with engine.connect() as connection:
+OPTIONS = dict(poolclass=sa.pool.NullPool, **({{"isolation_level": "AUTOCOMMIT"}} if AUTOCOMMIT else {{}}))
+
+
+def run_migrations(connection):
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -73,7 +75,30 @@ with engine.connect() as connection:
         ledger.alembic.attach(context)
     with context.begin_transaction():
         context.run_migrations()
+
+'''
+
+#: the end of env.py for a package that runs on a synchronous driver
+ENV_PY_SYNC = '''
+engine = sa.create_engine(url, **OPTIONS)
+with engine.connect() as connection:
+    run_migrations(connection)
 engine.dispose()
+'''
+
+#: the end of env.py for a package that runs on an async driver, as its own env.py does
+ENV_PY_ASYNC = '''
+import asyncio
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+async def main():
+    engine = create_async_engine(url, **OPTIONS)
+    async with engine.connect() as connection:
+        await connection.run_sync(run_migrations)
+    await engine.dispose()
+
+asyncio.run(main())
 '''
 
 ALEMBIC_INI = '''\
@@ -171,7 +196,8 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
     (into / "env.py").write_text(ENV_PY.format(
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
         per_migration=history.transaction_per_migration,
-        autocommit=dialect in history.autocommit), encoding="utf-8")
+        autocommit=dialect in history.autocommit)
+        + (ENV_PY_ASYNC if history.is_async(dialect) else ENV_PY_SYNC), encoding="utf-8")
     locations = history.locations(dialect)
     extra = (f"version_locations = %(here)s/{locations}\nrecursive_version_locations = true\n"
              if locations else "")
@@ -436,12 +462,14 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     base_env = {"PYTHONPATH": _pythonpath(project), "SCHEMA_LEDGER_BY": "realworld",
                 "PYTHONDONTWRITEBYTECODE": "1"}
 
+    # alembic and schema-ledger get the URL of the package's driver (the one its alembic.ini holds);
+    # the harness itself reads the databases with schema-ledger's default driver
     def alembic(url: str, hook: bool, *verb: str) -> Ran:
-        env = {**base_env, "REALWORLD_URL": url, "REALWORLD_HOOK": "1" if hook else "0"}
+        env = {**base_env, "REALWORLD_URL": history.url(dialect, url), "REALWORLD_HOOK": "1" if hook else "0"}
         return _run([py, "-m", "alembic", "-c", str(project / "alembic.ini"), *verb], cwd=work, env=env)
 
     def ledger(url: str, *args: str, folder: Path = work) -> Ran:
-        return _run([py, "-m", "ledger", "--url", url, *args], cwd=folder, env=base_env)
+        return _run([py, "-m", "ledger", "--url", history.url(dialect, url), *args], cwd=folder, env=base_env)
 
     base = history.base_for(dialect)
 
@@ -523,7 +551,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         ran = ledger(url_b, "verify", "--live", folder=hooked)
         cell.put("verify", ran.code == 0, "" if ran.code == 0 else ran.tail(4))
         url_m = databases.new(dialect)
-        ran = ledger(url_b, "materialize", "--into", url_m, folder=hooked)
+        ran = ledger(url_b, "materialize", "--into", history.url(dialect, url_m), folder=hooked)
         if ran.code != 0 and not tables(url_m, exclude):
             cell.put("materialize", False, ran.tail())
         else:
@@ -553,7 +581,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     if history.naming_convention:
         args += ["--naming-convention", "realworld_naming:naming_convention"]
     if dialect != "sqlite":
-        args += ["--scratch-url", databases.new(dialect)]
+        args += ["--scratch-url", history.url(dialect, databases.new(dialect))]
     if dialect in history.autocommit:
         args += ["--autocommit"]  # as its env.py's connection
     if base is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import sqlalchemy as sa
 
 #: jupyterhub/orm.py, langflow/alembic/env.py
 _JUPYTERHUB_CONVENTION = {
@@ -90,6 +91,11 @@ class History:
     autocommit: tuple[str, ...] = ()
     #: the models the history starts from (None: an empty database)
     base: Base | None = None
+    #: the SQLAlchemy driver the package runs each database on, when not schema-ledger's default
+    #: (psycopg 3, PyMySQL), with URL query options after a ``?`` (``"pymysql?client_flag=65536"``);
+    #: an async driver (asyncpg) runs the history through an async env.py (``connection.run_sync``),
+    #: as the package's own env.py does. ``alembic`` and ``schema-ledger`` get that URL.
+    drivers: dict[str, str] = attrs.Factory(dict)
 
     def base_for(self, dialect: str) -> Base | None:
         return self.base if self.base is not None and dialect in self.base.dialects else None
@@ -99,13 +105,37 @@ class History:
             return None
         return self.version_locations.get(dialect)
 
+    def url(self, dialect: str, url: str) -> str:
+        """``url`` (a database made with schema-ledger's default driver) with the package's driver."""
+        driver = self.drivers.get(dialect)
+        if driver is None:
+            return url
+        name, _, query = driver.partition("?")
+        parsed = sa.make_url(url)
+        parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+{name}")
+        if query:
+            parsed = parsed.update_query_string(query)
+        return parsed.render_as_string(hide_password=False)
+
+    def is_async(self, dialect: str) -> bool:
+        """Whether the package runs ``dialect`` on an async driver (then env.py is async)."""
+        driver = self.drivers.get(dialect)
+        if driver is None:
+            return False
+        return bool(sa.make_url(f"{dialect}+{driver.partition('?')[0]}://").get_dialect().is_async)
+
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "requirement": self.requirement, "folder": self.folder}
 
 
 HISTORIES: tuple[History, ...] = (
+    # airflow runs PostgreSQL on psycopg2 (a revision writes literal("0") into an integer column, which
+    # psycopg 3 binds as text) and MySQL on mysqlclient, whose connections allow several statements per
+    # query (a revision sends CREATE PROCEDURE ...; CALL ...): PyMySQL with CLIENT.MULTI_STATEMENTS (65536),
+    # mysqlclient needing a C client library to build
     History("airflow", "apache-airflow-core==3.3.2", "airflow/migrations", naming_convention=_AIRFLOW_CONVENTION,
-            shim="airflow", render_as_batch=True, transaction_per_migration=True, copied=("airflow/migrations/utils.py",)),
+            shim="airflow", render_as_batch=True, transaction_per_migration=True, copied=("airflow/migrations/utils.py",),
+            drivers={"postgresql": "psycopg2", "mariadb": "pymysql?client_flag=65536"}),
     History("fab", "apache-airflow-providers-fab==3.10.2", "airflow/providers/fab/migrations",
             version_table="alembic_version_fab", render_as_batch=True, transaction_per_migration=True, ci=True),
     History("aim-storage", "aim==3.29.1", "aim/storage/migrations"),
@@ -135,7 +165,10 @@ HISTORIES: tuple[History, ...] = (
             copied=("zenml/zen_stores/migrations/utils.py", "zenml/enums.py", "zenml/utils/enum_utils.py")),
     History("prefect",  "prefect", "prefect/server/database/_migrations", naming_convention=_PREFECT_CONVENTION,
             shim="prefect", version_locations={"sqlite": "versions/sqlite", "postgresql": "versions/postgresql"},
-            dialects=("sqlite", "postgresql")),
+            dialects=("sqlite", "postgresql"),
+            # prefect's server runs PostgreSQL on asyncpg (a revision sends format('%I', ...), which psycopg
+            # takes for a placeholder) through an async env.py
+            drivers={"postgresql": "asyncpg"}),
     # mlflow makes a new database with create_all() of its models as of 0.9.1 (initial_models.py), then
     # runs its whole history on it, in one transaction (its env.py: render_as_batch=True)
     History("mlflow", "mlflow==3.18.0", "mlflow/store/db_migrations", shim="mlflow", render_as_batch=True,

@@ -26,6 +26,7 @@ from ledger.project.revisions import load_revisions
 from ledger.run import apply as runner
 from ledger.run.apply import NotAdopted
 from ledger.run.baseline import baseline
+from ledger.run.drill import drill
 from ledger.run.rollback import rollback
 from ledger.schema.reflect import compare, reflect
 from tests.alembic_histories import LEDGER_TABLE, name_like_fold, run_alembic, write_env, write_history
@@ -150,6 +151,10 @@ def test_a_history_from_create_all_imports_from_the_starting_database_then_basel
     applied = runner.apply(config)
     assert [r.revision.id for r in applied.applied] == IMPORTED
     assert _differences(oracle, target, dialect) == []
+    # A drill starts from the baseline too (up, down to it, up again); the data change is named.
+    report = drill(config, scratch=database_factory(dialect) if dialect != "sqlite" else None,
+                   allow_irreversible=True)
+    assert report.passed, report.failures
 
     # The baseline is a floor: a rollback to base leaves the tables create_all() made.
     rollback(config, to="base", skip_irreversible=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,67 @@ def test_configured_types_are_registered_for_every_command(tmp_path: Path, monke
         (tmp_path / "schema-ledger.toml").write_text(f"types = {value}\n", encoding="utf-8")
         with pytest.raises(ConfigError, match=message):
             load_config(start=tmp_path, environ={})
+
+
+# ---------------------------------------------------------------------------------------------
+# The URL a project's alembic.ini holds, whatever its driver
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "runs_on"), [
+    ("postgresql+asyncpg://u@localhost/app?application_name=x", "postgresql+psycopg"),
+    ("postgresql+psycopg_async://u@localhost/app", "postgresql+psycopg"),
+    ("mysql+aiomysql://u@localhost/app?charset=utf8mb4", "mysql+pymysql"),
+    ("mysql+asyncmy://u@localhost/app", "mysql+pymysql"),
+    ("sqlite+aiosqlite:///app.db", "sqlite+pysqlite"),
+    ("postgresql+psycopg2://u@localhost/app", "postgresql+psycopg2"),
+    ("postgresql://u@localhost/app", "postgresql"),
+])
+def test_an_async_driver_url_runs_on_a_synchronous_driver_of_that_database(url: str, runs_on: str) -> None:
+    from ledger.storage.db import create_engine, sync_url
+
+    found = sync_url(url)
+    assert found.drivername == runs_on
+    assert found.query == sa.make_url(url).query and found.database == sa.make_url(url).database
+    engine = create_engine(url)
+    try:
+        assert not getattr(engine.dialect, "is_async", False)
+    finally:
+        engine.dispose()
+
+
+def test_an_async_driver_url_with_no_synchronous_driver_installed_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ledger import dialects
+    from ledger.storage.db import DatabaseError, sync_url
+
+    monkeypatch.setattr(type(dialects.database("postgresql")), "sync_drivers", ("no_such_driver",))
+    with pytest.raises(DatabaseError) as caught:
+        sync_url("postgresql+asyncpg://u@localhost/app")
+    message = str(caught.value)
+    assert "\n" not in message and "postgresql+asyncpg is an async driver" in message
+    assert "pip install 'schema-ledger[postgresql]'" in message
+
+
+def test_the_command_line_says_once_with_v_which_driver_an_async_url_runs_on(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+    from ledger.storage import db
+
+    import sqlite3
+
+    db._SAID.clear()
+    with contextlib.closing(sqlite3.connect(tmp_path / "app.db")) as made:
+        made.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
+    config = str(tmp_path / "schema-ledger.toml")
+    quiet = CliRunner().invoke(main, ["--url", url, "--config", config, "verify"])
+    assert "async driver" not in quiet.output
+    db._SAID.clear()
+    told = CliRunner().invoke(main, ["--url", url, "--config", config, "-v", "baseline", "-m", "start"])
+    assert told.exit_code == 0, told.output
+    assert told.output.count("sqlite+aiosqlite is an async driver; its commands run on sqlite+pysqlite") == 1
+    assert CliRunner().invoke(main, ["--url", url, "--config", config, "verify", "--live"]).exit_code == 0

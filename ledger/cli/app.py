@@ -17,6 +17,7 @@ import functools
 import importlib
 import io
 import json
+import logging
 import math
 import os
 import sys
@@ -415,7 +416,8 @@ def sealing(command: Any) -> Any:
 @click.option("--url", metavar="URL", help="Database URL; overrides SCHEMA_LEDGER_URL and the config file.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Configuration file (default: the nearest schema-ledger.toml or pyproject.toml).")
-@click.option("-v", "--verbose", is_flag=True, help="Show the traceback of an error.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Show the traceback of an error, and notes such as the driver a URL runs on.")
 @click.option("--load-timeout", type=SECONDS, metavar="SECONDS",
               help="How long loading one migration file may take (default: $SCHEMA_LEDGER_LOAD_TIMEOUT or 30; 0: no limit).")
 @click.pass_context
@@ -430,5 +432,26 @@ def main(ctx: click.Context, url: str | None, config_path: Path | None, verbose:
     Example: schema-ledger --url postgresql://app@db/app status
     """
     ctx.obj = CliContext(url=url, config_path=config_path, verbose=verbose, load_timeout=load_timeout)
+    _NOTES.shown = verbose
+
+
+class _Notes(logging.Handler):
+    """The notes of ``schema_ledger.engine`` (which driver runs a URL naming an async one) on stderr,
+    with ``-v`` only."""
+
+    shown = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.shown
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(record.getMessage(), err=True)
+
+
+_NOTES = _Notes()
+_ENGINE_LOG = logging.getLogger("schema_ledger.engine")
+_ENGINE_LOG.addHandler(_NOTES)
+_ENGINE_LOG.setLevel(logging.INFO)
+_ENGINE_LOG.propagate = False
 
 

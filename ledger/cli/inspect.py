@@ -405,11 +405,11 @@ def materialize(state: CliContext, point: str | None, into: str, ledger_file: Pa
     \b
     Example: schema-ledger materialize --at 0005 --into postgresql://localhost/shop_at_0005
     """
-    from ledger.inspect.pointintime import materialize as run_materialize, schema_at
+    from ledger.inspect.pointintime import materialize as run_materialize, recorded_sql_at, schema_at
 
     events = _history(state, ledger_file)
     target = schema_at(events, point)
-    result = run_materialize(target, into)
+    result = run_materialize(target, into, recorded_sql_at(events, point))
     for difference in result.differences:
         click.echo(f"schema-ledger: problem: {difference}", err=True)
     tables = len(target.tables)

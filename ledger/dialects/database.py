@@ -89,6 +89,11 @@ class Database:
     flavours: ClassVar[tuple[str, ...]] = ()
     #: the DBAPI driver used when a URL names none ("postgresql://" -> "postgresql+psycopg")
     default_driver: ClassVar[str | None] = None
+    #: the synchronous DBAPI drivers a URL naming an async one (``postgresql+asyncpg``) is run
+    #: with instead, the first one installed (schema-ledger's commands are synchronous)
+    sync_drivers: ClassVar[tuple[str, ...]] = ()
+    #: the extra of schema-ledger's package that installs the default driver (``[postgresql]``)
+    extra: ClassVar[str | None] = None
     #: whether DDL runs inside a transaction that a failure rolls back; without it (MariaDB,
     #: MySQL) every op is bracketed by a committed intent and its event, and
     #: ``--one-transaction`` is refused
@@ -226,6 +231,12 @@ class Database:
     def runs_outside_transaction(self, statement: str) -> bool:
         """Whether ``statement`` runs only outside a transaction here (PostgreSQL's ``CREATE INDEX
         CONCURRENTLY``, ``VACUUM`` ...), as Alembic runs it in ``autocommit_block()``."""
+        return False
+
+    def prepares_schema(self, statement: str) -> bool:
+        """Whether ``statement`` (SQL a migration ran, which the fold does not model) makes or removes
+        something tables need without being one (PostgreSQL's ``CREATE EXTENSION`` of an index's
+        operator class, ``CREATE SCHEMA``): ``materialize`` runs those before the tables."""
         return False
 
     def url_problem(self, url: sa.URL) -> str | None:

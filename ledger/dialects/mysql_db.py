@@ -119,6 +119,8 @@ class MySQL(Database):
     backends = ("mysql", "mariadb")
     flavours = ("mariadb",)
     default_driver = "pymysql"
+    extra = "mysql"
+    sync_drivers = ("pymysql", "mysqldb", "mariadbconnector", "mysqlconnector")
     transactional_ddl = False
     sa_dialect_at = "sqlalchemy.dialects.mysql.base:MySQLDialect"
     generator_at = "ledger.dialects.mysql:MySQLGenerator"

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType, DropEnumType
 
 from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
-from ops.specs import ColumnSpec, TypeSpec
+from ops.specs import ColumnSpec, TypeSpec, sql_references
 
 from .base import DDLGenerator, handles
 
@@ -188,7 +188,8 @@ class PostgreSQLGenerator(DDLGenerator):
         Values added with their order kept are added in place (``ALTER TYPE ... ADD VALUE``, as
         a migration adds them); otherwise (a value removed, renamed or moved) the type is made
         again under its name and every column that uses it converted through text, which fails
-        on a row holding a value the new type lacks.
+        on a row holding a value the new type lacks; the indexes and CHECKs whose SQL reads such
+        a column are made again after.
         """
         if not (_is_enum(old) and _is_enum(new)) or old.type == new.type or old.type.name not in _ENUMS \
                 or new.type.name not in _ENUMS or _enum_key(old.type) != _enum_key(new.type):
@@ -211,18 +212,34 @@ class PostgreSQLGenerator(DDLGenerator):
         held = ".".join(self.quote(part) for part in (key[0], f"{key[1]}__before") if part)
         statements = [f"ALTER TYPE {type_name} RENAME TO {self.quote(key[1] + '__before')}",
                       f"CREATE TYPE {type_name} AS ENUM ({', '.join(literal(v) for v in after_values)})"]
+        converted, remade = [], []
         for table in after.tables.values():
-            for column in table.columns:
-                if column.type.name not in _ENUMS or not _is_enum(column) or _enum_key(column.type) != key:
-                    continue
-                sa_table = self.table(after, table.name, table.schema)
+            columns = [c for c in table.columns
+                       if c.type.name in _ENUMS and _is_enum(c) and _enum_key(c.type) == key]
+            if not columns:
+                continue
+            sa_table = self.table(after, table.name, table.schema)
+            # An index expression, a partial index's condition or a CHECK that compares such a column
+            # with a value of the type (``WHERE state = 'X'::state``) holds the renamed type: it cannot
+            # be rebuilt for the new one, so it is dropped first and made again after.
+            for index in table.indexes:
+                if any(index.uses_in_text(c.name) for c in columns):
+                    sa_index = self.index(after, table, index)
+                    statements.append(self.compile(sa.schema.DropIndex(sa_index)))
+                    remade.append(self.create_index_sql(sa_index))
+            for check in table.checks:
+                if check.name is not None and any(sql_references(check.sqltext, c.name) for c in columns):
+                    constraint = self.constraint(after, table, check.name)
+                    statements.append(self.compile(sa.schema.DropConstraint(constraint)))
+                    remade.append(self.compile(sa.schema.AddConstraint(constraint)))
+            for column in columns:
                 prefix, name = f"ALTER TABLE {self.format_table(sa_table)} ALTER COLUMN", self.quote(column.name)
                 if column.server_default is not None:
-                    statements.append(f"{prefix} {name} DROP DEFAULT")
-                statements.append(f"{prefix} {name} TYPE {type_name} USING {name}::text::{type_name}")
+                    converted.append(f"{prefix} {name} DROP DEFAULT")
+                converted.append(f"{prefix} {name} TYPE {type_name} USING {name}::text::{type_name}")
                 if column.server_default is not None:
-                    statements.append(f"{prefix} {name} SET DEFAULT {self.default_sql(sa_table.c[column.name])}")
-        return statements + [f"DROP TYPE {held}"]
+                    converted.append(f"{prefix} {name} SET DEFAULT {self.default_sql(sa_table.c[column.name])}")
+        return statements + converted + [f"DROP TYPE {held}"] + remade
 
     def _using(self, op: AlterColumnOp, old: ColumnSpec, new: ColumnSpec, name: str, type_sql: str) -> str:
         """The USING clause of a type change: the op's own (``postgresql_using``), else a cast only
@@ -232,7 +249,9 @@ class PostgreSQLGenerator(DDLGenerator):
         not fit (``value too long for type character varying(10)``, ``numeric field overflow``).
         An explicit cast to the new type would instead cut a string to length, so one is written
         only where there is no assignment cast at all: from a string type (or an ENUM, through
-        text) to anything but a string, and between integers and booleans.
+        text) to anything but a string, between integers and booleans, and between JSON and
+        anything but a string (a JSON number to a number through its text; to JSON with
+        ``to_json``), as a rollback of Alembic's ``postgresql_using="to_json(x)"`` needs.
         """
         if op.postgresql_using is not None:
             return f" USING {op.postgresql_using}"
@@ -243,6 +262,10 @@ class PostgreSQLGenerator(DDLGenerator):
             return f" USING {name}{'::text' if before == 'enum' else ''}::{type_sql}"
         if {before, after} == {"integer", "boolean"}:
             return f" USING {name}::{type_sql}"
+        if before == "json" and after not in ("string", "json"):
+            return f" USING {name}::text::{type_sql}"
+        if after == "json" and before not in ("string", "json"):
+            return f" USING to_json({name}{'::text' if before == 'enum' else ''})::{type_sql}"
         return ""
 
 
@@ -258,6 +281,8 @@ def _kind(column: ColumnSpec) -> str:
         return "string"
     if isinstance(type_, sa.Boolean):
         return "boolean"
+    if isinstance(type_, sa.JSON):
+        return "json"
     if isinstance(type_, sa.Integer):
         return "integer"
     return "other"

@@ -57,16 +57,17 @@ def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] |
     query, in the inspector's shapes; and (table, unique constraint) -> initially deferred, for
     deferrable ones, which the inspector does not report. The inspector takes three queries
     for these and reads a foreign key's columns by splitting its definition at commas, and so
-    splits names that hold one: here they come from the catalog's column numbers."""
+    splits names that hold one: here they come from the catalog's column numbers. The one-byte
+    ``"char"`` codes are read as text: asyncpg returns that type as bytes."""
     rows = conn.execute(
         sa.text(
-            "SELECT cl.relname, con.conname, con.contype, con.condeferrable, con.condeferred,"
+            "SELECT cl.relname, con.conname, con.contype::text, con.condeferrable, con.condeferred,"
             " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(n, i)"
             "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),"
             " ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(n, i)"
             "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),"
             " ref.relname, ref_ns.nspname, con.contype = 'f' AND pg_catalog.pg_table_is_visible(con.confrelid),"
-            " con.confupdtype, con.confdeltype, con.confmatchtype"
+            " con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text"
             " FROM pg_catalog.pg_constraint con"
             " JOIN pg_catalog.pg_class cl ON cl.oid = con.conrelid"
             " JOIN pg_catalog.pg_namespace ns ON ns.oid = cl.relnamespace"
@@ -119,6 +120,9 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
     )"""
 
 
+#: what tables may need that is not a table: an extension (an operator class, a type), a schema
+_PREPARES = re.compile(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA)\b", re.IGNORECASE)
+
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
 
@@ -130,6 +134,8 @@ class PostgreSQL(Database):
     title = "PostgreSQL"
     backends = ("postgresql",)
     default_driver = "psycopg"
+    extra = "postgresql"
+    sync_drivers = ("psycopg", "psycopg2", "pg8000")
     sa_dialect_at = "sqlalchemy.dialects.postgresql.base:PGDialect"
     generator_at = "ledger.dialects.postgresql:PostgreSQLGenerator"
     name_limit = (63, "bytes")
@@ -222,6 +228,9 @@ class PostgreSQL(Database):
 
     def runs_outside_transaction(self, statement: str) -> bool:
         return re.match(_OUTSIDE_TRANSACTION, statement, re.IGNORECASE | re.VERBOSE) is not None
+
+    def prepares_schema(self, statement: str) -> bool:
+        return _PREPARES.match(statement) is not None
 
     def stored_identity(self, identity: IdentitySpec, type_text: str) -> IdentitySpec | None:
         """An identity with PostgreSQL's defaults filled in, as the server reports it."""

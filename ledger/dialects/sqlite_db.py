@@ -109,6 +109,7 @@ class SQLite(Database):
     name = "sqlite"
     title = "SQLite"
     backends = ("sqlite",)
+    sync_drivers = ("pysqlite",)
     sa_dialect_at = "sqlalchemy.dialects.sqlite.base:SQLiteDialect"
     generator_at = "ledger.dialects.sqlite:SQLiteGenerator"
     locks_per_transaction = True
@@ -220,8 +221,9 @@ class SQLite(Database):
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
         """SQLite has no session lock: its write lock is taken by each transaction's BEGIN
         IMMEDIATE, waiting up to ``timeout``."""
-        # Through the driver: a statement through SQLAlchemy would open a transaction (and take the lock).
-        conn.connection.driver_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")  # type: ignore[union-attr]
+        # Through the DBAPI connection (SQLAlchemy's adapter for aiosqlite, whose own connection is
+        # async): a statement through SQLAlchemy would open a transaction (and take the lock).
+        conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")  # type: ignore[union-attr]
         yield
 
     def setup_engine(self, engine: sa.Engine) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import attrs
 import sqlalchemy as sa
 
-from ops import LedgerError, LedgerFormatError, MigrateOperation, SchemaState
+from ops import ExecuteSQLOp, LedgerError, LedgerFormatError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.storage.archive import read_jsonl
@@ -70,6 +70,13 @@ def ledger_events(config: Config | None = None, *, ledger_file: str | Path | Non
     return events
 
 
+def recorded_sql_at(events: Sequence[Event], point: str | None = None) -> list[str]:
+    """The SQL of the ``execute`` events applied up to ``point`` (default: the head), in order."""
+    end = events[-1].seq if point is None and events else resolve_point(point or "head", events, applied_only=False)
+    return [event.op.sqltext for event in events
+            if event.seq <= end and event.kind == "apply" and isinstance(event.op, ExecuteSQLOp)]
+
+
 def schema_at(events: Sequence[Event], point: str | None = None) -> SchemaState:
     """The schema as of ``point`` (default: the head): the fold of every event up to it.
 
@@ -111,12 +118,14 @@ def _ddl_dialect(conn: sa.Connection) -> str:
     return dialects.database(name).flavour_of(conn.dialect) or name
 
 
-def materialize(state: SchemaState, url: str) -> Materialized:
+def materialize(state: SchemaState, url: str, recorded_sql: Sequence[str] = ()) -> Materialized:
     """Create ``state`` in the empty database at ``url``, then compare what it reflects with ``state``.
 
     PostgreSQL and SQLite create everything in one transaction; MySQL/MariaDB commit each
     statement. No ledger table is created: the result is a copy of a past schema to look at,
-    not a database to migrate.
+    not a database to migrate. ``recorded_sql``: the SQL the ledger's ``execute`` events ran up
+    to that point, in order; those that make what tables need (PostgreSQL's ``CREATE EXTENSION``,
+    see :meth:`ledger.dialects.Database.prepares_schema`) run first.
     """
     with connect(url) as conn, wrap_db_errors():
         with tx(conn):
@@ -127,8 +136,9 @@ def materialize(state: SchemaState, url: str) -> Materialized:
                                 "materialize creates a schema in an empty database only")
         from ledger.schema.render import ddl_statements
 
-        statements = ddl_statements(state, _ddl_dialect(conn))
         dialect = dialects.dialect_name(conn)
+        prepares = dialects.database(dialect).prepares_schema
+        statements = [s for s in recorded_sql if prepares(s)] + ddl_statements(state, _ddl_dialect(conn))
         if not dialects.transactional_ddl(dialect):
             for statement in statements:
                 with tx(conn):

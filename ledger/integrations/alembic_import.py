@@ -27,15 +27,16 @@ written (the files are made in a temporary folder and moved into place at the en
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -46,7 +47,7 @@ from ledger import dialects
 from ledger.inspect.drift import alembic_version_tables, reflect_live
 from ledger.project.config import Config
 from ledger.run.baseline import BASELINE_FILE, BaselineError, baseline_ops, build_baseline, prepare
-from ledger.storage.db import dialect_of
+from ledger.storage.db import dialect_of, sync_url
 from ledger.storage.session import DatabaseError, connect, missing_sqlite_file, safe_url, tx, wrap_db_errors
 from ledger.schema.pysource import python_source
 from ledger.schema.render import RenderError, render_json
@@ -61,6 +62,8 @@ from alembic.runtime.migration import MigrationContext  # noqa: E402
 from alembic.script import ScriptDirectory  # noqa: E402
 from alembic.script.revision import ResolutionError  # noqa: E402
 from alembic.util import CommandError  # noqa: E402
+
+_T = TypeVar("_T")
 
 __all__ = ["ImportError_", "ImportProblem", "ImportResult", "ImportedRevision", "StartingPoint", "import_alembic",
            "starting_point"]
@@ -257,18 +260,47 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     target = Path(into) if into is not None else Path("migrations")
     start = starting_point(from_url, dialect, naming_convention) if from_url is not None else None
     with tempfile.TemporaryDirectory(prefix="sl-import-") as scratch:
-        scratch_url = _scratch_url(dialect, url, Path(scratch))
-        engine = sa.create_engine(scratch_url, poolclass=sa.pool.NullPool,
-                                  **({"isolation_level": "AUTOCOMMIT"} if autocommit else {}))
-        try:
-            if dialect_of(engine) != dialect:
-                raise ImportError_(f"the scratch database {engine.url.render_as_string()} is not {dialect}")
-            config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False)
-                                   .replace("%", "%%"))
-            recorded, problems = _run(config, script, engine, naming_convention, start)
-        finally:
-            engine.dispose()
+        scratch_url = sa.make_url(_scratch_url(dialect, url, Path(scratch)))
+        if dialect_of(scratch_url) != dialect:
+            raise ImportError_(f"the scratch database {scratch_url.render_as_string()} is not {dialect}")
+        config.set_main_option("sqlalchemy.url", scratch_url.render_as_string(hide_password=False).replace("%", "%%"))
+        options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+        recorded, problems = _on_scratch(scratch_url, options,
+                                         lambda conn: _run(config, script, conn, naming_convention, start))
     return _write(recorded, problems, target, dialect, start)
+
+
+def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Connection], _T]) -> _T:
+    """``work`` on a connection to the scratch database through the URL's own driver.
+
+    An async driver (``postgresql+asyncpg``) runs it through SQLAlchemy's asyncio engine, as an
+    async project's env.py runs its history (``connection.run_sync``): the revisions' SQL goes
+    through the driver the project uses (asyncpg sends ``format('%I', ...)`` as it is, where
+    psycopg takes ``%I`` for a placeholder). Without SQLAlchemy's asyncio support (greenlet), the
+    URL runs on the database's synchronous driver (:func:`ledger.storage.db.sync_url`).
+    """
+    if getattr(url.get_dialect(), "is_async", False):
+        try:
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            async_engine = create_async_engine(url, poolclass=sa.pool.NullPool, **options)
+        except ImportError:
+            pass
+        else:
+            async def run() -> _T:
+                try:
+                    async with async_engine.connect() as conn:
+                        return await conn.run_sync(work)
+                finally:
+                    await async_engine.dispose()
+
+            return asyncio.run(run())
+    engine = sa.create_engine(sync_url(url), poolclass=sa.pool.NullPool, **options)
+    try:
+        with engine.connect() as conn:
+            return work(conn)
+    finally:
+        engine.dispose()
 
 
 def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] | None = None) -> StartingPoint:
@@ -345,7 +377,7 @@ def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoi
                                f"({' '.join(str(exc).split())[:200]})") from None
 
 
-def _run(config: AlembicConfig, script: ScriptDirectory, engine: sa.Engine,
+def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
          naming_convention: Mapping[str, Any] | None,
          start: StartingPoint | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
     """Run ``alembic upgrade heads`` on the scratch database with the hook; the ops of each revision."""
@@ -358,31 +390,30 @@ def _run(config: AlembicConfig, script: ScriptDirectory, engine: sa.Engine,
     def upgrade(rev: Any, context: Any) -> Any:
         return script._upgrade_revs("heads", rev)
 
-    with engine.connect() as conn:
-        if sa.inspect(conn).get_table_names():
-            raise ImportError_(f"the scratch database {engine.url.render_as_string()} is not empty")
-        conn.rollback()  # the inspection began a transaction; Alembic runs its own
-        if start is not None:
-            _give_start(conn, script, start)
-        with EnvironmentContext(config, script, fn=upgrade, as_sql=False, destination_rev="heads") as env:
-            env.configure(connection=conn, target_metadata=metadata, transaction_per_migration=True)
-            recorder = Recorder(env.get_context(), LedgerStore(_SCRATCH_LEDGER))
-            recorder.install()
-            try:
-                # The revision files load now, as under Alembic: with the context configured
-                # (some read the dialect at import time).
-                order[:] = _upgrade_order(script, start.alembic if start is not None else ())
-                paths.update({os.path.realpath(r.path): r.revision for r in order if r.path})
-                with env.begin_transaction():
-                    env.run_migrations()
-            except Exception as exc:  # noqa: BLE001 - any failure is reported; nothing is written
-                revision, where = _where_failed(exc, paths)
-                revision = revision or recorder.revision or "?"
-                message = " ".join(f"{type(exc).__name__}: {exc}".split())[:400]
-                problems.append(ImportProblem(revision, where or str(script.dir),
-                                              f"upgrade() failed on the scratch database ({message})"))
-            finally:
-                recorder.uninstall()
+    if sa.inspect(conn).get_table_names():
+        raise ImportError_(f"the scratch database {conn.engine.url.render_as_string()} is not empty")
+    conn.rollback()  # the inspection began a transaction; Alembic runs its own
+    if start is not None:
+        _give_start(conn, script, start)
+    with EnvironmentContext(config, script, fn=upgrade, as_sql=False, destination_rev="heads") as env:
+        env.configure(connection=conn, target_metadata=metadata, transaction_per_migration=True)
+        recorder = Recorder(env.get_context(), LedgerStore(_SCRATCH_LEDGER))
+        recorder.install()
+        try:
+            # The revision files load now, as under Alembic: with the context configured
+            # (some read the dialect at import time).
+            order[:] = _upgrade_order(script, start.alembic if start is not None else ())
+            paths.update({os.path.realpath(r.path): r.revision for r in order if r.path})
+            with env.begin_transaction():
+                env.run_migrations()
+        except Exception as exc:  # noqa: BLE001 - any failure is reported; nothing is written
+            revision, where = _where_failed(exc, paths)
+            revision = revision or recorder.revision or "?"
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())[:400]
+            problems.append(ImportProblem(revision, where or str(script.dir),
+                                          f"upgrade() failed on the scratch database ({message})"))
+        finally:
+            recorder.uninstall()
     by_revision: dict[str, list[tuple[MigrateOperation, str | None]]] = {}
     for event in recorder.events:
         ops = by_revision.setdefault(event.revision or "", [])

@@ -293,7 +293,42 @@ def _normalize_unique(unique: UniqueSpec, d: str) -> UniqueSpec:
     return UniqueSpec(_opt_name(unique.name, d), _names(unique.columns, d), deferrable, initially)
 
 
+#: a sort order at the end of an operator-class option's value
+_ORDER_IN_OPS = re.compile(r"^(.*?)\s*\b((?:asc|desc)(?:\s+nulls\s+(?:first|last))?|nulls\s+(?:first|last))\s*$",
+                           re.IGNORECASE)
+
+
+def _ordering_from_ops(index: IndexSpec, d: str) -> IndexSpec:
+    """``postgresql_ops={"id": "DESC"}``: SQLAlchemy writes an operator class after the column's name,
+    so a sort order given there is the column's sort order, which the database keeps (and reports) as
+    the element ``id DESC``; what is left of the value is the operator class."""
+    prefixes = _db(d).index_option_prefixes
+    orders: dict[str, str] = {}
+    options = []
+    for key, value in index.dialect_options:
+        if key.split("_", 1)[0] in prefixes and key.endswith("_ops") and isinstance(value, tuple):
+            kept = []
+            for pair in value:
+                found = (_ORDER_IN_OPS.match(str(pair[1]))
+                         if isinstance(pair, tuple) and len(pair) == 2 else None)
+                if found is None:
+                    kept.append(pair)
+                    continue
+                orders[str(pair[0])] = found.group(2)
+                if found.group(1):
+                    kept.append((pair[0], found.group(1)))
+            value = tuple(kept)
+        options.append((key, value))
+    if not orders:
+        return index
+    elements = tuple(
+        IndexElement(f'"{e.value.replace(chr(34), chr(34) * 2)}" {orders[e.value]}', expression=True)
+        if not e.expression and e.value in orders else e for e in index.elements)
+    return attrs.evolve(index, elements=elements, dialect_options=tuple(options))
+
+
 def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
+    index = _ordering_from_ops(index, d)
     by_folded = {c.name.casefold(): c.name for c in table.columns}
     elements = tuple(_normalize_element(e, by_folded, d) for e in index.elements)
     options: dict[str, Any] = {}

@@ -215,11 +215,16 @@ class _Planner:
         ref_plan = self.altered.get(ref)
         if ref_plan is None or ref_plan.uses_dropped(fk.referent_columns):
             return False
-        # The foreign key must keep a key to stand on while the referent's keys change.
+        # The foreign key must keep a key to stand on while the referent's keys change: its primary
+        # key, a unique constraint or a unique index on plain columns (PostgreSQL and MySQL accept one).
         wanted = set(fk.referent_columns)
         keys: list[KeySpec] = ([ref_plan.old.primary_key] if ref_plan.old.primary_key else [])
         keys += list(ref_plan.old.uniques)
-        return any(set(k.columns) == wanted and self._key_stays(ref, k) for k in keys)
+        if any(set(k.columns) == wanted and self._key_stays(ref, k) for k in keys):
+            return True
+        return any(index.unique and set(index.columns) == wanted and len(index.elements) == len(wanted)
+                   and not any(k.endswith("_where") for k, _ in index.dialect_options)
+                   and self._item_stays(ref, index) for index in ref_plan.old.indexes)
 
     # -- steps ---------------------------------------------------------------------------------
 

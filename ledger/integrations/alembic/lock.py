@@ -112,12 +112,12 @@ class AppliesLock:
         """
         if not self._database.locks_per_transaction:
             return True  # _load returns at once there; _check_heads still guards the version table
-        driver = getattr(self.conn.connection, "driver_connection", None)
+        raw = self.conn.connection.dbapi_connection
         try:
-            if driver is None or not driver.in_transaction:
+            if raw is None or not _in_transaction(self.conn):
                 self._data_version = None
                 return True  # no write lock held: anything may have changed, and may change
-            version = driver.execute("PRAGMA data_version").fetchone()[0]
+            version = raw.execute("PRAGMA data_version").fetchone()[0]
         except Exception:  # noqa: BLE001 - another driver: read the tables as before
             self._data_version = None
             return True
@@ -138,18 +138,33 @@ class AppliesLock:
         """
         if not dialects.database(self.dialect).locks_per_transaction:
             return
-        driver = getattr(self.conn.connection, "driver_connection", None)
-        if driver is None or getattr(driver, "isolation_level", None) is None or driver.in_transaction:
+        raw = self.conn.connection.dbapi_connection
+        if raw is None or getattr(raw, "isolation_level", None) is None or _in_transaction(self.conn):
             return
         if not now and not self.conn.in_transaction():
             return  # Alembic runs this revision outside a transaction
         try:
-            driver.execute("BEGIN IMMEDIATE")
+            raw.execute("BEGIN IMMEDIATE")
         except Exception as exc:  # sqlite3.OperationalError: database is locked
             where = f"alembic revision {self.revision}: " if self.revision else ""
             raise AlembicHookError(
                 f"{where}another run holds the write lock on this SQLite database (applier lock on "
                 f"{self.store.fullname}): {exc}") from None
+
+
+def _in_transaction(conn: sa.Connection) -> bool:
+    """Whether SQLite's connection is inside a transaction it began (``sqlite3``'s ``in_transaction``;
+    through aiosqlite, its connection's property of that name, which SQLAlchemy's adapter lacks).
+
+    The driver is reached through the DBAPI connection (``dbapi_connection``: for an async driver,
+    SQLAlchemy's synchronous adapter), never by calling the driver's own connection, whose methods
+    are coroutines under an async driver.
+    """
+    raw = conn.connection.dbapi_connection
+    found = getattr(raw, "in_transaction", None)
+    if found is None:
+        found = getattr(conn.connection.driver_connection, "in_transaction", False)
+    return bool(found)
 
 
 def _show_heads(heads: frozenset[str]) -> str:

@@ -192,7 +192,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             event = Journal(self.conn, self.store, self.actor, head=self._last).record(
                 "apply", op, revision=self.revision, message=message)
             if ddl and not dialects.transactional_ddl(self.dialect):
-                self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
+                self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an async driver's adapter too
                 self._committed = len(self.events) + 1
         self._head = (event.seq, event.hash)
         self._last = event
@@ -210,7 +210,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         """
         message = (f"{PARTIAL} alembic revision {self.revision} failed after part of it ran: MySQL/MariaDB "
                    f"committed its DDL, recorded by the events above; Alembic's version table does not name it")
-        driver = self.conn.connection.driver_connection  # type: ignore[union-attr]
+        driver = self.conn.connection.dbapi_connection  # type: ignore[union-attr]
         try:
             driver.rollback()
             self._last = self.store.head(self.conn)  # the rollback took back events after the last DDL

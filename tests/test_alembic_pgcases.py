@@ -1,0 +1,121 @@
+"""What airflow's and prefect's PostgreSQL histories do, recorded by the hook so that verify,
+materialize and rollback work (each case seen in one of them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.alembic_histories import check_live_equals_fold, hook_events, ledger_cli, table_names, upgrade_with_hook
+
+pytestmark = pytest.mark.postgresql
+
+
+def test_a_sort_order_given_as_an_operator_class_is_the_index_postgresql_keeps(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # airflow: batch_op.create_index(..., ["ti_id", "id"], postgresql_ops={"id": "DESC"})
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [[
+        "op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('ti_id', sa.Integer()),"
+        " sa.Column('name', sa.Text()))",
+        "op.create_index('ix_t_ti_id_id_desc', 't', ['ti_id', 'id'], postgresql_ops={'id': 'DESC'})",
+        "op.create_index('ix_t_name', 't', ['name'], postgresql_ops={'name': 'text_pattern_ops DESC NULLS LAST'})",
+    ]])
+    check_live_equals_fold(url)
+    code, output = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, output
+
+
+def test_sql_after_a_foreign_key_to_a_unique_index_records_no_change_of_that_key(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # airflow: asset_active(name, uri) refers to asset(name, uri), which a unique index covers; each
+    # DDL written as SQL was recorded with that foreign key dropped and added again around it
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('asset', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(20)),"
+         " sa.Column('uri', sa.String(20)))",
+         "op.create_index('idx_asset_name_uri', 'asset', ['name', 'uri'], unique=True)",
+         "op.create_table('active', sa.Column('name', sa.String(20), primary_key=True),"
+         " sa.Column('uri', sa.String(20), primary_key=True),"
+         " sa.ForeignKeyConstraint(['name', 'uri'], ['asset.name', 'asset.uri'], name='active_fkey',"
+         " ondelete='CASCADE'))"],
+        ["op.execute('ALTER TABLE asset ADD COLUMN note TEXT')"],
+    ])
+    check_live_equals_fold(url)
+    second = [e for e in hook_events(url) if e.revision == "0002aa"]
+    assert [e.op_type for e in second] == ["add_column"], [repr(e.op) for e in second]
+
+
+def test_a_type_change_to_json_rolls_back_through_the_values_text(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # airflow: alter_column(FLOAT -> JSON, postgresql_using="to_json(interval)"); PostgreSQL has no
+    # cast back from json to double precision without USING (nor from integer to json)
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('alert', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('interval', sa.Float(), nullable=False))",
+         "op.execute('INSERT INTO alert VALUES (1, 2.5)')"],
+        ["op.alter_column('alert', 'interval', existing_type=sa.Float(), type_=sa.JSON(),"
+         " postgresql_using='to_json(interval)', existing_nullable=False)"],
+        ["op.create_table('later', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.JSON()))",
+         "op.execute(\"INSERT INTO later VALUES (1, '7')\")"],
+        ["op.alter_column('later', 'n', existing_type=sa.JSON(), type_=sa.Integer(), postgresql_using='n::text::integer')"],
+    ])
+    engine = sa.create_engine(url)
+    try:
+        code, output = ledger_cli(url, tmp_path, "rollback", "--to", "0003aa")
+        assert code == 0, output
+        check_live_equals_fold(url)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT n FROM later")).scalar() == 7  # JSON again, through to_json
+        code, output = ledger_cli(url, tmp_path, "rollback", "--to", "0001aa", "--skip-irreversible",
+                                  "--allow-data-loss")
+        assert code == 0, output
+        check_live_equals_fold(url)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT interval FROM alert")).scalar() == 2.5  # a float, through text
+    finally:
+        engine.dispose()
+
+
+def test_an_enum_rebuilt_by_a_rollback_keeps_the_partial_indexes_that_compare_with_its_values(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # prefect: ALTER TYPE state_type ADD VALUE 'CANCELLING', and an index WHERE state_type = 'SCHEDULED'
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('run', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('state', sa.Enum('SCHEDULED', 'RUNNING', name='state_type')), sa.Column('n', sa.Integer()),"
+         " sa.CheckConstraint(\"state <> 'RUNNING' OR n > 0\", name='ck_run_n'))",
+         "op.create_index('ix_run_scheduled', 'run', ['n'], postgresql_where=sa.text(\"state = 'SCHEDULED'\"))"],
+        ["op.execute(\"ALTER TYPE state_type ADD VALUE IF NOT EXISTS 'CANCELLING'\")"],
+    ])
+    code, output = ledger_cli(url, tmp_path, "rollback", "--to", "0001aa")
+    assert code == 0, output
+    check_live_equals_fold(url)
+    code, output = ledger_cli(url, tmp_path, "rollback", "--to", "base")
+    assert code == 0, output
+    assert table_names(url) == []
+
+
+def test_materialize_creates_the_extensions_the_migrations_created_before_the_tables(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # prefect: CREATE EXTENSION pg_trgm, then gin indexes with gin_trgm_ops
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')",
+         "op.create_table('flow', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.Text()))",
+         "op.create_index('ix_flow_name_trgm', 'flow', ['name'], postgresql_using='gin',"
+         " postgresql_ops={'name': 'gin_trgm_ops'})"],
+    ])
+    into = database_factory("postgresql")
+    code, output = ledger_cli(url, tmp_path, "materialize", "--into", into)
+    assert code == 0, output
+    assert table_names(into) == ["flow"]
