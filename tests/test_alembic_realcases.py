@@ -415,3 +415,40 @@ def test_a_function_made_in_the_same_sql_text_as_a_column_change_does_not_hide_t
          "ALTER TABLE metrics ALTER COLUMN currency TYPE jsonb USING safe_to_jsonb(currency);\n'''))"],
     ])
     check_live_equals_fold(url)
+
+
+def test_a_partial_unique_index_on_an_expression_of_a_free_column_is_recorded(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ckan's idx_only_one_active_email_no_case: ``create_index(..., [sa.func.lower(sa.Column('email'))],
+    unique=True, postgresql_where=sa.text(...))``, the column not bound to the table Alembic made."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('user', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('email', sa.Text()),"
+         " sa.Column('state', sa.Text()))",
+         "op.create_index('ix_active_email', 'user', ['email', 'state'], unique=True,"
+         " postgresql_where=sa.text('\"user\".state=\\'active\\''))"],
+        ["op.create_index('ix_active_email_no_case', 'user', [sa.func.lower(sa.Column('email'))], unique=True,"
+         " postgresql_where=sa.text('\"user\".state=\\'active\\''))",
+         "op.drop_index('ix_active_email')"],
+    ])
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_on_mariadb_a_drop_index_of_a_unique_constraint_and_the_reverse_are_recorded_as_what_they_dropped(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As superset's report_schedule: MariaDB keeps ``Column(unique=True)`` as the unique index ``name``,
+    which a revision drops with ``op.drop_index("name")``; and a unique index dropped as a constraint."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('rs', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(150), nullable=False, unique=True), sa.Column('type', sa.String(50)))",
+         "op.create_unique_constraint('uq_rs_name', 'rs', ['name'])",
+         "op.create_index('ix_rs_type', 'rs', ['type'], unique=True)"],
+        ["op.drop_constraint('uq_rs_name', 'rs', type_='unique')", "op.drop_index(op.f('name'), table_name='rs')",
+         "op.drop_constraint('ix_rs_type', 'rs', type_='unique')",
+         "op.create_unique_constraint('uq_rs_name_type', 'rs', ['name', 'type'])"],
+    ])
+    assert not any(e.op_type == "execute" for e in hook_events(url))
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")

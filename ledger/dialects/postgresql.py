@@ -149,8 +149,8 @@ class PostgreSQLGenerator(DDLGenerator):
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
         after = before.apply(op)
         old = before.column(op.table_name, op.column_name, op.schema)
-        table = self.table(after, op.table_name, op.schema)
         new = after.column(op.table_name, op.modify_name or op.column_name, op.schema)
+        table = self.part(after, after.table(op.table_name, op.schema), columns=(new.name,), key_context=True)
         column = table.c[new.name]
         prefix = f"ALTER TABLE {self.format_table(table)}"
         name = self.quote(new.name)
