@@ -452,3 +452,25 @@ def test_on_mariadb_a_drop_index_of_a_unique_constraint_and_the_reverse_are_reco
     ])
     assert not any(e.op_type == "execute" for e in hook_events(url))
     check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_on_mariadb_a_foreign_key_added_beside_another_on_its_columns_rolls_back(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As superset's 32bf93dfe2a4 on flask_appbuilder's ab_user_role: a named foreign key added on
+    role_id, which another foreign key already uses. InnoDB makes an index named after the new key
+    and moves the other key onto it; dropping the new key leaves that index to the other key."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('ab_role', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('ab_user', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('ab_user_role', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('user_id', sa.Integer(), sa.ForeignKey('ab_user.id', ondelete='CASCADE')),"
+         " sa.Column('role_id', sa.Integer(), sa.ForeignKey('ab_role.id', ondelete='CASCADE')),"
+         " sa.UniqueConstraint('user_id', 'role_id'))"],
+        ["op.create_foreign_key('ab_user_role_user_id_fkey', 'ab_user_role', 'ab_user', ['user_id'], ['id'],"
+         " ondelete='CASCADE')",
+         "op.create_foreign_key('ab_user_role_role_id_fkey', 'ab_user_role', 'ab_role', ['role_id'], ['id'],"
+         " ondelete='CASCADE')"],
+    ])
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
