@@ -16,6 +16,7 @@ from tests.alembic_histories import (
     check_everything,
     check_live_equals_fold,
     hook_events,
+    ledger_cli,
     run_alembic,
     up_and_down,
     upgrade_with_hook,
@@ -474,3 +475,23 @@ def test_on_mariadb_a_foreign_key_added_beside_another_on_its_columns_rolls_back
          " ondelete='CASCADE')"],
     ])
     check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_a_serial_column_turned_into_text_is_replayed_without_its_sequence_default(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ckan's 016_uuids_everywhere: ``alter_column('package', 'id', type_=sa.UnicodeText,
+    server_default=None)`` on a SERIAL id, then ``DROP SEQUENCE package_id_seq``. Replayed from the
+    ledger (drill, an imported project's apply), the column loses the sequence's default as it did
+    under Alembic, so the sequence can be dropped."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('package', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.Text()))"],
+        ["op.alter_column('package', 'id', type_=sa.UnicodeText, server_default=None)",
+         "op.execute(sa.schema.DropSequence(sa.schema.Sequence('package_id_seq')))"],
+    ])
+    check_live_equals_fold(url)
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--allow-irreversible", "--json", "-q")
+    assert "cannot drop sequence" not in out, out
+    report = json.loads(out)
+    assert not report["failures"], out

@@ -163,8 +163,11 @@ class PostgreSQLGenerator(DDLGenerator):
             statements.extend(values)  # the type changed under its name; the column keeps it
         elif new.type != old.type:
             # PostgreSQL converts the default along with the column and fails when it cannot;
-            # the default is taken off first and put back (as the new state has it) after.
-            if old.server_default is not None:
+            # the default is taken off first and put back (as the new state has it) after. A
+            # SERIAL column's default draws from its sequence: a type that is no integer drops it
+            # (as Alembic's server_default=None did), so the sequence can go.
+            if old.server_default is not None or (
+                    self._serial_column(before, op) and not isinstance(column.type, sa.Integer)):
                 statements.append(f"{prefix} ALTER COLUMN {name} DROP DEFAULT")
                 default_gone = True
             type_sql = self.type_sql(column.type)
@@ -180,6 +183,11 @@ class PostgreSQLGenerator(DDLGenerator):
             construct = sa.schema.SetColumnComment if new.comment is not None else sa.schema.DropColumnComment
             statements.append(self.compile(construct(column)))
         return statements
+
+    def _serial_column(self, before: SchemaState, op: AlterColumnOp) -> bool:
+        """The column is the one SQLAlchemy made SERIAL (its table's autoincrement column)."""
+        serial = self.table(before, op.table_name, op.schema)._autoincrement_column
+        return serial is not None and serial.name == op.column_name
 
     def _enum_values_change(self, old: ColumnSpec, new: ColumnSpec, after: SchemaState) -> list[str] | None:
         """The statements that change the values of the named ENUM type a column keeps (None: the
