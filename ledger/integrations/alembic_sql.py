@@ -109,11 +109,19 @@ def statements_in(text: str) -> list[str]:
     """The statements of an SQL text that holds several, separated by ``;`` (not one inside a
     string, a comment or a ``$$`` body); the text itself when it holds one."""
     masked = _LITERALS.sub(lambda m: " " * len(m.group()), text)
-    parts, start = [], 0
-    for at, char in enumerate(masked):
-        if char == ";":
-            parts.append(text[start:at])
-            start = at + 1
+    parts, start, depth = [], 0, 0
+    # a ``;`` inside BEGIN ... END (a SQLite trigger's body) or CASE ... END ends no statement
+    for match in re.finditer(r"\bBEGIN\b(?!\s*(?:;|$|TRANSACTION\b|WORK\b|DEFERRED\b|IMMEDIATE\b|EXCLUSIVE\b))|\bCASE\b|\bEND\b|;",
+                             masked, re.I):
+        word = match.group().upper()
+        if word == ";":
+            if depth == 0:
+                parts.append(text[start:match.start()])
+                start = match.end()
+        elif word == "END":
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
     parts.append(text[start:])
     found = [part for part in parts if part.strip()]
     return found if len(found) > 1 else [text]
