@@ -495,3 +495,23 @@ def test_a_serial_column_turned_into_text_is_replayed_without_its_sequence_defau
     assert "cannot drop sequence" not in out, out
     report = json.loads(out)
     assert not report["failures"], out
+
+
+def test_a_primary_key_dropped_by_another_name_where_the_database_names_none_is_the_tables(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's 181f10493468 on MariaDB: ``batch_op.drop_constraint('metric_pk', type_='primary')`` on
+    a primary key made without that name. MariaDB calls every primary key PRIMARY and drops the
+    table's one whatever name is given: recorded as that drop, not as the block's SQL."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('metrics', sa.Column('key', sa.String(50), nullable=False),"
+         " sa.Column('value', sa.Float(), nullable=False), sa.PrimaryKeyConstraint('key'))"],
+        ["with op.batch_alter_table('metrics') as batch_op:",
+         "    batch_op.alter_column('value', type_=sa.types.Float(precision=53), nullable=False)",
+         "    batch_op.drop_constraint('metric_pk', type_='primary')",
+         "    batch_op.create_primary_key('metric_pk', ['key', 'value'])"],
+    ], batch=True)
+    events = hook_events(url)
+    assert "execute" not in [e.op_type for e in events], [e.message for e in events]
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")

@@ -338,6 +338,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 continue
             if self._database.indexes_foreign_keys and isinstance(op, lops.CreateForeignKeyOp):
                 self._adopt_kept_index(op, origin)
+            if isinstance(op, lops.DropConstraintOp) and op.type_ == "primary" and not self._database.names_primary_keys:
+                op = self._the_primary_key(op)
             try:
                 completed = self.state.complete(op)
             except InvalidOperationError as exc:
@@ -372,6 +374,19 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._kept_with_column(completed, origin)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
+
+    def _the_primary_key(self, op: lops.DropConstraintOp) -> lops.DropConstraintOp:
+        """A database that names no primary key (MySQL/MariaDB: every one is PRIMARY) drops the
+        table's one whatever name the drop gives: the drop of the one the fold holds."""
+        assert self.state is not None
+        if not self.state.has_table(op.table_name, op.schema):
+            return op
+        held = self.state.table(op.table_name, op.schema).primary_key
+        if held is None or not held.name or held.name == op.constraint_name:
+            return op
+        drop = lops.DropConstraintOp(held.name, op.table_name, type_="primary", schema=op.schema)
+        drop.info.update(op.info)
+        return drop
 
     def _holds_check(self, op: MigrateOperation) -> bool:
         """The live table still has the CHECK ``op`` drops (a database that keeps a type's CHECK when
