@@ -52,6 +52,29 @@ def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
         engine.dispose()
 
 
+def test_an_expanding_in_list_that_is_empty_is_recorded_as_sql_that_runs_again(tmp_path: Path, db_url: str) -> None:
+    """As superset's 978245563a02 on an empty database: ``.filter(c.in_([])).delete()``; SQLAlchemy
+    writes the empty list as its empty-set expression, and so does the recorded SQL."""
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
+        "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()))",
+        "op.bulk_insert(t, [{'id': 1, 'n': 0}])",
+        "op.get_bind().execute(t.delete().where(t.c.id.in_([])))",
+        "op.get_bind().execute(t.update().where(t.c.id.not_in([])).values(n=5))",
+    ]])
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert len(texts) == 3 and not any("cannot be rendered" in text for text in texts), texts
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE item SET n = 0")
+            for text in texts[1:]:  # the recorded SQL runs again and does the same
+                conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
+            assert conn.execute(sa.text("SELECT id, n FROM item")).all() == [(1, 5)]
+    finally:
+        engine.dispose()
+
+
 def test_postgresql_index_kinds_of_real_histories_roll_back(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:

@@ -396,9 +396,14 @@ def _expanded(name: str, values: Mapping[str, Any], binds: Any, compiled: Any, d
     while f"{name}_{number}" in values:
         items.append(values[f"{name}_{number}"])
         number += 1
+    bind = binds.get(name)
+    if not items and bind is not None and getattr(bind, "expanding", False) and compiled is not None:
+        # an empty list: the expression SQLAlchemy writes for it (``NULL) AND (1 != 1`` inside ``IN (...)``)
+        types = getattr(bind.type, "types", None) or [bind.type]
+        return str(compiled.visit_empty_set_op_expr(types, bind.expand_op))
     if not items:
         raise UnrenderableStatement(f"no value for parameter {name}")
-    type_ = getattr(binds.get(name), "type", None)
+    type_ = getattr(bind, "type", None)
     return ", ".join(_literal(item, type_, compiled, dialect) for item in items)
 
 
