@@ -272,12 +272,18 @@ def _parse_canonical(text: str) -> Any:
     object; anything else takes the strict parse, which says what is wrong.
     """
     try:
-        parsed = json.loads(text)
-        if canonical(parsed) == text.encode("utf-8"):
+        # json.loads without its Python wrapper (two whitespace matches and a check): the C scanner
+        # itself; canonical text has no whitespace around the value, so it must end where the text does.
+        parsed, end = _SCAN(text, 0)
+        if end == len(text) and canonical(parsed) == text.encode("utf-8"):
             return parsed
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, StopIteration):
         pass
     return _NOT_CANONICAL
+
+
+#: The scanner of json.loads (C where there is one): a value from a position, and where it ends.
+_SCAN = json.JSONDecoder().scan_once
 
 
 def _no_constant(name: str) -> Any:
