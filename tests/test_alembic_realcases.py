@@ -52,6 +52,29 @@ def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
         engine.dispose()
 
 
+def test_an_expanding_in_list_that_is_empty_is_recorded_as_sql_that_runs_again(tmp_path: Path, db_url: str) -> None:
+    """As superset's 978245563a02 on an empty database: ``.filter(c.in_([])).delete()``; SQLAlchemy
+    writes the empty list as its empty-set expression, and so does the recorded SQL."""
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
+        "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()))",
+        "op.bulk_insert(t, [{'id': 1, 'n': 0}])",
+        "op.get_bind().execute(t.delete().where(t.c.id.in_([])))",
+        "op.get_bind().execute(t.update().where(t.c.id.not_in([])).values(n=5))",
+    ]])
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert len(texts) == 3 and not any("cannot be rendered" in text for text in texts), texts
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE item SET n = 0")
+            for text in texts[1:]:  # the recorded SQL runs again and does the same
+                conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
+            assert conn.execute(sa.text("SELECT id, n FROM item")).all() == [(1, 5)]
+    finally:
+        engine.dispose()
+
+
 def test_postgresql_index_kinds_of_real_histories_roll_back(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
@@ -401,6 +424,23 @@ def test_a_check_declared_on_a_column_is_recorded_with_its_table_or_its_added_co
     check_everything(tmp_path, url, database_factory(dialect), dialect)
 
 
+def test_a_function_made_in_the_same_sql_text_as_a_column_change_does_not_hide_the_change(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As superset's cast_text_column_to_json: one text makes a function, then alters a column's
+    type with it; the altered column is recorded (not only the function, which changes no table)."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('metrics', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('currency', sa.String(128)))"],
+        ["op.get_bind().execute(sa.text('''\n"
+         "CREATE OR REPLACE FUNCTION safe_to_jsonb(input text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$\n"
+         "BEGIN RETURN input::jsonb; EXCEPTION WHEN invalid_text_representation THEN RETURN NULL; END;\n$$;\n\n"
+         "ALTER TABLE metrics ALTER COLUMN currency TYPE jsonb USING safe_to_jsonb(currency);\n'''))"],
+    ])
+    check_live_equals_fold(url)
+
+
 def test_a_partial_unique_index_on_an_expression_of_a_free_column_is_recorded(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
@@ -417,6 +457,47 @@ def test_a_partial_unique_index_on_an_expression_of_a_free_column_is_recorded(
          "op.drop_index('ix_active_email')"],
     ])
     check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_on_mariadb_a_drop_index_of_a_unique_constraint_and_the_reverse_are_recorded_as_what_they_dropped(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As superset's report_schedule: MariaDB keeps ``Column(unique=True)`` as the unique index ``name``,
+    which a revision drops with ``op.drop_index("name")``; and a unique index dropped as a constraint."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('rs', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(150), nullable=False, unique=True), sa.Column('type', sa.String(50)))",
+         "op.create_unique_constraint('uq_rs_name', 'rs', ['name'])",
+         "op.create_index('ix_rs_type', 'rs', ['type'], unique=True)"],
+        ["op.drop_constraint('uq_rs_name', 'rs', type_='unique')", "op.drop_index(op.f('name'), table_name='rs')",
+         "op.drop_constraint('ix_rs_type', 'rs', type_='unique')",
+         "op.create_unique_constraint('uq_rs_name_type', 'rs', ['name', 'type'])"],
+    ])
+    assert not any(e.op_type == "execute" for e in hook_events(url))
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_on_mariadb_a_foreign_key_added_beside_another_on_its_columns_rolls_back(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As superset's 32bf93dfe2a4 on flask_appbuilder's ab_user_role: a named foreign key added on
+    role_id, which another foreign key already uses. InnoDB makes an index named after the new key
+    and moves the other key onto it; dropping the new key leaves that index to the other key."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('ab_role', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('ab_user', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('ab_user_role', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('user_id', sa.Integer(), sa.ForeignKey('ab_user.id', ondelete='CASCADE')),"
+         " sa.Column('role_id', sa.Integer(), sa.ForeignKey('ab_role.id', ondelete='CASCADE')),"
+         " sa.UniqueConstraint('user_id', 'role_id'))"],
+        ["op.create_foreign_key('ab_user_role_user_id_fkey', 'ab_user_role', 'ab_user', ['user_id'], ['id'],"
+         " ondelete='CASCADE')",
+         "op.create_foreign_key('ab_user_role_role_id_fkey', 'ab_user_role', 'ab_role', ['role_id'], ['id'],"
+         " ondelete='CASCADE')"],
+    ])
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
 
 
 def test_a_serial_column_turned_into_text_is_replayed_without_its_sequence_default(
@@ -457,3 +538,19 @@ def test_a_primary_key_dropped_by_another_name_where_the_database_names_none_is_
     events = hook_events(url)
     assert "execute" not in [e.op_type for e in events], [e.message for e in events]
     check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_a_column_altered_to_a_named_enum_with_other_values_keeps_the_type_postgresql_holds(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """optuna's v1.2.0.a: ``alter_column('state', type_=sa.Enum(..., 'WAITING', name='trialstate'),
+    existing_type=sa.Enum(..., name='trialstate'))``. PostgreSQL keeps the type trialstate as it is
+    (ALTER COLUMN ... TYPE trialstate adds no value): the fold follows the database."""
+    url = database_factory("postgresql")
+    old, new = ("sa.Enum('RUNNING', 'COMPLETE'" + more + ", name='trialstate')" for more in ("", ", 'WAITING'"))
+    upgrade_with_hook(tmp_path, url, [
+        [f"op.create_table('trials', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('state', {old}))"],
+        ["with op.batch_alter_table('trials') as batch_op:",
+         f"    batch_op.alter_column('state', type_={new}, existing_type={old})"],
+    ], batch=True)
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
