@@ -339,6 +339,8 @@ def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
             continue
         key = f"{db.index_option_prefixes[0]}_{key.split('_', 1)[1]}"
         value = _index_option(key, value, elements, d)
+        if key.endswith("_where") and isinstance(value, str):
+            value = _unqualified(value, table.name, d)
         if value not in (None, False, (), ""):
             options[key] = value
     return IndexSpec(_opt_name(index.name, d), elements, bool(index.unique), tuple(sorted(options.items())))
@@ -354,6 +356,13 @@ def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str
     if word and text.strip('"').replace('""', '"') in columns:
         return IndexElement(_name(columns[text.strip('"').replace('""', '"')], d))
     return IndexElement(text, expression=True)
+
+
+def _unqualified(predicate: str, table: str, d: str) -> str:
+    """A partial index's predicate without its own table's name before the columns: it can name
+    no other table, and PostgreSQL stores ``"user".state = 'active'`` as ``state = 'active'``."""
+    name = canonical_sql('"' + table.replace('"', '""') + '"', dialect=d)
+    return re.sub(rf'(?<![\w".]){re.escape(name)}\.(?=[\w"])', "", predicate)
 
 
 def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...], d: str) -> Any:
