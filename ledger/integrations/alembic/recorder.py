@@ -372,6 +372,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._keep_what_stayed(completed, dropped, origin)
             if self._database.restates_altered_columns and isinstance(completed, lops.AlterColumnOp):
                 self._restated(completed, origin)
+            elif isinstance(completed, lops.AlterColumnOp) and completed.modify_type is not None \
+                    and completed.modify_type.name == "Enum":
+                self._kept_type(completed, origin)
             if self._database.indexes_foreign_keys and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
                                                                   lops.CreatePrimaryKeyOp)):
                 self._replaced_kept_index(completed, origin)
