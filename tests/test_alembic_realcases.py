@@ -595,3 +595,19 @@ def test_a_mysql_trigger_with_an_if_block_is_one_statement_that_changes_no_table
     events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "create_index", "execute"], [e.message for e in events]
     check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_an_index_expression_naming_its_own_table_replays_and_compares_equal(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ckan's idx_user_name_index: ``sa.text('(CASE WHEN ("user".fullname IS NULL OR "user".fullname =
+    \\'\\') THEN "user".name ELSE "user".fullname END)')``. PostgreSQL stores the expression without the
+    table's name; the ledger's replay (drill, materialize) compares equal to it."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('user', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.Text()),"
+         " sa.Column('fullname', sa.Text()))",
+         "op.create_index('ix_user_name', 'user', [sa.text('(CASE WHEN (\"user\".fullname IS NULL OR"
+         " \"user\".fullname = \\'\\') THEN \"user\".name ELSE \"user\".fullname END)')])"],
+    ])
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
