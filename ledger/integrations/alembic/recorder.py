@@ -272,8 +272,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         return result
 
     def _record_exactly(self, converted: list[MigrateOperation], what: str, table: tuple[str | None, str] | None,
-                        origin: str | None, captured: list[Captured]) -> None:
-        """Record ``converted``; when the fold refuses them, record what the database holds instead."""
+                        origin: str | None, captured: list[Captured]) -> bool:
+        """Record ``converted``; when the fold refuses them, record what the database holds instead
+        (then True)."""
         try:
             self._record_ops(converted, origin, captured)
         except (AlembicHookError, sa.exc.DBAPIError) as exc:
@@ -281,8 +282,11 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 raise  # another run moved the version table, the database failed: not a recording matter
             self._note_dangling(converted)
             self._fall_back(what, table, exc.__cause__ or exc, origin, captured)
+            return True
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             self._fall_back(what, table, exc, origin, captured)
+            return True
+        return False
 
     def _run_foreign(self, operations: Any, operation: Any, origin: str | None) -> Any:
         name = type(operation).__name__
@@ -311,8 +315,11 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         for op, origin in pending:
             if isinstance(op, Unconverted):
                 self._fall_back(op.what, op.table, op.error, origin, captured)
-            else:
-                self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured)
+            elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured):
+                continue
+            # The table was read after the whole block ran: what the block's later ops did is in
+            # what was recorded from it (recording them too would record each change twice).
+            break
         if rebuilt and pending:
             self._rebuilt_as_held(impl.schema, impl.table_name)
 
@@ -365,6 +372,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._keep_what_stayed(completed, dropped, origin)
             if self._database.restates_altered_columns and isinstance(completed, lops.AlterColumnOp):
                 self._restated(completed, origin)
+            elif isinstance(completed, lops.AlterColumnOp) and completed.modify_type is not None \
+                    and completed.modify_type.name == "Enum":
+                self._kept_type(completed, origin)
             if self._database.indexes_foreign_keys and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
                                                                   lops.CreatePrimaryKeyOp)):
                 self._replaced_kept_index(completed, origin)
