@@ -224,3 +224,24 @@ def test_a_batch_block_read_back_after_it_ran_records_each_of_its_changes_once(
     from tests.alembic_histories import check_everything
 
     check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_an_index_named_like_the_one_mariadb_makes_for_a_foreign_key_stays_held_after_sql_ddl(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # ironic: create_table(..., ForeignKeyConstraint(['runbook_id'], ...), Index('runbook_id', 'runbook_id')),
+    # later ALTER TABLE ... as SQL (CONVERT TO CHARACTER SET there): reading the table back took the
+    # declared index for the one MariaDB makes for the key, and recorded it dropped
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('runbooks', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('runbook_steps', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('runbook_id', sa.Integer(), nullable=False), sa.Column('args', sa.Text()),"
+         " sa.ForeignKeyConstraint(['runbook_id'], ['runbooks.id']), sa.Index('runbook_id', 'runbook_id'))"],
+        ["op.execute('ALTER TABLE runbook_steps ADD COLUMN note INTEGER')"],
+    ])
+    events = hook_events(url)
+    assert "drop_index" not in [e.op_type for e in events], [e.message for e in events]
+    from tests.alembic_histories import check_everything
+
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")

@@ -554,3 +554,60 @@ def test_a_column_altered_to_a_named_enum_with_other_values_keeps_the_type_postg
          f"    batch_op.alter_column('state', type_={new}, existing_type={old})"],
     ], batch=True)
     check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_a_unique_index_dropped_as_a_unique_constraint_is_recorded_as_the_drop_of_that_index(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's 1b5f0d9ad7c1 on MariaDB: the unique index unique_secret_name (``create_index(...,
+    unique=True)``) is what MySQL/MariaDB's inspector reports as a unique constraint, and the
+    migration drops it with ``drop_constraint(..., type_='unique')``. Recorded once, as the drop
+    of the index the fold holds: never as SQL next to a re-synced drop (an import ran it twice)."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('secrets', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('secret_name', sa.String(50)))",
+         "op.create_index('unique_secret_name', 'secrets', ['secret_name'], unique=True)"],
+        ["op.drop_constraint('unique_secret_name', 'secrets', type_='unique')"],
+    ])
+    events = hook_events(url)
+    assert [e.op_type for e in events] == ["create_table", "create_index", "drop_index"], [e.message for e in events]
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_a_mysql_trigger_with_an_if_block_is_one_statement_that_changes_no_table(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's 1bd49d398cd23 on MariaDB: ``CREATE TRIGGER ... BEGIN IF ... THEN SIGNAL ...; END IF;
+    END``. ``END IF`` closes the IF, not the body: the text is one trigger, recorded as itself, and
+    nothing else is credited to it."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('secrets', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('secret_name', sa.String(50)))",
+         "op.create_index('unique_secret_name', 'secrets', ['secret_name'], unique=True)"],
+        ['op.execute("""CREATE TRIGGER keep_name BEFORE UPDATE ON secrets FOR EACH ROW BEGIN',
+         "    IF OLD.secret_name != NEW.secret_name THEN",
+         "        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'secret_name is immutable';",
+         "    END IF;",
+         'END;""")'],
+    ])
+    events = hook_events(url)
+    assert [e.op_type for e in events] == ["create_table", "create_index", "execute"], [e.message for e in events]
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_an_index_expression_naming_its_own_table_replays_and_compares_equal(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ckan's idx_user_name_index: ``sa.text('(CASE WHEN ("user".fullname IS NULL OR "user".fullname =
+    \\'\\') THEN "user".name ELSE "user".fullname END)')``. PostgreSQL stores the expression without the
+    table's name; the ledger's replay (drill, materialize) compares equal to it."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('user', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.Text()),"
+         " sa.Column('fullname', sa.Text()))",
+         "op.create_index('ix_user_name', 'user', [sa.text('(CASE WHEN (\"user\".fullname IS NULL OR"
+         " \"user\".fullname = \\'\\') THEN \"user\".name ELSE \"user\".fullname END)')])"],
+    ])
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")

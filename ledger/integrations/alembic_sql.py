@@ -110,8 +110,10 @@ def statements_in(text: str) -> list[str]:
     string, a comment or a ``$$`` body); the text itself when it holds one."""
     masked = _LITERALS.sub(lambda m: " " * len(m.group()), text)
     parts, start, depth = [], 0, 0
-    # a ``;`` inside BEGIN ... END (a SQLite trigger's body) or CASE ... END ends no statement
-    for match in re.finditer(r"\bBEGIN\b(?!\s*(?:;|$|TRANSACTION\b|WORK\b|DEFERRED\b|IMMEDIATE\b|EXCLUSIVE\b))|\bCASE\b|\bEND\b|;",
+    # a ``;`` inside BEGIN ... END (a SQLite or MySQL trigger's body) or CASE ... END ends no
+    # statement; MySQL's END IF, END LOOP, END WHILE, END REPEAT close blocks not counted here
+    for match in re.finditer(r"\bBEGIN\b(?!\s*(?:;|$|TRANSACTION\b|WORK\b|DEFERRED\b|IMMEDIATE\b|EXCLUSIVE\b))|\bCASE\b"
+                             r"|\bEND\b(?!\s+(?:IF|LOOP|WHILE|REPEAT)\b)|;",
                              masked, re.I):
         word = match.group().upper()
         if word == ";":

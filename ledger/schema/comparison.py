@@ -330,7 +330,7 @@ def _ordering_from_ops(index: IndexSpec, d: str) -> IndexSpec:
 def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
     index = _ordering_from_ops(index, d)
     by_folded = {c.name.casefold(): c.name for c in table.columns}
-    elements = tuple(_normalize_element(e, by_folded, d) for e in index.elements)
+    elements = tuple(_normalize_element(e, by_folded, d, table.name) for e in index.elements)
     options: dict[str, Any] = {}
     db = _db(d)
     for key, value in index.dialect_options:
@@ -346,10 +346,10 @@ def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
     return IndexSpec(_opt_name(index.name, d), elements, bool(index.unique), tuple(sorted(options.items())))
 
 
-def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str) -> IndexElement:
+def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str, table: str) -> IndexElement:
     if not element.expression:
         return IndexElement(_name(element.value, d))
-    text = canonical_sql(element.value)
+    text = _unqualified(canonical_sql(element.value), table, d)
     # The default sort order is no sort order.
     text = _db(d).stored_index_expression(re.sub(r" asc$", "", text))
     word = re.fullmatch(r'[^\W\d]\w*|"(?:[^"]|"")*"', text)
@@ -359,8 +359,8 @@ def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str
 
 
 def _unqualified(predicate: str, table: str, d: str) -> str:
-    """A partial index's predicate without its own table's name before the columns: it can name
-    no other table, and PostgreSQL stores ``"user".state = 'active'`` as ``state = 'active'``."""
+    """An index's expression or partial predicate without its own table's name before the columns:
+    it can name no other table, and PostgreSQL stores ``"user".state = 'active'`` as ``state = 'active'``."""
     name = canonical_sql('"' + table.replace('"', '""') + '"', dialect=d)
     return re.sub(rf'(?<![\w".]){re.escape(name)}\.(?=[\w"])', "", predicate)
 

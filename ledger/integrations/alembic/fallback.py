@@ -42,9 +42,9 @@ class FollowsLive:
             names = sa.inspect(self.conn).get_table_names(schema=schema)
             keep = {n for n in names if n not in ignored and touched((schema, n))}
             live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)))
-        if dialects.database(self.dialect).indexes_foreign_keys:
-            live = without_foreign_key_indexes(live)
         fold = self.state
+        if dialects.database(self.dialect).indexes_foreign_keys:
+            live = without_foreign_key_indexes(live, held=fold)
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if not touched(k)}
         live, dangling = _without_dangling_keys(live, kept)
