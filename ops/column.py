@@ -41,11 +41,11 @@ def _add_column(operations: AbstractOperations, table_name: str, column: sa.Colu
         operations.invoke(CreateForeignKeyOp(table_name, fk, schema=schema))
     for check in spec.checks:
         operations.invoke(CreateCheckConstraintOp(table_name, check, schema=schema))
-    if column.unique:
+    if column.unique and not column.index:
         unique = named(UniqueSpec(None, (column.name,)), table_name, convention)
         operations.invoke(CreateUniqueConstraintOp(table_name, unique, schema=schema))
-    if column.index:
-        index = named(IndexSpec(None, (IndexElement(column.name),)), table_name, convention)
+    if column.index:  # with unique=True, one unique index (as SQLAlchemy makes it), no constraint
+        index = named(IndexSpec(None, (IndexElement(column.name),), unique=bool(column.unique)), table_name, convention)
         operations.invoke(CreateIndexOp(table_name, index, schema=schema))
     return result
 

@@ -299,7 +299,8 @@ class TableSpec:
             for constraint in column.constraints:
                 if isinstance(constraint, sa.CheckConstraint) and not _is_type_check(constraint):
                     checks.append(named(CheckSpec.from_constraint(constraint), table.name, convention))
-            if column.unique and not any(u.columns == (column.name,) for u in uniques):
+            # ``Column(unique=True, index=True)`` is one unique index (in ``table.indexes``), no constraint
+            if column.unique and not column.index and not any(u.columns == (column.name,) for u in uniques):
                 uniques.append(named(UniqueSpec(None, (str(column.name),)), table.name, convention))
         indexes = [named(IndexSpec.from_index(i), table.name, convention) for i in table.indexes]
         return cls(

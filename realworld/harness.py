@@ -462,8 +462,10 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     cache = cache if cache is not None else ROOT / ".realworld-cache" / "wheels"
     py = sys.executable
     exclude = (LEDGER_TABLE, history.version_table)
+    # One hash seed for every run: a history that logs while iterating a set (superset drops a
+    # table's foreign keys in set order) prints its lines in the same order run after run.
     base_env = {"PYTHONPATH": _pythonpath(project), "SCHEMA_LEDGER_BY": "realworld",
-                "PYTHONDONTWRITEBYTECODE": "1"}
+                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
 
     # alembic and schema-ledger get the URL of the package's driver (the one its alembic.ini holds);
     # the harness itself reads the databases with schema-ledger's default driver

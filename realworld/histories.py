@@ -179,6 +179,23 @@ HISTORIES: tuple[History, ...] = (
     History("optuna", "optuna==5.1.0", "optuna/storages/_rdb/alembic", shim="optuna", render_as_batch=True),
     # ckan db init runs the whole history on an empty database (ckan runs on PostgreSQL)
     History("ckan", "ckan==2.12.0", "ckan/migration", copied=("ckan/migration/__init__.py",)),
+    # open-webui runs its history on an empty database (its first revision creates the tables it does
+    # not find); its String columns have no length, so it runs on SQLite and PostgreSQL only
+    History("open-webui", "open-webui==0.12.4", "open_webui/migrations", shim="open_webui",
+            copied=("open_webui/migrations/util.py",), dialects=("sqlite", "postgresql")),
+    # ironic-dbsync upgrade runs the whole history from its initial migration (oslo.db's types and
+    # engine facade, ironic's options at their defaults: realworld/shims/ironic)
+    History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim="ironic"),
+    # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
+    # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
+    History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
+            transaction_per_migration=True,
+            base=Base("flask-appbuilder==5.3.0", ("flask_appbuilder.security.sqla.models",),
+                      venv=("flask-appbuilder==5.3.0",), stamp=False),
+            copied=tuple(f"superset/migrations/{m}.py" for m in (
+                "__init__", "migration_utils", "shared/__init__", "shared/utils", "shared/constraints",
+                "shared/security_converge", "shared/catalogs", "shared/native_filters", "shared/migrate_viz/__init__",
+                "shared/migrate_viz/base", "shared/migrate_viz/processors", "shared/migrate_viz/query_functions"))),
 )
 
 

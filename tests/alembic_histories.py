@@ -147,7 +147,7 @@ def differences(conn: sa.Connection, *, exclude: Sequence[str] = (LEDGER_TABLE, 
     fold = ledger_fold(conn, ledger_table)
     live = reflect(conn, exclude=tuple(exclude))
     if dialect_of(conn) == "mysql":
-        live = without_foreign_key_indexes(live)  # InnoDB's index for an unnamed key, as verify --live takes it
+        live = without_foreign_key_indexes(live, fold)  # InnoDB's index for an unnamed key, as verify --live takes it
     live = name_like_fold(live, fold)
     return compare(fold, live, conn.dialect.name)
 

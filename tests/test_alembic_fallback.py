@@ -199,3 +199,49 @@ def test_a_type_whose_dialect_type_is_private_is_recorded_as_its_nearest_known_b
     ]])
     assert events[0].message == "step 1"  # converted exactly, not reflected
     assert events[0].op.table.columns[1].type.name.endswith("JSON")  # type: ignore[union-attr]
+
+
+def test_a_batch_block_read_back_after_it_ran_records_each_of_its_changes_once(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # open-webui: a batch block (run as ALTERs on PostgreSQL) drops the primary key, makes one over a
+    # nullable column (which PostgreSQL makes NOT NULL, so the fold refuses the op as written) and drops
+    # a unique: the table is read back after the whole block ran, so the unique's drop is in what was
+    # read; it was recorded again as SQL the ledger cannot follow, and imported twice
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('tag', sa.Column('id', sa.String(20), nullable=False),"
+         " sa.Column('user_id', sa.String(20), nullable=True), sa.PrimaryKeyConstraint('id'),"
+         " sa.UniqueConstraint('id', 'user_id', name='uq_id_user_id'))"],
+        ["with op.batch_alter_table('tag') as b:",
+         "    b.drop_constraint('tag_pkey', type_='primary')",
+         "    b.create_primary_key('pk_id_user_id', ['id', 'user_id'])",
+         "    b.drop_constraint('uq_id_user_id', type_='unique')"],
+    ])
+    events = hook_events(url)
+    assert "execute" not in [e.op_type for e in events], [e.message for e in events]
+    assert [e.op_type for e in events].count("drop_constraint") == 2
+    from tests.alembic_histories import check_everything
+
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_an_index_named_like_the_one_mariadb_makes_for_a_foreign_key_stays_held_after_sql_ddl(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # ironic: create_table(..., ForeignKeyConstraint(['runbook_id'], ...), Index('runbook_id', 'runbook_id')),
+    # later ALTER TABLE ... as SQL (CONVERT TO CHARACTER SET there): reading the table back took the
+    # declared index for the one MariaDB makes for the key, and recorded it dropped
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('runbooks', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('runbook_steps', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('runbook_id', sa.Integer(), nullable=False), sa.Column('args', sa.Text()),"
+         " sa.ForeignKeyConstraint(['runbook_id'], ['runbooks.id']), sa.Index('runbook_id', 'runbook_id'))"],
+        ["op.execute('ALTER TABLE runbook_steps ADD COLUMN note INTEGER')"],
+    ])
+    events = hook_events(url)
+    assert "drop_index" not in [e.op_type for e in events], [e.message for e in events]
+    from tests.alembic_histories import check_everything
+
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")

@@ -119,3 +119,33 @@ def test_materialize_creates_the_extensions_the_migrations_created_before_the_ta
     code, output = ledger_cli(url, tmp_path, "materialize", "--into", into)
     assert code == 0, output
     assert table_names(into) == ["flow"]
+
+
+def test_a_type_change_between_a_timestamp_and_epoch_seconds_rolls_back(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # open-webui: alter_column(DateTime -> BigInteger, postgresql_using="extract(epoch from t)::bigint");
+    # PostgreSQL has no cast from bigint back to timestamp
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('folder', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('updated_at', sa.DateTime(), nullable=False, server_default=sa.func.now()),"
+         " sa.Column('seen', sa.DateTime(timezone=True)))",
+         "op.execute(\"INSERT INTO folder VALUES (1, '2024-10-23 03:00:00', '2024-10-23 03:00:00+00')\")"],
+        ["with op.batch_alter_table('folder') as b:",
+         "    b.alter_column('updated_at', server_default=None)",
+         "    b.alter_column('updated_at', type_=sa.BigInteger(), existing_type=sa.DateTime(),"
+         " existing_nullable=False, postgresql_using='extract(epoch from updated_at)::bigint')",
+         "    b.alter_column('seen', type_=sa.BigInteger(), existing_type=sa.DateTime(timezone=True),"
+         " postgresql_using='extract(epoch from seen)::bigint')"],
+    ])
+    engine = sa.create_engine(url)
+    try:
+        code, output = ledger_cli(url, tmp_path, "rollback", "--to", "0001aa")
+        assert code == 0, output
+        check_live_equals_fold(url)
+        with engine.connect() as conn:
+            row = conn.execute(sa.text("SELECT updated_at, extract(epoch from seen) FROM folder")).one()
+        assert str(row[0]) == "2024-10-23 03:00:00" and int(row[1]) == 1729652400  # the same instants again
+    finally:
+        engine.dispose()

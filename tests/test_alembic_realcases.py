@@ -16,6 +16,7 @@ from tests.alembic_histories import (
     check_everything,
     check_live_equals_fold,
     hook_events,
+    ledger_cli,
     run_alembic,
     up_and_down,
     upgrade_with_hook,
@@ -47,6 +48,29 @@ def test_statements_with_expanding_in_lists_are_recorded_as_sql_that_runs_again(
             for text in texts[2:]:  # the recorded SQL runs again and does the same
                 conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
             assert sorted(conn.execute(sa.text("SELECT name, n FROM item")).all()) == [("x", 22), ("y", 202)]
+    finally:
+        engine.dispose()
+
+
+def test_an_expanding_in_list_that_is_empty_is_recorded_as_sql_that_runs_again(tmp_path: Path, db_url: str) -> None:
+    """As superset's 978245563a02 on an empty database: ``.filter(c.in_([])).delete()``; SQLAlchemy
+    writes the empty list as its empty-set expression, and so does the recorded SQL."""
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
+        "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()))",
+        "op.bulk_insert(t, [{'id': 1, 'n': 0}])",
+        "op.get_bind().execute(t.delete().where(t.c.id.in_([])))",
+        "op.get_bind().execute(t.update().where(t.c.id.not_in([])).values(n=5))",
+    ]])
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert len(texts) == 3 and not any("cannot be rendered" in text for text in texts), texts
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE item SET n = 0")
+            for text in texts[1:]:  # the recorded SQL runs again and does the same
+                conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
+            assert conn.execute(sa.text("SELECT id, n FROM item")).all() == [(1, 5)]
     finally:
         engine.dispose()
 
@@ -398,3 +422,192 @@ def test_a_check_declared_on_a_column_is_recorded_with_its_table_or_its_added_co
          " nullable=True))"],
     ])
     check_everything(tmp_path, url, database_factory(dialect), dialect)
+
+
+def test_a_function_made_in_the_same_sql_text_as_a_column_change_does_not_hide_the_change(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As superset's cast_text_column_to_json: one text makes a function, then alters a column's
+    type with it; the altered column is recorded (not only the function, which changes no table)."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('metrics', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('currency', sa.String(128)))"],
+        ["op.get_bind().execute(sa.text('''\n"
+         "CREATE OR REPLACE FUNCTION safe_to_jsonb(input text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$\n"
+         "BEGIN RETURN input::jsonb; EXCEPTION WHEN invalid_text_representation THEN RETURN NULL; END;\n$$;\n\n"
+         "ALTER TABLE metrics ALTER COLUMN currency TYPE jsonb USING safe_to_jsonb(currency);\n'''))"],
+    ])
+    check_live_equals_fold(url)
+
+
+def test_a_partial_unique_index_on_an_expression_of_a_free_column_is_recorded(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ckan's idx_only_one_active_email_no_case: ``create_index(..., [sa.func.lower(sa.Column('email'))],
+    unique=True, postgresql_where=sa.text(...))``, the column not bound to the table Alembic made."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('user', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('email', sa.Text()),"
+         " sa.Column('state', sa.Text()))",
+         "op.create_index('ix_active_email', 'user', ['email', 'state'], unique=True,"
+         " postgresql_where=sa.text('\"user\".state=\\'active\\''))"],
+        ["op.create_index('ix_active_email_no_case', 'user', [sa.func.lower(sa.Column('email'))], unique=True,"
+         " postgresql_where=sa.text('\"user\".state=\\'active\\''))",
+         "op.drop_index('ix_active_email')"],
+    ])
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_on_mariadb_a_drop_index_of_a_unique_constraint_and_the_reverse_are_recorded_as_what_they_dropped(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As superset's report_schedule: MariaDB keeps ``Column(unique=True)`` as the unique index ``name``,
+    which a revision drops with ``op.drop_index("name")``; and a unique index dropped as a constraint."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('rs', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(150), nullable=False, unique=True), sa.Column('type', sa.String(50)))",
+         "op.create_unique_constraint('uq_rs_name', 'rs', ['name'])",
+         "op.create_index('ix_rs_type', 'rs', ['type'], unique=True)"],
+        ["op.drop_constraint('uq_rs_name', 'rs', type_='unique')", "op.drop_index(op.f('name'), table_name='rs')",
+         "op.drop_constraint('ix_rs_type', 'rs', type_='unique')",
+         "op.create_unique_constraint('uq_rs_name_type', 'rs', ['name', 'type'])"],
+    ])
+    assert not any(e.op_type == "execute" for e in hook_events(url))
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_on_mariadb_a_foreign_key_added_beside_another_on_its_columns_rolls_back(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As superset's 32bf93dfe2a4 on flask_appbuilder's ab_user_role: a named foreign key added on
+    role_id, which another foreign key already uses. InnoDB makes an index named after the new key
+    and moves the other key onto it; dropping the new key leaves that index to the other key."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('ab_role', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('ab_user', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('ab_user_role', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('user_id', sa.Integer(), sa.ForeignKey('ab_user.id', ondelete='CASCADE')),"
+         " sa.Column('role_id', sa.Integer(), sa.ForeignKey('ab_role.id', ondelete='CASCADE')),"
+         " sa.UniqueConstraint('user_id', 'role_id'))"],
+        ["op.create_foreign_key('ab_user_role_user_id_fkey', 'ab_user_role', 'ab_user', ['user_id'], ['id'],"
+         " ondelete='CASCADE')",
+         "op.create_foreign_key('ab_user_role_role_id_fkey', 'ab_user_role', 'ab_role', ['role_id'], ['id'],"
+         " ondelete='CASCADE')"],
+    ])
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_a_serial_column_turned_into_text_is_replayed_without_its_sequence_default(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ckan's 016_uuids_everywhere: ``alter_column('package', 'id', type_=sa.UnicodeText,
+    server_default=None)`` on a SERIAL id, then ``DROP SEQUENCE package_id_seq``. Replayed from the
+    ledger (drill, an imported project's apply), the column loses the sequence's default as it did
+    under Alembic, so the sequence can be dropped."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('package', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.Text()))"],
+        ["op.alter_column('package', 'id', type_=sa.UnicodeText, server_default=None)",
+         "op.execute(sa.schema.DropSequence(sa.schema.Sequence('package_id_seq')))"],
+    ])
+    check_live_equals_fold(url)
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--allow-irreversible", "--json", "-q")
+    assert "cannot drop sequence" not in out, out
+    report = json.loads(out)
+    assert not report["failures"], out
+
+
+def test_a_primary_key_dropped_by_another_name_where_the_database_names_none_is_the_tables(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's 181f10493468 on MariaDB: ``batch_op.drop_constraint('metric_pk', type_='primary')`` on
+    a primary key made without that name. MariaDB calls every primary key PRIMARY and drops the
+    table's one whatever name is given: recorded as that drop, not as the block's SQL."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('metrics', sa.Column('key', sa.String(50), nullable=False),"
+         " sa.Column('value', sa.Float(), nullable=False), sa.PrimaryKeyConstraint('key'))"],
+        ["with op.batch_alter_table('metrics') as batch_op:",
+         "    batch_op.alter_column('value', type_=sa.types.Float(precision=53), nullable=False)",
+         "    batch_op.drop_constraint('metric_pk', type_='primary')",
+         "    batch_op.create_primary_key('metric_pk', ['key', 'value'])"],
+    ], batch=True)
+    events = hook_events(url)
+    assert "execute" not in [e.op_type for e in events], [e.message for e in events]
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_a_column_altered_to_a_named_enum_with_other_values_keeps_the_type_postgresql_holds(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """optuna's v1.2.0.a: ``alter_column('state', type_=sa.Enum(..., 'WAITING', name='trialstate'),
+    existing_type=sa.Enum(..., name='trialstate'))``. PostgreSQL keeps the type trialstate as it is
+    (ALTER COLUMN ... TYPE trialstate adds no value): the fold follows the database."""
+    url = database_factory("postgresql")
+    old, new = ("sa.Enum('RUNNING', 'COMPLETE'" + more + ", name='trialstate')" for more in ("", ", 'WAITING'"))
+    upgrade_with_hook(tmp_path, url, [
+        [f"op.create_table('trials', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('state', {old}))"],
+        ["with op.batch_alter_table('trials') as batch_op:",
+         f"    batch_op.alter_column('state', type_={new}, existing_type={old})"],
+    ], batch=True)
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_a_unique_index_dropped_as_a_unique_constraint_is_recorded_as_the_drop_of_that_index(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's 1b5f0d9ad7c1 on MariaDB: the unique index unique_secret_name (``create_index(...,
+    unique=True)``) is what MySQL/MariaDB's inspector reports as a unique constraint, and the
+    migration drops it with ``drop_constraint(..., type_='unique')``. Recorded once, as the drop
+    of the index the fold holds: never as SQL next to a re-synced drop (an import ran it twice)."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('secrets', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('secret_name', sa.String(50)))",
+         "op.create_index('unique_secret_name', 'secrets', ['secret_name'], unique=True)"],
+        ["op.drop_constraint('unique_secret_name', 'secrets', type_='unique')"],
+    ])
+    events = hook_events(url)
+    assert [e.op_type for e in events] == ["create_table", "create_index", "drop_index"], [e.message for e in events]
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_a_mysql_trigger_with_an_if_block_is_one_statement_that_changes_no_table(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's 1bd49d398cd23 on MariaDB: ``CREATE TRIGGER ... BEGIN IF ... THEN SIGNAL ...; END IF;
+    END``. ``END IF`` closes the IF, not the body: the text is one trigger, recorded as itself, and
+    nothing else is credited to it."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('secrets', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('secret_name', sa.String(50)))",
+         "op.create_index('unique_secret_name', 'secrets', ['secret_name'], unique=True)"],
+        ['op.execute("""CREATE TRIGGER keep_name BEFORE UPDATE ON secrets FOR EACH ROW BEGIN',
+         "    IF OLD.secret_name != NEW.secret_name THEN",
+         "        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'secret_name is immutable';",
+         "    END IF;",
+         'END;""")'],
+    ])
+    events = hook_events(url)
+    assert [e.op_type for e in events] == ["create_table", "create_index", "execute"], [e.message for e in events]
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_an_index_expression_naming_its_own_table_replays_and_compares_equal(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ckan's idx_user_name_index: ``sa.text('(CASE WHEN ("user".fullname IS NULL OR "user".fullname =
+    \\'\\') THEN "user".name ELSE "user".fullname END)')``. PostgreSQL stores the expression without the
+    table's name; the ledger's replay (drill, materialize) compares equal to it."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('user', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.Text()),"
+         " sa.Column('fullname', sa.Text()))",
+         "op.create_index('ix_user_name', 'user', [sa.text('(CASE WHEN (\"user\".fullname IS NULL OR"
+         " \"user\".fullname = \\'\\') THEN \"user\".name ELSE \"user\".fullname END)')])"],
+    ])
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")

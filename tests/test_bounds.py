@@ -4,13 +4,15 @@ one step, ledger text cannot forge output lines, bad options and URLs end in one
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.dialects import postgresql
 
@@ -23,6 +25,7 @@ from ledger.run.apply import apply
 from ledger.storage.session import store_for
 from ops import CreateTableOp, LedgerFormatError
 from ops.naming import MAX_NAME_LENGTH, fit_name
+from tests import strategies as S
 from tests.conftest import DIALECTS
 
 REVISION = '''
@@ -217,3 +220,76 @@ def test_names_with_quotes_verify_live_right_after_apply(
     apply(config)
     report = verify(config, live=True)
     assert report.ok, report.problems
+
+
+# -- the walk and the structure functions agree on every payload -------------------------------
+
+def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON value: dict keys and list indexes from the top."""
+    found = [at]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += _paths(v, (*at, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += _paths(v, (*at, i))
+    return found
+
+
+def _put(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copied = dict(value) if isinstance(value, dict) else list(value)
+    copied[path[0]] = _put(value[path[0]], path[1:], new)
+    return copied
+
+
+#: What a crafted payload may put in a place: names too long (in characters, in bytes), integers
+#: at and beyond 64 bits, and harmless values of other kinds.
+_CRAFTED = [
+    "x" * (MAX_NAME_BYTES + 1), "\U0001f600" * (MAX_NAME_BYTES // 4 + 1), "y" * 300, -(2**63), -(2**63) - 1,
+    2**64 - 1, 2**64, 10**30, 7, True, None, ["a", "b"], ["z" * (MAX_NAME_BYTES + 1)], [2**64], {"type": {
+        "name": "String", "args": [], "kwargs": {"length": 2**70}}}, {"type": {
+        "name": "Enum", "args": ["a"], "kwargs": {"name": "e" * (MAX_NAME_BYTES + 1)}}},
+]
+
+
+def _walk_then_structure(text: str) -> Any:
+    """What decoding said before structure functions checked the bounds: the walk, then structuring."""
+    from ledger.format import codec
+    from ledger.format.payload import from_payload
+
+    parsed = json.loads(text)
+    try:
+        codec._bounded(parsed)
+    except Exception as exc:  # noqa: BLE001
+        return ("out of bounds", str(exc))
+    try:
+        return from_payload(parsed)
+    except Exception:  # noqa: BLE001
+        return "malformed"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(S.histories(max_ops=3), st.data())
+def test_decoding_finds_every_bound_the_walk_finds(history: Any, data: st.DataObject) -> None:
+    """A payload with any one value replaced by a crafted one decodes exactly when the walk and
+    structuring both accept it (to the same op), and is refused as out of bounds, with the
+    walk's reason, exactly when the walk refuses it."""
+    from ledger.format.codec import canonical
+
+    _state, steps = history
+    payload = json.loads(encode(data.draw(st.sampled_from(steps))))
+    path = data.draw(st.sampled_from(_paths(payload)[1:]))
+    crafted = canonical(_put(payload, path, data.draw(st.sampled_from(_CRAFTED)))).decode()
+    expected = _walk_then_structure(crafted)
+    try:
+        got: Any = decode(crafted, seq=3, remember=False)
+    except LedgerFormatError as exc:
+        if isinstance(expected, tuple):
+            assert f"out of bounds: {expected[1]}" in str(exc)
+        else:
+            assert expected == "malformed", (str(exc), expected)
+        return
+    assert not isinstance(expected, (tuple, str)), (crafted, expected)
+    assert got == expected

@@ -151,3 +151,34 @@ def test_every_op_type_has_ddl_on_every_dialect() -> None:
         methods = type(generator(dialect))._methods
         missing = [tag for tag, cls in OP_TYPES.items() if not any(k in methods for k in cls.__mro__)]
         assert missing == [], f"{dialect}: no DDL for {missing}"
+
+
+def _ddl_or_error(op: MigrateOperation, state: SchemaState, dialect: str, gen: object | None) -> list[str]:
+    try:
+        return ddl(op, state, dialect, **({"gen": gen} if gen is not None else {}))
+    except Exception as exc:  # the same failure either way is part of "the same DDL"
+        return [f"{type(exc).__name__}: {' '.join(str(exc).split(' at 0x')[:1])}"]
+
+
+@settings(max_examples=max(10, settings.default.max_examples // 2), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(history=histories(max_ops=8))
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql", "mariadb"])
+def test_one_generator_per_run_writes_what_one_per_op_writes(dialect: str,
+                                                             history: tuple[SchemaState, list[MigrateOperation]]) -> None:
+    """A run keeps one generator, which builds and compiles each part of a table once: its DDL for
+    every op of a history, and for undoing them, is the DDL a fresh generator writes for each op."""
+    from ledger.dialects import generator
+
+    state, steps = history
+    gen = generator(dialect)
+    done: list[tuple[MigrateOperation, SchemaState]] = []
+    for op in steps:
+        op = op.complete(state)
+        assert _ddl_or_error(op, state, dialect, gen) == _ddl_or_error(op, state, dialect, None)
+        done.append((op, state))
+        state = state.apply(op)
+    for op, _before in reversed(done):
+        undo = op.reverse().complete(state)
+        assert _ddl_or_error(undo, state, dialect, gen) == _ddl_or_error(undo, state, dialect, None)
+        state = state.apply(undo)

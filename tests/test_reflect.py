@@ -802,3 +802,41 @@ def test_random_portable_schemas_round_trip(
         assert normalize(state, dialect_of(engine)) == normalize(live, dialect_of(engine))
     finally:
         engine.dispose()
+
+
+# =============================================================================================
+# A primary key over a column SQLite reports nullable
+# =============================================================================================
+
+
+def test_a_primary_key_s_columns_are_reflected_not_null_where_sqlite_reports_them_nullable(tmp_path: Any) -> None:
+    # SQLite keeps the declared nullability of a key column that is not its rowid; Alembic's batch
+    # create_primary_key over a nullable column makes such a table (open-webui's tag table).
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'pk.db'}")
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE tag (id VARCHAR(20) NOT NULL, user_id VARCHAR(20),"
+                                 " CONSTRAINT pk_id_user_id PRIMARY KEY (id, user_id))")
+            state = reflect(conn)
+        table = state.tables[(None, "tag")]
+        assert [c.nullable for c in table.columns] == [False, False]
+        assert SchemaState.fold([], start=state) == state  # the fold takes it (it refused a nullable key column)
+    finally:
+        engine.dispose()
+
+
+def test_a_batch_primary_key_over_a_nullable_column_is_recorded_and_rolls_back(
+    tmp_path: Any, database_factory: Callable[[str], str]
+) -> None:
+    from tests.alembic_histories import check_everything, hook_events, upgrade_with_hook
+
+    url = database_factory("sqlite")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('tag', sa.Column('id', sa.String(20), nullable=False),"
+         " sa.Column('user_id', sa.String(20), nullable=True), sa.PrimaryKeyConstraint('id'))"],
+        ["with op.batch_alter_table('tag') as b:",
+         "    b.create_primary_key('pk_id_user_id', ['id', 'user_id'])"],
+    ])
+    assert [e.op_type for e in hook_events(url)] == ["create_table", "drop_constraint", "alter_column",
+                                                     "create_primary_key"]
+    check_everything(tmp_path, url, database_factory("sqlite"), "sqlite")

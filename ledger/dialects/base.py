@@ -33,7 +33,7 @@ from ops import (
     RenameTableOp,
     SchemaState,
 )
-from ops.specs import IndexSpec, TableSpec
+from ops.specs import ColumnSpec, ConstraintSpec, IndexSpec, TableSpec, table_spec
 
 from .database import (
     DATABASES,
@@ -133,6 +133,12 @@ class DDLGenerator:
         self.preparer = dialect.identifier_preparer
         self._metadata: dict[int, tuple[SchemaState, sa.MetaData]] = {}
         self._tables: dict[tuple[int, tuple[str | None, str]], tuple[SchemaState, sa.MetaData]] = {}
+        #: SQLAlchemy tables of the parts of tables that an op's DDL needs, by the values they come
+        #: from (a part and the referred columns of its foreign keys): a generator that lives for a
+        #: run builds each once
+        self._parts: dict[Any, sa.MetaData] = {}
+        #: compiled statements by the values that determine them (what, part, referred columns)
+        self._compiled: dict[Any, str] = {}
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -181,21 +187,72 @@ class DDLGenerator:
         compiling its DDL needs. Building every table of the state for each op made apply
         quadratic in the number of tables."""
         metadata = sa.MetaData()
-        # A referred table stands in with the referred columns alone: REFERENCES needs no more,
-        # and building the whole of each neighbour was most of a SQLite rebuild's time.
-        referred: dict[tuple[str | None, str], set[str]] = {}
-        for fk in spec.foreign_keys:
-            key = (fk.referent_schema if fk.referent_schema is not None else spec.schema, fk.referent_table)
-            referred.setdefault(key, set()).update(fk.referent_columns)
+        referred = _referred(state, spec)
         for key in sorted({spec.key, *referred}, key=lambda k: (k[0] or "", k[1])):
             if key == spec.key:
                 spec.to_table(metadata)
-                continue
-            target = state.tables.get(key)
-            if target is not None:
-                sa.Table(target.name, metadata, *(c.to_column() for c in target.columns if c.name in referred[key]),
-                         schema=target.schema)
+            elif referred[key] is not None:
+                schema, name, columns = referred[key]  # type: ignore[misc]
+                sa.Table(name, metadata, *(c.to_column() for c in columns), schema=schema)
         return metadata
+
+    def part(self, state: SchemaState, spec: TableSpec, *, columns: Sequence[str] = (), key_context: bool = False,
+             constraint: ConstraintSpec | None = None, index: IndexSpec | None = None) -> sa.Table:
+        """The SQLAlchemy table of the part of ``spec`` that a statement about ``columns``, ``constraint``
+        or ``index`` needs: those columns (and what the constraint or index names), in the table's
+        order; with ``key_context`` also the primary key with its columns and the foreign keys on
+        any of them (what decides a column's SERIAL, AUTO_INCREMENT or inline PRIMARY KEY); else
+        only the name. The statements compiled from it are those of the whole table; it is built
+        once per distinct part (and referred columns) in the generator's life."""
+        wanted = set(columns)
+        pk = None
+        if key_context and spec.primary_key is not None:
+            pk = spec.primary_key
+            wanted.update(pk.columns)
+        fks: tuple[Any, ...] = ()
+        uniques: tuple[Any, ...] = ()
+        checks: tuple[Any, ...] = ()
+        indexes: tuple[IndexSpec, ...] = ()
+        if key_context:
+            fks = tuple(fk for fk in spec.foreign_keys if wanted.intersection(fk.columns))
+        if constraint is not None:
+            wanted.update(constraint.column_names)
+            if constraint is spec.primary_key:
+                pk = constraint  # type: ignore[assignment]
+            elif constraint in spec.foreign_keys:
+                fks = tuple(fk for fk in spec.foreign_keys if fk is constraint or fk in fks)
+            elif constraint in spec.uniques:
+                uniques = (constraint,)
+            else:
+                checks = (constraint,)
+        for fk in fks:
+            if key_context:
+                wanted.update(fk.columns)
+            if (fk.referent_schema if fk.referent_schema is not None else spec.schema, fk.referent_table) == spec.key:
+                wanted.update(fk.referent_columns)  # a foreign key to the table itself refers to its own columns
+        if index is not None:
+            wanted.update(index.columns)
+            wanted.update(index.option_columns)
+            indexes = (index,)
+        part = table_spec(spec.name, tuple(c for c in spec.columns if c.name in wanted), spec.schema, pk, fks,
+                          uniques, checks, indexes, spec.comment)
+        key = (part, tuple(sorted(_referred(state, part).items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))))
+        metadata = self._parts.get(key)
+        if metadata is None:
+            if len(self._parts) > 512:
+                self._parts.clear()
+            metadata = self._parts[key] = self.neighbourhood(state, part)
+        return metadata.tables[spec.fullname]
+
+    def compiled(self, key: Any, make: Callable[[], str]) -> str:
+        """``make()``, remembered by ``key``: the values that determine the statement (what it is,
+        the specs it comes from), so that each distinct one is compiled once in the generator's life."""
+        found = self._compiled.get(key)
+        if found is None:
+            if len(self._compiled) > 4096:
+                self._compiled.clear()
+            found = self._compiled[key] = make()
+        return found
 
     def format_table(self, table: sa.Table) -> str:
         return self.preparer.format_table(table)
@@ -212,7 +269,7 @@ class DDLGenerator:
         return ddl_compiler.get_column_default_string(column)  # type: ignore[no-any-return]
 
     def index(self, state: SchemaState, table: TableSpec, index: IndexSpec) -> sa.Index:
-        sa_table = self.table(state, table.name, table.schema)
+        sa_table = self.part(state, table, index=index)
         for candidate in sa_table.indexes:
             if candidate.name == index.name:
                 if candidate.dialect_kwargs.get("postgresql_concurrently"):
@@ -223,8 +280,17 @@ class DDLGenerator:
                 return candidate
         raise UnsupportedOperationError(f"index {index.name} is not on {table.fullname}")
 
+    def index_sql(self, state: SchemaState, table: TableSpec, index: IndexSpec) -> str:
+        """``CREATE INDEX`` of ``index`` on ``table``, compiled once per distinct index in the generator's life."""
+        # The statement names the table, the index's columns and expressions, and its options.
+        return self.compiled(("create index", table.schema, table.name, index),
+                             lambda: self.create_index_sql(self.index(state, table, index)))
+
     def constraint(self, state: SchemaState, table: TableSpec, name: str) -> sa.Constraint:
-        sa_table = self.table(state, table.name, table.schema)
+        spec = table.constraint(name)
+        if spec is None:
+            raise UnsupportedOperationError(f"constraint {name} is not on {table.fullname}")
+        sa_table = self.part(state, table, constraint=spec)
         for candidate in sa_table.constraints:
             if candidate.name == name:
                 return candidate
@@ -264,11 +330,12 @@ class DDLGenerator:
 
     @handles(DropTableOp)
     def drop_table(self, op: DropTableOp, before: SchemaState) -> list[str]:
-        return [self.compile(sa.schema.DropTable(self.table(before, op.table_name, op.schema)))]
+        table = self.part(before, before.table(op.table_name, op.schema))
+        return [self.compile(sa.schema.DropTable(table))]
 
     @handles(RenameTableOp)
     def rename_table(self, op: RenameTableOp, before: SchemaState) -> list[str]:
-        table = self.table(before, op.old_table_name, op.schema)
+        table = self.part(before, before.table(op.old_table_name, op.schema))
         return [f"ALTER TABLE {self.format_table(table)} RENAME TO {self.quote(op.new_table_name)}"]
 
     @handles(CreateTableCommentOp)
@@ -276,20 +343,20 @@ class DDLGenerator:
         if not self.dialect.supports_comments:
             return []
         after = before.apply(op)
-        return [self.compile(sa.schema.SetTableComment(self.table(after, op.table_name, op.schema)))]
+        return [self.compile(sa.schema.SetTableComment(self.part(after, after.table(op.table_name, op.schema))))]
 
     @handles(DropTableCommentOp)
     def drop_table_comment(self, op: DropTableCommentOp, before: SchemaState) -> list[str]:
         if not self.dialect.supports_comments:
             return []
-        return [self.compile(sa.schema.DropTableComment(self.table(before, op.table_name, op.schema)))]
+        return [self.compile(sa.schema.DropTableComment(self.part(before, before.table(op.table_name, op.schema))))]
 
     # -- columns -------------------------------------------------------------------------------
 
     @handles(AddColumnOp)
     def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
         after = before.apply(op)
-        table = self.table(after, op.table_name, op.schema)
+        table = self.part(after, after.table(op.table_name, op.schema), columns=(op.column.name,), key_context=True)
         column = table.c[op.column.name]
         statements = [f"ALTER TABLE {self.format_table(table)} ADD COLUMN {self.column_spec(column)}"]
         statements += self.comment_statements(table, [column], table_comment=False)
@@ -307,7 +374,7 @@ class DDLGenerator:
         for dependent in op.dependents(before):
             statements += self.statements(dependent, before)
             before = dependent.apply(before)
-        table = self.table(before, op.table_name, op.schema)
+        table = self.part(before, before.table(op.table_name, op.schema))
         return statements + [f"ALTER TABLE {self.format_table(table)} DROP COLUMN {self.quote(op.column_name)}"]
 
     @handles(AlterColumnOp)
@@ -331,7 +398,7 @@ class DDLGenerator:
     def create_index(self, op: CreateIndexOp, before: SchemaState) -> list[str]:
         after = before.apply(op)
         spec = after.table(op.table_name, op.schema)
-        return [self.create_index_sql(self.index(after, spec, op.index))]
+        return [self.index_sql(after, spec, op.index)]
 
     @handles(DropIndexOp)
     def drop_index(self, op: DropIndexOp, before: SchemaState) -> list[str]:
@@ -343,6 +410,24 @@ class DDLGenerator:
     @handles(ExecuteSQLOp)
     def execute_sql(self, op: ExecuteSQLOp, before: SchemaState) -> list[str]:
         return [op.sqltext]
+
+
+def _referred(state: SchemaState, spec: TableSpec) -> dict[tuple[str | None, str], Any]:
+    """(schema, name) -> (schema, name, the referred columns) of each table ``spec``'s foreign keys
+    refer to (None: not in ``state``). A referred table stands in with the referred columns alone:
+    REFERENCES needs no more, and building the whole of each neighbour was most of a SQLite
+    rebuild's time."""
+    names: dict[tuple[str | None, str], set[str]] = {}
+    for fk in spec.foreign_keys:
+        key = (fk.referent_schema if fk.referent_schema is not None else spec.schema, fk.referent_table)
+        names.setdefault(key, set()).update(fk.referent_columns)
+    referred: dict[tuple[str | None, str], Any] = {}
+    for key, wanted in names.items():
+        target = state.tables.get(key)
+        columns: tuple[ColumnSpec, ...] = () if target is None else tuple(
+            c for c in target.columns if c.name in wanted)
+        referred[key] = None if target is None else (target.schema, target.name, columns)
+    return referred
 
 
 def _index_name(index: sa.Index) -> str:
@@ -406,7 +491,8 @@ def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) ->
     return collected
 
 
-def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Connection | None = None) -> list[str]:
+def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Connection | None = None,
+        gen: DDLGenerator | None = None) -> list[str]:
     """The SQL statements that perform the (completed) ``op`` on a database whose schema is ``before``.
 
     Found through the implementation registry: the database's DDL generator for the built-in
@@ -414,16 +500,17 @@ def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Con
     identifiers quoted by SQLAlchemy's IdentifierPreparer, literals inlined. On SQLite, what
     ALTER cannot do becomes a table rebuild built from ``before``. Without ``conn``, MySQL means
     MySQL (pass ``"mariadb"`` or a connection for MariaDB's syntax) and a SQLite rebuild
-    recreates no triggers.
+    recreates no triggers. ``gen``: a generator of ``dialect`` on ``conn`` to reuse (one per run
+    builds each SQLAlchemy object it needs once, see :meth:`DDLGenerator.part`).
     """
-    return _statements(generator(dialect, conn), op, before)
+    return _statements(gen if gen is not None else generator(dialect, conn), op, before)
 
 
 def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str, *,
-              conn: sa.Connection | None = None) -> list[str]:
+              conn: sa.Connection | None = None, gen: DDLGenerator | None = None) -> list[str]:
     """Statements for ``ops`` in order; on SQLite, consecutive ops on one table that need a rebuild
     share one rebuild (what a ``batch_alter_table`` block gets)."""
-    gen = generator(dialect, conn)
+    gen = gen if gen is not None else generator(dialect, conn)
     if all(Operations.find_implementation(type(op), gen.name) is generated for op in ops):
         return gen.batch(ops, before)
     statements: list[str] = []

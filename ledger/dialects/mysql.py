@@ -131,8 +131,17 @@ class MySQLGenerator(DDLGenerator):
             return statements[:-1] + [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN "
                                       f"{self.column_spec(column)}, DROP PRIMARY KEY"]
         if isinstance(constraint, ForeignKeySpec) and self._has_implicit_index(spec, constraint):
-            # InnoDB gave the foreign key an index of its own name; it outlives the key.
-            statements.append(f"DROP INDEX {self.quote(constraint.name or '')} ON {self.format_table(table)}")
+            # InnoDB gave the foreign key an index of its own name; it outlives the key. Another
+            # foreign key on those columns that no other index serves now needs it (InnoDB moved
+            # that key onto it): it becomes that key's index, named as InnoDB names one it makes.
+            after = before.apply(op).table(op.table_name, op.schema)
+            heir = next((fk for fk in after.foreign_keys if fk.name and fk.columns == constraint.columns
+                         and not _covered(after, fk) and not self._has_implicit_index(after, fk)), None)
+            if heir is not None:
+                statements.append(f"ALTER TABLE {self.format_table(table)} RENAME INDEX "
+                                  f"{self.quote(constraint.name or '')} TO {self.quote(heir.name or '')}")
+            else:
+                statements.append(f"DROP INDEX {self.quote(constraint.name or '')} ON {self.format_table(table)}")
         return statements
 
     @handles(DropIndexOp)

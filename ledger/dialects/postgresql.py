@@ -149,8 +149,8 @@ class PostgreSQLGenerator(DDLGenerator):
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
         after = before.apply(op)
         old = before.column(op.table_name, op.column_name, op.schema)
-        table = self.table(after, op.table_name, op.schema)
         new = after.column(op.table_name, op.modify_name or op.column_name, op.schema)
+        table = self.part(after, after.table(op.table_name, op.schema), columns=(new.name,), key_context=True)
         column = table.c[new.name]
         prefix = f"ALTER TABLE {self.format_table(table)}"
         name = self.quote(new.name)
@@ -163,8 +163,11 @@ class PostgreSQLGenerator(DDLGenerator):
             statements.extend(values)  # the type changed under its name; the column keeps it
         elif new.type != old.type:
             # PostgreSQL converts the default along with the column and fails when it cannot;
-            # the default is taken off first and put back (as the new state has it) after.
-            if old.server_default is not None:
+            # the default is taken off first and put back (as the new state has it) after. A
+            # SERIAL column's default draws from its sequence: a type that is no integer drops it
+            # (as Alembic's server_default=None did), so the sequence can go.
+            if old.server_default is not None or (
+                    self._serial_column(before, op) and not isinstance(column.type, sa.Integer)):
                 statements.append(f"{prefix} ALTER COLUMN {name} DROP DEFAULT")
                 default_gone = True
             type_sql = self.type_sql(column.type)
@@ -180,6 +183,11 @@ class PostgreSQLGenerator(DDLGenerator):
             construct = sa.schema.SetColumnComment if new.comment is not None else sa.schema.DropColumnComment
             statements.append(self.compile(construct(column)))
         return statements
+
+    def _serial_column(self, before: SchemaState, op: AlterColumnOp) -> bool:
+        """The column is the one SQLAlchemy made SERIAL (its table's autoincrement column)."""
+        serial = self.table(before, op.table_name, op.schema)._autoincrement_column
+        return serial is not None and serial.name == op.column_name
 
     def _enum_values_change(self, old: ColumnSpec, new: ColumnSpec, after: SchemaState) -> list[str] | None:
         """The statements that change the values of the named ENUM type a column keeps (None: the
@@ -249,9 +257,11 @@ class PostgreSQLGenerator(DDLGenerator):
         not fit (``value too long for type character varying(10)``, ``numeric field overflow``).
         An explicit cast to the new type would instead cut a string to length, so one is written
         only where there is no assignment cast at all: from a string type (or an ENUM, through
-        text) to anything but a string, between integers and booleans, and between JSON and
+        text) to anything but a string, between integers and booleans, between JSON and
         anything but a string (a JSON number to a number through its text; to JSON with
-        ``to_json``), as a rollback of Alembic's ``postgresql_using="to_json(x)"`` needs.
+        ``to_json``), as a rollback of Alembic's ``postgresql_using="to_json(x)"`` needs, and
+        between integers and timestamps (seconds since the epoch: ``to_timestamp``, ``extract``),
+        as a rollback of ``postgresql_using="extract(epoch from t)::bigint"`` needs.
         """
         if op.postgresql_using is not None:
             return f" USING {op.postgresql_using}"
@@ -266,6 +276,12 @@ class PostgreSQLGenerator(DDLGenerator):
             return f" USING {name}::text::{type_sql}"
         if after == "json" and before not in ("string", "json"):
             return f" USING to_json({name}{'::text' if before == 'enum' else ''})::{type_sql}"
+        # An integer holding a time holds seconds since the epoch: PostgreSQL's own conversions
+        # (a timestamp without time zone read as UTC, as ``extract(epoch ...)`` reads it)
+        if before == "integer" and after in ("timestamp", "timestamptz"):
+            return f" USING to_timestamp({name})" + (" AT TIME ZONE 'UTC'" if after == "timestamp" else "")
+        if before in ("timestamp", "timestamptz") and after == "integer":
+            return f" USING extract(epoch from {name})::{type_sql}"
         return ""
 
 
@@ -285,4 +301,6 @@ def _kind(column: ColumnSpec) -> str:
         return "json"
     if isinstance(type_, sa.Integer):
         return "integer"
+    if isinstance(type_, sa.DateTime):
+        return "timestamptz" if type_.timezone else "timestamp"
     return "other"

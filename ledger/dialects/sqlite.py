@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -52,7 +53,8 @@ from ops import (
     MigrateOperation,
     SchemaState,
 )
-from ops.specs import ColumnSpec, TableSpec
+from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec
+from ops.types import TypeSpec
 
 from .base import DDLGenerator, handles, mentions, table_of
 
@@ -166,7 +168,7 @@ class SQLiteGenerator(DDLGenerator):
         # Only a rename reaches here (anything else is a rebuild); SQLite keeps no comments.
         if not op.modify_name or op.modify_name == op.column_name:
             return []
-        table = self.table(before, op.table_name, op.schema)
+        table = self.part(before, before.table(op.table_name, op.schema))
         return [f"ALTER TABLE {self.format_table(table)} RENAME COLUMN {self.quote(op.column_name)} "
                 f"TO {self.quote(op.modify_name)}"]
 
@@ -181,15 +183,16 @@ class SQLiteGenerator(DDLGenerator):
         old_spec, new_spec = before.table(name, schema), after.table(name, schema)
         self._check_foreign_keys(before, old_spec, new_spec)
 
-        metadata = self.neighbourhood(after, new_spec)  # a private copy: the temporary table is added to it
-        final = metadata.tables[new_spec.fullname]
-        temp = attrs.evolve(new_spec, name=REBUILD_PREFIX + name, indexes=()).to_table(metadata)
+        # One SQLAlchemy table per rebuild, the temporary one (its foreign keys to the table itself
+        # name the final table, which stands in with the referred columns); the indexes come
+        # from the new spec, each compiled once per distinct index in the generator's life.
+        temp = sa.table(REBUILD_PREFIX + name, schema=schema)  # type: ignore[arg-type]
         # The copy and the DROP need the old table's name and column names alone: written out, not
         # compiled through a rebuilt table (that was a third of a rebuild's time).
         old = self.format_table(sa.table(name, schema=schema))  # type: ignore[arg-type]
         sources = self._sources(ops, old_spec, new_spec)
 
-        statements = [self.compile(sa.schema.CreateTable(temp))]
+        statements = [self._create_temporary(after, new_spec, REBUILD_PREFIX + name)]
         if sources:
             columns = ", ".join(self.quote(new) for new in sources)
             values = ", ".join(f"{old}.{self.quote(src)}" for src in sources.values())
@@ -201,9 +204,78 @@ class SQLiteGenerator(DDLGenerator):
         statements += ["PRAGMA legacy_alter_table=ON"] if legacy else []
         statements.append(f"ALTER TABLE {self.format_table(temp)} RENAME TO {self.quote(name)}")
         statements += ["PRAGMA legacy_alter_table=OFF"] if legacy else []
-        statements += [self.create_index_sql(i) for i in sorted(final.indexes, key=lambda i: str(i.name))]
+        statements += [self.index_sql(after, new_spec, i) for i in sorted(new_spec.indexes, key=lambda i: str(i.name))]
         statements += self._triggers(old_spec)
         return statements
+
+    def _create_temporary(self, after: SchemaState, spec: TableSpec, name: str) -> str:
+        """``CREATE TABLE`` of the rebuild's temporary table ``name``, with ``spec``'s columns and
+        constraints (its foreign keys to the table itself name the final table).
+
+        Written as SQLAlchemy's ``CreateTable`` writes it, from each column's and constraint's
+        definition compiled on its own (through :meth:`part`, so each is compiled once per distinct
+        column or constraint in the generator's life: a table is rebuilt many times with most of
+        its parts unchanged). A table whose column types make constraints of their own (a
+        ``Boolean`` or ``Enum`` with ``create_constraint``), or anything that fails to compile
+        this way, is compiled whole, as before.
+        """
+        if not any(_makes_constraint(c.type) for c in spec.columns):
+            try:
+                return self._assembled(after, spec, name)
+            except (sa.exc.SQLAlchemyError, LookupError, ValueError):
+                pass  # compiled whole below, which raises what SQLAlchemy says
+        metadata = self.neighbourhood(after, attrs.evolve(spec, name=name, indexes=()))
+        return self.compile(sa.schema.CreateTable(metadata.tables[f"{spec.schema}.{name}" if spec.schema else name]))
+
+    def _assembled(self, after: SchemaState, spec: TableSpec, name: str) -> str:
+        columns = [self._part_sql(after, spec, column=column) for column in spec.columns]
+        pk: tuple[Any, ...] = (spec.primary_key,) if spec.primary_key is not None else ()
+        constraints = [self._part_sql(after, spec, constraint=c) for c in pk + spec.foreign_keys + spec.uniques + spec.checks]
+        # What DDLCompiler.visit_create_table writes (no prefixes, suffix or table options here).
+        text = "\nCREATE TABLE " + self.format_table(sa.table(name, schema=spec.schema)) + " ("  # type: ignore[arg-type]
+        separator = "\n"
+        for column_sql in columns:
+            if column_sql is not None:
+                text += separator + "\t" + column_sql
+                separator = ", \n"
+        const = ", \n\t".join(c for c in constraints if c is not None)
+        if const:
+            text += separator + "\t" + const
+        return (text + "\n)\n\n").strip()
+
+    def _part_sql(self, after: SchemaState, spec: TableSpec, *, column: ColumnSpec | None = None,
+                  constraint: Any = None) -> str | None:
+        """One column's or constraint's definition inside CREATE TABLE (None: none is written),
+        remembered by what it is written from: a column's by its spec and the primary key it is in
+        (SQLite's inline PRIMARY KEY AUTOINCREMENT needs a table option that specs never set), a
+        constraint's by its spec, the table's schema and whether its referred table exists."""
+        if column is not None:
+            pk = spec.primary_key
+            in_key = pk is not None and column.name in pk.columns
+            key: Any = ("column", column, in_key, len(pk.columns) if in_key else 0)  # type: ignore[union-attr]
+        else:
+            referred = None
+            if isinstance(constraint, ForeignKeySpec):
+                referred = (constraint.referent_schema if constraint.referent_schema is not None else spec.schema,
+                            constraint.referent_table) in after.tables
+            key = ("constraint", constraint, spec.schema, constraint is spec.primary_key, referred)
+        return self.compiled(key, lambda: self._compile_part(after, spec, column, constraint))
+
+    def _compile_part(self, after: SchemaState, spec: TableSpec, column: ColumnSpec | None,
+                      constraint: Any) -> str | None:
+        if column is not None:
+            table = self.part(after, spec, columns=(column.name,), key_context=True)
+            element: Any = sa.schema.CreateColumn(table.c[column.name])
+        else:
+            table = self.part(after, spec, constraint=constraint)
+            if constraint is spec.primary_key:
+                element = table.primary_key
+            else:
+                found = [c for c in table.constraints if c is not table.primary_key]
+                if len(found) != 1:
+                    raise LookupError(f"constraint {constraint.name} of {spec.fullname}")
+                element = found[0]
+        return self.dialect.ddl_compiler(self.dialect, None).process(element)  # type: ignore[no-any-return]
 
     @staticmethod
     def _sources(ops: Sequence[MigrateOperation], old: TableSpec, new: TableSpec) -> dict[str, str]:
@@ -228,7 +300,10 @@ class SQLiteGenerator(DDLGenerator):
     def _pragma(self, name: str) -> int:
         if self.conn is None:
             return 0
-        return int(self.conn.exec_driver_sql(f"PRAGMA {name}").scalar() or 0)
+        # Read through the driver's connection (a read of connection state, in whatever
+        # transaction the connection is in): SQLAlchemy's execution costs more than the read.
+        row = self.conn.connection.driver_connection.execute(f"PRAGMA {name}").fetchone()  # type: ignore[union-attr]
+        return int((row[0] if row else 0) or 0)
 
     def _check_foreign_keys(self, before: SchemaState, old: TableSpec, new: TableSpec) -> None:
         referenced = bool(before.referencing(old.name, old.schema)) or any(
@@ -247,9 +322,19 @@ class SQLiteGenerator(DDLGenerator):
         if self.conn is None:
             return []
         master = f"{self.quote(table.schema)}.sqlite_master" if table.schema else "sqlite_master"
-        rows = self.conn.execute(
-            sa.text(f"SELECT sql FROM {master} WHERE type = 'trigger' AND tbl_name = :name "
-                    "AND sql IS NOT NULL ORDER BY name"),
-            {"name": table.name},
-        )
+        rows = self.conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            f"SELECT sql FROM {master} WHERE type = 'trigger' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+            (table.name,),
+        ).fetchall()
         return [str(row[0]) for row in rows]
+
+
+def _makes_constraint(value: Any) -> bool:
+    """Whether a type (or a type inside it) makes a CHECK constraint of its own (``create_constraint``)."""
+    if isinstance(value, TypeSpec):
+        if any(key == "create_constraint" and item for key, item in value.kwargs):
+            return True
+        return any(_makes_constraint(item) for item in value.args + tuple(v for _, v in value.kwargs))
+    if isinstance(value, tuple):
+        return any(_makes_constraint(item) for item in value)
+    return False

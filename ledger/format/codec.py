@@ -21,10 +21,24 @@ import cattrs
 
 from ops import LedgerFormatError, MigrateOperation
 
-from ledger.format.payload import Upcaster, from_payload, register_op, register_upcaster, to_payload
+from ledger.format.payload import (
+    INT_END,
+    INT_MIN,
+    MAX_NAME_BYTES,
+    NAME_KEYS,
+    NAME_LIST_KEYS,
+    SHORT_NAME,
+    Upcaster,
+    bounds_checked,
+    from_payload,
+    register_op,
+    register_upcaster,
+    to_payload,
+)
 
 __all__ = [
     "LedgerFormatError",
+    "MAX_NAME_BYTES",
     "MAX_PAYLOAD_BYTES",
     "DRILL_RECORD",
     "canonical",
@@ -76,6 +90,7 @@ def _where(seq: int | None) -> str:
 
 def decode(
     data: bytes | bytearray | memoryview | str, *, seq: int | None = None, hashed: bool = False,
+    remember: bool = True,
 ) -> MigrateOperation:
     """The op stored as ``data``; anything malformed raises LedgerFormatError naming ``seq``.
 
@@ -84,6 +99,9 @@ def decode(
     written by ``encode``, and the proof that they are canonical (a second encoding) is skipped:
     NaN and Infinity are still refused, text with ``\\u`` escapes (a lone surrogate) still takes
     the strict parse. A key given twice, which only a forged chain can hold, is left to ``verify``.
+
+    ``remember=False``: neither look the payload up among those decoded lately nor keep it there
+    (a fold reads each payload once: the look-up never pays, keeping it costs).
     """
     if isinstance(data, memoryview):
         data = data.tobytes()
@@ -102,15 +120,16 @@ def decode(
         text = data
     else:
         raise LedgerFormatError(f"payload{_where(seq)} is {type(data).__name__}, not bytes")
-    recent = _RECENT.get(text)
-    if recent is not None:
-        return recent
+    if remember:
+        recent = _RECENT.get(text)
+        if recent is not None:
+            return recent
     if hashed and "\\u" not in text:
         try:
             parsed = _NO_CONSTANTS.decode(text)
         except (ValueError, RecursionError) as exc:
             raise LedgerFormatError(f"payload{_where(seq)} is not valid JSON: {exc}") from None
-        return _structured(parsed, seq)
+        return _structured(parsed, seq, text)
     parsed = _parse_canonical(text)
     if parsed is _NOT_CANONICAL:
         try:
@@ -118,7 +137,9 @@ def decode(
             canonical(parsed)  # what cannot be written back (a lone surrogate "\ud800") is not read either
         except (ValueError, RecursionError) as exc:
             raise LedgerFormatError(f"payload{_where(seq)} is not valid JSON: {exc}") from None
-    op = _structured(parsed, seq)
+    op = _structured(parsed, seq, text)
+    if not remember:
+        return op
     # Only what passed the strict checks is handed out again (a hashed read skips one of them).
     if len(_RECENT) >= _RECENT_SIZE:
         _RECENT.popitem(last=False)
@@ -130,24 +151,19 @@ def decode(
 #: a normal one of its size): names at most MAX_NAME_BYTES of UTF-8 (PostgreSQL keeps 63 bytes,
 #: MySQL/MariaDB 64 characters; SQLite has no limit, apply refuses a longer name there), lists and objects at most MAX_ITEMS long, nesting at most
 #: MAX_NESTING, integers within 64 bits, an ARRAY at most MAX_DIMENSIONS deep (PostgreSQL's limit).
-MAX_NAME_BYTES = 1024
 MAX_ITEMS = 10_000
 MAX_NESTING = 64
 MAX_DIMENSIONS = 6
-_NAME_KEYS = frozenset({
-    "name", "table_name", "column_name", "constraint_name", "index_name", "modify_name", "new_table_name",
-    "old_table_name", "referent_table", "schema", "referent_schema", "new_column_name",
-})
-_NAME_LIST_KEYS = frozenset({"columns", "referent_columns"})
+_NAME_KEYS = NAME_KEYS
+_NAME_LIST_KEYS = NAME_LIST_KEYS
 
 
 class _OutOfBounds(Exception):
     """A payload beyond the bounds above; turned into LedgerFormatError naming its seq."""
 
 
-#: A string of at most this many characters is at most MAX_NAME_BYTES of UTF-8 (4 bytes a character).
-_SHORT_NAME = MAX_NAME_BYTES // 4
-_INT_MIN, _INT_END = -(2**63), 2**64
+_SHORT_NAME = SHORT_NAME
+_INT_MIN, _INT_END = INT_MIN, INT_END
 
 
 def _bounded(parsed: Any) -> None:
@@ -198,7 +214,32 @@ def _bounded(parsed: Any) -> None:
                     raise _OutOfBounds("an integer beyond 64 bits")
 
 
-def _structured(parsed: Any, seq: int | None) -> MigrateOperation:
+#: The longest text in which no list or object can hold more than MAX_ITEMS items (each item
+#: takes a character and a comma).
+_FEW_ITEMS = 2 * MAX_ITEMS
+
+
+def _within_bounds_once_structured(text: str) -> bool:
+    """Whether ``text`` is within the bounds the walk checks as soon as its structuring succeeds: the
+    structure functions check names and integers as they take them (``payload.bounds_checked``);
+    the text is too short for a list or an object beyond MAX_ITEMS, has too few brackets to nest
+    beyond MAX_NESTING, and no ``dimensions`` to check. Three scans of the text in C, where the walk
+    visits every value in Python."""
+    return (len(text) <= _FEW_ITEMS and text.count("{") + text.count("[") <= MAX_NESTING
+            and '"dimensions"' not in text and bounds_checked())
+
+
+def _structured(parsed: Any, seq: int | None, text: str | None = None) -> MigrateOperation:
+    if text is not None and _within_bounds_once_structured(text):
+        # Structured first; anything wrong (out of bounds or malformed) takes the path below,
+        # which reports what the walk finds before what structuring finds, as always.
+        try:
+            op = from_payload(parsed)
+        except Exception:  # noqa: BLE001, S110 - said below
+            pass
+        else:
+            if bounds_checked():  # still: no unchecked op class met while structuring this one
+                return op
     try:
         _bounded(parsed)
     except _OutOfBounds as exc:
@@ -231,12 +272,18 @@ def _parse_canonical(text: str) -> Any:
     object; anything else takes the strict parse, which says what is wrong.
     """
     try:
-        parsed = json.loads(text)
-        if canonical(parsed) == text.encode("utf-8"):
+        # json.loads without its Python wrapper (two whitespace matches and a check): the C scanner
+        # itself; canonical text has no whitespace around the value, so it must end where the text does.
+        parsed, end = _SCAN(text, 0)
+        if end == len(text) and canonical(parsed) == text.encode("utf-8"):
             return parsed
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, StopIteration):
         pass
     return _NOT_CANONICAL
+
+
+#: The scanner of json.loads (C where there is one): a value from a position, and where it ends.
+_SCAN = json.JSONDecoder().scan_once
 
 
 def _no_constant(name: str) -> Any:

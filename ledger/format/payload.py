@@ -24,10 +24,46 @@ from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp
 from ops.specs import TypeSpec, registered_type
 
-__all__ = ["MAX_TYPE_DEPTH", "Upcaster", "from_payload", "register_op", "register_upcaster", "to_payload"]
+__all__ = [
+    "INT_END", "INT_MIN", "MAX_NAME_BYTES", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
+    "bounds_checked", "from_payload", "register_op", "register_upcaster", "to_payload",
+]
 
 #: How deep a column type may nest (ARRAY of ARRAY of ...).
 MAX_TYPE_DEPTH = 16
+
+# The bounds on names and integers of ``ledger.format.codec`` (which says what each is for). Structuring
+# checks them on the values it takes, so that a payload it structures is within them and the codec
+# needs no walk of its own for it (``bounds_checked``).
+#: names are at most this many bytes of UTF-8
+MAX_NAME_BYTES = 1024
+#: the keys whose string values are names, and those whose lists hold names
+NAME_KEYS = frozenset({
+    "name", "table_name", "column_name", "constraint_name", "index_name", "modify_name", "new_table_name",
+    "old_table_name", "referent_table", "schema", "referent_schema", "new_column_name",
+})
+NAME_LIST_KEYS = frozenset({"columns", "referent_columns"})
+#: a string of at most this many characters is at most MAX_NAME_BYTES of UTF-8 (4 bytes a character)
+SHORT_NAME = MAX_NAME_BYTES // 4
+#: integers are within 64 bits: INT_MIN <= value < INT_END
+INT_MIN, INT_END = -(2**63), 2**64
+
+
+def _name_checked(key: str, value: Any) -> None:
+    if key in NAME_KEYS and type(value) is str and len(value) > SHORT_NAME \
+            and len(value.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise _Bad(f"{key} is longer than {MAX_NAME_BYTES} bytes")
+
+
+#: [True] while every structure function made so far checks those bounds on all it takes (a
+#: plugin op's field of a type structured by cattrs' own hooks does not): see ``bounds_checked``.
+_CHECKED = [True]
+
+
+def bounds_checked() -> bool:
+    """Whether a payload that structures is within the name and integer bounds: true unless an op
+    class with a field the structure functions do not check (a plugin's) has been structured."""
+    return _CHECKED[0]
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -53,6 +89,8 @@ def _value_in(value: Any, depth: int) -> Any:
     if depth > MAX_TYPE_DEPTH:
         raise _Bad("value nests too deeply")
     if isinstance(value, _SCALARS):
+        if type(value) is int and not INT_MIN <= value < INT_END:
+            raise _Bad("an integer beyond 64 bits")
         return value
     if isinstance(value, list):
         return tuple(_value_in(v, depth + 1) for v in value)
@@ -89,6 +127,9 @@ def _typespec_in(data: Any, depth: int = 0) -> TypeSpec:
         registered_type(name)
     except UnknownTypeError as exc:
         raise _Bad(str(exc)) from None
+    _name_checked("name", name)
+    for option, value in kwargs.items():
+        _name_checked(option, value)
     spec = TypeSpec(
         name,
         tuple(_value_in(a, depth + 1) for a in args),
@@ -113,6 +154,8 @@ _TYPES_SIZE = 1024
 def _pairs_in(data: Any) -> tuple[tuple[str, Any], ...]:
     if not isinstance(data, dict):
         raise _Bad("expected an object of options")
+    for key, value in data.items():
+        _name_checked(key, value)
     return tuple(sorted((k, _value_in(v, 0)) for k, v in data.items()))
 
 
@@ -224,7 +267,8 @@ def _make_structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any]
     ``_typespec_in`` for a column type, is called directly). Structuring was the largest part of
     decoding a payload.
     """
-    names: dict[str, Any] = {"_Bad": _Bad, "_cls": cls, "_typespec_in": _typespec_in}
+    names: dict[str, Any] = {"_Bad": _Bad, "_cls": cls, "_typespec_in": _typespec_in, "_S": SHORT_NAME,
+                             "_MAX": MAX_NAME_BYTES, "_LO": INT_MIN, "_HI": INT_END}
     lines = [
         "def structure(o, _=None):",
         "    if type(o) is not dict:",
@@ -267,8 +311,18 @@ _PLAIN = (str, int, bool, type(None))
 def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.Converter, i: int) -> list[str]:
     """Lines that check ``v`` as a ``t`` and put its structured value back in ``v``."""
     bad = f"raise _Bad(f'{where}: unexpected {{type({v}).__name__}}')"
+    key = where.rpartition(".")[2]
+    # The bounds (see NAME_KEYS): a name no longer than MAX_NAME_BYTES, an integer within 64 bits.
+    long_name = f"len({v}) > _S and len({v}.encode('utf-8', 'surrogatepass')) > _MAX"
+    name_check = [f"if {long_name}:", f"    raise _Bad('{key} is longer than {MAX_NAME_BYTES} bytes')"]
+    int_check = [f"if not _LO <= {v} < _HI:", f"    raise _Bad('{key} is an integer beyond 64 bits')"]
     if t in (str, int, bool):
-        return [f"if type({v}) is not {t.__name__}:", f"    {bad}"]
+        lines = [f"if type({v}) is not {t.__name__}:", f"    {bad}"]
+        if t is str and key in NAME_KEYS:
+            lines += name_check
+        elif t is int:
+            lines += int_check
+        return lines
     if t is TypeSpec:
         return [f"{v} = _typespec_in({v})"]
     if _is_union(t):
@@ -283,19 +337,37 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.
                       f"    {v} = {_call(classes[0], v, names, conv, i)}"]
         else:
             lines += [f"    {bad}"]
+        if str in args and key in NAME_KEYS:
+            lines += [f"elif type({v}) is str and {long_name}:", f"    {name_check[1].strip()}"]
+        if int in args:
+            lines += [f"elif type({v}) is int and not _LO <= {v} < _HI:", f"    {int_check[1].strip()}"]
         return lines
     if typing.get_origin(t) is tuple and len(typing.get_args(t)) == 2 and typing.get_args(t)[1] is Ellipsis \
             and typing.get_args(t)[0] is not tuple and typing.get_origin(typing.get_args(t)[0]) is not tuple:
         item = typing.get_args(t)[0]
         lines = [f"if type({v}) is not list:", f"    raise _Bad(f'{where}: expected a list, got {{type({v}).__name__}}')"]
         if item in (str, int, bool):
-            return lines + [f"if any(type(x) is not {item.__name__} for x in {v}):",
-                            f"    raise _Bad('{where}: expected {item.__name__} items')",
-                            f"{v} = tuple({v})"]
+            lines += [f"if any(type(x) is not {item.__name__} for x in {v}):",
+                      f"    raise _Bad('{where}: expected {item.__name__} items')"]
+            if item is str and key in NAME_LIST_KEYS:
+                lines += [f"if {v} and max(map(len, {v})) > _S \\",
+                          f"        and any(len(x.encode('utf-8', 'surrogatepass')) > _MAX for x in {v}):",
+                          f"    raise _Bad('a name in {key} is longer than {MAX_NAME_BYTES} bytes')"]
+            elif item is int:
+                lines += [f"if {v} and not (_LO <= min({v}) and max({v}) < _HI):",
+                          "    raise _Bad('an integer beyond 64 bits')"]
+            return lines + [f"{v} = tuple({v})"]
         if attrs.has(item):
             return lines + [f"{v} = tuple([{_call(item, 'x', names, conv, i)} for x in {v}])"]
+    if not (attrs.has(t) or t == _PAIRS or t == _OPS):
+        # Structured by a hook that does not check the bounds (a plugin op's field of another
+        # type): the codec walks every payload for them from now on.
+        _CHECKED[0] = False
     names[f"h{i}"], names[f"t{i}"] = conv.get_structure_hook(t), t
     return [f"{v} = h{i}({v}, t{i})"]
+
+
+_PAIRS = tuple[tuple[str, Any], ...]
 
 
 def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, i: int) -> str:

@@ -311,7 +311,7 @@ def verify(
                 problems.append(Problem("live", f"live schema not compared: the ledger does not fold past seq {stopped}",
                                         seq=stopped))
             else:
-                found = drift(view.state, reflect_live(conn, config), dialect_of(conn))
+                found = drift(view.state, reflect_live(conn, config, view.state), dialect_of(conn))
                 if found is not None:
                     problems += [Problem("live", f"live schema differs from the ledger: {line}", object=_object_of(line))
                                  for line in found.lines()]

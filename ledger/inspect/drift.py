@@ -167,24 +167,29 @@ def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> li
     return found
 
 
-def reflect_live(conn: sa.Connection, config: Config) -> SchemaState:
-    """The live schema of ``config``'s database, without the ledger table and Alembic's version tables."""
+def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None) -> SchemaState:
+    """The live schema of ``config``'s database, without the ledger table and Alembic's version tables
+    (nor the indexes MariaDB/MySQL make for foreign keys, unless ``held``, the fold, has them)."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn)}
     live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *sorted(versions)))
-    return without_foreign_key_indexes(live) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
+    return without_foreign_key_indexes(live, held) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
 
 
-def without_foreign_key_indexes(state: SchemaState) -> SchemaState:
+def without_foreign_key_indexes(state: SchemaState, held: SchemaState | None = None) -> SchemaState:
     """MariaDB/MySQL without the index they make for a foreign key created without a name.
 
     Such an index is named after the key's first column (``parent_id``, ``parent_id_2``), not
     after the constraint as for a named key (which reflect already leaves out). It belongs to
-    the foreign key: it comes and goes with it.
+    the foreign key: it comes and goes with it. An index of that name that ``held`` (the fold)
+    has on the table was made on purpose (``sa.Index("parent_id", "parent_id")``) and is kept.
     """
     tables = dict(state.tables)
     for key, table in state.tables.items():
+        held_table = held.tables.get(key) if held is not None else None
+        own = {i.name for i in held_table.indexes} if held_table is not None else set()
+
         def backs_key(index: IndexSpec) -> bool:
-            return not index.unique and not index.dialect_options and any(
+            return index.name not in own and not index.unique and not index.dialect_options and any(
                 index.columns == fk.columns and len(index.elements) == len(fk.columns)  # noqa: B023
                 and re.fullmatch(rf"{re.escape(fk.columns[0])}(_\d+)?", index.name or "") is not None
                 for fk in table.foreign_keys  # noqa: B023
@@ -227,10 +232,10 @@ def check_touched_drift(conn: sa.Connection, ledger_table: str, fold: SchemaStat
     present = set(sa.inspect(conn).get_table_names())
     leave_out = (present - tables) | {ledger_table, f"{ledger_table}_snapshots", *IGNORED_TABLES}
     live = reflect(conn, exclude=tuple(sorted(leave_out)))
-    if dialects.database(dialect).indexes_foreign_keys:
-        live = without_foreign_key_indexes(live)
     expected = SchemaState({key: table for key, table in fold.tables.items()
                             if key[0] is None and key[1] in tables})
+    if dialects.database(dialect).indexes_foreign_keys:
+        live = without_foreign_key_indexes(live, expected)
     found = drift(expected, live, dialect)
     if found is None:
         return

@@ -105,9 +105,39 @@ _NO_TABLE = re.compile(
     r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN)\b", re.I)
 
 
+def statements_in(text: str) -> list[str]:
+    """The statements of an SQL text that holds several, separated by ``;`` (not one inside a
+    string, a comment or a ``$$`` body); the text itself when it holds one."""
+    masked = _LITERALS.sub(lambda m: " " * len(m.group()), text)
+    parts, start, depth = [], 0, 0
+    # a ``;`` inside BEGIN ... END (a SQLite or MySQL trigger's body) or CASE ... END ends no
+    # statement; MySQL's END IF, END LOOP, END WHILE, END REPEAT close blocks not counted here
+    for match in re.finditer(r"\bBEGIN\b(?!\s*(?:;|$|TRANSACTION\b|WORK\b|DEFERRED\b|IMMEDIATE\b|EXCLUSIVE\b))|\bCASE\b"
+                             r"|\bEND\b(?!\s+(?:IF|LOOP|WHILE|REPEAT)\b)|;",
+                             masked, re.I):
+        word = match.group().upper()
+        if word == ";":
+            if depth == 0:
+                parts.append(text[start:match.start()])
+                start = match.end()
+        elif word == "END":
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+    parts.append(text[start:])
+    found = [part for part in parts if part.strip()]
+    return found if len(found) > 1 else [text]
+
+
 def changes_no_table(statement: str) -> bool:
     """True for DDL on objects the fold does not hold and that change no table's columns, keys or
-    indexes (a function, a trigger, a sequence, a view, an extension): nothing to reflect after it."""
+    indexes (a function, a trigger, a sequence, a view, an extension): nothing to reflect after it.
+    A text of several statements is that only when each of them is (a function made, then a
+    column altered with it: the column changed)."""
+    return all(_changes_no_table(part) for part in statements_in(statement))
+
+
+def _changes_no_table(statement: str) -> bool:
     text = statement[_skip_leading(statement):]
     return _NO_TABLE.match(text) is not None and not re.search(r"\bCASCADE\b", _SKIP.sub(" ", text), re.I)
 
@@ -118,9 +148,13 @@ def touched_tables(statement: str) -> tuple[str | None, str] | None:
     None for statements that may change other tables too (a rename, ``CASCADE``), for
     ``DROP INDEX`` without ``ON`` and for anything else: the caller then
     looks at every table. An unquoted name is returned as written (the caller matches it
-    without regard to case).
+    without regard to case). In a text of several statements, the one table that those changing
+    a table change (a function made before it changes none).
     """
-    text = statement[_skip_leading(statement):]
+    parts = [part for part in statements_in(statement) if not _changes_no_table(part)]
+    if len(parts) != 1:
+        return None
+    text = parts[0][_skip_leading(parts[0]):]
     if _OTHER_TABLES.search(_SKIP.sub(" ", text)):
         return None
     for pattern in _TABLE_STATEMENTS:
@@ -364,9 +398,14 @@ def _expanded(name: str, values: Mapping[str, Any], binds: Any, compiled: Any, d
     while f"{name}_{number}" in values:
         items.append(values[f"{name}_{number}"])
         number += 1
+    bind = binds.get(name)
+    if not items and bind is not None and getattr(bind, "expanding", False) and compiled is not None:
+        # an empty list: the expression SQLAlchemy writes for it (``NULL) AND (1 != 1`` inside ``IN (...)``)
+        types = getattr(bind.type, "types", None) or [bind.type]
+        return str(compiled.visit_empty_set_op_expr(types, bind.expand_op))
     if not items:
         raise UnrenderableStatement(f"no value for parameter {name}")
-    type_ = getattr(binds.get(name), "type", None)
+    type_ = getattr(bind, "type", None)
     return ", ".join(_literal(item, type_, compiled, dialect) for item in items)
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -140,6 +139,8 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # only where there is a file to read (a command given --url reads none)
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

@@ -219,6 +219,15 @@ class Executor(Generic[Label]):
     wording: Wording
     #: run after each unit, in its transaction (rollback: Alembic's version table follows the ledger)
     after_unit: Callable[[Unit[Label]], None] | None = None
+    #: the run's DDL generator, made on first use: it builds each SQLAlchemy object and compiles
+    #: each statement it needs once per run
+    _generator: dialects.DDLGenerator | None = attrs.field(default=None, init=False)
+
+    @property
+    def generator(self) -> dialects.DDLGenerator:
+        if self._generator is None:
+            self._generator = dialects.generator(self.dialect, self.journal.conn)
+        return self._generator
 
     @property
     def transactional_ddl(self) -> bool:
@@ -244,7 +253,7 @@ class Executor(Generic[Label]):
                     if _unchanged_column(step.op, steps[0].before, step.before):
                         self.check_fits(step)
                 ops = [step.op for step in steps if step.op is not None]
-                ddl = dialects.ddl_batch(ops, steps[0].before, dialect, conn=conn)
+                ddl = dialects.ddl_batch(ops, steps[0].before, dialect, conn=conn, gen=self.generator)
                 self.run_ddl(ddl, steps[0], part)
                 statements += ddl
                 events += (self.record(step.kind, step, step.after) for step in steps)
@@ -252,7 +261,7 @@ class Executor(Generic[Label]):
             for step in part.steps if isinstance(part, Batch) else (part,):
                 if step.op is not None:
                     self.check_fits(step)
-                    ddl = dialects.ddl(step.op, step.before, dialect, conn=conn)
+                    ddl = dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator)
                     self.run_ddl(ddl, step, step.op)
                     statements += ddl
                 events.append(self.record(step.kind, step, step.after))
@@ -274,7 +283,7 @@ class Executor(Generic[Label]):
                     raise error(self.wording.unrecorded(unit, step, db_message(exc))) from None
                 continue
             op = step.op
-            ddl = dialects.ddl(op, step.before, dialect, conn=conn)
+            ddl = dialects.ddl(op, step.before, dialect, conn=conn, gen=self.generator)
             intent: Event | None = None  # set once the intent is committed
             try:
                 with self.transaction():

@@ -172,7 +172,7 @@ def _finish(conn: sa.Connection, config: Config, after: SchemaState, live: Schem
                 faults.boundary("ddl recover")
         statements += ddl
         current = finishing.apply(current)
-    if drift(after, reflect_live(conn, config), dialect) is not None:
+    if drift(after, reflect_live(conn, config, after), dialect) is not None:
         return None
     return tuple(statements)
 

@@ -330,6 +330,8 @@ class _Run:
             from ledger.inspect.drift import alembic_version_tables
 
             self.version_tables = alembic_version_tables(conn)
+        if not self.version_tables:
+            return  # no Alembic version table to follow: the revisions in effect are not worked out
         applied = applied_revisions(self.events)
         from ledger.run.baseline import adopted_alembic_revisions
 

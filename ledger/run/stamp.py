@@ -83,7 +83,7 @@ def stamp(
             steps = [(op, after) for step in plan.steps for op, after in zip(step.ops, step.states[1:])]
             entries += [(op, after, one.id, one.checksum) for op, after in steps or [(None, state)]]
             state = steps[-1][1] if steps else state
-        found_drift = drift(state, reflect_live(conn, config), dialect)
+        found_drift = drift(state, reflect_live(conn, config, state), dialect)
         if found_drift is not None:
             lines = found_drift.lines()
             shown = "; ".join(lines[:10]) + (f"; and {len(lines) - 10} more" if len(lines) > 10 else "")

@@ -348,7 +348,7 @@ def _ordering_from_ops(index: IndexSpec, d: str) -> IndexSpec:
 def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
     index = _ordering_from_ops(index, d)
     by_folded = {c.name.casefold(): c.name for c in table.columns}
-    elements = tuple(_normalize_element(e, by_folded, d) for e in index.elements)
+    elements = tuple(_normalize_element(e, by_folded, d, table.name) for e in index.elements)
     options: dict[str, Any] = {}
     db = _db(d)
     for key, value in index.dialect_options:
@@ -357,21 +357,30 @@ def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
             continue
         key = f"{db.index_option_prefixes[0]}_{key.split('_', 1)[1]}"
         value = _index_option(key, value, elements, d)
+        if key.endswith("_where") and isinstance(value, str):
+            value = _unqualified(value, table.name, d)
         if value not in (None, False, (), ""):
             options[key] = value
     return IndexSpec(_opt_name(index.name, d), elements, bool(index.unique), tuple(sorted(options.items())))
 
 
-def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str) -> IndexElement:
+def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str, table: str) -> IndexElement:
     if not element.expression:
         return IndexElement(_name(element.value, d))
-    text = canonical_sql(element.value)
+    text = _unqualified(canonical_sql(element.value), table, d)
     # The default sort order is no sort order.
     text = _db(d).stored_index_expression(re.sub(r" asc$", "", text))
     word = re.fullmatch(r'[^\W\d]\w*|"(?:[^"]|"")*"', text)
     if word and text.strip('"').replace('""', '"') in columns:
         return IndexElement(_name(columns[text.strip('"').replace('""', '"')], d))
     return IndexElement(text, expression=True)
+
+
+def _unqualified(predicate: str, table: str, d: str) -> str:
+    """An index's expression or partial predicate without its own table's name before the columns:
+    it can name no other table, and PostgreSQL stores ``"user".state = 'active'`` as ``state = 'active'``."""
+    name = canonical_sql('"' + table.replace('"', '""') + '"', dialect=d)
+    return re.sub(rf'(?<![\w".]){re.escape(name)}\.(?=[\w"])', "", predicate)
 
 
 def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...], d: str) -> Any:

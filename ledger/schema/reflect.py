@@ -125,10 +125,15 @@ def reflect(
             elif found is not None:
                 table_indexes.append(found)
         pk = keys.primary_keys.get(key) or {}
+        # A primary key's columns are NOT NULL: PostgreSQL and MySQL make them so; SQLite reports
+        # the nullability declared for a column of a key that is not its rowid (a batch rebuild adding
+        # a primary key over a nullable column), which the ledger models, as it compares, as NOT NULL.
+        in_key = set(pk.get("constrained_columns") or ())
         tables[key] = TableSpec(
             name=name,
             schema=schema,
-            columns=tuple(_column(c, serial=(name, c["name"]) in owned) for c in columns[key]),
+            columns=tuple(_column(c, serial=(name, c["name"]) in owned, in_key=c["name"] in in_key)
+                          for c in columns[key]),
             primary_key=(PrimaryKeySpec(pk.get("name"), tuple(pk["constrained_columns"]))
                          if pk.get("constrained_columns") else None),
             foreign_keys=foreign_keys,
@@ -173,14 +178,14 @@ _PLAIN = (str, int, float, bool, type(None))
 _from_sa = remembered(4096, key=_type_key)(TypeSpec.from_sa)
 
 
-def _column(info: Mapping[str, Any], *, serial: bool = False) -> ColumnSpec:
+def _column(info: Mapping[str, Any], *, serial: bool = False, in_key: bool = False) -> ColumnSpec:
     default = None if serial else info.get("default")
     identity = info.get("identity")
     computed = info.get("computed")
     return ColumnSpec(
         name=info["name"],
         type=_type_spec(info["type"]),
-        nullable=bool(info["nullable"]),
+        nullable=bool(info["nullable"]) and not in_key,
         server_default=None if default is None else DefaultSpec("text", str(default)),
         comment=info.get("comment") or None,
         identity=None if not identity else IdentitySpec(

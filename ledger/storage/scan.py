@@ -111,7 +111,9 @@ class _Row:
 
     @property
     def op(self) -> MigrateOperation | None:
-        return decode(self.payload, seq=self.seq, hashed=self.hashed) if self.payload is not None else None
+        # Read once by the fold: not kept among the payloads decoded lately (their cache serves
+        # a verify or a rollback, which decode the same payloads again).
+        return decode(self.payload, seq=self.seq, hashed=self.hashed, remember=False) if self.payload is not None else None
 
 
 def fold_ledger(

@@ -44,9 +44,9 @@ class FollowsLive:
             # one table: only it is read (the catalog queries filtered by its name), not every table
             live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)),
                            only=keep if table is not None else None)
-        if dialects.database(self.dialect).indexes_foreign_keys:
-            live = without_foreign_key_indexes(live)
         fold = self.state
+        if dialects.database(self.dialect).indexes_foreign_keys:
+            live = without_foreign_key_indexes(live, held=fold)
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if not touched(k)}
         live, dangling = _without_dangling_keys(live, kept)

@@ -305,8 +305,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         return result
 
     def _record_exactly(self, converted: list[MigrateOperation], what: str, table: tuple[str | None, str] | None,
-                        origin: str | None, captured: list[Captured]) -> None:
-        """Record ``converted``; when the fold refuses them, record what the database holds instead."""
+                        origin: str | None, captured: list[Captured]) -> bool:
+        """Record ``converted``; when the fold refuses them, record what the database holds instead
+        (then True)."""
         try:
             self._record_ops(converted, origin, captured)
         except (AlembicHookError, sa.exc.DBAPIError) as exc:
@@ -314,8 +315,11 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 raise  # another run moved the version table, the database failed: not a recording matter
             self._note_dangling(converted)
             self._fall_back(what, table, exc.__cause__ or exc, origin, captured)
+            return True
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             self._fall_back(what, table, exc, origin, captured)
+            return True
+        return False
 
     def _run_foreign(self, operations: Any, operation: Any, origin: str | None) -> Any:
         name = type(operation).__name__
@@ -344,8 +348,11 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         for op, origin in pending:
             if isinstance(op, Unconverted):
                 self._fall_back(op.what, op.table, op.error, origin, captured)
-            else:
-                self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured)
+            elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured):
+                continue
+            # The table was read after the whole block ran: what the block's later ops did is in
+            # what was recorded from it (recording them too would record each change twice).
+            break
         if rebuilt and pending:
             self._rebuilt_as_held(impl.schema, impl.table_name)
 
@@ -371,15 +378,20 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 continue
             if self._database.indexes_foreign_keys and isinstance(op, lops.CreateForeignKeyOp):
                 self._adopt_kept_index(op, origin)
+            if isinstance(op, lops.DropConstraintOp) and op.type_ == "primary" and not self._database.names_primary_keys:
+                op = self._the_primary_key(op)
             try:
                 completed = self.state.complete(op)
             except InvalidOperationError as exc:
-                if isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
+                twin = self._unique_twin(op)
+                if twin is None and isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
                     # Alembic dropped something the ledger never held (an exclude constraint, ...).
                     self._record_statements(captured, origin=origin,
                                             foreign=f"{op.describe()}, which the ledger does not hold ({exc})")
                     continue
-                raise self._error(op.describe(), exc, origin) from exc
+                if twin is None:
+                    raise self._error(op.describe(), exc, origin) from exc
+                op, completed = twin, self.state.complete(twin)
             resolved = self._resolve_names(completed)
             if resolved is None:
                 continue  # the database shows nothing of it
@@ -393,6 +405,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._keep_what_stayed(completed, dropped, origin)
             if self._database.restates_altered_columns and isinstance(completed, lops.AlterColumnOp):
                 self._restated(completed, origin)
+            elif isinstance(completed, lops.AlterColumnOp) and completed.modify_type is not None \
+                    and completed.modify_type.name == "Enum":
+                self._kept_type(completed, origin)
             if self._database.indexes_foreign_keys and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
                                                                   lops.CreatePrimaryKeyOp)):
                 self._replaced_kept_index(completed, origin)
@@ -403,6 +418,19 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
 
+    def _the_primary_key(self, op: lops.DropConstraintOp) -> lops.DropConstraintOp:
+        """A database that names no primary key (MySQL/MariaDB: every one is PRIMARY) drops the
+        table's one whatever name the drop gives: the drop of the one the fold holds."""
+        assert self.state is not None
+        if not self.state.has_table(op.table_name, op.schema):
+            return op
+        held = self.state.table(op.table_name, op.schema).primary_key
+        if held is None or not held.name or held.name == op.constraint_name:
+            return op
+        drop = lops.DropConstraintOp(held.name, op.table_name, type_="primary", schema=op.schema)
+        drop.info.update(op.info)
+        return drop
+
     def _holds_check(self, op: MigrateOperation) -> bool:
         """The live table still has the CHECK ``op`` drops (a database that keeps a type's CHECK when
         Alembic alters the column's type: the drop did not run)."""
@@ -410,6 +438,20 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         with self._quiet():
             checks = sa.inspect(self.conn).get_check_constraints(table, schema=schema)  # type: ignore[arg-type]
         return any(c.get("name") == getattr(op, "constraint_name", None) for c in checks)
+
+    def _unique_twin(self, op: MigrateOperation) -> MigrateOperation | None:
+        """The drop of the unique constraint a ``drop_index`` named (or of the unique index a unique
+        ``drop_constraint`` named) when the fold holds it as the other one: the database dropped it,
+        so to it they are one object (MySQL/MariaDB keep a unique constraint as a unique index)."""
+        assert self.state is not None
+        if isinstance(op, lops.DropIndexOp) and op.table_name is not None \
+                and self.state.has_table(op.table_name, op.schema):
+            if any(u.name == op.index_name for u in self.state.table(op.table_name, op.schema).uniques):
+                return lops.DropConstraintOp(op.index_name, op.table_name, type_="unique", schema=op.schema)
+        if isinstance(op, lops.DropConstraintOp) and op.type_ == "unique" and self.state.has_table(op.table_name, op.schema):
+            if any(i.name == op.constraint_name and i.unique for i in self.state.table(op.table_name, op.schema).indexes):
+                return lops.DropIndexOp(op.constraint_name, op.table_name, schema=op.schema)
+        return None
 
     def _apply(self, op: MigrateOperation, origin: str | None, message: str | None = None) -> None:
         assert self.state is not None

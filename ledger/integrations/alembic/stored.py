@@ -121,6 +121,16 @@ class RecordsStored:
                 self._apply(follow, origin, self._message(
                     f"{ADJUSTED} MySQL/MariaDB dropped index {follow.index_name}, now served by {made}"))
 
+    def _kept_type(self, op: lops.AlterColumnOp, origin: str | None) -> None:
+        """Record the type the database kept: ``ALTER COLUMN ... TYPE name`` of a named ENUM
+        (PostgreSQL) leaves that type's values as they were, whatever values Alembic's ``Enum``
+        lists. The column is reflected and the fold follows it."""
+        name = op.modify_name or op.column_name
+        for follow in self._follow_live((op.schema, op.table_name)) or ():
+            if isinstance(follow, lops.AlterColumnOp) and follow.column_name == name:
+                self._apply(follow, origin, self._message(
+                    f"{ADJUSTED} the database kept the type of column {op.table_name}.{name} as it was"))
+
     def _restated(self, op: lops.AlterColumnOp, origin: str | None) -> None:
         """Record what MySQL/MariaDB's ``MODIFY``/``CHANGE`` did to the rest of the column.
 
