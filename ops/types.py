@@ -7,13 +7,14 @@ registers with :func:`register_type`. Nothing is ever imported by name.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
+import sys
 from typing import Any, Union
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.elements import ClauseElement, TextClause
 from sqlalchemy.types import TypeEngine
 
@@ -74,6 +75,7 @@ _EXTRA_TYPE_ATTRS = (
 
 def register_type(cls: type[TypeEngine[Any]], name: str | None = None) -> type[TypeEngine[Any]]:
     """Allow a user-defined column type in ops and payloads, under ``name`` (default: qualified)."""
+    _type_name(cls)  # a SQLAlchemy database type: its database's names come first, as they always did
     name = name or f"{cls.__module__}.{cls.__qualname__}"
     existing = _TYPES.get(name)
     if existing is not None and existing is not cls:
@@ -85,14 +87,20 @@ def register_type(cls: type[TypeEngine[Any]], name: str | None = None) -> type[T
 
 def registered_type_names() -> tuple[str, ...]:
     """Every name a TypeSpec may use, sorted (aliases of one class included)."""
+    for prefix in _DIALECT_PACKAGES:
+        _load_dialect_types(prefix)
     return tuple(sorted(_TYPES))
 
 
 def registered_type(name: str) -> type[TypeEngine[Any]]:
-    try:
-        return _TYPES[name]
-    except KeyError:
-        raise UnknownTypeError(f"unknown column type {name!r}: register it with ops.register_type") from None
+    found = _TYPES.get(name)
+    if found is None:
+        prefix, dot, _ = name.partition(".")
+        if dot and _load_dialect_types(prefix + dot):
+            found = _TYPES.get(name)
+    if found is None:
+        raise UnknownTypeError(f"unknown column type {name!r}: register it with ops.register_type")
+    return found
 
 
 def _register_module(module: Any, prefix: str) -> None:
@@ -111,16 +119,48 @@ def _register_module(module: Any, prefix: str) -> None:
                 _TYPE_NAMES.setdefault(obj, name)
 
 
+#: Bases, mixins and expression-only types: nothing a column is declared with.
+_ABSTRACT = ("TypeEngine", "TypeDecorator", "UserDefinedType", "ExternalType", "Variant", "Indexable",
+             "Concatenable", "NullType", "SchemaType", "Emulated", "NativeForEmulated", "MatchType", "TupleType",
+             "postgresql.AbstractRange", "postgresql.AbstractSingleRange", "postgresql.AbstractMultiRange",
+             "postgresql.NamedType")
+
+#: The prefix of a database's types -> SQLAlchemy's package of them. Each is registered when a name
+#: with its prefix is first looked up or one of its types is first converted (a run on SQLite loads
+#: neither SQLAlchemy's PostgreSQL nor its MySQL package). No class is in two of them outside the
+#: generic types, so the name a class gets does not depend on which is registered first.
+_DIALECT_PACKAGES = {"postgresql.": "sqlalchemy.dialects.postgresql", "mysql.": "sqlalchemy.dialects.mysql",
+                     "sqlite.": "sqlalchemy.dialects.sqlite"}
+_LOADED: set[str] = set()
+
+
+def _drop_abstract(prefix: str) -> None:
+    for name in _ABSTRACT:
+        if name.startswith(prefix) and (prefix or "." not in name):
+            _TYPE_NAMES.pop(_TYPES.pop(name, None), None)  # type: ignore[arg-type]
+
+
+def _load_dialect_types(prefix: str) -> bool:
+    """Register the types of the database ``prefix`` names ("postgresql."); whether it was not yet."""
+    if prefix in _LOADED or prefix not in _DIALECT_PACKAGES:
+        return False
+    _LOADED.add(prefix)
+    _register_module(importlib.import_module(_DIALECT_PACKAGES[prefix]), prefix)
+    _drop_abstract(prefix)
+    return True
+
+
+def _type_name(kind: type[TypeEngine[Any]]) -> str | None:
+    """The allow-list's name of the class ``kind``, its database's types registered first if need be."""
+    name = _TYPE_NAMES.get(kind)
+    if name is None and kind.__module__.startswith("sqlalchemy.dialects."):
+        if _load_dialect_types(kind.__module__.split(".")[2] + "."):
+            name = _TYPE_NAMES.get(kind)
+    return name
+
+
 _register_module(sa.types, "")
-_register_module(postgresql, "postgresql.")
-_register_module(mysql, "mysql.")
-_register_module(sqlite, "sqlite.")
-# Bases, mixins and expression-only types: nothing a column is declared with.
-for _abstract in ("TypeEngine", "TypeDecorator", "UserDefinedType", "ExternalType", "Variant",
-                  "Indexable", "Concatenable", "NullType", "SchemaType", "Emulated", "NativeForEmulated",
-                  "MatchType", "TupleType", "postgresql.AbstractRange", "postgresql.AbstractSingleRange",
-                  "postgresql.AbstractMultiRange", "postgresql.NamedType"):
-    _TYPE_NAMES.pop(_TYPES.pop(_abstract, None), None)  # type: ignore[arg-type]
+_drop_abstract("")
 
 TypeArg = Union[None, bool, int, float, str, tuple[Any, ...], "TypeSpec"]
 
@@ -167,7 +207,7 @@ class TypeSpec:
         if isinstance(type_, type):
             type_ = type_()
         kind = type(type_)
-        name = _TYPE_NAMES.get(kind)
+        name = _type_name(kind)
         if name is None:
             raise UnknownTypeError(
                 f"unknown column type {kind.__qualname__} (class {kind.__module__}.{kind.__qualname__}): "
@@ -196,7 +236,8 @@ class TypeSpec:
         if any(p.kind == p.VAR_KEYWORD for p in params.values()):
             cls._extra_attrs(type_, kwargs)
         args: tuple[Any, ...] = ()
-        if isinstance(type_, mysql.SET):
+        mysql = sys.modules.get("sqlalchemy.dialects.mysql")  # a SET is one of its types: it is loaded
+        if mysql is not None and isinstance(type_, mysql.SET):
             # SET(*values) keeps its values apart from the signature's named parameters.
             args = tuple(type_.values)
             if type_.retrieve_as_bitwise:

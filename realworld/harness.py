@@ -44,7 +44,7 @@ SHIMS = Path(__file__).resolve().parent / "shims"
 LEDGER_TABLE = "schema_ledger"
 STEP_TIMEOUT = float(os.environ.get("REALWORLD_STEP_TIMEOUT", "1200"))
 
-ENV_PY = '''\
+ENV_PY_HEAD = '''\
 """A package-agnostic env.py: no import of the package, its naming convention copied."""
 import os
 from logging.config import fileConfig
@@ -100,6 +100,9 @@ async def main():
 
 asyncio.run(main())
 '''
+
+#: env.py of a package on a synchronous driver (``.format`` it as the harness does)
+ENV_PY = ENV_PY_HEAD + ENV_PY_SYNC
 
 ALEMBIC_INI = '''\
 [alembic]
@@ -193,7 +196,7 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
             target.write_bytes(archive.read(member))
     if not (into / "versions").is_dir():
         raise HarnessError(f"{wheel.name}: no {prefix}versions/ folder")
-    (into / "env.py").write_text(ENV_PY.format(
+    (into / "env.py").write_text(ENV_PY_HEAD.format(
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
         per_migration=history.transaction_per_migration,
         autocommit=dialect in history.autocommit)

@@ -90,8 +90,10 @@ def test_the_guard_sees_what_a_command_that_needs_ddl_loads(applied_project: tup
     )
     modules = _imported(["--url", url, "apply", "--sql"], project, tmp_path)
     assert {"ops.column", "ops.state", "ledger.dialects.base", "ledger.dialects.sqlite"} <= modules
-    # Only SQLite's generator: the other databases' are loaded when their DDL is asked for.
+    # Only SQLite's generator and types: the other databases' are loaded when asked for (their
+    # DDL, a type name of theirs in a payload).
     assert "ledger.dialects.postgresql" not in modules and "ledger.dialects.mysql" not in modules
+    assert "sqlalchemy.dialects.postgresql" not in modules and "sqlalchemy.dialects.mysql" not in modules
 
 
 def test_help_loads_no_sqlalchemy(tmp_path: Path) -> None:

@@ -128,8 +128,26 @@ def normalize(state: SchemaState, dialect: str) -> SchemaState:
     """What the dialect keeps of `state`: the form in which a fold and a reflection can be compared.
     dialect: a database's name (``dialects.choices()``; MariaDB is "mysql")."""
     d = _dialect(dialect)
-    tables = [_normalize_table(table, d) for table in state.tables.values()]
+    tables = [_normalized_table(table, d) for table in state.tables.values()]
     return SchemaState({t.key: t for t in tables})
+
+
+#: (id of a table, dialect) -> (that table, its normalized form): the states compared one after the
+#: other (a fold revision by revision, the hook's reflect-and-diff after each SQL statement) share
+#: the TableSpec objects of the tables that did not change, which are normalized once
+_NORMALIZED: dict[tuple[int, str], tuple[TableSpec, TableSpec]] = {}
+
+
+def _normalized_table(table: TableSpec, d: str) -> TableSpec:
+    key = (id(table), d)
+    hit = _NORMALIZED.get(key)
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    found = _normalize_table(table, d)
+    if len(_NORMALIZED) >= 16384:
+        _NORMALIZED.clear()
+    _NORMALIZED[key] = (table, found)
+    return found
 
 
 def _name(name: str, d: str) -> str:

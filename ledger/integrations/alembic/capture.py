@@ -229,6 +229,7 @@ class Captures:
         """Each trigger, function, procedure and view the ledger's SQL text defines: its definition
         in force (None: dropped). Read from the ledger once per run, then kept up to date."""
         if self._defined is None:
+            self._write_events()
             defined: dict[tuple[str, str], str | None] = {}
             with self._quiet():
                 for event in self.store.events(self.conn, table_exists=True):

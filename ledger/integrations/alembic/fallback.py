@@ -41,7 +41,9 @@ class FollowsLive:
         with self._quiet():
             names = sa.inspect(self.conn).get_table_names(schema=schema)
             keep = {n for n in names if n not in ignored and touched((schema, n))}
-            live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)))
+            # one table: only it is read (the catalog queries filtered by its name), not every table
+            live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)),
+                           only=keep if table is not None else None)
         fold = self.state
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
@@ -49,7 +51,9 @@ class FollowsLive:
         kept = {k: t for k, t in fold.tables.items() if not touched(k)}
         live, dangling = _without_dangling_keys(live, kept)
         self._dangling |= dangling
-        if drift(fold, SchemaState({**kept, **live.tables}), self.dialect) is None:
+        # compared table by table: the tables not touched are the fold's own on both sides
+        touched_fold = fold if table is None else SchemaState({k: t for k, t in fold.tables.items() if touched(k)})
+        if drift(touched_fold, live, self.dialect) is None:
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
         # and from the reflected ones for what changed, so that each op holds storable types.
@@ -60,8 +64,8 @@ class FollowsLive:
             after = SchemaState.fold(ops, start=fold)
         except LedgerError:
             return None
-        if drift(after, target, self.dialect) is not None or drift(after, SchemaState({**kept, **live.tables}),
-                                                                   self.dialect) is not None:
+        if drift(*_differing(after, target), self.dialect) is not None or drift(
+                *_differing(after, SchemaState({**kept, **live.tables})), self.dialect) is not None:
             return None
         return ops
 
@@ -197,6 +201,14 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     comment = fold.comment if norm_live.comment == norm_fold.comment else live.comment
     return attrs.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
                         uniques=kept("uniques"), checks=kept("checks"), indexes=kept("indexes"), comment=comment)
+
+
+def _differing(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:
+    """``a`` and ``b`` without the tables they share (the very same TableSpec: equal by identity),
+    which a comparison would only find equal: the states of one schema share unchanged tables."""
+    keys = {k for k in set(a.tables) | set(b.tables) if a.tables.get(k) is not b.tables.get(k)}
+    return (SchemaState({k: t for k, t in a.tables.items() if k in keys}),
+            SchemaState({k: t for k, t in b.tables.items() if k in keys}))
 
 
 def _without_dangling_keys(live: SchemaState, kept: Mapping[tuple[str | None, str], TableSpec]

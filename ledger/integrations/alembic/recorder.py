@@ -84,6 +84,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
         #: signs and anchors the head this run leaves (None: neither is configured)
         self.seal: Any = None
+        #: events recorded in the revision's transaction and not yet INSERTed (see _append)
+        self._unwritten: list[tuple[Event, Any]] = []
 
     def install(self) -> None:
         patch_alembic()
@@ -146,7 +148,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._resync()
                 if len(self.events) == before:
                     self._append(None, self._message())  # the revision ran, and changed nothing
+                self._write_events()
         except BaseException:
+            self._unwritten.clear()  # their transaction rolls back with the revision's
             if not dialects.transactional_ddl(self.dialect) and self._committed > before:
                 self._mark_partial()
             raise
@@ -187,10 +191,21 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         permanent: committing its event now keeps the ledger with the schema if the revision
         fails later (Alembic then rolls back only the data work since the last DDL, with its
         events). An event of data work stays in the transaction of the data it records.
+
+        Where DDL is transactional (PostgreSQL, SQLite) and the revision runs in a transaction,
+        the events are INSERTed together at the end of the revision, in one round trip, inside
+        its transaction (before Alembic writes its version row and commits), as ``apply`` writes
+        a revision's events: they commit with the DDL or not at all. They are written at once
+        where a statement runs outside the transaction (``autocommit_block()``, an AUTOCOMMIT
+        connection), and before the hook reads the ledger.
         """
         with self._quiet():
-            event = Journal(self.conn, self.store, self.actor, head=self._last).record(
-                "apply", op, revision=self.revision, message=message)
+            deferred = self._defers()
+            if not deferred:
+                self._write_events()
+            journal = Journal(self.conn, self.store, self.actor, head=self._last, deferred=deferred)
+            event = journal.record("apply", op, revision=self.revision, message=message)
+            self._unwritten.extend(journal.pending)
             if ddl and not dialects.transactional_ddl(self.dialect):
                 self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an async driver's adapter too
                 self._committed = len(self.events) + 1
@@ -200,6 +215,22 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         if origin:
             self.origins[event.seq] = origin
         return event
+
+    def _defers(self) -> bool:
+        """Whether an event may wait for the end of its revision: DDL is transactional here and
+        the revision runs inside a transaction (not in ``autocommit_block()``, not AUTOCOMMIT)."""
+        return (self._database.transactional_ddl and self.conn.in_transaction()
+                and self.conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT")
+
+    def _write_events(self) -> None:
+        """INSERT the events kept for the end of the revision (one ``executemany``)."""
+        if not self._unwritten:
+            return
+        journal = Journal(self.conn, self.store, self.actor, deferred=True)
+        journal.pending.extend(self._unwritten)
+        self._unwritten.clear()
+        with self._quiet():
+            journal.flush()
 
     def _mark_partial(self) -> None:
         """Record that a revision failed on MySQL/MariaDB after some of its DDL ran (and stayed).
@@ -233,6 +264,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
     def invoke(self, operations: Any, operation: Any) -> Any:
         """Run ``operation`` as Alembic does, then record it."""
         original = ORIGINAL["invoke"]
+        if self._unwritten and not self._defers():
+            self._write_events()  # Alembic committed (autocommit_block): the events of what it committed
         self._flush_captured()
         origin = self._origin()
         if isinstance(operation, (aops.ExecuteSQLOp, aops.BulkInsertOp)):
