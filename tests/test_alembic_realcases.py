@@ -611,3 +611,26 @@ def test_an_index_expression_naming_its_own_table_replays_and_compares_equal(
          " \"user\".fullname = \\'\\') THEN \"user\".name ELSE \"user\".fullname END)')])"],
     ])
     check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_a_unique_index_is_not_taken_for_a_dropped_one_when_the_live_table_is_read_on_mariadb(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mlflow's model_definitions on MariaDB: a unique index (``create_index(..., unique=True)``), then
+    an index on a foreign key's column and another, in one batch block. The hook reads the table back (InnoDB may drop the index it
+    made for the key); MariaDB reports the unique index as a unique key, which is the same index:
+    nothing is recorded dropped."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('secrets', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('defs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(50)),"
+         " sa.Column('secret_id', sa.Integer(), sa.ForeignKey('secrets.id')),"
+         " sa.Column('provider', sa.String(50)))",
+         "with op.batch_alter_table('defs') as batch_op:",
+         "    batch_op.create_index('unique_def_name', ['name'], unique=True)",
+         "    batch_op.create_index('ix_defs_secret_id', ['secret_id'])",
+         "    batch_op.create_index('ix_defs_provider', ['provider'])"],
+    ], batch=True)
+    events = hook_events(url)
+    assert "drop_index" not in [e.op_type for e in events], [e.message for e in events]
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")

@@ -116,8 +116,18 @@ class RecordsStored:
     def _replaced_kept_index(self, op: MigrateOperation, origin: str | None) -> None:
         """Record the index InnoDB kept for a dropped foreign key, which it drops once a new key or index serves."""
         made = op.index.name if isinstance(op, lops.CreateIndexOp) else op.constraint.name  # type: ignore[attr-defined]
-        for follow in self._follow_live((op.schema, op.table_name)) or ():  # type: ignore[attr-defined]
-            if isinstance(follow, lops.DropIndexOp) and follow.index_name != made:
+        table, schema = op.table_name, op.schema  # type: ignore[attr-defined]
+        with self._quiet():
+            inspector = sa.inspect(self.conn)
+            live = {i["name"] for i in inspector.get_indexes(table, schema=schema)}
+        held = self.state.table(table, schema) if self.state is not None and self.state.has_table(table, schema) else None
+        for follow in self._follow_live((schema, table)) or ():
+            # only a plain index the database no longer has (InnoDB drops none but its own key's
+            # index; a unique index it reports as a unique key, or one made later in the same batch
+            # block, is no drop)
+            kept = held.index(follow.index_name) if held is not None and isinstance(follow, lops.DropIndexOp) else None
+            if isinstance(follow, lops.DropIndexOp) and follow.index_name != made and kept is not None \
+                    and not kept.unique and follow.index_name not in live:
                 self._apply(follow, origin, self._message(
                     f"{ADJUSTED} MySQL/MariaDB dropped index {follow.index_name}, now served by {made}"))
 
