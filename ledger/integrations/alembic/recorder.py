@@ -67,6 +67,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._buffer: list[Captured] | None = None
         self._source: str | None = None
         self._pending: dict[int, list[tuple[MigrateOperation, str | None]]] = {}
+        #: ops were recorded from a table read back whole (in a batch block: after the whole block ran)
+        self._read_back = False
         #: the version table's heads as this run left them (None: not read yet)
         self._heads: frozenset[str] | None = None
         self._head: tuple[int, str] | None = None
@@ -346,9 +348,11 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         pending = self._pending.pop(id(impl), [])
         what = f"alembic batch_alter_table({impl.table_name})"
         for op, origin in pending:
+            self._read_back = False
             if isinstance(op, Unconverted):
                 self._fall_back(op.what, op.table, op.error, origin, captured)
-            elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured):
+            elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured) \
+                    and not self._read_back:
                 continue
             # The table was read after the whole block ran: what the block's later ops did is in
             # what was recorded from it (recording them too would record each change twice).

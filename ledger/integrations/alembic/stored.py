@@ -93,9 +93,13 @@ class RecordsStored:
     def _kept_with_column(self, op: lops.DropColumnOp, origin: str | None) -> None:
         """Record what the database kept of what used a dropped column (MariaDB shrinks a
         multi-column index to its other columns, where PostgreSQL drops it)."""
-        for follow in self._follow_live((op.schema, op.table_name)) or ():
+        follows = self._follow_live((op.schema, op.table_name)) or ()
+        for follow in follows:
             self._apply(follow, origin, self._message(
                 f"{ADJUSTED} the database kept what used column {op.table_name}.{op.column_name} without it"))
+        # The table was read whole: in a batch block, after the whole block ran, so what the
+        # block's later ops did is in what was just recorded.
+        self._read_back = self._read_back or bool(follows)
 
     def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
         """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``)."""
