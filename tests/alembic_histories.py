@@ -7,13 +7,14 @@ A project is a folder with a minimal ``env.py`` that calls :func:`ledger.alembic
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import textwrap
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -637,33 +638,32 @@ def rollback_to_base(url: str, *, ledger_table: str = LEDGER_TABLE) -> list[Even
 
 def hook_events(url: str) -> list[Event]:
     """The events of the hook's ledger at ``url``, in seq order."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return list(LedgerStore(LEDGER_TABLE).events(conn))
-    finally:
-        engine.dispose()
+    with connected(url) as conn:
+        return list(LedgerStore(LEDGER_TABLE).events(conn))
 
 
 def check_live_equals_fold(url: str) -> None:
     """The live schema at ``url`` equals the fold of its ledger, and the chain is whole."""
+    with connected(url) as conn:
+        assert differences(conn) == []
+        assert chain_problems(conn) == []
+
+
+@contextlib.contextmanager
+def connected(url: str) -> Iterator[sa.Connection]:
+    """A connection to ``url`` on an engine of its own, disposed of afterwards."""
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            assert differences(conn) == []
-            assert chain_problems(conn) == []
+            yield conn
     finally:
         engine.dispose()
 
 
 def table_names(url: str) -> list[str]:
     """The user tables at ``url`` (neither the ledger nor Alembic's version table)."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return user_tables(conn)
-    finally:
-        engine.dispose()
+    with connected(url) as conn:
+        return user_tables(conn)
 
 
 def ledger_only_config(tmp_path: Path, url: str) -> LedgerConfig:
@@ -705,13 +705,9 @@ def ledger_cli(url: str, folder: Path, *args: str) -> tuple[int, str]:
 
 def live_schema(url: str) -> SchemaState:
     """The reflected schema at ``url`` (neither the ledger nor Alembic's version table)."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            state = reflect(conn, exclude={LEDGER_TABLE, "alembic_version"})
-            return without_foreign_key_indexes(state) if conn.dialect.name in ("mysql", "mariadb") else state
-    finally:
-        engine.dispose()
+    with connected(url) as conn:
+        state = reflect(conn, exclude={LEDGER_TABLE, "alembic_version"})
+        return without_foreign_key_indexes(state) if conn.dialect.name in ("mysql", "mariadb") else state
 
 
 def check_everything(tmp_path: Path, url: str, scratch: str, dialect: str) -> None:

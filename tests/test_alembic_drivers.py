@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.alembic_histories import (
+    connected,
     differences,
     hook_events,
     ledger_cli,
@@ -66,12 +67,8 @@ def hooked_project(tmp_path: Path, bodies: list[list[str]], *, run_async: bool) 
 
 
 def live_differences(url: str) -> list[str]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return differences(conn)
-    finally:
-        engine.dispose()
+    with connected(url) as conn:
+        return differences(conn)
 
 
 HISTORY = [
