@@ -195,6 +195,9 @@ HISTORIES: tuple[History, ...] = (
     # ironic-dbsync upgrade runs the whole history from its initial migration (oslo.db's types and
     # engine facade, ironic's options at their defaults: realworld/shims/ironic)
     History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim="ironic"),
+    # octavia-db-manage upgrade runs the whole history on an empty database (octavia runs on MySQL;
+    # its env.py: no naming convention, one transaction)
+    History("octavia", "octavia==19.0.0", "octavia/db/migration/alembic_migrations", shim="octavia"),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
