@@ -37,6 +37,15 @@ _PREFECT_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: phoenix/db/models.py (its CHECK names are quoted with backticks inside the name)
+_PHOENIX_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_`%(constraint_name)s`",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
@@ -186,6 +195,9 @@ HISTORIES: tuple[History, ...] = (
     # ironic-dbsync upgrade runs the whole history from its initial migration (oslo.db's types and
     # engine facade, ironic's options at their defaults: realworld/shims/ironic)
     History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim="ironic"),
+    # octavia-db-manage upgrade runs the whole history on an empty database (octavia runs on MySQL;
+    # its env.py: no naming convention, one transaction)
+    History("octavia", "octavia==19.0.0", "octavia/db/migration/alembic_migrations", shim="octavia"),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
@@ -196,6 +208,13 @@ HISTORIES: tuple[History, ...] = (
                 "__init__", "migration_utils", "shared/__init__", "shared/utils", "shared/constraints",
                 "shared/security_converge", "shared/catalogs", "shared/native_filters", "shared/migrate_viz/__init__",
                 "shared/migrate_viz/base", "shared/migrate_viz/processors", "shared/migrate_viz/query_functions"))),
+    # phoenix runs its whole history on an empty database, one transaction per revision, on aiosqlite
+    # and asyncpg through an async env.py; it supports SQLite and PostgreSQL
+    History("phoenix", "arize-phoenix==20.26.1", "phoenix/db/migrations", naming_convention=_PHOENIX_CONVENTION,
+            transaction_per_migration=True, dialects=("sqlite", "postgresql"),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg"}),
+    # mage-ai runs its whole history on an empty database (its env.py: render_as_batch=True)
+    History("mage-ai", "mage-ai==0.9.80", "mage_ai/orchestration/db/migrations", shim="mage_ai", render_as_batch=True),
 )
 
 

@@ -412,8 +412,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             elif isinstance(completed, lops.AlterColumnOp) and completed.modify_type is not None \
                     and completed.modify_type.name == "Enum":
                 self._kept_type(completed, origin)
-            if self._database.indexes_foreign_keys and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
-                                                                  lops.CreatePrimaryKeyOp)):
+            if self._database.indexes_foreign_keys and isinstance(completed, (
+                    lops.CreateIndexOp, lops.CreateUniqueConstraintOp, lops.CreatePrimaryKeyOp, lops.CreateForeignKeyOp)):
                 self._replaced_kept_index(completed, origin)
             if self._database.renames_foreign_keys_with_tables and isinstance(completed, lops.RenameTableOp):
                 self._renamed_keys(completed, origin)

@@ -118,7 +118,8 @@ class RecordsStored:
         return op
 
     def _replaced_kept_index(self, op: MigrateOperation, origin: str | None) -> None:
-        """Record the index InnoDB kept for a dropped foreign key, which it drops once a new key or index serves."""
+        """Record the index InnoDB kept for a dropped foreign key, which it drops once a new key or index
+        serves (a new foreign key on those columns gets an index of its own name in its place)."""
         made = op.index.name if isinstance(op, lops.CreateIndexOp) else op.constraint.name  # type: ignore[attr-defined]
         table, schema = op.table_name, op.schema  # type: ignore[attr-defined]
         with self._quiet():
