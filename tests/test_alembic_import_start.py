@@ -29,7 +29,7 @@ from ledger.run.baseline import baseline
 from ledger.run.drill import drill
 from ledger.run.rollback import rollback
 from ledger.schema.reflect import compare, reflect
-from tests.alembic_histories import LEDGER_TABLE, name_like_fold, run_alembic, write_env, write_history
+from tests.alembic_histories import LEDGER_TABLE, made_by_create_all, name_like_fold, run_alembic, write_env, write_history
 
 MODELS_V1 = """
 import sqlalchemy as sa
@@ -62,17 +62,7 @@ def _import_dialect(dialect: str) -> str:
 
 def _made_by_create_all(url: str, folder: Path, stamp: str | None = STAMPED) -> None:
     """The database as the package makes it: create_all() of the models, the version table stamped."""
-    namespace: dict[str, object] = {}
-    exec(MODELS_V1, namespace)
-    metadata = namespace["metadata"]
-    assert isinstance(metadata, sa.MetaData)
-    engine = sa.create_engine(url)
-    try:
-        metadata.create_all(engine)
-    finally:
-        engine.dispose()
-    if stamp is not None:
-        run_alembic(folder, url, "stamp", stamp)
+    made_by_create_all(MODELS_V1, url, folder, stamp)
 
 
 def _reflected(url: str) -> object:

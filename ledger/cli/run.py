@@ -250,7 +250,8 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     alembic = f"; Alembic revision {result.alembic_revision}" if result.alembic_revision else ""
-    click.echo(f"baseline: {plural(result.tables, 'table')} recorded as {plural(len(result.events), 'event')} "
+    sequences = f" and {plural(result.sequences, 'sequence')}" if result.sequences else ""
+    click.echo(f"baseline: {plural(result.tables, 'table')}{sequences} recorded as {plural(len(result.events), 'event')} "
                f"({where}){alembic}")
     if result.snapshot is not None:
         click.echo(f"wrote {result.snapshot}")
