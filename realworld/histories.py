@@ -46,6 +46,15 @@ _PHOENIX_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: dstack/_internal/server/models.py
+_DSTACK_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
@@ -215,6 +224,13 @@ HISTORIES: tuple[History, ...] = (
             drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg"}),
     # mage-ai runs its whole history on an empty database (its env.py: render_as_batch=True)
     History("mage-ai", "mage-ai==0.9.80", "mage_ai/orchestration/db/migrations", shim="mage_ai", render_as_batch=True),
+    # dstack's server runs its whole history on an empty database, one transaction per revision, on
+    # aiosqlite and asyncpg through an async env.py (render_as_batch=True); its revisions live in year
+    # folders (recursive_version_locations) and use alembic-postgresql-enum's sync_enum_values
+    History("dstack", "dstack==0.22.5", "dstack/_internal/server/migrations", naming_convention=_DSTACK_CONVENTION,
+            shim="dstack", render_as_batch=True, transaction_per_migration=True, dialects=("sqlite", "postgresql"),
+            version_locations={"sqlite": "versions", "postgresql": "versions"},
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg"}),
 )
 
 

@@ -664,3 +664,21 @@ def test_a_constraint_dropped_by_the_name_the_naming_convention_was_given_is_dro
     assert "execute" not in [e.op_type for e in events], [e.message for e in events]
     (drop,) = [e for e in events if e.op_type == "drop_constraint"]
     assert drop.op.constraint_name == "ck_item_`positive`"  # type: ignore[union-attr]
+
+
+def test_sql_naming_a_table_by_the_default_schema_changes_the_table_the_ledger_holds_unqualified(
+    tmp_path: Path, db_url: str
+) -> None:
+    """alembic-postgresql-enum's sync_enum_values (dstack) writes ``ALTER TABLE "public"."item"
+    ...``: the default schema named, the very table made without a schema. Recorded as the change
+    of that table, not as a second table ``public.item`` (which verify then finds missing live)."""
+    events = up_and_down(tmp_path, db_url, [
+        ["op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()))"],
+        ["bind = op.get_bind()",
+         "schema = bind.dialect.identifier_preparer.quote(bind.dialect.default_schema_name)",
+         "op.execute(f'ALTER TABLE {schema}.item ADD COLUMN m INTEGER')",
+         "op.execute(f'CREATE INDEX ix_item_m ON {schema}.item (m)' if bind.dialect.name == 'postgresql'"
+         " else f'CREATE INDEX ix_item_m ON item (m)')"],
+    ])
+    assert [(e.op_type, getattr(e.op, "schema", None)) for e in events if e.op is not None] == [
+        ("create_table", None), ("add_column", None), ("create_index", None)], [e.message for e in events]
