@@ -207,6 +207,10 @@ HISTORIES: tuple[History, ...] = (
     # octavia-db-manage upgrade runs the whole history on an empty database (octavia runs on MySQL;
     # its env.py: no naming convention, one transaction)
     History("octavia", "octavia==19.0.0", "octavia/db/migration/alembic_migrations", shim="octavia"),
+    # ihatemoney's flask db upgrade runs the whole history on an empty database (Flask-Migrate's
+    # defaults: no naming convention, no batch mode; a revision skips itself on SQLite)
+    History("ihatemoney", "ihatemoney==7.2.1", "ihatemoney/migrations", shim="ihatemoney",
+            copied=("ihatemoney/migrations/utils.py",)),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",

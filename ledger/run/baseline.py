@@ -49,16 +49,16 @@ from ledger.schema.autogenerate import BASELINE_FILE
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
 from ledger.format.events import Actor, Event, in_effect
-from ledger.schema.render import render_json, state_to_json
+from ledger.schema.render import render_json, state_from_json, state_to_json
 from ledger import dialects
-from ledger.dialects.sequences import SequenceSpec, sequence_op, sequences_to_json
+from ledger.dialects.sequences import SequenceSpec, sequence_op, sequences_from_json, sequences_to_json
 from ledger.storage.journal import Journal
 from ledger.storage.session import connect, db_user, missing_sqlite_file, safe_url, store_for, tx, wrap_db_errors
 from ledger.storage.store import LedgerStore
 
 __all__ = ["BASELINE_FILE", "Adoption", "BaselineError", "BaselineResult", "adopt", "adopted_alembic_revisions",
            "alembic_version", "baseline", "baseline_ops", "build_baseline", "prepare", "reflect_sequences",
-           "replay_baseline", "snapshot_text"]
+           "replay_baseline", "snapshot_text", "starting_schema"]
 
 DEFAULT_MESSAGE = "baseline: the schema as it was found"
 #: how a baseline's message names the Alembic revisions its database was at
@@ -218,6 +218,21 @@ def snapshot_text(state: SchemaState, sequences: Sequence[SequenceSpec] = ()) ->
     document = state_to_json(state)
     document["sequences"] = sequences_to_json(sequences)
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def starting_schema(folder: Path, dialect: str) -> tuple[SchemaState, tuple[SequenceSpec, ...]] | None:
+    """The schema the migrations in ``folder`` start from: its ``baseline.json`` (tables, sequences) under
+    the name rule of ``dialect``; None without one. A file that cannot be read is a BaselineError."""
+    path = folder / BASELINE_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        state = state_from_json(data)
+        sequences = sequences_from_json(data.get("sequences"))
+    except (OSError, ValueError, LedgerError) as exc:
+        raise BaselineError(f"{path}: {exc}") from None
+    return state.with_names_per(dialects.empty_state(dialect).names_per), sequences
 
 
 def alembic_version(conn: sa.Connection) -> str | None:

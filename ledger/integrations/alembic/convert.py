@@ -176,7 +176,8 @@ def _alter_column(operation: aops.AlterColumnOp, result: Any, recorder: Recorder
         nullable=operation.modify_nullable, comment=operation.modify_comment,
         server_default=operation.modify_server_default, new_column_name=operation.modify_name, type_=type_,
     )
-    converted: list[MigrateOperation] = [op] if op.has_changes() else []
+    # An op that changes nothing is kept: MySQL/MariaDB's MODIFY still restates the column (the recorder reads it back).
+    converted: list[MigrateOperation] = [op]
     if operation.modify_type is None:
         return converted
     old_checks = _type_checks(operation, operation.existing_type, recorder) if operation.existing_type is not None else []
