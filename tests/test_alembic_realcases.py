@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from ledger.cli import main
 from tests.alembic_histories import (
+    connected,
     check_everything,
     check_live_equals_fold,
     hook_events,
@@ -682,3 +683,22 @@ def test_sql_naming_a_table_by_the_default_schema_changes_the_table_the_ledger_h
     ])
     assert [(e.op_type, getattr(e.op, "schema", None)) for e in events if e.op is not None] == [
         ("create_table", None), ("add_column", None), ("create_index", None)], [e.message for e in events]
+
+
+def test_a_json_path_is_recorded_as_the_one_literal_it_is(tmp_path: Path, db_url: str) -> None:
+    """phoenix's 3be8647b87d8: ``update(t).values(n=t.c.doc[['a', 'b']].as_float())`` binds the path
+    as a list; it is one literal (``'{a, b}'`` on PostgreSQL, ``'$."a"."b"'`` elsewhere), not a list
+    of values, so the recorded SQL runs again."""
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
+        "t = op.create_table('doc', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('body', sa.JSON()),"
+        " sa.Column('n', sa.Float()))",
+        "op.bulk_insert(t, [{'id': 1, 'body': {'a': {'b': 5}}, 'n': None}])",
+        "op.execute(t.update().values(n=t.c.body[['a', 'b']].as_float()))",
+    ]])
+    (text,) = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute" and "UPDATE" in e.op.sqltext]  # type: ignore[union-attr]
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT n FROM doc")).scalar() == 5
+        conn.execute(sa.text("UPDATE doc SET n = NULL"))
+        conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
+        assert conn.execute(sa.text("SELECT n FROM doc")).scalar() == 5
