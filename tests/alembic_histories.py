@@ -91,6 +91,22 @@ def run_alembic(folder: Path, url: str, verb: str, target: str) -> None:
     getattr(command, verb)(config, target)
 
 
+def made_by_create_all(models: str, url: str, folder: Path | None = None, stamp: str | None = None) -> None:
+    """The database as a package makes it: ``create_all()`` of the ``metadata`` the module source
+    ``models`` defines, then (with ``folder`` and ``stamp``) Alembic's version table stamped."""
+    namespace: dict[str, object] = {}
+    exec(models, namespace)
+    metadata = namespace["metadata"]
+    assert isinstance(metadata, sa.MetaData)
+    engine = sa.create_engine(url)
+    try:
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    if folder is not None and stamp is not None:
+        run_alembic(folder, url, "stamp", stamp)
+
+
 # ---------------------------------------------------------------------------------------------
 # Checking a database
 # ---------------------------------------------------------------------------------------------

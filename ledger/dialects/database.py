@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ops import MigrateOperation
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
 
+    from .sequences import SequenceSpec
+
     from .base import DDLGenerator
 
 __all__ = [
@@ -193,6 +195,16 @@ class Database:
         """``(table, column)`` of the columns of tables ``names`` whose sequence default draws on a
         sequence the column owns (PostgreSQL's SERIAL): a replay makes that sequence again."""
         return set()
+
+    def reflect_sequences(self, conn: sa.Connection, schema: str | None) -> list[SequenceSpec]:
+        """The sequences of ``schema`` that no column owns (not a SERIAL's, not an identity's), as
+        the database stores them; none for a database without sequences."""
+        return []
+
+    def serial_sequence_name(self, table: str, column: str) -> str | None:
+        """The sequence the database makes for an autoincrement integer key column (PostgreSQL's
+        SERIAL), None when it makes none."""
+        return None
 
     def database_file(self, url: sa.URL) -> Path | None:
         """The file that holds the database at ``url``, for a database kept in a file (SQLite),

@@ -379,6 +379,12 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
         # a JSON value is one literal, the document the driver is sent, never a list of values
         serializer = getattr(dialect, "_json_serializer", None) or json.dumps
         return _generic_literal(serializer(value), dialect)
+    if isinstance(value, (list, tuple)) and isinstance(type_, sa.JSON.JSONPathType) and compiled is not None:
+        # a JSON path is one literal, as its type writes it ('{a, b}', '$."a"."b"'), never a list of values
+        try:
+            return str(compiled.render_literal_value(value, type_))
+        except (sa.exc.CompileError, NotImplementedError, TypeError, ValueError, AttributeError) as exc:
+            raise UnrenderableStatement(f"cannot write the JSON path {value!r} as a SQL literal: {exc}") from None
     if isinstance(value, (list, tuple)) and not isinstance(type_, sa.ARRAY):
         return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
     if isinstance(value, float) and not math.isfinite(value):

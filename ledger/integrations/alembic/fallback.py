@@ -203,7 +203,15 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
         out = []
         for raw, norm in zip(raw_live, n_live):
             found = by_name.get(norm.name)
-            out.append(found[0] if found is not None and found[1] == norm else raw)
+            if found is not None and found[1] == norm:
+                raw = found[0]
+            elif found is not None and field == "columns" and found[0].autoincrement is False \
+                    and raw.autoincrement == "auto":
+                # Reflection tells no column made with autoincrement=False from one left to the
+                # default ("auto" unless the database holds an autoincrementing one): a column that
+                # changed otherwise keeps the flag, so it is altered rather than dropped and added.
+                raw = attrs.evolve(raw, autoincrement=False)
+            out.append(raw)
         return tuple(out)
 
     pk = live.primary_key
