@@ -211,6 +211,11 @@ HISTORIES: tuple[History, ...] = (
     # defaults: no naming convention, no batch mode; a revision skips itself on SQLite)
     History("ihatemoney", "ihatemoney==7.2.1", "ihatemoney/migrations", shim="ihatemoney",
             copied=("ihatemoney/migrations/utils.py",)),
+    # keystone-manage db_sync runs the whole history on an empty database: a legacy initial revision,
+    # then the expand and contract branches (branch labels) under one folder per release (its env.py:
+    # render_as_batch=True; keystone.common.sql's types and options stood in for by realworld/shims/keystone)
+    History("keystone", "keystone==30.0.0", "keystone/common/sql/migrations", shim="keystone", render_as_batch=True,
+            version_locations={d: "versions" for d in DIALECTS}),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",

@@ -132,6 +132,9 @@ class Database:
     renames_foreign_keys_with_tables: ClassVar[bool] = False
     #: an index on a TEXT column gets a key prefix length the database chooses (MariaDB)
     prefixes_text_indexes: ClassVar[bool] = False
+    #: a named ENUM is a type of the schema that columns share: a column declared with the name
+    #: of one that exists gets that type, with its values, whatever values it declares (PostgreSQL)
+    shares_named_enums: ClassVar[bool] = False
     #: SQL that names the connected database user (None: the database has no users)
     current_user_sql: ClassVar[str | None] = None
 
