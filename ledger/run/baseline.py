@@ -228,11 +228,11 @@ def starting_schema(folder: Path, dialect: str) -> tuple[SchemaState, tuple[Sequ
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        state = state_from_json(data)
+        state = state_from_json(data, dialects.empty_state(dialect).names_per)
         sequences = sequences_from_json(data.get("sequences"))
     except (OSError, ValueError, LedgerError) as exc:
         raise BaselineError(f"{path}: {exc}") from None
-    return state.with_names_per(dialects.empty_state(dialect).names_per), sequences
+    return state, sequences
 
 
 def alembic_version(conn: sa.Connection) -> str | None:
