@@ -37,6 +37,24 @@ _PREFECT_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: phoenix/db/models.py (its CHECK names are quoted with backticks inside the name)
+_PHOENIX_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_`%(constraint_name)s`",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: dstack/_internal/server/models.py
+_DSTACK_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
@@ -186,6 +204,18 @@ HISTORIES: tuple[History, ...] = (
     # ironic-dbsync upgrade runs the whole history from its initial migration (oslo.db's types and
     # engine facade, ironic's options at their defaults: realworld/shims/ironic)
     History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim="ironic"),
+    # octavia-db-manage upgrade runs the whole history on an empty database (octavia runs on MySQL;
+    # its env.py: no naming convention, one transaction)
+    History("octavia", "octavia==19.0.0", "octavia/db/migration/alembic_migrations", shim="octavia"),
+    # ihatemoney's flask db upgrade runs the whole history on an empty database (Flask-Migrate's
+    # defaults: no naming convention, no batch mode; a revision skips itself on SQLite)
+    History("ihatemoney", "ihatemoney==7.2.1", "ihatemoney/migrations", shim="ihatemoney",
+            copied=("ihatemoney/migrations/utils.py",)),
+    # keystone-manage db_sync runs the whole history on an empty database: a legacy initial revision,
+    # then the expand and contract branches (branch labels) under one folder per release (its env.py:
+    # render_as_batch=True; keystone.common.sql's types and options stood in for by realworld/shims/keystone)
+    History("keystone", "keystone==30.0.0", "keystone/common/sql/migrations", shim="keystone", render_as_batch=True,
+            version_locations={d: "versions" for d in DIALECTS}),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
@@ -196,6 +226,20 @@ HISTORIES: tuple[History, ...] = (
                 "__init__", "migration_utils", "shared/__init__", "shared/utils", "shared/constraints",
                 "shared/security_converge", "shared/catalogs", "shared/native_filters", "shared/migrate_viz/__init__",
                 "shared/migrate_viz/base", "shared/migrate_viz/processors", "shared/migrate_viz/query_functions"))),
+    # phoenix runs its whole history on an empty database, one transaction per revision, on aiosqlite
+    # and asyncpg through an async env.py; it supports SQLite and PostgreSQL
+    History("phoenix", "arize-phoenix==20.26.1", "phoenix/db/migrations", naming_convention=_PHOENIX_CONVENTION,
+            transaction_per_migration=True, dialects=("sqlite", "postgresql"),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg"}),
+    # mage-ai runs its whole history on an empty database (its env.py: render_as_batch=True)
+    History("mage-ai", "mage-ai==0.9.80", "mage_ai/orchestration/db/migrations", shim="mage_ai", render_as_batch=True),
+    # dstack's server runs its whole history on an empty database, one transaction per revision, on
+    # aiosqlite and asyncpg through an async env.py (render_as_batch=True); its revisions live in year
+    # folders (recursive_version_locations) and use alembic-postgresql-enum's sync_enum_values
+    History("dstack", "dstack==0.22.5", "dstack/_internal/server/migrations", naming_convention=_DSTACK_CONVENTION,
+            shim="dstack", render_as_batch=True, transaction_per_migration=True, dialects=("sqlite", "postgresql"),
+            version_locations={"sqlite": "versions", "postgresql": "versions"},
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg"}),
 )
 
 

@@ -29,7 +29,8 @@ from ledger.run.baseline import baseline
 from ledger.run.drill import drill
 from ledger.run.rollback import rollback
 from ledger.schema.reflect import compare, reflect
-from tests.alembic_histories import LEDGER_TABLE, name_like_fold, run_alembic, write_env, write_history
+from tests.alembic_histories import LEDGER_TABLE, made_by_create_all, name_like_fold, run_alembic, write_env, write_history
+from tests.builders import one_error_line, run
 
 MODELS_V1 = """
 import sqlalchemy as sa
@@ -62,17 +63,7 @@ def _import_dialect(dialect: str) -> str:
 
 def _made_by_create_all(url: str, folder: Path, stamp: str | None = STAMPED) -> None:
     """The database as the package makes it: create_all() of the models, the version table stamped."""
-    namespace: dict[str, object] = {}
-    exec(MODELS_V1, namespace)
-    metadata = namespace["metadata"]
-    assert isinstance(metadata, sa.MetaData)
-    engine = sa.create_engine(url)
-    try:
-        metadata.create_all(engine)
-    finally:
-        engine.dispose()
-    if stamp is not None:
-        run_alembic(folder, url, "stamp", stamp)
+    made_by_create_all(MODELS_V1, url, folder, stamp)
 
 
 def _reflected(url: str) -> object:
@@ -96,6 +87,15 @@ def _tables(url: str) -> list[str]:
 def _differences(expected_url: str, actual_url: str, dialect: str) -> list[str]:
     expected, actual = _reflected(expected_url), _reflected(actual_url)
     return compare(name_like_fold(expected, actual), actual, "mysql" if dialect == "mariadb" else dialect)  # type: ignore[arg-type]
+
+
+def _sql(url: str, statement: str) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
 
 
 def _history(tmp_path: Path) -> Path:
@@ -234,3 +234,66 @@ def test_a_starting_database_that_cannot_be_used_is_one_line(
     [line] = result.stderr.splitlines()
     assert "its Alembic version table holds ffff00, not a revision of this history" in line
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mariadb"])
+def test_a_database_part_way_through_such_a_history_is_stamped_where_it_stands_then_apply_goes_on(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """Alembic migrated a database made by create_all() up to 0003aa: ``stamp`` (its revision read from
+    alembic_version) checks it against baseline.json's schema with the revisions up to 0003aa on top,
+    records that, and ``apply`` runs 0004aa only. A database that differs is refused with the
+    difference, unless forced, which is said."""
+    folder = _history(tmp_path)
+    start = database_factory(dialect)
+    _made_by_create_all(start, folder)
+    args = ["import-alembic", str(folder), "--dialect", _import_dialect(dialect), "--into", "imported", "--from-url", start]
+    if dialect != "sqlite":
+        args += ["--scratch-url", database_factory(dialect)]
+    assert run(*args, cwd=tmp_path).exit_code == 0
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "imported"\n', encoding="utf-8")
+
+    def part_way() -> str:
+        url = database_factory(dialect)
+        _made_by_create_all(url, folder)
+        run_alembic(folder, url, "upgrade", "0003aa")
+        return url
+
+    url = part_way()
+    _sql(url, "CREATE TABLE by_hand (id INTEGER PRIMARY KEY)")
+    refused = run("--url", url, "stamp", cwd=tmp_path)
+    line = one_error_line(refused)
+    assert refused.exit_code == 1 and "by_hand" in line and "--force records the files' schema anyway" in line
+    assert LEDGER_TABLE not in _tables(url)
+    _sql(url, "DROP TABLE by_hand")
+
+    stamped = run("--url", url, "stamp", cwd=tmp_path)
+    assert stamped.exit_code == 0, stamped.output
+    assert ("stamped at 0003aa (from alembic_version): 2 revisions on the schema baseline.json starts from "
+            "(2 tables) recorded as") in stamped.stdout
+    status = run("--url", url, "status", cwd=tmp_path).stdout
+    assert "current    0003aa" in status and "pending    0004aa" in status
+    applied = run("--url", url, "apply", "-q", cwd=tmp_path)
+    assert applied.exit_code == 0, applied.output
+    assert "applied 1 revision;" in applied.stdout
+    assert run("--url", url, "verify", "--live", cwd=tmp_path).exit_code == 0
+    oracle = database_factory(dialect)
+    _made_by_create_all(oracle, folder)
+    run_alembic(folder, oracle, "upgrade", "heads")
+    assert _differences(oracle, url, dialect) == []
+
+    # A database at the starting point itself is a baseline's to adopt, and stamp says so.
+    at_start = database_factory(dialect)
+    _made_by_create_all(at_start, folder)
+    pointed = run("--url", at_start, "stamp", cwd=tmp_path)
+    assert pointed.exit_code == 2 and "adopted with `schema-ledger baseline`" in one_error_line(pointed)
+
+    # Forced over a difference: recorded, and said on stderr; verify --live then shows it.
+    drifted = part_way()
+    _sql(drifted, "CREATE TABLE by_hand (id INTEGER PRIMARY KEY)")
+    forced = run("--url", drifted, "stamp", "0003aa", "--force", cwd=tmp_path)
+    assert forced.exit_code == 0, forced.output
+    assert "recorded over the live schema" in forced.stdout
+    assert "warning: --force: the live schema is not the schema the files build (1 difference" in forced.stderr
+    assert "by_hand" in forced.stderr
+    assert run("--url", drifted, "verify", "--live", cwd=tmp_path).exit_code == 1

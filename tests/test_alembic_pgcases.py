@@ -3,6 +3,7 @@ materialize and rollback work (each case seen in one of them)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -149,3 +150,27 @@ def test_a_type_change_between_a_timestamp_and_epoch_seconds_rolls_back(
         assert str(row[0]) == "2024-10-23 03:00:00" and int(row[1]) == 1729652400  # the same instants again
     finally:
         engine.dispose()
+
+
+def test_an_alter_to_an_enum_whose_named_type_exists_is_recorded_as_the_type_kept(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """ihatemoney's c941aaca38c2: ``alter_column(type_=sa.Enum('DISABLED', 'ENABLED', name='loggingmode'))``
+    where type loggingmode exists with a third value, then an UPDATE of the rows holding that value.
+    PostgreSQL keeps the type as it was: the alter is recorded as changing no type, so a replay does
+    not remake the type and add the value again (a value added in the transaction cannot be used)."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["t = op.create_table('project', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('mode', sa.Enum('DISABLED', 'ENABLED', 'RECORD_IP', name='loggingmode'),"
+         " server_default='ENABLED', nullable=False))",
+         "op.bulk_insert(t, [{'id': 1, 'mode': 'RECORD_IP'}])"],
+        ["op.alter_column('project', 'mode', existing_type=sa.VARCHAR(length=9),"
+         " type_=sa.Enum('DISABLED', 'ENABLED', name='loggingmode'), existing_nullable=False,"
+         " existing_server_default=sa.text(\"'ENABLED'\"))",
+         "op.execute(\"UPDATE project SET mode = 'ENABLED' WHERE mode = 'RECORD_IP'\")"],
+    ])
+    check_live_equals_fold(url)
+    code, output = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--allow-irreversible", "--json", "-q")
+    assert json.loads(output)["failures"] == [], output
+    assert "alter_column" not in [e.op_type for e in hook_events(url)]

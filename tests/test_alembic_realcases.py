@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from ledger.cli import main
 from tests.alembic_histories import (
+    connected,
     check_everything,
     check_live_equals_fold,
     hook_events,
@@ -634,3 +635,88 @@ def test_a_unique_index_is_not_taken_for_a_dropped_one_when_the_live_table_is_re
     events = hook_events(url)
     assert "drop_index" not in [e.op_type for e in events], [e.message for e in events]
     check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+
+
+def test_a_constraint_dropped_by_the_name_the_naming_convention_was_given_is_dropped_as_the_database_named_it(
+    tmp_path: Path, db_url: str
+) -> None:
+    """phoenix's users table: a convention whose CHECK template holds ``%(constraint_name)s``
+    names ``CheckConstraint(..., name='positive')`` ``ck_item_positive`` in the database, and
+    ``drop_constraint('positive', type_='check')`` drops that one (SQLAlchemy applies the convention
+    to the name given, as it did when the constraint was made): so does the ledger, recording an
+    ordinary reversible drop, not the block's statements as SQL it does not follow."""
+    folder = tmp_path / "alembic"
+    write_env(folder, batch=True)
+    env = folder / "env.py"
+    env.write_text(env.read_text().replace(
+        "target_metadata=None",
+        "target_metadata=sa.MetaData(naming_convention={'ck': 'ck_%(table_name)s_`%(constraint_name)s`'})"))
+    write_history(folder, [
+        ["op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()),"
+         " sa.CheckConstraint('n > 0', name='positive'))"],
+        ["with op.batch_alter_table('item') as batch_op:",
+         "    batch_op.add_column(sa.Column('m', sa.Integer()))",
+         "    batch_op.drop_constraint('positive', type_='check')",
+         "    batch_op.create_index('ix_item_m', ['m'])"],
+    ])
+    run_alembic(folder, db_url, "upgrade", "head")
+    check_live_equals_fold(db_url)
+    events = hook_events(db_url)
+    assert "execute" not in [e.op_type for e in events], [e.message for e in events]
+    (drop,) = [e for e in events if e.op_type == "drop_constraint"]
+    assert drop.op.constraint_name == "ck_item_`positive`"  # type: ignore[union-attr]
+
+
+def test_sql_naming_a_table_by_the_default_schema_changes_the_table_the_ledger_holds_unqualified(
+    tmp_path: Path, db_url: str
+) -> None:
+    """alembic-postgresql-enum's sync_enum_values (dstack) writes ``ALTER TABLE "public"."item"
+    ...``: the default schema named, the very table made without a schema. Recorded as the change
+    of that table, not as a second table ``public.item`` (which verify then finds missing live)."""
+    events = up_and_down(tmp_path, db_url, [
+        ["op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()))"],
+        ["bind = op.get_bind()",
+         "schema = bind.dialect.identifier_preparer.quote(bind.dialect.default_schema_name)",
+         "op.execute(f'ALTER TABLE {schema}.item ADD COLUMN m INTEGER')",
+         "op.execute(f'CREATE INDEX ix_item_m ON {schema}.item (m)' if bind.dialect.name == 'postgresql'"
+         " else f'CREATE INDEX ix_item_m ON item (m)')"],
+    ])
+    assert [(e.op_type, getattr(e.op, "schema", None)) for e in events if e.op is not None] == [
+        ("create_table", None), ("add_column", None), ("create_index", None)], [e.message for e in events]
+
+
+def test_a_json_path_is_recorded_as_the_one_literal_it_is(tmp_path: Path, db_url: str) -> None:
+    """phoenix's 3be8647b87d8: ``update(t).values(n=t.c.doc[['a', 'b']].as_float())`` binds the path
+    as a list; it is one literal (``'{a, b}'`` on PostgreSQL, ``'$."a"."b"'`` elsewhere), not a list
+    of values, so the recorded SQL runs again."""
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
+        "t = op.create_table('doc', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('body', sa.JSON()),"
+        " sa.Column('n', sa.Float()))",
+        "op.bulk_insert(t, [{'id': 1, 'body': {'a': {'b': 5}}, 'n': None}])",
+        "op.execute(t.update().values(n=t.c.body[['a', 'b']].as_float()))",
+    ]])
+    (text,) = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute" and "UPDATE" in e.op.sqltext]  # type: ignore[union-attr]
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT n FROM doc")).scalar() == 5
+        conn.execute(sa.text("UPDATE doc SET n = NULL"))
+        conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
+        assert conn.execute(sa.text("SELECT n FROM doc")).scalar() == 5
+
+
+def test_a_table_declaring_an_enum_type_that_exists_gets_that_type_as_the_database_holds_it(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """dstack's instances table declares ``Enum(..., name='backendtype')`` with more values than the
+    type backendtype that an earlier table made; PostgreSQL keeps the existing type (SQLAlchemy
+    creates a named ENUM only when it is not there), so the column has its values. Recorded so, a
+    drill replays each revision to the schema the database held after it."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('backends', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('type', sa.Enum('AWS', 'GCP', name='backendtype')))"],
+        ["op.create_table('instances', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('backend', sa.Enum('AWS', 'GCP', 'LOCAL', name='backendtype')))",
+         "op.add_column('backends', sa.Column('spare', sa.Enum('AWS', 'GCP', 'VAST', name='backendtype')))"],
+    ])
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")

@@ -473,3 +473,61 @@ def test_missing_optional_fields_take_their_defaults() -> None:
     data["op"]["column"] = {"name": "c", "type": data["op"]["column"]["type"]}
     del data["op"]["schema"]
     assert decode(codec.canonical(data)) == op
+
+
+# -- the strict parse at C speed ---------------------------------------------------------------
+
+
+def _render(value: Any, draw: Any) -> str:
+    """JSON text of ``value`` where an object is a list of (key, value) pairs (so a key may come
+    twice), floats may be NaN or Infinity, and a string may hold a lone surrogate, raw or escaped."""
+    if isinstance(value, list) and value and value[0] == "obj":
+        return "{" + ",".join(f"{_render(k, draw)}:{_render(v, draw)}" for k, v in value[1:]) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_render(v, draw) for v in value) + "]"
+    if isinstance(value, float):
+        return {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}.get(repr(value), repr(value))
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=draw(st.booleans()))
+    return json.dumps(value)
+
+
+_KEYS = st.sampled_from(["a", "b", "type", "op", "é", "\ud800", "a\\u"])
+_TEXT_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats() | st.sampled_from(["x", "é", "\udc00", "\\u0041"]),
+    lambda inner: st.lists(inner, max_size=3) | st.builds(lambda pairs: ["obj", *pairs],
+                                                         st.lists(st.tuples(_KEYS, inner), max_size=4)),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=3_000, deadline=None, database=None)
+@given(st.data())
+def test_the_fast_parse_reads_exactly_what_the_strict_parse_reads(data: Any) -> None:
+    """What ``decode`` parses at C speed (a key given twice, NaN and Infinity checked by the scanner's
+    hooks) is what the strict parse gives, and whatever the strict parse refuses is left to it."""
+    text = _render(data.draw(_TEXT_VALUES), data.draw)
+    if data.draw(st.booleans()):
+        text = " " + text
+    fast = codec._parse_fast(text)
+    try:
+        strict = json.loads(text, parse_constant=codec._no_constant, object_pairs_hook=codec._no_duplicates)
+        codec.canonical(strict)
+    except (ValueError, RecursionError):
+        assert fast is codec._FULL_PARSE
+        return
+    if fast is not codec._FULL_PARSE:
+        assert json.dumps(fast, sort_keys=True) == json.dumps(strict, sort_keys=True)
+
+
+@pytest.mark.parametrize("text", [
+    '{"op":{"_reverse":null,"schema":null,"table_name":"a","table_name":"b"},"type":"drop_table","v":1}',
+    '{"op":{"_reverse":null,"schema":null,"table_name":"a"},"type":"drop_table","type":"drop_table","v":1}',
+    '{"op":{"_reverse":null,"schema":null,"table_name":"a"},"type":"drop_table","v":NaN}',
+    '{"op":{"_reverse":null,"schema":null,"table_name":"a\\ud800"},"type":"drop_table","v":1}',
+    '{"op":{"_reverse":null,"schema":null,"table_name":"a\ud800"},"type":"drop_table","v":1}',
+])
+def test_a_read_refuses_a_repeated_key_a_constant_and_a_lone_surrogate(text: str) -> None:
+    assert codec._parse_fast(text) is codec._FULL_PARSE
+    with pytest.raises(LedgerFormatError, match=r"ledger seq 3\b"):
+        decode(text, seq=3)

@@ -250,7 +250,8 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     alembic = f"; Alembic revision {result.alembic_revision}" if result.alembic_revision else ""
-    click.echo(f"baseline: {plural(result.tables, 'table')} recorded as {plural(len(result.events), 'event')} "
+    sequences = f" and {plural(result.sequences, 'sequence')}" if result.sequences else ""
+    click.echo(f"baseline: {plural(result.tables, 'table')}{sequences} recorded as {plural(len(result.events), 'event')} "
                f"({where}){alembic}")
     if result.snapshot is not None:
         click.echo(f"wrote {result.snapshot}")
@@ -262,15 +263,20 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
 @click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
 @click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another applier to finish.")
+@click.option("--force", is_flag=True,
+              help="Record the files' schema even where the live schema differs (the differences are printed).")
 @pass_cli
-def stamp(state: CliContext, revision: str | None, why: str | None, by: str | None, lock_timeout: float) -> None:
+def stamp(state: CliContext, revision: str | None, why: str | None, by: str | None, lock_timeout: float,
+          force: bool) -> None:
     """Adopt a database that is already at REVISION of the migration files (Alembic's stamp).
 
     REVISION defaults to the one in the database's alembic_version table: the way onto
     native files for a database Alembic migrated, after `import-alembic`. The revisions up to
     it are recorded as baseline events (nothing is run), so they are applied for `status`
-    and `apply`; refused, with the difference shown, unless the live schema is the schema
-    those revisions build. Refused when the ledger has events.
+    and `apply`; on top of the schema they start from when the folder has a baseline.json
+    (`import-alembic --from-url`). Refused, with the difference shown, unless the live schema
+    is the schema those revisions build (--force: recorded anyway, and said). Refused when
+    the ledger has events.
 
     \b
     Example: schema-ledger stamp              # at the revision in alembic_version
@@ -278,13 +284,20 @@ def stamp(state: CliContext, revision: str | None, why: str | None, by: str | No
     """
     from ledger.run.stamp import stamp as run_stamp
 
-    result = run_stamp(state.config, state.chain, revision, why=why, by=by, lock_timeout=lock_timeout)
+    result = run_stamp(state.config, state.chain, revision, why=why, by=by, lock_timeout=lock_timeout, force=force)
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     source = " (from alembic_version)" if result.source == "alembic_version" else ""
-    click.echo(f"stamped at {result.revision}{source}: {plural(len(result.revisions), 'revision')} recorded as "
-               f"{plural(len(result.events), 'baseline event')}, {plural(result.tables, 'table')} checked "
-               f"against the live schema ({where})")
+    start = f" on the schema baseline.json starts from ({plural(result.start_tables, 'table')})" if result.start_tables else ""
+    checked = "recorded over the live schema" if result.differences else "checked against the live schema"
+    click.echo(f"stamped at {result.revision}{source}: {plural(len(result.revisions), 'revision')}{start} recorded as "
+               f"{plural(len(result.events), 'baseline event')}, {plural(result.tables, 'table')} {checked} ({where})")
+    if result.differences:
+        click.echo(f"schema-ledger: warning: --force: the live schema is not the schema the files build "
+                   f"({plural(len(result.differences), 'difference')}, as the ops that lead from the files' schema "
+                   "to the live one; `verify --live` shows them):", err=True)
+        for line in result.differences:
+            click.echo(f"  {line}", err=True)
 
 
 # ---------------------------------------------------------------------------------------------

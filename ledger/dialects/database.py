@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ops import MigrateOperation
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
 
+    from .sequences import SequenceSpec
+
     from .base import DDLGenerator
 
 __all__ = [
@@ -133,6 +135,9 @@ class Database:
     renames_foreign_keys_with_tables: ClassVar[bool] = False
     #: an index on a TEXT column gets a key prefix length the database chooses (MariaDB)
     prefixes_text_indexes: ClassVar[bool] = False
+    #: a named ENUM is a type of the schema that columns share: a column declared with the name
+    #: of one that exists gets that type, with its values, whatever values it declares (PostgreSQL)
+    shares_named_enums: ClassVar[bool] = False
     #: SQL that names the connected database user (None: the database has no users)
     current_user_sql: ClassVar[str | None] = None
 
@@ -196,6 +201,16 @@ class Database:
         """``(table, column)`` of the columns of tables ``names`` whose sequence default draws on a
         sequence the column owns (PostgreSQL's SERIAL): a replay makes that sequence again."""
         return set()
+
+    def reflect_sequences(self, conn: sa.Connection, schema: str | None) -> list[SequenceSpec]:
+        """The sequences of ``schema`` that no column owns (not a SERIAL's, not an identity's), as
+        the database stores them; none for a database without sequences."""
+        return []
+
+    def serial_sequence_name(self, table: str, column: str) -> str | None:
+        """The sequence the database makes for an autoincrement integer key column (PostgreSQL's
+        SERIAL), None when it makes none."""
+        return None
 
     def database_file(self, url: sa.URL) -> Path | None:
         """The file that holds the database at ``url``, for a database kept in a file (SQLite),

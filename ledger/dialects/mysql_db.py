@@ -20,6 +20,7 @@ from ledger.support import faults
 
 from .database import Database, ReflectedKeys, register_database
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, trigger_name
+from .sequences import SequenceSpec
 from .typetext import float_by_precision, rules, size_tier, spaced
 
 if TYPE_CHECKING:
@@ -212,6 +213,22 @@ class MySQL(Database):
         return re.sub(r" (asc|desc)$", "", text)  # sort order is not reported
 
     doubled_check_name_quote = "`"
+
+    def reflect_sequences(self, conn: sa.Connection, schema: str | None) -> list[SequenceSpec]:
+        # MariaDB 10.3+ keeps a sequence as a one-row table of its options (MySQL has none).
+        names = conn.execute(sa.text(
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'SEQUENCE'"
+            " AND TABLE_SCHEMA = COALESCE(:schema, DATABASE()) ORDER BY TABLE_NAME"), {"schema": schema}).scalars().all()
+        quote = conn.dialect.identifier_preparer.quote
+        found = []
+        for name in names:
+            where = f"{quote(schema)}.{quote(name)}" if schema else quote(name)
+            row = conn.execute(sa.text(
+                "SELECT start_value, increment, minimum_value, maximum_value, cache_size, cycle_option"
+                f" FROM {where}")).one()
+            found.append(SequenceSpec(str(name), schema, int(row[0]), int(row[1]), int(row[2]), int(row[3]),
+                                      int(row[4]), bool(row[5])))
+        return found
 
     def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
                      names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:

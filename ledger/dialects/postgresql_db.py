@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from .database import Database, ReflectedKeys, register_database
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, trigger_name
+from .sequences import SequenceSpec
 from .typetext import float_by_precision, rules, spaced
 
 if TYPE_CHECKING:
@@ -140,6 +141,7 @@ class PostgreSQL(Database):
     generator_at = "ledger.dialects.postgresql:PostgreSQLGenerator"
     name_limit = (63, "bytes")
     cuts_long_names = True
+    shares_named_enums = True
     #: index names (a primary key's and a unique constraint's are index names too) per schema,
     #: constraint names per table
     names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))
@@ -283,6 +285,25 @@ class PostgreSQL(Database):
             " AND t.relname = ANY(:names)"
         ), {"schema": schema, "names": list(names)})
         return {(str(table), str(column)) for table, column in rows}
+
+    def reflect_sequences(self, conn: sa.Connection, schema: str | None) -> list[SequenceSpec]:
+        # A SERIAL's sequence depends on its column automatically ('a'), an identity's internally ('i').
+        rows = conn.execute(sa.text(
+            "SELECT c.relname, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,"
+            " pg_catalog.format_type(s.seqtypid, NULL) FROM pg_catalog.pg_sequence s"
+            " JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = COALESCE(:schema, current_schema()) AND NOT EXISTS ("
+            "  SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass"
+            "  AND d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i'))"
+            " ORDER BY c.relname"
+        ), {"schema": schema})
+        return [SequenceSpec(str(name), schema, int(start), int(increment), int(low), int(high), int(cache),
+                             bool(cycle), None if data_type == "bigint" else str(data_type))
+                for name, start, increment, low, high, cache, cycle, data_type in rows]
+
+    def serial_sequence_name(self, table: str, column: str) -> str | None:
+        return f"{table}_{column}_seq"
 
     def scratch_statements(self, name: str) -> tuple[str, str] | None:
         create, drop = super().scratch_statements(name)  # type: ignore[misc]

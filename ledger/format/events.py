@@ -41,6 +41,7 @@ __all__ = [
     "chain_hash",
     "column_problems",
     "fold_events",
+    "fold_ops",
     "format_time",
     "in_effect",
     "link_problems",
@@ -286,19 +287,22 @@ class Foldable(Protocol):
 def fold_events(events: Iterable[Foldable], start: SchemaState | None = None) -> SchemaState:
     """The schema after ``events``: every apply, revert and baseline op folded in seq order.
 
-    The one fold of the ledger: whole events, lean rows (``scan.fold_rows``) and a run's view of
-    the ledger (``LedgerView``) all fold through it. Without ``start``, names are kept apart only
-    as the fold needs (``ops.names.ANY_DATABASE``): the events already ran on their database. A
-    fold that plans starts from ``dialects.empty_state``."""
+    The one fold of the ledger: whole events and a run's view of the ledger (``LedgerView``) fold
+    through it, lean rows (``scan.fold_rows``) through the loop it runs (``fold_ops``). Without
+    ``start``, names are kept apart only as the fold needs (``ops.names.ANY_DATABASE``): the events
+    already ran on their database. A fold that plans starts from ``dialects.empty_state``."""
+    return fold_ops((op for event in events if event.kind in STATE_KINDS and (op := event.op) is not None), start)
+
+
+def fold_ops(ops: Iterable[MigrateOperation], start: SchemaState | None = None) -> SchemaState:
+    """The schema after the ops of the state-changing events (``STATE_KINDS``) ``ops``, in seq order,
+    from ``start`` (see ``fold_events``)."""
     from ops.names import ANY_DATABASE
     from ops.state import SchemaState
 
     state = start if start is not None else SchemaState(names_per=ANY_DATABASE)
-    for event in events:
-        if event.kind in STATE_KINDS:
-            op = event.op
-            if op is not None:
-                state = op.apply(state)
+    for op in ops:
+        state = op.apply(state)
     return state
 
 

@@ -44,13 +44,22 @@ import sqlalchemy as sa
 from ops import ExecuteSQLOp, LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
+from ledger.dialects.sequences import SequenceSpec
 from ledger.inspect.drift import alembic_version_tables, reflect_live
 from ledger.project.config import Config
-from ledger.run.baseline import BASELINE_FILE, BaselineError, baseline_ops, build_baseline, prepare
+from ledger.run.baseline import (
+    BASELINE_FILE,
+    BaselineError,
+    baseline_ops,
+    build_baseline,
+    prepare,
+    reflect_sequences,
+    snapshot_text,
+)
 from ledger.storage.db import dialect_of, sync_url
 from ledger.storage.session import DatabaseError, connect, missing_sqlite_file, safe_url, tx, wrap_db_errors
 from ledger.schema.pysource import python_source
-from ledger.schema.render import RenderError, render_json
+from ledger.schema.render import RenderError
 from ledger.project.revisions import slug
 from ledger.storage.store import LedgerStore
 
@@ -107,6 +116,8 @@ class StartingPoint:
     state: SchemaState
     #: what its Alembic version table holds (empty: no version table, or an empty one)
     alembic: tuple[str, ...]
+    #: the sequences it holds that no column owns (``CREATE SEQUENCE``), made first on the scratch database
+    sequences: tuple[SequenceSpec, ...] = ()
 
 
 @attrs.frozen
@@ -322,6 +333,7 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
             if found != dialect:
                 raise ImportError_(f"--from-url {shown} is a {found} database, not {dialect}")
             live = reflect_live(conn, Config(Path.cwd(), url=url))
+            sequences = reflect_sequences(conn)
             versions = alembic_version_tables(conn)
             table = "alembic_version" if "alembic_version" in versions else versions[0] if len(versions) == 1 else None
             rows: tuple[str, ...] = ()
@@ -331,10 +343,10 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
     except DatabaseError as exc:
         raise ImportError_(f"--from-url: {exc}") from None
     try:
-        state = prepare(live, dialect, convention)
+        state = prepare(live, dialect, convention, sequences)
     except BaselineError as exc:
         raise ImportError_(f"--from-url {shown}: {exc}") from None
-    return StartingPoint(shown, state, rows)
+    return StartingPoint(shown, state, rows, sequences)
 
 
 def _made_by_statement_above(message: str | None) -> bool:
@@ -360,12 +372,12 @@ class _Recorded:
 
 
 def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoint) -> None:
-    """The scratch database at the starting point: its tables as ``baseline`` events of the scratch
-    ledger (what the hook's fold starts from), and Alembic's version table stamped as the starting
-    database's is."""
+    """The scratch database at the starting point: its sequences and tables as ``baseline`` events of the
+    scratch ledger (what the hook's fold starts from), and Alembic's version table stamped as the
+    starting database's is."""
     message = f"the schema the history starts from ({start.url})"
-    build_baseline(conn, LedgerStore(_SCRATCH_LEDGER),
-                   [(op, {"revision": None, "message": message}) for op in baseline_ops(start.state)])
+    ops = baseline_ops(start.state, start.sequences, dialect_of(conn), conn)
+    build_baseline(conn, LedgerStore(_SCRATCH_LEDGER), [(op, {"revision": None, "message": message}) for op in ops])
     if not start.alembic:
         return
     with tx(conn):
@@ -520,7 +532,7 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
         return ImportResult(target, dialect, (), tuple(problems), start)
     if starts:
         assert start is not None
-        texts.append((BASELINE_FILE, render_json(start.state)))
+        texts.append((BASELINE_FILE, snapshot_text(start.state, start.sequences)))
     _place(texts, target)
     return ImportResult(target, dialect, tuple(written), (), start, target / BASELINE_FILE if starts else None)
 

@@ -13,11 +13,15 @@ What a reflected schema needs before it can be recorded:
   such a constraint to the fold's by what it is;
 - PostgreSQL's ``nextval(...)`` defaults are dropped: they are the sequence of a SERIAL
   column, which the tool writes again from the column's autoincrement, and compare ignores;
-- every column type must be one the codec knows (SQLAlchemy's and registered types).
+- every column type must be one the codec knows (SQLAlchemy's and registered types);
+- the sequences no column owns (``CREATE SEQUENCE``: flask_appbuilder's ids draw on them) are
+  part of the schema: each is recorded first, as an ``execute`` op with its ``DROP SEQUENCE`` as
+  the reverse (the fold holds tables only); a key column whose SERIAL sequence would be one of
+  them is recorded without autoincrement, as the database holds it (no default draws on it).
 
 The folded state is also written to ``baseline.json`` in the migrations folder (when there
-is one and the file does not exist yet): ``new --autogenerate`` starts from it, since it
-reads no database.
+is one and the file does not exist yet), its sequences under ``sequences``: ``new
+--autogenerate`` starts from it, since it reads no database.
 """
 
 from __future__ import annotations
@@ -45,14 +49,16 @@ from ledger.schema.autogenerate import BASELINE_FILE
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
 from ledger.format.events import Actor, Event, in_effect
-from ledger.schema.render import render_json
+from ledger.schema.render import render_json, state_from_json, state_to_json
 from ledger import dialects
+from ledger.dialects.sequences import SequenceSpec, sequence_op, sequences_from_json, sequences_to_json
 from ledger.storage.journal import Journal
 from ledger.storage.session import connect, db_user, missing_sqlite_file, safe_url, store_for, tx, wrap_db_errors
 from ledger.storage.store import LedgerStore
 
 __all__ = ["BASELINE_FILE", "Adoption", "BaselineError", "BaselineResult", "adopt", "adopted_alembic_revisions",
-           "alembic_version", "baseline", "baseline_ops", "build_baseline", "prepare", "replay_baseline"]
+           "alembic_version", "baseline", "baseline_ops", "build_baseline", "prepare", "reflect_sequences",
+           "replay_baseline", "snapshot_text", "starting_schema"]
 
 DEFAULT_MESSAGE = "baseline: the schema as it was found"
 #: how a baseline's message names the Alembic revisions its database was at
@@ -85,6 +91,8 @@ class BaselineResult:
     #: the snapshot written for autogenerate (None when none was written)
     snapshot: Path | None = None
     warnings: tuple[str, ...] = ()
+    #: the sequences recorded (those no column owns)
+    sequences: int = 0
 
     @property
     def head(self) -> Event | None:
@@ -117,9 +125,27 @@ def _recordable(column: ColumnSpec, primary_key: PrimaryKeySpec | None, dialect:
     return column
 
 
-def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str] | None = None) -> SchemaState:
+def _without_serial(table: TableSpec, dialect: str, sequences: Sequence[SequenceSpec]) -> TableSpec:
+    """``table`` whose autoincrement column, replayed, would make a sequence the database holds on its
+    own (PostgreSQL's SERIAL ``t_id_seq`` beside a ``CREATE SEQUENCE t_id_seq``): that column is
+    recorded without autoincrement, as the database holds it (no default draws on the sequence)."""
+    names = {s.name for s in sequences if s.schema == table.schema}
+    if not names:
+        return table
+    column = table.to_table(with_indexes=False)._autoincrement_column
+    spec = table.column(column.name) if column is not None else None
+    if spec is None or spec.server_default is not None or spec.identity is not None:
+        return table
+    if dialects.database(dialect).serial_sequence_name(table.name, spec.name) not in names:
+        return table
+    columns = tuple(attrs.evolve(c, autoincrement=False) if c.name == spec.name else c for c in table.columns)
+    return attrs.evolve(table, columns=columns)
+
+
+def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str] | None = None,
+            sequences: Sequence[SequenceSpec] = ()) -> SchemaState:
     """``live`` (reflected) made recordable: every item named, key columns NOT NULL, sequence
-    defaults dropped, types checked."""
+    defaults dropped, types checked; ``sequences``: those the database holds besides."""
     tables: dict[tuple[str | None, str], TableSpec] = {}
     used: set[tuple[str | None, str]] = set()
     for table in sorted(live.tables.values(), key=_sort_key):
@@ -140,6 +166,7 @@ def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str
 
     for table in sorted(live.tables.values(), key=_sort_key):
         _check_types(table)
+        table = _without_serial(table, dialect, sequences)
         tables[table.key] = attrs.evolve(
             table,
             columns=tuple(_recordable(c, table.primary_key, dialect) for c in table.columns),
@@ -152,10 +179,18 @@ def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str
     return SchemaState(tables, names_per=dialects.database(dialect).names_per)
 
 
-def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
-    """Completed ops whose fold from nothing is ``state`` (every item named): tables, indexes, foreign keys."""
+def baseline_ops(state: SchemaState, sequences: Sequence[SequenceSpec] = (), dialect: str | None = None,
+                 conn: sa.Connection | None = None) -> list[MigrateOperation]:
+    """Completed ops whose fold from nothing is ``state`` (every item named): the ``sequences`` first (as
+    ``execute`` ops in the SQL of ``dialect``, compiled for ``conn``'s server when given: a column
+    default may draw on one), then tables, indexes, foreign keys."""
     tables = sorted(state.tables.values(), key=_sort_key)
-    planned: list[MigrateOperation] = [CreateTableOp(attrs.evolve(t, foreign_keys=(), indexes=())) for t in tables]
+    planned: list[MigrateOperation] = []
+    if sequences:
+        assert dialect is not None, "sequences are written in the SQL of a dialect"
+        compiler = dialects.compile_dialect(dialect, conn)
+        planned += [sequence_op(s, compiler) for s in sorted(sequences, key=lambda s: (s.schema or "", s.name))]
+    planned += [CreateTableOp(attrs.evolve(t, foreign_keys=(), indexes=())) for t in tables]
     planned += [CreateIndexOp(t.name, index, schema=t.schema) for t in tables for index in t.indexes]
     planned += [CreateForeignKeyOp(t.name, fk, schema=t.schema) for t in tables for fk in t.foreign_keys]
     done: list[MigrateOperation] = []
@@ -168,6 +203,36 @@ def baseline_ops(state: SchemaState) -> list[MigrateOperation]:
             raise BaselineError(f"cannot record {op.describe()}: {exc}") from None
         done.append(op)
     return done
+
+
+def reflect_sequences(conn: sa.Connection) -> tuple[SequenceSpec, ...]:
+    """The sequences of the connection's default schema that no column owns, as the database stores them."""
+    return tuple(dialects.database(dialect_of(conn)).reflect_sequences(conn, None))
+
+
+def snapshot_text(state: SchemaState, sequences: Sequence[SequenceSpec] = ()) -> str:
+    """``baseline.json``: the schema document of ``state`` (:func:`render_json`), with its ``sequences``
+    when there are any (a file without them reads as before)."""
+    if not sequences:
+        return render_json(state)
+    document = state_to_json(state)
+    document["sequences"] = sequences_to_json(sequences)
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def starting_schema(folder: Path, dialect: str) -> tuple[SchemaState, tuple[SequenceSpec, ...]] | None:
+    """The schema the migrations in ``folder`` start from: its ``baseline.json`` (tables, sequences) under
+    the name rule of ``dialect``; None without one. A file that cannot be read is a BaselineError."""
+    path = folder / BASELINE_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        state = state_from_json(data, dialects.empty_state(dialect).names_per)
+        sequences = sequences_from_json(data.get("sequences"))
+    except (OSError, ValueError, LedgerError) as exc:
+        raise BaselineError(f"{path}: {exc}") from None
+    return state, sequences
 
 
 def alembic_version(conn: sa.Connection) -> str | None:
@@ -190,6 +255,8 @@ class Adoption:
     entries: tuple[tuple[MigrateOperation | None, SchemaState, str | None, str | None], ...]
     message: str
     state: SchemaState
+    #: the sequences recorded besides the tables
+    sequences: tuple[SequenceSpec, ...] = ()
 
 
 def adopt(
@@ -240,7 +307,8 @@ def baseline(
     def examine(conn: sa.Connection, dialect: str) -> Adoption:
         nonlocal alembic
         alembic = alembic_version(conn)
-        state = prepare(reflect_live(conn, config), dialect, config.naming_convention)
+        sequences = reflect_sequences(conn)
+        state = prepare(reflect_live(conn, config), dialect, config.naming_convention, sequences)
         if not state.tables:
             raise BaselineError("the database has no tables to adopt: start with `schema-ledger apply`")
         message = why or DEFAULT_MESSAGE
@@ -248,23 +316,24 @@ def baseline(
             message += _ALEMBIC_NOTE.format(alembic)
         entries = []
         folded = SchemaState(names_per=state.names_per)
-        for op in baseline_ops(state):
+        for op in baseline_ops(state, sequences, dialect, conn):
             folded = op.apply(folded)
             entries.append((op, folded, None, None))
-        return Adoption(tuple(entries), message, state)
+        return Adoption(tuple(entries), message, state, sequences)
 
     found, events = adopt(config, examine, who="a baseline only", nothing="there are no tables to adopt", by=by,
                           lock_timeout=lock_timeout)
-    written, warnings = _write_snapshot(config, found.state) if snapshot else (None, [])
-    return BaselineResult(events, len(found.state.tables), alembic, written, tuple(warnings))
+    written, warnings = _write_snapshot(config, found.state, found.sequences) if snapshot else (None, [])
+    return BaselineResult(events, len(found.state.tables), alembic, written, tuple(warnings), len(found.sequences))
 
 
-def _write_snapshot(config: Config, state: SchemaState) -> tuple[Path | None, list[str]]:
+def _write_snapshot(config: Config, state: SchemaState,
+                    sequences: Sequence[SequenceSpec] = ()) -> tuple[Path | None, list[str]]:
     folder = config.migrations_dir
     if not folder.is_dir():
         return None, []
     path = folder / BASELINE_FILE
-    text = render_json(state)
+    text = snapshot_text(state, sequences)
     if path.exists():
         try:
             same = json.loads(path.read_text(encoding="utf-8")) == json.loads(text)

@@ -6,7 +6,14 @@ default the one in the database's ``alembic_version`` table) are recorded as ``b
 events, one per op and each under its revision's id and checksum, so that those revisions are
 applied as far as ``status`` and ``apply`` are concerned and the ledger's fold is the schema they
 build. Nothing is run. The live schema must equal that fold first; when it does not, the command
-is refused and the difference is shown, and the database is left as it was.
+is refused and the difference is shown, and the database is left as it was (``force`` records
+the files' schema anyway, and the result and the events' message say so).
+
+Migrations that start from a schema rather than from an empty database (``baseline.json``: a
+history ``import-alembic --from-url`` imported from a database ``create_all()`` made) are
+folded on top of it: its sequences and tables are recorded first, as ``baseline`` records
+them, then the revisions up to the given one, so a database part way through such a history
+is adopted where it stands.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from ops import MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.inspect.drift import drift, reflect_live
-from ledger.run.baseline import Adoption, BaselineError, adopt, alembic_version
+from ledger.run.baseline import BASELINE_FILE, Adoption, BaselineError, adopt, alembic_version, baseline_ops, starting_schema
 from ledger.project.config import Config
 from ledger.format.events import Event
 from ledger.project.revisions import Revision, RevisionChain, RevisionError
@@ -28,6 +35,8 @@ from ledger.storage.session import connect, tx, wrap_db_errors
 __all__ = ["StampResult", "alembic_revision", "stamp"]
 
 DEFAULT_MESSAGE = "stamp: the database was found at revision {revision}"
+#: how a forced stamp's message says what it recorded over
+_FORCED_NOTE = " (forced over {} with the live schema)"
 
 
 @attrs.frozen
@@ -39,6 +48,10 @@ class StampResult:
     tables: int
     #: where the revision came from: "alembic_version" or "given"
     source: str
+    #: the tables of the schema the migrations start from (``baseline.json``), recorded first
+    start_tables: int = 0
+    #: how the live schema differs from the files' (recorded anyway: ``force``), as drift's lines
+    differences: tuple[str, ...] = ()
 
     @property
     def head(self) -> Event | None:
@@ -47,16 +60,19 @@ class StampResult:
 
 def stamp(
     config: Config, chain: RevisionChain, revision: str | None = None, *, why: str | None = None,
-    by: str | None = None, lock_timeout: float = 60.0,
+    by: str | None = None, lock_timeout: float = 60.0, force: bool = False,
 ) -> StampResult:
     """Record the revisions of ``chain`` up to ``revision`` (default: the database's ``alembic_version``)
-    as baseline events, after checking that the live schema is the schema they build."""
+    as baseline events, on top of the schema they start from (``baseline.json``) when there is one,
+    after checking that the live schema is the schema they build (``force``: recorded anyway)."""
     source = "given"
     target: Revision | None = None
     upto: list[Revision] = []
+    start_tables = 0
+    differences: list[str] = []
 
     def examine(conn: sa.Connection, dialect: str) -> Adoption:
-        nonlocal revision, source, target, upto
+        nonlocal revision, source, target, upto, start_tables
         if revision is None:
             found = alembic_version(conn)
             if found is None:
@@ -70,32 +86,46 @@ def stamp(
             target = chain.get(revision) if source == "alembic_version" else chain.resolve(revision)
         except RevisionError:
             target = None
+        start = starting_schema(config.migrations_dir, dialect)
         if target is None:
             raise RevisionError(
                 f"no migration file defines revision {revision}"
                 + (" (found in alembic_version)" if source == "alembic_version" else "")
-                + ": import the Alembic history first (`schema-ledger import-alembic alembic/`)")
+                + (f": the migrations start from the schema in {BASELINE_FILE}; a database at that point (before "
+                   "their first revision) is adopted with `schema-ledger baseline`" if start is not None else
+                   ": import the Alembic history first (`schema-ledger import-alembic alembic/`)"))
         upto = list(chain.upto(target.id))
         entries: list[tuple[MigrateOperation | None, SchemaState, str | None, str | None]] = []
         state = dialects.empty_state(dialect)
+        if start is not None:
+            start_tables = len(start[0].tables)
+            for op in baseline_ops(*start, dialect, conn):
+                state = op.apply(state)
+                entries.append((op, state, None, None))
         for one in upto:
             plan = plan_revision(one, state, dialect)
             steps = [(op, after) for step in plan.steps for op, after in zip(step.ops, step.states[1:])]
             entries += [(op, after, one.id, one.checksum) for op, after in steps or [(None, state)]]
             state = steps[-1][1] if steps else state
         found_drift = drift(state, reflect_live(conn, config, state), dialect)
+        message = why or DEFAULT_MESSAGE.format(revision=target.id)
         if found_drift is not None:
             lines = found_drift.lines()
-            shown = "; ".join(lines[:10]) + (f"; and {len(lines) - 10} more" if len(lines) > 10 else "")
-            raise BaselineError(f"the live schema is not the schema revisions up to {target.id} build "
-                                f"({len(lines)} difference{'s' if len(lines) != 1 else ''}, as the ops "
-                                f"that lead from the files' schema to the live one): {shown}")
-        return Adoption(tuple(entries), why or DEFAULT_MESSAGE.format(revision=target.id), state)
+            counted = f"{len(lines)} difference{'s' if len(lines) != 1 else ''}"
+            if not force:
+                shown = "; ".join(lines[:10]) + (f"; and {len(lines) - 10} more" if len(lines) > 10 else "")
+                raise BaselineError(f"the live schema is not the schema revisions up to {target.id} build "
+                                    f"({counted}, as the ops that lead from the files' schema to the live one): "
+                                    f"{shown}; nothing was recorded (--force records the files' schema anyway)")
+            differences[:] = lines
+            message += _FORCED_NOTE.format(counted)
+        return Adoption(tuple(entries), message, state)
 
     found, events = adopt(config, examine, who="stamp only", nothing="there is no database to stamp", by=by,
                           lock_timeout=lock_timeout)
     assert target is not None
-    return StampResult(target.id, tuple(r.id for r in upto), events, len(found.state.tables), source)
+    return StampResult(target.id, tuple(r.id for r in upto), events, len(found.state.tables), source, start_tables,
+                       tuple(differences))
 
 
 def alembic_revision(config: Config) -> str | None:

@@ -2,8 +2,8 @@
 what was declared.
 
 Servers rewrite the SQL they keep: PostgreSQL adds casts and parentheses (``(price >=
-(0)::numeric)``), turns ``IN (...)`` into ``= ANY (ARRAY[...])``, ``BETWEEN`` into two
-comparisons and ``LIKE`` into ``~~``; MariaDB quotes names with backticks and lowercases
+(0)::numeric)``), turns ``IN (...)`` into ``= ANY (ARRAY[...])`` (``IN (v)`` into ``= v``),
+``BETWEEN`` into two comparisons and ``LIKE`` into ``~~``; MariaDB quotes names with backticks and lowercases
 keywords; everyone quotes mixed-case names. :func:`canonical_sql` undoes these rewrites in a
 way that keeps the meaning: a parenthesis goes only where operator precedence makes it
 redundant, so ``(a OR b) AND c`` and ``a OR (b AND c)`` stay different.
@@ -208,7 +208,8 @@ def _operand_end(items: Sequence[Node], start: int) -> int:
 
 
 def _rewrite(items: tuple[Node, ...]) -> tuple[Node, ...]:
-    """``x = ANY (ARRAY[...])`` -> ``x IN (...)``; ``x BETWEEN a AND b`` -> ``(x >= a AND x <= b)``."""
+    """``x = ANY (ARRAY[...])`` -> ``x IN (...)``; ``x IN (v)`` -> ``x = v``; ``x BETWEEN a AND b`` ->
+    ``(x >= a AND x <= b)``."""
     nodes: list[Node] = [Group(n.open, _rewrite(n.items)) if isinstance(n, Group) else n for n in items]
     i = 0
     while i < len(nodes):
@@ -222,6 +223,14 @@ def _rewrite(items: tuple[Node, ...]) -> tuple[Node, ...]:
                 if node.text == "<>":
                     replacement.insert(0, Tok("word", "not"))
                 nodes[i:i + 3] = replacement
+        elif (_is_word(node, "in") and i + 1 < len(nodes) and isinstance(nodes[i + 1], Group)
+              and nodes[i + 1].open == "(" and len(nodes[i + 1].items) == 1  # type: ignore[union-attr]
+              and isinstance(nodes[i + 1].items[0], Tok) and _is_operand(nodes[i + 1].items[0])):  # type: ignore[union-attr]
+            # ``x IN (v)`` is ``x = v`` (PostgreSQL stores it so), ``x NOT IN (v)`` is ``x <> v``
+            negated = i > 0 and _is_word(nodes[i - 1], "not")
+            start = i - 1 if negated else i
+            nodes[start:i + 2] = [Tok("op", "<>" if negated else "="), nodes[i + 1].items[0]]  # type: ignore[union-attr]
+            i = start
         elif _is_word(node, "between") and i > 0:
             negated = _is_word(nodes[i - 1], "not")
             left_end = i - 2 if negated else i - 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from ledger.integrations.alembic_sql import (
     READ,
     SCHEMA,
     UnrenderableStatement,
+    changed_parts,
     changes_no_table,
     classify,
     render_statements,
@@ -34,6 +35,10 @@ from ledger.support.quietwarn import blamed_outside, silenced
 _HOOK_MODULES = re.compile(r"^ledger\.")
 #: the modules SQLAlchemy's warnings skip to blame a frame (its own and Alembic's)
 _LIBRARY_MODULES = re.compile(r"^(?:sqlalchemy\.|alembic\.)")
+
+
+#: (schema, table, ...) as read from a statement, or None
+_Named = TypeVar("_Named", bound="tuple[str | None, ...] | None")
 
 
 @attrs.frozen
@@ -132,12 +137,12 @@ class Captures:
             # a function, a trigger, a view: not in the fold; reversible where its reverse is known
             self._record_statement(text, item, origin, None, reverse=self._reverse_sql(text))
             return
-        table = touched_tables(text) if item.category == SCHEMA else None
+        table = self._unqualified(touched_tables(text)) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
         if item.category == SCHEMA and (self._renamed(text, item, origin) or self._dropped(text, item, origin)):
             return
         try:
-            ops = self._follow_live(table)
+            ops = self._follow_live(table, changed_parts(text) if item.category == SCHEMA else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if item.category == OTHER or not ops:
@@ -156,10 +161,23 @@ class Captures:
                 self._record_statement(text, item, origin, None, note=f"{note}: {exc}", resync=True)
                 return
 
+    def _unqualified(self, found: _Named) -> _Named:
+        """``found`` (schema first) with the database's default schema as no schema: SQL that names
+        it (``"public"."item"``) changes the table the ledger holds as ``item``, unless the ledger
+        holds tables under that schema's name."""
+        if found is None or found[0] is None:
+            return found
+        assert self.state is not None
+        default = self.conn.dialect.default_schema_name
+        if default is None or found[0].lower() != default.lower() or any(
+                schema is not None and schema.lower() == default.lower() for schema, _ in self.state.tables):
+            return found
+        return (None, *found[1:])  # type: ignore[return-value]
+
     def _renamed(self, text: str, item: Captured, origin: str | None) -> bool:
         """Record ``ALTER TABLE a RENAME TO b`` as the rename it is (a diff would see a table
         dropped and another made), when the fold then follows the live schema of ``b``."""
-        found = renamed_table(text)
+        found = self._unqualified(renamed_table(text))
         assert self.state is not None
         if found is None or not self.state.has_table(found[1], found[0]):
             return False
@@ -191,7 +209,7 @@ class Captures:
     def _dropped(self, text: str, item: Captured, origin: str | None) -> bool:
         """Record ``DROP TABLE t`` as the drop it is, with the foreign keys of other tables that
         SQLite keeps dangling (a diff cannot drop a table other tables' keys refer to)."""
-        found = touched_tables(text)
+        found = self._unqualified(touched_tables(text))
         assert self.state is not None
         if found is None or not re.match(r"\s*DROP\s+TABLE\b", text, re.I) \
                 or not self.state.has_table(found[1], found[0]):

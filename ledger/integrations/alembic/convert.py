@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import sqlalchemy as sa
 from alembic.operations import ops as aops
+from alembic.operations.schemaobj import SchemaObjects
 from sqlalchemy.types import TypeDecorator
 
 import ops as lops
@@ -175,7 +176,8 @@ def _alter_column(operation: aops.AlterColumnOp, result: Any, recorder: Recorder
         nullable=operation.modify_nullable, comment=operation.modify_comment,
         server_default=operation.modify_server_default, new_column_name=operation.modify_name, type_=type_,
     )
-    converted: list[MigrateOperation] = [op] if op.has_changes() else []
+    # An op that changes nothing is kept: MySQL/MariaDB's MODIFY still restates the column (the recorder reads it back).
+    converted: list[MigrateOperation] = [op]
     if operation.modify_type is None:
         return converted
     old_checks = _type_checks(operation, operation.existing_type, recorder) if operation.existing_type is not None else []
@@ -191,8 +193,6 @@ def _type_checks(operation: aops.AlterColumnOp, type_: Any, recorder: Recorder) 
     """The CHECK constraints of ``type_`` (an ``Enum``/``Boolean`` with ``create_constraint``) that
     Alembic's ``alter_column`` drops (of the existing type) or adds (of the new one) beside the
     ALTER, as it names them (the naming convention of the context's metadata)."""
-    from alembic.operations.schemaobj import SchemaObjects
-
     if not isinstance(type_, sa.types.SchemaType):
         return []
     dialect = recorder.conn.dialect
@@ -245,8 +245,21 @@ def _add_constraint(operation: aops.AddConstraintOp, result: Any, recorder: Reco
     return [op_class(table.name, spec, schema=table.schema)]  # type: ignore[call-arg]
 
 
+def _dropped_name(operation: aops.DropConstraintOp, recorder: Recorder) -> str:
+    """The name Alembic's ``drop_constraint`` dropped: the name given, through the naming convention
+    of the context's metadata when its template for that kind holds ``%(constraint_name)s``
+    (SQLAlchemy names the constraint Alembic builds to drop as it named the one it made)."""
+    name = operation.constraint_name or ""
+    try:
+        constraint = SchemaObjects(recorder.migration_context).generic_constraint(
+            name, operation.table_name, operation.constraint_type, schema=operation.schema)
+    except Exception:  # noqa: BLE001 - Alembic built it to run the drop; without it the name given is the name
+        return name
+    return str(constraint.name) if isinstance(constraint.name, str) and constraint.name else name
+
+
 def _drop_constraint(operation: aops.DropConstraintOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
-    op = lops.DropConstraintOp(operation.constraint_name or "", operation.table_name,
+    op = lops.DropConstraintOp(_dropped_name(operation, recorder), operation.table_name,
                                type_=operation.constraint_type, schema=operation.schema)
     return [_with_if(op, getattr(operation, "if_exists", None), "exists")]
 

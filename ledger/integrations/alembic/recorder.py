@@ -380,6 +380,11 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         for op in converted:
             if is_noop(op, self.state) or (op.info.get(TYPE_CHECK) and self._holds_check(op)):
                 continue
+            if isinstance(op, lops.AlterColumnOp) and not op.has_changes():
+                # nothing Alembic's op names; MySQL/MariaDB's MODIFY restated the column all the same
+                if self._database.restates_altered_columns and self.state.has_table(op.table_name, op.schema):
+                    self._restated(op, origin)
+                continue
             if self._database.indexes_foreign_keys and isinstance(op, lops.CreateForeignKeyOp):
                 self._adopt_kept_index(op, origin)
             if isinstance(op, lops.DropConstraintOp) and op.type_ == "primary" and not self._database.names_primary_keys:
@@ -401,8 +406,18 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 continue  # the database shows nothing of it
             completed = resolved
             completed = self._stored_checks(self._stored_defaults(completed))
+            if self._database.shares_named_enums:
+                completed = self._existing_enums(completed)
             if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
+            if isinstance(completed, lops.AlterColumnOp) and not self._database.restates_altered_columns \
+                    and completed.modify_type is not None and completed.modify_type.name == "Enum":
+                kept = self._without_kept_type(completed)
+                if kept is None:
+                    log.debug("schema-ledger: revision %s: %s: the database kept the column as it was; nothing recorded",
+                              self.revision, completed.describe())
+                    continue
+                completed = kept
             dropped = dropped_foreign_key(completed, self.state) if self._database.indexes_foreign_keys else None
             self._apply(completed, origin)
             if dropped is not None:
@@ -412,8 +427,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             elif isinstance(completed, lops.AlterColumnOp) and completed.modify_type is not None \
                     and completed.modify_type.name == "Enum":
                 self._kept_type(completed, origin)
-            if self._database.indexes_foreign_keys and isinstance(completed, (lops.CreateIndexOp, lops.CreateUniqueConstraintOp,
-                                                                  lops.CreatePrimaryKeyOp)):
+            if self._database.indexes_foreign_keys and isinstance(completed, (
+                    lops.CreateIndexOp, lops.CreateUniqueConstraintOp, lops.CreatePrimaryKeyOp, lops.CreateForeignKeyOp)):
                 self._replaced_kept_index(completed, origin)
             if self._database.renames_foreign_keys_with_tables and isinstance(completed, lops.RenameTableOp):
                 self._renamed_keys(completed, origin)

@@ -9,6 +9,7 @@ import ops as lops
 from ops import MigrateOperation, SchemaState
 from ops.specs import ForeignKeySpec
 
+from ledger import dialects
 from ledger.schema.comparison import normalize_column
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER
@@ -56,6 +57,36 @@ class RecordsStored:
             return attrs.evolve(op, column=replaced[op.column.name])
         if isinstance(op, lops.AlterColumnOp):
             return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+
+    def _existing_enums(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with each column declared with a named ENUM type that exists given that type as the
+        fold holds it: PostgreSQL keeps the existing type (SQLAlchemy creates a named ENUM only when
+        it is not there), whatever values the column declares."""
+        if isinstance(op, lops.CreateTableOp):
+            columns = op.table.columns
+        elif isinstance(op, lops.AddColumnOp):
+            columns = (op.column,)
+        else:
+            return op
+        assert self.state is not None
+        held = None
+        replaced = {}
+        for column in columns:
+            kw = column.type.kw
+            if column.type.name not in ("Enum", "postgresql.ENUM") or not kw.get("name") \
+                    or not kw.get("native_enum", True):
+                continue
+            if held is None:
+                held = dialects.enum_types(self.state)
+            existing = held.get((kw.get("schema"), str(kw["name"])))
+            if existing is not None and existing != column.type:
+                replaced[column.name] = attrs.evolve(column, type=existing)
+        if not replaced:
+            return op
+        if isinstance(op, lops.AddColumnOp):
+            return attrs.evolve(op, column=replaced[op.column.name])
         return attrs.evolve(op, table=attrs.evolve(
             op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
 
@@ -118,7 +149,8 @@ class RecordsStored:
         return op
 
     def _replaced_kept_index(self, op: MigrateOperation, origin: str | None) -> None:
-        """Record the index InnoDB kept for a dropped foreign key, which it drops once a new key or index serves."""
+        """Record the index InnoDB kept for a dropped foreign key, which it drops once a new key or index
+        serves (a new foreign key on those columns gets an index of its own name in its place)."""
         made = op.index.name if isinstance(op, lops.CreateIndexOp) else op.constraint.name  # type: ignore[attr-defined]
         table, schema = op.table_name, op.schema  # type: ignore[attr-defined]
         with self._quiet():
@@ -134,6 +166,22 @@ class RecordsStored:
                     and not kept.unique and follow.index_name not in live:
                 self._apply(follow, origin, self._message(
                     f"{ADJUSTED} MySQL/MariaDB dropped index {follow.index_name}, now served by {made}"))
+
+    def _without_kept_type(self, op: lops.AlterColumnOp) -> lops.AlterColumnOp | None:
+        """``op`` without its type change when the database kept the column's type as the fold holds it.
+
+        ``ALTER COLUMN ... TYPE name`` of a named ENUM that exists (PostgreSQL) leaves the type's
+        values as they were, whatever values Alembic's ``Enum`` lists: recording the change and then
+        the type kept would make a replay remake the type and add the values again, which a later
+        statement of the transaction cannot use. None: the database changed nothing of the column.
+        """
+        follow = self._follow_live((op.schema, op.table_name))
+        if follow is None or op.modify_name is not None or any(
+                isinstance(f, lops.AlterColumnOp) and f.column_name == op.column_name and f.modify_type is not None
+                for f in follow):
+            return op
+        kept = attrs.evolve(op, modify_type=None)
+        return kept if kept.has_changes() else None
 
     def _kept_type(self, op: lops.AlterColumnOp, origin: str | None) -> None:
         """Record the type the database kept: ``ALTER COLUMN ... TYPE name`` of a named ENUM

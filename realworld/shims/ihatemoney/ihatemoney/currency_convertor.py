@@ -1,0 +1,5 @@
+"""ihatemoney.currency_convertor.CurrencyConverter.no_currency: a revision's server default."""
+
+
+class CurrencyConverter:
+    no_currency = "XXX"

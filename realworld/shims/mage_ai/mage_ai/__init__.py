@@ -1,0 +1,1 @@
+"""mage_ai as its Alembic history imports it (mage_ai/orchestration/db/migrations/versions)."""

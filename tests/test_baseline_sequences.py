@@ -1,0 +1,172 @@
+"""Sequences are part of the schema a baseline records (PostgreSQL, MariaDB).
+
+flask_appbuilder's models draw their ids from ``sa.Sequence``: ``create_all()`` makes a
+``CREATE SEQUENCE`` beside each table, and a later revision's ORM insert reads ``nextval`` of it.
+A baseline (``baseline`` on a database, the starting schema ``import-alembic --from-url``
+reads, ``baseline.json``) holds the sequences the database holds, so the import's scratch
+database, a drill's and a replayed baseline have them. A sequence a column owns (a SERIAL's,
+an identity's) is not one of them: replaying the column makes it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from ledger.cli import main
+from ledger.dialects.sequences import SequenceSpec, sequences_from_json
+from ledger.inspect.audit import verify
+from ledger.integrations.alembic_import import import_alembic
+from ledger.project.config import Config
+from ledger.project.revisions import load_revisions
+from ledger.run import apply as runner
+from ledger.run.baseline import baseline, reflect_sequences, replay_baseline
+from ledger.run.drill import drill
+from ledger.run.rollback import rollback
+from ops.base import LedgerFormatError
+from tests.alembic_histories import made_by_create_all, write_env, write_history
+
+MODELS = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table('things', metadata, sa.Column('id', sa.Integer, sa.Sequence('thing_ids', start=10, increment=5), primary_key=True),
+         sa.Column('name', sa.String(50)))
+sa.Table('plain', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('label', sa.String(20)))
+# named as PostgreSQL names a SERIAL's sequence: the column, which has no default, is not made SERIAL again
+sa.Table('widgets', metadata, sa.Column('id', sa.Integer, sa.Sequence('widgets_id_seq'), primary_key=True))
+"""
+
+#: the first revision made the tables (create_all() makes them for a new database); the next one
+#: inserts a row whose id is drawn from the sequence, as flask_appbuilder's ORM does
+HISTORY = [
+    ["pass"],
+    ["op.add_column('things', sa.Column('kind', sa.String(20)))",
+     "things = sa.table('things', sa.column('id', sa.Integer), sa.column('name', sa.String))",
+     "op.execute(things.insert().values(id=sa.Sequence('thing_ids').next_value(), name='first'))"],
+    ["op.create_table('more', sa.Column('id', sa.Integer(), primary_key=True))"],
+]
+
+
+def _create_all(url: str, folder: Path | None = None) -> None:
+    made_by_create_all(MODELS, url, folder, "0001aa")
+
+
+def _sequences(url: str) -> list[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(sa.inspect(conn).get_sequence_names())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_a_history_whose_models_draw_ids_from_a_sequence_imports_applies_and_drills_from_its_baseline(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, HISTORY)
+    start = database_factory(dialect)
+    _create_all(start, folder)
+    assert {"thing_ids", "widgets_id_seq"} <= set(_sequences(start))
+
+    out = tmp_path / "imported"
+    result = import_alembic(folder, "mysql" if dialect == "mariadb" else dialect, out, from_url=start,
+                            url=database_factory(dialect))
+    assert result.problems == (), result.problems  # the insert found the sequence on the scratch database
+    assert [r.id for r in load_revisions(out)] == ["0002aa", "0003aa"]
+    snapshot = json.loads((out / "baseline.json").read_text(encoding="utf-8"))
+    [held, _widgets] = sequences_from_json(snapshot["sequences"])
+    assert (held.name, held.start, held.increment, held.cycle) == ("thing_ids", 10, 5, False)
+
+    target = database_factory(dialect)
+    _create_all(target, folder)
+    config = Config(project_dir=tmp_path, url=target, migrations=out)
+    adopted = baseline(config)
+    assert adopted.sequences == 2
+    first = adopted.events[0]
+    assert first.op is not None and "CREATE SEQUENCE thing_ids" in first.op.sqltext  # type: ignore[attr-defined]
+    assert "DROP SEQUENCE thing_ids" in first.op.reverse_sql  # type: ignore[attr-defined]
+    assert [r.revision.id for r in runner.apply(config).applied] == ["0002aa", "0003aa"]
+    assert verify(config, live=True).ok
+    # A drill replays the baseline, sequence and all, on its scratch database, then the revisions.
+    report = drill(config, scratch=database_factory(dialect), allow_irreversible=True)
+    assert report.passed, report.failures
+    # Through the baseline, its reverse drops the sequence after the tables.
+    rollback(config, to="base", skip_irreversible=True, through_baseline=True, consent=lambda losses: None)
+    assert {"thing_ids", "widgets_id_seq"} & set(_sequences(target)) == set()
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_baseline_records_the_sequences_no_column_owns(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = database_factory(dialect)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SEQUENCE invoice_numbers START WITH 1000 INCREMENT BY 1 CACHE 1")
+        if dialect == "postgresql":
+            conn.exec_driver_sql("CREATE SEQUENCE small_numbers AS integer MAXVALUE 5000 CYCLE")
+            conn.exec_driver_sql("CREATE TABLE serial_t (id SERIAL PRIMARY KEY)")
+            conn.exec_driver_sql("CREATE TABLE ident_t (id INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY)")
+            # a sequence named as a SERIAL's beside a key column with no default: not made SERIAL again
+            conn.exec_driver_sql("CREATE SEQUENCE doc_id_seq")
+            conn.exec_driver_sql("CREATE TABLE doc (id INTEGER PRIMARY KEY)")
+        else:
+            conn.exec_driver_sql("CREATE TABLE serial_t (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY)")
+    engine.dispose()
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "schema-ledger.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--url", url, "baseline"])
+    assert result.exit_code == 0, result.output
+    expected = ["doc_id_seq", "invoice_numbers", "small_numbers"] if dialect == "postgresql" else ["invoice_numbers"]
+    tables = "3 tables" if dialect == "postgresql" else "1 table"
+    assert f"baseline: {tables} and {len(expected)} sequence" in result.stdout
+    snapshot = json.loads((tmp_path / "migrations" / "baseline.json").read_text(encoding="utf-8"))
+    held = {s.name: s for s in sequences_from_json(snapshot["sequences"])}
+    assert sorted(held) == expected
+    assert (held["invoice_numbers"].start, held["invoice_numbers"].cache) == (1000, 1)
+    if dialect == "postgresql":
+        assert (held["small_numbers"].data_type, held["small_numbers"].maxvalue, held["small_numbers"].cycle) == (
+            "integer", 5000, True)
+
+    # The ledger's baseline made again on an empty database (as a drill makes it) holds the same
+    # sequences, options and all, and no other (no second sequence for a column made SERIAL).
+    made = database_factory(dialect)
+    assert replay_baseline(Config(project_dir=tmp_path, url=url), made) == len(expected) + (3 if dialect == "postgresql" else 1)
+    engine = sa.create_engine(made)
+    with engine.connect() as conn:
+        assert {s.name: s for s in reflect_sequences(conn)} == held
+        assert _sequences(made) == _sequences(url)
+    engine.dispose()
+
+
+def test_a_database_without_sequences_writes_the_schema_document_as_before(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("sqlite")
+    _create_all(url)
+    (tmp_path / "migrations").mkdir()
+    adopted = baseline(Config(project_dir=tmp_path, url=url))
+    assert adopted.sequences == 0 and adopted.snapshot is not None
+    assert "sequences" not in json.loads(adopted.snapshot.read_text(encoding="utf-8"))
+
+
+def test_a_schema_documents_sequences_are_read_strictly() -> None:
+    spec = SequenceSpec("s", start=3, increment=2, minvalue=1, maxvalue=99, cache=1, cycle=True, data_type="smallint")
+    assert sequences_from_json([spec.to_json()]) == (spec,)
+    assert sequences_from_json(None) == ()
+    for bad, why in (({"start": 1}, "with a name"), ({"name": "s", "start": "1"}, "start must be an integer"),
+                     ({"name": "s", "cycle": 1}, "cycle must be"), ({"name": "s", "owner": "x"}, "unknown fields owner"),
+                     ({"name": "s", "data_type": "text"}, "unknown data_type")):
+        with pytest.raises(LedgerFormatError, match=why):
+            sequences_from_json([bad])
+    with pytest.raises(LedgerFormatError, match="must be a list"):
+        sequences_from_json({"name": "s"})
