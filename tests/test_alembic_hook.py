@@ -14,7 +14,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from ledger.integrations.alembic import DATA_CHANGE, NOT_MODELLED, PARTIAL, is_data_change
-from ledger.integrations.alembic_sql import DATA, OTHER, READ, SCHEMA, classify
+from ledger.integrations.alembic_sql import CONSTRAINTS, DATA, OTHER, READ, SCHEMA, changed_parts, classify
 from tests.alembic_histories import (
     LEDGER_TABLE,
     check_live_equals_fold,
@@ -501,3 +501,26 @@ def test_without_the_hook_nothing_is_recorded(tmp_path: Path, database_factory: 
 ])
 def test_statements_are_classified_by_their_first_keyword(statement: str, category: str) -> None:
     assert classify(statement) == category
+
+
+@pytest.mark.parametrize(("statement", "parts"), [
+    ("ALTER TABLE t DROP CONSTRAINT uq_t_x", CONSTRAINTS),
+    ('alter table only "My T" drop constraint if exists "c, d" restrict;', CONSTRAINTS),
+    ("ALTER TABLE s.t ADD CONSTRAINT fk_t FOREIGN KEY (a, b) REFERENCES r (a, b)", CONSTRAINTS),
+    ("ALTER TABLE t ADD UNIQUE (x)", CONSTRAINTS),
+    ("ALTER TABLE t ADD CONSTRAINT ck CHECK (x IN (1, 2) AND y <> ',') NOT VALID", CONSTRAINTS),
+    # the whole table: another table changes too, the table may not be there, columns or indexes change
+    ("ALTER TABLE t DROP CONSTRAINT t_pkey CASCADE", None),
+    ("ALTER TABLE IF EXISTS t DROP CONSTRAINT c", None),
+    ("ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY (id)", None),
+    ("ALTER TABLE t ADD CONSTRAINT uq UNIQUE USING INDEX ix_t", None),
+    ("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES r (id) ON DELETE CASCADE", None),
+    ("ALTER TABLE t DROP CONSTRAINT c, DROP COLUMN x", None),
+    ("ALTER TABLE t ADD CONSTRAINT c UNIQUE (x), ADD COLUMN y int", None),
+    ("ALTER TABLE t ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =)", None),
+    ("ALTER TABLE t ALTER COLUMN x SET NOT NULL", None),
+    ("ALTER TABLE t DROP CONSTRAINT c; ALTER TABLE u DROP CONSTRAINT d", None),
+    ("CREATE INDEX i ON t (x)", None),
+])
+def test_a_statement_that_changes_only_constraints_is_read_back_as_such(statement: str, parts: object) -> None:
+    assert changed_parts(statement) == parts

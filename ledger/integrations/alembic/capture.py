@@ -20,6 +20,7 @@ from ledger.integrations.alembic_sql import (
     READ,
     SCHEMA,
     UnrenderableStatement,
+    changed_parts,
     changes_no_table,
     classify,
     render_statements,
@@ -141,7 +142,7 @@ class Captures:
         if item.category == SCHEMA and (self._renamed(text, item, origin) or self._dropped(text, item, origin)):
             return
         try:
-            ops = self._follow_live(table)
+            ops = self._follow_live(table, changed_parts(text) if item.category == SCHEMA else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if item.category == OTHER or not ops:

@@ -407,6 +407,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 continue  # the database shows nothing of it
             completed = resolved
             completed = self._stored_checks(self._stored_defaults(completed))
+            if self._database.shares_named_enums:
+                completed = self._existing_enums(completed)
             if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
             if isinstance(completed, lops.AlterColumnOp) and not self._database.restates_altered_columns \

@@ -9,6 +9,7 @@ import ops as lops
 from ops import MigrateOperation, SchemaState
 from ops.specs import ForeignKeySpec
 
+from ledger import dialects
 from ledger.schema.comparison import implied_check, normalize_column
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER
@@ -56,6 +57,36 @@ class RecordsStored:
             return attrs.evolve(op, column=replaced[op.column.name])
         if isinstance(op, lops.AlterColumnOp):
             return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+
+    def _existing_enums(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with each column declared with a named ENUM type that exists given that type as the
+        fold holds it: PostgreSQL keeps the existing type (SQLAlchemy creates a named ENUM only when
+        it is not there), whatever values the column declares."""
+        if isinstance(op, lops.CreateTableOp):
+            columns = op.table.columns
+        elif isinstance(op, lops.AddColumnOp):
+            columns = (op.column,)
+        else:
+            return op
+        assert self.state is not None
+        held = None
+        replaced = {}
+        for column in columns:
+            kw = column.type.kw
+            if column.type.name not in ("Enum", "postgresql.ENUM") or not kw.get("name") \
+                    or not kw.get("native_enum", True):
+                continue
+            if held is None:
+                held = dialects.enum_types(self.state)
+            existing = held.get((kw.get("schema"), str(kw["name"])))
+            if existing is not None and existing != column.type:
+                replaced[column.name] = attrs.evolve(column, type=existing)
+        if not replaced:
+            return op
+        if isinstance(op, lops.AddColumnOp):
+            return attrs.evolve(op, column=replaced[op.column.name])
         return attrs.evolve(op, table=attrs.evolve(
             op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
 
