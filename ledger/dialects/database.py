@@ -121,6 +121,9 @@ class Database:
     names_per: ClassVar[NamesPer] = ONE_PER_SCHEMA
     #: whether a primary key keeps the name it is given (MySQL/MariaDB call every one PRIMARY)
     names_primary_keys: ClassVar[bool] = True
+    #: whether a constraint created without a name stays without one (SQLite): the fold's name for
+    #: it (``unnamed`` in its spec) is not the database's, and its DDL writes it without a name
+    keeps_unnamed_constraints: ClassVar[bool] = False
     #: InnoDB's foreign key indexes: an index is made for every foreign key no index serves,
     #: kept when the key is dropped, dropped with the last column it holds or once another
     #: index serves the key; reflection shows them, the fold does not model them

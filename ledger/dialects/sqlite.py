@@ -13,6 +13,11 @@ schema changes" procedure:
 3. ``DROP TABLE "<t>"``, ``ALTER TABLE "_sl_new_<t>" RENAME TO "<t>"``;
 4. the table's indexes (from the state) and triggers (read from ``sqlite_master``) again.
 
+A constraint SQLite holds without a name (``unnamed`` in its spec: created without ``CONSTRAINT
+name``, by ``create_all()`` or an Alembic migration) is written without one, in a rebuild and in
+CREATE TABLE, as SQLite held it: a later migration that reads the table (Alembic's batch mode,
+a lookup by name) finds what it would have found without the ledger.
+
 Foreign keys and the two pragmas:
 
 - ``PRAGMA legacy_alter_table=ON`` is set for the RENAME of step 3 alone. Without it, the
@@ -53,7 +58,7 @@ from ops import (
     MigrateOperation,
     SchemaState,
 )
-from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec
+from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec, table_spec
 from ops.types import TypeSpec
 
 from .base import DDLGenerator, handles, mentions, table_of
@@ -122,6 +127,19 @@ class SQLiteGenerator(DDLGenerator):
             statements += super().statements(op, before)
             before = before.apply(op)
         return statements
+
+    @staticmethod
+    def as_stored(spec: TableSpec) -> TableSpec:
+        """``spec`` as SQLite holds it: the constraints it keeps without a name (``unnamed``) without one."""
+        if not any(c.unnamed for c in spec.constraints):
+            return spec
+
+        def bare(items: Sequence[Any]) -> tuple[Any, ...]:
+            return tuple(attrs.evolve(i, name=None) if i.unnamed else i for i in items)
+
+        pk = spec.primary_key
+        return table_spec(spec.name, spec.columns, spec.schema, bare((pk,))[0] if pk is not None else None,
+                          bare(spec.foreign_keys), bare(spec.uniques), bare(spec.checks), spec.indexes, spec.comment)
 
     # -- what SQLite's ALTER can do ------------------------------------------------------------
 

@@ -112,7 +112,7 @@ def ddl_statements(state: SchemaState, dialect: str) -> list[str]:
 
     gen = _generator(dialect)
     compiler = gen.dialect
-    metadata = state.to_metadata()
+    metadata = gen.metadata(state)
     tables = [metadata.tables[key] for key in sorted(metadata.tables)]
     try:
         statements = [gen.compile(named) for named in gen.named_types(tables)]
