@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from alembic.operations import ops as aops
 from alembic.operations.batch import BatchOperationsImpl
@@ -24,7 +25,15 @@ from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
 from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
 from ledger.integrations.alembic.capture import Captured, Captures
-from ledger.integrations.alembic.convert import CONVERTERS, TYPE_CHECK, _NotModelled, Unconverted, is_noop, touched
+from ledger.integrations.alembic.convert import (
+    CONVERTERS,
+    TYPE_CHECK,
+    Unconverted,
+    _NotModelled,
+    drop_statement,
+    is_noop,
+    touched,
+)
 from ledger.integrations.alembic.fallback import FollowsLive
 from ledger.integrations.alembic.lock import AppliesLock
 from ledger.integrations.alembic.names import ResolvesNames, as_compiled_names
@@ -69,6 +78,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._pending: dict[int, list[tuple[MigrateOperation, str | None]]] = {}
         #: ops were recorded from a table read back whole (in a batch block: after the whole block ran)
         self._read_back = False
+        #: the ops of a batch block are being recorded: the statements captured are the whole block's
+        self._in_batch = False
         #: the version table's heads as this run left them (None: not read yet)
         self._heads: frozenset[str] | None = None
         self._head: tuple[int, str] | None = None
@@ -347,16 +358,20 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 ORIGINAL["flush"](impl)
         pending = self._pending.pop(id(impl), [])
         what = f"alembic batch_alter_table({impl.table_name})"
-        for op, origin in pending:
-            self._read_back = False
-            if isinstance(op, Unconverted):
-                self._fall_back(op.what, op.table, op.error, origin, captured)
-            elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured) \
-                    and not self._read_back:
-                continue
-            # The table was read after the whole block ran: what the block's later ops did is in
-            # what was recorded from it (recording them too would record each change twice).
-            break
+        self._in_batch = True
+        try:
+            for op, origin in pending:
+                self._read_back = False
+                if isinstance(op, Unconverted):
+                    self._fall_back(op.what, op.table, op.error, origin, captured)
+                elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured) \
+                        and not self._read_back:
+                    continue
+                # The table was read after the whole block ran: what the block's later ops did is in
+                # what was recorded from it (recording them too would record each change twice).
+                break
+        finally:
+            self._in_batch = False
         if rebuilt and pending:
             self._rebuilt_as_held(impl.schema, impl.table_name)
 
@@ -364,6 +379,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         """Record what a batch rebuild changed beyond the block's ops: Alembic makes the table again
         from its reflection, which loses what SQLAlchemy does not reflect (an index's ``DESC``)."""
         try:
+            self._lost_type_checks(schema, table)
             follow = self._follow_live((schema, table)) or []
         except Exception:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             return
@@ -394,8 +410,15 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             except InvalidOperationError as exc:
                 twin = self._unique_twin(op)
                 if twin is None and isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
-                    # Alembic dropped something the ledger never held (an exclude constraint, ...).
-                    self._record_statements(captured, origin=origin,
+                    # Alembic dropped something the ledger never held (an exclude constraint, ...):
+                    # recorded as the statement that dropped it. In a batch block, the statements are
+                    # the whole block's: only the drop's own one is, and when there is none (a rebuild
+                    # dropped it) the table is read back after the block.
+                    own = self._own_statements(op, captured)
+                    if own is None and self._in_batch:
+                        raise Unrecordable(f"{op.describe()}: the ledger does not hold it, and a batch "
+                                           f"block dropped it with its other changes") from exc
+                    self._record_statements(own or captured, origin=origin,
                                             foreign=f"{op.describe()}, which the ledger does not hold ({exc})")
                     continue
                 if twin is None:
@@ -436,6 +459,15 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._kept_with_column(completed, origin)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
+
+    def _own_statements(self, op: MigrateOperation, captured: list[Captured]) -> list[Captured] | None:
+        """The statements of ``captured`` that are the drop ``op`` itself (None: none is)."""
+        text = drop_statement(op, self.migration_context, self.conn.dialect)
+        if text is None:
+            return None
+        own = [attrs.evolve(item, texts=tuple(t for t in item.texts if " ".join(t.split()) == text))
+               for item in captured]
+        return [item for item in own if item.texts] or None
 
     def _the_primary_key(self, op: lops.DropConstraintOp) -> lops.DropConstraintOp:
         """A database that names no primary key (MySQL/MariaDB: every one is PRIMARY) drops the
