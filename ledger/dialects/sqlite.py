@@ -170,8 +170,13 @@ class SQLiteGenerator(DDLGenerator):
         return default.kind == "text" and _CONSTANT.fullmatch(default.value) is not None
 
     def _can_drop(self, table: TableSpec, name: str) -> bool:
-        """DROP COLUMN refuses a column that a key, an index, a CHECK or a generated column uses."""
+        """DROP COLUMN refuses a column that a key, an index, a CHECK or a generated column uses,
+        its type's own CHECK included (``Boolean``/``Enum`` with ``create_constraint``: written among
+        the table's constraints by a CREATE TABLE)."""
         if self.version < DROP_COLUMN_VERSION:
+            return False
+        column = table.column(name)
+        if column is not None and _makes_constraint(column.type):
             return False
         if any(name in c.column_names for c in table.constraints) or any(name in i.columns for i in table.indexes):
             return False

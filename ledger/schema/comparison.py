@@ -430,16 +430,20 @@ def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...], d: s
 
 def _implied_checks(table: TableSpec, d: str) -> set[str]:
     """The CHECK conditions that a table's Boolean and Enum types create (with create_constraint)."""
-    implied = set()
-    for column in table.columns:
-        try:
-            values = _checked_values(column.type)
-        except LedgerError:
-            continue
-        if values is not None:
-            name = '"' + column.name.replace('"', '""') + '"'
-            implied.add(canonical_sql(f"{name} IN ({values})", dialect=d))
-    return implied
+    return {check for column in table.columns if (check := implied_check(column, d)) is not None}
+
+
+def implied_check(column: ColumnSpec, d: str) -> str | None:
+    """The CHECK condition (canonical SQL) that ``column``'s Boolean or Enum type creates (with
+    create_constraint); None if it creates none."""
+    try:
+        values = _checked_values(column.type)
+    except LedgerError:
+        return None
+    if values is None:
+        return None
+    name = '"' + column.name.replace('"', '""') + '"'
+    return canonical_sql(f"{name} IN ({values})", dialect=d)
 
 
 @remembered(4096)

@@ -379,6 +379,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         """Record what a batch rebuild changed beyond the block's ops: Alembic makes the table again
         from its reflection, which loses what SQLAlchemy does not reflect (an index's ``DESC``)."""
         try:
+            self._lost_type_checks(schema, table)
             follow = self._follow_live((schema, table)) or []
         except Exception:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             return
