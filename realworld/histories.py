@@ -216,6 +216,13 @@ HISTORIES: tuple[History, ...] = (
     # render_as_batch=True; keystone.common.sql's types and options stood in for by realworld/shims/keystone)
     History("keystone", "keystone==30.0.0", "keystone/common/sql/migrations", shim="keystone", render_as_batch=True,
             version_locations={d: "versions" for d in DIALECTS}),
+    # glance-manage db sync runs the whole history (expand and contract branches, no triggers) on an empty
+    # database; the initial revision makes its tables with the modules beside it (copied); its env.py:
+    # render_as_batch=True
+    History("glance", "glance==33.0.0", "glance/db/sqlalchemy/alembic_migrations", shim="glance", render_as_batch=True,
+            copied=tuple(f"glance/db/sqlalchemy/{m}.py" for m in (
+                "schema", "alembic_migrations/add_images_tables", "alembic_migrations/add_metadefs_tables",
+                "alembic_migrations/add_tasks_tables", "alembic_migrations/add_artifacts_tables"))),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",

@@ -117,7 +117,8 @@ def ledger_fold(conn: sa.Connection, table: str = LEDGER_TABLE) -> SchemaState:
 
 
 def name_like_fold(live: SchemaState, fold: SchemaState) -> SchemaState:
-    """``live`` with the constraints the database keeps no name for (SQLite) named as in ``fold``.
+    """``live`` with the constraints the database keeps no name for (SQLite) named as in ``fold``
+    (and ``unnamed`` as there).
 
     A constraint created without a name has none on SQLite; the fold needs one. They are
     matched by what they are (columns, referent, text), the only thing SQLite keeps.
@@ -134,13 +135,13 @@ def name_like_fold(live: SchemaState, fold: SchemaState) -> SchemaState:
             out = []
             for item in items:
                 if item.name is None:
-                    match = next((w for w in free if attrs.evolve(w, name=None) == item), None)
+                    match = next((w for w in free if attrs.evolve(w, name=None, unnamed=False) == item), None)
                     if match is None:
                         match = next((w for w in free if type(w) is type(item)
                                       and getattr(w, "columns", None) == getattr(item, "columns", ())), None)
                     if match is not None:
                         free.remove(match)
-                        item = attrs.evolve(item, name=match.name)
+                        item = attrs.evolve(item, name=match.name, unnamed=match.unnamed)
                     elif any(attrs.evolve(o, name=None) == item for o in out):
                         continue  # a repeated unnamed UNIQUE in the table's SQL: one constraint in fact
                 out.append(item)
@@ -148,7 +149,7 @@ def name_like_fold(live: SchemaState, fold: SchemaState) -> SchemaState:
 
         pk = table.primary_key
         if pk is not None and pk.name is None and want.primary_key is not None:
-            pk = attrs.evolve(pk, name=want.primary_key.name)
+            pk = attrs.evolve(pk, name=want.primary_key.name, unnamed=want.primary_key.unnamed)
         tables[key] = attrs.evolve(
             table, primary_key=pk,
             foreign_keys=adopt(table.foreign_keys, want.foreign_keys),

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 import ops as lops
 from ops import LedgerError, MigrateOperation, SchemaState
-from ops.specs import TableSpec, named
+from ops.specs import TableSpec, held_unnamed
 
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
@@ -175,7 +175,7 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     def name(item: Any) -> Any:
         if item.name is not None:
             return item
-        item = named(item, live.name)
+        item = held_unnamed(item, live.name)
         base, number = item.name, 2
         while item.name in taken:  # a name the database holds for another constraint (SQLite)
             item, number = attrs.evolve(item, name=f"{base}_{number}"), number + 1
@@ -191,8 +191,10 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     )  # what the database keeps no name for (SQLite, MySQL's primary key) is named as the fold names it
     if fold is None:
         return live
-    norm_live = next(iter(normalize(SchemaState({live.key: live}), dialect).tables.values()))
-    norm_fold = next(iter(normalize(SchemaState({fold.key: fold}), dialect).tables.values()))
+    # each item under the fold's name for it (a constraint the database keeps unnamed too): the
+    # normalized items keep the places of the raw ones
+    norm_live = next(iter(normalize(SchemaState({live.key: live}), dialect, held_names=False).tables.values()))
+    norm_fold = next(iter(normalize(SchemaState({fold.key: fold}), dialect, held_names=False).tables.values()))
 
     def kept(field: str) -> tuple[Any, ...]:
         raw_live, raw_fold = getattr(live, field), getattr(fold, field)
@@ -203,7 +205,7 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
         out = []
         for raw, norm in zip(raw_live, n_live):
             found = by_name.get(norm.name)
-            if found is not None and found[1] == norm:
+            if found is not None and found[1] == norm and _held_alike(found[0], raw):
                 raw = found[0]
             elif found is not None and field == "columns" and found[0].autoincrement is False \
                     and raw.autoincrement == "auto":
@@ -215,11 +217,19 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
         return tuple(out)
 
     pk = live.primary_key
-    if pk is not None and fold.primary_key is not None and norm_live.primary_key == norm_fold.primary_key:
+    if pk is not None and fold.primary_key is not None and norm_live.primary_key == norm_fold.primary_key \
+            and _held_alike(fold.primary_key, pk):
         pk = fold.primary_key
     comment = fold.comment if norm_live.comment == norm_fold.comment else live.comment
     return attrs.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
                         uniques=kept("uniques"), checks=kept("checks"), indexes=kept("indexes"), comment=comment)
+
+
+def _held_alike(fold: Any, live: Any) -> bool:
+    """Whether the database holds ``live`` named as the fold holds ``fold``: a constraint the fold
+    knows as unnamed that a batch rebuild made again under a name (Alembic names a reflected
+    unnamed constraint by the block's ``naming_convention``) is recorded as held now."""
+    return getattr(fold, "unnamed", False) == getattr(live, "unnamed", False)
 
 
 def _differing(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:
