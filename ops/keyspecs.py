@@ -2,6 +2,11 @@
 
 Part of ``ops.specs`` (which re-exports them): plain, frozen values for SQLAlchemy's constraint
 and index objects, with their ``from_*`` and ``to_*`` adapters.
+
+A constraint's ``unnamed`` is True when its database keeps it without a name (SQLite, for a
+constraint created without ``CONSTRAINT name``): ``name`` is then the name the ledger knows it by
+(the naming convention's), which the fold finds it by, and DDL for a database that keeps
+constraints unnamed writes it without a name, as the database held it.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class PrimaryKeySpec:
 
     name: str | None
     columns: tuple[str, ...]
+    unnamed: bool = False
 
     constraint_type = "primary"
     visit_name = "primary_key_constraint"
@@ -61,6 +67,7 @@ class UniqueSpec:
     columns: tuple[str, ...]
     deferrable: bool | None = None
     initially: str | None = None
+    unnamed: bool = False
 
     constraint_type = "unique"
     visit_name = "unique_constraint"
@@ -93,6 +100,7 @@ class ForeignKeySpec:
     deferrable: bool | None = None
     initially: str | None = None
     match: str | None = None
+    unnamed: bool = False
 
     constraint_type = "foreignkey"
     visit_name = "foreign_key_constraint"
@@ -152,6 +160,7 @@ class CheckSpec:
 
     name: str | None
     sqltext: str
+    unnamed: bool = False
 
     constraint_type = "check"
     visit_name = "check_constraint"

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from .base import DEFAULT_NAMING_CONVENTION, InvalidOperationError
 from .keyspecs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, UniqueSpec
 
-__all__ = ["DEFAULT_NAMING_CONVENTION", "MAX_NAME_LENGTH", "conventional_name", "named", "unnamed_metadata"]
+__all__ = ["DEFAULT_NAMING_CONVENTION", "MAX_NAME_LENGTH", "conventional_name", "held_unnamed", "named",
+           "unnamed_metadata"]
 
 MAX_NAME_LENGTH = 63  # PostgreSQL's limit, the smallest of the supported databases
 
@@ -91,3 +92,10 @@ def named(spec: Any, table_name: str, convention: Mapping[str, str] | None = Non
     kind = {PrimaryKeySpec: "pk", UniqueSpec: "uq", ForeignKeySpec: "fk", CheckSpec: "ck",
             IndexSpec: "ix"}[type(spec)]
     return attrs.evolve(spec, name=conventional_name(kind, table_name, spec, convention))
+
+
+def held_unnamed(spec: Any, table_name: str, convention: Mapping[str, str] | None = None) -> Any:
+    """``spec``, which its database holds without a name, named from ``convention`` for the fold
+    and marked ``unnamed`` (an index, which every database names, is only named)."""
+    spec = named(spec, table_name, convention)
+    return spec if isinstance(spec, IndexSpec) or spec.unnamed else attrs.evolve(spec, unnamed=True)

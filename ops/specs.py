@@ -32,6 +32,7 @@ from .naming import (  # noqa: F401 - re-exported
     MAX_NAME_LENGTH,
     fit_name,
     conventional_name,
+    held_unnamed,
     named,
     unnamed_metadata,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "TypeSpec",
     "UniqueSpec",
     "conventional_name",
+    "held_unnamed",
     "register_type",
     "registered_type",
     "registered_type_names",

@@ -216,9 +216,8 @@ class TypeSpec:
         if isinstance(type_, sa.Enum):
             return cls._from_enum(name, type_)
         kwargs: dict[str, Any] = {}
-        params = inspect.signature(kind.__init__).parameters
-        baseline = _baseline(kind)
-        for param in list(params.values())[1:]:
+        params, baseline = _signature(kind)
+        for param in params[1:]:
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or not hasattr(type_, param.name):
                 continue
             value = getattr(type_, param.name)
@@ -233,7 +232,7 @@ class TypeSpec:
                     f"column type {name}: argument {param.name}={value!r} is not a plain value and cannot be "
                     "stored; register a type that takes plain arguments"
                 ) from None
-        if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        if any(p.kind == p.VAR_KEYWORD for p in params):
             cls._extra_attrs(type_, kwargs)
         args: tuple[Any, ...] = ()
         mysql = sys.modules.get("sqlalchemy.dialects.mysql")  # a SET is one of its types: it is loaded
@@ -295,6 +294,18 @@ class TypeSpec:
 
 
 _MISSING = object()
+
+
+_SIGNATURES: dict[type[Any], tuple[list[inspect.Parameter], TypeEngine[Any] | None]] = {}
+
+
+def _signature(kind: type[TypeEngine[Any]]) -> tuple[list[inspect.Parameter], TypeEngine[Any] | None]:
+    """The parameters of ``kind``'s constructor and its :func:`_baseline`, worked out once per class
+    (``inspect.signature`` and building an instance were most of converting a type)."""
+    found = _SIGNATURES.get(kind)
+    if found is None:
+        found = _SIGNATURES[kind] = (list(inspect.signature(kind.__init__).parameters.values()), _baseline(kind))
+    return found
 
 
 def _baseline(kind: type[TypeEngine[Any]]) -> TypeEngine[Any] | None:

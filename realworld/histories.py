@@ -91,6 +91,8 @@ class History:
     requirement: str
     #: the script location inside the wheel (the folder holding ``versions/``)
     folder: str
+    #: the revisions lie in ``folder`` itself, with no env.py (Flask-Alembic's layout): they become ``versions/``
+    flat: bool = False
     version_table: str = "alembic_version"
     naming_convention: dict[str, str] | None = None
     #: the folder under realworld/shims/ put on the path (None: the history imports nothing of its package)
@@ -211,6 +213,18 @@ HISTORIES: tuple[History, ...] = (
     # defaults: no naming convention, no batch mode; a revision skips itself on SQLite)
     History("ihatemoney", "ihatemoney==7.2.1", "ihatemoney/migrations", shim="ihatemoney",
             copied=("ihatemoney/migrations/utils.py",)),
+    # keystone-manage db_sync runs the whole history on an empty database: a legacy initial revision,
+    # then the expand and contract branches (branch labels) under one folder per release (its env.py:
+    # render_as_batch=True; keystone.common.sql's types and options stood in for by realworld/shims/keystone)
+    History("keystone", "keystone==30.0.0", "keystone/common/sql/migrations", shim="keystone", render_as_batch=True,
+            version_locations={d: "versions" for d in DIALECTS}),
+    # glance-manage db sync runs the whole history (expand and contract branches, no triggers) on an empty
+    # database; the initial revision makes its tables with the modules beside it (copied); its env.py:
+    # render_as_batch=True
+    History("glance", "glance==33.0.0", "glance/db/sqlalchemy/alembic_migrations", shim="glance", render_as_batch=True,
+            copied=tuple(f"glance/db/sqlalchemy/{m}.py" for m in (
+                "schema", "alembic_migrations/add_images_tables", "alembic_migrations/add_metadefs_tables",
+                "alembic_migrations/add_tasks_tables", "alembic_migrations/add_artifacts_tables"))),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
@@ -235,6 +249,14 @@ HISTORIES: tuple[History, ...] = (
             shim="dstack", render_as_batch=True, transaction_per_migration=True, dialects=("sqlite", "postgresql"),
             version_locations={"sqlite": "versions", "postgresql": "versions"},
             drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg"}),
+    # airflow's edge3 provider: its own version table, airflow's naming convention and env.py options
+    History("edge3", "apache-airflow-providers-edge3==5.1.0", "airflow/providers/edge3/migrations",
+            version_table="alembic_version_edge3", naming_convention=_AIRFLOW_CONVENTION, shim="airflow",
+            render_as_batch=True, transaction_per_migration=True),
+    # flaskbb's flaskbb db upgrade (Flask-Alembic: the revisions lie in flaskbb/migrations with no env.py,
+    # under the branch label "default") runs the whole history on an empty database, no naming
+    # convention; its columns use sqlalchemy-utils' UUIDType and its own UTCDateTime (realworld/shims/flaskbb)
+    History("flaskbb", "flaskbb==2.2.0", "flaskbb/migrations", flat=True, shim="flaskbb"),
 )
 
 

@@ -117,7 +117,8 @@ def ledger_fold(conn: sa.Connection, table: str = LEDGER_TABLE) -> SchemaState:
 
 
 def name_like_fold(live: SchemaState, fold: SchemaState) -> SchemaState:
-    """``live`` with the constraints the database keeps no name for (SQLite) named as in ``fold``.
+    """``live`` with the constraints the database keeps no name for (SQLite) named as in ``fold``
+    (and ``unnamed`` as there).
 
     A constraint created without a name has none on SQLite; the fold needs one. They are
     matched by what they are (columns, referent, text), the only thing SQLite keeps.
@@ -134,13 +135,13 @@ def name_like_fold(live: SchemaState, fold: SchemaState) -> SchemaState:
             out = []
             for item in items:
                 if item.name is None:
-                    match = next((w for w in free if attrs.evolve(w, name=None) == item), None)
+                    match = next((w for w in free if attrs.evolve(w, name=None, unnamed=False) == item), None)
                     if match is None:
                         match = next((w for w in free if type(w) is type(item)
                                       and getattr(w, "columns", None) == getattr(item, "columns", ())), None)
                     if match is not None:
                         free.remove(match)
-                        item = attrs.evolve(item, name=match.name)
+                        item = attrs.evolve(item, name=match.name, unnamed=match.unnamed)
                     elif any(attrs.evolve(o, name=None) == item for o in out):
                         continue  # a repeated unnamed UNIQUE in the table's SQL: one constraint in fact
                 out.append(item)
@@ -148,7 +149,7 @@ def name_like_fold(live: SchemaState, fold: SchemaState) -> SchemaState:
 
         pk = table.primary_key
         if pk is not None and pk.name is None and want.primary_key is not None:
-            pk = attrs.evolve(pk, name=want.primary_key.name)
+            pk = attrs.evolve(pk, name=want.primary_key.name, unnamed=want.primary_key.unnamed)
         tables[key] = attrs.evolve(
             table, primary_key=pk,
             foreign_keys=adopt(table.foreign_keys, want.foreign_keys),
@@ -340,6 +341,12 @@ def revision_bodies(draw: st.DrawFn, dialect: str, model: _Model) -> list[str]:
             choices += ["sql_create_table"] + (["sql_add_column", "sql_create_index"] if tables else [])
             if any(model.tables[t].indexes for t in tables):
                 choices.append("sql_drop_index")
+            if tables and dialect != "sqlite":  # SQLite changes no constraint with ALTER TABLE
+                choices += ["sql_unique", "sql_fk", "sql_check"]
+                if any(model.tables[t].uniques or model.tables[t].fks for t in tables):
+                    choices.append("sql_drop_constraint")
+                if dialect == "postgresql":
+                    choices.append("sql_drop_missing_constraint")
         kind = draw(st.sampled_from(sorted(choices)))
         lines.extend(_sql_step(draw, kind, dialect, model) if kind.startswith("sql_") else
                      _step(draw, kind, dialect, model))
@@ -380,6 +387,39 @@ def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[s
         name = model.fresh("ix_")
         model.tables[table].indexes[name] = (column,)
         return [f'op.execute("CREATE INDEX {name} ON {table} ({column})")']
+    if kind == "sql_unique":
+        table = draw(st.sampled_from(tables))
+        t = model.tables[table]
+        candidates = sorted(c for c in t.columns if c != t.pk and not model.used(table, c))
+        if not candidates or t.rows:
+            return []
+        column = draw(st.sampled_from(candidates))
+        name = model.fresh("uq_")
+        t.uniques[name] = (column,)
+        return [f'op.execute("ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({column})")']
+    if kind == "sql_fk":
+        table, referent = draw(st.sampled_from(tables)), draw(st.sampled_from(tables))
+        column, name = model.fresh("f"), model.fresh("fk_")
+        model.tables[table].columns[column] = "sa.Integer()"
+        model.tables[table].fks[name] = (column, referent)
+        return [f"op.add_column({table!r}, sa.Column({column!r}, sa.Integer(), nullable=True))",
+                f'op.execute("ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({column}) REFERENCES {referent} (id)")']
+    if kind == "sql_check":  # on a new column, which no step then drops, renames or retypes
+        table, column = draw(st.sampled_from(tables)), model.fresh("k")
+        model.tables[table].columns[column] = "sa.Integer()"
+        model.tables[table].pinned.add(column)
+        return [f"op.add_column({table!r}, sa.Column({column!r}, sa.Integer(), nullable=True))",
+                f'op.execute("ALTER TABLE {table} ADD CONSTRAINT {model.fresh("ck_")} CHECK ({column} <> -987654)")']
+    if kind == "sql_drop_constraint":
+        table = draw(st.sampled_from(sorted(t for t in tables if model.tables[t].uniques or model.tables[t].fks)))
+        t = model.tables[table]
+        type_, name = draw(st.sampled_from(sorted([("unique", n) for n in t.uniques] + [("foreignkey", n) for n in t.fks])))
+        (t.uniques if type_ == "unique" else t.fks).pop(name)
+        if dialect in ("mysql", "mariadb"):
+            return [f'op.execute("ALTER TABLE {table} DROP {"INDEX" if type_ == "unique" else "FOREIGN KEY"} {name}")']
+        return [f'op.execute("ALTER TABLE {table} DROP CONSTRAINT {name}")']
+    if kind == "sql_drop_missing_constraint":
+        return [f'op.execute("ALTER TABLE {draw(st.sampled_from(tables))} DROP CONSTRAINT IF EXISTS {model.fresh("gone_")}")']
     if kind == "sql_drop_index":
         dropped = _draw_dropped_index(draw, dialect, model, tables)
         if dropped is None:

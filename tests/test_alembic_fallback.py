@@ -9,6 +9,7 @@ re-sync, which ``status`` and ``verify`` report.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,15 @@ from ledger.inspect.audit import verify
 from ledger.format.events import RESYNC
 from ledger.project.revisions import RevisionChain
 from ledger.inspect.status import status
-from tests.alembic_histories import hook_events, ledger_only_config, table_names, up_and_down, upgrade_with_hook
+from tests.alembic_histories import (
+    check_live_equals_fold,
+    hook_events,
+    ledger_cli,
+    ledger_only_config,
+    table_names,
+    up_and_down,
+    upgrade_with_hook,
+)
 
 CUSTOM_TYPES = [
     "from sqlalchemy.dialects import postgresql",
@@ -274,3 +283,35 @@ def test_a_batch_block_whose_dropped_column_took_a_foreign_key_records_each_drop
     from tests.alembic_histories import check_everything
 
     check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+def test_a_drop_of_what_the_ledger_does_not_hold_in_a_batch_block_records_each_change_once(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # A batch block drops what the ledger does not hold and changes more: on PostgreSQL (run as
+    # ALTERs) an exclude constraint, recorded as its own DROP CONSTRAINT; on SQLite (a rebuild) a
+    # type's CHECK, read back from the table after the block. Each was recorded as every statement of
+    # the block, then the block's other ops again, which a replay ran twice.
+    urls = {
+        "postgresql": (database_factory("postgresql"),
+                       "op.create_exclude_constraint('item_n_excl', 'item', ('n', '='), using='btree')",
+                       "    batch_op.drop_constraint('item_n_excl')"),
+        "sqlite": (database_factory("sqlite"), "pass", "    batch_op.drop_constraint('ck_item_flag', type_='check')"),
+    }
+    for dialect, (url, made, dropped) in urls.items():
+        folder = tmp_path / dialect
+        upgrade_with_hook(folder, url, [
+            ["op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()),"
+             " sa.Column('flag', sa.Boolean(create_constraint=True, name='ck_item_flag')))", made],
+            ["with op.batch_alter_table('item') as batch_op:",
+             "    batch_op.add_column(sa.Column('m', sa.Integer()))",
+             dropped,
+             "    batch_op.create_index('ix_item_m', ['m'])"],
+        ], batch=True)
+        events = [e for e in hook_events(url) if e.revision == "0002aa"]
+        texts = [e.op.sqltext for e in events if e.op_type == "execute"]  # type: ignore[union-attr]
+        assert all("DROP CONSTRAINT" in t for t in texts), [e.message for e in events]
+        assert [e.op_type for e in events].count("add_column") <= 1 and "create_index" in [e.op_type for e in events]
+        check_live_equals_fold(url)
+        code, out = ledger_cli(url, folder, "drill", "--from-ledger", "--allow-irreversible", "--json", "-q")
+        assert code == 0 and json.loads(out)["passed"], out  # a replay of the ledger makes each change once

@@ -14,7 +14,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from ledger.integrations.alembic import DATA_CHANGE, NOT_MODELLED, PARTIAL, is_data_change
-from ledger.integrations.alembic_sql import DATA, OTHER, READ, SCHEMA, classify
+from ledger.integrations.alembic_sql import CONSTRAINTS, DATA, OTHER, READ, SCHEMA, changed_parts, classify
 from tests.alembic_histories import (
     LEDGER_TABLE,
     check_live_equals_fold,
@@ -476,6 +476,30 @@ def test_operations_outside_the_vocabulary_are_recorded_and_named(
     check_live_equals_fold(url)
 
 
+def test_in_a_batch_block_a_drop_the_ledger_never_held_is_recorded_as_its_own_statements_only(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """The block's other operations run in the same flush; only the drop's statement is recorded for
+    the drop (the others are their own ops: recorded twice, a replay would run them twice)."""
+    url = database_factory("postgresql")
+    _project(tmp_path, [
+        ["op.execute('CREATE EXTENSION IF NOT EXISTS btree_gist')",
+         "op.create_table('booking', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('room', sa.Integer()), sa.Column('during', sa.dialects.postgresql.TSRANGE()))",
+         "op.create_exclude_constraint('no_overlap', 'booking', ('room', '='), ('during', '&&'))"],
+        ["with op.batch_alter_table('booking') as batch_op:",
+         "    batch_op.add_column(sa.Column('note', sa.Text()))",
+         "    batch_op.drop_constraint('no_overlap')",
+         "    batch_op.create_index('ix_booking_room', ['room'])"],
+    ])
+    run_alembic(tmp_path, url, "upgrade", "head")
+    events = [e for e in hook_events(url) if e.revision == "0002aa"]
+    assert [e.op_type for e in events] == ["add_column", "execute", "create_index"]
+    assert events[1].message.startswith(f"{NOT_MODELLED} drop")  # type: ignore[union-attr]
+    assert " ".join(events[1].op.sqltext.split()) == "ALTER TABLE booking DROP CONSTRAINT no_overlap"  # type: ignore[union-attr]
+    check_live_equals_fold(url)
+
+
 def test_without_the_hook_nothing_is_recorded(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
     url = database_factory("sqlite")
     _project(tmp_path, ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))"], hook=False)
@@ -501,3 +525,26 @@ def test_without_the_hook_nothing_is_recorded(tmp_path: Path, database_factory: 
 ])
 def test_statements_are_classified_by_their_first_keyword(statement: str, category: str) -> None:
     assert classify(statement) == category
+
+
+@pytest.mark.parametrize(("statement", "parts"), [
+    ("ALTER TABLE t DROP CONSTRAINT uq_t_x", CONSTRAINTS),
+    ('alter table only "My T" drop constraint if exists "c, d" restrict;', CONSTRAINTS),
+    ("ALTER TABLE s.t ADD CONSTRAINT fk_t FOREIGN KEY (a, b) REFERENCES r (a, b)", CONSTRAINTS),
+    ("ALTER TABLE t ADD UNIQUE (x)", CONSTRAINTS),
+    ("ALTER TABLE t ADD CONSTRAINT ck CHECK (x IN (1, 2) AND y <> ',') NOT VALID", CONSTRAINTS),
+    # the whole table: another table changes too, the table may not be there, columns or indexes change
+    ("ALTER TABLE t DROP CONSTRAINT t_pkey CASCADE", None),
+    ("ALTER TABLE IF EXISTS t DROP CONSTRAINT c", None),
+    ("ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY (id)", None),
+    ("ALTER TABLE t ADD CONSTRAINT uq UNIQUE USING INDEX ix_t", None),
+    ("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES r (id) ON DELETE CASCADE", None),
+    ("ALTER TABLE t DROP CONSTRAINT c, DROP COLUMN x", None),
+    ("ALTER TABLE t ADD CONSTRAINT c UNIQUE (x), ADD COLUMN y int", None),
+    ("ALTER TABLE t ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =)", None),
+    ("ALTER TABLE t ALTER COLUMN x SET NOT NULL", None),
+    ("ALTER TABLE t DROP CONSTRAINT c; ALTER TABLE u DROP CONSTRAINT d", None),
+    ("CREATE INDEX i ON t (x)", None),
+])
+def test_a_statement_that_changes_only_constraints_is_read_back_as_such(statement: str, parts: object) -> None:
+    assert changed_parts(statement) == parts

@@ -31,11 +31,13 @@ def test_on_mariadb_an_alter_column_that_changes_nothing_alembic_knows_is_record
 ) -> None:
     """ihatemoney's c941aaca38c2: ``alter_column(existing_type=sa.VARCHAR(9), autoincrement=False, ...)``
     on an ENUM column, which changes nothing Alembic's op names; MySQL/MariaDB's ``MODIFY`` restates
-    the column from the existing_* arguments and makes it a VARCHAR(9): recorded so."""
+    the column from the existing_* arguments and makes it a VARCHAR(9): recorded so, as an alter of
+    the column made with autoincrement=False (which reflection does not tell from the default)."""
     url = database_factory("mariadb")
     upgrade_with_hook(tmp_path, url, [
         ["op.create_table('project_version', sa.Column('id', sa.Integer(), primary_key=True),"
-         " sa.Column('mode', sa.Enum('DISABLED', 'ENABLED', name='loggingmode'), server_default='ENABLED'))"],
+         " sa.Column('mode', sa.Enum('DISABLED', 'ENABLED', name='loggingmode'), server_default='ENABLED',"
+         " autoincrement=False))"],
         ["with op.batch_alter_table('project_version', schema=None) as batch_op:",
          "    batch_op.alter_column('mode', existing_type=sa.VARCHAR(length=9), existing_nullable=True,"
          " autoincrement=False, existing_server_default=sa.text(\"'ENABLED'\"))"],

@@ -702,3 +702,21 @@ def test_a_json_path_is_recorded_as_the_one_literal_it_is(tmp_path: Path, db_url
         conn.execute(sa.text("UPDATE doc SET n = NULL"))
         conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
         assert conn.execute(sa.text("SELECT n FROM doc")).scalar() == 5
+
+
+def test_a_table_declaring_an_enum_type_that_exists_gets_that_type_as_the_database_holds_it(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """dstack's instances table declares ``Enum(..., name='backendtype')`` with more values than the
+    type backendtype that an earlier table made; PostgreSQL keeps the existing type (SQLAlchemy
+    creates a named ENUM only when it is not there), so the column has its values. Recorded so, a
+    drill replays each revision to the schema the database held after it."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('backends', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('type', sa.Enum('AWS', 'GCP', name='backendtype')))"],
+        ["op.create_table('instances', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('backend', sa.Enum('AWS', 'GCP', 'LOCAL', name='backendtype')))",
+         "op.add_column('backends', sa.Column('spare', sa.Enum('AWS', 'GCP', 'VAST', name='backendtype')))"],
+    ])
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")

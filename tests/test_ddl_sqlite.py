@@ -227,3 +227,17 @@ def test_rebuilds_keep_any_values(values: list[Any], changes: list[int]) -> None
         assert [(k, v) for k, v in after] == [(k, v) for k, v in before]
     finally:
         engine.dispose()
+
+
+def test_a_column_whose_type_makes_a_check_is_dropped_by_a_rebuild(engine: sa.Engine, state: SchemaState) -> None:
+    """glance's images.is_public, a ``Boolean(create_constraint=True)`` of a table's creation:
+    SQLAlchemy writes its CHECK among the table's constraints, which SQLite's DROP COLUMN refuses
+    ("no such column")."""
+    state, _ = migrate(engine, lambda op: op.create_table(
+        "image", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(20)),
+        sa.Column("is_public", sa.Boolean(create_constraint=True), nullable=False)), state)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO image (id, name, is_public) VALUES (1, 'a', 1)"))
+    state, sql = migrate(engine, lambda op: op.drop_column("image", "is_public"), state)
+    assert any(s.startswith("CREATE TABLE _sl_new_image") for s in sql)
+    assert rows(engine, "SELECT id, name FROM image") == [(1, "a")]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import mysql, postgresql as pg
 
 from ledger.storage.db import dialect_of
-from ledger.schema.reflect import DDL_TYPE, UnsupportedDialectError, compare, normalize, reflect, type_ddl
+from ledger.schema.reflect import DDL_TYPE, PARTS, UnsupportedDialectError, compare, normalize, reflect, type_ddl
 from ledger.schema.sqltext import canonical_default, canonical_sql
 from ops import LedgerError, SchemaState, TypeSpec
 from ops.specs import DefaultSpec
@@ -458,6 +458,35 @@ def test_reflecting_some_tables_reads_them_as_the_whole_reflection_does(
         assert dict(alone.tables) == {key: table}
     assert dict(_live(engine, only=["no such table"]).tables) == {}
     assert len(state.tables) > 1
+
+
+@pytest.mark.parametrize("parts", [{"keys", "checks"}, {"indexes"}, {"columns"}, {"comments", "checks"}, set(PARTS)])
+def test_reflecting_some_parts_reads_them_as_the_whole_reflection_does(
+        rich: tuple[sa.Engine, str, SchemaState], parts: set[str]) -> None:
+    """``reflect(held=..., parts=...)`` (what the Alembic hook reads after a statement that can change
+    only those parts of its table) gives the parts read as reflecting everything does, and the
+    others as ``held`` has them; a table not there by its name is left out."""
+    engine, _dialect, _state = rich
+    whole = _live(engine)
+    for key, table in whole.tables.items():
+        # what was held before: every part emptied, so each part read shows, and each not read stays empty
+        bare = attrs.evolve(table, columns=table.columns[:1], primary_key=None, foreign_keys=(), uniques=(),
+                            checks=(), indexes=(), comment="held")
+        read = _live(engine, held={table.name: bare}, parts=parts)
+        got = read.tables[key]
+        if "keys" in parts or "indexes" in parts:  # each of them reads the other where it must (MySQL, SQLite)
+            assert (got.primary_key, got.foreign_keys, got.uniques) == (
+                table.primary_key, table.foreign_keys, table.uniques)
+        else:
+            assert (got.primary_key, got.foreign_keys) == (None, ())
+        assert got.checks == (table.checks if "checks" in parts else ())
+        assert got.columns == (table.columns if "columns" in parts else bare.columns)
+        assert got.comment == (table.comment if "comments" in parts else "held")
+        if "indexes" in parts:
+            assert got.indexes == table.indexes
+        elif "keys" not in parts:
+            assert got.indexes == ()
+    assert dict(_live(engine, held={"no such table": bare}, parts=parts).tables) == {}
 
 def test_reflect_reads_what_the_database_keeps(rich: tuple[sa.Engine, str, SchemaState]) -> None:
     engine, dialect, _ = rich

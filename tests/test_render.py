@@ -211,6 +211,24 @@ def check_json(state: SchemaState) -> None:
     assert text == json.dumps(json.loads(text), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
+def test_json_is_read_under_the_name_rule_of_its_database() -> None:
+    """MariaDB keeps an index's name per table: a schema document of a MariaDB database (baseline.json)
+    with an index named alike on two tables reads back under its rule, and is refused under the
+    strictest one (names per schema)."""
+    from ledger import dialects
+    from ops.keyspecs import IndexElement
+    from ops.specs import IndexSpec, PrimaryKeySpec, TableSpec
+
+    state = dialects.empty_state("mysql")
+    for name in ("ab_permission", "ab_view_menu"):
+        state = state.with_table(TableSpec(
+            name, columns=(ColumnSpec("id", TypeSpec("Integer"), nullable=False), ColumnSpec("name", TypeSpec("String", (50,)))),
+            primary_key=PrimaryKeySpec("PRIMARY", ("id",)), indexes=(IndexSpec("name", (IndexElement("name"),), unique=True),)))
+    assert state_from_json(state_to_json(state), state.names_per) == state
+    with pytest.raises(LedgerFormatError, match="on ab_view_menu is already used"):
+        state_from_json(state_to_json(state))
+
+
 @given(strategies.small_states())
 def test_json_round_trip(state: SchemaState) -> None:
     check_json(state)

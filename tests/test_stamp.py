@@ -157,3 +157,54 @@ def test_every_alembic_command_has_a_counterpart_in_the_cli_and_the_docs() -> No
         assert verb in main.commands or verb in ALEMBIC_COMMANDS, verb
         counterpart = ALEMBIC_COMMANDS.get(verb, verb).split()[0]
         assert counterpart in main.commands, (verb, counterpart)
+
+
+BRANCHES = {  # revision: (down_revision, body); 0002 and 0003 branch off 0001, 0004 follows 0002
+    "0001bb": (None, "op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True))"),
+    "0002bb": ("0001bb", "op.create_table('b', sa.Column('id', sa.Integer(), primary_key=True))"),
+    "0003bb": ("0001bb", "op.create_table('c', sa.Column('id', sa.Integer(), primary_key=True))"),
+    "0004bb": ("0002bb", "op.add_column('b', sa.Column('note', sa.String(20)))"),
+}
+
+
+def test_stamp_reads_several_heads_from_alembic_version_where_the_files_order_allows(
+    tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """A database at two unmerged heads stands at the later of them in the files' (linearized) order when
+    every file before it is one those heads follow; otherwise it is at no revision of the files, and
+    stamp says which files are in the way."""
+    from tests.alembic_histories import REVISION
+
+    alembic = tmp_path / "alembic"
+    write_env(alembic, hook=False)
+    for revision, (down, body) in BRANCHES.items():
+        (alembic / "versions" / f"{revision}_step.py").write_text(
+            REVISION.format(message=f"step {revision}", revision=revision, down=down, body="    " + body), encoding="utf-8")
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n')
+    args = ["import-alembic", str(alembic), "--dialect", "mysql" if dialect == "mariadb" else dialect]
+    if dialect != "sqlite":
+        args += ["--scratch-url", database_factory(dialect)]
+    assert run(*args, cwd=tmp_path).exit_code == 0
+    # Alembic's upgrade order, which the files follow: 0003's branch after 0002's
+    for revision, down in (("0002bb", "0001bb"), ("0004bb", "0002bb"), ("0003bb", "0004bb")):
+        [path] = (tmp_path / "migrations").glob(f"{revision}_*.py")
+        assert f"down_revision = {down!r}" in path.read_text(encoding="utf-8")
+
+    # Both branches at their heads: at 0003bb, the last file, every file before it followed.
+    url = database_factory(dialect)
+    run_alembic(alembic, url, "upgrade", "heads")
+    refused = run("--url", url, "baseline", cwd=tmp_path)  # it would leave the imported revisions pending
+    assert refused.exit_code == 1 and "adopt it with `schema-ledger stamp`" in one_error_line(refused)
+    stamped = run("--url", url, "stamp", cwd=tmp_path)
+    assert stamped.exit_code == 0, stamped.output
+    assert "stamped at 0003bb (from alembic_version): 4 revisions recorded" in stamped.stdout
+    assert "pending    none" in run("--url", url, "status", cwd=tmp_path).stdout
+
+    # At 0002bb and 0003bb: 0004bb, which neither follows, comes before 0003bb in the files.
+    split = database_factory(dialect)
+    run_alembic(alembic, split, "upgrade", "0002bb")
+    run_alembic(alembic, split, "upgrade", "0003bb")
+    refused = run("--url", split, "stamp", cwd=tmp_path)
+    assert refused.exit_code == 2
+    assert "the files put 0004bb before 0003bb, which none of those heads follows" in one_error_line(refused)
+    assert "schema_ledger" not in tables(split)

@@ -166,12 +166,21 @@ class DDLGenerator:
         return self.preparer.quote(name)
 
     def metadata(self, state: SchemaState) -> sa.MetaData:
-        """The SQLAlchemy tables of ``state`` (built once per state per generator)."""
+        """The SQLAlchemy tables of ``state``, as the database holds them (built once per state per generator)."""
         cached = self._metadata.get(id(state))
         if cached is None or cached[0] is not state:
-            cached = (state, state.to_metadata())
+            metadata = sa.MetaData()
+            for key in sorted(state.tables, key=lambda k: (k[0] or "", k[1])):
+                self.as_stored(state.tables[key]).to_table(metadata)
+            cached = (state, metadata)
             self._metadata[id(state)] = cached
         return cached[1]
+
+    @staticmethod
+    def as_stored(spec: TableSpec) -> TableSpec:
+        """``spec`` as the database holds it, for its DDL (SQLite: without the names of the
+        constraints it keeps unnamed)."""
+        return spec
 
     def table(self, state: SchemaState, name: str, schema: str | None = None) -> sa.Table:
         spec = state.table(name, schema)  # a clear error when it is missing
@@ -181,16 +190,16 @@ class DDLGenerator:
             self._tables[(id(state), spec.key)] = cached
         return cached[1].tables[spec.fullname]
 
-    @staticmethod
-    def neighbourhood(state: SchemaState, spec: TableSpec) -> sa.MetaData:
-        """A private MetaData with ``spec``'s table and the tables its foreign keys refer to: all that
-        compiling its DDL needs. Building every table of the state for each op made apply
-        quadratic in the number of tables."""
+    @classmethod
+    def neighbourhood(cls, state: SchemaState, spec: TableSpec) -> sa.MetaData:
+        """A private MetaData with ``spec``'s table (as the database holds it) and the tables its
+        foreign keys refer to: all that compiling its DDL needs. Building every table of the state
+        for each op made apply quadratic in the number of tables."""
         metadata = sa.MetaData()
         referred = _referred(state, spec)
         for key in sorted({spec.key, *referred}, key=lambda k: (k[0] or "", k[1])):
             if key == spec.key:
-                spec.to_table(metadata)
+                cls.as_stored(spec).to_table(metadata)
             elif referred[key] is not None:
                 schema, name, columns = referred[key]  # type: ignore[misc]
                 sa.Table(name, metadata, *(c.to_column() for c in columns), schema=schema)

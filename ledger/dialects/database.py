@@ -121,6 +121,9 @@ class Database:
     names_per: ClassVar[NamesPer] = ONE_PER_SCHEMA
     #: whether a primary key keeps the name it is given (MySQL/MariaDB call every one PRIMARY)
     names_primary_keys: ClassVar[bool] = True
+    #: whether a constraint created without a name stays without one (SQLite): the fold's name for
+    #: it (``unnamed`` in its spec) is not the database's, and its DDL writes it without a name
+    keeps_unnamed_constraints: ClassVar[bool] = False
     #: InnoDB's foreign key indexes: an index is made for every foreign key no index serves,
     #: kept when the key is dropped, dropped with the last column it holds or once another
     #: index serves the key; reflection shows them, the fold does not model them
@@ -132,6 +135,9 @@ class Database:
     renames_foreign_keys_with_tables: ClassVar[bool] = False
     #: an index on a TEXT column gets a key prefix length the database chooses (MariaDB)
     prefixes_text_indexes: ClassVar[bool] = False
+    #: a named ENUM is a type of the schema that columns share: a column declared with the name
+    #: of one that exists gets that type, with its values, whatever values it declares (PostgreSQL)
+    shares_named_enums: ClassVar[bool] = False
     #: SQL that names the connected database user (None: the database has no users)
     current_user_sql: ClassVar[str | None] = None
 

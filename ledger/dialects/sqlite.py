@@ -13,6 +13,11 @@ schema changes" procedure:
 3. ``DROP TABLE "<t>"``, ``ALTER TABLE "_sl_new_<t>" RENAME TO "<t>"``;
 4. the table's indexes (from the state) and triggers (read from ``sqlite_master``) again.
 
+A constraint SQLite holds without a name (``unnamed`` in its spec: created without ``CONSTRAINT
+name``, by ``create_all()`` or an Alembic migration) is written without one, in a rebuild and in
+CREATE TABLE, as SQLite held it: a later migration that reads the table (Alembic's batch mode,
+a lookup by name) finds what it would have found without the ledger.
+
 Foreign keys and the two pragmas:
 
 - ``PRAGMA legacy_alter_table=ON`` is set for the RENAME of step 3 alone. Without it, the
@@ -53,7 +58,7 @@ from ops import (
     MigrateOperation,
     SchemaState,
 )
-from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec
+from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec, table_spec
 from ops.types import TypeSpec
 
 from .base import DDLGenerator, handles, mentions, table_of
@@ -123,6 +128,19 @@ class SQLiteGenerator(DDLGenerator):
             before = before.apply(op)
         return statements
 
+    @staticmethod
+    def as_stored(spec: TableSpec) -> TableSpec:
+        """``spec`` as SQLite holds it: the constraints it keeps without a name (``unnamed``) without one."""
+        if not any(c.unnamed for c in spec.constraints):
+            return spec
+
+        def bare(items: Sequence[Any]) -> tuple[Any, ...]:
+            return tuple(attrs.evolve(i, name=None) if i.unnamed else i for i in items)
+
+        pk = spec.primary_key
+        return table_spec(spec.name, spec.columns, spec.schema, bare((pk,))[0] if pk is not None else None,
+                          bare(spec.foreign_keys), bare(spec.uniques), bare(spec.checks), spec.indexes, spec.comment)
+
     # -- what SQLite's ALTER can do ------------------------------------------------------------
 
     def needs_rebuild(self, op: MigrateOperation, before: SchemaState) -> bool:
@@ -152,8 +170,13 @@ class SQLiteGenerator(DDLGenerator):
         return default.kind == "text" and _CONSTANT.fullmatch(default.value) is not None
 
     def _can_drop(self, table: TableSpec, name: str) -> bool:
-        """DROP COLUMN refuses a column that a key, an index, a CHECK or a generated column uses."""
+        """DROP COLUMN refuses a column that a key, an index, a CHECK or a generated column uses,
+        its type's own CHECK included (``Boolean``/``Enum`` with ``create_constraint``: written among
+        the table's constraints by a CREATE TABLE)."""
         if self.version < DROP_COLUMN_VERSION:
+            return False
+        column = table.column(name)
+        if column is not None and _makes_constraint(column.type):
             return False
         if any(name in c.column_names for c in table.constraints) or any(name in i.columns for i in table.indexes):
             return False

@@ -117,6 +117,7 @@ class SQLite(Database):
     #: index names per database; constraint names are not checked at all (the fold keeps them
     #: apart per table: it finds them by name)
     names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")))
+    keeps_unnamed_constraints = True
 
     def offline_version(self) -> tuple[int, ...] | None:
         return tuple(sqlite3.sqlite_version_info)

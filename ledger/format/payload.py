@@ -22,7 +22,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from ops import OP_TYPES, LedgerFormatError, MigrateOperation, RegistrationError, UnknownTypeError
 from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp
-from ops.specs import TypeSpec, registered_type
+from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TypeSpec, UniqueSpec, registered_type
 
 __all__ = [
     "INT_END", "INT_MIN", "MAX_NAME_BYTES", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
@@ -247,7 +247,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(lambda t: t == _OPS, lambda ops: [to_payload(op) for op in ops])
     conv.register_structure_hook_func(lambda t: t == _OPS, lambda d, _: _nested_ops(d))
 
-    # Fields added after version 1 of their op are left out while unset, so older ops keep their bytes.
+    # Fields added after version 1 of their op (or of a spec) are left out while unset, so older ops
+    # keep their bytes.
     for op_class, fields in _OPTIONAL_FIELDS.items():
         overrides = {f: override(omit_if_default=True) for f in fields}
         conv.register_unstructure_hook(op_class, make_dict_unstructure_fn(op_class, conv, **overrides))
@@ -412,11 +413,16 @@ def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, 
     return f"c{i}({value}, ct{i})"
 
 
-#: op class -> fields written only when they differ from their default.
-_OPTIONAL_FIELDS: dict[type[MigrateOperation], tuple[str, ...]] = {
+#: op or spec class -> fields written only when they differ from their default.
+_OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
     AddColumnOp: ("insert_before", "_then"),
     AlterColumnOp: ("postgresql_using",),
     DropColumnOp: ("_before", "_dependents"),
+    # a constraint its database keeps without a name
+    PrimaryKeySpec: ("unnamed",),
+    UniqueSpec: ("unnamed",),
+    ForeignKeySpec: ("unnamed",),
+    CheckSpec: ("unnamed",),
 }
 
 _OPS = tuple[MigrateOperation, ...]

@@ -84,8 +84,8 @@ def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
 
 def _comparable(state: SchemaState, dialect: str) -> SchemaState:
     """``state`` normalized, every constraint and index named (a fold needs names; the same
-    unnamed item gets the same name on both sides)."""
-    normal = normalize(state, dialect)
+    unnamed item gets the same name on both sides, the fold's when the live side adopted it)."""
+    normal = normalize(state, dialect, held_names=False)
     tables = {}
     for key, table in normal.tables.items():
         tables[key] = attrs.evolve(
@@ -128,7 +128,7 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
         pk = table.primary_key
         if pk is not None and pk.name is None and want.primary_key is not None \
                 and _bare(table, pk, dialect) == _bare(want, want.primary_key, dialect):
-            pk = attrs.evolve(pk, name=want.primary_key.name)
+            pk = attrs.evolve(pk, name=want.primary_key.name, unnamed=want.primary_key.unnamed)
 
         def adopt(items: Sequence[Any], wanted: Sequence[Any]) -> tuple[Any, ...]:
             taken = {i.name for i in items if i.name is not None}
@@ -140,7 +140,7 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
                     match = next((w for w in free if _bare(want, w, dialect) == shape), None)  # noqa: B023
                     if match is not None:
                         free.remove(match)
-                        item = attrs.evolve(item, name=match.name)
+                        item = attrs.evolve(item, name=match.name, unnamed=match.unnamed)
                 out.append(item)
             return tuple(out)
 

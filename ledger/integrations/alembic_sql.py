@@ -166,6 +166,40 @@ def touched_tables(statement: str) -> tuple[str | None, str] | None:
     return None
 
 
+#: what of its table a statement that only adds or drops one constraint can change
+CONSTRAINTS = frozenset({"keys", "checks"})
+_CONSTRAINT_ONLY = re.compile(
+    rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+(?:"
+    rf"DROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?{_NAME}\s*(?:RESTRICT\s*)?"
+    rf"|ADD\s+(?:CONSTRAINT\s+{_NAME}\s+)?(?:UNIQUE|CHECK|FOREIGN\s+KEY)\b(?P<rest>.*)"
+    r")\s*;?\s*$", re.I | re.S)
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def changed_parts(statement: str) -> frozenset[str] | None:
+    """What of its one table (:func:`touched_tables`) a DDL statement can change, when that is less
+    than the whole table: :data:`CONSTRAINTS` for an ``ALTER TABLE t DROP CONSTRAINT c`` or an
+    ``ALTER TABLE t ADD [CONSTRAINT c] UNIQUE | CHECK | FOREIGN KEY ...`` with no other action.
+    None (the whole table) for anything else: ``IF EXISTS`` on the table (it may not be there),
+    ``CASCADE`` (other tables' keys go too), a primary key (its columns become NOT NULL), a
+    constraint made from an index (``USING INDEX``: the index goes), several actions."""
+    if touched_tables(statement) is None:
+        return None
+    text = statement[_skip_leading(statement):]
+    match = _CONSTRAINT_ONLY.match(text)
+    if match is None:
+        return None
+    rest = _SKIP.sub(" ", match.group("rest") or "")
+    while True:  # the parenthesised parts (column lists, a CHECK's expression) say nothing of the table
+        shorter = _PARENTHESES.sub(" ", rest)
+        if shorter == rest:
+            break
+        rest = shorter
+    if re.search(r"[,()]|\bUSING\b|\bINDEX\b|\bPRIMARY\b|\bEXCLUDE\b|\bCASCADE\b", rest, re.I):
+        return None
+    return CONSTRAINTS
+
+
 _CREATED = re.compile(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
     rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"

@@ -43,7 +43,7 @@ from ops import (
     MigrateOperation,
     SchemaState,
 )
-from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, named
+from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, held_unnamed
 
 from ledger.schema.autogenerate import BASELINE_FILE
 from ledger.project.config import Config
@@ -156,7 +156,7 @@ def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str
     def name(item: object, table: TableSpec) -> object:
         if item.name is not None:  # type: ignore[attr-defined]
             return item
-        first = named(item, table.name, naming_convention)
+        first = held_unnamed(item, table.name, naming_convention)  # the database keeps no name for it
         candidate, n = first, 2
         while (table.schema, candidate.name) in used:
             candidate = attrs.evolve(first, name=f"{first.name}_{n}")
@@ -228,11 +228,11 @@ def starting_schema(folder: Path, dialect: str) -> tuple[SchemaState, tuple[Sequ
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        state = state_from_json(data)
+        state = state_from_json(data, dialects.empty_state(dialect).names_per)
         sequences = sequences_from_json(data.get("sequences"))
     except (OSError, ValueError, LedgerError) as exc:
         raise BaselineError(f"{path}: {exc}") from None
-    return state.with_names_per(dialects.empty_state(dialect).names_per), sequences
+    return state, sequences
 
 
 def alembic_version(conn: sa.Connection) -> str | None:

@@ -18,6 +18,8 @@ is adopted where it stands.
 
 from __future__ import annotations
 
+import re
+
 import attrs
 import sqlalchemy as sa
 
@@ -35,6 +37,8 @@ from ledger.storage.session import connect, tx, wrap_db_errors
 __all__ = ["StampResult", "alembic_revision", "stamp"]
 
 DEFAULT_MESSAGE = "stamp: the database was found at revision {revision}"
+#: the note import-alembic writes in a file whose Alembic parents are not the file before it
+_FOLLOWS = re.compile(r"Alembic revision (\S+) follows (.+?); linearized in Alembic's upgrade order")
 #: how a forced stamp's message says what it recorded over
 _FORCED_NOTE = " (forced over {} with the live schema)"
 
@@ -79,8 +83,7 @@ def stamp(
                 raise RevisionError("no revision given and the database has no alembic_version row: give "
                                     "the revision the database is at (`schema-ledger stamp REVISION`)")
             if "," in found:
-                raise RevisionError(f"alembic_version holds several heads ({found}): give the revision "
-                                    "of the migration files the database is at")
+                found = _latest_of_heads(chain, [r.strip() for r in found.split(",")])
             revision, source = found, "alembic_version"
         try:
             target = chain.get(revision) if source == "alembic_version" else chain.resolve(revision)
@@ -126,6 +129,43 @@ def stamp(
     assert target is not None
     return StampResult(target.id, tuple(r.id for r in upto), events, len(found.state.tables), source, start_tables,
                        tuple(differences))
+
+
+def _alembic_parents(revision: Revision) -> tuple[str, ...]:
+    """The Alembic revisions ``revision`` followed in its history: those the import's note names for a
+    linearized one (a merge, a branch), else the file before it."""
+    found = _FOLLOWS.search(" ".join(revision.message.split()))
+    if found is not None and found.group(1) == revision.id:
+        return tuple(p.strip() for p in found.group(2).split(",") if p.strip() not in ("", "base"))
+    return (revision.down_revision,) if revision.down_revision else ()
+
+
+def _latest_of_heads(chain: RevisionChain, heads: list[str]) -> str:
+    """The revision of the files at which a database whose ``alembic_version`` holds several ``heads``
+    (branches not merged) stands: the latest of them in the files' order, when the revisions before it
+    are exactly those the heads follow in the Alembic history (the import's linearized order puts no
+    revision of another branch between them)."""
+    files = {r.id: r for r in chain.revisions}
+    unknown = [h for h in heads if h not in files]
+    if unknown:
+        return unknown[0]  # named as a revision no file defines
+    applied: set[str] = set()
+    todo = list(heads)
+    while todo:
+        one = todo.pop()
+        if one in applied or one not in files:
+            continue
+        applied.add(one)
+        todo.extend(_alembic_parents(files[one]))
+    latest = max(heads, key=chain.ids.index)
+    between = [r.id for r in chain.upto(latest) if r.id not in applied]
+    if between:
+        raise RevisionError(
+            f"alembic_version holds several heads ({', '.join(heads)}): the files put {', '.join(between[:5])}"
+            f"{' ...' if len(between) > 5 else ''} before {latest}, which none of those heads follows, so the "
+            "database is at no one revision of the files: upgrade it with Alembic to heads that are, or give the "
+            "revision to stamp")
+    return latest
 
 
 def alembic_revision(config: Config) -> str | None:

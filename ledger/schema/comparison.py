@@ -124,30 +124,45 @@ def upper_or_none(value: Any) -> str | None:
 
 
 @collection_paused
-def normalize(state: SchemaState, dialect: str) -> SchemaState:
+def normalize(state: SchemaState, dialect: str, *, held_names: bool = True) -> SchemaState:
     """What the dialect keeps of `state`: the form in which a fold and a reflection can be compared.
-    dialect: a database's name (``dialects.choices()``; MariaDB is "mysql")."""
+    dialect: a database's name (``dialects.choices()``; MariaDB is "mysql"). ``held_names``: a
+    constraint the database keeps unnamed has no name (else the fold's name for it, so that each
+    item keeps its place among the others)."""
     d = _dialect(dialect)
-    tables = [_normalized_table(table, d) for table in state.tables.values()]
+    tables = [_normalized_table(table, d, held_names) for table in state.tables.values()]
     return SchemaState({t.key: t for t in tables})
 
 
 #: (id of a table, dialect) -> (that table, its normalized form): the states compared one after the
 #: other (a fold revision by revision, the hook's reflect-and-diff after each SQL statement) share
 #: the TableSpec objects of the tables that did not change, which are normalized once
-_NORMALIZED: dict[tuple[int, str], tuple[TableSpec, TableSpec]] = {}
+_NORMALIZED: dict[tuple[int, str, bool], tuple[TableSpec, TableSpec]] = {}
 
 
-def _normalized_table(table: TableSpec, d: str) -> TableSpec:
-    key = (id(table), d)
+def _normalized_table(table: TableSpec, d: str, held_names: bool = True) -> TableSpec:
+    key = (id(table), d, held_names)
     hit = _NORMALIZED.get(key)
     if hit is not None and hit[0] is table:
         return hit[1]
-    found = _normalize_table(table, d)
+    found = _normalize_table(table if held_names else _all_named(table), d)
     if len(_NORMALIZED) >= 16384:
         _NORMALIZED.clear()
     _NORMALIZED[key] = (table, found)
     return found
+
+
+def _all_named(table: TableSpec) -> TableSpec:
+    """``table`` with no constraint marked unnamed."""
+    if not any(c.unnamed for c in table.constraints):
+        return table
+
+    def named(items: Iterable[Any]) -> tuple[Any, ...]:
+        return tuple(attrs.evolve(i, unnamed=False) for i in items)
+
+    pk = table.primary_key
+    return attrs.evolve(table, primary_key=attrs.evolve(pk, unnamed=False) if pk is not None else None,
+                        foreign_keys=named(table.foreign_keys), uniques=named(table.uniques), checks=named(table.checks))
 
 
 def _name(name: str, d: str) -> str:
@@ -156,6 +171,11 @@ def _name(name: str, d: str) -> str:
 
 def _opt_name(name: str | None, d: str) -> str | None:
     return None if name is None else _name(name, d)
+
+
+def _held_name(item: Any, d: str) -> str | None:
+    """The name the database holds for constraint ``item``: none for one it keeps unnamed."""
+    return None if item.unnamed and _db(d).keeps_unnamed_constraints else _opt_name(item.name, d)
 
 
 def _names(names: Iterable[str], d: str) -> tuple[str, ...]:
@@ -168,7 +188,7 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     columns = tuple(normalize_column(c, c.name in pk_columns, d) for c in table.columns)
     primary_key = None
     if table.primary_key is not None:
-        primary_key = PrimaryKeySpec(_opt_name(table.primary_key.name, d) if db.names_primary_keys else None,
+        primary_key = PrimaryKeySpec(_held_name(table.primary_key, d) if db.names_primary_keys else None,
                                      _names(table.primary_key.columns, d))
     uniques = [_normalize_unique(u, d) for u in table.uniques]
     if db.merges_duplicate_uniques:
@@ -186,7 +206,7 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     if db.uniques_are_indexes:
         indexes += [IndexSpec(u.name, tuple(IndexElement(c) for c in u.columns), unique=True) for u in uniques]
         uniques = []
-    checks = tuple(CheckSpec(_opt_name(c.name, d), canonical_sql(c.sqltext, dialect=d)) for c in table.checks)
+    checks = tuple(CheckSpec(_held_name(c, d), canonical_sql(c.sqltext, dialect=d)) for c in table.checks)
     return TableSpec(
         name=_name(table.name, d),
         schema=table.schema,
@@ -293,7 +313,7 @@ def _normalize_foreign_key(fk: ForeignKeySpec, table: TableSpec, d: str) -> Fore
     deferrable, initially = _deferral(fk.deferrable, fk.initially, kept=db.keeps_foreign_key_deferral)
     match = upper_or_none(fk.match) if db.keeps_foreign_key_match else None
     return ForeignKeySpec(
-        name=_opt_name(fk.name, d),
+        name=_held_name(fk, d),
         columns=_names(fk.columns, d),
         referent_table=_name(fk.referent_table, d),
         referent_columns=_names(fk.referent_columns, d),
@@ -308,7 +328,7 @@ def _normalize_foreign_key(fk: ForeignKeySpec, table: TableSpec, d: str) -> Fore
 
 def _normalize_unique(unique: UniqueSpec, d: str) -> UniqueSpec:
     deferrable, initially = _deferral(unique.deferrable, unique.initially, kept=_db(d).keeps_unique_deferral)
-    return UniqueSpec(_opt_name(unique.name, d), _names(unique.columns, d), deferrable, initially)
+    return UniqueSpec(_held_name(unique, d), _names(unique.columns, d), deferrable, initially)
 
 
 #: a sort order at the end of an operator-class option's value
@@ -410,16 +430,20 @@ def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...], d: s
 
 def _implied_checks(table: TableSpec, d: str) -> set[str]:
     """The CHECK conditions that a table's Boolean and Enum types create (with create_constraint)."""
-    implied = set()
-    for column in table.columns:
-        try:
-            values = _checked_values(column.type)
-        except LedgerError:
-            continue
-        if values is not None:
-            name = '"' + column.name.replace('"', '""') + '"'
-            implied.add(canonical_sql(f"{name} IN ({values})", dialect=d))
-    return implied
+    return {check for column in table.columns if (check := implied_check(column, d)) is not None}
+
+
+def implied_check(column: ColumnSpec, d: str) -> str | None:
+    """The CHECK condition (canonical SQL) that ``column``'s Boolean or Enum type creates (with
+    create_constraint); None if it creates none."""
+    try:
+        values = _checked_values(column.type)
+    except LedgerError:
+        return None
+    if values is None:
+        return None
+    name = '"' + column.name.replace('"', '""') + '"'
+    return canonical_sql(f"{name} IN ({values})", dialect=d)
 
 
 @remembered(4096)

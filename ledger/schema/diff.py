@@ -127,10 +127,17 @@ class _TablePlan:
     old: TableSpec
     new: TableSpec
     kept: tuple[str, ...]
+    dropped_columns: frozenset[str] = attrs.field(init=False)
+    #: the very same spec on both sides: nothing of the table itself changes
+    same: bool = attrs.field(init=False)
 
-    @property
-    def dropped_columns(self) -> frozenset[str]:
+    @dropped_columns.default
+    def _dropped_columns(self) -> frozenset[str]:
         return frozenset(self.old.column_names) - frozenset(self.kept)
+
+    @same.default
+    def _same(self) -> bool:
+        return self.old is self.new
 
     def uses_dropped(self, columns: Iterable[str]) -> bool:
         dropped = self.dropped_columns
@@ -160,7 +167,8 @@ class _Planner:
             if new is None:
                 self.dropped.add(key)
                 continue
-            kept = _kept_columns(old, new)
+            # the same spec (a table the target shares with the source) keeps every column
+            kept = old.column_names if new is old else _kept_columns(old, new)
             if not kept:
                 self.dropped.add(key)
                 self.created.add(key)
@@ -261,6 +269,8 @@ class _Planner:
 
     def drop_indexes_and_constraints(self) -> None:
         for key in sorted(self.altered, key=_sort_key):
+            if self.altered[key].same:
+                continue  # its indexes and constraints stay (a foreign key's referent: drop_foreign_keys)
             table = self.altered[key].old
             for index in table.indexes:
                 if not self._item_stays(key, index):
@@ -272,6 +282,8 @@ class _Planner:
     def change_columns(self) -> None:
         for key in sorted(self.altered, key=_sort_key):
             plan = self.altered[key]
+            if plan.same:
+                continue
             name, schema = plan.old.name, plan.old.schema
             for column_name in plan.kept:
                 alter = _alter(name, schema, plan.old.column(column_name), plan.new.column(column_name))  # type: ignore[arg-type]
@@ -289,6 +301,8 @@ class _Planner:
     def add_columns(self) -> None:
         for key in sorted(self.altered, key=_sort_key):
             plan = self.altered[key]
+            if plan.same:
+                continue
             kept = set(plan.kept)
             names = plan.new.column_names
             for at, column in enumerate(plan.new.columns):

@@ -9,8 +9,9 @@ from here too.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,7 +49,7 @@ from ledger.support.memo import remembered
 from ledger.support.quietwarn import silenced
 
 __all__ = [
-    "DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "reflect", "type_ddl", "without_type_checks",
+    "DDL_TYPE", "PARTS", "UnsupportedDialectError", "compare", "normalize", "reflect", "type_ddl", "without_type_checks",
 ]
 
 
@@ -56,94 +57,154 @@ __all__ = [
 # reflect
 # =============================================================================================
 
+#: the parts of a table :func:`reflect` reads
+PARTS = frozenset({"columns", "keys", "indexes", "checks", "comments"})
+
 
 @collection_paused
 def reflect(
     conn: sa.Connection, *, schema: str | None = None, exclude: Collection[str] = ("schema_ledger",),
-    only: Collection[str] | None = None,
+    only: Collection[str] | None = None, held: Mapping[str, TableSpec] | None = None,
+    parts: Collection[str] = PARTS,
 ) -> SchemaState:
     """The live schema as a SchemaState, using SQLAlchemy's multi-table inspector (Inspector.get_multi_*),
     one pass, no per-table round trips where the dialect allows; on PostgreSQL keys and
     foreign keys come from one catalog query of its own.
 
     ``only``: just these tables (names compared case-blind), those of them that exist: what a
-    drill reads after a revision that touched them."""
+    drill reads after a revision that touched them.
+
+    ``held`` and ``parts``: read only ``parts`` (of :data:`PARTS`) of the tables ``held`` names
+    (by their exact names), and take the rest of each table from its spec there: what a
+    statement that can change only those parts left. A table not there by that name is left out
+    (where the database's reads refuse a missing table, SQLite's, every table is).
+    ``keys`` is read with ``indexes`` where unique constraints are indexes, or foreign keys have
+    them (MySQL)."""
     database = dialects.database(conn.dialect.name)
     inspector = sa.inspect(conn)
-    every = inspector.get_table_names(schema=schema)
-    names = [n for n in every if n not in set(exclude)]
-    if only is not None:
-        wanted = {n.casefold() for n in only}
-        names = [n for n in names if n.casefold() in wanted]
+    if held is not None:
+        every, names = list(held), list(held)
+        parts = set(parts)
+        if "keys" in parts and (database.uniques_are_indexes or database.indexes_foreign_keys):
+            parts.add("indexes")
+        if "indexes" in parts:
+            parts.add("keys")  # SQLite's expression indexes are read with the keys
+        if not parts & {"columns", "indexes", "checks"}:
+            parts.add("checks")  # what says whether each table is there
+        if "keys" in parts and database.keeps_dangling_foreign_keys:
+            every = inspector.get_table_names(schema=schema)  # which keys dangle
+    else:
+        every = inspector.get_table_names(schema=schema)
+        names = [n for n in every if n not in set(exclude)]
+        if only is not None:
+            wanted = {n.casefold() for n in only}
+            names = [n for n in names if n.casefold() in wanted]
     if not names:
         return SchemaState()
     kw: dict[str, Any] = {"schema": schema}
-    if not database.reflects_every_table or only is not None:
+    if not database.reflects_every_table or only is not None or held is not None:
         kw["filter_names"] = names
     # SQLite's expression indexes are read from their SQL (``ReflectedKeys.index_sql``); MySQL's
     # foreign keys from information_schema. (Not a catch_warnings block: changing the filters makes
     # Python show again every warning it showed, in the program that runs the hook.)
     with silenced("Skipped unsupported reflection of expression-based index",
-                  r"Unknown schema content: '\s*CONSTRAINT .* FOREIGN KEY"):
-        columns = inspector.get_multi_columns(**kw)
-        keys = database.reflect_keys(conn, inspector, schema, names, subset=only is not None, kw=kw)
-        indexes = inspector.get_multi_indexes(**kw)
-        checks = inspector.get_multi_check_constraints(**kw)
-        comments = inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments else {}
-    index_sql = keys.index_sql
+                  r"Unknown schema content: '\s*CONSTRAINT .* FOREIGN KEY"), _missing_as_none(held is not None) as missing:
+        columns = inspector.get_multi_columns(**kw) if "columns" in parts else None
+        keys = (database.reflect_keys(conn, inspector, schema, names, subset=only is not None or held is not None,
+                                      kw=kw) if "keys" in parts else None)
+        indexes = inspector.get_multi_indexes(**kw) if "indexes" in parts else None
+        checks = inspector.get_multi_check_constraints(**kw) if "checks" in parts else None
+        comments = (inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments and "comments" in parts
+                    else {})
+    if missing:
+        return SchemaState()
     quote = conn.dialect.identifier_preparer.quote
-    # A SERIAL column's ``nextval('..._seq')`` is the sequence it owns, which replay makes again
-    # (SERIAL, autoincrement): not a default to record, nor one a replay could run before it.
-    drawing = [name for (_, name), cols in columns.items()
-               if any(c.get("default") is not None and database.sequence_default(str(c["default"])) for c in cols)]
-    owned = database.owned_sequence_columns(conn, schema, drawing) if drawing else set()
+    owned: set[tuple[str, str]] = set()
+    if columns is not None:
+        # A SERIAL column's ``nextval('..._seq')`` is the sequence it owns, which replay makes again
+        # (SERIAL, autoincrement): not a default to record, nor one a replay could run before it.
+        drawing = [name for (_, name), cols in columns.items()
+                   if any(c.get("default") is not None and database.sequence_default(str(c["default"])) for c in cols)]
+        owned = database.owned_sequence_columns(conn, schema, drawing) if drawing else set()
 
     tables = {}
     for name in names:
         key = (schema, name)
-        if key not in columns:
-            continue  # dropped while we read
-        foreign_keys = tuple(_foreign_key(fk) for fk in keys.foreign_keys.get(key, ()))
-        if database.keeps_dangling_foreign_keys:
-            foreign_keys = tuple(fk for fk in foreign_keys if fk.referent_schema not in (None, schema)
-                                 or fk.referent_table in every)
-        table_uniques = [_unique(u, keys.deferrable.get((name, u["name"]))) for u in keys.uniques.get(key, ())]
-        table_indexes = []
-        reported = indexes.get(key, [])
-        seen = {i["name"] for i in reported}
-        # SQLAlchemy skips SQLite's expression indexes: they are read from their SQL alone.
-        reported = reported + [
-            {"name": index_name, "unique": bool(re.match(r"\s*CREATE\s+UNIQUE\b", sql, re.IGNORECASE))}
-            for (table_name, index_name), sql in sorted(index_sql.items())
-            if table_name == name and index_name not in seen
-        ]
-        for index in reported:
-            found = database.reflected_index(index, _index(index, quote, index_sql.get((name, index["name"]))),
-                                             foreign_keys)
-            if isinstance(found, UniqueSpec):
-                table_uniques.append(found)
-            elif found is not None:
-                table_indexes.append(found)
-        pk = keys.primary_keys.get(key) or {}
-        # A primary key's columns are NOT NULL: PostgreSQL and MySQL make them so; SQLite reports
-        # the nullability declared for a column of a key that is not its rowid (a batch rebuild adding
-        # a primary key over a nullable column), which the ledger models, as it compares, as NOT NULL.
-        in_key = set(pk.get("constrained_columns") or ())
+        base = held[name] if held is not None else None
+        if any(read is not None and key not in read for read in (columns, indexes, checks)):
+            continue  # dropped while we read (``held``: not there by that name)
+        if keys is None:
+            assert base is not None
+            foreign_keys, table_uniques, primary_key = base.foreign_keys, list(base.uniques), base.primary_key
+            index_sql: Mapping[tuple[str, str], str] = {}
+        else:
+            index_sql = keys.index_sql
+            foreign_keys = tuple(_foreign_key(fk) for fk in keys.foreign_keys.get(key, ()))
+            if database.keeps_dangling_foreign_keys:
+                foreign_keys = tuple(fk for fk in foreign_keys if fk.referent_schema not in (None, schema)
+                                     or fk.referent_table in every)
+            table_uniques = [_unique(u, keys.deferrable.get((name, u["name"]))) for u in keys.uniques.get(key, ())]
+            pk = keys.primary_keys.get(key) or {}
+            primary_key = (PrimaryKeySpec(pk.get("name"), tuple(pk["constrained_columns"]))
+                           if pk.get("constrained_columns") else None)
+        if indexes is None:
+            assert base is not None
+            table_indexes = list(base.indexes)
+        else:
+            table_indexes = []
+            reported = indexes.get(key, [])
+            seen = {i["name"] for i in reported}
+            # SQLAlchemy skips SQLite's expression indexes: they are read from their SQL alone.
+            reported = reported + [
+                {"name": index_name, "unique": bool(re.match(r"\s*CREATE\s+UNIQUE\b", sql, re.IGNORECASE))}
+                for (table_name, index_name), sql in sorted(index_sql.items())
+                if table_name == name and index_name not in seen
+            ]
+            for index in reported:
+                found = database.reflected_index(index, _index(index, quote, index_sql.get((name, index["name"]))),
+                                                 foreign_keys)
+                if isinstance(found, UniqueSpec):
+                    table_uniques.append(found)
+                elif found is not None:
+                    table_indexes.append(found)
+        if columns is None:
+            assert base is not None
+            table_columns = base.columns
+        else:
+            # A primary key's columns are NOT NULL: PostgreSQL and MySQL make them so; SQLite reports
+            # the nullability declared for a column of a key that is not its rowid (a batch rebuild adding
+            # a primary key over a nullable column), which the ledger models, as it compares, as NOT NULL.
+            in_key = set(primary_key.columns) if primary_key is not None else set()
+            table_columns = tuple(_column(c, serial=(name, c["name"]) in owned, in_key=c["name"] in in_key)
+                                  for c in columns[key])
         tables[key] = TableSpec(
             name=name,
             schema=schema,
-            columns=tuple(_column(c, serial=(name, c["name"]) in owned, in_key=c["name"] in in_key)
-                          for c in columns[key]),
-            primary_key=(PrimaryKeySpec(pk.get("name"), tuple(pk["constrained_columns"]))
-                         if pk.get("constrained_columns") else None),
+            columns=table_columns,
+            primary_key=primary_key,
             foreign_keys=foreign_keys,
             uniques=tuple(table_uniques),
-            checks=tuple(CheckSpec(_undoubled(c["name"], database.doubled_check_name_quote), str(c["sqltext"]))
-                         for c in checks.get(key, ())),
+            checks=(base.checks if checks is None and base is not None else  # type: ignore[union-attr]
+                    tuple(CheckSpec(_undoubled(c["name"], database.doubled_check_name_quote), str(c["sqltext"]))
+                          for c in checks.get(key, ()))),  # type: ignore[union-attr]
             indexes=tuple(table_indexes),
-            comment=(comments.get(key) or {}).get("text") or None,
+            comment=(base.comment if base is not None and "comments" not in parts
+                     else (comments.get(key) or {}).get("text") or None),
         )
     return SchemaState(tables)
+
+
+@contextlib.contextmanager
+def _missing_as_none(catch: bool) -> Iterator[list[bool]]:
+    """When ``catch``: a read that refuses a table that is not there (SQLite's) ends the block,
+    and the yielded list then holds True."""
+    missing: list[bool] = []
+    try:
+        yield missing
+    except sa.exc.NoSuchTableError:
+        if not catch:
+            raise
+        missing.append(True)
 
 
 def _undoubled(name: str | None, quote: str | None) -> str | None:

@@ -25,6 +25,7 @@ from sqlalchemy.schema import AddConstraint, CreateTable, sort_tables_and_constr
 
 from ledger.format.codec import canonical, decode, to_payload
 from ops import CreateTableOp, LedgerError, LedgerFormatError, SchemaState
+from ops.names import ONE_PER_SCHEMA, NamesPer
 from ops.specs import TableSpec, TypeSpec
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def ddl_statements(state: SchemaState, dialect: str) -> list[str]:
 
     gen = _generator(dialect)
     compiler = gen.dialect
-    metadata = state.to_metadata()
+    metadata = gen.metadata(state)
     tables = [metadata.tables[key] for key in sorted(metadata.tables)]
     try:
         statements = [gen.compile(named) for named in gen.named_types(tables)]
@@ -155,12 +156,13 @@ def state_to_json(state: SchemaState) -> dict[str, Any]:
     }
 
 
-def state_from_json(data: Any) -> SchemaState:
+def state_from_json(data: Any, names_per: NamesPer = ONE_PER_SCHEMA) -> SchemaState:
     """The state that :func:`state_to_json` wrote; anything malformed raises LedgerFormatError.
 
     Tables are read with the codec (strict field types, allow-listed column types) and added
     to the state with its checks, foreign keys last, so a document that describes an
-    impossible schema is refused as well.
+    impossible schema is refused as well; ``names_per``: the name rule of the database the
+    schema is for (MariaDB keeps an index's name per table, so two tables may each have one named alike).
     """
     if not isinstance(data, dict):
         raise LedgerFormatError("a schema document must be a JSON object")
@@ -179,7 +181,7 @@ def state_from_json(data: Any) -> SchemaState:
         except (LedgerFormatError, ValueError, TypeError) as exc:
             raise LedgerFormatError(f"schema document, table #{position + 1}: {exc}") from None
         specs.append(op.table)  # type: ignore[attr-defined]
-    state = SchemaState()
+    state = SchemaState(names_per=names_per)
     try:
         for spec in specs:
             state = state.with_table(attrs.evolve(spec, foreign_keys=()))

@@ -20,6 +20,7 @@ from ledger.integrations.alembic_sql import (
     READ,
     SCHEMA,
     UnrenderableStatement,
+    changed_parts,
     changes_no_table,
     classify,
     render_statements,
@@ -48,6 +49,8 @@ class Captured:
     category: str
     source: str
     note: str | None = None
+    #: the entry of a batch block's list whose flush ran them (None: not in a flush, or a rebuild)
+    entry: int | None = None
 
 
 class Captures:
@@ -99,7 +102,7 @@ class Captures:
         except UnrenderableStatement as exc:
             # kept to be read, never run again with its placeholders (drill and import name it)
             texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
-        self._buffer.append(Captured(texts, category, self._source or "connection.execute", note))
+        self._buffer.append(Captured(texts, category, self._source or "connection.execute", note, self._entry))
         if self._source is None and category in (SCHEMA, OTHER):
             # DDL run on the connection is recorded now, as what it changed: reflected later, a
             # table it made and a later statement renamed would be missed, and the rename
@@ -141,7 +144,7 @@ class Captures:
         if item.category == SCHEMA and (self._renamed(text, item, origin) or self._dropped(text, item, origin)):
             return
         try:
-            ops = self._follow_live(table)
+            ops = self._follow_live(table, changed_parts(text) if item.category == SCHEMA else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if item.category == OTHER or not ops:

@@ -101,6 +101,14 @@ def _table_spec(table: sa.Table, dialect: sa.Dialect) -> TableSpec:
     copy = table.to_metadata(sa.MetaData(naming_convention=table.metadata.naming_convention))
     for column in copy.columns:
         column.type = _storable_type(column.type, dialect)
+    if dialect.supports_alter:
+        # SQLAlchemy leaves a foreign key declared ``use_alter=True`` out of CREATE TABLE where the
+        # database can add it by ALTER TABLE (``metadata.create_all`` does so afterwards; Alembic's
+        # create_table never does): the table the database made has no such key.
+        for fk in [c for c in copy.constraints if isinstance(c, sa.ForeignKeyConstraint) and c.use_alter]:
+            copy.constraints.discard(fk)
+            for element in fk.elements:
+                element.parent.foreign_keys.discard(element)
     return TableSpec.from_table(copy, PLACEHOLDER_CONVENTION)
 
 
@@ -311,3 +319,22 @@ def is_noop(op: MigrateOperation, state: SchemaState) -> bool:
             return not state.has_table(op.table_name, op.schema) or state.table(
                 op.table_name, op.schema).constraint(op.constraint_name) is None
     return False
+
+
+def drop_statement(op: MigrateOperation, migration_context: Any, dialect: sa.Dialect) -> str | None:
+    """The DDL Alembic runs for the drop ``op`` (of a constraint or an index), spaced one way; None
+    when it cannot be written here."""
+    schema_obj = SchemaObjects(migration_context)
+    try:
+        if isinstance(op, lops.DropConstraintOp):
+            name = sa.sql.elements.conv(op.constraint_name)  # the name as dropped: no convention again
+            ddl: Any = sa.schema.DropConstraint(schema_obj.generic_constraint(name, op.table_name, op.type_,
+                                                                              schema=op.schema))
+        elif isinstance(op, lops.DropIndexOp) and op.table_name is not None:
+            ddl = sa.schema.DropIndex(schema_obj.index(sa.sql.elements.conv(op.index_name), op.table_name, ["x"],
+                                                       schema=op.schema))
+        else:
+            return None
+        return " ".join(str(ddl.compile(dialect=dialect)).split())
+    except Exception:  # noqa: BLE001 - Alembic's own constructs; without them nothing is matched
+        return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import attrs
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 import ops as lops
 from ops import LedgerError, MigrateOperation, SchemaState
-from ops.specs import TableSpec, named
+from ops.specs import TableSpec, held_unnamed
 
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
@@ -24,9 +24,12 @@ from ledger.integrations.alembic.capture import Captured
 class FollowsLive:
     """Records what the database holds where an operation cannot be recorded as converted."""
 
-    def _follow_live(self, table: tuple[str | None, str] | None) -> list[MigrateOperation] | None:
+    def _follow_live(self, table: tuple[str | None, str] | None,
+                     parts: Collection[str] | None = None) -> list[MigrateOperation] | None:
         """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
 
+        ``parts``: all that can have changed of ``table`` (of ``reflect.PARTS``): only they are
+        read when the fold holds the table, the rest taken from the fold.
         [] when they agree; None when they differ and no list of ops leads there.
         """
         assert self.state is not None
@@ -38,13 +41,21 @@ class FollowsLive:
                 return key[0] is None
             return key[0] == schema and key[1].lower() == table[1].lower()
 
-        with self._quiet():
-            names = sa.inspect(self.conn).get_table_names(schema=schema)
-            keep = {n for n in names if n not in ignored and touched((schema, n))}
-            # one table: only it is read (the catalog queries filtered by its name), not every table
-            live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)),
-                           only=keep if table is not None else None)
         fold = self.state
+        held = [t for k, t in fold.tables.items() if touched(k)] if table is not None and parts is not None else []
+        with self._quiet():
+            live = None
+            if len(held) == 1:
+                # what the statement could change of the one table it changed: read from the catalog
+                live = reflect(self.conn, schema=schema, held={held[0].name: held[0]}, parts=parts)  # type: ignore[arg-type]
+                if not live.tables:
+                    live = None  # not there by the fold's name: read as any table
+            if live is None:
+                names = sa.inspect(self.conn).get_table_names(schema=schema)
+                keep = {n for n in names if n not in ignored and touched((schema, n))}
+                # one table: only it is read (the catalog queries filtered by its name), not every table
+                live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)),
+                               only=keep if table is not None else None)
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
@@ -164,7 +175,7 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     def name(item: Any) -> Any:
         if item.name is not None:
             return item
-        item = named(item, live.name)
+        item = held_unnamed(item, live.name)
         base, number = item.name, 2
         while item.name in taken:  # a name the database holds for another constraint (SQLite)
             item, number = attrs.evolve(item, name=f"{base}_{number}"), number + 1
@@ -180,8 +191,10 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     )  # what the database keeps no name for (SQLite, MySQL's primary key) is named as the fold names it
     if fold is None:
         return live
-    norm_live = next(iter(normalize(SchemaState({live.key: live}), dialect).tables.values()))
-    norm_fold = next(iter(normalize(SchemaState({fold.key: fold}), dialect).tables.values()))
+    # each item under the fold's name for it (a constraint the database keeps unnamed too): the
+    # normalized items keep the places of the raw ones
+    norm_live = next(iter(normalize(SchemaState({live.key: live}), dialect, held_names=False).tables.values()))
+    norm_fold = next(iter(normalize(SchemaState({fold.key: fold}), dialect, held_names=False).tables.values()))
 
     def kept(field: str) -> tuple[Any, ...]:
         raw_live, raw_fold = getattr(live, field), getattr(fold, field)
@@ -192,15 +205,31 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
         out = []
         for raw, norm in zip(raw_live, n_live):
             found = by_name.get(norm.name)
-            out.append(found[0] if found is not None and found[1] == norm else raw)
+            if found is not None and found[1] == norm and _held_alike(found[0], raw):
+                raw = found[0]
+            elif found is not None and field == "columns" and found[0].autoincrement is False \
+                    and raw.autoincrement == "auto":
+                # Reflection tells no column made with autoincrement=False from one left to the
+                # default ("auto" unless the database holds an autoincrementing one): a column that
+                # changed otherwise keeps the flag, so it is altered rather than dropped and added.
+                raw = attrs.evolve(raw, autoincrement=False)
+            out.append(raw)
         return tuple(out)
 
     pk = live.primary_key
-    if pk is not None and fold.primary_key is not None and norm_live.primary_key == norm_fold.primary_key:
+    if pk is not None and fold.primary_key is not None and norm_live.primary_key == norm_fold.primary_key \
+            and _held_alike(fold.primary_key, pk):
         pk = fold.primary_key
     comment = fold.comment if norm_live.comment == norm_fold.comment else live.comment
     return attrs.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
                         uniques=kept("uniques"), checks=kept("checks"), indexes=kept("indexes"), comment=comment)
+
+
+def _held_alike(fold: Any, live: Any) -> bool:
+    """Whether the database holds ``live`` named as the fold holds ``fold``: a constraint the fold
+    knows as unnamed that a batch rebuild made again under a name (Alembic names a reflected
+    unnamed constraint by the block's ``naming_convention``) is recorded as held now."""
+    return getattr(fold, "unnamed", False) == getattr(live, "unnamed", False)
 
 
 def _differing(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:

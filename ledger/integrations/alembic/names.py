@@ -60,6 +60,7 @@ class ResolvesNames:
                 unseen.append(spec)
                 continue
             if name is None:
+                # the database shows no name for it (SQLite): the fold's name for it, marked unnamed
                 name = conventional_name(_KIND[type(spec)], table_name, spec, DEFAULT_NAMING_CONVENTION)
                 base, n = name, 2
                 while name in taken:
@@ -72,7 +73,7 @@ class ResolvesNames:
                 return None
             op = attrs.evolve(op, table=attrs.evolve(op.table, checks=tuple(
                 c for c in op.table.checks if all(c is not u for u in unseen))))
-        op = _rename_specs(op, mapping)
+        op = _rename_specs(op, mapping, unmatched)
         if isinstance(op, lops.CreateTableOp):
             kept = {}
             for spec, _name in live:
@@ -152,9 +153,14 @@ def _placeholder_specs(op: MigrateOperation) -> list[Any]:
     return [s for s in specs if s.name and s.name.startswith(PLACEHOLDER)]
 
 
-def _rename_specs(op: MigrateOperation, mapping: dict[int, str]) -> MigrateOperation:
+def _rename_specs(op: MigrateOperation, mapping: dict[int, str], unmatched: Collection[str] = ()) -> MigrateOperation:
+    """``op`` with each placeholder named as ``mapping`` says; those in ``unmatched`` (the database
+    shows no name for them) marked ``unnamed``."""
     def fix(spec: Any) -> Any:
-        return attrs.evolve(spec, name=mapping[id(spec)]) if id(spec) in mapping else spec
+        if id(spec) not in mapping:
+            return spec
+        name = mapping[id(spec)]
+        return attrs.evolve(spec, name=name, unnamed=True) if name in unmatched else attrs.evolve(spec, name=name)
 
     if isinstance(op, lops.CreateTableOp):
         table = op.table

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from alembic.operations import ops as aops
 from alembic.operations.batch import BatchOperationsImpl
@@ -24,13 +25,35 @@ from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
 from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
 from ledger.integrations.alembic.capture import Captured, Captures
-from ledger.integrations.alembic.convert import CONVERTERS, TYPE_CHECK, _NotModelled, Unconverted, is_noop, touched
+from ledger.integrations.alembic.convert import (
+    CONVERTERS,
+    TYPE_CHECK,
+    Unconverted,
+    _NotModelled,
+    drop_statement,
+    is_noop,
+    touched,
+)
 from ledger.integrations.alembic.fallback import FollowsLive
 from ledger.integrations.alembic.lock import AppliesLock
 from ledger.integrations.alembic.names import ResolvesNames, as_compiled_names
 from ledger.integrations.alembic.patch import ORIGINAL, RECORDERS, patch_alembic
 from ledger.integrations.alembic.stored import RecordsStored, dropped_foreign_key
 from ledger.support.quietwarn import silenced
+
+
+class _Numbered(list):  # type: ignore[type-arg]
+    """A batch block's list of queued entries that tells the recorder which entry its flush runs."""
+
+    def __init__(self, entries: list[Any], recorder: Recorder) -> None:
+        super().__init__(entries)
+        self.recorder = recorder
+
+    def __iter__(self) -> Iterator[Any]:
+        for number, entry in enumerate(list.__iter__(self)):
+            self.recorder._entry = number
+            yield entry
+        self.recorder._entry = None
 
 
 def alembic_step_id(step: Any) -> tuple[str | None, str | None, Path | None]:
@@ -66,9 +89,11 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._path: Path | None = None
         self._buffer: list[Captured] | None = None
         self._source: str | None = None
-        self._pending: dict[int, list[tuple[MigrateOperation, str | None]]] = {}
+        self._pending: dict[int, list[tuple[MigrateOperation, str | None, range]]] = {}
         #: ops were recorded from a table read back whole (in a batch block: after the whole block ran)
         self._read_back = False
+        #: the ops of a batch block are being recorded: the statements captured are the whole block's
+        self._in_batch = False
         #: the version table's heads as this run left them (None: not read yet)
         self._heads: frozenset[str] | None = None
         self._head: tuple[int, str] | None = None
@@ -88,6 +113,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self.seal: Any = None
         #: events recorded in the revision's transaction and not yet INSERTed (see _append)
         self._unwritten: list[tuple[Event, Any]] = []
+        #: the entry of a batch block's list that its flush is running (None: not in a flush)
+        self._entry: int | None = None
 
     def install(self) -> None:
         patch_alembic()
@@ -280,11 +307,14 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         convert = CONVERTERS.get(type(operation))
         if convert is None:
             return self._run_foreign(operations, operation, origin)
+        impl = getattr(operations, "impl", None)
+        batch = isinstance(impl, BatchOperationsImpl)
+        first = len(impl.batch) if batch else 0  # type: ignore[union-attr]
         with self._capture(f"alembic {type(operation).__name__}") as captured:
             with self._alembic_work():
                 result = original(operations, operation)
-        impl = getattr(operations, "impl", None)
-        batch = isinstance(impl, BatchOperationsImpl)
+        # the entries of the block's list that this operation queued: its statements in the flush
+        entries = range(first, len(impl.batch)) if batch else range(0)  # type: ignore[union-attr]
         what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
         try:
             converted = convert(operation, result, self)
@@ -294,14 +324,15 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             if batch:
                 # Inside a batch block nothing has run yet: the table is reflected after the flush.
-                self._pending.setdefault(id(impl), []).append((Unconverted(what, touched(operation), exc), origin))
+                self._pending.setdefault(id(impl), []).append(
+                    (Unconverted(what, touched(operation), exc), origin, entries))
             else:
                 self._fall_back(what, touched(operation), exc, origin, captured)
             return result
         converted = [as_compiled_names(op, self.conn.dialect) for op in converted]
         if batch:
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.
-            self._pending.setdefault(id(impl), []).extend((op, origin) for op in converted)
+            self._pending.setdefault(id(impl), []).extend((op, origin, entries) for op in converted)
         else:
             self._record_exactly(converted, what, touched(operation), origin, captured)
         return result
@@ -342,21 +373,34 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             rebuilt = bool(impl.batch) and impl._should_recreate()
         except Exception:  # noqa: BLE001 - Alembic's private test; without it the table is not looked at again
             rebuilt = False
+        if not rebuilt:
+            impl.batch = _Numbered(impl.batch, self)  # each statement is told which entry ran it
         with self._capture(f"alembic batch_alter_table({impl.table_name})") as captured:
             with self._alembic_work():
-                ORIGINAL["flush"](impl)
+                try:
+                    ORIGINAL["flush"](impl)
+                finally:
+                    self._entry = None
         pending = self._pending.pop(id(impl), [])
         what = f"alembic batch_alter_table({impl.table_name})"
-        for op, origin in pending:
-            self._read_back = False
-            if isinstance(op, Unconverted):
-                self._fall_back(op.what, op.table, op.error, origin, captured)
-            elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured) \
-                    and not self._read_back:
-                continue
-            # The table was read after the whole block ran: what the block's later ops did is in
-            # what was recorded from it (recording them too would record each change twice).
-            break
+        # Without a rebuild each operation runs the entries it queued: its own statements are those
+        # (what it ran is recorded for it, not the whole flush); a rebuild runs them all as one.
+        numbered = any(item.entry is not None for item in captured)
+        self._in_batch = True
+        try:
+            for op, origin, entries in pending:
+                own = [item for item in captured if item.entry in entries] if numbered else captured
+                self._read_back = False
+                if isinstance(op, Unconverted):
+                    self._fall_back(op.what, op.table, op.error, origin, own)
+                elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, own) \
+                        and not self._read_back:
+                    continue
+                # The table was read after the whole block ran: what the block's later ops did is in
+                # what was recorded from it (recording them too would record each change twice).
+                break
+        finally:
+            self._in_batch = False
         if rebuilt and pending:
             self._rebuilt_as_held(impl.schema, impl.table_name)
 
@@ -364,6 +408,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         """Record what a batch rebuild changed beyond the block's ops: Alembic makes the table again
         from its reflection, which loses what SQLAlchemy does not reflect (an index's ``DESC``)."""
         try:
+            self._lost_type_checks(schema, table)
             follow = self._follow_live((schema, table)) or []
         except Exception:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             return
@@ -394,8 +439,15 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             except InvalidOperationError as exc:
                 twin = self._unique_twin(op)
                 if twin is None and isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
-                    # Alembic dropped something the ledger never held (an exclude constraint, ...).
-                    self._record_statements(captured, origin=origin,
+                    # Alembic dropped something the ledger never held (an exclude constraint, ...):
+                    # recorded as the statement that dropped it. In a batch block, the statements are
+                    # the whole block's: only the drop's own one is, and when there is none (a rebuild
+                    # dropped it) the table is read back after the block.
+                    own = self._own_statements(op, captured)
+                    if own is None and self._in_batch:
+                        raise Unrecordable(f"{op.describe()}: the ledger does not hold it, and a batch "
+                                           f"block dropped it with its other changes") from exc
+                    self._record_statements(own or captured, origin=origin,
                                             foreign=f"{op.describe()}, which the ledger does not hold ({exc})")
                     continue
                 if twin is None:
@@ -406,6 +458,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 continue  # the database shows nothing of it
             completed = resolved
             completed = self._stored_checks(self._stored_defaults(completed))
+            if self._database.shares_named_enums:
+                completed = self._existing_enums(completed)
             if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
             if isinstance(completed, lops.AlterColumnOp) and not self._database.restates_altered_columns \
@@ -434,6 +488,15 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._kept_with_column(completed, origin)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
+
+    def _own_statements(self, op: MigrateOperation, captured: list[Captured]) -> list[Captured] | None:
+        """The statements of ``captured`` that are the drop ``op`` itself (None: none is)."""
+        text = drop_statement(op, self.migration_context, self.conn.dialect)
+        if text is None:
+            return None
+        own = [attrs.evolve(item, texts=tuple(t for t in item.texts if " ".join(t.split()) == text))
+               for item in captured]
+        return [item for item in own if item.texts] or None
 
     def _the_primary_key(self, op: lops.DropConstraintOp) -> lops.DropConstraintOp:
         """A database that names no primary key (MySQL/MariaDB: every one is PRIMARY) drops the

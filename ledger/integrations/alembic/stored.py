@@ -9,7 +9,8 @@ import ops as lops
 from ops import MigrateOperation, SchemaState
 from ops.specs import ForeignKeySpec
 
-from ledger.schema.comparison import normalize_column
+from ledger import dialects
+from ledger.schema.comparison import implied_check, normalize_column
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER
 
@@ -56,6 +57,36 @@ class RecordsStored:
             return attrs.evolve(op, column=replaced[op.column.name])
         if isinstance(op, lops.AlterColumnOp):
             return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+
+    def _existing_enums(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with each column declared with a named ENUM type that exists given that type as the
+        fold holds it: PostgreSQL keeps the existing type (SQLAlchemy creates a named ENUM only when
+        it is not there), whatever values the column declares."""
+        if isinstance(op, lops.CreateTableOp):
+            columns = op.table.columns
+        elif isinstance(op, lops.AddColumnOp):
+            columns = (op.column,)
+        else:
+            return op
+        assert self.state is not None
+        held = None
+        replaced = {}
+        for column in columns:
+            kw = column.type.kw
+            if column.type.name not in ("Enum", "postgresql.ENUM") or not kw.get("name") \
+                    or not kw.get("native_enum", True):
+                continue
+            if held is None:
+                held = dialects.enum_types(self.state)
+            existing = held.get((kw.get("schema"), str(kw["name"])))
+            if existing is not None and existing != column.type:
+                replaced[column.name] = attrs.evolve(column, type=existing)
+        if not replaced:
+            return op
+        if isinstance(op, lops.AddColumnOp):
+            return attrs.evolve(op, column=replaced[op.column.name])
         return attrs.evolve(op, table=attrs.evolve(
             op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
 
@@ -151,6 +182,29 @@ class RecordsStored:
             return op
         kept = attrs.evolve(op, modify_type=None)
         return kept if kept.has_changes() else None
+
+    def _lost_type_checks(self, schema: str | None, table: str) -> None:
+        """Record the columns whose type's own CHECK a batch rebuild lost.
+
+        Alembic makes the table again from its reflection: a ``Boolean``/``Enum`` made with
+        ``create_constraint`` comes back without it, and without its CHECK. Each such column is
+        recorded as that type without ``create_constraint``, which the database now holds.
+        """
+        if self.state is None or not self.state.has_table(table, schema):
+            return
+        held = self.state.table(table, schema)
+        with self._quiet():
+            live = {canonical_sql(str(c.get("sqltext")), dialect=self.dialect)
+                    for c in sa.inspect(self.conn).get_check_constraints(table, schema=schema)}
+        for column in held.columns:
+            check = implied_check(column, self.dialect)
+            if check is None or check in live:
+                continue
+            kept = lops.TypeSpec(column.type.name, column.type.args,
+                                 tuple((k, v) for k, v in column.type.kwargs if k != "create_constraint"))
+            op = self.state.complete(lops.AlterColumnOp(table, column.name, schema=schema, modify_type=kept))
+            self._apply(op, None, self._message(
+                f"{ADJUSTED} the batch rebuild of {table} made column {column.name} again without its type's CHECK"))
 
     def _kept_type(self, op: lops.AlterColumnOp, origin: str | None) -> None:
         """Record the type the database kept: ``ALTER COLUMN ... TYPE name`` of a named ENUM
