@@ -251,6 +251,9 @@ HISTORIES: tuple[History, ...] = (
     History("edge3", "apache-airflow-providers-edge3==5.1.0", "airflow/providers/edge3/migrations",
             version_table="alembic_version_edge3", naming_convention=_AIRFLOW_CONVENTION, shim="airflow",
             render_as_batch=True, transaction_per_migration=True),
+    # datajunction-server runs its whole history on an empty PostgreSQL database (render_as_batch=True)
+    History("datajunction", "datajunction-server==0.0.272", "datajunction_server/alembic", shim="datajunction",
+            render_as_batch=True, dialects=("postgresql",)),
 )
 
 
