@@ -257,6 +257,9 @@ HISTORIES: tuple[History, ...] = (
     # under the branch label "default") runs the whole history on an empty database, no naming
     # convention; its columns use sqlalchemy-utils' UUIDType and its own UTCDateTime (realworld/shims/flaskbb)
     History("flaskbb", "flaskbb==2.2.0", "flaskbb/migrations", flat=True, shim="flaskbb"),
+    # datajunction-server runs its whole history on an empty PostgreSQL database (render_as_batch=True)
+    History("datajunction", "datajunction-server==0.0.272", "datajunction_server/alembic", shim="datajunction",
+            render_as_batch=True, dialects=("postgresql",)),
     # aodh-dbsync runs the whole history on an empty database (its env.py: no naming convention, one
     # transaction); its initial revision uses the column types of its models (copied); oslo_utils'
     # clock and uuids stood in for by realworld/shims/aodh
