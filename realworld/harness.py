@@ -455,6 +455,25 @@ def _alembic_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
+def _revisions_in_other_order(a: list[str], b: list[str]) -> list[str] | None:
+    """The revisions whose lines ``b`` prints in another order than ``a``, when ``b`` prints the
+    same lines revision by revision (None when it does not: lines extra, missing or moved to
+    another revision)."""
+    def blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
+        found: list[tuple[str, list[str]]] = [("", [])]
+        for line in lines:
+            if "Running upgrade " in line:
+                found.append((line.split("Running upgrade ", 1)[1].split(",")[0].split("->")[-1].strip(), []))
+            found[-1][1].append(line)
+        return found
+
+    ours, theirs = blocks(a), blocks(b)
+    if [r for r, _ in ours] != [r for r, _ in theirs] or any(
+            sorted(x) != sorted(y) for (_, x), (_, y) in zip(ours, theirs)):
+        return None
+    return [r for (r, x), (_, y) in zip(ours, theirs) if x != y]
+
+
 def run_cell(history: History, dialect: str, project: Path, databases: Databases, work: Path,
              log: Callable[[str], None] = lambda _msg: None, cache: Path | None = None) -> Cell:
     cell = Cell(history.name, dialect)
@@ -521,6 +540,13 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         f", from the {len(base_schema.tables)} of {base.requirement} (create_all, then baseline)"
         if base is not None and base_schema is not None else ""))
 
+    def _fresh() -> str:
+        """A fresh database at the history's starting point (``create_all()`` of its base, if any)."""
+        url = databases.new(dialect)
+        if base is not None:
+            bootstrap(url)
+        return url
+
     def left_after_rollback(url: str) -> str:
         """What a rollback to base left that it should not: application tables, or with a starting
         schema (the baseline, a floor) whatever differs from it."""
@@ -551,8 +577,17 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     if cell.put("upgrade", ran_b.code == 0, "" if ran_b.code == 0 else ran_b.tail()):
         a_lines, b_lines = _alembic_lines(ran_a.err + ran_a.out), _alembic_lines(ran_b.err + ran_b.out)
         extra = [line for line in b_lines if line not in a_lines]
-        cell.put("output", a_lines == b_lines,
-                 "" if a_lines == b_lines else f"{len(extra)} extra lines, first: {extra[0] if extra else '(order)'}")
+        reordered = _revisions_in_other_order(a_lines, b_lines) if a_lines != b_lines else []
+        if reordered:
+            log(f"{history.name}/{dialect}: A alembic upgrade heads again (the order of lines)")
+            same, again = _order_of_alembic_alone(lambda: alembic(_fresh(), False, "upgrade", "heads"), a_lines,
+                                                  reordered)
+            cell.put("output", not same, f"the same lines; within {', '.join(reordered)} in another order, "
+                     + (f"as Alembic alone prints them in another run ({again} run{'s' if again != 1 else ''} "
+                        "again)" if not same else f"which Alembic alone printed in one order in {again} more runs"))
+        else:
+            cell.put("output", a_lines == b_lines,
+                     "" if a_lines == b_lines else f"{len(extra)} extra lines, first: {extra[0] if extra else '(order)'}")
         ran = ledger(url_b, "verify", "--live", folder=hooked)
         cell.put("verify", ran.code == 0, "" if ran.code == 0 else ran.tail(4))
         url_m = databases.new(dialect)
@@ -626,6 +661,23 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     return cell
 
 
+def _order_of_alembic_alone(run: Callable[[], Ran], lines: list[str], revisions: list[str],
+                            tries: int = 3) -> tuple[bool, int]:
+    """Whether Alembic alone prints the lines of ``revisions`` in the order of ``lines`` run after
+    run (up to ``tries`` more runs): (True, runs) when it did every time, (False, runs) as soon as
+    each of them came out in another order in some run. Alembic's batch mode iterates SQLAlchemy's
+    set of a table's constraints, whose order follows where the objects are in memory: the order
+    of what it logs or warns about them is not Alembic's to keep."""
+    left = set(revisions)
+    for attempt in range(1, tries + 1):
+        ran = run()
+        moved = _revisions_in_other_order(lines, _alembic_lines(ran.err + ran.out)) if ran.code == 0 else None
+        left -= set(moved or ())
+        if not left:
+            return False, attempt
+    return True, tries
+
+
 def _rollback(run: Callable[..., Ran]) -> tuple[Ran, str]:
     """``rollback --to base``; past data changes (irreversible) with ``--skip-irreversible``, and over rows
     the history's data migrations wrote with ``--allow-data-loss`` (going to base drops every table), each
@@ -685,7 +737,7 @@ def table(cells: list[Cell], versions: dict[str, str]) -> str:
                 continue
             passed, note = cell.steps[step]
             mark = "ok" if passed else "**fail**"
-            if note and (not passed or step in ("drill", "rollback")):
+            if note and (not passed or step in ("output", "drill", "rollback")):
                 notes.append(f"{cell.history} / {cell.dialect} / {step}: {note}")
                 mark += f" [{len(notes)}]"
             row.append(mark)

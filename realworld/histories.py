@@ -228,6 +228,10 @@ HISTORIES: tuple[History, ...] = (
             shim="dstack", render_as_batch=True, transaction_per_migration=True, dialects=("sqlite", "postgresql"),
             version_locations={"sqlite": "versions", "postgresql": "versions"},
             drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg"}),
+    # airflow's edge3 provider: its own version table, airflow's naming convention and env.py options
+    History("edge3", "apache-airflow-providers-edge3==5.1.0", "airflow/providers/edge3/migrations",
+            version_table="alembic_version_edge3", naming_convention=_AIRFLOW_CONVENTION, shim="airflow",
+            render_as_batch=True, transaction_per_migration=True),
     # octavia-db-manage upgrade runs the whole history on an empty database (octavia runs on MySQL;
     # its env.py: no naming convention, one transaction)
     History("octavia", "octavia==19.0.0", "octavia/db/migration/alembic_migrations", shim="octavia"),

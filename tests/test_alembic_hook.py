@@ -476,6 +476,30 @@ def test_operations_outside_the_vocabulary_are_recorded_and_named(
     check_live_equals_fold(url)
 
 
+def test_in_a_batch_block_a_drop_the_ledger_never_held_is_recorded_as_its_own_statements_only(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """The block's other operations run in the same flush; only the drop's statement is recorded for
+    the drop (the others are their own ops: recorded twice, a replay would run them twice)."""
+    url = database_factory("postgresql")
+    _project(tmp_path, [
+        ["op.execute('CREATE EXTENSION IF NOT EXISTS btree_gist')",
+         "op.create_table('booking', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('room', sa.Integer()), sa.Column('during', sa.dialects.postgresql.TSRANGE()))",
+         "op.create_exclude_constraint('no_overlap', 'booking', ('room', '='), ('during', '&&'))"],
+        ["with op.batch_alter_table('booking') as batch_op:",
+         "    batch_op.add_column(sa.Column('note', sa.Text()))",
+         "    batch_op.drop_constraint('no_overlap')",
+         "    batch_op.create_index('ix_booking_room', ['room'])"],
+    ])
+    run_alembic(tmp_path, url, "upgrade", "head")
+    events = [e for e in hook_events(url) if e.revision == "0002aa"]
+    assert [e.op_type for e in events] == ["add_column", "execute", "create_index"]
+    assert events[1].message.startswith(f"{NOT_MODELLED} drop")  # type: ignore[union-attr]
+    assert " ".join(events[1].op.sqltext.split()) == "ALTER TABLE booking DROP CONSTRAINT no_overlap"  # type: ignore[union-attr]
+    check_live_equals_fold(url)
+
+
 def test_without_the_hook_nothing_is_recorded(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
     url = database_factory("sqlite")
     _project(tmp_path, ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))"], hook=False)

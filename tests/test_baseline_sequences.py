@@ -14,12 +14,17 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.dialects.sequences import SequenceSpec, sequences_from_json
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ledger import dialects
+from ledger.dialects.sequences import SequenceFold, SequenceSpec, read_sequence_statement, sequence_op, sequences_from_json
 from ledger.inspect.audit import verify
 from ledger.integrations.alembic_import import import_alembic
 from ledger.project.config import Config
@@ -29,7 +34,7 @@ from ledger.run.baseline import baseline, reflect_sequences, replay_baseline
 from ledger.run.drill import drill
 from ledger.run.rollback import rollback
 from ops.base import LedgerFormatError
-from tests.alembic_histories import made_by_create_all, write_env, write_history
+from tests.alembic_histories import made_by_create_all, run_alembic, write_env, write_history
 
 MODELS = """
 import sqlalchemy as sa
@@ -170,3 +175,116 @@ def test_a_schema_documents_sequences_are_read_strictly() -> None:
             sequences_from_json([bad])
     with pytest.raises(LedgerFormatError, match="must be a list"):
         sequences_from_json({"name": "s"})
+
+
+def _run(url: str, *statements: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_verify_live_names_a_sequence_dropped_made_or_altered_by_hand_after_a_baseline(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = database_factory(dialect)
+    _run(url, "CREATE SEQUENCE invoice_numbers START WITH 1000 INCREMENT BY 1 CACHE 1",
+         "CREATE SEQUENCE order_numbers START WITH 5 INCREMENT BY 5", "CREATE SEQUENCE spare_numbers",
+         "CREATE TABLE item (id INTEGER PRIMARY KEY)")
+    (tmp_path / "schema-ledger.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["--url", url, "baseline"]).exit_code == 0
+    assert CliRunner().invoke(main, ["--url", url, "verify", "--live"]).exit_code == 0
+
+    _run(url, "DROP SEQUENCE spare_numbers", "CREATE SEQUENCE made_by_hand",
+         "ALTER SEQUENCE order_numbers INCREMENT BY 7 MAXVALUE 900 CYCLE")
+    result = CliRunner().invoke(main, ["--url", url, "verify", "--live"])
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stdout.splitlines() if "sequence" in line]
+    assert lines == [
+        "live schema differs from the ledger: sequence order_numbers: increment is 7 in the database, 5 in the ledger (seq 2)",
+        "live schema differs from the ledger: sequence order_numbers: maxvalue is 900 in the database, "
+        "9223372036854775807 in the ledger (seq 2)" if dialect == "postgresql" else
+        "live schema differs from the ledger: sequence order_numbers: maxvalue is 900 in the database, "
+        "9223372036854775806 in the ledger (seq 2)",
+        "live schema differs from the ledger: sequence order_numbers: cycle is true in the database, false in the ledger (seq 2)",
+        "live schema differs from the ledger: sequence spare_numbers (made at seq 3) is not in the database: "
+        "it was dropped or renamed by hand",
+        "live schema differs from the ledger: sequence made_by_hand is in the database but not in the ledger: it was made by hand",
+    ], result.output
+    assert "verify: 5 problems" in result.stdout
+    as_json = CliRunner().invoke(main, ["--url", url, "verify", "--live", "--json"])
+    assert as_json.exit_code == 1
+    problems = json.loads(as_json.stdout)["problems"]
+    assert sorted({(p["kind"], p["object"]) for p in problems}) == [
+        ("live", "made_by_hand"), ("live", "order_numbers"), ("live", "spare_numbers")]
+
+    # Put back as the ledger holds them, the database verifies again.
+    _run(url, "DROP SEQUENCE made_by_hand", "ALTER SEQUENCE order_numbers INCREMENT BY 5 MAXVALUE "
+         + ("9223372036854775807 NO CYCLE" if dialect == "postgresql" else "9223372036854775806 NOCYCLE"),
+         "CREATE SEQUENCE spare_numbers")
+    result = CliRunner().invoke(main, ["--url", url, "verify", "--live"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_a_sequence_a_hooked_migration_makes_with_sql_verifies_and_goes_when_dropped_by_hand(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.execute('CREATE SEQUENCE ticket_numbers START WITH 7')",
+         "op.execute('CREATE SEQUENCE scratch_numbers')"],
+        ["op.execute('ALTER SEQUENCE ticket_numbers INCREMENT BY 3')", "op.execute('DROP SEQUENCE scratch_numbers')"],
+    ])
+    url = database_factory(dialect)
+    run_alembic(folder, url, "upgrade", "head")
+    config = Config(project_dir=tmp_path, url=url)
+    report = verify(config, live=True)
+    assert report.ok, report.problems
+    _run(url, "DROP SEQUENCE ticket_numbers")
+    report = verify(config, live=True)
+    assert [(p.kind, p.object) for p in report.problems] == [("live", "ticket_numbers")]
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+@given(spec=st.builds(
+    SequenceSpec, name=st.from_regex(r"[a-z][a-z0-9_]{0,10}|[A-Z][a-z ]{0,5}", fullmatch=True),
+    schema=st.one_of(st.none(), st.just("other")), start=st.integers(-10**6, 10**6),
+    increment=st.integers(-50, 50).filter(bool), minvalue=st.integers(-10**9, 0), maxvalue=st.integers(1, 10**12),
+    cache=st.integers(1, 100), cycle=st.booleans(), data_type=st.sampled_from([None, "integer", "smallint"])))
+def test_the_fold_reads_back_every_option_of_the_sequences_the_ledger_writes(dialect: str, spec: SequenceSpec) -> None:
+    if dialect == "mysql":
+        spec = attrs.evolve(spec, data_type=None)  # MariaDB's sequences have no AS in the SQL written
+    op = sequence_op(spec, dialects.compile_dialect(dialect, None))
+    statement = read_sequence_statement(op.sqltext)
+    assert statement is not None and statement.names == ((spec.schema, spec.name),)
+    assert statement.options == {k: v for k, v in attrs.asdict(spec).items() if k not in ("name", "schema")}
+    fold = SequenceFold()
+    fold.take(op.sqltext, 1)
+    assert fold.differences([spec]) == []
+    fold.take(op.reverse().sqltext, 2)  # its reverse drops it: a rollback leaves no sequence behind
+    assert fold.held == {} and fold.differences([]) == []
+
+
+def test_the_fold_follows_sql_that_alters_renames_or_gives_a_sequence_and_says_what_it_cannot_read() -> None:
+    fold = SequenceFold("public")
+    for seq, text in enumerate([
+        "CREATE SEQUENCE a START 3", "create sequence IF NOT EXISTS public.b increment 2 nocycle",
+        "ALTER SEQUENCE a RENAME TO c", "ALTER SEQUENCE b INCREMENT BY 4 NO MAXVALUE",
+        "CREATE SEQUENCE d; ALTER SEQUENCE d OWNED BY item.id", "DROP SEQUENCE IF EXISTS x, y CASCADE",
+    ], start=1):
+        fold.take(text, seq)
+    assert {key: options for key, (_spec, options, _seq) in fold.held.items()} == {
+        (None, "c"): {"start": 3, "increment": 1, "cycle": False, "data_type": None},
+        (None, "b"): {"increment": 4, "cycle": False, "data_type": None}}
+    live = [SequenceSpec("c", None, 3, 1, 1, 99, 1, False), SequenceSpec("b", "public", 1, 4, 1, 5, 1, False)]
+    assert fold.differences(live) == []
+    assert fold.differences([attrs.evolve(live[0], start=4), live[1]]) == [
+        ("c", "sequence c: start is 4 in the database, 3 in the ledger (seq 3)")]
+    fold.take("DO $$ BEGIN EXECUTE 'CREATE SEQUENCE e'; END $$", 7)
+    assert fold.unread == [7]

@@ -193,6 +193,8 @@ def test_stamp_reads_several_heads_from_alembic_version_where_the_files_order_al
     # Both branches at their heads: at 0003bb, the last file, every file before it followed.
     url = database_factory(dialect)
     run_alembic(alembic, url, "upgrade", "heads")
+    refused = run("--url", url, "baseline", cwd=tmp_path)  # it would leave the imported revisions pending
+    assert refused.exit_code == 1 and "adopt it with `schema-ledger stamp`" in one_error_line(refused)
     stamped = run("--url", url, "stamp", cwd=tmp_path)
     assert stamped.exit_code == 0, stamped.output
     assert "stamped at 0003bb (from alembic_version): 4 revisions recorded" in stamped.stdout

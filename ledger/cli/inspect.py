@@ -206,8 +206,9 @@ def verify(state: CliContext, live: bool, expect_head: str | None, ledger_file: 
     Checks that seq runs without gaps, every hash recomputes, every payload decodes and
     folds, no intent is in doubt, and every applied revision's file still gives the checksum
     recorded when it was applied (an edited or deleted file is named). With --live the
-    reflected schema must equal the fold; a difference is shown as the ops that lead from
-    the ledger to the live schema. Each problem is one line naming its seq or object; exit
+    reflected schema must equal the fold, and the sequences the database holds those the
+    ledger's SQL made; a difference is shown as the ops that lead from the ledger to the
+    live schema, or as the sequence that differs. Each problem is one line naming its seq or object; exit
     1 when there is any.
 
     \b

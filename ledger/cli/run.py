@@ -239,11 +239,14 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
         from ledger.run.stamp import alembic_revision
 
         found = alembic_revision(state.config)
-        if found is not None and "," not in found and found in (_defined_revisions(state) or ()):
+        defined = _defined_revisions(state) or ()
+        if found is not None and all(head.strip() in defined for head in found.split(",")):
             # The files already describe this database (import-alembic): a baseline would leave them pending.
-            raise BaselineError(f"the database is at Alembic revision {found}, which a migration file defines: "
-                                f"adopt it with `schema-ledger stamp` (the revisions up to {found} then count as "
-                                "applied); a baseline would leave them all pending")
+            which = "revision {}, which a migration file defines" if "," not in found else \
+                "revisions {}, which migration files define"
+            raise BaselineError(f"the database is at Alembic {which.format(found)}: adopt it with `schema-ledger "
+                                f"stamp` (the revisions up to {found} then count as applied); a baseline would leave "
+                                "them all pending")
     result = run_baseline(state.config, why=why, by=by, lock_timeout=lock_timeout)
     for warning in result.warnings:
         click.echo(f"schema-ledger: warning: {warning}", err=True)

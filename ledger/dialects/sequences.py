@@ -6,10 +6,15 @@ A baseline writes one for each sequence the database holds (flask_appbuilder's m
 ids from ``sa.Sequence``: without them a replayed baseline lacks what the next revision's
 ``INSERT`` reads). A sequence a column owns (PostgreSQL's ``SERIAL``, an identity) is not one of
 them: replaying its column makes it again.
+
+:class:`SequenceFold` reads the sequences back from the SQL of the ledger's ``execute`` events,
+in seq order (``CREATE``, ``ALTER``, ``DROP SEQUENCE``: a baseline's states every option, a
+migration's may leave some to the database), for ``verify --live`` to compare with the database.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +24,8 @@ import sqlalchemy as sa
 from ops import ExecuteSQLOp
 from ops.base import LedgerFormatError
 
-__all__ = ["SequenceSpec", "sequence_op", "sequences_from_json", "sequences_to_json"]
+__all__ = ["SequenceFold", "SequenceSpec", "SequenceStatement", "read_sequence_statement", "sequence_op",
+           "sequences_from_json", "sequences_to_json"]
 
 #: PostgreSQL's sequence types other than its default (bigint), as ``CREATE SEQUENCE ... AS`` takes them
 _DATA_TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {"integer": sa.Integer, "smallint": sa.SmallInteger}
@@ -89,3 +95,204 @@ def sequences_from_json(data: Any) -> tuple[SequenceSpec, ...]:
     if not isinstance(data, list):
         raise LedgerFormatError("a schema document's sequences must be a list")
     return tuple(SequenceSpec.from_json(item) for item in data)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sequences the ledger's execute events made: its CREATE, ALTER and DROP SEQUENCE read back
+# ---------------------------------------------------------------------------------------------
+
+_IDENT = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|[^\s."`(),;=]+)'
+_QUALIFIED = rf"{_IDENT}(?:\s*\.\s*{_IDENT})?"
+_STATEMENT = re.compile(
+    r"\s*(?P<verb>CREATE(?:\s+OR\s+REPLACE)?(?:\s+(?:TEMP|TEMPORARY|UNLOGGED))?|ALTER|DROP)\s+SEQUENCE\s+"
+    rf"(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?P<names>{_QUALIFIED}(?:\s*,\s*{_QUALIFIED})*)(?P<rest>.*?)[\s;]*$",
+    re.I | re.S)
+#: DDL that may make, change or drop a sequence without being one of the statements read here
+_MENTIONS = re.compile(r"\b(?:CREATE|ALTER|DROP)\b[^;]*?\bSEQUENCE\b", re.I | re.S)
+_TOKEN = re.compile(rf"{_IDENT}(?:\s*\.\s*{_IDENT})*|[-+]?\d+|=|\S")
+#: ``AS`` types as SequenceSpec.data_type holds them (None: bigint, the databases' default)
+_AS_TYPES = {"integer": "integer", "int": "integer", "int4": "integer", "smallint": "smallint", "int2": "smallint",
+             "bigint": None, "int8": None}
+#: what a CREATE SEQUENCE that does not state an option makes, on every database that has sequences
+_CREATE_DEFAULTS = {"increment": 1, "cycle": False, "data_type": None}
+
+
+def _unquote(name: str) -> str:
+    name = name.strip()
+    if name[:1] in "\"`" and len(name) > 1:
+        return name[1:-1].replace(name[0] * 2, name[0])
+    return name
+
+
+def _split_name(text: str) -> tuple[str | None, str]:
+    parts = [_unquote(p) for p in re.findall(_IDENT, text)]
+    return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[-1])
+
+
+@attrs.frozen
+class SequenceStatement:
+    """A ``CREATE``, ``ALTER`` or ``DROP SEQUENCE`` as written: ``options`` holds what it states
+    (the :class:`SequenceSpec` fields), ``owned`` whether it gives the sequence to a column
+    (``OWNED BY t.c``: then it is the column's), ``renamed`` its new name (``RENAME TO``)."""
+
+    verb: str  # create | alter | drop
+    names: tuple[tuple[str | None, str], ...]
+    options: dict[str, Any] = attrs.field(factory=dict)
+    owned: bool | None = None
+    renamed: str | None = None
+    #: options that changed to a value the statement does not state (``RESTART``, ``NO MAXVALUE``)
+    unknown: frozenset[str] = frozenset()
+
+
+def read_sequence_statement(text: str) -> SequenceStatement | None:
+    """``text`` read as one ``CREATE``, ``ALTER`` or ``DROP SEQUENCE``; None when it is none of them."""
+    match = _STATEMENT.match(text)
+    if match is None:
+        return None
+    verb = match.group("verb").split()[0].lower()
+    names = tuple(_split_name(n) for n in re.findall(_QUALIFIED, match.group("names")))
+    if verb == "drop":
+        return SequenceStatement("drop", names)
+    if len(names) != 1:
+        return None
+    tokens = [t for t in _TOKEN.findall(match.group("rest")) if t != "="]
+    options: dict[str, Any] = {}
+    unknown: set[str] = set()
+    owned: bool | None = None
+    renamed: str | None = None
+    words = {"INCREMENT": "increment", "START": "start", "MINVALUE": "minvalue", "MAXVALUE": "maxvalue",
+             "CACHE": "cache"}
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].upper()
+        following = tokens[i + 1].upper() if i + 1 < len(tokens) else ""
+        if word in words:
+            j = i + 1 + (following in ("BY", "WITH"))
+            if j < len(tokens) and re.fullmatch(r"[-+]?\d+", tokens[j]):
+                options[words[word]] = int(tokens[j])
+                i = j + 1
+                continue
+            unknown.add(words[word])
+        elif word in ("NO", "NOMINVALUE", "NOMAXVALUE", "NOCACHE", "NOCYCLE"):
+            gone = {"NOMINVALUE": "MINVALUE", "NOMAXVALUE": "MAXVALUE", "NOCACHE": "CACHE", "NOCYCLE": "CYCLE"}.get(
+                word, following)
+            if gone == "CYCLE":
+                options["cycle"] = False
+            elif gone in words:
+                unknown.add(words[gone])  # the database's default, which depends on the type and direction
+            i += 1 if word != "NO" else 2
+            continue
+        elif word == "CYCLE":
+            options["cycle"] = True
+        elif word == "AS" and i + 1 < len(tokens):
+            options["data_type"] = _AS_TYPES.get(tokens[i + 1].lower(), tokens[i + 1].lower())
+            i += 2
+            continue
+        elif word == "RESTART":
+            unknown.add("start")
+        elif word == "OWNED" and following == "BY" and i + 2 < len(tokens):
+            owned = tokens[i + 2].upper() != "NONE"
+            i += 3
+            continue
+        elif word == "RENAME" and following == "TO" and i + 2 < len(tokens):
+            renamed = _split_name(tokens[i + 2])[1]
+            i += 3
+            continue
+        i += 1
+    if verb == "create":
+        options = {**_CREATE_DEFAULTS, **options}
+    return SequenceStatement(verb, names, options, owned, renamed, frozenset(unknown - set(options)))
+
+
+
+
+@attrs.define
+class SequenceFold:
+    """The sequences the ``execute`` ops of a ledger made and did not drop, folded in seq order from
+    the SQL they hold: each with the options its statements stated (``options``; one a statement
+    left to the database is not known), keyed by (schema, name) in lower case.
+
+    ``unread`` holds the seq of each statement that may make, change or drop a sequence but is
+    not one this fold reads (a procedural block that makes one): the fold is then not complete.
+    A name qualified by ``default_schema`` (the database's) is held as that of no schema.
+    """
+
+    default_schema: str | None = None
+    held: dict[tuple[str | None, str], tuple[SequenceSpec, dict[str, Any], int]] = attrs.field(factory=dict)
+    unread: list[int] = attrs.field(factory=list)
+
+    def _key(self, schema: str | None, name: str) -> tuple[str | None, str]:
+        # an unquoted name is stored in one case or another: names are matched without regard to case
+        schema = schema.lower() if schema else None
+        return (None if schema == (self.default_schema or "").lower() else schema, name.lower())
+
+    def take(self, sqltext: str, seq: int) -> None:
+        if "SEQUENCE" not in sqltext.upper():
+            return
+        for part in (p for p in sqltext.split(";") if p.strip()):
+            statement = read_sequence_statement(part)
+            if statement is None:
+                if _MENTIONS.search(part):
+                    self.unread.append(seq)
+                continue
+            self._apply(statement, seq)
+
+    def _apply(self, statement: SequenceStatement, seq: int) -> None:
+        if statement.verb == "drop":
+            for schema, name in statement.names:
+                self.held.pop(self._key(schema, name), None)
+            return
+        schema, name = statement.names[0]
+        key = self._key(schema, name)
+        if statement.owned:  # a column's sequence now: it comes and goes with its column
+            self.held.pop(key, None)
+            return
+        if statement.verb == "create":
+            self.held[key] = (SequenceSpec(name, schema), dict(statement.options), seq)
+            return
+        found = self.held.get(key)
+        if found is None:
+            if statement.owned is False:  # given back by its column: what it holds is not known here
+                self.held[key] = (SequenceSpec(name, schema), {}, seq)
+            return
+        spec, options, _ = found
+        options = {k: v for k, v in {**options, **statement.options}.items() if k not in statement.unknown}
+        if statement.renamed is not None:
+            del self.held[key]
+            spec, key = attrs.evolve(spec, name=statement.renamed), self._key(schema, statement.renamed)
+        self.held[key] = (spec, options, seq)
+
+    def differences(self, live: Sequence[SequenceSpec]) -> list[tuple[str, str]]:
+        """(sequence, what differs) between the fold and the sequences ``live`` (reflected: those no
+        column owns, of the default schema and of every schema the fold names)."""
+        held = self.held
+        lines: list[tuple[str, str]] = []
+        found = {self._key(s.schema, s.name): s for s in live}
+        for key, (spec, options, seq) in sorted(held.items(), key=lambda item: (item[0][0] or "", item[0][1])):
+            name = f"{key[0]}.{spec.name}" if key[0] else spec.name
+            there = found.get(key)
+            if there is None:
+                lines.append((name, f"sequence {name} (made at seq {seq}) is not in the database: it was dropped "
+                                    "or renamed by hand"))
+                continue
+            for option in ("data_type", "start", "increment", "minvalue", "maxvalue", "cache", "cycle"):
+                if option in options and options[option] != getattr(there, option):
+                    recorded, held_now = (_shown(option, options[option]), _shown(option, getattr(there, option)))
+                    lines.append((name, f"sequence {name}: {option} is {held_now} in the database, "
+                                        f"{recorded} in the ledger (seq {seq})"))
+        for key in sorted(set(found) - set(held), key=lambda k: (k[0] or "", k[1])):
+            spec = found[key]
+            name = f"{key[0]}.{spec.name}" if key[0] else spec.name
+            lines.append((name, f"sequence {name} is in the database but not in the ledger: it was made by hand"))
+        return lines
+
+    @property
+    def schemas(self) -> set[str]:
+        """The schemas the fold's sequences name (their database may hold more of them)."""
+        return {schema for schema, _ in self.held if schema is not None}
+
+
+def _shown(option: str, value: Any) -> str:
+    if option == "data_type":
+        return str(value or "bigint")
+    return str(value).lower() if isinstance(value, bool) else str(value)

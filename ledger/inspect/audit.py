@@ -13,7 +13,9 @@ naming the seq, revision, file or object it concerns:
   (deleting the newest rows leaves a chain that is whole in itself);
 - ``live``: the reflected live schema equals the fold, and where it does not, the ops that
   lead from the fold to the live schema (:func:`ledger.inspect.drift.drift`) show what
-  changed by hand.
+  changed by hand; and the sequences no column owns are those the ``execute`` events made
+  (:class:`ledger.dialects.sequences.SequenceFold`), each option they stated as the database
+  stores it.
 
 Who changed what is :mod:`ledger.inspect.blame`.
 """
@@ -29,9 +31,11 @@ from typing import IO, Any
 import attrs
 import sqlalchemy as sa
 
-from ops import LedgerError, SchemaState
+from ops import ExecuteSQLOp, LedgerError, SchemaState
 
-from ledger.format.events import Event, is_resynced, needs_resync, resync_line, verify_chain
+from ledger import dialects
+from ledger.dialects.sequences import SequenceFold
+from ledger.format.events import STATE_KINDS, Event, is_resynced, needs_resync, resync_line, verify_chain
 from ledger.inspect.drift import Drift, drift, reflect_live
 from ledger.project.config import Config
 from ledger.project.revisions import RevisionChain, display_path
@@ -149,6 +153,8 @@ class _Reader:
     observe: Callable[[Event, SchemaState], None] | None = None
     #: the latest event that recorded what ran but not what it changed, unless a later one re-synced
     resync: Event | None = None
+    #: the sequences the ``execute`` events made, folded from their SQL (``verify --live`` compares them)
+    sequences: SequenceFold | None = None
 
     def take(self, events: Iterable[Event]) -> Iterator[Event]:
         for event in events:
@@ -173,6 +179,8 @@ class _Reader:
             if _decodes(event):  # an undecodable payload is reported by the chain check already
                 self.problems.append(Problem("fold", f"seq {event.seq}: {_strip_seq(str(exc))}", seq=event.seq))
             return
+        if self.sequences is not None and event.kind in STATE_KINDS and isinstance(event.op, ExecuteSQLOp):
+            self.sequences.take(event.op.sqltext, event.seq)
         if self.observe is not None:
             self.observe(event, self.view.state)
 
@@ -196,14 +204,15 @@ def _seq_of(message: str) -> int | None:
 
 def check_events(
     events: Iterable[Event], *, chain: RevisionChain | None = None, expect_head: str | None = None,
-    observe: Callable[[Event, SchemaState], None] | None = None,
+    observe: Callable[[Event, SchemaState], None] | None = None, sequences: SequenceFold | None = None,
 ) -> tuple[list[Problem], LedgerView, int, Event | None, int | None]:
-    """Check ``events`` (in seq order) and fold them; ``observe(event, state)`` sees the fold after each.
+    """Check ``events`` (in seq order) and fold them; ``observe(event, state)`` sees the fold after each,
+    ``sequences`` takes the SQL of each ``execute`` event that changed the schema.
 
     Returns the problems, the folded view, how many events were read, the head, and the seq
     at which the fold stopped (None when every event folded).
     """
-    reader = _Reader(expect_head=expect_head, observe=observe)
+    reader = _Reader(expect_head=expect_head, observe=observe, sequences=sequences)
     chain_problems = [Problem("chain", line, seq=_seq_of(line)) for line in verify_chain(reader.take(events))]
     problems = sorted(chain_problems + reader.problems, key=lambda p: (p.seq or 0, p.kind != "chain"))
     view = reader.view
@@ -292,13 +301,15 @@ def verify(
                               "in this database (is it the right one?)", object=store.fullname)
             return VerifyReport(url, 0, None, (problem,), checksums_checked=False)
         snapshots = SnapshotCheck(conn, store)
+        sequences = SequenceFold(conn.dialect.default_schema_name) if live else None
         problems, view, count, head, stopped = check_events(
             sealed.watch(read_events(conn, store)), chain=chain, expect_head=expect_head,
-            observe=snapshots.observe if snapshots.keys else None)
+            observe=snapshots.observe if snapshots.keys else None, sequences=sequences)
         problems += [Problem("snapshot", message, seq=seq) for seq, message in snapshots.finish(stopped)]
         sealed.finish(count)
         problems += [Problem("seal", message, seq=seq) for seq, message in sealed.problems]
         found: Drift | None = None
+        notes: list[str] = []
         if live and count == 0:
             tables = sorted(t.name for t in reflect_live(conn, config).tables.values())
             if tables:
@@ -315,10 +326,27 @@ def verify(
                 if found is not None:
                     problems += [Problem("live", f"live schema differs from the ledger: {line}", object=_object_of(line))
                                  for line in found.lines()]
+                assert sequences is not None
+                if sequences.unread:
+                    notes.append(f"sequences not compared: seq {', '.join(map(str, sorted(set(sequences.unread))))} "
+                                 "ran SQL that may make, change or drop a sequence in a way the ledger does not read")
+                else:
+                    problems += [Problem("live", f"live schema differs from the ledger: {line}", object=name)
+                                 for name, line in _sequence_differences(conn, sequences)]
     url = sa.make_url(config.url).render_as_string(hide_password=True)
     return VerifyReport(url, count, head, tuple(problems), checksums_checked=chain is not None,
-                        live_checked=live and stopped is None, drift=found, notes=tuple(sealed.notes),
+                        live_checked=live and stopped is None, drift=found, notes=(*sealed.notes, *notes),
                         signatures_checked=bool(sealed.trusted), anchor_checked=sealed.anchor is not None)
+
+
+def _sequence_differences(conn: sa.Connection, fold: SequenceFold) -> list[tuple[str, str]]:
+    """How the sequences the database holds (those no column owns; of the default schema and of
+    each schema the fold names) differ from those the ledger's events made."""
+    database = dialects.database(dialect_of(conn))
+    live = list(database.reflect_sequences(conn, None))
+    for schema in sorted(fold.schemas):
+        live += database.reflect_sequences(conn, schema)
+    return fold.differences(live)
 
 
 def _object_of(line: str) -> str | None:

@@ -49,6 +49,8 @@ class Captured:
     category: str
     source: str
     note: str | None = None
+    #: the entry of a batch block's list whose flush ran them (None: not in a flush, or a rebuild)
+    entry: int | None = None
 
 
 class Captures:
@@ -100,7 +102,7 @@ class Captures:
         except UnrenderableStatement as exc:
             # kept to be read, never run again with its placeholders (drill and import name it)
             texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
-        self._buffer.append(Captured(texts, category, self._source or "connection.execute", note))
+        self._buffer.append(Captured(texts, category, self._source or "connection.execute", note, self._entry))
         if self._source is None and category in (SCHEMA, OTHER):
             # DDL run on the connection is recorded now, as what it changed: reflected later, a
             # table it made and a later statement renamed would be missed, and the rename

@@ -42,6 +42,20 @@ from ledger.integrations.alembic.stored import RecordsStored, dropped_foreign_ke
 from ledger.support.quietwarn import silenced
 
 
+class _Numbered(list):  # type: ignore[type-arg]
+    """A batch block's list of queued entries that tells the recorder which entry its flush runs."""
+
+    def __init__(self, entries: list[Any], recorder: Recorder) -> None:
+        super().__init__(entries)
+        self.recorder = recorder
+
+    def __iter__(self) -> Iterator[Any]:
+        for number, entry in enumerate(list.__iter__(self)):
+            self.recorder._entry = number
+            yield entry
+        self.recorder._entry = None
+
+
 def alembic_step_id(step: Any) -> tuple[str | None, str | None, Path | None]:
     revision = getattr(step, "revision", None)
     if revision is None:
@@ -75,7 +89,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._path: Path | None = None
         self._buffer: list[Captured] | None = None
         self._source: str | None = None
-        self._pending: dict[int, list[tuple[MigrateOperation, str | None]]] = {}
+        self._pending: dict[int, list[tuple[MigrateOperation, str | None, range]]] = {}
         #: ops were recorded from a table read back whole (in a batch block: after the whole block ran)
         self._read_back = False
         #: the ops of a batch block are being recorded: the statements captured are the whole block's
@@ -99,6 +113,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self.seal: Any = None
         #: events recorded in the revision's transaction and not yet INSERTed (see _append)
         self._unwritten: list[tuple[Event, Any]] = []
+        #: the entry of a batch block's list that its flush is running (None: not in a flush)
+        self._entry: int | None = None
 
     def install(self) -> None:
         patch_alembic()
@@ -291,11 +307,14 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         convert = CONVERTERS.get(type(operation))
         if convert is None:
             return self._run_foreign(operations, operation, origin)
+        impl = getattr(operations, "impl", None)
+        batch = isinstance(impl, BatchOperationsImpl)
+        first = len(impl.batch) if batch else 0  # type: ignore[union-attr]
         with self._capture(f"alembic {type(operation).__name__}") as captured:
             with self._alembic_work():
                 result = original(operations, operation)
-        impl = getattr(operations, "impl", None)
-        batch = isinstance(impl, BatchOperationsImpl)
+        # the entries of the block's list that this operation queued: its statements in the flush
+        entries = range(first, len(impl.batch)) if batch else range(0)  # type: ignore[union-attr]
         what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
         try:
             converted = convert(operation, result, self)
@@ -305,14 +324,15 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             if batch:
                 # Inside a batch block nothing has run yet: the table is reflected after the flush.
-                self._pending.setdefault(id(impl), []).append((Unconverted(what, touched(operation), exc), origin))
+                self._pending.setdefault(id(impl), []).append(
+                    (Unconverted(what, touched(operation), exc), origin, entries))
             else:
                 self._fall_back(what, touched(operation), exc, origin, captured)
             return result
         converted = [as_compiled_names(op, self.conn.dialect) for op in converted]
         if batch:
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.
-            self._pending.setdefault(id(impl), []).extend((op, origin) for op in converted)
+            self._pending.setdefault(id(impl), []).extend((op, origin, entries) for op in converted)
         else:
             self._record_exactly(converted, what, touched(operation), origin, captured)
         return result
@@ -353,18 +373,27 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             rebuilt = bool(impl.batch) and impl._should_recreate()
         except Exception:  # noqa: BLE001 - Alembic's private test; without it the table is not looked at again
             rebuilt = False
+        if not rebuilt:
+            impl.batch = _Numbered(impl.batch, self)  # each statement is told which entry ran it
         with self._capture(f"alembic batch_alter_table({impl.table_name})") as captured:
             with self._alembic_work():
-                ORIGINAL["flush"](impl)
+                try:
+                    ORIGINAL["flush"](impl)
+                finally:
+                    self._entry = None
         pending = self._pending.pop(id(impl), [])
         what = f"alembic batch_alter_table({impl.table_name})"
+        # Without a rebuild each operation runs the entries it queued: its own statements are those
+        # (what it ran is recorded for it, not the whole flush); a rebuild runs them all as one.
+        numbered = any(item.entry is not None for item in captured)
         self._in_batch = True
         try:
-            for op, origin in pending:
+            for op, origin, entries in pending:
+                own = [item for item in captured if item.entry in entries] if numbered else captured
                 self._read_back = False
                 if isinstance(op, Unconverted):
-                    self._fall_back(op.what, op.table, op.error, origin, captured)
-                elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, captured) \
+                    self._fall_back(op.what, op.table, op.error, origin, own)
+                elif not self._record_exactly([op], what, (impl.schema, impl.table_name), origin, own) \
                         and not self._read_back:
                     continue
                 # The table was read after the whole block ran: what the block's later ops did is in
