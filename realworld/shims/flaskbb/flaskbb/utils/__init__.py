@@ -1,0 +1,1 @@
+from . import database, helpers  # noqa: F401
