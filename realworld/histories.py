@@ -234,6 +234,13 @@ HISTORIES: tuple[History, ...] = (
     History("edge3", "apache-airflow-providers-edge3==5.1.0", "airflow/providers/edge3/migrations",
             version_table="alembic_version_edge3", naming_convention=_AIRFLOW_CONVENTION, shim="airflow",
             render_as_batch=True, transaction_per_migration=True),
+    # flaskbb's flaskbb db upgrade (Flask-Alembic: the revisions lie in flaskbb/migrations with no env.py,
+    # under the branch label "default") runs the whole history on an empty database, no naming
+    # convention; its columns use sqlalchemy-utils' UUIDType and its own UTCDateTime (realworld/shims/flaskbb)
+    History("flaskbb", "flaskbb==2.2.0", "flaskbb/migrations", flat=True, shim="flaskbb"),
+    # datajunction-server runs its whole history on an empty PostgreSQL database (render_as_batch=True)
+    History("datajunction", "datajunction-server==0.0.272", "datajunction_server/alembic", shim="datajunction",
+            render_as_batch=True, dialects=("postgresql",)),
     # octavia-db-manage upgrade runs the whole history on an empty database (octavia runs on MySQL;
     # its env.py: no naming convention, one transaction)
     History("octavia", "octavia==19.0.0", "octavia/db/migration/alembic_migrations", shim="octavia"),
@@ -253,10 +260,6 @@ HISTORIES: tuple[History, ...] = (
             copied=tuple(f"glance/db/sqlalchemy/{m}.py" for m in (
                 "schema", "alembic_migrations/add_images_tables", "alembic_migrations/add_metadefs_tables",
                 "alembic_migrations/add_tasks_tables", "alembic_migrations/add_artifacts_tables"))),
-    # flaskbb's flaskbb db upgrade (Flask-Alembic: the revisions lie in flaskbb/migrations with no env.py,
-    # under the branch label "default") runs the whole history on an empty database, no naming
-    # convention; its columns use sqlalchemy-utils' UUIDType and its own UTCDateTime (realworld/shims/flaskbb)
-    History("flaskbb", "flaskbb==2.2.0", "flaskbb/migrations", flat=True, shim="flaskbb"),
 )
 
 
