@@ -1,5 +1,9 @@
-"""``python -m realworld.overhead HISTORY DIALECT [ROUNDS]``: how much longer ``alembic upgrade heads`` of a
-real history takes with the hook than without it (docs/performance.md).
+"""``python -m realworld.overhead HISTORY DIALECT [ROUNDS] [BEFORE]``: how much longer ``alembic upgrade heads``
+of a real history takes with the hook than without it (docs/performance.md).
+
+``BEFORE``: a folder holding another tree's ``ledger`` and ``ops`` (``git archive COMMIT ledger ops | tar -x
+-C BEFORE``): each round also times the hooked run with that code, so a change is measured against the code
+before it in the same rounds.
 
 Each round runs both on fresh databases, one after the other, in alternating order, each as its own
 process (the history as ``make realworld`` extracted it, on the driver its project uses); the ratio of
@@ -9,6 +13,7 @@ Run ``make realworld REALWORLD_ARGS="--only HISTORY --dialect DIALECT"`` first (
 
 from __future__ import annotations
 
+import compileall
 import os
 import resource
 import statistics
@@ -23,6 +28,9 @@ from .histories import by_name
 def main(argv: list[str]) -> int:
     name, dialect = argv[0], argv[1]
     rounds = int(argv[2]) if len(argv) > 2 else 3
+    before = argv[3] if len(argv) > 3 else None
+    if before:
+        compileall.compile_dir(before, quiet=1)  # as this tree's modules are: the runs write no bytecode
     history = by_name(name)
     project = ROOT / ".realworld-cache" / "work" / history.name / dialect / "project"
     if not (project / "alembic.ini").exists():
@@ -30,9 +38,10 @@ def main(argv: list[str]) -> int:
                            f"--dialect {dialect}\" first")
     databases = Databases(ROOT / ".realworld-cache" / "sqlite")
 
-    def run(hook: bool) -> tuple[float, float]:
+    def run(hook: bool | str) -> tuple[float, float]:
         url = databases.new(dialect)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(project.parent / "shim"), str(ROOT)]), "REALWORLD_URL": history.url(dialect, url),
+        trees = [str(project.parent / "shim"), *([hook] if isinstance(hook, str) else []), str(ROOT)]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(trees), "REALWORLD_URL": history.url(dialect, url),
                "REALWORLD_HOOK": "1" if hook else "0", "PYTHONDONTWRITEBYTECODE": "1"}
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
@@ -44,21 +53,27 @@ def main(argv: list[str]) -> int:
             raise HarnessError(ran.stderr.strip()[-500:])
         return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
-    walls, cpus = [], []
+    kinds: list[bool | str] = [False, True] + ([before] if before else [])
+    walls: dict[bool | str, list[float]] = {kind: [] for kind in kinds[1:]}
+    cpus: dict[bool | str, list[float]] = {kind: [] for kind in kinds[1:]}
     try:
         for number in range(rounds):
             got = {}
-            for hook in ((False, True) if number % 2 == 0 else (True, False)):
+            for hook in (kinds if number % 2 == 0 else kinds[::-1]):
                 got[hook] = run(hook)
                 databases.drop_all()
-            walls.append(got[True][0] / got[False][0])
-            cpus.append(got[True][1] / got[False][1])
-            print(f"round {number + 1}: alone {got[False][0]:.2f} s ({got[False][1]:.2f} s CPU), with the hook "
-                  f"{got[True][0]:.2f} s ({got[True][1]:.2f} s CPU): {walls[-1]:.3f} ({cpus[-1]:.3f} in CPU time); "
-                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+            line = f"round {number + 1}: alone {got[False][0]:.2f} s ({got[False][1]:.2f} s CPU)"
+            for kind in kinds[1:]:
+                walls[kind].append(got[kind][0] / got[False][0])
+                cpus[kind].append(got[kind][1] / got[False][1])
+                line += (f", with the hook{' (before)' if isinstance(kind, str) else ''} {got[kind][0]:.2f} s "
+                         f"({got[kind][1]:.2f} s CPU): {walls[kind][-1]:.3f} ({cpus[kind][-1]:.3f} in CPU time)")
+            print(f"{line}; load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         databases.drop_all()
-    print(f"median of the rounds: {statistics.median(walls):.3f} ({statistics.median(cpus):.3f} in CPU time)")
+    for kind in kinds[1:]:
+        print(f"median of the rounds{' (before)' if isinstance(kind, str) else ''}: {statistics.median(walls[kind]):.3f} "
+              f"({statistics.median(cpus[kind]):.3f} in CPU time)")
     return 0
 
 
