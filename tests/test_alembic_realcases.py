@@ -720,3 +720,57 @@ def test_a_table_declaring_an_enum_type_that_exists_gets_that_type_as_the_databa
          "op.add_column('backends', sa.Column('spare', sa.Enum('AWS', 'GCP', 'VAST', name='backendtype')))"],
     ])
     check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+
+
+@pytest.mark.parametrize("drop", ["op.drop_column('job', 'error')", "op.drop_table('job')"])
+@pytest.mark.parametrize("drop_type", ["op.execute('DROP TYPE joberrorcode')",
+                                       "sa.Enum(name='joberrorcode').drop(op.get_bind())"])
+def test_a_postgresql_enum_type_outlives_its_last_column_until_drop_type(
+    tmp_path: Path, database_factory: Callable[[str], str], drop: str, drop_type: str
+) -> None:
+    """dstack's fixes_for_psql: the last column of a named ENUM goes, and a later revision drops the
+    type. PostgreSQL keeps a type until DROP TYPE: the ledger holds it as long, so a replay runs the
+    DROP TYPE on a type that is there, and a rollback makes it again with its values."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('job', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('error', sa.Enum('FAILED', 'STOPPED', name='joberrorcode')))"],
+        [drop],
+        [drop_type],
+    ])
+    _everything_and_imported(tmp_path, url, database_factory)
+
+
+def test_a_postgresql_enum_type_renamed_by_sql_is_held_by_its_new_name(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """alembic-postgresql-enum's sync_enum_values: the type is renamed, made again with other values,
+    the column moved to it, and the renamed one dropped. The ledger holds the renamed type by its
+    new name (made before the column follows it, the old name dropped after)."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('job', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('status', sa.Enum('A', 'B', name='jobstatus')))"],
+        ["op.execute('ALTER TYPE jobstatus RENAME TO jobstatus_old')",
+         "op.execute(\"CREATE TYPE jobstatus AS ENUM ('A', 'B', 'C')\")",
+         "op.execute('ALTER TABLE job ALTER COLUMN status TYPE jobstatus USING status::text::jobstatus')",
+         "op.execute('DROP TYPE jobstatus_old')"],
+        ["op.drop_table('job')", "op.execute('DROP TYPE jobstatus')"],
+    ])
+    _everything_and_imported(tmp_path, url, database_factory)
+
+
+def _everything_and_imported(tmp_path: Path, url: str, database_factory: Callable[[str], str]) -> None:
+    """check_everything, no type left after the rollback, and the imported history applied to a new
+    database, verified, rolled back to base and applied again."""
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    with connected(url) as conn:
+        assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
+    imported = CliRunner().invoke(main, ["import-alembic", str(tmp_path / "alembic"), "--dialect", "postgresql",
+                                         "--into", str(tmp_path / "imported"), "--scratch-url", database_factory("postgresql")])
+    assert imported.exit_code == 0, imported.output
+    fresh, config = database_factory("postgresql"), tmp_path / "imported.toml"
+    config.write_text(f'migrations = "{tmp_path / "imported"}"\n', encoding="utf-8")
+    for args in (["apply", "-q"], ["verify", "--live"], ["rollback", "--to", "base", "-q"], ["apply", "-q"]):
+        result = CliRunner().invoke(main, ["--url", fresh, "--config", str(config), *args])
+        assert result.exit_code == 0, (args, result.output)

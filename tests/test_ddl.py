@@ -347,7 +347,8 @@ def _pg_types(engine: sa.Engine) -> set[str]:
         return set(conn.execute(sa.text("SELECT typname FROM pg_type WHERE typtype = 'e'")).scalars())
 
 
-def test_enum_types_live_and_die_with_their_columns(engine: sa.Engine) -> None:
+def test_enum_types_are_made_by_their_first_column_and_kept_when_their_last_is_dropped(engine: sa.Engine) -> None:
+    """As PostgreSQL does: a type outlives the dropped tables and columns that used it."""
     status = sa.Enum("new", "paid", name="order_status")
 
     def create(op: Operations) -> None:
@@ -360,11 +361,18 @@ def test_enum_types_live_and_die_with_their_columns(engine: sa.Engine) -> None:
     state, _ = migrate(engine, lambda op: op.drop_table("a"), state)
     if engine.dialect.name == "postgresql":
         assert _pg_types(engine) == {"order_status"}  # b still uses it
+    state, _ = migrate(engine, lambda op: op.add_column("b", sa.Column("t", sa.Enum("p", "q", name="tag"))), state)
+    state, _ = migrate(engine, lambda op: op.drop_column("b", "t"), state)
+    if engine.dialect.name == "postgresql":
+        assert _pg_types(engine) == {"order_status", "tag"}  # kept: only DROP TYPE drops it
+        migrate(engine, lambda op: op.execute("DROP TYPE tag"), state)
     state, _ = migrate(engine, lambda op: op.alter_column("b", "s", type_=sa.String(10)), state)
     if engine.dialect.name == "postgresql":
-        assert _pg_types(engine) == set()
+        assert _pg_types(engine) == {"order_status"}  # nothing uses it: PostgreSQL keeps it
     state, _ = migrate(engine, lambda op: op.add_column("b", sa.Column("k", sa.Enum("x", "y", name="kind"))), state)
-    migrate(engine, lambda op: op.alter_column("b", "s", type_=sa.Enum("new", "paid", name="order_status")), state)
+    state, sql = migrate(
+        engine, lambda op: op.alter_column("b", "s", type_=sa.Enum("new", "paid", name="order_status")), state)
+    assert not any("CREATE TYPE" in s for s in sql)
     if engine.dialect.name == "postgresql":
         assert _pg_types(engine) == {"order_status", "kind"}
     with engine.begin() as conn:

@@ -360,6 +360,11 @@ class Database:
         routine's argument list. Here: by name alone (SQLite, MySQL/MariaDB)."""
         return f"DROP {kind} IF EXISTS {name}"
 
+    def type_definition(self, conn: sa.Connection, name: str) -> str | None:
+        """The ``CREATE TYPE`` that makes again the named type ``name`` (as written) as the database
+        holds it now; None when it holds none. Here: None (no named types)."""
+        return None
+
     def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
                            schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:
         """(name, columns) of each unique constraint of one table, each as many times as the

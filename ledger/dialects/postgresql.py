@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DOMAIN
-from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType, DropEnumType
+from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 
 from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, TypeSpec, sql_references
@@ -77,8 +77,10 @@ def _named_types(type_: Any) -> list[Any]:
 
 
 class PostgreSQLGenerator(DDLGenerator):
-    """PostgreSQL DDL. A named ENUM type is created before its first user appears and dropped
-    after its last user goes, so that an op followed by its reverse leaves no type behind.
+    """PostgreSQL DDL. A named ENUM type is created before its first user appears when the database
+    does not hold it, and kept after its last user goes, as PostgreSQL keeps it: only a DROP TYPE
+    (SQL text, ``Enum.drop``) drops it, and the hook records a type a column made as its CREATE
+    TYPE, whose reverse drops it.
 
     PostgreSQL has no column positions: ``add_column(..., insert_before=...)`` (the reverse of a
     drop) adds the column at the end. Moving the columns behind it would mean dropping and
@@ -99,8 +101,7 @@ class PostgreSQLGenerator(DDLGenerator):
         old, new = enum_types(before), enum_types(after)
         creates = [self.compile(CreateEnumType(spec.to_sa())) for key, spec in new.items()
                    if key not in old and not self._type_exists(key)]
-        drops = [self.compile(DropEnumType(spec.to_sa())) for key, spec in old.items() if key not in new]
-        return creates + main + drops
+        return creates + main
 
     def create_index_sql(self, index: sa.Index) -> str:
         if index.dialect_kwargs.get("postgresql_concurrently"):

@@ -155,6 +155,16 @@ class PostgreSQL(Database):
             return f"DROP {kind} IF EXISTS {name}{arguments}"
         return super().drop_object_sql(kind, name, table=table, arguments=arguments)
 
+    def type_definition(self, conn: sa.Connection, name: str) -> str | None:
+        """A named ENUM type as ``CREATE TYPE name AS ENUM (labels)``, its labels in their order; the
+        name as written is looked up as PostgreSQL resolves it (the search path)."""
+        labels = conn.execute(sa.text(
+            "SELECT e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid = to_regtype(:name) "
+            "ORDER BY e.enumsortorder"), {"name": name}).scalars().all()
+        if not labels:
+            return None
+        return f"CREATE TYPE {name} AS ENUM (" + ", ".join("'" + v.replace("'", "''") + "'" for v in labels) + ")"
+
     def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
         prep = sa_dialect.identifier_preparer
         quoted, message = prep.format_table(table), refusal_literal()

@@ -41,6 +41,11 @@ _LIBRARY_MODULES = re.compile(r"^(?:sqlalchemy\.|alembic\.)")
 _Named = TypeVar("_Named", bound="tuple[str | None, ...] | None")
 
 
+#: PostgreSQL's ``ALTER TYPE old RENAME TO new`` (alembic-postgresql-enum's sync_enum_values)
+_RENAME_TYPE = re.compile(r"ALTER\s+TYPE\s+(?P<old>(?:\"[^\"]+\"|\w+)(?:\s*\.\s*(?:\"[^\"]+\"|\w+))?)\s+RENAME\s+TO\s+"
+                          r"(?P<new>\"[^\"]+\"|\w+)\s*;?$", re.I)
+
+
 @attrs.frozen
 class Captured:
     """Statements that one execution ran, rendered as SQL texts."""
@@ -83,6 +88,21 @@ class Captures:
             yield self._buffer
         finally:
             self._buffer, self._source = saved_buffer, saved_source
+
+    def _before_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                       executemany: bool) -> None:
+        """Before a ``DROP TYPE``: the type as the database holds it becomes its definition, so the
+        drop's reverse makes it again with its values, whoever made it (a column, ``ALTER TYPE ...
+        RENAME``, SQL text the ledger holds an older version of)."""
+        if self._buffer is None or not self.active:
+            return
+        found = schema_object(statement)
+        if found is None or found[0] != "drop" or found[1].kind != "TYPE" or "," in statement:
+            return
+        with self._quiet():
+            definition = self._database.type_definition(conn, found[1].name)
+        if definition is not None:
+            self._definitions()[found[1].key] = definition
 
     def _after_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                       executemany: bool) -> None:
@@ -152,6 +172,22 @@ class Captures:
                                    resync=ops is None)
         if not ops:
             return
+        renamed = _RENAME_TYPE.match(text.strip())
+        made = None if renamed is None else self._database.type_definition(self.conn, renamed.group("new"))
+        if renamed is not None and made is not None:
+            # PostgreSQL renamed the type; the fold moves its columns to the type by its new name:
+            # the new name is made before them and the old one dropped after, as the database holds them
+            self._record_statement(made, item, origin, None, reverse=self._reverse_sql(made),
+                                   note=f"the type as {' '.join(text.split())} named it")
+        self._record_followed(ops, text, item, origin)
+        if renamed is not None and made is not None:
+            old_name = renamed.group("old")
+            before = made.replace(renamed.group("new"), old_name, 1)
+            drop = f"DROP TYPE {old_name}"
+            self._record_statement(drop, item, origin, None, reverse=before,
+                                   note=f"the name {' '.join(text.split())} took away")
+
+    def _record_followed(self, ops: list[Any], text: str, item: Captured, origin: str | None) -> None:
         sql = " ".join(text.split())
         for number, op in enumerate(ops, start=1):
             part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
@@ -160,7 +196,8 @@ class Captures:
             try:
                 self._apply(op, origin, self._message(prefix))
             except AlembicHookError as exc:
-                self._record_statement(text, item, origin, None, note=f"{note}: {exc}", resync=True)
+                self._record_statement(text, item, origin, None, resync=True,
+                                       note=f"the fold cannot follow it: verify --live shows the difference: {exc}")
                 return
 
     def _unqualified(self, found: _Named) -> _Named:

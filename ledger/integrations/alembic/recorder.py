@@ -120,6 +120,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         patch_alembic()
         RECORDERS[self.migration_context] = self
         sa_event.listen(self.conn, "after_cursor_execute", self._after_cursor)
+        sa_event.listen(self.conn, "before_cursor_execute", self._before_cursor)
         original = self.migration_context._migrations_fn
         if original is not None:
             self.migration_context._migrations_fn = self._wrap_migrations(original)
@@ -130,6 +131,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         RECORDERS.pop(self.migration_context, None)
         if sa_event.contains(self.conn, "after_cursor_execute", self._after_cursor):
             sa_event.remove(self.conn, "after_cursor_execute", self._after_cursor)
+        if sa_event.contains(self.conn, "before_cursor_execute", self._before_cursor):
+            sa_event.remove(self.conn, "before_cursor_execute", self._before_cursor)
 
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
@@ -460,6 +463,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             completed = self._stored_checks(self._stored_defaults(completed))
             if self._database.shares_named_enums:
                 completed = self._existing_enums(completed)
+                self._made_types(completed, origin, captured)
             if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
             if isinstance(completed, lops.AlterColumnOp) and not self._database.restates_altered_columns \

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import sqlalchemy as sa
 
@@ -12,7 +14,8 @@ from ops.specs import ForeignKeySpec
 from ledger import dialects
 from ledger.schema.comparison import implied_check, normalize_column
 from ledger.schema.sqltext import canonical_sql
-from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER
+from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL
+from ledger.integrations.alembic_sql import schema_object
 
 
 class RecordsStored:
@@ -59,6 +62,26 @@ class RecordsStored:
             return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
         return attrs.evolve(op, table=attrs.evolve(
             op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+
+    def _made_types(self, op: MigrateOperation, origin: str | None, captured: list[Any]) -> None:
+        """Record each ``CREATE TYPE`` the op ran for a named ENUM its columns declare, before the op,
+        with its DROP TYPE as reverse. PostgreSQL keeps the type after its last column goes (only a
+        DROP TYPE drops it): held as SQL text, a later DROP TYPE has its definition to make it again,
+        and the rollback of the op that made it drops it."""
+        if not isinstance(op, (lops.CreateTableOp, lops.AddColumnOp)):
+            return
+        columns = op.table.columns if isinstance(op, lops.CreateTableOp) else (op.column,)
+        declared = {str(c.type.kw["name"]) for c in columns if c.type.name in ("Enum", "postgresql.ENUM")
+                    and c.type.kw.get("name") and c.type.kw.get("native_enum", True)}
+        for item in captured:
+            for text in item.texts:
+                found = schema_object(text)
+                if found is None or found[0] != "create" or found[1].kind != "TYPE" \
+                        or found[1].key[1].rsplit(".", 1)[-1] not in declared:
+                    continue
+                self._append(lops.ExecuteSQLOp(text, self._reverse_sql(text)), self._message(
+                    f"{SCHEMA_SQL} {item.source}: the type {found[1].name} that {op.describe()} made; "
+                    "PostgreSQL keeps it until DROP TYPE"), origin)
 
     def _existing_enums(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` with each column declared with a named ENUM type that exists given that type as the
