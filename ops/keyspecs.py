@@ -243,6 +243,16 @@ class IndexSpec:
             for key, value in index.dialect_kwargs.items()
             if value is not None and value != {} and value != []
         }
+        # A setting per element (``postgresql_ops``, ``mysql_length``) is written by SQLAlchemy only
+        # for the index's own elements: one for another column never reaches the database.
+        keys = {str(e) if isinstance(e, str) else getattr(e, "key", None) for e in index.expressions}
+        for key, value in list(options.items()):
+            if key.split("_", 1)[-1] in ("ops", "length") and _names_columns(key, value):
+                kept = tuple(v for v in value if v[0] in keys)
+                if kept:
+                    options[key] = kept
+                else:
+                    del options[key]
         return cls(
             _constraint_name(index), tuple(elements), bool(index.unique),
             tuple(sorted(options.items())),

@@ -206,25 +206,6 @@ HISTORIES: tuple[History, ...] = (
     # ironic-dbsync upgrade runs the whole history from its initial migration (oslo.db's types and
     # engine facade, ironic's options at their defaults: realworld/shims/ironic)
     History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim="ironic"),
-    # octavia-db-manage upgrade runs the whole history on an empty database (octavia runs on MySQL;
-    # its env.py: no naming convention, one transaction)
-    History("octavia", "octavia==19.0.0", "octavia/db/migration/alembic_migrations", shim="octavia"),
-    # ihatemoney's flask db upgrade runs the whole history on an empty database (Flask-Migrate's
-    # defaults: no naming convention, no batch mode; a revision skips itself on SQLite)
-    History("ihatemoney", "ihatemoney==7.2.1", "ihatemoney/migrations", shim="ihatemoney",
-            copied=("ihatemoney/migrations/utils.py",)),
-    # keystone-manage db_sync runs the whole history on an empty database: a legacy initial revision,
-    # then the expand and contract branches (branch labels) under one folder per release (its env.py:
-    # render_as_batch=True; keystone.common.sql's types and options stood in for by realworld/shims/keystone)
-    History("keystone", "keystone==30.0.0", "keystone/common/sql/migrations", shim="keystone", render_as_batch=True,
-            version_locations={d: "versions" for d in DIALECTS}),
-    # glance-manage db sync runs the whole history (expand and contract branches, no triggers) on an empty
-    # database; the initial revision makes its tables with the modules beside it (copied); its env.py:
-    # render_as_batch=True
-    History("glance", "glance==33.0.0", "glance/db/sqlalchemy/alembic_migrations", shim="glance", render_as_batch=True,
-            copied=tuple(f"glance/db/sqlalchemy/{m}.py" for m in (
-                "schema", "alembic_migrations/add_images_tables", "alembic_migrations/add_metadefs_tables",
-                "alembic_migrations/add_tasks_tables", "alembic_migrations/add_artifacts_tables"))),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
@@ -257,6 +238,34 @@ HISTORIES: tuple[History, ...] = (
     # under the branch label "default") runs the whole history on an empty database, no naming
     # convention; its columns use sqlalchemy-utils' UUIDType and its own UTCDateTime (realworld/shims/flaskbb)
     History("flaskbb", "flaskbb==2.2.0", "flaskbb/migrations", flat=True, shim="flaskbb"),
+    # datajunction-server runs its whole history on an empty PostgreSQL database (render_as_batch=True)
+    History("datajunction", "datajunction-server==0.0.272", "datajunction_server/alembic", shim="datajunction",
+            render_as_batch=True, dialects=("postgresql",)),
+    # octavia-db-manage upgrade runs the whole history on an empty database (octavia runs on MySQL;
+    # its env.py: no naming convention, one transaction)
+    History("octavia", "octavia==19.0.0", "octavia/db/migration/alembic_migrations", shim="octavia"),
+    # ihatemoney's flask db upgrade runs the whole history on an empty database (Flask-Migrate's
+    # defaults: no naming convention, no batch mode; a revision skips itself on SQLite)
+    History("ihatemoney", "ihatemoney==7.2.1", "ihatemoney/migrations", shim="ihatemoney",
+            copied=("ihatemoney/migrations/utils.py",)),
+    # keystone-manage db_sync runs the whole history on an empty database: a legacy initial revision,
+    # then the expand and contract branches (branch labels) under one folder per release (its env.py:
+    # render_as_batch=True; keystone.common.sql's types and options stood in for by realworld/shims/keystone)
+    History("keystone", "keystone==30.0.0", "keystone/common/sql/migrations", shim="keystone", render_as_batch=True,
+            version_locations={d: "versions" for d in DIALECTS}),
+    # glance-manage db sync runs the whole history (expand and contract branches, no triggers) on an empty
+    # database; the initial revision makes its tables with the modules beside it (copied); its env.py:
+    # render_as_batch=True
+    History("glance", "glance==33.0.0", "glance/db/sqlalchemy/alembic_migrations", shim="glance", render_as_batch=True,
+            copied=tuple(f"glance/db/sqlalchemy/{m}.py" for m in (
+                "schema", "alembic_migrations/add_images_tables", "alembic_migrations/add_metadefs_tables",
+                "alembic_migrations/add_tasks_tables", "alembic_migrations/add_artifacts_tables"))),
+    # aodh's whole history from its initial revision, as its storage's upgrade(nocreate=True) runs it
+    # (aodh-dbsync makes a new database with create_all() and stamps head; the history migrates
+    # older ones); its env.py: no naming convention, one transaction; its initial revision uses the
+    # column types of its models (copied); oslo_utils' clock and uuids stood in for by realworld/shims/aodh
+    History("aodh", "aodh==23.0.0", "aodh/storage/sqlalchemy/alembic", shim="aodh",
+            copied=("aodh/storage/sqlalchemy/models.py",)),
 )
 
 

@@ -41,3 +41,25 @@ def test_unique_indexed_columns_through_the_hook_are_what_the_database_holds(
          "op.rename_table('p', 'prompt')"],
     ])
     check_everything(tmp_path, db_url, database_factory(dialect), dialect)
+
+
+def test_an_index_option_for_a_column_the_index_does_not_hold_is_not_recorded(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """datajunction's namespace_index: ``postgresql_ops={'identifier': 'varchar_pattern_ops'}`` on an
+    index of ``namespace``. SQLAlchemy writes an operator class (a MySQL key length) only for the
+    index's own elements, so the database holds none: neither does the spec."""
+    metadata = sa.MetaData()
+    table = sa.Table("node", metadata, sa.Column("namespace", sa.String(50)), sa.Column("identifier", sa.String(50)))
+    index = sa.Index("namespace_index", table.c.namespace, postgresql_using="btree",
+                     postgresql_ops={"identifier": "varchar_pattern_ops", "namespace": "text_pattern_ops"},
+                     mysql_length={"identifier": 10})
+    spec = IndexSpec.from_index(index)
+    assert spec.dialect_options == (("postgresql_ops", (("namespace", "text_pattern_ops"),)),
+                                    ("postgresql_using", "btree"))
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [[
+        "op.create_table('node', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('namespace', sa.String(50)))",
+        "op.create_index('namespace_index', 'node', ['namespace'], postgresql_ops={'identifier': 'varchar_pattern_ops'})",
+    ]])
+    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")

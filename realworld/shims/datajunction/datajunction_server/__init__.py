@@ -1,0 +1,1 @@
+"""What datajunction-server's Alembic history (datajunction_server/alembic) imports of it."""
