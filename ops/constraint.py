@@ -124,7 +124,9 @@ class AddConstraintOp(MigrateOperation):
 
     def describe(self) -> str:
         columns = ", ".join(self.constraint.column_names)
-        return f"add {self.constraint_type} constraint {self.constraint.name} on {_full(self.table_name, self.schema)}({columns})"
+        keyword = " AUTOINCREMENT" if getattr(self.constraint, "autoincrement", False) else ""  # SQLite's
+        return (f"add {self.constraint_type} constraint {self.constraint.name} on "
+                f"{_full(self.table_name, self.schema)}({columns}){keyword}")
 
 
 def _invoke(operations: AbstractOperations, op_class: type[AddConstraintOp], table_name: str, spec: Any,
@@ -157,9 +159,11 @@ class CreatePrimaryKeyOp(AddConstraintOp):
 
     @classmethod
     def create_primary_key(cls, operations: AbstractOperations, constraint_name: str | None, table_name: str,
-                           columns: Sequence[str], *, schema: str | None = None) -> Any:
-        """Add a primary key: ``op.create_primary_key("pk_t", "t", ["id"])``."""
-        return _invoke(operations, cls, table_name, PrimaryKeySpec(constraint_name, tuple(columns)), schema)
+                           columns: Sequence[str], *, schema: str | None = None, sqlite_autoincrement: bool = False) -> Any:
+        """Add a primary key: ``op.create_primary_key("pk_t", "t", ["id"])``; ``sqlite_autoincrement``:
+        SQLite's AUTOINCREMENT on its INTEGER column, as ``create_table`` takes it."""
+        spec = PrimaryKeySpec(constraint_name, tuple(columns), autoincrement=sqlite_autoincrement)
+        return _invoke(operations, cls, table_name, spec, schema)
 
     @classmethod
     def batch_create_primary_key(cls, operations: BatchOperations, constraint_name: str | None,

@@ -43,6 +43,9 @@ class PrimaryKeySpec:
     name: str | None
     columns: tuple[str, ...]
     unnamed: bool = False
+    #: SQLite's AUTOINCREMENT on the key's INTEGER PRIMARY KEY column (``sqlite_autoincrement=True``):
+    #: row ids are never used twice, and SQLite keeps the largest in ``sqlite_sequence``
+    autoincrement: bool = False
 
     constraint_type = "primary"
     visit_name = "primary_key_constraint"

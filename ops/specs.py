@@ -282,6 +282,8 @@ class TableSpec:
         pk = None
         if table.primary_key is not None and len(table.primary_key.columns):
             pk = named(PrimaryKeySpec.from_constraint(table.primary_key), table.name, convention)
+            if _autoincrement_key(table):
+                pk = attrs.evolve(pk, autoincrement=True)
         fks, uniques, checks = [], [], []
         for constraint in table.constraints:
             if isinstance(constraint, sa.ForeignKeyConstraint):
@@ -319,7 +321,8 @@ class TableSpec:
             args.append(self.primary_key.to_constraint())
         args.extend(fk.to_constraint(self.schema) for fk in self.foreign_keys)
         args.extend(c.to_constraint() for c in self.uniques + self.checks)  # type: ignore[operator]
-        table = sa.Table(self.name, metadata, *args, schema=self.schema, comment=self.comment)
+        kwargs = {"sqlite_autoincrement": True} if self.primary_key is not None and self.primary_key.autoincrement else {}
+        table = sa.Table(self.name, metadata, *args, schema=self.schema, comment=self.comment, **kwargs)
         if with_indexes:
             for index in self.indexes:
                 _attach_index(table, index)
@@ -395,6 +398,16 @@ def _attach_index(table: sa.Table, index: IndexSpec) -> None:
         return
     elements = [table.c[e] if isinstance(e, str) else e for e in index.sa_elements()]
     sa.Index(index.name, *elements, unique=index.unique, _table=table, **index.sa_options())
+
+
+def _autoincrement_key(table: sa.Table) -> bool:
+    """Whether SQLite's CREATE TABLE of ``table`` writes AUTOINCREMENT: ``sqlite_autoincrement=True``
+    on a table whose primary key is one column of integer affinity with no foreign key (SQLAlchemy
+    writes the keyword for no other)."""
+    if not table.kwargs.get("sqlite_autoincrement") or len(table.primary_key.columns) != 1:
+        return False
+    column = next(iter(table.primary_key.columns))
+    return issubclass(column.type._type_affinity, sa.Integer) and not column.foreign_keys  # type: ignore[arg-type]
 
 
 def _is_type_check(constraint: sa.CheckConstraint) -> bool:

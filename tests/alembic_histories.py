@@ -341,6 +341,8 @@ def revision_bodies(draw: st.DrawFn, dialect: str, model: _Model) -> list[str]:
             choices += ["sql_create_table"] + (["sql_add_column", "sql_create_index"] if tables else [])
             if any(model.tables[t].indexes for t in tables):
                 choices.append("sql_drop_index")
+            if dialect != "mariadb":  # MariaDB's DROP INDEX names its table
+                choices.append("sql_drop_missing_index")
             if tables and dialect != "sqlite":  # SQLite changes no constraint with ALTER TABLE
                 choices += ["sql_unique", "sql_fk", "sql_check"]
                 if any(model.tables[t].uniques or model.tables[t].fks for t in tables):
@@ -381,12 +383,21 @@ def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[s
         column = model.fresh("c")
         model.tables[table].columns[column] = "sa.Integer()"
         return [f'op.execute("ALTER TABLE {table} ADD COLUMN {column} INTEGER")']
-    if kind == "sql_create_index":
+    if kind == "sql_create_index":  # read back as the table's indexes alone
         table = draw(st.sampled_from(tables))
-        column = draw(st.sampled_from(sorted(c for c, t in model.tables[table].columns.items() if t == "sa.Integer()")))
+        t = model.tables[table]
+        unique = draw(st.booleans())
+        candidates = sorted(c for c, type_ in t.columns.items() if type_ == "sa.Integer()"
+                            and (not unique or (c != t.pk and not model.used(table, c) and not t.rows)))
+        if not candidates:
+            return []
+        column = draw(st.sampled_from(candidates))
         name = model.fresh("ix_")
-        model.tables[table].indexes[name] = (column,)
-        return [f'op.execute("CREATE INDEX {name} ON {table} ({column})")']
+        t.indexes[name] = (column,)
+        if_not_exists = " IF NOT EXISTS" if draw(st.booleans()) else ""
+        return [f'op.execute("CREATE{" UNIQUE" if unique else ""} INDEX{if_not_exists} {name} ON {table} ({column})")']
+    if kind == "sql_drop_missing_index":  # no table of the fold holds it: every table is read
+        return [f'op.execute("DROP INDEX IF EXISTS {model.fresh("gone_")}")']
     if kind == "sql_unique":
         table = draw(st.sampled_from(tables))
         t = model.tables[table]
@@ -426,7 +437,9 @@ def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[s
             return []
         table, name = dropped
         on = f" ON {table}" if dialect in ("mysql", "mariadb") else ""
-        return [f'op.execute("DROP INDEX {name}{on}")']
+        if not on and draw(st.booleans()):
+            name = name.upper()  # unquoted: the same name, which the hook finds in the fold case-blind
+        return [f'op.execute("DROP INDEX{" IF EXISTS" if draw(st.booleans()) else ""} {name}{on}")']
     raise AssertionError(kind)
 
 

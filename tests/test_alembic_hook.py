@@ -14,7 +14,9 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from ledger.integrations.alembic import DATA_CHANGE, NOT_MODELLED, PARTIAL, is_data_change
-from ledger.integrations.alembic_sql import CONSTRAINTS, DATA, OTHER, READ, SCHEMA, changed_parts, classify
+from ledger.integrations.alembic_sql import (
+    CONSTRAINTS, DATA, INDEXES, OTHER, READ, SCHEMA, changed_parts, classify, dropped_index,
+)
 from tests.alembic_histories import (
     LEDGER_TABLE,
     check_live_equals_fold,
@@ -544,7 +546,32 @@ def test_statements_are_classified_by_their_first_keyword(statement: str, catego
     ("ALTER TABLE t ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =)", None),
     ("ALTER TABLE t ALTER COLUMN x SET NOT NULL", None),
     ("ALTER TABLE t DROP CONSTRAINT c; ALTER TABLE u DROP CONSTRAINT d", None),
-    ("CREATE INDEX i ON t (x)", None),
+    # one index made or dropped: the table's indexes (a DROP INDEX's table: the fold's holder of the name)
+    ("CREATE INDEX i ON t (x)", INDEXES),
+    ('create unique index concurrently if not exists "I x" on only s."T" using btree (lower(x)) where (y > 0);',
+     INDEXES),
+    ("DROP INDEX i", INDEXES),
+    ('drop index concurrently if exists s."I x" restrict;', INDEXES),
+    ("DROP INDEX i ON t", INDEXES),
+    ("CREATE INDEX ON t (x)", None),  # the database names it
+    ("CREATE INDEX i ON t (x); ALTER TABLE t ADD COLUMN y int", None),
+    ("CREATE INDEX i ON t (x); DROP INDEX j", None),
+    ("DROP INDEX i CASCADE", None),
+    ("DROP INDEX i, j", None),
+    ("DROP INDEX i ON t ALGORITHM = INPLACE", None),
+    ("CREATE TABLE t (x int); CREATE INDEX i ON t (x)", None),
 ])
-def test_a_statement_that_changes_only_constraints_is_read_back_as_such(statement: str, parts: object) -> None:
+def test_a_statement_that_changes_only_constraints_or_indexes_is_read_back_as_such(
+        statement: str, parts: object) -> None:
     assert changed_parts(statement) == parts
+
+
+@pytest.mark.parametrize(("statement", "index"), [
+    ("DROP INDEX i", (None, "i")),
+    ('DROP INDEX CONCURRENTLY IF EXISTS "S"."I x";', ("S", "I x")),
+    ("DROP INDEX i ON t", None),
+    ("DROP INDEX i CASCADE", None),
+    ("DROP TABLE i", None),
+])
+def test_the_index_a_drop_index_names_without_its_table(statement: str, index: object) -> None:
+    assert dropped_index(statement) == index

@@ -246,3 +246,25 @@ def test_the_mark_is_written_only_when_set(spec: object) -> None:
 
     assert "unnamed" not in encoded(spec)
     assert encoded(attrs.evolve(spec, unnamed=True))["unnamed"] is True
+
+
+def test_models_compared_with_the_ledger_ignore_what_a_model_cannot_state() -> None:
+    """A model cannot mark a constraint unnamed, and the database keeps no name for one so marked:
+    comparing models with the fold (the pytest plugin, ``new --autogenerate``) finds no change there,
+    yet still finds a real one."""
+    from ledger.schema.autogenerate import compare_metadata
+    from ledger.schema.diff import diff, models_as_held
+
+    columns = (ColumnSpec("id", TypeSpec("INTEGER"), nullable=False), ColumnSpec("code", TypeSpec("VARCHAR", (10,))))
+    fold = SchemaState().with_table(TableSpec(
+        "item", columns, primary_key=PrimaryKeySpec("pk_item", ("id",), unnamed=True),
+        uniques=(UniqueSpec("uq_item_code", ("code",), unnamed=True),)))
+    models = SchemaState().with_table(TableSpec(
+        "item", columns, primary_key=PrimaryKeySpec("item_pkey", ("id",)), uniques=(UniqueSpec("item_code_key", ("code",)),)))
+    assert diff(fold, models)  # the plain diff sees the marks and names
+    assert compare_metadata(fold, models) == []
+    assert diff(fold, models_as_held(models, fold)) == []
+    changed = SchemaState().with_table(TableSpec(
+        "item", columns, primary_key=PrimaryKeySpec("pk_item", ("id",)), uniques=(UniqueSpec("item_code_key", ("id", "code")),)))
+    assert [op.describe() for op in compare_metadata(fold, changed)] == [
+        "drop unique constraint uq_item_code on item", "add unique constraint item_code_key on item(id, code)"]

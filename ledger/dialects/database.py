@@ -124,6 +124,9 @@ class Database:
     #: whether a constraint created without a name stays without one (SQLite): the fold's name for
     #: it (``unnamed`` in its spec) is not the database's, and its DDL writes it without a name
     keeps_unnamed_constraints: ClassVar[bool] = False
+    #: whether a table keeps AUTOINCREMENT on its primary key (``autoincrement`` in its spec:
+    #: SQLite's keyword, ``sqlite_autoincrement=True``), which its reflection then reports
+    keeps_autoincrement_keyword: ClassVar[bool] = False
     #: InnoDB's foreign key indexes: an index is made for every foreign key no index serves,
     #: kept when the key is dropped, dropped with the last column it holds or once another
     #: index serves the key; reflection shows them, the fold does not model them

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import sqlalchemy as sa
 
-from ops import ExecuteSQLOp
 from ops.base import LedgerFormatError
+
+if TYPE_CHECKING:
+    from ops import ExecuteSQLOp
 
 __all__ = ["SequenceFold", "SequenceSpec", "SequenceStatement", "read_sequence_statement", "sequence_op",
            "sequences_from_json", "sequences_to_json"]
@@ -79,6 +81,8 @@ class SequenceSpec:
 
 def sequence_op(sequence: SequenceSpec, dialect: sa.engine.Dialect) -> ExecuteSQLOp:
     """The ``execute`` op that makes ``sequence`` on ``dialect``, its ``DROP SEQUENCE`` the reverse."""
+    from ops import ExecuteSQLOp  # the op modules load when a sequence is written, not when status reads a ledger
+
     made = sequence.to_sa()
     return ExecuteSQLOp(str(sa.schema.CreateSequence(made).compile(dialect=dialect)),
                         reverse_sql=str(sa.schema.DropSequence(made).compile(dialect=dialect)))

@@ -270,12 +270,15 @@ class SQLiteGenerator(DDLGenerator):
                   constraint: Any = None) -> str | None:
         """One column's or constraint's definition inside CREATE TABLE (None: none is written),
         remembered by what it is written from: a column's by its spec and the primary key it is in
-        (SQLite's inline PRIMARY KEY AUTOINCREMENT needs a table option that specs never set), a
-        constraint's by its spec, the table's schema and whether its referred table exists."""
+        (with the key's AUTOINCREMENT, SQLite writes an INTEGER key column ``PRIMARY KEY
+        AUTOINCREMENT`` unless a foreign key is on it), a constraint's by its spec, the table's
+        schema and whether its referred table exists."""
         if column is not None:
             pk = spec.primary_key
             in_key = pk is not None and column.name in pk.columns
-            key: Any = ("column", column, in_key, len(pk.columns) if in_key else 0)  # type: ignore[union-attr]
+            inline = (in_key and pk.autoincrement  # type: ignore[union-attr]
+                      and not any(column.name in fk.columns for fk in spec.foreign_keys))
+            key: Any = ("column", column, in_key, len(pk.columns) if in_key else 0, inline)  # type: ignore[union-attr]
         else:
             referred = None
             if isinstance(constraint, ForeignKeySpec):

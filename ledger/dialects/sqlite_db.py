@@ -118,6 +118,7 @@ class SQLite(Database):
     #: apart per table: it finds them by name)
     names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")))
     keeps_unnamed_constraints = True
+    keeps_autoincrement_keyword = True
 
     def offline_version(self) -> tuple[int, ...] | None:
         return tuple(sqlite3.sqlite_version_info)
@@ -163,6 +164,10 @@ class SQLite(Database):
 
         pks = inspector.get_multi_pk_constraint(**kw)
         table_sql, index_sql = _sqlite_sql(conn, schema)
+        # AUTOINCREMENT, which the inspector does not report, from the table's SQL (a copy: the
+        # inspector's answers are its cache's)
+        pks = {key: {**pk, "autoincrement": True} if key[1] in table_sql and pk.get("constrained_columns")
+               and sqlite_sql.sqlite_autoincrement(table_sql[key[1]]) else pk for key, pk in pks.items()}
         fks = _sqlite_foreign_keys(conn, schema, table_sql, pks, names if subset else None)
         uniques: dict[Any, list[dict[str, Any]]] = {}
         for name in names:

@@ -7,7 +7,8 @@ import attrs
 
 from .sqltokens import TOKEN, raw_tokens, split_definitions, unquote_identifier
 
-__all__ = ["SqliteForeignKey", "split_index_sql", "sqlite_foreign_keys", "sqlite_unique_constraints"]
+__all__ = ["SqliteForeignKey", "split_index_sql", "sqlite_autoincrement", "sqlite_foreign_keys",
+           "sqlite_unique_constraints"]
 
 
 def split_index_sql(sql: str) -> tuple[list[str], str | None] | None:
@@ -42,6 +43,12 @@ def split_index_sql(sql: str) -> tuple[list[str], str | None] | None:
             elements.append(sql[start:match.start()].strip())
             start = match.end()
     return None
+
+
+def sqlite_autoincrement(create_table: str) -> bool:
+    """Whether a SQLite CREATE TABLE statement writes AUTOINCREMENT (which SQLite takes only
+    after an INTEGER PRIMARY KEY column's PRIMARY KEY): SQLAlchemy's reflection does not say."""
+    return any(t.lastgroup == "word" and t.group().upper() == "AUTOINCREMENT" for t in raw_tokens(create_table))
 
 
 def sqlite_unique_constraints(create_table: str) -> list[tuple[str | None, tuple[str, ...]]] | None:

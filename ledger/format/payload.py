@@ -418,8 +418,8 @@ _OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
     AddColumnOp: ("insert_before", "_then"),
     AlterColumnOp: ("postgresql_using",),
     DropColumnOp: ("_before", "_dependents"),
-    # a constraint its database keeps without a name
-    PrimaryKeySpec: ("unnamed",),
+    # a constraint its database keeps without a name; SQLite's AUTOINCREMENT on a primary key
+    PrimaryKeySpec: ("unnamed", "autoincrement"),
     UniqueSpec: ("unnamed",),
     ForeignKeySpec: ("unnamed",),
     CheckSpec: ("unnamed",),

@@ -103,7 +103,7 @@ def _bare(table: TableSpec, item: Any, dialect: str) -> TableSpec:
     """What ``dialect`` keeps of ``item`` on ``table``, without its name: how unnamed items are matched."""
     alone = TableSpec(
         name=table.name, columns=table.columns, schema=table.schema,
-        primary_key=attrs.evolve(item, name=None) if isinstance(item, PrimaryKeySpec) else None,
+        primary_key=attrs.evolve(item, name=None, autoincrement=False) if isinstance(item, PrimaryKeySpec) else None,
         foreign_keys=(attrs.evolve(item, name=None),) if isinstance(item, ForeignKeySpec) else (),
         uniques=(attrs.evolve(item, name=None),) if isinstance(item, UniqueSpec) else (),
         checks=(attrs.evolve(item, name=None),) if isinstance(item, CheckSpec) else (),

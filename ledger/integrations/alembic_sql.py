@@ -25,7 +25,8 @@ from ops import LedgerError
 from ledger import dialects
 
 __all__ = [
-    "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "render_statements",
+    "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "dropped_index",
+    "render_statements", "INDEXES",
     "touched_tables", "SchemaObject", "renamed_table", "schema_object",
 ]
 
@@ -174,6 +175,27 @@ _CONSTRAINT_ONLY = re.compile(
     rf"|ADD\s+(?:CONSTRAINT\s+{_NAME}\s+)?(?:UNIQUE|CHECK|FOREIGN\s+KEY)\b(?P<rest>.*)"
     r")\s*;?\s*$", re.I | re.S)
 _PARENTHESES = re.compile(r"\([^()]*\)")
+#: what of its table a statement that only makes or drops one index can change (with the keys:
+#: SQLite's expression indexes, MySQL's unique indexes are read with them)
+INDEXES = frozenset({"indexes"})
+_CREATE_INDEX = re.compile(
+    rf"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}\s+ON\s", re.I | re.S)
+_DROP_INDEX = re.compile(
+    rf"DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?(?P<index>{_NAME}(?:\s*\.\s*{_NAME})?)\s*"
+    r"(?:RESTRICT\s*)?;?\s*$", re.I | re.S)
+_DROP_INDEX_ON = re.compile(rf"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?{_NAME}\s+ON\s+{_QUALIFIED}\s*;?\s*$", re.I | re.S)
+
+
+def dropped_index(statement: str) -> tuple[str | None, str] | None:
+    """``(schema, index)`` of a ``DROP INDEX [CONCURRENTLY] [IF EXISTS] name`` that drops one
+    index and names no table (its table: the one holding that index); None for anything else."""
+    if len(statements_in(statement)) != 1:
+        return None
+    match = _DROP_INDEX.match(statement[_skip_leading(statement):])
+    if match is None:
+        return None
+    parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("index"))]
+    return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
 
 
 def changed_parts(statement: str) -> frozenset[str] | None:
@@ -182,10 +204,16 @@ def changed_parts(statement: str) -> frozenset[str] | None:
     ``ALTER TABLE t ADD [CONSTRAINT c] UNIQUE | CHECK | FOREIGN KEY ...`` with no other action.
     None (the whole table) for anything else: ``IF EXISTS`` on the table (it may not be there),
     ``CASCADE`` (other tables' keys go too), a primary key (its columns become NOT NULL), a
-    constraint made from an index (``USING INDEX``: the index goes), several actions."""
+    constraint made from an index (``USING INDEX``: the index goes), several actions.
+    :data:`INDEXES` for a ``CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON t ...``
+    and a ``DROP INDEX [CONCURRENTLY] [IF EXISTS] name [ON t]`` (:func:`dropped_index`)."""
+    if dropped_index(statement) is not None:
+        return INDEXES
     if touched_tables(statement) is None:
         return None
     text = statement[_skip_leading(statement):]
+    if len(statements_in(statement)) == 1 and (_CREATE_INDEX.match(text) or _DROP_INDEX_ON.match(text)):
+        return INDEXES
     match = _CONSTRAINT_ONLY.match(text)
     if match is None:
         return None

@@ -30,7 +30,7 @@ from ops import LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.project.config import Config, ConfigError
-from ledger.schema.diff import diff
+from ledger.schema.diff import diff, models_as_held
 from ledger.schema.pysource import python_source
 from ledger.schema.render import state_from_json
 from ledger.project.revisions import Revision, RevisionChain, display_path, slug
@@ -172,8 +172,9 @@ def _fold(revision: Revision, state: SchemaState) -> SchemaState:
 
 
 def compare_metadata(source: SchemaState, target: SchemaState) -> list[MigrateOperation]:
-    """The completed ops that lead from ``source`` to ``target``."""
-    return diff(source, target)
+    """The completed ops that lead from ``source`` to ``target`` (models: a constraint the ledger
+    holds without a name the database keeps is matched whatever name the model gives it)."""
+    return diff(source, models_as_held(target, source))
 
 
 # ---------------------------------------------------------------------------------------------

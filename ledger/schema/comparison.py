@@ -58,6 +58,8 @@ SQLite
     columns are one index (the first declared counts). Unique constraints, expression
     indexes, partial-index conditions and index sort order are read from the SQL SQLite
     keeps (SQLAlchemy skips expression indexes and misreads quoted names with parentheses).
+    AUTOINCREMENT on the primary key (``sqlite_autoincrement=True``, read from the table's SQL)
+    is compared; such a key is written in its column, without a name.
 """
 
 
@@ -188,8 +190,10 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     columns = tuple(normalize_column(c, c.name in pk_columns, d) for c in table.columns)
     primary_key = None
     if table.primary_key is not None:
-        primary_key = PrimaryKeySpec(_held_name(table.primary_key, d) if db.names_primary_keys else None,
-                                     _names(table.primary_key.columns, d))
+        # SQLite writes an AUTOINCREMENT key in its column, where it takes no constraint name
+        inline = table.primary_key.autoincrement and db.keeps_autoincrement_keyword
+        primary_key = PrimaryKeySpec(_held_name(table.primary_key, d) if db.names_primary_keys and not inline else None,
+                                     _names(table.primary_key.columns, d), autoincrement=inline)
     uniques = [_normalize_unique(u, d) for u in table.uniques]
     if db.merges_duplicate_uniques:
         # In one CREATE TABLE, PostgreSQL makes one constraint of a primary key and the unique
@@ -599,7 +603,7 @@ def _show(value: Any) -> str:
 def _describe_pk(pk: PrimaryKeySpec | None) -> str:
     if pk is None:
         return "none"
-    return f"{pk.name or '(unnamed)'} ({', '.join(pk.columns)})"
+    return f"{pk.name or '(unnamed)'} ({', '.join(pk.columns)}){' AUTOINCREMENT' if pk.autoincrement else ''}"
 
 
 def _signature(item: Any) -> str:

@@ -60,7 +60,7 @@ from ops.specs import (
     sql_references,
 )
 
-__all__ = ["diff"]
+__all__ = ["diff", "models_as_held"]
 
 TableKey = tuple[str | None, str]
 KeySpec = PrimaryKeySpec | UniqueSpec
@@ -69,6 +69,40 @@ KeySpec = PrimaryKeySpec | UniqueSpec
 def diff(source: SchemaState, target: SchemaState) -> list[MigrateOperation]:
     """Completed ops that lead from ``source`` to ``target``, in an order valid to apply."""
     return _Planner(source, target).plan()
+
+
+def models_as_held(models: SchemaState, fold: SchemaState) -> SchemaState:
+    """``models`` with each constraint that differs from one of the fold's only by what a model
+    cannot state taken as the fold holds it: a constraint the database keeps without a name
+    (marked ``unnamed``) matches the model's whatever name the model gives it, so comparing
+    models with the ledger reports no change where the database would see none."""
+    tables = dict(models.tables)
+    for key, table in models.tables.items():
+        held = fold.tables.get(key)
+        if held is not None and any(c.unnamed for c in held.constraints):
+            tables[key] = _table_as_held(table, held)
+    return SchemaState(tables)
+
+
+def _table_as_held(table: TableSpec, held: TableSpec) -> TableSpec:
+    def same(model: Any, kept: Any) -> bool:
+        return kept.unnamed and attrs.evolve(kept, name=model.name, unnamed=False) == model
+
+    def taken(items: tuple[Any, ...], kept_items: tuple[Any, ...]) -> tuple[Any, ...]:
+        free = list(kept_items)
+        out = []
+        for item in items:
+            match = next((k for k in free if same(item, k)), None)
+            if match is not None:
+                free.remove(match)
+            out.append(match if match is not None else item)
+        return tuple(out)
+
+    pk = table.primary_key
+    if pk is not None and held.primary_key is not None and same(pk, held.primary_key):
+        pk = held.primary_key
+    return attrs.evolve(table, primary_key=pk, foreign_keys=taken(table.foreign_keys, held.foreign_keys),
+                        uniques=taken(table.uniques, held.uniques), checks=taken(table.checks, held.checks))
 
 
 def _sort_key(key: TableKey) -> tuple[str, str]:

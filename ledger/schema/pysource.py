@@ -243,6 +243,8 @@ def _create_table(op: CreateTableOp, imports: _Imports) -> str:
     kwargs = _schema_kw(table.schema)
     if table.comment is not None:
         kwargs.append(("comment", _str(table.comment)))
+    if table.primary_key is not None and table.primary_key.autoincrement:
+        kwargs.append(("sqlite_autoincrement", "True"))  # SQLite's AUTOINCREMENT on the key
     return _call("op.create_table", args, kwargs)
 
 
@@ -330,7 +332,7 @@ def _drop_index(op: DropIndexOp, imports: _Imports) -> str:
 def _create_primary_key(op: CreatePrimaryKeyOp, imports: _Imports) -> str:
     c = op.constraint
     return _call("op.create_primary_key", [_lit(c.name), _str(op.table_name), _lit(list(c.columns))],
-                 _schema_kw(op.schema))
+                 _schema_kw(op.schema) + ([("sqlite_autoincrement", "True")] if c.autoincrement else []))
 
 
 @python_renderer(CreateUniqueConstraintOp)

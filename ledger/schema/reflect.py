@@ -145,7 +145,8 @@ def reflect(
                                      or fk.referent_table in every)
             table_uniques = [_unique(u, keys.deferrable.get((name, u["name"]))) for u in keys.uniques.get(key, ())]
             pk = keys.primary_keys.get(key) or {}
-            primary_key = (PrimaryKeySpec(pk.get("name"), tuple(pk["constrained_columns"]))
+            primary_key = (PrimaryKeySpec(pk.get("name"), tuple(pk["constrained_columns"]),
+                                          autoincrement=bool(pk.get("autoincrement")))
                            if pk.get("constrained_columns") else None)
         if indexes is None:
             assert base is not None

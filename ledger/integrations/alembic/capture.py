@@ -23,6 +23,7 @@ from ledger.integrations.alembic_sql import (
     changed_parts,
     changes_no_table,
     classify,
+    dropped_index,
     render_statements,
     renamed_table,
     schema_object,
@@ -163,8 +164,11 @@ class Captures:
         note = "the fold cannot follow it: verify --live shows the difference"
         if item.category == SCHEMA and (self._renamed(text, item, origin) or self._dropped(text, item, origin)):
             return
+        parts = changed_parts(text) if item.category == SCHEMA else None
+        if table is None and parts is not None:
+            table = self._holding_index(dropped_index(text))
         try:
-            ops = self._follow_live(table, changed_parts(text) if item.category == SCHEMA else None)
+            ops = self._follow_live(table, parts)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if item.category == OTHER or not ops:
@@ -212,6 +216,18 @@ class Captures:
                 schema is not None and schema.lower() == default.lower() for schema, _ in self.state.tables):
             return found
         return (None, *found[1:])  # type: ignore[return-value]
+
+    def _holding_index(self, index: tuple[str | None, str] | None) -> tuple[str | None, str] | None:
+        """``(schema, table)`` of the one table of the fold that holds an index (or a unique
+        constraint) named ``index`` (case-blind); None when none or several do."""
+        found = self._unqualified(index)
+        if found is None:
+            return None
+        assert self.state is not None
+        name = found[1].casefold()
+        holding = [key for key, t in self.state.tables.items() if key[0] == found[0] and any(
+            item.name is not None and item.name.casefold() == name for item in (*t.indexes, *t.uniques))]
+        return holding[0] if len(holding) == 1 else None
 
     def _renamed(self, text: str, item: Captured, origin: str | None) -> bool:
         """Record ``ALTER TABLE a RENAME TO b`` as the rename it is (a diff would see a table
