@@ -266,6 +266,9 @@ HISTORIES: tuple[History, ...] = (
     # column types of its models (copied); oslo_utils' clock and uuids stood in for by realworld/shims/aodh
     History("aodh", "aodh==23.0.0", "aodh/storage/sqlalchemy/alembic", shim="aodh",
             copied=("aodh/storage/sqlalchemy/models.py",)),
+    # conda-store-server runs its whole history on an empty database (its env.py: no naming convention,
+    # no batch mode, one transaction; its revisions write their own batch blocks)
+    History("conda-store", "conda-store-server==2025.2.2", "conda_store_server/_internal/alembic"),
 )
 
 
