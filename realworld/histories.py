@@ -266,6 +266,12 @@ HISTORIES: tuple[History, ...] = (
     # column types of its models (copied); oslo_utils' clock and uuids stood in for by realworld/shims/aodh
     History("aodh", "aodh==23.0.0", "aodh/storage/sqlalchemy/alembic", shim="aodh",
             copied=("aodh/storage/sqlalchemy/models.py",)),
+    # meltano's system database: MigrationService.upgrade runs the whole history on an empty database
+    # (its env.py: no naming convention, one transaction); the revisions import meltano.migrations and
+    # meltano.core.sqlalchemy's column types (copied), meltano.core.utils stood in for (realworld/shims/meltano)
+    History("meltano", "meltano==4.4.1", "meltano/migrations", shim="meltano",
+            copied=("meltano/migrations/__init__.py", "meltano/migrations/utils/__init__.py",
+                    "meltano/migrations/utils/dialect_typing.py", "meltano/core/sqlalchemy.py")),
 )
 
 
