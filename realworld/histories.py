@@ -116,6 +116,8 @@ class History:
     #: an async driver (asyncpg) runs the history through an async env.py (``connection.run_sync``),
     #: as the package's own env.py does. ``alembic`` and ``schema-ledger`` get that URL.
     drivers: dict[str, str] = attrs.Factory(dict)
+    #: the package's env.py turns on SQLite's ``PRAGMA foreign_keys`` for every connection
+    sqlite_foreign_keys: bool = False
 
     def base_for(self, dialect: str) -> Base | None:
         return self.base if self.base is not None and dialect in self.base.dialects else None
@@ -272,6 +274,10 @@ HISTORIES: tuple[History, ...] = (
     History("meltano", "meltano==4.4.1", "meltano/migrations", shim="meltano",
             copied=("meltano/migrations/__init__.py", "meltano/migrations/utils/__init__.py",
                     "meltano/migrations/utils/dialect_typing.py", "meltano/core/sqlalchemy.py")),
+    # argilla-server's server start (and argilla_server database migrate) runs the whole history on an
+    # empty database, SQLite or PostgreSQL, in one transaction; its env.py enforces foreign keys on SQLite
+    History("argilla", "argilla-server==2.8.0", "argilla_server/alembic", dialects=("sqlite", "postgresql"),
+            sqlite_foreign_keys=True),
 )
 
 
