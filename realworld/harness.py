@@ -503,6 +503,9 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         and the heads of that version's history stamped, as the package does for a new database."""
         assert base is not None and base_wheel is not None
         bare = ["--bare-packages"] if base.bare_packages else []
+        if base.setup is not None:
+            assert history.shim is not None
+            bare += ["--setup", str(SHIMS / history.shim / base.setup)]
         python, url_there = py, url
         if base.venv:
             python = str(venv_python(base.venv, cache.parent / "venvs"))
