@@ -129,6 +129,9 @@ class Database:
     #: the name depends on the table's past, so the fold holds the CHECK a column's type makes
     #: (``Boolean``/``Enum`` with ``create_constraint``) as a CHECK of its own under that name
     numbers_unnamed_checks: ClassVar[bool] = False
+    #: whether reflection says of each column whether the database auto-increments it (MySQL's
+    #: AUTO_INCREMENT), which is then recorded where ``autoincrement="auto"`` would say otherwise
+    reports_autoincrement: ClassVar[bool] = False
     #: whether a table keeps AUTOINCREMENT on its primary key (``autoincrement`` in its spec:
     #: SQLite's keyword, ``sqlite_autoincrement=True``), which its reflection then reports
     keeps_autoincrement_keyword: ClassVar[bool] = False
