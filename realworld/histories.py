@@ -292,6 +292,9 @@ HISTORIES: tuple[History, ...] = (
     # empty database, SQLite or PostgreSQL, in one transaction; its env.py enforces foreign keys on SQLite
     History("argilla", "argilla-server==2.8.0", "argilla_server/alembic", dialects=("sqlite", "postgresql"),
             sqlite_foreign_keys=True),
+    # zuul's SQL reporter runs its whole history on an empty database when it connects (its env.py: no
+    # naming convention, one transaction; each revision's upgrade takes the table prefix, empty by default)
+    History("zuul", "zuul==14.3.0", "zuul/driver/sql/alembic"),
     # gnocchi's indexer upgrade(nocreate=True) runs the whole history from its initial revision (gnocchi-upgrade
     # makes a new database with create_all() and stamps head; the history migrates older ones); its env.py:
     # no naming convention, one transaction; gnocchi runs on PostgreSQL and MySQL. Its column types (copied)
