@@ -14,9 +14,6 @@ from ops.specs import TableSpec, held_unnamed
 
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
-from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
-from ledger.schema.diff import diff
-from ledger.schema.reflect import normalize, reflect, without_type_checks
 from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, log
 from ledger.integrations.alembic.capture import Captured
 
@@ -34,6 +31,11 @@ class FollowsLive:
         ``table``): the only tables of the default schema that can have changed (by name).
         [] when they agree; None when they differ and no list of ops leads there.
         """
+        # reflection and the comparisons, loaded when a run first reads the live schema
+        from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
+        from ledger.schema.diff import diff
+        from ledger.schema.reflect import reflect, without_type_checks
+
         assert self.state is not None
         schema = table[0] if table is not None else None
         ignored = {self.store.table_name, self.migration_context.version_table}
@@ -198,6 +200,8 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     )  # what the database keeps no name for (SQLite, MySQL's primary key) is named as the fold names it
     if fold is None:
         return live
+    from ledger.schema.reflect import normalize
+
     # each item under the fold's name for it (a constraint the database keeps unnamed too): the
     # normalized items keep the places of the raw ones
     norm_live = next(iter(normalize(SchemaState({live.key: live}), dialect, held_names=False).tables.values()))
