@@ -17,7 +17,7 @@ from ledger.integrations.alembic_import import ImportError_, ImportResult, impor
 from ledger.project.config import Config
 from ledger.schema.reflect import compare, reflect
 from ledger.project.revisions import load_revisions
-from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
+from tests.alembic_histories import (
     LEDGER_TABLE,
     Project,
     histories,
@@ -28,6 +28,9 @@ from tests.alembic_histories import (  # noqa: F401 - project and wheels are fix
     write_env,
     write_history,
 )
+
+#: the shared fixtures (of tests.alembic_histories) this module's tests take, found by pytest here
+__all__ = ["project", "wheels"]
 
 
 def _apply_imported(folder: Path, url: str) -> None:

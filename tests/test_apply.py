@@ -444,3 +444,52 @@ def test_revision_inserted_below_applied_ones_is_refused(tmp_path: Path,
     with pytest.raises(RevisionError, match="revision 0003b is not applied but its descendant 0005 is"):
         apply(config)
     assert events(config) == before
+
+
+def _commit_log() -> tuple[list[str], Callable[[], None]]:
+    """What every engine runs (statements, and ``COMMIT`` for each commit), until the returned stop()."""
+    log: list[str] = []
+
+    def statement(_conn: sa.Connection, _cursor: object, sql: str, *_args: object) -> None:
+        log.append(sql)
+
+    def commit(_conn: sa.Connection) -> None:
+        log.append("COMMIT")
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", statement)
+    sa.event.listen(sa.engine.Engine, "commit", commit)
+
+    def stop() -> None:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", statement)
+        sa.event.remove(sa.engine.Engine, "commit", commit)
+
+    return log, stop
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_postgresql_revisions_commit_quickly_and_the_run_ends_durable(
+    tmp_path: Path, database_factory: Callable[[str], str], fails: bool,
+) -> None:
+    """Each revision commits with ``synchronous_commit = off`` (no wait for the disk per revision);
+    after the last one, also when a revision failed, one commit made as configured flushes the
+    WAL, and with it every commit before it."""
+    config = project(tmp_path, database_factory("postgresql"))
+    if fails:
+        for path in config.migrations_dir.glob("000[4-8]_*.py"):
+            path.unlink()
+        write_revision(config.migrations_dir, "9999", "0003", FAILING, name="9999_failing.py")
+    log, stop = _commit_log()
+    try:
+        if fails:
+            with pytest.raises(ApplyError):
+                apply(config)
+        else:
+            apply(config)
+    finally:
+        stop()
+    quick = log.index("SET synchronous_commit = off")
+    ledger_inserts = [i for i, sql in enumerate(log) if sql.startswith("INSERT INTO schema_ledger ")]
+    assert ledger_inserts and all(i > quick for i in ledger_inserts)
+    back = log.index("SET synchronous_commit TO DEFAULT")
+    assert back > ledger_inserts[-1]
+    assert log[back:back + 3] == ["SET synchronous_commit TO DEFAULT", "SELECT txid_current()", "COMMIT"]

@@ -124,6 +124,14 @@ class Database:
     #: whether a constraint created without a name stays without one (SQLite): the fold's name for
     #: it (``unnamed`` in its spec) is not the database's, and its DDL writes it without a name
     keeps_unnamed_constraints: ClassVar[bool] = False
+    #: whether a CHECK made without a name gets the lowest number the table has free
+    #: (MariaDB's ``CONSTRAINT_1``, ``CONSTRAINT_2``...), which it keeps when an earlier one goes:
+    #: the name depends on the table's past, so the fold holds the CHECK a column's type makes
+    #: (``Boolean``/``Enum`` with ``create_constraint``) as a CHECK of its own under that name
+    numbers_unnamed_checks: ClassVar[bool] = False
+    #: whether reflection says of each column whether the database auto-increments it (MySQL's
+    #: AUTO_INCREMENT), which is then recorded where ``autoincrement="auto"`` would say otherwise
+    reports_autoincrement: ClassVar[bool] = False
     #: whether a table keeps AUTOINCREMENT on its primary key (``autoincrement`` in its spec:
     #: SQLite's keyword, ``sqlite_autoincrement=True``), which its reflection then reports
     keeps_autoincrement_keyword: ClassVar[bool] = False
@@ -430,6 +438,13 @@ class Database:
         app = self.grant_account(applier, prep)
         return [f"GRANT SELECT, INSERT ON {prep.format_table(table)} TO {app}",
                 f"GRANT SELECT, INSERT, DELETE ON {prep.format_table(snapshots)} TO {app}"]
+
+    @contextlib.contextmanager
+    def quick_commits(self, conn: sa.Connection) -> Iterator[None]:
+        """Commit the block's transactions without waiting for each to reach the disk, where the
+        database keeps each one whole all the same, and make them all durable at the block's end
+        (one wait instead of one per transaction). Here: commits wait as configured."""
+        yield
 
     @contextlib.contextmanager
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:

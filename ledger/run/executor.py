@@ -465,8 +465,11 @@ class Executor(Generic[Label]):
         unit: Unit[Label] | None = None
         last: Unit[Label] | None = None
         committing = False
+        # One transaction per unit: each commits without its own wait for the disk where the
+        # database allows it, and the run ends with one that makes them all durable.
+        quick = contextlib.nullcontext() if one_transaction else dialects.database(self.dialect).quick_commits(conn)
         try:
-            with tx(conn) if one_transaction else contextlib.nullcontext():
+            with quick, tx(conn) if one_transaction else contextlib.nullcontext():
                 while True:
                     unit, committing = None, False
                     with contextlib.nullcontext() if one_transaction else tx(conn):
