@@ -335,3 +335,39 @@ def test_key_columns_drawing_on_a_sequence_named_as_a_serials_are_baselined_as_p
         assert conn.exec_driver_sql("SELECT nextval('t_id_seq')").scalar() == 1
         assert conn.exec_driver_sql("INSERT INTO t DEFAULT VALUES RETURNING id").scalar() == 2
     engine.dispose()
+
+
+def _auto_incremented(url: str) -> list[tuple[str, str]]:
+    """``(table, column)`` of the columns MariaDB holds as AUTO_INCREMENT."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted((str(t), str(c)) for t, c in conn.exec_driver_sql(
+                "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS"
+                " WHERE TABLE_SCHEMA = DATABASE() AND EXTRA LIKE '%%auto_increment%%'"))
+    finally:
+        engine.dispose()
+
+
+def test_a_baseline_replays_auto_increment_on_mariadb_as_the_database_holds_it(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """flask_appbuilder's models on MariaDB: ``create_all()`` makes a key column that draws on a
+    ``sa.Sequence`` without AUTO_INCREMENT, and a plain integer key with it; a key made by hand
+    may lack it. The baseline records which columns are AUTO_INCREMENT, so a replay makes
+    exactly those."""
+    url = database_factory("mariadb")
+    _create_all(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE no_auto (id INTEGER NOT NULL PRIMARY KEY)")
+    engine.dispose()
+    held = _auto_incremented(url)
+    assert held == [("plain", "id")]
+    (tmp_path / "migrations").mkdir()
+    config = Config(project_dir=tmp_path, url=url, migrations=Path("migrations"))
+    baseline(config)
+    assert verify(config, live=True).ok
+    made = database_factory("mariadb")
+    replay_baseline(config, made)
+    assert _auto_incremented(made) == held
