@@ -304,6 +304,9 @@ HISTORIES: tuple[History, ...] = (
     History("gnocchi", "gnocchi==4.7.1", "gnocchi/indexer/alembic", shim="gnocchi", dialects=("postgresql", "mariadb"),
             copied=("gnocchi/indexer/sqlalchemy_types.py", "gnocchi/indexer/sqlalchemy_legacy_resources.py"),
             drivers={"postgresql": "psycopg2"}),
+    # placement-manage db sync runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); its revisions import nothing of placement
+    History("placement", "openstack-placement==16.0.0", "placement/db/sqlalchemy/alembic"),
 )
 
 

@@ -371,6 +371,15 @@ class Database:
         routine's argument list. Here: by name alone (SQLite, MySQL/MariaDB)."""
         return f"DROP {kind} IF EXISTS {name}"
 
+    def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
+        """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything
+        reflection reads of that table changes (its columns, keys, checks, indexes, comments; the
+        tables a foreign key refers to by name), read from the catalog in one query: taken before
+        and after a statement that may change tables it does not name, the tables whose text
+        differs are those it changed. None: this database has no such read (every table is read).
+        """
+        return None
+
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """The ``CREATE TYPE`` that makes again the named type ``name`` (as written) as the database
         holds it now; None when it holds none. Here: None (no named types)."""
