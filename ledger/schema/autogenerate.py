@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from ops import LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
-from ledger.project.config import Config, ConfigError
+from ledger.project.config import BASELINE_FILE, Config, ConfigError
 from ledger.schema.diff import diff, models_as_held
 from ledger.schema.pysource import python_source
 from ledger.schema.render import state_from_json
@@ -49,8 +49,6 @@ __all__ = [
     "target_state",
 ]
 
-#: The schema a ``baseline`` found, in the migrations folder: where the fold of the files starts.
-BASELINE_FILE = "baseline.json"
 
 
 class AutogenerateError(ConfigError):
