@@ -307,6 +307,10 @@ HISTORIES: tuple[History, ...] = (
     # placement-manage db sync runs the whole history on an empty database (its env.py: no naming
     # convention, one transaction); its revisions import nothing of placement
     History("placement", "openstack-placement==16.0.0", "placement/db/sqlalchemy/alembic"),
+    # heat-manage db_sync runs the whole history on an empty database (its env.py: no naming convention,
+    # one transaction); its column types (heat.db.types: LONGTEXT on MySQL, JSON as text) are copied,
+    # oslo_serialization's jsonutils stood in for (realworld/shims/heat)
+    History("heat", "openstack-heat==27.0.1", "heat/db/migrations", shim="heat", copied=("heat/db/types.py",)),
 )
 
 
