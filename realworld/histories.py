@@ -295,6 +295,11 @@ HISTORIES: tuple[History, ...] = (
     # zuul's SQL reporter runs its whole history on an empty database when it connects (its env.py: no
     # naming convention, one transaction; each revision's upgrade takes the table prefix, empty by default)
     History("zuul", "zuul==14.3.0", "zuul/driver/sql/alembic"),
+    # manila-manage db sync runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); its revisions read manila's constants and migration helpers
+    # (copied), oslo_log and oslo_utils stood in for (realworld/shims/manila)
+    History("manila", "manila==23.0.1", "manila/db/migrations/alembic", shim="manila",
+            copied=("manila/common/constants.py", "manila/db/migrations/utils.py")),
 )
 
 
