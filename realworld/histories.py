@@ -295,6 +295,18 @@ HISTORIES: tuple[History, ...] = (
     # zuul's SQL reporter runs its whole history on an empty database when it connects (its env.py: no
     # naming convention, one transaction; each revision's upgrade takes the table prefix, empty by default)
     History("zuul", "zuul==14.3.0", "zuul/driver/sql/alembic"),
+    # gnocchi's indexer upgrade(nocreate=True) runs the whole history from its initial revision (gnocchi-upgrade
+    # makes a new database with create_all() and stamps head; the history migrates older ones); its env.py:
+    # no naming convention, one transaction; gnocchi runs on PostgreSQL and MySQL. Its column types (copied)
+    # are TypeDecorators with a dialect's own type (DECIMAL(20, 6), DATETIME(6) on MySQL); realworld/shims/gnocchi
+    # PostgreSQL runs on psycopg2, as oslo.db's engines do (a revision writes a string into a json column,
+    # which psycopg 3 binds as varchar)
+    History("gnocchi", "gnocchi==4.7.1", "gnocchi/indexer/alembic", shim="gnocchi", dialects=("postgresql", "mariadb"),
+            copied=("gnocchi/indexer/sqlalchemy_types.py", "gnocchi/indexer/sqlalchemy_legacy_resources.py"),
+            drivers={"postgresql": "psycopg2"}),
+    # placement-manage db sync runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); its revisions import nothing of placement
+    History("placement", "openstack-placement==16.0.0", "placement/db/sqlalchemy/alembic"),
     # manila-manage db sync runs the whole history on an empty database (its env.py: no naming
     # convention, one transaction); its revisions read manila's constants and migration helpers
     # (copied), oslo_log and oslo_utils stood in for (realworld/shims/manila)

@@ -74,6 +74,11 @@ class LedgerStore:
         )
         #: one INSERT construct, so that SQLAlchemy compiles it once per dialect
         self._insert = self.table.insert()
+        #: one SELECT of the events after a seq, likewise (its cache key is worked out once, not per
+        #: read: a run on SQLite reads the ledger in every revision's transaction)
+        seq = self.table.c.seq
+        self._after = sa.select(self.table).where(seq > sa.bindparam("after")).order_by(seq).limit(
+            sa.bindparam("batch"))
 
     @property
     def fullname(self) -> str:
@@ -135,10 +140,11 @@ class LedgerStore:
             return
         last = after_seq
         while True:
-            query = sa.select(self.table).where(self.table.c.seq > last).order_by(self.table.c.seq).limit(batch)
-            if upto_seq is not None:
-                query = query.where(self.table.c.seq <= upto_seq)
-            rows = conn.execute(query).all()
+            if upto_seq is None:
+                rows = conn.execute(self._after, {"after": last, "batch": batch}).all()
+            else:
+                query = sa.select(self.table).where(self.table.c.seq > last, self.table.c.seq <= upto_seq)
+                rows = conn.execute(query.order_by(self.table.c.seq).limit(batch)).all()
             for row in rows:
                 event = Event.from_row(row)
                 last = event.seq

@@ -117,6 +117,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._unwritten: list[tuple[Event, Any]] = []
         #: the entry of a batch block's list that its flush is running (None: not in a flush)
         self._entry: int | None = None
+        #: (statement, each table's catalog digest) read before a statement that names no table it changes
+        self._before: tuple[str, Any] | None = None
 
     def install(self) -> None:
         patch_alembic()
@@ -471,6 +473,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 continue  # the database shows nothing of it
             completed = resolved
             completed = self._numbered_type_checks(self._stored_checks(self._stored_defaults(completed)))
+            completed = self._stored_autoincrement(completed)
             if self._database.shares_named_enums:
                 completed = self._existing_enums(completed)
                 self._made_types(completed, origin, captured)
