@@ -50,7 +50,8 @@ from ledger.support.memo import remembered
 from ledger.support.quietwarn import silenced
 
 __all__ = [
-    "DDL_TYPE", "PARTS", "UnsupportedDialectError", "compare", "normalize", "reflect", "type_ddl", "without_type_checks",
+    "DDL_TYPE", "PARTS", "UnsupportedDialectError", "as_auto_incremented", "compare", "normalize", "reflect",
+    "type_ddl", "without_type_checks",
 ]
 
 
@@ -195,12 +196,12 @@ def reflect(
         )
         if columns is not None and keys is not None and database.reports_autoincrement:
             # (with the primary key read too: what "auto" means depends on it)
-            table = _as_auto_incremented(table, {c["name"] for c in columns[key] if c.get("autoincrement") is True})
+            table = as_auto_incremented(table, {c["name"] for c in columns[key] if c.get("autoincrement") is True})
         tables[key] = table
     return SchemaState(tables)
 
 
-def _as_auto_incremented(table: TableSpec, live: set[str]) -> TableSpec:
+def as_auto_incremented(table: TableSpec, live: set[str]) -> TableSpec:
     """``table`` whose columns ``live`` the database auto-increments (MySQL/MariaDB's
     AUTO_INCREMENT), the others not: a column where ``autoincrement="auto"`` says otherwise (a key
     column drawing on a sequence, made without it; AUTO_INCREMENT on a composite key's second
