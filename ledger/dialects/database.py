@@ -129,6 +129,9 @@ class Database:
     #: the name depends on the table's past, so the fold holds the CHECK a column's type makes
     #: (``Boolean``/``Enum`` with ``create_constraint``) as a CHECK of its own under that name
     numbers_unnamed_checks: ClassVar[bool] = False
+    #: whether reflection says of each column whether the database auto-increments it (MySQL's
+    #: AUTO_INCREMENT), which is then recorded where ``autoincrement="auto"`` would say otherwise
+    reports_autoincrement: ClassVar[bool] = False
     #: whether a table keeps AUTOINCREMENT on its primary key (``autoincrement`` in its spec:
     #: SQLite's keyword, ``sqlite_autoincrement=True``), which its reflection then reports
     keeps_autoincrement_keyword: ClassVar[bool] = False
@@ -367,6 +370,15 @@ class Database:
         that SQL text created: its reverse. ``table``: a trigger's table; ``arguments``: a
         routine's argument list. Here: by name alone (SQLite, MySQL/MariaDB)."""
         return f"DROP {kind} IF EXISTS {name}"
+
+    def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
+        """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything
+        reflection reads of that table changes (its columns, keys, checks, indexes, comments; the
+        tables a foreign key refers to by name), read from the catalog in one query: taken before
+        and after a statement that may change tables it does not name, the tables whose text
+        differs are those it changed. None: this database has no such read (every table is read).
+        """
+        return None
 
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """The ``CREATE TYPE`` that makes again the named type ``name`` (as written) as the database

@@ -46,6 +46,26 @@ _TYPE_SPELLING = rules(
 )
 
 
+_TABLE_DIGESTS = (
+    "SELECT c.relname::text, md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'),"
+    " (SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+    "   a.attidentity, a.attgenerated, a.attcollation, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum),"
+    "   (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e"
+    "    WHERE e.enumtypid = a.atttypid),"
+    "   CASE WHEN a.attidentity <> '' THEN (SELECT concat_ws(',', s.seqstart, s.seqincrement, s.seqmax, s.seqmin,"
+    "     s.seqcache, s.seqcycle) FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid"
+    "    WHERE dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_catalog.pg_class'::regclass"
+    "    AND dep.deptype = 'i') END), ';' ORDER BY a.attnum)"
+    "  FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+    "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),"
+    " (SELECT string_agg(concat_ws(':', k.conname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')),"
+    "   ';' ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid),"
+    " (SELECT string_agg(concat_ws(':', pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')),"
+    "   ';' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid)))"
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
+)
+
 _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
 _PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
 
@@ -165,6 +185,14 @@ class PostgreSQL(Database):
         if kind in ("FUNCTION", "PROCEDURE") and arguments is not None:
             return f"DROP {kind} IF EXISTS {name}{arguments}"
         return super().drop_object_sql(kind, name, table=table, arguments=arguments)
+
+    def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
+        """An md5 per table (views too) of its catalog rows as PostgreSQL prints them: each column
+        (type, NOT NULL, identity and its sequence, generated, collation, default, comment, an enum
+        type's labels), each constraint's definition (the table a foreign key refers to by name),
+        each index's, the comments of the table, its constraints and its indexes."""
+        rows = conn.execute(sa.text(_TABLE_DIGESTS), {"schema": schema}).all()
+        return {name: digest for name, digest in rows}
 
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """A named ENUM type as ``CREATE TYPE name AS ENUM (labels)``, its labels in their order; the
