@@ -236,6 +236,10 @@ class TableSpec:
     checks: tuple[CheckSpec, ...] = attrs.field(default=(), converter=_by_name)
     indexes: tuple[IndexSpec, ...] = attrs.field(default=(), converter=_by_name)
     comment: str | None = None
+    #: the table's options as its database holds them, sorted by key: on MySQL/MariaDB its
+    #: character set and collation (``mysql_charset``, ``mysql_collate``); none where the table
+    #: takes the database's defaults or the ledger predates them
+    dialect_options: tuple[tuple[str, Any], ...] = ()
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -307,7 +311,7 @@ class TableSpec:
             name=str(table.name), columns=columns, schema=None if table.schema is None else str(table.schema),
             primary_key=pk,
             foreign_keys=tuple(fks), uniques=tuple(uniques), checks=tuple(checks),
-            indexes=tuple(indexes), comment=table.comment,
+            indexes=tuple(indexes), comment=table.comment, dialect_options=charset_options(table.dialect_kwargs),
         )
 
     def to_table(self, metadata: sa.MetaData | None = None, *, with_indexes: bool = True) -> sa.Table:
@@ -318,6 +322,7 @@ class TableSpec:
         args.extend(fk.to_constraint(self.schema) for fk in self.foreign_keys)
         args.extend(c.to_constraint() for c in self.uniques + self.checks)  # type: ignore[operator]
         kwargs = {"sqlite_autoincrement": True} if self.primary_key is not None and self.primary_key.autoincrement else {}
+        kwargs.update(self.dialect_options)
         table = sa.Table(self.name, metadata, *args, schema=self.schema, comment=self.comment, **kwargs)
         if with_indexes:
             for index in self.indexes:
@@ -336,8 +341,28 @@ def _slot_setters(cls: type, *names: str) -> tuple[Any, ...]:
     return tuple(getattr(cls, name).__set__ for name in names)
 
 
-_T_NAME, _T_COLUMNS, _T_SCHEMA, _T_PK, _T_FKS, _T_UNIQUES, _T_CHECKS, _T_INDEXES, _T_COMMENT = _slot_setters(
-    TableSpec, "name", "columns", "schema", "primary_key", "foreign_keys", "uniques", "checks", "indexes", "comment")
+(_T_NAME, _T_COLUMNS, _T_SCHEMA, _T_PK, _T_FKS, _T_UNIQUES, _T_CHECKS, _T_INDEXES, _T_COMMENT,
+ _T_OPTIONS) = _slot_setters(TableSpec, "name", "columns", "schema", "primary_key", "foreign_keys", "uniques", "checks",
+                             "indexes", "comment", "dialect_options")
+
+
+#: a table option naming its character set or collation (``mysql_charset``, ``mysql_default_charset``,
+#: ``mysql_collate``; SQLAlchemy's reflection spells one ``mysql_default charset``) -> how it is kept
+_CHARSET_OPTIONS = {"charset": "charset", "default_charset": "charset", "default charset": "charset",
+                    "character_set": "charset", "default_character_set": "charset", "collate": "collate",
+                    "default_collate": "collate"}
+
+
+def charset_options(kwargs: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The character set and collation among a table's dialect keyword arguments, as
+    ``(("<dialect>_charset", ...), ("<dialect>_collate", ...))``: what :class:`TableSpec` keeps."""
+    options = {}
+    for key, value in kwargs.items():
+        prefix, _, option = key.partition("_")
+        kept = _CHARSET_OPTIONS.get(option.lower())
+        if kept is not None and isinstance(value, str) and value:
+            options[f"{prefix}_{kept}"] = value
+    return tuple(sorted(options.items()))
 
 
 def table_spec(
@@ -350,6 +375,7 @@ def table_spec(
     checks: tuple[CheckSpec, ...],
     indexes: tuple[IndexSpec, ...],
     comment: str | None,
+    dialect_options: tuple[tuple[str, Any], ...],
 ) -> TableSpec:
     """A TableSpec from parts already in its order: foreign keys, uniques, checks and indexes each
     a tuple sorted by distinct names, as in any TableSpec. The state's verbs change one part of a
@@ -364,6 +390,7 @@ def table_spec(
     _T_CHECKS(table, checks)
     _T_INDEXES(table, indexes)
     _T_COMMENT(table, comment)
+    _T_OPTIONS(table, dialect_options)
     return table
 
 

@@ -389,7 +389,8 @@ class SchemaState:
             uniques = with_inserted(uniques, constraint)
         else:
             checks = with_inserted(checks, constraint)
-        changed = table_spec(spec.name, spec.columns, spec.schema, pk, fks, uniques, checks, spec.indexes, spec.comment)
+        changed = table_spec(spec.name, spec.columns, spec.schema, pk, fks, uniques, checks, spec.indexes, spec.comment,
+                             spec.dialect_options)
         return self._put(changed, self._with_name(spec, constraint), constraint)
 
     def without_constraint(self, table: str, name: str, schema: str | None = None) -> SchemaState:
@@ -410,7 +411,7 @@ class SchemaState:
             tuple(c for c in spec.foreign_keys if c.name != name),
             tuple(c for c in spec.uniques if c.name != name),
             tuple(c for c in spec.checks if c.name != name),
-            spec.indexes, spec.comment,
+            spec.indexes, spec.comment, spec.dialect_options,
         )
         return _state(self.tables.set(spec.key, changed), self._named(changed, name), self.names_per)
 
@@ -421,7 +422,7 @@ class SchemaState:
         self._check_name(spec, index)
         changed = table_spec(
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
-            with_inserted(spec.indexes, index), spec.comment,
+            with_inserted(spec.indexes, index), spec.comment, spec.dialect_options,
         )
         return self._put(changed, self._with_name(spec, index), index)
 
@@ -431,7 +432,7 @@ class SchemaState:
             raise InvalidOperationError(f"index {name} does not exist on {spec.fullname}")
         changed = table_spec(
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
-            tuple(i for i in spec.indexes if i.name != name), spec.comment,
+            tuple(i for i in spec.indexes if i.name != name), spec.comment, spec.dialect_options,
         )
         return _state(self.tables.set(spec.key, changed), self._named(changed, name), self.names_per)
 
@@ -439,7 +440,7 @@ class SchemaState:
         spec = self.table(table, schema)
         changed = table_spec(
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
-            spec.indexes, comment,
+            spec.indexes, comment, spec.dialect_options,
         )
         return _state(self.tables.set(spec.key, changed), self._names, self.names_per)
 

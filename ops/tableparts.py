@@ -30,7 +30,7 @@ def require_columns(table: TableSpec, present: set[str], columns: tuple[str, ...
 def with_columns(table: TableSpec, columns: tuple[ColumnSpec, ...]) -> TableSpec:
     return table_spec(
         table.name, columns, table.schema, table.primary_key, table.foreign_keys, table.uniques, table.checks,
-        table.indexes, table.comment,
+        table.indexes, table.comment, table.dialect_options,
     )
 
 

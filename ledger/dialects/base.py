@@ -244,7 +244,7 @@ class DDLGenerator:
             wanted.update(index.option_columns)
             indexes = (index,)
         part = table_spec(spec.name, tuple(c for c in spec.columns if c.name in wanted), spec.schema, pk, fks,
-                          uniques, checks, indexes, spec.comment)
+                          uniques, checks, indexes, spec.comment, spec.dialect_options)
         key = (part, tuple(sorted(_referred(state, part).items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))))
         metadata = self._parts.get(key)
         if metadata is None:

@@ -365,6 +365,12 @@ class Database:
         return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), inspector.get_multi_unique_constraints(**kw),
                              inspector.get_multi_foreign_keys(**kw))
 
+    def table_options(self, conn: sa.Connection, schema: str | None,
+                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
+        """Each of the tables ``names`` -> its options as the database holds them, for
+        :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
+        return {}
+
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """The statement that drops a trigger, function, procedure or view ``name`` (as written)
         that SQL text created: its reverse. ``table``: a trigger's table; ``arguments``: a

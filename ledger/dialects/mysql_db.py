@@ -239,6 +239,20 @@ class MySQL(Database):
         return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), {},
                              _mysql_foreign_keys(conn, schema, inspector.get_multi_foreign_keys(**kw)))
 
+    def table_options(self, conn: sa.Connection, schema: str | None,
+                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
+        """Each table's character set and collation, as information_schema holds them: what a
+        table replayed into another database (whose default may differ) is made with."""
+        if not names:
+            return {}
+        query = sa.text(
+            "SELECT t.TABLE_NAME, c.CHARACTER_SET_NAME, t.TABLE_COLLATION FROM information_schema.TABLES t"
+            " JOIN information_schema.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION"
+            " WHERE t.TABLE_SCHEMA = COALESCE(:schema, DATABASE()) AND t.TABLE_NAME IN :names"
+        ).bindparams(sa.bindparam("names", expanding=True))
+        return {str(name): (("mysql_charset", str(charset)), ("mysql_collate", str(collation)))
+                for name, charset, collation in conn.execute(query, {"schema": schema, "names": list(names)})}
+
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
         import attrs

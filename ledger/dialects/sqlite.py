@@ -139,7 +139,8 @@ class SQLiteGenerator(DDLGenerator):
 
         pk = spec.primary_key
         return table_spec(spec.name, spec.columns, spec.schema, bare((pk,))[0] if pk is not None else None,
-                          bare(spec.foreign_keys), bare(spec.uniques), bare(spec.checks), spec.indexes, spec.comment)
+                          bare(spec.foreign_keys), bare(spec.uniques), bare(spec.checks), spec.indexes, spec.comment,
+                          spec.dialect_options)
 
     # -- what SQLite's ALTER can do ------------------------------------------------------------
 

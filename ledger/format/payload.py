@@ -22,7 +22,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from ops import OP_TYPES, LedgerFormatError, MigrateOperation, RegistrationError, UnknownTypeError
 from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp
-from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TypeSpec, UniqueSpec, registered_type
+from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, registered_type
 
 __all__ = [
     "CURRENT", "INT_END", "INT_MIN", "MAX_NAME_BYTES", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
@@ -489,6 +489,8 @@ _OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
     UniqueSpec: ("unnamed",),
     ForeignKeySpec: ("unnamed",),
     CheckSpec: ("unnamed",),
+    # a table's character set and collation (MySQL/MariaDB)
+    TableSpec: ("dialect_options",),
 }
 
 _OPS = tuple[MigrateOperation, ...]

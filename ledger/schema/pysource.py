@@ -245,6 +245,7 @@ def _create_table(op: CreateTableOp, imports: _Imports) -> str:
         kwargs.append(("comment", _str(table.comment)))
     if table.primary_key is not None and table.primary_key.autoincrement:
         kwargs.append(("sqlite_autoincrement", "True"))  # SQLite's AUTOINCREMENT on the key
+    kwargs += [(key, _lit(value)) for key, value in table.dialect_options]  # its character set, collation
     return _call("op.create_table", args, kwargs)
 
 

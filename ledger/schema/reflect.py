@@ -119,6 +119,7 @@ def reflect(
         checks = inspector.get_multi_check_constraints(**kw) if "checks" in parts else None
         comments = (inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments and "comments" in parts
                     else {})
+        options = database.table_options(conn, schema, names) if held is None else {}
     if missing:
         return SchemaState()
     quote = conn.dialect.identifier_preparer.quote
@@ -194,6 +195,7 @@ def reflect(
             indexes=tuple(table_indexes),
             comment=(base.comment if base is not None and "comments" not in parts
                      else (comments.get(key) or {}).get("text") or None),
+            dialect_options=base.dialect_options if base is not None else options.get(name, ()),
         )
         if columns is not None and keys is not None and database.reports_autoincrement:
             # (with the primary key read too: what "auto" means depends on it)

@@ -17,6 +17,7 @@ import ops as lops
 from ops import InvalidOperationError, MigrateOperation, SchemaState
 from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
 
+from ledger import dialects
 from ledger.integrations.alembic.base import PLACEHOLDER, PLACEHOLDER_CONVENTION
 
 if TYPE_CHECKING:
@@ -135,6 +136,11 @@ def _create_table(operation: aops.CreateTableOp, result: Any, recorder: Recorder
                     or not (u in seen or seen.add(u)))
     if len(uniques) != len(spec.uniques):
         spec = attrs.evolve(spec, uniques=uniques)
+    # The character set and collation the database gave the table (declared or its default),
+    # which a replay into a database of another default must give it again.
+    held = dialects.database(recorder.conn.dialect.name).table_options(recorder.conn, spec.schema, [spec.name])
+    if spec.name in held:
+        spec = attrs.evolve(spec, dialect_options=held[spec.name])
     op = lops.CreateTableOp(spec)
     return [_with_if(op, getattr(operation, "if_not_exists", None), "not_exists")]
 
