@@ -156,6 +156,20 @@ class AppliesLock:
                 f"{self.store.fullname}): {exc}") from None
 
 
+    def _yield_write_lock(self) -> None:
+        """SQLite, before another connection of the migration's engine writes: the migration's
+        connection commits what it holds, so that write does not wait for the lock the hook took.
+        Alembic alone holds none there (Python's sqlite3 commits DDL as it runs), so the revision's
+        changes so far commit without its version row, as they do without the hook; its events
+        are written first, so the ledger holds them too. The rest of the revision runs as Alembic
+        runs it alone."""
+        if not dialects.database(self.dialect).locks_per_transaction or not _in_transaction(self.conn):
+            return
+        with self._quiet():
+            self._write_events()
+        self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]
+
+
 def _in_transaction(conn: sa.Connection) -> bool:
     """Whether SQLite's connection is inside a transaction it began (``sqlite3``'s ``in_transaction``;
     through aiosqlite, its connection's property of that name, which SQLAlchemy's adapter lacks).
