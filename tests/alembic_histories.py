@@ -371,6 +371,20 @@ def _draw_dropped_index(draw: st.DrawFn, dialect: str, model: _Model, tables: li
     return table, name
 
 
+def _free_column(draw: st.DrawFn, model: _Model, tables: list[str]) -> tuple[str, str, str] | None:
+    """(table, column, name) of a new unique constraint, recorded in ``model``, on a column no key or
+    constraint uses; None when the table drawn has no such column or holds rows."""
+    table = draw(st.sampled_from(tables))
+    t = model.tables[table]
+    candidates = sorted(c for c in t.columns if c != t.pk and not model.used(table, c))
+    if not candidates or t.rows:
+        return None
+    column = draw(st.sampled_from(candidates))
+    name = model.fresh("uq_")
+    t.uniques[name] = (column,)
+    return table, column, name
+
+
 def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
     """A step written as DDL in SQL text, which the hook folds by reflecting what it changed."""
     tables = sorted(model.tables)
@@ -399,14 +413,10 @@ def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[s
     if kind == "sql_drop_missing_index":  # no table of the fold holds it: every table is read
         return [f'op.execute("DROP INDEX IF EXISTS {model.fresh("gone_")}")']
     if kind == "sql_unique":
-        table = draw(st.sampled_from(tables))
-        t = model.tables[table]
-        candidates = sorted(c for c in t.columns if c != t.pk and not model.used(table, c))
-        if not candidates or t.rows:
+        free = _free_column(draw, model, tables)
+        if free is None:
             return []
-        column = draw(st.sampled_from(candidates))
-        name = model.fresh("uq_")
-        t.uniques[name] = (column,)
+        table, column, name = free
         return [f'op.execute("ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({column})")']
     if kind == "sql_fk":
         table, referent = draw(st.sampled_from(tables)), draw(st.sampled_from(tables))
@@ -566,14 +576,10 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         return [f"op.alter_column({table!r}, {column!r}, existing_type=sa.String(length=40), "
                 f"type_=sa.String(length=80))"]
     if kind == "unique":
-        table = draw(st.sampled_from(tables))
-        t = model.tables[table]
-        candidates = sorted(c for c in t.columns if c != t.pk and not model.used(table, c))
-        if not candidates or t.rows:
+        free = _free_column(draw, model, tables)
+        if free is None:
             return []
-        column = draw(st.sampled_from(candidates))
-        name = model.fresh("uq_")
-        t.uniques[name] = (column,)
+        table, column, name = free
         if dialect == "sqlite":
             return _block(dialect, table, [f"batch_op.create_unique_constraint({name!r}, [{column!r}])"])
         return [f"op.create_unique_constraint({name!r}, {table!r}, [{column!r}])"]
