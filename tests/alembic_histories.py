@@ -756,6 +756,18 @@ def upgrade_with_hook(tmp_path: Path, url: str, bodies: Sequence[Sequence[str]],
     return ids
 
 
+def sqlite_upgraded(tmp_path: Path, bodies: Sequence[Sequence[str]], *, name: str = "hooked",
+                   hook: bool = True) -> tuple[str, list[str]]:
+    """An Alembic project in ``tmp_path / name`` (with the hook unless ``hook=False``) whose history
+    is ``bodies``, upgraded to head on the SQLite database ``tmp_path / "<name>.db"``: its URL and
+    the revision ids."""
+    url = f"sqlite:///{tmp_path}/{name}.db"
+    write_env(tmp_path / name, hook=hook)
+    ids = write_history(tmp_path / name, bodies)
+    run_alembic(tmp_path / name, url, "upgrade", "head")
+    return url, ids
+
+
 def up_and_down(tmp_path: Path, url: str, bodies: Sequence[Sequence[str]], *, batch: bool = False) -> list[Event]:
     """Upgrade with the hook, check the fold equals live, roll back to base from the ledger alone."""
     upgrade_with_hook(tmp_path, url, bodies, batch=batch)
