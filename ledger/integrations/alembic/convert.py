@@ -52,13 +52,18 @@ class _NotModelled(Exception):
 
 
 def _storable_type(type_: Any, dialect: sa.Dialect) -> Any:
-    """The type the database got: the dialect's variant, a TypeDecorator's underlying type."""
+    """The type the database got: the dialect's variant, a TypeDecorator's underlying type. A
+    type the codec knows stays itself though SQLAlchemy writes it as a TypeDecorator
+    (``sa.Interval`` is INTERVAL on PostgreSQL, its DateTime impl only where there is no
+    interval type), since it compiles on each dialect as that dialect made it."""
+    from ops.types import _TYPE_NAMES
+
     for _ in range(8):
         variants = getattr(type_, "_variant_mapping", None) or {}
         if dialect.name in variants:
             type_ = variants[dialect.name]
             continue
-        if isinstance(type_, TypeDecorator):
+        if isinstance(type_, TypeDecorator) and type(type_) not in _TYPE_NAMES:
             type_ = type_.load_dialect_impl(dialect)
             continue
         break
