@@ -312,6 +312,10 @@ HISTORIES: tuple[History, ...] = (
     # (copied), oslo_log and oslo_utils stood in for (realworld/shims/manila)
     History("manila", "manila==23.0.1", "manila/db/migrations/alembic", shim="manila",
             copied=("manila/common/constants.py", "manila/db/migrations/utils.py")),
+    # heat-manage db_sync runs the whole history on an empty database (its env.py: no naming convention,
+    # one transaction); its column types (heat.db.types: LONGTEXT on MySQL, JSON as text) are copied,
+    # oslo_serialization's jsonutils stood in for (realworld/shims/heat)
+    History("heat", "openstack-heat==27.0.1", "heat/db/migrations", shim="heat", copied=("heat/db/types.py",)),
 )
 
 

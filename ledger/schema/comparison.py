@@ -91,6 +91,7 @@ from ledger import dialects
 from ledger.dialects.base import UnsupportedDialectError
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
+from ledger.schema.implied import implied_checks
 from ledger.schema.sqltext import canonical_default, canonical_sql, canonical_type
 
 __all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "type_ddl", "without_type_checks"]
@@ -289,10 +290,6 @@ def _compiled_type(spec: TypeSpec, d: str) -> str | None:
     return canonical_type(type_, d)
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 # -- constraints and indexes -------------------------------------------------------------------
 
 
@@ -381,6 +378,10 @@ def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
             continue
         key = f"{db.index_option_prefixes[0]}_{key.split('_', 1)[1]}"
         value = _index_option(key, value, elements, d)
+        if key.endswith("_length") and isinstance(value, tuple):
+            # a prefix as long as its column is the whole column: the database keeps none (MySQL, MariaDB)
+            sizes = {c.name: c.type.bounded_length for c in table.columns}
+            value = tuple((c, n) for c, n in value if (sizes.get(c) or n + 1) > n)
         if key.endswith("_where") and isinstance(value, str):
             value = _unqualified(value, table.name, d)
         if value not in (None, False, (), ""):
@@ -432,37 +433,6 @@ def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...], d: s
     return value
 
 
-def _implied_checks(table: TableSpec, d: str) -> set[str]:
-    """The CHECK conditions that a table's Boolean and Enum types create (with create_constraint)."""
-    return {check for column in table.columns if (check := implied_check(column, d)) is not None}
-
-
-def implied_check(column: ColumnSpec, d: str) -> str | None:
-    """The CHECK condition (canonical SQL) that ``column``'s Boolean or Enum type creates (with
-    create_constraint); None if it creates none."""
-    try:
-        values = _checked_values(column.type)
-    except LedgerError:
-        return None
-    if values is None:
-        return None
-    name = '"' + column.name.replace('"', '""') + '"'
-    return canonical_sql(f"{name} IN ({values})", dialect=d)
-
-
-@remembered(4096)
-def _checked_values(spec: TypeSpec) -> str | None:
-    """The values of the CHECK that ``spec`` creates, as SQL (``'a', 'b'`` or ``0, 1``); None if none."""
-    type_ = spec.to_sa()
-    if not getattr(type_, "create_constraint", False):
-        return None
-    if isinstance(type_, sa.Enum):
-        return ", ".join(_literal(v) for v in type_.enums)
-    if isinstance(type_, sa.Boolean):
-        return "0, 1"
-    return None
-
-
 # =============================================================================================
 # compare
 # =============================================================================================
@@ -489,7 +459,7 @@ def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]
             lines.append(f"table {where}: in the live database, not expected")
         else:
             raw = raw_tables.get(key)
-            implied = _implied_checks(raw, d) if raw is not None else set()
+            implied = implied_checks(raw, d) if raw is not None else set()
             # PostgreSQL adds a column only at the end: a column brought back by a rollback cannot
             # return to its place there, so column order is not a difference on PostgreSQL.
             lines.extend(_table_differences(want, _without_implied(have, want, implied, d),
@@ -510,7 +480,7 @@ def without_type_checks(live: SchemaState, expected: SchemaState, dialect: str) 
     for key, table in live.tables.items():
         want = expected.tables.get(key)
         if want is not None:
-            tables[key] = _without_implied(table, want, _implied_checks(want, d), d)
+            tables[key] = _without_implied(table, want, implied_checks(want, d), d)
     return SchemaState(tables)
 
 

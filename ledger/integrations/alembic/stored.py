@@ -12,7 +12,8 @@ from ops import MigrateOperation, SchemaState
 from ops.specs import ForeignKeySpec
 
 from ledger import dialects
-from ledger.schema.comparison import implied_check, normalize_column
+from ledger.schema.comparison import normalize_column
+from ledger.schema.implied import implied_check
 from ledger.schema.reflect import as_auto_incremented
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL
