@@ -98,6 +98,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._in_batch = False
         #: the version table's heads as this run left them (None: not read yet)
         self._heads: frozenset[str] | None = None
+        #: the SELECT of the version table's heads, compiled when first run
+        self._heads_sql: str | None = None
         self._head: tuple[int, str] | None = None
         #: the newest event as this run last read or wrote it, under the lock (what the next one follows)
         self._last: Event | None = None
