@@ -8,6 +8,7 @@ intent that status reports (MariaDB); four concurrent appliers apply each revisi
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -493,3 +494,41 @@ def test_postgresql_revisions_commit_quickly_and_the_run_ends_durable(
     back = log.index("SET synchronous_commit TO DEFAULT")
     assert back > ledger_inserts[-1]
     assert log[back:back + 3] == ["SET synchronous_commit TO DEFAULT", "SELECT txid_current()", "COMMIT"]
+
+
+def test_postgresql_events_sent_with_their_commit_keep_every_character(
+    tmp_path: Path, database_factory: Callable[[str], str],
+) -> None:
+    """On PostgreSQL a revision's events go to the server in the same round trip as its COMMIT,
+    written as SQL literals: quotes, backslashes, percent signs and other scripts come back as
+    they were recorded, and the hash chain verifies."""
+    from ledger.inspect.audit import verify
+
+    url = database_factory("postgresql")
+    config = project(tmp_path, url)
+    for path in config.migrations_dir.glob("000[2-8]_*.py"):
+        path.unlink()
+    tricky = "it's a \\\\ test, 100% 'quoted' \\n ; COMMIT; -- ünïcødé 表"
+    write_revision(config.migrations_dir, "0002", "0001", f"""
+        op.add_column("customers", sa.Column("note", sa.String(200), server_default={tricky!r}))
+    """, name="0002_note.py")
+    log, stop = _commit_log()
+    try:
+        apply(config, why=tricky, by="o'brien \\\\ %s")
+    finally:
+        stop()
+    # Sent with the COMMIT, in one message.
+    assert any(sql.startswith("INSERT INTO schema_ledger ") and sql.endswith("; COMMIT") for sql in log)
+    recorded = events(config)
+    assert {e.message for e in recorded} == {tricky}
+    assert {e.actor.by for e in recorded} == {"o'brien \\\\ %s"}
+    def strings(value: object) -> list[object]:
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v)]
+        return [value]
+
+    assert recorded[-1].payload is not None and tricky in strings(json.loads(recorded[-1].payload))
+    report = verify(config)
+    assert report.ok, report

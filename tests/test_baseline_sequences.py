@@ -371,3 +371,29 @@ def test_a_baseline_replays_auto_increment_on_mariadb_as_the_database_holds_it(
     made = database_factory("mariadb")
     replay_baseline(config, made)
     assert _auto_incremented(made) == held
+
+
+def test_a_table_a_hooked_migration_makes_with_a_sequence_drawn_key_is_recorded_without_auto_increment_on_mariadb(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``op.create_table`` of a key column drawing on ``sa.Sequence``: MariaDB makes it without
+    AUTO_INCREMENT (SQLAlchemy leaves it to the sequence). The hook reads that back, so the
+    ledger materialized elsewhere has AUTO_INCREMENT where the migrated database has it."""
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.execute('CREATE SEQUENCE item_id_seq')",
+         "op.create_table('item', sa.Column('id', sa.Integer(), sa.Sequence('item_id_seq'), primary_key=True))",
+         "op.create_table('plain', sa.Column('id', sa.Integer(), primary_key=True))"],
+    ])
+    url = database_factory("mariadb")
+    run_alembic(folder, url, "upgrade", "head")
+    assert _auto_incremented(url) == [("plain", "id")]
+    config = Config(project_dir=tmp_path, url=url)
+    assert verify(config, live=True).ok
+    made = database_factory("mariadb")
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--url", url, "--config", str(tmp_path / "schema-ledger.toml"),
+                                       "materialize", "--into", made])
+    assert result.exit_code == 0, result.output
+    assert _auto_incremented(made) == [("plain", "id")]

@@ -143,11 +143,24 @@ def test_upcast_refuses_a_v1_payload_without_sql() -> None:
         decode(b'{"op":{"sqltext":"x"},"type":"execute","v":1}', seq=7)
 
 
+@pytest.mark.parametrize("sort_keys", [False, True])
 @pytest.mark.parametrize("version", [0, 3, -1, "2", 2.0, True, None])
-def test_unknown_payload_versions(version: Any) -> None:
-    data = json.dumps({"type": "execute", "v": version, "op": {"sqltext": "x", "reverse_sql": None}})
+def test_unknown_payload_versions(version: Any, sort_keys: bool) -> None:
+    # Sorted keys: the envelope in canonical order, read through the structure function of the
+    # op's current version once one payload of that op has been read.
+    decode(b'{"op":{"reverse_sql":null,"sqltext":"x"},"type":"execute","v":2}', remember=False)
+    data = json.dumps({"type": "execute", "v": version, "op": {"sqltext": "x", "reverse_sql": None}}, sort_keys=sort_keys)
     with pytest.raises(LedgerFormatError, match="seq 12"):
         decode(data.encode(), seq=12)
+
+
+@pytest.mark.parametrize("version", ["true", "1.0", "0", "2", '"1"', "null"])
+def test_a_version_equal_to_the_current_but_not_an_integer_is_refused(version: str) -> None:
+    """True == 1 and 1.0 == 1 in Python, so a look-up by (type, version) would take them for version 1."""
+    decode(b'{"op":{"_reverse":null,"schema":null,"table_name":"a"},"type":"drop_table","v":1}', remember=False)
+    text = '{"op":{"_reverse":null,"schema":null,"table_name":"a"},"type":"drop_table","v":' + version + "}"
+    with pytest.raises(LedgerFormatError, match="seq 12: unknown payload version"):
+        decode(text, seq=12, remember=False)
 
 
 def test_register_upcaster_chains_versions() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -438,6 +438,13 @@ class Database:
         app = self.grant_account(applier, prep)
         return [f"GRANT SELECT, INSERT ON {prep.format_table(table)} TO {app}",
                 f"GRANT SELECT, INSERT, DELETE ON {prep.format_table(snapshots)} TO {app}"]
+
+    def commit_in_statement(self, conn: sa.Connection) -> Callable[[Any], str] | None:
+        """Where SQL text can carry its own ``COMMIT`` in the same round trip (several statements in
+        one query) and values can be written into it exactly: the function that writes a value
+        (None, int or str) as a literal; None where that is not so (the caller then runs its
+        statement with parameters and commits apart). Here: None."""
+        return None
 
     @contextlib.contextmanager
     def quick_commits(self, conn: sa.Connection) -> Iterator[None]:

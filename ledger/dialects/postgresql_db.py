@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -147,6 +147,17 @@ _PREPARES = re.compile(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA)\b", re.IGNOR
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
 
+def _literal(value: Any) -> str:
+    """``value`` (None, an int, a str) as a literal for a server with standard_conforming_strings on."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
 @register_database
 class PostgreSQL(Database):
     """PostgreSQL: transactional DDL, named ENUM types, 63-byte names (longer ones are cut silently)."""
@@ -241,6 +252,20 @@ class PostgreSQL(Database):
         commit_if_open(conn)
         with released(conn, sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number}):
             yield
+
+    def commit_in_statement(self, conn: sa.Connection) -> Callable[[Any], str] | None:
+        """psycopg (3) sends SQL text without parameters as one simple query, which may hold several
+        statements, ``COMMIT`` among them; the driver then finds the session idle and its own
+        commit sends nothing. Values are written as standard SQL literals, exact while the server
+        has ``standard_conforming_strings`` on (a backslash is then an ordinary character) and the
+        client encoding is UTF-8."""
+        if conn.dialect.driver != "psycopg":
+            return None
+        info = getattr(conn.connection.dbapi_connection, "info", None)
+        if info is None or info.parameter_status("standard_conforming_strings") not in ("on", b"on") \
+                or info.encoding not in ("utf-8", "utf8"):
+            return None
+        return _literal
 
     @contextlib.contextmanager
     def quick_commits(self, conn: sa.Connection) -> Iterator[None]:

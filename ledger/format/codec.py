@@ -22,6 +22,7 @@ import cattrs
 from ops import LedgerFormatError, MigrateOperation
 
 from ledger.format.payload import (
+    CURRENT as _CURRENT,
     INT_END,
     INT_MIN,
     MAX_NAME_BYTES,
@@ -126,7 +127,8 @@ def decode(
         recent = _RECENT.get(text)
         if recent is not None:
             return recent
-    if "\\u" not in text and len(text) <= _FEW_ITEMS and text.count("{") + text.count("[") <= MAX_NESTING \
+    size = len(text)
+    if "\\u" not in text and size <= _FEW_ITEMS and text.count("{") + text.count("[") <= MAX_NESTING \
             and '"dimensions"' not in text and _CHECKED[0]:
         # Within the bounds the walk checks as soon as structuring succeeds (see
         # ``_within_bounds_once_structured``): parsed at C speed with each object as the tuple of its
@@ -135,8 +137,16 @@ def decode(
         # takes the strict path below, which says what, as always.
         try:
             pairs, end = _PAIRS_SCAN(text, 0)
-            if end == len(text) and (text.isascii() or text.encode("utf-8")):
-                op = from_payload(pairs)
+            if end == size and (text.isascii() or text.encode("utf-8")):
+                # An envelope in canonical order at its op's current version goes straight to the
+                # op's structure function (``payload.CURRENT``); anything else through from_payload.
+                entry = None
+                if type(pairs) is tuple and len(pairs) == 3:
+                    (k_op, fields), (k_type, tag), (k_v, version) = pairs
+                    if k_op == "op" and k_type == "type" and k_v == "v" and type(version) is int \
+                            and type(tag) is str:
+                        entry = _CURRENT.get((tag, version))
+                op = entry[0](fields, entry[1]) if entry is not None else from_payload(pairs)
                 if _CHECKED[0]:  # still: no unchecked op class met while structuring this one
                     if remember:
                         _remember(text, op)

@@ -25,7 +25,7 @@ from ops.constraint import AddConstraintOp
 from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TypeSpec, UniqueSpec, registered_type
 
 __all__ = [
-    "INT_END", "INT_MIN", "MAX_NAME_BYTES", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
+    "CURRENT", "INT_END", "INT_MIN", "MAX_NAME_BYTES", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
     "bounds_checked", "from_payload", "register_op", "register_upcaster", "to_payload",
 ]
 
@@ -119,10 +119,12 @@ def _typespec_out(spec: TypeSpec) -> dict[str, Any]:
 def _typespec_in(data: Any, depth: int = 0) -> TypeSpec:
     if depth > MAX_TYPE_DEPTH:
         raise _Bad("column type nests too deeply")
-    if type(data) is tuple and len(data) == 3 and data[0][0] == "args" and data[1][0] == "kwargs" \
-            and data[2][0] == "name":
+    in_order = False
+    if type(data) is tuple and len(data) == 3:
+        (k_args, args), (k_kwargs, kwargs), (k_name, name) = data
+        in_order = k_args == "args" and k_kwargs == "kwargs" and k_name == "name"
+    if in_order:
         # An object as the fast parse gives it, its keys in canonical order (so none twice).
-        (_a, args), (_k, kwargs), (_n, name) = data
         if type(kwargs) is tuple and not args and len(kwargs) <= 1:
             # No option or one, as it comes: a key of the look-up below, which never holds an
             # option twice (it is filled from dicts).
@@ -589,9 +591,14 @@ def from_payload(data: Any) -> MigrateOperation:
     structure = _STRUCTURE.get(op_class)
     if structure is None:
         structure = _STRUCTURE[op_class] = _converter.get_structure_hook(op_class)
+        CURRENT[(tag, current)] = (structure, op_class)
     return structure(fields, op_class)  # type: ignore[no-any-return]
 
 
 _ENVELOPE_KEYS = frozenset(("type", "v", "op"))
 #: op class -> its structure function (the converter's dispatch per payload, looked up once).
 _STRUCTURE: dict[type, Callable[[Any, Any], Any]] = {}
+#: (tag, its op class's current payload version) -> (the class's structure function, the class), for
+#: each class ``from_payload`` has structured: ``codec.decode`` reads a payload at its current
+#: version through it without the envelope's general path (a tag names one class for good).
+CURRENT: dict[tuple[str, int], tuple[Callable[[Any, Any], Any], type]] = {}

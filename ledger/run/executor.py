@@ -472,6 +472,7 @@ class Executor(Generic[Label]):
             with quick, tx(conn) if one_transaction else contextlib.nullcontext():
                 while True:
                     unit, committing = None, False
+                    journal.committing = False
                     with contextlib.nullcontext() if one_transaction else tx(conn):
                         first = last is None
                         unit = next_unit(first, first or every_read)
@@ -480,7 +481,7 @@ class Executor(Generic[Label]):
                         announce(unit, len(done) + 1, False)
                         result = self.transactional(unit)
                         if not one_transaction:
-                            journal.flush()
+                            journal.flush(commit=True)
                             committing = True
                     if not one_transaction:
                         faults.boundary("commit")
@@ -498,7 +499,7 @@ class Executor(Generic[Label]):
             raise
         except sa.exc.DBAPIError as exc:
             journal.discard()
-            raise TransactionFailed(exc, unit, committing, done) from None
+            raise TransactionFailed(exc, unit, committing or journal.committing, done) from None
         return done
 
 

@@ -109,8 +109,12 @@ def fold_rows(
     cache serves a verify or a rollback, which decode the same payloads again).
     """
     # Without a state, the fold starts as a read (not a plan) does: names kept apart as the fold needs.
-    return fold_ops((decode(payload, seq=seq, hashed=hashed, remember=False)
-                     for seq, kind, payload in rows if kind in STATE_KINDS and payload is not None), state)
+    state = fold_ops((), state)
+    # What fold_ops does, written out: a generator handing each op on cost a resume per event.
+    for seq, kind, payload in rows:
+        if kind in STATE_KINDS and payload is not None:
+            state = decode(payload, seq=seq, hashed=hashed, remember=False).apply(state)
+    return state
 
 
 #: The kinds a fold skips. Its query names these (``kind NOT IN``), not the kinds it reads: a

@@ -182,6 +182,21 @@ class LedgerStore:
         if events:
             conn.execute(self._insert, [event.to_row() for event in events])
 
+    def insert_and_commit_sql(self, conn: sa.Connection, events: Sequence[Event]) -> str | None:
+        """One SQL text that INSERTs ``events`` and commits, to be sent in one round trip; None where
+        the database or its driver cannot take it (the caller INSERTs and commits apart)."""
+        literal = dialects.database(conn.dialect.name).commit_in_statement(conn)
+        if literal is None or not events:
+            return None
+        prep = conn.dialect.identifier_preparer
+        names = [column.name for column in self.table.c]
+        try:
+            rows = [", ".join(literal(row[name]) for name in names) for row in (e.to_row() for e in events)]
+        except TypeError:
+            return None
+        return (f"INSERT INTO {prep.format_table(self.table)} ({', '.join(prep.quote(n) for n in names)}) "
+                f"VALUES ({'), ('.join(rows)}); COMMIT")
+
     def insert_sql(self, event: Event, sa_dialect: sa.Dialect) -> str:
         """The INSERT that records ``event``, as SQL text (for ``apply --sql``)."""
         statement = self.table.insert().values(**event.to_row())

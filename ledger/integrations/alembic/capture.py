@@ -143,6 +143,53 @@ class Captures:
             with silenced():  # the hook's own reflection warns nothing
                 self._flush_captured()
 
+    def _after_elsewhere(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                         executemany: bool) -> None:
+        """DDL that another connection of the migration's engine runs during a revision (a revision
+        that creates its tables with ``op.get_bind().engine.begin()``): kept, and recorded when the
+        revision ends, as what it changed. That connection commits on its own (when its block
+        ends), so only then does the migration's connection see the change."""
+        if self._buffer is None or not self.active or self._same_connection(conn):
+            return
+        if classify(statement) != SCHEMA:
+            return  # data work, reads and settings on other connections are not the schema's
+        try:
+            texts = tuple(render_statements(context, statement, parameters, conn.dialect))
+        except UnrenderableStatement as exc:
+            texts = (dialects.unrendered_sql(statement, str(exc)),)
+        self._elsewhere.append(Captured(texts, SCHEMA, "another connection of the engine"))
+
+    def _before_elsewhere(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                          executemany: bool) -> None:
+        """Before another connection of the migration's engine writes, the lock the hook holds is
+        given up where it would make that write wait (SQLite's write lock: ``_yield_write_lock``)."""
+        if self._buffer is None or not self.active or self._same_connection(conn):
+            return
+        if classify(statement) != READ:
+            self._yield_write_lock()
+
+    def _same_connection(self, conn: Any) -> bool:
+        mine, theirs = self.conn.connection, conn.connection
+        return conn is self.conn or getattr(mine, "dbapi_connection", mine) is getattr(theirs, "dbapi_connection", theirs)
+
+    def _flush_elsewhere(self) -> None:
+        """Record the DDL other connections ran in this revision (see ``_after_elsewhere``)."""
+        if not self._elsewhere:
+            return
+        captured, self._elsewhere[:] = list(self._elsewhere), []
+        # Reflected now, a table holds what every statement of the revision did to it: once a
+        # statement's table is followed whole (CREATE TABLE ...), the later statements on it (its
+        # CREATE INDEX) are in those ops already, and recording them again would make them twice.
+        whole: set[Any] = set()
+        for item in captured:
+            for text in item.texts:
+                table = self._unqualified(touched_tables(text))
+                if table is not None and table in whole:
+                    continue
+                self._record_schema_sql(text, item, None)
+                if table is not None and changed_parts(text) is None:
+                    whole.add(table)
+
     def _flush_captured(self) -> None:
         if not self._buffer:
             return

@@ -12,7 +12,9 @@ from ops import MigrateOperation, SchemaState
 from ops.specs import ForeignKeySpec
 
 from ledger import dialects
-from ledger.schema.comparison import implied_check, normalize_column
+from ledger.schema.comparison import normalize_column
+from ledger.schema.implied import implied_check
+from ledger.schema.reflect import as_auto_incremented
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL
 from ledger.integrations.alembic_sql import schema_object
@@ -62,6 +64,21 @@ class RecordsStored:
             return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
         return attrs.evolve(op, table=attrs.evolve(
             op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+
+    def _stored_autoincrement(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` (a ``create_table``) with the columns the database auto-increments as it holds them,
+        where ``autoincrement="auto"`` says otherwise (MariaDB makes a key column drawing on a
+        ``sa.Sequence`` without AUTO_INCREMENT)."""
+        if not self._database.reports_autoincrement or not isinstance(op, lops.CreateTableOp):
+            return op
+        with self._quiet():
+            try:
+                live = {c["name"] for c in sa.inspect(self.conn).get_columns(op.table.name, schema=op.table.schema)
+                        if c.get("autoincrement") is True}
+            except sa.exc.NoSuchTableError:
+                return op
+        table = as_auto_incremented(op.table, live)
+        return op if table is op.table else attrs.evolve(op, table=table)
 
     def _made_types(self, op: MigrateOperation, origin: str | None, captured: list[Any]) -> None:
         """Record each ``CREATE TYPE`` the op ran for a named ENUM its columns declare, before the op,
