@@ -158,8 +158,14 @@ class Databases(Scratch):
         super().__init__(dialect, os.path.abspath(workdir))
 
 
+#: the environment of every tool's process: Python's own defaults for bytecode, so that each tool
+#: (schema-ledger's modules, Alembic's revision files) reads the compiled modules an earlier run
+#: wrote, as on a user's machine, even where the caller's environment turns that off
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _run(args: list[str], cwd: Path | None = None) -> None:
-    proc = subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, env=_ENV)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:6])} ...: exit {proc.returncode}\n{proc.stderr[-3000:]}")
 

@@ -29,16 +29,12 @@ from .keyspecs import (  # noqa: F401 - re-exported
 )
 from .naming import (  # noqa: F401 - re-exported
     DEFAULT_NAMING_CONVENTION,
-    MAX_NAME_LENGTH,
-    fit_name,
     conventional_name,
     held_unnamed,
     named,
     unnamed_metadata,
 )
 from .types import (  # noqa: F401 - re-exported: ops.specs is where specs, types included, are found
-    _TYPE_NAMES,
-    _TYPES,
     TypeSpec,
     sql_text,
     register_type,

@@ -331,7 +331,10 @@ class SchemaState:
     ) -> SchemaState:
         """Replace column ``name`` by ``change(column)`` (which may rename it), keeping its position:
         ``with_altered_column`` without looking the column up first."""
-        spec = self.table(table, schema)
+        # Written for speed (a fold alters often): the table and the name index read directly.
+        spec = self.tables._data.get((schema, table))
+        if spec is None:
+            spec = self.table(table, schema)  # says which
         at = column_index(spec, name)
         column = change(spec.columns[at])
         if column.name != name and spec.column(column.name) is not None:
@@ -342,7 +345,9 @@ class SchemaState:
             )
         columns = spec.columns[:at] + (column,) + spec.columns[at + 1:]
         if column.name == name:
-            return self._put(with_columns(spec, columns), self._names)
+            names = self.names
+            assert names is not None
+            return self._put(with_columns(spec, columns), names)
         users = sql_text_users(spec, name)
         if users:
             raise InvalidOperationError(

@@ -292,6 +292,20 @@ class TypeSpec:
     def kw(self) -> dict[str, Any]:
         return dict(self.kwargs)
 
+    @property
+    def bounded_length(self) -> int | None:
+        """The length of a string or binary type that has one and is no text or blob type
+        (``VARCHAR(n)``, ``CHAR(n)``, ``VARBINARY(n)``); None for every other type."""
+        try:
+            type_ = self.to_sa()
+        except UnknownTypeError:
+            return None
+        if isinstance(type_, sa.types.TypeDecorator):
+            type_ = type_.impl_instance
+        if isinstance(type_, (sa.Text, sa.LargeBinary)) or not isinstance(type_, (sa.String, sa.types._Binary)):
+            return None
+        return getattr(type_, "length", None)
+
 
 _MISSING = object()
 

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 from .harness import ROOT, Cell, HarnessError, databases_in, download, extract, run_cell, table, write_report
 from .histories import HISTORIES

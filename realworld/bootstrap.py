@@ -1,4 +1,4 @@
-"""``python -m realworld.bootstrap [--bare-packages] URL WHEEL MODULE...``: ``create_all()`` of a package's own models.
+"""``python -m realworld.bootstrap [--bare-packages] [--setup FILE] URL WHEEL MODULE...``: ``create_all()`` of a package's own models.
 
 Some projects create their tables with ``metadata.create_all()`` and run their Alembic history only
 from there (jupyterhub, nbgrader, buildbot, dagster on PostgreSQL): Alembic alone fails on an empty
@@ -17,6 +17,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import os
+import runpy
 import sys
 import tarfile
 import tempfile
@@ -121,10 +122,13 @@ def metadatas(module: types.ModuleType) -> list[sa.MetaData]:
     return found
 
 
-def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool = False) -> list[str]:
+def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool = False,
+               setup: str | None = None) -> list[str]:
     """Create the tables of ``modules`` (dotted names inside ``wheel``) on ``url``; their names.
 
-    ``bare_packages``: the wheel's packages are made without running their ``__init__.py``."""
+    ``bare_packages``: the wheel's packages are made without running their ``__init__.py``.
+    ``setup``: a Python file run after the modules are imported, which does what the package's app
+    does to its models before it creates them (the ``MetaData`` in its globals are created too)."""
     # The driver first: its optional imports must fail as ImportError, not find placeholders.
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     folder = tempfile.mkdtemp(prefix="realworld-bootstrap-")
@@ -146,6 +150,10 @@ def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool 
         for metadata in metadatas(importlib.import_module(name)):
             if all(metadata is not m for m in found):
                 found.append(metadata)
+    if setup is not None:
+        for metadata in metadatas(types.SimpleNamespace(**runpy.run_path(setup))):  # type: ignore[arg-type]
+            if all(metadata is not m for m in found):
+                found.append(metadata)
     if not found:
         raise SystemExit(f"no MetaData with tables in {', '.join(modules)}")
     names: list[str] = []
@@ -161,8 +169,14 @@ def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool 
 
 def main(argv: list[str]) -> int:
     bare = "--bare-packages" in argv
-    url, wheel, *modules = [a for a in argv if a != "--bare-packages"]
-    names = create_all(url, wheel, modules, bare_packages=bare)
+    argv = [a for a in argv if a != "--bare-packages"]
+    setup = None
+    if "--setup" in argv:
+        at = argv.index("--setup")
+        setup = argv[at + 1]
+        del argv[at:at + 2]
+    url, wheel, *modules = argv
+    names = create_all(url, wheel, modules, bare_packages=bare, setup=setup)
     print(f"created {len(names)} tables: {', '.join(sorted(names))}")
     return 0
 

@@ -60,6 +60,13 @@ target_metadata = sa.MetaData(naming_convention=NAMING_CONVENTION) if NAMING_CON
 url = os.environ.get("REALWORLD_URL") or config.get_main_option("sqlalchemy.url")
 AUTOCOMMIT = {autocommit!r}
 OPTIONS = dict(poolclass=sa.pool.NullPool, **({{"isolation_level": "AUTOCOMMIT"}} if AUTOCOMMIT else {{}}))
+if {sqlite_foreign_keys!r} and sa.make_url(url).get_backend_name() == "sqlite":
+    # as the package's env.py does: every SQLite connection of the process enforces foreign keys
+    @sa.event.listens_for(sa.engine.Engine, "connect")
+    def _foreign_keys(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
 
 
 def run_migrations(connection):
@@ -200,7 +207,7 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
     (into / "env.py").write_text(ENV_PY_HEAD.format(
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
         per_migration=history.transaction_per_migration,
-        autocommit=dialect in history.autocommit)
+        autocommit=dialect in history.autocommit, sqlite_foreign_keys=history.sqlite_foreign_keys)
         + (ENV_PY_ASYNC if history.is_async(dialect) else ENV_PY_SYNC), encoding="utf-8")
     locations = history.locations(dialect)
     extra = (f"version_locations = %(here)s/{locations}\nrecursive_version_locations = true\n"
@@ -504,6 +511,9 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         and the heads of that version's history stamped, as the package does for a new database."""
         assert base is not None and base_wheel is not None
         bare = ["--bare-packages"] if base.bare_packages else []
+        if base.setup is not None:
+            assert history.shim is not None
+            bare += ["--setup", str(SHIMS / history.shim / base.setup)]
         python, url_there = py, url
         if base.venv:
             python = str(venv_python(base.venv, cache.parent / "venvs"))

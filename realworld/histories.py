@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-#: jupyterhub/orm.py, langflow/alembic/env.py
+#: jupyterhub/orm.py, langflow/alembic/env.py, sqlalchemy_helpers/manager.py (anitya)
 _JUPYTERHUB_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -80,6 +80,9 @@ class Base:
     #: stamp the heads of that version's history (False: the whole history runs on these tables, as
     #: mlflow runs it after ``create_all()`` of its pre-migration models)
     stamp: bool = True
+    #: a file of the history's shim folder run after the modules are imported: what the package's app
+    #: does to the models before it creates them (its globals' MetaData are created too)
+    setup: str | None = None
 
 
 @attrs.frozen
@@ -116,6 +119,8 @@ class History:
     #: an async driver (asyncpg) runs the history through an async env.py (``connection.run_sync``),
     #: as the package's own env.py does. ``alembic`` and ``schema-ledger`` get that URL.
     drivers: dict[str, str] = attrs.Factory(dict)
+    #: the package's env.py turns on SQLite's ``PRAGMA foreign_keys`` for every connection
+    sqlite_foreign_keys: bool = False
 
     def base_for(self, dialect: str) -> Base | None:
         return self.base if self.base is not None and dialect in self.base.dialects else None
@@ -266,6 +271,57 @@ HISTORIES: tuple[History, ...] = (
     # column types of its models (copied); oslo_utils' clock and uuids stood in for by realworld/shims/aodh
     History("aodh", "aodh==23.0.0", "aodh/storage/sqlalchemy/alembic", shim="aodh",
             copied=("aodh/storage/sqlalchemy/models.py",)),
+    # conda-store-server runs its whole history on an empty database (its env.py: no naming convention,
+    # no batch mode, one transaction; its revisions write their own batch blocks)
+    # anitya (release-monitoring.org) makes a new database with create_all() of its models and stamps
+    # head; its history migrates the databases of older versions: here one made by anitya 0.12.0's
+    # models (its history's heads stamped). Its env.py takes sqlalchemy_helpers' Base, whose MetaData
+    # has that library's naming convention (jupyterhub's); it runs on PostgreSQL and SQLite
+    History("anitya", "anitya==2.3.0", "anitya/db/migrations", naming_convention=_JUPYTERHUB_CONVENTION,
+            shim="anitya", dialects=("sqlite", "postgresql"),
+            base=Base("anitya==0.12.0", ("anitya.db.models",), setup="base_social.py",
+                      venv=("sqlalchemy<1.4", "social-auth-app-flask-sqlalchemy==1.0.1"))),
+    History("conda-store", "conda-store-server==2025.2.2", "conda_store_server/_internal/alembic"),
+    # meltano's system database: MigrationService.upgrade runs the whole history on an empty database
+    # (its env.py: no naming convention, one transaction); the revisions import meltano.migrations and
+    # meltano.core.sqlalchemy's column types (copied), meltano.core.utils stood in for (realworld/shims/meltano)
+    History("meltano", "meltano==4.4.1", "meltano/migrations", shim="meltano",
+            copied=("meltano/migrations/__init__.py", "meltano/migrations/utils/__init__.py",
+                    "meltano/migrations/utils/dialect_typing.py", "meltano/core/sqlalchemy.py")),
+    # argilla-server's server start (and argilla_server database migrate) runs the whole history on an
+    # empty database, SQLite or PostgreSQL, in one transaction; its env.py enforces foreign keys on SQLite
+    History("argilla", "argilla-server==2.8.0", "argilla_server/alembic", dialects=("sqlite", "postgresql"),
+            sqlite_foreign_keys=True),
+    # zuul's SQL reporter runs its whole history on an empty database when it connects (its env.py: no
+    # naming convention, one transaction; each revision's upgrade takes the table prefix, empty by default)
+    History("zuul", "zuul==14.3.0", "zuul/driver/sql/alembic"),
+    # gnocchi's indexer upgrade(nocreate=True) runs the whole history from its initial revision (gnocchi-upgrade
+    # makes a new database with create_all() and stamps head; the history migrates older ones); its env.py:
+    # no naming convention, one transaction; gnocchi runs on PostgreSQL and MySQL. Its column types (copied)
+    # are TypeDecorators with a dialect's own type (DECIMAL(20, 6), DATETIME(6) on MySQL); realworld/shims/gnocchi
+    # PostgreSQL runs on psycopg2, as oslo.db's engines do (a revision writes a string into a json column,
+    # which psycopg 3 binds as varchar)
+    History("gnocchi", "gnocchi==4.7.1", "gnocchi/indexer/alembic", shim="gnocchi", dialects=("postgresql", "mariadb"),
+            copied=("gnocchi/indexer/sqlalchemy_types.py", "gnocchi/indexer/sqlalchemy_legacy_resources.py"),
+            drivers={"postgresql": "psycopg2"}),
+    # placement-manage db sync runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); its revisions import nothing of placement
+    History("placement", "openstack-placement==16.0.0", "placement/db/sqlalchemy/alembic"),
+    # manila-manage db sync runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); its revisions read manila's constants and migration helpers
+    # (copied), oslo_log and oslo_utils stood in for (realworld/shims/manila)
+    History("manila", "manila==23.0.1", "manila/db/migrations/alembic", shim="manila",
+            copied=("manila/common/constants.py", "manila/db/migrations/utils.py")),
+    # heat-manage db_sync runs the whole history on an empty database (its env.py: no naming convention,
+    # one transaction); its column types (heat.db.types: LONGTEXT on MySQL, JSON as text) are copied,
+    # oslo_serialization's jsonutils stood in for (realworld/shims/heat)
+    History("heat", "openstack-heat==27.0.1", "heat/db/migrations", shim="heat", copied=("heat/db/types.py",)),
+    # designate-manage database sync runs the whole history on an empty database (its env.py: no naming
+    # convention, render_as_batch=True, one transaction per revision); its legacy_utils and column types
+    # (a UUID that is PostgreSQL's uuid and CHAR(32) elsewhere) are copied, oslo_log and oslo_utils stood in for
+    History("designate", "designate==23.0.0", "designate/storage/sqlalchemy/alembic", shim="designate",
+            render_as_batch=True, transaction_per_migration=True,
+            copied=("designate/storage/sqlalchemy/alembic/legacy_utils.py", "designate/storage/sqlalchemy/types.py")),
 )
 
 

@@ -270,7 +270,9 @@ def extract_history(wheel: Path, folder: str, into: Path, *, hook: bool = True, 
 # ---------------------------------------------------------------------------------------------
 
 TYPES = ("sa.Integer()", "sa.String(length=40)", "sa.Text()", "sa.Boolean()", "sa.DateTime()",
-         "sa.Numeric(precision=10, scale=2)", "sa.BigInteger()", "sa.Date()")
+         "sa.Numeric(precision=10, scale=2)", "sa.BigInteger()", "sa.Date()",
+         # a TypeDecorator of SQLAlchemy's own: INTERVAL on PostgreSQL, DATETIME elsewhere
+         "sa.Interval()")
 _NAMES = ("alpha", "beta", "gamma", "delta", "eps", "zeta")
 
 

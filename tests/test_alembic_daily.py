@@ -31,7 +31,8 @@ REVISIONS = {
 def _project(folder: Path, *, version_table: str = "alembic_version") -> Path:
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text(ENV_PY.format(naming=None, batch=False, version_table=version_table,
-                                                 per_migration=False, autocommit=False), encoding="utf-8")
+                                                 per_migration=False, autocommit=False, sqlite_foreign_keys=False),
+                                       encoding="utf-8")
     (folder / "alembic.ini").write_text(ALEMBIC_INI.format(locations=""), encoding="utf-8")
     for revision, (down, body) in REVISIONS.items():
         (folder / "versions" / f"{revision}.py").write_text(

@@ -17,7 +17,7 @@ from ledger.integrations.alembic_import import ImportError_, ImportResult, impor
 from ledger.project.config import Config
 from ledger.schema.reflect import compare, reflect
 from ledger.project.revisions import load_revisions
-from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
+from tests.alembic_histories import (
     LEDGER_TABLE,
     Project,
     histories,
@@ -28,6 +28,9 @@ from tests.alembic_histories import (  # noqa: F401 - project and wheels are fix
     write_env,
     write_history,
 )
+
+#: the shared fixtures (of tests.alembic_histories) this module's tests take, found by pytest here
+__all__ = ["project", "wheels"]
 
 
 def _apply_imported(folder: Path, url: str) -> None:
@@ -212,3 +215,18 @@ def test_import_alembic_command_writes_the_files_or_exits_1_naming_what_it_could
 
     result = CliRunner().invoke(main, ["import-alembic", str(tmp_path / "out"), "--into", "again"])
     assert result.exit_code == 2 and "not an Alembic script folder" in result.stderr
+
+
+def test_tables_a_revision_makes_on_another_connection_of_its_engine_are_imported_into_that_revision(
+    tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """As manila's initial revision (its tables made in ``op.get_bind().engine.begin()``): the
+    imported revision makes them, so the next one's ``add_column`` applies."""
+    from tests.test_alembic_realcases import ELSEWHERE
+
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    ids = write_history(folder, ELSEWHERE)
+    _import_and_compare(folder, dialect, database_factory, tmp_path / "out")
+    first = next(iter(load_revisions(tmp_path / "out")))
+    assert first.id == ids[0] and "create_table" in first.path.read_text(encoding="utf-8")

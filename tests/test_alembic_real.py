@@ -20,7 +20,7 @@ from ledger.project.config import Config
 from ledger.run.drill import DrillReport, drill
 from ledger.project.revisions import load_revisions
 
-from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
+from tests.alembic_histories import (
     LEDGER_TABLE,
     Project,
     chain_problems,
@@ -32,6 +32,9 @@ from tests.alembic_histories import (  # noqa: F401 - project and wheels are fix
     user_tables,
     wheels,
 )
+
+#: the shared fixtures (of tests.alembic_histories) this module's tests take, found by pytest here
+__all__ = ["project", "wheels"]
 
 #: (history, dialect) pairs whose upgrade the history supports.
 SUPPORTED = [

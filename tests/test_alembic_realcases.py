@@ -774,3 +774,34 @@ def _everything_and_imported(tmp_path: Path, url: str, database_factory: Callabl
     for args in (["apply", "-q"], ["verify", "--live"], ["rollback", "--to", "base", "-q"], ["apply", "-q"]):
         result = CliRunner().invoke(main, ["--url", fresh, "--config", str(config), *args])
         assert result.exit_code == 0, (args, result.output)
+
+
+#: a revision that makes its tables on another connection of its engine, as manila's initial
+#: revision does (``migrate_engine = op.get_bind().engine``, ``table.create(conn)`` in
+#: ``migrate_engine.begin()``), then one that adds a column to one of them
+ELSEWHERE = [
+    ["meta = sa.MetaData()",
+     "parent = sa.Table('parent', meta, sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(20)))",
+     "child = sa.Table('child', meta, sa.Column('id', sa.Integer(), primary_key=True),"
+     " sa.Column('parent_id', sa.Integer(), sa.ForeignKey('parent.id')), sa.Index('ix_child_parent', 'parent_id'))",
+     "with op.get_bind().engine.begin() as conn:",
+     "    for table in (parent, child):",
+     "        table.create(conn, checkfirst=True)"],
+    ["op.add_column('child', sa.Column('note', sa.String(40)))"],
+]
+
+
+def test_tables_a_revision_makes_on_another_connection_of_its_engine_are_recorded_by_that_revision(
+    tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """The hook listens to the migration's engine: DDL another of its connections runs is recorded
+    when the revision ends (that connection has committed by then), as the ops that lead the fold
+    to the live tables, credited to that revision; the next revision's op on them is an op."""
+    url = database_factory(dialect)
+    ids = upgrade_with_hook(tmp_path, url, ELSEWHERE)
+    events = hook_events(url)
+    made = {e.op.table.name: e.revision for e in events if e.op_type == "create_table"}  # type: ignore[union-attr]
+    assert made == {"parent": ids[0], "child": ids[0]}, [e.message for e in events]
+    assert not any(e.op_type == "execute" for e in events), [e.message for e in events]
+    assert [e.op_type for e in events if e.revision == ids[1]] == ["add_column"]
+    check_everything(tmp_path, url, database_factory(dialect), dialect)

@@ -8,6 +8,7 @@ intent that status reports (MariaDB); four concurrent appliers apply each revisi
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -414,3 +415,90 @@ def test_revision_inserted_below_applied_ones_is_refused(tmp_path: Path,
     with pytest.raises(RevisionError, match="revision 0003b is not applied but its descendant 0005 is"):
         apply(config)
     assert events(config) == before
+
+
+def _commit_log() -> tuple[list[str], Callable[[], None]]:
+    """What every engine runs (statements, and ``COMMIT`` for each commit), until the returned stop()."""
+    log: list[str] = []
+
+    def statement(_conn: sa.Connection, _cursor: object, sql: str, *_args: object) -> None:
+        log.append(sql)
+
+    def commit(_conn: sa.Connection) -> None:
+        log.append("COMMIT")
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", statement)
+    sa.event.listen(sa.engine.Engine, "commit", commit)
+
+    def stop() -> None:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", statement)
+        sa.event.remove(sa.engine.Engine, "commit", commit)
+
+    return log, stop
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_postgresql_revisions_commit_quickly_and_the_run_ends_durable(
+    tmp_path: Path, database_factory: Callable[[str], str], fails: bool,
+) -> None:
+    """Each revision commits with ``synchronous_commit = off`` (no wait for the disk per revision);
+    after the last one, also when a revision failed, one commit made as configured flushes the
+    WAL, and with it every commit before it."""
+    config = project(tmp_path, database_factory("postgresql"))
+    if fails:
+        for path in config.migrations_dir.glob("000[4-8]_*.py"):
+            path.unlink()
+        write_revision(config.migrations_dir, "9999", "0003", FAILING, name="9999_failing.py")
+    log, stop = _commit_log()
+    try:
+        if fails:
+            with pytest.raises(ApplyError):
+                apply(config)
+        else:
+            apply(config)
+    finally:
+        stop()
+    quick = log.index("SET synchronous_commit = off")
+    ledger_inserts = [i for i, sql in enumerate(log) if sql.startswith("INSERT INTO schema_ledger ")]
+    assert ledger_inserts and all(i > quick for i in ledger_inserts)
+    back = log.index("SET synchronous_commit TO DEFAULT")
+    assert back > ledger_inserts[-1]
+    assert log[back:back + 3] == ["SET synchronous_commit TO DEFAULT", "SELECT txid_current()", "COMMIT"]
+
+
+def test_postgresql_events_sent_with_their_commit_keep_every_character(
+    tmp_path: Path, database_factory: Callable[[str], str],
+) -> None:
+    """On PostgreSQL a revision's events go to the server in the same round trip as its COMMIT,
+    written as SQL literals: quotes, backslashes, percent signs and other scripts come back as
+    they were recorded, and the hash chain verifies."""
+    from ledger.inspect.audit import verify
+
+    url = database_factory("postgresql")
+    config = project(tmp_path, url)
+    for path in config.migrations_dir.glob("000[2-8]_*.py"):
+        path.unlink()
+    tricky = "it's a \\\\ test, 100% 'quoted' \\n ; COMMIT; -- ünïcødé 表"
+    write_revision(config.migrations_dir, "0002", "0001", f"""
+        op.add_column("customers", sa.Column("note", sa.String(200), server_default={tricky!r}))
+    """, name="0002_note.py")
+    log, stop = _commit_log()
+    try:
+        apply(config, why=tricky, by="o'brien \\\\ %s")
+    finally:
+        stop()
+    # Sent with the COMMIT, in one message.
+    assert any(sql.startswith("INSERT INTO schema_ledger ") and sql.endswith("; COMMIT") for sql in log)
+    recorded = events(config)
+    assert {e.message for e in recorded} == {tricky}
+    assert {e.actor.by for e in recorded} == {"o'brien \\\\ %s"}
+    def strings(value: object) -> list[object]:
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v)]
+        return [value]
+
+    assert recorded[-1].payload is not None and tricky in strings(json.loads(recorded[-1].payload))
+    report = verify(config)
+    assert report.ok, report

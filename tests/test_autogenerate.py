@@ -18,7 +18,6 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from hypothesis import given, note
-from hypothesis import strategies as st
 
 from ledger.inspect.audit import verify
 from ledger.schema.autogenerate import AutogenerateError, autogenerate, head_state, target_state

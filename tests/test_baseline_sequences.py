@@ -32,6 +32,7 @@ from ledger.project.revisions import load_revisions
 from ledger.run import apply as runner
 from ledger.run.baseline import baseline, reflect_sequences, replay_baseline
 from ledger.run.drill import drill
+from ledger.schema.autogenerate import autogenerate
 from ledger.run.rollback import rollback
 from ops.base import LedgerFormatError
 from tests.alembic_histories import made_by_create_all, run_alembic, write_env, write_history
@@ -288,3 +289,111 @@ def test_the_fold_follows_sql_that_alters_renames_or_gives_a_sequence_and_says_w
         ("c", "sequence c: start is 4 in the database, 3 in the ledger (seq 3)")]
     fold.take("DO $$ BEGIN EXECUTE 'CREATE SEQUENCE e'; END $$", 7)
     assert fold.unread == [7]
+
+
+#: models of the tables below: ``widgets`` draws its ids from ``sa.Sequence`` (``create_all()``
+#: makes the sequence and a key column without a default), ``t`` from a sequence made by hand
+#: that its key column's default reads; both sequences are named as a SERIAL's would be
+DRAWN_MODELS = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table('widgets', metadata, sa.Column('id', sa.INTEGER(), sa.Sequence('widgets_id_seq')),
+         sa.PrimaryKeyConstraint('id', name='widgets_pkey'))
+sa.Table('t', metadata, sa.Column('id', sa.INTEGER(), server_default=sa.text("nextval('t_id_seq'::regclass)")),
+         sa.PrimaryKeyConstraint('id', name='t_pkey'))
+"""
+
+
+def test_key_columns_drawing_on_a_sequence_named_as_a_serials_are_baselined_as_postgresql_holds_them(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """Neither key column is SERIAL (no column owns either sequence): the baseline records the
+    column without a default as not autoincrementing, the other with the ``nextval`` default it
+    has, so the baseline replays as the database is and autogenerate against the models that
+    made it proposes nothing."""
+    url = database_factory("postgresql")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SEQUENCE widgets_id_seq")
+        conn.exec_driver_sql("CREATE TABLE widgets (id INTEGER NOT NULL, CONSTRAINT widgets_pkey PRIMARY KEY (id))")
+        conn.exec_driver_sql("CREATE SEQUENCE t_id_seq")
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER NOT NULL DEFAULT nextval('t_id_seq'),"
+                             " CONSTRAINT t_pkey PRIMARY KEY (id))")
+    engine.dispose()
+    (tmp_path / "app_drawn.py").write_text(DRAWN_MODELS, encoding="utf-8")
+    (tmp_path / "migrations").mkdir()
+    config = Config(project_dir=tmp_path, url=url, migrations=Path("migrations"), target_metadata="app_drawn:metadata")
+    baseline(config)
+    result = autogenerate(config, load_revisions(config.migrations_dir), "nothing", write=False)
+    assert "; ".join(op.describe() for op in result.ops) == ""
+
+    made = database_factory("postgresql")
+    replay_baseline(config, made)
+    engine = sa.create_engine(made)
+    with engine.connect() as conn:
+        assert _sequences(made) == ["t_id_seq", "widgets_id_seq"]
+        assert conn.exec_driver_sql("SELECT nextval('t_id_seq')").scalar() == 1
+        assert conn.exec_driver_sql("INSERT INTO t DEFAULT VALUES RETURNING id").scalar() == 2
+    engine.dispose()
+
+
+def _auto_incremented(url: str) -> list[tuple[str, str]]:
+    """``(table, column)`` of the columns MariaDB holds as AUTO_INCREMENT."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted((str(t), str(c)) for t, c in conn.exec_driver_sql(
+                "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS"
+                " WHERE TABLE_SCHEMA = DATABASE() AND EXTRA LIKE '%%auto_increment%%'"))
+    finally:
+        engine.dispose()
+
+
+def test_a_baseline_replays_auto_increment_on_mariadb_as_the_database_holds_it(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """flask_appbuilder's models on MariaDB: ``create_all()`` makes a key column that draws on a
+    ``sa.Sequence`` without AUTO_INCREMENT, and a plain integer key with it; a key made by hand
+    may lack it. The baseline records which columns are AUTO_INCREMENT, so a replay makes
+    exactly those."""
+    url = database_factory("mariadb")
+    _create_all(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE no_auto (id INTEGER NOT NULL PRIMARY KEY)")
+    engine.dispose()
+    held = _auto_incremented(url)
+    assert held == [("plain", "id")]
+    (tmp_path / "migrations").mkdir()
+    config = Config(project_dir=tmp_path, url=url, migrations=Path("migrations"))
+    baseline(config)
+    assert verify(config, live=True).ok
+    made = database_factory("mariadb")
+    replay_baseline(config, made)
+    assert _auto_incremented(made) == held
+
+
+def test_a_table_a_hooked_migration_makes_with_a_sequence_drawn_key_is_recorded_without_auto_increment_on_mariadb(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``op.create_table`` of a key column drawing on ``sa.Sequence``: MariaDB makes it without
+    AUTO_INCREMENT (SQLAlchemy leaves it to the sequence). The hook reads that back, so the
+    ledger materialized elsewhere has AUTO_INCREMENT where the migrated database has it."""
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.execute('CREATE SEQUENCE item_id_seq')",
+         "op.create_table('item', sa.Column('id', sa.Integer(), sa.Sequence('item_id_seq'), primary_key=True))",
+         "op.create_table('plain', sa.Column('id', sa.Integer(), primary_key=True))"],
+    ])
+    url = database_factory("mariadb")
+    run_alembic(folder, url, "upgrade", "head")
+    assert _auto_incremented(url) == [("plain", "id")]
+    config = Config(project_dir=tmp_path, url=url)
+    assert verify(config, live=True).ok
+    made = database_factory("mariadb")
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--url", url, "--config", str(tmp_path / "schema-ledger.toml"),
+                                       "materialize", "--into", made])
+    assert result.exit_code == 0, result.output
+    assert _auto_incremented(made) == [("plain", "id")]

@@ -7,6 +7,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -142,11 +143,24 @@ def test_upcast_refuses_a_v1_payload_without_sql() -> None:
         decode(b'{"op":{"sqltext":"x"},"type":"execute","v":1}', seq=7)
 
 
+@pytest.mark.parametrize("sort_keys", [False, True])
 @pytest.mark.parametrize("version", [0, 3, -1, "2", 2.0, True, None])
-def test_unknown_payload_versions(version: Any) -> None:
-    data = json.dumps({"type": "execute", "v": version, "op": {"sqltext": "x", "reverse_sql": None}})
+def test_unknown_payload_versions(version: Any, sort_keys: bool) -> None:
+    # Sorted keys: the envelope in canonical order, read through the structure function of the
+    # op's current version once one payload of that op has been read.
+    decode(b'{"op":{"reverse_sql":null,"sqltext":"x"},"type":"execute","v":2}', remember=False)
+    data = json.dumps({"type": "execute", "v": version, "op": {"sqltext": "x", "reverse_sql": None}}, sort_keys=sort_keys)
     with pytest.raises(LedgerFormatError, match="seq 12"):
         decode(data.encode(), seq=12)
+
+
+@pytest.mark.parametrize("version", ["true", "1.0", "0", "2", '"1"', "null"])
+def test_a_version_equal_to_the_current_but_not_an_integer_is_refused(version: str) -> None:
+    """True == 1 and 1.0 == 1 in Python, so a look-up by (type, version) would take them for version 1."""
+    decode(b'{"op":{"_reverse":null,"schema":null,"table_name":"a"},"type":"drop_table","v":1}', remember=False)
+    text = '{"op":{"_reverse":null,"schema":null,"table_name":"a"},"type":"drop_table","v":' + version + "}"
+    with pytest.raises(LedgerFormatError, match="seq 12: unknown payload version"):
+        decode(text, seq=12, remember=False)
 
 
 def test_register_upcaster_chains_versions() -> None:
@@ -531,3 +545,66 @@ def test_a_read_refuses_a_repeated_key_a_constant_and_a_lone_surrogate(text: str
     assert codec._parse_fast(text) is codec._FULL_PARSE
     with pytest.raises(LedgerFormatError, match=r"ledger seq 3\b"):
         decode(text, seq=3)
+
+
+def _object_paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Where the objects of a JSON value are: dict keys and list indexes from the top."""
+    found = [at] if isinstance(value, dict) else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        found += _object_paths(v, (*at, k))
+    return found
+
+
+_Pairs = list[tuple[str, Any]]
+
+
+def _written(value: Any, path: tuple[Any, ...] | None, pairs: Callable[[_Pairs], _Pairs]) -> str:
+    """Compact JSON text of ``value``, the object at ``path`` written with ``pairs(its pairs)``."""
+    if isinstance(value, dict):
+        items = list(value.items())
+        if path == ():
+            items = pairs(items)
+        return "{" + ",".join(
+            json.dumps(k, ensure_ascii=False) + ":" + _written(v, path[1:] if path and path[0] == k else None, pairs)
+            for k, v in items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_written(v, path[1:] if path and path[0] == i else None, pairs)
+                              for i, v in enumerate(value)) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.data())
+def test_objects_read_as_pairs_structure_as_the_strict_parse_does(data: Any) -> None:
+    """``decode`` parses objects as their (key, value) pairs and the structure functions make them
+    dicts (or unpack them whole when their keys are those ``encode`` writes, in its order): any
+    object's keys in another order read as the strict parse reads them, and a key given twice in
+    any object, with the same value or another, is refused as the strict parse refuses it."""
+    op = data.draw(st.sampled_from(SAMPLES))
+    payload = json.loads(encode(op))
+    path = data.draw(st.sampled_from(_object_paths(payload)))
+    twice = data.draw(st.booleans())
+
+    def pairs(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        items = data.draw(st.permutations(items))
+        if twice and items:
+            key, value = data.draw(st.sampled_from(items))
+            again = data.draw(st.sampled_from([value, None, 0, "x", [], {}]))
+            items.insert(data.draw(st.integers(0, len(items))), (key, again))
+        return items
+
+    text = _written(payload, path, pairs)
+    if twice and "appears twice" in _strict_refusal(text):
+        with pytest.raises(LedgerFormatError, match=r"ledger seq 3\b.*appears twice"):
+            decode(text, seq=3, remember=False)
+    else:
+        assert decode(text, seq=3, remember=False) == op
+
+
+def _strict_refusal(text: str) -> str:
+    try:
+        json.loads(text, parse_constant=codec._no_constant, object_pairs_hook=codec._no_duplicates)
+    except ValueError as exc:
+        return str(exc)
+    return ""

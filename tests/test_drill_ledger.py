@@ -32,7 +32,7 @@ from ledger.project.revisions import Revision, RevisionChain, Step, checksum
 from ledger.run.rollback import rollback
 from ledger.run.apply import apply
 from ops import LedgerError, MigrateOperation, SchemaState
-from tests.alembic_histories import (  # noqa: F401 - project and wheels are fixtures
+from tests.alembic_histories import (
     Project,
     hook_events,
     histories,
@@ -46,6 +46,9 @@ from tests.alembic_histories import (  # noqa: F401 - project and wheels are fix
     write_history,
 )
 from tests.strategies import ops_for
+
+#: the shared fixtures (of tests.alembic_histories) this module's tests take, found by pytest here
+__all__ = ["project", "wheels"]
 
 HOOK_DIALECTS = ("sqlite", "postgresql", "mariadb")
 #: Examples per database of the property tests: each runs one or two drills, each on a database of its own

@@ -7,8 +7,6 @@ import subprocess
 import sys
 import textwrap
 
-from ledger.support.quietwarn import blamed_outside, silenced
-
 
 def _run(code: str) -> list[str]:
     ran = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60)

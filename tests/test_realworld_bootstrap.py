@@ -69,5 +69,21 @@ def test_the_models_of_a_wheel_are_created_without_installing_the_package(tmp_pa
     assert set(columns) == {"id", "name"} and getattr(columns["name"], "length", None) == 40
 
 
+def test_a_setup_file_adds_what_the_package_s_app_adds_to_its_models(tmp_path: Path) -> None:
+    """``--setup``: a file run after the models are imported, with the wheel's package importable;
+    the MetaData in its globals are created with the models' (anitya's app adds python-social-auth's)."""
+    wheel = _wheel(tmp_path, "")
+    setup = tmp_path / "setup.py"
+    setup.write_text("import sqlalchemy as sa\nfrom pkg.db.models import Model\n"
+                     "extra = sa.MetaData()\n"
+                     "sa.Table('social', extra, sa.Column('user_id', sa.ForeignKey(Model.metadata.tables['users'].c.id)))\n",
+                     encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'base.db'}"
+    args = [sys.executable, "-m", "realworld.bootstrap", "--setup", str(setup), url, str(wheel), "pkg.db.models"]
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "created 3 tables: social, tokens, users" in result.stdout
+
+
 def test_the_heads_of_a_wheel_s_history_are_read_from_its_revision_files(tmp_path: Path) -> None:
     assert heads_in(_wheel(tmp_path, ""), "pkg/alembic") == ["b2", "c3"]

@@ -295,6 +295,21 @@ def test_pg_sequence_default_and_autoincrement_are_not_differences() -> None:
     assert compare(declared, live, "postgresql") == []
 
 
+def test_mysql_compares_which_column_is_auto_increment() -> None:
+    """MySQL/MariaDB say which column is AUTO_INCREMENT (reflection records it where
+    ``autoincrement="auto"`` says otherwise): a key column without it is a difference there."""
+    declared = _one_table(n=sa.Column("n", sa.Integer))
+    table = declared.table("t")
+    plain = SchemaState({table.key: attrs.evolve(table, columns=(
+        attrs.evolve(table.columns[0], autoincrement=False), table.columns[1]))})
+    assert compare(declared, plain, "mysql") == ["column t.id: expected AUTO_INCREMENT, live not AUTO_INCREMENT"]
+    assert compare(declared, plain, "postgresql") == []  # PostgreSQL's SERIAL: not compared
+    # said either way, the same column is AUTO_INCREMENT
+    explicit = SchemaState({table.key: attrs.evolve(table, columns=(
+        attrs.evolve(table.columns[0], autoincrement=True), attrs.evolve(table.columns[1], autoincrement=False)))})
+    assert compare(declared, explicit, "mysql") == []
+
+
 def test_mysql_unique_constraint_and_unique_index_are_one_thing() -> None:
     md = sa.MetaData()
     sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer),
@@ -876,3 +891,37 @@ def test_a_batch_primary_key_over_a_nullable_column_is_recorded_and_rolls_back(
     assert [e.op_type for e in hook_events(url)] == ["create_table", "drop_constraint", "alter_column",
                                                      "create_primary_key"]
     check_everything(tmp_path, url, database_factory("sqlite"), "sqlite")
+
+
+@st.composite
+def _prefixed_columns(draw: st.DrawFn) -> tuple[Any, int, int]:
+    """A MySQL string column type of ``n`` characters (or bytes) and an index prefix of at most ``n``."""
+    n = draw(st.integers(1, 300))
+    kind = draw(st.sampled_from([sa.String, sa.Unicode, mysql.CHAR, mysql.VARBINARY]))
+    if kind is mysql.CHAR:
+        n = min(n, 255)
+    length = draw(st.one_of(st.just(n), st.integers(1, n)))
+    return kind(n), n, length
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=_prefixed_columns())
+def test_a_mysql_index_prefix_as_long_as_its_column_is_the_whole_column(
+        database_factory: Callable[[str], str], column: tuple[Any, int, int]) -> None:
+    # MySQL and MariaDB keep an index prefix only when it is shorter than the column: a prefix of the
+    # whole column is a full-column index (SHOW INDEX: Sub_part NULL), and so it compares.
+    type_, n, length = column
+    note(f"{type_!r} prefix {length}")
+    md = sa.MetaData()
+    table = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", type_))
+    sa.Index("ix_t_v", table.c.v, mysql_length={"v": length})
+    state = SchemaState.from_metadata(md)
+    engine = sa.create_engine(database_factory("mariadb"))
+    try:
+        with engine.begin() as conn:
+            state.to_metadata().create_all(conn)
+            sub_part = conn.exec_driver_sql("SHOW INDEX FROM t WHERE Key_name = 'ix_t_v'").mappings().one()["Sub_part"]
+        assert (sub_part is None) == (length == n)  # what the server keeps
+        assert compare(state, _live(engine), "mysql") == []
+    finally:
+        engine.dispose()

@@ -140,7 +140,7 @@ def test_expect_head_sees_events_recorded_after_it_and_a_head_not_in_the_ledger(
     engine.dispose()
     [problem] = verify(shop, expect_head=earlier.hash).problems
     assert problem.kind == "head" and problem.seq == 29
-    assert f"which is the hash of seq 28: 1 event was recorded after it" in problem.message
+    assert "which is the hash of seq 28: 1 event was recorded after it" in problem.message
 
     [problem] = verify(shop, expect_head="ab" * 32).problems
     assert "nowhere in the ledger" in problem.message

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -124,6 +124,14 @@ class Database:
     #: whether a constraint created without a name stays without one (SQLite): the fold's name for
     #: it (``unnamed`` in its spec) is not the database's, and its DDL writes it without a name
     keeps_unnamed_constraints: ClassVar[bool] = False
+    #: whether a CHECK made without a name gets the lowest number the table has free
+    #: (MariaDB's ``CONSTRAINT_1``, ``CONSTRAINT_2``...), which it keeps when an earlier one goes:
+    #: the name depends on the table's past, so the fold holds the CHECK a column's type makes
+    #: (``Boolean``/``Enum`` with ``create_constraint``) as a CHECK of its own under that name
+    numbers_unnamed_checks: ClassVar[bool] = False
+    #: whether reflection says of each column whether the database auto-increments it (MySQL's
+    #: AUTO_INCREMENT), which is then recorded where ``autoincrement="auto"`` would say otherwise
+    reports_autoincrement: ClassVar[bool] = False
     #: whether a table keeps AUTOINCREMENT on its primary key (``autoincrement`` in its spec:
     #: SQLite's keyword, ``sqlite_autoincrement=True``), which its reflection then reports
     keeps_autoincrement_keyword: ClassVar[bool] = False
@@ -363,6 +371,15 @@ class Database:
         routine's argument list. Here: by name alone (SQLite, MySQL/MariaDB)."""
         return f"DROP {kind} IF EXISTS {name}"
 
+    def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
+        """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything
+        reflection reads of that table changes (its columns, keys, checks, indexes, comments; the
+        tables a foreign key refers to by name), read from the catalog in one query: taken before
+        and after a statement that may change tables it does not name, the tables whose text
+        differs are those it changed. None: this database has no such read (every table is read).
+        """
+        return None
+
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """The ``CREATE TYPE`` that makes again the named type ``name`` (as written) as the database
         holds it now; None when it holds none. Here: None (no named types)."""
@@ -421,6 +438,20 @@ class Database:
         app = self.grant_account(applier, prep)
         return [f"GRANT SELECT, INSERT ON {prep.format_table(table)} TO {app}",
                 f"GRANT SELECT, INSERT, DELETE ON {prep.format_table(snapshots)} TO {app}"]
+
+    def commit_in_statement(self, conn: sa.Connection) -> Callable[[Any], str] | None:
+        """Where SQL text can carry its own ``COMMIT`` in the same round trip (several statements in
+        one query) and values can be written into it exactly: the function that writes a value
+        (None, int or str) as a literal; None where that is not so (the caller then runs its
+        statement with parameters and commits apart). Here: None."""
+        return None
+
+    @contextlib.contextmanager
+    def quick_commits(self, conn: sa.Connection) -> Iterator[None]:
+        """Commit the block's transactions without waiting for each to reach the disk, where the
+        database keeps each one whole all the same, and make them all durable at the block's end
+        (one wait instead of one per transaction). Here: commits wait as configured."""
+        yield
 
     @contextlib.contextmanager
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:

@@ -26,6 +26,10 @@ from ledger.format.codec import MAX_NAME_BYTES
 __all__ = ["InvalidIdentifierError", "MAX_LENGTH", "check_name", "check_op_names"]
 
 
+#: served by ``__getattr__`` below, from the database objects when first asked for
+MAX_LENGTH: dict[str, tuple[int, str]]
+
+
 def __getattr__(name: str) -> Any:
     # MAX_LENGTH: (limit, unit) per database, from the database objects; SQLite has no limit.
     if name == "MAX_LENGTH":

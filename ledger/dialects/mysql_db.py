@@ -134,6 +134,8 @@ class MySQL(Database):
     names_per = (("table", ("index", "primary", "unique")), ("schema", ("foreignkey",)),
                  ("table", ("check", "foreignkey", "primary", "unique")))
     restates_altered_columns = True
+    numbers_unnamed_checks = True
+    reports_autoincrement = True
     renames_foreign_keys_with_tables = True
     prefixes_text_indexes = True
     current_user_sql = "SELECT CURRENT_USER()"

@@ -10,13 +10,13 @@ import contextlib
 import hashlib
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from .database import Database, ReflectedKeys, register_database
-from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, trigger_name
+from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, rollback_if_open, trigger_name
 from .sequences import SequenceSpec
 from .typetext import float_by_precision, rules, spaced
 
@@ -45,6 +45,26 @@ _TYPE_SPELLING = rules(
     (r" COLLATE \S+$", ""),
 )
 
+
+_TABLE_DIGESTS = (
+    "SELECT c.relname::text, md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'),"
+    " (SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+    "   a.attidentity, a.attgenerated, a.attcollation, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum),"
+    "   (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e"
+    "    WHERE e.enumtypid = a.atttypid),"
+    "   CASE WHEN a.attidentity <> '' THEN (SELECT concat_ws(',', s.seqstart, s.seqincrement, s.seqmax, s.seqmin,"
+    "     s.seqcache, s.seqcycle) FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid"
+    "    WHERE dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_catalog.pg_class'::regclass"
+    "    AND dep.deptype = 'i') END), ';' ORDER BY a.attnum)"
+    "  FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+    "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),"
+    " (SELECT string_agg(concat_ws(':', k.conname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')),"
+    "   ';' ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid),"
+    " (SELECT string_agg(concat_ws(':', pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')),"
+    "   ';' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid)))"
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
+)
 
 _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
 _PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
@@ -127,6 +147,17 @@ _PREPARES = re.compile(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA)\b", re.IGNOR
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
 
+def _literal(value: Any) -> str:
+    """``value`` (None, an int, a str) as a literal for a server with standard_conforming_strings on."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
 @register_database
 class PostgreSQL(Database):
     """PostgreSQL: transactional DDL, named ENUM types, 63-byte names (longer ones are cut silently)."""
@@ -154,6 +185,14 @@ class PostgreSQL(Database):
         if kind in ("FUNCTION", "PROCEDURE") and arguments is not None:
             return f"DROP {kind} IF EXISTS {name}{arguments}"
         return super().drop_object_sql(kind, name, table=table, arguments=arguments)
+
+    def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
+        """An md5 per table (views too) of its catalog rows as PostgreSQL prints them: each column
+        (type, NOT NULL, identity and its sequence, generated, collation, default, comment, an enum
+        type's labels), each constraint's definition (the table a foreign key refers to by name),
+        each index's, the comments of the table, its constraints and its indexes."""
+        rows = conn.execute(sa.text(_TABLE_DIGESTS), {"schema": schema}).all()
+        return {name: digest for name, digest in rows}
 
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """A named ENUM type as ``CREATE TYPE name AS ENUM (labels)``, its labels in their order; the
@@ -213,6 +252,50 @@ class PostgreSQL(Database):
         commit_if_open(conn)
         with released(conn, sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number}):
             yield
+
+    def commit_in_statement(self, conn: sa.Connection) -> Callable[[Any], str] | None:
+        """psycopg (3) sends SQL text without parameters as one simple query, which may hold several
+        statements, ``COMMIT`` among them; the driver then finds the session idle and its own
+        commit sends nothing. Values are written as standard SQL literals, exact while the server
+        has ``standard_conforming_strings`` on (a backslash is then an ordinary character) and the
+        client encoding is UTF-8."""
+        if conn.dialect.driver != "psycopg":
+            return None
+        info = getattr(conn.connection.dbapi_connection, "info", None)
+        if info is None or info.parameter_status("standard_conforming_strings") not in ("on", b"on") \
+                or info.encoding not in ("utf-8", "utf8"):
+            return None
+        return _literal
+
+    @contextlib.contextmanager
+    def quick_commits(self, conn: sa.Connection) -> Iterator[None]:
+        """``synchronous_commit = off`` for the block: a COMMIT returns once its WAL is written, and
+        the WAL writer flushes it within moments. A crash of the server can then lose the last
+        transactions committed, each wholly (WAL is replayed in order, a transaction's commit
+        record last), never a part of one. At the end one transaction with a transaction id
+        commits as configured (``synchronous_commit`` back to the session's default), which
+        flushes the WAL up to it: every commit of the block is then as durable as one made with
+        the server's setting, and its wait is paid once instead of once per transaction."""
+        commit_if_open(conn)
+        with conn.begin():
+            conn.exec_driver_sql("SET synchronous_commit = off")
+        try:
+            yield
+        except BaseException:
+            if not (conn.invalidated or conn.closed):
+                with contextlib.suppress(sa.exc.SQLAlchemyError):
+                    rollback_if_open(conn)  # the failed transaction's, never committed
+                    self._durable(conn)
+            raise
+        self._durable(conn)
+
+    @staticmethod
+    def _durable(conn: sa.Connection) -> None:
+        commit_if_open(conn)
+        with conn.begin():
+            conn.exec_driver_sql("SET synchronous_commit TO DEFAULT")
+            # A transaction id makes the COMMIT write (and, as configured, flush) a commit record.
+            conn.exec_driver_sql("SELECT txid_current()")
 
     merges_duplicate_uniques = True
     primary_key_serves_as_unique = True

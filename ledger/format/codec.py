@@ -22,12 +22,14 @@ import cattrs
 from ops import LedgerFormatError, MigrateOperation
 
 from ledger.format.payload import (
+    CURRENT as _CURRENT,
     INT_END,
     INT_MIN,
     MAX_NAME_BYTES,
     NAME_KEYS,
     NAME_LIST_KEYS,
     SHORT_NAME,
+    _CHECKED,
     Upcaster,
     bounds_checked,
     from_payload,
@@ -104,9 +106,14 @@ def decode(
     ``remember=False``: neither look the payload up among those decoded lately nor keep it there
     (a fold reads each payload once: the look-up never pays, keeping it costs).
     """
-    if isinstance(data, memoryview):
-        data = data.tobytes()
-    if isinstance(data, (bytes, bytearray)):
+    if isinstance(data, str):
+        # Measured in bytes as stored: a character is at most 4 bytes of UTF-8.
+        if len(data) > MAX_PAYLOAD_BYTES // 4 and len(data.encode("utf-8", "surrogatepass")) > MAX_PAYLOAD_BYTES:
+            raise LedgerFormatError(f"payload{_where(seq)} is larger than {MAX_PAYLOAD_BYTES} bytes")
+        text = data
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        if isinstance(data, memoryview):
+            data = data.tobytes()
         if len(data) > MAX_PAYLOAD_BYTES:
             raise LedgerFormatError(f"payload{_where(seq)} is larger than {MAX_PAYLOAD_BYTES} bytes")
         try:
@@ -114,23 +121,47 @@ def decode(
             text = bytes(data).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise LedgerFormatError(f"payload{_where(seq)} is not UTF-8: {exc.reason} at byte {exc.start}") from None
-    elif isinstance(data, str):
-        # Measured in bytes as stored: a character is at most 4 bytes of UTF-8.
-        if len(data) > MAX_PAYLOAD_BYTES // 4 and len(data.encode("utf-8", "surrogatepass")) > MAX_PAYLOAD_BYTES:
-            raise LedgerFormatError(f"payload{_where(seq)} is larger than {MAX_PAYLOAD_BYTES} bytes")
-        text = data
     else:
         raise LedgerFormatError(f"payload{_where(seq)} is {type(data).__name__}, not bytes")
     if remember:
         recent = _RECENT.get(text)
         if recent is not None:
             return recent
+    size = len(text)
+    if "\\u" not in text and size <= _FEW_ITEMS and text.count("{") + text.count("[") <= MAX_NESTING \
+            and '"dimensions"' not in text and _CHECKED[0]:
+        # Within the bounds the walk checks as soon as structuring succeeds (see
+        # ``_within_bounds_once_structured``): parsed at C speed with each object as the tuple of its
+        # (key, value) pairs, which structuring makes a dict where it reads it, refusing a key given
+        # twice. Anything wrong (out of bounds, malformed, NaN, a lone surrogate, a key given twice)
+        # takes the strict path below, which says what, as always.
+        try:
+            pairs, end = _PAIRS_SCAN(text, 0)
+            if end == size and (text.isascii() or text.encode("utf-8")):
+                # An envelope in canonical order at its op's current version goes straight to the
+                # op's structure function (``payload.CURRENT``); anything else through from_payload.
+                entry = None
+                if type(pairs) is tuple and len(pairs) == 3:
+                    (k_op, fields), (k_type, tag), (k_v, version) = pairs
+                    if k_op == "op" and k_type == "type" and k_v == "v" and type(version) is int \
+                            and type(tag) is str:
+                        entry = _CURRENT.get((tag, version))
+                op = entry[0](fields, entry[1]) if entry is not None else from_payload(pairs)
+                if _CHECKED[0]:  # still: no unchecked op class met while structuring this one
+                    if remember:
+                        _remember(text, op)
+                    return op
+        except Exception:  # noqa: BLE001, S110 - said above
+            pass
+        text_tried = None
+    else:
+        text_tried = text
     if hashed and "\\u" not in text:
         try:
             parsed = _NO_CONSTANTS.decode(text)
         except (ValueError, RecursionError) as exc:
             raise LedgerFormatError(f"payload{_where(seq)} is not valid JSON: {exc}") from None
-        return _structured(parsed, seq, text)
+        return _structured(parsed, seq, text_tried)
     parsed = _parse_fast(text)
     if parsed is _FULL_PARSE:
         try:
@@ -138,14 +169,17 @@ def decode(
             canonical(parsed)  # what cannot be written back (a lone surrogate "\ud800") is not read either
         except (ValueError, RecursionError) as exc:
             raise LedgerFormatError(f"payload{_where(seq)} is not valid JSON: {exc}") from None
-    op = _structured(parsed, seq, text)
-    if not remember:
-        return op
+    op = _structured(parsed, seq, text_tried)
+    if remember:
+        _remember(text, op)
+    return op
+
+
+def _remember(text: str, op: MigrateOperation) -> None:
     # Only what passed the strict checks is handed out again (a hashed read skips one of them).
     if len(_RECENT) >= _RECENT_SIZE:
         _RECENT.popitem(last=False)
     _RECENT[text] = op
-    return op
 
 
 #: Bounds on a payload, checked before it is structured (a crafted payload must cost no more than
@@ -312,6 +346,9 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 #: The strict parse's scanner: NaN and Infinity refused, every object checked for a key given twice.
 _STRICT_SCAN = json.JSONDecoder(parse_constant=_no_constant, object_pairs_hook=_no_duplicates).scan_once
+#: The fast parse's scanner: NaN and Infinity refused, every object the tuple of its (key, value)
+#: pairs (a C call per object; the structure functions make the dict and refuse a key given twice).
+_PAIRS_SCAN = json.JSONDecoder(parse_constant=_no_constant, object_pairs_hook=tuple).scan_once
 
 
 def _reason(exc: BaseException) -> str:

@@ -25,7 +25,7 @@ from ops.constraint import AddConstraintOp
 from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TypeSpec, UniqueSpec, registered_type
 
 __all__ = [
-    "INT_END", "INT_MIN", "MAX_NAME_BYTES", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
+    "CURRENT", "INT_END", "INT_MIN", "MAX_NAME_BYTES", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
     "bounds_checked", "from_payload", "register_op", "register_upcaster", "to_payload",
 ]
 
@@ -94,9 +94,21 @@ def _value_in(value: Any, depth: int) -> Any:
         return value
     if isinstance(value, list):
         return tuple(_value_in(v, depth + 1) for v in value)
+    value = _object(value)
     if isinstance(value, dict) and set(value) == {"type"}:
         return _typespec_in(value["type"], depth + 1)
     raise _Bad(f"unexpected value {type(value).__name__}")
+
+
+def _object(value: Any) -> Any:
+    """``value`` as a dict when it is an object as the fast parse gives it (the tuple of its (key,
+    value) pairs, see ``codec.decode``), refusing a key given twice; anything else as it is."""
+    if type(value) is tuple:
+        obj = dict(value)
+        if len(obj) != len(value):
+            raise _Bad("a key appears twice")
+        return obj
+    return value
 
 
 def _typespec_out(spec: TypeSpec) -> dict[str, Any]:
@@ -107,9 +119,29 @@ def _typespec_out(spec: TypeSpec) -> dict[str, Any]:
 def _typespec_in(data: Any, depth: int = 0) -> TypeSpec:
     if depth > MAX_TYPE_DEPTH:
         raise _Bad("column type nests too deeply")
-    if not isinstance(data, dict) or data.keys() != _TYPESPEC_KEYS:
-        raise _Bad("a column type needs exactly name, args and kwargs")
-    name, args, kwargs = data["name"], data["args"], data["kwargs"]
+    in_order = False
+    if type(data) is tuple and len(data) == 3:
+        (k_args, args), (k_kwargs, kwargs), (k_name, name) = data
+        in_order = k_args == "args" and k_kwargs == "kwargs" and k_name == "name"
+    if in_order:
+        # An object as the fast parse gives it, its keys in canonical order (so none twice).
+        if type(kwargs) is tuple and not args and len(kwargs) <= 1:
+            # No option or one, as it comes: a key of the look-up below, which never holds an
+            # option twice (it is filled from dicts).
+            if not kwargs:
+                known = _TYPES.get((name,))
+            elif type(kwargs[0][1]) is str or type(kwargs[0][1]) is int:
+                known = _TYPES.get((name, kwargs[0]))
+            else:
+                known = None
+            if known is not None:
+                return known
+        kwargs = _object(kwargs)
+    else:
+        data = _object(data)
+        if not isinstance(data, dict) or data.keys() != _TYPESPEC_KEYS:
+            raise _Bad("a column type needs exactly name, args and kwargs")
+        name, args, kwargs = data["name"], data["args"], _object(data["kwargs"])
     if not isinstance(name, str) or not isinstance(args, list) or not isinstance(kwargs, dict):
         raise _Bad("malformed column type")
     # Most types have no arguments and string or integer options (String(80), Integer): those
@@ -152,6 +184,9 @@ _TYPES_SIZE = 1024
 
 
 def _pairs_in(data: Any) -> tuple[tuple[str, Any], ...]:
+    if data == ():  # no options, as the fast parse gives them
+        return ()
+    data = _object(data)
     if not isinstance(data, dict):
         raise _Bad("expected an object of options")
     for key, value in data.items():
@@ -268,35 +303,57 @@ def _make_structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any]
     ``_typespec_in`` for a column type, is called directly). Structuring was the largest part of
     decoding a payload.
     """
-    names: dict[str, Any] = {"_Bad": _Bad, "_cls": cls, "_typespec_in": _typespec_in, "_S": SHORT_NAME,
+    names: dict[str, Any] = {"_Bad": _Bad, "_dict": dict, "_cls": cls, "_typespec_in": _typespec_in, "_S": SHORT_NAME,
                              "_MAX": MAX_NAME_BYTES, "_LO": INT_MIN, "_HI": INT_END}
-    lines = [
-        "def structure(o, _=None):",
-        "    if type(o) is not dict:",
-        "        raise _Bad(f'expected an object, got {type(o).__name__}')",
-        "    if not o.keys() <= _known:",
-        "        raise _Bad(f'unknown keys {sorted(set(o) - _known)!r}')",
-    ]
-    args = []
     fields = attrs.fields(attrs.resolve_types(cls))
     names["_known"] = frozenset(f.name for f in fields)
+    # An object as the fast parse gives it (the tuple of its (key, value) pairs, see ``from_payload``)
+    # with exactly the keys ``encode`` writes, in its order (every field but those left out while at
+    # their default) is unpacked as it is: its keys compared at once, no dict made, none looked up.
+    omitted = set(_OPTIONAL_FIELDS.get(cls, ()))
+    written = sorted((f.name, i) for i, f in enumerate(fields) if f.name not in omitted)
+    names["_canon"] = tuple(name for name, _ in written)
+    lines = [
+        "def structure(o, _=None):",
+        f"    if type(o) is tuple and len(o) == {len(written)}:",
+        f"        {', '.join(f'(q{j}, v{i})' for j, (_, i) in enumerate(written))}, = o" if written else "        pass",
+        f"        fast = ({', '.join(f'q{j}' for j in range(len(written)))},) == _canon" if written else "        fast = False",
+        "    else:",
+        "        fast = False",
+        "    if fast:",
+        *[f"        v{i} = _NO" for i, f in enumerate(fields) if f.name in omitted],
+        "        pass",
+        "    else:",
+        "        if type(o) is not dict:",
+        "            if type(o) is not tuple:",
+        "                raise _Bad(f'expected an object, got {type(o).__name__}')",
+        "            p = o",
+        "            o = _dict(p)",
+        "            if len(o) != len(p):",
+        "                raise _Bad('a key appears twice')",
+        "        if not o.keys() <= _known:",
+        "            raise _Bad(f'unknown keys {sorted(set(o) - _known)!r}')",
+    ]
+    checks = []
+    args = []
     for i, f in enumerate(fields):
         v, t = f"v{i}", f.type
         if f.default is attrs.NOTHING:
-            lines.append(f"    {v} = o[{f.name!r}]")
+            lines.append(f"        {v} = o[{f.name!r}]")
         elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
             raise TypeError(f"{cls.__name__}.{f.name}: factory defaults are not supported by the codec")
         else:
             # A missing field takes its default as it stands (a valid value of its type; null for
             # the unions), neither checked nor structured again.
             names[f"d{i}"] = f.default
-            lines.append(f"    {v} = o.get({f.name!r}, _NO)")
-            lines.append(f"    if {v} is _NO:")
-            lines.append(f"        {v} = d{i}")
-            lines.append("    else:")
+            lines.append(f"        {v} = o.get({f.name!r}, _NO)")
+            checks.append(f"    if {v} is _NO:")
+            checks.append(f"        {v} = d{i}")
+            checks.append("    else:")
         indent = "    " if f.default is attrs.NOTHING else "        "
-        lines.extend(indent + line for line in _field_code(t, v, f"{cls.__name__}.{f.name}", names, conv, i))
+        checks.extend(indent + line for line in _field_code(t, v, f"{cls.__name__}.{f.name}", names, conv, i))
         args.append(f"{f.alias}={v}" if f.kw_only else v)
+    lines += checks
     names["_NO"] = _NO
     setters = _slot_setters(cls, fields)
     if setters is None:
@@ -368,7 +425,7 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.
         classes = [a for a in args if attrs.has(a) or a is AddConstraintOp]
         lines = [f"if type({v}) not in k{i}:"]
         if len(classes) == 1:
-            lines += [f"    if type({v}) is not dict:", f"        {bad}",
+            lines += [f"    if type({v}) is not dict and type({v}) is not tuple:", f"        {bad}",
                       f"    {v} = {_call(classes[0], v, names, conv, i)}"]
         else:
             lines += [f"    {bad}"]
@@ -393,7 +450,16 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.
                           "    raise _Bad('an integer beyond 64 bits')"]
             return lines + [f"{v} = tuple({v})"]
         if attrs.has(item):
-            return lines + [f"{v} = tuple([{_call(item, 'x', names, conv, i)} for x in {v}])"]
+            call = _call(item, "x", names, conv, i)
+            if call == f"c{i}(x, ct{i})" and getattr(names[f"c{i}"], "__name__", None) == "structure":
+                # A structure function made here, called for each item without a comprehension's
+                # frame: it takes an item alone.
+                return lines + [f"{v} = tuple(map(c{i}, {v}))"]
+            return lines + [f"{v} = tuple([{call} for x in {v}])"]
+    if t == _PAIRS:
+        # Options: none (the fast parse's empty object) as it is, else read by ``_pairs_in``.
+        names["_pairs_in"] = _pairs_in
+        return [f"{v} = () if {v} == () else _pairs_in({v})"]
     if not (attrs.has(t) or t == _PAIRS or t == _OPS):
         # Structured by a hook that does not check the bounds (a plugin op's field of another
         # type): the codec walks every payload for them from now on.
@@ -492,17 +558,30 @@ def to_payload(op: MigrateOperation) -> dict[str, Any]:
 
 
 def from_payload(data: Any) -> MigrateOperation:
-    """The op a JSON envelope stands for (raises ``_Bad``; ``decode`` wraps it)."""
-    if not isinstance(data, dict) or data.keys() != _ENVELOPE_KEYS:
-        raise _Bad("a payload needs exactly type, v and op")
-    tag, version, fields = data["type"], data["v"], data["op"]
-    op_class = OP_TYPES.get(tag) if isinstance(tag, str) else None
+    """The op a JSON envelope stands for (raises ``_Bad``; ``decode`` wraps it).
+
+    An object may also come as the tuple of its (key, value) pairs, as ``codec.decode``'s fast
+    parse gives it: made a dict where it is read, a key given twice refused.
+    """
+    in_order = False
+    if type(data) is tuple and len(data) == 3:
+        (k_op, fields), (k_type, tag), (k_v, version) = data
+        in_order = k_op == "op" and k_type == "type" and k_v == "v"  # keys in canonical order: none twice
+    if not in_order:
+        data = _object(data)
+        if not isinstance(data, dict) or data.keys() != _ENVELOPE_KEYS:
+            raise _Bad("a payload needs exactly type, v and op")
+        tag, version, fields = data["type"], data["v"], data["op"]
+    op_class = OP_TYPES.get(tag) if type(tag) is str else None
     if op_class is None:
         raise _Bad(f"unknown operation type {tag!r}")
-    if type(version) is not int or not 1 <= version <= op_class.payload_version:
+    current = op_class.payload_version
+    if type(version) is not int or not 1 <= version <= current:
         raise _Bad(f"unknown payload version {version!r} of {tag}")
-    if not isinstance(fields, dict):
+    if type(fields) is not tuple and not isinstance(fields, dict):
         raise _Bad("op fields must be an object")
+    if version < current:
+        fields = _object(fields)
     while version < op_class.payload_version:
         upcast = _UPCASTERS.get((tag, version))
         if upcast is None:
@@ -512,9 +591,14 @@ def from_payload(data: Any) -> MigrateOperation:
     structure = _STRUCTURE.get(op_class)
     if structure is None:
         structure = _STRUCTURE[op_class] = _converter.get_structure_hook(op_class)
+        CURRENT[(tag, current)] = (structure, op_class)
     return structure(fields, op_class)  # type: ignore[no-any-return]
 
 
 _ENVELOPE_KEYS = frozenset(("type", "v", "op"))
 #: op class -> its structure function (the converter's dispatch per payload, looked up once).
 _STRUCTURE: dict[type, Callable[[Any, Any], Any]] = {}
+#: (tag, its op class's current payload version) -> (the class's structure function, the class), for
+#: each class ``from_payload`` has structured: ``codec.decode`` reads a payload at its current
+#: version through it without the envelope's general path (a tag names one class for good).
+CURRENT: dict[tuple[str, int], tuple[Callable[[Any, Any], Any], type]] = {}

@@ -10,7 +10,7 @@ check, before it runs, of the tables its plan touches.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -25,6 +25,8 @@ from ledger.schema.diff import diff
 from ledger.schema.reflect import compare, normalize, reflect, without_type_checks
 from ledger.storage.db import dialect_of
 
+from ledger.inspect.touched import DriftError, check_touched_drift, touched_tables
+
 __all__ = [
     "IGNORED_TABLES",
     "Drift",
@@ -32,6 +34,7 @@ __all__ = [
     "adopt_names",
     "alembic_version_tables",
     "check_touched_drift",
+    "compare_touched",
     "describe_drift",
     "drift",
     "reflect_live",
@@ -207,40 +210,14 @@ def without_foreign_key_indexes(state: SchemaState, held: SchemaState | None = N
 # =============================================================================================
 
 
-class DriftError(LedgerError):
-    """The live schema differs from the ledger in a table the plan touches."""
-
-
-def touched_tables(ops: Iterable[MigrateOperation]) -> set[str]:
-    """The tables (of the default schema) that ``ops`` create, change, rename or drop."""
-    names: set[str] = set()
-    for op in ops:
-        if getattr(op, "schema", None) is not None:
-            continue
-        for attribute in ("table_name", "old_table_name", "new_table_name"):
-            name = getattr(op, attribute, None)
-            if isinstance(name, str):
-                names.add(name)
-    return names
-
-
-def check_touched_drift(conn: sa.Connection, ledger_table: str, fold: SchemaState, tables: set[str]) -> None:
-    """Raise DriftError when the live ``tables`` differ from ``fold``'s; only those tables are reflected."""
-    if not tables:
-        return
+def compare_touched(conn: sa.Connection, fold: SchemaState, tables: set[str], leave_out: tuple[str, ...]) -> list[str]:
+    """How the live ``tables`` differ from ``fold``'s, one line each (none: alike); the tables named in
+    ``leave_out`` are not reflected."""
     dialect = dialect_of(conn)
-    present = set(sa.inspect(conn).get_table_names())
-    leave_out = (present - tables) | {ledger_table, f"{ledger_table}_snapshots", *IGNORED_TABLES}
-    live = reflect(conn, exclude=tuple(sorted(leave_out)))
+    live = reflect(conn, exclude=leave_out)
     expected = SchemaState({key: table for key, table in fold.tables.items()
                             if key[0] is None and key[1] in tables})
     if dialects.database(dialect).indexes_foreign_keys:
         live = without_foreign_key_indexes(live, expected)
     found = drift(expected, live, dialect)
-    if found is None:
-        return
-    lines = found.lines()
-    raise DriftError(
-        f"the live schema differs from the ledger in the tables this plan touches ({'; '.join(lines[:5])}"
-        f"{'; ...' if len(lines) > 5 else ''}): nothing was run; `verify --live` shows it all, "
-        "--ignore-drift applies anyway")
+    return [] if found is None else found.lines()

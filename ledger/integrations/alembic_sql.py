@@ -27,7 +27,7 @@ from ledger import dialects
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "dropped_index",
     "render_statements", "INDEXES",
-    "touched_tables", "SchemaObject", "renamed_table", "schema_object",
+    "touched_tables", "names_no_changed_table", "SchemaObject", "renamed_table", "schema_object",
 ]
 
 #: Statement categories: reads are never recorded; data and schema statements are.
@@ -165,6 +165,17 @@ def touched_tables(statement: str) -> tuple[str | None, str] | None:
         parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))]
         return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
     return None
+
+
+def names_no_changed_table(statement: str) -> bool:
+    """True when the tables a statement may change cannot be told from its text, so that every table
+    is read after it: a procedural block or anything else :func:`classify` calls ``other``, DDL that
+    may change a table other than the one it names (``CASCADE``, a rename) or names none."""
+    category = classify(statement)
+    if category == OTHER:
+        return True
+    return (category == SCHEMA and not changes_no_table(statement) and touched_tables(statement) is None
+            and dropped_index(statement) is None)
 
 
 #: what of its table a statement that only adds or drops one constraint can change

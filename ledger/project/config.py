@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from ops.base import DEFAULT_NAMING_CONVENTION, LedgerError
 
 __all__ = [
+    "BASELINE_FILE",
     "CONFIG_FILE",
     "Config",
     "ConfigError",
@@ -47,6 +48,8 @@ __all__ = [
 ]
 
 CONFIG_FILE = "schema-ledger.toml"
+#: The schema a ``baseline`` found, in the migrations folder: where the fold of the files starts.
+BASELINE_FILE = "baseline.json"
 PYPROJECT = "pyproject.toml"
 DEFAULT_URL = "sqlite:///schema-ledger.db"
 URL_ENV = "SCHEMA_LEDGER_URL"

@@ -36,8 +36,7 @@ import sqlalchemy as sa
 from ops import LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
-from ledger.project.config import Config
-from ledger.schema.autogenerate import BASELINE_FILE
+from ledger.project.config import BASELINE_FILE, Config
 from ledger.schema.dataloss import Consent, Loss, measure
 from ledger.format.events import Actor, Event
 from ledger.dialects.identifiers import check_op_names
@@ -265,7 +264,7 @@ class _Planner:
                 self.plans = {p.revision.id: p for p in checked}
                 self.total = len(self.queue)
                 if self.drift_check is not None and self.plans:
-                    from ledger.inspect.drift import check_touched_drift, touched_tables
+                    from ledger.inspect.touched import check_touched_drift, touched_tables
 
                     ops = (op for p in self.plans.values() for step in p.steps for op in step.ops)
                     check_touched_drift(*self.drift_check, view.state, touched_tables(ops))

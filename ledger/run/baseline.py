@@ -114,14 +114,14 @@ def _check_types(table: TableSpec) -> None:
             ) from None
 
 
-def _recordable(column: ColumnSpec, primary_key: PrimaryKeySpec | None, dialect: str) -> ColumnSpec:
+def _recordable(column: ColumnSpec, primary_key: PrimaryKeySpec | None) -> ColumnSpec:
     if primary_key is not None and column.name in primary_key.columns and column.nullable:
         # SQLite reports a primary-key column declared without NOT NULL as nullable; a key
         # column is NOT NULL (compare sees it so too).
         column = attrs.evolve(column, nullable=False)
-    default = column.server_default
-    if default is not None and dialects.database(dialect).sequence_default(default.value):
-        return attrs.evolve(column, server_default=None)
+    # A SERIAL's ``nextval`` default, of the sequence its column owns, is not in what was
+    # reflected (replaying SERIAL makes both again); one that draws on a sequence no column owns
+    # is a default someone declared, recorded as the database holds it beside that sequence.
     return column
 
 
@@ -169,7 +169,7 @@ def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str
         table = _without_serial(table, dialect, sequences)
         tables[table.key] = attrs.evolve(
             table,
-            columns=tuple(_recordable(c, table.primary_key, dialect) for c in table.columns),
+            columns=tuple(_recordable(c, table.primary_key) for c in table.columns),
             primary_key=name(table.primary_key, table) if table.primary_key is not None else None,
             foreign_keys=tuple(name(i, table) for i in table.foreign_keys),
             uniques=tuple(name(i, table) for i in table.uniques),

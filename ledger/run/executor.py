@@ -465,10 +465,14 @@ class Executor(Generic[Label]):
         unit: Unit[Label] | None = None
         last: Unit[Label] | None = None
         committing = False
+        # One transaction per unit: each commits without its own wait for the disk where the
+        # database allows it, and the run ends with one that makes them all durable.
+        quick = contextlib.nullcontext() if one_transaction else dialects.database(self.dialect).quick_commits(conn)
         try:
-            with tx(conn) if one_transaction else contextlib.nullcontext():
+            with quick, tx(conn) if one_transaction else contextlib.nullcontext():
                 while True:
                     unit, committing = None, False
+                    journal.committing = False
                     with contextlib.nullcontext() if one_transaction else tx(conn):
                         first = last is None
                         unit = next_unit(first, first or every_read)
@@ -477,7 +481,7 @@ class Executor(Generic[Label]):
                         announce(unit, len(done) + 1, False)
                         result = self.transactional(unit)
                         if not one_transaction:
-                            journal.flush()
+                            journal.flush(commit=True)
                             committing = True
                     if not one_transaction:
                         faults.boundary("commit")
@@ -495,7 +499,7 @@ class Executor(Generic[Label]):
             raise
         except sa.exc.DBAPIError as exc:
             journal.discard()
-            raise TransactionFailed(exc, unit, committing, done) from None
+            raise TransactionFailed(exc, unit, committing or journal.committing, done) from None
         return done
 
 

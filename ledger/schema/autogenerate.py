@@ -19,7 +19,7 @@ import importlib
 import json
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from ops import LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
-from ledger.project.config import Config, ConfigError
+from ledger.project.config import BASELINE_FILE, Config, ConfigError
 from ledger.schema.diff import diff, models_as_held
 from ledger.schema.pysource import python_source
 from ledger.schema.render import state_from_json
@@ -49,8 +49,6 @@ __all__ = [
     "target_state",
 ]
 
-#: The schema a ``baseline`` found, in the migrations folder: where the fold of the files starts.
-BASELINE_FILE = "baseline.json"
 
 
 class AutogenerateError(ConfigError):
@@ -117,6 +115,13 @@ def import_object(spec: str, project_dir: Path, what: str) -> Any:
 
 def target_state(config: Config) -> SchemaState:
     """The schema the project's target MetaData (or list of MetaData) describes."""
+    return _target(config)[0]
+
+
+def _target(config: Config) -> tuple[SchemaState, frozenset[tuple[str | None, str, str]]]:
+    """:func:`target_state`, and ``(schema, table, column)`` of the columns that draw their values
+    from a ``sa.Sequence`` of their own (not ``optional``): on a database with sequences such a
+    column is made without SERIAL/AUTO_INCREMENT, the sequence beside it."""
     if not config.target_metadata:
         raise AutogenerateError(
             "no target_metadata in the configuration: add target_metadata = \"package.module:metadata\""
@@ -137,7 +142,10 @@ def target_state(config: Config) -> SchemaState:
                     state = state.with_constraint(table.name, fk, table.schema)
     except LedgerError as exc:
         raise AutogenerateError(f"target_metadata {config.target_metadata}: {exc}") from None
-    return state
+    drawn = frozenset((table.schema, table.name, str(column.name)) for metadata in metadatas
+                      for table in metadata.tables.values() for column in table.columns
+                      if isinstance(column.default, sa.Sequence) and not column.default.optional)
+    return state, drawn
 
 
 def _empty(config: Config) -> SchemaState:
@@ -171,10 +179,13 @@ def _fold(revision: Revision, state: SchemaState) -> SchemaState:
     return state
 
 
-def compare_metadata(source: SchemaState, target: SchemaState) -> list[MigrateOperation]:
+def compare_metadata(source: SchemaState, target: SchemaState,
+                     drawn: Collection[tuple[str | None, str, str]] = ()) -> list[MigrateOperation]:
     """The completed ops that lead from ``source`` to ``target`` (models: a constraint the ledger
-    holds without a name the database keeps is matched whatever name the model gives it)."""
-    return diff(source, models_as_held(target, source))
+    holds without a name the database keeps is matched whatever name the model gives it; a
+    column of ``drawn``, which draws on a sequence of its own, as the ledger holds it whether
+    or not the database made it autoincrement)."""
+    return diff(source, models_as_held(target, source, drawn))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,9 +256,10 @@ def autogenerate(
     computes the drafts and writes nothing.
     """
     source = head_state(config, chain)
+    drawn: frozenset[tuple[str | None, str, str]] = frozenset()
     if target is None:
-        target = target_state(config)
-    ops = compare_metadata(source, target)
+        target, drawn = _target(config)
+    ops = compare_metadata(source, target, drawn)
     spec = config.autogenerate_hook
     drafts = [Draft(message, ops)]
     if spec:

@@ -16,8 +16,8 @@ Every dialect
     Server defaults, CHECK conditions, index expressions and partial-index conditions are
     compared as canonical SQL (:mod:`ledger.schema.sqltext`): casts, redundant parentheses, case and
     quoting of names, spelling of numbers and ``now()``/``CURRENT_TIMESTAMP`` do not count.
-    A primary-key column is NOT NULL. ``autoincrement`` is not compared (no database reports
-    the flag as declared). ``NO ACTION`` is no action; an empty comment is no comment.
+    A primary-key column is NOT NULL. ``autoincrement`` is not compared as declared (no
+    database reports the flag so), only where MySQL/MariaDB tell (below). ``NO ACTION`` is no action; an empty comment is no comment.
     Column order is compared.
 
 PostgreSQL
@@ -43,7 +43,8 @@ MySQL / MariaDB (dialect ``"mysql"``)
     named ``PRIMARY`` (not compared). A unique constraint is a unique index (both become
     unique indexes); the index the server adds for a foreign key is not a user index. Index
     sort order, deferrable and MATCH are not kept; ``RESTRICT`` is the default action.
-    Identity columns are not kept (AUTO_INCREMENT is autoincrement). A computed column is
+    Identity columns are not kept (AUTO_INCREMENT is autoincrement). Which column is
+    AUTO_INCREMENT is compared (the one SQLAlchemy's rules for ``autoincrement`` give). A computed column is
     VIRTUAL unless persisted. Expression indexes exist on MySQL 8 only. In conditions, TRUE
     and FALSE are 1 and 0, and ``flag`` is ``flag <> 0`` (the server writes it so). Foreign
     keys are read from information_schema (SQLAlchemy's reading of SHOW CREATE TABLE loses
@@ -91,6 +92,8 @@ from ledger import dialects
 from ledger.dialects.base import UnsupportedDialectError
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
+from ledger.schema.differences import table_differences
+from ledger.schema.implied import implied_checks
 from ledger.schema.sqltext import canonical_default, canonical_sql, canonical_type
 
 __all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "type_ddl", "without_type_checks"]
@@ -188,6 +191,11 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     db = _db(d)
     pk_columns = set(table.primary_key.columns) if table.primary_key else set()
     columns = tuple(normalize_column(c, c.name in pk_columns, d) for c in table.columns)
+    # (a normalized table, of DDL types, keeps its mark)
+    auto = (auto_incremented_column(table) or next((c.name for c in table.columns if c.autoincrement is True), None)
+            if db.reports_autoincrement else None)
+    if auto is not None:
+        columns = tuple(attrs.evolve(c, autoincrement=True) if c.name == _name(auto, d) else c for c in columns)
     primary_key = None
     if table.primary_key is not None:
         # SQLite writes an AUTOINCREMENT key in its column, where it takes no constraint name
@@ -225,6 +233,19 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
 
 
 # -- columns -------------------------------------------------------------------------------------
+
+
+@remembered(4096)
+def auto_incremented_column(table: TableSpec) -> str | None:
+    """The column of ``table`` a database that auto-increments one column (MySQL's AUTO_INCREMENT,
+    PostgreSQL's SERIAL) makes so: SQLAlchemy's ``autoincrement`` rules; None: none."""
+    if table.primary_key is None:
+        return None
+    try:
+        column = table.to_table(with_indexes=False)._autoincrement_column
+    except (LedgerError, sa.exc.ArgumentError):
+        return None
+    return None if column is None else str(column.name)
 
 
 # Tables repeat their columns (``id``, ``name``, ``created_at``) and both sides of a comparison
@@ -287,10 +308,6 @@ def _compiled_type(spec: TypeSpec, d: str) -> str | None:
     except LedgerError:
         return None
     return canonical_type(type_, d)
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 # -- constraints and indexes -------------------------------------------------------------------
@@ -381,6 +398,10 @@ def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
             continue
         key = f"{db.index_option_prefixes[0]}_{key.split('_', 1)[1]}"
         value = _index_option(key, value, elements, d)
+        if key.endswith("_length") and isinstance(value, tuple):
+            # a prefix as long as its column is the whole column: the database keeps none (MySQL, MariaDB)
+            sizes = {c.name: c.type.bounded_length for c in table.columns}
+            value = tuple((c, n) for c, n in value if (sizes.get(c) or n + 1) > n)
         if key.endswith("_where") and isinstance(value, str):
             value = _unqualified(value, table.name, d)
         if value not in (None, False, (), ""):
@@ -432,37 +453,6 @@ def _index_option(key: str, value: Any, elements: tuple[IndexElement, ...], d: s
     return value
 
 
-def _implied_checks(table: TableSpec, d: str) -> set[str]:
-    """The CHECK conditions that a table's Boolean and Enum types create (with create_constraint)."""
-    return {check for column in table.columns if (check := implied_check(column, d)) is not None}
-
-
-def implied_check(column: ColumnSpec, d: str) -> str | None:
-    """The CHECK condition (canonical SQL) that ``column``'s Boolean or Enum type creates (with
-    create_constraint); None if it creates none."""
-    try:
-        values = _checked_values(column.type)
-    except LedgerError:
-        return None
-    if values is None:
-        return None
-    name = '"' + column.name.replace('"', '""') + '"'
-    return canonical_sql(f"{name} IN ({values})", dialect=d)
-
-
-@remembered(4096)
-def _checked_values(spec: TypeSpec) -> str | None:
-    """The values of the CHECK that ``spec`` creates, as SQL (``'a', 'b'`` or ``0, 1``); None if none."""
-    type_ = spec.to_sa()
-    if not getattr(type_, "create_constraint", False):
-        return None
-    if isinstance(type_, sa.Enum):
-        return ", ".join(_literal(v) for v in type_.enums)
-    if isinstance(type_, sa.Boolean):
-        return "0, 1"
-    return None
-
-
 # =============================================================================================
 # compare
 # =============================================================================================
@@ -489,10 +479,10 @@ def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]
             lines.append(f"table {where}: in the live database, not expected")
         else:
             raw = raw_tables.get(key)
-            implied = _implied_checks(raw, d) if raw is not None else set()
+            implied = implied_checks(raw, d) if raw is not None else set()
             # PostgreSQL adds a column only at the end: a column brought back by a rollback cannot
             # return to its place there, so column order is not a difference on PostgreSQL.
-            lines.extend(_table_differences(want, _without_implied(have, want, implied, d),
+            lines.extend(table_differences(want, _without_implied(have, want, implied, d),
                                             order=_db(d).keeps_column_order))
     return lines
 
@@ -510,7 +500,7 @@ def without_type_checks(live: SchemaState, expected: SchemaState, dialect: str) 
     for key, table in live.tables.items():
         want = expected.tables.get(key)
         if want is not None:
-            tables[key] = _without_implied(table, want, _implied_checks(want, d), d)
+            tables[key] = _without_implied(table, want, implied_checks(want, d), d)
     return SchemaState(tables)
 
 
@@ -522,129 +512,3 @@ def _without_implied(live: TableSpec, expected: TableSpec, implied: set[str], di
     return attrs.evolve(live, checks=tuple(
         c for c in live.checks if c.name in named or canonical_sql(c.sqltext, dialect=dialect) not in implied
     ))
-
-
-def _table_differences(want: TableSpec, have: TableSpec, *, order: bool = True) -> list[str]:
-    where = want.fullname
-    lines: list[str] = []
-    want_columns = {c.name: c for c in want.columns}
-    have_columns = {c.name: c for c in have.columns}
-    for name in want_columns:
-        if name not in have_columns:
-            lines.append(f"column {where}.{name}: expected ({_describe_column(want_columns[name])}), "
-                         "missing from the live database")
-    for name in have_columns:
-        if name not in want_columns:
-            lines.append(f"column {where}.{name}: in the live database ({_describe_column(have_columns[name])}), "
-                         "not expected")
-    for name, column in want_columns.items():
-        if name in have_columns:
-            lines.extend(_column_differences(f"column {where}.{name}", column, have_columns[name]))
-    common_want = [n for n in want_columns if n in have_columns]
-    common_have = [n for n in have_columns if n in want_columns]
-    if order and common_want != common_have:
-        lines.append(f"table {where}: column order expected ({', '.join(common_want)}), "
-                     f"live ({', '.join(common_have)})")
-    if want.primary_key != have.primary_key:
-        lines.append(f"primary key of {where}: expected {_describe_pk(want.primary_key)}, "
-                     f"live {_describe_pk(have.primary_key)}")
-    lines.extend(_item_differences("foreign key", where, want.foreign_keys, have.foreign_keys))
-    lines.extend(_item_differences("unique constraint", where, want.uniques, have.uniques))
-    lines.extend(_item_differences("check constraint", where, want.checks, have.checks))
-    lines.extend(_item_differences("index", where, want.indexes, have.indexes))
-    if want.comment != have.comment:
-        lines.append(f"table {where}: comment expected {want.comment!r}, live {have.comment!r}")
-    return lines
-
-
-def _column_differences(what: str, want: ColumnSpec, have: ColumnSpec) -> list[str]:
-    lines = []
-    if want.type != have.type:
-        lines.append(f"{what}: type expected {want.type.args[0]}, live {have.type.args[0]}")
-    if want.nullable != have.nullable:
-        lines.append(f"{what}: expected {_null(want.nullable)}, live {_null(have.nullable)}")
-    if want.server_default != have.server_default:
-        lines.append(f"{what}: server default expected {_default(want.server_default)}, "
-                     f"live {_default(have.server_default)}")
-    for field in ("comment", "identity", "computed"):
-        a, b = getattr(want, field), getattr(have, field)
-        if a != b:
-            lines.append(f"{what}: {field} expected {_show(a)}, live {_show(b)}")
-    return lines
-
-
-def _describe_column(column: ColumnSpec) -> str:
-    text = f"{column.name} {column.type.args[0]}"
-    if not column.nullable:
-        text += " NOT NULL"
-    if column.server_default is not None:
-        text += f" DEFAULT {column.server_default.value}"
-    return text
-
-
-def _null(nullable: bool) -> str:
-    return "NULL" if nullable else "NOT NULL"
-
-
-def _default(spec: DefaultSpec | None) -> str:
-    return "none" if spec is None else spec.value
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "none"
-    if attrs.has(type(value)):
-        fields = [f"{a.name}={getattr(value, a.name)!r}" for a in attrs.fields(type(value))
-                  if getattr(value, a.name) is not None]
-        return f"{type(value).__name__.removesuffix('Spec').lower()}({', '.join(fields)})"
-    return repr(value)
-
-
-def _describe_pk(pk: PrimaryKeySpec | None) -> str:
-    if pk is None:
-        return "none"
-    return f"{pk.name or '(unnamed)'} ({', '.join(pk.columns)}){' AUTOINCREMENT' if pk.autoincrement else ''}"
-
-
-def _signature(item: Any) -> str:
-    return repr(attrs.evolve(item, name=None))
-
-
-def _item_differences(kind: str, where: str, want: Iterable[Any], have: Iterable[Any]) -> list[str]:
-    """Constraints or indexes matched by name (unnamed ones by what they are), then field by field."""
-
-    def key(item: Any) -> tuple[str, str]:
-        return ("name", item.name) if item.name is not None else ("same", _signature(item))
-
-    want_by = {key(i): i for i in want}
-    have_by = {key(i): i for i in have}
-    lines = []
-    for k, item in want_by.items():
-        label = f"{kind} {item.name or '(unnamed)'} on {where}"
-        other = have_by.get(k)
-        if other is None:
-            lines.append(f"{label}: expected ({_describe(item)}), missing from the live database")
-            continue
-        for field in attrs.fields(type(item)):
-            a, b = getattr(item, field.name), getattr(other, field.name)
-            if a != b:
-                lines.append(f"{label}: {field.name} expected {_show(a)}, live {_show(b)}")
-    for k, item in have_by.items():
-        if k not in want_by:
-            lines.append(f"{kind} {item.name or '(unnamed)'} on {where}: in the live database ({_describe(item)}), "
-                         "not expected")
-    return lines
-
-
-def _describe(item: Any) -> str:
-    parts = []
-    for field in attrs.fields(type(item)):
-        value = getattr(item, field.name)
-        if field.name == "name" or value in (None, (), False):
-            continue
-        if field.name == "elements":
-            value = ", ".join(e.value for e in value)
-        elif isinstance(value, tuple):
-            value = ", ".join(map(str, value))
-        parts.append(f"{field.name} {value}")
-    return "; ".join(parts)

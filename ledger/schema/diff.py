@@ -26,7 +26,7 @@ indexes and computed columns whose SQL names a dropped column go and come back w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import attrs
@@ -71,16 +71,31 @@ def diff(source: SchemaState, target: SchemaState) -> list[MigrateOperation]:
     return _Planner(source, target).plan()
 
 
-def models_as_held(models: SchemaState, fold: SchemaState) -> SchemaState:
+def models_as_held(models: SchemaState, fold: SchemaState,
+                   drawn: Collection[tuple[str | None, str, str]] = ()) -> SchemaState:
     """``models`` with each constraint that differs from one of the fold's only by what a model
     cannot state taken as the fold holds it: a constraint the database keeps without a name
     (marked ``unnamed``) matches the model's whatever name the model gives it, so comparing
-    models with the ledger reports no change where the database would see none."""
+    models with the ledger reports no change where the database would see none.
+
+    Likewise a column of ``drawn`` (``(schema, table, column)``), which draws its values from a
+    ``sa.Sequence`` of its own: a database with sequences makes it without SERIAL/AUTO_INCREMENT
+    (one without makes it autoincrement), so it is taken as not autoincrementing where the
+    fold holds it so.
+    """
     tables = dict(models.tables)
     for key, table in models.tables.items():
         held = fold.tables.get(key)
         if held is not None and any(c.unnamed for c in held.constraints):
-            tables[key] = _table_as_held(table, held)
+            table = tables[key] = _table_as_held(table, held)
+        if held is not None and drawn:
+            columns = tuple(
+                attrs.evolve(c, autoincrement=False)
+                if (key[0], key[1], c.name) in drawn and c.autoincrement == "auto"
+                and (h := held.column(c.name)) is not None and h.autoincrement is False else c
+                for c in table.columns)
+            if columns != table.columns:
+                tables[key] = attrs.evolve(table, columns=columns)
     return SchemaState(tables)
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 
 from ops import SchemaState
@@ -36,6 +37,7 @@ from ops.specs import (
 from ledger import dialects
 from ledger.dialects.sqlite_sql import split_index_sql
 from ledger.schema.comparison import (
+    auto_incremented_column,
     DDL_TYPE,
     UnsupportedDialectError,
     upper_or_none,
@@ -49,7 +51,8 @@ from ledger.support.memo import remembered
 from ledger.support.quietwarn import silenced
 
 __all__ = [
-    "DDL_TYPE", "PARTS", "UnsupportedDialectError", "compare", "normalize", "reflect", "type_ddl", "without_type_checks",
+    "DDL_TYPE", "PARTS", "UnsupportedDialectError", "as_auto_incremented", "compare", "normalize", "reflect",
+    "type_ddl", "without_type_checks",
 ]
 
 
@@ -178,7 +181,7 @@ def reflect(
             in_key = set(primary_key.columns) if primary_key is not None else set()
             table_columns = tuple(_column(c, serial=(name, c["name"]) in owned, in_key=c["name"] in in_key)
                                   for c in columns[key])
-        tables[key] = TableSpec(
+        table = TableSpec(
             name=name,
             schema=schema,
             columns=table_columns,
@@ -192,7 +195,27 @@ def reflect(
             comment=(base.comment if base is not None and "comments" not in parts
                      else (comments.get(key) or {}).get("text") or None),
         )
+        if columns is not None and keys is not None and database.reports_autoincrement:
+            # (with the primary key read too: what "auto" means depends on it)
+            table = as_auto_incremented(table, {c["name"] for c in columns[key] if c.get("autoincrement") is True})
+        tables[key] = table
     return SchemaState(tables)
+
+
+def as_auto_incremented(table: TableSpec, live: set[str]) -> TableSpec:
+    """``table`` whose columns ``live`` the database auto-increments (MySQL/MariaDB's
+    AUTO_INCREMENT), the others not: a column where ``autoincrement="auto"`` says otherwise (a key
+    column drawing on a sequence, made without it; AUTO_INCREMENT on a composite key's second
+    column) is marked as the database holds it, so a replay makes what the database has."""
+    if not live and (table.primary_key is None or len(table.primary_key.columns) != 1):
+        return table  # "auto" makes none either
+    column = auto_incremented_column(table)
+    would = {column} if column is not None else set()
+    if would == live:
+        return table
+    return attrs.evolve(table, columns=tuple(
+        attrs.evolve(c, autoincrement=c.name in live) if (c.name in live) != (c.name in would) else c
+        for c in table.columns))
 
 
 @contextlib.contextmanager

@@ -46,6 +46,10 @@ __all__ = [
     "state_to_json",
 ]
 
+#: served by ``__getattr__`` below, from the database objects when first asked for
+DIALECTS: tuple[str, ...]
+
+
 def __getattr__(name: str) -> Any:
     # DIALECTS: the dialects DDL can be rendered for, every database's name and flavours
     # ("mariadb" is MySQL's compiler, told it talks to MariaDB), read from the database objects.

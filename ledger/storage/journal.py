@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from ops import MigrateOperation, SchemaState
 
+from ledger import dialects
 from ledger.format.events import Actor, Event
 from ledger.storage import snapshots
 from ledger.storage.store import LedgerStore
@@ -61,6 +62,8 @@ class Journal:
     sql: list[str] = attrs.field(factory=list)
     #: events recorded but not yet INSERTed (deferred), with the state after each
     pending: list[tuple[Event, SchemaState | None]] = attrs.field(factory=list)
+    #: whether the last :meth:`flush` sent its transaction's COMMIT with the INSERT
+    committing: bool = False
 
     def record(
         self, kind: str, op: MigrateOperation | None, state: SchemaState | None = None, *, revision: str | None,
@@ -99,13 +102,28 @@ class Journal:
             self.head = self.store.head(self.conn)
         return self.head  # type: ignore[return-value]
 
-    def flush(self) -> None:
-        """INSERT the deferred events, in one round trip (call inside their transaction, before COMMIT)."""
+    def flush(self, *, commit: bool = False) -> None:
+        """INSERT the deferred events, in one round trip (call inside their transaction, before COMMIT).
+
+        ``commit``: the transaction commits right after; where the database takes both in one
+        round trip (PostgreSQL through psycopg) the INSERT is sent with its COMMIT, and
+        :attr:`committing` is set first (a connection lost then may or may not have committed).
+        """
+        self.committing = False
         if not self.pending:
             return
         events = [event for event, _state in self.pending]
-        self.store.insert(self.conn, events)
         last = events[-1]
+        snapshot_due = snapshots.EVERY > 0 and any(event.seq % snapshots.EVERY == 0 for event in events)
+        text = self.store.insert_and_commit_sql(self.conn, events) if commit and not snapshot_due else None
+        if text is not None:
+            # The INSERT and the COMMIT are one message: the boundary comes before both.
+            faults.boundary(f"event {last.kind} {last.revision}")
+            self.committing = True
+            dialects.execute(self.conn, [text])
+            self.pending.clear()
+            return
+        self.store.insert(self.conn, events)
         faults.boundary(f"event {last.kind} {last.revision}")
         for event, state in self.pending:
             self._snapshot(event, state)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,6 +51,14 @@ def read_rows(
     upto_seq: int | None = None, where: Sequence[sa.ColumnElement[bool]] = (), batch: int = 5000,
 ) -> Iterator[sa.Row[Any]]:
     """The ``columns`` (which include ``seq``) of the rows with ``after_seq < seq <= upto_seq``, in seq order."""
+    # The batches' rows chained in C: a generator passing each row on cost a resume per row.
+    return chain.from_iterable(_batches(conn, store, columns, after_seq, upto_seq, where, batch))
+
+
+def _batches(
+    conn: sa.Connection, store: LedgerStore, columns: Sequence[str], after_seq: int, upto_seq: int | None,
+    where: Sequence[sa.ColumnElement[bool]], batch: int,
+) -> Iterator[Sequence[sa.Row[Any]]]:
     table = store.table
     selected = [table.c[name] for name in columns]
     at = list(columns).index("seq")
@@ -59,7 +68,7 @@ def read_rows(
         if upto_seq is not None:
             query = query.where(table.c.seq <= upto_seq)
         rows = conn.execute(query).all()
-        yield from rows
+        yield rows
         if len(rows) < batch:
             return
         last = rows[-1][at]
@@ -100,8 +109,12 @@ def fold_rows(
     cache serves a verify or a rollback, which decode the same payloads again).
     """
     # Without a state, the fold starts as a read (not a plan) does: names kept apart as the fold needs.
-    return fold_ops((decode(payload, seq=seq, hashed=hashed, remember=False)
-                     for seq, kind, payload in rows if kind in STATE_KINDS and payload is not None), state)
+    state = fold_ops((), state)
+    # What fold_ops does, written out: a generator handing each op on cost a resume per event.
+    for seq, kind, payload in rows:
+        if kind in STATE_KINDS and payload is not None:
+            state = decode(payload, seq=seq, hashed=hashed, remember=False).apply(state)
+    return state
 
 
 #: The kinds a fold skips. Its query names these (``kind NOT IN``), not the kinds it reads: a

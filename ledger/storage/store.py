@@ -74,6 +74,11 @@ class LedgerStore:
         )
         #: one INSERT construct, so that SQLAlchemy compiles it once per dialect
         self._insert = self.table.insert()
+        #: one SELECT of the events after a seq, likewise (its cache key is worked out once, not per
+        #: read: a run on SQLite reads the ledger in every revision's transaction)
+        seq = self.table.c.seq
+        self._after = sa.select(self.table).where(seq > sa.bindparam("after")).order_by(seq).limit(
+            sa.bindparam("batch"))
 
     @property
     def fullname(self) -> str:
@@ -135,10 +140,11 @@ class LedgerStore:
             return
         last = after_seq
         while True:
-            query = sa.select(self.table).where(self.table.c.seq > last).order_by(self.table.c.seq).limit(batch)
-            if upto_seq is not None:
-                query = query.where(self.table.c.seq <= upto_seq)
-            rows = conn.execute(query).all()
+            if upto_seq is None:
+                rows = conn.execute(self._after, {"after": last, "batch": batch}).all()
+            else:
+                query = sa.select(self.table).where(self.table.c.seq > last, self.table.c.seq <= upto_seq)
+                rows = conn.execute(query.order_by(self.table.c.seq).limit(batch)).all()
             for row in rows:
                 event = Event.from_row(row)
                 last = event.seq
@@ -175,6 +181,21 @@ class LedgerStore:
         """INSERT ``events`` (already chained, in seq order) in one round trip: one ``executemany``."""
         if events:
             conn.execute(self._insert, [event.to_row() for event in events])
+
+    def insert_and_commit_sql(self, conn: sa.Connection, events: Sequence[Event]) -> str | None:
+        """One SQL text that INSERTs ``events`` and commits, to be sent in one round trip; None where
+        the database or its driver cannot take it (the caller INSERTs and commits apart)."""
+        literal = dialects.database(conn.dialect.name).commit_in_statement(conn)
+        if literal is None or not events:
+            return None
+        prep = conn.dialect.identifier_preparer
+        names = [column.name for column in self.table.c]
+        try:
+            rows = [", ".join(literal(row[name]) for name in names) for row in (e.to_row() for e in events)]
+        except TypeError:
+            return None
+        return (f"INSERT INTO {prep.format_table(self.table)} ({', '.join(prep.quote(n) for n in names)}) "
+                f"VALUES ({'), ('.join(rows)}); COMMIT")
 
     def insert_sql(self, event: Event, sa_dialect: sa.Dialect) -> str:
         """The INSERT that records ``event``, as SQL text (for ``apply --sql``)."""

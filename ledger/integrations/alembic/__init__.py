@@ -40,11 +40,13 @@ implicitly) and :mod:`.fallback` (reflect and diff, re-sync).
 
 from __future__ import annotations
 
+import importlib
+
 #: What the hook and import-alembic say when Alembic is not installed.
 MISSING_ALEMBIC = "the Alembic hook and import-alembic need Alembic: pip install 'schema-ledger[alembic]'"
 
 try:
-    import alembic  # noqa: F401
+    importlib.import_module("alembic")
 except ModuleNotFoundError:
     raise ModuleNotFoundError(MISSING_ALEMBIC, name="alembic") from None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -24,6 +24,7 @@ from ledger.integrations.alembic_sql import (
     changes_no_table,
     classify,
     dropped_index,
+    names_no_changed_table,
     render_statements,
     renamed_table,
     schema_object,
@@ -57,6 +58,9 @@ class Captured:
     note: str | None = None
     #: the entry of a batch block's list whose flush ran them (None: not in a flush, or a rebuild)
     entry: int | None = None
+    #: each table's catalog digest before they ran, when what they change is not named in them
+    #: (``Database.table_digests``; None: not read)
+    digests: Mapping[str, str] | None = None
 
 
 class Captures:
@@ -97,6 +101,11 @@ class Captures:
         RENAME``, SQL text the ledger holds an older version of)."""
         if self._buffer is None or not self.active:
             return
+        self._before = None
+        if (self._source is None or self._source.startswith("op.")) and names_no_changed_table(statement):
+            # recorded as SQL text, and what it changes is not named in it: the catalog now, to
+            # tell afterwards which tables it changed
+            self._before = (statement, self._table_digests(conn))
         found = schema_object(statement)
         if found is None or found[0] != "drop" or found[1].kind != "TYPE" or "," in statement:
             return
@@ -123,13 +132,63 @@ class Captures:
         except UnrenderableStatement as exc:
             # kept to be read, never run again with its placeholders (drill and import name it)
             texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
-        self._buffer.append(Captured(texts, category, self._source or "connection.execute", note, self._entry))
+        digests = None
+        if self._before is not None and self._before[0] is statement:
+            digests, self._before = self._before[1], None
+        self._buffer.append(Captured(texts, category, self._source or "connection.execute", note, self._entry, digests))
         if self._source is None and category in (SCHEMA, OTHER):
             # DDL run on the connection is recorded now, as what it changed: reflected later, a
             # table it made and a later statement renamed would be missed, and the rename
             # recorded as SQL to run again over ops that already made its change.
             with silenced():  # the hook's own reflection warns nothing
                 self._flush_captured()
+
+    def _after_elsewhere(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                         executemany: bool) -> None:
+        """DDL that another connection of the migration's engine runs during a revision (a revision
+        that creates its tables with ``op.get_bind().engine.begin()``): kept, and recorded when the
+        revision ends, as what it changed. That connection commits on its own (when its block
+        ends), so only then does the migration's connection see the change."""
+        if self._buffer is None or not self.active or self._same_connection(conn):
+            return
+        if classify(statement) != SCHEMA:
+            return  # data work, reads and settings on other connections are not the schema's
+        try:
+            texts = tuple(render_statements(context, statement, parameters, conn.dialect))
+        except UnrenderableStatement as exc:
+            texts = (dialects.unrendered_sql(statement, str(exc)),)
+        self._elsewhere.append(Captured(texts, SCHEMA, "another connection of the engine"))
+
+    def _before_elsewhere(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                          executemany: bool) -> None:
+        """Before another connection of the migration's engine writes, the lock the hook holds is
+        given up where it would make that write wait (SQLite's write lock: ``_yield_write_lock``)."""
+        if self._buffer is None or not self.active or self._same_connection(conn):
+            return
+        if classify(statement) != READ:
+            self._yield_write_lock()
+
+    def _same_connection(self, conn: Any) -> bool:
+        mine, theirs = self.conn.connection, conn.connection
+        return conn is self.conn or getattr(mine, "dbapi_connection", mine) is getattr(theirs, "dbapi_connection", theirs)
+
+    def _flush_elsewhere(self) -> None:
+        """Record the DDL other connections ran in this revision (see ``_after_elsewhere``)."""
+        if not self._elsewhere:
+            return
+        captured, self._elsewhere[:] = list(self._elsewhere), []
+        # Reflected now, a table holds what every statement of the revision did to it: once a
+        # statement's table is followed whole (CREATE TABLE ...), the later statements on it (its
+        # CREATE INDEX) are in those ops already, and recording them again would make them twice.
+        whole: set[Any] = set()
+        for item in captured:
+            for text in item.texts:
+                table = self._unqualified(touched_tables(text))
+                if table is not None and table in whole:
+                    continue
+                self._record_schema_sql(text, item, None)
+                if table is not None and changed_parts(text) is None:
+                    whole.add(table)
 
     def _flush_captured(self) -> None:
         if not self._buffer:
@@ -167,8 +226,9 @@ class Captures:
         parts = changed_parts(text) if item.category == SCHEMA else None
         if table is None and parts is not None:
             table = self._holding_index(dropped_index(text))
+        changed = self._changed_tables(item.digests) if table is None and item.digests is not None else None
         try:
-            ops = self._follow_live(table, parts)
+            ops = self._follow_live(table, parts, among=changed)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if item.category == OTHER or not ops:
@@ -203,6 +263,23 @@ class Captures:
                 self._record_statement(text, item, origin, None, resync=True,
                                        note=f"the fold cannot follow it: verify --live shows the difference: {exc}")
                 return
+
+    def _table_digests(self, conn: Any) -> Mapping[str, str] | None:
+        """Each table's catalog digest now (``Database.table_digests``); None where the database
+        has no such read or it failed (every table is then read)."""
+        with self._quiet():
+            try:
+                return self._database.table_digests(conn)
+            except sa.exc.DBAPIError:
+                return None
+
+    def _changed_tables(self, before: Mapping[str, str]) -> frozenset[str] | None:
+        """The tables of the default schema whose catalog digest differs from ``before``: made,
+        dropped, renamed (both names) or changed since (None: not known, every table is read)."""
+        after = self._table_digests(self.conn)
+        if after is None:
+            return None
+        return frozenset(name for name in {*before, *after} if before.get(name) != after.get(name))
 
     def _unqualified(self, found: _Named) -> _Named:
         """``found`` (schema first) with the database's default schema as no schema: SQL that names

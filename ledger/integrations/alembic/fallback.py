@@ -14,9 +14,6 @@ from ops.specs import TableSpec, held_unnamed
 
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
-from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
-from ledger.schema.diff import diff
-from ledger.schema.reflect import normalize, reflect, without_type_checks
 from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, log
 from ledger.integrations.alembic.capture import Captured
 
@@ -25,20 +22,31 @@ class FollowsLive:
     """Records what the database holds where an operation cannot be recorded as converted."""
 
     def _follow_live(self, table: tuple[str | None, str] | None,
-                     parts: Collection[str] | None = None) -> list[MigrateOperation] | None:
+                     parts: Collection[str] | None = None, *,
+                     among: Collection[str] | None = None) -> list[MigrateOperation] | None:
         """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
 
         ``parts``: all that can have changed of ``table`` (of ``reflect.PARTS``): only they are
-        read when the fold holds the table, the rest taken from the fold.
+        read when the fold holds the table, the rest taken from the fold. ``among`` (with no
+        ``table``): the only tables of the default schema that can have changed (by name).
         [] when they agree; None when they differ and no list of ops leads there.
         """
+        # reflection and the comparisons, loaded when a run first reads the live schema
+        from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
+        from ledger.schema.diff import diff
+        from ledger.schema.reflect import reflect, without_type_checks
+
         assert self.state is not None
         schema = table[0] if table is not None else None
         ignored = {self.store.table_name, self.migration_context.version_table}
+        changed = None if among is None or table is not None else {
+            name.casefold() for name in among if name not in ignored}
+        if changed is not None and not changed:
+            return []  # the catalog shows no table changed
 
         def touched(key: tuple[str | None, str]) -> bool:
             if table is None:
-                return key[0] is None
+                return key[0] is None and (changed is None or key[1].casefold() in changed)
             return key[0] == schema and key[1].lower() == table[1].lower()
 
         fold = self.state
@@ -55,7 +63,7 @@ class FollowsLive:
                 keep = {n for n in names if n not in ignored and touched((schema, n))}
                 # one table: only it is read (the catalog queries filtered by its name), not every table
                 live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)),
-                               only=keep if table is not None else None)
+                               only=keep if table is not None or changed is not None else None)
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
@@ -63,7 +71,8 @@ class FollowsLive:
         live, dangling = _without_dangling_keys(live, kept)
         self._dangling |= dangling
         # compared table by table: the tables not touched are the fold's own on both sides
-        touched_fold = fold if table is None else SchemaState({k: t for k, t in fold.tables.items() if touched(k)})
+        touched_fold = fold if table is None and changed is None else SchemaState(
+            {k: t for k, t in fold.tables.items() if touched(k)})
         if drift(touched_fold, live, self.dialect) is None:
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
@@ -191,6 +200,8 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     )  # what the database keeps no name for (SQLite, MySQL's primary key) is named as the fold names it
     if fold is None:
         return live
+    from ledger.schema.reflect import normalize
+
     # each item under the fold's name for it (a constraint the database keeps unnamed too): the
     # normalized items keep the places of the raw ones
     norm_live = next(iter(normalize(SchemaState({live.key: live}), dialect, held_names=False).tables.values()))

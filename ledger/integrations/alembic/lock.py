@@ -93,8 +93,12 @@ class AppliesLock:
         with self._quiet():
             # The version table is there once a run began (Alembic makes it first): read it
             # directly, without get_current_heads' look in the catalog for it each revision.
-            version = self.migration_context._version
-            found = frozenset(row[0] for row in self.conn.execute(sa.select(version.c.version_num)))
+            # Its SELECT is compiled once per run (a select built and compiled per revision cost more
+            # than its round trip).
+            if self._heads_sql is None:
+                version = self.migration_context._version
+                self._heads_sql = str(sa.select(version.c.version_num).compile(dialect=self.conn.dialect))
+            found = frozenset(row[0] for row in self.conn.exec_driver_sql(self._heads_sql))
         if found != self._heads:
             raise AlembicHookError(
                 f"alembic revision {self.revision}: another run migrated this database meanwhile (its version "
@@ -150,6 +154,20 @@ class AppliesLock:
             raise AlembicHookError(
                 f"{where}another run holds the write lock on this SQLite database (applier lock on "
                 f"{self.store.fullname}): {exc}") from None
+
+
+    def _yield_write_lock(self) -> None:
+        """SQLite, before another connection of the migration's engine writes: the migration's
+        connection commits what it holds, so that write does not wait for the lock the hook took.
+        Alembic alone holds none there (Python's sqlite3 commits DDL as it runs), so the revision's
+        changes so far commit without its version row, as they do without the hook; its events
+        are written first, so the ledger holds them too. The rest of the revision runs as Alembic
+        runs it alone."""
+        if not dialects.database(self.dialect).locks_per_transaction or not _in_transaction(self.conn):
+            return
+        with self._quiet():
+            self._write_events()
+        self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]
 
 
 def _in_transaction(conn: sa.Connection) -> bool:

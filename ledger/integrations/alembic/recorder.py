@@ -86,6 +86,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._direction = "upgrade"
         self._path: Path | None = None
         self._buffer: list[Captured] | None = None
+        #: DDL other connections of the migration's engine ran in this revision (recorded at its end)
+        self._elsewhere: list[Captured] = []
         self._source: str | None = None
         self._pending: dict[int, list[tuple[MigrateOperation, str | None, range]]] = {}
         #: ops were recorded from a table read back whole (in a batch block: after the whole block ran)
@@ -95,6 +97,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._shared_statements = False
         #: the version table's heads as this run left them (None: not read yet)
         self._heads: frozenset[str] | None = None
+        #: the SELECT of the version table's heads, compiled when first run
+        self._heads_sql: str | None = None
         self._head: tuple[int, str] | None = None
         #: the newest event as this run last read or wrote it, under the lock (what the next one follows)
         self._last: Event | None = None
@@ -114,12 +118,16 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._unwritten: list[tuple[Event, Any]] = []
         #: the entry of a batch block's list that its flush is running (None: not in a flush)
         self._entry: int | None = None
+        #: (statement, each table's catalog digest) read before a statement that names no table it changes
+        self._before: tuple[str, Any] | None = None
 
     def install(self) -> None:
         patch_alembic()
         RECORDERS[self.migration_context] = self
         sa_event.listen(self.conn, "after_cursor_execute", self._after_cursor)
         sa_event.listen(self.conn, "before_cursor_execute", self._before_cursor)
+        sa_event.listen(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
+        sa_event.listen(self.conn.engine, "before_cursor_execute", self._before_elsewhere)
         original = self.migration_context._migrations_fn
         if original is not None:
             self.migration_context._migrations_fn = self._wrap_migrations(original)
@@ -132,6 +140,10 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             sa_event.remove(self.conn, "after_cursor_execute", self._after_cursor)
         if sa_event.contains(self.conn, "before_cursor_execute", self._before_cursor):
             sa_event.remove(self.conn, "before_cursor_execute", self._before_cursor)
+        if sa_event.contains(self.conn.engine, "after_cursor_execute", self._after_elsewhere):
+            sa_event.remove(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
+        if sa_event.contains(self.conn.engine, "before_cursor_execute", self._before_elsewhere):
+            sa_event.remove(self.conn.engine, "before_cursor_execute", self._before_elsewhere)
 
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
@@ -176,11 +188,13 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             fn(**kw)
             with silenced():
                 self._flush_captured()
+                self._flush_elsewhere()
                 self._resync()
                 if len(self.events) == before:
                     self._append(None, self._message())  # the revision ran, and changed nothing
                 self._write_events()
         except BaseException:
+            self._elsewhere.clear()
             self._unwritten.clear()  # their transaction rolls back with the revision's
             if not dialects.transactional_ddl(self.dialect) and self._committed > before:
                 self._mark_partial()
@@ -458,7 +472,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             if resolved is None:
                 continue  # the database shows nothing of it
             completed = resolved
-            completed = self._stored_checks(self._stored_defaults(completed))
+            completed = self._numbered_type_checks(self._stored_checks(self._stored_defaults(completed)))
+            completed = self._stored_autoincrement(completed)
             if self._database.shares_named_enums:
                 completed = self._existing_enums(completed)
                 self._made_types(completed, origin, captured)

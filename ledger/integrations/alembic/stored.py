@@ -12,7 +12,9 @@ from ops import MigrateOperation, SchemaState
 from ops.specs import ForeignKeySpec
 
 from ledger import dialects
-from ledger.schema.comparison import implied_check, normalize_column
+from ledger.schema.comparison import normalize_column
+from ledger.schema.implied import implied_check
+from ledger.schema.reflect import as_auto_incremented
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL
 from ledger.integrations.alembic_sql import schema_object
@@ -55,6 +57,21 @@ class RecordsStored:
             if normalize_column(live, False, self.dialect) != normalize_column(column, False, self.dialect):
                 replaced[name] = live
         return _with_replaced(op, "columns", replaced)
+
+    def _stored_autoincrement(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` (a ``create_table``) with the columns the database auto-increments as it holds them,
+        where ``autoincrement="auto"`` says otherwise (MariaDB makes a key column drawing on a
+        ``sa.Sequence`` without AUTO_INCREMENT)."""
+        if not self._database.reports_autoincrement or not isinstance(op, lops.CreateTableOp):
+            return op
+        with self._quiet():
+            try:
+                live = {c["name"] for c in sa.inspect(self.conn).get_columns(op.table.name, schema=op.table.schema)
+                        if c.get("autoincrement") is True}
+            except sa.exc.NoSuchTableError:
+                return op
+        table = as_auto_incremented(op.table, live)
+        return op if table is op.table else attrs.evolve(op, table=table)
 
     def _made_types(self, op: MigrateOperation, origin: str | None, captured: list[Any]) -> None:
         """Record each ``CREATE TYPE`` the op ran for a named ENUM its columns declare, before the op,
@@ -100,6 +117,50 @@ class RecordsStored:
             if existing is not None and existing != column.type:
                 replaced[column.name] = attrs.evolve(column, type=existing)
         return _with_replaced(op, "columns", replaced)
+
+    def _numbered_type_checks(self, op: MigrateOperation) -> MigrateOperation:
+        """``op`` with the CHECK each of its columns' types makes (``Boolean``/``Enum`` with
+        ``create_constraint``) held as a CHECK of its own, under the name the database gave it.
+
+        MariaDB names a CHECK made without a name ``CONSTRAINT_<n>``, the lowest number the table
+        has free, and a CHECK keeps its name when an earlier one goes with its column: held as part
+        of the column's type, a materialized table would number its CHECKs from 1 again.
+        """
+        if not self._database.numbers_unnamed_checks:
+            return op
+        if isinstance(op, lops.CreateTableOp):
+            table, schema, columns = op.table.name, op.table.schema, op.table.columns
+            taken = {c.name for c in op.table.checks}
+        elif isinstance(op, lops.AddColumnOp):
+            table, schema, columns = op.table_name, op.schema, (op.column,)
+            taken = ({c.name for c in self.state.table(table, schema).checks}
+                     if self.state is not None and self.state.has_table(table, schema) else set())
+        else:
+            return op
+        implied = {c.name: check for c in columns if (check := implied_check(c, self.dialect)) is not None}
+        if not implied:
+            return op
+        with self._quiet():
+            try:
+                live = sa.inspect(self.conn).get_check_constraints(table, schema=schema)
+            except (NotImplementedError, sa.exc.NoSuchTableError):
+                return op
+        made: dict[str, lops.CheckSpec] = {}
+        for column, check in implied.items():
+            found = next((c for c in live if c.get("name") and c["name"] not in taken
+                          and canonical_sql(str(c.get("sqltext")), dialect=self.dialect) == check), None)
+            if found is not None:
+                taken.add(found["name"])
+                made[column] = lops.CheckSpec(found["name"], str(found["sqltext"]))
+        if not made:
+            return op
+        plain = {c.name: attrs.evolve(c, type=without_constraint(c.type)) for c in columns if c.name in made}
+        if isinstance(op, lops.AddColumnOp):
+            return attrs.evolve(op, column=plain[op.column.name], _then=(
+                *op._then, lops.CreateCheckConstraintOp(table, made[op.column.name], schema=schema)))
+        return attrs.evolve(op, table=attrs.evolve(
+            op.table, columns=tuple(plain.get(c.name, c) for c in op.table.columns),
+            checks=(*op.table.checks, *(made[c.name] for c in op.table.columns if c.name in made))))
 
     def _stored_checks(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` with each named CHECK as the database stores its text, where that differs
@@ -206,9 +267,8 @@ class RecordsStored:
             check = implied_check(column, self.dialect)
             if check is None or check in live:
                 continue
-            kept = lops.TypeSpec(column.type.name, column.type.args,
-                                 tuple((k, v) for k, v in column.type.kwargs if k != "create_constraint"))
-            op = self.state.complete(lops.AlterColumnOp(table, column.name, schema=schema, modify_type=kept))
+            op = self.state.complete(lops.AlterColumnOp(table, column.name, schema=schema,
+                                                        modify_type=without_constraint(column.type)))
             self._apply(op, None, self._message(
                 f"{ADJUSTED} the batch rebuild of {table} made column {column.name} again without its type's CHECK"))
 
@@ -289,3 +349,8 @@ def _with_replaced(op: MigrateOperation, field: str, replaced: dict[str, Any]) -
     if isinstance(op, lops.CreateCheckConstraintOp):
         return attrs.evolve(op, constraint=part)
     return attrs.evolve(op, modify_server_default=part.server_default)  # an AlterColumnOp
+
+
+def without_constraint(type_: lops.TypeSpec) -> lops.TypeSpec:
+    """``type_`` without ``create_constraint``: a ``Boolean``/``Enum`` that makes no CHECK."""
+    return lops.TypeSpec(type_.name, type_.args, tuple((k, v) for k, v in type_.kwargs if k != "create_constraint"))

@@ -1,3 +1,5 @@
 """Stands in for flaskbb: its history reads ``flaskbb.utils.database.UTCDateTime`` after ``import flaskbb``."""
 
-from . import utils  # noqa: F401
+from . import utils
+
+__all__ = ["utils"]

@@ -1,1 +1,3 @@
-from . import database, helpers  # noqa: F401
+from . import database, helpers
+
+__all__ = ["database", "helpers"]

@@ -2,7 +2,7 @@
 import json
 
 from sqlalchemy.dialects import mysql
-from sqlalchemy.types import Integer, Text, TypeDecorator
+from sqlalchemy.types import Text, TypeDecorator
 
 
 class JsonEncodedType(TypeDecorator):

@@ -1,4 +1,6 @@
-from mlflow.entities.lifecycle_stage import LifecycleStage  # noqa: F401
+from mlflow.entities.lifecycle_stage import LifecycleStage
+
+__all__ = ["LifecycleStage", "RunStatus", "ViewType"]
 
 
 class RunStatus:

@@ -1,1 +1,3 @@
-from . import timezone  # noqa: F401
+from . import timezone
+
+__all__ = ["timezone"]

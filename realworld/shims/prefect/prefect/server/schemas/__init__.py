@@ -1,1 +1,3 @@
-from . import core, schedules, states  # noqa: F401
+from . import core, schedules, states
+
+__all__ = ["core", "schedules", "states"]

@@ -1,0 +1,3 @@
+import datetime
+
+UTC = datetime.timezone.utc
