@@ -316,6 +316,12 @@ HISTORIES: tuple[History, ...] = (
     # one transaction); its column types (heat.db.types: LONGTEXT on MySQL, JSON as text) are copied,
     # oslo_serialization's jsonutils stood in for (realworld/shims/heat)
     History("heat", "openstack-heat==27.0.1", "heat/db/migrations", shim="heat", copied=("heat/db/types.py",)),
+    # designate-manage database sync runs the whole history on an empty database (its env.py: no naming
+    # convention, render_as_batch=True, one transaction per revision); its legacy_utils and column types
+    # (a UUID that is PostgreSQL's uuid and CHAR(32) elsewhere) are copied, oslo_log and oslo_utils stood in for
+    History("designate", "designate==23.0.0", "designate/storage/sqlalchemy/alembic", shim="designate",
+            render_as_batch=True, transaction_per_migration=True,
+            copied=("designate/storage/sqlalchemy/alembic/legacy_utils.py", "designate/storage/sqlalchemy/types.py")),
 )
 
 

@@ -17,7 +17,7 @@ Every dialect
     compared as canonical SQL (:mod:`ledger.schema.sqltext`): casts, redundant parentheses, case and
     quoting of names, spelling of numbers and ``now()``/``CURRENT_TIMESTAMP`` do not count.
     A primary-key column is NOT NULL. ``autoincrement`` is not compared (no database reports
-    the flag as declared). ``NO ACTION`` is no action; an empty comment is no comment.
+    the flag as declared; MySQL/MariaDB report AUTO_INCREMENT, see below). ``NO ACTION`` is no action; an empty comment is no comment.
     Column order is compared.
 
 PostgreSQL
@@ -43,7 +43,10 @@ MySQL / MariaDB (dialect ``"mysql"``)
     named ``PRIMARY`` (not compared). A unique constraint is a unique index (both become
     unique indexes); the index the server adds for a foreign key is not a user index. Index
     sort order, deferrable and MATCH are not kept; ``RESTRICT`` is the default action.
-    Identity columns are not kept (AUTO_INCREMENT is autoincrement). A computed column is
+    Identity columns are not kept (AUTO_INCREMENT is autoincrement). Which column is
+    AUTO_INCREMENT is not compared yet: reflection records it, but the ledger has no op that
+    changes it, so an ``alter_column`` whose MODIFY drops it (``autoincrement=False``) is not
+    followed. A computed column is
     VIRTUAL unless persisted. Expression indexes exist on MySQL 8 only. In conditions, TRUE
     and FALSE are 1 and 0, and ``flag`` is ``flag <> 0`` (the server writes it so). Foreign
     keys are read from information_schema (SQLAlchemy's reading of SHOW CREATE TABLE loses
@@ -91,6 +94,7 @@ from ledger import dialects
 from ledger.dialects.base import UnsupportedDialectError
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
+from ledger.schema.differences import table_differences
 from ledger.schema.implied import implied_checks
 from ledger.schema.sqltext import canonical_default, canonical_sql, canonical_type
 
@@ -226,6 +230,19 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
 
 
 # -- columns -------------------------------------------------------------------------------------
+
+
+@remembered(4096)
+def auto_incremented_column(table: TableSpec) -> str | None:
+    """The column of ``table`` a database that auto-increments one column (MySQL's AUTO_INCREMENT,
+    PostgreSQL's SERIAL) makes so: SQLAlchemy's ``autoincrement`` rules; None: none."""
+    if table.primary_key is None:
+        return None
+    try:
+        column = table.to_table(with_indexes=False)._autoincrement_column
+    except (LedgerError, sa.exc.ArgumentError):
+        return None
+    return None if column is None else str(column.name)
 
 
 # Tables repeat their columns (``id``, ``name``, ``created_at``) and both sides of a comparison
@@ -462,7 +479,7 @@ def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]
             implied = implied_checks(raw, d) if raw is not None else set()
             # PostgreSQL adds a column only at the end: a column brought back by a rollback cannot
             # return to its place there, so column order is not a difference on PostgreSQL.
-            lines.extend(_table_differences(want, _without_implied(have, want, implied, d),
+            lines.extend(table_differences(want, _without_implied(have, want, implied, d),
                                             order=_db(d).keeps_column_order))
     return lines
 
@@ -492,129 +509,3 @@ def _without_implied(live: TableSpec, expected: TableSpec, implied: set[str], di
     return attrs.evolve(live, checks=tuple(
         c for c in live.checks if c.name in named or canonical_sql(c.sqltext, dialect=dialect) not in implied
     ))
-
-
-def _table_differences(want: TableSpec, have: TableSpec, *, order: bool = True) -> list[str]:
-    where = want.fullname
-    lines: list[str] = []
-    want_columns = {c.name: c for c in want.columns}
-    have_columns = {c.name: c for c in have.columns}
-    for name in want_columns:
-        if name not in have_columns:
-            lines.append(f"column {where}.{name}: expected ({_describe_column(want_columns[name])}), "
-                         "missing from the live database")
-    for name in have_columns:
-        if name not in want_columns:
-            lines.append(f"column {where}.{name}: in the live database ({_describe_column(have_columns[name])}), "
-                         "not expected")
-    for name, column in want_columns.items():
-        if name in have_columns:
-            lines.extend(_column_differences(f"column {where}.{name}", column, have_columns[name]))
-    common_want = [n for n in want_columns if n in have_columns]
-    common_have = [n for n in have_columns if n in want_columns]
-    if order and common_want != common_have:
-        lines.append(f"table {where}: column order expected ({', '.join(common_want)}), "
-                     f"live ({', '.join(common_have)})")
-    if want.primary_key != have.primary_key:
-        lines.append(f"primary key of {where}: expected {_describe_pk(want.primary_key)}, "
-                     f"live {_describe_pk(have.primary_key)}")
-    lines.extend(_item_differences("foreign key", where, want.foreign_keys, have.foreign_keys))
-    lines.extend(_item_differences("unique constraint", where, want.uniques, have.uniques))
-    lines.extend(_item_differences("check constraint", where, want.checks, have.checks))
-    lines.extend(_item_differences("index", where, want.indexes, have.indexes))
-    if want.comment != have.comment:
-        lines.append(f"table {where}: comment expected {want.comment!r}, live {have.comment!r}")
-    return lines
-
-
-def _column_differences(what: str, want: ColumnSpec, have: ColumnSpec) -> list[str]:
-    lines = []
-    if want.type != have.type:
-        lines.append(f"{what}: type expected {want.type.args[0]}, live {have.type.args[0]}")
-    if want.nullable != have.nullable:
-        lines.append(f"{what}: expected {_null(want.nullable)}, live {_null(have.nullable)}")
-    if want.server_default != have.server_default:
-        lines.append(f"{what}: server default expected {_default(want.server_default)}, "
-                     f"live {_default(have.server_default)}")
-    for field in ("comment", "identity", "computed"):
-        a, b = getattr(want, field), getattr(have, field)
-        if a != b:
-            lines.append(f"{what}: {field} expected {_show(a)}, live {_show(b)}")
-    return lines
-
-
-def _describe_column(column: ColumnSpec) -> str:
-    text = f"{column.name} {column.type.args[0]}"
-    if not column.nullable:
-        text += " NOT NULL"
-    if column.server_default is not None:
-        text += f" DEFAULT {column.server_default.value}"
-    return text
-
-
-def _null(nullable: bool) -> str:
-    return "NULL" if nullable else "NOT NULL"
-
-
-def _default(spec: DefaultSpec | None) -> str:
-    return "none" if spec is None else spec.value
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "none"
-    if attrs.has(type(value)):
-        fields = [f"{a.name}={getattr(value, a.name)!r}" for a in attrs.fields(type(value))
-                  if getattr(value, a.name) is not None]
-        return f"{type(value).__name__.removesuffix('Spec').lower()}({', '.join(fields)})"
-    return repr(value)
-
-
-def _describe_pk(pk: PrimaryKeySpec | None) -> str:
-    if pk is None:
-        return "none"
-    return f"{pk.name or '(unnamed)'} ({', '.join(pk.columns)}){' AUTOINCREMENT' if pk.autoincrement else ''}"
-
-
-def _signature(item: Any) -> str:
-    return repr(attrs.evolve(item, name=None))
-
-
-def _item_differences(kind: str, where: str, want: Iterable[Any], have: Iterable[Any]) -> list[str]:
-    """Constraints or indexes matched by name (unnamed ones by what they are), then field by field."""
-
-    def key(item: Any) -> tuple[str, str]:
-        return ("name", item.name) if item.name is not None else ("same", _signature(item))
-
-    want_by = {key(i): i for i in want}
-    have_by = {key(i): i for i in have}
-    lines = []
-    for k, item in want_by.items():
-        label = f"{kind} {item.name or '(unnamed)'} on {where}"
-        other = have_by.get(k)
-        if other is None:
-            lines.append(f"{label}: expected ({_describe(item)}), missing from the live database")
-            continue
-        for field in attrs.fields(type(item)):
-            a, b = getattr(item, field.name), getattr(other, field.name)
-            if a != b:
-                lines.append(f"{label}: {field.name} expected {_show(a)}, live {_show(b)}")
-    for k, item in have_by.items():
-        if k not in want_by:
-            lines.append(f"{kind} {item.name or '(unnamed)'} on {where}: in the live database ({_describe(item)}), "
-                         "not expected")
-    return lines
-
-
-def _describe(item: Any) -> str:
-    parts = []
-    for field in attrs.fields(type(item)):
-        value = getattr(item, field.name)
-        if field.name == "name" or value in (None, (), False):
-            continue
-        if field.name == "elements":
-            value = ", ".join(e.value for e in value)
-        elif isinstance(value, tuple):
-            value = ", ".join(map(str, value))
-        parts.append(f"{field.name} {value}")
-    return "; ".join(parts)

@@ -37,6 +37,7 @@ from ops.specs import (
 from ledger import dialects
 from ledger.dialects.sqlite_sql import split_index_sql
 from ledger.schema.comparison import (
+    auto_incremented_column,
     DDL_TYPE,
     UnsupportedDialectError,
     upper_or_none,
@@ -208,8 +209,8 @@ def as_auto_incremented(table: TableSpec, live: set[str]) -> TableSpec:
     column) is marked as the database holds it, so a replay makes what the database has."""
     if not live and (table.primary_key is None or len(table.primary_key.columns) != 1):
         return table  # "auto" makes none either
-    column = table.to_table(with_indexes=False)._autoincrement_column
-    would = {column.name} if column is not None else set()
+    column = auto_incremented_column(table)
+    would = {column} if column is not None else set()
     if would == live:
         return table
     return attrs.evolve(table, columns=tuple(
