@@ -52,13 +52,18 @@ class _NotModelled(Exception):
 
 
 def _storable_type(type_: Any, dialect: sa.Dialect) -> Any:
-    """The type the database got: the dialect's variant, a TypeDecorator's underlying type."""
+    """The type the database got: the dialect's variant, a TypeDecorator's underlying type. A
+    type the codec knows stays itself though SQLAlchemy writes it as a TypeDecorator
+    (``sa.Interval`` is INTERVAL on PostgreSQL, its DateTime impl only where there is no
+    interval type), since it compiles on each dialect as that dialect made it."""
+    from ops.types import _TYPE_NAMES
+
     for _ in range(8):
         variants = getattr(type_, "_variant_mapping", None) or {}
         if dialect.name in variants:
             type_ = variants[dialect.name]
             continue
-        if isinstance(type_, TypeDecorator):
+        if isinstance(type_, TypeDecorator) and type(type_) not in _TYPE_NAMES:
             type_ = type_.load_dialect_impl(dialect)
             continue
         break
@@ -326,21 +331,3 @@ def is_noop(op: MigrateOperation, state: SchemaState) -> bool:
                 op.table_name, op.schema).constraint(op.constraint_name) is None
     return False
 
-
-def drop_statement(op: MigrateOperation, migration_context: Any, dialect: sa.Dialect) -> str | None:
-    """The DDL Alembic runs for the drop ``op`` (of a constraint or an index), spaced one way; None
-    when it cannot be written here."""
-    schema_obj = SchemaObjects(migration_context)
-    try:
-        if isinstance(op, lops.DropConstraintOp):
-            name = sa.sql.elements.conv(op.constraint_name)  # the name as dropped: no convention again
-            ddl: Any = sa.schema.DropConstraint(schema_obj.generic_constraint(name, op.table_name, op.type_,
-                                                                              schema=op.schema))
-        elif isinstance(op, lops.DropIndexOp) and op.table_name is not None:
-            ddl = sa.schema.DropIndex(schema_obj.index(sa.sql.elements.conv(op.index_name), op.table_name, ["x"],
-                                                       schema=op.schema))
-        else:
-            return None
-        return " ".join(str(ddl.compile(dialect=dialect)).split())
-    except Exception:  # noqa: BLE001 - Alembic's own constructs; without them nothing is matched
-        return None
