@@ -89,6 +89,8 @@ class AddConstraintOp(MigrateOperation):
 
     @classmethod
     def from_constraint(cls, constraint: sa.Constraint) -> AddConstraintOp:
+        if cls is not AddConstraintOp:  # a subclass builds the op of its own kind
+            return cls._from_spec_constraint(constraint)
         kind = _visit_name(constraint)
         builder = cls.add_constraint_ops.get(kind)
         if builder is None:
@@ -149,10 +151,6 @@ class CreatePrimaryKeyOp(AddConstraintOp):
     constraint: PrimaryKeySpec
     schema: str | None = None
 
-    @classmethod
-    def from_constraint(cls, constraint: sa.Constraint) -> AddConstraintOp:
-        return cls._from_spec_constraint(constraint)
-
     @property
     def columns(self) -> tuple[str, ...]:
         return self.constraint.columns
@@ -186,10 +184,6 @@ class CreateUniqueConstraintOp(AddConstraintOp):
     constraint: UniqueSpec
     schema: str | None = None
 
-    @classmethod
-    def from_constraint(cls, constraint: sa.Constraint) -> AddConstraintOp:
-        return cls._from_spec_constraint(constraint)
-
     @property
     def columns(self) -> tuple[str, ...]:
         return self.constraint.columns
@@ -222,10 +216,6 @@ class CreateForeignKeyOp(AddConstraintOp):
     table_name: str
     constraint: ForeignKeySpec
     schema: str | None = None
-
-    @classmethod
-    def from_constraint(cls, constraint: sa.Constraint) -> AddConstraintOp:
-        return cls._from_spec_constraint(constraint)
 
     @property
     def source_table(self) -> str:
@@ -282,10 +272,6 @@ class CreateCheckConstraintOp(AddConstraintOp):
     table_name: str
     constraint: CheckSpec
     schema: str | None = None
-
-    @classmethod
-    def from_constraint(cls, constraint: sa.Constraint) -> AddConstraintOp:
-        return cls._from_spec_constraint(constraint)
 
     @property
     def condition(self) -> str:

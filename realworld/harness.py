@@ -229,6 +229,7 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
                     (shim / package / "__init__.py").write_text("", encoding="utf-8")
     (shim / "realworld_naming.py").write_text(f"naming_convention = {history.naming_convention!r}\n",
                                               encoding="utf-8")
+    shutil.copyfile(SHIMS / "placeholders.py", shim / "realworld_placeholders.py")
     return into
 
 

@@ -270,7 +270,9 @@ def extract_history(wheel: Path, folder: str, into: Path, *, hook: bool = True, 
 # ---------------------------------------------------------------------------------------------
 
 TYPES = ("sa.Integer()", "sa.String(length=40)", "sa.Text()", "sa.Boolean()", "sa.DateTime()",
-         "sa.Numeric(precision=10, scale=2)", "sa.BigInteger()", "sa.Date()")
+         "sa.Numeric(precision=10, scale=2)", "sa.BigInteger()", "sa.Date()",
+         # a TypeDecorator of SQLAlchemy's own: INTERVAL on PostgreSQL, DATETIME elsewhere
+         "sa.Interval()")
 _NAMES = ("alpha", "beta", "gamma", "delta", "eps", "zeta")
 
 
@@ -371,6 +373,20 @@ def _draw_dropped_index(draw: st.DrawFn, dialect: str, model: _Model, tables: li
     return table, name
 
 
+def _free_column(draw: st.DrawFn, model: _Model, tables: list[str]) -> tuple[str, str, str] | None:
+    """(table, column, name) of a new unique constraint, recorded in ``model``, on a column no key or
+    constraint uses; None when the table drawn has no such column or holds rows."""
+    table = draw(st.sampled_from(tables))
+    t = model.tables[table]
+    candidates = sorted(c for c in t.columns if c != t.pk and not model.used(table, c))
+    if not candidates or t.rows:
+        return None
+    column = draw(st.sampled_from(candidates))
+    name = model.fresh("uq_")
+    t.uniques[name] = (column,)
+    return table, column, name
+
+
 def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
     """A step written as DDL in SQL text, which the hook folds by reflecting what it changed."""
     tables = sorted(model.tables)
@@ -399,14 +415,10 @@ def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[s
     if kind == "sql_drop_missing_index":  # no table of the fold holds it: every table is read
         return [f'op.execute("DROP INDEX IF EXISTS {model.fresh("gone_")}")']
     if kind == "sql_unique":
-        table = draw(st.sampled_from(tables))
-        t = model.tables[table]
-        candidates = sorted(c for c in t.columns if c != t.pk and not model.used(table, c))
-        if not candidates or t.rows:
+        free = _free_column(draw, model, tables)
+        if free is None:
             return []
-        column = draw(st.sampled_from(candidates))
-        name = model.fresh("uq_")
-        t.uniques[name] = (column,)
+        table, column, name = free
         return [f'op.execute("ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({column})")']
     if kind == "sql_fk":
         table, referent = draw(st.sampled_from(tables)), draw(st.sampled_from(tables))
@@ -566,14 +578,10 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         return [f"op.alter_column({table!r}, {column!r}, existing_type=sa.String(length=40), "
                 f"type_=sa.String(length=80))"]
     if kind == "unique":
-        table = draw(st.sampled_from(tables))
-        t = model.tables[table]
-        candidates = sorted(c for c in t.columns if c != t.pk and not model.used(table, c))
-        if not candidates or t.rows:
+        free = _free_column(draw, model, tables)
+        if free is None:
             return []
-        column = draw(st.sampled_from(candidates))
-        name = model.fresh("uq_")
-        t.uniques[name] = (column,)
+        table, column, name = free
         if dialect == "sqlite":
             return _block(dialect, table, [f"batch_op.create_unique_constraint({name!r}, [{column!r}])"])
         return [f"op.create_unique_constraint({name!r}, {table!r}, [{column!r}])"]
@@ -748,6 +756,18 @@ def upgrade_with_hook(tmp_path: Path, url: str, bodies: Sequence[Sequence[str]],
     ids = write_history(folder, bodies)
     run_alembic(folder, url, "upgrade", "head")
     return ids
+
+
+def sqlite_upgraded(tmp_path: Path, bodies: Sequence[Sequence[str]], *, name: str = "hooked",
+                   hook: bool = True) -> tuple[str, list[str]]:
+    """An Alembic project in ``tmp_path / name`` (with the hook unless ``hook=False``) whose history
+    is ``bodies``, upgraded to head on the SQLite database ``tmp_path / "<name>.db"``: its URL and
+    the revision ids."""
+    url = f"sqlite:///{tmp_path}/{name}.db"
+    write_env(tmp_path / name, hook=hook)
+    ids = write_history(tmp_path / name, bodies)
+    run_alembic(tmp_path / name, url, "upgrade", "head")
+    return url, ids
 
 
 def up_and_down(tmp_path: Path, url: str, bodies: Sequence[Sequence[str]], *, batch: bool = False) -> list[Event]:

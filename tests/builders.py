@@ -167,24 +167,26 @@ def project(folder: Path, url: str, *, revisions: Revisions | None = None, migra
 # ---------------------------------------------------------------------------------------------
 
 
-def events(config: Config) -> list[Event]:
-    """The project's ledger, in seq order."""
-    engine = create_engine(config.url, poolclass=sa.pool.NullPool)
+@contextlib.contextmanager
+def engine_for(url: str | Config, **kwargs: Any) -> Iterator[sa.Engine]:
+    """An engine to ``url`` (the project's database for a config), disposed of on leaving."""
+    engine = create_engine(url.url if isinstance(url, Config) else url, **kwargs)
     try:
-        with engine.connect() as conn:
-            return list(store_for(config).events(conn))
+        yield engine
     finally:
         engine.dispose()
+
+
+def events(config: Config) -> list[Event]:
+    """The project's ledger, in seq order."""
+    with engine_for(config, poolclass=sa.pool.NullPool) as engine, engine.connect() as conn:
+        return list(store_for(config).events(conn))
 
 
 def live_schema(config: Config) -> SchemaState:
     """The live schema, without the ledger table."""
-    engine = create_engine(config.url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            return reflect(conn, exclude=(config.ledger_table,))
-    finally:
-        engine.dispose()
+    with engine_for(config, poolclass=sa.pool.NullPool) as engine, engine.connect() as conn:
+        return reflect(conn, exclude=(config.ledger_table,))
 
 
 def assert_live_equals_fold(config: Config) -> list[Event]:
@@ -197,23 +199,15 @@ def assert_live_equals_fold(config: Config) -> list[Event]:
 
 def rows(url: str | Config, sql: str) -> list[tuple[Any, ...]]:
     """Run ``sql`` in a transaction of its own; the rows it returns (none for a statement)."""
-    engine = create_engine(url.url if isinstance(url, Config) else url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            result = conn.exec_driver_sql(sql)
-            return [tuple(r) for r in result] if result.returns_rows else []
-    finally:
-        engine.dispose()
+    with engine_for(url, poolclass=sa.pool.NullPool) as engine, engine.begin() as conn:
+        result = conn.exec_driver_sql(sql)
+        return [tuple(r) for r in result] if result.returns_rows else []
 
 
 def tables(url: str) -> list[str]:
     """Every table of the database, the ledger's included, sorted."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return sorted(sa.inspect(conn).get_table_names())
-    finally:
-        engine.dispose()
+    with engine_for(url) as engine, engine.connect() as conn:
+        return sorted(sa.inspect(conn).get_table_names())
 
 
 def drop_ledger_triggers(conn: sa.Connection, dialect: str, table: str) -> None:

@@ -22,14 +22,14 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.storage.db import create_engine, dialect_of
+from ledger.storage.db import dialect_of
 from ledger.format.events import fold_events, verify_chain
 from ledger.project.revisions import RevisionError, load_revisions
 from ledger.run.apply import ApplyError, InDoubtError, apply
 from ledger.storage.session import store_for
 from ledger.inspect.status import log_events, status
 from ops import SchemaState
-from tests.builders import assert_live_equals_fold, events, live_schema, project, rows, write_revision
+from tests.builders import assert_live_equals_fold, engine_for, events, live_schema, project, rows, write_revision
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,14 +77,11 @@ def test_reapply_changes_nothing(tmp_path: Path, db_url: str) -> None:
 def test_ledger_refuses_update_and_delete(tmp_path: Path, db_url: str) -> None:
     config = project(tmp_path, db_url)
     apply(config, to="0001")
-    engine = create_engine(db_url)
-    try:
+    with engine_for(db_url) as engine:
         for statement in ("UPDATE schema_ledger SET message = 'x'", "DELETE FROM schema_ledger"):
             with pytest.raises(sa.exc.DBAPIError, match="schema-ledger"):
                 with engine.begin() as conn:
                     conn.exec_driver_sql(statement)
-    finally:
-        engine.dispose()
     assert verify_chain(events(config)) == []
 
 
@@ -191,13 +188,9 @@ def test_apply_and_rollback_write_a_snapshot_every_k_events(tmp_path: Path, db_u
     rollback(config, to="0002")
     apply(config)
     recorded = events(config)
-    engine = create_engine(config.url)
-    try:
-        with engine.connect() as conn:
-            keys = snapshots.SnapshotStore(store_for(config)).keys(conn)
-            states = {seq: snapshots.SnapshotStore(store_for(config)).get(conn, seq) for seq in keys}
-    finally:
-        engine.dispose()
+    with engine_for(config.url) as engine, engine.connect() as conn:
+        keys = snapshots.SnapshotStore(store_for(config)).keys(conn)
+        states = {seq: snapshots.SnapshotStore(store_for(config)).get(conn, seq) for seq in keys}
     assert sorted(keys) == [e.seq for e in recorded if e.seq % 4 == 0]
     for seq, snapshot in states.items():
         assert snapshot is not None and snapshot.intact()
@@ -211,12 +204,8 @@ def test_an_op_that_does_not_fit_stops_the_run_before_anything_runs(tmp_path: Pa
     write_revision(config.migrations_dir, "b", "a", 'op.drop_column("t", "nope")', name="b.py")
     with pytest.raises(RevisionError, match=r"b\.py: revision b, drop column t\.nope: .*does not exist"):
         apply(config)
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            assert sa.inspect(conn).get_table_names() == []
-    finally:
-        engine.dispose()
+    with engine_for(db_url) as engine, engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == []
     assert events(config) == []
 
 
@@ -273,12 +262,8 @@ def test_sql_changes_nothing_and_continues_from_the_ledger(tmp_path: Path, db_ur
     config = project(tmp_path, db_url)
     fresh = apply(config, sql_only=True)
     assert any("CREATE TABLE schema_ledger" in s or "CREATE TABLE `schema_ledger`" in s for s in fresh.sql)
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            assert sa.inspect(conn).get_table_names() == []
-    finally:
-        engine.dispose()
+    with engine_for(db_url) as engine, engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == []
     apply(config, to="0006")
     head = events(config)[-1]
     rest = apply(config, sql_only=True)
@@ -295,15 +280,12 @@ def test_sql_output_runs_and_gives_a_valid_ledger_on_sqlite(tmp_path: Path, data
     url = database_factory("sqlite")
     config = project(tmp_path, url)
     script = ";\n".join(apply(config, sql_only=True).sql) + ";"
-    engine = create_engine(url)
-    try:
+    with engine_for(url) as engine:
         raw = engine.raw_connection()
         try:
             raw.driver_connection.executescript(script)  # type: ignore[union-attr]
         finally:
             raw.close()
-    finally:
-        engine.dispose()
     assert_live_equals_fold(config)
     assert apply(config).applied == ()
 
@@ -369,14 +351,10 @@ def test_four_concurrent_appliers_apply_each_revision_once(tmp_path: Path, db_ur
 def test_batch_block_keeps_rows_and_is_one_rebuild_on_sqlite(tmp_path: Path, db_url: str) -> None:
     config = project(tmp_path, db_url)
     apply(config, to="0005")
-    engine = create_engine(db_url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("INSERT INTO customers (id, email, name) VALUES (1, 'a@example.com', 'A')")
-            conn.exec_driver_sql("INSERT INTO orders (id, customer_id, status, placed_at) "
-                                 "VALUES (10, 1, 'paid', '2026-01-02 03:04:05')")
-    finally:
-        engine.dispose()
+    with engine_for(db_url) as engine, engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO customers (id, email, name) VALUES (1, 'a@example.com', 'A')")
+        conn.exec_driver_sql("INSERT INTO orders (id, customer_id, status, placed_at) "
+                             "VALUES (10, 1, 'paid', '2026-01-02 03:04:05')")
     result = apply(config, to="0006")
     statements = result.applied[0].statements
     if dialect_of(db_url) == "sqlite":
@@ -390,12 +368,8 @@ def test_live_equals_fold_check_sees_drift(tmp_path: Path, db_url: str) -> None:
     """The contract check above can fail: a change made behind the ledger's back is seen."""
     config = project(tmp_path, db_url)
     apply(config, to="0001")
-    engine = create_engine(db_url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("CREATE INDEX ix_drift ON customers (email, name)")
-    finally:
-        engine.dispose()
+    with engine_for(db_url) as engine, engine.begin() as conn:
+        conn.exec_driver_sql("CREATE INDEX ix_drift ON customers (email, name)")
     with pytest.raises(AssertionError, match="ix_drift"):
         assert_live_equals_fold(config)
 
@@ -417,19 +391,15 @@ def test_changed_file_warns_and_partly_applied_revision_stops(tmp_path: Path,
     # A revision of which only some ops are in effect (as an abandoned intent leaves it) stops apply.
     other = project(tmp_path / "other", database_factory("sqlite"))
     first = load_revision(other.migrations_dir / "0001_customers.py")
-    engine = create_engine(other.url)
-    try:
-        with engine.begin() as conn:
-            store = store_for(other)
-            store.create(conn)
-            op = first.ops[0]
-            from ledger import dialects
+    with engine_for(other.url) as engine, engine.begin() as conn:
+        store = store_for(other)
+        store.create(conn)
+        op = first.ops[0]
+        from ledger import dialects
 
-            dialects.execute(conn, dialects.ddl(op, SchemaState(), "sqlite", conn=conn))
-            store.append(conn, kind="apply", op=op, revision="0001", message=None, actor=Actor.current(),
-                         revision_checksum=first.checksum)
-    finally:
-        engine.dispose()
+        dialects.execute(conn, dialects.ddl(op, SchemaState(), "sqlite", conn=conn))
+        store.append(conn, kind="apply", op=op, revision="0001", message=None, actor=Actor.current(),
+                     revision_checksum=first.checksum)
     with pytest.raises(ApplyError, match="revision 0001 is partly applied .1 of 2"):
         apply(other)
 

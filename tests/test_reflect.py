@@ -295,21 +295,6 @@ def test_pg_sequence_default_and_autoincrement_are_not_differences() -> None:
     assert compare(declared, live, "postgresql") == []
 
 
-def test_mysql_compares_which_column_is_auto_increment() -> None:
-    """MySQL/MariaDB say which column is AUTO_INCREMENT (reflection records it where
-    ``autoincrement="auto"`` says otherwise): a key column without it is a difference there."""
-    declared = _one_table(n=sa.Column("n", sa.Integer))
-    table = declared.table("t")
-    plain = SchemaState({table.key: attrs.evolve(table, columns=(
-        attrs.evolve(table.columns[0], autoincrement=False), table.columns[1]))})
-    assert compare(declared, plain, "mysql") == ["column t.id: expected AUTO_INCREMENT, live not AUTO_INCREMENT"]
-    assert compare(declared, plain, "postgresql") == []  # PostgreSQL's SERIAL: not compared
-    # said either way, the same column is AUTO_INCREMENT
-    explicit = SchemaState({table.key: attrs.evolve(table, columns=(
-        attrs.evolve(table.columns[0], autoincrement=True), attrs.evolve(table.columns[1], autoincrement=False)))})
-    assert compare(declared, explicit, "mysql") == []
-
-
 def test_mysql_unique_constraint_and_unique_index_are_one_thing() -> None:
     md = sa.MetaData()
     sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer),

@@ -29,6 +29,7 @@ from tests.alembic_histories import (
     hook_events,
     ledger_cli,
     run_alembic,
+    sqlite_upgraded,
     write_env,
     write_history,
 )
@@ -65,10 +66,7 @@ def _next_id(url: str) -> int:
 
 
 def test_a_rolled_back_and_upgraded_again_table_keeps_autoincrement(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/hooked.db"
-    write_env(tmp_path / "hooked")
-    ids = write_history(tmp_path / "hooked", HISTORY[:1] + HISTORY[2:])
-    run_alembic(tmp_path / "hooked", url, "upgrade", "head")
+    url, ids = sqlite_upgraded(tmp_path, HISTORY[:1] + HISTORY[2:])
     check_live_equals_fold(url)
     made = [e.op for e in hook_events(url) if isinstance(e.op, CreateTableOp)]
     assert made[0].table.primary_key is not None and made[0].table.primary_key.autoincrement
@@ -102,10 +100,7 @@ def test_an_imported_history_applied_keeps_autoincrement(tmp_path: Path) -> None
 
 
 def test_verify_live_reports_a_table_that_lost_autoincrement(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/hooked.db"
-    write_env(tmp_path / "hooked")
-    write_history(tmp_path / "hooked", HISTORY[:1])
-    run_alembic(tmp_path / "hooked", url, "upgrade", "head")
+    url, _ = sqlite_upgraded(tmp_path, HISTORY[:1])
     code, out = ledger_cli(url, tmp_path, "verify", "--live")
     assert code == 0, out
     engine = sa.create_engine(url)

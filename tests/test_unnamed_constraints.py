@@ -29,8 +29,7 @@ from tests.alembic_histories import (
     hook_events,
     ledger_cli,
     run_alembic,
-    write_env,
-    write_history,
+    sqlite_upgraded,
 )
 from tests.strategies import histories
 
@@ -67,13 +66,8 @@ def _schema(url: str) -> SchemaState:
 
 
 def test_a_rolled_back_table_keeps_its_unnamed_constraints_and_migrates_again_as_alone(tmp_path: Path) -> None:
-    alone, hooked = f"sqlite:///{tmp_path}/alone.db", f"sqlite:///{tmp_path}/hooked.db"
-    write_env(tmp_path / "alone", hook=False)
-    write_history(tmp_path / "alone", HISTORY)
-    run_alembic(tmp_path / "alone", alone, "upgrade", "head")
-    write_env(tmp_path / "hooked")
-    write_history(tmp_path / "hooked", HISTORY)
-    run_alembic(tmp_path / "hooked", hooked, "upgrade", "head")
+    alone, _ = sqlite_upgraded(tmp_path, HISTORY, name="alone", hook=False)
+    hooked, _ = sqlite_upgraded(tmp_path, HISTORY)
     check_live_equals_fold(hooked)
     made = [e.op for e in hook_events(hooked) if isinstance(e.op, CreateTableOp) and e.op.table.name == "child"]
     child = made[0].table
@@ -101,10 +95,7 @@ def test_a_batch_that_names_an_unnamed_constraint_is_recorded_as_held(tmp_path: 
         "conv = {'fk': 'fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s'}",
         "with op.batch_alter_table('child', naming_convention=conv, recreate='always') as batch:",
         "    batch.add_column(sa.Column('y', sa.Integer()))"]]
-    url = f"sqlite:///{tmp_path}/hooked.db"
-    write_env(tmp_path / "hooked")
-    write_history(tmp_path / "hooked", history)
-    run_alembic(tmp_path / "hooked", url, "upgrade", "head")
+    url, _ = sqlite_upgraded(tmp_path, history)
     assert _names(url, "child")["foreign"] == ["fk_child_parent_id_parent"]
     check_live_equals_fold(url)
     code, out = ledger_cli(url, tmp_path, "rollback", "--to", "0001aa")

@@ -16,8 +16,8 @@ Every dialect
     Server defaults, CHECK conditions, index expressions and partial-index conditions are
     compared as canonical SQL (:mod:`ledger.schema.sqltext`): casts, redundant parentheses, case and
     quoting of names, spelling of numbers and ``now()``/``CURRENT_TIMESTAMP`` do not count.
-    A primary-key column is NOT NULL. ``autoincrement`` is not compared as declared (no
-    database reports the flag so), only where MySQL/MariaDB tell (below). ``NO ACTION`` is no action; an empty comment is no comment.
+    A primary-key column is NOT NULL. ``autoincrement`` is not compared (no database reports
+    the flag as declared; MySQL/MariaDB report AUTO_INCREMENT, see below). ``NO ACTION`` is no action; an empty comment is no comment.
     Column order is compared.
 
 PostgreSQL
@@ -44,7 +44,9 @@ MySQL / MariaDB (dialect ``"mysql"``)
     unique indexes); the index the server adds for a foreign key is not a user index. Index
     sort order, deferrable and MATCH are not kept; ``RESTRICT`` is the default action.
     Identity columns are not kept (AUTO_INCREMENT is autoincrement). Which column is
-    AUTO_INCREMENT is compared (the one SQLAlchemy's rules for ``autoincrement`` give). A computed column is
+    AUTO_INCREMENT is not compared yet: reflection records it, but the ledger has no op that
+    changes it, so an ``alter_column`` whose MODIFY drops it (``autoincrement=False``) is not
+    followed. A computed column is
     VIRTUAL unless persisted. Expression indexes exist on MySQL 8 only. In conditions, TRUE
     and FALSE are 1 and 0, and ``flag`` is ``flag <> 0`` (the server writes it so). Foreign
     keys are read from information_schema (SQLAlchemy's reading of SHOW CREATE TABLE loses
@@ -191,11 +193,6 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     db = _db(d)
     pk_columns = set(table.primary_key.columns) if table.primary_key else set()
     columns = tuple(normalize_column(c, c.name in pk_columns, d) for c in table.columns)
-    # (a normalized table, of DDL types, keeps its mark)
-    auto = (auto_incremented_column(table) or next((c.name for c in table.columns if c.autoincrement is True), None)
-            if db.reports_autoincrement else None)
-    if auto is not None:
-        columns = tuple(attrs.evolve(c, autoincrement=True) if c.name == _name(auto, d) else c for c in columns)
     primary_key = None
     if table.primary_key is not None:
         # SQLite writes an AUTOINCREMENT key in its column, where it takes no constraint name

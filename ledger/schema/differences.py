@@ -55,8 +55,6 @@ def _column_differences(what: str, want: ColumnSpec, have: ColumnSpec) -> list[s
     if want.server_default != have.server_default:
         lines.append(f"{what}: server default expected {_default(want.server_default)}, "
                      f"live {_default(have.server_default)}")
-    if want.autoincrement != have.autoincrement:
-        lines.append(f"{what}: expected {_auto(want.autoincrement)}, live {_auto(have.autoincrement)}")
     for field in ("comment", "identity", "computed"):
         a, b = getattr(want, field), getattr(have, field)
         if a != b:
@@ -71,10 +69,6 @@ def _describe_column(column: ColumnSpec) -> str:
     if column.server_default is not None:
         text += f" DEFAULT {column.server_default.value}"
     return text
-
-
-def _auto(autoincrement: bool | str) -> str:
-    return "AUTO_INCREMENT" if autoincrement is True else "not AUTO_INCREMENT"
 
 
 def _null(nullable: bool) -> str:

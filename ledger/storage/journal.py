@@ -10,7 +10,8 @@ links and a racing writer fails on the seq key; and it writes it:
 - ``deferred`` (``apply``/``rollback`` on PostgreSQL and SQLite, where a revision is one
   transaction): kept until :meth:`Journal.flush`, which INSERTs the events of the transaction
   in one ``executemany`` right before it commits (they commit together with the DDL or not at
-  all, and one round trip replaces one per op);
+  all, and one round trip replaces one per op); on PostgreSQL through psycopg the INSERT, its
+  values written as literals, and the COMMIT go in one message;
 - otherwise: one INSERT per event, at once, in the caller's transaction.
 
 Each INSERT passes a fault boundary (:mod:`ledger.support.faults`; a deferred flush is one).

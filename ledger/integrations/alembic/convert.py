@@ -53,13 +53,18 @@ class _NotModelled(Exception):
 
 
 def _storable_type(type_: Any, dialect: sa.Dialect) -> Any:
-    """The type the database got: the dialect's variant, a TypeDecorator's underlying type."""
+    """The type the database got: the dialect's variant, a TypeDecorator's underlying type. A
+    type the codec knows stays itself though SQLAlchemy writes it as a TypeDecorator
+    (``sa.Interval`` is INTERVAL on PostgreSQL, its DateTime impl only where there is no
+    interval type), since it compiles on each dialect as that dialect made it."""
+    from ops.types import _TYPE_NAMES
+
     for _ in range(8):
         variants = getattr(type_, "_variant_mapping", None) or {}
         if dialect.name in variants:
             type_ = variants[dialect.name]
             continue
-        if isinstance(type_, TypeDecorator):
+        if isinstance(type_, TypeDecorator) and type(type_) not in _TYPE_NAMES:
             type_ = type_.load_dialect_impl(dialect)
             continue
         break
@@ -97,11 +102,17 @@ def _storable_column(column: sa.Column[Any], dialect: sa.Dialect) -> sa.Column[A
 
 
 def _table_spec(table: sa.Table, dialect: sa.Dialect) -> TableSpec:
+    stored = [_storable_type(column.type, dialect) for column in table.columns]
+    if all(a is b for a, b in zip(stored, (c.type for c in table.columns))) and not (
+            dialect.supports_alter and any(isinstance(c, sa.ForeignKeyConstraint) and c.use_alter
+                                           for c in table.constraints)):
+        # the table as Alembic made it holds what the database got: read as it is (not copied)
+        return TableSpec.from_table(table, PLACEHOLDER_CONVENTION)
     # The copy's metadata has the naming convention of the one Alembic used, so that an index a
     # column makes (index=True) is named again as the database got it.
     copy = table.to_metadata(sa.MetaData(naming_convention=table.metadata.naming_convention))
-    for column in copy.columns:
-        column.type = _storable_type(column.type, dialect)
+    for column, type_ in zip(copy.columns, stored):
+        column.type = type_
     if dialect.supports_alter:
         # SQLAlchemy leaves a foreign key declared ``use_alter=True`` out of CREATE TABLE where the
         # database can add it by ALTER TABLE (``metadata.create_all`` does so afterwards; Alembic's
@@ -326,21 +337,3 @@ def is_noop(op: MigrateOperation, state: SchemaState) -> bool:
                 op.table_name, op.schema).constraint(op.constraint_name) is None
     return False
 
-
-def drop_statement(op: MigrateOperation, migration_context: Any, dialect: sa.Dialect) -> str | None:
-    """The DDL Alembic runs for the drop ``op`` (of a constraint or an index), spaced one way; None
-    when it cannot be written here."""
-    schema_obj = SchemaObjects(migration_context)
-    try:
-        if isinstance(op, lops.DropConstraintOp):
-            name = sa.sql.elements.conv(op.constraint_name)  # the name as dropped: no convention again
-            ddl: Any = sa.schema.DropConstraint(schema_obj.generic_constraint(name, op.table_name, op.type_,
-                                                                              schema=op.schema))
-        elif isinstance(op, lops.DropIndexOp) and op.table_name is not None:
-            ddl = sa.schema.DropIndex(schema_obj.index(sa.sql.elements.conv(op.index_name), op.table_name, ["x"],
-                                                       schema=op.schema))
-        else:
-            return None
-        return " ".join(str(ddl.compile(dialect=dialect)).split())
-    except Exception:  # noqa: BLE001 - Alembic's own constructs; without them nothing is matched
-        return None

@@ -93,8 +93,12 @@ class AppliesLock:
         with self._quiet():
             # The version table is there once a run began (Alembic makes it first): read it
             # directly, without get_current_heads' look in the catalog for it each revision.
-            version = self.migration_context._version
-            found = frozenset(row[0] for row in self.conn.execute(sa.select(version.c.version_num)))
+            # Its SELECT is compiled once per run (a select built and compiled per revision cost more
+            # than its round trip).
+            if self._heads_sql is None:
+                version = self.migration_context._version
+                self._heads_sql = str(sa.select(version.c.version_num).compile(dialect=self.conn.dialect))
+            found = frozenset(row[0] for row in self.conn.exec_driver_sql(self._heads_sql))
         if found != self._heads:
             raise AlembicHookError(
                 f"alembic revision {self.revision}: another run migrated this database meanwhile (its version "

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 from alembic.operations import ops as aops
 from alembic.operations.batch import BatchOperationsImpl
@@ -30,7 +29,6 @@ from ledger.integrations.alembic.convert import (
     TYPE_CHECK,
     Unconverted,
     _NotModelled,
-    drop_statement,
     is_noop,
     touched,
 )
@@ -94,10 +92,13 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._pending: dict[int, list[tuple[MigrateOperation, str | None, range]]] = {}
         #: ops were recorded from a table read back whole (in a batch block: after the whole block ran)
         self._read_back = False
-        #: the ops of a batch block are being recorded: the statements captured are the whole block's
-        self._in_batch = False
+        #: the ops of a batch block are being recorded, and the statements passed to each are not
+        #: its own (a rebuild ran the whole block as one, or none of its block's entries ran one)
+        self._shared_statements = False
         #: the version table's heads as this run left them (None: not read yet)
         self._heads: frozenset[str] | None = None
+        #: the SELECT of the version table's heads, compiled when first run
+        self._heads_sql: str | None = None
         self._head: tuple[int, str] | None = None
         #: the newest event as this run last read or wrote it, under the lock (what the next one follows)
         self._last: Event | None = None
@@ -401,10 +402,10 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         # Without a rebuild each operation runs the entries it queued: its own statements are those
         # (what it ran is recorded for it, not the whole flush); a rebuild runs them all as one.
         numbered = any(item.entry is not None for item in captured)
-        self._in_batch = True
         try:
             for op, origin, entries in pending:
                 own = [item for item in captured if item.entry in entries] if numbered else captured
+                self._shared_statements = not (numbered and own)
                 self._read_back = False
                 if isinstance(op, Unconverted):
                     self._fall_back(op.what, op.table, op.error, origin, own)
@@ -415,7 +416,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 # what was recorded from it (recording them too would record each change twice).
                 break
         finally:
-            self._in_batch = False
+            self._shared_statements = False
         if rebuilt and pending:
             self._rebuilt_as_held(impl.schema, impl.table_name)
 
@@ -455,14 +456,13 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 twin = self._unique_twin(op)
                 if twin is None and isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
                     # Alembic dropped something the ledger never held (an exclude constraint, ...):
-                    # recorded as the statement that dropped it. In a batch block, the statements are
-                    # the whole block's: only the drop's own one is, and when there is none (a rebuild
-                    # dropped it) the table is read back after the block.
-                    own = self._own_statements(op, captured)
-                    if own is None and self._in_batch:
+                    # recorded as the statements that dropped it (in a batch block run as ALTERs, those
+                    # of its own entries); when a rebuild dropped it with the block's other changes,
+                    # the table is read back after the block.
+                    if self._shared_statements:
                         raise Unrecordable(f"{op.describe()}: the ledger does not hold it, and a batch "
                                            f"block dropped it with its other changes") from exc
-                    self._record_statements(own or captured, origin=origin,
+                    self._record_statements(captured, origin=origin,
                                             foreign=f"{op.describe()}, which the ledger does not hold ({exc})")
                     continue
                 if twin is None:
@@ -505,15 +505,6 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._kept_with_column(completed, origin)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
-
-    def _own_statements(self, op: MigrateOperation, captured: list[Captured]) -> list[Captured] | None:
-        """The statements of ``captured`` that are the drop ``op`` itself (None: none is)."""
-        text = drop_statement(op, self.migration_context, self.conn.dialect)
-        if text is None:
-            return None
-        own = [attrs.evolve(item, texts=tuple(t for t in item.texts if " ".join(t.split()) == text))
-               for item in captured]
-        return [item for item in own if item.texts] or None
 
     def _the_primary_key(self, op: lops.DropConstraintOp) -> lops.DropConstraintOp:
         """A database that names no primary key (MySQL/MariaDB: every one is PRIMARY) drops the

@@ -56,14 +56,7 @@ class RecordsStored:
             live = attrs.evolve(column, server_default=lops.DefaultSpec("text", str(text)))
             if normalize_column(live, False, self.dialect) != normalize_column(column, False, self.dialect):
                 replaced[name] = live
-        if not replaced:
-            return op
-        if isinstance(op, lops.AddColumnOp):
-            return attrs.evolve(op, column=replaced[op.column.name])
-        if isinstance(op, lops.AlterColumnOp):
-            return attrs.evolve(op, modify_server_default=replaced[columns[0].name].server_default)
-        return attrs.evolve(op, table=attrs.evolve(
-            op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+        return _with_replaced(op, "columns", replaced)
 
     def _stored_autoincrement(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` (a ``create_table``) with the columns the database auto-increments as it holds them,
@@ -123,12 +116,7 @@ class RecordsStored:
             existing = held.get((kw.get("schema"), str(kw["name"])))
             if existing is not None and existing != column.type:
                 replaced[column.name] = attrs.evolve(column, type=existing)
-        if not replaced:
-            return op
-        if isinstance(op, lops.AddColumnOp):
-            return attrs.evolve(op, column=replaced[op.column.name])
-        return attrs.evolve(op, table=attrs.evolve(
-            op.table, columns=tuple(replaced.get(c.name, c) for c in op.table.columns)))
+        return _with_replaced(op, "columns", replaced)
 
     def _numbered_type_checks(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` with the CHECK each of its columns' types makes (``Boolean``/``Enum`` with
@@ -198,12 +186,7 @@ class RecordsStored:
             if text and canonical_sql(str(text), dialect=self.dialect) != canonical_sql(check.sqltext,
                                                                                        dialect=self.dialect):
                 replaced[check.name] = attrs.evolve(check, sqltext=str(text))
-        if not replaced:
-            return op
-        if isinstance(op, lops.CreateCheckConstraintOp):
-            return attrs.evolve(op, constraint=replaced[op.constraint.name])
-        return attrs.evolve(op, table=attrs.evolve(
-            op.table, checks=tuple(replaced.get(c.name, c) for c in op.table.checks)))
+        return _with_replaced(op, "checks", replaced)
 
     def _kept_with_column(self, op: lops.DropColumnOp, origin: str | None) -> None:
         """Record what the database kept of what used a dropped column (MariaDB shrinks a
@@ -350,6 +333,22 @@ def dropped_foreign_key(op: MigrateOperation, state: SchemaState) -> ForeignKeyS
         return None
     found = state.table(op.table_name, op.schema).constraint(op.constraint_name)
     return found if isinstance(found, ForeignKeySpec) else None
+
+
+def _with_replaced(op: MigrateOperation, field: str, replaced: dict[str, Any]) -> MigrateOperation:
+    """``op`` with the parts of ``replaced`` (by name) in place of its own: for a table it creates,
+    those of its ``field`` (``columns`` or ``checks``); else its one column, CHECK or altered default."""
+    if not replaced:
+        return op
+    if isinstance(op, lops.CreateTableOp):
+        parts = tuple(replaced.get(part.name, part) for part in getattr(op.table, field))
+        return attrs.evolve(op, table=attrs.evolve(op.table, **{field: parts}))
+    (part,) = replaced.values()
+    if isinstance(op, lops.AddColumnOp):
+        return attrs.evolve(op, column=part)
+    if isinstance(op, lops.CreateCheckConstraintOp):
+        return attrs.evolve(op, constraint=part)
+    return attrs.evolve(op, modify_server_default=part.server_default)  # an AlterColumnOp
 
 
 def without_constraint(type_: lops.TypeSpec) -> lops.TypeSpec:

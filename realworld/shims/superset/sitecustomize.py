@@ -1,50 +1,12 @@
 """Loaded at start-up (sitecustomize): modules superset's data migrations import only to convert rows
 (superset's models, its database engine specs, its chart and date helpers, isodate ...). On an empty
 database they convert nothing; each name they import is a placeholder class."""
-import importlib.abc
-import importlib.machinery
-import sys
-import types
+from realworld_placeholders import install
 
-PREFIXES = ("superset.models.dashboard", "superset.models.slice", "superset.connectors", "superset.databases", "superset.db_engine_specs",
-            "superset.legacy", "superset.reports", "superset.sql", "superset.constants",
-            "superset.utils.date_parser", "superset.utils.dashboard_filter_scopes_converter", "isodate")
-
-
-class _Placeholder(type):
-    def __getattr__(cls, attr):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return attr  # a class's constant (TimeGrain.DAY)
-
-
-class _Placeholders(types.ModuleType):
-    __path__: list[str] = []
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        value = _Placeholder(name, (), {"__init__": lambda self, *a, **k: None,
-                                        "__call__": lambda self, *a, **k: None,
-                                        "__getattr__": lambda self, attr: (lambda *a, **k: None)})
-        setattr(self, name, value)
-        return value
-
-
-class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, fullname, path, target=None):
-        if any(fullname == p or fullname.startswith(p + ".") for p in PREFIXES):
-            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
-        return None
-
-    def create_module(self, spec):
-        return _Placeholders(spec.name)
-
-    def exec_module(self, module):
-        pass
-
-
-sys.meta_path.insert(0, _Finder())
+install(("superset.models.dashboard", "superset.models.slice", "superset.connectors", "superset.databases",
+         "superset.db_engine_specs", "superset.legacy", "superset.reports", "superset.sql", "superset.constants",
+         "superset.utils.date_parser", "superset.utils.dashboard_filter_scopes_converter", "isodate"),
+        constants=True)
 
 
 # superset pins SQLAlchemy < 2, and its revisions use what 1.4 had and 2 removed: ORM models (to
