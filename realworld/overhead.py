@@ -45,8 +45,10 @@ def main(argv: list[str]) -> int:
                "REALWORLD_HOOK": "1" if hook else "0", "PYTHONDONTWRITEBYTECODE": "1"}
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
+        # run from the project's folder: ``python -m`` puts the working folder first on sys.path,
+        # which from this repository's root would import its ledger over BEFORE's
         ran = subprocess.run([sys.executable, "-m", "alembic", "-c", str(project / "alembic.ini"), "upgrade", "heads"],
-                             env=env, capture_output=True, text=True)
+                             env=env, capture_output=True, text=True, cwd=project)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if ran.returncode != 0:
