@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.functions import FunctionElement, next_value
 
 from .base import InvalidOperationError
 from .keyspecs import (  # noqa: F401 - re-exported
@@ -82,6 +82,11 @@ class DefaultSpec:
         arg = getattr(default, "arg", default)
         if isinstance(arg, str):
             return cls("literal", arg)
+        if isinstance(arg, next_value):
+            # each database writes it its own way (nextval('s'), NEXT VALUE FOR s): no neutral text
+            raise InvalidOperationError(
+                f"unsupported server default {arg.sequence.name}.next_value(): write the database's own "
+                f"text instead, e.g. sa.text(\"nextval('{arg.sequence.name}')\") on PostgreSQL")
         if isinstance(arg, FunctionElement) and not list(arg.clauses) and isinstance(arg.name, str):
             return cls("func", arg.name)
         if isinstance(arg, ClauseElement):

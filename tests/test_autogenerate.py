@@ -232,3 +232,19 @@ def test_generated_revision_applies_and_live_equals_the_models(tmp_path: Path, d
     apply(config)
     report = verify(config, chain=chain_of(config), live=True)
     assert report.ok, [str(p) for p in report.problems]
+
+
+def test_a_sequence_next_value_default_is_refused_in_one_line(tmp_path: Path) -> None:
+    """``server_default=seq.next_value()`` has no dialect-neutral text: the user is told what to
+    write instead, not shown an internal error."""
+    config_file = models_project(tmp_path, models='''
+        import sqlalchemy as sa
+        metadata = sa.MetaData()
+        seq = sa.Sequence("widget_id_seq", metadata=metadata)
+        widgets = sa.Table("widgets", metadata,
+                           sa.Column("id", sa.Integer, seq, server_default=seq.next_value(), primary_key=True))
+    ''')
+    result = CliRunner().invoke(main, ["--config", str(config_file), "new", "-m", "m", "--autogenerate"])
+    assert result.exit_code == 2, result.output
+    assert "unsupported server default widget_id_seq.next_value()" in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
