@@ -73,3 +73,23 @@ def test_the_ledger_materializes_the_checks_of_column_types_under_the_names_mari
     assert code == 0, out
     live, made = live_schema(url), live_schema(scratch)
     assert compare(live, made, "mysql") == []
+
+
+def test_a_type_change_between_types_with_their_own_check_is_recorded_once_on_mariadb(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``alter_column`` from a ``Boolean``/``Enum`` with ``create_constraint`` to another one: Alembic
+    drops the old type's CHECK beside the ALTER, which MariaDB keeps or drops with the column's
+    type. What the drop recorded is never the ALTER's own statement (with its ``ADD CHECK``):
+    the materialized ledger and the drill make each CHECK once."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('flag', sa.Boolean(create_constraint=True)),"
+         " sa.Column('kind', sa.Enum('a', 'b', native_enum=False, create_constraint=True)))"],
+        ["op.alter_column('t', 'flag', type_=sa.Enum('y', 'n', native_enum=False, create_constraint=True),"
+         " existing_type=sa.Boolean(create_constraint=True))",
+         "op.alter_column('t', 'kind', type_=sa.Enum('a', 'b', 'c', native_enum=False, create_constraint=True),"
+         " existing_type=sa.Enum('a', 'b', native_enum=False, create_constraint=True))"],
+    ])
+    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")

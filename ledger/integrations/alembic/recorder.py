@@ -453,6 +453,13 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             try:
                 completed = self.state.complete(op)
             except InvalidOperationError as exc:
+                if op.info.get(TYPE_CHECK):
+                    # The CHECK of a column's old type, which the ledger does not hold: the drop ran no
+                    # statement of its own (MySQL/MariaDB skip it), and the statements captured are the
+                    # ALTER's, with the new type's ADD CHECK, recorded by the ops that follow.
+                    log.debug("schema-ledger: revision %s: %s: the ledger does not hold it; nothing recorded",
+                              self.revision, op.describe())
+                    continue
                 twin = self._unique_twin(op)
                 if twin is None and isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
                     # Alembic dropped something the ledger never held (an exclude constraint, ...):
