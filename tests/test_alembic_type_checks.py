@@ -78,7 +78,8 @@ def test_the_ledger_materializes_the_checks_of_column_types_under_the_names_mari
 def test_a_type_change_between_types_with_their_own_check_is_recorded_once_on_mariadb(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
-    """``alter_column`` from a ``Boolean``/``Enum`` with ``create_constraint`` to another one: Alembic
+    """``alter_column`` from a ``Boolean``/``Enum`` with ``create_constraint`` to another one (also to
+    the same type, to change nullability): Alembic
     drops the old type's CHECK beside the ALTER, which MariaDB keeps or drops with the column's
     type. What the drop recorded is never the ALTER's own statement (with its ``ADD CHECK``):
     the materialized ledger and the drill make each CHECK once."""
@@ -86,7 +87,10 @@ def test_a_type_change_between_types_with_their_own_check_is_recorded_once_on_ma
     upgrade_with_hook(tmp_path, url, [
         ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True),"
          " sa.Column('flag', sa.Boolean(create_constraint=True)),"
-         " sa.Column('kind', sa.Enum('a', 'b', native_enum=False, create_constraint=True)))"],
+         " sa.Column('kind', sa.Enum('a', 'b', native_enum=False, create_constraint=True)),"
+         " sa.Column('done', sa.Boolean(create_constraint=True)))"],
+        ["op.alter_column('t', 'done', type_=sa.Boolean(create_constraint=True), nullable=False,"
+         " existing_type=sa.Boolean(create_constraint=True))"],
         ["op.alter_column('t', 'flag', type_=sa.Enum('y', 'n', native_enum=False, create_constraint=True),"
          " existing_type=sa.Boolean(create_constraint=True))",
          "op.alter_column('t', 'kind', type_=sa.Enum('a', 'b', 'c', native_enum=False, create_constraint=True),"
