@@ -79,10 +79,9 @@ def test_a_type_change_between_types_with_their_own_check_is_recorded_once_on_ma
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
     """``alter_column`` from a ``Boolean``/``Enum`` with ``create_constraint`` to another one (also to
-    the same type, to change nullability): Alembic
-    drops the old type's CHECK beside the ALTER, which MariaDB keeps or drops with the column's
-    type. What the drop recorded is never the ALTER's own statement (with its ``ADD CHECK``):
-    the materialized ledger and the drill make each CHECK once."""
+    the same type, to change nullability): Alembic's drop of the old type's CHECK runs nothing on
+    MariaDB, which keeps that CHECK. The drop is never recorded as the ALTER's own statements
+    (with the new type's ``ADD CHECK``): the materialized ledger and the drill make each CHECK once."""
     url = database_factory("mariadb")
     upgrade_with_hook(tmp_path, url, [
         ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True),"
