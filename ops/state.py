@@ -492,7 +492,12 @@ class SchemaState:
 
     def _has_other_key(self, table: TableSpec, dropping: ConstraintSpec, columns: tuple[str, ...]) -> bool:
         keys = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
-        return any(k.name != dropping.name and set(k.columns) == set(columns) for k in keys)
+        if any(k.name != dropping.name and set(k.columns) == set(columns) for k in keys):
+            return True
+        # a unique index on exactly those plain columns, not partial, also holds a foreign key up
+        # (as the databases accept, and as the schema diff plans)
+        return any(index.unique and set(index.columns) == set(columns) and len(index.elements) == len(columns)
+                   and not any(k.endswith("_where") for k, _ in index.dialect_options) for index in table.indexes)
 
     def _check_names(self, table: TableSpec) -> None:
         per_schema, clashes = name_rule(self.names_per)

@@ -186,3 +186,26 @@ def test_an_imported_revision_writes_autoincrement_and_records_it_again() -> Non
         namespace: dict[str, object] = {}
         exec(compile(source, "<rendered>", "exec"), namespace)  # noqa: S102
         assert record(namespace["upgrade"]) == [op]  # type: ignore[arg-type]
+
+
+def test_a_batch_rebuild_that_loses_autoincrement_is_recorded_where_a_foreign_key_stands_on_a_unique_index(
+        tmp_path: Path) -> None:
+    """Alembic's batch rebuild makes the table again from its reflection, without AUTOINCREMENT.
+    A foreign key from another table to the key column, with a unique index on that column (as
+    superset's ``tab_state`` has), must not keep the ledger from recording the change: the fold
+    lets the primary key go while the unique index still holds the foreign key up."""
+    url, _ = sqlite_upgraded(tmp_path, [
+        ["op.create_table('tab', sa.Column('id', sa.Integer(), nullable=False),"
+         " sa.PrimaryKeyConstraint('id'), sqlite_autoincrement=True)",
+         "op.create_index('ix_tab_id', 'tab', ['id'], unique=True)",
+         "op.create_table('other', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('tab_id', sa.Integer(), sa.ForeignKey('tab.id', name='fk_other_tab')))"],
+        ["with op.batch_alter_table('tab') as batch_op:",
+         "    batch_op.add_column(sa.Column('hide', sa.Boolean(), nullable=False, server_default=sa.false()))"],
+    ])
+    with connected(url) as conn:
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'tab'").scalar_one()
+    assert "AUTOINCREMENT" not in sql  # what Alembic's rebuild did
+    check_live_equals_fold(url)
+    code, output = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, output
