@@ -407,6 +407,26 @@ def test_a_postgresql_enum_type_created_on_the_connection_is_recorded_with_its_d
         engine.dispose()
 
 
+def test_the_enum_type_an_array_column_makes_goes_with_the_rollback_of_its_table(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """datajunction's notificationpreferences: ``sa.ARRAY(sa.Enum(..., name='activitytype'))`` in
+    a create_table makes the item's type too. Recorded with its DROP TYPE as reverse, a rollback to
+    base leaves no type behind, so Alembic can upgrade the database again."""
+    url = database_factory("postgresql")
+    up_and_down(tmp_path, url, [
+        ["op.create_table('prefs', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('kinds', sa.ARRAY(sa.Enum('CREATE', 'DELETE', name='activitytype')), nullable=False),"
+         " sa.Column('entity', sa.Enum('NODE', 'TAG', name='entitytype'), nullable=False))"],
+    ])
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
+    finally:
+        engine.dispose()
+
+
 def test_a_check_declared_on_a_column_is_recorded_with_its_table_or_its_added_column(
     tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
 ) -> None:

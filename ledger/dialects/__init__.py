@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from .base import DDLContext, DDLGenerator, check_implemented, ddl, ddl_batch, generator, handles
     from .mysql import MySQLGenerator
-    from .postgresql import PostgreSQLGenerator, enum_types
+    from .postgresql import PostgreSQLGenerator, enum_types, enums_in
     from .sqlite import SQLiteGenerator, SQLiteRebuildError
 
 __all__ = [
@@ -76,6 +76,7 @@ __all__ = [
     "dialect_name",
     "empty_state",
     "enum_types",
+    "enums_in",
     "execute",
     "generated",
     "generator",
@@ -91,7 +92,7 @@ __all__ = [
 _DDL = {
     "DDLContext": "base", "DDLGenerator": "base", "check_implemented": "base", "ddl": "base", "ddl_batch": "base",
     "generator": "base", "handles": "base", "SQLiteGenerator": "sqlite", "SQLiteRebuildError": "sqlite",
-    "PostgreSQLGenerator": "postgresql", "enum_types": "postgresql", "MySQLGenerator": "mysql",
+    "PostgreSQLGenerator": "postgresql", "enum_types": "postgresql", "enums_in": "postgresql", "MySQLGenerator": "mysql",
 }
 
 

@@ -15,7 +15,7 @@ from ops.specs import ColumnSpec, TypeSpec, sql_references
 
 from .base import DDLGenerator, handles
 
-__all__ = ["PostgreSQLGenerator", "enum_types"]
+__all__ = ["PostgreSQLGenerator", "enum_types", "enums_in"]
 
 _ENUMS = ("Enum", "postgresql.ENUM")
 
@@ -32,6 +32,11 @@ def _enums_in(value: Any) -> Iterator[TypeSpec]:
     elif isinstance(value, tuple):
         for item in value:
             yield from _enums_in(item)
+
+
+def enums_in(type_: TypeSpec) -> list[TypeSpec]:
+    """The named native ENUM types a column type uses: itself, an ARRAY's item, nested ones."""
+    return list(_enums_in(type_))
 
 
 def _enum_key(spec: TypeSpec) -> EnumKey:

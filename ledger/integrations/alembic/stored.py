@@ -81,8 +81,8 @@ class RecordsStored:
         if not isinstance(op, (lops.CreateTableOp, lops.AddColumnOp)):
             return
         columns = op.table.columns if isinstance(op, lops.CreateTableOp) else (op.column,)
-        declared = {str(c.type.kw["name"]) for c in columns if c.type.name in ("Enum", "postgresql.ENUM")
-                    and c.type.kw.get("name") and c.type.kw.get("native_enum", True)}
+        # an ARRAY of a named ENUM makes its item's type too
+        declared = {str(spec.kw["name"]) for c in columns for spec in dialects.enums_in(c.type)}
         for item in captured:
             for text in item.texts:
                 found = schema_object(text)
