@@ -209,3 +209,28 @@ def test_a_batch_rebuild_that_loses_autoincrement_is_recorded_where_a_foreign_ke
     check_live_equals_fold(url)
     code, output = ledger_cli(url, tmp_path, "verify", "--live")
     assert code == 0, output
+
+
+def test_an_empty_batch_block_that_always_rebuilds_is_recorded_as_the_database_holds_the_table(
+        tmp_path: Path) -> None:
+    """ihatemoney's cb038f79982e: ``batch_alter_table(t, recreate="always",
+    table_kwargs={"sqlite_autoincrement": True})`` with no op inside rebuilds each table with
+    AUTOINCREMENT; the ledger records the tables as the rebuild made them."""
+    blocks = []
+    for table in ("person", "bill", "billowers"):
+        blocks += [f"with op.batch_alter_table({table!r}, recreate='always',"
+                   " table_kwargs={'sqlite_autoincrement': True}):", "    pass"]
+    url, _ = sqlite_upgraded(tmp_path, [
+        ["op.create_table('person', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('bill', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('payer_id', sa.Integer(), sa.ForeignKey('person.id')))",
+         "op.create_table('billowers', sa.Column('bill_id', sa.Integer(), sa.ForeignKey('bill.id'), primary_key=True),"
+         " sa.Column('person_id', sa.Integer(), sa.ForeignKey('person.id'), primary_key=True))"],
+        blocks,
+    ])
+    with connected(url) as conn:
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'bill'").scalar_one()
+    assert "AUTOINCREMENT" in sql  # what Alembic's rebuild did
+    check_live_equals_fold(url)
+    code, output = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, output

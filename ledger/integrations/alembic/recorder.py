@@ -386,7 +386,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
     def flush_batch(self, impl: BatchOperationsImpl) -> None:
         self._flush_captured()
         try:
-            rebuilt = bool(impl.batch) and impl._should_recreate()
+            # recreate="always" rebuilds the table even with no op in the block (table_kwargs)
+            rebuilt = impl._should_recreate()
         except Exception:  # noqa: BLE001 - Alembic's private test; without it the table is not looked at again
             rebuilt = False
         if not rebuilt:
@@ -417,7 +418,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 break
         finally:
             self._shared_statements = False
-        if rebuilt and pending:
+        if rebuilt:
             self._rebuilt_as_held(impl.schema, impl.table_name)
 
     def _rebuilt_as_held(self, schema: str | None, table: str) -> None:
