@@ -399,12 +399,8 @@ def test_a_postgresql_enum_type_created_on_the_connection_is_recorded_with_its_d
          "op.add_column('trial', sa.Column('value_type', sa.Enum('FINITE', 'INF', name='valuetype'), nullable=True))"],
         ["sa.Enum('A', 'B', name='unused').create(op.get_bind(), checkfirst=True)"],
     ])
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
-    finally:
-        engine.dispose()
+    with connected(url) as conn:
+        assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
 
 
 def test_the_enum_type_an_array_column_makes_goes_with_the_rollback_of_its_table(
@@ -419,12 +415,8 @@ def test_the_enum_type_an_array_column_makes_goes_with_the_rollback_of_its_table
          " sa.Column('kinds', sa.ARRAY(sa.Enum('CREATE', 'DELETE', name='activitytype')), nullable=False),"
          " sa.Column('entity', sa.Enum('NODE', 'TAG', name='entitytype'), nullable=False))"],
     ])
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
-    finally:
-        engine.dispose()
+    with connected(url) as conn:
+        assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
 
 
 def test_a_check_declared_on_a_column_is_recorded_with_its_table_or_its_added_column(

@@ -203,8 +203,7 @@ def test_a_batch_rebuild_that_loses_autoincrement_is_recorded_where_a_foreign_ke
         ["with op.batch_alter_table('tab') as batch_op:",
          "    batch_op.add_column(sa.Column('hide', sa.Boolean(), nullable=False, server_default=sa.false()))"],
     ])
-    with connected(url) as conn:
-        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'tab'").scalar_one()
+    sql = _table_sql(url, 'tab')
     assert "AUTOINCREMENT" not in sql  # what Alembic's rebuild did
     check_live_equals_fold(url)
     code, output = ledger_cli(url, tmp_path, "verify", "--live")
@@ -228,8 +227,7 @@ def test_an_empty_batch_block_that_always_rebuilds_is_recorded_as_the_database_h
          " sa.Column('person_id', sa.Integer(), sa.ForeignKey('person.id'), primary_key=True))"],
         blocks,
     ])
-    with connected(url) as conn:
-        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'bill'").scalar_one()
+    sql = _table_sql(url, 'bill')
     assert "AUTOINCREMENT" in sql  # what Alembic's rebuild did
     check_live_equals_fold(url)
     code, output = ledger_cli(url, tmp_path, "verify", "--live")
