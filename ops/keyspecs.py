@@ -11,7 +11,7 @@ constraints unnamed writes it without a name, as the database held it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Union
 
 import attrs
@@ -281,6 +281,12 @@ class IndexSpec:
     def uses(self, column: str) -> bool:
         """True when this index depends on ``column`` in any way."""
         return column in self.columns or column in self.option_columns or self.uses_in_text(column)
+
+    def holds_key_on(self, columns: Collection[str]) -> bool:
+        """True when this index can stand for a key on exactly ``columns`` (a foreign key may point at
+        it): unique, on those plain columns alone, not partial."""
+        return (self.unique and set(self.columns) == set(columns) and len(self.elements) == len(set(columns))
+                and not any(k.endswith("_where") for k, _ in self.dialect_options))
 
     def uses_in_text(self, column: str) -> bool:
         """True when an expression element or a ``*_where`` clause may name ``column``."""

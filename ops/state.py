@@ -496,8 +496,7 @@ class SchemaState:
             return True
         # a unique index on exactly those plain columns, not partial, also holds a foreign key up
         # (as the databases accept, and as the schema diff plans)
-        return any(index.unique and set(index.columns) == set(columns) and len(index.elements) == len(columns)
-                   and not any(k.endswith("_where") for k, _ in index.dialect_options) for index in table.indexes)
+        return any(index.holds_key_on(columns) for index in table.indexes)
 
     def _check_names(self, table: TableSpec) -> None:
         per_schema, clashes = name_rule(self.names_per)

@@ -279,9 +279,7 @@ class _Planner:
         keys += list(ref_plan.old.uniques)
         if any(set(k.columns) == wanted and self._key_stays(ref, k) for k in keys):
             return True
-        return any(index.unique and set(index.columns) == wanted and len(index.elements) == len(wanted)
-                   and not any(k.endswith("_where") for k, _ in index.dialect_options)
-                   and self._item_stays(ref, index) for index in ref_plan.old.indexes)
+        return any(index.holds_key_on(wanted) and self._item_stays(ref, index) for index in ref_plan.old.indexes)
 
     # -- steps ---------------------------------------------------------------------------------
 
