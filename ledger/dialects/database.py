@@ -397,6 +397,12 @@ class Database:
         database holds it. Here: what the inspector reports."""
         return [(uq.get("name"), tuple(uq["column_names"])) for uq in inspector.get_unique_constraints(table, schema=schema)]
 
+    def foreign_key_index(self, index: IndexSpec, foreign_keys: Sequence[ForeignKeySpec]) -> bool:
+        """Whether ``index`` is, as far as the database shows, the index it makes for one of
+        ``foreign_keys`` (InnoDB's, named after the key, on its columns): an index declared with
+        that name and those columns is held the same way and is not told apart from it."""
+        return False
+
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
         """What an index the inspector reports (``index``, read as ``spec``) is: an index, a unique

@@ -253,6 +253,9 @@ class MySQL(Database):
         return {str(name): (("mysql_charset", str(charset)), ("mysql_collate", str(collation)))
                 for name, charset, collation in conn.execute(query, {"schema": schema, "names": list(names)})}
 
+    def foreign_key_index(self, index: IndexSpec, foreign_keys: Sequence[ForeignKeySpec]) -> bool:
+        return _is_foreign_key_index(index, foreign_keys)
+
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
         import attrs
@@ -261,7 +264,7 @@ class MySQL(Database):
 
         if spec.name and "``" in spec.name:
             spec = attrs.evolve(spec, name=spec.name.replace("``", "`"))
-        if _is_foreign_key_index(spec, foreign_keys):
+        if self.foreign_key_index(spec, foreign_keys):
             return None
         if spec.unique and not spec.dialect_options and all(not e.expression for e in spec.elements):
             return UniqueSpec(spec.name, spec.columns)

@@ -211,7 +211,10 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
                 seen.add(unique.columns)
                 kept.append(unique)
         uniques = kept
-    indexes = [_normalize_index(i, table, d) for i in table.indexes]
+    # An index declared with a foreign key's name and columns is held as the index InnoDB makes
+    # for that key, which reflection leaves out: neither side has it (nova's fixed_ips).
+    indexes = [_normalize_index(i, table, d) for i in table.indexes
+               if not db.foreign_key_index(i, table.foreign_keys)]
     if db.uniques_are_indexes:
         indexes += [IndexSpec(u.name, tuple(IndexElement(c) for c in u.columns), unique=True) for u in uniques]
         uniques = []
