@@ -65,3 +65,25 @@ def test_on_mariadb_an_index_declared_with_its_foreign_key_s_name_and_columns_is
     ])
     check_everything(tmp_path, url, database_factory, "mariadb")
 
+
+def test_on_mariadb_a_table_renamed_with_keys_innodb_named_after_it_replays_as_it_ran(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """tacker's 22f5385a3d50: ``rename_table('attr', 'vnfd_attribute')``, whose foreign key attr_ibfk_1
+    InnoDB renames vnfd_attribute_ibfk_1 (the hook records that rename after the table's), then the
+    key dropped by the name the database reports. A replay (materialize, drill) of the table's rename
+    makes the names the ledger recorded, so the recorded rename of the key and the drop apply."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('tpl', sa.Column('id', sa.String(36), primary_key=True))",
+         "op.create_table('attr', sa.Column('id', sa.String(36), primary_key=True),"
+         " sa.Column('template_id', sa.String(36), nullable=False),"
+         " sa.ForeignKeyConstraint(['template_id'], ['tpl.id']))"],
+        ["op.rename_table('attr', 'vnfd_attribute')"],
+        ["for fk in sa.inspect(op.get_bind()).get_foreign_keys('vnfd_attribute'):",
+         "    op.drop_constraint(fk['name'], 'vnfd_attribute', type_='foreignkey')",
+         "op.alter_column('vnfd_attribute', 'template_id', new_column_name='vnfd_id',"
+         " existing_type=sa.String(36), nullable=False)",
+         "op.create_foreign_key(None, 'vnfd_attribute', 'tpl', ['vnfd_id'], ['id'])"],
+    ])
+    check_everything(tmp_path, url, database_factory, "mariadb")

@@ -39,7 +39,19 @@ class MySQLGenerator(DDLGenerator):
         table = self.table(before, op.old_table_name, op.schema)
         # An unqualified new name would move the table into the connection's current database.
         target = sa.Table(op.new_table_name, sa.MetaData(), schema=op.schema)
-        return [f"ALTER TABLE {self.format_table(table)} RENAME TO {self.format_table(target)}"]
+        rename = f"ALTER TABLE {self.format_table(table)} RENAME TO {self.format_table(target)}"
+        # InnoDB renames the foreign keys named <old>_ibfk_N with their table (to <new>_ibfk_N); the
+        # op keeps every name (the hook records InnoDB's renames as ops of their own after it), so
+        # those keys are dropped before the rename and made again under their names after it.
+        spec = before.table(op.old_table_name, op.schema)
+        renamed = [fk.name for fk in spec.foreign_keys if fk.name and fk.name.startswith(f"{op.old_table_name}_ibfk_")]
+        if not renamed:
+            return [rename]
+        after = before.apply(op)
+        moved = after.table(op.new_table_name, op.schema)
+        return ([self.compile(sa.schema.DropConstraint(self.constraint(before, spec, name))) for name in renamed]
+                + [rename]
+                + [self.compile(sa.schema.AddConstraint(self.constraint(after, moved, name))) for name in renamed])
 
     def create_index_sql(self, index: sa.Index) -> str:
         # A column with its order written as text (``sa.text("n DESC")``) is a key part, not an expression.
