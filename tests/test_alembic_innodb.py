@@ -23,7 +23,7 @@ def test_on_mariadb_a_foreign_key_replaced_under_another_name_keeps_the_old_keys
         ["op.drop_constraint('fk_container_status', 'amphora', type_='foreignkey')",
          "op.create_foreign_key('fk_amphora_status', 'amphora', 'provisioning_status', ['status'], ['name'])"],
     ])
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 def test_on_mariadb_an_alter_column_that_changes_nothing_alembic_knows_is_recorded_as_the_column_restated(
@@ -42,4 +42,4 @@ def test_on_mariadb_an_alter_column_that_changes_nothing_alembic_knows_is_record
          "    batch_op.alter_column('mode', existing_type=sa.VARCHAR(length=9), existing_nullable=True,"
          " autoincrement=False, existing_server_default=sa.text(\"'ENABLED'\"))"],
     ])
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")

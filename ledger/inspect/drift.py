@@ -168,15 +168,20 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
     return SchemaState(tables)
 
 
-def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> list[str]:
+def alembic_version_tables(conn: sa.Connection, schema: str | None = None,
+                           held: SchemaState | None = None) -> list[str]:
     """The tables that are Alembic version tables, whatever their name (``version_table=...``).
 
     Alembic makes one column, ``version_num``, and names its primary key ``<table>_pkc``; a
-    table of that one column is taken for one.
+    table of that one column is taken for one, unless ``held`` (the fold) has it: a table the
+    ledger recorded is the application's, whatever its shape (nova's initial revision copies
+    every table, Alembic's version table too, into a ``shadow_`` table of the same columns).
     """
     inspector = sa.inspect(conn)
     found = []
     for name in inspector.get_table_names(schema=schema):
+        if held is not None and (schema, name) in held.tables:
+            continue
         if name == "alembic_version" or "version" in name.lower():
             columns = [c["name"] for c in inspector.get_columns(name, schema=schema)]
             if columns == ["version_num"]:
@@ -187,7 +192,7 @@ def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> li
 def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None) -> SchemaState:
     """The live schema of ``config``'s database, without the ledger table and Alembic's version tables
     (nor the indexes MariaDB/MySQL make for foreign keys, unless ``held``, the fold, has them)."""
-    versions = {*IGNORED_TABLES, *alembic_version_tables(conn)}
+    versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
     live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *sorted(versions)))
     return without_foreign_key_indexes(live, held) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
 
