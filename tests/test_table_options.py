@@ -59,7 +59,7 @@ def _changed_and_replayed(tmp_path: Path, url: str, factory: Callable[[str], str
     assert _held(url, table) == before
     run_alembic(folder, url, "upgrade", "head")
     assert _held(url, table) == after
-    check_everything(tmp_path, url, factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, factory, "mariadb")
     return after
 
 
@@ -175,7 +175,6 @@ def test_on_mariadb_alter_column_without_auto_increment_is_recorded_and_compared
     with connected(url) as conn:
         conn.execute(sa.text("ALTER TABLE nodes MODIFY id INTEGER NOT NULL"))
         conn.commit()
-    scratch = database_factory("mariadb")
     code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
     assert code == 0 and json.loads(out)["passed"], out
-    check_everything(tmp_path, url, scratch, "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
