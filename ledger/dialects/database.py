@@ -371,6 +371,11 @@ class Database:
         :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
         return {}
 
+    def stored_table_options(self, options: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+        """A table's options (:meth:`table_options`, or as a migration declared them) in the one
+        spelling this database reports them, for comparing. Here: as they are."""
+        return options
+
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """The statement that drops a trigger, function, procedure or view ``name`` (as written)
         that SQL text created: its reverse. ``table``: a trigger's table; ``arguments``: a

@@ -9,7 +9,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import Grouping, TextClause
 
-from ops import AddColumnOp, AlterColumnOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
+from ops import AddColumnOp, AlterColumnOp, AlterTableOptionsOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
 from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
 from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
@@ -114,6 +114,32 @@ class MySQLGenerator(DDLGenerator):
         if new_name != old.name:
             return [f"ALTER TABLE {self.format_table(table)} CHANGE COLUMN {self.quote(old.name)} {spec}"]
         return [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN {spec}"]
+
+    @handles(AlterTableOptionsOp)
+    def alter_table_options(self, op: AlterTableOptionsOp, before: SchemaState) -> list[str]:
+        """``CONVERT TO CHARACTER SET``: the table's character set and collation, and those of the
+        columns that follow it. The columns the new state gives a character set or collation of their
+        own, and the TEXT columns (which CONVERT widens to hold as many characters in a wider character
+        set), are then written again as that state has them, so the database holds what the fold does
+        whichever order the changes come in."""
+        options = dict(op.options)
+        unknown = sorted(k for k in options if k.startswith("mysql_") and k not in ("mysql_charset", "mysql_collate"))
+        if unknown:
+            raise UnsupportedOperationError(f"{op.describe()}: no MySQL/MariaDB DDL for {', '.join(unknown)}")
+        charset, collate = options.get("mysql_charset"), options.get("mysql_collate")
+        if charset is None and collate is not None:
+            charset = str(collate).split("_", 1)[0]
+        after = before.apply(op)
+        table = self.table(after, op.table_name, op.schema)
+        prefix = f"ALTER TABLE {self.format_table(table)}"
+        statements = [f"{prefix} CONVERT TO CHARACTER SET {charset or 'DEFAULT'}"
+                      + (f" COLLATE {collate}" if collate is not None else "")]
+        for column in after.table(op.table_name, op.schema).columns:
+            kwargs = dict(column.type.kwargs)
+            type_sql = self.type_sql(table.c[column.name].type).upper()
+            if "charset" in kwargs or "collation" in kwargs or (type_sql.endswith("TEXT") and "JSON" not in type_sql):
+                statements.append(f"{prefix} MODIFY COLUMN {self.column_spec(table.c[column.name])}")
+        return statements
 
     @handles(CreatePrimaryKeyOp)
     def create_primary_key(self, op: CreatePrimaryKeyOp, before: SchemaState) -> list[str]:

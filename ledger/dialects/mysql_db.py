@@ -256,6 +256,17 @@ class MySQL(Database):
     def foreign_key_index(self, index: IndexSpec, foreign_keys: Sequence[ForeignKeySpec]) -> bool:
         return _is_foreign_key_index(index, foreign_keys)
 
+    def stored_table_options(self, options: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+        """Character sets and collations in lower case, ``utf8`` as ``utf8mb3`` (what MariaDB and
+        MySQL 8 report for the alias)."""
+        def stored(key: str, value: Any) -> Any:
+            if key not in ("mysql_charset", "mysql_collate") or not isinstance(value, str):
+                return value
+            value = value.lower()
+            return "utf8mb3" + value[4:] if value == "utf8" or value.startswith("utf8_") else value
+
+        return tuple((key, stored(key, value)) for key, value in options)
+
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
         import attrs
