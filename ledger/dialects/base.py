@@ -19,6 +19,7 @@ from ops import (
     AddColumnOp,
     AddConstraintOp,
     AlterColumnOp,
+    AlterTableOptionsOp,
     CreateIndexOp,
     CreateTableCommentOp,
     CreateTableOp,
@@ -369,6 +370,12 @@ class DDLGenerator:
         if not self.dialect.supports_comments:
             return []
         return [self.compile(sa.schema.DropTableComment(self.part(before, before.table(op.table_name, op.schema))))]
+
+    @handles(AlterTableOptionsOp)
+    def alter_table_options(self, op: AlterTableOptionsOp, before: SchemaState) -> list[str]:
+        """A table's options; here none: this database keeps no table options (MySQL/MariaDB's
+        character set and collation are its own generator's)."""
+        return []
 
     # -- columns -------------------------------------------------------------------------------
 
