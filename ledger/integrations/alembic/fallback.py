@@ -125,6 +125,11 @@ class FollowsLive:
                 reason += f"; {' '.join(str(apply_exc).split())}"
         elif ops == []:
             return  # the fold already holds what the database holds
+        self._needs_resync(what, reason, origin, captured)
+
+    def _needs_resync(self, what: str, reason: str, origin: str | None, captured: list[Captured]) -> None:
+        """Record what ran (``captured``) as irreversible ``execute`` events marked ``[needs re-sync]``:
+        the ledger does not follow the live schema from here until a later read-back finds a way."""
         texts = [text for item in captured for text in item.texts] or [dialects.unrendered_sql("", f"{what}: no SQL was seen")]
         for text in texts:
             self._append(lops.ExecuteSQLOp(text), self._message(

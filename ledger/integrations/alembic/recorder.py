@@ -18,7 +18,7 @@ import ops as lops
 from ops import InvalidOperationError, MigrateOperation, SchemaState
 
 from ledger import dialects
-from ledger.format.events import Actor, Event, fold_events
+from ledger.format.events import Actor, Event, fold_events, needs_resync
 from ledger.storage.db import dialect_of
 from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
@@ -403,6 +403,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         # Without a rebuild each operation runs the entries it queued: its own statements are those
         # (what it ran is recorded for it, not the whole flush); a rebuild runs them all as one.
         numbered = any(item.entry is not None for item in captured)
+        start = len(self.events)
         try:
             for op, origin, entries in pending:
                 own = [item for item in captured if item.entry in entries] if numbered else captured
@@ -419,22 +420,35 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         finally:
             self._shared_statements = False
         if rebuilt:
-            self._rebuilt_as_held(impl.schema, impl.table_name)
+            marked = any(needs_resync(event.message) for event in self.events[start:])
+            self._rebuilt_as_held(impl.schema, impl.table_name, [] if marked else captured)
 
-    def _rebuilt_as_held(self, schema: str | None, table: str) -> None:
+    def _rebuilt_as_held(self, schema: str | None, table: str, captured: list[Captured]) -> None:
         """Record what a batch rebuild changed beyond the block's ops: Alembic makes the table again
-        from its reflection, which loses what SQLAlchemy does not reflect (an index's ``DESC``)."""
+        from its reflection, which loses what SQLAlchemy does not reflect (an index's ``DESC``).
+
+        When no list of ops leads the fold there (or reading it back fails), the rebuild's
+        statements are recorded as what ran, marked ``[needs re-sync]`` (``_needs_resync``), unless
+        an op of the block already recorded them so (``captured`` empty)."""
+        what = f"alembic batch_alter_table({table})"
         try:
             self._lost_type_checks(schema, table)
-            follow = self._follow_live((schema, table)) or []
-        except Exception:  # noqa: BLE001 - recording never breaks a migration Alembic completed
-            return
-        for op in follow:
+            follow = self._follow_live((schema, table))
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            reason = f"reading the rebuilt table back failed: {' '.join(str(exc).split()) or type(exc).__name__}"
+            follow = None
+        else:
+            reason = "no list of operations leads the ledger to the table the rebuild made"
+        for op in follow or ():
             try:
                 self._apply(op, None, self._message(
                     f"{ADJUSTED} the batch rebuild of {table} made it again as the database now holds it"))
-            except Exception:  # noqa: BLE001
-                return
+            except Exception as exc:  # noqa: BLE001
+                reason = f"recording the rebuilt table failed: {' '.join(str(exc).split()) or type(exc).__name__}"
+                follow = None
+                break
+        if follow is None and captured:
+            self._needs_resync(what, reason, None, captured)
 
     def _record_ops(self, converted: list[MigrateOperation], origin: str | None,
                     captured: list[Captured]) -> None:
