@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import json
 import math
 import re
@@ -59,8 +60,12 @@ def _first_word(statement: str) -> str:
     return word.group(0).upper() if word else ""
 
 
+@functools.lru_cache(maxsize=1024)
 def classify(statement: str) -> str:
-    """``read`` (nothing changes), ``data``, ``schema`` (DDL) or ``other`` (e.g. a PL/pgSQL DO block)."""
+    """``read`` (nothing changes), ``data``, ``schema`` (DDL) or ``other`` (e.g. a PL/pgSQL DO block).
+
+    Cached: the hook classifies each statement a migration runs, and most are the same few
+    (an Alembic batch block reads its table with the same PRAGMAs each time)."""
     word = _first_word(statement)
     if word == "WITH":
         upper = statement.upper()

@@ -106,6 +106,8 @@ class Captures:
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
             self._before = (statement, self._table_digests(conn))
+        if classify(statement) != SCHEMA:
+            return  # not a DROP TYPE (a read, data work: most statements)
         found = schema_object(statement)
         if found is None or found[0] != "drop" or found[1].kind != "TYPE" or "," in statement:
             return
@@ -169,6 +171,8 @@ class Captures:
             self._yield_write_lock()
 
     def _same_connection(self, conn: Any) -> bool:
+        if conn is self.conn:
+            return True
         mine, theirs = self.conn.connection, conn.connection
         return conn is self.conn or getattr(mine, "dbapi_connection", mine) is getattr(theirs, "dbapi_connection", theirs)
 
