@@ -44,13 +44,16 @@ class FollowsLive:
         if changed is not None and not changed:
             return []  # the catalog shows no table changed
 
+        wanted = table[1].lower() if table is not None else None
+
         def touched(key: tuple[str | None, str]) -> bool:
-            if table is None:
+            if wanted is None:
                 return key[0] is None and (changed is None or key[1].casefold() in changed)
-            return key[0] == schema and key[1].lower() == table[1].lower()
+            return key[0] == schema and key[1].lower() == wanted
 
         fold = self.state
-        held = [t for k, t in fold.tables.items() if touched(k)] if table is not None and parts is not None else []
+        mine = {k for k in fold.tables if touched(k)}  # the fold's tables it reads
+        held = [fold.tables[k] for k in mine] if table is not None and parts is not None else []
         with self._quiet():
             live = None
             if len(held) == 1:
@@ -67,12 +70,12 @@ class FollowsLive:
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
-        kept = {k: t for k, t in fold.tables.items() if not touched(k)}
+        kept = {k: t for k, t in fold.tables.items() if k not in mine}
         live, dangling = _without_dangling_keys(live, kept)
         self._dangling |= dangling
         # compared table by table: the tables not touched are the fold's own on both sides
         touched_fold = fold if table is None and changed is None else SchemaState(
-            {k: t for k, t in fold.tables.items() if touched(k)})
+            {k: t for k, t in fold.tables.items() if k in mine})
         if drift(touched_fold, live, self.dialect) is None:
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
