@@ -875,7 +875,7 @@ def test_a_batch_primary_key_over_a_nullable_column_is_recorded_and_rolls_back(
     ])
     assert [e.op_type for e in hook_events(url)] == ["create_table", "drop_constraint", "alter_column",
                                                      "create_primary_key"]
-    check_everything(tmp_path, url, database_factory("sqlite"), "sqlite")
+    check_everything(tmp_path, url, database_factory, "sqlite")
 
 
 @st.composite
