@@ -254,6 +254,7 @@ def _make_converter() -> cattrs.Converter:
         plain = tuple(kind for kind in (bool, str, int) if kind in args)
         classes = [a for a in args if attrs.has(a) or a is AddConstraintOp]
         nested = conv.get_structure_hook(classes[0]) if len(classes) == 1 else None
+        options = pairs in args  # options or None: a table's options before a change, when known
 
         def union_hook(data: Any, _: Any) -> Any:
             if data is None:
@@ -262,6 +263,8 @@ def _make_converter() -> cattrs.Converter:
                 raise _Bad("unexpected null")
             if type(data) in plain:
                 return data
+            if options and (type(data) in (dict, tuple)):
+                return _pairs_in(data)
             if nested is not None and type(data) is dict:
                 return nested(data, classes[0])
             raise _Bad(f"unexpected {type(data).__name__} for {t}")
@@ -424,7 +427,11 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.
         names[f"k{i}"] = frozenset(a for a in args if a in _PLAIN)
         classes = [a for a in args if attrs.has(a) or a is AddConstraintOp]
         lines = [f"if type({v}) not in k{i}:"]
-        if len(classes) == 1:
+        if _PAIRS in args:  # options or null (a table's options before a change, when known)
+            names["_pairs_in"] = _pairs_in
+            lines += [f"    if type({v}) is not dict and type({v}) is not tuple:", f"        {bad}",
+                      f"    {v} = () if {v} == () else _pairs_in({v})"]
+        elif len(classes) == 1:
             lines += [f"    if type({v}) is not dict and type({v}) is not tuple:", f"        {bad}",
                       f"    {v} = {_call(classes[0], v, names, conv, i)}"]
         else:
@@ -482,7 +489,7 @@ def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, 
 #: op or spec class -> fields written only when they differ from their default.
 _OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
     AddColumnOp: ("insert_before", "_then"),
-    AlterColumnOp: ("postgresql_using",),
+    AlterColumnOp: ("postgresql_using", "modify_autoincrement", "existing_autoincrement"),
     DropColumnOp: ("_before", "_dependents"),
     # a constraint its database keeps without a name; SQLite's AUTOINCREMENT on a primary key
     PrimaryKeySpec: ("unnamed", "autoincrement"),
