@@ -199,3 +199,18 @@ def test_a_generated_column_without_persisted_is_made_again_as_the_server_makes_
          " sa.Column('n', sa.Integer, sa.Computed(\"coalesce(json_array_length(filter->'$.operationStates'),0)\")))"],
     ])
     check_everything(tmp_path, url, database_factory, "postgresql")
+
+
+@pytest.mark.filterwarnings("ignore:Computed column")
+def test_a_generated_column_of_a_parenthesized_list_is_the_row_postgresql_stores(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """tacker's c31f65e0d099: ``sa.Computed("(coalesce(decode(p->>'$.vnfProvider','escape')),0)")``, a
+    row of two values, which PostgreSQL stores as ``ROW(...)``: the same expression for verify and drill."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('f', sa.Column('id', sa.Integer, primary_key=True), sa.Column('p', sa.JSON()))"],
+        ["op.add_column('f', sa.Column('v', sa.VARCHAR(length=65535),"
+         " sa.Computed(\"(coalesce(decode(p->>'$.vnfProvider','escape')),0)\", persisted=True)))"],
+    ])
+    check_everything(tmp_path, url, database_factory, "postgresql")

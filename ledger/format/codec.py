@@ -48,6 +48,7 @@ __all__ = [
     "decode_record",
     "encode",
     "encode_record",
+    "encode_text",
     "from_payload",
     "register_op",
     "register_record",
@@ -84,6 +85,16 @@ _ENCODE = (
 def encode(op: MigrateOperation) -> bytes:
     """The canonical bytes of ``op``."""
     return canonical(to_payload(op))
+
+
+def encode_text(op: MigrateOperation) -> str:
+    """``encode(op)`` as text (what the ledger's payload column holds), without the bytes in between."""
+    if _ENCODE is None:
+        return encode(op).decode("utf-8")
+    text = "".join(_ENCODE(to_payload(op), 0))
+    if not text.isascii():
+        text.encode("utf-8")  # what cannot be written as UTF-8 (a lone surrogate) is refused, as encode refuses it
+    return text
 
 
 def _where(seq: int | None) -> str:
