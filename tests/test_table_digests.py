@@ -87,3 +87,46 @@ def postgresql_engine(database_factory: Callable[[str], str]) -> Iterator[sa.Eng
 @pytest.mark.parametrize("dialect", ["sqlite", "mysql"])
 def test_a_database_without_the_read_reports_none(dialect: str) -> None:
     assert dialects.database(dialect).table_digests(None) is None  # type: ignore[arg-type]
+
+
+#: statements that add or drop one constraint (``{t}``; ``{o}`` another table)
+CONSTRAINT_CHANGES = (
+    "ALTER TABLE {t} ADD CONSTRAINT {t}_positive CHECK (n > 0)",
+    "ALTER TABLE {t} ADD CONSTRAINT {t}_n_key UNIQUE (n)",
+    "ALTER TABLE {t} ADD CONSTRAINT {t}_o_fk FOREIGN KEY (n) REFERENCES {o} (id)",
+    "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {t}_positive",
+    "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {t}_n_key",
+    "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {t}_o_fk",
+    "ALTER TABLE {t} DROP CONSTRAINT {t}_pkey",
+    "CREATE UNIQUE INDEX ux_{t}_note ON {t} (note)",
+)
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@given(steps=st.lists(st.tuples(st.sampled_from(CONSTRAINT_CHANGES), st.sampled_from(TABLES), st.sampled_from(TABLES)),
+                      min_size=1, max_size=6))
+def test_the_constraint_names_read_are_those_reflection_reads(
+    postgresql_engine: sa.Engine, steps: list[tuple[str, str, str]]
+) -> None:
+    # The hook takes an ``ALTER TABLE t DROP CONSTRAINT c`` as the drop of the one constraint the
+    # fold holds that these names no longer hold: they must be the keys' and checks' names.
+    database = dialects.database("postgresql")
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        _make(conn)
+        conn.commit()
+        for template, table, other in steps:
+            try:
+                conn.exec_driver_sql(template.format(t=table, o=other))
+                conn.commit()
+            except sa.exc.DBAPIError:
+                conn.rollback()
+            for spec in reflect(conn).tables.values():
+                assert database.constraint_names(conn, spec.name) == {c.name for c in spec.constraints}, spec.name
+        assert database.constraint_names(conn, "missing") == frozenset()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "mysql"])
+def test_a_database_without_the_constraint_names_read_reports_none(dialect: str) -> None:
+    assert dialects.database(dialect).constraint_names(None, "t") is None  # type: ignore[arg-type]
