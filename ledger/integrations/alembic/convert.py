@@ -103,11 +103,14 @@ def _storable_column(column: sa.Column[Any], dialect: sa.Dialect) -> sa.Column[A
 
 def _table_spec(table: sa.Table, dialect: sa.Dialect) -> TableSpec:
     stored = [_storable_type(column.type, dialect) for column in table.columns]
-    if all(a is b for a, b in zip(stored, (c.type for c in table.columns))) and not (
-            dialect.supports_alter and any(isinstance(c, sa.ForeignKeyConstraint) and c.use_alter
+    if not (dialect.supports_alter and any(isinstance(c, sa.ForeignKeyConstraint) and c.use_alter
                                            for c in table.constraints)):
-        # the table as Alembic made it holds what the database got: read as it is (not copied)
-        return TableSpec.from_table(table, PLACEHOLDER_CONVENTION)
+        if all(a is b for a, b in zip(stored, (c.type for c in table.columns))):
+            # the table as Alembic made it holds what the database got: read as it is (not copied)
+            return TableSpec.from_table(table, PLACEHOLDER_CONVENTION)
+        if not table.kwargs.get("sqlite_autoincrement"):  # (which the columns' own types decide)
+            # the table as Alembic made it, each column with the type the database got
+            return TableSpec.from_table(table, PLACEHOLDER_CONVENTION, types=stored)
     # The copy's metadata has the naming convention of the one Alembic used, so that an index a
     # column makes (index=True) is named again as the database got it.
     copy = table.to_metadata(sa.MetaData(naming_convention=table.metadata.naming_convention))
