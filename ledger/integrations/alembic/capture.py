@@ -386,7 +386,7 @@ class Captures:
             self._write_events()
             defined: dict[tuple[str, str], str | None] = {}
             with self._quiet():
-                for event in self.store.events(self.conn, table_exists=True):
+                for event in self.store.events(self.conn, table_exists=True, op_type=lops.ExecuteSQLOp.op_tag):
                     if isinstance(event.op, lops.ExecuteSQLOp):
                         found = schema_object(event.op.sqltext)
                         if found is not None:
