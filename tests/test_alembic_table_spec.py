@@ -69,3 +69,25 @@ def test_the_spec_with_stored_types_is_that_of_a_copy_holding_them(
     assert [c.type.name for c in spec.columns][1:4] == ["DateTime", "Text", "Enum"]
     # Alembic's table (which create_table returns to the migration) keeps its own types
     assert isinstance(table.c.at.type, UtcDateTime)
+
+
+def test_the_index_or_constraint_alembic_built_to_run_an_operation_is_the_one_converted() -> None:
+    from types import SimpleNamespace
+
+    from alembic.operations import ops as aops
+    from alembic.runtime.migration import MigrationContext
+
+    from ledger.integrations.alembic.convert import _built, built_by_alembic
+
+    context = MigrationContext.configure(dialect_name="postgresql")
+    index = aops.CreateIndexOp("ix_t_a", "t", ["a"])
+    key = aops.CreateForeignKeyOp("fk_t_p", "t", "p", ["p_id"], ["id"])
+    with built_by_alembic(index) as built_index, built_by_alembic(key) as built_key:
+        made_index, made_key = index.to_index(context), key.to_constraint(context)
+    assert "to_index" not in vars(index) and "to_constraint" not in vars(key)  # Alembic's methods again
+    assert _built(index, "to_index", SimpleNamespace(_built=built_index, migration_context=context)) is made_index
+    assert _built(key, "to_constraint", SimpleNamespace(_built=built_key, migration_context=context)) is made_key
+    # built for another context (or not built): built again
+    other = SimpleNamespace(_built=built_key, migration_context=MigrationContext.configure(dialect_name="postgresql"))
+    assert _built(key, "to_constraint", other) is not made_key
+    assert _built(key, "to_constraint", SimpleNamespace(_built={}, migration_context=context)) is not made_key
