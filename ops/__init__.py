@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     )
     from .sql import ExecuteSQLOp
     from .state import SchemaState
-    from .table import CreateTableCommentOp, CreateTableOp, DropTableCommentOp, DropTableOp, RenameTableOp
+    from .table import AlterTableOptionsOp, CreateTableCommentOp, CreateTableOp, DropTableCommentOp, DropTableOp, RenameTableOp
 
 #: where each name of the package is defined
 _WHERE = {
@@ -83,6 +83,7 @@ _WHERE = {
     "register_type": "specs",
     "ExecuteSQLOp": "sql",
     "SchemaState": "state",
+    "AlterTableOptionsOp": "table",
     "CreateTableCommentOp": "table",
     "CreateTableOp": "table",
     "DropTableCommentOp": "table",
@@ -107,6 +108,7 @@ __all__ = [
     "AddColumnOp",
     "AddConstraintOp",
     "AlterColumnOp",
+    "AlterTableOptionsOp",
     "BatchOperations",
     "CheckSpec",
     "ColumnSpec",

@@ -207,13 +207,16 @@ def _default(value: Any) -> DefaultSpec | None | bool:
 @op_type("alter_column")
 @attrs.frozen
 class AlterColumnOp(MigrateOperation):
-    """Change a column's type, nullability, server default, comment or name.
+    """Change a column's type, nullability, server default, comment, name or autoincrement.
 
     ``modify_server_default`` and ``modify_comment`` are False for "no change" and None for
     "remove"; the ``existing_*`` values say what the column was (False/None: unknown) and are
     filled in by completion, which is what makes the op reversible. ``postgresql_using`` is the
     expression of PostgreSQL's ``USING`` clause for a type change (as in Alembic); it serves this
-    op only, never its reverse.
+    op only, never its reverse. ``modify_autoincrement`` (True, False or ``"auto"``; None: no
+    change) is the column's ``autoincrement`` afterwards: on MySQL/MariaDB whether it is
+    AUTO_INCREMENT (Alembic's ``autoincrement=``); completion fills ``existing_autoincrement``
+    when it is set, so that an op without it keeps its bytes.
     """
 
     table_name: str
@@ -229,12 +232,14 @@ class AlterColumnOp(MigrateOperation):
     modify_name: str | None = None
     modify_type: TypeSpec | None = None
     postgresql_using: str | None = None
+    modify_autoincrement: bool | str | None = None
+    existing_autoincrement: bool | str | None = None
 
     def has_changes(self) -> bool:
         return (
             self.modify_nullable is not None or self.modify_comment is not False
             or self.modify_server_default is not False or self.modify_name is not None
-            or self.modify_type is not None
+            or self.modify_type is not None or self.modify_autoincrement is not None
         )
 
     def reverse(self) -> AlterColumnOp:
@@ -245,6 +250,7 @@ class AlterColumnOp(MigrateOperation):
                 ("nullability", self.modify_nullable is not None, self.existing_nullable is not None),
                 ("server default", self.modify_server_default is not False, self.existing_server_default is not False),
                 ("comment", self.modify_comment is not False, self.existing_comment is not False),
+                ("autoincrement", self.modify_autoincrement is not None, self.existing_autoincrement is not None),
             )
             if changed and not known
         ]
@@ -265,6 +271,8 @@ class AlterColumnOp(MigrateOperation):
             modify_server_default=self.existing_server_default if self.modify_server_default is not False else False,
             modify_name=self.column_name if self.modify_name else None,
             modify_type=self.existing_type if self.modify_type is not None else None,
+            modify_autoincrement=self.existing_autoincrement if self.modify_autoincrement is not None else None,
+            existing_autoincrement=self.modify_autoincrement,
         )
 
     def to_diff_tuple(self) -> tuple[Any, ...]:
@@ -295,6 +303,9 @@ class AlterColumnOp(MigrateOperation):
                             self.modify_comment))
         if self.modify_name is not None:
             entries.append(("modify_name", *where, dict(existing), self.column_name, self.modify_name))
+        if self.modify_autoincrement is not None:
+            entries.append(("modify_autoincrement", *where, dict(existing), self.existing_autoincrement,
+                            self.modify_autoincrement))
         return tuple(entries)
 
     def complete(self, state: SchemaState) -> AlterColumnOp:
@@ -305,6 +316,7 @@ class AlterColumnOp(MigrateOperation):
             existing_server_default=column.server_default,
             existing_nullable=column.nullable,
             existing_comment=column.comment,
+            existing_autoincrement=column.autoincrement if self.modify_autoincrement is not None else None,
         )
 
     def altered(self, column: ColumnSpec) -> ColumnSpec:
@@ -316,7 +328,7 @@ class AlterColumnOp(MigrateOperation):
             column.nullable if self.modify_nullable is None else self.modify_nullable,
             column.server_default if self.modify_server_default is False else self.modify_server_default,  # type: ignore[arg-type]
             column.comment if self.modify_comment is False else self.modify_comment,  # type: ignore[arg-type]
-            column.autoincrement,
+            column.autoincrement if self.modify_autoincrement is None else self.modify_autoincrement,
             column.identity,
             column.computed,
         )
@@ -337,6 +349,8 @@ class AlterColumnOp(MigrateOperation):
             changes.append("drop comment" if self.modify_comment is None else f"comment {self.modify_comment!r}")
         if self.modify_name is not None:
             changes.append(f"rename to {self.modify_name}")
+        if self.modify_autoincrement is not None:
+            changes.append(f"autoincrement {self.modify_autoincrement}")
         if self.postgresql_using is not None:
             changes.append(f"using {self.postgresql_using}")
         return f"alter column {_full(self.table_name, self.schema)}.{self.column_name}: {', '.join(changes) or 'no change'}"
@@ -346,7 +360,8 @@ class AlterColumnOp(MigrateOperation):
                comment: Any = False, server_default: Any = False, new_column_name: str | None = None,
                type_: Any = None, existing_type: Any = None, existing_server_default: Any = False,
                existing_nullable: bool | None = None, existing_comment: Any = False,
-               postgresql_using: Any = None, **_kw: Any) -> AlterColumnOp:
+               postgresql_using: Any = None, autoincrement: bool | str | None = None,
+               existing_autoincrement: bool | str | None = None, **_kw: Any) -> AlterColumnOp:
         return cls(
             table_name, column_name, schema=schema,
             existing_type=_type(existing_type),
@@ -359,6 +374,8 @@ class AlterColumnOp(MigrateOperation):
             modify_name=new_column_name,
             modify_type=_type(type_),
             postgresql_using=None if postgresql_using is None else str(postgresql_using),
+            modify_autoincrement=autoincrement,
+            existing_autoincrement=existing_autoincrement if autoincrement is not None else None,
         )
 
     @classmethod
@@ -369,8 +386,8 @@ class AlterColumnOp(MigrateOperation):
         """Alter a column: ``op.alter_column("t", "x", nullable=False, type_=sa.String(80), ...)``.
 
         Takes Alembic's arguments: ``nullable``, ``comment``, ``server_default``,
-        ``new_column_name``, ``type_``, the ``existing_*`` values and ``postgresql_using`` (the
-        expression of PostgreSQL's ``USING`` clause for the type change).
+        ``new_column_name``, ``type_``, ``autoincrement``, the ``existing_*`` values and
+        ``postgresql_using`` (the expression of PostgreSQL's ``USING`` clause for the type change).
         """
         return operations.invoke(cls._build(table_name, column_name, schema, **kw))
 

@@ -444,6 +444,15 @@ class SchemaState:
         )
         return _state(self.tables.set(spec.key, changed), self._names, self.names_per)
 
+    def with_table_options(self, table: str, options: tuple[tuple[str, Any], ...],
+                           schema: str | None = None) -> SchemaState:
+        spec = self.table(table, schema)
+        changed = table_spec(
+            spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
+            spec.indexes, spec.comment, options,
+        )
+        return _state(self.tables.set(spec.key, changed), self._names, self.names_per)
+
     # -- folding -------------------------------------------------------------------------------
 
     def apply(self, op: MigrateOperation) -> SchemaState:

@@ -14,7 +14,9 @@ from .specs import TableSpec, unnamed_metadata
 if TYPE_CHECKING:
     from .state import SchemaState
 
-__all__ = ["CreateTableCommentOp", "CreateTableOp", "DropTableCommentOp", "DropTableOp", "RenameTableOp"]
+__all__ = [
+    "AlterTableOptionsOp", "CreateTableCommentOp", "CreateTableOp", "DropTableCommentOp", "DropTableOp", "RenameTableOp",
+]
 
 
 def _full(name: str, schema: str | None) -> str:
@@ -246,3 +248,59 @@ class DropTableCommentOp(MigrateOperation):
     def batch_drop_table_comment(cls, operations: BatchOperations, *, existing_comment: str | None | bool = False) -> Any:
         return operations.invoke(cls(operations.table_name, schema=operations.schema,
                                      existing_comment=existing_comment))
+
+
+Options = tuple[tuple[str, Any], ...]
+
+
+def _options(options: Any) -> Options:
+    return tuple(sorted((str(k), v) for k, v in (options.items() if isinstance(options, dict) else options)))
+
+
+@Operations.register_operation("alter_table_options")
+@BatchOperations.register_operation("alter_table_options", "batch_alter_table_options")
+@op_type("alter_table_options")
+@attrs.frozen
+class AlterTableOptionsOp(MigrateOperation):
+    """Change a table's options (:attr:`TableSpec.dialect_options`): on MySQL/MariaDB its character
+    set and collation (``mysql_charset``, ``mysql_collate``), as ``ALTER TABLE t CONVERT TO
+    CHARACTER SET ... COLLATE ...`` changes them. ``options`` are the table's options afterwards;
+    completion records the ones it had (``existing_options``; None: unknown), which makes the op
+    reversible. Alembic has no such op."""
+
+    table_name: str
+    options: Options = attrs.field(converter=_options)
+    schema: str | None = None
+    existing_options: Options | None = attrs.field(default=None, converter=lambda v: None if v is None else _options(v))
+
+    def reverse(self) -> AlterTableOptionsOp:
+        if self.existing_options is None:
+            raise IrreversibleError(f"{self.describe()}: the table's options before it are unknown")
+        return AlterTableOptionsOp(self.table_name, self.existing_options, schema=self.schema,
+                                   existing_options=self.options)
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("modify_table_options", self.schema, self.table_name, self.existing_options, self.options)
+
+    def complete(self, state: SchemaState) -> AlterTableOptionsOp:
+        return attrs.evolve(self, existing_options=state.table(self.table_name, self.schema).dialect_options)
+
+    def apply(self, state: SchemaState) -> SchemaState:
+        return state.with_table_options(self.table_name, self.options, self.schema)
+
+    def describe(self) -> str:
+        shown = ", ".join(f"{k}={v}" for k, v in self.options) or "the database's defaults"
+        return f"alter table {_full(self.table_name, self.schema)} options: {shown}"
+
+    @classmethod
+    def alter_table_options(cls, operations: AbstractOperations, table_name: str, *, schema: str | None = None,
+                            existing_options: Any = None, **options: Any) -> Any:
+        """Set a table's options: ``op.alter_table_options("t", mysql_charset="utf8mb4",
+        mysql_collate="utf8mb4_bin")``; those given are all the table has afterwards."""
+        return operations.invoke(cls(table_name, options, schema=schema, existing_options=existing_options))
+
+    @classmethod
+    def batch_alter_table_options(cls, operations: BatchOperations, *, existing_options: Any = None,
+                                  **options: Any) -> Any:
+        return operations.invoke(cls(operations.table_name, options, schema=operations.schema,
+                                     existing_options=existing_options))

@@ -322,6 +322,54 @@ HISTORIES: tuple[History, ...] = (
     History("designate", "designate==23.0.0", "designate/storage/sqlalchemy/alembic", shim="designate",
             render_as_batch=True, transaction_per_migration=True,
             copied=("designate/storage/sqlalchemy/alembic/legacy_utils.py", "designate/storage/sqlalchemy/types.py")),
+    # blazar-db-manage upgrade runs the whole history on an empty database (OpenStack's reservation
+    # service; its env.py: no naming convention, one transaction); its revisions import nothing of blazar but
+    # read ``sa.orm``, which its env.py imports (realworld/shims/blazar)
+    History("blazar", "blazar==18.0.0", "blazar/db/migration/alembic_migrations", shim="blazar"),
+    # cyborg-dbsync upgrade runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); a revision reads cyborg.common.constants (realworld/shims/cyborg)
+    History("cyborg", "openstack-cyborg==17.0.0", "cyborg/db/sqlalchemy/alembic", shim="cyborg"),
+    # ironic-inspector-dbsync upgrade runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); oslo.db's JSON types, oslo_utils' uuids and its introspection states
+    # stood in for (realworld/shims/ironic_inspector)
+    History("ironic-inspector", "ironic-inspector==12.5.0", "ironic_inspector/db/migrations", shim="ironic_inspector"),
+    # zaqar-sql-db-manage upgrade runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); its revisions import nothing of zaqar
+    History("zaqar", "zaqar==23.0.1", "zaqar/storage/sqlalchemy/migration/alembic_migrations"),
+    # senlin-manage db_sync runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction per revision); its legacy_utils and column types are copied, oslo's
+    # logger, jsonutils and time helpers and pytz's utc stood in for (realworld/shims/senlin)
+    History("senlin", "senlin==16.0.0", "senlin/db/sqlalchemy/alembic", shim="senlin", transaction_per_migration=True,
+            copied=("senlin/db/sqlalchemy/alembic/legacy_utils.py", "senlin/db/sqlalchemy/types.py")),
+    # fractal-server runs its whole history on an empty PostgreSQL database (the one database it supports;
+    # its env.py: render_as_batch=True, its models' naming convention, one transaction); two revisions
+    # import that naming convention (copied)
+    History("fractal-server", "fractal-server==2.26.0", "fractal_server/migrations", naming_convention=_JUPYTERHUB_CONVENTION,
+            render_as_batch=True, dialects=("postgresql",), copied=("fractal_server/migrations/naming_convention.py",)),
+    # magnum-db-manage upgrade runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); its JSON-as-text column types, its CONF, oslo_serialization and
+    # oslo_utils' uuids stood in for (realworld/shims/magnum)
+    History("magnum", "magnum==23.0.0", "magnum/db/sqlalchemy/alembic", shim="magnum"),
+    # mistral-db-manage upgrade head runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); its column types are copied, the helpers, states, clock and option
+    # its revisions read stood in for (realworld/shims/mistral)
+    History("mistral", "mistral==23.0.0", "mistral/db/sqlalchemy/migration/alembic_migrations", shim="mistral",
+            copied=("mistral/db/sqlalchemy/types.py",)),
+    # masakari-manage db sync runs the whole history on an empty database (its env.py: no naming
+    # convention, render_as_batch=True, one transaction); oslo.db's SoftDeleteInteger stood in for
+    # (realworld/shims/masakari)
+    History("masakari", "masakari==22.0.0", "masakari/db/sqlalchemy/migrations", shim="masakari", render_as_batch=True),
+    # nova-manage db sync and api_db sync run the whole histories of nova's two databases on empty ones
+    # (their env.py: no naming convention, render_as_batch=True, one transaction); nova.db.types (a
+    # TypeDecorator that is PostgreSQL's INET and a VARCHAR elsewhere) and the keypair type stood in for
+    # (realworld/shims/nova)
+    History("nova", "nova==34.0.0", "nova/db/main/migrations", shim="nova", render_as_batch=True),
+    History("nova-api", "nova==34.0.0", "nova/db/api/migrations", shim="nova", render_as_batch=True),
+    # tacker-db-manage upgrade head runs the whole history on an empty database (its env.py: no naming
+    # convention, one transaction); its column types and migration helpers are copied, oslo_serialization's
+    # jsonutils stood in for (realworld/shims/tacker)
+    History("tacker", "tacker==16.0.0", "tacker/db/migration/alembic_migrations", shim="tacker",
+            copied=("tacker/db/types.py", "tacker/db/migration/__init__.py")),
 )
 
 

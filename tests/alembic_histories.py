@@ -799,9 +799,11 @@ def live_schema(url: str) -> SchemaState:
         return without_foreign_key_indexes(state) if conn.dialect.name in ("mysql", "mariadb") else state
 
 
-def check_everything(tmp_path: Path, url: str, scratch: str, dialect: str) -> None:
+def check_everything(tmp_path: Path, url: str, make_database: Callable[[str], str], dialect: str) -> None:
     """After a hooked upgrade: the fold equals live, verify --live is clean, the ledger materialized
-    into ``scratch`` equals live, the drill passes, and rollback to base leaves no table."""
+    into a new ``dialect`` database from ``make_database`` (the ``database_factory`` fixture) equals
+    live, the drill passes, and rollback to base leaves no table."""
+    scratch = make_database(dialect)
     check_live_equals_fold(url)
     code, out = ledger_cli(url, tmp_path, "verify", "--live")
     assert code == 0, out

@@ -33,6 +33,7 @@ from ops import (
     OP_TYPES,
     AddColumnOp,
     AlterColumnOp,
+    AlterTableOptionsOp,
     CheckSpec,
     CreateCheckConstraintOp,
     CreateForeignKeyOp,
@@ -388,6 +389,22 @@ def _drop_table_comment(draw: Draw, state: SchemaState, portable: bool, irrevers
         return None
     existing = draw(st.sampled_from([False, table.comment]))
     return DropTableCommentOp(table.name, schema=table.schema, existing_comment=existing)
+
+
+#: table options as MySQL/MariaDB hold them (the database's defaults: none)
+_TABLE_OPTIONS = [(), (("mysql_charset", "utf8mb4"), ("mysql_collate", "utf8mb4_bin")),
+                  (("mysql_charset", "utf8mb3"), ("mysql_collate", "utf8mb3_general_ci"))]
+
+
+@register_op_strategy("alter_table_options")
+def _alter_table_options(draw: Draw, state: SchemaState, portable: bool,
+                         irreversible: bool) -> MigrateOperation | None:
+    table = _pick_table(draw, state)
+    if table is None:
+        return None
+    options = draw(st.sampled_from(_TABLE_OPTIONS))
+    existing = draw(st.sampled_from([None, table.dialect_options]))
+    return AlterTableOptionsOp(table.name, options, schema=table.schema, existing_options=existing)
 
 
 @register_op_strategy("execute")

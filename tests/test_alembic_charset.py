@@ -42,7 +42,7 @@ def test_on_mariadb_a_table_made_in_another_character_set_is_materialized_in_it(
     code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
     assert code == 0, out
     assert _charsets(scratch) == {"zones": "utf8mb3", "shared_zones": "utf8mb3"}
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 def test_on_mariadb_a_foreign_key_between_tables_of_a_changed_database_default_replays(

@@ -28,13 +28,14 @@ REVISIONS = {
 }
 
 
-def _project(folder: Path, *, version_table: str = "alembic_version") -> Path:
+def _project(folder: Path, *, version_table: str = "alembic_version",
+             revisions: dict[str, tuple[str | None, str]] = REVISIONS) -> Path:
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text(ENV_PY.format(naming=None, batch=False, version_table=version_table,
                                                  per_migration=False, autocommit=False, sqlite_foreign_keys=False),
                                        encoding="utf-8")
     (folder / "alembic.ini").write_text(ALEMBIC_INI.format(locations=""), encoding="utf-8")
-    for revision, (down, body) in REVISIONS.items():
+    for revision, (down, body) in revisions.items():
         (folder / "versions" / f"{revision}.py").write_text(
             f'"""{revision}"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = {revision!r}\n'
             f"down_revision = {down!r}\n\n\ndef upgrade():\n{textwrap.indent(textwrap.dedent(body), '    ')}\n\n"
@@ -107,6 +108,40 @@ def test_after_a_rollback_alembic_s_version_table_names_where_the_ledger_stands_
     assert "Running upgrade  -> r1, r1" in again.stderr and "Running upgrade r1 -> r2, r2" in again.stderr
     assert _versions(url, "shop_versions") == ["r2"]
     assert _tables(url, "schema_ledger", "shop_versions") == ["item", "shop"]
+    assert _ledger(tmp_path, url, "verify", "--live").returncode == 0
+
+
+#: nova's initial revision copies every table of the database into a shadow_ table, Alembic's
+#: version table too: a table of the one column version_num that the ledger records
+COPIES_THE_VERSION_TABLE = {
+    "r1": (None, """\
+        op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True))
+        meta = sa.MetaData()
+        meta.reflect(bind=op.get_bind(), only=["alembic_version"])
+        op.create_table("shadow_alembic_version", meta, *(c._copy() for c in meta.tables["alembic_version"].columns))
+    """),
+    "r2": ("r1", """\
+        op.add_column("shop", sa.Column("name", sa.String(40)))
+    """),
+}
+
+
+def test_a_table_the_ledger_recorded_is_the_application_s_whatever_its_shape(
+    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder = _project(tmp_path / "alembic", revisions=COPIES_THE_VERSION_TABLE)
+    url = database_factory(dialect)
+    upgraded = _alembic(folder, url, "upgrade", "heads")
+    assert upgraded.returncode == 0, upgraded.stderr
+    verify = _ledger(tmp_path, url, "verify", "--live")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    rollback = _ledger(tmp_path, url, "rollback", "--to", "base", "-q")
+    assert rollback.returncode == 0, rollback.stderr
+    assert _versions(url, "alembic_version") == []
+    assert _tables(url, "schema_ledger", "alembic_version") == []
+    again = _alembic(folder, url, "upgrade", "heads")
+    assert again.returncode == 0, again.stderr
+    assert _tables(url, "schema_ledger", "alembic_version") == ["shadow_alembic_version", "shop"]
     assert _ledger(tmp_path, url, "verify", "--live").returncode == 0
 
 

@@ -232,7 +232,7 @@ def test_a_batch_block_read_back_after_it_ran_records_each_of_its_changes_once(
     assert [e.op_type for e in events].count("drop_constraint") == 2
     from tests.alembic_histories import check_everything
 
-    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory, "postgresql")
 
 
 def test_an_index_named_like_the_one_mariadb_makes_for_a_foreign_key_stays_held_after_sql_ddl(
@@ -253,7 +253,7 @@ def test_an_index_named_like_the_one_mariadb_makes_for_a_foreign_key_stays_held_
     assert "drop_index" not in [e.op_type for e in events], [e.message for e in events]
     from tests.alembic_histories import check_everything
 
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 def test_a_batch_block_whose_dropped_column_took_a_foreign_key_records_each_drop_once(
@@ -282,7 +282,7 @@ def test_a_batch_block_whose_dropped_column_took_a_foreign_key_records_each_drop
     assert [e.op_type for e in events].count("drop_column") == 2
     from tests.alembic_histories import check_everything
 
-    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory, "postgresql")
 
 
 def test_a_drop_of_what_the_ledger_does_not_hold_in_a_batch_block_records_each_change_once(

@@ -41,7 +41,7 @@ def test_a_foreign_key_declared_on_an_added_column_is_recorded_and_rolled_back(
     live = live_schema(url).table("builders")
     assert "fk_builders_projectid" in {fk.name for fk in live.foreign_keys}
     assert len(live.foreign_keys) == len(columns)
-    check_everything(tmp_path, url, database_factory(dialect), dialect)
+    check_everything(tmp_path, url, database_factory, dialect)
 
 
 @pytest.mark.parametrize("how", ["create_table", "variant", "sql", "batch"])
@@ -73,4 +73,4 @@ def test_a_postgresql_serial_column_is_recorded_as_autoincrement_without_its_seq
         for table in [getattr(event.op, "table", None)] if event.op is not None else []:
             if table is not None:
                 assert all(c.server_default is None for c in table.columns), table
-    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory, "postgresql")

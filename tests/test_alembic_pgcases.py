@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.alembic_histories import check_live_equals_fold, hook_events, ledger_cli, table_names, upgrade_with_hook
+from tests.alembic_histories import (
+    check_everything,
+    check_live_equals_fold,
+    hook_events,
+    ledger_cli,
+    table_names,
+    upgrade_with_hook,
+)
 
 pytestmark = pytest.mark.postgresql
 
@@ -174,3 +181,36 @@ def test_an_alter_to_an_enum_whose_named_type_exists_is_recorded_as_the_type_kep
     code, output = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--allow-irreversible", "--json", "-q")
     assert json.loads(output)["failures"] == [], output
     assert "alter_column" not in [e.op_type for e in hook_events(url)]
+
+
+@pytest.mark.filterwarnings("ignore:Computed column")
+def test_a_generated_column_without_persisted_is_made_again_as_the_server_makes_it(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """tacker's vnf_lcm_filters: ``sa.Computed("decode(filter->>'...','escape')")`` without
+    ``persisted``. SQLAlchemy writes STORED for a server before PostgreSQL 18 (which has only
+    those) and nothing for 18 (VIRTUAL): materialize and drill compile for the server they run on."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('f', sa.Column('id', sa.Integer, primary_key=True),"
+         " sa.Column('filter', sa.JSON(), nullable=False),"
+         " sa.Column('states', sa.LargeBinary(length=65536),"
+         " sa.Computed(\"decode(filter->>'$.operationStates','escape')\")),"
+         " sa.Column('n', sa.Integer, sa.Computed(\"coalesce(json_array_length(filter->'$.operationStates'),0)\")))"],
+    ])
+    check_everything(tmp_path, url, database_factory, "postgresql")
+
+
+@pytest.mark.filterwarnings("ignore:Computed column")
+def test_a_generated_column_of_a_parenthesized_list_is_the_row_postgresql_stores(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """tacker's c31f65e0d099: ``sa.Computed("(coalesce(decode(p->>'$.vnfProvider','escape')),0)")``, a
+    row of two values, which PostgreSQL stores as ``ROW(...)``: the same expression for verify and drill."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('f', sa.Column('id', sa.Integer, primary_key=True), sa.Column('p', sa.JSON()))"],
+        ["op.add_column('f', sa.Column('v', sa.VARCHAR(length=65535),"
+         " sa.Computed(\"(coalesce(decode(p->>'$.vnfProvider','escape')),0)\", persisted=True)))"],
+    ])
+    check_everything(tmp_path, url, database_factory, "postgresql")

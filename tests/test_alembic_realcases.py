@@ -349,7 +349,7 @@ def test_a_unique_on_the_primary_key_columns_is_recorded_only_where_the_database
          "    batch_op.drop_constraint('model_pk', type_='primary')",
          "    batch_op.create_primary_key('model_pk', ['ws', 'name'])"],
     ], batch=True)
-    check_everything(tmp_path, url, database_factory(dialect), dialect)
+    check_everything(tmp_path, url, database_factory, dialect)
 
 
 def test_a_column_altered_from_one_enum_to_another_is_recorded_with_the_checks_alembic_swapped(
@@ -368,7 +368,7 @@ def test_a_column_altered_from_one_enum_to_another_is_recorded_with_the_checks_a
          "    batch_op.alter_column('status', type_=" + enum.format("'a', 'b', 'c'", "") + ", existing_type="
          + enum.format("'a', 'b'", ", name='status'") + ")"],
     ], batch=True)
-    check_everything(tmp_path, url, database_factory(dialect), dialect)
+    check_everything(tmp_path, url, database_factory, dialect)
 
 
 def test_an_index_on_columns_in_descending_order_written_as_text_is_recorded_and_replayed(
@@ -383,7 +383,7 @@ def test_an_index_on_columns_in_descending_order_written_as_text_is_recorded_and
          " sa.Column('name', sa.String(40)), sa.Column('major', sa.Integer()), sa.Column('minor', sa.Integer()))",
          "op.create_index('ix_version_latest', 'version', ['name', sa.text('major DESC'), sa.text('minor ASC')])"],
     ])
-    check_everything(tmp_path, url, database_factory(dialect), dialect)
+    check_everything(tmp_path, url, database_factory, dialect)
 
 
 def test_a_postgresql_enum_type_created_on_the_connection_is_recorded_with_its_drop_as_reverse(
@@ -434,7 +434,7 @@ def test_a_check_declared_on_a_column_is_recorded_with_its_table_or_its_added_co
         [f"op.add_column('item', sa.Column('m', sa.Integer(), sa.CheckConstraint('m < 100'{second}),"
          " nullable=True))"],
     ])
-    check_everything(tmp_path, url, database_factory(dialect), dialect)
+    check_everything(tmp_path, url, database_factory, dialect)
 
 
 def test_a_function_made_in_the_same_sql_text_as_a_column_change_does_not_hide_the_change(
@@ -469,7 +469,7 @@ def test_a_partial_unique_index_on_an_expression_of_a_free_column_is_recorded(
          " postgresql_where=sa.text('\"user\".state=\\'active\\''))",
          "op.drop_index('ix_active_email')"],
     ])
-    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory, "postgresql")
 
 
 def test_on_mariadb_a_drop_index_of_a_unique_constraint_and_the_reverse_are_recorded_as_what_they_dropped(
@@ -488,7 +488,7 @@ def test_on_mariadb_a_drop_index_of_a_unique_constraint_and_the_reverse_are_reco
          "op.create_unique_constraint('uq_rs_name_type', 'rs', ['name', 'type'])"],
     ])
     assert not any(e.op_type == "execute" for e in hook_events(url))
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 def test_on_mariadb_a_foreign_key_added_beside_another_on_its_columns_rolls_back(
@@ -510,7 +510,7 @@ def test_on_mariadb_a_foreign_key_added_beside_another_on_its_columns_rolls_back
          "op.create_foreign_key('ab_user_role_role_id_fkey', 'ab_user_role', 'ab_role', ['role_id'], ['id'],"
          " ondelete='CASCADE')"],
     ])
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 def test_a_serial_column_turned_into_text_is_replayed_without_its_sequence_default(
@@ -550,7 +550,7 @@ def test_a_primary_key_dropped_by_another_name_where_the_database_names_none_is_
     ], batch=True)
     events = hook_events(url)
     assert "execute" not in [e.op_type for e in events], [e.message for e in events]
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 def test_a_column_altered_to_a_named_enum_with_other_values_keeps_the_type_postgresql_holds(
@@ -566,7 +566,7 @@ def test_a_column_altered_to_a_named_enum_with_other_values_keeps_the_type_postg
         ["with op.batch_alter_table('trials') as batch_op:",
          f"    batch_op.alter_column('state', type_={new}, existing_type={old})"],
     ], batch=True)
-    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory, "postgresql")
 
 
 def test_a_unique_index_dropped_as_a_unique_constraint_is_recorded_as_the_drop_of_that_index(
@@ -585,7 +585,7 @@ def test_a_unique_index_dropped_as_a_unique_constraint_is_recorded_as_the_drop_o
     ])
     events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "create_index", "drop_index"], [e.message for e in events]
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 def test_a_mysql_trigger_with_an_if_block_is_one_statement_that_changes_no_table(
@@ -607,7 +607,7 @@ def test_a_mysql_trigger_with_an_if_block_is_one_statement_that_changes_no_table
     ])
     events = hook_events(url)
     assert [e.op_type for e in events] == ["create_table", "create_index", "execute"], [e.message for e in events]
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 def test_an_index_expression_naming_its_own_table_replays_and_compares_equal(
@@ -623,7 +623,7 @@ def test_an_index_expression_naming_its_own_table_replays_and_compares_equal(
          "op.create_index('ix_user_name', 'user', [sa.text('(CASE WHEN (\"user\".fullname IS NULL OR"
          " \"user\".fullname = \\'\\') THEN \"user\".name ELSE \"user\".fullname END)')])"],
     ])
-    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory, "postgresql")
 
 
 def test_a_unique_index_is_not_taken_for_a_dropped_one_when_the_live_table_is_read_on_mariadb(
@@ -646,7 +646,7 @@ def test_a_unique_index_is_not_taken_for_a_dropped_one_when_the_live_table_is_re
     ], batch=True)
     events = hook_events(url)
     assert "drop_index" not in [e.op_type for e in events], [e.message for e in events]
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 def test_a_constraint_dropped_by_the_name_the_naming_convention_was_given_is_dropped_as_the_database_named_it(
@@ -731,7 +731,7 @@ def test_a_table_declaring_an_enum_type_that_exists_gets_that_type_as_the_databa
          " sa.Column('backend', sa.Enum('AWS', 'GCP', 'LOCAL', name='backendtype')))",
          "op.add_column('backends', sa.Column('spare', sa.Enum('AWS', 'GCP', 'VAST', name='backendtype')))"],
     ])
-    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory, "postgresql")
 
 
 @pytest.mark.parametrize("drop", ["op.drop_column('job', 'error')", "op.drop_table('job')"])
@@ -775,7 +775,7 @@ def test_a_postgresql_enum_type_renamed_by_sql_is_held_by_its_new_name(
 def _everything_and_imported(tmp_path: Path, url: str, database_factory: Callable[[str], str]) -> None:
     """check_everything, no type left after the rollback, and the imported history applied to a new
     database, verified, rolled back to base and applied again."""
-    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory, "postgresql")
     with connected(url) as conn:
         assert conn.exec_driver_sql("SELECT typname FROM pg_type WHERE typtype = 'e'").all() == []
     imported = CliRunner().invoke(main, ["import-alembic", str(tmp_path / "alembic"), "--dialect", "postgresql",
@@ -816,4 +816,4 @@ def test_tables_a_revision_makes_on_another_connection_of_its_engine_are_recorde
     assert made == {"parent": ids[0], "child": ids[0]}, [e.message for e in events]
     assert not any(e.op_type == "execute" for e in events), [e.message for e in events]
     assert [e.op_type for e in events if e.revision == ids[1]] == ["add_column"]
-    check_everything(tmp_path, url, database_factory(dialect), dialect)
+    check_everything(tmp_path, url, database_factory, dialect)

@@ -22,4 +22,4 @@ def test_a_batch_rebuild_that_loses_the_checks_of_column_types_is_recorded_so(
         ["with op.batch_alter_table('images') as batch_op:",
          "    batch_op.drop_column('is_public')"],
     ], batch=True)
-    check_everything(tmp_path, url, database_factory("sqlite"), "sqlite")
+    check_everything(tmp_path, url, database_factory, "sqlite")

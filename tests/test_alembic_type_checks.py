@@ -37,7 +37,7 @@ def test_the_checks_of_column_types_keep_the_names_mariadb_numbered_them_by_afte
          "op.add_column('images', sa.Column('kind', sa.Enum('a', 'b', native_enum=False, create_constraint=True)))"],
         ["op.drop_column('images', 'deleted')"],
     ])
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")
 
 
 @st.composite
@@ -95,4 +95,4 @@ def test_a_type_change_between_types_with_their_own_check_is_recorded_once_on_ma
          "op.alter_column('t', 'kind', type_=sa.Enum('a', 'b', 'c', native_enum=False, create_constraint=True),"
          " existing_type=sa.Enum('a', 'b', native_enum=False, create_constraint=True))"],
     ])
-    check_everything(tmp_path, url, database_factory("mariadb"), "mariadb")
+    check_everything(tmp_path, url, database_factory, "mariadb")

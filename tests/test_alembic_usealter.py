@@ -27,7 +27,7 @@ def test_a_foreign_key_declared_use_alter_is_recorded_as_the_database_made_it(
         made = sa.inspect(conn).get_foreign_keys("forumgroups")
     # the oracle: the database (as Alembic alone leaves it) has the key only where CREATE TABLE held it
     assert len(made) == (1 if dialect == "sqlite" else 0), made
-    check_everything(tmp_path, db_url, database_factory(dialect), dialect)
+    check_everything(tmp_path, db_url, database_factory, dialect)
 
 
 def test_an_imported_history_with_a_use_alter_foreign_key_builds_the_schema_alembic_builds(

@@ -49,6 +49,8 @@ def _sample_ops() -> list[MigrateOperation]:
         op.create_check_constraint("ck_age", "customer", "age < 200")
         op.create_table_comment("order", "orders")
         op.drop_table_comment("order")
+        op.alter_table_options("order", mysql_charset="utf8mb4", mysql_collate="utf8mb4_bin")
+        op.alter_column("order", "id", existing_type=sa.Integer, autoincrement=False)
         op.rename_table("order", "purchase")
         op.drop_constraint("fk_order_customer_id_customer", "purchase", type_="foreignkey")
         op.drop_index("ix_lower_email", "customer")

@@ -222,7 +222,7 @@ def test_a_computed_column_goes_and_comes_back_with_the_column_it_names() -> Non
 
 
 def test_a_table_with_no_column_that_can_stay_is_created_again() -> None:
-    source = _state(sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer, autoincrement=False)))
+    source = _state(sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer, sa.Identity())))
     target = _state(sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer)))
     assert _kinds(check_diff(source, target)) == ["drop_table", "create_table"]
 

@@ -29,7 +29,7 @@ per_type = settings(suppress_health_check=[HealthCheck.filter_too_much, HealthCh
 
 def test_every_builtin_op_type_has_a_strategy() -> None:
     assert BUILTIN_TAGS == [
-        "add_column", "alter_column", "create_check_constraint", "create_foreign_key", "create_index",
+        "add_column", "alter_column", "alter_table_options", "create_check_constraint", "create_foreign_key", "create_index",
         "create_primary_key", "create_table", "create_table_comment", "create_unique_constraint",
         "drop_column", "drop_constraint", "drop_index", "drop_table", "drop_table_comment", "execute",
         "rename_table",

@@ -40,7 +40,7 @@ def test_unique_indexed_columns_through_the_hook_are_what_the_database_holds(
         ["op.add_column('p', sa.Column('code', sa.String(20), unique=True, index=True))",
          "op.rename_table('p', 'prompt')"],
     ])
-    check_everything(tmp_path, db_url, database_factory(dialect), dialect)
+    check_everything(tmp_path, db_url, database_factory, dialect)
 
 
 def test_an_index_option_for_a_column_the_index_does_not_hold_is_not_recorded(
@@ -62,4 +62,4 @@ def test_an_index_option_for_a_column_the_index_does_not_hold_is_not_recorded(
         "op.create_table('node', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('namespace', sa.String(50)))",
         "op.create_index('namespace_index', 'node', ['namespace'], postgresql_ops={'identifier': 'varchar_pattern_ops'})",
     ]])
-    check_everything(tmp_path, url, database_factory("postgresql"), "postgresql")
+    check_everything(tmp_path, url, database_factory, "postgresql")

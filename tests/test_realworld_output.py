@@ -26,6 +26,14 @@ def test_only_an_order_within_a_revision_is_an_order() -> None:
     assert _revisions_in_other_order(ALONE, ALONE + ["extra"]) is None
 
 
+def test_the_items_of_a_logged_set_in_another_order_are_an_order() -> None:
+    # a revision logs a list it built from a set (a table's foreign keys): the same words, in another order
+    listed = ALONE[:2] + ["dropped: ['fk_a', 'fk_b', 'fk_c']"] + ALONE[4:]
+    assert _revisions_in_other_order(listed, ALONE[:2] + ["dropped: ['fk_c', 'fk_a', 'fk_b']"] + ALONE[4:]) == ["r1"]
+    assert _revisions_in_other_order(listed, ALONE[:2] + ["dropped: ['fk_c', 'fk_a']"] + ALONE[4:]) is None
+    assert _revisions_in_other_order(listed, ALONE[:2] + ["dropped: ['fk_c', 'fk_a', 'fk_d']"] + ALONE[4:]) is None
+
+
 def _runs(*outputs: list[str]) -> Iterator[Ran]:
     return iter(Ran(0, "", "\n".join(lines)) for lines in outputs)
 

@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import attrs
-import sqlalchemy as sa
 
 from ledger.format.payload import from_payload, to_payload
 from ledger.integrations.alembic_import import import_alembic
@@ -33,6 +32,7 @@ from tests.alembic_histories import (
     write_env,
     write_history,
 )
+from tests.builders import engine_for
 
 # Revision 1 makes an AUTOINCREMENT table; revision 2 moves its sequence on (as arize-phoenix's
 # history does); revision 3 changes the table in a batch block (a rollback rebuilds it).
@@ -54,15 +54,11 @@ def _table_sql(url: str, table: str = "item") -> str:
 
 def _next_id(url: str) -> int:
     """The id SQLite gives the next row, after moving the sequence on as revision 2 does."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("INSERT INTO item (label) VALUES ('first')")
-            conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = 99 WHERE name = 'item'")
-            conn.exec_driver_sql("INSERT INTO item (label) VALUES ('next')")
-            return int(conn.exec_driver_sql("SELECT max(id) FROM item").scalar_one())
-    finally:
-        engine.dispose()
+    with engine_for(url) as engine, engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO item (label) VALUES ('first')")
+        conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = 99 WHERE name = 'item'")
+        conn.exec_driver_sql("INSERT INTO item (label) VALUES ('next')")
+        return int(conn.exec_driver_sql("SELECT max(id) FROM item").scalar_one())
 
 
 def test_a_rolled_back_and_upgraded_again_table_keeps_autoincrement(tmp_path: Path) -> None:
@@ -103,15 +99,11 @@ def test_verify_live_reports_a_table_that_lost_autoincrement(tmp_path: Path) -> 
     url, _ = sqlite_upgraded(tmp_path, HISTORY[:1])
     code, out = ledger_cli(url, tmp_path, "verify", "--live")
     assert code == 0, out
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("CREATE TABLE item_new (id INTEGER NOT NULL PRIMARY KEY, label VARCHAR(20))")
-            conn.exec_driver_sql("INSERT INTO item_new SELECT id, label FROM item")
-            conn.exec_driver_sql("DROP TABLE item")
-            conn.exec_driver_sql("ALTER TABLE item_new RENAME TO item")
-    finally:
-        engine.dispose()
+    with engine_for(url) as engine, engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE item_new (id INTEGER NOT NULL PRIMARY KEY, label VARCHAR(20))")
+        conn.exec_driver_sql("INSERT INTO item_new SELECT id, label FROM item")
+        conn.exec_driver_sql("DROP TABLE item")
+        conn.exec_driver_sql("ALTER TABLE item_new RENAME TO item")
     code, out = ledger_cli(url, tmp_path, "verify", "--live")
     assert code != 0
     assert "live schema differs from the ledger: drop primary constraint pk_item on item" in out
@@ -122,14 +114,10 @@ def test_verify_live_reports_a_table_that_lost_autoincrement(tmp_path: Path) -> 
 
 
 def test_reflection_reads_autoincrement_and_the_field_is_written_only_when_set() -> None:
-    engine = sa.create_engine("sqlite://")
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql('CREATE TABLE a ("id" integer PRIMARY KEY autoincrement, "autoincrement" TEXT)')
-            conn.exec_driver_sql("CREATE TABLE b (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'AUTOINCREMENT')")
-            live = reflect(conn)
-    finally:
-        engine.dispose()
+    with engine_for("sqlite://") as engine, engine.begin() as conn:
+        conn.exec_driver_sql('CREATE TABLE a ("id" integer PRIMARY KEY autoincrement, "autoincrement" TEXT)')
+        conn.exec_driver_sql("CREATE TABLE b (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'AUTOINCREMENT')")
+        live = reflect(conn)
     assert live.table("a").primary_key.autoincrement  # type: ignore[union-attr]
     assert not live.table("b").primary_key.autoincrement  # type: ignore[union-attr]
     assert compare(live, live, "sqlite") == []
@@ -157,22 +145,18 @@ def test_a_rebuild_writes_autoincrement_after_a_table_alike_without_it() -> None
                          primary_key=PrimaryKeySpec(f"pk_{name}", ("id",), autoincrement=autoincrement))
 
     state = SchemaState().apply(CreateTableOp(table("plain", False))).apply(CreateTableOp(table("counted", True)))
-    engine = sa.create_engine("sqlite://")
-    try:
-        with engine.connect() as conn:
-            gen = generator("sqlite", conn)  # one per run, as apply has
-            for op in (CreateTableOp(table("plain", False)), CreateTableOp(table("counted", True))):
-                execute(conn, ddl(op, SchemaState(), "sqlite", gen=gen))
-            for name in ("plain", "counted"):
-                op = AlterColumnOp(name, "n", modify_nullable=False, existing_type=TypeSpec.of("Integer"))
-                execute(conn, ddl(op, state, "sqlite", gen=gen))
-            state = state.apply(AlterColumnOp("plain", "n", modify_nullable=False)).apply(
-                AlterColumnOp("counted", "n", modify_nullable=False))
-            sql = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all())
-            assert "AUTOINCREMENT" in sql["counted"] and "AUTOINCREMENT" not in sql["plain"]
-            assert compare(state, reflect(conn), "sqlite") == []
-    finally:
-        engine.dispose()
+    with engine_for("sqlite://") as engine, engine.connect() as conn:
+        gen = generator("sqlite", conn)  # one per run, as apply has
+        for op in (CreateTableOp(table("plain", False)), CreateTableOp(table("counted", True))):
+            execute(conn, ddl(op, SchemaState(), "sqlite", gen=gen))
+        for name in ("plain", "counted"):
+            op = AlterColumnOp(name, "n", modify_nullable=False, existing_type=TypeSpec.of("Integer"))
+            execute(conn, ddl(op, state, "sqlite", gen=gen))
+        state = state.apply(AlterColumnOp("plain", "n", modify_nullable=False)).apply(
+            AlterColumnOp("counted", "n", modify_nullable=False))
+        sql = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all())
+        assert "AUTOINCREMENT" in sql["counted"] and "AUTOINCREMENT" not in sql["plain"]
+        assert compare(state, reflect(conn), "sqlite") == []
 
 
 def test_an_imported_revision_writes_autoincrement_and_records_it_again() -> None:

@@ -19,6 +19,7 @@ from ops import (
     AddColumnOp,
     AddConstraintOp,
     AlterColumnOp,
+    AlterTableOptionsOp,
     CreateIndexOp,
     CreateTableCommentOp,
     CreateTableOp,
@@ -33,8 +34,9 @@ from ops import (
     RenameTableOp,
     SchemaState,
 )
-from ops.specs import ColumnSpec, ConstraintSpec, IndexSpec, TableSpec, table_spec
+from ops.specs import ColumnSpec, ConstraintSpec, DefaultSpec, IndexSpec, TableSpec, table_spec
 
+from . import ddltext
 from .database import (
     DATABASES,
     Database,
@@ -277,6 +279,12 @@ class DDLGenerator:
         ddl_compiler = self.dialect.ddl_compiler(self.dialect, None)
         return ddl_compiler.get_column_default_string(column)  # type: ignore[no-any-return]
 
+    def default_text(self, default: DefaultSpec) -> str:
+        """A server default as DEFAULT writes it: what :meth:`default_sql` gives for a column with
+        ``default`` (SQLAlchemy writes it from the default alone), without building the column."""
+        return self.compiled(("default", default), lambda: str(
+            self.dialect.ddl_compiler(self.dialect, None).render_default_string(default.to_sa())))
+
     def index(self, state: SchemaState, table: TableSpec, index: IndexSpec) -> sa.Index:
         sa_table = self.part(state, table, index=index)
         for candidate in sa_table.indexes:
@@ -292,6 +300,9 @@ class DDLGenerator:
     def index_sql(self, state: SchemaState, table: TableSpec, index: IndexSpec) -> str:
         """``CREATE INDEX`` of ``index`` on ``table``, compiled once per distinct index in the generator's life."""
         # The statement names the table, the index's columns and expressions, and its options.
+        text = ddltext.create_index(self.dialect, table, index)
+        if text is not None:
+            return text
         return self.compiled(("create index", table.schema, table.name, index),
                              lambda: self.create_index_sql(self.index(state, table, index)))
 
@@ -339,8 +350,7 @@ class DDLGenerator:
 
     @handles(DropTableOp)
     def drop_table(self, op: DropTableOp, before: SchemaState) -> list[str]:
-        table = self.part(before, before.table(op.table_name, op.schema))
-        return [self.compile(sa.schema.DropTable(table))]
+        return [f"DROP TABLE {ddltext.table_sql(self.preparer, before.table(op.table_name, op.schema))}"]
 
     @handles(RenameTableOp)
     def rename_table(self, op: RenameTableOp, before: SchemaState) -> list[str]:
@@ -359,6 +369,12 @@ class DDLGenerator:
         if not self.dialect.supports_comments:
             return []
         return [self.compile(sa.schema.DropTableComment(self.part(before, before.table(op.table_name, op.schema))))]
+
+    @handles(AlterTableOptionsOp)
+    def alter_table_options(self, op: AlterTableOptionsOp, before: SchemaState) -> list[str]:
+        """A table's options; here none: this database keeps no table options (MySQL/MariaDB's
+        character set and collation are its own generator's)."""
+        return []
 
     # -- columns -------------------------------------------------------------------------------
 
@@ -383,8 +399,8 @@ class DDLGenerator:
         for dependent in op.dependents(before):
             statements += self.statements(dependent, before)
             before = dependent.apply(before)
-        table = self.part(before, before.table(op.table_name, op.schema))
-        return statements + [f"ALTER TABLE {self.format_table(table)} DROP COLUMN {self.quote(op.column_name)}"]
+        table = ddltext.table_sql(self.preparer, before.table(op.table_name, op.schema))
+        return statements + [f"ALTER TABLE {table} DROP COLUMN {self.quote(op.column_name)}"]
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
@@ -396,11 +412,17 @@ class DDLGenerator:
     def add_constraint(self, op: AddConstraintOp, before: SchemaState) -> list[str]:
         after = before.apply(op)
         spec = after.table(op.table_name, op.schema)
+        text = ddltext.add_constraint(self.dialect, after, spec, op.constraint.name)
+        if text is not None:
+            return [text]
         return [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, op.constraint.name)))]
 
     @handles(DropConstraintOp)
     def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:
         spec = before.table(op.table_name, op.schema)
+        text = ddltext.drop_constraint(self.dialect, spec, op.constraint_name)
+        if text is not None:
+            return [text]
         return [self.compile(sa.schema.DropConstraint(self.constraint(before, spec, op.constraint_name)))]
 
     @handles(CreateIndexOp)
@@ -412,6 +434,9 @@ class DDLGenerator:
     @handles(DropIndexOp)
     def drop_index(self, op: DropIndexOp, before: SchemaState) -> list[str]:
         spec, index = before.find_index(op.index_name, op.schema, op.table_name)
+        text = ddltext.drop_index(self.dialect, spec, index)
+        if text is not None:
+            return [text]
         return [self.compile(sa.schema.DropIndex(self.index(before, spec, index)))]
 
     # -- SQL -----------------------------------------------------------------------------------

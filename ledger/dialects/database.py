@@ -371,6 +371,11 @@ class Database:
         :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
         return {}
 
+    def stored_table_options(self, options: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+        """A table's options (:meth:`table_options`, or as a migration declared them) in the one
+        spelling this database reports them, for comparing. Here: as they are."""
+        return options
+
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """The statement that drops a trigger, function, procedure or view ``name`` (as written)
         that SQL text created: its reverse. ``table``: a trigger's table; ``arguments``: a
@@ -408,6 +413,12 @@ class Database:
         """(name, columns) of each unique constraint of one table, each as many times as the
         database holds it. Here: what the inspector reports."""
         return [(uq.get("name"), tuple(uq["column_names"])) for uq in inspector.get_unique_constraints(table, schema=schema)]
+
+    def foreign_key_index(self, index: IndexSpec, foreign_keys: Sequence[ForeignKeySpec]) -> bool:
+        """Whether ``index`` is, as far as the database shows, the index it makes for one of
+        ``foreign_keys`` (InnoDB's, named after the key, on its columns): an index declared with
+        that name and those columns is held the same way and is not told apart from it."""
+        return False
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:

@@ -9,7 +9,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import Grouping, TextClause
 
-from ops import AddColumnOp, AlterColumnOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
+from ops import AddColumnOp, AlterColumnOp, AlterTableOptionsOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
 from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
 from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
@@ -39,7 +39,19 @@ class MySQLGenerator(DDLGenerator):
         table = self.table(before, op.old_table_name, op.schema)
         # An unqualified new name would move the table into the connection's current database.
         target = sa.Table(op.new_table_name, sa.MetaData(), schema=op.schema)
-        return [f"ALTER TABLE {self.format_table(table)} RENAME TO {self.format_table(target)}"]
+        rename = f"ALTER TABLE {self.format_table(table)} RENAME TO {self.format_table(target)}"
+        # InnoDB renames the foreign keys named <old>_ibfk_N with their table (to <new>_ibfk_N); the
+        # op keeps every name (the hook records InnoDB's renames as ops of their own after it), so
+        # those keys are dropped before the rename and made again under their names after it.
+        spec = before.table(op.old_table_name, op.schema)
+        renamed = [fk.name for fk in spec.foreign_keys if fk.name and fk.name.startswith(f"{op.old_table_name}_ibfk_")]
+        if not renamed:
+            return [rename]
+        after = before.apply(op)
+        moved = after.table(op.new_table_name, op.schema)
+        return ([self.compile(sa.schema.DropConstraint(self.constraint(before, spec, name))) for name in renamed]
+                + [rename]
+                + [self.compile(sa.schema.AddConstraint(self.constraint(after, moved, name))) for name in renamed])
 
     def create_index_sql(self, index: sa.Index) -> str:
         # A column with its order written as text (``sa.text("n DESC")``) is a key part, not an expression.
@@ -102,6 +114,32 @@ class MySQLGenerator(DDLGenerator):
         if new_name != old.name:
             return [f"ALTER TABLE {self.format_table(table)} CHANGE COLUMN {self.quote(old.name)} {spec}"]
         return [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN {spec}"]
+
+    @handles(AlterTableOptionsOp)
+    def alter_table_options(self, op: AlterTableOptionsOp, before: SchemaState) -> list[str]:
+        """``CONVERT TO CHARACTER SET``: the table's character set and collation, and those of the
+        columns that follow it. The columns the new state gives a character set or collation of their
+        own, and the TEXT columns (which CONVERT widens to hold as many characters in a wider character
+        set), are then written again as that state has them, so the database holds what the fold does
+        whichever order the changes come in."""
+        options = dict(op.options)
+        unknown = sorted(k for k in options if k.startswith("mysql_") and k not in ("mysql_charset", "mysql_collate"))
+        if unknown:
+            raise UnsupportedOperationError(f"{op.describe()}: no MySQL/MariaDB DDL for {', '.join(unknown)}")
+        charset, collate = options.get("mysql_charset"), options.get("mysql_collate")
+        if charset is None and collate is not None:
+            charset = str(collate).split("_", 1)[0]
+        after = before.apply(op)
+        table = self.table(after, op.table_name, op.schema)
+        prefix = f"ALTER TABLE {self.format_table(table)}"
+        statements = [f"{prefix} CONVERT TO CHARACTER SET {charset or 'DEFAULT'}"
+                      + (f" COLLATE {collate}" if collate is not None else "")]
+        for column in after.table(op.table_name, op.schema).columns:
+            kwargs = dict(column.type.kwargs)
+            type_sql = self.type_sql(table.c[column.name].type).upper()
+            if "charset" in kwargs or "collation" in kwargs or (type_sql.endswith("TEXT") and "JSON" not in type_sql):
+                statements.append(f"{prefix} MODIFY COLUMN {self.column_spec(table.c[column.name])}")
+        return statements
 
     @handles(CreatePrimaryKeyOp)
     def create_primary_key(self, op: CreatePrimaryKeyOp, before: SchemaState) -> list[str]:

@@ -253,6 +253,20 @@ class MySQL(Database):
         return {str(name): (("mysql_charset", str(charset)), ("mysql_collate", str(collation)))
                 for name, charset, collation in conn.execute(query, {"schema": schema, "names": list(names)})}
 
+    def foreign_key_index(self, index: IndexSpec, foreign_keys: Sequence[ForeignKeySpec]) -> bool:
+        return _is_foreign_key_index(index, foreign_keys)
+
+    def stored_table_options(self, options: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+        """Character sets and collations in lower case, ``utf8`` as ``utf8mb3`` (what MariaDB and
+        MySQL 8 report for the alias)."""
+        def stored(key: str, value: Any) -> Any:
+            if key not in ("mysql_charset", "mysql_collate") or not isinstance(value, str):
+                return value
+            value = value.lower()
+            return "utf8mb3" + value[4:] if value == "utf8" or value.startswith("utf8_") else value
+
+        return tuple((key, stored(key, value)) for key, value in options)
+
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
         import attrs
@@ -261,7 +275,7 @@ class MySQL(Database):
 
         if spec.name and "``" in spec.name:
             spec = attrs.evolve(spec, name=spec.name.replace("``", "`"))
-        if _is_foreign_key_index(spec, foreign_keys):
+        if self.foreign_key_index(spec, foreign_keys):
             return None
         if spec.unique and not spec.dialect_options and all(not e.expression for e in spec.elements):
             return UniqueSpec(spec.name, spec.columns)

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateE
 from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, TypeSpec, sql_references
 
+from . import ddltext
 from .base import DDLGenerator, handles
 
 __all__ = ["PostgreSQLGenerator", "enum_types", "enums_in"]
@@ -54,11 +55,21 @@ def enum_types(state: SchemaState) -> dict[EnumKey, TypeSpec]:
     return found
 
 
-def _changed_enums(before: SchemaState, after: SchemaState) -> bool:
-    """Whether a table that differs between the two states uses a named ENUM type in either."""
+def _changed_enums(before: SchemaState, after: SchemaState, uses: dict[int, tuple[Any, bool]]) -> bool:
+    """Whether a table that differs between the two states uses a named ENUM type in either.
+    ``uses``: what is known of tables already looked at, by identity (a generator's run meets
+    the same table specs op after op)."""
     for one, other in ((before, after), (after, before)):
-        for key, table in one.tables.items():
-            if other.tables.get(key) is not table and any(True for c in table.columns for _ in _enums_in(c.type)):
+        others = dict(other.tables.pairs()).get  # built in C: a lookup per table is then cheap
+        for key, table in one.tables.pairs():
+            if others(key) is table:
+                continue
+            known = uses.get(id(table))
+            if known is None or known[0] is not table:
+                if len(uses) > 4096:
+                    uses.clear()
+                known = uses[id(table)] = (table, any(True for c in table.columns for _ in _enums_in(c.type)))
+            if known[1]:
                 return True
     return False
 
@@ -101,12 +112,16 @@ class PostgreSQLGenerator(DDLGenerator):
         # A type comes or goes only with a column of a table the op changed: when no changed table
         # uses a named ENUM, before or after, there is nothing to create or drop (scanning every
         # column of the schema for each op made apply quadratic in tables).
-        if not _changed_enums(before, after):
+        if not _changed_enums(before, after, self._enum_users):
             return main
         old, new = enum_types(before), enum_types(after)
         creates = [self.compile(CreateEnumType(spec.to_sa())) for key, spec in new.items()
                    if key not in old and not self._type_exists(key)]
         return creates + main
+
+    def __init__(self, dialect: sa.engine.Dialect, conn: sa.Connection | None = None) -> None:
+        super().__init__(dialect, conn)
+        self._enum_users: dict[int, tuple[Any, bool]] = {}
 
     def create_index_sql(self, index: sa.Index) -> str:
         if index.dialect_kwargs.get("postgresql_concurrently"):
@@ -156,9 +171,17 @@ class PostgreSQLGenerator(DDLGenerator):
         after = before.apply(op)
         old = before.column(op.table_name, op.column_name, op.schema)
         new = after.column(op.table_name, op.modify_name or op.column_name, op.schema)
-        table = self.part(after, after.table(op.table_name, op.schema), columns=(new.name,), key_context=True)
-        column = table.c[new.name]
-        prefix = f"ALTER TABLE {self.format_table(table)}"
+        spec = after.table(op.table_name, op.schema)
+        # The SQLAlchemy column (in the part of its table that decides its SERIAL) is built only
+        # for a change of type or comment; the rest is written from the specs.
+        made: list[sa.Column[Any]] = []
+
+        def sa_column() -> sa.Column[Any]:
+            if not made:
+                made.append(self.part(after, spec, columns=(new.name,), key_context=True).c[new.name])
+            return made[0]
+
+        prefix = f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)}"
         name = self.quote(new.name)
         statements = []
         if new.name != old.name:
@@ -173,21 +196,21 @@ class PostgreSQLGenerator(DDLGenerator):
             # SERIAL column's default draws from its sequence: a type that is no integer drops it
             # (as Alembic's server_default=None did), so the sequence can go.
             if old.server_default is not None or (
-                    self._serial_column(before, op) and not isinstance(column.type, sa.Integer)):
+                    self._serial_column(before, op) and not isinstance(sa_column().type, sa.Integer)):
                 statements.append(f"{prefix} ALTER COLUMN {name} DROP DEFAULT")
                 default_gone = True
-            type_sql = self.type_sql(column.type)
+            type_sql = self.type_sql(sa_column().type)
             statements.append(f"{prefix} ALTER COLUMN {name} TYPE {type_sql}{self._using(op, old, new, name, type_sql)}")
         if new.nullable != old.nullable:
             statements.append(f"{prefix} ALTER COLUMN {name} {'DROP' if new.nullable else 'SET'} NOT NULL")
         if new.server_default != old.server_default or default_gone:
             if new.server_default is not None:
-                statements.append(f"{prefix} ALTER COLUMN {name} SET DEFAULT {self.default_sql(column)}")
+                statements.append(f"{prefix} ALTER COLUMN {name} SET DEFAULT {self.default_text(new.server_default)}")
             elif not default_gone:
                 statements.append(f"{prefix} ALTER COLUMN {name} DROP DEFAULT")
         if new.comment != old.comment:
             construct = sa.schema.SetColumnComment if new.comment is not None else sa.schema.DropColumnComment
-            statements.append(self.compile(construct(column)))
+            statements.append(self.compile(construct(sa_column())))
         return statements
 
     def _serial_column(self, before: SchemaState, op: AlterColumnOp) -> bool:

@@ -436,6 +436,10 @@ class PostgreSQL(Database):
     def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
                         ) -> sa.engine.Dialect:
         dialect = super().compile_dialect(version, flavour, options)
+        if version is not None:
+            # What SQLAlchemy works out when it connects: before PostgreSQL 18 a generated column is
+            # STORED only, and "GENERATED ALWAYS AS (...)" must say so (tacker's vnf_lcm_filters).
+            dialect.supports_virtual_generated_columns = version >= (18,)
         preparer = dialect.identifier_preparer
         preparer.reserved_words = set(preparer.reserved_words) | _PG_RESERVED_TOO
         return dialect

@@ -21,6 +21,7 @@ from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, Tabl
 
 from ledger import dialects
 from ledger.project.config import Config
+from ledger.schema.comparison import stored_options
 from ledger.schema.diff import diff
 from ledger.schema.reflect import compare, normalize, reflect, without_type_checks
 from ledger.storage.db import dialect_of
@@ -79,10 +80,22 @@ def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
     if not differences:
         return None
     try:
-        ops = diff(_comparable(fold, dialect), _comparable(without_type_checks(live, fold, dialect), dialect))
+        ops = diff(*_options_held_by_both(_comparable(fold, dialect),
+                                          _comparable(without_type_checks(live, fold, dialect), dialect)))
     except LedgerError:
         ops = []  # a state that no op list can reach: compare's lines still say what differs
     return Drift(tuple(ops), tuple(differences))
+
+
+def _options_held_by_both(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:
+    """``a`` and ``b`` without the table options that only one side holds for a table (a table
+    made without them takes the database's defaults: not a difference, as compare has it)."""
+    def without(state: SchemaState, other: SchemaState) -> SchemaState:
+        bare = {k: attrs.evolve(t, dialect_options=()) for k, t in state.tables.items()
+                if t.dialect_options and not (k in other.tables and other.tables[k].dialect_options)}
+        return SchemaState({**state.tables, **bare}) if bare else state
+
+    return without(a, b), without(b, a)
 
 
 def _comparable(state: SchemaState, dialect: str) -> SchemaState:
@@ -90,9 +103,10 @@ def _comparable(state: SchemaState, dialect: str) -> SchemaState:
     unnamed item gets the same name on both sides, the fold's when the live side adopted it)."""
     normal = normalize(state, dialect, held_names=False)
     tables = {}
-    for key, table in normal.tables.items():
+    for raw, (key, table) in zip(state.tables.values(), normal.tables.items()):
         tables[key] = attrs.evolve(
             table,
+            dialect_options=stored_options(raw, dialect),  # the diff changes them where both sides hold them
             primary_key=named(table.primary_key, table.name) if table.primary_key else None,
             foreign_keys=tuple(named(i, table.name) for i in table.foreign_keys),
             uniques=tuple(named(i, table.name) for i in table.uniques),
@@ -154,15 +168,20 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
     return SchemaState(tables)
 
 
-def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> list[str]:
+def alembic_version_tables(conn: sa.Connection, schema: str | None = None,
+                           held: SchemaState | None = None) -> list[str]:
     """The tables that are Alembic version tables, whatever their name (``version_table=...``).
 
     Alembic makes one column, ``version_num``, and names its primary key ``<table>_pkc``; a
-    table of that one column is taken for one.
+    table of that one column is taken for one, unless ``held`` (the fold) has it: a table the
+    ledger recorded is the application's, whatever its shape (nova's initial revision copies
+    every table, Alembic's version table too, into a ``shadow_`` table of the same columns).
     """
     inspector = sa.inspect(conn)
     found = []
     for name in inspector.get_table_names(schema=schema):
+        if held is not None and (schema, name) in held.tables:
+            continue
         if name == "alembic_version" or "version" in name.lower():
             columns = [c["name"] for c in inspector.get_columns(name, schema=schema)]
             if columns == ["version_num"]:
@@ -173,7 +192,7 @@ def alembic_version_tables(conn: sa.Connection, schema: str | None = None) -> li
 def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None) -> SchemaState:
     """The live schema of ``config``'s database, without the ledger table and Alembic's version tables
     (nor the indexes MariaDB/MySQL make for foreign keys, unless ``held``, the fold, has them)."""
-    versions = {*IGNORED_TABLES, *alembic_version_tables(conn)}
+    versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
     live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *sorted(versions)))
     return without_foreign_key_indexes(live, held) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
 

@@ -138,7 +138,7 @@ def materialize(state: SchemaState, url: str, recorded_sql: Sequence[str] = ()) 
 
         dialect = dialects.dialect_name(conn)
         prepares = dialects.database(dialect).prepares_schema
-        statements = [s for s in recorded_sql if prepares(s)] + ddl_statements(state, _ddl_dialect(conn))
+        statements = [s for s in recorded_sql if prepares(s)] + ddl_statements(state, _ddl_dialect(conn), conn)
         if not dialects.transactional_ddl(dialect):
             for statement in statements:
                 with tx(conn):

@@ -297,6 +297,8 @@ class _Run:
     events: list[Event] = attrs.field(factory=list)
     #: Alembic version tables of the database (None: not looked for yet)
     version_tables: list[str] | None = None
+    #: the fold as the run goes (a table it holds is the application's, whatever its shape)
+    view: LedgerView | None = None
 
     def unit(self, group: Sequence[Revert], state: SchemaState) -> Unit[str | None]:
         """The executor's unit for ``group``: each step's reverse as the plan check completed it, while
@@ -329,7 +331,7 @@ class _Run:
         if self.version_tables is None:
             from ledger.inspect.drift import alembic_version_tables
 
-            self.version_tables = alembic_version_tables(conn)
+            self.version_tables = alembic_version_tables(conn, held=self.view.state if self.view is not None else None)
         if not self.version_tables:
             return  # no Alembic version table to follow: the revisions in effect are not worked out
         applied = applied_revisions(self.events)
@@ -467,7 +469,7 @@ def rollback(
             # table is held while waiting for the applier lock another run holds (a MariaDB deadlock).
             conn.rollback()
         ledger = _Ledger()
-        run = _Run(planner, why, conn, sql_only, ledger.events)
+        run = _Run(planner, why, conn, sql_only, ledger.events, view=ledger.view)
         journal = Journal(conn, store, actor, ledger.view, sql_only=sql_only,
                           deferred=not sql_only and dialects.transactional_ddl(dialect), keep=ledger.events.extend)
         executor = Executor[str | None](journal, dialect, WORDING, after_unit=run.follow_alembic)

@@ -5,19 +5,23 @@
 normalizes an expected state (the fold) and a live one (:func:`ledger.schema.reflect.reflect`) and names
 every difference. ``compare(a, b, d) == []`` exactly when ``normalize(a, d) == normalize(b, d)``,
 except for the CHECK constraints that Boolean and Enum types create, which only ``compare`` can
-discount (it needs the declared types).
+discount (it needs the declared types), and for table options, which ``compare`` compares only
+where both sides hold them.
 
 What each database keeps, and so what is and is not compared there:
 
 Every dialect
     Types are compared by the DDL type they compile to, after the server's own rewrites
     (below); driver-only arguments (``asdecimal``, ``as_uuid``, ``none_as_null``, ...) do not
-    reach DDL and are not compared. Collations and character sets are not compared.
-    Server defaults, CHECK conditions, index expressions and partial-index conditions are
+    reach DDL and are not compared. Column collations and character sets are not compared.
+    Table options (MySQL/MariaDB's character set and collation) are compared where both sides
+    hold them (not part of :func:`normalize`). Server defaults, CHECK conditions, index
+    expressions and partial-index conditions are
     compared as canonical SQL (:mod:`ledger.schema.sqltext`): casts, redundant parentheses, case and
     quoting of names, spelling of numbers and ``now()``/``CURRENT_TIMESTAMP`` do not count.
     A primary-key column is NOT NULL. ``autoincrement`` is not compared (no database reports
-    the flag as declared; MySQL/MariaDB report AUTO_INCREMENT, see below). ``NO ACTION`` is no action; an empty comment is no comment.
+    the flag as declared) except where the database reports which column auto-increments
+    (MySQL/MariaDB's AUTO_INCREMENT, see below). ``NO ACTION`` is no action; an empty comment is no comment.
     Column order is compared.
 
 PostgreSQL
@@ -44,9 +48,10 @@ MySQL / MariaDB (dialect ``"mysql"``)
     unique indexes); the index the server adds for a foreign key is not a user index. Index
     sort order, deferrable and MATCH are not kept; ``RESTRICT`` is the default action.
     Identity columns are not kept (AUTO_INCREMENT is autoincrement). Which column is
-    AUTO_INCREMENT is not compared yet: reflection records it, but the ledger has no op that
-    changes it, so an ``alter_column`` whose MODIFY drops it (``autoincrement=False``) is not
-    followed. A computed column is
+    AUTO_INCREMENT is compared: the one SQLAlchemy's rules pick from the ``autoincrement``
+    flags (``alter_column(..., autoincrement=False)`` changes the flag). The table's
+    character set and collation are compared where both sides hold them; ``utf8`` is
+    ``utf8mb3``. A computed column is
     VIRTUAL unless persisted. Expression indexes exist on MySQL 8 only. In conditions, TRUE
     and FALSE are 1 and 0, and ``flag`` is ``flag <> 0`` (the server writes it so). Foreign
     keys are read from information_schema (SQLAlchemy's reading of SHOW CREATE TABLE loses
@@ -193,6 +198,16 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     db = _db(d)
     pk_columns = set(table.primary_key.columns) if table.primary_key else set()
     columns = tuple(normalize_column(c, c.name in pk_columns, d) for c in table.columns)
+    if db.reports_autoincrement:
+        # the one column the database auto-increments (MySQL/MariaDB's AUTO_INCREMENT), as
+        # SQLAlchemy's rules pick it from the flags: True there, False elsewhere (a table
+        # normalized already keeps its flags)
+        if all(c.type.name == DDL_TYPE for c in table.columns):
+            flags = [c.autoincrement for c in table.columns]
+        else:
+            auto = auto_incremented_column(table)
+            flags = [c.name == auto for c in table.columns]
+        columns = tuple(attrs.evolve(n, autoincrement=f) for f, n in zip(flags, columns))
     primary_key = None
     if table.primary_key is not None:
         # SQLite writes an AUTOINCREMENT key in its column, where it takes no constraint name
@@ -211,7 +226,10 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
                 seen.add(unique.columns)
                 kept.append(unique)
         uniques = kept
-    indexes = [_normalize_index(i, table, d) for i in table.indexes]
+    # An index declared with a foreign key's name and columns is held as the index InnoDB makes
+    # for that key, which reflection leaves out: neither side has it (nova's fixed_ips).
+    indexes = [_normalize_index(i, table, d) for i in table.indexes
+               if not db.foreign_key_index(i, table.foreign_keys)]
     if db.uniques_are_indexes:
         indexes += [IndexSpec(u.name, tuple(IndexElement(c) for c in u.columns), unique=True) for u in uniques]
         uniques = []
@@ -467,6 +485,7 @@ def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]
     lines: list[str] = []
     keys = sorted(set(expected_n.tables) | set(live_n.tables), key=lambda k: (k[0] or "", k[1]))
     raw_tables = {(t.schema, _name(t.name, d)): t for t in expected.tables.values()}
+    raw_live = {(t.schema, _name(t.name, d)): t for t in live.tables.values()}
     for key in keys:
         want, have = expected_n.tables.get(key), live_n.tables.get(key)
         where = _where(key)
@@ -481,7 +500,23 @@ def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]
             # return to its place there, so column order is not a difference on PostgreSQL.
             lines.extend(table_differences(want, _without_implied(have, want, implied, d),
                                             order=_db(d).keeps_column_order))
+            lines.extend(_option_differences(raw, raw_live.get(key), d))
     return lines
+
+
+def stored_options(table: TableSpec, dialect: str) -> tuple[tuple[str, Any], ...]:
+    """``table``'s options (:attr:`TableSpec.dialect_options`) as the database reports them."""
+    return _db(_dialect(dialect)).stored_table_options(table.dialect_options)
+
+
+def _option_differences(want: TableSpec | None, have: TableSpec | None, d: str) -> list[str]:
+    """The table options (MySQL/MariaDB's character set and collation) that both sides hold and
+    that differ: a table recorded before they were, or made where the database keeps none, has none."""
+    if want is None or have is None or not want.dialect_options or not have.dialect_options:
+        return []
+    a, b = dict(stored_options(want, d)), dict(stored_options(have, d))
+    return [f"table {want.fullname}: {key} expected {a[key]}, live {b[key]}"
+            for key in sorted(a.keys() & b.keys()) if a[key] != b[key]]
 
 
 def _where(key: tuple[str | None, str]) -> str:

@@ -8,8 +8,8 @@
    dropping one of its foreign keys first);
 3. indexes and the other constraints that go away or change are dropped, which frees their
    names for what comes later;
-4. columns are altered (type, nullability, server default, comment) and dropped, table
-   comments set;
+4. columns are altered (type, nullability, server default, comment, autoincrement) and
+   dropped, table comments and options set;
 5. columns are added, then primary keys, unique and check constraints and indexes;
 6. new tables are created, referenced tables first, with their foreign keys inline unless
    they point at a table created later (tables that reference each other);
@@ -18,10 +18,10 @@
 Renames are not guessed: a renamed table is a drop and a create, a renamed column a drop and
 an add. Columns keep the target's order: the columns that stay are a longest common
 subsequence of both orders, and a new column is added before the next column that stays
-(``insert_before``). A column that would have to move, or whose identity, computed
-expression or autoincrement flag changes (which no ALTER here expresses), is dropped and
-added again; a table none of whose columns can stay is dropped and created again. Checks,
-indexes and computed columns whose SQL names a dropped column go and come back with it.
+(``insert_before``). A column that would have to move, or whose identity or computed
+expression changes (which no ALTER here expresses), is dropped and added again; a table none
+of whose columns can stay is dropped and created again. Checks, indexes and computed columns
+whose SQL names a dropped column go and come back with it.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import attrs
 from ops import (
     AddColumnOp,
     AlterColumnOp,
+    AlterTableOptionsOp,
     CreateCheckConstraintOp,
     CreateForeignKeyOp,
     CreateIndexOp,
@@ -130,15 +131,14 @@ def _ref_key(fk: ForeignKeySpec, owner: TableSpec) -> TableKey:
 
 def _same_column_kind(a: ColumnSpec, b: ColumnSpec) -> bool:
     """True when ``a`` can become ``b`` through ALTER COLUMN (what AlterColumnOp can change)."""
-    return (a.autoincrement, a.identity, a.computed) == (b.autoincrement, b.identity, b.computed)
+    return (a.identity, a.computed) == (b.identity, b.computed)
 
 
 def _kept_columns(old: TableSpec, new: TableSpec) -> tuple[str, ...]:
     """The most columns that can stay as they are: a longest common subsequence of both orders.
 
     The others are dropped and added (before the next column that stays), which keeps the
-    target's order. A column that changes kind (identity, computed, autoincrement) cannot
-    stay, nor can a computed column whose expression names a column that goes.
+    target's order. A column that changes kind (identity, computed) cannot stay, nor can a computed column whose expression names a column that goes.
     """
     olds = {c.name: c for c in old.columns}
     a = [c.name for c in old.columns if (n := new.column(c.name)) is not None and _same_column_kind(c, n)]
@@ -344,6 +344,9 @@ class _Planner:
                     self.emit(DropTableCommentOp(name, schema=schema))
                 else:
                     self.emit(CreateTableCommentOp(name, plan.new.comment, schema=schema))
+            if plan.old.dialect_options != plan.new.dialect_options:
+                # after the columns' own changes: the columns that follow the table's character set follow it
+                self.emit(AlterTableOptionsOp(name, plan.new.dialect_options, schema=schema))
 
     def add_columns(self) -> None:
         for key in sorted(self.altered, key=_sort_key):
@@ -415,4 +418,6 @@ def _alter(table: str, schema: str | None, old: ColumnSpec, new: ColumnSpec) -> 
         changes["modify_server_default"] = new.server_default
     if old.comment != new.comment:
         changes["modify_comment"] = new.comment
+    if old.autoincrement != new.autoincrement:
+        changes["modify_autoincrement"] = new.autoincrement
     return AlterColumnOp(table, old.name, schema=schema, **changes)

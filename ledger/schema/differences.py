@@ -55,7 +55,7 @@ def _column_differences(what: str, want: ColumnSpec, have: ColumnSpec) -> list[s
     if want.server_default != have.server_default:
         lines.append(f"{what}: server default expected {_default(want.server_default)}, "
                      f"live {_default(have.server_default)}")
-    for field in ("comment", "identity", "computed"):
+    for field in ("comment", "identity", "computed", "autoincrement"):
         a, b = getattr(want, field), getattr(have, field)
         if a != b:
             lines.append(f"{what}: {field} expected {_show(a)}, live {_show(b)}")

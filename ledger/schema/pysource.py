@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ops import (
     AddColumnOp,
     AlterColumnOp,
+    AlterTableOptionsOp,
     CreateCheckConstraintOp,
     CreateForeignKeyOp,
     CreateIndexOp,
@@ -275,6 +276,14 @@ def _drop_table_comment(op: DropTableCommentOp, imports: _Imports) -> str:
                  _existing_comment(op.existing_comment) + _schema_kw(op.schema))
 
 
+@python_renderer(AlterTableOptionsOp)
+def _alter_table_options(op: AlterTableOptionsOp, imports: _Imports) -> str:
+    kwargs = [(key, _lit(value)) for key, value in op.options]
+    if op.existing_options is not None:
+        kwargs.append(("existing_options", _lit(dict(op.existing_options))))
+    return _call("op.alter_table_options", [_str(op.table_name)], kwargs + _schema_kw(op.schema))
+
+
 @python_renderer(AddColumnOp)
 def _add_column(op: AddColumnOp, imports: _Imports) -> str:
     column = _column_py(op.column, imports)
@@ -313,6 +322,10 @@ def _alter_column(op: AlterColumnOp, imports: _Imports) -> str:
     if op.existing_server_default is not False:
         kwargs.append(("existing_server_default", _default_py(op.existing_server_default, imports)))  # type: ignore[arg-type]
     kwargs += _existing_comment(op.existing_comment)
+    if op.modify_autoincrement is not None:
+        kwargs.append(("autoincrement", _lit(op.modify_autoincrement)))
+        if op.existing_autoincrement is not None:
+            kwargs.append(("existing_autoincrement", _lit(op.existing_autoincrement)))
     return _call("op.alter_column", [_str(op.table_name), _str(op.column_name)], kwargs + _schema_kw(op.schema))
 
 

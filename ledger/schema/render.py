@@ -92,18 +92,20 @@ def _choices() -> tuple[str, ...]:
     return choices()
 
 
-def _generator(name: str) -> DDLGenerator:
-    """The database's DDL generator for ``name``, the one apply uses, offline."""
+def _generator(name: str, conn: sa.Connection | None = None) -> DDLGenerator:
+    """The database's DDL generator for ``name``, the one apply uses: for the server of ``conn``
+    (its version), else offline."""
     from ledger import dialects
 
     try:
-        return dialects.generator(name)
+        return dialects.generator(name, conn)
     except dialects.UnsupportedDialectError:
         raise RenderError(f"unknown dialect {name!r}: expected one of {', '.join(dialects.choices())}") from None
 
 
-def ddl_statements(state: SchemaState, dialect: str) -> list[str]:
-    """The statements that create ``state`` on an empty ``dialect`` database, without ``;``.
+def ddl_statements(state: SchemaState, dialect: str, conn: sa.Connection | None = None) -> list[str]:
+    """The statements that create ``state`` on an empty ``dialect`` database, without ``;``
+    (compiled for the server of ``conn`` when given, as apply compiles them).
 
     Tables come in dependency order with their foreign keys inline; foreign keys of tables
     that reference each other follow as ``ALTER TABLE ... ADD CONSTRAINT`` (SQLite, which has
@@ -114,7 +116,7 @@ def ddl_statements(state: SchemaState, dialect: str) -> list[str]:
     """
     from ledger.dialects import UnsupportedOperationError
 
-    gen = _generator(dialect)
+    gen = _generator(dialect, conn)
     compiler = gen.dialect
     metadata = gen.metadata(state)
     tables = [metadata.tables[key] for key in sorted(metadata.tables)]

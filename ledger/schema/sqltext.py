@@ -3,7 +3,7 @@ what was declared.
 
 Servers rewrite the SQL they keep: PostgreSQL adds casts and parentheses (``(price >=
 (0)::numeric)``), turns ``IN (...)`` into ``= ANY (ARRAY[...])`` (``IN (v)`` into ``= v``),
-``BETWEEN`` into two comparisons and ``LIKE`` into ``~~``; MariaDB quotes names with backticks and lowercases
+``BETWEEN`` into two comparisons, ``(a, b)`` into ``ROW(a, b)`` and ``LIKE`` into ``~~``; MariaDB quotes names with backticks and lowercases
 keywords; everyone quotes mixed-case names. :func:`canonical_sql` undoes these rewrites in a
 way that keeps the meaning: a parenthesis goes only where operator precedence makes it
 redundant, so ``(a OR b) AND c`` and ``a OR (b AND c)`` stay different.
@@ -248,6 +248,11 @@ def _rewrite(items: tuple[Node, ...]) -> tuple[Node, ...]:
                         body = [*x, Tok("op", ">="), *low, Tok("word", "and"), *x, Tok("op", "<="), *high]
                     nodes[left_start:high_end + 1] = [Group("(", tuple(body))]
                     i = left_start
+        elif (_is_word(node, "row") and i + 1 < len(nodes) and isinstance(nodes[i + 1], Group)
+              and nodes[i + 1].open == "(" and Tok(",", ",") in nodes[i + 1].items):  # type: ignore[union-attr]
+            # ``(a, b)`` is a row of two values, which PostgreSQL stores as ``ROW(a, b)``
+            del nodes[i]
+            continue
         i += 1
     return tuple(nodes)
 

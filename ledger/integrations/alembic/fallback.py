@@ -240,8 +240,13 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     )  # what the database keeps no name for (SQLite, MySQL's primary key) is named as the fold names it
     if fold is None:
         return live
+    from ledger.schema.comparison import stored_options
     from ledger.schema.reflect import normalize
 
+    # A table whose character set changed (``CONVERT TO``): its columns' character sets and
+    # collations are taken as the database holds them, where they differ from the fold's.
+    converted = bool(live.dialect_options and fold.dialect_options) and \
+        stored_options(live, dialect) != stored_options(fold, dialect)
     # each item under the fold's name for it (a constraint the database keeps unnamed too): the
     # normalized items keep the places of the raw ones
     norm_live = next(iter(normalize(SchemaState({live.key: live}), dialect, held_names=False).tables.values()))
@@ -256,8 +261,14 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
         out = []
         for raw, norm in zip(raw_live, n_live):
             found = by_name.get(norm.name)
-            if found is not None and found[1] == norm and _held_alike(found[0], raw):
+            if found is not None and found[1] == norm and _held_alike(found[0], raw) \
+                    and not (converted and field == "columns" and _charset(found[0]) != _charset(raw)):
                 raw = found[0]
+            elif found is not None and field == "columns" and found[1] != norm \
+                    and attrs.evolve(found[1], autoincrement=norm.autoincrement) == norm:
+                # only which column the database auto-increments changed (MySQL/MariaDB's MODIFY
+                # without AUTO_INCREMENT): the fold's column with the flag the database holds
+                raw = attrs.evolve(found[0], autoincrement=raw.autoincrement)
             elif found is not None and field == "columns" and found[0].autoincrement is False \
                     and raw.autoincrement == "auto":
                 # Reflection tells no column made with autoincrement=False from one left to the
@@ -274,6 +285,16 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
     comment = fold.comment if norm_live.comment == norm_fold.comment else live.comment
     return attrs.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
                         uniques=kept("uniques"), checks=kept("checks"), indexes=kept("indexes"), comment=comment)
+
+
+def _charset(column: Any) -> tuple[Any, Any]:
+    """A column's own character set and collation (None where it follows its table's), lower case."""
+    kwargs = dict(column.type.kwargs)
+
+    def lower(value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    return lower(kwargs.get("charset")), lower(kwargs.get("collation"))
 
 
 def _held_alike(fold: Any, live: Any) -> bool:

@@ -1,0 +1,2 @@
+"""mistral.services.maintenance.RUNNING: the state 042 and 044 write into their new tables."""
+RUNNING = "RUNNING"
