@@ -244,6 +244,17 @@ def changed_parts(statement: str) -> frozenset[str] | None:
     return CONSTRAINTS
 
 
+_DROP_CONSTRAINT = re.compile(rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+DROP\s+CONSTRAINT\b", re.I | re.S)
+
+
+def drops_one_constraint(statement: str) -> bool:
+    """True for an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action (and no
+    ``CASCADE``; :func:`changed_parts` gives :data:`CONSTRAINTS`): it drops at most the one
+    constraint of its table that it names, and changes nothing else."""
+    return changed_parts(statement) == CONSTRAINTS and _DROP_CONSTRAINT.match(
+        statement[_skip_leading(statement):]) is not None
+
+
 _CREATED = re.compile(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
     rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"

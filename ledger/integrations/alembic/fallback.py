@@ -92,6 +92,46 @@ class FollowsLive:
             return None
         return ops
 
+    def _after_dropped_constraint(self, table: tuple[str | None, str]) -> list[MigrateOperation] | None:
+        """The ops of an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action
+        (``alembic_sql.drops_one_constraint``), from the names of the constraints ``t`` holds now:
+        the statement drops at most one of the fold's and changes nothing else, so the names tell
+        which (the table's keys and checks need not be read and compared). [] when it dropped none;
+        None when the names do not settle it (a constraint the fold does not hold, one it holds
+        unnamed, a database with no such read): the caller then reads the table back.
+        """
+        assert self.state is not None
+        fold = self.state
+        held = [t for k, t in fold.tables.items() if k[0] == table[0] and k[1].lower() == table[1].lower()]
+        if len(held) != 1:
+            return None
+        spec = held[0]
+        names = [c.name for c in spec.constraints]
+        if any(getattr(c, "unnamed", False) or c.name is None for c in spec.constraints) \
+                or len(set(names)) != len(names):
+            return None
+        with self._quiet():
+            live = self._database.constraint_names(self.conn, spec.name, spec.schema)
+        if live is None or not live <= set(names):
+            return None
+        gone = set(names) - live
+        if not gone:
+            return []
+        if len(gone) > 1:
+            return None
+        (name,) = gone
+        target = attrs.evolve(
+            spec, primary_key=None if spec.primary_key is not None and spec.primary_key.name == name
+            else spec.primary_key, foreign_keys=tuple(c for c in spec.foreign_keys if c.name != name),
+            uniques=tuple(c for c in spec.uniques if c.name != name),
+            checks=tuple(c for c in spec.checks if c.name != name))
+        try:
+            op = lops.DropConstraintOp(name, spec.name, schema=spec.schema).complete(fold)  # as diff makes it
+            after = op.apply(fold)
+        except LedgerError:
+            return None
+        return [op] if after.tables.get(spec.key) == target else None
+
     def _fall_back(self, what: str, table: tuple[str | None, str] | None, exc: BaseException, origin: str | None,
                    captured: list[Captured]) -> None:
         """Record an operation that cannot be recorded as converted: as the database holds its table.

@@ -29,6 +29,7 @@ from ledger.integrations.alembic.convert import (
     TYPE_CHECK,
     Unconverted,
     _NotModelled,
+    built_by_alembic,
     is_noop,
     touched,
 )
@@ -86,6 +87,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._direction = "upgrade"
         self._path: Path | None = None
         self._buffer: list[Captured] | None = None
+        #: what Alembic built to run the operation being converted (``convert.built_by_alembic``)
+        self._built: dict[str, tuple[Any, Any]] = {}
         #: DDL other connections of the migration's engine ran in this revision (recorded at its end)
         self._elsewhere: list[Captured] = []
         self._source: str | None = None
@@ -327,12 +330,13 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         batch = isinstance(impl, BatchOperationsImpl)
         first = len(impl.batch) if batch else 0  # type: ignore[union-attr]
         with self._capture(f"alembic {type(operation).__name__}") as captured:
-            with self._alembic_work():
+            with self._alembic_work(), built_by_alembic(operation) as built:
                 result = original(operations, operation)
         # the entries of the block's list that this operation queued: its statements in the flush
         entries = range(first, len(impl.batch)) if batch else range(0)  # type: ignore[union-attr]
         what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
         try:
+            self._built = built
             converted = convert(operation, result, self)
         except _NotModelled as exc:
             self._record_statements(captured, origin=origin, foreign=f"{type(operation).__name__}: {exc}")
@@ -345,6 +349,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             else:
                 self._fall_back(what, touched(operation), exc, origin, captured)
             return result
+        finally:
+            self._built = {}
         converted = [as_compiled_names(op, self.conn.dialect) for op in converted]
         if batch:
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.

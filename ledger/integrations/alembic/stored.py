@@ -44,10 +44,12 @@ class RecordsStored:
         if not wanted:
             return op
         with self._quiet():
-            try:
-                stored = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, schema=schema)}
-            except sa.exc.NoSuchTableError:
-                return op
+            stored = self._database.column_defaults(self.conn, table, schema)
+            if stored is None:
+                try:
+                    stored = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, schema=schema)}
+                except sa.exc.NoSuchTableError:
+                    return op
         replaced = {}
         for name, column in wanted.items():
             text = stored.get(name)
