@@ -39,6 +39,10 @@ class FrozenMap(Mapping[Any, Any]):
     def __len__(self) -> int:
         return len(self._data)
 
+    def pairs(self) -> Iterable[tuple[Any, Any]]:
+        """(key, value) pairs, iterated by the map itself: ``items()`` without the Python-level view."""
+        return self._data.items()  # type: ignore[no-any-return]
+
     def __hash__(self) -> int:
         return hash(self._data)
 

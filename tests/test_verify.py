@@ -222,3 +222,32 @@ def test_malformed_exported_ledger_is_one_error_line(tmp_path: Path) -> None:
     result = run("verify", "--ledger", str(bad))
     assert result.exit_code == 1
     assert result.stderr.strip().startswith("schema-ledger: error: ") and "bad.jsonl:1" in result.stderr
+
+
+def test_a_new_event_is_written_as_the_ledger_format_says() -> None:
+    """Event.create's id, time and hash, written without a UUID object, strftime or a draft event, are what
+    docs/ledger-format.md says: a version-4 UUID, UTC microseconds with a Z, sha256 of prev_hash and the
+    canonical JSON of the hashed columns."""
+    import datetime as dt
+    import hashlib
+    import uuid
+
+    from ledger.format.codec import canonical, encode
+    from ops import AlterColumnOp
+
+    op = AlterColumnOp("t", "c", modify_comment='a "quoted" \\ comment\n\t\x01 é ☃ \U0001f600')
+    for _ in range(200):
+        before = dt.datetime.now(dt.timezone.utc)
+        event = Event.create(seq=7, prev_hash="ab" * 32, kind="apply", op=op, revision="r1", message="m", actor=ACTOR)
+        after = dt.datetime.now(dt.timezone.utc)
+        assert str(uuid.UUID(event.event_id)) == event.event_id
+        assert uuid.UUID(event.event_id).version == 4 and uuid.UUID(event.event_id).variant == uuid.RFC_4122
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", event.recorded_at)
+        assert before <= dt.datetime.strptime(event.recorded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+            tzinfo=dt.timezone.utc) <= after
+        assert event.payload == encode(op).decode("utf-8")
+        body = canonical(event.columns())
+        assert event.hash == hashlib.sha256(("ab" * 32).encode() + body).hexdigest()
+    ids = {Event.create(seq=1, prev_hash=GENESIS_HASH, kind="apply", op=op, revision=None, message=None,
+                        actor=ACTOR).event_id for _ in range(100)}
+    assert len(ids) == 100

@@ -350,8 +350,7 @@ class DDLGenerator:
 
     @handles(DropTableOp)
     def drop_table(self, op: DropTableOp, before: SchemaState) -> list[str]:
-        table = self.part(before, before.table(op.table_name, op.schema))
-        return [self.compile(sa.schema.DropTable(table))]
+        return [f"DROP TABLE {ddltext.table_sql(self.preparer, before.table(op.table_name, op.schema))}"]
 
     @handles(RenameTableOp)
     def rename_table(self, op: RenameTableOp, before: SchemaState) -> list[str]:
@@ -400,8 +399,8 @@ class DDLGenerator:
         for dependent in op.dependents(before):
             statements += self.statements(dependent, before)
             before = dependent.apply(before)
-        table = self.part(before, before.table(op.table_name, op.schema))
-        return statements + [f"ALTER TABLE {self.format_table(table)} DROP COLUMN {self.quote(op.column_name)}"]
+        table = ddltext.table_sql(self.preparer, before.table(op.table_name, op.schema))
+        return statements + [f"ALTER TABLE {table} DROP COLUMN {self.quote(op.column_name)}"]
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 from ops import SchemaState
 from ops.specs import ConstraintSpec, ForeignKeySpec, IndexSpec, TableSpec, UniqueSpec
 
-__all__ = ["add_constraint", "create_index", "drop_constraint", "drop_index", "table_sql"]
+__all__ = ["add_constraint", "constraint_sql", "create_index", "drop_constraint", "drop_index", "table_sql"]
 
 #: what SQLAlchemy accepts (``FK_ON_DELETE``, ``FK_INITIALLY``); anything else goes through it
 _CASCADE = re.compile(r"^(?:RESTRICT|CASCADE|SET NULL|NO ACTION|SET DEFAULT)$", re.I)
@@ -48,8 +48,9 @@ def _plain_keys(dialect: Any, deferrable: bool | None, initially: str | None, ma
     return initially is None or _INITIALLY.match(initially) is not None
 
 
-def _constraint_body(dialect: Any, state: SchemaState, spec: TableSpec, constraint: ConstraintSpec) -> str | None:
-    """``CONSTRAINT name UNIQUE (...)`` / ``CONSTRAINT name FOREIGN KEY(...) REFERENCES ...``."""
+def constraint_sql(dialect: Any, state: SchemaState, spec: TableSpec, constraint: ConstraintSpec) -> str | None:
+    """``CONSTRAINT name UNIQUE (...)`` / ``CONSTRAINT name FOREIGN KEY(...) REFERENCES ...``: the
+    constraint as ADD CONSTRAINT and CREATE TABLE write it, or None."""
     preparer = dialect.identifier_preparer
     quote = preparer.quote
     if constraint.unnamed or not _name_fits(dialect, constraint.name) or not constraint.column_names or not all(
@@ -88,7 +89,7 @@ def add_constraint(dialect: Any, state: SchemaState, spec: TableSpec, name: str)
     constraint = spec.constraint(name)
     if constraint is None:
         return None
-    body = _constraint_body(dialect, state, spec, constraint)
+    body = constraint_sql(dialect, state, spec, constraint)
     return None if body is None else f"ALTER TABLE {table_sql(dialect.identifier_preparer, spec)} ADD {body}"
 
 

@@ -61,6 +61,7 @@ from ops import (
 from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec, table_spec
 from ops.types import TypeSpec
 
+from . import ddltext
 from .base import DDLGenerator, handles, mentions, table_of
 
 __all__ = ["REBUILD_PREFIX", "SQLiteGenerator", "SQLiteRebuildError"]
@@ -286,6 +287,10 @@ class SQLiteGenerator(DDLGenerator):
                 referred = (constraint.referent_schema if constraint.referent_schema is not None else spec.schema,
                             constraint.referent_table) in after.tables
             key = ("constraint", constraint, spec.schema, constraint is spec.primary_key, referred)
+            if constraint is not spec.primary_key:
+                text = ddltext.constraint_sql(self.dialect, after, spec, constraint)
+                if text is not None:
+                    return text
         return self.compiled(key, lambda: self._compile_part(after, spec, column, constraint))
 
     def _compile_part(self, after: SchemaState, spec: TableSpec, column: ColumnSpec | None,
