@@ -9,7 +9,7 @@ types in ``ops.types``; all are re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -162,7 +162,8 @@ class ColumnSpec:
     computed: ComputedSpec | None = None
 
     @classmethod
-    def from_column(cls, column: sa.Column[Any]) -> ColumnSpec:
+    def from_column(cls, column: sa.Column[Any], type_: Any = None) -> ColumnSpec:
+        """``type_``: the column's type as stored, in place of ``column.type`` (None: that)."""
         if not column.name:
             raise InvalidOperationError("a column needs a name")
         server_default = column.server_default
@@ -174,7 +175,7 @@ class ColumnSpec:
         autoincrement = column.autoincrement
         return cls(
             name=str(column.name),
-            type=TypeSpec.from_sa(column.type),
+            type=TypeSpec.from_sa(column.type if type_ is None else type_),
             nullable=bool(column.nullable),
             server_default=DefaultSpec.from_sa(server_default),
             comment=column.comment,
@@ -282,8 +283,11 @@ class TableSpec:
         return None
 
     @classmethod
-    def from_table(cls, table: sa.Table, convention: Mapping[str, str] | None = None) -> TableSpec:
-        columns = tuple(ColumnSpec.from_column(c) for c in table.columns)
+    def from_table(cls, table: sa.Table, convention: Mapping[str, str] | None = None,
+                   types: Sequence[Any] | None = None) -> TableSpec:
+        """``types``: each column's type as stored, in the columns' order, in place of their own."""
+        columns = tuple(ColumnSpec.from_column(c) for c in table.columns) if types is None else tuple(
+            ColumnSpec.from_column(c, t) for c, t in zip(table.columns, types, strict=True))
         pk = None
         if table.primary_key is not None and len(table.primary_key.columns):
             pk = named(PrimaryKeySpec.from_constraint(table.primary_key), table.name, convention)

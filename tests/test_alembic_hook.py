@@ -429,6 +429,31 @@ def test_ddl_in_sql_text_is_folded_and_later_operations_on_its_objects_are_recor
     _rollback_names_exactly_the_irreversible_events(db_url)
 
 
+def test_a_drop_constraint_in_sql_text_is_recorded_as_the_drop_of_the_constraint_it_named(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # read back as the names of the table's constraints: the one of the fold's they no longer hold
+    url = database_factory("postgresql")
+    _project(tmp_path, [
+        ["op.create_table('p', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()),"
+         " sa.Column('p_id', sa.Integer()), sa.UniqueConstraint('n', name='t_n_key'),"
+         " sa.CheckConstraint('n > 0', name='t_positive'), sa.ForeignKeyConstraint(['p_id'], ['p.id'], name='t_p_fk'))"],
+        ["op.execute('ALTER TABLE t DROP CONSTRAINT IF EXISTS t_p_fk')",
+         "op.execute('ALTER TABLE t DROP CONSTRAINT IF EXISTS t_gone')",
+         "op.execute('ALTER TABLE ONLY t DROP CONSTRAINT \"t_n_key\"')",
+         "op.execute('alter table t drop constraint t_positive')",
+         "op.execute('ALTER TABLE t DROP CONSTRAINT t_pkey')"],
+    ])
+    run_alembic(tmp_path, url, "upgrade", "head")
+    check_live_equals_fold(url)
+    events = [e for e in hook_events(url) if e.revision == "0002aa"]
+    assert [(e.op_type, getattr(e.op, "constraint_name", None)) for e in events] == [
+        ("drop_constraint", "t_p_fk"), ("execute", None), ("drop_constraint", "t_n_key"),
+        ("drop_constraint", "t_positive"), ("drop_constraint", "t_pkey")]
+    _rollback_names_exactly_the_irreversible_events(url)
+
+
 def test_ddl_in_sql_text_that_the_fold_does_not_model_stays_an_irreversible_execute_event(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from tests.alembic_histories import check_everything, upgrade_with_hook
+import pytest
+
+from ledger.format.events import RESYNC
+from ledger.inspect.audit import verify
+from ledger.inspect.status import status
+from ledger.integrations.alembic.fallback import FollowsLive
+from ledger.project.revisions import RevisionChain
+from tests.alembic_histories import check_everything, hook_events, ledger_cli, ledger_only_config, upgrade_with_hook
 
 
 def test_a_batch_rebuild_that_loses_the_checks_of_column_types_is_recorded_so(
@@ -23,3 +32,45 @@ def test_a_batch_rebuild_that_loses_the_checks_of_column_types_is_recorded_so(
          "    batch_op.drop_column('is_public')"],
     ], batch=True)
     check_everything(tmp_path, url, database_factory, "sqlite")
+
+
+def test_a_batch_rebuild_no_list_of_ops_follows_is_recorded_for_a_re_sync(
+    tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the read-back after a batch rebuild finds no list of ops from the fold to the table the
+    rebuild made, what the rebuild ran is recorded as an irreversible event marked ``[needs re-sync]``
+    (as other DDL the ledger cannot follow), which ``status``, ``log`` and ``verify`` report."""
+    url = database_factory("sqlite")
+    rebuilds: list[tuple[str | None, str] | None] = []
+    follow = FollowsLive._follow_live
+
+    def no_list_for_the_rebuild(self: FollowsLive, table: Any, *args: Any, **kw: Any) -> Any:
+        caller = sys._getframe(1).f_code.co_name
+        if caller in ("_rebuilt_as_held", "_resync"):
+            rebuilds.append(table)
+            return None  # the read-back after the rebuild (and the revision's re-sync): no list of ops leads there
+        return follow(self, table, *args, **kw)
+
+    monkeypatch.setattr(FollowsLive, "_follow_live", no_list_for_the_rebuild)
+    ids = upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('a', sa.Integer()))"],
+        ["with op.batch_alter_table('t', recreate='always') as batch_op:",
+         "    batch_op.add_column(sa.Column('b', sa.Integer()))"],
+    ], batch=True)
+    assert (None, "t") in rebuilds
+    events = hook_events(url)
+    assert [e.op_type for e in events[:2]] == ["create_table", "add_column"]
+    marked = [e for e in events if (e.message or "").startswith(RESYNC)]
+    assert marked and all(e.revision == ids[1] and e.op_type == "execute" for e in marked), \
+        [(e.op_type, e.message) for e in events]
+    assert marked[0].message.startswith(f"{RESYNC} alembic batch_alter_table(t)")  # type: ignore[union-attr]
+    assert not marked[0].op.reversible  # type: ignore[union-attr]
+    assert any("_alembic_tmp_t" in e.op.sqltext for e in marked)  # type: ignore[union-attr]  # what ran
+
+    config = ledger_only_config(tmp_path, url)
+    report = status(config, chain=RevisionChain())
+    assert report.resync is not None and report.resync.seq == marked[0].seq
+    code, out = ledger_cli(url, tmp_path, "log")
+    assert RESYNC in out, out
+    checked = verify(config, chain=None, live=True)
+    assert "re-sync" in [p.kind for p in checked.problems] and not checked.ok

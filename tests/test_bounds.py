@@ -92,6 +92,42 @@ def test_a_crafted_payload_is_refused_before_it_is_used(crafted: Callable[[str],
         decode(payload, seq=7)
 
 
+def _nested_add_columns(depth: int) -> str:
+    """An add_column whose reverse-of-a-drop ``_then`` holds an add_column holding one ... ``depth`` deep:
+    ops nested in ops, the one shape that structures however deep it nests."""
+    from ops import AddColumnOp
+    from ops.specs import ColumnSpec, TypeSpec
+
+    op = AddColumnOp("t", ColumnSpec("c0", TypeSpec("Integer")))
+    for level in range(1, depth):
+        op = AddColumnOp("t", ColumnSpec(f"c{level}", TypeSpec("Integer")), _then=(op,))
+    return encode(op).decode()
+
+
+@pytest.mark.parametrize("remember", [True, False])
+@pytest.mark.parametrize("hashed", [True, False])
+def test_ops_nested_beyond_the_bound_are_refused(remember: bool, hashed: bool) -> None:
+    assert decode(_nested_add_columns(3), hashed=hashed, remember=remember).describe()
+    deep = _nested_add_columns(30)  # three levels (envelope, op, _then) an op: beyond MAX_NESTING
+    with pytest.raises(LedgerFormatError, match="payload at ledger seq 9 is out of bounds: nests deeper than 64"):
+        decode(deep, seq=9, hashed=hashed, remember=remember)
+
+
+@pytest.mark.parametrize("where", ["type", "index"])
+def test_dimensions_out_of_bounds_anywhere_a_payload_chooses_its_keys(where: str) -> None:
+    from ops import CreateIndexOp
+    from ops.specs import IndexElement, IndexSpec
+
+    if where == "type":
+        payload = _payload().replace('"dimensions":2', '"dimensions":7')
+    else:
+        index = IndexSpec("ix", (IndexElement("a"),), dialect_options=(("postgresql_dimensions", 1),))
+        payload = encode(CreateIndexOp("t", index)).decode().replace('"postgresql_dimensions":1', '"dimensions":-1')
+    assert '"dimensions":' in payload
+    with pytest.raises(LedgerFormatError, match="out of bounds: dimensions must be 0 to 6"):
+        decode(payload, seq=3, remember=False)
+
+
 def test_printable_escapes_every_control_character() -> None:
     assert printable("a\nb\r\x1b[31m\u202e\u2028\té") == "a\\x0ab\\x0d\\x1b[31m\\u202e\\u2028\\x09é"
 

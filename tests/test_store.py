@@ -59,6 +59,9 @@ def test_append_read_and_verify(ledger_engine: sa.Engine) -> None:
         assert store.head(conn) == written[-1]
         assert list(store.events(conn, after_seq=1, upto_seq=2)) == written[1:2]
         assert list(store.events(conn, batch=2)) == written
+        assert list(store.events(conn, op_type="add_column")) == written[1:2]
+        assert list(store.events(conn, op_type="create_index", batch=1, upto_seq=3)) == written[2:]
+        assert list(store.events(conn, op_type="create_table", after_seq=1)) == []
         state = fold_events(read)
         assert set(state.tables) == {(None, "customer")}
         assert in_effect(read) == read

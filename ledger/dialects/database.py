@@ -382,6 +382,18 @@ class Database:
         routine's argument list. Here: by name alone (SQLite, MySQL/MariaDB)."""
         return f"DROP {kind} IF EXISTS {name}"
 
+    def column_defaults(self, conn: sa.Connection, table: str, schema: str | None = None) -> dict[str, str | None] | None:
+        """Each column of ``table`` -> its server default's text as SQLAlchemy's reflection reports
+        it (``Inspector.get_columns``' ``default``), read in one query; {} when there is no such
+        table. None: this database has no such read (the caller asks the inspector)."""
+        return None
+
+    def constraint_names(self, conn: sa.Connection, table: str, schema: str | None = None) -> frozenset[str] | None:
+        """The names of the primary key, foreign keys, unique constraints and CHECKs ``table``
+        holds now, read in one query (the table's name as the database holds it). None: this
+        database has no such read (the caller reads the table's keys and checks instead)."""
+        return None
+
     def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
         """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything
         reflection reads of that table changes (its columns, keys, checks, indexes, comments; the

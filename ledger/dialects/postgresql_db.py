@@ -46,6 +46,26 @@ _TYPE_SPELLING = rules(
 )
 
 
+#: the names of a table's primary key, foreign keys, unique constraints and CHECKs (not an
+#: exclusion constraint or a constraint trigger, which the fold does not hold)
+_CONSTRAINT_NAMES = (
+    "SELECT con.conname FROM pg_catalog.pg_constraint con"
+    " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relname = :table AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
+    " AND con.contype IN ('p', 'f', 'u', 'c')"
+)
+#: each column of a table in the default schema and its default as the inspector reads it (none
+#: for a generated column, whose expression is not a default)
+_COLUMN_DEFAULTS = (
+    "SELECT a.attname, CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END"
+    " FROM pg_catalog.pg_attribute a"
+    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef"
+    " WHERE c.relname = :table AND n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
+    " AND a.attnum > 0 AND NOT a.attisdropped"
+)
 _TABLE_DIGESTS = (
     "SELECT c.relname::text, md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'),"
     " (SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
@@ -193,6 +213,17 @@ class PostgreSQL(Database):
         each index's, the comments of the table, its constraints and its indexes."""
         rows = conn.execute(sa.text(_TABLE_DIGESTS), {"schema": schema}).all()
         return {name: digest for name, digest in rows}
+
+    def column_defaults(self, conn: sa.Connection, table: str, schema: str | None = None) -> dict[str, str | None] | None:
+        if schema is not None or (conn.dialect.server_version_info or (0,)) < (12,):
+            # the inspector qualifies a sequence's name in nextval() by the schema asked for; no
+            # generated columns before PostgreSQL 12
+            return None
+        return dict(conn.execute(sa.text(_COLUMN_DEFAULTS), {"table": table}).all())  # type: ignore[arg-type]
+
+    def constraint_names(self, conn: sa.Connection, table: str, schema: str | None = None) -> frozenset[str] | None:
+        rows = conn.execute(sa.text(_CONSTRAINT_NAMES), {"table": table, "schema": schema}).scalars()
+        return frozenset(rows)
 
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """A named ENUM type as ``CREATE TYPE name AS ENUM (labels)``, its labels in their order; the

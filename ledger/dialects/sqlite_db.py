@@ -31,13 +31,17 @@ READS_ONLY = "schema_ledger_reads_only"
 THROWAWAY: set[str] = set()
 
 
-def _sqlite_sql(conn: sa.Connection, schema: str | None) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+def _sqlite_sql(conn: sa.Connection, schema: str | None, names: Sequence[str] | None = None,
+                ) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """table -> CREATE TABLE, (table, index) -> CREATE INDEX: the SQL SQLite keeps, read where
-    SQLAlchemy's reading falls short (expression indexes, sort order, names with parentheses)."""
+    SQLAlchemy's reading falls short (expression indexes, sort order, names with parentheses).
+    ``names``: of these tables only (a batch rebuild's table is read back, not the whole schema)."""
     master = "sqlite_master" if schema is None else f"{conn.dialect.identifier_preparer.quote(schema)}.sqlite_master"
-    rows = conn.exec_driver_sql(
-        f"SELECT type, tbl_name, name, sql FROM {master} WHERE type IN ('table', 'index') AND sql IS NOT NULL"
-    )
+    query = f"SELECT type, tbl_name, name, sql FROM {master} WHERE type IN ('table', 'index') AND sql IS NOT NULL"
+    if names is not None:  # the driver's own placeholders (qmark): no statement to compile per call
+        rows = conn.exec_driver_sql(f"{query} AND tbl_name IN ({', '.join('?' * len(names))})", tuple(names))
+    else:
+        rows = conn.exec_driver_sql(query)
     tables: dict[str, str] = {}
     indexes: dict[tuple[str, str], str] = {}
     for kind, table, name, sql in rows:
@@ -59,17 +63,14 @@ def _sqlite_foreign_keys(
     from . import sqlite_sql  # its statement parser, read when a table is reflected
 
     prefix = "" if schema is None else f"{conn.dialect.identifier_preparer.quote(schema)}."
-    query = sa.text(
+    # the driver's own placeholders (qmark): no statement to compile per call
+    query = (
         "SELECT m.name, p.id, p.\"table\", p.\"from\", p.\"to\", p.on_update, p.on_delete"
-        f" FROM {prefix}sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) p"
-        " WHERE m.type = 'table'" + (" AND m.name IN :names" if names is not None else "")
+        f" FROM {prefix}sqlite_master m JOIN pragma_foreign_key_list(m.name, ?) p"
+        " WHERE m.type = 'table'" + (f" AND m.name IN ({', '.join('?' * len(names))})" if names is not None else "")
         + " ORDER BY m.name, p.id, p.seq"
     )
-    params: dict[str, Any] = {"schema": schema or "main"}
-    if names is not None:
-        query = query.bindparams(sa.bindparam("names", expanding=True))
-        params["names"] = list(names)
-    rows = conn.execute(query, params)
+    rows = conn.exec_driver_sql(query, (schema or "main", *(names or ())))
     pragma: dict[str, dict[int, dict[str, Any]]] = {}
     for table, key_id, referent, local, remote, on_update, on_delete in rows:
         fk = pragma.setdefault(table, {}).setdefault(key_id, {
@@ -163,7 +164,7 @@ class SQLite(Database):
         from . import sqlite_sql  # its statement parser, read when a table is reflected
 
         pks = inspector.get_multi_pk_constraint(**kw)
-        table_sql, index_sql = _sqlite_sql(conn, schema)
+        table_sql, index_sql = _sqlite_sql(conn, schema, names if subset else None)
         # AUTOINCREMENT, which the inspector does not report, from the table's SQL (a copy: the
         # inspector's answers are its cache's)
         pks = {key: {**pk, "autoincrement": True} if key[1] in table_sql and pk.get("constrained_columns")
@@ -182,7 +183,7 @@ class SQLite(Database):
         """From the table's SQL: SQLAlchemy reports a UNIQUE clause written twice once."""
         from . import sqlite_sql  # its statement parser, read when a table is reflected
 
-        table_sql, _ = _sqlite_sql(conn, schema)
+        table_sql, _ = _sqlite_sql(conn, schema, (table,))
         parsed = sqlite_sql.sqlite_unique_constraints(table_sql[table]) if table in table_sql else None
         return parsed if parsed is not None else super().unique_constraints(conn, inspector, table, schema)
 

@@ -3,6 +3,8 @@ an index's elements and WHERE, a table's UNIQUE constraints and foreign key clau
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 from .sqltokens import TOKEN, raw_tokens, split_definitions, unquote_identifier
@@ -45,6 +47,12 @@ def split_index_sql(sql: str) -> tuple[list[str], str | None] | None:
     return None
 
 
+#: the statements read are the tables' as SQLite keeps them: a batch rebuild's read-back reads the same
+#: few again and again, so each reading is kept (the readers below give each caller its own list)
+_cached = functools.lru_cache(maxsize=512)
+
+
+@_cached
 def sqlite_autoincrement(create_table: str) -> bool:
     """Whether a SQLite CREATE TABLE statement writes AUTOINCREMENT (which SQLite takes only
     after an INTEGER PRIMARY KEY column's PRIMARY KEY): SQLAlchemy's reflection does not say."""
@@ -54,6 +62,12 @@ def sqlite_autoincrement(create_table: str) -> bool:
 def sqlite_unique_constraints(create_table: str) -> list[tuple[str | None, tuple[str, ...]]] | None:
     """(name, columns) of each UNIQUE constraint of a SQLite CREATE TABLE statement, table-level
     or inline, in the order written; None if the statement cannot be read."""
+    found = _unique_constraints(create_table)
+    return None if found is None else list(found)
+
+
+@_cached
+def _unique_constraints(create_table: str) -> tuple[tuple[str | None, tuple[str, ...]], ...] | None:
     parts = split_definitions(create_table)
     if parts is None:
         return None
@@ -91,7 +105,7 @@ def sqlite_unique_constraints(create_table: str) -> list[tuple[str | None, tuple
                     "PRIMARY", "CHECK", "REFERENCES", "FOREIGN", "NOT", "NULL", "DEFAULT", "COLLATE"):
                 name = None  # the name belonged to another constraint
             i += 1
-    return found
+    return tuple(found)
 
 
 @attrs.frozen
@@ -114,6 +128,12 @@ def sqlite_foreign_keys(create_table: str) -> list[SqliteForeignKey] | None:
     """The foreign keys of a SQLite CREATE TABLE statement, table-level (``FOREIGN KEY (...)
     REFERENCES``) or inline (``col ... REFERENCES``), in the order written; None if the
     statement cannot be read."""
+    found = _foreign_keys(create_table)
+    return None if found is None else list(found)
+
+
+@_cached
+def _foreign_keys(create_table: str) -> tuple[SqliteForeignKey, ...] | None:
     parts = split_definitions(create_table)
     if parts is None:
         return None
@@ -156,7 +176,7 @@ def sqlite_foreign_keys(create_table: str) -> list[SqliteForeignKey] | None:
             elif word in _OTHER_CONSTRAINTS:
                 name = None  # the name belonged to another constraint
             i += 1
-    return found
+    return tuple(found)
 
 
 def _paren_names(tokens: list[str], i: int) -> tuple[tuple[str, ...], int] | None:

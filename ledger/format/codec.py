@@ -25,8 +25,10 @@ from ledger.format.payload import (
     CURRENT as _CURRENT,
     INT_END,
     INT_MIN,
+    MAX_DIMENSIONS,
     MAX_NAME_BYTES,
     NAME_KEYS,
+    NESTED as _NESTED,
     NAME_LIST_KEYS,
     SHORT_NAME,
     _CHECKED,
@@ -139,14 +141,14 @@ def decode(
         if recent is not None:
             return recent
     size = len(text)
-    if "\\u" not in text and size <= _FEW_ITEMS and text.count("{") + text.count("[") <= MAX_NESTING \
-            and '"dimensions"' not in text and _CHECKED[0]:
+    if "\\u" not in text and size <= _FEW_ITEMS and _CHECKED[0]:
         # Within the bounds the walk checks as soon as structuring succeeds (see
         # ``_within_bounds_once_structured``): parsed at C speed with each object as the tuple of its
         # (key, value) pairs, which structuring makes a dict where it reads it, refusing a key given
         # twice. Anything wrong (out of bounds, malformed, NaN, a lone surrogate, a key given twice)
         # takes the strict path below, which says what, as always.
         try:
+            nested = _NESTED[0]
             pairs, end = _PAIRS_SCAN(text, 0)
             if end == size and (text.isascii() or text.encode("utf-8")):
                 # An envelope in canonical order at its op's current version goes straight to the
@@ -158,7 +160,9 @@ def decode(
                             and type(tag) is str:
                         entry = _CURRENT.get((tag, version))
                 op = entry[0](fields, entry[1]) if entry is not None else from_payload(pairs)
-                if _CHECKED[0]:  # still: no unchecked op class met while structuring this one
+                # Still no unchecked op class met while structuring this one; an op nested in it (only
+                # that can nest beyond the bound) with few enough brackets in the text.
+                if _CHECKED[0] and (_NESTED[0] == nested or _few_brackets(text)):
                     if remember:
                         _remember(text, op)
                     return op
@@ -199,7 +203,6 @@ def _remember(text: str, op: MigrateOperation) -> None:
 #: MAX_NESTING, integers within 64 bits, an ARRAY at most MAX_DIMENSIONS deep (PostgreSQL's limit).
 MAX_ITEMS = 10_000
 MAX_NESTING = 64
-MAX_DIMENSIONS = 6
 _NAME_KEYS = NAME_KEYS
 _NAME_LIST_KEYS = NAME_LIST_KEYS
 
@@ -265,14 +268,18 @@ def _bounded(parsed: Any) -> None:
 _FEW_ITEMS = 2 * MAX_ITEMS
 
 
+def _few_brackets(text: str) -> bool:
+    """Whether ``text`` has too few brackets to nest beyond MAX_NESTING."""
+    return text.count("{") + text.count("[") <= MAX_NESTING
+
+
 def _within_bounds_once_structured(text: str) -> bool:
     """Whether ``text`` is within the bounds the walk checks as soon as its structuring succeeds: the
-    structure functions check names and integers as they take them (``payload.bounds_checked``);
-    the text is too short for a list or an object beyond MAX_ITEMS, has too few brackets to nest
-    beyond MAX_NESTING, and no ``dimensions`` to check. Three scans of the text in C, where the walk
+    structure functions check names, integers and an ARRAY's dimensions as they take them
+    (``payload.bounds_checked``); the text is too short for a list or an object beyond MAX_ITEMS and
+    has too few brackets to nest beyond MAX_NESTING. Two scans of the text in C, where the walk
     visits every value in Python."""
-    return (len(text) <= _FEW_ITEMS and text.count("{") + text.count("[") <= MAX_NESTING
-            and '"dimensions"' not in text and bounds_checked())
+    return len(text) <= _FEW_ITEMS and _few_brackets(text) and bounds_checked()
 
 
 def _structured(parsed: Any, seq: int | None, text: str | None = None) -> MigrateOperation:

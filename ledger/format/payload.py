@@ -25,7 +25,7 @@ from ops.constraint import AddConstraintOp
 from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, registered_type
 
 __all__ = [
-    "CURRENT", "INT_END", "INT_MIN", "MAX_NAME_BYTES", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
+    "CURRENT", "INT_END", "INT_MIN", "MAX_DIMENSIONS", "MAX_NAME_BYTES", "NESTED", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
     "bounds_checked", "from_payload", "register_op", "register_upcaster", "to_payload",
 ]
 
@@ -47,12 +47,19 @@ NAME_LIST_KEYS = frozenset({"columns", "referent_columns"})
 SHORT_NAME = MAX_NAME_BYTES // 4
 #: integers are within 64 bits: INT_MIN <= value < INT_END
 INT_MIN, INT_END = -(2**63), 2**64
+#: an ARRAY is at most this many dimensions deep (PostgreSQL's limit)
+MAX_DIMENSIONS = 6
 
 
 def _name_checked(key: str, value: Any) -> None:
+    """The bounds on a value under a key of the payload's own choosing (an option of a column type,
+    an index or a table): a name no longer than MAX_NAME_BYTES, an ARRAY's ``dimensions`` within
+    MAX_DIMENSIONS (the only keys a payload can choose freely, so the codec scans no text for it)."""
     if key in NAME_KEYS and type(value) is str and len(value) > SHORT_NAME \
             and len(value.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
         raise _Bad(f"{key} is longer than {MAX_NAME_BYTES} bytes")
+    if key == "dimensions" and type(value) is int and not 0 <= value <= MAX_DIMENSIONS:
+        raise _Bad(f"dimensions must be 0 to {MAX_DIMENSIONS}, not {value}")
 
 
 #: [True] while every structure function made so far checks those bounds on all it takes (a
@@ -503,13 +510,23 @@ _OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
 _OPS = tuple[MigrateOperation, ...]
 
 
+#: [how many ops have been structured inside another op's payload]: only such nesting (an op in an
+#: op in an op...) can take a payload that structures beyond MAX_NESTING levels, which the codec
+#: then counts (``codec.decode``); every other field nests a bounded number of levels (column types
+#: and option values at most MAX_TYPE_DEPTH).
+NESTED = [0]
+
+
 def _nested_ops(data: Any) -> tuple[MigrateOperation, ...]:
     if type(data) is not list:
         raise _Bad(f"expected a list, got {type(data).__name__}")
+    if data:
+        NESTED[0] += 1
     return tuple(from_payload(item) for item in data)
 
 
 def _nested_add_constraint(data: Any) -> AddConstraintOp:
+    NESTED[0] += 1
     op = from_payload(data)
     if not isinstance(op, AddConstraintOp):
         raise _Bad("expected an add-constraint operation")

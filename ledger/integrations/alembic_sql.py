@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import json
 import math
 import re
@@ -59,8 +60,12 @@ def _first_word(statement: str) -> str:
     return word.group(0).upper() if word else ""
 
 
+@functools.lru_cache(maxsize=1024)
 def classify(statement: str) -> str:
-    """``read`` (nothing changes), ``data``, ``schema`` (DDL) or ``other`` (e.g. a PL/pgSQL DO block)."""
+    """``read`` (nothing changes), ``data``, ``schema`` (DDL) or ``other`` (e.g. a PL/pgSQL DO block).
+
+    Cached: the hook classifies each statement a migration runs, and most are the same few
+    (an Alembic batch block reads its table with the same PRAGMAs each time)."""
     word = _first_word(statement)
     if word == "WITH":
         upper = statement.upper()
@@ -237,6 +242,17 @@ def changed_parts(statement: str) -> frozenset[str] | None:
     if re.search(r"[,()]|\bUSING\b|\bINDEX\b|\bPRIMARY\b|\bEXCLUDE\b|\bCASCADE\b", rest, re.I):
         return None
     return CONSTRAINTS
+
+
+_DROP_CONSTRAINT = re.compile(rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+DROP\s+CONSTRAINT\b", re.I | re.S)
+
+
+def drops_one_constraint(statement: str) -> bool:
+    """True for an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action (and no
+    ``CASCADE``; :func:`changed_parts` gives :data:`CONSTRAINTS`): it drops at most the one
+    constraint of its table that it names, and changes nothing else."""
+    return changed_parts(statement) == CONSTRAINTS and _DROP_CONSTRAINT.match(
+        statement[_skip_leading(statement):]) is not None
 
 
 _CREATED = re.compile(

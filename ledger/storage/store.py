@@ -130,17 +130,23 @@ class LedgerStore:
 
     def events(
         self, conn: sa.Connection, *, after_seq: int = 0, upto_seq: int | None = None, batch: int = 5000,
-        table_exists: bool | None = None,
+        table_exists: bool | None = None, op_type: str | None = None,
     ) -> Iterator[Event]:
         """Events with ``after_seq < seq <= upto_seq`` in seq order, read in batches (memory stays flat).
 
         ``table_exists``: what a caller that created or found the table already knows (None: look).
+        ``op_type``: only the events of that op type (the indexed column; others are not decoded).
         """
         if not (self.exists(conn) if table_exists is None else table_exists):
             return
         last = after_seq
         while True:
-            if upto_seq is None:
+            if op_type is not None:
+                query = sa.select(self.table).where(self.table.c.seq > last, self.table.c.op_type == op_type)
+                if upto_seq is not None:
+                    query = query.where(self.table.c.seq <= upto_seq)
+                rows = conn.execute(query.order_by(self.table.c.seq).limit(batch)).all()
+            elif upto_seq is None:
                 rows = conn.execute(self._after, {"after": last, "batch": batch}).all()
             else:
                 query = sa.select(self.table).where(self.table.c.seq > last, self.table.c.seq <= upto_seq)

@@ -21,6 +21,7 @@ from ledger.integrations.alembic_sql import (
     SCHEMA,
     UnrenderableStatement,
     changed_parts,
+    drops_one_constraint,
     changes_no_table,
     classify,
     dropped_index,
@@ -106,6 +107,8 @@ class Captures:
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
             self._before = (statement, self._table_digests(conn))
+        if classify(statement) != SCHEMA:
+            return  # not a DROP TYPE (a read, data work: most statements)
         found = schema_object(statement)
         if found is None or found[0] != "drop" or found[1].kind != "TYPE" or "," in statement:
             return
@@ -169,6 +172,8 @@ class Captures:
             self._yield_write_lock()
 
     def _same_connection(self, conn: Any) -> bool:
+        if conn is self.conn:
+            return True
         mine, theirs = self.conn.connection, conn.connection
         return conn is self.conn or getattr(mine, "dbapi_connection", mine) is getattr(theirs, "dbapi_connection", theirs)
 
@@ -228,7 +233,10 @@ class Captures:
             table = self._holding_index(dropped_index(text))
         changed = self._changed_tables(item.digests) if table is None and item.digests is not None else None
         try:
-            ops = self._follow_live(table, parts, among=changed)
+            ops = self._after_dropped_constraint(table) if table is not None and drops_one_constraint(text) \
+                else None
+            if ops is None:
+                ops = self._follow_live(table, parts, among=changed)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if item.category == OTHER or not ops:
@@ -382,7 +390,7 @@ class Captures:
             self._write_events()
             defined: dict[tuple[str, str], str | None] = {}
             with self._quiet():
-                for event in self.store.events(self.conn, table_exists=True):
+                for event in self.store.events(self.conn, table_exists=True, op_type=lops.ExecuteSQLOp.op_tag):
                     if isinstance(event.op, lops.ExecuteSQLOp):
                         found = schema_object(event.op.sqltext)
                         if found is not None:

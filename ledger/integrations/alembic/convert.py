@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -103,11 +103,14 @@ def _storable_column(column: sa.Column[Any], dialect: sa.Dialect) -> sa.Column[A
 
 def _table_spec(table: sa.Table, dialect: sa.Dialect) -> TableSpec:
     stored = [_storable_type(column.type, dialect) for column in table.columns]
-    if all(a is b for a, b in zip(stored, (c.type for c in table.columns))) and not (
-            dialect.supports_alter and any(isinstance(c, sa.ForeignKeyConstraint) and c.use_alter
+    if not (dialect.supports_alter and any(isinstance(c, sa.ForeignKeyConstraint) and c.use_alter
                                            for c in table.constraints)):
-        # the table as Alembic made it holds what the database got: read as it is (not copied)
-        return TableSpec.from_table(table, PLACEHOLDER_CONVENTION)
+        if all(a is b for a, b in zip(stored, (c.type for c in table.columns))):
+            # the table as Alembic made it holds what the database got: read as it is (not copied)
+            return TableSpec.from_table(table, PLACEHOLDER_CONVENTION)
+        if not table.kwargs.get("sqlite_autoincrement"):  # (which the columns' own types decide)
+            # the table as Alembic made it, each column with the type the database got
+            return TableSpec.from_table(table, PLACEHOLDER_CONVENTION, types=stored)
     # The copy's metadata has the naming convention of the one Alembic used, so that an index a
     # column makes (index=True) is named again as the database got it.
     copy = table.to_metadata(sa.MetaData(naming_convention=table.metadata.naming_convention))
@@ -122,6 +125,36 @@ def _table_spec(table: sa.Table, dialect: sa.Dialect) -> TableSpec:
             for element in fk.elements:
                 element.parent.foreign_keys.discard(element)
     return TableSpec.from_table(copy, PLACEHOLDER_CONVENTION)
+
+
+@contextlib.contextmanager
+def built_by_alembic(operation: Any) -> Iterator[dict[str, tuple[Any, Any]]]:
+    """While Alembic runs ``operation``: the index or constraint its ``to_index``/``to_constraint``
+    built to run it, by the method's name, with the migration context it was built for; converting
+    the operation reads that object instead of building another (a foreign key builds two tables)."""
+    kept: dict[str, tuple[Any, Any]] = {}
+    names = [name for name in ("to_index", "to_constraint") if callable(getattr(type(operation), name, None))]
+    for name in names:
+        def keep(migration_context: Any = None, *args: Any, _name: str = name,
+                 _method: Any = getattr(operation, name), **kw: Any) -> Any:
+            made = _method(migration_context, *args, **kw)
+            if not args and not kw:
+                kept.setdefault(_name, (migration_context, made))  # the first: the one Alembic ran
+            return made
+        operation.__dict__[name] = keep  # this operation's own, for the time Alembic runs it
+    try:
+        yield kept
+    finally:
+        for name in names:
+            operation.__dict__.pop(name, None)
+
+
+def _built(operation: Any, name: str, recorder: Recorder) -> Any:
+    """What ``operation.<name>(migration_context)`` builds: the object Alembic ran, when it built one."""
+    kept = recorder._built.get(name)
+    if kept is not None and kept[0] is recorder.migration_context:
+        return kept[1]
+    return getattr(operation, name)(recorder.migration_context)
 
 
 def _with_if(op: MigrateOperation, flag: Any, when: str) -> MigrateOperation:
@@ -234,7 +267,7 @@ def _type_checks(operation: aops.AlterColumnOp, type_: Any, recorder: Recorder) 
 
 
 def _create_index(operation: aops.CreateIndexOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
-    index = operation.to_index(recorder.migration_context)
+    index = _built(operation, "to_index", recorder)
     table = index.table
     assert table is not None
     spec = named(IndexSpec.from_index(index), table.name)
@@ -258,7 +291,7 @@ _SPEC_BY_VISIT: dict[str, tuple[Any, type[MigrateOperation]]] = {
 
 
 def _add_constraint(operation: aops.AddConstraintOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
-    constraint = operation.to_constraint(recorder.migration_context)
+    constraint = _built(operation, "to_constraint", recorder)
     known = _SPEC_BY_VISIT.get(constraint.__visit_name__)
     if known is None:
         raise _NotModelled(f"{constraint.__visit_name__} constraints are not in the vocabulary")

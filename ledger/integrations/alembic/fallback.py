@@ -44,13 +44,16 @@ class FollowsLive:
         if changed is not None and not changed:
             return []  # the catalog shows no table changed
 
+        wanted = table[1].lower() if table is not None else None
+
         def touched(key: tuple[str | None, str]) -> bool:
-            if table is None:
+            if wanted is None:
                 return key[0] is None and (changed is None or key[1].casefold() in changed)
-            return key[0] == schema and key[1].lower() == table[1].lower()
+            return key[0] == schema and key[1].lower() == wanted
 
         fold = self.state
-        held = [t for k, t in fold.tables.items() if touched(k)] if table is not None and parts is not None else []
+        mine = {k for k in fold.tables if touched(k)}  # the fold's tables it reads
+        held = [fold.tables[k] for k in mine] if table is not None and parts is not None else []
         with self._quiet():
             live = None
             if len(held) == 1:
@@ -67,12 +70,12 @@ class FollowsLive:
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
-        kept = {k: t for k, t in fold.tables.items() if not touched(k)}
+        kept = {k: t for k, t in fold.tables.items() if k not in mine}
         live, dangling = _without_dangling_keys(live, kept)
         self._dangling |= dangling
         # compared table by table: the tables not touched are the fold's own on both sides
         touched_fold = fold if table is None and changed is None else SchemaState(
-            {k: t for k, t in fold.tables.items() if touched(k)})
+            {k: t for k, t in fold.tables.items() if k in mine})
         if drift(touched_fold, live, self.dialect) is None:
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
@@ -88,6 +91,46 @@ class FollowsLive:
                 *_differing(after, SchemaState({**kept, **live.tables})), self.dialect) is not None:
             return None
         return ops
+
+    def _after_dropped_constraint(self, table: tuple[str | None, str]) -> list[MigrateOperation] | None:
+        """The ops of an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action
+        (``alembic_sql.drops_one_constraint``), from the names of the constraints ``t`` holds now:
+        the statement drops at most one of the fold's and changes nothing else, so the names tell
+        which (the table's keys and checks need not be read and compared). [] when it dropped none;
+        None when the names do not settle it (a constraint the fold does not hold, one it holds
+        unnamed, a database with no such read): the caller then reads the table back.
+        """
+        assert self.state is not None
+        fold = self.state
+        held = [t for k, t in fold.tables.items() if k[0] == table[0] and k[1].lower() == table[1].lower()]
+        if len(held) != 1:
+            return None
+        spec = held[0]
+        names = [c.name for c in spec.constraints]
+        if any(getattr(c, "unnamed", False) or c.name is None for c in spec.constraints) \
+                or len(set(names)) != len(names):
+            return None
+        with self._quiet():
+            live = self._database.constraint_names(self.conn, spec.name, spec.schema)
+        if live is None or not live <= set(names):
+            return None
+        gone = set(names) - live
+        if not gone:
+            return []
+        if len(gone) > 1:
+            return None
+        (name,) = gone
+        target = attrs.evolve(
+            spec, primary_key=None if spec.primary_key is not None and spec.primary_key.name == name
+            else spec.primary_key, foreign_keys=tuple(c for c in spec.foreign_keys if c.name != name),
+            uniques=tuple(c for c in spec.uniques if c.name != name),
+            checks=tuple(c for c in spec.checks if c.name != name))
+        try:
+            op = lops.DropConstraintOp(name, spec.name, schema=spec.schema).complete(fold)  # as diff makes it
+            after = op.apply(fold)
+        except LedgerError:
+            return None
+        return [op] if after.tables.get(spec.key) == target else None
 
     def _fall_back(self, what: str, table: tuple[str | None, str] | None, exc: BaseException, origin: str | None,
                    captured: list[Captured]) -> None:
@@ -125,6 +168,11 @@ class FollowsLive:
                 reason += f"; {' '.join(str(apply_exc).split())}"
         elif ops == []:
             return  # the fold already holds what the database holds
+        self._needs_resync(what, reason, origin, captured)
+
+    def _needs_resync(self, what: str, reason: str, origin: str | None, captured: list[Captured]) -> None:
+        """Record what ran (``captured``) as irreversible ``execute`` events marked ``[needs re-sync]``:
+        the ledger does not follow the live schema from here until a later read-back finds a way."""
         texts = [text for item in captured for text in item.texts] or [dialects.unrendered_sql("", f"{what}: no SQL was seen")]
         for text in texts:
             self._append(lops.ExecuteSQLOp(text), self._message(

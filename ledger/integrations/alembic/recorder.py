@@ -18,7 +18,7 @@ import ops as lops
 from ops import InvalidOperationError, MigrateOperation, SchemaState
 
 from ledger import dialects
-from ledger.format.events import Actor, Event, fold_events
+from ledger.format.events import Actor, Event, fold_events, needs_resync
 from ledger.storage.db import dialect_of
 from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
@@ -29,6 +29,7 @@ from ledger.integrations.alembic.convert import (
     TYPE_CHECK,
     Unconverted,
     _NotModelled,
+    built_by_alembic,
     is_noop,
     touched,
 )
@@ -86,6 +87,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._direction = "upgrade"
         self._path: Path | None = None
         self._buffer: list[Captured] | None = None
+        #: what Alembic built to run the operation being converted (``convert.built_by_alembic``)
+        self._built: dict[str, tuple[Any, Any]] = {}
         #: DDL other connections of the migration's engine ran in this revision (recorded at its end)
         self._elsewhere: list[Captured] = []
         self._source: str | None = None
@@ -327,12 +330,13 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         batch = isinstance(impl, BatchOperationsImpl)
         first = len(impl.batch) if batch else 0  # type: ignore[union-attr]
         with self._capture(f"alembic {type(operation).__name__}") as captured:
-            with self._alembic_work():
+            with self._alembic_work(), built_by_alembic(operation) as built:
                 result = original(operations, operation)
         # the entries of the block's list that this operation queued: its statements in the flush
         entries = range(first, len(impl.batch)) if batch else range(0)  # type: ignore[union-attr]
         what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
         try:
+            self._built = built
             converted = convert(operation, result, self)
         except _NotModelled as exc:
             self._record_statements(captured, origin=origin, foreign=f"{type(operation).__name__}: {exc}")
@@ -345,6 +349,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             else:
                 self._fall_back(what, touched(operation), exc, origin, captured)
             return result
+        finally:
+            self._built = {}
         converted = [as_compiled_names(op, self.conn.dialect) for op in converted]
         if batch:
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.
@@ -403,6 +409,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         # Without a rebuild each operation runs the entries it queued: its own statements are those
         # (what it ran is recorded for it, not the whole flush); a rebuild runs them all as one.
         numbered = any(item.entry is not None for item in captured)
+        start = len(self.events)
         try:
             for op, origin, entries in pending:
                 own = [item for item in captured if item.entry in entries] if numbered else captured
@@ -419,22 +426,35 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         finally:
             self._shared_statements = False
         if rebuilt:
-            self._rebuilt_as_held(impl.schema, impl.table_name)
+            marked = any(needs_resync(event.message) for event in self.events[start:])
+            self._rebuilt_as_held(impl.schema, impl.table_name, [] if marked else captured)
 
-    def _rebuilt_as_held(self, schema: str | None, table: str) -> None:
+    def _rebuilt_as_held(self, schema: str | None, table: str, captured: list[Captured]) -> None:
         """Record what a batch rebuild changed beyond the block's ops: Alembic makes the table again
-        from its reflection, which loses what SQLAlchemy does not reflect (an index's ``DESC``)."""
+        from its reflection, which loses what SQLAlchemy does not reflect (an index's ``DESC``).
+
+        When no list of ops leads the fold there (or reading it back fails), the rebuild's
+        statements are recorded as what ran, marked ``[needs re-sync]`` (``_needs_resync``), unless
+        an op of the block already recorded them so (``captured`` empty)."""
+        what = f"alembic batch_alter_table({table})"
         try:
             self._lost_type_checks(schema, table)
-            follow = self._follow_live((schema, table)) or []
-        except Exception:  # noqa: BLE001 - recording never breaks a migration Alembic completed
-            return
-        for op in follow:
+            follow = self._follow_live((schema, table))
+        except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+            reason = f"reading the rebuilt table back failed: {' '.join(str(exc).split()) or type(exc).__name__}"
+            follow = None
+        else:
+            reason = "no list of operations leads the ledger to the table the rebuild made"
+        for op in follow or ():
             try:
                 self._apply(op, None, self._message(
                     f"{ADJUSTED} the batch rebuild of {table} made it again as the database now holds it"))
-            except Exception:  # noqa: BLE001
-                return
+            except Exception as exc:  # noqa: BLE001
+                reason = f"recording the rebuilt table failed: {' '.join(str(exc).split()) or type(exc).__name__}"
+                follow = None
+                break
+        if follow is None and captured:
+            self._needs_resync(what, reason, None, captured)
 
     def _record_ops(self, converted: list[MigrateOperation], origin: str | None,
                     captured: list[Captured]) -> None:

@@ -44,10 +44,12 @@ class RecordsStored:
         if not wanted:
             return op
         with self._quiet():
-            try:
-                stored = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, schema=schema)}
-            except sa.exc.NoSuchTableError:
-                return op
+            stored = self._database.column_defaults(self.conn, table, schema)
+            if stored is None:
+                try:
+                    stored = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, schema=schema)}
+                except sa.exc.NoSuchTableError:
+                    return op
         replaced = {}
         for name, column in wanted.items():
             text = stored.get(name)
@@ -200,9 +202,11 @@ class RecordsStored:
         self._read_back = self._read_back or bool(follows)
 
     def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
-        """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``)."""
+        """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``),
+        and the index such a key had under its own name, which keeps that name (``t_ibfk_1``): no
+        longer named after its key, it is an index of the table's own."""
         for follow in self._follow_live((op.schema, op.new_table_name)) or ():
-            if isinstance(follow, (lops.DropConstraintOp, lops.CreateForeignKeyOp)):
+            if isinstance(follow, (lops.DropConstraintOp, lops.CreateForeignKeyOp, lops.CreateIndexOp)):
                 self._apply(follow, origin, self._message(
                     f"{ADJUSTED} MySQL/MariaDB renamed the foreign keys it had named after table {op.table_name}"))
 
@@ -260,12 +264,15 @@ class RecordsStored:
         if self.state is None or not self.state.has_table(table, schema):
             return
         held = self.state.table(table, schema)
+        implied = [(column, check) for column in held.columns
+                   if (check := implied_check(column, self.dialect)) is not None]
+        if not implied:
+            return  # no column's type makes a CHECK: nothing to read
         with self._quiet():
             live = {canonical_sql(str(c.get("sqltext")), dialect=self.dialect)
                     for c in sa.inspect(self.conn).get_check_constraints(table, schema=schema)}
-        for column in held.columns:
-            check = implied_check(column, self.dialect)
-            if check is None or check in live:
+        for column, check in implied:
+            if check in live:
                 continue
             op = self.state.complete(lops.AlterColumnOp(table, column.name, schema=schema,
                                                         modify_type=without_constraint(column.type)))
