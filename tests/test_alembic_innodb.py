@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.alembic_histories import check_everything, upgrade_with_hook
+from tests.alembic_histories import check_everything, hook_events, upgrade_with_hook
 
 
 def test_on_mariadb_a_foreign_key_replaced_under_another_name_keeps_the_old_keys_index(
@@ -86,4 +86,24 @@ def test_on_mariadb_a_table_renamed_with_keys_innodb_named_after_it_replays_as_i
          " existing_type=sa.String(36), nullable=False)",
          "op.create_foreign_key(None, 'vnfd_attribute', 'tpl', ['vnfd_id'], ['id'])"],
     ])
+    check_everything(tmp_path, url, database_factory, "mariadb")
+
+
+def test_on_mariadb_the_index_of_a_key_renamed_with_its_table_keeps_its_name_and_is_recorded(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """tacker's devices_ibfk_2, made again under that name (so its index is named so too), then
+    ``rename_table('devices', 'vnf')``: InnoDB renames the key vnf_ibfk_2 and keeps its index
+    devices_ibfk_2, now an index of the table's own. Recorded with the rename, not by the reflection
+    after a later revision's SQL (which would credit it to that revision)."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('vims', sa.Column('id', sa.String(36), primary_key=True))",
+         "op.create_table('devices', sa.Column('id', sa.String(36), primary_key=True), sa.Column('vim_id', sa.String(36)))",
+         "op.create_foreign_key('devices_ibfk_2', 'devices', 'vims', ['vim_id'], ['id'])"],
+        ["op.rename_table('devices', 'vnf')"],
+        ["op.execute('CREATE TABLE other (id INTEGER PRIMARY KEY)')"],
+    ])
+    events = hook_events(url)
+    assert [(e.revision, e.op_type) for e in events if e.revision == "0003aa"] == [("0003aa", "create_table")]
     check_everything(tmp_path, url, database_factory, "mariadb")

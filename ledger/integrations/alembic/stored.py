@@ -202,9 +202,11 @@ class RecordsStored:
         self._read_back = self._read_back or bool(follows)
 
     def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
-        """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``)."""
+        """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``),
+        and the index such a key had under its own name, which keeps that name (``t_ibfk_1``): no
+        longer named after its key, it is an index of the table's own."""
         for follow in self._follow_live((op.schema, op.new_table_name)) or ():
-            if isinstance(follow, (lops.DropConstraintOp, lops.CreateForeignKeyOp)):
+            if isinstance(follow, (lops.DropConstraintOp, lops.CreateForeignKeyOp, lops.CreateIndexOp)):
                 self._apply(follow, origin, self._message(
                     f"{ADJUSTED} MySQL/MariaDB renamed the foreign keys it had named after table {op.table_name}"))
 
