@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 __all__ = ["AddColumnOp", "AlterColumnOp", "DropColumnOp"]
 
 
+def _ops(value: Any) -> tuple[MigrateOperation, ...]:
+    # A Python function, not ``tuple``: attrs reads a converter's signature, and a builtin's means
+    # parsing its text signature with ``tokenize`` (a large regular expression compiled at import).
+    return tuple(value)
+
+
 def _full(name: str, schema: str | None) -> str:
     return f"{schema}.{name}" if schema else name
 
@@ -65,7 +71,7 @@ class AddColumnOp(MigrateOperation):
     schema: str | None = None
     insert_before: str | None = attrs.field(default=None, kw_only=True)
     #: what the reverse of a drop puts back with the column: the indexes and constraints the drop took
-    _then: tuple[MigrateOperation, ...] = attrs.field(default=(), kw_only=True, alias="_then", converter=tuple)
+    _then: tuple[MigrateOperation, ...] = attrs.field(default=(), kw_only=True, alias="_then", converter=_ops)
 
     @classmethod
     def from_column_and_tablename(cls, schema: str | None, tname: str, col: sa.Column[Any]) -> AddColumnOp:
@@ -125,7 +131,7 @@ class DropColumnOp(MigrateOperation):
     #: the column that followed the dropped one (None: it was the last), so the reverse restores the order
     _before: str | None = attrs.field(default=None, alias="_before")
     #: the drops the database performs with the column (indexes and constraints using it), completed
-    _dependents: tuple[MigrateOperation, ...] = attrs.field(default=(), alias="_dependents", converter=tuple)
+    _dependents: tuple[MigrateOperation, ...] = attrs.field(default=(), alias="_dependents", converter=_ops)
 
     def to_column(self) -> sa.Column[Any]:
         if self._reverse is not None:

@@ -35,10 +35,9 @@ def sql_text(element: Any) -> str:
     raise TypeError(f"not a SQL expression: {element!r}")
 
 
-# A string literal, a quoted identifier ("x", `x`, [x]), a number, or a bare word (maybe a call).
-_SQL_TOKEN = re.compile(
-    r"""'(?:[^']|'')*'|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\]|\d[\w.]*|([^\W\d][\w$]*)(\s*\()?"""
-)
+# A string literal, a quoted identifier ("x", `x`, [x]), a number, or a bare word (maybe a call);
+# compiled (and cached by ``re``) when first used, not at import.
+_SQL_TOKEN = r"""'(?:[^']|'')*'|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\]|\d[\w.]*|([^\W\d][\w$]*)(\s*\()?"""
 
 
 def sql_references(sqltext: str, name: str) -> bool:
@@ -48,7 +47,7 @@ def sql_references(sqltext: str, name: str) -> bool:
     renames, where a false alarm only asks for an explicit drop first.
     """
     folded = name.casefold()
-    for match in _SQL_TOKEN.finditer(sqltext):
+    for match in re.finditer(_SQL_TOKEN, sqltext):
         double, back, bracket, bare, call = match.groups()
         quoted = (double.replace('""', '"') if double is not None
                   else back.replace("``", "`") if back is not None else bracket)

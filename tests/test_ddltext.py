@@ -118,7 +118,8 @@ def test_rebuild_constraints_are_what_sqlalchemy_compiles(state: SchemaState) ->
             compiled = _or_error(lambda: gen._compile_part(state, spec, None, constraint))
             if compiled is None:  # the rebuild then compiles the whole table: the same text is in it
                 whole = gen.neighbourhood(state, attrs.evolve(spec, indexes=())).tables[spec.fullname]
-                assert text in gen.compile(sa.schema.CreateTable(whole))
+                table_sql = _or_error(lambda: gen.compile(sa.schema.CreateTable(whole)))
+                assert table_sql is None or text in table_sql  # None: the rebuild fails as SQLAlchemy does
             else:
                 assert text == compiled
 
@@ -130,3 +131,4 @@ def test_rebuild_constraints_are_written_from_the_specs() -> None:
     for constraint in (*child.uniques, *child.foreign_keys):
         text = ddltext.constraint_sql(gen.dialect, state, child, constraint)
         assert text is not None and text == gen._compile_part(state, child, None, constraint)
+

@@ -111,3 +111,41 @@ def test_the_command_table_names_the_module_of_every_command() -> None:
     defined = {name: command.callback.__module__.rpartition(".")[2] for name, command in main.commands.items()
                if command.callback is not None}
     assert defined == COMMAND_MODULES
+
+
+_HOOK_PATTERNS = """
+import re, sys
+import alembic.runtime.migration, alembic.op, sqlalchemy.dialects.postgresql  # Alembic's own imports
+compiled = []
+_compile = re._compiler.compile  # what re.compile runs when its cache misses
+def counting(pattern, flags):
+    compiled.append(pattern)
+    return _compile(pattern, flags)
+re._compiler.compile = counting
+import ledger.alembic
+print(repr(compiled))
+"""
+
+
+def test_importing_the_hook_compiles_no_regular_expression(tmp_path: Path) -> None:
+    """The hook's and the dialects' patterns are compiled where they are first used, not by an
+    ``env.py`` that imports ``ledger.alembic`` (docs/performance.md, the hook's fourth round)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", _HOOK_PATTERNS], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_a_lazy_pattern_is_the_pattern_it_stands_for() -> None:
+    import re
+
+    from ledger.support.lazyre import lazy
+
+    pattern = lazy(r"(?P<word>[a-z]+)\s*=\s*(\d+)", re.I)
+    assert pattern.pattern == r"(?P<word>[a-z]+)\s*=\s*(\d+)"
+    assert pattern.match("Key = 7").group("word", 2) == ("Key", "7")
+    assert pattern.groupindex == {"word": 1} and pattern.groups == 2
+    assert pattern.sub(r"\2", "a=1, b = 2") == "1, 2"
+    assert [m.group(1) for m in pattern.finditer("a=1 b=2")] == ["a", "b"]
+    assert pattern.flags == re.compile(pattern.pattern, re.I).flags

@@ -16,12 +16,13 @@ from typing import Any
 
 from ops import SchemaState
 from ops.specs import ConstraintSpec, ForeignKeySpec, IndexSpec, TableSpec, UniqueSpec
+from ledger.support.lazyre import lazy
 
 __all__ = ["add_constraint", "constraint_sql", "create_index", "drop_constraint", "drop_index", "table_sql"]
 
 #: what SQLAlchemy accepts (``FK_ON_DELETE``, ``FK_INITIALLY``); anything else goes through it
-_CASCADE = re.compile(r"^(?:RESTRICT|CASCADE|SET NULL|NO ACTION|SET DEFAULT)$", re.I)
-_INITIALLY = re.compile(r"^(?:DEFERRED|IMMEDIATE)$", re.I)
+_CASCADE = lazy(r"^(?:RESTRICT|CASCADE|SET NULL|NO ACTION|SET DEFAULT)$", re.I)
+_INITIALLY = lazy(r"^(?:DEFERRED|IMMEDIATE)$", re.I)
 
 
 def _name_fits(dialect: Any, name: str | None) -> bool:

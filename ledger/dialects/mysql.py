@@ -13,12 +13,13 @@ from ops import AddColumnOp, AlterColumnOp, AlterTableOptionsOp, DropColumnOp, C
 from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
 from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
+from ledger.support.lazyre import lazy
 
 __all__ = ["MySQLGenerator"]
 
 
 #: an index element written as text that is one column, maybe with its order: ``n DESC``, ```n` ASC``
-_ORDERED_COLUMN = re.compile(r'^\s*(?:`[^`]+`|"[^"]+"|[A-Za-z_$][\w$]*)(?:\s+(?:ASC|DESC))?\s*$', re.IGNORECASE)
+_ORDERED_COLUMN = lazy(r'^\s*(?:`[^`]+`|"[^"]+"|[A-Za-z_$][\w$]*)(?:\s+(?:ASC|DESC))?\s*$', re.IGNORECASE)
 
 
 class MySQLGenerator(DDLGenerator):

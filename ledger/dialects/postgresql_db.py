@@ -19,6 +19,7 @@ from .database import Database, ReflectedKeys, register_database
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, rollback_if_open, trigger_name
 from .sequences import SequenceSpec
 from .typetext import float_by_precision, rules, spaced
+from ledger.support.lazyre import lazy
 
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
@@ -162,7 +163,7 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
 
 
 #: what tables may need that is not a table: an extension (an operator class, a type), a schema
-_PREPARES = re.compile(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA)\b", re.IGNORECASE)
+_PREPARES = lazy(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA)\b", re.IGNORECASE)
 
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 

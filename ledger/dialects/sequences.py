@@ -22,6 +22,7 @@ import attrs
 import sqlalchemy as sa
 
 from ops.base import LedgerFormatError
+from ledger.support.lazyre import lazy
 
 if TYPE_CHECKING:
     from ops import ExecuteSQLOp
@@ -107,13 +108,13 @@ def sequences_from_json(data: Any) -> tuple[SequenceSpec, ...]:
 
 _IDENT = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|[^\s."`(),;=]+)'
 _QUALIFIED = rf"{_IDENT}(?:\s*\.\s*{_IDENT})?"
-_STATEMENT = re.compile(
+_STATEMENT = lazy(
     r"\s*(?P<verb>CREATE(?:\s+OR\s+REPLACE)?(?:\s+(?:TEMP|TEMPORARY|UNLOGGED))?|ALTER|DROP)\s+SEQUENCE\s+"
     rf"(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?P<names>{_QUALIFIED}(?:\s*,\s*{_QUALIFIED})*)(?P<rest>.*?)[\s;]*$",
     re.I | re.S)
 #: DDL that may make, change or drop a sequence without being one of the statements read here
-_MENTIONS = re.compile(r"\b(?:CREATE|ALTER|DROP)\b[^;]*?\bSEQUENCE\b", re.I | re.S)
-_TOKEN = re.compile(rf"{_IDENT}(?:\s*\.\s*{_IDENT})*|[-+]?\d+|=|\S")
+_MENTIONS = lazy(r"\b(?:CREATE|ALTER|DROP)\b[^;]*?\bSEQUENCE\b", re.I | re.S)
+_TOKEN = lazy(rf"{_IDENT}(?:\s*\.\s*{_IDENT})*|[-+]?\d+|=|\S")
 #: ``AS`` types as SequenceSpec.data_type holds them (None: bigint, the databases' default)
 _AS_TYPES = {"integer": "integer", "int": "integer", "int4": "integer", "smallint": "smallint", "int2": "smallint",
              "bigint": None, "int8": None}

@@ -63,6 +63,7 @@ from ops.types import TypeSpec
 
 from . import ddltext
 from .base import DDLGenerator, handles, mentions, table_of
+from ledger.support.lazyre import lazy
 
 __all__ = ["REBUILD_PREFIX", "SQLiteGenerator", "SQLiteRebuildError"]
 
@@ -71,7 +72,7 @@ REBUILD_PREFIX = "_sl_new_"
 #: SQLite's ALTER TABLE DROP COLUMN exists from this version on.
 DROP_COLUMN_VERSION = (3, 35, 0)
 
-_CONSTANT = re.compile(r"""\s*(\d+(\.\d*)?([eE][+-]?\d+)?|'([^']|'')*'|NULL|TRUE|FALSE)\s*""", re.IGNORECASE)
+_CONSTANT = lazy(r"""\s*(\d+(\.\d*)?([eE][+-]?\d+)?|'([^']|'')*'|NULL|TRUE|FALSE)\s*""", re.IGNORECASE)
 
 
 class SQLiteRebuildError(LedgerError, RuntimeError):

@@ -5,11 +5,12 @@ taken off, the top-level parts of a parenthesis."""
 from __future__ import annotations
 
 import re
+from ledger.support.lazyre import lazy
 
 __all__ = ["TOKEN", "raw_tokens", "split_definitions", "unquote_identifier"]
 
 #: one token per match; the group's name is its kind (``ws``, ``str``, ``qid``, ``num``, ``word``, ``op``)
-TOKEN = re.compile(
+TOKEN = lazy(
     r"""
     (?P<ws>\s+)
   | (?P<str>'(?:[^']|'')*')

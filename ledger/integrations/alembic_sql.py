@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from ops import LedgerError
 
 from ledger import dialects
+from ledger.support.lazyre import lazy
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "dropped_index",
@@ -41,8 +42,8 @@ _READ_WORDS = frozenset({
 _DATA_WORDS = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "COPY", "TRUNCATE", "CALL"})
 _SCHEMA_WORDS = frozenset({"CREATE", "ALTER", "DROP", "RENAME", "COMMENT"})
 
-_LEADING = re.compile(r"\s+|--[^\n]*\n?|/\*.*?\*/|\(", re.S)
-_WORD = re.compile(r"[A-Za-z_]+")
+_LEADING = lazy(r"\s+|--[^\n]*\n?|/\*.*?\*/|\(", re.S)
+_WORD = lazy(r"[A-Za-z_]+")
 
 
 class UnrenderableStatement(LedgerError, ValueError):
@@ -85,7 +86,7 @@ def classify(statement: str) -> str:
 
 _NAME = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[^\s."`\[(),;]+)'
 _QUALIFIED = rf"(?P<table>{_NAME}(?:\s*\.\s*{_NAME})?)"
-_TABLE_STATEMENTS = tuple(re.compile(pattern, re.I | re.S) for pattern in (
+_TABLE_STATEMENTS = tuple(lazy(pattern, re.I | re.S) for pattern in (
     rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{_QUALIFIED}",
     rf"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:{_NAME}(?:\s*\.\s*{_NAME})?\s+)?"
     rf"ON\s+(?:ONLY\s+)?{_QUALIFIED}",
@@ -94,7 +95,7 @@ _TABLE_STATEMENTS = tuple(re.compile(pattern, re.I | re.S) for pattern in (
     rf"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?{_NAME}\s+ON\s+{_QUALIFIED}",
     rf"COMMENT\s+ON\s+TABLE\s+{_QUALIFIED}",
 ))
-_OTHER_TABLES = re.compile(r"\b(?:RENAME|CASCADE)\b", re.I)
+_OTHER_TABLES = lazy(r"\b(?:RENAME|CASCADE)\b", re.I)
 
 
 def _unquote(name: str) -> str:
@@ -103,7 +104,7 @@ def _unquote(name: str) -> str:
     return name
 
 
-_NO_TABLE = re.compile(
+_NO_TABLE = lazy(
     r"(?:CREATE(?:\s+OR\s+REPLACE)?|DROP|ALTER|COMMENT\s+ON)\s+(?:CONSTRAINT\s+)?(?:TRUSTED\s+)?(?:PROCEDURAL\s+)?"
     r"(?:FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|EXTENSION|VIEW|MATERIALIZED\s+VIEW|SCHEMA|ROLE|USER|POLICY|"
     r"AGGREGATE|OPERATOR|LANGUAGE|EVENT|RULE|PUBLICATION|SUBSCRIPTION|SERVER|STATISTICS)\b"
@@ -185,21 +186,21 @@ def names_no_changed_table(statement: str) -> bool:
 
 #: what of its table a statement that only adds or drops one constraint can change
 CONSTRAINTS = frozenset({"keys", "checks"})
-_CONSTRAINT_ONLY = re.compile(
+_CONSTRAINT_ONLY = lazy(
     rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+(?:"
     rf"DROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?{_NAME}\s*(?:RESTRICT\s*)?"
     rf"|ADD\s+(?:CONSTRAINT\s+{_NAME}\s+)?(?:UNIQUE|CHECK|FOREIGN\s+KEY)\b(?P<rest>.*)"
     r")\s*;?\s*$", re.I | re.S)
-_PARENTHESES = re.compile(r"\([^()]*\)")
+_PARENTHESES = lazy(r"\([^()]*\)")
 #: what of its table a statement that only makes or drops one index can change (with the keys:
 #: SQLite's expression indexes, MySQL's unique indexes are read with them)
 INDEXES = frozenset({"indexes"})
-_CREATE_INDEX = re.compile(
+_CREATE_INDEX = lazy(
     rf"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}\s+ON\s", re.I | re.S)
-_DROP_INDEX = re.compile(
+_DROP_INDEX = lazy(
     rf"DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?(?P<index>{_NAME}(?:\s*\.\s*{_NAME})?)\s*"
     r"(?:RESTRICT\s*)?;?\s*$", re.I | re.S)
-_DROP_INDEX_ON = re.compile(rf"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?{_NAME}\s+ON\s+{_QUALIFIED}\s*;?\s*$", re.I | re.S)
+_DROP_INDEX_ON = lazy(rf"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?{_NAME}\s+ON\s+{_QUALIFIED}\s*;?\s*$", re.I | re.S)
 
 
 def dropped_index(statement: str) -> tuple[str | None, str] | None:
@@ -244,7 +245,7 @@ def changed_parts(statement: str) -> frozenset[str] | None:
     return CONSTRAINTS
 
 
-_DROP_CONSTRAINT = re.compile(rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+DROP\s+CONSTRAINT\b", re.I | re.S)
+_DROP_CONSTRAINT = lazy(rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+DROP\s+CONSTRAINT\b", re.I | re.S)
 
 
 def drops_one_constraint(statement: str) -> bool:
@@ -255,13 +256,13 @@ def drops_one_constraint(statement: str) -> bool:
         statement[_skip_leading(statement):]) is not None
 
 
-_CREATED = re.compile(
+_CREATED = lazy(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
     rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
     rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
-_TRIGGER_TABLE = re.compile(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
+_TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 #: string literals and comments (identifiers stay: a trigger's table may be quoted)
-_LITERALS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
+_LITERALS = lazy(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
 
 
 @attrs.frozen
@@ -338,7 +339,7 @@ def _arguments(rest: str) -> str | None:
     return "(" + ", ".join(k for k in kept if k) + ")"
 
 
-_RENAME_TABLE = re.compile(
+_RENAME_TABLE = lazy(
     rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?{_QUALIFIED}\s+RENAME\s+TO\s+(?P<new>{_NAME})\s*;?\s*$", re.I | re.S)
 
 
@@ -361,7 +362,7 @@ def _skip_leading(statement: str) -> int:
         position = match.end()
 
 
-_LEADING_SPACE = re.compile(r"\s+|--[^\n]*\n?|/\*.*?\*/", re.S)
+_LEADING_SPACE = lazy(r"\s+|--[^\n]*\n?|/\*.*?\*/", re.S)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,8 +370,8 @@ _LEADING_SPACE = re.compile(r"\s+|--[^\n]*\n?|/\*.*?\*/", re.S)
 # ---------------------------------------------------------------------------------------------
 
 # Quoted strings, quoted identifiers and comments are copied as they are; placeholders are not in them.
-_SKIP = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
-_POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)(?:~~[^\]]*)?\]")
+_SKIP = lazy(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
+_POSTCOMPILE = lazy(r"__\[POSTCOMPILE_(\w+)(?:~~[^\]]*)?\]")
 
 
 def _placeholder(paramstyle: str) -> re.Pattern[str]:

@@ -102,6 +102,7 @@ from ledger.support.memo import remembered
 from ledger.schema.differences import table_differences
 from ledger.schema.implied import implied_checks
 from ledger.schema.sqltext import canonical_default, canonical_sql, canonical_type
+from ledger.support.lazyre import lazy
 
 __all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "type_ddl", "without_type_checks"]
 
@@ -368,7 +369,7 @@ def _normalize_unique(unique: UniqueSpec, d: str) -> UniqueSpec:
 
 
 #: a sort order at the end of an operator-class option's value
-_ORDER_IN_OPS = re.compile(r"^(.*?)\s*\b((?:asc|desc)(?:\s+nulls\s+(?:first|last))?|nulls\s+(?:first|last))\s*$",
+_ORDER_IN_OPS = lazy(r"^(.*?)\s*\b((?:asc|desc)(?:\s+nulls\s+(?:first|last))?|nulls\s+(?:first|last))\s*$",
                            re.IGNORECASE)
 
 

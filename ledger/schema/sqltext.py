@@ -23,7 +23,6 @@ statements are SQLite's, in :mod:`ledger.dialects.sqlite_sql`.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Union
@@ -33,6 +32,7 @@ from sqlalchemy.types import TypeEngine
 
 from ledger import dialects
 from ledger.dialects.sqltokens import TOKEN as _TOKEN
+from ledger.support.lazyre import lazy
 
 __all__ = [
     "canonical_default",
@@ -76,8 +76,8 @@ _SYMBOL_OPS = {
 }
 _OP_WORDS = {"~~": ("like",), "~~*": ("ilike",), "!~~": ("not", "like"), "!~~*": ("not", "ilike")}
 _CAST_CONTINUATIONS = {"varying", "precision"}
-_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_SIMPLE_NAME = re.compile(r"[^\W\d]\w*")
+_NUMBER = lazy(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_SIMPLE_NAME = lazy(r"[^\W\d]\w*")
 
 
 def _tokens(text: str) -> list[Tok]:

@@ -33,11 +33,12 @@ from ledger.integrations.alembic_sql import (
 )
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, SCHEMA_SQL, AlembicHookError
 from ledger.support.quietwarn import blamed_outside, silenced
+from ledger.support.lazyre import lazy
 
 #: the hook's modules, whose frames stand between a migration and Alembic's work
-_HOOK_MODULES = re.compile(r"^ledger\.")
+_HOOK_MODULES = lazy(r"^ledger\.")
 #: the modules SQLAlchemy's warnings skip to blame a frame (its own and Alembic's)
-_LIBRARY_MODULES = re.compile(r"^(?:sqlalchemy\.|alembic\.)")
+_LIBRARY_MODULES = lazy(r"^(?:sqlalchemy\.|alembic\.)")
 
 
 #: (schema, table, ...) as read from a statement, or None
@@ -45,7 +46,7 @@ _Named = TypeVar("_Named", bound="tuple[str | None, ...] | None")
 
 
 #: PostgreSQL's ``ALTER TYPE old RENAME TO new`` (alembic-postgresql-enum's sync_enum_values)
-_RENAME_TYPE = re.compile(r"ALTER\s+TYPE\s+(?P<old>(?:\"[^\"]+\"|\w+)(?:\s*\.\s*(?:\"[^\"]+\"|\w+))?)\s+RENAME\s+TO\s+"
+_RENAME_TYPE = lazy(r"ALTER\s+TYPE\s+(?P<old>(?:\"[^\"]+\"|\w+)(?:\s*\.\s*(?:\"[^\"]+\"|\w+))?)\s+RENAME\s+TO\s+"
                           r"(?P<new>\"[^\"]+\"|\w+)\s*;?$", re.I)
 
 
