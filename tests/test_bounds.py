@@ -329,3 +329,19 @@ def test_decoding_finds_every_bound_the_walk_finds(history: Any, data: st.DataOb
         return
     assert not isinstance(expected, (tuple, str)), (crafted, expected)
     assert got == expected
+
+
+@pytest.mark.parametrize("args", [None, {}, 0, "", False])
+def test_a_column_type_whose_args_are_no_list_is_malformed(args: Any) -> None:
+    """A column type's ``args`` is a list: any other value, empty or false ones too, is refused by
+    the fast path as by the strict one (a type read lately is not looked up for it)."""
+    from ledger.format.codec import canonical
+    from ops import AlterColumnOp
+    from ops.specs import TypeSpec
+
+    op = AlterColumnOp("t", "c", existing_type=TypeSpec.of("BigInteger"), modify_comment="changed")
+    assert decode(encode(op), seq=3, remember=False) == op  # the type is now one read lately
+    payload = json.loads(encode(op))
+    payload["op"]["existing_type"]["args"] = args
+    with pytest.raises(LedgerFormatError, match="malformed"):
+        decode(canonical(payload).decode(), seq=3, remember=False)

@@ -132,7 +132,7 @@ def _typespec_in(data: Any, depth: int = 0) -> TypeSpec:
         in_order = k_args == "args" and k_kwargs == "kwargs" and k_name == "name"
     if in_order:
         # An object as the fast parse gives it, its keys in canonical order (so none twice).
-        if type(kwargs) is tuple and not args and len(kwargs) <= 1:
+        if type(kwargs) is tuple and type(args) is list and not args and len(kwargs) <= 1:
             # No option or one, as it comes: a key of the look-up below, which never holds an
             # option twice (it is filled from dicts).
             if not kwargs:
