@@ -426,7 +426,7 @@ def test_a_state_built_change_by_change_equals_one_built_from_scratch(
     scratch = SchemaState({
         key: TableSpec(
             t.name, t.columns, t.schema, t.primary_key, tuple(reversed(t.foreign_keys)),
-            tuple(reversed(t.uniques)), tuple(reversed(t.checks)), tuple(reversed(t.indexes)), t.comment,
+            tuple(reversed(t.uniques)), tuple(reversed(t.checks)), tuple(reversed(t.indexes)), t.comment, t.dialect_options,
         )
         for key, t in state.tables.items()
     })
