@@ -182,3 +182,35 @@ def test_one_generator_per_run_writes_what_one_per_op_writes(dialect: str,
         undo = op.reverse().complete(state)
         assert _ddl_or_error(undo, state, dialect, gen) == _ddl_or_error(undo, state, dialect, None)
         state = state.apply(undo)
+
+
+@pytest.mark.parametrize("dropped", ["pk_node", "uq_node_id"])
+def test_a_key_a_foreign_key_rests_on_goes_while_another_key_holds_its_columns(connection: sa.Connection,
+                                                                               dropped: str) -> None:
+    """A primary or unique key goes while another key on the same columns stays: the foreign key that
+    refers to them rests on the one that stays (PostgreSQL ties a foreign key to one index and
+    refuses the drop unless the key is made again), and undoing the drop brings the key back."""
+    from ops import DropConstraintOp
+    from ops.specs import ColumnSpec, ForeignKeySpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec
+
+    integer = TypeSpec.of("Integer")
+    start = SchemaState().apply(CreateTableOp(TableSpec(
+        "node", (ColumnSpec("id", integer, nullable=False), ColumnSpec("parent", integer)),
+        primary_key=PrimaryKeySpec("pk_node", ("id",)), uniques=(UniqueSpec("uq_node_id", ("id",)),),
+        foreign_keys=(ForeignKeySpec("fk_node_parent", ("parent",), "node", ("id",)),))))
+    conn = connection
+    _wipe(conn)
+    conn.commit()
+    try:
+        state = SchemaState()
+        for op in _building(start):
+            state = _step(conn, state, op)
+        drop = DropConstraintOp(dropped, "node", type_="primary" if dropped.startswith("pk") else "unique").complete(state)
+        state = _step(conn, state, drop)
+        _live_is(conn, state, drop.describe())
+        assert state.table("node").foreign_keys == start.table("node").foreign_keys
+        state = _step(conn, state, drop.reverse().complete(state))
+        _live_is(conn, state, "undoing the drop")
+        assert state == start
+    finally:
+        conn.rollback()

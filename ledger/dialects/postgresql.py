@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 
-from ops import AlterColumnOp, CreateTableOp, MigrateOperation, SchemaState
-from ops.specs import ColumnSpec, TypeSpec, sql_references
+from ops import AlterColumnOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
+from ops.specs import ColumnSpec, PrimaryKeySpec, TypeSpec, UniqueSpec, sql_references
 
 from . import ddltext
 from .base import DDLGenerator, handles
@@ -165,6 +165,37 @@ class PostgreSQLGenerator(DDLGenerator):
         after = before.apply(op)
         return statements + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, u.name or "")))
                              for u in later]
+
+    @handles(DropConstraintOp)
+    def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:
+        """PostgreSQL ties a foreign key to the one unique index it found when the key was made, and
+        refuses to drop that key's constraint while the foreign key stands, even where another
+        primary or unique key on the same columns remains (which the fold lets the foreign key rest
+        on, as MariaDB and SQLite do). The foreign keys that refer to exactly these columns, and
+        stay, are dropped first and made again after: PostgreSQL then ties them to the key that
+        remains."""
+        statements = super().drop_constraint(op, before)
+        spec = before.table(op.table_name, op.schema)
+        key = spec.constraint(op.constraint_name)
+        if not isinstance(key, (PrimaryKeySpec, UniqueSpec)):
+            return statements
+        after = before.apply(op)
+        columns = set(key.columns)
+        referring = [
+            (table, fk) for table in before.tables.values() for fk in table.foreign_keys
+            if fk.name and fk.referent_table == spec.name
+            and (fk.referent_schema if fk.referent_schema is not None else table.schema) == spec.schema
+            and set(fk.referent_columns) == columns
+            and fk in after.table(table.name, table.schema).foreign_keys]
+        if not referring:
+            return statements
+        drops = [super(PostgreSQLGenerator, self).drop_constraint(
+            DropConstraintOp(fk.name or "", table.name, schema=table.schema), before) for table, fk in referring]
+        adds = [ddltext.add_constraint(self.dialect, after, after.table(table.name, table.schema), fk.name or "")
+                or self.compile(sa.schema.AddConstraint(self.constraint(after, after.table(table.name, table.schema),
+                                                                        fk.name or "")))
+                for table, fk in referring]
+        return [text for texts in drops for text in texts] + statements + adds
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
