@@ -88,6 +88,16 @@ def _step(conn: sa.Connection, state: SchemaState, op: MigrateOperation) -> Sche
     return state.apply(op)
 
 
+def _built(conn: sa.Connection, start: SchemaState) -> SchemaState:
+    """An empty database again, then ``start`` made in it op by op: the state those ops fold to."""
+    _wipe(conn)
+    conn.commit()
+    state = SchemaState()
+    for op in _building(start):
+        state = _step(conn, state, op)
+    return state
+
+
 def _live_is(conn: sa.Connection, state: SchemaState, what: str) -> None:
     live = reflect(conn)
     differences = compare(state, live, dialect_name(conn))
@@ -117,12 +127,8 @@ def test_history_applies_and_undoes(connection: sa.Connection, history: tuple[Sc
     conn = connection
     if conn.dialect.name in ("mysql", "mariadb") and any(_index_named_primary(s) for s in states):
         reject()
-    _wipe(conn)
-    conn.commit()
     try:
-        state = SchemaState()
-        for op in _building(start):
-            state = _step(conn, state, op)
+        state = _built(conn, start)
         assert state == start
         done: list[MigrateOperation] = []
         for op in ops:
@@ -199,12 +205,8 @@ def test_a_key_a_foreign_key_rests_on_goes_while_another_key_holds_its_columns(c
         primary_key=PrimaryKeySpec("pk_node", ("id",)), uniques=(UniqueSpec("uq_node_id", ("id",)),),
         foreign_keys=(ForeignKeySpec("fk_node_parent", ("parent",), "node", ("id",)),))))
     conn = connection
-    _wipe(conn)
-    conn.commit()
     try:
-        state = SchemaState()
-        for op in _building(start):
-            state = _step(conn, state, op)
+        state = _built(conn, start)
         drop = DropConstraintOp(dropped, "node", type_="primary" if dropped.startswith("pk") else "unique").complete(state)
         state = _step(conn, state, drop)
         _live_is(conn, state, drop.describe())
