@@ -373,6 +373,11 @@ HISTORIES: tuple[History, ...] = (
     # barbican-manage db upgrade runs the whole history on an empty database (its env.py: no naming
     # convention, one transaction); its JsonBlob column type stood in for (realworld/shims/barbican)
     History("barbican", "barbican==23.0.0", "barbican/model/migration/alembic_migrations", shim="barbican"),
+    # watcher-db-manage upgrade runs the whole history on an empty database (OpenStack's infrastructure
+    # optimization service; its env.py: no naming convention, one transaction); oslo.db's SoftDeleteInteger,
+    # watcher's JSON-as-text column types and the two models a data revision queries stood in for
+    # (realworld/shims/watcher)
+    History("watcher", "python-watcher==17.0.0", "watcher/db/sqlalchemy/alembic", shim="watcher"),
 )
 
 
