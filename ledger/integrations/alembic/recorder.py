@@ -40,6 +40,7 @@ from ledger.integrations.alembic.lock import AppliesLock
 from ledger.integrations.alembic.names import ResolvesNames, as_compiled_names
 from ledger.integrations.alembic.patch import ORIGINAL, RECORDERS, patch_alembic
 from ledger.integrations.alembic.stored import RecordsStored, dropped_foreign_key
+from ledger.integrations.alembic.unseen import hide, show
 from ledger.support.quietwarn import silenced
 
 
@@ -129,10 +130,15 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._entry: int | None = None
         #: (statement, each table's catalog digest) read before a statement that names no table it changes
         self._before: tuple[str, Any] | None = None
+        #: the ledger's table is left out of the tables the engine's dialect lists (unseen.py)
+        self._hiding = False
 
     def install(self) -> None:
         patch_alembic()
         RECORDERS[self.migration_context] = self
+        if not self._hiding:  # the migration lists the tables it lists without the hook (unseen.py)
+            hide(self.conn.dialect, self.store.schema, self.store.table_name)
+            self._hiding = True
         sa_event.listen(self.conn, "after_cursor_execute", self._after_cursor)
         sa_event.listen(self.conn, "before_cursor_execute", self._before_cursor)
         sa_event.listen(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
@@ -145,6 +151,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
 
     def uninstall(self) -> None:
         RECORDERS.pop(self.migration_context, None)
+        if self._hiding:
+            show(self.conn.dialect, self.store.schema, self.store.table_name)
+            self._hiding = False
         if sa_event.contains(self.conn, "after_cursor_execute", self._after_cursor):
             sa_event.remove(self.conn, "after_cursor_execute", self._after_cursor)
         if sa_event.contains(self.conn, "before_cursor_execute", self._before_cursor):
