@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.alembic_histories import up_and_down
+import sqlalchemy as sa
+
+from tests.alembic_histories import check_live_equals_fold, up_and_down, upgrade_with_hook
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])  # SQLite drops no key column outside batch mode
@@ -21,3 +23,26 @@ def test_an_auto_increment_primary_key_column_dropped_for_another_key_rolls_back
          "op.alter_column('groups', 'group_name', type_=sa.Unicode(128), existing_type=sa.Unicode(50))",
          "op.create_primary_key('groups_pkey', 'groups', columns=['group_name'])"],
     ])
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])  # where a revision's events wait for its end
+def test_a_revision_that_commits_its_connection_commits_the_events_of_what_it_did(tmp_path: Path, db_url: str) -> None:
+    """As mcp-contextforge-gateway's r2b3c4d5e6f7: a batch block adds columns, then the revision
+    commits the connection itself (``connection.commit()``) and goes on. What it committed stays
+    whatever follows (on PostgreSQL the rest rolls back, as it does where env.py does not commit
+    again; pysqlite runs the ALTER after it outside a transaction): the events of what it did are
+    committed with it, so the ledger still follows the live schema."""
+    upgrade_with_hook(tmp_path, db_url, [
+        ["op.create_table('prompts', sa.Column('id', sa.Integer(), primary_key=True))"],
+        ["with op.batch_alter_table('prompts') as batch_op:\n"
+         "        batch_op.add_column(sa.Column('custom_name', sa.String(255), nullable=True))",
+         "op.get_bind().commit()",
+         "op.add_column('prompts', sa.Column('display_name', sa.String(255), nullable=True))"],
+    ])
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert "custom_name" in [c["name"] for c in sa.inspect(conn).get_columns("prompts")]
+    finally:
+        engine.dispose()
+    check_live_equals_fold(db_url)

@@ -131,6 +131,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         sa_event.listen(self.conn, "before_cursor_execute", self._before_cursor)
         sa_event.listen(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
         sa_event.listen(self.conn.engine, "before_cursor_execute", self._before_elsewhere)
+        sa_event.listen(self.conn, "commit", self._before_commit)
         original = self.migration_context._migrations_fn
         if original is not None:
             self.migration_context._migrations_fn = self._wrap_migrations(original)
@@ -147,6 +148,14 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             sa_event.remove(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
         if sa_event.contains(self.conn.engine, "before_cursor_execute", self._before_elsewhere):
             sa_event.remove(self.conn.engine, "before_cursor_execute", self._before_elsewhere)
+        if sa_event.contains(self.conn, "commit", self._before_commit):
+            sa_event.remove(self.conn, "commit", self._before_commit)
+
+    def _before_commit(self, _conn: sa.Connection) -> None:
+        """A revision commits the connection itself (``op.get_bind().commit()``): the events of what
+        it did so far are INSERTed first, so they commit with it whatever the rest of it does."""
+        if self.active and self._unwritten:
+            self._write_events()
 
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
@@ -248,13 +257,17 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         connection), and before the hook reads the ledger.
         """
         with self._quiet():
-            deferred = self._defers()
+            # DDL the driver ran outside any transaction (pysqlite after a revision committed the
+            # connection itself) is permanent already: its event is committed at once, as here
+            driver = self.conn.connection.dbapi_connection  # type: ignore[union-attr]
+            permanent = ddl and getattr(driver, "in_transaction", True) is False
+            deferred = self._defers() and not permanent
             if not deferred:
                 self._write_events()
             journal = Journal(self.conn, self.store, self.actor, head=self._last, deferred=deferred)
             event = journal.record("apply", op, revision=self.revision, message=message)
             self._unwritten.extend(journal.pending)
-            if ddl and not dialects.transactional_ddl(self.dialect):
+            if ddl and (permanent or not dialects.transactional_ddl(self.dialect)):
                 self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an async driver's adapter too
                 self._committed = len(self.events) + 1
         self._head = (event.seq, event.hash)
