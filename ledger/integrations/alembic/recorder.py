@@ -336,6 +336,12 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                     result = original(operations, operation)
             self._record_statements(captured, origin=origin)
             return result
+        if self._own_tables(touched(operation)):
+            with self._capture(f"alembic {type(operation).__name__}"), self._alembic_work():
+                result = original(operations, operation)  # its statements are noted, not recorded
+            what = f"alembic {type(operation).__name__} on {operation.table_name}"
+            self._note_own_tables(what, origin)
+            return result
         convert = CONVERTERS.get(type(operation))
         if convert is None:
             return self._run_foreign(operations, operation, origin)
