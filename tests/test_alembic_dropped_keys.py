@@ -1,14 +1,15 @@
-"""Columns dropped with the keys that stand on them, as real histories drop them, roll back."""
+"""Keys dropped with their columns or tables, as real histories drop them, are recorded as the database keeps them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import sqlalchemy as sa
 
-from tests.alembic_histories import check_live_equals_fold, up_and_down, upgrade_with_hook
+from tests.alembic_histories import check_everything, check_live_equals_fold, up_and_down, upgrade_with_hook
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])  # SQLite drops no key column outside batch mode
@@ -46,3 +47,23 @@ def test_a_revision_that_commits_its_connection_commits_the_events_of_what_it_di
     finally:
         engine.dispose()
     check_live_equals_fold(db_url)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite"])  # the one database that keeps a foreign key to a dropped table
+def test_foreign_keys_left_dangling_by_a_dropped_table_are_recorded_again_when_a_table_is_renamed_to_it(
+    tmp_path: Path, db_url: str, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """As mcp-contextforge-gateway's e5a59c16e041 on SQLite: a table is copied into ``t_tmp`` with
+    other unique keys, dropped (SQLite keeps the foreign keys other tables hold to it), and the copy
+    renamed to its name with ``op.rename_table``: those keys are valid again, as after a
+    ``create_table`` of that name."""
+    upgrade_with_hook(tmp_path, db_url, [
+        ["op.create_table('agents', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('slug', sa.String(20)))",
+         "op.create_table('metrics', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('agent_id', sa.Integer(), sa.ForeignKey('agents.id', name='fk_metrics_agent_id')))"],
+        ["op.create_table('agents_tmp', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('slug', sa.String(20)),"
+         " sa.UniqueConstraint('slug', name='uq_agents_slug'))",
+         "op.drop_table('agents')",
+         "op.rename_table('agents_tmp', 'agents')"],
+    ])
+    check_everything(tmp_path, db_url, database_factory, dialect)

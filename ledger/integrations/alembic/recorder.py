@@ -552,6 +552,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._kept_with_column(completed, origin)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
+            elif isinstance(completed, lops.RenameTableOp) and self._dangling:
+                self._keys_now_valid((completed.schema, completed.new_table_name), origin)
 
     def _the_primary_key(self, op: lops.DropConstraintOp) -> lops.DropConstraintOp:
         """A database that names no primary key (MySQL/MariaDB: every one is PRIMARY) drops the
