@@ -107,8 +107,9 @@ class History:
     flat: bool = False
     version_table: str = "alembic_version"
     naming_convention: dict[str, str] | None = None
-    #: the folder under realworld/shims/ put on the path (None: the history imports nothing of its package)
-    shim: str | None = None
+    #: the folders under realworld/shims/ put on the path, as one (None: the history imports nothing of its
+    #: package); a module several histories import (oslo.db) lives in a folder of its own that each names
+    shim: str | tuple[str, ...] | None = None
     render_as_batch: bool = False
     transaction_per_migration: bool = False
     #: version locations relative to the script location, per dialect (None: ``versions``)
@@ -133,6 +134,11 @@ class History:
     #: the package's env.py commits a transaction left open after Alembic's (a revision that
     #: commits the connection itself leaves the rest of the run in one Alembic has not begun)
     commit_after: bool = False
+
+    @property
+    def shims(self) -> tuple[str, ...]:
+        """The folders of ``shim``, in order."""
+        return (self.shim,) if isinstance(self.shim, str) else tuple(self.shim or ())
 
     def base_for(self, dialect: str) -> Base | None:
         return self.base if self.base is not None and dialect in self.base.dialects else None
@@ -221,8 +227,9 @@ HISTORIES: tuple[History, ...] = (
     History("open-webui", "open-webui==0.12.4", "open_webui/migrations", shim="open_webui",
             copied=("open_webui/migrations/util.py",), dialects=("sqlite", "postgresql")),
     # ironic-dbsync upgrade runs the whole history from its initial migration (oslo.db's types and
-    # engine facade, ironic's options at their defaults: realworld/shims/ironic)
-    History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim="ironic"),
+    # engine facade: realworld/shims/oslo, shared by the OpenStack histories; ironic's options at their
+    # defaults: realworld/shims/ironic)
+    History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim=("ironic", "oslo")),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
@@ -342,9 +349,10 @@ HISTORIES: tuple[History, ...] = (
     # convention, one transaction); a revision reads cyborg.common.constants (realworld/shims/cyborg)
     History("cyborg", "openstack-cyborg==17.0.0", "cyborg/db/sqlalchemy/alembic", shim="cyborg"),
     # ironic-inspector-dbsync upgrade runs the whole history on an empty database (its env.py: no naming
-    # convention, one transaction); oslo.db's JSON types, oslo_utils' uuids and its introspection states
-    # stood in for (realworld/shims/ironic_inspector)
-    History("ironic-inspector", "ironic-inspector==12.5.0", "ironic_inspector/db/migrations", shim="ironic_inspector"),
+    # convention, one transaction); oslo.db's JSON types (realworld/shims/oslo), oslo_utils' uuids and its
+    # introspection states (realworld/shims/ironic_inspector) stood in for
+    History("ironic-inspector", "ironic-inspector==12.5.0", "ironic_inspector/db/migrations",
+            shim=("ironic_inspector", "oslo")),
     # zaqar-sql-db-manage upgrade runs the whole history on an empty database (its env.py: no naming
     # convention, one transaction); its revisions import nothing of zaqar
     History("zaqar", "zaqar==23.0.1", "zaqar/storage/sqlalchemy/migration/alembic_migrations"),
@@ -369,8 +377,8 @@ HISTORIES: tuple[History, ...] = (
             copied=("mistral/db/sqlalchemy/types.py",)),
     # masakari-manage db sync runs the whole history on an empty database (its env.py: no naming
     # convention, render_as_batch=True, one transaction); oslo.db's SoftDeleteInteger stood in for
-    # (realworld/shims/masakari)
-    History("masakari", "masakari==22.0.0", "masakari/db/sqlalchemy/migrations", shim="masakari", render_as_batch=True),
+    # (realworld/shims/oslo)
+    History("masakari", "masakari==22.0.0", "masakari/db/sqlalchemy/migrations", shim="oslo", render_as_batch=True),
     # nova-manage db sync and api_db sync run the whole histories of nova's two databases on empty ones
     # (their env.py: no naming convention, render_as_batch=True, one transaction); nova.db.types (a
     # TypeDecorator that is PostgreSQL's INET and a VARCHAR elsewhere) and the keypair type stood in for
@@ -385,6 +393,11 @@ HISTORIES: tuple[History, ...] = (
     # barbican-manage db upgrade runs the whole history on an empty database (its env.py: no naming
     # convention, one transaction); its JsonBlob column type stood in for (realworld/shims/barbican)
     History("barbican", "barbican==23.0.0", "barbican/model/migration/alembic_migrations", shim="barbican"),
+    # watcher-db-manage upgrade runs the whole history on an empty database (OpenStack's infrastructure
+    # optimization service; its env.py: no naming convention, one transaction); oslo.db's SoftDeleteInteger
+    # (realworld/shims/oslo), watcher's JSON-as-text column types and the two models a data revision
+    # queries (realworld/shims/watcher) stood in for
+    History("watcher", "python-watcher==17.0.0", "watcher/db/sqlalchemy/alembic", shim=("watcher", "oslo")),
     # ziggurat_foundations (a library of user, group and resource permission models) runs its own history
     # on an empty database with its own version table, one transaction per revision, its env.py's naming
     # convention; its revisions branch on the dialect (get_context().connection.engine.dialect)

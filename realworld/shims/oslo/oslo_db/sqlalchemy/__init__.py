@@ -1,0 +1,3 @@
+from oslo_db.sqlalchemy import types
+
+__all__ = ["types"]
