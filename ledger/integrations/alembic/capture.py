@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -270,6 +271,31 @@ class Captures:
         own = {(self.store.schema, self.store.table_name.casefold()),
                (self.migration_context.version_table_schema, self.migration_context.version_table.casefold())}
         return (table[0], table[1].casefold()) in own
+
+    def _origin(self) -> str | None:
+        """``file:line`` of the revision file's line that issued the current operation."""
+        if self._path is None:
+            return None
+        target = str(self._path)
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename == target:
+                return f"{target}:{frame.f_lineno}"
+            frame = frame.f_back  # type: ignore[assignment]
+        return None
+
+    def _run_on_own_table(self, original: Any, operations: Any, operation: Any, origin: str | None) -> Any:
+        """Run an Alembic operation on the ledger's own table or the version table: noted, not recorded."""
+        with self._capture(f"alembic {type(operation).__name__}"), self._alembic_work():
+            result = original(operations, operation)
+        self._note_own_tables(f"alembic {type(operation).__name__} on {operation.table_name}", origin)
+        return result
+
+    def _before_commit(self, _conn: Any) -> None:
+        """A revision commits the connection itself (``op.get_bind().commit()``): the events of what
+        it did so far are INSERTed first, so they commit with it whatever the rest of it does."""
+        if self.active and self._unwritten:
+            self._write_events()
 
     def _note_own_tables(self, what: str, origin: str | None) -> None:
         """A revision changed the ledger's own table (a revision that works on every table it finds):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import sys
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -166,12 +165,6 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         if sa_event.contains(self.conn, "commit", self._before_commit):
             sa_event.remove(self.conn, "commit", self._before_commit)
 
-    def _before_commit(self, _conn: sa.Connection) -> None:
-        """A revision commits the connection itself (``op.get_bind().commit()``): the events of what
-        it did so far are INSERTed first, so they commit with it whatever the rest of it does."""
-        if self.active and self._unwritten:
-            self._write_events()
-
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
             self._heads = frozenset(heads)
@@ -272,8 +265,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         connection), and before the hook reads the ledger.
         """
         with self._quiet():
-            # DDL the driver ran outside any transaction (pysqlite after a revision committed the
-            # connection itself) is permanent already: its event is committed at once, as here
+            # DDL the driver ran outside any transaction (pysqlite, after a revision's own commit) is permanent
             driver = self.conn.connection.dbapi_connection  # type: ignore[union-attr]
             permanent = ddl and getattr(driver, "in_transaction", True) is False
             deferred = self._defers() and not permanent
@@ -325,18 +317,6 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         except Exception:  # noqa: BLE001 - the revision's own error is the one to report
             log.warning("schema-ledger: could not record that revision %s stopped partway", self.revision)
 
-    def _origin(self) -> str | None:
-        """``file:line`` of the revision file's line that issued the current operation."""
-        if self._path is None:
-            return None
-        target = str(self._path)
-        frame = sys._getframe(1)
-        while frame is not None:
-            if frame.f_code.co_filename == target:
-                return f"{target}:{frame.f_lineno}"
-            frame = frame.f_back  # type: ignore[assignment]
-        return None
-
     def invoke(self, operations: Any, operation: Any) -> Any:
         """Run ``operation`` as Alembic does, then record it."""
         original = ORIGINAL["invoke"]
@@ -352,11 +332,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             self._record_statements(captured, origin=origin)
             return result
         if self._own_tables(touched(operation)):
-            with self._capture(f"alembic {type(operation).__name__}"), self._alembic_work():
-                result = original(operations, operation)  # its statements are noted, not recorded
-            what = f"alembic {type(operation).__name__} on {operation.table_name}"
-            self._note_own_tables(what, origin)
-            return result
+            return self._run_on_own_table(original, operations, operation, origin)
         convert = CONVERTERS.get(type(operation))
         if convert is None:
             return self._run_foreign(operations, operation, origin)
