@@ -417,6 +417,10 @@ HISTORIES: tuple[History, ...] = (
     # branch on the dialect. Its settings at their defaults stand in (realworld/shims/mcpgateway), its slugify is copied
     History("mcpgateway", "mcp-contextforge-gateway==1.1.0", "mcpgateway/alembic", naming_convention=_MCPGATEWAY_CONVENTION,
             shim="mcpgateway", commit_after=True, copied=("mcpgateway/utils/create_slug.py",)),
+    # quetz (mamba's package server) runs its whole history on an empty database, under the branch label
+    # "quetz" (its plugins add their own branches), with a merge revision; its env.py: render_as_batch=True,
+    # no naming convention, one transaction. It runs on SQLite and PostgreSQL; its revisions import nothing
+    History("quetz", "quetz-server==0.10.4", "quetz/migrations", render_as_batch=True, dialects=("sqlite", "postgresql")),
 )
 
 
