@@ -216,8 +216,8 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
     shim = into.parent / "shim"
     if shim.exists():
         shutil.rmtree(shim)
-    if history.shim:
-        shutil.copytree(SHIMS / history.shim, shim)
+    for folder in history.shims:
+        shutil.copytree(SHIMS / folder, shim, dirs_exist_ok=True)
     shim.mkdir(exist_ok=True)
     with zipfile.ZipFile(wheel) as archive:
         for member in history.copied:
@@ -516,8 +516,8 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         assert base is not None and base_wheel is not None
         bare = ["--bare-packages"] if base.bare_packages else []
         if base.setup is not None:
-            assert history.shim is not None
-            bare += ["--setup", str(SHIMS / history.shim / base.setup)]
+            assert history.shims
+            bare += ["--setup", str(SHIMS / history.shims[0] / base.setup)]
         python, url_there = py, url
         if base.venv:
             python = str(venv_python(base.venv, cache.parent / "venvs"))

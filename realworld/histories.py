@@ -98,8 +98,9 @@ class History:
     flat: bool = False
     version_table: str = "alembic_version"
     naming_convention: dict[str, str] | None = None
-    #: the folder under realworld/shims/ put on the path (None: the history imports nothing of its package)
-    shim: str | None = None
+    #: the folders under realworld/shims/ put on the path, as one (None: the history imports nothing of its
+    #: package); a module several histories import (oslo.db) lives in a folder of its own that each names
+    shim: str | tuple[str, ...] | None = None
     render_as_batch: bool = False
     transaction_per_migration: bool = False
     #: version locations relative to the script location, per dialect (None: ``versions``)
@@ -121,6 +122,11 @@ class History:
     drivers: dict[str, str] = attrs.Factory(dict)
     #: the package's env.py turns on SQLite's ``PRAGMA foreign_keys`` for every connection
     sqlite_foreign_keys: bool = False
+
+    @property
+    def shims(self) -> tuple[str, ...]:
+        """The folders of ``shim``, in order."""
+        return (self.shim,) if isinstance(self.shim, str) else tuple(self.shim or ())
 
     def base_for(self, dialect: str) -> Base | None:
         return self.base if self.base is not None and dialect in self.base.dialects else None
@@ -209,8 +215,9 @@ HISTORIES: tuple[History, ...] = (
     History("open-webui", "open-webui==0.12.4", "open_webui/migrations", shim="open_webui",
             copied=("open_webui/migrations/util.py",), dialects=("sqlite", "postgresql")),
     # ironic-dbsync upgrade runs the whole history from its initial migration (oslo.db's types and
-    # engine facade, ironic's options at their defaults: realworld/shims/ironic)
-    History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim="ironic"),
+    # engine facade: realworld/shims/oslo, shared by the OpenStack histories; ironic's options at their
+    # defaults: realworld/shims/ironic)
+    History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim=("ironic", "oslo")),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
     History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
@@ -330,9 +337,10 @@ HISTORIES: tuple[History, ...] = (
     # convention, one transaction); a revision reads cyborg.common.constants (realworld/shims/cyborg)
     History("cyborg", "openstack-cyborg==17.0.0", "cyborg/db/sqlalchemy/alembic", shim="cyborg"),
     # ironic-inspector-dbsync upgrade runs the whole history on an empty database (its env.py: no naming
-    # convention, one transaction); oslo.db's JSON types, oslo_utils' uuids and its introspection states
-    # stood in for (realworld/shims/ironic_inspector)
-    History("ironic-inspector", "ironic-inspector==12.5.0", "ironic_inspector/db/migrations", shim="ironic_inspector"),
+    # convention, one transaction); oslo.db's JSON types (realworld/shims/oslo), oslo_utils' uuids and its
+    # introspection states (realworld/shims/ironic_inspector) stood in for
+    History("ironic-inspector", "ironic-inspector==12.5.0", "ironic_inspector/db/migrations",
+            shim=("ironic_inspector", "oslo")),
     # zaqar-sql-db-manage upgrade runs the whole history on an empty database (its env.py: no naming
     # convention, one transaction); its revisions import nothing of zaqar
     History("zaqar", "zaqar==23.0.1", "zaqar/storage/sqlalchemy/migration/alembic_migrations"),
@@ -357,8 +365,8 @@ HISTORIES: tuple[History, ...] = (
             copied=("mistral/db/sqlalchemy/types.py",)),
     # masakari-manage db sync runs the whole history on an empty database (its env.py: no naming
     # convention, render_as_batch=True, one transaction); oslo.db's SoftDeleteInteger stood in for
-    # (realworld/shims/masakari)
-    History("masakari", "masakari==22.0.0", "masakari/db/sqlalchemy/migrations", shim="masakari", render_as_batch=True),
+    # (realworld/shims/oslo)
+    History("masakari", "masakari==22.0.0", "masakari/db/sqlalchemy/migrations", shim="oslo", render_as_batch=True),
     # nova-manage db sync and api_db sync run the whole histories of nova's two databases on empty ones
     # (their env.py: no naming convention, render_as_batch=True, one transaction); nova.db.types (a
     # TypeDecorator that is PostgreSQL's INET and a VARCHAR elsewhere) and the keypair type stood in for
@@ -374,22 +382,22 @@ HISTORIES: tuple[History, ...] = (
     # convention, one transaction); its JsonBlob column type stood in for (realworld/shims/barbican)
     History("barbican", "barbican==23.0.0", "barbican/model/migration/alembic_migrations", shim="barbican"),
     # watcher-db-manage upgrade runs the whole history on an empty database (OpenStack's infrastructure
-    # optimization service; its env.py: no naming convention, one transaction); oslo.db's SoftDeleteInteger,
-    # watcher's JSON-as-text column types and the two models a data revision queries stood in for
-    # (realworld/shims/watcher)
-    History("watcher", "python-watcher==17.0.0", "watcher/db/sqlalchemy/alembic", shim="watcher"),
+    # optimization service; its env.py: no naming convention, one transaction); oslo.db's SoftDeleteInteger
+    # (realworld/shims/oslo), watcher's JSON-as-text column types and the two models a data revision
+    # queries (realworld/shims/watcher) stood in for
+    History("watcher", "python-watcher==17.0.0", "watcher/db/sqlalchemy/alembic", shim=("watcher", "oslo")),
     # cinder-manage db sync runs the whole history on an empty database (OpenStack's block storage; its
-    # env.py: no naming convention, one transaction); its quota models (written and soft-deleted through an
-    # ORM session), options, volume type names, oslo.db's index_exists and a clock stood in for
-    # (realworld/shims/cinder)
-    History("cinder", "cinder==29.0.0", "cinder/db/migrations", shim="cinder"),
+    # env.py: no naming convention, one transaction); oslo.db's index_exists (realworld/shims/oslo), its quota
+    # models (written and soft-deleted through an ORM session), options, volume type names and a clock
+    # (realworld/shims/cinder) stood in for
+    History("cinder", "cinder==29.0.0", "cinder/db/migrations", shim=("cinder", "oslo")),
     # cloudkitty-dbsync upgrade runs the history of cloudkitty's hashmap rating module on an empty
     # database, with its own version table (hashmap_alembic); its env.py: the models' naming convention
     # (jupyterhub's), one transaction. Its revisions import a sibling revision and a frozen copy of the
-    # models (copied, with cloudkitty's models and helpers); the enginefacade session they nest in and
-    # oslo.db's ModelBase stood in for (realworld/shims/cloudkitty)
+    # models (copied, with cloudkitty's models and helpers); the enginefacade session they nest in
+    # (realworld/shims/cloudkitty) and oslo.db's ModelBase (realworld/shims/oslo) stood in for
     History("cloudkitty-hashmap", "cloudkitty==25.0.0", "cloudkitty/rating/hash/db/sqlalchemy/alembic",
-            version_table="hashmap_alembic", naming_convention=_JUPYTERHUB_CONVENTION, shim="cloudkitty",
+            version_table="hashmap_alembic", naming_convention=_JUPYTERHUB_CONVENTION, shim=("cloudkitty", "oslo"),
             copied=("cloudkitty/common/db/models.py", "cloudkitty/rating/common/db/migrations.py",
                     "cloudkitty/rating/common/db/models.py", "cloudkitty/rating/hash/db/sqlalchemy/models.py",
                     "cloudkitty/rating/hash/db/sqlalchemy/alembic/models/__init__.py",

@@ -147,6 +147,52 @@ def test_a_table_the_ledger_recorded_is_the_application_s_whatever_its_shape(
     assert _ledger(tmp_path, url, "verify", "--live").returncode == 0
 
 
+#: nova's initial revision reflects every table of the database and copies each into a shadow_
+#: table; a later revision of this history does so again for the tables made since. The ledger's
+#: table is not the application's: neither revision sees it.
+COPIES_EVERY_TABLE = {
+    "r1": (None, """\
+        op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(40)))
+        meta = sa.MetaData()
+        meta.reflect(bind=op.get_bind())
+        for name in list(meta.tables):
+            op.create_table("shadow_" + name, *(c._copy() for c in meta.tables[name].columns))
+    """),
+    "r2": ("r1", """\
+        op.create_table("item", sa.Column("id", sa.Integer(), primary_key=True))
+        names = sa.inspect(op.get_bind()).get_table_names()
+        for name in names:
+            if not name.startswith("shadow_") and "shadow_" + name not in names:
+                table = sa.Table(name, sa.MetaData(), autoload_with=op.get_bind())
+                op.create_table("shadow_" + name, *(c._copy() for c in table.columns))
+    """),
+}
+
+
+def test_a_revision_that_copies_every_table_does_not_see_the_ledger_s_table(
+    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder = _project(tmp_path / "alembic", revisions=COPIES_EVERY_TABLE)
+    plain, url = database_factory(dialect), database_factory(dialect)
+    alone = _alembic(folder, plain, "upgrade", "heads", hook=False)
+    assert alone.returncode == 0, alone.stderr
+    expected = _tables(plain)
+    assert expected == ["alembic_version", "item", "shadow_alembic_version", "shadow_item", "shadow_shop", "shop"]
+    upgraded = _alembic(folder, url, "upgrade", "heads")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert upgraded.stderr.splitlines() == alone.stderr.splitlines()
+    assert _tables(url, "schema_ledger") == expected
+    verify = _ledger(tmp_path, url, "verify", "--live")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    rollback = _ledger(tmp_path, url, "rollback", "--to", "base", "-q")
+    assert rollback.returncode == 0, rollback.stderr
+    assert _tables(url, "schema_ledger") == ["alembic_version"]
+    again = _alembic(folder, url, "upgrade", "heads")
+    assert again.returncode == 0, again.stderr
+    assert _tables(url, "schema_ledger") == expected
+    assert _ledger(tmp_path, url, "verify", "--live").returncode == 0
+
+
 def test_status_history_log_and_blame_work_on_a_hooked_project_without_a_migrations_folder(
     dialect: str, database_factory: Callable[[str], str], tmp_path: Path
 ) -> None:

@@ -230,3 +230,19 @@ def test_tables_a_revision_makes_on_another_connection_of_its_engine_are_importe
     _import_and_compare(folder, dialect, database_factory, tmp_path / "out")
     first = next(iter(load_revisions(tmp_path / "out")))
     assert first.id == ids[0] and "create_table" in first.path.read_text(encoding="utf-8")
+
+
+def test_a_revision_that_copies_every_table_imports_without_the_scratch_ledger_s_table(
+    tmp_path: Path, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """As nova's initial revision (a ``shadow_`` copy of every table it reflects): on the scratch
+    database the revisions do not see the importer's ledger table, so the files make no copy of it."""
+    from tests.test_alembic_daily import COPIES_EVERY_TABLE
+
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    for revision, (down, body) in COPIES_EVERY_TABLE.items():
+        _revision(folder, revision, down, body)
+    _import_and_compare(folder, dialect, database_factory, tmp_path / "out")
+    written = "".join(r.path.read_text(encoding="utf-8") for r in load_revisions(tmp_path / "out"))
+    assert "shadow_shop" in written and "shadow_item" in written and "shadow_schema_ledger" not in written

@@ -254,6 +254,33 @@ def test_rollback_names_the_data_it_loses_and_refuses_without_consent(tmp_path: 
     assert cli(config, "rollback", "--to", "base").exit_code == 0
 
 
+def test_every_count_of_a_long_plan_belongs_to_its_table_and_column(tmp_path: Path, db_url: str) -> None:
+    # More counts than one SELECT takes (dataloss.CHUNK), over more tables than MySQL joins (61):
+    # table tN holds N % 5 rows and N % 3 non-null notes; the rollback drops each note, then each table.
+    tables = 130
+    config = project(tmp_path, db_url, revisions={
+        "0001": f"""
+            for n in range({tables}):
+                op.create_table(f"t{{n}}", sa.Column("id", sa.Integer, primary_key=True))
+        """,
+        "0002": f"""
+            for n in range({tables}):
+                op.add_column(f"t{{n}}", sa.Column("note", sa.String(8)))
+        """,
+    })
+    assert cli(config, "apply").exit_code == 0
+    run_sql(db_url, *(f"INSERT INTO t{n} (id, note) VALUES ({i + 1}, {'NULL' if i >= n % 3 else repr(str(i))})"
+                      for n in range(tables) for i in range(n % 5)))
+    sql = cli(config, "rollback", "--to", "base", "--sql")
+    assert sql.exit_code == 0, sql.output
+    said = sorted(line.split(" (revision ")[0] for line in sql.stdout.splitlines() if line.startswith("-- data loss:"))
+    expected = sorted([f"-- data loss: table t{n} is dropped with its rows: {n % 5} row{'s' if n % 5 != 1 else ''}"
+                       for n in range(tables) if n % 5]
+                      + [f"-- data loss: column t{n}.note is dropped with its data: {k} non-null value"
+                         f"{'s' if k != 1 else ''}" for n in range(tables) if (k := min(n % 3, n % 5))])
+    assert said == expected
+
+
 @pytest.mark.parametrize("dialect", ["sqlite"])
 @pytest.mark.parametrize("answer, code", [("n", 1), ("y", 0)])
 def test_on_a_terminal_the_user_is_asked(tmp_path: Path, db_url: str, answer: str, code: int) -> None:

@@ -63,6 +63,17 @@ def _changed_and_replayed(tmp_path: Path, url: str, factory: Callable[[str], str
     return after
 
 
+def _named_when_changed_behind(tmp_path: Path, url: str, statement: str, *named: str) -> None:
+    """``verify --live`` is clean; ``statement`` run behind the ledger makes it fail, naming ``named``."""
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    with connected(url) as conn:
+        conn.execute(sa.text(statement))
+        conn.commit()
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code != 0 and all(name in out for name in named), out
+
+
 def _table(options: tuple[tuple[str, str], ...]) -> TableSpec:
     return TableSpec("t", (ColumnSpec("id", TypeSpec("Integer"), nullable=False),
                            ColumnSpec("name", TypeSpec("String", kwargs=(("length", 20),)))),
@@ -141,13 +152,8 @@ def test_on_mariadb_verify_live_names_a_character_set_changed_behind_the_ledger(
         ["op.create_table('pools', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(20)),"
          " mysql_charset='utf8mb4', mysql_collate='utf8mb4_general_ci')"],
     ])
-    code, out = ledger_cli(url, tmp_path, "verify", "--live")
-    assert code == 0, out
-    with connected(url) as conn:
-        conn.execute(sa.text("ALTER TABLE pools CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"))
-        conn.commit()
-    code, out = ledger_cli(url, tmp_path, "verify", "--live")
-    assert code != 0 and "pools options" in out and "mysql_collate=utf8mb4_bin" in out, out
+    _named_when_changed_behind(tmp_path, url, "ALTER TABLE pools CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+                               "pools options", "mysql_collate=utf8mb4_bin")
 
 
 def test_on_mariadb_alter_column_without_auto_increment_is_recorded_and_compared(
@@ -165,13 +171,8 @@ def test_on_mariadb_alter_column_without_auto_increment_is_recorded_and_compared
     with connected(url) as conn:
         fold = ledger_fold(conn)
     assert fold.column("nodes", "id").autoincrement is False
-    code, out = ledger_cli(url, tmp_path, "verify", "--live")
-    assert code == 0, out
-    with connected(url) as conn:
-        conn.execute(sa.text("ALTER TABLE nodes MODIFY id INTEGER NOT NULL AUTO_INCREMENT"))
-        conn.commit()
-    code, out = ledger_cli(url, tmp_path, "verify", "--live")
-    assert code != 0 and "autoincrement" in out, out
+    _named_when_changed_behind(tmp_path, url, "ALTER TABLE nodes MODIFY id INTEGER NOT NULL AUTO_INCREMENT",
+                               "autoincrement")
     with connected(url) as conn:
         conn.execute(sa.text("ALTER TABLE nodes MODIFY id INTEGER NOT NULL"))
         conn.commit()

@@ -35,7 +35,8 @@ The parts: :mod:`.hook` (``attach``), :mod:`.patch` (Alembic's dispatch, wrapped
 :mod:`.recorder` (one migration context, revision by revision) with :mod:`.lock` (the applier
 lock), :mod:`.capture` (statements run as SQL), :mod:`.convert` (Alembic op -> ledger op),
 :mod:`.names` (names the database chose), :mod:`.stored` (what the database stored and did
-implicitly) and :mod:`.fallback` (reflect and diff, re-sync).
+implicitly), :mod:`.fallback` (reflect and diff, re-sync) and :mod:`.unseen` (the ledger's table
+left out of the tables the migration lists).
 """
 
 from __future__ import annotations

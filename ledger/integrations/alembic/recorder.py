@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
 from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
 from ledger.integrations.alembic.capture import Captured, Captures
+from ledger.integrations.alembic_sql import OTHER, SCHEMA
 from ledger.integrations.alembic.convert import (
     CONVERTERS,
     TYPE_CHECK,
@@ -38,6 +40,7 @@ from ledger.integrations.alembic.lock import AppliesLock
 from ledger.integrations.alembic.names import ResolvesNames, as_compiled_names
 from ledger.integrations.alembic.patch import ORIGINAL, RECORDERS, patch_alembic
 from ledger.integrations.alembic.stored import RecordsStored, dropped_foreign_key
+from ledger.integrations.alembic.unseen import hide, show
 from ledger.support.quietwarn import silenced
 
 
@@ -92,7 +95,11 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         #: DDL other connections of the migration's engine ran in this revision (recorded at its end)
         self._elsewhere: list[Captured] = []
         self._source: str | None = None
-        self._pending: dict[int, list[tuple[MigrateOperation, str | None, range]]] = {}
+        #: the converted ops each batch block queued, recorded after its flush ran them; held by the
+        #: block itself (weakly), never by its id(): a block that is never flushed (its ``with`` body
+        #: raised) takes its ops with it, and a later block made at the same address starts empty
+        self._pending: weakref.WeakKeyDictionary[BatchOperationsImpl, list[tuple[Any, str | None, range]]] = \
+            weakref.WeakKeyDictionary()
         #: ops were recorded from a table read back whole (in a batch block: after the whole block ran)
         self._read_back = False
         #: the ops of a batch block are being recorded, and the statements passed to each are not
@@ -123,10 +130,15 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._entry: int | None = None
         #: (statement, each table's catalog digest) read before a statement that names no table it changes
         self._before: tuple[str, Any] | None = None
+        #: the ledger's table is left out of the tables the engine's dialect lists (unseen.py)
+        self._hiding = False
 
     def install(self) -> None:
         patch_alembic()
         RECORDERS[self.migration_context] = self
+        if not self._hiding:  # the migration lists the tables it lists without the hook (unseen.py)
+            hide(self.conn.dialect, self.store.schema, self.store.table_name)
+            self._hiding = True
         sa_event.listen(self.conn, "after_cursor_execute", self._after_cursor)
         sa_event.listen(self.conn, "before_cursor_execute", self._before_cursor)
         sa_event.listen(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
@@ -139,6 +151,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
 
     def uninstall(self) -> None:
         RECORDERS.pop(self.migration_context, None)
+        if self._hiding:
+            show(self.conn.dialect, self.store.schema, self.store.table_name)
+            self._hiding = False
         if sa_event.contains(self.conn, "after_cursor_execute", self._after_cursor):
             sa_event.remove(self.conn, "after_cursor_execute", self._after_cursor)
         if sa_event.contains(self.conn, "before_cursor_execute", self._before_cursor):
@@ -344,7 +359,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             if batch:
                 # Inside a batch block nothing has run yet: the table is reflected after the flush.
-                self._pending.setdefault(id(impl), []).append(
+                self._pending.setdefault(impl, []).append(
                     (Unconverted(what, touched(operation), exc), origin, entries))
             else:
                 self._fall_back(what, touched(operation), exc, origin, captured)
@@ -354,7 +369,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         converted = [as_compiled_names(op, self.conn.dialect) for op in converted]
         if batch:
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.
-            self._pending.setdefault(id(impl), []).extend((op, origin, entries) for op in converted)
+            self._pending.setdefault(impl, []).extend((op, origin, entries) for op in converted)
         else:
             self._record_exactly(converted, what, touched(operation), origin, captured)
         return result
@@ -398,14 +413,27 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             rebuilt = False
         if not rebuilt:
             impl.batch = _Numbered(impl.batch, self)  # each statement is told which entry ran it
-        with self._capture(f"alembic batch_alter_table({impl.table_name})") as captured:
-            with self._alembic_work():
-                try:
-                    ORIGINAL["flush"](impl)
-                finally:
-                    self._entry = None
-        pending = self._pending.pop(id(impl), [])
+        # The block's ops are its own: taken now, so that a flush that fails leaves none of them behind.
+        pending = self._pending.pop(impl, [])
         what = f"alembic batch_alter_table({impl.table_name})"
+        try:
+            with self._capture(what) as captured:
+                with self._alembic_work():
+                    try:
+                        ORIGINAL["flush"](impl)
+                    finally:
+                        self._entry = None
+        except Exception as exc:
+            # The migration may catch the error and go on: what ran of the block is recorded as
+            # the table the database now holds (none of the block's ops ran as declared).
+            ran = [item for item in captured if item.category in (SCHEMA, OTHER)]
+            if ran:
+                try:
+                    self._fall_back(what, (impl.schema, impl.table_name), exc, None, ran)
+                except Exception:  # noqa: BLE001 - the migration's own error is the one to report
+                    log.warning("schema-ledger: revision %s: %s failed, and what it ran could not be recorded",
+                                self.revision, what)
+            raise
         # Without a rebuild each operation runs the entries it queued: its own statements are those
         # (what it ran is recorded for it, not the whole flush); a rebuild runs them all as one.
         numbered = any(item.entry is not None for item in captured)

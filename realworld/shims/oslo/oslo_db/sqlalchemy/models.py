@@ -1,4 +1,4 @@
-"""oslo_db.sqlalchemy.models.ModelBase (oslo.db): the mixin of cloudkitty's models (dict access)."""
+"""oslo_db.sqlalchemy.models.ModelBase (oslo.db 18.1.1): the mixin of cloudkitty's models (dict access)."""
 
 
 class ModelBase:

@@ -1,8 +1,9 @@
-"""oslo_db.sqlalchemy.types (oslo.db 18.1.1): the JSON-as-text column types."""
+"""oslo_db.sqlalchemy.types (oslo.db 18.1.1): the JSON-as-text column types, and SoftDeleteInteger
+(the ``deleted`` column of masakari's and watcher's tables)."""
 import json
 
 from sqlalchemy.dialects import mysql
-from sqlalchemy.types import Text, TypeDecorator
+from sqlalchemy.types import Integer, Text, TypeDecorator
 
 
 class JsonEncodedType(TypeDecorator):
@@ -75,3 +76,13 @@ class JsonEncodedList(JsonEncodedType):
     cache_ok = True
     """This type is safe to cache."""
 
+
+
+class SoftDeleteInteger(TypeDecorator):
+    """Coerce a bound param to be a proper integer before passing it to DBAPI."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else int(value)
