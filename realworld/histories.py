@@ -55,6 +55,15 @@ _DSTACK_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: mcpgateway/db.py
+_MCPGATEWAY_CONVENTION = {
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
 DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
@@ -122,6 +131,9 @@ class History:
     drivers: dict[str, str] = attrs.Factory(dict)
     #: the package's env.py turns on SQLite's ``PRAGMA foreign_keys`` for every connection
     sqlite_foreign_keys: bool = False
+    #: the package's env.py commits a transaction left open after Alembic's (a revision that
+    #: commits the connection itself leaves the rest of the run in one Alembic has not begun)
+    commit_after: bool = False
 
     @property
     def shims(self) -> tuple[str, ...]:
@@ -386,6 +398,25 @@ HISTORIES: tuple[History, ...] = (
     # (realworld/shims/oslo), watcher's JSON-as-text column types and the two models a data revision
     # queries (realworld/shims/watcher) stood in for
     History("watcher", "python-watcher==17.0.0", "watcher/db/sqlalchemy/alembic", shim=("watcher", "oslo")),
+    # ziggurat_foundations (a library of user, group and resource permission models) runs its own history
+    # on an empty database with its own version table, one transaction per revision, its env.py's naming
+    # convention; its revisions branch on the dialect (get_context().connection.engine.dialect)
+    History("ziggurat", "ziggurat-foundations==0.9.1", "ziggurat_foundations/migrations",
+            version_table="alembic_ziggurat_foundations_version", naming_convention=_JUPYTERHUB_CONVENTION,
+            shim="ziggurat", transaction_per_migration=True),
+    # zou (the Kitsu production tracker's API) runs its whole history on an empty PostgreSQL database in one
+    # transaction, as its upgrade-db command does (Flask-Migrate's defaults: no naming convention); its
+    # columns are sqlalchemy-utils' UUIDType, ChoiceType, LocaleType, TimezoneType and EmailType, and its
+    # data migrations declare ORM models on zou.migrations.utils (copied); zou's choice lists and helpers
+    # stand in (realworld/shims/zou)
+    History("zou", "zou==1.0.97", "zou/migrations", shim="zou", dialects=("postgresql",),
+            copied=("zou/migrations/__init__.py", "zou/migrations/utils/__init__.py", "zou/migrations/utils/base.py")),
+    # mcp-contextforge-gateway runs its whole history on an empty database in one transaction (its env.py:
+    # its models' naming convention, no batch mode, and a commit of what is left open after Alembic's
+    # transaction: r2b3c4d5e6f7 commits the connection itself); its revisions inspect the database and
+    # branch on the dialect. Its settings at their defaults stand in (realworld/shims/mcpgateway), its slugify is copied
+    History("mcpgateway", "mcp-contextforge-gateway==1.1.0", "mcpgateway/alembic", naming_convention=_MCPGATEWAY_CONVENTION,
+            shim="mcpgateway", commit_after=True, copied=("mcpgateway/utils/create_slug.py",)),
     # cinder-manage db sync runs the whole history on an empty database (OpenStack's block storage; its
     # env.py: no naming convention, one transaction); oslo.db's index_exists (realworld/shims/oslo), its quota
     # models (written and soft-deleted through an ORM session), options, volume type names and a clock

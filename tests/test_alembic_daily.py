@@ -32,7 +32,8 @@ def _project(folder: Path, *, version_table: str = "alembic_version",
              revisions: dict[str, tuple[str | None, str]] = REVISIONS) -> Path:
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text(ENV_PY.format(naming=None, batch=False, version_table=version_table,
-                                                 per_migration=False, autocommit=False, sqlite_foreign_keys=False),
+                                                 per_migration=False, autocommit=False, sqlite_foreign_keys=False,
+                                                 commit_after=False),
                                        encoding="utf-8")
     (folder / "alembic.ini").write_text(ALEMBIC_INI.format(locations=""), encoding="utf-8")
     for revision, (down, body) in revisions.items():
