@@ -210,6 +210,32 @@ def test_a_type_whose_dialect_type_is_private_is_recorded_as_its_nearest_known_b
     assert events[0].op.table.columns[1].type.name.endswith("JSON")  # type: ignore[union-attr]
 
 
+def test_psycopg2_s_private_jsonb_class_is_recorded_as_jsonb_in_a_fresh_process(tmp_path: Path) -> None:
+    # airflow's task_instance: a TypeDecorator whose load_dialect_impl gives JSONB, which psycopg2's
+    # dialect makes its private _PGJSONB; in a process that converted no PostgreSQL type before, the
+    # ancestry was looked up before PostgreSQL's types were registered, and the table fell back to
+    # being read back from the database. A fresh interpreter: no other test registered them first.
+    import subprocess
+    import sys
+
+    script = (
+        "import sqlalchemy as sa\n"
+        "from sqlalchemy.dialects import postgresql\n"
+        "from sqlalchemy.dialects.postgresql.psycopg2 import PGDialect_psycopg2\n"
+        "from ledger.integrations.alembic.convert import _storable_type\n"
+        "class J(sa.types.TypeDecorator):\n"
+        "    impl = sa.Text\n"
+        "    cache_ok = True\n"
+        "    def load_dialect_impl(self, dialect):\n"
+        "        return dialect.type_descriptor(postgresql.JSONB())\n"
+        "print(type(_storable_type(J(), PGDialect_psycopg2())).__qualname__)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "JSONB"
+
+
 def test_a_batch_block_read_back_after_it_ran_records_each_of_its_changes_once(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:

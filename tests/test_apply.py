@@ -459,7 +459,8 @@ def test_postgresql_revisions_commit_quickly_and_the_run_ends_durable(
     finally:
         stop()
     quick = log.index("SET synchronous_commit = off")
-    ledger_inserts = [i for i, sql in enumerate(log) if sql.startswith("INSERT INTO schema_ledger ")]
+    # A revision's DDL, its events' INSERT and its COMMIT may go as one message.
+    ledger_inserts = [i for i, sql in enumerate(log) if "INSERT INTO schema_ledger " in sql]
     assert ledger_inserts and all(i > quick for i in ledger_inserts)
     back = log.index("SET synchronous_commit TO DEFAULT")
     assert back > ledger_inserts[-1]
@@ -502,3 +503,38 @@ def test_postgresql_events_sent_with_their_commit_keep_every_character(
     assert recorded[-1].payload is not None and tricky in strings(json.loads(recorded[-1].payload))
     report = verify(config)
     assert report.ok, report
+
+
+def test_postgresql_a_revision_sent_as_one_message_names_what_failed(
+    tmp_path: Path, database_factory: Callable[[str], str],
+) -> None:
+    """On PostgreSQL a revision's DDL, its events' INSERT and its COMMIT may go as one message:
+    a failing DDL statement is still named with its revision and op, a failing INSERT is told
+    apart from it, and either way nothing of the revision is applied or recorded."""
+    url = database_factory("postgresql")
+    config = project(tmp_path, url, revisions={
+        "r1": 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))',
+        "r2": 'op.execute("INSERT INTO no_such_table VALUES (1)")',
+    })
+    with pytest.raises(ApplyError) as info:
+        apply(config)
+    message = str(info.value)
+    assert "revision r2" in message and "execute INSERT INTO no_such_table" in message, message
+    assert 'relation "no_such_table" does not exist;' in message and "LINE" not in message, message
+    assert "nothing of the revision was applied" in message
+    assert [e.revision for e in events(config)] == ["r1"]
+
+    # The ledger refuses r3's event (a trigger of the test's): the INSERT failed, not the DDL.
+    write_revision(config.migrations_dir, "r2", "r1", 'op.add_column("t", sa.Column("y", sa.Integer))')
+    write_revision(config.migrations_dir, "r3", "r2", 'op.add_column("t", sa.Column("z", sa.Integer))')
+    rows(url, "CREATE FUNCTION refuse_r3() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+              "IF NEW.revision = 'r3' THEN RAISE EXCEPTION 'r3 refused'; END IF; RETURN NEW; END $$")
+    rows(url, "CREATE TRIGGER refuse_r3 BEFORE INSERT ON schema_ledger FOR EACH ROW EXECUTE FUNCTION refuse_r3()")
+    with pytest.raises(ApplyError) as info:
+        apply(config)
+    message = str(info.value)
+    assert "revision r3" in message and "r3 refused" in message and "add_column" not in message, message
+    assert "rolled back: nothing of the revision was applied or recorded" in message, message
+    assert [e.revision for e in events(config)] == ["r1", "r2"]
+    assert [c for (c,) in rows(url, "SELECT column_name FROM information_schema.columns WHERE table_name = 't' "
+                                    "ORDER BY ordinal_position")] == ["id", "y"]

@@ -475,6 +475,15 @@ class Database:
         statement with parameters and commits apart). Here: None."""
         return None
 
+    def one_message(self, conn: sa.Connection) -> Callable[[Sequence[str]], tuple[int, sa.exc.DBAPIError] | None] | None:
+        """Where a transaction's statements, its ``COMMIT`` among them, can be sent as one message
+        whose answer says which statement failed: a function that sends them (``BEGIN`` first when
+        no transaction is open) and gives None when every one ran, else the position of the one
+        that failed (the server ran none after it) with the database's error; a connection lost
+        on the way raises (the transaction may or may not have committed). None where that is
+        not so (the statements are sent one by one). Here: None."""
+        return None
+
     @contextlib.contextmanager
     def quick_commits(self, conn: sa.Connection) -> Iterator[None]:
         """Commit the block's transactions without waiting for each to reach the disk, where the

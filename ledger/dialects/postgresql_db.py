@@ -179,6 +179,20 @@ def _literal(value: Any) -> str:
     raise TypeError(f"no literal for {type(value).__name__}")
 
 
+def _without_context(error: Exception) -> Exception:
+    """``error`` without the ``LINE n: ...`` lines under its message: they quote the whole message
+    the statement went in, so their line number and caret do not fit the statement named."""
+    lines = str(error).splitlines()
+    kept = [line for at, line in enumerate(lines)
+            if not line.startswith("LINE ") and not (at and lines[at - 1].startswith("LINE ") and line.strip() == "^")]
+    if kept == lines:
+        return error
+    try:
+        return type(error)("\n".join(kept))
+    except Exception:  # noqa: BLE001 - an error type made otherwise: its text as it is
+        return error
+
+
 @register_database
 class PostgreSQL(Database):
     """PostgreSQL: transactional DDL, named ENUM types, 63-byte names (longer ones are cut silently)."""
@@ -298,6 +312,50 @@ class PostgreSQL(Database):
                 or info.encoding not in ("utf-8", "utf8"):
             return None
         return _literal
+
+    def one_message(self, conn: sa.Connection) -> Callable[[Sequence[str]], tuple[int, sa.exc.DBAPIError] | None] | None:
+        """psycopg (3): the statements go as one simple query through the driver's own connection
+        and its wait (so Ctrl-C cancels the query on the server, as for any statement), and each
+        statement's result comes back on its own: the server stops at the first that fails, and
+        its position says which. Only where :meth:`commit_in_statement` holds (the COMMIT's
+        INSERT is written with literals)."""
+        if self.commit_in_statement(conn) is None:
+            return None
+        try:
+            import psycopg
+            from psycopg import errors, generators, pq
+        except ImportError:
+            return None
+        raw: Any = conn.connection.dbapi_connection
+        if not all(hasattr(raw, name) for name in ("pgconn", "wait", "lock")):
+            return None
+        failed = pq.ExecStatus.FATAL_ERROR
+
+        def send(statements: Sequence[str]) -> tuple[int, sa.exc.DBAPIError] | None:
+            begin = raw.pgconn.transaction_status == pq.TransactionStatus.IDLE
+            text = ";\n".join(["BEGIN", *statements] if begin else statements)
+            # SQLAlchemy's listeners see the message as one statement, as they see any other.
+            conn.dispatch.before_cursor_execute(conn, None, text, (), None, False)
+            try:
+                with raw.lock:
+                    raw.pgconn.send_query(text.encode("utf-8"))
+                    results = raw.wait(generators.execute(raw.pgconn))
+            except psycopg.Error as exc:
+                # Lost on the way: SQLAlchemy's connection is invalid from now on, as when a
+                # statement it runs finds the connection gone.
+                conn.invalidate(exc)
+                raise sa.exc.DBAPIError.instance(text, None, exc, psycopg.Error, connection_invalidated=True,
+                                                 dialect=conn.dialect) from None  # type: ignore[misc]
+            for index, result in enumerate(results):
+                if result.status == failed:
+                    position = max(index - begin, 0)
+                    error = _without_context(errors.error_from_result(result, encoding="utf-8"))
+                    return position, sa.exc.DBAPIError.instance(  # type: ignore[return-value]
+                        statements[min(position, len(statements) - 1)], None, error, psycopg.Error, dialect=conn.dialect)
+            conn.dispatch.after_cursor_execute(conn, None, text, (), None, False)
+            return None
+
+        return send
 
     @contextlib.contextmanager
     def quick_commits(self, conn: sa.Connection) -> Iterator[None]:

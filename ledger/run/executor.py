@@ -7,8 +7,9 @@ records and, for a revert, the seq it undoes). The executor runs them the way th
 allows (contract point 7 in docs/design.md):
 
 - transactional DDL (PostgreSQL, SQLite): each unit's DDL and events in one transaction (the
-  events INSERTed together right before its COMMIT), or with ``one_transaction`` every unit in
-  one; a failure leaves schema and ledger as they were;
+  events INSERTed together right before its COMMIT; on PostgreSQL through psycopg the DDL of the
+  unit's last step goes with them and the COMMIT as one message, see :meth:`Executor.commit_unit`),
+  or with ``one_transaction`` every unit in one; a failure leaves schema and ledger as they were;
 - otherwise (MySQL/MariaDB, which commit each DDL statement): each op between a committed
   ``intent`` and its event; an intent without its event is "in doubt" until ``recover``.
 
@@ -217,11 +218,16 @@ class Executor(Generic[Label]):
     journal: Journal
     dialect: str
     wording: Wording
-    #: run after each unit, in its transaction (rollback: Alembic's version table follows the ledger)
-    after_unit: Callable[[Unit[Label]], None] | None = None
+    #: run after each unit, in its transaction (rollback: Alembic's version table follows the ledger);
+    #: False from it: nothing to do for this unit or any later one
+    after_unit: Callable[[Unit[Label]], bool | None] | None = None
     #: the run's DDL generator, made on first use: it builds each SQLAlchemy object and compiles
     #: each statement it needs once per run
     _generator: dialects.DDLGenerator | None = attrs.field(default=None, init=False)
+    #: where a unit's transaction goes to the database as one message (PostgreSQL through psycopg,
+    #: one transaction per unit): the sender, and the unit's DDL held for it (statement, step, op)
+    _send: Callable[[Sequence[str]], tuple[int, sa.exc.DBAPIError] | None] | None = attrs.field(default=None, init=False)
+    _held: list[tuple[str, PlannedStep, Any]] = attrs.field(factory=list, init=False)
 
     @property
     def generator(self) -> dialects.DDLGenerator:
@@ -253,6 +259,7 @@ class Executor(Generic[Label]):
                     if _unchanged_column(step.op, steps[0].before, step.before):
                         self.check_fits(step)
                 ops = [step.op for step in steps if step.op is not None]
+                self.release()  # the generator may read the live schema the held DDL changes
                 ddl = dialects.ddl_batch(ops, steps[0].before, dialect, conn=conn, gen=self.generator)
                 self.run_ddl(ddl, steps[0], part)
                 statements += ddl
@@ -261,12 +268,15 @@ class Executor(Generic[Label]):
             for step in part.steps if isinstance(part, Batch) else (part,):
                 if step.op is not None:
                     self.check_fits(step)
+                    self.release()  # the generator may read the live schema the held DDL changes
                     ddl = dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator)
                     self.run_ddl(ddl, step, step.op)
                     statements += ddl
                 events.append(self.record(step.kind, step, step.after))
         if self.after_unit is not None:
-            self.after_unit(unit)
+            self.release()
+            if self.after_unit(unit) is False:
+                self.after_unit = None
         return Executed(unit.label, tuple(events), tuple(statements))
 
     def bracketed(self, unit: Unit[Label]) -> Executed[Label]:
@@ -320,14 +330,57 @@ class Executor(Generic[Label]):
         for statement in statements:
             if (why := dialects.unrendered(statement)) is not None:
                 raise _StepFailed(step.where, what, why)
+            outside = dialects.outside_transaction(self.dialect, statement)
+            if self._send is not None and not outside and ";" not in statement:
+                # Sent with the unit's events and COMMIT (one statement each: a ";" may part two).
+                self._held.append((statement, step, what))
+                continue
+            self.release()
             try:
-                if dialects.outside_transaction(self.dialect, statement):
+                if outside:
                     self.autocommit(statement)
                 else:
                     dialects.execute(journal.conn, [statement])
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
             faults.boundary(f"ddl {step.revision}")
+
+    def release(self) -> None:
+        """Run the DDL held for the unit's message now, one statement at a time: something else is
+        about to run in the unit's transaction, after them."""
+        held, self._held = self._held, []
+        for statement, step, what in held:
+            try:
+                dialects.execute(self.journal.conn, [statement])
+            except sa.exc.DBAPIError as exc:
+                raise _StepFailed(step.where, what, db_message(exc)) from None
+            faults.boundary(f"ddl {step.revision}")
+
+    def commit_unit(self) -> None:
+        """End the unit's transaction: its held DDL, its events' INSERT and the COMMIT, in one message
+        where the database takes that, else as before (the DDL, then the INSERT with its COMMIT)."""
+        journal = self.journal
+        text = journal.commit_sql() if self._send is not None else None
+        if text is None:
+            self.release()
+            journal.flush(commit=True)
+            return
+        held, self._held = self._held, []
+        for _statement, step, _what in held:
+            faults.boundary(f"ddl {step.revision}")
+        journal.boundary()
+        journal.committing = True
+        failed = self._send([statement for statement, _step, _what in held] + [text])  # type: ignore[misc]
+        journal.committing = False
+        if failed is None:
+            journal.pending.clear()
+            return
+        # The server ran nothing after the failing statement, the COMMIT included.
+        position, error = failed
+        if position < len(held):
+            _statement, step, what = held[position]
+            raise _StepFailed(step.where, what, db_message(error))
+        raise error
 
     def autocommit(self, statement: str) -> None:
         """Run ``statement`` outside a transaction, as Alembic's ``autocommit_block()`` does: what the
@@ -355,6 +408,7 @@ class Executor(Generic[Label]):
         found = narrowing(op, step.before)
         if found is None:
             return
+        self.release()
         try:
             count = misfits(journal.conn, found, self.dialect)
         except sa.exc.DBAPIError as exc:
@@ -468,6 +522,7 @@ class Executor(Generic[Label]):
         # One transaction per unit: each commits without its own wait for the disk where the
         # database allows it, and the run ends with one that makes them all durable.
         quick = contextlib.nullcontext() if one_transaction else dialects.database(self.dialect).quick_commits(conn)
+        self._send = None if one_transaction or journal.sql_only else dialects.database(self.dialect).one_message(conn)
         try:
             with quick, tx(conn) if one_transaction else contextlib.nullcontext():
                 while True:
@@ -481,7 +536,7 @@ class Executor(Generic[Label]):
                         announce(unit, len(done) + 1, False)
                         result = self.transactional(unit)
                         if not one_transaction:
-                            journal.flush(commit=True)
+                            self.commit_unit()
                             committing = True
                     if not one_transaction:
                         faults.boundary("commit")
@@ -500,6 +555,9 @@ class Executor(Generic[Label]):
         except sa.exc.DBAPIError as exc:
             journal.discard()
             raise TransactionFailed(exc, unit, committing or journal.committing, done) from None
+        finally:
+            self._send = None
+            self._held.clear()
         return done
 
 

@@ -315,14 +315,15 @@ class _Run:
         revision = group[0].event.revision
         return Unit(revision, f"rolling back revision {revision}", tuple(steps))
 
-    def follow_alembic(self, unit: Unit[str | None]) -> None:
+    def follow_alembic(self, unit: Unit[str | None]) -> bool | None:
         """Set Alembic's version table to the revision left in effect, when it names the one rolled back.
 
         A database migrated by Alembic with the hook keeps Alembic's version table: after a
         rollback it must name where the ledger stands, so that ``alembic upgrade heads`` runs the
         rolled-back revisions again. The rolled-back revision is replaced by the latest revision
         still in effect; none: the revisions a baseline found there, or else the table is emptied,
-        as ``alembic downgrade base`` leaves it.
+        as ``alembic downgrade base`` leaves it. False: the database has no Alembic version table,
+        so there is nothing to follow for this revision or any later one.
         """
         revision = unit.label
         if revision is None or self.sql_only:
@@ -333,7 +334,7 @@ class _Run:
 
             self.version_tables = alembic_version_tables(conn, held=self.view.state if self.view is not None else None)
         if not self.version_tables:
-            return  # no Alembic version table to follow: the revisions in effect are not worked out
+            return False  # no Alembic version table to follow: the revisions in effect are not worked out
         applied = applied_revisions(self.events)
         from ledger.run.baseline import adopted_alembic_revisions
 
@@ -350,6 +351,7 @@ class _Run:
             for adopted in floor if name == "alembic_version" else ():
                 if adopted not in rows:
                     conn.execute(table.insert().values(version_num=adopted))
+        return None
 
 
 @attrs.define

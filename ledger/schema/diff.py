@@ -142,7 +142,10 @@ def _kept_columns(old: TableSpec, new: TableSpec) -> tuple[str, ...]:
     """
     olds = {c.name: c for c in old.columns}
     a = [c.name for c in old.columns if (n := new.column(c.name)) is not None and _same_column_kind(c, n)]
-    b = [c.name for c in new.columns if c.name in set(a)]
+    kept_names = set(a)
+    b = [c.name for c in new.columns if c.name in kept_names]
+    if a == b:  # the same order on both sides: all of them are the longest common subsequence
+        return _without_blocked(a, old, olds)
     # lengths[i][j]: the longest common subsequence of a[i:] and b[j:]
     lengths = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i in range(len(a) - 1, -1, -1):
@@ -158,6 +161,11 @@ def _kept_columns(old: TableSpec, new: TableSpec) -> tuple[str, ...]:
             i += 1
         else:
             j += 1
+    return _without_blocked(kept, old, olds)
+
+
+def _without_blocked(kept: list[str], old: TableSpec, olds: dict[str, ColumnSpec]) -> tuple[str, ...]:
+    """``kept`` without each computed column whose expression names a column that goes."""
     while True:
         dropped = [c for c in old.column_names if c not in kept]
         blocked = {

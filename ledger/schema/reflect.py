@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -68,7 +68,7 @@ PARTS = frozenset({"columns", "keys", "indexes", "checks", "comments"})
 def reflect(
     conn: sa.Connection, *, schema: str | None = None, exclude: Collection[str] = ("schema_ledger",),
     only: Collection[str] | None = None, held: Mapping[str, TableSpec] | None = None,
-    parts: Collection[str] = PARTS,
+    parts: Collection[str] = PARTS, tables: Sequence[str] | None = None,
 ) -> SchemaState:
     """The live schema as a SchemaState, using SQLAlchemy's multi-table inspector (Inspector.get_multi_*),
     one pass, no per-table round trips where the dialect allows; on PostgreSQL keys and
@@ -82,7 +82,10 @@ def reflect(
     statement that can change only those parts left. A table not there by that name is left out
     (where the database's reads refuse a missing table, SQLite's, every table is).
     ``keys`` is read with ``indexes`` where unique constraints are indexes, or foreign keys have
-    them (MySQL)."""
+    them (MySQL).
+
+    ``tables``: the names of the schema's tables as the caller read them just before (in the same
+    transaction): not read again."""
     database = dialects.database(conn.dialect.name)
     inspector = sa.inspect(conn)
     if held is not None:
@@ -95,10 +98,11 @@ def reflect(
         if not parts & {"columns", "indexes", "checks"}:
             parts.add("checks")  # what says whether each table is there
         if "keys" in parts and database.keeps_dangling_foreign_keys:
-            every = inspector.get_table_names(schema=schema)  # which keys dangle
+            every = tables if tables is not None else inspector.get_table_names(schema=schema)  # which keys dangle
     else:
-        every = inspector.get_table_names(schema=schema)
-        names = [n for n in every if n not in set(exclude)]
+        every = tables if tables is not None else inspector.get_table_names(schema=schema)
+        excluded = set(exclude)
+        names = [n for n in every if n not in excluded]
         if only is not None:
             wanted = {n.casefold() for n in only}
             names = [n for n in names if n.casefold() in wanted]

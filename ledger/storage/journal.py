@@ -113,22 +113,34 @@ class Journal:
         self.committing = False
         if not self.pending:
             return
-        events = [event for event, _state in self.pending]
-        last = events[-1]
-        snapshot_due = snapshots.EVERY > 0 and any(event.seq % snapshots.EVERY == 0 for event in events)
-        text = self.store.insert_and_commit_sql(self.conn, events) if commit and not snapshot_due else None
+        text = self.commit_sql() if commit else None
         if text is not None:
             # The INSERT and the COMMIT are one message: the boundary comes before both.
-            faults.boundary(f"event {last.kind} {last.revision}")
+            self.boundary()
             self.committing = True
             dialects.execute(self.conn, [text])
             self.pending.clear()
             return
-        self.store.insert(self.conn, events)
-        faults.boundary(f"event {last.kind} {last.revision}")
+        self.store.insert(self.conn, [event for event, _state in self.pending])
+        self.boundary()
         for event, state in self.pending:
             self._snapshot(event, state)
         self.pending.clear()
+
+    def commit_sql(self) -> str | None:
+        """The INSERT of the deferred events followed by ``COMMIT``, as one SQL text, where the
+        database takes both in one message and no snapshot is due with them; else None."""
+        if not self.pending:
+            return None
+        events = [event for event, _state in self.pending]
+        if snapshots.EVERY > 0 and any(event.seq % snapshots.EVERY == 0 for event in events):
+            return None
+        return self.store.insert_and_commit_sql(self.conn, events)
+
+    def boundary(self) -> None:
+        """The fault boundary of the deferred events' INSERT (labelled by the last of them)."""
+        last = self.pending[-1][0]
+        faults.boundary(f"event {last.kind} {last.revision}")
 
     def discard(self) -> None:
         """Forget deferred events whose transaction rolled back (the run ends with an error)."""

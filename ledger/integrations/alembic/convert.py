@@ -73,14 +73,17 @@ def _storable_type(type_: Any, dialect: sa.Dialect) -> Any:
 
 def _nearest_known(type_: Any) -> Any:
     """``type_``, or as the nearest class in its ancestry the codec knows (SQLite's private JSON
-    type as ``sa.JSON``, a ``UserDefinedType`` subclass of a known type as that type)."""
-    from ops.types import _TYPE_NAMES
+    type as ``sa.JSON``, psycopg2's private JSONB class as ``postgresql.JSONB``, a
+    ``UserDefinedType`` subclass of a known type as that type). A class of a database's package is
+    looked up with that database's types registered (``_type_name``), whether or not a type of
+    that database was converted before."""
+    from ops.types import _type_name
 
-    if not isinstance(type_, sa.types.TypeEngine) or type(type_) in _TYPE_NAMES:
+    if not isinstance(type_, sa.types.TypeEngine) or _type_name(type(type_)) is not None:
         return type_
     for klass in type(type_).__mro__[1:]:
-        if klass in _TYPE_NAMES and klass not in (sa.types.TypeEngine, sa.types.UserDefinedType,
-                                                  TypeDecorator, sa.types.NullType):
+        if klass not in (sa.types.TypeEngine, sa.types.UserDefinedType, TypeDecorator, sa.types.NullType) \
+                and _type_name(klass) is not None:
             if getattr(klass, "__visit_name__", None) != getattr(type_, "__visit_name__", None):
                 return type_  # compiled its own way (@compiles): the table is recorded as reflected
             try:

@@ -66,7 +66,7 @@ class FollowsLive:
                 keep = {n for n in names if n not in ignored and touched((schema, n))}
                 # one table: only it is read (the catalog queries filtered by its name), not every table
                 live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)),
-                               only=keep if table is not None or changed is not None else None)
+                               only=keep if table is not None or changed is not None else None, tables=names)
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
         live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)

@@ -56,12 +56,14 @@ def _load_plugins() -> None:
 def _seal(recorder: Recorder, sign_key: str | None, anchor: str | Path | None) -> Any:
     import os
 
-    from ledger.storage.seal import ANCHOR_ENV, KEY_ENV, Seal, database_identity, load_private_key
-
-    key_text = sign_key or os.environ.get(KEY_ENV) or None
-    anchor_text = anchor or os.environ.get(ANCHOR_ENV) or None
+    # the names of ledger.storage.seal's KEY_ENV and ANCHOR_ENV: the module (and the cryptography it
+    # imports) is loaded only when a run signs or anchors
+    key_text = sign_key or os.environ.get("SCHEMA_LEDGER_SIGNING_KEY") or None
+    anchor_text = anchor or os.environ.get("SCHEMA_LEDGER_ANCHOR") or None
     if key_text is None and anchor_text is None:
         return None
+    from ledger.storage.seal import Seal, database_identity, load_private_key
+
     key = load_private_key(str(key_text), where="sign_key") if key_text is not None else None
     url = recorder.conn.engine.url.render_as_string(hide_password=True)
     return Seal(database_identity(url, recorder.store.fullname), key=key,
