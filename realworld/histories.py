@@ -417,6 +417,40 @@ HISTORIES: tuple[History, ...] = (
     # branch on the dialect. Its settings at their defaults stand in (realworld/shims/mcpgateway), its slugify is copied
     History("mcpgateway", "mcp-contextforge-gateway==1.1.0", "mcpgateway/alembic", naming_convention=_MCPGATEWAY_CONVENTION,
             shim="mcpgateway", commit_after=True, copied=("mcpgateway/utils/create_slug.py",)),
+    # cinder-manage db sync runs the whole history on an empty database (OpenStack's block storage; its
+    # env.py: no naming convention, one transaction); oslo.db's index_exists (realworld/shims/oslo), its quota
+    # models (written and soft-deleted through an ORM session), options, volume type names and a clock
+    # (realworld/shims/cinder) stood in for
+    History("cinder", "cinder==29.0.0", "cinder/db/migrations", shim=("cinder", "oslo")),
+    # cloudkitty-dbsync upgrade runs the history of cloudkitty's hashmap rating module on an empty
+    # database, with its own version table (hashmap_alembic); its env.py: the models' naming convention
+    # (jupyterhub's), one transaction. Its revisions import a sibling revision and a frozen copy of the
+    # models (copied, with cloudkitty's models and helpers); the enginefacade session they nest in
+    # (realworld/shims/cloudkitty) and oslo.db's ModelBase (realworld/shims/oslo) stood in for
+    History("cloudkitty-hashmap", "cloudkitty==25.0.0", "cloudkitty/rating/hash/db/sqlalchemy/alembic",
+            version_table="hashmap_alembic", naming_convention=_JUPYTERHUB_CONVENTION, shim=("cloudkitty", "oslo"),
+            copied=("cloudkitty/common/db/models.py", "cloudkitty/rating/common/db/migrations.py",
+                    "cloudkitty/rating/common/db/models.py", "cloudkitty/rating/hash/db/sqlalchemy/models.py",
+                    "cloudkitty/rating/hash/db/sqlalchemy/alembic/models/__init__.py",
+                    "cloudkitty/rating/hash/db/sqlalchemy/alembic/models/f8c799db4aa0_fix_unnamed_constraints.py",
+                    "cloudkitty/rating/hash/db/sqlalchemy/alembic/versions/"
+                    "644faa4491fd_update_tenant_id_type_from_uuid_to_text.py")),
+    # neutron-db-manage upgrade heads runs the whole history on an empty database: a kilo initial revision,
+    # then the expand and contract branches (branch labels, depends_on between them) in one folder per
+    # release (recursive_version_locations); its env.py: no naming convention, one transaction. Its
+    # migration helpers and the initial revision's table modules are copied; neutron_lib's constants are
+    # copied from neutron-lib, its Conflict error, oslo's uuids, strutils, jsonutils and logger stood in for
+    # (realworld/shims/neutron)
+    History("neutron", "neutron==29.0.0", "neutron/db/migration/alembic_migrations", shim="neutron",
+            version_locations={d: "versions" for d in DIALECTS},
+            copied=("neutron/db/migration/__init__.py", "neutron/db/migration/alembic_migrations/__init__.py",
+                    *(f"neutron/db/migration/alembic_migrations/{m}.py" for m in (
+                        "agent_init_ops", "core_init_ops", "dvr_init_opts", "l3_init_ops", "metering_init_ops",
+                        "ml2_init_ops", "other_extensions_init_ops", "portsec_init_ops", "secgroup_init_ops")))),
+    # quetz (mamba's package server) runs its whole history on an empty database, under the branch label
+    # "quetz" (its plugins add their own branches), with a merge revision; its env.py: render_as_batch=True,
+    # no naming convention, one transaction. It runs on SQLite and PostgreSQL; its revisions import nothing
+    History("quetz", "quetz-server==0.10.4", "quetz/migrations", render_as_batch=True, dialects=("sqlite", "postgresql")),
 )
 
 

@@ -265,7 +265,8 @@ class Database:
     def prepares_schema(self, statement: str) -> bool:
         """Whether ``statement`` (SQL a migration ran, which the fold does not model) makes or removes
         something tables need without being one (PostgreSQL's ``CREATE EXTENSION`` of an index's
-        operator class, ``CREATE SCHEMA``): ``materialize`` runs those before the tables."""
+        operator class, ``CREATE SCHEMA``, ``CREATE COLLATION`` of a column's collation):
+        ``materialize`` runs those before the tables."""
         return False
 
     def url_problem(self, url: sa.URL) -> str | None:

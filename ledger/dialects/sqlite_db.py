@@ -165,10 +165,11 @@ class SQLite(Database):
 
         pks = inspector.get_multi_pk_constraint(**kw)
         table_sql, index_sql = _sqlite_sql(conn, schema, names if subset else None)
-        # AUTOINCREMENT, which the inspector does not report, from the table's SQL (a copy: the
-        # inspector's answers are its cache's)
-        pks = {key: {**pk, "autoincrement": True} if key[1] in table_sql and pk.get("constrained_columns")
-               and sqlite_sql.sqlite_autoincrement(table_sql[key[1]]) else pk for key, pk in pks.items()}
+        # The key's name and AUTOINCREMENT, which the inspector reads only in part or not at all, from
+        # the table's SQL (a copy: the inspector's answers are its cache's)
+        pks = {key: {**pk, "name": sqlite_sql.sqlite_primary_key_name(table_sql[key[1]]) or pk.get("name"),
+                     "autoincrement": sqlite_sql.sqlite_autoincrement(table_sql[key[1]])}
+               if key[1] in table_sql and pk.get("constrained_columns") else pk for key, pk in pks.items()}
         fks = _sqlite_foreign_keys(conn, schema, table_sql, pks, names if subset else None)
         uniques: dict[Any, list[dict[str, Any]]] = {}
         for name in names:

@@ -24,6 +24,7 @@ from ledger.integrations.alembic_sql import (
     changed_parts,
     drops_one_constraint,
     changes_no_table,
+    changes_only_held,
     classify,
     dropped_index,
     names_no_changed_table,
@@ -244,6 +245,10 @@ class Captures:
                 ops = self._follow_live(table, parts, among=changed)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
+        if ops == [] and item.category == SCHEMA and changes_only_held(text):
+            # it can change only what the fold holds of its table, and the table read back shows none
+            # of it changed: nothing to record, as of an Alembic op that changes nothing
+            return
         if item.category == OTHER or not ops:
             self._record_statement(text, item, origin, None, note=None if ops is not None else note,
                                    resync=ops is None)
