@@ -39,7 +39,7 @@ bench: $(STAMP)
 # MariaDB; writes the table of results into docs/alembic.md. REALWORLD_ARGS="--only fab --dialect sqlite".
 # The drivers histories run on (psycopg2, asyncpg) come with the test extra.
 realworld: $(STAMP)
-	$(BIN)/python -m pip install --quiet sqlmodel numpy sqlalchemy-utils alembic-postgresql-enum  # langflow's and zenml's histories name sqlmodel's types; optuna's imports numpy; superset's declare sqlalchemy-utils' types; dstack's runs alembic-postgresql-enum's sync_enum_values
+	$(BIN)/python -m pip install --quiet sqlmodel numpy sqlalchemy-utils alembic-postgresql-enum pytz babel  # langflow's and zenml's histories name sqlmodel's types; optuna's imports numpy; superset's and zou's declare sqlalchemy-utils' types (zou's LocaleType and TimezoneType need babel and pytz); dstack's runs alembic-postgresql-enum's sync_enum_values
 	$(BIN)/python -m realworld $(REALWORLD_ARGS)
 
 clean:

@@ -82,6 +82,10 @@ def run_migrations(connection):
         ledger.alembic.attach(context)
     with context.begin_transaction():
         context.run_migrations()
+    if {commit_after!r} and connection.in_transaction():
+        # as the package's env.py does: a revision that commits the connection itself leaves the
+        # rest of the run in a transaction Alembic's has not begun, committed here
+        connection.commit()
 
 '''
 
@@ -207,7 +211,8 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
     (into / "env.py").write_text(ENV_PY_HEAD.format(
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
         per_migration=history.transaction_per_migration,
-        autocommit=dialect in history.autocommit, sqlite_foreign_keys=history.sqlite_foreign_keys)
+        autocommit=dialect in history.autocommit, sqlite_foreign_keys=history.sqlite_foreign_keys,
+        commit_after=history.commit_after)
         + (ENV_PY_ASYNC if history.is_async(dialect) else ENV_PY_SYNC), encoding="utf-8")
     locations = history.locations(dialect)
     extra = (f"version_locations = %(here)s/{locations}\nrecursive_version_locations = true\n"

@@ -55,6 +55,15 @@ _DSTACK_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: mcpgateway/db.py
+_MCPGATEWAY_CONVENTION = {
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
 DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
@@ -122,6 +131,9 @@ class History:
     drivers: dict[str, str] = attrs.Factory(dict)
     #: the package's env.py turns on SQLite's ``PRAGMA foreign_keys`` for every connection
     sqlite_foreign_keys: bool = False
+    #: the package's env.py commits a transaction left open after Alembic's (a revision that
+    #: commits the connection itself leaves the rest of the run in one Alembic has not begun)
+    commit_after: bool = False
 
     @property
     def shims(self) -> tuple[str, ...]:
@@ -386,6 +398,59 @@ HISTORIES: tuple[History, ...] = (
     # (realworld/shims/oslo), watcher's JSON-as-text column types and the two models a data revision
     # queries (realworld/shims/watcher) stood in for
     History("watcher", "python-watcher==17.0.0", "watcher/db/sqlalchemy/alembic", shim=("watcher", "oslo")),
+    # ziggurat_foundations (a library of user, group and resource permission models) runs its own history
+    # on an empty database with its own version table, one transaction per revision, its env.py's naming
+    # convention; its revisions branch on the dialect (get_context().connection.engine.dialect)
+    History("ziggurat", "ziggurat-foundations==0.9.1", "ziggurat_foundations/migrations",
+            version_table="alembic_ziggurat_foundations_version", naming_convention=_JUPYTERHUB_CONVENTION,
+            shim="ziggurat", transaction_per_migration=True),
+    # zou (the Kitsu production tracker's API) runs its whole history on an empty PostgreSQL database in one
+    # transaction, as its upgrade-db command does (Flask-Migrate's defaults: no naming convention); its
+    # columns are sqlalchemy-utils' UUIDType, ChoiceType, LocaleType, TimezoneType and EmailType, and its
+    # data migrations declare ORM models on zou.migrations.utils (copied); zou's choice lists and helpers
+    # stand in (realworld/shims/zou)
+    History("zou", "zou==1.0.97", "zou/migrations", shim="zou", dialects=("postgresql",),
+            copied=("zou/migrations/__init__.py", "zou/migrations/utils/__init__.py", "zou/migrations/utils/base.py")),
+    # mcp-contextforge-gateway runs its whole history on an empty database in one transaction (its env.py:
+    # its models' naming convention, no batch mode, and a commit of what is left open after Alembic's
+    # transaction: r2b3c4d5e6f7 commits the connection itself); its revisions inspect the database and
+    # branch on the dialect. Its settings at their defaults stand in (realworld/shims/mcpgateway), its slugify is copied
+    History("mcpgateway", "mcp-contextforge-gateway==1.1.0", "mcpgateway/alembic", naming_convention=_MCPGATEWAY_CONVENTION,
+            shim="mcpgateway", commit_after=True, copied=("mcpgateway/utils/create_slug.py",)),
+    # cinder-manage db sync runs the whole history on an empty database (OpenStack's block storage; its
+    # env.py: no naming convention, one transaction); oslo.db's index_exists (realworld/shims/oslo), its quota
+    # models (written and soft-deleted through an ORM session), options, volume type names and a clock
+    # (realworld/shims/cinder) stood in for
+    History("cinder", "cinder==29.0.0", "cinder/db/migrations", shim=("cinder", "oslo")),
+    # cloudkitty-dbsync upgrade runs the history of cloudkitty's hashmap rating module on an empty
+    # database, with its own version table (hashmap_alembic); its env.py: the models' naming convention
+    # (jupyterhub's), one transaction. Its revisions import a sibling revision and a frozen copy of the
+    # models (copied, with cloudkitty's models and helpers); the enginefacade session they nest in
+    # (realworld/shims/cloudkitty) and oslo.db's ModelBase (realworld/shims/oslo) stood in for
+    History("cloudkitty-hashmap", "cloudkitty==25.0.0", "cloudkitty/rating/hash/db/sqlalchemy/alembic",
+            version_table="hashmap_alembic", naming_convention=_JUPYTERHUB_CONVENTION, shim=("cloudkitty", "oslo"),
+            copied=("cloudkitty/common/db/models.py", "cloudkitty/rating/common/db/migrations.py",
+                    "cloudkitty/rating/common/db/models.py", "cloudkitty/rating/hash/db/sqlalchemy/models.py",
+                    "cloudkitty/rating/hash/db/sqlalchemy/alembic/models/__init__.py",
+                    "cloudkitty/rating/hash/db/sqlalchemy/alembic/models/f8c799db4aa0_fix_unnamed_constraints.py",
+                    "cloudkitty/rating/hash/db/sqlalchemy/alembic/versions/"
+                    "644faa4491fd_update_tenant_id_type_from_uuid_to_text.py")),
+    # neutron-db-manage upgrade heads runs the whole history on an empty database: a kilo initial revision,
+    # then the expand and contract branches (branch labels, depends_on between them) in one folder per
+    # release (recursive_version_locations); its env.py: no naming convention, one transaction. Its
+    # migration helpers and the initial revision's table modules are copied; neutron_lib's constants are
+    # copied from neutron-lib, its Conflict error, oslo's uuids, strutils, jsonutils and logger stood in for
+    # (realworld/shims/neutron)
+    History("neutron", "neutron==29.0.0", "neutron/db/migration/alembic_migrations", shim="neutron",
+            version_locations={d: "versions" for d in DIALECTS},
+            copied=("neutron/db/migration/__init__.py", "neutron/db/migration/alembic_migrations/__init__.py",
+                    *(f"neutron/db/migration/alembic_migrations/{m}.py" for m in (
+                        "agent_init_ops", "core_init_ops", "dvr_init_opts", "l3_init_ops", "metering_init_ops",
+                        "ml2_init_ops", "other_extensions_init_ops", "portsec_init_ops", "secgroup_init_ops")))),
+    # quetz (mamba's package server) runs its whole history on an empty database, under the branch label
+    # "quetz" (its plugins add their own branches), with a merge revision; its env.py: render_as_batch=True,
+    # no naming convention, one transaction. It runs on SQLite and PostgreSQL; its revisions import nothing
+    History("quetz", "quetz-server==0.10.4", "quetz/migrations", render_as_batch=True, dialects=("sqlite", "postgresql")),
 )
 
 

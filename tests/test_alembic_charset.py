@@ -11,7 +11,14 @@ import sqlalchemy as sa
 import ops
 from ledger.format.codec import decode, encode
 from ops.specs import ColumnSpec, TableSpec, TypeSpec
-from tests.alembic_histories import check_everything, connected, ledger_cli, upgrade_with_hook
+from tests.alembic_histories import (
+    check_everything,
+    connected,
+    hook_events,
+    ledger_cli,
+    table_names,
+    upgrade_with_hook,
+)
 
 _CHARSET = ("SELECT t.TABLE_NAME, c.CHARACTER_SET_NAME FROM information_schema.TABLES t"
             " JOIN information_schema.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION"
@@ -80,3 +87,24 @@ def test_a_table_without_options_keeps_the_bytes_it_had_and_one_with_them_round_
     table = held.to_table()
     assert table.dialect_kwargs["mysql_charset"] == "utf8mb3"
     assert TableSpec.from_table(table).dialect_options == held.dialect_options
+
+
+def test_on_mariadb_a_character_set_statement_that_changes_nothing_is_not_an_irreversible_event(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As neutron's d553edeb540f: ``ALTER TABLE tags CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin``
+    then ``ALTER TABLE tags CHARACTER SET utf8mb4 COLLATE utf8mb4_bin``, which finds the table so
+    already. The first is the table's new options; the second can change only what the ledger holds
+    of the table and changed none of it, so nothing is recorded of it (as of an Alembic op that
+    changes nothing) and a plain rollback undoes the revision."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('tags', sa.Column('standard_attr_id', sa.BigInteger, primary_key=True),"
+         " sa.Column('tag', sa.String(255), primary_key=True), mysql_collate='utf8mb4_unicode_ci')"],
+        ["op.execute('ALTER TABLE tags CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin')",
+         "op.execute('ALTER TABLE tags CHARACTER SET utf8mb4 COLLATE utf8mb4_bin')"],
+    ])
+    assert [e.op_type for e in hook_events(url)] == ["create_table", "alter_table_options"]
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base")
+    assert code == 0, out
+    assert table_names(url) == []

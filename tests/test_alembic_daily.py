@@ -32,7 +32,8 @@ def _project(folder: Path, *, version_table: str = "alembic_version",
              revisions: dict[str, tuple[str | None, str]] = REVISIONS) -> Path:
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text(ENV_PY.format(naming=None, batch=False, version_table=version_table,
-                                                 per_migration=False, autocommit=False, sqlite_foreign_keys=False),
+                                                 per_migration=False, autocommit=False, sqlite_foreign_keys=False,
+                                                 commit_after=False),
                                        encoding="utf-8")
     (folder / "alembic.ini").write_text(ALEMBIC_INI.format(locations=""), encoding="utf-8")
     for revision, (down, body) in revisions.items():
@@ -87,27 +88,29 @@ def test_alembic_prints_what_it_prints_without_the_hook(
     assert hooked.stdout == plain.stdout == ""
 
 
+#: a version table named anything (cloudkitty's hashmap module: ``hashmap_alembic``)
+@pytest.mark.parametrize("versions", ["shop_versions", "hashmap_alembic"])
 def test_after_a_rollback_alembic_s_version_table_names_where_the_ledger_stands_and_alembic_rebuilds(
-    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+    dialect: str, database_factory: Callable[[str], str], tmp_path: Path, versions: str
 ) -> None:
-    folder = _project(tmp_path / "alembic", version_table="shop_versions")
+    folder = _project(tmp_path / "alembic", version_table=versions)
     url = database_factory(dialect)
     assert _alembic(folder, url, "upgrade", "heads").returncode == 0
     verify = _ledger(tmp_path, url, "verify", "--live")
     assert verify.returncode == 0, verify.stdout + verify.stderr  # the version table, whatever its name, is Alembic's
 
     assert _ledger(tmp_path, url, "rollback", "--to", "r1", "-q").returncode == 0
-    assert _versions(url, "shop_versions") == ["r1"]
-    assert _tables(url, "schema_ledger", "shop_versions") == ["shop"]
+    assert _versions(url, versions) == ["r1"]
+    assert _tables(url, "schema_ledger", versions) == ["shop"]
     assert _ledger(tmp_path, url, "rollback", "--to", "base", "-q").returncode == 0
-    assert _versions(url, "shop_versions") == []
-    assert _tables(url, "schema_ledger", "shop_versions") == []
+    assert _versions(url, versions) == []
+    assert _tables(url, "schema_ledger", versions) == []
 
     again = _alembic(folder, url, "upgrade", "heads")
     assert again.returncode == 0, again.stderr
     assert "Running upgrade  -> r1, r1" in again.stderr and "Running upgrade r1 -> r2, r2" in again.stderr
-    assert _versions(url, "shop_versions") == ["r2"]
-    assert _tables(url, "schema_ledger", "shop_versions") == ["item", "shop"]
+    assert _versions(url, versions) == ["r2"]
+    assert _tables(url, "schema_ledger", versions) == ["item", "shop"]
     assert _ledger(tmp_path, url, "verify", "--live").returncode == 0
 
 

@@ -214,3 +214,24 @@ def test_a_generated_column_of_a_parenthesized_list_is_the_row_postgresql_stores
          " sa.Computed(\"(coalesce(decode(p->>'$.vnfProvider','escape')),0)\", persisted=True)))"],
     ])
     check_everything(tmp_path, url, database_factory, "postgresql")
+
+
+def test_index_and_constraint_statements_that_find_the_schema_so_already_record_nothing(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``CREATE INDEX IF NOT EXISTS`` of an index that is there, ``DROP CONSTRAINT IF EXISTS`` of one
+    that is not: each can change only what the ledger holds of its table (its indexes, its
+    constraints) and changed none of it, so nothing is recorded of it, as of an Alembic op that
+    changes nothing, and a plain rollback undoes the history."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('t', sa.Column('id', sa.Integer, primary_key=True), sa.Column('a', sa.Integer))",
+         "op.create_index('ix_t_a', 't', ['a'])"],
+        ["op.execute('CREATE INDEX IF NOT EXISTS ix_t_a ON t (a)')",
+         "op.execute('ALTER TABLE t DROP CONSTRAINT IF EXISTS uq_t_a')"],
+    ])
+    # the second revision is there as a revision that changed nothing (an event without an op)
+    assert [e.op_type for e in hook_events(url)] == ["create_table", "create_index", None]
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base")
+    assert code == 0, out
+    assert table_names(url) == []

@@ -76,11 +76,31 @@ class MySQLGenerator(DDLGenerator):
     @handles(AddColumnOp)
     def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
         statements = super().add_column(op, before)
-        if op.insert_before is None:
+        if op.insert_before is not None:
+            names = before.apply(op).table(op.table_name, op.schema).column_names
+            at = names.index(op.column.name)
+            statements[0] += " FIRST" if at == 0 else f" AFTER {self.quote(names[at - 1])}"
+        return self._keyed_with_its_column(op, before, statements)
+
+    def _keyed_with_its_column(self, op: AddColumnOp, before: SchemaState, statements: list[str]) -> list[str]:
+        """An AUTO_INCREMENT column added back with the primary key it was dropped with (the
+        reverse of a drop that took the key): MySQL refuses an AUTO_INCREMENT column that is no
+        key, so the key is added in the column's own statement, which also numbers the rows."""
+        auto = self.table(before.apply(op), op.table_name, op.schema).autoincrement_column
+        if auto is None or auto.name != op.column.name:
             return statements
-        names = before.apply(op).table(op.table_name, op.schema).column_names
-        at = names.index(op.column.name)
-        return [statements[0] + (" FIRST" if at == 0 else f" AFTER {self.quote(names[at - 1])}")] + statements[1:]
+        state = attrs.evolve(op, _then=()).apply(before)
+        for follow in op._then:
+            made = follow.apply(state)
+            if state.table(op.table_name, op.schema).primary_key is None \
+                    and made.table(op.table_name, op.schema).primary_key is not None:
+                keyed = self.table(made, op.table_name, op.schema)
+                clause = self.compile(sa.schema.AddConstraint(keyed.primary_key)).split(" ADD ", 1)[1]
+                own = self.statements(follow, state)
+                rest = [s for s in statements[1:] if s not in own]
+                return [f"{statements[0]}, ADD {clause}", *rest]
+            state = made
+        return statements
 
     @handles(DropColumnOp)
     def drop_column(self, op: DropColumnOp, before: SchemaState) -> list[str]:

@@ -52,6 +52,7 @@ from ops import (
     AddColumnOp,
     AddConstraintOp,
     AlterColumnOp,
+    CreateTableOp,
     DropColumnOp,
     DropConstraintOp,
     LedgerError,
@@ -197,6 +198,18 @@ class SQLiteGenerator(DDLGenerator):
         table = self.part(before, before.table(op.table_name, op.schema))
         return [f"ALTER TABLE {self.format_table(table)} RENAME COLUMN {self.quote(op.column_name)} "
                 f"TO {self.quote(op.modify_name)}"]
+
+    @handles(CreateTableOp)
+    def create_table(self, op: CreateTableOp, before: SchemaState) -> list[str]:
+        """``CREATE TABLE`` assembled from its columns' and constraints' definitions, each compiled
+        once per distinct definition in the generator's life (as a rebuild writes its table), then
+        its indexes; a table with options (``WITHOUT ROWID``, ``STRICT``) is compiled whole."""
+        after = before.apply(op)
+        spec = after.table(op.table.name, op.table.schema)
+        if spec.dialect_options:
+            return super().create_table(op, before)
+        return [self._create_temporary(after, spec, spec.name)] + [
+            self.index_sql(after, spec, i) for i in sorted(spec.indexes, key=lambda i: str(i.name))]
 
     # -- the rebuild ---------------------------------------------------------------------------
 

@@ -170,23 +170,22 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
 
 def alembic_version_tables(conn: sa.Connection, schema: str | None = None,
                            held: SchemaState | None = None) -> list[str]:
-    """The tables that are Alembic version tables, whatever their name (``version_table=...``).
+    """The tables that are Alembic version tables, whatever their name (``version_table=...``:
+    ``alembic_version_fab``, cloudkitty's ``hashmap_alembic``).
 
-    Alembic makes one column, ``version_num``, and names its primary key ``<table>_pkc``; a
-    table of that one column is taken for one, unless ``held`` (the fold) has it: a table the
+    Alembic makes one column, ``version_num``: a table of that one column is taken for one (by its
+    shape, as the database holds it, not by its name), unless ``held`` (the fold) has it: a table the
     ledger recorded is the application's, whatever its shape (nova's initial revision copies
     every table, Alembic's version table too, into a ``shadow_`` table of the same columns).
+    The columns of every table are read at once (one query where the database has one).
     """
-    inspector = sa.inspect(conn)
     found = []
-    for name in inspector.get_table_names(schema=schema):
+    for (_, name), columns in sa.inspect(conn).get_multi_columns(schema=schema).items():
         if held is not None and (schema, name) in held.tables:
             continue
-        if name == "alembic_version" or "version" in name.lower():
-            columns = [c["name"] for c in inspector.get_columns(name, schema=schema)]
-            if columns == ["version_num"]:
-                found.append(name)
-    return found
+        if [c["name"] for c in columns] == ["version_num"]:
+            found.append(name)
+    return sorted(found)
 
 
 def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None) -> SchemaState:

@@ -27,7 +27,8 @@ from ledger import dialects
 from ledger.support.lazyre import lazy
 
 __all__ = [
-    "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "classify", "dropped_index",
+    "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "changes_only_held", "classify",
+    "dropped_index",
     "render_statements", "INDEXES",
     "touched_tables", "names_no_changed_table", "SchemaObject", "renamed_table", "schema_object",
 ]
@@ -109,7 +110,7 @@ _NO_TABLE = lazy(
     r"(?:FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|EXTENSION|VIEW|MATERIALIZED\s+VIEW|SCHEMA|ROLE|USER|POLICY|"
     r"AGGREGATE|OPERATOR|LANGUAGE|EVENT|RULE|PUBLICATION|SUBSCRIPTION|SERVER|STATISTICS)\b"
     # a type or domain made or dropped changes no table (ALTER TYPE ... ADD VALUE changes the columns' enum)
-    r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN)\b", re.I)
+    r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN|COLLATION)\b", re.I)
 
 
 def statements_in(text: str) -> list[str]:
@@ -245,6 +246,27 @@ def changed_parts(statement: str) -> frozenset[str] | None:
     return CONSTRAINTS
 
 
+#: MySQL/MariaDB's table options the fold holds: a table's character set and collation (``CONVERT
+#: TO`` sets its text columns' too), each option written once or several times, comma-separated or not
+_CHARSET_OPTION = (r"(?:CONVERT\s+TO\s+(?:CHARACTER\s+SET|CHARSET)\s*(?:=\s*)?\w+(?:\s+COLLATE\s*(?:=\s*)?\w+)?"
+                   r"|(?:DEFAULT\s+)?(?:CHARACTER\s+SET|CHARSET|COLLATE)\s*(?:=\s*)?\w+)")
+_CHARSET_ONLY = lazy(rf"ALTER\s+TABLE\s+{_QUALIFIED}\s+{_CHARSET_OPTION}(?:\s*,?\s*{_CHARSET_OPTION})*\s*;?\s*$",
+                     re.I | re.S)
+
+
+def changes_only_held(statement: str) -> bool:
+    """True for one DDL statement that can change nothing but what the fold holds of its one table:
+    its indexes or constraints (:func:`changed_parts`), or its character set and collation (and
+    with ``CONVERT TO`` its columns'). When the table read back shows none of that changed, the
+    statement changed nothing (``CREATE INDEX IF NOT EXISTS`` of an index that is there, a
+    character set the table already has)."""
+    if len(statements_in(statement)) != 1:
+        return False
+    if changed_parts(statement) is not None:
+        return True
+    return _CHARSET_ONLY.match(statement[_skip_leading(statement):]) is not None
+
+
 _DROP_CONSTRAINT = lazy(rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+DROP\s+CONSTRAINT\b", re.I | re.S)
 
 
@@ -258,7 +280,7 @@ def drops_one_constraint(statement: str) -> bool:
 
 _CREATED = lazy(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
-    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
     rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
 _TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 #: string literals and comments (identifiers stay: a trigger's table may be quoted)
@@ -288,7 +310,7 @@ class SchemaObject:
 
 
 def schema_object(statement: str) -> tuple[str, SchemaObject] | None:
-    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN``, ("replace",
+    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN/COLLATION``, ("replace",
     object) with ``OR REPLACE``, ("drop", object) for its DROP; None for anything else."""
     text = statement[_skip_leading(statement):]
     match = _CREATED.match(text)

@@ -19,6 +19,8 @@ NOT_MODELLED = "[not in vocabulary]"
 SCHEMA_SQL = "[schema SQL]"
 ADJUSTED = "[adjusted]"
 PARTIAL = "[partial]"
+#: A change of the ledger's own table (or Alembic's version table) a revision made: noted, never replayed.
+OWN_TABLE = "[own table]"
 #: An operation recorded as what the database holds after it (reflected), not as Alembic described it.
 REFLECTED = "[reflected]"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ from ledger.integrations.alembic_sql import (
     changed_parts,
     drops_one_constraint,
     changes_no_table,
+    changes_only_held,
     classify,
     dropped_index,
     names_no_changed_table,
@@ -31,7 +33,7 @@ from ledger.integrations.alembic_sql import (
     schema_object,
     touched_tables,
 )
-from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, SCHEMA_SQL, AlembicHookError
+from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError
 from ledger.support.quietwarn import blamed_outside, silenced
 from ledger.support.lazyre import lazy
 
@@ -233,6 +235,9 @@ class Captures:
         if table is None and parts is not None:
             table = self._holding_index(dropped_index(text))
         changed = self._changed_tables(item.digests) if table is None and item.digests is not None else None
+        if self._own_tables(table) or (changed and all(self._own_tables((None, name)) for name in changed)):
+            self._note_own_tables(f"{item.source}: {' '.join(text.split())}", origin)
+            return
         try:
             ops = self._after_dropped_constraint(table) if table is not None and drops_one_constraint(text) \
                 else None
@@ -240,6 +245,10 @@ class Captures:
                 ops = self._follow_live(table, parts, among=changed)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
+        if ops == [] and item.category == SCHEMA and changes_only_held(text):
+            # it can change only what the fold holds of its table, and the table read back shows none
+            # of it changed: nothing to record, as of an Alembic op that changes nothing
+            return
         if item.category == OTHER or not ops:
             self._record_statement(text, item, origin, None, note=None if ops is not None else note,
                                    resync=ops is None)
@@ -259,6 +268,45 @@ class Captures:
             drop = f"DROP TYPE {old_name}"
             self._record_statement(drop, item, origin, None, reverse=before,
                                    note=f"the name {' '.join(text.split())} took away")
+
+    def _own_tables(self, table: tuple[str | None, str] | None) -> bool:
+        """Whether ``table`` is the ledger's own table or Alembic's version table: not the application's schema."""
+        if table is None:
+            return False
+        own = {(self.store.schema, self.store.table_name.casefold()),
+               (self.migration_context.version_table_schema, self.migration_context.version_table.casefold())}
+        return (table[0], table[1].casefold()) in own
+
+    def _origin(self) -> str | None:
+        """``file:line`` of the revision file's line that issued the current operation."""
+        if self._path is None:
+            return None
+        target = str(self._path)
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename == target:
+                return f"{target}:{frame.f_lineno}"
+            frame = frame.f_back  # type: ignore[assignment]
+        return None
+
+    def _run_on_own_table(self, original: Any, operations: Any, operation: Any, origin: str | None) -> Any:
+        """Run an Alembic operation on the ledger's own table or the version table: noted, not recorded."""
+        with self._capture(f"alembic {type(operation).__name__}"), self._alembic_work():
+            result = original(operations, operation)
+        self._note_own_tables(f"alembic {type(operation).__name__} on {operation.table_name}", origin)
+        return result
+
+    def _before_commit(self, _conn: Any) -> None:
+        """A revision commits the connection itself (``op.get_bind().commit()``): the events of what
+        it did so far are INSERTed first, so they commit with it whatever the rest of it does."""
+        if self.active and self._unwritten:
+            self._write_events()
+
+    def _note_own_tables(self, what: str, origin: str | None) -> None:
+        """A revision changed the ledger's own table (a revision that works on every table it finds):
+        noted by an event with no op, which a replay passes over (a replay's ledger table is its own)."""
+        self._append(None, self._message(f"{OWN_TABLE} {what}: a change of schema-ledger's own table, "
+                                         "not of the application's schema; not replayed"), origin)
 
     def _record_followed(self, ops: list[Any], text: str, item: Captured, origin: str | None) -> None:
         sql = " ".join(text.split())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import sys
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -143,6 +142,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         sa_event.listen(self.conn, "before_cursor_execute", self._before_cursor)
         sa_event.listen(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
         sa_event.listen(self.conn.engine, "before_cursor_execute", self._before_elsewhere)
+        sa_event.listen(self.conn, "commit", self._before_commit)
         original = self.migration_context._migrations_fn
         if original is not None:
             self.migration_context._migrations_fn = self._wrap_migrations(original)
@@ -162,6 +162,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             sa_event.remove(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
         if sa_event.contains(self.conn.engine, "before_cursor_execute", self._before_elsewhere):
             sa_event.remove(self.conn.engine, "before_cursor_execute", self._before_elsewhere)
+        if sa_event.contains(self.conn, "commit", self._before_commit):
+            sa_event.remove(self.conn, "commit", self._before_commit)
 
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
@@ -263,13 +265,16 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         connection), and before the hook reads the ledger.
         """
         with self._quiet():
-            deferred = self._defers()
+            # DDL the driver ran outside any transaction (pysqlite, after a revision's own commit) is permanent
+            driver = self.conn.connection.dbapi_connection  # type: ignore[union-attr]
+            permanent = ddl and getattr(driver, "in_transaction", True) is False
+            deferred = self._defers() and not permanent
             if not deferred:
                 self._write_events()
             journal = Journal(self.conn, self.store, self.actor, head=self._last, deferred=deferred)
             event = journal.record("apply", op, revision=self.revision, message=message)
             self._unwritten.extend(journal.pending)
-            if ddl and not dialects.transactional_ddl(self.dialect):
+            if ddl and (permanent or not dialects.transactional_ddl(self.dialect)):
                 self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an async driver's adapter too
                 self._committed = len(self.events) + 1
         self._head = (event.seq, event.hash)
@@ -312,18 +317,6 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         except Exception:  # noqa: BLE001 - the revision's own error is the one to report
             log.warning("schema-ledger: could not record that revision %s stopped partway", self.revision)
 
-    def _origin(self) -> str | None:
-        """``file:line`` of the revision file's line that issued the current operation."""
-        if self._path is None:
-            return None
-        target = str(self._path)
-        frame = sys._getframe(1)
-        while frame is not None:
-            if frame.f_code.co_filename == target:
-                return f"{target}:{frame.f_lineno}"
-            frame = frame.f_back  # type: ignore[assignment]
-        return None
-
     def invoke(self, operations: Any, operation: Any) -> Any:
         """Run ``operation`` as Alembic does, then record it."""
         original = ORIGINAL["invoke"]
@@ -338,6 +331,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                     result = original(operations, operation)
             self._record_statements(captured, origin=origin)
             return result
+        if self._own_tables(touched(operation)):
+            return self._run_on_own_table(original, operations, operation, origin)
         convert = CONVERTERS.get(type(operation))
         if convert is None:
             return self._run_foreign(operations, operation, origin)
@@ -561,6 +556,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._kept_with_column(completed, origin)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
+            elif isinstance(completed, lops.RenameTableOp) and self._dangling:
+                self._keys_now_valid((completed.schema, completed.new_table_name), origin)
 
     def _the_primary_key(self, op: lops.DropConstraintOp) -> lops.DropConstraintOp:
         """A database that names no primary key (MySQL/MariaDB: every one is PRIMARY) drops the

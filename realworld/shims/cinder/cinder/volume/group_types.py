@@ -1,0 +1,1 @@
+DEFAULT_CGSNAPSHOT_TYPE = "default_cgsnapshot_type"
