@@ -476,6 +476,14 @@ class Database:
         statement with parameters and commits apart). Here: None."""
         return None
 
+    def others_mark(self, conn: sa.Connection, schema: str | None) -> Any:
+        """Where each transaction takes the write lock (:attr:`locks_per_transaction`): a mark, read
+        inside the transaction, of what other connections have committed to the database (the
+        attached one named ``schema``): two equal marks read on one connection mean that no other
+        connection committed in between, so a reader that read the ledger at the first need not
+        read it again. None: no such mark (the ledger is read in each transaction). Here: None."""
+        return None
+
     def one_message(self, conn: sa.Connection) -> Callable[[Sequence[str]], tuple[int, sa.exc.DBAPIError] | None] | None:
         """Where a transaction's statements, its ``COMMIT`` among them, can be sent as one message
         whose answer says which statement failed: a function that sends them (``BEGIN`` first when
