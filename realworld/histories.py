@@ -447,6 +447,10 @@ HISTORIES: tuple[History, ...] = (
                     *(f"neutron/db/migration/alembic_migrations/{m}.py" for m in (
                         "agent_init_ops", "core_init_ops", "dvr_init_opts", "l3_init_ops", "metering_init_ops",
                         "ml2_init_ops", "other_extensions_init_ops", "portsec_init_ops", "secgroup_init_ops")))),
+    # quetz (mamba's package server) runs its whole history on an empty database, under the branch label
+    # "quetz" (its plugins add their own branches), with a merge revision; its env.py: render_as_batch=True,
+    # no naming convention, one transaction. It runs on SQLite and PostgreSQL; its revisions import nothing
+    History("quetz", "quetz-server==0.10.4", "quetz/migrations", render_as_batch=True, dialects=("sqlite", "postgresql")),
 )
 
 

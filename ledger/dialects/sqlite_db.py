@@ -234,6 +234,17 @@ class SQLite(Database):
         conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")  # type: ignore[union-attr]
         yield
 
+    def others_mark(self, conn: sa.Connection, schema: str | None) -> Any:
+        """``PRAGMA data_version``: it changes when another connection commits to the database file,
+        never for this connection's own commits. Read through the DBAPI connection (SQLAlchemy's
+        execution costs more than the read)."""
+        prefix = f"{conn.dialect.identifier_preparer.quote(schema)}." if schema else ""
+        try:
+            row = conn.connection.dbapi_connection.execute(f"PRAGMA {prefix}data_version").fetchone()  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - no mark: the ledger is read as before
+            return None
+        return row[0] if row else None
+
     def setup_engine(self, engine: sa.Engine) -> None:
         """SQLite's Python driver does not open a transaction before DDL, so DDL would commit on
         its own and a failed revision could not be rolled back: SQLAlchemy drives the transaction
