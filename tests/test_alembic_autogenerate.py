@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import alembic
-import pytest
 
 ENV_PY = '''\
 import os
