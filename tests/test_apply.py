@@ -538,3 +538,23 @@ def test_postgresql_a_revision_sent_as_one_message_names_what_failed(
     assert [e.revision for e in events(config)] == ["r1", "r2"]
     assert [c for (c,) in rows(url, "SELECT column_name FROM information_schema.columns WHERE table_name = 't' "
                                     "ORDER BY ordinal_position")] == ["id", "y"]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite"])
+def test_sqlite_a_run_sees_what_another_connection_applied_between_its_revisions(tmp_path: Path, db_url: str) -> None:
+    """On SQLite each revision's transaction takes the write lock anew: what another run committed
+    in between is read before the next revision (the ledger is not read again only while no other
+    connection has committed, ``PRAGMA data_version``)."""
+    config = project(tmp_path, db_url, revisions={
+        f"r{n}": f'op.create_table("t{n}", sa.Column("id", sa.Integer, primary_key=True))' for n in range(1, 5)})
+    others: list[list[str]] = []
+
+    def progress(revision: object, _position: int, _total: int, done: bool) -> None:
+        if done and not others:
+            others.append([a.revision.id for a in apply(config).applied])
+
+    result = apply(config, progress=progress)
+    assert others == [["r2", "r3", "r4"]]
+    assert [a.revision.id for a in result.applied] == ["r1"]
+    assert [e.revision for e in events(config) if e.kind == "apply"] == ["r1", "r2", "r3", "r4"]
+    assert verify_chain(events(config)) == []

@@ -216,3 +216,30 @@ def test_a_key_a_foreign_key_rests_on_goes_while_another_key_holds_its_columns(c
         assert state == start
     finally:
         conn.rollback()
+
+
+def test_names_with_a_dollar_sign_are_read_back_as_written(connection: sa.Connection) -> None:
+    """Found by the history property on SQLite: a unique constraint named ``_$`` (SQLAlchemy writes
+    such a name bare) read back as ``_`` after the next op. Every kind of name holding ``$``: the
+    table, a column, the primary key, a foreign key, a unique constraint, a check and an index."""
+    from ops import AddColumnOp
+    from ops.keyspecs import IndexElement
+    from ops.specs import CheckSpec, ColumnSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec
+
+    big = TypeSpec.of("BigInteger")
+    start = SchemaState().apply(CreateTableOp(TableSpec(
+        "a_0", (ColumnSpec("a_0_1", big, nullable=False),), primary_key=PrimaryKeySpec("pk$a", ("a_0_1",)))))
+    start = start.apply(CreateTableOp(TableSpec(
+        "a_0_4$", (ColumnSpec("a_0_5", big, nullable=False), ColumnSpec("ref$", big)),
+        uniques=(UniqueSpec("_$", ("a_0_5",)),), checks=(CheckSpec("ck$", "a_0_5 > 0"),),
+        indexes=(IndexSpec("ix$", (IndexElement("ref$"),)),),
+        foreign_keys=(ForeignKeySpec("fk$1", ("ref$",), "a_0", ("a_0_1",)),))))
+    conn = connection
+    try:
+        state = _built(conn, start)
+        _live_is(conn, state, "making the tables")
+        add = AddColumnOp("a_0", ColumnSpec("a_0_6", big)).complete(state)
+        state = _step(conn, state, add)
+        _live_is(conn, state, add.describe())
+    finally:
+        conn.rollback()

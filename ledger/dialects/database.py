@@ -265,7 +265,8 @@ class Database:
     def prepares_schema(self, statement: str) -> bool:
         """Whether ``statement`` (SQL a migration ran, which the fold does not model) makes or removes
         something tables need without being one (PostgreSQL's ``CREATE EXTENSION`` of an index's
-        operator class, ``CREATE SCHEMA``): ``materialize`` runs those before the tables."""
+        operator class, ``CREATE SCHEMA``, ``CREATE COLLATION`` of a column's collation):
+        ``materialize`` runs those before the tables."""
         return False
 
     def url_problem(self, url: sa.URL) -> str | None:
@@ -473,6 +474,14 @@ class Database:
         one query) and values can be written into it exactly: the function that writes a value
         (None, int or str) as a literal; None where that is not so (the caller then runs its
         statement with parameters and commits apart). Here: None."""
+        return None
+
+    def others_mark(self, conn: sa.Connection, schema: str | None) -> Any:
+        """Where each transaction takes the write lock (:attr:`locks_per_transaction`): a mark, read
+        inside the transaction, of what other connections have committed to the database (the
+        attached one named ``schema``): two equal marks read on one connection mean that no other
+        connection committed in between, so a reader that read the ledger at the first need not
+        read it again. None: no such mark (the ledger is read in each transaction). Here: None."""
         return None
 
     def one_message(self, conn: sa.Connection) -> Callable[[Sequence[str]], tuple[int, sa.exc.DBAPIError] | None] | None:

@@ -163,7 +163,7 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
 
 
 #: what tables may need that is not a table: an extension (an operator class, a type), a schema
-_PREPARES = lazy(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA)\b", re.IGNORECASE)
+_PREPARES = lazy(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION)\b", re.IGNORECASE)
 
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 

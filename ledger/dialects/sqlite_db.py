@@ -164,10 +164,11 @@ class SQLite(Database):
 
         pks = inspector.get_multi_pk_constraint(**kw)
         table_sql, index_sql = _sqlite_sql(conn, schema, names if subset else None)
-        # AUTOINCREMENT, which the inspector does not report, from the table's SQL (a copy: the
-        # inspector's answers are its cache's)
-        pks = {key: {**pk, "autoincrement": True} if key[1] in table_sql and pk.get("constrained_columns")
-               and sqlite_sql.sqlite_autoincrement(table_sql[key[1]]) else pk for key, pk in pks.items()}
+        # The key's name and AUTOINCREMENT, which the inspector reads only in part or not at all, from
+        # the table's SQL (a copy: the inspector's answers are its cache's)
+        pks = {key: {**pk, "name": sqlite_sql.sqlite_primary_key_name(table_sql[key[1]]) or pk.get("name"),
+                     "autoincrement": sqlite_sql.sqlite_autoincrement(table_sql[key[1]])}
+               if key[1] in table_sql and pk.get("constrained_columns") else pk for key, pk in pks.items()}
         fks = _sqlite_foreign_keys(conn, schema, table_sql, pks, names if subset else None)
         uniques: dict[Any, list[dict[str, Any]]] = {}
         for name in names:
@@ -231,6 +232,17 @@ class SQLite(Database):
         # async): a statement through SQLAlchemy would open a transaction (and take the lock).
         conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")  # type: ignore[union-attr]
         yield
+
+    def others_mark(self, conn: sa.Connection, schema: str | None) -> Any:
+        """``PRAGMA data_version``: it changes when another connection commits to the database file,
+        never for this connection's own commits. Read through the DBAPI connection (SQLAlchemy's
+        execution costs more than the read)."""
+        prefix = f"{conn.dialect.identifier_preparer.quote(schema)}." if schema else ""
+        try:
+            row = conn.connection.dbapi_connection.execute(f"PRAGMA {prefix}data_version").fetchone()  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - no mark: the ledger is read as before
+            return None
+        return row[0] if row else None
 
     def setup_engine(self, engine: sa.Engine) -> None:
         """SQLite's Python driver does not open a transaction before DDL, so DDL would commit on

@@ -10,7 +10,7 @@ import attrs
 from .sqltokens import TOKEN, raw_tokens, split_definitions, unquote_identifier
 
 __all__ = ["SqliteForeignKey", "split_index_sql", "sqlite_autoincrement", "sqlite_foreign_keys",
-           "sqlite_unique_constraints"]
+           "sqlite_primary_key_name", "sqlite_unique_constraints"]
 
 
 def split_index_sql(sql: str) -> tuple[list[str], str | None] | None:
@@ -57,6 +57,22 @@ def sqlite_autoincrement(create_table: str) -> bool:
     """Whether a SQLite CREATE TABLE statement writes AUTOINCREMENT (which SQLite takes only
     after an INTEGER PRIMARY KEY column's PRIMARY KEY): SQLAlchemy's reflection does not say."""
     return any(t.lastgroup == "word" and t.group().upper() == "AUTOINCREMENT" for t in raw_tokens(create_table))
+
+
+@_cached
+def sqlite_primary_key_name(create_table: str) -> str | None:
+    """The name a SQLite CREATE TABLE statement gives its PRIMARY KEY (``CONSTRAINT name PRIMARY
+    KEY``, table-level or inline); None when it names none or cannot be read. SQLAlchemy's
+    reading takes only a name of word characters (not ``pk$t``, not a quoted one)."""
+    for part in split_definitions(create_table) or ():
+        tokens = [m.group() for m in raw_tokens(part)]
+        depth = 0
+        for i, token in enumerate(tokens):
+            depth += (token in ("(", "[")) - (token in (")", "]"))
+            if depth == 0 and token.upper() == "PRIMARY" and [t.upper() for t in tokens[i + 1:i + 2]] == ["KEY"]:
+                named = i >= 2 and tokens[i - 2].upper() == "CONSTRAINT"
+                return unquote_identifier(tokens[i - 1]) if named else None
+    return None
 
 
 def sqlite_unique_constraints(create_table: str) -> list[tuple[str | None, tuple[str, ...]]] | None:

@@ -110,7 +110,7 @@ _NO_TABLE = lazy(
     r"(?:FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|EXTENSION|VIEW|MATERIALIZED\s+VIEW|SCHEMA|ROLE|USER|POLICY|"
     r"AGGREGATE|OPERATOR|LANGUAGE|EVENT|RULE|PUBLICATION|SUBSCRIPTION|SERVER|STATISTICS)\b"
     # a type or domain made or dropped changes no table (ALTER TYPE ... ADD VALUE changes the columns' enum)
-    r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN)\b", re.I)
+    r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN|COLLATION)\b", re.I)
 
 
 def statements_in(text: str) -> list[str]:
@@ -280,7 +280,7 @@ def drops_one_constraint(statement: str) -> bool:
 
 _CREATED = lazy(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
-    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
     rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
 _TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 #: string literals and comments (identifiers stay: a trigger's table may be quoted)
@@ -310,7 +310,7 @@ class SchemaObject:
 
 
 def schema_object(statement: str) -> tuple[str, SchemaObject] | None:
-    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN``, ("replace",
+    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN/COLLATION``, ("replace",
     object) with ``OR REPLACE``, ("drop", object) for its DROP; None for anything else."""
     text = statement[_skip_leading(statement):]
     match = _CREATED.match(text)

@@ -514,15 +514,20 @@ class Executor(Generic[Label]):
         TransactionFailed; either way the events of the failed transaction are forgotten."""
         journal = self.journal
         conn = journal.conn
-        every_read = dialects.database(self.dialect).locks_per_transaction and not one_transaction
+        database = dialects.database(self.dialect)
+        every_read = database.locks_per_transaction and not one_transaction
+        # Another connection may write between two transactions: the ledger is read again when
+        # the database's mark says one committed since the last read (or has no mark).
+        mark: Any = None
+        schema = journal.store.table.schema
         done: list[Executed[Label]] = []
         unit: Unit[Label] | None = None
         last: Unit[Label] | None = None
         committing = False
         # One transaction per unit: each commits without its own wait for the disk where the
         # database allows it, and the run ends with one that makes them all durable.
-        quick = contextlib.nullcontext() if one_transaction else dialects.database(self.dialect).quick_commits(conn)
-        self._send = None if one_transaction or journal.sql_only else dialects.database(self.dialect).one_message(conn)
+        quick = contextlib.nullcontext() if one_transaction else database.quick_commits(conn)
+        self._send = None if one_transaction or journal.sql_only else database.one_message(conn)
         try:
             with quick, tx(conn) if one_transaction else contextlib.nullcontext():
                 while True:
@@ -530,7 +535,12 @@ class Executor(Generic[Label]):
                     journal.committing = False
                     with contextlib.nullcontext() if one_transaction else tx(conn):
                         first = last is None
-                        unit = next_unit(first, first or every_read)
+                        read = first
+                        if every_read:
+                            now = database.others_mark(conn, schema)
+                            read = first or now is None or now != mark
+                            mark = now
+                        unit = next_unit(first, read)
                         if unit is None:
                             break
                         announce(unit, len(done) + 1, False)

@@ -347,7 +347,7 @@ def _element_from_sql(text: str) -> IndexElement:
     for quote in ('"', "`"):
         if len(text) > 1 and text[0] == quote and text[-1] == quote and quote not in text[1:-1].replace(quote * 2, ""):
             return IndexElement(text[1:-1].replace(quote * 2, quote))
-    if re.fullmatch(r"[^\W\d]\w*", text):
+    if re.fullmatch(r"[^\W\d][\w$]*", text):  # a bare name (SQLite, as SQLAlchemy writes one: ``d$``)
         return IndexElement(text)
     return IndexElement(text, expression=True)
 
