@@ -411,12 +411,6 @@ HISTORIES: tuple[History, ...] = (
     # stand in (realworld/shims/zou)
     History("zou", "zou==1.0.97", "zou/migrations", shim="zou", dialects=("postgresql",),
             copied=("zou/migrations/__init__.py", "zou/migrations/utils/__init__.py", "zou/migrations/utils/base.py")),
-    # mcp-contextforge-gateway runs its whole history on an empty database in one transaction (its env.py:
-    # its models' naming convention, no batch mode, and a commit of what is left open after Alembic's
-    # transaction: r2b3c4d5e6f7 commits the connection itself); its revisions inspect the database and
-    # branch on the dialect. Its settings at their defaults stand in (realworld/shims/mcpgateway), its slugify is copied
-    History("mcpgateway", "mcp-contextforge-gateway==1.1.0", "mcpgateway/alembic", naming_convention=_MCPGATEWAY_CONVENTION,
-            shim="mcpgateway", commit_after=True, copied=("mcpgateway/utils/create_slug.py",)),
     # cinder-manage db sync runs the whole history on an empty database (OpenStack's block storage; its
     # env.py: no naming convention, one transaction); oslo.db's index_exists (realworld/shims/oslo), its quota
     # models (written and soft-deleted through an ORM session), options, volume type names and a clock
@@ -447,6 +441,12 @@ HISTORIES: tuple[History, ...] = (
                     *(f"neutron/db/migration/alembic_migrations/{m}.py" for m in (
                         "agent_init_ops", "core_init_ops", "dvr_init_opts", "l3_init_ops", "metering_init_ops",
                         "ml2_init_ops", "other_extensions_init_ops", "portsec_init_ops", "secgroup_init_ops")))),
+    # mcp-contextforge-gateway runs its whole history on an empty database in one transaction (its env.py:
+    # its models' naming convention, no batch mode, and a commit of what is left open after Alembic's
+    # transaction: r2b3c4d5e6f7 commits the connection itself); its revisions inspect the database and
+    # branch on the dialect. Its settings at their defaults stand in (realworld/shims/mcpgateway), its slugify is copied
+    History("mcpgateway", "mcp-contextforge-gateway==1.1.0", "mcpgateway/alembic", naming_convention=_MCPGATEWAY_CONVENTION,
+            shim="mcpgateway", commit_after=True, copied=("mcpgateway/utils/create_slug.py",)),
     # quetz (mamba's package server) runs its whole history on an empty database, under the branch label
     # "quetz" (its plugins add their own branches), with a merge revision; its env.py: render_as_batch=True,
     # no naming convention, one transaction. It runs on SQLite and PostgreSQL; its revisions import nothing

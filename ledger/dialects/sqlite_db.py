@@ -148,7 +148,6 @@ class SQLite(Database):
         return None
 
     row_key_type = sa.Integer()
-    merges_duplicate_uniques = True
     keeps_comments = False
     index_option_prefixes = ("sqlite",)
 

@@ -218,8 +218,9 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     uniques = [_normalize_unique(u, d) for u in table.uniques]
     if db.merges_duplicate_uniques:
         # In one CREATE TABLE, PostgreSQL makes one constraint of a primary key and the unique
-        # constraints on the same columns (the first declared keeps its name), and SQLite one
-        # index: the others are not there. Whether they are when added later, they add nothing.
+        # constraints on the same columns (the first declared keeps its name): the others are not
+        # there. Whether they are when added later, they add nothing. (SQLite keeps each in the
+        # table's SQL, where reflection reads them: a batch rebuild that loses one is seen.)
         seen = {primary_key.columns} if primary_key is not None and db.primary_key_serves_as_unique else set()
         kept = []
         for unique in uniques:
