@@ -88,3 +88,16 @@ def test_a_live_check_is_implied_by_the_column_type_once_and_under_the_type_s_na
     assert compare(expected, live("enum_kind", "ck_t_enum_kind"), "sqlite") != []
     assert compare(expected, live("ck_t_enum_kind"), "sqlite") != []
 
+
+
+def test_the_same_history_on_postgresql_and_mariadb_is_recorded_as_each_holds_it(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """Without a rebuild (PostgreSQL, MariaDB run the blocks as ALTERs) the CHECKs stay as the type
+    made them: the ledger holds the same as the database on each."""
+    for dialect in ("postgresql", "mariadb"):
+        url = database_factory(dialect)
+        history = [[line.replace("create_constraint=True", "native_enum=False, create_constraint=True")
+                    for line in body] for body in _history()]
+        upgrade_with_hook(tmp_path / dialect, url, history, batch=True)
+        check_everything(tmp_path / dialect, url, database_factory, dialect)
