@@ -411,12 +411,6 @@ HISTORIES: tuple[History, ...] = (
     # stand in (realworld/shims/zou)
     History("zou", "zou==1.0.97", "zou/migrations", shim="zou", dialects=("postgresql",),
             copied=("zou/migrations/__init__.py", "zou/migrations/utils/__init__.py", "zou/migrations/utils/base.py")),
-    # mcp-contextforge-gateway runs its whole history on an empty database in one transaction (its env.py:
-    # its models' naming convention, no batch mode, and a commit of what is left open after Alembic's
-    # transaction: r2b3c4d5e6f7 commits the connection itself); its revisions inspect the database and
-    # branch on the dialect. Its settings at their defaults stand in (realworld/shims/mcpgateway), its slugify is copied
-    History("mcpgateway", "mcp-contextforge-gateway==1.1.0", "mcpgateway/alembic", naming_convention=_MCPGATEWAY_CONVENTION,
-            shim="mcpgateway", commit_after=True, copied=("mcpgateway/utils/create_slug.py",)),
     # cinder-manage db sync runs the whole history on an empty database (OpenStack's block storage; its
     # env.py: no naming convention, one transaction); oslo.db's index_exists (realworld/shims/oslo), its quota
     # models (written and soft-deleted through an ORM session), options, volume type names and a clock
@@ -447,10 +441,24 @@ HISTORIES: tuple[History, ...] = (
                     *(f"neutron/db/migration/alembic_migrations/{m}.py" for m in (
                         "agent_init_ops", "core_init_ops", "dvr_init_opts", "l3_init_ops", "metering_init_ops",
                         "ml2_init_ops", "other_extensions_init_ops", "portsec_init_ops", "secgroup_init_ops")))),
+    # mcp-contextforge-gateway runs its whole history on an empty database in one transaction (its env.py:
+    # its models' naming convention, no batch mode, and a commit of what is left open after Alembic's
+    # transaction: r2b3c4d5e6f7 commits the connection itself); its revisions inspect the database and
+    # branch on the dialect. Its settings at their defaults stand in (realworld/shims/mcpgateway), its slugify is copied
+    History("mcpgateway", "mcp-contextforge-gateway==1.1.0", "mcpgateway/alembic", naming_convention=_MCPGATEWAY_CONVENTION,
+            shim="mcpgateway", commit_after=True, copied=("mcpgateway/utils/create_slug.py",)),
     # quetz (mamba's package server) runs its whole history on an empty database, under the branch label
     # "quetz" (its plugins add their own branches), with a merge revision; its env.py: render_as_batch=True,
     # no naming convention, one transaction. It runs on SQLite and PostgreSQL; its revisions import nothing
     History("quetz", "quetz-server==0.10.4", "quetz/migrations", render_as_batch=True, dialects=("sqlite", "postgresql")),
+    # airflow 2.10.5's whole history (1.5.0 to 2.10: 153 revisions), which airflow 3's starts after; the same
+    # env.py options, drivers and shim (sqlalchemy_jsonfield's JSONField stood in for). Its data migrations
+    # (FAB permissions through a web app, DAG files) find no rows on an empty database: their sessions and
+    # models are stood in for by objects that hold nothing. It rebuilds tables in SQL text on SQLite and runs
+    # MySQL dynamic SQL (SET @var = IF(...); PREPARE; EXECUTE) that drops a unique constraint where it exists
+    History("airflow2", "apache-airflow==2.10.5", "airflow/migrations", naming_convention=_AIRFLOW_CONVENTION,
+            shim="airflow", render_as_batch=True, transaction_per_migration=True, copied=("airflow/migrations/utils.py",),
+            drivers={"postgresql": "psycopg2", "mariadb": "pymysql?client_flag=65536"}),
 )
 
 

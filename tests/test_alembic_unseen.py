@@ -96,3 +96,14 @@ def test_a_hidden_table_is_left_out_of_multi_table_reads_as_of_the_listing_unles
         show(engine.dialect, None, "schema_ledger_import")
     assert {key: _multi(engine, key) for key in MULTI} == read
     assert not {name for name in vars(engine.dialect) if name.startswith("get_")}  # the dialect's own methods again
+
+
+def test_a_table_shown_again_is_listed_while_another_stays_hidden(engine: sa.Engine) -> None:
+    hide(engine.dialect, None, "schema_ledger")
+    hide(engine.dialect, None, "schema_ledger_import")  # import-alembic's scratch ledger, on the same engine
+    try:
+        show(engine.dialect, None, "schema_ledger_import")
+        assert _listed(engine) == ["schema_ledger_import", "shop"]
+        assert _multi(engine, "columns") == ["schema_ledger_import", "shop"]
+    finally:
+        show(engine.dialect, None, "schema_ledger")

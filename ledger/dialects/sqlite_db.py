@@ -149,7 +149,6 @@ class SQLite(Database):
         return None
 
     row_key_type = sa.Integer()
-    merges_duplicate_uniques = True
     keeps_comments = False
     index_option_prefixes = ("sqlite",)
 

@@ -523,7 +523,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             if resolved is None:
                 continue  # the database shows nothing of it
             completed = resolved
-            completed = self._numbered_type_checks(self._stored_checks(self._stored_defaults(completed)))
+            completed = self._type_checks_as_held(self._stored_checks(self._stored_defaults(completed)))
             completed = self._stored_autoincrement(completed)
             if self._database.shares_named_enums:
                 completed = self._existing_enums(completed)
