@@ -505,6 +505,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                               self.revision, op.describe())
                     continue
                 twin = self._unique_twin(op)
+                if twin is None and self._dropped_with_its_key(op):
+                    continue
                 if twin is None and isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
                     # Alembic dropped something the ledger never held (an exclude constraint, ...):
                     # recorded as the statements that dropped it (in a batch block run as ALTERs, those
