@@ -451,6 +451,14 @@ HISTORIES: tuple[History, ...] = (
     # "quetz" (its plugins add their own branches), with a merge revision; its env.py: render_as_batch=True,
     # no naming convention, one transaction. It runs on SQLite and PostgreSQL; its revisions import nothing
     History("quetz", "quetz-server==0.10.4", "quetz/migrations", render_as_batch=True, dialects=("sqlite", "postgresql")),
+    # airflow 2.10.5's whole history (1.5.0 to 2.10: 153 revisions), which airflow 3's starts after; the same
+    # env.py options, drivers and shim (sqlalchemy_jsonfield's JSONField stood in for). Its data migrations
+    # (FAB permissions through a web app, DAG files) find no rows on an empty database: their sessions and
+    # models are stood in for by objects that hold nothing. It rebuilds tables in SQL text on SQLite and runs
+    # MySQL dynamic SQL (SET @var = IF(...); PREPARE; EXECUTE) that drops a unique constraint where it exists
+    History("airflow2", "apache-airflow==2.10.5", "airflow/migrations", naming_convention=_AIRFLOW_CONVENTION,
+            shim="airflow", render_as_batch=True, transaction_per_migration=True, copied=("airflow/migrations/utils.py",),
+            drivers={"postgresql": "psycopg2", "mariadb": "pymysql?client_flag=65536"}),
 )
 
 

@@ -369,6 +369,13 @@ class Database:
         return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), inspector.get_multi_unique_constraints(**kw),
                              inspector.get_multi_foreign_keys(**kw))
 
+    def read_tables(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
+                    names: Sequence[str]) -> tuple[Any, Any, Any, ReflectedKeys] | None:
+        """The tables ``names`` (exact names, that exist) as the inspector's ``get_multi_columns``,
+        ``get_multi_indexes`` and ``get_multi_check_constraints`` give them, with :meth:`reflect_keys`,
+        read at once where the database allows it. Here: None, the inspector reads them."""
+        return None
+
     def table_options(self, conn: sa.Connection, schema: str | None,
                       names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
         """Each of the tables ``names`` -> its options as the database holds them, for

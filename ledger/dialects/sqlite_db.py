@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ def _sqlite_sql(conn: sa.Connection, schema: str | None, names: Sequence[str] | 
 
 def _sqlite_foreign_keys(
     conn: sa.Connection, schema: str | None, table_sql: Mapping[str, str], pks: Mapping[Any, Any],
-    names: Sequence[str] | None = None,
+    names: Sequence[str] | None = None, rows: Iterable[Sequence[Any]] | None = None,
 ) -> dict[Any, list[dict[str, Any]]]:
     """SQLite's foreign keys, in one query: PRAGMA foreign_key_list gives columns, referent and
     actions; names and deferral come from the table SQL, matched by what they join, in the order
@@ -62,15 +62,16 @@ def _sqlite_foreign_keys(
     reserved words, non-ASCII names, and keys that join the same columns twice)."""
     from . import sqlite_sql  # its statement parser, read when a table is reflected
 
-    prefix = "" if schema is None else f"{conn.dialect.identifier_preparer.quote(schema)}."
-    # the driver's own placeholders (qmark): no statement to compile per call
-    query = (
-        "SELECT m.name, p.id, p.\"table\", p.\"from\", p.\"to\", p.on_update, p.on_delete"
-        f" FROM {prefix}sqlite_master m JOIN pragma_foreign_key_list(m.name, ?) p"
-        " WHERE m.type = 'table'" + (f" AND m.name IN ({', '.join('?' * len(names))})" if names is not None else "")
-        + " ORDER BY m.name, p.id, p.seq"
-    )
-    rows = conn.exec_driver_sql(query, (schema or "main", *(names or ())))
+    if rows is None:  # (``rows``: those of the query below, read with the tables: ``sqlite_read``)
+        prefix = "" if schema is None else f"{conn.dialect.identifier_preparer.quote(schema)}."
+        # the driver's own placeholders (qmark): no statement to compile per call
+        query = (
+            "SELECT m.name, p.id, p.\"table\", p.\"from\", p.\"to\", p.on_update, p.on_delete"
+            f" FROM {prefix}sqlite_master m JOIN pragma_foreign_key_list(m.name, ?) p"
+            " WHERE m.type = 'table'" + (f" AND m.name IN ({', '.join('?' * len(names))})" if names is not None else "")
+            + " ORDER BY m.name, p.id, p.seq"
+        )
+        rows = conn.exec_driver_sql(query, (schema or "main", *(names or ())))
     pragma: dict[str, dict[int, dict[str, Any]]] = {}
     for table, key_id, referent, local, remote, on_update, on_delete in rows:
         fk = pragma.setdefault(table, {}).setdefault(key_id, {
@@ -160,16 +161,23 @@ class SQLite(Database):
         expression indexes from the SQL SQLite keeps (the inspector only where that fails:
         SQLAlchemy's reading of the UNIQUE clauses stops at a ")" inside a quoted name, and
         it skips expression indexes)."""
-        from . import sqlite_sql  # its statement parser, read when a table is reflected
-
         pks = inspector.get_multi_pk_constraint(**kw)
         table_sql, index_sql = _sqlite_sql(conn, schema, names if subset else None)
+        return self._keys(conn, inspector, schema, names, pks, table_sql, index_sql, subset=subset)
+
+    def _keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None, names: Sequence[str],
+              pks: Mapping[Any, Any], table_sql: Mapping[str, str], index_sql: Mapping[tuple[str, str], str],
+              *, subset: bool, rows: Iterable[Sequence[Any]] | None = None) -> ReflectedKeys:
+        """:meth:`reflect_keys` from the primary keys and the SQL read (``rows``: the foreign
+        keys' ``pragma_foreign_key_list`` rows, read with them)."""
+        from . import sqlite_sql  # its statement parser, read when a table is reflected
+
         # The key's name and AUTOINCREMENT, which the inspector reads only in part or not at all, from
         # the table's SQL (a copy: the inspector's answers are its cache's)
         pks = {key: {**pk, "name": sqlite_sql.sqlite_primary_key_name(table_sql[key[1]]) or pk.get("name"),
                      "autoincrement": sqlite_sql.sqlite_autoincrement(table_sql[key[1]])}
                if key[1] in table_sql and pk.get("constrained_columns") else pk for key, pk in pks.items()}
-        fks = _sqlite_foreign_keys(conn, schema, table_sql, pks, names if subset else None)
+        fks = _sqlite_foreign_keys(conn, schema, table_sql, pks, names if subset else None, rows)
         uniques: dict[Any, list[dict[str, Any]]] = {}
         for name in names:
             parsed = sqlite_sql.sqlite_unique_constraints(table_sql[name]) if name in table_sql else None
@@ -177,6 +185,18 @@ class SQLite(Database):
                 [{"name": unique, "column_names": list(columns)} for unique, columns in parsed]
                 if parsed is not None else inspector.get_unique_constraints(name, schema=schema))
         return ReflectedKeys(pks, uniques, fks, index_sql=index_sql)
+
+    def read_tables(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
+                    names: Sequence[str]) -> tuple[Any, Any, Any, ReflectedKeys] | None:
+        """The tables ``names`` in one query (:mod:`.sqlite_read`)."""
+        from .sqlite_read import read_tables
+
+        read = read_tables(conn, schema, names)
+        if read is None:
+            return None
+        keys = self._keys(conn, inspector, schema, names, read.primary_keys, read.table_sql, read.index_sql,
+                          subset=True, rows=read.foreign_key_rows)
+        return read.columns, read.indexes, read.checks, keys
 
     def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
                            schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:

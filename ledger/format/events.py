@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ops import MigrateOperation, SchemaState
 
 __all__ = [
+    "FOLLOWS_STATEMENT_ABOVE",
     "RESYNC",
     "RESYNCED",
     "Actor",
@@ -41,6 +42,7 @@ __all__ = [
     "column_problems",
     "fold_events",
     "fold_ops",
+    "follows_statement_above",
     "format_time",
     "in_effect",
     "link_problems",
@@ -389,6 +391,16 @@ def link_problems(seq: int, expected_seq: int, linked: bool, hashed: bool) -> li
 RESYNC = "[needs re-sync]"
 #: Message prefix of the event that says the fold follows the live schema again.
 RESYNCED = "[re-synced]"
+
+
+#: In the message of an op recorded as the schema change a procedural statement made (a ``DO``
+#: block, MySQL's ``PREPARE``/``EXECUTE``): the statement's own event, just before these ops, is
+#: not run again where they are (its change is them).
+FOLLOWS_STATEMENT_ABOVE = "the schema change of the statement above"
+
+
+def follows_statement_above(message: str | None) -> bool:
+    return bool(message) and FOLLOWS_STATEMENT_ABOVE in message  # type: ignore[operator]
 
 
 def needs_resync(message: str | None) -> bool:

@@ -45,6 +45,7 @@ from ops import ExecuteSQLOp, LedgerError, MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.dialects.sequences import SequenceSpec
+from ledger.format.events import follows_statement_above
 from ledger.inspect.drift import alembic_version_tables, reflect_live
 from ledger.project.config import Config
 from ledger.run.baseline import (
@@ -350,7 +351,7 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
 
 
 def _made_by_statement_above(message: str | None) -> bool:
-    return bool(message) and message.startswith(SCHEMA_SQL) and "the schema change of the statement above" in message
+    return bool(message) and message.startswith(SCHEMA_SQL) and follows_statement_above(message)
 
 
 @attrs.frozen

@@ -66,8 +66,24 @@ def _first_word(statement: str) -> str:
 def classify(statement: str) -> str:
     """``read`` (nothing changes), ``data``, ``schema`` (DDL) or ``other`` (e.g. a PL/pgSQL DO block).
 
+    A text of several statements is what its most far-reaching one is: ``other`` if any is (MySQL's
+    ``SET @s = ...; PREPARE s FROM @s; EXECUTE s``: what it runs is not in its text), else
+    ``schema``, ``data``, ``read`` (a ``SET`` first does not make the text a read).
+
     Cached: the hook classifies each statement a migration runs, and most are the same few
     (an Alembic batch block reads its table with the same PRAGMAs each time)."""
+    if ";" in statement.rstrip().rstrip(";"):
+        parts = statements_in(statement)
+        if len(parts) > 1:
+            return max((_classify_one(part) for part in parts), key=_REACH.index)
+    return _classify_one(statement)
+
+
+#: the statement categories, from the one that changes least to the one whose changes are least known
+_REACH = (READ, DATA, SCHEMA, OTHER)
+
+
+def _classify_one(statement: str) -> str:
     word = _first_word(statement)
     if word == "WITH":
         upper = statement.upper()

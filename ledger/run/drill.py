@@ -51,7 +51,7 @@ from ledger.format.codec import DRILL_RECORD
 from ledger.storage.seal import guard
 from ledger.project.config import Config
 from ledger.storage.db import THROWAWAY, DatabaseError, create_engine, dialect_of
-from ledger.format.events import Event, fold_events, in_effect
+from ledger.format.events import Event, fold_events, follows_statement_above, in_effect
 from ledger.schema.reflect import compare, reflect
 from ledger.project.revisions import Revision, RevisionChain, Step, checksum, load_revisions
 from ledger.run.rollback import data_loss, rollback
@@ -521,7 +521,10 @@ def ledger_revisions(events: Iterable[Event]) -> RevisionChain:
         rid = first.revision if first.revision is not None else f"(no revision)@{first.seq}"
         if any(r.id == rid for r in revisions):
             rid = f"{rid}@{first.seq}"
-        ops = tuple(op for event in run if (op := event.op) is not None)
+        # a procedural statement whose schema change the ops after it recorded is not run again
+        ops = tuple(op for event, after in zip(run, [*run[1:], None]) if (op := event.op) is not None
+                    and not (event.op_type == "execute" and after is not None
+                             and follows_statement_above(after.message)))
         recorded = {event.revision_checksum for event in run}
         total = recorded.pop() if len(recorded) == 1 and None not in recorded else checksum(ops)
         where = f"ledger seq {first.seq}" + (f"-{last.seq}" if last.seq != first.seq else "")

@@ -100,7 +100,7 @@ from ledger.dialects.base import UnsupportedDialectError
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
 from ledger.schema.differences import table_differences
-from ledger.schema.implied import implied_checks
+from ledger.schema.implied import implied_checks, is_implied_name
 from ledger.schema.sqltext import canonical_default, canonical_sql, canonical_type
 from ledger.support.lazyre import lazy
 
@@ -497,7 +497,7 @@ def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]
             lines.append(f"table {where}: in the live database, not expected")
         else:
             raw = raw_tables.get(key)
-            implied = implied_checks(raw, d) if raw is not None else set()
+            implied = implied_checks(raw, d) if raw is not None else []
             # PostgreSQL adds a column only at the end: a column brought back by a rollback cannot
             # return to its place there, so column order is not a difference on PostgreSQL.
             lines.extend(table_differences(want, _without_implied(have, want, implied, d),
@@ -538,11 +538,27 @@ def without_type_checks(live: SchemaState, expected: SchemaState, dialect: str) 
     return SchemaState(tables)
 
 
-def _without_implied(live: TableSpec, expected: TableSpec, implied: set[str], dialect: str | None = None) -> TableSpec:
-    """``live`` without the CHECKs the expected column types create, unless expected by name."""
+def _without_implied(live: TableSpec, expected: TableSpec, implied: list[tuple[str | None, str]],
+                     dialect: str | None = None) -> TableSpec:
+    """``live`` without the CHECKs the expected column types create, unless expected by name.
+
+    Each column's type creates one CHECK, under the type's name (any name the database gives it
+    when the type has none): a live CHECK is taken for it once, and only under that name. A second
+    CHECK of the same text, or one under another name (a naming convention's, another type's
+    that a batch rebuild left), is not the type's and is compared as a declared CHECK."""
     if not implied:
         return live
     named = {c.name for c in expected.checks}
-    return attrs.evolve(live, checks=tuple(
-        c for c in live.checks if c.name in named or canonical_sql(c.sqltext, dialect=dialect) not in implied
-    ))
+    stored = (lambda name: _name(name, dialect)) if dialect is not None else str
+    left = list(implied)
+    kept = []
+    for check in live.checks:
+        if check.name not in named:
+            text = canonical_sql(check.sqltext, dialect=dialect)
+            found = next((i for i, (name, want) in enumerate(left)
+                          if want == text and is_implied_name(name, check.name, stored)), None)
+            if found is not None:
+                del left[found]
+                continue
+        kept.append(check)
+    return attrs.evolve(live, checks=tuple(kept))

@@ -100,28 +100,38 @@ def _signature(item: Any) -> str:
 
 
 def _item_differences(kind: str, where: str, want: Iterable[Any], have: Iterable[Any]) -> list[str]:
-    """Constraints or indexes matched by name (unnamed ones by what they are), then field by field."""
+    """Constraints or indexes matched by name (unnamed ones by what they are), then field by field;
+    items of one name (SQLite keeps two CHECKs of one name) are matched one to one, in order."""
 
     def key(item: Any) -> tuple[str, str]:
         return ("name", item.name) if item.name is not None else ("same", _signature(item))
 
-    want_by = {key(i): i for i in want}
-    have_by = {key(i): i for i in have}
+    def grouped(items: Iterable[Any]) -> dict[tuple[str, str], list[Any]]:
+        found: dict[tuple[str, str], list[Any]] = {}
+        for item in items:
+            found.setdefault(key(item), []).append(item)
+        return found
+
+    want_by, have_by = grouped(want), grouped(have)
     lines = []
-    for k, item in want_by.items():
-        label = f"{kind} {item.name or '(unnamed)'} on {where}"
-        other = have_by.get(k)
-        if other is None:
-            lines.append(f"{label}: expected ({_describe(item)}), missing from the live database")
-            continue
-        for field in attrs.fields(type(item)):
-            a, b = getattr(item, field.name), getattr(other, field.name)
-            if a != b:
-                lines.append(f"{label}: {field.name} expected {_show(a)}, live {_show(b)}")
-    for k, item in have_by.items():
-        if k not in want_by:
-            lines.append(f"{kind} {item.name or '(unnamed)'} on {where}: in the live database ({_describe(item)}), "
-                         "not expected")
+    for k, items in want_by.items():
+        others = have_by.get(k, [])
+        for n, item in enumerate(items):
+            label = f"{kind} {item.name or '(unnamed)'} on {where}"
+            if n >= len(others):
+                again = " (another of that name)" if n else ""
+                lines.append(f"{label}: expected{again} ({_describe(item)}), missing from the live database")
+                continue
+            other = others[n]
+            for field in attrs.fields(type(item)):
+                a, b = getattr(item, field.name), getattr(other, field.name)
+                if a != b:
+                    lines.append(f"{label}: {field.name} expected {_show(a)}, live {_show(b)}")
+    for k, items in have_by.items():
+        for n, item in enumerate(items[len(want_by.get(k, [])):], start=len(want_by.get(k, []))):
+            again = " (another of that name)" if n else ""
+            lines.append(f"{kind} {item.name or '(unnamed)'} on {where}: in the live database{again} "
+                         f"({_describe(item)}), not expected")
     return lines
 
 

@@ -68,7 +68,7 @@ PARTS = frozenset({"columns", "keys", "indexes", "checks", "comments"})
 def reflect(
     conn: sa.Connection, *, schema: str | None = None, exclude: Collection[str] = ("schema_ledger",),
     only: Collection[str] | None = None, held: Mapping[str, TableSpec] | None = None,
-    parts: Collection[str] = PARTS, tables: Sequence[str] | None = None,
+    parts: Collection[str] = PARTS, tables: Sequence[str] | None = None, fast: bool = True,
 ) -> SchemaState:
     """The live schema as a SchemaState, using SQLAlchemy's multi-table inspector (Inspector.get_multi_*),
     one pass, no per-table round trips where the dialect allows; on PostgreSQL keys and
@@ -85,7 +85,10 @@ def reflect(
     them (MySQL).
 
     ``tables``: the names of the schema's tables as the caller read them just before (in the same
-    transaction): not read again."""
+    transaction): not read again.
+
+    ``fast``: tables named by ``only`` or ``held`` are read at once where the database allows it
+    (``Database.read_tables``: SQLite's one query), alike; False reads them with the inspector."""
     database = dialects.database(conn.dialect.name)
     inspector = sa.inspect(conn)
     if held is not None:
@@ -111,19 +114,19 @@ def reflect(
     kw: dict[str, Any] = {"schema": schema}
     if not database.reflects_every_table or only is not None or held is not None:
         kw["filter_names"] = names
-    # SQLite's expression indexes are read from their SQL (``ReflectedKeys.index_sql``); MySQL's
-    # foreign keys from information_schema. (Not a catch_warnings block: changing the filters makes
-    # Python show again every warning it showed, in the program that runs the hook.)
-    with silenced("Skipped unsupported reflection of expression-based index",
-                  r"Unknown schema content: '\s*CONSTRAINT .* FOREIGN KEY"), _missing_as_none(held is not None) as missing:
-        columns = inspector.get_multi_columns(**kw) if "columns" in parts else None
-        keys = (database.reflect_keys(conn, inspector, schema, names, subset=only is not None or held is not None,
-                                      kw=kw) if "keys" in parts else None)
-        indexes = inspector.get_multi_indexes(**kw) if "indexes" in parts else None
-        checks = inspector.get_multi_check_constraints(**kw) if "checks" in parts else None
-        comments = (inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments and "comments" in parts
-                    else {})
-        options = database.table_options(conn, schema, names) if held is None else {}
+    # A few tables named (a batch rebuild's read-back, a drill's revision): read at once where the
+    # database allows it, as the inspector reads them (``fast=False``: by the inspector)
+    read = (database.read_tables(conn, inspector, schema, names)
+            if fast and (only is not None or held is not None)
+            and not (conn.dialect.supports_comments and "comments" in parts) else None)
+    if read is not None:
+        columns, indexes, checks, keys = (part if wanted in parts else None for part, wanted in zip(
+            read, ("columns", "indexes", "checks", "keys")))
+        comments, options, missing = {}, database.table_options(conn, schema, names) if held is None else {}, []
+    else:
+        columns, indexes, checks, keys, comments, options, missing = _inspected(
+            conn, inspector, database, schema, names, parts, kw, subset=only is not None or held is not None,
+            catch=held is not None)
     if missing:
         return SchemaState()
     quote = conn.dialect.identifier_preparer.quote
@@ -206,6 +209,30 @@ def reflect(
             table = as_auto_incremented(table, {c["name"] for c in columns[key] if c.get("autoincrement") is True})
         tables[key] = table
     return SchemaState(tables)
+
+
+
+def _inspected(conn: sa.Connection, inspector: sa.Inspector, database: Any, schema: str | None,
+               names: Sequence[str], parts: Collection[str], kw: dict[str, Any], *, subset: bool,
+               catch: bool) -> tuple[Any, ...]:
+    """:func:`reflect`'s reads through SQLAlchemy's inspector (and the database's own for keys)."""
+    columns = indexes = checks = keys = None
+    comments: Any = {}
+    options: Any = {}
+    # SQLite's expression indexes are read from their SQL (``ReflectedKeys.index_sql``); MySQL's
+    # foreign keys from information_schema. (Not a catch_warnings block: changing the filters makes
+    # Python show again every warning it showed, in the program that runs the hook.)
+    with silenced("Skipped unsupported reflection of expression-based index",
+                  r"Unknown schema content: '\s*CONSTRAINT .* FOREIGN KEY"), _missing_as_none(catch) as missing:
+        columns = inspector.get_multi_columns(**kw) if "columns" in parts else None
+        keys = (database.reflect_keys(conn, inspector, schema, names, subset=subset,
+                                      kw=kw) if "keys" in parts else None)
+        indexes = inspector.get_multi_indexes(**kw) if "indexes" in parts else None
+        checks = inspector.get_multi_check_constraints(**kw) if "checks" in parts else None
+        comments = (inspector.get_multi_table_comment(**kw) if conn.dialect.supports_comments and "comments" in parts
+                    else {})
+        options = database.table_options(conn, schema, names) if not catch else {}
+    return columns, indexes, checks, keys, comments, options, missing
 
 
 def as_auto_incremented(table: TableSpec, live: set[str]) -> TableSpec:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import ops as lops
 
 from ledger import dialects
-from ledger.format.events import RESYNC
+from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
     OTHER,
@@ -312,7 +312,7 @@ class Captures:
         sql = " ".join(text.split())
         for number, op in enumerate(ops, start=1):
             part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
-            prefix = (f"{SCHEMA_SQL} {item.source}{part}: " + ("the schema change of the statement above"
+            prefix = (f"{SCHEMA_SQL} {item.source}{part}: " + (FOLLOWS_STATEMENT_ABOVE
                       if item.category == OTHER else f"folded from SQL: {sql}"))
             try:
                 self._apply(op, origin, self._message(prefix))

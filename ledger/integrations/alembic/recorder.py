@@ -513,6 +513,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                               self.revision, op.describe())
                     continue
                 twin = self._unique_twin(op)
+                if twin is None and self._dropped_with_its_key(op):
+                    continue
                 if twin is None and isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
                     # Alembic dropped something the ledger never held (an exclude constraint, ...):
                     # recorded as the statements that dropped it (in a batch block run as ALTERs, those
@@ -531,7 +533,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             if resolved is None:
                 continue  # the database shows nothing of it
             completed = resolved
-            completed = self._numbered_type_checks(self._stored_checks(self._stored_defaults(completed)))
+            completed = self._type_checks_as_held(self._stored_checks(self._stored_defaults(completed)))
             completed = self._stored_autoincrement(completed)
             if self._database.shares_named_enums:
                 completed = self._existing_enums(completed)

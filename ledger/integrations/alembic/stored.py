@@ -13,7 +13,7 @@ from ops.specs import ForeignKeySpec
 
 from ledger import dialects
 from ledger.schema.comparison import normalize_column
-from ledger.schema.implied import implied_check
+from ledger.schema.implied import implied_check, implied_name, is_implied_name
 from ledger.schema.reflect import as_auto_incremented
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL
@@ -120,16 +120,17 @@ class RecordsStored:
                 replaced[column.name] = attrs.evolve(column, type=existing)
         return _with_replaced(op, "columns", replaced)
 
-    def _numbered_type_checks(self, op: MigrateOperation) -> MigrateOperation:
+    def _type_checks_as_held(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` with the CHECK each of its columns' types makes (``Boolean``/``Enum`` with
-        ``create_constraint``) held as a CHECK of its own, under the name the database gave it.
+        ``create_constraint``) held as CHECKs of their own, under the names the database gave them,
+        where the type's own would not make what the database holds.
 
-        MariaDB names a CHECK made without a name ``CONSTRAINT_<n>``, the lowest number the table
-        has free, and a CHECK keeps its name when an earlier one goes with its column: held as part
-        of the column's type, a materialized table would number its CHECKs from 1 again.
+        A type makes one CHECK under its own name (none for a type without a name). A naming
+        convention names it otherwise (``ck_%(table_name)s_%(constraint_name)s``), and MariaDB
+        names a CHECK made without a name ``CONSTRAINT_<n>``, the lowest number the table has free,
+        which it keeps when an earlier one goes with its column: held as part of the column's type,
+        a materialized table would have it under another name (or number its CHECKs from 1 again).
         """
-        if not self._database.numbers_unnamed_checks:
-            return op
         if isinstance(op, lops.CreateTableOp):
             table, schema, columns = op.table.name, op.table.schema, op.table.columns
             taken = {c.name for c in op.table.checks}
@@ -139,7 +140,8 @@ class RecordsStored:
                      if self.state is not None and self.state.has_table(table, schema) else set())
         else:
             return op
-        implied = {c.name: check for c in columns if (check := implied_check(c, self.dialect)) is not None}
+        implied = {c.name: (implied_name(c), check) for c in columns
+                   if (check := implied_check(c, self.dialect)) is not None}
         if not implied:
             return op
         with self._quiet():
@@ -147,22 +149,28 @@ class RecordsStored:
                 live = sa.inspect(self.conn).get_check_constraints(table, schema=schema)
             except (NotImplementedError, sa.exc.NoSuchTableError):
                 return op
-        made: dict[str, lops.CheckSpec] = {}
-        for column, check in implied.items():
-            found = next((c for c in live if c.get("name") and c["name"] not in taken
-                          and canonical_sql(str(c.get("sqltext")), dialect=self.dialect) == check), None)
-            if found is not None:
-                taken.add(found["name"])
-                made[column] = lops.CheckSpec(found["name"], str(found["sqltext"]))
+        numbered = self._database.numbers_unnamed_checks
+        made: dict[str, list[lops.CheckSpec]] = {}
+        for column, (name, check) in implied.items():
+            found = [c for c in live if c.get("name") and c["name"] not in taken
+                     and canonical_sql(str(c.get("sqltext")), dialect=self.dialect) == check]
+            if not found:
+                continue
+            if numbered:
+                found = found[:1]
+            elif len(found) == 1 and is_implied_name(name, found[0]["name"], self._database.stored_name):
+                continue  # the type's own CHECK, as the type makes it
+            taken.update(c["name"] for c in found)
+            made[column] = [lops.CheckSpec(c["name"], str(c["sqltext"])) for c in found]
         if not made:
             return op
         plain = {c.name: attrs.evolve(c, type=without_constraint(c.type)) for c in columns if c.name in made}
         if isinstance(op, lops.AddColumnOp):
             return attrs.evolve(op, column=plain[op.column.name], _then=(
-                *op._then, lops.CreateCheckConstraintOp(table, made[op.column.name], schema=schema)))
+                *op._then, *(lops.CreateCheckConstraintOp(table, c, schema=schema) for c in made[op.column.name])))
         return attrs.evolve(op, table=attrs.evolve(
             op.table, columns=tuple(plain.get(c.name, c) for c in op.table.columns),
-            checks=(*op.table.checks, *(made[c.name] for c in op.table.columns if c.name in made))))
+            checks=(*op.table.checks, *(c for col in op.table.columns for c in made.get(col.name, ())))))
 
     def _stored_checks(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` with each named CHECK as the database stores its text, where that differs
@@ -269,10 +277,14 @@ class RecordsStored:
         if not implied:
             return  # no column's type makes a CHECK: nothing to read
         with self._quiet():
-            live = {canonical_sql(str(c.get("sqltext")), dialect=self.dialect)
-                    for c in sa.inspect(self.conn).get_check_constraints(table, schema=schema)}
+            live = [(c.get("name"), canonical_sql(str(c.get("sqltext")), dialect=self.dialect))
+                    for c in sa.inspect(self.conn).get_check_constraints(table, schema=schema)]
         for column, check in implied:
-            if check in live:
+            # the type's own CHECK is there under the type's name: one of that text under another
+            # name (a naming convention's, another type's) is recorded as a CHECK of its own
+            name = implied_name(column)
+            if any(text == check and is_implied_name(name, held_name, self._database.stored_name)
+                   for held_name, text in live):
                 continue
             op = self.state.complete(lops.AlterColumnOp(table, column.name, schema=schema,
                                                         modify_type=without_constraint(column.type)))
@@ -332,6 +344,15 @@ class RecordsStored:
                 continue
             self._apply(kept, origin, self._message(
                 f"{ADJUSTED} MySQL/MariaDB keeps the index it made for foreign key {op.constraint_name}"))
+
+
+    def _dropped_with_its_key(self, op: MigrateOperation) -> bool:
+        """``op`` drops the index InnoDB made for a foreign key this revision dropped, which the
+        ledger never held: its drop of that key drops that index too (MySQL/MariaDB), so the
+        ``DROP INDEX`` is not recorded again, to fail where the ledger's drop runs."""
+        return self._database.indexes_foreign_keys and isinstance(op, lops.DropIndexOp) and any(
+            isinstance(e.op, lops.DropConstraintOp) and e.op.type_ == "foreignkey" and e.revision == self.revision
+            and (e.op.constraint_name, e.op.table_name) == (op.index_name, op.table_name) for e in self.events)
 
 
 def dropped_foreign_key(op: MigrateOperation, state: SchemaState) -> ForeignKeySpec | None:

@@ -1,0 +1,3 @@
+from airflow.settings import Nothing
+
+SQLA = Nothing()
