@@ -293,12 +293,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 and self.conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT")
 
     def _write_events(self, *, check_heads: bool = False) -> None:
-        """INSERT the events kept for the end of the revision (one ``executemany``); ``check_heads``:
-        and ``_check_heads`` (before Alembic's version row), the version table read in the INSERT's statement."""
+        """INSERT the events kept for the end of the revision; ``check_heads``: and check the version table (lock.py)."""
         if not self._unwritten:
-            if check_heads:
-                self._check_heads(ran=True)
-            return
+            return self._check_heads(ran=True) if check_heads else None
         journal = Journal(self.conn, self.store, self.actor, deferred=True)
         journal.pending.extend(self._unwritten)
         self._unwritten.clear()
