@@ -118,3 +118,40 @@ def test_a_run_that_cannot_get_the_lock_in_time_fails_with_a_one_line_message(
         run_alembic(folder, url, "upgrade", "head")  # the lock was released with the holder's block
     finally:
         engine.dispose()
+
+
+def test_on_postgresql_a_version_table_moved_while_a_revision_runs_rolls_the_revision_back_with_its_events(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """The version table is read in the statement of a revision's events (before Alembic writes its
+    version row): a run that another one overtook stops there, with neither the revision's DDL nor
+    its events left behind."""
+    from ledger.alembic import AlembicHookError
+    from tests.alembic_histories import run_alembic
+
+    url = database_factory("postgresql")
+    folder = tmp_path / "project"
+    write_env(folder)
+    env = folder / "env.py"
+    env.write_text(env.read_text().replace("render_as_batch=", "transaction_per_migration=True, render_as_batch="))
+    ids = write_history(folder, [
+        ["op.create_table('account', sa.Column('id', sa.Integer(), primary_key=True))"],
+        ["op.create_table('entry', sa.Column('id', sa.Integer(), primary_key=True))",
+         "from alembic import context",
+         "other = sa.create_engine(context.config.get_main_option('sqlalchemy.url'))",
+         "with other.begin() as conn:  # another run, without the hook, moves the version table",
+         "    conn.execute(sa.text(\"UPDATE alembic_version SET version_num = 'elsewhere'\"))",
+         "other.dispose()"],
+    ])
+    with pytest.raises(AlembicHookError, match=r"another run migrated this database meanwhile \(its version table "
+                                               r"holds elsewhere, this run expected 0001aa\); its transaction rolls back"):
+        run_alembic(folder, url, "upgrade", "head")
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert sa.inspect(conn).has_table("account") and not sa.inspect(conn).has_table("entry")
+            events = list(LedgerStore(LEDGER_TABLE).events(conn))
+            assert [(e.revision, e.op_type) for e in events] == [(ids[0], "create_table")]
+            assert chain_problems(conn) == []
+    finally:
+        engine.dispose()

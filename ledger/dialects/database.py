@@ -103,6 +103,9 @@ class Database:
     #: whether the write lock comes with each transaction (SQLite's BEGIN IMMEDIATE), so the
     #: ledger is read again in every transaction instead of once under the applier lock
     locks_per_transaction: ClassVar[bool] = False
+    #: whether a statement may hold an INSERT in its ``WITH`` (PostgreSQL's data-modifying CTE):
+    #: the events of a revision and a read the hook makes are then one statement, one round trip
+    writes_in_with: ClassVar[bool] = False
     #: whether the ops of a ``batch_alter_table`` block share one table rebuild (SQLite)
     rebuilds_batches: ClassVar[bool] = False
     #: where the SQLAlchemy dialect class that statements are compiled with is ("module:Class"):

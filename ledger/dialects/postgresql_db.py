@@ -208,6 +208,7 @@ class PostgreSQL(Database):
     name_limit = (63, "bytes")
     cuts_long_names = True
     shares_named_enums = True
+    writes_in_with = True
     #: index names (a primary key's and a unique constraint's are index names too) per schema,
     #: constraint names per table
     names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))

@@ -23,6 +23,7 @@ else the ledger's own fold up to it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -103,16 +104,27 @@ class Journal:
             self.head = self.store.head(self.conn)
         return self.head  # type: ignore[return-value]
 
-    def flush(self, *, commit: bool = False) -> None:
+    def flush(self, *, commit: bool = False, read: sa.Select[Any] | None = None) -> list[Any] | None:
         """INSERT the deferred events, in one round trip (call inside their transaction, before COMMIT).
 
         ``commit``: the transaction commits right after; where the database takes both in one
         round trip (PostgreSQL through psycopg) the INSERT is sent with its COMMIT, and
         :attr:`committing` is set first (a connection lost then may or may not have committed).
+        ``read``: a query to run with the INSERT, as one statement where the database takes an
+        INSERT in a ``WITH`` (PostgreSQL): its rows, read as the tables were before the INSERT;
+        None where it was not run (the caller runs it itself).
         """
         self.committing = False
         if not self.pending:
-            return
+            return None
+        if read is not None and not commit:
+            rows = self.store.insert_reading(self.conn, [event for event, _state in self.pending], read)
+            if rows is not None:
+                self.boundary()
+                for event, state in self.pending:
+                    self._snapshot(event, state)
+                self.pending.clear()
+                return rows
         text = self.commit_sql() if commit else None
         if text is not None:
             # The INSERT and the COMMIT are one message: the boundary comes before both.
@@ -120,12 +132,13 @@ class Journal:
             self.committing = True
             dialects.execute(self.conn, [text])
             self.pending.clear()
-            return
+            return None
         self.store.insert(self.conn, [event for event, _state in self.pending])
         self.boundary()
         for event, state in self.pending:
             self._snapshot(event, state)
         self.pending.clear()
+        return None
 
     def commit_sql(self) -> str | None:
         """The INSERT of the deferred events followed by ``COMMIT``, as one SQL text, where the

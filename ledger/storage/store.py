@@ -74,6 +74,8 @@ class LedgerStore:
         )
         #: one INSERT construct, so that SQLAlchemy compiles it once per dialect
         self._insert = self.table.insert()
+        #: the statements of :meth:`insert_reading`, by query and number of events
+        self._inserts_reading: dict[tuple[Any, int, str], str] = {}
         #: one SELECT of the events after a seq, likewise (its cache key is worked out once, not per
         #: read: a run on SQLite reads the ledger in every revision's transaction)
         seq = self.table.c.seq
@@ -187,6 +189,24 @@ class LedgerStore:
         """INSERT ``events`` (already chained, in seq order) in one round trip: one ``executemany``."""
         if events:
             conn.execute(self._insert, [event.to_row() for event in events])
+
+    def insert_reading(self, conn: sa.Connection, events: Sequence[Event], query: sa.Select[Any]) -> list[Any] | None:
+        """INSERT ``events`` and run ``query`` as one statement, the INSERT in its ``WITH`` (one round
+        trip; the query reads the tables as they were before the statement): the query's rows. None
+        where the database takes no INSERT in a ``WITH`` (then nothing was INSERTed)."""
+        if not events or not dialects.database(conn.dialect.name).writes_in_with:
+            return None
+        # One SQL text per (query, number of events, driver), its values bound by name: SQLAlchemy
+        # does not cache a statement with an INSERT in its WITH, and compiled it each time.
+        key = (query, len(events), conn.dialect.driver)
+        text = self._inserts_reading.get(key)
+        if text is None:
+            rows = [{column.name: sa.bindparam(f"{column.name}_{number}", type_=column.type) for column in self.table.c}
+                    for number in range(len(events))]
+            statement = query.add_cte(self.table.insert().values(rows).cte("sl_written"))
+            text = self._inserts_reading[key] = str(statement.compile(dialect=conn.dialect))
+        values = {f"{name}_{number}": value for number, event in enumerate(events) for name, value in event.to_row().items()}
+        return list(conn.exec_driver_sql(text, values))
 
     def insert_and_commit_sql(self, conn: sa.Connection, events: Sequence[Event]) -> str | None:
         """One SQL text that INSERTs ``events`` and commits, to be sent in one round trip; None where

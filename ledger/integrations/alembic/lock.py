@@ -86,24 +86,33 @@ class AppliesLock:
 
         sa_event.listen(engine, "checkin", seal)
 
-    def _check_heads(self) -> None:
-        """Stop when another run moved Alembic's version table since this run read it."""
+    def _check_heads(self, found: frozenset[str] | None = None, *, ran: bool = False) -> None:
+        """Stop when another run moved Alembic's version table since this run read it (``found``:
+        the heads read with the revision's events; ``ran``: checked at the end of the revision,
+        before Alembic writes its version row: its transaction then rolls back)."""
         if self._heads is None:
             return
-        with self._quiet():
-            # The version table is there once a run began (Alembic makes it first): read it
-            # directly, without get_current_heads' look in the catalog for it each revision.
-            # Its SELECT is compiled once per run (a select built and compiled per revision cost more
-            # than its round trip).
-            if self._heads_sql is None:
-                version = self.migration_context._version
-                self._heads_sql = str(sa.select(version.c.version_num).compile(dialect=self.conn.dialect))
-            found = frozenset(row[0] for row in self.conn.exec_driver_sql(self._heads_sql))
+        if found is None:
+            with self._quiet():
+                # The version table is there once a run began (Alembic makes it first): read it
+                # directly, without get_current_heads' look in the catalog for it each revision.
+                # Its SELECT is compiled once per run (a select built and compiled per revision cost more
+                # than its round trip).
+                if self._heads_sql is None:
+                    self._heads_sql = str(self._heads_query().compile(dialect=self.conn.dialect))
+                found = frozenset(row[0] for row in self.conn.exec_driver_sql(self._heads_sql))
         if found != self._heads:
+            outcome = "its transaction rolls back" if ran else "this revision did not run"
             raise AlembicHookError(
                 f"alembic revision {self.revision}: another run migrated this database meanwhile (its version "
-                f"table holds {_show_heads(found)}, this run expected {_show_heads(self._heads)}); this revision "
-                f"did not run: run the command again")
+                f"table holds {_show_heads(found)}, this run expected {_show_heads(self._heads)}); {outcome}: "
+                f"run the command again")
+
+    def _heads_query(self) -> sa.Select[Any]:
+        """The SELECT of the heads in Alembic's version table (one object per run)."""
+        if self._heads_select is None:
+            self._heads_select = sa.select(self.migration_context._version.c.version_num)
+        return self._heads_select
 
     def _others_committed(self) -> bool:
         """Whether another connection may have changed the database since this run's last revision:

@@ -108,6 +108,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._heads: frozenset[str] | None = None
         #: the SELECT of the version table's heads, compiled when first run
         self._heads_sql: str | None = None
+        self._heads_select: sa.Select[Any] | None = None
         self._head: tuple[int, str] | None = None
         #: the newest event as this run last read or wrote it, under the lock (what the next one follows)
         self._last: Event | None = None
@@ -199,7 +200,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         with silenced():  # the hook's own work warns nothing (the revision's warns as without the hook)
             self._begin_sqlite()
             if self._others_committed() or self.state is None:
-                self._check_heads()
+                if not self._database.writes_in_with:
+                    self._check_heads()  # else at the revision's end, in the statement of its events
                 self._load()
         before = len(self.events)
         self.active = True
@@ -212,7 +214,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._resync()
                 if len(self.events) == before:
                     self._append(None, self._message())  # the revision ran, and changed nothing
-                self._write_events()
+                self._write_events(check_heads=self._database.writes_in_with)
         except BaseException:
             self._elsewhere.clear()
             self._unwritten.clear()  # their transaction rolls back with the revision's
@@ -290,15 +292,18 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         return (self._database.transactional_ddl and self.conn.in_transaction()
                 and self.conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT")
 
-    def _write_events(self) -> None:
-        """INSERT the events kept for the end of the revision (one ``executemany``)."""
+    def _write_events(self, *, check_heads: bool = False) -> None:
+        """INSERT the events kept for the end of the revision; ``check_heads``: and check the version table (lock.py)."""
         if not self._unwritten:
-            return
+            return self._check_heads(ran=True) if check_heads else None
         journal = Journal(self.conn, self.store, self.actor, deferred=True)
         journal.pending.extend(self._unwritten)
         self._unwritten.clear()
+        read = self._heads_query() if check_heads and self._heads is not None else None
         with self._quiet():
-            journal.flush()
+            rows = journal.flush(read=read)
+        if check_heads:
+            self._check_heads(None if rows is None else frozenset(row[0] for row in rows), ran=True)
 
     def _mark_partial(self) -> None:
         """Record that a revision failed on MySQL/MariaDB after some of its DDL ran (and stayed).
@@ -505,6 +510,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                               self.revision, op.describe())
                     continue
                 twin = self._unique_twin(op)
+                if twin is None and self._dropped_with_its_key(op):
+                    continue
                 if twin is None and isinstance(op, (lops.DropConstraintOp, lops.DropIndexOp)):
                     # Alembic dropped something the ledger never held (an exclude constraint, ...):
                     # recorded as the statements that dropped it (in a batch block run as ALTERs, those

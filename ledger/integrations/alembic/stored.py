@@ -346,6 +346,15 @@ class RecordsStored:
                 f"{ADJUSTED} MySQL/MariaDB keeps the index it made for foreign key {op.constraint_name}"))
 
 
+    def _dropped_with_its_key(self, op: MigrateOperation) -> bool:
+        """``op`` drops the index InnoDB made for a foreign key this revision dropped, which the
+        ledger never held: its drop of that key drops that index too (MySQL/MariaDB), so the
+        ``DROP INDEX`` is not recorded again, to fail where the ledger's drop runs."""
+        return self._database.indexes_foreign_keys and isinstance(op, lops.DropIndexOp) and any(
+            isinstance(e.op, lops.DropConstraintOp) and e.op.type_ == "foreignkey" and e.revision == self.revision
+            and (e.op.constraint_name, e.op.table_name) == (op.index_name, op.table_name) for e in self.events)
+
+
 def dropped_foreign_key(op: MigrateOperation, state: SchemaState) -> ForeignKeySpec | None:
     """The foreign key ``op`` drops, if it drops one."""
     if not isinstance(op, lops.DropConstraintOp) or not state.has_table(op.table_name, op.schema):
