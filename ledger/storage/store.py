@@ -74,8 +74,9 @@ class LedgerStore:
         )
         #: one INSERT construct, so that SQLAlchemy compiles it once per dialect
         self._insert = self.table.insert()
-        #: the statements of :meth:`insert_reading`, by query and number of events
-        self._inserts_reading: dict[tuple[Any, int, str], str] = {}
+        #: the statements of :meth:`insert_reading` (text, names of its positional values), by query
+        #: and number of events
+        self._inserts_reading: dict[tuple[Any, int, str], tuple[str, tuple[str, ...]]] = {}
         #: one SELECT of the events after a seq, likewise (its cache key is worked out once, not per
         #: read: a run on SQLite reads the ledger in every revision's transaction)
         seq = self.table.c.seq
@@ -199,14 +200,17 @@ class LedgerStore:
         # One SQL text per (query, number of events, driver), its values bound by name: SQLAlchemy
         # does not cache a statement with an INSERT in its WITH, and compiled it each time.
         key = (query, len(events), conn.dialect.driver)
-        text = self._inserts_reading.get(key)
-        if text is None:
+        compiled = self._inserts_reading.get(key)
+        if compiled is None:
             rows = [{column.name: sa.bindparam(f"{column.name}_{number}", type_=column.type) for column in self.table.c}
                     for number in range(len(events))]
             statement = query.add_cte(self.table.insert().values(rows).cte("sl_written"))
-            text = self._inserts_reading[key] = str(statement.compile(dialect=conn.dialect))
+            done = statement.compile(dialect=conn.dialect)
+            # a driver with positional placeholders ($1 for asyncpg) takes the values in their order
+            compiled = self._inserts_reading[key] = (str(done), tuple(done.positiontup or ()))
+        text, order = compiled
         values = {f"{name}_{number}": value for number, event in enumerate(events) for name, value in event.to_row().items()}
-        return list(conn.exec_driver_sql(text, values))
+        return list(conn.exec_driver_sql(text, tuple(values[name] for name in order) if order else values))
 
     def insert_and_commit_sql(self, conn: sa.Connection, events: Sequence[Event]) -> str | None:
         """One SQL text that INSERTs ``events`` and commits, to be sent in one round trip; None where
