@@ -474,6 +474,17 @@ HISTORIES: tuple[History, ...] = (
     # option (realworld/shims/mlrun)
     History("mlrun", "mlrun==1.5.2", "mlrun/api/migrations_sqlite", shim="mlrun", dialects=("sqlite",)),
     History("mlrun-mysql", "mlrun==1.5.2", "mlrun/api/migrations_mysql", shim="mlrun", dialects=("mariadb",)),
+    # pgAdmin 4 (9.18) keeps its configuration database with Flask-Migrate: its app runs the whole history
+    # on an empty database (SQLite, or PostgreSQL with CONFIG_DATABASE_URI), in one transaction, no naming
+    # convention. Its revisions read pgAdmin's config, make the first user through Flask-Security and move
+    # preferences through ORM sessions: config at desktop mode's defaults, the models (the columns they
+    # read), the first user's details, the schema version and two constants stood in for (realworld/shims/pgadmin4)
+    History("pgadmin4", "pgadmin4==9.18", "pgadmin4/migrations", shim="pgadmin4", dialects=("sqlite", "postgresql")),
+    # evidently (0.7.23, ML monitoring) keeps its UI service's SQL storage (SQLite or PostgreSQL) with a history
+    # it runs on an empty database in one transaction (its env.py: no naming convention, no batch mode); its
+    # revisions import nothing of evidently
+    History("evidently", "evidently==0.7.23", "evidently/ui/service/storage/sql/migrations",
+            dialects=("sqlite", "postgresql")),
 )
 
 
