@@ -81,7 +81,7 @@ def run_migrations(connection):
         import ledger.alembic
         ledger.alembic.attach(context)
     with context.begin_transaction():
-        context.run_migrations()
+        context.run_migrations(**{migration_args!r})
     if {commit_after!r} and connection.in_transaction():
         # as the package's env.py does: a revision that commits the connection itself leaves the
         # rest of the run in a transaction Alembic's has not begun, committed here
@@ -212,7 +212,7 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
         per_migration=history.transaction_per_migration,
         autocommit=dialect in history.autocommit, sqlite_foreign_keys=history.sqlite_foreign_keys,
-        commit_after=history.commit_after)
+        commit_after=history.commit_after, migration_args=history.migration_args)
         + (ENV_PY_ASYNC if history.is_async(dialect) else ENV_PY_SYNC), encoding="utf-8")
     locations = history.locations(dialect)
     # several folders (one per branch, galaxy's) are separated by the os path separator (path_separator = os)
@@ -649,6 +649,8 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         args += ["--scratch-url", history.url(dialect, databases.new(dialect))]
     if dialect in history.autocommit:
         args += ["--autocommit"]  # as its env.py's connection
+    for key, value in history.migration_args.items():
+        args += ["--migration-arg", f"{key}={value}"]  # as its env.py passes them to run_migrations()
     if base is not None:
         # The history starts from create_all(): imported from a database at that point (only read).
         url_s = databases.new(dialect)

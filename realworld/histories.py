@@ -147,6 +147,9 @@ class History:
     #: the package's env.py commits a transaction left open after Alembic's (a revision that
     #: commits the connection itself leaves the rest of the run in one Alembic has not begun)
     commit_after: bool = False
+    #: the keyword arguments the package's env.py passes to ``run_migrations()`` (Alembic's multidb
+    #: template passes ``engine_name``, which each revision's ``upgrade(engine_name)`` dispatches on)
+    migration_args: dict[str, str] = attrs.Factory(dict)
 
     @property
     def shims(self) -> tuple[str, ...]:
@@ -502,6 +505,15 @@ HISTORIES: tuple[History, ...] = (
             base=Base("galaxy-data==23.0.1", ("galaxy.model", "galaxy.model.tool_shed_install"),
                       venv=("galaxy-util==23.0.1", "galaxy-objectstore==23.0.1", "sqlalchemy>=1.4.25,<2",
                             "social-auth-core==4.0.3"))),
+    # keylime (remote attestation) runs its history on each of its two databases (the registrar's and the
+    # verifier's, each its own database) at start-up, through Alembic's multidb env.py: each revision's
+    # upgrade(engine_name) runs upgrade_registrar() or upgrade_cloud_verifier(), each database has its own
+    # version table; no naming convention, no batch mode, one transaction. Its column type and logging
+    # helper stand in (realworld/shims/keylime)
+    History("keylime-registrar", "keylime==7.14.3", "keylime/migrations", shim="keylime",
+            version_table="alembic_version_registrar", migration_args={"engine_name": "registrar"}),
+    History("keylime-verifier", "keylime==7.14.3", "keylime/migrations", shim="keylime",
+            version_table="alembic_version_cloud_verifier", migration_args={"engine_name": "cloud_verifier"}),
 )
 
 
