@@ -169,12 +169,18 @@ def download(requirement: str, cache: Path, *, sdist: bool = False) -> Path:
     ``requirement`` into ``cache`` (once); its path."""
     cache.mkdir(parents=True, exist_ok=True)
     name, _, version = requirement.partition("==")
-    stem = name.replace("-", "_").lower() + "-" + (version + "-" if version else "")
+    # a file name spells the project name normalized (PEP 427/625: runs of "-", "_", "." as one "_"),
+    # older ones as the project wrote it ("datanommer.models-1.0.0"): both are compared normalized
+    stem = _normalized(name) + "-" + (version + "-" if version else "")
     if sdist:
-        stem = name.lower() + "-" + (version + ".tar.gz" if version else "")
+        stem = _normalized(name) + "-" + (version + ".tar.gz" if version else "")
 
     def found() -> Path | None:
-        hits = sorted(p for p in cache.glob("*.tar.gz" if sdist else "*.whl") if p.name.lower().startswith(stem))
+        def spelled(file: str) -> str:  # a wheel's project name has no "-"; an sdist's version has none
+            project, _, rest = file.rpartition("-") if sdist else file.partition("-")
+            return _normalized(project) + "-" + rest.lower()
+
+        hits = sorted(p for p in cache.glob("*.tar.gz" if sdist else "*.whl") if spelled(p.name).startswith(stem))
         return hits[-1] if hits else None
 
     if (hit := found()) is not None:
@@ -188,6 +194,10 @@ def download(requirement: str, cache: Path, *, sdist: bool = False) -> Path:
     if (hit := found()) is None:
         raise HarnessError(f"pip download {requirement} failed: {result.stderr.strip()[-400:]}")
     return hit
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:

@@ -475,6 +475,21 @@ HISTORIES: tuple[History, ...] = (
     History("airflow2", "apache-airflow==2.10.5", "airflow/migrations", naming_convention=_AIRFLOW_CONVENTION,
             shim="airflow", render_as_batch=True, transaction_per_migration=True, copied=("airflow/migrations/utils.py",),
             drivers={"postgresql": "psycopg2", "mariadb": "pymysql?client_flag=65536"}),
+    # datanommer (Fedora's message store) makes a new database with init(create=True): create_all() of its
+    # models on TimescaleDB (messages a hypertable) and a stamp; its history migrates older ones. It starts
+    # here from datanommer.models 1.0.0's models (whose wheel has no history: nothing stamped), without the
+    # hypertable (no timescaledb extension on this server: realworld/shims/datanommer/base_plain_postgresql.py);
+    # its env.py: no naming convention, one transaction. f4fdb5442d05 makes a materialized view from the
+    # package's selectable (datanommer/models/view.py, copied; the model it selects stood in for). PostgreSQL only
+    History("datanommer", "datanommer.models==1.5.0", "datanommer/models/alembic", shim="datanommer",
+            dialects=("postgresql",), copied=("datanommer/models/view.py",),
+            base=Base("datanommer.models==1.0.0", ("datanommer.models",), setup="base_plain_postgresql.py")),
+    # mlrun 1.5.2 (the last version whose wheel holds its server's histories) runs one history on SQLite and
+    # another on MySQL, each on an empty database, in one transaction (its env.py: no naming convention, no
+    # batch mode online); its revisions read the collation of its string columns (utf8_bin on MySQL) and one
+    # option (realworld/shims/mlrun)
+    History("mlrun", "mlrun==1.5.2", "mlrun/api/migrations_sqlite", shim="mlrun", dialects=("sqlite",)),
+    History("mlrun-mysql", "mlrun==1.5.2", "mlrun/api/migrations_mysql", shim="mlrun", dialects=("mariadb",)),
     # bodhi (Fedora's updates system) makes a new database with create_all() of its models and stamps
     # head (initialize_bodhi_db); its history starts at a squash (d986618207bc). The users' databases
     # were made by an earlier version's models: bodhi-server 5.7.5, the oldest wheel. Its env.py: no
