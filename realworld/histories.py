@@ -10,6 +10,15 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
+#: galaxy/model/database_object_names.py
+_GALAXY_CONVENTION = {
+    "pk": "%(table_name)s_pkey",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "uq": "%(table_name)s_%(column_0_name)s_key",
+    "ck": "%(table_name)s_%(column_0_name)s_check",
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+}
+
 #: jupyterhub/orm.py, langflow/alembic/env.py, sqlalchemy_helpers/manager.py (anitya)
 _JUPYTERHUB_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -92,6 +101,9 @@ class Base:
     #: a file of the history's shim folder run after the modules are imported: what the package's app
     #: does to the models before it creates them (its globals' MetaData are created too)
     setup: str | None = None
+    #: a file of the history's shim folder run before the modules are imported: what the package's app
+    #: does before its models can be imported (its settings)
+    prepare: str | None = None
 
 
 @attrs.frozen
@@ -112,7 +124,8 @@ class History:
     shim: str | tuple[str, ...] | None = None
     render_as_batch: bool = False
     transaction_per_migration: bool = False
-    #: version locations relative to the script location, per dialect (None: ``versions``)
+    #: version locations relative to the script location, per dialect, several separated by spaces
+    #: (None: ``versions``)
     version_locations: dict[str, str] | None = None
     #: the dialects the history is meant for
     dialects: tuple[str, ...] = DIALECTS
@@ -134,6 +147,9 @@ class History:
     #: the package's env.py commits a transaction left open after Alembic's (a revision that
     #: commits the connection itself leaves the rest of the run in one Alembic has not begun)
     commit_after: bool = False
+    #: the keyword arguments the package's env.py passes to ``run_migrations()`` (Alembic's multidb
+    #: template passes ``engine_name``, which each revision's ``upgrade(engine_name)`` dispatches on)
+    migration_args: dict[str, str] = attrs.Factory(dict)
 
     @property
     def shims(self) -> tuple[str, ...]:
@@ -485,6 +501,45 @@ HISTORIES: tuple[History, ...] = (
     # revisions import nothing of evidently
     History("evidently", "evidently==0.7.23", "evidently/ui/service/storage/sql/migrations",
             dialects=("sqlite", "postgresql")),
+    # bodhi (Fedora's updates system) makes a new database with create_all() of its models and stamps
+    # head (initialize_bodhi_db); its history starts at a squash (d986618207bc). The users' databases
+    # were made by an earlier version's models: bodhi-server 5.7.5, the oldest wheel. Its env.py: no
+    # naming convention, one transaction; its revisions import nothing of bodhi. Its models read bodhi's
+    # settings when imported: realworld/shims/bodhi/base_settings.py gives them the two secrets it requires.
+    # bodhi runs on psycopg2 (a revision sends COMMIT, then a SHOW that fails outside any transaction
+    # on psycopg2; psycopg 3 begins a new one, which the failure aborts)
+    History("bodhi", "bodhi-server==26.4.0", "bodhi/server/migrations",
+            shim="bodhi", base=Base("bodhi-server==5.7.5", ("bodhi.server.models",), prepare="base_settings.py"),
+            drivers={"postgresql": "psycopg2"}),
+    # galaxy makes a new database with create_all() of its models (galaxy.model and the tool shed install
+    # models) and stamps both heads; its history (galaxy-data's galaxy/model/migrations) has two branches,
+    # gxy and tsi, each in its own folder. The users' databases were made by the models of galaxy-data
+    # 23.0.1, the oldest wheel with the Alembic history (galaxy 22.05 has none on PyPI), created from a
+    # throwaway venv with what they need (SQLAlchemy 1.4, galaxy-util, galaxy-objectstore,
+    # social-auth-core). Its env.py: its models' naming convention, one transaction. Its revisions' helper
+    # modules (migrations/util.py, database_object_names.py, the audit triggers, the data fixes) are copied;
+    # galaxy.util, galaxy.model's column types and the models the data fixes query stand in
+    # (realworld/shims/galaxy)
+    History("galaxy", "galaxy-data==26.1.2", "galaxy/model/migrations/alembic", naming_convention=_GALAXY_CONVENTION,
+            shim="galaxy", version_locations={d: "versions_gxy versions_tsi" for d in DIALECTS},
+            copied=("galaxy/model/database_object_names.py", "galaxy/model/migrations/util.py",
+                    "galaxy/model/triggers/__init__.py", "galaxy/model/triggers/update_audit_table.py",
+                    "galaxy/model/migrations/data_fixes/__init__.py",
+                    "galaxy/model/migrations/data_fixes/association_table_fixer.py",
+                    "galaxy/model/migrations/data_fixes/custos_to_psa.py",
+                    "galaxy/model/migrations/data_fixes/user_table_fixer.py"),
+            base=Base("galaxy-data==23.0.1", ("galaxy.model", "galaxy.model.tool_shed_install"),
+                      venv=("galaxy-util==23.0.1", "galaxy-objectstore==23.0.1", "sqlalchemy>=1.4.25,<2",
+                            "social-auth-core==4.0.3"))),
+    # keylime (remote attestation) runs its history on each of its two databases (the registrar's and the
+    # verifier's, each its own database) at start-up, through Alembic's multidb env.py: each revision's
+    # upgrade(engine_name) runs upgrade_registrar() or upgrade_cloud_verifier(), each database has its own
+    # version table; no naming convention, no batch mode, one transaction. Its column type and logging
+    # helper stand in (realworld/shims/keylime)
+    History("keylime-registrar", "keylime==7.14.3", "keylime/migrations", shim="keylime",
+            version_table="alembic_version_registrar", migration_args={"engine_name": "registrar"}),
+    History("keylime-verifier", "keylime==7.14.3", "keylime/migrations", shim="keylime",
+            version_table="alembic_version_cloud_verifier", migration_args={"engine_name": "cloud_verifier"}),
 )
 
 
