@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from .base import InvalidOperationError
 from .frozenmap import FrozenMap, frozen_map
-from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule
+from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule, repeatable
 from .specs import (
     CheckSpec,
     ColumnSpec,
@@ -20,6 +20,7 @@ from .specs import (
     PrimaryKeySpec,
     TableSpec,
     UniqueSpec,
+    by_name,
     table_spec,
 )
 from .tableparts import (
@@ -307,8 +308,11 @@ class SchemaState:
             if name in fk.columns or (fk.referent_table == spec.name and fk_referent_schema(fk, spec) == spec.schema
                                       and name in fk.referent_columns):
                 drops.append(DropConstraintOp(fk.name or "", spec.name, type_="foreignkey", schema=schema))
+        checks: set[str | None] = set()  # CHECKs of one name go as one (SQLite holds such groups)
         for check in spec.checks:
-            if f"check constraint {check.name}" in text_users or name in check.column_names:
+            if (f"check constraint {check.name}" in text_users or name in check.column_names) \
+                    and check.name not in checks:
+                checks.add(check.name)
                 drops.append(DropConstraintOp(check.name or "", spec.name, type_="check", schema=schema))
         for unique in spec.uniques:
             if name in unique.columns:
@@ -371,13 +375,19 @@ class SchemaState:
         state._check_table(spec)
         return state
 
-    def with_constraint(self, table: str, constraint: ConstraintSpec, schema: str | None = None) -> SchemaState:
+    def with_constraint(self, table: str, constraint: ConstraintSpec, schema: str | None = None, *,
+                        repeated: tuple[CheckSpec, ...] = ()) -> SchemaState:
+        """The state with ``constraint`` on ``table``, under a name no other item of the table it
+        must differ from has. ``repeated``: more CHECKs of the CHECK ``constraint``'s name, made with
+        it as one group, where the state's rule lets CHECK names repeat (``ops.names.repeatable``)."""
         spec = self.table(table, schema)
         if constraint.name is None:
             raise InvalidOperationError(f"a constraint on {table_where(table, schema)} needs a name")
         if not isinstance(constraint, (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec)):
             raise InvalidOperationError(f"unknown constraint {constraint!r}")
         self._check_name(spec, constraint)
+        if repeated:
+            return self._with_checks(spec, (constraint, *repeated))  # type: ignore[arg-type]
         pk, fks, uniques, checks = spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks
         if isinstance(constraint, PrimaryKeySpec):
             if pk is not None:
@@ -393,7 +403,24 @@ class SchemaState:
                              spec.dialect_options)
         return self._put(changed, self._with_name(spec, constraint), constraint)
 
+    def _with_checks(self, spec: TableSpec, checks: tuple[CheckSpec, ...]) -> SchemaState:
+        """The state with the CHECKs ``checks`` of one name (which ``spec`` does not hold) on ``spec``."""
+        name = checks[0].name
+        if "check" not in repeatable(self.names_per):
+            raise InvalidOperationError(
+                f"table {spec.fullname} cannot hold {len(checks)} CHECK constraints named {name}: "
+                "its database keeps constraint names apart")
+        if not all(isinstance(c, CheckSpec) and c.name == name for c in checks):
+            raise InvalidOperationError(
+                f"the CHECK constraints made with check {name} on {spec.fullname} are CHECKs of that name")
+        changed = table_spec(spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys,
+                             spec.uniques, by_name(spec.checks + checks), spec.indexes, spec.comment,
+                             spec.dialect_options)
+        return self._put(changed, self._with_name(spec, checks[0]), *checks)
+
     def without_constraint(self, table: str, name: str, schema: str | None = None) -> SchemaState:
+        """The state without the constraint ``name`` of ``table``: every CHECK of that name, where
+        the state holds more than one (the group they were made in)."""
         spec = self.table(table, schema)
         constraint = spec.constraint(name)
         if constraint is None:
@@ -509,13 +536,15 @@ class SchemaState:
 
     def _check_names(self, table: TableSpec) -> None:
         per_schema, clashes = name_rule(self.names_per)
+        repeats = repeatable(self.names_per)
         seen: list[Any] = []
         for item in table.constraints + table.indexes:
             if item.name is None:
                 raise InvalidOperationError(f"every constraint and index of {table.fullname} needs a name")
             kind = kind_of(item)
             if (kind in per_schema and (table.schema, item.name) in self._names) or any(
-                other.name == item.name and kind_of(other) in clashes[kind] for other in seen
+                other.name == item.name and kind_of(other) in clashes[kind]
+                and not (kind in repeats and kind_of(other) == kind) for other in seen
             ):
                 raise InvalidOperationError(
                     f"name {item.name} on {table.fullname} is already used by a constraint or index"

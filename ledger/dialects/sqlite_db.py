@@ -117,8 +117,10 @@ class SQLite(Database):
     locks_per_transaction = True
     rebuilds_batches = True
     #: index names per database; constraint names are not checked at all (the fold keeps them
-    #: apart per table: it finds them by name)
-    names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")))
+    #: apart per table: it finds them by name), and CHECKs of one name, which Alembic's batch
+    #: rebuilds make, are held as one group (``ops.names``)
+    names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")),
+                 ("repeat", ("check",)))
     keeps_unnamed_constraints = True
     keeps_autoincrement_keyword = True
 
