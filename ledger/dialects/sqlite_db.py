@@ -121,6 +121,8 @@ class SQLite(Database):
     #: rebuilds make, are held as one group (``ops.names``)
     names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")),
                  ("repeat", ("check",)))
+    # SQLite checks a foreign key's parent key only when rows change ("foreign key mismatch")
+    referents = "any"
     keeps_unnamed_constraints = True
     keeps_autoincrement_keyword = True
 
