@@ -119,6 +119,8 @@ class SQLite(Database):
     #: index names per database; constraint names are not checked at all (the fold keeps them
     #: apart per table: it finds them by name)
     names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")))
+    # SQLite checks a foreign key's parent key only when rows change ("foreign key mismatch")
+    referents = "any"
     keeps_unnamed_constraints = True
     keeps_autoincrement_keyword = True
 

@@ -255,7 +255,8 @@ def naming_convention_from(reference: str) -> dict[str, str]:
 
 def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str | None = None, *,
                    url: str | None = None, naming_convention: Mapping[str, Any] | None = None,
-                   from_url: str | None = None, autocommit: bool = False) -> ImportResult:
+                   from_url: str | None = None, autocommit: bool = False,
+                   migration_args: Mapping[str, str] | None = None) -> ImportResult:
     """Write one schema-ledger migration file per Alembic revision of ``path`` into ``into``.
 
     ``path`` is an Alembic script folder (with ``versions/``) or its ``alembic.ini``.
@@ -268,6 +269,8 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     holds, and ``into`` gets that schema as ``baseline.json``. ``autocommit``: the revisions run
     on an ``AUTOCOMMIT`` connection, as a project's env.py may configure it (each statement
     commits on its own, so ``CREATE INDEX CONCURRENTLY`` runs outside ``autocommit_block()``).
+    ``migration_args``: the keyword arguments the project's env.py passes to ``run_migrations()``,
+    which Alembic hands to every revision's ``upgrade()`` (the multidb template's ``engine_name``).
     Nothing is written when anything could not be imported: the result's ``problems`` say what,
     and its ``revisions`` are empty.
     """
@@ -286,7 +289,8 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
         config.set_main_option("sqlalchemy.url", scratch_url.render_as_string(hide_password=False).replace("%", "%%"))
         options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
         recorded, problems = _on_scratch(scratch_url, options,
-                                         lambda conn: _run(config, script, conn, naming_convention, start))
+                                         lambda conn: _run(config, script, conn, naming_convention, start,
+                                                          dict(migration_args or {})))
     return _write(recorded, problems, target, dialect, start)
 
 
@@ -415,7 +419,8 @@ def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoi
 
 def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
          naming_convention: Mapping[str, Any] | None,
-         start: StartingPoint | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
+         start: StartingPoint | None = None,
+         migration_args: Mapping[str, str] | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
     """Run ``alembic upgrade heads`` on the scratch database with the hook; the ops of each revision."""
     problems: list[ImportProblem] = []
     order: list[Any] = []
@@ -441,11 +446,15 @@ def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
             order[:] = _upgrade_order(script, start.alembic if start is not None else ())
             paths.update({os.path.realpath(r.path): r.revision for r in order if r.path})
             with env.begin_transaction():
-                env.run_migrations()
+                env.run_migrations(**(migration_args or {}))
         except Exception as exc:  # noqa: BLE001 - any failure is reported; nothing is written
             revision, where = _where_failed(exc, paths)
-            revision = revision or recorder.revision or "?"
+            revision = revision or recorder.revision or recorder.failed or "?"
             message = " ".join(f"{type(exc).__name__}: {exc}".split())[:400]
+            if where is None and isinstance(exc, TypeError) and "upgrade()" in message:
+                # Alembic called upgrade() without an argument it needs: env.py passes it to run_migrations()
+                message += " (give what the project's env.py passes to run_migrations(): --migration-arg KEY=VALUE)"
+            where = where or next((p for p, r in paths.items() if r == revision), None)
             problems.append(ImportProblem(revision, where or str(script.dir),
                                           f"upgrade() failed on the scratch database ({message})"))
         finally:
