@@ -228,6 +228,12 @@ HISTORIES: tuple[History, ...] = (
             # prefect's server runs PostgreSQL on asyncpg (a revision sends format('%I', ...), which psycopg
             # takes for a placeholder) through an async env.py
             drivers={"postgresql": "asyncpg"}),
+    # prefect 2.x: its history under migrations/ (not _migrations); a data revision (1678f2fb8b33 on SQLite,
+    # f98ae6d8e2cc on PostgreSQL) inserts the default work pool, reads back its generated id and passes
+    # it to later statements: import-alembic leaves that data out, naming the revision
+    History("prefect-2", "prefect==2.14.21", "prefect/server/database/migrations", naming_convention=_PREFECT_CONVENTION,
+            shim="prefect", version_locations={"sqlite": "versions/sqlite", "postgresql": "versions/postgresql"},
+            dialects=("sqlite", "postgresql"), drivers={"postgresql": "asyncpg"}),
     # mlflow makes a new database with create_all() of its models as of 0.9.1 (initial_models.py), then
     # runs its whole history on it, in one transaction (its env.py: render_as_batch=True)
     History("mlflow", "mlflow==3.18.0", "mlflow/store/db_migrations", shim="mlflow", render_as_batch=True,
@@ -490,6 +496,17 @@ HISTORIES: tuple[History, ...] = (
     # option (realworld/shims/mlrun)
     History("mlrun", "mlrun==1.5.2", "mlrun/api/migrations_sqlite", shim="mlrun", dialects=("sqlite",)),
     History("mlrun-mysql", "mlrun==1.5.2", "mlrun/api/migrations_mysql", shim="mlrun", dialects=("mariadb",)),
+    # pgAdmin 4 (9.18) keeps its configuration database with Flask-Migrate: its app runs the whole history
+    # on an empty database (SQLite, or PostgreSQL with CONFIG_DATABASE_URI), in one transaction, no naming
+    # convention. Its revisions read pgAdmin's config, make the first user through Flask-Security and move
+    # preferences through ORM sessions: config at desktop mode's defaults, the models (the columns they
+    # read), the first user's details, the schema version and two constants stood in for (realworld/shims/pgadmin4)
+    History("pgadmin4", "pgadmin4==9.18", "pgadmin4/migrations", shim="pgadmin4", dialects=("sqlite", "postgresql")),
+    # evidently (0.7.23, ML monitoring) keeps its UI service's SQL storage (SQLite or PostgreSQL) with a history
+    # it runs on an empty database in one transaction (its env.py: no naming convention, no batch mode); its
+    # revisions import nothing of evidently
+    History("evidently", "evidently==0.7.23", "evidently/ui/service/storage/sql/migrations",
+            dialects=("sqlite", "postgresql")),
     # bodhi (Fedora's updates system) makes a new database with create_all() of its models and stamps
     # head (initialize_bodhi_db); its history starts at a squash (d986618207bc). The users' databases
     # were made by an earlier version's models: bodhi-server 5.7.5, the oldest wheel. Its env.py: no
