@@ -34,6 +34,7 @@ from ledger.integrations.alembic_sql import (
     schema_object,
     touched_tables,
 )
+from ledger.integrations.alembic.readback import READ_BACK, ReadBack
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError
 from ledger.support.quietwarn import blamed_outside, silenced
 from ledger.support.lazyre import lazy
@@ -99,6 +100,13 @@ class Captures:
         finally:
             self._buffer, self._source = saved_buffer, saved_source
 
+    def _returned(self) -> ReadBack:
+        """The values the running revision's statements returned so far (readback.py)."""
+        found: ReadBack | None = getattr(self, "_values_returned", None)
+        if found is None:
+            found = self._values_returned = ReadBack()
+        return found.for_revision(self.revision)
+
     def _before_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                        executemany: bool) -> None:
         """Before a ``DROP TYPE``: the type as the database holds it becomes its definition, so the
@@ -131,14 +139,22 @@ class Captures:
                 return
             context._sl_captured = True
         category = classify(statement)
+        returned = self._returned()
         if category == READ:
+            returned.note(statement, cursor, context)
             return
         note = None
+        carried = returned.carried(statement, parameters) if category == DATA else None
         try:
             texts = tuple(render_statements(context, statement, parameters, conn.dialect))
         except UnrenderableStatement as exc:
             # kept to be read, never run again with its placeholders (drill and import name it)
             texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
+        else:
+            if carried is not None:  # what ran, kept to be read: its literal is this database's row
+                texts = tuple(dialects.unrendered_sql(text, f"{READ_BACK}: {carried!r}"[:300]) for text in texts)
+        if category == DATA:
+            returned.note(statement, cursor, context, returning=True)
         digests = None
         if self._before is not None and self._before[0] is statement:
             digests, self._before = self._before[1], None
