@@ -228,6 +228,12 @@ HISTORIES: tuple[History, ...] = (
             # prefect's server runs PostgreSQL on asyncpg (a revision sends format('%I', ...), which psycopg
             # takes for a placeholder) through an async env.py
             drivers={"postgresql": "asyncpg"}),
+    # prefect 2.x: its history under migrations/ (not _migrations); a data revision (1678f2fb8b33 on SQLite,
+    # f98ae6d8e2cc on PostgreSQL) inserts the default work pool, reads back its generated id and passes
+    # it to later statements: import-alembic leaves that data out, naming the revision
+    History("prefect-2", "prefect==2.14.21", "prefect/server/database/migrations", naming_convention=_PREFECT_CONVENTION,
+            shim="prefect", version_locations={"sqlite": "versions/sqlite", "postgresql": "versions/postgresql"},
+            dialects=("sqlite", "postgresql"), drivers={"postgresql": "asyncpg"}),
     # mlflow makes a new database with create_all() of its models as of 0.9.1 (initial_models.py), then
     # runs its whole history on it, in one transaction (its env.py: render_as_batch=True)
     History("mlflow", "mlflow==3.18.0", "mlflow/store/db_migrations", shim="mlflow", render_as_batch=True,

@@ -179,6 +179,8 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         click.echo(f"wrote {revision.path}  {revision.ops} op{'s' if revision.ops != 1 else ''}{note}")
     for problem in result.problems:
         click.echo(f"schema-ledger: problem: {problem}", err=True)
+    for skipped in result.not_replayed:
+        click.echo(f"schema-ledger: warning: {skipped}", err=True)
     if result.problems:
         click.echo(f"nothing written to {result.into}: {plural(len(result.problems), 'problem')}")
     else:
