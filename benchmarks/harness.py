@@ -51,6 +51,8 @@ class Baseline:
     target: float
     #: instead of a ratio: seconds ours may take beyond the baseline (the ratio is still shown)
     beyond_s: float | None = None
+    #: shown for information only: no target is judged against it (``met`` is None)
+    informational: bool = False
 
 
 @attrs.frozen
@@ -127,8 +129,10 @@ def run_child(name: str, size: int, repeat: int, workdir: str) -> list[dict[str,
             "case": name, "size": size, "description": prepared.description, "baseline": baseline.name,
             "ours_s": ours_median, "baseline_s": base_median, "ratio": ratio, "round_ratio": per_round,
             "target": baseline.target,
-            "met": (ratio <= baseline.target if baseline.beyond_s is None
+            "met": (None if baseline.informational
+                    else ratio <= baseline.target if baseline.beyond_s is None
                     else ours_median - base_median <= baseline.beyond_s),
+            "informational": baseline.informational,
             "beyond_s": baseline.beyond_s, "ours_runs_s": mine, "baseline_runs_s": theirs[baseline.name],
             "ours_rss_mb": round(ours_rss, 1), "peak_rss_mb": round(_peak_rss_mb(), 1),
             "rss_target_mb": spec.rss_target_mb,
@@ -164,7 +168,7 @@ def run(names: Sequence[str], *, sizes: dict[str, int], repeat: int | None, work
         rows = json.loads(proc.stdout.strip().splitlines()[-1])
         for row in rows:
             print(f"  {name} vs {row['baseline']}: ratio {row['ratio']:.3f}, median of the rounds' ratios "
-                  f"{row['round_ratio']:.3f} (target {row['target']})",
+                  f"{row['round_ratio']:.3f} ({_target(row)})",
                   file=sys.stderr, flush=True)
         results.extend(rows)
     return results
@@ -181,13 +185,19 @@ def table(results: list[dict[str, Any]]) -> str:
         lines.append(
             f"{r['case']:<20} {r['size']:>9} {r['ours_s']:>9.3f} {r['baseline_s']:>12.3f} {r['ratio']:>7.3f} "
             f"{r.get('round_ratio', r['ratio']):>7.3f} "
-            f"{_target(r):>7} {'yes' if r['met'] else 'NO':>4} {rss:>9} {r['peak_rss_mb']:>7.0f}MB  {r['baseline']}"
+            f"{_target(r):>7} {_met(r):>4} {rss:>9} {r['peak_rss_mb']:>7.0f}MB  {r['baseline']}"
         )
     return "\n".join(lines)
 
 
+def _met(row: dict[str, Any]) -> str:
+    return "-" if row["met"] is None else "yes" if row["met"] else "NO"
+
+
 def _target(row: dict[str, Any]) -> str:
-    """A ratio, or ``+0.1s`` for a target in seconds beyond the baseline."""
+    """A ratio, ``+0.1s`` for a target in seconds beyond the baseline, or ``info`` for an informational row."""
+    if row.get("informational"):
+        return "info"
     if row.get("beyond_s") is not None:
         return f"+{row['beyond_s']:g}s"
     return f"{row['target']:g}"
@@ -203,5 +213,5 @@ def markdown(results: list[dict[str, Any]]) -> str:
         if r.get("rss_target_mb"):
             rss += f" (target {r['rss_target_mb']:.0f})"
         lines.append(f"| {r['case']} | {r['size']:,} | {r['ours_s']:.3f} | {r['baseline']} | {r['baseline_s']:.3f} | "
-                     f"{r['ratio']:.3f} | {r.get('round_ratio', r['ratio']):.3f} | {_target(r)} | {'yes' if r['met'] else 'no'} | {rss} |")
+                     f"{r['ratio']:.3f} | {r.get('round_ratio', r['ratio']):.3f} | {_target(r)} | {_met(r).lower()} | {rss} |")
     return "\n".join(lines)

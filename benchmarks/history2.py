@@ -11,8 +11,9 @@ of the project configures ``transaction_per_migration=True``, a third calls
 ``ledger.alembic.attach(context)`` (the hook).
 
 Every timed run is a fresh process: ``python -m ledger ...``, ``python -m alembic ...``, and the
-raw replay ``python -m benchmarks.replay`` (the DDL schema-ledger ran, through the bare driver,
-in one transaction), so interpreter start-up and imports count for every tool alike.
+raw replay ``python -m benchmarks.replay`` (the DDL schema-ledger ran, in one transaction, through
+SQLAlchemy's ``exec_driver_sql``; and, as an informational row, through the bare driver), so
+interpreter start-up and imports count for every tool alike.
 """
 
 from __future__ import annotations
@@ -178,8 +179,17 @@ def alembic(ini: Path, *command: str) -> Callable[[], None]:
     return lambda: _run(["-m", "alembic", "-c", str(ini), *command])
 
 
-def raw(url: str, statements: Path) -> Callable[[], None]:
-    return lambda: _run(["-m", "benchmarks.replay", url, str(statements)], cwd=Path(__file__).resolve().parent.parent)
+def raw(url: str, statements: Path, *, bare: bool = False) -> Callable[[], None]:
+    return lambda: _run(["-m", "benchmarks.replay", *(["--bare"] if bare else []), url, str(statements)],
+                        cwd=Path(__file__).resolve().parent.parent)
+
+
+def _raw_baselines(db: Databases, url: str, statements: Path, setup: Callable[[], None], target: float) -> list[Baseline]:
+    """The raw replay through SQLAlchemy (judged) and through the bare driver (informational: the floor)."""
+    return [Baseline("the same DDL replayed raw (fresh process, one transaction, SQLAlchemy exec_driver_sql)",
+                     Timed(raw(url, statements), setup=setup), target),
+            Baseline("the same DDL through the bare driver (fresh process, one transaction; informational: the floor)",
+                     Timed(raw(url, statements, bare=True), setup=setup), target, informational=True)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,9 +256,8 @@ def _apply_case(dialect: str, size: int, workdir: str, *, one_transaction: bool)
                           Timed(alembic(_ini(paths[flavour], url["alembic"], "apply"), "upgrade", "head"),
                                 setup=lambda: db.fresh(f"h2_apply_alembic_{size}") and None), alembic_target)]
     if one_transaction or dialect == "mysql":
-        baselines.append(Baseline("the same DDL replayed raw (fresh process, one transaction)",
-                                  Timed(raw(url["raw"], _statements(workdir, "apply", dialect, size)),
-                                        setup=lambda: db.fresh(f"h2_apply_raw_{size}") and None), raw_target))
+        baselines += _raw_baselines(db, url["raw"], _statements(workdir, "apply", dialect, size),
+                                    lambda: db.fresh(f"h2_apply_raw_{size}") and None, raw_target)
     return Prepared(
         Timed(ours(paths["project"], url["ours"], "apply", *mode), setup=lambda: db.fresh(f"h2_apply_ours_{size}") and None),
         tuple(baselines),
@@ -273,9 +282,8 @@ def _rollback_case(dialect: str, size: int, workdir: str, *, one_transaction: bo
     baselines = [Baseline(f"alembic downgrade base ({'transaction_per_migration=True' if flavour == 'tpm' else 'default env.py'})",
                           Timed(alembic(ini, "downgrade", "base"), setup=at_head("alembic")), alembic_target)]
     if one_transaction or dialect == "mysql":
-        baselines.append(Baseline("the same DDL replayed raw (fresh process, one transaction)",
-                                  Timed(raw(url["raw"], _statements(workdir, "rollback", dialect, size)),
-                                        setup=at_head("raw")), raw_target))
+        baselines += _raw_baselines(db, url["raw"], _statements(workdir, "rollback", dialect, size), at_head("raw"),
+                                    raw_target)
     return Prepared(
         Timed(ours(paths["project"], url["ours"], "rollback", "--to", "base", *mode), setup=at_head("ours")),
         tuple(baselines),

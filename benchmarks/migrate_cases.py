@@ -1,7 +1,8 @@
 """Cases on real databases: apply and rollback (SQLite, PostgreSQL, MariaDB), status, verify --live.
 
-Baselines: the DDL statements schema-ledger ran, replayed raw through the driver in one
-transaction; Alembic (``upgrade head``, ``downgrade base``, ``current``, ``compare_metadata``)
+Baselines: the DDL statements schema-ledger ran, replayed raw in one transaction through SQLAlchemy
+(``exec_driver_sql`` on one connection: the raw baseline of the targets) and, as an informational row,
+through the bare driver; Alembic (``upgrade head``, ``downgrade base``, ``current``, ``compare_metadata``)
 on the equivalent Alembic project. Every timed run starts from a fresh database (made before
 the run, not timed): an empty one for apply, a copy of the applied one for rollback.
 """
@@ -12,7 +13,6 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from benchmarks import replay
 from benchmarks.generate import alembic_config, write_alembic_project, write_ledger_project, write_wide_project
 from benchmarks.harness import Baseline, Prepared, Timed, case
 from ledger.inspect.audit import verify
@@ -91,30 +92,11 @@ class Scratch:
         dump = subprocess.run(["mariadb-dump", *login, "--skip-triggers", source], capture_output=True, check=True)
         subprocess.run(["mariadb", *login, target], input=dump.stdout, capture_output=True, check=True)
 
-    def replay(self, url: str, statements: list[str]) -> None:
-        """Run ``statements`` through the driver, in one transaction."""
-        if self.dialect == "sqlite":
-            con = sqlite3.connect(sa.make_url(url).database or "", isolation_level=None)
-            try:
-                con.execute("BEGIN")
-                for statement in statements:
-                    con.execute(statement)
-                con.execute("COMMIT")
-            finally:
-                con.close()
-            return
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-        try:
-            raw = engine.raw_connection()
-            try:
-                cursor = raw.cursor()
-                for statement in statements:
-                    cursor.execute(statement)
-                raw.commit()
-            finally:
-                raw.close()
-        finally:
-            engine.dispose()
+    @staticmethod
+    def replay(url: str, statements: list[str], *, bare: bool = False) -> None:
+        """Run ``statements`` in one transaction through SQLAlchemy (``exec_driver_sql`` on one connection: the
+        raw baseline), or with ``bare`` through the bare driver (the floor, an informational row)."""
+        (replay.bare if bare else replay.through_sqlalchemy)(url, statements)
 
 
 def _config(project: Path, url: str) -> Config:
@@ -170,6 +152,9 @@ def _build_migrations(dialect: str) -> Callable[[int, str], None]:
     return build
 
 
+RAW = "the same DDL replayed raw in one transaction (SQLAlchemy exec_driver_sql)"
+BARE = "the same DDL through the bare driver, one transaction (informational: the floor)"
+
 #: how a case's description names its mode
 _MODE = {False: "", True: " --one-transaction"}
 
@@ -189,8 +174,9 @@ def _apply(dialect: str, size: int, workdir: str, raw_target: float, alembic_tar
     return Prepared(
         Timed(lambda: apply(_config(project, urls["ours"]), one_transaction=one_transaction), setup=fresh("ours")),
         (
-            Baseline("the same DDL replayed raw in one transaction",
-                     Timed(lambda: db.replay(urls["raw"], statements), setup=fresh("raw")), raw_target),
+            Baseline(RAW, Timed(lambda: db.replay(urls["raw"], statements), setup=fresh("raw")), raw_target),
+            Baseline(BARE, Timed(lambda: db.replay(urls["raw"], statements, bare=True), setup=fresh("raw")), raw_target,
+                     informational=True),
             Baseline("alembic upgrade head (hand-written project)",
                      Timed(lambda: command.upgrade(_quiet_alembic(alembic_dir, urls["alembic"]), "head"),
                            setup=fresh("alembic")), alembic_target),
@@ -215,8 +201,9 @@ def _rollback(dialect: str, size: int, workdir: str, raw_target: float, alembic_
         Timed(lambda: rollback(_config(project, urls["ours"]), to="base", one_transaction=one_transaction),
               setup=copy("ours", "ours")),
         (
-            Baseline("the same DDL replayed raw in one transaction",
-                     Timed(lambda: db.replay(urls["raw"], statements), setup=copy("raw", "ours")), raw_target),
+            Baseline(RAW, Timed(lambda: db.replay(urls["raw"], statements), setup=copy("raw", "ours")), raw_target),
+            Baseline(BARE, Timed(lambda: db.replay(urls["raw"], statements, bare=True), setup=copy("raw", "ours")), raw_target,
+                     informational=True),
             Baseline("alembic downgrade base (hand-written downgrades)",
                      Timed(lambda: command.downgrade(_quiet_alembic(alembic_dir, urls["alembic"]), "base"),
                            setup=copy("alembic", "alembic")), alembic_target),

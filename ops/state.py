@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from .base import InvalidOperationError
 from .frozenmap import FrozenMap, frozen_map
-from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule
+from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule, repeatable
 from .specs import (
     CheckSpec,
     ColumnSpec,
@@ -20,6 +20,7 @@ from .specs import (
     PrimaryKeySpec,
     TableSpec,
     UniqueSpec,
+    by_name,
     table_spec,
 )
 from .tableparts import (
@@ -37,11 +38,18 @@ from .tableparts import (
 if TYPE_CHECKING:
     from .base import MigrateOperation
 
-__all__ = ["FrozenMap", "SchemaState", "TableKey"]
+__all__ = ["REFERENTS", "FrozenMap", "SchemaState", "TableKey"]
 
 _new = object.__new__
 
 TableKey = tuple[str | None, str]
+
+#: What a foreign key may refer to, by the rule of the database a state belongs to (``SchemaState.referents``):
+#: ``key``: a primary key, unique constraint or unique index on exactly those columns (PostgreSQL; a
+#: state of no database); ``index``: the first columns, in order, of any index or key (InnoDB: MySQL,
+#: MariaDB); ``any``: any columns of the table (SQLite checks a parent key only when rows change; a
+#: fold of events that already ran on their database).
+REFERENTS = ("key", "index", "any")
 
 
 def _names_of(table: TableSpec, kinds: frozenset[str]) -> list[tuple[str | None, str]]:
@@ -69,6 +77,9 @@ class SchemaState:
     #: Which names must differ, per schema or per table (``ops.names``): the rule of the database
     #: the state belongs to, so the verbs accept what it accepts. A setting, outside equality.
     names_per: NamesPer = attrs.field(default=ONE_PER_SCHEMA, eq=False, repr=False)
+    #: What a foreign key may refer to (``REFERENTS``), the rule of the database the state belongs
+    #: to, as ``names_per`` is: a state of no database keeps the strictest. A setting, outside equality.
+    referents: str = attrs.field(default="key", eq=False, repr=False, validator=attrs.validators.in_(REFERENTS))
 
     def __attrs_post_init__(self) -> None:
         if self.names is None:
@@ -81,7 +92,17 @@ class SchemaState:
         if names_per == self.names_per:
             return self
         name_rule(names_per)
-        return SchemaState(self.tables, names_per=names_per)
+        return SchemaState(self.tables, names_per=names_per, referents=self.referents)
+
+    def with_rules_of(self, other: SchemaState) -> SchemaState:
+        """This state under the rules of ``other``'s database (names, referents; not checked again)."""
+        if (other.names_per, other.referents) == (self.names_per, self.referents):
+            return self
+        return SchemaState(self.tables, names_per=other.names_per, referents=other.referents)
+
+    def emptied(self) -> SchemaState:
+        """An empty state under this one's rules."""
+        return SchemaState(names_per=self.names_per, referents=self.referents)
 
     def taken_names(self, table: str, kind: str, schema: str | None = None) -> set[str]:
         """The names a new item of ``kind`` on ``table`` cannot take under the state's rule."""
@@ -109,7 +130,7 @@ class SchemaState:
                 added.update((name, new.name) for name in new_names)
         assert self.names is not None
         names = self.names.update(added, removed) if removed or added else self.names
-        return SchemaState(tables, names=names, names_per=self.names_per)
+        return SchemaState(tables, names=names, names_per=self.names_per, referents=self.referents)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -170,6 +191,7 @@ class SchemaState:
         _S_TABLES(state, frozen_map(self.tables._data.set(table.key, table)))
         _S_NAMES(state, names)
         _S_NAMES_PER(state, self.names_per)
+        _S_REFERENTS(state, self.referents)
         if self.whole_table_checks:
             state._check_table(table)
         else:
@@ -205,8 +227,7 @@ class SchemaState:
             raise InvalidOperationError(f"table {table.fullname} already exists")
         self._check_names(table)
         names = _names_of(table, name_rule(self.names_per)[0])
-        state = _state(self.tables.set(table.key, table), self._names.update(dict.fromkeys(names, table.name)),
-                       self.names_per)
+        state = _state(self.tables.set(table.key, table), self._names.update(dict.fromkeys(names, table.name)), self)
         state._check_table(table)
         return state
 
@@ -219,7 +240,7 @@ class SchemaState:
                 f"cannot drop table {table_where(name, schema)}: foreign key {fk.name} of {other.fullname} refers to it"
             )
         names = self._names.update({}, _names_of(table, name_rule(self.names_per)[0]))
-        return _state(self.tables.delete(table.key), names, self.names_per)
+        return _state(self.tables.delete(table.key), names, self)
 
     def renamed_table(self, old: str, new: str, schema: str | None = None) -> SchemaState:
         table = self.table(old, schema)
@@ -241,7 +262,7 @@ class SchemaState:
                 changes[key] = attrs.evolve(other, foreign_keys=changed)
         changes[(schema, new)] = attrs.evolve(table, name=new, foreign_keys=retarget(table.foreign_keys, schema))
         names = self._names.update(dict.fromkeys(_names_of(table, name_rule(self.names_per)[0]), new))
-        return _state(self.tables.update(changes, [table.key]), names, self.names_per)
+        return _state(self.tables.update(changes, [table.key]), names, self)
 
     def replaced_table(self, table: TableSpec) -> SchemaState:
         """The state with ``table`` in place of the table of the same key (checked)."""
@@ -307,8 +328,11 @@ class SchemaState:
             if name in fk.columns or (fk.referent_table == spec.name and fk_referent_schema(fk, spec) == spec.schema
                                       and name in fk.referent_columns):
                 drops.append(DropConstraintOp(fk.name or "", spec.name, type_="foreignkey", schema=schema))
+        checks: set[str | None] = set()  # CHECKs of one name go as one (SQLite holds such groups)
         for check in spec.checks:
-            if f"check constraint {check.name}" in text_users or name in check.column_names:
+            if (f"check constraint {check.name}" in text_users or name in check.column_names) \
+                    and check.name not in checks:
+                checks.add(check.name)
                 drops.append(DropConstraintOp(check.name or "", spec.name, type_="check", schema=schema))
         for unique in spec.uniques:
             if name in unique.columns:
@@ -367,11 +391,15 @@ class SchemaState:
             )
             if fks != other.foreign_keys:
                 changes[key] = attrs.evolve(other, foreign_keys=fks)
-        state = _state(self.tables.update(changes), self._names, self.names_per)
+        state = _state(self.tables.update(changes), self._names, self)
         state._check_table(spec)
         return state
 
-    def with_constraint(self, table: str, constraint: ConstraintSpec, schema: str | None = None) -> SchemaState:
+    def with_constraint(self, table: str, constraint: ConstraintSpec, schema: str | None = None, *,
+                        repeated: tuple[CheckSpec, ...] = ()) -> SchemaState:
+        """The state with ``constraint`` on ``table``, under a name no other item of the table it
+        must differ from has. ``repeated``: more CHECKs of the CHECK ``constraint``'s name, made with
+        it as one group, where the state's rule lets CHECK names repeat (``ops.names.repeatable``)."""
         spec = self.table(table, schema)
         if constraint.name is None:
             raise InvalidOperationError(f"a constraint on {table_where(table, schema)} needs a name")
@@ -379,7 +407,9 @@ class SchemaState:
             raise InvalidOperationError(f"unknown constraint {constraint!r}")
         self._check_name(spec, constraint)
         pk, fks, uniques, checks = spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks
-        if isinstance(constraint, PrimaryKeySpec):
+        if repeated:
+            checks = self._grouped(spec, (constraint, *repeated))  # type: ignore[arg-type]
+        elif isinstance(constraint, PrimaryKeySpec):
             if pk is not None:
                 raise InvalidOperationError(f"table {spec.fullname} already has primary key {pk.name}")
             pk = constraint
@@ -391,9 +421,19 @@ class SchemaState:
             checks = with_inserted(checks, constraint)
         changed = table_spec(spec.name, spec.columns, spec.schema, pk, fks, uniques, checks, spec.indexes, spec.comment,
                              spec.dialect_options)
-        return self._put(changed, self._with_name(spec, constraint), constraint)
+        return self._put(changed, self._with_name(spec, constraint), constraint, *repeated)
+
+    def _grouped(self, spec: TableSpec, group: tuple[CheckSpec, ...]) -> tuple[CheckSpec, ...]:
+        """``spec``'s CHECKs with ``group``, CHECKs of one name that the state's rule must let repeat."""
+        name = group[0].name
+        if "check" not in repeatable(self.names_per) or not all(isinstance(c, CheckSpec) and c.name == name
+                                                                for c in group):
+            raise InvalidOperationError(f"table {spec.fullname} cannot hold {len(group)} CHECK constraints named "
+                                        f"{name}: its database keeps constraint names apart")
+        return by_name(spec.checks + group)
 
     def without_constraint(self, table: str, name: str, schema: str | None = None) -> SchemaState:
+        """The state without the constraint ``name`` of ``table`` (every CHECK of a group of that name)."""
         spec = self.table(table, schema)
         constraint = spec.constraint(name)
         if constraint is None:
@@ -413,7 +453,7 @@ class SchemaState:
             tuple(c for c in spec.checks if c.name != name),
             spec.indexes, spec.comment, spec.dialect_options,
         )
-        return _state(self.tables.set(spec.key, changed), self._named(changed, name), self.names_per)
+        return _state(self.tables.set(spec.key, changed), self._named(changed, name), self)
 
     def with_index(self, table: str, index: IndexSpec, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -434,7 +474,7 @@ class SchemaState:
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             tuple(i for i in spec.indexes if i.name != name), spec.comment, spec.dialect_options,
         )
-        return _state(self.tables.set(spec.key, changed), self._named(changed, name), self.names_per)
+        return _state(self.tables.set(spec.key, changed), self._named(changed, name), self)
 
     def with_comment(self, table: str, comment: str | None, schema: str | None = None) -> SchemaState:
         spec = self.table(table, schema)
@@ -442,7 +482,7 @@ class SchemaState:
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             spec.indexes, comment, spec.dialect_options,
         )
-        return _state(self.tables.set(spec.key, changed), self._names, self.names_per)
+        return _state(self.tables.set(spec.key, changed), self._names, self)
 
     def with_table_options(self, table: str, options: tuple[tuple[str, Any], ...],
                            schema: str | None = None) -> SchemaState:
@@ -451,7 +491,7 @@ class SchemaState:
             spec.name, spec.columns, spec.schema, spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks,
             spec.indexes, spec.comment, options,
         )
-        return _state(self.tables.set(spec.key, changed), self._names, self.names_per)
+        return _state(self.tables.set(spec.key, changed), self._names, self)
 
     # -- folding -------------------------------------------------------------------------------
 
@@ -509,13 +549,15 @@ class SchemaState:
 
     def _check_names(self, table: TableSpec) -> None:
         per_schema, clashes = name_rule(self.names_per)
+        repeats = repeatable(self.names_per)
         seen: list[Any] = []
         for item in table.constraints + table.indexes:
             if item.name is None:
                 raise InvalidOperationError(f"every constraint and index of {table.fullname} needs a name")
             kind = kind_of(item)
             if (kind in per_schema and (table.schema, item.name) in self._names) or any(
-                other.name == item.name and kind_of(other) in clashes[kind] for other in seen
+                other.name == item.name and kind_of(other) in clashes[kind]
+                and not (kind in repeats and kind_of(other) == kind) for other in seen
             ):
                 raise InvalidOperationError(
                     f"name {item.name} on {table.fullname} is already used by a constraint or index"
@@ -573,25 +615,34 @@ class SchemaState:
         for name in fk.referent_columns:
             if target.column(name) is None:
                 raise InvalidOperationError(f"{what} refers to missing column {target.fullname}.{name}")
+        if self.referents == "any":
+            return
         # A unique index on plain columns serves as well (every database takes it; SQLite and
         # PostgreSQL histories refer to one), unless it is partial.
         keys = ([target.primary_key] if target.primary_key else []) + list(target.uniques) + [
             i for i in target.indexes if i.unique and len(i.columns) == len(i.elements)
             and not any(key.endswith("table_where") for key, _ in i.dialect_options)]
-        if not any(set(k.columns) == set(fk.referent_columns) and len(k.columns) == len(fk.referent_columns) for k in keys):
-            raise InvalidOperationError(
-                f"{what} refers to {target.fullname}({', '.join(fk.referent_columns)}), which is not a primary key or unique constraint"
-            )
+        if any(set(k.columns) == set(fk.referent_columns) and len(k.columns) == len(fk.referent_columns) for k in keys):
+            return
+        referred = f"{what} refers to {target.fullname}({', '.join(fk.referent_columns)})"
+        if self.referents == "key":
+            raise InvalidOperationError(f"{referred}, which is not a primary key or unique constraint")
+        keys += [i for i in target.indexes if not i.unique and len(i.columns) == len(i.elements)]
+        if not any(tuple(k.columns[:len(fk.referent_columns)]) == fk.referent_columns for k in keys):
+            raise InvalidOperationError(f"{referred}, which are not the first columns of an index or key")
 
 
 #: The slot setters of a state's fields (``_state``, ``SchemaState._put``), see ``specs._slot_setters``.
-_S_TABLES, _S_NAMES, _S_NAMES_PER = (getattr(SchemaState, f.name).__set__ for f in attrs.fields(SchemaState))
+_S_TABLES, _S_NAMES, _S_NAMES_PER, _S_REFERENTS = (getattr(SchemaState, f.name).__set__
+                                                   for f in attrs.fields(SchemaState))
 
 
-def _state(tables: FrozenMap, names: FrozenMap, names_per: NamesPer) -> SchemaState:
-    """A SchemaState with ``names`` already the name index of ``tables`` (no converter, no rebuild)."""
+def _state(tables: FrozenMap, names: FrozenMap, rules: SchemaState) -> SchemaState:
+    """A SchemaState with ``names`` already the name index of ``tables`` (no converter, no rebuild),
+    under the rules of ``rules``."""
     state = _new(SchemaState)
     _S_TABLES(state, tables)
     _S_NAMES(state, names)
-    _S_NAMES_PER(state, names_per)
+    _S_NAMES_PER(state, rules.names_per)
+    _S_REFERENTS(state, rules.referents)
     return state

@@ -1,4 +1,4 @@
-"""``python -m realworld.bootstrap [--bare-packages] [--setup FILE] URL WHEEL MODULE...``: ``create_all()`` of a package's own models.
+"""``python -m realworld.bootstrap [--bare-packages] [--prepare FILE] [--setup FILE] URL WHEEL MODULE...``: ``create_all()`` of a package's own models.
 
 Some projects create their tables with ``metadata.create_all()`` and run their Alembic history only
 from there (jupyterhub, nbgrader, buildbot, dagster on PostgreSQL): Alembic alone fails on an empty
@@ -30,7 +30,8 @@ import sqlalchemy as sa
 
 class _Inert(type):
     """The type of placeholders: a class (it can be subclassed) whose attributes are placeholders,
-    which used as a decorator gives back what it decorates, and called otherwise gives a placeholder."""
+    which used as a decorator gives back what it decorates, called otherwise gives a placeholder,
+    iterated is empty and compared is neither smaller nor greater."""
 
     def __getattr__(cls, name: str) -> Any:
         if name.startswith("__"):
@@ -41,6 +42,17 @@ class _Inert(type):
         if len(args) == 1 and not kwargs and callable(args[0]):
             return args[0]
         return _placeholder("result")
+
+    def __iter__(cls) -> Any:
+        # an empty collection: settings a package reads from a placeholder (pyramid's get_appsettings)
+        # are none, so its own defaults stand
+        return iter(())
+
+    def __lt__(cls, other: Any) -> bool:
+        # a version check against a placeholder (celery.version_info < (4, 3)) takes no branch
+        return False
+
+    __gt__ = __le__ = __ge__ = __lt__
 
 
 def _placeholder(name: str) -> Any:
@@ -123,10 +135,12 @@ def metadatas(module: types.ModuleType) -> list[sa.MetaData]:
 
 
 def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool = False,
-               setup: str | None = None) -> list[str]:
+               setup: str | None = None, prepare: str | None = None) -> list[str]:
     """Create the tables of ``modules`` (dotted names inside ``wheel``) on ``url``; their names.
 
     ``bare_packages``: the wheel's packages are made without running their ``__init__.py``.
+    ``prepare``: a Python file run before the modules are imported, which does what the package's app
+    does before its models can be imported (its settings).
     ``setup``: a Python file run after the modules are imported, which does what the package's app
     does to its models before it creates them (the ``MetaData`` in its globals are created too)."""
     # The driver first: its optional imports must fail as ImportError, not find placeholders.
@@ -145,6 +159,8 @@ def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool 
     if bare_packages:
         sys.meta_path.insert(0, _BarePackages(own, folder))
     sys.meta_path.append(_Placeholders(own, folder))
+    if prepare is not None:
+        runpy.run_path(prepare)
     found: list[sa.MetaData] = []
     for name in modules:
         for metadata in metadatas(importlib.import_module(name)):
@@ -170,13 +186,14 @@ def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool 
 def main(argv: list[str]) -> int:
     bare = "--bare-packages" in argv
     argv = [a for a in argv if a != "--bare-packages"]
-    setup = None
-    if "--setup" in argv:
-        at = argv.index("--setup")
-        setup = argv[at + 1]
-        del argv[at:at + 2]
+    files: dict[str, str | None] = {"--setup": None, "--prepare": None}
+    for option in files:
+        if option in argv:
+            at = argv.index(option)
+            files[option] = argv[at + 1]
+            del argv[at:at + 2]
     url, wheel, *modules = argv
-    names = create_all(url, wheel, modules, bare_packages=bare, setup=setup)
+    names = create_all(url, wheel, modules, bare_packages=bare, setup=files["--setup"], prepare=files["--prepare"])
     print(f"created {len(names)} tables: {', '.join(sorted(names))}")
     return 0
 

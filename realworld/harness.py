@@ -81,7 +81,7 @@ def run_migrations(connection):
         import ledger.alembic
         ledger.alembic.attach(context)
     with context.begin_transaction():
-        context.run_migrations()
+        context.run_migrations(**{migration_args!r})
     if {commit_after!r} and connection.in_transaction():
         # as the package's env.py does: a revision that commits the connection itself leaves the
         # rest of the run in a transaction Alembic's has not begun, committed here
@@ -169,12 +169,18 @@ def download(requirement: str, cache: Path, *, sdist: bool = False) -> Path:
     ``requirement`` into ``cache`` (once); its path."""
     cache.mkdir(parents=True, exist_ok=True)
     name, _, version = requirement.partition("==")
-    stem = name.replace("-", "_").lower() + "-" + (version + "-" if version else "")
+    # a file name spells the project name normalized (PEP 427/625: runs of "-", "_", "." as one "_"),
+    # older ones as the project wrote it ("datanommer.models-1.0.0"): both are compared normalized
+    stem = _normalized(name) + "-" + (version + "-" if version else "")
     if sdist:
-        stem = name.lower() + "-" + (version + ".tar.gz" if version else "")
+        stem = _normalized(name) + "-" + (version + ".tar.gz" if version else "")
 
     def found() -> Path | None:
-        hits = sorted(p for p in cache.glob("*.tar.gz" if sdist else "*.whl") if p.name.lower().startswith(stem))
+        def spelled(file: str) -> str:  # a wheel's project name has no "-"; an sdist's version has none
+            project, _, rest = file.rpartition("-") if sdist else file.partition("-")
+            return _normalized(project) + "-" + rest.lower()
+
+        hits = sorted(p for p in cache.glob("*.tar.gz" if sdist else "*.whl") if spelled(p.name).startswith(stem))
         return hits[-1] if hits else None
 
     if (hit := found()) is not None:
@@ -188,6 +194,10 @@ def download(requirement: str, cache: Path, *, sdist: bool = False) -> Path:
     if (hit := found()) is None:
         raise HarnessError(f"pip download {requirement} failed: {result.stderr.strip()[-400:]}")
     return hit
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
@@ -206,17 +216,18 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
             target = into / ("versions" if history.flat else "") / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(archive.read(member))
-    if not (into / "versions").is_dir():
+    if not (into / "versions").is_dir() and history.locations(dialect) is None:
         raise HarnessError(f"{wheel.name}: no {prefix}versions/ folder")
     (into / "env.py").write_text(ENV_PY_HEAD.format(
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
         per_migration=history.transaction_per_migration,
         autocommit=dialect in history.autocommit, sqlite_foreign_keys=history.sqlite_foreign_keys,
-        commit_after=history.commit_after)
+        commit_after=history.commit_after, migration_args=history.migration_args)
         + (ENV_PY_ASYNC if history.is_async(dialect) else ENV_PY_SYNC), encoding="utf-8")
     locations = history.locations(dialect)
-    extra = (f"version_locations = %(here)s/{locations}\nrecursive_version_locations = true\n"
-             if locations else "")
+    # several folders (one per branch, galaxy's) are separated by the os path separator (path_separator = os)
+    extra = ("version_locations = " + os.pathsep.join(f"%(here)s/{folder}" for folder in locations.split())
+             + "\nrecursive_version_locations = true\n" if locations else "")
     (into / "alembic.ini").write_text(ALEMBIC_INI.format(locations=extra), encoding="utf-8")
     shim = into.parent / "shim"
     if shim.exists():
@@ -261,9 +272,11 @@ def heads_in(wheel: Path, folder: str) -> list[str]:
     """The heads of the Alembic history under ``folder`` in ``wheel`` (read, not imported)."""
     revisions: set[str] = set()
     revised: set[str] = set()
-    prefix = folder.rstrip("/") + "/versions/"
+    prefix = folder.rstrip("/") + "/"
     for member, text in _sources(wheel):
-        if not member.startswith(prefix) or not member.endswith(".py"):
+        # versions/, or a folder per branch (galaxy's versions_gxy/ and versions_tsi/)
+        if not member.startswith(prefix) or not member[len(prefix):].startswith("versions") \
+                or "/" not in member[len(prefix):] or not member.endswith(".py"):
             continue
         for key, value in _REVISION.findall(text):
             ids = re.findall(r"""['"]([^'"]+)['"]""", value)
@@ -520,9 +533,10 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         and the heads of that version's history stamped, as the package does for a new database."""
         assert base is not None and base_wheel is not None
         bare = ["--bare-packages"] if base.bare_packages else []
-        if base.setup is not None:
-            assert history.shims
-            bare += ["--setup", str(SHIMS / history.shims[0] / base.setup)]
+        for option, file in (("--setup", base.setup), ("--prepare", base.prepare)):
+            if file is not None:
+                assert history.shims
+                bare += [option, str(SHIMS / history.shims[0] / file)]
         python, url_there = py, url
         if base.venv:
             python = str(venv_python(base.venv, cache.parent / "venvs"))
@@ -645,6 +659,8 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         args += ["--scratch-url", history.url(dialect, databases.new(dialect))]
     if dialect in history.autocommit:
         args += ["--autocommit"]  # as its env.py's connection
+    for key, value in history.migration_args.items():
+        args += ["--migration-arg", f"{key}={value}"]  # as its env.py passes them to run_migrations()
     if base is not None:
         # The history starts from create_all(): imported from a database at that point (only read).
         url_s = databases.new(dialect)

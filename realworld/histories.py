@@ -10,6 +10,15 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
+#: galaxy/model/database_object_names.py
+_GALAXY_CONVENTION = {
+    "pk": "%(table_name)s_pkey",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "uq": "%(table_name)s_%(column_0_name)s_key",
+    "ck": "%(table_name)s_%(column_0_name)s_check",
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+}
+
 #: jupyterhub/orm.py, langflow/alembic/env.py, sqlalchemy_helpers/manager.py (anitya)
 _JUPYTERHUB_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -92,6 +101,9 @@ class Base:
     #: a file of the history's shim folder run after the modules are imported: what the package's app
     #: does to the models before it creates them (its globals' MetaData are created too)
     setup: str | None = None
+    #: a file of the history's shim folder run before the modules are imported: what the package's app
+    #: does before its models can be imported (its settings)
+    prepare: str | None = None
 
 
 @attrs.frozen
@@ -112,7 +124,8 @@ class History:
     shim: str | tuple[str, ...] | None = None
     render_as_batch: bool = False
     transaction_per_migration: bool = False
-    #: version locations relative to the script location, per dialect (None: ``versions``)
+    #: version locations relative to the script location, per dialect, several separated by spaces
+    #: (None: ``versions``)
     version_locations: dict[str, str] | None = None
     #: the dialects the history is meant for
     dialects: tuple[str, ...] = DIALECTS
@@ -134,6 +147,9 @@ class History:
     #: the package's env.py commits a transaction left open after Alembic's (a revision that
     #: commits the connection itself leaves the rest of the run in one Alembic has not begun)
     commit_after: bool = False
+    #: the keyword arguments the package's env.py passes to ``run_migrations()`` (Alembic's multidb
+    #: template passes ``engine_name``, which each revision's ``upgrade(engine_name)`` dispatches on)
+    migration_args: dict[str, str] = attrs.Factory(dict)
 
     @property
     def shims(self) -> tuple[str, ...]:
@@ -212,6 +228,12 @@ HISTORIES: tuple[History, ...] = (
             # prefect's server runs PostgreSQL on asyncpg (a revision sends format('%I', ...), which psycopg
             # takes for a placeholder) through an async env.py
             drivers={"postgresql": "asyncpg"}),
+    # prefect 2.x: its history under migrations/ (not _migrations); a data revision (1678f2fb8b33 on SQLite,
+    # f98ae6d8e2cc on PostgreSQL) inserts the default work pool, reads back its generated id and passes
+    # it to later statements: import-alembic leaves that data out, naming the revision
+    History("prefect-2", "prefect==2.14.21", "prefect/server/database/migrations", naming_convention=_PREFECT_CONVENTION,
+            shim="prefect", version_locations={"sqlite": "versions/sqlite", "postgresql": "versions/postgresql"},
+            dialects=("sqlite", "postgresql"), drivers={"postgresql": "asyncpg"}),
     # mlflow makes a new database with create_all() of its models as of 0.9.1 (initial_models.py), then
     # runs its whole history on it, in one transaction (its env.py: render_as_batch=True)
     History("mlflow", "mlflow==3.18.0", "mlflow/store/db_migrations", shim="mlflow", render_as_batch=True,
@@ -459,6 +481,71 @@ HISTORIES: tuple[History, ...] = (
     History("airflow2", "apache-airflow==2.10.5", "airflow/migrations", naming_convention=_AIRFLOW_CONVENTION,
             shim="airflow", render_as_batch=True, transaction_per_migration=True, copied=("airflow/migrations/utils.py",),
             drivers={"postgresql": "psycopg2", "mariadb": "pymysql?client_flag=65536"}),
+    # datanommer (Fedora's message store) makes a new database with init(create=True): create_all() of its
+    # models on TimescaleDB (messages a hypertable) and a stamp; its history migrates older ones. It starts
+    # here from datanommer.models 1.0.0's models (whose wheel has no history: nothing stamped), without the
+    # hypertable (no timescaledb extension on this server: realworld/shims/datanommer/base_plain_postgresql.py);
+    # its env.py: no naming convention, one transaction. f4fdb5442d05 makes a materialized view from the
+    # package's selectable (datanommer/models/view.py, copied; the model it selects stood in for). PostgreSQL only
+    History("datanommer", "datanommer.models==1.5.0", "datanommer/models/alembic", shim="datanommer",
+            dialects=("postgresql",), copied=("datanommer/models/view.py",),
+            base=Base("datanommer.models==1.0.0", ("datanommer.models",), setup="base_plain_postgresql.py")),
+    # mlrun 1.5.2 (the last version whose wheel holds its server's histories) runs one history on SQLite and
+    # another on MySQL, each on an empty database, in one transaction (its env.py: no naming convention, no
+    # batch mode online); its revisions read the collation of its string columns (utf8_bin on MySQL) and one
+    # option (realworld/shims/mlrun)
+    History("mlrun", "mlrun==1.5.2", "mlrun/api/migrations_sqlite", shim="mlrun", dialects=("sqlite",)),
+    History("mlrun-mysql", "mlrun==1.5.2", "mlrun/api/migrations_mysql", shim="mlrun", dialects=("mariadb",)),
+    # pgAdmin 4 (9.18) keeps its configuration database with Flask-Migrate: its app runs the whole history
+    # on an empty database (SQLite, or PostgreSQL with CONFIG_DATABASE_URI), in one transaction, no naming
+    # convention. Its revisions read pgAdmin's config, make the first user through Flask-Security and move
+    # preferences through ORM sessions: config at desktop mode's defaults, the models (the columns they
+    # read), the first user's details, the schema version and two constants stood in for (realworld/shims/pgadmin4)
+    History("pgadmin4", "pgadmin4==9.18", "pgadmin4/migrations", shim="pgadmin4", dialects=("sqlite", "postgresql")),
+    # evidently (0.7.23, ML monitoring) keeps its UI service's SQL storage (SQLite or PostgreSQL) with a history
+    # it runs on an empty database in one transaction (its env.py: no naming convention, no batch mode); its
+    # revisions import nothing of evidently
+    History("evidently", "evidently==0.7.23", "evidently/ui/service/storage/sql/migrations",
+            dialects=("sqlite", "postgresql")),
+    # bodhi (Fedora's updates system) makes a new database with create_all() of its models and stamps
+    # head (initialize_bodhi_db); its history starts at a squash (d986618207bc). The users' databases
+    # were made by an earlier version's models: bodhi-server 5.7.5, the oldest wheel. Its env.py: no
+    # naming convention, one transaction; its revisions import nothing of bodhi. Its models read bodhi's
+    # settings when imported: realworld/shims/bodhi/base_settings.py gives them the two secrets it requires.
+    # bodhi runs on psycopg2 (a revision sends COMMIT, then a SHOW that fails outside any transaction
+    # on psycopg2; psycopg 3 begins a new one, which the failure aborts)
+    History("bodhi", "bodhi-server==26.4.0", "bodhi/server/migrations",
+            shim="bodhi", base=Base("bodhi-server==5.7.5", ("bodhi.server.models",), prepare="base_settings.py"),
+            drivers={"postgresql": "psycopg2"}),
+    # galaxy makes a new database with create_all() of its models (galaxy.model and the tool shed install
+    # models) and stamps both heads; its history (galaxy-data's galaxy/model/migrations) has two branches,
+    # gxy and tsi, each in its own folder. The users' databases were made by the models of galaxy-data
+    # 23.0.1, the oldest wheel with the Alembic history (galaxy 22.05 has none on PyPI), created from a
+    # throwaway venv with what they need (SQLAlchemy 1.4, galaxy-util, galaxy-objectstore,
+    # social-auth-core). Its env.py: its models' naming convention, one transaction. Its revisions' helper
+    # modules (migrations/util.py, database_object_names.py, the audit triggers, the data fixes) are copied;
+    # galaxy.util, galaxy.model's column types and the models the data fixes query stand in
+    # (realworld/shims/galaxy)
+    History("galaxy", "galaxy-data==26.1.2", "galaxy/model/migrations/alembic", naming_convention=_GALAXY_CONVENTION,
+            shim="galaxy", version_locations={d: "versions_gxy versions_tsi" for d in DIALECTS},
+            copied=("galaxy/model/database_object_names.py", "galaxy/model/migrations/util.py",
+                    "galaxy/model/triggers/__init__.py", "galaxy/model/triggers/update_audit_table.py",
+                    "galaxy/model/migrations/data_fixes/__init__.py",
+                    "galaxy/model/migrations/data_fixes/association_table_fixer.py",
+                    "galaxy/model/migrations/data_fixes/custos_to_psa.py",
+                    "galaxy/model/migrations/data_fixes/user_table_fixer.py"),
+            base=Base("galaxy-data==23.0.1", ("galaxy.model", "galaxy.model.tool_shed_install"),
+                      venv=("galaxy-util==23.0.1", "galaxy-objectstore==23.0.1", "sqlalchemy>=1.4.25,<2",
+                            "social-auth-core==4.0.3"))),
+    # keylime (remote attestation) runs its history on each of its two databases (the registrar's and the
+    # verifier's, each its own database) at start-up, through Alembic's multidb env.py: each revision's
+    # upgrade(engine_name) runs upgrade_registrar() or upgrade_cloud_verifier(), each database has its own
+    # version table; no naming convention, no batch mode, one transaction. Its column type and logging
+    # helper stand in (realworld/shims/keylime)
+    History("keylime-registrar", "keylime==7.14.3", "keylime/migrations", shim="keylime",
+            version_table="alembic_version_registrar", migration_args={"engine_name": "registrar"}),
+    History("keylime-verifier", "keylime==7.14.3", "keylime/migrations", shim="keylime",
+            version_table="alembic_version_cloud_verifier", migration_args={"engine_name": "cloud_verifier"}),
 )
 
 

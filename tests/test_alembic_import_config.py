@@ -186,3 +186,53 @@ def test_a_procedural_block_that_changes_the_schema_is_imported_as_that_change_o
         assert compare(reflect(built, exclude=exclude), reflect(expected, exclude=exclude), "postgresql") == []
     engine.dispose()
     other.dispose()
+
+
+def test_a_multidb_history_is_imported_with_the_arguments_its_env_py_gives_run_migrations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alembic's multidb template: env.py calls ``run_migrations(engine_name=name)`` for each database,
+    and every revision's ``upgrade(engine_name)`` runs that database's part (keylime's registrar and
+    verifier). ``--migration-arg engine_name=registrar`` imports the registrar's history; without it,
+    the import names the revision whose upgrade() needs the argument and writes nothing."""
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    path = folder / "versions" / "m1.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent('''\
+        """m1"""
+        import sqlalchemy as sa
+        from alembic import op
+
+        revision = "m1"
+        down_revision = None
+
+
+        def upgrade(engine_name):
+            globals()[f"upgrade_{engine_name}"]()
+
+
+        def downgrade(engine_name):
+            pass
+
+
+        def upgrade_registrar():
+            op.create_table("registrarmain", sa.Column("agent_id", sa.String(80), primary_key=True))
+
+
+        def upgrade_cloud_verifier():
+            op.create_table("verifiermain", sa.Column("agent_id", sa.String(80), primary_key=True))
+    '''), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ran = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "registrar",
+                                    "--migration-arg", "engine_name=registrar"])
+    assert ran.exit_code == 0, ran.output
+    engine = _applied(tmp_path / "registrar", f"sqlite:///{tmp_path / 'registrar.db'}")
+    with engine.connect() as conn:
+        assert set(sa.inspect(conn).get_table_names()) - {"schema_ledger"} == {"registrarmain"}
+    engine.dispose()
+    bare = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "bare"])
+    assert bare.exit_code == 1 and "m1" in bare.output and "engine_name" in bare.output
+    assert not (tmp_path / "bare").exists()
+    wrong = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "wrong", "--migration-arg", "engine_name"])
+    assert wrong.exit_code == 2 and "KEY=VALUE" in wrong.output

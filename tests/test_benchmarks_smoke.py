@@ -22,8 +22,13 @@ def test_quick_run_prints_every_ratio(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = json.loads(out.read_text())["results"]
     assert sorted({r["case"] for r in results}) == sorted(CASES)
-    # apply, rollback and the second history's apply have two baselines each (raw replay and Alembic)
-    assert len(results) == len(CASES) + 3
+    # apply, rollback and the second history's apply have three baselines each: the raw replay through
+    # SQLAlchemy (judged), through the bare driver (informational) and Alembic
+    assert len(results) == len(CASES) + 6
+    bare = [r for r in results if r["informational"]]
+    assert sorted(r["case"] for r in bare) == ["apply-sqlite", "h2-apply-sqlite-1tx", "rollback-sqlite"]
+    assert all(r["met"] is None for r in bare)
+    assert all(r["met"] is not None for r in results if not r["informational"])
     for row in results:
         assert row["ratio"] > 0 and row["ours_s"] > 0 and row["baseline_s"] > 0, row
         assert row["ours_rss_mb"] > 0

@@ -87,3 +87,40 @@ def test_a_setup_file_adds_what_the_package_s_app_adds_to_its_models(tmp_path: P
 
 def test_the_heads_of_a_wheel_s_history_are_read_from_its_revision_files(tmp_path: Path) -> None:
     assert heads_in(_wheel(tmp_path, ""), "pkg/alembic") == ["b2", "c3"]
+
+
+def test_a_prepare_file_runs_before_the_models_and_placeholders_read_as_empty_settings(tmp_path: Path) -> None:
+    """``--prepare``: a file run before the models are imported (bodhi's models read its settings
+    when imported). A placeholder iterates as empty and compares as neither smaller nor greater, so
+    settings read from a library that is not installed are none, and a version check takes no branch."""
+    wheel = tmp_path / "conf-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("conf/__init__.py", "")
+        archive.writestr("conf/settings.py", "from not_installed_paste import get_appsettings, version_info\n"
+                                             "values = {'width': 10}\n"
+                                             "def load(given=None):\n"
+                                             "    values.update(given or get_appsettings('x.ini'))\n"
+                                             "    if version_info < (4, 3) or version_info > (4, 3):\n"
+                                             "        raise RuntimeError('a placeholder took a branch')\n")
+        archive.writestr("conf/models.py", "import sqlalchemy as sa\nfrom conf.settings import values\n"
+                                           "if values['width'] == 10:\n    raise RuntimeError('not prepared')\n"
+                                           "metadata = sa.MetaData()\n"
+                                           "sa.Table('t', metadata, sa.Column('name', sa.String(values['width'])))\n")
+    prepare = tmp_path / "prepare.py"
+    prepare.write_text("from conf.settings import load\nload()\nload({'width': 30})\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'base.db'}"
+    args = [sys.executable, "-m", "realworld.bootstrap", "--prepare", str(prepare), url, str(wheel), "conf.models"]
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "created 1 tables: t" in result.stdout
+
+
+def test_the_heads_of_a_history_with_a_folder_per_branch(tmp_path: Path) -> None:
+    """galaxy keeps each branch's revisions in a folder of its own (versions_gxy/, versions_tsi/)."""
+    wheel = tmp_path / "two-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("two/alembic/versions_a/a1.py", "revision = 'a1'\ndown_revision = None\n")
+        archive.writestr("two/alembic/versions_a/a2.py", "revision = 'a2'\ndown_revision = 'a1'\n")
+        archive.writestr("two/alembic/versions_b/b1.py", "revision = 'b1'\ndown_revision = None\n")
+        archive.writestr("two/alembic/env.py", "revision = 'not a revision'\n")
+    assert heads_in(wheel, "two/alembic") == ["a2", "b1"]

@@ -97,6 +97,16 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 # ---------------------------------------------------------------------------------------------
 
 
+def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        key, equals, given = value.partition("=")
+        if not equals or not key.strip().isidentifier():
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE (a keyword argument of run_migrations())")
+        pairs[key.strip()] = given
+    return pairs
+
+
 @main.command("import-alembic")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--dialect", type=Databases(flavours=False), default="sqlite", show_default=True,
@@ -117,9 +127,13 @@ def new(state: CliContext, message: str, rev_id: str | None, autogenerate: bool)
 @click.option("--autocommit", is_flag=True,
               help="Run the revisions on an AUTOCOMMIT connection, as the project's env.py does when it "
                    "configures one (each statement commits on its own).")
+@click.option("--migration-arg", "migration_args", multiple=True, metavar="KEY=VALUE", callback=_key_values,
+              help="A keyword argument the project's env.py passes to run_migrations(), handed to every "
+                   "revision's upgrade() (Alembic's multidb template: engine_name=NAME imports that "
+                   "database's history); repeatable.")
 @pass_cli
 def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None,
-                   naming: str | None, from_url: str | None, autocommit: bool) -> None:
+                   naming: str | None, from_url: str | None, autocommit: bool, migration_args: dict[str, str]) -> None:
     """Convert an Alembic script folder (or its alembic.ini) into schema-ledger migration files.
 
     The revisions run as `alembic upgrade heads` runs them (Alembic's Config from the folder's
@@ -157,7 +171,7 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         if naming or target_metadata:
             convention = naming_convention_from(naming or target_metadata or "")
         result = run_import(path, dialect, into, url=scratch_url, naming_convention=convention, from_url=from_url,
-                            autocommit=autocommit)
+                            autocommit=autocommit, migration_args=migration_args)
     except ImportError_ as exc:
         raise click.UsageError(str(exc)) from None
     for revision in result.revisions:
@@ -165,6 +179,8 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         click.echo(f"wrote {revision.path}  {revision.ops} op{'s' if revision.ops != 1 else ''}{note}")
     for problem in result.problems:
         click.echo(f"schema-ledger: problem: {problem}", err=True)
+    for skipped in result.not_replayed:
+        click.echo(f"schema-ledger: warning: {skipped}", err=True)
     if result.problems:
         click.echo(f"nothing written to {result.into}: {plural(len(result.problems), 'problem')}")
     else:

@@ -123,11 +123,12 @@ def dialect_name(obj: Any) -> str:
 
 
 def empty_state(obj: Any) -> SchemaState:
-    """An empty schema whose verbs keep names apart as the database of ``obj`` (anything
-    :func:`dialect_name` takes) does: where a fold of its ledger starts."""
+    """An empty schema whose verbs keep names apart and take foreign keys as the database of ``obj``
+    (anything :func:`dialect_name` takes) does: where a fold of its ledger starts."""
     from ops.state import SchemaState
 
-    return SchemaState(names_per=database(dialect_name(obj)).names_per)
+    found = database(dialect_name(obj))
+    return SchemaState(names_per=found.names_per, referents=found.referents)
 
 
 _AS_WRITTEN = {"no_parameters": True}

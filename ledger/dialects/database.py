@@ -122,6 +122,9 @@ class Database:
     #: which constraint and index names must differ, per schema or per table (``ops.names``): the
     #: fold of a ledger of this database keeps names apart as the database does (``empty_state``)
     names_per: ClassVar[NamesPer] = ONE_PER_SCHEMA
+    #: what a foreign key may refer to (``ops.state.REFERENTS``): the fold of a ledger of this
+    #: database takes the foreign keys the database takes (``empty_state``)
+    referents: ClassVar[str] = "key"
     #: whether a primary key keeps the name it is given (MySQL/MariaDB call every one PRIMARY)
     names_primary_keys: ClassVar[bool] = True
     #: whether a constraint created without a name stays without one (SQLite): the fold's name for

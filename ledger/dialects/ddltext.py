@@ -18,14 +18,14 @@ from ops import SchemaState
 from ops.specs import ConstraintSpec, ForeignKeySpec, IndexSpec, TableSpec, UniqueSpec
 from ledger.support.lazyre import lazy
 
-__all__ = ["add_constraint", "constraint_sql", "create_index", "drop_constraint", "drop_index", "table_sql"]
+__all__ = ["add_constraint", "constraint_sql", "create_index", "drop_constraint", "drop_index", "name_fits", "table_sql"]
 
 #: what SQLAlchemy accepts (``FK_ON_DELETE``, ``FK_INITIALLY``); anything else goes through it
 _CASCADE = lazy(r"^(?:RESTRICT|CASCADE|SET NULL|NO ACTION|SET DEFAULT)$", re.I)
 _INITIALLY = lazy(r"^(?:DEFERRED|IMMEDIATE)$", re.I)
 
 
-def _name_fits(dialect: Any, name: str | None) -> bool:
+def name_fits(dialect: Any, name: str | None) -> bool:
     """A name SQLAlchemy would write as it is (it refuses one longer than the database takes)."""
     return bool(name) and len(name) <= (dialect.max_identifier_length or 10**9)  # type: ignore[arg-type]
 
@@ -54,7 +54,7 @@ def constraint_sql(dialect: Any, state: SchemaState, spec: TableSpec, constraint
     constraint as ADD CONSTRAINT and CREATE TABLE write it, or None."""
     preparer = dialect.identifier_preparer
     quote = preparer.quote
-    if constraint.unnamed or not _name_fits(dialect, constraint.name) or not constraint.column_names or not all(
+    if constraint.unnamed or not name_fits(dialect, constraint.name) or not constraint.column_names or not all(
             spec.column(c) is not None for c in constraint.column_names):
         return None
     if isinstance(constraint, UniqueSpec):
@@ -97,7 +97,7 @@ def add_constraint(dialect: Any, state: SchemaState, spec: TableSpec, name: str)
 def drop_constraint(dialect: Any, spec: TableSpec, name: str) -> str | None:
     """``ALTER TABLE ... DROP CONSTRAINT name`` (PostgreSQL and SQLite write it alike), or None."""
     constraint = spec.constraint(name)
-    if dialect.name not in ("postgresql", "sqlite") or not _name_fits(dialect, name) \
+    if dialect.name not in ("postgresql", "sqlite") or not name_fits(dialect, name) \
             or not isinstance(constraint, (UniqueSpec, ForeignKeySpec)) or constraint.unnamed:
         return None
     preparer = dialect.identifier_preparer
@@ -105,7 +105,7 @@ def drop_constraint(dialect: Any, spec: TableSpec, name: str) -> str | None:
 
 
 def _plain_index(dialect: Any, spec: TableSpec, index: IndexSpec) -> bool:
-    return (spec.schema is None and not index.dialect_options and _name_fits(dialect, index.name)
+    return (spec.schema is None and not index.dialect_options and name_fits(dialect, index.name)
             and bool(index.elements) and not any(e.expression for e in index.elements)
             and all(spec.column(e.value) is not None for e in index.elements))
 

@@ -133,6 +133,9 @@ class MySQL(Database):
     #: per table
     names_per = (("table", ("index", "primary", "unique")), ("schema", ("foreignkey",)),
                  ("table", ("check", "foreignkey", "primary", "unique")))
+    # InnoDB takes a foreign key to the first columns of any index (mlrun's tags refer to the first
+    # column of a unique key on three)
+    referents = "index"
     restates_altered_columns = True
     numbers_unnamed_checks = True
     reports_autoincrement = True

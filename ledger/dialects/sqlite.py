@@ -211,6 +211,22 @@ class SQLiteGenerator(DDLGenerator):
         return [self._create_temporary(after, spec, spec.name)] + [
             self.index_sql(after, spec, i) for i in sorted(spec.indexes, key=lambda i: str(i.name))]
 
+    @handles(AddColumnOp)
+    def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
+        """``ALTER TABLE ... ADD COLUMN`` with the column's definition as CREATE TABLE writes it,
+        compiled once per distinct definition in the generator's life (:meth:`_part_sql`, which a
+        rebuild and ``create_table`` share): the same column added to many tables is compiled once.
+        The reverse of a drop (with the indexes and constraints it puts back) goes the general way."""
+        if op._then:
+            return super().add_column(op, before)
+        after = before.apply(op)
+        spec = after.table(op.table_name, op.schema)
+        column = spec.column(op.column.name)
+        text = None if column is None else self._part_sql(after, spec, column=column)
+        if text is None:
+            return super().add_column(op, before)
+        return [f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ADD COLUMN {text}"]
+
     # -- the rebuild ---------------------------------------------------------------------------
 
     def rebuild(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
@@ -300,12 +316,41 @@ class SQLiteGenerator(DDLGenerator):
             if isinstance(constraint, ForeignKeySpec):
                 referred = (constraint.referent_schema if constraint.referent_schema is not None else spec.schema,
                             constraint.referent_table) in after.tables
-            key = ("constraint", constraint, spec.schema, constraint is spec.primary_key, referred)
-            if constraint is not spec.primary_key:
-                text = ddltext.constraint_sql(self.dialect, after, spec, constraint)
-                if text is not None:
-                    return text
+            if constraint is spec.primary_key:
+                return self._primary_key_sql(after, spec)
+            key = ("constraint", constraint, spec.schema, False, referred)
+            text = ddltext.constraint_sql(self.dialect, after, spec, constraint)
+            if text is not None:
+                return text
         return self.compiled(key, lambda: self._compile_part(after, spec, column, constraint))
+
+    def _primary_key_sql(self, after: SchemaState, spec: TableSpec) -> str | None:
+        """The primary key's definition. A named key's name is written only in ``CONSTRAINT name``
+        at its start, so what follows is compiled once per distinct key but for its name (every
+        table of a history has a key of its own name, most of them otherwise alike); a key
+        written any other way (unnamed, inline with its column, a name too long) is compiled as
+        any other part, once per distinct key."""
+        pk = spec.primary_key
+        assert pk is not None
+
+        def exact() -> str | None:
+            return self.compiled(("constraint", pk, spec.schema, True, None),
+                                 lambda: self._compile_part(after, spec, None, pk))
+
+        name = pk.name
+        if name is None or pk.unnamed or not ddltext.name_fits(self.dialect, name):
+            return exact()
+        head = f"CONSTRAINT {self.quote(name)} "
+
+        def body() -> str:
+            text = self._compile_part(after, spec, None, pk)
+            return text[len(head):] if text is not None and text.startswith(head) else ""
+
+        # What else the text depends on: the key, its columns (types, options) and the table's options.
+        key = ("primary key but its name", attrs.evolve(pk, name=None), tuple(spec.column(c) for c in pk.columns),
+               spec.dialect_options, spec.schema)
+        rest = self.compiled(key, body)
+        return head + rest if rest else exact()
 
     def _compile_part(self, after: SchemaState, spec: TableSpec, column: ColumnSpec | None,
                       constraint: Any) -> str | None:

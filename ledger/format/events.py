@@ -318,7 +318,7 @@ def fold_ops(ops: Iterable[MigrateOperation], start: SchemaState | None = None) 
     from ops.names import ANY_DATABASE
     from ops.state import SchemaState
 
-    state = start if start is not None else SchemaState(names_per=ANY_DATABASE)
+    state = start if start is not None else SchemaState(names_per=ANY_DATABASE, referents="any")
     for op in ops:
         state = op.apply(state)
     return state

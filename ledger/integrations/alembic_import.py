@@ -10,7 +10,10 @@ conditionals, inspections and data migrations behave as they would for real). Th
 ``env.py`` is not used: it usually imports the application. The ops the hook records become
 one migration file per Alembic revision, with the same id and message, rendered as ``op.*``
 calls. A history with branches and merges is linearized in that order, and each file says so.
-Data migrations become ``op.execute`` calls holding the SQL that ran on the scratch database.
+Data migrations become ``op.execute`` calls holding the SQL that ran on the scratch database;
+a revision whose later data statement carries a value an earlier one read back (an id the
+scratch database generated: ``alembic/readback.py``) keeps its schema ops, its data statements
+become comments, and the result's ``not_replayed`` names it.
 
 A history that starts from a schema made by ``metadata.create_all()`` rather than from an
 empty database is imported from a database at that starting point (``from_url``, only read):
@@ -65,6 +68,8 @@ from ledger.project.revisions import slug
 from ledger.storage.store import LedgerStore
 
 from ledger.integrations.alembic import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
+from ledger.integrations.alembic.base import is_data_change
+from ledger.integrations.alembic.readback import carries_read_back
 
 from alembic.config import Config as AlembicConfig  # noqa: E402
 from alembic.runtime.environment import EnvironmentContext  # noqa: E402
@@ -132,6 +137,9 @@ class ImportResult:
     start: StartingPoint | None = None
     #: the starting schema's file in ``into`` (None: none was written)
     baseline: Path | None = None
+    #: revisions whose data statements were left out, each named: a later one carries a value an
+    #: earlier one read back (their schema changes are imported)
+    not_replayed: tuple[ImportProblem, ...] = ()
 
 
 def _ini_for(folder: Path) -> Path | None:
@@ -247,7 +255,8 @@ def naming_convention_from(reference: str) -> dict[str, str]:
 
 def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str | None = None, *,
                    url: str | None = None, naming_convention: Mapping[str, Any] | None = None,
-                   from_url: str | None = None, autocommit: bool = False) -> ImportResult:
+                   from_url: str | None = None, autocommit: bool = False,
+                   migration_args: Mapping[str, str] | None = None) -> ImportResult:
     """Write one schema-ledger migration file per Alembic revision of ``path`` into ``into``.
 
     ``path`` is an Alembic script folder (with ``versions/``) or its ``alembic.ini``.
@@ -260,6 +269,8 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     holds, and ``into`` gets that schema as ``baseline.json``. ``autocommit``: the revisions run
     on an ``AUTOCOMMIT`` connection, as a project's env.py may configure it (each statement
     commits on its own, so ``CREATE INDEX CONCURRENTLY`` runs outside ``autocommit_block()``).
+    ``migration_args``: the keyword arguments the project's env.py passes to ``run_migrations()``,
+    which Alembic hands to every revision's ``upgrade()`` (the multidb template's ``engine_name``).
     Nothing is written when anything could not be imported: the result's ``problems`` say what,
     and its ``revisions`` are empty.
     """
@@ -278,7 +289,8 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
         config.set_main_option("sqlalchemy.url", scratch_url.render_as_string(hide_password=False).replace("%", "%%"))
         options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
         recorded, problems = _on_scratch(scratch_url, options,
-                                         lambda conn: _run(config, script, conn, naming_convention, start))
+                                         lambda conn: _run(config, script, conn, naming_convention, start,
+                                                          dict(migration_args or {})))
     return _write(recorded, problems, target, dialect, start)
 
 
@@ -367,9 +379,24 @@ class _Skipped:
 
 
 @attrs.frozen
+class _NotReplayed:
+    """A data statement of a revision that read back a value it passes on (readback.py): a comment."""
+
+    op: Any
+
+    def comment(self) -> str:
+        sql = " ".join(str(getattr(self.op, "sqltext", "")).split())
+        if dialects.unrendered(sql) is not None:
+            sql = sql.partition(" */ ")[2]
+        return f"    # data statement not imported (the revision reads back values it passes on): {sql[:300]}\n"
+
+
+@attrs.frozen
 class _Recorded:
     revision: Any
     ops: tuple[tuple[MigrateOperation, str | None], ...]
+    #: its data statements are left out: a later one carries a value read back (None: replayable)
+    not_replayed: ImportProblem | None = None
 
 
 def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoint) -> None:
@@ -392,7 +419,8 @@ def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoi
 
 def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
          naming_convention: Mapping[str, Any] | None,
-         start: StartingPoint | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
+         start: StartingPoint | None = None,
+         migration_args: Mapping[str, str] | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
     """Run ``alembic upgrade heads`` on the scratch database with the hook; the ops of each revision."""
     problems: list[ImportProblem] = []
     order: list[Any] = []
@@ -418,27 +446,47 @@ def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
             order[:] = _upgrade_order(script, start.alembic if start is not None else ())
             paths.update({os.path.realpath(r.path): r.revision for r in order if r.path})
             with env.begin_transaction():
-                env.run_migrations()
+                env.run_migrations(**(migration_args or {}))
         except Exception as exc:  # noqa: BLE001 - any failure is reported; nothing is written
             revision, where = _where_failed(exc, paths)
-            revision = revision or recorder.revision or "?"
+            revision = revision or recorder.revision or recorder.failed or "?"
             message = " ".join(f"{type(exc).__name__}: {exc}".split())[:400]
+            if where is None and isinstance(exc, TypeError) and "upgrade()" in message:
+                # Alembic called upgrade() without an argument it needs: env.py passes it to run_migrations()
+                message += " (give what the project's env.py passes to run_migrations(): --migration-arg KEY=VALUE)"
+            where = where or next((p for p, r in paths.items() if r == revision), None)
             problems.append(ImportProblem(revision, where or str(script.dir),
                                           f"upgrade() failed on the scratch database ({message})"))
         finally:
             recorder.uninstall()
     by_revision: dict[str, list[tuple[MigrateOperation, str | None]]] = {}
+    # revisions whose data statements carry a value read back from the scratch database: the
+    # data part is left out (named), the schema part imported
+    read_back = {event.revision: recorder.origins.get(event.seq) for event in reversed(recorder.events)
+                 if isinstance(event.op, ExecuteSQLOp) and carries_read_back(dialects.unrendered(event.op.sqltext))}
     for event in recorder.events:
         ops = by_revision.setdefault(event.revision or "", [])
         if event.op is None:
+            continue
+        if event.revision in read_back and is_data_change(event):
+            ops.append((_NotReplayed(event.op), recorder.origins.get(event.seq)))
             continue
         if _made_by_statement_above(event.message) and ops and isinstance(ops[-1][0], ExecuteSQLOp):
             # Procedural SQL (a DO block) that changed the schema: its schema change is imported as
             # the ops that follow; running the block too would make that change twice.
             ops[-1] = (_Skipped(ops[-1][0]), ops[-1][1])
         ops.append((event.op, recorder.origins.get(event.seq)))
-    recorded = [_Recorded(r, tuple(by_revision.get(r.revision, ()))) for r in order]
+    recorded = [_Recorded(r, tuple(by_revision.get(r.revision, ())),
+                          _not_replayed(r, read_back[r.revision]) if r.revision in read_back else None)
+                for r in order]
     return recorded, problems
+
+
+def _not_replayed(revision: Any, origin: str | None) -> ImportProblem:
+    return ImportProblem(revision.revision, origin or str(revision.path),
+                         f"revision {revision.revision}: its data statements are not imported: a later one carries a "
+                         "value an earlier one read back from the scratch database (such as a generated id), which names "
+                         "another row, or none, on any other database; its schema changes are imported")
 
 
 _FILE = '''"""{message}{notes}"""
@@ -485,7 +533,7 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
         imports: set[str] = {"import sqlalchemy as sa"}
         rendered = 0
         for op, origin in item.ops:
-            if isinstance(op, _Skipped):
+            if isinstance(op, (_Skipped, _NotReplayed)):
                 statements.append(op.comment())
                 continue
             if isinstance(op, ExecuteSQLOp) and (why := dialects.unrendered(op.sqltext)) is not None:
@@ -515,6 +563,9 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
         if previous is None and starts:
             assert start is not None
             notes.insert(0, _start_note(start))
+        if item.not_replayed is not None:
+            notes.append("Its data statements are not imported (commented below): a later one carries a value an "
+                         "earlier one read back from the scratch database. Write that data migration by hand.")
         notes.append(f"Imported from {path.name} (ran on {dialect}).")
         message = (revision.doc or "").strip() or revision.revision
         text = _FILE.format(
@@ -529,13 +580,15 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
         texts.append((name, text))
         written.append(ImportedRevision(revision.revision, message, target / name, rendered, linearized))
         previous = revision.revision
+    not_replayed = tuple(item.not_replayed for item in recorded if item.not_replayed is not None)
     if problems:
-        return ImportResult(target, dialect, (), tuple(problems), start)
+        return ImportResult(target, dialect, (), tuple(problems), start, not_replayed=not_replayed)
     if starts:
         assert start is not None
         texts.append((BASELINE_FILE, snapshot_text(start.state, start.sequences)))
     _place(texts, target)
-    return ImportResult(target, dialect, tuple(written), (), start, target / BASELINE_FILE if starts else None)
+    return ImportResult(target, dialect, tuple(written), (), start, target / BASELINE_FILE if starts else None,
+                        not_replayed)
 
 
 def _place(texts: Sequence[tuple[str, str]], target: Path) -> None:

@@ -176,7 +176,7 @@ def prepare(live: SchemaState, dialect: str, naming_convention: Mapping[str, str
             checks=tuple(name(i, table) for i in table.checks),
             indexes=tuple(name(i, table) for i in table.indexes),
         )
-    return SchemaState(tables, names_per=dialects.database(dialect).names_per)
+    return SchemaState(tables).with_rules_of(dialects.empty_state(dialect))
 
 
 def baseline_ops(state: SchemaState, sequences: Sequence[SequenceSpec] = (), dialect: str | None = None,
@@ -194,7 +194,7 @@ def baseline_ops(state: SchemaState, sequences: Sequence[SequenceSpec] = (), dia
     planned += [CreateIndexOp(t.name, index, schema=t.schema) for t in tables for index in t.indexes]
     planned += [CreateForeignKeyOp(t.name, fk, schema=t.schema) for t in tables for fk in t.foreign_keys]
     done: list[MigrateOperation] = []
-    folded = SchemaState(names_per=state.names_per)
+    folded = state.emptied()
     for op in planned:
         try:
             op = op.complete(folded)
@@ -228,7 +228,7 @@ def starting_schema(folder: Path, dialect: str) -> tuple[SchemaState, tuple[Sequ
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        state = state_from_json(data, dialects.empty_state(dialect).names_per)
+        state = state_from_json(data, dialects.empty_state(dialect))
         sequences = sequences_from_json(data.get("sequences"))
     except (OSError, ValueError, LedgerError) as exc:
         raise BaselineError(f"{path}: {exc}") from None
@@ -315,7 +315,7 @@ def baseline(
         if alembic:
             message += _ALEMBIC_NOTE.format(alembic)
         entries = []
-        folded = SchemaState(names_per=state.names_per)
+        folded = state.emptied()
         for op in baseline_ops(state, sequences, dialect, conn):
             folded = op.apply(folded)
             entries.append((op, folded, None, None))

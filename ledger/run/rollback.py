@@ -7,7 +7,9 @@ How ``rollback`` runs (the same rules as ``apply``, see :mod:`ledger.run.apply`)
 2. Plan: every event after that seq still in effect, newest first, with its ``reverse()``.
    The whole plan is checked before anything runs: an irreversible op names its revision
    and seq, and every reverse is completed and folded onto the state, so a plan that does
-   not fit stops the run with nothing changed.
+   not fit stops the run with nothing changed; a reverse that adds a constraint (NOT NULL,
+   foreign key, unique key) is counted against the live rows (:mod:`ledger.schema.violations`),
+   and rows that break it stop the run the same way, named.
 3. Run the plan one revision at a time, with the reverses the check completed, through the
    executor ``apply`` uses (:mod:`ledger.run.executor`). PostgreSQL and SQLite: the DDL and the
    ``revert`` events of a revision in one transaction (with ``one_transaction``, the whole
@@ -34,6 +36,7 @@ from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerErr
 from ledger import dialects
 from ledger.project.config import Config
 from ledger.schema.dataloss import Consent, Loss, measure
+from ledger.schema.violations import violations
 from ledger.format.events import Actor, Event, in_effect
 from ledger.project.points import Revert, applied_revisions, plan_rollback, resolve_point
 from ledger.run.executor import (
@@ -381,6 +384,8 @@ class _Planner:
     completed: dict[int, _Completed] = attrs.field(factory=dict)
     #: the revisions the migration files define (None: not checked)
     defined: frozenset[str] | None = None
+    #: where the rows a constraint of the plan would refuse are counted (None: not counted)
+    rows: sa.Connection | None = None
 
     def next(self, ledger: _Ledger) -> list[Revert] | None:
         refuse_in_doubt(ledger.view)
@@ -395,6 +400,8 @@ class _Planner:
             self.planned_at = ledger.reads
             if first:
                 self.completed, warnings = _check_plan(plan, ledger.view.state)
+                if self.rows is not None:
+                    self.refuse_broken(plan, ledger.view.state)
                 measured = _measured(self.conn, plan, self.completed, ledger.view.state) \
                     if self.conn is not None else {}
                 self.losses = list(measured.values())
@@ -406,6 +413,19 @@ class _Planner:
                 if self.losses and self.consent is not None:
                     self.consent(self.losses)
         return self.groups.popleft() if self.groups else None
+
+    def refuse_broken(self, plan: Sequence[Revert], start: SchemaState) -> None:
+        """Refuse the plan, before anything runs, when rows of the database break a constraint it
+        adds (a NOT NULL, a foreign key, a unique key a revision took away and rows written since,
+        or left by data revisions --skip-irreversible passes over, do not hold to)."""
+        assert self.rows is not None
+        steps = [(done.op, done.before, f"{_whose(step.event)}, seq {step.event.seq}")
+                 for step in plan if (done := self.completed[step.event.seq]).op is not None]
+        broken = violations(self.rows, start, steps)
+        if broken:
+            raise RollbackError(
+                f"cannot roll back to {self.point}: {'; '.join(v.describe() for v in broken)}; nothing was run or "
+                "recorded: update or delete those rows first, or roll back to a point above that revision")
 
     def check_file_less(self, ledger: _Ledger) -> None:
         """A rollback must take every revision no file defines out of effect, or it is refused."""
@@ -461,6 +481,7 @@ def rollback(
     with connect(config.url) as conn, wrap_db_errors(lock_timeout):
         if consent is not None or sql_only:
             planner.conn = conn
+        planner.rows = conn
         dialect = dialects.dialect_name(conn)
         if one_transaction:
             one_transaction_refused(dialect, RollbackError)

@@ -162,7 +162,7 @@ def head_state(config: Config, chain: RevisionChain) -> SchemaState:
     snapshot = config.migrations_dir / BASELINE_FILE
     if snapshot.is_file():
         try:
-            state = state_from_json(json.loads(snapshot.read_text(encoding="utf-8")), state.names_per)
+            state = state_from_json(json.loads(snapshot.read_text(encoding="utf-8")), state)
         except (OSError, ValueError) as exc:
             raise AutogenerateError(f"{display_path(snapshot)}: {exc}") from None
     for revision in chain:

@@ -25,7 +25,6 @@ from sqlalchemy.schema import AddConstraint, CreateTable, sort_tables_and_constr
 
 from ledger.format.codec import canonical, decode, to_payload
 from ops import CreateTableOp, LedgerError, LedgerFormatError, SchemaState
-from ops.names import ONE_PER_SCHEMA, NamesPer
 from ops.specs import TableSpec, TypeSpec
 
 if TYPE_CHECKING:
@@ -162,13 +161,14 @@ def state_to_json(state: SchemaState) -> dict[str, Any]:
     }
 
 
-def state_from_json(data: Any, names_per: NamesPer = ONE_PER_SCHEMA) -> SchemaState:
+def state_from_json(data: Any, start: SchemaState | None = None) -> SchemaState:
     """The state that :func:`state_to_json` wrote; anything malformed raises LedgerFormatError.
 
     Tables are read with the codec (strict field types, allow-listed column types) and added
     to the state with its checks, foreign keys last, so a document that describes an
-    impossible schema is refused as well; ``names_per``: the name rule of the database the
-    schema is for (MariaDB keeps an index's name per table, so two tables may each have one named alike).
+    impossible schema is refused as well; ``start``: the empty state of the database the schema is
+    for, whose rules it is checked by (MariaDB keeps an index's name per table, so two tables may each
+    have one named alike; a foreign key may refer to the first columns of any index).
     """
     if not isinstance(data, dict):
         raise LedgerFormatError("a schema document must be a JSON object")
@@ -187,7 +187,7 @@ def state_from_json(data: Any, names_per: NamesPer = ONE_PER_SCHEMA) -> SchemaSt
         except (LedgerFormatError, ValueError, TypeError) as exc:
             raise LedgerFormatError(f"schema document, table #{position + 1}: {exc}") from None
         specs.append(op.table)  # type: ignore[attr-defined]
-    state = SchemaState(names_per=names_per)
+    state = start.emptied() if start is not None else SchemaState()
     try:
         for spec in specs:
             state = state.with_table(attrs.evolve(spec, foreign_keys=()))

@@ -221,7 +221,7 @@ def state_at(conn: sa.Connection, store: LedgerStore, seq: int) -> tuple[SchemaS
     """
     start = usable(conn, store, seq)
     empty = dialects.empty_state(conn)
-    state = start.state().with_names_per(empty.names_per) if start is not None else empty
+    state = start.state().with_rules_of(empty) if start is not None else empty
     after = start.seq if start is not None else 0
     rows = checked(conn, store, after_seq=after, start_hash=start.hash if start is not None else GENESIS_HASH,
                    upto_seq=seq)

@@ -33,7 +33,7 @@ class LedgerView:
     """
 
     #: a view read for a run starts under its database's name rule (``read``; ``dialects.empty_state``)
-    state: SchemaState = attrs.field(factory=lambda: SchemaState(names_per=ANY_DATABASE))
+    state: SchemaState = attrs.field(factory=lambda: SchemaState(names_per=ANY_DATABASE, referents="any"))
     head: Event | None = None
     #: seq -> revision of every apply/revert/baseline event still in effect
     live: dict[int, str | None] = attrs.field(factory=dict)

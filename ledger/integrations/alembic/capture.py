@@ -26,6 +26,7 @@ from ledger.integrations.alembic_sql import (
     changes_no_table,
     changes_only_held,
     classify,
+    created_index,
     dropped_index,
     names_no_changed_table,
     render_statements,
@@ -33,6 +34,7 @@ from ledger.integrations.alembic_sql import (
     schema_object,
     touched_tables,
 )
+from ledger.integrations.alembic.readback import READ_BACK, ReadBack
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError
 from ledger.support.quietwarn import blamed_outside, silenced
 from ledger.support.lazyre import lazy
@@ -98,6 +100,13 @@ class Captures:
         finally:
             self._buffer, self._source = saved_buffer, saved_source
 
+    def _returned(self) -> ReadBack:
+        """The values the running revision's statements returned so far (readback.py)."""
+        found: ReadBack | None = getattr(self, "_values_returned", None)
+        if found is None:
+            found = self._values_returned = ReadBack()
+        return found.for_revision(self.revision)
+
     def _before_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                        executemany: bool) -> None:
         """Before a ``DROP TYPE``: the type as the database holds it becomes its definition, so the
@@ -130,14 +139,22 @@ class Captures:
                 return
             context._sl_captured = True
         category = classify(statement)
+        returned = self._returned()
         if category == READ:
+            returned.note(statement, cursor, context)
             return
         note = None
+        carried = returned.carried(statement, parameters) if category == DATA else None
         try:
             texts = tuple(render_statements(context, statement, parameters, conn.dialect))
         except UnrenderableStatement as exc:
             # kept to be read, never run again with its placeholders (drill and import name it)
             texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
+        else:
+            if carried is not None:  # what ran, kept to be read: its literal is this database's row
+                texts = tuple(dialects.unrendered_sql(text, f"{READ_BACK}: {carried!r}"[:300]) for text in texts)
+        if category == DATA:
+            returned.note(statement, cursor, context, returning=True)
         digests = None
         if self._before is not None and self._before[0] is statement:
             digests, self._before = self._before[1], None
@@ -230,6 +247,9 @@ class Captures:
         table = self._unqualified(touched_tables(text)) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
         if item.category == SCHEMA and (self._renamed(text, item, origin) or self._dropped(text, item, origin)):
+            return
+        if item.category == SCHEMA and self._on_view(table):
+            self._record_on_view(text, item, origin, table)  # type: ignore[arg-type]
             return
         parts = changed_parts(text) if item.category == SCHEMA else None
         if table is None and parts is not None:
@@ -350,6 +370,31 @@ class Captures:
                 schema is not None and schema.lower() == default.lower() for schema, _ in self.state.tables):
             return found
         return (None, *found[1:])  # type: ignore[return-value]
+
+    def _on_view(self, table: tuple[str | None, str] | None) -> bool:
+        """Whether ``table``, a name the fold holds no table by, is a view or a materialized view of
+        the database: what a statement does to it (an index on a materialized view) the fold holds
+        nothing of, as of the view itself."""
+        assert self.state is not None
+        if table is None or self.state.has_table(table[1], table[0]):
+            return False
+        with self._quiet():
+            inspector = sa.inspect(self.conn)
+            names = list(inspector.get_view_names(schema=table[0]))
+            try:
+                names += inspector.get_materialized_view_names(schema=table[0])
+            except NotImplementedError:
+                pass
+        return table[1].casefold() in {name.casefold() for name in names}
+
+    def _record_on_view(self, text: str, item: Captured, origin: str | None, table: tuple[str | None, str]) -> None:
+        """Record a statement on a view as SQL the fold does not model, with its reverse where known
+        (an index made on it is dropped; the view's own reverse drops the view)."""
+        index = created_index(text)
+        reverse = None if index is None else self._database.drop_object_sql(
+            "INDEX", index if table[0] is None or "." in index else f"{table[0]}.{index}")
+        self._record_statement(text, item, origin, None, reverse=reverse,
+                               note=f"on view {table[1]}, which the fold does not hold")
 
     def _holding_index(self, index: tuple[str | None, str] | None) -> tuple[str | None, str] | None:
         """``(schema, table)`` of the one table of the fold that holds an index (or a unique

@@ -163,6 +163,11 @@ class FollowsLive:
         ops: list[MigrateOperation] | None = None
         unknown = table is not None and not self.state.has_table(table[1], table[0]) and not what.startswith(
             "alembic CreateTableOp")
+        if unknown and self._on_view(table):
+            for item in captured:  # an op on a view (an index on a materialized view): SQL the fold does not model
+                for text in item.texts:
+                    self._record_on_view(text, item, origin, table)  # type: ignore[arg-type]
+            return
         if not unknown:
             try:
                 ops = self._follow_live(table)

@@ -85,6 +85,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self.origins: dict[int, str] = {}
         self.active = False
         self.revision: str | None = None
+        self.failed: str | None = None  # the revision whose upgrade() raised (its run is over by then)
         self._why: str | None = None
         self._direction = "upgrade"
         self._path: Path | None = None
@@ -216,6 +217,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                     self._append(None, self._message())  # the revision ran, and changed nothing
                 self._write_events(check_heads=self._database.writes_in_with)
         except BaseException:
+            self.failed = revision
             self._elsewhere.clear()
             self._unwritten.clear()  # their transaction rolls back with the revision's
             if not dialects.transactional_ddl(self.dialect) and self._committed > before:

@@ -1,0 +1,139 @@
+"""Values a revision read back from the database, and the later statements that carry them.
+
+A data migration that inserts a row, reads back the id the database gave it (a ``SELECT``, or
+``RETURNING``) and passes that id to later statements cannot be replayed as the SQL that ran:
+the literal is the id of that database's row, and on another database it links to a row that
+does not exist (a foreign key fails) or to the wrong one. Such statements are recorded behind
+the "cannot be rendered" comment (``dialects.unrendered_sql``), with :data:`READ_BACK` in the
+why: drill names their revision and never runs them, and ``import-alembic`` leaves the data
+part of that revision out of the imported file (its schema part is imported), naming it.
+
+A statement carries a value read back when one of its bound parameters equals a value an
+earlier statement of the same revision returned, or a quoted string in its text equals such a
+value of at least :data:`_LONG` characters (a shorter word may be a constant both statements
+name). ``None``, booleans and empty strings are not values that identify a row. Only the
+migration's own reads count: the catalog queries of inspections and reflection (``PRAGMA``,
+``SHOW``, ``pg_catalog``, ``information_schema``, ``sqlite_master``) do not.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import decimal
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy.engine import cursor as sa_cursor
+from sqlalchemy.engine.interfaces import ExecuteStyle
+
+from ledger.support.lazyre import lazy
+
+__all__ = ["READ_BACK", "ReadBack", "carries_read_back"]
+
+#: in the why of a statement recorded as not replayable because it carries a value read back
+READ_BACK = "it carries a value the database returned (read back) earlier in its revision"
+
+#: rows of one result whose values are kept (the rest reach the migration straight from the cursor)
+_ROWS = 1000
+#: a quoted string in a statement's text counts from this length on
+_LONG = 16
+
+#: a read of the migration's own (not a catalog query of an inspection or of the dialect)
+_OWN_READ = lazy(r"^\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*\(?\s*(?:SELECT|WITH)\b", re.I | re.S)
+_CATALOG = lazy(r"\b(?:pg_catalog|pg_\w+|information_schema|sqlite_master|sqlite_schema|sqlite_temp_master"
+                r"|mysql\s*\.|performance_schema)\b", re.I)
+_QUOTED = lazy(r"'((?:[^']|'')*)'")
+
+
+def carries_read_back(why: str | None) -> bool:
+    """Whether ``why`` (``dialects.unrendered`` of a statement) is that it carries a value read back."""
+    return why is not None and READ_BACK in why
+
+
+def _key(value: Any) -> Any:
+    """``value`` as compared (a UUID object as its text), or None for a value that identifies nothing."""
+    if value is None or isinstance(value, bool) or value == "" or value == b"":
+        return None
+    if isinstance(value, (str, bytes, int, float, decimal.Decimal, datetime.date, datetime.time)):
+        return value
+    if isinstance(value, uuid.UUID) or type(value).__name__ == "UUID":  # asyncpg's own UUID class too
+        return str(value).lower()
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return value
+
+
+def _flat(parameters: Any) -> Iterator[Any]:
+    """Every value of a DBAPI parameter set (or list of sets), lists expanded."""
+    if isinstance(parameters, dict):
+        for value in parameters.values():
+            yield from _flat(value)
+    elif isinstance(parameters, (list, tuple)):
+        for value in parameters:
+            yield from _flat(value)
+    else:
+        yield parameters
+
+
+class ReadBack:
+    """The values one revision's statements returned so far."""
+
+    def __init__(self) -> None:
+        self.revision: str | None = None
+        self._values: set[Any] = set()
+
+    def for_revision(self, revision: str | None) -> ReadBack:
+        if revision != self.revision:
+            self.revision, self._values = revision, set()
+        return self
+
+    def note(self, statement: str, cursor: Any, context: Any, *, returning: bool = False) -> None:
+        """Keep the values the statement returns (a read of the migration's own, or a write's
+        ``RETURNING``); the migration then gets the same rows from SQLAlchemy's buffer."""
+        if not returning and (_OWN_READ.match(statement) is None or _CATALOG.search(statement)):
+            return
+        for row in _read_ahead(cursor, context):
+            for value in row:
+                key = _key(value)
+                if key is not None:
+                    self._values.add(key)
+
+    def carried(self, statement: str, parameters: Any) -> Any:
+        """A value read back earlier that ``statement`` carries (see the module docstring), or None."""
+        if not self._values:
+            return None
+        for value in _flat(parameters):
+            key = _key(value)
+            if key is not None and key in self._values:
+                return value
+        for match in _QUOTED.finditer(statement):
+            text = match.group(1).replace("''", "'")
+            if len(text) >= _LONG and (text in self._values or text.lower() in self._values):
+                return text
+        return None
+
+
+def _read_ahead(cursor: Any, context: Any) -> Iterable[Any]:
+    """Up to :data:`_ROWS` rows of ``cursor``, read before SQLAlchemy builds the result, which then
+    serves them from a buffer before reading on from the cursor; nothing when that cannot be done
+    without changing what the migration gets (a server-side cursor, an executemany, a result
+    SQLAlchemy already reads its own way)."""
+    if context is None or getattr(cursor, "description", None) is None or context.executemany:
+        return ()
+    options = context.execution_options
+    if getattr(context, "_is_server_side", False) or options.get("stream_results") or options.get("yield_per"):
+        return ()
+    if context.cursor_fetch_strategy is not sa_cursor._DEFAULT_FETCH or context.execute_style is not ExecuteStyle.EXECUTE:
+        return ()
+    rows = list(cursor.fetchmany(_ROWS))
+    if len(rows) < _ROWS:  # all of them: the cursor is not read again
+        context.cursor_fetch_strategy = sa_cursor.FullyBufferedCursorFetchStrategy(cursor, None, rows)
+    else:
+        context.cursor_fetch_strategy = sa_cursor.BufferedRowCursorFetchStrategy(
+            cursor, options, initial_buffer=collections.deque(rows))
+    return rows

@@ -1,0 +1,1 @@
+"""An empty celery configuration (realworld/shims/bodhi/base_settings.py)."""

@@ -1,0 +1,1 @@
+RESTRICTION_TYPE_DATABASES = "databases"

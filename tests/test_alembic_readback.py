@@ -1,0 +1,144 @@
+"""A data revision whose later statements carry a value the database returned earlier in it.
+
+As prefect's work-queue migration: it inserts a row, reads back the id the database generated
+(a SELECT, or RETURNING), and passes that id to later statements. Rendered with the scratch
+run's literal, those statements would link to a row that does not exist elsewhere: they are
+named by revision in drill and import-alembic, never replayed, and the schema part of the
+revision is imported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from ledger.cli import main
+from ledger.integrations.alembic_import import import_alembic
+from ledger.project.config import Config
+from ledger.run import apply as runner
+from tests.alembic_histories import connected, hook_events, ledger_cli, run_alembic, write_env, write_history
+
+#: ids the database generates at random, so a replay on another database gets other ids
+TABLES = [
+    "bind = op.get_bind()",
+    "made = sa.text('gen_random_uuid()::text') if bind.dialect.name == 'postgresql'"
+    " else sa.text('(lower(hex(randomblob(16))))')",
+    "op.create_table('pool', sa.Column('id', sa.String(36), primary_key=True, server_default=made),"
+    " sa.Column('name', sa.String(40), nullable=False))",
+    "op.create_table('queue', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(40)),"
+    " sa.Column('pool_id', sa.String(36), sa.ForeignKey('pool.id')))",
+]
+
+READ_BACK = [
+    TABLES,
+    [
+        "bind = op.get_bind()",
+        "bind.execute(sa.text(\"INSERT INTO pool (name) VALUES ('default')\"))",
+        "pool_id = bind.execute(sa.text(\"SELECT id FROM pool WHERE name = 'default'\")).fetchone()[0]",
+        "bind.execute(sa.text(\"INSERT INTO queue (id, name, pool_id) VALUES (1, 'q', :p)\"), {'p': pool_id})",
+        "op.add_column('queue', sa.Column('priority', sa.Integer(), nullable=True))",
+        "other = bind.execute(sa.text(\"INSERT INTO pool (name) VALUES ('other') RETURNING id\")).scalar()",
+        "bind.execute(sa.text('UPDATE queue SET pool_id = :p WHERE id = 1'), {'p': other})",
+    ],
+    ["op.create_index('ix_queue_name', 'queue', ['name'])"],
+]
+
+
+def _dangling(url: str) -> list[tuple[object, ...]]:
+    with connected(url) as conn:
+        return [tuple(r) for r in conn.execute(sa.text(
+            "SELECT q.id, q.pool_id FROM queue q LEFT JOIN pool p ON p.id = q.pool_id"
+            " WHERE q.pool_id IS NOT NULL AND p.id IS NULL"))]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_import_names_a_revision_that_reuses_a_value_read_back_and_imports_its_schema_part(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, READ_BACK)
+    into = tmp_path / "imported"
+    args = ["import-alembic", str(folder), "--dialect", dialect, "--into", str(into)]
+    if dialect != "sqlite":
+        args += ["--scratch-url", database_factory(dialect)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    # named by revision, with what it reads back, in the command's output
+    assert "0002aa" in result.output and "read back" in result.output, result.output
+    second = next(into.glob("0002aa_*.py")).read_text(encoding="utf-8")
+    assert "add_column" in second, second  # the schema part is imported
+    assert "op.execute" not in second, second  # the data part is not replayed with the scratch ids
+    assert "not imported" in second, second
+
+    url = database_factory(dialect)
+    runner.apply(Config(project_dir=tmp_path, url=url, migrations=into))
+    assert _dangling(url) == []
+    with connected(url) as conn:
+        columns = [c["name"] for c in sa.inspect(conn).get_columns("queue")]
+        assert "priority" in columns and sa.inspect(conn).get_indexes("queue"), columns
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_the_hook_records_a_value_read_back_so_that_drill_names_the_revision(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, READ_BACK)
+    run_alembic(folder, url, "upgrade", "head")
+    with connected(url) as conn:  # the migration itself got its rows as without the hook
+        assert conn.execute(sa.text("SELECT p.name FROM queue q JOIN pool p ON p.id = q.pool_id")).scalar() == "other"
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert len(texts) == 4, texts
+    assert "cannot be rendered" not in texts[0] and "cannot be rendered" not in texts[2], texts
+    for text in (texts[1], texts[3]):  # the statements carrying a value read back
+        assert "cannot be rendered" in text and "read back" in text, texts
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    failures = json.loads(out)["failures"]
+    assert code != 0 and [f.split(",")[0] for f in failures] == ["revision 0002aa"], out
+    assert "read back" in failures[0], failures
+
+
+def test_a_value_read_back_but_not_used_leaves_the_data_statements_replayable(tmp_path: Path) -> None:
+    """Reading a row is not enough: only a later statement that carries a value read makes the revision unreplayable."""
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, [TABLES, [
+        "bind = op.get_bind()",
+        "bind.execute(sa.text(\"INSERT INTO pool (id, name) VALUES ('p1', 'default')\"))",
+        "assert bind.execute(sa.text('SELECT count(*) FROM pool')).scalar() == 1",
+        "bind.execute(sa.text(\"INSERT INTO queue (id, name, pool_id) VALUES (1, :n, 'p1')\"), {'n': 'q'})",
+    ]])
+    result = import_alembic(folder, "sqlite", tmp_path / "imported")
+    assert result.problems == () and result.not_replayed == (), result
+    second = next((tmp_path / "imported").glob("0002aa_*.py")).read_text(encoding="utf-8")
+    assert second.count("op.execute") == 2, second
+
+
+def test_the_migration_gets_every_row_of_what_it_reads_with_the_hook(tmp_path: Path, db_url: str) -> None:
+    """The hook reads a result's first rows ahead of the migration (to know what it read back); the
+    migration still gets every row, in order, however it fetches them."""
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [[
+        "t = op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()))",
+        "op.execute('INSERT INTO item (id, n) WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s"
+        " WHERE i < 51) SELECT (a.i - 1) * 51 + b.i, 0 FROM s a CROSS JOIN s b')",
+        "bind = op.get_bind()",
+        "assert [r[0] for r in bind.execute(sa.text('SELECT id FROM item ORDER BY id'))] == list(range(1, 2602))",
+        "result = bind.execute(sa.text('SELECT id FROM item ORDER BY id'))",
+        "assert result.fetchone()[0] == 1 and len(result.fetchmany(1500)) == 1500 and len(result.fetchall()) == 1100",
+        "assert bind.execute(sa.text('SELECT count(*) FROM item')).scalar() == 2601",
+        "bind.execute(sa.text('UPDATE item SET n = :n WHERE id = 5'), {'n': 99999})",
+    ]])
+    run_alembic(folder, db_url, "upgrade", "head")
+    texts = [e.op.sqltext for e in hook_events(db_url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    # 99999 is no value a SELECT returned (5, written in the text, is not a value passed on)
+    assert "cannot be rendered" not in texts[-1] and "99999" in texts[-1], texts[-1]

@@ -1,0 +1,106 @@
+"""``rollback --skip-irreversible`` over data revisions whose rows a reverse's constraint refuses.
+
+A revision loosens a constraint (drops a NOT NULL, a foreign key); a data revision after it
+writes rows that only the looser schema holds; rolling back both with --skip-irreversible marks
+the data revision undone (its rows stay) and then re-adds the constraint. The rows are counted
+in the live database before anything runs: the rollback is refused naming the revision, the
+constraint and the rows, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ledger.run.rollback import RollbackError, rollback
+from tests.builders import assert_live_equals_fold, events, one_error_line, project, rows
+from ledger.run.apply import apply
+
+from click.testing import CliRunner
+from ledger.cli import main
+
+LOOSENED = {
+    "0001": """
+        op.create_table("parent", sa.Column("id", sa.Integer, primary_key=True))
+        op.create_table(
+            "child",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("note", sa.String(20), nullable=False),
+            sa.Column("parent_id", sa.Integer, sa.ForeignKey("parent.id", name="fk_child_parent"), nullable=True),
+        )
+    """,
+    "0002": """
+        op.alter_column("child", "note", nullable=True, existing_type=sa.String(20))
+        op.drop_constraint("fk_child_parent", "child", type_="foreignkey")
+    """,
+    "0003": """
+        op.execute("INSERT INTO parent (id) VALUES (1)")
+        op.execute("INSERT INTO child (id, note, parent_id) VALUES (1, NULL, 1)")
+        op.execute("INSERT INTO child (id, note, parent_id) VALUES (2, 'x', 99)")
+    """,
+}
+
+
+def _cli(config, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, ["--url", config.url, "--config", str(config.source), *args])
+
+
+def test_a_reverse_whose_constraint_the_skipped_rows_violate_is_refused_before_anything_changes(
+    tmp_path: Path, db_url: str
+) -> None:
+    config = project(tmp_path, db_url, revisions=LOOSENED)
+    apply(config)
+    before = len(events(config))
+    result = _cli(config, "rollback", "--to", "0001", "--skip-irreversible")
+    assert result.exit_code == 1, result.output
+    line = one_error_line(result)
+    assert "revision 0002" in line and "child.note" in line and "NOT NULL" in line, line
+    assert "1 row" in line, line
+    assert len(events(config)) == before  # nothing was run or recorded
+    assert rows(config, "SELECT count(*) FROM child") == [(2,)]
+
+    # The way through the error names: fix the rows, then the same rollback runs.
+    rows(config, "UPDATE child SET note = 'n' WHERE note IS NULL")
+    result = _cli(config, "rollback", "--to", "0001", "--skip-irreversible")
+    assert result.exit_code == 1, result.output
+    line = one_error_line(result)
+    assert "revision 0002" in line and "fk_child_parent" in line and "1 row" in line, line
+    rows(config, "DELETE FROM child WHERE parent_id = 99")
+    result = _cli(config, "rollback", "--to", "0001", "--skip-irreversible")
+    assert result.exit_code == 0, result.output
+
+
+def test_the_check_counts_nothing_where_no_row_violates(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url, revisions={**LOOSENED, "0003": """
+        op.execute("INSERT INTO parent (id) VALUES (1)")
+        op.execute("INSERT INTO child (id, note, parent_id) VALUES (1, 'a', 1)")
+        op.execute("INSERT INTO child (id, note, parent_id) VALUES (2, 'b', NULL)")
+    """})
+    apply(config)
+    result = rollback(config, to="0001", skip_irreversible=True)
+    assert [r.revision for r in result.reverted] == ["0003", "0002"], result
+    assert rows(config, "SELECT count(*) FROM child") == [(2,)]  # what the data revision wrote stays
+    assert_live_equals_fold(config)  # NOT NULL and the foreign key are back
+
+
+def test_a_unique_key_the_rows_break_is_named_with_the_rows(tmp_path: Path, db_url: str) -> None:
+    config = project(tmp_path, db_url, revisions={
+        "0001": """
+            op.create_table("item", sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.String(10)))
+            op.create_unique_constraint("uq_item_code", "item", ["code"])
+        """,
+        "0002": """
+            op.drop_constraint("uq_item_code", "item", type_="unique")
+        """,
+        "0003": """
+            op.execute("INSERT INTO item (id, code) VALUES (1, 'a'), (2, 'a'), (3, 'b'), (4, NULL), (5, NULL)")
+        """,
+    })
+    apply(config)
+    before = len(events(config))
+    with pytest.raises(RollbackError) as raised:
+        rollback(config, to="0001", skip_irreversible=True)
+    assert "revision 0002" in str(raised.value) and "uq_item_code" in str(raised.value), raised.value
+    assert "2 rows of item" in str(raised.value), raised.value
+    assert len(events(config)) == before
