@@ -46,7 +46,7 @@ def test_a_batch_rebuild_no_list_of_ops_follows_is_recorded_for_a_re_sync(
 
     def no_list_for_the_rebuild(self: FollowsLive, table: Any, *args: Any, **kw: Any) -> Any:
         caller = sys._getframe(1).f_code.co_name
-        if caller in ("_rebuilt_as_held", "_resync"):
+        if caller in ("_follow_rebuilt", "_resync"):
             rebuilds.append(table)
             return None  # the read-back after the rebuild (and the revision's re-sync): no list of ops leads there
         return follow(self, table, *args, **kw)

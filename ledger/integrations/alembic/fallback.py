@@ -95,6 +95,11 @@ class FollowsLive:
             return None
         return ops
 
+    def _follow_rebuilt(self, schema: str | None, table: str) -> list[MigrateOperation] | None:
+        """``_follow_live`` of a table a batch rebuild made: [] without reading it back where the
+        database holds the fold's table as the ledger writes it (SQLite keeps the text)."""
+        return [] if self._held_as_written(schema, table) else self._follow_live((schema, table))
+
     def _held_as_written(self, schema: str | None, table: str) -> bool:
         """Whether the database holds the fold's ``table`` as the ledger's own DDL writes it (SQLite
         keeps the text): then a read-back would find nothing to record."""
