@@ -574,7 +574,7 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
             imports="\n".join(sorted(imports)),
             revision=revision.revision,
             down_revision=previous,
-            body="".join(statements) or "    pass\n",
+            body="".join(statements) + ("" if rendered else "    pass\n"),  # comments alone are no body
         )
         name = f"{revision.revision}_{slug(message)}.py"
         texts.append((name, text))
