@@ -34,6 +34,11 @@ __all__ = [
 ]
 
 
+def _checks(value: Any) -> tuple[CheckSpec, ...]:
+    # A Python function, not ``tuple``: attrs reads a converter's signature (see ops.column._ops).
+    return tuple(value)
+
+
 def _full(name: str, schema: str | None) -> str:
     return f"{schema}.{name}" if schema else name
 
@@ -265,26 +270,45 @@ class CreateForeignKeyOp(AddConstraintOp):
 @op_type("create_check_constraint")
 @attrs.frozen
 class CreateCheckConstraintOp(AddConstraintOp):
-    """Add a check constraint."""
+    """Add a check constraint; with ``repeated``, more CHECKs of its name, as one group.
+
+    SQLite holds CHECKs of one name on a table (Alembic's batch rebuilds make them); where the
+    fold's rule allows it (``ops.names.repeatable``) the op makes them all, the drop of the name
+    drops them all, and the reverse of that drop makes them all again.
+    """
 
     spec_class = CheckSpec
 
     table_name: str
     constraint: CheckSpec
     schema: str | None = None
+    #: the further CHECKs of ``constraint``'s name made with it
+    repeated: tuple[CheckSpec, ...] = attrs.field(default=(), kw_only=True, converter=_checks)
 
     @property
     def condition(self) -> str:
         return self.constraint.sqltext
 
+    def apply(self, state: SchemaState) -> SchemaState:
+        return state.with_constraint(self.table_name, self.constraint, self.schema, repeated=self.repeated)
+
     def describe(self) -> str:
-        return f"add check constraint {self.constraint.name} on {_full(self.table_name, self.schema)}: {self.condition}"
+        more = (f" (and {len(self.repeated)} more of that name: {'; '.join(c.sqltext for c in self.repeated)})"
+                if self.repeated else "")
+        return (f"add check constraint {self.constraint.name} on {_full(self.table_name, self.schema)}: "
+                f"{self.condition}{more}")
 
     @classmethod
     def create_check_constraint(cls, operations: AbstractOperations, constraint_name: str | None, table_name: str,
-                                condition: Any, *, schema: str | None = None, **_kw: Any) -> Any:
-        """Add a check constraint: ``op.create_check_constraint("ck_price", "product", "price >= 0")``."""
-        return _invoke(operations, cls, table_name, CheckSpec(constraint_name, sql_text(condition)), schema)
+                                condition: Any, *, schema: str | None = None, repeated: Sequence[Any] = (),
+                                **_kw: Any) -> Any:
+        """Add a check constraint: ``op.create_check_constraint("ck_price", "product", "price >= 0")``;
+        ``repeated``: the conditions of more CHECKs of that name, made with it (on SQLite only)."""
+        if not repeated:
+            return _invoke(operations, cls, table_name, CheckSpec(constraint_name, sql_text(condition)), schema)
+        first = named(CheckSpec(constraint_name, sql_text(condition)), table_name, operations.naming_convention)
+        more = tuple(CheckSpec(first.name, sql_text(c)) for c in repeated)
+        return operations.invoke(cls(table_name, first, schema=schema, repeated=more))
 
     @classmethod
     def batch_create_check_constraint(cls, operations: BatchOperations, constraint_name: str | None,
@@ -353,7 +377,13 @@ class DropConstraintOp(MigrateOperation):
             )
         add_class = {PrimaryKeySpec: CreatePrimaryKeyOp, UniqueSpec: CreateUniqueConstraintOp,
                      ForeignKeySpec: CreateForeignKeyOp, CheckSpec: CreateCheckConstraintOp}[type(spec)]
-        add = add_class(self.table_name, spec, schema=self.schema)  # type: ignore[arg-type]
+        add: AddConstraintOp
+        if isinstance(spec, CheckSpec):
+            # every CHECK of the name goes (SQLite holds more than one), and its reverse makes them all
+            group = [c for c in table.checks if c.name == self.constraint_name]
+            add = CreateCheckConstraintOp(self.table_name, group[0], schema=self.schema, repeated=tuple(group[1:]))
+        else:
+            add = add_class(self.table_name, spec, schema=self.schema)  # type: ignore[arg-type]
         return attrs.evolve(self, type_=spec.constraint_type, _reverse=add)
 
     def apply(self, state: SchemaState) -> SchemaState:

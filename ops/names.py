@@ -12,7 +12,11 @@ A rule is a tuple of namespaces, each ``(scope, kinds)``: ``scope`` is ``"schema
 ``"table"``, ``kinds`` the kinds of item sharing it (``index``, ``unique``, ``primary``,
 ``foreignkey``, ``check``). At most one namespace is per schema. Whatever the rule, the fold
 itself needs a table's constraint names to differ and its index names to differ (it finds them
-by name), so those two namespaces per table are always kept.
+by name), so those two namespaces per table are always kept, with one exception a rule can name:
+``("repeat", kinds)`` lets items of those kinds share a name on one table with items of their own
+kind (SQLite keeps two CHECKs of one name, which Alembic's batch rebuilds make). The fold holds
+the items of one such name as one group, made together and dropped together by that name, so it
+still finds them by name.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any
 
 from .base import InvalidOperationError
 
-__all__ = ["ANY_DATABASE", "KINDS", "ONE_PER_SCHEMA", "NamesPer", "kind_of", "name_rule"]
+__all__ = ["ANY_DATABASE", "KINDS", "ONE_PER_SCHEMA", "NamesPer", "kind_of", "name_rule", "repeatable"]
 
 #: The kinds of named item in a table.
 KINDS = ("check", "foreignkey", "index", "primary", "unique")
@@ -34,10 +38,11 @@ NamesPer = tuple[tuple[str, tuple[str, ...]], ...]
 #: that belongs to no database, and the strictest of the supported databases' rules together.
 ONE_PER_SCHEMA: NamesPer = (("schema", KINDS),)
 
-#: Names kept apart only as the fold needs (within a table): what every database keeps apart.
-#: For a fold that reads a ledger whose events already ran on their database (a ledger file,
-#: whose database is unknown; a report), not for planning what is still to run.
-ANY_DATABASE: NamesPer = ()
+#: Names kept apart only as the fold needs (within a table, CHECKs of one name held as SQLite
+#: holds them): what every database keeps apart. For a fold that reads a ledger whose events
+#: already ran on their database (a ledger file, whose database is unknown; a report), not for
+#: planning what is still to run.
+ANY_DATABASE: NamesPer = (("repeat", ("check",)),)
 
 
 def kind_of(item: Any) -> str:
@@ -60,12 +65,22 @@ def name_rule(names_per: NamesPer) -> tuple[frozenset[str], dict[str, frozenset[
         unknown = set(kinds) - set(KINDS)
         if unknown:
             raise InvalidOperationError(f"unknown kinds {sorted(unknown)} in name namespace {entry!r}")
+        if scope == "repeat":
+            continue  # a permission, not a namespace: see ``repeatable``
         if scope == "schema":
             if schema:
                 raise InvalidOperationError("a name rule has at most one namespace per schema")
             schema = frozenset(kinds)
         elif scope != "table":
-            raise InvalidOperationError(f"a name namespace is per schema or per table, not {scope!r}")
+            raise InvalidOperationError(f"a name namespace is per schema, per table or repeat, not {scope!r}")
         groups.append(frozenset(kinds))
     clashes = {kind: frozenset().union(*(g for g in groups if kind in g)) for kind in KINDS}
     return schema, clashes
+
+
+@functools.lru_cache(maxsize=64)
+def repeatable(names_per: NamesPer) -> frozenset[str]:
+    """The kinds whose items may share a name on one table with items of their own kind under
+    ``names_per`` (its ``("repeat", kinds)`` entries): none unless the database allows it."""
+    name_rule(names_per)  # a malformed rule is refused as the state refuses it
+    return frozenset().union(*(frozenset(kinds) for scope, kinds in names_per if scope == "repeat"))

@@ -58,6 +58,7 @@ __all__ = [
     "TableSpec",
     "TypeSpec",
     "UniqueSpec",
+    "by_name",
     "conventional_name",
     "held_unnamed",
     "register_type",
@@ -215,7 +216,9 @@ class ColumnSpec:
 # ---------------------------------------------------------------------------------------------
 
 
-def _by_name(items: Iterable[Any]) -> tuple[Any, ...]:
+def by_name(items: Iterable[Any]) -> tuple[Any, ...]:
+    """``items`` (constraints or indexes) in a table's order: by name, items of one name (SQLite's
+    CHECKs) by what they are."""
     items = items if type(items) is tuple else tuple(items)
     if len(items) < 2:
         return items
@@ -237,10 +240,10 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     schema: str | None = None
     primary_key: PrimaryKeySpec | None = None
-    foreign_keys: tuple[ForeignKeySpec, ...] = attrs.field(default=(), converter=_by_name)
-    uniques: tuple[UniqueSpec, ...] = attrs.field(default=(), converter=_by_name)
-    checks: tuple[CheckSpec, ...] = attrs.field(default=(), converter=_by_name)
-    indexes: tuple[IndexSpec, ...] = attrs.field(default=(), converter=_by_name)
+    foreign_keys: tuple[ForeignKeySpec, ...] = attrs.field(default=(), converter=by_name)
+    uniques: tuple[UniqueSpec, ...] = attrs.field(default=(), converter=by_name)
+    checks: tuple[CheckSpec, ...] = attrs.field(default=(), converter=by_name)
+    indexes: tuple[IndexSpec, ...] = attrs.field(default=(), converter=by_name)
     comment: str | None = None
     #: the table's options as its database holds them, sorted by key: on MySQL/MariaDB its
     #: character set and collation (``mysql_charset``, ``mysql_collate``); none where the table

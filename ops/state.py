@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from .base import InvalidOperationError
 from .frozenmap import FrozenMap, frozen_map
-from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule
+from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule, repeatable
 from .specs import (
     CheckSpec,
     ColumnSpec,
@@ -20,6 +20,7 @@ from .specs import (
     PrimaryKeySpec,
     TableSpec,
     UniqueSpec,
+    by_name,
     table_spec,
 )
 from .tableparts import (
@@ -327,8 +328,11 @@ class SchemaState:
             if name in fk.columns or (fk.referent_table == spec.name and fk_referent_schema(fk, spec) == spec.schema
                                       and name in fk.referent_columns):
                 drops.append(DropConstraintOp(fk.name or "", spec.name, type_="foreignkey", schema=schema))
+        checks: set[str | None] = set()  # CHECKs of one name go as one (SQLite holds such groups)
         for check in spec.checks:
-            if f"check constraint {check.name}" in text_users or name in check.column_names:
+            if (f"check constraint {check.name}" in text_users or name in check.column_names) \
+                    and check.name not in checks:
+                checks.add(check.name)
                 drops.append(DropConstraintOp(check.name or "", spec.name, type_="check", schema=schema))
         for unique in spec.uniques:
             if name in unique.columns:
@@ -391,7 +395,11 @@ class SchemaState:
         state._check_table(spec)
         return state
 
-    def with_constraint(self, table: str, constraint: ConstraintSpec, schema: str | None = None) -> SchemaState:
+    def with_constraint(self, table: str, constraint: ConstraintSpec, schema: str | None = None, *,
+                        repeated: tuple[CheckSpec, ...] = ()) -> SchemaState:
+        """The state with ``constraint`` on ``table``, under a name no other item of the table it
+        must differ from has. ``repeated``: more CHECKs of the CHECK ``constraint``'s name, made with
+        it as one group, where the state's rule lets CHECK names repeat (``ops.names.repeatable``)."""
         spec = self.table(table, schema)
         if constraint.name is None:
             raise InvalidOperationError(f"a constraint on {table_where(table, schema)} needs a name")
@@ -399,7 +407,9 @@ class SchemaState:
             raise InvalidOperationError(f"unknown constraint {constraint!r}")
         self._check_name(spec, constraint)
         pk, fks, uniques, checks = spec.primary_key, spec.foreign_keys, spec.uniques, spec.checks
-        if isinstance(constraint, PrimaryKeySpec):
+        if repeated:
+            checks = self._grouped(spec, (constraint, *repeated))  # type: ignore[arg-type]
+        elif isinstance(constraint, PrimaryKeySpec):
             if pk is not None:
                 raise InvalidOperationError(f"table {spec.fullname} already has primary key {pk.name}")
             pk = constraint
@@ -411,9 +421,19 @@ class SchemaState:
             checks = with_inserted(checks, constraint)
         changed = table_spec(spec.name, spec.columns, spec.schema, pk, fks, uniques, checks, spec.indexes, spec.comment,
                              spec.dialect_options)
-        return self._put(changed, self._with_name(spec, constraint), constraint)
+        return self._put(changed, self._with_name(spec, constraint), constraint, *repeated)
+
+    def _grouped(self, spec: TableSpec, group: tuple[CheckSpec, ...]) -> tuple[CheckSpec, ...]:
+        """``spec``'s CHECKs with ``group``, CHECKs of one name that the state's rule must let repeat."""
+        name = group[0].name
+        if "check" not in repeatable(self.names_per) or not all(isinstance(c, CheckSpec) and c.name == name
+                                                                for c in group):
+            raise InvalidOperationError(f"table {spec.fullname} cannot hold {len(group)} CHECK constraints named "
+                                        f"{name}: its database keeps constraint names apart")
+        return by_name(spec.checks + group)
 
     def without_constraint(self, table: str, name: str, schema: str | None = None) -> SchemaState:
+        """The state without the constraint ``name`` of ``table`` (every CHECK of a group of that name)."""
         spec = self.table(table, schema)
         constraint = spec.constraint(name)
         if constraint is None:
@@ -529,13 +549,15 @@ class SchemaState:
 
     def _check_names(self, table: TableSpec) -> None:
         per_schema, clashes = name_rule(self.names_per)
+        repeats = repeatable(self.names_per)
         seen: list[Any] = []
         for item in table.constraints + table.indexes:
             if item.name is None:
                 raise InvalidOperationError(f"every constraint and index of {table.fullname} needs a name")
             kind = kind_of(item)
             if (kind in per_schema and (table.schema, item.name) in self._names) or any(
-                other.name == item.name and kind_of(other) in clashes[kind] for other in seen
+                other.name == item.name and kind_of(other) in clashes[kind]
+                and not (kind in repeats and kind_of(other) == kind) for other in seen
             ):
                 raise InvalidOperationError(
                     f"name {item.name} on {table.fullname} is already used by a constraint or index"

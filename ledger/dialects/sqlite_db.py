@@ -117,8 +117,10 @@ class SQLite(Database):
     locks_per_transaction = True
     rebuilds_batches = True
     #: index names per database; constraint names are not checked at all (the fold keeps them
-    #: apart per table: it finds them by name)
-    names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")))
+    #: apart per table: it finds them by name), and CHECKs of one name, which Alembic's batch
+    #: rebuilds make, are held as one group (``ops.names``)
+    names_per = (("schema", ("index",)), ("table", ("check", "foreignkey", "primary", "unique")),
+                 ("repeat", ("check",)))
     # SQLite checks a foreign key's parent key only when rows change ("foreign key mismatch")
     referents = "any"
     keeps_unnamed_constraints = True

@@ -21,7 +21,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from ops import OP_TYPES, LedgerFormatError, MigrateOperation, RegistrationError, UnknownTypeError
 from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
-from ops.constraint import AddConstraintOp
+from ops.constraint import AddConstraintOp, CreateCheckConstraintOp
 from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, registered_type
 
 __all__ = [
@@ -498,6 +498,8 @@ _OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
     AddColumnOp: ("insert_before", "_then"),
     AlterColumnOp: ("postgresql_using", "modify_autoincrement", "existing_autoincrement"),
     DropColumnOp: ("_before", "_dependents"),
+    # the CHECKs of one name that SQLite holds, made as one group
+    CreateCheckConstraintOp: ("repeated",),
     # a constraint its database keeps without a name; SQLite's AUTOINCREMENT on a primary key
     PrimaryKeySpec: ("unnamed", "autoincrement"),
     UniqueSpec: ("unnamed",),

@@ -269,7 +269,9 @@ class _Planner:
         if isinstance(item, ForeignKeySpec):
             return self._fk_stays(key, item)
         if isinstance(item, CheckSpec):
-            return item in plan.new.checks and not plan.check_uses_dropped(item)
+            # CHECKs of one name (SQLite's) stay or go together: the drop of the name drops them all
+            return _group(plan.old.checks, item.name) == _group(plan.new.checks, item.name) and not any(
+                plan.check_uses_dropped(check) for check in _group(plan.old.checks, item.name))
         return self._key_stays(key, item)
 
     def _fk_stays(self, key: TableKey, fk: ForeignKeySpec) -> bool:
@@ -331,7 +333,7 @@ class _Planner:
                 if not self._item_stays(key, index):
                     self.emit(DropIndexOp(index.name, table.name, schema=table.schema))  # type: ignore[arg-type]
             for item in table.checks + table.uniques + ((table.primary_key,) if table.primary_key else ()):
-                if not self._item_stays(key, item):
+                if not self._item_stays(key, item) and self.state.tables[key].constraint(item.name) is not None:  # type: ignore[arg-type]
                     self.emit(DropConstraintOp(item.name, table.name, schema=table.schema))  # type: ignore[arg-type]
 
     def change_columns(self) -> None:
@@ -380,9 +382,10 @@ class _Planner:
             for unique in new.uniques:
                 if unique not in current.uniques:
                     self.emit(CreateUniqueConstraintOp(name, unique, schema=schema))
-            for check in new.checks:
-                if check not in current.checks:
-                    self.emit(CreateCheckConstraintOp(name, check, schema=schema))
+            for check_name in dict.fromkeys(c.name for c in new.checks):
+                group = _group(new.checks, check_name)
+                if group != _group(current.checks, check_name):
+                    self.emit(CreateCheckConstraintOp(name, group[0], schema=schema, repeated=group[1:]))
             for index in new.indexes:
                 if index not in current.indexes:
                     self.emit(CreateIndexOp(name, index, schema=schema))
@@ -411,6 +414,11 @@ class _Planner:
             for fk in new.foreign_keys:
                 if fk not in current.foreign_keys:
                     self.emit(CreateForeignKeyOp(new.name, fk, schema=new.schema))
+
+
+def _group(checks: tuple[CheckSpec, ...], name: str | None) -> tuple[CheckSpec, ...]:
+    """The CHECKs named ``name`` among ``checks`` (more than one where SQLite holds them)."""
+    return tuple(c for c in checks if c.name == name)
 
 
 def _alter(table: str, schema: str | None, old: ColumnSpec, new: ColumnSpec) -> AlterColumnOp | None:

@@ -368,8 +368,10 @@ def _create_foreign_key(op: CreateForeignKeyOp, imports: _Imports) -> str:
 @python_renderer(CreateCheckConstraintOp)
 def _create_check(op: CreateCheckConstraintOp, imports: _Imports) -> str:
     c = op.constraint
+    # the CHECKs of one name that SQLite holds, made together
+    repeated = [("repeated", "[" + ", ".join(_str(r.sqltext) for r in op.repeated) + "]")] if op.repeated else []
     return _call("op.create_check_constraint", [_lit(c.name), _str(op.table_name), _str(c.sqltext)],
-                 _schema_kw(op.schema))
+                 _schema_kw(op.schema) + repeated)
 
 
 @python_renderer(DropConstraintOp)

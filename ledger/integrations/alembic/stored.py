@@ -263,11 +263,15 @@ class RecordsStored:
         return kept if kept.has_changes() else None
 
     def _lost_type_checks(self, schema: str | None, table: str) -> None:
-        """Record the columns whose type's own CHECK a batch rebuild lost.
+        """Record the columns whose type's own CHECK a batch rebuild lost, or made more than once.
 
         Alembic makes the table again from its reflection: a ``Boolean``/``Enum`` made with
         ``create_constraint`` comes back without it, and without its CHECK. Each such column is
-        recorded as that type without ``create_constraint``, which the database now holds.
+        recorded as that type without ``create_constraint``, which the database now holds. So is a
+        column whose type's CHECK the table now holds more than once under the type's name (the
+        column made again as that type, ``reflect_args``, next to its CHECK the rebuild kept): the
+        table read back then records those CHECKs as CHECKs of their own, where the database
+        holds CHECKs of one name (SQLite).
         """
         if self.state is None or not self.state.has_table(table, schema):
             return
@@ -283,13 +287,15 @@ class RecordsStored:
             # the type's own CHECK is there under the type's name: one of that text under another
             # name (a naming convention's, another type's) is recorded as a CHECK of its own
             name = implied_name(column)
-            if any(text == check and is_implied_name(name, held_name, self._database.stored_name)
-                   for held_name, text in live):
+            held = sum(text == check and is_implied_name(name, held_name, self._database.stored_name)
+                       for held_name, text in live)
+            if held == 1 or (held and name is None):
                 continue
+            how = "with its type's CHECK more than once" if held else "without its type's CHECK"
             op = self.state.complete(lops.AlterColumnOp(table, column.name, schema=schema,
                                                         modify_type=without_constraint(column.type)))
             self._apply(op, None, self._message(
-                f"{ADJUSTED} the batch rebuild of {table} made column {column.name} again without its type's CHECK"))
+                f"{ADJUSTED} the batch rebuild of {table} made column {column.name} again {how}"))
 
     def _kept_type(self, op: lops.AlterColumnOp, origin: str | None) -> None:
         """Record the type the database kept: ``ALTER COLUMN ... TYPE name`` of a named ENUM
