@@ -36,6 +36,9 @@ def run() -> None:
         signal.signal(signal.SIGINT, _on_sigint)
     except ValueError:  # not the main thread: the default handling stays
         pass
+    from ledger.support.gcpause import starting
+
+    starting()  # the collector off while the command loads (the connection turns it on again)
     try:
         from ledger.cli.app import main  # the group: it imports the module of the command it runs
     except KeyboardInterrupt:

@@ -149,3 +149,29 @@ def test_a_lazy_pattern_is_the_pattern_it_stands_for() -> None:
     assert pattern.sub(r"\2", "a=1, b = 2") == "1, 2"
     assert [m.group(1) for m in pattern.finditer("a=1 b=2")] == ["a", "b"]
     assert pattern.flags == re.compile(pattern.pattern, re.I).flags
+
+
+def test_collector_off_for_start_up_and_on_for_the_run() -> None:
+    """The command line turns the cyclic collector off while it loads and on again, with what
+    start-up made frozen, once the connection is open; a caller that keeps it off keeps it off."""
+    import gc
+
+    from ledger.storage.session import connect
+    from ledger.support import gcpause
+
+    assert gc.isenabled()
+    gcpause.starting()
+    try:
+        assert not gc.isenabled()
+        with connect("sqlite://") as conn:
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+            conn.exec_driver_sql("SELECT 1")
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    gc.disable()  # a caller's own pause: connecting leaves it alone
+    try:
+        with connect("sqlite://"):
+            assert not gc.isenabled()
+    finally:
+        gc.enable()

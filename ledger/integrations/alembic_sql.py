@@ -213,7 +213,7 @@ _PARENTHESES = lazy(r"\([^()]*\)")
 #: SQLite's expression indexes, MySQL's unique indexes are read with them)
 INDEXES = frozenset({"indexes"})
 _CREATE_INDEX = lazy(
-    rf"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}\s+ON\s", re.I | re.S)
+    rf"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?P<index>{_NAME})\s+ON\s", re.I | re.S)
 _DROP_INDEX = lazy(
     rf"DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?(?P<index>{_NAME}(?:\s*\.\s*{_NAME})?)\s*"
     r"(?:RESTRICT\s*)?;?\s*$", re.I | re.S)
@@ -230,6 +230,15 @@ def dropped_index(statement: str) -> tuple[str | None, str] | None:
         return None
     parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("index"))]
     return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+
+
+def created_index(statement: str) -> str | None:
+    """The name (as written) of the one index a ``CREATE [UNIQUE] INDEX name ON ...`` makes; None
+    for anything else."""
+    if len(statements_in(statement)) != 1:
+        return None
+    match = _CREATE_INDEX.match(statement[_skip_leading(statement):])
+    return None if match is None else match.group("index")
 
 
 def changed_parts(statement: str) -> frozenset[str] | None:

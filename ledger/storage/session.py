@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from ledger import dialects
 from ledger.storage.db import READS_ONLY, DatabaseError, create_engine, dialect_of
 from ledger.storage.store import LedgerStore, LockTimeout
+from ledger.support.gcpause import started
 
 __all__ = [
     "connect",
@@ -80,6 +81,7 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
             conn = engine.connect()
         except sa.exc.DBAPIError as exc:
             raise DatabaseError(f"cannot connect to {safe_url(url)}: {db_message(exc)}{_why_not(engine)}") from None
+        started()  # the command's start-up is over (ledger.support.gcpause)
         with conn:
             if reads_only:
                 conn.execution_options(**{READS_ONLY: True})

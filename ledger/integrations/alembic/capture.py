@@ -26,6 +26,7 @@ from ledger.integrations.alembic_sql import (
     changes_no_table,
     changes_only_held,
     classify,
+    created_index,
     dropped_index,
     names_no_changed_table,
     render_statements,
@@ -247,6 +248,9 @@ class Captures:
         note = "the fold cannot follow it: verify --live shows the difference"
         if item.category == SCHEMA and (self._renamed(text, item, origin) or self._dropped(text, item, origin)):
             return
+        if item.category == SCHEMA and self._on_view(table):
+            self._record_on_view(text, item, origin, table)  # type: ignore[arg-type]
+            return
         parts = changed_parts(text) if item.category == SCHEMA else None
         if table is None and parts is not None:
             table = self._holding_index(dropped_index(text))
@@ -366,6 +370,31 @@ class Captures:
                 schema is not None and schema.lower() == default.lower() for schema, _ in self.state.tables):
             return found
         return (None, *found[1:])  # type: ignore[return-value]
+
+    def _on_view(self, table: tuple[str | None, str] | None) -> bool:
+        """Whether ``table``, a name the fold holds no table by, is a view or a materialized view of
+        the database: what a statement does to it (an index on a materialized view) the fold holds
+        nothing of, as of the view itself."""
+        assert self.state is not None
+        if table is None or self.state.has_table(table[1], table[0]):
+            return False
+        with self._quiet():
+            inspector = sa.inspect(self.conn)
+            names = list(inspector.get_view_names(schema=table[0]))
+            try:
+                names += inspector.get_materialized_view_names(schema=table[0])
+            except NotImplementedError:
+                pass
+        return table[1].casefold() in {name.casefold() for name in names}
+
+    def _record_on_view(self, text: str, item: Captured, origin: str | None, table: tuple[str | None, str]) -> None:
+        """Record a statement on a view as SQL the fold does not model, with its reverse where known
+        (an index made on it is dropped; the view's own reverse drops the view)."""
+        index = created_index(text)
+        reverse = None if index is None else self._database.drop_object_sql(
+            "INDEX", index if table[0] is None or "." in index else f"{table[0]}.{index}")
+        self._record_statement(text, item, origin, None, reverse=reverse,
+                               note=f"on view {table[1]}, which the fold does not hold")
 
     def _holding_index(self, index: tuple[str | None, str] | None) -> tuple[str | None, str] | None:
         """``(schema, table)`` of the one table of the fold that holds an index (or a unique

@@ -21,6 +21,9 @@ from ledger.integrations.alembic.capture import Captured
 class FollowsLive:
     """Records what the database holds where an operation cannot be recorded as converted."""
 
+    #: the database's DDL generator (made when first needed)
+    _generator: Any = None
+
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
                      among: Collection[str] | None = None) -> list[MigrateOperation] | None:
@@ -92,6 +95,22 @@ class FollowsLive:
             return None
         return ops
 
+    def _follow_rebuilt(self, schema: str | None, table: str) -> list[MigrateOperation] | None:
+        """``_follow_live`` of a table a batch rebuild made: [] without reading it back where the
+        database holds the fold's table as the ledger writes it (SQLite keeps the text)."""
+        return [] if self._held_as_written(schema, table) else self._follow_live((schema, table))
+
+    def _held_as_written(self, schema: str | None, table: str) -> bool:
+        """Whether the database holds the fold's ``table`` as the ledger's own DDL writes it (SQLite
+        keeps the text): then a read-back would find nothing to record."""
+        assert self.state is not None
+        if not self.state.has_table(table, schema):
+            return False
+        if self._generator is None:
+            self._generator = dialects.generator(self.dialect, self.conn)
+        with self._quiet():
+            return self._generator.holds_as_written(self.conn, self.state, self.state.table(table, schema))
+
     def _after_dropped_constraint(self, table: tuple[str | None, str]) -> list[MigrateOperation] | None:
         """The ops of an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action
         (``alembic_sql.drops_one_constraint``), from the names of the constraints ``t`` holds now:
@@ -149,6 +168,11 @@ class FollowsLive:
         ops: list[MigrateOperation] | None = None
         unknown = table is not None and not self.state.has_table(table[1], table[0]) and not what.startswith(
             "alembic CreateTableOp")
+        if unknown and self._on_view(table):
+            for item in captured:  # an op on a view (an index on a materialized view): SQL the fold does not model
+                for text in item.texts:
+                    self._record_on_view(text, item, origin, table)  # type: ignore[arg-type]
+            return
         if not unknown:
             try:
                 ops = self._follow_live(table)
