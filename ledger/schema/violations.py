@@ -5,11 +5,12 @@ constraint or unique index. When rows written since (by the application, or by a
 revision that ``--skip-irreversible`` marks undone without undoing what it wrote) do not hold
 to it, the database refuses that statement half way through the run: earlier revisions are
 rolled back already, and on MariaDB/MySQL a reverse has run and its intent is in doubt. So
-each such op of the plan is looked up in the live database first, as :mod:`ledger.schema.dataloss`
-counts the data a plan drops: the NULLs of a column made NOT NULL, the rows whose key has no
-referenced row, the rows sharing a unique key. Tables and columns that the same run creates
-first hold nothing yet and are not counted; renames within the run are followed back to the
-names the database has now.
+each such op of the plan is looked up in the live database first, as
+:mod:`ledger.schema.dataloss` counts the data a plan drops: the NULLs of a column made NOT
+NULL, the rows whose key has no referenced row, the rows sharing a unique key (in one
+``SELECT`` per :data:`CHUNK` counts). Tables and columns that the same run creates first hold
+nothing yet and are not counted; renames within the run are followed back to the names the
+database has now.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ops import (
     SchemaState,
 )
 
-from ledger.schema.dataloss import TableKey, _full, _Origins, _quote
+from ledger.schema.dataloss import CHUNK, TableKey, _full, _Origins, _quote
 
 __all__ = ["ConstraintRefused", "Violation", "violations"]
 
@@ -117,13 +118,16 @@ def violations(conn: sa.Connection, start: SchemaState,
     """The constraints ``steps`` add (each a completed op, the state before it, and where it is in
     the plan) that rows of the live database, whose schema is ``start``, break; only those with rows."""
     origins = _Origins(start)
-    found: list[Violation] = []
+    checks: list[tuple[Violation, str]] = []
     for op, before, where in steps:
         check = _check(conn, op, before, origins)
         if check is not None:
             table, constraint, query = check
-            count = int(conn.exec_driver_sql(query).scalar() or 0)
-            if count:
-                found.append(Violation(table, constraint, count, where))
+            checks.append((Violation(table, constraint, 0, where), query))
         origins.follow(op)
+    found: list[Violation] = []
+    for at in range(0, len(checks), CHUNK):  # CHUNK counts to a round trip, as dataloss counts
+        chunk = checks[at:at + CHUNK]
+        row = conn.exec_driver_sql("SELECT " + ", ".join(f"({query})" for _v, query in chunk)).one()
+        found += [attrs.evolve(v, rows=int(n or 0)) for (v, _q), n in zip(chunk, row) if n]
     return found
