@@ -159,6 +159,11 @@ class DDLGenerator:
             state = state.apply(op)
         return statements
 
+    def holds_as_written(self, conn: sa.Connection, state: SchemaState, spec: TableSpec) -> bool:
+        """Whether the database holds ``spec``'s table as this generator writes it, told from the
+        text it keeps (SQLite); False where the database keeps no such text."""
+        return False
+
     # -- helpers -------------------------------------------------------------------------------
 
     def compile(self, element: Any) -> str:

@@ -408,6 +408,31 @@ class SQLiteGenerator(DDLGenerator):
                 "before the transaction begins"
             )
 
+    def holds_as_written(self, conn: sa.Connection, state: SchemaState, spec: TableSpec) -> bool:
+        """Whether SQLite holds ``spec``'s table (in ``state``) as the SQL this generator writes for it:
+        the ``CREATE TABLE`` text SQLite keeps equals the one written (its constraints in any order,
+        its name quoted or not, as a rename leaves it), and its ``CREATE INDEX`` texts those written.
+
+        SQLite keeps a table as the SQL that made it, so the same text is the same table: reading it
+        back would give what reading the table the ledger makes gives. False where unsure.
+        """
+        if spec.schema is not None or spec.dialect_options or conn.connection.driver_connection is None:
+            return False
+        try:
+            table = self._create_temporary(state, spec, spec.name)
+            indexes = sorted(self.index_sql(state, spec, i) for i in spec.indexes)
+        except (LedgerError, sa.exc.SQLAlchemyError, LookupError, ValueError):
+            return False
+        rows = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "SELECT type, sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL AND type IN ('table', 'index') "
+            "UNION ALL SELECT 'temp', NULL FROM sqlite_temp_master WHERE tbl_name = ?1", (spec.name,)).fetchall()
+        tables = [str(sql) for kind, sql in rows if kind == "table"]
+        if len(tables) != 1 or any(kind == "temp" for kind, _ in rows):
+            return False
+        if sorted(str(sql) for kind, sql in rows if kind == "index") != indexes:
+            return False
+        return _same_table_sql(tables[0], table, self.format_table(sa.table(spec.name)), spec.name)
+
     def _triggers(self, table: TableSpec) -> list[str]:
         """The CREATE TRIGGER statements of ``table``, read from the live schema (the state has none)."""
         if self.conn is None:
@@ -429,3 +454,34 @@ def _makes_constraint(value: Any) -> bool:
     if isinstance(value, tuple):
         return any(_makes_constraint(item) for item in value)
     return False
+
+
+#: what starts a constraint's definition inside CREATE TABLE (a column of such a name is quoted)
+_CONSTRAINT_WORDS = ("CONSTRAINT", "PRIMARY", "FOREIGN", "UNIQUE", "CHECK")
+
+
+def _same_table_sql(held: str, written: str, formatted: str, name: str) -> bool:
+    """Whether SQLite's text ``held`` of a table makes the table ``written`` makes: the same text
+    but for the table's name (quoted by a RENAME) and the order of the constraints."""
+    head = "CREATE TABLE " + formatted
+    if not written.startswith(head):
+        return False
+    body = written[len(head):]
+    for prefix in {head, 'CREATE TABLE "' + name.replace('"', '""') + '"'}:
+        if held.startswith(prefix) and held[len(prefix):] == body:
+            return True
+    if not (held.endswith("\n)") and written.endswith("\n)")):
+        return False  # something after the definitions (WITHOUT ROWID, STRICT): compared whole above
+    from .sqltokens import split_definitions
+
+    parts_held, parts_written = split_definitions(held), split_definitions(written)
+    if parts_held is None or parts_written is None or len(parts_held) != len(parts_written):
+        return False
+    if held[:held.index("(")].rstrip() not in {head, 'CREATE TABLE "' + name.replace('"', '""') + '"'}:
+        return False
+
+    def split(parts: list[str]) -> tuple[list[str], list[str]]:
+        constraint = [p.split(None, 1)[0].upper() in _CONSTRAINT_WORDS for p in parts]
+        return [p for p, c in zip(parts, constraint) if not c], sorted(p for p, c in zip(parts, constraint) if c)
+
+    return split(parts_held) == split(parts_written)

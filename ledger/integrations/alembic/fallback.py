@@ -21,6 +21,9 @@ from ledger.integrations.alembic.capture import Captured
 class FollowsLive:
     """Records what the database holds where an operation cannot be recorded as converted."""
 
+    #: the database's DDL generator (made when first needed)
+    _generator: Any = None
+
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
                      among: Collection[str] | None = None) -> list[MigrateOperation] | None:
@@ -91,6 +94,22 @@ class FollowsLive:
                 *_differing(after, SchemaState({**kept, **live.tables})), self.dialect) is not None:
             return None
         return ops
+
+    def _follow_rebuilt(self, schema: str | None, table: str) -> list[MigrateOperation] | None:
+        """``_follow_live`` of a table a batch rebuild made: [] without reading it back where the
+        database holds the fold's table as the ledger writes it (SQLite keeps the text)."""
+        return [] if self._held_as_written(schema, table) else self._follow_live((schema, table))
+
+    def _held_as_written(self, schema: str | None, table: str) -> bool:
+        """Whether the database holds the fold's ``table`` as the ledger's own DDL writes it (SQLite
+        keeps the text): then a read-back would find nothing to record."""
+        assert self.state is not None
+        if not self.state.has_table(table, schema):
+            return False
+        if self._generator is None:
+            self._generator = dialects.generator(self.dialect, self.conn)
+        with self._quiet():
+            return self._generator.holds_as_written(self.conn, self.state, self.state.table(table, schema))
 
     def _after_dropped_constraint(self, table: tuple[str | None, str]) -> list[MigrateOperation] | None:
         """The ops of an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action

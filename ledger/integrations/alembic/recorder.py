@@ -469,7 +469,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         what = f"alembic batch_alter_table({table})"
         try:
             self._lost_type_checks(schema, table)
-            follow = self._follow_live((schema, table))
+            follow = self._follow_rebuilt(schema, table)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             reason = f"reading the rebuilt table back failed: {' '.join(str(exc).split()) or type(exc).__name__}"
             follow = None
