@@ -389,9 +389,9 @@ HISTORIES: tuple[History, ...] = (
     History("fractal-server", "fractal-server==2.26.0", "fractal_server/migrations", naming_convention=_JUPYTERHUB_CONVENTION,
             render_as_batch=True, dialects=("postgresql",), copied=("fractal_server/migrations/naming_convention.py",)),
     # magnum-db-manage upgrade runs the whole history on an empty database (its env.py: no naming
-    # convention, one transaction); its JSON-as-text column types, its CONF, oslo_serialization and
-    # oslo_utils' uuids stood in for (realworld/shims/magnum)
-    History("magnum", "magnum==23.0.0", "magnum/db/sqlalchemy/alembic", shim="magnum"),
+    # convention, one transaction); its CONF, oslo_serialization and oslo_utils' uuids (realworld/shims/magnum)
+    # and its JSON-as-text column types, watcher's too (realworld/shims/oslo), stood in for
+    History("magnum", "magnum==23.0.0", "magnum/db/sqlalchemy/alembic", shim=("magnum", "oslo")),
     # mistral-db-manage upgrade head runs the whole history on an empty database (its env.py: no naming
     # convention, one transaction); its column types are copied, the helpers, states, clock and option
     # its revisions read stood in for (realworld/shims/mistral)
@@ -417,8 +417,8 @@ HISTORIES: tuple[History, ...] = (
     History("barbican", "barbican==23.0.0", "barbican/model/migration/alembic_migrations", shim="barbican"),
     # watcher-db-manage upgrade runs the whole history on an empty database (OpenStack's infrastructure
     # optimization service; its env.py: no naming convention, one transaction); oslo.db's SoftDeleteInteger
-    # (realworld/shims/oslo), watcher's JSON-as-text column types and the two models a data revision
-    # queries (realworld/shims/watcher) stood in for
+    # and watcher's JSON-as-text column types, magnum's too (realworld/shims/oslo), and the two models a
+    # data revision queries (realworld/shims/watcher) stood in for
     History("watcher", "python-watcher==17.0.0", "watcher/db/sqlalchemy/alembic", shim=("watcher", "oslo")),
     # ziggurat_foundations (a library of user, group and resource permission models) runs its own history
     # on an empty database with its own version table, one transaction per revision, its env.py's naming
