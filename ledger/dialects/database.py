@@ -364,6 +364,11 @@ class Database:
     #: the quote SQLAlchemy leaves doubled in the CHECK names it parses from a table's SQL
     doubled_check_name_quote: ClassVar[str | None] = None
 
+    def checks_foreign_keys(self, conn: sa.Connection) -> bool:
+        """Whether adding a foreign key on ``conn`` checks the rows it holds (SQLite: only with
+        ``PRAGMA foreign_keys`` on, and even then not at ``ALTER`` time)."""
+        return True
+
     def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
                      names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:
         """Primary keys, unique constraints and foreign keys of the tables ``names`` (``subset``:
