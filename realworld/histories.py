@@ -555,6 +555,12 @@ HISTORIES: tuple[History, ...] = (
             version_table="alembic_version_registrar", migration_args={"engine_name": "registrar"}),
     History("keylime-verifier", "keylime==7.14.3", "keylime/migrations", shim="keylime",
             version_table="alembic_version_cloud_verifier", migration_args={"engine_name": "cloud_verifier"}),
+    # fittrackee (a self-hosted workout tracker) runs its whole history on an empty PostgreSQL database, the one
+    # database it supports, in one transaction (ftcli db upgrade: Flask-Migrate's defaults, no naming convention).
+    # 0.12.2 is the last version before its history needs PostGIS (Geometry columns, which this server lacks).
+    # Its revisions read the upload folder from flask's config and one list of enum values; its roles are copied
+    History("fittrackee", "fittrackee==0.12.2", "fittrackee/migrations", shim="fittrackee", dialects=("postgresql",),
+            copied=("fittrackee/users/roles.py",)),
 )
 
 
