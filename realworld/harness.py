@@ -676,6 +676,12 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
                                      else ran.tail())
     if ran.code == 0 and base is not None:
         note = f"from a database made by {base.requirement} (--from-url)"
+    # revisions whose data statements carry a value read back from the scratch database: named, not imported
+    read_back = [line.split(": revision ", 1)[1].split(":", 1)[0] for line in ran.err.splitlines()
+                 if "its data statements are not imported" in line and ": revision " in line]
+    if ran.code == 0 and read_back:
+        note = "; ".join(filter(None, [note, "data statements not imported (they carry a value read back) in "
+                                       f"revision{'s' if len(read_back) > 1 else ''} {', '.join(read_back)}"]))
     if not cell.put("import", ran.code == 0, note):
         if imported.exists():
             cell.steps["import"] = (False, cell.steps["import"][1] + " (a migrations folder was left behind)")

@@ -389,9 +389,9 @@ HISTORIES: tuple[History, ...] = (
     History("fractal-server", "fractal-server==2.26.0", "fractal_server/migrations", naming_convention=_JUPYTERHUB_CONVENTION,
             render_as_batch=True, dialects=("postgresql",), copied=("fractal_server/migrations/naming_convention.py",)),
     # magnum-db-manage upgrade runs the whole history on an empty database (its env.py: no naming
-    # convention, one transaction); its JSON-as-text column types, its CONF, oslo_serialization and
-    # oslo_utils' uuids stood in for (realworld/shims/magnum)
-    History("magnum", "magnum==23.0.0", "magnum/db/sqlalchemy/alembic", shim="magnum"),
+    # convention, one transaction); its CONF, oslo_serialization and oslo_utils' uuids (realworld/shims/magnum)
+    # and its JSON-as-text column types, watcher's too (realworld/shims/oslo), stood in for
+    History("magnum", "magnum==23.0.0", "magnum/db/sqlalchemy/alembic", shim=("magnum", "oslo")),
     # mistral-db-manage upgrade head runs the whole history on an empty database (its env.py: no naming
     # convention, one transaction); its column types are copied, the helpers, states, clock and option
     # its revisions read stood in for (realworld/shims/mistral)
@@ -417,8 +417,8 @@ HISTORIES: tuple[History, ...] = (
     History("barbican", "barbican==23.0.0", "barbican/model/migration/alembic_migrations", shim="barbican"),
     # watcher-db-manage upgrade runs the whole history on an empty database (OpenStack's infrastructure
     # optimization service; its env.py: no naming convention, one transaction); oslo.db's SoftDeleteInteger
-    # (realworld/shims/oslo), watcher's JSON-as-text column types and the two models a data revision
-    # queries (realworld/shims/watcher) stood in for
+    # and watcher's JSON-as-text column types, magnum's too (realworld/shims/oslo), and the two models a
+    # data revision queries (realworld/shims/watcher) stood in for
     History("watcher", "python-watcher==17.0.0", "watcher/db/sqlalchemy/alembic", shim=("watcher", "oslo")),
     # ziggurat_foundations (a library of user, group and resource permission models) runs its own history
     # on an empty database with its own version table, one transaction per revision, its env.py's naming
@@ -507,6 +507,15 @@ HISTORIES: tuple[History, ...] = (
     # revisions import nothing of evidently
     History("evidently", "evidently==0.7.23", "evidently/ui/service/storage/sql/migrations",
             dialects=("sqlite", "postgresql")),
+    # GNU Mailman 3's core makes a new database with create_all() of its models and stamps head; its history
+    # migrates the databases of older versions: here one made by mailman 3.3.0's models (the oldest wheel;
+    # created from a throwaway venv with mailman 3.3.0 installed, asyncio.coroutine given back for Python 3.11),
+    # its head stamped. Its env.py: no naming convention, render_as_batch=True, one transaction. Its column
+    # types and database helpers are copied; atpublic, its interfaces and config stood in for (realworld/shims/mailman)
+    History("mailman", "mailman==3.3.10", "mailman/database/alembic", shim="mailman", render_as_batch=True,
+            copied=("mailman/database/types.py", "mailman/database/helpers.py"),
+            base=Base("mailman==3.3.0", ("mailman.model.address", "mailman.model.autorespond", "mailman.model.bans", "mailman.model.bounce", "mailman.model.cache", "mailman.model.digests", "mailman.model.domain", "mailman.model.language", "mailman.model.listmanager", "mailman.model.mailinglist", "mailman.model.member", "mailman.model.message", "mailman.model.messagestore", "mailman.model.mime", "mailman.model.pending", "mailman.model.preferences", "mailman.model.requests", "mailman.model.roster", "mailman.model.subscriptions", "mailman.model.template", "mailman.model.uid", "mailman.model.user", "mailman.model.usermanager", "mailman.model.workflow"),
+                      venv=("mailman==3.3.0",), prepare="base_asyncio.py")),
     # bodhi (Fedora's updates system) makes a new database with create_all() of its models and stamps
     # head (initialize_bodhi_db); its history starts at a squash (d986618207bc). The users' databases
     # were made by an earlier version's models: bodhi-server 5.7.5, the oldest wheel. Its env.py: no
@@ -546,6 +555,12 @@ HISTORIES: tuple[History, ...] = (
             version_table="alembic_version_registrar", migration_args={"engine_name": "registrar"}),
     History("keylime-verifier", "keylime==7.14.3", "keylime/migrations", shim="keylime",
             version_table="alembic_version_cloud_verifier", migration_args={"engine_name": "cloud_verifier"}),
+    # fittrackee (a self-hosted workout tracker) runs its whole history on an empty PostgreSQL database, the one
+    # database it supports, in one transaction (ftcli db upgrade: Flask-Migrate's defaults, no naming convention).
+    # 0.12.2 is the last version before its history needs PostGIS (Geometry columns, which this server lacks).
+    # Its revisions read the upload folder from flask's config and one list of enum values; its roles are copied
+    History("fittrackee", "fittrackee==0.12.2", "fittrackee/migrations", shim="fittrackee", dialects=("postgresql",),
+            copied=("fittrackee/users/roles.py",)),
 )
 
 

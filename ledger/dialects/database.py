@@ -157,6 +157,9 @@ class Database:
     shares_named_enums: ClassVar[bool] = False
     #: SQL that names the connected database user (None: the database has no users)
     current_user_sql: ClassVar[str | None] = None
+    #: a NOT NULL column with no default added to a table that holds rows is given the type's
+    #: implicit default in those rows (MySQL/MariaDB's 0, ''); False: the database refuses it
+    fills_added_not_null: ClassVar[bool] = False
 
     @functools.cached_property
     def sa_dialect(self) -> type[sa.engine.Dialect]:
@@ -363,6 +366,11 @@ class Database:
     keeps_dangling_foreign_keys: ClassVar[bool] = False
     #: the quote SQLAlchemy leaves doubled in the CHECK names it parses from a table's SQL
     doubled_check_name_quote: ClassVar[str | None] = None
+
+    def checks_foreign_keys(self, conn: sa.Connection) -> bool:
+        """Whether adding a foreign key on ``conn`` checks the rows it holds (SQLite: only with
+        ``PRAGMA foreign_keys`` on, and even then not at ``ALTER`` time)."""
+        return True
 
     def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
                      names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:

@@ -159,6 +159,11 @@ class SQLite(Database):
     keeps_dangling_foreign_keys = True
     doubled_check_name_quote = '"'
 
+    def checks_foreign_keys(self, conn: sa.Connection) -> bool:
+        # a table rebuilt with a new foreign key copies its rows as they are; only a connection
+        # with PRAGMA foreign_keys on refuses the rows that break it (at the copy's INSERT)
+        return bool(conn.exec_driver_sql("PRAGMA foreign_keys").scalar())
+
     def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
                      names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:
         """Foreign keys from PRAGMA foreign_key_list and the table SQL; unique constraints and

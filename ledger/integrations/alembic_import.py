@@ -574,7 +574,8 @@ def _write(recorded: Sequence[_Recorded], problems: list[ImportProblem], target:
             imports="\n".join(sorted(imports)),
             revision=revision.revision,
             down_revision=previous,
-            body="".join(statements) or "    pass\n",
+            # a body of comments alone (every statement left out) is no body: ``pass`` follows them
+            body="".join(statements) + ("" if rendered else "    pass\n"),
         )
         name = f"{revision.revision}_{slug(message)}.py"
         texts.append((name, text))

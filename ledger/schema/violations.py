@@ -1,15 +1,17 @@
 """Rows that a plan's constraint would refuse, counted before any of its statements runs.
 
-A rollback re-adds what a revision took away: a NOT NULL it dropped, a foreign key, a unique
+A rollback re-adds what a revision took away: a NOT NULL it dropped, a NOT NULL column with no
+default it dropped (where the database does not fill the rows in), a foreign key, a unique
 constraint or unique index. When rows written since (by the application, or by a data
 revision that ``--skip-irreversible`` marks undone without undoing what it wrote) do not hold
 to it, the database refuses that statement half way through the run: earlier revisions are
 rolled back already, and on MariaDB/MySQL a reverse has run and its intent is in doubt. So
-each such op of the plan is looked up in the live database first, as :mod:`ledger.schema.dataloss`
-counts the data a plan drops: the NULLs of a column made NOT NULL, the rows whose key has no
-referenced row, the rows sharing a unique key. Tables and columns that the same run creates
-first hold nothing yet and are not counted; renames within the run are followed back to the
-names the database has now.
+each such op of the plan is looked up in the live database first, as
+:mod:`ledger.schema.dataloss` counts the data a plan drops: the NULLs of a column made NOT
+NULL, the rows whose key has no referenced row, the rows sharing a unique key (in one
+``SELECT`` per :data:`CHUNK` counts). Tables and columns that the same run creates first hold
+nothing yet and are not counted; renames within the run are followed back to the names the
+database has now.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import attrs
 import sqlalchemy as sa
 
 from ops import (
+    AddColumnOp,
     AlterColumnOp,
     CreateForeignKeyOp,
     CreateIndexOp,
@@ -29,7 +32,8 @@ from ops import (
     SchemaState,
 )
 
-from ledger.schema.dataloss import TableKey, _full, _Origins, _quote
+from ledger import dialects
+from ledger.schema.dataloss import CHUNK, TableKey, _full, _Origins, _quote
 
 __all__ = ["ConstraintRefused", "Violation", "violations"]
 
@@ -81,18 +85,33 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
             return None
         return (f"{_full(key)}", f"NOT NULL on column {_full(key)}.{op.column_name}",
                 f"SELECT COUNT(*) FROM {_quote(conn, found[0])} WHERE {quote(found[1][0])} IS NULL")
-    if isinstance(op, CreateForeignKeyOp):
+    if isinstance(op, AddColumnOp):
+        # a NOT NULL column with no default (the reverse of its drop) comes back to rows that have
+        # no value for it: refused, unless the database fills in its type's implicit default
+        spec = op.column
+        if spec.nullable or spec.server_default is not None or spec.identity is not None \
+                or spec.computed is not None or dialects.database(dialects.dialect_name(conn)).fills_added_not_null:
+            return None
+        key = (op.schema, op.table_name)
+        live = origins.table(key)
+        if live is None:
+            return None
+        return (_full(key), f"column {_full(key)}.{spec.name} NOT NULL with no default",
+                f"SELECT COUNT(*) FROM {_quote(conn, live)}")
+    if isinstance(op, CreateForeignKeyOp) and dialects.database(dialects.dialect_name(conn)).checks_foreign_keys(conn):
         spec = op.constraint
         source = _columns(origins, (op.schema, op.table_name), spec.columns)
-        referent = _columns(origins, (spec.referent_schema, spec.referent_table), spec.referent_columns)
-        if source is None or referent is None:
+        referent_key = (spec.referent_schema, spec.referent_table)
+        referent = _columns(origins, referent_key, spec.referent_columns)
+        if source is None or (referent is None and referent_key not in origins.created):
             return None
         present = " AND ".join(f"s.{quote(c)} IS NOT NULL" for c in source[1])
-        match = " AND ".join(f"r.{quote(r)} = s.{quote(c)}" for c, r in zip(source[1], referent[1]))
+        # a referenced table the run makes again comes back empty: every key refers to nothing
+        missing = "" if referent is None else " AND NOT EXISTS (SELECT 1 FROM {} r WHERE {})".format(
+            _quote(conn, referent[0]), " AND ".join(f"r.{quote(r)} = s.{quote(c)}" for c, r in zip(source[1], referent[1])))
         return (_full((op.schema, op.table_name)), f"foreign key {spec.name} on {_full((op.schema, op.table_name))}"
-                f"({', '.join(spec.columns)}) -> {_full((spec.referent_schema, spec.referent_table))}",
-                f"SELECT COUNT(*) FROM {_quote(conn, source[0])} s WHERE {present} AND NOT EXISTS "
-                f"(SELECT 1 FROM {_quote(conn, referent[0])} r WHERE {match})")
+                f"({', '.join(spec.columns)}) -> {_full(referent_key)}",
+                f"SELECT COUNT(*) FROM {_quote(conn, source[0])} s WHERE {present}{missing}")
     if isinstance(op, CreateUniqueConstraintOp) or (isinstance(op, CreateIndexOp) and op.unique):
         if isinstance(op, CreateIndexOp):
             if any(element.expression for element in op.index.elements) or \
@@ -117,13 +136,16 @@ def violations(conn: sa.Connection, start: SchemaState,
     """The constraints ``steps`` add (each a completed op, the state before it, and where it is in
     the plan) that rows of the live database, whose schema is ``start``, break; only those with rows."""
     origins = _Origins(start)
-    found: list[Violation] = []
+    checks: list[tuple[Violation, str]] = []
     for op, before, where in steps:
         check = _check(conn, op, before, origins)
         if check is not None:
             table, constraint, query = check
-            count = int(conn.exec_driver_sql(query).scalar() or 0)
-            if count:
-                found.append(Violation(table, constraint, count, where))
+            checks.append((Violation(table, constraint, 0, where), query))
         origins.follow(op)
+    found: list[Violation] = []
+    for at in range(0, len(checks), CHUNK):  # CHUNK counts to a round trip, as dataloss counts
+        chunk = checks[at:at + CHUNK]
+        row = conn.exec_driver_sql("SELECT " + ", ".join(f"({query})" for _v, query in chunk)).one()
+        found += [attrs.evolve(v, rows=int(n or 0)) for (v, _q), n in zip(chunk, row) if n]
     return found

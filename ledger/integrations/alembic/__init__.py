@@ -16,7 +16,8 @@ rolls back with Alembic's own transaction. Batch blocks are recorded as their lo
 after the block ran. Statements a migration runs by other means (``op.execute``,
 ``op.bulk_insert``, ``op.get_bind().execute(...)``) are captured at the cursor after they
 succeed and recorded as irreversible ``execute`` events whose message starts with
-``[data change]``. DDL among them (``op.execute("ALTER TABLE ...")``) is folded: the tables it
+``[data change]``; one that carries a value the revision read back earlier (a generated id)
+is kept only to be read, never replayed (:mod:`.readback`). DDL among them (``op.execute("ALTER TABLE ...")``) is folded: the tables it
 changed are reflected and the difference from the fold is recorded as ordinary, reversible
 ops. Operations the vocabulary lacks are recorded as irreversible ``execute`` events holding
 their SQL, with a message starting ``[not in vocabulary]``.
@@ -33,7 +34,7 @@ keeps no name (SQLite), the fold uses the default naming convention, as reflecti
 
 The parts: :mod:`.hook` (``attach``), :mod:`.patch` (Alembic's dispatch, wrapped),
 :mod:`.recorder` (one migration context, revision by revision) with :mod:`.lock` (the applier
-lock), :mod:`.capture` (statements run as SQL), :mod:`.convert` (Alembic op -> ledger op),
+lock), :mod:`.capture` (statements run as SQL) with :mod:`.readback` (values a revision read back), :mod:`.convert` (Alembic op -> ledger op),
 :mod:`.names` (names the database chose), :mod:`.stored` (what the database stored and did
 implicitly), :mod:`.fallback` (reflect and diff, re-sync) and :mod:`.unseen` (the ledger's table
 left out of the tables the migration lists).

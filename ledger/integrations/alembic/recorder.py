@@ -32,7 +32,7 @@ from ledger.integrations.alembic.convert import (
     _NotModelled,
     built_by_alembic,
     is_noop,
-    touched,
+    replaced_in_rebuild, touched,
 )
 from ledger.integrations.alembic.fallback import FollowsLive
 from ledger.integrations.alembic.lock import AppliesLock
@@ -415,7 +415,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         if not rebuilt:
             impl.batch = _Numbered(impl.batch, self)  # each statement is told which entry ran it
         # The block's ops are its own: taken now, so that a flush that fails leaves none of them behind.
-        pending = self._pending.pop(impl, [])
+        pending = replaced_in_rebuild(self.state, self._pending.pop(impl, []), rebuilt)
         what = f"alembic batch_alter_table({impl.table_name})"
         try:
             with self._capture(what) as captured:

@@ -1,25 +1,5 @@
-"""magnum.db.sqlalchemy.models (magnum 23.0.0): the JSON-as-text column types its revisions declare."""
-import json
+"""magnum.db.sqlalchemy.models (magnum 23.0.0): the JSON-as-text column types its revisions declare
+(the OpenStack shim's, realworld/shims/oslo/realworld_json_text.py)."""
+from realworld_json_text import JSONEncodedDict, JSONEncodedList, JsonEncodedType
 
-from sqlalchemy.types import TEXT, TypeDecorator
-
-
-class JsonEncodedType(TypeDecorator):
-    """Abstract base type serialized as json-encoded string in db."""
-    type = None
-    impl = TEXT
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return json.dumps(self.type() if value is None else value)
-
-    def process_result_value(self, value, dialect):
-        return None if value is None else json.loads(value)
-
-
-class JSONEncodedDict(JsonEncodedType):
-    type = dict
-
-
-class JSONEncodedList(JsonEncodedType):
-    type = list
+__all__ = ["JSONEncodedDict", "JSONEncodedList", "JsonEncodedType"]
