@@ -177,10 +177,18 @@ def alembic_version_tables(conn: sa.Connection, schema: str | None = None,
     shape, as the database holds it, not by its name), unless ``held`` (the fold) has it: a table the
     ledger recorded is the application's, whatever its shape (nova's initial revision copies
     every table, Alembic's version table too, into a ``shadow_`` table of the same columns).
-    The columns of every table are read at once (one query where the database has one).
+    The columns of every table are read at once (one query where the database has one); with
+    ``held``, only those of the tables it does not have (their names listed first: a rollback at
+    head would otherwise read every column of every table the ledger made, to skip them).
     """
     found = []
-    for (_, name), columns in sa.inspect(conn).get_multi_columns(schema=schema).items():
+    inspector = sa.inspect(conn)
+    names = None
+    if held is not None:
+        names = [name for name in inspector.get_table_names(schema=schema) if (schema, name) not in held.tables]
+        if not names:
+            return []
+    for (_, name), columns in inspector.get_multi_columns(schema=schema, filter_names=names).items():
         if held is not None and (schema, name) in held.tables:
             continue
         if [c["name"] for c in columns] == ["version_num"]:
