@@ -477,7 +477,24 @@ def _is_json(type_: Any, dialect: sa.Dialect) -> bool:
         return False
 
 
-def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
+def _sent(value: Any, type_: Any, dialect: sa.Dialect) -> Any:
+    """``value`` as ``type_`` converts it before the driver gets it (a ``PickleType``'s pickled bytes, a
+    ``TypeDecorator``'s ``process_bind_param``), without the driver's own wrapping: the conversion of a
+    dialect of the same database with no driver loaded. ``value`` itself when the type converts nothing."""
+    try:
+        bare = type(dialect)()
+        processor = type_.dialect_impl(bare).bind_processor(bare)
+    except Exception:  # a type that cannot say: the value as it is
+        return value
+    if processor is None:
+        return value
+    try:
+        return processor(value)
+    except Exception as exc:  # noqa: BLE001 - the type refuses the value: not written as something else
+        raise UnrenderableStatement(f"cannot write {value!r} as a SQL literal of {type_!r}: {exc}") from None
+
+
+def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect, expanding: bool = False) -> str:
     if value is not None and type_ is not None and _is_json(type_, dialect):
         # a JSON value is one literal, the document the driver is sent, never a list of values
         serializer = getattr(dialect, "_json_serializer", None) or json.dumps
@@ -489,7 +506,14 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
         except (sa.exc.CompileError, NotImplementedError, TypeError, ValueError, AttributeError) as exc:
             raise UnrenderableStatement(f"cannot write the JSON path {value!r} as a SQL literal: {exc}") from None
     if isinstance(value, (list, tuple)) and not isinstance(type_, sa.ARRAY):
-        return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
+        if expanding or type_ is None or isinstance(type_, sa.types.NullType):
+            # an IN list: one literal per value
+            return ", ".join(_literal(v, type_, compiled, dialect, True) for v in value)
+        # one value of a type that converts it (a PickleType's list): the literal of what was sent
+        sent = _sent(value, type_, dialect)
+        if sent is value:
+            raise UnrenderableStatement(f"cannot write {value!r} as a SQL literal of {type_!r}")
+        return _generic_literal(sent, dialect)
     if isinstance(value, float) and not math.isfinite(value):
         # a dialect's literal for it ("nan") is a column name, not the value
         raise UnrenderableStatement(f"cannot write {value!r} as a SQL literal")
@@ -498,6 +522,10 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
             return str(compiled.render_literal_value(value, type_))
         except (sa.exc.CompileError, NotImplementedError, TypeError, ValueError, AttributeError):
             pass
+    if type_ is not None and value is not None and not isinstance(value, (str, int, float, bytes)):
+        sent = _sent(value, type_, dialect)  # a value the type converts (a PickleType's dict)
+        if sent is not value:
+            return _generic_literal(sent, dialect)
     return _generic_literal(value, dialect)
 
 
@@ -549,7 +577,7 @@ def _expanded(name: str, values: Mapping[str, Any], binds: Any, compiled: Any, d
     if not items:
         raise UnrenderableStatement(f"no value for parameter {name}")
     type_ = getattr(bind, "type", None)
-    return ", ".join(_literal(item, type_, compiled, dialect) for item in items)
+    return ", ".join(_literal(item, type_, compiled, dialect, True) for item in items)
 
 
 def render_statements(context: Any, statement: str, parameters: Any, dialect: sa.Dialect) -> list[str]:
@@ -584,7 +612,8 @@ def render_statements(context: Any, statement: str, parameters: Any, dialect: sa
                 if name not in values:
                     raise UnrenderableStatement(f"no value for parameter {name}")
                 bind = binds.get(name)
-                return _literal(values[name], getattr(bind, "type", None), compiled, dialect)
+                return _literal(values[name], getattr(bind, "type", None), compiled, dialect,
+                                isinstance(key, tuple) or bool(getattr(bind, "expanding", False)))
 
             texts.append(_substitute(template, paramstyle, lookup, percent))
         return texts
