@@ -550,6 +550,20 @@ HISTORIES: tuple[History, ...] = (
     # database it supports, in one transaction (ftcli db upgrade: Flask-Migrate's defaults, no naming convention).
     # 0.12.2 is the last version before its history needs PostGIS (Geometry columns, which this server lacks).
     # Its revisions read the upload folder from flask's config and one list of enum values; its roles are copied
+    # GNU Mailman 3 (mailman 3.3.10) makes a new database with create_all() of its models and stamps head
+    # (SchemaManager.setup_database); its history migrates older ones: here one made by mailman 3.3.0's
+    # models (the oldest wheel; its head stamped, the 10 revisions after it run), from a throwaway venv with
+    # mailman 3.3.0 and SQLAlchemy < 1.4, mailman.testing.layers stood in for (it no longer imports on Python
+    # 3.11: realworld/shims/mailman/base_testing_layers.py). Its env.py: render_as_batch=True, no naming
+    # convention, one transaction; its revisions' helpers and column types are copied, atpublic's @public,
+    # its config folders and enums stood in for (realworld/shims/mailman)
+    History("mailman", "mailman==3.3.10", "mailman/database/alembic", shim="mailman", render_as_batch=True,
+            copied=("mailman/database/__init__.py", "mailman/database/helpers.py", "mailman/database/types.py"),
+            base=Base("mailman==3.3.0", tuple(f"mailman.model.{m}" for m in (
+                "address", "autorespond", "bans", "bounce", "cache", "digests", "domain", "language", "mailinglist",
+                "member", "message", "messagestore", "mime", "pending", "preferences", "requests", "roster",
+                "subscriptions", "template", "uid", "user", "workflow")),
+                prepare="base_testing_layers.py", venv=("mailman==3.3.0", "sqlalchemy<1.4"))),
     History("fittrackee", "fittrackee==0.12.2", "fittrackee/migrations", shim="fittrackee", dialects=("postgresql",),
             copied=("fittrackee/users/roles.py",)),
 )
