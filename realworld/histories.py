@@ -507,6 +507,15 @@ HISTORIES: tuple[History, ...] = (
     # revisions import nothing of evidently
     History("evidently", "evidently==0.7.23", "evidently/ui/service/storage/sql/migrations",
             dialects=("sqlite", "postgresql")),
+    # GNU Mailman 3's core makes a new database with create_all() of its models and stamps head; its history
+    # migrates the databases of older versions: here one made by mailman 3.3.0's models (the oldest wheel;
+    # created from a throwaway venv with mailman 3.3.0 installed, asyncio.coroutine given back for Python 3.11),
+    # its head stamped. Its env.py: no naming convention, render_as_batch=True, one transaction. Its column
+    # types and database helpers are copied; atpublic, its interfaces and config stood in for (realworld/shims/mailman)
+    History("mailman", "mailman==3.3.10", "mailman/database/alembic", shim="mailman", render_as_batch=True,
+            copied=("mailman/database/types.py", "mailman/database/helpers.py"),
+            base=Base("mailman==3.3.0", ("mailman.model.address", "mailman.model.autorespond", "mailman.model.bans", "mailman.model.bounce", "mailman.model.cache", "mailman.model.digests", "mailman.model.domain", "mailman.model.language", "mailman.model.listmanager", "mailman.model.mailinglist", "mailman.model.member", "mailman.model.message", "mailman.model.messagestore", "mailman.model.mime", "mailman.model.pending", "mailman.model.preferences", "mailman.model.requests", "mailman.model.roster", "mailman.model.subscriptions", "mailman.model.template", "mailman.model.uid", "mailman.model.user", "mailman.model.usermanager", "mailman.model.workflow"),
+                      venv=("mailman==3.3.0",), prepare="base_asyncio.py")),
     # bodhi (Fedora's updates system) makes a new database with create_all() of its models and stamps
     # head (initialize_bodhi_db); its history starts at a squash (d986618207bc). The users' databases
     # were made by an earlier version's models: bodhi-server 5.7.5, the oldest wheel. Its env.py: no
@@ -546,6 +555,12 @@ HISTORIES: tuple[History, ...] = (
             version_table="alembic_version_registrar", migration_args={"engine_name": "registrar"}),
     History("keylime-verifier", "keylime==7.14.3", "keylime/migrations", shim="keylime",
             version_table="alembic_version_cloud_verifier", migration_args={"engine_name": "cloud_verifier"}),
+    # fittrackee (a self-hosted workout tracker) runs its whole history on an empty PostgreSQL database, the one
+    # database it supports, in one transaction (ftcli db upgrade: Flask-Migrate's defaults, no naming convention).
+    # 0.12.2 is the last version before its history needs PostGIS (Geometry columns, which this server lacks).
+    # Its revisions read the upload folder from flask's config and one list of enum values; its roles are copied
+    History("fittrackee", "fittrackee==0.12.2", "fittrackee/migrations", shim="fittrackee", dialects=("postgresql",),
+            copied=("fittrackee/users/roles.py",)),
 )
 
 

@@ -131,3 +131,51 @@ def test_a_unique_key_the_rows_break_is_named_with_the_rows(tmp_path: Path, db_u
     assert "revision 0002" in str(raised.value) and "uq_item_code" in str(raised.value), raised.value
     assert "2 rows of item" in str(raised.value), raised.value
     assert len(events(config)) == before
+
+
+DROPPED = {
+    "0001": """
+        op.create_table("sport", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("rank", sa.Integer, nullable=False))
+    """,
+    "0002": """
+        op.execute("INSERT INTO sport (id, rank) VALUES (1, 5), (2, 7)")
+    """,
+    "0003": """
+        op.drop_column("sport", "rank")
+    """,
+    "0004": """
+        op.create_table("league", sa.Column("id", sa.Integer, primary_key=True))
+    """,
+}
+
+
+def test_a_dropped_not_null_column_without_default_is_counted_against_the_rows_it_would_come_back_to(
+    tmp_path: Path, db_url: str
+) -> None:
+    """The reverse of a drop of a NOT NULL column with no default adds it back to a table whose rows
+    (left by the data revision --skip-irreversible passes over) have no value for it. PostgreSQL and
+    SQLite refuse that; MySQL/MariaDB fill in the type's implicit default. Where the database would
+    refuse, the rollback is refused before anything runs, naming the column and the rows (it used to
+    fail half way, at that statement, with the revisions above it rolled back)."""
+    config = project(tmp_path, db_url, revisions=DROPPED)
+    apply(config)
+    before = len(events(config))
+    result = _cli(config, "rollback", "--to", "0001", "--skip-irreversible")
+    if db_url.startswith("mysql"):
+        assert result.exit_code == 0, result.output
+        assert rows(config, "SELECT count(*) FROM sport WHERE `rank` = 0") == [(2,)]
+        assert_live_equals_fold(config)
+        return
+    assert result.exit_code == 1, result.output
+    line = one_error_line(result)
+    assert "revision 0003" in line and "sport.rank" in line and "NOT NULL" in line, line
+    assert "2 rows of sport" in line and "nothing was run" in line, line
+    assert len(events(config)) == before  # nothing was run or recorded
+    assert_live_equals_fold(config)
+
+    # Without the rows the same rollback runs.
+    rows(config, "DELETE FROM sport")
+    result = _cli(config, "rollback", "--to", "0001", "--skip-irreversible")
+    assert result.exit_code == 0, result.output
+    assert_live_equals_fold(config)

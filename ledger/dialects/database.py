@@ -157,6 +157,9 @@ class Database:
     shares_named_enums: ClassVar[bool] = False
     #: SQL that names the connected database user (None: the database has no users)
     current_user_sql: ClassVar[str | None] = None
+    #: a NOT NULL column with no default added to a table that holds rows is given the type's
+    #: implicit default in those rows (MySQL/MariaDB's 0, ''); False: the database refuses it
+    fills_added_not_null: ClassVar[bool] = False
 
     @functools.cached_property
     def sa_dialect(self) -> type[sa.engine.Dialect]:

@@ -142,6 +142,7 @@ class MySQL(Database):
     renames_foreign_keys_with_tables = True
     prefixes_text_indexes = True
     current_user_sql = "SELECT CURRENT_USER()"
+    fills_added_not_null = True
 
     booleans_are_numbers = True
     backslash_escapes = True

@@ -38,7 +38,7 @@ READ, DATA, SCHEMA, OTHER = "read", "data", "schema", "other"
 
 _READ_WORDS = frozenset({
     "SELECT", "PRAGMA", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "SAVEPOINT", "RELEASE", "ROLLBACK",
-    "BEGIN", "COMMIT", "SET", "RESET", "USE", "LOCK", "ANALYZE", "VACUUM",
+    "BEGIN", "COMMIT", "END", "SET", "RESET", "USE", "LOCK", "ANALYZE", "VACUUM",
 })
 _DATA_WORDS = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "COPY", "TRUNCATE", "CALL"})
 _SCHEMA_WORDS = frozenset({"CREATE", "ALTER", "DROP", "RENAME", "COMMENT"})
@@ -477,7 +477,24 @@ def _is_json(type_: Any, dialect: sa.Dialect) -> bool:
         return False
 
 
-def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
+def _converted(value: Any, type_: Any, dialect: sa.Dialect) -> tuple[Any, Any]:
+    """``(value, type)`` as a ``TypeDecorator`` converts them for the database (a ``PickleType``
+    pickles the value into bytes of its ``LargeBinary``): what is then written as a literal."""
+    while isinstance(type_, sa.TypeDecorator):
+        try:
+            if isinstance(type_, sa.PickleType):  # pickles in its bind processor, not in process_bind_param
+                value = None if value is None else type_.pickler.dumps(value, type_.protocol)
+            elif type(type_).process_bind_param is not sa.TypeDecorator.process_bind_param:
+                value = type_.process_bind_param(value, dialect)
+            type_ = type_.load_dialect_impl(dialect)
+        except Exception as exc:  # noqa: BLE001 - a user type's conversion: the statement is named, not recorded broken
+            raise UnrenderableStatement(f"cannot write a {type(value).__name__} value of {type_!r} as a SQL "
+                                        f"literal: {' '.join(str(exc).split())[:200]}") from None
+    return value, type_
+
+
+def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect, *, expanding: bool = False) -> str:
+    """The SQL literal of ``value`` bound as ``type_``; ``expanding``: the values of an ``IN (...)`` list."""
     if value is not None and type_ is not None and _is_json(type_, dialect):
         # a JSON value is one literal, the document the driver is sent, never a list of values
         serializer = getattr(dialect, "_json_serializer", None) or json.dumps
@@ -489,7 +506,13 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
         except (sa.exc.CompileError, NotImplementedError, TypeError, ValueError, AttributeError) as exc:
             raise UnrenderableStatement(f"cannot write the JSON path {value!r} as a SQL literal: {exc}") from None
     if isinstance(value, (list, tuple)) and not isinstance(type_, sa.ARRAY):
-        return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
+        if expanding:
+            return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
+        # one value its type makes into what the database stores (a PickleType's bytes), not a list of values
+        converted, impl = _converted(value, type_, dialect)
+        if isinstance(converted, (list, tuple)) and not isinstance(impl, sa.ARRAY):
+            raise UnrenderableStatement(f"cannot write a {type(value).__name__} value of {type_!r} as a SQL literal")
+        return _literal(converted, impl, compiled, dialect)
     if isinstance(value, float) and not math.isfinite(value):
         # a dialect's literal for it ("nan") is a column name, not the value
         raise UnrenderableStatement(f"cannot write {value!r} as a SQL literal")
@@ -497,7 +520,8 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect) -> str:
         try:
             return str(compiled.render_literal_value(value, type_))
         except (sa.exc.CompileError, NotImplementedError, TypeError, ValueError, AttributeError):
-            pass
+            if isinstance(type_, sa.TypeDecorator):  # no literal form of its own (PickleType): of what it converts to
+                return _literal(*_converted(value, type_, dialect), compiled, dialect)
     return _generic_literal(value, dialect)
 
 
@@ -584,7 +608,8 @@ def render_statements(context: Any, statement: str, parameters: Any, dialect: sa
                 if name not in values:
                     raise UnrenderableStatement(f"no value for parameter {name}")
                 bind = binds.get(name)
-                return _literal(values[name], getattr(bind, "type", None), compiled, dialect)
+                return _literal(values[name], getattr(bind, "type", None), compiled, dialect,
+                                expanding=isinstance(key, tuple))
 
             texts.append(_substitute(template, paramstyle, lookup, percent))
         return texts

@@ -1,6 +1,7 @@
 """Rows that a plan's constraint would refuse, counted before any of its statements runs.
 
-A rollback re-adds what a revision took away: a NOT NULL it dropped, a foreign key, a unique
+A rollback re-adds what a revision took away: a NOT NULL it dropped, a NOT NULL column with no
+default it dropped (where the database does not fill the rows in), a foreign key, a unique
 constraint or unique index. When rows written since (by the application, or by a data
 revision that ``--skip-irreversible`` marks undone without undoing what it wrote) do not hold
 to it, the database refuses that statement half way through the run: earlier revisions are
@@ -21,6 +22,7 @@ import attrs
 import sqlalchemy as sa
 
 from ops import (
+    AddColumnOp,
     AlterColumnOp,
     CreateForeignKeyOp,
     CreateIndexOp,
@@ -83,6 +85,19 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
             return None
         return (f"{_full(key)}", f"NOT NULL on column {_full(key)}.{op.column_name}",
                 f"SELECT COUNT(*) FROM {_quote(conn, found[0])} WHERE {quote(found[1][0])} IS NULL")
+    if isinstance(op, AddColumnOp):
+        # a NOT NULL column with no default (the reverse of its drop) comes back to rows that have
+        # no value for it: refused, unless the database fills in its type's implicit default
+        spec = op.column
+        if spec.nullable or spec.server_default is not None or spec.identity is not None \
+                or spec.computed is not None or dialects.database(dialects.dialect_name(conn)).fills_added_not_null:
+            return None
+        key = (op.schema, op.table_name)
+        live = origins.table(key)
+        if live is None:
+            return None
+        return (_full(key), f"column {_full(key)}.{spec.name} NOT NULL with no default",
+                f"SELECT COUNT(*) FROM {_quote(conn, live)}")
     if isinstance(op, CreateForeignKeyOp) and dialects.database(dialects.dialect_name(conn)).checks_foreign_keys(conn):
         spec = op.constraint
         source = _columns(origins, (op.schema, op.table_name), spec.columns)
