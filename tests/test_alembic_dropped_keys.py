@@ -67,3 +67,27 @@ def test_foreign_keys_left_dangling_by_a_dropped_table_are_recorded_again_when_a
          "op.rename_table('agents_tmp', 'agents')"],
     ])
     check_everything(tmp_path, db_url, database_factory, dialect)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite"])  # where the hook opens each revision's transaction itself
+def test_a_revision_that_opens_and_ends_its_own_sqlite_transaction_in_sql_text_runs_and_is_recorded(
+    tmp_path: Path, db_url: str, dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """As galaxy's revisions on SQLite (galaxy.model.migrations.util.transaction()): ``op.execute("BEGIN")``,
+    the changes, ``op.execute("END")``, written for Python's sqlite3, which opens no transaction before DDL.
+    The hook had opened the revision's transaction already, and SQLite refused the second ("cannot start
+    a transaction within a transaction"): the upgrade that Alembic alone completes failed. The
+    revision's BEGIN is now the transaction the hook opened; its END commits it with the events of
+    what ran, and what follows runs as under Alembic alone (a second block opens its own)."""
+    upgrade_with_hook(tmp_path, db_url, [
+        ["op.create_table('workflow', sa.Column('id', sa.Integer(), primary_key=True))"],
+        ["op.execute('BEGIN')",
+         "op.create_table('workflow_comment', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('workflow_id', sa.Integer(), sa.ForeignKey('workflow.id')))",
+         "op.execute('END')",
+         "op.execute('BEGIN TRANSACTION')",
+         "op.add_column('workflow', sa.Column('name', sa.String(40)))",
+         "op.execute('COMMIT')",
+         "op.create_index('ix_workflow_name', 'workflow', ['name'])"],
+    ])
+    check_everything(tmp_path, db_url, database_factory, dialect)

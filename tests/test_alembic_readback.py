@@ -147,3 +147,29 @@ def test_the_migration_gets_every_row_of_what_it_reads_with_the_hook(tmp_path: P
     texts = [e.op.sqltext for e in hook_events(db_url) if e.op_type == "execute"]  # type: ignore[union-attr]
     # 99999 is no value a SELECT returned (5, written in the text, is not a value passed on)
     assert "cannot be rendered" not in texts[-1] and "99999" in texts[-1], texts[-1]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "mariadb"])
+def test_an_id_an_insert_got_from_the_database_without_returning_is_a_value_read_back(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As an ORM flush on SQLite or MariaDB: the id of the row comes from ``lastrowid``; an id the
+    statement gave itself is not one the database returned."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [[
+        "op.create_table('pool', sa.Column('id', sa.Integer(), primary_key=True, autoincrement=True),"
+        " sa.Column('name', sa.String(40)))",
+        "op.create_table('queue', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('pool_id', sa.Integer()))",
+    ], [
+        "bind = op.get_bind()",
+        "bind.execute(sa.text(\"INSERT INTO pool (id, name) VALUES (:i, 'given')\"), {'i': 40})",
+        "bind.execute(sa.text('INSERT INTO queue (id, pool_id) VALUES (1, :p)'), {'p': 40})",
+        "made = bind.execute(sa.text(\"INSERT INTO pool (name) VALUES ('made')\")).lastrowid",
+        "bind.execute(sa.text('INSERT INTO queue (id, pool_id) VALUES (2, :p)'), {'p': made})",
+    ]])
+    run_alembic(folder, url, "upgrade", "head")
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert len(texts) == 4 and not any("cannot be rendered" in text for text in texts[:3]), texts
+    assert "cannot be rendered" in texts[3] and "read back" in texts[3], texts

@@ -76,3 +76,31 @@ def test_a_batch_rebuild_no_list_of_ops_follows_is_recorded_for_a_re_sync(
     assert RESYNC in out, out
     checked = verify(config, chain=None, live=True)
     assert "re-sync" in [p.kind for p in checked.problems] and not checked.ok
+
+
+def test_a_batch_rebuild_that_replaces_a_primary_key_or_a_named_constraint_is_recorded_exactly(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """airflow's rename of its asset tables: ``create_primary_key`` in a batch block on a table that
+    has one, and ``create_foreign_key`` under the name of a key the table holds. Alembic makes the
+    table again with the new one in the old one's place; recorded as the drop of the old one and
+    the new one (converted ops, not a read-back), and everything after holds."""
+    url = database_factory("sqlite")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('p', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('k', sa.Integer(), nullable=False),"
+         " sa.UniqueConstraint('k', name='uq_p_k'))",
+         "op.create_table('t', sa.Column('a', sa.Integer(), nullable=False), sa.Column('b', sa.Integer(), nullable=False),"
+         " sa.Column('p_id', sa.Integer()), sa.PrimaryKeyConstraint('a', name='t_old_pkey'),"
+         " sa.ForeignKeyConstraint(['p_id'], ['p.id'], name='t_p_fkey'))"],
+        ["with op.batch_alter_table('t') as batch_op:",
+         "    batch_op.create_primary_key('t_pkey', ['a', 'b'])",
+         "    batch_op.create_foreign_key('t_p_fkey', 'p', ['p_id'], ['k'], ondelete='CASCADE')"],
+    ], batch=True)
+    events = hook_events(url)
+    second = [e for e in events if e.revision == events[-1].revision]
+    assert [(e.op_type, e.op.constraint_name if e.op_type == "drop_constraint" else e.op.constraint.name)  # type: ignore[union-attr]
+            for e in second] == [("drop_constraint", "t_old_pkey"), ("create_primary_key", "t_pkey"),
+                                 ("drop_constraint", "t_p_fkey"), ("create_foreign_key", "t_p_fkey")], \
+        [(e.op_type, e.message) for e in second]
+    assert not any((e.message or "").startswith(("[reflected]", RESYNC)) for e in events)
+    check_everything(tmp_path, url, database_factory, "sqlite")

@@ -416,16 +416,25 @@ class SQLiteGenerator(DDLGenerator):
         SQLite keeps a table as the SQL that made it, so the same text is the same table: reading it
         back would give what reading the table the ledger makes gives. False where unsure.
         """
-        if spec.schema is not None or spec.dialect_options or conn.connection.driver_connection is None:
+        driver = conn.connection.dbapi_connection
+        if spec.schema is not None or spec.dialect_options or driver is None:
             return False
         try:
             table = self._create_temporary(state, spec, spec.name)
             indexes = sorted(self.index_sql(state, spec, i) for i in spec.indexes)
         except (LedgerError, sa.exc.SQLAlchemyError, LookupError, ValueError):
             return False
-        rows = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "SELECT type, sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL AND type IN ('table', 'index') "
-            "UNION ALL SELECT 'temp', NULL FROM sqlite_temp_master WHERE tbl_name = ?1", (spec.name,)).fetchall()
+        try:  # the driver's cursor (an async driver's adapter too), not through the connection's listeners
+            cursor = driver.cursor()
+            try:
+                cursor.execute("SELECT type, sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL AND type "
+                               "IN ('table', 'index') UNION ALL SELECT 'temp', NULL FROM sqlite_temp_master "
+                               "WHERE tbl_name = ?1", (spec.name,))
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        except Exception:  # noqa: BLE001 - not told: the table is read back
+            return False
         tables = [str(sql) for kind, sql in rows if kind == "table"]
         if len(tables) != 1 or any(kind == "temp" for kind, _ in rows):
             return False

@@ -38,7 +38,7 @@ READ, DATA, SCHEMA, OTHER = "read", "data", "schema", "other"
 
 _READ_WORDS = frozenset({
     "SELECT", "PRAGMA", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "SAVEPOINT", "RELEASE", "ROLLBACK",
-    "BEGIN", "COMMIT", "SET", "RESET", "USE", "LOCK", "ANALYZE", "VACUUM",
+    "BEGIN", "COMMIT", "END", "SET", "RESET", "USE", "LOCK", "ANALYZE", "VACUUM",
 })
 _DATA_WORDS = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "COPY", "TRUNCATE", "CALL"})
 _SCHEMA_WORDS = frozenset({"CREATE", "ALTER", "DROP", "RENAME", "COMMENT"})

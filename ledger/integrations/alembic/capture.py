@@ -155,6 +155,8 @@ class Captures:
                 texts = tuple(dialects.unrendered_sql(text, f"{READ_BACK}: {carried!r}"[:300]) for text in texts)
         if category == DATA:
             returned.note(statement, cursor, context, returning=True)
+            if not executemany:
+                returned.note_inserted(statement, parameters, cursor)
         digests = None
         if self._before is not None and self._before[0] is statement:
             digests, self._before = self._before[1], None

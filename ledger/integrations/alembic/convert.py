@@ -389,3 +389,39 @@ def is_noop(op: MigrateOperation, state: SchemaState) -> bool:
                 op.table_name, op.schema).constraint(op.constraint_name) is None
     return False
 
+
+
+_DROP_TYPE = {PrimaryKeySpec: "primary", ForeignKeySpec: "foreignkey", UniqueSpec: "unique", CheckSpec: "check"}
+
+
+def replaced_in_rebuild(state: SchemaState | None, pending: list[Any], rebuilt: bool) -> list[Any]:
+    """The ops a batch block queued (``(op, origin, entries)``), each constraint it adds under a
+    name its table holds, or primary key on a table that has one, preceded by the drop of what it
+    replaces, where the block rebuilds the table: Alembic makes the table again from its reflection
+    with the block's constraints kept by name (a new one of a name held takes that one's place),
+    and SQLAlchemy keeps one primary key (the one added last). The rebuilt table is read back
+    after the block all the same, so an add that replaced nothing shows there."""
+    if not rebuilt or state is None:
+        return pending
+    held: dict[tuple[str | None, str], dict[str, str]] = {}
+    out: list[Any] = []
+    for item in pending:
+        op = item[0]
+        key = (getattr(op, "schema", None), getattr(op, "table_name", None) or "")
+        if isinstance(op, (lops.DropConstraintOp, lops.AddConstraintOp)) and key not in held:
+            table = state.table(key[1], key[0]) if state.has_table(key[1], key[0]) else None
+            held[key] = {c.name: _DROP_TYPE[type(c)] for c in (table.constraints if table else ())
+                         if c.name and type(c) in _DROP_TYPE}
+        if isinstance(op, lops.DropConstraintOp):
+            held[key].pop(op.constraint_name, None)
+        elif isinstance(op, lops.AddConstraintOp) and op.constraint.name and type(op.constraint) in _DROP_TYPE:
+            kind = _DROP_TYPE[type(op.constraint)]
+            names = held[key]
+            replaced = next((n for n, k in names.items() if k == "primary"), None) if kind == "primary" else None
+            replaced = op.constraint.name if replaced is None and op.constraint.name in names else replaced
+            if replaced is not None:
+                out.append((lops.DropConstraintOp(replaced, key[1], type_=names.pop(replaced), schema=key[0]),
+                            *item[1:]))
+            names[op.constraint.name] = kind
+        out.append(item)
+    return out

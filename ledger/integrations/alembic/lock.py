@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,10 @@ from ops import LedgerError
 from ledger import dialects
 from ledger.storage.store import LockTimeout
 from ledger.integrations.alembic.base import AlembicHookError, log
+
+#: SQL text that controls the transaction (SQLite's forms, which PostgreSQL's include)
+_TRANSACTION_SQL = re.compile(r"\s*(BEGIN|END|COMMIT)(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+(TRANSACTION|WORK))?\s*;?\s*",
+                              re.IGNORECASE)
 
 
 class AppliesLock:
@@ -164,6 +169,23 @@ class AppliesLock:
                 f"{where}another run holds the write lock on this SQLite database (applier lock on "
                 f"{self.store.fullname}): {exc}") from None
 
+
+    def _own_transaction_sql(self, operation: Any) -> bool:
+        """SQLite: a revision that opens and ends its transaction itself in SQL text (galaxy's
+        ``op.execute("BEGIN")`` ... ``op.execute("END")``, written for Python's sqlite3, which opens
+        none before DDL). Its BEGIN is the transaction :meth:`_begin_sqlite` opened for the revision,
+        not sent again (SQLite refuses a transaction within a transaction): True, the statement is
+        done. Its END or COMMIT commits that transaction: the events of what ran so far are written
+        first, so they commit with it (as before ``op.get_bind().commit()``), and it runs (False)."""
+        sql = operation.sqltext if isinstance(operation.sqltext, str) else getattr(operation.sqltext, "text", None)
+        match = _TRANSACTION_SQL.fullmatch(sql) if isinstance(sql, str) else None
+        if match is None or not dialects.database(self.dialect).locks_per_transaction:
+            return False
+        if match.group(1).upper() == "BEGIN":
+            return _in_transaction(self.conn)
+        if self.active and self._unwritten:
+            self._write_events()
+        return False
 
     def _yield_write_lock(self) -> None:
         """SQLite, before another connection of the migration's engine writes: the migration's

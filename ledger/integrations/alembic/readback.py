@@ -8,6 +8,10 @@ the "cannot be rendered" comment (``dialects.unrendered_sql``), with :data:`READ
 why: drill names their revision and never runs them, and ``import-alembic`` leaves the data
 part of that revision out of the imported file (its schema part is imported), naming it.
 
+The values are those of the migration's own reads (``SELECT``), of a write's ``RETURNING``,
+and the id an ``INSERT`` got from the database without ``RETURNING`` (``lastrowid``: SQLite,
+MySQL/MariaDB), unless the statement gave it itself.
+
 A statement carries a value read back when one of its bound parameters equals a value an
 earlier statement of the same revision returned, or a quoted string in its text equals such a
 value of at least :data:`_LONG` characters (a shorter word may be a constant both statements
@@ -46,6 +50,7 @@ _OWN_READ = lazy(r"^\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*\(?\s*(?:SELECT|WITH)\b", 
 _CATALOG = lazy(r"\b(?:pg_catalog|pg_\w+|information_schema|sqlite_master|sqlite_schema|sqlite_temp_master"
                 r"|mysql\s*\.|performance_schema)\b", re.I)
 _QUOTED = lazy(r"'((?:[^']|'')*)'")
+_INSERT = lazy(r"^\s*INSERT\b", re.I)
 
 
 def carries_read_back(why: str | None) -> bool:
@@ -102,6 +107,22 @@ class ReadBack:
                 key = _key(value)
                 if key is not None:
                     self._values.add(key)
+
+    def note_inserted(self, statement: str, parameters: Any, cursor: Any) -> None:
+        """Keep the id an ``INSERT`` got from the database (``cursor.lastrowid``: SQLite's rowid,
+        MySQL's AUTO_INCREMENT), unless the statement itself gave it (a parameter, or the number
+        in its text)."""
+        if not _INSERT.match(statement):
+            return
+        try:
+            row_id = cursor.lastrowid
+        except Exception:  # noqa: BLE001 - a driver without it (or one that raises for it)
+            return
+        if not isinstance(row_id, int) or isinstance(row_id, bool) or row_id <= 0:
+            return
+        if any(_key(value) == row_id for value in _flat(parameters)) or re.search(rf"\b{row_id}\b", statement):
+            return
+        self._values.add(row_id)
 
     def carried(self, statement: str, parameters: Any) -> Any:
         """A value read back earlier that ``statement`` carries (see the module docstring), or None."""

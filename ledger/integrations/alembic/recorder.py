@@ -32,7 +32,7 @@ from ledger.integrations.alembic.convert import (
     _NotModelled,
     built_by_alembic,
     is_noop,
-    touched,
+    replaced_in_rebuild, touched,
 )
 from ledger.integrations.alembic.fallback import FollowsLive
 from ledger.integrations.alembic.lock import AppliesLock
@@ -85,7 +85,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self.origins: dict[int, str] = {}
         self.active = False
         self.revision: str | None = None
-        self.failed: str | None = None  # the revision whose upgrade() raised (its run is over by then)
+        self.failed: str | None = None  # the revision whose upgrade() raised
         self._why: str | None = None
         self._direction = "upgrade"
         self._path: Path | None = None
@@ -184,11 +184,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
 
     def _recorded(self, fn: Callable[..., Any], revision: str, doc: str | None, direction: str,
                   path: Path | None) -> Callable[..., Any]:
-        """``fn`` (a revision's ``upgrade``/``downgrade``) run with its operations recorded.
-
-        A function with ``fn``'s name and docstring: Alembic reads ``migration_fn.__name__``
-        for its log lines.
-        """
+        """``fn`` (a revision's ``upgrade``/``downgrade``) run with its operations recorded: a function
+        with ``fn``'s name and docstring (Alembic reads ``migration_fn.__name__`` for its log lines)."""
         def recorded(**kw: Any) -> None:
             self.run_revision(revision, doc, fn, direction=direction, path=path, **kw)
 
@@ -331,6 +328,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             self._write_events()  # Alembic committed (autocommit_block): the events of what it committed
         self._flush_captured()
         origin = self._origin()
+        if isinstance(operation, aops.ExecuteSQLOp) and self._own_transaction_sql(operation):
+            return None  # the revision's BEGIN: the transaction the hook opened for it
         if isinstance(operation, (aops.ExecuteSQLOp, aops.BulkInsertOp)):
             source = "op.execute" if isinstance(operation, aops.ExecuteSQLOp) else "op.bulk_insert"
             with self._capture(source) as captured:
@@ -416,7 +415,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         if not rebuilt:
             impl.batch = _Numbered(impl.batch, self)  # each statement is told which entry ran it
         # The block's ops are its own: taken now, so that a flush that fails leaves none of them behind.
-        pending = self._pending.pop(impl, [])
+        pending = replaced_in_rebuild(self.state, self._pending.pop(impl, []), rebuilt)
         what = f"alembic batch_alter_table({impl.table_name})"
         try:
             with self._capture(what) as captured:
