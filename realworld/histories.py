@@ -514,7 +514,10 @@ HISTORIES: tuple[History, ...] = (
     # types and database helpers are copied; atpublic, its interfaces and config stood in for (realworld/shims/mailman)
     History("mailman", "mailman==3.3.10", "mailman/database/alembic", shim="mailman", render_as_batch=True,
             copied=("mailman/database/types.py", "mailman/database/helpers.py"),
-            base=Base("mailman==3.3.0", ("mailman.model.address", "mailman.model.autorespond", "mailman.model.bans", "mailman.model.bounce", "mailman.model.cache", "mailman.model.digests", "mailman.model.domain", "mailman.model.language", "mailman.model.listmanager", "mailman.model.mailinglist", "mailman.model.member", "mailman.model.message", "mailman.model.messagestore", "mailman.model.mime", "mailman.model.pending", "mailman.model.preferences", "mailman.model.requests", "mailman.model.roster", "mailman.model.subscriptions", "mailman.model.template", "mailman.model.uid", "mailman.model.user", "mailman.model.usermanager", "mailman.model.workflow"),
+            base=Base("mailman==3.3.0", tuple(f"mailman.model.{m}" for m in (
+                "address", "autorespond", "bans", "bounce", "cache", "digests", "domain", "language", "listmanager",
+                "mailinglist", "member", "message", "messagestore", "mime", "pending", "preferences", "requests",
+                "roster", "subscriptions", "template", "uid", "user", "usermanager", "workflow")),
                       venv=("mailman==3.3.0",), prepare="base_asyncio.py")),
     # bodhi (Fedora's updates system) makes a new database with create_all() of its models and stamps
     # head (initialize_bodhi_db); its history starts at a squash (d986618207bc). The users' databases
