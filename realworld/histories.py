@@ -564,6 +564,13 @@ HISTORIES: tuple[History, ...] = (
     # Its revisions read the upload folder from flask's config and one list of enum values; its roles are copied
     History("fittrackee", "fittrackee==0.12.2", "fittrackee/migrations", shim="fittrackee", dialects=("postgresql",),
             copied=("fittrackee/users/roles.py",)),
+    # aiida-core's SQLite storage (sqlite_dos): its history from its initial revision (main_0001, the tables)
+    # on an empty database, as Alembic runs it (aiida makes a new storage with create_all() of the same
+    # models and stamps main@head); its env.py: no naming convention, one transaction per revision. main_0002
+    # drops the hashes of calculation nodes: aiida's logger, entry point loader and node type string stand
+    # in (realworld/shims/aiida). Its PostgreSQL history (psql_dos) is not here: see docs/alembic.md
+    History("aiida-sqlite", "aiida-core==2.9.4", "aiida/storage/sqlite_dos/migrations", shim="aiida",
+            transaction_per_migration=True, dialects=("sqlite",)),
 )
 
 
