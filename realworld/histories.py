@@ -514,7 +514,10 @@ HISTORIES: tuple[History, ...] = (
     # types and database helpers are copied; atpublic, its interfaces and config stood in for (realworld/shims/mailman)
     History("mailman", "mailman==3.3.10", "mailman/database/alembic", shim="mailman", render_as_batch=True,
             copied=("mailman/database/types.py", "mailman/database/helpers.py"),
-            base=Base("mailman==3.3.0", ("mailman.model.address", "mailman.model.autorespond", "mailman.model.bans", "mailman.model.bounce", "mailman.model.cache", "mailman.model.digests", "mailman.model.domain", "mailman.model.language", "mailman.model.listmanager", "mailman.model.mailinglist", "mailman.model.member", "mailman.model.message", "mailman.model.messagestore", "mailman.model.mime", "mailman.model.pending", "mailman.model.preferences", "mailman.model.requests", "mailman.model.roster", "mailman.model.subscriptions", "mailman.model.template", "mailman.model.uid", "mailman.model.user", "mailman.model.usermanager", "mailman.model.workflow"),
+            base=Base("mailman==3.3.0", tuple(f"mailman.model.{m}" for m in (
+                "address", "autorespond", "bans", "bounce", "cache", "digests", "domain", "language", "listmanager",
+                "mailinglist", "member", "message", "messagestore", "mime", "pending", "preferences", "requests",
+                "roster", "subscriptions", "template", "uid", "user", "usermanager", "workflow")),
                       venv=("mailman==3.3.0",), prepare="base_asyncio.py")),
     # bodhi (Fedora's updates system) makes a new database with create_all() of its models and stamps
     # head (initialize_bodhi_db); its history starts at a squash (d986618207bc). The users' databases
@@ -561,6 +564,13 @@ HISTORIES: tuple[History, ...] = (
     # Its revisions read the upload folder from flask's config and one list of enum values; its roles are copied
     History("fittrackee", "fittrackee==0.12.2", "fittrackee/migrations", shim="fittrackee", dialects=("postgresql",),
             copied=("fittrackee/users/roles.py",)),
+    # aiida-core's SQLite storage (sqlite_dos): its history from its initial revision (main_0001, the tables)
+    # on an empty database, as Alembic runs it (aiida makes a new storage with create_all() of the same
+    # models and stamps main@head); its env.py: no naming convention, one transaction per revision. main_0002
+    # drops the hashes of calculation nodes: aiida's logger, entry point loader and node type string stand
+    # in (realworld/shims/aiida). Its PostgreSQL history (psql_dos) is not here: see docs/alembic.md
+    History("aiida-sqlite", "aiida-core==2.9.4", "aiida/storage/sqlite_dos/migrations", shim="aiida",
+            transaction_per_migration=True, dialects=("sqlite",)),
 )
 
 

@@ -147,6 +147,34 @@ def test_a_list_or_dict_bound_to_a_json_column_is_recorded_as_one_json_literal_t
         engine.dispose()
 
 
+def test_a_list_bound_to_a_pickle_column_is_recorded_as_the_bytes_the_type_sent(tmp_path: Path, db_url: str) -> None:
+    """As mailman's 2156fc3f6f7d: ``UPDATE mailinglist SET dmarc_addresses=:p`` with ``[]`` bound to a
+    ``PickleType`` column. What the database got is the pickled bytes, so that is the literal recorded
+    (it was taken for an IN list, and ``SET dmarc_addresses=`` with nothing after it was recorded)."""
+    url = db_url
+    upgrade_with_hook(tmp_path, url, [[
+        "op.create_table('mlist', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('addrs', sa.PickleType()))",
+        "t = sa.table('mlist', sa.column('id', sa.Integer()), sa.column('addrs', sa.PickleType()))",
+        "op.execute(t.insert().values(id=1, addrs=None))",
+        "op.execute(t.update().values({'addrs': []}))",
+        "op.get_bind().execute(t.insert().values(id=2, addrs=('a', 1)))",
+        "op.execute(t.insert().values(id=3, addrs={'k': [1]}))",
+    ]])
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert len(texts) == 4, texts
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM mlist")
+            for text in texts:  # the recorded SQL runs again and stores the same pickles
+                conn.exec_driver_sql(text.replace("%", "%%") if "mysql" in url else text)
+            mlist = sa.table("mlist", sa.column("id", sa.Integer()), sa.column("addrs", sa.PickleType()))
+            rows = conn.execute(sa.select(mlist.c.id, mlist.c.addrs).order_by(mlist.c.id)).all()
+            assert [tuple(r) for r in rows] == [(1, []), (2, ("a", 1)), (3, {"k": [1]})]
+    finally:
+        engine.dispose()
+
+
 TRIGGERS = {
     "postgresql": [
         ["op.execute(\"CREATE OR REPLACE FUNCTION copy_m() RETURNS trigger AS $$ BEGIN NEW.n := NEW.m; RETURN NEW; END;"

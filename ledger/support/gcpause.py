@@ -7,9 +7,9 @@ on a 1,000-table ``verify --live`` the collector took as much CPU time as the wo
 Paused for the call, it resumes afterwards and meets whatever of it is still there.
 
 The command line's start-up is such work too: importing SQLAlchemy and the ledger's modules
-(attrs building the op classes, the codec's generated functions) makes a few hundred thousand
-objects that live as long as the process, and the young collections they set off walk them
-again and again (about a tenth of a short command's CPU time). ``starting()`` turns the
+(attrs building the op classes, the codec's generated functions) makes some 50,000 objects the
+collector tracks, nearly all of them living as long as the process, and the young collections
+their making sets off walk them again and again (about a tenth of a short command's CPU time). ``starting()`` turns the
 collector off for the start-up; ``started()`` (called once the database connection is open)
 moves what start-up made out of the collector's way (``gc.freeze``) and turns it on again.
 """

@@ -65,10 +65,26 @@ def _storable_type(type_: Any, dialect: sa.Dialect) -> Any:
             type_ = variants[dialect.name]
             continue
         if isinstance(type_, TypeDecorator) and type(type_) not in _TYPE_NAMES:
+            if _compiled_its_own_way(type_, dialect):
+                return type_  # the database got what it compiled to, not its impl: recorded as reflected
             type_ = type_.load_dialect_impl(dialect)
             continue
         break
     return _nearest_known(type_)
+
+
+def _compiled_its_own_way(type_: TypeDecorator, dialect: sa.Dialect) -> bool:
+    """Whether ``type_``'s DDL on ``dialect`` is not its dialect impl's (a ``@compiles`` of the
+    decorator's class: mailman's ``SAUnicode`` is ``VARCHAR(255) COLLATE utf8_bin`` on MySQL)."""
+    compiler = dialect.type_compiler_instance
+    try:
+        own = compiler.process(type_)
+    except Exception:  # noqa: BLE001 - it cannot be written here: its impl's DDL is not it either
+        return True
+    try:
+        return own != compiler.process(type_.load_dialect_impl(dialect))
+    except Exception:  # noqa: BLE001 - its impl alone cannot be written (VARCHAR without a length on MySQL)
+        return True
 
 
 def _nearest_known(type_: Any) -> Any:
