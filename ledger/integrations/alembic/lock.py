@@ -16,8 +16,7 @@ from ledger.storage.store import LockTimeout
 from ledger.integrations.alembic.base import AlembicHookError, log
 
 #: SQL text that controls the transaction (SQLite's forms, which PostgreSQL's include)
-_TRANSACTION_SQL = re.compile(r"\s*(BEGIN|END|COMMIT)(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+(TRANSACTION|WORK))?\s*;?\s*",
-                              re.IGNORECASE)
+_TRANSACTION_SQL = r"\s*(BEGIN|END|COMMIT)(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+(TRANSACTION|WORK))?\s*;?\s*"
 
 
 class AppliesLock:
@@ -178,7 +177,8 @@ class AppliesLock:
         done. Its END or COMMIT commits that transaction: the events of what ran so far are written
         first, so they commit with it (as before ``op.get_bind().commit()``), and it runs (False)."""
         sql = operation.sqltext if isinstance(operation.sqltext, str) else getattr(operation.sqltext, "text", None)
-        match = _TRANSACTION_SQL.fullmatch(sql) if isinstance(sql, str) else None
+        # compiled at the first use (re's cache keeps it), not when the hook is imported
+        match = re.fullmatch(_TRANSACTION_SQL, sql, re.IGNORECASE) if isinstance(sql, str) else None
         if match is None or not dialects.database(self.dialect).locks_per_transaction:
             return False
         if match.group(1).upper() == "BEGIN":
