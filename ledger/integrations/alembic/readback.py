@@ -102,7 +102,7 @@ class ReadBack:
         ``RETURNING``); the migration then gets the same rows from SQLAlchemy's buffer."""
         if not returning and (_OWN_READ.match(statement) is None or _CATALOG.search(statement)):
             return
-        for row in _read_ahead(cursor, context):
+        for row in _read_ahead(statement, cursor, context):
             for value in row:
                 key = _key(value)
                 if key is not None:
@@ -139,12 +139,16 @@ class ReadBack:
         return None
 
 
-def _read_ahead(cursor: Any, context: Any) -> Iterable[Any]:
+def _read_ahead(statement: str, cursor: Any, context: Any) -> Iterable[Any]:
     """Up to :data:`_ROWS` rows of ``cursor``, read before SQLAlchemy builds the result, which then
     serves them from a buffer before reading on from the cursor; nothing when that cannot be done
     without changing what the migration gets (a server-side cursor, an executemany, a result
     SQLAlchemy already reads its own way)."""
     if context is None or getattr(cursor, "description", None) is None or context.executemany:
+        return ()
+    if statement != getattr(context, "statement", None):
+        # a statement SQLAlchemy runs for another one's sake on its cursor (a sequence's next value
+        # for an INSERT on MariaDB), which it then reads itself
         return ()
     options = context.execution_options
     if getattr(context, "_is_server_side", False) or options.get("stream_results") or options.get("yield_per"):
