@@ -221,3 +221,25 @@ def test_a_foreign_key_on_a_column_whose_type_the_plan_changes_back_is_left_to_t
     result = rollback(config, to="0001")
     assert [r.revision for r in result.reverted] == ["0002"], result
     assert_live_equals_fold(config)
+
+
+def test_rows_that_sql_run_earlier_in_the_plan_may_change_are_not_counted_against_a_not_null(
+    tmp_path: Path, db_url: str
+) -> None:
+    """A data revision's reverse_sql deletes the rows that break the NOT NULL coming back after it:
+    the rollback runs (what the rows are once the plan's SQL ran is not known before; the database says)."""
+    config = project(tmp_path, db_url, revisions={
+        "0001": LOOSENED["0001"],
+        "0002": """
+            op.alter_column("child", "note", nullable=True, existing_type=sa.String(20))
+        """,
+        "0003": """
+            op.execute("INSERT INTO child (id, note) VALUES (1, NULL), (2, 'x')",
+                       reverse_sql="DELETE FROM child WHERE note IS NULL")
+        """,
+    })
+    apply(config)
+    result = _cli(config, "rollback", "--to", "0001")
+    assert result.exit_code == 0, result.output
+    assert rows(config, "SELECT count(*) FROM child") == [(1,)]
+    assert_live_equals_fold(config)

@@ -11,7 +11,8 @@ each such op of the plan is looked up in the live database first, as
 NULL, the rows whose key has no referenced row, the rows sharing a unique key (in one
 ``SELECT`` per :data:`CHUNK` counts). Tables and columns that the same run creates first hold
 nothing yet and are not counted; renames within the run are followed back to the names the
-database has now.
+database has now. Nothing after SQL the plan runs (which may change any rows) is counted, nor a
+column whose type the plan changes first: there the database says.
 """
 
 from __future__ import annotations
@@ -157,9 +158,10 @@ def violations(conn: sa.Connection, start: SchemaState,
     ran_sql = False
     for op, before, where in steps:
         ran_sql = ran_sql or isinstance(op, ExecuteSQLOp)
-        # SQL the plan runs first (a data revision's reverse) may delete the rows a NOT NULL column
-        # with no default would come back to: what the table holds then is not known, so not counted
-        check = None if ran_sql and isinstance(op, AddColumnOp) else _check(conn, op, before, origins)
+        # SQL the plan runs first (a data revision's reverse) may delete or update the rows a
+        # constraint after it would be counted against: what they hold then is not known, so
+        # nothing after it is counted (the database says)
+        check = None if ran_sql else _check(conn, op, before, origins)
         if check is not None:
             table, constraint, query = check
             checks.append((Violation(table, constraint, 0, where), query))
