@@ -83,3 +83,47 @@ def test_a_foreign_key_to_the_first_column_of_a_unique_key_is_recorded(
     ], batch=dialect == "sqlite")
     assert [e.message for e in hook_events(url) if e.op_type == "execute"] == []
     check_everything(tmp_path, url, database_factory, dialect)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite"])
+def test_a_key_foreign_keys_refer_to_drops_where_its_database_drops_it(dialect: str) -> None:
+    """SQLite drops (by a rebuild) a key that foreign keys refer to: it checks a parent key only
+    when rows change. PostgreSQL and InnoDB refuse while no other key serves."""
+    state = _refers(dialects.empty_state(dialect), "id").apply(CreateForeignKeyOp(
+        "child", ForeignKeySpec("fk_child_both", ("ref", "id"), "parent", ("name", "project"))))
+    if dialect == "sqlite":
+        dropped = state.without_constraint("parent", "uq_parent").without_constraint("parent", "pk_parent")
+        assert dropped.table("parent").primary_key is None and dropped.table("parent").uniques == ()
+        assert {fk.name for fk in dropped.table("child").foreign_keys} == {"fk_child_ref", "fk_child_both"}
+    else:
+        for dropping in ("pk_parent", "uq_parent"):
+            with pytest.raises(InvalidOperationError, match=f"cannot drop constraint {dropping} of parent: foreign key"):
+                state.without_constraint("parent", dropping)
+
+
+def test_a_rollback_drops_a_key_that_foreign_keys_refer_to_on_sqlite(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """Airflow's d59cbbef95eb on SQLite: task_instance's primary key moves to a new id column and its
+    old columns get a unique key the foreign keys of other tables refer to; the rollback drops the
+    unique key before it makes the primary key on those columns again (a rebuild SQLite takes)."""
+    url = database_factory("sqlite")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('ti', sa.Column('dag_id', sa.String(40), nullable=False),",
+         "    sa.Column('task_id', sa.String(40), nullable=False),",
+         "    sa.PrimaryKeyConstraint('dag_id', 'task_id', name='ti_pkey'))",
+         "op.create_table('xcom', sa.Column('id', sa.Integer(), nullable=False),",
+         "    sa.Column('dag_id', sa.String(40)), sa.Column('task_id', sa.String(40)),",
+         "    sa.ForeignKeyConstraint(['dag_id', 'task_id'], ['ti.dag_id', 'ti.task_id'], name='xcom_ti_fkey'),",
+         "    sa.PrimaryKeyConstraint('id', name='xcom_pkey'))"],
+        ["op.add_column('ti', sa.Column('id', sa.String(36), nullable=True))",
+         "with op.batch_alter_table('ti') as batch_op:",
+         "    batch_op.drop_constraint('ti_pkey', type_='primary')",
+         "with op.batch_alter_table('ti') as batch_op:",
+         "    batch_op.alter_column('id', type_=sa.String(36), nullable=False)",
+         "    batch_op.create_unique_constraint('ti_composite_key', ['dag_id', 'task_id'])",
+         "    batch_op.create_primary_key('ti_pkey', ['id'])",
+         "with op.batch_alter_table('xcom') as batch_op:",
+         "    batch_op.create_foreign_key('xcom_ti_fkey', 'ti', ['dag_id', 'task_id'], ['dag_id', 'task_id'])"],
+    ], batch=True)
+    check_everything(tmp_path, url, database_factory, "sqlite")

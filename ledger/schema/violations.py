@@ -57,22 +57,38 @@ class Violation:
         return f"{self.where} adds {self.constraint}, which {count} of {self.table} break"
 
 
-def _columns(origins: _Origins, key: TableKey, names: Iterable[str]) -> tuple[TableKey, list[str]] | None:
-    """The live table and column names of ``names`` of table ``key``, or None when any is new."""
+@attrs.define
+class _Retyped(_Origins):
+    """The origins of the plan's tables and columns, and the live columns whose type it changes."""
+
+    retyped: set[tuple[TableKey, str]] = attrs.field(factory=set)
+
+    def follow(self, op: MigrateOperation) -> None:
+        if isinstance(op, AlterColumnOp) and op.modify_type is not None:
+            column = self.column((op.schema, op.table_name), op.column_name)
+            if column is not None:
+                self.retyped.add(column)
+        super().follow(op)
+
+
+def _columns(origins: _Retyped, key: TableKey, names: Iterable[str]) -> tuple[TableKey, list[str]] | None:
+    """The live table and column names of ``names`` of table ``key``, or None when any is new or
+    the plan changes its type before (its values then are what the cast makes of them, and the live
+    column may not compare with the one a foreign key refers to)."""
     live_table = origins.table(key)
     if live_table is None:
         return None
     found = []
     for name in names:
         column = origins.column(key, name)
-        if column is None:
+        if column is None or column in origins.retyped:
             return None
         found.append(column[1])
     return live_table, found
 
 
 def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
-           origins: _Origins) -> tuple[str, str, str] | None:
+           origins: _Retyped) -> tuple[str, str, str] | None:
     """(table, constraint as said, the COUNT query) for an op that adds a constraint rows can break."""
     quote = conn.dialect.identifier_preparer.quote
     if isinstance(op, AlterColumnOp) and op.modify_nullable is False:
@@ -136,7 +152,7 @@ def violations(conn: sa.Connection, start: SchemaState,
                steps: Iterable[tuple[MigrateOperation, SchemaState, str]]) -> list[Violation]:
     """The constraints ``steps`` add (each a completed op, the state before it, and where it is in
     the plan) that rows of the live database, whose schema is ``start``, break; only those with rows."""
-    origins = _Origins(start)
+    origins = _Retyped(start)
     checks: list[tuple[Violation, str]] = []
     ran_sql = False
     for op, before, where in steps:
