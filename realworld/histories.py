@@ -199,18 +199,18 @@ HISTORIES: tuple[History, ...] = (
             version_table="alembic_version_fab", render_as_batch=True, transaction_per_migration=True, ci=True),
     History("aim-storage", "aim==3.29.1", "aim/storage/migrations"),
     History("aim-web", "aim==3.29.1", "aim/web/migrations", ci=True),
-    History("jupyterhub", "jupyterhub", "jupyterhub/alembic", naming_convention=_JUPYTERHUB_CONVENTION,
+    History("jupyterhub", "jupyterhub==6.1.1", "jupyterhub/alembic", naming_convention=_JUPYTERHUB_CONVENTION,
             shim="jupyterhub", transaction_per_migration=True,
             # 1.0: its head is 4dc2d5a8c53c; the revision after 0.5's base, 99a28a4418e1, cannot run on
             # Python 3 / SQLAlchemy 2 (datetime._replace, connection.execute of a str)
             base=Base("jupyterhub==1.0.0", ("jupyterhub.orm",))),
-    History("nbgrader", "nbgrader", "nbgrader/alembic", shim="nbgrader",
+    History("nbgrader", "nbgrader==0.9.6", "nbgrader/alembic", shim="nbgrader",
             base=Base("nbgrader==0.5.0", ("nbgrader.api",), sdist=True, venv=("sqlalchemy<1.4",))),  # b6d005d67074 "initial alembic revision"
-    History("buildbot", "buildbot", "buildbot/db/migrations", shim="buildbot",
+    History("buildbot", "buildbot==4.3.0", "buildbot/db/migrations", shim="buildbot",
             base=Base("buildbot==3.4.0", ("buildbot.db.model",))),  # 059 "v3.4 alembic initial"
     # On SQLite each storage creates its tables and stamps head; on PostgreSQL and MySQL a database
     # made by dagster 0.7's storages (runs, event logs, schedules) is migrated by this history.
-    History("dagster", "dagster", "dagster/_core/storage/alembic", shim="dagster",
+    History("dagster", "dagster==1.13.29", "dagster/_core/storage/alembic", shim="dagster",
             copied=("dagster/_core/storage/migration/utils.py", "dagster/_core/storage/event_log/schema.py"),
             base=Base("dagster==0.7.0", ("dagster.core.storage.runs.schema", "dagster.core.storage.event_log.schema",
                                          "dagster.core.storage.schedules.schema"),
@@ -220,9 +220,9 @@ HISTORIES: tuple[History, ...] = (
             shim="langflow", copied=("langflow/utils/migration.py",
                                      "langflow/services/database/models/catalog_policy/__init__.py",
                                      "langflow/services/database/models/catalog_policy/model.py")),
-    History("zenml", "zenml", "zenml/zen_stores/migrations", shim="zenml",
+    History("zenml", "zenml==0.98.0", "zenml/zen_stores/migrations", shim="zenml",
             copied=("zenml/zen_stores/migrations/utils.py", "zenml/enums.py", "zenml/utils/enum_utils.py")),
-    History("prefect",  "prefect", "prefect/server/database/_migrations", naming_convention=_PREFECT_CONVENTION,
+    History("prefect",  "prefect==3.9.1", "prefect/server/database/_migrations", naming_convention=_PREFECT_CONVENTION,
             shim="prefect", version_locations={"sqlite": "versions/sqlite", "postgresql": "versions/postgresql"},
             dialects=("sqlite", "postgresql"),
             # prefect's server runs PostgreSQL on asyncpg (a revision sends format('%I', ...), which psycopg
