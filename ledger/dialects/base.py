@@ -448,7 +448,8 @@ class DDLGenerator:
 
     @handles(ExecuteSQLOp)
     def execute_sql(self, op: ExecuteSQLOp, before: SchemaState) -> list[str]:
-        return [op.sqltext]
+        # an empty text (the reverse of a temporary table's creation) runs nothing
+        return [op.sqltext] if op.sqltext.strip() else []
 
 
 def _referred(state: SchemaState, spec: TableSpec) -> dict[tuple[str | None, str], Any]:

@@ -28,7 +28,7 @@ from ledger.support.lazyre import lazy
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "changes_only_held", "classify",
-    "dropped_index",
+    "dropped_index", "temporary_object",
     "render_statements", "INDEXES",
     "touched_tables", "names_no_changed_table", "SchemaObject", "renamed_table", "schema_object",
 ]
@@ -164,6 +164,25 @@ def changes_no_table(statement: str) -> bool:
 def _changes_no_table(statement: str) -> bool:
     text = statement[_skip_leading(statement):]
     return _NO_TABLE.match(text) is not None and not re.search(r"\bCASCADE\b", _SKIP.sub(" ", text), re.I)
+
+
+_TEMPORARY = lazy(
+    rf"(?:CREATE\s+(?:GLOBAL\s+|LOCAL\s+)?TEMP(?:ORARY)?\s+(?P<made>TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+    rf"|DROP\s+(?P<temporary>TEMPORARY\s+)?(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?)(?P<name>{_NAME})(?![\s]*[.,])", re.I)
+
+
+def temporary_object(statement: str) -> tuple[str, str] | None:
+    """``(what, name)`` of a statement that makes a temporary table or view (``what`` is ``made``:
+    SQLite and PostgreSQL's ``TEMP``/``TEMPORARY``, MySQL/MariaDB's ``TEMPORARY``), drops one
+    (``dropped``: MySQL/MariaDB's ``DROP TEMPORARY TABLE``) or drops one table or view by an
+    unqualified name (``drop``: the caller checks the name against those it saw made temporary).
+    None for anything else."""
+    text = statement[_skip_leading(statement):]
+    found = _TEMPORARY.match(text)
+    if found is None or ";" in text.rstrip().rstrip(";"):
+        return None
+    what = "made" if found.group("made") else "dropped" if found.group("temporary") else "drop"
+    return what, _unquote(found.group("name")).casefold()
 
 
 def touched_tables(statement: str) -> tuple[str | None, str] | None:

@@ -32,6 +32,7 @@ from ledger.integrations.alembic_sql import (
     render_statements,
     renamed_table,
     schema_object,
+    temporary_object,
     touched_tables,
 )
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack
@@ -71,6 +72,9 @@ class Captured:
 
 class Captures:
     """Captures what a revision runs as SQL, and records it as events or as the ops it made."""
+
+    #: the temporary tables and views this run's SQL text made and has not dropped (by name, casefolded)
+    _temporaries: frozenset[str] = frozenset()
 
     @contextlib.contextmanager
     def _quiet(self) -> Iterator[None]:
@@ -242,6 +246,10 @@ class Captures:
         (it may have changed data too; the ops it made follow it). When no ops lead to the
         live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
         """
+        if item.category == SCHEMA and self._on_temporary(text):
+            # not in the database's schema: replayed for the statements after it, nothing to undo
+            self._record_statement(text, item, origin, None, reverse="", note="a temporary object")
+            return
         if item.category == SCHEMA and changes_no_table(text):
             # a function, a trigger, a view: not in the fold; reversible where its reverse is known
             self._record_statement(text, item, origin, None, reverse=self._reverse_sql(text))
@@ -290,6 +298,22 @@ class Captures:
             drop = f"DROP TYPE {old_name}"
             self._record_statement(drop, item, origin, None, reverse=before,
                                    note=f"the name {' '.join(text.split())} took away")
+
+    def _on_temporary(self, text: str) -> bool:
+        """Whether ``text`` only makes or drops a temporary table or view: one made temporary, or a
+        plain drop of a name this run saw made temporary (and not dropped since: the session holds
+        it until then, and a drop by its name drops it, not a table of the schema it shadows)."""
+        found = temporary_object(text)
+        if found is None:
+            return False
+        what, name = found
+        if what == "made":
+            self._temporaries |= {name}
+        elif what == "dropped" or name in self._temporaries:
+            self._temporaries -= {name}
+        else:
+            return False
+        return True
 
     def _own_tables(self, table: tuple[str | None, str] | None) -> bool:
         """Whether ``table`` is the ledger's own table or Alembic's version table: not the application's schema."""
