@@ -201,3 +201,55 @@ def test_a_sequence_sqlalchemy_reads_for_an_insert_is_left_to_it(
     run_alembic(folder, url, "upgrade", "head")
     with connected(url) as conn:
         assert conn.execute(sa.text("SELECT id, name FROM item")).all() == [(1, "x")]
+
+
+#: a parent row whose id SQLAlchemy takes from a sequence before the INSERT (no RETURNING), then a child row with it
+PREFETCHED = [[
+    "op.execute(sa.schema.CreateSequence(sa.Sequence('parent_id_seq', start=40)))",
+    "op.create_table('parent', sa.Column('id', sa.Integer(), primary_key=True, autoincrement=False),"
+    " sa.Column('name', sa.String(20)))",
+    "op.create_table('child', sa.Column('id', sa.Integer(), primary_key=True, autoincrement=False),"
+    " sa.Column('parent_id', sa.Integer(), sa.ForeignKey('parent.id')))",
+], [
+    "bind = op.get_bind()",
+    "parent = sa.Table('parent', sa.MetaData(), sa.Column('id', sa.Integer(), sa.Sequence('parent_id_seq', start=40),"
+    " primary_key=True), sa.Column('name', sa.String(20)), implicit_returning=False)",
+    "made = bind.execute(parent.insert().values(name='made')).inserted_primary_key[0]",
+    "assert made == 40, made",
+    "bind.execute(sa.text('INSERT INTO child (id, parent_id) VALUES (1, :p)'), {'p': made})",
+]]
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_an_id_sqlalchemy_took_from_a_sequence_before_the_insert_is_a_value_read_back(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """Without RETURNING (MariaDB, a table with ``implicit_returning=False``) SQLAlchemy runs the
+    sequence's ``nextval`` first and passes its value as the INSERT's parameter: that id is the
+    database's all the same, and a later statement carrying it is not replayable."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, PREFETCHED)
+    run_alembic(folder, url, "upgrade", "head")
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT id, parent_id FROM child")).all() == [(1, 40)]
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    assert "cannot be rendered" in texts[-1] and "read back" in texts[-1] and "child" in texts[-1], texts
+    assert not any("cannot be rendered" in text for text in texts[:-1]), texts
+    assert any("INSERT INTO parent" in text for text in texts), texts  # on the context of the nextval it ran first
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "--json", "-q")
+    failures = json.loads(out)["failures"]
+    assert code != 0 and [f.split(",")[0] for f in failures][:1] == ["revision 0002aa"], out
+    assert "read back" in failures[0], failures
+
+    imported = tmp_path / "alembic-plain"
+    write_env(imported, hook=False)
+    write_history(imported, PREFETCHED)
+    into = tmp_path / "imported"
+    result = CliRunner().invoke(main, ["import-alembic", str(imported), "--dialect", {"mariadb": "mysql"}.get(dialect, dialect), "--into", str(into),
+                                       "--scratch-url", database_factory(dialect)])
+    assert result.exit_code == 0, result.output
+    assert "0002aa" in result.output and "read back" in result.output, result.output
+    second = next(into.glob("0002aa_*.py")).read_text(encoding="utf-8")
+    assert "not imported" in second and "child" in second, second

@@ -137,16 +137,18 @@ class Captures:
                       executemany: bool) -> None:
         if self._buffer is None or not self.active:
             return
+        category = classify(statement)
+        returned = self._returned()
+        if category == READ:
+            # before the mark below: SQLAlchemy runs a sequence's next value for an INSERT on the
+            # INSERT's own context (MariaDB, no RETURNING), and the INSERT is still to be captured
+            returned.note(statement, cursor, context)
+            return
         if context is not None:
             # SQLAlchemy may split one executemany into several batches: render it once.
             if getattr(context, "_sl_captured", False):
                 return
             context._sl_captured = True
-        category = classify(statement)
-        returned = self._returned()
-        if category == READ:
-            returned.note(statement, cursor, context)
-            return
         note = None
         carried = returned.carried(statement, parameters) if category == DATA else None
         try:
@@ -159,6 +161,7 @@ class Captures:
                 texts = tuple(dialects.unrendered_sql(text, f"{READ_BACK}: {carried!r}"[:300]) for text in texts)
         if category == DATA:
             returned.note(statement, cursor, context, returning=True)
+            returned.note_prefetched(context)
             if not executemany:
                 returned.note_inserted(statement, parameters, cursor)
         digests = None

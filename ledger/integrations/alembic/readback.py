@@ -9,8 +9,11 @@ why: drill names their revision and never runs them, and ``import-alembic`` leav
 part of that revision out of the imported file (its schema part is imported), naming it.
 
 The values are those of the migration's own reads (``SELECT``), of a write's ``RETURNING``,
-and the id an ``INSERT`` got from the database without ``RETURNING`` (``lastrowid``: SQLite,
-MySQL/MariaDB), unless the statement gave it itself.
+the id an ``INSERT`` got from the database without ``RETURNING`` (``lastrowid``: SQLite,
+MySQL/MariaDB), unless the statement gave it itself, and the values SQLAlchemy got from the
+database for an ``INSERT`` before running it, which the ``INSERT`` then carries as parameters (a
+column's ``Sequence`` or SQL expression default without ``RETURNING``: MariaDB's ``nextval``,
+PostgreSQL's with ``implicit_returning=False`` or an executemany).
 
 A statement carries a value read back when one of its bound parameters equals a value an
 earlier statement of the same revision returned, or a quoted string in its text equals such a
@@ -123,6 +126,23 @@ class ReadBack:
         if any(_key(value) == row_id for value in _flat(parameters)) or re.search(rf"\b{row_id}\b", statement):
             return
         self._values.add(row_id)
+
+    def note_prefetched(self, context: Any) -> None:
+        """Keep the values SQLAlchemy got from the database for an ``INSERT`` before running it (a
+        column's ``Sequence``, or SQL expression, as default without ``RETURNING``: MariaDB, a table
+        with ``implicit_returning=False``), which reach the database as the statement's parameters."""
+        compiled = getattr(context, "compiled", None)
+        columns = getattr(compiled, "insert_prefetch", None)
+        if not columns:
+            return
+        key_of = compiled._within_exec_param_key_getter
+        made = [(key_of(column), column) for column in columns
+                if column.default is not None and (column.default.is_sequence or column.default.is_clause_element)]
+        for parameters in (context.compiled_parameters or ()) if made else ():
+            for key, _column in made:
+                value = _key(parameters.get(key))
+                if value is not None:
+                    self._values.add(value)
 
     def carried(self, statement: str, parameters: Any) -> Any:
         """A value read back earlier that ``statement`` carries (see the module docstring), or None."""
