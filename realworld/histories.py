@@ -571,6 +571,15 @@ HISTORIES: tuple[History, ...] = (
     # in (realworld/shims/aiida). Its PostgreSQL history (psql_dos) is not here: see docs/alembic.md
     History("aiida-sqlite", "aiida-core==2.9.4", "aiida/storage/sqlite_dos/migrations", shim="aiida",
             transaction_per_migration=True, dialects=("sqlite",)),
+    # zun-db-manage upgrade runs the whole history on an empty database (OpenStack's container service; its
+    # env.py: no naming convention, render_as_batch=True, one transaction); its JSON-as-text column types
+    # (realworld/shims/oslo), the container type a revision defaults to and oslo_serialization's jsonutils
+    # (realworld/shims/zun) stood in for
+    History("zun", "zun==18.0.0", "zun/db/sqlalchemy/alembic", shim=("zun", "oslo"), render_as_batch=True),
+    # skyline-apiserver (OpenStack's dashboard back end) runs its history on an empty database at start-up
+    # (its env.py: no naming convention, one transaction); its tables start with no primary key, which a
+    # later revision adds in batch blocks; its revisions import nothing of skyline
+    History("skyline", "skyline-apiserver==9.0.0", "skyline_apiserver/db/alembic"),
 )
 
 
