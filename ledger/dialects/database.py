@@ -336,6 +336,11 @@ class Database:
     #: the first is how they are compared (``mariadb_length`` is ``mysql_length``)
     index_option_prefixes: ClassVar[tuple[str, ...]] = ()
 
+    def unnamed_check_name(self, table: str, column: str) -> str | None:
+        """The name the database gives a CHECK on ``column`` of ``table`` made without a name (the
+        one a ``Boolean``/``Enum`` type without a name makes); None: none known (SQLite keeps none)."""
+        return None
+
     def stored_name(self, name: str) -> str:
         """``name`` as the database keeps it: cut to :attr:`name_limit` where it cuts long names
         (PostgreSQL, on a character boundary), else as given."""
