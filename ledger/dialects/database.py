@@ -482,8 +482,7 @@ class Database:
                 conn.exec_driver_sql(statement)
 
     def run_together(self, conn: sa.Connection, statements: Sequence[str]) -> None:
-        """Run ``statements`` (DDL with no parameters) in the current transaction, in as few round
-        trips as the driver allows: here one each."""
+        """Run ``statements`` (DDL, no parameters) in the current transaction: here one round trip each."""
         for statement in statements:
             conn.exec_driver_sql(statement)
 
