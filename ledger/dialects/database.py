@@ -398,6 +398,11 @@ class Database:
         :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
         return {}
 
+    def declared_comment(self, table: sa.Table, dialect: sa.Dialect) -> str | None:
+        """The comment this database's CREATE TABLE of ``table`` (compiled for ``dialect``) gives
+        it. Here: its ``comment``."""
+        return table.comment
+
     def stored_table_options(self, options: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
         """A table's options (:meth:`table_options`, or as a migration declared them) in the one
         spelling this database reports them, for comparing. Here: as they are."""
@@ -475,6 +480,11 @@ class Database:
         if created:
             for statement in self.ledger_triggers(table, conn.dialect):
                 conn.exec_driver_sql(statement)
+
+    def run_together(self, conn: sa.Connection, statements: Sequence[str]) -> None:
+        """Run ``statements`` (DDL, no parameters) in the current transaction: here one round trip each."""
+        for statement in statements:
+            conn.exec_driver_sql(statement)
 
     def privilege_split_problem(self, schema: str | None) -> str | None:
         """Why the ledger (in ``schema``) cannot be owned by a role the applier is not, here
