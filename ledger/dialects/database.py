@@ -481,6 +481,11 @@ class Database:
             for statement in self.ledger_triggers(table, conn.dialect):
                 conn.exec_driver_sql(statement)
 
+    def run_together(self, conn: sa.Connection, statements: Sequence[str]) -> None:
+        """Run ``statements`` (DDL, no parameters) in the current transaction: here one round trip each."""
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
     def privilege_split_problem(self, schema: str | None) -> str | None:
         """Why the ledger (in ``schema``) cannot be owned by a role the applier is not, here
         (``schema-ledger grants``); None when it can."""

@@ -312,6 +312,14 @@ class PostgreSQL(Database):
         with released(conn, sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number}):
             yield
 
+    def run_together(self, conn: sa.Connection, statements: Sequence[str]) -> None:
+        """psycopg (3) sends SQL text without parameters as one simple query, which may hold
+        several statements: one round trip for all of them."""
+        if conn.dialect.driver != "psycopg":
+            super().run_together(conn, statements)
+            return
+        conn.exec_driver_sql(";\n".join(statements), execution_options={"no_parameters": True})
+
     def commit_in_statement(self, conn: sa.Connection) -> Callable[[Any], str] | None:
         """psycopg (3) sends SQL text without parameters as one simple query, which may hold several
         statements, ``COMMIT`` among them; the driver then finds the session idle and its own
