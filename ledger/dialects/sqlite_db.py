@@ -294,4 +294,14 @@ class SQLite(Database):
         def _begin(conn: sa.Connection) -> None:
             # A connection that only reads (status, verify, log) must not queue behind a writer.
             reads_only = conn.get_execution_options().get(READS_ONLY, False)
-            conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
+            statement = "BEGIN" if reads_only else "BEGIN IMMEDIATE"
+            # On the driver's cursor, its error raised as SQLAlchemy's: a run begins a transaction
+            # per revision, and SQLAlchemy's execution costs several times the statement.
+            dbapi = conn.dialect.loaded_dbapi
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(statement)
+            except dbapi.Error as exc:
+                raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error, dialect=conn.dialect) from None
+            finally:
+                cursor.close()
