@@ -132,6 +132,9 @@ class DDLGenerator:
     def __init__(self, dialect: sa.engine.Dialect, conn: sa.Connection | None = None) -> None:
         self.dialect = dialect
         self.conn = conn
+        #: called before the generator reads the live schema through ``conn`` (a run that holds DDL
+        #: back to send it in one message sends it first, so that the read sees it)
+        self.before_read: Callable[[], None] | None = None
         self.preparer = dialect.identifier_preparer
         self._metadata: dict[int, tuple[SchemaState, sa.MetaData]] = {}
         self._tables: dict[tuple[int, tuple[str | None, str]], tuple[SchemaState, sa.MetaData]] = {}
@@ -141,6 +144,13 @@ class DDLGenerator:
         self._parts: dict[Any, sa.MetaData] = {}
         #: compiled statements by the values that determine them (what, part, referred columns)
         self._compiled: dict[Any, str] = {}
+
+    def live(self) -> sa.Connection | None:
+        """The connection to read the live schema through (None: there is none), once
+        :attr:`before_read` has run."""
+        if self.conn is not None and self.before_read is not None:
+            self.before_read()
+        return self.conn
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -521,7 +531,7 @@ def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) ->
     if impl is None:
         check_implemented(op, gen.name)
     collected: list[str] = []
-    context = DDLContext(gen.name, before, gen.conn, gen)
+    context = DDLContext(gen.name, before, gen.live(), gen)
 
     def invoke(nested: MigrateOperation) -> None:
         collected.extend(_statements(gen, nested, context.state))

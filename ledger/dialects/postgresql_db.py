@@ -56,6 +56,14 @@ _CONSTRAINT_NAMES = (
     " WHERE c.relname = :table AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
     " AND con.contype IN ('p', 'f', 'u', 'c')"
 )
+#: the tables of a schema whose one column has a given name (Alembic's version tables, by their shape)
+_ONE_COLUMN_TABLES = (
+    "SELECT c.relname::text FROM pg_catalog.pg_class c"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+    " WHERE c.relkind IN ('r', 'p') AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
+    " GROUP BY c.relname HAVING COUNT(*) = 1 AND MIN(a.attname::text) = :column"
+)
 #: each column of a table in the default schema and its default as the inspector reads it (none
 #: for a generated column, whose expression is not a default)
 _COLUMN_DEFAULTS = (
@@ -236,6 +244,10 @@ class PostgreSQL(Database):
             # generated columns before PostgreSQL 12
             return None
         return dict(conn.execute(sa.text(_COLUMN_DEFAULTS), {"table": table}).all())  # type: ignore[arg-type]
+
+    def one_column_tables(self, conn: sa.Connection, column: str, schema: str | None = None) -> list[str] | None:
+        # the tables SQLAlchemy's inspector lists (ordinary and partitioned) and their live columns
+        return list(conn.execute(sa.text(_ONE_COLUMN_TABLES), {"column": column, "schema": schema}).scalars())
 
     def constraint_names(self, conn: sa.Connection, table: str, schema: str | None = None) -> frozenset[str] | None:
         rows = conn.execute(sa.text(_CONSTRAINT_NAMES), {"table": table, "schema": schema}).scalars()

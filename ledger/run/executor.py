@@ -7,9 +7,10 @@ records and, for a revert, the seq it undoes). The executor runs them the way th
 allows (contract point 7 in docs/design.md):
 
 - transactional DDL (PostgreSQL, SQLite): each unit's DDL and events in one transaction (the
-  events INSERTed together right before its COMMIT; on PostgreSQL through psycopg the DDL of the
-  unit's last step goes with them and the COMMIT as one message, see :meth:`Executor.commit_unit`),
-  or with ``one_transaction`` every unit in one; a failure leaves schema and ledger as they were;
+  events INSERTed together right before its COMMIT; on PostgreSQL through psycopg the unit's DDL
+  goes with them and the COMMIT as one message, see :meth:`Executor.commit_unit`), or with
+  ``one_transaction`` every unit in one (on PostgreSQL through psycopg the whole run's DDL, its
+  events and the COMMIT one message); a failure leaves schema and ledger as they were;
 - otherwise (MySQL/MariaDB, which commit each DDL statement): each op between a committed
   ``intent`` and its event; an intent without its event is "in doubt" until ``recover``.
 
@@ -233,6 +234,8 @@ class Executor(Generic[Label]):
     def generator(self) -> dialects.DDLGenerator:
         if self._generator is None:
             self._generator = dialects.generator(self.dialect, self.journal.conn)
+            # a read of the live schema sees the DDL held for the message
+            self._generator.before_read = self.release
         return self._generator
 
     @property
@@ -268,7 +271,6 @@ class Executor(Generic[Label]):
             for step in part.steps if isinstance(part, Batch) else (part,):
                 if step.op is not None:
                     self.check_fits(step)
-                    self.release()  # the generator may read the live schema the held DDL changes
                     ddl = dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator)
                     self.run_ddl(ddl, step, step.op)
                     statements += ddl
@@ -332,8 +334,10 @@ class Executor(Generic[Label]):
                 raise _StepFailed(step.where, what, why)
             outside = dialects.outside_transaction(self.dialect, statement)
             if self._send is not None and not outside and ";" not in statement:
-                # Sent with the unit's events and COMMIT (one statement each: a ";" may part two).
+                # Sent with the unit's events and COMMIT (one statement each: a ";" may part two);
+                # its place in the run is here, so its fault boundary is passed here.
                 self._held.append((statement, step, what))
+                faults.boundary(f"ddl {step.revision}")
                 continue
             self.release()
             try:
@@ -346,15 +350,20 @@ class Executor(Generic[Label]):
             faults.boundary(f"ddl {step.revision}")
 
     def release(self) -> None:
-        """Run the DDL held for the unit's message now, one statement at a time: something else is
-        about to run in the unit's transaction, after them."""
+        """Run the DDL held for the unit's message now (several statements as one message, without
+        the COMMIT): something else is about to run in the unit's transaction, after them."""
         held, self._held = self._held, []
+        if len(held) > 1 and self._send is not None:
+            failed = self._send([statement for statement, _step, _what in held])
+            if failed is not None:
+                _statement, step, what = held[failed[0]]
+                raise _StepFailed(step.where, what, db_message(failed[1]))
+            return
         for statement, step, what in held:
             try:
                 dialects.execute(self.journal.conn, [statement])
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
-            faults.boundary(f"ddl {step.revision}")
 
     def commit_unit(self) -> None:
         """End the unit's transaction: its held DDL, its events' INSERT and the COMMIT, in one message
@@ -366,8 +375,6 @@ class Executor(Generic[Label]):
             journal.flush(commit=True)
             return
         held, self._held = self._held, []
-        for _statement, step, _what in held:
-            faults.boundary(f"ddl {step.revision}")
         journal.boundary()
         journal.committing = True
         failed = self._send([statement for statement, _step, _what in held] + [text])  # type: ignore[misc]
@@ -527,7 +534,7 @@ class Executor(Generic[Label]):
         # One transaction per unit: each commits without its own wait for the disk where the
         # database allows it, and the run ends with one that makes them all durable.
         quick = contextlib.nullcontext() if one_transaction else database.quick_commits(conn)
-        self._send = None if one_transaction or journal.sql_only else database.one_message(conn)
+        self._send = None if journal.sql_only else database.one_message(conn)
         try:
             with quick, tx(conn) if one_transaction else contextlib.nullcontext():
                 while True:
@@ -553,9 +560,11 @@ class Executor(Generic[Label]):
                     done.append(result)
                     last = unit
                     announce(unit, len(done), True)
-                # One transaction: the events of every unit go in together, right before the commit.
+                # One transaction: the events of every unit go in together, right before the commit
+                # (with the DDL held for them and the COMMIT where the database takes one message).
                 unit = last
-                journal.flush()
+                if one_transaction:
+                    self.commit_unit()
                 committing = last is not None
             if one_transaction and done:
                 faults.boundary("commit")
