@@ -75,6 +75,7 @@ __all__ = [
     "handles",
     "mentions",
     "names",
+    "reads_nothing",
     "register_database",
     "table_of",
     "transactional_ddl",
@@ -132,9 +133,6 @@ class DDLGenerator:
     def __init__(self, dialect: sa.engine.Dialect, conn: sa.Connection | None = None) -> None:
         self.dialect = dialect
         self.conn = conn
-        #: called before the generator reads the live schema through ``conn`` (a run that holds DDL
-        #: back to send it in one message sends it first, so that the read sees it)
-        self.before_read: Callable[[], None] | None = None
         self.preparer = dialect.identifier_preparer
         self._metadata: dict[int, tuple[SchemaState, sa.MetaData]] = {}
         self._tables: dict[tuple[int, tuple[str | None, str]], tuple[SchemaState, sa.MetaData]] = {}
@@ -144,13 +142,9 @@ class DDLGenerator:
         self._parts: dict[Any, sa.MetaData] = {}
         #: compiled statements by the values that determine them (what, part, referred columns)
         self._compiled: dict[Any, str] = {}
-
-    def live(self) -> sa.Connection | None:
-        """The connection to read the live schema through (None: there is none), once
-        :attr:`before_read` has run."""
-        if self.conn is not None and self.before_read is not None:
-            self.before_read()
-        return self.conn
+        #: called before the generator reads the live schema (:meth:`reading`): a runner that holds
+        #: DDL back, to send it later in one message, runs it first
+        self.before_read: Callable[[], None] | None = None
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -168,6 +162,12 @@ class DDLGenerator:
             statements += self.statements(op, state)
             state = state.apply(op)
         return statements
+
+    def reading(self) -> sa.Connection | None:
+        """The connection, to read the live schema with (None: none); DDL held back runs first."""
+        if self.before_read is not None:
+            self.before_read()
+        return self.conn
 
     def holds_as_written(self, conn: sa.Connection, state: SchemaState, spec: TableSpec) -> bool:
         """Whether the database holds ``spec``'s table as this generator writes it, told from the
@@ -523,6 +523,12 @@ def check_implemented(op: MigrateOperation, dialect: str) -> None:
         )
 
 
+def reads_nothing(op: MigrateOperation, gen: DDLGenerator) -> bool:
+    """Whether the SQL of ``op`` comes from ``gen`` itself, which reads the live schema only through
+    :meth:`DDLGenerator.reading`; a plugin's implementation may read the connection at any time."""
+    return Operations.find_implementation(type(op), gen.name) is generated
+
+
 def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) -> list[str]:
     """The SQL of ``op`` from the implementation registry (``ops.Operations.implementation_for``)."""
     impl = Operations.find_implementation(type(op), gen.name)
@@ -531,7 +537,7 @@ def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) ->
     if impl is None:
         check_implemented(op, gen.name)
     collected: list[str] = []
-    context = DDLContext(gen.name, before, gen.live(), gen)
+    context = DDLContext(gen.name, before, gen.conn, gen)
 
     def invoke(nested: MigrateOperation) -> None:
         collected.extend(_statements(gen, nested, context.state))

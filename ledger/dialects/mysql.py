@@ -229,7 +229,7 @@ class MySQLGenerator(DDLGenerator):
         """Whether InnoDB created an index for ``fk`` (one that the schema state does not hold)."""
         if fk.name is None or table.index(fk.name) is not None:
             return False
-        conn = self.live()
+        conn = self.reading()
         if conn is not None:
             query = sa.text(
                 "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = "

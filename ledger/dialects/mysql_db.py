@@ -20,11 +20,12 @@ from ledger.support import faults
 
 from .database import Database, ReflectedKeys, register_database
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, trigger_name
-from .sequences import SequenceSpec
 from .typetext import float_by_precision, rules, size_tier, spaced
 
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IndexSpec, UniqueSpec
+
+    from .sequences import SequenceSpec
 
 __all__ = ["MySQL"]
 
@@ -221,6 +222,8 @@ class MySQL(Database):
     doubled_check_name_quote = "`"
 
     def reflect_sequences(self, conn: sa.Connection, schema: str | None) -> list[SequenceSpec]:
+        from .sequences import SequenceSpec  # reflection only: apply and rollback do not load it
+
         # MariaDB 10.3+ keeps a sequence as a one-row table of its options (MySQL has none).
         names = conn.execute(sa.text(
             "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'SEQUENCE'"
@@ -242,6 +245,15 @@ class MySQL(Database):
         foreign keys come from information_schema."""
         return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), {},
                              _mysql_foreign_keys(conn, schema, inspector.get_multi_foreign_keys(**kw)))
+
+    def declared_comment(self, table: sa.Table, dialect: sa.Dialect) -> str | None:
+        """Its ``comment``, or else its ``<dialect>_comment`` keyword argument (``mysql_comment=``):
+        SQLAlchemy writes each of the dialect's own table arguments as a table option, that one
+        as ``COMMENT=``."""
+        if table.comment is not None:
+            return table.comment
+        comment = table.kwargs.get(f"{dialect.name}_comment")
+        return None if comment is None else str(comment)
 
     def table_options(self, conn: sa.Connection, schema: str | None,
                       names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:

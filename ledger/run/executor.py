@@ -7,10 +7,9 @@ records and, for a revert, the seq it undoes). The executor runs them the way th
 allows (contract point 7 in docs/design.md):
 
 - transactional DDL (PostgreSQL, SQLite): each unit's DDL and events in one transaction (the
-  events INSERTed together right before its COMMIT; on PostgreSQL through psycopg the unit's DDL
-  goes with them and the COMMIT as one message, see :meth:`Executor.commit_unit`), or with
-  ``one_transaction`` every unit in one (on PostgreSQL through psycopg the whole run's DDL, its
-  events and the COMMIT one message); a failure leaves schema and ledger as they were;
+  events INSERTed together right before its COMMIT; on PostgreSQL through psycopg the DDL of the
+  unit's last step goes with them and the COMMIT as one message, see :meth:`Executor.commit_unit`),
+  or with ``one_transaction`` every unit in one; a failure leaves schema and ledger as they were;
 - otherwise (MySQL/MariaDB, which commit each DDL statement): each op between a committed
   ``intent`` and its event; an intent without its event is "in doubt" until ``recover``.
 
@@ -137,6 +136,8 @@ class PlannedStep:
     reverses: int | None = None
     #: how a failure names the step: "revision 0002 (0002_x.py)", "rolling back revision r2 seq 7"
     where: str = ""
+    #: statements run just before the op's (a rollback's deletes of the rows its constraint cannot hold)
+    before_sql: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -234,8 +235,7 @@ class Executor(Generic[Label]):
     def generator(self) -> dialects.DDLGenerator:
         if self._generator is None:
             self._generator = dialects.generator(self.dialect, self.journal.conn)
-            # a read of the live schema sees the DDL held for the message
-            self._generator.before_read = self.release
+            self._generator.before_read = self.release  # it reads the live schema the held DDL changes
         return self._generator
 
     @property
@@ -263,7 +263,8 @@ class Executor(Generic[Label]):
                         self.check_fits(step)
                 ops = [step.op for step in steps if step.op is not None]
                 self.release()  # the generator may read the live schema the held DDL changes
-                ddl = dialects.ddl_batch(ops, steps[0].before, dialect, conn=conn, gen=self.generator)
+                ddl = [*(sql for step in steps for sql in step.before_sql),
+                       *dialects.ddl_batch(ops, steps[0].before, dialect, conn=conn, gen=self.generator)]
                 self.run_ddl(ddl, steps[0], part)
                 statements += ddl
                 events += (self.record(step.kind, step, step.after) for step in steps)
@@ -271,7 +272,9 @@ class Executor(Generic[Label]):
             for step in part.steps if isinstance(part, Batch) else (part,):
                 if step.op is not None:
                     self.check_fits(step)
-                    ddl = dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator)
+                    if not dialects.reads_nothing(step.op, self.generator):
+                        self.release()  # a plugin's SQL may read the live schema the held DDL changes
+                    ddl = [*step.before_sql, *dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator)]
                     self.run_ddl(ddl, step, step.op)
                     statements += ddl
                 events.append(self.record(step.kind, step, step.after))
@@ -295,7 +298,7 @@ class Executor(Generic[Label]):
                     raise error(self.wording.unrecorded(unit, step, db_message(exc))) from None
                 continue
             op = step.op
-            ddl = dialects.ddl(op, step.before, dialect, conn=conn, gen=self.generator)
+            ddl = [*step.before_sql, *dialects.ddl(op, step.before, dialect, conn=conn, gen=self.generator)]
             intent: Event | None = None  # set once the intent is committed
             try:
                 with self.transaction():
@@ -333,9 +336,11 @@ class Executor(Generic[Label]):
             if (why := dialects.unrendered(statement)) is not None:
                 raise _StepFailed(step.where, what, why)
             outside = dialects.outside_transaction(self.dialect, statement)
-            if self._send is not None and not outside and ";" not in statement:
-                # Sent with the unit's events and COMMIT (one statement each: a ";" may part two);
-                # its place in the run is here, so its fault boundary is passed here.
+            if self._send is not None and not outside and ";" not in statement and "--" not in statement:
+                # Held back, to go with the events' INSERT and the COMMIT (one statement each: a ";"
+                # may part two, and a line comment would take the ";" that parts it from the next);
+                # its fault boundary is now: a stop here leaves the transaction uncommitted, as a
+                # stop after the statement ran would.
                 self._held.append((statement, step, what))
                 faults.boundary(f"ddl {step.revision}")
                 continue
@@ -350,15 +355,10 @@ class Executor(Generic[Label]):
             faults.boundary(f"ddl {step.revision}")
 
     def release(self) -> None:
-        """Run the DDL held for the unit's message now (several statements as one message, without
-        the COMMIT): something else is about to run in the unit's transaction, after them."""
+        """Run the DDL held for the commit's message now, one statement at a time: something else is
+        about to run in the transaction, after them (their fault boundaries were passed as they
+        were held)."""
         held, self._held = self._held, []
-        if len(held) > 1 and self._send is not None:
-            failed = self._send([statement for statement, _step, _what in held])
-            if failed is not None:
-                _statement, step, what = held[failed[0]]
-                raise _StepFailed(step.where, what, db_message(failed[1]))
-            return
         for statement, step, what in held:
             try:
                 dialects.execute(self.journal.conn, [statement])
@@ -366,8 +366,9 @@ class Executor(Generic[Label]):
                 raise _StepFailed(step.where, what, db_message(exc)) from None
 
     def commit_unit(self) -> None:
-        """End the unit's transaction: its held DDL, its events' INSERT and the COMMIT, in one message
-        where the database takes that, else as before (the DDL, then the INSERT with its COMMIT)."""
+        """End the transaction (a unit's, or with ``one_transaction`` the run's): the DDL held back,
+        the events' INSERT and the COMMIT, in one message where the database takes that, else as
+        before (the DDL, then the INSERT with its COMMIT)."""
         journal = self.journal
         text = journal.commit_sql() if self._send is not None else None
         if text is None:
@@ -560,8 +561,8 @@ class Executor(Generic[Label]):
                     done.append(result)
                     last = unit
                     announce(unit, len(done), True)
-                # One transaction: the events of every unit go in together, right before the commit
-                # (with the DDL held for them and the COMMIT where the database takes one message).
+                # One transaction: the DDL held back, the events of every unit and the COMMIT go
+                # together (one message where the database takes it), else the events right before it.
                 unit = last
                 if one_transaction:
                     self.commit_unit()

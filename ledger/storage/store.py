@@ -95,6 +95,10 @@ class LedgerStore:
         #: the statements of :meth:`insert_reading` (text, names of its positional values), by query
         #: and number of events
         self._inserts_reading: dict[tuple[Any, int, str], tuple[str, tuple[str, ...]]] = {}
+        #: the INSERT of :meth:`insert` as the driver's SQL text, by dialect and driver: (text, the
+        #: names of its positional values, or None where its values are named); None where a value
+        #: needs SQLAlchemy's conversion (then it runs as the construct)
+        self._insert_texts: dict[tuple[str, str], tuple[str, tuple[str, ...] | None] | None] = {}
         #: one SELECT of the events after a seq, likewise (its cache key is worked out once, not per
         #: read: a run on SQLite reads the ledger in every revision's transaction)
         seq = self.table.c.seq
@@ -110,17 +114,31 @@ class LedgerStore:
     def exists(self, conn: sa.Connection) -> bool:
         return sa.inspect(conn).has_table(self.table_name, schema=self.schema)
 
-    def create(self, conn: sa.Connection) -> None:
-        """Create the table, its indexes and the triggers that refuse UPDATE and DELETE (idempotent)."""
+    def create(self, conn: sa.Connection) -> bool:
+        """Create the table, its indexes and the triggers that refuse UPDATE and DELETE (idempotent).
+
+        Whether this call made the table, in the current transaction (it then holds no event);
+        False where it was there already, and where each DDL statement commits on its own
+        (MySQL/MariaDB). Where DDL is transactional the statements that make it go together
+        (:meth:`ledger.dialects.database.Database.run_together`: one round trip on PostgreSQL)."""
         database = dialects.database(conn.dialect.name)
         if not database.transactional_ddl:
             self._create_piecewise(conn)
             database.add_ledger_triggers(conn, self.table, created=False)
-            return
+            return False
         created = not self.exists(conn)
         if created:
-            self.table.create(conn)
-        database.add_ledger_triggers(conn, self.table, created=created)
+            database.run_together(conn, self.creation_sql(conn.dialect))
+        else:
+            database.add_ledger_triggers(conn, self.table, created=False)
+        return created
+
+    def creation_sql(self, sa_dialect: sa.Dialect) -> list[str]:
+        """The statements that make the table: CREATE TABLE, its indexes, its refusal triggers."""
+        statements = [str(sa.schema.CreateTable(self.table).compile(dialect=sa_dialect)).strip()]
+        statements += [str(sa.schema.CreateIndex(index).compile(dialect=sa_dialect))
+                       for index in sorted(self.table.indexes, key=lambda i: str(i.name))]
+        return statements + self.trigger_sql(sa_dialect.name, sa_dialect)
 
     def _create_piecewise(self, conn: sa.Connection) -> None:
         """Where each DDL statement commits on its own (MySQL/MariaDB), a run stopped while the
@@ -205,9 +223,35 @@ class LedgerStore:
                               reverses=reverses)
 
     def insert(self, conn: sa.Connection, events: Sequence[Event]) -> None:
-        """INSERT ``events`` (already chained, in seq order) in one round trip: one ``executemany``."""
-        if events:
-            conn.execute(self._insert, [event.to_row() for event in events])
+        """INSERT ``events`` (already chained, in seq order) in one round trip: one ``executemany``.
+
+        As the driver's SQL text, compiled once per dialect: a run on SQLite INSERTs the events
+        of each revision on their own, and SQLAlchemy's execution of the construct costs more
+        than SQLite's of the row."""
+        if not events:
+            return
+        rows = [event.to_row() for event in events]
+        key = (conn.dialect.name, conn.dialect.driver)
+        if key not in self._insert_texts:
+            self._insert_texts[key] = self._insert_text(conn.dialect)
+        compiled = self._insert_texts[key]
+        if compiled is None:
+            conn.execute(self._insert, rows)
+            return
+        text, order = compiled
+        conn.exec_driver_sql(text, [tuple(row[name] for name in order) for row in rows] if order is not None else rows)
+
+    def _insert_text(self, dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None] | None:
+        """:meth:`insert`'s SQL text for ``dialect`` and the order of its positional values; None
+        where a column's value is converted by SQLAlchemy on its way to the driver."""
+        compiled = self._insert.compile(dialect=dialect, column_keys=[column.name for column in self.table.c])
+        if any(column.type.dialect_impl(dialect).bind_processor(dialect) is not None for column in self.table.c):
+            return None
+        if compiled.positiontup is not None:
+            return str(compiled), tuple(compiled.positiontup)
+        if list(compiled.bind_names.values()) != [column.name for column in self.table.c]:
+            return None
+        return str(compiled), None
 
     def insert_reading(self, conn: sa.Connection, events: Sequence[Event], query: sa.Select[Any]) -> list[Any] | None:
         """INSERT ``events`` and run ``query`` as one statement, the INSERT in its ``WITH`` (one round
