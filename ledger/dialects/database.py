@@ -416,6 +416,12 @@ class Database:
         database has no such read (the caller reads the table's keys and checks instead)."""
         return None
 
+    def constraints(self, conn: sa.Connection, table: str,
+                    schema: str | None = None) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]] | None:
+        """(kind ``p``/``f``/``u``/``c``, name, columns, a foreign key's referent table and columns)
+        of each key and CHECK ``table`` holds now, by name, in one query. None: no such read here."""
+        return None
+
     def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
         """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything
         reflection reads of that table changes (its columns, keys, checks, indexes, comments; the
