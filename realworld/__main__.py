@@ -51,11 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     with databases_in(CACHE / "sqlite") as databases:
         for history in histories:
             try:
-                wheel = download(history.requirement, CACHE / "wheels")
+                wheel = download(history.requirement, CACHE / "wheels", sdist=history.sdist)
             except HarnessError as exc:
                 log(f"{history.name}: {exc}")
                 continue
-            versions[history.name] = wheel.name.split("-")[1]
+            versions[history.name] = wheel.name.removesuffix(".tar.gz").split("-")[-1 if history.sdist else 1]
             for dialect in history.dialects:
                 if args.dialect and dialect not in args.dialect:
                     continue

@@ -206,16 +206,13 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
         shutil.rmtree(into)
     into.mkdir(parents=True)
     prefix = history.folder.rstrip("/") + "/"
-    with zipfile.ZipFile(wheel) as archive:
-        for member in archive.namelist():
-            if not member.startswith(prefix) or member.endswith("/"):
-                continue
-            relative = member[len(prefix):]
-            if relative in ("env.py", "alembic.ini") or "__pycache__" in relative:
-                continue
-            target = into / ("versions" if history.flat else "") / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(member))
+    for member, data in _files(wheel, lambda name: name.startswith(prefix)):
+        relative = member[len(prefix):]
+        if relative in ("env.py", "alembic.ini") or "__pycache__" in relative:
+            continue
+        target = into / ("versions" if history.flat else "") / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     if not (into / "versions").is_dir() and history.locations(dialect) is None:
         raise HarnessError(f"{wheel.name}: no {prefix}versions/ folder")
     (into / "env.py").write_text(ENV_PY_HEAD.format(
@@ -235,14 +232,17 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
     for folder in history.shims:
         shutil.copytree(SHIMS / folder, shim, dirs_exist_ok=True)
     shim.mkdir(exist_ok=True)
-    with zipfile.ZipFile(wheel) as archive:
-        for member in history.copied:
-            target = shim / member
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(member))
-            for package in target.relative_to(shim).parents:
-                if str(package) != "." and not (shim / package / "__init__.py").exists():
-                    (shim / package / "__init__.py").write_text("", encoding="utf-8")
+    copied = set(history.copied)
+    for member, data in _files(wheel, copied.__contains__):
+        copied.discard(member)
+        target = shim / member
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        for package in target.relative_to(shim).parents:
+            if str(package) != "." and not (shim / package / "__init__.py").exists():
+                (shim / package / "__init__.py").write_text("", encoding="utf-8")
+    if copied:
+        raise HarnessError(f"{wheel.name}: no {', '.join(sorted(copied))}")
     (shim / "realworld_naming.py").write_text(f"naming_convention = {history.naming_convention!r}\n",
                                               encoding="utf-8")
     shutil.copyfile(SHIMS / "placeholders.py", shim / "realworld_placeholders.py")
@@ -286,16 +286,24 @@ def heads_in(wheel: Path, folder: str) -> list[str]:
 
 def _sources(archive_path: Path) -> Iterator[tuple[str, str]]:
     """(path in the package tree, text) of each Python file of a wheel or a source distribution."""
+    for name, data in _files(archive_path, lambda name: name.endswith(".py")):
+        yield name, data.decode("utf-8", "replace")
+
+
+def _files(archive_path: Path, wanted: Callable[[str], bool]) -> Iterator[tuple[str, bytes]]:
+    """(path in the package tree, content) of each file of a wheel or a source distribution (whose
+    one top folder is not part of that path) whose path ``wanted`` takes."""
     if archive_path.name.endswith(".tar.gz"):
         with tarfile.open(archive_path) as archive:
             for info in archive.getmembers():
-                if info.isfile() and info.name.endswith(".py") and (data := archive.extractfile(info)) is not None:
-                    yield info.name.split("/", 1)[-1], data.read().decode("utf-8", "replace")
+                name = info.name.split("/", 1)[-1]
+                if info.isfile() and wanted(name) and (data := archive.extractfile(info)) is not None:
+                    yield name, data.read()
         return
     with zipfile.ZipFile(archive_path) as archive:
         for member in archive.namelist():
-            if member.endswith(".py"):
-                yield member, archive.read(member).decode("utf-8", "replace")
+            if not member.endswith("/") and wanted(member):
+                yield member, archive.read(member)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -117,6 +117,8 @@ class History:
     folder: str
     #: the revisions lie in ``folder`` itself, with no env.py (Flask-Alembic's layout): they become ``versions/``
     flat: bool = False
+    #: the version has no wheel: the history is read from its source distribution
+    sdist: bool = False
     version_table: str = "alembic_version"
     naming_convention: dict[str, str] | None = None
     #: the folders under realworld/shims/ put on the path, as one (None: the history imports nothing of its
@@ -571,6 +573,42 @@ HISTORIES: tuple[History, ...] = (
     # in (realworld/shims/aiida). Its PostgreSQL history (psql_dos) is not here: see docs/alembic.md
     History("aiida-sqlite", "aiida-core==2.9.4", "aiida/storage/sqlite_dos/migrations", shim="aiida",
             transaction_per_migration=True, dialects=("sqlite",)),
+    # zun-db-manage upgrade runs the whole history on an empty database (OpenStack's container service; its
+    # env.py: no naming convention, render_as_batch=True, one transaction); its JSON-as-text column types
+    # (realworld/shims/oslo), the container type a revision defaults to and oslo_serialization's jsonutils
+    # (realworld/shims/zun) stood in for
+    History("zun", "zun==18.0.0", "zun/db/sqlalchemy/alembic", shim=("zun", "oslo"), render_as_batch=True),
+    # skyline-apiserver (OpenStack's dashboard back end) runs its history on an empty database at start-up
+    # (its env.py: no naming convention, one transaction); its tables start with no primary key, which a
+    # later revision adds in batch blocks; its revisions import nothing of skyline
+    History("skyline", "skyline-apiserver==9.0.0", "skyline_apiserver/db/alembic"),
+    # sahara-db-manage upgrade head runs the whole history on an empty database (OpenStack's data processing
+    # service, retired after 19.0.0; its env.py: no naming convention, one transaction); its column types
+    # are copied, oslo_serialization's jsonutils stood in for (realworld/shims/sahara)
+    History("sahara", "sahara==19.0.0", "sahara/db/migration/alembic_migrations", shim="sahara",
+            copied=("sahara/db/sqlalchemy/types.py",)),
+    # monasca_db upgrade runs the whole history on an empty database (OpenStack's monitoring API; its
+    # env.py sets its own naming convention on the models' MetaData, one transaction); its revisions
+    # import nothing of monasca
+    History("monasca", "monasca-api==11.0.0", "monasca_api/db/alembic", naming_convention={
+        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s", "pk": "pk_%(table_name)s"}),
+    # trove-manage db_sync runs the whole history on an empty database (OpenStack's database service; its
+    # env.py: no naming convention, one transaction); its registry defaults are copied, the option a
+    # revision reads stood in for (realworld/shims/trove)
+    History("trove", "trove==26.0.0", "trove/db/sqlalchemy/migrations", shim="trove",
+            copied=("trove/common/constants.py",)),
+    # freezer-manage db sync runs the whole history on an empty database (OpenStack's backup service; its
+    # env.py: no naming convention, one transaction); oslo's logger and jsonutils stood in for
+    # (realworld/shims/freezer)
+    History("freezer", "freezer-api==19.0.0", "freezer_api/db/sqlalchemy/migrations", shim="freezer"),
+    # waiverdb (Fedora's waivers of test results; 1.4.0, the newest version, has only a source distribution)
+    # runs its whole history on an empty PostgreSQL database, the one it runs on, with Flask-Migrate (no
+    # naming convention, one transaction); its JSON serializer, column type and subject conversions are
+    # stood in for as waiverdb writes them, and its ResultsDB client by one with nothing to ask
+    # (realworld/shims/waiverdb)
+    History("waiverdb", "waiverdb==1.4.0", "waiverdb/migrations", sdist=True, shim="waiverdb",
+            dialects=("postgresql",)),
 )
 
 

@@ -52,6 +52,21 @@ def test_on_mariadb_a_table_made_in_another_character_set_is_materialized_in_it(
     check_everything(tmp_path, url, database_factory, "mariadb")
 
 
+def test_on_mariadb_a_table_comment_given_as_a_mysql_option_is_recorded(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """As monasca-api: ``create_table(..., mysql_comment='...')``, which MySQL's CREATE TABLE writes as
+    ``COMMENT=`` as it does ``comment=``: the table's comment as MariaDB holds it, made again on replay."""
+    url = database_factory("mariadb")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('metric_dimension', sa.Column('name', sa.String(255), nullable=False),"
+         " mysql_charset='utf8', mysql_comment='PRIMARY KEY (`id`)')"],
+    ])
+    with connected(url) as conn:
+        assert sa.inspect(conn).get_table_comment("metric_dimension")["text"] == "PRIMARY KEY (`id`)"
+    check_everything(tmp_path, url, database_factory, "mariadb")
+
+
 def test_on_mariadb_a_foreign_key_between_tables_of_a_changed_database_default_replays(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:

@@ -253,3 +253,53 @@ def test_an_id_sqlalchemy_took_from_a_sequence_before_the_insert_is_a_value_read
     assert "0002aa" in result.output and "read back" in result.output, result.output
     second = next(into.glob("0002aa_*.py")).read_text(encoding="utf-8")
     assert "not imported" in second and "child" in second, second
+
+
+#: ids SQLAlchemy takes from a sequence before each INSERT (no RETURNING); no later statement carries them
+DRAWN = [[
+    "op.execute(sa.schema.CreateSequence(sa.Sequence('parent_id_seq', start=40)))",
+    "op.create_table('parent', sa.Column('id', sa.Integer(), primary_key=True, autoincrement=False),"
+    " sa.Column('name', sa.String(20)))",
+], [
+    "parent = sa.Table('parent', sa.MetaData(), sa.Column('id', sa.Integer(), sa.Sequence('parent_id_seq', start=40),"
+    " primary_key=True), sa.Column('name', sa.String(20)), implicit_returning=False)",
+    "op.get_bind().execute(parent.insert().values(name='one'))",
+    "op.get_bind().execute(parent.insert(), [{'name': 'two'}, {'name': 'three'}])",
+]]
+
+
+def _rows_and_next_id(url: str, dialect: str) -> tuple[list[tuple[object, ...]], object]:
+    with connected(url) as conn:
+        rows = [tuple(r) for r in conn.execute(sa.text("SELECT id, name FROM parent ORDER BY id"))]
+        drawn = "nextval('parent_id_seq')" if dialect == "postgresql" else "NEXT VALUE FOR parent_id_seq"
+        return rows, conn.execute(sa.text(f"SELECT {drawn}")).scalar()
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_an_id_taken_from_a_sequence_before_the_insert_is_drawn_from_it_again_by_a_replay(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """The INSERT is recorded drawing its id from the sequence, as the database did: a replay leaves
+    the sequence where the migration left it (with the id as a literal it stayed at its start, and
+    the next INSERT of the application collided with the replayed rows)."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, DRAWN)
+    run_alembic(folder, url, "upgrade", "head")
+    migrated = _rows_and_next_id(url, dialect)
+    assert migrated == ([(40, "one"), (41, "two"), (42, "three")], 43), migrated
+    texts = [e.op.sqltext for e in hook_events(url) if e.op_type == "execute"]  # type: ignore[union-attr]
+    inserts = [text for text in texts if "INSERT INTO parent" in text]
+    assert len(inserts) == 3 and not any("cannot be rendered" in t or "40" in t for t in inserts), inserts
+
+    imported = tmp_path / "alembic-plain"
+    write_env(imported, hook=False)
+    write_history(imported, DRAWN)
+    into = tmp_path / "imported"
+    result = CliRunner().invoke(main, ["import-alembic", str(imported), "--dialect", {"mariadb": "mysql"}.get(dialect, dialect),
+                                       "--into", str(into), "--scratch-url", database_factory(dialect)])
+    assert result.exit_code == 0, result.output
+    applied = database_factory(dialect)
+    runner.apply(Config(project_dir=tmp_path, url=applied, migrations=into))
+    assert _rows_and_next_id(applied, dialect) == migrated

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from ledger.schema.reflect import compare
 from ops import SchemaState
 from ops.specs import CheckSpec, ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
-from tests.alembic_histories import check_everything, ledger_cli, upgrade_with_hook
+from tests.alembic_histories import check_everything, hook_events, ledger_cli, upgrade_with_hook
 
 _ENUM = "sa.Enum('flat', 'rate', name={name!r}, create_constraint=True)"
 _CONVENTION = "{'ck': 'ck_%(table_name)s_%(constraint_name)s'}"
@@ -101,3 +103,22 @@ def test_the_same_history_on_postgresql_and_mariadb_is_recorded_as_each_holds_it
                     for line in body] for body in _history()]
         upgrade_with_hook(tmp_path / dialect, url, history, batch=True)
         check_everything(tmp_path / dialect, url, database_factory, dialect)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+@pytest.mark.parametrize("extra", ["ck_extra", "zz_extra"])
+def test_a_check_sql_text_adds_with_the_text_of_an_unnamed_type_s_own_is_recorded(
+    dialect: str, extra: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """An unnamed ``Enum``'s CHECK may be held under any name: the table read back after the
+    ``ADD CONSTRAINT`` holds two of its text, one the type's and one the statement's, and the
+    statement's is recorded (a live CHECK taken for the type's once, not once more in the diff)."""
+    url = database_factory(dialect)
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('kind', sa.Enum('flat', 'rate', native_enum=False, create_constraint=True)))"],
+        [f"op.execute(\"ALTER TABLE t ADD CONSTRAINT {extra} CHECK (kind IN ('flat', 'rate'))\")"],
+    ])
+    followed = [e for e in hook_events(url) if "folded from SQL" in e.message]
+    assert [e.op is not None and extra in e.op.describe() for e in followed] == [True], [e.message for e in followed]
+    check_everything(tmp_path, url, database_factory, dialect)

@@ -136,22 +136,33 @@ def test_rebuild_constraints_are_written_from_the_specs() -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema_states(min_tables=1))
-def test_sqlite_create_table_is_what_sqlalchemy_compiles(state: SchemaState) -> None:
-    """SQLite's CREATE TABLE assembled from its parts (ledger.dialects.sqlite) and its indexes are
-    the statements SQLAlchemy compiles for the whole table, where it compiles one."""
+def test_create_table_is_what_sqlalchemy_compiles(state: SchemaState) -> None:
+    """SQLite's and PostgreSQL's CREATE TABLE assembled from its parts (ledger.dialects.assembled)
+    and its indexes are the statements SQLAlchemy compiles for the whole table, where it compiles
+    one (PostgreSQL: with the COMMENT statements, and a unique key that repeats another added
+    after, as the general way writes them)."""
+    from ledger.dialects.base import DDLGenerator
     from ops import CreateTableOp, DropTableOp
 
-    gen = generator("sqlite")
-    for spec in state.tables.values():
-        if state.referencing(spec.name, spec.schema):
-            continue  # dropping it first would leave foreign keys without their table
-        op = CreateTableOp(spec)
-        before = DropTableOp(spec.name, schema=spec.schema).complete(state).apply(state)
-        table = gen.table(state, spec.name, spec.schema)
-        compiled = _or_error(lambda: [gen.compile(sa.schema.CreateTable(table))] + [
-            gen.create_index_sql(i) for i in sorted(table.indexes, key=lambda i: str(i.name or ""))])
-        written = _or_error(lambda: gen.create_table(op, before))
-        assert written == compiled, (spec, written, compiled)
+    for name in ("sqlite", "postgresql"):
+        gen = generator(name)
+        for spec in state.tables.values():
+            if state.referencing(spec.name, spec.schema):
+                continue  # dropping it first would leave foreign keys without their table
+            op = CreateTableOp(spec)
+            before = DropTableOp(spec.name, schema=spec.schema).complete(state).apply(state)
+            table = gen.table(state, spec.name, spec.schema)
+            if name == "sqlite":
+                compiled = _or_error(lambda: [gen.compile(sa.schema.CreateTable(table))] + [
+                    gen.create_index_sql(i) for i in sorted(table.indexes, key=lambda i: str(i.name or ""))])
+            else:
+                plain = generator(name)
+                compiled = _or_error(lambda: DDLGenerator.create_table(plain, op, before))
+                keys = [u.columns for u in spec.uniques] + ([spec.primary_key.columns] if spec.primary_key else [])
+                if len(set(keys)) != len(keys):
+                    continue  # a unique key that repeats another: PostgreSQL adds it after (the general way)
+            written = _or_error(lambda: gen.create_table(op, before))
+            assert written == compiled, (name, spec, written, compiled)
 
 
 def test_sqlite_primary_keys_alike_but_their_names() -> None:
@@ -177,13 +188,19 @@ def test_sqlite_primary_keys_alike_but_their_names() -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema_states(min_tables=1))
-def test_sqlite_add_column_is_what_sqlalchemy_compiles(state: SchemaState) -> None:
-    """SQLite's ADD COLUMN from the column's remembered definition is the statement compiled from
-    the column's SQLAlchemy table, for every column added back to the table it was dropped from."""
+def test_add_column_is_what_sqlalchemy_compiles(state: SchemaState) -> None:
+    """SQLite's and PostgreSQL's ADD COLUMN from the column's remembered definition is the statement
+    compiled from the column's SQLAlchemy table, for every column added back to the table it was
+    dropped from."""
+    for name in ("sqlite", "postgresql"):
+        _add_column_compiled(state, name)
+
+
+def _add_column_compiled(state: SchemaState, name: str) -> None:
     from ledger.dialects.base import DDLGenerator
     from ops import AddColumnOp, DropColumnOp
 
-    gen, plain = generator("sqlite"), generator("sqlite")
+    gen, plain = generator(name), generator(name)
     for spec in state.tables.values():
         for column in spec.columns:
             try:

@@ -243,3 +243,75 @@ def test_rows_that_sql_run_earlier_in_the_plan_may_change_are_not_counted_agains
     assert result.exit_code == 0, result.output
     assert rows(config, "SELECT count(*) FROM child") == [(1,)]
     assert_live_equals_fold(config)
+
+
+def test_rows_of_a_table_the_rollback_drops_later_are_deleted_before_the_constraint_they_break(
+    tmp_path: Path, db_url: str
+) -> None:
+    """Rolling back to base drops sport with its rows (the data-loss consent names them): the rows its
+    dropped NOT NULL column, back with no default, cannot hold are deleted just before it comes back,
+    named in a warning, rather than refusing the rollback (fittrackee's sports.is_default)."""
+    config = project(tmp_path, db_url, revisions=DROPPED)
+    apply(config)
+    result = _cli(config, "rollback", "--to", "base", "--skip-irreversible")
+    assert result.exit_code == 1, result.output  # the consent: sport is dropped with its 2 rows
+    assert "table sport is dropped with its rows: 2 rows" in result.output, result.output
+    assert rows(config, "SELECT count(*) FROM sport") == [(2,)]
+    result = _cli(config, "rollback", "--to", "base", "--skip-irreversible", "--sql")
+    assert result.exit_code == 0, result.output
+    mysql = db_url.startswith("mysql")  # fills in the type's implicit default: nothing is in the way
+    assert ("DELETE FROM sport;" in result.output) is not mysql, result.output
+    result = _cli(config, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
+    assert result.exit_code == 0, result.output
+    if not mysql:
+        assert ("warning: revision 0003, seq 3 adds column sport.rank NOT NULL with no default, which 2 rows of "
+                "sport break: they are deleted just before, as the rollback drops sport with its rows later "
+                "(revision 0001, seq 1)") in result.output, result.output
+    assert_live_equals_fold(config)  # at base: no table left
+
+
+def test_keys_to_a_table_made_again_in_a_table_the_rollback_drops_later_are_deleted_before_the_foreign_key(
+    tmp_path: Path, db_url: str, dialect: str
+) -> None:
+    """prefect's work_pool.default_queue_id to work_pool_queue, which the rollback makes again empty:
+    going to base drops work_pool too, so its rows holding a key are deleted before the key comes back."""
+    config = project(tmp_path, db_url, revisions={
+        "0001": LOOSENED["0001"],
+        "0002": """
+            op.drop_constraint("fk_child_parent", "child", type_="foreignkey")
+            op.drop_table("parent")
+        """,
+        "0003": """
+            op.execute("INSERT INTO child (id, note, parent_id) VALUES (1, 'a', 7), (2, 'b', 8), (3, 'c', NULL)")
+        """,
+    })
+    apply(config)
+    result = _cli(config, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
+    assert result.exit_code == 0, result.output
+    # (SQLite adds a foreign key without checking the rows: nothing is in the way there)
+    assert ("adds foreign key fk_child_parent on child(parent_id) -> parent, which 2 rows of child break: they are "
+            "deleted just before" in result.output) is (dialect != "sqlite"), result.output
+    assert_live_equals_fold(config)
+
+
+def test_sql_that_cannot_change_rows_earlier_in_the_plan_does_not_stop_the_count(
+    tmp_path: Path, db_url: str, dialect: str
+) -> None:
+    """The reverse of a view's creation (as of a type's, fittrackee's record_types) drops it and leaves every
+    row as it is: the rows the NOT NULL column coming back after it breaks are still counted before anything
+    runs (they were not, and the database refused half way, with the revisions above rolled back)."""
+    config = project(tmp_path, db_url, revisions={**DROPPED, "0005": """
+        op.execute("CREATE VIEW sport_ids AS SELECT id FROM sport", reverse_sql="DROP VIEW sport_ids")
+    """})
+    apply(config)
+    before = len(events(config))
+    result = _cli(config, "rollback", "--to", "0001", "--skip-irreversible")
+    if db_url.startswith("mysql"):
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 1, result.output
+    line = one_error_line(result)
+    assert "revision 0003" in line and "sport.rank" in line and "2 rows of sport" in line, line
+    assert "nothing was run" in line, line
+    assert len(events(config)) == before
+    assert_live_equals_fold(config)

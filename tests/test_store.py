@@ -103,6 +103,22 @@ def test_truncate_refused_on_postgresql(database_factory) -> None:  # noqa: ANN0
     engine.dispose()
 
 
+def test_create_says_whether_it_made_the_table(ledger_engine: sa.Engine, dialect: str) -> None:
+    """Where DDL is transactional, ``create`` says it made the table (an apply then reads nothing);
+    on PostgreSQL through psycopg the statements that make it go as one message."""
+    sent: list[str] = []
+    sa.event.listen(ledger_engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    with ledger_engine.connect() as conn:
+        with conn.begin():
+            made = LedgerStore().create(conn)
+        with conn.begin():
+            again = LedgerStore().create(conn)
+    assert (made, again) == (dialect not in ("mysql", "mariadb"), False)
+    if dialect == "postgresql":
+        creation = [text for text in sent if "CREATE TABLE" in text]
+        assert len(creation) == 1 and creation[0].count("CREATE TRIGGER") == 2 and "CREATE INDEX" in creation[0]
+
+
 def test_verify_detects_edits_deletions_and_reordering(ledger_engine: sa.Engine) -> None:
     events = _fill(ledger_engine, LedgerStore())
     import attrs

@@ -336,6 +336,11 @@ class Database:
     #: the first is how they are compared (``mariadb_length`` is ``mysql_length``)
     index_option_prefixes: ClassVar[tuple[str, ...]] = ()
 
+    def unnamed_check_name(self, table: str, column: str) -> str | None:
+        """The name the database gives a CHECK on ``column`` of ``table`` made without a name (the
+        one a ``Boolean``/``Enum`` type without a name makes); None: none known (SQLite keeps none)."""
+        return None
+
     def stored_name(self, name: str) -> str:
         """``name`` as the database keeps it: cut to :attr:`name_limit` where it cuts long names
         (PostgreSQL, on a character boundary), else as given."""
@@ -392,6 +397,11 @@ class Database:
         """Each of the tables ``names`` -> its options as the database holds them, for
         :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
         return {}
+
+    def declared_comment(self, table: sa.Table, dialect: sa.Dialect) -> str | None:
+        """The comment this database's CREATE TABLE of ``table`` (compiled for ``dialect``) gives
+        it. Here: its ``comment``."""
+        return table.comment
 
     def stored_table_options(self, options: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
         """A table's options (:meth:`table_options`, or as a migration declared them) in the one
@@ -476,6 +486,11 @@ class Database:
         if created:
             for statement in self.ledger_triggers(table, conn.dialect):
                 conn.exec_driver_sql(statement)
+
+    def run_together(self, conn: sa.Connection, statements: Sequence[str]) -> None:
+        """Run ``statements`` (DDL, no parameters) in the current transaction: here one round trip each."""
+        for statement in statements:
+            conn.exec_driver_sql(statement)
 
     def privilege_split_problem(self, schema: str | None) -> str | None:
         """Why the ledger (in ``schema``) cannot be owned by a role the applier is not, here

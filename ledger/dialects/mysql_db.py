@@ -243,6 +243,15 @@ class MySQL(Database):
         return ReflectedKeys(inspector.get_multi_pk_constraint(**kw), {},
                              _mysql_foreign_keys(conn, schema, inspector.get_multi_foreign_keys(**kw)))
 
+    def declared_comment(self, table: sa.Table, dialect: sa.Dialect) -> str | None:
+        """Its ``comment``, or else its ``<dialect>_comment`` keyword argument (``mysql_comment=``):
+        SQLAlchemy writes each of the dialect's own table arguments as a table option, that one
+        as ``COMMENT=``."""
+        if table.comment is not None:
+            return table.comment
+        comment = table.kwargs.get(f"{dialect.name}_comment")
+        return None if comment is None else str(comment)
+
     def table_options(self, conn: sa.Connection, schema: str | None,
                       names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
         """Each table's character set and collation, as information_schema holds them: what a

@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 
-from ops import AlterColumnOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
+from ops import AddColumnOp, AlterColumnOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, TypeSpec, UniqueSpec, sql_references
 
 from . import ddltext
-from .base import DDLGenerator, handles
+from .assembled import AssembledGenerator
+from .base import handles
 
 __all__ = ["PostgreSQLGenerator", "enum_types", "enums_in"]
 
@@ -92,7 +93,7 @@ def _named_types(type_: Any) -> list[Any]:
     return found
 
 
-class PostgreSQLGenerator(DDLGenerator):
+class PostgreSQLGenerator(AssembledGenerator):
     """PostgreSQL DDL. A named ENUM type is created before its first user appears when the database
     does not hold it, and kept after its last user goes, as PostgreSQL keeps it: only a DROP TYPE
     (SQL text, ``Enum.drop``) drops it, and the hook records a type a column made as its CREATE
@@ -160,11 +161,34 @@ class PostgreSQLGenerator(DDLGenerator):
             (later if unique.columns in seen else kept).append(unique)
             seen.add(unique.columns)
         if not later:
+            if not spec.dialect_options and spec.comment is None and all(c.comment is None for c in spec.columns):
+                # Written from each column's and key's remembered definition (ledger.dialects.assembled).
+                after = before.apply(op)
+                table = after.table(spec.name, spec.schema)
+                text = self.assembled(after, table, table.name)
+                if text is not None:
+                    return [text] + [self.index_sql(after, table, i)
+                                     for i in sorted(table.indexes, key=lambda i: str(i.name or ""))]
             return super().create_table(op, before)
         statements = super().create_table(CreateTableOp(attrs.evolve(spec, uniques=tuple(kept))), before)
         after = before.apply(op)
         return statements + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, u.name or "")))
                              for u in later]
+
+    @handles(AddColumnOp)
+    def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
+        """``ALTER TABLE ... ADD COLUMN`` with the column's remembered definition (as CREATE TABLE
+        writes it, :meth:`~.assembled.AssembledGenerator.part_sql`): the same column added to many
+        tables is compiled once. A column with a comment, and the reverse of a drop (with the
+        indexes and constraints it puts back), go the general way."""
+        after = before.apply(op)
+        spec = after.table(op.table_name, op.schema)
+        column = spec.column(op.column.name)
+        text = None if op._then or column is None or column.comment is not None else \
+            self.part_sql(after, spec, column=column)
+        if text is None:
+            return super().add_column(op, before)
+        return [f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ADD COLUMN {text}"]
 
     @handles(DropConstraintOp)
     def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:

@@ -229,6 +229,18 @@ class PostgreSQL(Database):
     names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))
     current_user_sql = "SELECT current_user"
 
+    def unnamed_check_name(self, table: str, column: str) -> str | None:
+        """``<table>_<column>_check``, the longer of the two cut first to fit 63 bytes (PostgreSQL's
+        ``ChooseConstraintName``; a number follows only where that name is taken)."""
+        first, second = table.encode(), column.encode()
+        room = self.name_limit[0] - len("_check") - 1  # type: ignore[index]
+        while len(first) + len(second) > room:
+            if len(first) > len(second):
+                first = first[:-1]
+            else:
+                second = second[:-1]
+        return (f"{first.decode('utf-8', 'ignore')}_{second.decode('utf-8', 'ignore')}_check")
+
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """A trigger is dropped from its table; a function or procedure by its argument types."""
         if kind == "TRIGGER" and table is not None:
@@ -320,6 +332,14 @@ class PostgreSQL(Database):
         commit_if_open(conn)
         with released(conn, sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number}):
             yield
+
+    def run_together(self, conn: sa.Connection, statements: Sequence[str]) -> None:
+        """psycopg (3) sends SQL text without parameters as one simple query, which may hold
+        several statements: one round trip for all of them."""
+        if conn.dialect.driver != "psycopg":
+            super().run_together(conn, statements)
+            return
+        conn.exec_driver_sql(";\n".join(statements), execution_options={"no_parameters": True})
 
     def commit_in_statement(self, conn: sa.Connection) -> Callable[[Any], str] | None:
         """psycopg (3) sends SQL text without parameters as one simple query, which may hold several

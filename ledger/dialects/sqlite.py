@@ -59,11 +59,11 @@ from ops import (
     MigrateOperation,
     SchemaState,
 )
-from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec, table_spec
-from ops.types import TypeSpec
+from ops.specs import ColumnSpec, TableSpec, table_spec
 
 from . import ddltext
-from .base import DDLGenerator, handles, mentions, table_of
+from .assembled import AssembledGenerator, makes_constraint
+from .base import handles, mentions, table_of
 from ledger.support.lazyre import lazy
 
 __all__ = ["REBUILD_PREFIX", "SQLiteGenerator", "SQLiteRebuildError"]
@@ -80,7 +80,7 @@ class SQLiteRebuildError(LedgerError, RuntimeError):
     """A SQLite table rebuild that cannot be done safely on this connection."""
 
 
-class SQLiteGenerator(DDLGenerator):
+class SQLiteGenerator(AssembledGenerator):
     """SQLite DDL: native where SQLite's ALTER allows it, one table rebuild where it does not."""
 
     name = "sqlite"
@@ -180,7 +180,7 @@ class SQLiteGenerator(DDLGenerator):
         if self.version < DROP_COLUMN_VERSION:
             return False
         column = table.column(name)
-        if column is not None and _makes_constraint(column.type):
+        if column is not None and makes_constraint(column.type):
             return False
         if any(name in c.column_names for c in table.constraints) or any(name in i.columns for i in table.indexes):
             return False
@@ -214,7 +214,7 @@ class SQLiteGenerator(DDLGenerator):
     @handles(AddColumnOp)
     def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
         """``ALTER TABLE ... ADD COLUMN`` with the column's definition as CREATE TABLE writes it,
-        compiled once per distinct definition in the generator's life (:meth:`_part_sql`, which a
+        compiled once per distinct definition in the generator's life (:meth:`~.assembled.AssembledGenerator.part_sql`, which a
         rebuild and ``create_table`` share): the same column added to many tables is compiled once.
         The reverse of a drop (with the indexes and constraints it puts back) goes the general way."""
         if op._then:
@@ -222,7 +222,7 @@ class SQLiteGenerator(DDLGenerator):
         after = before.apply(op)
         spec = after.table(op.table_name, op.schema)
         column = spec.column(op.column.name)
-        text = None if column is None else self._part_sql(after, spec, column=column)
+        text = None if column is None else self.part_sql(after, spec, column=column)
         if text is None:
             return super().add_column(op, before)
         return [f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ADD COLUMN {text}"]
@@ -274,99 +274,11 @@ class SQLiteGenerator(DDLGenerator):
         ``Boolean`` or ``Enum`` with ``create_constraint``), or anything that fails to compile
         this way, is compiled whole, as before.
         """
-        if not any(_makes_constraint(c.type) for c in spec.columns):
-            try:
-                return self._assembled(after, spec, name)
-            except (sa.exc.SQLAlchemyError, LookupError, ValueError):
-                pass  # compiled whole below, which raises what SQLAlchemy says
+        text = self.assembled(after, spec, name)
+        if text is not None:
+            return text
         metadata = self.neighbourhood(after, attrs.evolve(spec, name=name, indexes=()))
         return self.compile(sa.schema.CreateTable(metadata.tables[f"{spec.schema}.{name}" if spec.schema else name]))
-
-    def _assembled(self, after: SchemaState, spec: TableSpec, name: str) -> str:
-        columns = [self._part_sql(after, spec, column=column) for column in spec.columns]
-        pk: tuple[Any, ...] = (spec.primary_key,) if spec.primary_key is not None else ()
-        constraints = [self._part_sql(after, spec, constraint=c) for c in pk + spec.foreign_keys + spec.uniques + spec.checks]
-        # What DDLCompiler.visit_create_table writes (no prefixes, suffix or table options here).
-        text = "\nCREATE TABLE " + self.format_table(sa.table(name, schema=spec.schema)) + " ("  # type: ignore[arg-type]
-        separator = "\n"
-        for column_sql in columns:
-            if column_sql is not None:
-                text += separator + "\t" + column_sql
-                separator = ", \n"
-        const = ", \n\t".join(c for c in constraints if c is not None)
-        if const:
-            text += separator + "\t" + const
-        return (text + "\n)\n\n").strip()
-
-    def _part_sql(self, after: SchemaState, spec: TableSpec, *, column: ColumnSpec | None = None,
-                  constraint: Any = None) -> str | None:
-        """One column's or constraint's definition inside CREATE TABLE (None: none is written),
-        remembered by what it is written from: a column's by its spec and the primary key it is in
-        (with the key's AUTOINCREMENT, SQLite writes an INTEGER key column ``PRIMARY KEY
-        AUTOINCREMENT`` unless a foreign key is on it), a constraint's by its spec, the table's
-        schema and whether its referred table exists."""
-        if column is not None:
-            pk = spec.primary_key
-            in_key = pk is not None and column.name in pk.columns
-            inline = (in_key and pk.autoincrement  # type: ignore[union-attr]
-                      and not any(column.name in fk.columns for fk in spec.foreign_keys))
-            key: Any = ("column", column, in_key, len(pk.columns) if in_key else 0, inline)  # type: ignore[union-attr]
-        else:
-            referred = None
-            if isinstance(constraint, ForeignKeySpec):
-                referred = (constraint.referent_schema if constraint.referent_schema is not None else spec.schema,
-                            constraint.referent_table) in after.tables
-            if constraint is spec.primary_key:
-                return self._primary_key_sql(after, spec)
-            key = ("constraint", constraint, spec.schema, False, referred)
-            text = ddltext.constraint_sql(self.dialect, after, spec, constraint)
-            if text is not None:
-                return text
-        return self.compiled(key, lambda: self._compile_part(after, spec, column, constraint))
-
-    def _primary_key_sql(self, after: SchemaState, spec: TableSpec) -> str | None:
-        """The primary key's definition. A named key's name is written only in ``CONSTRAINT name``
-        at its start, so what follows is compiled once per distinct key but for its name (every
-        table of a history has a key of its own name, most of them otherwise alike); a key
-        written any other way (unnamed, inline with its column, a name too long) is compiled as
-        any other part, once per distinct key."""
-        pk = spec.primary_key
-        assert pk is not None
-
-        def exact() -> str | None:
-            return self.compiled(("constraint", pk, spec.schema, True, None),
-                                 lambda: self._compile_part(after, spec, None, pk))
-
-        name = pk.name
-        if name is None or pk.unnamed or not ddltext.name_fits(self.dialect, name):
-            return exact()
-        head = f"CONSTRAINT {self.quote(name)} "
-
-        def body() -> str:
-            text = self._compile_part(after, spec, None, pk)
-            return text[len(head):] if text is not None and text.startswith(head) else ""
-
-        # What else the text depends on: the key, its columns (types, options) and the table's options.
-        key = ("primary key but its name", attrs.evolve(pk, name=None), tuple(spec.column(c) for c in pk.columns),
-               spec.dialect_options, spec.schema)
-        rest = self.compiled(key, body)
-        return head + rest if rest else exact()
-
-    def _compile_part(self, after: SchemaState, spec: TableSpec, column: ColumnSpec | None,
-                      constraint: Any) -> str | None:
-        if column is not None:
-            table = self.part(after, spec, columns=(column.name,), key_context=True)
-            element: Any = sa.schema.CreateColumn(table.c[column.name])
-        else:
-            table = self.part(after, spec, constraint=constraint)
-            if constraint is spec.primary_key:
-                element = table.primary_key
-            else:
-                found = [c for c in table.constraints if c is not table.primary_key]
-                if len(found) != 1:
-                    raise LookupError(f"constraint {constraint.name} of {spec.fullname}")
-                element = found[0]
-        return self.dialect.ddl_compiler(self.dialect, None).process(element)  # type: ignore[no-any-return]
 
     @staticmethod
     def _sources(ops: Sequence[MigrateOperation], old: TableSpec, new: TableSpec) -> dict[str, str]:
@@ -452,17 +364,6 @@ class SQLiteGenerator(DDLGenerator):
             (table.name,),
         ).fetchall()
         return [str(row[0]) for row in rows]
-
-
-def _makes_constraint(value: Any) -> bool:
-    """Whether a type (or a type inside it) makes a CHECK constraint of its own (``create_constraint``)."""
-    if isinstance(value, TypeSpec):
-        if any(key == "create_constraint" and item for key, item in value.kwargs):
-            return True
-        return any(_makes_constraint(item) for item in value.args + tuple(v for _, v in value.kwargs))
-    if isinstance(value, tuple):
-        return any(_makes_constraint(item) for item in value)
-    return False
 
 
 #: what starts a constraint's definition inside CREATE TABLE (a column of such a name is quoted)

@@ -595,11 +595,11 @@ def _expanded(name: str, values: Mapping[str, Any], binds: Any, compiled: Any, d
     return ", ".join(_literal(item, type_, compiled, dialect) for item in items)
 
 
-def render_statements(context: Any, statement: str, parameters: Any, dialect: sa.Dialect) -> list[str]:
-    """The SQL texts that ``statement`` ran, one per parameter set, with literal values.
-
-    Raises :class:`UnrenderableStatement` when a value has no literal form.
-    """
+def render_statements(context: Any, statement: str, parameters: Any, dialect: sa.Dialect, *,
+                      drawn: Mapping[str, str] = {}) -> list[str]:  # noqa: B006 - read only
+    """The SQL texts that ``statement`` ran, one per parameter set, with literal values (the SQL
+    in ``drawn`` for the parameters named there); :class:`UnrenderableStatement` for a value that
+    has no literal form."""
     paramstyle = dialect.paramstyle
     percent = paramstyle in ("format", "pyformat")
     compiled = getattr(context, "compiled", None)
@@ -624,6 +624,8 @@ def render_statements(context: Any, statement: str, parameters: Any, dialect: sa
                     name = positions[key]
                 else:
                     name = escaped.get(key, key)
+                if name in drawn:
+                    return drawn[name]
                 if name not in values:
                     raise UnrenderableStatement(f"no value for parameter {name}")
                 bind = binds.get(name)

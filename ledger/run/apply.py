@@ -403,8 +403,11 @@ def apply(
             executor = Executor[Revision](journal, dialect, WORDING)
             transactional = executor.transactional_ddl
 
-            def next_unit(_first: bool, read: bool) -> Unit[Revision] | None:
-                if read:
+            made: list[bool] = []  # whether the run's first transaction made the ledger table
+
+            def next_unit(first: bool, read: bool) -> Unit[Revision] | None:
+                # A ledger table made in this transaction holds no event: nothing to read.
+                if read and not (first and made and made[0]):
                     view.refresh(store, conn, table_exists=True if transactional else None)
                 revision = planner.next(view)
                 return None if revision is None else _unit(planner.planned(revision, view), why)
@@ -413,7 +416,8 @@ def apply(
                 _between_revisions(exc, done, lock_timeout)
 
             done = executor.run(next_unit, progress=progress, total=lambda: planner.total or 0,
-                                one_transaction=one_transaction, prepare=lambda: store.create(conn), between=between)
+                                one_transaction=one_transaction, prepare=lambda: made.append(store.create(conn)),
+                                between=between)
             head = view.head
     return ApplyResult(tuple(done), head, warnings=tuple(_checksum_warnings(chain, view)),
                        current=_current(chain, view), losses=tuple(losses))
@@ -452,10 +456,7 @@ def _apply_sql(
     journal = Journal(conn, store, actor, view, sql_only=True)
     executor = Executor[Revision](journal, dialect, WORDING)
     if not exists:
-        journal.sql.append(str(sa.schema.CreateTable(store.table).compile(dialect=conn.dialect)).strip())
-        for index in sorted(store.table.indexes, key=lambda i: str(i.name)):
-            journal.sql.append(str(sa.schema.CreateIndex(index).compile(dialect=conn.dialect)))
-        journal.sql.extend(store.trigger_sql(dialect, conn.dialect))
+        journal.sql.extend(store.creation_sql(conn.dialect))
     applied = [executor.one(_unit(planned, why)) for planned in plan]
     return ApplyResult(tuple(applied), view.head, sql=tuple(journal.sql), current=_current(chain, view),
                        losses=tuple(losses))

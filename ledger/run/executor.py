@@ -136,6 +136,8 @@ class PlannedStep:
     reverses: int | None = None
     #: how a failure names the step: "revision 0002 (0002_x.py)", "rolling back revision r2 seq 7"
     where: str = ""
+    #: statements run just before the op's (a rollback's deletes of the rows its constraint cannot hold)
+    before_sql: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -260,7 +262,8 @@ class Executor(Generic[Label]):
                         self.check_fits(step)
                 ops = [step.op for step in steps if step.op is not None]
                 self.release()  # the generator may read the live schema the held DDL changes
-                ddl = dialects.ddl_batch(ops, steps[0].before, dialect, conn=conn, gen=self.generator)
+                ddl = [*(sql for step in steps for sql in step.before_sql),
+                       *dialects.ddl_batch(ops, steps[0].before, dialect, conn=conn, gen=self.generator)]
                 self.run_ddl(ddl, steps[0], part)
                 statements += ddl
                 events += (self.record(step.kind, step, step.after) for step in steps)
@@ -269,7 +272,7 @@ class Executor(Generic[Label]):
                 if step.op is not None:
                     self.check_fits(step)
                     self.release()  # the generator may read the live schema the held DDL changes
-                    ddl = dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator)
+                    ddl = [*step.before_sql, *dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator)]
                     self.run_ddl(ddl, step, step.op)
                     statements += ddl
                 events.append(self.record(step.kind, step, step.after))
@@ -293,7 +296,7 @@ class Executor(Generic[Label]):
                     raise error(self.wording.unrecorded(unit, step, db_message(exc))) from None
                 continue
             op = step.op
-            ddl = dialects.ddl(op, step.before, dialect, conn=conn, gen=self.generator)
+            ddl = [*step.before_sql, *dialects.ddl(op, step.before, dialect, conn=conn, gen=self.generator)]
             intent: Event | None = None  # set once the intent is committed
             try:
                 with self.transaction():

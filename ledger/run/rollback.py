@@ -36,7 +36,7 @@ from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerErr
 from ledger import dialects
 from ledger.project.config import Config
 from ledger.schema.dataloss import Consent, Loss, measure
-from ledger.schema.violations import violations
+from ledger.schema.violations import Violation, violations
 from ledger.format.events import Actor, Event, in_effect
 from ledger.project.points import Revert, applied_revisions, plan_rollback, resolve_point
 from ledger.run.executor import (
@@ -313,7 +313,8 @@ class _Run:
                 done = _complete(revert, state)
             undone = revert.event
             steps.append(PlannedStep(done.op, done.before, done.after, "revert", undone.revision, self.why,
-                                     undone.revision_checksum, reverses=undone.seq, where=_where(revert)))
+                                     undone.revision_checksum, reverses=undone.seq, where=_where(revert),
+                                     before_sql=self.planner.deletes.get(undone.seq, ())))
             state = done.after
         revision = group[0].event.revision
         return Unit(revision, f"rolling back revision {revision}", tuple(steps))
@@ -386,6 +387,8 @@ class _Planner:
     defined: frozenset[str] | None = None
     #: where the rows a constraint of the plan would refuse are counted (None: not counted)
     rows: sa.Connection | None = None
+    #: the deletes of rows a reverse's constraint cannot hold, in tables the plan drops later (by seq)
+    deletes: dict[int, tuple[str, ...]] = attrs.field(factory=dict)
 
     def next(self, ledger: _Ledger) -> list[Revert] | None:
         refuse_in_doubt(ledger.view)
@@ -400,32 +403,40 @@ class _Planner:
             self.planned_at = ledger.reads
             if first:
                 self.completed, warnings = _check_plan(plan, ledger.view.state)
-                if self.rows is not None:
-                    self.refuse_broken(plan, ledger.view.state)
+                cleared = self.refuse_broken(plan, ledger.view.state) if self.rows is not None else []
                 measured = _measured(self.conn, plan, self.completed, ledger.view.state) \
                     if self.conn is not None else {}
                 self.losses = list(measured.values())
                 # A drop that holds rows is named with its count; the other warnings as they are.
                 self.warnings = [measured[seq].describe() if seq in measured else warnings[seq]
                                  for seq in (step.event.seq for step in plan) if seq in warnings or seq in measured]
+                self.warnings += [v.describe_deleted() for v in cleared]
                 self.warnings += _split_revisions(ledger.events, self.to_seq)
                 self.total = len(self.groups)
                 if self.losses and self.consent is not None:
                     self.consent(self.losses)
         return self.groups.popleft() if self.groups else None
 
-    def refuse_broken(self, plan: Sequence[Revert], start: SchemaState) -> None:
+    def refuse_broken(self, plan: Sequence[Revert], start: SchemaState) -> list[Violation]:
         """Refuse the plan, before anything runs, when rows of the database break a constraint it
         adds (a NOT NULL, a foreign key, a unique key a revision took away and rows written since,
-        or left by data revisions --skip-irreversible passes over, do not hold to)."""
+        or left by data revisions --skip-irreversible passes over, do not hold to), in a table that
+        stays. Rows of a table the plan drops later are lost with it: they are deleted just before
+        that constraint comes back (``deletes``), and returned."""
         assert self.rows is not None
-        steps = [(done.op, done.before, f"{_whose(step.event)}, seq {step.event.seq}")
-                 for step in plan if (done := self.completed[step.event.seq]).op is not None]
-        broken = violations(self.rows, start, steps)
-        if broken:
+        located = [(step.event.seq, done, f"{_whose(step.event)}, seq {step.event.seq}")
+                   for step in plan if (done := self.completed[step.event.seq]).op is not None]
+        broken = violations(self.rows, start, [(done.op, done.before, where) for _seq, done, where in located])
+        seqs = {where: seq for seq, _done, where in located}
+        refused = [v for v in broken if v.dropped is None]
+        if refused:
             raise RollbackError(
-                f"cannot roll back to {self.point}: {'; '.join(v.describe() for v in broken)}; nothing was run or "
+                f"cannot roll back to {self.point}: {'; '.join(v.describe() for v in refused)}; nothing was run or "
                 "recorded: update or delete those rows first, or roll back to a point above that revision")
+        self.deletes = {}
+        for v in broken:
+            self.deletes[seqs[v.where]] = (*self.deletes.get(seqs[v.where], ()), v.delete)
+        return broken
 
     def check_file_less(self, ledger: _Ledger) -> None:
         """A rollback must take every revision no file defines out of effect, or it is refused."""

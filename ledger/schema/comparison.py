@@ -538,27 +538,35 @@ def without_type_checks(live: SchemaState, expected: SchemaState, dialect: str) 
     return SchemaState(tables)
 
 
-def _without_implied(live: TableSpec, expected: TableSpec, implied: list[tuple[str | None, str]],
+def _without_implied(live: TableSpec, expected: TableSpec, implied: list[tuple[str | None, str, str]],
                      dialect: str | None = None) -> TableSpec:
     """``live`` without the CHECKs the expected column types create, unless expected by name.
 
     Each column's type creates one CHECK, under the type's name (any name the database gives it
     when the type has none): a live CHECK is taken for it once, and only under that name. A second
     CHECK of the same text, or one under another name (a naming convention's, another type's
-    that a batch rebuild left), is not the type's and is compared as a declared CHECK."""
+    that a batch rebuild left), is not the type's and is compared as a declared CHECK. Of several
+    CHECKs a type without a name may have made, the one under the name the database gives a CHECK
+    made without one (PostgreSQL's ``<table>_<column>_check``) is taken first."""
     if not implied:
         return live
     named = {c.name for c in expected.checks}
     stored = (lambda name: _name(name, dialect)) if dialect is not None else str
+    given = (lambda column: _db(dialect).unnamed_check_name(live.name, column)) if dialect is not None \
+        else (lambda column: None)
     left = list(implied)
-    kept = []
-    for check in live.checks:
-        if check.name not in named:
-            text = canonical_sql(check.sqltext, dialect=dialect)
-            found = next((i for i, (name, want) in enumerate(left)
-                          if want == text and is_implied_name(name, check.name, stored)), None)
+    candidates = [(c, canonical_sql(c.sqltext, dialect=dialect)) for c in live.checks if c.name not in named]
+    taken: set[int] = set()
+    for first in (True, False):
+        for number, (check, text) in enumerate(candidates):
+            if number in taken:
+                continue
+            found = next((i for i, (name, want, column) in enumerate(left)
+                          if want == text and is_implied_name(name, check.name, stored)
+                          and (not first or name is not None or check.name is None
+                               or stored(check.name) == stored(given(column) or ""))), None)
             if found is not None:
                 del left[found]
-                continue
-        kept.append(check)
-    return attrs.evolve(live, checks=tuple(kept))
+                taken.add(number)
+    gone = {id(candidates[number][0]) for number in taken}
+    return attrs.evolve(live, checks=tuple(c for c in live.checks if id(c) not in gone))

@@ -20,10 +20,11 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def implied_checks(table: TableSpec, d: str) -> list[tuple[str | None, str]]:
+def implied_checks(table: TableSpec, d: str) -> list[tuple[str | None, str, str]]:
     """The CHECKs that a table's Boolean and Enum types create (with create_constraint), one per
-    column: the name the type gives it (None: the type has none) and the condition (canonical SQL)."""
-    return [(implied_name(column), check) for column in table.columns
+    column: the name the type gives it (None: the type has none), the condition (canonical SQL)
+    and the column."""
+    return [(implied_name(column), check, column.name) for column in table.columns
             if (check := implied_check(column, d)) is not None]
 
 

@@ -12,11 +12,17 @@ NULL, the rows whose key has no referenced row, the rows sharing a unique key (i
 ``SELECT`` per :data:`CHUNK` counts). Tables and columns that the same run creates first hold
 nothing yet and are not counted; renames within the run are followed back to the names the
 database has now. Nothing after SQL the plan runs (which may change any rows) is counted, nor a
-column whose type the plan changes first: there the database says.
+column whose type the plan changes first: there the database says. SQL that cannot change rows
+(it makes, alters or drops a type, a view or an index, without CASCADE) does not stop the count.
+
+Rows of a table that the plan drops later (with its rows, which the run's data-loss consent
+covers) are not in the way: :attr:`Violation.dropped` names that drop, and :attr:`Violation.delete`
+is the statement that deletes exactly the breaking rows, run just before the constraint comes back.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import attrs
@@ -28,6 +34,7 @@ from ops import (
     CreateForeignKeyOp,
     CreateIndexOp,
     CreateUniqueConstraintOp,
+    DropTableOp,
     ExecuteSQLOp,
     LedgerError,
     MigrateOperation,
@@ -52,10 +59,18 @@ class Violation:
     constraint: str
     rows: int
     where: str
+    #: the statement that deletes exactly the rows that break it
+    delete: str = ""
+    #: where the plan drops that table later, with its rows (None: the table stays)
+    dropped: str | None = None
 
     def describe(self) -> str:
         count = f"{self.rows} row{'s' if self.rows != 1 else ''}"
         return f"{self.where} adds {self.constraint}, which {count} of {self.table} break"
+
+    def describe_deleted(self) -> str:
+        return (f"{self.describe()}: {'they are' if self.rows != 1 else 'it is'} deleted just before, as the "
+                f"rollback drops {self.table} with its rows later ({self.dropped})")
 
 
 @attrs.define
@@ -89,8 +104,9 @@ def _columns(origins: _Retyped, key: TableKey, names: Iterable[str]) -> tuple[Ta
 
 
 def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
-           origins: _Retyped) -> tuple[str, str, str] | None:
-    """(table, constraint as said, the COUNT query) for an op that adds a constraint rows can break."""
+           origins: _Retyped) -> tuple[str, str, TableKey, str | None] | None:
+    """(table, constraint as said, the live table, the condition its breaking rows meet (None: every
+    row)) for an op that adds a constraint rows can break."""
     quote = conn.dialect.identifier_preparer.quote
     if isinstance(op, AlterColumnOp) and op.modify_nullable is False:
         key = (op.schema, op.table_name)
@@ -101,8 +117,8 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
         found = _columns(origins, key, [op.column_name])
         if found is None:
             return None
-        return (f"{_full(key)}", f"NOT NULL on column {_full(key)}.{op.column_name}",
-                f"SELECT COUNT(*) FROM {_quote(conn, found[0])} WHERE {quote(found[1][0])} IS NULL")
+        return (f"{_full(key)}", f"NOT NULL on column {_full(key)}.{op.column_name}", found[0],
+                f"{quote(found[1][0])} IS NULL")
     if isinstance(op, AddColumnOp):
         # a NOT NULL column with no default (the reverse of its drop) comes back to rows that have
         # no value for it: refused, unless the database fills in its type's implicit default
@@ -114,8 +130,7 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
         live = origins.table(key)
         if live is None:
             return None
-        return (_full(key), f"column {_full(key)}.{spec.name} NOT NULL with no default",
-                f"SELECT COUNT(*) FROM {_quote(conn, live)}")
+        return (_full(key), f"column {_full(key)}.{spec.name} NOT NULL with no default", live, None)
     if isinstance(op, CreateForeignKeyOp) and dialects.database(dialects.dialect_name(conn)).checks_foreign_keys(conn):
         spec = op.constraint
         source = _columns(origins, (op.schema, op.table_name), spec.columns)
@@ -123,13 +138,14 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
         referent = _columns(origins, referent_key, spec.referent_columns)
         if source is None or (referent is None and referent_key not in origins.created):
             return None
-        present = " AND ".join(f"s.{quote(c)} IS NOT NULL" for c in source[1])
+        table = _quote(conn, source[0])
+        present = " AND ".join(f"{table}.{quote(c)} IS NOT NULL" for c in source[1])
         # a referenced table the run makes again comes back empty: every key refers to nothing
         missing = "" if referent is None else " AND NOT EXISTS (SELECT 1 FROM {} r WHERE {})".format(
-            _quote(conn, referent[0]), " AND ".join(f"r.{quote(r)} = s.{quote(c)}" for c, r in zip(source[1], referent[1])))
+            _quote(conn, referent[0]),
+            " AND ".join(f"r.{quote(r)} = {table}.{quote(c)}" for c, r in zip(source[1], referent[1])))
         return (_full((op.schema, op.table_name)), f"foreign key {spec.name} on {_full((op.schema, op.table_name))}"
-                f"({', '.join(spec.columns)}) -> {_full(referent_key)}",
-                f"SELECT COUNT(*) FROM {_quote(conn, source[0])} s WHERE {present}{missing}")
+                f"({', '.join(spec.columns)}) -> {_full(referent_key)}", source[0], f"{present}{missing}")
     if isinstance(op, CreateUniqueConstraintOp) or (isinstance(op, CreateIndexOp) and op.unique):
         if isinstance(op, CreateIndexOp):
             if any(element.expression for element in op.index.elements) or \
@@ -143,32 +159,52 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
             return None
         cols = ", ".join(quote(c) for c in found[1])
         present = " AND ".join(f"{quote(c)} IS NOT NULL" for c in found[1])
+        # the rows sharing a key (the derived table lets MySQL delete from the table it reads)
         return (_full((op.schema, op.table_name)), f"{what} on {_full((op.schema, op.table_name))}({', '.join(names)})",
-                f"SELECT COALESCE(SUM(n), 0) FROM (SELECT COUNT(*) AS n FROM {_quote(conn, found[0])} "
-                f"WHERE {present} GROUP BY {cols} HAVING COUNT(*) > 1) d")
+                found[0], f"({cols}) IN (SELECT {cols} FROM (SELECT {cols} FROM {_quote(conn, found[0])} "
+                f"WHERE {present} GROUP BY {cols} HAVING COUNT(*) > 1) d)")
     return None
+
+
+#: SQL that cannot change rows: it makes, alters or drops a type, a view or an index
+_KEEPS_ROWS = re.compile(
+    r"\s*(?:(?:CREATE|ALTER|DROP)\s+TYPE|(?:CREATE\s+(?:OR\s+REPLACE\s+)?|DROP\s+)VIEW|"
+    r"(?:CREATE\s+(?:UNIQUE\s+)?|DROP\s+)INDEX)\b", re.IGNORECASE)
+
+
+def _keeps_rows(sql: str) -> bool:
+    """Whether ``sql`` (one statement, or none) leaves every row as it is."""
+    text = sql.strip().rstrip(";")
+    return not text or (";" not in text and _KEEPS_ROWS.match(text) is not None
+                        and re.search(r"\bCASCADE\b", text, re.IGNORECASE) is None)
 
 
 def violations(conn: sa.Connection, start: SchemaState,
                steps: Iterable[tuple[MigrateOperation, SchemaState, str]]) -> list[Violation]:
     """The constraints ``steps`` add (each a completed op, the state before it, and where it is in
-    the plan) that rows of the live database, whose schema is ``start``, break; only those with rows."""
+    the plan) that rows of the live database, whose schema is ``start``, break; only those with rows,
+    each with the drop of its table later in the plan, if any."""
     origins = _Retyped(start)
-    checks: list[tuple[Violation, str]] = []
+    checks: list[tuple[Violation, TableKey, str]] = []
+    dropped: dict[TableKey, str] = {}  # live table -> where the plan drops it, after a check on it
     ran_sql = False
     for op, before, where in steps:
-        ran_sql = ran_sql or isinstance(op, ExecuteSQLOp)
+        ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and not _keeps_rows(op.sqltext))
         # SQL the plan runs first (a data revision's reverse) may delete or update the rows a
         # constraint after it would be counted against: what they hold then is not known, so
         # nothing after it is counted (the database says)
         check = None if ran_sql else _check(conn, op, before, origins)
         if check is not None:
-            table, constraint, query = check
-            checks.append((Violation(table, constraint, 0, where), query))
+            table, constraint, live, condition = check
+            rows = f" FROM {_quote(conn, live)}" + (f" WHERE {condition}" if condition else "")
+            checks.append((Violation(table, constraint, 0, where, "DELETE" + rows), live, "SELECT COUNT(*)" + rows))
+        if isinstance(op, DropTableOp) and (live := origins.table((op.schema, op.table_name))) is not None \
+                and any(checked == live for _v, checked, _q in checks):
+            dropped.setdefault(live, where)
         origins.follow(op)
     found: list[Violation] = []
     for at in range(0, len(checks), CHUNK):  # CHUNK counts to a round trip, as dataloss counts
         chunk = checks[at:at + CHUNK]
-        row = conn.exec_driver_sql("SELECT " + ", ".join(f"({query})" for _v, query in chunk)).one()
-        found += [attrs.evolve(v, rows=int(n or 0)) for (v, _q), n in zip(chunk, row) if n]
+        row = conn.exec_driver_sql("SELECT " + ", ".join(f"({query})" for _v, _l, query in chunk)).one()
+        found += [attrs.evolve(v, rows=int(n), dropped=dropped.get(live)) for (v, live, _q), n in zip(chunk, row) if n]
     return found

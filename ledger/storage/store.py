@@ -110,17 +110,31 @@ class LedgerStore:
     def exists(self, conn: sa.Connection) -> bool:
         return sa.inspect(conn).has_table(self.table_name, schema=self.schema)
 
-    def create(self, conn: sa.Connection) -> None:
-        """Create the table, its indexes and the triggers that refuse UPDATE and DELETE (idempotent)."""
+    def create(self, conn: sa.Connection) -> bool:
+        """Create the table, its indexes and the triggers that refuse UPDATE and DELETE (idempotent).
+
+        Whether this call made the table, in the current transaction (it then holds no event);
+        False where it was there already, and where each DDL statement commits on its own
+        (MySQL/MariaDB). Where DDL is transactional the statements that make it go together
+        (:meth:`ledger.dialects.database.Database.run_together`: one round trip on PostgreSQL)."""
         database = dialects.database(conn.dialect.name)
         if not database.transactional_ddl:
             self._create_piecewise(conn)
             database.add_ledger_triggers(conn, self.table, created=False)
-            return
+            return False
         created = not self.exists(conn)
         if created:
-            self.table.create(conn)
-        database.add_ledger_triggers(conn, self.table, created=created)
+            database.run_together(conn, self.creation_sql(conn.dialect))
+        else:
+            database.add_ledger_triggers(conn, self.table, created=False)
+        return created
+
+    def creation_sql(self, sa_dialect: sa.Dialect) -> list[str]:
+        """The statements that make the table: CREATE TABLE, its indexes, its refusal triggers."""
+        statements = [str(sa.schema.CreateTable(self.table).compile(dialect=sa_dialect)).strip()]
+        statements += [str(sa.schema.CreateIndex(index).compile(dialect=sa_dialect))
+                       for index in sorted(self.table.indexes, key=lambda i: str(i.name))]
+        return statements + self.trigger_sql(sa_dialect.name, sa_dialect)
 
     def _create_piecewise(self, conn: sa.Connection) -> None:
         """Where each DDL statement commits on its own (MySQL/MariaDB), a run stopped while the

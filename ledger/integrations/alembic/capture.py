@@ -35,7 +35,7 @@ from ledger.integrations.alembic_sql import (
     temporary_object,
     touched_tables,
 )
-from ledger.integrations.alembic.readback import READ_BACK, ReadBack
+from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError
 from ledger.support.quietwarn import blamed_outside, silenced
 from ledger.support.lazyre import lazy
@@ -151,8 +151,9 @@ class Captures:
             context._sl_captured = True
         note = None
         carried = returned.carried(statement, parameters) if category == DATA else None
+        drawn = drawn_by_database(context) if category == DATA else {}
         try:
-            texts = tuple(render_statements(context, statement, parameters, conn.dialect))
+            texts = tuple(render_statements(context, statement, parameters, conn.dialect, drawn=drawn))
         except UnrenderableStatement as exc:
             # kept to be read, never run again with its placeholders (drill and import name it)
             texts, note = (dialects.unrendered_sql(statement, str(exc)),), f"parameters not rendered ({exc}): {parameters!r}"[:500]
@@ -161,7 +162,7 @@ class Captures:
                 texts = tuple(dialects.unrendered_sql(text, f"{READ_BACK}: {carried!r}"[:300]) for text in texts)
         if category == DATA:
             returned.note(statement, cursor, context, returning=True)
-            returned.note_prefetched(context)
+            returned.note_prefetched(context, drawn)
             if not executemany:
                 returned.note_inserted(statement, parameters, cursor)
         digests = None

@@ -210,10 +210,15 @@ def _create_table(operation: aops.CreateTableOp, result: Any, recorder: Recorder
     if len(uniques) != len(spec.uniques):
         spec = attrs.evolve(spec, uniques=uniques)
     # The character set and collation the database gave the table (declared or its default),
-    # which a replay into a database of another default must give it again.
-    held = dialects.database(recorder.conn.dialect.name).table_options(recorder.conn, spec.schema, [spec.name])
+    # which a replay into a database of another default must give it again; its comment as that
+    # database's CREATE TABLE wrote it (MySQL's from ``mysql_comment=`` too).
+    database = dialects.database(recorder.conn.dialect.name)
+    held = database.table_options(recorder.conn, spec.schema, [spec.name])
     if spec.name in held:
         spec = attrs.evolve(spec, dialect_options=held[spec.name])
+    comment = database.declared_comment(table, recorder.conn.dialect)
+    if comment != spec.comment:
+        spec = attrs.evolve(spec, comment=comment)
     op = lops.CreateTableOp(spec)
     return [_with_if(op, getattr(operation, "if_not_exists", None), "not_exists")]
 

@@ -72,7 +72,7 @@ class FollowsLive:
                                only=keep if table is not None or changed is not None else None, tables=names)
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
-        live = without_type_checks(adopt_names(live, fold, self.dialect), fold, self.dialect)
+        live = adopt_names(live, fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if k not in mine}
         live, dangling = _without_dangling_keys(live, kept)
         self._dangling |= dangling
@@ -83,7 +83,8 @@ class FollowsLive:
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
         # and from the reflected ones for what changed, so that each op holds storable types.
-        rebased = {k: _rebased(t, fold.tables.get(k), self.dialect) for k, t in live.tables.items()}
+        rebased = {k: _rebased(t, fold.tables.get(k), self.dialect)
+                   for k, t in without_type_checks(live, fold, self.dialect).tables.items()}
         target = SchemaState({**kept, **rebased})
         try:
             ops = diff(fold, target)

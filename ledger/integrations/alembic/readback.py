@@ -30,7 +30,7 @@ import datetime
 import decimal
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy.engine import cursor as sa_cursor
@@ -38,7 +38,7 @@ from sqlalchemy.engine.interfaces import ExecuteStyle
 
 from ledger.support.lazyre import lazy
 
-__all__ = ["READ_BACK", "ReadBack", "carries_read_back"]
+__all__ = ["READ_BACK", "ReadBack", "carries_read_back", "drawn_by_database"]
 
 #: in the why of a statement recorded as not replayable because it carries a value read back
 READ_BACK = "it carries a value the database returned (read back) earlier in its revision"
@@ -127,19 +127,11 @@ class ReadBack:
             return
         self._values.add(row_id)
 
-    def note_prefetched(self, context: Any) -> None:
-        """Keep the values SQLAlchemy got from the database for an ``INSERT`` before running it (a
-        column's ``Sequence``, or SQL expression, as default without ``RETURNING``: MariaDB, a table
-        with ``implicit_returning=False``), which reach the database as the statement's parameters."""
-        compiled = getattr(context, "compiled", None)
-        columns = getattr(compiled, "insert_prefetch", None)
-        if not columns:
-            return
-        key_of = compiled._within_exec_param_key_getter
-        made = [(key_of(column), column) for column in columns
-                if column.default is not None and (column.default.is_sequence or column.default.is_clause_element)]
-        for parameters in (context.compiled_parameters or ()) if made else ():
-            for key, _column in made:
+    def note_prefetched(self, context: Any, drawn: Mapping[str, str]) -> None:
+        """Keep the values SQLAlchemy got from the database for an ``INSERT`` before running it
+        (``drawn``, of :func:`drawn_by_database`), which reach the database as its parameters."""
+        for parameters in (context.compiled_parameters or ()) if drawn else ():
+            for key in drawn:
                 value = _key(parameters.get(key))
                 if value is not None:
                     self._values.add(value)
@@ -157,6 +149,28 @@ class ReadBack:
             if len(text) >= _LONG and (text in self._values or text.lower() in self._values):
                 return text
         return None
+
+
+def drawn_by_database(context: Any) -> dict[str, str]:
+    """The parameters of an ``INSERT`` whose values SQLAlchemy got from the database before running
+    it (a column's ``Sequence``, or SQL expression, as default without ``RETURNING``: MariaDB, a
+    table with ``implicit_returning=False``), each by name with the SQL that draws the value. The
+    ``INSERT`` is recorded with that SQL in their place, as the database drew them: a replay draws
+    them again, so the sequence stands where the migration left it (with the values as literals
+    it stayed where it was, and the application's next INSERT took an id the replay had used)."""
+    compiled = getattr(context, "compiled", None)
+    columns = getattr(compiled, "insert_prefetch", None)
+    if not columns:
+        return {}
+    key_of = compiled._within_exec_param_key_getter
+    drawn = {}
+    for column in columns:
+        default = column.default
+        if default is not None and (default.is_sequence or default.is_clause_element):
+            expression = default.next_value() if default.is_sequence else default.arg
+            drawn[key_of(column)] = str(expression.compile(dialect=context.dialect,
+                                                           compile_kwargs={"literal_binds": True}))
+    return drawn
 
 
 def _read_ahead(statement: str, cursor: Any, context: Any) -> Iterable[Any]:

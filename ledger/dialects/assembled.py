@@ -1,0 +1,140 @@
+"""CREATE TABLE and ADD COLUMN written from each column's and constraint's definition, each compiled once.
+
+SQLAlchemy compiles ``CREATE TABLE`` from a Table it has to build first; for a run of many
+tables alike (every table of a history has an ``id`` key, most share columns) that was most of
+the time spent making their DDL. :class:`AssembledGenerator` compiles each column's and
+constraint's definition on its own, through the part of the table it needs
+(:meth:`DDLGenerator.part`), remembers it by what it is written from, and writes the statement
+around them as SQLAlchemy's ``DDLCompiler.visit_create_table`` does. SQLite (its CREATE TABLE,
+its rebuilds, ADD COLUMN) and PostgreSQL (CREATE TABLE, ADD COLUMN) use it;
+``tests/test_ddltext.py`` checks the statements against the ones SQLAlchemy compiles for the
+whole table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ops import SchemaState
+from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec
+from ops.types import TypeSpec
+
+from . import ddltext
+from .base import DDLGenerator
+
+__all__ = ["AssembledGenerator", "makes_constraint"]
+
+
+def makes_constraint(value: Any) -> bool:
+    """Whether a type (or a type inside it) makes a CHECK constraint of its own (``create_constraint``)."""
+    if isinstance(value, TypeSpec):
+        if any(key == "create_constraint" and item for key, item in value.kwargs):
+            return True
+        return any(makes_constraint(item) for item in value.args + tuple(v for _, v in value.kwargs))
+    if isinstance(value, tuple):
+        return any(makes_constraint(item) for item in value)
+    return False
+
+
+class AssembledGenerator(DDLGenerator):
+    """A generator that writes CREATE TABLE and a column's definition from remembered parts."""
+
+    def assembled(self, after: SchemaState, spec: TableSpec, name: str) -> str | None:
+        """``CREATE TABLE name`` with ``spec``'s columns and constraints, as SQLAlchemy's ``CreateTable``
+        writes it (no table options, prefixes or suffix); None where it must be compiled whole: a
+        column type that makes a constraint of its own (a ``Boolean`` or ``Enum`` with
+        ``create_constraint``), or a part that fails to compile on its own."""
+        if any(makes_constraint(c.type) for c in spec.columns):
+            return None
+        try:
+            columns = [self.part_sql(after, spec, column=column) for column in spec.columns]
+            pk: tuple[Any, ...] = (spec.primary_key,) if spec.primary_key is not None else ()
+            constraints = [self.part_sql(after, spec, constraint=c)
+                           for c in pk + spec.foreign_keys + spec.uniques + spec.checks]
+        except (sa.exc.SQLAlchemyError, LookupError, ValueError):
+            return None  # compiled whole by the caller, which raises what SQLAlchemy says
+        # What DDLCompiler.visit_create_table writes (no prefixes, suffix or table options here).
+        text = "\nCREATE TABLE " + self.format_table(sa.table(name, schema=spec.schema)) + " ("  # type: ignore[arg-type]
+        separator = "\n"
+        for column_sql in columns:
+            if column_sql is not None:
+                text += separator + "\t" + column_sql
+                separator = ", \n"
+        const = ", \n\t".join(c for c in constraints if c is not None)
+        if const:
+            text += separator + "\t" + const
+        return (text + "\n)\n\n").strip()
+
+    def part_sql(self, after: SchemaState, spec: TableSpec, *, column: ColumnSpec | None = None,
+                 constraint: Any = None) -> str | None:
+        """One column's or constraint's definition inside CREATE TABLE (None: none is written),
+        remembered by what it is written from. A column's: its spec, the table's schema (a type
+        may take it) and, for a column of the primary key, the key's size, its AUTOINCREMENT and
+        whether a foreign key is on the column (what decides SQLite's inline ``PRIMARY KEY
+        AUTOINCREMENT`` and PostgreSQL's ``SERIAL``). A constraint's: its spec, the table's schema
+        and whether its referred table exists."""
+        if column is not None:
+            pk = spec.primary_key
+            in_key = pk is not None and column.name in pk.columns
+            key: Any = ("column", column, spec.schema, in_key) + (
+                (len(pk.columns), pk.autoincrement, any(column.name in fk.columns for fk in spec.foreign_keys))  # type: ignore[union-attr]
+                if in_key else ())
+        else:
+            referred = None
+            if isinstance(constraint, ForeignKeySpec):
+                referred = (constraint.referent_schema if constraint.referent_schema is not None else spec.schema,
+                            constraint.referent_table) in after.tables
+            if constraint is spec.primary_key:
+                return self._primary_key_sql(after, spec)
+            key = ("constraint", constraint, spec.schema, False, referred)
+            text = ddltext.constraint_sql(self.dialect, after, spec, constraint)
+            if text is not None:
+                return text
+        return self.compiled(key, lambda: self._compile_part(after, spec, column, constraint))
+
+    def _primary_key_sql(self, after: SchemaState, spec: TableSpec) -> str | None:
+        """The primary key's definition. A named key's name is written only in ``CONSTRAINT name``
+        at its start, so what follows is compiled once per distinct key but for its name (every
+        table of a history has a key of its own name, most of them otherwise alike); a key
+        written any other way (unnamed, inline with its column, a name too long) is compiled as
+        any other part, once per distinct key."""
+        pk = spec.primary_key
+        assert pk is not None
+
+        def exact() -> str | None:
+            return self.compiled(("constraint", pk, spec.schema, True, None),
+                                 lambda: self._compile_part(after, spec, None, pk))
+
+        name = pk.name
+        if name is None or pk.unnamed or not ddltext.name_fits(self.dialect, name):
+            return exact()
+        head = f"CONSTRAINT {self.quote(name)} "
+
+        def body() -> str:
+            text = self._compile_part(after, spec, None, pk)
+            return text[len(head):] if text is not None and text.startswith(head) else ""
+
+        # What else the text depends on: the key, its columns (types, options) and the table's options.
+        key = ("primary key but its name", attrs.evolve(pk, name=None), tuple(spec.column(c) for c in pk.columns),
+               spec.dialect_options, spec.schema)
+        rest = self.compiled(key, body)
+        return head + rest if rest else exact()
+
+    def _compile_part(self, after: SchemaState, spec: TableSpec, column: ColumnSpec | None,
+                      constraint: Any) -> str | None:
+        if column is not None:
+            table = self.part(after, spec, columns=(column.name,), key_context=True)
+            element: Any = sa.schema.CreateColumn(table.c[column.name])
+        else:
+            table = self.part(after, spec, constraint=constraint)
+            if constraint is spec.primary_key:
+                element = table.primary_key
+            else:
+                found = [c for c in table.constraints if c is not table.primary_key]
+                if len(found) != 1:
+                    raise LookupError(f"constraint {constraint.name} of {spec.fullname}")
+                element = found[0]
+        return self.dialect.ddl_compiler(self.dialect, None).process(element)  # type: ignore[no-any-return]

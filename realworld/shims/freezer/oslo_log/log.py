@@ -1,0 +1,4 @@
+"""oslo_log.log.getLogger: the standard library's."""
+from logging import getLogger
+
+__all__ = ["getLogger"]
