@@ -47,16 +47,9 @@ _TYPE_SPELLING = rules(
 )
 
 
-#: the names of a table's primary key, foreign keys, unique constraints and CHECKs (not an
-#: exclusion constraint or a constraint trigger, which the fold does not hold)
-_CONSTRAINT_NAMES = (
-    "SELECT con.conname FROM pg_catalog.pg_constraint con"
-    " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
-    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE c.relname = :table AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
-    " AND con.contype IN ('p', 'f', 'u', 'c')"
-)
-#: each key and CHECK of a table: kind, name, columns and a foreign key's referent, by name
+#: a table's primary key, foreign keys, unique constraints and CHECKs (not an exclusion constraint
+#: or a constraint trigger, which the fold does not hold): kind, name, columns and a foreign key's
+#: referent table and columns, by name
 _CONSTRAINTS = (
     "SELECT con.contype::text, con.conname::text,"
     " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(num, pos)"
@@ -263,10 +256,6 @@ class PostgreSQL(Database):
             # generated columns before PostgreSQL 12
             return None
         return dict(conn.execute(sa.text(_COLUMN_DEFAULTS), {"table": table}).all())  # type: ignore[arg-type]
-
-    def constraint_names(self, conn: sa.Connection, table: str, schema: str | None = None) -> frozenset[str] | None:
-        rows = conn.execute(sa.text(_CONSTRAINT_NAMES), {"table": table, "schema": schema}).scalars()
-        return frozenset(rows)
 
     def constraints(self, conn: sa.Connection, table: str,
                     schema: str | None = None) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]] | None:

@@ -131,7 +131,8 @@ class FollowsLive:
                 or len(set(names)) != len(names):
             return None
         with self._quiet():
-            live = self._database.constraint_names(self.conn, spec.name, spec.schema)
+            read = self._database.constraints(self.conn, spec.name, spec.schema)
+        live = None if read is None else {row[1] for row in read}
         if live is None or not live <= set(names):
             return None
         gone = set(names) - live
