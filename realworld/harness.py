@@ -733,13 +733,21 @@ def _order_of_alembic_alone(run: Callable[[], Ran], lines: list[str], revisions:
 def _rollback(run: Callable[..., Ran]) -> tuple[Ran, str]:
     """``rollback --to base``; past data changes (irreversible) with ``--skip-irreversible``, and over rows
     the history's data migrations wrote with ``--allow-data-loss`` (going to base drops every table), each
-    said in the note."""
+    said in the note, as are the rows it deleted before a constraint they break (their table dropped later)."""
     ran, flags, notes = run(), [], []
     for flag, cue in (("--skip-irreversible", "irreversible"), ("--allow-data-loss", "--allow-data-loss")):
         if ran.code != 0 and cue in ran.err:
             notes.append(f"with {flag} ({ran.err.strip().splitlines()[-1][:200]}); ")
             flags.append(flag)
             ran = run(*flags)
+    found = [m for line in ran.err.splitlines()
+             if (m := re.search(r"warning: (revision \S+), seq \d+ adds (.+), which (\d+ rows?) of (\S+) break: "
+                                r"(?:they are|it is) deleted just before", line))]
+    # a key by its name (its columns and table are long, and the note is cut at its length)
+    keys = [re.sub(r"^((?:foreign key|unique constraint|unique index) \S+) on .*", r"\1", m[2]) for m in found]
+    deleted = [f"{m[1]} ({key}): {m[3]} of {m[4]}" for m, key in zip(found, keys)]
+    if deleted:  # first: the note is cut at its length
+        notes.insert(0, f"deleted before the constraint they break, their table dropped later: {'; '.join(deleted)}; ")
     return ran, "".join(notes)
 
 

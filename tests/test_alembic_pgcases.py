@@ -235,3 +235,19 @@ def test_index_and_constraint_statements_that_find_the_schema_so_already_record_
     code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base")
     assert code == 0, out
     assert table_names(url) == []
+
+
+def test_an_index_on_a_cast_written_as_cast_is_the_index_postgresql_keeps(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # waiverdb's ce8a1351ecdc: op.create_index('ix_waiver_subject', 'waiver', [text('CAST(subject AS TEXT)')])
+    # after the column became json; PostgreSQL keeps the element as ((subject)::text)
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('waiver', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('subject', sa.Text()))",
+         "op.create_index('ix_waiver_subject', 'waiver', ['subject'])"],
+        ["op.drop_index('ix_waiver_subject')",
+         "op.alter_column('waiver', 'subject', type_=sa.JSON(), postgresql_using='subject::json')",
+         "op.create_index('ix_waiver_subject', 'waiver', [sa.text('CAST(subject AS TEXT)')])"],
+    ])
+    check_everything(tmp_path, url, database_factory, "postgresql")

@@ -338,8 +338,8 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
     and columns that the rollback drops, or that a rolled-back drop took away, is gone:
     each such object is named in a warning. Rows that a constraint the rollback adds back
     cannot hold (a NOT NULL, a foreign key, a unique key) refuse it before anything runs,
-    unless their table is one it drops later: then they are deleted just before that
-    constraint, named in a warning. Migration files are not needed: the reverse of every
+    unless their table, and every table referring to it, is one it drops later: then they
+    are deleted just before that constraint, named in a warning. Migration files are not needed: the reverse of every
     change comes from the ledger.
 
     A baseline is a floor: -N counts revisions (never the baseline), `base` on a baselined

@@ -17,12 +17,13 @@ import sqlalchemy as sa
 
 from .database import Database, ReflectedKeys, register_database
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, rollback_if_open, trigger_name
-from .sequences import SequenceSpec
 from .typetext import float_by_precision, rules, spaced
 from ledger.support.lazyre import lazy
 
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
+
+    from .sequences import SequenceSpec
 
 __all__ = ["PostgreSQL", "catalog_keys"]
 
@@ -501,6 +502,8 @@ class PostgreSQL(Database):
         return {(str(table), str(column)) for table, column in rows}
 
     def reflect_sequences(self, conn: sa.Connection, schema: str | None) -> list[SequenceSpec]:
+        from .sequences import SequenceSpec  # reflection only: apply and rollback do not load it
+
         # A SERIAL's sequence depends on its column automatically ('a'), an identity's internally ('i').
         rows = conn.execute(sa.text(
             "SELECT c.relname, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,"

@@ -8,7 +8,8 @@ keywords; everyone quotes mixed-case names. :func:`canonical_sql` undoes these r
 way that keeps the meaning: a parenthesis goes only where operator precedence makes it
 redundant, so ``(a OR b) AND c`` and ``a OR (b AND c)`` stay different.
 
-The canonical form lowercases keywords and names (quoted or not), strips ``::type`` casts,
+The canonical form lowercases keywords and names (quoted or not), strips ``::type`` casts (and
+``CAST(x AS type)``, which PostgreSQL stores as ``(x)::type``),
 turns numeric string literals into numbers (``'5'`` and ``5.0`` are both ``5``) and spaces
 tokens one way. It is lenient in those ways on purpose and on both sides alike: names that
 differ only in case, and a string ``'007'`` against a number ``7``, compare equal.
@@ -209,12 +210,17 @@ def _operand_end(items: Sequence[Node], start: int) -> int:
 
 def _rewrite(items: tuple[Node, ...]) -> tuple[Node, ...]:
     """``x = ANY (ARRAY[...])`` -> ``x IN (...)``; ``x IN (v)`` -> ``x = v``; ``x BETWEEN a AND b`` ->
-    ``(x >= a AND x <= b)``."""
+    ``(x >= a AND x <= b)``; ``CAST(x AS t)`` -> ``(x)``, as the ``(x)::t`` PostgreSQL stores for it
+    reads without its cast."""
     nodes: list[Node] = [Group(n.open, _rewrite(n.items)) if isinstance(n, Group) else n for n in items]
     i = 0
     while i < len(nodes):
         node = nodes[i]
-        if (isinstance(node, Tok) and node.kind == "op" and node.text in ("=", "<>") and i + 2 < len(nodes)
+        if (_is_word(node, "cast") and i + 1 < len(nodes) and isinstance(nodes[i + 1], Group)
+                and nodes[i + 1].open == "(" and any(_is_word(n, "as") for n in nodes[i + 1].items)):  # type: ignore[union-attr]
+            inner = nodes[i + 1].items  # type: ignore[union-attr]
+            nodes[i:i + 2] = [Group("(", inner[:next(k for k, n in enumerate(inner) if _is_word(n, "as"))])]
+        elif (isinstance(node, Tok) and node.kind == "op" and node.text in ("=", "<>") and i + 2 < len(nodes)
                 and _is_word(nodes[i + 1], "any" if node.text == "=" else "all")
                 and isinstance(nodes[i + 2], Group)):
             values = _array_items(nodes[i + 2])  # type: ignore[arg-type]

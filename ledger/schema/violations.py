@@ -16,8 +16,9 @@ column whose type the plan changes first: there the database says. SQL that cann
 (it makes, alters or drops a type, a view or an index, without CASCADE) does not stop the count.
 
 Rows of a table that the plan drops later (with its rows, which the run's data-loss consent
-covers) are not in the way: :attr:`Violation.dropped` names that drop, and :attr:`Violation.delete`
-is the statement that deletes exactly the breaking rows, run just before the constraint comes back.
+covers), as it drops every table whose foreign keys refer to it, are not in the way:
+:attr:`Violation.dropped` names that drop, and :attr:`Violation.delete` is the statement that
+deletes exactly the breaking rows, run just before the constraint comes back.
 """
 
 from __future__ import annotations
@@ -185,8 +186,9 @@ def violations(conn: sa.Connection, start: SchemaState,
     the plan) that rows of the live database, whose schema is ``start``, break; only those with rows,
     each with the drop of its table later in the plan, if any."""
     origins = _Retyped(start)
-    checks: list[tuple[Violation, TableKey, str]] = []
-    dropped: dict[TableKey, str] = {}  # live table -> where the plan drops it, after a check on it
+    # each check: the violation, its live table, the live tables whose foreign keys refer to it, the count
+    checks: list[tuple[Violation, TableKey, set[TableKey], str]] = []
+    drops: dict[TableKey, str] = {}  # live table -> where the plan drops it, after a check
     ran_sql = False
     for op, before, where in steps:
         ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and not _keeps_rows(op.sqltext))
@@ -197,14 +199,18 @@ def violations(conn: sa.Connection, start: SchemaState,
         if check is not None:
             table, constraint, live, condition = check
             rows = f" FROM {_quote(conn, live)}" + (f" WHERE {condition}" if condition else "")
-            checks.append((Violation(table, constraint, 0, where, "DELETE" + rows), live, "SELECT COUNT(*)" + rows))
-        if isinstance(op, DropTableOp) and (live := origins.table((op.schema, op.table_name))) is not None \
-                and any(checked == live for _v, checked, _q in checks):
-            dropped.setdefault(live, where)
+            referring = {origins.table(other.key) for other, _fk in before.referencing(op.table_name, op.schema)}
+            checks.append((Violation(table, constraint, 0, where, "DELETE" + rows), live,
+                           {t for t in referring if t is not None}, "SELECT COUNT(*)" + rows))
+        if checks and isinstance(op, DropTableOp) and (live := origins.table((op.schema, op.table_name))) is not None:
+            drops.setdefault(live, where)
         origins.follow(op)
     found: list[Violation] = []
     for at in range(0, len(checks), CHUNK):  # CHUNK counts to a round trip, as dataloss counts
         chunk = checks[at:at + CHUNK]
-        row = conn.exec_driver_sql("SELECT " + ", ".join(f"({query})" for _v, _l, query in chunk)).one()
-        found += [attrs.evolve(v, rows=int(n), dropped=dropped.get(live)) for (v, live, _q), n in zip(chunk, row) if n]
+        row = conn.exec_driver_sql("SELECT " + ", ".join(f"({query})" for *_c, query in chunk)).one()
+        # rows are deleted only where nothing that stays loses with them (a cascade, a key set NULL):
+        # their table and every table whose foreign keys refer to it are dropped later
+        found += [attrs.evolve(v, rows=int(n), dropped=drops.get(live) if referring <= drops.keys() else None)
+                  for (v, live, referring, _q), n in zip(chunk, row) if n]
     return found

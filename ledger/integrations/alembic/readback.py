@@ -33,6 +33,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import cursor as sa_cursor
 from sqlalchemy.engine.interfaces import ExecuteStyle
 
@@ -168,8 +169,11 @@ def drawn_by_database(context: Any) -> dict[str, str]:
         default = column.default
         if default is not None and (default.is_sequence or default.is_clause_element):
             expression = default.next_value() if default.is_sequence else default.arg
-            drawn[key_of(column)] = str(expression.compile(dialect=context.dialect,
-                                                           compile_kwargs={"literal_binds": True}))
+            try:
+                drawn[key_of(column)] = str(expression.compile(dialect=context.dialect,
+                                                               compile_kwargs={"literal_binds": True}))
+            except sa_exc.SQLAlchemyError:
+                continue  # an expression with no SQL of its own (a bound value with no literal): the value
     return drawn
 
 
