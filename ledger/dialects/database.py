@@ -435,11 +435,6 @@ class Database:
         """
         return None
 
-    def one_column_tables(self, conn: sa.Connection, column: str, schema: str | None = None) -> list[str] | None:
-        """The tables of ``schema`` (None: the default one) whose one column is ``column``, read in one
-        query. None: this database has no such read (the caller reads every table's columns)."""
-        return None
-
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """The ``CREATE TYPE`` that makes again the named type ``name`` (as written) as the database
         holds it now; None when it holds none. Here: None (no named types)."""

@@ -266,8 +266,9 @@ class PostgreSQL(Database):
             return None
         return dict(conn.execute(sa.text(_COLUMN_DEFAULTS), {"table": table}).all())  # type: ignore[arg-type]
 
-    def one_column_tables(self, conn: sa.Connection, column: str, schema: str | None = None) -> list[str] | None:
-        # the tables SQLAlchemy's inspector lists (ordinary and partitioned) and their live columns
+    def one_column_tables(self, conn: sa.Connection, column: str, schema: str | None = None) -> list[str]:
+        """The tables of ``schema`` (None: the default one) whose one column is ``column``, in one query:
+        of the tables SQLAlchemy's inspector lists (ordinary and partitioned), their live columns."""
         return list(conn.execute(sa.text(_ONE_COLUMN_TABLES), {"column": column, "schema": schema}).scalars())
 
     def constraints(self, conn: sa.Connection, table: str,
