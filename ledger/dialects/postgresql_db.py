@@ -48,14 +48,22 @@ _TYPE_SPELLING = rules(
 )
 
 
-#: the names of a table's primary key, foreign keys, unique constraints and CHECKs (not an
-#: exclusion constraint or a constraint trigger, which the fold does not hold)
-_CONSTRAINT_NAMES = (
-    "SELECT con.conname FROM pg_catalog.pg_constraint con"
+#: a table's primary key, foreign keys, unique constraints and CHECKs (not an exclusion constraint
+#: or a constraint trigger, which the fold does not hold): kind, name, columns and a foreign key's
+#: referent table and columns, by name
+_CONSTRAINTS = (
+    "SELECT con.contype::text, con.conname::text,"
+    " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(num, pos)"
+    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.pos),"
+    " r.relname::text,"
+    " ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, pos)"
+    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.pos)"
+    " FROM pg_catalog.pg_constraint con"
     " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_catalog.pg_class r ON r.oid = con.confrelid"
     " WHERE c.relname = :table AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
-    " AND con.contype IN ('p', 'f', 'u', 'c')"
+    " AND con.contype IN ('p', 'f', 'u', 'c') ORDER BY con.conname"
 )
 #: each column of a table in the default schema and its default as the inspector reads it (none
 #: for a generated column, whose expression is not a default)
@@ -250,9 +258,11 @@ class PostgreSQL(Database):
             return None
         return dict(conn.execute(sa.text(_COLUMN_DEFAULTS), {"table": table}).all())  # type: ignore[arg-type]
 
-    def constraint_names(self, conn: sa.Connection, table: str, schema: str | None = None) -> frozenset[str] | None:
-        rows = conn.execute(sa.text(_CONSTRAINT_NAMES), {"table": table, "schema": schema}).scalars()
-        return frozenset(rows)
+    def constraints(self, conn: sa.Connection, table: str,
+                    schema: str | None = None) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]] | None:
+        rows = conn.execute(sa.text(_CONSTRAINTS), {"table": table, "schema": schema})
+        return [(kind, name, tuple(columns), referent, tuple(referent_columns))
+                for kind, name, columns, referent, referent_columns in rows]
 
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """A named ENUM type as ``CREATE TYPE name AS ENUM (labels)``, its labels in their order; the
