@@ -740,11 +740,14 @@ def _rollback(run: Callable[..., Ran]) -> tuple[Ran, str]:
             notes.append(f"with {flag} ({ran.err.strip().splitlines()[-1][:200]}); ")
             flags.append(flag)
             ran = run(*flags)
-    deleted = [f"{m[1]} ({m[2]}): {m[3]} of {m[4]}" for line in ran.err.splitlines()
-               if (m := re.search(r"warning: (revision \S+), seq \d+ adds (.+), which (\d+ rows?) of (\S+) break: "
-                                  r"(?:they are|it is) deleted just before", line))]
-    if deleted:
-        notes.append(f"deleted before the constraint they break, their table dropped later: {'; '.join(deleted)}; ")
+    found = [m for line in ran.err.splitlines()
+             if (m := re.search(r"warning: (revision \S+), seq \d+ adds (.+), which (\d+ rows?) of (\S+) break: "
+                                r"(?:they are|it is) deleted just before", line))]
+    # a key by its name (its columns and table are long, and the note is cut at its length)
+    keys = [re.sub(r"^((?:foreign key|unique constraint|unique index) \S+) on .*", r"\1", m[2]) for m in found]
+    deleted = [f"{m[1]} ({key}): {m[3]} of {m[4]}" for m, key in zip(found, keys)]
+    if deleted:  # first: the note is cut at its length
+        notes.insert(0, f"deleted before the constraint they break, their table dropped later: {'; '.join(deleted)}; ")
     return ran, "".join(notes)
 
 

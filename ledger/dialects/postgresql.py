@@ -145,10 +145,11 @@ class PostgreSQLGenerator(AssembledGenerator):
         return found
 
     def _type_exists(self, key: EnumKey) -> bool:
-        if self.conn is None:
+        conn = self.reading()
+        if conn is None:
             return False
         schema, name = key
-        return bool(self.conn.dialect.has_type(self.conn, name, schema=schema))  # type: ignore[attr-defined]
+        return bool(conn.dialect.has_type(conn, name, schema=schema))  # type: ignore[attr-defined]
 
     @handles(CreateTableOp)
     def create_table(self, op: CreateTableOp, before: SchemaState) -> list[str]:

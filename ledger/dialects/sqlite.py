@@ -301,11 +301,12 @@ class SQLiteGenerator(AssembledGenerator):
         return sources
 
     def _pragma(self, name: str) -> int:
-        if self.conn is None:
+        conn = self.reading()
+        if conn is None:
             return 0
         # Read through the driver's connection (a read of connection state, in whatever
         # transaction the connection is in): SQLAlchemy's execution costs more than the read.
-        row = self.conn.connection.driver_connection.execute(f"PRAGMA {name}").fetchone()  # type: ignore[union-attr]
+        row = conn.connection.driver_connection.execute(f"PRAGMA {name}").fetchone()  # type: ignore[union-attr]
         return int((row[0] if row else 0) or 0)
 
     def _check_foreign_keys(self, before: SchemaState, old: TableSpec, new: TableSpec) -> None:
@@ -356,10 +357,11 @@ class SQLiteGenerator(AssembledGenerator):
 
     def _triggers(self, table: TableSpec) -> list[str]:
         """The CREATE TRIGGER statements of ``table``, read from the live schema (the state has none)."""
-        if self.conn is None:
+        conn = self.reading()
+        if conn is None:
             return []
         master = f"{self.quote(table.schema)}.sqlite_master" if table.schema else "sqlite_master"
-        rows = self.conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+        rows = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
             f"SELECT sql FROM {master} WHERE type = 'trigger' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
             (table.name,),
         ).fetchall()

@@ -7,7 +7,6 @@ needed: reading a ledger imports no op module.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -127,6 +126,8 @@ class SQLite(Database):
     keeps_autoincrement_keyword = True
 
     def offline_version(self) -> tuple[int, ...] | None:
+        import sqlite3  # loaded where SQLite is used, not by every command
+
         return tuple(sqlite3.sqlite_version_info)
 
     def database_file(self, url: sa.URL) -> Path | None:
@@ -293,4 +294,14 @@ class SQLite(Database):
         def _begin(conn: sa.Connection) -> None:
             # A connection that only reads (status, verify, log) must not queue behind a writer.
             reads_only = conn.get_execution_options().get(READS_ONLY, False)
-            conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
+            statement = "BEGIN" if reads_only else "BEGIN IMMEDIATE"
+            # On the driver's cursor, its error raised as SQLAlchemy's: a run begins a transaction
+            # per revision, and SQLAlchemy's execution costs several times the statement.
+            dbapi = conn.dialect.loaded_dbapi
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(statement)
+            except dbapi.Error as exc:
+                raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error, dialect=conn.dialect) from None
+            finally:
+                cursor.close()

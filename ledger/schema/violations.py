@@ -16,8 +16,9 @@ column whose type the plan changes first: there the database says. SQL that cann
 (it makes, alters or drops a type, a view or an index, without CASCADE) does not stop the count.
 
 Rows of a table that the plan drops later (with its rows, which the run's data-loss consent
-covers), and every table whose foreign keys refer to it too, are not in the way: :attr:`Violation.dropped` names that drop, and :attr:`Violation.delete`
-is the statement that deletes exactly the breaking rows, run just before the constraint comes back.
+covers), as it drops every table whose foreign keys refer to it, are not in the way:
+:attr:`Violation.dropped` names that drop, and :attr:`Violation.delete` is the statement that
+deletes exactly the breaking rows, run just before the constraint comes back.
 """
 
 from __future__ import annotations

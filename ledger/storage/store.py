@@ -95,6 +95,10 @@ class LedgerStore:
         #: the statements of :meth:`insert_reading` (text, names of its positional values), by query
         #: and number of events
         self._inserts_reading: dict[tuple[Any, int, str], tuple[str, tuple[str, ...]]] = {}
+        #: the INSERT of :meth:`insert` as the driver's SQL text, by dialect and driver: (text, the
+        #: names of its positional values, or None where its values are named); None where a value
+        #: needs SQLAlchemy's conversion (then it runs as the construct)
+        self._insert_texts: dict[tuple[str, str], tuple[str, tuple[str, ...] | None] | None] = {}
         #: one SELECT of the events after a seq, likewise (its cache key is worked out once, not per
         #: read: a run on SQLite reads the ledger in every revision's transaction)
         seq = self.table.c.seq
@@ -219,9 +223,35 @@ class LedgerStore:
                               reverses=reverses)
 
     def insert(self, conn: sa.Connection, events: Sequence[Event]) -> None:
-        """INSERT ``events`` (already chained, in seq order) in one round trip: one ``executemany``."""
-        if events:
-            conn.execute(self._insert, [event.to_row() for event in events])
+        """INSERT ``events`` (already chained, in seq order) in one round trip: one ``executemany``.
+
+        As the driver's SQL text, compiled once per dialect: a run on SQLite INSERTs the events
+        of each revision on their own, and SQLAlchemy's execution of the construct costs more
+        than SQLite's of the row."""
+        if not events:
+            return
+        rows = [event.to_row() for event in events]
+        key = (conn.dialect.name, conn.dialect.driver)
+        if key not in self._insert_texts:
+            self._insert_texts[key] = self._insert_text(conn.dialect)
+        compiled = self._insert_texts[key]
+        if compiled is None:
+            conn.execute(self._insert, rows)
+            return
+        text, order = compiled
+        conn.exec_driver_sql(text, [tuple(row[name] for name in order) for row in rows] if order is not None else rows)
+
+    def _insert_text(self, dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None] | None:
+        """:meth:`insert`'s SQL text for ``dialect`` and the order of its positional values; None
+        where a column's value is converted by SQLAlchemy on its way to the driver."""
+        compiled = self._insert.compile(dialect=dialect, column_keys=[column.name for column in self.table.c])
+        if any(column.type.dialect_impl(dialect).bind_processor(dialect) is not None for column in self.table.c):
+            return None
+        if compiled.positiontup is not None:
+            return str(compiled), tuple(compiled.positiontup)
+        if list(compiled.bind_names.values()) != [column.name for column in self.table.c]:
+            return None
+        return str(compiled), None
 
     def insert_reading(self, conn: sa.Connection, events: Sequence[Event], query: sa.Select[Any]) -> list[Any] | None:
         """INSERT ``events`` and run ``query`` as one statement, the INSERT in its ``WITH`` (one round
