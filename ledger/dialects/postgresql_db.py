@@ -65,6 +65,14 @@ _CONSTRAINTS = (
     " WHERE c.relname = :table AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
     " AND con.contype IN ('p', 'f', 'u', 'c') ORDER BY con.conname"
 )
+#: the tables of a schema whose one column has a given name (Alembic's version tables, by their shape)
+_ONE_COLUMN_TABLES = (
+    "SELECT c.relname::text FROM pg_catalog.pg_class c"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+    " WHERE c.relkind IN ('r', 'p') AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
+    " GROUP BY c.relname HAVING COUNT(*) = 1 AND MIN(a.attname::text) = :column"
+)
 #: each column of a table in the default schema and its default as the inspector reads it (none
 #: for a generated column, whose expression is not a default)
 _COLUMN_DEFAULTS = (
@@ -257,6 +265,11 @@ class PostgreSQL(Database):
             # generated columns before PostgreSQL 12
             return None
         return dict(conn.execute(sa.text(_COLUMN_DEFAULTS), {"table": table}).all())  # type: ignore[arg-type]
+
+    def one_column_tables(self, conn: sa.Connection, column: str, schema: str | None = None) -> list[str]:
+        """The tables of ``schema`` (None: the default one) whose one column is ``column``, in one query:
+        of the tables SQLAlchemy's inspector lists (ordinary and partitioned), their live columns."""
+        return list(conn.execute(sa.text(_ONE_COLUMN_TABLES), {"column": column, "schema": schema}).scalars())
 
     def constraints(self, conn: sa.Connection, table: str,
                     schema: str | None = None) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]] | None:
