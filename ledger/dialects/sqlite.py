@@ -61,7 +61,6 @@ from ops import (
 )
 from ops.specs import ColumnSpec, TableSpec, table_spec
 
-from . import ddltext
 from .assembled import AssembledGenerator, makes_constraint
 from .base import handles, mentions, table_of
 from ledger.support.lazyre import lazy
@@ -210,22 +209,6 @@ class SQLiteGenerator(AssembledGenerator):
             return super().create_table(op, before)
         return [self._create_temporary(after, spec, spec.name)] + [
             self.index_sql(after, spec, i) for i in sorted(spec.indexes, key=lambda i: str(i.name))]
-
-    @handles(AddColumnOp)
-    def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
-        """``ALTER TABLE ... ADD COLUMN`` with the column's definition as CREATE TABLE writes it,
-        compiled once per distinct definition in the generator's life (:meth:`~.assembled.AssembledGenerator.part_sql`, which a
-        rebuild and ``create_table`` share): the same column added to many tables is compiled once.
-        The reverse of a drop (with the indexes and constraints it puts back) goes the general way."""
-        if op._then:
-            return super().add_column(op, before)
-        after = before.apply(op)
-        spec = after.table(op.table_name, op.schema)
-        column = spec.column(op.column.name)
-        text = None if column is None else self.part_sql(after, spec, column=column)
-        if text is None:
-            return super().add_column(op, before)
-        return [f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ADD COLUMN {text}"]
 
     # -- the rebuild ---------------------------------------------------------------------------
 

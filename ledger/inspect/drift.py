@@ -177,10 +177,16 @@ def alembic_version_tables(conn: sa.Connection, schema: str | None = None,
     shape, as the database holds it, not by its name), unless ``held`` (the fold) has it: a table the
     ledger recorded is the application's, whatever its shape (nova's initial revision copies
     every table, Alembic's version table too, into a ``shadow_`` table of the same columns).
-    The columns of every table are read at once (one query where the database has one); with
-    ``held``, only those of the tables it does not have (their names listed first: a rollback at
-    head would otherwise read every column of every table the ledger made, to skip them).
+    PostgreSQL finds them in one catalog query (``PostgreSQL.one_column_tables``); elsewhere the
+    columns of every table are read at once (one query where the database has one), with ``held``
+    only those of the tables it does not have (their names listed first: a rollback at head would
+    otherwise read every column of every table the ledger made, to skip them).
     """
+    # a database with a catalog query of its own for them (PostgreSQL: ``one_column_tables``)
+    one_column_tables = getattr(dialects.database(dialect_of(conn)), "one_column_tables", None)
+    if one_column_tables is not None:
+        shaped = one_column_tables(conn, "version_num", schema)
+        return sorted(name for name in shaped if held is None or (schema, name) not in held.tables)
     found = []
     inspector = sa.inspect(conn)
     names = None

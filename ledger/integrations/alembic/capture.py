@@ -70,29 +70,37 @@ class Captured:
     digests: Mapping[str, str] | None = None
 
 
+class _Quiet:
+    """:meth:`Captures._quiet`'s block (a class, not a generator: entered a few times per operation)."""
+
+    __slots__ = ("captures", "saved")
+
+    def __init__(self, captures: Captures) -> None:
+        self.captures = captures
+
+    def __enter__(self) -> None:
+        self.saved, self.captures._buffer = self.captures._buffer, None
+
+    def __exit__(self, *exc: object) -> None:
+        self.captures._buffer = self.saved
+
+
 class Captures:
     """Captures what a revision runs as SQL, and records it as events or as the ops it made."""
 
     #: the temporary tables and views this run's SQL text made and has not dropped (by name, casefolded)
     _temporaries: frozenset[str] = frozenset()
 
-    @contextlib.contextmanager
-    def _quiet(self) -> Iterator[None]:
+    def _quiet(self) -> _Quiet:
         """Statements run in the block are not captured (schema ops, batch rebuilds, the ledger's own)."""
-        saved, self._buffer = self._buffer, None
-        try:
-            yield
-        finally:
-            self._buffer = saved
+        return _Quiet(self)
 
-    @contextlib.contextmanager
-    def _alembic_work(self) -> Iterator[None]:
+    def _alembic_work(self) -> contextlib.AbstractContextManager[None]:
         """Alembic's own work runs in the block: its warnings are shown as without the hook, from the
         frame they blame without the hook's frames (the user's migration, the ``with`` of a batch
         block); the warning filters and registries are not touched, so Python shows a warning once
         per place, and again after the migration itself resets them, exactly as without the hook."""
-        with blamed_outside(_HOOK_MODULES, _LIBRARY_MODULES):
-            yield
+        return blamed_outside(_HOOK_MODULES, _LIBRARY_MODULES)
 
     @contextlib.contextmanager
     def _capture(self, source: str) -> Iterator[list[Captured]]:

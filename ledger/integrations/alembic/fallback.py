@@ -35,7 +35,7 @@ class FollowsLive:
         [] when they agree; None when they differ and no list of ops leads there.
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
-        from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
+        from ledger.inspect.drift import adopt_names, without_foreign_key_indexes
         from ledger.schema.diff import diff
         from ledger.schema.reflect import reflect, without_type_checks
 
@@ -79,7 +79,7 @@ class FollowsLive:
         # compared table by table: the tables not touched are the fold's own on both sides
         touched_fold = fold if table is None and changed is None else SchemaState(
             {k: t for k, t in fold.tables.items() if k in mine})
-        if drift(touched_fold, live, self.dialect) is None:
+        if _agree(touched_fold, live, self.dialect):
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
         # and from the reflected ones for what changed, so that each op holds storable types.
@@ -91,8 +91,8 @@ class FollowsLive:
             after = SchemaState.fold(ops, start=fold)
         except LedgerError:
             return None
-        if drift(*_differing(after, target), self.dialect) is not None or drift(
-                *_differing(after, SchemaState({**kept, **live.tables})), self.dialect) is not None:
+        if not (_agree(*_differing(after, target), self.dialect)
+                and _agree(*_differing(after, SchemaState({**kept, **live.tables})), self.dialect)):
             return None
         return ops
 
@@ -131,7 +131,8 @@ class FollowsLive:
                 or len(set(names)) != len(names):
             return None
         with self._quiet():
-            live = self._database.constraint_names(self.conn, spec.name, spec.schema)
+            read = self._database.constraints(self.conn, spec.name, spec.schema)
+        live = None if read is None else {row[1] for row in read}
         if live is None or not live <= set(names):
             return None
         gone = set(names) - live
@@ -335,6 +336,15 @@ def _held_alike(fold: Any, live: Any) -> bool:
     knows as unnamed that a batch rebuild made again under a name (Alembic names a reflected
     unnamed constraint by the block's ``naming_convention``) is recorded as held now."""
     return getattr(fold, "unnamed", False) == getattr(live, "unnamed", False)
+
+
+def _agree(fold: SchemaState, live: SchemaState, dialect: str) -> bool:
+    """Whether ``live`` holds what ``fold`` holds: what ``drift(fold, live, dialect) is None`` tells,
+    without the ops ``drift`` works out of a difference."""
+    from ledger.inspect.drift import adopt_names
+    from ledger.schema.comparison import compare
+
+    return not compare(fold, adopt_names(live, fold, dialect), dialect)
 
 
 def _differing(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:
