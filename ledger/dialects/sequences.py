@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ops import ExecuteSQLOp
 
 __all__ = ["SequenceFold", "SequenceSpec", "SequenceStatement", "read_sequence_statement", "sequence_op",
-           "sequences_from_json", "sequences_to_json"]
+           "sequences_from_json", "sequences_to_json", "written_name"]
 
 #: PostgreSQL's sequence types other than its default (bigint), as ``CREATE SEQUENCE ... AS`` takes them
 _DATA_TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {"integer": sa.Integer, "smallint": sa.SmallInteger}
@@ -127,6 +127,12 @@ def _unquote(name: str) -> str:
     if name[:1] in "\"`" and len(name) > 1:
         return name[1:-1].replace(name[0] * 2, name[0])
     return name
+
+
+def written_name(text: str) -> tuple[str | None, str, bool]:
+    """A sequence's name as written: its schema, its name unquoted, and whether that was quoted."""
+    schema, name = _split_name(text)
+    return schema, name, re.findall(_IDENT, text)[-1][:1] in "\"`"
 
 
 def _split_name(text: str) -> tuple[str | None, str]:

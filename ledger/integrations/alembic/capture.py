@@ -121,9 +121,10 @@ class Captures:
 
     def _before_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                        executemany: bool) -> None:
-        """Before a ``DROP TYPE``: the type as the database holds it becomes its definition, so the
-        drop's reverse makes it again with its values, whoever made it (a column, ``ALTER TYPE ...
-        RENAME``, SQL text the ledger holds an older version of)."""
+        """Before a ``DROP TYPE`` or ``DROP SEQUENCE``: the object as the database holds it becomes its
+        definition, so the drop's reverse makes it again with its values or options, whoever made it
+        (a column, ``ALTER TYPE ... RENAME``, ``ALTER SEQUENCE``, SQL text the ledger holds an older
+        version of)."""
         if self._buffer is None or not self.active:
             return
         self._before = None
@@ -134,10 +135,11 @@ class Captures:
         if classify(statement) != SCHEMA:
             return  # not a DROP TYPE (a read, data work: most statements)
         found = schema_object(statement)
-        if found is None or found[0] != "drop" or found[1].kind != "TYPE" or "," in statement:
+        if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
+        read = self._database.type_definition if found[1].kind == "TYPE" else self._database.sequence_definition
         with self._quiet():
-            definition = self._database.type_definition(conn, found[1].name)
+            definition = read(conn, found[1].name)
         if definition is not None:
             self._definitions()[found[1].key] = definition
 
