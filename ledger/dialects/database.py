@@ -227,18 +227,6 @@ class Database:
         the database stores them; none for a database without sequences."""
         return []
 
-    def sequence_definition(self, conn: sa.Connection, name: str) -> str | None:
-        """The ``CREATE SEQUENCE`` that makes again the sequence ``name`` (as written, an unquoted name
-        found in any case) with the options the database holds now, not its current value; None
-        when it holds no such sequence that no column owns."""
-        from .sequences import sequence_op, written_name  # reflection only: apply and rollback do not load it
-
-        schema, bare, quoted = written_name(name)
-        specs = self.reflect_sequences(conn, schema)
-        found = [s for s in specs if s.name == bare] or (
-            [] if quoted else [s for s in specs if s.name.lower() == bare.lower()])
-        return sequence_op(found[0], conn.dialect).sqltext if len(found) == 1 else None
-
     def serial_sequence_name(self, table: str, column: str) -> str | None:
         """The sequence the database makes for an autoincrement integer key column (PostgreSQL's
         SERIAL), None when it makes none."""

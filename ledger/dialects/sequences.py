@@ -27,8 +27,10 @@ from ledger.support.lazyre import lazy
 if TYPE_CHECKING:
     from ops import ExecuteSQLOp
 
-__all__ = ["SequenceFold", "SequenceSpec", "SequenceStatement", "read_sequence_statement", "sequence_op",
-           "sequences_from_json", "sequences_to_json", "written_name"]
+    from .database import Database
+
+__all__ = ["SequenceFold", "SequenceSpec", "SequenceStatement", "read_sequence_statement", "sequence_definition",
+           "sequence_op", "sequences_from_json", "sequences_to_json"]
 
 #: PostgreSQL's sequence types other than its default (bigint), as ``CREATE SEQUENCE ... AS`` takes them
 _DATA_TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {"integer": sa.Integer, "smallint": sa.SmallInteger}
@@ -89,6 +91,17 @@ def sequence_op(sequence: SequenceSpec, dialect: sa.engine.Dialect) -> ExecuteSQ
                         reverse_sql=str(sa.schema.DropSequence(made).compile(dialect=dialect)))
 
 
+def sequence_definition(database: Database, conn: sa.Connection, name: str) -> str | None:
+    """The ``CREATE SEQUENCE`` that makes again the sequence ``name`` (as written, an unquoted name
+    found in any case) with the options ``database`` holds now, not its current value; None when it
+    holds no such sequence that no column owns."""
+    schema, bare = _split_name(name)
+    specs = database.reflect_sequences(conn, schema)
+    found = [s for s in specs if s.name == bare] or (
+        [] if re.findall(_IDENT, name)[-1][:1] in "\"`" else [s for s in specs if s.name.lower() == bare.lower()])
+    return sequence_op(found[0], conn.dialect).sqltext if len(found) == 1 else None
+
+
 def sequences_to_json(sequences: Sequence[SequenceSpec]) -> list[dict[str, Any]]:
     return [s.to_json() for s in sorted(sequences, key=lambda s: (s.schema or "", s.name))]
 
@@ -127,12 +140,6 @@ def _unquote(name: str) -> str:
     if name[:1] in "\"`" and len(name) > 1:
         return name[1:-1].replace(name[0] * 2, name[0])
     return name
-
-
-def written_name(text: str) -> tuple[str | None, str, bool]:
-    """A sequence's name as written: its schema, its name unquoted, and whether that was quoted."""
-    schema, name = _split_name(text)
-    return schema, name, re.findall(_IDENT, text)[-1][:1] in "\"`"
 
 
 def _split_name(text: str) -> tuple[str | None, str]:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import ops as lops
 
 from ledger import dialects
+from ledger.dialects.sequences import sequence_definition
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
@@ -137,9 +138,9 @@ class Captures:
         found = schema_object(statement)
         if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
-        read = self._database.type_definition if found[1].kind == "TYPE" else self._database.sequence_definition
         with self._quiet():
-            definition = read(conn, found[1].name)
+            definition = self._database.type_definition(conn, found[1].name) if found[1].kind == "TYPE" \
+                else sequence_definition(self._database, conn, found[1].name)
         if definition is not None:
             self._definitions()[found[1].key] = definition
 
