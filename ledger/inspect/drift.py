@@ -75,16 +75,22 @@ def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
     Both sides are normalized for the dialect (what compare sees) before they are diffed, so
     the ops speak about what the database keeps: a changed type shows as the DDL type.
     """
-    live = adopt_names(live, fold, dialect)
-    differences = compare(fold, live, dialect)
-    if not differences:
+    lines = differences(fold, live, dialect)
+    if not lines:
         return None
+    live = adopt_names(live, fold, dialect)
     try:
         ops = diff(*_options_held_by_both(_comparable(fold, dialect),
                                           _comparable(without_type_checks(live, fold, dialect), dialect)))
     except LedgerError:
         ops = []  # a state that no op list can reach: compare's lines still say what differs
-    return Drift(tuple(ops), tuple(differences))
+    return Drift(tuple(ops), tuple(lines))
+
+
+def differences(fold: SchemaState, live: SchemaState, dialect: str) -> list[str]:
+    """compare's lines of how ``live`` differs from ``fold`` ([] when they agree), with ``live``'s
+    unnamed constraints named as the fold's first (``adopt_names``)."""
+    return compare(fold, adopt_names(live, fold, dialect), dialect)
 
 
 def _options_held_by_both(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:

@@ -36,6 +36,7 @@ class FollowsLive:
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
         from ledger.inspect.drift import adopt_names, without_foreign_key_indexes
+        from ledger.schema.comparison import compare
         from ledger.schema.diff import diff
         from ledger.schema.reflect import reflect, without_type_checks
 
@@ -79,7 +80,7 @@ class FollowsLive:
         # compared table by table: the tables not touched are the fold's own on both sides
         touched_fold = fold if table is None and changed is None else SchemaState(
             {k: t for k, t in fold.tables.items() if k in mine})
-        if _agree(touched_fold, live, self.dialect):
+        if not compare(touched_fold, live, self.dialect):  # live's names already adopted
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
         # and from the reflected ones for what changed, so that each op holds storable types.
@@ -346,10 +347,9 @@ def _held_alike(fold: Any, live: Any) -> bool:
 def _agree(fold: SchemaState, live: SchemaState, dialect: str) -> bool:
     """Whether ``live`` holds what ``fold`` holds: what ``drift(fold, live, dialect) is None`` tells,
     without the ops ``drift`` works out of a difference."""
-    from ledger.inspect.drift import adopt_names
-    from ledger.schema.comparison import compare
+    from ledger.inspect.drift import differences
 
-    return not compare(fold, adopt_names(live, fold, dialect), dialect)
+    return not differences(fold, live, dialect)
 
 
 def _differing(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:
