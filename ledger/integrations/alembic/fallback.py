@@ -23,6 +23,8 @@ class FollowsLive:
 
     #: the database's DDL generator (made when first needed)
     _generator: Any = None
+    #: the seqs of the SQL recorded marked for re-sync since the last re-sync
+    _unfollowed: tuple[int, ...] = ()
 
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
@@ -204,7 +206,7 @@ class FollowsLive:
         for text in texts:
             event = self._append(lops.ExecuteSQLOp(text), self._message(
                 f"{RESYNC} {what}: the ledger does not follow it ({reason})"[:2000]), origin)
-            self._unfollowed.append(event.seq)
+            self._unfollowed = (*self._unfollowed, event.seq)
         self._resync_open = True
 
     def _resync(self) -> None:
@@ -212,7 +214,7 @@ class FollowsLive:
         if not self._resync_open:
             return
         self._resync_open = False  # tried once, at the end of the revision: every table is reflected
-        unfollowed, self._unfollowed = self._unfollowed, []
+        unfollowed, self._unfollowed = self._unfollowed, ()
         try:
             ops = self._follow_live(None)
         except Exception:  # noqa: BLE001

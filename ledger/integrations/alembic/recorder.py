@@ -83,8 +83,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         #: every event recorded by this run, and where in a revision file each came from
         self.events: list[Event] = []
         self.origins: dict[int, str] = {}
-        #: seqs of SQL marked for re-sync whose change a re-sync recorded as ops (imported as those)
-        self.resynced: set[int] = set()
+        self.resynced: set[int] = set()  # seqs of SQL marked for re-sync whose change a re-sync recorded
         self.active = False
         self.revision: str | None = None
         self.failed: str | None = None  # the revision whose upgrade() raised
@@ -121,7 +120,6 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._committed = 0
         #: an operation was recorded only as what ran: the fold may not follow the live schema
         self._resync_open = False
-        self._unfollowed: list[int] = []  # seqs of SQL marked for re-sync since the last re-sync
         #: (table, referent) of foreign keys SQLite holds to a table that does not exist yet
         #: the triggers, functions and views the ledger's SQL text defines (read when first needed)
         self._defined: dict[tuple[str, str], str | None] | None = None
