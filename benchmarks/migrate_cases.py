@@ -33,6 +33,9 @@ from ledger.inspect.status import status
 POSTGRES = os.environ.get("SCHEMA_LEDGER_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 #: Where the MariaDB databases of the benchmarks are made (``SCHEMA_LEDGER_BENCH_MARIADB`` overrides).
 MARIADB = os.environ.get("SCHEMA_LEDGER_BENCH_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/mysql")
+#: The names of the scratch databases start with this (``SCHEMA_LEDGER_BENCH_PREFIX`` overrides it, so that
+#: two checkouts can run cases on one server at once).
+PREFIX = os.environ.get("SCHEMA_LEDGER_BENCH_PREFIX", "sl_bench_")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -51,7 +54,7 @@ class Scratch:
         if self.dialect == "sqlite":
             return f"sqlite:///{os.path.join(self.workdir, name + '.db')}"
         server = MARIADB if self.dialect == "mysql" else POSTGRES
-        return sa.make_url(server).set(database=f"sl_bench_{name}").render_as_string(hide_password=False)
+        return sa.make_url(server).set(database=f"{PREFIX}{name}").render_as_string(hide_password=False)
 
     def _admin(self, statements: list[str]) -> None:
         server = MARIADB if self.dialect == "mysql" else POSTGRES
@@ -74,13 +77,13 @@ class Scratch:
                 shutil.copyfile(sa.make_url(self.url(copy_of)).database or "", path)
             return url
         if self.dialect == "mysql":
-            self._admin([f"DROP DATABASE IF EXISTS sl_bench_{name}", f"CREATE DATABASE sl_bench_{name}"])
+            self._admin([f"DROP DATABASE IF EXISTS {PREFIX}{name}", f"CREATE DATABASE {PREFIX}{name}"])
             if copy_of is not None:
-                self._copy_mariadb(f"sl_bench_{copy_of}", f"sl_bench_{name}")
+                self._copy_mariadb(f"{PREFIX}{copy_of}", f"{PREFIX}{name}")
             return url
-        template = f" TEMPLATE sl_bench_{copy_of}" if copy_of else " TEMPLATE template0"
-        self._admin([f"DROP DATABASE IF EXISTS sl_bench_{name} WITH (FORCE)",
-                     f"CREATE DATABASE sl_bench_{name}{template}"])
+        template = f" TEMPLATE {PREFIX}{copy_of}" if copy_of else " TEMPLATE template0"
+        self._admin([f"DROP DATABASE IF EXISTS {PREFIX}{name} WITH (FORCE)",
+                     f"CREATE DATABASE {PREFIX}{name}{template}"])
         return url
 
     @staticmethod

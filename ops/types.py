@@ -215,23 +215,21 @@ class TypeSpec:
         if isinstance(type_, sa.Enum):
             return cls._from_enum(name, type_)
         kwargs: dict[str, Any] = {}
-        params, baseline = _signature(kind)
-        for param in params[1:]:
-            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or not hasattr(type_, param.name):
+        params, takes_kw, baseline = _signature(kind)
+        for param, default in params:
+            value = getattr(type_, param, _MISSING)
+            if value is _MISSING or (default is not _MISSING and _same(value, default)):
                 continue
-            value = getattr(type_, param.name)
-            if param.default is not param.empty and _same(value, param.default):
-                continue
-            if baseline is not None and _same_plain(value, getattr(baseline, param.name, _MISSING)):
+            if baseline is not None and _same_plain(value, getattr(baseline, param, _MISSING)):
                 continue  # what the type fills in by itself (JSONB's astext_type, BIT's length)
             try:
-                kwargs[param.name] = _plain(value)
+                kwargs[param] = _plain(value)
             except TypeError:
                 raise UnknownTypeError(
-                    f"column type {name}: argument {param.name}={value!r} is not a plain value and cannot be "
+                    f"column type {name}: argument {param}={value!r} is not a plain value and cannot be "
                     "stored; register a type that takes plain arguments"
                 ) from None
-        if any(p.kind == p.VAR_KEYWORD for p in params):
+        if takes_kw:
             cls._extra_attrs(type_, kwargs)
         args: tuple[Any, ...] = ()
         mysql = sys.modules.get("sqlalchemy.dialects.mysql")  # a SET is one of its types: it is loaded
@@ -309,15 +307,20 @@ class TypeSpec:
 _MISSING = object()
 
 
-_SIGNATURES: dict[type[Any], tuple[list[inspect.Parameter], TypeEngine[Any] | None]] = {}
+_SIGNATURES: dict[type[Any], tuple[tuple[tuple[str, Any], ...], bool, TypeEngine[Any] | None]] = {}
 
 
-def _signature(kind: type[TypeEngine[Any]]) -> tuple[list[inspect.Parameter], TypeEngine[Any] | None]:
-    """The parameters of ``kind``'s constructor and its :func:`_baseline`, worked out once per class
+def _signature(kind: type[TypeEngine[Any]]) -> tuple[tuple[tuple[str, Any], ...], bool, TypeEngine[Any] | None]:
+    """The named parameters of ``kind``'s constructor after ``self`` with their defaults (``_MISSING``:
+    none), whether it takes ``**kw``, and its :func:`_baseline`, worked out once per class
     (``inspect.signature`` and building an instance were most of converting a type)."""
     found = _SIGNATURES.get(kind)
     if found is None:
-        found = _SIGNATURES[kind] = (list(inspect.signature(kind.__init__).parameters.values()), _baseline(kind))
+        params = list(inspect.signature(kind.__init__).parameters.values())[1:]
+        variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        found = _SIGNATURES[kind] = (
+            tuple((p.name, _MISSING if p.default is p.empty else p.default) for p in params if p.kind not in variadic),
+            any(p.kind == p.VAR_KEYWORD for p in params), _baseline(kind))
     return found
 
 

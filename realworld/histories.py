@@ -609,6 +609,17 @@ HISTORIES: tuple[History, ...] = (
     # (realworld/shims/waiverdb)
     History("waiverdb", "waiverdb==1.4.0", "waiverdb/migrations", sdist=True, shim="waiverdb",
             dialects=("postgresql",)),
+    # rucio (CERN's scientific data management) makes a new database with create_all() of its models and
+    # stamps head (rucio-admin's bootstrap); its history migrates older ones: here one made by rucio 37.0.0's
+    # models (the oldest version with a wheel), its heads stamped, which needs a configuration file
+    # (realworld/shims/rucio/base_config.py). Its env.py: no naming convention, one transaction. Its column
+    # types, enums and the generic schema's lengths are copied; get_schema_value, try_drop_constraint and
+    # the models' String stood in for (realworld/shims/rucio)
+    History("rucio", "rucio==41.5.1", "rucio/db/sqla/migrate_repo", shim="rucio",
+            copied=tuple(f"rucio/{m}.py" for m in (
+                "common/constants", "common/exception", "common/constraints", "common/types",
+                "common/schema/generic", "common/schema/schema_ref", "db/sqla/constants", "db/sqla/types")),
+            base=Base("rucio==37.0.0", ("rucio.db.sqla.models",), prepare="base_config.py")),
 )
 
 

@@ -287,6 +287,8 @@ class _Table:
     pinned: set[str] = attrs.field(factory=set)
     unnamed_refs: list[str] = attrs.field(factory=list)
     not_null: set[str] = attrs.field(factory=set)
+    #: columns with a server default, which every row inserted takes: no unique goes on them
+    defaulted: set[str] = attrs.field(factory=set)
     rows: int = 0
 
 
@@ -378,7 +380,7 @@ def _free_column(draw: st.DrawFn, model: _Model, tables: list[str]) -> tuple[str
     constraint uses; None when the table drawn has no such column or holds rows."""
     table = draw(st.sampled_from(tables))
     t = model.tables[table]
-    candidates = sorted(c for c in t.columns if c != t.pk and not model.used(table, c))
+    candidates = sorted(c for c in t.columns if c != t.pk and not model.used(table, c) and c not in t.defaulted)
     if not candidates or t.rows:
         return None
     column = draw(st.sampled_from(candidates))
@@ -404,7 +406,8 @@ def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[s
         t = model.tables[table]
         unique = draw(st.booleans())
         candidates = sorted(c for c, type_ in t.columns.items() if type_ == "sa.Integer()"
-                            and (not unique or (c != t.pk and not model.used(table, c) and not t.rows)))
+                            and (not unique or (c != t.pk and not model.used(table, c) and not t.rows
+                                                and c not in t.defaulted)))
         if not candidates:
             return []
         column = draw(st.sampled_from(candidates))
@@ -502,6 +505,8 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         type_ = draw(st.sampled_from(TYPES))
         model.tables[table].columns[column] = type_
         default = draw(st.sampled_from(["", ", server_default='0'"])) if type_ == "sa.Integer()" else ""
+        if default:
+            model.tables[table].defaulted.add(column)
         return [f"op.add_column({table!r}, sa.Column({column!r}, {type_}, nullable=True{default}))"]
     if kind == "drop_column":
         table, column = draw(st.sampled_from(sorted(
@@ -520,9 +525,10 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         t = model.tables[table]
         type_ = t.columns[column]
         t.columns = {(new if c == column else c): v for c, v in t.columns.items()}
-        if column in t.not_null:
-            t.not_null.discard(column)
-            t.not_null.add(new)
+        for kept in (t.not_null, t.defaulted):
+            if column in kept:
+                kept.discard(column)
+                kept.add(new)
         if dialect == "sqlite":
             return _block(dialect, table, [f"batch_op.alter_column({column!r}, new_column_name={new!r})"])
         # MySQL/MariaDB rename with CHANGE COLUMN, which restates the column: Alembic needs its type.
@@ -532,7 +538,7 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         table = draw(st.sampled_from(tables))
         column = draw(st.sampled_from(sorted(model.tables[table].columns)))
         name = model.fresh("ix_")
-        unique = draw(st.booleans()) and model.tables[table].rows == 0
+        unique = draw(st.booleans()) and model.tables[table].rows == 0 and column not in model.tables[table].defaulted
         model.tables[table].indexes[name] = (column,)
         return [f"op.create_index({name!r}, {table!r}, [{column!r}], unique={unique!r})"]
     if kind == "drop_index":

@@ -845,3 +845,21 @@ def test_tables_a_revision_makes_on_another_connection_of_its_engine_are_recorde
     assert not any(e.op_type == "execute" for e in events), [e.message for e in events]
     assert [e.op_type for e in events if e.revision == ids[1]] == ["add_column"]
     check_everything(tmp_path, url, database_factory, dialect)
+
+
+@pytest.mark.postgresql
+def test_an_empty_schema_name_is_the_default_schema(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    """As rucio: ``add_column(..., schema='')`` and the other ops given an empty schema name (its
+    ``version_table_schema`` when none is set), which SQLAlchemy and Alembic write as no schema, are
+    recorded exactly as the ops on the default schema, once, and imported so."""
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('rules', sa.Column('id', sa.Integer(), primary_key=True), schema='')"],
+        ["op.add_column('rules', sa.Column('deleted_at', sa.DateTime()), schema='')",
+         "op.create_index('ix_rules_deleted_at', 'rules', ['deleted_at'], schema='')",
+         "op.create_check_constraint('rules_id_chk', 'rules', 'id > 0', schema='')"],
+    ])
+    events = hook_events(url)
+    assert [(e.op_type, e.message.startswith("[")) for e in events] == [
+        ("create_table", False), ("add_column", False), ("create_index", False), ("create_check_constraint", False)]
+    _everything_and_imported(tmp_path, url, database_factory)

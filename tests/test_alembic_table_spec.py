@@ -91,3 +91,53 @@ def test_the_index_or_constraint_alembic_built_to_run_an_operation_is_the_one_co
     other = SimpleNamespace(_built=built_key, migration_context=MigrationContext.configure(dialect_name="postgresql"))
     assert _built(key, "to_constraint", other) is not made_key
     assert _built(key, "to_constraint", SimpleNamespace(_built={}, migration_context=context)) is not made_key
+
+
+def _added_columns() -> list[sa.Column[Any]]:
+    return [
+        sa.Column("a", sa.Integer()),
+        sa.Column("b", sa.String(20).with_variant(sa.Text(), "postgresql"), nullable=False, server_default="x"),
+        sa.Column("c", UtcDateTime(), comment="when"),
+        sa.Column("d", Mood()),
+        sa.Column("e", sa.Boolean(create_constraint=True), server_default=sa.false()),
+        sa.Column("f", sa.Enum("x", "y", name="xy")),
+        sa.Column("g", sa.BigInteger(), sa.Identity(start=5)),
+        sa.Column("g2", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("h", sa.Integer(), sa.Computed("a + 1")),
+        sa.Column("i", Jsonish(), server_default=sa.text("'{}'"), nullable=True),
+        sa.Column("j", sa.Integer(), sa.CheckConstraint("j > 0", name="j_positive")),
+        sa.Column("k", sa.Integer(), sa.ForeignKey("parent.id")),
+        sa.Column("l", sa.String(5), unique=True),
+        sa.Column("m", sa.String(5), index=True),
+        sa.Column("n", sa.String(5), unique=True, index=True),
+    ]
+
+
+@pytest.mark.parametrize("dialect", [postgresql.dialect(), sqlite.dialect(), mysql.dialect()], ids=lambda d: d.name)
+@pytest.mark.parametrize("number", range(len(_added_columns())))
+def test_an_added_column_converts_as_the_ledgers_add_column_of_it(dialect: sa.Dialect, number: int) -> None:
+    """A column that declares nothing beside itself is read as it is; the ops are those the ledger's
+    ``add_column`` makes of it (through a one-column table) with the type the database got."""
+    from types import SimpleNamespace
+
+    import ops as lops
+    from ledger.integrations.alembic.convert import _column_added, _storable_column
+
+    column = _added_columns()[number]
+    metadata = sa.MetaData()
+    sa.Table("parent", metadata, sa.Column("id", sa.Integer(), primary_key=True))
+    sa.Table("child", metadata, column, schema=None)  # Alembic attaches the column to a table to run it
+    issued: list[Any] = []
+    lops.Operations(issued.append, naming_convention=PLACEHOLDER_CONVENTION).add_column(
+        "child", _storable_column(column, dialect), schema="s")
+    assert _column_added("child", column, "s", SimpleNamespace(conn=SimpleNamespace(dialect=dialect))) == issued
+
+
+@pytest.mark.parametrize("options", [{}, {"sqlite_autoincrement": True}, {"sqlite_autoincrement": False},
+                                     {"sqlite_with_rowid": False}, {"mysql_engine": "InnoDB"}], ids=repr)
+def test_the_sqlite_autoincrement_option_is_read_as_the_tables_kwargs_hold_it(options: dict[str, Any]) -> None:
+    from ops.specs import sqlite_autoincrement
+
+    table = sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer(), primary_key=True), **options)
+    read = sqlite_autoincrement(table)
+    assert read is bool(table.kwargs.get("sqlite_autoincrement"))

@@ -558,3 +558,40 @@ def test_sqlite_a_run_sees_what_another_connection_applied_between_its_revisions
     assert [a.revision.id for a in result.applied] == ["r1"]
     assert [e.revision for e in events(config) if e.kind == "apply"] == ["r1", "r2", "r3", "r4"]
     assert verify_chain(events(config)) == []
+
+
+def test_postgresql_one_transaction_sends_the_run_as_one_message_and_names_what_failed(
+    tmp_path: Path, database_factory: Callable[[str], str],
+) -> None:
+    """With ``one_transaction`` on PostgreSQL the revisions' DDL goes with the events' INSERT and the
+    COMMIT as one message: a statement with a line comment runs on its own (the comment would take
+    the ";" after it), a failing statement is named with its revision and op, and nothing of the run
+    is applied or recorded."""
+    url = database_factory("postgresql")
+    config = project(tmp_path, url, revisions={
+        "r1": 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))',
+        "r2": 'op.execute("ALTER TABLE t ADD COLUMN x INTEGER -- the x")',
+        "r3": 'op.add_column("t", sa.Column("y", sa.Integer))',
+        "r4": 'op.execute("INSERT INTO no_such_table VALUES (1)")',
+        "r5": 'op.add_column("t", sa.Column("z", sa.Integer))',
+    })
+    with pytest.raises(ApplyError) as info:
+        apply(config, one_transaction=True)
+    message = str(info.value)
+    assert "revision r4" in message and "execute INSERT INTO no_such_table" in message, message
+    assert "nothing of this run was applied or recorded" in message, message
+    assert events(config) == [] and rows(url, "SELECT to_regclass('t')") == [(None,)]
+
+    write_revision(config.migrations_dir, "r4", "r3", 'op.add_column("t", sa.Column("w", sa.Integer))')
+    log, stop = _commit_log()
+    try:
+        apply(config, one_transaction=True)
+    finally:
+        stop()
+    sent = [sql for sql in log if "INSERT INTO schema_ledger " in sql]
+    assert len(sent) == 1 and sent[0].endswith("; COMMIT"), sent
+    ddl = sent[0].split("INSERT INTO schema_ledger ")[0]
+    assert "ADD COLUMN y INTEGER;" in ddl and "ADD COLUMN z INTEGER;" in ddl and "the x" not in ddl, ddl
+    assert [e.revision for e in events(config)] == ["r1", "r2", "r3", "r4", "r5"]
+    assert [c for (c,) in rows(url, "SELECT column_name FROM information_schema.columns WHERE table_name = 't' "
+                                    "ORDER BY ordinal_position")] == ["id", "x", "y", "w", "z"]

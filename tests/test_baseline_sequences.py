@@ -397,3 +397,55 @@ def test_a_table_a_hooked_migration_makes_with_a_sequence_drawn_key_is_recorded_
                                        "materialize", "--into", made])
     assert result.exit_code == 0, result.output
     assert _auto_incremented(made) == [("plain", "id")]
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_a_sequence_a_hooked_migration_makes_or_drops_with_sql_is_rolled_back_and_drilled(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``op.execute("CREATE SEQUENCE ...")`` is recorded with its ``DROP SEQUENCE`` as the reverse, a
+    ``DROP SEQUENCE`` with the ``CREATE`` the ledger holds: a rollback to base leaves no sequence,
+    and a drill replays the history up, down and up again."""
+    quoted = 'public."Ticket Numbers"' if dialect == "postgresql" else "`Ticket Numbers`"
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.execute('CREATE SEQUENCE ticket_numbers START WITH 7')",
+         f"op.execute('CREATE SEQUENCE IF NOT EXISTS {quoted} INCREMENT BY 2')",
+         "op.execute('CREATE SEQUENCE scratch_numbers')"],
+        ["op.execute('DROP SEQUENCE scratch_numbers')", f"op.execute('DROP SEQUENCE IF EXISTS {quoted}')"],
+    ])
+    url = database_factory(dialect)
+    run_alembic(folder, url, "upgrade", "head")
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
+    options = ["--url", url, "--config", str(tmp_path / "schema-ledger.toml")]
+    result = CliRunner().invoke(main, [*options, "drill", "--from-ledger", "--json", "-q"])
+    assert result.exit_code == 0 and json.loads(result.output)["passed"], result.output
+    result = CliRunner().invoke(main, [*options, "rollback", "--to", "base", "-q"])
+    assert result.exit_code == 0, result.output
+    assert _sequences(url) == []
+    report = verify(Config(project_dir=tmp_path, url=url), live=True)
+    assert report.ok, report.problems
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_a_sequence_dropped_with_sql_is_made_again_by_a_rollback_as_the_database_held_it(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """A ``DROP SEQUENCE`` of a sequence no SQL text in the ledger made (made by hand, then altered)
+    is recorded with the ``CREATE SEQUENCE`` of the options the database held before it."""
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [["op.execute('DROP SEQUENCE Legacy_Numbers')"]])
+    url = database_factory(dialect)
+    _run(url, "CREATE SEQUENCE Legacy_Numbers START WITH 5", "ALTER SEQUENCE Legacy_Numbers INCREMENT BY 4")
+    run_alembic(folder, url, "upgrade", "head")
+    assert _sequences(url) == []
+    result = CliRunner().invoke(main, ["--url", url, "rollback", "--to", "base", "-q"])
+    assert result.exit_code == 0, result.output
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        made = reflect_sequences(conn)
+    engine.dispose()
+    assert [(s.name.lower(), s.start, s.increment) for s in made] == [("legacy_numbers", 5, 4)]

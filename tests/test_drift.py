@@ -159,3 +159,40 @@ def test_live_is_not_compared_when_the_ledger_does_not_fold(tmp_path: Path, db_u
     report = verify(config, live=True)
     assert [p.kind for p in report.problems] == ["fold", "live"]
     assert not report.live_checked
+
+
+def test_alembic_version_tables_are_the_tables_of_one_version_num_column(db_url: str) -> None:
+    """Alembic's version tables are found by their shape, on PostgreSQL in one catalog query: the
+    same tables the inspector's columns give (a dropped column does not count, a view is no table),
+    and a table the fold holds is the application's."""
+    from ledger.inspect.drift import alembic_version_tables
+    from ops import SchemaState
+
+    dialect = dialect_of(db_url)
+    engine = create_engine(db_url)
+    statements = [
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)",
+        "CREATE TABLE hashmap_alembic (version_num VARCHAR(32))",
+        "CREATE TABLE two_columns (version_num VARCHAR(32), other INTEGER)",
+        "CREATE TABLE other_column (revision VARCHAR(32))",
+        "CREATE VIEW version_view AS SELECT version_num FROM alembic_version",
+    ]
+    if dialect != "sqlite":
+        statements += ["CREATE TABLE was_two (version_num VARCHAR(32), gone INTEGER)",
+                       "ALTER TABLE was_two DROP COLUMN gone"]
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            shaped = sorted(name for name in inspector.get_table_names()
+                            if [c["name"] for c in inspector.get_columns(name)] == ["version_num"])
+            assert shaped == sorted(["alembic_version", "hashmap_alembic", *(["was_two"] if dialect != "sqlite" else [])])
+            assert alembic_version_tables(conn) == shaped
+            metadata = sa.MetaData()
+            sa.Table("hashmap_alembic", metadata, sa.Column("version_num", sa.String(32)))
+            held = SchemaState.from_metadata(metadata)
+            assert alembic_version_tables(conn, held=held) == [name for name in shaped if name != "hashmap_alembic"]
+    finally:
+        engine.dispose()

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from ledger.storage.db import create_engine, dialect_of
 from ledger.format.events import fold_events, in_effect
@@ -243,6 +244,40 @@ def test_one_transaction_failure_leaves_schema_and_ledger_as_they_were(tmp_path:
     assert [r.revision for r in result.reverted] == ["r3"]
     assert [(e.kind, e.revision) for e in events(config)[len(recorded):]] == [("revert", "r3")]
     assert status(config).current == "r2"
+    assert_live_equals_fold(config)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"])
+def test_postgresql_one_transaction_sends_its_ddl_with_the_commit(tmp_path: Path, db_url: str) -> None:
+    """On PostgreSQL through psycopg, ``--one-transaction`` holds the DDL of every revision and sends
+    it with the revert events' INSERT and the COMMIT as one message (one round trip, not one per
+    statement); the schema and the ledger end as a rollback statement by statement leaves them."""
+    config = project(tmp_path, db_url, revisions={
+        "r1": 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))',
+        "r2": 'op.add_column("t", sa.Column("y", sa.Integer))\nop.create_index("ix_t_y", "t", ["y"])',
+        "r3": 'op.create_table("u", sa.Column("id", sa.Integer, primary_key=True))',
+        "r4": 'op.drop_index("ix_t_y", table_name="t")',
+    })
+    apply(config)
+    sent: list[str] = []
+
+    def statement(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        sent.append(sql)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", statement)
+    try:
+        result = rollback(config, to="base", one_transaction=True)
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", statement)
+    ddl = [s for reverted in result.reverted for s in reverted.statements]
+    assert len(ddl) >= 5
+    with_ddl = [sql for sql in sent if any(s in sql for s in ddl)]
+    assert len(with_ddl) == 1, with_ddl
+    assert with_ddl[0].startswith(ddl[0]) and "INSERT INTO schema_ledger " in with_ddl[0], with_ddl[0]
+    assert with_ddl[0].endswith("COMMIT") and all(s in with_ddl[0] for s in ddl)
+    assert [(e.kind, e.revision) for e in events(config)][-5:] == [
+        ("revert", "r4"), ("revert", "r3"), ("revert", "r2"), ("revert", "r2"), ("revert", "r1")]
+    assert not live_schema(config).tables
     assert_live_equals_fold(config)
 
 

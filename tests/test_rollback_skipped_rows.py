@@ -42,6 +42,19 @@ LOOSENED = {
 }
 
 
+#: the referenced table dropped (its foreign key first), then keys to it written that refer to nothing
+PARENT_DROPPED = {
+    "0001": LOOSENED["0001"],
+    "0002": """
+        op.drop_constraint("fk_child_parent", "child", type_="foreignkey")
+        op.drop_table("parent")
+    """,
+    "0003": """
+        op.execute("INSERT INTO child (id, note, parent_id) VALUES (1, 'a', 7), (2, 'b', 8), (3, 'c', NULL)")
+    """,
+}
+
+
 def _cli(config, *args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(main, ["--url", config.url, "--config", str(config.source), *args])
 
@@ -77,16 +90,7 @@ def test_a_foreign_key_to_a_table_the_rollback_makes_again_counts_every_key(
     tmp_path: Path, db_url: str, dialect: str
 ) -> None:
     """The referenced table a revision dropped comes back empty: every key held since refers to nothing."""
-    config = project(tmp_path, db_url, revisions={
-        "0001": LOOSENED["0001"],
-        "0002": """
-            op.drop_constraint("fk_child_parent", "child", type_="foreignkey")
-            op.drop_table("parent")
-        """,
-        "0003": """
-            op.execute("INSERT INTO child (id, note, parent_id) VALUES (1, 'a', 7), (2, 'b', 8), (3, 'c', NULL)")
-        """,
-    })
+    config = project(tmp_path, db_url, revisions=PARENT_DROPPED)
     apply(config)
     before = len(events(config))
     if dialect == "sqlite":  # the database checks nothing: the rollback goes through
@@ -275,16 +279,7 @@ def test_keys_to_a_table_made_again_in_a_table_the_rollback_drops_later_are_dele
 ) -> None:
     """prefect's work_pool.default_queue_id to work_pool_queue, which the rollback makes again empty:
     going to base drops work_pool too, so its rows holding a key are deleted before the key comes back."""
-    config = project(tmp_path, db_url, revisions={
-        "0001": LOOSENED["0001"],
-        "0002": """
-            op.drop_constraint("fk_child_parent", "child", type_="foreignkey")
-            op.drop_table("parent")
-        """,
-        "0003": """
-            op.execute("INSERT INTO child (id, note, parent_id) VALUES (1, 'a', 7), (2, 'b', 8), (3, 'c', NULL)")
-        """,
-    })
+    config = project(tmp_path, db_url, revisions=PARENT_DROPPED)
     apply(config)
     result = _cli(config, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
     assert result.exit_code == 0, result.output

@@ -121,13 +121,14 @@ def test_the_constraint_names_read_are_those_reflection_reads(
             except sa.exc.DBAPIError:
                 conn.rollback()
             for spec in reflect(conn).tables.values():
-                assert database.constraint_names(conn, spec.name) == {c.name for c in spec.constraints}, spec.name
-        assert database.constraint_names(conn, "missing") == frozenset()
+                read = database.constraints(conn, spec.name)
+                assert read is not None and {row[1] for row in read} == {c.name for c in spec.constraints}, spec.name
+        assert database.constraints(conn, "missing") == []
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "mysql"])
-def test_a_database_without_the_constraint_names_read_reports_none(dialect: str) -> None:
-    assert dialects.database(dialect).constraint_names(None, "t") is None  # type: ignore[arg-type]
+def test_a_database_without_the_constraints_read_reports_none(dialect: str) -> None:
+    assert dialects.database(dialect).constraints(None, "t") is None  # type: ignore[arg-type]
 
 
 def test_the_column_defaults_read_are_those_the_inspector_reads(postgresql_engine: sa.Engine) -> None:
@@ -149,3 +150,66 @@ def test_the_column_defaults_read_are_those_the_inspector_reads(postgresql_engin
             assert database.column_defaults(conn, table) == expected, table
         assert database.column_defaults(conn, "missing") == {}
         assert database.column_defaults(conn, "d", schema="public") is None  # asked of the inspector
+
+
+#: statements that add keys and checks, named and not, over one or two columns (``{t}``; ``{o}`` another table)
+KEY_CHANGES = CONSTRAINT_CHANGES + (
+    "ALTER TABLE {t} ADD CHECK (n < 100)",
+    "ALTER TABLE {t} ADD CONSTRAINT a_{t}_first CHECK (n <> 7)",
+    "ALTER TABLE {t} ADD UNIQUE (note, n)",
+    "ALTER TABLE {t} ADD CONSTRAINT z_{t}_uq UNIQUE (n, note)",
+    "ALTER TABLE {t} ADD FOREIGN KEY (n, note) REFERENCES {o} (n, note)",
+    "ALTER TABLE {t} ADD CONSTRAINT b_{t}_fk FOREIGN KEY (id) REFERENCES {o} (id)",
+    "ALTER TABLE {t} ALTER COLUMN n SET NOT NULL",
+)
+
+
+def _listed_alike(conn: sa.Connection) -> None:
+    """The hook matches a constraint made without a name to the one the database named, by kind and
+    columns, the first unclaimed one in this order: the one query must list what the inspector does."""
+    from types import SimpleNamespace
+
+    from ledger.integrations.alembic.names import _live_constraints
+    from ops.specs import CheckSpec
+
+    database = dialects.database("postgresql")
+    inspected = SimpleNamespace(constraints=lambda *args: None, unique_constraints=database.unique_constraints)
+    for name in TABLES:
+        read = _live_constraints(conn, database, name, None)
+        listed = [(CheckSpec(None, "") if isinstance(spec, CheckSpec) else spec, held)
+                  for spec, held in _live_constraints(conn, inspected, name, None)]  # type: ignore[arg-type]
+        assert read == listed, name
+        assert _live_constraints(conn, database, name, None, {CheckSpec}) == [
+            item for item in listed if isinstance(item[0], CheckSpec)]
+    assert _live_constraints(conn, database, "missing", None) == []
+
+
+def _run(conn: sa.Connection, statement: str) -> None:
+    try:
+        conn.exec_driver_sql(statement)
+        conn.commit()
+    except sa.exc.DBAPIError:
+        conn.rollback()
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@given(steps=st.lists(st.tuples(st.sampled_from(KEY_CHANGES), st.sampled_from(TABLES), st.sampled_from(TABLES)),
+                      min_size=1, max_size=8))
+def test_the_keys_and_checks_read_in_one_query_are_those_the_inspector_lists(
+    postgresql_engine: sa.Engine, steps: list[tuple[str, str, str]]
+) -> None:
+    with postgresql_engine.connect() as conn:
+        _make(conn)
+        for template, table, other in steps:
+            _run(conn, template.format(t=table, o=other))
+            _listed_alike(conn)
+
+
+def test_several_keys_and_checks_of_each_kind_are_read_in_the_inspectors_order(postgresql_engine: sa.Engine) -> None:
+    with postgresql_engine.connect() as conn:
+        _make(conn)
+        for table, other in zip(TABLES, TABLES[1:] + TABLES[:1]):
+            for template in KEY_CHANGES:
+                if "DROP" not in template:
+                    _run(conn, template.format(t=table, o=other))
+        _listed_alike(conn)

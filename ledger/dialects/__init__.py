@@ -42,7 +42,7 @@ from .mysql_db import MySQL  # isort: skip
 if TYPE_CHECKING:
     from ops import SchemaState
 
-    from .base import DDLContext, DDLGenerator, check_implemented, ddl, ddl_batch, generator, handles
+    from .base import DDLContext, DDLGenerator, check_implemented, ddl, ddl_batch, generator, handles, reads_nothing
     from .mysql import MySQLGenerator
     from .postgresql import PostgreSQLGenerator, enum_types, enums_in
     from .sqlite import SQLiteGenerator, SQLiteRebuildError
@@ -82,6 +82,7 @@ __all__ = [
     "generator",
     "handles",
     "names",
+    "reads_nothing",
     "register_database",
     "transactional_ddl",
 ]
@@ -91,7 +92,7 @@ __all__ = [
 #: a ledger, connecting and the database objects need none of it. Name -> module of this package.
 _DDL = {
     "DDLContext": "base", "DDLGenerator": "base", "check_implemented": "base", "ddl": "base", "ddl_batch": "base",
-    "generator": "base", "handles": "base", "SQLiteGenerator": "sqlite", "SQLiteRebuildError": "sqlite",
+    "generator": "base", "handles": "base", "reads_nothing": "base", "SQLiteGenerator": "sqlite", "SQLiteRebuildError": "sqlite",
     "PostgreSQLGenerator": "postgresql", "enum_types": "postgresql", "enums_in": "postgresql", "MySQLGenerator": "mysql",
 }
 

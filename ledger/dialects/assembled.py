@@ -18,12 +18,12 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from ops import SchemaState
+from ops import AddColumnOp, SchemaState
 from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec
 from ops.types import TypeSpec
 
 from . import ddltext
-from .base import DDLGenerator
+from .base import DDLGenerator, handles
 
 __all__ = ["AssembledGenerator", "makes_constraint"]
 
@@ -67,6 +67,24 @@ class AssembledGenerator(DDLGenerator):
         if const:
             text += separator + "\t" + const
         return (text + "\n)\n\n").strip()
+
+    @handles(AddColumnOp)
+    def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
+        """``ALTER TABLE ... ADD COLUMN`` with the column's definition as CREATE TABLE writes it
+        (:meth:`part_sql`, which a SQLite rebuild and ``create_table`` share): the same column
+        added to many tables is compiled once. A column with a comment where the database keeps
+        one (a ``COMMENT ON`` after it), and the reverse of a drop (with the indexes and
+        constraints it puts back), go the general way."""
+        if op._then:
+            return super().add_column(op, before)
+        after = before.apply(op)
+        spec = after.table(op.table_name, op.schema)
+        column = spec.column(op.column.name)
+        text = None if column is None or (column.comment is not None and self.dialect.supports_comments) else \
+            self.part_sql(after, spec, column=column)
+        if text is None:
+            return super().add_column(op, before)
+        return [f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ADD COLUMN {text}"]
 
     def part_sql(self, after: SchemaState, spec: TableSpec, *, column: ColumnSpec | None = None,
                  constraint: Any = None) -> str | None:

@@ -75,6 +75,7 @@ __all__ = [
     "handles",
     "mentions",
     "names",
+    "reads_nothing",
     "register_database",
     "table_of",
     "transactional_ddl",
@@ -141,6 +142,9 @@ class DDLGenerator:
         self._parts: dict[Any, sa.MetaData] = {}
         #: compiled statements by the values that determine them (what, part, referred columns)
         self._compiled: dict[Any, str] = {}
+        #: called before the generator reads the live schema (:meth:`reading`): a runner that holds
+        #: DDL back, to send it later in one message, runs it first
+        self.before_read: Callable[[], None] | None = None
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -158,6 +162,12 @@ class DDLGenerator:
             statements += self.statements(op, state)
             state = state.apply(op)
         return statements
+
+    def reading(self) -> sa.Connection | None:
+        """The connection, to read the live schema with (None: none); DDL held back runs first."""
+        if self.before_read is not None:
+            self.before_read()
+        return self.conn
 
     def holds_as_written(self, conn: sa.Connection, state: SchemaState, spec: TableSpec) -> bool:
         """Whether the database holds ``spec``'s table as this generator writes it, told from the
@@ -511,6 +521,12 @@ def check_implemented(op: MigrateOperation, dialect: str) -> None:
             f"no {name} SQL for {type(op).__name__}: register it with "
             f"@ops.Operations.implementation_for({type(op).__name__}) in a module named in `plugins`"
         )
+
+
+def reads_nothing(op: MigrateOperation, gen: DDLGenerator) -> bool:
+    """Whether the SQL of ``op`` comes from ``gen`` itself, which reads the live schema only through
+    :meth:`DDLGenerator.reading`; a plugin's implementation may read the connection at any time."""
+    return Operations.find_implementation(type(op), gen.name) is generated
 
 
 def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) -> list[str]:

@@ -420,10 +420,10 @@ class Database:
         table. None: this database has no such read (the caller asks the inspector)."""
         return None
 
-    def constraint_names(self, conn: sa.Connection, table: str, schema: str | None = None) -> frozenset[str] | None:
-        """The names of the primary key, foreign keys, unique constraints and CHECKs ``table``
-        holds now, read in one query (the table's name as the database holds it). None: this
-        database has no such read (the caller reads the table's keys and checks instead)."""
+    def constraints(self, conn: sa.Connection, table: str,
+                    schema: str | None = None) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]] | None:
+        """(kind ``p``/``f``/``u``/``c``, name, columns, a foreign key's referent table and columns) of each key and
+        CHECK ``table`` holds now, by name, in one query. None: no such read (the caller reads them apart)."""
         return None
 
     def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:

@@ -229,7 +229,8 @@ class MySQLGenerator(DDLGenerator):
         """Whether InnoDB created an index for ``fk`` (one that the schema state does not hold)."""
         if fk.name is None or table.index(fk.name) is not None:
             return False
-        if self.conn is not None:
+        conn = self.reading()
+        if conn is not None:
             query = sa.text(
                 "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = "
                 + ("DATABASE()" if table.schema is None else ":schema")
@@ -238,7 +239,7 @@ class MySQLGenerator(DDLGenerator):
             params: dict[str, Any] = {"table": table.name, "name": fk.name}
             if table.schema is not None:
                 params["schema"] = table.schema
-            return bool(self.conn.execute(query, params).scalar())
+            return bool(conn.execute(query, params).scalar())
         # Without a connection: InnoDB keeps an index whose leading columns are the key's, making
         # one named after the key when no other index serves.
         return not _covered(table, fk)

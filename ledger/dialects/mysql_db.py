@@ -20,11 +20,12 @@ from ledger.support import faults
 
 from .database import Database, ReflectedKeys, register_database
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, trigger_name
-from .sequences import SequenceSpec
 from .typetext import float_by_precision, rules, size_tier, spaced
 
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IndexSpec, UniqueSpec
+
+    from .sequences import SequenceSpec
 
 __all__ = ["MySQL"]
 
@@ -221,6 +222,8 @@ class MySQL(Database):
     doubled_check_name_quote = "`"
 
     def reflect_sequences(self, conn: sa.Connection, schema: str | None) -> list[SequenceSpec]:
+        from .sequences import SequenceSpec  # reflection only: apply and rollback do not load it
+
         # MariaDB 10.3+ keeps a sequence as a one-row table of its options (MySQL has none).
         names = conn.execute(sa.text(
             "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'SEQUENCE'"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 
-from ops import AddColumnOp, AlterColumnOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
+from ops import AlterColumnOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, TypeSpec, UniqueSpec, sql_references
 
 from . import ddltext
@@ -145,10 +145,11 @@ class PostgreSQLGenerator(AssembledGenerator):
         return found
 
     def _type_exists(self, key: EnumKey) -> bool:
-        if self.conn is None:
+        conn = self.reading()
+        if conn is None:
             return False
         schema, name = key
-        return bool(self.conn.dialect.has_type(self.conn, name, schema=schema))  # type: ignore[attr-defined]
+        return bool(conn.dialect.has_type(conn, name, schema=schema))  # type: ignore[attr-defined]
 
     @handles(CreateTableOp)
     def create_table(self, op: CreateTableOp, before: SchemaState) -> list[str]:
@@ -174,21 +175,6 @@ class PostgreSQLGenerator(AssembledGenerator):
         after = before.apply(op)
         return statements + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, u.name or "")))
                              for u in later]
-
-    @handles(AddColumnOp)
-    def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
-        """``ALTER TABLE ... ADD COLUMN`` with the column's remembered definition (as CREATE TABLE
-        writes it, :meth:`~.assembled.AssembledGenerator.part_sql`): the same column added to many
-        tables is compiled once. A column with a comment, and the reverse of a drop (with the
-        indexes and constraints it puts back), go the general way."""
-        after = before.apply(op)
-        spec = after.table(op.table_name, op.schema)
-        column = spec.column(op.column.name)
-        text = None if op._then or column is None or column.comment is not None else \
-            self.part_sql(after, spec, column=column)
-        if text is None:
-            return super().add_column(op, before)
-        return [f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ADD COLUMN {text}"]
 
     @handles(DropConstraintOp)
     def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:

@@ -17,12 +17,13 @@ import sqlalchemy as sa
 
 from .database import Database, ReflectedKeys, register_database
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, rollback_if_open, trigger_name
-from .sequences import SequenceSpec
 from .typetext import float_by_precision, rules, spaced
 from ledger.support.lazyre import lazy
 
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
+
+    from .sequences import SequenceSpec
 
 __all__ = ["PostgreSQL", "catalog_keys"]
 
@@ -47,14 +48,30 @@ _TYPE_SPELLING = rules(
 )
 
 
-#: the names of a table's primary key, foreign keys, unique constraints and CHECKs (not an
-#: exclusion constraint or a constraint trigger, which the fold does not hold)
-_CONSTRAINT_NAMES = (
-    "SELECT con.conname FROM pg_catalog.pg_constraint con"
+#: a table's primary key, foreign keys, unique constraints and CHECKs (not an exclusion constraint
+#: or a constraint trigger, which the fold does not hold): kind, name, columns and a foreign key's
+#: referent table and columns, by name
+_CONSTRAINTS = (
+    "SELECT con.contype::text, con.conname::text,"
+    " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(num, pos)"
+    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.pos),"
+    " r.relname::text,"
+    " ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, pos)"
+    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.pos)"
+    " FROM pg_catalog.pg_constraint con"
     " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_catalog.pg_class r ON r.oid = con.confrelid"
     " WHERE c.relname = :table AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
-    " AND con.contype IN ('p', 'f', 'u', 'c')"
+    " AND con.contype IN ('p', 'f', 'u', 'c') ORDER BY con.conname"
+)
+#: the tables of a schema whose one column has a given name (Alembic's version tables, by their shape)
+_ONE_COLUMN_TABLES = (
+    "SELECT c.relname::text FROM pg_catalog.pg_class c"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+    " WHERE c.relkind IN ('r', 'p') AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
+    " GROUP BY c.relname HAVING COUNT(*) = 1 AND MIN(a.attname::text) = :column"
 )
 #: each column of a table in the default schema and its default as the inspector reads it (none
 #: for a generated column, whose expression is not a default)
@@ -249,9 +266,16 @@ class PostgreSQL(Database):
             return None
         return dict(conn.execute(sa.text(_COLUMN_DEFAULTS), {"table": table}).all())  # type: ignore[arg-type]
 
-    def constraint_names(self, conn: sa.Connection, table: str, schema: str | None = None) -> frozenset[str] | None:
-        rows = conn.execute(sa.text(_CONSTRAINT_NAMES), {"table": table, "schema": schema}).scalars()
-        return frozenset(rows)
+    def one_column_tables(self, conn: sa.Connection, column: str, schema: str | None = None) -> list[str]:
+        """The tables of ``schema`` (None: the default one) whose one column is ``column``, in one query:
+        of the tables SQLAlchemy's inspector lists (ordinary and partitioned), their live columns."""
+        return list(conn.execute(sa.text(_ONE_COLUMN_TABLES), {"column": column, "schema": schema}).scalars())
+
+    def constraints(self, conn: sa.Connection, table: str,
+                    schema: str | None = None) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]] | None:
+        rows = conn.execute(sa.text(_CONSTRAINTS), {"table": table, "schema": schema})
+        return [(kind, name, tuple(columns), referent, tuple(referent_columns))
+                for kind, name, columns, referent, referent_columns in rows]
 
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """A named ENUM type as ``CREATE TYPE name AS ENUM (labels)``, its labels in their order; the
@@ -491,6 +515,8 @@ class PostgreSQL(Database):
         return {(str(table), str(column)) for table, column in rows}
 
     def reflect_sequences(self, conn: sa.Connection, schema: str | None) -> list[SequenceSpec]:
+        from .sequences import SequenceSpec  # reflection only: apply and rollback do not load it
+
         # A SERIAL's sequence depends on its column automatically ('a'), an identity's internally ('i').
         rows = conn.execute(sa.text(
             "SELECT c.relname, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,"

@@ -61,7 +61,6 @@ from ops import (
 )
 from ops.specs import ColumnSpec, TableSpec, table_spec
 
-from . import ddltext
 from .assembled import AssembledGenerator, makes_constraint
 from .base import handles, mentions, table_of
 from ledger.support.lazyre import lazy
@@ -211,22 +210,6 @@ class SQLiteGenerator(AssembledGenerator):
         return [self._create_temporary(after, spec, spec.name)] + [
             self.index_sql(after, spec, i) for i in sorted(spec.indexes, key=lambda i: str(i.name))]
 
-    @handles(AddColumnOp)
-    def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
-        """``ALTER TABLE ... ADD COLUMN`` with the column's definition as CREATE TABLE writes it,
-        compiled once per distinct definition in the generator's life (:meth:`~.assembled.AssembledGenerator.part_sql`, which a
-        rebuild and ``create_table`` share): the same column added to many tables is compiled once.
-        The reverse of a drop (with the indexes and constraints it puts back) goes the general way."""
-        if op._then:
-            return super().add_column(op, before)
-        after = before.apply(op)
-        spec = after.table(op.table_name, op.schema)
-        column = spec.column(op.column.name)
-        text = None if column is None else self.part_sql(after, spec, column=column)
-        if text is None:
-            return super().add_column(op, before)
-        return [f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ADD COLUMN {text}"]
-
     # -- the rebuild ---------------------------------------------------------------------------
 
     def rebuild(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
@@ -301,11 +284,12 @@ class SQLiteGenerator(AssembledGenerator):
         return sources
 
     def _pragma(self, name: str) -> int:
-        if self.conn is None:
+        conn = self.reading()
+        if conn is None:
             return 0
         # Read through the driver's connection (a read of connection state, in whatever
         # transaction the connection is in): SQLAlchemy's execution costs more than the read.
-        row = self.conn.connection.driver_connection.execute(f"PRAGMA {name}").fetchone()  # type: ignore[union-attr]
+        row = conn.connection.driver_connection.execute(f"PRAGMA {name}").fetchone()  # type: ignore[union-attr]
         return int((row[0] if row else 0) or 0)
 
     def _check_foreign_keys(self, before: SchemaState, old: TableSpec, new: TableSpec) -> None:
@@ -356,10 +340,11 @@ class SQLiteGenerator(AssembledGenerator):
 
     def _triggers(self, table: TableSpec) -> list[str]:
         """The CREATE TRIGGER statements of ``table``, read from the live schema (the state has none)."""
-        if self.conn is None:
+        conn = self.reading()
+        if conn is None:
             return []
         master = f"{self.quote(table.schema)}.sqlite_master" if table.schema else "sqlite_master"
-        rows = self.conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+        rows = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
             f"SELECT sql FROM {master} WHERE type = 'trigger' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
             (table.name,),
         ).fetchall()

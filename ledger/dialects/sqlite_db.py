@@ -7,7 +7,6 @@ needed: reading a ledger imports no op module.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -127,6 +126,8 @@ class SQLite(Database):
     keeps_autoincrement_keyword = True
 
     def offline_version(self) -> tuple[int, ...] | None:
+        import sqlite3  # loaded where SQLite is used, not by every command
+
         return tuple(sqlite3.sqlite_version_info)
 
     def database_file(self, url: sa.URL) -> Path | None:

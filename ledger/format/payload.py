@@ -293,10 +293,11 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(lambda t: t == _OPS, lambda d, _: _nested_ops(d))
 
     # Fields added after version 1 of their op (or of a spec) are left out while unset, so older ops
-    # keep their bytes.
-    for op_class, fields in _OPTIONAL_FIELDS.items():
-        overrides = {f: override(omit_if_default=True) for f in fields}
-        conv.register_unstructure_hook(op_class, make_dict_unstructure_fn(op_class, conv, **overrides))
+    # keep their bytes. Each class's function is made when a value of it is first written (a run
+    # writes a few kinds of op: making all of them was a tenth of the module's import).
+    conv.register_unstructure_hook_factory(
+        lambda t: t in _OPTIONAL_FIELDS,
+        lambda t: make_dict_unstructure_fn(t, conv, **{f: override(omit_if_default=True) for f in _OPTIONAL_FIELDS[t]}))
     return conv
 
 

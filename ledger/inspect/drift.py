@@ -75,16 +75,22 @@ def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
     Both sides are normalized for the dialect (what compare sees) before they are diffed, so
     the ops speak about what the database keeps: a changed type shows as the DDL type.
     """
-    live = adopt_names(live, fold, dialect)
-    differences = compare(fold, live, dialect)
-    if not differences:
+    lines = differences(fold, live, dialect)
+    if not lines:
         return None
+    live = adopt_names(live, fold, dialect)
     try:
         ops = diff(*_options_held_by_both(_comparable(fold, dialect),
                                           _comparable(without_type_checks(live, fold, dialect), dialect)))
     except LedgerError:
         ops = []  # a state that no op list can reach: compare's lines still say what differs
-    return Drift(tuple(ops), tuple(differences))
+    return Drift(tuple(ops), tuple(lines))
+
+
+def differences(fold: SchemaState, live: SchemaState, dialect: str) -> list[str]:
+    """compare's lines of how ``live`` differs from ``fold`` ([] when they agree), with ``live``'s
+    unnamed constraints named as the fold's first (``adopt_names``)."""
+    return compare(fold, adopt_names(live, fold, dialect), dialect)
 
 
 def _options_held_by_both(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:
@@ -177,10 +183,16 @@ def alembic_version_tables(conn: sa.Connection, schema: str | None = None,
     shape, as the database holds it, not by its name), unless ``held`` (the fold) has it: a table the
     ledger recorded is the application's, whatever its shape (nova's initial revision copies
     every table, Alembic's version table too, into a ``shadow_`` table of the same columns).
-    The columns of every table are read at once (one query where the database has one); with
-    ``held``, only those of the tables it does not have (their names listed first: a rollback at
-    head would otherwise read every column of every table the ledger made, to skip them).
+    PostgreSQL finds them in one catalog query (``PostgreSQL.one_column_tables``); elsewhere the
+    columns of every table are read at once (one query where the database has one), with ``held``
+    only those of the tables it does not have (their names listed first: a rollback at head would
+    otherwise read every column of every table the ledger made, to skip them).
     """
+    # a database with a catalog query of its own for them (PostgreSQL: ``one_column_tables``)
+    one_column_tables = getattr(dialects.database(dialect_of(conn)), "one_column_tables", None)
+    if one_column_tables is not None:
+        shaped = one_column_tables(conn, "version_num", schema)
+        return sorted(name for name in shaped if held is None or (schema, name) not in held.tables)
     found = []
     inspector = sa.inspect(conn)
     names = None

@@ -324,7 +324,7 @@ def drops_one_constraint(statement: str) -> bool:
 
 _CREATED = lazy(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
-    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION|SEQUENCE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
     rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
 _TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 #: string literals and comments (identifiers stay: a trigger's table may be quoted)
@@ -333,10 +333,10 @@ _LITERALS = lazy(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
 
 @attrs.frozen
 class SchemaObject:
-    """A trigger, function, procedure, view or type (PostgreSQL's ``CREATE TYPE``/``DOMAIN``) that a
-    statement creates or drops (none of them in the fold)."""
+    """A trigger, function, procedure, view, type (PostgreSQL's ``CREATE TYPE``/``DOMAIN``) or sequence
+    that a statement creates or drops (none of them in the fold)."""
 
-    #: "TRIGGER", "FUNCTION", "PROCEDURE", "VIEW", "MATERIALIZED VIEW", "TYPE" or "DOMAIN"
+    #: "TRIGGER", "FUNCTION", "PROCEDURE", "VIEW", "MATERIALIZED VIEW", "TYPE", "DOMAIN", "COLLATION" or "SEQUENCE"
     kind: str
     #: the name as written (quoted as written)
     name: str
@@ -354,7 +354,7 @@ class SchemaObject:
 
 
 def schema_object(statement: str) -> tuple[str, SchemaObject] | None:
-    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN/COLLATION``, ("replace",
+    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN/COLLATION/SEQUENCE``, ("replace",
     object) with ``OR REPLACE``, ("drop", object) for its DROP; None for anything else."""
     text = statement[_skip_leading(statement):]
     match = _CREATED.match(text)

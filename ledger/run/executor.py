@@ -235,6 +235,7 @@ class Executor(Generic[Label]):
     def generator(self) -> dialects.DDLGenerator:
         if self._generator is None:
             self._generator = dialects.generator(self.dialect, self.journal.conn)
+            self._generator.before_read = self.release  # it reads the live schema the held DDL changes
         return self._generator
 
     @property
@@ -271,7 +272,8 @@ class Executor(Generic[Label]):
             for step in part.steps if isinstance(part, Batch) else (part,):
                 if step.op is not None:
                     self.check_fits(step)
-                    self.release()  # the generator may read the live schema the held DDL changes
+                    if not dialects.reads_nothing(step.op, self.generator):
+                        self.release()  # a plugin's SQL may read the live schema the held DDL changes
                     ddl = [*step.before_sql, *dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator)]
                     self.run_ddl(ddl, step, step.op)
                     statements += ddl
@@ -334,9 +336,13 @@ class Executor(Generic[Label]):
             if (why := dialects.unrendered(statement)) is not None:
                 raise _StepFailed(step.where, what, why)
             outside = dialects.outside_transaction(self.dialect, statement)
-            if self._send is not None and not outside and ";" not in statement:
-                # Sent with the unit's events and COMMIT (one statement each: a ";" may part two).
+            if self._send is not None and not outside and ";" not in statement and "--" not in statement:
+                # Held back, to go with the events' INSERT and the COMMIT (one statement each: a ";"
+                # may part two, and a line comment would take the ";" that parts it from the next);
+                # its fault boundary is now: a stop here leaves the transaction uncommitted, as a
+                # stop after the statement ran would.
                 self._held.append((statement, step, what))
+                faults.boundary(f"ddl {step.revision}")
                 continue
             self.release()
             try:
@@ -349,19 +355,20 @@ class Executor(Generic[Label]):
             faults.boundary(f"ddl {step.revision}")
 
     def release(self) -> None:
-        """Run the DDL held for the unit's message now, one statement at a time: something else is
-        about to run in the unit's transaction, after them."""
+        """Run the DDL held for the commit's message now, one statement at a time: something else is
+        about to run in the transaction, after them (their fault boundaries were passed as they
+        were held)."""
         held, self._held = self._held, []
         for statement, step, what in held:
             try:
                 dialects.execute(self.journal.conn, [statement])
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
-            faults.boundary(f"ddl {step.revision}")
 
     def commit_unit(self) -> None:
-        """End the unit's transaction: its held DDL, its events' INSERT and the COMMIT, in one message
-        where the database takes that, else as before (the DDL, then the INSERT with its COMMIT)."""
+        """End the transaction (a unit's, or with ``one_transaction`` the run's): the DDL held back,
+        the events' INSERT and the COMMIT, in one message where the database takes that, else as
+        before (the DDL, then the INSERT with its COMMIT)."""
         journal = self.journal
         text = journal.commit_sql() if self._send is not None else None
         if text is None:
@@ -369,8 +376,6 @@ class Executor(Generic[Label]):
             journal.flush(commit=True)
             return
         held, self._held = self._held, []
-        for _statement, step, _what in held:
-            faults.boundary(f"ddl {step.revision}")
         journal.boundary()
         journal.committing = True
         failed = self._send([statement for statement, _step, _what in held] + [text])  # type: ignore[misc]
@@ -530,7 +535,7 @@ class Executor(Generic[Label]):
         # One transaction per unit: each commits without its own wait for the disk where the
         # database allows it, and the run ends with one that makes them all durable.
         quick = contextlib.nullcontext() if one_transaction else database.quick_commits(conn)
-        self._send = None if one_transaction or journal.sql_only else database.one_message(conn)
+        self._send = None if journal.sql_only else database.one_message(conn)
         try:
             with quick, tx(conn) if one_transaction else contextlib.nullcontext():
                 while True:
@@ -556,9 +561,11 @@ class Executor(Generic[Label]):
                     done.append(result)
                     last = unit
                     announce(unit, len(done), True)
-                # One transaction: the events of every unit go in together, right before the commit.
+                # One transaction: the DDL held back, the events of every unit and the COMMIT go
+                # together (one message where the database takes it), else the events right before it.
                 unit = last
-                journal.flush()
+                if one_transaction:
+                    self.commit_unit()
                 committing = last is not None
             if one_transaction and done:
                 faults.boundary("commit")

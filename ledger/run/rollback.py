@@ -319,6 +319,15 @@ class _Run:
         revision = group[0].event.revision
         return Unit(revision, f"rolling back revision {revision}", tuple(steps))
 
+    def alembic_tables(self) -> list[str]:
+        """The database's Alembic version tables, looked for once (before the first unit runs, so that
+        its DDL can wait to go with the run's COMMIT when there is none)."""
+        if self.version_tables is None:
+            from ledger.inspect.drift import alembic_version_tables
+
+            self.version_tables = alembic_version_tables(self.conn, held=self.view.state if self.view is not None else None)
+        return self.version_tables
+
     def follow_alembic(self, unit: Unit[str | None]) -> bool | None:
         """Set Alembic's version table to the revision left in effect, when it names the one rolled back.
 
@@ -333,11 +342,7 @@ class _Run:
         if revision is None or self.sql_only:
             return
         conn = self.conn
-        if self.version_tables is None:
-            from ledger.inspect.drift import alembic_version_tables
-
-            self.version_tables = alembic_version_tables(conn, held=self.view.state if self.view is not None else None)
-        if not self.version_tables:
+        if not self.alembic_tables():
             return False  # no Alembic version table to follow: the revisions in effect are not worked out
         applied = applied_revisions(self.events)
         from ledger.run.baseline import adopted_alembic_revisions
@@ -497,22 +502,29 @@ def rollback(
         if one_transaction:
             one_transaction_refused(dialect, RollbackError)
         actor = Actor.current(db_user=db_user(conn), by=by)
-        guard(conn, store, config, "rollback")
+        verified = guard(conn, store, config, "rollback")
         if conn.in_transaction():
             # Nothing is written yet: the check's read ends here, so no metadata lock on the ledger
             # table is held while waiting for the applier lock another run holds (a MariaDB deadlock).
             conn.rollback()
+        # The events the check verified are the ledger's start (nothing recorded is ever changed):
+        # under the lock only what came after them is read.
         ledger = _Ledger()
+        ledger.add(verified)
         run = _Run(planner, why, conn, sql_only, ledger.events, view=ledger.view)
         journal = Journal(conn, store, actor, ledger.view, sql_only=sql_only,
                           deferred=not sql_only and dialects.transactional_ddl(dialect), keep=ledger.events.extend)
         executor = Executor[str | None](journal, dialect, WORDING, after_unit=run.follow_alembic)
 
-        def next_unit(_first: bool, read: bool) -> Unit[str | None] | None:
+        def next_unit(first: bool, read: bool) -> Unit[str | None] | None:
             if read:
                 ledger.refresh(store, conn)
             group = planner.next(ledger)
-            return None if group is None else run.unit(group, ledger.view.state)
+            if group is None:
+                return None
+            if first and not sql_only and not run.alembic_tables():
+                executor.after_unit = None  # nothing to follow, and nothing to send the held DDL for
+            return run.unit(group, ledger.view.state)
 
         if sql_only:
             with tx(conn):

@@ -445,15 +445,17 @@ class GuardError(LedgerError, RuntimeError):
     """A run that would reverse events found the ledger does not verify: nothing was run."""
 
 
-def guard(conn: sa.Connection, store: Any, config: Any, what: str) -> None:
+def guard(conn: sa.Connection, store: Any, config: Any, what: str) -> list[Event]:
     """Before ``what`` (rollback, drill) runs a statement taken from the ledger: the chain, the
     indexed columns and, when configured, the signatures and the anchor must verify, and with
-    ``trusted_keys`` no event may be unsigned. Raises :class:`GuardError` naming the first problem."""
+    ``trusted_keys`` no event may be unsigned. Raises :class:`GuardError` naming the first problem;
+    else gives the events it verified (a caller reads only what comes after them)."""
     from ledger.format.events import verify_chain
     from ledger.storage.scan import events as read_events
 
     check = check_for(config, store.fullname)
-    problems = verify_chain(check.watch(read_events(conn, store)))
+    verified = list(check.watch(read_events(conn, store)))
+    problems = verify_chain(verified)
     check.finish(0)
     problems += [message for _seq, message in check.problems]
     if check.trusted:
@@ -462,3 +464,4 @@ def guard(conn: sa.Connection, store: Any, config: Any, what: str) -> None:
     if problems:
         more = f" (and {len(problems) - 1} more: run `schema-ledger verify`)" if len(problems) > 1 else ""
         raise GuardError(f"{what} refused, nothing was run: the ledger does not verify: {problems[0]}{more}")
+    return verified

@@ -10,12 +10,11 @@ another way (``warnings.warn_explicit``, from C) goes through Python's machinery
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["blamed_outside", "silenced"]
@@ -24,25 +23,31 @@ __all__ = ["blamed_outside", "silenced"]
 _REAL = "_quietwarn_real"
 
 
-@contextlib.contextmanager
-def _replaced(handle: Callable[..., None]) -> Iterator[None]:
+class _Replaced:
     """``warnings.warn`` in this thread is ``handle(real_warn, frame, message, category, stacklevel,
-    source, kw)`` in the block, ``frame`` the caller of ``warnings.warn``."""
-    previous = warnings.warn
-    real = getattr(previous, _REAL, previous)
-    owner = threading.get_ident()
+    source, kw)`` in the block, ``frame`` the caller of ``warnings.warn``. (A class, not a
+    generator: the hook enters a few such blocks per operation.)"""
 
-    def warn(message: Any, category: Any = None, stacklevel: int = 1, source: Any = None, **kw: Any) -> None:
-        if threading.get_ident() != owner:
-            return real(message, category, stacklevel + 1, source, **kw)
-        return handle(real, sys._getframe(1), message, category, stacklevel, source, kw)
+    __slots__ = ("handle", "previous")
 
-    setattr(warn, _REAL, real)
-    warnings.warn = warn
-    try:
-        yield
-    finally:
-        warnings.warn = previous
+    def __init__(self, handle: Callable[..., None]) -> None:
+        self.handle = handle
+
+    def __enter__(self) -> None:
+        previous = self.previous = warnings.warn
+        real = getattr(previous, _REAL, previous)
+        owner, handle = threading.get_ident(), self.handle
+
+        def warn(message: Any, category: Any = None, stacklevel: int = 1, source: Any = None, **kw: Any) -> None:
+            if threading.get_ident() != owner:
+                return real(message, category, stacklevel + 1, source, **kw)
+            return handle(real, sys._getframe(1), message, category, stacklevel, source, kw)
+
+        setattr(warn, _REAL, real)
+        warnings.warn = warn
+
+    def __exit__(self, *exc: object) -> None:
+        warnings.warn = self.previous
 
 
 def _up(frame: Any, stacklevel: int) -> Any:
@@ -53,8 +58,7 @@ def _up(frame: Any, stacklevel: int) -> Any:
     return frame
 
 
-@contextlib.contextmanager
-def silenced(*messages: str) -> Iterator[None]:
+def silenced(*messages: str) -> _Replaced:
     """Warnings raised in the block whose text starts with one of ``messages`` (regular expressions,
     case-blind, as ``filterwarnings`` takes them) are dropped; with none given, every warning is."""
     patterns = [re.compile(m, re.I) for m in messages]
@@ -64,12 +68,10 @@ def silenced(*messages: str) -> Iterator[None]:
         if patterns and not any(p.match(str(message)) for p in patterns):
             real(message, category, stacklevel + 2, source, **kw)  # from the caller of warnings.warn, as asked
 
-    with _replaced(handle):
-        yield
+    return _Replaced(handle)
 
 
-@contextlib.contextmanager
-def blamed_outside(own: re.Pattern[str], skipped: re.Pattern[str]) -> Iterator[None]:
+def blamed_outside(own: re.Pattern[str], skipped: re.Pattern[str]) -> _Replaced:
     """Warnings raised in the block that blame a frame of a module matching ``own`` (a wrapper that
     called the code that warned) blame instead the first frame further out whose module matches
     neither ``own`` nor ``skipped``: the frame they blame when the wrapper is not there (SQLAlchemy
@@ -88,8 +90,7 @@ def blamed_outside(own: re.Pattern[str], skipped: re.Pattern[str]) -> Iterator[N
         else:
             _explicit(message, category, where, source)
 
-    with _replaced(handle):
-        yield
+    return _Replaced(handle)
 
 
 def _explicit(message: Any, category: Any, frame: Any, source: Any) -> None:

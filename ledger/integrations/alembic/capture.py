@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import ops as lops
 
 from ledger import dialects
+from ledger.dialects.sequences import sequence_definition
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
@@ -70,29 +71,37 @@ class Captured:
     digests: Mapping[str, str] | None = None
 
 
+class _Quiet:
+    """:meth:`Captures._quiet`'s block (a class, not a generator: entered a few times per operation)."""
+
+    __slots__ = ("captures", "saved")
+
+    def __init__(self, captures: Captures) -> None:
+        self.captures = captures
+
+    def __enter__(self) -> None:
+        self.saved, self.captures._buffer = self.captures._buffer, None
+
+    def __exit__(self, *exc: object) -> None:
+        self.captures._buffer = self.saved
+
+
 class Captures:
     """Captures what a revision runs as SQL, and records it as events or as the ops it made."""
 
     #: the temporary tables and views this run's SQL text made and has not dropped (by name, casefolded)
     _temporaries: frozenset[str] = frozenset()
 
-    @contextlib.contextmanager
-    def _quiet(self) -> Iterator[None]:
+    def _quiet(self) -> _Quiet:
         """Statements run in the block are not captured (schema ops, batch rebuilds, the ledger's own)."""
-        saved, self._buffer = self._buffer, None
-        try:
-            yield
-        finally:
-            self._buffer = saved
+        return _Quiet(self)
 
-    @contextlib.contextmanager
-    def _alembic_work(self) -> Iterator[None]:
+    def _alembic_work(self) -> contextlib.AbstractContextManager[None]:
         """Alembic's own work runs in the block: its warnings are shown as without the hook, from the
         frame they blame without the hook's frames (the user's migration, the ``with`` of a batch
         block); the warning filters and registries are not touched, so Python shows a warning once
         per place, and again after the migration itself resets them, exactly as without the hook."""
-        with blamed_outside(_HOOK_MODULES, _LIBRARY_MODULES):
-            yield
+        return blamed_outside(_HOOK_MODULES, _LIBRARY_MODULES)
 
     @contextlib.contextmanager
     def _capture(self, source: str) -> Iterator[list[Captured]]:
@@ -113,9 +122,10 @@ class Captures:
 
     def _before_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                        executemany: bool) -> None:
-        """Before a ``DROP TYPE``: the type as the database holds it becomes its definition, so the
-        drop's reverse makes it again with its values, whoever made it (a column, ``ALTER TYPE ...
-        RENAME``, SQL text the ledger holds an older version of)."""
+        """Before a ``DROP TYPE`` or ``DROP SEQUENCE``: the object as the database holds it becomes its
+        definition, so the drop's reverse makes it again with its values or options, whoever made it
+        (a column, ``ALTER TYPE ... RENAME``, ``ALTER SEQUENCE``, SQL text the ledger holds an older
+        version of)."""
         if self._buffer is None or not self.active:
             return
         self._before = None
@@ -126,10 +136,11 @@ class Captures:
         if classify(statement) != SCHEMA:
             return  # not a DROP TYPE (a read, data work: most statements)
         found = schema_object(statement)
-        if found is None or found[0] != "drop" or found[1].kind != "TYPE" or "," in statement:
+        if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
         with self._quiet():
-            definition = self._database.type_definition(conn, found[1].name)
+            definition = self._database.type_definition(conn, found[1].name) if found[1].kind == "TYPE" \
+                else sequence_definition(self._database, conn, found[1].name)
         if definition is not None:
             self._definitions()[found[1].key] = definition
 

@@ -15,7 +15,17 @@ from sqlalchemy.types import TypeDecorator
 
 import ops as lops
 from ops import InvalidOperationError, MigrateOperation, SchemaState
-from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
+from ops.specs import (
+    CheckSpec,
+    ColumnSpec,
+    ForeignKeySpec,
+    IndexSpec,
+    PrimaryKeySpec,
+    TableSpec,
+    UniqueSpec,
+    named,
+    sqlite_autoincrement,
+)
 
 from ledger import dialects
 from ledger.integrations.alembic.base import PLACEHOLDER, PLACEHOLDER_CONVENTION
@@ -40,7 +50,7 @@ def touched(operation: Any) -> tuple[str | None, str] | None:
     table = getattr(operation, "table_name", None)
     if not isinstance(table, str):
         return None
-    return getattr(operation, "schema", None), table
+    return getattr(operation, "schema", None) or None, table
 
 
 #: ``info`` key of the drop of a CHECK an ``alter_column`` of an Enum/Boolean type made Alembic drop:
@@ -127,7 +137,7 @@ def _table_spec(table: sa.Table, dialect: sa.Dialect) -> TableSpec:
         if all(a is b for a, b in zip(stored, (c.type for c in table.columns))):
             # the table as Alembic made it holds what the database got: read as it is (not copied)
             return TableSpec.from_table(table, PLACEHOLDER_CONVENTION)
-        if not table.kwargs.get("sqlite_autoincrement"):  # (which the columns' own types decide)
+        if not sqlite_autoincrement(table):  # (which the columns' own types decide)
             # the table as Alembic made it, each column with the type the database got
             return TableSpec.from_table(table, PLACEHOLDER_CONVENTION, types=stored)
     # The copy's metadata has the naming convention of the one Alembic used, so that an index a
@@ -232,11 +242,23 @@ def _drop_table_comment(operation: aops.DropTableCommentOp, result: Any, recorde
 
 
 def _add_column(operation: aops.AddColumnOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
-    column = _storable_column(operation.column, recorder.conn.dialect)
-    issued = _recording(recorder, lambda op: op.add_column(operation.table_name, column, schema=operation.schema))
+    issued = _column_added(operation.table_name, operation.column, operation.schema, recorder)
     if getattr(operation, "if_not_exists", None) and issued:
         issued[0].info["alembic_if"] = "not_exists"
     return issued
+
+
+def _column_added(table_name: str, column: sa.Column[Any], schema: str | None,
+                  recorder: Recorder) -> list[MigrateOperation]:
+    """The ops of adding ``column``: a column that declares nothing beside itself (no key, CHECK,
+    unique or index) is one ``add_column`` read from it with the type the database got; else the
+    ledger's ``add_column`` reads them from a one-column table, as it reads a migration's."""
+    dialect = recorder.conn.dialect
+    if not (column.foreign_keys or column.constraints or column.unique or column.index or column.primary_key):
+        spec = ColumnSpec.from_column(column, _storable_type(column.type, dialect))
+        return [lops.AddColumnOp(table_name, spec, schema=schema)]
+    copy = _storable_column(column, dialect)
+    return _recording(recorder, lambda op: op.add_column(table_name, copy, schema=schema))
 
 
 def _drop_column(operation: aops.DropColumnOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
@@ -346,22 +368,41 @@ def _drop_constraint(operation: aops.DropConstraintOp, result: Any, recorder: Re
     return [_with_if(op, getattr(operation, "if_exists", None), "exists")]
 
 
+def _in_default_schema(convert: Callable[[Any, Any, Recorder], list[MigrateOperation]]
+                       ) -> Callable[[Any, Any, Recorder], list[MigrateOperation]]:
+    """``convert`` for an operation given an empty schema name (rucio passes its unset
+    ``version_table_schema``), which SQLAlchemy and Alembic write as no schema: converted as one on
+    the default schema (None), the table Alembic built with it too."""
+    def converted(operation: Any, result: Any, recorder: Recorder) -> list[MigrateOperation]:
+        if getattr(operation, "schema", None) == "":
+            operation = copy.copy(operation)
+            operation.schema = None
+            # what Alembic built with it (a table keyed ".name" in its MetaData) is built again
+            result = None if isinstance(result, sa.Table) else result
+            recorder._built = {}
+        return convert(operation, result, recorder)
+
+    return converted
+
+
 CONVERTERS: dict[type, Callable[[Any, Any, Recorder], list[MigrateOperation]]] = {
-    aops.CreateTableOp: _create_table,
-    aops.DropTableOp: _drop_table,
-    aops.RenameTableOp: _rename_table,
-    aops.CreateTableCommentOp: _create_table_comment,
-    aops.DropTableCommentOp: _drop_table_comment,
-    aops.AddColumnOp: _add_column,
-    aops.DropColumnOp: _drop_column,
-    aops.AlterColumnOp: _alter_column,
-    aops.CreateIndexOp: _create_index,
-    aops.DropIndexOp: _drop_index,
-    aops.CreatePrimaryKeyOp: _add_constraint,
-    aops.CreateUniqueConstraintOp: _add_constraint,
-    aops.CreateForeignKeyOp: _add_constraint,
-    aops.CreateCheckConstraintOp: _add_constraint,
-    aops.DropConstraintOp: _drop_constraint,
+    operation: _in_default_schema(convert) for operation, convert in {
+        aops.CreateTableOp: _create_table,
+        aops.DropTableOp: _drop_table,
+        aops.RenameTableOp: _rename_table,
+        aops.CreateTableCommentOp: _create_table_comment,
+        aops.DropTableCommentOp: _drop_table_comment,
+        aops.AddColumnOp: _add_column,
+        aops.DropColumnOp: _drop_column,
+        aops.AlterColumnOp: _alter_column,
+        aops.CreateIndexOp: _create_index,
+        aops.DropIndexOp: _drop_index,
+        aops.CreatePrimaryKeyOp: _add_constraint,
+        aops.CreateUniqueConstraintOp: _add_constraint,
+        aops.CreateForeignKeyOp: _add_constraint,
+        aops.CreateCheckConstraintOp: _add_constraint,
+        aops.DropConstraintOp: _drop_constraint,
+    }.items()
 }
 
 

@@ -23,6 +23,8 @@ class FollowsLive:
 
     #: the database's DDL generator (made when first needed)
     _generator: Any = None
+    #: the seqs of the SQL recorded marked for re-sync since the last re-sync
+    _unfollowed: tuple[int, ...] = ()
 
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
@@ -35,7 +37,8 @@ class FollowsLive:
         [] when they agree; None when they differ and no list of ops leads there.
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
-        from ledger.inspect.drift import adopt_names, drift, without_foreign_key_indexes
+        from ledger.inspect.drift import adopt_names, without_foreign_key_indexes
+        from ledger.schema.comparison import compare
         from ledger.schema.diff import diff
         from ledger.schema.reflect import reflect, without_type_checks
 
@@ -79,7 +82,7 @@ class FollowsLive:
         # compared table by table: the tables not touched are the fold's own on both sides
         touched_fold = fold if table is None and changed is None else SchemaState(
             {k: t for k, t in fold.tables.items() if k in mine})
-        if drift(touched_fold, live, self.dialect) is None:
+        if not compare(touched_fold, live, self.dialect):  # live's names already adopted
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
         # and from the reflected ones for what changed, so that each op holds storable types.
@@ -91,8 +94,8 @@ class FollowsLive:
             after = SchemaState.fold(ops, start=fold)
         except LedgerError:
             return None
-        if drift(*_differing(after, target), self.dialect) is not None or drift(
-                *_differing(after, SchemaState({**kept, **live.tables})), self.dialect) is not None:
+        if not (_agree(*_differing(after, target), self.dialect)
+                and _agree(*_differing(after, SchemaState({**kept, **live.tables})), self.dialect)):
             return None
         return ops
 
@@ -131,7 +134,8 @@ class FollowsLive:
                 or len(set(names)) != len(names):
             return None
         with self._quiet():
-            live = self._database.constraint_names(self.conn, spec.name, spec.schema)
+            read = self._database.constraints(self.conn, spec.name, spec.schema)
+        live = None if read is None else {row[1] for row in read}
         if live is None or not live <= set(names):
             return None
         gone = set(names) - live
@@ -200,8 +204,9 @@ class FollowsLive:
         the ledger does not follow the live schema from here until a later read-back finds a way."""
         texts = [text for item in captured for text in item.texts] or [dialects.unrendered_sql("", f"{what}: no SQL was seen")]
         for text in texts:
-            self._append(lops.ExecuteSQLOp(text), self._message(
+            event = self._append(lops.ExecuteSQLOp(text), self._message(
                 f"{RESYNC} {what}: the ledger does not follow it ({reason})"[:2000]), origin)
+            self._unfollowed = (*self._unfollowed, event.seq)
         self._resync_open = True
 
     def _resync(self) -> None:
@@ -209,6 +214,7 @@ class FollowsLive:
         if not self._resync_open:
             return
         self._resync_open = False  # tried once, at the end of the revision: every table is reflected
+        unfollowed, self._unfollowed = self._unfollowed, ()
         try:
             ops = self._follow_live(None)
         except Exception:  # noqa: BLE001
@@ -220,6 +226,9 @@ class FollowsLive:
                 self._apply(op, None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
             except Exception:  # noqa: BLE001
                 return
+        # The operations' SQL changed only the schema, and these ops lead the fold to all it holds
+        # now: they are its change (what replays it), the SQL stays in the ledger as what ran.
+        self.resynced.update(unfollowed if ops else ())
         if not ops:
             self._append(None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
 
@@ -335,6 +344,14 @@ def _held_alike(fold: Any, live: Any) -> bool:
     knows as unnamed that a batch rebuild made again under a name (Alembic names a reflected
     unnamed constraint by the block's ``naming_convention``) is recorded as held now."""
     return getattr(fold, "unnamed", False) == getattr(live, "unnamed", False)
+
+
+def _agree(fold: SchemaState, live: SchemaState, dialect: str) -> bool:
+    """Whether ``live`` holds what ``fold`` holds: what ``drift(fold, live, dialect) is None`` tells,
+    without the ops ``drift`` works out of a difference."""
+    from ledger.inspect.drift import differences
+
+    return not differences(fold, live, dialect)
 
 
 def _differing(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:

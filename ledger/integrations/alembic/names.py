@@ -177,10 +177,20 @@ def _rename_specs(op: MigrateOperation, mapping: dict[int, str], unmatched: Coll
 def _live_constraints(conn: sa.Connection, database: Database, table: str, schema: str | None,
                       kinds: Collection[type] | None = None) -> list[tuple[Any, str | None]]:
     """The live table's constraints as (spec-like value, name) pairs, for matching by content;
-    ``kinds``: only these spec classes (a match needs the same kind), so only their catalog reads."""
+    ``kinds``: only these spec classes (a match needs the same kind), so only their catalog reads.
+    Listed as the inspector lists them: the primary key, the foreign keys, the unique constraints,
+    the CHECKs, each kind by name; read in one query where the database has one (a CHECK's text
+    is then left empty: matching does not read it)."""
+    wanted = (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec) if kinds is None else tuple(kinds)
+    read = database.constraints(conn, table, schema)
+    if read is not None:
+        made = {"p": lambda c, r, rc: PrimaryKeySpec(None, c), "f": lambda c, r, rc: ForeignKeySpec(None, c, r, rc),
+                "u": lambda c, r, rc: UniqueSpec(None, c), "c": lambda c, r, rc: CheckSpec(None, "")}
+        specs = [(made[kind](columns, referent, referent_columns), name)
+                 for kind, name, columns, referent, referent_columns in sorted(read, key=lambda row: "pfuc".index(row[0]))]
+        return [(spec, name) for spec, name in specs if isinstance(spec, wanted)]
     inspector = sa.inspect(conn)
     found: list[tuple[Any, str | None]] = []
-    wanted = (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec) if kinds is None else tuple(kinds)
     if PrimaryKeySpec in wanted:
         pk = inspector.get_pk_constraint(table, schema=schema)
         if pk and pk.get("constrained_columns"):
