@@ -427,3 +427,25 @@ def test_a_sequence_a_hooked_migration_makes_or_drops_with_sql_is_rolled_back_an
     assert _sequences(url) == []
     report = verify(Config(project_dir=tmp_path, url=url), live=True)
     assert report.ok, report.problems
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_a_sequence_dropped_with_sql_is_made_again_by_a_rollback_as_the_database_held_it(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """A ``DROP SEQUENCE`` of a sequence no SQL text in the ledger made (made by hand, then altered)
+    is recorded with the ``CREATE SEQUENCE`` of the options the database held before it."""
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [["op.execute('DROP SEQUENCE Legacy_Numbers')"]])
+    url = database_factory(dialect)
+    _run(url, "CREATE SEQUENCE Legacy_Numbers START WITH 5", "ALTER SEQUENCE Legacy_Numbers INCREMENT BY 4")
+    run_alembic(folder, url, "upgrade", "head")
+    assert _sequences(url) == []
+    result = CliRunner().invoke(main, ["--url", url, "rollback", "--to", "base", "-q"])
+    assert result.exit_code == 0, result.output
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        made = reflect_sequences(conn)
+    engine.dispose()
+    assert [(s.name.lower(), s.start, s.increment) for s in made] == [("legacy_numbers", 5, 4)]

@@ -27,8 +27,10 @@ from ledger.support.lazyre import lazy
 if TYPE_CHECKING:
     from ops import ExecuteSQLOp
 
-__all__ = ["SequenceFold", "SequenceSpec", "SequenceStatement", "read_sequence_statement", "sequence_op",
-           "sequences_from_json", "sequences_to_json"]
+    from .database import Database
+
+__all__ = ["SequenceFold", "SequenceSpec", "SequenceStatement", "read_sequence_statement", "sequence_definition",
+           "sequence_op", "sequences_from_json", "sequences_to_json"]
 
 #: PostgreSQL's sequence types other than its default (bigint), as ``CREATE SEQUENCE ... AS`` takes them
 _DATA_TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {"integer": sa.Integer, "smallint": sa.SmallInteger}
@@ -87,6 +89,17 @@ def sequence_op(sequence: SequenceSpec, dialect: sa.engine.Dialect) -> ExecuteSQ
     made = sequence.to_sa()
     return ExecuteSQLOp(str(sa.schema.CreateSequence(made).compile(dialect=dialect)),
                         reverse_sql=str(sa.schema.DropSequence(made).compile(dialect=dialect)))
+
+
+def sequence_definition(database: Database, conn: sa.Connection, name: str) -> str | None:
+    """The ``CREATE SEQUENCE`` that makes again the sequence ``name`` (as written, an unquoted name
+    found in any case) with the options ``database`` holds now, not its current value; None when it
+    holds no such sequence that no column owns."""
+    schema, bare = _split_name(name)
+    specs = database.reflect_sequences(conn, schema)
+    found = [s for s in specs if s.name == bare] or (
+        [] if re.findall(_IDENT, name)[-1][:1] in "\"`" else [s for s in specs if s.name.lower() == bare.lower()])
+    return sequence_op(found[0], conn.dialect).sqltext if len(found) == 1 else None
 
 
 def sequences_to_json(sequences: Sequence[SequenceSpec]) -> list[dict[str, Any]]:

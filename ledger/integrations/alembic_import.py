@@ -371,11 +371,15 @@ class _Skipped:
     """A statement left out of the imported file, with why; rendered as a comment."""
 
     op: Any
+    why: str = "procedural SQL not imported: its schema change is the ops below (data work it may do is not)"
 
     def comment(self) -> str:
         sql = " ".join(str(getattr(self.op, "sqltext", "")).split())
-        return (f"    # procedural SQL not imported: its schema change is the ops below (data work it may do "
-                f"is not): {sql[:300]}\n")
+        return f"    # {self.why}: {sql[:300]}\n"
+
+
+#: why the SQL an operation ran, marked for re-sync, is left out: the re-sync after it recorded its change as ops
+RESYNCED_SQL = "SQL not imported: its schema change is the re-synced ops below"
 
 
 @attrs.frozen
@@ -470,6 +474,9 @@ def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
             continue
         if event.revision in read_back and is_data_change(event):
             ops.append((_NotReplayed(event.op), recorder.origins.get(event.seq)))
+            continue
+        if event.seq in recorder.resynced:
+            ops.append((_Skipped(event.op, RESYNCED_SQL), recorder.origins.get(event.seq)))
             continue
         if _made_by_statement_above(event.message) and ops and isinstance(ops[-1][0], ExecuteSQLOp):
             # Procedural SQL (a DO block) that changed the schema: its schema change is imported as

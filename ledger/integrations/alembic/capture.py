@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import ops as lops
 
 from ledger import dialects
+from ledger.dialects.sequences import sequence_definition
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
@@ -121,9 +122,10 @@ class Captures:
 
     def _before_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                        executemany: bool) -> None:
-        """Before a ``DROP TYPE``: the type as the database holds it becomes its definition, so the
-        drop's reverse makes it again with its values, whoever made it (a column, ``ALTER TYPE ...
-        RENAME``, SQL text the ledger holds an older version of)."""
+        """Before a ``DROP TYPE`` or ``DROP SEQUENCE``: the object as the database holds it becomes its
+        definition, so the drop's reverse makes it again with its values or options, whoever made it
+        (a column, ``ALTER TYPE ... RENAME``, ``ALTER SEQUENCE``, SQL text the ledger holds an older
+        version of)."""
         if self._buffer is None or not self.active:
             return
         self._before = None
@@ -134,10 +136,11 @@ class Captures:
         if classify(statement) != SCHEMA:
             return  # not a DROP TYPE (a read, data work: most statements)
         found = schema_object(statement)
-        if found is None or found[0] != "drop" or found[1].kind != "TYPE" or "," in statement:
+        if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
         with self._quiet():
-            definition = self._database.type_definition(conn, found[1].name)
+            definition = self._database.type_definition(conn, found[1].name) if found[1].kind == "TYPE" \
+                else sequence_definition(self._database, conn, found[1].name)
         if definition is not None:
             self._definitions()[found[1].key] = definition
 

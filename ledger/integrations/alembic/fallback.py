@@ -23,6 +23,8 @@ class FollowsLive:
 
     #: the database's DDL generator (made when first needed)
     _generator: Any = None
+    #: the seqs of the SQL recorded marked for re-sync since the last re-sync
+    _unfollowed: tuple[int, ...] = ()
 
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
@@ -202,8 +204,9 @@ class FollowsLive:
         the ledger does not follow the live schema from here until a later read-back finds a way."""
         texts = [text for item in captured for text in item.texts] or [dialects.unrendered_sql("", f"{what}: no SQL was seen")]
         for text in texts:
-            self._append(lops.ExecuteSQLOp(text), self._message(
+            event = self._append(lops.ExecuteSQLOp(text), self._message(
                 f"{RESYNC} {what}: the ledger does not follow it ({reason})"[:2000]), origin)
+            self._unfollowed = (*self._unfollowed, event.seq)
         self._resync_open = True
 
     def _resync(self) -> None:
@@ -211,6 +214,7 @@ class FollowsLive:
         if not self._resync_open:
             return
         self._resync_open = False  # tried once, at the end of the revision: every table is reflected
+        unfollowed, self._unfollowed = self._unfollowed, ()
         try:
             ops = self._follow_live(None)
         except Exception:  # noqa: BLE001
@@ -222,6 +226,9 @@ class FollowsLive:
                 self._apply(op, None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
             except Exception:  # noqa: BLE001
                 return
+        # The operations' SQL changed only the schema, and these ops lead the fold to all it holds
+        # now: they are its change (what replays it), the SQL stays in the ledger as what ran.
+        self.resynced.update(unfollowed if ops else ())
         if not ops:
             self._append(None, self._message(f"{RESYNCED} the ledger follows the live schema again"))
 

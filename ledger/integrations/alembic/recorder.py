@@ -83,6 +83,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         #: every event recorded by this run, and where in a revision file each came from
         self.events: list[Event] = []
         self.origins: dict[int, str] = {}
+        self.resynced: set[int] = set()  # seqs of SQL marked for re-sync whose change a re-sync recorded
         self.active = False
         self.revision: str | None = None
         self.failed: str | None = None  # the revision whose upgrade() raised
