@@ -333,9 +333,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             return None  # the revision's BEGIN: the transaction the hook opened for it
         if isinstance(operation, (aops.ExecuteSQLOp, aops.BulkInsertOp)):
             source = "op.execute" if isinstance(operation, aops.ExecuteSQLOp) else "op.bulk_insert"
-            with self._capture(source) as captured:
-                with self._alembic_work():
-                    result = original(operations, operation)
+            with self._capture(source) as captured, self._alembic_work():
+                result = original(operations, operation)
             self._record_statements(captured, origin=origin)
             return result
         recorded = in_default_schema(operation)
