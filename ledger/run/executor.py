@@ -262,7 +262,8 @@ class Executor(Generic[Label]):
                     if _unchanged_column(step.op, steps[0].before, step.before):
                         self.check_fits(step)
                 ops = [step.op for step in steps if step.op is not None]
-                self.release()  # the generator may read the live schema the held DDL changes
+                if not all(dialects.reads_nothing(op, self.generator) for op in ops):
+                    self.release()  # a plugin's SQL may read the live schema the held DDL changes
                 ddl = [*(sql for step in steps for sql in step.before_sql),
                        *dialects.ddl_batch(ops, steps[0].before, dialect, conn=conn, gen=self.generator)]
                 self.run_ddl(ddl, steps[0], part)

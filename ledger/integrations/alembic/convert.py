@@ -50,7 +50,19 @@ def touched(operation: Any) -> tuple[str | None, str] | None:
     table = getattr(operation, "table_name", None)
     if not isinstance(table, str):
         return None
-    return getattr(operation, "schema", None) or None, table
+    return getattr(operation, "schema", None), table
+
+
+def in_default_schema(operation: Any) -> Any:
+    """``operation`` as it is recorded: one given an empty schema name (rucio passes its unset
+    ``version_table_schema``), which SQLAlchemy and Alembic write as no schema, as a copy on the
+    default schema (None), whose objects are built again (Alembic's table is keyed ".name" in its
+    MetaData); any other as itself."""
+    if getattr(operation, "schema", None) != "":
+        return operation
+    operation = copy.copy(operation)
+    operation.schema = None
+    return operation
 
 
 #: ``info`` key of the drop of a CHECK an ``alter_column`` of an Enum/Boolean type made Alembic drop:
@@ -199,7 +211,9 @@ def _recording(recorder: Recorder, call: Callable[[lops.Operations], Any]) -> li
 
 
 def _create_table(operation: aops.CreateTableOp, result: Any, recorder: Recorder) -> list[MigrateOperation]:
-    table = result if isinstance(result, sa.Table) else operation.to_table(recorder.migration_context)
+    # the table Alembic ran, unless it ran it under a schema the operation recorded no longer names
+    table = result if isinstance(result, sa.Table) and result.schema == operation.schema \
+        else operation.to_table(recorder.migration_context)
     spec = _table_spec(table, recorder.conn.dialect)
     # ``Column(unique=True)`` beside ``UniqueConstraint`` on that column, named alike by a naming
     # convention: one constraint of that name on those columns (SQLite keeps the clause twice).
@@ -368,41 +382,22 @@ def _drop_constraint(operation: aops.DropConstraintOp, result: Any, recorder: Re
     return [_with_if(op, getattr(operation, "if_exists", None), "exists")]
 
 
-def _in_default_schema(convert: Callable[[Any, Any, Recorder], list[MigrateOperation]]
-                       ) -> Callable[[Any, Any, Recorder], list[MigrateOperation]]:
-    """``convert`` for an operation given an empty schema name (rucio passes its unset
-    ``version_table_schema``), which SQLAlchemy and Alembic write as no schema: converted as one on
-    the default schema (None), the table Alembic built with it too."""
-    def converted(operation: Any, result: Any, recorder: Recorder) -> list[MigrateOperation]:
-        if getattr(operation, "schema", None) == "":
-            operation = copy.copy(operation)
-            operation.schema = None
-            # what Alembic built with it (a table keyed ".name" in its MetaData) is built again
-            result = None if isinstance(result, sa.Table) else result
-            recorder._built = {}
-        return convert(operation, result, recorder)
-
-    return converted
-
-
 CONVERTERS: dict[type, Callable[[Any, Any, Recorder], list[MigrateOperation]]] = {
-    operation: _in_default_schema(convert) for operation, convert in {
-        aops.CreateTableOp: _create_table,
-        aops.DropTableOp: _drop_table,
-        aops.RenameTableOp: _rename_table,
-        aops.CreateTableCommentOp: _create_table_comment,
-        aops.DropTableCommentOp: _drop_table_comment,
-        aops.AddColumnOp: _add_column,
-        aops.DropColumnOp: _drop_column,
-        aops.AlterColumnOp: _alter_column,
-        aops.CreateIndexOp: _create_index,
-        aops.DropIndexOp: _drop_index,
-        aops.CreatePrimaryKeyOp: _add_constraint,
-        aops.CreateUniqueConstraintOp: _add_constraint,
-        aops.CreateForeignKeyOp: _add_constraint,
-        aops.CreateCheckConstraintOp: _add_constraint,
-        aops.DropConstraintOp: _drop_constraint,
-    }.items()
+    aops.CreateTableOp: _create_table,
+    aops.DropTableOp: _drop_table,
+    aops.RenameTableOp: _rename_table,
+    aops.CreateTableCommentOp: _create_table_comment,
+    aops.DropTableCommentOp: _drop_table_comment,
+    aops.AddColumnOp: _add_column,
+    aops.DropColumnOp: _drop_column,
+    aops.AlterColumnOp: _alter_column,
+    aops.CreateIndexOp: _create_index,
+    aops.DropIndexOp: _drop_index,
+    aops.CreatePrimaryKeyOp: _add_constraint,
+    aops.CreateUniqueConstraintOp: _add_constraint,
+    aops.CreateForeignKeyOp: _add_constraint,
+    aops.CreateCheckConstraintOp: _add_constraint,
+    aops.DropConstraintOp: _drop_constraint,
 }
 
 

@@ -31,7 +31,7 @@ from ledger.integrations.alembic.convert import (
     Unconverted,
     _NotModelled,
     built_by_alembic,
-    is_noop,
+    in_default_schema, is_noop,
     replaced_in_rebuild, touched,
 )
 from ledger.integrations.alembic.fallback import FollowsLive
@@ -333,12 +333,12 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             return None  # the revision's BEGIN: the transaction the hook opened for it
         if isinstance(operation, (aops.ExecuteSQLOp, aops.BulkInsertOp)):
             source = "op.execute" if isinstance(operation, aops.ExecuteSQLOp) else "op.bulk_insert"
-            with self._capture(source) as captured:
-                with self._alembic_work():
-                    result = original(operations, operation)
+            with self._capture(source) as captured, self._alembic_work():
+                result = original(operations, operation)
             self._record_statements(captured, origin=origin)
             return result
-        if self._own_tables(touched(operation)):
+        recorded = in_default_schema(operation)
+        if self._own_tables(touched(recorded)):
             return self._run_on_own_table(original, operations, operation, origin)
         convert = CONVERTERS.get(type(operation))
         if convert is None:
@@ -353,8 +353,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         entries = range(first, len(impl.batch)) if batch else range(0)  # type: ignore[union-attr]
         what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
         try:
-            self._built = built
-            converted = convert(operation, result, self)
+            self._built = built if recorded is operation else {}  # what Alembic built with "" is built again
+            converted = convert(recorded, result, self)
         except _NotModelled as exc:
             self._record_statements(captured, origin=origin, foreign=f"{type(operation).__name__}: {exc}")
             return result
@@ -362,9 +362,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             if batch:
                 # Inside a batch block nothing has run yet: the table is reflected after the flush.
                 self._pending.setdefault(impl, []).append(
-                    (Unconverted(what, touched(operation), exc), origin, entries))
+                    (Unconverted(what, touched(recorded), exc), origin, entries))
             else:
-                self._fall_back(what, touched(operation), exc, origin, captured)
+                self._fall_back(what, touched(recorded), exc, origin, captured)
             return result
         finally:
             self._built = {}
@@ -373,7 +373,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.
             self._pending.setdefault(impl, []).extend((op, origin, entries) for op in converted)
         else:
-            self._record_exactly(converted, what, touched(operation), origin, captured)
+            self._record_exactly(converted, what, touched(recorded), origin, captured)
         return result
 
     def _record_exactly(self, converted: list[MigrateOperation], what: str, table: tuple[str | None, str] | None,
