@@ -261,10 +261,15 @@ def running(conn: sa.Connection) -> DDLGenerator:
     return gen
 
 
-def test_a_table_with_no_row_is_rebuilt_without_copy_or_rename(engine: sa.Engine, state: SchemaState) -> None:
+def _emptied(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM line")
         conn.exec_driver_sql("DELETE FROM item")
+
+
+def test_a_table_with_no_row_is_rebuilt_without_copy_or_rename(engine: sa.Engine, state: SchemaState) -> None:
+    _emptied(engine)
+    with engine.begin() as conn:
         (op,) = record(lambda op: op.create_check_constraint("ck_item_qty", "item", "qty >= 0"))
         sql = ddl(op.complete(state), state, "sqlite", conn=conn, gen=running(conn))
         execute(conn, sql)
@@ -299,9 +304,7 @@ def test_a_table_with_rows_is_copied_in_a_run_too(engine: sa.Engine, state: Sche
 def test_rows_a_batch_adds_before_its_rebuild_are_kept(engine: sa.Engine, state: SchemaState) -> None:
     """A batch's statements are made before any runs: the rows its SQL adds are not read, so the
     rebuild after it copies."""
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM line")
-        conn.exec_driver_sql("DELETE FROM item")
+    _emptied(engine)
 
     def upgrade(op: Operations) -> None:
         with op.batch_alter_table("item") as batch:
@@ -349,3 +352,52 @@ def test_a_dry_run_prints_the_rebuild_that_copies(tmp_path: Path, database_facto
             raw.close()
         assert rows(engine, "SELECT id, v FROM t") == [(1, "kept")]
     assert_live_equals_fold(config)
+
+
+def test_add_and_drop_column_of_a_table_with_no_row_are_a_rebuild_in_a_run(engine: sa.Engine, state: SchemaState) -> None:
+    """SQLite's ADD and DROP COLUMN re-read the whole schema; DROP and CREATE of a table with no row
+    read its own."""
+    _emptied(engine)
+    for change in (lambda op: op.add_column("item", sa.Column("note", sa.String(20))),
+                   lambda op: op.drop_column("item", "note")):
+        with engine.begin() as conn:
+            (op,) = record(change)
+            op = op.complete(state)
+            sql = ddl(op, state, "sqlite", conn=conn, gen=running(conn))
+            execute(conn, sql)
+            state = state.apply(op)
+        assert sql[0] == "DROP TABLE item" and not any(s.startswith("ALTER TABLE") for s in sql), sql
+        assert_live_is(engine, state)
+    names = {r[0] for r in rows(engine, "SELECT name FROM sqlite_master WHERE tbl_name = 'item' AND sql IS NOT NULL")}
+    assert {"item", "ix_item_name", "ux_item_code", "ix_item_big", "item audit"} <= names
+    # with rows, and outside a run, SQLite's own ALTER
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO item (id, name) VALUES (1, 'a')"))
+        (op,) = record(lambda op: op.add_column("item", sa.Column("note", sa.String(20))))
+        assert ddl(op, state, "sqlite", conn=conn, gen=running(conn)) == ["ALTER TABLE item ADD COLUMN note VARCHAR(20)"]
+        conn.execute(sa.text("DELETE FROM item"))
+        assert ddl(op, state, "sqlite", conn=conn) == ["ALTER TABLE item ADD COLUMN note VARCHAR(20)"]
+
+
+def test_add_column_stays_sqlites_own_where_a_rebuild_would_lose_or_refuse(engine: sa.Engine, state: SchemaState) -> None:
+    """A table with no row that foreign keys refer to while they are on (a rebuild is refused), or
+    whose AUTOINCREMENT counter a DROP TABLE would forget, takes SQLite's ADD COLUMN."""
+    _emptied(engine)
+    on = _fk_on(engine)
+    try:
+        (op,) = record(lambda op: op.add_column("item", sa.Column("note", sa.String(20))))
+        with on.begin() as conn:
+            assert ddl(op, state, "sqlite", conn=conn, gen=running(conn)) == [
+                "ALTER TABLE item ADD COLUMN note VARCHAR(20)"]
+    finally:
+        on.dispose()
+    state, _ = migrate(engine, lambda op: op.create_table(
+        "counted", sa.Column("id", sa.Integer, primary_key=True), sqlite_autoincrement=True), state)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO counted (id) VALUES (5)")
+        conn.exec_driver_sql("DELETE FROM counted")
+        (op,) = record(lambda op: op.add_column("counted", sa.Column("note", sa.String(20))))
+        sql = ddl(op, state, "sqlite", conn=conn, gen=running(conn))
+        execute(conn, sql)
+    assert sql == ["ALTER TABLE counted ADD COLUMN note VARCHAR(20)"]
+    assert rows(engine, "SELECT seq FROM sqlite_sequence WHERE name = 'counted'") == [(5,)]

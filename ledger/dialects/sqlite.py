@@ -20,7 +20,10 @@ whole schema (its cost grows with every table a history has made), where DROP an
 only the table's own; other tables' foreign keys, views and triggers name ``<t>`` and find it
 again, as after the RENAME. Whether the table holds a row is read just before its statements
 run, in the run's transaction; in a batch, only while no op of the batch on no one table (the
-user's SQL) has come before.
+user's SQL) has come before. ADD and DROP COLUMN of such a table are done the same way (SQLite's
+own re-read the whole schema too, and DROP COLUMN rewrites and checks it first), unless the
+table has an AUTOINCREMENT counter, which DROP TABLE would forget, or foreign keys are on and
+refer to it (below).
 
 A constraint SQLite holds without a name (``unnamed`` in its spec: created without ``CONSTRAINT
 name``, by ``create_all()`` or an Alembic migration) is written without one, in a rebuild and in
@@ -130,7 +133,7 @@ class SQLiteGenerator(AssembledGenerator):
                 flush()
                 group_start, group_key = state, key
             group.append(op)
-            rebuild = rebuild or self.needs_rebuild(op, state)
+            rebuild = rebuild or self.needs_rebuild(op, state, rows_read=rows_read)
             state = state.apply(op)
             if key is None:
                 flush()
@@ -161,19 +164,33 @@ class SQLiteGenerator(AssembledGenerator):
 
     # -- what SQLite's ALTER can do ------------------------------------------------------------
 
-    def needs_rebuild(self, op: MigrateOperation, before: SchemaState) -> bool:
+    def needs_rebuild(self, op: MigrateOperation, before: SchemaState, *, rows_read: bool = True) -> bool:
         if isinstance(op, (AddConstraintOp, DropConstraintOp)):
             return True
         if isinstance(op, AddColumnOp):
             return op.insert_before is not None or not self._can_add(op.column) or any(
-                isinstance(follow, (AddConstraintOp, DropConstraintOp)) for follow in op._then)
+                isinstance(follow, (AddConstraintOp, DropConstraintOp)) for follow in op._then) or (
+                rows_read and self._rebuilt_cheaper(before, before.table(op.table_name, op.schema)))
         if isinstance(op, DropColumnOp):
-            return not self._can_drop(before.table(op.table_name, op.schema), op.column_name)
+            table = before.table(op.table_name, op.schema)
+            return not self._can_drop(table, op.column_name) or (rows_read and self._rebuilt_cheaper(before, table))
         if isinstance(op, AlterColumnOp):
             old = before.column(op.table_name, op.column_name, op.schema)
             new = op.altered(old)
             return (new.type, new.nullable, new.server_default) != (old.type, old.nullable, old.server_default)
         return False
+
+    def _rebuilt_cheaper(self, before: SchemaState, table: TableSpec) -> bool:
+        """Whether ADD or DROP COLUMN on ``table`` is done as a rebuild instead: in a run, a table with no
+        row, no AUTOINCREMENT counter (which DROP TABLE would forget) and that a rebuild may drop (see
+        :meth:`_check_foreign_keys`). SQLite's own ALTER re-reads the SQL of the whole schema (DROP
+        COLUMN also rewrites and checks it); DROP and CREATE read the table's own."""
+        pk = table.primary_key
+        if not self.runs_now or (pk is not None and pk.autoincrement is True):
+            return False
+        if self._referenced(before, table, table) and self._pragma("foreign_keys"):
+            return False
+        return self._holds_no_row(self.format_table(sa.table(table.name, schema=table.schema)))  # type: ignore[arg-type]
 
     def _can_add(self, column: ColumnSpec) -> bool:
         """ADD COLUMN takes no STORED generated column, no NOT NULL without a default, and no
@@ -332,12 +349,16 @@ class SQLiteGenerator(AssembledGenerator):
         except Exception:  # noqa: BLE001 - not told: the rows are copied
             return False
 
-    def _check_foreign_keys(self, before: SchemaState, old: TableSpec, new: TableSpec) -> None:
-        referenced = bool(before.referencing(old.name, old.schema)) or any(
+    @staticmethod
+    def _referenced(before: SchemaState, old: TableSpec, new: TableSpec) -> bool:
+        """Whether a foreign key refers to the table (``old`` before, ``new`` after), its own included."""
+        return bool(before.referencing(old.name, old.schema)) or any(
             fk.referent_table == old.name and (fk.referent_schema or old.schema) == old.schema
             for fk in old.foreign_keys + new.foreign_keys
         )
-        if referenced and self._pragma("foreign_keys"):
+
+    def _check_foreign_keys(self, before: SchemaState, old: TableSpec, new: TableSpec) -> None:
+        if self._referenced(before, old, new) and self._pragma("foreign_keys"):
             raise SQLiteRebuildError(
                 f"cannot rebuild SQLite table {old.fullname} while PRAGMA foreign_keys is ON: foreign keys "
                 "refer to it, and DROP TABLE would delete or orphan their rows; set PRAGMA foreign_keys=OFF "
