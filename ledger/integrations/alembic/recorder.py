@@ -57,12 +57,15 @@ class _Numbered(list):  # type: ignore[type-arg]
         self.recorder._entry = None
 
 
-def alembic_step_id(step: Any) -> tuple[str | None, str | None, Path | None]:
+def alembic_step_id(step: Any) -> tuple[str | None, str | None, str | None]:
+    """(revision, its message, its file as Alembic names it) of a migration step; Nones for a step
+    that runs no revision. The file stays the text Alembic holds: the hook compares it with each
+    frame's file name to find the line that issued an op (``Captures._origin``)."""
     revision = getattr(step, "revision", None)
     if revision is None:
         return None, None, None
     path = getattr(revision, "path", None)
-    return revision.revision, revision.doc, Path(path) if path else None
+    return revision.revision, revision.doc, str(path) if path else None
 
 
 class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames):
@@ -89,7 +92,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self.failed: str | None = None  # the revision whose upgrade() raised
         self._why: str | None = None
         self._direction = "upgrade"
-        self._path: Path | None = None
+        #: the running revision's file, as Alembic names it (``alembic_step_id``)
+        self._path: str | None = None
         self._buffer: list[Captured] | None = None
         #: what Alembic built to run the operation being converted (``convert.built_by_alembic``)
         self._built: dict[str, tuple[Any, Any]] = {}
@@ -126,6 +130,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
         #: signs and anchors the head this run leaves (None: neither is configured)
         self.seal: Any = None
+        #: the journal that makes each event (one per run: ``_append`` gives it the head and the mode)
+        self._journal: Journal | None = None
         #: events recorded in the revision's transaction and not yet INSERTed (see _append)
         self._unwritten: list[tuple[Event, Any]] = []
         #: the entry of a batch block's list that its flush is running (None: not in a flush)
@@ -184,7 +190,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         return migrations
 
     def _recorded(self, fn: Callable[..., Any], revision: str, doc: str | None, direction: str,
-                  path: Path | None) -> Callable[..., Any]:
+                  path: str | None) -> Callable[..., Any]:
         """``fn`` (a revision's ``upgrade``/``downgrade``) run with its operations recorded: a function
         with ``fn``'s name and docstring (Alembic reads ``migration_fn.__name__`` for its log lines)."""
         def recorded(**kw: Any) -> None:
@@ -193,9 +199,10 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         return functools.update_wrapper(recorded, fn)
 
     def run_revision(self, revision: str, doc: str | None, fn: Callable[..., Any], *, direction: str = "upgrade",
-                     path: Path | None = None, **kw: Any) -> None:
+                     path: str | Path | None = None, **kw: Any) -> None:
         """Run one revision's ``upgrade()`` (or ``downgrade()``) with its operations recorded."""
-        self.revision, self._why, self._direction, self._path = revision, doc, direction, path
+        self.revision, self._why, self._direction = revision, doc, direction
+        self._path = None if path is None else str(path)
         with silenced():  # the hook's own work warns nothing (the revision's warns as without the hook)
             self._begin_sqlite()
             if self._others_committed() or self.state is None:
@@ -273,9 +280,14 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             deferred = self._defers() and not permanent
             if not deferred:
                 self._write_events()
-            journal = Journal(self.conn, self.store, self.actor, head=self._last, deferred=deferred)
+            journal = self._journal
+            if journal is None:
+                journal = self._journal = Journal(self.conn, self.store, self.actor)
+            journal.head, journal.deferred = self._last, deferred  # it chains on from the event last written
             event = journal.record("apply", op, revision=self.revision, message=message)
-            self._unwritten.extend(journal.pending)
+            if journal.pending:
+                self._unwritten.extend(journal.pending)
+                journal.pending.clear()
             if ddl and (permanent or not dialects.transactional_ddl(self.dialect)):
                 self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an async driver's adapter too
                 self._committed = len(self.events) + 1
