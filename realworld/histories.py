@@ -645,6 +645,16 @@ HISTORIES: tuple[History, ...] = (
     # analysis service; its env.py: no naming convention, one transaction); its column types and oslo's
     # clock stood in for (realworld/shims/vitrage)
     History("vitrage", "vitrage==15.0.1", "vitrage/storage/sqlalchemy/migration/alembic_migrations", shim="vitrage"),
+    # BentoML 0.x's Yatai service keeps its metadata (SQLite or PostgreSQL: its String columns have no length)
+    # with create_all() and a stamp of head for a new database, and its history for an older one: here one
+    # made by bentoml 0.8.6's models (its history's head a6b00ae45279 stamped). Two revisions create a
+    # model's table on op.get_bind() (Label.__table__.create(bind): a PostgreSQL enum with it), the others
+    # alter in batch blocks; its env.py: no naming convention, one transaction. Its label and lock stores
+    # and declarative base are copied; its exceptions and a protobuf message stand in (realworld/shims/bentoml)
+    History("bentoml", "bentoml==0.13.1", "bentoml/yatai/migrations", shim="bentoml", dialects=("sqlite", "postgresql"),
+            copied=("bentoml/yatai/db/base.py", "bentoml/yatai/db/stores/label.py", "bentoml/yatai/db/stores/lock.py"),
+            base=Base("bentoml==0.8.6", ("bentoml.yatai.repository.metadata_store", "bentoml.yatai.deployment.store"),
+                      bare_packages=True, prepare="base_packages.py", venv=("sqlalchemy==1.4.54", "protobuf==3.20.3"))),
     # neutron's sub-projects: neutron-db-manage upgrade heads runs neutron's history, then each installed
     # sub-project's branch in the same database with its own version table (their tables have foreign keys
     # to neutron's: networks, routers, ports, standardattributes). Each starts from neutron 29.0.0's history
