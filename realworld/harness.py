@@ -631,11 +631,11 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     hooked = work / "hooked"
     url_b = databases.new(dialect)
     if base is not None:
-        log(f"{history.name}/{dialect}: B create_all, baseline")
+        log(f"{history.name}/{dialect}: B {how_made}, baseline")
         ran = bootstrap(url_b)
         if ran.code == 0:
             ran = ledger(url_b, "baseline", "-m", f"created by {base.requirement}", folder=hooked)
-        if not cell.put("upgrade", ran.code == 0, "" if ran.code == 0 else f"create_all, baseline: {ran.tail()}"):
+        if not cell.put("upgrade", ran.code == 0, "" if ran.code == 0 else f"{how_made}, baseline: {ran.tail()}"):
             return cell
     log(f"{history.name}/{dialect}: B upgrade with the hook")
     ran_b = alembic(url_b, True, "upgrade", "heads")
@@ -698,7 +698,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         url_s = databases.new(dialect)
         log(f"{history.name}/{dialect}: C {made_by} (the starting database)")
         ran = bootstrap(url_s)
-        if not cell.put("import", ran.code == 0, "" if ran.code == 0 else f"create_all: {ran.tail()}"):
+        if not cell.put("import", ran.code == 0, "" if ran.code == 0 else f"{how_made}: {ran.tail()}"):
             return cell
         args += ["--from-url", url_s]
     log(f"{history.name}/{dialect}: C import-alembic")
@@ -724,7 +724,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         ran = bootstrap(url_c)
         if ran.code == 0:
             ran = ledger(url_c, "baseline", "-m", f"created by {base.requirement}")
-        if not cell.put("apply", ran.code == 0, "" if ran.code == 0 else f"create_all, baseline: {ran.tail()}"):
+        if not cell.put("apply", ran.code == 0, "" if ran.code == 0 else f"{how_made}, baseline: {ran.tail()}"):
             return cell
     log(f"{history.name}/{dialect}: C apply")
     ran = ledger(url_c, "apply")
