@@ -665,18 +665,18 @@ HISTORIES: tuple[History, ...] = (
     History("bgpvpn", "networking-bgpvpn==25.0.0", "networking_bgpvpn/neutron/db/migration/alembic_migrations",
             version_table="alembic_version_bgpvpn", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
             version_locations={"mariadb": "versions"},
-            base=Base("neutron==29.0.0", (), history="neutron", stamp=False)),
+            base=Base("neutron==29.0.0", (), history="neutron")),
     History("dynamic-routing", "neutron-dynamic-routing==29.0.0",
             "neutron_dynamic_routing/db/migration/alembic_migrations", version_table="alembic_version_dr",
             shim=("neutron", "neutron_subproject"), dialects=("mariadb",), version_locations={"mariadb": "versions"},
-            base=Base("neutron==29.0.0", (), history="neutron", stamp=False)),
+            base=Base("neutron==29.0.0", (), history="neutron")),
     # neutron-fwaas: its firewall-group model, which a sanity check queries, and its strings stand in
     # (realworld/shims/neutron_fwaas); its constants are copied
     History("fwaas", "neutron-fwaas==25.0.0", "neutron_fwaas/db/migration/alembic_migrations",
             version_table="alembic_version_fwaas", shim=("neutron", "neutron_subproject", "neutron_fwaas"),
             dialects=("mariadb",), version_locations={"mariadb": "versions"},
             copied=("neutron_fwaas/common/fwaas_constants.py",),
-            base=Base("neutron==29.0.0", (), history="neutron", stamp=False)),
+            base=Base("neutron==29.0.0", (), history="neutron")),
 )
 
 

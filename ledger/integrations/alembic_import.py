@@ -426,8 +426,8 @@ def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoi
         return
     with tx(conn):
         try:
-            MigrationContext.configure(connection=conn, opts={"version_table": version_table or "alembic_version"}).stamp(
-                script, start.alembic)
+            opts = {"version_table": version_table or "alembic_version"}
+            MigrationContext.configure(connection=conn, opts=opts).stamp(script, start.alembic)
         except (CommandError, ResolutionError) as exc:
             raise ImportError_(f"--from-url {start.url}: its Alembic version table {start.version_table} holds "
                                f"{', '.join(start.alembic)}, not a revision of this history "
