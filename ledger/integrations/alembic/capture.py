@@ -549,5 +549,8 @@ class Captures:
         for extra in (item.note, note):
             if extra:
                 prefix += f" ({extra})"
-        self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
-                     ddl=foreign is not None or item.category != DATA)
+        event = self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
+                             ddl=foreign is not None or item.category != DATA)
+        if resync:
+            # a re-sync that then records its change as ops makes it replayed by those ops alone
+            self._unfollowed = (*self._unfollowed, event.seq)
