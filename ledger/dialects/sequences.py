@@ -135,7 +135,7 @@ def sequence_reverse(database: Database, conn: sa.Connection, text: str) -> tupl
             if now is None:
                 continue  # not there (DROP SEQUENCE IF EXISTS): nothing to make again
             if now.owner is not None:
-                return None, f"sequence {name} is the column {now.owner}'s: its drop is not undone here"
+                return None, f"cannot be undone: sequence {name} is the column {now.owner}'s"
             made.append(_made_again(database, conn, now))
         if len(made) > 1 and not database.sql_text_holds_statements:
             return None, (f"its reverse would make {len(made)} sequences, several statements, which this "

@@ -286,7 +286,10 @@ class Captures:
         if item.category == SCHEMA and changes_no_table(text):
             # a function, a trigger, a view, a sequence: not in the fold; reversible where its reverse is known
             reverse, note = self._reverse_sql(text), None
-            reverse, note = self._sequence_reverses().pop(" ".join(text.split()), (reverse, note))
+            held = self._sequence_reverses().pop(" ".join(text.split()), None)
+            if held is not None and (held[0] is not None or not reverse or "," in text):
+                # (a column's sequence the ledger made by SQL text keeps that text as its drop's reverse)
+                reverse, note = held
             self._record_statement(text, item, origin, None, reverse=reverse, note=note)
             return
         table = self._unqualified(touched_tables(text)) if item.category == SCHEMA else None
