@@ -14,6 +14,8 @@ __all__ = ["SequenceReads"]
 
 
 class SequenceReads:
+    """A database's reads and spellings of one sequence; a database without sequences has none."""
+
     #: SQL text of an ``execute`` op may hold several statements, which run as one (PostgreSQL's
     #: drivers send text without parameters as one simple query): a reverse can make a sequence
     #: and then set where it stands
