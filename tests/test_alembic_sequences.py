@@ -128,3 +128,15 @@ def test_an_alter_sequence_the_ledger_cannot_undo_says_so_by_revision(
     assert "cannot be undone" in (alter.message or ""), alter.message
     code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0])
     assert code != 0 and ids[1] in out, out
+
+
+def test_a_cycling_sequence_that_gave_its_last_value_comes_back_to_give_its_first(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("postgresql")
+    ids = _up(tmp_path, url, [["op.execute('CREATE SEQUENCE ring_seq MAXVALUE 3 CYCLE')"],
+                              ["op.execute('DROP SEQUENCE ring_seq')"]])
+    assert _next_values(url, "ring_seq", draws=3) == [3]
+    run_alembic(tmp_path / "alembic", url, "upgrade", "head")
+    _rolled_back_to(tmp_path, url, ids[0])
+    assert _next_values(url, "ring_seq") == [1]
