@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.examples import examples
 
 from ledger.schema.reflect import compare
 from tests.alembic_histories import (
@@ -60,7 +61,7 @@ def _boolean_histories(draw: st.DrawFn) -> list[list[str]]:
     return bodies
 
 
-@settings(max_examples=6)
+@settings(max_examples=examples(6))
 @given(bodies=_boolean_histories())
 def test_the_ledger_materializes_the_checks_of_column_types_under_the_names_mariadb_gave_them(
     database_factory: Callable[[str], str], bodies: list[list[str]]

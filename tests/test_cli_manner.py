@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.examples import examples
 
 from ledger.storage.db import create_engine
 from ledger.project.revisions import check_revision_id
@@ -204,7 +205,7 @@ def test_new_refuses_an_unsafe_revision_id(project: Path, rev_id: str) -> None:
 
 
 @given(st.text(max_size=70))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_a_revision_id_that_passes_is_a_plain_file_name_part(rev_id: str) -> None:
     try:
         check_revision_id(rev_id)

@@ -11,6 +11,7 @@ import attrs
 import pytest
 import sqlalchemy as sa
 from hypothesis import given, note, settings, strategies as st
+from tests.examples import examples
 
 from benchmarks.generate import build_big_ledger
 from ledger.format.codec import canonical
@@ -37,7 +38,7 @@ values = st.none() | texts | ints
 
 @given(st.lists(values, min_size=len(BODY_FIELDS), max_size=len(BODY_FIELDS)) | st.lists(
     values | st.booleans() | st.floats(allow_nan=False, allow_infinity=False), min_size=len(BODY_FIELDS), max_size=len(BODY_FIELDS)))
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 def test_body_bytes_is_the_canonical_body(row: list[object]) -> None:
     by_name = dict(zip(SORTED_BODY_FIELDS, row, strict=True))
     try:
@@ -137,7 +138,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> list[Event]:
 
 
 @given(at=st.integers(min_value=0, max_value=119), what=st.sampled_from(EDITS), data=st.data())
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 def test_the_lean_chain_check_finds_what_verify_chain_finds(
     big: list[Event], tmp_path_factory: pytest.TempPathFactory, at: int, what: str, data: st.DataObject,
 ) -> None:

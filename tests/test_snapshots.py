@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
+from tests.examples import examples
 
 from benchmarks.generate import build_big_ledger
 from ledger.storage.db import create_engine
@@ -31,13 +32,13 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> sa.Engine:
 
 
 @given(schema_states())
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 def test_encode_decode_state(state: SchemaState) -> None:
     assert decode_state(encode_state(state)) == state
 
 
 @given(seq=st.integers(min_value=0, max_value=EVENTS))
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 def test_state_at_equals_the_fold(ledger: sa.Engine, seq: int) -> None:
     store = LedgerStore()
     with ledger.connect() as conn:

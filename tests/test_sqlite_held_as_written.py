@@ -10,6 +10,7 @@ import attrs
 import sqlalchemy as sa
 from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
+from tests.examples import examples
 
 from ledger import dialects
 from ledger.inspect.drift import drift
@@ -41,7 +42,7 @@ def _changed(spec: object, data: st.DataObject) -> object:
     return attrs.evolve(spec, columns=columns)
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=examples(15), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), by_ledger=st.booleans())
 def test_a_table_held_as_written_reads_back_as_the_fold(

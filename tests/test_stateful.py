@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from tests.examples import examples
 
 from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
@@ -41,9 +42,9 @@ from tests.strategies import ops_for
 DEEP = bool(os.environ.get("SCHEMA_LEDGER_DEEP"))
 #: (runs, steps per run) per database: MariaDB commits every op twice, so it gets the fewest.
 BUDGET = {
-    "sqlite": (40, 20) if DEEP else (8, 8),
-    "postgresql": (25, 15) if DEEP else (4, 7),
-    "mariadb": (15, 15) if DEEP else (3, 6),
+    "sqlite": (examples(8), 20 if DEEP else 8),
+    "postgresql": (examples(4), 15 if DEEP else 7),
+    "mariadb": (examples(3), 15 if DEEP else 6),
 }
 
 

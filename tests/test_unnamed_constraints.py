@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, note, reject, settings
 from hypothesis import strategies as st
+from tests.examples import examples
 
 from ledger.dialects import ddl, execute
 from ledger.format.payload import from_payload, to_payload
@@ -174,7 +175,7 @@ def _twins(state: SchemaState) -> bool:
     return False
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(history=histories(portable=True, max_ops=6), unnamed=st.data())
 def test_unnamed_marks_survive_the_fold_the_codec_the_reverse_and_sqlite(
         history: tuple[SchemaState, list[MigrateOperation]], unnamed: st.DataObject) -> None:

@@ -16,15 +16,15 @@ import sqlalchemy as sa
 from ops.base import LedgerError
 from ops.names import ONE_PER_SCHEMA, NamesPer
 
+from .sequence_reads import SequenceReads
 from .typetext import spaced
 
 if TYPE_CHECKING:
     from ops import MigrateOperation
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
 
-    from .sequences import SequenceSpec
-
     from .base import DDLGenerator
+    from .sequences import SequenceSpec
 
 __all__ = [
     "DATABASES",
@@ -72,7 +72,7 @@ class ReflectedKeys:
     index_sql: Mapping[tuple[str, str], str] = attrs.field(factory=dict)
 
 
-class Database:
+class Database(SequenceReads):
     """Everything schema-ledger knows about one database (Alembic's ``DefaultImpl``, one per database).
 
     A subclass in ``ledger/dialects/<name>.py``, registered with :func:`register_database`, is

@@ -23,7 +23,7 @@ from ledger.support.lazyre import lazy
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
 
-    from .sequences import SequenceSpec
+    from .sequences import SequenceNow, SequenceSpec
 
 __all__ = ["PostgreSQL", "catalog_keys"]
 
@@ -545,6 +545,39 @@ class PostgreSQL(Database):
         return [SequenceSpec(str(name), schema, int(start), int(increment), int(low), int(high), int(cache),
                              bool(cycle), None if data_type == "bigint" else str(data_type))
                 for name, start, increment, low, high, cache, cycle, data_type in rows]
+
+    sql_text_holds_statements = True
+    sequence_types = True
+
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+        from .sequences import SequenceNow, SequenceSpec  # reflection only: apply and rollback do not load it
+
+        # an unquoted name is stored in lower case: the name as written first, then that
+        rows = conn.execute(sa.text(
+            "SELECT c.relname, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,"
+            " pg_catalog.format_type(s.seqtypid, NULL), (SELECT pg_catalog.quote_ident(tn.nspname) || '.' ||"
+            "  pg_catalog.quote_ident(t.relname) || '.' || pg_catalog.quote_ident(a.attname)"
+            "  FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class t ON t.oid = d.refobjid"
+            "  JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
+            "  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+            "  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid"
+            "  AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1)"
+            " FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = COALESCE(:schema, current_schema()) AND c.relname::text IN (:name, lower(:name))"
+            " ORDER BY c.relname::text = :name DESC LIMIT 1"), {"schema": schema, "name": name}).all()
+        if not rows:
+            return None
+        stored, start, increment, low, high, cache, cycle, data_type, owner = rows[0]
+        quote = conn.dialect.identifier_preparer.quote
+        table = ".".join(quote(part) for part in (schema, str(stored)) if part is not None)
+        last, called = conn.execute(sa.text(f"SELECT last_value, is_called FROM {table}")).one()
+        spec = SequenceSpec(str(stored), schema, int(start), int(increment), int(low), int(high), int(cache),
+                            bool(cycle), None if data_type == "bigint" else str(data_type))
+        following = int(last) + int(increment) if called else int(last)
+        if cycle and not int(low) <= following <= int(high):  # it gave its last value and wraps
+            following = int(low) if int(increment) > 0 else int(high)
+        return SequenceNow(spec, following, bool(called), owner)
 
     def serial_sequence_name(self, table: str, column: str) -> str | None:
         return f"{table}_{column}_seq"

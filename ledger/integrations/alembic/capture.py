@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import ops as lops
 
 from ledger import dialects
-from ledger.dialects.sequences import sequence_definition
+from ledger.dialects.sequences import sequence_definition, sequence_reverse
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
@@ -135,12 +135,21 @@ class Captures:
             found = self._values_returned = ReadBack()
         return found.for_revision(self.revision)
 
+    def _sequence_reverses(self) -> dict[str, tuple[str | None, str | None]]:
+        """The reverse (or why there is none) of each ALTER or DROP SEQUENCE text of this run, read
+        from the catalog before it ran, by its text."""
+        found: dict[str, tuple[str | None, str | None]] | None = getattr(self, "_sequences_before", None)
+        if found is None:
+            found = self._sequences_before = {}
+        return found
+
     def _before_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                        executemany: bool) -> None:
         """Before a ``DROP TYPE`` or ``DROP SEQUENCE``: the object as the database holds it becomes its
         definition, so the drop's reverse makes it again with its values or options, whoever made it
         (a column, ``ALTER TYPE ... RENAME``, ``ALTER SEQUENCE``, SQL text the ledger holds an older
-        version of)."""
+        version of). Before an ``ALTER`` or ``DROP SEQUENCE``: its reverse, from each sequence it
+        names as it stands (``sequences.sequence_reverse``: its options and the value it gives next)."""
         if self._buffer is None or not self.active:
             return
         self._before = None
@@ -152,6 +161,15 @@ class Captures:
             return  # no DROP of any kind (most statements): not classified, not parsed
         if classify(statement) != SCHEMA:
             return  # not a DROP TYPE (a read, data work: most statements)
+        if "SEQUENCE" in statement.upper():
+            # ALTER or DROP SEQUENCE: undone from the sequences as the database holds them now
+            try:
+                with self._quiet():
+                    reverse = sequence_reverse(self._database, conn, statement)
+            except sa.exc.SQLAlchemyError as exc:
+                reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}"
+            if reverse is not None:
+                self._sequence_reverses()[" ".join(statement.split())] = reverse
         found = schema_object(statement)
         if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
@@ -284,8 +302,13 @@ class Captures:
             self._record_statement(text, item, origin, None, reverse="", note="a temporary object")
             return
         if item.category == SCHEMA and changes_no_table(text):
-            # a function, a trigger, a view: not in the fold; reversible where its reverse is known
-            self._record_statement(text, item, origin, None, reverse=self._reverse_sql(text))
+            # a function, a trigger, a view, a sequence: not in the fold; reversible where its reverse is known
+            reverse, note = self._reverse_sql(text), None
+            held = self._sequence_reverses().pop(" ".join(text.split()), None)
+            if held is not None and (held[0] is not None or not reverse or "," in text):
+                # (a column's sequence the ledger made by SQL text keeps that text as its drop's reverse)
+                reverse, note = held
+            self._record_statement(text, item, origin, None, reverse=reverse, note=note)
             return
         table = self._unqualified(touched_tables(text)) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
@@ -570,5 +593,8 @@ class Captures:
         for extra in (item.note, note):
             if extra:
                 prefix += f" ({extra})"
-        self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
-                     ddl=foreign is not None or item.category != DATA)
+        event = self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
+                             ddl=foreign is not None or item.category != DATA)
+        if resync:
+            # a re-sync that then records its change as ops makes it replayed by those ops alone
+            self._unfollowed = (*self._unfollowed, event.seq)
