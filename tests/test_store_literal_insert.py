@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from ledger.format.events import Actor, Event
 from ledger.storage.store import LedgerStore
+from tests.examples import examples
 
 #: texts a literal must carry exactly: quotes, a backslash (an escape where strings do not conform),
 #: a % (a placeholder to a driver that interpolates), line ends, text beyond ASCII
@@ -62,7 +63,7 @@ def _inserted(conn: sa.Connection, store: LedgerStore, events: list[Event]) -> t
     return [tuple(row) for row in rows], seen
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # each example rolls back its rows
+@settings(max_examples=examples(15), suppress_health_check=[HealthCheck.function_scoped_fixture])  # each rolls back
 @given(messages=st.lists(TEXT, min_size=1, max_size=5))
 def test_events_written_as_literals_are_stored_as_made(pg: sa.Engine, messages: list[str]) -> None:
     store = LedgerStore()

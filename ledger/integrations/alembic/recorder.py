@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -58,9 +57,6 @@ class _Numbered(list):  # type: ignore[type-arg]
 
 
 def alembic_step_id(step: Any) -> tuple[str | None, str | None, str | None]:
-    """(revision, its message, its file as Alembic names it) of a migration step; Nones for a step
-    that runs no revision. The file stays the text Alembic holds: the hook compares it with each
-    frame's file name to find the line that issued an op (``Captures._origin``)."""
     revision = getattr(step, "revision", None)
     if revision is None:
         return None, None, None
@@ -92,8 +88,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self.failed: str | None = None  # the revision whose upgrade() raised
         self._why: str | None = None
         self._direction = "upgrade"
-        #: the running revision's file, as Alembic names it (``alembic_step_id``)
-        self._path: str | None = None
+        self._path: str | None = None  # the running revision's file, as Alembic names it (no Path made)
         self._buffer: list[Captured] | None = None
         #: what Alembic built to run the operation being converted (``convert.built_by_alembic``)
         self._built: dict[str, tuple[Any, Any]] = {}
@@ -130,8 +125,6 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self._dangling: set[tuple[tuple[str | None, str], tuple[str | None, str]]] = set()
         #: signs and anchors the head this run leaves (None: neither is configured)
         self.seal: Any = None
-        #: the journal that makes each event (one per run: ``_append`` gives it the head and the mode)
-        self._journal: Journal | None = None
         #: events recorded in the revision's transaction and not yet INSERTed (see _append)
         self._unwritten: list[tuple[Event, Any]] = []
         #: the entry of a batch block's list that its flush is running (None: not in a flush)
@@ -199,10 +192,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         return functools.update_wrapper(recorded, fn)
 
     def run_revision(self, revision: str, doc: str | None, fn: Callable[..., Any], *, direction: str = "upgrade",
-                     path: str | Path | None = None, **kw: Any) -> None:
+                     path: str | None = None, **kw: Any) -> None:
         """Run one revision's ``upgrade()`` (or ``downgrade()``) with its operations recorded."""
-        self.revision, self._why, self._direction = revision, doc, direction
-        self._path = None if path is None else str(path)
+        self.revision, self._why, self._direction, self._path = revision, doc, direction, path
         with silenced():  # the hook's own work warns nothing (the revision's warns as without the hook)
             self._begin_sqlite()
             if self._others_committed() or self.state is None:
@@ -280,14 +272,9 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             deferred = self._defers() and not permanent
             if not deferred:
                 self._write_events()
-            journal = self._journal
-            if journal is None:
-                journal = self._journal = Journal(self.conn, self.store, self.actor)
-            journal.head, journal.deferred = self._last, deferred  # it chains on from the event last written
+            journal = Journal(self.conn, self.store, self.actor, head=self._last, deferred=deferred)
             event = journal.record("apply", op, revision=self.revision, message=message)
-            if journal.pending:
-                self._unwritten.extend(journal.pending)
-                journal.pending.clear()
+            self._unwritten.extend(journal.pending)
             if ddl and (permanent or not dialects.transactional_ddl(self.dialect)):
                 self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an async driver's adapter too
                 self._committed = len(self.events) + 1
