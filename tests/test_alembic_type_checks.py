@@ -9,7 +9,6 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 
 from ledger.schema.reflect import compare
 from tests.alembic_histories import (
@@ -19,6 +18,7 @@ from tests.alembic_histories import (
     live_schema,
     upgrade_with_hook,
 )
+from tests.examples import examples
 
 
 def test_the_checks_of_column_types_keep_the_names_mariadb_numbered_them_by_after_a_drop(

@@ -21,7 +21,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 
 from ledger.storage.db import dialect_of
 from ledger.format.events import fold_events, verify_chain
@@ -31,6 +30,7 @@ from ledger.storage.session import store_for
 from ledger.inspect.status import log_events, status
 from ops import SchemaState
 from tests.builders import assert_live_equals_fold, engine_for, events, live_schema, project, rows, write_revision
+from tests.examples import examples
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 from sqlalchemy.dialects import postgresql
 
 from ledger.inspect.audit import verify
@@ -28,6 +27,7 @@ from ops import CreateTableOp, LedgerFormatError
 from ops.naming import MAX_NAME_LENGTH, fit_name
 from tests import strategies as S
 from tests.conftest import DIALECTS
+from tests.examples import examples
 
 REVISION = '''
 import sqlalchemy as sa

@@ -25,9 +25,9 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 
 from ledger.cli import main
+from tests.examples import examples
 from tests.reliability import make_project
 
 POINTS = ["base", "head", "@0", "@1", "@3", "@999999", "@-1", "@", "-1", "-2", "-99", "r1", "r2", "r4", "nosuch",

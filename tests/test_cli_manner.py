@@ -17,11 +17,11 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 
 from ledger.storage.db import create_engine
 from ledger.project.revisions import check_revision_id
 from tests.builders import SHOP, one_error_line, rev, run
+from tests.examples import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 

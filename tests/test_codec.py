@@ -14,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 from sqlalchemy.dialects import mysql, postgresql
 
 import ops
@@ -22,6 +21,7 @@ from ledger.format import codec
 from ledger.format.codec import LedgerFormatError, decode, encode, from_payload, to_payload
 from ops import ColumnSpec, ExecuteSQLOp, MigrateOperation, SchemaState, TypeSpec
 from tests import strategies as S
+from tests.examples import examples
 
 
 def _sample_ops() -> list[MigrateOperation]:

@@ -8,11 +8,11 @@ from collections.abc import Callable
 import attrs
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
-from tests.examples import examples
 
 from ledger.dialects import ddltext, generator
 from ops import SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, ForeignKeySpec, IndexElement, IndexSpec, TypeSpec, UniqueSpec, table_spec
+from tests.examples import examples
 from tests.strategies_schema import schema_states
 
 DIALECTS = ("postgresql", "sqlite", "mysql", "mariadb")

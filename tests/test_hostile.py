@@ -25,7 +25,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 
 from ledger.format.codec import MAX_PAYLOAD_BYTES, encode
 from ledger.project.config import Config
@@ -35,6 +34,7 @@ from ledger.storage.session import store_for
 from ops import CreateTableOp, SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
 from tests.builders import cli, events
+from tests.examples import examples
 from tests.reliability import DEEP, live_matches, make_project
 
 # Per family: characters reflection reads back as written (see tests/test_ddl_names.py: SQLite

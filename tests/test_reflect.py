@@ -17,7 +17,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, event, given, note, reject, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 from sqlalchemy.dialects import mysql, postgresql as pg
 
 from ledger.storage.db import dialect_of
@@ -25,6 +24,7 @@ from ledger.schema.reflect import DDL_TYPE, PARTS, UnsupportedDialectError, comp
 from ledger.schema.sqltext import canonical_default, canonical_sql
 from ops import LedgerError, SchemaState, TypeSpec
 from ops.specs import DefaultSpec
+from tests.examples import examples
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
 

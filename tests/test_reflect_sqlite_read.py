@@ -16,10 +16,10 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 
 from ledger import dialects
 from ledger.schema.reflect import PARTS, reflect
+from tests.examples import examples
 
 
 def _plain(value: Any) -> Any:

@@ -11,7 +11,6 @@ import attrs
 import pytest
 import sqlalchemy as sa
 from hypothesis import given, note, settings, strategies as st
-from tests.examples import examples
 
 from benchmarks.generate import build_big_ledger
 from ledger.format.codec import canonical
@@ -25,6 +24,7 @@ from ledger.storage.session import store_for
 from ledger.storage.scan import CHAIN_COLUMNS, chain_problems, checked, events, fold_ledger, fold_rows, read_rows
 from ledger.storage.store import LedgerStore
 from ops import LedgerError, LedgerFormatError, SchemaState
+from tests.examples import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop" / "migrations"

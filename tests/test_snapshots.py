@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
-from tests.examples import examples
 
 from benchmarks.generate import build_big_ledger
 from ledger.storage.db import create_engine
@@ -16,6 +15,7 @@ from ledger.format.events import fold_events
 from ledger.storage.snapshots import SnapshotCheck, SnapshotStore, build, decode_state, encode_state, state_at
 from ledger.storage.store import LedgerStore
 from ops import LedgerFormatError, SchemaState
+from tests.examples import examples
 from tests.strategies import schema_states
 
 EVENTS = 600

@@ -10,12 +10,12 @@ import attrs
 import sqlalchemy as sa
 from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 
 from ledger import dialects
 from ledger.inspect.drift import drift
 from ledger.schema.reflect import reflect
 from ops import CreateTableOp, SchemaState
+from tests.examples import examples
 
 
 def _made_by_the_ledger(conn: sa.Connection, state: SchemaState) -> None:

@@ -25,7 +25,6 @@ import pytest
 from hypothesis import HealthCheck, Phase, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
-from tests.examples import examples
 
 from ledger.project.config import Config
 from ledger.storage.db import create_engine, dialect_of
@@ -37,6 +36,7 @@ from ledger.run.rollback import rollback
 from ledger.run.apply import apply
 from ledger.storage.session import store_for
 from ops import MigrateOperation, SchemaState
+from tests.examples import examples
 from tests.strategies import ops_for
 
 DEEP = bool(os.environ.get("SCHEMA_LEDGER_DEEP"))

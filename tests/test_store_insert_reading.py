@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 from sqlalchemy.dialects import postgresql
 
 from ledger.storage.store import LedgerStore
+from tests.examples import examples
 
 DIALECTS = {
     "psycopg2": postgresql.psycopg2.dialect,

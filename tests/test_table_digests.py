@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 
 from ledger import dialects
 from ledger.schema.reflect import reflect
+from tests.examples import examples
 
 TABLES = ("a", "b", "c")
 

@@ -16,7 +16,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, note, reject, settings
 from hypothesis import strategies as st
-from tests.examples import examples
 
 from ledger.dialects import ddl, execute
 from ledger.format.payload import from_payload, to_payload
@@ -32,6 +31,7 @@ from tests.alembic_histories import (
     run_alembic,
     sqlite_upgraded,
 )
+from tests.examples import examples
 from tests.strategies import histories
 
 # Revision 1 makes a table with a foreign key, a unique, a check and a primary key, none named;
