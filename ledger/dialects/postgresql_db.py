@@ -352,9 +352,23 @@ class PostgreSQL(Database):
         client encoding is UTF-8."""
         if conn.dialect.driver != "psycopg":
             return None
-        info = getattr(conn.connection.dbapi_connection, "info", None)
-        if info is None or info.parameter_status("standard_conforming_strings") not in ("on", b"on") \
-                or info.encoding not in ("utf-8", "utf8"):
+        return self.literal_writer(conn)
+
+    def literal_writer(self, conn: sa.Connection) -> Callable[[Any], str] | None:
+        """Standard SQL literals, exact while the server has ``standard_conforming_strings`` on (a
+        backslash is then an ordinary character) and the client encoding is UTF-8, as psycopg (3)
+        and psycopg2 report them; with another driver, None."""
+        raw: Any = conn.connection.dbapi_connection
+        try:
+            if conn.dialect.driver == "psycopg":
+                conforming, encoding = raw.info.parameter_status("standard_conforming_strings"), raw.info.encoding
+            elif conn.dialect.driver == "psycopg2":
+                conforming, encoding = raw.get_parameter_status("standard_conforming_strings"), raw.encoding
+            else:
+                return None
+        except AttributeError:
+            return None
+        if conforming not in ("on", b"on") or str(encoding).lower().replace("-", "").replace("_", "") != "utf8":
             return None
         return _literal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -86,11 +86,32 @@ class _Quiet:
         self.captures._buffer = self.saved
 
 
+class _Capture:
+    """:meth:`Captures._capture`'s block (a class, not a generator: entered once or twice per operation)."""
+
+    __slots__ = ("captures", "source", "saved")
+
+    def __init__(self, captures: Captures, source: str) -> None:
+        self.captures, self.source = captures, source
+
+    def __enter__(self) -> list[Captured]:
+        captures = self.captures
+        self.saved = (captures._buffer, captures._source)
+        buffer: list[Captured] = []
+        captures._buffer, captures._source = buffer, self.source
+        return buffer
+
+    def __exit__(self, *exc: object) -> None:
+        self.captures._buffer, self.captures._source = self.saved
+
+
 class Captures:
     """Captures what a revision runs as SQL, and records it as events or as the ops it made."""
 
     #: the temporary tables and views this run's SQL text made and has not dropped (by name, casefolded)
     _temporaries: frozenset[str] = frozenset()
+    #: (schema, casefolded name) of the ledger's table and Alembic's version table (``_own_tables``)
+    _own_names: frozenset[tuple[str | None, str]] | None = None
 
     def _quiet(self) -> _Quiet:
         """Statements run in the block are not captured (schema ops, batch rebuilds, the ledger's own)."""
@@ -103,15 +124,9 @@ class Captures:
         per place, and again after the migration itself resets them, exactly as without the hook."""
         return blamed_outside(_HOOK_MODULES, _LIBRARY_MODULES)
 
-    @contextlib.contextmanager
-    def _capture(self, source: str) -> Iterator[list[Captured]]:
-        """Statements run in the block are captured into the yielded list, labelled ``source``."""
-        saved_buffer, saved_source = self._buffer, self._source
-        self._buffer, self._source = [], source
-        try:
-            yield self._buffer
-        finally:
-            self._buffer, self._source = saved_buffer, saved_source
+    def _capture(self, source: str) -> _Capture:
+        """Statements run in the block are captured into the list it gives, labelled ``source``."""
+        return _Capture(self, source)
 
     def _returned(self) -> ReadBack:
         """The values the running revision's statements returned so far (readback.py)."""
@@ -142,6 +157,8 @@ class Captures:
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
             self._before = (statement, self._table_digests(conn))
+        if "drop" not in statement.lower():
+            return  # no DROP of any kind (most statements): not classified, not parsed
         if classify(statement) != SCHEMA:
             return  # not a DROP TYPE (a read, data work: most statements)
         if "SEQUENCE" in statement.upper():
@@ -167,11 +184,12 @@ class Captures:
         if self._buffer is None or not self.active:
             return
         category = classify(statement)
-        returned = self._returned()
+        # what statements returned is kept for data work and reads only (readback.py)
+        returned = self._returned() if category in (READ, DATA) else None
         if category == READ:
             # before the mark below: SQLAlchemy runs a sequence's next value for an INSERT on the
             # INSERT's own context (MariaDB, no RETURNING), and the INSERT is still to be captured
-            returned.note(statement, cursor, context)
+            returned.note(statement, cursor, context)  # type: ignore[union-attr]
             return
         if context is not None:
             # SQLAlchemy may split one executemany into several batches: render it once.
@@ -179,7 +197,7 @@ class Captures:
                 return
             context._sl_captured = True
         note = None
-        carried = returned.carried(statement, parameters) if category == DATA else None
+        carried = returned.carried(statement, parameters) if returned is not None and category == DATA else None
         drawn = drawn_by_database(context) if category == DATA else {}
         try:
             texts = tuple(render_statements(context, statement, parameters, conn.dialect, drawn=drawn))
@@ -189,7 +207,7 @@ class Captures:
         else:
             if carried is not None:  # what ran, kept to be read: its literal is this database's row
                 texts = tuple(dialects.unrendered_sql(text, f"{READ_BACK}: {carried!r}"[:300]) for text in texts)
-        if category == DATA:
+        if returned is not None and category == DATA:
             returned.note(statement, cursor, context, returning=True)
             returned.note_prefetched(context, drawn)
             if not executemany:
@@ -357,15 +375,18 @@ class Captures:
         """Whether ``table`` is the ledger's own table or Alembic's version table: not the application's schema."""
         if table is None:
             return False
-        own = {(self.store.schema, self.store.table_name.casefold()),
-               (self.migration_context.version_table_schema, self.migration_context.version_table.casefold())}
+        own = self._own_names
+        if own is None:  # both tables are set for the run: read once
+            own = self._own_names = frozenset({
+                (self.store.schema, self.store.table_name.casefold()),
+                (self.migration_context.version_table_schema, self.migration_context.version_table.casefold())})
         return (table[0], table[1].casefold()) in own
 
     def _origin(self) -> str | None:
         """``file:line`` of the revision file's line that issued the current operation."""
-        if self._path is None:
+        target = self._path
+        if target is None:
             return None
-        target = str(self._path)
         frame = sys._getframe(1)
         while frame is not None:
             if frame.f_code.co_filename == target:
