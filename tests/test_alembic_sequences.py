@@ -140,3 +140,17 @@ def test_a_cycling_sequence_that_gave_its_last_value_comes_back_to_give_its_firs
     run_alembic(tmp_path / "alembic", url, "upgrade", "head")
     _rolled_back_to(tmp_path, url, ids[0])
     assert _next_values(url, "ring_seq") == [1]
+
+
+def test_a_sequence_that_gave_its_last_value_is_put_back_with_none_left(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("postgresql")
+    ids = _up(tmp_path, url, [["op.execute('CREATE SEQUENCE short_seq MAXVALUE 3')"],
+                              ["op.execute('ALTER SEQUENCE short_seq MAXVALUE 10')"]])
+    assert _next_values(url, "short_seq", draws=3) == [3]
+    run_alembic(tmp_path / "alembic", url, "upgrade", "head")
+    _rolled_back_to(tmp_path, url, ids[0])
+    with connected(url) as conn:
+        # as the database held it: it gave 3, its last; the next draw is refused, not 3 again
+        assert tuple(conn.exec_driver_sql("SELECT last_value, is_called FROM short_seq").one()) == (3, True)

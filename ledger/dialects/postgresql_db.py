@@ -574,10 +574,9 @@ class PostgreSQL(Database):
         last, called = conn.execute(sa.text(f"SELECT last_value, is_called FROM {table}")).one()
         spec = SequenceSpec(str(stored), schema, int(start), int(increment), int(low), int(high), int(cache),
                             bool(cycle), None if data_type == "bigint" else str(data_type))
-        following = int(last) + int(increment) if called else int(last)
-        if cycle and not int(low) <= following <= int(high):  # it gave its last value and wraps
-            following = int(low) if int(increment) > 0 else int(high)
-        return SequenceNow(spec, following, bool(called), owner)
+        # drawn: where it stands is set by setval() of the value it gave last (``sequences._position``)
+        return SequenceNow(spec, int(last) + int(increment) if called else int(last), bool(called), owner,
+                           int(last) if called else None)
 
     def serial_sequence_name(self, table: str, column: str) -> str | None:
         return f"{table}_{column}_seq"

@@ -113,6 +113,8 @@ class SequenceNow:
     drawn: bool
     #: the column that owns it (``schema.table.column``, quoted), None when none does
     owner: str | None = None
+    #: the value it gave last, where the database says (PostgreSQL's ``last_value`` when drawn)
+    last_value: int | None = None
 
 
 #: what ALTER SEQUENCE may change that the catalog read here does not hold, so no reverse restores it
@@ -155,24 +157,37 @@ def sequence_reverse(database: Database, conn: sa.Connection, text: str) -> tupl
     if database.sequence_types:
         parts.append(f"AS {spec.data_type or 'bigint'}")
     parts += [f"INCREMENT BY {spec.increment}", f"MINVALUE {spec.minvalue}", f"MAXVALUE {spec.maxvalue}",
-              f"START WITH {spec.start}", f"CACHE {spec.cache}", "CYCLE" if spec.cycle else database.no_cycle,
-              f"RESTART WITH {now.next_value}"]
+              f"START WITH {spec.start}", f"CACHE {spec.cache}", "CYCLE" if spec.cycle else database.no_cycle]
+    position = _position(database, conn, now)
+    if position is None:
+        parts.append(f"RESTART WITH {now.next_value}")
     if statement.owned is not None:
         parts.append(f"OWNED BY {now.owner or 'NONE'}")
-    return " ".join(parts), None
+    return " ".join(parts) + (f";\n{position}" if position is not None else ""), None
+
+
+def _position(database: Database, conn: sa.Connection, now: SequenceNow) -> str | None:
+    """``SELECT setval(...)`` that sets the sequence where it stands, the value it gave last as given
+    (so one that gave its last value gives no more), where the text can hold it after another
+    statement and the database says which value that is; else None."""
+    if not database.sql_text_holds_statements or now.last_value is None:
+        return None
+    quote = conn.dialect.identifier_preparer.quote
+    written = ".".join(quote(part) for part in (now.spec.schema, now.spec.name) if part is not None)
+    return f"SELECT setval('{written.replace(chr(39), chr(39) * 2)}', {now.last_value}, true)"
 
 
 def _made_again(database: Database, conn: sa.Connection, now: SequenceNow) -> str:
-    """``CREATE SEQUENCE`` of ``now`` with the options it holds, then set to give next what it gave
-    next: where the text can hold a second statement, by ``setval``; else made to start there."""
+    """``CREATE SEQUENCE`` of ``now`` with the options it holds, then set where it stood: where the
+    text can hold a second statement, by ``setval`` (:func:`_position`); else made to start at the
+    value it gave next."""
     spec = now.spec
     if not now.drawn:
         return sequence_op(spec, conn.dialect).sqltext
-    if not database.sql_text_holds_statements:
+    position = _position(database, conn, now)
+    if position is None:
         return sequence_op(attrs.evolve(spec, start=now.next_value), conn.dialect).sqltext
-    quote = conn.dialect.identifier_preparer.quote
-    written = ".".join(quote(part) for part in (spec.schema, spec.name) if part is not None).replace("'", "''")
-    return f"{sequence_op(spec, conn.dialect).sqltext};\nSELECT setval('{written}', {now.next_value}, false)"
+    return f"{sequence_op(spec, conn.dialect).sqltext};\n{position}"
 
 
 def sequences_to_json(sequences: Sequence[SequenceSpec]) -> list[dict[str, Any]]:
