@@ -264,6 +264,12 @@ class SchemaState:
         names = self._names.update(dict.fromkeys(_names_of(table, name_rule(self.names_per)[0]), new))
         return _state(self.tables.update(changes, [table.key]), names, self)
 
+    def derived(self, tables: Mapping[TableKey, TableSpec], changed: Iterable[TableKey]) -> SchemaState:
+        """A state of ``tables`` (in their order) that differs from this one only at the keys
+        ``changed`` (a table there replaced, added or gone): the name index follows those tables
+        alone, and nothing is checked (a state to compare or diff with, not one a verb made)."""
+        return self._derive(FrozenMap(tables), *changed)
+
     def replaced_table(self, table: TableSpec) -> SchemaState:
         """The state with ``table`` in place of the table of the same key (checked)."""
         state = self._derive(self.tables.set(table.key, table), table.key)
