@@ -185,6 +185,7 @@ def temporary_object(statement: str) -> tuple[str, str] | None:
     return what, _unquote(found.group("name")).casefold()
 
 
+@functools.lru_cache(maxsize=256)  # a statement is asked about several times as it is recorded
 def touched_tables(statement: str) -> tuple[str | None, str] | None:
     """``(schema, table)`` of the one table a DDL statement changes; None when it is not that simple.
 
@@ -260,6 +261,7 @@ def created_index(statement: str) -> str | None:
     return None if match is None else match.group("index")
 
 
+@functools.lru_cache(maxsize=256)  # a statement is asked about several times as it is recorded
 def changed_parts(statement: str) -> frozenset[str] | None:
     """What of its one table (:func:`touched_tables`) a DDL statement can change, when that is less
     than the whole table: :data:`CONSTRAINTS` for an ``ALTER TABLE t DROP CONSTRAINT c`` or an
