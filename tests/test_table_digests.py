@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ledger import dialects
 from ledger.schema.reflect import reflect
+from tests.examples import examples
 
 TABLES = ("a", "b", "c")
 
@@ -51,7 +52,7 @@ def _make(conn: sa.Connection) -> None:
     conn.commit()
 
 
-@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@settings(max_examples=examples(10), suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
 @given(steps=st.lists(st.tuples(st.sampled_from(CHANGES), st.sampled_from(TABLES), st.sampled_from(TABLES)),
                       min_size=1, max_size=4))
 def test_every_change_reflection_sees_changes_the_table_digest(
@@ -103,7 +104,7 @@ CONSTRAINT_CHANGES = (
 )
 
 
-@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@settings(max_examples=examples(10), suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
 @given(steps=st.lists(st.tuples(st.sampled_from(CONSTRAINT_CHANGES), st.sampled_from(TABLES), st.sampled_from(TABLES)),
                       min_size=1, max_size=6))
 def test_the_constraint_names_read_are_those_reflection_reads(
@@ -192,7 +193,7 @@ def _run(conn: sa.Connection, statement: str) -> None:
         conn.rollback()
 
 
-@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@settings(max_examples=examples(10), suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
 @given(steps=st.lists(st.tuples(st.sampled_from(KEY_CHANGES), st.sampled_from(TABLES), st.sampled_from(TABLES)),
                       min_size=1, max_size=8))
 def test_the_keys_and_checks_read_in_one_query_are_those_the_inspector_lists(

@@ -16,15 +16,15 @@ import sqlalchemy as sa
 from ops.base import LedgerError
 from ops.names import ONE_PER_SCHEMA, NamesPer
 
+from .sequence_reads import SequenceReads
 from .typetext import spaced
 
 if TYPE_CHECKING:
     from ops import MigrateOperation
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
 
-    from .sequences import SequenceSpec
-
     from .base import DDLGenerator
+    from .sequences import SequenceSpec
 
 __all__ = [
     "DATABASES",
@@ -72,7 +72,7 @@ class ReflectedKeys:
     index_sql: Mapping[tuple[str, str], str] = attrs.field(factory=dict)
 
 
-class Database:
+class Database(SequenceReads):
     """Everything schema-ledger knows about one database (Alembic's ``DefaultImpl``, one per database).
 
     A subclass in ``ledger/dialects/<name>.py``, registered with :func:`register_database`, is
@@ -505,12 +505,12 @@ class Database:
         return [f"GRANT SELECT, INSERT ON {prep.format_table(table)} TO {app}",
                 f"GRANT SELECT, INSERT, DELETE ON {prep.format_table(snapshots)} TO {app}"]
 
-    def commit_in_statement(self, conn: sa.Connection) -> Callable[[Any], str] | None:
-        """Where SQL text can carry its own ``COMMIT`` in the same round trip (several statements in
-        one query) and values can be written into it exactly: the function that writes a value
-        (None, int or str) as a literal; None where that is not so (the caller then runs its
-        statement with parameters and commits apart). Here: None."""
+    def literal_writer(self, conn: sa.Connection) -> Callable[[Any], str] | None:
+        """Writes a value (None, int, str) into SQL text exactly (TypeError if it cannot); None: bind it."""
         return None
+
+    #: where SQL text may end in its own ``COMMIT`` (one round trip) with literal values: the writer; None here
+    commit_in_statement = literal_writer
 
     def others_mark(self, conn: sa.Connection, schema: str | None) -> Any:
         """Where each transaction takes the write lock (:attr:`locks_per_transaction`): a mark, read

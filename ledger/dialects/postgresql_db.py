@@ -23,7 +23,7 @@ from ledger.support.lazyre import lazy
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
 
-    from .sequences import SequenceSpec
+    from .sequences import SequenceNow, SequenceSpec
 
 __all__ = ["PostgreSQL", "catalog_keys"]
 
@@ -372,9 +372,23 @@ class PostgreSQL(Database):
         client encoding is UTF-8."""
         if conn.dialect.driver != "psycopg":
             return None
-        info = getattr(conn.connection.dbapi_connection, "info", None)
-        if info is None or info.parameter_status("standard_conforming_strings") not in ("on", b"on") \
-                or info.encoding not in ("utf-8", "utf8"):
+        return self.literal_writer(conn)
+
+    def literal_writer(self, conn: sa.Connection) -> Callable[[Any], str] | None:
+        """Standard SQL literals, exact while the server has ``standard_conforming_strings`` on (a
+        backslash is then an ordinary character) and the client encoding is UTF-8, as psycopg (3)
+        and psycopg2 report them; with another driver, None."""
+        raw: Any = conn.connection.dbapi_connection
+        try:
+            if conn.dialect.driver == "psycopg":
+                conforming, encoding = raw.info.parameter_status("standard_conforming_strings"), raw.info.encoding
+            elif conn.dialect.driver == "psycopg2":
+                conforming, encoding = raw.get_parameter_status("standard_conforming_strings"), raw.encoding
+            else:
+                return None
+        except AttributeError:
+            return None
+        if conforming not in ("on", b"on") or str(encoding).lower().replace("-", "").replace("_", "") != "utf8":
             return None
         return _literal
 
@@ -551,6 +565,38 @@ class PostgreSQL(Database):
         return [SequenceSpec(str(name), schema, int(start), int(increment), int(low), int(high), int(cache),
                              bool(cycle), None if data_type == "bigint" else str(data_type))
                 for name, start, increment, low, high, cache, cycle, data_type in rows]
+
+    sql_text_holds_statements = True
+    sequence_types = True
+
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+        from .sequences import SequenceNow, SequenceSpec  # reflection only: apply and rollback do not load it
+
+        # an unquoted name is stored in lower case: the name as written first, then that
+        rows = conn.execute(sa.text(
+            "SELECT c.relname, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,"
+            " pg_catalog.format_type(s.seqtypid, NULL), (SELECT pg_catalog.quote_ident(tn.nspname) || '.' ||"
+            "  pg_catalog.quote_ident(t.relname) || '.' || pg_catalog.quote_ident(a.attname)"
+            "  FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class t ON t.oid = d.refobjid"
+            "  JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
+            "  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+            "  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid"
+            "  AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1)"
+            " FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = COALESCE(:schema, current_schema()) AND c.relname::text IN (:name, lower(:name))"
+            " ORDER BY c.relname::text = :name DESC LIMIT 1"), {"schema": schema, "name": name}).all()
+        if not rows:
+            return None
+        stored, start, increment, low, high, cache, cycle, data_type, owner = rows[0]
+        quote = conn.dialect.identifier_preparer.quote
+        table = ".".join(quote(part) for part in (schema, str(stored)) if part is not None)
+        last, called = conn.execute(sa.text(f"SELECT last_value, is_called FROM {table}")).one()
+        spec = SequenceSpec(str(stored), schema, int(start), int(increment), int(low), int(high), int(cache),
+                            bool(cycle), None if data_type == "bigint" else str(data_type))
+        # drawn: where it stands is set by setval() of the value it gave last (``sequences._position``)
+        return SequenceNow(spec, int(last) + int(increment) if called else int(last), bool(called), owner,
+                           int(last) if called else None)
 
     def serial_sequence_name(self, table: str, column: str) -> str | None:
         return f"{table}_{column}_seq"

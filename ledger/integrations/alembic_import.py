@@ -124,6 +124,8 @@ class StartingPoint:
     alembic: tuple[str, ...]
     #: the sequences it holds that no column owns (``CREATE SEQUENCE``), made first on the scratch database
     sequences: tuple[SequenceSpec, ...] = ()
+    #: the version table ``alembic`` was read from (the project's)
+    version_table: str = "alembic_version"
 
 
 @attrs.frozen
@@ -256,7 +258,8 @@ def naming_convention_from(reference: str) -> dict[str, str]:
 def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str | None = None, *,
                    url: str | None = None, naming_convention: Mapping[str, Any] | None = None,
                    from_url: str | None = None, autocommit: bool = False,
-                   migration_args: Mapping[str, str] | None = None) -> ImportResult:
+                   migration_args: Mapping[str, str] | None = None,
+                   version_table: str | None = None) -> ImportResult:
     """Write one schema-ledger migration file per Alembic revision of ``path`` into ``into``.
 
     ``path`` is an Alembic script folder (with ``versions/``) or its ``alembic.ini``.
@@ -271,6 +274,10 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     commits on its own, so ``CREATE INDEX CONCURRENTLY`` runs outside ``autocommit_block()``).
     ``migration_args``: the keyword arguments the project's env.py passes to ``run_migrations()``,
     which Alembic hands to every revision's ``upgrade()`` (the multidb template's ``engine_name``).
+    ``version_table``: the one the project's env.py gives Alembic (``version_table=...``): the
+    revisions run with it, and ``from_url``'s is read (absent: the history has not run there, as in
+    a database another history made and stamped in a version table of its own); None: Alembic's
+    ``alembic_version``, and ``from_url``'s is that one or else its only version table.
     Nothing is written when anything could not be imported: the result's ``problems`` say what,
     and its ``revisions`` are empty.
     """
@@ -281,7 +288,7 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     config = _alembic_config(Path(path))
     script = ScriptDirectory.from_config(config)
     target = Path(into) if into is not None else Path("migrations")
-    start = starting_point(from_url, dialect, naming_convention) if from_url is not None else None
+    start = starting_point(from_url, dialect, naming_convention, version_table) if from_url is not None else None
     with tempfile.TemporaryDirectory(prefix="sl-import-") as scratch:
         scratch_url = sa.make_url(_scratch_url(dialect, url, Path(scratch)))
         if dialect_of(scratch_url) != dialect:
@@ -290,7 +297,7 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
         options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
         recorded, problems = _on_scratch(scratch_url, options,
                                          lambda conn: _run(config, script, conn, naming_convention, start,
-                                                          dict(migration_args or {})))
+                                                          dict(migration_args or {}), version_table))
     return _write(recorded, problems, target, dialect, start)
 
 
@@ -327,13 +334,15 @@ def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Conn
         engine.dispose()
 
 
-def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] | None = None) -> StartingPoint:
+def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] | None = None,
+                   version_table: str | None = None) -> StartingPoint:
     """The schema and Alembic revisions of the database at ``url`` (only read), as a history's start.
 
     Its tables are reflected as ``baseline`` reflects them (without a ledger table or Alembic's
     version table) and every constraint and index gets a name (``naming_convention`` over the
     default one), so the scratch database and a database later adopted with ``baseline`` hold
-    the same names.
+    the same names. Its revisions are the rows of ``version_table`` (the project's): none when the
+    database has no such table; None: ``alembic_version``, else the database's only version table.
     """
     shown = safe_url(url)
     if missing_sqlite_file(url):
@@ -348,7 +357,10 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
             live = reflect_live(conn, Config(Path.cwd(), url=url))
             sequences = reflect_sequences(conn)
             versions = alembic_version_tables(conn)
-            table = "alembic_version" if "alembic_version" in versions else versions[0] if len(versions) == 1 else None
+            if version_table is not None:
+                table = version_table if version_table in versions else None
+            else:
+                table = "alembic_version" if "alembic_version" in versions else versions[0] if len(versions) == 1 else None
             rows: tuple[str, ...] = ()
             if table is not None:
                 version = sa.table(table, sa.column("version_num"))
@@ -359,7 +371,7 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
         state = prepare(live, dialect, convention, sequences)
     except BaselineError as exc:
         raise ImportError_(f"--from-url {shown}: {exc}") from None
-    return StartingPoint(shown, state, rows, sequences)
+    return StartingPoint(shown, state, rows, sequences, table or version_table or "alembic_version")
 
 
 def _made_by_statement_above(message: str | None) -> bool:
@@ -403,7 +415,7 @@ class _Recorded:
     not_replayed: ImportProblem | None = None
 
 
-def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoint) -> None:
+def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoint, version_table: str | None) -> None:
     """The scratch database at the starting point: its sequences and tables as ``baseline`` events of the
     scratch ledger (what the hook's fold starts from), and Alembic's version table stamped as the
     starting database's is."""
@@ -414,17 +426,20 @@ def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoi
         return
     with tx(conn):
         try:
-            MigrationContext.configure(connection=conn).stamp(script, start.alembic)
+            opts = {"version_table": version_table or "alembic_version"}
+            MigrationContext.configure(connection=conn, opts=opts).stamp(script, start.alembic)
         except (CommandError, ResolutionError) as exc:
-            raise ImportError_(f"--from-url {start.url}: its Alembic version table holds "
+            raise ImportError_(f"--from-url {start.url}: its Alembic version table {start.version_table} holds "
                                f"{', '.join(start.alembic)}, not a revision of this history "
-                               f"({' '.join(str(exc).split())[:200]})") from None
+                               f"({' '.join(str(exc).split())[:200]}); a table another history stamped? give "
+                               "the project's own: --version-table NAME, as its env.py configures Alembic") from None
 
 
 def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
          naming_convention: Mapping[str, Any] | None,
          start: StartingPoint | None = None,
-         migration_args: Mapping[str, str] | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
+         migration_args: Mapping[str, str] | None = None,
+         version_table: str | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
     """Run ``alembic upgrade heads`` on the scratch database with the hook; the ops of each revision."""
     problems: list[ImportProblem] = []
     order: list[Any] = []
@@ -439,9 +454,10 @@ def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
         raise ImportError_(f"the scratch database {conn.engine.url.render_as_string()} is not empty")
     conn.rollback()  # the inspection began a transaction; Alembic runs its own
     if start is not None:
-        _give_start(conn, script, start)
+        _give_start(conn, script, start, version_table)
     with EnvironmentContext(config, script, fn=upgrade, as_sql=False, destination_rev="heads") as env:
-        env.configure(connection=conn, target_metadata=metadata, transaction_per_migration=True)
+        env.configure(connection=conn, target_metadata=metadata, transaction_per_migration=True,
+                      version_table=version_table or "alembic_version")
         recorder = Recorder(env.get_context(), LedgerStore(_SCRATCH_LEDGER))
         recorder.install()
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import ops as lops
 
 from ledger import dialects
-from ledger.dialects.sequences import sequence_definition
+from ledger.dialects.sequences import sequence_definition, sequence_reverse
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
@@ -87,11 +87,32 @@ class _Quiet:
         self.captures._buffer = self.saved
 
 
+class _Capture:
+    """:meth:`Captures._capture`'s block (a class, not a generator: entered once or twice per operation)."""
+
+    __slots__ = ("captures", "source", "saved")
+
+    def __init__(self, captures: Captures, source: str) -> None:
+        self.captures, self.source = captures, source
+
+    def __enter__(self) -> list[Captured]:
+        captures = self.captures
+        self.saved = (captures._buffer, captures._source)
+        buffer: list[Captured] = []
+        captures._buffer, captures._source = buffer, self.source
+        return buffer
+
+    def __exit__(self, *exc: object) -> None:
+        self.captures._buffer, self.captures._source = self.saved
+
+
 class Captures:
     """Captures what a revision runs as SQL, and records it as events or as the ops it made."""
 
     #: the temporary tables and views this run's SQL text made and has not dropped (by name, casefolded)
     _temporaries: frozenset[str] = frozenset()
+    #: (schema, casefolded name) of the ledger's table and Alembic's version table (``_own_tables``)
+    _own_names: frozenset[tuple[str | None, str]] | None = None
 
     def _quiet(self) -> _Quiet:
         """Statements run in the block are not captured (schema ops, batch rebuilds, the ledger's own)."""
@@ -104,15 +125,9 @@ class Captures:
         per place, and again after the migration itself resets them, exactly as without the hook."""
         return blamed_outside(_HOOK_MODULES, _LIBRARY_MODULES)
 
-    @contextlib.contextmanager
-    def _capture(self, source: str) -> Iterator[list[Captured]]:
-        """Statements run in the block are captured into the yielded list, labelled ``source``."""
-        saved_buffer, saved_source = self._buffer, self._source
-        self._buffer, self._source = [], source
-        try:
-            yield self._buffer
-        finally:
-            self._buffer, self._source = saved_buffer, saved_source
+    def _capture(self, source: str) -> _Capture:
+        """Statements run in the block are captured into the list it gives, labelled ``source``."""
+        return _Capture(self, source)
 
     def _returned(self) -> ReadBack:
         """The values the running revision's statements returned so far (readback.py)."""
@@ -121,12 +136,21 @@ class Captures:
             found = self._values_returned = ReadBack()
         return found.for_revision(self.revision)
 
+    def _sequence_reverses(self) -> dict[str, tuple[str | None, str | None]]:
+        """The reverse (or why there is none) of each ALTER or DROP SEQUENCE text of this run, read
+        from the catalog before it ran, by its text."""
+        found: dict[str, tuple[str | None, str | None]] | None = getattr(self, "_sequences_before", None)
+        if found is None:
+            found = self._sequences_before = {}
+        return found
+
     def _before_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                        executemany: bool) -> None:
         """Before a ``DROP TYPE`` or ``DROP SEQUENCE``: the object as the database holds it becomes its
         definition, so the drop's reverse makes it again with its values or options, whoever made it
         (a column, ``ALTER TYPE ... RENAME``, ``ALTER SEQUENCE``, SQL text the ledger holds an older
-        version of)."""
+        version of). Before an ``ALTER`` or ``DROP SEQUENCE``: its reverse, from each sequence it
+        names as it stands (``sequences.sequence_reverse``: its options and the value it gives next)."""
         if self._buffer is None or not self.active:
             return
         self._before = None
@@ -134,8 +158,19 @@ class Captures:
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
             self._before = (statement, self._table_digests(conn))
+        if "drop" not in statement.lower():
+            return  # no DROP of any kind (most statements): not classified, not parsed
         if classify(statement) != SCHEMA:
             return  # not a DROP TYPE (a read, data work: most statements)
+        if "SEQUENCE" in statement.upper():
+            # ALTER or DROP SEQUENCE: undone from the sequences as the database holds them now
+            try:
+                with self._quiet():
+                    reverse = sequence_reverse(self._database, conn, statement)
+            except sa.exc.SQLAlchemyError as exc:
+                reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}"
+            if reverse is not None:
+                self._sequence_reverses()[" ".join(statement.split())] = reverse
         found = schema_object(statement)
         if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
@@ -150,11 +185,12 @@ class Captures:
         if self._buffer is None or not self.active:
             return
         category = classify(statement)
-        returned = self._returned()
+        # what statements returned is kept for data work and reads only (readback.py)
+        returned = self._returned() if category in (READ, DATA) else None
         if category == READ:
             # before the mark below: SQLAlchemy runs a sequence's next value for an INSERT on the
             # INSERT's own context (MariaDB, no RETURNING), and the INSERT is still to be captured
-            returned.note(statement, cursor, context)
+            returned.note(statement, cursor, context)  # type: ignore[union-attr]
             return
         if context is not None:
             # SQLAlchemy may split one executemany into several batches: render it once.
@@ -162,7 +198,7 @@ class Captures:
                 return
             context._sl_captured = True
         note = None
-        carried = returned.carried(statement, parameters) if category == DATA else None
+        carried = returned.carried(statement, parameters) if returned is not None and category == DATA else None
         drawn = drawn_by_database(context) if category == DATA else {}
         try:
             texts = tuple(render_statements(context, statement, parameters, conn.dialect, drawn=drawn))
@@ -172,7 +208,7 @@ class Captures:
         else:
             if carried is not None:  # what ran, kept to be read: its literal is this database's row
                 texts = tuple(dialects.unrendered_sql(text, f"{READ_BACK}: {carried!r}"[:300]) for text in texts)
-        if category == DATA:
+        if returned is not None and category == DATA:
             returned.note(statement, cursor, context, returning=True)
             returned.note_prefetched(context, drawn)
             if not executemany:
@@ -269,8 +305,13 @@ class Captures:
             self._record_statement(text, item, origin, None, reverse="", note="a temporary object")
             return
         if item.category == SCHEMA and changes_no_table(text):
-            # a function, a trigger, a view: not in the fold; reversible where its reverse is known
-            self._record_statement(text, item, origin, None, reverse=self._reverse_sql(text))
+            # a function, a trigger, a view, a sequence: not in the fold; reversible where its reverse is known
+            reverse, note = self._reverse_sql(text), None
+            held = self._sequence_reverses().pop(" ".join(text.split()), None)
+            if held is not None and (held[0] is not None or not reverse or "," in text):
+                # (a column's sequence the ledger made by SQL text keeps that text as its drop's reverse)
+                reverse, note = held
+            self._record_statement(text, item, origin, None, reverse=reverse, note=note)
             return
         table = self._unqualified(touched_tables(text)) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
@@ -343,15 +384,18 @@ class Captures:
         """Whether ``table`` is the ledger's own table or Alembic's version table: not the application's schema."""
         if table is None:
             return False
-        own = {(self.store.schema, self.store.table_name.casefold()),
-               (self.migration_context.version_table_schema, self.migration_context.version_table.casefold())}
+        own = self._own_names
+        if own is None:  # both tables are set for the run: read once
+            own = self._own_names = frozenset({
+                (self.store.schema, self.store.table_name.casefold()),
+                (self.migration_context.version_table_schema, self.migration_context.version_table.casefold())})
         return (table[0], table[1].casefold()) in own
 
     def _origin(self) -> str | None:
         """``file:line`` of the revision file's line that issued the current operation."""
-        if self._path is None:
+        target = self._path
+        if target is None:
             return None
-        target = str(self._path)
         frame = sys._getframe(1)
         while frame is not None:
             if frame.f_code.co_filename == target:
@@ -560,5 +604,8 @@ class Captures:
         for extra in (item.note, note):
             if extra:
                 prefix += f" ({extra})"
-        self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
-                     ddl=foreign is not None or item.category != DATA)
+        event = self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
+                             ddl=foreign is not None or item.category != DATA)
+        if resync:
+            # a re-sync that then records its change as ops makes it replayed by those ops alone
+            self._unfollowed = (*self._unfollowed, event.seq)

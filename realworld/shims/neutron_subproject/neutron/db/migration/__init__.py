@@ -1,0 +1,17 @@
+"""neutron.db.migration (neutron 29.0.0): the release milestones a sub-project's revisions name in
+``neutron_milestone`` (its helpers, which these revisions do not call, are left out)."""
+LIBERTY = 'liberty'
+MITAKA = 'mitaka'
+NEWTON = 'newton'
+OCATA = 'ocata'
+PIKE = 'pike'
+QUEENS = 'queens'
+ROCKY = 'rocky'
+STEIN = 'stein'
+TRAIN = 'train'
+USSURI = 'ussuri'
+VICTORIA = 'victoria'
+WALLABY = 'wallaby'
+XENA = 'xena'
+YOGA = 'yoga'
+ZED = 'zed'
