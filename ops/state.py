@@ -113,8 +113,8 @@ class SchemaState:
             taken |= {i.name for i in spec.constraints + spec.indexes if i.name and kind_of(i) in clashes[kind]}
         return taken
 
-    def _derive(self, tables: FrozenMap, *keys: TableKey) -> SchemaState:
-        """A state with ``tables``, where only the tables at ``keys`` changed (names follow them)."""
+    def derived(self, tables: Mapping[TableKey, TableSpec], *keys: TableKey) -> SchemaState:
+        """A state of ``tables`` (in order) that differs only at ``keys``: the name index follows those, unchecked."""
         removed: list[tuple[str | None, str]] = []
         added: dict[tuple[str | None, str], str] = {}
         kinds = name_rule(self.names_per)[0]
@@ -264,15 +264,9 @@ class SchemaState:
         names = self._names.update(dict.fromkeys(_names_of(table, name_rule(self.names_per)[0]), new))
         return _state(self.tables.update(changes, [table.key]), names, self)
 
-    def derived(self, tables: Mapping[TableKey, TableSpec], changed: Iterable[TableKey]) -> SchemaState:
-        """A state of ``tables`` (in their order) that differs from this one only at the keys
-        ``changed`` (a table there replaced, added or gone): the name index follows those tables
-        alone, and nothing is checked (a state to compare or diff with, not one a verb made)."""
-        return self._derive(FrozenMap(tables), *changed)
-
     def replaced_table(self, table: TableSpec) -> SchemaState:
         """The state with ``table`` in place of the table of the same key (checked)."""
-        state = self._derive(self.tables.set(table.key, table), table.key)
+        state = self.derived(self.tables.set(table.key, table), table.key)
         state._check_table(table)
         return state
 

@@ -28,7 +28,7 @@ from ledger.support.lazyre import lazy
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "changes_only_held", "classify",
-    "dropped_index", "temporary_object", "DroppedConstraint", "dropped_constraint", "COLUMN_TYPE", "read_parts",
+    "dropped_index", "temporary_object",
     "render_statements", "INDEXES",
     "touched_tables", "names_no_changed_table", "SchemaObject", "renamed_table", "schema_object",
 ]
@@ -292,33 +292,6 @@ def changed_parts(statement: str) -> frozenset[str] | None:
     return CONSTRAINTS
 
 
-#: what of its table an ``ALTER TABLE t ALTER [COLUMN] c [SET DATA] TYPE ...`` can change: the column
-#: (its default is cast too), the indexes and CHECKs over it (rebuilt, their text as the database
-#: now writes it), read with the keys
-COLUMN_TYPE = frozenset({"columns", "indexes", "checks"})
-_ALTER_TYPE = lazy(rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+ALTER\s+(?:COLUMN\s+)?{_NAME}\s+"
-                   r"(?:SET\s+DATA\s+)?TYPE\s(?P<rest>.*)$", re.I | re.S)
-
-
-def read_parts(statement: str) -> frozenset[str] | None:
-    """What of its one table to read back right after a DDL statement ran: :func:`changed_parts`,
-    and :data:`COLUMN_TYPE` for an ``ALTER TABLE t ALTER [COLUMN] c [SET DATA] TYPE ... [USING ...]``
-    with no other action (no comma outside parentheses and quotes). None: the whole table."""
-    parts = changed_parts(statement)
-    if parts is not None or len(statements_in(statement)) != 1 or touched_tables(statement) is None:
-        return parts
-    match = _ALTER_TYPE.match(statement[_skip_leading(statement):])
-    if match is None:
-        return None
-    rest = _SKIP.sub(" ", match.group("rest"))
-    while True:
-        shorter = _PARENTHESES.sub(" ", rest)
-        if shorter == rest:
-            break
-        rest = shorter
-    return None if re.search(r"[,()]|\bCASCADE\b", rest, re.I) else COLUMN_TYPE
-
-
 #: MySQL/MariaDB's table options the fold holds: a table's character set and collation (``CONVERT
 #: TO`` sets its text columns' too), each option written once or several times, comma-separated or not
 _CHARSET_OPTION = (r"(?:CONVERT\s+TO\s+(?:CHARACTER\s+SET|CHARSET)\s*(?:=\s*)?\w+(?:\s+COLLATE\s*(?:=\s*)?\w+)?"
@@ -338,36 +311,6 @@ def changes_only_held(statement: str) -> bool:
     if changed_parts(statement) is not None:
         return True
     return _CHARSET_ONLY.match(statement[_skip_leading(statement):]) is not None
-
-
-def drops_one_constraint(statement: str) -> bool:
-    """True for an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action (and no
-    ``CASCADE``; :func:`changed_parts` gives :data:`CONSTRAINTS`): it drops at most the one
-    constraint of its table that it names, and changes nothing else."""
-    return dropped_constraint(statement) is not None
-
-
-@attrs.frozen
-class DroppedConstraint:
-    """The constraint an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` names (:func:`dropped_constraint`)."""
-
-    #: its name as written, unquoted
-    name: str
-    #: whether it is written quoted (kept as written) rather than folded by the database
-    quoted: bool
-    #: ``IF EXISTS``: the statement drops nothing when the table holds no constraint of that name
-    if_exists: bool
-
-
-def dropped_constraint(statement: str) -> DroppedConstraint | None:
-    """The constraint a :func:`drops_one_constraint` statement drops; None for any other statement."""
-    if touched_tables(statement) is None:
-        return None
-    match = _CONSTRAINT_ONLY.match(statement[_skip_leading(statement):])
-    if match is None or match.group("dropped") is None:
-        return None
-    name = match.group("dropped")
-    return DroppedConstraint(_unquote(name), name[:1] in "\"`[", match.group("exists") is not None)
 
 
 _CREATED = lazy(

@@ -23,20 +23,19 @@ from ledger.integrations.alembic_sql import (
     SCHEMA,
     UnrenderableStatement,
     changed_parts,
-    dropped_constraint,
     changes_no_table,
     changes_only_held,
     classify,
     created_index,
     dropped_index,
     names_no_changed_table,
-    read_parts,
     render_statements,
     renamed_table,
     schema_object,
     temporary_object,
     touched_tables,
 )
+from ledger.integrations.alembic_readparts import dropped_constraint, read_parts
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError
 from ledger.support.quietwarn import blamed_outside, silenced

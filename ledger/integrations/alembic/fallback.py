@@ -15,7 +15,7 @@ from ops.specs import TableSpec, held_unnamed
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
 from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, log
-from ledger.integrations.alembic_sql import DroppedConstraint
+from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
 
 
@@ -93,7 +93,7 @@ class FollowsLive:
         rebased = {k: _rebased(t, fold.tables.get(k), self.dialect)
                    for k, t in without_type_checks(live, fold, self.dialect).tables.items()}
         # the fold with the touched tables as read: only their names are indexed anew
-        target = fold.derived({**kept, **rebased}, mine | set(rebased))
+        target = fold.derived({**kept, **rebased}, *(mine | set(rebased)))
         try:
             ops = diff(fold, target)
             after = SchemaState.fold(ops, start=fold)
@@ -125,7 +125,7 @@ class FollowsLive:
     def _after_dropped_constraint(self, table: tuple[str | None, str],
                                   dropped: DroppedConstraint | None = None) -> list[MigrateOperation] | None:
         """The ops of an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action
-        (``alembic_sql.drops_one_constraint``), from the names of the constraints ``t`` holds now:
+        (``alembic_readparts.dropped_constraint``), from the names of the constraints ``t`` holds now:
         the statement drops at most one of the fold's and changes nothing else, so the names tell
         which (the table's keys and checks need not be read and compared). [] when it dropped none;
         None when the names do not settle it (a constraint the fold does not hold, one it holds
