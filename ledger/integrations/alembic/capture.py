@@ -157,11 +157,12 @@ class Captures:
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
             self._before = (statement, self._table_digests(conn))
-        if "drop" not in statement.lower():
-            return  # no DROP of any kind (most statements): not classified, not parsed
+        lowered = statement.lower()
+        if "drop" not in lowered and "sequence" not in lowered:
+            return  # no DROP of any kind, nothing of a sequence (most statements): not classified, not parsed
         if classify(statement) != SCHEMA:
             return  # not a DROP TYPE (a read, data work: most statements)
-        if "SEQUENCE" in statement.upper():
+        if "sequence" in lowered:
             # ALTER or DROP SEQUENCE: undone from the sequences as the database holds them now
             try:
                 with self._quiet():
