@@ -341,3 +341,19 @@ def test_a_starting_database_of_another_history_is_read_through_the_projects_own
     runner.apply(config)
     _sql(oracle, "DROP TABLE alembic_version_sub")  # Alembic's own table, which apply does not make
     assert _differences(oracle, target, dialect) == []
+
+
+def test_a_scratch_database_that_cannot_be_used_is_one_line(
+    tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _history(tmp_path)
+    missing = sa.make_url(database_factory("postgresql")).set(database="sl_no_such_scratch")
+    monkeypatch.chdir(tmp_path)
+    for url, said in (("notaurl", "--scratch-url: not a database URL: notaurl"),
+                      (missing.render_as_string(hide_password=False), "--scratch-url: cannot connect to ")):
+        result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out", "--dialect",
+                                           "postgresql", "--scratch-url", url])
+        assert result.exit_code == 2, result.output
+        [line] = result.stderr.splitlines()
+        assert said in line and "internal error" not in line, line
+        assert not (tmp_path / "out").exists()

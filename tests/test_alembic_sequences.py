@@ -154,3 +154,16 @@ def test_a_sequence_that_gave_its_last_value_is_put_back_with_none_left(
     with connected(url) as conn:
         # as the database held it: it gave 3, its last; the next draw is refused, not 3 again
         assert tuple(conn.exec_driver_sql("SELECT last_value, is_called FROM short_seq").one()) == (3, True)
+
+
+def test_a_sequence_renamed_by_sql_written_in_capitals_gets_its_name_back(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("postgresql")
+    ids = _up(tmp_path, url, [["op.execute('CREATE SEQUENCE ticket_seq')"],
+                              ["op.execute('ALTER SEQUENCE Ticket_Seq RENAME TO Order_Seq')",
+                               "op.execute('ALTER SEQUENCE Order_Seq INCREMENT BY 3')"]])
+    assert _next_values(url, "ticket_seq", draws=2) == [2]
+    run_alembic(tmp_path / "alembic", url, "upgrade", "head")
+    _rolled_back_to(tmp_path, url, ids[0])
+    assert _next_values(url, "ticket_seq") == [3]

@@ -119,6 +119,7 @@ class Database(SequenceReads):
     name_limit: ClassVar[tuple[int, str] | None] = None
     #: whether a name over ``name_limit`` is cut without an error (PostgreSQL)
     cuts_long_names: ClassVar[bool] = False
+    reads_constraints: ClassVar[bool] = False  #: :meth:`constraints` reads them (else it gives None)
     #: which constraint and index names must differ, per schema or per table (``ops.names``): the
     #: fold of a ledger of this database keeps names apart as the database does (``empty_state``)
     names_per: ClassVar[NamesPer] = ONE_PER_SCHEMA
@@ -409,15 +410,13 @@ class Database(SequenceReads):
         return options
 
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
-        """The statement that drops a trigger, function, procedure or view ``name`` (as written)
-        that SQL text created: its reverse. ``table``: a trigger's table; ``arguments``: a
-        routine's argument list. Here: by name alone (SQLite, MySQL/MariaDB)."""
+        """The statement that drops a trigger, function, procedure or view ``name`` (as written) that SQL text created:
+        its reverse. ``table``: a trigger's table; ``arguments``: a routine's argument list. Here: by name alone."""
         return f"DROP {kind} IF EXISTS {name}"
 
     def column_defaults(self, conn: sa.Connection, table: str, schema: str | None = None) -> dict[str, str | None] | None:
-        """Each column of ``table`` -> its server default's text as SQLAlchemy's reflection reports
-        it (``Inspector.get_columns``' ``default``), read in one query; {} when there is no such
-        table. None: this database has no such read (the caller asks the inspector)."""
+        """Each column of ``table`` -> its server default's text as ``Inspector.get_columns`` reports it, read
+        in one query; {} when there is no such table. None: no such read (the caller asks the inspector)."""
         return None
 
     def constraints(self, conn: sa.Connection, table: str,
@@ -427,13 +426,14 @@ class Database(SequenceReads):
         return None
 
     def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
-        """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything
-        reflection reads of that table changes (its columns, keys, checks, indexes, comments; the
-        tables a foreign key refers to by name), read from the catalog in one query: taken before
-        and after a statement that may change tables it does not name, the tables whose text
-        differs are those it changed. None: this database has no such read (every table is read).
-        """
+        """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything reflection
+        reads of it changes (columns, keys, checks, indexes, comments, a foreign key's referent's name), in one
+        query: taken before and after a statement that may change tables it does not name, the tables whose
+        text differs are those it changed (:meth:`digest_parts`: which parts). None: no such read."""
         return None
+
+    def digest_parts(self, before: str, after: str) -> frozenset[str] | None:
+        """The parts (``reflect.PARTS``) that differ between two digests of a table; None: not told."""
 
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """The ``CREATE TYPE`` that makes again the named type ``name`` (as written) as the database

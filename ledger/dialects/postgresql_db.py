@@ -84,9 +84,11 @@ _COLUMN_DEFAULTS = (
     " WHERE c.relname = :table AND n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
     " AND a.attnum > 0 AND NOT a.attisdropped"
 )
+#: each table's digest: four md5s, '|' between (:data:`_DIGEST_PARTS`): of its kind, persistence and
+#: comment; of its columns; of its constraints; of its indexes
 _TABLE_DIGESTS = (
-    "SELECT c.relname::text, md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'),"
-    " (SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+    "SELECT c.relname::text, concat_ws('|', md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'))),"
+    " md5(coalesce((SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
     "   a.attidentity, a.attgenerated, a.attcollation, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum),"
     "   (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e"
     "    WHERE e.enumtypid = a.atttypid),"
@@ -95,14 +97,17 @@ _TABLE_DIGESTS = (
     "    WHERE dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_catalog.pg_class'::regclass"
     "    AND dep.deptype = 'i') END), ';' ORDER BY a.attnum)"
     "  FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-    "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),"
-    " (SELECT string_agg(concat_ws(':', k.conname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')),"
-    "   ';' ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid),"
-    " (SELECT string_agg(concat_ws(':', pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')),"
-    "   ';' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid)))"
+    "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')),"
+    " md5(coalesce((SELECT string_agg(concat_ws(':', k.conname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')),"
+    "   ';' ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid), '')),"
+    " md5(coalesce((SELECT string_agg(concat_ws(':', pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')),"
+    "   ';' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '')))"
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
     " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
 )
+#: what reflection reads of a table that each md5 of its digest covers (None: the table as a whole)
+_DIGEST_PARTS: tuple[frozenset[str] | None, ...] = (
+    None, frozenset({"columns"}), frozenset({"keys", "checks"}), frozenset({"indexes"}))
 
 _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
 _PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
@@ -224,6 +229,7 @@ class PostgreSQL(Database):
     generator_at = "ledger.dialects.postgresql:PostgreSQLGenerator"
     name_limit = (63, "bytes")
     cuts_long_names = True
+    reads_constraints = True
     shares_named_enums = True
     writes_in_with = True
     #: index names (a primary key's and a unique constraint's are index names too) per schema,
@@ -258,6 +264,20 @@ class PostgreSQL(Database):
         each index's, the comments of the table, its constraints and its indexes."""
         rows = conn.execute(sa.text(_TABLE_DIGESTS), {"schema": schema}).all()
         return {name: digest for name, digest in rows}
+
+    def digest_parts(self, before: str, after: str) -> frozenset[str] | None:
+        """The parts whose md5 differs: its columns, its constraints (keys and CHECKs), its indexes;
+        None when its kind, persistence or comment differ."""
+        old, new = before.split("|"), after.split("|")
+        if len(old) != len(_DIGEST_PARTS) or len(new) != len(_DIGEST_PARTS):
+            return None
+        parts: set[str] = set()
+        for covered, a, b in zip(_DIGEST_PARTS, old, new):
+            if a != b:
+                if covered is None:
+                    return None
+                parts |= covered
+        return frozenset(parts)
 
     def column_defaults(self, conn: sa.Connection, table: str, schema: str | None = None) -> dict[str, str | None] | None:
         if schema is not None or (conn.dialect.server_version_info or (0,)) < (12,):

@@ -143,16 +143,18 @@ def sequence_reverse(database: Database, conn: sa.Connection, text: str) -> tupl
             return None, (f"its reverse would make {len(made)} sequences, several statements, which this "
                           "database does not run as one")
         return ";\n".join(made), None
-    (schema, name), now = held[0]  # ALTER SEQUENCE names one
-    written = ".".join(quote(part) for part in (schema, name) if part is not None)
+    (schema, _), now = held[0]  # ALTER SEQUENCE names one
     if _NOT_RESTORED.search(text) is not None:
         return None, f"cannot be undone: {' '.join(text.split())[:200]} changes what the ledger does not restore"
     if now is None:
         return "", None  # ALTER SEQUENCE IF EXISTS of none: nothing changed
+    spec = now.spec  # its name as the database holds it
+    written = ".".join(quote(part) for part in (schema, spec.name) if part is not None)
     if statement.renamed is not None:
-        moved = ".".join(quote(part) for part in (schema, statement.renamed) if part is not None)
-        return f"ALTER SEQUENCE {moved} RENAME TO {quote(name)}", None
-    spec = now.spec
+        # an unquoted new name is held in lower case (the only database that renames so, PostgreSQL)
+        renamed = statement.renamed if f'"{statement.renamed}"' in text else statement.renamed.lower()
+        moved = ".".join(quote(part) for part in (schema, renamed) if part is not None)
+        return f"ALTER SEQUENCE {moved} RENAME TO {quote(spec.name)}", None
     parts = [f"ALTER SEQUENCE {written}"]
     if database.sequence_types:
         parts.append(f"AS {spec.data_type or 'bigint'}")

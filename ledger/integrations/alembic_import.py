@@ -61,7 +61,7 @@ from ledger.run.baseline import (
     snapshot_text,
 )
 from ledger.storage.db import dialect_of, sync_url
-from ledger.storage.session import DatabaseError, connect, missing_sqlite_file, safe_url, tx, wrap_db_errors
+from ledger.storage.session import DatabaseError, connect, db_message, missing_sqlite_file, safe_url, tx, wrap_db_errors
 from ledger.schema.pysource import python_source
 from ledger.schema.render import RenderError
 from ledger.project.revisions import slug
@@ -220,17 +220,15 @@ def _where_failed(exc: BaseException, paths: Mapping[str, str]) -> tuple[str | N
     return found
 
 
-def _scratch_url(dialect: str, url: str | None, folder: Path) -> str:
-    if url:
-        return url
-    scratch = dialects.database(dialect).scratch_file_url(folder / "scratch.db")
-    if scratch is not None:
-        return scratch
-    from_env = os.environ.get(SCRATCH_URL_ENV)
-    if from_env:
-        return from_env
-    raise ImportError_(f"importing for {dialect} needs an empty scratch database: pass its URL "
-                       f"(--scratch-url) or set {SCRATCH_URL_ENV}")
+def _scratch_url(dialect: str, url: str | None, folder: Path) -> sa.URL:
+    given = url or dialects.database(dialect).scratch_file_url(folder / "scratch.db") or os.environ.get(SCRATCH_URL_ENV)
+    if not given:
+        raise ImportError_(f"importing for {dialect} needs an empty scratch database: pass its URL "
+                           f"(--scratch-url) or set {SCRATCH_URL_ENV}")
+    try:
+        return sa.make_url(given)
+    except sa.exc.ArgumentError:
+        raise ImportError_(f"--scratch-url: not a database URL: {given}") from None
 
 
 def naming_convention_from(reference: str) -> dict[str, str]:
@@ -290,7 +288,7 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     target = Path(into) if into is not None else Path("migrations")
     start = starting_point(from_url, dialect, naming_convention, version_table) if from_url is not None else None
     with tempfile.TemporaryDirectory(prefix="sl-import-") as scratch:
-        scratch_url = sa.make_url(_scratch_url(dialect, url, Path(scratch)))
+        scratch_url = _scratch_url(dialect, url, Path(scratch))
         if dialect_of(scratch_url) != dialect:
             raise ImportError_(f"the scratch database {scratch_url.render_as_string()} is not {dialect}")
         config.set_main_option("sqlalchemy.url", scratch_url.render_as_string(hide_password=False).replace("%", "%%"))
@@ -308,7 +306,8 @@ def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Conn
     async project's env.py runs its history (``connection.run_sync``): the revisions' SQL goes
     through the driver the project uses (asyncpg sends ``format('%I', ...)`` as it is, where
     psycopg takes ``%I`` for a placeholder). Without SQLAlchemy's asyncio support (greenlet), the
-    URL runs on the database's synchronous driver (:func:`ledger.storage.db.sync_url`).
+    URL runs on the database's synchronous driver (:func:`ledger.storage.db.sync_url`). A
+    database that cannot be reached is an ImportError_ in one line.
     """
     if getattr(url.get_dialect(), "is_async", False):
         try:
@@ -320,7 +319,11 @@ def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Conn
         else:
             async def run() -> _T:
                 try:
-                    async with async_engine.connect() as conn:
+                    try:
+                        conn = await async_engine.connect()
+                    except sa.exc.DBAPIError as exc:
+                        raise _unreachable(url, exc) from None
+                    async with conn:
                         return await conn.run_sync(work)
                 finally:
                     await async_engine.dispose()
@@ -328,10 +331,18 @@ def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Conn
             return asyncio.run(run())
     engine = sa.create_engine(sync_url(url), poolclass=sa.pool.NullPool, **options)
     try:
-        with engine.connect() as conn:
+        try:
+            conn = engine.connect()
+        except sa.exc.DBAPIError as exc:
+            raise _unreachable(url, exc) from None
+        with conn:
             return work(conn)
     finally:
         engine.dispose()
+
+
+def _unreachable(url: sa.URL, exc: sa.exc.DBAPIError) -> ImportError_:
+    return ImportError_(f"--scratch-url: cannot connect to {url.render_as_string()}: {db_message(exc)}")
 
 
 def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] | None = None,

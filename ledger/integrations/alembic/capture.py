@@ -23,7 +23,6 @@ from ledger.integrations.alembic_sql import (
     SCHEMA,
     UnrenderableStatement,
     changed_parts,
-    drops_one_constraint,
     changes_no_table,
     changes_only_held,
     classify,
@@ -36,6 +35,7 @@ from ledger.integrations.alembic_sql import (
     temporary_object,
     touched_tables,
 )
+from ledger.integrations.alembic_readparts import dropped_constraint, read_parts
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError
 from ledger.support.quietwarn import blamed_outside, silenced
@@ -157,11 +157,12 @@ class Captures:
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
             self._before = (statement, self._table_digests(conn))
-        if "drop" not in statement.lower():
-            return  # no DROP of any kind (most statements): not classified, not parsed
+        lowered = statement.lower()
+        if "drop" not in lowered and "sequence" not in lowered:
+            return  # no DROP of any kind, nothing of a sequence (most statements): not classified, not parsed
         if classify(statement) != SCHEMA:
             return  # not a DROP TYPE (a read, data work: most statements)
-        if "SEQUENCE" in statement.upper():
+        if "sequence" in lowered:
             # ALTER or DROP SEQUENCE: undone from the sequences as the database holds them now
             try:
                 with self._quiet():
@@ -268,7 +269,7 @@ class Captures:
                 table = self._unqualified(touched_tables(text))
                 if table is not None and table in whole:
                     continue
-                self._record_schema_sql(text, item, None)
+                self._record_schema_sql(text, item, None, deferred=True)
                 if table is not None and changed_parts(text) is None:
                     whole.add(table)
 
@@ -287,7 +288,7 @@ class Captures:
                     continue
                 self._record_statement(text, item, origin, foreign)
 
-    def _record_schema_sql(self, text: str, item: Captured, origin: str | None) -> None:
+    def _record_schema_sql(self, text: str, item: Captured, origin: str | None, *, deferred: bool = False) -> None:
         """Record DDL run as SQL text as the ops that bring the fold to the live schema.
 
         The tables the statement names (every table when that is not plain) are reflected and
@@ -296,6 +297,8 @@ class Captures:
         extension) is recorded as an irreversible ``execute`` event, as is a procedural block
         (it may have changed data too; the ops it made follow it). When no ops lead to the
         live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
+        ``deferred``: read back after later statements of the revision ran (another connection's),
+        so the whole table is read where the statement alone would need only some of it.
         """
         if item.category == SCHEMA and self._on_temporary(text):
             # not in the database's schema: replayed for the statements after it, nothing to undo
@@ -320,13 +323,19 @@ class Captures:
         parts = changed_parts(text) if item.category == SCHEMA else None
         if table is None and parts is not None:
             table = self._holding_index(dropped_index(text))
+        if parts is None and item.category == SCHEMA and not deferred:
+            # read right after it ran (not with later statements of the revision): what it can change
+            parts = read_parts(text)
         changed = self._changed_tables(item.digests) if table is None and item.digests is not None else None
+        if changed and parts is None and all(changed.values()):
+            # what the catalog shows changed of each table it changed (its columns, keys, indexes)
+            parts = frozenset().union(*changed.values())
         if self._own_tables(table) or (changed and all(self._own_tables((None, name)) for name in changed)):
             self._note_own_tables(f"{item.source}: {' '.join(text.split())}", origin)
             return
         try:
-            ops = self._after_dropped_constraint(table) if table is not None and drops_one_constraint(text) \
-                else None
+            dropped = dropped_constraint(text) if table is not None else None
+            ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
             if ops is None:
                 ops = self._follow_live(table, parts, among=changed)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
@@ -435,13 +444,15 @@ class Captures:
             except sa.exc.DBAPIError:
                 return None
 
-    def _changed_tables(self, before: Mapping[str, str]) -> frozenset[str] | None:
+    def _changed_tables(self, before: Mapping[str, str]) -> Mapping[str, frozenset[str] | None] | None:
         """The tables of the default schema whose catalog digest differs from ``before``: made,
-        dropped, renamed (both names) or changed since (None: not known, every table is read)."""
+        dropped, renamed (both names) or changed since (None: not known, every table is read),
+        each with what of it changed (``Database.digest_parts``; None: what the digests do not tell)."""
         after = self._table_digests(self.conn)
         if after is None:
             return None
-        return frozenset(name for name in {*before, *after} if before.get(name) != after.get(name))
+        return {name: self._database.digest_parts(before[name], after[name]) if name in before and name in after
+                else None for name in {*before, *after} if before.get(name) != after.get(name)}
 
     def _unqualified(self, found: _Named) -> _Named:
         """``found`` (schema first) with the database's default schema as no schema: SQL that names
