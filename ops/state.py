@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import sqlalchemy as sa
 
+from .classes import frozen
 from .base import InvalidOperationError
 from .frozenmap import FrozenMap, frozen_map
 from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule, repeatable
@@ -66,7 +67,7 @@ def _frozen_tables(value: Any) -> FrozenMap:
     return FrozenMap((t.key, t) for t in value)
 
 
-@attrs.frozen
+@frozen
 class SchemaState:
     """Tables by (schema, name), each a TableSpec. ``apply`` returns a new state."""
 

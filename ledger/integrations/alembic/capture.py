@@ -14,7 +14,6 @@ import sqlalchemy as sa
 import ops as lops
 
 from ledger import dialects
-from ledger.dialects.sequences import sequence_definition
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
@@ -139,8 +138,12 @@ class Captures:
         if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
         with self._quiet():
-            definition = self._database.type_definition(conn, found[1].name) if found[1].kind == "TYPE" \
-                else sequence_definition(self._database, conn, found[1].name)
+            if found[1].kind == "TYPE":
+                definition = self._database.type_definition(conn, found[1].name)
+            else:
+                from ledger.dialects.sequences import sequence_definition  # a sequence dropped: rare
+
+                definition = sequence_definition(self._database, conn, found[1].name)
         if definition is not None:
             self._definitions()[found[1].key] = definition
 
