@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import sqlalchemy as sa
 
-from .classes import frozen
 from .base import InvalidOperationError
 from .frozenmap import FrozenMap, frozen_map
 from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule, repeatable
@@ -67,7 +66,7 @@ def _frozen_tables(value: Any) -> FrozenMap:
     return FrozenMap((t.key, t) for t in value)
 
 
-@frozen
+@attrs.frozen
 class SchemaState:
     """Tables by (schema, name), each a TableSpec. ``apply`` returns a new state."""
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import sqlalchemy as sa
 
-from ops.classes import frozen
 from ops.base import LedgerError
 from ops.names import ONE_PER_SCHEMA, NamesPer
 
@@ -59,7 +58,7 @@ class UnsupportedOperationError(LedgerError, NotImplementedError):
 # ---------------------------------------------------------------------------------------------
 
 
-@frozen
+@attrs.frozen
 class ReflectedKeys:
     """What a database's reflection reads of its tables' keys, in the shapes of SQLAlchemy's
     inspector (``get_multi_pk_constraint`` and the like), keyed by (schema, table)."""
