@@ -161,12 +161,16 @@ class Databases(Scratch):
 
 #: the environment of every tool's process: Python's own defaults for bytecode, so that each tool
 #: (schema-ledger's modules, Alembic's revision files) reads the compiled modules an earlier run
-#: wrote, as on a user's machine, even where the caller's environment turns that off
-_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+#: wrote, as on a user's machine, even where the caller's environment turns that off; and this
+#: checkout first on the path, so that a tool started in another folder imports this checkout's
+#: ``ledger`` rather than the one the environment installed (an editable install of another copy)
+_ROOT = str(Path(__file__).resolve().parent.parent)
+TOOL_ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "PYTHONPATH": os.pathsep.join([_ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])}
 
 
 def _run(args: list[str], cwd: Path | None = None) -> None:
-    proc = subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, env=_ENV)
+    proc = subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, env=TOOL_ENV)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:6])} ...: exit {proc.returncode}\n{proc.stderr[-3000:]}")
 

@@ -8,12 +8,14 @@ the number is the cost of importing what the command needs. Target: at most 0.1 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 from benchmarks.harness import Baseline, Prepared, Timed, case
+from benchmarks.history2 import TOOL_ENV
 from benchmarks.migrate_cases import Scratch, _build_status, _projects
 
 _LINE = re.compile(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$")
@@ -21,7 +23,8 @@ _LINE = re.compile(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$")
 
 def import_seconds(args: list[str], cwd: str | None = None) -> float:
     """Seconds spent importing (top-level imports' cumulative times) by ``python -X importtime ARGS``."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, cwd=cwd)
+    proc = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": TOOL_ENV["PYTHONPATH"]})  # this checkout's ledger
     if proc.returncode != 0:
         raise RuntimeError(f"{args}: exit {proc.returncode}: {proc.stderr[-2000:]}")
     total = 0

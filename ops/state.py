@@ -113,8 +113,8 @@ class SchemaState:
             taken |= {i.name for i in spec.constraints + spec.indexes if i.name and kind_of(i) in clashes[kind]}
         return taken
 
-    def _derive(self, tables: FrozenMap, *keys: TableKey) -> SchemaState:
-        """A state with ``tables``, where only the tables at ``keys`` changed (names follow them)."""
+    def derived(self, tables: Mapping[TableKey, TableSpec], *keys: TableKey) -> SchemaState:
+        """A state of ``tables`` (in order) that differs only at ``keys``: the name index follows those, unchecked."""
         removed: list[tuple[str | None, str]] = []
         added: dict[tuple[str | None, str], str] = {}
         kinds = name_rule(self.names_per)[0]
@@ -266,7 +266,7 @@ class SchemaState:
 
     def replaced_table(self, table: TableSpec) -> SchemaState:
         """The state with ``table`` in place of the table of the same key (checked)."""
-        state = self._derive(self.tables.set(table.key, table), table.key)
+        state = self.derived(self.tables.set(table.key, table), table.key)
         state._check_table(table)
         return state
 

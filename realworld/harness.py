@@ -9,7 +9,8 @@ B. The same with ``ledger.alembic.attach(context)`` in env.py, on another fresh 
    only data-change revisions, ``rollback --to base`` leaves no application table, and a plain
    ``alembic upgrade heads`` rebuilds A's schema.
 C. ``import-alembic`` then ``apply`` on a fresh database builds A's schema and rolls back to base.
-   A history that starts from ``create_all()`` is imported from a database made so
+   A history that starts from ``create_all()`` (or from another history Alembic alone runs first)
+   is imported from a database made so
    (``--from-url``); the fresh database is made the same way and adopted with ``baseline``
    before ``apply``, and the rollback to base stops at that baseline.
 
@@ -37,7 +38,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from .histories import History
+from .histories import History, by_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIMS = Path(__file__).resolve().parent / "shims"
@@ -519,7 +520,11 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     work.mkdir(parents=True, exist_ok=True)
     cache = cache if cache is not None else ROOT / ".realworld-cache" / "wheels"
     py = sys.executable
-    exclude = (LEDGER_TABLE, history.version_table)
+    base = history.base_for(dialect)
+    # Alembic's version tables, which the ledger does not describe: the history's, and that of the
+    # history that made the starting schema
+    exclude = (LEDGER_TABLE, history.version_table,
+               *((by_name(base.history).version_table,) if base is not None and base.history is not None else ()))
     # One hash seed for every run: a history that logs while iterating a set (superset drops a
     # table's foreign keys in set order) prints its lines in the same order run after run.
     base_env = {"PYTHONPATH": _pythonpath(project), "SCHEMA_LEDGER_BY": "realworld",
@@ -534,12 +539,17 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     def ledger(url: str, *args: str, folder: Path = work) -> Ran:
         return _run([py, "-m", "ledger", "--url", history.url(dialect, url), *args], cwd=folder, env=base_env)
 
-    base = history.base_for(dialect)
+    # what makes the starting schema, in the notes: create_all() of the models, or another history
+    how_made = "create_all" if base is None or base.history is None else f"Alembic alone: {base.history}'s history"
+    made_by = "" if base is None else (f"create_all of {base.requirement}" if base.history is None
+                                       else f"{base.history}'s history of {base.requirement} by Alembic alone")
 
     def bootstrap(url: str) -> Ran:
         """The starting schema: ``create_all()`` of the models of the version the history starts at,
         and the heads of that version's history stamped, as the package does for a new database."""
         assert base is not None and base_wheel is not None
+        if base.history is not None:
+            return first_history(url)
         bare = ["--bare-packages"] if base.bare_packages else []
         for option, file in (("--setup", base.setup), ("--prepare", base.prepare)):
             if file is not None:
@@ -556,12 +566,24 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
             return ran
         return alembic(url, False, "stamp", *stamp)
 
+    def first_history(url: str) -> Ran:
+        """The starting schema made by another history, which Alembic alone runs to its heads."""
+        assert base is not None and base.history is not None and base_wheel is not None
+        first = by_name(base.history)
+        project_first = work / "first" / "project"
+        if not project_first.exists():
+            extract(first, base_wheel, project_first, dialect)
+        env = {**base_env, "PYTHONPATH": _pythonpath(project_first), "REALWORLD_URL": first.url(dialect, url),
+               "REALWORLD_HOOK": "0"}
+        return _run([py, "-m", "alembic", "-c", str(project_first / "alembic.ini"), "upgrade", "heads"], cwd=work,
+                    env=env)
+
     # A: Alembic alone (from the starting schema, when the history has one)
     url_a = databases.new(dialect)
     base_schema = None
     base_wheel = None
     if base is not None:
-        log(f"{history.name}/{dialect}: A create_all of {base.requirement}")
+        log(f"{history.name}/{dialect}: A {made_by}")
         try:
             base_wheel = download(base.requirement, cache, sdist=base.sdist)
             if base.venv:
@@ -571,7 +593,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
             return cell
         ran = bootstrap(url_a)
         if ran.code != 0:
-            cell.put("alembic", False, f"create_all of {base.requirement}: {ran.tail()}")
+            cell.put("alembic", False, f"{made_by}: {ran.tail()}")
             return cell
         base_schema = schema(url_a, exclude)
     log(f"{history.name}/{dialect}: A alembic upgrade heads")
@@ -580,7 +602,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         return cell
     oracle = schema(url_a, exclude)
     cell.steps["alembic"] = (True, f"{len(oracle.tables)} tables" + (
-        f", from the {len(base_schema.tables)} of {base.requirement} (create_all, then baseline)"
+        f", from the {len(base_schema.tables)} of {base.requirement} ({how_made}, then baseline)"
         if base is not None and base_schema is not None else ""))
 
     def _fresh() -> str:
@@ -609,11 +631,11 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     hooked = work / "hooked"
     url_b = databases.new(dialect)
     if base is not None:
-        log(f"{history.name}/{dialect}: B create_all, baseline")
+        log(f"{history.name}/{dialect}: B {how_made}, baseline")
         ran = bootstrap(url_b)
         if ran.code == 0:
             ran = ledger(url_b, "baseline", "-m", f"created by {base.requirement}", folder=hooked)
-        if not cell.put("upgrade", ran.code == 0, "" if ran.code == 0 else f"create_all, baseline: {ran.tail()}"):
+        if not cell.put("upgrade", ran.code == 0, "" if ran.code == 0 else f"{how_made}, baseline: {ran.tail()}"):
             return cell
     log(f"{history.name}/{dialect}: B upgrade with the hook")
     ran_b = alembic(url_b, True, "upgrade", "heads")
@@ -667,14 +689,16 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         args += ["--scratch-url", history.url(dialect, databases.new(dialect))]
     if dialect in history.autocommit:
         args += ["--autocommit"]  # as its env.py's connection
+    if history.version_table != "alembic_version":
+        args += ["--version-table", history.version_table]  # as its env.py configures Alembic
     for key, value in history.migration_args.items():
         args += ["--migration-arg", f"{key}={value}"]  # as its env.py passes them to run_migrations()
     if base is not None:
         # The history starts from create_all(): imported from a database at that point (only read).
         url_s = databases.new(dialect)
-        log(f"{history.name}/{dialect}: C create_all of {base.requirement} (the starting database)")
+        log(f"{history.name}/{dialect}: C {made_by} (the starting database)")
         ran = bootstrap(url_s)
-        if not cell.put("import", ran.code == 0, "" if ran.code == 0 else f"create_all: {ran.tail()}"):
+        if not cell.put("import", ran.code == 0, "" if ran.code == 0 else f"{how_made}: {ran.tail()}"):
             return cell
         args += ["--from-url", url_s]
     log(f"{history.name}/{dialect}: C import-alembic")
@@ -700,7 +724,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         ran = bootstrap(url_c)
         if ran.code == 0:
             ran = ledger(url_c, "baseline", "-m", f"created by {base.requirement}")
-        if not cell.put("apply", ran.code == 0, "" if ran.code == 0 else f"create_all, baseline: {ran.tail()}"):
+        if not cell.put("apply", ran.code == 0, "" if ran.code == 0 else f"{how_made}, baseline: {ran.tail()}"):
             return cell
     log(f"{history.name}/{dialect}: C apply")
     ran = ledger(url_c, "apply")

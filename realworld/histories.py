@@ -104,6 +104,11 @@ class Base:
     #: a file of the history's shim folder run before the modules are imported: what the package's app
     #: does before its models can be imported (its settings)
     prepare: str | None = None
+    #: the name of another history (in :data:`HISTORIES`, from the wheel of ``requirement``) that makes
+    #: the starting schema instead of the models: Alembic alone runs it to its heads, with its own version
+    #: table, as the package's tool runs it before this one (neutron-db-manage runs neutron's history
+    #: before a sub-project's, whose tables refer to neutron's); ``modules`` are then none
+    history: str | None = None
 
 
 @attrs.frozen
@@ -620,6 +625,95 @@ HISTORIES: tuple[History, ...] = (
                 "common/constants", "common/exception", "common/constraints", "common/types",
                 "common/schema/generic", "common/schema/schema_ref", "db/sqla/constants", "db/sqla/types")),
             base=Base("rucio==37.0.0", ("rucio.db.sqla.models",), prepare="base_config.py")),
+    # qinling-db-manage upgrade head runs the whole history on an empty database (OpenStack's function
+    # service, retired after 5.0.0; its env.py: no naming convention, one transaction). Its initial revision
+    # registers a @compiles(CreateTable) of its own for the rest of the process (CREATE TABLE IF NOT EXISTS
+    # for the tables it marks); its column types are copied, oslo_serialization's jsonutils stood in for
+    # (realworld/shims/qinling)
+    History("qinling", "qinling==5.0.0", "qinling/db/sqlalchemy/migration/alembic_migrations", shim="qinling",
+            copied=("qinling/db/sqlalchemy/types.py",)),
+    # solum-db-manage upgrade head runs the whole history on an empty database (OpenStack's application
+    # service; its env.py: no naming convention, one transaction); its two column types and oslo's clock
+    # stood in for (realworld/shims/solum)
+    History("solum", "solum==15.0.0", "solum/objects/sqlalchemy/migration/alembic_migrations", shim="solum"),
+    # congress-db-manage upgrade head runs the whole history on an empty database (OpenStack's policy
+    # service, retired after 11.0.0; its env.py: no naming convention, one transaction); the initial
+    # revision's table module is copied
+    History("congress", "openstack-congress==11.0.0", "congress/db/migration/alembic_migrations",
+            copied=("congress/db/migration/alembic_migrations/policy_rules_init_opts.py",)),
+    # vitrage-dbsync runs its history (one initial revision) on an empty database (OpenStack's root cause
+    # analysis service; its env.py: no naming convention, one transaction); its column types and oslo's
+    # clock stood in for (realworld/shims/vitrage)
+    History("vitrage", "vitrage==15.0.1", "vitrage/storage/sqlalchemy/migration/alembic_migrations", shim="vitrage"),
+    # BentoML 0.x's Yatai service keeps its metadata (SQLite or PostgreSQL: its String columns have no length)
+    # with create_all() and a stamp of head for a new database, and its history for an older one: here one
+    # made by bentoml 0.8.6's models (its history's head a6b00ae45279 stamped). Two revisions create a
+    # model's table on op.get_bind() (Label.__table__.create(bind): a PostgreSQL enum with it), the others
+    # alter in batch blocks; its env.py: no naming convention, one transaction. Its label and lock stores
+    # and declarative base are copied; its exceptions and a protobuf message stand in (realworld/shims/bentoml)
+    History("bentoml", "bentoml==0.13.1", "bentoml/yatai/migrations", shim="bentoml", dialects=("sqlite", "postgresql"),
+            copied=("bentoml/yatai/db/base.py", "bentoml/yatai/db/stores/label.py", "bentoml/yatai/db/stores/lock.py"),
+            base=Base("bentoml==0.8.6", ("bentoml.yatai.repository.metadata_store", "bentoml.yatai.deployment.store"),
+                      bare_packages=True, prepare="base_packages.py", venv=("sqlalchemy==1.4.54", "protobuf==3.20.3"))),
+    # neutron's sub-projects: neutron-db-manage upgrade heads runs neutron's history, then each installed
+    # sub-project's branch in the same database with its own version table (their tables have foreign keys
+    # to neutron's: networks, routers, ports, standardattributes). Each starts from neutron 29.0.0's history
+    # run by Alembic alone (Base.history), on MariaDB, the one database that history completes on here; their
+    # env.py: no naming convention, one transaction. Their expand and contract branches (branch labels from
+    # neutron's cli) lie in one folder per release (recursive_version_locations); the release milestones
+    # they name and the helpers some call are neutron's own module, copied into
+    # realworld/shims/neutron_subproject; neutron's shim serves the rest
+    History("bgpvpn", "networking-bgpvpn==25.0.0", "networking_bgpvpn/neutron/db/migration/alembic_migrations",
+            version_table="alembic_version_bgpvpn", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    History("dynamic-routing", "neutron-dynamic-routing==29.0.0",
+            "neutron_dynamic_routing/db/migration/alembic_migrations", version_table="alembic_version_dr",
+            shim=("neutron", "neutron_subproject"), dialects=("mariadb",), version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # neutron-fwaas: its firewall-group model, which a sanity check queries, and its strings stand in
+    # (realworld/shims/neutron_fwaas); its constants are copied
+    History("fwaas", "neutron-fwaas==25.0.0", "neutron_fwaas/db/migration/alembic_migrations",
+            version_table="alembic_version_fwaas", shim=("neutron", "neutron_subproject", "neutron_fwaas"),
+            dialects=("mariadb",), version_locations={"mariadb": "versions"},
+            copied=("neutron_fwaas/common/fwaas_constants.py",),
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # rally db upgrade runs its history (28 revisions from an initial one, many data migrations over stored
+    # tasks) on a database older than its models (OpenStack's benchmarking tool; its env.py: batch mode on
+    # every database, no naming convention, one transaction). Its column types are copied; its exceptions,
+    # statuses, engine, UUID factory and the plugins a data revision loads per stored row stand in
+    # (realworld/shims/rally)
+    History("rally", "rally==5.1.1", "rally/common/db/migrations", shim="rally", render_as_batch=True,
+            copied=("rally/common/db/sa_types.py",)),
+    # tap-as-a-service: its start revision sits in versions/ itself, beside the release folders; its
+    # initial revision's table module is copied
+    History("taas", "tap-as-a-service==18.0.0", "neutron_taas/db/migration/alembic_migration",
+            version_table="alembic_version_taas", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            copied=("neutron_taas/db/migration/taas_init_ops.py",),
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    History("l2gw", "networking-l2gw==22.0.0", "networking_l2gw/db/migration/alembic_migrations",
+            version_table="l2gw_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-sfc: a contract revision re-creates foreign keys it reflects with neutron's helpers
+    History("sfc", "networking-sfc==23.0.0", "networking_sfc/db/migration/alembic_migrations",
+            version_table="alembic_version_sfc", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # neutron-vpnaas: data migrations (reading rows, netaddr standing in: realworld/shims/neutron_vpnaas),
+    # an enum of its constants (copied), foreign keys dropped and re-created by neutron's helpers
+    History("vpnaas", "neutron-vpnaas==29.0.0", "neutron_vpnaas/db/migration/alembic_migrations",
+            version_table="alembic_version_vpnaas", shim=("neutron", "neutron_subproject", "neutron_vpnaas"),
+            dialects=("mariadb",), version_locations={"mariadb": "versions"},
+            copied=("neutron_vpnaas/services/vpn/common/constants.py",),
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-bagpipe: a contract revision ``depends_on`` an expand one (across the two branches) and
+    # drops the port-chain tables that one made
+    History("bagpipe", "networking-bagpipe==25.0.0", "networking_bagpipe/db/migration/alembic_migrations",
+            version_table="alembic_version_bagpipel2", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
 )
 
 

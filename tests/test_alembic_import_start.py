@@ -232,7 +232,7 @@ def test_a_starting_database_that_cannot_be_used_is_one_line(
     result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out", "--from-url", other])
     assert result.exit_code == 2, result.output
     [line] = result.stderr.splitlines()
-    assert "its Alembic version table holds ffff00, not a revision of this history" in line
+    assert "its Alembic version table alembic_version holds ffff00, not a revision of this history" in line
     assert not (tmp_path / "out").exists()
 
 
@@ -297,3 +297,63 @@ def test_a_database_part_way_through_such_a_history_is_stamped_where_it_stands_t
     assert "warning: --force: the live schema is not the schema the files build (1 difference" in forced.stderr
     assert "by_hand" in forced.stderr
     assert run("--url", drifted, "verify", "--live", cwd=tmp_path).exit_code == 1
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "mariadb"])
+def test_a_starting_database_of_another_history_is_read_through_the_projects_own_version_table(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A sub-project's history (its env.py: version_table="alembic_version_sub") runs in the database
+    # of the project it extends, whose own history stamped alembic_version with revisions of its own.
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False, version_table="alembic_version_sub")
+    write_history(folder, HISTORY[1:])
+    start = database_factory(dialect)
+    _made_by_create_all(start, folder, stamp=None)
+    _sql(start, "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    _sql(start, "INSERT INTO alembic_version (version_num) VALUES ('ffff00')")
+    scratch = (lambda: database_factory(dialect)) if dialect != "sqlite" else (lambda: None)
+
+    # Read through the default version table, the other history's revision is not one of this
+    # history: refused in one line that names the option.
+    with pytest.raises(ImportError_, match=r"holds ffff00, not a revision of this history .*--version-table"):
+        import_alembic(folder, _import_dialect(dialect), tmp_path / "wrong", from_url=start, url=scratch())
+    assert not (tmp_path / "wrong").exists()
+
+    # Through the project's own version table (not there yet): every revision, on the starting schema.
+    monkeypatch.chdir(tmp_path)
+    args = ["import-alembic", str(folder), "--dialect", _import_dialect(dialect), "--into", "imported",
+            "--from-url", start, "--version-table", "alembic_version_sub"]
+    if dialect != "sqlite":
+        args += ["--scratch-url", database_factory(dialect)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert [r.id for r in load_revisions(tmp_path / "imported")] == ["0001aa", "0002aa", "0003aa"]
+    assert "(2 tables):" in result.stdout
+
+    # Alembic alone from a database made the same way is what apply builds on the adopted one.
+    oracle, target = database_factory(dialect), database_factory(dialect)
+    for url in (oracle, target):
+        _made_by_create_all(url, folder, stamp=None)
+    run_alembic(folder, oracle, "upgrade", "heads")
+    config = Config(project_dir=tmp_path, url=target, migrations=tmp_path / "imported")
+    baseline(config, why="created by create_all() of the models v1")
+    runner.apply(config)
+    _sql(oracle, "DROP TABLE alembic_version_sub")  # Alembic's own table, which apply does not make
+    assert _differences(oracle, target, dialect) == []
+
+
+def test_a_scratch_database_that_cannot_be_used_is_one_line(
+    tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _history(tmp_path)
+    missing = sa.make_url(database_factory("postgresql")).set(database="sl_no_such_scratch")
+    monkeypatch.chdir(tmp_path)
+    for url, said in (("notaurl", "--scratch-url: not a database URL: notaurl"),
+                      (missing.render_as_string(hide_password=False), "--scratch-url: cannot connect to ")):
+        result = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "out", "--dialect",
+                                           "postgresql", "--scratch-url", url])
+        assert result.exit_code == 2, result.output
+        [line] = result.stderr.splitlines()
+        assert said in line and "internal error" not in line, line
+        assert not (tmp_path / "out").exists()

@@ -763,7 +763,7 @@ def test_a_table_declaring_an_enum_type_that_exists_gets_that_type_as_the_databa
 
 
 @pytest.mark.parametrize("drop", ["op.drop_column('job', 'error')", "op.drop_table('job')"])
-@pytest.mark.parametrize("drop_type", ["op.execute('DROP TYPE joberrorcode')",
+@pytest.mark.parametrize("drop_type", ["op.execute('DROP TYPE joberrorcode')", "op.execute('drop type joberrorcode')",
                                        "sa.Enum(name='joberrorcode').drop(op.get_bind())"])
 def test_a_postgresql_enum_type_outlives_its_last_column_until_drop_type(
     tmp_path: Path, database_factory: Callable[[str], str], drop: str, drop_type: str

@@ -3,14 +3,18 @@ records as ops: import-alembic writes that change once, so ``apply`` builds Alem
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
 from ledger.cli import main
 from ledger.format.events import RESYNC, RESYNCED
+from ledger.integrations.alembic.fallback import FollowsLive
 from ledger.inspect.status import status
 from ledger.project.revisions import RevisionChain
 from ledger.schema.comparison import compare
@@ -66,3 +70,42 @@ def test_a_change_recorded_as_sql_and_then_re_synced_is_imported_once(
         applied = reflect(conn, exclude=(LEDGER_TABLE,))
     applied = name_like_fold(applied, alembic_schema)
     assert compare(name_like_fold(alembic_schema, applied), applied, backend) == []
+
+
+def test_sql_text_the_ledger_cannot_follow_and_a_re_sync_then_records_is_imported_once(
+    tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # op.execute's DDL whose table read back leads to no list of ops is recorded as what ran, marked
+    # for re-sync; the re-sync at the end of the revision records its change as ops: import-alembic
+    # ran both (apply failed with 'column already exists')
+    follow = FollowsLive._follow_live
+
+    def no_list_for_the_statement(self: FollowsLive, table: Any, *args: Any, **kw: Any) -> Any:
+        if sys._getframe(1).f_code.co_name == "_record_schema_sql":
+            return None  # the statement's table read back: no list of ops leads there
+        return follow(self, table, *args, **kw)
+
+    monkeypatch.setattr(FollowsLive, "_follow_live", no_list_for_the_statement)
+    url = database_factory("postgresql")
+    ids = upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('rules', sa.Column('id', sa.Integer(), primary_key=True))"],
+        ["op.execute('ALTER TABLE rules ADD COLUMN note VARCHAR(40)')"],
+    ])
+    events = [e for e in hook_events(url) if e.revision == ids[1]]
+    messages = [e.message or "" for e in events]
+    assert [e.op_type for e in events] == ["execute", "add_column"], messages
+    assert messages[0].startswith(RESYNC) and messages[1].startswith(RESYNCED)
+
+    imported = CliRunner().invoke(main, ["import-alembic", str(tmp_path / "alembic"), "--dialect", "postgresql",
+                                         "--into", str(tmp_path / "imported"),
+                                         "--scratch-url", database_factory("postgresql")])
+    assert imported.exit_code == 0, imported.output
+    (written,) = (tmp_path / "imported").glob(f"{ids[1]}_*.py")
+    text = written.read_text(encoding="utf-8")
+    assert text.count("# SQL not imported: its schema change is the re-synced ops below:") == 1, text
+    assert text.count("ADD COLUMN note") == 1 and text.count("add_column") == 1, text
+    fresh, config = database_factory("postgresql"), tmp_path / "imported.toml"
+    config.write_text(f'migrations = "{tmp_path / "imported"}"\n', encoding="utf-8")
+    for args in (["apply", "-q"], ["verify", "--live"]):
+        result = CliRunner().invoke(main, ["--url", fresh, "--config", str(config), *args])
+        assert result.exit_code == 0, (args, result.output)

@@ -18,6 +18,7 @@ from tests.alembic_histories import (
     live_schema,
     upgrade_with_hook,
 )
+from tests.examples import examples
 
 
 def test_the_checks_of_column_types_keep_the_names_mariadb_numbered_them_by_after_a_drop(
@@ -60,7 +61,7 @@ def _boolean_histories(draw: st.DrawFn) -> list[list[str]]:
     return bodies
 
 
-@settings(max_examples=6)
+@settings(max_examples=examples(6))
 @given(bodies=_boolean_histories())
 def test_the_ledger_materializes_the_checks_of_column_types_under_the_names_mariadb_gave_them(
     database_factory: Callable[[str], str], bodies: list[list[str]]

@@ -30,6 +30,7 @@ from ledger.storage.session import store_for
 from ledger.inspect.status import log_events, status
 from ops import SchemaState
 from tests.builders import assert_live_equals_fold, engine_for, events, live_schema, project, rows, write_revision
+from tests.examples import examples
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,7 +161,7 @@ def test_one_transaction_failure_leaves_schema_and_ledger_as_before_the_run(tmp_
     assert_live_equals_fold(config)
 
 
-@settings(max_examples=8)
+@settings(max_examples=examples(8))
 @given(good=st.integers(min_value=0, max_value=8))
 def test_one_transaction_is_all_or_nothing_wherever_the_failure_is(
     tmp_path_factory: pytest.TempPathFactory, database_factory: Callable[[str], str], good: int
@@ -295,7 +296,7 @@ def test_sql_output_runs_and_gives_a_valid_ledger_on_sqlite(tmp_path: Path, data
 # ---------------------------------------------------------------------------------------------
 
 
-@settings(max_examples=10)
+@settings(max_examples=examples(10))
 @given(cuts=st.lists(st.integers(min_value=1, max_value=8), max_size=4))
 def test_applying_in_any_steps_gives_the_same_ledger(
     tmp_path_factory: pytest.TempPathFactory, database_factory: Callable[[str], str], cuts: list[int]

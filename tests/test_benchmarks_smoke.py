@@ -33,3 +33,12 @@ def test_quick_run_prints_every_ratio(tmp_path: Path) -> None:
         assert row["ratio"] > 0 and row["ours_s"] > 0 and row["baseline_s"] > 0, row
         assert row["ours_rss_mb"] > 0
         assert f"{row['ratio']:.3f}" in proc.stdout
+
+
+def test_fresh_processes_import_this_checkout(tmp_path: Path) -> None:
+    """The second history's tools run in other folders; each must import the ``ledger`` of the checkout
+    the benchmarks are in, not whichever one the environment installed."""
+    from benchmarks.history2 import _run
+
+    here = str(ROOT / "ledger")
+    _run(["-c", f"import ledger, os; assert os.path.dirname(ledger.__file__) == {here!r}, ledger.__file__"], cwd=tmp_path)

@@ -27,6 +27,7 @@ from ops import CreateTableOp, LedgerFormatError
 from ops.naming import MAX_NAME_LENGTH, fit_name
 from tests import strategies as S
 from tests.conftest import DIALECTS
+from tests.examples import examples
 
 REVISION = '''
 import sqlalchemy as sa
@@ -306,7 +307,7 @@ def _walk_then_structure(text: str) -> Any:
         return "malformed"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(S.histories(max_ops=3), st.data())
 def test_decoding_finds_every_bound_the_walk_finds(history: Any, data: st.DataObject) -> None:
     """A payload with any one value replaced by a crafted one decodes exactly when the walk and

@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.cli import main
-from tests.reliability import DEEP, make_project
+from tests.examples import examples
+from tests.reliability import make_project
 
 POINTS = ["base", "head", "@0", "@1", "@3", "@999999", "@-1", "@", "-1", "-2", "-99", "r1", "r2", "r4", "nosuch",
           "2000-01-01", "2999-01-01T00:00Z", "2020-13-45", "2020-01-01T25:00", "1999", "@head"]
@@ -114,7 +115,7 @@ COMMANDS = sorted(main.commands)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-@settings(max_examples=150 if DEEP else 15, deadline=None,
+@settings(max_examples=examples(15), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_argument_list_gives_a_traceback(name: str, template: Path, workdir: Path, data: st.DataObject) -> None:

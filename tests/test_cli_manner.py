@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from ledger.storage.db import create_engine
 from ledger.project.revisions import check_revision_id
 from tests.builders import SHOP, one_error_line, rev, run
+from tests.examples import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -204,7 +205,7 @@ def test_new_refuses_an_unsafe_revision_id(project: Path, rev_id: str) -> None:
 
 
 @given(st.text(max_size=70))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_a_revision_id_that_passes_is_a_plain_file_name_part(rev_id: str) -> None:
     try:
         check_revision_id(rev_id)

@@ -22,6 +22,7 @@ from ledger.format.payload import converter
 from ledger.format.codec import LedgerFormatError, decode, encode, from_payload, to_payload
 from ops import ColumnSpec, ExecuteSQLOp, MigrateOperation, SchemaState, TypeSpec
 from tests import strategies as S
+from tests.examples import examples
 
 
 def _sample_ops() -> list[MigrateOperation]:
@@ -355,7 +356,7 @@ def malformed(draw: Any) -> bytes:
     return data
 
 
-@settings(max_examples=10_000, deadline=None, database=None,
+@settings(max_examples=examples(10_000), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(malformed())
 def test_malformed_payloads_raise_ledger_format_error_and_nothing_else(data: bytes) -> None:
@@ -378,7 +379,7 @@ def test_from_payload_and_to_payload_are_inverse() -> None:
 # -- a read whose event hashes were checked --------------------------------------------------------
 
 
-@settings(max_examples=2_000, deadline=None, database=None,
+@settings(max_examples=examples(2_000), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(malformed())
 def test_a_hashed_read_refuses_what_a_strict_one_refuses_but_a_repeated_key(data: bytes) -> None:
@@ -552,7 +553,7 @@ _TEXT_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=3_000, deadline=None, database=None)
+@settings(max_examples=examples(3_000), deadline=None, database=None)
 @given(st.data())
 def test_the_fast_parse_reads_exactly_what_the_strict_parse_reads(data: Any) -> None:
     """What ``decode`` parses at C speed (a key given twice, NaN and Infinity checked by the scanner's
@@ -611,7 +612,7 @@ def _written(value: Any, path: tuple[Any, ...] | None, pairs: Callable[[_Pairs],
     return json.dumps(value, ensure_ascii=False)
 
 
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=examples(400), deadline=None, database=None)
 @given(st.data())
 def test_objects_read_as_pairs_structure_as_the_strict_parse_does(data: Any) -> None:
     """``decode`` parses objects as their (key, value) pairs and the structure functions make them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -238,6 +239,43 @@ def test_postgresql_enum_type_created_first_and_kept_after_its_last_column() -> 
     ]
     to_text = sql("postgresql", lambda op: op.alter_column("invoice", "status", type_=sa.String(10)), state)
     assert to_text == ["ALTER TABLE invoice ALTER COLUMN status TYPE VARCHAR(10)"]
+
+
+def test_postgresql_run_takes_each_state_after_from_its_plan() -> None:
+    """A run's generator is handed the state after each op (the plan made it): it writes the same SQL,
+    the ENUM types a changed table brings included, without applying the op to its state again."""
+    from ledger.dialects import generator
+
+    status = sa.Enum("open", "paid", name="invoice status")
+    ops = record(lambda op: (
+        op.create_table("note", sa.Column("id", sa.Integer, primary_key=True)),
+        op.add_column("invoice", sa.Column("status", status)),
+        op.add_column("note", sa.Column("kind", sa.Enum("a", "b", name="note_kind"))),
+        op.drop_table("note"),
+        op.create_index("ix_invoice_amount", "invoice", ["amount"]),
+    ))
+    applied: list[str] = []
+
+    class Counted(SchemaState):  # the states the plan hands on count the ops applied to them again
+        __slots__ = ()
+
+        def apply(self, op: Any) -> SchemaState:
+            applied.append(op.describe())
+            return super().apply(op)
+
+    plain, planned = generator("postgresql"), generator("postgresql")
+    state = BASE
+    for op in ops:
+        done = op.complete(state)
+        after = done.apply(state)
+        expected = ddl(done, state, "postgresql", gen=plain)
+        counted = copy.copy(state)
+        object.__setattr__(counted, "__class__", Counted)
+        assert ddl(done, counted, "postgresql", gen=planned, after=after) == expected
+        state = after
+    assert applied == []
+    assert any(s.startswith('CREATE TYPE "invoice status"') for s in ddl(
+        ops[1].complete(BASE.apply(ops[0])), BASE.apply(ops[0]), "postgresql"))
 
 
 def test_sqlite_batch_shares_one_rebuild() -> None:

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from ledger.dialects import ddltext, generator
 from ops import SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, ForeignKeySpec, IndexElement, IndexSpec, TypeSpec, UniqueSpec, table_spec
+from tests.examples import examples
 from tests.strategies_schema import schema_states
 
 DIALECTS = ("postgresql", "sqlite", "mysql", "mariadb")
@@ -53,7 +54,7 @@ def _compiled(state: SchemaState) -> list[tuple[str, str, str | None, str | None
     return found
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema_states(min_tables=1))
 def test_text_is_what_sqlalchemy_compiles(state: SchemaState) -> None:
     for dialect, what, text, compiled in _compiled(state):
@@ -93,7 +94,7 @@ def test_plain_keys_and_indexes_are_written_from_the_specs() -> None:
     assert sum(text is not None for _, what, text, _ in found if not what.startswith("drop table")) == 12 + 12 + 4 + 4
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema_states(min_tables=1))
 def test_default_text_is_the_columns_default(state: SchemaState) -> None:
     """PostgreSQL's ALTER COLUMN ... SET DEFAULT writes the default from its spec alone: as
@@ -105,7 +106,7 @@ def test_default_text_is_the_columns_default(state: SchemaState) -> None:
                 assert gen.default_text(column.server_default) == gen.default_sql(column.to_column())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema_states(min_tables=1))
 def test_rebuild_constraints_are_what_sqlalchemy_compiles(state: SchemaState) -> None:
     """The unique and foreign keys a SQLite table rebuild's CREATE TABLE writes from the specs."""
@@ -134,7 +135,7 @@ def test_rebuild_constraints_are_written_from_the_specs() -> None:
 
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema_states(min_tables=1))
 def test_create_table_is_what_sqlalchemy_compiles(state: SchemaState) -> None:
     """SQLite's and PostgreSQL's CREATE TABLE assembled from its parts (ledger.dialects.assembled)
@@ -186,7 +187,7 @@ def test_sqlite_primary_keys_alike_but_their_names() -> None:
         state = after
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema_states(min_tables=1))
 def test_add_column_is_what_sqlalchemy_compiles(state: SchemaState) -> None:
     """SQLite's and PostgreSQL's ADD COLUMN from the column's remembered definition is the statement

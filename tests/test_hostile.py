@@ -34,6 +34,7 @@ from ledger.storage.session import store_for
 from ops import CreateTableOp, SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec
 from tests.builders import cli, events
+from tests.examples import examples
 from tests.reliability import DEEP, live_matches, make_project
 
 # Per family: characters reflection reads back as written (see tests/test_ddl_names.py: SQLite
@@ -231,7 +232,7 @@ def test_names_past_the_limit_are_refused_before_anything_runs(db_url: str, tmp_
 _NAME_CHARS = st.characters(codec="utf-8", exclude_characters="\x00\"`$", exclude_categories=("Cs", "Cc"))
 
 
-@settings(max_examples=30 if DEEP else 4, deadline=None,
+@settings(max_examples=examples(30) if DEEP else 4, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(name=st.one_of(st.text(_NAME_CHARS, min_size=1, max_size=70),
                       st.sampled_from(["select", "Order", "group by", "a;b", "'; --", "ÉTÉ"])))

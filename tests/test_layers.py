@@ -110,3 +110,32 @@ def test_only_the_database_objects_decide_by_a_database_name() -> None:
                 offenders[relative] = lines
     assert offenders == {}
 
+
+
+def fixed_example_counts(source: str) -> list[int]:
+    """The lines of ``source`` that give a property a fixed ``max_examples`` (a number, or a choice
+    between numbers), not one taken from the loaded hypothesis profile."""
+    def fixed(node: ast.expr) -> bool:
+        if isinstance(node, ast.IfExp):
+            return fixed(node.body) and fixed(node.orelse)
+        return isinstance(node, ast.Constant) or (isinstance(node, ast.Name) and node.id.isupper())
+
+    return sorted(node.value.lineno for node in ast.walk(ast.parse(source))
+                  if isinstance(node, ast.keyword) and node.arg == "max_examples" and fixed(node.value))
+
+
+def test_the_example_count_rule_sees_what_it_forbids() -> None:
+    source = ("@settings(max_examples=10)\n"
+              "@settings(max_examples=150 if DEEP else 15)\n"
+              "@settings(max_examples=examples(10))\n"
+              "@settings(max_examples=max(5, settings.default.max_examples // 4))\n"
+              "def f(): pass\n")
+    assert fixed_example_counts(source) == [1, 2]
+
+
+def test_property_tests_take_their_example_counts_from_the_profile() -> None:
+    """SCHEMA_LEDGER_HYPOTHESIS (ci, dev, deep) sets how many examples every property draws: a test
+    never fixes its own count (tests/examples.py scales one from the profile)."""
+    fixed = {path.name: lines for path in sorted((ROOT / "tests").glob("*.py")) if path.name != "conftest.py"
+             and (lines := fixed_example_counts(path.read_text(encoding="utf-8")))}  # conftest.py: the profiles
+    assert fixed == {}

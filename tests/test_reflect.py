@@ -24,6 +24,7 @@ from ledger.schema.reflect import DDL_TYPE, PARTS, UnsupportedDialectError, comp
 from ledger.schema.sqltext import canonical_default, canonical_sql
 from ops import LedgerError, SchemaState, TypeSpec
 from ops.specs import DefaultSpec
+from tests.examples import examples
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
 
@@ -322,7 +323,7 @@ def _strategies() -> Any:
     return strategies
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), dialect=st.sampled_from(DIALECTS))
 def test_normalize_is_idempotent_and_compare_agrees_with_it(data: st.DataObject, dialect: str) -> None:
     strategies = _strategies()
@@ -337,7 +338,7 @@ def test_normalize_is_idempotent_and_compare_agrees_with_it(data: st.DataObject,
     assert (compare(state, after, dialect) == []) == (once == normalize(after, dialect))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(data=st.data(), dialect=st.sampled_from(DIALECTS))
 def test_remembered_types_are_what_working_them_out_gives(data: st.DataObject, dialect: str) -> None:
     """The type caches of reflection and normalization hand out what from_sa and compiling give,
@@ -822,7 +823,7 @@ def test_postgresql_keys_read_from_the_catalog_are_what_the_inspector_reports(
 # =============================================================================================
 
 
-@settings(max_examples=8, deadline=None,
+@settings(max_examples=examples(8), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(data=st.data())
@@ -897,7 +898,7 @@ def _prefixed_columns(draw: st.DrawFn) -> tuple[Any, int, int]:
     return kind(n), n, length
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(column=_prefixed_columns())
 def test_a_mysql_index_prefix_as_long_as_its_column_is_the_whole_column(
         database_factory: Callable[[str], str], column: tuple[Any, int, int]) -> None:

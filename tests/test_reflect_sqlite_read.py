@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from ledger import dialects
 from ledger.schema.reflect import PARTS, reflect
+from tests.examples import examples
 
 
 def _plain(value: Any) -> Any:
@@ -129,7 +130,7 @@ def _strategies() -> Any:
     return strategies
 
 
-@settings(max_examples=10, deadline=None,
+@settings(max_examples=examples(10), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(data=st.data())

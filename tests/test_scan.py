@@ -24,6 +24,7 @@ from ledger.storage.session import store_for
 from ledger.storage.scan import CHAIN_COLUMNS, chain_problems, checked, events, fold_ledger, fold_rows, read_rows
 from ledger.storage.store import LedgerStore
 from ops import LedgerError, LedgerFormatError, SchemaState
+from tests.examples import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop" / "migrations"
@@ -37,7 +38,7 @@ values = st.none() | texts | ints
 
 @given(st.lists(values, min_size=len(BODY_FIELDS), max_size=len(BODY_FIELDS)) | st.lists(
     values | st.booleans() | st.floats(allow_nan=False, allow_infinity=False), min_size=len(BODY_FIELDS), max_size=len(BODY_FIELDS)))
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 def test_body_bytes_is_the_canonical_body(row: list[object]) -> None:
     by_name = dict(zip(SORTED_BODY_FIELDS, row, strict=True))
     try:
@@ -137,7 +138,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> list[Event]:
 
 
 @given(at=st.integers(min_value=0, max_value=119), what=st.sampled_from(EDITS), data=st.data())
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 def test_the_lean_chain_check_finds_what_verify_chain_finds(
     big: list[Event], tmp_path_factory: pytest.TempPathFactory, at: int, what: str, data: st.DataObject,
 ) -> None:

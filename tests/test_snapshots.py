@@ -15,6 +15,7 @@ from ledger.format.events import fold_events
 from ledger.storage.snapshots import SnapshotCheck, SnapshotStore, build, decode_state, encode_state, state_at
 from ledger.storage.store import LedgerStore
 from ops import LedgerFormatError, SchemaState
+from tests.examples import examples
 from tests.strategies import schema_states
 
 EVENTS = 600
@@ -31,13 +32,13 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> sa.Engine:
 
 
 @given(schema_states())
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 def test_encode_decode_state(state: SchemaState) -> None:
     assert decode_state(encode_state(state)) == state
 
 
 @given(seq=st.integers(min_value=0, max_value=EVENTS))
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 def test_state_at_equals_the_fold(ledger: sa.Engine, seq: int) -> None:
     store = LedgerStore()
     with ledger.connect() as conn:

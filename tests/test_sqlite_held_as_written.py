@@ -15,6 +15,7 @@ from ledger import dialects
 from ledger.inspect.drift import drift
 from ledger.schema.reflect import reflect
 from ops import CreateTableOp, SchemaState
+from tests.examples import examples
 
 
 def _made_by_the_ledger(conn: sa.Connection, state: SchemaState) -> None:
@@ -41,7 +42,7 @@ def _changed(spec: object, data: st.DataObject) -> object:
     return attrs.evolve(spec, columns=columns)
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=examples(15), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), by_ledger=st.booleans())
 def test_a_table_held_as_written_reads_back_as_the_fold(

@@ -36,14 +36,15 @@ from ledger.run.rollback import rollback
 from ledger.run.apply import apply
 from ledger.storage.session import store_for
 from ops import MigrateOperation, SchemaState
+from tests.examples import examples
 from tests.strategies import ops_for
 
 DEEP = bool(os.environ.get("SCHEMA_LEDGER_DEEP"))
 #: (runs, steps per run) per database: MariaDB commits every op twice, so it gets the fewest.
 BUDGET = {
-    "sqlite": (40, 20) if DEEP else (8, 8),
-    "postgresql": (25, 15) if DEEP else (4, 7),
-    "mariadb": (15, 15) if DEEP else (3, 6),
+    "sqlite": (examples(8), 20 if DEEP else 8),
+    "postgresql": (examples(4), 15 if DEEP else 7),
+    "mariadb": (examples(3), 15 if DEEP else 6),
 }
 
 

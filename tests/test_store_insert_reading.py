@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import postgresql
 
 from ledger.storage.store import LedgerStore
+from tests.examples import examples
 
 DIALECTS = {
     "psycopg2": postgresql.psycopg2.dialect,
@@ -33,7 +34,7 @@ def _compiled_whole(store: LedgerStore, dialect: sa.Dialect, query: sa.Select, c
 
 
 @pytest.mark.parametrize("driver", sorted(DIALECTS))
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(counts=st.lists(st.integers(1, 40), min_size=1, max_size=4), schema=st.sampled_from([None, "app"]))
 def test_insert_reading_text_is_the_compiled_statement(driver: str, counts: list[int], schema: str | None) -> None:
     store = LedgerStore(schema=schema) if schema else LedgerStore()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ledger import dialects
 from ledger.schema.reflect import reflect
+from tests.examples import examples
 
 TABLES = ("a", "b", "c")
 
@@ -51,7 +52,7 @@ def _make(conn: sa.Connection) -> None:
     conn.commit()
 
 
-@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@settings(max_examples=examples(10), suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
 @given(steps=st.lists(st.tuples(st.sampled_from(CHANGES), st.sampled_from(TABLES), st.sampled_from(TABLES)),
                       min_size=1, max_size=4))
 def test_every_change_reflection_sees_changes_the_table_digest(
@@ -103,7 +104,7 @@ CONSTRAINT_CHANGES = (
 )
 
 
-@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@settings(max_examples=examples(10), suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
 @given(steps=st.lists(st.tuples(st.sampled_from(CONSTRAINT_CHANGES), st.sampled_from(TABLES), st.sampled_from(TABLES)),
                       min_size=1, max_size=6))
 def test_the_constraint_names_read_are_those_reflection_reads(
@@ -192,7 +193,7 @@ def _run(conn: sa.Connection, statement: str) -> None:
         conn.rollback()
 
 
-@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@settings(max_examples=examples(10), suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
 @given(steps=st.lists(st.tuples(st.sampled_from(KEY_CHANGES), st.sampled_from(TABLES), st.sampled_from(TABLES)),
                       min_size=1, max_size=8))
 def test_the_keys_and_checks_read_in_one_query_are_those_the_inspector_lists(
@@ -213,3 +214,30 @@ def test_several_keys_and_checks_of_each_kind_are_read_in_the_inspectors_order(p
                 if "DROP" not in template:
                     _run(conn, template.format(t=table, o=other))
         _listed_alike(conn)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@given(steps=st.lists(st.tuples(st.sampled_from(CHANGES + KEY_CHANGES), st.sampled_from(TABLES), st.sampled_from(TABLES)),
+                      min_size=1, max_size=4))
+def test_the_parts_a_digest_tells_changed_read_alone_give_the_table_read_whole(
+    postgresql_engine: sa.Engine, steps: list[tuple[str, str, str]]
+) -> None:
+    # The hook reads back only those parts of a table a DO block or a CASCADE changed: the rest is
+    # taken from the fold, so each part the statement changed must be one the digests tell.
+    database = dialects.database("postgresql")
+    with postgresql_engine.connect() as conn:
+        _make(conn)
+        for template, table, other in steps:
+            before, read_before = database.table_digests(conn), reflect(conn).tables
+            _run(conn, template.format(t=table, o=other))
+            after, read_after = database.table_digests(conn), reflect(conn).tables
+            assert before is not None and after is not None
+            for key, spec in read_before.items():
+                if key not in read_after or before[key[1]] == after[key[1]]:
+                    continue
+                parts = database.digest_parts(before[key[1]], after[key[1]])
+                assert parts != frozenset()
+                if parts is not None:
+                    held = reflect(conn, held={key[1]: spec}, parts=parts).tables
+                    assert held == {key: read_after[key]}, (template, parts)
+            conn.commit()

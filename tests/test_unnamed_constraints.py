@@ -31,6 +31,7 @@ from tests.alembic_histories import (
     run_alembic,
     sqlite_upgraded,
 )
+from tests.examples import examples
 from tests.strategies import histories
 
 # Revision 1 makes a table with a foreign key, a unique, a check and a primary key, none named;
@@ -174,7 +175,7 @@ def _twins(state: SchemaState) -> bool:
     return False
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(history=histories(portable=True, max_ops=6), unnamed=st.data())
 def test_unnamed_marks_survive_the_fold_the_codec_the_reverse_and_sqlite(
         history: tuple[SchemaState, list[MigrateOperation]], unnamed: st.DataObject) -> None:

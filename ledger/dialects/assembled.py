@@ -77,7 +77,7 @@ class AssembledGenerator(DDLGenerator):
         constraints it puts back), go the general way."""
         if op._then:
             return super().add_column(op, before)
-        after = before.apply(op)
+        after = self.applied(op, before)
         spec = after.table(op.table_name, op.schema)
         column = spec.column(op.column.name)
         text = None if column is None or (column.comment is not None and self.dialect.supports_comments) else \

@@ -146,10 +146,16 @@ class DDLGenerator:
         #: called before the generator reads the live schema (:meth:`reading`): a runner that holds
         #: DDL back, to send it later in one message, runs it first
         self.before_read: Callable[[], None] | None = None
+        #: the op, the state before it and the state after it that :meth:`statements` was last handed
+        self._given: tuple[MigrateOperation, SchemaState, SchemaState] | None = None
 
     # -- entry points --------------------------------------------------------------------------
 
-    def statements(self, op: MigrateOperation, before: SchemaState) -> list[str]:
+    def statements(self, op: MigrateOperation, before: SchemaState, after: SchemaState | None = None) -> list[str]:
+        """The SQL of ``op`` on a schema that is ``before``; ``after``: ``before.apply(op)`` where the
+        caller has it (a plan holds the state after each op), so that it is not made again."""
+        if after is not None:
+            self._given = (op, before, after)
         for klass in type(op).__mro__:
             method = self._methods.get(klass)  # type: ignore[arg-type]
             if method is not None:
@@ -160,9 +166,17 @@ class DDLGenerator:
         statements: list[str] = []
         state = before
         for op in ops:
-            statements += self.statements(op, state)
-            state = state.apply(op)
+            after = state.apply(op)
+            statements += self.statements(op, state, after)
+            state = after
         return statements
+
+    def applied(self, op: MigrateOperation, before: SchemaState) -> SchemaState:
+        """``before.apply(op)``: the state :meth:`statements` was handed for them, when it was."""
+        given = self._given
+        if given is not None and given[0] is op and given[1] is before:
+            return given[2]
+        return before.apply(op)
 
     def reading(self) -> sa.Connection | None:
         """The connection, to read the live schema with (None: none); DDL held back runs first."""
@@ -357,7 +371,7 @@ class DDLGenerator:
 
     @handles(CreateTableOp)
     def create_table(self, op: CreateTableOp, before: SchemaState) -> list[str]:
-        after = before.apply(op)
+        after = self.applied(op, before)
         table = self.table(after, op.table.name, op.table.schema)
         statements = [self.compile(sa.schema.CreateTable(table))]
         statements += self.comment_statements(table)
@@ -377,7 +391,7 @@ class DDLGenerator:
     def create_table_comment(self, op: CreateTableCommentOp, before: SchemaState) -> list[str]:
         if not self.dialect.supports_comments:
             return []
-        after = before.apply(op)
+        after = self.applied(op, before)
         return [self.compile(sa.schema.SetTableComment(self.part(after, after.table(op.table_name, op.schema))))]
 
     @handles(DropTableCommentOp)
@@ -396,7 +410,7 @@ class DDLGenerator:
 
     @handles(AddColumnOp)
     def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
-        after = before.apply(op)
+        after = self.applied(op, before)
         table = self.part(after, after.table(op.table_name, op.schema), columns=(op.column.name,), key_context=True)
         column = table.c[op.column.name]
         statements = [f"ALTER TABLE {self.format_table(table)} ADD COLUMN {self.column_spec(column)}"]
@@ -426,7 +440,7 @@ class DDLGenerator:
 
     @handles(AddConstraintOp)
     def add_constraint(self, op: AddConstraintOp, before: SchemaState) -> list[str]:
-        after = before.apply(op)
+        after = self.applied(op, before)
         spec = after.table(op.table_name, op.schema)
         text = ddltext.add_constraint(self.dialect, after, spec, op.constraint.name)
         if text is not None:
@@ -443,7 +457,7 @@ class DDLGenerator:
 
     @handles(CreateIndexOp)
     def create_index(self, op: CreateIndexOp, before: SchemaState) -> list[str]:
-        after = before.apply(op)
+        after = self.applied(op, before)
         spec = after.table(op.table_name, op.schema)
         return [self.index_sql(after, spec, op.index)]
 
@@ -530,11 +544,12 @@ def reads_nothing(op: MigrateOperation, gen: DDLGenerator) -> bool:
     return Operations.find_implementation(type(op), gen.name) is generated
 
 
-def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) -> list[str]:
+def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState,
+                after: SchemaState | None = None) -> list[str]:
     """The SQL of ``op`` from the implementation registry (``ops.Operations.implementation_for``)."""
     impl = Operations.find_implementation(type(op), gen.name)
     if impl is generated:
-        return gen.statements(op, before)
+        return gen.statements(op, before, after)
     if impl is None:
         check_implemented(op, gen.name)
     collected: list[str] = []
@@ -549,7 +564,7 @@ def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState) ->
 
 
 def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Connection | None = None,
-        gen: DDLGenerator | None = None) -> list[str]:
+        gen: DDLGenerator | None = None, after: SchemaState | None = None) -> list[str]:
     """The SQL statements that perform the (completed) ``op`` on a database whose schema is ``before``.
 
     Found through the implementation registry: the database's DDL generator for the built-in
@@ -558,9 +573,10 @@ def ddl(op: MigrateOperation, before: SchemaState, dialect: str, *, conn: sa.Con
     ALTER cannot do becomes a table rebuild built from ``before``. Without ``conn``, MySQL means
     MySQL (pass ``"mariadb"`` or a connection for MariaDB's syntax) and a SQLite rebuild
     recreates no triggers. ``gen``: a generator of ``dialect`` on ``conn`` to reuse (one per run
-    builds each SQLAlchemy object it needs once, see :meth:`DDLGenerator.part`).
+    builds each SQLAlchemy object it needs once, see :meth:`DDLGenerator.part`). ``after``:
+    ``before.apply(op)`` where the caller holds it (a run's plan), which the generator then does not make again.
     """
-    return _statements(gen if gen is not None else generator(dialect, conn), op, before)
+    return _statements(gen if gen is not None else generator(dialect, conn), op, before, after)
 
 
 def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str, *,
@@ -572,6 +588,7 @@ def ddl_batch(ops: Sequence[MigrateOperation], before: SchemaState, dialect: str
         return gen.batch(ops, before)
     statements: list[str] = []
     for op in ops:
-        statements += _statements(gen, op, before)
-        before = before.apply(op)
+        after = before.apply(op)
+        statements += _statements(gen, op, before, after)
+        before = after
     return statements

@@ -16,15 +16,15 @@ import sqlalchemy as sa
 from ops.base import LedgerError
 from ops.names import ONE_PER_SCHEMA, NamesPer
 
+from .sequence_reads import SequenceReads
 from .typetext import spaced
 
 if TYPE_CHECKING:
     from ops import MigrateOperation
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
 
-    from .sequences import SequenceSpec
-
     from .base import DDLGenerator
+    from .sequences import SequenceSpec
 
 __all__ = [
     "DATABASES",
@@ -72,7 +72,7 @@ class ReflectedKeys:
     index_sql: Mapping[tuple[str, str], str] = attrs.field(factory=dict)
 
 
-class Database:
+class Database(SequenceReads):
     """Everything schema-ledger knows about one database (Alembic's ``DefaultImpl``, one per database).
 
     A subclass in ``ledger/dialects/<name>.py``, registered with :func:`register_database`, is
@@ -119,6 +119,7 @@ class Database:
     name_limit: ClassVar[tuple[int, str] | None] = None
     #: whether a name over ``name_limit`` is cut without an error (PostgreSQL)
     cuts_long_names: ClassVar[bool] = False
+    reads_constraints: ClassVar[bool] = False  #: :meth:`constraints` reads them (else it gives None)
     #: which constraint and index names must differ, per schema or per table (``ops.names``): the
     #: fold of a ledger of this database keeps names apart as the database does (``empty_state``)
     names_per: ClassVar[NamesPer] = ONE_PER_SCHEMA
@@ -409,15 +410,13 @@ class Database:
         return options
 
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
-        """The statement that drops a trigger, function, procedure or view ``name`` (as written)
-        that SQL text created: its reverse. ``table``: a trigger's table; ``arguments``: a
-        routine's argument list. Here: by name alone (SQLite, MySQL/MariaDB)."""
+        """The statement that drops a trigger, function, procedure or view ``name`` (as written) that SQL text created:
+        its reverse. ``table``: a trigger's table; ``arguments``: a routine's argument list. Here: by name alone."""
         return f"DROP {kind} IF EXISTS {name}"
 
     def column_defaults(self, conn: sa.Connection, table: str, schema: str | None = None) -> dict[str, str | None] | None:
-        """Each column of ``table`` -> its server default's text as SQLAlchemy's reflection reports
-        it (``Inspector.get_columns``' ``default``), read in one query; {} when there is no such
-        table. None: this database has no such read (the caller asks the inspector)."""
+        """Each column of ``table`` -> its server default's text as ``Inspector.get_columns`` reports it, read
+        in one query; {} when there is no such table. None: no such read (the caller asks the inspector)."""
         return None
 
     def constraints(self, conn: sa.Connection, table: str,
@@ -427,13 +426,14 @@ class Database:
         return None
 
     def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
-        """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything
-        reflection reads of that table changes (its columns, keys, checks, indexes, comments; the
-        tables a foreign key refers to by name), read from the catalog in one query: taken before
-        and after a statement that may change tables it does not name, the tables whose text
-        differs are those it changed. None: this database has no such read (every table is read).
-        """
+        """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything reflection
+        reads of it changes (columns, keys, checks, indexes, comments, a foreign key's referent's name), in one
+        query: taken before and after a statement that may change tables it does not name, the tables whose
+        text differs are those it changed (:meth:`digest_parts`: which parts). None: no such read."""
         return None
+
+    def digest_parts(self, before: str, after: str) -> frozenset[str] | None:
+        """The parts (``reflect.PARTS``) that differ between two digests of a table; None: not told."""
 
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """The ``CREATE TYPE`` that makes again the named type ``name`` (as written) as the database
@@ -505,12 +505,12 @@ class Database:
         return [f"GRANT SELECT, INSERT ON {prep.format_table(table)} TO {app}",
                 f"GRANT SELECT, INSERT, DELETE ON {prep.format_table(snapshots)} TO {app}"]
 
-    def commit_in_statement(self, conn: sa.Connection) -> Callable[[Any], str] | None:
-        """Where SQL text can carry its own ``COMMIT`` in the same round trip (several statements in
-        one query) and values can be written into it exactly: the function that writes a value
-        (None, int or str) as a literal; None where that is not so (the caller then runs its
-        statement with parameters and commits apart). Here: None."""
+    def literal_writer(self, conn: sa.Connection) -> Callable[[Any], str] | None:
+        """Writes a value (None, int, str) into SQL text exactly (TypeError if it cannot); None: bind it."""
         return None
+
+    #: where SQL text may end in its own ``COMMIT`` (one round trip) with literal values: the writer; None here
+    commit_in_statement = literal_writer
 
     def others_mark(self, conn: sa.Connection, schema: str | None) -> Any:
         """Where each transaction takes the write lock (:attr:`locks_per_transaction`): a mark, read

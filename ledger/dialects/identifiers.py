@@ -121,6 +121,11 @@ def _touched(op: MigrateOperation) -> tuple[str | None, str] | None:
     return (getattr(op, "schema", None), name)
 
 
+#: (name, what, dialect) that :func:`check_op_names` found fine: a plan meets the names of a table
+#: again with each op on it (a refused name is never kept, so it is refused each time)
+_PASSED: set[tuple[str, str, str]] = set()
+
+
 def check_op_names(op: MigrateOperation, after: SchemaState, dialect: str) -> None:
     """Check every name of the table ``op`` leaves behind in ``after`` (the state with ``op`` applied)."""
     key = _touched(op)
@@ -129,5 +134,11 @@ def check_op_names(op: MigrateOperation, after: SchemaState, dialect: str) -> No
     table = after.tables.get(key)
     if table is None:
         return
+    passed = _PASSED
     for name, what in _table_names(table, dialect):
-        check_name(name, what, dialect)
+        seen = (name, what, dialect)
+        if seen not in passed:
+            check_name(name, what, dialect)
+            if len(passed) >= 65536:
+                passed.clear()
+            passed.add(seen)

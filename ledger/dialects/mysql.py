@@ -48,7 +48,7 @@ class MySQLGenerator(DDLGenerator):
         renamed = [fk.name for fk in spec.foreign_keys if fk.name and fk.name.startswith(f"{op.old_table_name}_ibfk_")]
         if not renamed:
             return [rename]
-        after = before.apply(op)
+        after = self.applied(op, before)
         moved = after.table(op.new_table_name, op.schema)
         return ([self.compile(sa.schema.DropConstraint(self.constraint(before, spec, name))) for name in renamed]
                 + [rename]
@@ -77,7 +77,7 @@ class MySQLGenerator(DDLGenerator):
     def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
         statements = super().add_column(op, before)
         if op.insert_before is not None:
-            names = before.apply(op).table(op.table_name, op.schema).column_names
+            names = self.applied(op, before).table(op.table_name, op.schema).column_names
             at = names.index(op.column.name)
             statements[0] += " FIRST" if at == 0 else f" AFTER {self.quote(names[at - 1])}"
         return self._keyed_with_its_column(op, before, statements)
@@ -86,7 +86,7 @@ class MySQLGenerator(DDLGenerator):
         """An AUTO_INCREMENT column added back with the primary key it was dropped with (the
         reverse of a drop that took the key): MySQL refuses an AUTO_INCREMENT column that is no
         key, so the key is added in the column's own statement, which also numbers the rows."""
-        auto = self.table(before.apply(op), op.table_name, op.schema).autoincrement_column
+        auto = self.table(self.applied(op, before), op.table_name, op.schema).autoincrement_column
         if auto is None or auto.name != op.column.name:
             return statements
         state = attrs.evolve(op, _then=()).apply(before)
@@ -113,7 +113,7 @@ class MySQLGenerator(DDLGenerator):
             before = dependent.apply(before)
         op = attrs.evolve(op, _dependents=())
         table = before.table(op.table_name, op.schema)
-        after = before.apply(op)
+        after = self.applied(op, before)
         clauses = []
         for check in table.checks:
             if not any(mentions(check.sqltext, name) for name in table.column_names):
@@ -125,7 +125,7 @@ class MySQLGenerator(DDLGenerator):
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
         # MODIFY and CHANGE replace the whole definition, so it is written in full from the new
         # state: type, NULL, default, comment and AUTO_INCREMENT together.
-        after = before.apply(op)
+        after = self.applied(op, before)
         old = before.column(op.table_name, op.column_name, op.schema)
         new_name = op.modify_name or op.column_name
         if after.column(op.table_name, new_name, op.schema) == old:
@@ -150,7 +150,7 @@ class MySQLGenerator(DDLGenerator):
         charset, collate = options.get("mysql_charset"), options.get("mysql_collate")
         if charset is None and collate is not None:
             charset = str(collate).split("_", 1)[0]
-        after = before.apply(op)
+        after = self.applied(op, before)
         table = self.table(after, op.table_name, op.schema)
         prefix = f"ALTER TABLE {self.format_table(table)}"
         statements = [f"{prefix} CONVERT TO CHARACTER SET {charset or 'DEFAULT'}"
@@ -164,7 +164,7 @@ class MySQLGenerator(DDLGenerator):
 
     @handles(CreatePrimaryKeyOp)
     def create_primary_key(self, op: CreatePrimaryKeyOp, before: SchemaState) -> list[str]:
-        after = before.apply(op)
+        after = self.applied(op, before)
         table = self.table(after, op.table_name, op.schema)
         add = self.compile(sa.schema.AddConstraint(table.primary_key))
         auto = table.autoincrement_column
@@ -182,10 +182,10 @@ class MySQLGenerator(DDLGenerator):
         table = self.table(before, op.table_name, op.schema)
         statements = super().drop_constraint(op, before)
         if isinstance(constraint, (PrimaryKeySpec, UniqueSpec)):
-            statements = self._keep_foreign_key_indexes(spec, before.apply(op)) + statements
+            statements = self._keep_foreign_key_indexes(spec, self.applied(op, before)) + statements
         if isinstance(constraint, PrimaryKeySpec) and table.autoincrement_column is not None:
             # MySQL refuses an AUTO_INCREMENT column that is no key: it goes in the same statement.
-            after = before.apply(op)
+            after = self.applied(op, before)
             column = self.table(after, op.table_name, op.schema).c[table.autoincrement_column.name]
             return statements[:-1] + [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN "
                                       f"{self.column_spec(column)}, DROP PRIMARY KEY"]
@@ -193,7 +193,7 @@ class MySQLGenerator(DDLGenerator):
             # InnoDB gave the foreign key an index of its own name; it outlives the key. Another
             # foreign key on those columns that no other index serves now needs it (InnoDB moved
             # that key onto it): it becomes that key's index, named as InnoDB names one it makes.
-            after = before.apply(op).table(op.table_name, op.schema)
+            after = self.applied(op, before).table(op.table_name, op.schema)
             heir = next((fk for fk in after.foreign_keys if fk.name and fk.columns == constraint.columns
                          and not _covered(after, fk) and not self._has_implicit_index(after, fk)), None)
             if heir is not None:
@@ -206,7 +206,7 @@ class MySQLGenerator(DDLGenerator):
     @handles(DropIndexOp)
     def drop_index(self, op: DropIndexOp, before: SchemaState) -> list[str]:
         spec, _index = before.find_index(op.index_name, op.schema, op.table_name)
-        return self._keep_foreign_key_indexes(spec, before.apply(op)) + super().drop_index(op, before)
+        return self._keep_foreign_key_indexes(spec, self.applied(op, before)) + super().drop_index(op, before)
 
     def _keep_foreign_key_indexes(self, old: TableSpec, after: SchemaState) -> list[str]:
         """``CREATE INDEX`` for each foreign key whose only index is the key or index being dropped.

@@ -25,7 +25,7 @@ from .typetext import float_by_precision, rules, size_tier, spaced
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IndexSpec, UniqueSpec
 
-    from .sequences import SequenceSpec
+    from .sequences import SequenceNow, SequenceSpec
 
 __all__ = ["MySQL"]
 
@@ -238,6 +238,28 @@ class MySQL(Database):
             found.append(SequenceSpec(str(name), schema, int(row[0]), int(row[1]), int(row[2]), int(row[3]),
                                       int(row[4]), bool(row[5])))
         return found
+
+    no_cycle = "NOCYCLE"
+
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+        from .sequences import SequenceNow, SequenceSpec  # reflection only: apply and rollback do not load it
+
+        stored = conn.execute(sa.text(
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'SEQUENCE'"
+            " AND TABLE_SCHEMA = COALESCE(:schema, DATABASE()) AND TABLE_NAME = :name"),
+            {"schema": schema, "name": name}).scalar()
+        if stored is None:
+            return None
+        quote = conn.dialect.identifier_preparer.quote
+        where = f"{quote(schema)}.{quote(stored)}" if schema else quote(stored)
+        # the value a draw gives next once the values cached in the server are gone (as after a
+        # restart): never one it gave already
+        row = conn.execute(sa.text(
+            "SELECT start_value, increment, minimum_value, maximum_value, cache_size, cycle_option,"
+            f" next_not_cached_value FROM {where}")).one()
+        spec = SequenceSpec(str(stored), schema, int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]),
+                            bool(row[5]))
+        return SequenceNow(spec, int(row[6]), int(row[6]) != spec.start)
 
     def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
                      names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 
 from ops import AlterColumnOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
-from ops.specs import ColumnSpec, PrimaryKeySpec, TypeSpec, UniqueSpec, sql_references
+from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, sql_references
 
 from . import ddltext
 from .assembled import AssembledGenerator
@@ -56,23 +56,20 @@ def enum_types(state: SchemaState) -> dict[EnumKey, TypeSpec]:
     return found
 
 
-def _changed_enums(before: SchemaState, after: SchemaState, uses: dict[int, tuple[Any, bool]]) -> bool:
-    """Whether a table that differs between the two states uses a named ENUM type in either.
-    ``uses``: what is known of tables already looked at, by identity (a generator's run meets
-    the same table specs op after op)."""
-    for one, other in ((before, after), (after, before)):
-        others = dict(other.tables.pairs()).get  # built in C: a lookup per table is then cheap
-        for key, table in one.tables.pairs():
-            if others(key) is table:
-                continue
-            known = uses.get(id(table))
-            if known is None or known[0] is not table:
-                if len(uses) > 4096:
-                    uses.clear()
-                known = uses[id(table)] = (table, any(True for c in table.columns for _ in _enums_in(c.type)))
-            if known[1]:
-                return True
-    return False
+def _tables_by_id(state: SchemaState) -> dict[int, TableSpec]:
+    """The tables of ``state`` by identity (made in C: no Python step per table)."""
+    tables = dict(state.tables.pairs()).values()
+    return dict(zip(map(id, tables), tables))
+
+
+def _uses_enum(table: TableSpec, uses: dict[int, tuple[Any, bool]]) -> bool:
+    """Whether a column of ``table`` uses a named ENUM type; ``uses``: the answers so far, by identity."""
+    known = uses.get(id(table))
+    if known is None or known[0] is not table:
+        if len(uses) > 4096:
+            uses.clear()
+        known = uses[id(table)] = (table, any(True for c in table.columns for _ in _enums_in(c.type)))
+    return known[1]
 
 
 def _is_enum(column: ColumnSpec) -> bool:
@@ -107,13 +104,13 @@ class PostgreSQLGenerator(AssembledGenerator):
 
     name = "postgresql"
 
-    def statements(self, op: MigrateOperation, before: SchemaState) -> list[str]:
-        main = super().statements(op, before)
-        after = before.apply(op)
+    def statements(self, op: MigrateOperation, before: SchemaState, after: SchemaState | None = None) -> list[str]:
+        main = super().statements(op, before, after)
+        after = self.applied(op, before)
         # A type comes or goes only with a column of a table the op changed: when no changed table
         # uses a named ENUM, before or after, there is nothing to create or drop (scanning every
         # column of the schema for each op made apply quadratic in tables).
-        if not _changed_enums(before, after, self._enum_users):
+        if not self._changed_enums(before, after):
             return main
         old, new = enum_types(before), enum_types(after)
         creates = [self.compile(CreateEnumType(spec.to_sa())) for key, spec in new.items()
@@ -123,6 +120,20 @@ class PostgreSQLGenerator(AssembledGenerator):
     def __init__(self, dialect: sa.engine.Dialect, conn: sa.Connection | None = None) -> None:
         super().__init__(dialect, conn)
         self._enum_users: dict[int, tuple[Any, bool]] = {}
+        #: the last state ``statements`` was given as ``after`` and its tables by identity: a run's
+        #: next op starts from it
+        self._last: tuple[SchemaState, dict[int, TableSpec]] | None = None
+
+    def _changed_enums(self, before: SchemaState, after: SchemaState) -> bool:
+        """Whether a table that differs between the two states uses a named ENUM type in either. A
+        state made from another by an op holds the tables the op left alone as they were (the same
+        objects), so the tables found in only one of the two, by identity, are those it changed."""
+        last = self._last
+        old = last[1] if last is not None and last[0] is before else _tables_by_id(before)
+        new = _tables_by_id(after)
+        self._last = (after, new)
+        uses = self._enum_users
+        return any(_uses_enum(old[key] if key in old else new[key], uses) for key in old.keys() ^ new.keys())
 
     def create_index_sql(self, index: sa.Index) -> str:
         if index.dialect_kwargs.get("postgresql_concurrently"):
@@ -164,7 +175,7 @@ class PostgreSQLGenerator(AssembledGenerator):
         if not later:
             if not spec.dialect_options and spec.comment is None and all(c.comment is None for c in spec.columns):
                 # Written from each column's and key's remembered definition (ledger.dialects.assembled).
-                after = before.apply(op)
+                after = self.applied(op, before)
                 table = after.table(spec.name, spec.schema)
                 text = self.assembled(after, table, table.name)
                 if text is not None:
@@ -172,7 +183,7 @@ class PostgreSQLGenerator(AssembledGenerator):
                                      for i in sorted(table.indexes, key=lambda i: str(i.name or ""))]
             return super().create_table(op, before)
         statements = super().create_table(CreateTableOp(attrs.evolve(spec, uniques=tuple(kept))), before)
-        after = before.apply(op)
+        after = self.applied(op, before)
         return statements + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, u.name or "")))
                              for u in later]
 
@@ -189,7 +200,7 @@ class PostgreSQLGenerator(AssembledGenerator):
         key = spec.constraint(op.constraint_name)
         if not isinstance(key, (PrimaryKeySpec, UniqueSpec)):
             return statements
-        after = before.apply(op)
+        after = self.applied(op, before)
         columns = set(key.columns)
         referring = [
             (table, fk) for table in before.tables.values() for fk in table.foreign_keys
@@ -209,7 +220,7 @@ class PostgreSQLGenerator(AssembledGenerator):
 
     @handles(AlterColumnOp)
     def alter_column(self, op: AlterColumnOp, before: SchemaState) -> list[str]:
-        after = before.apply(op)
+        after = self.applied(op, before)
         old = before.column(op.table_name, op.column_name, op.schema)
         new = after.column(op.table_name, op.modify_name or op.column_name, op.schema)
         spec = after.table(op.table_name, op.schema)

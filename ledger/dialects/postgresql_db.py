@@ -23,7 +23,7 @@ from ledger.support.lazyre import lazy
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
 
-    from .sequences import SequenceSpec
+    from .sequences import SequenceNow, SequenceSpec
 
 __all__ = ["PostgreSQL", "catalog_keys"]
 
@@ -84,9 +84,11 @@ _COLUMN_DEFAULTS = (
     " WHERE c.relname = :table AND n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
     " AND a.attnum > 0 AND NOT a.attisdropped"
 )
+#: each table's digest: four md5s, '|' between (:data:`_DIGEST_PARTS`): of its kind, persistence and
+#: comment; of its columns; of its constraints; of its indexes
 _TABLE_DIGESTS = (
-    "SELECT c.relname::text, md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'),"
-    " (SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+    "SELECT c.relname::text, concat_ws('|', md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'))),"
+    " md5(coalesce((SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
     "   a.attidentity, a.attgenerated, a.attcollation, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum),"
     "   (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e"
     "    WHERE e.enumtypid = a.atttypid),"
@@ -95,14 +97,17 @@ _TABLE_DIGESTS = (
     "    WHERE dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_catalog.pg_class'::regclass"
     "    AND dep.deptype = 'i') END), ';' ORDER BY a.attnum)"
     "  FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-    "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),"
-    " (SELECT string_agg(concat_ws(':', k.conname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')),"
-    "   ';' ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid),"
-    " (SELECT string_agg(concat_ws(':', pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')),"
-    "   ';' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid)))"
+    "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')),"
+    " md5(coalesce((SELECT string_agg(concat_ws(':', k.conname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')),"
+    "   ';' ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid), '')),"
+    " md5(coalesce((SELECT string_agg(concat_ws(':', pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')),"
+    "   ';' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '')))"
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
     " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
 )
+#: what reflection reads of a table that each md5 of its digest covers (None: the table as a whole)
+_DIGEST_PARTS: tuple[frozenset[str] | None, ...] = (
+    None, frozenset({"columns"}), frozenset({"keys", "checks"}), frozenset({"indexes"}))
 
 _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
 _PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
@@ -224,6 +229,7 @@ class PostgreSQL(Database):
     generator_at = "ledger.dialects.postgresql:PostgreSQLGenerator"
     name_limit = (63, "bytes")
     cuts_long_names = True
+    reads_constraints = True
     shares_named_enums = True
     writes_in_with = True
     #: index names (a primary key's and a unique constraint's are index names too) per schema,
@@ -258,6 +264,20 @@ class PostgreSQL(Database):
         each index's, the comments of the table, its constraints and its indexes."""
         rows = conn.execute(sa.text(_TABLE_DIGESTS), {"schema": schema}).all()
         return {name: digest for name, digest in rows}
+
+    def digest_parts(self, before: str, after: str) -> frozenset[str] | None:
+        """The parts whose md5 differs: its columns, its constraints (keys and CHECKs), its indexes;
+        None when its kind, persistence or comment differ."""
+        old, new = before.split("|"), after.split("|")
+        if len(old) != len(_DIGEST_PARTS) or len(new) != len(_DIGEST_PARTS):
+            return None
+        parts: set[str] = set()
+        for covered, a, b in zip(_DIGEST_PARTS, old, new):
+            if a != b:
+                if covered is None:
+                    return None
+                parts |= covered
+        return frozenset(parts)
 
     def column_defaults(self, conn: sa.Connection, table: str, schema: str | None = None) -> dict[str, str | None] | None:
         if schema is not None or (conn.dialect.server_version_info or (0,)) < (12,):
@@ -352,9 +372,23 @@ class PostgreSQL(Database):
         client encoding is UTF-8."""
         if conn.dialect.driver != "psycopg":
             return None
-        info = getattr(conn.connection.dbapi_connection, "info", None)
-        if info is None or info.parameter_status("standard_conforming_strings") not in ("on", b"on") \
-                or info.encoding not in ("utf-8", "utf8"):
+        return self.literal_writer(conn)
+
+    def literal_writer(self, conn: sa.Connection) -> Callable[[Any], str] | None:
+        """Standard SQL literals, exact while the server has ``standard_conforming_strings`` on (a
+        backslash is then an ordinary character) and the client encoding is UTF-8, as psycopg (3)
+        and psycopg2 report them; with another driver, None."""
+        raw: Any = conn.connection.dbapi_connection
+        try:
+            if conn.dialect.driver == "psycopg":
+                conforming, encoding = raw.info.parameter_status("standard_conforming_strings"), raw.info.encoding
+            elif conn.dialect.driver == "psycopg2":
+                conforming, encoding = raw.get_parameter_status("standard_conforming_strings"), raw.encoding
+            else:
+                return None
+        except AttributeError:
+            return None
+        if conforming not in ("on", b"on") or str(encoding).lower().replace("-", "").replace("_", "") != "utf8":
             return None
         return _literal
 
@@ -531,6 +565,38 @@ class PostgreSQL(Database):
         return [SequenceSpec(str(name), schema, int(start), int(increment), int(low), int(high), int(cache),
                              bool(cycle), None if data_type == "bigint" else str(data_type))
                 for name, start, increment, low, high, cache, cycle, data_type in rows]
+
+    sql_text_holds_statements = True
+    sequence_types = True
+
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+        from .sequences import SequenceNow, SequenceSpec  # reflection only: apply and rollback do not load it
+
+        # an unquoted name is stored in lower case: the name as written first, then that
+        rows = conn.execute(sa.text(
+            "SELECT c.relname, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,"
+            " pg_catalog.format_type(s.seqtypid, NULL), (SELECT pg_catalog.quote_ident(tn.nspname) || '.' ||"
+            "  pg_catalog.quote_ident(t.relname) || '.' || pg_catalog.quote_ident(a.attname)"
+            "  FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class t ON t.oid = d.refobjid"
+            "  JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
+            "  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+            "  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid"
+            "  AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1)"
+            " FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = COALESCE(:schema, current_schema()) AND c.relname::text IN (:name, lower(:name))"
+            " ORDER BY c.relname::text = :name DESC LIMIT 1"), {"schema": schema, "name": name}).all()
+        if not rows:
+            return None
+        stored, start, increment, low, high, cache, cycle, data_type, owner = rows[0]
+        quote = conn.dialect.identifier_preparer.quote
+        table = ".".join(quote(part) for part in (schema, str(stored)) if part is not None)
+        last, called = conn.execute(sa.text(f"SELECT last_value, is_called FROM {table}")).one()
+        spec = SequenceSpec(str(stored), schema, int(start), int(increment), int(low), int(high), int(cache),
+                            bool(cycle), None if data_type == "bigint" else str(data_type))
+        # drawn: where it stands is set by setval() of the value it gave last (``sequences._position``)
+        return SequenceNow(spec, int(last) + int(increment) if called else int(last), bool(called), owner,
+                           int(last) if called else None)
 
     def serial_sequence_name(self, table: str, column: str) -> str | None:
         return f"{table}_{column}_seq"

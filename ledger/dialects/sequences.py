@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
     from .database import Database
 
-__all__ = ["SequenceFold", "SequenceSpec", "SequenceStatement", "read_sequence_statement", "sequence_definition",
-           "sequence_op", "sequences_from_json", "sequences_to_json"]
+__all__ = ["SequenceFold", "SequenceNow", "SequenceSpec", "SequenceStatement", "read_sequence_statement",
+           "sequence_definition", "sequence_op", "sequence_reverse", "sequences_from_json", "sequences_to_json"]
 
 #: PostgreSQL's sequence types other than its default (bigint), as ``CREATE SEQUENCE ... AS`` takes them
 _DATA_TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {"integer": sa.Integer, "smallint": sa.SmallInteger}
@@ -100,6 +100,96 @@ def sequence_definition(database: Database, conn: sa.Connection, name: str) -> s
     found = [s for s in specs if s.name == bare] or (
         [] if re.findall(_IDENT, name)[-1][:1] in "\"`" else [s for s in specs if s.name.lower() == bare.lower()])
     return sequence_op(found[0], conn.dialect).sqltext if len(found) == 1 else None
+
+
+@attrs.frozen
+class SequenceNow:
+    """A sequence as the database holds it at one moment (``Database.sequence_now``)."""
+
+    spec: SequenceSpec
+    #: the value its next draw gives
+    next_value: int
+    #: whether it gave a value since it was made or restarted
+    drawn: bool
+    #: the column that owns it (``schema.table.column``, quoted), None when none does
+    owner: str | None = None
+    #: the value it gave last, where the database says (PostgreSQL's ``last_value`` when drawn)
+    last_value: int | None = None
+
+
+#: what ALTER SEQUENCE may change that the catalog read here does not hold, so no reverse restores it
+_NOT_RESTORED = lazy(r"\b(?:SET\s+(?:SCHEMA|LOGGED|UNLOGGED)|OWNER\s+TO)\b", re.I)
+
+
+def sequence_reverse(database: Database, conn: sa.Connection, text: str) -> tuple[str | None, str | None] | None:
+    """For SQL text about to run that alters or drops sequences (``ALTER``, ``DROP SEQUENCE``): the
+    statement that puts back what it changes, written from what ``database`` holds now (each
+    sequence's options and the value it gives next), and why there is none when there is none
+    (``(None, why)``); None when ``text`` is not such a statement."""
+    statement = read_sequence_statement(text)
+    if statement is None or statement.verb == "create":
+        return None
+    quote = conn.dialect.identifier_preparer.quote
+    held = [(name, database.sequence_now(conn, *name)) for name in statement.names]
+    if statement.verb == "drop":
+        made = []
+        for (schema, name), now in held:
+            if now is None:
+                continue  # not there (DROP SEQUENCE IF EXISTS): nothing to make again
+            if now.owner is not None:
+                return None, f"cannot be undone: sequence {name} is the column {now.owner}'s"
+            made.append(_made_again(database, conn, now))
+        if len(made) > 1 and not database.sql_text_holds_statements:
+            return None, (f"its reverse would make {len(made)} sequences, several statements, which this "
+                          "database does not run as one")
+        return ";\n".join(made), None
+    (schema, _), now = held[0]  # ALTER SEQUENCE names one
+    if _NOT_RESTORED.search(text) is not None:
+        return None, f"cannot be undone: {' '.join(text.split())[:200]} changes what the ledger does not restore"
+    if now is None:
+        return "", None  # ALTER SEQUENCE IF EXISTS of none: nothing changed
+    spec = now.spec  # its name as the database holds it
+    written = ".".join(quote(part) for part in (schema, spec.name) if part is not None)
+    if statement.renamed is not None:
+        # an unquoted new name is held in lower case (the only database that renames so, PostgreSQL)
+        renamed = statement.renamed if f'"{statement.renamed}"' in text else statement.renamed.lower()
+        moved = ".".join(quote(part) for part in (schema, renamed) if part is not None)
+        return f"ALTER SEQUENCE {moved} RENAME TO {quote(spec.name)}", None
+    parts = [f"ALTER SEQUENCE {written}"]
+    if database.sequence_types:
+        parts.append(f"AS {spec.data_type or 'bigint'}")
+    parts += [f"INCREMENT BY {spec.increment}", f"MINVALUE {spec.minvalue}", f"MAXVALUE {spec.maxvalue}",
+              f"START WITH {spec.start}", f"CACHE {spec.cache}", "CYCLE" if spec.cycle else database.no_cycle]
+    position = _position(database, conn, now)
+    if position is None:
+        parts.append(f"RESTART WITH {now.next_value}")
+    if statement.owned is not None:
+        parts.append(f"OWNED BY {now.owner or 'NONE'}")
+    return " ".join(parts) + (f";\n{position}" if position is not None else ""), None
+
+
+def _position(database: Database, conn: sa.Connection, now: SequenceNow) -> str | None:
+    """``SELECT setval(...)`` that sets the sequence where it stands, the value it gave last as given
+    (so one that gave its last value gives no more), where the text can hold it after another
+    statement and the database says which value that is; else None."""
+    if not database.sql_text_holds_statements or now.last_value is None:
+        return None
+    quote = conn.dialect.identifier_preparer.quote
+    written = ".".join(quote(part) for part in (now.spec.schema, now.spec.name) if part is not None)
+    return f"SELECT setval('{written.replace(chr(39), chr(39) * 2)}', {now.last_value}, true)"
+
+
+def _made_again(database: Database, conn: sa.Connection, now: SequenceNow) -> str:
+    """``CREATE SEQUENCE`` of ``now`` with the options it holds, then set where it stood: where the
+    text can hold a second statement, by ``setval`` (:func:`_position`); else made to start at the
+    value it gave next."""
+    spec = now.spec
+    if not now.drawn:
+        return sequence_op(spec, conn.dialect).sqltext
+    position = _position(database, conn, now)
+    if position is None:
+        return sequence_op(attrs.evolve(spec, start=now.next_value), conn.dialect).sqltext
+    return f"{sequence_op(spec, conn.dialect).sqltext};\n{position}"
 
 
 def sequences_to_json(sequences: Sequence[SequenceSpec]) -> list[dict[str, Any]]:

@@ -90,10 +90,10 @@ class SQLiteGenerator(AssembledGenerator):
 
     # -- entry points --------------------------------------------------------------------------
 
-    def statements(self, op: MigrateOperation, before: SchemaState) -> list[str]:
+    def statements(self, op: MigrateOperation, before: SchemaState, after: SchemaState | None = None) -> list[str]:
         if self.needs_rebuild(op, before):
             return self.rebuild([op], before)
-        return super().statements(op, before)
+        return super().statements(op, before, after)
 
     def batch(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
         """Consecutive ops on one table share one rebuild when any of them needs it."""
@@ -126,8 +126,9 @@ class SQLiteGenerator(AssembledGenerator):
     def _native(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
         statements: list[str] = []
         for op in ops:
-            statements += super().statements(op, before)
-            before = before.apply(op)
+            after = before.apply(op)
+            statements += super().statements(op, before, after)
+            before = after
         return statements
 
     @staticmethod
@@ -203,7 +204,7 @@ class SQLiteGenerator(AssembledGenerator):
         """``CREATE TABLE`` assembled from its columns' and constraints' definitions, each compiled
         once per distinct definition in the generator's life (as a rebuild writes its table), then
         its indexes; a table with options (``WITHOUT ROWID``, ``STRICT``) is compiled whole."""
-        after = before.apply(op)
+        after = self.applied(op, before)
         spec = after.table(op.table.name, op.table.schema)
         if spec.dialect_options:
             return super().create_table(op, before)

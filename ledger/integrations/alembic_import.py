@@ -61,7 +61,7 @@ from ledger.run.baseline import (
     snapshot_text,
 )
 from ledger.storage.db import dialect_of, sync_url
-from ledger.storage.session import DatabaseError, connect, missing_sqlite_file, safe_url, tx, wrap_db_errors
+from ledger.storage.session import DatabaseError, connect, db_message, missing_sqlite_file, safe_url, tx, wrap_db_errors
 from ledger.schema.pysource import python_source
 from ledger.schema.render import RenderError
 from ledger.project.revisions import slug
@@ -124,6 +124,8 @@ class StartingPoint:
     alembic: tuple[str, ...]
     #: the sequences it holds that no column owns (``CREATE SEQUENCE``), made first on the scratch database
     sequences: tuple[SequenceSpec, ...] = ()
+    #: the version table ``alembic`` was read from (the project's)
+    version_table: str = "alembic_version"
 
 
 @attrs.frozen
@@ -218,17 +220,15 @@ def _where_failed(exc: BaseException, paths: Mapping[str, str]) -> tuple[str | N
     return found
 
 
-def _scratch_url(dialect: str, url: str | None, folder: Path) -> str:
-    if url:
-        return url
-    scratch = dialects.database(dialect).scratch_file_url(folder / "scratch.db")
-    if scratch is not None:
-        return scratch
-    from_env = os.environ.get(SCRATCH_URL_ENV)
-    if from_env:
-        return from_env
-    raise ImportError_(f"importing for {dialect} needs an empty scratch database: pass its URL "
-                       f"(--scratch-url) or set {SCRATCH_URL_ENV}")
+def _scratch_url(dialect: str, url: str | None, folder: Path) -> sa.URL:
+    given = url or dialects.database(dialect).scratch_file_url(folder / "scratch.db") or os.environ.get(SCRATCH_URL_ENV)
+    if not given:
+        raise ImportError_(f"importing for {dialect} needs an empty scratch database: pass its URL "
+                           f"(--scratch-url) or set {SCRATCH_URL_ENV}")
+    try:
+        return sa.make_url(given)
+    except sa.exc.ArgumentError:
+        raise ImportError_(f"--scratch-url: not a database URL: {given}") from None
 
 
 def naming_convention_from(reference: str) -> dict[str, str]:
@@ -256,7 +256,8 @@ def naming_convention_from(reference: str) -> dict[str, str]:
 def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str | None = None, *,
                    url: str | None = None, naming_convention: Mapping[str, Any] | None = None,
                    from_url: str | None = None, autocommit: bool = False,
-                   migration_args: Mapping[str, str] | None = None) -> ImportResult:
+                   migration_args: Mapping[str, str] | None = None,
+                   version_table: str | None = None) -> ImportResult:
     """Write one schema-ledger migration file per Alembic revision of ``path`` into ``into``.
 
     ``path`` is an Alembic script folder (with ``versions/``) or its ``alembic.ini``.
@@ -271,6 +272,10 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     commits on its own, so ``CREATE INDEX CONCURRENTLY`` runs outside ``autocommit_block()``).
     ``migration_args``: the keyword arguments the project's env.py passes to ``run_migrations()``,
     which Alembic hands to every revision's ``upgrade()`` (the multidb template's ``engine_name``).
+    ``version_table``: the one the project's env.py gives Alembic (``version_table=...``): the
+    revisions run with it, and ``from_url``'s is read (absent: the history has not run there, as in
+    a database another history made and stamped in a version table of its own); None: Alembic's
+    ``alembic_version``, and ``from_url``'s is that one or else its only version table.
     Nothing is written when anything could not be imported: the result's ``problems`` say what,
     and its ``revisions`` are empty.
     """
@@ -281,16 +286,16 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     config = _alembic_config(Path(path))
     script = ScriptDirectory.from_config(config)
     target = Path(into) if into is not None else Path("migrations")
-    start = starting_point(from_url, dialect, naming_convention) if from_url is not None else None
+    start = starting_point(from_url, dialect, naming_convention, version_table) if from_url is not None else None
     with tempfile.TemporaryDirectory(prefix="sl-import-") as scratch:
-        scratch_url = sa.make_url(_scratch_url(dialect, url, Path(scratch)))
+        scratch_url = _scratch_url(dialect, url, Path(scratch))
         if dialect_of(scratch_url) != dialect:
             raise ImportError_(f"the scratch database {scratch_url.render_as_string()} is not {dialect}")
         config.set_main_option("sqlalchemy.url", scratch_url.render_as_string(hide_password=False).replace("%", "%%"))
         options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
         recorded, problems = _on_scratch(scratch_url, options,
                                          lambda conn: _run(config, script, conn, naming_convention, start,
-                                                          dict(migration_args or {})))
+                                                          dict(migration_args or {}), version_table))
     return _write(recorded, problems, target, dialect, start)
 
 
@@ -301,7 +306,8 @@ def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Conn
     async project's env.py runs its history (``connection.run_sync``): the revisions' SQL goes
     through the driver the project uses (asyncpg sends ``format('%I', ...)`` as it is, where
     psycopg takes ``%I`` for a placeholder). Without SQLAlchemy's asyncio support (greenlet), the
-    URL runs on the database's synchronous driver (:func:`ledger.storage.db.sync_url`).
+    URL runs on the database's synchronous driver (:func:`ledger.storage.db.sync_url`). A
+    database that cannot be reached is an ImportError_ in one line.
     """
     if getattr(url.get_dialect(), "is_async", False):
         try:
@@ -313,7 +319,11 @@ def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Conn
         else:
             async def run() -> _T:
                 try:
-                    async with async_engine.connect() as conn:
+                    try:
+                        conn = await async_engine.connect()
+                    except sa.exc.DBAPIError as exc:
+                        raise _unreachable(url, exc) from None
+                    async with conn:
                         return await conn.run_sync(work)
                 finally:
                     await async_engine.dispose()
@@ -321,19 +331,29 @@ def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Conn
             return asyncio.run(run())
     engine = sa.create_engine(sync_url(url), poolclass=sa.pool.NullPool, **options)
     try:
-        with engine.connect() as conn:
+        try:
+            conn = engine.connect()
+        except sa.exc.DBAPIError as exc:
+            raise _unreachable(url, exc) from None
+        with conn:
             return work(conn)
     finally:
         engine.dispose()
 
 
-def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] | None = None) -> StartingPoint:
+def _unreachable(url: sa.URL, exc: sa.exc.DBAPIError) -> ImportError_:
+    return ImportError_(f"--scratch-url: cannot connect to {url.render_as_string()}: {db_message(exc)}")
+
+
+def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] | None = None,
+                   version_table: str | None = None) -> StartingPoint:
     """The schema and Alembic revisions of the database at ``url`` (only read), as a history's start.
 
     Its tables are reflected as ``baseline`` reflects them (without a ledger table or Alembic's
     version table) and every constraint and index gets a name (``naming_convention`` over the
     default one), so the scratch database and a database later adopted with ``baseline`` hold
-    the same names.
+    the same names. Its revisions are the rows of ``version_table`` (the project's): none when the
+    database has no such table; None: ``alembic_version``, else the database's only version table.
     """
     shown = safe_url(url)
     if missing_sqlite_file(url):
@@ -348,7 +368,10 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
             live = reflect_live(conn, Config(Path.cwd(), url=url))
             sequences = reflect_sequences(conn)
             versions = alembic_version_tables(conn)
-            table = "alembic_version" if "alembic_version" in versions else versions[0] if len(versions) == 1 else None
+            if version_table is not None:
+                table = version_table if version_table in versions else None
+            else:
+                table = "alembic_version" if "alembic_version" in versions else versions[0] if len(versions) == 1 else None
             rows: tuple[str, ...] = ()
             if table is not None:
                 version = sa.table(table, sa.column("version_num"))
@@ -359,7 +382,7 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
         state = prepare(live, dialect, convention, sequences)
     except BaselineError as exc:
         raise ImportError_(f"--from-url {shown}: {exc}") from None
-    return StartingPoint(shown, state, rows, sequences)
+    return StartingPoint(shown, state, rows, sequences, table or version_table or "alembic_version")
 
 
 def _made_by_statement_above(message: str | None) -> bool:
@@ -403,7 +426,7 @@ class _Recorded:
     not_replayed: ImportProblem | None = None
 
 
-def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoint) -> None:
+def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoint, version_table: str | None) -> None:
     """The scratch database at the starting point: its sequences and tables as ``baseline`` events of the
     scratch ledger (what the hook's fold starts from), and Alembic's version table stamped as the
     starting database's is."""
@@ -414,17 +437,20 @@ def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoi
         return
     with tx(conn):
         try:
-            MigrationContext.configure(connection=conn).stamp(script, start.alembic)
+            opts = {"version_table": version_table or "alembic_version"}
+            MigrationContext.configure(connection=conn, opts=opts).stamp(script, start.alembic)
         except (CommandError, ResolutionError) as exc:
-            raise ImportError_(f"--from-url {start.url}: its Alembic version table holds "
+            raise ImportError_(f"--from-url {start.url}: its Alembic version table {start.version_table} holds "
                                f"{', '.join(start.alembic)}, not a revision of this history "
-                               f"({' '.join(str(exc).split())[:200]})") from None
+                               f"({' '.join(str(exc).split())[:200]}); a table another history stamped? give "
+                               "the project's own: --version-table NAME, as its env.py configures Alembic") from None
 
 
 def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
          naming_convention: Mapping[str, Any] | None,
          start: StartingPoint | None = None,
-         migration_args: Mapping[str, str] | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
+         migration_args: Mapping[str, str] | None = None,
+         version_table: str | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
     """Run ``alembic upgrade heads`` on the scratch database with the hook; the ops of each revision."""
     problems: list[ImportProblem] = []
     order: list[Any] = []
@@ -439,9 +465,10 @@ def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
         raise ImportError_(f"the scratch database {conn.engine.url.render_as_string()} is not empty")
     conn.rollback()  # the inspection began a transaction; Alembic runs its own
     if start is not None:
-        _give_start(conn, script, start)
+        _give_start(conn, script, start, version_table)
     with EnvironmentContext(config, script, fn=upgrade, as_sql=False, destination_rev="heads") as env:
-        env.configure(connection=conn, target_metadata=metadata, transaction_per_migration=True)
+        env.configure(connection=conn, target_metadata=metadata, transaction_per_migration=True,
+                      version_table=version_table or "alembic_version")
         recorder = Recorder(env.get_context(), LedgerStore(_SCRATCH_LEDGER))
         recorder.install()
         try:

@@ -185,6 +185,7 @@ def temporary_object(statement: str) -> tuple[str, str] | None:
     return what, _unquote(found.group("name")).casefold()
 
 
+@functools.lru_cache(maxsize=256)  # a statement is asked about several times as it is recorded
 def touched_tables(statement: str) -> tuple[str | None, str] | None:
     """``(schema, table)`` of the one table a DDL statement changes; None when it is not that simple.
 
@@ -224,7 +225,7 @@ def names_no_changed_table(statement: str) -> bool:
 CONSTRAINTS = frozenset({"keys", "checks"})
 _CONSTRAINT_ONLY = lazy(
     rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+(?:"
-    rf"DROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?{_NAME}\s*(?:RESTRICT\s*)?"
+    rf"DROP\s+CONSTRAINT\s+(?P<exists>IF\s+EXISTS\s+)?(?P<dropped>{_NAME})\s*(?:RESTRICT\s*)?"
     rf"|ADD\s+(?:CONSTRAINT\s+{_NAME}\s+)?(?:UNIQUE|CHECK|FOREIGN\s+KEY)\b(?P<rest>.*)"
     r")\s*;?\s*$", re.I | re.S)
 _PARENTHESES = lazy(r"\([^()]*\)")
@@ -260,6 +261,7 @@ def created_index(statement: str) -> str | None:
     return None if match is None else match.group("index")
 
 
+@functools.lru_cache(maxsize=256)  # a statement is asked about several times as it is recorded
 def changed_parts(statement: str) -> frozenset[str] | None:
     """What of its one table (:func:`touched_tables`) a DDL statement can change, when that is less
     than the whole table: :data:`CONSTRAINTS` for an ``ALTER TABLE t DROP CONSTRAINT c`` or an
@@ -309,17 +311,6 @@ def changes_only_held(statement: str) -> bool:
     if changed_parts(statement) is not None:
         return True
     return _CHARSET_ONLY.match(statement[_skip_leading(statement):]) is not None
-
-
-_DROP_CONSTRAINT = lazy(rf"ALTER\s+TABLE\s+(?:ONLY\s+)?{_QUALIFIED}\s+DROP\s+CONSTRAINT\b", re.I | re.S)
-
-
-def drops_one_constraint(statement: str) -> bool:
-    """True for an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action (and no
-    ``CASCADE``; :func:`changed_parts` gives :data:`CONSTRAINTS`): it drops at most the one
-    constraint of its table that it names, and changes nothing else."""
-    return changed_parts(statement) == CONSTRAINTS and _DROP_CONSTRAINT.match(
-        statement[_skip_leading(statement):]) is not None
 
 
 _CREATED = lazy(

@@ -275,7 +275,8 @@ class Executor(Generic[Label]):
                     self.check_fits(step)
                     if not dialects.reads_nothing(step.op, self.generator):
                         self.release()  # a plugin's SQL may read the live schema the held DDL changes
-                    ddl = [*step.before_sql, *dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator)]
+                    ddl = [*step.before_sql, *dialects.ddl(step.op, step.before, dialect, conn=conn, gen=self.generator,
+                                                           after=step.after)]
                     self.run_ddl(ddl, step, step.op)
                     statements += ddl
                 events.append(self.record(step.kind, step, step.after))
@@ -299,7 +300,8 @@ class Executor(Generic[Label]):
                     raise error(self.wording.unrecorded(unit, step, db_message(exc))) from None
                 continue
             op = step.op
-            ddl = [*step.before_sql, *dialects.ddl(op, step.before, dialect, conn=conn, gen=self.generator)]
+            ddl = [*step.before_sql, *dialects.ddl(op, step.before, dialect, conn=conn, gen=self.generator,
+                                                   after=step.after)]
             intent: Event | None = None  # set once the intent is committed
             try:
                 with self.transaction():

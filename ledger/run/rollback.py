@@ -429,10 +429,9 @@ class _Planner:
         stays. Rows of a table the plan drops later are lost with it: they are deleted just before
         that constraint comes back (``deletes``), and returned."""
         assert self.rows is not None
-        located = [(step.event.seq, done, f"{_whose(step.event)}, seq {step.event.seq}")
-                   for step in plan if (done := self.completed[step.event.seq]).op is not None]
-        broken = violations(self.rows, start, [(done.op, done.before, where) for _seq, done, where in located])
-        seqs = {where: seq for seq, _done, where in located}
+        broken = violations(self.rows, start, [
+            (done.op, done.before, f"{_whose(step.event)}, seq {step.event.seq}", step.event.seq)
+            for step in plan if (done := self.completed[step.event.seq]).op is not None])
         refused = [v for v in broken if v.dropped is None]
         if refused:
             raise RollbackError(
@@ -440,7 +439,7 @@ class _Planner:
                 "recorded: update or delete those rows first, or roll back to a point above that revision")
         self.deletes = {}
         for v in broken:
-            self.deletes[seqs[v.where]] = (*self.deletes.get(seqs[v.where], ()), v.delete)
+            self.deletes[v.seq] = (*self.deletes.get(v.seq, ()), v.delete)
         return broken
 
     def check_file_less(self, ledger: _Ledger) -> None:

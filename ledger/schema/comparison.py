@@ -100,7 +100,7 @@ from ledger.dialects.base import UnsupportedDialectError
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
 from ledger.schema.differences import table_differences
-from ledger.schema.implied import implied_checks, is_implied_name
+from ledger.schema.implied import implied_checks
 from ledger.schema.sqltext import canonical_default, canonical_sql, canonical_type
 from ledger.support.lazyre import lazy
 
@@ -554,17 +554,20 @@ def _without_implied(live: TableSpec, expected: TableSpec, implied: list[tuple[s
     stored = (lambda name: _name(name, dialect)) if dialect is not None else str
     given = (lambda column: _db(dialect).unnamed_check_name(live.name, column)) if dialect is not None \
         else (lambda column: None)
-    left = list(implied)
-    candidates = [(c, canonical_sql(c.sqltext, dialect=dialect)) for c in live.checks if c.name not in named]
+    # each name as the database stores it, worked out once for both passes: the type's, the one the
+    # database gives a CHECK made without a name on its column, and each live CHECK's
+    left = [(want, None if name is None else stored(name), stored(given(column) or ""))
+            for name, want, column in implied]
+    candidates = [(c, canonical_sql(c.sqltext, dialect=dialect), None if c.name is None else stored(c.name))
+                  for c in live.checks if c.name not in named]
     taken: set[int] = set()
     for first in (True, False):
-        for number, (check, text) in enumerate(candidates):
+        for number, (check, text, held) in enumerate(candidates):
             if number in taken:
                 continue
-            found = next((i for i, (name, want, column) in enumerate(left)
-                          if want == text and is_implied_name(name, check.name, stored)
-                          and (not first or name is not None or check.name is None
-                               or stored(check.name) == stored(given(column) or ""))), None)
+            found = next((i for i, (want, name, unnamed) in enumerate(left)
+                          if want == text and (name is None or name == held)
+                          and (not first or name is not None or held is None or held == unnamed)), None)
             if found is not None:
                 del left[found]
                 taken.add(number)

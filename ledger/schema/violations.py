@@ -60,6 +60,8 @@ class Violation:
     constraint: str
     rows: int
     where: str
+    #: the ledger seq of the step that adds it
+    seq: int
     #: the statement that deletes exactly the rows that break it
     delete: str = ""
     #: where the plan drops that table later, with its rows (None: the table stays)
@@ -181,16 +183,16 @@ def _keeps_rows(sql: str) -> bool:
 
 
 def violations(conn: sa.Connection, start: SchemaState,
-               steps: Iterable[tuple[MigrateOperation, SchemaState, str]]) -> list[Violation]:
-    """The constraints ``steps`` add (each a completed op, the state before it, and where it is in
-    the plan) that rows of the live database, whose schema is ``start``, break; only those with rows,
+               steps: Iterable[tuple[MigrateOperation, SchemaState, str, int]]) -> list[Violation]:
+    """The constraints ``steps`` add (each a completed op, the state before it, where it is in the
+    plan, and the seq of the event it undoes) that rows of the live database, whose schema is ``start``, break; only those with rows,
     each with the drop of its table later in the plan, if any."""
     origins = _Retyped(start)
     # each check: the violation, its live table, the live tables whose foreign keys refer to it, the count
     checks: list[tuple[Violation, TableKey, set[TableKey], str]] = []
     drops: dict[TableKey, str] = {}  # live table -> where the plan drops it, after a check
     ran_sql = False
-    for op, before, where in steps:
+    for op, before, where, seq in steps:
         ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and not _keeps_rows(op.sqltext))
         # SQL the plan runs first (a data revision's reverse) may delete or update the rows a
         # constraint after it would be counted against: what they hold then is not known, so
@@ -200,7 +202,7 @@ def violations(conn: sa.Connection, start: SchemaState,
             table, constraint, live, condition = check
             rows = f" FROM {_quote(conn, live)}" + (f" WHERE {condition}" if condition else "")
             referring = {origins.table(other.key) for other, _fk in before.referencing(op.table_name, op.schema)}
-            checks.append((Violation(table, constraint, 0, where, "DELETE" + rows), live,
+            checks.append((Violation(table, constraint, 0, where, seq, "DELETE" + rows), live,
                            {t for t in referring if t is not None}, "SELECT COUNT(*)" + rows))
         if checks and isinstance(op, DropTableOp) and (live := origins.table((op.schema, op.table_name))) is not None:
             drops.setdefault(live, where)

@@ -113,12 +113,17 @@ def _why_not(engine: sa.Engine) -> str:
 
 
 def db_user(conn: sa.Connection) -> str | None:
-    """The database user ``conn`` is connected as (None where the database has no such notion)."""
+    """The database user ``conn`` is connected as (None where the database has no such notion).
+
+    Read in the transaction the connection is in, or begins, and left open: what the command
+    runs next (taking the applier lock, the guard's read) goes in the same transaction, and a
+    transaction of its own would cost two round trips more (its BEGIN and its COMMIT). The read
+    touches no table, so the open transaction holds no lock.
+    """
     query = dialects.database(dialect_of(conn)).current_user_sql
     if query is None:
         return None
-    with tx(conn):
-        return str(conn.exec_driver_sql(query).scalar())
+    return str(conn.exec_driver_sql(query).scalar())
 
 
 @contextlib.contextmanager

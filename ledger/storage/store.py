@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
@@ -34,6 +34,16 @@ def _text() -> sa.types.TypeEngine[Any]:
     return dialects.column_type(sa.Text(), "long_text_type")
 
 
+def _literal_values(events: Sequence[Event], names: Sequence[str], literal: Callable[[Any], str]) -> str | None:
+    """The rows of ``events``' columns ``names`` written as literals, ``a, b), (c, d`` (the first
+    row's ``(`` and the last one's ``)`` are the caller's); None where a value has no literal (a
+    NUL in a text)."""
+    try:
+        return "), (".join([", ".join([literal(row[name]) for name in names]) for row in [e.to_row() for e in events]])
+    except TypeError:
+        return None
+
+
 def _placeholder(dialect: sa.Dialect, name: str) -> str | None:
     """How SQL text names the value ``name`` for ``dialect``'s driver (None: its placeholders are positional)."""
     return {"pyformat": f"%({name})s", "named": f":{name}"}.get(dialect.paramstyle)
@@ -50,6 +60,10 @@ def _closing(text: str, start: int) -> int:
             if depth == 0:
                 return index
     return -1
+
+
+#: SQL text run as written: no %-interpolation by the driver (literal values may hold a %)
+_AS_WRITTEN = {"no_parameters": True}
 
 
 class LedgerStore:
@@ -95,6 +109,8 @@ class LedgerStore:
         #: the statements of :meth:`insert_reading` (text, names of its positional values), by query
         #: and number of events
         self._inserts_reading: dict[tuple[Any, int, str], tuple[str, tuple[str, ...]]] = {}
+        #: the same statement's text around its rows of literal values, per (query, driver)
+        self._literal_inserts_reading: dict[tuple[Any, str], tuple[str, str] | None] = {}
         #: the INSERT of :meth:`insert` as the driver's SQL text, by dialect and driver: (text, the
         #: names of its positional values, or None where its values are named); None where a value
         #: needs SQLAlchemy's conversion (then it runs as the construct)
@@ -257,8 +273,19 @@ class LedgerStore:
         """INSERT ``events`` and run ``query`` as one statement, the INSERT in its ``WITH`` (one round
         trip; the query reads the tables as they were before the statement): the query's rows. None
         where the database takes no INSERT in a ``WITH`` (then nothing was INSERTed)."""
-        if not events or not dialects.database(conn.dialect.name).writes_in_with:
+        database = dialects.database(conn.dialect.name)
+        if not events or not database.writes_in_with:
             return None
+        literal = database.literal_writer(conn)
+        values = None if literal is None else _literal_values(events, [column.name for column in self.table.c], literal)
+        if values is not None:
+            # The values written into the text (where the database reads literals exactly): the
+            # driver binds no parameters, which cost more than the text (19 a row)
+            texts = self._literal_inserts_reading.get((query, conn.dialect.driver))
+            if texts is None:
+                texts = self._literal_inserts_reading[(query, conn.dialect.driver)] = self._literal_insert_reading_sql(conn, query)
+            if texts is not None:
+                return list(conn.exec_driver_sql(texts[0] + values + texts[1], execution_options=_AS_WRITTEN))
         # One SQL text per (query, number of events, driver), its values bound by name: SQLAlchemy
         # does not cache a statement with an INSERT in its WITH, and compiled it each time.
         key = (query, len(events), conn.dialect.driver)
@@ -268,6 +295,17 @@ class LedgerStore:
         text, order = compiled
         values = {f"{name}_{number}": value for number, event in enumerate(events) for name, value in event.to_row().items()}
         return list(conn.exec_driver_sql(text, tuple(values[name] for name in order) if order else values))
+
+    def _literal_insert_reading_sql(self, conn: sa.Connection, query: sa.Select[Any]) -> tuple[str, str] | None:
+        """:meth:`insert_reading`'s SQL text around its rows of literal values (``VALUES (`` ends the
+        first part, the second begins with the row's ``)``); None where ``query`` binds parameters."""
+        compiled = query.compile(dialect=conn.dialect)
+        if compiled.params:
+            return None
+        prep = conn.dialect.identifier_preparer
+        names = ", ".join(prep.quote(column.name) for column in self.table.c)
+        return (f"WITH sl_written AS (INSERT INTO {prep.format_table(self.table)} ({names}) VALUES (",
+                f")) {compiled}")
 
     def _insert_reading_sql(self, conn: sa.Connection, query: sa.Select[Any], count: int) -> tuple[str, tuple[str, ...]]:
         """The SQL text of :meth:`insert_reading` for ``count`` events, and the order of its values'
@@ -314,12 +352,11 @@ class LedgerStore:
             return None
         prep = conn.dialect.identifier_preparer
         names = [column.name for column in self.table.c]
-        try:
-            rows = [", ".join(literal(row[name]) for name in names) for row in (e.to_row() for e in events)]
-        except TypeError:
+        values = _literal_values(events, names, literal)
+        if values is None:
             return None
         return (f"INSERT INTO {prep.format_table(self.table)} ({', '.join(prep.quote(n) for n in names)}) "
-                f"VALUES ({'), ('.join(rows)}); COMMIT")
+                f"VALUES ({values}); COMMIT")
 
     def insert_sql(self, event: Event, sa_dialect: sa.Dialect) -> str:
         """The INSERT that records ``event``, as SQL text (for ``apply --sql``)."""

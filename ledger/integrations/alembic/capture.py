@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -22,7 +22,6 @@ from ledger.integrations.alembic_sql import (
     SCHEMA,
     UnrenderableStatement,
     changed_parts,
-    drops_one_constraint,
     changes_no_table,
     changes_only_held,
     classify,
@@ -35,6 +34,7 @@ from ledger.integrations.alembic_sql import (
     temporary_object,
     touched_tables,
 )
+from ledger.integrations.alembic_readparts import dropped_constraint, read_parts
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError
 from ledger.support.quietwarn import blamed_outside, silenced
@@ -85,11 +85,32 @@ class _Quiet:
         self.captures._buffer = self.saved
 
 
+class _Capture:
+    """:meth:`Captures._capture`'s block (a class, not a generator: entered once or twice per operation)."""
+
+    __slots__ = ("captures", "source", "saved")
+
+    def __init__(self, captures: Captures, source: str) -> None:
+        self.captures, self.source = captures, source
+
+    def __enter__(self) -> list[Captured]:
+        captures = self.captures
+        self.saved = (captures._buffer, captures._source)
+        buffer: list[Captured] = []
+        captures._buffer, captures._source = buffer, self.source
+        return buffer
+
+    def __exit__(self, *exc: object) -> None:
+        self.captures._buffer, self.captures._source = self.saved
+
+
 class Captures:
     """Captures what a revision runs as SQL, and records it as events or as the ops it made."""
 
     #: the temporary tables and views this run's SQL text made and has not dropped (by name, casefolded)
     _temporaries: frozenset[str] = frozenset()
+    #: (schema, casefolded name) of the ledger's table and Alembic's version table (``_own_tables``)
+    _own_names: frozenset[tuple[str | None, str]] | None = None
 
     def _quiet(self) -> _Quiet:
         """Statements run in the block are not captured (schema ops, batch rebuilds, the ledger's own)."""
@@ -102,15 +123,9 @@ class Captures:
         per place, and again after the migration itself resets them, exactly as without the hook."""
         return blamed_outside(_HOOK_MODULES, _LIBRARY_MODULES)
 
-    @contextlib.contextmanager
-    def _capture(self, source: str) -> Iterator[list[Captured]]:
-        """Statements run in the block are captured into the yielded list, labelled ``source``."""
-        saved_buffer, saved_source = self._buffer, self._source
-        self._buffer, self._source = [], source
-        try:
-            yield self._buffer
-        finally:
-            self._buffer, self._source = saved_buffer, saved_source
+    def _capture(self, source: str) -> _Capture:
+        """Statements run in the block are captured into the list it gives, labelled ``source``."""
+        return _Capture(self, source)
 
     def _returned(self) -> ReadBack:
         """The values the running revision's statements returned so far (readback.py)."""
@@ -119,12 +134,21 @@ class Captures:
             found = self._values_returned = ReadBack()
         return found.for_revision(self.revision)
 
+    def _sequence_reverses(self) -> dict[str, tuple[str | None, str | None]]:
+        """The reverse (or why there is none) of each ALTER or DROP SEQUENCE text of this run, read
+        from the catalog before it ran, by its text."""
+        found: dict[str, tuple[str | None, str | None]] | None = getattr(self, "_sequences_before", None)
+        if found is None:
+            found = self._sequences_before = {}
+        return found
+
     def _before_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                        executemany: bool) -> None:
         """Before a ``DROP TYPE`` or ``DROP SEQUENCE``: the object as the database holds it becomes its
         definition, so the drop's reverse makes it again with its values or options, whoever made it
         (a column, ``ALTER TYPE ... RENAME``, ``ALTER SEQUENCE``, SQL text the ledger holds an older
-        version of)."""
+        version of). Before an ``ALTER`` or ``DROP SEQUENCE``: its reverse, from each sequence it
+        names as it stands (``sequences.sequence_reverse``: its options and the value it gives next)."""
         if self._buffer is None or not self.active:
             return
         self._before = None
@@ -132,8 +156,22 @@ class Captures:
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
             self._before = (statement, self._table_digests(conn))
+        lowered = statement.lower()
+        if "drop" not in lowered and "sequence" not in lowered:
+            return  # no DROP of any kind, nothing of a sequence (most statements): not classified, not parsed
         if classify(statement) != SCHEMA:
             return  # not a DROP TYPE (a read, data work: most statements)
+        if "sequence" in lowered:
+            # ALTER or DROP SEQUENCE: undone from the sequences as the database holds them now
+            from ledger.dialects.sequences import sequence_reverse  # a statement on a sequence: rare
+
+            try:
+                with self._quiet():
+                    reverse = sequence_reverse(self._database, conn, statement)
+            except sa.exc.SQLAlchemyError as exc:
+                reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}"
+            if reverse is not None:
+                self._sequence_reverses()[" ".join(statement.split())] = reverse
         found = schema_object(statement)
         if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
@@ -152,11 +190,12 @@ class Captures:
         if self._buffer is None or not self.active:
             return
         category = classify(statement)
-        returned = self._returned()
+        # what statements returned is kept for data work and reads only (readback.py)
+        returned = self._returned() if category in (READ, DATA) else None
         if category == READ:
             # before the mark below: SQLAlchemy runs a sequence's next value for an INSERT on the
             # INSERT's own context (MariaDB, no RETURNING), and the INSERT is still to be captured
-            returned.note(statement, cursor, context)
+            returned.note(statement, cursor, context)  # type: ignore[union-attr]
             return
         if context is not None:
             # SQLAlchemy may split one executemany into several batches: render it once.
@@ -164,7 +203,7 @@ class Captures:
                 return
             context._sl_captured = True
         note = None
-        carried = returned.carried(statement, parameters) if category == DATA else None
+        carried = returned.carried(statement, parameters) if returned is not None and category == DATA else None
         drawn = drawn_by_database(context) if category == DATA else {}
         try:
             texts = tuple(render_statements(context, statement, parameters, conn.dialect, drawn=drawn))
@@ -174,7 +213,7 @@ class Captures:
         else:
             if carried is not None:  # what ran, kept to be read: its literal is this database's row
                 texts = tuple(dialects.unrendered_sql(text, f"{READ_BACK}: {carried!r}"[:300]) for text in texts)
-        if category == DATA:
+        if returned is not None and category == DATA:
             returned.note(statement, cursor, context, returning=True)
             returned.note_prefetched(context, drawn)
             if not executemany:
@@ -235,7 +274,7 @@ class Captures:
                 table = self._unqualified(touched_tables(text))
                 if table is not None and table in whole:
                     continue
-                self._record_schema_sql(text, item, None)
+                self._record_schema_sql(text, item, None, deferred=True)
                 if table is not None and changed_parts(text) is None:
                     whole.add(table)
 
@@ -254,7 +293,7 @@ class Captures:
                     continue
                 self._record_statement(text, item, origin, foreign)
 
-    def _record_schema_sql(self, text: str, item: Captured, origin: str | None) -> None:
+    def _record_schema_sql(self, text: str, item: Captured, origin: str | None, *, deferred: bool = False) -> None:
         """Record DDL run as SQL text as the ops that bring the fold to the live schema.
 
         The tables the statement names (every table when that is not plain) are reflected and
@@ -263,14 +302,21 @@ class Captures:
         extension) is recorded as an irreversible ``execute`` event, as is a procedural block
         (it may have changed data too; the ops it made follow it). When no ops lead to the
         live schema, the ``execute`` event says so and ``verify --live`` shows the difference.
+        ``deferred``: read back after later statements of the revision ran (another connection's),
+        so the whole table is read where the statement alone would need only some of it.
         """
         if item.category == SCHEMA and self._on_temporary(text):
             # not in the database's schema: replayed for the statements after it, nothing to undo
             self._record_statement(text, item, origin, None, reverse="", note="a temporary object")
             return
         if item.category == SCHEMA and changes_no_table(text):
-            # a function, a trigger, a view: not in the fold; reversible where its reverse is known
-            self._record_statement(text, item, origin, None, reverse=self._reverse_sql(text))
+            # a function, a trigger, a view, a sequence: not in the fold; reversible where its reverse is known
+            reverse, note = self._reverse_sql(text), None
+            held = self._sequence_reverses().pop(" ".join(text.split()), None)
+            if held is not None and (held[0] is not None or not reverse or "," in text):
+                # (a column's sequence the ledger made by SQL text keeps that text as its drop's reverse)
+                reverse, note = held
+            self._record_statement(text, item, origin, None, reverse=reverse, note=note)
             return
         table = self._unqualified(touched_tables(text)) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
@@ -282,13 +328,19 @@ class Captures:
         parts = changed_parts(text) if item.category == SCHEMA else None
         if table is None and parts is not None:
             table = self._holding_index(dropped_index(text))
+        if parts is None and item.category == SCHEMA and not deferred:
+            # read right after it ran (not with later statements of the revision): what it can change
+            parts = read_parts(text)
         changed = self._changed_tables(item.digests) if table is None and item.digests is not None else None
+        if changed and parts is None and all(changed.values()):
+            # what the catalog shows changed of each table it changed (its columns, keys, indexes)
+            parts = frozenset().union(*changed.values())
         if self._own_tables(table) or (changed and all(self._own_tables((None, name)) for name in changed)):
             self._note_own_tables(f"{item.source}: {' '.join(text.split())}", origin)
             return
         try:
-            ops = self._after_dropped_constraint(table) if table is not None and drops_one_constraint(text) \
-                else None
+            dropped = dropped_constraint(text) if table is not None else None
+            ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
             if ops is None:
                 ops = self._follow_live(table, parts, among=changed)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
@@ -337,15 +389,18 @@ class Captures:
         """Whether ``table`` is the ledger's own table or Alembic's version table: not the application's schema."""
         if table is None:
             return False
-        own = {(self.store.schema, self.store.table_name.casefold()),
-               (self.migration_context.version_table_schema, self.migration_context.version_table.casefold())}
+        own = self._own_names
+        if own is None:  # both tables are set for the run: read once
+            own = self._own_names = frozenset({
+                (self.store.schema, self.store.table_name.casefold()),
+                (self.migration_context.version_table_schema, self.migration_context.version_table.casefold())})
         return (table[0], table[1].casefold()) in own
 
     def _origin(self) -> str | None:
         """``file:line`` of the revision file's line that issued the current operation."""
-        if self._path is None:
+        target = self._path
+        if target is None:
             return None
-        target = str(self._path)
         frame = sys._getframe(1)
         while frame is not None:
             if frame.f_code.co_filename == target:
@@ -394,13 +449,15 @@ class Captures:
             except sa.exc.DBAPIError:
                 return None
 
-    def _changed_tables(self, before: Mapping[str, str]) -> frozenset[str] | None:
+    def _changed_tables(self, before: Mapping[str, str]) -> Mapping[str, frozenset[str] | None] | None:
         """The tables of the default schema whose catalog digest differs from ``before``: made,
-        dropped, renamed (both names) or changed since (None: not known, every table is read)."""
+        dropped, renamed (both names) or changed since (None: not known, every table is read),
+        each with what of it changed (``Database.digest_parts``; None: what the digests do not tell)."""
         after = self._table_digests(self.conn)
         if after is None:
             return None
-        return frozenset(name for name in {*before, *after} if before.get(name) != after.get(name))
+        return {name: self._database.digest_parts(before[name], after[name]) if name in before and name in after
+                else None for name in {*before, *after} if before.get(name) != after.get(name)}
 
     def _unqualified(self, found: _Named) -> _Named:
         """``found`` (schema first) with the database's default schema as no schema: SQL that names
@@ -552,5 +609,8 @@ class Captures:
         for extra in (item.note, note):
             if extra:
                 prefix += f" ({extra})"
-        self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
-                     ddl=foreign is not None or item.category != DATA)
+        event = self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
+                             ddl=foreign is not None or item.category != DATA)
+        if resync:
+            # a re-sync that then records its change as ops makes it replayed by those ops alone
+            self._unfollowed = (*self._unfollowed, event.seq)

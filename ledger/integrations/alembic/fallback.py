@@ -15,6 +15,7 @@ from ops.specs import TableSpec, held_unnamed
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
 from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, log
+from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
 
 
@@ -33,8 +34,9 @@ class FollowsLive:
 
         ``parts``: all that can have changed of ``table`` (of ``reflect.PARTS``): only they are
         read when the fold holds the table, the rest taken from the fold. ``among`` (with no
-        ``table``): the only tables of the default schema that can have changed (by name).
-        [] when they agree; None when they differ and no list of ops leads there.
+        ``table``): the only tables of the default schema that can have changed (by name); with
+        ``parts``, all that can have changed of each, read so when the fold holds each of them
+        by that very name. [] when they agree; None when they differ and no list of ops leads there.
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
         from ledger.inspect.drift import adopt_names, without_foreign_key_indexes
@@ -59,13 +61,15 @@ class FollowsLive:
 
         fold = self.state
         mine = {k for k in fold.tables if touched(k)}  # the fold's tables it reads
-        held = [fold.tables[k] for k in mine] if table is not None and parts is not None else []
+        held = [fold.tables[k] for k in mine] if parts is not None else []
+        if table is None and (among is None or {t.name for t in held} != {n for n in among if n not in ignored}):
+            held = []  # a table the fold does not hold by the name the catalog gives: read as any table
         with self._quiet():
             live = None
-            if len(held) == 1:
-                # what the statement could change of the one table it changed: read from the catalog
-                live = reflect(self.conn, schema=schema, held={held[0].name: held[0]}, parts=parts)  # type: ignore[arg-type]
-                if not live.tables:
+            if held and (table is None or len(held) == 1):
+                # what the statement could change of the tables it changed: read from the catalog
+                live = reflect(self.conn, schema=schema, held={t.name: t for t in held}, parts=parts)  # type: ignore[arg-type]
+                if len(live.tables) != len(held):
                     live = None  # not there by the fold's name: read as any table
             if live is None:
                 names = sa.inspect(self.conn).get_table_names(schema=schema)
@@ -88,14 +92,17 @@ class FollowsLive:
         # and from the reflected ones for what changed, so that each op holds storable types.
         rebased = {k: _rebased(t, fold.tables.get(k), self.dialect)
                    for k, t in without_type_checks(live, fold, self.dialect).tables.items()}
-        target = SchemaState({**kept, **rebased})
+        # the fold with the touched tables as read: only their names are indexed anew
+        target = fold.derived({**kept, **rebased}, *(mine | set(rebased)))
         try:
             ops = diff(fold, target)
             after = SchemaState.fold(ops, start=fold)
         except LedgerError:
             return None
-        if not (_agree(*_differing(after, target), self.dialect)
-                and _agree(*_differing(after, SchemaState({**kept, **live.tables})), self.dialect)):
+        # Where the ops lead to the very tables aimed at (the diff's own ops, folded as made),
+        # there is nothing to compare with the target: only with what the database holds.
+        if not (_agree(*_differing(after.tables, target.tables), self.dialect)
+                and _agree(*_differing(after.tables, {**kept, **live.tables}), self.dialect)):
             return None
         return ops
 
@@ -115,13 +122,22 @@ class FollowsLive:
         with self._quiet():
             return self._generator.holds_as_written(self.conn, self.state, self.state.table(table, schema))
 
-    def _after_dropped_constraint(self, table: tuple[str | None, str]) -> list[MigrateOperation] | None:
+    def _after_dropped_constraint(self, table: tuple[str | None, str],
+                                  dropped: DroppedConstraint | None = None) -> list[MigrateOperation] | None:
         """The ops of an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` with no other action
-        (``alembic_sql.drops_one_constraint``), from the names of the constraints ``t`` holds now:
+        (``alembic_readparts.dropped_constraint``), from the names of the constraints ``t`` holds now:
         the statement drops at most one of the fold's and changes nothing else, so the names tell
         which (the table's keys and checks need not be read and compared). [] when it dropped none;
         None when the names do not settle it (a constraint the fold does not hold, one it holds
         unnamed, a database with no such read): the caller then reads the table back.
+
+        ``dropped`` (the constraint the statement names), while the fold follows the database (no
+        re-sync open, no other connection's DDL waiting to be recorded): nothing is read where the
+        name settles it. The name written is the one the database looks for (quoted, or lower case
+        as PostgreSQL folds it; not one it would cut): when the fold's table holds a constraint of
+        exactly that name and no other of that name told case-blind, the statement, which ran,
+        dropped that one; when it holds none of that name case-blind, an ``IF EXISTS`` dropped
+        nothing. The names read would be the fold's own, less the one dropped.
         """
         assert self.state is not None
         fold = self.state
@@ -133,12 +149,14 @@ class FollowsLive:
         if any(getattr(c, "unnamed", False) or c.name is None for c in spec.constraints) \
                 or len(set(names)) != len(names):
             return None
-        with self._quiet():
-            read = self._database.constraints(self.conn, spec.name, spec.schema)
-        live = None if read is None else {row[1] for row in read}
-        if live is None or not live <= set(names):
-            return None
-        gone = set(names) - live
+        gone = self._dropped_by_name(names, dropped) if dropped is not None else None
+        if gone is None:
+            with self._quiet():
+                read = self._database.constraints(self.conn, spec.name, spec.schema)
+            live = None if read is None else {row[1] for row in read}
+            if live is None or not live <= set(names):
+                return None
+            gone = set(names) - live
         if not gone:
             return []
         if len(gone) > 1:
@@ -155,6 +173,23 @@ class FollowsLive:
         except LedgerError:
             return None
         return [op] if after.tables.get(spec.key) == target else None
+
+    def _dropped_by_name(self, names: list[str], dropped: DroppedConstraint) -> set[str] | None:
+        """What ``dropped`` dropped of the constraints ``names`` of its table, told by its name
+        alone (see ``_after_dropped_constraint``); None when the name does not settle it."""
+        if self._resync_open or self._elsewhere or not self._database.reads_constraints:
+            # the fold may not hold what the database holds; or a database whose names are not
+            # read (its table is read back whole)
+            return None
+        written = dropped.name
+        if self._database.stored_name(written) != written:
+            return None  # a name the database cuts
+        alike = [n for n in names if n.casefold() == written.casefold()]
+        if not alike:
+            return set() if dropped.if_exists else None  # without IF EXISTS it ran: one the fold does not hold
+        if alike == [written] and (dropped.quoted or written == written.lower()):
+            return {written}
+        return None
 
     def _fall_back(self, what: str, table: tuple[str | None, str] | None, exc: BaseException, origin: str | None,
                    captured: list[Captured]) -> None:
@@ -354,12 +389,14 @@ def _agree(fold: SchemaState, live: SchemaState, dialect: str) -> bool:
     return not differences(fold, live, dialect)
 
 
-def _differing(a: SchemaState, b: SchemaState) -> tuple[SchemaState, SchemaState]:
-    """``a`` and ``b`` without the tables they share (the very same TableSpec: equal by identity),
-    which a comparison would only find equal: the states of one schema share unchanged tables."""
-    keys = {k for k in set(a.tables) | set(b.tables) if a.tables.get(k) is not b.tables.get(k)}
-    return (SchemaState({k: t for k, t in a.tables.items() if k in keys}),
-            SchemaState({k: t for k, t in b.tables.items() if k in keys}))
+def _differing(a: Mapping[tuple[str | None, str], TableSpec], b: Mapping[tuple[str | None, str], TableSpec]
+               ) -> tuple[SchemaState, SchemaState]:
+    """The tables of ``a`` and ``b`` (by key) but those equal on both sides, which a comparison
+    would only find equal: the states of one schema share unchanged tables (the very same
+    TableSpec, found equal at once), and a diff's ops folded make the tables it aimed at."""
+    keys = {k for k in {*a, *b} if (t := a.get(k)) is not (u := b.get(k)) and t != u}
+    return (SchemaState({k: t for k, t in a.items() if k in keys}),
+            SchemaState({k: t for k, t in b.items() if k in keys}))
 
 
 def _without_dangling_keys(live: SchemaState, kept: Mapping[tuple[str | None, str], TableSpec]

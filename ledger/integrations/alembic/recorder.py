@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -57,12 +56,12 @@ class _Numbered(list):  # type: ignore[type-arg]
         self.recorder._entry = None
 
 
-def alembic_step_id(step: Any) -> tuple[str | None, str | None, Path | None]:
+def alembic_step_id(step: Any) -> tuple[str | None, str | None, str | None]:
     revision = getattr(step, "revision", None)
     if revision is None:
         return None, None, None
     path = getattr(revision, "path", None)
-    return revision.revision, revision.doc, Path(path) if path else None
+    return revision.revision, revision.doc, str(path) if path else None
 
 
 class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames):
@@ -89,7 +88,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         self.failed: str | None = None  # the revision whose upgrade() raised
         self._why: str | None = None
         self._direction = "upgrade"
-        self._path: Path | None = None
+        self._path: str | None = None  # the running revision's file, as Alembic names it (no Path made)
         self._buffer: list[Captured] | None = None
         #: what Alembic built to run the operation being converted (``convert.built_by_alembic``)
         self._built: dict[str, tuple[Any, Any]] = {}
@@ -184,7 +183,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         return migrations
 
     def _recorded(self, fn: Callable[..., Any], revision: str, doc: str | None, direction: str,
-                  path: Path | None) -> Callable[..., Any]:
+                  path: str | None) -> Callable[..., Any]:
         """``fn`` (a revision's ``upgrade``/``downgrade``) run with its operations recorded: a function
         with ``fn``'s name and docstring (Alembic reads ``migration_fn.__name__`` for its log lines)."""
         def recorded(**kw: Any) -> None:
@@ -193,7 +192,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         return functools.update_wrapper(recorded, fn)
 
     def run_revision(self, revision: str, doc: str | None, fn: Callable[..., Any], *, direction: str = "upgrade",
-                     path: Path | None = None, **kw: Any) -> None:
+                     path: str | None = None, **kw: Any) -> None:
         """Run one revision's ``upgrade()`` (or ``downgrade()``) with its operations recorded."""
         self.revision, self._why, self._direction, self._path = revision, doc, direction, path
         with silenced():  # the hook's own work warns nothing (the revision's warns as without the hook)

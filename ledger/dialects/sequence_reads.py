@@ -1,0 +1,32 @@
+"""What a database can say of one of its sequences as it stands (:class:`SequenceReads`, a base of
+``Database``): what the reverse of SQL text that alters or drops it is written from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from .sequences import SequenceNow
+
+__all__ = ["SequenceReads"]
+
+
+class SequenceReads:
+    """A database's reads and spellings of one sequence; a database without sequences has none."""
+
+    #: SQL text of an ``execute`` op may hold several statements, which run as one (PostgreSQL's
+    #: drivers send text without parameters as one simple query): a reverse can make a sequence
+    #: and then set where it stands
+    sql_text_holds_statements: ClassVar[bool] = False
+    #: ``ALTER SEQUENCE ... AS type`` states the sequence's type (PostgreSQL's)
+    sequence_types: ClassVar[bool] = False
+    #: how ``ALTER SEQUENCE`` says the sequence does not cycle
+    no_cycle: ClassVar[str] = "NO CYCLE"
+
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+        """The sequence ``name`` of ``schema`` (the default one: None), a column's too, as the
+        database holds it now: its options, the value it gives next and the column that owns it;
+        None when it holds no such sequence (or has no sequences)."""
+        return None

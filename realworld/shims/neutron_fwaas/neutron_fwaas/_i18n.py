@@ -1,0 +1,5 @@
+"""neutron_fwaas._i18n: no translation."""
+
+
+def _(message):
+    return message

@@ -1,0 +1,185 @@
+"""The Alembic hook's read-backs that read less than the whole table: each gives what the whole
+read gives (the inspector's reflection, the one-query constraint names, a comparison of every table)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from ops import SchemaState
+
+from ledger import dialects
+from ledger.integrations.alembic.fallback import FollowsLive, _agree, _differing
+from ledger.integrations.alembic_readparts import COLUMN_TYPE, DroppedConstraint, dropped_constraint, read_parts
+from ledger.integrations.alembic_sql import CONSTRAINTS, INDEXES, changed_parts
+from ledger.schema.reflect import reflect
+from tests.strategies import schema_states
+
+# -- the statement ------------------------------------------------------------------------------
+
+#: how a drop of one constraint was told before its name was read from the same match
+_OLD_DROP = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?\S+\s+DROP\s+CONSTRAINT\b", re.I | re.S)
+
+
+def _old_drops_one_constraint(statement: str) -> bool:
+    return changed_parts(statement) == CONSTRAINTS and _OLD_DROP.match(statement) is not None
+
+
+@pytest.mark.parametrize(("statement", "dropped"), [
+    ("ALTER TABLE t DROP CONSTRAINT c", DroppedConstraint("c", quoted=False, if_exists=False)),
+    ("alter table only s.t drop constraint if exists Some_Name restrict;",
+     DroppedConstraint("Some_Name", quoted=False, if_exists=True)),
+    ('ALTER TABLE "T" DROP CONSTRAINT IF EXISTS "C ""x"""', DroppedConstraint('C "x"', quoted=True, if_exists=True)),
+    ("ALTER TABLE t DROP CONSTRAINT c CASCADE", None),
+    ("ALTER TABLE IF EXISTS t DROP CONSTRAINT c", None),
+    ("ALTER TABLE t DROP CONSTRAINT c, DROP CONSTRAINT d", None),
+    ("ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0)", None),
+    ("ALTER TABLE t DROP COLUMN c", None),
+])
+def test_the_constraint_a_statement_drops(statement: str, dropped: DroppedConstraint | None) -> None:
+    assert dropped_constraint(statement) == dropped
+
+
+_WORDS = st.sampled_from(["ALTER", "TABLE", "ONLY", "t", "s.t", '"T x"', "DROP", "ADD", "CONSTRAINT", "IF", "EXISTS",
+                          "c", '"C"', "CHECK", "(x > 0)", "UNIQUE", "(x)", "RESTRICT", "CASCADE", ",", ";", "COLUMN"])
+
+
+@given(st.lists(_WORDS, min_size=3, max_size=9))
+def test_a_drop_of_one_constraint_is_told_as_before(words: list[str]) -> None:
+    for statement in (" ".join(words), "ALTER TABLE " + " ".join(words), "ALTER TABLE t DROP " + " ".join(words)):
+        assert (dropped_constraint(statement) is not None) == _old_drops_one_constraint(statement), statement
+
+
+@pytest.mark.parametrize(("statement", "parts"), [
+    ("ALTER TABLE t ALTER COLUMN c TYPE JSONB USING c::JSONB", COLUMN_TYPE),
+    ("alter table only s.t alter c set data type varchar(80)", COLUMN_TYPE),
+    ("ALTER TABLE xcom ALTER COLUMN value TYPE JSONB USING CASE WHEN value IS NOT NULL THEN "
+     "CAST(CONVERT_FROM(value, 'UTF8') AS JSONB) ELSE NULL END", COLUMN_TYPE),
+    ("ALTER TABLE t ALTER COLUMN c TYPE text USING 'a,b'", COLUMN_TYPE),
+    ("ALTER TABLE t ALTER COLUMN c TYPE int, ALTER COLUMN d TYPE int", None),
+    ("ALTER TABLE t ALTER COLUMN c TYPE int, ADD COLUMN e int", None),
+    ("ALTER TABLE t ALTER COLUMN c TYPE int; COMMENT ON TABLE t IS 'x'", None),
+    ("ALTER TABLE IF EXISTS t ALTER COLUMN c TYPE int", None),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT 1", None),
+    ("ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0)", CONSTRAINTS),
+    ("CREATE INDEX i ON t (x)", INDEXES),
+])
+def test_what_a_statement_read_right_after_it_ran_reads(statement: str, parts: object) -> None:
+    assert read_parts(statement) == parts
+
+
+# -- the drop's read-back on PostgreSQL --------------------------------------------------------
+
+class _Hook(FollowsLive):
+    """What ``_after_dropped_constraint`` reads of the hook: its fold, connection and database."""
+
+    def __init__(self, conn: sa.Connection, state: SchemaState) -> None:
+        self.conn, self.state = conn, state
+        self._database = dialects.database("postgresql")
+        self._resync_open, self._elsewhere = False, []
+
+    def _quiet(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+
+_MADE = (
+    "CREATE TABLE p (id INTEGER CONSTRAINT p_pkey PRIMARY KEY, n INTEGER CONSTRAINT p_n_key UNIQUE)",
+    "CREATE TABLE t (id INTEGER CONSTRAINT t_pkey PRIMARY KEY, n INTEGER, note TEXT,"
+    ' CONSTRAINT t_positive CHECK (n > 0), CONSTRAINT "T_Mixed" CHECK (n < 100),'
+    " CONSTRAINT t_p_fk FOREIGN KEY (n) REFERENCES p (n), CONSTRAINT t_note_key UNIQUE (note))",
+)
+_NAMES = ("t_pkey", "t_positive", "T_Mixed", "t_mixed", "t_p_fk", "t_note_key", "t_gone", "T_POSITIVE", "x" * 70)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # the tables are made again per example
+@given(steps=st.lists(st.tuples(st.sampled_from(_NAMES), st.booleans(), st.booleans()), min_size=1, max_size=5))
+def test_a_drop_told_by_its_name_is_the_drop_the_names_read_tell(
+        postgresql_engine: sa.Engine, steps: list[tuple[str, bool, bool]]) -> None:
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        for statement in _MADE:
+            conn.exec_driver_sql(statement)
+        for name, quoted, if_exists in steps:
+            written = '"' + name + '"' if quoted else name
+            statement = f"ALTER TABLE t DROP CONSTRAINT {'IF EXISTS ' if if_exists else ''}{written}"
+            fold = reflect(conn)  # the fold holds what the database holds
+            conn.exec_driver_sql("SAVEPOINT step")
+            try:
+                conn.exec_driver_sql(statement)
+            except sa.exc.DBAPIError:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT step")
+                continue  # it did not run: nothing to record
+            hook = _Hook(conn, fold)
+            told = hook._after_dropped_constraint((None, "t"), dropped_constraint(statement))
+            assert told == hook._after_dropped_constraint((None, "t")), statement
+
+
+_COLUMN_TYPES = ("VARCHAR(80)", "TEXT", "BIGINT USING length(note)", "JSONB USING to_jsonb(note)",
+                 "NUMERIC(12, 2) USING length(note)", "CHAR(40)")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # the table is made again per example
+@given(steps=st.lists(st.sampled_from(_COLUMN_TYPES), min_size=1, max_size=3))
+def test_a_column_type_changed_read_as_its_parts_is_the_table_read_whole(
+        postgresql_engine: sa.Engine, steps: list[str]) -> None:
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        conn.exec_driver_sql("CREATE TABLE p (note VARCHAR(40) CONSTRAINT p_note_key UNIQUE)")
+        conn.exec_driver_sql(
+            "CREATE TABLE t (id INTEGER CONSTRAINT t_pkey PRIMARY KEY, note VARCHAR(40) DEFAULT 'x',"
+            " CONSTRAINT t_note_check CHECK (note IS NOT NULL OR id > 0), CONSTRAINT t_note_key UNIQUE (note))")
+        conn.exec_driver_sql("CREATE INDEX ix_t_note ON t (note) WHERE id > 1")
+        conn.exec_driver_sql("CREATE INDEX ix_t_lower ON t (lower(note::text))")
+        conn.exec_driver_sql("COMMENT ON TABLE t IS 'said'")
+        for step in steps:
+            statement = f"ALTER TABLE t ALTER COLUMN note TYPE {step}"
+            parts = read_parts(statement)
+            assert parts == COLUMN_TYPE
+            before = reflect(conn).tables[(None, "t")]
+            conn.exec_driver_sql("SAVEPOINT step")
+            try:
+                conn.exec_driver_sql(statement)
+            except sa.exc.DBAPIError:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT step")
+                continue  # a type the column's index or default cannot take
+            read = reflect(conn, held={"t": before}, parts=parts).tables
+            assert read == {(None, "t"): reflect(conn).tables[(None, "t")]}, statement
+
+
+@pytest.fixture
+def postgresql_engine(database_factory: Callable[[str], str]) -> Iterator[sa.Engine]:
+    engine = sa.create_engine(database_factory("postgresql"))
+    yield engine
+    engine.dispose()
+
+
+# -- the comparisons -----------------------------------------------------------------------------
+
+@given(first=schema_states(max_tables=3), second=schema_states(max_tables=3), shared=st.booleans(),
+       dialect=st.sampled_from(["sqlite", "postgresql", "mysql"]))
+def test_tables_left_out_of_a_comparison_are_those_it_finds_equal(
+        first: SchemaState, second: SchemaState, shared: bool, dialect: str) -> None:
+    if shared:  # the states of one schema share most of their tables
+        second = SchemaState({**first.tables, **second.tables})
+    assert _agree(*_differing(first.tables, second.tables), dialect) == _agree(first, second, dialect)
+
+
+@given(state=schema_states(max_tables=4), other=schema_states(max_tables=2), data=st.data())
+def test_a_derived_state_indexes_the_names_a_new_state_would(
+        state: SchemaState, other: SchemaState, data: st.DataObject) -> None:
+    gone = data.draw(st.sets(st.sampled_from(sorted(state.tables, key=str))) if state.tables else st.just(set()))
+    tables = {**{k: t for k, t in state.tables.items() if k not in gone}, **other.tables}
+    made = SchemaState(tables)
+    # a name two tables hold (each schema states' own draw) is no state of one database
+    assume(len(made.names) == sum(1 for t in tables.values() for i in t.constraints + t.indexes if i.name is not None))
+    derived = state.derived(tables, *(gone | set(other.tables)))
+    assert derived.tables == made.tables and list(derived.tables) == list(made.tables)
+    assert dict(derived.names.pairs()) == dict(made.names.pairs())
