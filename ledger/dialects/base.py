@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 import sqlalchemy as sa
 
+from ops.classes import define
 from ops import (
     AddColumnOp,
     AddConstraintOp,
@@ -512,7 +513,7 @@ def generator(dialect: str, conn: sa.Connection | None = None) -> DDLGenerator:
     return database(dialect).generator(compile_dialect(dialect, conn), conn)
 
 
-@attrs.define
+@define
 class DDLContext:
     """What an implementation sees as ``operations.migration_context`` while its SQL is collected."""
 
