@@ -661,7 +661,8 @@ HISTORIES: tuple[History, ...] = (
     # run by Alembic alone (Base.history), on MariaDB, the one database that history completes on here; their
     # env.py: no naming convention, one transaction. Their expand and contract branches (branch labels from
     # neutron's cli) lie in one folder per release (recursive_version_locations); the release milestones
-    # they name stand in (realworld/shims/neutron_subproject), neutron's shim serves the rest
+    # they name and the helpers some call are neutron's own module, copied into
+    # realworld/shims/neutron_subproject; neutron's shim serves the rest
     History("bgpvpn", "networking-bgpvpn==25.0.0", "networking_bgpvpn/neutron/db/migration/alembic_migrations",
             version_table="alembic_version_bgpvpn", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
             version_locations={"mariadb": "versions"},
@@ -677,6 +678,50 @@ HISTORIES: tuple[History, ...] = (
             dialects=("mariadb",), version_locations={"mariadb": "versions"},
             copied=("neutron_fwaas/common/fwaas_constants.py",),
             base=Base("neutron==29.0.0", (), history="neutron")),
+    # rally db upgrade runs its history (28 revisions from an initial one, many data migrations over stored
+    # tasks) on a database older than its models (OpenStack's benchmarking tool; its env.py: batch mode on
+    # every database, no naming convention, one transaction). Its column types are copied; its exceptions,
+    # statuses, engine, UUID factory and the plugins a data revision loads per stored row stand in
+    # (realworld/shims/rally)
+    History("rally", "rally==5.1.1", "rally/common/db/migrations", shim="rally", render_as_batch=True,
+            copied=("rally/common/db/sa_types.py",)),
+    # tap-as-a-service: its start revision sits in versions/ itself, beside the release folders; its
+    # initial revision's table module is copied
+    History("taas", "tap-as-a-service==18.0.0", "neutron_taas/db/migration/alembic_migration",
+            version_table="alembic_version_taas", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            copied=("neutron_taas/db/migration/taas_init_ops.py",),
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    History("l2gw", "networking-l2gw==22.0.0", "networking_l2gw/db/migration/alembic_migrations",
+            version_table="l2gw_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-sfc: a contract revision re-creates foreign keys it reflects with neutron's helpers
+    History("sfc", "networking-sfc==23.0.0", "networking_sfc/db/migration/alembic_migrations",
+            version_table="alembic_version_sfc", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # neutron-vpnaas: data migrations (reading rows, netaddr standing in: realworld/shims/neutron_vpnaas),
+    # an enum of its constants (copied), foreign keys dropped and re-created by neutron's helpers
+    History("vpnaas", "neutron-vpnaas==29.0.0", "neutron_vpnaas/db/migration/alembic_migrations",
+            version_table="alembic_version_vpnaas", shim=("neutron", "neutron_subproject", "neutron_vpnaas"),
+            dialects=("mariadb",), version_locations={"mariadb": "versions"},
+            copied=("neutron_vpnaas/services/vpn/common/constants.py",),
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-bagpipe: a contract revision ``depends_on`` an expand one (across the two branches) and
+    # drops the port-chain tables that one made
+    History("bagpipe", "networking-bagpipe==25.0.0", "networking_bagpipe/db/migration/alembic_migrations",
+            version_table="alembic_version_bagpipel2", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # fief-server's main history (its admin database: workspaces, their databases; each workspace's own
+    # database has a second history, whose revisions read a table prefix its env.py passes in the
+    # context's options). fief migrates on start with its env.py: no naming convention, one transaction,
+    # version locations main_versions. Its initial revision makes its PostgreSQL enum on the connection
+    # (checkfirst); its columns are fief's GUID (PostgreSQL's UUID by load_dialect_impl, CHAR(36)
+    # elsewhere) and an offset-aware TIMESTAMP, which stand in as fief defines them (realworld/shims/fief)
+    History("fief", "fief-server==0.27.0", "fief/alembic", shim="fief",
+            version_locations=dict.fromkeys(DIALECTS, "main_versions")),
 )
 
 

@@ -334,7 +334,8 @@ class _Drill:
                 e.op.describe() for e in new if e.kind == "apply" and e.op is not None and not e.op.reversible))
         elif phase == "down":
             self.set(revision, data_loss=tuple(
-                warning for event in new if event.op is not None and event.reverses is not None
+                warning for event in new
+                if event.kind == "revert" and event.op is not None and event.reverses is not None
                 and (warning := data_loss(event.op, event, short=True)) is not None
             ))
         if not self.check(phase, revision, differences=differences):
@@ -430,7 +431,7 @@ class _Drill:
                 return self.check("down", revision, exc)
             self.set(revision, data_loss=tuple(
                 warning for reverted in result.reverted for event in reverted.events
-                if event.op is not None and event.reverses is not None
+                if event.kind == "revert" and event.op is not None and event.reverses is not None
                 and (warning := data_loss(event.op, event, short=True)) is not None
             ))
             if not self.check("down", revision):
