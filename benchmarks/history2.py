@@ -27,7 +27,7 @@ from pathlib import Path
 
 
 from benchmarks.harness import Baseline, Prepared, Timed, case
-from benchmarks.migrate_cases import Scratch
+from benchmarks.migrate_cases import PREFIX, Scratch
 
 KINDS = 6
 
@@ -224,7 +224,8 @@ def _build(dialect: str) -> Callable[[int, str], None]:
         for flavour in FLAVOURS:
             write_alembic_project(paths[flavour], size, flavour)
         applied, reverted = _statements(workdir, "apply", dialect, size), _statements(workdir, "rollback", dialect, size)
-        ready = Path(workdir) / f"h2-{dialect}-{size}.ready"
+        # the databases it made are named with the prefix: another prefix builds its own
+        ready = Path(workdir) / f"h2-{PREFIX}{dialect}-{size}.ready"
         if ready.exists():
             return
         db = Databases(dialect, workdir)

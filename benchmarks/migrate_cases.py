@@ -368,7 +368,7 @@ def status_case(size: int, workdir: str) -> Prepared:
 
 def _build_wide(size: int, workdir: str) -> None:
     project = Path(workdir) / f"wide-{size}"
-    marker = Path(workdir) / f"wide-{size}.ready"
+    marker = Path(workdir) / f"wide-{PREFIX}{size}.ready"  # its database is named with the prefix
     if marker.exists():
         return
     if project.exists():

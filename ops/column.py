@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import sqlalchemy as sa
 
+from .classes import frozen
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
 from .specs import ColumnSpec, DefaultSpec, TypeSpec, column_spec, unnamed_metadata
@@ -59,7 +60,7 @@ def _add_column(operations: AbstractOperations, table_name: str, column: sa.Colu
 @Operations.register_operation("add_column")
 @BatchOperations.register_operation("add_column", "batch_add_column")
 @op_type("add_column")
-@attrs.frozen
+@frozen
 class AddColumnOp(MigrateOperation):
     """Add a column at the end of a table, or before column ``insert_before``.
 
@@ -120,7 +121,7 @@ class AddColumnOp(MigrateOperation):
 @Operations.register_operation("drop_column")
 @BatchOperations.register_operation("drop_column", "batch_drop_column")
 @op_type("drop_column")
-@attrs.frozen
+@frozen
 class DropColumnOp(MigrateOperation):
     """Drop a column; completion keeps the whole column so the drop can be undone."""
 
@@ -211,7 +212,7 @@ def _default(value: Any) -> DefaultSpec | None | bool:
 @Operations.register_operation("alter_column")
 @BatchOperations.register_operation("alter_column", "batch_alter_column")
 @op_type("alter_column")
-@attrs.frozen
+@frozen
 class AlterColumnOp(MigrateOperation):
     """Change a column's type, nullability, server default, comment, name or autoincrement.
 

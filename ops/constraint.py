@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import sqlalchemy as sa
 
+from .classes import frozen
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
 from .specs import (
@@ -146,7 +147,7 @@ def _invoke(operations: AbstractOperations, op_class: type[AddConstraintOp], tab
 @BatchOperations.register_operation("create_primary_key", "batch_create_primary_key")
 @AddConstraintOp.register_add_constraint("primary_key_constraint")
 @op_type("create_primary_key")
-@attrs.frozen
+@frozen
 class CreatePrimaryKeyOp(AddConstraintOp):
     """Add a primary key."""
 
@@ -179,7 +180,7 @@ class CreatePrimaryKeyOp(AddConstraintOp):
 @BatchOperations.register_operation("create_unique_constraint", "batch_create_unique_constraint")
 @AddConstraintOp.register_add_constraint("unique_constraint")
 @op_type("create_unique_constraint")
-@attrs.frozen
+@frozen
 class CreateUniqueConstraintOp(AddConstraintOp):
     """Add a unique constraint."""
 
@@ -212,7 +213,7 @@ class CreateUniqueConstraintOp(AddConstraintOp):
 @BatchOperations.register_operation("create_foreign_key", "batch_create_foreign_key")
 @AddConstraintOp.register_add_constraint("foreign_key_constraint")
 @op_type("create_foreign_key")
-@attrs.frozen
+@frozen
 class CreateForeignKeyOp(AddConstraintOp):
     """Add a foreign key."""
 
@@ -268,7 +269,7 @@ class CreateForeignKeyOp(AddConstraintOp):
 @BatchOperations.register_operation("create_check_constraint", "batch_create_check_constraint")
 @AddConstraintOp.register_add_constraint("check_constraint")
 @op_type("create_check_constraint")
-@attrs.frozen
+@frozen
 class CreateCheckConstraintOp(AddConstraintOp):
     """Add a check constraint; with ``repeated``, more CHECKs of its name, as one group.
 
@@ -328,7 +329,7 @@ _TYPE_BY_VISIT = {
 @Operations.register_operation("drop_constraint")
 @BatchOperations.register_operation("drop_constraint", "batch_drop_constraint")
 @op_type("drop_constraint")
-@attrs.frozen
+@frozen
 class DropConstraintOp(MigrateOperation):
     """Drop a constraint; completion keeps the constraint (``_reverse``) so the drop can be undone."""
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import sqlalchemy as sa
 
+from .classes import frozen
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
 from .specs import IndexSpec, named, unnamed_metadata
@@ -46,7 +47,7 @@ def _index(index_name: str | None, table_name: str, columns: Sequence[Any], sche
 @Operations.register_operation("create_index")
 @BatchOperations.register_operation("create_index", "batch_create_index")
 @op_type("create_index")
-@attrs.frozen
+@frozen
 class CreateIndexOp(MigrateOperation):
     """Create an index."""
 
@@ -109,7 +110,7 @@ class CreateIndexOp(MigrateOperation):
 @Operations.register_operation("drop_index")
 @BatchOperations.register_operation("drop_index", "batch_drop_index")
 @op_type("drop_index")
-@attrs.frozen
+@frozen
 class DropIndexOp(MigrateOperation):
     """Drop an index; completion keeps the index so the drop can be undone."""
 

@@ -18,6 +18,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
 
+from .classes import frozen
 from .base import InvalidOperationError
 from .types import sql_text, sql_references
 
@@ -36,7 +37,7 @@ def _names(columns: Iterable[Any]) -> tuple[str, ...]:
     return tuple(str(c if isinstance(c, str) else c.name) for c in columns)
 
 
-@attrs.frozen
+@frozen
 class PrimaryKeySpec:
     """A primary key constraint."""
 
@@ -62,7 +63,7 @@ class PrimaryKeySpec:
         return self.columns
 
 
-@attrs.frozen
+@frozen
 class UniqueSpec:
     """A unique constraint."""
 
@@ -89,7 +90,7 @@ class UniqueSpec:
         return self.columns
 
 
-@attrs.frozen
+@frozen
 class ForeignKeySpec:
     """A foreign key constraint."""
 
@@ -157,7 +158,7 @@ class ForeignKeySpec:
         return self.columns
 
 
-@attrs.frozen
+@frozen
 class CheckSpec:
     """A check constraint."""
 
@@ -194,7 +195,7 @@ def _constraint_name(constraint: Any) -> str | None:
     return str(name)
 
 
-@attrs.frozen
+@frozen
 class IndexElement:
     """One element of an index: a column name or a SQL expression."""
 
@@ -222,7 +223,7 @@ def _names_columns(key: str, value: Any) -> bool:
     return option == "include" or (option in ("length", "ops") and all(isinstance(v, tuple) for v in value))
 
 
-@attrs.frozen
+@frozen
 class IndexSpec:
     """An index: elements (columns or expressions), uniqueness, and dialect options."""
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.functions import FunctionElement, next_value
 
+from .classes import frozen
 from .base import InvalidOperationError
 from .keyspecs import (  # noqa: F401 - re-exported
     CheckSpec,
@@ -70,7 +71,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen
+@frozen
 class DefaultSpec:
     """A server default: a literal string value, SQL text, or a zero-argument SQL function."""
 
@@ -110,7 +111,7 @@ class DefaultSpec:
         return repr(self.value) if self.kind == "literal" else f"{self.value}" if self.kind == "text" else f"{self.value}()"
 
 
-@attrs.frozen
+@frozen
 class IdentitySpec:
     """An identity column (GENERATED ... AS IDENTITY)."""
 
@@ -135,7 +136,7 @@ class IdentitySpec:
         return sa.Identity(**attrs.asdict(self))
 
 
-@attrs.frozen
+@frozen
 class ComputedSpec:
     """A computed (generated) column."""
 
@@ -150,7 +151,7 @@ class ComputedSpec:
         return sa.Computed(sa.text(self.sqltext), persisted=self.persisted)
 
 
-@attrs.frozen
+@frozen
 class ColumnSpec:
     """A column: name, type, nullability, server default, comment and generation."""
 
@@ -233,7 +234,7 @@ def by_name(items: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(sorted(items, key=lambda s: (s.name or "", repr(s))))
 
 
-@attrs.frozen
+@frozen
 class TableSpec:
     """A table: ordered columns, its constraints and indexes (kept sorted by name), a comment."""
 

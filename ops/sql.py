@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 
+from .classes import frozen
 from .base import IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
 from .specs import sql_text
@@ -26,7 +26,7 @@ def _text(sql: Any) -> str:
 @Operations.register_operation("execute")
 @BatchOperations.register_operation("execute", "batch_execute")
 @op_type("execute", version=2)
-@attrs.frozen
+@frozen
 class ExecuteSQLOp(MigrateOperation):
     """Run SQL text. Reversible exactly when ``reverse_sql`` is given. The schema state is unchanged."""
 

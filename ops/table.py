@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import sqlalchemy as sa
 
+from .classes import frozen
 from .base import IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
 from .specs import TableSpec, unnamed_metadata
@@ -25,7 +26,7 @@ def _full(name: str, schema: str | None) -> str:
 
 @Operations.register_operation("create_table")
 @op_type("create_table")
-@attrs.frozen
+@frozen
 class CreateTableOp(MigrateOperation):
     """Create a table with its columns, keys, constraints and indexes."""
 
@@ -78,7 +79,7 @@ class CreateTableOp(MigrateOperation):
 
 @Operations.register_operation("drop_table")
 @op_type("drop_table")
-@attrs.frozen
+@frozen
 class DropTableOp(MigrateOperation):
     """Drop a table; completion keeps the whole table so the drop can be undone."""
 
@@ -116,7 +117,7 @@ class DropTableOp(MigrateOperation):
 
 @Operations.register_operation("rename_table")
 @op_type("rename_table")
-@attrs.frozen
+@frozen
 class RenameTableOp(MigrateOperation):
     """Rename a table; foreign keys that point at it follow."""
 
@@ -151,7 +152,7 @@ class RenameTableOp(MigrateOperation):
 @Operations.register_operation("create_table_comment")
 @BatchOperations.register_operation("create_table_comment", "batch_create_table_comment")
 @op_type("create_table_comment")
-@attrs.frozen
+@frozen
 class CreateTableCommentOp(MigrateOperation):
     """Set a table's comment; completion records the comment it replaces."""
 
@@ -205,7 +206,7 @@ class CreateTableCommentOp(MigrateOperation):
 @Operations.register_operation("drop_table_comment")
 @BatchOperations.register_operation("drop_table_comment", "batch_drop_table_comment")
 @op_type("drop_table_comment")
-@attrs.frozen
+@frozen
 class DropTableCommentOp(MigrateOperation):
     """Remove a table's comment; completion records the comment it removes."""
 
@@ -260,7 +261,7 @@ def _options(options: Any) -> Options:
 @Operations.register_operation("alter_table_options")
 @BatchOperations.register_operation("alter_table_options", "batch_alter_table_options")
 @op_type("alter_table_options")
-@attrs.frozen
+@frozen
 class AlterTableOptionsOp(MigrateOperation):
     """Change a table's options (:attr:`TableSpec.dialect_options`): on MySQL/MariaDB its character
     set and collation (``mysql_charset``, ``mysql_collate``), as ``ALTER TABLE t CONVERT TO

@@ -13,11 +13,11 @@ import re
 import sys
 from typing import Any, Union
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement, TextClause
 from sqlalchemy.types import TypeEngine
 
+from .classes import frozen
 from .base import RegistrationError, UnknownTypeError
 
 __all__ = ["TypeSpec", "register_type", "registered_type", "registered_type_names", "sql_references", "sql_text"]
@@ -189,7 +189,7 @@ def _live(value: Any) -> Any:
     return value
 
 
-@attrs.frozen
+@frozen
 class TypeSpec:
     """A column type: its allow-listed name and the non-default arguments it was built with."""
 

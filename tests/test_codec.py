@@ -18,6 +18,7 @@ from sqlalchemy.dialects import mysql, postgresql
 
 import ops
 from ledger.format import codec
+from ledger.format.payload import converter
 from ledger.format.codec import LedgerFormatError, decode, encode, from_payload, to_payload
 from ops import ColumnSpec, ExecuteSQLOp, MigrateOperation, SchemaState, TypeSpec
 from tests import strategies as S
@@ -122,6 +123,40 @@ def test_generated_ops_round_trip(history: tuple[SchemaState, list[MigrateOperat
             data = encode(value)
             assert decode(data) == value and encode(decode(data)) == data
         state = state.apply(c)
+
+
+def _exactly(written: Any, expected: Any, where: str = "op") -> None:
+    """``written`` equals ``expected`` down to the container types and the order of the keys."""
+    assert type(written) is type(expected), (where, written, expected)
+    if isinstance(written, dict):
+        assert list(written) == list(expected), where
+        for key in written:
+            _exactly(written[key], expected[key], f"{where}.{key}")
+    elif isinstance(written, (list, tuple)):
+        assert len(written) == len(expected), where
+        for i, (w, e) in enumerate(zip(written, expected)):
+            _exactly(w, e, f"{where}[{i}]")
+    else:
+        assert written == expected, where
+
+
+def test_samples_are_written_as_the_converter_unstructures_them() -> None:
+    """``to_payload`` makes each op's fields without cattrs (ledger.format.unstructure): the same
+    values as the payload converter's unstructuring, so the same bytes and hashes."""
+    for op in SAMPLES:
+        _exactly(to_payload(op)["op"], converter().unstructure(op, type(op)))
+
+
+@given(S.histories(max_ops=4))
+def test_generated_ops_are_written_as_the_converter_unstructures_them(
+    history: tuple[SchemaState, list[MigrateOperation]],
+) -> None:
+    state, steps = history
+    for op in steps:
+        done = state.complete(op)
+        for value in (op, done, *([done.reverse()] if done.reversible else [])):
+            _exactly(to_payload(value)["op"], converter().unstructure(value, type(value)))
+        state = state.apply(done)
 
 
 @given(S.type_specs())

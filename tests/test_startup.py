@@ -139,6 +139,47 @@ def test_importing_the_hook_compiles_no_regular_expression(tmp_path: Path) -> No
     assert proc.stdout.strip() == "[]"
 
 
+#: What the hook neither imports nor needs to write events: the payload converter (reading
+#: payloads), the fold's view of a ledger, sequences and SQLite's statement parser.
+NOT_FOR_THE_HOOK = ("cattrs", "ledger.storage.view", "ledger.dialects.sequences", "ledger.dialects.sqlite_sql")
+
+_HOOK_WRITES = """
+import sys
+import sqlalchemy as sa
+import ledger.alembic
+import ops
+from ledger.format.codec import encode_text
+
+def upgrade(op):
+    op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.String(5)),
+                    sa.CheckConstraint("id > 0", name="ck_t_id"))
+    op.add_column("t", sa.Column("b", sa.Integer, server_default="0"))
+    op.create_index("ix_t_a", "t", ["a"])
+    op.create_unique_constraint("uq_t_b", "t", ["b"])
+    op.alter_column("t", "a", type_=sa.String(9), existing_type=sa.String(5))
+    op.drop_column("t", "b")
+    op.execute("UPDATE t SET a = 'x'")
+
+state = ops.SchemaState()
+for op in ops.record(upgrade):
+    done = state.complete(op)
+    encode_text(done)
+    encode_text(done.reverse()) if done.reversible else None
+    state = state.apply(done)
+print(sorted(m for m in sys.modules if m.split(".")[0] == "cattrs" or m in {names!r}))
+"""
+
+
+def test_the_hook_writes_events_without_the_converter_and_what_it_does_not_use(tmp_path: Path) -> None:
+    """Importing ``ledger.alembic`` and encoding the events of common ops loads none of
+    NOT_FOR_THE_HOOK (docs/performance.md, the hook's ninth round)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", _HOOK_WRITES.format(names=NOT_FOR_THE_HOOK)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
 def test_a_lazy_pattern_is_the_pattern_it_stands_for() -> None:
     import re
 

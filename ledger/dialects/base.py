@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 import sqlalchemy as sa
 
+from ops.classes import define
 from ops import (
     AddColumnOp,
     AddConstraintOp,
@@ -145,6 +146,10 @@ class DDLGenerator:
         #: called before the generator reads the live schema (:meth:`reading`): a runner that holds
         #: DDL back, to send it later in one message, runs it first
         self.before_read: Callable[[], None] | None = None
+        #: whether each batch of statements made runs on :attr:`conn` before the next is made (a run,
+        #: not a dry run): what the generator reads of the live database then (a SQLite table's rows)
+        #: is what the statements find
+        self.runs_now = False
         #: the op, the state before it and the state after it that :meth:`statements` was last handed
         self._given: tuple[MigrateOperation, SchemaState, SchemaState] | None = None
 
@@ -508,7 +513,7 @@ def generator(dialect: str, conn: sa.Connection | None = None) -> DDLGenerator:
     return database(dialect).generator(compile_dialect(dialect, conn), conn)
 
 
-@attrs.define
+@define
 class DDLContext:
     """What an implementation sees as ``operations.migration_context`` while its SQL is collected."""
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-import attrs
-import cattrs
 
+from ops.classes import frozen
 from ops import LedgerFormatError, MigrateOperation
 
 from ledger.format.payload import (
@@ -370,7 +370,8 @@ _PAIRS_SCAN = json.JSONDecoder(parse_constant=_no_constant, object_pairs_hook=tu
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
+    cattrs = sys.modules.get("cattrs")  # loaded with the payload converter: a cattrs error only then
+    if cattrs is not None and isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
         return _reason(exc.exceptions[0])
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:300]
@@ -384,7 +385,7 @@ def _reason(exc: BaseException) -> str:
 LegacyReader = Callable[[Any], "dict[str, Any] | None"]
 
 
-@attrs.frozen
+@frozen
 class _RecordType:
     version: int
     legacy: LegacyReader | None

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, Protocol
 
-import attrs
 
+from ops.classes import frozen
 from ops.base import LedgerError
 
 from ledger import __version__
@@ -141,7 +141,7 @@ def _os_user() -> str:
         return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
 
 
-@attrs.frozen
+@frozen
 class Actor:
     """Who recorded an event: OS user, database user, host, tool version, and an optional --by."""
 
@@ -160,7 +160,7 @@ class Actor:
         return cls(_os_user(), db_user, socket.gethostname(), __version__, by)
 
 
-@attrs.frozen
+@frozen
 class Event:
     """One row of the ledger table."""
 

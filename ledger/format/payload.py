@@ -13,16 +13,25 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
-from cattrs.gen import make_dict_unstructure_fn, override
 
-from ops import OP_TYPES, LedgerFormatError, MigrateOperation, RegistrationError, UnknownTypeError
-from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
-from ops.constraint import AddConstraintOp, CreateCheckConstraintOp
-from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, registered_type
+from ops import OP_TYPES, MigrateOperation, RegistrationError, UnknownTypeError
+from ops.constraint import AddConstraintOp
+from ops.specs import TypeSpec, registered_type
+
+from ledger.format.unstructure import (
+    OPS as _OPS,
+    OPTIONAL_FIELDS as _OPTIONAL_FIELDS,
+    PAIRS as _PAIRS,
+    to_payload,
+    typespec_out as _typespec_out,
+    value_out as _value_out,
+)
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "CURRENT", "INT_END", "INT_MIN", "MAX_DIMENSIONS", "MAX_NAME_BYTES", "NESTED", "MAX_TYPE_DEPTH", "NAME_KEYS", "NAME_LIST_KEYS", "SHORT_NAME", "Upcaster",
@@ -84,13 +93,6 @@ class _Bad(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-def _value_out(value: Any) -> Any:
-    if isinstance(value, TypeSpec):
-        return {"type": _typespec_out(value)}
-    if isinstance(value, tuple):
-        return [_value_out(v) for v in value]
-    return value
-
 
 def _value_in(value: Any, depth: int) -> Any:
     if depth > MAX_TYPE_DEPTH:
@@ -117,10 +119,6 @@ def _object(value: Any) -> Any:
         return obj
     return value
 
-
-def _typespec_out(spec: TypeSpec) -> dict[str, Any]:
-    return {"name": spec.name, "args": [_value_out(a) for a in spec.args],
-            "kwargs": {k: _value_out(v) for k, v in spec.kwargs}}
 
 
 def _typespec_in(data: Any, depth: int = 0) -> TypeSpec:
@@ -219,7 +217,20 @@ def _is_union(t: Any) -> bool:
     return typing.get_origin(t) in (typing.Union, types.UnionType)
 
 
+def converter() -> cattrs.Converter:
+    """The payload converter, made at its first use (reading a payload; a plugin's op written)."""
+    if not _CONVERTER:
+        _CONVERTER.append(_make_converter())
+    return _CONVERTER[0]
+
+
+_CONVERTER: list[cattrs.Converter] = []
+
+
 def _make_converter() -> cattrs.Converter:
+    import cattrs
+    from cattrs.gen import make_dict_unstructure_fn, override
+
     # Without detailed validation the generated structuring functions call each field's hook
     # directly instead of collecting errors per field: decoding a payload takes about half the
     # time, and the first error is the one reported either way (see ``_reason``).
@@ -232,7 +243,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: typing.get_origin(t) is tuple, lambda v: [conv.unstructure(x) for x in v]
     )
-    pairs = tuple[tuple[str, Any], ...]
+    pairs = _PAIRS
     conv.register_unstructure_hook_func(lambda t: t == pairs, lambda v: {k: _value_out(x) for k, x in v})
     conv.register_structure_hook_func(lambda t: t == pairs, lambda d, _: _pairs_in(d))
 
@@ -483,9 +494,6 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.
     return [f"{v} = h{i}({v}, t{i})"]
 
 
-_PAIRS = tuple[tuple[str, Any], ...]
-
-
 def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, i: int) -> str:
     """An expression that structures the object ``value`` as a ``cls``."""
     if cls is TypeSpec:
@@ -495,22 +503,6 @@ def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, 
 
 
 #: op or spec class -> fields written only when they differ from their default.
-_OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
-    AddColumnOp: ("insert_before", "_then"),
-    AlterColumnOp: ("postgresql_using", "modify_autoincrement", "existing_autoincrement"),
-    DropColumnOp: ("_before", "_dependents"),
-    # the CHECKs of one name that SQLite holds, made as one group
-    CreateCheckConstraintOp: ("repeated",),
-    # a constraint its database keeps without a name; SQLite's AUTOINCREMENT on a primary key
-    PrimaryKeySpec: ("unnamed", "autoincrement"),
-    UniqueSpec: ("unnamed",),
-    ForeignKeySpec: ("unnamed",),
-    CheckSpec: ("unnamed",),
-    # a table's character set and collation (MySQL/MariaDB)
-    TableSpec: ("dialect_options",),
-}
-
-_OPS = tuple[MigrateOperation, ...]
 
 
 #: [how many ops have been structured inside another op's payload]: only such nesting (an op in an
@@ -535,8 +527,6 @@ def _nested_add_constraint(data: Any) -> AddConstraintOp:
         raise _Bad("expected an add-constraint operation")
     return op
 
-
-_converter = _make_converter()
 
 # ---------------------------------------------------------------------------------------------
 # Payload versions
@@ -579,13 +569,6 @@ def register_op(op_class: type[MigrateOperation]) -> type[MigrateOperation]:
 # ---------------------------------------------------------------------------------------------
 
 
-def to_payload(op: MigrateOperation) -> dict[str, Any]:
-    """``op`` as its JSON-ready envelope."""
-    if OP_TYPES.get(op.op_tag) is not type(op):
-        raise LedgerFormatError(f"{type(op).__name__} is not a registered operation")
-    return {"type": op.op_tag, "v": op.payload_version, "op": _converter.unstructure(op, type(op))}
-
-
 def from_payload(data: Any) -> MigrateOperation:
     """The op a JSON envelope stands for (raises ``_Bad``; ``decode`` wraps it).
 
@@ -619,7 +602,7 @@ def from_payload(data: Any) -> MigrateOperation:
         version += 1
     structure = _STRUCTURE.get(op_class)
     if structure is None:
-        structure = _STRUCTURE[op_class] = _converter.get_structure_hook(op_class)
+        structure = _STRUCTURE[op_class] = converter().get_structure_hook(op_class)
         CURRENT[(tag, current)] = (structure, op_class)
     return structure(fields, op_class)  # type: ignore[no-any-return]
 

@@ -18,9 +18,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
+from ops.classes import frozen
 from ops import LedgerError
 
 from ledger import dialects
@@ -322,7 +322,7 @@ _TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 _LITERALS = lazy(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
 
 
-@attrs.frozen
+@frozen
 class SchemaObject:
     """A trigger, function, procedure, view, type (PostgreSQL's ``CREATE TYPE``/``DOMAIN``) or sequence
     that a statement creates or drops (none of them in the fold)."""

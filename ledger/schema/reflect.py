@@ -35,7 +35,6 @@ from ops.specs import (
 )
 
 from ledger import dialects
-from ledger.dialects.sqlite_sql import split_index_sql
 from ledger.schema.comparison import (
     auto_incremented_column,
     DDL_TYPE,
@@ -346,7 +345,11 @@ def _index(index: Mapping[str, Any], quote: Callable[[str], str], sql: str | Non
         for key, value in (index.get("dialect_options") or {}).items()
         if value not in (None, [], {}, ())
     }
-    parsed = split_index_sql(sql) if sql else None
+    parsed = None
+    if sql:
+        from ledger.dialects.sqlite_sql import split_index_sql  # SQLite's statement parser
+
+        parsed = split_index_sql(sql)
     if parsed is not None:  # SQLite: the index as written, with expressions and sort order
         texts, where = parsed
         elements = tuple(_element_from_sql(t) for t in texts)

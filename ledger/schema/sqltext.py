@@ -28,8 +28,9 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Union
 
-import attrs
 from sqlalchemy.types import TypeEngine
+
+from ops.classes import frozen
 
 from ledger import dialects
 from ledger.dialects.sqltokens import TOKEN as _TOKEN
@@ -41,13 +42,13 @@ __all__ = [
     "canonical_type",
 ]
 
-@attrs.frozen
+@frozen
 class Tok:
     kind: str  # "str" | "qid" | "num" | "word" | "op" | "," (punctuation is kind == text)
     text: str
 
 
-@attrs.frozen
+@frozen
 class Group:
     open: str  # "(" or "["
     items: tuple[Node, ...]

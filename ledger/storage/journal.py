@@ -23,19 +23,22 @@ else the ledger's own fold up to it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import sqlalchemy as sa
 
+from ops.classes import define
 from ops import MigrateOperation, SchemaState
 
 from ledger import dialects
 from ledger.format.events import Actor, Event
 from ledger.storage import snapshots
 from ledger.storage.store import LedgerStore
-from ledger.storage.view import LedgerView
 from ledger.support import faults
+
+if TYPE_CHECKING:
+    from ledger.storage.view import LedgerView  # the fold's machinery: the hook writes without it
 
 __all__ = ["Journal"]
 
@@ -43,7 +46,7 @@ __all__ = ["Journal"]
 _UNREAD = object()
 
 
-@attrs.define
+@define
 class Journal:
     """A writer of events to one ledger on one connection."""
 

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 import attrs
 import sqlalchemy as sa
 
+from ops.classes import frozen
 from ops import CreateTableOp, LedgerFormatError, SchemaState
 
 from ledger import dialects
@@ -88,7 +89,7 @@ def decode_state(data: bytes) -> SchemaState:
     return SchemaState({t.key: t for t in tables})
 
 
-@attrs.frozen
+@frozen
 class Snapshot:
     """The state after ledger position ``seq``, whose event's hash is ``hash``."""
 

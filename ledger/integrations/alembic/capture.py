@@ -14,7 +14,6 @@ import sqlalchemy as sa
 import ops as lops
 
 from ledger import dialects
-from ledger.dialects.sequences import sequence_definition, sequence_reverse
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
@@ -164,6 +163,8 @@ class Captures:
             return  # not a DROP TYPE (a read, data work: most statements)
         if "sequence" in lowered:
             # ALTER or DROP SEQUENCE: undone from the sequences as the database holds them now
+            from ledger.dialects.sequences import sequence_reverse  # a statement on a sequence: rare
+
             try:
                 with self._quiet():
                     reverse = sequence_reverse(self._database, conn, statement)
@@ -175,8 +176,12 @@ class Captures:
         if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
         with self._quiet():
-            definition = self._database.type_definition(conn, found[1].name) if found[1].kind == "TYPE" \
-                else sequence_definition(self._database, conn, found[1].name)
+            if found[1].kind == "TYPE":
+                definition = self._database.type_definition(conn, found[1].name)
+            else:
+                from ledger.dialects.sequences import sequence_definition  # a sequence dropped: rare
+
+                definition = sequence_definition(self._database, conn, found[1].name)
         if definition is not None:
             self._definitions()[found[1].key] = definition
 

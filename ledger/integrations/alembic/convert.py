@@ -14,6 +14,7 @@ from alembic.operations.schemaobj import SchemaObjects
 from sqlalchemy.types import TypeDecorator
 
 import ops as lops
+from ops.classes import frozen
 from ops import InvalidOperationError, MigrateOperation, SchemaState
 from ops.specs import (
     CheckSpec,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from ledger.integrations.alembic.recorder import Recorder
 
 
-@attrs.frozen(eq=False)
+@frozen(eq=False)
 class Unconverted:
     """An operation of a batch block that could not be converted; recorded from the table after the flush."""
 
