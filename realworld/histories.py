@@ -714,6 +714,14 @@ HISTORIES: tuple[History, ...] = (
             version_table="alembic_version_bagpipel2", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
             version_locations={"mariadb": "versions"},
             base=Base("neutron==29.0.0", (), history="neutron")),
+    # fief-server's main history (its admin database: workspaces, their databases; each workspace's own
+    # database has a second history, whose revisions read a table prefix its env.py passes in the
+    # context's options). fief migrates on start with its env.py: no naming convention, one transaction,
+    # version locations main_versions. Its initial revision makes its PostgreSQL enum on the connection
+    # (checkfirst); its columns are fief's GUID (PostgreSQL's UUID by load_dialect_impl, CHAR(36)
+    # elsewhere) and an offset-aware TIMESTAMP, which stand in as fief defines them (realworld/shims/fief)
+    History("fief", "fief-server==0.27.0", "fief/alembic", shim="fief",
+            version_locations=dict.fromkeys(DIALECTS, "main_versions")),
 )
 
 
