@@ -214,7 +214,11 @@ class SQLiteGenerator(AssembledGenerator):
     # -- the rebuild ---------------------------------------------------------------------------
 
     def rebuild(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
-        """One table rebuild that performs ``ops`` (all on the same table) on ``before``."""
+        """One table rebuild that performs ``ops`` (all on the same table) on ``before``; a rename
+        of a column another table's foreign key names is SQLite's own (:meth:`_renamed_around`)."""
+        around = self._renamed_around(ops, before)
+        if around is not None:
+            return around
         key = table_of(ops[0], before)
         assert key is not None
         schema, name = key
@@ -246,6 +250,39 @@ class SQLiteGenerator(AssembledGenerator):
         statements += [self.index_sql(after, new_spec, i) for i in sorted(new_spec.indexes, key=lambda i: str(i.name))]
         statements += self._triggers(old_spec)
         return statements
+
+    def _renamed_around(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str] | None:
+        """The rebuild of ``ops`` with each rename of a column that another table's foreign key
+        names done by ``RENAME COLUMN``, the rest rebuilt around it; None when there is none.
+
+        SQLite's ``RENAME COLUMN`` rewrites the foreign keys of other tables that name the column;
+        a rebuild copies the table under the new name and leaves them naming the old one."""
+        if not any(self._renames_referenced(op, before) for op in ops if isinstance(op, AlterColumnOp)):
+            return None
+        statements: list[str] = []
+        state = segment_start = before
+        segment: list[MigrateOperation] = []
+        for op in ops:
+            if isinstance(op, AlterColumnOp) and self._renames_referenced(op, state):
+                statements += self.rebuild(segment, segment_start) if segment else []
+                rename = AlterColumnOp(op.table_name, op.column_name, schema=op.schema, modify_name=op.modify_name)
+                statements += self.alter_column(rename, state)
+                state = segment_start = state.apply(rename)
+                rest = attrs.evolve(op, column_name=op.modify_name, modify_name=None)
+                segment = [rest] if rest.has_changes() else []
+                if segment:
+                    state = state.apply(rest)
+                continue
+            segment.append(op)
+            state = state.apply(op)
+        statements += self.rebuild(segment, segment_start) if segment else []
+        return statements
+
+    @staticmethod
+    def _renames_referenced(op: AlterColumnOp, before: SchemaState) -> bool:
+        if not op.modify_name or op.modify_name == op.column_name:
+            return False
+        return any(op.column_name in fk.referent_columns for _, fk in before.referencing(op.table_name, op.schema))
 
     def _create_temporary(self, after: SchemaState, spec: TableSpec, name: str) -> str:
         """``CREATE TABLE`` of the rebuild's temporary table ``name``, with ``spec``'s columns and
