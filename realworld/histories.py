@@ -722,6 +722,15 @@ HISTORIES: tuple[History, ...] = (
     # elsewhere) and an offset-aware TIMESTAMP, which stand in as fief defines them (realworld/shims/fief)
     History("fief", "fief-server==0.27.0", "fief/alembic", shim="fief",
             version_locations=dict.fromkeys(DIALECTS, "main_versions")),
+    # ckanext-harvest: ckan db upgrade -p harvest runs the plugin's history after ckan's, in ckan's
+    # database with the plugin's own version table; its tables refer to ckan's package table (a
+    # deferrable foreign key), its first revision creates what it does not find, its second re-creates
+    # foreign keys by their PostgreSQL names. It starts from ckan 2.12.0's history run by Alembic alone,
+    # on PostgreSQL, the one database that history completes on here; its env.py: no naming convention,
+    # one transaction
+    History("harvest", "ckanext-harvest==1.6.3", "ckanext/harvest/migration/harvest",
+            version_table="harvest_alembic_version", dialects=("postgresql",),
+            base=Base("ckan==2.12.0", (), history="ckan")),
 )
 
 

@@ -863,3 +863,21 @@ def test_an_empty_schema_name_is_the_default_schema(tmp_path: Path, database_fac
     assert [(e.op_type, e.message.startswith("[")) for e in events] == [
         ("create_table", False), ("add_column", False), ("create_index", False), ("create_check_constraint", False)]
     _everything_and_imported(tmp_path, url, database_factory)
+
+
+def test_a_column_renamed_by_sql_is_recorded_as_the_rename_so_a_rollback_keeps_its_data(
+    tmp_path: Path, db_url: str
+) -> None:
+    """``ALTER TABLE t RENAME COLUMN a TO b`` (PostgreSQL, SQLite, MariaDB) is a rename: as the
+    drop and add a diff sees, the rollback would drop the column with its data."""
+    ids = upgrade_with_hook(tmp_path, db_url, [
+        ["op.create_table('person', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('nick', sa.String(30)))",
+         "op.execute(\"INSERT INTO person (id, nick) VALUES (1, 'ann')\")"],
+        ["op.execute('ALTER TABLE person RENAME COLUMN nick TO nickname')"],
+    ])
+    check_live_equals_fold(db_url)
+    assert [e.op_type for e in hook_events(db_url)][-1:] == ["alter_column"]
+    code, output = ledger_cli(db_url, tmp_path, "rollback", "--to", ids[0], "-q")
+    assert code == 0, output
+    with connected(db_url) as conn:
+        assert conn.exec_driver_sql("SELECT nick FROM person").scalars().all() == ["ann"]

@@ -265,3 +265,14 @@ def test_the_demo_prints_no_escape_codes_and_no_warnings(tmp_path: Path) -> None
     pyproject = (ROOT / "pyproject.toml").read_text()
     # setuptools deprecates the table form of project.license (a warning on every install).
     assert re.search(r'^license = "[^"]+"$', pyproject, re.MULTILINE)
+
+
+def test_log_of_a_database_without_a_ledger_says_so(tmp_path: Path) -> None:
+    """The wrong database (a path mistyped): log says there is no ledger there, stdout stays data."""
+    missing = tmp_path / "mistyped.db"
+    for args in (["log"], ["log", "--json"]):
+        result = run("--url", f"sqlite:///{missing}", *args, cwd=tmp_path)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() in ("", "[]")
+        assert "has no ledger table schema_ledger: nothing was applied or baselined" in result.stderr, result.stderr
+    assert not missing.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,9 +11,10 @@ import sqlalchemy as sa
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from ledger.dialects import SQLiteRebuildError, ddl, ddl_batch, execute
+from ledger.dialects import DDLGenerator, SQLiteRebuildError, ddl, ddl_batch, execute, generator
+from ledger.run.apply import apply
 from ops import Operations, SchemaState, record
-from tests.builders import assert_live_is, run_ops
+from tests.builders import assert_live_equals_fold, assert_live_is, engine_for, project, run_ops
 
 ROWS = [(i, f"item {i}", f"{i}.50", i % 7, f"c'{i}%") for i in range(1, 41)]
 
@@ -219,9 +221,13 @@ def test_rebuilds_keep_any_values(values: list[Any], changes: list[int]) -> None
                 conn.execute(sa.text("INSERT INTO t (k, v, w) VALUES (:k, :v, :v)"), {"k": i, "v": v})
             before = list(conn.execute(sa.text("SELECT k, v FROM t ORDER BY k")))
             ops = [op for i in changes for op in record(_changes[i])]
+            gen = running(conn)  # as a run makes them: no row (no value drawn), no copy
             for op in ops:
                 op = op.complete(state)
-                execute(conn, ddl(op, state, "sqlite", conn=conn))
+                sql = ddl(op, state, "sqlite", conn=conn, gen=gen)
+                rebuilt = any(s.startswith("DROP TABLE") for s in sql)
+                assert not rebuilt or any("RENAME" in s for s in sql) == bool(values)
+                execute(conn, sql)
                 state = state.apply(op)
             after = list(conn.execute(sa.text("SELECT k, v FROM t ORDER BY k")))
         assert [(k, v) for k, v in after] == [(k, v) for k, v in before]
@@ -241,3 +247,157 @@ def test_a_column_whose_type_makes_a_check_is_dropped_by_a_rebuild(engine: sa.En
     state, sql = migrate(engine, lambda op: op.drop_column("image", "is_public"), state)
     assert any(s.startswith("CREATE TABLE _sl_new_image") for s in sql)
     assert rows(engine, "SELECT id, name FROM image") == [(1, "a")]
+
+
+# ---------------------------------------------------------------------------------------------
+# a table with no row, in a run: dropped and made again under its own name
+# ---------------------------------------------------------------------------------------------
+
+
+def running(conn: sa.Connection) -> DDLGenerator:
+    """The generator as a run holds it: each op's statements run before the next op's are made."""
+    gen = generator("sqlite", conn)
+    gen.runs_now = True
+    return gen
+
+
+def _emptied(engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM line")
+        conn.exec_driver_sql("DELETE FROM item")
+
+
+def test_a_table_with_no_row_is_rebuilt_without_copy_or_rename(engine: sa.Engine, state: SchemaState) -> None:
+    _emptied(engine)
+    with engine.begin() as conn:
+        (op,) = record(lambda op: op.create_check_constraint("ck_item_qty", "item", "qty >= 0"))
+        sql = ddl(op.complete(state), state, "sqlite", conn=conn, gen=running(conn))
+        execute(conn, sql)
+        state = state.apply(op.complete(state))
+    assert sql[:2] == ["DROP TABLE item", sql[1]] and sql[1].startswith("CREATE TABLE item (")
+    assert not any("RENAME" in s or "_sl_" in s or "legacy_alter_table" in s for s in sql)
+    assert_live_is(engine, state)
+    # the indexes, the trigger, the view and the foreign keys that point in are there, and work
+    names = {r[0] for r in rows(engine, "SELECT name FROM sqlite_master WHERE tbl_name = 'item' AND sql IS NOT NULL")}
+    assert {"item", "ix_item_name", "ux_item_code", "ix_item_big", "item audit"} <= names
+    assert rows(engine, "SELECT \"table\" FROM pragma_foreign_key_list('line')") == [("item",)]
+    assert rows(engine, "SELECT \"table\" FROM pragma_foreign_key_list('item')") == [("item",)]
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO item (id, name, qty) VALUES (1, 'a', 1)"))
+        conn.execute(sa.text("INSERT INTO line (id, item_id) VALUES (1, 1)"))
+        assert conn.execute(sa.text("SELECT what FROM audit WHERE item_id = 1")).scalar() == "insert"
+        with pytest.raises(sa.exc.IntegrityError):
+            conn.execute(sa.text("INSERT INTO item (id, name, qty) VALUES (2, 'b', -1)"))
+    assert rows(engine, "SELECT id, name FROM cheap") == [(1, "a")]
+    assert rows(engine, "PRAGMA foreign_key_check") == []
+
+
+def test_a_table_with_rows_is_copied_in_a_run_too(engine: sa.Engine, state: SchemaState) -> None:
+    with engine.begin() as conn:
+        (op,) = record(lambda op: op.create_check_constraint("ck_item_qty", "item", "qty >= 0"))
+        sql = ddl(op.complete(state), state, "sqlite", conn=conn, gen=running(conn))
+        execute(conn, sql)
+    assert any(s.startswith("CREATE TABLE _sl_new_item") for s in sql)
+    assert_everything_survived(engine)
+
+
+def test_rows_a_batch_adds_before_its_rebuild_are_kept(engine: sa.Engine, state: SchemaState) -> None:
+    """A batch's statements are made before any runs: the rows its SQL adds are not read, so the
+    rebuild after it copies."""
+    _emptied(engine)
+
+    def upgrade(op: Operations) -> None:
+        with op.batch_alter_table("item") as batch:
+            batch.execute("INSERT INTO item (id, name, qty) VALUES (1, 'kept', 5)")
+            batch.create_check_constraint("ck_item_qty", "qty >= 0")
+
+    with engine.begin() as conn:
+        ops, current = [], state
+        for op in record(upgrade):
+            ops.append(op.complete(current))
+            current = current.apply(ops[-1])
+        execute(conn, ddl_batch(ops, state, "sqlite", conn=conn, gen=running(conn)))
+    assert rows(engine, "SELECT id, name, qty FROM item") == [(1, "kept", 5)]
+    assert_live_is(engine, current)
+
+
+_EMPTY_TABLE = {
+    "a1": "op.create_table('t', sa.Column('id', sa.Integer, primary_key=True), sa.Column('v', sa.String(10)))",
+    "a2": "op.execute('CREATE VIEW tv AS SELECT id, v FROM t')",
+    "a3": "op.create_unique_constraint('uq_t_v', 't', ['v'])",
+}
+
+
+def test_a_run_rebuilds_a_table_with_no_row_without_rename(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    config = project(tmp_path, database_factory("sqlite"), revisions=_EMPTY_TABLE)
+    result = apply(config)
+    sql = [s for applied in result.applied for s in applied.statements]
+    assert "DROP TABLE t" in sql and not any("RENAME" in s for s in sql)
+    assert_live_equals_fold(config)
+
+
+def test_a_dry_run_prints_the_rebuild_that_copies(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    """``--sql`` runs nothing, so the rows its SQL would add are not there to be read: its rebuild
+    copies whatever the table holds, and the printed script keeps rows when it runs."""
+    config = project(tmp_path, database_factory("sqlite"), revisions={
+        **_EMPTY_TABLE, "a2": "op.execute(\"INSERT INTO t (id, v) VALUES (1, 'kept')\")"})
+    apply(config, to="a1")
+    script = apply(config, sql_only=True).sql
+    assert any(s.startswith("CREATE TABLE _sl_new_t") for s in script)
+    with engine_for(config.url) as engine:
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.executescript(";\n".join(script) + ";")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+        assert rows(engine, "SELECT id, v FROM t") == [(1, "kept")]
+    assert_live_equals_fold(config)
+
+
+def test_add_and_drop_column_of_a_table_with_no_row_are_a_rebuild_in_a_run(engine: sa.Engine, state: SchemaState) -> None:
+    """SQLite's ADD and DROP COLUMN re-read the whole schema; DROP and CREATE of a table with no row
+    read its own."""
+    _emptied(engine)
+    for change in (lambda op: op.add_column("item", sa.Column("note", sa.String(20))),
+                   lambda op: op.drop_column("item", "note")):
+        with engine.begin() as conn:
+            (op,) = record(change)
+            op = op.complete(state)
+            sql = ddl(op, state, "sqlite", conn=conn, gen=running(conn))
+            execute(conn, sql)
+            state = state.apply(op)
+        assert sql[0] == "DROP TABLE item" and not any(s.startswith("ALTER TABLE") for s in sql), sql
+        assert_live_is(engine, state)
+    names = {r[0] for r in rows(engine, "SELECT name FROM sqlite_master WHERE tbl_name = 'item' AND sql IS NOT NULL")}
+    assert {"item", "ix_item_name", "ux_item_code", "ix_item_big", "item audit"} <= names
+    # with rows, and outside a run, SQLite's own ALTER
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO item (id, name) VALUES (1, 'a')"))
+        (op,) = record(lambda op: op.add_column("item", sa.Column("note", sa.String(20))))
+        assert ddl(op, state, "sqlite", conn=conn, gen=running(conn)) == ["ALTER TABLE item ADD COLUMN note VARCHAR(20)"]
+        conn.execute(sa.text("DELETE FROM item"))
+        assert ddl(op, state, "sqlite", conn=conn) == ["ALTER TABLE item ADD COLUMN note VARCHAR(20)"]
+
+
+def test_add_column_stays_sqlites_own_where_a_rebuild_would_lose_or_refuse(engine: sa.Engine, state: SchemaState) -> None:
+    """A table with no row that foreign keys refer to while they are on (a rebuild is refused), or
+    whose AUTOINCREMENT counter a DROP TABLE would forget, takes SQLite's ADD COLUMN."""
+    _emptied(engine)
+    on = _fk_on(engine)
+    try:
+        (op,) = record(lambda op: op.add_column("item", sa.Column("note", sa.String(20))))
+        with on.begin() as conn:
+            assert ddl(op, state, "sqlite", conn=conn, gen=running(conn)) == [
+                "ALTER TABLE item ADD COLUMN note VARCHAR(20)"]
+    finally:
+        on.dispose()
+    state, _ = migrate(engine, lambda op: op.create_table(
+        "counted", sa.Column("id", sa.Integer, primary_key=True), sqlite_autoincrement=True), state)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO counted (id) VALUES (5)")
+        conn.exec_driver_sql("DELETE FROM counted")
+        (op,) = record(lambda op: op.add_column("counted", sa.Column("note", sa.String(20))))
+        sql = ddl(op, state, "sqlite", conn=conn, gen=running(conn))
+        execute(conn, sql)
+    assert sql == ["ALTER TABLE counted ADD COLUMN note VARCHAR(20)"]
+    assert rows(engine, "SELECT seq FROM sqlite_sequence WHERE name = 'counted'") == [(5,)]

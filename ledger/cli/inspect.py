@@ -161,6 +161,8 @@ def log(state: CliContext, as_json: bool, fmt: str | None, revision: str | None,
             (since is None and until is None or not status_mod.log_events(state.config, revision=revision)):
         click.echo(f"schema-ledger: error: no event in the ledger has revision {revision!r}", err=True)
         sys.exit(1)
+    if not events and (missing := status_mod.no_ledger(state.config)) is not None:
+        click.echo(f"schema-ledger: {missing}", err=True)
     if as_json:
         print_json([status_mod.event_json(e) for e in events])
         return

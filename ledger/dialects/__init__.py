@@ -7,7 +7,9 @@ schema state the op applies to, never from reflection. A connection, when given,
 (never written) for what the state cannot know: the server's flavour and version, the
 triggers of a SQLite table being rebuilt and SQLite's ``foreign_keys``/``legacy_alter_table``
 pragmas, whether a PostgreSQL ENUM type already exists, and InnoDB's implicit foreign key
-indexes.
+indexes; in a run (the generator's ``runs_now``: not ``--sql``), whether a SQLite table being
+rebuilt or changed holds a row (one that holds none is dropped and made again, without copy
+or RENAME, also for ADD and DROP COLUMN).
 """
 
 from __future__ import annotations

@@ -146,6 +146,10 @@ class DDLGenerator:
         #: called before the generator reads the live schema (:meth:`reading`): a runner that holds
         #: DDL back, to send it later in one message, runs it first
         self.before_read: Callable[[], None] | None = None
+        #: whether each batch of statements made runs on :attr:`conn` before the next is made (a run,
+        #: not a dry run): what the generator reads of the live database then (a SQLite table's rows)
+        #: is what the statements find
+        self.runs_now = False
         #: the op, the state before it and the state after it that :meth:`statements` was last handed
         self._given: tuple[MigrateOperation, SchemaState, SchemaState] | None = None
 

@@ -13,6 +13,18 @@ schema changes" procedure:
 3. ``DROP TABLE "<t>"``, ``ALTER TABLE "_sl_new_<t>" RENAME TO "<t>"``;
 4. the table's indexes (from the state) and triggers (read from ``sqlite_master``) again.
 
+In a run (the statements run as they are made, not ``--sql``), a table that holds no row is
+rebuilt without the copy and the RENAME: ``DROP TABLE "<t>"``, then ``CREATE TABLE "<t>"`` from
+the state after the change, then step 4. SQLite's RENAME rewrites and re-reads the SQL of the
+whole schema (its cost grows with every table a history has made), where DROP and CREATE read
+only the table's own; other tables' foreign keys, views and triggers name ``<t>`` and find it
+again, as after the RENAME. Whether the table holds a row is read just before its statements
+run, in the run's transaction; in a batch, only while no op of the batch on no one table (the
+user's SQL) has come before. ADD and DROP COLUMN of such a table are done the same way (SQLite's
+own re-read the whole schema too, and DROP COLUMN rewrites and checks it first), unless the
+table has an AUTOINCREMENT counter, which DROP TABLE would forget, or foreign keys are on and
+refer to it (below).
+
 A constraint SQLite holds without a name (``unnamed`` in its spec: created without ``CONSTRAINT
 name``, by ``create_all()`` or an Alembic migration) is written without one, in a rebuild and in
 CREATE TABLE, as SQLite held it: a later migration that reads the table (Alembic's batch mode,
@@ -104,10 +116,15 @@ class SQLiteGenerator(AssembledGenerator):
         group_key: tuple[str | None, str] | None = None
         rebuild = False
 
+        # The statements of the whole batch are made before any of them runs: after an op on no one
+        # table (the user's SQL may add rows), a table's rows read now are not those its rebuild finds.
+        rows_read = True
+
         def flush() -> None:
             nonlocal group, rebuild
             if group:
-                statements.extend(self.rebuild(group, group_start) if rebuild else self._native(group, group_start))
+                statements.extend(self.rebuild(group, group_start, rows_read=rows_read) if rebuild
+                                  else self._native(group, group_start))
             group, rebuild = [], False
 
         for op in ops:
@@ -116,10 +133,11 @@ class SQLiteGenerator(AssembledGenerator):
                 flush()
                 group_start, group_key = state, key
             group.append(op)
-            rebuild = rebuild or self.needs_rebuild(op, state)
+            rebuild = rebuild or self.needs_rebuild(op, state, rows_read=rows_read)
             state = state.apply(op)
             if key is None:
                 flush()
+                rows_read = False
         flush()
         return statements
 
@@ -147,19 +165,33 @@ class SQLiteGenerator(AssembledGenerator):
 
     # -- what SQLite's ALTER can do ------------------------------------------------------------
 
-    def needs_rebuild(self, op: MigrateOperation, before: SchemaState) -> bool:
+    def needs_rebuild(self, op: MigrateOperation, before: SchemaState, *, rows_read: bool = True) -> bool:
         if isinstance(op, (AddConstraintOp, DropConstraintOp)):
             return True
         if isinstance(op, AddColumnOp):
             return op.insert_before is not None or not self._can_add(op.column) or any(
-                isinstance(follow, (AddConstraintOp, DropConstraintOp)) for follow in op._then)
+                isinstance(follow, (AddConstraintOp, DropConstraintOp)) for follow in op._then) or (
+                rows_read and self._rebuilt_cheaper(before, before.table(op.table_name, op.schema)))
         if isinstance(op, DropColumnOp):
-            return not self._can_drop(before.table(op.table_name, op.schema), op.column_name)
+            table = before.table(op.table_name, op.schema)
+            return not self._can_drop(table, op.column_name) or (rows_read and self._rebuilt_cheaper(before, table))
         if isinstance(op, AlterColumnOp):
             old = before.column(op.table_name, op.column_name, op.schema)
             new = op.altered(old)
             return (new.type, new.nullable, new.server_default) != (old.type, old.nullable, old.server_default)
         return False
+
+    def _rebuilt_cheaper(self, before: SchemaState, table: TableSpec) -> bool:
+        """Whether ADD or DROP COLUMN on ``table`` is done as a rebuild instead: in a run, a table with no
+        row, no AUTOINCREMENT counter (which DROP TABLE would forget) and that a rebuild may drop (see
+        :meth:`_check_foreign_keys`). SQLite's own ALTER re-reads the SQL of the whole schema (DROP
+        COLUMN also rewrites and checks it); DROP and CREATE read the table's own."""
+        pk = table.primary_key
+        if not self.runs_now or (pk is not None and pk.autoincrement is True):
+            return False
+        if self._referenced(before, table, table) and self._pragma("foreign_keys"):
+            return False
+        return self._holds_no_row(self.format_table(sa.table(table.name, schema=table.schema)))  # type: ignore[arg-type]
 
     def _can_add(self, column: ColumnSpec) -> bool:
         """ADD COLUMN takes no STORED generated column, no NOT NULL without a default, and no
@@ -213,10 +245,15 @@ class SQLiteGenerator(AssembledGenerator):
 
     # -- the rebuild ---------------------------------------------------------------------------
 
-    def rebuild(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
-        """One table rebuild that performs ``ops`` (all on the same table) on ``before``; a rename
-        of a column another table's foreign key names is SQLite's own (:meth:`_renamed_around`)."""
-        around = self._renamed_around(ops, before)
+    def rebuild(self, ops: Sequence[MigrateOperation], before: SchemaState, *, rows_read: bool = True) -> list[str]:
+        """One table rebuild that performs ``ops`` (all on the same table) on ``before``.
+
+        A table that holds no row when the statements are made, read where they run as they are
+        made (:attr:`runs_now`, and ``rows_read``), is dropped and made again under its own name:
+        nothing to copy, and no RENAME, which costs SQLite in proportion to the whole schema. A
+        rename of a column another table's foreign key names is SQLite's own (:meth:`_renamed_around`).
+        """
+        around = self._renamed_around(ops, before, rows_read)
         if around is not None:
             return around
         key = table_of(ops[0], before)
@@ -235,23 +272,27 @@ class SQLiteGenerator(AssembledGenerator):
         old = self.format_table(sa.table(name, schema=schema))  # type: ignore[arg-type]
         sources = self._sources(ops, old_spec, new_spec)
 
-        statements = [self._create_temporary(after, new_spec, REBUILD_PREFIX + name)]
-        if sources:
-            columns = ", ".join(self.quote(new) for new in sources)
-            values = ", ".join(f"{old}.{self.quote(src)}" for src in sources.values())
-            statements.append(f"INSERT INTO {self.format_table(temp)} ({columns}) SELECT {values} FROM {old}")
-        statements.append(f"DROP TABLE {old}")
-        # The pragma is connection state that a rollback does not undo, so it is on for the
-        # RENAME alone: a failure anywhere else cannot leave the connection in legacy mode.
-        legacy = not self._pragma("legacy_alter_table")
-        statements += ["PRAGMA legacy_alter_table=ON"] if legacy else []
-        statements.append(f"ALTER TABLE {self.format_table(temp)} RENAME TO {self.quote(name)}")
-        statements += ["PRAGMA legacy_alter_table=OFF"] if legacy else []
+        if rows_read and self._holds_no_row(old):
+            statements = [f"DROP TABLE {old}", self._create_temporary(after, new_spec, name)]
+        else:
+            statements = [self._create_temporary(after, new_spec, REBUILD_PREFIX + name)]
+            if sources:
+                columns = ", ".join(self.quote(new) for new in sources)
+                values = ", ".join(f"{old}.{self.quote(src)}" for src in sources.values())
+                statements.append(f"INSERT INTO {self.format_table(temp)} ({columns}) SELECT {values} FROM {old}")
+            statements.append(f"DROP TABLE {old}")
+            # The pragma is connection state that a rollback does not undo, so it is on for the
+            # RENAME alone: a failure anywhere else cannot leave the connection in legacy mode.
+            legacy = not self._pragma("legacy_alter_table")
+            statements += ["PRAGMA legacy_alter_table=ON"] if legacy else []
+            statements.append(f"ALTER TABLE {self.format_table(temp)} RENAME TO {self.quote(name)}")
+            statements += ["PRAGMA legacy_alter_table=OFF"] if legacy else []
         statements += [self.index_sql(after, new_spec, i) for i in sorted(new_spec.indexes, key=lambda i: str(i.name))]
         statements += self._triggers(old_spec)
         return statements
 
-    def _renamed_around(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str] | None:
+    def _renamed_around(self, ops: Sequence[MigrateOperation], before: SchemaState,
+                        rows_read: bool) -> list[str] | None:
         """The rebuild of ``ops`` with each rename of a column that another table's foreign key
         names done by ``RENAME COLUMN``, the rest rebuilt around it; None when there is none.
 
@@ -264,7 +305,7 @@ class SQLiteGenerator(AssembledGenerator):
         segment: list[MigrateOperation] = []
         for op in ops:
             if isinstance(op, AlterColumnOp) and self._renames_referenced(op, state):
-                statements += self.rebuild(segment, segment_start) if segment else []
+                statements += self.rebuild(segment, segment_start, rows_read=rows_read) if segment else []
                 rename = AlterColumnOp(op.table_name, op.column_name, schema=op.schema, modify_name=op.modify_name)
                 statements += self.alter_column(rename, state)
                 state = segment_start = state.apply(rename)
@@ -275,7 +316,7 @@ class SQLiteGenerator(AssembledGenerator):
                 continue
             segment.append(op)
             state = state.apply(op)
-        statements += self.rebuild(segment, segment_start) if segment else []
+        statements += self.rebuild(segment, segment_start, rows_read=rows_read) if segment else []
         return statements
 
     @staticmethod
@@ -330,12 +371,33 @@ class SQLiteGenerator(AssembledGenerator):
         row = conn.connection.driver_connection.execute(f"PRAGMA {name}").fetchone()  # type: ignore[union-attr]
         return int((row[0] if row else 0) or 0)
 
-    def _check_foreign_keys(self, before: SchemaState, old: TableSpec, new: TableSpec) -> None:
-        referenced = bool(before.referencing(old.name, old.schema)) or any(
+    def _holds_no_row(self, table: str) -> bool:
+        """Whether the live ``table`` (formatted) holds no row; False where the statements made now do
+        not run before the next are made (a dry run) or the table cannot be read."""
+        conn = self.reading() if self.runs_now else None
+        driver = conn.connection.dbapi_connection if conn is not None else None
+        if driver is None:
+            return False
+        try:  # the driver's cursor (an async driver's adapter too), in the run's transaction
+            cursor = driver.cursor()
+            try:
+                cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")
+                return cursor.fetchone() is None
+            finally:
+                cursor.close()
+        except Exception:  # noqa: BLE001 - not told: the rows are copied
+            return False
+
+    @staticmethod
+    def _referenced(before: SchemaState, old: TableSpec, new: TableSpec) -> bool:
+        """Whether a foreign key refers to the table (``old`` before, ``new`` after), its own included."""
+        return bool(before.referencing(old.name, old.schema)) or any(
             fk.referent_table == old.name and (fk.referent_schema or old.schema) == old.schema
             for fk in old.foreign_keys + new.foreign_keys
         )
-        if referenced and self._pragma("foreign_keys"):
+
+    def _check_foreign_keys(self, before: SchemaState, old: TableSpec, new: TableSpec) -> None:
+        if self._referenced(before, old, new) and self._pragma("foreign_keys"):
             raise SQLiteRebuildError(
                 f"cannot rebuild SQLite table {old.fullname} while PRAGMA foreign_keys is ON: foreign keys "
                 "refer to it, and DROP TABLE would delete or orphan their rows; set PRAGMA foreign_keys=OFF "

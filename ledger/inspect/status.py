@@ -22,7 +22,7 @@ from ledger.storage.session import connect, safe_url, store_for, tx, wrap_db_err
 from ledger.storage.store import LedgerStore
 
 __all__ = ["RevisionStatus", "Status", "describe_event", "event_json", "history", "in_doubt_note", "log_events",
-           "status"]
+           "no_ledger", "status"]
 
 
 @attrs.frozen
@@ -322,6 +322,17 @@ def _describe_drill(event: Event) -> str:
         return f"drill {'passed' if data['passed'] else 'failed'}: {len(rows)} revision{'s' if len(rows) != 1 else ''} up to {data['head']}"
     except (LedgerError, TypeError, KeyError):
         return "drill (unreadable result)"
+
+
+def no_ledger(config: Config) -> str | None:
+    """What to say when the database at the config's URL has no ledger table (the wrong database,
+    or one never migrated here); None when it has one. A missing SQLite file is not made."""
+    store = store_for(config)
+    with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
+        if store.exists(conn):
+            return None
+    return (f"{safe_url(config.url)} has no ledger table {store.fullname}: nothing was applied or baselined "
+            "in this database (is it the right one?)")
 
 
 def log_events(

@@ -79,3 +79,15 @@ def read_parts(statement: str) -> frozenset[str] | None:
             break
         rest = shorter
     return None if re.search(r"[,()]|\bCASCADE\b", rest, re.I) else COLUMN_TYPE
+
+
+_RENAME_COLUMN = lazy(rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{_QUALIFIED}\s+RENAME\s+(?:COLUMN\s+)?"
+                      rf"(?P<old>{_NAME})\s+TO\s+(?P<new>{_NAME})\s*;?\s*$", re.I | re.S)
+
+
+def renamed_column(statement: str) -> tuple[str | None, str, str, str] | None:
+    """``(schema, table, old, new)`` of a plain ``ALTER TABLE t RENAME [COLUMN] old TO new``; else None."""
+    match = _RENAME_COLUMN.match(statement[_skip_leading(statement):])
+    parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))] if match else []
+    return None if match is None else (parts[0] if len(parts) == 2 else None, parts[-1],
+                                        _unquote(match.group("old").strip()), _unquote(match.group("new").strip()))

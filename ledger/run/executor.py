@@ -236,6 +236,7 @@ class Executor(Generic[Label]):
         if self._generator is None:
             self._generator = dialects.generator(self.dialect, self.journal.conn)
             self._generator.before_read = self.release  # it reads the live schema the held DDL changes
+            self._generator.runs_now = not self.journal.sql_only
         return self._generator
 
     @property

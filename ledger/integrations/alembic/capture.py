@@ -34,7 +34,7 @@ from ledger.integrations.alembic_sql import (
     temporary_object,
     touched_tables,
 )
-from ledger.integrations.alembic_readparts import dropped_constraint, read_parts
+from ledger.integrations.alembic_readparts import dropped_constraint, read_parts, renamed_column
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError
 from ledger.support.quietwarn import blamed_outside, silenced
@@ -510,14 +510,20 @@ class Captures:
         return holding[0] if len(holding) == 1 else None
 
     def _renamed(self, text: str, item: Captured, origin: str | None) -> bool:
-        """Record ``ALTER TABLE a RENAME TO b`` as the rename it is (a diff would see a table
-        dropped and another made), when the fold then follows the live schema of ``b``."""
-        found = self._unqualified(renamed_table(text))
+        """Record ``ALTER TABLE a RENAME TO b`` (``RENAME [COLUMN] x TO y``) as the rename it is (a
+        diff would see a table, a column, dropped and another made: a rollback would lose its
+        data), when the fold then follows the live schema of the table."""
         assert self.state is not None
-        if found is None or not self.state.has_table(found[1], found[0]):
+        found, column = self._unqualified(renamed_table(text)), self._unqualified(renamed_column(text))
+        op: lops.MigrateOperation
+        if found is not None and self.state.has_table(found[1], found[0]):
+            schema, old, new = found
+            op = lops.RenameTableOp(old, new, schema=schema)
+        elif column is not None and self.state.has_table(column[1], column[0]):
+            schema, new, old_column, new_column = column
+            op = lops.AlterColumnOp(new, old_column, schema=schema, modify_name=new_column)
+        else:
             return False
-        schema, old, new = found
-        op = lops.RenameTableOp(old, new, schema=schema)
         try:
             after = op.apply(self.state)
         except Exception:  # noqa: BLE001 - the fold refuses it: the statement is followed by reflection
