@@ -276,3 +276,16 @@ def test_log_of_a_database_without_a_ledger_says_so(tmp_path: Path) -> None:
         assert result.stdout.strip() in ("", "[]")
         assert "has no ledger table schema_ledger: nothing was applied or baselined" in result.stderr, result.stderr
     assert not missing.exists()
+
+
+def test_status_and_history_of_a_database_without_a_ledger_or_migrations_say_both(tmp_path: Path) -> None:
+    """No migrations folder (an Alembic project with the hook) and the wrong database: the error
+    names the database that has no ledger, not only the folder."""
+    missing = tmp_path / "mistyped.db"
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n')
+    for command in ("status", "history"):
+        result = run("--url", f"sqlite:///{missing}", command, cwd=tmp_path)
+        assert result.exit_code == 2, result.output
+        line = one_error_line(result)
+        assert "migrations folder does not exist" in line and "mistyped.db has no ledger table schema_ledger" in line
+    assert not missing.exists()

@@ -359,8 +359,14 @@ class CliContext:
         from ledger.inspect.status import ledger_events_or_none
 
         events = ledger_events_or_none(config)
-        if events is None:
-            return self.chain  # no ledger either: the missing folder is the error to report
+        if events is None:  # no ledger either: the missing folder is the error, and the database is named
+            from ledger.inspect.status import no_ledger
+            from ledger.project.revisions import RevisionError
+
+            try:
+                return self.chain
+            except RevisionError as exc:
+                raise RevisionError(f"{exc}; and {no_ledger(config)}") from None
         if not quiet:
             click.echo(f"{display_path(config.migrations_dir)} does not exist: the revisions are those of the "
                        "ledger", err=True)
