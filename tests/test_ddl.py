@@ -206,6 +206,22 @@ def test_alter_column_rename_with_type_and_nullability(engine: sa.Engine, shop_s
         assert conn.execute(sa.text("SELECT mail FROM customer")).scalar() == "a@x"
 
 
+def test_a_rename_with_a_rebuild_keeps_the_foreign_keys_that_name_the_column(
+        engine: sa.Engine, shop_state: SchemaState) -> None:
+    """The other table's foreign key names the column by its new name afterwards on every database
+    (SQLite renames the column by RENAME COLUMN, which rewrites it, and rebuilds for the rest)."""
+    def upgrade(op: Operations) -> None:
+        op.create_unique_constraint("uq_orders_code", "orders", ["code"])
+        op.create_table("shipment", sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.String(20)),
+                        sa.ForeignKeyConstraint(["code"], ["orders.code"], name="fk_shipment_code"))
+
+    state, _ = migrate(engine, upgrade, shop_state)
+    migrate(engine, lambda op: op.alter_column("orders", "code", new_column_name="ref", nullable=False), state)
+    (fk,) = inspect(engine).get_foreign_keys("shipment")
+    assert (fk["referred_table"], fk["referred_columns"]) == ("orders", ["ref"])
+    assert columns(engine, "orders")["ref"]["nullable"] is False
+
+
 def test_alter_column_rename_only_is_native_on_sqlite(engine: sa.Engine, shop_state: SchemaState) -> None:
     _, sql = migrate(engine, lambda op: op.alter_column("orders", "code", new_column_name="ref"), shop_state)
     assert "ref" in columns(engine, "orders")

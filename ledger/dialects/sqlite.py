@@ -250,8 +250,12 @@ class SQLiteGenerator(AssembledGenerator):
 
         A table that holds no row when the statements are made, read where they run as they are
         made (:attr:`runs_now`, and ``rows_read``), is dropped and made again under its own name:
-        nothing to copy, and no RENAME, which costs SQLite in proportion to the whole schema.
+        nothing to copy, and no RENAME, which costs SQLite in proportion to the whole schema. A
+        rename of a column another table's foreign key names is SQLite's own (:meth:`_renamed_around`).
         """
+        around = self._renamed_around(ops, before, rows_read)
+        if around is not None:
+            return around
         key = table_of(ops[0], before)
         assert key is not None
         schema, name = key
@@ -286,6 +290,40 @@ class SQLiteGenerator(AssembledGenerator):
         statements += [self.index_sql(after, new_spec, i) for i in sorted(new_spec.indexes, key=lambda i: str(i.name))]
         statements += self._triggers(old_spec)
         return statements
+
+    def _renamed_around(self, ops: Sequence[MigrateOperation], before: SchemaState,
+                        rows_read: bool) -> list[str] | None:
+        """The rebuild of ``ops`` with each rename of a column that another table's foreign key
+        names done by ``RENAME COLUMN``, the rest rebuilt around it; None when there is none.
+
+        SQLite's ``RENAME COLUMN`` rewrites the foreign keys of other tables that name the column;
+        a rebuild copies the table under the new name and leaves them naming the old one."""
+        if not any(self._renames_referenced(op, before) for op in ops if isinstance(op, AlterColumnOp)):
+            return None
+        statements: list[str] = []
+        state = segment_start = before
+        segment: list[MigrateOperation] = []
+        for op in ops:
+            if isinstance(op, AlterColumnOp) and self._renames_referenced(op, state):
+                statements += self.rebuild(segment, segment_start, rows_read=rows_read) if segment else []
+                rename = AlterColumnOp(op.table_name, op.column_name, schema=op.schema, modify_name=op.modify_name)
+                statements += self.alter_column(rename, state)
+                state = segment_start = state.apply(rename)
+                rest = attrs.evolve(op, column_name=op.modify_name, modify_name=None)
+                segment = [rest] if rest.has_changes() else []
+                if segment:
+                    state = state.apply(rest)
+                continue
+            segment.append(op)
+            state = state.apply(op)
+        statements += self.rebuild(segment, segment_start, rows_read=rows_read) if segment else []
+        return statements
+
+    @staticmethod
+    def _renames_referenced(op: AlterColumnOp, before: SchemaState) -> bool:
+        if not op.modify_name or op.modify_name == op.column_name:
+            return False
+        return any(op.column_name in fk.referent_columns for _, fk in before.referencing(op.table_name, op.schema))
 
     def _create_temporary(self, after: SchemaState, spec: TableSpec, name: str) -> str:
         """``CREATE TABLE`` of the rebuild's temporary table ``name``, with ``spec``'s columns and
