@@ -29,7 +29,8 @@ REVISIONS = {
 
 
 def _project(folder: Path, *, version_table: str = "alembic_version",
-             revisions: dict[str, tuple[str | None, str]] = REVISIONS) -> Path:
+             revisions: dict[str, tuple[str | tuple[str, ...] | None, str]] = REVISIONS,
+             headers: dict[str, str] | None = None) -> Path:
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text(ENV_PY.format(naming=None, batch=False, version_table=version_table,
                                                  per_migration=False, autocommit=False, sqlite_foreign_keys=False,
@@ -39,7 +40,7 @@ def _project(folder: Path, *, version_table: str = "alembic_version",
     for revision, (down, body) in revisions.items():
         (folder / "versions" / f"{revision}.py").write_text(
             f'"""{revision}"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = {revision!r}\n'
-            f"down_revision = {down!r}\n\n\ndef upgrade():\n{textwrap.indent(textwrap.dedent(body), '    ')}\n\n"
+            f"down_revision = {down!r}\n{(headers or {}).get(revision, '')}\n\ndef upgrade():\n{textwrap.indent(textwrap.dedent(body), '    ')}\n\n"
             "def downgrade():\n    pass\n", encoding="utf-8")
     return folder
 
@@ -112,6 +113,42 @@ def test_after_a_rollback_alembic_s_version_table_names_where_the_ledger_stands_
     assert _versions(url, versions) == ["r2"]
     assert _tables(url, "schema_ledger", versions) == ["item", "shop"]
     assert _ledger(tmp_path, url, "verify", "--live").returncode == 0
+
+
+#: a branch of its own that depends on r1, merged with the main line, and a revision after the merge
+BRANCHED = {
+    "r1": (None, '''op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True))'''),
+    "b1": (None, '''op.create_table("tag", sa.Column("id", sa.Integer(), primary_key=True))'''),
+    "r2": ("r1", '''op.add_column("shop", sa.Column("city", sa.String(40)))'''),
+    "m1": (("r2", "b1"), "pass"),
+    "r3": ("m1", '''op.create_table("item", sa.Column("id", sa.Integer(), primary_key=True))'''),
+}
+
+
+def test_after_a_rollback_below_a_merge_alembic_s_version_table_holds_both_branches(
+    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    folder = _project(tmp_path / "alembic", revisions=BRANCHED,
+                      headers={"b1": "branch_labels = ('side',)\ndepends_on = 'r1'"})
+    url = database_factory(dialect)
+    upgraded = _alembic(folder, url, "upgrade", "heads")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert _versions(url, "alembic_version") == ["r3"]
+
+    # run where Alembic runs, beside alembic.ini: the revision files say how the rows follow
+    rolled = _ledger(folder, url, "rollback", "--to", "r2", "-q")
+    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
+    assert _versions(url, "alembic_version") == ["b1", "r2"]  # as `alembic downgrade r2` leaves it
+    assert _tables(url, "schema_ledger", "alembic_version") == ["shop", "tag"]
+
+    again = _alembic(folder, url, "upgrade", "heads")
+    assert again.returncode == 0, again.stderr
+    assert _versions(url, "alembic_version") == ["r3"]
+    assert _tables(url, "schema_ledger", "alembic_version") == ["item", "shop", "tag"]
+    assert _ledger(folder, url, "verify", "--live").returncode == 0
+    assert _ledger(folder, url, "rollback", "--to", "base", "-q").returncode == 0
+    assert _versions(url, "alembic_version") == []
+    assert _tables(url, "schema_ledger", "alembic_version") == []
 
 
 #: nova's initial revision copies every table of the database into a shadow_ table, Alembic's
@@ -224,8 +261,10 @@ def test_without_a_ledger_or_a_migrations_folder_status_still_says_the_folder_is
     url = f"sqlite:///{tmp_path / 'none.db'}"
     status = _ledger(tmp_path, url, "status")
     assert status.returncode == 2
-    assert status.stderr.strip().splitlines() == [
-        "schema-ledger: error: migrations: migrations folder does not exist (run `schema-ledger init`)"]
+    (line,) = status.stderr.strip().splitlines()
+    assert line.startswith(
+        "schema-ledger: error: migrations: migrations folder does not exist (run `schema-ledger init`); ")
+    assert f"{url} has no ledger table" in line  # and the database named has none either
 
 
 WITHOUT_ALEMBIC = "import sys; sys.modules['alembic'] = None; sys.argv[0] = 'schema-ledger'; "

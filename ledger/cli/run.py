@@ -4,9 +4,11 @@ Ctrl-C leaves about where the database stands."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
@@ -375,7 +377,8 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
                               progress=progress, skip_irreversible=skip_irreversible,
                               one_transaction=one_transaction, through_baseline=through_baseline,
-                              consent=None if sql_only else consent, defined=_defined_revisions(state))
+                              consent=None if sql_only else consent, defined=_defined_revisions(state),
+                              downgrade=_alembic_downgrade())
     except (LedgerError, KeyboardInterrupt) as exc:
         if line_open:
             click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
@@ -401,6 +404,16 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
                    f" to @{result.to_seq}; at {at} ({where})")
     else:
         click.echo(f"nothing to roll back: nothing after @{result.to_seq} is in effect; at {at} ({where})")
+
+
+def _alembic_downgrade() -> Any:
+    """How Alembic's version rows follow an undone revision, from the Alembic project in the working
+    folder (its ``alembic.ini``, as Alembic finds it); None where there is none."""
+    if not (Path.cwd() / os.environ.get("ALEMBIC_CONFIG", "alembic.ini")).is_file():
+        return None  # no Alembic project here: nothing imported
+    from ledger.integrations.alembic.heads import project_downgrade
+
+    return project_downgrade()
 
 
 def _defined_revisions(state: CliContext) -> tuple[str, ...] | None:

@@ -302,6 +302,9 @@ class _Run:
     version_tables: list[str] | None = None
     #: the fold as the run goes (a table it holds is the application's, whatever its shape)
     view: LedgerView | None = None
+    #: Alembic's version rows after a revision is undone, from the project's revision files
+    #: (``ledger.integrations.alembic.heads``; None: the last revision still in effect stands in)
+    downgrade: Callable[[Collection[str], str, Collection[str]], set[str] | None] | None = None
 
     def unit(self, group: Sequence[Revert], state: SchemaState) -> Unit[str | None]:
         """The executor's unit for ``group``: each step's reverse as the plan check completed it, while
@@ -333,9 +336,11 @@ class _Run:
 
         A database migrated by Alembic with the hook keeps Alembic's version table: after a
         rollback it must name where the ledger stands, so that ``alembic upgrade heads`` runs the
-        rolled-back revisions again. The rolled-back revision is replaced by the latest revision
-        still in effect; none: the revisions a baseline found there, or else the table is emptied,
-        as ``alembic downgrade base`` leaves it. False: the database has no Alembic version table,
+        rolled-back revisions again. With the project's revision files (``downgrade``) the rows are
+        those Alembic's own downgrade of the revision leaves (branches, merges, ``depends_on``);
+        without them the rolled-back revision is replaced by the latest revision still in effect;
+        none: the revisions a baseline found there, or else the table is emptied, as ``alembic
+        downgrade base`` leaves it. False: the database has no Alembic version table,
         so there is nothing to follow for this revision or any later one.
         """
         revision = unit.label
@@ -352,6 +357,14 @@ class _Run:
         for name in self.version_tables:
             table = sa.table(name, sa.column("version_num"))
             rows = set(conn.execute(sa.select(table.c.version_num)).scalars())
+            after = None if self.downgrade is None else self.downgrade(
+                rows, revision, set(applied) | set(adopted_alembic_revisions(self.events)))
+            if after is not None:
+                for gone in rows - after:
+                    conn.execute(table.delete().where(table.c.version_num == gone))
+                if after - rows:
+                    conn.execute(table.insert(), [{"version_num": new} for new in sorted(after - rows)])
+                continue
             if revision not in rows:
                 continue
             conn.execute(table.delete().where(table.c.version_num == revision))
@@ -472,6 +485,7 @@ def rollback(
     through_baseline: bool = False,
     consent: Consent | None = None,
     defined: Collection[str] | None = None,
+    downgrade: Callable[[Collection[str], str, Collection[str]], set[str] | None] | None = None,
 ) -> RollbackResult:
     """Undo every event after point ``to`` that is still in effect, newest first.
 
@@ -488,6 +502,8 @@ def rollback(
     ``defined``: the revision ids the project's migration files define; a rollback that would
     leave a revision no file defines in effect is refused (None: no check, the ledger is the
     only history, as under Alembic with the hook).
+    ``downgrade``: Alembic's version rows after a revision is undone (the project's revision files
+    read by ``ledger.integrations.alembic.heads``); None: the last revision still in effect.
     """
     store = store_for(config)
     why = why or f"rollback to {to}"
@@ -510,7 +526,7 @@ def rollback(
         # under the lock only what came after them is read.
         ledger = _Ledger()
         ledger.add(verified)
-        run = _Run(planner, why, conn, sql_only, ledger.events, view=ledger.view)
+        run = _Run(planner, why, conn, sql_only, ledger.events, view=ledger.view, downgrade=downgrade)
         journal = Journal(conn, store, actor, ledger.view, sql_only=sql_only,
                           deferred=not sql_only and dialects.transactional_ddl(dialect), keep=ledger.events.extend)
         executor = Executor[str | None](journal, dialect, WORDING, after_unit=run.follow_alembic)
