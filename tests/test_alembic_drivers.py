@@ -153,3 +153,19 @@ def test_an_aiomysql_revision_that_fails_after_ddl_keeps_the_events_of_that_ddl(
     assert [e.op_type for e in events][:2] == ["create_table", "create_table"], [e.message for e in events]
     assert "[partial]" in (events[-1].message or "")
     assert live_differences(url) == []
+
+
+@pytest.mark.postgresql
+def test_import_alembic_runs_the_revisions_on_an_asyncpg_scratch_url(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    folder = hooked_project(tmp_path, HISTORY, run_async=True)
+    scratch = with_driver(database_factory("postgresql"), "asyncpg")
+    result = CliRunner().invoke(main, ["import-alembic", str(folder), "--dialect", "postgresql",
+                                       "--into", str(tmp_path / "imported"), "--scratch-url", scratch])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "imported").glob("*.py"))) == len(HISTORY)

@@ -323,8 +323,10 @@ def _on_scratch(url: sa.URL, options: Mapping[str, Any], work: Callable[[sa.Conn
                         conn = await async_engine.connect()
                     except sa.exc.DBAPIError as exc:
                         raise _unreachable(url, exc) from None
-                    async with conn:
+                    try:  # connect() gave it started: closed here, not entered again
                         return await conn.run_sync(work)
+                    finally:
+                        await conn.close()
                 finally:
                     await async_engine.dispose()
 
