@@ -536,8 +536,9 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         env = {**base_env, "REALWORLD_URL": history.url(dialect, url), "REALWORLD_HOOK": "1" if hook else "0"}
         return _run([py, "-m", "alembic", "-c", str(project / "alembic.ini"), *verb], cwd=work, env=env)
 
-    def ledger(url: str, *args: str, folder: Path = work) -> Ran:
-        return _run([py, "-m", "ledger", "--url", history.url(dialect, url), *args], cwd=folder, env=base_env)
+    def ledger(url: str, *args: str, folder: Path = work, env: dict[str, str] | None = None) -> Ran:
+        return _run([py, "-m", "ledger", "--url", history.url(dialect, url), *args], cwd=folder,
+                    env={**base_env, **(env or {})})
 
     # what makes the starting schema, in the notes: create_all() of the models, or another history
     how_made = "create_all" if base is None or base.history is None else f"Alembic alone: {base.history}'s history"
@@ -665,7 +666,9 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         ran = ledger(url_b, "drill", "--from-ledger", "--json", "-q", folder=hooked)
         _drill(cell, ran, data_revisions(url_b))
         log(f"{history.name}/{dialect}: B rollback")
-        ran, note = _rollback(lambda *extra: ledger(url_b, "rollback", "--to", "base", "-q", *extra, folder=hooked))
+        # as beside the project's alembic.ini: the version table follows from its revision files
+        ran, note = _rollback(lambda *extra: ledger(url_b, "rollback", "--to", "base", "-q", *extra, folder=hooked,
+                                                    env={"ALEMBIC_CONFIG": str(project / "alembic.ini")}))
         left = left_after_rollback(url_b)
         versions = version_rows(url_b, history.version_table)
         ok = ran.code == 0 and not left

@@ -346,3 +346,19 @@ def test_a_warning_is_shown_again_after_the_migration_resets_the_warning_registr
     assert plain.returncode == 0 and hooked.returncode == 0, hooked.stderr
     assert plain.stderr.count("Skipped unsupported reflection") == 2, plain.stderr  # r3, and r5 after the reset (not r4, r6)
     assert hooked.stderr.splitlines() == plain.stderr.splitlines(), plain.stderr + "\n-----\n" + hooked.stderr
+
+
+def test_the_version_rows_follow_alembic_s_downgrade_and_an_unknown_revision_is_left_to_the_ledger(
+        tmp_path: Path) -> None:
+    from ledger.integrations.alembic.heads import project_downgrade
+
+    folder = _project(tmp_path / "alembic", revisions=BRANCHED,
+                      headers={"b1": "branch_labels = ('side',)\ndepends_on = 'r1'"})
+    downgrade = project_downgrade(folder)
+    assert downgrade is not None
+    everything = {"r1", "b1", "r2", "r3"}
+    assert downgrade({"r3"}, "r3", everything - {"r3"}) == {"r2", "b1"}  # the empty merge unmerged
+    assert downgrade({"r2", "b1"}, "b1", {"r1", "r2"}) == {"r2"}  # a branch's first revision: its row goes
+    assert downgrade({"r3"}, "r2", {"r1", "b1", "r3"}) is None  # r3 holds events still: not below it yet
+    assert downgrade({"r3"}, "nowhere", everything) is None  # not the project's: the ledger's own rule
+    assert project_downgrade(tmp_path) is None  # no alembic.ini there
