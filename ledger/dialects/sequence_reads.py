@@ -30,3 +30,10 @@ class SequenceReads:
         database holds it now: its options, the value it gives next and the column that owns it;
         None when it holds no such sequence (or has no sequences)."""
         return None
+
+    def sequence_dependents(self, conn: sa.Connection, schema: str | None,
+                            name: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+        """What a ``DROP SEQUENCE ... CASCADE`` of the sequence ``name`` of ``schema`` (the default
+        one: None), as the database stores it, takes with it: the columns whose defaults draw on it
+        (schema, table, column), and a description of each other object that depends on it (a view)."""
+        return [], []

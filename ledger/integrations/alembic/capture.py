@@ -134,10 +134,11 @@ class Captures:
             found = self._values_returned = ReadBack()
         return found.for_revision(self.revision)
 
-    def _sequence_reverses(self) -> dict[str, tuple[str | None, str | None]]:
-        """The reverse (or why there is none) of each ALTER or DROP SEQUENCE text of this run, read
-        from the catalog before it ran, by its text."""
-        found: dict[str, tuple[str | None, str | None]] | None = getattr(self, "_sequences_before", None)
+    def _sequence_reverses(self) -> dict[str, tuple[str | None, str | None, tuple[tuple[str, str, str], ...]]]:
+        """The reverse (or why there is none) of each ALTER or DROP SEQUENCE text of this run, and
+        the column defaults a DROP ... CASCADE takes, read from the catalog before it ran, by its text."""
+        found: dict[str, tuple[str | None, str | None, tuple[tuple[str, str, str], ...]]] | None = getattr(
+            self, "_sequences_before", None)
         if found is None:
             found = self._sequences_before = {}
         return found
@@ -169,7 +170,7 @@ class Captures:
                 with self._quiet():
                     reverse = sequence_reverse(self._database, conn, statement)
             except sa.exc.SQLAlchemyError as exc:
-                reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}"
+                reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}", ()
             if reverse is not None:
                 self._sequence_reverses()[" ".join(statement.split())] = reverse
         found = schema_object(statement)
@@ -315,8 +316,10 @@ class Captures:
             held = self._sequence_reverses().pop(" ".join(text.split()), None)
             if held is not None and (held[0] is not None or not reverse or "," in text):
                 # (a column's sequence the ledger made by SQL text keeps that text as its drop's reverse)
-                reverse, note = held
+                reverse, note, _ = held
             self._record_statement(text, item, origin, None, reverse=reverse, note=note)
+            return
+        if item.category == SCHEMA and self._dropped_sequences(text, item, origin):
             return
         table = self._unqualified(touched_tables(text)) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
