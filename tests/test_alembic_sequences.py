@@ -4,10 +4,12 @@ statement ran; what cannot be put back is said, named by revision."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.alembic_histories import (
     check_live_equals_fold,
@@ -217,3 +219,39 @@ def test_a_sequence_renamed_by_sql_written_in_capitals_gets_its_name_back(
     _rolled_back_to(tmp_path, url, ids[0])
     assert _next_values(url, "ticket_seq") == [3]
 
+
+
+def test_a_sequence_read_the_migration_s_role_may_not_make_leaves_its_transaction_going(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """The catalog read before an ALTER SEQUENCE runs in the revision's transaction: when it fails
+    (the role owns the sequence but took its own SELECT privilege away), the migration runs on as
+    without the hook (PostgreSQL aborts a transaction on a failed statement), and the ALTER is
+    recorded with no reverse, saying why."""
+    admin_url = database_factory("postgresql")
+    role = f"sl_role_{uuid.uuid4().hex[:8]}"
+    admin = sa.make_url(admin_url)
+    url = admin.set(username=role).render_as_string(hide_password=False)
+    with connected(admin.set(database="postgres").render_as_string(hide_password=False)) as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+        conn.exec_driver_sql(f"ALTER DATABASE {admin.database} OWNER TO {role}")
+        conn.commit()
+    try:
+        ids = _up(tmp_path, url, [["op.execute('CREATE SEQUENCE ticket_seq')",
+                                   "op.execute('REVOKE SELECT ON SEQUENCE ticket_seq FROM CURRENT_USER')"],
+                                  ["op.execute('ALTER SEQUENCE ticket_seq INCREMENT BY 5')",
+                                   "op.create_table('after_it', sa.Column('id', sa.Integer(), primary_key=True))"]])
+        run_alembic(tmp_path / "alembic", url, "upgrade", "head")
+        with connected(url) as conn:
+            assert sa.inspect(conn).has_table("after_it")
+        (alter,) = [e for e in hook_events(url) if e.revision == ids[1] and e.op is not None and e.op.op_tag == "execute"]
+        assert not alter.op.reversible
+        assert "could not be read" in (alter.message or ""), alter.message
+    finally:
+        with connected(admin_url) as conn:
+            conn.exec_driver_sql(f"REASSIGN OWNED BY {role} TO {admin.username}")
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.commit()
+        with connected(admin.set(database="postgres").render_as_string(hide_password=False)) as conn:
+            conn.exec_driver_sql(f"DROP ROLE {role}")
+            conn.commit()

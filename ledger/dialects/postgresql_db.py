@@ -568,6 +568,7 @@ class PostgreSQL(Database):
 
     sql_text_holds_statements = True
     sequence_types = True
+    failure_aborts_transaction = True
 
     def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
         from .sequences import SequenceNow, SequenceSpec  # reflection only: apply and rollback do not load it

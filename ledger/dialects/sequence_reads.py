@@ -24,6 +24,9 @@ class SequenceReads:
     sequence_types: ClassVar[bool] = False
     #: how ``ALTER SEQUENCE`` says the sequence does not cycle
     no_cycle: ClassVar[str] = "NO CYCLE"
+    #: a statement that fails aborts the transaction it runs in (PostgreSQL's): a read made inside
+    #: a migration's transaction runs under a SAVEPOINT, so that its failure leaves that transaction as it was
+    failure_aborts_transaction: ClassVar[bool] = False
 
     def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
         """The sequence ``name`` of ``schema`` (the default one: None), a column's too, as the
