@@ -124,8 +124,9 @@ class SQLiteGenerator(AssembledGenerator):
         group_key: tuple[str | None, str] | None = None
         rebuild = False
 
-        # The statements of the whole batch are made before any of them runs: after an op on no one
-        # table (the user's SQL may add rows), a table's rows read now are not those its rebuild finds.
+        # The statements of the whole batch may be made before any of them runs (a dry run; a run makes
+        # and runs them up to each op on no one table, then the rest): after an op on no one table
+        # (the user's SQL may add rows), a table's rows read now are not those its rebuild finds.
         rows_read = True
 
         def flush() -> None:

@@ -438,6 +438,19 @@ def _make_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
 
 _NO = object()
 _PLAIN = (str, int, bool, type(None))
+
+
+def _plain_structure(cls: type) -> Callable[[Any, Any], Any] | None:
+    """The structure function of an op class whose fields are all plain (str, int, bool, unions of
+    those and null); None for any other class. A hooked run reads back only such ops (its SQL text).
+    Every class's comes from :func:`structure_hook`, without the converter."""
+    plain = set(_PLAIN)
+    for f in attrs.fields(attrs.resolve_types(cls)):
+        if not (f.type in (str, int, bool) or (_is_union(f.type) and set(typing.get_args(f.type)) <= plain)):
+            return None
+    return structure_hook(cls)
+
+
 _SLOT = types.MemberDescriptorType
 
 
