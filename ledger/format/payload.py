@@ -327,11 +327,11 @@ def structure_hook(t: Any) -> Callable[[Any, Any], Any]:
     hook = _HOOKS.get(t)
     if hook is None:
         if t is AddConstraintOp:
-            hook = _add_constraint_in
+            hook = lambda d, _: _nested_add_constraint(d)  # noqa: E731
         elif t == _OPS:
-            hook = _ops_in
+            hook = lambda d, _: _nested_ops(d)  # noqa: E731
         elif t == _PAIRS:
-            hook = _options_in
+            hook = lambda d, _: _pairs_in(d)  # noqa: E731
         elif isinstance(t, type) and attrs.has(t) and t is not TypeSpec:
             hook = _make_structure_fn(t)
         else:
@@ -342,18 +342,6 @@ def structure_hook(t: Any) -> Callable[[Any, Any], Any]:
 
 #: type -> its structure function (see ``structure_hook``)
 _HOOKS: dict[Any, Callable[[Any, Any], Any]] = {}
-
-
-def _add_constraint_in(data: Any, _: Any) -> AddConstraintOp:
-    return _nested_add_constraint(data)
-
-
-def _ops_in(data: Any, _: Any) -> tuple[MigrateOperation, ...]:
-    return _nested_ops(data)
-
-
-def _options_in(data: Any, _: Any) -> Any:
-    return _pairs_in(data)
 
 
 def _make_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
@@ -438,17 +426,6 @@ def _make_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
 
 _NO = object()
 _PLAIN = (str, int, bool, type(None))
-
-
-def _plain_structure(cls: type) -> Callable[[Any, Any], Any] | None:
-    """The structure function of an op class whose fields are all plain (str, int, bool, unions of
-    those and null); None for any other class. A hooked run reads back only such ops (its SQL text).
-    Every class's comes from :func:`structure_hook`, without the converter."""
-    plain = set(_PLAIN)
-    for f in attrs.fields(attrs.resolve_types(cls)):
-        if not (f.type in (str, int, bool) or (_is_union(f.type) and set(typing.get_args(f.type)) <= plain)):
-            return None
-    return structure_hook(cls)
 
 
 _SLOT = types.MemberDescriptorType
