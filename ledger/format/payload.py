@@ -397,6 +397,17 @@ def _make_structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any]
 
 _NO = object()
 _PLAIN = (str, int, bool, type(None))
+
+
+def _plain_structure(cls: type) -> Callable[[Any, Any], Any] | None:
+    """The structure function the converter would give an op class whose fields are all plain (str,
+    int, bool, unions of those and null), made without the converter; None for any other class. A
+    hooked run reads back only such ops (its SQL text): it never builds the converter nor imports cattrs."""
+    plain = set(_PLAIN)
+    for f in attrs.fields(attrs.resolve_types(cls)):
+        if not (f.type in (str, int, bool) or (_is_union(f.type) and set(typing.get_args(f.type)) <= plain)):
+            return None
+    return _make_structure_fn(cls, None)  # type: ignore[arg-type]  # plain fields never ask it
 _SLOT = types.MemberDescriptorType
 
 
@@ -602,7 +613,7 @@ def from_payload(data: Any) -> MigrateOperation:
         version += 1
     structure = _STRUCTURE.get(op_class)
     if structure is None:
-        structure = _STRUCTURE[op_class] = converter().get_structure_hook(op_class)
+        structure = _STRUCTURE[op_class] = _plain_structure(op_class) or converter().get_structure_hook(op_class)
         CURRENT[(tag, current)] = (structure, op_class)
     return structure(fields, op_class)  # type: ignore[no-any-return]
 
