@@ -35,7 +35,7 @@ def _project(folder: Path, *, version_table: str = "alembic_version",
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text(env_head + ENV_PY.format(naming=None, batch=False, version_table=version_table,
                                                  per_migration=False, autocommit=False, sqlite_foreign_keys=False,
-                                                 commit_after=False, migration_args={}),
+                                                 commit_after=False, migration_args={}, config_args=()),
                                        encoding="utf-8")
     (folder / "alembic.ini").write_text(ALEMBIC_INI.format(locations=""), encoding="utf-8")
     for revision, (down, body) in revisions.items():
