@@ -35,7 +35,7 @@ def _project(folder: Path, *, version_table: str = "alembic_version",
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text(env_head + ENV_PY.format(naming=None, batch=False, version_table=version_table,
                                                  per_migration=False, autocommit=False, sqlite_foreign_keys=False,
-                                                 commit_after=False, migration_args={}),
+                                                 commit_after=False, migration_args={}, config_args=()),
                                        encoding="utf-8")
     (folder / "alembic.ini").write_text(ALEMBIC_INI.format(locations=""), encoding="utf-8")
     for revision, (down, body) in revisions.items():
@@ -363,6 +363,58 @@ def test_the_version_rows_follow_alembic_s_downgrade_and_an_unknown_revision_is_
     assert downgrade({"r3"}, "r2", {"r1", "b1", "r3"}) is None  # r3 holds events still: not below it yet
     assert downgrade({"r3"}, "nowhere", everything) is None  # not the project's: the ledger's own rule
     assert project_downgrade(tmp_path) is None  # no alembic.ini there
+
+
+def _history_with_downgrades(folder: Path, steps: list[tuple[str, str]]) -> list[str]:
+    """Revisions (upgrade line, downgrade line), chained; their ids."""
+    from tests.alembic_histories import write_env
+
+    write_env(folder)
+    ids: list[str] = []
+    for number, (up, down) in enumerate(steps, start=1):
+        revision = f"{number:04d}dd"
+        (folder / "versions" / f"{revision}_step.py").write_text(
+            f'"""step {number}"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = {revision!r}\n'
+            f"down_revision = {ids[-1] if ids else None!r}\nbranch_labels = None\ndepends_on = None\n\n\n"
+            f"def upgrade():\n    {up}\n\n\ndef downgrade():\n    {down}\n", encoding="utf-8")
+        ids.append(revision)
+    return ids
+
+
+@pytest.mark.parametrize("residue", [False, True])
+def test_a_rollback_after_alembic_downgrade_and_upgrade_again_undoes_the_revisions_in_effect_once(
+    tmp_path: Path, database_factory: Callable[[str], str], residue: bool
+) -> None:
+    """``alembic downgrade base`` then ``alembic upgrade head`` with the hook: each revision is in
+    effect once (its latest upgrade), so ``rollback --to base`` undoes three revisions, not the
+    first upgrade, its downgrade and the upgrade again (seven). A downgrade that did not undo its
+    upgrade (a table made) stays in effect with that upgrade, and the rollback undoes both too."""
+    from tests.alembic_histories import hook_events, ledger_cli, run_alembic, table_names
+
+    url = database_factory("postgresql")
+    folder = tmp_path / "alembic"
+    ids = _history_with_downgrades(folder, [
+        ("op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.drop_table('a')" + ("; op.create_table('left', sa.Column('id', sa.Integer(), primary_key=True))"
+                                 if residue else "")),
+        ("op.create_table('b', sa.Column('id', sa.Integer(), primary_key=True))", "op.drop_table('b')"),
+        ("op.add_column('b', sa.Column('x', sa.Integer()))", "op.drop_column('b', 'x')")])
+    run_alembic(folder, url, "upgrade", "head")
+    run_alembic(folder, url, "downgrade", "base")
+    run_alembic(folder, url, "upgrade", "head")
+    assert len(hook_events(url)) == (10 if residue else 9)
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base")
+    assert code == 0, out
+    assert table_names(url) == []
+    rolled = [line for line in out.splitlines() if "rolling back" in line]
+    if not residue:
+        assert rolled == [f"[{n}/3] rolling back {rid} ... ok" for n, rid in enumerate(reversed(ids), start=1)], out
+        assert "rolled back 3 revisions (3 revert events)" in out, out
+    else:
+        # the first upgrade of 0001dd and its downgrade are undone with its upgrade since
+        assert "rolled back 3 revisions (6 revert events)" in out, out
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base")
+    assert code == 0 and "nothing to roll back" in out.lower(), out
 
 
 #: r1 to r4, a branch b1 of its own that depends on r1, m1 merging r4 and b1, r5 after it
