@@ -798,6 +798,12 @@ HISTORIES: tuple[History, ...] = (
     History("trulens", "trulens-core==2.16.0", "trulens/core/database/migrations", shim="trulens",
             version_table="trulens_alembic_version", config_args=("config",),
             main_options={"trulens.table_prefix": "trulens_"}),
+    # openhands-ai's app server (OpenHands, the coding agent) runs its history on start on an empty database,
+    # SQLite by default or PostgreSQL (its String columns have no length); its env.py: no naming convention,
+    # one transaction. Its initial revision's enum columns take their values from two status enums of the
+    # app server (realworld/shims/openhands)
+    History("openhands", "openhands-ai==1.11.0", "openhands/app_server/app_lifespan/alembic", shim="openhands",
+            dialects=("sqlite", "postgresql")),
     # ckan's other plugins with a history of their own run as harvest's does (ckan db upgrade -p NAME, in
     # ckan's database after its history, with the version table NAME_alembic_version their env.py names
     # after the history's folder; no naming convention, one transaction), from ckan 2.12.0's history

@@ -532,35 +532,40 @@ def test_a_ledger_written_before_the_records_follows_the_revision_files_beside_a
     assert "followed r5, m1 as Alembic's downgrade of them does, from the revision files of alembic.ini" in beside.stderr
     assert _versions(url, "alembic_version") == ["b1", "r4"]
 
+    verify = _ledger(tmp_path, url, "verify")  # its events as they were written: nothing in them changed
+    assert verify.returncode == 0, verify.stdout + verify.stderr
     elsewhere = _ledger(tmp_path, url, "-v", "rollback", "--to", "r2")
     assert elsewhere.returncode == 0, elsewhere.stdout + elsewhere.stderr
     assert "followed r4, r3 by the ledger's own rule" in elsewhere.stderr
     assert _versions(url, "alembic_version") == ["b1", "r2"]  # linear below the merge: the old rule is right
 
 
-def test_on_postgresql_a_version_table_in_another_schema_follows_the_rollback_from_what_the_hook_recorded(
-    database_factory: Callable[[str], str], tmp_path: Path
+#: a schema of its own, which only the record names; the default schema named (the same table as none)
+@pytest.mark.parametrize("schema", ["versions", "public"])
+def test_on_postgresql_a_version_table_in_a_schema_follows_the_rollback_from_what_the_hook_recorded(
+    database_factory: Callable[[str], str], tmp_path: Path, schema: str
 ) -> None:
     folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES)
     env = folder / "env.py"
-    env.write_text(env.read_text().replace("version_table=", "version_table_schema='versions', version_table="))
+    env.write_text(env.read_text().replace("version_table=", f"version_table_schema={schema!r}, version_table="))
     url = database_factory("postgresql")
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text("CREATE SCHEMA versions"))
+            conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
     finally:
         engine.dispose()
+    table = f"{schema}.alembic_version"
     assert _alembic(folder, url, "upgrade", "heads").returncode == 0
-    assert _versions(url, "versions.alembic_version") == ["r5"]
+    assert _versions(url, table) == ["r5"]
     rolled = _ledger(tmp_path, url, "rollback", "--to", "r4", "-q")
     assert rolled.returncode == 0, rolled.stdout + rolled.stderr
-    assert _versions(url, "versions.alembic_version") == ["b1", "r4"]
+    assert _versions(url, table) == ["b1", "r4"]
     again = _alembic(folder, url, "upgrade", "heads")
     assert again.returncode == 0, again.stderr
-    assert _versions(url, "versions.alembic_version") == ["r5"]
+    assert _versions(url, table) == ["r5"]
     assert _ledger(tmp_path, url, "rollback", "--to", "base", "-q").returncode == 0
-    assert _versions(url, "versions.alembic_version") == []
+    assert _versions(url, table) == []
 
 
 def test_the_recorded_graph_gives_the_rows_alembic_s_downgrade_gives_and_says_where_they_came_from(
