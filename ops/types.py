@@ -315,6 +315,10 @@ def _signature(kind: type[TypeEngine[Any]]) -> tuple[tuple[tuple[str, Any], ...]
     none), whether it takes ``**kw``, and its :func:`_baseline`, worked out once per class
     (``inspect.signature`` and building an instance were most of converting a type)."""
     found = _SIGNATURES.get(kind)
+    if found is None and kind.__init__ is object.__init__:
+        # ``(self, /, *args, **kwargs)``, without parsing the text signature of a builtin (which
+        # compiles the tokenizer's patterns at its first use)
+        found = _SIGNATURES[kind] = ((), True, _baseline(kind))
     if found is None:
         params = list(inspect.signature(kind.__init__).parameters.values())[1:]
         variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sys
 from collections.abc import Mapping
@@ -418,7 +419,8 @@ class Captures:
     def _before_commit(self, _conn: Any) -> None:
         """A revision commits the connection itself (``op.get_bind().commit()``): the events of what
         it did so far are INSERTed first, so they commit with it whatever the rest of it does."""
-        if self.active and self._unwritten:
+        if (self.active or self._carry is not None) and self._unwritten:  # type: ignore[attr-defined]
+            self._carry = None  # type: ignore[attr-defined]  # (versionrow.py) written now, with the commit
             self._write_events()
 
     def _note_own_tables(self, what: str, origin: str | None) -> None:
@@ -592,10 +594,10 @@ class Captures:
             defined: dict[tuple[str, str], str | None] = {}
             with self._quiet():
                 for event in self.store.events(self.conn, table_exists=True, op_type=lops.ExecuteSQLOp.op_tag):
-                    if isinstance(event.op, lops.ExecuteSQLOp):
-                        found = schema_object(event.op.sqltext)
-                        if found is not None:
-                            defined[found[1].key] = None if found[0] == "drop" else event.op.sqltext
+                    sqltext = _sqltext(event)
+                    found = None if sqltext is None else schema_object(sqltext)
+                    if found is not None:
+                        defined[found[1].key] = None if found[0] == "drop" else sqltext
             self._defined = defined
         return self._defined
 
@@ -620,3 +622,20 @@ class Captures:
         if resync:
             # a re-sync that then records its change as ops makes it replayed by those ops alone
             self._unfollowed = (*self._unfollowed, event.seq)
+
+
+def _sqltext(event: Any) -> str | None:
+    """The SQL text of an ``execute`` event, read from its payload as the codec writes it
+    (``{"op":{"reverse_sql":...,"sqltext":...},"type":"execute","v":2}``) without building the
+    payload converter (a hooked run reads no other payload); any other form through the codec."""
+    if event.payload_version == lops.ExecuteSQLOp.payload_version and event.payload is not None:
+        try:
+            data = json.loads(event.payload)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and data.keys() == {"op", "type", "v"} and data["type"] == lops.ExecuteSQLOp.op_tag \
+                and data["v"] == event.payload_version and isinstance(data["op"], dict) \
+                and data["op"].keys() == {"reverse_sql", "sqltext"} and isinstance(data["op"]["sqltext"], str):
+            return data["op"]["sqltext"]
+    op = event.op
+    return op.sqltext if isinstance(op, lops.ExecuteSQLOp) else None

@@ -144,6 +144,7 @@ class AppliesLock:
     def _version_applied(self, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
         if self._heads is not None:
             self._heads = frozenset(heads)
+        self._version_written()  # events no version statement carried (versionrow.py)
 
     def _begin_sqlite(self, *, now: bool = False) -> None:
         """Open the SQLite transaction before the first DDL, so DDL, version row and events commit together.
