@@ -47,7 +47,7 @@ class AssembledGenerator(DDLGenerator):
         writes it (no table options, prefixes or suffix); None where it must be compiled whole: a
         column type that makes a constraint of its own (a ``Boolean`` or ``Enum`` with
         ``create_constraint``), or a part that fails to compile on its own."""
-        if any(makes_constraint(c.type) for c in spec.columns):
+        if self._columns_make_constraint(spec.columns):
             return None
         try:
             columns = [self.part_sql(after, spec, column=column) for column in spec.columns]
@@ -57,7 +57,7 @@ class AssembledGenerator(DDLGenerator):
         except (sa.exc.SQLAlchemyError, LookupError, ValueError):
             return None  # compiled whole by the caller, which raises what SQLAlchemy says
         # What DDLCompiler.visit_create_table writes (no prefixes, suffix or table options here).
-        text = "\nCREATE TABLE " + self.format_table(sa.table(name, schema=spec.schema)) + " ("  # type: ignore[arg-type]
+        text = "\nCREATE TABLE " + ddltext.name_sql(self.preparer, name, spec.schema) + " ("
         separator = "\n"
         for column_sql in columns:
             if column_sql is not None:
@@ -67,6 +67,21 @@ class AssembledGenerator(DDLGenerator):
         if const:
             text += separator + "\t" + const
         return (text + "\n)\n\n").strip()
+
+    def _columns_make_constraint(self, columns: tuple[ColumnSpec, ...]) -> bool:
+        """Whether a type of ``columns`` makes a constraint of its own, each type's answer remembered
+        (a table is rebuilt many times with the same column types)."""
+        memo: dict[int, tuple[Any, bool]] = self.__dict__.setdefault("_made_constraints", {})
+        for column in columns:
+            type_ = column.type
+            found = memo.get(id(type_))
+            if found is None or found[0] is not type_:
+                if len(memo) > 4096:
+                    memo.clear()
+                found = memo[id(type_)] = (type_, makes_constraint(type_))
+            if found[1]:
+                return True
+        return False
 
     @handles(AddColumnOp)
     def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:

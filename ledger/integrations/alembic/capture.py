@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import sys
 from collections.abc import Mapping
@@ -135,10 +134,11 @@ class Captures:
             found = self._values_returned = ReadBack()
         return found.for_revision(self.revision)
 
-    def _sequence_reverses(self) -> dict[str, tuple[str | None, str | None]]:
-        """The reverse (or why there is none) of each ALTER or DROP SEQUENCE text of this run, read
-        from the catalog before it ran, by its text."""
-        found: dict[str, tuple[str | None, str | None]] | None = getattr(self, "_sequences_before", None)
+    def _sequence_reverses(self) -> dict[str, tuple[str | None, str | None, tuple[tuple[str, str, str], ...]]]:
+        """The reverse (or why there is none) of each ALTER or DROP SEQUENCE text of this run, and
+        the column defaults a DROP ... CASCADE takes, read from the catalog before it ran, by its text."""
+        found: dict[str, tuple[str | None, str | None, tuple[tuple[str, str, str], ...]]] | None = getattr(
+            self, "_sequences_before", None)
         if found is None:
             found = self._sequences_before = {}
         return found
@@ -156,7 +156,13 @@ class Captures:
         if (self._source is None or self._source.startswith("op.")) and names_no_changed_table(statement):
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
-            self._before = (statement, self._table_digests(conn))
+            try:
+                # quiet: the SAVEPOINT and its RELEASE are not the migration's statements (the
+                # RELEASE passing through here took back what was read)
+                with self._quiet(), self._guarded(conn):
+                    self._before = (statement, self._table_digests(conn))
+            except sa.exc.SQLAlchemyError:
+                self._before = None  # every table is read after it
         lowered = statement.lower()
         if "drop" not in lowered and "sequence" not in lowered:
             return  # no DROP of any kind, nothing of a sequence (most statements): not classified, not parsed
@@ -167,24 +173,38 @@ class Captures:
             from ledger.dialects.sequences import sequence_reverse  # a statement on a sequence: rare
 
             try:
-                with self._quiet():
+                with self._quiet(), self._guarded(conn):
                     reverse = sequence_reverse(self._database, conn, statement)
             except sa.exc.SQLAlchemyError as exc:
-                reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}"
+                reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}", ()
             if reverse is not None:
                 self._sequence_reverses()[" ".join(statement.split())] = reverse
         found = schema_object(statement)
         if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
-        with self._quiet():
-            if found[1].kind == "TYPE":
-                definition = self._database.type_definition(conn, found[1].name)
-            else:
-                from ledger.dialects.sequences import sequence_definition  # a sequence dropped: rare
+        try:
+            with self._quiet(), self._guarded(conn):
+                if found[1].kind == "TYPE":
+                    definition = self._database.type_definition(conn, found[1].name)
+                else:
+                    from ledger.dialects.sequences import sequence_definition  # a sequence dropped: rare
 
-                definition = sequence_definition(self._database, conn, found[1].name)
+                    definition = sequence_definition(self._database, conn, found[1].name)
+        except sa.exc.SQLAlchemyError:
+            definition = None  # not read: the drop's reverse is the one the ledger holds, if any
         if definition is not None:
             self._definitions()[found[1].key] = definition
+
+    def _guarded(self, conn: Any) -> contextlib.AbstractContextManager[Any]:
+        """A block of reads made before a migration's statement, inside its transaction: under a
+        SAVEPOINT where a failure would abort that transaction (PostgreSQL), so a read that fails (a
+        privilege the migration's role lacks) leaves the migration to run on as without the hook."""
+        driver = getattr(conn.connection, "dbapi_connection", None)
+        if (not self._database.failure_aborts_transaction or not conn.in_transaction()
+                or conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+                or getattr(driver, "autocommit", None) is True):
+            return contextlib.nullcontext()
+        return conn.begin_nested()  # type: ignore[no-any-return]
 
     def _after_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                       executemany: bool) -> None:
@@ -316,8 +336,10 @@ class Captures:
             held = self._sequence_reverses().pop(" ".join(text.split()), None)
             if held is not None and (held[0] is not None or not reverse or "," in text):
                 # (a column's sequence the ledger made by SQL text keeps that text as its drop's reverse)
-                reverse, note = held
+                reverse, note, _ = held
             self._record_statement(text, item, origin, None, reverse=reverse, note=note)
+            return
+        if item.category == SCHEMA and self._dropped_sequences(text, item, origin):
             return
         table = self._unqualified(touched_tables(text)) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"
@@ -594,10 +616,10 @@ class Captures:
             defined: dict[tuple[str, str], str | None] = {}
             with self._quiet():
                 for event in self.store.events(self.conn, table_exists=True, op_type=lops.ExecuteSQLOp.op_tag):
-                    sqltext = _sqltext(event)
-                    found = None if sqltext is None else schema_object(sqltext)
-                    if found is not None:
-                        defined[found[1].key] = None if found[0] == "drop" else sqltext
+                    if isinstance(event.op, lops.ExecuteSQLOp):
+                        found = schema_object(event.op.sqltext)
+                        if found is not None:
+                            defined[found[1].key] = None if found[0] == "drop" else event.op.sqltext
             self._defined = defined
         return self._defined
 
@@ -622,20 +644,3 @@ class Captures:
         if resync:
             # a re-sync that then records its change as ops makes it replayed by those ops alone
             self._unfollowed = (*self._unfollowed, event.seq)
-
-
-def _sqltext(event: Any) -> str | None:
-    """The SQL text of an ``execute`` event, read from its payload as the codec writes it
-    (``{"op":{"reverse_sql":...,"sqltext":...},"type":"execute","v":2}``) without building the
-    payload converter (a hooked run reads no other payload); any other form through the codec."""
-    if event.payload_version == lops.ExecuteSQLOp.payload_version and event.payload is not None:
-        try:
-            data = json.loads(event.payload)
-        except ValueError:
-            data = None
-        if isinstance(data, dict) and data.keys() == {"op", "type", "v"} and data["type"] == lops.ExecuteSQLOp.op_tag \
-                and data["v"] == event.payload_version and isinstance(data["op"], dict) \
-                and data["op"].keys() == {"reverse_sql", "sqltext"} and isinstance(data["op"]["sqltext"], str):
-            return data["op"]["sqltext"]
-    op = event.op
-    return op.sqltext if isinstance(op, lops.ExecuteSQLOp) else None

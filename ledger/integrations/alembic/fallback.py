@@ -14,7 +14,8 @@ from ops.specs import TableSpec, held_unnamed
 
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
-from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, log
+from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, log
+from ledger.integrations.alembic_sql import statements_in
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
 
@@ -121,6 +122,38 @@ class FollowsLive:
             self._generator = dialects.generator(self.dialect, self.conn)
         with self._quiet():
             return self._generator.holds_as_written(self.conn, self.state, self.state.table(table, schema))
+
+    def _dropped_sequences(self, text: str, item: Captured, origin: str | None) -> bool:
+        """Record a ``DROP SEQUENCE ... CASCADE`` whose sequences were read before it ran
+        (``sequences.sequence_reverse``): first each column default it took, as the table read back
+        holds the column now (the fold drops the default; its reverse sets it again), then the
+        statement, whose reverse makes the sequences again, before those defaults, where what it
+        took was only defaults (else no reverse, its message says what else it took). False for
+        any other statement: it is followed by reflection."""
+        from ledger.dialects.sequences import read_sequence_statement  # a sequence dropped: rare
+
+        statement = read_sequence_statement(text) if len(statements_in(text)) == 1 else None
+        held = self._sequence_reverses().pop(" ".join(text.split()), None) if statement is not None else None
+        if held is None or statement is None or statement.verb != "drop":
+            return False
+        reverse, why, taken = held
+        assert self.state is not None
+        read: dict[tuple[str | None, str], dict[str, Any]] = {}
+        for schema, table, column in taken:
+            key = self._unqualified((schema, table))
+            if not self.state.has_table(table, key[0]):
+                continue  # not a table the ledger holds
+            if key not in read:
+                with self._quiet():
+                    read[key] = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, key[0])}
+            held_column = next((c for c in self.state.table(table, key[0]).columns if c.name == column), None)
+            if held_column is None or held_column.server_default is None or read[key].get(column, "") is not None:
+                continue  # the fold holds no default there, or the database still holds one
+            op = self.state.complete(lops.AlterColumnOp(table, column, schema=key[0], modify_server_default=None))
+            self._apply(op, origin, self._message(
+                f"{SCHEMA_SQL} {item.source}: folded from SQL: {' '.join(text.split())} (the default it took)"))
+        self._record_statement(text, item, origin, None, reverse=None if why else reverse, note=why)
+        return True
 
     def _after_dropped_constraint(self, table: tuple[str | None, str],
                                   dropped: DroppedConstraint | None = None) -> list[MigrateOperation] | None:
