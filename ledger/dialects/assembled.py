@@ -13,6 +13,7 @@ whole table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -112,21 +113,40 @@ class AssembledGenerator(DDLGenerator):
         if column is not None:
             pk = spec.primary_key
             in_key = pk is not None and column.name in pk.columns
-            key: Any = ("column", column, spec.schema, in_key) + (
+            context = (spec.schema, in_key) + (
                 (len(pk.columns), pk.autoincrement, any(column.name in fk.columns for fk in spec.foreign_keys))  # type: ignore[union-attr]
                 if in_key else ())
+            return self._same(column, context, lambda: self.compiled(
+                ("column", column) + context, lambda: self._compile_part(after, spec, column, None)))
         else:
             referred = None
             if isinstance(constraint, ForeignKeySpec):
                 referred = (constraint.referent_schema if constraint.referent_schema is not None else spec.schema,
                             constraint.referent_table) in after.tables
             if constraint is spec.primary_key:
-                return self._primary_key_sql(after, spec)
+                pk = constraint
+                # What the key's text depends on besides the key: its columns, the table's options and schema.
+                return self._same(pk, (tuple(spec.column(c) for c in pk.columns), spec.dialect_options, spec.schema),
+                                  lambda: self._primary_key_sql(after, spec))
             key = ("constraint", constraint, spec.schema, False, referred)
             text = ddltext.constraint_sql(self.dialect, after, spec, constraint)
             if text is not None:
                 return text
-        return self.compiled(key, lambda: self._compile_part(after, spec, column, constraint))
+            return self.compiled(key, lambda: self._compile_part(after, spec, None, constraint))
+
+    def _same(self, part: Any, context: tuple[Any, ...], make: Callable[[], str | None]) -> str | None:
+        """``make()`` for the column or key object ``part`` in ``context``, remembered by the object itself:
+        a table rebuilt again and again keeps most of its parts' objects, and looking the text up by
+        the object spares working out its value's hash (which ``compiled`` keys on) at every rebuild."""
+        memo: dict[int, tuple[Any, tuple[Any, ...], str | None]] = self.__dict__.setdefault("_texts", {})
+        found = memo.get(id(part))
+        if found is not None and found[0] is part and found[1] == context:
+            return found[2]
+        text = make()
+        if len(memo) > 4096:
+            memo.clear()
+        memo[id(part)] = (part, context, text)
+        return text
 
     def _primary_key_sql(self, after: SchemaState, spec: TableSpec) -> str | None:
         """The primary key's definition. A named key's name is written only in ``CONSTRAINT name``

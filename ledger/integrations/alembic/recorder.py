@@ -468,7 +468,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         an op of the block already recorded them so (``captured`` empty)."""
         what = f"alembic batch_alter_table({table})"
         try:
-            self._lost_type_checks(schema, table)
+            self._lost_in_rebuild(schema, table)
             follow = self._follow_rebuilt(schema, table)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             reason = f"reading the rebuilt table back failed: {' '.join(str(exc).split()) or type(exc).__name__}"
