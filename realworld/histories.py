@@ -157,6 +157,11 @@ class History:
     #: the keyword arguments the package's env.py passes to ``run_migrations()`` (Alembic's multidb
     #: template passes ``engine_name``, which each revision's ``upgrade(engine_name)`` dispatches on)
     migration_args: dict[str, str] = attrs.Factory(dict)
+    #: the keywords under which the package's env.py passes Alembic's Config to ``run_migrations()``
+    #: (``context.run_migrations(config=config)``: each revision's ``upgrade(config)`` reads it)
+    config_args: tuple[str, ...] = ()
+    #: main options the package's tool sets on Alembic's Config before it upgrades (written into alembic.ini)
+    main_options: dict[str, str] = attrs.Factory(dict)
 
     @property
     def shims(self) -> tuple[str, ...]:
@@ -731,6 +736,12 @@ HISTORIES: tuple[History, ...] = (
             version_table="alembic_version_bagpipel2", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
             version_locations={"mariadb": "versions"},
             base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-odl (OpenDaylight's ML2 driver; its journal tables, an enum of its states from its
+    # constants, copied, with rows a data revision inserts)
+    History("odl", "networking-odl==22.0.0", "networking_odl/db/migration/alembic_migrations",
+            version_table="odl_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"}, copied=("networking_odl/common/constants.py",),
+            base=Base("neutron==29.0.0", (), history="neutron")),
     # networking-mlnx (Mellanox's ML2 driver; its SDN journal tables, enums of its constants, copied)
     History("mlnx", "networking-mlnx==21.0.0", "networking_mlnx/db/migration/alembic_migrations",
             version_table="mlnx_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
@@ -742,6 +753,12 @@ HISTORIES: tuple[History, ...] = (
     History("infoblox", "networking-infoblox==19.0.0", "networking_infoblox/neutron/db/migration/alembic_migrations",
             version_table="alembic_version_infoblox", shim=("neutron", "neutron_subproject", "networking_infoblox"),
             dialects=("mariadb",), version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-cisco 10.0.0: 18 of its 22 revisions were emptied (``pass``) when its
+    # drivers were removed; its 2023.1 revisions add the Nexus Dashboard tables
+    History("cisco", "networking-cisco==10.0.0", "networking_cisco/db/migration/alembic_migrations",
+            version_table="cisco_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
             base=Base("neutron==29.0.0", (), history="neutron")),
     # fief-server's main history (its admin database: workspaces, their databases; each workspace's own
     # database has a second history, whose revisions read a table prefix its env.py passes in the
@@ -772,6 +789,21 @@ HISTORIES: tuple[History, ...] = (
     # SQLite for development (its String columns have no length); its env.py: no naming convention, one
     # transaction; its revisions import nothing of odcs
     History("odcs", "odcs==0.9.2", "src/odcs/server/migrations", sdist=True, dialects=("sqlite", "postgresql")),
+    # trulens-core (TruLens' evaluation records): trulens runs its history on an empty database, SQLite,
+    # PostgreSQL or MySQL, through Alembic's API with the Config it makes: the table prefix set as a main option
+    # (trulens_, its default), which names the version table; its env.py passes that Config to run_migrations()
+    # (config=config) and every revision's upgrade(config) reads the prefix from it. No naming convention, one
+    # transaction. Its revisions ask trulens whether tracing is on (the event table) and query its apps in an
+    # ORM session (realworld/shims/trulens)
+    History("trulens", "trulens-core==2.16.0", "trulens/core/database/migrations", shim="trulens",
+            version_table="trulens_alembic_version", config_args=("config",),
+            main_options={"trulens.table_prefix": "trulens_"}),
+    # openhands-ai's app server (OpenHands, the coding agent) runs its history on start on an empty database,
+    # SQLite by default or PostgreSQL (its String columns have no length); its env.py: no naming convention,
+    # one transaction. Its initial revision's enum columns take their values from two status enums of the
+    # app server (realworld/shims/openhands)
+    History("openhands", "openhands-ai==1.11.0", "openhands/app_server/app_lifespan/alembic", shim="openhands",
+            dialects=("sqlite", "postgresql")),
     # ckan's other plugins with a history of their own run as harvest's does (ckan db upgrade -p NAME, in
     # ckan's database after its history, with the version table NAME_alembic_version their env.py names
     # after the history's folder; no naming convention, one transaction), from ckan 2.12.0's history

@@ -35,7 +35,7 @@ def _project(folder: Path, *, version_table: str = "alembic_version",
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text(env_head + ENV_PY.format(naming=None, batch=False, version_table=version_table,
                                                  per_migration=False, autocommit=False, sqlite_foreign_keys=False,
-                                                 commit_after=False, migration_args={}),
+                                                 commit_after=False, migration_args={}, config_args=()),
                                        encoding="utf-8")
     (folder / "alembic.ini").write_text(ALEMBIC_INI.format(locations=""), encoding="utf-8")
     for revision, (down, body) in revisions.items():
@@ -365,6 +365,58 @@ def test_the_version_rows_follow_alembic_s_downgrade_and_an_unknown_revision_is_
     assert project_downgrade(tmp_path) is None  # no alembic.ini there
 
 
+def _history_with_downgrades(folder: Path, steps: list[tuple[str, str]]) -> list[str]:
+    """Revisions (upgrade line, downgrade line), chained; their ids."""
+    from tests.alembic_histories import write_env
+
+    write_env(folder)
+    ids: list[str] = []
+    for number, (up, down) in enumerate(steps, start=1):
+        revision = f"{number:04d}dd"
+        (folder / "versions" / f"{revision}_step.py").write_text(
+            f'"""step {number}"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = {revision!r}\n'
+            f"down_revision = {ids[-1] if ids else None!r}\nbranch_labels = None\ndepends_on = None\n\n\n"
+            f"def upgrade():\n    {up}\n\n\ndef downgrade():\n    {down}\n", encoding="utf-8")
+        ids.append(revision)
+    return ids
+
+
+@pytest.mark.parametrize("residue", [False, True])
+def test_a_rollback_after_alembic_downgrade_and_upgrade_again_undoes_the_revisions_in_effect_once(
+    tmp_path: Path, database_factory: Callable[[str], str], residue: bool
+) -> None:
+    """``alembic downgrade base`` then ``alembic upgrade head`` with the hook: each revision is in
+    effect once (its latest upgrade), so ``rollback --to base`` undoes three revisions, not the
+    first upgrade, its downgrade and the upgrade again (seven). A downgrade that did not undo its
+    upgrade (a table made) stays in effect with that upgrade, and the rollback undoes both too."""
+    from tests.alembic_histories import hook_events, ledger_cli, run_alembic, table_names
+
+    url = database_factory("postgresql")
+    folder = tmp_path / "alembic"
+    ids = _history_with_downgrades(folder, [
+        ("op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True))",
+         "op.drop_table('a')" + ("; op.create_table('left', sa.Column('id', sa.Integer(), primary_key=True))"
+                                 if residue else "")),
+        ("op.create_table('b', sa.Column('id', sa.Integer(), primary_key=True))", "op.drop_table('b')"),
+        ("op.add_column('b', sa.Column('x', sa.Integer()))", "op.drop_column('b', 'x')")])
+    run_alembic(folder, url, "upgrade", "head")
+    run_alembic(folder, url, "downgrade", "base")
+    run_alembic(folder, url, "upgrade", "head")
+    assert len(hook_events(url)) == (10 if residue else 9)
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base")
+    assert code == 0, out
+    assert table_names(url) == []
+    rolled = [line for line in out.splitlines() if "rolling back" in line]
+    if not residue:
+        assert rolled == [f"[{n}/3] rolling back {rid} ... ok" for n, rid in enumerate(reversed(ids), start=1)], out
+        assert "rolled back 3 revisions (3 revert events)" in out, out
+    else:
+        # the first upgrade of 0001dd and its downgrade are undone with its upgrade since
+        assert "rolled back 3 revisions (6 revert events)" in out, out
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base")
+    assert code == 0 and "nothing to roll back" in out.lower(), out
+
+
 #: r1 to r4, a branch b1 of its own that depends on r1, m1 merging r4 and b1, r5 after it
 #: (Alembic upgrades them in the order r1, b1, r2, r3, r4, m1, r5)
 MERGED = {
@@ -480,35 +532,40 @@ def test_a_ledger_written_before_the_records_follows_the_revision_files_beside_a
     assert "followed r5, m1 as Alembic's downgrade of them does, from the revision files of alembic.ini" in beside.stderr
     assert _versions(url, "alembic_version") == ["b1", "r4"]
 
+    verify = _ledger(tmp_path, url, "verify")  # its events as they were written: nothing in them changed
+    assert verify.returncode == 0, verify.stdout + verify.stderr
     elsewhere = _ledger(tmp_path, url, "-v", "rollback", "--to", "r2")
     assert elsewhere.returncode == 0, elsewhere.stdout + elsewhere.stderr
     assert "followed r4, r3 by the ledger's own rule" in elsewhere.stderr
     assert _versions(url, "alembic_version") == ["b1", "r2"]  # linear below the merge: the old rule is right
 
 
-def test_on_postgresql_a_version_table_in_another_schema_follows_the_rollback_from_what_the_hook_recorded(
-    database_factory: Callable[[str], str], tmp_path: Path
+#: a schema of its own, which only the record names; the default schema named (the same table as none)
+@pytest.mark.parametrize("schema", ["versions", "public"])
+def test_on_postgresql_a_version_table_in_a_schema_follows_the_rollback_from_what_the_hook_recorded(
+    database_factory: Callable[[str], str], tmp_path: Path, schema: str
 ) -> None:
     folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES)
     env = folder / "env.py"
-    env.write_text(env.read_text().replace("version_table=", "version_table_schema='versions', version_table="))
+    env.write_text(env.read_text().replace("version_table=", f"version_table_schema={schema!r}, version_table="))
     url = database_factory("postgresql")
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text("CREATE SCHEMA versions"))
+            conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
     finally:
         engine.dispose()
+    table = f"{schema}.alembic_version"
     assert _alembic(folder, url, "upgrade", "heads").returncode == 0
-    assert _versions(url, "versions.alembic_version") == ["r5"]
+    assert _versions(url, table) == ["r5"]
     rolled = _ledger(tmp_path, url, "rollback", "--to", "r4", "-q")
     assert rolled.returncode == 0, rolled.stdout + rolled.stderr
-    assert _versions(url, "versions.alembic_version") == ["b1", "r4"]
+    assert _versions(url, table) == ["b1", "r4"]
     again = _alembic(folder, url, "upgrade", "heads")
     assert again.returncode == 0, again.stderr
-    assert _versions(url, "versions.alembic_version") == ["r5"]
+    assert _versions(url, table) == ["r5"]
     assert _ledger(tmp_path, url, "rollback", "--to", "base", "-q").returncode == 0
-    assert _versions(url, "versions.alembic_version") == []
+    assert _versions(url, table) == []
 
 
 def test_the_recorded_graph_gives_the_rows_alembic_s_downgrade_gives_and_says_where_they_came_from(

@@ -192,6 +192,8 @@ _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
 def _literal(value: Any) -> str:
     """``value`` (None, an int, a str) as a literal for a server with standard_conforming_strings on."""
+    if type(value) is str and "\x00" not in value:  # most values: tested first
+        return "'" + value.replace("'", "''") + "'"
     if value is None:
         return "NULL"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -570,7 +572,8 @@ class PostgreSQL(Database):
     sequence_types = True
     failure_aborts_transaction = True
 
-    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str, *,
+                     dropping: bool = False) -> SequenceNow | None:
         from .sequences import SequenceNow, SequenceSpec  # reflection only: apply and rollback do not load it
 
         # an unquoted name is stored in lower case: the name as written first, then that

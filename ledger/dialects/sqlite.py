@@ -451,6 +451,9 @@ class SQLiteGenerator(AssembledGenerator):
             return False
         return _same_table_sql(tables[0], table, self.format_table(sa.table(spec.name)), spec.name)
 
+    def live_triggers(self, table: TableSpec) -> list[str] | None:
+        return self._triggers(table) if self.conn is not None else None
+
     def _triggers(self, table: TableSpec) -> list[str]:
         """The CREATE TRIGGER statements of ``table``, read from the live schema (the state has none)."""
         conn = self.reading()
