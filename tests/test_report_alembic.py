@@ -16,6 +16,7 @@ from tests.test_report import _open, _text, _view, browser  # noqa: F401 (the br
 REVISIONS = {
     "r1": (None, '''op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True))'''),
     "r2": ("r1", '''\
+        op.execute("CREATE INDEX ix_shop_id ON shop (id)")
         op.add_column("shop", sa.Column("city", sa.String(40)))
         op.execute("INSERT INTO shop (id, city) VALUES (1, 'Oslo')")
         op.create_index("ix_shop_city", "shop", ["city"])
@@ -39,9 +40,11 @@ def test_one_alembic_upgrade_of_a_revision_is_one_apply_run_holding_all_its_ops(
     log = json.loads(_ledger(tmp_path, url, "log", "--json").stdout)
     mine = [e for e in log if e["revision"] == "r2"]
     assert [e["kind"] for e in mine][-1] == "alembic"
-    assert any(e["message"].startswith("[data change]") for e in mine)  # what splits a run if taken as its why
+    # the notes that split a run if taken as its why, the first event's too
+    assert mine[0]["message"].startswith("[schema SQL]")
+    assert any(e["message"].startswith("[data change]") for e in mine)
     ops = [e["seq"] for e in mine if e["kind"] == "apply"]
-    assert len(ops) == 3
+    assert len(ops) == 4
 
     page = tmp_path / "report.html"
     written = _ledger(tmp_path, url, "report", "--html", str(page))
@@ -56,7 +59,7 @@ def test_one_alembic_upgrade_of_a_revision_is_one_apply_run_holding_all_its_ops(
     _open(b, page)
     _view(b, "revisions")
     summary = _text(b, "details[data-revision='r2'] summary")
-    assert "3 ops, 1 run" in summary and "\u2014 r2 " in summary, summary
+    assert "4 ops, 1 run" in summary and "\u2014 r2 " in summary, summary
     b.js("document.querySelector(\"details[data-revision='r2']\").open = true")
     b.js("document.querySelector(\"details[data-revision='r2'] summary\").click()")
     kinds = b.js("[...document.querySelectorAll(\"details[data-revision='r2'] table\")[0].querySelectorAll('tbody tr')]"

@@ -299,7 +299,7 @@
       if (!r) r = runInfo[e[RUN]] = { first: e, last: e, count: 0, kind: null, why: undefined };
       r.last = e; r.count++;
       // the run's why: the first message without a note of the Alembic hook before it ("[data change] ...")
-      if (r.why === undefined && !/^\[[a-z][a-z -]*\] /.test(str(e[MSG]))) r.why = e[MSG];
+      if (r.why === undefined && !/^\[[a-z][A-Za-z -]*\] /.test(str(e[MSG]))) r.why = e[MSG];
       var k = str(e[KIND]);
       if (k !== "intent" && k !== "abandon" && k !== "alembic") r.kind = k;
     });

@@ -214,7 +214,7 @@ class _Schema:
 
 
 #: the Alembic hook's note before an event's why ("[data change] op.execute -- why")
-_NOTE = re.compile(r"\[[a-z][a-z -]*\] ")
+_NOTE = re.compile(r"\[[a-z][A-Za-z -]*\] ")
 
 
 def _whys(message: str | None) -> set[str | None]:
