@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .sequences import SequenceNow, SequenceSpec
 
-__all__ = ["PostgreSQL", "catalog_keys"]
+__all__ = ["PostgreSQL", "catalog_keys", "keys_from_rows"]
 
 
 #: Keywords PostgreSQL reserves (its "reserved" and "reserved, can be function or type" ones) that
@@ -72,17 +72,6 @@ _ONE_COLUMN_TABLES = (
     " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " WHERE c.relkind IN ('r', 'p') AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
     " GROUP BY c.relname HAVING COUNT(*) = 1 AND MIN(a.attname::text) = :column"
-)
-#: each column of a table in the default schema and its default as the inspector reads it (none
-#: for a generated column, whose expression is not a default)
-_COLUMN_DEFAULTS = (
-    "SELECT a.attname, CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END"
-    " FROM pg_catalog.pg_attribute a"
-    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
-    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef"
-    " WHERE c.relname = :table AND n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
-    " AND a.attnum > 0 AND NOT a.attisdropped"
 )
 #: each table's digest: four md5s, '|' between (:data:`_DIGEST_PARTS`): of its kind, persistence and
 #: comment; of its columns; of its constraints; of its indexes
@@ -144,6 +133,14 @@ def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] |
         ),
         {"schema": schema, **({"names": list(names)} if names is not None else {})},
     )
+    return keys_from_rows(schema, rows)
+
+
+def keys_from_rows(schema: str | None, rows: Any) -> tuple[
+    dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]],
+    dict[tuple[str, str], bool],
+]:
+    """:func:`catalog_keys` of its query's rows, by table and name."""
     pks: dict[Any, dict[str, Any]] = {}
     uniques: dict[Any, list[dict[str, Any]]] = {}
     fks: dict[Any, list[dict[str, Any]]] = {}
@@ -279,12 +276,10 @@ class PostgreSQL(Database):
                 parts |= covered
         return frozenset(parts)
 
-    def column_defaults(self, conn: sa.Connection, table: str, schema: str | None = None) -> dict[str, str | None] | None:
-        if schema is not None or (conn.dialect.server_version_info or (0,)) < (12,):
-            # the inspector qualifies a sequence's name in nextval() by the schema asked for; no
-            # generated columns before PostgreSQL 12
-            return None
-        return dict(conn.execute(sa.text(_COLUMN_DEFAULTS), {"table": table}).all())  # type: ignore[arg-type]
+    def table_read(self, conn: sa.Connection, table: str, schema: str | None = None) -> Any:
+        from .postgresql_read import table_read  # read when the hook first reads a table back
+
+        return table_read(conn, table, schema)
 
     def one_column_tables(self, conn: sa.Connection, column: str, schema: str | None = None) -> list[str]:
         """The tables of ``schema`` (None: the default one) whose one column is ``column``, in one query:
@@ -485,6 +480,13 @@ class PostgreSQL(Database):
         """Primary keys, unique constraints and foreign keys in one catalog query."""
         pks, uniques, fks, deferrable = catalog_keys(conn, schema, names if subset else None)
         return ReflectedKeys(pks, uniques, fks, deferrable)
+
+    def read_tables(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
+                    names: Sequence[str], parts: Collection[str] = ()) -> tuple[Any, ...] | None:
+        """``parts`` of the tables ``names`` in one catalog query (:mod:`.postgresql_read`)."""
+        from .postgresql_read import read_tables
+
+        return read_tables(conn, schema, names, parts)
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:
