@@ -308,6 +308,8 @@ _MISSING = object()
 
 
 _SIGNATURES: dict[type[Any], tuple[tuple[tuple[str, Any], ...], bool, TypeEngine[Any] | None]] = {}
+_OBJECT_INIT = [inspect.Parameter("args", inspect.Parameter.VAR_POSITIONAL),
+                inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)]
 
 
 def _signature(kind: type[TypeEngine[Any]]) -> tuple[tuple[tuple[str, Any], ...], bool, TypeEngine[Any] | None]:
@@ -316,7 +318,10 @@ def _signature(kind: type[TypeEngine[Any]]) -> tuple[tuple[tuple[str, Any], ...]
     (``inspect.signature`` and building an instance were most of converting a type)."""
     found = _SIGNATURES.get(kind)
     if found is None:
-        params = list(inspect.signature(kind.__init__).parameters.values())[1:]
+        # object's own __init__ (a type that defines none) is ``(self, /, *args, **kwargs)``:
+        # inspect reads a builtin's signature through the tokenizer, compiled at its first use.
+        params = _OBJECT_INIT if kind.__init__ is object.__init__ else \
+            list(inspect.signature(kind.__init__).parameters.values())[1:]
         variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
         found = _SIGNATURES[kind] = (
             tuple((p.name, _MISSING if p.default is p.empty else p.default) for p in params if p.kind not in variadic),

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 import subprocess
 import sys
+import typing
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -157,6 +160,33 @@ def test_generated_ops_are_written_as_the_converter_unstructures_them(
         for value in (op, done, *([done.reverse()] if done.reversible else [])):
             _exactly(to_payload(value)["op"], converter().unstructure(value, type(value)))
         state = state.apply(done)
+
+
+def test_an_op_of_plain_fields_is_read_as_the_converter_reads_it() -> None:
+    """An op class whose fields are all plain (str, int, bool, null) gets its structure function
+    without the converter (what a hooked run reads back: its SQL text): the same op from the same
+    fields, the same refusals."""
+    from ledger.format.payload import _PLAIN, _Bad, _is_union, structure_hook
+
+    def _plain_structure(cls: type) -> Any:
+        for f in attrs.fields(attrs.resolve_types(cls)):
+            if not (f.type in (str, int, bool) or (_is_union(f.type) and set(typing.get_args(f.type)) <= set(_PLAIN))):
+                return None
+        return structure_hook(cls)
+
+    plain = [op for op in SAMPLES if _plain_structure(type(op)) is not None]
+    assert ExecuteSQLOp in {type(op) for op in plain}
+    assert not any(isinstance(op, (ops.AddColumnOp, ops.CreateTableOp)) for op in plain)
+    for op in plain:
+        kind, fields = type(op), to_payload(op)["op"]
+        made, theirs = _plain_structure(kind), converter().get_structure_hook(kind)
+        assert made(fields, kind) == theirs(fields, kind) == op
+        for key in fields:
+            for wrong, structure in itertools.product((1.5, [], {"a": 1}), (made, theirs)):
+                with pytest.raises(_Bad):
+                    structure({**fields, key: wrong}, kind)
+        with pytest.raises(_Bad):
+            made({**fields, "unknown": 1}, kind)
 
 
 @given(S.type_specs())

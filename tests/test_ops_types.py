@@ -124,3 +124,20 @@ def test_a_payload_naming_an_unregistered_type_is_a_format_error() -> None:
     data = encode(ops.AddColumnOp("t", ColumnSpec("c", TypeSpec("Integer")))).replace(b'"Integer"', b'"Unheard"')
     with pytest.raises(LedgerFormatError, match="Unheard"):
         decode(data, seq=3)
+
+
+@pytest.mark.parametrize("name", registered_type_names())
+def test_the_signature_of_a_type_is_what_inspect_reads(name: str) -> None:
+    """A type without an ``__init__`` of its own takes object's, read without ``inspect`` (which
+    parses a builtin's signature with the tokenizer): the same parameters either way."""
+    import inspect
+
+    from ops.types import _MISSING, _SIGNATURES, _signature
+
+    kind = registered_type(name)
+    _SIGNATURES.pop(kind, None)
+    params = list(inspect.signature(kind.__init__).parameters.values())[1:]
+    expected = (tuple((p.name, p.default) for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)),
+                any(p.kind == p.VAR_KEYWORD for p in params))
+    named, takes_kw, _baseline = _signature(kind)
+    assert (tuple((n, inspect.Parameter.empty if d is _MISSING else d) for n, d in named), takes_kw) == expected

@@ -98,6 +98,21 @@ def test_the_guard_sees_what_a_command_that_needs_ddl_loads(applied_project: tup
     assert "ledger.dialects.sequences" not in modules
 
 
+def test_apply_and_rollback_read_payloads_without_the_converter(applied_project: tuple[Path, str],
+                                                              tmp_path: Path) -> None:
+    """A run reads the cached revisions' payloads and (rollback) the ledger's, and writes events,
+    through the structure functions ``ledger.format.payload`` makes itself: cattrs is not loaded;
+    nor is the cryptography package where no key is given and the ledger holds no checkpoint
+    (docs/performance.md, "Apply and rollback on SQLite, eighth round")."""
+    project, url = applied_project
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    for args in (["--url", fresh, "apply", "--one-transaction"], ["--url", url, "rollback", "--to", "base"]):
+        modules = _imported(args, project, tmp_path)
+        assert {"ops.column", "ledger.format.payload", "ledger.dialects.sqlite"} <= modules
+        assert sorted(m for m in modules if _within(m, ("cattrs", "cryptography"))) == []
+        assert args[2] != "rollback" or "ledger.storage.seal" in modules  # the guard ran
+
+
 def test_help_loads_no_sqlalchemy(tmp_path: Path) -> None:
     modules = _imported(["--help"], tmp_path, tmp_path)
     assert "ledger.cli.inspect" in modules
@@ -148,7 +163,7 @@ import sys
 import sqlalchemy as sa
 import ledger.alembic
 import ops
-from ledger.format.codec import encode_text
+from ledger.format.codec import decode, encode, encode_text
 
 def upgrade(op):
     op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.String(5)),
@@ -166,13 +181,16 @@ for op in ops.record(upgrade):
     encode_text(done)
     encode_text(done.reverse()) if done.reversible else None
     state = state.apply(done)
+    if isinstance(done, ops.ExecuteSQLOp):  # the hook reads back the SQL text it recorded
+        assert decode(encode(done)) == done
 print(sorted(m for m in sys.modules if m.split(".")[0] == "cattrs" or m in {names!r}))
 """
 
 
 def test_the_hook_writes_events_without_the_converter_and_what_it_does_not_use(tmp_path: Path) -> None:
-    """Importing ``ledger.alembic`` and encoding the events of common ops loads none of
-    NOT_FOR_THE_HOOK (docs/performance.md, the hook's ninth round)."""
+    """Importing ``ledger.alembic``, encoding the events of common ops and reading back the SQL text
+    it recorded loads none of NOT_FOR_THE_HOOK (docs/performance.md, the hook's ninth and tenth
+    rounds)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "-c", _HOOK_WRITES.format(names=NOT_FOR_THE_HOOK)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)

@@ -570,8 +570,10 @@ class PostgreSQL(Database):
 
     sql_text_holds_statements = True
     sequence_types = True
+    failure_aborts_transaction = True
 
-    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str, *,
+                     dropping: bool = False) -> SequenceNow | None:
         from .sequences import SequenceNow, SequenceSpec  # reflection only: apply and rollback do not load it
 
         # an unquoted name is stored in lower case: the name as written first, then that
@@ -600,6 +602,18 @@ class PostgreSQL(Database):
         return SequenceNow(spec, int(last) + int(increment) if called else int(last), bool(called), owner,
                            int(last) if called else None)
 
+    def sequence_dependents(self, conn: sa.Connection, schema: str | None,
+                            name: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+        columns: list[tuple[str, str, str]] = []
+        others: list[str] = []
+        for where, table, column, described in conn.execute(sa.text(_SEQUENCE_DEPENDENTS),
+                                                            {"schema": schema, "name": name}):
+            if column is not None:
+                columns.append((str(where), str(table), str(column)))
+            else:
+                others.append(str(described))
+        return columns, others
+
     def serial_sequence_name(self, table: str, column: str) -> str | None:
         return f"{table}_{column}_seq"
 
@@ -617,3 +631,19 @@ class PostgreSQL(Database):
         preparer = dialect.identifier_preparer
         preparer.reserved_words = set(preparer.reserved_words) | _PG_RESERVED_TOO
         return dialect
+
+
+#: what depends on one sequence (normal and automatic dependencies, what ``DROP ... CASCADE`` takes):
+#: a column default as its column, a view as the view, anything else as PostgreSQL describes it
+_SEQUENCE_DEPENDENTS = (
+    "SELECT n.nspname, t.relname, a.attname, COALESCE((SELECT 'view ' || r.ev_class::regclass::text FROM"
+    "  pg_catalog.pg_rewrite r WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = d.objid"
+    "  AND r.rulename = '_RETURN'), pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid))"
+    " FROM pg_catalog.pg_depend d"
+    " LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = 'pg_catalog.pg_attrdef'::regclass AND ad.oid = d.objid"
+    " LEFT JOIN pg_catalog.pg_class t ON t.oid = ad.adrelid LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+    " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
+    " WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('n', 'a') AND d.refobjid = ("
+    "  SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace"
+    "  WHERE c.relkind = 'S' AND cn.nspname = COALESCE(:schema, current_schema()) AND c.relname::text = :name)"
+    " ORDER BY 1, 2, 3, 4")

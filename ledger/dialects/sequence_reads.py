@@ -24,9 +24,22 @@ class SequenceReads:
     sequence_types: ClassVar[bool] = False
     #: how ``ALTER SEQUENCE`` says the sequence does not cycle
     no_cycle: ClassVar[str] = "NO CYCLE"
+    #: a statement that fails aborts the transaction it runs in (PostgreSQL's): a read made inside
+    #: a migration's transaction runs under a SAVEPOINT, so that its failure leaves that transaction as it was
+    failure_aborts_transaction: ClassVar[bool] = False
 
-    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str, *,
+                     dropping: bool = False) -> SequenceNow | None:
         """The sequence ``name`` of ``schema`` (the default one: None), a column's too, as the
         database holds it now: its options, the value it gives next and the column that owns it;
-        None when it holds no such sequence (or has no sequences)."""
+        None when it holds no such sequence (or has no sequences). ``dropping``: it is about to be
+        dropped, so where the database tells the value it gives next only by giving it (MariaDB,
+        whose catalog holds where it stands past the values the server cached), that value is drawn."""
         return None
+
+    def sequence_dependents(self, conn: sa.Connection, schema: str | None,
+                            name: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+        """What a ``DROP SEQUENCE ... CASCADE`` of the sequence ``name`` of ``schema`` (the default
+        one: None), as the database stores it, takes with it: the columns whose defaults draw on it
+        (schema, table, column), and a description of each other object that depends on it (a view)."""
+        return [], []

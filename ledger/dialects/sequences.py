@@ -121,40 +121,57 @@ class SequenceNow:
 _NOT_RESTORED = lazy(r"\b(?:SET\s+(?:SCHEMA|LOGGED|UNLOGGED)|OWNER\s+TO)\b", re.I)
 
 
-def sequence_reverse(database: Database, conn: sa.Connection, text: str) -> tuple[str | None, str | None] | None:
+#: a column whose default a ``DROP SEQUENCE ... CASCADE`` takes: (schema as the database holds it, table, column)
+TakenDefault = tuple[str, str, str]
+
+
+def sequence_reverse(database: Database, conn: sa.Connection,
+                     text: str) -> tuple[str | None, str | None, tuple[TakenDefault, ...]] | None:
     """For SQL text about to run that alters or drops sequences (``ALTER``, ``DROP SEQUENCE``): the
     statement that puts back what it changes, written from what ``database`` holds now (each
     sequence's options and the value it gives next), and why there is none when there is none
-    (``(None, why)``); None when ``text`` is not such a statement."""
+    (``(None, why, ...)``); None when ``text`` is not such a statement.
+
+    The third item: the columns whose defaults a ``DROP SEQUENCE ... CASCADE`` takes with the
+    sequences (``Database.sequence_dependents``), which the caller records as defaults dropped
+    (their reverses set them again, after the reverse here made the sequences again). Anything
+    else it takes (a view) leaves it with no reverse, saying what."""
     statement = read_sequence_statement(text)
     if statement is None or statement.verb == "create":
         return None
     quote = conn.dialect.identifier_preparer.quote
-    held = [(name, database.sequence_now(conn, *name)) for name in statement.names]
+    held = [(name, database.sequence_now(conn, *name, dropping=statement.verb == "drop")) for name in statement.names]
     if statement.verb == "drop":
-        made = []
+        made: list[str] = []
+        taken: list[TakenDefault] = []
+        why = None
         for (schema, name), now in held:
             if now is None:
                 continue  # not there (DROP SEQUENCE IF EXISTS): nothing to make again
+            if statement.cascade:
+                columns, others = database.sequence_dependents(conn, schema, now.spec.name)
+                taken += columns
+                if others and why is None:
+                    why = f"cannot be undone: CASCADE drops {', '.join(others)} with sequence {name}"
             if now.owner is not None:
-                return None, f"cannot be undone: sequence {name} is the column {now.owner}'s"
+                why = why or f"cannot be undone: sequence {name} is the column {now.owner}'s"
             made.append(_made_again(database, conn, now))
-        if len(made) > 1 and not database.sql_text_holds_statements:
-            return None, (f"its reverse would make {len(made)} sequences, several statements, which this "
-                          "database does not run as one")
-        return ";\n".join(made), None
+        if why is None and len(made) > 1 and not database.sql_text_holds_statements:
+            why = (f"its reverse would make {len(made)} sequences, several statements, which this "
+                   "database does not run as one")
+        return (None if why else ";\n".join(made)), why, tuple(taken)
     (schema, _), now = held[0]  # ALTER SEQUENCE names one
     if _NOT_RESTORED.search(text) is not None:
-        return None, f"cannot be undone: {' '.join(text.split())[:200]} changes what the ledger does not restore"
+        return None, f"cannot be undone: {' '.join(text.split())[:200]} changes what the ledger does not restore", ()
     if now is None:
-        return "", None  # ALTER SEQUENCE IF EXISTS of none: nothing changed
+        return "", None, ()  # ALTER SEQUENCE IF EXISTS of none: nothing changed
     spec = now.spec  # its name as the database holds it
     written = ".".join(quote(part) for part in (schema, spec.name) if part is not None)
     if statement.renamed is not None:
         # an unquoted new name is held in lower case (the only database that renames so, PostgreSQL)
         renamed = statement.renamed if f'"{statement.renamed}"' in text else statement.renamed.lower()
         moved = ".".join(quote(part) for part in (schema, renamed) if part is not None)
-        return f"ALTER SEQUENCE {moved} RENAME TO {quote(spec.name)}", None
+        return f"ALTER SEQUENCE {moved} RENAME TO {quote(spec.name)}", None, ()
     parts = [f"ALTER SEQUENCE {written}"]
     if database.sequence_types:
         parts.append(f"AS {spec.data_type or 'bigint'}")
@@ -165,7 +182,7 @@ def sequence_reverse(database: Database, conn: sa.Connection, text: str) -> tupl
         parts.append(f"RESTART WITH {now.next_value}")
     if statement.owned is not None:
         parts.append(f"OWNED BY {now.owner or 'NONE'}")
-    return " ".join(parts) + (f";\n{position}" if position is not None else ""), None
+    return " ".join(parts) + (f";\n{position}" if position is not None else ""), None, ()
 
 
 def _position(database: Database, conn: sa.Connection, now: SequenceNow) -> str | None:
@@ -250,6 +267,8 @@ class SequenceStatement:
     renamed: str | None = None
     #: options that changed to a value the statement does not state (``RESTART``, ``NO MAXVALUE``)
     unknown: frozenset[str] = frozenset()
+    #: a ``DROP SEQUENCE ... CASCADE``: what depends on the sequences goes with them
+    cascade: bool = False
 
 
 def read_sequence_statement(text: str) -> SequenceStatement | None:
@@ -260,7 +279,7 @@ def read_sequence_statement(text: str) -> SequenceStatement | None:
     verb = match.group("verb").split()[0].lower()
     names = tuple(_split_name(n) for n in re.findall(_QUALIFIED, match.group("names")))
     if verb == "drop":
-        return SequenceStatement("drop", names)
+        return SequenceStatement("drop", names, cascade=re.search(r"\bCASCADE\b", match.group("rest"), re.I) is not None)
     if len(names) != 1:
         return None
     tokens = [t for t in _TOKEN.findall(match.group("rest")) if t != "="]

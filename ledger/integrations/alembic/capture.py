@@ -134,10 +134,11 @@ class Captures:
             found = self._values_returned = ReadBack()
         return found.for_revision(self.revision)
 
-    def _sequence_reverses(self) -> dict[str, tuple[str | None, str | None]]:
-        """The reverse (or why there is none) of each ALTER or DROP SEQUENCE text of this run, read
-        from the catalog before it ran, by its text."""
-        found: dict[str, tuple[str | None, str | None]] | None = getattr(self, "_sequences_before", None)
+    def _sequence_reverses(self) -> dict[str, tuple[str | None, str | None, tuple[tuple[str, str, str], ...]]]:
+        """The reverse (or why there is none) of each ALTER or DROP SEQUENCE text of this run, and
+        the column defaults a DROP ... CASCADE takes, read from the catalog before it ran, by its text."""
+        found: dict[str, tuple[str | None, str | None, tuple[tuple[str, str, str], ...]]] | None = getattr(
+            self, "_sequences_before", None)
         if found is None:
             found = self._sequences_before = {}
         return found
@@ -155,7 +156,11 @@ class Captures:
         if (self._source is None or self._source.startswith("op.")) and names_no_changed_table(statement):
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
-            self._before = (statement, self._table_digests(conn))
+            try:
+                with self._guarded(conn):
+                    self._before = (statement, self._table_digests(conn))
+            except sa.exc.SQLAlchemyError:
+                self._before = None  # every table is read after it
         lowered = statement.lower()
         if "drop" not in lowered and "sequence" not in lowered:
             return  # no DROP of any kind, nothing of a sequence (most statements): not classified, not parsed
@@ -166,24 +171,38 @@ class Captures:
             from ledger.dialects.sequences import sequence_reverse  # a statement on a sequence: rare
 
             try:
-                with self._quiet():
+                with self._quiet(), self._guarded(conn):
                     reverse = sequence_reverse(self._database, conn, statement)
             except sa.exc.SQLAlchemyError as exc:
-                reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}"
+                reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}", ()
             if reverse is not None:
                 self._sequence_reverses()[" ".join(statement.split())] = reverse
         found = schema_object(statement)
         if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
-        with self._quiet():
-            if found[1].kind == "TYPE":
-                definition = self._database.type_definition(conn, found[1].name)
-            else:
-                from ledger.dialects.sequences import sequence_definition  # a sequence dropped: rare
+        try:
+            with self._quiet(), self._guarded(conn):
+                if found[1].kind == "TYPE":
+                    definition = self._database.type_definition(conn, found[1].name)
+                else:
+                    from ledger.dialects.sequences import sequence_definition  # a sequence dropped: rare
 
-                definition = sequence_definition(self._database, conn, found[1].name)
+                    definition = sequence_definition(self._database, conn, found[1].name)
+        except sa.exc.SQLAlchemyError:
+            definition = None  # not read: the drop's reverse is the one the ledger holds, if any
         if definition is not None:
             self._definitions()[found[1].key] = definition
+
+    def _guarded(self, conn: Any) -> contextlib.AbstractContextManager[Any]:
+        """A block of reads made before a migration's statement, inside its transaction: under a
+        SAVEPOINT where a failure would abort that transaction (PostgreSQL), so a read that fails (a
+        privilege the migration's role lacks) leaves the migration to run on as without the hook."""
+        driver = getattr(conn.connection, "dbapi_connection", None)
+        if (not self._database.failure_aborts_transaction or not conn.in_transaction()
+                or conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+                or getattr(driver, "autocommit", None) is True):
+            return contextlib.nullcontext()
+        return conn.begin_nested()  # type: ignore[no-any-return]
 
     def _after_cursor(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                       executemany: bool) -> None:
@@ -315,8 +334,10 @@ class Captures:
             held = self._sequence_reverses().pop(" ".join(text.split()), None)
             if held is not None and (held[0] is not None or not reverse or "," in text):
                 # (a column's sequence the ledger made by SQL text keeps that text as its drop's reverse)
-                reverse, note = held
+                reverse, note, _ = held
             self._record_statement(text, item, origin, None, reverse=reverse, note=note)
+            return
+        if item.category == SCHEMA and self._dropped_sequences(text, item, origin):
             return
         table = self._unqualified(touched_tables(text)) if item.category == SCHEMA else None
         note = "the fold cannot follow it: verify --live shows the difference"

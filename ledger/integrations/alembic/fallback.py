@@ -14,7 +14,8 @@ from ops.specs import TableSpec, held_unnamed
 
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
-from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, log
+from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, log
+from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
 
@@ -111,6 +112,40 @@ class FollowsLive:
         database holds the fold's table as the ledger writes it (SQLite keeps the text)."""
         return [] if self._held_as_written(schema, table) else self._follow_live((schema, table))
 
+    def _lost_in_rebuild(self, schema: str | None, table: str) -> None:
+        """Record what a batch rebuild of ``table`` lost: its types' CHECKs (``_lost_type_checks``), its triggers."""
+        self._lost_type_checks(schema, table)
+        self._lost_triggers(schema, table)
+
+    def _lost_triggers(self, schema: str | None, table: str) -> None:
+        """Record the triggers on ``table`` that a batch rebuild dropped: Alembic makes the table
+        again without them (SQLite drops a table's triggers with it), whoever made them (an earlier
+        revision, SQL earlier in the block). Each trigger the ledger's SQL text made on it that the
+        database no longer holds is recorded dropped, with its definition as the reverse: replayed
+        (a drill, where the ledger's rebuild keeps a table's triggers), the ledger leaves what the
+        database holds; rolled back, the trigger comes back."""
+        assert self.state is not None
+        if not self.state.has_table(table, schema):
+            return
+        if self._generator is None:
+            self._generator = dialects.generator(self.dialect, self.conn)
+        with self._quiet():
+            live = self._generator.live_triggers(self.state.table(table, schema))
+        if live is None:
+            return
+        held = {found[1].key for found in map(schema_object, live) if found is not None}
+        defined = self._definitions()
+        for key, sql in list(defined.items()):
+            found = schema_object(sql) if sql else None
+            if found is None or found[1].kind != "TRIGGER" or key in held or found[1].table is None \
+                    or SchemaObject("TABLE", found[1].table).key[1].split(".")[-1].casefold() != table.casefold():
+                continue
+            defined[key] = None
+            self._append(lops.ExecuteSQLOp(self._database.drop_object_sql("TRIGGER", found[1].name,
+                                                                          table=found[1].table), sql),
+                         self._message(f"{ADJUSTED} the batch rebuild of {table} dropped trigger {found[1].name} "
+                                       "(Alembic makes the table again without its triggers)"))
+
     def _held_as_written(self, schema: str | None, table: str) -> bool:
         """Whether the database holds the fold's ``table`` as the ledger's own DDL writes it (SQLite
         keeps the text): then a read-back would find nothing to record."""
@@ -121,6 +156,38 @@ class FollowsLive:
             self._generator = dialects.generator(self.dialect, self.conn)
         with self._quiet():
             return self._generator.holds_as_written(self.conn, self.state, self.state.table(table, schema))
+
+    def _dropped_sequences(self, text: str, item: Captured, origin: str | None) -> bool:
+        """Record a ``DROP SEQUENCE ... CASCADE`` whose sequences were read before it ran
+        (``sequences.sequence_reverse``): first each column default it took, as the table read back
+        holds the column now (the fold drops the default; its reverse sets it again), then the
+        statement, whose reverse makes the sequences again, before those defaults, where what it
+        took was only defaults (else no reverse, its message says what else it took). False for
+        any other statement: it is followed by reflection."""
+        from ledger.dialects.sequences import read_sequence_statement  # a sequence dropped: rare
+
+        statement = read_sequence_statement(text) if len(statements_in(text)) == 1 else None
+        held = self._sequence_reverses().pop(" ".join(text.split()), None) if statement is not None else None
+        if held is None or statement is None or statement.verb != "drop":
+            return False
+        reverse, why, taken = held
+        assert self.state is not None
+        read: dict[tuple[str | None, str], dict[str, Any]] = {}
+        for schema, table, column in taken:
+            key = self._unqualified((schema, table))
+            if not self.state.has_table(table, key[0]):
+                continue  # not a table the ledger holds
+            if key not in read:
+                with self._quiet():
+                    read[key] = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, key[0])}
+            held_column = next((c for c in self.state.table(table, key[0]).columns if c.name == column), None)
+            if held_column is None or held_column.server_default is None or read[key].get(column, "") is not None:
+                continue  # the fold holds no default there, or the database still holds one
+            op = self.state.complete(lops.AlterColumnOp(table, column, schema=key[0], modify_server_default=None))
+            self._apply(op, origin, self._message(
+                f"{SCHEMA_SQL} {item.source}: folded from SQL: {' '.join(text.split())} (the default it took)"))
+        self._record_statement(text, item, origin, None, reverse=None if why else reverse, note=why)
+        return True
 
     def _after_dropped_constraint(self, table: tuple[str | None, str],
                                   dropped: DroppedConstraint | None = None) -> list[MigrateOperation] | None:
