@@ -34,8 +34,8 @@ class ResolvesNames:
 
     def _table_read(self, table: str, schema: str | None) -> Any:
         """What the database holds of ``table`` now (``Database.table_read``: its keys, its CHECKs' text,
-        its columns' defaults), read once for the op being recorded (the recorder forgets it before
-        each op); None where the database has no such read."""
+        its columns' defaults), read once for the op being recorded (forgotten as ``_resolve_names``, the
+        first step of recording each op after it ran, begins); None where the database has no such read."""
         if self._op_read is None or self._op_read[0] != (schema, table):
             with self._quiet():
                 self._op_read = ((schema, table), self._database.table_read(self.conn, table, schema))
@@ -44,6 +44,7 @@ class ResolvesNames:
     def _resolve_names(self, op: MigrateOperation) -> MigrateOperation | None:
         """``op`` with the names the database gave; None when it holds nothing the op made (a CHECK
         it does not show: MariaDB keeps one declared on a column as part of the column)."""
+        self._op_read = None  # what an earlier op read of its table is not what this one left
         placeholders = _placeholder_specs(op)
         if not placeholders:
             return op

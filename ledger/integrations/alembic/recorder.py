@@ -528,7 +528,6 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 if twin is None:
                     raise self._error(op.describe(), exc, origin) from exc
                 op, completed = twin, self.state.complete(twin)
-            self._op_read = None  # the op's read of its table (``_table_read``) is read after it ran
             resolved = self._resolve_names(completed)
             if resolved is None:
                 continue  # the database shows nothing of it
