@@ -63,8 +63,9 @@ def tables(draw: st.DrawFn) -> list[str]:
             parts.append(f"UNIQUE ({ints[0]})")
         if draw(st.booleans()):
             parts.append(f"FOREIGN KEY ({ints[0]}) REFERENCES r (id)")
-        if len(columns) > 1 and draw(st.booleans()):
-            parts.append(f"{draw(st.sampled_from(['', 'CONSTRAINT t_pair ']))}UNIQUE ({columns[0][0]}, {columns[1][0]})")
+        comparable = [n for n, t in columns if not t.endswith("[]") and t not in ("JSON", "TSVECTOR")]
+        if len(comparable) > 1 and draw(st.booleans()):
+            parts.append(f"{draw(st.sampled_from(['', 'CONSTRAINT t_pair ']))}UNIQUE ({comparable[0]}, {comparable[1]})")
     if texts and draw(st.booleans()):
         parts.append(f"CHECK (length({texts[0]}) < 10)")
     statements = [f"CREATE TABLE t ({', '.join(parts)})"]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .sequences import SequenceNow, SequenceSpec
 
-__all__ = ["PostgreSQL", "catalog_keys", "keys_from_rows"]
+__all__ = ["PostgreSQL", "catalog_keys"]
 
 
 #: Keywords PostgreSQL reserves (its "reserved" and "reserved, can be function or type" ones) that
@@ -98,8 +98,6 @@ _TABLE_DIGESTS = (
 _DIGEST_PARTS: tuple[frozenset[str] | None, ...] = (
     None, frozenset({"columns"}), frozenset({"keys", "checks"}), frozenset({"indexes"}))
 
-_PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
-_PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
 
 
 def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] | None = None) -> tuple[
@@ -133,41 +131,9 @@ def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] |
         ),
         {"schema": schema, **({"names": list(names)} if names is not None else {})},
     )
+    from .postgresql_read import keys_from_rows  # with the hook's other catalog reads
+
     return keys_from_rows(schema, rows)
-
-
-def keys_from_rows(schema: str | None, rows: Any) -> tuple[
-    dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]],
-    dict[tuple[str, str], bool],
-]:
-    """:func:`catalog_keys` of its query's rows, by table and name."""
-    pks: dict[Any, dict[str, Any]] = {}
-    uniques: dict[Any, list[dict[str, Any]]] = {}
-    fks: dict[Any, list[dict[str, Any]]] = {}
-    deferrable: dict[tuple[str, str], bool] = {}
-    for (table, name, kind, is_deferrable, deferred, local, remote, ref_table, ref_schema, visible,
-         on_update, on_delete, match) in rows:
-        key = (schema, table)
-        if kind == "p":
-            pks[key] = {"name": name, "constrained_columns": list(local)}
-        elif kind == "u":
-            uniques.setdefault(key, []).append({"name": name, "column_names": list(local)})
-            if is_deferrable:
-                deferrable[(table, name)] = bool(deferred)
-        else:
-            # As the inspector reports it: the referent's schema when the search path does not
-            # find the table by its name alone, or when it is the schema being reflected.
-            fks.setdefault(key, []).append({
-                "name": name, "constrained_columns": list(local), "referred_table": ref_table,
-                "referred_columns": list(remote),
-                "referred_schema": ref_schema if not visible or (schema is not None and schema == ref_schema) else None,
-                "options": {
-                    "onupdate": _PG_ACTIONS.get(on_update), "ondelete": _PG_ACTIONS.get(on_delete),
-                    "deferrable": True if is_deferrable else None, "initially": "DEFERRED" if deferred else None,
-                    "match": _PG_MATCH.get(match),
-                },
-            })
-    return pks, uniques, fks, deferrable
 
 
 #: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Collection, Sequence
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
 
-__all__ = ["TableRead", "check_sqltext", "read_tables", "table_read"]
+__all__ = ["TableRead", "check_sqltext", "keys_from_rows", "read_tables", "table_read"]
 
 
 @attrs.frozen
@@ -68,6 +69,33 @@ _QUERIES = {defaults: sa.text(_KEYS + (_DEFAULTS if defaults else "") + " ORDER 
 _CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
 
 
+#: each query as a driver's cursor takes it, per dialect: (SQL, the parameters' names in order or None)
+_CURSOR_SQL: weakref.WeakKeyDictionary[Any, dict[Any, tuple[str, tuple[str, ...] | None]]] = weakref.WeakKeyDictionary()
+
+
+def rows_of(conn: sa.Connection, query: Any, params: dict[str, Any]) -> list[Any]:
+    """The rows of a catalog ``query`` (its columns text, booleans, arrays of text) run on ``conn``:
+    through psycopg's or psycopg2's own cursor inside the transaction SQLAlchemy began, with the SQL
+    compiled once per dialect (no execution context, result object or listener: a read the hook
+    makes for itself, about a third of the client's work of ``Connection.execute``); else as any
+    statement."""
+    dialect = conn.dialect
+    if dialect.driver not in ("psycopg", "psycopg2") or not conn.in_transaction():
+        return list(conn.execute(query, params))
+    per_dialect = _CURSOR_SQL.setdefault(dialect, {})
+    made = per_dialect.get(query)
+    if made is None:
+        compiled = query.compile(dialect=dialect)
+        made = per_dialect[query] = (compiled.string, tuple(compiled.positiontup) if compiled.positional else None)
+    sql, order = made
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, tuple(params[name] for name in order) if order is not None else params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def check_sqltext(definition: str) -> str:
     """A CHECK's text as ``Inspector.get_check_constraints`` gives it, from its definition."""
     match = _CHECK.match(definition)
@@ -83,8 +111,8 @@ def table_read(conn: sa.Connection, table: str, schema: str | None) -> TableRead
     constraints: list[tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]] = []
     checks: list[tuple[str, str]] = []
     stored: dict[str, str | None] = {}
-    for kind, name, columns, referent, referent_columns, text, _ in conn.execute(
-            _QUERIES[defaults], {"table": table, "schema": schema}):
+    for kind, name, columns, referent, referent_columns, text, _ in rows_of(
+            conn, _QUERIES[defaults], {"table": table, "schema": schema}):
         if kind == "d":
             stored[name] = text
             continue
@@ -287,8 +315,6 @@ def read_tables(conn: sa.Connection, schema: str | None, names: Sequence[str], p
     read in one query, as the inspector's ``get_multi_columns``, ``get_multi_indexes``,
     ``get_multi_check_constraints``, ``Database.reflect_keys`` and ``get_multi_table_comment`` give
     them (None for a part not read); None where this SQLAlchemy or server is not one it reads alike."""
-    from .postgresql_db import keys_from_rows
-
     dialect: Any = conn.dialect
     version = dialect.server_version_info or (0,)
     if version < (10,) or not hasattr(dialect, "_get_columns_info"):
@@ -296,7 +322,7 @@ def read_tables(conn: sa.Connection, schema: str | None, names: Sequence[str], p
     wanted = frozenset(parts) & frozenset(_ORDER)
     if not wanted:
         return (None,) * len(_ORDER)
-    rows = conn.execute(_query(wanted, schema is None, version), {"names": list(names), "schema": schema}).all()
+    rows = rows_of(conn, _query(wanted, schema is None, version), {"names": list(names), "schema": schema})
     read = {part: {} for part in wanted}
     named = None
     columns: list[dict[str, Any]] = []
@@ -327,3 +353,41 @@ def read_tables(conn: sa.Connection, schema: str | None, names: Sequence[str], p
 
         keys = ReflectedKeys(pks, uniques, fks, deferrable)
     return (read.get("columns"), read.get("indexes"), read.get("checks"), keys, read.get("comments"))
+
+
+_PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
+_PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
+
+
+def keys_from_rows(schema: str | None, rows: Any) -> tuple[
+    dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]],
+    dict[tuple[str, str], bool],
+]:
+    """:func:`~.postgresql_db.catalog_keys` of its query's rows, by table and name."""
+    pks: dict[Any, dict[str, Any]] = {}
+    uniques: dict[Any, list[dict[str, Any]]] = {}
+    fks: dict[Any, list[dict[str, Any]]] = {}
+    deferrable: dict[tuple[str, str], bool] = {}
+    for (table, name, kind, is_deferrable, deferred, local, remote, ref_table, ref_schema, visible,
+         on_update, on_delete, match) in rows:
+        key = (schema, table)
+        if kind == "p":
+            pks[key] = {"name": name, "constrained_columns": list(local)}
+        elif kind == "u":
+            uniques.setdefault(key, []).append({"name": name, "column_names": list(local)})
+            if is_deferrable:
+                deferrable[(table, name)] = bool(deferred)
+        else:
+            # As the inspector reports it: the referent's schema when the search path does not
+            # find the table by its name alone, or when it is the schema being reflected.
+            fks.setdefault(key, []).append({
+                "name": name, "constrained_columns": list(local), "referred_table": ref_table,
+                "referred_columns": list(remote),
+                "referred_schema": ref_schema if not visible or (schema is not None and schema == ref_schema) else None,
+                "options": {
+                    "onupdate": _PG_ACTIONS.get(on_update), "ondelete": _PG_ACTIONS.get(on_delete),
+                    "deferrable": True if is_deferrable else None, "initially": "DEFERRED" if deferred else None,
+                    "match": _PG_MATCH.get(match),
+                },
+            })
+    return pks, uniques, fks, deferrable
