@@ -1,6 +1,7 @@
 """``schema --at -N`` (N revisions back) on a database migrated by Alembic with the hook, before and
 after an ``alembic downgrade``: the schema at the end of the revision N back among those in effect,
-as ``schema --at REVISION`` gives it (it ended in an internal error)."""
+as ``schema --at REVISION`` gives it (it ended in an internal error); ``diff -N POINT`` takes -N as
+a point (it was refused as an unknown option)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,13 @@ def test_schema_at_n_revisions_back_is_the_schema_at_that_revision(
     assert _schema(tmp_path, url, "-1") == _schema(tmp_path, url, "m1")
     assert _schema(tmp_path, url, "-3") == _schema(tmp_path, url, "r3")
     assert _schema(tmp_path, url, "-1") != _schema(tmp_path, url, "head")
+    # diff takes -N as a point, not as an option
+    diffed = _ledger(tmp_path, url, "diff", "-1", "head")
+    assert diffed.returncode == 0 and diffed.stdout.startswith("create table note ("), diffed.stdout + diffed.stderr
+    assert len(diffed.stdout.splitlines()) == 1
+    assert _ledger(tmp_path, url, "diff", "-2", "-1").stdout == "no differences\n"  # m1 changed nothing
+    bogus = _ledger(tmp_path, url, "diff", "--bogus", "head")
+    assert bogus.returncode == 2 and "--bogus" in bogus.stderr and "internal error" not in bogus.stderr, bogus.stderr
 
     downgraded = _alembic(folder, url, "downgrade", "-1")  # r5's downgrade, recorded by the hook
     assert downgraded.returncode == 0, downgraded.stderr

@@ -422,7 +422,7 @@ def materialize(state: CliContext, point: str | None, into: str, ledger_file: Pa
         sys.exit(1)
 
 
-@main.command("diff")
+@main.command("diff", context_settings={"ignore_unknown_options": True})  # a point -N is no option
 @click.argument("point_a", metavar="POINT_A")
 @click.argument("point_b", metavar="POINT_B")
 @click.option("--format", "fmt", type=click.Choice(["text", "python", "sql", "json"]), default=None,
