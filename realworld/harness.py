@@ -82,7 +82,7 @@ def run_migrations(connection):
         import ledger.alembic
         ledger.alembic.attach(context)
     with context.begin_transaction():
-        context.run_migrations(**{migration_args!r})
+        context.run_migrations(**{migration_args!r}, **dict.fromkeys({config_args!r}, config))
     if {commit_after!r} and connection.in_transaction():
         # as the package's env.py does: a revision that commits the connection itself leaves the
         # rest of the run in a transaction Alembic's has not begun, committed here
@@ -220,12 +220,14 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
         per_migration=history.transaction_per_migration,
         autocommit=dialect in history.autocommit, sqlite_foreign_keys=history.sqlite_foreign_keys,
-        commit_after=history.commit_after, migration_args=history.migration_args)
+        commit_after=history.commit_after, migration_args=history.migration_args, config_args=history.config_args)
         + (ENV_PY_ASYNC if history.is_async(dialect) else ENV_PY_SYNC), encoding="utf-8")
     locations = history.locations(dialect)
     # several folders (one per branch, galaxy's) are separated by the os path separator (path_separator = os)
     extra = ("version_locations = " + os.pathsep.join(f"%(here)s/{folder}" for folder in locations.split())
              + "\nrecursive_version_locations = true\n" if locations else "")
+    # the main options the package's tool sets on Alembic's Config before it upgrades, which revisions read
+    extra += "".join(f"{key} = {value}\n" for key, value in history.main_options.items())
     (into / "alembic.ini").write_text(ALEMBIC_INI.format(locations=extra), encoding="utf-8")
     shim = into.parent / "shim"
     if shim.exists():
@@ -696,6 +698,8 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         args += ["--version-table", history.version_table]  # as its env.py configures Alembic
     for key, value in history.migration_args.items():
         args += ["--migration-arg", f"{key}={value}"]  # as its env.py passes them to run_migrations()
+    for name in history.config_args:
+        args += ["--config-arg", name]  # its env.py passes Alembic's Config to run_migrations() as NAME
     if base is not None:
         # The history starts from create_all(): imported from a database at that point (only read).
         url_s = databases.new(dialect)

@@ -157,6 +157,11 @@ class History:
     #: the keyword arguments the package's env.py passes to ``run_migrations()`` (Alembic's multidb
     #: template passes ``engine_name``, which each revision's ``upgrade(engine_name)`` dispatches on)
     migration_args: dict[str, str] = attrs.Factory(dict)
+    #: the keywords under which the package's env.py passes Alembic's Config to ``run_migrations()``
+    #: (``context.run_migrations(config=config)``: each revision's ``upgrade(config)`` reads it)
+    config_args: tuple[str, ...] = ()
+    #: main options the package's tool sets on Alembic's Config before it upgrades (written into alembic.ini)
+    main_options: dict[str, str] = attrs.Factory(dict)
 
     @property
     def shims(self) -> tuple[str, ...]:
@@ -458,6 +463,23 @@ HISTORIES: tuple[History, ...] = (
                     "cloudkitty/rating/hash/db/sqlalchemy/alembic/models/f8c799db4aa0_fix_unnamed_constraints.py",
                     "cloudkitty/rating/hash/db/sqlalchemy/alembic/versions/"
                     "644faa4491fd_update_tenant_id_type_from_uuid_to_text.py")),
+    # cloudkitty's other histories, each with its own version table, run by cloudkitty-dbsync upgrade on an
+    # empty database as the hashmap one is; their models have no naming convention (plain declarative_base),
+    # one transaction. pyscripts' revisions read its models (copied) in the enginefacade session stood in
+    # for; storage_state's import the revisions before them (copied) and oslo.db's ModelBase
+    History("cloudkitty", "cloudkitty==25.0.0", "cloudkitty/db/sqlalchemy/alembic", version_table="cloudkitty_alembic"),
+    History("cloudkitty-pyscripts", "cloudkitty==25.0.0", "cloudkitty/rating/pyscripts/db/sqlalchemy/alembic",
+            version_table="pyscripts_alembic", shim=("cloudkitty", "oslo"),
+            copied=("cloudkitty/common/db/models.py", "cloudkitty/rating/common/db/migrations.py",
+                    "cloudkitty/rating/common/db/models.py", "cloudkitty/rating/pyscripts/db/sqlalchemy/models.py")),
+    History("cloudkitty-storage", "cloudkitty==25.0.0", "cloudkitty/storage/v1/sqlalchemy/alembic",
+            version_table="storage_sqlalchemy_alembic"),
+    History("cloudkitty-hybrid", "cloudkitty==25.0.0", "cloudkitty/storage/v1/hybrid/alembic",
+            version_table="storage_hybrid_alembic"),
+    History("cloudkitty-state", "cloudkitty==25.0.0", "cloudkitty/storage_state/alembic",
+            version_table="storage_states_alembic", shim=("cloudkitty", "oslo"),
+            copied=tuple(f"cloudkitty/storage_state/alembic/versions/{m}.py" for m in (
+                "750d3050_create_last_processed_timestamp_column", "c50ed2c19204_update_storage_state_constraint"))),
     # neutron-db-manage upgrade heads runs the whole history on an empty database: a kilo initial revision,
     # then the expand and contract branches (branch labels, depends_on between them) in one folder per
     # release (recursive_version_locations); its env.py: no naming convention, one transaction. Its
@@ -714,6 +736,30 @@ HISTORIES: tuple[History, ...] = (
             version_table="alembic_version_bagpipel2", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
             version_locations={"mariadb": "versions"},
             base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-odl (OpenDaylight's ML2 driver; its journal tables, an enum of its states from its
+    # constants, copied, with rows a data revision inserts)
+    History("odl", "networking-odl==22.0.0", "networking_odl/db/migration/alembic_migrations",
+            version_table="odl_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"}, copied=("networking_odl/common/constants.py",),
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-mlnx (Mellanox's ML2 driver; its SDN journal tables, enums of its constants, copied)
+    History("mlnx", "networking-mlnx==21.0.0", "networking_mlnx/db/migration/alembic_migrations",
+            version_table="mlnx_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            copied=("networking_mlnx/plugins/ml2/drivers/sdn/constants.py",),
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-infoblox (Infoblox's IPAM driver): a revision's columns take a Python-side default from its
+    # utils (realworld/shims/networking_infoblox)
+    History("infoblox", "networking-infoblox==19.0.0", "networking_infoblox/neutron/db/migration/alembic_migrations",
+            version_table="alembic_version_infoblox", shim=("neutron", "neutron_subproject", "networking_infoblox"),
+            dialects=("mariadb",), version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
+    # networking-cisco 10.0.0: 18 of its 22 revisions were emptied (``pass``) when its
+    # drivers were removed; its 2023.1 revisions add the Nexus Dashboard tables
+    History("cisco", "networking-cisco==10.0.0", "networking_cisco/db/migration/alembic_migrations",
+            version_table="cisco_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
     # fief-server's main history (its admin database: workspaces, their databases; each workspace's own
     # database has a second history, whose revisions read a table prefix its env.py passes in the
     # context's options). fief migrates on start with its env.py: no naming convention, one transaction,
@@ -730,6 +776,60 @@ HISTORIES: tuple[History, ...] = (
     # one transaction
     History("harvest", "ckanext-harvest==1.6.3", "ckanext/harvest/migration/harvest",
             version_table="harvest_alembic_version", dialects=("postgresql",),
+            base=Base("ckan==2.12.0", (), history="ckan")),
+    # maubot 0.1.2 (the Matrix bot system) ships its history in the wheel's data folder and
+    # runs it with alembic upgrade head on an empty database, SQLite or PostgreSQL (its String columns have
+    # no length); its env.py: render_as_batch=True, no naming convention, one transaction. A revision
+    # imports mautrix's JSON-in-text column type and the event contents it holds, which stand in
+    # (realworld/shims/mautrix)
+    History("maubot", "maubot==0.1.2", "maubot-0.1.2.data/data/alembic", shim="mautrix", render_as_batch=True,
+            dialects=("sqlite", "postgresql")),
+    # odcs 0.9.2 (Fedora's On Demand Compose Service; it has only a source distribution) runs its
+    # whole history with Flask-Migrate's flask db upgrade on an empty database, PostgreSQL in production and
+    # SQLite for development (its String columns have no length); its env.py: no naming convention, one
+    # transaction; its revisions import nothing of odcs
+    History("odcs", "odcs==0.9.2", "src/odcs/server/migrations", sdist=True, dialects=("sqlite", "postgresql")),
+    # trulens-core (TruLens' evaluation records): trulens runs its history on an empty database, SQLite,
+    # PostgreSQL or MySQL, through Alembic's API with the Config it makes: the table prefix set as a main option
+    # (trulens_, its default), which names the version table; its env.py passes that Config to run_migrations()
+    # (config=config) and every revision's upgrade(config) reads the prefix from it. No naming convention, one
+    # transaction. Its revisions ask trulens whether tracing is on (the event table) and query its apps in an
+    # ORM session (realworld/shims/trulens)
+    History("trulens", "trulens-core==2.16.0", "trulens/core/database/migrations", shim="trulens",
+            version_table="trulens_alembic_version", config_args=("config",),
+            main_options={"trulens.table_prefix": "trulens_"}),
+    # openhands-ai's app server (OpenHands, the coding agent) runs its history on start on an empty database,
+    # SQLite by default or PostgreSQL (its String columns have no length); its env.py: no naming convention,
+    # one transaction. Its initial revision's enum columns take their values from two status enums of the
+    # app server (realworld/shims/openhands)
+    History("openhands", "openhands-ai==1.11.0", "openhands/app_server/app_lifespan/alembic", shim="openhands",
+            dialects=("sqlite", "postgresql")),
+    # ckan's other plugins with a history of their own run as harvest's does (ckan db upgrade -p NAME, in
+    # ckan's database after its history, with the version table NAME_alembic_version their env.py names
+    # after the history's folder; no naming convention, one transaction), from ckan 2.12.0's history
+    History("ckanext-files", "ckanext-files==1.3.4", "ckanext/files/migration/files",
+            version_table="files_alembic_version", dialects=("postgresql",),
+            base=Base("ckan==2.12.0", (), history="ckan")),
+    History("ckanext-tour", "ckanext-tour==2.0.0", "ckanext/tour/migration/tour",
+            version_table="tour_alembic_version", dialects=("postgresql",),
+            base=Base("ckan==2.12.0", (), history="ckan")),
+    History("ckanext-event-audit", "ckanext-event-audit==2.0.0", "ckanext/event_audit/migration/event_audit",
+            version_table="event_audit_alembic_version", dialects=("postgresql",),
+            base=Base("ckan==2.12.0", (), history="ckan")),
+    History("ckanext-comments", "ckanext-comments==0.3.1.post1", "ckanext/comments/migration/comments",
+            version_table="comments_alembic_version", dialects=("postgresql",),
+            base=Base("ckan==2.12.0", (), history="ckan")),
+    History("ckanext-check-link", "ckanext-check-link==0.4.0", "ckanext/check_link/migration/check_link",
+            version_table="check_link_alembic_version", dialects=("postgresql",),
+            base=Base("ckan==2.12.0", (), history="ckan")),
+    History("ckanext-flakes", "ckanext-flakes==0.5.0", "ckanext/flakes/migration/flakes",
+            version_table="flakes_alembic_version", dialects=("postgresql",),
+            base=Base("ckan==2.12.0", (), history="ckan")),
+    History("ckanext-permissions", "ckanext-permissions==0.4.0", "ckanext/permissions/migration/permissions",
+            version_table="permissions_alembic_version", dialects=("postgresql",),
+            base=Base("ckan==2.12.0", (), history="ckan")),
+    History("ckanext-ap-support", "ckanext-admin-panel==2.1.3", "ckanext/ap_support/migration/admin_panel_support",
+            version_table="admin_panel_support_alembic_version", dialects=("postgresql",),
             base=Base("ckan==2.12.0", (), history="ckan")),
 )
 

@@ -719,10 +719,11 @@ def rollback_to_base(url: str, *, ledger_table: str = LEDGER_TABLE) -> list[Even
 # ---------------------------------------------------------------------------------------------
 
 
-def hook_events(url: str) -> list[Event]:
-    """The events of the hook's ledger at ``url``, in seq order."""
+def hook_events(url: str, *, records: bool = False) -> list[Event]:
+    """The events of the hook's ledger at ``url``, in seq order; the ``alembic`` event that records
+    each upgraded revision's place in Alembic's graph only with ``records``."""
     with connected(url) as conn:
-        return list(LedgerStore(LEDGER_TABLE).events(conn))
+        return [e for e in LedgerStore(LEDGER_TABLE).events(conn) if records or e.kind != "alembic"]
 
 
 def check_live_equals_fold(url: str) -> None:

@@ -236,3 +236,49 @@ def test_a_multidb_history_is_imported_with_the_arguments_its_env_py_gives_run_m
     assert not (tmp_path / "bare").exists()
     wrong = CliRunner().invoke(main, ["import-alembic", str(folder), "--into", "wrong", "--migration-arg", "engine_name"])
     assert wrong.exit_code == 2 and "KEY=VALUE" in wrong.output
+
+
+def test_a_history_whose_env_py_passes_alembics_config_is_imported_with_config_arg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An env.py that calls ``context.run_migrations(config=config)`` (trulens): every revision's
+    ``upgrade(config)`` reads a main option of alembic.ini through it. ``--config-arg config`` hands
+    each the Config the import runs with; without it the import names the revision and writes nothing."""
+    project = tmp_path / "project"
+    write_env(project / "migrations", hook=False)
+    (project / "alembic.ini").write_text(textwrap.dedent("""\
+        [alembic]
+        script_location = %(here)s/migrations
+        app.table_prefix = app_
+        path_separator = os
+    """), encoding="utf-8")
+    path = project / "migrations" / "versions" / "c1.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent('''\
+        """c1"""
+        import sqlalchemy as sa
+        from alembic import op
+
+        revision = "c1"
+        down_revision = None
+
+
+        def upgrade(config):
+            prefix = config.get_main_option("app.table_prefix")
+            op.create_table(prefix + "runs", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+        def downgrade(config):
+            pass
+    '''), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ran = CliRunner().invoke(main, ["import-alembic", str(project / "alembic.ini"), "--into", "out",
+                                    "--config-arg", "config"])
+    assert ran.exit_code == 0, ran.output
+    engine = _applied(tmp_path / "out", f"sqlite:///{tmp_path / 'out.db'}")
+    with engine.connect() as conn:
+        assert set(sa.inspect(conn).get_table_names()) - {"schema_ledger"} == {"app_runs"}
+    engine.dispose()
+    bare = CliRunner().invoke(main, ["import-alembic", str(project / "alembic.ini"), "--into", "bare"])
+    assert bare.exit_code == 1 and "c1" in bare.output and "--config-arg" in bare.output
+    assert not (tmp_path / "bare").exists()

@@ -82,8 +82,10 @@ def test_concurrent_alembic_upgrades_with_the_hook_are_serialized_by_the_applier
     try:
         with engine.connect() as conn:
             events = list(LedgerStore(LEDGER_TABLE).events(conn))
-            assert [(e.revision, e.op_type) for e in events] == [
-                (ids[0], "create_table"), (ids[1], "add_column"), (ids[1], "create_index"), (ids[2], "create_table"),
+            assert [(e.revision, e.kind, e.op_type) for e in events] == [  # each revision once, with its record
+                (ids[0], "apply", "create_table"), (ids[0], "alembic", None), (ids[1], "apply", "add_column"),
+                (ids[1], "apply", "create_index"), (ids[1], "alembic", None), (ids[2], "apply", "create_table"),
+                (ids[2], "alembic", None),
             ]
             assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [ids[2]]
             assert differences(conn) == []
@@ -151,7 +153,7 @@ def test_on_postgresql_a_version_table_moved_while_a_revision_runs_rolls_the_rev
         with engine.connect() as conn:
             assert sa.inspect(conn).has_table("account") and not sa.inspect(conn).has_table("entry")
             events = list(LedgerStore(LEDGER_TABLE).events(conn))
-            assert [(e.revision, e.op_type) for e in events] == [(ids[0], "create_table")]
+            assert [(e.revision, e.kind) for e in events] == [(ids[0], "apply"), (ids[0], "alembic")]
             assert chain_problems(conn) == []
     finally:
         engine.dispose()

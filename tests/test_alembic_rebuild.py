@@ -14,7 +14,16 @@ from ledger.inspect.audit import verify
 from ledger.inspect.status import status
 from ledger.integrations.alembic.fallback import FollowsLive
 from ledger.project.revisions import RevisionChain
-from tests.alembic_histories import check_everything, hook_events, ledger_cli, ledger_only_config, upgrade_with_hook
+from tests.alembic_histories import (
+    check_everything,
+    check_live_equals_fold,
+    connected,
+    hook_events,
+    ledger_cli,
+    ledger_only_config,
+    sqlite_upgraded,
+    upgrade_with_hook,
+)
 
 
 def test_a_batch_rebuild_that_loses_the_checks_of_column_types_is_recorded_so(
@@ -104,3 +113,41 @@ def test_a_batch_rebuild_that_replaces_a_primary_key_or_a_named_constraint_is_re
         [(e.op_type, e.message) for e in second]
     assert not any((e.message or "").startswith(("[reflected]", RESYNC)) for e in events)
     check_everything(tmp_path, url, database_factory, "sqlite")
+
+
+_TRIGGER = "CREATE TRIGGER t_touch AFTER UPDATE ON t BEGIN UPDATE t SET log = 1 WHERE id = NEW.id; END"
+_TABLE = ("op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('a', sa.Integer()), "
+          "sa.Column('log', sa.Integer()))")
+_REBUILD = ["with op.batch_alter_table('t') as batch_op:",
+            "    batch_op.alter_column('a', existing_type=sa.Integer(), nullable=False)"]
+
+
+def _triggers(url: str) -> list[str]:
+    with connected(url) as conn:
+        return list(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 't'")
+                    .scalars())
+
+
+@pytest.mark.parametrize("made", ["in an earlier revision", "earlier in the block"])
+def test_the_triggers_a_batch_rebuild_drops_are_recorded_dropped(tmp_path: Path, made: str) -> None:
+    """Alembic's batch rebuild makes the table again without its triggers (SQLite drops them with
+    it), whoever made them: the ledger records each trigger it made that the database no longer
+    holds as dropped, with its definition as the reverse, so a rollback to the revision that made
+    it brings it back and a replay of the ledger leaves what the database holds."""
+    if made == "in an earlier revision":
+        bodies = [[_TABLE, f"op.execute({_TRIGGER!r})"], _REBUILD]
+    else:
+        bodies = [[_TABLE], [_REBUILD[0], f"    batch_op.execute({_TRIGGER!r})", _REBUILD[1]]]
+    alone, _ = sqlite_upgraded(tmp_path, bodies, name="alone", hook=False)
+    url, ids = sqlite_upgraded(tmp_path, bodies)
+    assert _triggers(url) == _triggers(alone) == []
+    (dropped,) = [e for e in hook_events(url) if e.revision == ids[1] and e.op is not None
+                  and e.op.op_tag == "execute" and e.op.sqltext.startswith("DROP TRIGGER")]
+    assert dropped.op.reverse_sql == _TRIGGER, dropped.message
+    code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "-q")
+    assert code == 0, out
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0])
+    assert code == 0, out
+    # at the revision that made it, as that revision's upgrade left the database
+    assert _triggers(url) == (["t_touch"] if made == "in an earlier revision" else [])
+    check_live_equals_fold(url)

@@ -71,8 +71,9 @@ def test_a_dropped_sequence_comes_back_where_it_was(
     (drop,) = [e for e in hook_events(url) if e.revision == ids[1]]
     assert drop.op is not None and drop.op.reversible, drop.message
     _rolled_back_to(tmp_path, url, ids[0])
-    # not 10 again: the ids it gave stay taken (MariaDB holds where it stands past the values it cached)
-    assert _gives_next(dialect, _next_values(url, "ticket_seq"), 13)
+    # not 10 again: the ids it gave stay taken; the one it would have given next, exactly (on MariaDB
+    # too, whose catalog holds where it stands past the values the server cached: drawn before the drop)
+    assert _next_values(url, "ticket_seq") == [13]
 
 
 def test_every_sequence_a_drop_names_comes_back(tmp_path: Path, database_factory: Callable[[str], str]) -> None:

@@ -365,6 +365,29 @@ def test_batch_block_keeps_rows_and_is_one_rebuild_on_sqlite(tmp_path: Path, db_
     assert_live_equals_fold(config)
 
 
+def test_a_trigger_made_earlier_in_a_batch_block_is_kept_by_its_rebuild_on_sqlite(
+        tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    """The batch's SQL runs before the rebuild it shares a block with: the rebuild reads the table's
+    triggers after it ran, so the trigger that SQL made is made again on the rebuilt table, as the
+    ledger, which holds that trigger, says."""
+    config = project(tmp_path, database_factory("sqlite"), revisions={
+        "r1": 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer), '
+              'sa.Column("log", sa.Integer))',
+        "r2": """
+            with op.batch_alter_table("t") as batch_op:
+                batch_op.execute("CREATE TRIGGER t_touch AFTER UPDATE ON t BEGIN UPDATE t SET log = 1 WHERE id = NEW.id; END",
+                                 reverse_sql="DROP TRIGGER t_touch")
+                batch_op.alter_column("a", existing_type=sa.Integer, nullable=False)
+        """})
+    apply(config)
+    assert rows(config, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 't'") == [("t_touch",)]
+    with engine_for(config.url) as engine, engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO t (id, a) VALUES (1, 2)")
+        conn.exec_driver_sql("UPDATE t SET a = 3")
+    assert rows(config, "SELECT log FROM t") == [(1,)]
+    assert_live_equals_fold(config)
+
+
 def test_live_equals_fold_check_sees_drift(tmp_path: Path, db_url: str) -> None:
     """The contract check above can fail: a change made behind the ledger's back is seen."""
     config = project(tmp_path, db_url)

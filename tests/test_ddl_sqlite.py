@@ -379,6 +379,27 @@ def test_add_and_drop_column_of_a_table_with_no_row_are_a_rebuild_in_a_run(engin
         assert ddl(op, state, "sqlite", conn=conn) == ["ALTER TABLE item ADD COLUMN note VARCHAR(20)"]
 
 
+def test_add_and_drop_column_read_the_rows_once(engine: sa.Engine, state: SchemaState) -> None:
+    """Whether the table holds a row decides both whether ADD/DROP COLUMN is a rebuild and how the
+    rebuild runs: read once, in the run's transaction, for the two."""
+    _emptied(engine)
+    for change in (lambda op: op.add_column("item", sa.Column("note", sa.String(20))),
+                   lambda op: op.drop_column("item", "note")):
+        with engine.begin() as conn:
+            seen: list[str] = []
+            conn.connection.dbapi_connection.set_trace_callback(seen.append)  # type: ignore[union-attr]
+            (op,) = record(change)
+            op = op.complete(state)
+            after = state.apply(op)
+            sql = ddl(op, state, "sqlite", conn=conn, gen=running(conn), after=after)
+            conn.connection.dbapi_connection.set_trace_callback(None)  # type: ignore[union-attr]
+            execute(conn, sql)
+            state = after
+        assert sql[0] == "DROP TABLE item", sql
+        assert [s for s in seen if s.startswith("SELECT 1 FROM")] == ["SELECT 1 FROM item LIMIT 1"], seen
+        assert_live_is(engine, state)
+
+
 def test_add_column_stays_sqlites_own_where_a_rebuild_would_lose_or_refuse(engine: sa.Engine, state: SchemaState) -> None:
     """A table with no row that foreign keys refer to while they are on (a rebuild is refused), or
     whose AUTOINCREMENT counter a DROP TABLE would forget, takes SQLite's ADD COLUMN."""

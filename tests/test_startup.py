@@ -98,6 +98,21 @@ def test_the_guard_sees_what_a_command_that_needs_ddl_loads(applied_project: tup
     assert "ledger.dialects.sequences" not in modules
 
 
+def test_apply_and_rollback_read_payloads_without_the_converter(applied_project: tuple[Path, str],
+                                                              tmp_path: Path) -> None:
+    """A run reads the cached revisions' payloads and (rollback) the ledger's, and writes events,
+    through the structure functions ``ledger.format.payload`` makes itself: cattrs is not loaded;
+    nor is the cryptography package where no key is given and the ledger holds no checkpoint
+    (docs/performance.md, "Apply and rollback on SQLite, eighth round")."""
+    project, url = applied_project
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    for args in (["--url", fresh, "apply", "--one-transaction"], ["--url", url, "rollback", "--to", "base"]):
+        modules = _imported(args, project, tmp_path)
+        assert {"ops.column", "ledger.format.payload", "ledger.dialects.sqlite"} <= modules
+        assert sorted(m for m in modules if _within(m, ("cattrs", "cryptography"))) == []
+        assert args[2] != "rollback" or "ledger.storage.seal" in modules  # the guard ran
+
+
 def test_help_loads_no_sqlalchemy(tmp_path: Path) -> None:
     modules = _imported(["--help"], tmp_path, tmp_path)
     assert "ledger.cli.inspect" in modules

@@ -131,13 +131,17 @@ def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
               help="A keyword argument the project's env.py passes to run_migrations(), handed to every "
                    "revision's upgrade() (Alembic's multidb template: engine_name=NAME imports that "
                    "database's history); repeatable.")
+@click.option("--config-arg", "config_args", multiple=True, metavar="NAME",
+              help="The keyword under which the project's env.py passes Alembic's Config to run_migrations() "
+                   "(context.run_migrations(config=config): --config-arg config): every revision's upgrade() gets "
+                   "the Config the import runs with, read from the folder's alembic.ini; repeatable.")
 @click.option("--version-table", "version_table", metavar="NAME",
               help="The Alembic version table the project's env.py configures (version_table=NAME); the one "
                    "read in --from-url's database (default: alembic_version, or its only version table).")
 @pass_cli
 def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None,
                    naming: str | None, from_url: str | None, autocommit: bool, migration_args: dict[str, str],
-                   version_table: str | None) -> None:
+                   config_args: tuple[str, ...], version_table: str | None) -> None:
     """Convert an Alembic script folder (or its alembic.ini) into schema-ledger migration files.
 
     The revisions run as `alembic upgrade heads` runs them (Alembic's Config from the folder's
@@ -156,6 +160,7 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     Example: schema-ledger import-alembic alembic.ini --from-url sqlite:///made-by-create_all.db
     """
     from ledger.integrations.alembic_import import ImportError_, import_alembic as run_import, naming_convention_from
+    from ledger.integrations.alembic.base import ALEMBIC_CONFIG
     from ledger.project.config import ConfigError
 
     target_metadata = None
@@ -174,8 +179,9 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
         convention = None
         if naming or target_metadata:
             convention = naming_convention_from(naming or target_metadata or "")
+        arguments: dict[str, object] = {**migration_args, **dict.fromkeys(config_args, ALEMBIC_CONFIG)}
         result = run_import(path, dialect, into, url=scratch_url, naming_convention=convention, from_url=from_url,
-                            autocommit=autocommit, migration_args=migration_args, version_table=version_table)
+                            autocommit=autocommit, migration_args=arguments, version_table=version_table)
     except ImportError_ as exc:
         raise click.UsageError(str(exc)) from None
     for revision in result.revisions:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -373,12 +372,13 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
         state.on_interrupt = lambda: _standing(state.config, run, "rolled back", one_transaction)
 
     consent = _consent(allow_data_loss, "rollback")
+    alembic_rows = _AlembicRows()
     try:
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
                               progress=progress, skip_irreversible=skip_irreversible,
                               one_transaction=one_transaction, through_baseline=through_baseline,
                               consent=None if sql_only else consent, defined=_defined_revisions(state),
-                              downgrade=_alembic_downgrade())
+                              downgrade=alembic_rows)
     except (LedgerError, KeyboardInterrupt) as exc:
         if line_open:
             click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)
@@ -394,6 +394,9 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
     for warning in result.warnings:
         if warning not in shown:
             click.echo(f"schema-ledger: warning: {warning}", err=True)
+    if state.verbose:
+        for note in alembic_rows.notes():
+            click.echo(f"schema-ledger: {note}", err=True)
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
     at = result.current or "base"
@@ -406,14 +409,49 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
         click.echo(f"nothing to roll back: nothing after @{result.to_seq} is in effect; at {at} ({where})")
 
 
-def _alembic_downgrade() -> Any:
-    """How Alembic's version rows follow an undone revision, from the Alembic project in the working
-    folder (its ``alembic.ini``, as Alembic finds it); None where there is none."""
-    if not (Path.cwd() / os.environ.get("ALEMBIC_CONFIG", "alembic.ini")).is_file():
-        return None  # no Alembic project here: nothing imported
-    from ledger.integrations.alembic.heads import project_downgrade
+class _AlembicRows:
+    """How Alembic's version rows follow an undone revision (``ledger.integrations.alembic.heads``,
+    loaded, with Alembic, only when the database has a version table to follow), and from what."""
 
-    return project_downgrade()
+    def __init__(self) -> None:
+        self.rows: Any = None
+        #: the revisions followed by the ledger's own rule because Alembic is not installed
+        self.without_alembic: list[str] = []
+
+    def __call__(self, rows: Any, revision: str, *args: Any) -> Any:
+        if self.rows is None:
+            try:
+                from ledger.integrations.alembic.heads import VersionRows
+            except ModuleNotFoundError as exc:
+                if exc.name != "alembic":
+                    raise
+                self.without_alembic.append(revision)
+                return None  # the rollback's own rule
+            self.rows = VersionRows()
+        return self.rows(rows, revision, *args)
+
+    def notes(self) -> list[str]:
+        """For -v: which revisions' rows came from where."""
+        if self.without_alembic:
+            return [f"Alembic's version rows followed {', '.join(self.without_alembic)} by the ledger's own rule, "
+                    "the latest revision still in effect (Alembic is not installed: pip install "
+                    "'schema-ledger[alembic]'): right for a linear history only"]
+        if self.rows is None:
+            return []
+        from ledger.integrations.alembic.heads import FILES, RECORDED, RULE
+
+        said = {
+            RECORDED: "as Alembic's downgrade of them does, from what the hook recorded of each revision",
+            FILES: "as Alembic's downgrade of them does, from the revision files of "
+                   f"{os.environ.get('ALEMBIC_CONFIG', 'alembic.ini')} here (the ledger holds no record of them: "
+                   "written before such records)",
+            RULE: "by the ledger's own rule, the latest revision still in effect (no record of them in the "
+                  "ledger, and no alembic.ini here that knows them): right for a linear history only",
+        }
+        by: dict[str, list[str]] = {}
+        for revision, source in self.rows.sources.items():
+            by.setdefault(source, []).append(revision)
+        return [f"Alembic's version rows followed {', '.join(names)} {said[source]}" for source, names in by.items()]
 
 
 def _defined_revisions(state: CliContext) -> tuple[str, ...] | None:

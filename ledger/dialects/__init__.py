@@ -44,7 +44,8 @@ from .mysql_db import MySQL  # isort: skip
 if TYPE_CHECKING:
     from ops import SchemaState
 
-    from .base import DDLContext, DDLGenerator, check_implemented, ddl, ddl_batch, generator, handles, reads_nothing
+    from .base import (DDLContext, DDLGenerator, check_implemented, ddl, ddl_batch, generator, handles, reads_nothing,
+                       table_of)
     from .mysql import MySQLGenerator
     from .postgresql import PostgreSQLGenerator, enum_types, enums_in
     from .sqlite import SQLiteGenerator, SQLiteRebuildError
@@ -86,6 +87,7 @@ __all__ = [
     "names",
     "reads_nothing",
     "register_database",
+    "table_of",
     "transactional_ddl",
 ]
 
@@ -94,7 +96,7 @@ __all__ = [
 #: a ledger, connecting and the database objects need none of it. Name -> module of this package.
 _DDL = {
     "DDLContext": "base", "DDLGenerator": "base", "check_implemented": "base", "ddl": "base", "ddl_batch": "base",
-    "generator": "base", "handles": "base", "reads_nothing": "base", "SQLiteGenerator": "sqlite", "SQLiteRebuildError": "sqlite",
+    "generator": "base", "handles": "base", "reads_nothing": "base", "table_of": "base", "SQLiteGenerator": "sqlite", "SQLiteRebuildError": "sqlite",
     "PostgreSQLGenerator": "postgresql", "enum_types": "postgresql", "enums_in": "postgresql", "MySQLGenerator": "mysql",
 }
 

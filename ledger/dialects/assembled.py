@@ -13,6 +13,7 @@ whole table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -47,7 +48,7 @@ class AssembledGenerator(DDLGenerator):
         writes it (no table options, prefixes or suffix); None where it must be compiled whole: a
         column type that makes a constraint of its own (a ``Boolean`` or ``Enum`` with
         ``create_constraint``), or a part that fails to compile on its own."""
-        if any(makes_constraint(c.type) for c in spec.columns):
+        if self._columns_make_constraint(spec.columns):
             return None
         try:
             columns = [self.part_sql(after, spec, column=column) for column in spec.columns]
@@ -57,7 +58,7 @@ class AssembledGenerator(DDLGenerator):
         except (sa.exc.SQLAlchemyError, LookupError, ValueError):
             return None  # compiled whole by the caller, which raises what SQLAlchemy says
         # What DDLCompiler.visit_create_table writes (no prefixes, suffix or table options here).
-        text = "\nCREATE TABLE " + self.format_table(sa.table(name, schema=spec.schema)) + " ("  # type: ignore[arg-type]
+        text = "\nCREATE TABLE " + ddltext.name_sql(self.preparer, name, spec.schema) + " ("
         separator = "\n"
         for column_sql in columns:
             if column_sql is not None:
@@ -67,6 +68,21 @@ class AssembledGenerator(DDLGenerator):
         if const:
             text += separator + "\t" + const
         return (text + "\n)\n\n").strip()
+
+    def _columns_make_constraint(self, columns: tuple[ColumnSpec, ...]) -> bool:
+        """Whether a type of ``columns`` makes a constraint of its own, each type's answer remembered
+        (a table is rebuilt many times with the same column types)."""
+        memo: dict[int, tuple[Any, bool]] = self.__dict__.setdefault("_made_constraints", {})
+        for column in columns:
+            type_ = column.type
+            found = memo.get(id(type_))
+            if found is None or found[0] is not type_:
+                if len(memo) > 4096:
+                    memo.clear()
+                found = memo[id(type_)] = (type_, makes_constraint(type_))
+            if found[1]:
+                return True
+        return False
 
     @handles(AddColumnOp)
     def add_column(self, op: AddColumnOp, before: SchemaState) -> list[str]:
@@ -97,21 +113,40 @@ class AssembledGenerator(DDLGenerator):
         if column is not None:
             pk = spec.primary_key
             in_key = pk is not None and column.name in pk.columns
-            key: Any = ("column", column, spec.schema, in_key) + (
+            context = (spec.schema, in_key) + (
                 (len(pk.columns), pk.autoincrement, any(column.name in fk.columns for fk in spec.foreign_keys))  # type: ignore[union-attr]
                 if in_key else ())
+            return self._same(column, context, lambda: self.compiled(
+                ("column", column) + context, lambda: self._compile_part(after, spec, column, None)))
         else:
             referred = None
             if isinstance(constraint, ForeignKeySpec):
                 referred = (constraint.referent_schema if constraint.referent_schema is not None else spec.schema,
                             constraint.referent_table) in after.tables
             if constraint is spec.primary_key:
-                return self._primary_key_sql(after, spec)
+                pk = constraint
+                # What the key's text depends on besides the key: its columns, the table's options and schema.
+                return self._same(pk, (tuple(spec.column(c) for c in pk.columns), spec.dialect_options, spec.schema),
+                                  lambda: self._primary_key_sql(after, spec))
             key = ("constraint", constraint, spec.schema, False, referred)
             text = ddltext.constraint_sql(self.dialect, after, spec, constraint)
             if text is not None:
                 return text
-        return self.compiled(key, lambda: self._compile_part(after, spec, column, constraint))
+            return self.compiled(key, lambda: self._compile_part(after, spec, None, constraint))
+
+    def _same(self, part: Any, context: tuple[Any, ...], make: Callable[[], str | None]) -> str | None:
+        """``make()`` for the column or key object ``part`` in ``context``, remembered by the object itself:
+        a table rebuilt again and again keeps most of its parts' objects, and looking the text up by
+        the object spares working out its value's hash (which ``compiled`` keys on) at every rebuild."""
+        memo: dict[int, tuple[Any, tuple[Any, ...], str | None]] = self.__dict__.setdefault("_texts", {})
+        found = memo.get(id(part))
+        if found is not None and found[0] is part and found[1] == context:
+            return found[2]
+        text = make()
+        if len(memo) > 4096:
+            memo.clear()
+        memo[id(part)] = (part, context, text)
+        return text
 
     def _primary_key_sql(self, after: SchemaState, spec: TableSpec) -> str | None:
         """The primary key's definition. A named key's name is written only in ``CONSTRAINT name``

@@ -187,6 +187,11 @@ class DDLGenerator:
             self.before_read()
         return self.conn
 
+    def live_triggers(self, table: TableSpec) -> list[str] | None:
+        """The ``CREATE TRIGGER`` statements of ``table`` the database holds now, as it keeps them;
+        None where they are not read (a database whose rebuilds do not read them)."""
+        return None
+
     def holds_as_written(self, conn: sa.Connection, state: SchemaState, spec: TableSpec) -> bool:
         """Whether the database holds ``spec``'s table as this generator writes it, told from the
         text it keeps (SQLite); False where the database keeps no such text."""

@@ -18,7 +18,8 @@ from ops import SchemaState
 from ops.specs import ConstraintSpec, ForeignKeySpec, IndexSpec, TableSpec, UniqueSpec
 from ledger.support.lazyre import lazy
 
-__all__ = ["add_constraint", "constraint_sql", "create_index", "drop_constraint", "drop_index", "name_fits", "table_sql"]
+__all__ = ["add_constraint", "constraint_sql", "create_index", "drop_constraint", "drop_index", "name_fits", "name_sql",
+           "table_sql"]
 
 #: what SQLAlchemy accepts (``FK_ON_DELETE``, ``FK_INITIALLY``); anything else goes through it
 _CASCADE = lazy(r"^(?:RESTRICT|CASCADE|SET NULL|NO ACTION|SET DEFAULT)$", re.I)
@@ -32,8 +33,13 @@ def name_fits(dialect: Any, name: str | None) -> bool:
 
 def table_sql(preparer: Any, spec: TableSpec) -> str:
     """The table's name as ``IdentifierPreparer.format_table`` writes it (schema-qualified, quoted)."""
-    name = preparer.quote(spec.name)
-    return name if spec.schema is None else f"{preparer.quote_schema(spec.schema)}.{name}"
+    return name_sql(preparer, spec.name, spec.schema)
+
+
+def name_sql(preparer: Any, name: str, schema: str | None) -> str:
+    """The table ``name`` in ``schema`` as ``IdentifierPreparer.format_table`` writes it."""
+    quoted = preparer.quote(name)
+    return quoted if schema is None else f"{preparer.quote_schema(schema)}.{quoted}"
 
 
 def _deferrability(deferrable: bool | None, initially: str | None) -> str:

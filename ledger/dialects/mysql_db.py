@@ -241,7 +241,8 @@ class MySQL(Database):
 
     no_cycle = "NOCYCLE"
 
-    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str, *,
+                     dropping: bool = False) -> SequenceNow | None:
         from .sequences import SequenceNow, SequenceSpec  # reflection only: apply and rollback do not load it
 
         stored = conn.execute(sa.text(
@@ -259,7 +260,16 @@ class MySQL(Database):
             f" next_not_cached_value FROM {where}")).one()
         spec = SequenceSpec(str(stored), schema, int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]),
                             bool(row[5]))
-        return SequenceNow(spec, int(row[6]), int(row[6]) != spec.start)
+        drawn, next_value = int(row[6]) != spec.start, int(row[6])
+        if dropping:
+            # about to be dropped: the value it gives next, exactly, is the one it gives now (a
+            # sequence that gave its last one and does not cycle refuses: where it stands, as above)
+            try:
+                next_value = int(conn.execute(sa.text(f"SELECT NEXTVAL({where})")).scalar_one())
+            except sa.exc.DBAPIError:
+                pass
+            drawn = drawn or next_value != spec.start
+        return SequenceNow(spec, next_value, drawn)
 
     def reflect_keys(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
                      names: Sequence[str], *, subset: bool, kw: Mapping[str, Any]) -> ReflectedKeys:

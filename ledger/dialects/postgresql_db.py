@@ -570,7 +570,8 @@ class PostgreSQL(Database):
     sequence_types = True
     failure_aborts_transaction = True
 
-    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str, *,
+                     dropping: bool = False) -> SequenceNow | None:
         from .sequences import SequenceNow, SequenceSpec  # reflection only: apply and rollback do not load it
 
         # an unquoted name is stored in lower case: the name as written first, then that

@@ -28,10 +28,13 @@ class SequenceReads:
     #: a migration's transaction runs under a SAVEPOINT, so that its failure leaves that transaction as it was
     failure_aborts_transaction: ClassVar[bool] = False
 
-    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str) -> SequenceNow | None:
+    def sequence_now(self, conn: sa.Connection, schema: str | None, name: str, *,
+                     dropping: bool = False) -> SequenceNow | None:
         """The sequence ``name`` of ``schema`` (the default one: None), a column's too, as the
         database holds it now: its options, the value it gives next and the column that owns it;
-        None when it holds no such sequence (or has no sequences)."""
+        None when it holds no such sequence (or has no sequences). ``dropping``: it is about to be
+        dropped, so where the database tells the value it gives next only by giving it (MariaDB,
+        whose catalog holds where it stands past the values the server cached), that value is drawn."""
         return None
 
     def sequence_dependents(self, conn: sa.Connection, schema: str | None,

@@ -140,7 +140,7 @@ def sequence_reverse(database: Database, conn: sa.Connection,
     if statement is None or statement.verb == "create":
         return None
     quote = conn.dialect.identifier_preparer.quote
-    held = [(name, database.sequence_now(conn, *name)) for name in statement.names]
+    held = [(name, database.sequence_now(conn, *name, dropping=statement.verb == "drop")) for name in statement.names]
     if statement.verb == "drop":
         made: list[str] = []
         taken: list[TakenDefault] = []

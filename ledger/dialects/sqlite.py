@@ -73,6 +73,7 @@ from ops import (
 )
 from ops.specs import ColumnSpec, TableSpec, table_spec
 
+from . import ddltext
 from .assembled import AssembledGenerator, makes_constraint
 from .base import handles, mentions, table_of
 from ledger.support.lazyre import lazy
@@ -95,6 +96,9 @@ class SQLiteGenerator(AssembledGenerator):
     """SQLite DDL: native where SQLite's ALTER allows it, one table rebuild where it does not."""
 
     name = "sqlite"
+    #: whether the table (formatted) holds no row, as read for the statements being made, when that
+    #: was read before the rebuild that needs it (ADD/DROP COLUMN: whether to rebuild at all)
+    _no_row: tuple[str, bool] | None = None
 
     @property
     def version(self) -> tuple[int, ...]:
@@ -103,12 +107,16 @@ class SQLiteGenerator(AssembledGenerator):
     # -- entry points --------------------------------------------------------------------------
 
     def statements(self, op: MigrateOperation, before: SchemaState, after: SchemaState | None = None) -> list[str]:
+        self._no_row = None
+        if after is not None:
+            self._given = (op, before, after)
         if self.needs_rebuild(op, before):
             return self.rebuild([op], before)
         return super().statements(op, before, after)
 
     def batch(self, ops: Sequence[MigrateOperation], before: SchemaState) -> list[str]:
         """Consecutive ops on one table share one rebuild when any of them needs it."""
+        self._no_row = None
         statements: list[str] = []
         state = before
         group: list[MigrateOperation] = []
@@ -116,8 +124,9 @@ class SQLiteGenerator(AssembledGenerator):
         group_key: tuple[str | None, str] | None = None
         rebuild = False
 
-        # The statements of the whole batch are made before any of them runs: after an op on no one
-        # table (the user's SQL may add rows), a table's rows read now are not those its rebuild finds.
+        # The statements of the whole batch may be made before any of them runs (a dry run; a run makes
+        # and runs them up to each op on no one table, then the rest): after an op on no one table
+        # (the user's SQL may add rows), a table's rows read now are not those its rebuild finds.
         rows_read = True
 
         def flush() -> None:
@@ -125,7 +134,7 @@ class SQLiteGenerator(AssembledGenerator):
             if group:
                 statements.extend(self.rebuild(group, group_start, rows_read=rows_read) if rebuild
                                   else self._native(group, group_start))
-            group, rebuild = [], False
+            group, rebuild, self._no_row = [], False, None
 
         for op in ops:
             key = table_of(op, state)
@@ -189,9 +198,13 @@ class SQLiteGenerator(AssembledGenerator):
         pk = table.primary_key
         if not self.runs_now or (pk is not None and pk.autoincrement is True):
             return False
-        if self._referenced(before, table, table) and self._pragma("foreign_keys"):
+        if self._pragma("foreign_keys") and self._referenced(before, table, table):
             return False
-        return self._holds_no_row(self.format_table(sa.table(table.name, schema=table.schema)))  # type: ignore[arg-type]
+        formatted = ddltext.name_sql(self.preparer, table.name, table.schema)
+        empty = self._holds_no_row(formatted)
+        # What the rebuild these statements make reads again, as nothing runs before it: kept for it.
+        self._no_row = (formatted, empty)
+        return empty
 
     def _can_add(self, column: ColumnSpec) -> bool:
         """ADD COLUMN takes no STORED generated column, no NOT NULL without a default, and no
@@ -259,33 +272,33 @@ class SQLiteGenerator(AssembledGenerator):
         key = table_of(ops[0], before)
         assert key is not None
         schema, name = key
-        after = SchemaState.fold(ops, before)
+        after = self.applied(ops[0], before) if len(ops) == 1 else SchemaState.fold(ops, before)
         old_spec, new_spec = before.table(name, schema), after.table(name, schema)
         self._check_foreign_keys(before, old_spec, new_spec)
 
-        # One SQLAlchemy table per rebuild, the temporary one (its foreign keys to the table itself
-        # name the final table, which stands in with the referred columns); the indexes come
-        # from the new spec, each compiled once per distinct index in the generator's life.
-        temp = sa.table(REBUILD_PREFIX + name, schema=schema)  # type: ignore[arg-type]
-        # The copy and the DROP need the old table's name and column names alone: written out, not
-        # compiled through a rebuilt table (that was a third of a rebuild's time).
-        old = self.format_table(sa.table(name, schema=schema))  # type: ignore[arg-type]
-        sources = self._sources(ops, old_spec, new_spec)
-
-        if rows_read and self._holds_no_row(old):
+        # The new table's CREATE TABLE is assembled from its parts (its foreign keys to the table
+        # itself name the final table); the indexes come from the new spec, each compiled once per
+        # distinct index in the generator's life. The copy and the DROP need the table names and
+        # column names alone: written out, not compiled through a table.
+        old = ddltext.name_sql(self.preparer, name, schema)
+        # Whether the table holds a row: read when ADD/DROP COLUMN chose to rebuild, else now.
+        known, self._no_row = self._no_row, None
+        if rows_read and (known[1] if known is not None and known[0] == old else self._holds_no_row(old)):
             statements = [f"DROP TABLE {old}", self._create_temporary(after, new_spec, name)]
         else:
+            temp = ddltext.name_sql(self.preparer, REBUILD_PREFIX + name, schema)
+            sources = self._sources(ops, old_spec, new_spec)
             statements = [self._create_temporary(after, new_spec, REBUILD_PREFIX + name)]
             if sources:
                 columns = ", ".join(self.quote(new) for new in sources)
                 values = ", ".join(f"{old}.{self.quote(src)}" for src in sources.values())
-                statements.append(f"INSERT INTO {self.format_table(temp)} ({columns}) SELECT {values} FROM {old}")
+                statements.append(f"INSERT INTO {temp} ({columns}) SELECT {values} FROM {old}")
             statements.append(f"DROP TABLE {old}")
             # The pragma is connection state that a rollback does not undo, so it is on for the
             # RENAME alone: a failure anywhere else cannot leave the connection in legacy mode.
             legacy = not self._pragma("legacy_alter_table")
             statements += ["PRAGMA legacy_alter_table=ON"] if legacy else []
-            statements.append(f"ALTER TABLE {self.format_table(temp)} RENAME TO {self.quote(name)}")
+            statements.append(f"ALTER TABLE {temp} RENAME TO {self.quote(name)}")
             statements += ["PRAGMA legacy_alter_table=OFF"] if legacy else []
         statements += [self.index_sql(after, new_spec, i) for i in sorted(new_spec.indexes, key=lambda i: str(i.name))]
         statements += self._triggers(old_spec)
@@ -397,7 +410,7 @@ class SQLiteGenerator(AssembledGenerator):
         )
 
     def _check_foreign_keys(self, before: SchemaState, old: TableSpec, new: TableSpec) -> None:
-        if self._referenced(before, old, new) and self._pragma("foreign_keys"):
+        if self._pragma("foreign_keys") and self._referenced(before, old, new):
             raise SQLiteRebuildError(
                 f"cannot rebuild SQLite table {old.fullname} while PRAGMA foreign_keys is ON: foreign keys "
                 "refer to it, and DROP TABLE would delete or orphan their rows; set PRAGMA foreign_keys=OFF "
@@ -437,6 +450,9 @@ class SQLiteGenerator(AssembledGenerator):
         if sorted(str(sql) for kind, sql in rows if kind == "index") != indexes:
             return False
         return _same_table_sql(tables[0], table, self.format_table(sa.table(spec.name)), spec.name)
+
+    def live_triggers(self, table: TableSpec) -> list[str] | None:
+        return self._triggers(table) if self.conn is not None else None
 
     def _triggers(self, table: TableSpec) -> list[str]:
         """The CREATE TRIGGER statements of ``table``, read from the live schema (the state has none)."""

@@ -53,10 +53,11 @@ GENESIS_HASH = "0" * 64
 #: apply: an op of a revision ran; revert: the reverse of event ``reverses`` ran; baseline: an op
 #: describing a schema that existed before the ledger; intent: an op is about to run (MySQL);
 #: abandon: an intent whose op did not happen; drill: a rollback drill's result; checkpoint: the
-#: signed head of the events before it (ledger/storage/seal.py).
-KINDS = ("apply", "revert", "baseline", "intent", "abandon", "drill", "checkpoint")
-#: The kinds whose payload is a report (JSON), not an op.
-REPORT_KINDS = frozenset({"drill", "checkpoint"})
+#: signed head of the events before it (ledger/storage/seal.py); alembic: what Alembic knew of a
+#: revision the hook upgraded (its down revisions, ``depends_on``, version table: format/alembic_record.py).
+KINDS = ("apply", "revert", "baseline", "intent", "abandon", "drill", "checkpoint", "alembic")
+#: The kinds whose payload is a record (JSON), not an op.
+REPORT_KINDS = frozenset({"drill", "checkpoint", "alembic"})
 #: The kinds whose op changes the schema state.
 STATE_KINDS = frozenset({"apply", "revert", "baseline"})
 
@@ -353,6 +354,13 @@ def column_problems(event: Event) -> list[str]:
             return [f"seq {seq}: op_type/table_name set on an event without a payload"]
         if event.kind == "checkpoint" and (event.op_type, event.table_name, event.revision) != (None, None, None):
             return [f"seq {seq}: a checkpoint carries no op_type, table_name or revision"]
+        if event.kind == "alembic":
+            from ledger.format.alembic_record import AlembicRevision
+
+            try:
+                AlembicRevision.read(event)
+            except LedgerError as exc:
+                return [str(exc)]
         return []
     try:
         op = event.op

@@ -1,8 +1,11 @@
 """An operation and its JSON envelope, ``{"type": TAG, "v": VERSION, "op": {...fields}}``, both ways.
 
-One cattrs converter, with strict hooks: every field's type is checked on the way in, column
-types resolve only through the allow-list in ``ops.specs``, and nothing in a payload can make
-this module import or run code. Older payload versions are upcast on read
+Strict structure functions, one per class, made here from its fields (:func:`structure_hook`):
+every field's type is checked on the way in, column types resolve only through the allow-list
+in ``ops.specs``, and nothing in a payload can make this module import or run code. A cattrs
+converter with the same hooks (:func:`converter`) is made only for what they do not cover (a
+plugin op's field of another type, unstructuring a plugin's op): reading the vocabulary's
+payloads neither imports cattrs nor goes through its dispatch. Older payload versions are upcast on read
 (:func:`register_upcaster`); a plugin's operation is made readable with :func:`register_op`.
 The bytes (canonical JSON, bounds, records) are :mod:`ledger.format.codec`'s, which is the one
 way in for callers.
@@ -290,8 +293,7 @@ def _make_converter() -> cattrs.Converter:
         return union_hook
 
     conv.register_structure_hook_factory(_is_union, union_factory)
-    conv.register_structure_hook_factory(lambda t: attrs.has(t) and t is not TypeSpec,
-                                         lambda t: _make_structure_fn(t, conv))
+    conv.register_structure_hook_factory(lambda t: attrs.has(t) and t is not TypeSpec, structure_hook)
 
     # DropConstraintOp._reverse holds an op: nested as its own tagged payload.
     conv.register_unstructure_hook_func(
@@ -315,7 +317,34 @@ def _make_converter() -> cattrs.Converter:
 _PLAIN = (str, int, bool, type(None))
 
 
-def _make_structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+def structure_hook(t: Any) -> Callable[[Any, Any], Any]:
+    """The function that structures a payload's value of type ``t``, as the converter dispatches: made
+    here, once per type, for an attrs class (:func:`_make_structure_fn`), a nested add-constraint op,
+    a list of nested ops and a table's options; anything else (a plugin op's field of another type)
+    is the converter's. Reading the vocabulary's payloads neither imports cattrs nor goes through its
+    dispatch (which worked out each class's method resolution order: most of the time of making
+    the functions a run needs)."""
+    hook = _HOOKS.get(t)
+    if hook is None:
+        if t is AddConstraintOp:
+            hook = lambda d, _: _nested_add_constraint(d)  # noqa: E731
+        elif t == _OPS:
+            hook = lambda d, _: _nested_ops(d)  # noqa: E731
+        elif t == _PAIRS:
+            hook = lambda d, _: _pairs_in(d)  # noqa: E731
+        elif isinstance(t, type) and attrs.has(t) and t is not TypeSpec:
+            hook = _make_structure_fn(t)
+        else:
+            hook = converter().get_structure_hook(t)
+        _HOOKS[t] = hook
+    return hook
+
+
+#: type -> its structure function (see ``structure_hook``)
+_HOOKS: dict[Any, Callable[[Any, Any], Any]] = {}
+
+
+def _make_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
     """A structure function for the attrs class ``cls``, generated once from its fields.
 
     What cattrs' generated function does (each field structured by its type; a missing required
@@ -373,7 +402,7 @@ def _make_structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any]
             checks.append(f"        {v} = d{i}")
             checks.append("    else:")
         indent = "    " if f.default is attrs.NOTHING else "        "
-        checks.extend(indent + line for line in _field_code(t, v, f"{cls.__name__}.{f.name}", names, conv, i))
+        checks.extend(indent + line for line in _field_code(t, v, f"{cls.__name__}.{f.name}", names, i))
         args.append(f"{f.alias}={v}" if f.kw_only else v)
     lines += checks
     names["_NO"] = _NO
@@ -399,15 +428,6 @@ _NO = object()
 _PLAIN = (str, int, bool, type(None))
 
 
-def _plain_structure(cls: type) -> Callable[[Any, Any], Any] | None:
-    """The structure function the converter would give an op class whose fields are all plain (str,
-    int, bool, unions of those and null), made without the converter; None for any other class. A
-    hooked run reads back only such ops (its SQL text): it never builds the converter nor imports cattrs."""
-    plain = set(_PLAIN)
-    for f in attrs.fields(attrs.resolve_types(cls)):
-        if not (f.type in (str, int, bool) or (_is_union(f.type) and set(typing.get_args(f.type)) <= plain)):
-            return None
-    return _make_structure_fn(cls, None)  # type: ignore[arg-type]  # plain fields never ask it
 _SLOT = types.MemberDescriptorType
 
 
@@ -433,7 +453,7 @@ def _slot_setters(cls: type, fields: Any) -> list[Callable[[Any, Any], None]] | 
     return setters
 
 
-def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.Converter, i: int) -> list[str]:
+def _field_code(t: Any, v: str, where: str, names: dict[str, Any], i: int) -> list[str]:
     """Lines that check ``v`` as a ``t`` and put its structured value back in ``v``."""
     bad = f"raise _Bad(f'{where}: unexpected {{type({v}).__name__}}')"
     key = where.rpartition(".")[2]
@@ -463,7 +483,7 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.
                       f"    {v} = () if {v} == () else _pairs_in({v})"]
         elif len(classes) == 1:
             lines += [f"    if type({v}) is not dict and type({v}) is not tuple:", f"        {bad}",
-                      f"    {v} = {_call(classes[0], v, names, conv, i)}"]
+                      f"    {v} = {_call(classes[0], v, names, i)}"]
         else:
             lines += [f"    {bad}"]
         if str in args and key in NAME_KEYS:
@@ -487,7 +507,7 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.
                           "    raise _Bad('an integer beyond 64 bits')"]
             return lines + [f"{v} = tuple({v})"]
         if attrs.has(item):
-            call = _call(item, "x", names, conv, i)
+            call = _call(item, "x", names, i)
             if call == f"c{i}(x, ct{i})" and getattr(names[f"c{i}"], "__name__", None) == "structure":
                 # A structure function made here, called for each item without a comprehension's
                 # frame: it takes an item alone.
@@ -501,15 +521,15 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], conv: cattrs.
         # Structured by a hook that does not check the bounds (a plugin op's field of another
         # type): the codec walks every payload for them from now on.
         _CHECKED[0] = False
-    names[f"h{i}"], names[f"t{i}"] = conv.get_structure_hook(t), t
+    names[f"h{i}"], names[f"t{i}"] = structure_hook(t), t
     return [f"{v} = h{i}({v}, t{i})"]
 
 
-def _call(cls: type, value: str, names: dict[str, Any], conv: cattrs.Converter, i: int) -> str:
+def _call(cls: type, value: str, names: dict[str, Any], i: int) -> str:
     """An expression that structures the object ``value`` as a ``cls``."""
     if cls is TypeSpec:
         return f"_typespec_in({value})"
-    names[f"c{i}"], names[f"ct{i}"] = conv.get_structure_hook(cls), cls
+    names[f"c{i}"], names[f"ct{i}"] = structure_hook(cls), cls
     return f"c{i}({value}, ct{i})"
 
 
@@ -613,7 +633,7 @@ def from_payload(data: Any) -> MigrateOperation:
         version += 1
     structure = _STRUCTURE.get(op_class)
     if structure is None:
-        structure = _STRUCTURE[op_class] = _plain_structure(op_class) or converter().get_structure_hook(op_class)
+        structure = _STRUCTURE[op_class] = structure_hook(op_class)
         CURRENT[(tag, current)] = (structure, op_class)
     return structure(fields, op_class)  # type: ignore[no-any-return]
 

@@ -3,8 +3,9 @@
 What the payload converter's unstructuring gives (cattrs' functions for attrs classes with the
 hooks :mod:`ledger.format.payload` registers), made here per class from its fields, without
 cattrs: writing events (the Alembic hook, ``apply``) then neither imports cattrs nor has it
-generate a function per class; cattrs is loaded when a payload is read, or for a plugin's
-operation (a class outside the vocabulary, still unstructured by the converter itself).
+generate a function per class; cattrs is loaded only for a plugin's operation (a class outside
+the vocabulary, still unstructured by the converter itself; reading payloads has structure
+functions of its own, ``ledger.format.payload.structure_hook``).
 ``tests/test_codec.py`` compares the two on generated operations.
 
 Per field, by its declared type, as the converter dispatches: plain values as they are; a

@@ -296,6 +296,13 @@ def describe_event(event: Event) -> str:
         return _describe_drill(event)
     if event.kind == "checkpoint":
         return _describe_checkpoint(event)
+    if event.kind == "alembic":
+        from ledger.format.alembic_record import AlembicRevision
+
+        try:
+            return AlembicRevision.read(event).describe()
+        except LedgerError as exc:
+            return f"(unreadable record: {exc})"
     if event.payload is None:
         return "(no op)" if event.kind in STATE_KINDS else ""
     try:

@@ -1,31 +1,30 @@
 """Convert an Alembic script folder into schema-ledger migration files.
 
-The revisions run as ``alembic upgrade heads`` runs them: with Alembic's ``Config`` (the
-folder's ``alembic.ini``: ``script_location``, ``version_locations``,
-``recursive_version_locations`` and every main option a migration may read through
-``context.config``), Alembic's own transaction handling (one transaction per revision, so
-``op.get_context().autocommit_block()`` works) and the project's naming convention, against a
-scratch database of the chosen dialect with the Alembic hook attached (so dialect
-conditionals, inspections and data migrations behave as they would for real). The project's
-``env.py`` is not used: it usually imports the application. The ops the hook records become
-one migration file per Alembic revision, with the same id and message, rendered as ``op.*``
-calls. A history with branches and merges is linearized in that order, and each file says so.
-Data migrations become ``op.execute`` calls holding the SQL that ran on the scratch database;
-a revision whose later data statement carries a value an earlier one read back (an id the
-scratch database generated: ``alembic/readback.py``) keeps its schema ops, its data statements
-become comments, and the result's ``not_replayed`` names it.
+The revisions run as ``alembic upgrade heads`` runs them: with Alembic's ``Config`` (the folder's
+``alembic.ini``: ``script_location``, ``version_locations``, ``recursive_version_locations`` and
+every main option a migration may read through ``context.config``), Alembic's own transaction
+handling (one transaction per revision, so ``op.get_context().autocommit_block()`` works) and the
+project's naming convention, against a scratch database of the chosen dialect with the Alembic hook
+attached (so dialect conditionals, inspections and data migrations behave as they would for real).
+The project's ``env.py`` is not used: it usually imports the application. The ops the hook records
+become one migration file per Alembic revision, with the same id and message, rendered as ``op.*``
+calls. A history with branches and merges is linearized in that order, and each file says so. Data
+migrations become ``op.execute`` calls holding the SQL that ran on the scratch database; a revision
+whose later data statement carries a value an earlier one read back (an id the scratch database
+generated: ``alembic/readback.py``) keeps its schema ops, its data statements become comments, and
+the result's ``not_replayed`` names it.
 
-A history that starts from a schema made by ``metadata.create_all()`` rather than from an
-empty database is imported from a database at that starting point (``from_url``, only read):
-its schema is reflected and created on the scratch database first (the tables as ``baseline``
-events, as a drill replays a baseline), its Alembic version table is stamped there, and the
-revisions after it run as ``alembic upgrade heads`` would run them from there. The folder then
-holds that schema as ``baseline.json``: it starts from it (``schema-ledger baseline`` adopts a
-database at that point, and ``apply`` refuses one that was not adopted).
+A history that starts from a schema made by ``metadata.create_all()`` rather than from an empty
+database is imported from a database at that starting point (``from_url``, only read): its schema is
+reflected and created on the scratch database first (the tables as ``baseline`` events, as a drill
+replays a baseline), its Alembic version table is stamped there, and the revisions after it run as
+``alembic upgrade heads`` would run them from there. The folder then holds that schema as
+``baseline.json``: it starts from it (``schema-ledger baseline`` adopts a database at that point,
+and ``apply`` refuses one that was not adopted).
 
-The files are written only when the whole history imported: a revision whose ``upgrade()``
-fails, or an op that cannot be rendered, is reported with the file and line, and nothing is
-written (the files are made in a temporary folder and moved into place at the end).
+The files are written only when the whole history imported: a revision whose ``upgrade()`` fails, or
+an op that cannot be rendered, is reported with the file and line, and nothing is written (the files
+are made in a temporary folder and moved into place at the end).
 """
 
 from __future__ import annotations
@@ -68,7 +67,7 @@ from ledger.project.revisions import slug
 from ledger.storage.store import LedgerStore
 
 from ledger.integrations.alembic import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
-from ledger.integrations.alembic.base import is_data_change
+from ledger.integrations.alembic.base import ALEMBIC_CONFIG, is_data_change
 from ledger.integrations.alembic.readback import carries_read_back
 
 from alembic.config import Config as AlembicConfig  # noqa: E402
@@ -255,8 +254,7 @@ def naming_convention_from(reference: str) -> dict[str, str]:
 
 def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str | None = None, *,
                    url: str | None = None, naming_convention: Mapping[str, Any] | None = None,
-                   from_url: str | None = None, autocommit: bool = False,
-                   migration_args: Mapping[str, str] | None = None,
+                   from_url: str | None = None, autocommit: bool = False, migration_args: Mapping[str, Any] | None = None,
                    version_table: str | None = None) -> ImportResult:
     """Write one schema-ledger migration file per Alembic revision of ``path`` into ``into``.
 
@@ -270,8 +268,9 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     holds, and ``into`` gets that schema as ``baseline.json``. ``autocommit``: the revisions run
     on an ``AUTOCOMMIT`` connection, as a project's env.py may configure it (each statement
     commits on its own, so ``CREATE INDEX CONCURRENTLY`` runs outside ``autocommit_block()``).
-    ``migration_args``: the keyword arguments the project's env.py passes to ``run_migrations()``,
-    which Alembic hands to every revision's ``upgrade()`` (the multidb template's ``engine_name``).
+    ``migration_args``: the keyword arguments the project's env.py passes to ``run_migrations()``, which
+    Alembic hands to every revision's ``upgrade()`` (the multidb template's ``engine_name``;
+    ``ALEMBIC_CONFIG``: the import's Alembic ``Config``, as ``run_migrations(config=config)`` passes it).
     ``version_table``: the one the project's env.py gives Alembic (``version_table=...``): the
     revisions run with it, and ``from_url``'s is read (absent: the history has not run there, as in
     a database another history made and stamped in a version table of its own); None: Alembic's
@@ -287,6 +286,7 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
     script = ScriptDirectory.from_config(config)
     target = Path(into) if into is not None else Path("migrations")
     start = starting_point(from_url, dialect, naming_convention, version_table) if from_url is not None else None
+    args = {key: config if value is ALEMBIC_CONFIG else value for key, value in (migration_args or {}).items()}
     with tempfile.TemporaryDirectory(prefix="sl-import-") as scratch:
         scratch_url = _scratch_url(dialect, url, Path(scratch))
         if dialect_of(scratch_url) != dialect:
@@ -295,7 +295,7 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
         options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
         recorded, problems = _on_scratch(scratch_url, options,
                                          lambda conn: _run(config, script, conn, naming_convention, start,
-                                                          dict(migration_args or {}), version_table))
+                                                          args, version_table))
     return _write(recorded, problems, target, dialect, start)
 
 
@@ -451,7 +451,7 @@ def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoi
 def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
          naming_convention: Mapping[str, Any] | None,
          start: StartingPoint | None = None,
-         migration_args: Mapping[str, str] | None = None,
+         migration_args: Mapping[str, Any] | None = None,
          version_table: str | None = None) -> tuple[list[_Recorded], list[ImportProblem]]:
     """Run ``alembic upgrade heads`` on the scratch database with the hook; the ops of each revision."""
     problems: list[ImportProblem] = []
@@ -484,9 +484,9 @@ def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
             revision, where = _where_failed(exc, paths)
             revision = revision or recorder.revision or recorder.failed or "?"
             message = " ".join(f"{type(exc).__name__}: {exc}".split())[:400]
-            if where is None and isinstance(exc, TypeError) and "upgrade()" in message:
-                # Alembic called upgrade() without an argument it needs: env.py passes it to run_migrations()
-                message += " (give what the project's env.py passes to run_migrations(): --migration-arg KEY=VALUE)"
+            if where is None and isinstance(exc, TypeError) and "upgrade()" in message:  # an argument env.py gives
+                message += (" (give what the project's env.py passes to run_migrations(): --migration-arg KEY=VALUE; "
+                            "its Alembic Config: --config-arg NAME)")
             where = where or next((p for p, r in paths.items() if r == revision), None)
             problems.append(ImportProblem(revision, where or str(script.dir),
                                           f"upgrade() failed on the scratch database ({message})"))

@@ -11,12 +11,13 @@ import attrs
 from ops import MigrateOperation, SchemaState
 from ops.base import IrreversibleError, LedgerError
 
-from ledger.format.events import Event, fold_events, format_time, in_effect
+from ledger.format.events import STATE_KINDS, Event, fold_events, format_time, in_effect
 
 __all__ = [
     "InvalidPoint",
     "Revert",
     "applied_revisions",
+    "net_in_effect",
     "parse_time",
     "plan_rollback",
     "resolve_point",
@@ -48,10 +49,63 @@ def parse_time(text: str) -> dt.datetime | None:
     return moment
 
 
-def applied_revisions(events: Iterable[Event]) -> list[str]:
-    """Revisions whose ops are in effect, in the order they were (last) applied."""
+#: the message of an event the Alembic hook records while Alembic runs a revision's ``downgrade()``
+#: (``alembic downgrade of REV``, after the op's own note and `` -- ``, before the revision's message)
+_DOWNGRADE = re.compile(r"(?:^|\s--\s)alembic downgrade of (\S+?)(?::\s|$)")
+
+
+def _downgrade_of(event: Event) -> str | None:
+    """The revision whose Alembic downgrade recorded ``event``; None for any other event."""
+    found = _DOWNGRADE.search(event.message or "") if event.kind == "apply" else None
+    return found.group(1) if found is not None and found.group(1) == event.revision else None
+
+
+def net_in_effect(events: Sequence[Event]) -> list[Event]:
+    """:func:`in_effect` less what an Alembic downgrade undid: the hook records ``alembic downgrade``
+    of a revision as the ops its ``downgrade()`` ran, after the events of its upgrade. Where the
+    downgrade left the schema as it was before that upgrade (the fold says so), the upgrade's
+    events and the downgrade's are no longer in effect, as Alembic's version table says: a
+    rollback undoes neither, and counts the revision once, for the upgrade that ran again since
+    (``upgrade``, ``downgrade``, ``upgrade`` is one revision in effect, not three). A downgrade
+    that left something else (or of a revision the ledger did not record) stays in effect."""
+    live = in_effect(events)
+    if not any(_downgrade_of(e) is not None for e in live):
+        return live
+    before: dict[int, SchemaState] = {}
+    after: dict[int, SchemaState] = {}
+    state = fold_events(())
+    for event in events:
+        if event.kind in STATE_KINDS:
+            before[event.seq] = state
+            state = fold_events((event,), state)
+            after[event.seq] = state
+    kept: list[Event] = []
+    i = 0
+    while i < len(live):
+        revision = _downgrade_of(live[i])
+        j = i + 1
+        while j < len(live) and revision is not None and _downgrade_of(live[j]) == revision:
+            j += 1
+        if revision is None:
+            kept.append(live[i])
+            i += 1
+            continue
+        run = live[i:j]
+        start = len(kept)  # the latest run of the revision's own events still kept, up to the downgrade
+        while start > 0 and kept[start - 1].revision == revision and _downgrade_of(kept[start - 1]) is None:
+            start -= 1
+        if start < len(kept) and before[kept[start].seq].tables == after[run[-1].seq].tables:
+            del kept[start:]
+        else:
+            kept += run
+        i = j
+    return kept
+
+
+def applied_revisions(events: Sequence[Event]) -> list[str]:
+    """Revisions whose ops are in effect (:func:`net_in_effect`), in the order they were (last) applied."""
     order: dict[str, int] = {}
-    for event in in_effect(events):
+    for event in net_in_effect(events):
         if event.revision is not None and event.kind in ("apply", "baseline"):
             order[event.revision] = event.seq
     return [rev for rev, _ in sorted(order.items(), key=lambda item: item[1])]
@@ -142,7 +196,7 @@ def plan_rollback(events: Sequence[Event], to_seq: int, *, skip_irreversible: bo
     Checked whole before anything runs: an irreversible op raises IrreversibleError naming
     its revision and seq (unless ``skip_irreversible``, which plans it as a skipped revert).
     """
-    undo = [e for e in in_effect(events) if e.seq > to_seq]
+    undo = [e for e in net_in_effect(events) if e.seq > to_seq]
     plan: list[Revert] = []
     blocked: list[str] = []
     for event in reversed(undo):

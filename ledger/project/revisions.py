@@ -534,7 +534,8 @@ class RevisionChain:
 
 def migration_files(folder: Path) -> list[Path]:
     """The migration files of ``folder``: ``*.py`` not starting with ``_`` or ``.``."""
-    return sorted(p for p in folder.glob("*.py") if not p.name.startswith(("_", ".")))
+    # By name: the order of paths in one folder, without comparing Path objects part by part.
+    return sorted((p for p in folder.glob("*.py") if not p.name.startswith(("_", "."))), key=lambda p: p.name)
 
 
 def load_revisions(

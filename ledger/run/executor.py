@@ -265,10 +265,17 @@ class Executor(Generic[Label]):
                 ops = [step.op for step in steps if step.op is not None]
                 if not all(dialects.reads_nothing(op, self.generator) for op in ops):
                     self.release()  # a plugin's SQL may read the live schema the held DDL changes
-                ddl = [*(sql for step in steps for sql in step.before_sql),
-                       *dialects.ddl_batch(ops, steps[0].before, dialect, conn=conn, gen=self.generator)]
-                self.run_ddl(ddl, steps[0], part)
-                statements += ddl
+                ddl = [sql for step in steps for sql in step.before_sql]
+                # Made up to each op on no one table (the user's SQL) and run before the rest is
+                # made: a rebuild after it reads what it left (a trigger it made, the rows it added).
+                start = 0
+                for end, step in enumerate(steps, start=1):
+                    if end == len(steps) or (step.op is not None and dialects.table_of(step.op, step.before) is None):
+                        chunk = [s.op for s in steps[start:end] if s.op is not None]
+                        ddl += dialects.ddl_batch(chunk, steps[start].before, dialect, conn=conn, gen=self.generator)
+                        self.run_ddl(ddl, steps[0], part)
+                        statements += ddl
+                        ddl, start = [], end
                 events += (self.record(step.kind, step, step.after) for step in steps)
                 continue
             for step in part.steps if isinstance(part, Batch) else (part,):

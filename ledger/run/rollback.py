@@ -25,7 +25,7 @@ ledger shows apply, revert, apply.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NoReturn
 
 import attrs
@@ -37,6 +37,7 @@ from ledger import dialects
 from ledger.project.config import Config
 from ledger.schema.dataloss import Consent, Loss, measure
 from ledger.schema.violations import Violation, violations
+from ledger.format.alembic_record import AlembicRevision, recorded_revisions
 from ledger.format.events import Actor, Event, in_effect
 from ledger.project.points import Revert, applied_revisions, plan_rollback, resolve_point
 from ledger.run.executor import (
@@ -288,6 +289,11 @@ WORDING = Wording(
 )
 
 
+#: Alembic's version rows after a revision is undone, given the rows, the revision, the revisions
+#: still in effect and what the hook recorded of each revision (None: they do not tell)
+Downgrade = Callable[[Collection[str], str, Collection[str], Mapping[str, AlembicRevision]], "set[str] | None"]
+
+
 @attrs.define
 class _Run:
     """One rollback run: its planner, why it runs, and Alembic's version tables to keep in step."""
@@ -298,13 +304,18 @@ class _Run:
     sql_only: bool
     #: every event of the ledger (this run's included), for the revisions left in effect
     events: list[Event] = attrs.field(factory=list)
-    #: Alembic version tables of the database (None: not looked for yet)
-    version_tables: list[str] | None = None
+    #: Alembic version tables of the database, (schema, name) (None: not looked for yet)
+    version_tables: list[tuple[str | None, str]] | None = None
     #: the fold as the run goes (a table it holds is the application's, whatever its shape)
     view: LedgerView | None = None
-    #: Alembic's version rows after a revision is undone, from the project's revision files
-    #: (``ledger.integrations.alembic.heads``; None: the last revision still in effect stands in)
-    downgrade: Callable[[Collection[str], str, Collection[str]], set[str] | None] | None = None
+    #: Alembic's version rows after a revision is undone, from what the hook recorded of the
+    #: revisions or the project's revision files (``ledger.integrations.alembic.heads.VersionRows``;
+    #: None, or None returned: the last revision still in effect stands in)
+    downgrade: Downgrade | None = None
+    #: what the hook recorded of each Alembic revision (read once, when first needed)
+    recorded: Mapping[str, AlembicRevision] | None = None
+    #: the connection's default schema, when a record names a schema (the same table as no schema)
+    default_schema: str | None = None
 
     def unit(self, group: Sequence[Revert], state: SchemaState) -> Unit[str | None]:
         """The executor's unit for ``group``: each step's reverse as the plan check completed it, while
@@ -322,26 +333,45 @@ class _Run:
         revision = group[0].event.revision
         return Unit(revision, f"rolling back revision {revision}", tuple(steps))
 
-    def alembic_tables(self) -> list[str]:
+    def alembic_tables(self) -> list[tuple[str | None, str]]:
         """The database's Alembic version tables, looked for once (before the first unit runs, so that
-        its DDL can wait to go with the run's COMMIT when there is none)."""
+        its DDL can wait to go with the run's COMMIT when there is none): those the hook recorded
+        for its revisions that the database still has, and the tables of Alembic's shape."""
         if self.version_tables is None:
             from ledger.inspect.drift import alembic_version_tables
 
-            self.version_tables = alembic_version_tables(self.conn, held=self.view.state if self.view is not None else None)
+            if self.recorded is None:
+                self.recorded = recorded_revisions(self.events)
+            held = self.view.state if self.view is not None else None
+            found = [(None, name) for name in alembic_version_tables(self.conn, held=held)]
+            if any(r.version_table_schema is not None for r in self.recorded.values()):
+                self.default_schema = sa.inspect(self.conn).default_schema_name
+            named = sorted({self.recorded_table(r) for r in self.recorded.values()} - set(found),
+                           key=lambda key: (key[0] or "", key[1]))
+            if named:
+                inspector = sa.inspect(self.conn)
+                found += [key for key in named if inspector.has_table(key[1], schema=key[0])]
+            self.version_tables = found
         return self.version_tables
+
+    def recorded_table(self, record: AlembicRevision) -> tuple[str | None, str]:
+        """The version table ``record`` names, as (schema, name); the default schema as None."""
+        schema = record.version_table_schema
+        return (None if schema == self.default_schema else schema), record.version_table
 
     def follow_alembic(self, unit: Unit[str | None]) -> bool | None:
         """Set Alembic's version table to the revision left in effect, when it names the one rolled back.
 
         A database migrated by Alembic with the hook keeps Alembic's version table: after a
         rollback it must name where the ledger stands, so that ``alembic upgrade heads`` runs the
-        rolled-back revisions again. With the project's revision files (``downgrade``) the rows are
-        those Alembic's own downgrade of the revision leaves (branches, merges, ``depends_on``);
-        without them the rolled-back revision is replaced by the latest revision still in effect;
-        none: the revisions a baseline found there, or else the table is emptied, as ``alembic
-        downgrade base`` leaves it. False: the database has no Alembic version table,
-        so there is nothing to follow for this revision or any later one.
+        rolled-back revisions again. The rows are those Alembic's own downgrade of the revision
+        leaves (branches, merges, ``depends_on``), worked out by ``downgrade`` from what the hook
+        recorded of the revisions (in the version table it recorded), or from the project's
+        revision files for a revision recorded before those records; without either the
+        rolled-back revision is replaced by the latest revision still in effect; none: the
+        revisions a baseline found there, or else the table is emptied, as ``alembic downgrade
+        base`` leaves it. False: the database has no Alembic version table, so there is nothing
+        to follow for this revision or any later one.
         """
         revision = unit.label
         if revision is None or self.sql_only:
@@ -349,16 +379,21 @@ class _Run:
         conn = self.conn
         if not self.alembic_tables():
             return False  # no Alembic version table to follow: the revisions in effect are not worked out
+        assert self.recorded is not None and self.version_tables is not None
         applied = applied_revisions(self.events)
         from ledger.run.baseline import adopted_alembic_revisions
 
+        adopted = adopted_alembic_revisions(self.events)
         # Nothing of the hook in effect: the database is where it was when it was adopted.
-        floor = [] if applied else adopted_alembic_revisions(self.events)
-        for name in self.version_tables:
-            table = sa.table(name, sa.column("version_num"))
+        floor = [] if applied else adopted
+        mine = self.recorded.get(revision)
+        for schema, name in self.version_tables:
+            if mine is not None and (schema, name) != self.recorded_table(mine):
+                continue  # the revision moved another version table
+            table = sa.table(name, sa.column("version_num"), schema=schema)
             rows = set(conn.execute(sa.select(table.c.version_num)).scalars())
             after = None if self.downgrade is None else self.downgrade(
-                rows, revision, set(applied) | set(adopted_alembic_revisions(self.events)))
+                rows, revision, set(applied) | set(adopted), self.recorded)
             if after is not None:
                 for gone in rows - after:
                     conn.execute(table.delete().where(table.c.version_num == gone))
@@ -370,9 +405,9 @@ class _Run:
             conn.execute(table.delete().where(table.c.version_num == revision))
             if applied and applied[-1] not in rows:
                 conn.execute(table.insert().values(version_num=applied[-1]))
-            for adopted in floor if name == "alembic_version" else ():
-                if adopted not in rows:
-                    conn.execute(table.insert().values(version_num=adopted))
+            for adopted_revision in floor if name == "alembic_version" else ():
+                if adopted_revision not in rows:
+                    conn.execute(table.insert().values(version_num=adopted_revision))
         return None
 
 
@@ -485,7 +520,7 @@ def rollback(
     through_baseline: bool = False,
     consent: Consent | None = None,
     defined: Collection[str] | None = None,
-    downgrade: Callable[[Collection[str], str, Collection[str]], set[str] | None] | None = None,
+    downgrade: Downgrade | None = None,
 ) -> RollbackResult:
     """Undo every event after point ``to`` that is still in effect, newest first.
 
@@ -502,8 +537,9 @@ def rollback(
     ``defined``: the revision ids the project's migration files define; a rollback that would
     leave a revision no file defines in effect is refused (None: no check, the ledger is the
     only history, as under Alembic with the hook).
-    ``downgrade``: Alembic's version rows after a revision is undone (the project's revision files
-    read by ``ledger.integrations.alembic.heads``); None: the last revision still in effect.
+    ``downgrade``: Alembic's version rows after a revision is undone, given the rows, the revision,
+    the revisions still in effect and what the hook recorded of each revision
+    (``ledger.integrations.alembic.heads.VersionRows``); None: the last revision still in effect.
     """
     store = store_for(config)
     why = why or f"rollback to {to}"

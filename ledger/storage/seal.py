@@ -29,19 +29,22 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import sqlalchemy as sa
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ops.base import LedgerError
 
 from ledger import dialects
 from ledger.format.codec import canonical
 from ledger.format.events import Actor, Event, format_time
+
+# The cryptography package (a tenth of a rollback's instructions to import) is loaded where a key
+# is made, read or checked: a rollback or drill whose ledger holds no checkpoint and that is given
+# no key needs none of it to verify the chain.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = [
     "ANCHOR_ENV",
@@ -81,6 +84,8 @@ class AnchorError(LedgerError, ValueError):
 
 
 def _public_raw(key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
@@ -96,6 +101,9 @@ def keygen(path: Path) -> tuple[Path, Path, str]:
     for target in (path, public_path):
         if target.exists():
             raise KeyError_(f"{target} already exists: a key is never overwritten")
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
@@ -112,6 +120,9 @@ def keygen(path: Path) -> tuple[Path, Path, str]:
 
 def load_private_key(value: str, *, where: str) -> Ed25519PrivateKey:
     """An Ed25519 private key from a PEM text or the path of a PEM file (``where`` names the option)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     text = value.strip()
     if text.startswith("-----BEGIN"):
         data = text.encode("ascii", "replace")
@@ -131,6 +142,9 @@ def load_private_key(value: str, *, where: str) -> Ed25519PrivateKey:
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -384,6 +398,9 @@ class SealCheck:
         self._head = event
 
     def _checkpoint_problem(self, event: Event) -> str | None:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
         try:
             payload = json.loads(event.payload or "")
             statement = {k: payload[k] for k in ("database", "seq", "hash", "rows", "signed_at", "actor")}

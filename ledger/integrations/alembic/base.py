@@ -24,6 +24,10 @@ OWN_TABLE = "[own table]"
 #: An operation recorded as what the database holds after it (reflected), not as Alembic described it.
 REFLECTED = "[reflected]"
 
+#: A keyword argument of ``run_migrations()`` whose value is Alembic's ``Config`` the revisions run with
+#: (an env.py's ``context.run_migrations(config=config)``: every ``upgrade(config)`` reads it).
+ALEMBIC_CONFIG = object()
+
 #: Names given to constraints created without one until the database's own name is read back.
 PLACEHOLDER = "sl_unnamed__"
 PLACEHOLDER_CONVENTION: Mapping[str, str] = {

@@ -15,7 +15,7 @@ from ops.specs import TableSpec, held_unnamed
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
 from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, log
-from ledger.integrations.alembic_sql import statements_in
+from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
 
@@ -111,6 +111,40 @@ class FollowsLive:
         """``_follow_live`` of a table a batch rebuild made: [] without reading it back where the
         database holds the fold's table as the ledger writes it (SQLite keeps the text)."""
         return [] if self._held_as_written(schema, table) else self._follow_live((schema, table))
+
+    def _lost_in_rebuild(self, schema: str | None, table: str) -> None:
+        """Record what a batch rebuild of ``table`` lost: its types' CHECKs (``_lost_type_checks``), its triggers."""
+        self._lost_type_checks(schema, table)
+        self._lost_triggers(schema, table)
+
+    def _lost_triggers(self, schema: str | None, table: str) -> None:
+        """Record the triggers on ``table`` that a batch rebuild dropped: Alembic makes the table
+        again without them (SQLite drops a table's triggers with it), whoever made them (an earlier
+        revision, SQL earlier in the block). Each trigger the ledger's SQL text made on it that the
+        database no longer holds is recorded dropped, with its definition as the reverse: replayed
+        (a drill, where the ledger's rebuild keeps a table's triggers), the ledger leaves what the
+        database holds; rolled back, the trigger comes back."""
+        assert self.state is not None
+        if not self.state.has_table(table, schema):
+            return
+        if self._generator is None:
+            self._generator = dialects.generator(self.dialect, self.conn)
+        with self._quiet():
+            live = self._generator.live_triggers(self.state.table(table, schema))
+        if live is None:
+            return
+        held = {found[1].key for found in map(schema_object, live) if found is not None}
+        defined = self._definitions()
+        for key, sql in list(defined.items()):
+            found = schema_object(sql) if sql else None
+            if found is None or found[1].kind != "TRIGGER" or key in held or found[1].table is None \
+                    or SchemaObject("TABLE", found[1].table).key[1].split(".")[-1].casefold() != table.casefold():
+                continue
+            defined[key] = None
+            self._append(lops.ExecuteSQLOp(self._database.drop_object_sql("TRIGGER", found[1].name,
+                                                                          table=found[1].table), sql),
+                         self._message(f"{ADJUSTED} the batch rebuild of {table} dropped trigger {found[1].name} "
+                                       "(Alembic makes the table again without its triggers)"))
 
     def _held_as_written(self, schema: str | None, table: str) -> bool:
         """Whether the database holds the fold's ``table`` as the ledger's own DDL writes it (SQLite

@@ -5,18 +5,113 @@ database stands, so that ``alembic upgrade heads`` runs the undone revisions aga
 with branches, merges and ``depends_on`` the rows are not simply the last revision still in effect:
 undoing a revision is Alembic's downgrade step of it (a branch's first revision deletes its row,
 a merge's becomes the rows of the revisions it merged), worked out here by Alembic's own
-``HeadMaintainer`` on a set of rows, from the project's revision files.
+``HeadMaintainer`` on a set of rows. The graph it walks is the one the hook recorded when it ran
+each revision's upgrade (``revision_record``: an ``alembic`` event, ledger/format/alembic_record.py),
+so no revision file and no ``alembic.ini`` is needed; for a revision of a ledger written before
+those records, the project's revision files when its ``alembic.ini`` is at hand; else the rollback's
+own rule (the latest revision still in effect, right for a linear history).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection
+import types
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
+from ledger.format.alembic_record import AlembicRevision
+
 #: the version rows after a revision is undone (None: the project's files do not tell)
 Downgrade = Callable[[Collection[str], str, Collection[str]], "set[str] | None"]
+
+#: where the version rows of an undone revision came from (``VersionRows.sources``)
+RECORDED, FILES, RULE = "recorded", "files", "rule"
+
+
+def revision_record(migration_context: Any, revision: str | None) -> str | None:
+    """The ``alembic`` event's payload for ``revision`` as the running Alembic knows it (None: the
+    context has no script directory, or it does not know the revision)."""
+    script = getattr(migration_context, "script", None)
+    if script is None or revision is None:
+        return None
+    try:
+        found = script.revision_map.get_revision(revision)
+        return AlembicRevision.of(found.revision, found.down_revision, found._resolved_dependencies,
+                                  found._orig_branch_labels, migration_context.version_table,
+                                  migration_context.version_table_schema).payload()
+    except Exception:  # noqa: BLE001 - recording never breaks a migration Alembic completed
+        return None
+
+
+class VersionRows:
+    """How Alembic's version rows follow each revision a rollback undoes, and from what:
+    ``sources`` maps each revision to ``RECORDED`` (the hook's record of it), ``FILES`` (the
+    revision files beside the ``alembic.ini`` in ``folder``) or ``RULE`` (neither told: None was
+    returned, and the rollback's own rule applies)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.sources: dict[str, str] = {}
+        self._files: Downgrade | None | bool = False  # False: not looked for yet
+        #: the records and rows the graph was built for, and the graph
+        self._graph: tuple[Mapping[str, AlembicRevision], set[str], Any] | None = None
+
+    def __call__(self, rows: Collection[str], revision: str, kept: Collection[str],
+                 recorded: Mapping[str, AlembicRevision]) -> set[str] | None:
+        after, source = None, RULE
+        if revision in recorded:
+            graph = self.recorded_graph(recorded, rows)
+            if graph is not None:
+                after, source = _downgraded(graph, rows, revision, kept), RECORDED
+        else:
+            if self._files is False:
+                self._files = project_downgrade(self.folder)
+            if callable(self._files):
+                after, source = self._files(rows, revision, kept), FILES
+        self.sources[revision] = source if after is not None else RULE
+        return after
+
+    def recorded_graph(self, recorded: Mapping[str, AlembicRevision], rows: Collection[str]) -> Any:
+        """Alembic's revision map of the recorded revisions and the ``rows`` of a version table
+        (built again only for records or rows it has not seen)."""
+        if self._graph is None or self._graph[0] is not recorded or not set(rows) <= self._graph[1]:
+            seen = set(rows) | (self._graph[1] if self._graph is not None and self._graph[0] is recorded else set())
+            self._graph = (recorded, seen, recorded_map(recorded, seen))
+        return self._graph[2]
+
+
+def recorded_map(recorded: Mapping[str, AlembicRevision], rows: Collection[str] = ()) -> Any:
+    """A ``RevisionMap`` of the recorded revisions; a revision they name or a version table holds
+    (``rows``) that none records (one a baseline adopted, one recorded before these records)
+    stands in as a base of its own. None when Alembic refuses the graph."""
+    from alembic.script.revision import Revision, RevisionMap
+
+    class Recorded(Revision):
+        """A revision as recorded: no file, no module (Alembic's downgrade step names its function)."""
+        module = doc = None
+
+        def __init__(self, revision: str, down_revision: Any, **kw: Any) -> None:
+            super().__init__(revision, down_revision, **kw)
+            self.module = types.SimpleNamespace(upgrade=None, downgrade=None)
+
+    def build(labels: bool) -> Any:
+        revisions = {name: Recorded(name, r.down_revisions or None, dependencies=r.depends_on or None,
+                                    branch_labels=r.branch_labels if labels else None)
+                     for name, r in recorded.items()}
+        named = {n for r in recorded.values() for n in (*r.down_revisions, *r.depends_on)} | set(rows)
+        revisions.update({n: Recorded(n, None) for n in sorted(named - revisions.keys())})
+        graph = RevisionMap(lambda: list(revisions.values()))
+        graph._revision_map  # noqa: B018 - built here, so that a graph Alembic refuses is found now
+        return graph
+
+    try:
+        return build(True)
+    except Exception:  # noqa: BLE001 - labels recorded at different times that clash: the graph without them
+        try:
+            return build(False)
+        except Exception:  # noqa: BLE001 - a graph Alembic refuses: the rollback's own rule
+            return None
 
 
 def project_downgrade(folder: Path | None = None) -> Downgrade | None:
@@ -43,7 +138,8 @@ def _downgraded(revisions: Any, rows: Collection[str], revision: str, kept: Coll
     adopted), as Alembic downgrades them on its way to it; then the merges that downgrade brings to
     the top that hold nothing either, as
     ``alembic downgrade`` to a revision below a merge leaves both its branches. None when the
-    project's files do not know ``revision`` or Alembic refuses a step."""
+    graph (``revisions``: recorded, or the project's files) does not know ``revision`` or Alembic
+    refuses a step."""
     from alembic.runtime.migration import HeadMaintainer, RevisionStep
 
     class Rows(HeadMaintainer):

@@ -13,7 +13,9 @@ from ops import LedgerError
 
 from ledger import dialects
 from ledger.storage.store import LockTimeout
+from ledger.format.alembic_record import ALEMBIC_KIND
 from ledger.integrations.alembic.base import AlembicHookError, log
+from ledger.integrations.alembic.heads import revision_record
 
 #: SQL text that controls the transaction (SQLite's forms, which PostgreSQL's include)
 _TRANSACTION_SQL = r"\s*(BEGIN|END|COMMIT)(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+(TRANSACTION|WORK))?\s*;?\s*"
@@ -144,6 +146,17 @@ class AppliesLock:
     def _version_applied(self, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
         if self._heads is not None:
             self._heads = frozenset(heads)
+
+    def _note_revision(self) -> None:
+        """After an upgrade's own events, in their transaction: what Alembic knows of the revision
+        (its down revisions, ``depends_on``, branch labels, version table) as an ``alembic`` event,
+        so that a rollback leaves the version rows as Alembic's downgrade would with no revision
+        files at hand (heads.py). A downgrade changes none of it: nothing is noted."""
+        if self._direction != "upgrade":
+            return
+        payload = revision_record(self.migration_context, self.revision)
+        if payload is not None:
+            self._append(None, self._message(), ddl=False, kind=ALEMBIC_KIND, payload=payload)
 
     def _begin_sqlite(self, *, now: bool = False) -> None:
         """Open the SQLite transaction before the first DDL, so DDL, version row and events commit together.

@@ -212,6 +212,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 self._resync()
                 if len(self.events) == before:
                     self._append(None, self._message())  # the revision ran, and changed nothing
+                self._note_revision()  # what Alembic knows of it, for a rollback's version rows (lock.py)
                 self._write_events(check_heads=self._database.writes_in_with)
         except BaseException:
             self.failed = revision
@@ -250,7 +251,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         return f"{prefix} -- {why}" if why else prefix
 
     def _append(self, op: MigrateOperation | None, message: str | None, origin: str | None = None, *,
-                ddl: bool = True) -> Event:
+                ddl: bool = True, kind: str = "apply", payload: str | None = None) -> Event:
         """Append one event; on MySQL/MariaDB an event that follows DDL is committed at once.
 
         MySQL and MariaDB commit each DDL statement on its own, so the change is already
@@ -273,7 +274,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             if not deferred:
                 self._write_events()
             journal = Journal(self.conn, self.store, self.actor, head=self._last, deferred=deferred)
-            event = journal.record("apply", op, revision=self.revision, message=message)
+            event = journal.record(kind, op, revision=self.revision, message=message, payload=payload)
             self._unwritten.extend(journal.pending)
             if ddl and (permanent or not dialects.transactional_ddl(self.dialect)):
                 self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an async driver's adapter too
@@ -467,7 +468,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         an op of the block already recorded them so (``captured`` empty)."""
         what = f"alembic batch_alter_table({table})"
         try:
-            self._lost_type_checks(schema, table)
+            self._lost_in_rebuild(schema, table)
             follow = self._follow_rebuilt(schema, table)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             reason = f"reading the rebuilt table back failed: {' '.join(str(exc).split()) or type(exc).__name__}"
