@@ -75,6 +75,11 @@ class Value:
 
     __slots__ = ()
 
+    def _assign(self, *values: Any) -> None:
+        """Set the fields to ``values``, in order (what a subclass's ``__init__`` calls)."""
+        for name, value in zip(self.__slots__, values):
+            object.__setattr__(self, name, value)
+
     def _fields(self) -> tuple[Any, ...]:
         return tuple([getattr(self, name) for name in self.__slots__])
 

@@ -87,7 +87,6 @@ def test_a_class_of_its_own_repr_keeps_it_and_repr_false_leaves_it_out() -> None
 def _hand_written_samples() -> list[tuple[Any, Any, dict[str, bool]]]:
     """(value, an equal value made apart, fields attrs would leave out of its repr) of each class
     written by hand on ``ops.classes.Value`` instead of made by attrs."""
-    from ledger.dialects.database import ReflectedKeys
     from ledger.format.codec import _RecordType
     from ledger.integrations.alembic.capture import Captured
     from ledger.integrations.alembic_sql import SchemaObject
@@ -99,8 +98,6 @@ def _hand_written_samples() -> list[tuple[Any, Any, dict[str, bool]]]:
          Captured(("DROP TABLE t",), "schema", "op.execute", entry=2, digests={"t": "ab"}), {}),
         (SchemaObject("TRIGGER", '"Trg"', "t"), SchemaObject("TRIGGER", '"Trg"', table="t"), {}),
         (_RecordType(1, None, {}), _RecordType(1, None, {}), {}),
-        (ReflectedKeys({("s", "t"): {"name": "pk"}}, {}, {}), ReflectedKeys({("s", "t"): {"name": "pk"}}, {}, {}, {}, {}),
-         {}),
         (Tok("word", "a"), Tok("word", "a"), {}),
         (Group("(", (Tok("num", "1"),)), Group("(", (Tok("num", "1"),)), {}),
         (Snapshot(5, "h", "s", b"\x00"), Snapshot(5, "h", "s", b"\x00"), {"data": False}),

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import attrs
 import sqlalchemy as sa
 
 from ops.base import LedgerError
-from ops.classes import Value
 from ops.names import ONE_PER_SCHEMA, NamesPer
 
 from .sequence_reads import SequenceReads
@@ -58,7 +58,8 @@ class UnsupportedOperationError(LedgerError, NotImplementedError):
 # ---------------------------------------------------------------------------------------------
 
 
-class ReflectedKeys(Value):
+@attrs.frozen
+class ReflectedKeys:
     """What a database's reflection reads of its tables' keys, in the shapes of SQLAlchemy's
     inspector (``get_multi_pk_constraint`` and the like), keyed by (schema, table)."""
 
@@ -66,22 +67,9 @@ class ReflectedKeys(Value):
     uniques: Mapping[Any, Sequence[Mapping[str, Any]]]
     foreign_keys: Mapping[Any, Sequence[Mapping[str, Any]]]
     #: (table, unique constraint) -> initially deferred, for deferrable ones
-    deferrable: Mapping[tuple[str, str], bool]
+    deferrable: Mapping[tuple[str, str], bool] = attrs.field(factory=dict)
     #: (table, index) -> the CREATE INDEX the database keeps, read where the inspector falls short
-    index_sql: Mapping[tuple[str, str], str]
-
-    __slots__ = ("primary_keys", "uniques", "foreign_keys", "deferrable", "index_sql")
-
-    def __init__(self, primary_keys: Mapping[Any, Mapping[str, Any]], uniques: Mapping[Any, Sequence[Mapping[str, Any]]],
-                 foreign_keys: Mapping[Any, Sequence[Mapping[str, Any]]],
-                 deferrable: Mapping[tuple[str, str], bool] | None = None,
-                 index_sql: Mapping[tuple[str, str], str] | None = None) -> None:
-        _set = object.__setattr__
-        _set(self, "primary_keys", primary_keys)
-        _set(self, "uniques", uniques)
-        _set(self, "foreign_keys", foreign_keys)
-        _set(self, "deferrable", {} if deferrable is None else deferrable)
-        _set(self, "index_sql", {} if index_sql is None else index_sql)
+    index_sql: Mapping[tuple[str, str], str] = attrs.field(factory=dict)
 
 
 class Database(SequenceReads):

@@ -72,13 +72,7 @@ class Captured(Value):
 
     def __init__(self, texts: tuple[str, ...], category: str, source: str, note: str | None = None,
                  entry: int | None = None, digests: Mapping[str, str] | None = None) -> None:
-        _set = object.__setattr__
-        _set(self, "texts", texts)
-        _set(self, "category", category)
-        _set(self, "source", source)
-        _set(self, "note", note)
-        _set(self, "entry", entry)
-        _set(self, "digests", digests)
+        self._assign(texts, category, source, note, entry, digests)
 
 
 class _Quiet:
