@@ -113,6 +113,25 @@ async def main():
 asyncio.run(main())
 '''
 
+#: a checkpoint revision's ``upgrade(op)`` on a new database, as mindsdb's migrate.py runs it:
+#: ``python -c CHECKPOINT_PY alembic.ini REVISION VERSION_TABLE`` (the URL in ``$REALWORLD_URL``)
+CHECKPOINT_PY = '''\
+import os, sys
+import sqlalchemy as sa
+from alembic.config import Config
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+ini, revision, version_table = sys.argv[1:4]
+script = ScriptDirectory.from_config(Config(ini))
+engine = sa.create_engine(os.environ["REALWORLD_URL"], poolclass=sa.pool.NullPool)
+with engine.begin() as connection:
+    context = MigrationContext.configure(connection, opts={"version_table": version_table})
+    script.get_revision(revision).module.upgrade(Operations(context))
+engine.dispose()
+'''
+
 #: env.py of a package on a synchronous driver (``.format`` it as the harness does)
 ENV_PY = ENV_PY_HEAD + ENV_PY_SYNC
 
@@ -543,9 +562,13 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
                     env={**base_env, **(env or {})})
 
     # what makes the starting schema, in the notes: create_all() of the models, or another history
-    how_made = "create_all" if base is None or base.history is None else f"Alembic alone: {base.history}'s history"
-    made_by = "" if base is None else (f"create_all of {base.requirement}" if base.history is None
-                                       else f"{base.history}'s history of {base.requirement} by Alembic alone")
+    how_made = ("create_all" if base is None or base.history is None and base.checkpoint is None
+                else f"Alembic alone: {base.history}'s history" if base.history is not None
+                else f"the checkpoint {base.checkpoint}'s upgrade(op)")
+    made_by = "" if base is None else (
+        f"{base.history}'s history of {base.requirement} by Alembic alone" if base.history is not None
+        else f"{base.checkpoint}'s upgrade(op), stamped, as {base.requirement} makes a new database"
+        if base.checkpoint is not None else f"create_all of {base.requirement}")
 
     def bootstrap(url: str) -> Ran:
         """The starting schema: ``create_all()`` of the models of the version the history starts at,
@@ -553,6 +576,8 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         assert base is not None and base_wheel is not None
         if base.history is not None:
             return first_history(url)
+        if base.checkpoint is not None:
+            return checkpoint(url)
         bare = ["--bare-packages"] if base.bare_packages else []
         for option, file in (("--setup", base.setup), ("--prepare", base.prepare)):
             if file is not None:
@@ -568,6 +593,15 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         if ran.code != 0 or not stamp:
             return ran
         return alembic(url, False, "stamp", *stamp)
+
+    def checkpoint(url: str) -> Ran:
+        """The starting schema made as the package makes a new database: the checkpoint revision's
+        ``upgrade(op)`` run with Alembic's ``Operations`` on the connection, then stamped."""
+        assert base is not None and base.checkpoint is not None
+        env = {**base_env, "REALWORLD_URL": history.url(dialect, url)}
+        ran = _run([py, "-c", CHECKPOINT_PY, str(project / "alembic.ini"), base.checkpoint, history.version_table],
+                   cwd=work, env=env)
+        return ran if ran.code != 0 else alembic(url, False, "stamp", base.checkpoint)
 
     def first_history(url: str) -> Ran:
         """The starting schema made by another history, which Alembic alone runs to its heads."""

@@ -109,6 +109,10 @@ class Base:
     #: table, as the package's tool runs it before this one (neutron-db-manage runs neutron's history
     #: before a sub-project's, whose tables refer to neutron's); ``modules`` are then none
     history: str | None = None
+    #: a revision of this history whose ``upgrade(op)`` the package runs itself on a new database (with
+    #: Alembic's ``Operations`` on the connection, outside Alembic's upgrade) and then stamps, upgrading from
+    #: there (mindsdb's checkpoint revision, which does nothing when Alembic runs it); ``modules`` are then none
+    checkpoint: str | None = None
 
 
 @attrs.frozen
@@ -804,6 +808,14 @@ HISTORIES: tuple[History, ...] = (
     # app server (realworld/shims/openhands)
     History("openhands", "openhands-ai==1.11.0", "openhands/app_server/app_lifespan/alembic", shim="openhands",
             dialects=("sqlite", "postgresql")),
+    # mindsdb makes a new database (SQLite by default, or PostgreSQL; its String columns have no length) as its
+    # migrate.py does: the checkpoint revision's upgrade(op) run with Alembic's Operations (it does nothing
+    # under Alembic's own upgrade), stamped, then alembic upgrade head; its env.py: render_as_batch=True,
+    # no naming convention, one transaction. Its column types, file storage groups, logger, configuration
+    # and default ids stand in (realworld/shims/mindsdb)
+    History("mindsdb", "mindsdb==26.1.0", "mindsdb/migrations", shim="mindsdb", render_as_batch=True,
+            dialects=("sqlite", "postgresql"),
+            base=Base("mindsdb==26.1.0", (), checkpoint="9f150e4f9a05")),
     # ckan's other plugins with a history of their own run as harvest's does (ckan db upgrade -p NAME, in
     # ckan's database after its history, with the version table NAME_alembic_version their env.py names
     # after the history's folder; no naming convention, one transaction), from ckan 2.12.0's history

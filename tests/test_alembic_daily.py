@@ -403,6 +403,12 @@ def test_a_rollback_after_alembic_downgrade_and_upgrade_again_undoes_the_revisio
     run_alembic(folder, url, "downgrade", "base")
     run_alembic(folder, url, "upgrade", "head")
     assert len(hook_events(url)) == (10 if residue else 9)
+    if not residue:
+        # the revisions in effect as Alembic's version table says: each once, none pending
+        code, out = ledger_cli(url, tmp_path, "status")
+        assert code == 0 and "pending    none" in out and "current    0003dd" in out, out
+        code, out = ledger_cli(url, tmp_path, "drill", "--from-ledger", "-q")
+        assert code == 0 and "drill passed: 3 revisions from the ledger" in out, out
     code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base")
     assert code == 0, out
     assert table_names(url) == []

@@ -192,6 +192,8 @@ _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
 def _literal(value: Any) -> str:
     """``value`` (None, an int, a str) as a literal for a server with standard_conforming_strings on."""
+    if type(value) is str and "\x00" not in value:  # most values: tested first
+        return "'" + value.replace("'", "''") + "'"
     if value is None:
         return "NULL"
     if isinstance(value, int) and not isinstance(value, bool):

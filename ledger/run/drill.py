@@ -53,6 +53,7 @@ from ledger.project.config import Config
 from ledger.storage.db import THROWAWAY, DatabaseError, create_engine, dialect_of
 from ledger.format.events import Event, fold_events, follows_statement_above, in_effect
 from ledger.schema.reflect import compare, reflect
+from ledger.project.points import net_in_effect
 from ledger.project.revisions import Revision, RevisionChain, Step, checksum, load_revisions
 from ledger.run.rollback import data_loss, rollback
 from ledger.run.apply import apply
@@ -500,8 +501,9 @@ def _mentions(text: str, name: str) -> bool:
 def ledger_revisions(events: Iterable[Event]) -> RevisionChain:
     """The revisions in effect in ``events``, in ledger order: a chain that ``apply`` can run elsewhere.
 
-    Each run of consecutive ``apply`` events in effect with the same revision is one revision
-    (an Alembic downgrade recorded between two upgrades of a revision stays in it, as a
+    Each run of consecutive ``apply`` events in effect (``points.net_in_effect``: an upgrade and
+    the Alembic downgrade that undid it are not) with the same revision is one revision (an Alembic
+    downgrade recorded between two upgrades of a revision that did not undo it stays in it, as a
     rollback of that revision would undo it too); its ops are the ops the events recorded,
     already completed (a drop carries what it dropped), one step each. Baseline events are
     left out: a drill replays them first. A revision id met again in a later run names that
@@ -509,7 +511,7 @@ def ledger_revisions(events: Iterable[Event]) -> RevisionChain:
     migration file's, for a native project), else that of the recorded ops.
     """
     runs: list[list[Event]] = []
-    for event in in_effect(events):
+    for event in net_in_effect(list(events)):
         if event.kind != "apply":
             continue
         if runs and runs[-1][-1].revision == event.revision:

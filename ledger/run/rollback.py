@@ -316,6 +316,10 @@ class _Run:
     recorded: Mapping[str, AlembicRevision] | None = None
     #: the connection's default schema, when a record names a schema (the same table as no schema)
     default_schema: str | None = None
+    #: with ``sql_only``: where the version rows' statements go (the journal's), and the rows each
+    #: version table would hold as the printed statements go (read once, then as they leave them)
+    sql: list[str] | None = None
+    planned_rows: dict[tuple[str | None, str], set[str]] = attrs.field(factory=dict)
 
     def unit(self, group: Sequence[Revert], state: SchemaState) -> Unit[str | None]:
         """The executor's unit for ``group``: each step's reverse as the plan check completed it, while
@@ -371,12 +375,12 @@ class _Run:
         rolled-back revision is replaced by the latest revision still in effect; none: the
         revisions a baseline found there, or else the table is emptied, as ``alembic downgrade
         base`` leaves it. False: the database has no Alembic version table, so there is nothing
-        to follow for this revision or any later one.
+        to follow for this revision or any later one. With ``sql_only`` the statements are
+        printed (``sql``), from the rows the ones printed before leave.
         """
         revision = unit.label
-        if revision is None or self.sql_only:
+        if revision is None or (self.sql_only and self.sql is None):
             return
-        conn = self.conn
         if not self.alembic_tables():
             return False  # no Alembic version table to follow: the revisions in effect are not worked out
         assert self.recorded is not None and self.version_tables is not None
@@ -390,25 +394,45 @@ class _Run:
         for schema, name in self.version_tables:
             if mine is not None and (schema, name) != self.recorded_table(mine):
                 continue  # the revision moved another version table
-            table = sa.table(name, sa.column("version_num"), schema=schema)
-            rows = set(conn.execute(sa.select(table.c.version_num)).scalars())
+            table = sa.table(name, sa.column("version_num", sa.String()), schema=schema)
+            rows = self.version_rows((schema, name), table)
             after = None if self.downgrade is None else self.downgrade(
                 rows, revision, set(applied) | set(adopted), self.recorded)
-            if after is not None:
-                for gone in rows - after:
-                    conn.execute(table.delete().where(table.c.version_num == gone))
-                if after - rows:
-                    conn.execute(table.insert(), [{"version_num": new} for new in sorted(after - rows)])
-                continue
-            if revision not in rows:
-                continue
-            conn.execute(table.delete().where(table.c.version_num == revision))
-            if applied and applied[-1] not in rows:
-                conn.execute(table.insert().values(version_num=applied[-1]))
-            for adopted_revision in floor if name == "alembic_version" else ():
-                if adopted_revision not in rows:
-                    conn.execute(table.insert().values(version_num=adopted_revision))
+            if after is None:
+                if revision not in rows:
+                    continue
+                after = rows - {revision}
+                if applied and applied[-1] not in rows:
+                    after.add(applied[-1])
+                after.update(r for r in (floor if name == "alembic_version" else ()) if r not in rows)
+            self.set_version_rows((schema, name), table, rows, after)
         return None
+
+    def version_rows(self, key: tuple[str | None, str], table: sa.TableClause) -> set[str]:
+        """The rows of version table ``key``: as it holds them, or, with ``sql_only``, as the
+        statements printed so far would leave them."""
+        if self.sql_only and key in self.planned_rows:
+            return set(self.planned_rows[key])
+        rows = set(self.conn.execute(sa.select(table.c.version_num)).scalars())
+        if self.sql_only:
+            self.planned_rows[key] = set(rows)
+        return rows
+
+    def set_version_rows(self, key: tuple[str | None, str], table: sa.TableClause, rows: set[str],
+                         after: set[str]) -> None:
+        """Make version table ``key`` hold ``after`` instead of ``rows``; with ``sql_only``, the
+        statements are printed (values inline), not run."""
+        statements: list[sa.Delete | sa.Insert] = [table.delete().where(table.c.version_num == gone)
+                                                   for gone in sorted(rows - after)]
+        statements += [table.insert().values(version_num=new) for new in sorted(after - rows)]
+        if not self.sql_only:
+            for statement in statements:
+                self.conn.execute(statement)
+            return
+        assert self.sql is not None
+        dialect = self.conn.dialect
+        self.sql.extend(str(s.compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for s in statements)
+        self.planned_rows[key] = set(after)
 
 
 @attrs.define
@@ -565,6 +589,7 @@ def rollback(
         run = _Run(planner, why, conn, sql_only, ledger.events, view=ledger.view, downgrade=downgrade)
         journal = Journal(conn, store, actor, ledger.view, sql_only=sql_only,
                           deferred=not sql_only and dialects.transactional_ddl(dialect), keep=ledger.events.extend)
+        run.sql = journal.sql if sql_only else None
         executor = Executor[str | None](journal, dialect, WORDING, after_unit=run.follow_alembic)
 
         def next_unit(first: bool, read: bool) -> Unit[str | None] | None:

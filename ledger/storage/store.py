@@ -111,6 +111,8 @@ class LedgerStore:
         self._inserts_reading: dict[tuple[Any, int, str], tuple[str, tuple[str, ...]]] = {}
         #: the same statement's text around its rows of literal values, per (query, driver)
         self._literal_inserts_reading: dict[tuple[Any, str], tuple[str, str] | None] = {}
+        #: insert_before's text up to its rows, per driver
+        self._written_before: dict[str, str] = {}
         #: the INSERT of :meth:`insert` as the driver's SQL text, by dialect and driver: (text, the
         #: names of its positional values, or None where its values are named); None where a value
         #: needs SQLAlchemy's conversion (then it runs as the construct)
@@ -295,6 +297,24 @@ class LedgerStore:
         text, order = compiled
         values = {f"{name}_{number}": value for number, event in enumerate(events) for name, value in event.to_row().items()}
         return list(conn.exec_driver_sql(text, tuple(values[name] for name in order) if order else values))
+
+    def insert_before(self, conn: sa.Connection, events: Sequence[Event]) -> str | None:
+        """``WITH sl_written AS (INSERT ...)`` of ``events``, their values written as literals, to be
+        put before another statement of the same transaction: one statement, one round trip, and the
+        row count the driver gives is the other statement's. None where the database takes no INSERT
+        in a ``WITH`` or its driver's literals are not exact (:meth:`insert_reading` then)."""
+        database = dialects.database(conn.dialect.name)
+        literal = database.literal_writer(conn) if events and database.writes_in_with else None
+        values = None if literal is None else _literal_values(events, [column.name for column in self.table.c], literal)
+        if values is None:
+            return None
+        head = self._written_before.get(conn.dialect.driver)
+        if head is None:
+            prep = conn.dialect.identifier_preparer
+            names = ", ".join(prep.quote(column.name) for column in self.table.c)
+            head = self._written_before[conn.dialect.driver] = (
+                f"WITH sl_written AS (INSERT INTO {prep.format_table(self.table)} ({names}) VALUES (")
+        return f"{head}{values})) "
 
     def _literal_insert_reading_sql(self, conn: sa.Connection, query: sa.Select[Any]) -> tuple[str, str] | None:
         """:meth:`insert_reading`'s SQL text around its rows of literal values (``VALUES (`` ends the

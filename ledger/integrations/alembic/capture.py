@@ -162,7 +162,9 @@ class Captures:
             # recorded as SQL text, and what it changes is not named in it: the catalog now, to
             # tell afterwards which tables it changed
             try:
-                with self._guarded(conn):
+                # quiet: the SAVEPOINT and its RELEASE are not the migration's statements (the
+                # RELEASE passing through here took back what was read)
+                with self._quiet(), self._guarded(conn):
                     self._before = (statement, self._table_digests(conn))
             except sa.exc.SQLAlchemyError:
                 self._before = None  # every table is read after it
@@ -444,7 +446,8 @@ class Captures:
     def _before_commit(self, _conn: Any) -> None:
         """A revision commits the connection itself (``op.get_bind().commit()``): the events of what
         it did so far are INSERTed first, so they commit with it whatever the rest of it does."""
-        if self.active and self._unwritten:
+        if (self.active or self._carry is not None) and self._unwritten:  # type: ignore[attr-defined]
+            self._carry = None  # type: ignore[attr-defined]  # (versionrow.py) written now, with the commit
             self._write_events()
 
     def _note_own_tables(self, what: str, origin: str | None) -> None:

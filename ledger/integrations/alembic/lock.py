@@ -146,6 +146,7 @@ class AppliesLock:
     def _version_applied(self, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
         if self._heads is not None:
             self._heads = frozenset(heads)
+        self._version_written()  # events no version statement carried (versionrow.py)
 
     def _note_revision(self) -> None:
         """After an upgrade's own events, in their transaction: what Alembic knows of the revision

@@ -39,6 +39,7 @@ from ledger.integrations.alembic.names import ResolvesNames, as_compiled_names
 from ledger.integrations.alembic.patch import ORIGINAL, RECORDERS, patch_alembic
 from ledger.integrations.alembic.stored import RecordsStored, dropped_foreign_key
 from ledger.integrations.alembic.unseen import hide, show
+from ledger.integrations.alembic.versionrow import WritesWithVersion
 from ledger.support.quietwarn import silenced
 
 
@@ -64,7 +65,7 @@ def alembic_step_id(step: Any) -> tuple[str | None, str | None, str | None]:
     return revision.revision, revision.doc, str(path) if path else None
 
 
-class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames):
+class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames, WritesWithVersion):
     """Records one migration context's operations; see the package docstring."""
 
     def __init__(self, migration_context: MigrationContext, store: LedgerStore, *, message: str | None = None,
@@ -142,6 +143,8 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
             self._hiding = True
         sa_event.listen(self.conn, "after_cursor_execute", self._after_cursor)
         sa_event.listen(self.conn, "before_cursor_execute", self._before_cursor)
+        sa_event.listen(self.conn, "before_cursor_execute", self._before_version, retval=True)
+        sa_event.listen(self.conn, "after_cursor_execute", self._after_version)
         sa_event.listen(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
         sa_event.listen(self.conn.engine, "before_cursor_execute", self._before_elsewhere)
         sa_event.listen(self.conn, "commit", self._before_commit)
@@ -156,16 +159,13 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
         if self._hiding:
             show(self.conn.dialect, self.store.schema, self.store.table_name)
             self._hiding = False
-        if sa_event.contains(self.conn, "after_cursor_execute", self._after_cursor):
-            sa_event.remove(self.conn, "after_cursor_execute", self._after_cursor)
-        if sa_event.contains(self.conn, "before_cursor_execute", self._before_cursor):
-            sa_event.remove(self.conn, "before_cursor_execute", self._before_cursor)
-        if sa_event.contains(self.conn.engine, "after_cursor_execute", self._after_elsewhere):
-            sa_event.remove(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
-        if sa_event.contains(self.conn.engine, "before_cursor_execute", self._before_elsewhere):
-            sa_event.remove(self.conn.engine, "before_cursor_execute", self._before_elsewhere)
-        if sa_event.contains(self.conn, "commit", self._before_commit):
-            sa_event.remove(self.conn, "commit", self._before_commit)
+        for target, name, listener in (
+                (self.conn, "after_cursor_execute", self._after_cursor), (self.conn, "after_cursor_execute", self._after_version),
+                (self.conn, "before_cursor_execute", self._before_cursor), (self.conn, "before_cursor_execute", self._before_version),
+                (self.conn.engine, "after_cursor_execute", self._after_elsewhere),
+                (self.conn.engine, "before_cursor_execute", self._before_elsewhere), (self.conn, "commit", self._before_commit)):
+            if sa_event.contains(target, name, listener):
+                sa_event.remove(target, name, listener)
 
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
@@ -213,7 +213,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames)
                 if len(self.events) == before:
                     self._append(None, self._message())  # the revision ran, and changed nothing
                 self._note_revision()  # what Alembic knows of it, for a rollback's version rows (lock.py)
-                self._write_events(check_heads=self._database.writes_in_with)
+                self._end_revision()  # its events: now, or with Alembic's version row (versionrow.py)
         except BaseException:
             self.failed = revision
             self._elsewhere.clear()
