@@ -65,7 +65,8 @@ class CreateTableOp(MigrateOperation):
         return state.with_table(self.table)
 
     def describe(self) -> str:
-        return f"create table {self.table.fullname} ({len(self.table.columns)} columns)"
+        count = len(self.table.columns)
+        return f"create table {self.table.fullname} ({count} column{'' if count == 1 else 's'})"
 
     @classmethod
     def create_table(

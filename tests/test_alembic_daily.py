@@ -244,6 +244,8 @@ def test_status_history_log_and_blame_work_on_a_hooked_project_without_a_migrati
     status = _ledger(cwd, url, "status")
     assert status.returncode == 0, status.stderr
     assert "current    r2  r2" in status.stdout and "pending    none" in status.stdout
+    # nothing was compared: no "ok" for files that are not there
+    assert "checksums  none compared (no migration file of an applied revision)" in status.stdout
     assert "the revisions are those of the ledger" in status.stderr
     history = _ledger(cwd, url, "history")
     assert history.returncode == 0, history.stderr

@@ -104,6 +104,7 @@ def test_apply_status_history_log(shop: Path, db_url: str) -> None:
     assert re.search(r"^current +0003 ", status.stdout, re.M)
     assert re.search(r"^pending +0004, 0005, 0006, 0007, 0008$", status.stdout, re.M)
     assert re.search(r"^in doubt +none$", status.stdout, re.M)
+    assert re.search(r"^checksums +ok \(3 files compared\)$", status.stdout, re.M)
 
     data = json.loads(run("--url", db_url, "status", "--json", cwd=shop).stdout)
     assert data["current"] == "0003" and data["pending"][0] == "0004" and data["problems"] == []
@@ -138,6 +139,17 @@ def test_apply_sql_prints_and_changes_nothing(shop: Path, database_factory: Call
     assert "CREATE TABLE customers" in result.stdout and "INSERT INTO schema_ledger" in result.stdout
     assert result.stdout.rstrip().endswith(";")
     assert tables(url) == []
+
+
+def test_sql_with_nothing_to_do_says_so_on_stderr(shop: Path, database_factory: Callable[[str], str]) -> None:
+    url = database_factory("sqlite")
+    assert run("--url", url, "apply", "--to", "0002", "-q", cwd=shop).exit_code == 0
+    again = run("--url", url, "apply", "--sql", "--to", "0002", cwd=shop)
+    assert again.exit_code == 0 and again.stdout == ""
+    assert "nothing to apply: at 0002; no SQL" in again.stderr
+    back = run("--url", url, "rollback", "--sql", "--to", "0002", cwd=shop)
+    assert back.exit_code == 0 and back.stdout == "", back.output
+    assert "nothing to roll back: nothing after @" in back.stderr and "no SQL" in back.stderr
 
 
 def test_status_exits_1_when_a_file_changed(shop: Path, database_factory: Callable[[str], str]) -> None:

@@ -156,7 +156,9 @@ def test_the_rollback_of_a_widening_is_checked_too(tmp_path: Path, db_url: str) 
     before = snapshot(config)
     failed = cli(config, "rollback", "--to", "0001", "--allow-data-loss")
     assert failed.exit_code == 1, failed.output
-    assert "rolling back revision 0002" in failed.stderr and "does not fit VARCHAR(10)" in failed.stderr
+    # refused by the plan check, before anything runs (not when the run comes to that step)
+    assert "cannot roll back to 0001: revision 0002" in failed.stderr, failed.stderr
+    assert "column item.v to VARCHAR(10), which 1 row of item holds a value" in failed.stderr, failed.stderr
     assert snapshot(config) == before
 
 

@@ -148,9 +148,9 @@ def test_the_column_defaults_read_are_those_the_inspector_reads(postgresql_engin
         inspector = sa.inspect(conn)
         for table in ("d", "a", "b"):
             expected = {c["name"]: c.get("default") for c in inspector.get_columns(table)}
-            assert database.column_defaults(conn, table) == expected, table
-        assert database.column_defaults(conn, "missing") == {}
-        assert database.column_defaults(conn, "d", schema="public") is None  # asked of the inspector
+            assert database.table_read(conn, table).defaults == expected, table
+        assert database.table_read(conn, "missing").defaults == {}
+        assert database.table_read(conn, "d", schema="public").defaults is None  # asked of the inspector
 
 
 #: statements that add keys and checks, named and not, over one or two columns (``{t}``; ``{o}`` another table)

@@ -62,7 +62,7 @@ def status(state: CliContext, as_json: bool) -> None:
             ("current", f"{current}  {title}".rstrip()),
             ("pending", _folded(report.pending) or "none"),
             ("in doubt", ", ".join(f"seq {e.seq} ({e.revision}: {e.op_type})" for e in report.in_doubt) or "none"),
-            ("checksums", "ok" if not report.mismatched else "changed: " + ", ".join(r.id for r in report.mismatched)),
+            ("checksums", _checksums(report)),
         ]
         for label, value in rows:
             click.echo(printable(f"{label:<10} {value}"))
@@ -70,6 +70,16 @@ def status(state: CliContext, as_json: bool) -> None:
             click.echo(printable(f"schema-ledger: problem: {problem}"), err=True)
     if report.problems:
         sys.exit(1)
+
+
+def _checksums(report: Any) -> str:
+    """The status line of the migration files' checksums: what was compared, not "ok" for nothing."""
+    if report.mismatched:
+        return "changed: " + ", ".join(r.id for r in report.mismatched)
+    compared = sum(1 for r in report.revisions if r.checksum_matches is not None)
+    if not compared:
+        return "none compared (no migration file of an applied revision)"
+    return f"ok ({compared} file{'s' if compared != 1 else ''} compared)"
 
 
 @main.command()
@@ -422,7 +432,7 @@ def materialize(state: CliContext, point: str | None, into: str, ledger_file: Pa
         sys.exit(1)
 
 
-@main.command("diff")
+@main.command("diff", context_settings={"ignore_unknown_options": True})  # a point -N is no option
 @click.argument("point_a", metavar="POINT_A")
 @click.argument("point_b", metavar="POINT_B")
 @click.option("--format", "fmt", type=click.Choice(["text", "python", "sql", "json"]), default=None,

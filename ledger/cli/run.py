@@ -194,6 +194,8 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
         _sql_losses(result.losses)
         for statement in result.sql:
             click.echo(statement.rstrip().rstrip(";") + ";")
+        if not result.sql:  # said, not an empty output taken for a script
+            click.echo(f"schema-ledger: nothing to apply: at {result.current or 'base'}; no SQL", err=True)
         return
     head = result.head
     where = f"ledger seq {head.seq}, hash {head.hash}" if head else "empty ledger"
@@ -389,6 +391,8 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
         _sql_losses(result.losses)
         for statement in result.sql:
             click.echo(statement.rstrip().rstrip(";") + ";")
+        if not result.sql:  # said, not an empty output taken for a script
+            click.echo(f"schema-ledger: nothing to roll back: nothing after @{result.to_seq} is in effect; no SQL", err=True)
         return
     shown = {loss.describe() for loss in result.losses}  # named before the run, by the consent
     for warning in result.warnings:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -387,10 +387,10 @@ class Database(SequenceReads):
                              inspector.get_multi_foreign_keys(**kw))
 
     def read_tables(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
-                    names: Sequence[str]) -> tuple[Any, Any, Any, ReflectedKeys] | None:
-        """The tables ``names`` (exact names, that exist) as the inspector's ``get_multi_columns``,
-        ``get_multi_indexes`` and ``get_multi_check_constraints`` give them, with :meth:`reflect_keys`,
-        read at once where the database allows it. Here: None, the inspector reads them."""
+                    names: Sequence[str], parts: Collection[str] = ()) -> tuple[Any, ...] | None:
+        """``parts`` of the tables ``names`` (exact names, that exist) as the inspector's ``get_multi_columns``,
+        ``get_multi_indexes``, ``get_multi_check_constraints`` and ``get_multi_table_comment`` give them, with
+        :meth:`reflect_keys`, read at once where the database allows it. Here: None, the inspector reads them."""
         return None
 
     def table_options(self, conn: sa.Connection, schema: str | None,
@@ -414,9 +414,9 @@ class Database(SequenceReads):
         its reverse. ``table``: a trigger's table; ``arguments``: a routine's argument list. Here: by name alone."""
         return f"DROP {kind} IF EXISTS {name}"
 
-    def column_defaults(self, conn: sa.Connection, table: str, schema: str | None = None) -> dict[str, str | None] | None:
-        """Each column of ``table`` -> its server default's text as ``Inspector.get_columns`` reports it, read
-        in one query; {} when there is no such table. None: no such read (the caller asks the inspector)."""
+    def table_read(self, conn: sa.Connection, table: str, schema: str | None = None) -> Any:
+        """What the Alembic hook reads back of ``table`` after an op (its keys and CHECKs with their text, its
+        columns' defaults as stored) in one query, as ``postgresql_read.TableRead``. None: no such read."""
         return None
 
     def constraints(self, conn: sa.Connection, table: str,

@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -73,17 +73,6 @@ _ONE_COLUMN_TABLES = (
     " WHERE c.relkind IN ('r', 'p') AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
     " GROUP BY c.relname HAVING COUNT(*) = 1 AND MIN(a.attname::text) = :column"
 )
-#: each column of a table in the default schema and its default as the inspector reads it (none
-#: for a generated column, whose expression is not a default)
-_COLUMN_DEFAULTS = (
-    "SELECT a.attname, CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END"
-    " FROM pg_catalog.pg_attribute a"
-    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
-    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef"
-    " WHERE c.relname = :table AND n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
-    " AND a.attnum > 0 AND NOT a.attisdropped"
-)
 #: each table's digest: four md5s, '|' between (:data:`_DIGEST_PARTS`): of its kind, persistence and
 #: comment; of its columns; of its constraints; of its indexes
 _TABLE_DIGESTS = (
@@ -109,8 +98,6 @@ _TABLE_DIGESTS = (
 _DIGEST_PARTS: tuple[frozenset[str] | None, ...] = (
     None, frozenset({"columns"}), frozenset({"keys", "checks"}), frozenset({"indexes"}))
 
-_PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
-_PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
 
 
 def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] | None = None) -> tuple[
@@ -144,33 +131,9 @@ def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] |
         ),
         {"schema": schema, **({"names": list(names)} if names is not None else {})},
     )
-    pks: dict[Any, dict[str, Any]] = {}
-    uniques: dict[Any, list[dict[str, Any]]] = {}
-    fks: dict[Any, list[dict[str, Any]]] = {}
-    deferrable: dict[tuple[str, str], bool] = {}
-    for (table, name, kind, is_deferrable, deferred, local, remote, ref_table, ref_schema, visible,
-         on_update, on_delete, match) in rows:
-        key = (schema, table)
-        if kind == "p":
-            pks[key] = {"name": name, "constrained_columns": list(local)}
-        elif kind == "u":
-            uniques.setdefault(key, []).append({"name": name, "column_names": list(local)})
-            if is_deferrable:
-                deferrable[(table, name)] = bool(deferred)
-        else:
-            # As the inspector reports it: the referent's schema when the search path does not
-            # find the table by its name alone, or when it is the schema being reflected.
-            fks.setdefault(key, []).append({
-                "name": name, "constrained_columns": list(local), "referred_table": ref_table,
-                "referred_columns": list(remote),
-                "referred_schema": ref_schema if not visible or (schema is not None and schema == ref_schema) else None,
-                "options": {
-                    "onupdate": _PG_ACTIONS.get(on_update), "ondelete": _PG_ACTIONS.get(on_delete),
-                    "deferrable": True if is_deferrable else None, "initially": "DEFERRED" if deferred else None,
-                    "match": _PG_MATCH.get(match),
-                },
-            })
-    return pks, uniques, fks, deferrable
+    from .postgresql_read import keys_from_rows  # with the hook's other catalog reads
+
+    return keys_from_rows(schema, rows)
 
 
 #: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
@@ -281,12 +244,10 @@ class PostgreSQL(Database):
                 parts |= covered
         return frozenset(parts)
 
-    def column_defaults(self, conn: sa.Connection, table: str, schema: str | None = None) -> dict[str, str | None] | None:
-        if schema is not None or (conn.dialect.server_version_info or (0,)) < (12,):
-            # the inspector qualifies a sequence's name in nextval() by the schema asked for; no
-            # generated columns before PostgreSQL 12
-            return None
-        return dict(conn.execute(sa.text(_COLUMN_DEFAULTS), {"table": table}).all())  # type: ignore[arg-type]
+    def table_read(self, conn: sa.Connection, table: str, schema: str | None = None) -> Any:
+        from .postgresql_read import table_read  # read when the hook first reads a table back
+
+        return table_read(conn, table, schema)
 
     def one_column_tables(self, conn: sa.Connection, column: str, schema: str | None = None) -> list[str]:
         """The tables of ``schema`` (None: the default one) whose one column is ``column``, in one query:
@@ -487,6 +448,13 @@ class PostgreSQL(Database):
         """Primary keys, unique constraints and foreign keys in one catalog query."""
         pks, uniques, fks, deferrable = catalog_keys(conn, schema, names if subset else None)
         return ReflectedKeys(pks, uniques, fks, deferrable)
+
+    def read_tables(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
+                    names: Sequence[str], parts: Collection[str] = ()) -> tuple[Any, ...] | None:
+        """``parts`` of the tables ``names`` in one catalog query (:mod:`.postgresql_read`)."""
+        from .postgresql_read import read_tables
+
+        return read_tables(conn, schema, names, parts)
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:

@@ -7,7 +7,7 @@ needed: reading a ledger imports no op module.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +197,7 @@ class SQLite(Database):
         return ReflectedKeys(pks, uniques, fks, index_sql=index_sql)
 
     def read_tables(self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None,
-                    names: Sequence[str]) -> tuple[Any, Any, Any, ReflectedKeys] | None:
+                    names: Sequence[str], parts: Collection[str] = ()) -> tuple[Any, ...] | None:
         """The tables ``names`` in one query (:mod:`.sqlite_read`)."""
         from .sqlite_read import read_tables
 
@@ -206,7 +206,7 @@ class SQLite(Database):
             return None
         keys = self._keys(conn, inspector, schema, names, read.primary_keys, read.table_sql, read.index_sql,
                           subset=True, rows=read.foreign_key_rows)
-        return read.columns, read.indexes, read.checks, keys
+        return read.columns, read.indexes, read.checks, keys, {}  # no comments
 
     def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
                            schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:

@@ -23,7 +23,7 @@ from ledger.storage.archive import read_jsonl
 from ledger.project.config import Config
 from ledger.schema.diff import diff
 from ledger.format.events import Event, verify_chain
-from ledger.project.points import InvalidPoint, resolve_point, state_at
+from ledger.project.points import InvalidPoint, downgrade_of, resolve_point, state_at
 from ledger.schema.reflect import compare, reflect
 from ledger.schema.render import render_ddl, render_json, render_mermaid
 from ledger.storage.session import connect, store_for, tx, wrap_db_errors
@@ -163,8 +163,8 @@ def schema_at_point(config: Config, point: str | None) -> SchemaState | None:
     snapshot serves.
 
     The point is resolved to a ledger position first: ``@SEQ`` and the head directly, a revision,
-    a time or ``-N`` from a lean read of each event's seq, kind, revision, reverses and time (no
-    payloads). None when the ledger has no usable snapshot at or below that position, or the
+    a time or ``-N`` from a lean read of each event's seq, kind, revision, reverses, time and
+    message (no payloads; ``-N`` after an Alembic downgrade is left to the full read). None when the ledger has no usable snapshot at or below that position, or the
     point names nothing in the ledger (the caller's full read then says why).
     """
     text = (point or "").strip()
@@ -181,7 +181,9 @@ def schema_at_point(config: Config, point: str | None) -> SchemaState | None:
         elif text in ("", "head", "@head"):
             seq = head.seq
         else:
-            marks = list(read_rows(conn, store, ("seq", "kind", "revision", "reverses", "recorded_at")))
+            marks = list(read_rows(conn, store, ("seq", "kind", "revision", "reverses", "recorded_at", "message")))
+            if text.startswith("-") and any(downgrade_of(typing.cast("Event", m)) is not None for m in marks):
+                return None  # -N after an Alembic downgrade: which revisions are in effect takes the fold
             try:
                 # Rows have the attributes resolve_point reads of an event (seq, kind, revision, ...).
                 seq = resolve_point(text, typing.cast("list[Event]", marks), applied_only=False)

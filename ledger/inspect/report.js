@@ -243,7 +243,7 @@
       var r = e[RUN];
       return h("tr", { "class": "run" }, h("th", { colspan: "7", scope: "rowgroup" },
         "Run " + (r + 1) + " \u00b7 " + (runs()[r].kind || str(e[KIND])) + (e[REV] !== null ? " of revision " + str(e[REV]) : "") +
-        " \u00b7 " + who(e) + " \u00b7 " + when(iso(e[AT])) + (e[MSG] !== null ? " \u00b7 \u201c" + str(e[MSG]) + "\u201d" : "")));
+        " \u00b7 " + who(e) + " \u00b7 " + when(iso(e[AT])) + (runs()[r].why !== null ? " \u00b7 \u201c" + str(runs()[r].why) + "\u201d" : "")));
     }
     function draw() {
       var rows = tl.rows, pages = Math.max(1, Math.ceil(rows.length / PAGE));
@@ -296,11 +296,14 @@
     runInfo = {};
     EV.forEach(function (e) {
       var r = runInfo[e[RUN]];
-      if (!r) r = runInfo[e[RUN]] = { first: e, last: e, count: 0, kind: null };
+      if (!r) r = runInfo[e[RUN]] = { first: e, last: e, count: 0, kind: null, why: undefined };
       r.last = e; r.count++;
+      // the run's why: the first message without a note of the Alembic hook before it ("[data change] ...")
+      if (r.why === undefined && !/^\[[a-z][A-Za-z -]*\] /.test(str(e[MSG]))) r.why = e[MSG];
       var k = str(e[KIND]);
-      if (k !== "intent" && k !== "abandon") r.kind = k;
+      if (k !== "intent" && k !== "abandon" && k !== "alembic") r.kind = k;
     });
+    Object.keys(runInfo).forEach(function (n) { if (runInfo[n].why === undefined) runInfo[n].why = runInfo[n].first[MSG]; });
     return runInfo;
   }
   views.revisions = function (root) {
@@ -348,7 +351,7 @@
       var info = runs();
       var lastApply = null;
       r.runs.forEach(function (n) { if (info[n].kind === "apply" || info[n].kind === "baseline") lastApply = info[n]; });
-      var title = r.title || (lastApply && lastApply.first[MSG] !== null ? str(lastApply.first[MSG]) : "");
+      var title = r.title || (lastApply && lastApply.why !== null ? str(lastApply.why) : "");
       var flags = 0;
       r.change.forEach(function (c) { var e = eventAt(c[0]); if (e) flags |= e[FLAGS]; });
       var d = h("details", { "class": "revision", "data-revision": r.id },
@@ -365,7 +368,7 @@
           var x = info[n];
           add(rb, h("tr", null, h("td", null, x.kind || "intent"), h("td", { "class": "mono" }, when(iso(x.first[AT]))),
             h("td", null, "@" + x.first[SEQ] + "\u2013@" + x.last[SEQ] + " (" + x.count + ")"), h("td", null, who(x.first)),
-            h("td", null, str(x.first[MSG]) || "")));
+            h("td", null, str(x.why) || "")));
         });
         add(d, h("table", null, h("caption", null, "Runs"), h("thead", null, h("tr", null, h("th", null, "Kind"), h("th", null, "When"),
           h("th", null, "Seqs"), h("th", null, "Who"), h("th", null, "Why"))), rb));

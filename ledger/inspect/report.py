@@ -213,17 +213,38 @@ class _Schema:
             self.changes.append([seq, self.key(key), self.version(new) if new is not None else -1])
 
 
+#: the Alembic hook's note before an event's why ("[data change] op.execute -- why")
+_NOTE = re.compile(r"\[[a-z][A-Za-z -]*\] ")
+
+
+def _whys(message: str | None) -> set[str | None]:
+    """What ``message`` may say as the why of its run: itself, and, for a message the Alembic hook
+    put a note before, what follows the note (none, when the note stands alone)."""
+    whys: set[str | None] = {message}
+    if message is not None and _NOTE.match(message):
+        parts = message.split(" -- ")
+        whys.update(" -- ".join(parts[i:]) for i in range(1, len(parts)))
+        if len(parts) == 1:
+            whys.add(None)
+    return whys
+
+
 def _runs(events: Sequence[Event]) -> list[int]:
-    """The run of each event: consecutive events of one revision, one message, one actor and one direction."""
+    """The run of each event: consecutive events of one revision, one direction, one actor and one
+    message (the hook's notes before a message aside: one Alembic upgrade of a revision is one run,
+    its ``alembic`` event with it)."""
     runs: list[int] = []
-    run, last, direction = -1, None, None
+    run, last, direction, why = -1, None, None, set()
     for event in events:
         a = event.actor
-        key = (event.revision, event.message, a.os_user, a.db_user, a.host, a.by)
+        key = (event.revision, a.os_user, a.db_user, a.host, a.by)
         kind = event.kind if event.kind in ("apply", "revert", "baseline", "drill") else direction
-        if key != last or (kind is not None and direction is not None and kind != direction):
+        whys = _whys(event.message)
+        if key != last or not whys & why or (kind is not None and direction is not None and kind != direction):
             run += 1
-            direction = None
+            direction, why = None, whys
+        else:
+            why = whys & why
         if kind is not None:
             direction = kind
         last = key

@@ -162,6 +162,25 @@ def _state_marks(store: LedgerStore, conn: sa.Connection, revisions: set[str] | 
     return marks
 
 
+def _less_alembic_downgrades(store: LedgerStore, conn: sa.Connection, marks: dict[str, _StateMarks]) -> None:
+    """Take out of ``marks`` what an Alembic downgrade took out of effect (``points.net_in_effect``:
+    an upgrade and the downgrade that undid it, as Alembic's version table says); a revision left
+    with nothing in effect is not applied. The whole ledger is read only when the hook recorded an
+    ``alembic downgrade`` (its events' message says so)."""
+    t = store.table
+    downgraded = conn.execute(sa.select(t.c.seq).where(
+        t.c.kind == "apply", t.c.message.like("%alembic downgrade of %")).limit(1)).first()
+    if downgraded is None:
+        return
+    from ledger.project.points import net_in_effect
+
+    kept = {event.seq for event in net_in_effect(list(store.events(conn)))}
+    for mark in marks.values():
+        mark.live &= kept
+        if not mark.live and mark.last_kind == "apply":
+            mark.last_kind = "revert"  # nothing of it in effect: not applied
+
+
 def _events_at(store: LedgerStore, conn: sa.Connection, seqs: list[int]) -> dict[int, Event]:
     """The events at ``seqs`` (primary-key reads, a few hundred per statement)."""
     t = store.table
@@ -206,6 +225,8 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
         head = store.head(conn) if exists else None
         # Every revision's marks: those no file defines are found too.
         marks = _state_marks(store, conn, None) if exists else {}
+        if exists:
+            _less_alembic_downgrades(store, conn, marks)
         applied_at = _events_at(store, conn, sorted(m.last_seq for m in marks.values()
                                                     if m.last_kind in ("apply", "baseline")))
         revisions = []

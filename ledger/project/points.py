@@ -17,6 +17,7 @@ __all__ = [
     "InvalidPoint",
     "Revert",
     "applied_revisions",
+    "downgrade_of",
     "net_in_effect",
     "parse_time",
     "plan_rollback",
@@ -54,7 +55,7 @@ def parse_time(text: str) -> dt.datetime | None:
 _DOWNGRADE = re.compile(r"(?:^|\s--\s)alembic downgrade of (\S+?)(?::\s|$)")
 
 
-def _downgrade_of(event: Event) -> str | None:
+def downgrade_of(event: Event) -> str | None:
     """The revision whose Alembic downgrade recorded ``event``; None for any other event."""
     found = _DOWNGRADE.search(event.message or "") if event.kind == "apply" else None
     return found.group(1) if found is not None and found.group(1) == event.revision else None
@@ -69,7 +70,7 @@ def net_in_effect(events: Sequence[Event]) -> list[Event]:
     (``upgrade``, ``downgrade``, ``upgrade`` is one revision in effect, not three). A downgrade
     that left something else (or of a revision the ledger did not record) stays in effect."""
     live = in_effect(events)
-    if not any(_downgrade_of(e) is not None for e in live):
+    if not any(downgrade_of(e) is not None for e in live):
         return live
     before: dict[int, SchemaState] = {}
     after: dict[int, SchemaState] = {}
@@ -82,9 +83,9 @@ def net_in_effect(events: Sequence[Event]) -> list[Event]:
     kept: list[Event] = []
     i = 0
     while i < len(live):
-        revision = _downgrade_of(live[i])
+        revision = downgrade_of(live[i])
         j = i + 1
-        while j < len(live) and revision is not None and _downgrade_of(live[j]) == revision:
+        while j < len(live) and revision is not None and downgrade_of(live[j]) == revision:
             j += 1
         if revision is None:
             kept.append(live[i])
@@ -92,7 +93,7 @@ def net_in_effect(events: Sequence[Event]) -> list[Event]:
             continue
         run = live[i:j]
         start = len(kept)  # the latest run of the revision's own events still kept, up to the downgrade
-        while start > 0 and kept[start - 1].revision == revision and _downgrade_of(kept[start - 1]) is None:
+        while start > 0 and kept[start - 1].revision == revision and downgrade_of(kept[start - 1]) is None:
             start -= 1
         if start < len(kept) and before[kept[start].seq].tables == after[run[-1].seq].tables:
             del kept[start:]

@@ -9,7 +9,9 @@ How ``rollback`` runs (the same rules as ``apply``, see :mod:`ledger.run.apply`)
    and seq, and every reverse is completed and folded onto the state, so a plan that does
    not fit stops the run with nothing changed; a reverse that adds a constraint (NOT NULL,
    foreign key, unique key) is counted against the live rows (:mod:`ledger.schema.violations`),
-   and rows that break it stop the run the same way, named.
+   and so is a reverse that changes a column's type back (the values it would narrow, or that
+   the old type cannot take: strings that are no number, date or UUID on PostgreSQL and
+   MariaDB/MySQL); rows that break either stop the run the same way, named.
 3. Run the plan one revision at a time, with the reverses the check completed, through the
    executor ``apply`` uses (:mod:`ledger.run.executor`). PostgreSQL and SQLite: the DDL and the
    ``revert`` events of a revision in one transaction (with ``one_transaction``, the whole

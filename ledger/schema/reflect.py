@@ -115,13 +115,12 @@ def reflect(
         kw["filter_names"] = names
     # A few tables named (a batch rebuild's read-back, a drill's revision): read at once where the
     # database allows it, as the inspector reads them (``fast=False``: by the inspector)
-    read = (database.read_tables(conn, inspector, schema, names)
-            if fast and (only is not None or held is not None)
-            and not (conn.dialect.supports_comments and "comments" in parts) else None)
+    read = (database.read_tables(conn, inspector, schema, names, parts)
+            if fast and (only is not None or held is not None) else None)
     if read is not None:
-        columns, indexes, checks, keys = (part if wanted in parts else None for part, wanted in zip(
-            read, ("columns", "indexes", "checks", "keys")))
-        comments, options, missing = {}, database.table_options(conn, schema, names) if held is None else {}, []
+        columns, indexes, checks, keys, comments = (part if wanted in parts else None for part, wanted in zip(
+            read, ("columns", "indexes", "checks", "keys", "comments")))
+        comments, options, missing = comments or {}, database.table_options(conn, schema, names) if held is None else {}, []
     else:
         columns, indexes, checks, keys, comments, options, missing = _inspected(
             conn, inspector, database, schema, names, parts, kw, subset=only is not None or held is not None,

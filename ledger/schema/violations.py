@@ -15,6 +15,12 @@ database has now. Nothing after SQL the plan runs (which may change any rows) is
 column whose type the plan changes first: there the database says. SQL that cannot change rows
 (it makes, alters or drops a type, a view or an index, without CASCADE) does not stop the count.
 
+A type change is counted too: a narrowing (:mod:`ledger.schema.narrowing`: values the run would
+refuse to cut or round when it comes to that step) and a string column made a number, boolean,
+date or UUID again (:mod:`ledger.dialects.convertible`: the values PostgreSQL's cast or MariaDB's
+strict mode refuses; SQLite converts anything). Those rows are never deleted, not even in a table
+the plan drops later (what is in the way is the value, not the row): the rollback is refused.
+
 Rows of a table that the plan drops later (with its rows, which the run's data-loss consent
 covers), as it drops every table whose foreign keys refer to it, are not in the way:
 :attr:`Violation.dropped` names that drop, and :attr:`Violation.delete` is the statement that
@@ -43,7 +49,9 @@ from ops import (
 )
 
 from ledger import dialects
+from ledger.dialects.convertible import unconvertible
 from ledger.schema.dataloss import CHUNK, TableKey, _full, _Origins, _quote
+from ledger.schema.narrowing import _sa, _type_sql, narrowing
 
 __all__ = ["ConstraintRefused", "Violation", "violations"]
 
@@ -66,9 +74,14 @@ class Violation:
     delete: str = ""
     #: where the plan drops that table later, with its rows (None: the table stays)
     dropped: str | None = None
+    #: for a type change: the column and its new type ("column t.c to INTEGER"); its rows are never deleted
+    retype: str = ""
 
     def describe(self) -> str:
         count = f"{self.rows} row{'s' if self.rows != 1 else ''}"
+        if self.retype:
+            return (f"{self.where} changes {self.retype}, which {count} of {self.table} "
+                    f"{'hold values' if self.rows != 1 else 'holds a value'} it cannot convert")
         return f"{self.where} adds {self.constraint}, which {count} of {self.table} break"
 
     def describe_deleted(self) -> str:
@@ -169,6 +182,34 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
     return None
 
 
+def _retype(conn: sa.Connection, op: MigrateOperation, before: SchemaState, origins: _Retyped,
+            where: str, seq: int) -> Violation | None:
+    """A type change of a live column whose values of some rows do not survive it: a narrowing
+    (:mod:`ledger.schema.narrowing`, which the run refuses when it comes to it) or a string the new
+    type cannot convert (:mod:`ledger.dialects.convertible`); None when no row is in the way."""
+    if not isinstance(op, AlterColumnOp) or op.modify_type is None:
+        return None
+    key = (op.schema, op.table_name)
+    table = before.tables.get(key)
+    column = table.column(op.column_name) if table is not None else None
+    found = _columns(origins, key, [op.column_name])
+    if column is None or found is None or column.type == op.modify_type:
+        return None
+    quote = conn.dialect.identifier_preparer.quote
+    live, name = _quote(conn, found[0]), quote(found[1][0])
+    narrowed = narrowing(op, before)
+    if narrowed is not None:
+        condition = narrowed.condition(dialects.dialect_name(conn)).replace("{col}", name)
+        rows = conn.exec_driver_sql(f"SELECT COUNT(*) FROM {live} WHERE {name} IS NOT NULL AND {condition}").scalar()
+    else:
+        old, new = _sa(column.type), _sa(op.modify_type)
+        rows = None if old is None or new is None else unconvertible(conn, live, name, old, new)
+    if not rows:
+        return None
+    return Violation(_full(key), "", int(rows), where, seq,
+                     retype=f"column {_full(key)}.{op.column_name} to {_type_sql(op.modify_type, conn.dialect)}")
+
+
 #: SQL that cannot change rows: it makes, alters or drops a type, a view or an index
 _KEEPS_ROWS = re.compile(
     r"\s*(?:(?:CREATE|ALTER|DROP)\s+TYPE|(?:CREATE\s+(?:OR\s+REPLACE\s+)?|DROP\s+)VIEW|"
@@ -185,34 +226,38 @@ def _keeps_rows(sql: str) -> bool:
 def violations(conn: sa.Connection, start: SchemaState,
                steps: Iterable[tuple[MigrateOperation, SchemaState, str, int]]) -> list[Violation]:
     """The constraints ``steps`` add (each a completed op, the state before it, where it is in the
-    plan, and the seq of the event it undoes) that rows of the live database, whose schema is ``start``, break; only those with rows,
-    each with the drop of its table later in the plan, if any."""
+    plan, and the seq of the event it undoes) that rows of the live database, whose schema is ``start``, break, and
+    the type changes whose values some rows cannot keep; only those with rows, in plan order, each
+    constraint with the drop of its table later in the plan, if any."""
     origins = _Retyped(start)
     # each check: the violation, its live table, the live tables whose foreign keys refer to it, the count
-    checks: list[tuple[Violation, TableKey, set[TableKey], str]] = []
+    checks: list[tuple[int, Violation, TableKey, set[TableKey], str]] = []
     drops: dict[TableKey, str] = {}  # live table -> where the plan drops it, after a check
+    retyped: list[tuple[int, Violation]] = []  # the type changes' (counted as they are met), by step
     ran_sql = False
-    for op, before, where, seq in steps:
+    for step, (op, before, where, seq) in enumerate(steps):
         ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and not _keeps_rows(op.sqltext))
         # SQL the plan runs first (a data revision's reverse) may delete or update the rows a
         # constraint after it would be counted against: what they hold then is not known, so
         # nothing after it is counted (the database says)
         check = None if ran_sql else _check(conn, op, before, origins)
+        if not ran_sql and (retype := _retype(conn, op, before, origins, where, seq)) is not None:
+            retyped.append((step, retype))
         if check is not None:
             table, constraint, live, condition = check
             rows = f" FROM {_quote(conn, live)}" + (f" WHERE {condition}" if condition else "")
             referring = {origins.table(other.key) for other, _fk in before.referencing(op.table_name, op.schema)}
-            checks.append((Violation(table, constraint, 0, where, seq, "DELETE" + rows), live,
+            checks.append((step, Violation(table, constraint, 0, where, seq, "DELETE" + rows), live,
                            {t for t in referring if t is not None}, "SELECT COUNT(*)" + rows))
         if checks and isinstance(op, DropTableOp) and (live := origins.table((op.schema, op.table_name))) is not None:
             drops.setdefault(live, where)
         origins.follow(op)
-    found: list[Violation] = []
+    found = list(retyped)
     for at in range(0, len(checks), CHUNK):  # CHUNK counts to a round trip, as dataloss counts
         chunk = checks[at:at + CHUNK]
         row = conn.exec_driver_sql("SELECT " + ", ".join(f"({query})" for *_c, query in chunk)).one()
         # rows are deleted only where nothing that stays loses with them (a cascade, a key set NULL):
         # their table and every table whose foreign keys refer to it are dropped later
-        found += [attrs.evolve(v, rows=int(n), dropped=drops.get(live) if referring <= drops.keys() else None)
-                  for (v, live, referring, _q), n in zip(chunk, row) if n]
-    return found
+        found += [(step, attrs.evolve(v, rows=int(n), dropped=drops.get(live) if referring <= drops.keys() else None))
+                  for (step, v, live, referring, _q), n in zip(chunk, row) if n]
+    return [v for _step, v in sorted(found, key=lambda pair: pair[0])]

@@ -64,10 +64,8 @@ class Captured(Value):
     note: str | None
     #: the entry of a batch block's list whose flush ran them (None: not in a flush, or a rebuild)
     entry: int | None
-    #: each table's catalog digest before they ran, when what they change is not named in them
-    #: (``Database.table_digests``; None: not read)
+    #: each table's catalog digest before they ran, when what they change is not named in them (None: not read)
     digests: Mapping[str, str] | None
-
     __slots__ = ("texts", "category", "source", "note", "entry", "digests")
 
     def __init__(self, texts: tuple[str, ...], category: str, source: str, note: str | None = None,

@@ -29,16 +29,31 @@ from ledger.integrations.alembic.base import PLACEHOLDER
 class ResolvesNames:
     """Reads back the names the database gave to constraints created without one."""
 
+    #: the op being recorded's read of its table (``_table_read``): ((schema, table), what was read)
+    _op_read: tuple[tuple[str | None, str], Any] | None = None
+
+    def _table_read(self, table: str, schema: str | None) -> Any:
+        """What the database holds of ``table`` now (``Database.table_read``: its keys, its CHECKs' text,
+        its columns' defaults), read once for the op being recorded (forgotten as ``_resolve_names``, the
+        first step of recording each op after it ran, begins); None where the database has no such read."""
+        if self._op_read is None or self._op_read[0] != (schema, table):
+            with self._quiet():
+                self._op_read = ((schema, table), self._database.table_read(self.conn, table, schema))
+        return self._op_read[1]
+
     def _resolve_names(self, op: MigrateOperation) -> MigrateOperation | None:
         """``op`` with the names the database gave; None when it holds nothing the op made (a CHECK
         it does not show: MariaDB keeps one declared on a column as part of the column)."""
+        self._op_read = None  # what an earlier op read of its table is not what this one left
         placeholders = _placeholder_specs(op)
         if not placeholders:
             return op
         assert self.state is not None
         table_name, schema = op.table_name, getattr(op, "schema", None)  # type: ignore[attr-defined]
+        read = self._table_read(table_name, schema)
         with self._quiet():
-            live = _live_constraints(self.conn, self._database, table_name, schema, {type(spec) for spec in placeholders})
+            live = _live_constraints(self.conn, self._database, table_name, schema, {type(spec) for spec in placeholders},
+                                     read=read.constraints if read is not None else None)
         clashes = name_rule(self.state.names_per)[1]
         # What each placeholder's name must differ from, as the database keeps names apart
         # (MariaDB: per table, so two tables may each hold a unique key ``name``).
@@ -175,14 +190,16 @@ def _rename_specs(op: MigrateOperation, mapping: dict[int, str], unmatched: Coll
 
 
 def _live_constraints(conn: sa.Connection, database: Database, table: str, schema: str | None,
-                      kinds: Collection[type] | None = None) -> list[tuple[Any, str | None]]:
+                      kinds: Collection[type] | None = None, *,
+                      read: list[tuple[Any, ...]] | None = None) -> list[tuple[Any, str | None]]:
     """The live table's constraints as (spec-like value, name) pairs, for matching by content;
     ``kinds``: only these spec classes (a match needs the same kind), so only their catalog reads.
     Listed as the inspector lists them: the primary key, the foreign keys, the unique constraints,
     the CHECKs, each kind by name; read in one query where the database has one (a CHECK's text
-    is then left empty: matching does not read it)."""
+    is then left empty: matching does not read it). ``read``: that query's rows, read already."""
     wanted = (PrimaryKeySpec, ForeignKeySpec, UniqueSpec, CheckSpec) if kinds is None else tuple(kinds)
-    read = database.constraints(conn, table, schema)
+    if read is None:
+        read = database.constraints(conn, table, schema)
     if read is not None:
         made = {"p": lambda c, r, rc: PrimaryKeySpec(None, c), "f": lambda c, r, rc: ForeignKeySpec(None, c, r, rc),
                 "u": lambda c, r, rc: UniqueSpec(None, c), "c": lambda c, r, rc: CheckSpec(None, "")}

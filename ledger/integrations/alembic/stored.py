@@ -43,8 +43,9 @@ class RecordsStored:
         wanted = {c.name: c for c in columns if c.server_default is not None}
         if not wanted:
             return op
+        read = self._table_read(table, schema)
+        stored = read.defaults if read is not None else None
         with self._quiet():
-            stored = self._database.column_defaults(self.conn, table, schema)
             if stored is None:
                 try:
                     stored = {c["name"]: c.get("default") for c in sa.inspect(self.conn).get_columns(table, schema=schema)}
@@ -144,11 +145,9 @@ class RecordsStored:
                    if (check := implied_check(c, self.dialect)) is not None}
         if not implied:
             return op
-        with self._quiet():
-            try:
-                live = sa.inspect(self.conn).get_check_constraints(table, schema=schema)
-            except (NotImplementedError, sa.exc.NoSuchTableError):
-                return op
+        live = self._checks_now(table, schema)
+        if live is None:
+            return op
         numbered = self._database.numbers_unnamed_checks
         made: dict[str, list[lops.CheckSpec]] = {}
         for column, (name, check) in implied.items():
@@ -184,12 +183,10 @@ class RecordsStored:
         named_checks = [c for c in checks if c.name and not c.name.startswith(PLACEHOLDER)]
         if not named_checks:
             return op
-        with self._quiet():
-            try:
-                stored = {c.get("name"): c.get("sqltext") for c in
-                          sa.inspect(self.conn).get_check_constraints(table, schema=schema)}
-            except (NotImplementedError, sa.exc.NoSuchTableError):
-                return op
+        live = self._checks_now(table, schema)
+        if live is None:
+            return op
+        stored = {c.get("name"): c.get("sqltext") for c in live}
         replaced = {}
         for check in named_checks:
             text = stored.get(check.name)
@@ -197,6 +194,18 @@ class RecordsStored:
                                                                                        dialect=self.dialect):
                 replaced[check.name] = attrs.evolve(check, sqltext=str(text))
         return _with_replaced(op, "checks", replaced)
+
+    def _checks_now(self, table: str, schema: str | None) -> list[dict[str, Any]] | None:
+        """The CHECKs of ``table`` now, as ``Inspector.get_check_constraints`` lists them (from the
+        op's one read of its table where the database has it); None where they cannot be read."""
+        read = self._table_read(table, schema)
+        if read is not None:
+            return [{"name": name, "sqltext": text} for name, text in read.checks]
+        with self._quiet():
+            try:
+                return sa.inspect(self.conn).get_check_constraints(table, schema=schema)  # type: ignore[return-value]
+            except (NotImplementedError, sa.exc.NoSuchTableError):
+                return None
 
     def _kept_with_column(self, op: lops.DropColumnOp, origin: str | None) -> None:
         """Record what the database kept of what used a dropped column (MariaDB shrinks a
