@@ -82,3 +82,51 @@ def test_a_class_of_its_own_repr_keeps_it_and_repr_false_leaves_it_out() -> None
 
     assert repr(Own(1)) == "own"
     assert Plain.__repr__ is object.__repr__
+
+
+def _hand_written_samples() -> list[tuple[Any, Any, dict[str, bool]]]:
+    """(value, an equal value made apart, fields attrs would leave out of its repr) of each class
+    written by hand on ``ops.classes.Value`` instead of made by attrs."""
+    from ledger.format.codec import _RecordType
+    from ledger.integrations.alembic.capture import Captured
+    from ledger.integrations.alembic_sql import SchemaObject
+    from ledger.schema.sqltext import Group, Tok
+    from ledger.storage.snapshots import Snapshot
+
+    return [
+        (Captured(("DROP TABLE t",), "schema", "op.execute", None, 2, {"t": "ab"}),
+         Captured(("DROP TABLE t",), "schema", "op.execute", entry=2, digests={"t": "ab"}), {}),
+        (SchemaObject("TRIGGER", '"Trg"', "t"), SchemaObject("TRIGGER", '"Trg"', table="t"), {}),
+        (_RecordType(1, None, {}), _RecordType(1, None, {}), {}),
+        (Tok("word", "a"), Tok("word", "a"), {}),
+        (Group("(", (Tok("num", "1"),)), Group("(", (Tok("num", "1"),)), {}),
+        (Snapshot(5, "h", "s", b"\x00"), Snapshot(5, "h", "s", b"\x00"), {"data": False}),
+    ]
+
+
+def test_a_hand_written_value_class_behaves_as_attrs_frozen_makes_it() -> None:
+    """Equality (same class, equal fields), hash, repr, refused assignment and copies: as a class
+    attrs.frozen makes with the same fields."""
+    import copy
+    import pickle
+
+    import pytest
+
+    for value, equal, hidden in _hand_written_samples():
+        cls = type(value)
+        twin = attrs.make_class(cls.__name__, {name: attrs.field(repr=hidden.get(name, True))
+                                               for name in cls.__slots__}, frozen=True, slots=True)
+        twin.__qualname__ = cls.__qualname__
+        fields = [getattr(value, name) for name in cls.__slots__]
+        assert repr(value) == repr(twin(*fields))
+        assert value == equal and not value != equal and value is not equal
+        assert value != twin(*fields) and (value == twin(*fields)) is False
+        if all(isinstance(f, (str, int, bytes, tuple, type(None))) for f in fields):
+            assert hash(value) == hash(equal)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            setattr(value, cls.__slots__[0], fields[0])
+        assert copy.copy(value) == value == pickle.loads(pickle.dumps(value))
+        for i, name in enumerate(cls.__slots__):
+            changed = list(fields)
+            changed[i] = ("other",) if isinstance(fields[i], tuple) else "other"
+            assert cls(*changed) != value

@@ -15,7 +15,6 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 import sqlalchemy as sa
 
-from ops.classes import define
 from ops import (
     AddColumnOp,
     AddConstraintOp,
@@ -518,7 +517,6 @@ def generator(dialect: str, conn: sa.Connection | None = None) -> DDLGenerator:
     return database(dialect).generator(compile_dialect(dialect, conn), conn)
 
 
-@define
 class DDLContext:
     """What an implementation sees as ``operations.migration_context`` while its SQL is collected."""
 
@@ -529,6 +527,27 @@ class DDLContext:
     #: read-only; None when the statements are only printed (``--sql``) or rendered
     connection: sa.Connection | None
     generator: DDLGenerator
+
+    __slots__ = ("dialect", "state", "connection", "generator")
+
+    def __init__(self, dialect: str, state: SchemaState, connection: sa.Connection | None,
+                 generator: DDLGenerator) -> None:
+        self.dialect = dialect
+        self.state = state
+        self.connection = connection
+        self.generator = generator
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.dialect, self.state, self.connection, self.generator) == (
+            other.dialect, other.state, other.connection, other.generator)  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return (f"DDLContext(dialect={self.dialect!r}, state={self.state!r}, connection={self.connection!r}, "
+                f"generator={self.generator!r})")
 
     def quote(self, name: str) -> str:
         """``name`` quoted for this database when it needs to be."""

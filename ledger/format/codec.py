@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 
-from ops.classes import frozen
+from ops.classes import Value
 from ops import LedgerFormatError, MigrateOperation
 
 from ledger.format.payload import (
@@ -385,11 +385,18 @@ def _reason(exc: BaseException) -> str:
 LegacyReader = Callable[[Any], "dict[str, Any] | None"]
 
 
-@frozen
-class _RecordType:
+class _RecordType(Value):
     version: int
     legacy: LegacyReader | None
     upcasters: dict[int, Upcaster]
+
+    __slots__ = ("version", "legacy", "upcasters")
+
+    def __init__(self, version: int, legacy: LegacyReader | None, upcasters: dict[int, Upcaster]) -> None:
+        _set = object.__setattr__
+        _set(self, "version", version)
+        _set(self, "legacy", legacy)
+        _set(self, "upcasters", upcasters)
 
 
 _RECORDS: dict[str, _RecordType] = {}

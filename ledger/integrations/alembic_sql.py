@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ops.classes import frozen
+from ops.classes import Value
 from ops import LedgerError
 
 from ledger import dialects
@@ -322,8 +322,7 @@ _TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 _LITERALS = lazy(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
 
 
-@frozen
-class SchemaObject:
+class SchemaObject(Value):
     """A trigger, function, procedure, view, type (PostgreSQL's ``CREATE TYPE``/``DOMAIN``) or sequence
     that a statement creates or drops (none of them in the fold)."""
 
@@ -332,9 +331,18 @@ class SchemaObject:
     #: the name as written (quoted as written)
     name: str
     #: the table of a trigger, as written
-    table: str | None = None
+    table: str | None
     #: a routine's argument list as written, without defaults ("(a integer, b text)")
-    arguments: str | None = None
+    arguments: str | None
+
+    __slots__ = ("kind", "name", "table", "arguments")
+
+    def __init__(self, kind: str, name: str, table: str | None = None, arguments: str | None = None) -> None:
+        _set = object.__setattr__
+        _set(self, "kind", kind)
+        _set(self, "name", name)
+        _set(self, "table", table)
+        _set(self, "arguments", arguments)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -30,7 +30,7 @@ from typing import Any, Union
 
 from sqlalchemy.types import TypeEngine
 
-from ops.classes import frozen
+from ops.classes import Value
 
 from ledger import dialects
 from ledger.dialects.sqltokens import TOKEN as _TOKEN
@@ -42,16 +42,42 @@ __all__ = [
     "canonical_type",
 ]
 
-@frozen
-class Tok:
+class Tok(Value):
     kind: str  # "str" | "qid" | "num" | "word" | "op" | "," (punctuation is kind == text)
     text: str
 
+    __slots__ = ("kind", "text")
 
-@frozen
-class Group:
+    def __init__(self, kind: str, text: str) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "text", text)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Tok:
+            return NotImplemented
+        return self.kind == other.kind and self.text == other.text  # type: ignore[attr-defined, no-any-return]
+
+    def __hash__(self) -> int:
+        return hash((Tok, self.kind, self.text))
+
+
+class Group(Value):
     open: str  # "(" or "["
     items: tuple[Node, ...]
+
+    __slots__ = ("open", "items")
+
+    def __init__(self, open: str, items: tuple[Node, ...]) -> None:  # noqa: A002 - the field's name
+        object.__setattr__(self, "open", open)
+        object.__setattr__(self, "items", items)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Group:
+            return NotImplemented
+        return self.open == other.open and self.items == other.items  # type: ignore[attr-defined, no-any-return]
+
+    def __hash__(self) -> int:
+        return hash((Group, self.open, self.items))
 
 
 Node = Union[Tok, Group]

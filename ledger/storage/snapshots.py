@@ -30,10 +30,9 @@ import hashlib
 import zlib
 from collections.abc import Iterator
 
-import attrs
 import sqlalchemy as sa
 
-from ops.classes import frozen
+from ops.classes import Value
 from ops import CreateTableOp, LedgerFormatError, SchemaState
 
 from ledger import dialects
@@ -89,14 +88,25 @@ def decode_state(data: bytes) -> SchemaState:
     return SchemaState({t.key: t for t in tables})
 
 
-@frozen
-class Snapshot:
+class Snapshot(Value):
     """The state after ledger position ``seq``, whose event's hash is ``hash``."""
 
     seq: int
     hash: str
     state_hash: str
-    data: bytes = attrs.field(repr=False)
+    data: bytes
+
+    __slots__ = ("seq", "hash", "state_hash", "data")
+
+    def __init__(self, seq: int, hash: str, state_hash: str, data: bytes) -> None:  # noqa: A002 - the field's name
+        _set = object.__setattr__
+        _set(self, "seq", seq)
+        _set(self, "hash", hash)
+        _set(self, "state_hash", state_hash)
+        _set(self, "data", data)
+
+    def __repr__(self) -> str:  # the state's bytes left out
+        return f"Snapshot(seq={self.seq!r}, hash={self.hash!r}, state_hash={self.state_hash!r})"
 
     @property
     def raw(self) -> bytes:

@@ -8,10 +8,10 @@ import sys
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-import attrs
 import sqlalchemy as sa
 
 import ops as lops
+from ops.classes import Value
 
 from ledger import dialects
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
@@ -55,19 +55,22 @@ _RENAME_TYPE = lazy(r"ALTER\s+TYPE\s+(?P<old>(?:\"[^\"]+\"|\w+)(?:\s*\.\s*(?:\"[
                           r"(?P<new>\"[^\"]+\"|\w+)\s*;?$", re.I)
 
 
-@attrs.frozen
-class Captured:
+class Captured(Value):
     """Statements that one execution ran, rendered as SQL texts."""
 
     texts: tuple[str, ...]
     category: str
     source: str
-    note: str | None = None
+    note: str | None
     #: the entry of a batch block's list whose flush ran them (None: not in a flush, or a rebuild)
-    entry: int | None = None
-    #: each table's catalog digest before they ran, when what they change is not named in them
-    #: (``Database.table_digests``; None: not read)
-    digests: Mapping[str, str] | None = None
+    entry: int | None
+    #: each table's catalog digest before they ran, when what they change is not named in them (None: not read)
+    digests: Mapping[str, str] | None
+    __slots__ = ("texts", "category", "source", "note", "entry", "digests")
+
+    def __init__(self, texts: tuple[str, ...], category: str, source: str, note: str | None = None,
+                 entry: int | None = None, digests: Mapping[str, str] | None = None) -> None:
+        self._assign(texts, category, source, note, entry, digests)
 
 
 class _Quiet:

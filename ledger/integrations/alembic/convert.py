@@ -14,7 +14,6 @@ from alembic.operations.schemaobj import SchemaObjects
 from sqlalchemy.types import TypeDecorator
 
 import ops as lops
-from ops.classes import frozen
 from ops import InvalidOperationError, MigrateOperation, SchemaState
 from ops.specs import (
     CheckSpec,
@@ -35,13 +34,18 @@ if TYPE_CHECKING:
     from ledger.integrations.alembic.recorder import Recorder
 
 
-@frozen(eq=False)
 class Unconverted:
     """An operation of a batch block that could not be converted; recorded from the table after the flush."""
 
-    what: str
-    table: tuple[str | None, str] | None
-    error: BaseException
+    __slots__ = ("what", "table", "error")
+
+    def __init__(self, what: str, table: tuple[str | None, str] | None, error: BaseException) -> None:
+        self.what = what
+        self.table = table
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"Unconverted(what={self.what!r}, table={self.table!r}, error={self.error!r})"
 
 
 def touched(operation: Any) -> tuple[str | None, str] | None:
