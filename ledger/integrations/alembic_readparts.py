@@ -24,7 +24,7 @@ from ledger.integrations.alembic_sql import (
     statements_in,
     touched_tables,
 )
-from ledger.support.lazyre import lazy
+from ledger.support.lazyre import lazy, mentions
 
 __all__ = ["COLUMN_TYPE", "DroppedConstraint", "dropped_constraint", "read_parts"]
 
@@ -69,7 +69,7 @@ def read_parts(statement: str) -> frozenset[str] | None:
     parts = changed_parts(statement)
     if parts is not None or len(statements_in(statement)) != 1 or touched_tables(statement) is None:
         return parts
-    match = _ALTER_TYPE.match(statement[_skip_leading(statement):])
+    match = _ALTER_TYPE.match(statement[_skip_leading(statement):]) if mentions(statement, "type") else None
     if match is None:
         return None
     rest = _SKIP.sub(" ", match.group("rest"))
@@ -87,7 +87,7 @@ _RENAME_COLUMN = lazy(rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{_QUALIF
 
 def renamed_column(statement: str) -> tuple[str | None, str, str, str] | None:
     """``(schema, table, old, new)`` of a plain ``ALTER TABLE t RENAME [COLUMN] old TO new``; else None."""
-    match = _RENAME_COLUMN.match(statement[_skip_leading(statement):])
+    match = _RENAME_COLUMN.match(statement[_skip_leading(statement):]) if mentions(statement, "rename") else None
     parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))] if match else []
     return None if match is None else (parts[0] if len(parts) == 2 else None, parts[-1],
                                         _unquote(match.group("old").strip()), _unquote(match.group("new").strip()))

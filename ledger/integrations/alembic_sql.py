@@ -24,7 +24,7 @@ from ops.classes import Value
 from ops import LedgerError
 
 from ledger import dialects
-from ledger.support.lazyre import lazy
+from ledger.support.lazyre import lazy, mentions
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "changes_only_held", "classify",
@@ -310,7 +310,8 @@ def changes_only_held(statement: str) -> bool:
         return False
     if changed_parts(statement) is not None:
         return True
-    return _CHARSET_ONLY.match(statement[_skip_leading(statement):]) is not None
+    return (mentions(statement, "charset", "character", "collate")
+            and _CHARSET_ONLY.match(statement[_skip_leading(statement):]) is not None)
 
 
 _CREATED = lazy(
@@ -410,7 +411,7 @@ _RENAME_TABLE = lazy(
 
 def renamed_table(statement: str) -> tuple[str | None, str, str] | None:
     """``(schema, old, new)`` of a plain ``ALTER TABLE old RENAME TO new``; None for anything else."""
-    match = _RENAME_TABLE.match(statement[_skip_leading(statement):])
+    match = _RENAME_TABLE.match(statement[_skip_leading(statement):]) if mentions(statement, "rename") else None
     if match is None:
         return None
     parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))]

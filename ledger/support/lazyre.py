@@ -39,3 +39,16 @@ class LazyPattern:
 def lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, compiled when it is first used."""
     return LazyPattern(pattern, flags)  # type: ignore[return-value]
+
+
+#: the letters ``re.I`` matches to an ASCII letter that ``str.lower`` does not give as that letter:
+#: the dotless i, the long s, the capital I with a dot (lowered to an i and a combining dot)
+_ASCII_ALIKE = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0130": "i"})
+
+
+def mentions(text: str, *words: str) -> bool:
+    """Whether any of ``words`` (lower-case ASCII) is in ``text`` as ``re.I`` would match it: when none
+    is, a pattern that spells one of them out cannot match ``text`` and need be neither tried nor
+    compiled."""
+    lowered = text.translate(_ASCII_ALIKE).lower()
+    return any(word in lowered for word in words)
