@@ -152,6 +152,23 @@ def test_irreversible_ops_fail_the_drill_unless_allowed(tmp_path: Path, sqlite_u
     assert "irreversible: revision 0009: execute UPDATE products SET price = price * 2" in allowed.table()
 
 
+def test_a_refused_down_step_is_no_failed_comparison(tmp_path: Path, sqlite_url: str) -> None:
+    """live==fold reports the comparisons only: a down step refused before it ran compared nothing."""
+    config = shop_and(tmp_path, sqlite_url, {"0009": "op.execute(\"UPDATE products SET price = price * 2\")"})
+    code, out, err = invoke(config, "drill", "-q")
+    assert code == 1, out + err
+    row = {line.split()[0]: line.split()[1:5] for line in out.splitlines()[1:10]}
+    assert row["0009"] == ["ok", "FAIL", "-", "ok"]  # up compared equal; down refused: no comparison
+    assert row["0008"] == ["ok", "-", "-", "ok"]
+    assert "FAILED: revision 0009, down: cannot be rolled back: execute UPDATE products SET price = price * 2 " \
+        "(drill --allow-irreversible goes on past it)" in out.splitlines()
+    code, out, err = invoke(config, "drill", "-q", "--json")
+    assert code == 1, out + err
+    last = json.loads(out)["revisions"][-1]
+    assert (last["revision"], last["up"], last["down"], last["again"], last["live_equals_fold"]) == \
+        ("0009", True, False, None, True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Recorded drills and apply --require-drill
 # ---------------------------------------------------------------------------------------------

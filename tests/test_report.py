@@ -480,6 +480,26 @@ def test_no_ddl_leaves_the_ddl_out_and_keeps_the_ops(sqlite_shop: Config) -> Non
     assert bare["ev"] == full["ev"] and bare["tv"] == full["tv"]
 
 
+def test_a_revision_without_ops_counts_none(browser: chromium.Browser, tmp_path: Path) -> None:
+    """A revision that changes nothing (as a merge) records one apply event without an op: 0 ops, not 1."""
+    config = project(tmp_path / "p", f"sqlite:///{tmp_path / 'db.sqlite'}", revisions={
+        "0001": 'op.create_table("shop", sa.Column("id", sa.Integer, primary_key=True))', "0002": ""})
+    _ok(cli(config, "apply", "-q"))
+    assert [e.kind for e in events(config) if e.revision == "0002"] == ["apply"]
+    page = tmp_path / "report.html"
+    _ok(cli(config, "report", "--html", str(page)))
+    found = re.search(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', page.read_text("utf-8"), re.S)
+    assert found is not None
+    revs = {r[0]: r for r in json.loads(found.group(1))["revs"]}
+    assert revs["0002"][3] == [] and len(revs["0001"][3]) == 1
+    b = browser
+    _open(b, page)
+    _view(b, "revisions")
+    assert "0 ops, 1 run" in _text(b, "details[data-revision='0002'] summary")
+    assert "1 op, 1 run" in _text(b, "details[data-revision='0001'] summary")
+    assert b.console == []
+
+
 @given(data=st.data())
 def test_replay_equals_the_fold_for_any_history(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Contract: the table versions the page replays are the fold at every seq, rollbacks included."""

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from tests import browser as chromium
 from tests.test_alembic_daily import _alembic, _ledger, _project
-from tests.test_report import _open, _text, _view, browser  # noqa: F401 (the browser fixture)
+from tests import test_report
+from tests.test_report import _open, _text, _view
+
+browser = test_report.browser  # the report tests' browser fixture, shared
 
 REVISIONS = {
     "r1": (None, '''op.create_table("shop", sa.Column("id", sa.Integer(), primary_key=True))'''),
@@ -31,7 +34,7 @@ def _data(page: Path) -> dict:
 
 
 def test_one_alembic_upgrade_of_a_revision_is_one_apply_run_holding_all_its_ops(
-    dialect: str, database_factory: Callable[[str], str], browser: chromium.Browser, tmp_path: Path  # noqa: F811
+    dialect: str, database_factory: Callable[[str], str], browser: chromium.Browser, tmp_path: Path
 ) -> None:
     folder = _project(tmp_path / "alembic", revisions=REVISIONS)
     url = database_factory(dialect)

@@ -9,7 +9,7 @@ checks it with :mod:`ledger.inspect.audit` and folds it once, and returns the re
 - ``ev``: every event (when, who, why, revision, kind, what it did, data-loss and
   irreversible marks), with the run it belongs to;
 - ``revs``: each revision's runs and its change (the ops of its latest apply, as DDL for the
-  report's dialect);
+  report's dialect; an event without an op is none);
 - the schema at every seq as table versions (``tv``) and the seqs at which a table took a
   version (``tc``): the page rebuilds the state at any point by replaying ``tc``;
 - ``drills``: the recorded drills; ``diff``: the ops from ``--from`` to ``--to`` (:mod:`ledger.schema.diff`).
@@ -427,7 +427,8 @@ def build_report(
             }
         if not entry["runs"] or entry["runs"][-1] != run:
             entry["runs"].append(run)
-        if run == latest_run.get(event.revision) and event.kind in ("apply", "baseline"):
+        # an event without an op (an empty or merge revision's "(no op)") is no op of the change
+        if run == latest_run.get(event.revision) and event.kind in ("apply", "baseline") and event.payload is not None:
             entry["change"].append([event.seq, ddl.get(event.seq)])
 
     checksums = _checksums(chain, events) if chain is not None else None

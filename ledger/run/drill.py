@@ -95,11 +95,9 @@ class DrillRow:
     irreversible: tuple[str, ...] = ()
     #: tables and columns whose data undoing the revision drops or cannot bring back
     data_loss: tuple[str, ...] = ()
-
-    @property
-    def live_equals_fold(self) -> bool | None:
-        steps = [s for s in (self.up, self.down, self.again) if s is not None]
-        return all(steps) if steps else None
+    #: whether the live schema equalled the fold at every comparison after the revision's steps;
+    #: None when none was made (a step refused or failing before the comparison is none)
+    live_equals_fold: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -268,6 +266,8 @@ class _Drill:
             if differences is None:
                 differences = self.differences()
             ok = not differences
+            compared = self.rows[revision.id].live_equals_fold
+            self.set(revision, live_equals_fold=ok and compared is not False)
             if differences:
                 ops = _suspects(revision, differences)
                 self.failures.append(
