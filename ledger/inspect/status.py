@@ -142,36 +142,37 @@ class _StateMarks:
 _BATCH = 5000
 
 
-def _state_marks(store: LedgerStore, conn: sa.Connection, revisions: set[str] | None) -> dict[str, _StateMarks]:
+def _state_marks(store: LedgerStore, conn: sa.Connection,
+                 revisions: set[str] | None) -> tuple[dict[str, _StateMarks], bool]:
     """The state events of ``revisions`` (None: of every revision) in one read of five narrow columns (the kind index picks
-    the rows; payloads are never read), folded per revision."""
+    the rows; payloads are never read), folded per revision; and whether one of them is an apply event the hook
+    recorded for an ``alembic downgrade`` (its message says so: the database tells, the message is not fetched)."""
     t = store.table
     query = (
-        sa.select(t.c.seq, t.c.kind, t.c.revision, t.c.reverses, t.c.revision_checksum)
+        sa.select(t.c.seq, t.c.kind, t.c.revision, t.c.reverses, t.c.revision_checksum,
+                  t.c.message.like("%alembic downgrade of %"))
         .where(t.c.kind.in_(sorted(STATE_KINDS)))
         .order_by(t.c.seq)
         .execution_options(yield_per=_BATCH)
     )
     marks: dict[str, _StateMarks] = {}
-    for seq, kind, revision, reverses, revision_checksum in conn.execute(query):
+    downgraded = False
+    for seq, kind, revision, reverses, revision_checksum, downgrade in conn.execute(query):
+        if downgrade and kind == "apply":
+            downgraded = True
         if revision is not None and (revisions is None or revision in revisions):
             mark = marks.get(revision)
             if mark is None:
                 mark = marks[revision] = _StateMarks()
             mark.add(int(seq), kind, reverses, revision_checksum)
-    return marks
+    return marks, downgraded
 
 
 def _less_alembic_downgrades(store: LedgerStore, conn: sa.Connection, marks: dict[str, _StateMarks]) -> None:
     """Take out of ``marks`` what an Alembic downgrade took out of effect (``points.net_in_effect``:
     an upgrade and the downgrade that undid it, as Alembic's version table says); a revision left
-    with nothing in effect is not applied. The whole ledger is read only when the hook recorded an
-    ``alembic downgrade`` (its events' message says so)."""
-    t = store.table
-    downgraded = conn.execute(sa.select(t.c.seq).where(
-        t.c.kind == "apply", t.c.message.like("%alembic downgrade of %")).limit(1)).first()
-    if downgraded is None:
-        return
+    with nothing in effect is not applied. Called only when the hook recorded an ``alembic
+    downgrade`` (:func:`_state_marks` tells): it reads the whole ledger."""
     from ledger.project.points import net_in_effect
 
     kept = {event.seq for event in net_in_effect(list(store.events(conn)))}
@@ -224,8 +225,8 @@ def status(config: Config, *, chain: RevisionChain | None = None) -> Status:
         exists = store.exists(conn)
         head = store.head(conn) if exists else None
         # Every revision's marks: those no file defines are found too.
-        marks = _state_marks(store, conn, None) if exists else {}
-        if exists:
+        marks, downgraded = _state_marks(store, conn, None) if exists else ({}, False)
+        if downgraded:
             _less_alembic_downgrades(store, conn, marks)
         applied_at = _events_at(store, conn, sorted(m.last_seq for m in marks.values()
                                                     if m.last_kind in ("apply", "baseline")))
