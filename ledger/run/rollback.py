@@ -359,7 +359,7 @@ class _Run:
         its DDL can wait to go with the run's COMMIT when there is none): those the hook recorded
         for its revisions that the database still has, and the tables of Alembic's shape."""
         if self.version_tables is None:
-            from ledger.inspect.drift import alembic_version_tables
+            from ledger.inspect.touched import alembic_version_tables
 
             if self.recorded is None:
                 self.recorded = recorded_revisions(self.events)
