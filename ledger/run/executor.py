@@ -246,7 +246,7 @@ class Executor(Generic[Label]):
     follows the ledger); False from it: nothing to do for this unit or any later one.
     """
 
-    __slots__ = ("journal", "dialect", "wording", "after_unit", "_generator", "_send", "_held")
+    __slots__ = ("journal", "dialect", "wording", "after_unit", "_generator", "_send", "_held", "_runner")
 
     def __init__(self, journal: Journal, dialect: str, wording: Wording,
                  after_unit: Callable[[Unit[Label]], bool | None] | None = None) -> None:
@@ -261,6 +261,8 @@ class Executor(Generic[Label]):
         #: one transaction per unit): the sender, and the unit's DDL held for it (statement, step, op)
         self._send: Callable[[Sequence[str]], tuple[int, sa.exc.DBAPIError] | None] | None = None
         self._held: list[tuple[str, PlannedStep, Any]] = []
+        #: what runs the DDL, one statement at a time (``dialects.statement_runner``), made on first use
+        self._runner: Callable[[str], None] | None = None
 
     @property
     def generator(self) -> dialects.DDLGenerator:
@@ -391,7 +393,7 @@ class Executor(Generic[Label]):
                 if outside:
                     self.autocommit(statement)
                 else:
-                    dialects.execute(journal.conn, [statement])
+                    self.run_statement(statement)
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
             faults.boundary(f"ddl {step.revision}")
@@ -403,9 +405,14 @@ class Executor(Generic[Label]):
         held, self._held = self._held, []
         for statement, step, what in held:
             try:
-                dialects.execute(self.journal.conn, [statement])
+                self.run_statement(statement)
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
+
+    def run_statement(self, statement: str) -> None:
+        if self._runner is None:
+            self._runner = dialects.statement_runner(self.journal.conn, self.dialect)
+        self._runner(statement)
 
     def commit_unit(self) -> None:
         """End the transaction (a unit's, or with ``one_transaction`` the run's): the DDL held back,
@@ -441,6 +448,8 @@ class Executor(Generic[Label]):
         SQLAlchemy and the caller hold goes on, and its commit commits what follows.
         """
         raw: Any = self.journal.conn.connection.dbapi_connection
+        if self._generator is not None:
+            self._generator.forget_reads()  # a new transaction follows
         self.journal.flush()
         raw.commit()
         raw.autocommit = True
