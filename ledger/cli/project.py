@@ -32,12 +32,16 @@ def init(state: CliContext, directory: Path, migrations: str) -> None:
     Example: schema-ledger init myproject
     """
     from ledger.project.config import CONFIG_FILE, ConfigError, render_config
+    from ledger.project.folders import alembic_script_folder
 
-    directory.mkdir(parents=True, exist_ok=True)
     config_file = directory / CONFIG_FILE
     if config_file.exists():
         raise ConfigError(f"{config_file} already exists")
     folder = directory / migrations
+    if alembic_script_folder(folder):  # alembic init migrations, Flask-Migrate: that folder is Alembic's
+        raise ConfigError(f"{folder} is an Alembic script folder (it holds env.py): give schema-ledger a "
+                          "migrations folder of its own: --migrations NAME")
+    directory.mkdir(parents=True, exist_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
     config_file.write_text(render_config(**({"url": state.url} if state.url else {}), migrations=migrations),
                            encoding="utf-8")
