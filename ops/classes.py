@@ -85,8 +85,19 @@ def frozen(maybe_cls: _C | None = None, **kwargs: Any) -> Any:
 
 
 def define(maybe_cls: _C | None = None, **kwargs: Any) -> Any:
-    """``attrs.define``, the ``__repr__`` shared."""
-    return _shared_repr(attrs.define, maybe_cls, kwargs)
+    """``attrs.define``: a class of fields without converters or validators (which attrs' mutable
+    classes run on assignment) made here as ``frozen`` makes one, but mutable and unhashable as
+    attrs makes it; any other by attrs with the shared ``__repr__``."""
+    if kwargs:
+        return _shared_repr(attrs.define, maybe_cls, kwargs)
+
+    def wrap(cls: _C) -> _C:
+        if _own(cls) and not any(isinstance(v, _COUNTING) and (v.converter is not None or v._validator is not None)
+                                 for v in cls.__dict__.values()):
+            return _make(cls, frozen=False)  # type: ignore[return-value]
+        return _shared_repr(attrs.define, cls, {})  # type: ignore[no-any-return]
+
+    return wrap if maybe_cls is None else wrap(maybe_cls)
 
 
 class Value:
@@ -250,8 +261,8 @@ def _init_code(shape: _Shape, post_init: bool) -> types.CodeType:
     return code
 
 
-def _make(cls: type) -> type:
-    """``cls`` made as ``attrs.frozen`` makes it (see ``frozen``)."""
+def _make(cls: type, frozen: bool = True) -> type:
+    """``cls`` made as ``attrs.frozen`` makes it (see ``frozen``), or ``attrs.define`` if not ``frozen``."""
     annotations = cls.__dict__.get("__annotations__", {})
     fields = _Fields(_field_of(cls, name, annotation) for name, annotation in annotations.items()
                      if not _is_class_var(annotation))
@@ -265,10 +276,11 @@ def _make(cls: type) -> type:
     body.update({
         "__attrs_attrs__": fields, "__match_args__": tuple(f.name for f in fields if f.init and not f.kw_only),
         "__eq__": _eq(compared), "__ne__": _ne,
-        "__hash__": _hash(hashed, hash(f"<ops.classes {cls.__module__}.{cls.__qualname__}>")),
-        "__setattr__": _frozen_setattr, "__delattr__": _frozen_delattr,
+        "__hash__": _hash(hashed, hash(f"<ops.classes {cls.__module__}.{cls.__qualname__}>")) if frozen else None,
         "__getstate__": getstate, "__setstate__": setstate,
     })
+    if frozen:
+        body.update({"__setattr__": _frozen_setattr, "__delattr__": _frozen_delattr})
     body.setdefault("__repr__", attrs_repr)
     made = type(cls)(cls.__name__, cls.__bases__, body)
     # A method's ``super()`` and ``__class__`` name the class as made (attrs does the same).

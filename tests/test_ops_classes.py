@@ -303,3 +303,44 @@ def test_a_mandatory_field_after_a_default_is_refused_as_attrs_refuses_it() -> N
         frozen(Late)
     with pytest.raises(ValueError, match="No mandatory attributes"):
         attrs.frozen(Late)
+
+
+def test_a_mutable_class_define_makes_behaves_as_attrs_makes_it() -> None:
+    import copy
+
+    import pytest
+
+    from ledger.storage.journal import Journal
+    from ops.classes import INIT_FILENAME
+
+    def body(decorate: Any) -> type:
+        @decorate
+        class Box:
+            a: int
+            b: list[int] = attrs.field(factory=list)
+            c: str = "c"
+            _d: int = attrs.field(default=0, kw_only=True)
+
+        return Box
+
+    ours, theirs = body(define), body(attrs.define)
+    assert ours.__init__.__code__.co_filename == INIT_FILENAME == Journal.__init__.__code__.co_filename
+    assert [_described(a) for a in attrs.fields(ours)] == [_described(a) for a in attrs.fields(theirs)]
+    assert _parameters(ours) == _parameters(theirs) and ours.__slots__ == theirs.__slots__
+    mine, twin = ours(1, d=2), theirs(1, d=2)
+    mine.a, twin.a = 5, 5
+    mine.b.append(1)
+    twin.b.append(1)
+    assert repr(mine) == repr(twin).replace(theirs.__qualname__, ours.__qualname__)
+    assert mine == ours(5, [1], d=2) and mine != ours(5, [1], d=3) and copy.copy(mine) == mine
+    assert ours.__hash__ is None and theirs.__hash__ is None
+    with pytest.raises(TypeError):
+        hash(mine)
+    with pytest.raises(AttributeError):
+        mine.e = 1  # type: ignore[attr-defined]
+    # A field with a converter or validator (run on assignment by attrs) is left to attrs.
+    checked = define(type("Checked", (), {"__annotations__": {"a": "int"}, "a": attrs.field(converter=int)}))
+    assert checked.__init__.__code__.co_filename != INIT_FILENAME
+    value = checked("3")
+    value.a = "4"
+    assert value.a == 4

@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import click
 
 from ops import LedgerError
@@ -65,12 +64,14 @@ def _consent(allow: bool, what: str) -> Callable[[Sequence[Loss]], None]:
     return consent
 
 
-@attrs.define
 class _RunMarks:
     """The revisions a run finished ("ok": committed, unless in one transaction) and the one at work."""
 
-    finished: list[str] = attrs.field(factory=list)
-    running: str | None = None
+    __slots__ = ("finished", "running")
+
+    def __init__(self) -> None:
+        self.finished: list[str] = []
+        self.running: str | None = None
 
     def mark(self, revision: str, done: bool) -> None:
         if done:
