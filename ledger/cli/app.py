@@ -356,7 +356,9 @@ class CliContext:
         """The project's revisions; without a migrations folder (an Alembic project with the hook)
         the revisions recorded in the database's ledger, as ``drill --from-ledger`` takes them."""
         config = self.config
-        if config.migrations_dir.is_dir():
+        from ledger.project.folders import holds_migrations, why_no_migrations
+
+        if holds_migrations(config.migrations_dir):
             return self.chain
         from ledger.run.drill import ledger_revisions
         from ledger.project.revisions import display_path
@@ -372,8 +374,8 @@ class CliContext:
             except RevisionError as exc:
                 raise RevisionError(f"{exc}; and {no_ledger(config)}") from None
         if not quiet:
-            click.echo(f"{display_path(config.migrations_dir)} does not exist: the revisions are those of the "
-                       "ledger", err=True)
+            click.echo(f"{display_path(config.migrations_dir)} {why_no_migrations(config.migrations_dir)}: the "
+                       "revisions are those of the ledger", err=True)
         return ledger_revisions(events)
 
 
