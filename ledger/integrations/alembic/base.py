@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from alembic.util import CommandError
 
@@ -54,3 +55,11 @@ def is_data_change(event: Event) -> bool:
     """True for the ``execute`` events that hold data work a migration did."""
     return event.op_type == "execute" and (event.message or "").startswith(DATA_CHANGE)
 
+
+def alembic_step_id(step: Any) -> tuple[str | None, str | None, str | None]:
+    """(revision, its message, its file as Alembic names it) of one step of an Alembic run (Nones: no revision)."""
+    revision = getattr(step, "revision", None)
+    if revision is None:
+        return None, None, None
+    path = getattr(revision, "path", None)
+    return revision.revision, revision.doc, str(path) if path else None

@@ -21,7 +21,9 @@ from ledger.format.events import Actor, Event, fold_events, needs_resync
 from ledger.storage.db import dialect_of
 from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
-from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
+from ledger.integrations.alembic.base import (
+    ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, alembic_step_id, log,
+)
 from ledger.integrations.alembic.capture import Captured, Captures
 from ledger.integrations.alembic_sql import OTHER, SCHEMA
 from ledger.integrations.alembic.convert import (
@@ -40,6 +42,7 @@ from ledger.integrations.alembic.patch import ORIGINAL, RECORDERS, patch_alembic
 from ledger.integrations.alembic.stored import RecordsStored, dropped_foreign_key
 from ledger.integrations.alembic.unseen import hide, show
 from ledger.integrations.alembic.versionrow import WritesWithVersion
+from ledger.support.gcpause import set_aside
 from ledger.support.quietwarn import silenced
 
 
@@ -55,14 +58,6 @@ class _Numbered(list):  # type: ignore[type-arg]
             self.recorder._entry = number
             yield entry
         self.recorder._entry = None
-
-
-def alembic_step_id(step: Any) -> tuple[str | None, str | None, str | None]:
-    revision = getattr(step, "revision", None)
-    if revision is None:
-        return None, None, None
-    path = getattr(revision, "path", None)
-    return revision.revision, revision.doc, str(path) if path else None
 
 
 class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames, WritesWithVersion):
@@ -170,15 +165,18 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
             self._heads = frozenset(heads)
-            try:
-                for step in fn(heads, context):
-                    revision, doc, path = alembic_step_id(step)
-                    if revision is not None:
-                        direction = "upgrade" if step.is_upgrade else "downgrade"
-                        step.migration_fn = self._recorded(step.migration_fn, revision, doc, direction, path)
-                    yield step
-            finally:
-                self.uninstall()
+            # what the program made before the run (its imports, Alembic's, the hook's) is left out of
+            # the collections the run's own objects set off, and given back to the collector after it
+            with set_aside():
+                try:
+                    for step in fn(heads, context):
+                        revision, doc, path = alembic_step_id(step)
+                        if revision is not None:
+                            direction = "upgrade" if step.is_upgrade else "downgrade"
+                            step.migration_fn = self._recorded(step.migration_fn, revision, doc, direction, path)
+                        yield step
+                finally:
+                    self.uninstall()
 
         return migrations
 
