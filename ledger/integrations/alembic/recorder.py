@@ -22,7 +22,7 @@ from ledger.storage.db import dialect_of
 from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
 from ledger.integrations.alembic.base import (
-    ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, alembic_step_id, log,
+    ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Origin, Origins, Unrecordable, alembic_step_id, log,
 )
 from ledger.integrations.alembic.capture import Captured, Captures
 from ledger.integrations.alembic_sql import OTHER, SCHEMA
@@ -77,7 +77,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         self.state: SchemaState | None = None
         #: every event recorded by this run, and where in a revision file each came from
         self.events: list[Event] = []
-        self.origins: dict[int, str] = {}
+        self.origins = Origins()  # read as text: file:line
         self.resynced: set[int] = set()  # seqs of SQL marked for re-sync whose change a re-sync recorded
         self.active = False
         self.revision: str | None = None
@@ -94,7 +94,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         #: the converted ops each batch block queued, recorded after its flush ran them; held by the
         #: block itself (weakly), never by its id(): a block that is never flushed (its ``with`` body
         #: raised) takes its ops with it, and a later block made at the same address starts empty
-        self._pending: weakref.WeakKeyDictionary[BatchOperationsImpl, list[tuple[Any, str | None, range]]] = \
+        self._pending: weakref.WeakKeyDictionary[BatchOperationsImpl, list[tuple[Any, Origin | None, range]]] = \
             weakref.WeakKeyDictionary()
         #: ops were recorded from a table read back whole (in a batch block: after the whole block ran)
         self._read_back = False
@@ -248,7 +248,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
             return why
         return f"{prefix} -- {why}" if why else prefix
 
-    def _append(self, op: MigrateOperation | None, message: str | None, origin: str | None = None, *,
+    def _append(self, op: MigrateOperation | None, message: str | None, origin: Origin | None = None, *,
                 ddl: bool = True, kind: str = "apply", payload: str | None = None) -> Event:
         """Append one event; on MySQL/MariaDB an event that follows DDL is committed at once.
 
@@ -375,7 +375,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         return result
 
     def _record_exactly(self, converted: list[MigrateOperation], what: str, table: tuple[str | None, str] | None,
-                        origin: str | None, captured: list[Captured]) -> bool:
+                        origin: Origin | None, captured: list[Captured]) -> bool:
         """Record ``converted``; when the fold refuses them, record what the database holds instead
         (then True)."""
         try:
@@ -391,7 +391,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
             return True
         return False
 
-    def _run_foreign(self, operations: Any, operation: Any, origin: str | None) -> Any:
+    def _run_foreign(self, operations: Any, operation: Any, origin: Origin | None) -> Any:
         name = type(operation).__name__
         with self._capture(f"alembic {name}") as captured:
             with self._alembic_work():
@@ -484,7 +484,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         if follow is None and captured:
             self._needs_resync(what, reason, None, captured)
 
-    def _record_ops(self, converted: list[MigrateOperation], origin: str | None,
+    def _record_ops(self, converted: list[MigrateOperation], origin: Origin | None,
                     captured: list[Captured]) -> None:
         assert self.state is not None
         for op in converted:
@@ -601,7 +601,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
                 return lops.DropIndexOp(op.constraint_name, op.table_name, schema=op.schema)
         return None
 
-    def _apply(self, op: MigrateOperation, origin: str | None, message: str | None = None) -> None:
+    def _apply(self, op: MigrateOperation, origin: Origin | None, message: str | None = None) -> None:
         assert self.state is not None
         try:
             state = op.apply(self.state)
@@ -641,7 +641,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         except InvalidOperationError:
             return None
 
-    def _error(self, what: str, exc: BaseException, origin: str | None) -> AlembicHookError:
+    def _error(self, what: str, exc: BaseException, origin: Origin | None) -> AlembicHookError:
         where = f" ({origin})" if origin else ""
         return Unrecordable(
             f"alembic revision {self.revision}{where}: {what} ran but cannot be recorded: {' '.join(str(exc).split())}"
