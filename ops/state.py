@@ -9,11 +9,11 @@ import attrs
 import sqlalchemy as sa
 
 from .base import InvalidOperationError
+from .classes import frozen
 from .frozenmap import FrozenMap, frozen_map
 from .names import ONE_PER_SCHEMA, NamesPer, kind_of, name_rule, repeatable
 from .specs import (
-    CheckSpec,
-    ColumnSpec,
+    CheckSpec, ColumnSpec,
     ConstraintSpec,
     ForeignKeySpec,
     IndexSpec,
@@ -66,7 +66,7 @@ def _frozen_tables(value: Any) -> FrozenMap:
     return FrozenMap((t.key, t) for t in value)
 
 
-@attrs.frozen
+@frozen
 class SchemaState:
     """Tables by (schema, name), each a TableSpec. ``apply`` returns a new state."""
 

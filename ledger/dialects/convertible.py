@@ -1,20 +1,27 @@
-"""Values of a string column that a type change to a non-string type cannot convert.
+"""Values of a column that a type change to another kind of type cannot convert.
 
-A rollback's ``alter_column`` that turns a string column back into a number, a boolean, a date
-or a UUID fails on PostgreSQL (the cast ``USING col::type`` refuses the value) and on MariaDB and
-MySQL in strict mode (``Truncated incorrect INTEGER value``, ``Out of range value``) at the first
-row that does not convert, half way through the run. :func:`unconvertible` counts those rows
-before anything runs:
+A rollback's ``alter_column`` that turns a string column back into a number, a boolean, a date,
+an enum or a UUID fails on PostgreSQL (the cast ``USING col::type`` refuses the value) and on
+MariaDB and MySQL in strict mode (``Truncated incorrect INTEGER value``, ``Incorrect date
+value``) at the first row that does not convert, half way through the run. :func:`unconvertible`
+counts those rows before anything runs, reading only:
 
 - PostgreSQL: exactly, by the cast the type change runs. One ``DO`` block casts the whole column
   in a block that catches a ``data_exception`` (class 22: invalid text, out of range, a bad date);
   only when that fails is every value cast on its own, each in its own block, and the ones that
-  fail are counted. The count is handed back through a session setting: nothing is written, and
-  the check's transaction is not aborted.
-- MariaDB/MySQL: what strict mode refuses for integer, boolean (``TINYINT``) and decimal targets
+  fail are counted. The count is handed back through a transaction-local setting, and the check
+  runs in a savepoint that is rolled back: nothing is written, nothing of the session changes,
+  and the check's transaction is not aborted. An enum target takes exactly its labels (case and
+  blanks count): the values that are none of them are counted, with no cast (the type may not
+  exist yet when the count runs).
+- MariaDB/MySQL: integer, boolean (``TINYINT``) and decimal targets by what strict mode refuses
   (measured on MariaDB 10.11): anything but optional blanks, a sign, digits (and for a decimal, a
-  point and an exponent), or a value out of the type's range. Other targets (dates, times) are
-  not counted: there the database says.
+  point and an exponent), or a value out of the type's range. Date and time targets (``DATE``,
+  ``DATETIME``, ``TIMESTAMP``, ``TIME``), from strings, integers or decimals, and ``ENUM``
+  targets (labels match as the column's collation compares), by the database itself: an anonymous block assigns each value to a variable of the target type, in strict
+  mode, and counts the assignments it refuses (notes, such as a time of day dropped for a
+  date, are not refusals: the type change passes them too). A ``FLOAT``/``DOUBLE`` column
+  converts by other rules, and MySQL has no anonymous block: there the database says.
 - SQLite converts or keeps every value: nothing is counted.
 """
 
@@ -28,6 +35,8 @@ __all__ = ["unconvertible"]
 
 #: the targets PostgreSQL's count casts to (built-in types whose input function judges a string)
 _PG_TARGETS = (sa.Integer, sa.Numeric, sa.Boolean, sa.Date, sa.DateTime, sa.Time, sa.Interval, sa.Uuid)
+#: the targets MariaDB's count assigns to: dates, times and enums
+_MYSQL_ASSIGNED = (sa.Date, sa.DateTime, sa.Time, sa.Enum)
 _SETTING = "schema_ledger.unconvertible"
 _RANGES = {"small": 2**15, "int": 2**31, "big": 2**63, "tiny": 2**7}
 
@@ -36,19 +45,32 @@ def _is_string(type_: Any) -> bool:
     return isinstance(type_, sa.String) and not isinstance(type_, sa.Enum)
 
 
+def _is_exact_number(type_: Any) -> bool:
+    return isinstance(type_, (sa.Integer, sa.Numeric)) and not isinstance(type_, (sa.Float, sa.Boolean))
+
+
 def unconvertible(conn: sa.Connection, table: str, column: str, old: Any, new: Any) -> int | None:
     """How many rows of ``table`` (quoted SQL) hold a value of ``column`` (quoted) that changing
     its type from ``old`` to ``new`` (SQLAlchemy types) cannot convert; None when nothing is counted
-    (not a change from a string to another type, or one this database converts as it can)."""
-    if not _is_string(old) or isinstance(new, (sa.String, sa.Enum)):
-        return None
+    (not a change this module judges, or one this database converts as it can)."""
     name = conn.dialect.name
     if name == "postgresql":
-        if not isinstance(new, _PG_TARGETS) or isinstance(new, sa.Enum):
+        if not _is_string(old):
+            return None
+        if isinstance(new, sa.Enum):
+            return _postgresql_labels(conn, table, column, new) if new.native_enum else None
+        if not isinstance(new, _PG_TARGETS) or isinstance(new, sa.String):
             return None
         return _postgresql(conn, table, column, str(new.compile(dialect=conn.dialect)))
     if name in ("mysql", "mariadb"):
-        condition = _mysql_condition(column, new)
+        if isinstance(new, _MYSQL_ASSIGNED):
+            # the anonymous block and SET STATEMENT are MariaDB's: on MySQL the database says
+            takes = _is_string(old) if isinstance(new, sa.Enum) else _is_string(old) or _is_exact_number(old)
+            if not getattr(conn.dialect, "is_mariadb", False) or not takes \
+                    or (isinstance(new, sa.Enum) and not new.native_enum):
+                return None
+            return _mysql_assigned(conn, table, column, str(new.compile(dialect=conn.dialect)))
+        condition = _mysql_condition(column, new) if _is_string(old) else None
         if condition is None:
             return None
         return int(conn.exec_driver_sql(
@@ -58,18 +80,42 @@ def unconvertible(conn: sa.Connection, table: str, column: str, old: Any, new: A
 
 def _postgresql(conn: sa.Connection, table: str, column: str, type_sql: str) -> int:
     # the column is read through an alias, and the block's own names are its own: no column
-    # name can be taken for them
+    # name can be taken for them; the savepoint's rollback takes the setting away again
     value = f"sl_row.{column}"
-    conn.exec_driver_sql(
-        "DO $sl$ DECLARE sl_count bigint := 0; sl_value text; BEGIN "
-        f"BEGIN PERFORM count(CAST({value} AS {type_sql})) FROM {table} AS sl_row; "
-        "EXCEPTION WHEN data_exception THEN "
-        f"FOR sl_value IN SELECT {value}::text FROM {table} AS sl_row WHERE {value} IS NOT NULL LOOP "
-        f"BEGIN PERFORM CAST(sl_value AS {type_sql}); "
-        "EXCEPTION WHEN data_exception THEN sl_count := sl_count + 1; END; "
-        "END LOOP; END; "
-        f"PERFORM set_config('{_SETTING}', sl_count::text, false); END $sl$")
-    return int(conn.exec_driver_sql(f"SELECT current_setting('{_SETTING}')").scalar() or 0)
+    with conn.begin_nested() as check:
+        conn.exec_driver_sql(
+            "DO $sl$ DECLARE sl_count bigint := 0; sl_value text; BEGIN "
+            f"BEGIN PERFORM count(CAST({value} AS {type_sql})) FROM {table} AS sl_row; "
+            "EXCEPTION WHEN data_exception THEN "
+            f"FOR sl_value IN SELECT {value}::text FROM {table} AS sl_row WHERE {value} IS NOT NULL LOOP "
+            f"BEGIN PERFORM CAST(sl_value AS {type_sql}); "
+            "EXCEPTION WHEN data_exception THEN sl_count := sl_count + 1; END; "
+            "END LOOP; END; "
+            f"PERFORM set_config('{_SETTING}', sl_count::text, true); END $sl$")
+        count = int(conn.exec_driver_sql(f"SELECT current_setting('{_SETTING}')").scalar() or 0)
+        check.rollback()
+    return count
+
+
+def _postgresql_labels(conn: sa.Connection, table: str, column: str, new: sa.Enum) -> int:
+    labels = list(new.enums)
+    query = sa.text(f"SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL"
+                    + (" AND NOT (CAST(" + column + " AS text) IN :labels)" if labels else ""))
+    if labels:
+        query = query.bindparams(sa.bindparam("labels", expanding=True))
+    return int(conn.execute(query, {"labels": labels} if labels else {}).scalar() or 0)
+
+
+def _mysql_assigned(conn: sa.Connection, table: str, column: str, type_sql: str) -> int:
+    # strict mode refuses with an error or a warning (class 01: 'Data truncated'); notes are
+    # switched off for this one statement, so what the type change passes is not counted
+    return int(conn.exec_driver_sql(
+        "SET STATEMENT sql_notes = 0 FOR BEGIN NOT ATOMIC "
+        f"DECLARE sl_count BIGINT DEFAULT 0; DECLARE sl_value {type_sql}; "
+        f"FOR sl_row IN (SELECT {column} AS sl_old FROM {table} WHERE {column} IS NOT NULL) DO "
+        "BEGIN DECLARE CONTINUE HANDLER FOR SQLEXCEPTION, SQLWARNING SET sl_count = sl_count + 1; "
+        "SET sl_value = sl_row.sl_old; END; "
+        "END FOR; SELECT sl_count; END").scalar() or 0)
 
 
 def _mysql_condition(column: str, new: Any) -> str | None:

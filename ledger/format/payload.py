@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ops import OP_TYPES, MigrateOperation, RegistrationError, UnknownTypeError
+from ops.classes import INIT_FILENAME
 from ops.constraint import AddConstraintOp
 from ops.specs import TypeSpec, registered_type
 
@@ -437,9 +438,10 @@ def _slot_setters(cls: type, fields: Any) -> list[Callable[[Any, Any], None]] | 
     field outside __init__); else None (the structure function calls the class)."""
     init = cls.__init__.__code__
     # attrs' generated __init__ of a frozen slotted class looks up one global, the setter getter:
-    # a converter, validator or hook would be another.
-    if "__slots__" not in cls.__dict__ or not init.co_filename.startswith("<attrs generated") \
-            or init.co_names != ("_cached_setattr_get",):
+    # a converter, validator or hook would be another. One made by ``ops.classes.frozen`` sets
+    # each slot, and does no more where the fields (checked below) have no converter or validator.
+    if "__slots__" not in cls.__dict__ or not (init.co_filename == INIT_FILENAME or (
+            init.co_filename.startswith("<attrs generated") and init.co_names == ("_cached_setattr_get",))):
         return None
     if any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")) \
             or any("_attrs_cached_hash" in getattr(k, "__slots__", ()) for k in cls.__mro__):

@@ -17,8 +17,8 @@ column whose type the plan changes first: there the database says. SQL that cann
 
 A type change is counted too: a narrowing (:mod:`ledger.schema.narrowing`: values the run would
 refuse to cut or round when it comes to that step) and a string column made a number, boolean,
-date or UUID again (:mod:`ledger.dialects.convertible`: the values PostgreSQL's cast or MariaDB's
-strict mode refuses; SQLite converts anything). Those rows are never deleted, not even in a table
+date, enum or UUID again (:mod:`ledger.dialects.convertible`: the values PostgreSQL's cast or MariaDB
+refuses; SQLite converts anything). Those rows are never deleted, not even in a table
 the plan drops later (what is in the way is the value, not the row): the rollback is refused.
 
 Rows of a table that the plan drops later (with its rows, which the run's data-loss consent
