@@ -373,10 +373,10 @@ def column_problems(event: Event) -> list[str]:
         if event.kind == "checkpoint" and (event.op_type, event.table_name, event.revision) != (None, None, None):
             return [f"seq {seq}: a checkpoint carries no op_type, table_name or revision"]
         if event.kind == "alembic":
-            from ledger.format.alembic_record import AlembicRevision
+            from ledger.format.alembic_record import read_alembic
 
             try:
-                AlembicRevision.read(event)
+                read_alembic(event)
             except LedgerError as exc:
                 return [str(exc)]
         return []

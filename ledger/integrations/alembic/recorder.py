@@ -210,7 +210,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
                 self._resync()
                 if len(self.events) == before:
                     self._append(None, self._message())  # the revision ran, and changed nothing
-                self._note_revision()  # what Alembic knows of it, for a rollback's version rows (lock.py)
+                self._note_revision(before)  # what Alembic knows of it, or what its downgrade recorded (lock.py)
                 self._end_revision()  # its events: now, or with Alembic's version row (versionrow.py)
         except BaseException:
             self.failed = revision
