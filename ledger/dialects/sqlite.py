@@ -427,10 +427,10 @@ class SQLiteGenerator(AssembledGenerator):
         conn = self.reading()
         if conn is None:
             return 0
-        # Read through the driver's connection (a read of connection state, in whatever
+        # Read through the driver's cursor (a read of connection state, in whatever
         # transaction the connection is in): SQLAlchemy's execution costs more than the read.
-        row = conn.connection.driver_connection.execute(f"PRAGMA {name}").fetchone()  # type: ignore[union-attr]
-        value = int((row[0] if row else 0) or 0)
+        rows = _driver_rows(conn, f"PRAGMA {name}")
+        value = int((rows[0][0] if rows else 0) or 0)
         if kept is not None:
             kept[name] = value
         return value
@@ -513,9 +513,8 @@ class SQLiteGenerator(AssembledGenerator):
         if kept is not None:
             if "triggers" not in kept:
                 by_table: dict[str, list[str]] = {}
-                for name, sql in self.conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-                        "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL "
-                        "ORDER BY name").fetchall():
+                read = "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name"
+                for name, sql in _driver_rows(self.conn, read):  # type: ignore[arg-type]
                     by_table.setdefault(str(name), []).append(str(sql))
                 kept["triggers"] = by_table
             return list(kept["triggers"].get(table.name, ()))
@@ -523,11 +522,23 @@ class SQLiteGenerator(AssembledGenerator):
         if conn is None:
             return []
         master = f"{self.quote(table.schema)}.sqlite_master" if table.schema else "sqlite_master"
-        rows = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-            f"SELECT sql FROM {master} WHERE type = 'trigger' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+        rows = _driver_rows(
+            conn, f"SELECT sql FROM {master} WHERE type = 'trigger' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
             (table.name,),
-        ).fetchall()
+        )
         return [str(row[0]) for row in rows]
+
+
+def _driver_rows(conn: sa.Connection, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
+    """The rows of ``sql`` read with the DBAPI connection's cursor, not through SQLAlchemy's execution
+    and the connection's listeners: an async driver's adapter reads as sqlite3 does (aiosqlite's own
+    connection, the driver connection under the adapter, gives awaitables)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, parameters)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 #: what starts a constraint's definition inside CREATE TABLE (a column of such a name is quoted)
