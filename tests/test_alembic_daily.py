@@ -486,7 +486,7 @@ def test_a_rollback_run_anywhere_leaves_the_version_rows_alembic_s_own_downgrade
 def test_the_hook_records_each_revision_as_alembic_knew_it_and_its_newest_record_after_a_downgrade_and_upgrade(
     database_factory: Callable[[str], str], tmp_path: Path
 ) -> None:
-    from ledger.format.alembic_record import AlembicRevision, recorded_revisions
+    from ledger.format.alembic_record import AlembicDowngrade, AlembicRevision, read_alembic, recorded_revisions
     from ledger.storage.store import LedgerStore
 
     folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES,
@@ -507,7 +507,11 @@ def test_the_hook_records_each_revision_as_alembic_knew_it_and_its_newest_record
             events = list(LedgerStore("schema_ledger").events(conn))
     finally:
         engine.dispose()
-    assert [e.revision for e in events if e.kind == "alembic"] == ["r1", "b1", "r2", "r3", "r4", "m1", "r5", "m1", "r5"]
+    records = [(e.revision, type(read_alembic(e))) for e in events if e.kind == "alembic"]
+    # each upgrade's revision record; Alembic's downgrade of r5 then m1 recorded as such; both upgraded again
+    up, down = AlembicRevision, AlembicDowngrade
+    assert records == [("r1", up), ("b1", up), ("r2", up), ("r3", up), ("r4", up), ("m1", up), ("r5", up),
+                       ("r5", down), ("m1", down), ("m1", up), ("r5", up)]
     recorded = recorded_revisions(events)
     assert recorded["m1"] == AlembicRevision("m1", ("r4", "b1"), version_table="shop_versions")
     assert recorded["b1"] == AlembicRevision("b1", (), ("r1",), ("side",), "shop_versions")
@@ -526,11 +530,17 @@ def test_the_hook_records_each_revision_as_alembic_knew_it_and_its_newest_record
         in log.stdout, log.stdout + log.stderr
 
 
+#: where the project keeps its script_location: alembic.ini, or pyproject.toml's [tool.alembic] (Alembic >= 1.16)
+@pytest.mark.parametrize("kept_in", ["alembic.ini", "pyproject.toml"])
 def test_a_ledger_written_before_the_records_follows_the_revision_files_beside_alembic_ini_else_the_old_rule(
-    database_factory: Callable[[str], str], tmp_path: Path
+    database_factory: Callable[[str], str], tmp_path: Path, kept_in: str
 ) -> None:
     folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES,
                       env_head=WITHOUT_RECORDS)
+    if kept_in == "pyproject.toml":
+        ini = folder / "alembic.ini"
+        ini.write_text(ini.read_text(encoding="utf-8").replace("script_location = %(here)s\n", ""), encoding="utf-8")
+        (folder / "pyproject.toml").write_text('[tool.alembic]\nscript_location = "%(here)s"\n', encoding="utf-8")
     url = database_factory("sqlite")
     assert _alembic(folder, url, "upgrade", "heads").returncode == 0
     assert "alembic " not in _ledger(tmp_path, url, "log").stdout  # no record in this ledger

@@ -461,8 +461,8 @@ class _AlembicRows:
         said = {
             RECORDED: "as Alembic's downgrade of them does, from what the hook recorded of each revision",
             FILES: "as Alembic's downgrade of them does, from the revision files of "
-                   f"{os.environ.get('ALEMBIC_CONFIG', 'alembic.ini')} here (the ledger holds no record of them: "
-                   "written before such records)",
+                   f"{os.environ.get('ALEMBIC_CONFIG', 'alembic.ini')} (or pyproject.toml) here (the ledger holds no "
+                   "record of them: written before such records)",
             RULE: "by the ledger's own rule, the latest revision still in effect (no record of them in the "
                   "ledger, and no alembic.ini here that knows them): right for a linear history only",
         }
