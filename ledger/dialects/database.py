@@ -14,6 +14,7 @@ import attrs
 import sqlalchemy as sa
 
 from ops.base import LedgerError
+from ops.classes import frozen
 from ops.names import ONE_PER_SCHEMA, NamesPer
 
 from .sequence_reads import SequenceReads
@@ -58,10 +59,9 @@ class UnsupportedOperationError(LedgerError, NotImplementedError):
 # ---------------------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@frozen
 class ReflectedKeys:
-    """What a database's reflection reads of its tables' keys, in the shapes of SQLAlchemy's
-    inspector (``get_multi_pk_constraint`` and the like), keyed by (schema, table)."""
+    """What reflection reads of tables' keys, as SQLAlchemy's inspector gives them, by (schema, table)."""
 
     primary_keys: Mapping[Any, Mapping[str, Any]]
     uniques: Mapping[Any, Sequence[Mapping[str, Any]]]

@@ -33,6 +33,7 @@ import attrs
 import sqlalchemy as sa
 
 from ops.base import DEFAULT_NAMING_CONVENTION, LedgerError
+from ops.classes import frozen
 
 __all__ = [
     "BASELINE_FILE",
@@ -75,7 +76,7 @@ def _tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+@frozen
 class Config:
     """Where the database, the migrations and the ledger table are."""
 

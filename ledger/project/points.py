@@ -6,10 +6,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-import attrs
-
 from ops import MigrateOperation, SchemaState
 from ops.base import IrreversibleError, LedgerError
+from ops.classes import frozen
 
 from ledger.format.alembic_record import downgraded_events
 from ledger.format.events import STATE_KINDS, Event, fold_events, format_time, in_effect
@@ -166,7 +165,7 @@ def state_at(events: Iterable[Event], seq: int) -> SchemaState:
     return fold_events(e for e in events if e.seq <= seq)
 
 
-@attrs.frozen
+@frozen
 class Revert:
     """One step of a rollback: the event undone and the (uncompleted) reverse op that undoes it.
 

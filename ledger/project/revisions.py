@@ -36,6 +36,7 @@ import attrs
 from ledger.project.folders import alembic_script_folder
 from ledger.project.revision_cache import RevisionCache, cacheable, file_digest
 from ops.base import LedgerError
+from ops.classes import frozen
 
 if TYPE_CHECKING:
     from ops import BatchOperations, MigrateOperation
@@ -113,7 +114,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
 
 
-@attrs.frozen
+@frozen
 class Step:
     """Ops issued together: one plain op, or every op of one ``batch_alter_table`` block."""
 
@@ -450,7 +451,7 @@ def _from_entry(
 # ---------------------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@frozen
 class RevisionChain:
     """The revisions of a project in chain order, first (down_revision None) to head."""
 

@@ -30,6 +30,7 @@ from ops import (
     RenameTableOp,
     SchemaState,
 )
+from ops.classes import define, frozen
 
 from ledger.schema.narrowing import narrowing
 
@@ -42,7 +43,7 @@ class DataLossRefused(LedgerError, RuntimeError):
     """A run that would lose data was not allowed to: nothing of it ran."""
 
 
-@attrs.frozen
+@frozen
 class Loss:
     """A table or column whose data the run drops, or a column whose type it narrows, with how
     many rows (or non-null values) it holds now."""
@@ -78,7 +79,7 @@ def _full(key: TableKey) -> str:
     return f"{key[0]}.{key[1]}" if key[0] else key[1]
 
 
-@attrs.define
+@define
 class _Origins:
     """Where the tables and columns of the plan's states are in the live database right now."""
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops import AlterColumnOp, MigrateOperation, SchemaState
+from ops.classes import frozen
 from ops.specs import TypeSpec
 
 from ledger import dialects
@@ -27,7 +27,7 @@ __all__ = ["Narrowing", "misfit_query", "misfits", "narrowing"]
 _INTEGER_RANGES = {"small": (-(2**15), 2**15 - 1), "int": (-(2**31), 2**31 - 1), "big": (-(2**63), 2**63 - 1)}
 
 
-@attrs.frozen
+@frozen
 class Narrowing:
     """A column whose type change can lose what its values hold, and the condition a value that
     does not fit meets (``{col}`` stands for the column)."""

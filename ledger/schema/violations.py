@@ -47,6 +47,7 @@ from ops import (
     MigrateOperation,
     SchemaState,
 )
+from ops.classes import frozen
 
 from ledger import dialects
 from ledger.dialects.convertible import unconvertible
@@ -60,7 +61,7 @@ class ConstraintRefused(LedgerError, RuntimeError):
     """Rows in the database do not hold to a constraint the run would add: nothing of it ran."""
 
 
-@attrs.frozen
+@frozen
 class Violation:
     """A constraint the run adds (where in the plan) and how many rows of the live database break it."""
 
@@ -89,11 +90,15 @@ class Violation:
                 f"rollback drops {self.table} with its rows later ({self.dropped})")
 
 
-@attrs.define
 class _Retyped(_Origins):
-    """The origins of the plan's tables and columns, and the live columns whose type it changes."""
+    """The origins of the plan's tables and columns, and the live columns whose type it changes
+    (a plain subclass: attrs would make the class again at import, about 2 M instructions)."""
 
-    retyped: set[tuple[TableKey, str]] = attrs.field(factory=set)
+    __slots__ = ("retyped",)
+
+    def __init__(self, start: SchemaState) -> None:
+        super().__init__(start)
+        self.retyped: set[tuple[TableKey, str]] = set()
 
     def follow(self, op: MigrateOperation) -> None:
         if isinstance(op, AlterColumnOp) and op.modify_type is not None:
