@@ -233,6 +233,14 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
         target = into / ("versions" if history.flat else "") / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    for requirement, folder in history.beside:
+        other = download(requirement, wheel.parent)
+        within = folder.rstrip("/") + "/"
+        for member, data in _files(other, lambda name: name.startswith(within)):
+            if "__pycache__" not in member:
+                target = into / "versions" / Path(within).parts[0] / member[len(within):]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
     if not (into / "versions").is_dir() and history.locations(dialect) is None:
         raise HarnessError(f"{wheel.name}: no {prefix}versions/ folder")
     (into / "env.py").write_text(ENV_PY_HEAD.format(

@@ -142,6 +142,11 @@ class History:
     dialects: tuple[str, ...] = DIALECTS
     #: helper modules of the package copied from the wheel into the shim (pure SQLAlchemy/Alembic code)
     copied: tuple[str, ...] = ()
+    #: other packages' histories Alembic reads beside this one, in the same script folder (one version table),
+    #: as (requirement, folder of their revisions): nonebot-plugin-orm gathers the revisions of every plugin it
+    #: loads, and one plugin's revision ``depends_on`` another's. Each lies in ``versions/<folder's first part>/``,
+    #: so ``version_locations`` must name ``versions`` (read recursively)
+    beside: tuple[tuple[str, str], ...] = ()
     #: in the CI subset of ``make test``
     ci: bool = False
     #: the dialects whose migrations run on an AUTOCOMMIT connection, as the package runs them
@@ -843,6 +848,46 @@ HISTORIES: tuple[History, ...] = (
     History("ckanext-ap-support", "ckanext-admin-panel==2.1.3", "ckanext/ap_support/migration/admin_panel_support",
             version_table="admin_panel_support_alembic_version", dialects=("postgresql",),
             base=Base("ckan==2.12.0", (), history="ckan")),
+    # nonebot-plugin-orm's plugins (the NoneBot chat-bot framework's SQLAlchemy plugin): nb orm upgrade runs
+    # each plugin's history, under its branch label, from its revisions in the plugin's migrations/ folder
+    # (no env.py: nonebot-plugin-orm's own, an async engine, render_as_batch=True, the naming convention of its
+    # Model's MetaData, jupyterhub's). Their data revisions move rows from nonebot_plugin_datastore, which is
+    # not loaded (require raises): nonebot's logger and require stand in (realworld/shims/nonebot)
+    History("nonebot-user", "nonebot-plugin-user==0.6.1", "nonebot_plugin_user/migrations", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
+    History("nonebot-session-orm", "nonebot-plugin-session-orm==0.2.2", "nonebot_plugin_session_orm/migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
+    History("nonebot-wordcloud", "nonebot-plugin-wordcloud==0.11.1", "nonebot_plugin_wordcloud/migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
+    # nonebot-plugin-chatrecorder 0.7.0: its initial revision depends_on nonebot-plugin-uninfo's (another package,
+    # whose two revisions nb orm upgrade reads beside it, under their own branch); a data revision moves the
+    # messages of its older table, which is not there
+    History("nonebot-chatrecorder", "nonebot-plugin-chatrecorder==0.7.0", "nonebot_plugin_chatrecorder/migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("nonebot-plugin-uninfo==0.11.2", "nonebot_plugin_uninfo/migrations"),),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
+    # nonebot-plugin-bind 0.2.2 keeps its tables with nonebot-plugin-datastore, the framework's older plugin: its
+    # history (one revision, no branch label) runs with the version table NAME_alembic_version, the same naming
+    # convention, batch mode and async engine; its String columns have no length
+    History("nonebot-bind", "nonebot-plugin-bind==0.2.2", "nonebot_plugin_bind/migrations", flat=True,
+            version_table="nonebot_plugin_bind_alembic_version", naming_convention=_JUPYTERHUB_CONVENTION,
+            render_as_batch=True,
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
+    # skypilot (SkyPilot's API server; 0.14.1): one Alembic script folder (sky/schemas/db) holding six histories, each
+    # in its own version location with its own version table (sections of its alembic.ini), on SQLite (a file per
+    # database) or PostgreSQL; its env.py: no naming convention, one transaction. Each initial revision creates, in
+    # an autocommit_block, every table of the current models still missing (checkfirst) and then adds each column
+    # of older databases with op.add_column, swallowing the error that says the column is there; later revisions
+    # do the same, with partial indexes (postgresql_where, sqlite_where). The models' tables and the helpers they
+    # call are copied from the package (realworld/shims/skypilot), with the constants they read
+    *(History(f"skypilot-{name}", "skypilot==0.14.1", "sky/schemas/db", version_table=f"alembic_version_{table}",
+              shim="skypilot", dialects=("sqlite", "postgresql"), version_locations=dict.fromkeys(("sqlite", "postgresql"), name))
+      for name, table in (("global_user_state", "state_db"), ("spot_jobs", "spot_jobs_db"), ("serve_state", "serve_state_db"),
+                          ("skypilot_config", "sky_config_db"), ("kv_cache", "kv_cache_db"), ("recipes", "recipes_db"))),
 )
 
 

@@ -132,6 +132,28 @@ def test_an_aiosqlite_revision_that_fails_leaves_neither_its_ddl_nor_its_events(
     assert live_differences(url) == []
 
 
+def test_an_aiosqlite_batch_rebuild_is_recorded_as_ops_that_roll_back(tmp_path: Path) -> None:
+    # nonebot-plugin-session-orm's 2e0c173949d3: a batch block renames a unique constraint, which SQLite
+    # does by rebuilding the table; the hook reads the rebuilt table back (its triggers, its pragmas)
+    # through aiosqlite's adapter, as through sqlite3
+    path = tmp_path / "app.db"
+    folder = hooked_project(tmp_path, [
+        ["op.create_table('session', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('bot', sa.String(64), nullable=False), sa.Column('scene', sa.String(64), nullable=False),"
+         " sa.UniqueConstraint('bot', 'scene', name='unique_session'))"],
+        ["with op.batch_alter_table('session') as batch_op:",
+         "    batch_op.drop_constraint('unique_session', type_='unique')",
+         "    batch_op.create_unique_constraint('session_unique_session', ['bot', 'scene'])"],
+    ], run_async=True)
+    run_alembic(folder, f"sqlite+aiosqlite:///{path}", "upgrade", "head")
+    url = f"sqlite:///{path}"
+    assert [e.message for e in hook_events(url) if e.message and "re-sync" in e.message] == []
+    assert live_differences(url) == []
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "-q")
+    assert code == 0, out
+    assert table_names(url) == []
+
+
 @pytest.mark.mariadb
 def test_an_aiomysql_revision_that_fails_after_ddl_keeps_the_events_of_that_ddl(
     tmp_path: Path, database_factory: Callable[[str], str]

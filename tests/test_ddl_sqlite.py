@@ -12,7 +12,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from ledger.dialects import DDLGenerator, SQLiteRebuildError, ddl, ddl_batch, execute, generator
-from ledger.run.apply import apply
+from ledger.run.apply import ApplyError, apply
 from ops import Operations, SchemaState, record
 from tests.builders import assert_live_equals_fold, assert_live_is, engine_for, project, run_ops
 
@@ -422,3 +422,77 @@ def test_add_column_stays_sqlites_own_where_a_rebuild_would_lose_or_refuse(engin
         execute(conn, sql)
     assert sql == ["ALTER TABLE counted ADD COLUMN note VARCHAR(20)"]
     assert rows(engine, "SELECT seq FROM sqlite_sequence WHERE name = 'counted'") == [(5,)]
+
+
+_TRIGGERED = {
+    "a1": "op.create_table('t', sa.Column('id', sa.Integer, primary_key=True), sa.Column('v', sa.String(10)), "
+          "sa.Column('w', sa.String(10)))",
+    "a2": "op.create_unique_constraint('uq_t_v', 't', ['v'])",
+    "a3": "op.create_index('ix_t_w', 't', ['w'])",
+    "a4": "op.execute(\"CREATE TRIGGER t_fill AFTER INSERT ON t BEGIN UPDATE t SET w = 'filled' WHERE id = NEW.id; END\")",
+    "a5": "op.alter_column('t', 'v', existing_type=sa.String(10), nullable=False, server_default='x')",
+    "a6": "op.alter_column('t', 'w', new_column_name='w2', existing_type=sa.String(10))",
+    "a7": "op.drop_constraint('uq_t_v', 't', type_='unique')",
+    "a8": "op.create_unique_constraint('uq_t_w2', 't', ['w2'])",
+}
+
+
+def test_a_run_reads_the_triggers_once_a_transaction_until_other_sql_runs(
+        tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    """In one transaction the triggers are read once, and again after SQL the run did not write (the
+    user's, which made one) and after a rename (which SQLite writes into a trigger's text): every
+    rebuild makes the table's triggers as the database holds them then."""
+    config = project(tmp_path, database_factory("sqlite"), revisions=_TRIGGERED)
+    seen: list[str] = []
+
+    def trace(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.set_trace_callback(seen.append)
+
+    sa.event.listen(sa.Engine, "connect", trace)
+    try:
+        result = apply(config, one_transaction=True)
+    finally:
+        sa.event.remove(sa.Engine, "connect", trace)
+    by_revision = {r.revision.id: r.statements for r in result.applied}
+    assert sum("RENAME COLUMN" in s for s in by_revision["a6"]) == 1
+    for rid in ("a5", "a7", "a8"):  # rebuilds after the trigger was made
+        (made,) = [s for s in by_revision[rid] if s.startswith("CREATE TRIGGER")]
+        assert ("w2" in made) == (rid != "a5"), made
+    reads = [s for s in seen if "type = 'trigger'" in s]
+    assert len(reads) == 3, reads  # a2's rebuild, a5's after the user's SQL, a7's after the rename
+    assert sum(s == "PRAGMA foreign_keys" for s in seen) == 1
+    assert_live_equals_fold(config)
+    with engine_for(config.url) as engine:
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO t (id) VALUES (1)"))
+        assert rows(engine, "SELECT v, w2 FROM t") == [("x", "filled")]
+
+
+@pytest.mark.parametrize("listening", [False, True])
+def test_a_run_runs_its_statements_as_sqlalchemy_would(tmp_path: Path, database_factory: Callable[[str], str],
+                                                       listening: bool) -> None:
+    """A run's DDL goes on the driver's cursor unless something listens to SQLAlchemy's execution of
+    statements: then each goes through SQLAlchemy, and the listener sees every one. Either way a
+    failing statement stops the run with the database's own message and nothing recorded."""
+    revisions = {**_TRIGGERED, "a9": "op.execute('INSERT INTO no_such_table VALUES (1)')"}
+    config = project(tmp_path, database_factory("sqlite"), revisions=revisions)
+    heard: list[str] = []
+
+    def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        heard.append(statement)
+
+    if listening:
+        sa.event.listen(sa.Engine, "before_cursor_execute", listen)
+    try:
+        applied = apply(config, to="a8", one_transaction=True)
+        with pytest.raises(ApplyError) as info:
+            apply(config)
+    finally:
+        if listening:
+            sa.event.remove(sa.Engine, "before_cursor_execute", listen)
+    ran = [s for r in applied.applied for s in r.statements]
+    assert [s for s in heard if s in set(ran)] == (ran if listening else [])
+    assert "no such table: no_such_table" in str(info.value)
+    assert "nothing of the revision was applied or recorded" in str(info.value)
+    assert [r.revision.id for r in apply(config, sql_only=True).applied] == ["a9"]
+    assert_live_equals_fold(config)

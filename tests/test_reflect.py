@@ -772,7 +772,7 @@ def test_postgresql_keys_read_from_the_catalog_are_what_the_inspector_reports(
     """Primary keys, unique constraints and foreign keys come from one catalog query on
     PostgreSQL: every action, MATCH FULL, deferral, a referent in another schema, one found
     by the search path and one that is not, are read as SQLAlchemy's inspector reads them."""
-    from ledger.dialects.postgresql_db import catalog_keys
+    from ledger.dialects.postgresql_catalog import catalog_keys
 
     engine = sa.create_engine(database_factory("postgresql"))
     try:

@@ -72,3 +72,38 @@ def test_one_alembic_upgrade_of_a_revision_is_one_apply_run_holding_all_its_ops(
     runs = b.js("[...document.querySelectorAll('#events tr.run')].map(r => r.textContent)")
     assert not any("alembic of revision" in r for r in runs), runs
     assert any("apply of revision r2" in r and "\u201cr2\u201d" in r for r in runs), runs
+
+
+def test_the_report_of_a_history_with_a_merge_revision_names_both_its_parents(
+    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    """Two heads merged by a revision of their own (m1 merges r4 and b1, a branch that depends on
+    r1), then one more revision: the merge is a revision of one run and no ops, its record names both
+    down revisions; after ``alembic downgrade`` below the merge, the report shows both downgrades
+    and its integrity is still whole."""
+    from tests.test_alembic_daily import MERGED, MERGED_DOWNGRADES, MERGED_HEADERS, _versions
+
+    folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES)
+    url = database_factory(dialect)
+    upgraded = _alembic(folder, url, "upgrade", "heads")
+    assert upgraded.returncode == 0, upgraded.stderr
+
+    page = tmp_path / "report.html"
+    written = _ledger(tmp_path, url, "report", "--html", str(page))
+    assert written.returncode == 0 and "integrity ok" in written.stdout, written.stdout + written.stderr
+    data = _data(page)
+    assert [r[0] for r in data["revs"]] == ["r1", "b1", "r2", "r3", "r4", "m1", "r5"]
+    revs = {r[0]: r for r in data["revs"]}
+    assert len(revs["m1"][2]) == 1 and revs["m1"][3] == [], revs["m1"]  # one run, no ops
+    assert all(len(revs[name][3]) == 1 for name in ("r1", "b1", "r2", "r3", "r4", "r5")), data["revs"]
+    text = page.read_text("utf-8")
+    assert "Alembic revision m1 (down_revision r4, b1; version table alembic_version)" in text
+    assert "Alembic revision b1 (down_revision None; depends_on r1; branch_labels side;" in text
+
+    downgraded = _alembic(folder, url, "downgrade", "r4")
+    assert downgraded.returncode == 0, downgraded.stderr
+    assert _versions(url, "alembic_version") == ["b1", "r4"]
+    written = _ledger(tmp_path, url, "report", "--html", str(page))
+    assert written.returncode == 0 and "integrity ok" in written.stdout, written.stdout + written.stderr
+    text = page.read_text("utf-8")
+    assert "Alembic downgrade of r5 (seq " in text and "Alembic downgrade of m1 (seq " in text

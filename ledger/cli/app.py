@@ -302,22 +302,26 @@ class Databases(click.Choice):
         pass
 
 
-@attrs.define
 class CliContext:
-    """What every command gets: the global options, the configuration and the revisions, loaded once."""
+    """What every command gets: the global options, the configuration and the revisions, loaded once.
 
-    url: str | None = None
-    config_path: Path | None = None
-    verbose: bool = False
-    #: seconds each migration file may take to load (None: $SCHEMA_LEDGER_LOAD_TIMEOUT or the default)
-    load_timeout: float | None = None
-    #: --sign-key and --anchor of the command, over the environment and the file
-    sign_key: str | None = None
-    anchor: Path | None = None
-    _config: Config | None = None
-    _chain: RevisionChain | None = None
-    #: what a Ctrl-C says about the database (set by the commands that change it)
-    on_interrupt: Callable[[], str] | None = None
+    ``load_timeout``: seconds each migration file may take to load (None: $SCHEMA_LEDGER_LOAD_TIMEOUT
+    or the default). A plain class: attrs compiled its methods at every command's start.
+    """
+
+    __slots__ = ("url", "config_path", "verbose", "load_timeout", "sign_key", "anchor", "_config", "_chain",
+                 "on_interrupt")
+
+    def __init__(self, url: str | None = None, config_path: Path | None = None, verbose: bool = False,
+                 load_timeout: float | None = None) -> None:
+        self.url, self.config_path, self.verbose, self.load_timeout = url, config_path, verbose, load_timeout
+        #: --sign-key and --anchor of the command, over the environment and the file
+        self.sign_key: str | None = None
+        self.anchor: Path | None = None
+        self._config: Config | None = None
+        self._chain: RevisionChain | None = None
+        #: what a Ctrl-C says about the database (set by the commands that change it)
+        self.on_interrupt: Callable[[], str] | None = None
 
     @property
     def config(self) -> Config:
@@ -352,7 +356,9 @@ class CliContext:
         """The project's revisions; without a migrations folder (an Alembic project with the hook)
         the revisions recorded in the database's ledger, as ``drill --from-ledger`` takes them."""
         config = self.config
-        if config.migrations_dir.is_dir():
+        from ledger.project.folders import holds_migrations, why_no_migrations
+
+        if holds_migrations(config.migrations_dir):
             return self.chain
         from ledger.run.drill import ledger_revisions
         from ledger.project.revisions import display_path
@@ -368,8 +374,8 @@ class CliContext:
             except RevisionError as exc:
                 raise RevisionError(f"{exc}; and {no_ledger(config)}") from None
         if not quiet:
-            click.echo(f"{display_path(config.migrations_dir)} does not exist: the revisions are those of the "
-                       "ledger", err=True)
+            click.echo(f"{display_path(config.migrations_dir)} {why_no_migrations(config.migrations_dir)}: the "
+                       "revisions are those of the ledger", err=True)
         return ledger_revisions(events)
 
 

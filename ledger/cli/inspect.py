@@ -268,9 +268,11 @@ def _chain_for_verify(state: CliContext) -> RevisionChain | None:
         config = state.config
     except ConfigError:
         return None
-    if config.source is None and not config.migrations_dir.is_dir():
+    from ledger.project.folders import holds_migrations
+
+    if config.source is None and not holds_migrations(config.migrations_dir):
         return None
-    if not config.migrations_dir.is_dir():
+    if not holds_migrations(config.migrations_dir):
         from ledger.project.revisions import RevisionChain
 
         return RevisionChain()

@@ -32,12 +32,16 @@ def init(state: CliContext, directory: Path, migrations: str) -> None:
     Example: schema-ledger init myproject
     """
     from ledger.project.config import CONFIG_FILE, ConfigError, render_config
+    from ledger.project.folders import alembic_script_folder
 
-    directory.mkdir(parents=True, exist_ok=True)
     config_file = directory / CONFIG_FILE
     if config_file.exists():
         raise ConfigError(f"{config_file} already exists")
     folder = directory / migrations
+    if alembic_script_folder(folder):  # alembic init migrations, Flask-Migrate: that folder is Alembic's
+        raise ConfigError(f"{folder} is an Alembic script folder (it holds env.py): give schema-ledger a "
+                          "migrations folder of its own: --migrations NAME")
+    directory.mkdir(parents=True, exist_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
     config_file.write_text(render_config(**({"url": state.url} if state.url else {}), migrations=migrations),
                            encoding="utf-8")
@@ -138,14 +142,19 @@ def _key_values(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
 @click.option("--version-table", "version_table", metavar="NAME",
               help="The Alembic version table the project's env.py configures (version_table=NAME); the one "
                    "read in --from-url's database (default: alembic_version, or its only version table).")
+@click.option("-n", "--name", default="alembic", show_default=True, metavar="NAME",
+              help="The section of alembic.ini to read, as `alembic -n NAME` reads it.")
+@click.option("-x", "x_arguments", multiple=True, metavar="KEY=VALUE",
+              help="What `alembic -x KEY=VALUE` gives: context.get_x_argument() in a revision; repeatable.")
 @pass_cli
 def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | None, scratch_url: str | None,
                    naming: str | None, from_url: str | None, autocommit: bool, migration_args: dict[str, str],
-                   config_args: tuple[str, ...], version_table: str | None) -> None:
-    """Convert an Alembic script folder (or its alembic.ini) into schema-ledger migration files.
+                   config_args: tuple[str, ...], version_table: str | None, name: str,
+                   x_arguments: tuple[str, ...]) -> None:
+    """Convert an Alembic script folder (or its alembic.ini or pyproject.toml) into schema-ledger migration files.
 
     The revisions run as `alembic upgrade heads` runs them (Alembic's Config from the folder's
-    alembic.ini, one transaction per revision) on a scratch database of --dialect with the
+    alembic.ini and pyproject.toml, one transaction per revision) on a scratch database of --dialect with the
     Alembic hook; one file per revision is written, same id and message, in Alembic's upgrade
     order (branches and merges are linearized, and the file says so). Data migrations become
     op.execute calls with the SQL that ran. What cannot be imported is listed with its file
@@ -181,7 +190,8 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
             convention = naming_convention_from(naming or target_metadata or "")
         arguments: dict[str, object] = {**migration_args, **dict.fromkeys(config_args, ALEMBIC_CONFIG)}
         result = run_import(path, dialect, into, url=scratch_url, naming_convention=convention, from_url=from_url,
-                            autocommit=autocommit, migration_args=arguments, version_table=version_table)
+                            autocommit=autocommit, migration_args=arguments, version_table=version_table,
+                            name=name, x_arguments=x_arguments)
     except ImportError_ as exc:
         raise click.UsageError(str(exc)) from None
     for revision in result.revisions:

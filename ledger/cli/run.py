@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import click
 
 from ops import LedgerError
@@ -65,12 +64,14 @@ def _consent(allow: bool, what: str) -> Callable[[Sequence[Loss]], None]:
     return consent
 
 
-@attrs.define
 class _RunMarks:
     """The revisions a run finished ("ok": committed, unless in one transaction) and the one at work."""
 
-    finished: list[str] = attrs.field(factory=list)
-    running: str | None = None
+    __slots__ = ("finished", "running")
+
+    def __init__(self) -> None:
+        self.finished: list[str] = []
+        self.running: str | None = None
 
     def mark(self, revision: str, done: bool) -> None:
         if done:
@@ -238,7 +239,9 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
     """
     from ledger.run.baseline import BaselineError, baseline as run_baseline
 
-    if state.config.migrations_dir.is_dir():
+    from ledger.project.folders import holds_migrations
+
+    if holds_migrations(state.config.migrations_dir):
         from ledger.run.stamp import alembic_revision
 
         found = alembic_revision(state.config)
@@ -462,9 +465,10 @@ def _defined_revisions(state: CliContext) -> tuple[str, ...] | None:
     """The revision ids the project's files define, for rollback's check that no revision without a
     file stays in effect; None (no check) when there is no migrations folder (the ledger is then the
     only history, as under Alembic with the hook) or its files do not load."""
+    from ledger.project.folders import holds_migrations
     from ledger.project.revisions import RevisionError
 
-    if not state.config.migrations_dir.is_dir():
+    if not holds_migrations(state.config.migrations_dir):
         return None
     try:
         return state.chain.ids
@@ -512,13 +516,15 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
     Example: schema-ledger drill --record --by ci
     """
     from ledger.run.drill import drill as run_drill, record_drill
+    from ledger.project.folders import holds_migrations, why_no_migrations
     from ledger.project.revisions import display_path
 
     def progress(phase: str, revision: str, ok: bool) -> None:
         if not quiet and not as_json:
             click.echo(f"{phase:<5} {revision} {'ok' if ok else 'FAILED'}", err=True)
 
-    if not from_ledger and state.config.migrations_dir.is_dir():
+    folder = state.config.migrations_dir
+    if not from_ledger and holds_migrations(folder):
         from ledger.inspect import status as status_mod
 
         # Files and database must agree: a drill of the files says nothing about a ledger that has
@@ -529,10 +535,10 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
                        f"{', '.join(unknown)} in effect that no migration file defines: check out the branch that "
                        "has the files, or roll them back first (`schema-ledger rollback` needs no file)", err=True)
             sys.exit(1)
-    if not from_ledger and not state.config.migrations_dir.is_dir():
+    if not from_ledger and not holds_migrations(folder):
         from_ledger = True
         if not quiet:
-            click.echo(f"{display_path(state.config.migrations_dir)} does not exist: drilling the revisions of the "
+            click.echo(f"{display_path(folder)} {why_no_migrations(folder)}: drilling the revisions of the "
                        "ledger (--from-ledger)", err=True)
     report = run_drill(state.config, chain=None if from_ledger else state.chain, scratch=scratch,
                        allow_irreversible=allow_irreversible, progress=progress, from_ledger=from_ledger)

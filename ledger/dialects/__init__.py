@@ -15,7 +15,7 @@ or RENAME, also for ADD and DROP COLUMN).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -81,6 +81,7 @@ __all__ = [
     "enum_types",
     "enums_in",
     "execute",
+    "statement_runner",
     "generated",
     "generator",
     "handles",
@@ -170,4 +171,13 @@ def execute(conn: sa.Connection, statements: Sequence[str]) -> None:
     """
     for statement in statements:
         conn.exec_driver_sql(statement, execution_options=_AS_WRITTEN)
+
+
+def statement_runner(conn: sa.Connection, dialect: str) -> Callable[[str], None]:
+    """What runs a run's statements one at a time on ``conn``, as :func:`execute` runs them: the
+    database's own runner where it has one (SQLite's, on the driver's cursor where SQLAlchemy would
+    add nothing to the statement: see ``SQLite.driver_statements``), else :func:`execute`'s."""
+    driver_statements = getattr(database(dialect), "driver_statements", None)
+    runner = driver_statements(conn) if driver_statements is not None else None
+    return runner if runner is not None else lambda statement: execute(conn, (statement,))
 

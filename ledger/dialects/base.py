@@ -187,6 +187,10 @@ class DDLGenerator:
             self.before_read()
         return self.conn
 
+    def forget_reads(self) -> None:
+        """SQL this generator did not write runs now (a plugin's): what it keeps of the live schema
+        for a transaction (SQLite's triggers) is read again."""
+
     def live_triggers(self, table: TableSpec) -> list[str] | None:
         """The ``CREATE TRIGGER`` statements of ``table`` the database holds now, as it keeps them;
         None where they are not read (a database whose rebuilds do not read them)."""
@@ -580,6 +584,7 @@ def _statements(gen: DDLGenerator, op: MigrateOperation, before: SchemaState,
         return gen.statements(op, before, after)
     if impl is None:
         check_implemented(op, gen.name)
+    gen.forget_reads()
     collected: list[str] = []
     context = DDLContext(gen.name, before, gen.conn, gen)
 

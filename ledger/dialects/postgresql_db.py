@@ -1,6 +1,7 @@
 """PostgreSQL, the database object: names, facts, reflection fixes, the ledger's triggers and lock.
 
-Its DDL generator is in :mod:`ledger.dialects.postgresql`, loaded when DDL is first needed;
+Its DDL generator is in :mod:`ledger.dialects.postgresql`, loaded when DDL is first needed; the
+catalog queries it runs are in :mod:`ledger.dialects.postgresql_catalog`;
 SQLAlchemy's PostgreSQL package is imported when a PostgreSQL dialect is first asked for.
 """
 
@@ -16,6 +17,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from .database import Database, ReflectedKeys, register_database
+from .postgresql_catalog import (
+    CONSTRAINTS,
+    DIGEST_PARTS,
+    ONE_COLUMN_TABLES,
+    SEQUENCE_DEPENDENTS,
+    TABLE_DIGESTS,
+    catalog_keys,
+)
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, rollback_if_open, trigger_name
 from .typetext import float_by_precision, rules, spaced
 from ledger.support.lazyre import lazy
@@ -25,7 +34,7 @@ if TYPE_CHECKING:
 
     from .sequences import SequenceNow, SequenceSpec
 
-__all__ = ["PostgreSQL", "catalog_keys"]
+__all__ = ["PostgreSQL"]
 
 
 #: Keywords PostgreSQL reserves (its "reserved" and "reserved, can be function or type" ones) that
@@ -46,94 +55,6 @@ _TYPE_SPELLING = rules(
     (r"^INT(?=$|\[)", "INTEGER"),
     (r" COLLATE \S+$", ""),
 )
-
-
-#: a table's primary key, foreign keys, unique constraints and CHECKs (not an exclusion constraint
-#: or a constraint trigger, which the fold does not hold): kind, name, columns and a foreign key's
-#: referent table and columns, by name
-_CONSTRAINTS = (
-    "SELECT con.contype::text, con.conname::text,"
-    " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(num, pos)"
-    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.pos),"
-    " r.relname::text,"
-    " ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, pos)"
-    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.pos)"
-    " FROM pg_catalog.pg_constraint con"
-    " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
-    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " LEFT JOIN pg_catalog.pg_class r ON r.oid = con.confrelid"
-    " WHERE c.relname = :table AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
-    " AND con.contype IN ('p', 'f', 'u', 'c') ORDER BY con.conname"
-)
-#: the tables of a schema whose one column has a given name (Alembic's version tables, by their shape)
-_ONE_COLUMN_TABLES = (
-    "SELECT c.relname::text FROM pg_catalog.pg_class c"
-    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-    " WHERE c.relkind IN ('r', 'p') AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
-    " GROUP BY c.relname HAVING COUNT(*) = 1 AND MIN(a.attname::text) = :column"
-)
-#: each table's digest: four md5s, '|' between (:data:`_DIGEST_PARTS`): of its kind, persistence and
-#: comment; of its columns; of its constraints; of its indexes
-_TABLE_DIGESTS = (
-    "SELECT c.relname::text, concat_ws('|', md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'))),"
-    " md5(coalesce((SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
-    "   a.attidentity, a.attgenerated, a.attcollation, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum),"
-    "   (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e"
-    "    WHERE e.enumtypid = a.atttypid),"
-    "   CASE WHEN a.attidentity <> '' THEN (SELECT concat_ws(',', s.seqstart, s.seqincrement, s.seqmax, s.seqmin,"
-    "     s.seqcache, s.seqcycle) FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid"
-    "    WHERE dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_catalog.pg_class'::regclass"
-    "    AND dep.deptype = 'i') END), ';' ORDER BY a.attnum)"
-    "  FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-    "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')),"
-    " md5(coalesce((SELECT string_agg(concat_ws(':', k.conname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')),"
-    "   ';' ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid), '')),"
-    " md5(coalesce((SELECT string_agg(concat_ws(':', pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')),"
-    "   ';' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '')))"
-    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
-)
-#: what reflection reads of a table that each md5 of its digest covers (None: the table as a whole)
-_DIGEST_PARTS: tuple[frozenset[str] | None, ...] = (
-    None, frozenset({"columns"}), frozenset({"keys", "checks"}), frozenset({"indexes"}))
-
-
-
-def catalog_keys(conn: sa.Connection, schema: str | None, names: Sequence[str] | None = None) -> tuple[
-    dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]],
-    dict[tuple[str, str], bool],
-]:
-    """PostgreSQL's primary keys, unique constraints and foreign keys from its catalog in one
-    query, in the inspector's shapes; and (table, unique constraint) -> initially deferred, for
-    deferrable ones, which the inspector does not report. The inspector takes three queries
-    for these and reads a foreign key's columns by splitting its definition at commas, and so
-    splits names that hold one: here they come from the catalog's column numbers. The one-byte
-    ``"char"`` codes are read as text: asyncpg returns that type as bytes."""
-    rows = conn.execute(
-        sa.text(
-            "SELECT cl.relname, con.conname, con.contype::text, con.condeferrable, con.condeferred,"
-            " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(n, i)"
-            "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),"
-            " ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(n, i)"
-            "       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),"
-            " ref.relname, ref_ns.nspname, con.contype = 'f' AND pg_catalog.pg_table_is_visible(con.confrelid),"
-            " con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text"
-            " FROM pg_catalog.pg_constraint con"
-            " JOIN pg_catalog.pg_class cl ON cl.oid = con.conrelid"
-            " JOIN pg_catalog.pg_namespace ns ON ns.oid = cl.relnamespace"
-            " LEFT JOIN pg_catalog.pg_class ref ON ref.oid = con.confrelid"
-            " LEFT JOIN pg_catalog.pg_namespace ref_ns ON ref_ns.oid = ref.relnamespace"
-            " WHERE con.contype IN ('p', 'u', 'f')"
-            " AND ns.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
-            + (" AND cl.relname = ANY(:names)" if names is not None else "")
-            + " ORDER BY cl.relname, con.conname"
-        ),
-        {"schema": schema, **({"names": list(names)} if names is not None else {})},
-    )
-    from .postgresql_read import keys_from_rows  # with the hook's other catalog reads
-
-    return keys_from_rows(schema, rows)
 
 
 #: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
@@ -227,17 +148,17 @@ class PostgreSQL(Database):
         (type, NOT NULL, identity and its sequence, generated, collation, default, comment, an enum
         type's labels), each constraint's definition (the table a foreign key refers to by name),
         each index's, the comments of the table, its constraints and its indexes."""
-        rows = conn.execute(sa.text(_TABLE_DIGESTS), {"schema": schema}).all()
+        rows = conn.execute(sa.text(TABLE_DIGESTS), {"schema": schema}).all()
         return {name: digest for name, digest in rows}
 
     def digest_parts(self, before: str, after: str) -> frozenset[str] | None:
         """The parts whose md5 differs: its columns, its constraints (keys and CHECKs), its indexes;
         None when its kind, persistence or comment differ."""
         old, new = before.split("|"), after.split("|")
-        if len(old) != len(_DIGEST_PARTS) or len(new) != len(_DIGEST_PARTS):
+        if len(old) != len(DIGEST_PARTS) or len(new) != len(DIGEST_PARTS):
             return None
         parts: set[str] = set()
-        for covered, a, b in zip(_DIGEST_PARTS, old, new):
+        for covered, a, b in zip(DIGEST_PARTS, old, new):
             if a != b:
                 if covered is None:
                     return None
@@ -252,11 +173,11 @@ class PostgreSQL(Database):
     def one_column_tables(self, conn: sa.Connection, column: str, schema: str | None = None) -> list[str]:
         """The tables of ``schema`` (None: the default one) whose one column is ``column``, in one query:
         of the tables SQLAlchemy's inspector lists (ordinary and partitioned), their live columns."""
-        return list(conn.execute(sa.text(_ONE_COLUMN_TABLES), {"column": column, "schema": schema}).scalars())
+        return list(conn.execute(sa.text(ONE_COLUMN_TABLES), {"column": column, "schema": schema}).scalars())
 
     def constraints(self, conn: sa.Connection, table: str,
                     schema: str | None = None) -> list[tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]] | None:
-        rows = conn.execute(sa.text(_CONSTRAINTS), {"table": table, "schema": schema})
+        rows = conn.execute(sa.text(CONSTRAINTS), {"table": table, "schema": schema})
         return [(kind, name, tuple(columns), referent, tuple(referent_columns))
                 for kind, name, columns, referent, referent_columns in rows]
 
@@ -574,7 +495,7 @@ class PostgreSQL(Database):
                             name: str) -> tuple[list[tuple[str, str, str]], list[str]]:
         columns: list[tuple[str, str, str]] = []
         others: list[str] = []
-        for where, table, column, described in conn.execute(sa.text(_SEQUENCE_DEPENDENTS),
+        for where, table, column, described in conn.execute(sa.text(SEQUENCE_DEPENDENTS),
                                                             {"schema": schema, "name": name}):
             if column is not None:
                 columns.append((str(where), str(table), str(column)))
@@ -599,19 +520,3 @@ class PostgreSQL(Database):
         preparer = dialect.identifier_preparer
         preparer.reserved_words = set(preparer.reserved_words) | _PG_RESERVED_TOO
         return dialect
-
-
-#: what depends on one sequence (normal and automatic dependencies, what ``DROP ... CASCADE`` takes):
-#: a column default as its column, a view as the view, anything else as PostgreSQL describes it
-_SEQUENCE_DEPENDENTS = (
-    "SELECT n.nspname, t.relname, a.attname, COALESCE((SELECT 'view ' || r.ev_class::regclass::text FROM"
-    "  pg_catalog.pg_rewrite r WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = d.objid"
-    "  AND r.rulename = '_RETURN'), pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid))"
-    " FROM pg_catalog.pg_depend d"
-    " LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = 'pg_catalog.pg_attrdef'::regclass AND ad.oid = d.objid"
-    " LEFT JOIN pg_catalog.pg_class t ON t.oid = ad.adrelid LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
-    " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
-    " WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('n', 'a') AND d.refobjid = ("
-    "  SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace"
-    "  WHERE c.relkind = 'S' AND cn.nspname = COALESCE(:schema, current_schema()) AND c.relname::text = :name)"
-    " ORDER BY 1, 2, 3, 4")

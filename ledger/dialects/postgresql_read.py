@@ -169,7 +169,7 @@ _CHECKS = (
     "  AND ds.classoid = CAST('pg_catalog.pg_constraint' AS REGCLASS))) ORDER BY k.conname)"
     " FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'c')"
 )
-#: a table's keys as ``postgresql_db.catalog_keys`` reads them (its rows), of a table of the schema asked for
+#: a table's keys as ``postgresql_catalog.catalog_keys`` reads them (its rows), of a table of the schema asked for
 _KEYS_OF = (
     "(SELECT json_agg(json_build_array(c.relname, con.conname, con.contype, con.condeferrable, con.condeferred,"
     " ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(n, i)"
@@ -363,7 +363,7 @@ def keys_from_rows(schema: str | None, rows: Any) -> tuple[
     dict[Any, dict[str, Any]], dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]],
     dict[tuple[str, str], bool],
 ]:
-    """:func:`~.postgresql_db.catalog_keys` of its query's rows, by table and name."""
+    """:func:`~.postgresql_catalog.catalog_keys` of its query's rows, by table and name."""
     pks: dict[Any, dict[str, Any]] = {}
     uniques: dict[Any, list[dict[str, Any]]] = {}
     fks: dict[Any, list[dict[str, Any]]] = {}

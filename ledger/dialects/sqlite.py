@@ -64,9 +64,12 @@ from ops import (
     AddColumnOp,
     AddConstraintOp,
     AlterColumnOp,
+    CreateIndexOp,
     CreateTableOp,
     DropColumnOp,
     DropConstraintOp,
+    DropIndexOp,
+    DropTableOp,
     LedgerError,
     MigrateOperation,
     SchemaState,
@@ -99,6 +102,9 @@ class SQLiteGenerator(AssembledGenerator):
     #: whether the table (formatted) holds no row, as read for the statements being made, when that
     #: was read before the rebuild that needs it (ADD/DROP COLUMN: whether to rebuild at all)
     _no_row: tuple[str, bool] | None = None
+    #: what a run read of the live schema in its transaction that only other SQL changes (see
+    #: :meth:`_kept_reads`): the transaction, and ``PRAGMA foreign_keys`` and the triggers by table
+    _kept: tuple[Any, dict[Any, Any]] | None = None
 
     @property
     def version(self) -> tuple[int, ...]:
@@ -108,6 +114,7 @@ class SQLiteGenerator(AssembledGenerator):
 
     def statements(self, op: MigrateOperation, before: SchemaState, after: SchemaState | None = None) -> list[str]:
         self._no_row = None
+        self._keeping(op, before)
         if after is not None:
             self._given = (op, before, after)
         if self.needs_rebuild(op, before):
@@ -137,6 +144,7 @@ class SQLiteGenerator(AssembledGenerator):
             group, rebuild, self._no_row = [], False, None
 
         for op in ops:
+            self._keeping(op, state)
             key = table_of(op, state)
             if key is None or key != group_key:
                 flush()
@@ -375,14 +383,57 @@ class SQLiteGenerator(AssembledGenerator):
                 sources[column.name] = src  # type: ignore[assignment]
         return sources
 
+    # -- what a run reads of the live schema, kept for its transaction ---------------------------
+
+    #: ops whose statements leave every trigger as it is: they make no trigger, rename nothing a
+    #: trigger's text names, and a rebuild makes the table's triggers again as they were (SQLite
+    #: refuses DROP COLUMN of a column a trigger uses); DROP TABLE drops the table's own
+    _KEEP_TRIGGERS = (CreateTableOp, DropTableOp, AddColumnOp, DropColumnOp, CreateIndexOp, DropIndexOp, AddConstraintOp,
+                      DropConstraintOp)
+
+    def _kept_reads(self) -> dict[Any, Any] | None:
+        """What this run read in its current transaction of what only SQL it did not write changes:
+        ``PRAGMA foreign_keys`` (which SQLite does not change inside a transaction) and the triggers
+        by table (changed by the user's SQL, a plugin's, or an op that renames). None outside a run
+        or a transaction: read every time."""
+        conn = self.reading()
+        tx = conn.get_transaction() if conn is not None and self.runs_now else None
+        if tx is None:
+            return None
+        if self._kept is None or self._kept[0] is not tx:
+            self._kept = (tx, {})
+        return self._kept[1]
+
+    def _keeping(self, op: MigrateOperation, before: SchemaState) -> None:
+        """Before ``op``'s statements are made: the triggers read are forgotten unless it leaves them
+        as they are (a dropped table's own go with it)."""
+        kept = self._kept[1] if self._kept is not None else None
+        if not kept or "triggers" not in kept:
+            return
+        if isinstance(op, AlterColumnOp) and not (op.modify_name and op.modify_name != op.column_name) \
+                or isinstance(op, self._KEEP_TRIGGERS):
+            if isinstance(op, DropTableOp) and op.schema is None:
+                kept["triggers"].pop(op.table_name, None)
+            return
+        del kept["triggers"]
+
+    def forget_reads(self) -> None:
+        self._kept = None
+
     def _pragma(self, name: str) -> int:
+        kept = self._kept_reads() if name == "foreign_keys" else None
+        if kept is not None and name in kept:
+            return int(kept[name])
         conn = self.reading()
         if conn is None:
             return 0
-        # Read through the driver's connection (a read of connection state, in whatever
+        # Read through the driver's cursor (a read of connection state, in whatever
         # transaction the connection is in): SQLAlchemy's execution costs more than the read.
-        row = conn.connection.driver_connection.execute(f"PRAGMA {name}").fetchone()  # type: ignore[union-attr]
-        return int((row[0] if row else 0) or 0)
+        rows = _driver_rows(conn, f"PRAGMA {name}")
+        value = int((rows[0][0] if rows else 0) or 0)
+        if kept is not None:
+            kept[name] = value
+        return value
 
     def _holds_no_row(self, table: str) -> bool:
         """Whether the live ``table`` (formatted) holds no row; False where the statements made now do
@@ -455,16 +506,39 @@ class SQLiteGenerator(AssembledGenerator):
         return self._triggers(table) if self.conn is not None else None
 
     def _triggers(self, table: TableSpec) -> list[str]:
-        """The CREATE TRIGGER statements of ``table``, read from the live schema (the state has none)."""
+        """The CREATE TRIGGER statements of ``table``, read from the live schema (the state has none);
+        in a run, those of every table of the main schema at once, kept for the transaction while
+        only ops that leave them as they are run (:meth:`_keeping`)."""
+        kept = self._kept_reads() if table.schema is None else None
+        if kept is not None:
+            if "triggers" not in kept:
+                by_table: dict[str, list[str]] = {}
+                read = "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name"
+                for name, sql in _driver_rows(self.conn, read):  # type: ignore[arg-type]
+                    by_table.setdefault(str(name), []).append(str(sql))
+                kept["triggers"] = by_table
+            return list(kept["triggers"].get(table.name, ()))
         conn = self.reading()
         if conn is None:
             return []
         master = f"{self.quote(table.schema)}.sqlite_master" if table.schema else "sqlite_master"
-        rows = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-            f"SELECT sql FROM {master} WHERE type = 'trigger' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+        rows = _driver_rows(
+            conn, f"SELECT sql FROM {master} WHERE type = 'trigger' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
             (table.name,),
-        ).fetchall()
+        )
         return [str(row[0]) for row in rows]
+
+
+def _driver_rows(conn: sa.Connection, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
+    """The rows of ``sql`` read with the DBAPI connection's cursor, not through SQLAlchemy's execution
+    and the connection's listeners: an async driver's adapter reads as sqlite3 does (aiosqlite's own
+    connection, the driver connection under the adapter, gives awaitables)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, parameters)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 #: what starts a constraint's definition inside CREATE TABLE (a column of such a name is quoted)

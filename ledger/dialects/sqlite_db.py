@@ -7,7 +7,7 @@ needed: reading a ledger imports no op module.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -273,6 +273,33 @@ class SQLite(Database):
         except Exception:  # noqa: BLE001 - no mark: the ledger is read as before
             return None
         return row[0] if row else None
+
+    def driver_statements(self, conn: sa.Connection) -> Callable[[str], None] | None:
+        """What runs a run's statements (``ledger.dialects.statement_runner``) on the driver's cursor,
+        as SQLAlchemy's ``exec_driver_sql`` would run them (no parameters, the driver's error raised
+        as SQLAlchemy's), where SQLAlchemy would add nothing to them: no listener of statement
+        execution, the engine's logging of statements off. Outside a transaction (SQLAlchemy would
+        begin one) a statement goes through SQLAlchemy. None (through SQLAlchemy) otherwise."""
+        events = conn.dispatch
+        if conn._echo or events.before_execute or events.after_execute or events.before_cursor_execute \
+                or events.after_cursor_execute or conn.dialect.dispatch.handle_error:
+            return None
+        dbapi, dialect = conn.dialect.loaded_dbapi, conn.dialect
+        cursor: Any = None
+
+        def run(statement: str) -> None:
+            nonlocal cursor
+            if not conn.in_transaction():
+                conn.exec_driver_sql(statement, execution_options={"no_parameters": True})
+                return
+            if cursor is None:
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(statement)
+            except dbapi.Error as exc:
+                raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error, dialect=dialect) from None
+
+        return run
 
     def setup_engine(self, engine: sa.Engine) -> None:
         """SQLite's Python driver does not open a transaction before DDL, so DDL would commit on

@@ -26,7 +26,7 @@ from ledger.schema.diff import diff
 from ledger.schema.reflect import compare, normalize, reflect, without_type_checks
 from ledger.storage.db import dialect_of
 
-from ledger.inspect.touched import DriftError, check_touched_drift, touched_tables
+from ledger.inspect.touched import DriftError, alembic_version_tables, check_touched_drift, touched_tables
 
 __all__ = [
     "IGNORED_TABLES",
@@ -172,40 +172,6 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
             uniques=adopt(table.uniques, want.uniques), checks=adopt(table.checks, want.checks),
         )
     return SchemaState(tables)
-
-
-def alembic_version_tables(conn: sa.Connection, schema: str | None = None,
-                           held: SchemaState | None = None) -> list[str]:
-    """The tables that are Alembic version tables, whatever their name (``version_table=...``:
-    ``alembic_version_fab``, cloudkitty's ``hashmap_alembic``).
-
-    Alembic makes one column, ``version_num``: a table of that one column is taken for one (by its
-    shape, as the database holds it, not by its name), unless ``held`` (the fold) has it: a table the
-    ledger recorded is the application's, whatever its shape (nova's initial revision copies
-    every table, Alembic's version table too, into a ``shadow_`` table of the same columns).
-    PostgreSQL finds them in one catalog query (``PostgreSQL.one_column_tables``); elsewhere the
-    columns of every table are read at once (one query where the database has one), with ``held``
-    only those of the tables it does not have (their names listed first: a rollback at head would
-    otherwise read every column of every table the ledger made, to skip them).
-    """
-    # a database with a catalog query of its own for them (PostgreSQL: ``one_column_tables``)
-    one_column_tables = getattr(dialects.database(dialect_of(conn)), "one_column_tables", None)
-    if one_column_tables is not None:
-        shaped = one_column_tables(conn, "version_num", schema)
-        return sorted(name for name in shaped if held is None or (schema, name) not in held.tables)
-    found = []
-    inspector = sa.inspect(conn)
-    names = None
-    if held is not None:
-        names = [name for name in inspector.get_table_names(schema=schema) if (schema, name) not in held.tables]
-        if not names:
-            return []
-    for (_, name), columns in inspector.get_multi_columns(schema=schema, filter_names=names).items():
-        if held is not None and (schema, name) in held.tables:
-            continue
-        if [c["name"] for c in columns] == ["version_num"]:
-            found.append(name)
-    return sorted(found)
 
 
 def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None) -> SchemaState:

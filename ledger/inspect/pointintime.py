@@ -23,7 +23,8 @@ from ledger.storage.archive import read_jsonl
 from ledger.project.config import Config
 from ledger.schema.diff import diff
 from ledger.format.events import Event, verify_chain
-from ledger.project.points import InvalidPoint, downgrade_of, resolve_point, state_at
+from ledger.format.alembic_record import ALEMBIC_DOWNGRADE, ALEMBIC_KIND, downgrade_told_by_text
+from ledger.project.points import InvalidPoint, resolve_point, state_at
 from ledger.schema.reflect import compare, reflect
 from ledger.schema.render import render_ddl, render_json, render_mermaid
 from ledger.storage.session import connect, store_for, tx, wrap_db_errors
@@ -182,7 +183,10 @@ def schema_at_point(config: Config, point: str | None) -> SchemaState | None:
             seq = head.seq
         else:
             marks = list(read_rows(conn, store, ("seq", "kind", "revision", "reverses", "recorded_at", "message")))
-            if text.startswith("-") and any(downgrade_of(typing.cast("Event", m)) is not None for m in marks):
+            if text.startswith("-") and (any(downgrade_told_by_text(m) for m in marks) or conn.execute(
+                    sa.select(store.table.c.seq).where(store.table.c.kind == ALEMBIC_KIND,
+                                                       store.table.c.payload.contains(ALEMBIC_DOWNGRADE)).limit(1)
+            ).first() is not None):
                 return None  # -N after an Alembic downgrade: which revisions are in effect takes the fold
             try:
                 # Rows have the attributes resolve_point reads of an event (seq, kind, revision, ...).

@@ -16,6 +16,7 @@ from ops import LedgerError
 from ledger import dialects
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
+from ledger.format.alembic_record import ALEMBIC_DOWNGRADE, ALEMBIC_KIND
 from ledger.format.events import RESYNC, RESYNCED, STATE_KINDS, Actor, Event, format_time, resync_line
 from ledger.project.revisions import RevisionChain, display_path, load_revisions
 from ledger.storage.session import connect, safe_url, store_for, tx, wrap_db_errors
@@ -146,20 +147,24 @@ def _state_marks(store: LedgerStore, conn: sa.Connection,
                  revisions: set[str] | None) -> tuple[dict[str, _StateMarks], bool]:
     """The state events of ``revisions`` (None: of every revision) in one read of five narrow columns (the kind index picks
     the rows; payloads are never read), folded per revision; and whether one of them is an apply event the hook
-    recorded for an ``alembic downgrade`` (its message says so: the database tells, the message is not fetched)."""
+    recorded for an ``alembic downgrade`` (an ``alembic`` event holds its record, or, in a ledger written before
+    those records, its message says so: the database tells, neither is fetched)."""
     t = store.table
     query = (
         sa.select(t.c.seq, t.c.kind, t.c.revision, t.c.reverses, t.c.revision_checksum,
-                  t.c.message.like("%alembic downgrade of %"))
-        .where(t.c.kind.in_(sorted(STATE_KINDS)))
+                  sa.case((t.c.kind == ALEMBIC_KIND, t.c.payload.contains(ALEMBIC_DOWNGRADE)),
+                          else_=t.c.message.like("%alembic downgrade of %")))
+        .where(t.c.kind.in_(sorted(STATE_KINDS | {ALEMBIC_KIND})))
         .order_by(t.c.seq)
         .execution_options(yield_per=_BATCH)
     )
     marks: dict[str, _StateMarks] = {}
     downgraded = False
     for seq, kind, revision, reverses, revision_checksum, downgrade in conn.execute(query):
-        if downgrade and kind == "apply":
+        if downgrade and kind in ("apply", ALEMBIC_KIND):
             downgraded = True
+        if kind == ALEMBIC_KIND:
+            continue
         if revision is not None and (revisions is None or revision in revisions):
             mark = marks.get(revision)
             if mark is None:
@@ -318,11 +323,11 @@ def describe_event(event: Event) -> str:
         return _describe_drill(event)
     if event.kind == "checkpoint":
         return _describe_checkpoint(event)
-    if event.kind == "alembic":
-        from ledger.format.alembic_record import AlembicRevision
+    if event.kind == ALEMBIC_KIND:
+        from ledger.format.alembic_record import read_alembic
 
         try:
-            return AlembicRevision.read(event).describe()
+            return read_alembic(event).describe()
         except LedgerError as exc:
             return f"(unreadable record: {exc})"
     if event.payload is None:

@@ -63,12 +63,14 @@ from ledger.storage.db import dialect_of, sync_url
 from ledger.storage.session import DatabaseError, connect, db_message, missing_sqlite_file, safe_url, tx, wrap_db_errors
 from ledger.schema.pysource import python_source
 from ledger.schema.render import RenderError
+from ledger.project.folders import alembic_script_folder
 from ledger.project.revisions import slug
 from ledger.storage.store import LedgerStore
 
 from ledger.integrations.alembic import SCHEMA_SQL, Recorder  # first: without Alembic it says what to install
 from ledger.integrations.alembic.base import ALEMBIC_CONFIG, is_data_change
 from ledger.integrations.alembic.readback import carries_read_back
+from ledger.integrations.alembic_config import ConfigNotFound, alembic_config
 
 from alembic.config import Config as AlembicConfig  # noqa: E402
 from alembic.runtime.environment import EnvironmentContext  # noqa: E402
@@ -143,64 +145,6 @@ class ImportResult:
     not_replayed: tuple[ImportProblem, ...] = ()
 
 
-def _ini_for(folder: Path) -> Path | None:
-    """The ``alembic.ini`` that belongs to script folder ``folder``: in it, or next to it naming it."""
-    for candidate in (folder / "alembic.ini", folder.parent / "alembic.ini"):
-        if not candidate.is_file():
-            continue
-        try:
-            location = _config(candidate).get_main_option("script_location")
-        except ImportError_:
-            continue
-        if location and _location(location, candidate) == folder.resolve():
-            return candidate
-    return None
-
-
-def _config(ini: Path) -> AlembicConfig:
-    config = AlembicConfig(str(ini))
-    try:
-        config.get_main_option("script_location")
-    except Exception as exc:  # noqa: BLE001 - configparser errors, a file that is not text
-        raise ImportError_(f"{ini}: not an alembic.ini file: {' '.join(str(exc).split())[:200]}") from None
-    return config
-
-
-def _location(location: str, ini: Path) -> Path | None:
-    """A ``script_location`` as a folder (``%(here)s`` is already substituted by Alembic)."""
-    if ":" in location and not Path(location).is_absolute() and not (len(location) > 1 and location[1] == ":"):
-        return None  # package:path, resolved by Alembic itself
-    folder = Path(location)
-    return (folder if folder.is_absolute() else ini.parent / folder).resolve()
-
-
-def _alembic_config(path: Path) -> AlembicConfig:
-    """Alembic's Config for ``path`` (an alembic.ini, or a script folder with or beside its alembic.ini)."""
-    path = Path(path)
-    if path.is_file():
-        config = _config(path)
-        if not config.get_main_option("script_location"):
-            raise ImportError_(f"{path}: no script_location in [alembic]")
-    else:
-        ini = _ini_for(path)
-        if ini is not None:
-            config = _config(ini)
-        else:
-            config = AlembicConfig()
-            config.set_main_option("script_location", str(path.resolve()).replace("%", "%%"))
-    try:
-        script = ScriptDirectory.from_config(config)
-    except CommandError as exc:
-        raise ImportError_(f"{path}: not an Alembic script folder ({' '.join(str(exc).split())[:200]})") from None
-    if not any(Path(location).is_dir() for location in script._version_locations):
-        raise ImportError_(f"{path}: not an Alembic script folder (no versions/ folder)")
-    return config
-
-
-def _script_directory(path: Path) -> ScriptDirectory:
-    return ScriptDirectory.from_config(_alembic_config(path))
-
-
 def _upgrade_order(script: ScriptDirectory, start: tuple[str, ...] = ()) -> list[Any]:
     """The revisions in the order ``alembic upgrade heads`` runs them on an empty database, or from
     the revisions ``start`` (a version table's rows)."""
@@ -255,10 +199,13 @@ def naming_convention_from(reference: str) -> dict[str, str]:
 def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str | None = None, *,
                    url: str | None = None, naming_convention: Mapping[str, Any] | None = None,
                    from_url: str | None = None, autocommit: bool = False, migration_args: Mapping[str, Any] | None = None,
-                   version_table: str | None = None) -> ImportResult:
+                   version_table: str | None = None, name: str = "alembic",
+                   x_arguments: Sequence[str] = ()) -> ImportResult:
     """Write one schema-ledger migration file per Alembic revision of ``path`` into ``into``.
 
-    ``path`` is an Alembic script folder (with ``versions/``) or its ``alembic.ini``.
+    ``path`` is an Alembic script folder (with ``versions/``), its ``alembic.ini`` or the ``pyproject.toml``
+    with its ``[tool.alembic]`` table, or the folder of either; ``name`` the ini section to read and
+    ``x_arguments`` the ``-x`` values, as ``alembic -n NAME -x KEY=VALUE`` takes them.
     ``dialect`` is the database the revisions run on: ``sqlite`` uses a temporary file;
     ``postgresql`` and ``mysql`` need ``url``, an empty database that the import may write to.
     ``naming_convention`` is the project's (its ``target_metadata``'s), for the names Alembic
@@ -282,9 +229,15 @@ def import_alembic(path: Path | str, dialect: str = "sqlite", into: Path | str |
         dialect = dialects.database(dialect).name
     except dialects.UnsupportedDialectError:
         raise ImportError_(f"unsupported dialect {dialect!r} ({', '.join(dialects.choices())})") from None
-    config = _alembic_config(Path(path))
+    try:
+        config = alembic_config(Path(path), name=name, x_arguments=x_arguments)
+    except ConfigNotFound as exc:
+        raise ImportError_(str(exc)) from None
     script = ScriptDirectory.from_config(config)
     target = Path(into) if into is not None else Path("migrations")
+    if alembic_script_folder(target):  # the files would land beside Alembic's env.py
+        raise ImportError_(f"{target} is an Alembic script folder (it holds env.py): import into a folder of "
+                           "schema-ledger's own (--into DIR, or `migrations = \"DIR\"` in schema-ledger.toml)")
     start = starting_point(from_url, dialect, naming_convention, version_table) if from_url is not None else None
     args = {key: config if value is ALEMBIC_CONFIG else value for key, value in (migration_args or {}).items()}
     with tempfile.TemporaryDirectory(prefix="sl-import-") as scratch:

@@ -11,13 +11,13 @@ import attrs
 from ops import MigrateOperation, SchemaState
 from ops.base import IrreversibleError, LedgerError
 
+from ledger.format.alembic_record import downgraded_events
 from ledger.format.events import STATE_KINDS, Event, fold_events, format_time, in_effect
 
 __all__ = [
     "InvalidPoint",
     "Revert",
     "applied_revisions",
-    "downgrade_of",
     "net_in_effect",
     "parse_time",
     "plan_rollback",
@@ -50,17 +50,6 @@ def parse_time(text: str) -> dt.datetime | None:
     return moment
 
 
-#: the message of an event the Alembic hook records while Alembic runs a revision's ``downgrade()``
-#: (``alembic downgrade of REV``, after the op's own note and `` -- ``, before the revision's message)
-_DOWNGRADE = re.compile(r"(?:^|\s--\s)alembic downgrade of (\S+?)(?::\s|$)")
-
-
-def downgrade_of(event: Event) -> str | None:
-    """The revision whose Alembic downgrade recorded ``event``; None for any other event."""
-    found = _DOWNGRADE.search(event.message or "") if event.kind == "apply" else None
-    return found.group(1) if found is not None and found.group(1) == event.revision else None
-
-
 def net_in_effect(events: Sequence[Event]) -> list[Event]:
     """:func:`in_effect` less what an Alembic downgrade undid: the hook records ``alembic downgrade``
     of a revision as the ops its ``downgrade()`` ran, after the events of its upgrade. Where the
@@ -70,7 +59,8 @@ def net_in_effect(events: Sequence[Event]) -> list[Event]:
     (``upgrade``, ``downgrade``, ``upgrade`` is one revision in effect, not three). A downgrade
     that left something else (or of a revision the ledger did not record) stays in effect."""
     live = in_effect(events)
-    if not any(downgrade_of(e) is not None for e in live):
+    downgrades = downgraded_events(events)
+    if not any(e.seq in downgrades for e in live):
         return live
     before: dict[int, SchemaState] = {}
     after: dict[int, SchemaState] = {}
@@ -83,9 +73,9 @@ def net_in_effect(events: Sequence[Event]) -> list[Event]:
     kept: list[Event] = []
     i = 0
     while i < len(live):
-        revision = downgrade_of(live[i])
+        revision = downgrades.get(live[i].seq)
         j = i + 1
-        while j < len(live) and revision is not None and downgrade_of(live[j]) == revision:
+        while j < len(live) and revision is not None and downgrades.get(live[j].seq) == revision:
             j += 1
         if revision is None:
             kept.append(live[i])
@@ -93,7 +83,7 @@ def net_in_effect(events: Sequence[Event]) -> list[Event]:
             continue
         run = live[i:j]
         start = len(kept)  # the latest run of the revision's own events still kept, up to the downgrade
-        while start > 0 and kept[start - 1].revision == revision and downgrade_of(kept[start - 1]) is None:
+        while start > 0 and kept[start - 1].revision == revision and kept[start - 1].seq not in downgrades:
             start -= 1
         if start < len(kept) and before[kept[start].seq].tables == after[run[-1].seq].tables:
             del kept[start:]

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ledger.project.folders import alembic_script_folder
 from ledger.project.revision_cache import RevisionCache, cacheable, file_digest
 from ops.base import LedgerError
 
@@ -549,6 +550,10 @@ def load_revisions(
     folder = Path(folder)
     if not folder.is_dir():
         raise RevisionError(f"{display_path(folder)}: migrations folder does not exist (run `schema-ledger init`)")
+    if alembic_script_folder(folder):  # read as migration files, its env.py would run
+        raise RevisionError(f"{display_path(folder)}: an Alembic script folder (it holds env.py), not schema-ledger's "
+                            "migrations folder: give schema-ledger one of its own (`schema-ledger init --migrations "
+                            "NAME`, or `migrations = \"NAME\"` in schema-ledger.toml)")
     seconds = _load_timeout(load_timeout)
     cache = RevisionCache.open(folder, naming_convention)
     revisions = []

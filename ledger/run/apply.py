@@ -30,10 +30,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-import attrs
 import sqlalchemy as sa
 
 from ops import LedgerError, MigrateOperation, SchemaState
+from ops.classes import Value
 
 from ledger import dialects
 from ledger.project.config import BASELINE_FILE, Config
@@ -168,23 +168,34 @@ def file_less_in_effect(chain: RevisionChain, view: LedgerView) -> None:
             "needs no file)")
 
 
-@attrs.frozen
-class _PlannedStep:
+# The run's records are plain classes (``ops.classes.Value``: compared, hashed, printed and frozen as
+# ``attrs.frozen`` made them): attrs made and compiled their methods at every run's import, about
+# 2 M instructions a class.
+
+
+class _PlannedStep(Value):
     """A step's ops completed against the states they apply to: ``states[i]`` is the state before
     ``ops[i]``, ``states[-1]`` the state after the step."""
 
+    __slots__ = ("step", "ops", "states")
     step: Step
     ops: tuple[MigrateOperation, ...]
     states: tuple[SchemaState, ...]
 
+    def __init__(self, step: Step, ops: tuple[MigrateOperation, ...], states: tuple[SchemaState, ...]) -> None:
+        self._assign(step, ops, states)
 
-@attrs.frozen
-class _Planned:
+
+class _Planned(Value):
     """One revision of the plan: its steps, and the state the plan expects before it."""
 
+    __slots__ = ("revision", "steps", "before")
     revision: Revision
     steps: tuple[_PlannedStep, ...]
     before: SchemaState
+
+    def __init__(self, revision: Revision, steps: tuple[_PlannedStep, ...], before: SchemaState) -> None:
+        self._assign(revision, steps, before)
 
 
 def plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: int = 0) -> _Planned:
@@ -227,30 +238,34 @@ def _check_plan(revisions: Sequence[Revision], view: LedgerView, dialect: str) -
     return plan
 
 
-@attrs.define
 class _Planner:
     """Checks the whole plan once, then hands out one revision at a time with its completed ops.
 
     The plan is walked as made while the only events the view gets are this run's own; a read
     that brings someone else's events (SQLite, between two transactions) makes it look at the
     ledger again (and complete the next revision against the state the ledger now gives).
+    ``on_plan``: called with the checked plan, once, before anything of it runs (the data-loss
+    check); ``folder``: the migrations folder, whose ``baseline.json`` names the schema the first
+    revision needs (None: none).
     """
 
-    chain: RevisionChain
-    to: str | None
-    dialect: str
-    total: int | None = None
-    #: the connection and ledger table whose touched tables are compared with the ledger before
-    #: the first revision (None: not compared, --ignore-drift)
-    drift_check: tuple[sa.Connection, str] | None = None
-    plans: dict[str, _Planned] = attrs.field(factory=dict)
-    queue: list[Revision] = attrs.field(factory=list)
-    #: the view's ``reads`` when the queue was made
-    read_at: int = -1
-    #: called with the checked plan, once, before anything of it runs (the data-loss check)
-    on_plan: Callable[[Sequence[_Planned]], None] | None = None
-    #: the migrations folder, whose ``baseline.json`` names the schema the first revision needs (None: none)
-    folder: Path | None = None
+    __slots__ = ("chain", "to", "dialect", "total", "drift_check", "plans", "queue", "read_at", "on_plan", "folder")
+
+    def __init__(self, chain: RevisionChain, to: str | None, dialect: str, *,
+                 on_plan: Callable[[Sequence[_Planned]], None] | None = None, folder: Path | None = None) -> None:
+        self.chain = chain
+        self.to = to
+        self.dialect = dialect
+        self.total: int | None = None
+        #: the connection and ledger table whose touched tables are compared with the ledger before
+        #: the first revision (None: not compared, --ignore-drift)
+        self.drift_check: tuple[sa.Connection, str] | None = None
+        self.plans: dict[str, _Planned] = {}
+        self.queue: list[Revision] = []
+        #: the view's ``reads`` when the queue was made
+        self.read_at = -1
+        self.on_plan = on_plan
+        self.folder = folder
 
     def next(self, view: LedgerView) -> Revision | None:
         """The next revision to apply; on the first call the whole plan is checked and counted."""
@@ -289,19 +304,23 @@ class _Planner:
 AppliedRevision = Executed
 
 
-@attrs.frozen
-class ApplyResult:
-    """What ``apply`` did (or, with ``sql_only``, would do)."""
+class ApplyResult(Value):
+    """What ``apply`` did (or, with ``sql_only``, would do): the revisions applied, the head; with
+    ``sql_only`` every statement, DDL and ledger INSERTs, in order (``sql``); the warnings; the last
+    revision of the chain in effect afterwards (``current``, None: none is); the data the run drops or
+    narrows, counted before it ran (``losses``; with ``sql_only``: would drop)."""
 
+    __slots__ = ("applied", "head", "sql", "warnings", "current", "losses")
     applied: tuple[AppliedRevision, ...]
     head: Event | None
-    #: with ``sql_only``: every statement, DDL and ledger INSERTs, in order
-    sql: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    #: the last revision of the chain in effect afterwards (None: none is)
-    current: str | None = None
-    #: data the run drops or narrows, counted before it ran (with ``sql_only``: would drop)
-    losses: tuple[Loss, ...] = ()
+    sql: tuple[str, ...]
+    warnings: tuple[str, ...]
+    current: str | None
+    losses: tuple[Loss, ...]
+
+    def __init__(self, applied: tuple[AppliedRevision, ...], head: Event | None, sql: tuple[str, ...] = (),
+                 warnings: tuple[str, ...] = (), current: str | None = None, losses: tuple[Loss, ...] = ()) -> None:
+        self._assign(applied, head, sql, warnings, current, losses)
 
 
 def plan_losses(conn: sa.Connection, plan: Sequence[_Planned]) -> list[Loss]:

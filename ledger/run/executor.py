@@ -24,10 +24,10 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, NoReturn, TypeVar
 
-import attrs
 import sqlalchemy as sa
 
 from ops import AlterColumnOp, LedgerError, MigrateOperation, SchemaState
+from ops.classes import Value
 
 from ledger import dialects
 from ledger.format.events import Event
@@ -118,13 +118,24 @@ def one_transaction_refused(dialect: str, error: type[ApplyError] = ApplyError) 
 # ---------------------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class PlannedStep:
+# The records below are plain classes, written out: attrs writes and compiles the methods of each
+# class it makes when the module is imported, about 2 to 3 M instructions a class, which every run
+# paid for records it only builds and reads (docs/performance.md, "Apply and rollback on SQLite,
+# ninth round"). The frozen ones compare, hash, print and refuse assignment as ``attrs.frozen``
+# made them (``ops.classes.Value``).
+
+
+class PlannedStep(Value):
     """One event to record and the op it runs: completed against ``before``, ``after`` the state it leaves.
 
     ``op`` None: an event without an op (an empty revision, its revert), which runs nothing.
+    ``reverses``: a revert's, the seq of the event it undoes; ``where``: how a failure names the
+    step ("revision 0002 (0002_x.py)", "rolling back revision r2 seq 7"); ``before_sql``: statements
+    run just before the op's (a rollback's deletes of the rows its constraint cannot hold).
     """
 
+    __slots__ = ("op", "before", "after", "kind", "revision", "message", "revision_checksum", "reverses", "where",
+                 "before_sql")
     op: MigrateOperation | None
     before: SchemaState
     after: SchemaState
@@ -132,36 +143,44 @@ class PlannedStep:
     revision: str | None
     message: str | None
     revision_checksum: str | None
-    #: a revert's: the seq of the event it undoes
-    reverses: int | None = None
-    #: how a failure names the step: "revision 0002 (0002_x.py)", "rolling back revision r2 seq 7"
-    where: str = ""
-    #: statements run just before the op's (a rollback's deletes of the rows its constraint cannot hold)
-    before_sql: tuple[str, ...] = ()
+    reverses: int | None
+    where: str
+    before_sql: tuple[str, ...]
+
+    def __init__(self, op: MigrateOperation | None, before: SchemaState, after: SchemaState, kind: str,
+                 revision: str | None, message: str | None, revision_checksum: str | None, reverses: int | None = None,
+                 where: str = "", before_sql: tuple[str, ...] = ()) -> None:
+        self._assign(op, before, after, kind, revision, message, revision_checksum, reverses, where, before_sql)
 
 
-@attrs.frozen
-class Batch:
+class Batch(Value):
     """The steps of one batch block (``op.batch_alter_table``): on a database that rebuilds the table
     for a batch (SQLite), one rebuild runs them all."""
 
+    __slots__ = ("table_name", "steps")
     table_name: str | None
     steps: tuple[PlannedStep, ...]
+
+    def __init__(self, table_name: str | None, steps: tuple[PlannedStep, ...]) -> None:
+        self._assign(table_name, steps)
 
     def describe(self) -> str:
         return "batch on " + (self.table_name or "?") + ": " + "; ".join(
             s.op.describe() for s in self.steps if s.op is not None)
 
 
-@attrs.frozen
-class Unit(Generic[Label]):
-    """What runs as one: a revision to apply, or one revision's events to undo."""
+class Unit(Value, Generic[Label]):
+    """What runs as one: a revision to apply, or one revision's events to undo. ``label``: what
+    progress reports are called with (the Revision, or the revision id rolled back); ``where``: how
+    a failure outside a statement names the unit ("revision 0002 (0002_x.py)")."""
 
-    #: what progress reports are called with (the Revision, or the revision id rolled back)
+    __slots__ = ("label", "where", "parts")
     label: Label
-    #: how a failure outside a statement names the unit: "revision 0002 (0002_x.py)"
     where: str
     parts: tuple[PlannedStep | Batch, ...]
+
+    def __init__(self, label: Label, where: str, parts: tuple[PlannedStep | Batch, ...]) -> None:
+        self._assign(label, where, parts)
 
     @property
     def steps(self) -> Iterator[PlannedStep]:
@@ -169,30 +188,37 @@ class Unit(Generic[Label]):
             yield from part.steps if isinstance(part, Batch) else (part,)
 
 
-@attrs.frozen
-class Executed(Generic[Label]):
+class Executed(Value, Generic[Label]):
     """A unit that ran (or, with ``sql_only``, would run): its revision (the unit's label), its events
     (a rollback's newest op first) and statements. ``apply`` calls it ``AppliedRevision``,
     ``rollback`` ``RevertedRevision``."""
 
+    __slots__ = ("revision", "events", "statements")
     revision: Label
     events: tuple[Event, ...]
     statements: tuple[str, ...]
 
+    def __init__(self, revision: Label, events: tuple[Event, ...], statements: tuple[str, ...]) -> None:
+        self._assign(revision, events, statements)
 
-@attrs.frozen
-class Wording:
-    """What a failure says, per direction."""
 
+class Wording(Value):
+    """What a failure says, per direction: the error; what a failed transaction left, of the unit
+    (``nothing``) and of a ``one_transaction`` run (``nothing_at_all``); what was being committed
+    when the connection failed, a unit and a ``one_transaction`` run; ``unrecorded``: the message
+    for an op-less event whose (own) transaction failed on MySQL/MariaDB."""
+
+    __slots__ = ("error", "nothing", "nothing_at_all", "committing", "committing_all", "unrecorded")
     error: type[ApplyError]
-    #: what a failed transaction left: of the unit, and of a ``one_transaction`` run
     nothing: str
     nothing_at_all: str
-    #: what was being committed when the connection failed: a unit, and a ``one_transaction`` run
     committing: str
     committing_all: str
-    #: the message for an op-less event whose (own) transaction failed on MySQL/MariaDB
     unrecorded: Callable[[Unit[Any], PlannedStep, str], str]
+
+    def __init__(self, error: type[ApplyError], nothing: str, nothing_at_all: str, committing: str,
+                 committing_all: str, unrecorded: Callable[[Unit[Any], PlannedStep, str], str]) -> None:
+        self._assign(error, nothing, nothing_at_all, committing, committing_all, unrecorded)
 
     def left(self, one_transaction: bool) -> str:
         return self.nothing_at_all if one_transaction else self.nothing
@@ -213,23 +239,30 @@ class Wording:
 # ---------------------------------------------------------------------------------------------
 
 
-@attrs.define
 class Executor(Generic[Label]):
-    """Runs units of planned steps on the journal's connection and records their events."""
+    """Runs units of planned steps on the journal's connection and records their events.
 
-    journal: Journal
-    dialect: str
-    wording: Wording
-    #: run after each unit, in its transaction (rollback: Alembic's version table follows the ledger);
-    #: False from it: nothing to do for this unit or any later one
-    after_unit: Callable[[Unit[Label]], bool | None] | None = None
-    #: the run's DDL generator, made on first use: it builds each SQLAlchemy object and compiles
-    #: each statement it needs once per run
-    _generator: dialects.DDLGenerator | None = attrs.field(default=None, init=False)
-    #: where a unit's transaction goes to the database as one message (PostgreSQL through psycopg,
-    #: one transaction per unit): the sender, and the unit's DDL held for it (statement, step, op)
-    _send: Callable[[Sequence[str]], tuple[int, sa.exc.DBAPIError] | None] | None = attrs.field(default=None, init=False)
-    _held: list[tuple[str, PlannedStep, Any]] = attrs.field(factory=list, init=False)
+    ``after_unit``: run after each unit, in its transaction (rollback: Alembic's version table
+    follows the ledger); False from it: nothing to do for this unit or any later one.
+    """
+
+    __slots__ = ("journal", "dialect", "wording", "after_unit", "_generator", "_send", "_held", "_runner")
+
+    def __init__(self, journal: Journal, dialect: str, wording: Wording,
+                 after_unit: Callable[[Unit[Label]], bool | None] | None = None) -> None:
+        self.journal = journal
+        self.dialect = dialect
+        self.wording = wording
+        self.after_unit = after_unit
+        #: the run's DDL generator, made on first use: it builds each SQLAlchemy object and compiles
+        #: each statement it needs once per run
+        self._generator: dialects.DDLGenerator | None = None
+        #: where a unit's transaction goes to the database as one message (PostgreSQL through psycopg,
+        #: one transaction per unit): the sender, and the unit's DDL held for it (statement, step, op)
+        self._send: Callable[[Sequence[str]], tuple[int, sa.exc.DBAPIError] | None] | None = None
+        self._held: list[tuple[str, PlannedStep, Any]] = []
+        #: what runs the DDL, one statement at a time (``dialects.statement_runner``), made on first use
+        self._runner: Callable[[str], None] | None = None
 
     @property
     def generator(self) -> dialects.DDLGenerator:
@@ -360,7 +393,7 @@ class Executor(Generic[Label]):
                 if outside:
                     self.autocommit(statement)
                 else:
-                    dialects.execute(journal.conn, [statement])
+                    self.run_statement(statement)
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
             faults.boundary(f"ddl {step.revision}")
@@ -372,9 +405,14 @@ class Executor(Generic[Label]):
         held, self._held = self._held, []
         for statement, step, what in held:
             try:
-                dialects.execute(self.journal.conn, [statement])
+                self.run_statement(statement)
             except sa.exc.DBAPIError as exc:
                 raise _StepFailed(step.where, what, db_message(exc)) from None
+
+    def run_statement(self, statement: str) -> None:
+        if self._runner is None:
+            self._runner = dialects.statement_runner(self.journal.conn, self.dialect)
+        self._runner(statement)
 
     def commit_unit(self) -> None:
         """End the transaction (a unit's, or with ``one_transaction`` the run's): the DDL held back,
@@ -410,6 +448,8 @@ class Executor(Generic[Label]):
         SQLAlchemy and the caller hold goes on, and its commit commits what follows.
         """
         raw: Any = self.journal.conn.connection.dbapi_connection
+        if self._generator is not None:
+            self._generator.forget_reads()  # a new transaction follows
         self.journal.flush()
         raw.commit()
         raw.autocommit = True

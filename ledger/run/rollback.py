@@ -30,10 +30,10 @@ from collections import deque
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NoReturn
 
-import attrs
 import sqlalchemy as sa
 
 from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerError, MigrateOperation, SchemaState
+from ops.classes import Value
 
 from ledger import dialects
 from ledger.project.config import Config
@@ -126,22 +126,30 @@ def _counts_back(text: str) -> bool:
 RevertedRevision = Executed
 
 
-@attrs.frozen
-class RollbackResult:
-    """What ``rollback`` did (or, with ``sql_only``, would do)."""
+# The run's records are plain classes, the frozen ones on ``ops.classes.Value`` (attrs compiled
+# their methods at every run's import, about 2 M instructions a class).
 
-    #: the ledger position the point resolved to (0: base)
+
+class RollbackResult(Value):
+    """What ``rollback`` did (or, with ``sql_only``, would do): the position the point resolved to
+    (``to_seq``, 0: base), the revisions rolled back, the head; with ``sql_only`` every statement in
+    order (``sql``); the warnings (data dropped or not brought back, revisions left partly applied);
+    the revision applied last among those in effect (``current``); the data the rollback drops or
+    narrows, counted before it ran (``losses``, when counted: see ``rollback``)."""
+
+    __slots__ = ("to_seq", "reverted", "head", "sql", "warnings", "current", "losses")
     to_seq: int
     reverted: tuple[RevertedRevision, ...]
     head: Event | None
-    #: with ``sql_only``: every statement, DDL and ledger INSERTs, in order
-    sql: tuple[str, ...] = ()
-    #: data that the rollback drops or cannot bring back, and revisions left partly applied
-    warnings: tuple[str, ...] = ()
-    #: the revision applied last among those still in effect (None: none is)
-    current: str | None = None
-    #: data the rollback drops or narrows, counted before it ran (when counted: see ``rollback``)
-    losses: tuple[Loss, ...] = ()
+    sql: tuple[str, ...]
+    warnings: tuple[str, ...]
+    current: str | None
+    losses: tuple[Loss, ...]
+
+    def __init__(self, to_seq: int, reverted: tuple[RevertedRevision, ...], head: Event | None,
+                 sql: tuple[str, ...] = (), warnings: tuple[str, ...] = (), current: str | None = None,
+                 losses: tuple[Loss, ...] = ()) -> None:
+        self._assign(to_seq, reverted, head, sql, warnings, current, losses)
 
 
 def _full(name: str, schema: str | None) -> str:
@@ -171,14 +179,14 @@ def data_loss(op: MigrateOperation, undone: Event, *, short: bool = False) -> st
 # ---------------------------------------------------------------------------------------------
 
 
-@attrs.define
 class _Ledger:
     """Every event read so far (a rollback plan needs them all) and their fold."""
 
-    events: list[Event] = attrs.field(factory=list)
-    view: LedgerView = attrs.field(factory=LedgerView)
-    #: how many reads brought events: any event a read brings was recorded by someone else
-    reads: int = 0
+    __slots__ = ("events", "view", "reads")
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.view, self.reads = LedgerView(), 0  # reads that brought events (recorded by someone else)
 
     def refresh(self, store: LedgerStore, conn: sa.Connection) -> None:
         # A ledger with a head has its table: no need to look for it again.
@@ -204,13 +212,16 @@ def _groups(plan: Sequence[Revert]) -> list[list[Revert]]:
     return groups
 
 
-@attrs.frozen
-class _Completed:
+class _Completed(Value):
     """A reverse completed against the state it applies to (``before``), and the state after it."""
 
+    __slots__ = ("op", "before", "after")
     op: MigrateOperation | None
     before: SchemaState
     after: SchemaState
+
+    def __init__(self, op: MigrateOperation | None, before: SchemaState, after: SchemaState) -> None:
+        self._assign(op, before, after)
 
 
 def _complete(step: Revert, state: SchemaState) -> _Completed:
@@ -296,32 +307,36 @@ WORDING = Wording(
 Downgrade = Callable[[Collection[str], str, Collection[str], Mapping[str, AlembicRevision]], "set[str] | None"]
 
 
-@attrs.define
 class _Run:
-    """One rollback run: its planner, why it runs, and Alembic's version tables to keep in step."""
+    """One rollback run: its planner, why it runs, and Alembic's version tables to keep in step.
 
-    planner: _Planner
-    why: str | None
-    conn: sa.Connection
-    sql_only: bool
-    #: every event of the ledger (this run's included), for the revisions left in effect
-    events: list[Event] = attrs.field(factory=list)
-    #: Alembic version tables of the database, (schema, name) (None: not looked for yet)
-    version_tables: list[tuple[str | None, str]] | None = None
-    #: the fold as the run goes (a table it holds is the application's, whatever its shape)
-    view: LedgerView | None = None
-    #: Alembic's version rows after a revision is undone, from what the hook recorded of the
-    #: revisions or the project's revision files (``ledger.integrations.alembic.heads.VersionRows``;
-    #: None, or None returned: the last revision still in effect stands in)
-    downgrade: Downgrade | None = None
-    #: what the hook recorded of each Alembic revision (read once, when first needed)
-    recorded: Mapping[str, AlembicRevision] | None = None
-    #: the connection's default schema, when a record names a schema (the same table as no schema)
-    default_schema: str | None = None
-    #: with ``sql_only``: where the version rows' statements go (the journal's), and the rows each
-    #: version table would hold as the printed statements go (read once, then as they leave them)
-    sql: list[str] | None = None
-    planned_rows: dict[tuple[str | None, str], set[str]] = attrs.field(factory=dict)
+    ``events``: every event of the ledger (this run's included), for the revisions left in effect;
+    ``view``: the fold as the run goes (a table it holds is the application's, whatever its shape);
+    ``downgrade``: Alembic's version rows after a revision is undone, from what the hook recorded of
+    the revisions or the project's revision files (``ledger.integrations.alembic.heads.VersionRows``;
+    None, or None returned: the last revision still in effect stands in).
+    """
+
+    __slots__ = ("planner", "why", "conn", "sql_only", "events", "version_tables", "view", "downgrade", "recorded",
+                 "default_schema", "sql", "planned_rows")
+
+    def __init__(self, planner: _Planner, why: str | None, conn: sa.Connection, sql_only: bool,
+                 events: list[Event] | None = None, *, view: LedgerView | None = None,
+                 downgrade: Downgrade | None = None) -> None:
+        self.planner, self.why, self.conn, self.sql_only = planner, why, conn, sql_only
+        self.events: list[Event] = [] if events is None else events
+        #: Alembic version tables of the database, (schema, name) (None: not looked for yet)
+        self.version_tables: list[tuple[str | None, str]] | None = None
+        self.view = view
+        self.downgrade = downgrade
+        #: what the hook recorded of each Alembic revision (read once, when first needed)
+        self.recorded: Mapping[str, AlembicRevision] | None = None
+        #: the connection's default schema, when a record names a schema (the same table as no schema)
+        self.default_schema: str | None = None
+        #: with ``sql_only``: where the version rows' statements go (the journal's), and the rows each
+        #: version table would hold as the printed statements go (read once, then as they leave them)
+        self.sql: list[str] | None = None
+        self.planned_rows: dict[tuple[str | None, str], set[str]] = {}
 
     def unit(self, group: Sequence[Revert], state: SchemaState) -> Unit[str | None]:
         """The executor's unit for ``group``: each step's reverse as the plan check completed it, while
@@ -344,7 +359,7 @@ class _Run:
         its DDL can wait to go with the run's COMMIT when there is none): those the hook recorded
         for its revisions that the database still has, and the tables of Alembic's shape."""
         if self.version_tables is None:
-            from ledger.inspect.drift import alembic_version_tables
+            from ledger.inspect.touched import alembic_version_tables
 
             if self.recorded is None:
                 self.recorded = recorded_revisions(self.events)
@@ -437,37 +452,39 @@ class _Run:
         self.planned_rows[key] = set(after)
 
 
-@attrs.define
 class _Planner:
     """Resolves the point once, checks the whole plan once, then hands out one revision at a time.
 
     The plan is walked as made: this run's own revert events undo exactly the revisions handed
     out. Only events someone else recorded (a read that brings any, possible on SQLite between
-    two transactions) make it plan again from the whole ledger.
+    two transactions) make it plan again from the whole ledger. ``consent`` (when given) sees the
+    data the plan drops or narrows before anything runs; ``defined``: the revisions the migration
+    files define (None: not checked).
     """
 
-    point: str
-    skip_irreversible: bool
-    through_baseline: bool = False
-    #: with a connection, the data the plan drops or narrows is counted (``losses``), and
-    #: ``consent`` (when given) sees it before anything runs
-    conn: sa.Connection | None = None
-    consent: Consent | None = None
-    losses: list[Loss] = attrs.field(factory=list)
-    to_seq: int | None = None
-    total: int = 0
-    warnings: list[str] = attrs.field(factory=list)
-    groups: deque[list[Revert]] = attrs.field(factory=deque)
-    #: the ledger's ``reads`` when the plan was made (-1: not yet)
-    planned_at: int = -1
-    #: the reverses the plan check completed, by the seq they undo
-    completed: dict[int, _Completed] = attrs.field(factory=dict)
-    #: the revisions the migration files define (None: not checked)
-    defined: frozenset[str] | None = None
-    #: where the rows a constraint of the plan would refuse are counted (None: not counted)
-    rows: sa.Connection | None = None
-    #: the deletes of rows a reverse's constraint cannot hold, in tables the plan drops later (by seq)
-    deletes: dict[int, tuple[str, ...]] = attrs.field(factory=dict)
+    __slots__ = ("point", "skip_irreversible", "through_baseline", "conn", "consent", "losses", "to_seq", "total",
+                 "warnings", "groups", "planned_at", "completed", "defined", "rows", "deletes")
+
+    def __init__(self, point: str, skip_irreversible: bool, through_baseline: bool = False, *,
+                 consent: Consent | None = None, defined: frozenset[str] | None = None) -> None:
+        self.point, self.skip_irreversible, self.through_baseline = point, skip_irreversible, through_baseline
+        #: with a connection, the data the plan drops or narrows is counted (``losses``)
+        self.conn: sa.Connection | None = None
+        self.consent = consent
+        self.losses: list[Loss] = []
+        self.to_seq: int | None = None
+        self.total = 0
+        self.warnings: list[str] = []
+        self.groups: deque[list[Revert]] = deque()
+        #: the ledger's ``reads`` when the plan was made (-1: not yet)
+        self.planned_at = -1
+        #: the reverses the plan check completed, by the seq they undo
+        self.completed: dict[int, _Completed] = {}
+        self.defined = defined
+        #: where the rows a constraint of the plan would refuse are counted (None: not counted)
+        self.rows: sa.Connection | None = None
+        #: the deletes of rows a reverse's constraint cannot hold, in tables the plan drops later (by seq)
+        self.deletes: dict[int, tuple[str, ...]] = {}
 
     def next(self, ledger: _Ledger) -> list[Revert] | None:
         refuse_in_doubt(ledger.view)

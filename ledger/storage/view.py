@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-import attrs
 import sqlalchemy as sa
 
 from ops import InvalidOperationError, LedgerError, MigrateOperation, SchemaState
@@ -24,26 +23,32 @@ from ledger.storage.store import LedgerStore
 __all__ = ["LedgerView"]
 
 
-@attrs.define
 class LedgerView:
     """What the events read so far say: the schema, the events in effect per revision, open intents.
 
     Fed incrementally (``feed``) so that a runner that re-reads the ledger under the lock
-    only reads the events it has not seen.
+    only reads the events it has not seen. A plain class (attrs made and compiled its methods at
+    every run's import, about 2 M instructions a class).
     """
 
-    #: a view read for a run starts under its database's name rule (``read``; ``dialects.empty_state``)
-    state: SchemaState = attrs.field(factory=lambda: SchemaState(names_per=ANY_DATABASE, referents="any"))
-    head: Event | None = None
-    #: seq -> revision of every apply/revert/baseline event still in effect
-    live: dict[int, str | None] = attrs.field(factory=dict)
-    #: revision -> how many of its events are in effect
-    counts: Counter[str | None] = attrs.field(factory=Counter)
-    #: revision -> its latest apply event (for its recorded checksum)
-    last_apply: dict[str, Event] = attrs.field(factory=dict)
-    open_intents: dict[int, Event] = attrs.field(factory=dict)
-    #: how many reads (``feed``) brought events: a runner's plan holds while only its own came in
-    reads: int = 0
+    __slots__ = ("state", "head", "live", "counts", "last_apply", "open_intents", "reads")
+
+    def __init__(self, state: SchemaState | None = None, head: Event | None = None,
+                 live: dict[int, str | None] | None = None, counts: Counter[str | None] | None = None,
+                 last_apply: dict[str, Event] | None = None, open_intents: dict[int, Event] | None = None,
+                 reads: int = 0) -> None:
+        #: a view read for a run starts under its database's name rule (``read``; ``dialects.empty_state``)
+        self.state: SchemaState = SchemaState(names_per=ANY_DATABASE, referents="any") if state is None else state
+        self.head = head
+        #: seq -> revision of every apply/revert/baseline event still in effect
+        self.live: dict[int, str | None] = {} if live is None else live
+        #: revision -> how many of its events are in effect
+        self.counts: Counter[str | None] = Counter() if counts is None else counts
+        #: revision -> its latest apply event (for its recorded checksum)
+        self.last_apply: dict[str, Event] = {} if last_apply is None else last_apply
+        self.open_intents: dict[int, Event] = {} if open_intents is None else open_intents
+        #: how many reads (``feed``) brought events: a runner's plan holds while only its own came in
+        self.reads = reads
 
     @property
     def last_seq(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ def attach(context: Any, *, table_name: str = "schema_ledger", message: str | No
     the head appended (docs/audit.md). Both happen when the connection goes back to its pool.
     """
     _load_plugins()
+    _shown()
     migration_context = context.get_context() if hasattr(context, "get_context") else context
     if migration_context.as_sql:
         log.warning("schema-ledger: offline (--sql) mode: operations are not recorded")
@@ -43,6 +45,15 @@ def attach(context: Any, *, table_name: str = "schema_ledger", message: str | No
     recorder.lock(lock_timeout)
     recorder.install()
     return recorder
+
+
+def _shown() -> None:
+    """The hook's loggers show what they log again: the ``fileConfig(...)`` that env.py runs after its
+    imports (every Alembic template does) disables the loggers that exist then, this one with them once
+    ``import ledger.alembic`` came first, and its warnings and errors would go unseen."""
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("schema_ledger") and isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 def _load_plugins() -> None:

@@ -13,7 +13,7 @@ from ops import LedgerError
 
 from ledger import dialects
 from ledger.storage.store import LockTimeout
-from ledger.format.alembic_record import ALEMBIC_KIND
+from ledger.format.alembic_record import ALEMBIC_KIND, AlembicDowngrade
 from ledger.integrations.alembic.base import AlembicHookError, log
 from ledger.integrations.alembic.heads import revision_record
 
@@ -148,12 +148,17 @@ class AppliesLock:
             self._heads = frozenset(heads)
         self._version_written()  # events no version statement carried (versionrow.py)
 
-    def _note_revision(self) -> None:
+    def _note_revision(self, before: int) -> None:
         """After an upgrade's own events, in their transaction: what Alembic knows of the revision
         (its down revisions, ``depends_on``, branch labels, version table) as an ``alembic`` event,
         so that a rollback leaves the version rows as Alembic's downgrade would with no revision
-        files at hand (heads.py). A downgrade changes none of it: nothing is noted."""
+        files at hand (heads.py). After a downgrade's: which events it recorded (``self.events``
+        from ``before`` on), so that status, history and rollback take it and the upgrade it undid
+        out of effect (``points.net_in_effect``)."""
         if self._direction != "upgrade":
+            if self.revision is not None and len(self.events) > before:
+                record = AlembicDowngrade(self.revision, self.events[before].seq, self.events[-1].seq)
+                self._append(None, self._message(), ddl=False, kind=ALEMBIC_KIND, payload=record.payload())
             return
         payload = revision_record(self.migration_context, self.revision)
         if payload is not None:

@@ -16,7 +16,7 @@ from ledger.schema.comparison import normalize_column
 from ledger.schema.implied import implied_check, implied_name, is_implied_name
 from ledger.schema.reflect import as_auto_incremented
 from ledger.schema.sqltext import canonical_sql
-from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL
+from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL, Origin
 from ledger.integrations.alembic_sql import schema_object
 
 
@@ -76,7 +76,7 @@ class RecordsStored:
         table = as_auto_incremented(op.table, live)
         return op if table is op.table else attrs.evolve(op, table=table)
 
-    def _made_types(self, op: MigrateOperation, origin: str | None, captured: list[Any]) -> None:
+    def _made_types(self, op: MigrateOperation, origin: Origin | None, captured: list[Any]) -> None:
         """Record each ``CREATE TYPE`` the op ran for a named ENUM its columns declare, before the op,
         with its DROP TYPE as reverse. PostgreSQL keeps the type after its last column goes (only a
         DROP TYPE drops it): held as SQL text, a later DROP TYPE has its definition to make it again,
@@ -207,7 +207,7 @@ class RecordsStored:
             except (NotImplementedError, sa.exc.NoSuchTableError):
                 return None
 
-    def _kept_with_column(self, op: lops.DropColumnOp, origin: str | None) -> None:
+    def _kept_with_column(self, op: lops.DropColumnOp, origin: Origin | None) -> None:
         """Record what the database kept of what used a dropped column (MariaDB shrinks a
         multi-column index to its other columns, where PostgreSQL drops it)."""
         follows = self._follow_live((op.schema, op.table_name)) or ()
@@ -218,7 +218,7 @@ class RecordsStored:
         # block's later ops did is in what was just recorded.
         self._read_back = self._read_back or bool(follows)
 
-    def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
+    def _renamed_keys(self, op: lops.RenameTableOp, origin: Origin | None) -> None:
         """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``),
         and the index such a key had under its own name, which keeps that name (``t_ibfk_1``): no
         longer named after its key, it is an index of the table's own."""
@@ -236,7 +236,7 @@ class RecordsStored:
                 return attrs.evolve(op, index=attrs.evolve(op.index, dialect_options=follow.index.dialect_options))
         return op
 
-    def _replaced_kept_index(self, op: MigrateOperation, origin: str | None) -> None:
+    def _replaced_kept_index(self, op: MigrateOperation, origin: Origin | None) -> None:
         """Record the index InnoDB kept for a dropped foreign key, which it drops once a new key or index
         serves (a new foreign key on those columns gets an index of its own name in its place)."""
         made = op.index.name if isinstance(op, lops.CreateIndexOp) else op.constraint.name  # type: ignore[attr-defined]
@@ -306,7 +306,7 @@ class RecordsStored:
             self._apply(op, None, self._message(
                 f"{ADJUSTED} the batch rebuild of {table} made column {column.name} again {how}"))
 
-    def _kept_type(self, op: lops.AlterColumnOp, origin: str | None) -> None:
+    def _kept_type(self, op: lops.AlterColumnOp, origin: Origin | None) -> None:
         """Record the type the database kept: ``ALTER COLUMN ... TYPE name`` of a named ENUM
         (PostgreSQL) leaves that type's values as they were, whatever values Alembic's ``Enum``
         lists. The column is reflected and the fold follows it."""
@@ -316,7 +316,7 @@ class RecordsStored:
                 self._apply(follow, origin, self._message(
                     f"{ADJUSTED} the database kept the type of column {op.table_name}.{name} as it was"))
 
-    def _restated(self, op: lops.AlterColumnOp, origin: str | None) -> None:
+    def _restated(self, op: lops.AlterColumnOp, origin: Origin | None) -> None:
         """Record what MySQL/MariaDB's ``MODIFY``/``CHANGE`` did to the rest of the column.
 
         Those restate the whole column from Alembic's ``existing_*`` arguments: one left out
@@ -330,7 +330,7 @@ class RecordsStored:
                     f"{ADJUSTED} MySQL/MariaDB restated column {op.table_name}.{name} from Alembic's existing_* "
                     f"arguments"))
 
-    def _adopt_kept_index(self, op: lops.CreateForeignKeyOp, origin: str | None) -> None:
+    def _adopt_kept_index(self, op: lops.CreateForeignKeyOp, origin: Origin | None) -> None:
         """A foreign key added again under its old name takes over the index InnoDB kept for it.
 
         The index left by dropping the key (recorded then) becomes the new key's own index, which
@@ -347,7 +347,7 @@ class RecordsStored:
         self._apply(drop, origin, self._message(
             f"{ADJUSTED} foreign key {op.constraint.name} takes over the index MySQL/MariaDB kept under its name"))
 
-    def _keep_what_stayed(self, op: lops.DropConstraintOp, fk: ForeignKeySpec, origin: str | None) -> None:
+    def _keep_what_stayed(self, op: lops.DropConstraintOp, fk: ForeignKeySpec, origin: Origin | None) -> None:
         """Record what MySQL/MariaDB kept of a dropped foreign key: the index InnoDB made for it.
 
         Only that index: in a batch block the table may already hold what later ops of the

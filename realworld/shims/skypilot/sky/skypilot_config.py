@@ -1,0 +1,14 @@
+"""sky.skypilot_config (skypilot 0.14.1): its Base and tables as that module defines them (copied), which the history's
+revisions create; the rest of the module left out."""
+
+import sqlalchemy
+from sqlalchemy.ext import declarative
+
+Base = declarative.declarative_base()
+
+config_yaml_table = sqlalchemy.Table(
+    'config_yaml',
+    Base.metadata,
+    sqlalchemy.Column('key', sqlalchemy.Text, primary_key=True),
+    sqlalchemy.Column('value', sqlalchemy.Text),
+)
