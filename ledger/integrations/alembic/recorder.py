@@ -531,7 +531,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
                 continue  # the database shows nothing of it
             completed = resolved
             completed = self._type_checks_as_held(self._stored_checks(self._stored_defaults(completed)))
-            completed = self._stored_autoincrement(completed)
+            completed = self._stored_autoincrement(completed, origin)
             if self._database.shares_named_enums:
                 completed = self._existing_enums(completed)
                 self._made_types(completed, origin, captured)

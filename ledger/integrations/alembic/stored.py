@@ -8,7 +8,7 @@ import attrs
 import sqlalchemy as sa
 
 import ops as lops
-from ops import MigrateOperation, SchemaState
+from ops import InvalidOperationError, MigrateOperation, SchemaState
 from ops.specs import ForeignKeySpec
 
 from ledger import dialects
@@ -61,20 +61,40 @@ class RecordsStored:
                 replaced[name] = live
         return _with_replaced(op, "columns", replaced)
 
-    def _stored_autoincrement(self, op: MigrateOperation) -> MigrateOperation:
+    def _stored_autoincrement(self, op: MigrateOperation, origin: str | None = None) -> MigrateOperation:
         """``op`` (a ``create_table``) with the columns the database auto-increments as it holds them,
         where ``autoincrement="auto"`` says otherwise (MariaDB makes a key column drawing on a
-        ``sa.Sequence`` without AUTO_INCREMENT)."""
-        if not self._database.reports_autoincrement or not isinstance(op, lops.CreateTableOp):
+        ``sa.Sequence`` without AUTO_INCREMENT).
+
+        Before a primary key added to a table's columns (``create_primary_key``), each column that the
+        key would make auto-incremented by those rules and the database does not (MySQL/MariaDB's
+        ``ADD PRIMARY KEY`` leaves its column as it was, where CREATE TABLE makes it AUTO_INCREMENT)
+        is recorded first as the database holds it, its ``autoincrement`` False."""
+        if not self._database.reports_autoincrement or not isinstance(op, (lops.CreateTableOp, lops.CreatePrimaryKeyOp)):
             return op
+        name, schema = (op.table.name, op.table.schema) if isinstance(op, lops.CreateTableOp) else (op.table_name, op.schema)
         with self._quiet():
             try:
-                live = {c["name"] for c in sa.inspect(self.conn).get_columns(op.table.name, schema=op.table.schema)
+                live = {c["name"] for c in sa.inspect(self.conn).get_columns(name, schema=schema)
                         if c.get("autoincrement") is True}
             except sa.exc.NoSuchTableError:
                 return op
-        table = as_auto_incremented(op.table, live)
-        return op if table is op.table else attrs.evolve(op, table=table)
+        if isinstance(op, lops.CreateTableOp):
+            table = as_auto_incremented(op.table, live)
+            return op if table is op.table else attrs.evolve(op, table=table)
+        assert self.state is not None
+        try:
+            keyed = op.apply(self.state).table(name, schema)
+        except InvalidOperationError:
+            return op  # the recording of the op itself says why
+        held = as_auto_incremented(keyed, live)
+        for column, as_held in zip(keyed.columns, held.columns):
+            if column.autoincrement != as_held.autoincrement:
+                alter = lops.AlterColumnOp(name, column.name, schema=schema, modify_autoincrement=as_held.autoincrement)
+                held_as = "auto-incremented" if as_held.autoincrement else "not auto-incremented"
+                self._apply(self.state.complete(alter), origin, self._message(
+                    f"{ADJUSTED} {op.describe()} left column {column.name} as it was, {held_as}"))
+        return op
 
     def _made_types(self, op: MigrateOperation, origin: Origin | None, captured: list[Any]) -> None:
         """Record each ``CREATE TYPE`` the op ran for a named ENUM its columns declare, before the op,
