@@ -87,10 +87,11 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
                 conn.execution_options(**{READS_ONLY: True})
             try:
                 yield conn
-            except DatabaseError as exc:
+            except (DatabaseError, sa.exc.DBAPIError) as exc:
                 # SQLite opens a file lazily: a file that is no database is found at the first
                 # statement, whose message names no file
-                if str(exc) != _NOT_SQLITE or (database := dialects.database_file(url)) is None:
+                message = db_message(exc) if isinstance(exc, sa.exc.DBAPIError) else str(exc)
+                if message != _NOT_SQLITE or (database := dialects.database_file(url)) is None:
                     raise
                 raise DatabaseError(f"{safe_url(url)}: {database} is not an SQLite database ({_NOT_SQLITE}): "
                                     "is it the right file?") from None
