@@ -888,6 +888,34 @@ HISTORIES: tuple[History, ...] = (
               shim="skypilot", dialects=("sqlite", "postgresql"), version_locations=dict.fromkeys(("sqlite", "postgresql"), name))
       for name, table in (("global_user_state", "state_db"), ("spot_jobs", "spot_jobs_db"), ("serve_state", "serve_state_db"),
                           ("skypilot_config", "sky_config_db"), ("kv_cache", "kv_cache_db"), ("recipes", "recipes_db"))),
+    # Invenio's modules (CERN's digital library framework, InvenioRDM's base): invenio alembic upgrade runs, with
+    # Flask-Alembic, the revisions of every installed module (each in its package's alembic/ folder, found by entry
+    # point: version locations, no env.py) in one script folder and one version table, each module's history on a
+    # branch of its own whose first revision depends_on invenio-db's dbdbc1b19cf2 (the versioning transaction
+    # table); invenio-db's own revisions lie beside. Its context: invenio-db's naming convention (jupyterhub's),
+    # one transaction per revision; invenio-db's 35c1075e6360 sends COMMIT itself. invenio_db.utils' column type
+    # helpers and its UTCDateTime TypeDecorator stand in (realworld/shims/invenio)
+    *(History(f"invenio-{name}", requirement, f"invenio_{name.replace('-', '_')}/alembic", flat=True,
+              naming_convention=_JUPYTERHUB_CONVENTION, shim="invenio", transaction_per_migration=True,
+              version_locations=dict.fromkeys(DIALECTS, "versions"),
+              beside=(("invenio-db==2.6.1", "invenio_db/alembic"),))
+      for name, requirement in (("pidstore", "invenio-pidstore==4.0.2"), ("records", "invenio-records==6.1.0"),
+                                ("files-rest", "invenio-files-rest==6.1.0"))),
+    # invenio-accounts (11 revisions): f2522cdd5fcd drops the roles table's primary key with CASCADE in SQL text on
+    # PostgreSQL (which drops the foreign keys referring to it), and on MySQL drops those foreign keys one by one,
+    # found from the models (sqlalchemy_utils.get_referencing_foreign_keys); 9848d0149abd reads Flask's app config.
+    # Flask's current_app and the models' roles table and the table referring to it stand in
+    # (realworld/shims/invenio_accounts)
+    History("invenio-accounts", "invenio-accounts==9.1.0", "invenio_accounts/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"), transaction_per_migration=True,
+            version_locations=dict.fromkeys(DIALECTS, "versions"), beside=(("invenio-db==2.6.1", "invenio_db/alembic"),)),
+    # invenio-access (7 revisions), with invenio-accounts' history beside (its tables refer to the roles and users):
+    # f2522cdd5fcd of invenio-accounts then depends_on 842a62b56e60 of invenio-access, and its CASCADE drops
+    # invenio-access's foreign key to the roles on PostgreSQL, which f9843093f686 makes again
+    History("invenio-access", "invenio-access==7.1.0", "invenio_access/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts", "invenio_access"),
+            transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
 )
 
 

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import Result
 
 from ledger.inspect.audit import check_events, verify, verify_file
@@ -19,6 +21,7 @@ from ledger.run.apply import apply
 from ledger.storage.session import store_for
 from ops import DropTableOp
 from tests.builders import project, run
+from tests.examples import examples
 
 ACTOR = Actor("tester", None, "host", "0", None)
 
@@ -251,3 +254,18 @@ def test_a_new_event_is_written_as_the_ledger_format_says() -> None:
     ids = {Event.create(seq=1, prev_hash=GENESIS_HASH, kind="apply", op=op, revision=None, message=None,
                         actor=ACTOR).event_id for _ in range(100)}
     assert len(ids) == 100
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(st.integers(min_value=0, max_value=(2**33) * 10**9), st.integers(min_value=0, max_value=3 * 10**9))
+def test_an_event_s_time_is_format_time_of_its_moment(ns: int, later: int) -> None:
+    """The recorded time, its date and time of day written once per second, is ``format_time`` of the
+    clock's moment rounded down to its microsecond (as ``datetime.now`` reads it), for a moment and
+    one up to three seconds after it (the second's text kept, or written anew)."""
+    import datetime as dt
+
+    from ledger.format.events import _stamp, format_time
+
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    for moment in (ns, ns + later, ns):
+        assert _stamp(moment) == format_time(epoch + dt.timedelta(microseconds=moment // 1000))

@@ -25,8 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import sqlalchemy as sa
 
+from ops.classes import define
 from ops import MigrateOperation, SchemaState
 
 from ledger import dialects
@@ -44,40 +46,29 @@ __all__ = ["Journal"]
 _UNREAD = object()
 
 
+@define
 class Journal:
-    """A writer of events to one ledger on one connection.
+    """A writer of events to one ledger on one connection."""
 
-    ``view``: the run's view of the ledger: its head chains the events, and it is fed each one with
-    its op and the state after it (nothing is decoded or folded again); ``sql_only``: write INSERT
-    statements to :attr:`sql` instead of running them; ``deferred``: keep the events until
-    :meth:`flush` (inside their transaction, before COMMIT); ``head``: the head when there is no
-    view (left out: read on the first event); ``keep``: also sees every event written (rollback
-    keeps all events for its plan).
-
-    A plain class (attrs made and compiled its methods at every run's import, about 2 M
-    instructions a class).
-    """
-
-    __slots__ = ("conn", "store", "actor", "view", "sql_only", "deferred", "head", "keep", "sql", "pending",
-                 "committing")
-
-    def __init__(self, conn: sa.Connection, store: LedgerStore, actor: Actor, view: LedgerView | None = None,
-                 sql_only: bool = False, deferred: bool = False, head: Event | None | object = _UNREAD,
-                 keep: Callable[[Sequence[Event]], None] | None = None, sql: list[str] | None = None,
-                 pending: list[tuple[Event, SchemaState | None]] | None = None, committing: bool = False) -> None:
-        self.conn = conn
-        self.store = store
-        self.actor = actor
-        self.view = view
-        self.sql_only = sql_only
-        self.deferred = deferred
-        self.head = head
-        self.keep = keep
-        self.sql: list[str] = [] if sql is None else sql
-        #: events recorded but not yet INSERTed (deferred), with the state after each
-        self.pending: list[tuple[Event, SchemaState | None]] = [] if pending is None else pending
-        #: whether the last :meth:`flush` sent its transaction's COMMIT with the INSERT
-        self.committing = committing
+    conn: sa.Connection
+    store: LedgerStore
+    actor: Actor
+    #: the run's view of the ledger: its head chains the events, and it is fed each one with its
+    #: op and the state after it (nothing is decoded or folded again)
+    view: LedgerView | None = None
+    #: write INSERT statements to :attr:`sql` instead of running them
+    sql_only: bool = False
+    #: keep the events until :meth:`flush` (inside their transaction, before COMMIT)
+    deferred: bool = False
+    #: the head when there is no view (left out: read on the first event)
+    head: Event | None | object = _UNREAD
+    #: also sees every event written (rollback keeps all events for its plan)
+    keep: Callable[[Sequence[Event]], None] | None = None
+    sql: list[str] = attrs.field(factory=list)
+    #: events recorded but not yet INSERTed (deferred), with the state after each
+    pending: list[tuple[Event, SchemaState | None]] = attrs.field(factory=list)
+    #: whether the last :meth:`flush` sent its transaction's COMMIT with the INSERT
+    committing: bool = False
 
     def record(
         self, kind: str, op: MigrateOperation | None, state: SchemaState | None = None, *, revision: str | None,

@@ -21,7 +21,7 @@ import gc
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-__all__ = ["collection_paused", "started", "starting"]
+__all__ = ["collection_paused", "set_aside", "started", "starting"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -61,3 +61,29 @@ def started() -> None:
         _STARTING[0] = False
         gc.freeze()
         gc.enable()
+
+
+class _SetAside:
+    """:func:`set_aside`'s block (a class: entered once per run)."""
+
+    __slots__ = ("frozen",)
+
+    def __enter__(self) -> None:
+        # only where nothing is frozen yet: a caller's own frozen objects stay as the caller froze them
+        self.frozen = gc.isenabled() and gc.get_freeze_count() == 0
+        if self.frozen:
+            gc.freeze()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.frozen:
+            self.frozen = False
+            gc.unfreeze()
+
+
+def set_aside() -> _SetAside:
+    """A block during which the objects that existed when it began are left out of the collector's
+    walks (``gc.freeze``), and given back to it (``gc.unfreeze``) when it ends: for work inside
+    somebody else's process (the Alembic hook's run of the migrations) that makes many objects of
+    its own while the program's, made before, live on. Nothing where the collector is off or the
+    process has frozen objects already (the caller's setting stays)."""
+    return _SetAside()

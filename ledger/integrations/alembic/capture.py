@@ -36,7 +36,7 @@ from ledger.integrations.alembic_sql import (
 )
 from ledger.integrations.alembic_readparts import dropped_constraint, read_parts, renamed_column
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
-from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError
+from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError, Origin
 from ledger.support.quietwarn import blamed_outside, silenced
 from ledger.support.lazyre import lazy
 
@@ -308,7 +308,7 @@ class Captures:
         captured, self._buffer[:] = list(self._buffer), []
         self._record_statements(captured, origin=None)
 
-    def _record_statements(self, captured: list[Captured], *, origin: str | None,
+    def _record_statements(self, captured: list[Captured], *, origin: Origin | None,
                            foreign: str | None = None) -> None:
         for item in captured:
             for text in item.texts:
@@ -317,7 +317,7 @@ class Captures:
                     continue
                 self._record_statement(text, item, origin, foreign)
 
-    def _record_schema_sql(self, text: str, item: Captured, origin: str | None, *, deferred: bool = False) -> None:
+    def _record_schema_sql(self, text: str, item: Captured, origin: Origin | None, *, deferred: bool = False) -> None:
         """Record DDL run as SQL text as the ops that bring the fold to the live schema.
 
         The tables the statement names (every table when that is not plain) are reflected and
@@ -422,7 +422,7 @@ class Captures:
                 (self.migration_context.version_table_schema, self.migration_context.version_table.casefold())})
         return (table[0], table[1].casefold()) in own
 
-    def _origin(self) -> str | None:
+    def _origin(self) -> Origin | None:
         """``file:line`` of the revision file's line that issued the current operation."""
         target = self._path
         if target is None:
@@ -430,11 +430,11 @@ class Captures:
         frame = sys._getframe(1)
         while frame is not None:
             if frame.f_code.co_filename == target:
-                return f"{target}:{frame.f_lineno}"
+                return Origin(target, frame.f_code, frame.f_lasti)
             frame = frame.f_back  # type: ignore[assignment]
         return None
 
-    def _run_on_own_table(self, original: Any, operations: Any, operation: Any, origin: str | None) -> Any:
+    def _run_on_own_table(self, original: Any, operations: Any, operation: Any, origin: Origin | None) -> Any:
         """Run an Alembic operation on the ledger's own table or the version table: noted, not recorded."""
         with self._capture(f"alembic {type(operation).__name__}"), self._alembic_work():
             result = original(operations, operation)
@@ -448,13 +448,13 @@ class Captures:
             self._carry = None  # type: ignore[attr-defined]  # (versionrow.py) written now, with the commit
             self._write_events()
 
-    def _note_own_tables(self, what: str, origin: str | None) -> None:
+    def _note_own_tables(self, what: str, origin: Origin | None) -> None:
         """A revision changed the ledger's own table (a revision that works on every table it finds):
         noted by an event with no op, which a replay passes over (a replay's ledger table is its own)."""
         self._append(None, self._message(f"{OWN_TABLE} {what}: a change of schema-ledger's own table, "
                                          "not of the application's schema; not replayed"), origin)
 
-    def _record_followed(self, ops: list[Any], text: str, item: Captured, origin: str | None) -> None:
+    def _record_followed(self, ops: list[Any], text: str, item: Captured, origin: Origin | None) -> None:
         sql = " ".join(text.split())
         for number, op in enumerate(ops, start=1):
             part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
@@ -515,7 +515,7 @@ class Captures:
                 pass
         return table[1].casefold() in {name.casefold() for name in names}
 
-    def _record_on_view(self, text: str, item: Captured, origin: str | None, table: tuple[str | None, str]) -> None:
+    def _record_on_view(self, text: str, item: Captured, origin: Origin | None, table: tuple[str | None, str]) -> None:
         """Record a statement on a view as SQL the fold does not model, with its reverse where known
         (an index made on it is dropped; the view's own reverse drops the view)."""
         index = created_index(text)
@@ -536,7 +536,7 @@ class Captures:
             item.name is not None and item.name.casefold() == name for item in (*t.indexes, *t.uniques))]
         return holding[0] if len(holding) == 1 else None
 
-    def _renamed(self, text: str, item: Captured, origin: str | None) -> bool:
+    def _renamed(self, text: str, item: Captured, origin: Origin | None) -> bool:
         """Record ``ALTER TABLE a RENAME TO b`` (``RENAME [COLUMN] x TO y``) as the rename it is (a
         diff would see a table, a column, dropped and another made: a rollback would lose its
         data), when the fold then follows the live schema of the table."""
@@ -574,7 +574,7 @@ class Captures:
                 f"holds it"))
         return True
 
-    def _dropped(self, text: str, item: Captured, origin: str | None) -> bool:
+    def _dropped(self, text: str, item: Captured, origin: Origin | None) -> bool:
         """Record ``DROP TABLE t`` as the drop it is, with the foreign keys of other tables that
         SQLite keeps dangling (a diff cannot drop a table other tables' keys refer to)."""
         found = self._unqualified(touched_tables(text))
@@ -626,7 +626,7 @@ class Captures:
             self._defined = defined
         return self._defined
 
-    def _record_statement(self, text: str, item: Captured, origin: str | None, foreign: str | None, *,
+    def _record_statement(self, text: str, item: Captured, origin: Origin | None, foreign: str | None, *,
                           note: str | None = None, resync: bool = False, reverse: str | None = None) -> None:
         if resync:
             prefix = f"{RESYNC} {item.source}: schema changed by SQL, the ledger does not follow it"

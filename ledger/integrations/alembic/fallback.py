@@ -14,7 +14,7 @@ from ops.specs import TableSpec, held_unnamed
 
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
-from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, log
+from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, Origin, log
 from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
@@ -157,7 +157,7 @@ class FollowsLive:
         with self._quiet():
             return self._generator.holds_as_written(self.conn, self.state, self.state.table(table, schema))
 
-    def _dropped_sequences(self, text: str, item: Captured, origin: str | None) -> bool:
+    def _dropped_sequences(self, text: str, item: Captured, origin: Origin | None) -> bool:
         """Record a ``DROP SEQUENCE ... CASCADE`` whose sequences were read before it ran
         (``sequences.sequence_reverse``): first each column default it took, as the table read back
         holds the column now (the fold drops the default; its reverse sets it again), then the
@@ -258,7 +258,7 @@ class FollowsLive:
             return {written}
         return None
 
-    def _fall_back(self, what: str, table: tuple[str | None, str] | None, exc: BaseException, origin: str | None,
+    def _fall_back(self, what: str, table: tuple[str | None, str] | None, exc: BaseException, origin: Origin | None,
                    captured: list[Captured]) -> None:
         """Record an operation that cannot be recorded as converted: as the database holds its table.
 
@@ -301,7 +301,7 @@ class FollowsLive:
             return  # the fold already holds what the database holds
         self._needs_resync(what, reason, origin, captured)
 
-    def _needs_resync(self, what: str, reason: str, origin: str | None, captured: list[Captured]) -> None:
+    def _needs_resync(self, what: str, reason: str, origin: Origin | None, captured: list[Captured]) -> None:
         """Record what ran (``captured``) as irreversible ``execute`` events marked ``[needs re-sync]``:
         the ledger does not follow the live schema from here until a later read-back finds a way."""
         texts = [text for item in captured for text in item.texts] or [dialects.unrendered_sql("", f"{what}: no SQL was seen")]
@@ -349,7 +349,7 @@ class FollowsLive:
                 if referent != key and not self.state.has_table(referent[1], referent[0]):
                     self._dangling.add((key, referent))
 
-    def _keys_now_valid(self, made: tuple[str | None, str], origin: str | None) -> None:
+    def _keys_now_valid(self, made: tuple[str | None, str], origin: Origin | None) -> None:
         """Record the foreign keys that referred to table ``made`` before it existed (SQLite)."""
         waiting = sorted({key for key, referent in self._dangling if referent == made}, key=str)
         self._dangling = {pair for pair in self._dangling if pair[1] != made}

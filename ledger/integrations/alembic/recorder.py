@@ -21,7 +21,9 @@ from ledger.format.events import Actor, Event, fold_events, needs_resync
 from ledger.storage.db import dialect_of
 from ledger.storage.journal import Journal
 from ledger.storage.store import LedgerStore
-from ledger.integrations.alembic.base import ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Unrecordable, log
+from ledger.integrations.alembic.base import (
+    ADJUSTED, NOT_MODELLED, PARTIAL, AlembicHookError, Origin, Origins, Unrecordable, alembic_step_id, log,
+)
 from ledger.integrations.alembic.capture import Captured, Captures
 from ledger.integrations.alembic_sql import OTHER, SCHEMA
 from ledger.integrations.alembic.convert import (
@@ -40,6 +42,7 @@ from ledger.integrations.alembic.patch import ORIGINAL, RECORDERS, patch_alembic
 from ledger.integrations.alembic.stored import RecordsStored, dropped_foreign_key
 from ledger.integrations.alembic.unseen import hide, show
 from ledger.integrations.alembic.versionrow import WritesWithVersion
+from ledger.support.gcpause import set_aside
 from ledger.support.quietwarn import silenced
 
 
@@ -55,14 +58,6 @@ class _Numbered(list):  # type: ignore[type-arg]
             self.recorder._entry = number
             yield entry
         self.recorder._entry = None
-
-
-def alembic_step_id(step: Any) -> tuple[str | None, str | None, str | None]:
-    revision = getattr(step, "revision", None)
-    if revision is None:
-        return None, None, None
-    path = getattr(revision, "path", None)
-    return revision.revision, revision.doc, str(path) if path else None
 
 
 class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames, WritesWithVersion):
@@ -82,7 +77,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         self.state: SchemaState | None = None
         #: every event recorded by this run, and where in a revision file each came from
         self.events: list[Event] = []
-        self.origins: dict[int, str] = {}
+        self.origins = Origins()  # read as text: file:line
         self.resynced: set[int] = set()  # seqs of SQL marked for re-sync whose change a re-sync recorded
         self.active = False
         self.revision: str | None = None
@@ -99,7 +94,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         #: the converted ops each batch block queued, recorded after its flush ran them; held by the
         #: block itself (weakly), never by its id(): a block that is never flushed (its ``with`` body
         #: raised) takes its ops with it, and a later block made at the same address starts empty
-        self._pending: weakref.WeakKeyDictionary[BatchOperationsImpl, list[tuple[Any, str | None, range]]] = \
+        self._pending: weakref.WeakKeyDictionary[BatchOperationsImpl, list[tuple[Any, Origin | None, range]]] = \
             weakref.WeakKeyDictionary()
         #: ops were recorded from a table read back whole (in a batch block: after the whole block ran)
         self._read_back = False
@@ -170,15 +165,18 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
             self._heads = frozenset(heads)
-            try:
-                for step in fn(heads, context):
-                    revision, doc, path = alembic_step_id(step)
-                    if revision is not None:
-                        direction = "upgrade" if step.is_upgrade else "downgrade"
-                        step.migration_fn = self._recorded(step.migration_fn, revision, doc, direction, path)
-                    yield step
-            finally:
-                self.uninstall()
+            # what the program made before the run (its imports, Alembic's, the hook's) is left out of
+            # the collections the run's own objects set off, and given back to the collector after it
+            with set_aside():
+                try:
+                    for step in fn(heads, context):
+                        revision, doc, path = alembic_step_id(step)
+                        if revision is not None:
+                            direction = "upgrade" if step.is_upgrade else "downgrade"
+                            step.migration_fn = self._recorded(step.migration_fn, revision, doc, direction, path)
+                        yield step
+                finally:
+                    self.uninstall()
 
         return migrations
 
@@ -250,7 +248,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
             return why
         return f"{prefix} -- {why}" if why else prefix
 
-    def _append(self, op: MigrateOperation | None, message: str | None, origin: str | None = None, *,
+    def _append(self, op: MigrateOperation | None, message: str | None, origin: Origin | None = None, *,
                 ddl: bool = True, kind: str = "apply", payload: str | None = None) -> Event:
         """Append one event; on MySQL/MariaDB an event that follows DDL is committed at once.
 
@@ -377,7 +375,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         return result
 
     def _record_exactly(self, converted: list[MigrateOperation], what: str, table: tuple[str | None, str] | None,
-                        origin: str | None, captured: list[Captured]) -> bool:
+                        origin: Origin | None, captured: list[Captured]) -> bool:
         """Record ``converted``; when the fold refuses them, record what the database holds instead
         (then True)."""
         try:
@@ -393,7 +391,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
             return True
         return False
 
-    def _run_foreign(self, operations: Any, operation: Any, origin: str | None) -> Any:
+    def _run_foreign(self, operations: Any, operation: Any, origin: Origin | None) -> Any:
         name = type(operation).__name__
         with self._capture(f"alembic {name}") as captured:
             with self._alembic_work():
@@ -486,7 +484,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         if follow is None and captured:
             self._needs_resync(what, reason, None, captured)
 
-    def _record_ops(self, converted: list[MigrateOperation], origin: str | None,
+    def _record_ops(self, converted: list[MigrateOperation], origin: Origin | None,
                     captured: list[Captured]) -> None:
         assert self.state is not None
         for op in converted:
@@ -533,7 +531,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
                 continue  # the database shows nothing of it
             completed = resolved
             completed = self._type_checks_as_held(self._stored_checks(self._stored_defaults(completed)))
-            completed = self._stored_autoincrement(completed)
+            completed = self._stored_autoincrement(completed, origin)
             if self._database.shares_named_enums:
                 completed = self._existing_enums(completed)
                 self._made_types(completed, origin, captured)
@@ -603,7 +601,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
                 return lops.DropIndexOp(op.constraint_name, op.table_name, schema=op.schema)
         return None
 
-    def _apply(self, op: MigrateOperation, origin: str | None, message: str | None = None) -> None:
+    def _apply(self, op: MigrateOperation, origin: Origin | None, message: str | None = None) -> None:
         assert self.state is not None
         try:
             state = op.apply(self.state)
@@ -643,7 +641,7 @@ class Recorder(AppliesLock, Captures, FollowsLive, RecordsStored, ResolvesNames,
         except InvalidOperationError:
             return None
 
-    def _error(self, what: str, exc: BaseException, origin: str | None) -> AlembicHookError:
+    def _error(self, what: str, exc: BaseException, origin: Origin | None) -> AlembicHookError:
         where = f" ({origin})" if origin else ""
         return Unrecordable(
             f"alembic revision {self.revision}{where}: {what} ran but cannot be recorded: {' '.join(str(exc).split())}"

@@ -8,7 +8,7 @@ import attrs
 import sqlalchemy as sa
 
 import ops as lops
-from ops import MigrateOperation, SchemaState
+from ops import InvalidOperationError, MigrateOperation, SchemaState
 from ops.specs import ForeignKeySpec
 
 from ledger import dialects
@@ -16,7 +16,7 @@ from ledger.schema.comparison import normalize_column
 from ledger.schema.implied import implied_check, implied_name, is_implied_name
 from ledger.schema.reflect import as_auto_incremented
 from ledger.schema.sqltext import canonical_sql
-from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL
+from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL, Origin
 from ledger.integrations.alembic_sql import schema_object
 
 
@@ -61,22 +61,42 @@ class RecordsStored:
                 replaced[name] = live
         return _with_replaced(op, "columns", replaced)
 
-    def _stored_autoincrement(self, op: MigrateOperation) -> MigrateOperation:
+    def _stored_autoincrement(self, op: MigrateOperation, origin: str | None = None) -> MigrateOperation:
         """``op`` (a ``create_table``) with the columns the database auto-increments as it holds them,
         where ``autoincrement="auto"`` says otherwise (MariaDB makes a key column drawing on a
-        ``sa.Sequence`` without AUTO_INCREMENT)."""
-        if not self._database.reports_autoincrement or not isinstance(op, lops.CreateTableOp):
+        ``sa.Sequence`` without AUTO_INCREMENT).
+
+        Before a primary key added to a table's columns (``create_primary_key``), each column that the
+        key would make auto-incremented by those rules and the database does not (MySQL/MariaDB's
+        ``ADD PRIMARY KEY`` leaves its column as it was, where CREATE TABLE makes it AUTO_INCREMENT)
+        is recorded first as the database holds it, its ``autoincrement`` False."""
+        if not self._database.reports_autoincrement or not isinstance(op, (lops.CreateTableOp, lops.CreatePrimaryKeyOp)):
             return op
+        name, schema = (op.table.name, op.table.schema) if isinstance(op, lops.CreateTableOp) else (op.table_name, op.schema)
         with self._quiet():
             try:
-                live = {c["name"] for c in sa.inspect(self.conn).get_columns(op.table.name, schema=op.table.schema)
+                live = {c["name"] for c in sa.inspect(self.conn).get_columns(name, schema=schema)
                         if c.get("autoincrement") is True}
             except sa.exc.NoSuchTableError:
                 return op
-        table = as_auto_incremented(op.table, live)
-        return op if table is op.table else attrs.evolve(op, table=table)
+        if isinstance(op, lops.CreateTableOp):
+            table = as_auto_incremented(op.table, live)
+            return op if table is op.table else attrs.evolve(op, table=table)
+        assert self.state is not None
+        try:
+            keyed = op.apply(self.state).table(name, schema)
+        except InvalidOperationError:
+            return op  # the recording of the op itself says why
+        held = as_auto_incremented(keyed, live)
+        for column, as_held in zip(keyed.columns, held.columns):
+            if column.autoincrement != as_held.autoincrement:
+                alter = lops.AlterColumnOp(name, column.name, schema=schema, modify_autoincrement=as_held.autoincrement)
+                held_as = "auto-incremented" if as_held.autoincrement else "not auto-incremented"
+                self._apply(self.state.complete(alter), origin, self._message(
+                    f"{ADJUSTED} {op.describe()} left column {column.name} as it was, {held_as}"))
+        return op
 
-    def _made_types(self, op: MigrateOperation, origin: str | None, captured: list[Any]) -> None:
+    def _made_types(self, op: MigrateOperation, origin: Origin | None, captured: list[Any]) -> None:
         """Record each ``CREATE TYPE`` the op ran for a named ENUM its columns declare, before the op,
         with its DROP TYPE as reverse. PostgreSQL keeps the type after its last column goes (only a
         DROP TYPE drops it): held as SQL text, a later DROP TYPE has its definition to make it again,
@@ -207,7 +227,7 @@ class RecordsStored:
             except (NotImplementedError, sa.exc.NoSuchTableError):
                 return None
 
-    def _kept_with_column(self, op: lops.DropColumnOp, origin: str | None) -> None:
+    def _kept_with_column(self, op: lops.DropColumnOp, origin: Origin | None) -> None:
         """Record what the database kept of what used a dropped column (MariaDB shrinks a
         multi-column index to its other columns, where PostgreSQL drops it)."""
         follows = self._follow_live((op.schema, op.table_name)) or ()
@@ -218,7 +238,7 @@ class RecordsStored:
         # block's later ops did is in what was just recorded.
         self._read_back = self._read_back or bool(follows)
 
-    def _renamed_keys(self, op: lops.RenameTableOp, origin: str | None) -> None:
+    def _renamed_keys(self, op: lops.RenameTableOp, origin: Origin | None) -> None:
         """Record the foreign keys MySQL/MariaDB renamed with their table (``t_ibfk_1`` -> ``u_ibfk_1``),
         and the index such a key had under its own name, which keeps that name (``t_ibfk_1``): no
         longer named after its key, it is an index of the table's own."""
@@ -236,7 +256,7 @@ class RecordsStored:
                 return attrs.evolve(op, index=attrs.evolve(op.index, dialect_options=follow.index.dialect_options))
         return op
 
-    def _replaced_kept_index(self, op: MigrateOperation, origin: str | None) -> None:
+    def _replaced_kept_index(self, op: MigrateOperation, origin: Origin | None) -> None:
         """Record the index InnoDB kept for a dropped foreign key, which it drops once a new key or index
         serves (a new foreign key on those columns gets an index of its own name in its place)."""
         made = op.index.name if isinstance(op, lops.CreateIndexOp) else op.constraint.name  # type: ignore[attr-defined]
@@ -306,7 +326,7 @@ class RecordsStored:
             self._apply(op, None, self._message(
                 f"{ADJUSTED} the batch rebuild of {table} made column {column.name} again {how}"))
 
-    def _kept_type(self, op: lops.AlterColumnOp, origin: str | None) -> None:
+    def _kept_type(self, op: lops.AlterColumnOp, origin: Origin | None) -> None:
         """Record the type the database kept: ``ALTER COLUMN ... TYPE name`` of a named ENUM
         (PostgreSQL) leaves that type's values as they were, whatever values Alembic's ``Enum``
         lists. The column is reflected and the fold follows it."""
@@ -316,7 +336,7 @@ class RecordsStored:
                 self._apply(follow, origin, self._message(
                     f"{ADJUSTED} the database kept the type of column {op.table_name}.{name} as it was"))
 
-    def _restated(self, op: lops.AlterColumnOp, origin: str | None) -> None:
+    def _restated(self, op: lops.AlterColumnOp, origin: Origin | None) -> None:
         """Record what MySQL/MariaDB's ``MODIFY``/``CHANGE`` did to the rest of the column.
 
         Those restate the whole column from Alembic's ``existing_*`` arguments: one left out
@@ -330,7 +350,7 @@ class RecordsStored:
                     f"{ADJUSTED} MySQL/MariaDB restated column {op.table_name}.{name} from Alembic's existing_* "
                     f"arguments"))
 
-    def _adopt_kept_index(self, op: lops.CreateForeignKeyOp, origin: str | None) -> None:
+    def _adopt_kept_index(self, op: lops.CreateForeignKeyOp, origin: Origin | None) -> None:
         """A foreign key added again under its old name takes over the index InnoDB kept for it.
 
         The index left by dropping the key (recorded then) becomes the new key's own index, which
@@ -347,7 +367,7 @@ class RecordsStored:
         self._apply(drop, origin, self._message(
             f"{ADJUSTED} foreign key {op.constraint.name} takes over the index MySQL/MariaDB kept under its name"))
 
-    def _keep_what_stayed(self, op: lops.DropConstraintOp, fk: ForeignKeySpec, origin: str | None) -> None:
+    def _keep_what_stayed(self, op: lops.DropConstraintOp, fk: ForeignKeySpec, origin: Origin | None) -> None:
         """Record what MySQL/MariaDB kept of a dropped foreign key: the index InnoDB made for it.
 
         Only that index: in a batch block the table may already hold what later ops of the
