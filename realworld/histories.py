@@ -916,6 +916,12 @@ HISTORIES: tuple[History, ...] = (
             naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts", "invenio_access"),
             transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
             beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
+    # invenio-oauthclient (8 revisions), with invenio-accounts' history beside: aaa265b0afa6 depends_on its
+    # 62efc52773d4 and moves the user identities to invenio-accounts' table
+    History("invenio-oauthclient", "invenio-oauthclient==9.1.2", "invenio_oauthclient/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
+            transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
 )
 
 

@@ -529,11 +529,17 @@ def test_the_hook_records_each_revision_as_alembic_knew_it_and_its_newest_record
         in log.stdout, log.stdout + log.stderr
 
 
+#: where the project keeps its script_location: alembic.ini, or pyproject.toml's [tool.alembic] (Alembic >= 1.16)
+@pytest.mark.parametrize("kept_in", ["alembic.ini", "pyproject.toml"])
 def test_a_ledger_written_before_the_records_follows_the_revision_files_beside_alembic_ini_else_the_old_rule(
-    database_factory: Callable[[str], str], tmp_path: Path
+    database_factory: Callable[[str], str], tmp_path: Path, kept_in: str
 ) -> None:
     folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES,
                       env_head=WITHOUT_RECORDS)
+    if kept_in == "pyproject.toml":
+        ini = folder / "alembic.ini"
+        ini.write_text(ini.read_text(encoding="utf-8").replace("script_location = %(here)s\n", ""), encoding="utf-8")
+        (folder / "pyproject.toml").write_text('[tool.alembic]\nscript_location = "%(here)s"\n', encoding="utf-8")
     url = database_factory("sqlite")
     assert _alembic(folder, url, "upgrade", "heads").returncode == 0
     assert "alembic " not in _ledger(tmp_path, url, "log").stdout  # no record in this ledger

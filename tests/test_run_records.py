@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import pickle
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -84,3 +86,19 @@ def test_the_mutable_run_records_start_as_the_attrs_classes_did() -> None:
             run.planned_rows) == ([], None, view, None, None, None, None, {})
     executor = Executor("journal", "sqlite", Wording(ApplyError, "a", "b", "c", "d", str))
     assert (executor.after_unit, executor._generator, executor._send, executor._held) == (None, None, None, [])
+
+
+def test_progress_lines_are_what_click_writes(tmp_path: Path, database_factory: Callable[[str], str]) -> None:
+    """A progress line of plain ASCII goes straight to stderr; one with other characters or colour
+    codes goes through click, which strips the codes where stderr is no terminal: the same text."""
+    from tests.builders import invoke, project
+
+    config = project(tmp_path, database_factory("sqlite"), revisions={
+        "r1": "op.create_table('t', sa.Column('id', sa.Integer, primary_key=True))",
+        "r2": "op.add_column('t', sa.Column('v', sa.String(5)))",
+    }, doc="{rid}: caf\u00e9 \x1b[31mred\x1b[0m")
+    code, _out, err = invoke(config, "apply")
+    assert code == 0
+    assert err.splitlines()[:2] == ["[1/2] r1  r1: caf\u00e9 red ... ok (1 op)", "[2/2] r2  r2: caf\u00e9 red ... ok (1 op)"]
+    code, _out, err = invoke(config, "rollback", "--to", "base")
+    assert code == 0 and err.splitlines()[:2] == ["[1/2] rolling back r2 ... ok", "[2/2] rolling back r1 ... ok"]

@@ -35,6 +35,7 @@ import attrs
 import sqlalchemy as sa
 
 from ops.base import LedgerError
+from ops.classes import define, frozen
 
 from ledger import dialects
 from ledger.format.codec import canonical
@@ -181,7 +182,7 @@ def _signed_bytes(statement: dict[str, Any]) -> bytes:
     return b"schema-ledger checkpoint v1\n" + canonical(statement)
 
 
-@attrs.frozen
+@frozen
 class Seal:
     """What a writing run does at its end: sign the new head (``key``), anchor it (``anchor``)."""
 
@@ -274,7 +275,7 @@ def append_anchor(path: Path, head: dict[str, Any]) -> str:
     return line
 
 
-@attrs.frozen
+@frozen
 class AnchorLine:
     number: int
     database: str
@@ -334,7 +335,7 @@ def _is_hash(value: Any) -> bool:
 # =============================================================================================
 
 
-@attrs.define
+@define
 class SealCheck:
     """Watches the events ``verify`` reads once, in seq order, and says what is wrong with their
     checkpoints and, with an anchor, with the anchored heads.

@@ -115,17 +115,20 @@ def recorded_map(recorded: Mapping[str, AlembicRevision], rows: Collection[str] 
 
 
 def project_downgrade(folder: Path | None = None) -> Downgrade | None:
-    """From the Alembic project whose ``alembic.ini`` (or ``$ALEMBIC_CONFIG``) is in ``folder`` (the
-    working folder by default), as Alembic finds it: how its version rows follow an undone revision;
-    None without such a project, without Alembic, or when its revision files do not load."""
+    """From the Alembic project whose ``alembic.ini`` (or ``$ALEMBIC_CONFIG``) and ``pyproject.toml``
+    (``[tool.alembic]``) are in ``folder`` (the working folder by default), as the ``alembic`` command
+    finds them: how its version rows follow an undone revision; None without such a project, without
+    Alembic, or when its revision files do not load."""
     ini = (folder or Path.cwd()) / os.environ.get("ALEMBIC_CONFIG", "alembic.ini")
-    if not ini.is_file():
+    toml = ini.parent / "pyproject.toml"
+    if not ini.is_file() and not toml.is_file():
         return None
     try:
         from alembic.config import Config
         from alembic.script import ScriptDirectory
 
-        revisions = ScriptDirectory.from_config(Config(str(ini))).revision_map
+        config = Config(str(ini) if ini.is_file() else None, toml_file=str(toml) if toml.is_file() else None)
+        revisions = ScriptDirectory.from_config(config).revision_map
         revisions.heads  # noqa: B018 - the files are read here, not in the middle of the rollback
     except Exception:  # noqa: BLE001 - a project that does not load: the ledger's own rule is used
         return None
