@@ -28,7 +28,6 @@ Ledgers written before this record tell a downgrade's events by their message al
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -36,15 +35,15 @@ from ops import LedgerFormatError
 from ops.classes import frozen
 
 from ledger.format.codec import decode_record, encode_record, register_record
-from ledger.format.events import Event
+from ledger.format.events import ALEMBIC_DOWNGRADE, ALEMBIC_KIND, Event
+from ledger.support.lazyre import lazy
 
 __all__ = ["ALEMBIC_DOWNGRADE", "ALEMBIC_KIND", "ALEMBIC_RECORD", "AlembicDowngrade", "AlembicRevision",
            "downgraded_events", "read_alembic", "recorded_revisions"]
 
-#: the event kind of the records, and their type tags
-ALEMBIC_KIND = "alembic"
+#: the type tag of a revision's record (the event kind, ALEMBIC_KIND, and the downgrade record's
+#: tag, ALEMBIC_DOWNGRADE, are ledger.format.events')
 ALEMBIC_RECORD = "schema-ledger/alembic-revision"
-ALEMBIC_DOWNGRADE = "schema-ledger/alembic-downgrade"
 
 register_record(ALEMBIC_RECORD, version=1)
 register_record(ALEMBIC_DOWNGRADE, version=1)
@@ -165,7 +164,7 @@ def recorded_revisions(events: Iterable[Event]) -> Mapping[str, AlembicRevision]
 
 #: how a ledger written before downgrade records tells a downgrade's event: its message
 #: (``alembic downgrade of REV``, after the op's own note and `` -- ``, before the revision's message)
-_DOWNGRADE_TEXT = re.compile(r"(?:^|\s--\s)alembic downgrade of (\S+?)(?::\s|$)")
+_DOWNGRADE_TEXT = lazy(r"(?:^|\s--\s)alembic downgrade of (\S+?)(?::\s|$)")
 
 
 def downgrade_told_by_text(event: Any) -> bool:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from ops import MigrateOperation, SchemaState
 
 __all__ = [
+    "ALEMBIC_DOWNGRADE",
+    "ALEMBIC_KIND",
     "FOLLOWS_STATEMENT_ABOVE",
     "RESYNC",
     "RESYNCED",
@@ -61,6 +63,12 @@ KINDS = ("apply", "revert", "baseline", "intent", "abandon", "drill", "checkpoin
 REPORT_KINDS = frozenset({"drill", "checkpoint", "alembic"})
 #: The kinds whose op changes the schema state.
 STATE_KINDS = frozenset({"apply", "revert", "baseline"})
+
+#: the kind of the events the Alembic hook writes beside the ops (ledger.format.alembic_record),
+#: and the type tag of the record of an Alembic downgrade: here, so that ``status`` tells them
+#: apart without loading the record codec
+ALEMBIC_KIND = "alembic"
+ALEMBIC_DOWNGRADE = "schema-ledger/alembic-downgrade"
 
 BODY_FIELDS = (
     "seq", "event_id", "kind", "revision", "op_type", "table_name", "payload", "payload_version", "reverses",

@@ -16,8 +16,8 @@ from ops import LedgerError
 from ledger import dialects
 from ledger.project.config import Config
 from ledger.storage.db import dialect_of
-from ledger.format.alembic_record import ALEMBIC_DOWNGRADE, ALEMBIC_KIND
-from ledger.format.events import RESYNC, RESYNCED, STATE_KINDS, Actor, Event, format_time, resync_line
+from ledger.format.events import (ALEMBIC_DOWNGRADE, ALEMBIC_KIND, RESYNC, RESYNCED, STATE_KINDS, Actor, Event,
+                                  format_time, resync_line)
 from ledger.project.revisions import RevisionChain, display_path, load_revisions
 from ledger.storage.session import connect, safe_url, store_for, tx, wrap_db_errors
 from ledger.storage.store import LedgerStore

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-import attrs
+from ops.classes import frozen
 
 from ledger.integrations.alembic_sql import (
     _CONSTRAINT_ONLY,
@@ -29,7 +29,7 @@ from ledger.support.lazyre import lazy, mentions
 __all__ = ["COLUMN_TYPE", "DroppedConstraint", "dropped_constraint", "read_parts"]
 
 
-@attrs.frozen
+@frozen
 class DroppedConstraint:
     """The constraint an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c`` names (:func:`dropped_constraint`)."""
 

@@ -85,9 +85,22 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
         with conn:
             if reads_only:
                 conn.execution_options(**{READS_ONLY: True})
-            yield conn
+            try:
+                yield conn
+            except (DatabaseError, sa.exc.DBAPIError) as exc:
+                # SQLite opens a file lazily: a file that is no database is found at the first
+                # statement, whose message names no file
+                message = db_message(exc) if isinstance(exc, sa.exc.DBAPIError) else str(exc)
+                if message != _NOT_SQLITE or (database := dialects.database_file(url)) is None:
+                    raise
+                raise DatabaseError(f"{safe_url(url)}: {database} is not an SQLite database ({_NOT_SQLITE}): "
+                                    "is it the right file?") from None
     finally:
         engine.dispose()
+
+
+#: SQLite's message for a file that does not begin as its database files do
+_NOT_SQLITE = "file is not a database"
 
 
 def missing_sqlite_file(url: str) -> bool:

@@ -34,7 +34,7 @@ keeps no name (SQLite), the fold uses the default naming convention, as reflecti
 
 The parts: :mod:`.hook` (``attach``), :mod:`.patch` (Alembic's dispatch, wrapped),
 :mod:`.recorder` (one migration context, revision by revision) with :mod:`.lock` (the applier
-lock), :mod:`.capture` (statements run as SQL) with :mod:`.readback` (values a revision read back), :mod:`.convert` (Alembic op -> ledger op),
+lock) and :mod:`.folds` (each op applied to the fold, and what lets it follow the database), :mod:`.capture` (statements run as SQL) with :mod:`.readback` (values a revision read back), :mod:`.convert` (Alembic op -> ledger op),
 :mod:`.names` (names the database chose), :mod:`.stored` (what the database stored and did
 implicitly), :mod:`.fallback` (reflect and diff, re-sync) and :mod:`.unseen` (the ledger's table
 left out of the tables the migration lists).
