@@ -922,6 +922,21 @@ HISTORIES: tuple[History, ...] = (
             naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
             transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
             beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
+    # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
+    # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
+    History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),
+    # covalent (a workflow orchestration platform; 0.240.0, a source distribution, 10 revisions): its dispatcher's
+    # DataStore.run_migrations runs the whole history on an empty database (covalent db migrate; SQLite, its
+    # default, or COVALENT_DATABASE_URL); its env.py: render_as_batch=True, no naming convention, one transaction
+    History("covalent", "covalent==0.240.0", "covalent_migrations", sdist=True, render_as_batch=True),
+    # cognee (a memory layer for AI agents; 1.6.5, 49 revisions) runs its whole history at start-up on an empty
+    # database, SQLite (its default) or PostgreSQL, through an async engine (aiosqlite, asyncpg); its env.py: no
+    # naming convention, one transaction. Its initial revision creates, from the frozen schema its revisions share
+    # (copied), each table and PostgreSQL enum type still missing; later ones inspect before they add, and one
+    # reads the session cache's settings. The modules they import stand in, with cognee's defaults
+    # (realworld/shims/cognee)
+    History("cognee", "cognee==1.6.5", "cognee/alembic", shim="cognee", copied=("cognee/alembic/frozen_schema.py",),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
 )
 
 
