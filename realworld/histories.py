@@ -900,8 +900,8 @@ HISTORIES: tuple[History, ...] = (
               version_locations=dict.fromkeys(DIALECTS, "versions"),
               beside=(("invenio-db==2.6.1", "invenio_db/alembic"),))
       for name, requirement in (("pidstore", "invenio-pidstore==4.0.2"), ("records", "invenio-records==6.1.0"),
-                                ("files-rest", "invenio-files-rest==6.1.0"), ("banners", "invenio-banners==8.0.2"),
-                                ("oaiserver", "invenio-oaiserver==6.0.2"), ("pages", "invenio-pages==10.0.3"))),
+                                ("files-rest", "invenio-files-rest==6.1.0"), ("oaiserver", "invenio-oaiserver==6.0.2"),
+                                ("banners", "invenio-banners==8.0.2"), ("pages", "invenio-pages==10.0.3"))),
     # invenio-accounts (11 revisions): f2522cdd5fcd drops the roles table's primary key with CASCADE in SQL text on
     # PostgreSQL (which drops the foreign keys referring to it), and on MySQL drops those foreign keys one by one,
     # found from the models (sqlalchemy_utils.get_referencing_foreign_keys); 9848d0149abd reads Flask's app config.
@@ -923,23 +923,27 @@ HISTORIES: tuple[History, ...] = (
             naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
             transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
             beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
-    # invenio-oauth2server (4 revisions), invenio-webhooks (3), invenio-github (3) and invenio-jobs (9), each with the
-    # histories beside whose revisions its own depends_on and whose tables it refers to: invenio-accounts' users
-    # (9848d0149abd), invenio-oauth2server's clients (12a88921ada2, for invenio-webhooks), invenio-webhooks' events
-    # (a095bd179f5c, for invenio-github). invenio-oauth2server's 3d7f57a61d67 and invenio-jobs' 356496a01197 take
-    # column types from invenio_db's db object (realworld/shims/invenio); invenio-jobs' imports its run status enum
-    # (realworld/shims/invenio_jobs) and merges two heads (1773910810)
+    # invenio-oauth2server (5 revisions, its first depends_on invenio-accounts' 9848d0149abd), invenio-webhooks (3; its
+    # first depends_on invenio-oauth2server's 12a88921ada2) and invenio-github (3; its tables refer to the users and to
+    # invenio-webhooks' events), each with the histories it depends on beside; their revisions name invenio_db's db
+    # (realworld/shims/invenio)
     *(History(f"invenio-{name}", requirement, f"invenio_{name}/alembic", flat=True,
-              naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts", *extra_shims),
+              naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
               transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
               beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"),
                       *beside))
-      for name, requirement, beside, extra_shims in (
-          ("oauth2server", "invenio-oauth2server==6.1.0", (), ()),
-          ("webhooks", "invenio-webhooks==4.0.2", (("invenio-oauth2server==6.1.0", "invenio_oauth2server/alembic"),), ()),
+      for name, requirement, beside in (
+          ("oauth2server", "invenio-oauth2server==6.1.0", ()),
+          ("webhooks", "invenio-webhooks==4.0.2", (("invenio-oauth2server==6.1.0", "invenio_oauth2server/alembic"),)),
           ("github", "invenio-github==7.1.2", (("invenio-oauth2server==6.1.0", "invenio_oauth2server/alembic"),
-                                               ("invenio-webhooks==4.0.2", "invenio_webhooks/alembic")), ()),
-          ("jobs", "invenio-jobs==11.1.0", (), ("invenio_jobs",)))),
+                                               ("invenio-webhooks==4.0.2", "invenio_webhooks/alembic"))))),
+    # invenio-jobs (9 revisions; a merge of two heads, 1773910810), with invenio-accounts' history beside (its first
+    # tables revision depends_on 9848d0149abd, its runs refer to the users): 356496a01197 takes column types from
+    # invenio_db's db object (realworld/shims/invenio) and imports its run status enum (realworld/shims/invenio_jobs)
+    History("invenio-jobs", "invenio-jobs==11.1.0", "invenio_jobs/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts", "invenio_jobs"),
+            transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
     # invenio-communities (14 revisions), with the histories beside whose revisions it depends_on and whose tables
     # it refers to: invenio-accounts' and invenio-access' (the users and roles), invenio-records', invenio-files-rest's
     # (the buckets and objects) and invenio-requests' (the requests). With it installed, invenio-accounts'
@@ -978,6 +982,21 @@ HISTORIES: tuple[History, ...] = (
             naming_convention=_JUPYTERHUB_CONVENTION, shim="invenio", transaction_per_migration=True,
             version_locations=dict.fromkeys(DIALECTS, "versions"),
             beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-pidstore==4.0.2", "invenio_pidstore/alembic"))),
+    # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
+    # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
+    History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),
+    # covalent (a workflow orchestration platform; 0.240.0, a source distribution, 10 revisions): its dispatcher's
+    # DataStore.run_migrations runs the whole history on an empty database (covalent db migrate; SQLite, its
+    # default, or COVALENT_DATABASE_URL); its env.py: render_as_batch=True, no naming convention, one transaction
+    History("covalent", "covalent==0.240.0", "covalent_migrations", sdist=True, render_as_batch=True),
+    # cognee (a memory layer for AI agents; 1.6.5, 49 revisions) runs its whole history at start-up on an empty
+    # database, SQLite (its default) or PostgreSQL, through an async engine (aiosqlite, asyncpg); its env.py: no
+    # naming convention, one transaction. Its initial revision creates, from the frozen schema its revisions share
+    # (copied), each table and PostgreSQL enum type still missing; later ones inspect before they add, and one
+    # reads the session cache's settings. The modules they import stand in, with cognee's defaults
+    # (realworld/shims/cognee)
+    History("cognee", "cognee==1.6.5", "cognee/alembic", shim="cognee", copied=("cognee/alembic/frozen_schema.py",),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
 )
 
 

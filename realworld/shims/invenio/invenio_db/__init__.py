@@ -1,18 +1,16 @@
-"""invenio_db's ``db`` (Flask-SQLAlchemy's object, whose attributes are SQLAlchemy's names, with invenio-db's
-UTCDateTime beside them), which some modules' revisions take column types from (``db.UTCDateTime()``,
-``db.String(1)``); the app and the session left out."""
+"""invenio_db: ``db``, Flask-SQLAlchemy's object, through which revisions name column types
+(``db.UTCDateTime()``, ``db.DateTime()``): invenio-db's UTCDateTime, else SQLAlchemy's."""
+
 import sqlalchemy
 
 
-class _SQLAlchemy:
-    """Flask-SQLAlchemy's ``db`` as far as revisions use it: SQLAlchemy's names, and ``UTCDateTime``."""
-
+class _Types:
     def __getattr__(self, name):
         if name == "UTCDateTime":
-            from .utils import UTCDateTime
+            from invenio_db.utils import UTCDateTime
 
             return UTCDateTime
         return getattr(sqlalchemy, name)
 
 
-db = _SQLAlchemy()
+db = _Types()
