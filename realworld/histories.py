@@ -922,7 +922,7 @@ HISTORIES: tuple[History, ...] = (
             naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
             transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
             beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
-    # invenio-oauth2server (5 revisions, its first depends_on invenio-accounts' 9848d0149abd), invenio-webhooks (3; its
+    # invenio-oauth2server (4 revisions, its first depends_on invenio-accounts' 9848d0149abd), invenio-webhooks (3; its
     # first depends_on invenio-oauth2server's 12a88921ada2) and invenio-github (3; its tables refer to the users and to
     # invenio-webhooks' events), each with the histories it depends on beside; their revisions name invenio_db's db
     # (realworld/shims/invenio)
