@@ -900,7 +900,7 @@ HISTORIES: tuple[History, ...] = (
               version_locations=dict.fromkeys(DIALECTS, "versions"),
               beside=(("invenio-db==2.6.1", "invenio_db/alembic"),))
       for name, requirement in (("pidstore", "invenio-pidstore==4.0.2"), ("records", "invenio-records==6.1.0"),
-                                ("files-rest", "invenio-files-rest==6.1.0"))),
+                                ("files-rest", "invenio-files-rest==6.1.0"), ("oaiserver", "invenio-oaiserver==6.0.2"))),
     # invenio-accounts (11 revisions): f2522cdd5fcd drops the roles table's primary key with CASCADE in SQL text on
     # PostgreSQL (which drops the foreign keys referring to it), and on MySQL drops those foreign keys one by one,
     # found from the models (sqlalchemy_utils.get_referencing_foreign_keys); 9848d0149abd reads Flask's app config.
@@ -922,6 +922,35 @@ HISTORIES: tuple[History, ...] = (
             naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
             transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
             beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
+    # invenio-oauth2server (5 revisions, its first depends_on invenio-accounts' 9848d0149abd), invenio-webhooks (3; its
+    # first depends_on invenio-oauth2server's 12a88921ada2) and invenio-github (3; its tables refer to the users and to
+    # invenio-webhooks' events), each with the histories it depends on beside; their revisions name invenio_db's db
+    # (realworld/shims/invenio)
+    *(History(f"invenio-{name}", requirement, f"invenio_{name}/alembic", flat=True,
+              naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
+              transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
+              beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"),
+                      *beside))
+      for name, requirement, beside in (
+          ("oauth2server", "invenio-oauth2server==6.1.0", ()),
+          ("webhooks", "invenio-webhooks==4.0.2", (("invenio-oauth2server==6.1.0", "invenio_oauth2server/alembic"),)),
+          ("github", "invenio-github==7.1.2", (("invenio-oauth2server==6.1.0", "invenio_oauth2server/alembic"),
+                                               ("invenio-webhooks==4.0.2", "invenio_webhooks/alembic"))))),
+    # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
+    # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
+    History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),
+    # covalent (a workflow orchestration platform; 0.240.0, a source distribution, 10 revisions): its dispatcher's
+    # DataStore.run_migrations runs the whole history on an empty database (covalent db migrate; SQLite, its
+    # default, or COVALENT_DATABASE_URL); its env.py: render_as_batch=True, no naming convention, one transaction
+    History("covalent", "covalent==0.240.0", "covalent_migrations", sdist=True, render_as_batch=True),
+    # cognee (a memory layer for AI agents; 1.6.5, 49 revisions) runs its whole history at start-up on an empty
+    # database, SQLite (its default) or PostgreSQL, through an async engine (aiosqlite, asyncpg); its env.py: no
+    # naming convention, one transaction. Its initial revision creates, from the frozen schema its revisions share
+    # (copied), each table and PostgreSQL enum type still missing; later ones inspect before they add, and one
+    # reads the session cache's settings. The modules they import stand in, with cognee's defaults
+    # (realworld/shims/cognee)
+    History("cognee", "cognee==1.6.5", "cognee/alembic", shim="cognee", copied=("cognee/alembic/frozen_schema.py",),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
     # privacyidea (the multi-factor authentication server) makes a new database with create_all() of its models
     # and stamps head (pi-manage setup create_tables); its history (every revision guarded for the databases of
     # older versions) migrates the databases of older versions: here one made by privacyidea 3.12's models, the
