@@ -73,6 +73,15 @@ _MCPGATEWAY_CONVENTION = {
     "ck": "ck_%(table_name)s_%(constraint_name)s",
 }
 
+#: duffy/database/__init__.py (CentOS's Duffy)
+_DUFFY_CONVENTION = {
+    "ix": "%(column_0_N_label)s_index",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+    "fk": "%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+
 DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
@@ -922,7 +931,7 @@ HISTORIES: tuple[History, ...] = (
             naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
             transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
             beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
-    # invenio-oauth2server (5 revisions, its first depends_on invenio-accounts' 9848d0149abd), invenio-webhooks (3; its
+    # invenio-oauth2server (4 revisions, its first depends_on invenio-accounts' 9848d0149abd), invenio-webhooks (3; its
     # first depends_on invenio-oauth2server's 12a88921ada2) and invenio-github (3; its tables refer to the users and to
     # invenio-webhooks' events), each with the histories it depends on beside; their revisions name invenio_db's db
     # (realworld/shims/invenio)
@@ -936,6 +945,14 @@ HISTORIES: tuple[History, ...] = (
           ("webhooks", "invenio-webhooks==4.0.2", (("invenio-oauth2server==6.1.0", "invenio_oauth2server/alembic"),)),
           ("github", "invenio-github==7.1.2", (("invenio-oauth2server==6.1.0", "invenio_oauth2server/alembic"),
                                                ("invenio-webhooks==4.0.2", "invenio_webhooks/alembic"))))),
+    # duffy (CentOS CI's node allocator; 3.4.0, 3 revisions) makes a new database with create_all() of its models and
+    # stamps head (duffy setup-db); its history migrates older databases: here one made by duffy 3.0.0's models (its
+    # one revision stamped, the models created with SQLAlchemy 1.4 and pydantic 1 as 3.0.0 ran them), on PostgreSQL or
+    # SQLite, the databases its partial indexes are written for. Its env.py: its models' naming convention, one
+    # transaction
+    History("duffy", "duffy==3.4.0", "duffy/database/migrations", naming_convention=_DUFFY_CONVENTION,
+            dialects=("sqlite", "postgresql"),
+            base=Base("duffy==3.0.0", ("duffy.database.model",), venv=("sqlalchemy>=1.4,<2", "pydantic<2"))),
     # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
     # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
     History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),
