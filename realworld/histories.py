@@ -1014,6 +1014,16 @@ HISTORIES: tuple[History, ...] = (
     # (realworld/shims/cognee)
     History("cognee", "cognee==1.6.5", "cognee/alembic", shim="cognee", copied=("cognee/alembic/frozen_schema.py",),
             drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
+    # privacyidea (the multi-factor authentication server) makes a new database with create_all() of its models
+    # and stamps head (pi-manage setup create_tables); its history (every revision guarded for the databases of
+    # older versions) migrates the databases of older versions: here one made by privacyidea 3.12's models, the
+    # oldest wheel. Its env.py (Flask-Migrate's): no naming convention, one transaction on an AUTOCOMMIT
+    # connection, on every database. Its models' db.py and utils.py are copied (the @compiles hooks: DATETIME(6) on
+    # MySQL, CREATE SEQUENCE ... INCREMENT BY 0 on MariaDB; the sequence helpers); privacyidea.lib, which its data
+    # revisions call to convert rows, stands in (realworld/shims/privacyidea)
+    History("privacyidea", "privacyidea==3.14", "privacyidea/migrations", shim="privacyidea",
+            copied=("privacyidea/models/db.py", "privacyidea/models/utils.py"), autocommit=DIALECTS,
+            base=Base("privacyidea==3.12", ("privacyidea.models",))),
 )
 
 
