@@ -18,6 +18,7 @@ from ledger.integrations.alembic_sql import (
     CONSTRAINTS, DATA, INDEXES, OTHER, READ, SCHEMA, changed_parts, classify, dropped_index,
 )
 from tests.alembic_histories import (
+    NAMING,
     LEDGER_TABLE,
     check_live_equals_fold,
     histories,
@@ -43,10 +44,11 @@ def _project(tmp_path: Path, bodies: list[list[str]] | list[str], **env: object)
 # ---------------------------------------------------------------------------------------------
 
 
-def _upgrade_one_revision_at_a_time(url: str, bodies: list[list[str]]) -> list[str]:
-    """Write ``bodies`` as a history and upgrade to each revision in turn, checking the ledger after each."""
+def _upgrade_one_revision_at_a_time(url: str, bodies: list[list[str]], naming: dict[str, str] | None = None) -> list[str]:
+    """Write ``bodies`` as a history (``naming``: the naming convention of env.py's target_metadata)
+    and upgrade to each revision in turn, checking the ledger after each."""
     with tempfile.TemporaryDirectory() as folder:
-        ids = _project(Path(folder), bodies)
+        ids = _project(Path(folder), bodies, naming=naming)
         for revision, body in zip(ids, bodies):
             if currently_in_test_context():  # also called from plain tests of one history
                 note(f"revision {revision}:\n" + textwrap.indent("\n".join(body), "    "))
@@ -61,8 +63,9 @@ def test_synthetic_history_fold_equals_live_after_every_revision(
     dialect: str, database_factory: Callable[[str], str], data: st.DataObject
 ) -> None:
     bodies = data.draw(histories(dialect))
+    naming = data.draw(st.sampled_from([None, NAMING]), label="naming convention")
     url = database_factory(dialect)
-    ids = _upgrade_one_revision_at_a_time(url, bodies)
+    ids = _upgrade_one_revision_at_a_time(url, bodies, naming)
     revisions = {e.revision for e in hook_events(url)}
     assert revisions == set(ids)  # every revision is in the ledger, an empty one as a marker event
 
