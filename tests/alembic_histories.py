@@ -282,7 +282,7 @@ TYPES = ("sa.Integer()", "sa.String(length=40)", "sa.Text()", "sa.Boolean()", "s
          "sa.Interval()")
 #: types SQLAlchemy makes a CHECK for (named by a naming convention's ``ck`` when there is one)
 CHECKED_TYPES = ("sa.Boolean(create_constraint=True)",
-                 "sa.Enum('a', 'b', name='mood', native_enum=False, create_constraint=True)")
+                 "sa.Enum('a', 'b', name='mood', native_enum=False, create_constraint=True)")  # 'mood': see create_table
 #: server defaults real histories write, by column type: literals, ``sa.text``, ``sa.false()``, functions
 _DEFAULTS = {
     "sa.Integer()": ("'0'", "sa.text('0')", "sa.text('-1')"),
@@ -507,8 +507,9 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         name = model.fresh("t")
         columns = {"id": "sa.Integer()"}
         for column in draw(st.lists(st.sampled_from(_NAMES), unique=True, max_size=3)):
-            columns[column] = draw(st.sampled_from(TYPES + CHECKED_TYPES))
-        table = _Table(columns=columns, pk="id", checked={c for c, t in columns.items() if t in CHECKED_TYPES})
+            # an Enum's CHECK is named after the Enum, one name per column
+            columns[column] = draw(st.sampled_from(TYPES + CHECKED_TYPES)).replace("'mood'", f"'{column}_kind'")
+        table = _Table(columns=columns, pk="id", checked={c for c, t in columns.items() if "create_constraint" in t})
         parts = ["sa.Column('id', sa.Integer(), nullable=False)"]
         parts += [f"sa.Column({c!r}, {t}, nullable=True)" for c, t in columns.items() if c != "id"]
         pk_named = draw(st.booleans())
@@ -673,7 +674,9 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
     if kind == "server_default":  # set, change or drop a column's server default
         table = draw(st.sampled_from(tables))
         t = model.tables[table]
-        candidates = sorted(c for c, type_ in t.columns.items() if c != t.pk and type_ in _DEFAULTS)
+        # not on a foreign key's column (a row inserted would refer to nothing) nor a CHECK's
+        candidates = sorted(c for c, type_ in t.columns.items() if c != t.pk and type_ in _DEFAULTS
+                            and c not in t.checked and c not in t.pinned and all(c != f for f, _ in t.fks.values()))
         if not candidates:
             return []
         column = draw(st.sampled_from(candidates))
