@@ -999,6 +999,15 @@ HISTORIES: tuple[History, ...] = (
     History("duffy", "duffy==3.4.0", "duffy/database/migrations", naming_convention=_DUFFY_CONVENTION,
             dialects=("sqlite", "postgresql"),
             base=Base("duffy==3.0.0", ("duffy.database.model",), venv=("sqlalchemy>=1.4,<2", "pydantic<2"))),
+    # qcfractal (MolSSI's QCArchive server; 0.71, 62 revisions, PostgreSQL only) makes a new database with create_all()
+    # of its models and stamps head (qcfractal-server init-db); its history, cut at d1ee87a66b71 in 0.65, migrates
+    # older databases (qcfractal-server upgrade-db): here one made by 0.65's models (its 53 revisions stamped, the models
+    # created with qcportal 0.65, whose enums their columns use). Its env.py: no naming convention, one transaction.
+    # Its revisions' hashing helper is copied; msgpack and tqdm stand in (realworld/shims/qcfractal)
+    History("qcfractal", "qcfractal==0.71", "qcfractal/alembic", shim="qcfractal", dialects=("postgresql",),
+            copied=("qcfractal/alembic/migration_helpers/__init__.py", "qcfractal/alembic/migration_helpers/hashing.py"),
+            base=Base("qcfractal==0.65", ("qcfractal.components.register_all", "qcfractal.db_socket.base_orm"),
+                      venv=("qcportal==0.65", "sqlalchemy>=2,<2.1", "numpy"))),
     # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
     # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
     History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),
