@@ -9,6 +9,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
@@ -154,3 +155,21 @@ def drop_database(admin_url: str, name: str) -> None:
         pass
     finally:
         engine.dispose()
+
+
+#: databases a test made, dropped when the session ends (:func:`drop_later`, :func:`drop_all`)
+_TO_DROP: list[tuple[str, str]] = []
+
+
+def drop_later(admin_url: str, name: str) -> None:
+    """Drop database ``name`` when the session ends (its tests no longer use it)."""
+    _TO_DROP.append((admin_url, name))
+
+
+def drop_all() -> None:
+    """Drop the databases of :func:`drop_later`, several at once: PostgreSQL's DROP DATABASE waits
+    for a checkpoint (seconds each, one after another), which drops under way together share."""
+    pending = list(reversed(_TO_DROP))
+    _TO_DROP.clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda made: drop_database(*made), pending))
