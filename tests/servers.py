@@ -143,7 +143,8 @@ def create_database(admin_url: str, name: str) -> None:
         engine.dispose()
 
 
-def drop_database(admin_url: str, name: str) -> None:
+def drop_database(admin_url: str, name: str) -> bool:
+    """Drop database ``name``; whether it went (a leftover test database must not fail the run)."""
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -151,8 +152,9 @@ def drop_database(admin_url: str, name: str) -> None:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             else:
                 conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
-    except Exception:  # noqa: BLE001 - a leftover test database must not fail the run
-        pass
+        return True
+    except Exception:  # noqa: BLE001 - see the docstring
+        return False
     finally:
         engine.dispose()
 
@@ -167,9 +169,14 @@ def drop_later(admin_url: str, name: str) -> None:
 
 
 def drop_all() -> None:
-    """Drop the databases of :func:`drop_later`, several at once: PostgreSQL's DROP DATABASE waits
-    for a checkpoint (seconds each, one after another), which drops under way together share."""
+    """Drop the databases of :func:`drop_later`, many at once: PostgreSQL's DROP DATABASE waits for
+    a checkpoint (seconds each, one after another), which drops under way together share. Those
+    that could not be dropped so (the server's connections all in use) are tried again one by one."""
     pending = list(reversed(_TO_DROP))
     _TO_DROP.clear()
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda made: drop_database(*made), pending))
+    for workers in (24, 1):
+        if not pending:
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            dropped = list(pool.map(lambda made: drop_database(*made), pending))
+        pending = [made for made, done in zip(pending, dropped) if not done]
