@@ -1,4 +1,4 @@
-"""Test servers, fresh databases and hypothesis profiles.
+"""Test servers, fresh databases (and a hooked Alembic project downgraded on one), hypothesis profiles.
 
 Servers are found like this: URLs from ``SCHEMA_LEDGER_TEST_POSTGRES`` /
 ``SCHEMA_LEDGER_TEST_MARIADB`` if set; else PostgreSQL on 127.0.0.1:5432 and MariaDB on
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -113,6 +114,22 @@ def engine(db_url: str) -> Iterator[sa.Engine]:
     eng = sa.create_engine(db_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def alembic_downgraded(db_url: str, tmp_path: Path) -> tuple[Path, str]:
+    """An Alembic project recording with the hook (``MERGED`` of tests/test_alembic_daily.py: r1 to r4,
+    a branch b1, their merge m1, r5 after it) upgraded to heads on a fresh database of ``dialect``,
+    then ``alembic downgrade -1`` with the hook: r5 undone, m1 left. Its script folder and the URL."""
+    from tests.test_alembic_daily import MERGED, MERGED_DOWNGRADES, MERGED_HEADERS, _alembic, _project, _versions
+
+    folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES)
+    upgraded = _alembic(folder, db_url, "upgrade", "heads")
+    assert upgraded.returncode == 0, upgraded.stderr
+    downgraded = _alembic(folder, db_url, "downgrade", "-1")
+    assert downgraded.returncode == 0, downgraded.stderr
+    assert _versions(db_url, "alembic_version") == ["m1"]
+    return folder, db_url
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -273,7 +273,7 @@ class Database(SequenceReads):
     def prepares_schema(self, statement: str) -> bool:
         """Whether ``statement`` (SQL a migration ran, which the fold does not model) makes or removes
         something tables need without being one (PostgreSQL's ``CREATE EXTENSION`` of an index's
-        operator class, ``CREATE SCHEMA``, ``CREATE COLLATION`` of a column's collation):
+        operator class, ``CREATE SCHEMA``, a column's ``CREATE COLLATION`` or ``CREATE SEQUENCE``):
         ``materialize`` runs those before the tables."""
         return False
 
