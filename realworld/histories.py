@@ -1008,6 +1008,10 @@ HISTORIES: tuple[History, ...] = (
             copied=("qcfractal/alembic/migration_helpers/__init__.py", "qcfractal/alembic/migration_helpers/hashing.py"),
             base=Base("qcfractal==0.65", ("qcfractal.components.register_all", "qcfractal.db_socket.base_orm"),
                       venv=("qcportal==0.65", "sqlalchemy>=2,<2.1", "numpy"))),
+    # pyspur (a visual AI-agent builder; 0.1.18, 11 revisions): pyspur serve runs its whole history on an empty
+    # PostgreSQL database (on SQLite it only calls create_all()); its env.py: no naming convention, no batch mode
+    # off SQLite, one transaction
+    History("pyspur", "pyspur==0.1.18", "pyspur/models/management/alembic", dialects=("postgresql",)),
     # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
     # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
     History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),

@@ -68,14 +68,14 @@ def server_urls() -> Iterator[dict[str, str | None]]:
         if url is None:
             _unavailable[dialect] = why
     yield found
+    servers.drop_all()
     for throwaway in started:
         throwaway.stop()
 
 
 @pytest.fixture(scope="session")
-def database_factory(server_urls: dict[str, str | None], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+def database_factory(server_urls: dict[str, str | None], tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
     """``make(dialect) -> url`` of a new, empty, uniquely named database; all dropped at the end."""
-    created: list[tuple[str, str]] = []
 
     def make(dialect: str) -> str:
         if dialect not in servers.DEFAULTS:  # a database kept in a file (SQLite)
@@ -91,12 +91,10 @@ def database_factory(server_urls: dict[str, str | None], tmp_path_factory: pytes
             pytest.skip(message)
         name = f"sl_test_{uuid.uuid4().hex[:12]}"
         servers.create_database(admin, name)
-        created.append((admin, name))
+        servers.drop_later(admin, name)  # with the others, when the session ends (server_urls)
         return servers.database_url(admin, name)
 
-    yield make
-    for admin, name in reversed(created):
-        servers.drop_database(admin, name)
+    return make
 
 
 @pytest.fixture(params=DIALECTS)
