@@ -73,6 +73,15 @@ _MCPGATEWAY_CONVENTION = {
     "ck": "ck_%(table_name)s_%(constraint_name)s",
 }
 
+#: duffy/database/__init__.py (CentOS's Duffy)
+_DUFFY_CONVENTION = {
+    "ix": "%(column_0_N_label)s_index",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+    "fk": "%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+
 DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
@@ -900,7 +909,8 @@ HISTORIES: tuple[History, ...] = (
               version_locations=dict.fromkeys(DIALECTS, "versions"),
               beside=(("invenio-db==2.6.1", "invenio_db/alembic"),))
       for name, requirement in (("pidstore", "invenio-pidstore==4.0.2"), ("records", "invenio-records==6.1.0"),
-                                ("files-rest", "invenio-files-rest==6.1.0"))),
+                                ("files-rest", "invenio-files-rest==6.1.0"), ("oaiserver", "invenio-oaiserver==6.0.2"),
+                                ("banners", "invenio-banners==8.0.2"), ("pages", "invenio-pages==10.0.3"))),
     # invenio-accounts (11 revisions): f2522cdd5fcd drops the roles table's primary key with CASCADE in SQL text on
     # PostgreSQL (which drops the foreign keys referring to it), and on MySQL drops those foreign keys one by one,
     # found from the models (sqlalchemy_utils.get_referencing_foreign_keys); 9848d0149abd reads Flask's app config.
@@ -922,6 +932,111 @@ HISTORIES: tuple[History, ...] = (
             naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
             transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
             beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
+    # invenio-oauth2server (4 revisions, its first depends_on invenio-accounts' 9848d0149abd), invenio-webhooks (3; its
+    # first depends_on invenio-oauth2server's 12a88921ada2) and invenio-github (3; its tables refer to the users and to
+    # invenio-webhooks' events), each with the histories it depends on beside; their revisions name invenio_db's db
+    # (realworld/shims/invenio)
+    *(History(f"invenio-{name}", requirement, f"invenio_{name}/alembic", flat=True,
+              naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"),
+              transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
+              beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"),
+                      *beside))
+      for name, requirement, beside in (
+          ("oauth2server", "invenio-oauth2server==6.1.0", ()),
+          ("webhooks", "invenio-webhooks==4.0.2", (("invenio-oauth2server==6.1.0", "invenio_oauth2server/alembic"),)),
+          ("github", "invenio-github==7.1.2", (("invenio-oauth2server==6.1.0", "invenio_oauth2server/alembic"),
+                                               ("invenio-webhooks==4.0.2", "invenio_webhooks/alembic"))))),
+    # invenio-jobs (9 revisions; a merge of two heads, 1773910810), with invenio-accounts' history beside (its first
+    # tables revision depends_on 9848d0149abd, its runs refer to the users): 356496a01197 takes column types from
+    # invenio_db's db object (realworld/shims/invenio) and imports its run status enum (realworld/shims/invenio_jobs)
+    History("invenio-jobs", "invenio-jobs==11.1.0", "invenio_jobs/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts", "invenio_jobs"),
+            transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
+    # invenio-communities (14 revisions), with the histories beside whose revisions it depends_on and whose tables
+    # it refers to: invenio-accounts' and invenio-access' (the users and roles), invenio-records', invenio-files-rest's
+    # (the buckets and objects) and invenio-requests' (the requests). With it installed, invenio-accounts'
+    # f2522cdd5fcd depends_on its 37b21951084c, drops (CASCADE on PostgreSQL, one by one on MySQL) its foreign
+    # keys to the roles too, which its 02cd82910727 makes again (realworld/shims/invenio_communities)
+    History("invenio-communities", "invenio-communities==29.3.0", "invenio_communities/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION,
+            shim=("invenio", "invenio_accounts", "invenio_access", "invenio_communities"),
+            transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"),
+                    ("invenio-access==7.1.0", "invenio_access/alembic"), ("invenio-records==6.1.0", "invenio_records/alembic"),
+                    ("invenio-files-rest==6.1.0", "invenio_files_rest/alembic"),
+                    ("invenio-requests==15.2.2", "invenio_requests/alembic"))),
+    # invenio-rdm-records (21 revisions; InvenioRDM's records), as invenio-communities with invenio-communities' and
+    # invenio-collections' histories beside (its tables refer to the communities, a revision depends_on
+    # invenio-collections' 425b691f768b); 1777278349 imports invenio_db.shared (realworld/shims/invenio)
+    History("invenio-rdm-records", "invenio-rdm-records==36.0.0", "invenio_rdm_records/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION,
+            shim=("invenio", "invenio_accounts", "invenio_access", "invenio_communities"),
+            transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"),
+                    ("invenio-access==7.1.0", "invenio_access/alembic"), ("invenio-records==6.1.0", "invenio_records/alembic"),
+                    ("invenio-files-rest==6.1.0", "invenio_files_rest/alembic"),
+                    ("invenio-requests==15.2.2", "invenio_requests/alembic"),
+                    ("invenio-communities==29.3.0", "invenio_communities/alembic"),
+                    ("invenio-collections==10.0.3", "invenio_collections/alembic"))),
+    # invenio-requests (6 revisions): 1763728177 depends_on invenio-records' 8ae99b034410 and refers to
+    # invenio-files-rest's objects (files_object), both histories beside; invenio-vocabularies (12): 55a700f897b6
+    # depends_on invenio-pidstore's 999c62899c20, beside
+    History("invenio-requests", "invenio-requests==15.2.2", "invenio_requests/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION, shim="invenio", transaction_per_migration=True,
+            version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-records==6.1.0", "invenio_records/alembic"),
+                    ("invenio-files-rest==6.1.0", "invenio_files_rest/alembic"))),
+    History("invenio-vocabularies", "invenio-vocabularies==14.5.0", "invenio_vocabularies/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION, shim="invenio", transaction_per_migration=True,
+            version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-pidstore==4.0.2", "invenio_pidstore/alembic"))),
+    # duffy (CentOS CI's node allocator; 3.4.0, 3 revisions) makes a new database with create_all() of its models and
+    # stamps head (duffy setup-db); its history migrates older databases: here one made by duffy 3.0.0's models (its
+    # one revision stamped, the models created with SQLAlchemy 1.4 and pydantic 1 as 3.0.0 ran them), on PostgreSQL or
+    # SQLite, the databases its partial indexes are written for. Its env.py: its models' naming convention, one
+    # transaction
+    History("duffy", "duffy==3.4.0", "duffy/database/migrations", naming_convention=_DUFFY_CONVENTION,
+            dialects=("sqlite", "postgresql"),
+            base=Base("duffy==3.0.0", ("duffy.database.model",), venv=("sqlalchemy>=1.4,<2", "pydantic<2"))),
+    # qcfractal (MolSSI's QCArchive server; 0.71, 62 revisions, PostgreSQL only) makes a new database with create_all()
+    # of its models and stamps head (qcfractal-server init-db); its history, cut at d1ee87a66b71 in 0.65, migrates
+    # older databases (qcfractal-server upgrade-db): here one made by 0.65's models (its 53 revisions stamped, the models
+    # created with qcportal 0.65, whose enums their columns use). Its env.py: no naming convention, one transaction.
+    # Its revisions' hashing helper is copied; msgpack and tqdm stand in (realworld/shims/qcfractal)
+    History("qcfractal", "qcfractal==0.71", "qcfractal/alembic", shim="qcfractal", dialects=("postgresql",),
+            copied=("qcfractal/alembic/migration_helpers/__init__.py", "qcfractal/alembic/migration_helpers/hashing.py"),
+            base=Base("qcfractal==0.65", ("qcfractal.components.register_all", "qcfractal.db_socket.base_orm"),
+                      venv=("qcportal==0.65", "sqlalchemy>=2,<2.1", "numpy"))),
+    # pyspur (a visual AI-agent builder; 0.1.18, 11 revisions): pyspur serve runs its whole history on an empty
+    # PostgreSQL database (on SQLite it only calls create_all()); its env.py: no naming convention, no batch mode
+    # off SQLite, one transaction
+    History("pyspur", "pyspur==0.1.18", "pyspur/models/management/alembic", dialects=("postgresql",)),
+    # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
+    # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
+    History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),
+    # covalent (a workflow orchestration platform; 0.240.0, a source distribution, 10 revisions): its dispatcher's
+    # DataStore.run_migrations runs the whole history on an empty database (covalent db migrate; SQLite, its
+    # default, or COVALENT_DATABASE_URL); its env.py: render_as_batch=True, no naming convention, one transaction
+    History("covalent", "covalent==0.240.0", "covalent_migrations", sdist=True, render_as_batch=True),
+    # cognee (a memory layer for AI agents; 1.6.5, 49 revisions) runs its whole history at start-up on an empty
+    # database, SQLite (its default) or PostgreSQL, through an async engine (aiosqlite, asyncpg); its env.py: no
+    # naming convention, one transaction. Its initial revision creates, from the frozen schema its revisions share
+    # (copied), each table and PostgreSQL enum type still missing; later ones inspect before they add, and one
+    # reads the session cache's settings. The modules they import stand in, with cognee's defaults
+    # (realworld/shims/cognee)
+    History("cognee", "cognee==1.6.5", "cognee/alembic", shim="cognee", copied=("cognee/alembic/frozen_schema.py",),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
+    # privacyidea (the multi-factor authentication server) makes a new database with create_all() of its models
+    # and stamps head (pi-manage setup create_tables); its history (every revision guarded for the databases of
+    # older versions) migrates the databases of older versions: here one made by privacyidea 3.12's models, the
+    # oldest wheel. Its env.py (Flask-Migrate's): no naming convention, one transaction on an AUTOCOMMIT
+    # connection, on every database. Its models' db.py and utils.py are copied (the @compiles hooks: DATETIME(6) on
+    # MySQL, CREATE SEQUENCE ... INCREMENT BY 0 on MariaDB; the sequence helpers); privacyidea.lib, which its data
+    # revisions call to convert rows, stands in (realworld/shims/privacyidea)
+    History("privacyidea", "privacyidea==3.14", "privacyidea/migrations", shim="privacyidea",
+            copied=("privacyidea/models/db.py", "privacyidea/models/utils.py"), autocommit=DIALECTS,
+            base=Base("privacyidea==3.12", ("privacyidea.models",))),
 )
 
 

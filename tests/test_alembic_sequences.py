@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.alembic_histories import (
+    check_everything,
     check_live_equals_fold,
     connected,
     hook_events,
@@ -256,3 +257,21 @@ def test_a_sequence_read_the_migration_s_role_may_not_make_leaves_its_transactio
         with connected(admin.set(database="postgres").render_as_string(hide_password=False)) as conn:
             conn.exec_driver_sql(f"DROP ROLE {role}")
             conn.commit()
+
+
+def test_a_sequence_a_column_default_draws_on_is_made_before_the_table_when_materialized(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # privacyidea's create_sequence_if_supported: op.execute(CreateSequence(...)), then a table whose
+    # id defaults to nextval() of it
+    url = database_factory("postgresql")
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [[
+        "op.execute(sa.schema.CreateSequence(sa.Sequence('attribute_seq'), if_not_exists=True))",
+        "op.create_table('attribute', sa.Column('id', sa.Integer(), nullable=False,"
+        " server_default=sa.text(\"nextval('attribute_seq')\")), sa.Column('key', sa.Unicode(255)),"
+        " sa.PrimaryKeyConstraint('id'))",
+    ]])
+    run_alembic(folder, url, "upgrade", "head")
+    check_everything(tmp_path, url, database_factory, "postgresql")

@@ -326,13 +326,11 @@ class CliContext:
     @property
     def config(self) -> Config:
         if self._config is None:
-            from ledger.project.config import CONFIG_FILE, URL_ENV, ConfigError, load_config, load_plugins
+            from ledger.project.config import URL_ENV, load_config, load_plugins
 
             config = load_config(self.config_path, url=self.url)
             if config.source is None and not self.url and not os.environ.get(URL_ENV):
-                # Outside a project nothing is invented: no default database file, no ledger.
-                raise ConfigError(f"no {CONFIG_FILE} found in {Path.cwd()} or any folder above it: run "
-                                  "`schema-ledger init`, or give --config FILE or --url URL")
+                config = _alembic_project(config)
             load_plugins(config)  # before any ledger is read or migration file loaded
             if self.sign_key is not None:
                 config = attrs.evolve(config, sign_key=self.sign_key)
@@ -380,6 +378,25 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+
+def _alembic_project(config: Config) -> Config:
+    """Without a configuration file: the database of the Alembic project here (a project that records
+    with the hook), said on stderr. Outside any project nothing is invented: no default database
+    file, no ledger."""
+    from ledger.integrations.alembic_url import alembic_url
+    from ledger.project.config import CONFIG_FILE, ConfigError, with_found_url
+
+    found = alembic_url(Path.cwd())
+    if found is None:
+        raise ConfigError(f"no {CONFIG_FILE} found in {Path.cwd()} or any folder above it: run "
+                          "`schema-ledger init`, or give --config FILE or --url URL")
+    config = with_found_url(config, found.url, where=found.where, folder=found.folder)
+    from sqlalchemy import make_url
+
+    click.echo(printable(f"schema-ledger: database {make_url(config.url).render_as_string(hide_password=True)} "
+                         f"from {found.where}"), err=True)
+    return config
 
 #: characters that would move the cursor, end a line or reorder text on a terminal
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))} | {

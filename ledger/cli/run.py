@@ -255,7 +255,7 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
     if holds_migrations(state.config.migrations_dir):
         from ledger.run.stamp import alembic_revision
 
-        found = alembic_revision(state.config)
+        found = alembic_revision(state.config, lock_timeout=lock_timeout)
         defined = _defined_revisions(state) or ()
         if found is not None and all(head.strip() in defined for head in found.split(",")):
             # The files already describe this database (import-alembic): a baseline would leave them pending.

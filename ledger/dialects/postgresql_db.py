@@ -68,8 +68,9 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
     )"""
 
 
-#: what tables may need that is not a table: an extension (an operator class, a type), a schema
-_PREPARES = lazy(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION)\b", re.IGNORECASE)
+#: what tables may need that is not a table: an extension (an operator class, a type), a schema, a
+#: collation, a sequence no column owns (a column's ``DEFAULT nextval('s')``)
+_PREPARES = lazy(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION|SEQUENCE)\b", re.IGNORECASE)
 
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 

@@ -46,6 +46,7 @@ __all__ = [
     "load_config",
     "load_plugins",
     "render_config",
+    "with_found_url",
 ]
 
 CONFIG_FILE = "schema-ledger.toml"
@@ -282,6 +283,14 @@ def _anchored(url: str, project_dir: Path) -> str:
     if database is None or database.is_absolute():
         return url
     return sa.make_url(url).set(database=str(project_dir / database)).render_as_string(hide_password=False)
+
+
+def with_found_url(config: Config, url: str, *, where: str, folder: Path) -> Config:
+    """``config`` (read without a configuration file) with the database URL another tool's configuration
+    holds (``where``: that file and key, for errors), the project being ``folder``, where a relative
+    SQLite path is taken from."""
+    _check_url(where, url)
+    return attrs.evolve(config, project_dir=folder, url=_anchored(url, folder))
 
 
 def load_config(

@@ -97,7 +97,31 @@ def _storable_type(type_: Any, dialect: sa.Dialect) -> Any:
             type_ = type_.load_dialect_impl(dialect)
             continue
         break
+    if not isinstance(type_, TypeDecorator) and _written_otherwise(type_, dialect):
+        raise _CompiledOtherwise(f"{type(type_).__name__} is compiled by a @compiles of the migration's own on "
+                                 f"{dialect.name}: the table is recorded as the database holds it")
     return _nearest_known(type_)
+
+
+class _CompiledOtherwise(Exception):
+    """A column type whose DDL here is a ``@compiles`` function's, not the dialect's own: the ledger,
+    which compiles without the migration's code, would write another type."""
+
+
+def _written_otherwise(type_: Any, dialect: sa.Dialect) -> bool:
+    """Whether ``type_`` compiles on ``dialect`` to other DDL than the dialect's own for its kind: a
+    ``@compiles`` of its class or of an ancestor (privacyidea's ``DateTime`` is ``DATETIME(6)`` on
+    MySQL), which registers a dispatcher on that class."""
+    if not any("_compiler_dispatcher" in vars(klass) for klass in type(type_).__mro__):
+        return False
+    compiler = dialect.type_compiler_instance
+    own = getattr(compiler, f"visit_{getattr(type_, '__visit_name__', '')}", None)
+    if own is None:
+        return False
+    try:
+        return bool(compiler.process(type_) != own(type_))
+    except Exception:  # noqa: BLE001 - not written here either way (no length on MySQL): as it was declared
+        return False
 
 
 def _compiled_its_own_way(type_: TypeDecorator, dialect: sa.Dialect) -> bool:

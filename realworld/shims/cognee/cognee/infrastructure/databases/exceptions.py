@@ -1,0 +1,5 @@
+"""cognee.infrastructure.databases.exceptions: the cache's connection error."""
+
+
+class CacheConnectionError(Exception):
+    pass
