@@ -6,7 +6,6 @@ import contextlib
 import functools
 import operator
 import enum
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -276,9 +275,9 @@ class LedgerStore:
         if order is None:
             conn.exec_driver_sql(text, [event.to_row() for event in events])
             return
-        # Each row's values in the statement's order, taken from its columns at C speed.
-        take = operator.itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
-        conn.exec_driver_sql(text, [take(event.to_row()) for event in events])
+        # Each row's values in the statement's order, read from the event in one call.
+        read = _row_reader(order)
+        conn.exec_driver_sql(text, [read(event) for event in events])
 
     def _insert_text(self, dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None] | None:
         """:meth:`insert`'s SQL text for ``dialect`` and the order of its positional values; None
