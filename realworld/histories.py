@@ -1018,6 +1018,11 @@ HISTORIES: tuple[History, ...] = (
               naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
               drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"})
       for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"))),
+    # nonebot-plugin-access-control 1.2.4 (2 revisions, in its orm_migrations/ folder): its data revision moves the rows of
+    # nonebot-plugin-datastore's tables when that package is installed, which it is not
+    History("nonebot-access-control", "nonebot-plugin-access-control==1.2.4", "nonebot_plugin_access_control/orm_migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
     # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
     # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
     History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),
