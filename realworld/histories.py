@@ -1012,6 +1012,17 @@ HISTORIES: tuple[History, ...] = (
     # PostgreSQL database (on SQLite it only calls create_all()); its env.py: no naming convention, no batch mode
     # off SQLite, one transaction
     History("pyspur", "pyspur==0.1.18", "pyspur/models/management/alembic", dialects=("postgresql",)),
+    # nonebot-plugin-fishing 0.2.3 (4 revisions) and nonebot-plugin-wakatime 0.3.1 (4) run as nonebot-user's do, each
+    # under its branch label
+    *(History(f"nonebot-{name}", requirement, f"nonebot_plugin_{name}/migrations", flat=True,
+              naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+              drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"})
+      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"))),
+    # nonebot-plugin-access-control 1.2.4 (2 revisions, in its orm_migrations/ folder): its data revision moves the rows of
+    # nonebot-plugin-datastore's tables when that package is installed, which it is not
+    History("nonebot-access-control", "nonebot-plugin-access-control==1.2.4", "nonebot_plugin_access_control/orm_migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
     # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
     # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
     History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),

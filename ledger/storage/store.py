@@ -264,16 +264,20 @@ class LedgerStore:
         than SQLite's of the row."""
         if not events:
             return
-        rows = [event.to_row() for event in events]
         key = (conn.dialect.name, conn.dialect.driver)
         if key not in self._insert_texts:
             self._insert_texts[key] = self._insert_text(conn.dialect)
         compiled = self._insert_texts[key]
         if compiled is None:
-            conn.execute(self._insert, rows)
+            conn.execute(self._insert, [event.to_row() for event in events])
             return
         text, order = compiled
-        conn.exec_driver_sql(text, [tuple(row[name] for name in order) for row in rows] if order is not None else rows)
+        if order is None:
+            conn.exec_driver_sql(text, [event.to_row() for event in events])
+            return
+        # Each row's values in the statement's order, read from the event in one call.
+        read = _row_reader(order)
+        conn.exec_driver_sql(text, [read(event) for event in events])
 
     def _insert_text(self, dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None] | None:
         """:meth:`insert`'s SQL text for ``dialect`` and the order of its positional values; None
