@@ -9,11 +9,11 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import cases, history2, migrate_cases, startup_cases
+from benchmarks import cases, fresh_cases, history2, migrate_cases, startup_cases
 from benchmarks.harness import CASES, build_child, markdown, run, run_child, table
 
 #: importing these modules registers their cases in CASES
-REGISTERING = (cases, history2, migrate_cases, startup_cases)
+REGISTERING = (cases, history2, migrate_cases, fresh_cases, startup_cases)
 
 DEFAULT_WORKDIR = Path(__file__).resolve().parent.parent / ".bench-cache"
 

@@ -9,8 +9,10 @@ class, some 70 M of importing the Alembic hook for the 35 classes it makes (docs
 cattrs read it as attrs' own; defaults, factories, converters, validators, keyword-only fields,
 ``__attrs_post_init__``; equality and hash over the fields attrs would compare; assignment
 refused; copies and pickles) with methods shared by all classes or closures over a class's
-field names, and an ``__init__`` compiled once per shape of fields (how many, which have
-defaults, converters...) and given each class's parameter names. A class it does not cover
+field names, and an ``__init__`` per shape of fields (how many, which have defaults,
+converters...) given each class's parameter names: for the shapes of the ledger's and the
+vocabulary's classes written out in ``ops/initcode.py`` (loaded with its bytecode), for another
+compiled once. A class it does not cover
 (fields inherited from an attrs class, its own ``__slots__``, a ``cached_property``, options
 passed) is left to attrs. ``tests/test_ops_classes.py`` compares every class it makes with the
 class attrs makes from the same body.
@@ -232,6 +234,52 @@ def _init_code(shape: _Shape, post_init: bool) -> types.CodeType:
     code = _INIT_CODE.get((shape, post_init))
     if code is not None:
         return code
+    from ops import initcode  # the shapes the vocabulary's classes have, written out: not compiled here
+
+    written = initcode.SHAPES.get((shape, post_init))
+    if written is not None:
+        code = written.__code__.replace(co_filename=INIT_FILENAME, co_name="__init__", co_qualname="__init__",
+                                        co_firstlineno=1)
+    else:
+        code = compiled_init(init_source(shape, post_init))
+    _INIT_CODE[(shape, post_init)] = code
+    return code
+
+
+def compiled_init(source: str) -> types.CodeType:
+    """The code of the ``__init__`` written as ``source`` (a shape ``ops/initcode.py`` does not hold)."""
+    names: dict[str, Any] = {}
+    exec(compile(source, INIT_FILENAME, "exec"), names)  # noqa: S102
+    return names["__init__"].__code__  # type: ignore[no-any-return]
+
+
+def initcode_text(keys: Any) -> str:
+    """The text of ``ops/initcode.py`` for the shapes ``keys`` ((shape, post_init) pairs: those
+    ``_INIT_CODE`` holds once the modules are imported; tests/test_ops_classes.py compares)."""
+    keys = sorted(set(keys), key=repr)
+    names = sorted({n for key in keys for n in _scope_names(init_source(*key))})
+    lines = ['"""The ``__init__`` of each shape of fields of the classes ``ops.classes`` makes for the vocabulary,',
+             "written out (``ops.classes.initcode_text``): loaded with this module's bytecode instead of compiled",
+             'at each start. Each uses the names its class\'s own scope gives it (set to None here)."""', "",
+             "# Written by ops.classes.initcode_text; tests/test_ops_classes.py checks it is what that writes.", "",
+             "from __future__ import annotations  # as ops.classes compiles them", "",
+             *[f"{' = '.join(names[i:i + 10])} = None" for i in range(0, len(names), 10)], ""]
+    for number, key in enumerate(keys):
+        lines += ["", init_source(*key, name=f"_init{number}"), ""]
+    lines += ["", "#: (shape, post_init) -> its ``__init__``", "SHAPES = {"]
+    lines += [f"    {key!r}: _init{number}," for number, key in enumerate(keys)]
+    return "\n".join([*lines, "}", ""])
+
+
+def _scope_names(source: str) -> set[str]:
+    import re  # only to write ops/initcode.py
+
+    return set(re.findall(r"\b_(?:NOTHING|[sfcvda]\d+)\b", source))
+
+
+def init_source(shape: _Shape, post_init: bool, name: str = "__init__") -> str:
+    """The source of the ``__init__`` of a class whose fields have ``shape`` (``ops/initcode.py``
+    holds it written out for the shapes of the vocabulary's classes)."""
     params, keywords, body, checks = [], [], [], []
     for i, (init, kw_only, default, converter, validator) in enumerate(shape):
         a = f"a{i}"
@@ -254,11 +302,7 @@ def _init_code(shape: _Shape, post_init: bool) -> types.CodeType:
     if post_init:
         checks.append("    self.__attrs_post_init__()")
     signature = ", ".join(["self", *params, *(["*", *keywords] if keywords else [])])
-    source = "\n".join([f"def __init__({signature}):", *body, *checks, "    return None"])
-    names: dict[str, Any] = {}
-    exec(compile(source, INIT_FILENAME, "exec"), names)  # noqa: S102
-    code = _INIT_CODE[(shape, post_init)] = names["__init__"].__code__
-    return code
+    return "\n".join([f"def {name}({signature}):", *body, *checks, "    return None"])
 
 
 def _make(cls: type, frozen: bool = True) -> type:

@@ -999,6 +999,30 @@ HISTORIES: tuple[History, ...] = (
     History("duffy", "duffy==3.4.0", "duffy/database/migrations", naming_convention=_DUFFY_CONVENTION,
             dialects=("sqlite", "postgresql"),
             base=Base("duffy==3.0.0", ("duffy.database.model",), venv=("sqlalchemy>=1.4,<2", "pydantic<2"))),
+    # qcfractal (MolSSI's QCArchive server; 0.71, 62 revisions, PostgreSQL only) makes a new database with create_all()
+    # of its models and stamps head (qcfractal-server init-db); its history, cut at d1ee87a66b71 in 0.65, migrates
+    # older databases (qcfractal-server upgrade-db): here one made by 0.65's models (its 53 revisions stamped, the models
+    # created with qcportal 0.65, whose enums their columns use). Its env.py: no naming convention, one transaction.
+    # Its revisions' hashing helper is copied; msgpack and tqdm stand in (realworld/shims/qcfractal)
+    History("qcfractal", "qcfractal==0.71", "qcfractal/alembic", shim="qcfractal", dialects=("postgresql",),
+            copied=("qcfractal/alembic/migration_helpers/__init__.py", "qcfractal/alembic/migration_helpers/hashing.py"),
+            base=Base("qcfractal==0.65", ("qcfractal.components.register_all", "qcfractal.db_socket.base_orm"),
+                      venv=("qcportal==0.65", "sqlalchemy>=2,<2.1", "numpy"))),
+    # pyspur (a visual AI-agent builder; 0.1.18, 11 revisions): pyspur serve runs its whole history on an empty
+    # PostgreSQL database (on SQLite it only calls create_all()); its env.py: no naming convention, no batch mode
+    # off SQLite, one transaction
+    History("pyspur", "pyspur==0.1.18", "pyspur/models/management/alembic", dialects=("postgresql",)),
+    # nonebot-plugin-fishing 0.2.3 (4 revisions) and nonebot-plugin-wakatime 0.3.1 (4) run as nonebot-user's do, each
+    # under its branch label
+    *(History(f"nonebot-{name}", requirement, f"nonebot_plugin_{name}/migrations", flat=True,
+              naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+              drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"})
+      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"))),
+    # nonebot-plugin-access-control 1.2.4 (2 revisions, in its orm_migrations/ folder): its data revision moves the rows of
+    # nonebot-plugin-datastore's tables when that package is installed, which it is not
+    History("nonebot-access-control", "nonebot-plugin-access-control==1.2.4", "nonebot_plugin_access_control/orm_migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
     # ngshare (nbgrader's exchange as a JupyterHub service; 0.6.0, 2 revisions) runs its whole history on an empty
     # database when it starts (dbutil.upgrade: its env.py, no naming convention, one transaction)
     History("ngshare", "ngshare==0.6.0", "ngshare/alembic"),
@@ -1024,6 +1048,19 @@ HISTORIES: tuple[History, ...] = (
     History("privacyidea", "privacyidea==3.14", "privacyidea/migrations", shim="privacyidea",
             copied=("privacyidea/models/db.py", "privacyidea/models/utils.py"), autocommit=DIALECTS,
             base=Base("privacyidea==3.12", ("privacyidea.models",))),
+    # faraday (faradaysec, the vulnerability management platform; 155 revisions) makes a new PostgreSQL database
+    # with create_all() of its models and stamps head (faraday-manage initdb); its history migrates the databases
+    # of older versions: here one made by faradaysec 4.0.4's models (a throwaway venv with the SQLAlchemy 1.3 and
+    # Flask-SQLAlchemy 2 they need; faraday.server.config makes a home folder when imported:
+    # realworld/shims/faraday/base_home.py). Its env.py: no naming convention, one transaction per revision.
+    # Its revisions read faraday's JSONType, its models' constants (token scopes, role names, permission actions)
+    # and the roles (Role.query.all()), which stand in (realworld/shims/faraday); its permission names are copied.
+    # faraday runs on psycopg2 (a revision writes a string into a time column, which psycopg 3 binds as varchar)
+    History("faraday", "faradaysec==5.25.2", "faraday/migrations", shim="faraday", transaction_per_migration=True,
+            dialects=("postgresql",), copied=("faraday/server/utils/permissions.py",), drivers={"postgresql": "psycopg2"},
+            base=Base("faradaysec==4.0.4", ("faraday.server.models",), prepare="base_home.py", setup="base_roles.py",
+                      venv=("SQLAlchemy<1.4", "Flask-SQLAlchemy==2.5.1", "flask==2.0.3", "werkzeug<2.1",
+                            "Flask-Security-Too<5", "filedepot", "PyJWT"))),
 )
 
 

@@ -4,16 +4,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+from click.testing import CliRunner
 
+from ledger.cli.app import main
 from ledger.storage.db import sync_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,10 +62,52 @@ class Layout:
         assert ran.returncode == 0, f"alembic {' '.join(args)}: {ran.stdout}{ran.stderr}"
         return ran
 
+    def alembic_each(self, *commands: tuple[str, ...]) -> list[str]:
+        """Each of ``commands`` run by Alembic's command line in one process, as ``alembic`` runs it
+        (each with its own configuration read afresh), one after another: the output of each."""
+        script = ("import sys\nfrom alembic.config import main\n"
+                  "for argv in eval(sys.argv[1]):\n    main(argv=argv, prog='alembic')\n    print(SEPARATOR, flush=True)\n")
+        ran = subprocess.run([sys.executable, "-c", f"SEPARATOR = {_SEPARATOR!r}\n{script}",
+                              repr([[*self.options, *command] for command in commands])],
+                             cwd=self.folder, env={**os.environ, "PYTHONPATH": str(ROOT), **self.env},
+                             capture_output=True, text=True, timeout=300)
+        assert ran.returncode == 0, f"alembic {commands}: {ran.stdout}{ran.stderr}"
+        outputs = ran.stdout.split(_SEPARATOR + "\n")
+        assert len(outputs) == len(commands) + 1, ran.stdout + ran.stderr
+        return outputs[:-1]
+
     def ledger(self, url: str | None, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """``schema-ledger ARGS`` as a process of its own, in the project's folder (or ``cwd``)."""
         return subprocess.run([sys.executable, "-m", "ledger", *(("--url", url) if url else ()), *args],
                               cwd=cwd or self.folder, env={**os.environ, "PYTHONPATH": str(ROOT), **self.env},
                               capture_output=True, text=True, timeout=300)
+
+    def ledger_here(self, url: str | None, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """``schema-ledger ARGS`` run by its command line in this process, in the project's folder
+        (or ``cwd``) and with its environment: what :meth:`ledger` gives, without a process start."""
+        argv = [*(("--url", url) if url else ()), *args]
+        with _working_in(cwd or self.folder):
+            result = CliRunner(env=self.env).invoke(main, argv, catch_exceptions=True)
+        return subprocess.CompletedProcess(["schema-ledger", *argv], result.exit_code, result.stdout, result.stderr)
+
+    def copy(self, folder: Path) -> Layout:
+        """This project copied into ``folder`` (whose parent exists), as a layout of its own."""
+        shutil.copytree(self.folder, folder, ignore=shutil.ignore_patterns("__pycache__"))
+        return Layout(folder, dict(self.env), self.options)
+
+
+#: what :meth:`Layout.alembic_each` prints after each command's output
+_SEPARATOR = "--- schema-ledger tests: next command ---"
+
+
+@contextlib.contextmanager
+def _working_in(folder: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 def init(folder: Path, template: str, *, directory: str = "migrations", offline: bool = False) -> Layout:
@@ -118,20 +165,19 @@ def revisions(layout: Layout, *, bodies: dict[str, str] | None = None,
     """``alembic revision`` r1..r4 (r4 a branch from r1) and ``alembic merge`` r5, their ``upgrade()``
     filled in; ``bodies`` maps a revision to the template of its body (``{body}`` is the upgrade's),
     ``extra`` to more arguments of its command (``--version-path``). The files are returned in that order."""
-    made: list[Path] = []
     extra = extra or {}
-    for revision, message, placement, body in REVISIONS:
-        ran = layout.alembic("revision", "-m", message, "--rev-id", revision, *placement, *extra.get(revision, ()))
-        made.append(_made(ran))
-        _fill(made[-1], (bodies or {}).get(revision, "{body}").format(body=textwrap.dedent(body)))
-    ran = layout.alembic("merge", "-m", "merge", "--rev-id", "r5", *extra.get("r5", ()), "heads")
-    made.append(_made(ran))
+    commands = [("revision", "-m", message, "--rev-id", revision, *placement, *extra.get(revision, ()))
+                for revision, message, placement, _body in REVISIONS]
+    outputs = layout.alembic_each(*commands, ("merge", "-m", "merge", "--rev-id", "r5", *extra.get("r5", ()), "heads"))
+    made = [_made(output) for output in outputs]
+    for path, (revision, _message, _placement, body) in zip(made, REVISIONS):
+        _fill(path, (bodies or {}).get(revision, "{body}").format(body=textwrap.dedent(body)))
     return made
 
 
-def _made(ran: subprocess.CompletedProcess[str]) -> Path:
-    found = re.search(r"Generating (.+?\.py)", ran.stdout + ran.stderr)
-    assert found, ran.stdout + ran.stderr
+def _made(output: str) -> Path:
+    found = re.search(r"Generating (.+?\.py)", output)
+    assert found, output
     return Path(found.group(1))
 
 
@@ -191,7 +237,9 @@ def hooked_round_trip(layout: Layout, url: str | dict[str, list[str]], *, versio
     """The hook in daily use, each command run in the project's folder as its users run it: ``alembic
     upgrade heads``; ``status``, ``history``, ``log``, ``blame``, ``drill`` (from the ledger), ``verify --live``; ``rollback --to base`` leaves
     no table and Alembic's version table empty, so ``alembic upgrade heads`` builds it all again.
-    ``url``: the database, or each database (multidb) and the tables the revisions make there."""
+    ``url``: the database, or each database (multidb) and the tables the revisions make there.
+    Alembic runs as a process of its own (its ``context`` is process-wide), schema-ledger's commands
+    by its command line in this process."""
     made = {url: TABLES} if isinstance(url, str) else url
     without = ("schema_ledger", version_table)
     alembic_lines_only(layout.alembic(*upgrade))
@@ -201,15 +249,15 @@ def hooked_round_trip(layout: Layout, url: str | dict[str, list[str]], *, versio
                                (["blame", expected[-1]], f"create table {expected[-1]}"),
                                (["drill", "--allow-irreversible", "-q"], "r5"),
                                (["verify", "--live"], "verify: ok")):
-            ran = layout.ledger(database, *command)
+            ran = layout.ledger_here(database, *command)
             assert ran.returncode == 0 and shows in ran.stdout, f"{command}: {ran.stdout}{ran.stderr}"
-        ran = layout.ledger(database, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss", "-q")
+        ran = layout.ledger_here(database, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss", "-q")
         assert ran.returncode == 0, ran.stdout + ran.stderr
         assert tables(database, without=without) == [] and versions(database, version_table) == []
     alembic_lines_only(layout.alembic(*upgrade))
     for database, expected in made.items():
         assert tables(database, without=without) == expected and versions(database, version_table) == ["r5"]
-        ran = layout.ledger(database, "verify", "--live")
+        ran = layout.ledger_here(database, "verify", "--live")
         assert ran.returncode == 0, ran.stdout + ran.stderr
 
 
@@ -227,6 +275,6 @@ def imported_and_applied(layout: Layout, path: str, dialect: str, fresh: str, *,
                         cwd=cwd)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "imported 5 revisions" in ran.stdout
-    ran = layout.ledger(fresh, "apply", cwd=project)
+    ran = layout.ledger_here(fresh, "apply", cwd=project)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert tables(fresh) == tables_made

@@ -1,4 +1,4 @@
-"""Test servers, fresh databases and hypothesis profiles.
+"""Test servers, fresh databases (and a hooked Alembic project downgraded on one), hypothesis profiles.
 
 Servers are found like this: URLs from ``SCHEMA_LEDGER_TEST_POSTGRES`` /
 ``SCHEMA_LEDGER_TEST_MARIADB`` if set; else PostgreSQL on 127.0.0.1:5432 and MariaDB on
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -67,14 +68,14 @@ def server_urls() -> Iterator[dict[str, str | None]]:
         if url is None:
             _unavailable[dialect] = why
     yield found
+    servers.drop_all()
     for throwaway in started:
         throwaway.stop()
 
 
 @pytest.fixture(scope="session")
-def database_factory(server_urls: dict[str, str | None], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+def database_factory(server_urls: dict[str, str | None], tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
     """``make(dialect) -> url`` of a new, empty, uniquely named database; all dropped at the end."""
-    created: list[tuple[str, str]] = []
 
     def make(dialect: str) -> str:
         if dialect not in servers.DEFAULTS:  # a database kept in a file (SQLite)
@@ -90,12 +91,10 @@ def database_factory(server_urls: dict[str, str | None], tmp_path_factory: pytes
             pytest.skip(message)
         name = f"sl_test_{uuid.uuid4().hex[:12]}"
         servers.create_database(admin, name)
-        created.append((admin, name))
+        servers.drop_later(admin, name)  # with the others, when the session ends (server_urls)
         return servers.database_url(admin, name)
 
-    yield make
-    for admin, name in reversed(created):
-        servers.drop_database(admin, name)
+    return make
 
 
 @pytest.fixture(params=DIALECTS)
@@ -115,6 +114,22 @@ def engine(db_url: str) -> Iterator[sa.Engine]:
     eng = sa.create_engine(db_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def alembic_downgraded(db_url: str, tmp_path: Path) -> tuple[Path, str]:
+    """An Alembic project recording with the hook (``MERGED`` of tests/test_alembic_daily.py: r1 to r4,
+    a branch b1, their merge m1, r5 after it) upgraded to heads on a fresh database of ``dialect``,
+    then ``alembic downgrade -1`` with the hook: r5 undone, m1 left. Its script folder and the URL."""
+    from tests.test_alembic_daily import MERGED, MERGED_DOWNGRADES, MERGED_HEADERS, _alembic, _project, _versions
+
+    folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES)
+    upgraded = _alembic(folder, db_url, "upgrade", "heads")
+    assert upgraded.returncode == 0, upgraded.stderr
+    downgraded = _alembic(folder, db_url, "downgrade", "-1")
+    assert downgraded.returncode == 0, downgraded.stderr
+    assert _versions(db_url, "alembic_version") == ["m1"]
+    return folder, db_url
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -88,7 +88,8 @@ def expected_states(chain: RevisionChain) -> list[SchemaState]:
 
 @contextlib.contextmanager
 def fresh_database(dialect: str, server_urls: dict[str, str | None], folder: Path) -> Iterator[str]:
-    """A new empty database of ``dialect``, dropped (or deleted) when the block ends."""
+    """A new empty database of ``dialect``: a SQLite file in ``folder``, or a database on the server
+    dropped when the test session ends (with the others, :func:`tests.servers.drop_all`)."""
     if dialect == "sqlite":
         folder.mkdir(parents=True, exist_ok=True)
         yield f"sqlite:///{folder / f'sl_{uuid.uuid4().hex[:8]}.db'}"
@@ -98,10 +99,8 @@ def fresh_database(dialect: str, server_urls: dict[str, str | None], folder: Pat
         raise RuntimeError(f"no {dialect} server")
     name = f"sl_rel_{uuid.uuid4().hex[:12]}"
     servers.create_database(admin, name)
-    try:
-        yield servers.database_url(admin, name)
-    finally:
-        servers.drop_database(admin, name)
+    servers.drop_later(admin, name)
+    yield servers.database_url(admin, name)
 
 
 def other_sessions(url: str) -> int:

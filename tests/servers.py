@@ -9,6 +9,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
@@ -142,7 +143,8 @@ def create_database(admin_url: str, name: str) -> None:
         engine.dispose()
 
 
-def drop_database(admin_url: str, name: str) -> None:
+def drop_database(admin_url: str, name: str) -> bool:
+    """Drop database ``name``; whether it went (a leftover test database must not fail the run)."""
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -150,7 +152,31 @@ def drop_database(admin_url: str, name: str) -> None:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             else:
                 conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
-    except Exception:  # noqa: BLE001 - a leftover test database must not fail the run
-        pass
+        return True
+    except Exception:  # noqa: BLE001 - see the docstring
+        return False
     finally:
         engine.dispose()
+
+
+#: databases a test made, dropped when the session ends (:func:`drop_later`, :func:`drop_all`)
+_TO_DROP: list[tuple[str, str]] = []
+
+
+def drop_later(admin_url: str, name: str) -> None:
+    """Drop database ``name`` when the session ends (its tests no longer use it)."""
+    _TO_DROP.append((admin_url, name))
+
+
+def drop_all() -> None:
+    """Drop the databases of :func:`drop_later`, many at once: PostgreSQL's DROP DATABASE waits for
+    a checkpoint (seconds each, one after another), which drops under way together share. Those
+    that could not be dropped so (the server's connections all in use) are tried again one by one."""
+    pending = list(reversed(_TO_DROP))
+    _TO_DROP.clear()
+    for workers in (24, 1):
+        if not pending:
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            dropped = list(pool.map(lambda made: drop_database(*made), pending))
+        pending = [made for made, done in zip(pending, dropped) if not done]

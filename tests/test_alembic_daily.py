@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 
+from ledger.cli.app import main
 from realworld.harness import ALEMBIC_INI, ENV_PY, ROOT
 
 REVISIONS = {
@@ -56,8 +58,16 @@ def _alembic(folder: Path, url: str, *args: str, hook: bool = True) -> subproces
 
 
 def _ledger(cwd: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ledger", "--url", url, *args], env=_env(url, False),
-                          capture_output=True, text=True, timeout=300, cwd=cwd)
+    """``schema-ledger --url URL ARGS`` run in ``cwd`` by its command line, in this process (Alembic's
+    runs are processes of their own: its ``context`` is process-wide)."""
+    argv = ["--url", url, *args]
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner(env={"REALWORLD_URL": url, "REALWORLD_HOOK": "0"}).invoke(main, argv, catch_exceptions=True)
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["schema-ledger", *argv], result.exit_code, result.stdout, result.stderr)
 
 
 def _versions(url: str, table: str) -> list[str]:

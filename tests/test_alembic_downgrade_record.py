@@ -9,7 +9,6 @@ first downgrade record only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,17 +18,11 @@ from ledger.project.points import applied_revisions, net_in_effect
 from ledger.storage.store import LedgerStore
 from ops import MigrateOperation, SchemaState, record
 from tests.builders import ACTOR
-from tests.test_alembic_daily import MERGED, MERGED_DOWNGRADES, MERGED_HEADERS, _alembic, _ledger, _project
+from tests.test_alembic_daily import _ledger
 
 
-def test_the_hook_records_which_events_a_downgrade_wrote(
-    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
-) -> None:
-    folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES)
-    url = database_factory(dialect)
-    assert _alembic(folder, url, "upgrade", "heads").returncode == 0
-    downgraded = _alembic(folder, url, "downgrade", "-1")
-    assert downgraded.returncode == 0, downgraded.stderr
+def test_the_hook_records_which_events_a_downgrade_wrote(alembic_downgraded: tuple[Path, str], tmp_path: Path) -> None:
+    _folder, url = alembic_downgraded
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:

@@ -1,5 +1,5 @@
-"""The hook inside the connection of the driver a project runs on: psycopg2, and the async drivers
-(asyncpg, aiosqlite, aiomysql) through an async env.py (``connection.run_sync``), as async
+"""The hook inside the connection of the driver a project runs on: psycopg2 and pg8000, and the async
+drivers (asyncpg, aiosqlite, aiomysql) through an async env.py (``connection.run_sync``), as async
 applications run Alembic. The database is real; only the driver changes."""
 
 from __future__ import annotations
@@ -111,6 +111,85 @@ def test_the_command_line_takes_the_url_of_the_driver_the_project_runs_on(
                               "--skip-irreversible", "--allow-data-loss", "-q")
     assert code == 0, output
     assert table_names(url) == []
+
+
+#: what a PostgreSQL project's history does that a driver sees differently: a named enum and a value added
+#: to it, JSONB, an array and a UUID with server defaults, a CHECK, expression and partial indexes, bound
+#: parameters (an expanding IN list), a function in SQL text, a type change and a dropped column
+PG_HISTORY = [
+    ["status = sa.Enum('new', 'paid', name='order_status')",
+     "op.create_table('orders', sa.Column('id', sa.Integer(), primary_key=True),"
+     " sa.Column('status', status, nullable=False, server_default='new'),"
+     " sa.Column('doc', sa.dialects.postgresql.JSONB(), server_default=sa.text(\"'{}'::jsonb\")),"
+     " sa.Column('tags', sa.dialects.postgresql.ARRAY(sa.Text()), server_default=sa.text(\"ARRAY['a']::text[]\")),"
+     " sa.Column('paid', sa.Boolean(), server_default=sa.false(), nullable=False),"
+     " sa.Column('total', sa.Numeric(10, 2), server_default='0'),"
+     " sa.Column('ref', sa.dialects.postgresql.UUID(as_uuid=True)),"
+     " sa.Column('at', sa.DateTime(timezone=True), server_default=sa.text('now()')),"
+     " sa.CheckConstraint('total >= 0', name='ck_total'))",
+     "op.create_index('ix_orders_doc', 'orders', [sa.text(\"(doc #>> '{a,b}')\")])",
+     "op.create_index('ix_orders_open', 'orders', ['at'], postgresql_where=sa.text(\"status = 'new'\"))",
+     "op.create_index('ix_orders_ref', 'orders', [sa.text('lower(ref::text)')])"],
+    ["op.execute(sa.text('INSERT INTO orders (id, total) VALUES (:i, :t)').bindparams(i=1, t=5))",
+     "op.execute(sa.text('UPDATE orders SET total = total + 1 WHERE id IN :ids')"
+     ".bindparams(sa.bindparam('ids', [1, 2], expanding=True)))",
+     "op.execute(\"ALTER TYPE order_status ADD VALUE 'shipped'\")",
+     "op.add_column('orders', sa.Column('note', sa.String(20), server_default='x'))"],
+    ["op.create_index('ix_orders_note', 'orders', ['note'])",
+     "op.execute('CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql')",
+     "op.alter_column('orders', 'note', type_=sa.String(40))",
+     "op.drop_column('orders', 'paid')"],
+]
+
+
+def recorded(url: str) -> list[tuple[object, ...]]:
+    """What the hook recorded, without when and by whom."""
+    return [(e.kind, e.revision, e.op_type, e.table_name, e.payload, e.message)
+            for e in hook_events(url, records=True)]
+
+
+@pytest.mark.postgresql
+def test_pg8000_records_the_ledger_psycopg_records_and_the_commands_run_on_it(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    reference = database_factory("postgresql")
+    run_alembic(hooked_project(tmp_path / "psycopg", PG_HISTORY, run_async=False), reference, "upgrade", "head")
+    url = database_factory("postgresql")
+    run_alembic(hooked_project(tmp_path / "pg8000", PG_HISTORY, run_async=False), with_driver(url, "pg8000"),
+                "upgrade", "head")
+    assert recorded(url) == recorded(reference)
+    assert live_differences(url) == []
+    for command in (("verify", "--live"), ("drill", "--from-ledger", "--allow-irreversible"),
+                    ("materialize", "--into", with_driver(database_factory("postgresql"), "pg8000")),
+                    ("rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss", "-q")):
+        code, output = ledger_cli(with_driver(url, "pg8000"), tmp_path, *command)
+        assert code == 0, (command, output)
+    assert table_names(url) == []
+
+
+@pytest.mark.postgresql
+def test_import_alembic_runs_the_revisions_on_a_pg8000_scratch_url_and_apply_builds_them(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    folder = hooked_project(tmp_path, PG_HISTORY, run_async=False)
+    scratch = with_driver(database_factory("postgresql"), "pg8000")
+    result = CliRunner().invoke(main, ["import-alembic", str(folder), "--dialect", "postgresql",
+                                       "--into", str(tmp_path / "imported"), "--scratch-url", scratch])
+    assert result.exit_code == 0, result.output
+    target = with_driver(database_factory("postgresql"), "pg8000")
+    config = tmp_path / "schema-ledger.toml"
+    config.write_text(f'url = "{target}"\nmigrations = "imported"\n', encoding="utf-8")
+    for command in (("apply",), ("verify", "--live"), ("rollback", "--to", "base", "--skip-irreversible",
+                                                       "--allow-data-loss", "-q")):
+        result = CliRunner().invoke(main, ["--config", str(config), *command])
+        assert result.exit_code == 0, (command, result.output)
+        if command == ("apply",):
+            assert table_names(target) == ["orders"]
+    assert table_names(target) == []
 
 
 def test_an_aiosqlite_revision_that_fails_leaves_neither_its_ddl_nor_its_events(tmp_path: Path) -> None:

@@ -18,10 +18,8 @@ from ledger.integrations.alembic_sql import (
     CONSTRAINTS, DATA, INDEXES, OTHER, READ, SCHEMA, changed_parts, classify, dropped_index,
 )
 from tests.alembic_histories import (
-    NAMING,
     LEDGER_TABLE,
     check_live_equals_fold,
-    histories,
     hook_events,
     run_alembic,
     user_tables,
@@ -40,7 +38,8 @@ def _project(tmp_path: Path, bodies: list[list[str]] | list[str], **env: object)
 
 
 # ---------------------------------------------------------------------------------------------
-# Synthetic histories (hypothesis): after every revision the fold equals the live schema
+# Upgrading a history one revision at a time (its synthetic histories, drawn by hypothesis, are
+# tests/test_alembic_hook_synthetic.py's and tests/test_alembic_hook_synthetic_sql.py's)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -55,19 +54,6 @@ def _upgrade_one_revision_at_a_time(url: str, bodies: list[list[str]], naming: d
             run_alembic(Path(folder), url, "upgrade", revision)
             check_live_equals_fold(url)
     return ids
-
-
-@pytest.mark.parametrize("dialect", HOOK_DIALECTS)
-@given(data=st.data())
-def test_synthetic_history_fold_equals_live_after_every_revision(
-    dialect: str, database_factory: Callable[[str], str], data: st.DataObject
-) -> None:
-    bodies = data.draw(histories(dialect))
-    naming = data.draw(st.sampled_from([None, NAMING]), label="naming convention")
-    url = database_factory(dialect)
-    ids = _upgrade_one_revision_at_a_time(url, bodies, naming)
-    revisions = {e.revision for e in hook_events(url)}
-    assert revisions == set(ids)  # every revision is in the ledger, an empty one as a marker event
 
 
 # ---------------------------------------------------------------------------------------------
@@ -475,17 +461,6 @@ def test_ddl_in_sql_text_that_the_fold_does_not_model_stays_an_irreversible_exec
     assert [e.op_type for e in events] == ["execute", "create_table"]
     assert events[0].message.startswith("[schema SQL] op.execute: schema changed by SQL, not modelled")  # type: ignore[union-attr]
     check_live_equals_fold(url)
-
-
-@pytest.mark.parametrize("dialect", HOOK_DIALECTS)
-@given(data=st.data())
-def test_synthetic_history_with_ddl_in_sql_text_folds_and_rolls_back_to_base(
-    dialect: str, database_factory: Callable[[str], str], data: st.DataObject
-) -> None:
-    bodies = data.draw(histories(dialect, sql_text=True))
-    url = database_factory(dialect)
-    _upgrade_one_revision_at_a_time(url, bodies)
-    _rollback_names_exactly_the_irreversible_events(url)
 
 
 def test_operations_outside_the_vocabulary_are_recorded_and_named(

@@ -357,3 +357,49 @@ def test_a_scratch_database_that_cannot_be_used_is_one_line(
         [line] = result.stderr.splitlines()
         assert said in line and "internal error" not in line, line
         assert not (tmp_path / "out").exists()
+
+
+ROLE_MODELS = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table('roles', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(50), unique=True))
+sa.Table('members', metadata, sa.Column('id', sa.Integer, primary_key=True),
+         sa.Column('role_id', sa.Integer, sa.ForeignKey('roles.id'), nullable=False))
+"""
+
+#: faraday's: initdb inserts the roles after create_all(); a later revision gives them permissions by
+#: the ids the database gave them, and adds a role of its own (the next id the roles' sequence gives)
+ROLE_HISTORY = [
+    ["op.create_table('roles', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(50)))"],
+    ["op.create_table('permissions', sa.Column('id', sa.Integer(), primary_key=True),"
+     " sa.Column('role_id', sa.Integer(), sa.ForeignKey('roles.id', name='fk_permissions_role'), nullable=False))",
+     "op.execute(\"INSERT INTO permissions (role_id) SELECT id FROM roles WHERE name = 'admin'\")",
+     "op.execute(\"INSERT INTO permissions (role_id) VALUES (2)\")",
+     "op.execute(\"INSERT INTO roles (name) VALUES ('auditor')\")"],
+]
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])  # (SQLite does not enforce the foreign key)
+def test_the_revisions_run_on_the_rows_the_starting_database_holds(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, ROLE_HISTORY)
+    start = database_factory(dialect)
+    made_by_create_all(ROLE_MODELS, start, folder, "0001aa")
+    engine = sa.create_engine(start)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO roles (name) VALUES ('admin'), ('pentester')"))
+            conn.execute(sa.text("INSERT INTO members (role_id) VALUES (1), (2), (2)"))
+    finally:
+        engine.dispose()
+    result = import_alembic(folder, _import_dialect(dialect), tmp_path / "imported", from_url=start,
+                            url=database_factory(dialect) if dialect != "sqlite" else None)
+    assert result.problems == ()
+    assert [r.id for r in load_revisions(tmp_path / "imported")] == ["0002aa"]
+    # what ran on the scratch database is what runs on the starting one: the permission of the role the
+    # starting database holds (a foreign key), the role the revision adds next to them (its sequence, on PostgreSQL)
+    text = (tmp_path / "imported" / next(p.name for p in (tmp_path / "imported").glob("0002aa*.py"))).read_text()
+    assert "INSERT INTO roles (name) VALUES ('auditor')" in text and "VALUES (2)" in text

@@ -11,8 +11,33 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.alembic_layouts import imported_and_applied, hooked_round_trip, init, revisions, set_option
+from tests.alembic_layouts import Layout, imported_and_applied, hooked_round_trip, init, revisions, set_option
 from tests.conftest import DIALECTS
+
+#: ``scaffold(key, build) -> Layout``: the project ``build(folder)`` makes, made once per module for
+#: each key (Alembic's ``init`` and ``revision`` runs, each a process start) and copied for each test
+Scaffold = Callable[[str, Callable[[Path], Layout]], Layout]
+
+
+@pytest.fixture(scope="module")
+def scaffold(tmp_path_factory: pytest.TempPathFactory) -> Scaffold:
+    made: dict[str, Layout] = {}
+
+    def get(key: str, build: Callable[[Path], Layout]) -> Layout:
+        if key not in made:
+            made[key] = build(tmp_path_factory.mktemp(key) / "app")
+        return made[key]
+
+    return get
+
+
+def _with_revisions(template: str) -> Callable[[Path], Layout]:
+    """``alembic init -t TEMPLATE`` with the hook attached, and the revisions r1..r5."""
+    def build(folder: Path) -> Layout:
+        layout = init(folder, template)
+        revisions(layout)
+        return layout
+    return build
 
 #: the async driver each database's async templates run on, where it is installed
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "mariadb": "mysql+aiomysql"}
@@ -35,11 +60,10 @@ ASYNCHRONOUS = [("async", d) for d in ASYNC_DIALECTS] + [("pyproject_async", ASY
 
 @pytest.mark.parametrize(("template", "dialect"), SYNCHRONOUS)
 def test_a_synchronous_template(template: str, dialect: str, database_factory: Callable[[str], str],
-                                tmp_path: Path) -> None:
-    layout = init(tmp_path / "app", template)
+                                scaffold: Scaffold, tmp_path: Path) -> None:
+    layout = scaffold(template, _with_revisions(template)).copy(tmp_path / "app")
     url = database_factory(dialect)
     set_option(layout.folder / "alembic.ini", "sqlalchemy.url", url.replace("%", "%%"))
-    revisions(layout)
     hooked_round_trip(layout, url)
     path = "pyproject.toml" if template == "pyproject" else "alembic.ini"
     imported_and_applied(layout, path, dialect, database_factory(dialect), scratch=_scratch(dialect, database_factory))
@@ -47,11 +71,10 @@ def test_a_synchronous_template(template: str, dialect: str, database_factory: C
 
 @pytest.mark.parametrize(("template", "dialect"), ASYNCHRONOUS)
 def test_an_async_template(template: str, dialect: str, database_factory: Callable[[str], str],
-                           tmp_path: Path) -> None:
-    layout = init(tmp_path / "app", template)
+                           scaffold: Scaffold, tmp_path: Path) -> None:
+    layout = scaffold(template, _with_revisions(template)).copy(tmp_path / "app")
     url = _async(database_factory(dialect), dialect)
     set_option(layout.folder / "alembic.ini", "sqlalchemy.url", url.replace("%", "%%"))
-    revisions(layout)
     hooked_round_trip(layout, url)
     scratch = _scratch(dialect, database_factory)
     imported_and_applied(layout, ".", dialect, database_factory(dialect),
@@ -67,12 +90,24 @@ VERSION_TABLE = context.get_x_argument(as_dictionary=True).get("version_table", 
 
 
 def test_the_alembic_ini_features_real_projects_use(dialect: str, database_factory: Callable[[str], str],
-                                                     tmp_path: Path) -> None:
+                                                     scaffold: Scaffold, tmp_path: Path) -> None:
     """A script folder inside a package named as a resource (``myapp:migrations``, found through
     ``prepend_sys_path``), two version locations split by ``path_separator`` with one revision in a
     year folder (``recursive_version_locations``), a ``file_template``, the URL given only by env.py
     from the environment and the version table by ``-x``."""
-    layout = init(tmp_path / "app", "generic", directory="myapp/migrations")
+    layout = scaffold("ini-features", _ini_features).copy(tmp_path / "app")
+    url = database_factory(dialect)
+    layout.env["APP_DATABASE_URL"] = url
+    hooked_round_trip(layout, url, version_table="app_versions",
+                      upgrade=("-x", "version_table=app_versions", "upgrade", "heads"))
+    # from another folder: prepend_sys_path's "." is the project's folder, where `alembic` runs
+    imported_and_applied(layout, str(layout.folder / "alembic.ini"), dialect, database_factory(dialect),
+                         scratch=_scratch(dialect, database_factory), cwd=tmp_path)
+
+
+def _ini_features(app: Path) -> Layout:
+    """The project of :func:`test_the_alembic_ini_features_real_projects_use`, its revisions made."""
+    layout = init(app, "generic", directory="myapp/migrations")
     folder = layout.folder
     (folder / "myapp" / "__init__.py").write_text("", encoding="utf-8")
     (folder / "extra").mkdir()
@@ -91,8 +126,6 @@ def test_the_alembic_ini_features_real_projects_use(dialect: str, database_facto
     env_py.write_text(text.replace("connection=connection, target_metadata=target_metadata",
                                    "connection=connection, target_metadata=target_metadata, "
                                    "version_table=VERSION_TABLE"), encoding="utf-8")
-    url = database_factory(dialect)
-    layout.env["APP_DATABASE_URL"] = url
     versions = str(folder / "myapp" / "migrations" / "versions")
     made = revisions(layout, extra={"r1": ("--version-path", versions), "r2": ("--version-path", versions),
                                     "r3": ("--version-path", versions), "r4": ("--version-path", str(folder / "extra"))})
@@ -100,27 +133,28 @@ def test_the_alembic_ini_features_real_projects_use(dialect: str, database_facto
     item = made[3]
     (folder / "extra" / "2024").mkdir()
     item.rename(folder / "extra" / "2024" / item.name)  # r4 in a year folder of the second location
-
-    hooked_round_trip(layout, url, version_table="app_versions",
-                      upgrade=("-x", "version_table=app_versions", "upgrade", "heads"))
-    # from another folder: prepend_sys_path's "." is the project's folder, where `alembic` runs
-    imported_and_applied(layout, str(ini), dialect, database_factory(dialect),
-                         scratch=_scratch(dialect, database_factory), cwd=tmp_path)
+    return layout
 
 
-def test_the_multidb_template_gives_each_database_its_own_ledger(dialect: str, database_factory: Callable[[str], str],
-                                                                 tmp_path: Path) -> None:
-    """Two databases migrated from one env.py (``run_migrations(engine_name=name)``): each gets its
-    own ledger of its own part of every revision; ``import-alembic --migration-arg engine_name=NAME``
-    imports one database's history."""
-    layout = init(tmp_path / "app", "multidb")
-    urls = {name: database_factory(dialect) for name in ("engine1", "engine2")}
-    for name, url in urls.items():
-        set_option(layout.folder / "alembic.ini", "sqlalchemy.url", url.replace("%", "%%"), section=name)
+def _multidb(app: Path) -> Layout:
+    """``alembic init -t multidb``: r1..r5 on engine1, a table of its own made by r1 and r4 on engine2."""
+    layout = init(app, "multidb")
     second = {"r1": 'op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))',
               "r4": 'op.add_column("audit", sa.Column("what", sa.Text()))'}
     revisions(layout, bodies={revision: "# engine engine1\n{body}\n" + (
         f"# engine engine2\n{second[revision]}\n" if revision in second else "") for revision in ("r1", "r2", "r3", "r4")})
+    return layout
+
+
+def test_the_multidb_template_gives_each_database_its_own_ledger(dialect: str, database_factory: Callable[[str], str],
+                                                                 scaffold: Scaffold, tmp_path: Path) -> None:
+    """Two databases migrated from one env.py (``run_migrations(engine_name=name)``): each gets its
+    own ledger of its own part of every revision; ``import-alembic --migration-arg engine_name=NAME``
+    imports one database's history."""
+    layout = scaffold("multidb", _multidb).copy(tmp_path / "app")
+    urls = {name: database_factory(dialect) for name in ("engine1", "engine2")}
+    for name, url in urls.items():
+        set_option(layout.folder / "alembic.ini", "sqlalchemy.url", url.replace("%", "%%"), section=name)
     hooked_round_trip(layout, {urls["engine1"]: ["item", "shop"], urls["engine2"]: ["audit"]})
     for name, made in (("engine1", ["item", "shop"]), ("engine2", ["audit"])):
         imported_and_applied(layout, "alembic.ini", dialect, database_factory(dialect), tables_made=made,
@@ -148,8 +182,10 @@ def test_offline_sql_is_alembic_s_own_with_the_hook_attached(template: str, tmp_
     """``alembic upgrade heads --sql`` with the hook attached in offline mode too: the SQL Alembic
     writes is the SQL it writes without the hook, and one warning says that nothing is recorded."""
     written = {}
+    made = init(tmp_path / "made", template, offline=True)
+    revisions(made)
     for hooked in (True, False):
-        layout = init(tmp_path / str(hooked), template, offline=True)
+        layout = made.copy(tmp_path / str(hooked))
         ini = layout.folder / "alembic.ini"
         for section in ("engine1", "engine2") if template == "multidb" else ("alembic",):
             set_option(ini, "sqlalchemy.url", f"sqlite:///{tmp_path / section}.db", section=section)
@@ -157,7 +193,6 @@ def test_offline_sql_is_alembic_s_own_with_the_hook_attached(template: str, tmp_
             env_py = layout.folder / "migrations" / "env.py"
             env_py.write_text(env_py.read_text(encoding="utf-8").replace("ledger.alembic.attach(context)", "pass"),
                               encoding="utf-8")
-        revisions(layout)
         ran = layout.alembic("upgrade", "heads", "--sql")
         files = {path.name: path.read_text(encoding="utf-8") for path in sorted(layout.folder.glob("*.sql"))}
         written[hooked] = (ran.stdout, files, [line for line in ran.stderr.splitlines() if "schema-ledger" in line])
@@ -178,7 +213,7 @@ def test_alembic_s_migrations_folder_is_not_read_as_schema_ledger_s(database_fac
     before = sorted(p.name for p in (layout.folder / "migrations").iterdir())
     url = database_factory("sqlite")
     for command in (["apply"], ["new", "-m", "more"], ["init", "."], ["import-alembic", "alembic.ini"]):
-        ran = layout.ledger(url, *command)
+        ran = layout.ledger_here(url, *command)
         assert ran.returncode == 2 and "Alembic script folder (it holds env.py)" in ran.stderr, (command, ran.stderr)
         assert len(ran.stderr.strip().splitlines()) == 1 and "Traceback" not in ran.stderr
     assert sorted(p.name for p in (layout.folder / "migrations").iterdir()) == before

@@ -17,6 +17,8 @@ from tests.alembic_histories import (
     ledger_cli,
     table_names,
     upgrade_with_hook,
+    write_env,
+    write_history,
 )
 
 pytestmark = pytest.mark.postgresql
@@ -251,3 +253,63 @@ def test_an_index_on_a_cast_written_as_cast_is_the_index_postgresql_keeps(
          "op.create_index('ix_waiver_subject', 'waiver', [sa.text('CAST(subject AS TEXT)')])"],
     ])
     check_everything(tmp_path, url, database_factory, "postgresql")
+
+
+def test_an_enum_value_a_revision_adds_and_uses_is_committed_before_its_use_when_applied(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # faraday's 901344f297fb: ALTER TYPE ... ADD VALUE in autocommit_block(), then an UPDATE that writes the
+    # value, which PostgreSQL refuses until the value is committed ("unsafe use of new value")
+    from ledger.integrations.alembic_import import import_alembic
+    from ledger.project.config import Config
+    from ledger.run import apply as runner
+
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, [
+        ["op.create_table('files', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('kind', sa.Enum('report', 'logo', name='kinds'), nullable=False))",
+         "op.execute(\"INSERT INTO files (kind) VALUES ('logo')\")"],
+        ["with op.get_context().autocommit_block():",
+         "    op.execute(\"ALTER TYPE kinds ADD VALUE IF NOT EXISTS 'report_logo'\")",
+         "op.execute(\"UPDATE files SET kind = 'report_logo' WHERE kind = 'logo'\")"],
+    ])
+    result = import_alembic(folder, "postgresql", tmp_path / "imported", url=database_factory("postgresql"))
+    assert result.problems == ()
+    target = database_factory("postgresql")
+    runner.apply(Config(project_dir=tmp_path, url=target, migrations=tmp_path / "imported"))
+    engine = sa.create_engine(target)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT kind::text FROM files")).scalars().all() == ["report_logo"]
+    finally:
+        engine.dispose()
+
+
+def test_a_sequence_a_revision_sets_with_select_setval_is_set_again_when_applied(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # faraday's a29d52685b58: rows inserted with their own ids, then SELECT setval('..._id_seq', MAX(id)),
+    # so that a later revision's INSERT without an id gets the next one
+    from ledger.integrations.alembic_import import import_alembic
+    from ledger.project.config import Config
+    from ledger.run import apply as runner
+
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, [
+        ["op.create_table('roles', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(20)))",
+         "op.execute(\"INSERT INTO roles (id, name) VALUES (1, 'admin'), (2, 'client')\")",
+         "op.get_bind().execute(sa.text(\"SELECT setval('roles_id_seq', (SELECT MAX(id) FROM roles))\"))"],
+        ["op.execute(\"INSERT INTO roles (name) VALUES ('auditor')\")"],
+    ])
+    result = import_alembic(folder, "postgresql", tmp_path / "imported", url=database_factory("postgresql"))
+    assert result.problems == ()
+    target = database_factory("postgresql")
+    runner.apply(Config(project_dir=tmp_path, url=target, migrations=tmp_path / "imported"))
+    engine = sa.create_engine(target)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT id FROM roles WHERE name = 'auditor'")).scalar_one() == 3
+    finally:
+        engine.dispose()

@@ -132,6 +132,12 @@ def test_a_relative_sqlite_path_is_the_one_alembic_opens_and_a_missing_file_is_n
     below = _ledger(folder / "alembic", "status")
     _said(below, f"{folder / 'alembic.ini'} [alembic]")
     assert f"sqlite:///{folder / 'app.db'}" in below.stdout and "current    r1" in below.stdout
+    schema = _ledger(folder / "alembic", "schema")
+    _said(schema, f"{folder / 'alembic.ini'} [alembic]")
+    assert "CREATE TABLE shop" in schema.stdout
+    drill = _ledger(folder, "drill", "--from-ledger")
+    _said(drill, "alembic.ini [alembic]")
+    assert "drill passed: 1 revision from the ledger" in drill.stdout
 
     # %(here)s is the ini's folder, as Alembic reads it
     _set_ini_url(folder / "alembic.ini", "sqlite:///%(here)s/app.db")
@@ -224,3 +230,24 @@ def test_schema_ledger_toml_url_and_the_environment_win_over_alembic_ini(
     result = _ledger(folder, "status")
     assert result.returncode != 0 and "has no ledger table" in result.stderr and "alembic.ini" not in result.stderr
     assert _ledger(folder, "--url", url, "log").stdout.count("create table shop") == 1
+
+
+def test_a_rollback_run_below_the_project_follows_its_revision_files_for_a_ledger_without_records(
+    tmp_path: Path
+) -> None:
+    folder = _hooked(tmp_path / "app", "sqlite:///app.db")
+    (folder / "alembic" / "versions" / "r2.py").write_text(
+        REVISION.replace('"shop"', '"item"').replace('revision = "r1"', 'revision = "r2"')
+        .replace("down_revision = None", 'down_revision = "r1"'), encoding="utf-8")
+    env_py = folder / "alembic" / "env.py"  # the hook as it was before it recorded Alembic's revisions
+    env_py.write_text("import ledger.integrations.alembic.lock as _lock\n_lock.revision_record = lambda *args: None\n"
+                      + env_py.read_text(encoding="utf-8"), encoding="utf-8")
+    _upgrade(folder)
+    assert "Alembic revision" not in _ledger(folder, "log").stdout
+
+    rolled = _ledger(folder / "alembic" / "versions", "-v", "rollback", "--to", "r1")
+    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
+    assert (f"followed r2 as Alembic's downgrade of them does, from the revision files of alembic.ini (or "
+            f"pyproject.toml) in {folder}") in rolled.stderr
+    assert _tables(f"sqlite:///{folder / 'app.db'}") == ["alembic_version", "schema_ledger", "shop"]
+    assert _run(folder, "-m", "alembic", "current").stdout.split()[0] == "r1"

@@ -90,6 +90,22 @@ def _read_parts_ungated(statement: str) -> frozenset[str] | None:
     return None if re.search(r"[,()]|\bCASCADE\b", rest, re.I) else alembic_readparts.COLUMN_TYPE
 
 
+_DROPS = st.tuples(
+    st.sampled_from(["", " ", "-- c\n"]),
+    _spelled("DROP"), st.sampled_from([("TYPE",), ("SEQUENCE",), ("DOMAIN",), ("TABLE",), ("INDEX",), ("VIEW",)]).flatmap(
+        lambda w: _spelled(*w)), st.sampled_from([(), ("IF", "EXISTS")]).flatmap(lambda w: _spelled(*w)), _spelled("{n}"),
+    st.lists(st.tuples(_SPACES, _TOKENS), max_size=2).map(lambda t: "".join(a + b for a, b in t))).map("".join)
+
+
+@settings(max_examples=examples(200))
+@given(_DROPS)
+def test_a_drop_the_hook_reads_before_mentions_type_or_sequence(statement: str) -> None:
+    # the hook parses a DROP (``schema_object``) only when it mentions either word (capture.py)
+    found = alembic_sql.schema_object(statement)
+    if found is not None and found[1].kind in ("TYPE", "SEQUENCE"):
+        assert mentions(statement, "type", "sequence"), statement
+
+
 def test_the_gates_find_the_statements_they_are_for() -> None:
     assert renamed_table('ALTER TABLE "s"."t" RENAME TO u') == ("s", "t", "u")
     assert renamed_column("alter table t rename column a to b;") == (None, "t", "a", "b")
@@ -102,4 +118,5 @@ def test_the_gates_find_the_statements_they_are_for() -> None:
     # re.I matches the long s to an s and the capital I with a dot to an i; str.lower does not
     assert changes_only_held("ALTER TABLE t CHARſET latin1") and changes_only_held("ALTER TABLE t CHARACTER ſET latin1")
     assert renamed_column("ALTER TABLE t RENAME COLUMN İd TO id") == (None, "t", "İd", "id")
+    assert alembic_sql.schema_object("DROP ſEQUENCE s")[1].kind == "SEQUENCE" and mentions("DROP ſEQUENCE s", "sequence")
     assert mentions("Charſet", "charset") and mentions("İD", "id") and mentions("ıd", "id") and not mentions("VARCHAR", "charset")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ["fold", "schema-at", "verify-chain", "apply-sqlite", "rollback-sqlite", "status", "startup-help", "drill-sqlite",
-         "h2-apply-sqlite-1tx"]
+         "h2-apply-sqlite-1tx", "apply-sqlite-1tx-fresh"]
 
 
 def test_quick_run_prints_every_ratio(tmp_path: Path) -> None:
@@ -23,10 +23,12 @@ def test_quick_run_prints_every_ratio(tmp_path: Path) -> None:
     results = json.loads(out.read_text())["results"]
     assert sorted({r["case"] for r in results}) == sorted(CASES)
     # apply, rollback and the second history's apply have three baselines each: the raw replay through
-    # SQLAlchemy (judged), through the bare driver (informational) and Alembic
-    assert len(results) == len(CASES) + 6
+    # SQLAlchemy (judged), through the bare driver (informational) and Alembic; the first history's
+    # fresh-process case the two raw ones
+    assert len(results) == len(CASES) + 7
     bare = [r for r in results if r["informational"]]
-    assert sorted(r["case"] for r in bare) == ["apply-sqlite", "h2-apply-sqlite-1tx", "rollback-sqlite"]
+    assert sorted(r["case"] for r in bare) == ["apply-sqlite", "apply-sqlite-1tx-fresh", "h2-apply-sqlite-1tx",
+                                               "rollback-sqlite"]
     assert all(r["met"] is None for r in bare)
     assert all(r["met"] is not None for r in results if not r["informational"])
     for row in results:

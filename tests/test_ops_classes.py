@@ -344,3 +344,42 @@ def test_a_mutable_class_define_makes_behaves_as_attrs_makes_it() -> None:
     value = checked("3")
     value.a = "4"
     assert value.a == 4
+
+
+_EVERY_SHAPE = """
+import importlib, pkgutil, ledger, ops
+for found in [*pkgutil.walk_packages(ledger.__path__, "ledger."), *pkgutil.walk_packages(ops.__path__, "ops.")]:
+    try:
+        importlib.import_module(found.name)
+    except ImportError:
+        pass  # a module of an extra that is not installed
+from ops import classes, initcode
+missing = set(classes._INIT_CODE) - set(initcode.SHAPES)
+assert not missing, sorted(missing, key=repr)
+print(len(classes._INIT_CODE))
+"""
+
+
+def test_every_shape_the_modules_make_is_written_out() -> None:
+    # a fresh process: the shapes the ledger's and the vocabulary's classes have, none compiled at start
+    import os
+    import subprocess
+    import sys
+
+    ran = subprocess.run([sys.executable, "-c", _EVERY_SHAPE], capture_output=True, text=True, check=False,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert int(ran.stdout) >= 15
+
+
+def test_the_written_shapes_are_what_ops_classes_writes_and_compiles() -> None:
+    from pathlib import Path
+
+    from ops import classes, initcode
+
+    assert Path(initcode.__file__).read_text() == classes.initcode_text(initcode.SHAPES)
+    for key in initcode.SHAPES:
+        compiled, written = classes.compiled_init(classes.init_source(*key)), classes._init_code(*key)
+        assert written == compiled and written.co_qualname == compiled.co_qualname
+        assert (written.co_filename, written.co_firstlineno, written.co_linetable) == \
+            (compiled.co_filename, compiled.co_firstlineno, compiled.co_linetable)

@@ -12,6 +12,7 @@ import os
 import sqlite3
 import stat
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,22 +90,44 @@ def test_read_only_file_one_error_nothing_written(tmp_path: Path, applied: str |
     assert not list(tmp_path.glob("app.db-*")), "a journal was left beside the database"
 
 
+@contextlib.contextmanager
+def held_lock(path: Path, how: str, seconds: float) -> Iterator[None]:
+    """Another connection holds ``path``'s write lock (``BEGIN how``) for the block, or for
+    ``seconds`` if the block takes longer: a command that waits for the lock longer than its
+    --lock-timeout gets it and runs, which the block's assertions then see."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    guard = threading.Lock()
+
+    def release() -> None:
+        with guard:
+            if other.in_transaction:
+                other.execute("ROLLBACK")
+
+    other.execute(f"BEGIN {how}")
+    timer = threading.Timer(seconds, release)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        release()
+        other.close()
+
+
 @pytest.mark.parametrize("how", ["IMMEDIATE", "EXCLUSIVE"])
 def test_locked_database_one_error_nothing_written(tmp_path: Path, how: str) -> None:
     config = _project(tmp_path)
     path = tmp_path / "app.db"
     recorded = events(config)
-    other = sqlite3.connect(path, isolation_level=None)
-    try:
-        other.execute(f"BEGIN {how}")
+    # Each command takes the write lock (its check of the ledger before the applier lock too)
+    # waiting no longer than --lock-timeout: it gives up at once, while the lock is still held.
+    with held_lock(path, how, seconds=20):
         for args in (("apply", "-q", "--lock-timeout", "0.2"), ("rollback", "-q", "--to", "base", "--lock-timeout", "0"),
-                     ("recover", "--lock-timeout", "0.1")):
-            _one_line(cli(config, *args), "write lock", "--lock-timeout")
+                     ("recover", "--lock-timeout", "0.1"), ("stamp", "r1", "--lock-timeout", "0"),
+                     ("baseline", "--lock-timeout", "0")):
+            _one_line(cli(config, *args), "write lock", "--lock-timeout", "waited ")
         if how == "IMMEDIATE":
             assert cli(config, "status").exit_code == 0  # a reserved lock still lets readers in
-        other.execute("ROLLBACK")
-    finally:
-        other.close()
     assert events(config) == recorded
     assert cli(config, "verify", "--live").exit_code == 0
     assert cli(config, "apply", "-q").exit_code == 0  # once the lock is gone, everything works

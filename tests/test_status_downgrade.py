@@ -5,21 +5,15 @@ revision is the one below it, and no problem is reported."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-from tests.test_alembic_daily import MERGED, MERGED_DOWNGRADES, MERGED_HEADERS, _alembic, _ledger, _project, _versions
+from tests.test_alembic_daily import _alembic, _ledger
 
 
 def test_status_after_an_alembic_downgrade_names_the_revision_left_current(
-    dialect: str, database_factory: Callable[[str], str], tmp_path: Path
+    alembic_downgraded: tuple[Path, str], tmp_path: Path
 ) -> None:
-    folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES)
-    url = database_factory(dialect)
-    assert _alembic(folder, url, "upgrade", "heads").returncode == 0
-    downgraded = _alembic(folder, url, "downgrade", "-1")
-    assert downgraded.returncode == 0, downgraded.stderr
-    assert _versions(url, "alembic_version") == ["m1"]
+    folder, url = alembic_downgraded
 
     shown = _ledger(tmp_path, url, "status")  # no migrations folder: the revisions are the ledger's
     assert shown.returncode == 0, shown.stdout + shown.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -255,7 +256,7 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
     if holds_migrations(state.config.migrations_dir):
         from ledger.run.stamp import alembic_revision
 
-        found = alembic_revision(state.config)
+        found = alembic_revision(state.config, lock_timeout=lock_timeout)
         defined = _defined_revisions(state) or ()
         if found is not None and all(head.strip() in defined for head in found.split(",")):
             # The files already describe this database (import-alembic): a baseline would leave them pending.
@@ -388,7 +389,8 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
         state.on_interrupt = lambda: _standing(state.config, run, "rolled back", one_transaction)
 
     consent = _consent(allow_data_loss, "rollback")
-    alembic_rows = _AlembicRows()
+    # the Alembic project's folder: where its alembic.ini was found (no configuration file), else here
+    alembic_rows = _AlembicRows(state.config.project_dir if state.config.source is None else None)
     try:
         result = run_rollback(state.config, to=to, sql_only=sql_only, why=why, by=by, lock_timeout=lock_timeout,
                               progress=progress, skip_irreversible=skip_irreversible,
@@ -431,7 +433,8 @@ class _AlembicRows:
     """How Alembic's version rows follow an undone revision (``ledger.integrations.alembic.heads``,
     loaded, with Alembic, only when the database has a version table to follow), and from what."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
         self.rows: Any = None
         #: the revisions followed by the ledger's own rule because Alembic is not installed
         self.without_alembic: list[str] = []
@@ -445,7 +448,7 @@ class _AlembicRows:
                     raise
                 self.without_alembic.append(revision)
                 return None  # the rollback's own rule
-            self.rows = VersionRows()
+            self.rows = VersionRows(self.folder)
         return self.rows(rows, revision, *args)
 
     def notes(self) -> list[str]:
@@ -458,13 +461,14 @@ class _AlembicRows:
             return []
         from ledger.integrations.alembic.heads import FILES, RECORDED, RULE
 
+        here = "here" if self.folder is None or self.folder == Path.cwd().resolve() else f"in {self.folder}"
         said = {
             RECORDED: "as Alembic's downgrade of them does, from what the hook recorded of each revision",
             FILES: "as Alembic's downgrade of them does, from the revision files of "
-                   f"{os.environ.get('ALEMBIC_CONFIG', 'alembic.ini')} (or pyproject.toml) here (the ledger holds no "
+                   f"{os.environ.get('ALEMBIC_CONFIG', 'alembic.ini')} (or pyproject.toml) {here} (the ledger holds no "
                    "record of them: written before such records)",
             RULE: "by the ledger's own rule, the latest revision still in effect (no record of them in the "
-                  "ledger, and no alembic.ini here that knows them): right for a linear history only",
+                  f"ledger, and no alembic.ini {here} that knows them): right for a linear history only",
         }
         by: dict[str, list[str]] = {}
         for revision, source in self.rows.sources.items():

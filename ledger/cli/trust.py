@@ -97,7 +97,8 @@ def sign(state: CliContext, lock_timeout: float) -> None:
     store = store_for(config)
     seal, store.seal = store.seal, None
     assert seal is not None
-    with connect(config.url) as conn, wrap_db_errors(lock_timeout), store.lock(conn, lock_timeout):
+    with connect(config.url, lock_timeout=lock_timeout) as conn, wrap_db_errors(lock_timeout), \
+            store.lock(conn, lock_timeout):
         problems = verify_chain(read_events(conn, store))
         if problems:
             raise GuardError(f"sign refused: the ledger does not verify: {problems[0]}")

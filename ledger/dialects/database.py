@@ -75,10 +75,9 @@ class ReflectedKeys:
 class Database(SequenceReads):
     """Everything schema-ledger knows about one database (Alembic's ``DefaultImpl``, one per database).
 
-    A subclass in ``ledger/dialects/<name>.py``, registered with :func:`register_database`, is
-    what adding a database means (docs/design.md, "Add a database"): every list of supported
-    databases, every ``--dialect`` choice and every per-database decision is read from these
-    objects.
+    A subclass in ``ledger/dialects/<name>.py``, registered with :func:`register_database`, is what
+    adding a database means (docs/design.md, "Add a database"): every list of supported databases,
+    every ``--dialect`` choice and every per-database decision is read from these objects.
     """
 
     #: the name used in configuration, ``--dialect`` and the implementation registry
@@ -146,8 +145,7 @@ class Database(SequenceReads):
     #: kept when the key is dropped, dropped with the last column it holds or once another
     #: index serves the key; reflection shows them, the fold does not model them
     indexes_foreign_keys: ClassVar[bool] = False
-    #: ALTER of a column restates the whole column (MySQL's MODIFY/CHANGE), so what the
-    #: statement leaves out is reset
+    #: ALTER of a column restates the whole column (MySQL's MODIFY/CHANGE): what it leaves out is reset
     restates_altered_columns: ClassVar[bool] = False
     #: renaming a table renames its generated foreign key names (``t_ibfk_1`` -> ``u_ibfk_1``)
     renames_foreign_keys_with_tables: ClassVar[bool] = False
@@ -521,12 +519,11 @@ class Database(SequenceReads):
         return None
 
     def one_message(self, conn: sa.Connection) -> Callable[[Sequence[str]], tuple[int, sa.exc.DBAPIError] | None] | None:
-        """Where a transaction's statements, its ``COMMIT`` among them, can be sent as one message
-        whose answer says which statement failed: a function that sends them (``BEGIN`` first when
-        no transaction is open) and gives None when every one ran, else the position of the one
-        that failed (the server ran none after it) with the database's error; a connection lost
-        on the way raises (the transaction may or may not have committed). None where that is
-        not so (the statements are sent one by one). Here: None."""
+        """Where a transaction's statements, its ``COMMIT`` among them, can be sent as one message whose
+        answer says which statement failed: a function that sends them (``BEGIN`` first when no
+        transaction is open) and gives None when every one ran, else the position of the one that
+        failed (the server ran none after it) with the database's error; a connection lost on the
+        way raises (it may have committed). None: the statements are sent one by one. Here: None."""
         return None
 
     @contextlib.contextmanager
@@ -536,11 +533,14 @@ class Database(SequenceReads):
         (one wait instead of one per transaction). Here: commits wait as configured."""
         yield
 
+    def lock_wait(self, conn: sa.Connection, timeout: float) -> None:
+        """Where each transaction takes the write lock: make ``conn``'s wait for it ``timeout`` s. Here: nothing."""
+
     @contextlib.contextmanager
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
-        """Hold the lock that serialises appliers, named ``key``, for the block; wait up to
-        ``timeout`` seconds, then raise ``ledger_table.LockTimeout`` naming ``what``. The lock
-        must end with the session, so that a killed runner leaves nothing behind."""
+        """Hold the lock that serialises appliers, named ``key``, for the block; wait up to ``timeout``
+        s, then raise ``ledger_table.LockTimeout`` naming ``what``. The lock must end with the
+        session, so that a killed runner leaves nothing behind."""
         raise UnsupportedDialectError(f"schema-ledger has no applier lock for {self.title or self.name}")
         yield
 

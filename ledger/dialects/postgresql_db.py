@@ -57,9 +57,12 @@ _TYPE_SPELLING = rules(
 )
 
 
-#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block").
+#: What PostgreSQL refuses inside a transaction block ("... cannot run inside a transaction block"), and
+#: an enum value added, which no later statement of its transaction may use ("unsafe use of new value"):
+#: migrations add it in Alembic's autocommit_block(), and it is run so here.
 _OUTSIDE_TRANSACTION = r"""^\s*(?:
         (?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b
+      | ALTER\s+TYPE\s[^;]*\bADD\s+VALUE\b
       | REINDEX\s+(?:\([^)]*\)\s*)?(?:(?:INDEX|TABLE)\s+CONCURRENTLY|SCHEMA|DATABASE|SYSTEM)\b
       | VACUUM\b
       | (?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b
@@ -491,6 +494,26 @@ class PostgreSQL(Database):
         # drawn: where it stands is set by setval() of the value it gave last (``sequences._position``)
         return SequenceNow(spec, int(last) + int(increment) if called else int(last), bool(called), owner,
                            int(last) if called else None)
+
+    def column_sequences(self, conn: sa.Connection, schema: str | None, table: str) -> list[tuple[str, int, bool]]:
+        names = conn.execute(sa.text(
+            "SELECT pg_catalog.quote_ident(sn.nspname) || '.' || pg_catalog.quote_ident(s.relname)"
+            " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+            " JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace"
+            " JOIN pg_catalog.pg_class t ON t.oid = d.refobjid JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
+            " WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass"
+            " AND d.deptype IN ('a', 'i') AND t.relname = :table AND tn.nspname = COALESCE(:schema, current_schema())"
+            " ORDER BY 1"), {"schema": schema, "table": table}).scalars().all()
+        positions = []
+        for name in names:
+            last, called = conn.execute(sa.text(f"SELECT last_value, is_called FROM {name}")).one()
+            positions.append((str(name), int(last), bool(called)))
+        return positions
+
+    def set_column_sequences(self, conn: sa.Connection, positions: list[tuple[str, int, bool]]) -> None:
+        for name, last, called in positions:
+            conn.execute(sa.text("SELECT pg_catalog.setval(:name, :last, :called)"),
+                         {"name": name, "last": last, "called": called})
 
     def sequence_dependents(self, conn: sa.Connection, schema: str | None,
                             name: str) -> tuple[list[tuple[str, str, str]], list[str]]:

@@ -43,3 +43,13 @@ class SequenceReads:
         one: None), as the database stores it, takes with it: the columns whose defaults draw on it
         (schema, table, column), and a description of each other object that depends on it (a view)."""
         return [], []
+
+    def column_sequences(self, conn: sa.Connection, schema: str | None, table: str) -> list[tuple[str, int, bool]]:
+        """Where each sequence a column of ``table`` owns stands (PostgreSQL's SERIAL and identity
+        columns): its qualified name, its last value and whether that value was drawn. None here: a
+        column's generator follows the rows inserted with their own values (MariaDB's AUTO_INCREMENT,
+        SQLite's rowid)."""
+        return []
+
+    def set_column_sequences(self, conn: sa.Connection, positions: list[tuple[str, int, bool]]) -> None:
+        """Set each sequence of ``positions`` (from :meth:`column_sequences`) where it stood."""

@@ -254,13 +254,18 @@ class SQLite(Database):
         return ("SQLite has no roles: whoever can write the file can change the ledger; "
                 "sign checkpoints and keep an anchor instead (docs/audit.md)")
 
+    def lock_wait(self, conn: sa.Connection, timeout: float) -> None:
+        """Each transaction's BEGIN IMMEDIATE (a read's too, on a connection that may write) waits up
+        to ``timeout`` for the write lock: the connection's busy timeout."""
+        # Through the DBAPI connection (SQLAlchemy's adapter for aiosqlite, whose own connection is
+        # async): a statement through SQLAlchemy would open a transaction (and take the lock).
+        conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")  # type: ignore[union-attr]
+
     @contextlib.contextmanager
     def applier_lock(self, conn: sa.Connection, key: str, timeout: float, what: str) -> Iterator[None]:
         """SQLite has no session lock: its write lock is taken by each transaction's BEGIN
         IMMEDIATE, waiting up to ``timeout``."""
-        # Through the DBAPI connection (SQLAlchemy's adapter for aiosqlite, whose own connection is
-        # async): a statement through SQLAlchemy would open a transaction (and take the lock).
-        conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")  # type: ignore[union-attr]
+        self.lock_wait(conn, timeout)
         yield
 
     def others_mark(self, conn: sa.Connection, schema: str | None) -> Any:

@@ -171,7 +171,11 @@ def downgrade_told_by_text(event: Any) -> bool:
     """Whether ``event`` (an event, or a row with its kind, revision and message) is an ``apply``
     whose message says an Alembic downgrade of its revision recorded it (how ledgers written before
     downgrade records tell it)."""
-    found = _DOWNGRADE_TEXT.search(event.message or "") if event.kind == "apply" else None
+    message = event.message
+    # the pattern holds the words themselves: a message without them (most) is not searched
+    if event.kind != "apply" or not message or "alembic downgrade of " not in message:
+        return False
+    found = _DOWNGRADE_TEXT.search(message)
     return found is not None and found.group(1) == event.revision
 
 

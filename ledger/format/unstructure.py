@@ -18,6 +18,7 @@ tagged payload; any other union by the class of the value. A field listed in
 from __future__ import annotations
 
 import operator
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp, CreateCheckConstraintOp
 from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec
 
-__all__ = ["OPTIONAL_FIELDS", "OPS", "PAIRS", "to_payload", "typespec_out", "value_out"]
+__all__ = ["OPTIONAL_FIELDS", "OPS", "PAIRS", "resolved_fields", "to_payload", "typespec_out", "value_out"]
 
 #: Fields added after version 1 of their op (or of a spec): left out of the payload while unset.
 OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
@@ -181,7 +182,7 @@ def _class_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
     names: list[str] = []
     # (name, hook or None, left out while equal to this default, or _ALWAYS)
     parts: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
-    for f in attrs.fields(attrs.resolve_types(cls)):
+    for f in resolved_fields(cls):
         if not f.init:
             continue  # as cattrs: a field outside __init__ is not written
         default = _ALWAYS
@@ -205,3 +206,52 @@ def _class_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
 
 
 _ALWAYS = object()
+
+#: an annotation's text, compiled (``resolved_fields``): each text once, not once per field
+_CODE: dict[str, Any] = {}
+#: (the class that declares an annotation, its text) -> the type it names
+_EVALUATED: dict[tuple[type, str], Any] = {}
+
+
+def resolved_fields(cls: type) -> tuple[Any, ...]:
+    """``attrs.fields(attrs.resolve_types(cls))``: each field's type as ``typing.get_type_hints``
+    gives it, set on the field and the class marked resolved as ``attrs.resolve_types`` leaves them.
+
+    Each annotation is evaluated as ``get_type_hints`` evaluates it (in the namespace of the class
+    that declares it, then its module's), each text compiled once; ``get_type_hints`` compiled the
+    text of every annotation of every class in the method order, a base's again for each subclass.
+    An annotation that is not plain text of a type (a quoted name inside it, a name that does not
+    resolve) is left to ``attrs.resolve_types``."""
+    if getattr(cls, "__attrs_types_resolved__", None) is cls:
+        return attrs.fields(cls)  # type: ignore[no-any-return]
+    fields = attrs.fields(cls)
+    hints: dict[str, Any] = {}
+    try:
+        for f in fields:
+            owner = next((base for base in cls.__mro__ if f.name in base.__dict__.get("__annotations__", {})), None)
+            if owner is None:
+                continue  # no annotation: resolve_types leaves the field's type as it is
+            text = owner.__dict__["__annotations__"][f.name]
+            if not isinstance(text, str) or "'" in text or '"' in text:
+                raise TypeError(text)  # not plain text of a type (or no text): attrs' way
+            value = _EVALUATED.get((owner, text), _ALWAYS)
+            if value is _ALWAYS:
+                code = _CODE.get(text)
+                if code is None:
+                    code = _CODE[text] = compile(text, "<string>", "eval")
+                # get_type_hints' namespaces for a class: the class's own first as globals, its module's as locals
+                module = sys.modules[owner.__module__].__dict__
+                value = eval(code, dict(vars(owner)), module)  # noqa: S307 - the class's own annotation
+                if value is None:
+                    value = type(None)
+                elif isinstance(value, (str, typing.ForwardRef)):
+                    raise TypeError(text)
+                _EVALUATED[(owner, text)] = value
+            hints[f.name] = value
+    except Exception:  # noqa: BLE001 - anything get_type_hints treats its own way
+        return attrs.fields(attrs.resolve_types(cls))  # type: ignore[no-any-return]
+    for f in fields:
+        if f.name in hints:
+            object.__setattr__(f, "type", hints[f.name])  # as resolve_types sets a (frozen) field's type
+    cls.__attrs_types_resolved__ = cls  # type: ignore[attr-defined]
+    return fields  # type: ignore[no-any-return]

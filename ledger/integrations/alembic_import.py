@@ -17,7 +17,7 @@ the result's ``not_replayed`` names it.
 A history that starts from a schema made by ``metadata.create_all()`` rather than from an empty
 database is imported from a database at that starting point (``from_url``, only read): its schema is
 reflected and created on the scratch database first (the tables as ``baseline`` events, as a drill
-replays a baseline), its Alembic version table is stamped there, and the revisions after it run as
+replays a baseline, then the rows they hold: ``alembic_rows.py``), its Alembic version table is stamped there, and the revisions after it run as
 ``alembic upgrade heads`` would run them from there. The folder then holds that schema as
 ``baseline.json``: it starts from it (``schema-ledger baseline`` adopts a database at that point,
 and ``apply`` refuses one that was not adopted).
@@ -71,6 +71,7 @@ from ledger.integrations.alembic import SCHEMA_SQL, Recorder  # first: without A
 from ledger.integrations.alembic.base import ALEMBIC_CONFIG, is_data_change
 from ledger.integrations.alembic.readback import carries_read_back
 from ledger.integrations.alembic_config import ConfigNotFound, alembic_config
+from ledger.integrations.alembic_rows import TableRows, read_rows, write_rows
 
 from alembic.config import Config as AlembicConfig  # noqa: E402
 from alembic.runtime.environment import EnvironmentContext  # noqa: E402
@@ -127,6 +128,8 @@ class StartingPoint:
     sequences: tuple[SequenceSpec, ...] = ()
     #: the version table ``alembic`` was read from (the project's)
     version_table: str = "alembic_version"
+    #: the rows its tables hold (what the package wrote when it made the database), copied to the scratch database
+    rows: tuple[TableRows, ...] = ()
 
 
 @attrs.frozen
@@ -322,6 +325,7 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
                 raise ImportError_(f"--from-url {shown} is a {found} database, not {dialect}")
             live = reflect_live(conn, Config(Path.cwd(), url=url))
             sequences = reflect_sequences(conn)
+            table_rows = read_rows(conn, live)
             versions = alembic_version_tables(conn)
             if version_table is not None:
                 table = version_table if version_table in versions else None
@@ -337,7 +341,7 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
         state = prepare(live, dialect, convention, sequences)
     except BaselineError as exc:
         raise ImportError_(f"--from-url {shown}: {exc}") from None
-    return StartingPoint(shown, state, rows, sequences, table or version_table or "alembic_version")
+    return StartingPoint(shown, state, rows, sequences, table or version_table or "alembic_version", table_rows)
 
 
 def _made_by_statement_above(message: str | None) -> bool:
@@ -388,6 +392,11 @@ def _give_start(conn: sa.Connection, script: ScriptDirectory, start: StartingPoi
     message = f"the schema the history starts from ({start.url})"
     ops = baseline_ops(start.state, start.sequences, dialect_of(conn), conn)
     build_baseline(conn, LedgerStore(_SCRATCH_LEDGER), [(op, {"revision": None, "message": message}) for op in ops])
+    try:
+        write_rows(conn, start.rows)
+    except sa.exc.DBAPIError as exc:
+        raise ImportError_(f"--from-url {start.url}: its rows cannot be copied to the scratch database: "
+                           f"{db_message(exc)}") from None
     if not start.alembic:
         return
     with tx(conn):

@@ -42,7 +42,7 @@ _READ_WORDS = frozenset({
 })
 _DATA_WORDS = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "COPY", "TRUNCATE", "CALL"})
 _SCHEMA_WORDS = frozenset({"CREATE", "ALTER", "DROP", "RENAME", "COMMENT"})
-
+_SETS_SEQUENCE = lazy(r"\bsetval\s*\(", re.I)
 _LEADING = lazy(r"\s+|--[^\n]*\n?|/\*.*?\*/|\(", re.S)
 _WORD = lazy(r"[A-Za-z_]+")
 
@@ -88,8 +88,8 @@ def _classify_one(statement: str) -> str:
     if word == "WITH":
         upper = statement.upper()
         return DATA if re.search(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", upper) else READ
-    if word in _READ_WORDS:
-        return READ
+    if word in _READ_WORDS:  # but a SELECT of setval() sets where a sequence stands
+        return DATA if word == "SELECT" and _SETS_SEQUENCE.search(statement) else READ
     if word in _DATA_WORDS:
         return DATA
     if word in _SCHEMA_WORDS:

@@ -399,7 +399,7 @@ def apply(
     if to is not None:
         chain.resolve(to)
     store = store_for(config)
-    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
+    with connect(config.url, lock_timeout=lock_timeout) as conn, wrap_db_errors(lock_timeout):
         dialect = dialects.dialect_name(conn)
         if one_transaction:
             one_transaction_refused(dialect)

@@ -273,7 +273,7 @@ def adopt(
     if missing_sqlite_file(config.url):
         # Connecting would create the file: a refused adoption leaves no trace.
         raise BaselineError(f"{safe_url(config.url)} does not exist: {nothing}")
-    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
+    with connect(config.url, lock_timeout=lock_timeout) as conn, wrap_db_errors(lock_timeout):
         dialect = dialect_of(conn)
         actor = Actor.current(db_user=db_user(conn), by=by)
         with store.lock(conn, lock_timeout):

@@ -32,7 +32,7 @@ def record_drill(config: Config, report: DrillReport, *, why: str | None = None,
                  lock_timeout: float = 60.0) -> Event:
     """Append a ``drill`` event with ``report`` and the target ledger's head to the target's ledger."""
     store = store_for(config)
-    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
+    with connect(config.url, lock_timeout=lock_timeout) as conn, wrap_db_errors(lock_timeout):
         actor = Actor.current(db_user=db_user(conn), by=by)
         with store.lock(conn, lock_timeout), tx(conn):
             store.create(conn)

@@ -257,7 +257,7 @@ def recover(
     if assume is not None and assume not in ASSUME:
         raise RecoverError(f"assume must be one of {', '.join(ASSUME)}, not {assume!r}")
     store = store_for(config)
-    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
+    with connect(config.url, lock_timeout=lock_timeout) as conn, wrap_db_errors(lock_timeout):
         actor = Actor.current(db_user=db_user(conn), by=by)
         settled: list[Settled] = []
         # The lock: no other run may record meanwhile, and on MySQL/MariaDB a killed run's last

@@ -588,7 +588,7 @@ def rollback(
     why = why or f"rollback to {to}"
     planner = _Planner(to, skip_irreversible, through_baseline, consent=consent,
                        defined=frozenset(defined) if defined is not None else None)
-    with connect(config.url) as conn, wrap_db_errors(lock_timeout):
+    with connect(config.url, lock_timeout=lock_timeout) as conn, wrap_db_errors(lock_timeout):
         if consent is not None or sql_only:
             planner.conn = conn
         planner.rows = conn

@@ -168,7 +168,9 @@ def _latest_of_heads(chain: RevisionChain, heads: list[str]) -> str:
     return latest
 
 
-def alembic_revision(config: Config) -> str | None:
-    """What the database's ``alembic_version`` table holds (None without one); nothing is created."""
-    with connect(config.url, reads_only=True) as conn, wrap_db_errors(), tx(conn):
+def alembic_revision(config: Config, *, lock_timeout: float | None = None) -> str | None:
+    """What the database's ``alembic_version`` table holds (None without one); nothing is created.
+    ``lock_timeout``: how long the read may wait for a writer's lock (SQLite's exclusive lock)."""
+    with connect(config.url, reads_only=True, lock_timeout=lock_timeout) as conn, wrap_db_errors(lock_timeout), \
+            tx(conn):
         return alembic_version(conn)

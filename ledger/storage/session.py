@@ -69,11 +69,13 @@ def safe_url(url: str) -> str:
 
 
 @contextlib.contextmanager
-def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
+def connect(url: str, *, reads_only: bool = False, lock_timeout: float | None = None) -> Iterator[sa.Connection]:
     """A connection to ``url``; a database that cannot be reached is a DatabaseError, not a traceback.
 
     ``reads_only``: the connection never writes, so on SQLite it does not take the write lock,
     and a SQLite file that does not exist reads as an empty database (no file is created).
+    ``lock_timeout``: where each transaction takes the write lock (SQLite), every one waits at most
+    that long for it, those before the applier lock is taken too (a rollback's check of the ledger).
     """
     engine = create_engine("sqlite://" if reads_only and missing_sqlite_file(url) else url, poolclass=sa.pool.NullPool)
     try:
@@ -83,6 +85,8 @@ def connect(url: str, *, reads_only: bool = False) -> Iterator[sa.Connection]:
             raise DatabaseError(f"cannot connect to {safe_url(url)}: {db_message(exc)}{_why_not(engine)}") from None
         started()  # the command's start-up is over (ledger.support.gcpause)
         with conn:
+            if lock_timeout is not None:
+                dialects.database(conn.dialect.name).lock_wait(conn, lock_timeout)
             if reads_only:
                 conn.execution_options(**{READS_ONLY: True})
             try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import operator
 import enum
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,10 +40,24 @@ def _literal_values(events: Sequence[Event], names: Sequence[str], literal: Call
     """The rows of ``events``' columns ``names`` written as literals, ``a, b), (c, d`` (the first
     row's ``(`` and the last one's ``)`` are the caller's); None where a value has no literal (a
     NUL in a text)."""
+    read = _row_reader(tuple(names))
     try:
-        return "), (".join([", ".join([literal(row[name]) for name in names]) for row in [e.to_row() for e in events]])
+        return "), (".join([", ".join(map(literal, read(event))) for event in events])
     except TypeError:
         return None
+
+
+#: the attribute of an event each column of the ledger's table holds (``Event.to_row``'s names)
+_ROW_ATTRIBUTES = {"actor_os_user": "actor.os_user", "actor_db_user": "actor.db_user", "actor_host": "actor.host",
+                   "actor_by": "actor.by", "tool_version": "actor.tool_version"}
+
+
+@functools.lru_cache(maxsize=8)
+def _row_reader(names: tuple[str, ...]) -> Callable[[Event], tuple[Any, ...]]:
+    """The values of an event's columns ``names``, in that order (what ``[event.to_row()[name] for
+    name in names]`` gives, read in one call without the row's dict)."""
+    getter = operator.attrgetter(*[_ROW_ATTRIBUTES.get(name, name) for name in names])
+    return getter if len(names) > 1 else lambda event: (getter(event),)
 
 
 def _placeholder(dialect: sa.Dialect, name: str) -> str | None:
@@ -248,16 +264,20 @@ class LedgerStore:
         than SQLite's of the row."""
         if not events:
             return
-        rows = [event.to_row() for event in events]
         key = (conn.dialect.name, conn.dialect.driver)
         if key not in self._insert_texts:
             self._insert_texts[key] = self._insert_text(conn.dialect)
         compiled = self._insert_texts[key]
         if compiled is None:
-            conn.execute(self._insert, rows)
+            conn.execute(self._insert, [event.to_row() for event in events])
             return
         text, order = compiled
-        conn.exec_driver_sql(text, [tuple(row[name] for name in order) for row in rows] if order is not None else rows)
+        if order is None:
+            conn.exec_driver_sql(text, [event.to_row() for event in events])
+            return
+        # Each row's values in the statement's order, read from the event in one call.
+        read = _row_reader(order)
+        conn.exec_driver_sql(text, [read(event) for event in events])
 
     def _insert_text(self, dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None] | None:
         """:meth:`insert`'s SQL text for ``dialect`` and the order of its positional values; None

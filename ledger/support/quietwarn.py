@@ -61,6 +61,8 @@ def _up(frame: Any, stacklevel: int) -> Any:
 def silenced(*messages: str) -> _Replaced:
     """Warnings raised in the block whose text starts with one of ``messages`` (regular expressions,
     case-blind, as ``filterwarnings`` takes them) are dropped; with none given, every warning is."""
+    if not messages:
+        return _Replaced(_dropped)
     patterns = [re.compile(m, re.I) for m in messages]
 
     def handle(real: Callable[..., None], frame: Any, message: Any, category: Any, stacklevel: int,
@@ -69,6 +71,11 @@ def silenced(*messages: str) -> _Replaced:
             real(message, category, stacklevel + 2, source, **kw)  # from the caller of warnings.warn, as asked
 
     return _Replaced(handle)
+
+
+def _dropped(real: Callable[..., None], frame: Any, message: Any, category: Any, stacklevel: int, source: Any,
+             kw: dict[str, Any]) -> None:
+    """:func:`silenced`'s handling of a warning when every warning is dropped: nothing."""
 
 
 def blamed_outside(own: re.Pattern[str], skipped: re.Pattern[str]) -> _Replaced:

@@ -38,7 +38,7 @@ from ledger.integrations.alembic_readparts import dropped_constraint, read_parts
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError, Origin
 from ledger.support.quietwarn import blamed_outside, silenced
-from ledger.support.lazyre import lazy
+from ledger.support.lazyre import lazy, mentions
 
 #: the hook's modules, whose frames stand between a migration and Alembic's work
 _HOOK_MODULES = lazy(r"^ledger\.")
@@ -182,7 +182,8 @@ class Captures:
                 reverse = None, f"its reverse could not be read from the catalog: {' '.join(str(exc).split())[:200]}", ()
             if reverse is not None:
                 self._sequence_reverses()[" ".join(statement.split())] = reverse
-        found = schema_object(statement)
+        # a DROP of neither a type nor a sequence is not parsed (its pattern not compiled)
+        found = schema_object(statement) if mentions(statement, "type", "sequence") else None
         if found is None or found[0] != "drop" or found[1].kind not in ("TYPE", "SEQUENCE") or "," in statement:
             return
         try:

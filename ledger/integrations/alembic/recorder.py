@@ -130,6 +130,8 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
         self._before: tuple[str, Any] | None = None
         #: the ledger's table is left out of the tables the engine's dialect lists (unseen.py)
         self._hiding = False
+        #: the journal that chains the events kept for the end of their revision (``_append``)
+        self._deferring: Journal | None = None
 
     def install(self) -> None:
         patch_alembic()
@@ -137,12 +139,10 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
         if not self._hiding:  # the migration lists the tables it lists without the hook (unseen.py)
             hide(self.conn.dialect, self.store.schema, self.store.table_name)
             self._hiding = True
-        sa_event.listen(self.conn, "after_cursor_execute", self._after_cursor)
-        sa_event.listen(self.conn, "before_cursor_execute", self._before_cursor)
-        sa_event.listen(self.conn, "before_cursor_execute", self._before_version, retval=True)
-        sa_event.listen(self.conn, "after_cursor_execute", self._after_version)
-        sa_event.listen(self.conn.engine, "after_cursor_execute", self._after_elsewhere)
-        sa_event.listen(self.conn.engine, "before_cursor_execute", self._before_elsewhere)
+        # one listener each side, on the engine: it sees the migration's connection and the others
+        # the engine lends during the run (a listener call per statement each, where six were)
+        sa_event.listen(self.conn.engine, "before_cursor_execute", self._before_statement, retval=True)
+        sa_event.listen(self.conn.engine, "after_cursor_execute", self._after_statement)
         sa_event.listen(self.conn, "commit", self._before_commit)
         original = self.migration_context._migrations_fn
         if original is not None:
@@ -156,12 +156,29 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
             show(self.conn.dialect, self.store.schema, self.store.table_name)
             self._hiding = False
         for target, name, listener in (
-                (self.conn, "after_cursor_execute", self._after_cursor), (self.conn, "after_cursor_execute", self._after_version),
-                (self.conn, "before_cursor_execute", self._before_cursor), (self.conn, "before_cursor_execute", self._before_version),
-                (self.conn.engine, "after_cursor_execute", self._after_elsewhere),
-                (self.conn.engine, "before_cursor_execute", self._before_elsewhere), (self.conn, "commit", self._before_commit)):
+                (self.conn.engine, "before_cursor_execute", self._before_statement),
+                (self.conn.engine, "after_cursor_execute", self._after_statement), (self.conn, "commit", self._before_commit)):
             if sa_event.contains(target, name, listener):
                 sa_event.remove(target, name, listener)
+
+    def _before_statement(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                          executemany: bool) -> tuple[str, Any]:
+        """``before_cursor_execute`` (``retval=True``): the migration's connection's statements
+        (capture.py, then versionrow.py), or another connection's of the engine."""
+        if conn is self.conn:
+            self._before_cursor(conn, cursor, statement, parameters, context, executemany)
+            return self._before_version(conn, cursor, statement, parameters, context, executemany)
+        self._before_elsewhere(conn, cursor, statement, parameters, context, executemany)
+        return statement, parameters
+
+    def _after_statement(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                         executemany: bool) -> None:
+        """``after_cursor_execute``: as :meth:`_before_statement`."""
+        if conn is self.conn:
+            self._after_cursor(conn, cursor, statement, parameters, context, executemany)
+            self._after_version(conn, cursor, statement, parameters, context, executemany)
+        else:
+            self._after_elsewhere(conn, cursor, statement, parameters, context, executemany)
 
     def _wrap_migrations(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def migrations(heads: Any, context: Any) -> Iterator[Any]:
@@ -272,9 +289,17 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
             deferred = self._defers() and not permanent
             if not deferred:
                 self._write_events()
-            journal = Journal(self.conn, self.store, self.actor, head=self._last, deferred=deferred)
+            if deferred:
+                # one journal keeps the run's deferred events (each taken from it at once): made once
+                journal = self._deferring
+                if journal is None or journal.conn is not self.conn:
+                    journal = self._deferring = Journal(self.conn, self.store, self.actor, deferred=True)
+                journal.head = self._last
+            else:
+                journal = Journal(self.conn, self.store, self.actor, head=self._last)
             event = journal.record(kind, op, revision=self.revision, message=message, payload=payload)
             self._unwritten.extend(journal.pending)
+            journal.pending.clear()
             if ddl and (permanent or not dialects.transactional_ddl(self.dialect)):
                 self.conn.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an async driver's adapter too
                 self._committed = len(self.events) + 1

@@ -1,0 +1,3 @@
+from faraday.server import fields
+
+__all__ = ["fields"]
