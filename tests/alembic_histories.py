@@ -756,8 +756,8 @@ from alembic import op
 
 revision = {revision!r}
 down_revision = {down!r}
-branch_labels = None
-depends_on = None
+branch_labels = {labels!r}
+depends_on = {depends!r}
 
 
 def upgrade():
@@ -769,17 +769,31 @@ def downgrade():
 '''
 
 
-def write_history(folder: Path, bodies: Sequence[Sequence[str]]) -> list[str]:
-    """Write one revision file per body, chained; their ids in order."""
+def write_history(folder: Path, bodies: Sequence[Sequence[str]], *, branch: bool = False) -> list[str]:
+    """Write one revision file per body, chained; their ids in order.
+
+    With ``branch``, as real graphs are: an empty revision labelled ``side`` branches off the first,
+    the third (when there is one) ``depends_on`` it, and an empty merge of both heads ends the
+    history; ids of all, in an order ``alembic upgrade <id>`` one by one can take."""
     ids = []
     down = None
-    for number, lines in enumerate(bodies, start=1):
-        revision = f"{number:04d}aa"
+
+    def write(revision: str, number: int | str, down: object, lines: Sequence[str], labels: object = None,
+              depends: object = None) -> None:
         body = textwrap.indent("\n".join(lines) or "pass", "    ")
         (folder / "versions" / f"{revision}_step.py").write_text(
-            REVISION.format(message=f"step {number}", revision=revision, down=down, body=body), encoding="utf-8")
+            REVISION.format(message=f"step {number}", revision=revision, down=down, body=body, labels=labels,
+                            depends=depends), encoding="utf-8")
         ids.append(revision)
+
+    for number, lines in enumerate(bodies, start=1):
+        revision = f"{number:04d}aa"
+        write(revision, number, down, lines, depends="0001bb" if branch and number == 3 else None)
+        if branch and number == 1:
+            write("0001bb", "side", revision, ["pass"], labels=("side",))
         down = revision
+    if branch:
+        write("0099mm", "merge", (down, "0001bb"), ["pass"])
     return ids
 
 
