@@ -365,3 +365,32 @@ def test_an_enum_value_rows_still_hold_refuses_the_rollback_before_anything_runs
     code, output = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
     assert code == 0, output
     assert table_names(url) == []
+
+
+def test_an_enum_value_rows_still_hold_refuses_the_rollback_of_an_imported_history(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # the same after import-alembic and apply: the imported ADD VALUE's reverse is counted alike
+    from ledger.integrations.alembic_import import import_alembic
+    from ledger.project.config import Config
+    from ledger.run import apply as runner
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, [
+        ["op.create_table('perm', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('action', sa.Enum('read', 'run', name='actions'), nullable=False))"],
+        ["with op.get_context().autocommit_block():",
+         "    op.execute(\"ALTER TYPE actions ADD VALUE 'tag'\")",
+         "op.execute(\"INSERT INTO perm (action) VALUES ('tag'), ('read')\")"],
+    ])
+    result = import_alembic(folder, "postgresql", tmp_path / "imported", url=database_factory("postgresql"))
+    assert result.problems == ()
+    target = database_factory("postgresql")
+    config = Config(project_dir=tmp_path, url=target, migrations=tmp_path / "imported")
+    runner.apply(config)
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "imported"\n', encoding="utf-8")
+    code, output = ledger_cli(target, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
+    assert code == 1, output
+    assert "'tag'" in output and "perm.action" in output and "1 row " in output, output
+    assert "invalid input value" not in output, output
+    assert table_names(target) == ["perm"]
