@@ -43,10 +43,11 @@ def _project(tmp_path: Path, bodies: list[list[str]] | list[str], **env: object)
 # ---------------------------------------------------------------------------------------------
 
 
-def _upgrade_one_revision_at_a_time(url: str, bodies: list[list[str]]) -> list[str]:
-    """Write ``bodies`` as a history and upgrade to each revision in turn, checking the ledger after each."""
+def _upgrade_one_revision_at_a_time(url: str, bodies: list[list[str]], naming: dict[str, str] | None = None) -> list[str]:
+    """Write ``bodies`` as a history (``naming``: the naming convention of env.py's target_metadata)
+    and upgrade to each revision in turn, checking the ledger after each."""
     with tempfile.TemporaryDirectory() as folder:
-        ids = _project(Path(folder), bodies)
+        ids = _project(Path(folder), bodies, naming=naming)
         for revision, body in zip(ids, bodies):
             if currently_in_test_context():  # also called from plain tests of one history
                 note(f"revision {revision}:\n" + textwrap.indent("\n".join(body), "    "))
