@@ -377,7 +377,7 @@ def revision_bodies(draw: st.DrawFn, dialect: str, model: _Model) -> list[str]:
         if droppable_cols:
             choices.append("drop_column")
         if tables:
-            choices += ["server_default", "check", "update"] + (["pg_index"] if dialect == "postgresql" else [])
+            choices += ["server_default", "check", "update", "batch"] + (["pg_index"] if dialect == "postgresql" else [])
         if any(model.tables[t].indexes for t in tables):
             choices.append("drop_index")
         if any(model.tables[t].uniques or model.tables[t].fks for t in tables):
@@ -686,6 +686,26 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         line = f"batch_op.alter_column({column!r}, existing_type={type_}, server_default={default})"
         return _block(dialect, table, [line]) if dialect == "sqlite" else [
             f"op.alter_column({table!r}, {column!r}, existing_type={type_}, server_default={default})"]
+    if kind == "batch":  # several changes in one batch_alter_table block, on every database
+        table = draw(st.sampled_from(tables))
+        t = model.tables[table]
+        column, index = model.fresh("c"), model.fresh("ix_")
+        t.columns[column] = "sa.Integer()"
+        lines = [f"batch_op.add_column(sa.Column({column!r}, sa.Integer(), nullable=True))",
+                 f"batch_op.create_index({index!r}, [{column!r}], unique=False)"]
+        t.indexes[index] = (column,)
+        renamable = sorted(c for c in t.columns if c != column and not model.used(table, c))
+        if renamable and draw(st.booleans()):
+            old, new = draw(st.sampled_from(renamable)), model.fresh("r")
+            type_ = t.columns[old]
+            lines.append(f"batch_op.alter_column({old!r}, new_column_name={new!r}, existing_type={type_}, "
+                         f"existing_nullable={old not in t.not_null!r})")
+            t.columns = {(new if c == old else c): v for c, v in t.columns.items()}
+            for kept in (t.not_null, t.defaulted):
+                if old in kept:
+                    kept.discard(old)
+                    kept.add(new)
+        return [f"with op.batch_alter_table({table!r}) as batch_op:"] + [f"    {line}" for line in lines]
     if kind == "pg_index":  # partial, expression and concurrent indexes, as PostgreSQL projects write them
         table = draw(st.sampled_from(tables))
         t = model.tables[table]
