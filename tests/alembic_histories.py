@@ -48,7 +48,7 @@ engine = sa.create_engine(config.get_main_option("sqlalchemy.url"))
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=None,
+        target_metadata=sa.MetaData(naming_convention={naming!r}) if {naming!r} else None,
         render_as_batch={batch!r},
         version_table={version_table!r},
     )
@@ -62,12 +62,19 @@ engine.dispose()
 LEDGER_TABLE = "schema_ledger"
 
 
+#: a naming convention as real projects set on ``target_metadata`` (it names the CHECK of a Boolean)
+NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+          "ck": "ck_%(table_name)s_%(column_0_name)s",
+          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s"}
+
+
 def write_env(folder: Path, *, hook: bool = True, batch: bool = False, version_table: str = "alembic_version",
-              ledger_table: str = LEDGER_TABLE) -> None:
+              ledger_table: str = LEDGER_TABLE, naming: dict[str, str] | None = None) -> None:
+    """env.py (``naming``: the naming convention of its ``target_metadata``) and an empty versions/."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "versions").mkdir(exist_ok=True)
     (folder / "env.py").write_text(
-        ENV_PY.format(hook=hook, batch=batch, version_table=version_table, ledger_table=ledger_table),
+        ENV_PY.format(hook=hook, batch=batch, version_table=version_table, ledger_table=ledger_table, naming=naming),
         encoding="utf-8",
     )
 
@@ -273,6 +280,18 @@ TYPES = ("sa.Integer()", "sa.String(length=40)", "sa.Text()", "sa.Boolean()", "s
          "sa.Numeric(precision=10, scale=2)", "sa.BigInteger()", "sa.Date()",
          # a TypeDecorator of SQLAlchemy's own: INTERVAL on PostgreSQL, DATETIME elsewhere
          "sa.Interval()")
+#: types SQLAlchemy makes a CHECK for (named by a naming convention's ``ck`` when there is one)
+CHECKED_TYPES = ("sa.Boolean(create_constraint=True)",
+                 "sa.Enum('a', 'b', name='mood', native_enum=False, create_constraint=True)")  # 'mood': see create_table
+#: server defaults real histories write, by column type: literals, ``sa.text``, ``sa.false()``, functions
+_DEFAULTS = {
+    "sa.Integer()": ("'0'", "sa.text('0')", "sa.text('-1')"),
+    "sa.BigInteger()": ("'7'",),
+    "sa.Boolean()": ("sa.false()", "sa.true()", "sa.text('false')", "'0'"),
+    "sa.String(length=40)": ("'x'", "''", "sa.text(\"'it''s'\")"),
+    "sa.Numeric(precision=10, scale=2)": ("'0'", "sa.text('1.50')"),
+    "sa.DateTime()": ("sa.func.now()", "sa.text('CURRENT_TIMESTAMP')"),
+}
 _NAMES = ("alpha", "beta", "gamma", "delta", "eps", "zeta")
 
 
@@ -289,6 +308,8 @@ class _Table:
     not_null: set[str] = attrs.field(factory=set)
     #: columns with a server default, which every row inserted takes: no unique goes on them
     defaulted: set[str] = attrs.field(factory=set)
+    #: columns a CHECK constraint names (never dropped, renamed or retyped)
+    checked: set[str] = attrs.field(factory=set)
     rows: int = 0
 
 
@@ -308,8 +329,28 @@ class _Model:
     def used(self, table: str, column: str) -> bool:
         t = self.tables[table]
         in_fk = any(c == column for c, _ in t.fks.values())
-        return (column == t.pk or in_fk or column in t.pinned or any(column in cols for cols in t.uniques.values())
+        return (column == t.pk or in_fk or column in t.pinned or column in t.checked or any(column in cols for cols in t.uniques.values())
                 or any(column in cols for cols in t.indexes.values()))
+
+    def droppable(self, dialect: str, table: str, column: str) -> bool:
+        """A column ``drop_column`` may take: one no constraint uses, or one an index, a unique or (but
+        on MariaDB, which refuses) a foreign key of its own uses, which the database drops with it."""
+        t = self.tables[table]
+        if column == t.pk or column in t.pinned or column in t.checked:
+            return False
+        return dialect not in ("mysql", "mariadb") or all(c != column for c, _ in t.fks.values())
+
+    def without_users_of(self, table: str, column: str) -> None:
+        """Take out of the model what the database drops with ``column`` (every index here has one column)."""
+        t = self.tables[table]
+        for named in (t.uniques, t.indexes):
+            for name in [n for n, cols in named.items() if column in cols]:
+                del named[name]
+        for name in [n for n, (c, _) in t.fks.items() if c == column]:
+            del t.fks[name]
+        for kept in (t.not_null, t.defaulted):
+            kept.discard(column)
+        del t.columns[column]
 
     def referenced(self, table: str) -> bool:
         return any(ref == table for t in self.tables.values() for ref in [r for _, r in t.fks.values()] + t.unnamed_refs)
@@ -332,9 +373,11 @@ def revision_bodies(draw: st.DrawFn, dialect: str, model: _Model) -> list[str]:
         if tables:
             choices += ["add_column", "add_column", "create_index", "insert", "alter_nullable", "alter_type",
                         "unique", "fk", "rename_column"]
-        droppable_cols = [(t, c) for t in tables for c in model.tables[t].columns if not model.used(t, c)]
+        droppable_cols = [(t, c) for t in tables for c in model.tables[t].columns if model.droppable(dialect, t, c)]
         if droppable_cols:
             choices.append("drop_column")
+        if tables:
+            choices += ["server_default", "check", "update"] + (["pg_index"] if dialect == "postgresql" else [])
         if any(model.tables[t].indexes for t in tables):
             choices.append("drop_index")
         if any(model.tables[t].uniques or model.tables[t].fks for t in tables):
@@ -464,8 +507,9 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         name = model.fresh("t")
         columns = {"id": "sa.Integer()"}
         for column in draw(st.lists(st.sampled_from(_NAMES), unique=True, max_size=3)):
-            columns[column] = draw(st.sampled_from(TYPES))
-        table = _Table(columns=columns, pk="id")
+            # an Enum's CHECK is named after the Enum, one name per column
+            columns[column] = draw(st.sampled_from(TYPES + CHECKED_TYPES)).replace("'mood'", f"'{column}_kind'")
+        table = _Table(columns=columns, pk="id", checked={c for c, t in columns.items() if "create_constraint" in t})
         parts = ["sa.Column('id', sa.Integer(), nullable=False)"]
         parts += [f"sa.Column({c!r}, {t}, nullable=True)" for c, t in columns.items() if c != "id"]
         pk_named = draw(st.booleans())
@@ -504,16 +548,22 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         column = model.fresh("c")
         type_ = draw(st.sampled_from(TYPES))
         model.tables[table].columns[column] = type_
-        default = draw(st.sampled_from(["", ", server_default='0'"])) if type_ == "sa.Integer()" else ""
+        # SQLite adds no column whose default is not a constant (CURRENT_TIMESTAMP)
+        default = draw(st.sampled_from(["", *_DEFAULTS.get(type_, ())] if dialect != "sqlite" or type_ != "sa.DateTime()"
+                                       else [""]))
         if default:
+            default = f", server_default={default}"
             model.tables[table].defaulted.add(column)
         return [f"op.add_column({table!r}, sa.Column({column!r}, {type_}, nullable=True{default}))"]
     if kind == "drop_column":
+        # also a column an index, a unique or a foreign key uses: the database drops them with it
         table, column = draw(st.sampled_from(sorted(
-            (t, c) for t in tables for c in model.tables[t].columns if not model.used(t, c))))
-        del model.tables[table].columns[column]
-        model.tables[table].not_null.discard(column)
-        return _block(dialect, table, [f"batch_op.drop_column({column!r})"]) if dialect == "sqlite" \
+            (t, c) for t in tables for c in model.tables[t].columns if model.droppable(dialect, t, c))))
+        # Alembic's batch rebuild remakes every index it reflected, so its indexes go first in the block
+        indexes = sorted(n for n, cols in model.tables[table].indexes.items() if column in cols)
+        model.without_users_of(table, column)
+        return _block(dialect, table, [f"batch_op.drop_index({n!r})" for n in indexes]
+                      + [f"batch_op.drop_column({column!r})"]) if dialect == "sqlite" \
             else [f"op.drop_column({table!r}, {column!r})"]
     if kind == "rename_column":
         table = draw(st.sampled_from(tables))
@@ -621,6 +671,60 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         line = f"batch_op.drop_constraint({name!r}, type_={type_!r})"
         return _block(dialect, table, [line]) if dialect == "sqlite" else [
             f"op.drop_constraint({name!r}, {table!r}, type_={type_!r})"]
+    if kind == "server_default":  # set, change or drop a column's server default
+        table = draw(st.sampled_from(tables))
+        t = model.tables[table]
+        # not on a foreign key's column (a row inserted would refer to nothing) nor a CHECK's
+        candidates = sorted(c for c, type_ in t.columns.items() if c != t.pk and type_ in _DEFAULTS
+                            and c not in t.checked and c not in t.pinned and all(c != f for f, _ in t.fks.values()))
+        if not candidates:
+            return []
+        column = draw(st.sampled_from(candidates))
+        type_ = t.columns[column]
+        default = draw(st.sampled_from(["None", *_DEFAULTS[type_]]))
+        (t.defaulted.discard if default == "None" else t.defaulted.add)(column)
+        line = f"batch_op.alter_column({column!r}, existing_type={type_}, server_default={default})"
+        return _block(dialect, table, [line]) if dialect == "sqlite" else [
+            f"op.alter_column({table!r}, {column!r}, existing_type={type_}, server_default={default})"]
+    if kind == "pg_index":  # partial, expression and concurrent indexes, as PostgreSQL projects write them
+        table = draw(st.sampled_from(tables))
+        t = model.tables[table]
+        column = draw(st.sampled_from(sorted(c for c in t.columns if c not in t.checked)))
+        name = model.fresh("ix_")
+        t.indexes[name] = (column,)
+        form = draw(st.sampled_from(["partial", "expression", "desc", "concurrently"]))
+        if form == "partial":
+            return [f"op.create_index({name!r}, {table!r}, [{column!r}], postgresql_where=sa.text('{column} IS NOT NULL'))"]
+        if form == "expression":
+            return [f"op.create_index({name!r}, {table!r}, [sa.text('({column} IS NULL)')])"]
+        if form == "desc":
+            return [f"op.create_index({name!r}, {table!r}, [sa.text('{column} DESC')])"]
+        return ["with op.get_context().autocommit_block():",
+                f"    op.create_index({name!r}, {table!r}, [{column!r}], postgresql_concurrently=True)"]
+    if kind == "update":  # data work with bound parameters, an expanding IN list among them
+        table = draw(st.sampled_from(tables))
+        t = model.tables[table]
+        candidates = sorted(c for c, type_ in t.columns.items() if type_ == "sa.Integer()" and c != t.pk
+                            and not model.used(table, c))
+        if not candidates:
+            return []
+        column = draw(st.sampled_from(candidates))
+        ids = sorted(draw(st.sets(st.integers(1, 4), min_size=1, max_size=3)))
+        if draw(st.booleans()):
+            return [f"op.execute(sa.text('UPDATE {table} SET {column} = :v WHERE id IN :ids')"
+                    f".bindparams(sa.bindparam('ids', value={ids!r}, expanding=True), v=5))"]
+        return [f"op.execute(sa.text('UPDATE {table} SET {column} = :v WHERE id = :one').bindparams(v=-3, one={ids[0]}))"]
+    if kind == "check":  # a named CHECK on a new column, which no step then drops, renames or retypes
+        table = draw(st.sampled_from(tables))
+        column, name = model.fresh("k"), model.fresh("ck_")
+        t = model.tables[table]
+        t.columns[column] = "sa.Integer()"
+        t.checked.add(column)
+        condition = draw(st.sampled_from([f"{column} > -5", f"{column} IN (1, 2, 3)", f"{column} IS NULL OR {column} >= 0"]))
+        add = f"op.add_column({table!r}, sa.Column({column!r}, sa.Integer(), nullable=True))"
+        if dialect == "sqlite":
+            return [add] + _block(dialect, table, [f"batch_op.create_check_constraint({name!r}, {condition!r})"])
+        return [add, f"op.create_check_constraint({name!r}, {table!r}, {condition!r})"]
     if kind == "drop_table":
         table = draw(st.sampled_from(sorted(t for t in tables if not model.referenced(t))))
         del model.tables[table]
@@ -652,8 +756,8 @@ from alembic import op
 
 revision = {revision!r}
 down_revision = {down!r}
-branch_labels = None
-depends_on = None
+branch_labels = {labels!r}
+depends_on = {depends!r}
 
 
 def upgrade():
@@ -665,17 +769,31 @@ def downgrade():
 '''
 
 
-def write_history(folder: Path, bodies: Sequence[Sequence[str]]) -> list[str]:
-    """Write one revision file per body, chained; their ids in order."""
+def write_history(folder: Path, bodies: Sequence[Sequence[str]], *, branch: bool = False) -> list[str]:
+    """Write one revision file per body, chained; their ids in order.
+
+    With ``branch``, as real graphs are: an empty revision labelled ``side`` branches off the first,
+    the third (when there is one) ``depends_on`` it, and an empty merge of both heads ends the
+    history; ids of all, in an order ``alembic upgrade <id>`` one by one can take."""
     ids = []
     down = None
-    for number, lines in enumerate(bodies, start=1):
-        revision = f"{number:04d}aa"
+
+    def write(revision: str, number: int | str, down: object, lines: Sequence[str], labels: object = None,
+              depends: object = None) -> None:
         body = textwrap.indent("\n".join(lines) or "pass", "    ")
         (folder / "versions" / f"{revision}_step.py").write_text(
-            REVISION.format(message=f"step {number}", revision=revision, down=down, body=body), encoding="utf-8")
+            REVISION.format(message=f"step {number}", revision=revision, down=down, body=body, labels=labels,
+                            depends=depends), encoding="utf-8")
         ids.append(revision)
+
+    for number, lines in enumerate(bodies, start=1):
+        revision = f"{number:04d}aa"
+        write(revision, number, down, lines, depends="0001bb" if branch and number == 3 else None)
+        if branch and number == 1:
+            write("0001bb", "side", revision, ["pass"], labels=("side",))
         down = revision
+    if branch:
+        write("0099mm", "merge", (down, "0001bb"), ["pass"])
     return ids
 
 

@@ -43,12 +43,18 @@ def _project(tmp_path: Path, bodies: list[list[str]] | list[str], **env: object)
 # ---------------------------------------------------------------------------------------------
 
 
-def _upgrade_one_revision_at_a_time(url: str, bodies: list[list[str]]) -> list[str]:
-    """Write ``bodies`` as a history and upgrade to each revision in turn, checking the ledger after each."""
+def _upgrade_one_revision_at_a_time(url: str, bodies: list[list[str]], naming: dict[str, str] | None = None,
+                                   branch: bool = False) -> list[str]:
+    """Write ``bodies`` as a history (``naming``: the naming convention of env.py's target_metadata;
+    ``branch``: with a side branch and a merge, see write_history) and upgrade to each revision in
+    turn, checking the ledger after each."""
     with tempfile.TemporaryDirectory() as folder:
-        ids = _project(Path(folder), bodies)
-        for revision, body in zip(ids, bodies):
+        write_env(Path(folder), naming=naming)
+        ids = write_history(Path(folder), bodies, branch=branch)
+        written = iter(bodies)
+        for revision in ids:
             if currently_in_test_context():  # also called from plain tests of one history
+                body = next(written) if revision.endswith("aa") else ["pass"]
                 note(f"revision {revision}:\n" + textwrap.indent("\n".join(body), "    "))
             run_alembic(Path(folder), url, "upgrade", revision)
             check_live_equals_fold(url)

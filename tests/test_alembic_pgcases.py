@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.alembic_histories import (
+    LEDGER_TABLE,
+    connected,
     check_everything,
     check_live_equals_fold,
     hook_events,
@@ -313,3 +315,82 @@ def test_a_sequence_a_revision_sets_with_select_setval_is_set_again_when_applied
             assert conn.execute(sa.text("SELECT id FROM roles WHERE name = 'auditor'")).scalar_one() == 3
     finally:
         engine.dispose()
+
+
+def test_an_enum_value_rows_still_hold_refuses_the_rollback_before_anything_runs(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # faraday's d350513b107e: ALTER TYPE ... ADD VALUE 'tag', then rows inserted holding it; the INSERT has
+    # no reverse, so --skip-irreversible leaves the rows, and taking the value out of the type would fail
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('perm', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('action', sa.Enum('read', 'run', name='actions'), nullable=False))",
+         "op.create_table('audit', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('action', sa.Enum('read', 'run', name='actions', create_type=False)))"],
+        ["with op.get_context().autocommit_block():",
+         "    op.execute(\"ALTER TYPE actions ADD VALUE 'tag'\")",
+         "op.execute(\"INSERT INTO perm (action) VALUES ('tag'), ('tag'), ('read')\")",
+         "op.execute(\"INSERT INTO audit (action) VALUES ('tag')\")"],
+        # a table the rollback drops before it takes the value out: its rows are not in the way
+        ["op.create_table('later', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('action', sa.Enum('read', 'run', 'tag', name='actions', create_type=False)))",
+         "op.execute(\"INSERT INTO later (action) VALUES ('tag')\")"],
+    ])
+    with connected(url) as conn:
+        ledger_rows = conn.exec_driver_sql(f"SELECT COUNT(*) FROM {LEDGER_TABLE}").scalar()
+    code, output = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
+    assert code == 1, output
+    assert "Traceback" not in output and "invalid input value" not in output, output
+    lines = [line for line in output.splitlines() if "'tag'" in line]
+    assert any("perm.action" in line and "2 rows" in line for line in lines), output
+    assert any("audit.action" in line and "1 row" in line for line in lines), output
+    assert "nothing was run or recorded" in output and "later" not in "".join(lines), output
+    # nothing changed: the last revision's table is still there, the ledger has no new event
+    assert "later" in table_names(url)
+    with connected(url) as conn:
+        assert conn.exec_driver_sql(f"SELECT COUNT(*) FROM {LEDGER_TABLE}").scalar() == ledger_rows
+    # --sql counts as the run does (it reads only): refused alike
+    code, sql_output = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "--sql")
+    assert code == 1 and "'tag'" in sql_output, sql_output
+
+    # rows deleted: --sql prints the type made again, and the rollback goes to base
+    with connected(url) as conn:
+        conn.exec_driver_sql("DELETE FROM perm WHERE action = 'tag'")
+        conn.exec_driver_sql("DELETE FROM audit")
+        conn.commit()
+    code, sql_output = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "--sql")
+    assert code == 0, sql_output
+    assert "CREATE TYPE actions AS ENUM ('read', 'run')" in sql_output, sql_output
+    code, output = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
+    assert code == 0, output
+    assert table_names(url) == []
+
+
+def test_an_enum_value_rows_still_hold_refuses_the_rollback_of_an_imported_history(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # the same after import-alembic and apply: the imported ADD VALUE's reverse is counted alike
+    from ledger.integrations.alembic_import import import_alembic
+    from ledger.project.config import Config
+    from ledger.run import apply as runner
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, [
+        ["op.create_table('perm', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('action', sa.Enum('read', 'run', name='actions'), nullable=False))"],
+        ["with op.get_context().autocommit_block():",
+         "    op.execute(\"ALTER TYPE actions ADD VALUE 'tag'\")",
+         "op.execute(\"INSERT INTO perm (action) VALUES ('tag'), ('read')\")"],
+    ])
+    result = import_alembic(folder, "postgresql", tmp_path / "imported", url=database_factory("postgresql"))
+    assert result.problems == ()
+    target = database_factory("postgresql")
+    config = Config(project_dir=tmp_path, url=target, migrations=tmp_path / "imported")
+    runner.apply(config)
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "imported"\n', encoding="utf-8")
+    code, output = ledger_cli(target, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
+    assert code == 1, output
+    assert "'tag'" in output and "perm.action" in output and "1 row " in output, output
+    assert "invalid input value" not in output, output
+    assert table_names(target) == ["perm"]

@@ -23,6 +23,9 @@ counts those rows before anything runs, reading only:
   date, are not refusals: the type change passes them too). A ``FLOAT``/``DOUBLE`` column
   converts by other rules, and MySQL has no anonymous block: there the database says.
 - SQLite converts or keeps every value: nothing is counted.
+
+:func:`removed_labels` and :func:`held_labels` count what a PostgreSQL enum type made again without
+some of its values (the reverse of ``ADD VALUE``) refuses: the rows holding each removed value.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["unconvertible"]
+__all__ = ["held_labels", "removed_labels", "unconvertible"]
 
 #: the targets PostgreSQL's count casts to (built-in types whose input function judges a string)
 _PG_TARGETS = (sa.Integer, sa.Numeric, sa.Boolean, sa.Date, sa.DateTime, sa.Time, sa.Interval, sa.Uuid)
@@ -76,6 +79,27 @@ def unconvertible(conn: sa.Connection, table: str, column: str, old: Any, new: A
         return int(conn.exec_driver_sql(
             f"SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL AND ({condition})").scalar() or 0)
     return None
+
+
+def removed_labels(conn: sa.Connection, old: Any, new: Any) -> list[str]:
+    """The labels of the named enum type ``old`` that ``new`` (the same type made again) lacks, on
+    PostgreSQL, where the type is made again and every column of it converted through text, which
+    refuses a row holding one of them; none elsewhere (MariaDB: the database says)."""
+    if conn.dialect.name != "postgresql" or not (isinstance(old, sa.Enum) and isinstance(new, sa.Enum)) \
+            or not (old.native_enum and new.native_enum) or old.name != new.name or old.schema != new.schema:
+        return []
+    kept = set(new.enums)
+    return [label for label in old.enums if label not in kept]
+
+
+def held_labels(conn: sa.Connection, table: str, column: str, labels: list[str]) -> dict[str, int]:
+    """How many rows of ``table`` (quoted SQL) hold each of ``labels`` in ``column`` (quoted); only
+    the labels some row holds."""
+    query = sa.text(f"SELECT CAST({column} AS text), COUNT(*) FROM {table} "
+                    f"WHERE CAST({column} AS text) IN :labels GROUP BY 1").bindparams(
+        sa.bindparam("labels", expanding=True))
+    counts = {label: n for label, n in conn.execute(query, {"labels": labels})}
+    return {label: int(counts[label]) for label in labels if counts.get(label)}
 
 
 def _postgresql(conn: sa.Connection, table: str, column: str, type_sql: str) -> int:

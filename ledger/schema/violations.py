@@ -18,7 +18,9 @@ column whose type the plan changes first: there the database says. SQL that cann
 A type change is counted too: a narrowing (:mod:`ledger.schema.narrowing`: values the run would
 refuse to cut or round when it comes to that step) and a string column made a number, boolean,
 date, enum or UUID again (:mod:`ledger.dialects.convertible`: the values PostgreSQL's cast or MariaDB
-refuses; SQLite converts anything). Those rows are never deleted, not even in a table
+refuses; SQLite converts anything), and on PostgreSQL a named enum type made again without
+values some rows hold, in every column of that type the plan has at that step (a table it drops
+before is not counted), per removed value (:func:`ledger.dialects.convertible.removed_labels`). Those rows are never deleted, not even in a table
 the plan drops later (what is in the way is the value, not the row): the rollback is refused.
 
 Rows of a table that the plan drops later (with its rows, which the run's data-loss consent
@@ -50,7 +52,7 @@ from ops import (
 from ops.classes import frozen
 
 from ledger import dialects
-from ledger.dialects.convertible import unconvertible
+from ledger.dialects.convertible import held_labels, removed_labels, unconvertible
 from ledger.schema.dataloss import CHUNK, TableKey, _full, _Origins, _quote
 from ledger.schema.narrowing import _sa, _type_sql, narrowing
 
@@ -77,9 +79,14 @@ class Violation:
     dropped: str | None = None
     #: for a type change: the column and its new type ("column t.c to INTEGER"); its rows are never deleted
     retype: str = ""
+    #: for an enum type made again without a value: that value (``retype`` names the column holding it)
+    removed: str = ""
 
     def describe(self) -> str:
         count = f"{self.rows} row{'s' if self.rows != 1 else ''}"
+        if self.removed:
+            return (f"{self.where} takes the value {self.removed!r} out of enum type {self.constraint}, which "
+                    f"{count} of {self.table} {'hold' if self.rows != 1 else 'holds'} in {self.retype}")
         if self.retype:
             return (f"{self.where} changes {self.retype}, which {count} of {self.table} "
                     f"{'hold values' if self.rows != 1 else 'holds a value'} it cannot convert")
@@ -215,6 +222,39 @@ def _retype(conn: sa.Connection, op: MigrateOperation, before: SchemaState, orig
                      retype=f"column {_full(key)}.{op.column_name} to {_type_sql(op.modify_type, conn.dialect)}")
 
 
+def _removed(conn: sa.Connection, op: MigrateOperation, before: SchemaState, origins: _Retyped,
+             where: str, seq: int) -> list[Violation]:
+    """An enum type made again without values some rows hold (:func:`removed_labels`): in every
+    column of that type that exists at that point of the plan (a table dropped before is not
+    counted), one violation per column and value held. Those columns count as retyped after."""
+    if not isinstance(op, AlterColumnOp) or op.modify_type is None:
+        return []
+    table = before.tables.get((op.schema, op.table_name))
+    column = table.column(op.column_name) if table is not None else None
+    old, new = (None, None) if column is None else (_sa(column.type), _sa(op.modify_type))
+    labels = removed_labels(conn, old, new) if old is not None and new is not None else []
+    if not labels:
+        return []
+    assert isinstance(new, sa.Enum)
+    quote = conn.dialect.identifier_preparer.quote
+    found = []
+    for key, other in before.tables.items():
+        for spec in other.columns:
+            typed = _sa(spec.type)
+            if not isinstance(typed, sa.Enum) or typed.name != new.name or typed.schema != new.schema:
+                continue
+            live = _columns(origins, key, [spec.name])
+            if live is None:
+                continue
+            held = held_labels(conn, _quote(conn, live[0]), quote(live[1][0]), labels)
+            found += [Violation(_full(key), new.name or "", rows, where, seq,
+                                retype=f"column {_full(key)}.{spec.name}", removed=label)
+                      for label, rows in held.items()]
+            # every column of the type is converted here: a later step's values are what this one made
+            origins.retyped.add((live[0], live[1][0]))
+    return found
+
+
 #: SQL that cannot change rows: it makes, alters or drops a type, a view or an index
 _KEEPS_ROWS = re.compile(
     r"\s*(?:(?:CREATE|ALTER|DROP)\s+TYPE|(?:CREATE\s+(?:OR\s+REPLACE\s+)?|DROP\s+)VIEW|"
@@ -248,6 +288,8 @@ def violations(conn: sa.Connection, start: SchemaState,
         check = None if ran_sql else _check(conn, op, before, origins)
         if not ran_sql and (retype := _retype(conn, op, before, origins, where, seq)) is not None:
             retyped.append((step, retype))
+        if not ran_sql:
+            retyped += [(step, v) for v in _removed(conn, op, before, origins, where, seq)]
         if check is not None:
             table, constraint, live, condition = check
             rows = f" FROM {_quote(conn, live)}" + (f" WHERE {condition}" if condition else "")
