@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from click.testing import CliRunner
 
 import ops
 from ledger import dialects
-from ledger.dialects import identifiers
+from ledger.dialects import identifiers, registry
 from ledger.schema import render
 from ledger.cli import main
 from ledger.storage.db import dialect_of
@@ -46,6 +48,20 @@ def test_the_built_in_databases() -> None:
     assert dialects.choices() == ("sqlite", "postgresql", "mysql", "mariadb")
     assert [d.transactional_ddl for d in dialects.DATABASES.values()] == [True, True, False]
     assert dialects.database("mariadb") is dialects.DATABASES["mysql"]
+
+
+def test_a_database_module_is_loaded_when_its_database_is_first_asked_for() -> None:
+    code = ("import sys, ledger.dialects as d, ledger.storage.store as s; s.LedgerStore(); before = sorted(m for m in"
+            " sys.modules if m.endswith(('postgresql_db', 'mysql_db'))); d.database('mariadb');"
+            " print(before, 'ledger.dialects.mysql_db' in sys.modules, 'ledger.dialects.postgresql_db' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]", "True", "False"]
+    # What the registry says of each built-in database without loading it is what its object says.
+    for name, (_module, flavours, backend_names, types) in registry.BUILT_IN.items():
+        found = dialects.DATABASES[name]
+        assert (found.flavours, found.backends) == (flavours, backend_names)
+        for variant in ("long_text_type", "long_binary_type", "row_key_type"):
+            assert type(getattr(found, variant)) is type(types.get(variant))
 
 
 def test_a_registered_database_is_in_every_list(toy: type[dialects.Database], tmp_path: Path) -> None:

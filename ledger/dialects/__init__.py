@@ -36,10 +36,6 @@ from .database import (
     register_database,
     transactional_ddl,
 )
-# Imported in this order, registered in this order: the order every list of databases shows.
-from .sqlite_db import SQLite  # isort: skip
-from .postgresql_db import PostgreSQL  # isort: skip
-from .mysql_db import MySQL  # isort: skip
 
 if TYPE_CHECKING:
     from ops import SchemaState
@@ -47,8 +43,11 @@ if TYPE_CHECKING:
     from .base import (DDLContext, DDLGenerator, check_implemented, ddl, ddl_batch, generator, handles, reads_nothing,
                        table_of)
     from .mysql import MySQLGenerator
+    from .mysql_db import MySQL
     from .postgresql import PostgreSQLGenerator, enum_types, enums_in
+    from .postgresql_db import PostgreSQL
     from .sqlite import SQLiteGenerator, SQLiteRebuildError
+    from .sqlite_db import SQLite
 
 __all__ = [
     "DATABASES",
@@ -94,8 +93,10 @@ __all__ = [
 
 
 #: What DDL needs, loaded when first asked for (with the op modules and the generators): reading
-#: a ledger, connecting and the database objects need none of it. Name -> module of this package.
+#: a ledger, connecting and the database objects need none of it; and each database's class (its
+#: object is ``DATABASES[name]``, which loads its module on first use). Name -> module of this package.
 _DDL = {
+    "SQLite": "sqlite_db", "PostgreSQL": "postgresql_db", "MySQL": "mysql_db",
     "DDLContext": "base", "DDLGenerator": "base", "check_implemented": "base", "ddl": "base", "ddl_batch": "base",
     "generator": "base", "handles": "base", "reads_nothing": "base", "table_of": "base", "SQLiteGenerator": "sqlite", "SQLiteRebuildError": "sqlite",
     "PostgreSQLGenerator": "postgresql", "enum_types": "postgresql", "enums_in": "postgresql", "MySQLGenerator": "mysql",

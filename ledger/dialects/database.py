@@ -17,6 +17,7 @@ from ops.base import LedgerError
 from ops.classes import frozen
 from ops.names import ONE_PER_SCHEMA, NamesPer
 
+from .registry import DATABASES, LOADED, backends, choices, lookup, names, register_database
 from .sequence_reads import SequenceReads
 from .typetext import spaced
 
@@ -545,48 +546,18 @@ class Database(SequenceReads):
         yield
 
 
-#: name -> the database object; filled by :func:`register_database`
-DATABASES: dict[str, Database] = {}
-
-
-def register_database(cls: type[Database]) -> type[Database]:
-    """Class decorator: make ``cls`` a supported database. Its generator's DDL goes into the
-    implementation registry of ``ops.Operations`` when the generator is first loaded
-    (:attr:`Database.generator`; ``ledger.dialects.ddl`` and ``check_implemented`` load it)."""
-    DATABASES[cls.name] = cls()
-    return cls
-
-
 def _load(where: str) -> Any:
     """The object at ``"module:name"``."""
     module, _, name = where.partition(":")
     return getattr(importlib.import_module(module), name)
 
 
-def names() -> tuple[str, ...]:
-    """The supported databases, by the name schema-ledger uses for each."""
-    return tuple(DATABASES)
-
-
-def backends() -> tuple[str, ...]:
-    """The SQLAlchemy backend names (a URL's ``get_backend_name()``) of the supported databases."""
-    return tuple(backend for database in DATABASES.values() for backend in database.backends)
-
-
-def choices() -> tuple[str, ...]:
-    """What ``--dialect`` accepts: every database's name and flavours."""
-    return tuple(n for database in DATABASES.values() for n in (database.name, *database.flavours))
-
-
 def database(name: str) -> Database:
     """The database object for a schema-ledger name, a flavour ("mariadb") or a SQLAlchemy backend name."""
-    found = DATABASES.get(name)
-    if found is not None:
-        return found
-    for candidate in DATABASES.values():
-        if name in candidate.flavours or name in candidate.backends:
-            return candidate
-    raise UnsupportedDialectError(f"unsupported database dialect {name!r} (supported: {', '.join(choices())})")
+    found = LOADED.get(name) or lookup(name)
+    if found is None:
+        raise UnsupportedDialectError(f"unsupported database dialect {name!r} (supported: {', '.join(choices())})")
+    return found
 
 
 def database_file(url: str | sa.URL) -> Path | None:
@@ -602,10 +573,10 @@ def database_file(url: str | sa.URL) -> Path | None:
 def column_type(default: sa.types.TypeEngine[Any], variant: str) -> sa.types.TypeEngine[Any]:
     """``default`` with, for every database whose attribute ``variant`` (``"long_text_type"``, ...)
     is set, that type in its place."""
-    for db in DATABASES.values():
-        other = getattr(db, variant)
+    for name in DATABASES:
+        other = DATABASES.column_type(name, variant)
         if other is not None:
-            default = default.with_variant(other, *db.backends)
+            default = default.with_variant(other, *DATABASES.describe(name)[1])
     return default
 
 

@@ -21,6 +21,7 @@ from ops import CreateTableOp, LedgerError, MigrateOperation, RenameTableOp, Sch
 from ops.specs import TableSpec
 
 from ledger import dialects
+from ledger.dialects.registry import lookup
 from ledger.format.codec import MAX_NAME_BYTES
 
 __all__ = ["InvalidIdentifierError", "MAX_LENGTH", "check_name", "check_op_names"]
@@ -41,15 +42,8 @@ class InvalidIdentifierError(LedgerError, ValueError):
     """A name the database would refuse, or change, however it is quoted."""
 
 
-def _family(dialect: str) -> str:
-    try:
-        return dialects.database(dialect).name
-    except dialects.UnsupportedDialectError:
-        return dialect
-
-
 def _names_primary_keys(dialect: str) -> bool:
-    known = dialects.DATABASES.get(_family(dialect))
+    known = lookup(dialect)
     return known is None or known.names_primary_keys
 
 
@@ -59,8 +53,7 @@ def _short(name: str) -> str:
 
 def check_name(name: str, what: str, dialect: str) -> None:
     """Raise InvalidIdentifierError when ``dialect`` cannot hold ``name`` as written."""
-    family = _family(dialect)
-    known = dialects.DATABASES.get(family)
+    known = lookup(dialect)
     database = known.title if known is not None else dialect
     if not name:
         raise InvalidIdentifierError(f"{what} name is empty")

@@ -15,11 +15,24 @@ import sqlalchemy as sa
 
 from ops.base import LedgerError
 
-__all__ = ["REFUSAL", "LockTimeout", "commit_if_open", "lock_timeout", "refusal_literal", "released",
+__all__ = ["REFUSAL", "LockTimeout", "LongBlob", "LongText", "commit_if_open", "lock_timeout", "refusal_literal", "released",
            "rollback_if_open", "trigger_name"]
 
 #: what a refusal trigger says when a row of the ledger is changed or deleted
 REFUSAL = "schema-ledger: the ledger table is append-only; rows cannot be changed or deleted"
+
+
+class LongText(sa.Text):
+    """MySQL's LONGTEXT (what its type compiler writes for this visit name), without importing
+    SQLAlchemy's MySQL package, which a connection to another database never needs."""
+
+    __visit_name__ = "LONGTEXT"
+
+
+class LongBlob(sa.LargeBinary):
+    """MySQL's LONGBLOB, as :class:`LongText`."""
+
+    __visit_name__ = "LONGBLOB"
 
 
 class LockTimeout(LedgerError, TimeoutError):

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from ledger.support import faults
 
 from .database import Database, ReflectedKeys, register_database
-from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, trigger_name
+from .ledger_table import LongBlob, LongText, commit_if_open, lock_timeout, refusal_literal, released, trigger_name
 from .typetext import float_by_precision, rules, size_tier, spaced
 
 if TYPE_CHECKING:
@@ -28,19 +28,6 @@ if TYPE_CHECKING:
     from .sequences import SequenceNow, SequenceSpec
 
 __all__ = ["MySQL"]
-
-
-class _LongText(sa.Text):
-    """MySQL's LONGTEXT (what its type compiler writes for this visit name), without importing
-    SQLAlchemy's MySQL package, which a connection to another database never needs."""
-
-    __visit_name__ = "LONGTEXT"
-
-
-class _LongBlob(sa.LargeBinary):
-    """MySQL's LONGBLOB, as :class:`_LongText`."""
-
-    __visit_name__ = "LONGBLOB"
 
 
 _TYPE_SPELLING = rules(
@@ -151,8 +138,8 @@ class MySQL(Database):
     restrict_is_no_action = True
     keeps_foreign_key_deferral = False
     index_option_prefixes = ("mysql", "mariadb")
-    long_text_type = _LongText()
-    long_binary_type = _LongBlob()
+    long_text_type = LongText()
+    long_binary_type = LongBlob()
 
     def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
         prep = sa_dialect.identifier_preparer
