@@ -64,7 +64,20 @@ def _init5(self, a0, a1, a2, a3, a4, a5, a6, a7):
     return None
 
 
-def _init6(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
+def _init6(self, a0, a1, a2, a3, a4, a5, a6, a7, a8):
+    _s0(self, a0)
+    _s1(self, a1)
+    _s2(self, a2)
+    _s3(self, a3)
+    _s4(self, a4)
+    _s5(self, a5)
+    _s6(self, a6)
+    _s7(self, a7)
+    _s8(self, a8)
+    return None
+
+
+def _init7(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -79,7 +92,7 @@ def _init6(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     return None
 
 
-def _init7(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14):
+def _init8(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -98,7 +111,7 @@ def _init7(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14
     return None
 
 
-def _init8(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
+def _init9(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -117,7 +130,7 @@ def _init8(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     return None
 
 
-def _init9(self, a0, a1, a2, a3, a4, a5):
+def _init10(self, a0, a1, a2, a3, a4, a5):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -128,7 +141,7 @@ def _init9(self, a0, a1, a2, a3, a4, a5):
     return None
 
 
-def _init10(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13):
+def _init11(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -149,7 +162,7 @@ def _init10(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13):
     return None
 
 
-def _init11(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
+def _init12(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -167,7 +180,7 @@ def _init11(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     return None
 
 
-def _init12(self, a0, a1, a2, a3, a4):
+def _init13(self, a0, a1, a2, a3, a4):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -180,7 +193,7 @@ def _init12(self, a0, a1, a2, a3, a4):
     return None
 
 
-def _init13(self, a0, a1, a2, *, a3, a4):
+def _init14(self, a0, a1, a2, *, a3, a4):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -190,7 +203,7 @@ def _init13(self, a0, a1, a2, *, a3, a4):
     return None
 
 
-def _init14(self, a0, a1, a2, *, a3):
+def _init15(self, a0, a1, a2, *, a3):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -199,7 +212,7 @@ def _init14(self, a0, a1, a2, *, a3):
     return None
 
 
-def _init15(self, a0, a1, a2, a3):
+def _init16(self, a0, a1, a2, a3):
     _s0(self, a0)
     a1 = _c1(a1)
     _s1(self, a1)
@@ -209,7 +222,7 @@ def _init15(self, a0, a1, a2, a3):
     return None
 
 
-def _init16(self, a0, a1, a2, a3, a4):
+def _init17(self, a0, a1, a2, a3, a4):
     _s0(self, a0)
     if a1 is _NOTHING:
         a1 = _f1()
@@ -226,12 +239,12 @@ def _init16(self, a0, a1, a2, a3, a4):
     return None
 
 
-def _init17(self, a0):
+def _init18(self, a0):
     _s0(self, a0)
     return None
 
 
-def _init18(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
+def _init19(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     if a0 is _NOTHING:
         a0 = _f0()
     _s0(self, a0)
@@ -253,7 +266,7 @@ def _init18(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     return None
 
 
-def _init19(self, a0, a1, a2, a3):
+def _init20(self, a0, a1, a2, a3):
     if a0 is _NOTHING:
         a0 = _f0()
     a0 = _c0(a0)
@@ -274,18 +287,19 @@ SHAPES = {
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init3,
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init4,
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init5,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init6,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init7,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init8,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init9,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init10,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init11,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init12,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, False, False), (True, True, 0, True, False)), False): _init13,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, True, False)), False): _init14,
-    (((True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init15,
-    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init16,
-    (((True, False, 0, False, False),), False): _init17,
-    (((True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init18,
-    (((True, False, 2, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, True)), True): _init19,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init6,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init7,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init8,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init9,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init10,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init11,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init12,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init13,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, False, False), (True, True, 0, True, False)), False): _init14,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, True, False)), False): _init15,
+    (((True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init16,
+    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init17,
+    (((True, False, 0, False, False),), False): _init18,
+    (((True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init19,
+    (((True, False, 2, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, True)), True): _init20,
 }
