@@ -240,10 +240,7 @@ def test_an_index_a_column_makes_is_recorded_with_the_name_the_naming_convention
     """``Column(..., index=True)`` in ``op.create_table`` under the project's naming convention:
     the database holds ``idx_...`` (the convention's name), and so does the ledger."""
     folder = tmp_path / "alembic"
-    write_env(folder)
-    env = folder / "env.py"
-    env.write_text(env.read_text().replace(
-        "target_metadata=None", "target_metadata=sa.MetaData(naming_convention={'ix': 'idx_%(column_0_label)s'})"))
+    write_env(folder, naming={'ix': 'idx_%(column_0_label)s'})
     write_history(folder, [[
         "op.create_table('revoked_token', sa.Column('jti', sa.String(32), primary_key=True),"
         " sa.Column('exp', sa.DateTime(), nullable=False, index=True))",
@@ -343,11 +340,7 @@ def test_a_unique_declared_twice_alike_under_a_naming_convention_is_recorded_onc
     rebuild SQL (which an import would replay twice)."""
     url = database_factory("sqlite")
     folder = tmp_path / "alembic"
-    write_env(folder, batch=True)
-    env = folder / "env.py"
-    env.write_text(env.read_text().replace(
-        "target_metadata=None",
-        "target_metadata=sa.MetaData(naming_convention={'uq': 'uq_%(table_name)s_%(column_0_name)s'})"))
+    write_env(folder, batch=True, naming={'uq': 'uq_%(table_name)s_%(column_0_name)s'})
     write_history(folder, [
         ["op.create_table('file', sa.Column('id', sa.Integer(), primary_key=True),"
          " sa.Column('name', sa.String(20), nullable=False, unique=True), sa.Column('user_id', sa.Integer()),"
@@ -686,11 +679,7 @@ def test_a_constraint_dropped_by_the_name_the_naming_convention_was_given_is_dro
     to the name given, as it did when the constraint was made): so does the ledger, recording an
     ordinary reversible drop, not the block's statements as SQL it does not follow."""
     folder = tmp_path / "alembic"
-    write_env(folder, batch=True)
-    env = folder / "env.py"
-    env.write_text(env.read_text().replace(
-        "target_metadata=None",
-        "target_metadata=sa.MetaData(naming_convention={'ck': 'ck_%(table_name)s_`%(constraint_name)s`'})"))
+    write_env(folder, batch=True, naming={'ck': 'ck_%(table_name)s_`%(constraint_name)s`'})
     write_history(folder, [
         ["op.create_table('item', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Integer()),"
          " sa.CheckConstraint('n > 0', name='positive'))"],

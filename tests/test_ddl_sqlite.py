@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -496,3 +497,41 @@ def test_a_run_runs_its_statements_as_sqlalchemy_would(tmp_path: Path, database_
     assert "nothing of the revision was applied or recorded" in str(info.value)
     assert [r.revision.id for r in apply(config, sql_only=True).applied] == ["a9"]
     assert_live_equals_fold(config)
+
+
+#: SQLite's keywords as its documentation lists them (https://sqlite.org/lang_keywords.html)
+_SQLITE_KEYWORDS = """ABORT ACTION ADD AFTER ALL ALTER ALWAYS ANALYZE AND AS ASC ATTACH AUTOINCREMENT BEFORE BEGIN
+BETWEEN BY CASCADE CASE CAST CHECK COLLATE COLUMN COMMIT CONFLICT CONSTRAINT CREATE CROSS CURRENT CURRENT_DATE
+CURRENT_TIME CURRENT_TIMESTAMP DATABASE DEFAULT DEFERRABLE DEFERRED DELETE DESC DETACH DISTINCT DO DROP EACH ELSE
+END ESCAPE EXCEPT EXCLUDE EXCLUSIVE EXISTS EXPLAIN FAIL FILTER FIRST FOLLOWING FOR FOREIGN FROM FULL GENERATED GLOB
+GROUP GROUPS HAVING IF IGNORE IMMEDIATE IN INDEX INDEXED INITIALLY INNER INSERT INSTEAD INTERSECT INTO IS ISNULL
+JOIN KEY LAST LEFT LIKE LIMIT MATCH MATERIALIZED NATURAL NO NOT NOTHING NOTNULL NULL NULLS OF OFFSET ON OR ORDER
+OTHERS OUTER OVER PARTITION PLAN PRAGMA PRECEDING PRIMARY QUERY RAISE RANGE RECURSIVE REFERENCES REGEXP REINDEX
+RELEASE RENAME REPLACE RESTRICT RETURNING RIGHT ROLLBACK ROW ROWS SAVEPOINT SELECT SET TABLE TEMP TEMPORARY THEN
+TIES TO TRANSACTION TRIGGER UNBOUNDED UNION UNIQUE UPDATE USING VACUUM VALUES VIEW VIRTUAL WHEN WHERE WINDOW WITH
+WITHOUT""".lower().split()
+
+
+def _refused_bare(word: str) -> bool:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        try:
+            conn.executescript(f"CREATE TABLE t (a INT, CONSTRAINT {word} CHECK (a > 0)); CREATE INDEX {word} ON t (a)")
+        except sqlite3.Error:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("word", [w for w in _SQLITE_KEYWORDS if _refused_bare(w)])
+def test_a_keyword_sqlite_refuses_bare_is_quoted_as_a_name(engine: sa.Engine, state: SchemaState, word: str) -> None:
+    """A CHECK, a unique and an index named by a keyword SQLite refuses unquoted (``nothing``,
+    ``window``...): created, carried through a table rebuild, dropped."""
+    state, _ = migrate(engine, lambda op: op.create_check_constraint(word, "item", "qty >= 0"), state)
+    state, _ = migrate(engine, lambda op: op.alter_column("item", "price", type_=sa.Numeric(10, 2)), state)
+    assert_everything_survived(engine)
+    state, _ = migrate(engine, lambda op: op.drop_constraint(word, "item", type_="check"), state)
+    state, _ = migrate(engine, lambda op: op.create_unique_constraint(word, "audit", ["item_id", "what"]), state)
+    state, _ = migrate(engine, lambda op: op.drop_constraint(word, "audit", type_="unique"), state)
+    state, _ = migrate(engine, lambda op: op.create_index(word, "audit", ["what"]), state)
+    migrate(engine, lambda op: op.drop_index(word, "audit"), state)

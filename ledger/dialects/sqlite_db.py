@@ -103,6 +103,17 @@ def _sqlite_foreign_keys(
     return found
 
 
+#: SQLite's keywords (https://sqlite.org/lang_keywords.html) that SQLAlchemy's list lacks: each is
+#: refused as a bare name somewhere (``CONSTRAINT nothing CHECK (...)``, an index named ``window``),
+#: so the DDL written here quotes them as it quotes the rest.
+_SQLITE_RESERVED_TOO = frozenset({
+    "abort", "action", "always", "current", "do", "exclude", "filter", "first", "following", "generated",
+    "groups", "last", "materialized", "no", "nothing", "nulls", "others", "over", "partition", "preceding",
+    "range", "recursive", "regexp", "release", "returning", "rows", "savepoint", "ties", "unbounded",
+    "window", "with", "without",
+})
+
+
 @register_database
 class SQLite(Database):
     """SQLite: transactional DDL, table rebuilds, the write lock taken when a transaction begins."""
@@ -124,6 +135,13 @@ class SQLite(Database):
     referents = "any"
     keeps_unnamed_constraints = True
     keeps_autoincrement_keyword = True
+
+    def compile_dialect(self, version: tuple[int, ...] | None, flavour: str | None, options: tuple[Any, ...]
+                        ) -> sa.engine.Dialect:
+        dialect = super().compile_dialect(version, flavour, options)
+        preparer = dialect.identifier_preparer
+        preparer.reserved_words = set(preparer.reserved_words) | _SQLITE_RESERVED_TOO
+        return dialect
 
     def offline_version(self) -> tuple[int, ...] | None:
         import sqlite3  # loaded where SQLite is used, not by every command
