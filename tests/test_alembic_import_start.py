@@ -403,3 +403,34 @@ def test_the_revisions_run_on_the_rows_the_starting_database_holds(
     # starting database holds (a foreign key), the role the revision adds next to them (its sequence, on PostgreSQL)
     text = (tmp_path / "imported" / next(p.name for p in (tmp_path / "imported").glob("0002aa*.py"))).read_text()
     assert "INSERT INTO roles (name) VALUES ('auditor')" in text and "VALUES (2)" in text
+
+
+def test_a_starting_database_with_more_rows_than_the_limit_is_read_for_its_schema_alone(
+    tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows beyond ``ROW_LIMIT`` (a production database given as --from-url) are neither held in
+    memory nor copied: the revisions run on the schema alone, and import-alembic says so."""
+    from ledger.integrations import alembic_rows
+    from ledger.integrations.alembic_import import starting_point
+
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, ROLE_HISTORY)
+    start = database_factory("sqlite")
+    made_by_create_all(ROLE_MODELS, start, folder, "0001aa")
+    engine = sa.create_engine(start)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO roles (name) VALUES ('admin'), ('pentester')"))
+            conn.execute(sa.text("INSERT INTO members (role_id) VALUES (1), (2), (2)"))
+    finally:
+        engine.dispose()
+    monkeypatch.setattr(alembic_rows, "ROW_LIMIT", 5)
+    within = starting_point(start, "sqlite")
+    assert not within.rows_left and sum(len(t.rows) for t in within.rows) == 5
+    monkeypatch.setattr(alembic_rows, "ROW_LIMIT", 4)
+    beyond = starting_point(start, "sqlite")
+    assert beyond.rows_left and beyond.rows == ()
+    ran = CliRunner().invoke(main, ["import-alembic", str(folder), "--dialect", "sqlite", "--into",
+                                    str(tmp_path / "imported"), "--from-url", start])
+    assert "holds more than 4 rows: the revisions ran on its schema alone" in ran.stderr, ran.output

@@ -169,6 +169,7 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     Example: schema-ledger import-alembic alembic.ini --from-url sqlite:///made-by-create_all.db
     """
     from ledger.integrations.alembic_import import ImportError_, import_alembic as run_import, naming_convention_from
+    from ledger.integrations.alembic_rows import ROW_LIMIT
     from ledger.integrations.alembic.base import ALEMBIC_CONFIG
     from ledger.project.config import ConfigError
 
@@ -197,6 +198,9 @@ def import_alembic(state: CliContext, path: Path, dialect: str, into: Path | Non
     for revision in result.revisions:
         note = "  (linearized)" if revision.linearized else ""
         click.echo(f"wrote {revision.path}  {revision.ops} op{'s' if revision.ops != 1 else ''}{note}")
+    if result.start is not None and result.start.rows_left:
+        click.echo(f"schema-ledger: warning: {result.start.url} holds more than {ROW_LIMIT:,} rows: the revisions "
+                   "ran on its schema alone, without its rows (a data revision that relies on them fails)", err=True)
     for problem in result.problems:
         click.echo(f"schema-ledger: problem: {problem}", err=True)
     for skipped in result.not_replayed:

@@ -130,6 +130,8 @@ class StartingPoint:
     version_table: str = "alembic_version"
     #: the rows its tables hold (what the package wrote when it made the database), copied to the scratch database
     rows: tuple[TableRows, ...] = ()
+    #: it holds more rows than ``alembic_rows.ROW_LIMIT``: none copied (the schema alone)
+    rows_left: bool = False
 
 
 @attrs.frozen
@@ -341,7 +343,8 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
         state = prepare(live, dialect, convention, sequences)
     except BaselineError as exc:
         raise ImportError_(f"--from-url {shown}: {exc}") from None
-    return StartingPoint(shown, state, rows, sequences, table or version_table or "alembic_version", table_rows)
+    return StartingPoint(shown, state, rows, sequences, table or version_table or "alembic_version", table_rows or (),
+                         table_rows is None)
 
 
 def _made_by_statement_above(message: str | None) -> bool:

@@ -24,7 +24,12 @@ from ledger import dialects
 from ledger.storage.db import dialect_of
 from ledger.storage.session import tx
 
-__all__ = ["TableRows", "read_rows", "write_rows"]
+__all__ = ["ROW_LIMIT", "TableRows", "read_rows", "write_rows"]
+
+#: the most rows copied from a starting database: one made by ``create_all()`` and its package's
+#: set-up holds a few; a database holding more (a production one) is read for its schema alone,
+#: and ``import-alembic`` says so, rather than holding all of it in memory and copying it
+ROW_LIMIT = 10_000
 
 
 @attrs.frozen
@@ -65,14 +70,22 @@ def _in_key_order(state: SchemaState) -> list[TableSpec]:
     return placed
 
 
-def read_rows(conn: sa.Connection, state: SchemaState) -> tuple[TableRows, ...]:
-    """The rows of the tables of ``state`` at ``conn``, in the order they can be inserted in."""
+def read_rows(conn: sa.Connection, state: SchemaState) -> tuple[TableRows, ...] | None:
+    """The rows of the tables of ``state`` at ``conn``, in the order they can be inserted in; None
+    when they are more than ``ROW_LIMIT`` (counted up to one past it, table by table)."""
     database = dialects.database(dialect_of(conn))
     found: list[TableRows] = []
+    held: list[TableSpec] = []
+    left = ROW_LIMIT
     for spec in _in_key_order(state):
         plain = sa.table(spec.name, *(sa.column(c.name) for c in spec.columns), schema=spec.schema)
-        if conn.execute(sa.select(sa.literal(1)).select_from(plain).limit(1)).first() is None:
-            continue
+        count = len(conn.execute(sa.select(sa.literal(1)).select_from(plain).limit(left + 1)).all())
+        if count > left:
+            return None
+        if count:
+            left -= count
+            held.append(spec)
+    for spec in held:
         # read with the column types as reflected, so that each value is written back as it was read
         table = sa.Table(spec.name, sa.MetaData(), schema=spec.schema, autoload_with=conn)
         columns = tuple(c.name for c in spec.columns)
