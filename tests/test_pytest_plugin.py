@@ -219,7 +219,7 @@ def test_alembic_second_head_fails_single_head(pytester: pytest.Pytester) -> Non
     from tests.alembic_histories import REVISION
 
     (pytester.path / "alembic" / "versions" / "branch.py").write_text(REVISION.format(
-        message="branch", revision="bbbb", down=None, body="    pass"), encoding="utf-8")
+        message="branch", revision="bbbb", down=None, body="    pass", labels=None, depends=None), encoding="utf-8")
     result = pytester.runpytest("--schema-ledger-tests", "-v", "-k", "single_head")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*test_single_head_revision: the Alembic history has 2 heads (0001aa, bbbb)*"])

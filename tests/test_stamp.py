@@ -179,7 +179,7 @@ def test_stamp_reads_several_heads_from_alembic_version_where_the_files_order_al
     write_env(alembic, hook=False)
     for revision, (down, body) in BRANCHES.items():
         (alembic / "versions" / f"{revision}_step.py").write_text(
-            REVISION.format(message=f"step {revision}", revision=revision, down=down, body="    " + body), encoding="utf-8")
+            REVISION.format(message=f"step {revision}", revision=revision, down=down, body="    " + body, labels=None, depends=None), encoding="utf-8")
     (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n')
     args = ["import-alembic", str(alembic), "--dialect", "mysql" if dialect == "mariadb" else dialect]
     if dialect != "sqlite":
