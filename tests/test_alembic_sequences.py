@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from ledger.schema.reflect import compare
 from tests.alembic_histories import (
     check_everything,
     check_live_equals_fold,
@@ -18,6 +19,8 @@ from tests.alembic_histories import (
     hook_events,
     ledger_cli,
     ledger_fold,
+    live_schema,
+    name_like_fold,
     run_alembic,
     write_env,
     write_history,
@@ -275,3 +278,24 @@ def test_a_sequence_a_column_default_draws_on_is_made_before_the_table_when_mate
     ]])
     run_alembic(folder, url, "upgrade", "head")
     check_everything(tmp_path, url, database_factory, "postgresql")
+
+
+def test_a_sequence_a_serial_column_made_then_dropped_is_not_dropped_before_the_tables_when_materialized(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # ckan's 37ada738328e: the ids become text, and the sequences their SERIAL columns made are dropped
+    url = database_factory("postgresql")
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.create_table('package', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.Text()))"],
+        ["op.alter_column('package', 'id', server_default=None, type_=sa.UnicodeText(), existing_type=sa.Integer())",
+         "op.execute(sa.schema.DropSequence(sa.schema.Sequence('package_id_seq')))"],
+    ])
+    run_alembic(folder, url, "upgrade", "head")
+    check_live_equals_fold(url)
+    scratch = database_factory("postgresql")
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
+    assert code == 0, out
+    live, made = live_schema(url), live_schema(scratch)
+    assert compare(name_like_fold(live, made), name_like_fold(made, live), "postgresql") == []

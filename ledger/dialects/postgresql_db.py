@@ -72,8 +72,10 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
 
 
 #: what tables may need that is not a table: an extension (an operator class, a type), a schema, a
-#: collation, a sequence no column owns (a column's ``DEFAULT nextval('s')``)
-_PREPARES = lazy(r"^\s*(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION|SEQUENCE)\b", re.IGNORECASE)
+#: collation, a sequence no column owns (a column's ``DEFAULT nextval('s')``). Not the DROP of a
+#: sequence: the sequence it drops may be one a SERIAL column made, which does not exist before the
+#: tables (ckan's 37ada738328e drops its tables' id sequences once the ids are UUIDs)
+_PREPARES = lazy(r"^\s*(?:(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION)|CREATE\s+SEQUENCE)\b", re.IGNORECASE)
 
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
