@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
 from ops import LedgerError
+
+from ledger.integrations.alembic_url import INI, TOML, with_alembic_table
 
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
 __all__ = ["ConfigNotFound", "alembic_config"]
-
-INI = "alembic.ini"
-TOML = "pyproject.toml"
-
 
 class ConfigNotFound(LedgerError, ValueError):
     """The path names no Alembic project (no script folder, no configuration naming one)."""
@@ -46,16 +43,16 @@ def alembic_config(path: Path, *, name: str = "alembic", x_arguments: Sequence[s
         if path.suffix == ".toml":
             ini, toml = _file(path.parent, INI), path
         else:
-            ini, toml = path, _with_alembic_table(path.parent / TOML)
+            ini, toml = path, with_alembic_table(path.parent / TOML)
         config = _config(ini, toml, name, options)
         if config is None:
             raise ConfigNotFound(f"{path}: no script_location in [{name}]"
                                  + (f" or in [tool.alembic] of {TOML} beside it" if path.suffix != ".toml" else ""))
     else:
-        config = _config(_file(path, INI), _with_alembic_table(path / TOML), name, options)
+        config = _config(_file(path, INI), with_alembic_table(path / TOML), name, options)
         if config is None:
             config = next((found for folder in (path, path.parent)
-                           if (found := _config(_file(folder, INI), _with_alembic_table(folder / TOML),
+                           if (found := _config(_file(folder, INI), with_alembic_table(folder / TOML),
                                                 name, options)) is not None
                            and _names(found, path)), None)
         if config is None:  # a script folder alone: Alembic's defaults
@@ -88,17 +85,6 @@ def _prepend_sys_path(config: AlembicConfig) -> None:
 
 def _file(folder: Path, name: str) -> Path | None:
     return folder / name if (folder / name).is_file() else None
-
-
-def _with_alembic_table(toml: Path) -> Path | None:
-    """``toml`` when it is a ``pyproject.toml`` with a ``[tool.alembic]`` table."""
-    if not toml.is_file():
-        return None
-    try:
-        with toml.open("rb") as file:
-            return toml if "alembic" in tomllib.load(file).get("tool", {}) else None
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
 
 
 def _config(ini: Path | None, toml: Path | None, name: str, options: argparse.Namespace | None) -> AlembicConfig | None:

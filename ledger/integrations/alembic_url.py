@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ledger.project.config import ConfigError
 
-__all__ = ["AlembicUrl", "alembic_url"]
+__all__ = ["AlembicUrl", "alembic_url", "with_alembic_table"]
 
 INI = "alembic.ini"
 TOML = "pyproject.toml"
@@ -80,13 +80,13 @@ def _files(start: Path, environ: Mapping[str, str]) -> tuple[Path | None, Path |
     if named:  # as Alembic takes it: relative to the working folder, no search
         path = start / named
         ini, toml = (start / INI, path) if path.name == TOML else (path, start / TOML)
-        ini_found, toml_found = (ini if ini.is_file() else None), _with_alembic_table(toml)
+        ini_found, toml_found = (ini if ini.is_file() else None), with_alembic_table(toml)
         if ini_found is None and toml_found is None:
             raise ConfigError(f"no schema-ledger.toml found, and ALEMBIC_CONFIG names {named}, which is not a file "
                               f"in {start}: give --config FILE or --url URL")
         return ini_found, toml_found, start
     for folder in (start, *start.parents):
-        ini_found, toml_found = _file(folder / INI), _with_alembic_table(folder / TOML)
+        ini_found, toml_found = _file(folder / INI), with_alembic_table(folder / TOML)
         if ini_found is not None or toml_found is not None:
             return ini_found, toml_found, folder
     return None
@@ -96,7 +96,8 @@ def _file(path: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def _with_alembic_table(toml: Path) -> Path | None:
+def with_alembic_table(toml: Path) -> Path | None:
+    """``toml`` when it is a ``pyproject.toml`` with a ``[tool.alembic]`` table."""
     if not toml.is_file():
         return None
     try:
