@@ -379,14 +379,12 @@ ROLE_HISTORY = [
 ]
 
 
-@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])  # (SQLite does not enforce the foreign key)
-def test_the_revisions_run_on_the_rows_the_starting_database_holds(
-    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
-) -> None:
+def _roles_project(tmp_path: Path, start: str) -> tuple[Path, str]:
+    """ROLE_HISTORY's project, and the database at ``start`` made by its models at 0001aa, holding
+    initdb's two roles and three members (five rows)."""
     folder = tmp_path / "alembic"
     write_env(folder, hook=False)
     write_history(folder, ROLE_HISTORY)
-    start = database_factory(dialect)
     made_by_create_all(ROLE_MODELS, start, folder, "0001aa")
     engine = sa.create_engine(start)
     try:
@@ -395,6 +393,14 @@ def test_the_revisions_run_on_the_rows_the_starting_database_holds(
             conn.execute(sa.text("INSERT INTO members (role_id) VALUES (1), (2), (2)"))
     finally:
         engine.dispose()
+    return folder, start
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])  # (SQLite does not enforce the foreign key)
+def test_the_revisions_run_on_the_rows_the_starting_database_holds(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    folder, start = _roles_project(tmp_path, database_factory(dialect))
     result = import_alembic(folder, _import_dialect(dialect), tmp_path / "imported", from_url=start,
                             url=database_factory(dialect) if dialect != "sqlite" else None)
     assert result.problems == ()
@@ -413,18 +419,7 @@ def test_a_starting_database_with_more_rows_than_the_limit_is_read_for_its_schem
     from ledger.integrations import alembic_rows
     from ledger.integrations.alembic_import import starting_point
 
-    folder = tmp_path / "alembic"
-    write_env(folder, hook=False)
-    write_history(folder, ROLE_HISTORY)
-    start = database_factory("sqlite")
-    made_by_create_all(ROLE_MODELS, start, folder, "0001aa")
-    engine = sa.create_engine(start)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO roles (name) VALUES ('admin'), ('pentester')"))
-            conn.execute(sa.text("INSERT INTO members (role_id) VALUES (1), (2), (2)"))
-    finally:
-        engine.dispose()
+    folder, start = _roles_project(tmp_path, database_factory("sqlite"))
     monkeypatch.setattr(alembic_rows, "ROW_LIMIT", 5)
     within = starting_point(start, "sqlite")
     assert not within.rows_left and sum(len(t.rows) for t in within.rows) == 5
