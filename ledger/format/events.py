@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import operator
 import os
 import socket
 import time
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from ops import MigrateOperation, SchemaState
 
 __all__ = [
+    "COLUMN_ATTRIBUTES",
     "ALEMBIC_DOWNGRADE",
     "ALEMBIC_KIND",
     "FOLLOWS_STATEMENT_ABOVE",
@@ -187,6 +189,18 @@ class Actor:
         return cls(_os_user(), db_user, socket.gethostname(), __version__, by)
 
 
+#: the ledger table's hashed columns (``Event.columns``), in order, each with the attribute of an
+#: event that holds it; ``prev_hash`` and ``hash`` are attributes of their own names
+COLUMN_ATTRIBUTES: dict[str, str] = {
+    "seq": "seq", "event_id": "event_id", "kind": "kind", "revision": "revision", "op_type": "op_type",
+    "table_name": "table_name", "payload": "payload", "payload_version": "payload_version", "reverses": "reverses",
+    "actor_os_user": "actor.os_user", "actor_db_user": "actor.db_user", "actor_host": "actor.host",
+    "actor_by": "actor.by", "tool_version": "actor.tool_version", "recorded_at": "recorded_at",
+    "message": "message", "revision_checksum": "revision_checksum",
+}
+_read_columns = operator.attrgetter(*COLUMN_ATTRIBUTES.values())
+
+
 @frozen
 class Event:
     """One row of the ledger table."""
@@ -260,14 +274,7 @@ class Event:
 
     def columns(self) -> dict[str, Any]:
         """The hashed columns, by name."""
-        return {
-            "seq": self.seq, "event_id": self.event_id, "kind": self.kind, "revision": self.revision,
-            "op_type": self.op_type, "table_name": self.table_name, "payload": self.payload,
-            "payload_version": self.payload_version, "reverses": self.reverses,
-            "actor_os_user": self.actor.os_user, "actor_db_user": self.actor.db_user,
-            "actor_host": self.actor.host, "actor_by": self.actor.by, "tool_version": self.actor.tool_version,
-            "recorded_at": self.recorded_at, "message": self.message, "revision_checksum": self.revision_checksum,
-        }
+        return dict(zip(COLUMN_ATTRIBUTES, _read_columns(self)))
 
     def body(self) -> bytes:
         a = self.actor

@@ -16,7 +16,7 @@ from ops.base import LedgerError
 from ledger import dialects
 from ledger.dialects.ledger_table import REFUSAL, LockTimeout, rollback_if_open
 from ledger.support import faults
-from ledger.format.events import Actor, Event, fold_events, verify_chain
+from ledger.format.events import COLUMN_ATTRIBUTES, Actor, Event, fold_events, verify_chain
 
 if TYPE_CHECKING:
     from ops import MigrateOperation
@@ -47,16 +47,11 @@ def _literal_values(events: Sequence[Event], names: Sequence[str], literal: Call
         return None
 
 
-#: the attribute of an event each column of the ledger's table holds (``Event.to_row``'s names)
-_ROW_ATTRIBUTES = {"actor_os_user": "actor.os_user", "actor_db_user": "actor.db_user", "actor_host": "actor.host",
-                   "actor_by": "actor.by", "tool_version": "actor.tool_version"}
-
-
 @functools.lru_cache(maxsize=8)
 def _row_reader(names: tuple[str, ...]) -> Callable[[Event], tuple[Any, ...]]:
     """The values of an event's columns ``names``, in that order (what ``[event.to_row()[name] for
     name in names]`` gives, read in one call without the row's dict)."""
-    getter = operator.attrgetter(*[_ROW_ATTRIBUTES.get(name, name) for name in names])
+    getter = operator.attrgetter(*[COLUMN_ATTRIBUTES.get(name, name) for name in names])
     return getter if len(names) > 1 else lambda event: (getter(event),)
 
 
