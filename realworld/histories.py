@@ -82,6 +82,14 @@ _DUFFY_CONVENTION = {
     "pk": "%(table_name)s_pkey",
 }
 
+#: kadi/ext/db.py
+_KADI_CONVENTION = {
+    "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+}
+
 DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 
@@ -1061,6 +1069,22 @@ HISTORIES: tuple[History, ...] = (
             base=Base("faradaysec==4.0.4", ("faraday.server.models",), prepare="base_home.py", setup="base_roles.py",
                       venv=("SQLAlchemy<1.4", "Flask-SQLAlchemy==2.5.1", "flask==2.0.3", "werkzeug<2.1",
                             "Flask-Security-Too<5", "filedepot", "PyJWT"))),
+    # amundsen-rds (0.0.8; 4 revisions), the relational models of Amundsen's metadata service: its users run the
+    # whole history on an empty database with `alembic upgrade head` (its env.py: no naming convention, one
+    # transaction); its key columns carry MySQL's collation latin1_general_cs
+    History("amundsen-rds", "amundsen-rds==0.0.8", "amundsen_rds/migrations"),
+    # mwdb-core (CERT Polska's malware database; 49 revisions, PostgreSQL only: ARRAY, JSONB, enums) runs its whole
+    # history on an empty database (mwdb-core configure: Flask-Migrate's upgrade; its env.py: no naming convention,
+    # one transaction); a revision reads mwdb.model's OpenIDGroupManagementMode, and 6a7aefae72d3 sends
+    # connection.execute("ANALYZE"), a string, which the SQLAlchemy 1.4 it pins runs (realworld/shims/mwdb)
+    History("mwdb", "mwdb-core==2.20.0", "mwdb/model/migrations", shim="mwdb", dialects=("postgresql",)),
+    # kadi (Kadi4Mat, KIT's research data infrastructure; 44 revisions, PostgreSQL only: JSONB) runs its whole history
+    # on an empty database (kadi db init: Flask-Migrate's upgrade; its env.py: its models' naming convention, one
+    # transaction); its revisions name the column types of kadi.lib.migration_types (a UTC DateTime, a JSONB,
+    # sqlalchemy-utils' StringEncryptedType), which stand in, and 9c4e6e15c4b8 passes parameters to
+    # connection.execute as keywords, which the SQLAlchemy 1.4 it pins runs (realworld/shims/kadi)
+    History("kadi", "kadi==1.13.0", "kadi/migrations", naming_convention=_KADI_CONVENTION, shim="kadi",
+            dialects=("postgresql",)),
 )
 
 
