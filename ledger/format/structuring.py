@@ -1,7 +1,7 @@
 """The structure functions ``ledger.format.payload`` writes for the op and spec classes, made from
 their source: the code of those the vocabulary's classes have is written out in
-``ledger/format/structurecode.py`` (:func:`structurecode_text`) and loaded with that module's
-bytecode instead of compiled at each start (compiling them was some 37,000 characters of source
+``ledger/format/structures/`` (:func:`structurecode_texts`, a module for each module of ``ops``) and
+loaded with its bytecode instead of compiled at each start (compiling them was some 37,000 characters of source
 a run that reads payloads of every kind). A source the file does not hold word for word (a plugin's
 op class, a class changed since the file was written) is compiled as before;
 tests/test_codec.py checks that the file is what this module writes.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import importlib
 import types
 from collections.abc import Callable
 from typing import Any
@@ -40,16 +41,29 @@ def function(source: str, filename: str, names: dict[str, Any]) -> Callable[[Any
 
 
 def written(filename: str, source: str) -> types.CodeType | None:
-    """The code of the function ``source`` defines as ``structurecode.py`` holds it (None: it holds
-    no function of that file name, or one of another source), with the names and lines compiling
+    """The code of the function ``source`` defines as ``ledger/format/structures/`` holds it (None: it
+    holds no function of that file name, or one of another source), with the names and lines compiling
     ``source`` as ``filename`` gives."""
-    from ledger.format import structurecode
-
-    entry = structurecode.WRITTEN.get(filename)
+    module = _module_of(filename)
+    if module is None:
+        return None
+    try:
+        entry = importlib.import_module(f"ledger.format.structures.{module}").WRITTEN.get(filename)
+    except ImportError:
+        return None
     if entry is None or entry[0] != digest(source):
         return None
     code = entry[1].__code__
     return _placed(code, filename, 1 - code.co_firstlineno, len(code.co_name)).replace(co_name="structure")
+
+
+def _module_of(filename: str) -> str | None:
+    """The module of ``ops`` whose class the structure function of file name ``filename`` is for
+    (``<structure ops.column.AddColumnOp>``: ``column``); None: a class from elsewhere."""
+    if not filename.startswith("<structure ops."):
+        return None
+    module = filename[len("<structure ops."):].partition(".")[0]
+    return module if module.isidentifier() else None
 
 
 def _placed(code: types.CodeType, filename: str, shift: int, written_name: int) -> types.CodeType:
@@ -61,24 +75,32 @@ def _placed(code: types.CodeType, filename: str, shift: int, written_name: int) 
                         co_qualname="structure" + code.co_qualname[written_name:])
 
 
-def structurecode_text(made: dict[str, str]) -> str:
-    """The text of ``ledger/format/structurecode.py`` for the structure functions ``made`` (file
-    name -> source) of the vocabulary's classes (``ops``)."""
-    import re  # only to write ledger/format/structurecode.py
+def structurecode_texts(made: dict[str, str]) -> dict[str, str]:
+    """The text of each module of ``ledger/format/structures/`` (by its name: the module of ``ops``
+    whose classes it holds) for the structure functions ``made`` (file name -> source)."""
+    import re  # only to write ledger/format/structures/
 
-    keys = sorted(name for name in made if name.startswith("<structure ops."))
-    lines = ['"""The structure functions of the vocabulary\'s op and spec classes (``ledger.format.payload``),',
-             "written out (``ledger.format.structuring.structurecode_text``): loaded with this module's bytecode",
-             "instead of compiled at each start. Each function's names are its keyword-only parameters, bound",
-             'when it is made (``structuring.function``)."""', "",
-             "# Written by ledger.format.structuring.structurecode_text; tests/test_codec.py checks it is",
-             "# what that writes.", ""]
-    for number, key in enumerate(keys):
-        first, _, body = made[key].partition("\n")
-        # The names as parameters whose defaults are None here (``function`` binds them).
-        first = re.sub(r"\b(\w+)=\1\b", r"\1=None", first.replace("def structure(", f"def _structure{number}(", 1))
-        lines += ["", first, body, ""]
-    lines += ["", "#: the structure function's file name -> (the SHA-256 of its source, the function written from it)",
-              "WRITTEN = {"]
-    lines += [f"    {key!r}: ({digest(made[key])!r}, _structure{number})," for number, key in enumerate(keys)]
-    return "\n".join([*lines, "}", ""])
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(made):
+        module = _module_of(name)
+        if module is not None:
+            by_module.setdefault(module, []).append(name)
+    texts = {}
+    for module, keys in by_module.items():
+        lines = [f'"""The structure functions of the classes of ``ops.{module}`` (``ledger.format.payload``), written',
+                 "out (``ledger.format.structuring.structurecode_texts``): loaded with this module's bytecode instead",
+                 "of compiled at each start. Each function's names are its keyword-only parameters, bound when it",
+                 'is made (``structuring.function``)."""', "",
+                 "# Written by ledger.format.structuring.structurecode_texts; tests/test_codec.py checks it is what",
+                 "# that writes.", ""]
+        for number, key in enumerate(keys):
+            first, _, body = made[key].partition("\n")
+            # The names as parameters whose defaults are None here (``function`` binds them).
+            first = re.sub(r"\b(\w+)=\1\b", r"\1=None",
+                           first.replace("def structure(", f"def _structure{number}(", 1))
+            lines += ["", first, body, ""]
+        lines += ["", "#: the structure function's file name -> (the SHA-256 of its source, the function written "
+                  "from it)", "WRITTEN = {"]
+        lines += [f"    {key!r}: ({digest(made[key])!r}, _structure{number})," for number, key in enumerate(keys)]
+        texts[module] = "\n".join([*lines, "}", ""])
+    return texts
