@@ -26,6 +26,13 @@ counts those rows before anything runs, reading only:
 
 :func:`removed_labels` and :func:`held_labels` count what a PostgreSQL enum type made again without
 some of its values (the reverse of ``ADD VALUE``) refuses: the rows holding each removed value.
+
+:func:`labels_refused` and :func:`outside_labels` count the same for an enum that belongs to one
+column: MariaDB/MySQL's ``ENUM`` column (``MODIFY`` in strict mode refuses a value none of its
+labels, ``Data truncated``; without strict mode it would keep ``''`` in its place), and the
+``CHECK`` a non-native ``Enum`` with ``create_constraint`` makes (SQLite copies the rows into the
+table made again, PostgreSQL and MariaDB check them when the constraint is added): the rows
+holding each value outside the new labels, as the column's collation compares them.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["held_labels", "removed_labels", "unconvertible"]
+__all__ = ["held_labels", "labels_refused", "outside_labels", "removed_labels", "unconvertible"]
 
 #: the targets PostgreSQL's count casts to (built-in types whose input function judges a string)
 _PG_TARGETS = (sa.Integer, sa.Numeric, sa.Boolean, sa.Date, sa.DateTime, sa.Time, sa.Interval, sa.Uuid)
@@ -90,6 +97,32 @@ def removed_labels(conn: sa.Connection, old: Any, new: Any) -> list[str]:
         return []
     kept = set(new.enums)
     return [label for label in old.enums if label not in kept]
+
+
+def labels_refused(conn: sa.Connection, old: Any, new: Any) -> bool:
+    """Whether a column's enum type ``old`` made ``new`` (SQLAlchemy types) refuses the rows whose
+    value is none of ``new``'s labels, by the column's own type or CHECK (not a PostgreSQL named
+    type: :func:`removed_labels`): MariaDB/MySQL's native ``ENUM``, and anywhere the CHECK of a
+    non-native ``Enum`` with ``create_constraint``."""
+    if not (isinstance(old, sa.Enum) and isinstance(new, sa.Enum)):
+        return False
+    native = new.native_enum and conn.dialect.supports_native_enum
+    if native:
+        return conn.dialect.name in ("mysql", "mariadb")
+    return bool(new.create_constraint)
+
+
+def outside_labels(conn: sa.Connection, table: str, column: str, labels: list[str]) -> dict[str, int]:
+    """How many rows of ``table`` (quoted SQL) hold each value of ``column`` (quoted) that is none
+    of ``labels`` (compared as the column's collation compares them, as its type or CHECK does);
+    only the values some row holds."""
+    query = f"SELECT {column}, COUNT(*) FROM {table} WHERE {column} IS NOT NULL"
+    if labels:
+        query += f" AND {column} NOT IN :labels"
+    statement = sa.text(query + f" GROUP BY {column}")
+    if labels:
+        statement = statement.bindparams(sa.bindparam("labels", expanding=True))
+    return {str(value): int(n) for value, n in conn.execute(statement, {"labels": labels} if labels else {}) if n}
 
 
 def held_labels(conn: sa.Connection, table: str, column: str, labels: list[str]) -> dict[str, int]:

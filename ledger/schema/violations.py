@@ -20,7 +20,10 @@ refuse to cut or round when it comes to that step) and a string column made a nu
 date, enum or UUID again (:mod:`ledger.dialects.convertible`: the values PostgreSQL's cast or MariaDB
 refuses; SQLite converts anything), and on PostgreSQL a named enum type made again without
 values some rows hold, in every column of that type the plan has at that step (a table it drops
-before is not counted), per removed value (:func:`ledger.dialects.convertible.removed_labels`). Those rows are never deleted, not even in a table
+before is not counted), per removed value (:func:`ledger.dialects.convertible.removed_labels`);
+an enum of one column (MariaDB/MySQL's ``ENUM``, the CHECK of a non-native ``Enum`` with
+``create_constraint``) in that column, per value outside its new labels
+(:func:`ledger.dialects.convertible.labels_refused`). Those rows are never deleted, not even in a table
 the plan drops later (what is in the way is the value, not the row): the rollback is refused.
 
 Rows of a table that the plan drops later (with its rows, which the run's data-loss consent
@@ -52,7 +55,7 @@ from ops import (
 from ops.classes import frozen
 
 from ledger import dialects
-from ledger.dialects.convertible import held_labels, removed_labels, unconvertible
+from ledger.dialects.convertible import held_labels, labels_refused, outside_labels, removed_labels, unconvertible
 from ledger.schema.dataloss import CHUNK, TableKey, _full, _Origins, _quote
 from ledger.schema.narrowing import _sa, _type_sql, narrowing
 
@@ -85,7 +88,8 @@ class Violation:
     def describe(self) -> str:
         count = f"{self.rows} row{'s' if self.rows != 1 else ''}"
         if self.removed:
-            return (f"{self.where} takes the value {self.removed!r} out of enum type {self.constraint}, which "
+            enum = f"enum type {self.constraint}" if self.constraint else "the enum"
+            return (f"{self.where} takes the value {self.removed!r} out of {enum}, which "
                     f"{count} of {self.table} {'hold' if self.rows != 1 else 'holds'} in {self.retype}")
         if self.retype:
             return (f"{self.where} changes {self.retype}, which {count} of {self.table} "
@@ -232,11 +236,22 @@ def _removed(conn: sa.Connection, op: MigrateOperation, before: SchemaState, ori
     table = before.tables.get((op.schema, op.table_name))
     column = table.column(op.column_name) if table is not None else None
     old, new = (None, None) if column is None else (_sa(column.type), _sa(op.modify_type))
-    labels = removed_labels(conn, old, new) if old is not None and new is not None else []
+    if old is None or new is None:
+        return []
+    quote = conn.dialect.identifier_preparer.quote
+    if labels_refused(conn, old, new):
+        # an enum of this column alone (MariaDB/MySQL's ENUM, a CHECK): every value outside its labels
+        live = _columns(origins, (op.schema, op.table_name), [op.column_name])
+        if live is None:
+            return []
+        held = outside_labels(conn, _quote(conn, live[0]), quote(live[1][0]), list(new.enums))
+        return [Violation(_full((op.schema, op.table_name)), new.name or "", rows, where, seq,
+                          retype=f"column {_full((op.schema, op.table_name))}.{op.column_name}", removed=value)
+                for value, rows in held.items()]
+    labels = removed_labels(conn, old, new)
     if not labels:
         return []
     assert isinstance(new, sa.Enum)
-    quote = conn.dialect.identifier_preparer.quote
     found = []
     for key, other in before.tables.items():
         for spec in other.columns:
