@@ -171,6 +171,41 @@ def test_alembic_config_names_the_file_as_alembic_reads_it(tmp_path: Path) -> No
         f"file in {folder.resolve()}: give --config FILE or --url URL"]
 
 
+def test_name_reads_the_section_alembic_n_name_reads(tmp_path: Path) -> None:
+    # a project with two databases, each its own section of one alembic.ini (`alembic -n second ...`)
+    folder = _hooked(tmp_path / "app", "sqlite:///first.db")
+    ini = folder / "alembic.ini"
+    ini.write_text(ini.read_text(encoding="utf-8") + "\n[second]\nscript_location = %(here)s/alembic\n"
+                   "sqlalchemy.url = sqlite:///second.db\n", encoding="utf-8")
+    done = _run(folder, "-m", "alembic", "-n", "second", "upgrade", "heads")
+    assert done.returncode == 0, done.stderr
+    assert _tables(f"sqlite:///{folder}/second.db") == ["alembic_version", "schema_ledger", "shop"]
+    assert not (folder / "first.db").exists()
+
+    for args in (("-n", "second", "status"), ("--name", "second", "log"), ("status", "-n", "second"),
+                 ("verify", "--live", "--name", "second")):
+        result = _ledger(folder, *args)
+        _said(result, "alembic.ini [second]")
+        assert "r1" in result.stdout or result.stdout.startswith("verify: ok"), result.stdout
+    # without -n: [alembic], whose database has no ledger (and is not made)
+    plain = _ledger(folder, "status")
+    assert plain.returncode != 0 and "alembic.ini [alembic]" in plain.stderr
+    assert not (folder / "first.db").exists()
+
+    rolled = _ledger(folder, "-n", "second", "rollback", "--to", "base", "-q")
+    assert rolled.returncode == 0, rolled.stderr
+    assert _tables(f"sqlite:///{folder}/second.db") == ["alembic_version", "schema_ledger"]
+
+    for args in (("-n", "third", "status"), ("log", "--name", "third")):
+        unknown = _ledger(folder, *args)
+        assert unknown.returncode == 2, unknown.stderr
+        lines = unknown.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(
+            "schema-ledger: error: alembic.ini has no section [third] (-n third); its sections: [alembic], "), lines
+        assert lines[0].endswith(", [second]"), lines
+        assert unknown.stdout == ""
+
+
 def test_a_pyproject_only_project_s_url_in_tool_alembic(
     dialect: str, database_factory: Callable[[str], str], tmp_path: Path
 ) -> None:

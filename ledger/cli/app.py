@@ -119,8 +119,10 @@ class _Group(click.Group):
             raise click.exceptions.Exit(INTERRUPTED) from None
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        # The global options are accepted after the subcommand as well (`schema-ledger status --url URL`).
-        cmd.params.extend(_late_global_options())
+        # The global options are accepted after the subcommand as well (`schema-ledger status --url URL`),
+        # but for a flag the subcommand has of its own (import-alembic's -n reads its PATH's alembic.ini)
+        own = {flag for param in cmd.params for flag in getattr(param, "opts", ())}
+        cmd.params.extend(o for o in _late_global_options() if not own.intersection(o.opts))
         super().add_command(cmd, name)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -236,11 +238,13 @@ def _set_late_global(ctx: click.Context, param: click.Parameter, value: Any) -> 
 
 
 def _late_global_options() -> list[click.Option]:
-    """--url, --config, -v and --load-timeout, as options of a subcommand (hidden in its help)."""
+    """--url, --config, -n, -v and --load-timeout, as options of a subcommand (hidden in its help)."""
     return [
         click.Option(["--url"], metavar="URL", expose_value=False, callback=_set_late_global, hidden=True),
         click.Option(["--config", "config_path"], type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                      expose_value=False, callback=_set_late_global, hidden=True),
+        click.Option(["-n", "--name", "alembic_name"], metavar="NAME", expose_value=False, callback=_set_late_global,
+                     hidden=True),
         click.Option(["-v", "--verbose"], is_flag=True, default=None, expose_value=False, callback=_set_late_global,
                      hidden=True),
         click.Option(["--load-timeout", "load_timeout"], type=SECONDS, metavar="SECONDS", expose_value=False,
@@ -309,12 +313,14 @@ class CliContext:
     or the default). A plain class: attrs compiled its methods at every command's start.
     """
 
-    __slots__ = ("url", "config_path", "verbose", "load_timeout", "sign_key", "anchor", "_config", "_chain",
-                 "on_interrupt")
+    __slots__ = ("url", "config_path", "verbose", "load_timeout", "alembic_name", "sign_key", "anchor", "_config",
+                 "_chain", "on_interrupt")
 
     def __init__(self, url: str | None = None, config_path: Path | None = None, verbose: bool = False,
-                 load_timeout: float | None = None) -> None:
+                 load_timeout: float | None = None, alembic_name: str | None = None) -> None:
         self.url, self.config_path, self.verbose, self.load_timeout = url, config_path, verbose, load_timeout
+        #: -n NAME: the section of the Alembic configuration that names the database (None: [alembic])
+        self.alembic_name = alembic_name
         #: --sign-key and --anchor of the command, over the environment and the file
         self.sign_key: str | None = None
         self.anchor: Path | None = None
@@ -330,7 +336,7 @@ class CliContext:
 
             config = load_config(self.config_path, url=self.url)
             if config.source is None and not self.url and not os.environ.get(URL_ENV):
-                config = _alembic_project(config)
+                config = _alembic_project(config, self.alembic_name)
             load_plugins(config)  # before any ledger is read or migration file loaded
             if self.sign_key is not None:
                 config = attrs.evolve(config, sign_key=self.sign_key)
@@ -380,14 +386,14 @@ class CliContext:
 pass_cli = click.make_pass_decorator(CliContext)
 
 
-def _alembic_project(config: Config) -> Config:
+def _alembic_project(config: Config, name: str | None = None) -> Config:
     """Without a configuration file: the database of the Alembic project here (a project that records
-    with the hook), said on stderr. Outside any project nothing is invented: no default database
-    file, no ledger."""
+    with the hook), said on stderr; ``name``: the section of its configuration (``alembic -n NAME``).
+    Outside any project nothing is invented: no default database file, no ledger."""
     from ledger.integrations.alembic_url import alembic_url
     from ledger.project.config import CONFIG_FILE, ConfigError, with_found_url
 
-    found = alembic_url(Path.cwd())
+    found = alembic_url(Path.cwd(), name=name or "alembic")
     if found is None:
         raise ConfigError(f"no {CONFIG_FILE} found in {Path.cwd()} or any folder above it: run "
                           "`schema-ledger init`, or give --config FILE or --url URL")
@@ -445,12 +451,15 @@ def sealing(command: Any) -> Any:
 @click.option("--url", metavar="URL", help="Database URL; overrides SCHEMA_LEDGER_URL and the config file.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Configuration file (default: the nearest schema-ledger.toml or pyproject.toml).")
+@click.option("-n", "--name", "alembic_name", metavar="NAME",
+              help="In a hooked Alembic project with no schema-ledger.toml: the section of alembic.ini whose "
+                   "sqlalchemy.url names the database, as `alembic -n NAME` (default: alembic).")
 @click.option("-v", "--verbose", is_flag=True,
               help="Show the traceback of an error, and notes such as the driver a URL runs on.")
 @click.option("--load-timeout", type=SECONDS, metavar="SECONDS",
               help="How long loading one migration file may take (default: $SCHEMA_LEDGER_LOAD_TIMEOUT or 30; 0: no limit).")
 @click.pass_context
-def main(ctx: click.Context, url: str | None, config_path: Path | None, verbose: bool,
+def main(ctx: click.Context, url: str | None, config_path: Path | None, alembic_name: str | None, verbose: bool,
          load_timeout: float | None) -> None:
     """Schema migrations where the history is data.
 
@@ -460,7 +469,8 @@ def main(ctx: click.Context, url: str | None, config_path: Path | None, verbose:
     \b
     Example: schema-ledger --url postgresql://app@db/app status
     """
-    ctx.obj = CliContext(url=url, config_path=config_path, verbose=verbose, load_timeout=load_timeout)
+    ctx.obj = CliContext(url=url, config_path=config_path, verbose=verbose, load_timeout=load_timeout,
+                         alembic_name=alembic_name)
     _NOTES.shown = verbose
 
 

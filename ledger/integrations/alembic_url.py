@@ -4,7 +4,8 @@
 The project's Alembic configuration is found as the ``alembic`` command finds it: the file
 ``$ALEMBIC_CONFIG`` names (a ``pyproject.toml`` by that name is the TOML file), else ``alembic.ini``
 and a ``pyproject.toml`` with a ``[tool.alembic]`` table, in the working folder or the nearest folder
-above it that holds either. The URL is ``sqlalchemy.url`` of the ini's main section (``[alembic]``),
+above it that holds either. The URL is ``sqlalchemy.url`` of the ini's main section (``[alembic]``, or
+the one ``-n NAME`` names, as ``alembic -n NAME`` reads it: a section the ini lacks is an error),
 else of ``[tool.alembic]``, read by Alembic's own ``Config``: ``%(here)s`` is the file's folder and
 ``%%`` a percent sign; Alembic expands no environment variable there, and neither is one expanded
 here. A relative SQLite path is taken, as Alembic takes it, from the folder ``alembic`` is run in:
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from typing import Any
 from pathlib import Path
 
 from ledger.project.config import ConfigError
@@ -59,6 +61,8 @@ def alembic_url(start: Path, environ: Mapping[str, str] | None = None, *, name: 
         raise ConfigError(f"{shown} names the database, and reading it needs Alembic: "
                           "pip install 'schema-ledger[alembic]' (or give --url URL)") from None
     config = Config(str(ini) if ini else None, toml_file=str(toml) if toml else None, ini_section=name)
+    if name != "alembic":
+        _has_section(config, ini, name, shown)
     try:
         in_ini = config.file_config.has_option(name, KEY)
         url = config.get_alembic_option(KEY)
@@ -72,6 +76,20 @@ def alembic_url(start: Path, environ: Mapping[str, str] | None = None, *, name: 
         raise ConfigError(f"no schema-ledger.toml found, and {KEY} in {sections} {said} (env.py makes the URL?): "
                           "give --url URL or set SCHEMA_LEDGER_URL")
     return AlembicUrl(url.strip(), f"{where} {KEY}", folder)
+
+
+def _has_section(config: Any, ini: Path | None, name: str, shown: str) -> None:
+    """Raise ConfigError, as ``alembic -n NAME`` stops, when the ini has no section ``name``."""
+    if ini is None:
+        raise ConfigError(f"-n {name}: there is no alembic.ini to read [{name}] from, only {shown} [tool.alembic]: "
+                          "give --url URL")
+    try:
+        sections = config.file_config.sections()
+    except Exception as exc:  # noqa: BLE001 - configparser's errors
+        raise ConfigError(f"{shown}: cannot be read: {' '.join(str(exc).split())[:200]}") from None
+    if name not in sections:
+        held = ", ".join(f"[{section}]" for section in sections) or "none"
+        raise ConfigError(f"{shown} has no section [{name}] (-n {name}); its sections: {held}")
 
 
 def _files(start: Path, environ: Mapping[str, str]) -> tuple[Path | None, Path | None, Path] | None:
