@@ -1060,7 +1060,20 @@ HISTORIES: tuple[History, ...] = (
     *(History(f"nonebot-{name}", requirement, f"nonebot_plugin_{name}/migrations", flat=True,
               naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
               drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"})
-      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"))),
+      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"),
+                                # uninfo: JSON columns, then a batch block per table renaming its unique constraint;
+                                # all4one (nonebot-plugin-datastore's era, no branch label): a batch block turning the
+                                # INTEGER primary key into a Uuid
+                                ("uninfo", "nonebot-plugin-uninfo==0.11.2"), ("all4one", "nonebot-plugin-all4one==0.1.0a4"),
+                                # yijing 0.3.2: its later revisions add NOT NULL columns with server defaults, a TEXT's "{}"
+                                ("yijing", "nonebot-plugin-yijing==0.3.2"))),
+    # nonebot-plugin-memes 0.8.1, as nonebot-chatrecorder: its initial revision depends_on nonebot-plugin-uninfo's
+    # (beside), and its data revision moves the rows of its older table when it is there (it is not) with automap
+    History("nonebot-memes", "nonebot-plugin-memes==0.8.1", "nonebot_plugin_memes/migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("nonebot-plugin-uninfo==0.11.2", "nonebot_plugin_uninfo/migrations"),),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
     # nonebot-plugin-access-control 1.2.4 (2 revisions, in its orm_migrations/ folder): its data revision moves the rows of
     # nonebot-plugin-datastore's tables when that package is installed, which it is not
     History("nonebot-access-control", "nonebot-plugin-access-control==1.2.4", "nonebot_plugin_access_control/orm_migrations",
