@@ -253,3 +253,50 @@ def test_a_multidb_project_without_a_url_names_its_databases(tmp_path: Path) -> 
     assert ran.returncode != 0 and "has no ledger table" in ran.stderr, ran.stdout + ran.stderr
     assert f"sqlite:///{tmp_path / 'engine2'}.db from alembic.ini [engine2] sqlalchemy.url" in ran.stderr
     assert not (tmp_path / "engine2.db").exists()
+
+
+#: Alembic's cookbook recipe for schema-level multi-tenancy on PostgreSQL: one connection, each tenant's
+#: schema migrated in turn, the hook attached after each configure
+_TENANTS = '''    with connectable.connect() as connection:
+        for tenant in ("t1", "t2"):
+            connection.execute(sa.text(f"SET search_path TO {tenant}"))
+            connection.commit()
+            connection.dialect.default_schema_name = tenant
+            context.configure(connection=connection, target_metadata=target_metadata, version_table_schema=tenant)
+            ledger.alembic.attach(context, lock_timeout=5)
+            with context.begin_transaction():
+                context.run_migrations()
+'''
+
+
+def _schema_after_schema(text: str) -> str:
+    start = text.index("    with connectable.connect() as connection:\n")
+    end = text.index("\n\n", start)
+    return "import sqlalchemy as sa\n" + text[:start] + _TENANTS + text[end + 1:]
+
+
+@pytest.mark.postgresql
+def test_an_env_py_that_migrates_schema_after_schema_on_one_connection(database_factory: Callable[[str], str],
+                                                                       tmp_path: Path) -> None:
+    url = database_factory("postgresql")
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE SCHEMA t1; CREATE SCHEMA t2")
+    finally:
+        engine.dispose()
+    layout = _project(tmp_path / "app", url, edit=_schema_after_schema)
+    ran = layout.alembic("upgrade", "head")
+    assert ran.stderr.count("Running upgrade r1 -> r2, drop note") == 2, ran.stderr
+    assert all(line.startswith("INFO  [alembic.") for line in _alembic_lines(ran)), ran.stdout + ran.stderr
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            for tenant in ("t1", "t2"):
+                held = sorted(sa.inspect(conn).get_table_names(schema=tenant))
+                assert held == ["alembic_version", "item", "schema_ledger"], (tenant, held)
+                recorded = conn.exec_driver_sql(f"SELECT count(*) FROM {tenant}.schema_ledger "
+                                                "WHERE op_type = 'drop_column'").scalar()
+                assert recorded == 1, tenant
+    finally:
+        engine.dispose()
