@@ -655,6 +655,19 @@ HISTORIES: tuple[History, ...] = (
     # env.py: no naming convention, one transaction); oslo's logger and jsonutils stood in for
     # (realworld/shims/freezer)
     History("freezer", "freezer-api==19.0.0", "freezer_api/db/sqlalchemy/migrations", shim="freezer"),
+    # freshmaker (Red Hat's rebuilder of container images on security fixes; 0.1.2, its last release, a source
+    # distribution, 14 revisions) runs its whole history on an empty database with Flask-Migrate (no naming
+    # convention, one transaction; its revisions write their own batch blocks for SQLite). 90f8444d5ab7 sets the new
+    # state of every event with ``sa.update(Event)`` over its model, b17231ee8220 and e06434b3ef5e move and merge
+    # rows in SQL text before they drop a column and add a unique index. Its models, db and six stand in, its
+    # types are copied (realworld/shims/freshmaker)
+    History("freshmaker", "freshmaker==0.1.2", "freshmaker/migrations", sdist=True, shim="freshmaker",
+            copied=("freshmaker/types.py",)),
+    # refstack (OpenStack's interoperability results; 2.1.0, 13 revisions) runs its whole history on an empty
+    # database (refstack-manage upgrade; its env.py: no naming convention, one transaction, version table from
+    # its options, alembic_version by default). Its tables are MySQL's (mysql_charset), and 434be17a6ec3 sends
+    # MySQL's SET FOREIGN_KEY_CHECKS as a string, which SQLAlchemy 1.x ran (realworld/shims/refstack)
+    History("refstack", "refstack==2.1.0", "refstack/db/migrations/alembic", shim="refstack"),
     # waiverdb (Fedora's waivers of test results; 1.4.0, the newest version, has only a source distribution)
     # runs its whole history on an empty PostgreSQL database, the one it runs on, with Flask-Migrate (no
     # naming convention, one transaction); its JSON serializer, column type and subject conversions are
@@ -918,7 +931,15 @@ HISTORIES: tuple[History, ...] = (
               beside=(("invenio-db==2.6.1", "invenio_db/alembic"),))
       for name, requirement in (("pidstore", "invenio-pidstore==4.0.2"), ("records", "invenio-records==6.1.0"),
                                 ("files-rest", "invenio-files-rest==6.1.0"), ("oaiserver", "invenio-oaiserver==6.0.2"),
-                                ("banners", "invenio-banners==8.0.2"), ("pages", "invenio-pages==10.0.3"))),
+                                ("banners", "invenio-banners==8.0.2"), ("pages", "invenio-pages==10.0.3"),
+                                ("audit-logs", "invenio-audit-logs==4.1.0"))),
+    # invenio-userprofiles 7.0.3 (3 revisions; the module was folded into invenio-accounts): its table refers to the
+    # users (c25ef2c50ffa depends_on invenio-accounts' 9848d0149abd) and 41157f1933d6, which depends_on
+    # invenio-accounts' eb9743315a9d, copies the profiles into the users' table in SQL text and drops its table
+    History("invenio-userprofiles", "invenio-userprofiles==7.0.3", "invenio_userprofiles/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION, shim=("invenio", "invenio_accounts"), transaction_per_migration=True,
+            version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"))),
     # invenio-accounts (11 revisions): f2522cdd5fcd drops the roles table's primary key with CASCADE in SQL text on
     # PostgreSQL (which drops the foreign keys referring to it), and on MySQL drops those foreign keys one by one,
     # found from the models (sqlalchemy_utils.get_referencing_foreign_keys); 9848d0149abd reads Flask's app config.
@@ -987,6 +1008,20 @@ HISTORIES: tuple[History, ...] = (
                     ("invenio-requests==15.2.2", "invenio_requests/alembic"),
                     ("invenio-communities==29.3.0", "invenio_communities/alembic"),
                     ("invenio-collections==10.0.3", "invenio_collections/alembic"))),
+    # invenio-checks 12.0.1 (6 revisions; checks run on InvenioRDM's drafts and records), as invenio-rdm-records with
+    # invenio-communities' history beside (its configurations refer to the communities; its tables revision
+    # depends_on invenio-communities' de9c14cbb0b2): its columns are sqlalchemy-utils' UUIDType and ChoiceType over
+    # its enums (realworld/shims/invenio_checks), a later revision turns the ChoiceType's VARCHAR(1) into CHAR(1)
+    # and alters columns' nullability without their type, which Alembic does not do on MySQL
+    History("invenio-checks", "invenio-checks==12.0.1", "invenio_checks/alembic", flat=True,
+            naming_convention=_JUPYTERHUB_CONVENTION,
+            shim=("invenio", "invenio_accounts", "invenio_access", "invenio_communities", "invenio_checks"),
+            transaction_per_migration=True, version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("invenio-db==2.6.1", "invenio_db/alembic"), ("invenio-accounts==9.1.0", "invenio_accounts/alembic"),
+                    ("invenio-access==7.1.0", "invenio_access/alembic"), ("invenio-records==6.1.0", "invenio_records/alembic"),
+                    ("invenio-files-rest==6.1.0", "invenio_files_rest/alembic"),
+                    ("invenio-requests==15.2.2", "invenio_requests/alembic"),
+                    ("invenio-communities==29.3.0", "invenio_communities/alembic"))),
     # invenio-requests (6 revisions): 1763728177 depends_on invenio-records' 8ae99b034410 and refers to
     # invenio-files-rest's objects (files_object), both histories beside; invenio-vocabularies (12): 55a700f897b6
     # depends_on invenio-pidstore's 999c62899c20, beside
@@ -1025,7 +1060,20 @@ HISTORIES: tuple[History, ...] = (
     *(History(f"nonebot-{name}", requirement, f"nonebot_plugin_{name}/migrations", flat=True,
               naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
               drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"})
-      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"))),
+      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"),
+                                # uninfo: JSON columns, then a batch block per table renaming its unique constraint;
+                                # all4one (nonebot-plugin-datastore's era, no branch label): a batch block turning the
+                                # INTEGER primary key into a Uuid
+                                ("uninfo", "nonebot-plugin-uninfo==0.11.2"), ("all4one", "nonebot-plugin-all4one==0.1.0a4"),
+                                # yijing 0.3.2: its later revisions add NOT NULL columns with server defaults, a TEXT's "{}"
+                                ("yijing", "nonebot-plugin-yijing==0.3.2"))),
+    # nonebot-plugin-memes 0.8.1, as nonebot-chatrecorder: its initial revision depends_on nonebot-plugin-uninfo's
+    # (beside), and its data revision moves the rows of its older table when it is there (it is not) with automap
+    History("nonebot-memes", "nonebot-plugin-memes==0.8.1", "nonebot_plugin_memes/migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("nonebot-plugin-uninfo==0.11.2", "nonebot_plugin_uninfo/migrations"),),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
     # nonebot-plugin-access-control 1.2.4 (2 revisions, in its orm_migrations/ folder): its data revision moves the rows of
     # nonebot-plugin-datastore's tables when that package is installed, which it is not
     History("nonebot-access-control", "nonebot-plugin-access-control==1.2.4", "nonebot_plugin_access_control/orm_migrations",
@@ -1085,6 +1133,19 @@ HISTORIES: tuple[History, ...] = (
     # connection.execute as keywords, which the SQLAlchemy 1.4 it pins runs (realworld/shims/kadi)
     History("kadi", "kadi==1.13.0", "kadi/migrations", naming_convention=_KADI_CONVENTION, shim="kadi",
             dialects=("postgresql",)),
+    # knowledge-repo (0.9.3; 9 revisions), Airbnb's Knowledge Repo: its app makes a new database with create_all() of
+    # its models and stamps head, and upgrades one at an older revision (db_upgrade): here its whole history from
+    # the initial revision on an empty database (Flask-Migrate's env.py: no naming convention, one transaction);
+    # the only module its revisions import is its MediumText (MEDIUMTEXT on MySQL), copied
+    History("knowledge-repo", "knowledge-repo==0.9.3", "knowledge_repo/app/migrations",
+            copied=("knowledge_repo/utils/types.py",)),
+    # irrd (4.5.4; 25 revisions), the Internet Routing Registry daemon, PostgreSQL only: irrd_database_upgrade runs
+    # its whole history on an empty database (its env.py: no naming convention, one transaction); its revisions add
+    # enum values in autocommit_block(), and one reads irrd's database status table and a settings helper, which
+    # stand in (realworld/shims/irrd); irrd runs on psycopg2 (a revision compares a numeric column with 2**128, which
+    # psycopg 3 binds as bigint)
+    History("irrd", "irrd==4.5.4", "irrd/storage/alembic", shim="irrd", dialects=("postgresql",),
+            drivers={"postgresql": "psycopg2"}),
 )
 
 

@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from ops import MigrateOperation, SchemaState
+import attrs
+
+from ops import MigrateOperation, SchemaState, TableSpec
 from ops.base import IrreversibleError, LedgerError
 from ops.classes import frozen
 
@@ -56,7 +58,8 @@ def net_in_effect(events: Sequence[Event]) -> list[Event]:
     events and the downgrade's are no longer in effect, as Alembic's version table says: a
     rollback undoes neither, and counts the revision once, for the upgrade that ran again since
     (``upgrade``, ``downgrade``, ``upgrade`` is one revision in effect, not three). A downgrade
-    that left something else (or of a revision the ledger did not record) stays in effect."""
+    that left something else (or of a revision the ledger did not record) stays in effect. Columns
+    are compared by name, not by place (:func:`_same_tables`)."""
     live = in_effect(events)
     downgrades = downgraded_events(events)
     if not any(e.seq in downgrades for e in live):
@@ -84,12 +87,27 @@ def net_in_effect(events: Sequence[Event]) -> list[Event]:
         start = len(kept)  # the latest run of the revision's own events still kept, up to the downgrade
         while start > 0 and kept[start - 1].revision == revision and kept[start - 1].seq not in downgrades:
             start -= 1
-        if start < len(kept) and before[kept[start].seq].tables == after[run[-1].seq].tables:
+        if start < len(kept) and _same_tables(before[kept[start].seq], after[run[-1].seq]):
             del kept[start:]
         else:
             kept += run
         i = j
     return kept
+
+
+def _same_tables(a: SchemaState, b: SchemaState) -> bool:
+    """``a`` and ``b`` hold the same tables, each table's columns compared by name, not by place: Alembic
+    adds a column only at the end of its table (``add_column``; a batch rebuild on SQLite places it as
+    it goes), so the ``downgrade()`` that adds back a column its upgrade dropped leaves it elsewhere."""
+    if a.tables == b.tables:
+        return True
+    if set(a.tables) != set(b.tables):
+        return False
+    return all(_by_name(table) == _by_name(b.tables[key]) for key, table in a.tables.pairs())
+
+
+def _by_name(table: TableSpec) -> TableSpec:
+    return attrs.evolve(table, columns=tuple(sorted(table.columns, key=lambda column: column.name)))
 
 
 def applied_revisions(events: Sequence[Event]) -> list[str]:

@@ -55,13 +55,13 @@ class VersionRows:
         self.sources: dict[str, str] = {}
         self._files: Downgrade | None | bool = False  # False: not looked for yet
         #: the records and rows the graph was built for, and the graph
-        self._graph: tuple[Mapping[str, AlembicRevision], set[str], Any] | None = None
+        self._graph: tuple[Mapping[str, AlembicRevision], set[str], frozenset[str], Any] | None = None
 
     def __call__(self, rows: Collection[str], revision: str, kept: Collection[str],
                  recorded: Mapping[str, AlembicRevision]) -> set[str] | None:
         after, source = None, RULE
         if revision in recorded:
-            graph = self.recorded_graph(recorded, rows)
+            graph = self.recorded_graph(recorded, rows, frozenset(kept) - recorded.keys())
             if graph is not None:
                 after, source = _downgraded(graph, rows, revision, kept), RECORDED
         else:
@@ -72,19 +72,27 @@ class VersionRows:
         self.sources[revision] = source if after is not None else RULE
         return after
 
-    def recorded_graph(self, recorded: Mapping[str, AlembicRevision], rows: Collection[str]) -> Any:
+    def recorded_graph(self, recorded: Mapping[str, AlembicRevision], rows: Collection[str],
+                       standing: frozenset[str] = frozenset()) -> Any:
         """Alembic's revision map of the recorded revisions and the ``rows`` of a version table
-        (built again only for records or rows it has not seen)."""
-        if self._graph is None or self._graph[0] is not recorded or not set(rows) <= self._graph[1]:
+        (built again only for records, rows or ``standing`` revisions it has not seen)."""
+        if self._graph is None or self._graph[0] is not recorded or not set(rows) <= self._graph[1] \
+                or standing != self._graph[2]:
             seen = set(rows) | (self._graph[1] if self._graph is not None and self._graph[0] is recorded else set())
-            self._graph = (recorded, seen, recorded_map(recorded, seen))
-        return self._graph[2]
+            self._graph = (recorded, seen, standing, recorded_map(recorded, seen, standing))
+        return self._graph[3]
 
 
-def recorded_map(recorded: Mapping[str, AlembicRevision], rows: Collection[str] = ()) -> Any:
+def recorded_map(recorded: Mapping[str, AlembicRevision], rows: Collection[str] = (),
+                 standing: Collection[str] = ()) -> Any:
     """A ``RevisionMap`` of the recorded revisions; a revision they name or a version table holds
     (``rows``) that none records (one a baseline adopted, one recorded before these records)
-    stands in as a base of its own. None when Alembic refuses the graph."""
+    stands in as a base of its own. ``standing``: such revisions still in effect (those a baseline
+    adopted); a revision a record names that is none of these nor a row was in effect before the
+    first recorded revision ran, below the adopted ones, so it stands in as a down revision of each
+    (a branch a later version of the history starts below the stamped heads: undoing it deletes its
+    row, as Alembic's downgrade does, rather than bringing back a revision under another row). None
+    when Alembic refuses the graph."""
     from alembic.script.revision import Revision, RevisionMap
 
     class Recorded(Revision):
@@ -100,7 +108,9 @@ def recorded_map(recorded: Mapping[str, AlembicRevision], rows: Collection[str] 
                                     branch_labels=r.branch_labels if labels else None)
                      for name, r in recorded.items()}
         named = {n for r in recorded.values() for n in (*r.down_revisions, *r.depends_on)} | set(rows)
-        revisions.update({n: Recorded(n, None) for n in sorted(named - revisions.keys())})
+        below = tuple(sorted(named - revisions.keys() - set(rows) - set(standing))) if standing else ()
+        revisions.update({n: Recorded(n, below if n in standing and below else None)
+                          for n in sorted(named - revisions.keys())})
         graph = RevisionMap(lambda: list(revisions.values()))
         graph._revision_map  # noqa: B018 - built here, so that a graph Alembic refuses is found now
         return graph

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ledger.storage.store import LedgerStore
-from ledger.integrations.alembic.base import log
+from ledger.integrations.alembic.base import AlembicHookError, log
+from ledger.integrations.alembic.patch import attached_to
 from ledger.integrations.alembic.recorder import Recorder
 
 
@@ -36,15 +37,64 @@ def attach(context: Any, *, table_name: str = "schema_ledger", message: str | No
     """
     _load_plugins()
     _shown()
-    migration_context = context.get_context() if hasattr(context, "get_context") else context
+    migration_context = _configured(context)
     if migration_context.as_sql:
         log.warning("schema-ledger: offline (--sql) mode: operations are not recorded")
         return None
-    recorder = Recorder(migration_context, LedgerStore(table_name), message=message, by=by)
+    store = LedgerStore(table_name)
+    earlier = attached_to(migration_context.connection)
+    if earlier is not None:
+        return _again(earlier, migration_context, store)
+    recorder = Recorder(migration_context, store, message=message, by=by)
     recorder.seal = _seal(recorder, sign_key, anchor)
-    recorder.lock(lock_timeout)
+    if _no_io_here(recorder.conn):
+        # an async env.py that attaches outside connection.run_sync(...): the lock is taken where
+        # Alembic's run begins, before it reads its version table, inside run_sync (lock.py)
+        recorder.lock_at_start(lock_timeout)
+    else:
+        recorder.lock(lock_timeout)
     recorder.install()
     return recorder
+
+
+#: what attach says when it is given something other than an Alembic context configured with a connection
+_CALL = "call ledger.alembic.attach(context) after context.configure(connection=...) and before context.run_migrations()"
+
+
+def _configured(context: Any) -> Any:
+    """The migration context of ``context`` (env.py's ``alembic.context``, or a MigrationContext)."""
+    if hasattr(context, "get_context"):
+        try:
+            context = context.get_context()
+        except Exception:  # noqa: BLE001 - Alembic raises a bare Exception: no context configured yet
+            raise AlembicHookError(f"schema-ledger: no Alembic context is configured yet: {_CALL}") from None
+    if not hasattr(context, "as_sql") or not hasattr(context, "connection"):
+        raise AlembicHookError(f"schema-ledger: attach() takes Alembic's context (from alembic import context), "
+                               f"not {type(context).__name__}: {_CALL}")
+    return context
+
+
+def _again(earlier: Recorder, migration_context: Any, store: LedgerStore) -> Recorder:
+    """A second ``attach`` for a connection the hook already records: the first one records it, once."""
+    if store.fullname != earlier.store.fullname:
+        raise AlembicHookError(f"schema-ledger: attach(context) was called again for this connection, with another "
+                               f"ledger table ({store.fullname}; already recording into {earlier.store.fullname}): "
+                               f"call it once, after context.configure(connection=...)")
+    if earlier.migration_context is not migration_context:
+        earlier.follow(migration_context)  # env.py configured the connection's context again
+    log.warning("schema-ledger: attach(context) was called again for this connection: it records once "
+                "(one call, after context.configure(connection=...), is enough)")
+    return earlier
+
+
+def _no_io_here(conn: Any) -> bool:
+    """``conn`` runs on an async driver and this is not inside ``connection.run_sync(...)``: no statement
+    can run on it here."""
+    if not getattr(conn.dialect, "is_async", False):
+        return False
+    from sqlalchemy.util.concurrency import in_greenlet
+
+    return not in_greenlet()
 
 
 def _shown() -> None:

@@ -70,6 +70,21 @@ class AppliesLock:
 
         sa_event.listen(engine, "checkin", release)
 
+    def lock_at_start(self, timeout: float) -> None:
+        """Take the applier lock (:meth:`lock`) when Alembic's run begins, before it reads its version
+        table: an async env.py that attaches outside ``connection.run_sync(...)`` runs the migrations
+        inside it, where a statement can run (``MigrationContext.run_migrations`` starts with
+        ``impl.start_migrations()``)."""
+        impl = self.migration_context.impl
+        start = impl.start_migrations
+
+        def start_migrations() -> None:
+            del impl.start_migrations  # Alembic's own again
+            self.lock(timeout)
+            start()
+
+        impl.start_migrations = start_migrations
+
     def _sealed(self, conn: sa.Connection) -> None:
         """Sign and anchor the head this run left (its events are committed); a failure is logged."""
         try:

@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 
 #: the recorder of each attached migration context
 RECORDERS: weakref.WeakKeyDictionary[MigrationContext, Recorder] = weakref.WeakKeyDictionary()
+
+
+def attached_to(connection: Any) -> Recorder | None:
+    """The recorder attached to a migration context on ``connection``, if any."""
+    return next((recorder for recorder in list(RECORDERS.values()) if recorder.conn is connection), None)
+
+
 #: Alembic's own methods, as they were before the wrapping
 ORIGINAL: dict[str, Callable[..., Any]] = {}
 

@@ -144,11 +144,24 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
         sa_event.listen(self.conn.engine, "before_cursor_execute", self._before_statement, retval=True)
         sa_event.listen(self.conn.engine, "after_cursor_execute", self._after_statement)
         sa_event.listen(self.conn, "commit", self._before_commit)
-        original = self.migration_context._migrations_fn
+        self._run_by(self.migration_context)
+
+    def follow(self, migration_context: MigrationContext) -> None:
+        """Record the run of ``migration_context`` instead: env.py configured this connection's context
+        again after attaching (the earlier context runs nothing)."""
+        RECORDERS.pop(self.migration_context, None)
+        self.migration_context = migration_context
+        self._heads_select = self._heads_sql = None  # its version table, read afresh
+        RECORDERS[migration_context] = self
+        self._run_by(migration_context)
+
+    def _run_by(self, migration_context: MigrationContext) -> None:
+        """Each revision ``migration_context`` runs goes through this recorder."""
+        original = migration_context._migrations_fn
         if original is not None:
-            self.migration_context._migrations_fn = self._wrap_migrations(original)
-        callbacks = self.migration_context.on_version_apply_callbacks
-        self.migration_context.on_version_apply_callbacks = (*callbacks, self._version_applied)
+            migration_context._migrations_fn = self._wrap_migrations(original)
+        callbacks = migration_context.on_version_apply_callbacks
+        migration_context.on_version_apply_callbacks = (*callbacks, self._version_applied)
 
     def uninstall(self) -> None:
         RECORDERS.pop(self.migration_context, None)

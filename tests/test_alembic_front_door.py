@@ -1,0 +1,191 @@
+"""The front door as a new user meets it: a project ``alembic init -t TEMPLATE`` makes, the hook's line
+added to its ``env.py`` as docs/alembic.md says (or as users get it wrong), revisions written by hand.
+
+- An ``alembic downgrade`` that adds back a column its upgrade dropped (Alembic adds it at the end of
+  the table) takes that revision out of effect: ``status`` names the revision below, as Alembic does.
+- ``attach`` twice (the line pasted twice) records once and says so in one warning line; ``attach``
+  before ``context.configure(...)`` is one ``FAILED:`` line from Alembic, no traceback.
+- An async env.py that attaches between its ``connection.run_sync(...)`` calls (where no statement can
+  run) records as the template's does: the applier lock is taken when Alembic's run begins.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.alembic_layouts import HOOK_IMPORT, Layout, init, set_option, tables, versions
+
+R1 = '''"""create item
+
+Revision ID: r1
+Revises:
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "r1"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("item", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(40)),
+                    sa.Column("note", sa.Text), sa.Column("price", sa.Integer))
+    op.create_index("ix_item_name", "item", ["name"])
+
+
+def downgrade():
+    op.drop_index("ix_item_name", table_name="item")
+    op.drop_table("item")
+'''
+
+R2 = '''"""drop note
+
+Revision ID: r2
+Revises: r1
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "r2"
+down_revision = "r1"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.drop_column("item", "note")
+
+
+def downgrade():
+    op.add_column("item", sa.Column("note", sa.Text))
+'''
+
+
+def _project(folder: Path, url: str, template: str = "generic", *, edit: Callable[[str], str] | None = None) -> Layout:
+    """``alembic init -t TEMPLATE`` with the hook's line (``edit``: env.py as the user changed it instead),
+    the database ``url``, and the revisions r1 (a table of four columns) and r2 (drops one)."""
+    layout = init(folder, template)
+    env_py = folder / "migrations" / "env.py"
+    if edit is not None:
+        text = env_py.read_text(encoding="utf-8")
+        env_py.write_text(edit(text), encoding="utf-8")
+    set_option(folder / "alembic.ini", "sqlalchemy.url", url.replace("%", "%%"))
+    for name, text in (("r1_create_item.py", R1), ("r2_drop_note.py", R2)):
+        (folder / "migrations" / "versions" / name).write_text(text, encoding="utf-8")
+    return layout
+
+
+def _alembic_lines(ran: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in (ran.stdout + ran.stderr).splitlines() if line.strip()]
+
+
+def test_a_downgrade_that_adds_back_a_dropped_column_takes_its_revision_out_of_effect(
+        dialect: str, database_factory: Callable[[str], str], tmp_path: Path) -> None:
+    url = database_factory(dialect)
+    layout = _project(tmp_path / "app", url)
+    layout.alembic("upgrade", "head")
+    layout.alembic("downgrade", "-1")  # note comes back after price: Alembic adds a column at the end
+    assert versions(url) == ["r1"]
+    status = layout.ledger_here(None, "status")
+    assert status.returncode == 0 and re.search(r"^current +r1 ", status.stdout, flags=re.M), \
+        status.stdout + status.stderr
+    history = layout.ledger_here(None, "history")
+    assert history.returncode == 0 and "r2" not in history.stdout, history.stdout
+    # the rollback undoes r1 alone: r2's upgrade and its downgrade are no longer in effect
+    ran = layout.ledger_here(None, "rollback", "--to", "base", "--allow-data-loss")
+    assert ran.returncode == 0 and "rolled back 1 revision " in ran.stdout, ran.stdout + ran.stderr
+    assert tables(url) == [] and versions(url) == []
+    layout.alembic("upgrade", "head")
+    assert tables(url) == ["item"] and versions(url) == ["r2"]
+    verify = layout.ledger_here(None, "verify", "--live")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def _twice(text: str) -> str:
+    return re.sub(r"^( *)ledger\.alembic\.attach\(context\)\n", r"\g<0>\1ledger.alembic.attach(context)\n",
+                  text, count=1, flags=re.M)
+
+
+def test_attach_twice_records_once_and_says_so(dialect: str, database_factory: Callable[[str], str],
+                                               tmp_path: Path) -> None:
+    url = database_factory(dialect)
+    layout = _project(tmp_path / "app", url, edit=_twice)
+    assert (tmp_path / "app" / "migrations" / "env.py").read_text(encoding="utf-8").count("attach(context)") == 2
+    ran = layout.alembic("upgrade", "head")
+    lines = _alembic_lines(ran)
+    said = [line for line in lines if not line.startswith("INFO  [alembic.")]
+    assert len(said) == 1 and "attach(context) was called again" in said[0], lines
+    assert "Running upgrade r1 -> r2, drop note" in ran.stderr
+    log = layout.ledger_here(None, "log")
+    assert log.returncode == 0, log.stdout + log.stderr
+    assert len(re.findall(r"create table item\b", log.stdout)) == 1, log.stdout
+    assert len(re.findall(r"drop column item\.note\b", log.stdout)) == 1, log.stdout
+    verify = layout.ledger_here(None, "verify", "--live")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def _before_configure(text: str) -> str:
+    text = re.sub(r"^ *ledger\.alembic\.attach\(context\)\n", "", text, flags=re.M)
+    return text.replace("    with connectable.connect() as connection:\n",
+                        "    ledger.alembic.attach(context)\n    with connectable.connect() as connection:\n", 1)
+
+
+def test_attach_before_configure_is_one_failed_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    layout = _project(tmp_path / "app", url, edit=_before_configure)
+    ran = layout.run("upgrade", "head")
+    output = ran.stdout + ran.stderr
+    assert ran.returncode != 0 and "Traceback" not in output, output
+    failed = [line for line in output.splitlines() if line.startswith("FAILED:")]
+    assert len(failed) == 1 and "after context.configure(connection=...)" in failed[0], output
+    assert not (tmp_path / "app.db").exists() or tables(url) == []
+
+
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "mariadb": "mysql+aiomysql"}
+
+#: an async env.py that configures and runs in two ``run_sync`` calls and attaches between them
+_BETWEEN = '''    async with connectable.connect() as connection:
+        await connection.run_sync(lambda sync: context.configure(connection=sync, target_metadata=target_metadata))
+        ledger.alembic.attach(context)
+        await connection.run_sync(lambda sync: _run_in_transaction())
+'''
+
+
+def _between_run_sync(text: str) -> str:
+    text = re.sub(r"^ *ledger\.alembic\.attach\(context\)\n", "", text, flags=re.M)
+    original = "    async with connectable.connect() as connection:\n        await connection.run_sync(do_run_migrations)\n"
+    assert original in text
+    text = text.replace(original, _BETWEEN)
+    return text.replace("async def run_async_migrations", "def _run_in_transaction():\n"
+                        "    with context.begin_transaction():\n        context.run_migrations()\n\n\n"
+                        "async def run_async_migrations", 1)
+
+
+def test_an_async_env_that_attaches_outside_run_sync_records(dialect: str, database_factory: Callable[[str], str],
+                                                             tmp_path: Path) -> None:
+    driver = ASYNC_DRIVERS[dialect]
+    if importlib.util.find_spec(driver.split("+")[1]) is None:
+        pytest.skip(f"{driver} is not installed")
+    url = sa.make_url(database_factory(dialect)).set(drivername=driver).render_as_string(hide_password=False)
+    layout = _project(tmp_path / "app", url, "async", edit=_between_run_sync)
+    assert HOOK_IMPORT in (tmp_path / "app" / "migrations" / "env.py").read_text(encoding="utf-8")
+    ran = layout.alembic("upgrade", "head")
+    assert all(line.startswith("INFO  [alembic.") for line in _alembic_lines(ran)), ran.stdout + ran.stderr
+    assert tables(url) == ["item"] and versions(url) == ["r2"]
+    status = layout.ledger_here(None, "status")
+    assert status.returncode == 0 and re.search(r"^current +r2 ", status.stdout, flags=re.M), \
+        status.stdout + status.stderr
+    verify = layout.ledger_here(None, "verify", "--live")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    ran = layout.ledger_here(None, "rollback", "--to", "r1")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert versions(url) == ["r1"]
