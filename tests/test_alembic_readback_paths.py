@@ -12,14 +12,15 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ops import SchemaState
+from ops import LedgerError, SchemaState
 
 from ledger import dialects
-from ledger.integrations.alembic.fallback import FollowsLive, _agree, _differing
+from ledger.integrations.alembic.fallback import FollowsLive, _agree, _differing, _near
 from ledger.integrations.alembic_readparts import COLUMN_TYPE, DroppedConstraint, dropped_constraint, read_parts
 from ledger.integrations.alembic_sql import CONSTRAINTS, INDEXES, changed_parts
+from ledger.schema.diff import diff
 from ledger.schema.reflect import reflect
-from tests.strategies import schema_states
+from tests.strategies import histories, schema_states
 
 # -- the statement ------------------------------------------------------------------------------
 
@@ -183,3 +184,23 @@ def test_a_derived_state_indexes_the_names_a_new_state_would(
     derived = state.derived(tables, *(gone | set(other.tables)))
     assert derived.tables == made.tables and list(derived.tables) == list(made.tables)
     assert dict(derived.names.pairs()) == dict(made.names.pairs())
+
+
+def _diffed(source: SchemaState, target: SchemaState) -> object:
+    try:
+        return diff(source, target)
+    except LedgerError as exc:
+        return type(exc)
+
+
+@given(start=schema_states(min_tables=2, max_tables=6), data=st.data())
+def test_a_read_back_diffs_the_tables_it_needs_as_the_whole_diff_does(start: SchemaState, data: st.DataObject) -> None:
+    """The diff after a read-back reads the tables that changed, those whose foreign keys point at
+    them and their referents (``_near``): the same ops as the diff of every table, or the same refusal."""
+    _, steps = data.draw(histories(start=start, max_ops=4))
+    end = SchemaState.fold(steps, start=start)
+    changed = {k for k in {*start.tables, *end.tables} if start.tables.get(k) != end.tables.get(k)}
+    # the target as a read-back makes it: the fold's own tables but those read again
+    target = start.derived({**{k: t for k, t in start.tables.items() if k not in changed},
+                            **{k: end.tables[k] for k in changed if k in end.tables}}, *changed)
+    assert _diffed(*_near(start, target, changed)) == _diffed(start, target)

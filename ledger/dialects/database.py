@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATABASES",
+    "READS_ONLY",
+    "THROWAWAY",
     "Database",
     "ReflectedKeys",
     "UnsupportedDialectError",
@@ -45,6 +47,17 @@ __all__ = [
     "register_database",
     "transactional_ddl",
 ]
+
+
+#: Execution option of a connection that never writes: on SQLite its transactions start with a
+#: plain BEGIN (a shared lock, taken at the first read) instead of BEGIN IMMEDIATE.
+READS_ONLY = "schema_ledger_reads_only"
+
+#: SQLite files whose contents need not survive a crash (a drill's own temporary scratch
+#: database, deleted afterwards): their connections commit without waiting for the disk
+#: (``PRAGMA synchronous = OFF``). Transactions and rollbacks work as on any other file.
+#: (Here, not in the SQLite module, so that engines of other databases need not load it.)
+THROWAWAY: set[str] = set()
 
 
 class UnsupportedDialectError(LedgerError, ValueError):
@@ -335,6 +348,9 @@ class Database(SequenceReads):
     #: the prefixes of the SQLAlchemy index options this database reads (``postgresql_where``);
     #: the first is how they are compared (``mariadb_length`` is ``mysql_length``)
     index_option_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: an index element's operator class (``prefix inet_ops``) is kept as the column's, reported as the
+    #: ``<prefix>_ops`` index option (PostgreSQL)
+    index_operator_classes: ClassVar[bool] = False
 
     def unnamed_check_name(self, table: str, column: str) -> str | None:
         """The name the database gives a CHECK on ``column`` of ``table`` made without a name (the

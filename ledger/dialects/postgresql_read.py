@@ -17,6 +17,8 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
+from ledger.support.lazyre import lazy
+
 __all__ = ["TableRead", "check_sqltext", "keys_from_rows", "read_tables", "table_read"]
 
 
@@ -66,7 +68,7 @@ _QUERIES = {defaults: sa.text(_KEYS + (_DEFAULTS if defaults else "") + " ORDER 
             for defaults in (False, True)}
 
 #: SQLAlchemy's parse of ``pg_get_constraintdef`` of a CHECK (``get_multi_check_constraints``)
-_CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
+_CHECK = lazy(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
 
 
 #: each query as a driver's cursor takes it, per dialect: (SQL, the parameters' names in order or None)

@@ -13,21 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .database import Database, ReflectedKeys, register_database
+from .database import READS_ONLY, THROWAWAY, Database, ReflectedKeys, register_database
 from .ledger_table import refusal_literal, trigger_name
 from .typetext import spaced
 
 __all__ = ["READS_ONLY", "THROWAWAY", "SQLite"]
-
-
-#: Execution option of a connection that never writes: on SQLite its transactions start with a
-#: plain BEGIN (a shared lock, taken at the first read) instead of BEGIN IMMEDIATE.
-READS_ONLY = "schema_ledger_reads_only"
-
-#: SQLite files whose contents need not survive a crash (a drill's own temporary scratch
-#: database, deleted afterwards): their connections commit without waiting for the disk
-#: (``PRAGMA synchronous = OFF``). Transactions and rollbacks work as on any other file.
-THROWAWAY: set[str] = set()
 
 
 def _sqlite_sql(conn: sa.Connection, schema: str | None, names: Sequence[str] | None = None,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ledger.support.lazyre import lazy
+
 __all__ = ["float_by_precision", "rules", "size_tier", "spaced"]
 
 
@@ -26,13 +28,11 @@ def spaced(text: str) -> str:
 
 
 def rules(*rules: tuple[str, str | Callable[[re.Match[str]], str]]) -> Callable[[str], str]:
-    """A function that applies the (pattern, replacement) ``rules`` in order (compiled when it is
-    first called: a database object is loaded by every command, its type spellings are read by few)."""
-    compiled: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = []
+    """A function that applies the (pattern, replacement) ``rules`` in order (each pattern compiled
+    when it is first used: a database object is loaded by every command, its type spellings are read by few)."""
+    compiled = [(lazy(p), r) for p, r in rules]
 
     def apply(text: str) -> str:
-        if not compiled:
-            compiled.extend((re.compile(p), r) for p, r in rules)
         for pattern, replacement in compiled:
             text = pattern.sub(replacement, text)  # type: ignore[arg-type]
         return text

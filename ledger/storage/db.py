@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from ops.base import LedgerError
 
 from ledger import dialects
-from ledger.dialects.sqlite_db import READS_ONLY, THROWAWAY
+from ledger.dialects.database import READS_ONLY, THROWAWAY
 
 __all__ = ["DatabaseError", "READS_ONLY", "THROWAWAY", "UnknownDatabase", "create_engine", "dialect_of", "sync_url"]
 

@@ -96,7 +96,7 @@ class FollowsLive:
         # the fold with the touched tables as read: only their names are indexed anew
         target = fold.derived({**kept, **rebased}, *(mine | set(rebased)))
         try:
-            ops = diff(fold, target)
+            ops = diff(*_near(fold, target, mine | set(rebased)))
             after = SchemaState.fold(ops, start=fold)
         except LedgerError:
             return None
@@ -464,6 +464,39 @@ def _differing(a: Mapping[tuple[str | None, str], TableSpec], b: Mapping[tuple[s
     keys = {k for k in {*a, *b} if (t := a.get(k)) is not (u := b.get(k)) and t != u}
     return (SchemaState({k: t for k, t in a.items() if k in keys}),
             SchemaState({k: t for k, t in b.items() if k in keys}))
+
+
+def _near(fold: SchemaState, target: SchemaState, keys: Collection[tuple[str | None, str]]
+          ) -> tuple[SchemaState, SchemaState]:
+    """``fold`` and ``target`` with only the tables a diff between them over ``keys`` (the only
+    tables that can differ) reads: those, the tables whose foreign keys point at one of them, and
+    every table a foreign key of these points at, and so on (the diff keeps a foreign key where its
+    referent keeps its key, and makes again one whose referent changes). The other tables are the
+    very same on both sides and give no op; the ops made are completed as the whole diff's would be,
+    and their fold over the whole fold checks names against every table. Both whole when the
+    tables needed are all of them."""
+    changed = {k for k in keys if fold.tables.get(k) is not target.tables.get(k)}
+    sides = (fold.tables, target.tables)
+
+    def referent(fk: Any, table: TableSpec) -> tuple[str | None, str]:
+        return (fk.referent_schema if fk.referent_schema is not None else table.schema, fk.referent_table)
+
+    near = set(changed)
+    for tables in sides:
+        near.update(k for k, t in tables.items() if k not in near and any(referent(fk, t) in changed for fk in t.foreign_keys))
+    todo = list(near)
+    while todo:
+        key = todo.pop()
+        for tables in sides:
+            table = tables.get(key)
+            for fk in table.foreign_keys if table is not None else ():
+                if (ref := referent(fk, table)) not in near:
+                    near.add(ref)
+                    todo.append(ref)
+    if len(near) >= len(fold.tables) and len(near) >= len(target.tables):
+        return fold, target
+    return tuple(SchemaState({k: t for k, t in tables.items() if k in near}, names_per=fold.names_per,  # type: ignore[return-value]
+                             referents=fold.referents) for tables in sides)
 
 
 def _without_dangling_keys(live: SchemaState, kept: Mapping[tuple[str | None, str], TableSpec]
