@@ -1060,7 +1060,20 @@ HISTORIES: tuple[History, ...] = (
     *(History(f"nonebot-{name}", requirement, f"nonebot_plugin_{name}/migrations", flat=True,
               naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
               drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"})
-      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"))),
+      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"),
+                                # uninfo: JSON columns, then a batch block per table renaming its unique constraint;
+                                # all4one (nonebot-plugin-datastore's era, no branch label): a batch block turning the
+                                # INTEGER primary key into a Uuid
+                                ("uninfo", "nonebot-plugin-uninfo==0.11.2"), ("all4one", "nonebot-plugin-all4one==0.1.0a4"),
+                                # yijing 0.3.2: its later revisions add NOT NULL columns with server defaults, a TEXT's "{}"
+                                ("yijing", "nonebot-plugin-yijing==0.3.2"))),
+    # nonebot-plugin-memes 0.8.1, as nonebot-chatrecorder: its initial revision depends_on nonebot-plugin-uninfo's
+    # (beside), and its data revision moves the rows of its older table when it is there (it is not) with automap
+    History("nonebot-memes", "nonebot-plugin-memes==0.8.1", "nonebot_plugin_memes/migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("nonebot-plugin-uninfo==0.11.2", "nonebot_plugin_uninfo/migrations"),),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
     # nonebot-plugin-access-control 1.2.4 (2 revisions, in its orm_migrations/ folder): its data revision moves the rows of
     # nonebot-plugin-datastore's tables when that package is installed, which it is not
     History("nonebot-access-control", "nonebot-plugin-access-control==1.2.4", "nonebot_plugin_access_control/orm_migrations",
@@ -1120,6 +1133,19 @@ HISTORIES: tuple[History, ...] = (
     # connection.execute as keywords, which the SQLAlchemy 1.4 it pins runs (realworld/shims/kadi)
     History("kadi", "kadi==1.13.0", "kadi/migrations", naming_convention=_KADI_CONVENTION, shim="kadi",
             dialects=("postgresql",)),
+    # knowledge-repo (0.9.3; 9 revisions), Airbnb's Knowledge Repo: its app makes a new database with create_all() of
+    # its models and stamps head, and upgrades one at an older revision (db_upgrade): here its whole history from
+    # the initial revision on an empty database (Flask-Migrate's env.py: no naming convention, one transaction);
+    # the only module its revisions import is its MediumText (MEDIUMTEXT on MySQL), copied
+    History("knowledge-repo", "knowledge-repo==0.9.3", "knowledge_repo/app/migrations",
+            copied=("knowledge_repo/utils/types.py",)),
+    # irrd (4.5.4; 25 revisions), the Internet Routing Registry daemon, PostgreSQL only: irrd_database_upgrade runs
+    # its whole history on an empty database (its env.py: no naming convention, one transaction); its revisions add
+    # enum values in autocommit_block(), and one reads irrd's database status table and a settings helper, which
+    # stand in (realworld/shims/irrd); irrd runs on psycopg2 (a revision compares a numeric column with 2**128, which
+    # psycopg 3 binds as bigint)
+    History("irrd", "irrd==4.5.4", "irrd/storage/alembic", shim="irrd", dialects=("postgresql",),
+            drivers={"postgresql": "psycopg2"}),
 )
 
 

@@ -42,6 +42,22 @@ def test_a_sort_order_given_as_an_operator_class_is_the_index_postgresql_keeps(
     assert code == 0, output
 
 
+def test_an_operator_class_written_in_an_index_element_is_the_index_postgresql_keeps(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # irrd: op.create_index(..., [sa.text("prefix inet_ops")], postgresql_using="gist"); PostgreSQL keeps
+    # (and reports) the column prefix with the operator class inet_ops, as postgresql_ops gives it
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [[
+        "op.create_table('route', sa.Column('id', sa.Integer(), primary_key=True),"
+        " sa.Column('prefix', sa.dialects.postgresql.CIDR()), sa.Column('name', sa.Text()))",
+        "op.create_index('ix_route_prefix_gist', 'route', [sa.text('prefix inet_ops')], postgresql_using='gist')",
+        "op.create_index('ix_route_name_prefix', 'route', [sa.text('name text_pattern_ops DESC'), 'prefix'])",
+        "op.create_index('ix_route_prefix_ops', 'route', ['prefix'], postgresql_using='gist',"
+        " postgresql_ops={'prefix': 'inet_ops'})",
+    ]])
+    check_everything(tmp_path, url, database_factory, "postgresql")
+
 def test_sql_after_a_foreign_key_to_a_unique_index_records_no_change_of_that_key(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:

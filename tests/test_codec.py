@@ -676,3 +676,60 @@ def _strict_refusal(text: str) -> str:
     except ValueError as exc:
         return str(exc)
     return ""
+
+
+_WRITTEN_OUT = """
+import types
+from pathlib import Path
+import importlib, pkgutil, ops
+for found in pkgutil.walk_packages(ops.__path__, "ops."):
+    importlib.import_module(found.name)
+from ops import OP_TYPES
+from ledger.format import payload, structures, structuring
+for cls in OP_TYPES.values():
+    payload.structure_hook(cls)
+texts = structuring.structurecode_texts(structuring.MADE)
+folder = Path(structures.__file__).parent
+assert {p.stem for p in folder.glob("*.py")} - {"__init__"} == set(texts)
+for module, text in texts.items():
+    assert (folder / f"{module}.py").read_text() == text, module
+
+
+def codes(code):
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from codes(const)
+
+
+for name, source in structuring.MADE.items():
+    if not name.startswith("<structure ops."):
+        continue
+    compiled = next(c for c in compile(source, name, "exec").co_consts if isinstance(c, types.CodeType))
+    written = structuring.written(name, source)
+    assert written is not None, name
+    for w, c in zip(codes(written), codes(compiled), strict=True):
+        assert w == c, name
+        assert (w.co_name, w.co_qualname, w.co_filename, w.co_firstlineno, w.co_linetable) == \\
+            (c.co_name, c.co_qualname, c.co_filename, c.co_firstlineno, c.co_linetable), name
+print(sum(1 for name in structuring.MADE if name.startswith("<structure ops.")))
+"""
+
+
+def test_the_vocabularys_structure_functions_are_written_out_as_they_compile() -> None:
+    # a fresh process: every op class's structure function (and its specs') made, none compiled
+    ran = subprocess.run([sys.executable, "-c", _WRITTEN_OUT], capture_output=True, text=True, check=False)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert int(ran.stdout) >= 25
+
+
+def test_a_structure_function_the_file_does_not_hold_as_written_is_compiled() -> None:
+    from ledger.format import structuring
+
+    source = "def structure(o, _=None, *, k=k):\n    return (o, k)\n"
+    made = structuring.function(source, "<structure tests.Nowhere>", {"k": 7})
+    assert made("x") == ("x", 7)
+    assert structuring.written("<structure tests.Nowhere>", source) is None
+    # a class of the vocabulary whose source changed is not given the written code of the old one
+    assert structuring.written("<structure ops.column.AddColumnOp>", source) is None
+    assert structuring.written("<structure ops.nowhere.Op>", source) is None

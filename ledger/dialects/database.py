@@ -348,6 +348,9 @@ class Database(SequenceReads):
     #: the prefixes of the SQLAlchemy index options this database reads (``postgresql_where``);
     #: the first is how they are compared (``mariadb_length`` is ``mysql_length``)
     index_option_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: an index element's operator class (``prefix inet_ops``) is kept as the column's, reported as the
+    #: ``<prefix>_ops`` index option (PostgreSQL)
+    index_operator_classes: ClassVar[bool] = False
 
     def unnamed_check_name(self, table: str, column: str) -> str | None:
         """The name the database gives a CHECK on ``column`` of ``table`` made without a name (the

@@ -363,6 +363,7 @@ class PostgreSQL(Database):
     keeps_unique_deferral = True
     keeps_column_order = False
     index_option_prefixes = ("postgresql",)
+    index_operator_classes = True
 
     reflects_every_table = True
     boolean_literals = ("false", "true")

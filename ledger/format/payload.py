@@ -421,8 +421,9 @@ def _make_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
         lines.append("    return made")
     # Everything the function uses is bound as a default argument: a local, not a global, lookup.
     lines[0] = f"def structure(o, _=None, *, {', '.join(f'{n}={n}' for n in names)}):"
-    exec(compile("\n".join(lines), f"<structure {cls.__module__}.{cls.__qualname__}>", "exec"), names)  # noqa: S102
-    return typing.cast(Callable[[Any, Any], Any], names["structure"])
+    from ledger.format.structuring import function  # the vocabulary's written out: not compiled here
+
+    return function("\n".join(lines), f"<structure {cls.__module__}.{cls.__qualname__}>", names)
 
 
 _NO = object()
