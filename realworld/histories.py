@@ -1139,6 +1139,19 @@ HISTORIES: tuple[History, ...] = (
     # connection.execute as keywords, which the SQLAlchemy 1.4 it pins runs (realworld/shims/kadi)
     History("kadi", "kadi==1.13.0", "kadi/migrations", naming_convention=_KADI_CONVENTION, shim="kadi",
             dialects=("postgresql",)),
+    # knowledge-repo (0.9.3; 9 revisions), Airbnb's Knowledge Repo: its app makes a new database with create_all() of
+    # its models and stamps head, and upgrades one at an older revision (db_upgrade): here its whole history from
+    # the initial revision on an empty database (Flask-Migrate's env.py: no naming convention, one transaction);
+    # the only module its revisions import is its MediumText (MEDIUMTEXT on MySQL), copied
+    History("knowledge-repo", "knowledge-repo==0.9.3", "knowledge_repo/app/migrations",
+            copied=("knowledge_repo/utils/types.py",)),
+    # irrd (4.5.4; 25 revisions), the Internet Routing Registry daemon, PostgreSQL only: irrd_database_upgrade runs
+    # its whole history on an empty database (its env.py: no naming convention, one transaction); its revisions add
+    # enum values in autocommit_block(), and one reads irrd's database status table and a settings helper, which
+    # stand in (realworld/shims/irrd); irrd runs on psycopg2 (a revision compares a numeric column with 2**128, which
+    # psycopg 3 binds as bigint)
+    History("irrd", "irrd==4.5.4", "irrd/storage/alembic", shim="irrd", dialects=("postgresql",),
+            drivers={"postgresql": "psycopg2"}),
 )
 
 
