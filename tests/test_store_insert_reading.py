@@ -42,3 +42,14 @@ def test_insert_reading_text_is_the_compiled_statement(driver: str, counts: list
     query = sa.select(sa.table("alembic_version", sa.column("version_num"), schema=schema).c.version_num)
     for count in counts:  # in any order: the one-row text is kept between sizes
         assert store._insert_reading_sql(_Conn(dialect), query, count) == _compiled_whole(store, dialect, query, count)
+
+
+@pytest.mark.parametrize("driver", sorted(DIALECTS))
+def test_insert_reading_text_with_a_query_binding_values_is_the_compiled_statement(driver: str) -> None:
+    # the query's own values follow the rows' ($n on asyncpg): the rows are not numbered on alone
+    store = LedgerStore()
+    dialect = DIALECTS[driver]()
+    version = sa.table("alembic_version", sa.column("version_num"))
+    query = sa.select(version.c.version_num).where(version.c.version_num.in_(["a", "b"]))
+    for count in (3, 1, 7):
+        assert store._insert_reading_sql(_Conn(dialect), query, count) == _compiled_whole(store, dialect, query, count)

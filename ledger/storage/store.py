@@ -6,6 +6,7 @@ import contextlib
 import functools
 import operator
 import enum
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -58,6 +59,21 @@ def _row_reader(names: tuple[str, ...]) -> Callable[[Event], tuple[Any, ...]]:
 def _placeholder(dialect: sa.Dialect, name: str) -> str | None:
     """How SQL text names the value ``name`` for ``dialect``'s driver (None: its placeholders are positional)."""
     return {"pyformat": f"%({name})s", "named": f":{name}"}.get(dialect.paramstyle)
+
+
+def _renumbered(row: str, order: tuple[str, ...], count: int) -> tuple[list[str], tuple[str, ...]] | None:
+    """``count`` rows from the one row ``row`` whose ``$1`` to ``$n`` (asyncpg's positional
+    placeholders) take the values ``order`` names (each ending ``_0``), the rows' placeholders
+    numbered on, and the names of all their values in order; None where the statement binds more
+    than the row's values or the row does not show ``$1`` to ``$n`` once each, in order."""
+    width = len(order)
+    if [int(found) for found in re.findall(r"\$(\d+)", row)] != list(range(1, width + 1)) \
+            or not all(name.endswith("_0") for name in order):
+        return None
+    bases = [name[:-2] for name in order]
+    rows = [re.sub(r"\$(\d+)", lambda found, shift=number * width: f"${int(found.group(1)) + shift}", row)
+            for number in range(count)]
+    return rows, tuple(f"{base}_{number}" for number in range(count) for base in bases)
 
 
 def _closing(text: str, start: int) -> int:
@@ -348,8 +364,9 @@ class LedgerStore:
 
         Compiled once per query with one row; the other rows are that row's text with the values'
         names numbered on (SQLAlchemy compiles a statement of many rows in time that grows with
-        them, about 0.3 ms a row). Positional placeholders, or a row whose names do not show as
-        expected, are compiled whole."""
+        them, about 0.3 ms a row); asyncpg's positional ``$n`` numbered on from row to row where the
+        statement binds only the rows' values. Other positional placeholders, or a row whose names
+        do not show as expected, are compiled whole."""
         def compiled(rows: int) -> Any:
             values = [{column.name: sa.bindparam(f"{column.name}_{number}", type_=column.type) for column in self.table.c}
                       for number in range(rows)]
@@ -367,6 +384,11 @@ class LedgerStore:
         start = text.find(" VALUES (")
         end = _closing(text, start + len(" VALUES ")) if start >= 0 else -1
         row = text[start + len(" VALUES "):end + 1] if end > 0 else ""
+        if order and conn.dialect.paramstyle == "numeric_dollar" and row:
+            numbered = _renumbered(row, order, count)
+            if numbered is not None:
+                rows, names = numbered
+                return text[:start + len(" VALUES ")] + ", ".join(rows) + text[end + 1:], names
         if order or None in marks.values() \
                 or any(row.count(mark) != 1 for mark in marks.values()):  # type: ignore[arg-type]
             done = compiled(count)  # a driver with positional placeholders ($1 for asyncpg) takes the values in their order
