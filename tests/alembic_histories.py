@@ -610,8 +610,12 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         table = draw(st.sampled_from(sorted(t for t in tables if len(
             [c for c in model.tables[t].columns if c != model.tables[t].pk]) >= 2)))
         t = model.tables[table]
-        columns = tuple(draw(st.lists(st.sampled_from(sorted(c for c in t.columns if c != t.pk)),
-                                      min_size=2, max_size=2, unique=True)))
+        # MariaDB/MySQL index a TEXT column by a prefix of its own: two of them exceed the key length
+        candidates = sorted(c for c in t.columns if c != t.pk
+                            and (dialect not in ("mysql", "mariadb") or t.columns[c] != "sa.Text()"))
+        if len(candidates) < 2:
+            return []
+        columns = tuple(draw(st.lists(st.sampled_from(candidates), min_size=2, max_size=2, unique=True)))
         name = model.fresh("ix_")
         t.indexes[name] = columns
         return [f"op.create_index({name!r}, {table!r}, {list(columns)!r})"]
