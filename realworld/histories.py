@@ -799,6 +799,12 @@ HISTORIES: tuple[History, ...] = (
             version_table="cisco_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
             version_locations={"mariadb": "versions"},
             base=Base("neutron==29.0.0", (), history="neutron")),
+    # dragonflow 4.0.0 (OpenStack's distributed SDN controller; a source distribution, its last release on PyPI): a
+    # branch point in versions/ itself, expand and contract branches, one table of its own
+    History("dragonflow", "dragonflow==4.0.0", "dragonflow/db/neutron/migration/alembic_migrations", sdist=True,
+            version_table="df_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
     # fief-server's main history (its admin database: workspaces, their databases; each workspace's own
     # database has a second history, whose revisions read a table prefix its env.py passes in the
     # context's options). fief migrates on start with its env.py: no naming convention, one transaction,
@@ -932,7 +938,7 @@ HISTORIES: tuple[History, ...] = (
       for name, requirement in (("pidstore", "invenio-pidstore==4.0.2"), ("records", "invenio-records==6.1.0"),
                                 ("files-rest", "invenio-files-rest==6.1.0"), ("oaiserver", "invenio-oaiserver==6.0.2"),
                                 ("banners", "invenio-banners==8.0.2"), ("pages", "invenio-pages==10.0.3"),
-                                ("audit-logs", "invenio-audit-logs==4.1.0"))),
+                                ("audit-logs", "invenio-audit-logs==4.1.0"), ("collections", "invenio-collections==10.0.3"))),
     # invenio-userprofiles 7.0.3 (3 revisions; the module was folded into invenio-accounts): its table refers to the
     # users (c25ef2c50ffa depends_on invenio-accounts' 9848d0149abd) and 41157f1933d6, which depends_on
     # invenio-accounts' eb9743315a9d, copies the profiles into the users' table in SQL text and drops its table
@@ -1060,7 +1066,20 @@ HISTORIES: tuple[History, ...] = (
     *(History(f"nonebot-{name}", requirement, f"nonebot_plugin_{name}/migrations", flat=True,
               naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
               drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"})
-      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"))),
+      for name, requirement in (("fishing", "nonebot-plugin-fishing==0.2.3"), ("wakatime", "nonebot-plugin-wakatime==0.3.1"),
+                                # uninfo: JSON columns, then a batch block per table renaming its unique constraint;
+                                # all4one (nonebot-plugin-datastore's era, no branch label): a batch block turning the
+                                # INTEGER primary key into a Uuid
+                                ("uninfo", "nonebot-plugin-uninfo==0.11.2"), ("all4one", "nonebot-plugin-all4one==0.1.0a4"),
+                                # yijing 0.3.2: its later revisions add NOT NULL columns with server defaults, a TEXT's "{}"
+                                ("yijing", "nonebot-plugin-yijing==0.3.2"))),
+    # nonebot-plugin-memes 0.8.1, as nonebot-chatrecorder: its initial revision depends_on nonebot-plugin-uninfo's
+    # (beside), and its data revision moves the rows of its older table when it is there (it is not) with automap
+    History("nonebot-memes", "nonebot-plugin-memes==0.8.1", "nonebot_plugin_memes/migrations",
+            flat=True, naming_convention=_JUPYTERHUB_CONVENTION, shim="nonebot", render_as_batch=True,
+            version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("nonebot-plugin-uninfo==0.11.2", "nonebot_plugin_uninfo/migrations"),),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
     # nonebot-plugin-access-control 1.2.4 (2 revisions, in its orm_migrations/ folder): its data revision moves the rows of
     # nonebot-plugin-datastore's tables when that package is installed, which it is not
     History("nonebot-access-control", "nonebot-plugin-access-control==1.2.4", "nonebot_plugin_access_control/orm_migrations",
@@ -1120,6 +1139,19 @@ HISTORIES: tuple[History, ...] = (
     # connection.execute as keywords, which the SQLAlchemy 1.4 it pins runs (realworld/shims/kadi)
     History("kadi", "kadi==1.13.0", "kadi/migrations", naming_convention=_KADI_CONVENTION, shim="kadi",
             dialects=("postgresql",)),
+    # knowledge-repo (0.9.3; 9 revisions), Airbnb's Knowledge Repo: its app makes a new database with create_all() of
+    # its models and stamps head, and upgrades one at an older revision (db_upgrade): here its whole history from
+    # the initial revision on an empty database (Flask-Migrate's env.py: no naming convention, one transaction);
+    # the only module its revisions import is its MediumText (MEDIUMTEXT on MySQL), copied
+    History("knowledge-repo", "knowledge-repo==0.9.3", "knowledge_repo/app/migrations",
+            copied=("knowledge_repo/utils/types.py",)),
+    # irrd (4.5.4; 25 revisions), the Internet Routing Registry daemon, PostgreSQL only: irrd_database_upgrade runs
+    # its whole history on an empty database (its env.py: no naming convention, one transaction); its revisions add
+    # enum values in autocommit_block(), and one reads irrd's database status table and a settings helper, which
+    # stand in (realworld/shims/irrd); irrd runs on psycopg2 (a revision compares a numeric column with 2**128, which
+    # psycopg 3 binds as bigint)
+    History("irrd", "irrd==4.5.4", "irrd/storage/alembic", shim="irrd", dialects=("postgresql",),
+            drivers={"postgresql": "psycopg2"}),
 )
 
 

@@ -80,7 +80,12 @@ def write_env(folder: Path, *, hook: bool = True, batch: bool = False, version_t
 
 
 def config_for(folder: Path, url: str) -> Config:
+    """Alembic's Config of the project at ``folder`` on ``url``; revision files in year folders
+    (``write_history(years=True)``) are found as its alembic.ini finds them."""
     config = Config()
+    if any(path.is_dir() and path.name.isdigit() for path in (folder / "versions").glob("*")):
+        config.set_main_option("version_locations", str(folder / "versions"))
+        config.set_main_option("recursive_version_locations", "true")
     config.set_main_option("script_location", str(folder))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
@@ -308,7 +313,7 @@ class _Table:
     not_null: set[str] = attrs.field(factory=set)
     #: columns with a server default, which every row inserted takes: no unique goes on them
     defaulted: set[str] = attrs.field(factory=set)
-    #: columns a CHECK constraint names (never dropped, renamed or retyped)
+    #: columns a CHECK constraint names, or of a native enum type (never dropped, renamed or retyped)
     checked: set[str] = attrs.field(factory=set)
     rows: int = 0
 
@@ -321,6 +326,8 @@ class _Model:
     counter: int = 0
     #: also write some steps as DDL in SQL text (``op.execute("ALTER TABLE ...")``)
     sql_text: bool = False
+    #: PostgreSQL's named enum types made so far: name -> their values
+    enums: dict[str, list[str]] = attrs.field(factory=dict)
 
     def fresh(self, prefix: str) -> str:
         self.counter += 1
@@ -340,17 +347,24 @@ class _Model:
             return False
         return dialect not in ("mysql", "mariadb") or all(c != column for c, _ in t.fks.values())
 
-    def without_users_of(self, table: str, column: str) -> None:
-        """Take out of the model what the database drops with ``column`` (every index here has one column)."""
+    def without_users_of(self, table: str, column: str, dialect: str = "") -> None:
+        """Take out of the model what the database drops with ``column``: its uniques, foreign keys
+        and indexes (MariaDB/MySQL shrink an index of several columns to the others instead)."""
         t = self.tables[table]
         for named in (t.uniques, t.indexes):
             for name in [n for n, cols in named.items() if column in cols]:
-                del named[name]
+                kept = tuple(c for c in named[name] if c != column)
+                if kept and named is t.indexes and dialect in ("mysql", "mariadb"):
+                    named[name] = kept
+                else:
+                    del named[name]
         for name in [n for n, (c, _) in t.fks.items() if c == column]:
             del t.fks[name]
         for kept in (t.not_null, t.defaulted):
             kept.discard(column)
         del t.columns[column]
+        if column == t.pk:
+            t.pk = ""
 
     def referenced(self, table: str) -> bool:
         return any(ref == table for t in self.tables.values() for ref in [r for _, r in t.fks.values()] + t.unnamed_refs)
@@ -376,6 +390,14 @@ def revision_bodies(draw: st.DrawFn, dialect: str, model: _Model) -> list[str]:
         droppable_cols = [(t, c) for t in tables for c in model.tables[t].columns if model.droppable(dialect, t, c)]
         if droppable_cols:
             choices.append("drop_column")
+        if any(_pk_droppable(model, t) for t in tables):
+            choices.append("drop_pk_column")
+        if any(len([c for c in model.tables[t].columns if c != model.tables[t].pk]) >= 2 for t in tables):
+            choices.append("multi_index")
+        if dialect == "postgresql":
+            choices.append("pg_enum_table")
+            if model.enums:
+                choices.append("pg_enum_add_value")
         if tables:
             choices += ["server_default", "check", "update", "batch"] + (["pg_index"] if dialect == "postgresql" else [])
         if any(model.tables[t].indexes for t in tables):
@@ -400,6 +422,13 @@ def revision_bodies(draw: st.DrawFn, dialect: str, model: _Model) -> list[str]:
         lines.extend(_sql_step(draw, kind, dialect, model) if kind.startswith("sql_") else
                      _step(draw, kind, dialect, model))
     return lines
+
+
+def _pk_droppable(model: _Model, table: str) -> bool:
+    """The table's primary key column may be dropped: no foreign key refers to the table, and a
+    column stays."""
+    t = model.tables[table]
+    return t.pk == "id" and not model.referenced(table) and len(t.columns) >= 2 and "id" not in t.pinned
 
 
 def _backs_a_foreign_key(dialect: str, table: _Table, index: str) -> bool:
@@ -467,7 +496,10 @@ def _sql_step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[s
         table, column, name = free
         return [f'op.execute("ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({column})")']
     if kind == "sql_fk":
-        table, referent = draw(st.sampled_from(tables)), draw(st.sampled_from(tables))
+        referents = sorted(t for t in tables if model.tables[t].pk == "id")
+        if not referents:
+            return []
+        table, referent = draw(st.sampled_from(tables)), draw(st.sampled_from(referents))
         column, name = model.fresh("f"), model.fresh("fk_")
         model.tables[table].columns[column] = "sa.Integer()"
         model.tables[table].fks[name] = (column, referent)
@@ -561,10 +593,43 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
             (t, c) for t in tables for c in model.tables[t].columns if model.droppable(dialect, t, c))))
         # Alembic's batch rebuild remakes every index it reflected, so its indexes go first in the block
         indexes = sorted(n for n, cols in model.tables[table].indexes.items() if column in cols)
-        model.without_users_of(table, column)
+        model.without_users_of(table, column, dialect)
         return _block(dialect, table, [f"batch_op.drop_index({n!r})" for n in indexes]
                       + [f"batch_op.drop_column({column!r})"]) if dialect == "sqlite" \
             else [f"op.drop_column({table!r}, {column!r})"]
+    if kind == "drop_pk_column":
+        # the primary key's column: PostgreSQL drops the key (and the SERIAL's sequence) with it,
+        # MariaDB drops the key, SQLite's batch rebuild makes the table without it
+        table = draw(st.sampled_from(sorted(t for t in tables if _pk_droppable(model, t))))
+        indexes = sorted(n for n, cols in model.tables[table].indexes.items() if "id" in cols)
+        model.without_users_of(table, "id", dialect)
+        return _block(dialect, table, [f"batch_op.drop_index({n!r})" for n in indexes]
+                      + ["batch_op.drop_column('id')"]) if dialect == "sqlite" \
+            else [f"op.drop_column({table!r}, 'id')"]
+    if kind == "multi_index":  # an index of two columns (a later drop_column of one: MariaDB shrinks it)
+        table = draw(st.sampled_from(sorted(t for t in tables if len(
+            [c for c in model.tables[t].columns if c != model.tables[t].pk]) >= 2)))
+        t = model.tables[table]
+        columns = tuple(draw(st.lists(st.sampled_from(sorted(c for c in t.columns if c != t.pk)),
+                                      min_size=2, max_size=2, unique=True)))
+        name = model.fresh("ix_")
+        t.indexes[name] = columns
+        return [f"op.create_index({name!r}, {table!r}, {list(columns)!r})"]
+    if kind == "pg_enum_table":  # a table with a column of a named ENUM type of its own
+        name, type_name = model.fresh("t"), model.fresh("e")
+        model.enums[type_name] = ["a", "b"]
+        model.tables[name] = _Table(columns={"id": "sa.Integer()", "state": f"sa.Enum('a', 'b', name={type_name!r})"},
+                                    pk="id", checked={"state"})
+        return [f"op.create_table({name!r}, sa.Column('id', sa.Integer(), primary_key=True),"
+                f" sa.Column('state', sa.Enum('a', 'b', name={type_name!r}), nullable=True))"]
+    if kind == "pg_enum_add_value":  # ALTER TYPE ... ADD VALUE, in the migration's transaction or out of it
+        type_name = draw(st.sampled_from(sorted(model.enums)))
+        value = model.fresh("v")
+        model.enums[type_name].append(value)
+        statement = f"op.execute(\"ALTER TYPE {type_name} ADD VALUE '{value}'\")"
+        if draw(st.booleans()):
+            return ["with op.get_context().autocommit_block():", f"    {statement}"]
+        return [statement]
     if kind == "rename_column":
         table = draw(st.sampled_from(tables))
         candidates = sorted(c for c in model.tables[table].columns if not model.used(table, c))
@@ -600,7 +665,7 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
     if kind == "insert":
         table = draw(st.sampled_from(tables))
         t = model.tables[table]
-        if t.not_null:
+        if t.not_null or "id" not in t.columns:
             return []
         t.rows += 1
         values = {"id": t.rows}
@@ -643,7 +708,10 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         return [f"op.create_unique_constraint({name!r}, {table!r}, [{column!r}])"]
     if kind == "fk":
         table = draw(st.sampled_from(tables))
-        referent = draw(st.sampled_from(tables))
+        referents = sorted(t for t in tables if model.tables[t].pk == "id")
+        if not referents:
+            return []
+        referent = draw(st.sampled_from(referents))
         column = model.fresh("f")
         name = model.fresh("fk_")
         t = model.tables[table]
@@ -728,7 +796,7 @@ def _step(draw: st.DrawFn, kind: str, dialect: str, model: _Model) -> list[str]:
         t = model.tables[table]
         candidates = sorted(c for c, type_ in t.columns.items() if type_ == "sa.Integer()" and c != t.pk
                             and not model.used(table, c))
-        if not candidates:
+        if not candidates or "id" not in t.columns:
             return []
         column = draw(st.sampled_from(candidates))
         ids = sorted(draw(st.sets(st.integers(1, 4), min_size=1, max_size=3)))
@@ -791,8 +859,20 @@ def downgrade():
 '''
 
 
-def write_history(folder: Path, bodies: Sequence[Sequence[str]], *, branch: bool = False) -> list[str]:
+#: alembic.ini of a project whose revisions are in year folders below versions/
+YEARS_INI = """[alembic]
+script_location = %(here)s
+version_locations = %(here)s/versions
+recursive_version_locations = true
+"""
+
+
+def write_history(folder: Path, bodies: Sequence[Sequence[str]], *, branch: bool = False,
+                  years: bool = False) -> list[str]:
     """Write one revision file per body, chained; their ids in order.
+
+    With ``years``, as projects that keep a folder per year: each file in ``versions/2023`` or
+    ``versions/2024``, found through alembic.ini's ``recursive_version_locations = true``.
 
     With ``branch``, as real graphs are: an empty revision labelled ``side`` branches off the first,
     the third (when there is one) ``depends_on`` it, and an empty merge of both heads ends the
@@ -803,7 +883,9 @@ def write_history(folder: Path, bodies: Sequence[Sequence[str]], *, branch: bool
     def write(revision: str, number: int | str, down: object, lines: Sequence[str], labels: object = None,
               depends: object = None) -> None:
         body = textwrap.indent("\n".join(lines) or "pass", "    ")
-        (folder / "versions" / f"{revision}_step.py").write_text(
+        place = folder / "versions" / (f"{2023 + len(ids) % 2}" if years else "")
+        place.mkdir(parents=True, exist_ok=True)
+        (place / f"{revision}_step.py").write_text(
             REVISION.format(message=f"step {number}", revision=revision, down=down, body=body, labels=labels,
                             depends=depends), encoding="utf-8")
         ids.append(revision)
@@ -816,6 +898,8 @@ def write_history(folder: Path, bodies: Sequence[Sequence[str]], *, branch: bool
         down = revision
     if branch:
         write("0099mm", "merge", (down, "0001bb"), ["pass"])
+    if years:
+        (folder / "alembic.ini").write_text(YEARS_INI, encoding="utf-8")
     return ids
 
 

@@ -348,6 +348,9 @@ class Database(SequenceReads):
     #: the prefixes of the SQLAlchemy index options this database reads (``postgresql_where``);
     #: the first is how they are compared (``mariadb_length`` is ``mysql_length``)
     index_option_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: an index element's operator class (``prefix inet_ops``) is kept as the column's, reported as the
+    #: ``<prefix>_ops`` index option (PostgreSQL)
+    index_operator_classes: ClassVar[bool] = False
 
     def unnamed_check_name(self, table: str, column: str) -> str | None:
         """The name the database gives a CHECK on ``column`` of ``table`` made without a name (the
@@ -451,6 +454,11 @@ class Database(SequenceReads):
         """The ``CREATE TYPE`` that makes again the named type ``name`` (as written) as the database
         holds it now; None when it holds none. Here: None (no named types)."""
         return None
+
+    def enum_labels(self, conn: sa.Connection, name: str) -> list[str]:
+        """The labels of the named ENUM type ``name`` (as written) as the database holds them now, in
+        their order; none when it holds no such type. Here: none (no named types)."""
+        return []
 
     def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
                            schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:

@@ -423,7 +423,37 @@ def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
             value = _unqualified(value, table.name, d)
         if value not in (None, False, (), ""):
             options[key] = value
+    if db.index_operator_classes:
+        elements, options = _operator_classes_of_elements(elements, options, by_folded, d)
     return IndexSpec(_opt_name(index.name, d), elements, bool(index.unique), tuple(sorted(options.items())))
+
+
+#: an element that is a column with an operator class after it and maybe a sort order
+#: (``prefix inet_ops``, ``name text_pattern_ops desc``), as canonical SQL writes it
+_COLUMN_WITH_OPCLASS = lazy(r'^([^\W\d]\w*|"(?:[^"]|"")+")\s+((?:[^\W\d]\w*\.)?[^\W\d]\w*)'
+                            r"((?:\s+(?:asc|desc))?(?:\s+nulls\s+(?:first|last))?)$")
+
+
+def _operator_classes_of_elements(elements: tuple[IndexElement, ...], options: dict[str, Any],
+                                  columns: Mapping[str, str], d: str) -> tuple[tuple[IndexElement, ...], dict[str, Any]]:
+    """An element written as a column with its operator class (``sa.text("prefix inet_ops")``) is what
+    the database keeps and reports: the column, its operator class an ``<prefix>_ops`` option."""
+    key = f"{_db(d).index_option_prefixes[0]}_ops"
+    ops = dict(options.get(key, ()))
+    kept = []
+    for element in elements:
+        found = _COLUMN_WITH_OPCLASS.match(element.value) if element.expression else None
+        column = found and columns.get(found.group(1).strip('"').replace('""', '"').casefold())
+        if not found or not column or found.group(2) in ("asc", "desc", "nulls", "collate"):
+            kept.append(element)
+            continue
+        ops[column] = found.group(2)
+        order = found.group(3).strip()
+        kept.append(IndexElement(f"{found.group(1)} {order}", expression=True) if order
+                    else IndexElement(_name(column, d)))
+    if ops:
+        options[key] = tuple(sorted(ops.items()))
+    return tuple(kept), options
 
 
 def _normalize_element(element: IndexElement, columns: Mapping[str, str], d: str, table: str) -> IndexElement:

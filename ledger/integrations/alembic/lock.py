@@ -21,6 +21,13 @@ from ledger.integrations.alembic.heads import revision_record
 _TRANSACTION_SQL = r"\s*(BEGIN|END|COMMIT)(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+(TRANSACTION|WORK))?\s*;?\s*"
 
 
+#: the applier locks runs hold for a migration connection until it goes back to its pool, by (the id of
+#: its driver connection, the lock's key), each with that driver connection (kept, so the id stays its
+#: own): a later run on the same connection (an env.py that migrates one schema after another on it,
+#: each with its own ``attach``) is under the lock already, where taking it again would wait for itself
+_HELD: dict[tuple[int, str], Any] = {}
+
+
 class AppliesLock:
     """A recorder's applier lock: taken before Alembic reads its version table, held for the run."""
 
@@ -41,6 +48,12 @@ class AppliesLock:
             if self.seal is not None:
                 self._seal_at_checkin()
             return
+        driver = self.conn.connection.dbapi_connection
+        key = (id(driver), self.store.lock_key())
+        if key in _HELD:  # an earlier run on this connection holds it until the connection is returned
+            if self.seal is not None:
+                self._seal_at_checkin()
+            return
         lock_conn = self.conn.engine.connect()
         held = contextlib.ExitStack()
         held.callback(lock_conn.close)
@@ -52,14 +65,15 @@ class AppliesLock:
         except BaseException:
             held.close()
             raise
-        driver = self.conn.connection.dbapi_connection
         engine = self.conn.engine
+        _HELD[key] = driver
 
         def release(dbapi_connection: Any, record: Any) -> None:
             # The listener stays (no listener may be removed while its event runs) and does nothing after.
             if dbapi_connection is not driver or not held_open:
                 return
             held_open.clear()
+            _HELD.pop(key, None)
             if self.seal is not None and self.events:
                 self._sealed(lock_conn)
             with contextlib.suppress(sa.exc.SQLAlchemyError):
