@@ -799,6 +799,12 @@ HISTORIES: tuple[History, ...] = (
             version_table="cisco_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
             version_locations={"mariadb": "versions"},
             base=Base("neutron==29.0.0", (), history="neutron")),
+    # dragonflow 4.0.0 (OpenStack's distributed SDN controller; a source distribution, its last release on PyPI): a
+    # branch point in versions/ itself, expand and contract branches, one table of its own
+    History("dragonflow", "dragonflow==4.0.0", "dragonflow/db/neutron/migration/alembic_migrations", sdist=True,
+            version_table="df_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
     # fief-server's main history (its admin database: workspaces, their databases; each workspace's own
     # database has a second history, whose revisions read a table prefix its env.py passes in the
     # context's options). fief migrates on start with its env.py: no naming convention, one transaction,
@@ -932,7 +938,7 @@ HISTORIES: tuple[History, ...] = (
       for name, requirement in (("pidstore", "invenio-pidstore==4.0.2"), ("records", "invenio-records==6.1.0"),
                                 ("files-rest", "invenio-files-rest==6.1.0"), ("oaiserver", "invenio-oaiserver==6.0.2"),
                                 ("banners", "invenio-banners==8.0.2"), ("pages", "invenio-pages==10.0.3"),
-                                ("audit-logs", "invenio-audit-logs==4.1.0"))),
+                                ("audit-logs", "invenio-audit-logs==4.1.0"), ("collections", "invenio-collections==10.0.3"))),
     # invenio-userprofiles 7.0.3 (3 revisions; the module was folded into invenio-accounts): its table refers to the
     # users (c25ef2c50ffa depends_on invenio-accounts' 9848d0149abd) and 41157f1933d6, which depends_on
     # invenio-accounts' eb9743315a9d, copies the profiles into the users' table in SQL text and drops its table
