@@ -193,14 +193,19 @@ class ColumnSpec:
             extra.append(self.identity.to_sa())
         if self.computed is not None:
             extra.append(self.computed.to_sa())
+        type_ = self.type.to_sa()
+        autoincrement = self.autoincrement
+        if autoincrement is True and not _draws_from_a_sequence(type_):
+            # an integer key made a string (its sequence dropped first) keeps no autoincrement
+            autoincrement = "auto"
         return sa.Column(
             self.name,
-            self.type.to_sa(),
+            type_,
             *extra,
             nullable=self.nullable,
             server_default=self.server_default.to_sa() if self.server_default else None,
             comment=self.comment,
-            autoincrement=self.autoincrement,  # type: ignore[arg-type]
+            autoincrement=autoincrement,  # type: ignore[arg-type]
             primary_key=primary_key,
         )
 
@@ -456,3 +461,14 @@ def sqlite_autoincrement(table: sa.Table) -> bool:
 def _is_type_check(constraint: sa.CheckConstraint) -> bool:
     """True for the CHECK constraints that Boolean and Enum types create themselves."""
     return bool(getattr(constraint, "_type_bound", False))
+
+
+def _draws_from_a_sequence(type_: sa.types.TypeEngine[Any]) -> bool:
+    """Whether a column of ``type_`` can be an autoincrement column (SQLAlchemy's rule: an integer, or
+    a numeric type of scale 0)."""
+    affinity = type_._type_affinity
+    if affinity is None:
+        return False
+    if issubclass(affinity, sa.Integer):
+        return True
+    return issubclass(affinity, sa.Numeric) and getattr(type_, "scale", None) == 0

@@ -799,6 +799,12 @@ HISTORIES: tuple[History, ...] = (
             version_table="cisco_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
             version_locations={"mariadb": "versions"},
             base=Base("neutron==29.0.0", (), history="neutron")),
+    # dragonflow 4.0.0 (OpenStack's distributed SDN controller; a source distribution, its last release on PyPI): a
+    # branch point in versions/ itself, expand and contract branches, one table of its own
+    History("dragonflow", "dragonflow==4.0.0", "dragonflow/db/neutron/migration/alembic_migrations", sdist=True,
+            version_table="df_alembic_version", shim=("neutron", "neutron_subproject"), dialects=("mariadb",),
+            version_locations={"mariadb": "versions"},
+            base=Base("neutron==29.0.0", (), history="neutron")),
     # fief-server's main history (its admin database: workspaces, their databases; each workspace's own
     # database has a second history, whose revisions read a table prefix its env.py passes in the
     # context's options). fief migrates on start with its env.py: no naming convention, one transaction,
@@ -932,7 +938,7 @@ HISTORIES: tuple[History, ...] = (
       for name, requirement in (("pidstore", "invenio-pidstore==4.0.2"), ("records", "invenio-records==6.1.0"),
                                 ("files-rest", "invenio-files-rest==6.1.0"), ("oaiserver", "invenio-oaiserver==6.0.2"),
                                 ("banners", "invenio-banners==8.0.2"), ("pages", "invenio-pages==10.0.3"),
-                                ("audit-logs", "invenio-audit-logs==4.1.0"))),
+                                ("audit-logs", "invenio-audit-logs==4.1.0"), ("collections", "invenio-collections==10.0.3"))),
     # invenio-userprofiles 7.0.3 (3 revisions; the module was folded into invenio-accounts): its table refers to the
     # users (c25ef2c50ffa depends_on invenio-accounts' 9848d0149abd) and 41157f1933d6, which depends_on
     # invenio-accounts' eb9743315a9d, copies the profiles into the users' table in SQL text and drops its table
@@ -1146,6 +1152,15 @@ HISTORIES: tuple[History, ...] = (
     # psycopg 3 binds as bigint)
     History("irrd", "irrd==4.5.4", "irrd/storage/alembic", shim="irrd", dialects=("postgresql",),
             drivers={"postgresql": "psycopg2"}),
+    # ethyca-fides (fides, Ethyca's privacy engineering platform; 331 revisions from two roots, fidesctl's and
+    # fidesops', PostgreSQL only) runs its whole history on an empty database when its server starts (its env.py: no
+    # naming convention, one transaction); its revisions use sqlalchemy-citext's CIText, loguru, fides' config
+    # (encryption keys), enums and a few helpers, which stand in, and import fides' models, fideslang and networkx
+    # only to convert rows, placeholders (realworld/shims/fides); its own migration helpers are copied
+    History("fides", "ethyca-fides==2.78.2", "fides/api/alembic/migrations", shim="fides", dialects=("postgresql",),
+            copied=tuple(f"fides/api/alembic/migrations/helpers/{m}.py" for m in (
+                "__init__", "custom_report_migration_functions", "database_functions",
+                "fideslang_migration_functions"))),
 )
 
 

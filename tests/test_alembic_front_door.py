@@ -189,3 +189,143 @@ def test_an_async_env_that_attaches_outside_run_sync_records(dialect: str, datab
     ran = layout.ledger_here(None, "rollback", "--to", "r1")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert versions(url) == ["r1"]
+
+
+R3 = '''"""first item
+
+Revision ID: r3
+Revises: r2
+"""
+from alembic import op
+
+revision = "r3"
+down_revision = "r2"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("INSERT INTO item (name, price) VALUES ('pen', 2)")
+
+
+def downgrade():
+    op.execute("DELETE FROM item")
+'''
+
+
+def _one_error_line(ran: subprocess.CompletedProcess[str], code: int, *said: str) -> str:
+    lines = [line for line in ran.stderr.splitlines() if line.strip() and not line.startswith("schema-ledger: database ")]
+    assert ran.returncode == code and len(lines) == 1 and "Traceback" not in ran.stderr, ran.stdout + ran.stderr
+    assert lines[0].startswith("schema-ledger: error: ") and all(s in lines[0] for s in said), lines[0]
+    return lines[0]
+
+
+def test_the_mistakes_users_make_around_a_hooked_project_say_what_to_do(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    layout = _project(tmp_path / "app", url)
+    (tmp_path / "app" / "migrations" / "versions" / "r3_first_item.py").write_text(R3, encoding="utf-8")
+    layout.alembic("upgrade", "head")
+    # a rollback past data work names the option that goes on past it
+    ran = layout.ledger_here(None, "rollback", "--to", "r2")
+    _one_error_line(ran, 1, "revision r3", "--skip-irreversible marks them undone")
+    assert versions(url) == ["r3"]
+    # outside the project: where to run it
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    ran = layout.ledger_here(None, "status", cwd=elsewhere)
+    _one_error_line(ran, 2, "alembic.ini", "run the command in the project's folder", "--url URL")
+    # Alembic's ini given as schema-ledger's configuration
+    ran = layout.ledger_here(None, "--config", str(tmp_path / "app" / "alembic.ini"), "status", cwd=elsewhere)
+    _one_error_line(ran, 2, "alembic.ini", "not a schema-ledger configuration", "--url URL")
+    # import-alembic on a scratch database that holds tables: which, and what to do
+    ran = layout.ledger(None, "import-alembic", ".", "--into", str(tmp_path / "imported"), "--scratch-url", url)
+    _one_error_line(ran, 2, "is not empty (alembic_version, item, schema_ledger)", "another --scratch-url")
+    assert not (tmp_path / "imported").exists()
+
+
+def test_a_multidb_project_without_a_url_names_its_databases(tmp_path: Path) -> None:
+    layout = init(tmp_path / "app", "multidb")
+    for name in ("engine1", "engine2"):
+        set_option(tmp_path / "app" / "alembic.ini", "sqlalchemy.url", f"sqlite:///{tmp_path / name}.db", section=name)
+    ran = layout.ledger_here(None, "status")
+    _one_error_line(ran, 2, "[engine1] and [engine2] of alembic.ini name databases", "-n engine1", "--url URL")
+    ran = layout.ledger_here(None, "-n", "engine2", "status")
+    assert ran.returncode != 0 and "has no ledger table" in ran.stderr, ran.stdout + ran.stderr
+    assert f"sqlite:///{tmp_path / 'engine2'}.db from alembic.ini [engine2] sqlalchemy.url" in ran.stderr
+    assert not (tmp_path / "engine2.db").exists()
+
+
+#: Alembic's cookbook recipe for schema-level multi-tenancy on PostgreSQL: one connection, each tenant's
+#: schema migrated in turn, the hook attached after each configure
+_TENANTS = '''    with connectable.connect() as connection:
+        for tenant in ("t1", "t2"):
+            connection.execute(sa.text(f"SET search_path TO {tenant}"))
+            connection.commit()
+            connection.dialect.default_schema_name = tenant
+            context.configure(connection=connection, target_metadata=target_metadata, version_table_schema=tenant)
+            ledger.alembic.attach(context, lock_timeout=5)
+            with context.begin_transaction():
+                context.run_migrations()
+'''
+
+
+def _schema_after_schema(text: str) -> str:
+    start = text.index("    with connectable.connect() as connection:\n")
+    end = text.index("\n\n", start)
+    return "import sqlalchemy as sa\n" + text[:start] + _TENANTS + text[end + 1:]
+
+
+@pytest.mark.postgresql
+def test_an_env_py_that_migrates_schema_after_schema_on_one_connection(database_factory: Callable[[str], str],
+                                                                       tmp_path: Path) -> None:
+    url = database_factory("postgresql")
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE SCHEMA t1; CREATE SCHEMA t2")
+    finally:
+        engine.dispose()
+    layout = _project(tmp_path / "app", url, edit=_schema_after_schema)
+    ran = layout.alembic("upgrade", "head")
+    assert ran.stderr.count("Running upgrade r1 -> r2, drop note") == 2, ran.stderr
+    assert all(line.startswith("INFO  [alembic.") for line in _alembic_lines(ran)), ran.stdout + ran.stderr
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            for tenant in ("t1", "t2"):
+                held = sorted(sa.inspect(conn).get_table_names(schema=tenant))
+                assert held == ["alembic_version", "item", "schema_ledger"], (tenant, held)
+                recorded = conn.exec_driver_sql(f"SELECT count(*) FROM {tenant}.schema_ledger "
+                                                "WHERE op_type = 'drop_column'").scalar()
+                assert recorded == 1, tenant
+    finally:
+        engine.dispose()
+
+
+def _hook_when_asked(text: str) -> str:
+    return re.sub(r"^( *)ledger\.alembic\.attach\(context\)$",
+                  r'\1if __import__("os").environ.get("WITH_HOOK"):\n\1    ledger.alembic.attach(context)',
+                  text, count=1, flags=re.M)
+
+
+def test_a_database_alembic_migrated_before_the_hook(tmp_path: Path) -> None:
+    """Hooked without adopting it first: one warning line says to adopt it with ``baseline``; adopted
+    first, the hooked run prints Alembic's lines alone and the ledger follows the live schema."""
+    for adopted in (False, True):
+        url = f"sqlite:///{tmp_path / f'app{adopted}.db'}"
+        layout = _project(tmp_path / f"app{adopted}", url, edit=_hook_when_asked)
+        layout.alembic("upgrade", "r1")
+        if adopted:
+            ran = layout.ledger_here(None, "baseline", "-m", "made by Alembic before the hook")
+            assert ran.returncode == 0, ran.stdout + ran.stderr
+        layout.env["WITH_HOOK"] = "1"
+        ran = layout.alembic("upgrade", "head")
+        said = [line for line in _alembic_lines(ran) if not line.startswith("INFO  [alembic.")]
+        assert "Running upgrade r1 -> r2, drop note" in ran.stderr
+        if adopted:
+            assert said == [], said
+            verify = layout.ledger_here(None, "verify", "--live")
+            assert verify.returncode == 0, verify.stdout + verify.stderr
+        else:
+            assert len(said) == 1 and "Alembic's version table holds r1" in said[0] \
+                and "`schema-ledger baseline`" in said[0], said

@@ -58,6 +58,70 @@ def test_an_operator_class_written_in_an_index_element_is_the_index_postgresql_k
     ]])
     check_everything(tmp_path, url, database_factory, "postgresql")
 
+def test_a_serial_key_turned_into_a_string_is_made_again_without_its_sequence(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # fides: DROP SEQUENCE <table>_id_seq CASCADE (the key's default goes with it), then the integer key
+    # becomes a VARCHAR, which no sequence can fill: materialize, drill and apply made the table again
+    # with the key's autoincrement, which SQLAlchemy refuses for a string column
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('systems', sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),"
+         " sa.Column('name', sa.Text()), sa.PrimaryKeyConstraint('id', name='systems_pkey'))"],
+        ["op.execute('DROP SEQUENCE systems_id_seq CASCADE')",
+         "op.execute('ALTER TABLE systems DROP CONSTRAINT systems_pkey CASCADE')",
+         "op.alter_column('systems', 'id', existing_type=sa.Integer, type_=sa.String(255), nullable=False)",
+         "op.create_primary_key('systems_pkey', 'systems', ['id'])"],
+    ])
+    check_everything(tmp_path, url, database_factory, "postgresql")
+
+def test_a_column_of_an_enum_type_made_as_sql_text_holds_the_values_of_that_type(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # fides: CREATE TYPE as SQL text, then add_column(sa.Enum(name=...)) naming it without its values,
+    # and later ALTER TYPE ... ADD VALUE: the column was recorded with an ENUM of no values, so the
+    # drill found the replayed column's type unlike the live one, and the rollback could not set back
+    # the default 'unknown'
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('asset', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('w', sa.Boolean()))"],
+        ["op.execute(\"create type consentstatus as enum ('with_consent', 'exempt', 'unknown')\")",
+         "op.add_column('asset', sa.Column('consent_status', sa.Enum(name='consentstatus'),"
+         " server_default='unknown', nullable=False))",
+         "op.drop_column('asset', 'w')"],
+        ["op.execute(\"ALTER TYPE consentstatus ADD VALUE 'pre_consent'\")"],
+    ])
+    check_everything(tmp_path, url, database_factory, "postgresql")
+
+def test_a_column_unique_beside_a_unique_constraint_of_it_is_the_one_unique_postgresql_makes(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # fides: Column('group_id', unique=True) and UniqueConstraint('group_id') in one create_table, which
+    # PostgreSQL makes one constraint, web_monitor_group_job_group_id_key: the ledger kept the other,
+    # unnamed, where its name sorted first, and verify --live found one unique dropped and one added
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [[
+        "op.create_table('web_monitor_group_job', sa.Column('id', sa.String(255), primary_key=True),"
+        " sa.Column('group_id', sa.String(), nullable=False, unique=True), sa.UniqueConstraint('group_id'))",
+    ]])
+    check_everything(tmp_path, url, database_factory, "postgresql")
+
+def test_a_foreign_key_to_its_own_tables_unique_index_is_made_after_that_index(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # fides: ctl_data_categories.parent_key refers to its own fides_key, which a unique index (no
+    # constraint) covers: materialize made the key inside CREATE TABLE, before the index, which
+    # PostgreSQL refuses ("there is no unique constraint matching given keys")
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [[
+        "op.create_table('categories', sa.Column('id', sa.Integer(), primary_key=True),"
+        " sa.Column('fides_key', sa.String(), nullable=False), sa.Column('parent_key', sa.String()))",
+        "op.create_index('ix_categories_fides_key', 'categories', ['fides_key'], unique=True)",
+        "op.create_foreign_key('categories_parent_key_fkey', 'categories', 'categories', ['parent_key'],"
+        " ['fides_key'], ondelete='RESTRICT')",
+    ]])
+    check_everything(tmp_path, url, database_factory, "postgresql")
+
 def test_sql_after_a_foreign_key_to_a_unique_index_records_no_change_of_that_key(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:

@@ -395,8 +395,9 @@ def _alembic_project(config: Config, name: str | None = None) -> Config:
 
     found = alembic_url(Path.cwd(), name=name or "alembic")
     if found is None:
-        raise ConfigError(f"no {CONFIG_FILE} found in {Path.cwd()} or any folder above it: run "
-                          "`schema-ledger init`, or give --config FILE or --url URL")
+        raise ConfigError(f"no {CONFIG_FILE} found (nor an Alembic project's alembic.ini or pyproject.toml) in "
+                          f"{Path.cwd()} or any folder above it: run the command in the project's folder (or "
+                          "`schema-ledger init` one), or give --config FILE or --url URL")
     config = with_found_url(config, found.url, where=found.where, folder=found.folder)
     from sqlalchemy import make_url
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ops import LedgerError
+from ops.base import IrreversibleError
 
 from ledger.cli.app import SECONDS, CliContext, main, pass_cli, plural, print_json, sealing
 
@@ -397,6 +398,9 @@ def rollback(state: CliContext, to: str, sql_only: bool, why: str | None, by: st
                               one_transaction=one_transaction, through_baseline=through_baseline,
                               consent=None if sql_only else consent, defined=_defined_revisions(state),
                               downgrade=alembic_rows)
+    except IrreversibleError as exc:  # refused before anything ran: say what goes on past them
+        raise IrreversibleError(f"{exc} (--skip-irreversible marks them undone without running anything: "
+                                "what they did stays)") from None
     except (LedgerError, KeyboardInterrupt) as exc:
         if line_open:
             click.echo(" interrupted" if isinstance(exc, KeyboardInterrupt) else " failed", err=True)

@@ -455,6 +455,11 @@ class Database(SequenceReads):
         holds it now; None when it holds none. Here: None (no named types)."""
         return None
 
+    def enum_labels(self, conn: sa.Connection, name: str) -> list[str]:
+        """The labels of the named ENUM type ``name`` (as written) as the database holds them now, in
+        their order; none when it holds no such type. Here: none (no named types)."""
+        return []
+
     def unique_constraints(self, conn: sa.Connection, inspector: sa.Inspector, table: str,
                            schema: str | None) -> list[tuple[str | None, tuple[str, ...]]]:
         """(name, columns) of each unique constraint of one table, each as many times as the

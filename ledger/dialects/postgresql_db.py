@@ -190,12 +190,15 @@ class PostgreSQL(Database):
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """A named ENUM type as ``CREATE TYPE name AS ENUM (labels)``, its labels in their order; the
         name as written is looked up as PostgreSQL resolves it (the search path)."""
-        labels = conn.execute(sa.text(
-            "SELECT e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid = to_regtype(:name) "
-            "ORDER BY e.enumsortorder"), {"name": name}).scalars().all()
+        labels = self.enum_labels(conn, name)
         if not labels:
             return None
         return f"CREATE TYPE {name} AS ENUM (" + ", ".join("'" + v.replace("'", "''") + "'" for v in labels) + ")"
+
+    def enum_labels(self, conn: sa.Connection, name: str) -> list[str]:
+        return list(conn.execute(sa.text(
+            "SELECT e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid = to_regtype(:name) "
+            "ORDER BY e.enumsortorder"), {"name": name}).scalars().all())
 
     def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
         prep = sa_dialect.identifier_preparer

@@ -153,9 +153,14 @@ def sequence_reverse(database: Database, conn: sa.Connection,
                 taken += columns
                 if others and why is None:
                     why = f"cannot be undone: CASCADE drops {', '.join(others)} with sequence {name}"
+            again = _made_again(database, conn, now)
             if now.owner is not None:
-                why = why or f"cannot be undone: sequence {name} is the column {now.owner}'s"
-            made.append(_made_again(database, conn, now))
+                if not database.sql_text_holds_statements:
+                    why = why or f"cannot be undone: sequence {name} is the column {now.owner}'s"
+                # a column's own sequence (SERIAL's): made again, the column's again
+                written = ".".join(quote(part) for part in (now.spec.schema, now.spec.name) if part is not None)
+                again += f";\nALTER SEQUENCE {written} OWNED BY {now.owner}"
+            made.append(again)
         if why is None and len(made) > 1 and not database.sql_text_holds_statements:
             why = (f"its reverse would make {len(made)} sequences, several statements, which this "
                    "database does not run as one")

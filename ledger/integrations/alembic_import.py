@@ -428,8 +428,12 @@ def _run(config: AlembicConfig, script: ScriptDirectory, conn: sa.Connection,
     def upgrade(rev: Any, context: Any) -> Any:
         return script._upgrade_revs("heads", rev)
 
-    if sa.inspect(conn).get_table_names():
-        raise ImportError_(f"the scratch database {conn.engine.url.render_as_string()} is not empty")
+    found = sorted(sa.inspect(conn).get_table_names())
+    if found:
+        raise ImportError_(f"the scratch database {conn.engine.url.render_as_string()} is not empty "
+                           f"({', '.join(found[:5])}{', ...' if len(found) > 5 else ''}): the history runs on an "
+                           "empty one (an import leaves it as the history made it): drop those tables or give "
+                           "another --scratch-url")
     conn.rollback()  # the inspection began a transaction; Alembic runs its own
     if start is not None:
         _give_start(conn, script, start, version_table)

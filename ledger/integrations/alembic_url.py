@@ -73,6 +73,11 @@ def alembic_url(start: Path, environ: Mapping[str, str] | None = None, *, name: 
         said = "is still alembic init's placeholder" if isinstance(url, str) and url.strip() == TEMPLATE_URL \
             else "is not set"
         sections = f"[{name}] of {shown}" + (f" or [tool.alembic] of {_shown(toml, start)}" if toml else "")
+        others = _other_databases(config.file_config, name)
+        if others:  # the multidb template's [engine1], [engine2]; the sections `alembic -n NAME` reads
+            raise ConfigError(f"no schema-ledger.toml found, and {KEY} in {sections} {said}; "
+                              f"{_listed(others)} of {shown} name databases, each with a ledger of its own: "
+                              f"give -n NAME to read one (-n {others[0]}), or --url URL")
         raise ConfigError(f"no schema-ledger.toml found, and {KEY} in {sections} {said} (env.py makes the URL?): "
                           "give --url URL or set SCHEMA_LEDGER_URL")
     return AlembicUrl(url.strip(), f"{where} {KEY}", folder)
@@ -90,6 +95,24 @@ def _has_section(config: Any, ini: Path | None, name: str, shown: str) -> None:
     if name not in sections:
         held = ", ".join(f"[{section}]" for section in sections) or "none"
         raise ConfigError(f"{shown} has no section [{name}] (-n {name}); its sections: {held}")
+
+
+def _other_databases(parser: Any, name: str) -> list[str]:
+    """The sections of the ini file besides ``name`` that set a database URL."""
+    found = []
+    for section in parser.sections():
+        try:
+            url = parser.get(section, KEY, raw=True, fallback=None) if section != name else None
+        except Exception:  # noqa: BLE001 - configparser's errors: a section that cannot be read names none
+            url = None
+        if isinstance(url, str) and url.strip() and url.strip() != TEMPLATE_URL:
+            found.append(section)
+    return found
+
+
+def _listed(sections: list[str]) -> str:
+    names = [f"[{section}]" for section in sections]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _files(start: Path, environ: Mapping[str, str]) -> tuple[Path | None, Path | None, Path] | None:

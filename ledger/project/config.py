@@ -152,6 +152,10 @@ def _read(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
+        if path.suffix.lower() == ".ini":
+            raise ConfigError(f"{path}: an .ini file (Alembic's configuration?), not a schema-ledger configuration: "
+                              "run the command in its folder, where the database of its sqlalchemy.url is read, "
+                              "or give --url URL") from None
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not valid TOML: not UTF-8 text") from None

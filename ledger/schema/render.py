@@ -102,13 +102,23 @@ def _generator(name: str, conn: sa.Connection | None = None) -> DDLGenerator:
         raise RenderError(f"unknown dialect {name!r}: expected one of {', '.join(dialects.choices())}") from None
 
 
+def _stands_on_an_index(fkc: sa.ForeignKeyConstraint) -> bool:
+    """Whether the columns ``fkc`` refers to are no primary key nor unique constraint of theirs: a
+    unique index (made after its table's CREATE TABLE) is what the key stands on."""
+    referred = fkc.referred_table
+    wanted = {element.column.name for element in fkc.elements}
+    keys = [referred.primary_key] + [c for c in referred.constraints if isinstance(c, sa.UniqueConstraint)]
+    return not any({column.name for column in key.columns} == wanted for key in keys)
+
+
 def ddl_statements(state: SchemaState, dialect: str, conn: sa.Connection | None = None) -> list[str]:
     """The statements that create ``state`` on an empty ``dialect`` database, without ``;``
     (compiled for the server of ``conn`` when given, as apply compiles them).
 
     Tables come in dependency order with their foreign keys inline; foreign keys of tables
-    that reference each other follow as ``ALTER TABLE ... ADD CONSTRAINT`` (SQLite, which has
-    no such statement and does not check references at CREATE time, keeps them inline). Each
+    that reference each other, and those that stand on a unique index (no key constraint: made
+    after its table), follow as ``ALTER TABLE ... ADD CONSTRAINT`` (SQLite, which has no such
+    statement and does not check references at CREATE time, keeps them inline). Each
     statement is compiled by the database's DDL generator, as apply compiles it: the named
     types it needs first (PostgreSQL's ``CREATE TYPE`` / ``CREATE DOMAIN``), comments where
     the database keeps them apart (``COMMENT ON``), indexes as the database takes them.
@@ -121,16 +131,23 @@ def ddl_statements(state: SchemaState, dialect: str, conn: sa.Connection | None 
     tables = [metadata.tables[key] for key in sorted(metadata.tables)]
     try:
         statements = [gen.compile(named) for named in gen.named_types(tables)]
+        later: list[Any] = []
         for table, fkcs in sort_tables_and_constraints(tables):
             if table is None:
                 if compiler.supports_alter:
-                    statements += [gen.compile(AddConstraint(fkc))
-                                   for fkc in sorted(fkcs, key=lambda c: (c.table.fullname, str(c.name)))]
+                    later += fkcs
                 continue
-            inline = None if not compiler.supports_alter else fkcs
+            inline = None
+            if compiler.supports_alter:
+                # a key that stands on a unique index (no key constraint) is added once the indexes are made
+                on_index = {fkc for fkc in fkcs if _stands_on_an_index(fkc)}
+                later += on_index
+                inline = fkcs - on_index
             statements.append(gen.compile(CreateTable(table, include_foreign_key_constraints=inline)))
             statements += gen.comment_statements(table)
             statements += [gen.create_index_sql(index) for index in sorted(table.indexes, key=lambda i: str(i.name))]
+        statements += [gen.compile(AddConstraint(fkc))
+                       for fkc in sorted(later, key=lambda c: (c.table.fullname, str(c.name)))]
     except (sa.exc.SQLAlchemyError, AttributeError, TypeError, ValueError, UnsupportedOperationError) as exc:
         # What the dialect cannot express: a MySQL-only type asked for as SQLite, a BOOLEAN
         # marked autoincrement, an expression index on MariaDB, ... said in several ways.

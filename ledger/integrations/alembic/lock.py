@@ -21,6 +21,13 @@ from ledger.integrations.alembic.heads import revision_record
 _TRANSACTION_SQL = r"\s*(BEGIN|END|COMMIT)(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+(TRANSACTION|WORK))?\s*;?\s*"
 
 
+#: the applier locks runs hold for a migration connection until it goes back to its pool, by (the id of
+#: its driver connection, the lock's key), each with that driver connection (kept, so the id stays its
+#: own): a later run on the same connection (an env.py that migrates one schema after another on it,
+#: each with its own ``attach``) is under the lock already, where taking it again would wait for itself
+_HELD: dict[tuple[int, str], Any] = {}
+
+
 class AppliesLock:
     """A recorder's applier lock: taken before Alembic reads its version table, held for the run."""
 
@@ -41,6 +48,12 @@ class AppliesLock:
             if self.seal is not None:
                 self._seal_at_checkin()
             return
+        driver = self.conn.connection.dbapi_connection
+        key = (id(driver), self.store.lock_key())
+        if key in _HELD:  # an earlier run on this connection holds it until the connection is returned
+            if self.seal is not None:
+                self._seal_at_checkin()
+            return
         lock_conn = self.conn.engine.connect()
         held = contextlib.ExitStack()
         held.callback(lock_conn.close)
@@ -52,14 +65,15 @@ class AppliesLock:
         except BaseException:
             held.close()
             raise
-        driver = self.conn.connection.dbapi_connection
         engine = self.conn.engine
+        _HELD[key] = driver
 
         def release(dbapi_connection: Any, record: Any) -> None:
             # The listener stays (no listener may be removed while its event runs) and does nothing after.
             if dbapi_connection is not driver or not held_open:
                 return
             held_open.clear()
+            _HELD.pop(key, None)
             if self.seal is not None and self.events:
                 self._sealed(lock_conn)
             with contextlib.suppress(sa.exc.SQLAlchemyError):
@@ -128,6 +142,16 @@ class AppliesLock:
                 f"alembic revision {self.revision}: another run migrated this database meanwhile (its version "
                 f"table holds {_show_heads(found)}, this run expected {_show_heads(self._heads)}); {outcome}: "
                 f"run the command again")
+
+    def _unadopted(self) -> None:
+        """The ledger is empty at the run's first revision: where Alembic's version table already holds a
+        revision, Alembic built tables before the hook that the ledger does not hold (a database to adopt
+        with ``schema-ledger baseline`` first); said once, in one line, and the run goes on."""
+        if self._heads:
+            log.warning("schema-ledger: the ledger of this database is empty, but Alembic's version table holds "
+                        "%s: the tables made before the hook are not in the ledger, and changes to them are "
+                        "recorded as SQL marked [needs re-sync]; adopt such a database with `schema-ledger "
+                        "baseline` before its first hooked run", _show_heads(self._heads))
 
     def _heads_query(self) -> sa.Select[Any]:
         """The SELECT of the heads in Alembic's version table (one object per run)."""

@@ -144,13 +144,17 @@ def _without_repeated_uniques(op: lops.CreateTableOp, unmatched: set[str],
     (PostgreSQL one, SQLite and MariaDB each of them); so in the fold. One the database did not
     make at all is left out: PostgreSQL makes no UNIQUE that repeats the primary key's columns in
     its CREATE TABLE (``Column(unique=True)`` on the primary key column)."""
-    kept: list[UniqueSpec] = []
     primary = tuple(op.table.primary_key.columns) if op.table.primary_key is not None else None
+    # those the database holds by name first, whatever their order: an unnamed one is one more only
+    # where the database keeps more (Column(unique=True) beside UniqueConstraint: PostgreSQL keeps one)
+    counted = [tuple(u.columns) for u in op.table.uniques if u.name not in unmatched]
+    kept: list[UniqueSpec] = []
     for unique in op.table.uniques:
-        same = sum(1 for k in kept if k.columns == unique.columns)
-        held = live.get(tuple(unique.columns), 0 if tuple(unique.columns) == primary else 1)
-        if unique.name in unmatched and same >= held:
-            continue
+        if unique.name in unmatched:
+            columns = tuple(unique.columns)
+            if counted.count(columns) >= live.get(columns, 0 if columns == primary else 1):
+                continue
+            counted.append(columns)
         kept.append(unique)
     return attrs.evolve(op, table=attrs.evolve(op.table, uniques=tuple(kept)))
 

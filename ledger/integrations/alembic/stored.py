@@ -137,9 +137,22 @@ class RecordsStored:
             if held is None:
                 held = dialects.enum_types(self.state)
             existing = held.get((kw.get("schema"), str(kw["name"])))
+            if existing is None:
+                # a type the fold holds no column of (made by SQL text, CREATE TYPE): as the database holds it
+                existing = self._enum_as_held(column.type)
             if existing is not None and existing != column.type:
                 replaced[column.name] = attrs.evolve(column, type=existing)
         return _with_replaced(op, "columns", replaced)
+
+    def _enum_as_held(self, type_: lops.TypeSpec) -> lops.TypeSpec | None:
+        """``type_`` (a named ENUM) with the labels the database's type of that name holds; None when
+        it holds none of that name."""
+        quote = self.conn.dialect.identifier_preparer.quote
+        kw = type_.kw
+        name = ".".join(quote(str(part)) for part in (kw.get("schema"), kw["name"]) if part)
+        with self._quiet():
+            labels = self._database.enum_labels(self.conn, name)
+        return attrs.evolve(type_, args=tuple(labels)) if labels else None
 
     def _type_checks_as_held(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` with the CHECK each of its columns' types makes (``Boolean``/``Enum`` with
