@@ -1152,6 +1152,15 @@ HISTORIES: tuple[History, ...] = (
     # psycopg 3 binds as bigint)
     History("irrd", "irrd==4.5.4", "irrd/storage/alembic", shim="irrd", dialects=("postgresql",),
             drivers={"postgresql": "psycopg2"}),
+    # ethyca-fides (fides, Ethyca's privacy engineering platform; 331 revisions from two roots, fidesctl's and
+    # fidesops', PostgreSQL only) runs its whole history on an empty database when its server starts (its env.py: no
+    # naming convention, one transaction); its revisions use sqlalchemy-citext's CIText, loguru, fides' config
+    # (encryption keys), enums and a few helpers, which stand in, and import fides' models, fideslang and networkx
+    # only to convert rows, placeholders (realworld/shims/fides); its own migration helpers are copied
+    History("fides", "ethyca-fides==2.78.2", "fides/api/alembic/migrations", shim="fides", dialects=("postgresql",),
+            copied=tuple(f"fides/api/alembic/migrations/helpers/{m}.py" for m in (
+                "__init__", "custom_report_migration_functions", "database_functions",
+                "fideslang_migration_functions"))),
 )
 
 

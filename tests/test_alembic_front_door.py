@@ -300,3 +300,32 @@ def test_an_env_py_that_migrates_schema_after_schema_on_one_connection(database_
                 assert recorded == 1, tenant
     finally:
         engine.dispose()
+
+
+def _hook_when_asked(text: str) -> str:
+    return re.sub(r"^( *)ledger\.alembic\.attach\(context\)$",
+                  r'\1if __import__("os").environ.get("WITH_HOOK"):\n\1    ledger.alembic.attach(context)',
+                  text, count=1, flags=re.M)
+
+
+def test_a_database_alembic_migrated_before_the_hook(tmp_path: Path) -> None:
+    """Hooked without adopting it first: one warning line says to adopt it with ``baseline``; adopted
+    first, the hooked run prints Alembic's lines alone and the ledger follows the live schema."""
+    for adopted in (False, True):
+        url = f"sqlite:///{tmp_path / f'app{adopted}.db'}"
+        layout = _project(tmp_path / f"app{adopted}", url, edit=_hook_when_asked)
+        layout.alembic("upgrade", "r1")
+        if adopted:
+            ran = layout.ledger_here(None, "baseline", "-m", "made by Alembic before the hook")
+            assert ran.returncode == 0, ran.stdout + ran.stderr
+        layout.env["WITH_HOOK"] = "1"
+        ran = layout.alembic("upgrade", "head")
+        said = [line for line in _alembic_lines(ran) if not line.startswith("INFO  [alembic.")]
+        assert "Running upgrade r1 -> r2, drop note" in ran.stderr
+        if adopted:
+            assert said == [], said
+            verify = layout.ledger_here(None, "verify", "--live")
+            assert verify.returncode == 0, verify.stdout + verify.stderr
+        else:
+            assert len(said) == 1 and "Alembic's version table holds r1" in said[0] \
+                and "`schema-ledger baseline`" in said[0], said

@@ -40,6 +40,9 @@ def makes_constraint(value: Any) -> bool:
     return False
 
 
+_NO_TEXTS: dict[int, Any] = {}
+
+
 class AssembledGenerator(DDLGenerator):
     """A generator that writes CREATE TABLE and a column's definition from remembered parts."""
 
@@ -116,6 +119,10 @@ class AssembledGenerator(DDLGenerator):
             context = (spec.schema, in_key) + (
                 (len(pk.columns), pk.autoincrement, any(column.name in fk.columns for fk in spec.foreign_keys))  # type: ignore[union-attr]
                 if in_key else ())
+            # As ``_same`` looks it up, without making the functions it is given for a miss.
+            found = self.__dict__.get("_texts", _NO_TEXTS).get(id(column))
+            if found is not None and found[0] is column and found[1] == context:
+                return found[2]  # type: ignore[no-any-return]
             return self._same(column, context, lambda: self.compiled(
                 ("column", column) + context, lambda: self._compile_part(after, spec, column, None)))
         else:

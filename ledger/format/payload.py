@@ -29,6 +29,7 @@ from ledger.format.unstructure import (
     OPS as _OPS,
     OPTIONAL_FIELDS as _OPTIONAL_FIELDS,
     PAIRS as _PAIRS,
+    resolved_fields,
     to_payload,
     typespec_out as _typespec_out,
     value_out as _value_out,
@@ -95,7 +96,6 @@ class _Bad(Exception):
 # ---------------------------------------------------------------------------------------------
 # Values inside type specs and index options
 # ---------------------------------------------------------------------------------------------
-
 
 
 def _value_in(value: Any, depth: int) -> Any:
@@ -357,7 +357,7 @@ def _make_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
     """
     names: dict[str, Any] = {"_Bad": _Bad, "_dict": dict, "_cls": cls, "_typespec_in": _typespec_in, "_S": SHORT_NAME,
                              "_MAX": MAX_NAME_BYTES, "_LO": INT_MIN, "_HI": INT_END}
-    fields = attrs.fields(attrs.resolve_types(cls))
+    fields = resolved_fields(cls)  # attrs.fields(attrs.resolve_types(cls)), each annotation text compiled once
     names["_known"] = frozenset(f.name for f in fields)
     # An object as the fast parse gives it (the tuple of its (key, value) pairs, see ``from_payload``)
     # with exactly the keys ``encode`` writes, in its order (every field but those left out while at

@@ -143,6 +143,16 @@ class AppliesLock:
                 f"table holds {_show_heads(found)}, this run expected {_show_heads(self._heads)}); {outcome}: "
                 f"run the command again")
 
+    def _unadopted(self) -> None:
+        """The ledger is empty at the run's first revision: where Alembic's version table already holds a
+        revision, Alembic built tables before the hook that the ledger does not hold (a database to adopt
+        with ``schema-ledger baseline`` first); said once, in one line, and the run goes on."""
+        if self._heads:
+            log.warning("schema-ledger: the ledger of this database is empty, but Alembic's version table holds "
+                        "%s: the tables made before the hook are not in the ledger, and changes to them are "
+                        "recorded as SQL marked [needs re-sync]; adopt such a database with `schema-ledger "
+                        "baseline` before its first hooked run", _show_heads(self._heads))
+
     def _heads_query(self) -> sa.Select[Any]:
         """The SELECT of the heads in Alembic's version table (one object per run)."""
         if self._heads_select is None:

@@ -258,7 +258,8 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
     def _load(self) -> None:
         """Fold the ledger, or fold it again when another writer appended since (SQLite between revisions)."""
         with self._quiet():
-            if self.state is not None:
+            first = self.state is None
+            if not first:
                 if not self._database.locks_per_transaction:
                     return  # the applier lock is held for the whole run: nobody else appended
                 head = self.store.head(self.conn, table_exists=True)
@@ -270,6 +271,8 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
             head = self.store.head(self.conn, table_exists=True)
             self._head = (head.seq, head.hash) if head is not None else None
             self._last = head
+        if first and head is None:
+            self._unadopted()
 
     def _message(self, prefix: str | None = None) -> str | None:
         why = self.message or self._why

@@ -1,0 +1,5 @@
+"""loguru's logger, which fides' revisions log their progress to: a standard logger."""
+
+import logging
+
+logger = logging.getLogger("fides")
