@@ -151,6 +151,11 @@ class ComputedSpec:
         return sa.Computed(sa.text(self.sqltext), persisted=self.persisted)
 
 
+#: in a Column's ``info``: its spec holds autoincrement=True, written "auto" because SQLAlchemy refuses
+#: autoincrement=True on a key of a type that draws from no sequence (an integer key made a string)
+_KEPT_AUTOINCREMENT = "schema_ledger_autoincrement"
+
+
 @frozen
 class ColumnSpec:
     """A column: name, type, nullability, server default, comment and generation."""
@@ -176,6 +181,8 @@ class ColumnSpec:
         elif isinstance(server_default, sa.Computed):
             computed, server_default = ComputedSpec.from_sa(server_default), None
         autoincrement = column.autoincrement
+        if autoincrement == "auto" and column.__dict__.get("info", {}).get(_KEPT_AUTOINCREMENT):
+            autoincrement = True  # to_column wrote it "auto" for SQLAlchemy, which refuses it on this key
         return cls(
             name=str(column.name),
             type=TypeSpec.from_sa(column.type if type_ is None else type_),
@@ -187,7 +194,8 @@ class ColumnSpec:
             computed=computed,
         )
 
-    def to_column(self, *, primary_key: bool = False) -> sa.Column[Any]:
+    def to_column(self, *, primary_key: bool = False, sole_key: bool = False) -> sa.Column[Any]:
+        """The column; ``sole_key``: it is its table's primary key alone (given as a constraint)."""
         extra: list[Any] = []
         if self.identity is not None:
             extra.append(self.identity.to_sa())
@@ -195,9 +203,13 @@ class ColumnSpec:
             extra.append(self.computed.to_sa())
         type_ = self.type.to_sa()
         autoincrement = self.autoincrement
-        if autoincrement is True and not _draws_from_a_sequence(type_):
-            # an integer key made a string (its sequence dropped first) keeps no autoincrement
+        if autoincrement is True and (primary_key or sole_key) and not _draws_from_a_sequence(type_):
+            # an integer key made a string (its sequence dropped first) keeps no autoincrement: SQLAlchemy
+            # refuses autoincrement=True on a key of another type (only a key's is checked)
             autoincrement = "auto"
+            extra_kw = {"info": {_KEPT_AUTOINCREMENT: True}}
+        else:
+            extra_kw = {}
         return sa.Column(
             self.name,
             type_,
@@ -207,6 +219,7 @@ class ColumnSpec:
             comment=self.comment,
             autoincrement=autoincrement,  # type: ignore[arg-type]
             primary_key=primary_key,
+            **extra_kw,
         )
 
     def describe(self) -> str:
@@ -335,7 +348,8 @@ class TableSpec:
 
     def to_table(self, metadata: sa.MetaData | None = None, *, with_indexes: bool = True) -> sa.Table:
         metadata = metadata if metadata is not None else sa.MetaData()
-        args: list[Any] = [c.to_column() for c in self.columns]
+        key = self.primary_key.columns if self.primary_key is not None and len(self.primary_key.columns) == 1 else ()
+        args: list[Any] = [c.to_column(sole_key=c.name in key) for c in self.columns]
         if self.primary_key is not None:
             args.append(self.primary_key.to_constraint())
         args.extend(fk.to_constraint(self.schema) for fk in self.foreign_keys)

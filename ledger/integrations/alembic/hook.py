@@ -68,7 +68,7 @@ def _configured(context: Any) -> Any:
             context = context.get_context()
         except Exception:  # noqa: BLE001 - Alembic raises a bare Exception: no context configured yet
             raise AlembicHookError(f"schema-ledger: no Alembic context is configured yet: {_CALL}") from None
-    if not hasattr(context, "as_sql") or not hasattr(context, "connection"):
+    if not hasattr(context, "as_sql") or (not context.as_sql and not hasattr(context, "connection")):
         raise AlembicHookError(f"schema-ledger: attach() takes Alembic's context (from alembic import context), "
                                f"not {type(context).__name__}: {_CALL}")
     return context
