@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,8 @@ import sqlalchemy as sa
 
 from ops.base import DEFAULT_NAMING_CONVENTION, LedgerError
 from ops.classes import frozen
+
+from ledger.support.lazyre import lazy
 
 __all__ = [
     "BASELINE_FILE",
@@ -131,16 +134,35 @@ class Config:
 
 
 def find_config(start: Path | None = None) -> Path | None:
-    """The nearest ``schema-ledger.toml``, or ``pyproject.toml`` with ``[tool.schema-ledger]``, from ``start`` up."""
+    """The nearest ``schema-ledger.toml``, or ``pyproject.toml`` with ``[tool.schema-ledger]``, from ``start`` up.
+
+    A ``pyproject.toml`` whose text cannot define that table (:data:`_TOOL_TABLE`) is passed by
+    unparsed: parsing it (``tomllib``, in Python) cost a run 44 M instructions, its import included."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
             return candidate
         pyproject = folder / PYPROJECT
-        if pyproject.is_file() and _tool_table(pyproject) is not None:
+        if pyproject.is_file() and _may_define_table(pyproject) and _tool_table(pyproject) is not None:
             return pyproject
     return None
+
+
+#: What a TOML text that defines ``[tool.schema-ledger]`` holds: the key after ``tool.`` (in a
+#: header or a dotted key, either quoted or not), a ``[tool]`` header, a ``tool =`` key, or an
+#: escape (which a quoted key may be written with)
+_TOOL_TABLE = lazy(r"""tool["']?[ \t]*\.[ \t]*["']?schema-ledger|^[ \t]*\[\[?[ \t]*["']?tool["']?[ \t]*\]"""
+                   r"""|^[ \t]*["']?tool["']?[ \t]*=|\\[uUxX]""", re.MULTILINE)
+
+
+def _may_define_table(pyproject: Path) -> bool:
+    """Whether the text of ``pyproject`` may define ``[tool.schema-ledger]`` (True when unsure)."""
+    try:
+        text = pyproject.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True  # read again to say what is wrong
+    return _TOOL_TABLE.search(text) is not None
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -58,6 +58,7 @@ from ledger import dialects
 from ledger.dialects.convertible import held_labels, labels_refused, outside_labels, removed_labels, unconvertible
 from ledger.schema.dataloss import CHUNK, TableKey, _full, _Origins, _quote
 from ledger.schema.narrowing import _sa, _type_sql, narrowing
+from ledger.support.lazyre import lazy
 
 __all__ = ["ConstraintRefused", "Violation", "violations"]
 
@@ -271,7 +272,7 @@ def _removed(conn: sa.Connection, op: MigrateOperation, before: SchemaState, ori
 
 
 #: SQL that cannot change rows: it makes, alters or drops a type, a view or an index
-_KEEPS_ROWS = re.compile(
+_KEEPS_ROWS = lazy(
     r"\s*(?:(?:CREATE|ALTER|DROP)\s+TYPE|(?:CREATE\s+(?:OR\s+REPLACE\s+)?|DROP\s+)VIEW|"
     r"(?:CREATE\s+(?:UNIQUE\s+)?|DROP\s+)INDEX)\b", re.IGNORECASE)
 
