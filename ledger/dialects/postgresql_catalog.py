@@ -14,8 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["CONSTRAINTS", "DIGEST_PARTS", "ONE_COLUMN_TABLES", "SEQUENCE_DEPENDENTS", "TABLE_DIGESTS",
-           "catalog_keys"]
+__all__ = ["CONSTRAINTS", "DIGEST_PARTS", "IMPLIED_INDEXES", "ONE_COLUMN_TABLES", "PARTITIONS", "SEQUENCE_DEPENDENTS",
+           "TABLE_DIGESTS", "catalog_keys"]
 
 
 #: a table's primary key, foreign keys, unique constraints and CHECKs (not an exclusion constraint
@@ -34,6 +34,29 @@ CONSTRAINTS = (
     " LEFT JOIN pg_catalog.pg_class r ON r.oid = con.confrelid"
     " WHERE c.relname = :table AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
     " AND con.contype IN ('p', 'f', 'u', 'c') ORDER BY con.conname"
+)
+#: of the tables named (of a schema), each partitioned table's partition key as PostgreSQL prints
+#: it (``LIST (is_latest)``) and each partition's parent (its name, qualified where its schema is
+#: another) and bound (``FOR VALUES IN (true)``)
+PARTITIONS = (
+    "SELECT c.relname::text, CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,"
+    " CASE WHEN pn.nspname = n.nspname THEN p.relname::text ELSE pn.nspname || '.' || p.relname END,"
+    " pg_catalog.pg_get_expr(c.relpartbound, c.oid)"
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_catalog.pg_inherits h ON c.relispartition AND h.inhrelid = c.oid"
+    " LEFT JOIN pg_catalog.pg_class p ON p.oid = h.inhparent"
+    " LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace"
+    " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relname = ANY(:names)"
+    " AND (c.relkind = 'p' OR c.relispartition)"
+)
+#: of the tables named (of a schema), the indexes of a partition that PostgreSQL made, or attached,
+#: for an index of its partitioned table: (table, index)
+IMPLIED_INDEXES = (
+    "SELECT c.relname::text, i.relname::text FROM pg_catalog.pg_inherits h"
+    " JOIN pg_catalog.pg_class i ON i.oid = h.inhrelid AND i.relkind IN ('i', 'I')"
+    " JOIN pg_catalog.pg_index x ON x.indexrelid = i.oid"
+    " JOIN pg_catalog.pg_class c ON c.oid = x.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relname = ANY(:names)"
 )
 #: the tables of a schema whose one column has a given name (Alembic's version tables, by their shape)
 ONE_COLUMN_TABLES = (

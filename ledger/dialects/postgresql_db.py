@@ -20,7 +20,9 @@ from .database import Database, ReflectedKeys, register_database
 from .postgresql_catalog import (
     CONSTRAINTS,
     DIGEST_PARTS,
+    IMPLIED_INDEXES,
     ONE_COLUMN_TABLES,
+    PARTITIONS,
     SEQUENCE_DEPENDENTS,
     TABLE_DIGESTS,
     catalog_keys,
@@ -386,6 +388,29 @@ class PostgreSQL(Database):
         from .postgresql_read import read_tables
 
         return read_tables(conn, schema, names, parts)
+
+    def table_options(self, conn: sa.Connection, schema: str | None,
+                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
+        """A partitioned table's partition key (``postgresql_partition_by``) and a partition's
+        parent and bound (``postgresql_partition_of``, ``postgresql_partition_bound``), as the
+        catalog prints them: what makes the table again as the database holds it."""
+        if not names or (conn.dialect.server_version_info or (10,)) < (10,):
+            return {}
+        found = {}
+        for name, key, parent, bound in conn.execute(sa.text(PARTITIONS), {"schema": schema, "names": list(names)}):
+            options = [("postgresql_partition_by", key)] if key else []
+            if parent is not None:
+                options += [("postgresql_partition_bound", bound), ("postgresql_partition_of", parent)]
+            found[str(name)] = tuple(sorted(options))
+        return found
+
+    def implied_indexes(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
+        """The indexes of a partition that PostgreSQL made (or attached) for an index of its
+        partitioned table, which come with that index: (table, index)."""
+        if not names or (conn.dialect.server_version_info or (11,)) < (11,):
+            return set()
+        return {(str(t), str(i)) for t, i in conn.execute(sa.text(IMPLIED_INDEXES), {"schema": schema,
+                                                                                     "names": list(names)})}
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:

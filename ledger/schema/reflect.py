@@ -136,6 +136,8 @@ def reflect(
                    if any(c.get("default") is not None and database.sequence_default(str(c["default"])) for c in cols)]
         owned = database.owned_sequence_columns(conn, schema, drawing) if drawing else set()
 
+    # a partition's indexes that come with its partitioned table's: that table's index holds them
+    implied = database.implied_indexes(conn, schema, names) if indexes is not None else set()
     tables = {}
     for name in names:
         key = (schema, name)
@@ -171,6 +173,8 @@ def reflect(
                 if table_name == name and index_name not in seen
             ]
             for index in reported:
+                if (name, index["name"]) in implied:
+                    continue
                 found = database.reflected_index(index, _index(index, quote, index_sql.get((name, index["name"]))),
                                                  foreign_keys)
                 if isinstance(found, UniqueSpec):

@@ -1,0 +1,82 @@
+"""PostgreSQL's declarative partitioning, as fides' history does it: recorded as the database holds
+it, so that verify --live, materialize, the rollback, a rebuild and import-alembic then apply all work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.alembic_histories import (
+    check_everything,
+    connected,
+    ledger_cli,
+    run_alembic,
+    upgrade_with_hook,
+    write_env,
+    write_history,
+)
+
+pytestmark = pytest.mark.postgresql
+
+#: fides 5093e92e2a5a and 71f3ded6045a: a table partitioned by LIST, its two partitions made as SQL
+#: text, then an index on the partitioned table, which PostgreSQL makes on each partition too
+PARTITIONED = [
+    ["op.create_table('prefs', sa.Column('id', sa.BigInteger(), sa.Identity(start=1, increment=1, always=True),"
+     " primary_key=True), sa.Column('data', sa.Text()),"
+     " sa.Column('is_latest', sa.Boolean(), nullable=False, server_default='f', primary_key=True),"
+     " sa.Column('created_at', sa.DateTime(timezone=True), nullable=False, server_default=sa.text('now()')),"
+     " postgresql_partition_by='LIST (is_latest)')",
+     "op.execute('CREATE TABLE prefs_current PARTITION OF prefs FOR VALUES IN (true)')",
+     "op.execute('CREATE TABLE prefs_historic PARTITION OF prefs FOR VALUES IN (false)')"],
+    ["op.create_index('ix_prefs_created_at', 'prefs', ['created_at'])",
+     "op.create_index('ix_prefs_current_data', 'prefs_current', ['data'])"],
+]
+
+
+def _partitions(url: str) -> dict[str, tuple[str, str | None, str | None, list[str]]]:
+    """Each table -> its kind, partition key, bound, and its indexes (by name)."""
+    with connected(url) as conn:
+        rows = conn.execute(sa.text(
+            "SELECT c.relname, c.relkind::text, CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
+            " pg_get_expr(c.relpartbound, c.oid), ARRAY(SELECT i.relname::text FROM pg_index x"
+            "  JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid ORDER BY 1)"
+            " FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')"
+            " AND c.relname LIKE 'prefs%'")).all()
+    return {name: (kind, key, bound, list(indexes)) for name, kind, key, bound, indexes in rows}
+
+
+def test_a_partitioned_table_and_its_partitions_are_recorded_as_the_database_holds_them(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, PARTITIONED)
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    scratch = database_factory("postgresql")
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
+    assert code == 0, out
+    made, live = _partitions(scratch), _partitions(url)
+    assert made == live
+    assert live["prefs"][:2] == ("p", "LIST (is_latest)")
+    assert live["prefs_current"][2] == "FOR VALUES IN (true)"
+    assert "prefs_current_created_at_idx" in live["prefs_current"][3]
+    check_everything(tmp_path, url, database_factory, "postgresql")
+    folder = tmp_path / "alembic"
+    run_alembic(folder, url, "upgrade", "heads")  # the rebuild after the rollback
+    assert _partitions(url) == live
+
+
+def test_a_partitioned_history_imports_and_applies_as_alembic_builds_it(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    from tests.test_alembic_import import _import_and_compare
+
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, PARTITIONED)
+    _import_and_compare(folder, "postgresql", database_factory, tmp_path / "out")
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").rglob("*.py")))
+    assert "postgresql_partition_of" in text and "prefs_current_created_at_idx" not in text
