@@ -1,5 +1,6 @@
-"""PostgreSQL's declarative partitioning, as fides' history does it: recorded as the database holds
-it, so that verify --live, materialize, the rollback, a rebuild and import-alembic then apply all work."""
+"""PostgreSQL's declarative partitioning and the named ENUM types a hooked history makes, as fides'
+history does them: recorded as the database holds them, so that verify --live, materialize, the
+rollback, a rebuild and import-alembic then apply all work."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from tests.alembic_histories import (
     check_everything,
     connected,
     ledger_cli,
+    rollback_to_base,
     run_alembic,
+    table_names,
     upgrade_with_hook,
     write_env,
     write_history,
@@ -80,3 +83,30 @@ def test_a_partitioned_history_imports_and_applies_as_alembic_builds_it(
     _import_and_compare(folder, "postgresql", database_factory, tmp_path / "out")
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").rglob("*.py")))
     assert "postgresql_partition_of" in text and "prefs_current_created_at_idx" not in text
+
+
+def test_a_named_enum_of_a_table_recorded_from_the_live_schema_goes_with_the_rollback(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # fides f36ce1bde293: create_table with sa.Enum(name="customtaxonomycolor") and a column type the
+    # ledger does not know (CIText), so the table is recorded as the database holds it: the CREATE
+    # TYPE was not recorded, the rollback to base left the type and the rebuild failed "already exists"
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["class CIText(sa.types.UserDefinedType):",
+         "    cache_ok = True",
+         "    def get_col_spec(self, **kw):",
+         "        return 'TEXT'",
+         "op.create_table('system_group', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('steward', CIText()),"
+         " sa.Column('color', sa.Enum('white', 'red', name='customtaxonomycolor')))"],
+    ])
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    rollback_to_base(url)
+    assert table_names(url) == []
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT typname FROM pg_type WHERE typtype = 'e'"
+                                    " AND typnamespace = 'public'::regnamespace")).scalars().all() == []
+    run_alembic(tmp_path / "alembic", url, "upgrade", "heads")
+    assert table_names(url) == ["system_group"]
