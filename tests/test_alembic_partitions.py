@@ -1,6 +1,7 @@
 """PostgreSQL's declarative partitioning and the named ENUM types a hooked history makes, as fides'
 history does them: recorded as the database holds them, so that verify --live, materialize, the
-rollback, a rebuild and import-alembic then apply all work."""
+rollback, a rebuild and import-alembic then apply all work; and the catalog digest the hook reads
+around SQL text, run without JIT compilation."""
 
 from __future__ import annotations
 
@@ -110,3 +111,30 @@ def test_a_named_enum_of_a_table_recorded_from_the_live_schema_goes_with_the_rol
                                     " AND typnamespace = 'public'::regnamespace")).scalars().all() == []
     run_alembic(tmp_path / "alembic", url, "upgrade", "heads")
     assert table_names(url) == ["system_group"]
+
+
+def test_the_catalog_digest_runs_without_jit_and_leaves_the_setting_as_it_was(
+    database_factory: Callable[[str], str]
+) -> None:
+    from ledger import dialects
+    from ledger.dialects.postgresql_catalog import TABLE_DIGESTS
+
+    url = database_factory("postgresql")
+    engine = sa.create_engine(url)
+    seen: list[str] = []
+
+    @sa.event.listens_for(engine, "after_cursor_execute")
+    def after(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.startswith(TABLE_DIGESTS[:60]):
+            seen.append(cursor.connection.execute("SHOW jit").fetchone()[0])  # type: ignore[attr-defined]
+
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("CREATE TABLE t (id integer PRIMARY KEY)"))
+            conn.execute(sa.text("SET jit = on"))
+            digests = dialects.database("postgresql").table_digests(conn)
+            assert digests is not None and set(digests) == {"t"}
+            assert seen == ["off"]
+            assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
+    finally:
+        engine.dispose()
