@@ -57,6 +57,7 @@ __all__ = [
     "IndexSpec",
     "PARTITION_OF",
     "PARTITION_OPTIONS",
+    "partitions_of",
     "PrimaryKeySpec",
     "TableSpec",
     "TypeSpec",
@@ -395,6 +396,21 @@ PARTITION_OF = frozenset({"postgresql_partition_of", "postgresql_partition_bound
 #: the options that say how a table is partitioned, or which table's partition it is: compared
 #: whatever the other side holds (a plain table is not a partitioned one)
 PARTITION_OPTIONS = PARTITION_OF | {"postgresql_partition_by"}
+
+
+def partitions_of(tables: Mapping[tuple[str | None, str], TableSpec], name: str,
+                  schema: str | None = None) -> list[TableSpec]:
+    """The partitions of the table ``name`` among ``tables`` (a state's), and theirs in turn, each
+    after its own partitions: the order they can be dropped in. [] for a table not partitioned."""
+    spec = tables.get((schema, name))
+    if spec is None or not any(key == "postgresql_partition_by" for key, _ in spec.dialect_options):
+        return []
+    found: list[TableSpec] = []
+    for table in tables.values():
+        parent = dict(table.dialect_options).get("postgresql_partition_of") if table.dialect_options else None
+        if parent is not None and (parent == f"{schema}.{name}" or (parent == name and table.schema == schema)):
+            found += partitions_of(tables, table.name, table.schema) + [table]
+    return found
 
 
 def charset_options(kwargs: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:

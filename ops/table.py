@@ -8,9 +8,9 @@ import attrs
 import sqlalchemy as sa
 
 from .classes import frozen
-from .base import IrreversibleError, MigrateOperation, op_type
+from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
-from .specs import PARTITION_OF, TableSpec, unnamed_metadata
+from .specs import PARTITION_OF, TableSpec, partitions_of, unnamed_metadata
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -112,6 +112,12 @@ class DropTableOp(MigrateOperation):
         return attrs.evolve(self, _reverse=state.table(self.table_name, self.schema))
 
     def apply(self, state: SchemaState) -> SchemaState:
+        partitions = partitions_of(state.tables, self.table_name, self.schema)
+        if partitions:
+            # PostgreSQL drops them with it; the fold drops each as an op of its own first, so that
+            # the drop's reverse makes the table again before them
+            raise InvalidOperationError(f"cannot drop table {_full(self.table_name, self.schema)}: its partitions "
+                                        f"{', '.join(p.fullname for p in partitions)} stand; drop them first")
         return state.without_table(self.table_name, self.schema)
 
     def describe(self) -> str:

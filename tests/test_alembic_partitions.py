@@ -73,6 +73,43 @@ def test_a_partitioned_table_and_its_partitions_are_recorded_as_the_database_hol
     assert _partitions(url) == live
 
 
+@pytest.mark.parametrize("later", [
+    ["op.add_column('prefs', sa.Column('note', sa.Text()))", "op.alter_column('prefs', 'note', nullable=False)"],
+    ["op.create_unique_constraint('uq_prefs_id_latest_created', 'prefs', ['id', 'is_latest', 'created_at'])",
+     "op.create_check_constraint('ck_prefs_data', 'prefs', 'length(data) > 0')"],
+    ["op.drop_column('prefs', 'data')"],
+    ["op.drop_table('prefs')"],
+], ids=["column", "constraints", "drop-column", "drop-table"])
+def test_what_postgresql_carries_from_a_partitioned_table_to_its_partitions_comes_with_the_table(
+    tmp_path: Path, database_factory: Callable[[str], str], later: list[str]
+) -> None:
+    # a column added, altered or dropped on the partitioned table is added, altered or dropped on
+    # each partition; a key or CHECK added to it is carried to each partition (under a name PostgreSQL
+    # chooses), which holds it as inherited; the table's drop drops its partitions
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, PARTITIONED + [later])
+    check_everything(tmp_path, url, database_factory, "postgresql")
+
+
+def test_a_partition_attached_or_detached_as_sql_text_is_followed(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # ATTACH and DETACH PARTITION name the partitioned table, and change the other: the fold follows both
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, PARTITIONED + [[
+        "op.execute('CREATE TABLE prefs_x (id bigint NOT NULL, data text, is_latest boolean NOT NULL,"
+        " created_at timestamptz NOT NULL)')",
+        "op.execute('ALTER TABLE prefs DETACH PARTITION prefs_historic')",
+        "op.execute('ALTER TABLE prefs ATTACH PARTITION prefs_x FOR VALUES IN (false)')"]])
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    scratch = database_factory("postgresql")
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
+    assert code == 0, out
+    assert _partitions(scratch)["prefs_x"][:3] == ("r", None, "FOR VALUES IN (false)")
+    assert _partitions(scratch)["prefs_historic"][:3] == ("r", None, None)
+
+
 def test_a_partitioned_history_imports_and_applies_as_alembic_builds_it(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:

@@ -414,9 +414,9 @@ class Database(SequenceReads):
         :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
         return {}
 
-    def implied_indexes(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
-        """(table, index) of the indexes of ``names`` that come with another table's index (PostgreSQL's
-        partitions), not indexes of their own. Here: none."""
+    def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
+        """(table, name) of the indexes and constraints of ``names`` that come with another table's
+        (PostgreSQL's partitions), none of their own. Here: none."""
         return set()
 
     def declared_comment(self, table: sa.Table, dialect: sa.Dialect) -> str | None:

@@ -213,8 +213,15 @@ class PostgreSQLGenerator(AssembledGenerator):
         own += [c for c in spec.checks if c.sqltext not in given]
         if spec.primary_key is not None and (parent is None or parent.primary_key is None):
             own.insert(0, spec.primary_key)
-        statements = [text] + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, c.name or "")))
-                               for c in own]
+        statements = [text]
+        # a partition made so takes its parent's column defaults; one attached keeps its own
+        for column in spec.columns:
+            held = parent.column(column.name) if parent is not None else None
+            if held is not None and held.server_default != column.server_default:
+                statements.append(f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ALTER COLUMN "
+                                  f"{self.quote(column.name)} " + ("DROP DEFAULT" if column.server_default is None else
+                                                                   f"SET DEFAULT {self.default_text(column.server_default)}"))
+        statements += [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, c.name or ""))) for c in own]
         statements += self.comment_statements(self.table(after, spec.name, spec.schema))
         return statements + [self.index_sql(after, spec, i) for i in spec.indexes]
 

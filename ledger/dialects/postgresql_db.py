@@ -20,7 +20,7 @@ from .database import Database, ReflectedKeys, register_database
 from .postgresql_catalog import (
     CONSTRAINTS,
     DIGEST_PARTS,
-    IMPLIED_INDEXES,
+    INHERITED_PARTS,
     ONE_COLUMN_TABLES,
     PARTITIONS,
     SEQUENCE_DEPENDENTS,
@@ -414,12 +414,13 @@ class PostgreSQL(Database):
             found[str(name)] = tuple(sorted(options))
         return found
 
-    def implied_indexes(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
-        """The indexes of a partition that PostgreSQL made (or attached) for an index of its
-        partitioned table, which come with that index: (table, index)."""
+    def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
+        """What a partition holds because its partitioned table holds it, which comes and goes with
+        that table's: the indexes PostgreSQL made (or attached) for the table's indexes, the keys and
+        CHECKs it carried down: (table, name)."""
         if not names or (conn.dialect.server_version_info or (11,)) < (11,):
             return set()
-        return {(str(t), str(i)) for t, i in conn.execute(sa.text(IMPLIED_INDEXES), {"schema": schema,
+        return {(str(t), str(i)) for t, i in conn.execute(sa.text(INHERITED_PARTS), {"schema": schema,
                                                                                      "names": list(names)})}
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,

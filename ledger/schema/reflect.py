@@ -136,8 +136,10 @@ def reflect(
                    if any(c.get("default") is not None and database.sequence_default(str(c["default"])) for c in cols)]
         owned = database.owned_sequence_columns(conn, schema, drawing) if drawing else set()
 
-    # a partition's indexes that come with its partitioned table's: that table's index holds them
-    implied = database.implied_indexes(conn, schema, names) if indexes is not None else set()
+    # what a partition holds because its partitioned table holds it (indexes, keys, CHECKs): that
+    # table holds them, they come and go with it
+    implied = database.inherited_parts(conn, schema, names) if any(
+        part is not None for part in (indexes, keys, checks)) else set()
     tables = {}
     for name in names:
         key = (schema, name)
@@ -154,8 +156,13 @@ def reflect(
             if database.keeps_dangling_foreign_keys:
                 foreign_keys = tuple(fk for fk in foreign_keys if fk.referent_schema not in (None, schema)
                                      or fk.referent_table in every)
-            table_uniques = [_unique(u, keys.deferrable.get((name, u["name"]))) for u in keys.uniques.get(key, ())]
+            table_uniques = [_unique(u, keys.deferrable.get((name, u["name"]))) for u in keys.uniques.get(key, ())
+                             if (name, u["name"]) not in implied]
+            if implied:
+                foreign_keys = tuple(fk for fk in foreign_keys if (name, fk.name) not in implied)
             pk = keys.primary_keys.get(key) or {}
+            if (name, pk.get("name")) in implied:
+                pk = {}
             primary_key = (PrimaryKeySpec(pk.get("name"), tuple(pk["constrained_columns"]),
                                           autoincrement=bool(pk.get("autoincrement")))
                            if pk.get("constrained_columns") else None)
@@ -200,7 +207,7 @@ def reflect(
             uniques=tuple(table_uniques),
             checks=(base.checks if checks is None and base is not None else  # type: ignore[union-attr]
                     tuple(CheckSpec(_undoubled(c["name"], database.doubled_check_name_quote), str(c["sqltext"]))
-                          for c in checks.get(key, ()))),  # type: ignore[union-attr]
+                          for c in checks.get(key, ()) if (name, c["name"]) not in implied)),  # type: ignore[union-attr]
             indexes=tuple(table_indexes),
             comment=(base.comment if base is not None and "comments" not in parts
                      else (comments.get(key) or {}).get("text") or None),
