@@ -32,7 +32,7 @@ from ledger import dialects
 from ledger.project.config import Config
 from ledger.schema.comparison import stored_options
 from ledger.schema.diff import diff
-from ledger.schema.reflect import compare, normalize, reflect, without_type_checks
+from ledger.schema.reflect import compare, normalize, reflect, reflect_schemas, without_type_checks
 from ledger.storage.db import dialect_of
 
 from ledger.inspect.touched import DriftError, alembic_version_tables, check_touched_drift, touched_tables
@@ -185,10 +185,12 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
 
 
 def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None) -> SchemaState:
-    """The live schema of ``config``'s database, without the ledger table and Alembic's version tables
-    (nor the indexes MariaDB/MySQL make for foreign keys, unless ``held``, the fold, has them)."""
+    """The live schema of ``config``'s database (its default schema, and the other schemas ``held``, the
+    fold, has tables in), without the ledger table and Alembic's version tables (nor the indexes
+    MariaDB/MySQL make for foreign keys, unless ``held`` has them)."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
-    live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *sorted(versions)))
+    live = reflect_schemas(conn, held, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots",
+                                                *sorted(versions)))
     return without_foreign_key_indexes(live, held) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
 
 

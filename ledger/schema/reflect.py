@@ -51,7 +51,7 @@ from ledger.support.quietwarn import silenced
 
 __all__ = [
     "DDL_TYPE", "PARTS", "UnsupportedDialectError", "as_auto_incremented", "compare", "normalize", "reflect",
-    "type_ddl", "without_type_checks",
+    "reflect_schemas", "type_ddl", "without_type_checks",
 ]
 
 
@@ -219,6 +219,24 @@ def reflect(
         tables[key] = table
     return SchemaState(tables)
 
+
+
+def reflect_schemas(conn: sa.Connection, held: SchemaState | None, *,
+                    exclude: Collection[str] = ("schema_ledger",)) -> SchemaState:
+    """The live schema a whole-database comparison with ``held`` (a fold) reads: :func:`reflect` of
+    the default schema, and of each other schema ``held`` has tables in (``op.create_table(...,
+    schema="dbos")``) that the database holds, so that their tables are compared, not reported
+    missing. ``exclude``: table names left out in every schema."""
+    state = reflect(conn, exclude=exclude)
+    others = sorted({schema for schema, _ in held.tables if schema is not None}) if held is not None else []
+    if not others:
+        return state
+    inspector = sa.inspect(conn)
+    tables = dict(state.tables)
+    for schema in others:
+        if inspector.has_schema(schema):
+            tables.update(reflect(conn, schema=schema, exclude=exclude).tables)
+    return SchemaState(tables)
 
 
 def _inspected(conn: sa.Connection, inspector: sa.Inspector, database: Any, schema: str | None,
