@@ -167,6 +167,8 @@ class PostgreSQLGenerator(AssembledGenerator):
         # CREATE TABLE silently merges a UNIQUE that repeats the primary key or an earlier UNIQUE
         # on the same columns; ALTER TABLE ADD CONSTRAINT keeps each, as the state does.
         spec = op.table
+        if any(key == "postgresql_partition_of" for key, _ in spec.dialect_options):
+            return self.partition_statements(self.applied(op, before), spec) or []
         seen = {spec.primary_key.columns} if spec.primary_key is not None else set()
         kept, later = [], []
         for unique in spec.uniques:
@@ -186,6 +188,42 @@ class PostgreSQLGenerator(AssembledGenerator):
         after = self.applied(op, before)
         return statements + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, u.name or "")))
                              for u in later]
+
+    def partition_statements(self, state: SchemaState, spec: TableSpec) -> list[str] | None:
+        """A partition (of ``state``), as PostgreSQL makes one: ``CREATE TABLE ... PARTITION OF parent
+        bound`` (``PARTITION BY`` too when it is partitioned itself), which takes the parent's
+        columns, keys, CHECKs and indexes (the indexes that come with the parent's the ledger does
+        not hold on the partition); then what the partition holds that the parent does not give it.
+        None: ``spec`` is no partition."""
+        options = dict(spec.dialect_options)
+        if "postgresql_partition_of" not in options:
+            return None
+        parent_name = str(options["postgresql_partition_of"])
+        schema, _, name = parent_name.rpartition(".")
+        parent = state.tables.get((schema or spec.schema, name))
+        text = (f"CREATE TABLE {ddltext.table_sql(self.preparer, spec)} PARTITION OF "
+                f"{ddltext.name_sql(self.preparer, name, schema or spec.schema)} "
+                + str(options.get("postgresql_partition_bound") or "DEFAULT"))
+        if options.get("postgresql_partition_by"):
+            text += f" PARTITION BY {options['postgresql_partition_by']}"
+        after = state
+        given = set() if parent is None else {*((c.columns, type(c)) for c in parent.uniques + parent.foreign_keys),
+                                              *(c.sqltext for c in parent.checks)}
+        own = [c for c in spec.uniques + spec.foreign_keys if (c.columns, type(c)) not in given]
+        own += [c for c in spec.checks if c.sqltext not in given]
+        if spec.primary_key is not None and (parent is None or parent.primary_key is None):
+            own.insert(0, spec.primary_key)
+        statements = [text]
+        # a partition made so takes its parent's column defaults; one attached keeps its own
+        for column in spec.columns:
+            held = parent.column(column.name) if parent is not None else None
+            if held is not None and held.server_default != column.server_default:
+                statements.append(f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ALTER COLUMN "
+                                  f"{self.quote(column.name)} " + ("DROP DEFAULT" if column.server_default is None else
+                                                                   f"SET DEFAULT {self.default_text(column.server_default)}"))
+        statements += [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, c.name or ""))) for c in own]
+        statements += self.comment_statements(self.table(after, spec.name, spec.schema))
+        return statements + [self.index_sql(after, spec, i) for i in spec.indexes]
 
     @handles(DropConstraintOp)
     def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:
