@@ -14,8 +14,8 @@ from ops import AlterColumnOp, AlterTableOptionsOp, CreateTableOp, DropConstrain
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, sql_references
 
 from . import ddltext
-from .assembled import AssembledGenerator
-from .base import handles
+from .assembled import AssembledGenerator, makes_constraint
+from .base import database, handles
 
 __all__ = ["PostgreSQLGenerator", "enum_types", "enums_in"]
 
@@ -328,6 +328,8 @@ class PostgreSQLGenerator(AssembledGenerator):
             statements.append(f"{prefix} RENAME COLUMN {self.quote(old.name)} TO {name}")
         default_gone = False
         values = self._enum_values_change(old, new, after)
+        dropped, added = self._type_checks(before, after, old, new, op) if new.type != old.type else ([], [])
+        statements.extend(f"{prefix} DROP CONSTRAINT {self.quote(check)}" for check in dropped)
         if values is not None:
             statements.extend(values)  # the type changed under its name; the column keeps it
         elif new.type != old.type:
@@ -351,7 +353,35 @@ class PostgreSQLGenerator(AssembledGenerator):
         if new.comment != old.comment:
             construct = sa.schema.SetColumnComment if new.comment is not None else sa.schema.DropColumnComment
             statements.append(self.compile(construct(sa_column())))
-        return statements
+        return statements + added
+
+    def _type_checks(self, before: SchemaState, after: SchemaState, old: ColumnSpec, new: ColumnSpec,
+                     op: AlterColumnOp) -> tuple[list[str], list[str]]:
+        """The names of the CHECKs the column's old type made that its new one does not (a
+        ``Boolean``/non-native ``Enum`` with ``create_constraint``), dropped before the type changes,
+        and the statements that add the new type's own after it, as a ``CREATE TABLE`` of the
+        new type makes it (Alembic's ``alter_column`` drops and adds them so too)."""
+        if not (makes_constraint(old.type) or makes_constraint(new.type)):
+            return [], []
+        compiler = self.dialect.ddl_compiler(self.dialect, None)
+
+        def made(state: SchemaState, column: ColumnSpec) -> dict[tuple[str, str], sa.CheckConstraint]:
+            if not makes_constraint(column.type):
+                return {}
+            table = self.part(state, state.table(op.table_name, op.schema), columns=(column.name,))
+            found = {}
+            for constraint in table.constraints:
+                rule = getattr(constraint, "_create_rule", None)
+                if isinstance(constraint, sa.CheckConstraint) and (rule is None or rule(compiler)):
+                    given = self.preparer.format_constraint(constraint, _alembic_quote=False)
+                    name = str(given) if given else database(self.name).unnamed_check_name(table.name, column.name)
+                    text = constraint.sqltext.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+                    found[(name or "", str(text))] = constraint
+            return found
+
+        gone, kept = made(before, old), made(after, new)
+        return ([name for name, text in gone if (name, text) not in kept],
+                [self.compile(sa.schema.AddConstraint(c)) for key, c in kept.items() if key not in gone])
 
     def _serial_column(self, before: SchemaState, op: AlterColumnOp) -> bool:
         """The column is the one SQLAlchemy made SERIAL (its table's autoincrement column)."""
@@ -426,7 +456,8 @@ class PostgreSQLGenerator(AssembledGenerator):
         not fit (``value too long for type character varying(10)``, ``numeric field overflow``).
         An explicit cast to the new type would instead cut a string to length, so one is written
         only where there is no assignment cast at all: from a string type (or an ENUM, through
-        text) to anything but a string, between integers and booleans, between JSON and
+        text) to anything but a string, between integers and booleans (through ``integer``, the only integer
+        type PostgreSQL casts to and from boolean), between JSON and
         anything but a string (a JSON number to a number through its text; to JSON with
         ``to_json``), as a rollback of Alembic's ``postgresql_using="to_json(x)"`` needs, and
         between integers and timestamps (seconds since the epoch: ``to_timestamp``, ``extract``),
@@ -439,8 +470,8 @@ class PostgreSQLGenerator(AssembledGenerator):
         before, after = _kind(old), _kind(new)
         if before in ("string", "enum") and after != "string":
             return f" USING {name}{'::text' if before == 'enum' else ''}::{type_sql}"
-        if {before, after} == {"integer", "boolean"}:
-            return f" USING {name}::{type_sql}"
+        if {before, after} == {"integer", "boolean"}:  # a cast only between integer and boolean
+            return f" USING {name}::integer::{type_sql}"
         if before == "json" and after not in ("string", "json"):
             return f" USING {name}::text::{type_sql}"
         if after == "json" and before not in ("string", "json"):
