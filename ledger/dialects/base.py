@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
-import attrs
 import sqlalchemy as sa
 
 from ops import (
@@ -53,6 +52,7 @@ from .database import (
     register_database,
     transactional_ddl,
 )
+from ops import classes as oc
 
 __all__ = [
     "DATABASES",
@@ -428,7 +428,7 @@ class DDLGenerator:
         statements = [f"ALTER TABLE {self.format_table(table)} ADD COLUMN {self.column_spec(column)}"]
         statements += self.comment_statements(table, [column], table_comment=False)
         # The indexes and constraints a drop of the column took with it (the reverse of that drop).
-        state = attrs.evolve(op, _then=()).apply(before)
+        state = oc.evolve(op, _then=()).apply(before)
         for follow in op._then:
             statements += self.statements(follow, state)
             state = follow.apply(state)
