@@ -393,14 +393,27 @@ class Databases:
 # ---------------------------------------------------------------------------------------------
 
 
+def _other_schemas(conn: sa.Connection) -> list[str]:
+    """PostgreSQL's schemas other than the default one that a history made (``CREATE SCHEMA dbos``),
+    whose tables are the history's as much as those of the default schema."""
+    if conn.dialect.name != "postgresql":
+        return []
+    return sorted(s for s in sa.inspect(conn).get_schema_names() if s != conn.dialect.default_schema_name
+                  and s != "information_schema" and not s.startswith("pg_"))
+
+
 def schema(url: str, exclude: tuple[str, ...]) -> Any:
     from ledger.inspect.drift import without_foreign_key_indexes
     from ledger.schema.reflect import reflect
+    from ops import SchemaState
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
             state = reflect(conn, exclude=exclude)
+            others = [reflect(conn, schema=name, exclude=exclude) for name in _other_schemas(conn)]
+            if others:
+                state = SchemaState({k: t for s in (state, *others) for k, t in s.tables.items()})
             if conn.dialect.name in ("mysql", "mariadb"):
                 state = without_foreign_key_indexes(state)
             return state
@@ -412,7 +425,10 @@ def tables(url: str, exclude: tuple[str, ...]) -> list[str]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            return sorted(n for n in sa.inspect(conn).get_table_names() if n not in exclude)
+            inspector = sa.inspect(conn)
+            return sorted([n for n in inspector.get_table_names() if n not in exclude]
+                          + [f"{o}.{n}" for o in _other_schemas(conn) for n in inspector.get_table_names(schema=o)
+                             if n not in exclude])
     finally:
         engine.dispose()
 
@@ -551,8 +567,9 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     py = sys.executable
     base = history.base_for(dialect)
     # Alembic's version tables, which the ledger does not describe: the history's, and that of the
-    # history that made the starting schema
-    exclude = (LEDGER_TABLE, history.version_table,
+    # history that made the starting schema; and the ledger's own side table of snapshots (a cache
+    # a long ledger's commands write)
+    exclude = (LEDGER_TABLE, f"{LEDGER_TABLE}_snapshots", history.version_table,
                *((by_name(base.history).version_table,) if base is not None and base.history is not None else ()))
     # One hash seed for every run: a history that logs while iterating a set (superset drops a
     # table's foreign keys in set order) prints its lines in the same order run after run.

@@ -1161,6 +1161,10 @@ HISTORIES: tuple[History, ...] = (
             copied=tuple(f"fides/api/alembic/migrations/helpers/{m}.py" for m in (
                 "__init__", "custom_report_migration_functions", "database_functions",
                 "fideslang_migration_functions"))),
+    # dbos (1.14.0; 15 revisions), DBOS Transact's system database, PostgreSQL only: DBOS runs its whole history on
+    # an empty database when it launches (its env.py: no naming convention, one transaction); the tables lie in the
+    # schema dbos its first revision creates (CREATE SCHEMA IF NOT EXISTS, then the uuid-ossp extension)
+    History("dbos", "dbos==1.14.0", "dbos/_alembic_migrations", dialects=("postgresql",)),
 )
 
 

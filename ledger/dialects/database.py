@@ -414,6 +414,11 @@ class Database(SequenceReads):
         :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
         return {}
 
+    def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
+        """(table, name) of the indexes and constraints of ``names`` that come with another table's
+        (PostgreSQL's partitions), none of their own. Here: none."""
+        return set()
+
     def declared_comment(self, table: sa.Table, dialect: sa.Dialect) -> str | None:
         """The comment this database's CREATE TABLE of ``table`` (compiled for ``dialect``) gives
         it. Here: its ``comment``."""

@@ -25,7 +25,7 @@ from ledger.schema.diff import diff
 from ledger.format.events import Event, verify_chain
 from ledger.format.alembic_record import ALEMBIC_DOWNGRADE, ALEMBIC_KIND, downgrade_told_by_text
 from ledger.project.points import InvalidPoint, resolve_point, state_at
-from ledger.schema.reflect import compare, reflect
+from ledger.schema.reflect import compare, reflect_schemas
 from ledger.schema.render import render_ddl, render_json, render_mermaid
 from ledger.storage.session import connect, store_for, tx, wrap_db_errors
 from ledger.storage import snapshots
@@ -148,7 +148,7 @@ def materialize(state: SchemaState, url: str, recorded_sql: Sequence[str] = ()) 
             with tx(conn):
                 dialects.execute(conn, statements)
         with tx(conn):
-            live = reflect(conn, exclude=())
+            live = reflect_schemas(conn, state, exclude=())
     return Materialized(tuple(statements), tuple(compare(state, live, dialect)))
 
 

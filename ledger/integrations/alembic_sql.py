@@ -112,7 +112,7 @@ _TABLE_STATEMENTS = tuple(lazy(pattern, re.I | re.S) for pattern in (
     rf"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?{_NAME}\s+ON\s+{_QUALIFIED}",
     rf"COMMENT\s+ON\s+TABLE\s+{_QUALIFIED}",
 ))
-_OTHER_TABLES = lazy(r"\b(?:RENAME|CASCADE)\b", re.I)
+_OTHER_TABLES = lazy(r"\b(?:RENAME|CASCADE|PARTITION)\b", re.I)
 
 
 def _unquote(name: str) -> str:
