@@ -111,7 +111,6 @@ __all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "type_
 DDL_TYPE = "ddl"
 
 
-
 def _dialect(name: str) -> str:
     """The database's name for ``name`` (a flavour or backend name too)."""
     try:
@@ -124,8 +123,6 @@ def _dialect(name: str) -> str:
 
 def _db(d: str) -> dialects.Database:
     return dialects.DATABASES[d]
-
-
 
 
 def upper_or_none(value: Any) -> str | None:
