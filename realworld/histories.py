@@ -1165,6 +1165,27 @@ HISTORIES: tuple[History, ...] = (
     # an empty database when it launches (its env.py: no naming convention, one transaction); the tables lie in the
     # schema dbos its first revision creates (CREATE SCHEMA IF NOT EXISTS, then the uuid-ossp extension)
     History("dbos", "dbos==1.14.0", "dbos/_alembic_migrations", dialects=("postgresql",)),
+    # grader-service (0.12.5; 12 revisions), TU Wien's JupyterHub grading service: grader-service-migrate runs its whole
+    # history on an empty database (its env.py: render_as_batch=True, no naming convention, one transaction); SQLite
+    # and PostgreSQL. Its revisions branch on the dialect, make and drop PostgreSQL ENUM types, re-create foreign
+    # keys with ON DELETE CASCADE and move rows in SQL; the token generator one calls stands in
+    # (realworld/shims/grader_service)
+    History("grader-service", "grader-service==0.12.5", "grader_service/migrate", shim="grader_service",
+            render_as_batch=True, dialects=("sqlite", "postgresql")),
+    # guardrails-api (0.4.4; 3 revisions), Guardrails AI's API server, PostgreSQL only: its server makes the tables of
+    # its models and then runs the history (guarded with if_exists/if_not_exists for a database its models just
+    # made); a database of 0.2.1, before the history, has the tables of 0.2.1's models (its audit trigger, made
+    # as SQL text beside them, left out), which the whole history then migrates: the key of `guards` moves from
+    # `name` to a new `id` (drop_constraint of the primary key, create_primary_key), the audit function and trigger
+    # are made again as SQL text (copied from the wheel), columns become NOT NULL
+    History("guardrails-api", "guardrails-api==0.4.4", "guardrails_api/db/migrations", dialects=("postgresql",),
+            copied=("guardrails_api/db/extras/audit.py",),
+            base=Base("guardrails-api==0.2.1", ("guardrails_api.models.guard_item_audit",
+                                                "guardrails_api.models.guard_item"), bare_packages=True, stamp=False)),
+    # embedchain (0.1.128; 1 revision), the RAG framework: it runs its history on its database (SQLite by default, any
+    # SQLAlchemy URL) when an app starts (its env.py: no naming convention, one transaction); its `sa.String()`
+    # columns have no length
+    History("embedchain", "embedchain==0.1.128", "embedchain/migrations"),
 )
 
 
