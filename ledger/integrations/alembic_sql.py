@@ -126,7 +126,7 @@ _NO_TABLE = lazy(
     r"(?:FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|EXTENSION|VIEW|MATERIALIZED\s+VIEW|SCHEMA|ROLE|USER|POLICY|"
     r"AGGREGATE|OPERATOR|LANGUAGE|EVENT|RULE|PUBLICATION|SUBSCRIPTION|SERVER|STATISTICS)\b"
     # a type or domain made or dropped changes no table (ALTER TYPE ... ADD VALUE changes the columns' enum)
-    r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN|COLLATION)\b", re.I)
+    r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN|COLLATION)\b|CREATE\s+VIRTUAL\s+TABLE\b", re.I)
 
 
 def statements_in(text: str) -> list[str]:
@@ -316,8 +316,8 @@ def changes_only_held(statement: str) -> bool:
 
 _CREATED = lazy(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
-    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION|SEQUENCE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
-    rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
+    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION|SEQUENCE|VIRTUAL\s+TABLE)"
+    rf"\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
 _TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 #: string literals and comments (identifiers stay: a trigger's table may be quoted)
 _LITERALS = lazy(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)

@@ -103,7 +103,7 @@ def reflect(
             every = tables if tables is not None else inspector.get_table_names(schema=schema)  # which keys dangle
     else:
         every = tables if tables is not None else inspector.get_table_names(schema=schema)
-        excluded = set(exclude)
+        excluded = set(exclude) | database.hidden_tables(conn, schema)
         names = [n for n in every if n not in excluded]
         if only is not None:
             wanted = {n.casefold() for n in only}
