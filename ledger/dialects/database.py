@@ -427,14 +427,14 @@ class Database(SequenceReads):
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """The statement that drops a trigger, function, procedure or view ``name`` (as written) that SQL text created:
         its reverse. ``table``: a trigger's table; ``arguments``: a routine's argument list. Here: by name alone."""
-        if kind == "VIRTUAL TABLE":
-            return f"DROP TABLE IF EXISTS {name}"  # with the tables the module made for it
-        return f"DROP {kind} IF EXISTS {name}"
+        return f"DROP {'TABLE' if kind == 'VIRTUAL TABLE' else kind} IF EXISTS {name}"  # (a module's tables too)
+
+    def user_schemas(self, conn: sa.Connection) -> list[str]:
+        """The schemas but the default one that may hold the application's tables (``baseline`` adopts them)."""
+        return []
 
     def hidden_tables(self, conn: sa.Connection, schema: str | None) -> set[str]:
-        """The tables of ``schema`` the catalog lists that are not the application's to describe:
-        SQLite's virtual tables (``CREATE VIRTUAL TABLE ... USING fts5(...)``, made by SQL text and
-        recorded as it) and the shadow tables their module keeps. Here: none."""
+        """``schema``'s tables not the application's to describe (SQLite's virtual and shadow tables)."""
         return set()
 
     def table_read(self, conn: sa.Connection, table: str, schema: str | None = None) -> Any:
