@@ -569,8 +569,9 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     py = sys.executable
     base = history.base_for(dialect)
     # Alembic's version tables, which the ledger does not describe: the history's, and that of the
-    # history that made the starting schema
-    exclude = (LEDGER_TABLE, history.version_table,
+    # history that made the starting schema; and the ledger's own side table of snapshots (a cache
+    # a long ledger's commands write)
+    exclude = (LEDGER_TABLE, f"{LEDGER_TABLE}_snapshots", history.version_table,
                *((by_name(base.history).version_table,) if base is not None and base.history is not None else ()))
     # One hash seed for every run: a history that logs while iterating a set (superset drops a
     # table's foreign keys in set order) prints its lines in the same order run after run.

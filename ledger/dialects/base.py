@@ -374,6 +374,11 @@ class DDLGenerator:
     def create_index_sql(self, index: sa.Index) -> str:
         return self.compile(sa.schema.CreateIndex(index))
 
+    def partition_statements(self, state: SchemaState, spec: TableSpec) -> list[str] | None:
+        """The statements that make ``spec`` (a table of ``state``) as a partition of another table,
+        which must stand first. None: it is none (here: no database has them)."""
+        return None
+
     def named_types(self, tables: Sequence[sa.Table]) -> list[Any]:
         """The DDL elements that create the named types ``tables`` use, to run before the tables
         when a whole schema is created (``schema --format ddl``, ``materialize``); none here."""

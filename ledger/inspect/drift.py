@@ -17,7 +17,16 @@ import attrs
 import sqlalchemy as sa
 
 from ops import LedgerError, MigrateOperation, SchemaState
-from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
+from ops.specs import (
+    PARTITION_OPTIONS,
+    CheckSpec,
+    ForeignKeySpec,
+    IndexSpec,
+    PrimaryKeySpec,
+    TableSpec,
+    UniqueSpec,
+    named,
+)
 
 from ledger import dialects
 from ledger.project.config import Config
@@ -97,7 +106,8 @@ def _options_held_by_both(a: SchemaState, b: SchemaState) -> tuple[SchemaState, 
     """``a`` and ``b`` without the table options that only one side holds for a table (a table
     made without them takes the database's defaults: not a difference, as compare has it)."""
     def without(state: SchemaState, other: SchemaState) -> SchemaState:
-        bare = {k: attrs.evolve(t, dialect_options=()) for k, t in state.tables.items()
+        bare = {k: attrs.evolve(t, dialect_options=tuple((o, v) for o, v in t.dialect_options if o in PARTITION_OPTIONS))
+                for k, t in state.tables.items()
                 if t.dialect_options and not (k in other.tables and other.tables[k].dialect_options)}
         return SchemaState({**state.tables, **bare}) if bare else state
 
@@ -182,7 +192,9 @@ def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None =
     MariaDB/MySQL make for foreign keys, unless ``held`` has them)."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
     database = dialects.database(dialect_of(conn))
-    others = [s for s in database.user_schemas(conn) if s != config.ledger_schema] if every_schema else []
+    # (PostgreSQL's ``user_schemas``: the databases that have schemas of their own)
+    user_schemas = getattr(database, "user_schemas", None) if every_schema else None
+    others = [s for s in user_schemas(conn) if s != config.ledger_schema] if user_schemas is not None else []
     live = reflect_schemas(conn, held, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots",
                                                 *sorted(versions)), others=others,
                            exclude_in=lambda schema: alembic_version_tables(conn, schema, held=held))

@@ -112,7 +112,7 @@ _TABLE_STATEMENTS = tuple(lazy(pattern, re.I | re.S) for pattern in (
     rf"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?{_NAME}\s+ON\s+{_QUALIFIED}",
     rf"COMMENT\s+ON\s+TABLE\s+{_QUALIFIED}",
 ))
-_OTHER_TABLES = lazy(r"\b(?:RENAME(?!\s+CONSTRAINT\b)|CASCADE)\b", re.I)  # a constraint renamed: its table alone
+_OTHER_TABLES = lazy(r"\b(?:RENAME(?!\s+CONSTRAINT\b)|CASCADE|PARTITION)\b", re.I)  # a constraint renamed: its table
 
 
 def _unquote(name: str) -> str:

@@ -103,7 +103,9 @@ def reflect(
             every = tables if tables is not None else inspector.get_table_names(schema=schema)  # which keys dangle
     else:
         every = tables if tables is not None else inspector.get_table_names(schema=schema)
-        excluded = set(exclude) | database.hidden_tables(conn, schema)
+        # SQLite's virtual tables and their modules' shadow tables (``hidden_tables``) are not the application's
+        hidden = getattr(database, "hidden_tables", None)
+        excluded = set(exclude) | (hidden(conn, schema) if hidden is not None else set())
         names = [n for n in every if n not in excluded]
         if only is not None:
             wanted = {n.casefold() for n in only}
@@ -136,6 +138,10 @@ def reflect(
                    if any(c.get("default") is not None and database.sequence_default(str(c["default"])) for c in cols)]
         owned = database.owned_sequence_columns(conn, schema, drawing) if drawing else set()
 
+    # what a partition holds because its partitioned table holds it (indexes, keys, CHECKs): that
+    # table holds them, they come and go with it
+    implied = database.inherited_parts(conn, schema, names) if any(
+        part is not None for part in (indexes, keys, checks)) else set()
     tables = {}
     for name in names:
         key = (schema, name)
@@ -152,8 +158,13 @@ def reflect(
             if database.keeps_dangling_foreign_keys:
                 foreign_keys = tuple(fk for fk in foreign_keys if fk.referent_schema not in (None, schema)
                                      or fk.referent_table in every)
-            table_uniques = [_unique(u, keys.deferrable.get((name, u["name"]))) for u in keys.uniques.get(key, ())]
+            table_uniques = [_unique(u, keys.deferrable.get((name, u["name"]))) for u in keys.uniques.get(key, ())
+                             if (name, u["name"]) not in implied]
+            if implied:
+                foreign_keys = tuple(fk for fk in foreign_keys if (name, fk.name) not in implied)
             pk = keys.primary_keys.get(key) or {}
+            if (name, pk.get("name")) in implied:
+                pk = {}
             primary_key = (PrimaryKeySpec(pk.get("name"), tuple(pk["constrained_columns"]),
                                           autoincrement=bool(pk.get("autoincrement")))
                            if pk.get("constrained_columns") else None)
@@ -171,6 +182,8 @@ def reflect(
                 if table_name == name and index_name not in seen
             ]
             for index in reported:
+                if (name, index["name"]) in implied:
+                    continue
                 found = database.reflected_index(index, _index(index, quote, index_sql.get((name, index["name"]))),
                                                  foreign_keys)
                 if isinstance(found, UniqueSpec):
@@ -196,7 +209,7 @@ def reflect(
             uniques=tuple(table_uniques),
             checks=(base.checks if checks is None and base is not None else  # type: ignore[union-attr]
                     tuple(CheckSpec(_undoubled(c["name"], database.doubled_check_name_quote), str(c["sqltext"]))
-                          for c in checks.get(key, ()))),  # type: ignore[union-attr]
+                          for c in checks.get(key, ()) if (name, c["name"]) not in implied)),  # type: ignore[union-attr]
             indexes=tuple(table_indexes),
             comment=(base.comment if base is not None and "comments" not in parts
                      else (comments.get(key) or {}).get("text") or None),

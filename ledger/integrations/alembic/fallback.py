@@ -298,6 +298,9 @@ class FollowsLive:
             try:
                 for number, op in enumerate(ops, start=1):
                     part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
+                    if self._database.shares_named_enums:
+                        # the named ENUM types the op made (``CREATE TYPE``), which its rollback drops
+                        self._made_types(op, origin, captured)  # type: ignore[attr-defined]
                     self._apply(op, origin, self._message(
                         f"{REFLECTED} {what}{part}: recorded as the database holds it ({reason})"[:2000]))
                     recorded += 1

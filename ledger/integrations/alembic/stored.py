@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 import ops as lops
 from ops import InvalidOperationError, MigrateOperation, SchemaState
-from ops.specs import ForeignKeySpec
+from ops.specs import ForeignKeySpec, partitions_of
 
 from ledger import dialects
 from ledger.schema.comparison import normalize_column
@@ -95,6 +95,17 @@ class RecordsStored:
                 self._apply(self.state.complete(alter), origin, self._message(
                     f"{ADJUSTED} {op.describe()} left column {column.name} as it was, {held_as}"))
         return op
+
+    def _partitions_dropped(self, op: MigrateOperation, origin: Origin | None) -> None:
+        """Before the drop of a partitioned table: the drop of each of its partitions, which
+        PostgreSQL drops with it, as an op of its own (the deepest first), so that the rollback makes
+        the table again before them."""
+        if not isinstance(op, lops.DropTableOp):
+            return
+        assert self.state is not None
+        for part in partitions_of(self.state.tables, op.table_name, op.schema):
+            self._apply(self.state.complete(lops.DropTableOp(part.name, schema=part.schema)), origin, self._message(
+                f"{ADJUSTED} {op.describe()}: PostgreSQL dropped its partition {part.fullname} with it"))
 
     def _made_types(self, op: MigrateOperation, origin: Origin | None, captured: list[Any]) -> None:
         """Record each ``CREATE TYPE`` the op ran for a named ENUM its columns declare, before the op,
@@ -190,7 +201,7 @@ class RecordsStored:
                 continue
             if numbered:
                 found = found[:1]
-            elif len(found) == 1 and is_implied_name(name, found[0]["name"], self._database.stored_name):
+            elif len(found) == 1 and self._as_the_type_makes_it(name, found[0]["name"], table, column):
                 continue  # the type's own CHECK, as the type makes it
             taken.update(c["name"] for c in found)
             made[column] = [lops.CheckSpec(c["name"], str(c["sqltext"])) for c in found]
@@ -203,6 +214,17 @@ class RecordsStored:
         return attrs.evolve(op, table=attrs.evolve(
             op.table, columns=tuple(plain.get(c.name, c) for c in op.table.columns),
             checks=(*op.table.checks, *(c for col in op.table.columns for c in made.get(col.name, ())))))
+
+    def _as_the_type_makes_it(self, name: str | None, held: str, table: str, column: str) -> bool:
+        """A CHECK the database holds as ``held`` is the one a type named ``name`` makes on ``column``
+        of ``table`` by itself: under the type's name, or for a type without one under the name the
+        database gives a CHECK made without a name (PostgreSQL's ``<table>_<column>_check``; SQLite
+        keeps none, so any name there is a naming convention's, ``ck_<table>_<column>``)."""
+        stored = self._database.stored_name
+        if name is not None:
+            return is_implied_name(name, held, stored)
+        given = self._database.unnamed_check_name(table, column)
+        return given is not None and stored(held) == stored(given)
 
     def _stored_checks(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` with each named CHECK as the database stores its text, where that differs
