@@ -1,6 +1,7 @@
 """Names a naming convention or the database gave to what a migration made without one, as Alembic
 alone leaves them: the CHECK of a ``Boolean``/``Enum`` column type without a name under a
-convention's ``ck`` (``ck_<table>_<column>``); a column altered to and from such a type. Alembic alone is the oracle: the hooked database's ledger materialized, and the history
+convention's ``ck`` (``ck_<table>_<column>``), and on MariaDB the index InnoDB makes for a foreign
+key. Alembic alone is the oracle: the hooked database's ledger materialized, and the history
 imported by ``import-alembic`` then applied, hold what Alembic's run holds, names included."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tests.alembic_histories import (
     hook_events,
     ledger_cli,
     run_alembic,
+    table_names,
     write_env,
     write_history,
 )
@@ -223,3 +225,34 @@ def test_a_column_altered_to_and_from_a_type_that_makes_a_check_is_recorded_as_a
         code, out = ledger_cli(hooked, tmp_path / "hooked", "verify", "--live")
         assert code == 0, out
 
+
+#: foreign keys made without a name, in create_table and by create_foreign_key, one of them dropped
+#: later (InnoDB keeps the index it made for it), one named
+FOREIGN_KEYS = [
+    ["op.create_table('parent', sa.Column('id', sa.Integer(), primary_key=True))",
+     "op.create_table('child', sa.Column('id', sa.Integer(), primary_key=True),"
+     " sa.Column('p_id', sa.Integer(), sa.ForeignKey('parent.id')), sa.Column('q_id', sa.Integer()),"
+     " sa.Column('r_id', sa.Integer()))"],
+    ["op.create_foreign_key(None, 'child', 'parent', ['q_id'], ['id'])",
+     "op.create_foreign_key('fk_named', 'child', 'parent', ['r_id'], ['id'])"],
+    ["op.drop_constraint('child_ibfk_1', 'child', type_='foreignkey')"],
+]
+
+
+@pytest.mark.mariadb
+@pytest.mark.parametrize("naming", [CONVENTION, None], ids=["convention", "none"])
+def test_the_index_mariadb_makes_for_a_foreign_key_is_named_as_alembic_s_run_named_it(
+    naming: dict[str, str] | None, tmp_path: Path, database_factory: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """MariaDB names the index it makes for a foreign key after the key's name when it is given one,
+    else after its first column (``p_id``), and keeps it when the key goes: the ledger makes each
+    key so that its index has the name Alembic's run gave it."""
+    bodies = FOREIGN_KEYS if naming is None else [
+        [line.replace("child_ibfk_1", "fk_child_p_id_parent") for line in body] for body in FOREIGN_KEYS]
+    hooked = _as_alembic_leaves_it(tmp_path, "mariadb", bodies, naming, database_factory, monkeypatch)
+    code, out = ledger_cli(hooked, tmp_path / "hooked", "drill", "--from-ledger", "--json", "-q")
+    assert code == 0 and '"passed": true' in out, out
+    code, out = ledger_cli(hooked, tmp_path / "hooked", "rollback", "--to", "base", "-q")
+    assert code == 0, out
+    assert table_names(hooked) == []

@@ -39,6 +39,14 @@ PARTITIONED = [
      "op.create_index('ix_prefs_current_data', 'prefs_current', ['data'])"],
 ]
 
+#: a partition detached, and a table made apart attached in its place, as SQL text
+ATTACHED = [
+    "op.execute('CREATE TABLE prefs_x (id bigint NOT NULL, data text, is_latest boolean NOT NULL,"
+    " created_at timestamptz NOT NULL)')",
+    "op.execute('ALTER TABLE prefs DETACH PARTITION prefs_historic')",
+    "op.execute('ALTER TABLE prefs ATTACH PARTITION prefs_x FOR VALUES IN (false)')",
+]
+
 
 def _partitions(url: str) -> dict[str, tuple[str, str | None, str | None, list[str]]]:
     """Each table -> its kind, partition key, bound, and its indexes (by name)."""
@@ -94,13 +102,10 @@ def test_what_postgresql_carries_from_a_partitioned_table_to_its_partitions_come
 def test_a_partition_attached_or_detached_as_sql_text_is_followed(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:
-    # ATTACH and DETACH PARTITION name the partitioned table, and change the other: the fold follows both
+    # ATTACH and DETACH PARTITION name the partitioned table, and change the other: the fold follows
+    # both, and the ledger's DDL replays them (a detached partition's keys and indexes are its own)
     url = database_factory("postgresql")
-    upgrade_with_hook(tmp_path, url, PARTITIONED + [[
-        "op.execute('CREATE TABLE prefs_x (id bigint NOT NULL, data text, is_latest boolean NOT NULL,"
-        " created_at timestamptz NOT NULL)')",
-        "op.execute('ALTER TABLE prefs DETACH PARTITION prefs_historic')",
-        "op.execute('ALTER TABLE prefs ATTACH PARTITION prefs_x FOR VALUES IN (false)')"]])
+    upgrade_with_hook(tmp_path, url, PARTITIONED + [ATTACHED])
     code, out = ledger_cli(url, tmp_path, "verify", "--live")
     assert code == 0, out
     scratch = database_factory("postgresql")
@@ -108,16 +113,18 @@ def test_a_partition_attached_or_detached_as_sql_text_is_followed(
     assert code == 0, out
     assert _partitions(scratch)["prefs_x"][:3] == ("r", None, "FOR VALUES IN (false)")
     assert _partitions(scratch)["prefs_historic"][:3] == ("r", None, None)
+    check_everything(tmp_path, url, database_factory, "postgresql")
 
 
+@pytest.mark.parametrize("attached", [False, True], ids=["made", "attached"])
 def test_a_partitioned_history_imports_and_applies_as_alembic_builds_it(
-    tmp_path: Path, database_factory: Callable[[str], str]
+    tmp_path: Path, database_factory: Callable[[str], str], attached: bool
 ) -> None:
     from tests.test_alembic_import import _import_and_compare
 
     folder = tmp_path / "alembic"
     write_env(folder, hook=False)
-    write_history(folder, PARTITIONED)
+    write_history(folder, PARTITIONED + ([ATTACHED] if attached else []))
     _import_and_compare(folder, "postgresql", database_factory, tmp_path / "out")
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").rglob("*.py")))
     assert "postgresql_partition_of" in text and "prefs_current_created_at_idx" not in text

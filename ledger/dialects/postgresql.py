@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 
-from ops import AlterColumnOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
+from ops import AlterColumnOp, AlterTableOptionsOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, sql_references
 
 from . import ddltext
@@ -224,6 +224,56 @@ class PostgreSQLGenerator(AssembledGenerator):
         statements += [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, c.name or ""))) for c in own]
         statements += self.comment_statements(self.table(after, spec.name, spec.schema))
         return statements + [self.index_sql(after, spec, i) for i in spec.indexes]
+
+    @handles(AlterTableOptionsOp)
+    def alter_table_options(self, op: AlterTableOptionsOp, before: SchemaState) -> list[str]:
+        """A table becomes a partition (``ATTACH PARTITION``) or stops being one (``DETACH
+        PARTITION``). What PostgreSQL makes of the partitioned table's keys, CHECKs and indexes on
+        the partition is implied while it is one (no op holds it), and its own after a detach: the
+        detach drops those, so that the ops recorded after it (which make them as the database then
+        held them) make them again; what the table held of its own before an attach was dropped by
+        the ops recorded before it, and PostgreSQL makes the partition's again."""
+        spec = before.table(op.table_name, op.schema)
+        old, new = dict(spec.dialect_options), dict(op.options)
+        keys = ("postgresql_partition_of", "postgresql_partition_bound")
+        if all(old.get(k) == new.get(k) for k in keys):
+            return []
+        table = ddltext.table_sql(self.preparer, spec)
+        statements = []
+        if old.get("postgresql_partition_of"):
+            statements.append(self._detached(table, self._parent_sql(spec, str(old["postgresql_partition_of"])),
+                                             drop_inherited=not new.get("postgresql_partition_of")))
+        if new.get("postgresql_partition_of"):
+            statements.append(f"ALTER TABLE {self._parent_sql(spec, str(new['postgresql_partition_of']))} ATTACH "
+                              f"PARTITION {table} {new.get('postgresql_partition_bound') or 'DEFAULT'}")
+        return statements
+
+    def _parent_sql(self, spec: TableSpec, parent: str) -> str:
+        schema, _, name = parent.rpartition(".")
+        return ddltext.name_sql(self.preparer, name, schema or spec.schema)
+
+    @staticmethod
+    def _detached(table: str, parent: str, *, drop_inherited: bool) -> str:
+        """``DETACH PARTITION``; with ``drop_inherited``, in a block that then drops the keys,
+        CHECKs and indexes the partition held from its partitioned table, which the detach made
+        its own."""
+        detach = f"ALTER TABLE {parent} DETACH PARTITION {table}"
+        if not drop_inherited:
+            return detach
+        literal = "'" + table.replace("'", "''") + "'"
+        return (
+            "DO $sl$ DECLARE keys text[]; indexes text[]; n text; BEGIN "
+            "SELECT array_agg(conname::text ORDER BY contype <> 'f', conname) INTO keys FROM pg_catalog.pg_constraint"
+            f" WHERE conrelid = {literal}::regclass AND (conparentid <> 0 OR (contype = 'c' AND NOT conislocal)); "
+            "SELECT array_agg(i.oid::regclass::text) INTO indexes FROM pg_catalog.pg_inherits h"
+            " JOIN pg_catalog.pg_class i ON i.oid = h.inhrelid JOIN pg_catalog.pg_index x ON x.indexrelid = i.oid"
+            f" WHERE x.indrelid = {literal}::regclass; "
+            f"{detach}; "
+            "FOREACH n IN ARRAY coalesce(keys, '{}') LOOP "
+            f"EXECUTE format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', {literal}, n); END LOOP; "
+            "FOREACH n IN ARRAY coalesce(indexes, '{}') LOOP "
+            "IF to_regclass(n) IS NOT NULL THEN EXECUTE format('DROP INDEX %s', n); END IF; END LOOP; "
+            "END $sl$")
 
     @handles(DropConstraintOp)
     def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:

@@ -575,6 +575,8 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
             completed = resolved
             completed = self._type_checks_as_held(self._stored_checks(self._stored_defaults(completed)))
             completed = self._stored_autoincrement(completed, origin)
+            if self._database.indexes_foreign_keys:
+                completed = self._foreign_key_indexes(completed, origin)
             if self._database.shares_named_enums:
                 completed = self._existing_enums(completed)
                 self._made_types(completed, origin, captured)

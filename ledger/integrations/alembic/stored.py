@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 import ops as lops
 from ops import InvalidOperationError, MigrateOperation, SchemaState
-from ops.specs import ForeignKeySpec, partitions_of
+from ops.specs import ForeignKeySpec, IndexElement, IndexSpec, partitions_of
 
 from ledger import dialects
 from ledger.schema.comparison import normalize_column
@@ -106,6 +107,55 @@ class RecordsStored:
         for part in partitions_of(self.state.tables, op.table_name, op.schema):
             self._apply(self.state.complete(lops.DropTableOp(part.name, schema=part.schema)), origin, self._message(
                 f"{ADJUSTED} {op.describe()}: PostgreSQL dropped its partition {part.fullname} with it"))
+
+    def _foreign_key_indexes(self, op: MigrateOperation, origin: Origin | None) -> MigrateOperation:
+        """``op`` (``create_table``, ``create_foreign_key``) with the index InnoDB made for each of its
+        foreign keys held as an index of the table, where InnoDB named it after the key's first
+        column (``parent_id``, ``parent_id_2``: a key made without a name) and not after the key.
+
+        The fold takes a key's own index to bear the key's name, as InnoDB names it for a key made
+        by name; a key the database named (``child_ibfk_1``), made again by that name (``apply``,
+        ``materialize``, a drill), would have its index named so, where Alembic's run holds
+        ``parent_id`` (which InnoDB keeps when the key goes). Held as an index, it is made with the
+        table or before the key, which then takes it as its own."""
+        if isinstance(op, lops.CreateTableOp):
+            table, schema, keys, held = op.table.name, op.table.schema, op.table.foreign_keys, op.table
+        elif isinstance(op, lops.CreateForeignKeyOp) and self.state is not None \
+                and self.state.has_table(op.table_name, op.schema):
+            table, schema, keys = op.table_name, op.schema, (op.constraint,)
+            held = self.state.table(table, schema)
+        else:
+            return op
+        keys = tuple(fk for fk in keys if fk.name)
+        if not keys:
+            return op
+        with self._quiet():
+            try:
+                live = sa.inspect(self.conn).get_indexes(table, schema=schema)
+            except sa.exc.NoSuchTableError:
+                return op
+        names = {i["name"] for i in live}
+        taken = {i.name for i in held.indexes}
+        made = []
+        for fk in keys:
+            if fk.name in names:
+                continue  # named after the key, as the fold takes it
+            found = next((i for i in live if i["name"] not in taken and not i.get("unique")
+                          and tuple(i["column_names"]) == fk.columns
+                          and re.fullmatch(rf"{re.escape(fk.columns[0])}(_\d+)?", i["name"] or "")), None)
+            if found is not None:
+                taken.add(found["name"])
+                made.append(IndexSpec(found["name"], tuple(IndexElement(c) for c in fk.columns)))
+        if not made:
+            return op
+        if isinstance(op, lops.CreateTableOp):
+            return attrs.evolve(op, table=attrs.evolve(op.table, indexes=(*op.table.indexes, *made)))
+        assert self.state is not None
+        for index in made:
+            self._apply(self.state.complete(lops.CreateIndexOp(table, index, schema=schema)), origin, self._message(
+                f"{ADJUSTED} the index MySQL/MariaDB made for foreign key {op.constraint.name}, "  # type: ignore[attr-defined]
+                f"named after its column"))
+        return op
 
     def _made_types(self, op: MigrateOperation, origin: Origin | None, captured: list[Any]) -> None:
         """Record each ``CREATE TYPE`` the op ran for a named ENUM its columns declare, before the op,
