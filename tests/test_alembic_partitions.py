@@ -182,3 +182,22 @@ def test_the_catalog_digest_runs_without_jit_and_leaves_the_setting_as_it_was(
             assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
     finally:
         engine.dispose()
+
+
+def test_range_default_and_partitioned_partitions_are_made_again_as_the_database_holds_them(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # a RANGE partitioned table made as SQL text, a partition partitioned again by LIST, a DEFAULT
+    # partition, and an index on the top table that PostgreSQL makes on every leaf
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.execute(\"CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, kind text NOT NULL,"
+         " PRIMARY KEY (id, at, kind)) PARTITION BY RANGE (at)\")",
+         "op.execute(\"CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"
+         " PARTITION BY LIST (kind)\")",
+         "op.execute(\"CREATE TABLE events_2024_a PARTITION OF events_2024 FOR VALUES IN ('a')\")",
+         "op.execute('CREATE TABLE events_2024_rest PARTITION OF events_2024 DEFAULT')",
+         "op.execute('CREATE TABLE events_rest PARTITION OF events DEFAULT')"],
+        ["op.create_index('ix_events_kind', 'events', ['kind'])"],
+    ])
+    check_everything(tmp_path, url, database_factory, "postgresql")

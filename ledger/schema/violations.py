@@ -60,7 +60,7 @@ from ledger import dialects
 from ledger.dialects.convertible import held_labels, labels_refused, outside_labels, removed_labels, unconvertible
 from ledger.schema.dataloss import CHUNK, TableKey, _full, _Origins, _quote
 from ledger.schema.narrowing import _sa, _type_sql, narrowing
-from ledger.schema.sqltext import canonical_sql
+from ledger.support.lazyre import lazy
 
 __all__ = ["ConstraintRefused", "Violation", "violations"]
 
@@ -230,8 +230,8 @@ def _retype(conn: sa.Connection, op: MigrateOperation, before: SchemaState, orig
 
 
 #: a CHECK that lists a column's values, as an ``Enum``'s (canonical SQL): the column, the values
-_LISTED = re.compile(r"(\w+) in \(((?:_\w+ )?'(?:[^']|'')*'(?:, (?:_\w+ )?'(?:[^']|'')*')*)\)")
-_VALUE = re.compile(r"'((?:[^']|'')*)'")
+_LISTED = lazy(r"(\w+) in \(((?:_\w+ )?'(?:[^']|'')*'(?:, (?:_\w+ )?'(?:[^']|'')*')*)\)")
+_VALUE = lazy(r"'((?:[^']|'')*)'")
 
 
 def _listed(conn: sa.Connection, op: CreateCheckConstraintOp, before: SchemaState, origins: _Retyped,
@@ -239,6 +239,8 @@ def _listed(conn: sa.Connection, op: CreateCheckConstraintOp, before: SchemaStat
     """A CHECK that lists its column's values (an ``Enum``'s with ``create_constraint``, held as a
     CHECK of its own where a naming convention named it) added where rows hold another value: one
     violation per value, as for the type's own (:func:`labels_refused`)."""
+    from ledger.schema.sqltext import canonical_sql  # only for a CHECK: its module and its imports
+
     found = _LISTED.fullmatch(canonical_sql(op.constraint.sqltext, dialect=dialects.dialect_name(conn)))
     table = before.tables.get((op.schema, op.table_name))
     if found is None or table is None:
@@ -302,7 +304,7 @@ def _removed(conn: sa.Connection, op: MigrateOperation, before: SchemaState, ori
 
 
 #: SQL that cannot change rows: it makes, alters or drops a type, a view or an index
-_KEEPS_ROWS = re.compile(
+_KEEPS_ROWS = lazy(
     r"\s*(?:(?:CREATE|ALTER|DROP)\s+TYPE|(?:CREATE\s+(?:OR\s+REPLACE\s+)?|DROP\s+)VIEW|"
     r"(?:CREATE\s+(?:UNIQUE\s+)?|DROP\s+)INDEX)\b", re.IGNORECASE)
 
