@@ -99,6 +99,7 @@ class SQLiteGenerator(AssembledGenerator):
     """SQLite DDL: native where SQLite's ALTER allows it, one table rebuild where it does not."""
 
     name = "sqlite"
+    adds_type_checks = False
     #: whether the table (formatted) holds no row, as read for the statements being made, when that
     #: was read before the rebuild that needs it (ADD/DROP COLUMN: whether to rebuild at all)
     _no_row: tuple[str, bool] | None = None
