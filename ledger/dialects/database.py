@@ -432,7 +432,7 @@ class Database(SequenceReads):
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """The statement that drops a trigger, function, procedure or view ``name`` (as written) that SQL text created:
         its reverse. ``table``: a trigger's table; ``arguments``: a routine's argument list. Here: by name alone."""
-        return f"DROP {kind} IF EXISTS {name}"
+        return f"DROP {'TABLE' if kind == 'VIRTUAL TABLE' else kind} IF EXISTS {name}"  # (a module's tables too)
 
     def table_read(self, conn: sa.Connection, table: str, schema: str | None = None) -> Any:
         """What the Alembic hook reads back of ``table`` after an op (its keys and CHECKs with their text, its

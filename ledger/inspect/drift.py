@@ -184,14 +184,21 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
     return SchemaState(tables)
 
 
-def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None) -> SchemaState:
+def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None, *,
+                 every_schema: bool = False) -> SchemaState:
     """The live schema of ``config``'s database (its default schema, and the other schemas ``held``, the
-    fold, has tables in), without the ledger table and Alembic's version tables (nor the indexes
+    fold, has tables in; with ``every_schema`` each schema of the application the database holds, as
+    ``baseline`` adopts them), without the ledger table and Alembic's version tables (nor the indexes
     MariaDB/MySQL make for foreign keys, unless ``held`` has them)."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
+    database = dialects.database(dialect_of(conn))
+    # (PostgreSQL's ``user_schemas``: the databases that have schemas of their own)
+    user_schemas = getattr(database, "user_schemas", None) if every_schema else None
+    others = [s for s in user_schemas(conn) if s != config.ledger_schema] if user_schemas is not None else []
     live = reflect_schemas(conn, held, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots",
-                                                *sorted(versions)))
-    return without_foreign_key_indexes(live, held) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
+                                                *sorted(versions)), others=others,
+                           exclude_in=lambda schema: alembic_version_tables(conn, schema, held=held))
+    return without_foreign_key_indexes(live, held) if database.indexes_foreign_keys else live
 
 
 def without_foreign_key_indexes(state: SchemaState, held: SchemaState | None = None) -> SchemaState:
