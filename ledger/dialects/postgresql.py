@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
@@ -14,8 +13,10 @@ from ops import AlterColumnOp, AlterTableOptionsOp, CreateTableOp, DropConstrain
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, sql_references
 
 from . import ddltext
-from .assembled import AssembledGenerator, makes_constraint
-from .base import database, handles
+from .assembled import AssembledGenerator
+from .base import handles
+from .typechecks import makes_constraint, type_checks
+from ops import classes as oc
 
 __all__ = ["PostgreSQLGenerator", "enum_types", "enums_in"]
 
@@ -184,7 +185,7 @@ class PostgreSQLGenerator(AssembledGenerator):
                     return [text] + [self.index_sql(after, table, i)
                                      for i in sorted(table.indexes, key=lambda i: str(i.name or ""))]
             return super().create_table(op, before)
-        statements = super().create_table(CreateTableOp(attrs.evolve(spec, uniques=tuple(kept))), before)
+        statements = super().create_table(CreateTableOp(oc.evolve(spec, uniques=tuple(kept))), before)
         after = self.applied(op, before)
         return statements + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, u.name or "")))
                              for u in later]
@@ -363,23 +364,8 @@ class PostgreSQLGenerator(AssembledGenerator):
         new type makes it (Alembic's ``alter_column`` drops and adds them so too)."""
         if not (makes_constraint(old.type) or makes_constraint(new.type)):
             return [], []
-        compiler = self.dialect.ddl_compiler(self.dialect, None)
-
-        def made(state: SchemaState, column: ColumnSpec) -> dict[tuple[str, str], sa.CheckConstraint]:
-            if not makes_constraint(column.type):
-                return {}
-            table = self.part(state, state.table(op.table_name, op.schema), columns=(column.name,))
-            found = {}
-            for constraint in table.constraints:
-                rule = getattr(constraint, "_create_rule", None)
-                if isinstance(constraint, sa.CheckConstraint) and (rule is None or rule(compiler)):
-                    given = self.preparer.format_constraint(constraint, _alembic_quote=False)
-                    name = str(given) if given else database(self.name).unnamed_check_name(table.name, column.name)
-                    text = constraint.sqltext.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
-                    found[(name or "", str(text))] = constraint
-            return found
-
-        gone, kept = made(before, old), made(after, new)
+        gone = type_checks(self, before, op.table_name, op.schema, old)
+        kept = type_checks(self, after, op.table_name, op.schema, new)
         return ([name for name, text in gone if (name, text) not in kept],
                 [self.compile(sa.schema.AddConstraint(c)) for key, c in kept.items() if key not in gone])
 
@@ -471,7 +457,8 @@ class PostgreSQLGenerator(AssembledGenerator):
         if before in ("string", "enum") and after != "string":
             return f" USING {name}{'::text' if before == 'enum' else ''}::{type_sql}"
         if {before, after} == {"integer", "boolean"}:  # a cast only between integer and boolean
-            return f" USING {name}::integer::{type_sql}"
+            integer = (old if before == "integer" else new).type.name
+            return f" USING {name}{'' if integer in ('Integer', 'INTEGER') else '::integer'}::{type_sql}"
         if before == "json" and after not in ("string", "json"):
             return f" USING {name}::text::{type_sql}"
         if after == "json" and before not in ("string", "json"):
