@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from .classes import frozen
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
-from .specs import ColumnSpec, DefaultSpec, TypeSpec, column_spec, unnamed_metadata
+from .specs import ColumnSpec, DefaultSpec, TypeSpec, column_spec, partitions_of, unnamed_metadata
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -91,6 +91,10 @@ class AddColumnOp(MigrateOperation):
 
     def apply(self, state: SchemaState) -> SchemaState:
         state = state.with_column(self.table_name, self.column, self.schema, before=self.insert_before)
+        for part in partitions_of(state.tables, self.table_name, self.schema):
+            # PostgreSQL adds it to each partition of a partitioned table too
+            if part.column(self.column.name) is None:
+                state = state.with_column(part.name, self.column, part.schema)
         for op in self._then:
             state = op.apply(state)
         return state
@@ -116,6 +120,16 @@ class AddColumnOp(MigrateOperation):
                 f"add_column {operations.table_name}.{column.name}: insert_after is not supported, use insert_before"
             )
         return _add_column(operations, operations.table_name, column, operations.schema, insert_before)
+
+
+def _dropped_with_column(state: SchemaState, table: str, name: str, schema: str | None) -> list[MigrateOperation]:
+    """The drops a database performs with the column (``SchemaState.dropped_with_column``), and with
+    it on each partition of a partitioned table (its own indexes and constraints on it there)."""
+    found = state.dropped_with_column(table, name, schema)
+    for part in partitions_of(state.tables, table, schema):
+        if part.column(name) is not None:
+            found += state.dropped_with_column(part.name, name, part.schema)
+    return found
 
 
 @Operations.register_operation("drop_column")
@@ -153,7 +167,7 @@ class DropColumnOp(MigrateOperation):
         names = state.table(self.table_name, self.schema).column_names
         at = names.index(self.column_name)
         dependents = []
-        for op in state.dropped_with_column(self.table_name, self.column_name, self.schema):
+        for op in _dropped_with_column(state, self.table_name, self.column_name, self.schema):
             done = op.complete(state)
             dependents.append(done)
             state = done.apply(state)
@@ -164,11 +178,15 @@ class DropColumnOp(MigrateOperation):
         """The drops that go with this one on ``state`` (the state before it)."""
         if self._dependents:
             return self._dependents
-        return tuple(state.dropped_with_column(self.table_name, self.column_name, self.schema))
+        return tuple(_dropped_with_column(state, self.table_name, self.column_name, self.schema))
 
     def apply(self, state: SchemaState) -> SchemaState:
         for op in self.dependents(state):
             state = op.apply(state)
+        for part in partitions_of(state.tables, self.table_name, self.schema):
+            # PostgreSQL drops it from each partition of a partitioned table too
+            if part.column(self.column_name) is not None:
+                state = state.without_column(part.name, self.column_name, part.schema)
         return state.without_column(self.table_name, self.column_name, self.schema)
 
     def describe(self) -> str:
@@ -341,7 +359,13 @@ class AlterColumnOp(MigrateOperation):
         )
 
     def apply(self, state: SchemaState) -> SchemaState:
-        return state.with_changed_column(self.table_name, self.column_name, self.altered, self.schema)
+        state = state.with_changed_column(self.table_name, self.column_name, self.altered, self.schema)
+        if self.modify_comment is False:  # (a column's comment is its table's own in PostgreSQL)
+            for part in partitions_of(state.tables, self.table_name, self.schema):
+                # PostgreSQL changes it in each partition of a partitioned table too
+                if part.column(self.column_name) is not None:
+                    state = state.with_changed_column(part.name, self.column_name, self.altered, part.schema)
+        return state
 
     def describe(self) -> str:
         changes = []

@@ -55,6 +55,9 @@ __all__ = [
     "IdentitySpec",
     "IndexElement",
     "IndexSpec",
+    "PARTITION_OF",
+    "PARTITION_OPTIONS",
+    "partitions_of",
     "PrimaryKeySpec",
     "TableSpec",
     "TypeSpec",
@@ -355,7 +358,7 @@ class TableSpec:
         args.extend(fk.to_constraint(self.schema) for fk in self.foreign_keys)
         args.extend(c.to_constraint() for c in self.uniques + self.checks)  # type: ignore[operator]
         kwargs = {"sqlite_autoincrement": True} if self.primary_key is not None and self.primary_key.autoincrement else {}
-        kwargs.update(self.dialect_options)
+        kwargs.update((k, v) for k, v in self.dialect_options if k not in PARTITION_OF)
         table = sa.Table(self.name, metadata, *args, schema=self.schema, comment=self.comment, **kwargs)
         if with_indexes:
             for index in self.indexes:
@@ -386,10 +389,37 @@ _CHARSET_OPTIONS = {"charset": "charset", "default_charset": "charset", "default
                     "default_collate": "collate"}
 
 
+#: a PostgreSQL partition's parent table and bound (``FOR VALUES IN (true)``, as ``pg_get_expr``
+#: prints it): options a :class:`TableSpec` holds that SQLAlchemy's ``Table`` does not take (its
+#: ``CREATE TABLE ... PARTITION OF`` is the PostgreSQL generator's)
+PARTITION_OF = frozenset({"postgresql_partition_of", "postgresql_partition_bound"})
+#: the options that say how a table is partitioned, or which table's partition it is: compared
+#: whatever the other side holds (a plain table is not a partitioned one)
+PARTITION_OPTIONS = PARTITION_OF | {"postgresql_partition_by"}
+
+
+def partitions_of(tables: Mapping[tuple[str | None, str], TableSpec], name: str,
+                  schema: str | None = None) -> list[TableSpec]:
+    """The partitions of the table ``name`` among ``tables`` (a state's), and theirs in turn, each
+    after its own partitions: the order they can be dropped in. [] for a table not partitioned."""
+    spec = tables.get((schema, name))
+    if spec is None or not any(key == "postgresql_partition_by" for key, _ in spec.dialect_options):
+        return []
+    found: list[TableSpec] = []
+    for table in tables.values():
+        parent = dict(table.dialect_options).get("postgresql_partition_of") if table.dialect_options else None
+        if parent is not None and (parent == f"{schema}.{name}" or (parent == name and table.schema == schema)):
+            found += partitions_of(tables, table.name, table.schema) + [table]
+    return found
+
+
 def charset_options(kwargs: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     """The character set and collation among a table's dialect keyword arguments, as
-    ``(("<dialect>_charset", ...), ("<dialect>_collate", ...))``: what :class:`TableSpec` keeps."""
-    options = {}
+    ``(("<dialect>_charset", ...), ("<dialect>_collate", ...))``, and a PostgreSQL table's partition
+    key (``postgresql_partition_by``) and place as a partition (:data:`PARTITION_OF`): what
+    :class:`TableSpec` keeps."""
+    options = {key: value for key, value in kwargs.items()
+               if (key == "postgresql_partition_by" or key in PARTITION_OF) and isinstance(value, str) and value}
     for key, value in kwargs.items():
         prefix, _, option = key.partition("_")
         kept = _CHARSET_OPTIONS.get(option.lower())

@@ -8,9 +8,9 @@ import attrs
 import sqlalchemy as sa
 
 from .classes import frozen
-from .base import IrreversibleError, MigrateOperation, op_type
+from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
-from .specs import TableSpec, unnamed_metadata
+from .specs import PARTITION_OF, TableSpec, partitions_of, unnamed_metadata
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -73,9 +73,16 @@ class CreateTableOp(MigrateOperation):
         cls, operations: AbstractOperations, table_name: str, *columns: Any, schema: str | None = None,
         comment: str | None = None, **kw: Any,
     ) -> Any:
-        """Issue ``CREATE TABLE``: ``op.create_table("t", sa.Column(...), ..., schema=None)``."""
+        """Issue ``CREATE TABLE``: ``op.create_table("t", sa.Column(...), ..., schema=None)``; a
+        PostgreSQL partition with ``postgresql_partition_of="parent"`` and its
+        ``postgresql_partition_bound`` (``"FOR VALUES IN (true)"``)."""
+        partition = {key: kw.pop(key) for key in sorted(PARTITION_OF) if key in kw}
         table = sa.Table(table_name, unnamed_metadata(), *columns, schema=schema, comment=comment, **kw)
-        return operations.invoke(cls.from_table(table, operations.naming_convention))
+        op = cls.from_table(table, operations.naming_convention)
+        if partition:
+            op = cls(attrs.evolve(op.table, dialect_options=tuple(sorted({**dict(op.table.dialect_options),
+                                                                            **partition}.items()))))
+        return operations.invoke(op)
 
 
 @Operations.register_operation("drop_table")
@@ -105,6 +112,12 @@ class DropTableOp(MigrateOperation):
         return attrs.evolve(self, _reverse=state.table(self.table_name, self.schema))
 
     def apply(self, state: SchemaState) -> SchemaState:
+        partitions = partitions_of(state.tables, self.table_name, self.schema)
+        if partitions:
+            # PostgreSQL drops them with it; the fold drops each as an op of its own first, so that
+            # the drop's reverse makes the table again before them
+            raise InvalidOperationError(f"cannot drop table {_full(self.table_name, self.schema)}: its partitions "
+                                        f"{', '.join(p.fullname for p in partitions)} stand; drop them first")
         return state.without_table(self.table_name, self.schema)
 
     def describe(self) -> str:

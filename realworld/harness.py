@@ -76,6 +76,7 @@ def run_migrations(connection):
         target_metadata=target_metadata,
         render_as_batch={batch!r},
         version_table={version_table!r},
+        version_table_schema={version_table_schema!r},
         transaction_per_migration={per_migration!r},
     )
     if os.environ.get("REALWORLD_HOOK") == "1":
@@ -245,7 +246,7 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
         raise HarnessError(f"{wheel.name}: no {prefix}versions/ folder")
     (into / "env.py").write_text(ENV_PY_HEAD.format(
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
-        per_migration=history.transaction_per_migration,
+        version_table_schema=history.version_table_schema, per_migration=history.transaction_per_migration,
         autocommit=dialect in history.autocommit, sqlite_foreign_keys=history.sqlite_foreign_keys,
         commit_after=history.commit_after, migration_args=history.migration_args, config_args=history.config_args)
         + (ENV_PY_ASYNC if history.is_async(dialect) else ENV_PY_SYNC), encoding="utf-8")
@@ -393,14 +394,27 @@ class Databases:
 # ---------------------------------------------------------------------------------------------
 
 
+def _other_schemas(conn: sa.Connection) -> list[str]:
+    """PostgreSQL's schemas other than the default one that a history made (``CREATE SCHEMA dbos``),
+    whose tables are the history's as much as those of the default schema."""
+    if conn.dialect.name != "postgresql":
+        return []
+    return sorted(s for s in sa.inspect(conn).get_schema_names() if s != conn.dialect.default_schema_name
+                  and s != "information_schema" and not s.startswith("pg_"))
+
+
 def schema(url: str, exclude: tuple[str, ...]) -> Any:
     from ledger.inspect.drift import without_foreign_key_indexes
     from ledger.schema.reflect import reflect
+    from ops import SchemaState
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
             state = reflect(conn, exclude=exclude)
+            others = [reflect(conn, schema=name, exclude=exclude) for name in _other_schemas(conn)]
+            if others:
+                state = SchemaState({k: t for s in (state, *others) for k, t in s.tables.items()})
             if conn.dialect.name in ("mysql", "mariadb"):
                 state = without_foreign_key_indexes(state)
             return state
@@ -412,7 +426,10 @@ def tables(url: str, exclude: tuple[str, ...]) -> list[str]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            return sorted(n for n in sa.inspect(conn).get_table_names() if n not in exclude)
+            inspector = sa.inspect(conn)
+            return sorted([n for n in inspector.get_table_names() if n not in exclude]
+                          + [f"{o}.{n}" for o in _other_schemas(conn) for n in inspector.get_table_names(schema=o)
+                             if n not in exclude])
     finally:
         engine.dispose()
 
@@ -447,7 +464,8 @@ def version_rows(url: str, table: str) -> list[str]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            if not sa.inspect(conn).has_table(table):
+            schema, _, name = table.rpartition(".")
+            if not sa.inspect(conn).has_table(name, schema=schema or None):
                 return []
             return sorted(r[0] for r in conn.exec_driver_sql(f"SELECT version_num FROM {table}"))
     finally:
@@ -551,8 +569,9 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     py = sys.executable
     base = history.base_for(dialect)
     # Alembic's version tables, which the ledger does not describe: the history's, and that of the
-    # history that made the starting schema
-    exclude = (LEDGER_TABLE, history.version_table,
+    # history that made the starting schema; and the ledger's own side table of snapshots (a cache
+    # a long ledger's commands write)
+    exclude = (LEDGER_TABLE, f"{LEDGER_TABLE}_snapshots", history.version_table,
                *((by_name(base.history).version_table,) if base is not None and base.history is not None else ()))
     # One hash seed for every run: a history that logs while iterating a set (superset drops a
     # table's foreign keys in set order) prints its lines in the same order run after run.
@@ -714,7 +733,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         ran, note = _rollback(lambda *extra: ledger(url_b, "rollback", "--to", "base", "-q", *extra, folder=hooked,
                                                     env={"ALEMBIC_CONFIG": str(project / "alembic.ini")}))
         left = left_after_rollback(url_b)
-        versions = version_rows(url_b, history.version_table)
+        versions = version_rows(url_b, history.qualified_version_table)
         ok = ran.code == 0 and not left
         cell.put("rollback", ok, note + ("" if ran.code == 0 else ran.tail() + "; ") + left
                  + (("stopped at the baseline, " if ok else "") + f"version table back at {versions}"

@@ -100,3 +100,24 @@ def test_apply_to_an_older_revision_says_to_use_rollback(tmp_path: Path, db_url:
     result = run("--url", db_url, "apply", "--to", "0001", cwd=tmp_path)
     assert result.exit_code == 2
     assert "rollback --to 0001" in one_error_line(result)
+
+
+def test_a_rollback_that_leaves_nothing_in_effect_loads_no_migration_file(tmp_path: Path, db_url: str) -> None:
+    """The files are loaded to know which revisions they define only when some revision stays in
+    effect: a rollback to base runs none of them (a file edited since its last load would run)."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "migrations"\n')
+    for rid, parent, name in (("0001", None, "a"), ("0002", "0001", "b")):
+        (folder / f"{rid}_{name}.py").write_text(rev(rid, parent, _table(name)))
+    assert run("--url", db_url, "apply", "-q", cwd=tmp_path).exit_code == 0
+    marker = tmp_path / "loaded"
+    # edited since it was cached: loading the folder runs it, which leaves the marker
+    (folder / "0001_a.py").write_text(rev("0001", None, _table("a")) + f"open({str(marker)!r}, 'w').close()\n")
+    back = run("--url", db_url, "rollback", "--to", "0001", "-q", cwd=tmp_path)
+    assert back.exit_code == 0, back.output
+    assert marker.exists()  # 0001 stays in effect: the files were loaded to know it has one
+    marker.unlink()
+    base = run("--url", db_url, "rollback", "--to", "base", "-q", cwd=tmp_path)
+    assert base.exit_code == 0, base.output
+    assert not marker.exists() and not {"a", "b"} & set(tables(db_url))

@@ -196,3 +196,38 @@ def test_the_command_line_says_once_with_v_which_driver_an_async_url_runs_on(tmp
     assert told.exit_code == 0, told.output
     assert told.output.count("sqlite+aiosqlite is an async driver; its commands run on sqlite+pysqlite") == 1
     assert CliRunner().invoke(main, ["--url", url, "--config", config, "verify", "--live"]).exit_code == 0
+
+
+@pytest.mark.parametrize("text", [
+    '[tool.schema-ledger]\nurl = "sqlite:///x.db"\n',
+    '[project]\nname = "x"\n\n[ tool . "schema-ledger" ]\nurl = "sqlite:///x.db"\n',
+    "[tool.'schema-ledger']\nurl = 'sqlite:///x.db'\n",
+    '[tool]\nschema-ledger = { url = "sqlite:///x.db" }\n',
+    '[tool]\nschema-ledger.url = "sqlite:///x.db"\n',
+    'tool.schema-ledger.url = "sqlite:///x.db"\n',
+    'tool = { schema-ledger = { url = "sqlite:///x.db" } }\n',
+    '"tool"."schema\\u002dledger".url = "sqlite:///x.db"\n',
+    '[tool."schema\\u002Dledger"]\nurl = "sqlite:///x.db"\n',
+])
+def test_a_pyproject_that_defines_the_tool_table_is_read(tmp_path: Path, text: str) -> None:
+    """Every way TOML writes [tool.schema-ledger] gets the text parsed (a text that cannot hold it is passed by)."""
+    (tmp_path / "pyproject.toml").write_text(text)
+    assert find_config(tmp_path) == tmp_path / "pyproject.toml"
+    assert load_config(start=tmp_path, environ={}).url.startswith("sqlite:///")
+
+
+def test_a_pyproject_naming_the_tool_elsewhere_is_passed_by_unparsed(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "schema-ledger"\n\n[project.scripts]\nschema-ledger = "ledger.__main__:run"\n\n'
+        '[tool.ruff]\nline-length = 120\n')
+    import tomllib
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(tomllib, "load", refused)
+    assert find_config(tmp_path) is None
+    (tmp_path / "pyproject.toml").write_text('[tool]\nruff = {}\n')  # a [tool] table: read, to be sure
+    with pytest.raises(AssertionError, match="parsed"):
+        find_config(tmp_path)

@@ -89,6 +89,24 @@ def test_postgresql_type_change_casts_only_where_it_must(upgrade: Callable[[Oper
     assert len(statements) == 1 and statements[0].endswith(clause), statements
 
 
+def test_postgresql_casts_a_smaller_or_larger_integer_to_and_from_boolean_through_integer() -> None:
+    """PostgreSQL casts only ``integer`` to and from ``boolean`` (``smallint::boolean`` does not exist)."""
+    small = sql_state(lambda op: op.alter_column("invoice", "account_id", type_=sa.SmallInteger))
+    (to_boolean,) = [s for s in sql("postgresql", lambda op: op.alter_column("invoice", "account_id", type_=sa.Boolean),
+                                    small) if " TYPE " in s]
+    assert to_boolean.endswith("TYPE BOOLEAN USING account_id::integer::BOOLEAN"), to_boolean
+    flag = sql_state(lambda op: op.alter_column("invoice", "account_id", type_=sa.Boolean))
+    (to_small,) = [s for s in sql("postgresql", lambda op: op.alter_column("invoice", "account_id",
+                                                                           type_=sa.SmallInteger), flag) if " TYPE " in s]
+    assert to_small.endswith("TYPE SMALLINT USING account_id::integer::SMALLINT"), to_small
+
+
+def sql_state(upgrade: Callable[[Operations], Any]) -> SchemaState:
+    """``BASE`` after ``upgrade``."""
+    (op,) = record(upgrade)
+    return op.complete(BASE).apply(BASE)
+
+
 def test_postgresql_using_is_kept_by_the_codec_and_left_out_when_unset() -> None:
     from ledger.format.codec import decode, encode
 

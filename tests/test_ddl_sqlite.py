@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import given, note
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from ledger.dialects import DDLGenerator, SQLiteRebuildError, ddl, ddl_batch, execute, generator
 from ledger.run.apply import ApplyError, apply
 from ops import Operations, SchemaState, record
 from tests.builders import assert_live_equals_fold, assert_live_is, engine_for, project, run_ops
+from tests.examples import examples
 
 ROWS = [(i, f"item {i}", f"{i}.50", i % 7, f"c'{i}%") for i in range(1, 41)]
 
@@ -320,6 +321,90 @@ def test_rows_a_batch_adds_before_its_rebuild_are_kept(engine: sa.Engine, state:
         execute(conn, ddl_batch(ops, state, "sqlite", conn=conn, gen=running(conn)))
     assert rows(engine, "SELECT id, name, qty FROM item") == [(1, "kept", 5)]
     assert_live_is(engine, current)
+
+
+def _traced(conn: sa.Connection) -> list[str]:
+    """The statements the driver runs on ``conn`` from now on (SQLite's trace), the reads of
+    whether a table holds a row among them."""
+    seen: list[str] = []
+    conn.connection.dbapi_connection.set_trace_callback(seen.append)
+    return seen
+
+
+def test_a_table_read_empty_in_the_transaction_is_not_read_again(engine: sa.Engine, state: SchemaState) -> None:
+    """Its rows can come only from statements that change rows (SQLite's count of them moves) or
+    from an op that may add rows (the user's SQL): until then a second rebuild reads nothing."""
+    _emptied(engine)
+    with engine.begin() as conn:
+        gen, seen = running(conn), _traced(conn)
+        for make in (lambda op: op.create_check_constraint("ck_item_qty", "item", "qty >= 0"),
+                     lambda op: op.create_check_constraint("ck_item_name", "item", "name <> ''")):
+            (op,) = record(make)
+            execute(conn, sql := ddl(op.complete(state), state, "sqlite", conn=conn, gen=gen))
+            state = state.apply(op.complete(state))
+            assert sql[0] == "DROP TABLE item"
+    assert [s for s in seen if s.startswith("SELECT 1 FROM item")] == ["SELECT 1 FROM item LIMIT 1"]
+    assert_live_is(engine, state)
+
+
+@pytest.mark.parametrize("how", ["a statement of the run", "the user's SQL"])
+def test_rows_that_came_after_the_table_was_read_empty_are_copied(engine: sa.Engine, state: SchemaState,
+                                                                  how: str) -> None:
+    _emptied(engine)
+    insert = "INSERT INTO item (id, name, qty) VALUES (1, 'kept', 5)"
+    with engine.begin() as conn:
+        gen = running(conn)
+        (first,) = record(lambda op: op.create_check_constraint("ck_item_qty", "item", "qty >= 0"))
+        execute(conn, ddl(first.complete(state), state, "sqlite", conn=conn, gen=gen))
+        state = state.apply(first.complete(state))
+        if how == "the user's SQL":  # an op that may add rows: what was read is forgotten with it
+            (sql_op,) = record(lambda op: op.execute(insert))
+            execute(conn, ddl(sql_op.complete(state), state, "sqlite", conn=conn, gen=gen))
+        else:  # SQL no op made (a rollback's DELETE, Alembic's version rows): SQLite's count of changes moves
+            conn.exec_driver_sql(insert)
+        (second,) = record(lambda op: op.create_check_constraint("ck_item_name", "item", "name <> ''"))
+        sql = ddl(second.complete(state), state, "sqlite", conn=conn, gen=gen)
+        execute(conn, sql)
+        state = state.apply(second.complete(state))
+    assert any(s.startswith("INSERT INTO _sl_new_item") for s in sql)
+    assert rows(engine, "SELECT id, name, qty FROM item") == [(1, "kept", 5)]
+    assert_live_is(engine, state)
+
+
+#: what a step of one transaction does to table t: a change that rebuilds it, a row added by SQL no op
+#: made, a row added by the user's SQL (an op)
+_STEPS = ("rebuild", "row", "sql row")
+
+
+@settings(max_examples=examples(25))
+@given(steps=st.lists(st.sampled_from(_STEPS), min_size=1, max_size=10))
+def test_rebuilds_in_one_transaction_keep_every_row_whatever_came_between(steps: list[str]) -> None:
+    """A table read empty is not read again until rows may have come: whatever the order of the
+    rebuilds and the rows added, every row is there at the end."""
+    engine = sa.create_engine("sqlite://")
+    try:
+        with engine.begin() as conn:
+            state, _ = run_ops(conn, record(lambda op: op.create_table(
+                "t", sa.Column("k", sa.Integer, primary_key=True), sa.Column("v", sa.Text))), SchemaState())
+            gen, added, flip = running(conn), 0, False
+            for step in steps:
+                if step == "rebuild":  # NOT NULL on and off: a rebuild each time
+                    flip = not flip
+                    (op,) = record(lambda op, on=flip: op.alter_column("t", "v", nullable=not on))
+                elif step == "row":
+                    added += 1
+                    conn.exec_driver_sql(f"INSERT INTO t (k, v) VALUES ({added}, 'r{added}')")
+                    continue
+                else:
+                    added += 1
+                    (op,) = record(lambda op, k=added: op.execute(f"INSERT INTO t (k, v) VALUES ({k}, 'r{k}')"))
+                op = op.complete(state)
+                execute(conn, ddl(op, state, "sqlite", conn=conn, gen=gen))
+                state = state.apply(op)
+            kept = [k for (k,) in conn.execute(sa.text("SELECT k FROM t ORDER BY k"))]
+        assert kept == list(range(1, added + 1))
+    finally:
+        engine.dispose()
 
 
 _EMPTY_TABLE = {

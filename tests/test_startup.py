@@ -29,7 +29,7 @@ NOT_FOR_STATUS = (
     "ops.keyspecs", "ops.operations", "ledger.dialects.base", "ledger.dialects.sqlite", "ledger.dialects.postgresql",
     "ledger.dialects.mysql", "ledger.format.codec", "ledger.format.payload", "ledger.storage.view", "cattrs",
     "sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.mysql", "ledger.run.apply", "ledger.run.executor",
-    "ledger.cli.run", "ledger.cli.project", "ledger.cli.trust",
+    "ledger.cli.run", "ledger.cli.adopt", "ledger.cli.project", "ledger.cli.trust",
 )
 
 

@@ -3,7 +3,8 @@
 - :mod:`ledger.cli.app`: the ``schema-ledger`` group, its global options, the exit-code table
   and the one-line errors; what every command shares;
 - :mod:`ledger.cli.project`: ``init``, ``new``, ``import-alembic`` (the project's files);
-- :mod:`ledger.cli.run`: ``apply``, ``rollback``, ``drill``, ``recover``, ``baseline``, ``stamp``;
+- :mod:`ledger.cli.run`: ``apply``, ``rollback``;
+- :mod:`ledger.cli.adopt`: ``baseline``, ``stamp``, ``drill``, ``recover``;
 - :mod:`ledger.cli.inspect`: ``status``, ``history``, ``log``, ``verify``, ``blame``, ``schema``,
   ``materialize``, ``diff``, ``report``;
 - :mod:`ledger.cli.trust`: ``keygen``, ``grants``, ``sign`` (signed, anchored history).

@@ -191,7 +191,8 @@ COMMAND_MODULES = {
     **dict.fromkeys(("status", "history", "log", "verify", "blame", "schema", "materialize", "diff", "report"),
                     "inspect"),
     **dict.fromkeys(("init", "new", "import-alembic"), "project"),
-    **dict.fromkeys(("apply", "baseline", "stamp", "rollback", "drill", "recover"), "run"),
+    **dict.fromkeys(("apply", "rollback"), "run"),
+    **dict.fromkeys(("baseline", "stamp", "drill", "recover"), "adopt"),
     **dict.fromkeys(("keygen", "grants", "sign"), "trust"),
 }
 

@@ -21,23 +21,12 @@ import sqlalchemy as sa
 
 from ops import AddColumnOp, SchemaState
 from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec
-from ops.types import TypeSpec
 
 from . import ddltext
 from .base import DDLGenerator, handles
+from .typechecks import makes_constraint
 
 __all__ = ["AssembledGenerator", "makes_constraint"]
-
-
-def makes_constraint(value: Any) -> bool:
-    """Whether a type (or a type inside it) makes a CHECK constraint of its own (``create_constraint``)."""
-    if isinstance(value, TypeSpec):
-        if any(key == "create_constraint" and item for key, item in value.kwargs):
-            return True
-        return any(makes_constraint(item) for item in value.args + tuple(v for _, v in value.kwargs))
-    if isinstance(value, tuple):
-        return any(makes_constraint(item) for item in value)
-    return False
 
 
 _NO_TEXTS: dict[int, Any] = {}
@@ -92,15 +81,15 @@ class AssembledGenerator(DDLGenerator):
         """``ALTER TABLE ... ADD COLUMN`` with the column's definition as CREATE TABLE writes it
         (:meth:`part_sql`, which a SQLite rebuild and ``create_table`` share): the same column
         added to many tables is compiled once. A column with a comment where the database keeps
-        one (a ``COMMENT ON`` after it), and the reverse of a drop (with the indexes and
-        constraints it puts back), go the general way."""
+        one (a ``COMMENT ON`` after it), one whose type makes a CHECK (added after it), and the
+        reverse of a drop (with the indexes and constraints it puts back), go the general way."""
         if op._then:
             return super().add_column(op, before)
         after = self.applied(op, before)
         spec = after.table(op.table_name, op.schema)
         column = spec.column(op.column.name)
-        text = None if column is None or (column.comment is not None and self.dialect.supports_comments) else \
-            self.part_sql(after, spec, column=column)
+        text = None if column is None or (column.comment is not None and self.dialect.supports_comments) \
+            or (self.adds_type_checks and makes_constraint(column.type)) else self.part_sql(after, spec, column=column)
         if text is None:
             return super().add_column(op, before)
         return [f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ADD COLUMN {text}"]

@@ -37,6 +37,7 @@ from ops import (
 from ops.specs import ColumnSpec, ConstraintSpec, DefaultSpec, IndexSpec, TableSpec, table_spec
 
 from . import ddltext
+from .typechecks import type_checks
 from .database import (
     DATABASES,
     Database,
@@ -119,6 +120,10 @@ class DDLGenerator:
     """Statements for operations on one database dialect, built with SQLAlchemy's DDL compiler."""
 
     name: ClassVar[str] = ""
+    #: ADD COLUMN is followed by the ADD CONSTRAINT of the CHECK the column's type makes (a
+    #: ``Boolean``/``Enum`` with ``create_constraint``), as Alembic's add_column adds it; not where
+    #: ALTER adds no constraint (SQLite, where Alembic skips it too)
+    adds_type_checks: ClassVar[bool] = True
     _methods: ClassVar[dict[type[MigrateOperation], str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -374,6 +379,11 @@ class DDLGenerator:
     def create_index_sql(self, index: sa.Index) -> str:
         return self.compile(sa.schema.CreateIndex(index))
 
+    def partition_statements(self, state: SchemaState, spec: TableSpec) -> list[str] | None:
+        """The statements that make ``spec`` (a table of ``state``) as a partition of another table,
+        which must stand first. None: it is none (here: no database has them)."""
+        return None
+
     def named_types(self, tables: Sequence[sa.Table]) -> list[Any]:
         """The DDL elements that create the named types ``tables`` use, to run before the tables
         when a whole schema is created (``schema --format ddl``, ``materialize``); none here."""
@@ -427,6 +437,9 @@ class DDLGenerator:
         column = table.c[op.column.name]
         statements = [f"ALTER TABLE {self.format_table(table)} ADD COLUMN {self.column_spec(column)}"]
         statements += self.comment_statements(table, [column], table_comment=False)
+        if self.adds_type_checks:  # the CHECK its type makes, as Alembic's add_column adds it
+            statements += [self.compile(sa.schema.AddConstraint(check))
+                           for check in type_checks(self, after, op.table_name, op.schema, op.column).values()]
         # The indexes and constraints a drop of the column took with it (the reverse of that drop).
         state = attrs.evolve(op, _then=()).apply(before)
         for follow in op._then:

@@ -414,6 +414,11 @@ class Database(SequenceReads):
         :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
         return {}
 
+    def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
+        """(table, name) of the indexes and constraints of ``names`` that come with another table's
+        (PostgreSQL's partitions), none of their own. Here: none."""
+        return set()
+
     def declared_comment(self, table: sa.Table, dialect: sa.Dialect) -> str | None:
         """The comment this database's CREATE TABLE of ``table`` (compiled for ``dialect``) gives
         it. Here: its ``comment``."""
@@ -427,7 +432,7 @@ class Database(SequenceReads):
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """The statement that drops a trigger, function, procedure or view ``name`` (as written) that SQL text created:
         its reverse. ``table``: a trigger's table; ``arguments``: a routine's argument list. Here: by name alone."""
-        return f"DROP {kind} IF EXISTS {name}"
+        return f"DROP {'TABLE' if kind == 'VIRTUAL TABLE' else kind} IF EXISTS {name}"  # (a module's tables too)
 
     def table_read(self, conn: sa.Connection, table: str, schema: str | None = None) -> Any:
         """What the Alembic hook reads back of ``table`` after an op (its keys and CHECKs with their text, its

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import Grouping, TextClause
 
 from ops import AddColumnOp, AlterColumnOp, AlterTableOptionsOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
-from ops.specs import ForeignKeySpec, PrimaryKeySpec, TableSpec, UniqueSpec
+from ops.specs import ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
 from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
 from ledger.support.lazyre import lazy
@@ -205,8 +205,35 @@ class MySQLGenerator(DDLGenerator):
 
     @handles(DropIndexOp)
     def drop_index(self, op: DropIndexOp, before: SchemaState) -> list[str]:
-        spec, _index = before.find_index(op.index_name, op.schema, op.table_name)
+        spec, index = before.find_index(op.index_name, op.schema, op.table_name)
+        if self._dropped_for_another(spec, index):
+            return []
         return self._keep_foreign_key_indexes(spec, self.applied(op, before)) + super().drop_index(op, before)
+
+    def _dropped_for_another(self, table: TableSpec, index: IndexSpec) -> bool:
+        """Whether InnoDB dropped ``index`` already: an index it made for a foreign key (named after
+        the key's column, which the ledger holds as an index of the table) is dropped silently when
+        an index made later serves the key as well, one that starts with its columns (a rollback
+        that makes such an index again, before it drops the key); the live table no longer has it."""
+        width = len(index.columns)
+        if index.unique or not index.name or not width or len(index.columns) != len(index.elements) or not any(
+                other.name != index.name and other.columns[:width] == index.columns for other in table.indexes):
+            return False
+        conn = self.reading()
+        return conn is not None and not self._index_exists(conn, table, index.name)
+
+    @staticmethod
+    def _index_exists(conn: sa.Connection, table: TableSpec, name: str) -> bool:
+        """Whether the live ``table`` has an index ``name``."""
+        query = sa.text(
+            "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = "
+            + ("DATABASE()" if table.schema is None else ":schema")
+            + " AND TABLE_NAME = :table AND INDEX_NAME = :name"
+        )
+        params: dict[str, Any] = {"table": table.name, "name": name}
+        if table.schema is not None:
+            params["schema"] = table.schema
+        return bool(conn.execute(query, params).scalar())
 
     def _keep_foreign_key_indexes(self, old: TableSpec, after: SchemaState) -> list[str]:
         """``CREATE INDEX`` for each foreign key whose only index is the key or index being dropped.
@@ -231,15 +258,7 @@ class MySQLGenerator(DDLGenerator):
             return False
         conn = self.reading()
         if conn is not None:
-            query = sa.text(
-                "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = "
-                + ("DATABASE()" if table.schema is None else ":schema")
-                + " AND TABLE_NAME = :table AND INDEX_NAME = :name"
-            )
-            params: dict[str, Any] = {"table": table.name, "name": fk.name}
-            if table.schema is not None:
-                params["schema"] = table.schema
-            return bool(conn.execute(query, params).scalar())
+            return self._index_exists(conn, table, fk.name)
         # Without a connection: InnoDB keeps an index whose leading columns are the key's, making
         # one named after the key when no other index serves.
         return not _covered(table, fk)

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 
-from ops import AlterColumnOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
+from ops import AlterColumnOp, AlterTableOptionsOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, sql_references
 
 from . import ddltext
 from .assembled import AssembledGenerator
 from .base import handles
+from .typechecks import makes_constraint, type_checks
 
 __all__ = ["PostgreSQLGenerator", "enum_types", "enums_in"]
 
@@ -167,6 +168,8 @@ class PostgreSQLGenerator(AssembledGenerator):
         # CREATE TABLE silently merges a UNIQUE that repeats the primary key or an earlier UNIQUE
         # on the same columns; ALTER TABLE ADD CONSTRAINT keeps each, as the state does.
         spec = op.table
+        if any(key == "postgresql_partition_of" for key, _ in spec.dialect_options):
+            return self.partition_statements(self.applied(op, before), spec) or []
         seen = {spec.primary_key.columns} if spec.primary_key is not None else set()
         kept, later = [], []
         for unique in spec.uniques:
@@ -186,6 +189,92 @@ class PostgreSQLGenerator(AssembledGenerator):
         after = self.applied(op, before)
         return statements + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, u.name or "")))
                              for u in later]
+
+    def partition_statements(self, state: SchemaState, spec: TableSpec) -> list[str] | None:
+        """A partition (of ``state``), as PostgreSQL makes one: ``CREATE TABLE ... PARTITION OF parent
+        bound`` (``PARTITION BY`` too when it is partitioned itself), which takes the parent's
+        columns, keys, CHECKs and indexes (the indexes that come with the parent's the ledger does
+        not hold on the partition); then what the partition holds that the parent does not give it.
+        None: ``spec`` is no partition."""
+        options = dict(spec.dialect_options)
+        if "postgresql_partition_of" not in options:
+            return None
+        parent_name = str(options["postgresql_partition_of"])
+        schema, _, name = parent_name.rpartition(".")
+        parent = state.tables.get((schema or spec.schema, name))
+        text = (f"CREATE TABLE {ddltext.table_sql(self.preparer, spec)} PARTITION OF "
+                f"{ddltext.name_sql(self.preparer, name, schema or spec.schema)} "
+                + str(options.get("postgresql_partition_bound") or "DEFAULT"))
+        if options.get("postgresql_partition_by"):
+            text += f" PARTITION BY {options['postgresql_partition_by']}"
+        after = state
+        given = set() if parent is None else {*((c.columns, type(c)) for c in parent.uniques + parent.foreign_keys),
+                                              *(c.sqltext for c in parent.checks)}
+        own = [c for c in spec.uniques + spec.foreign_keys if (c.columns, type(c)) not in given]
+        own += [c for c in spec.checks if c.sqltext not in given]
+        if spec.primary_key is not None and (parent is None or parent.primary_key is None):
+            own.insert(0, spec.primary_key)
+        statements = [text]
+        # a partition made so takes its parent's column defaults; one attached keeps its own
+        for column in spec.columns:
+            held = parent.column(column.name) if parent is not None else None
+            if held is not None and held.server_default != column.server_default:
+                statements.append(f"ALTER TABLE {ddltext.table_sql(self.preparer, spec)} ALTER COLUMN "
+                                  f"{self.quote(column.name)} " + ("DROP DEFAULT" if column.server_default is None else
+                                                                   f"SET DEFAULT {self.default_text(column.server_default)}"))
+        statements += [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, c.name or ""))) for c in own]
+        statements += self.comment_statements(self.table(after, spec.name, spec.schema))
+        return statements + [self.index_sql(after, spec, i) for i in spec.indexes]
+
+    @handles(AlterTableOptionsOp)
+    def alter_table_options(self, op: AlterTableOptionsOp, before: SchemaState) -> list[str]:
+        """A table becomes a partition (``ATTACH PARTITION``) or stops being one (``DETACH
+        PARTITION``). What PostgreSQL makes of the partitioned table's keys, CHECKs and indexes on
+        the partition is implied while it is one (no op holds it), and its own after a detach: the
+        detach drops those, so that the ops recorded after it (which make them as the database then
+        held them) make them again; what the table held of its own before an attach was dropped by
+        the ops recorded before it, and PostgreSQL makes the partition's again."""
+        spec = before.table(op.table_name, op.schema)
+        old, new = dict(spec.dialect_options), dict(op.options)
+        keys = ("postgresql_partition_of", "postgresql_partition_bound")
+        if all(old.get(k) == new.get(k) for k in keys):
+            return []
+        table = ddltext.table_sql(self.preparer, spec)
+        statements = []
+        if old.get("postgresql_partition_of"):
+            statements.append(self._detached(table, self._parent_sql(spec, str(old["postgresql_partition_of"])),
+                                             drop_inherited=not new.get("postgresql_partition_of")))
+        if new.get("postgresql_partition_of"):
+            statements.append(f"ALTER TABLE {self._parent_sql(spec, str(new['postgresql_partition_of']))} ATTACH "
+                              f"PARTITION {table} {new.get('postgresql_partition_bound') or 'DEFAULT'}")
+        return statements
+
+    def _parent_sql(self, spec: TableSpec, parent: str) -> str:
+        schema, _, name = parent.rpartition(".")
+        return ddltext.name_sql(self.preparer, name, schema or spec.schema)
+
+    @staticmethod
+    def _detached(table: str, parent: str, *, drop_inherited: bool) -> str:
+        """``DETACH PARTITION``; with ``drop_inherited``, in a block that then drops the keys,
+        CHECKs and indexes the partition held from its partitioned table, which the detach made
+        its own."""
+        detach = f"ALTER TABLE {parent} DETACH PARTITION {table}"
+        if not drop_inherited:
+            return detach
+        literal = "'" + table.replace("'", "''") + "'"
+        return (
+            "DO $sl$ DECLARE keys text[]; indexes text[]; n text; BEGIN "
+            "SELECT array_agg(conname::text ORDER BY contype <> 'f', conname) INTO keys FROM pg_catalog.pg_constraint"
+            f" WHERE conrelid = {literal}::regclass AND (conparentid <> 0 OR (contype = 'c' AND NOT conislocal)); "
+            "SELECT array_agg(i.oid::regclass::text) INTO indexes FROM pg_catalog.pg_inherits h"
+            " JOIN pg_catalog.pg_class i ON i.oid = h.inhrelid JOIN pg_catalog.pg_index x ON x.indexrelid = i.oid"
+            f" WHERE x.indrelid = {literal}::regclass; "
+            f"{detach}; "
+            "FOREACH n IN ARRAY coalesce(keys, '{}') LOOP "
+            f"EXECUTE format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', {literal}, n); END LOOP; "
+            "FOREACH n IN ARRAY coalesce(indexes, '{}') LOOP "
+            "IF to_regclass(n) IS NOT NULL THEN EXECUTE format('DROP INDEX %s', n); END IF; END LOOP; "
+            "END $sl$")
 
     @handles(DropConstraintOp)
     def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:
@@ -240,6 +329,8 @@ class PostgreSQLGenerator(AssembledGenerator):
             statements.append(f"{prefix} RENAME COLUMN {self.quote(old.name)} TO {name}")
         default_gone = False
         values = self._enum_values_change(old, new, after)
+        dropped, added = self._type_checks(before, after, old, new, op) if new.type != old.type else ([], [])
+        statements.extend(f"{prefix} DROP CONSTRAINT {self.quote(check)}" for check in dropped)
         if values is not None:
             statements.extend(values)  # the type changed under its name; the column keeps it
         elif new.type != old.type:
@@ -263,7 +354,20 @@ class PostgreSQLGenerator(AssembledGenerator):
         if new.comment != old.comment:
             construct = sa.schema.SetColumnComment if new.comment is not None else sa.schema.DropColumnComment
             statements.append(self.compile(construct(sa_column())))
-        return statements
+        return statements + added
+
+    def _type_checks(self, before: SchemaState, after: SchemaState, old: ColumnSpec, new: ColumnSpec,
+                     op: AlterColumnOp) -> tuple[list[str], list[str]]:
+        """The names of the CHECKs the column's old type made that its new one does not (a
+        ``Boolean``/non-native ``Enum`` with ``create_constraint``), dropped before the type changes,
+        and the statements that add the new type's own after it, as a ``CREATE TABLE`` of the
+        new type makes it (Alembic's ``alter_column`` drops and adds them so too)."""
+        if not (makes_constraint(old.type) or makes_constraint(new.type)):
+            return [], []
+        gone = type_checks(self, before, op.table_name, op.schema, old)
+        kept = type_checks(self, after, op.table_name, op.schema, new)
+        return ([name for name, text in gone if (name, text) not in kept],
+                [self.compile(sa.schema.AddConstraint(c)) for key, c in kept.items() if key not in gone])
 
     def _serial_column(self, before: SchemaState, op: AlterColumnOp) -> bool:
         """The column is the one SQLAlchemy made SERIAL (its table's autoincrement column)."""
@@ -338,7 +442,8 @@ class PostgreSQLGenerator(AssembledGenerator):
         not fit (``value too long for type character varying(10)``, ``numeric field overflow``).
         An explicit cast to the new type would instead cut a string to length, so one is written
         only where there is no assignment cast at all: from a string type (or an ENUM, through
-        text) to anything but a string, between integers and booleans, between JSON and
+        text) to anything but a string, between integers and booleans (through ``integer``, the only integer
+        type PostgreSQL casts to and from boolean), between JSON and
         anything but a string (a JSON number to a number through its text; to JSON with
         ``to_json``), as a rollback of Alembic's ``postgresql_using="to_json(x)"`` needs, and
         between integers and timestamps (seconds since the epoch: ``to_timestamp``, ``extract``),
@@ -351,8 +456,9 @@ class PostgreSQLGenerator(AssembledGenerator):
         before, after = _kind(old), _kind(new)
         if before in ("string", "enum") and after != "string":
             return f" USING {name}{'::text' if before == 'enum' else ''}::{type_sql}"
-        if {before, after} == {"integer", "boolean"}:
-            return f" USING {name}::{type_sql}"
+        if {before, after} == {"integer", "boolean"}:  # a cast only between integer and boolean
+            integer = (old if before == "integer" else new).type.name
+            return f" USING {name}{'' if integer in ('Integer', 'INTEGER') else '::integer'}::{type_sql}"
         if before == "json" and after not in ("string", "json"):
             return f" USING {name}::text::{type_sql}"
         if after == "json" and before not in ("string", "json"):

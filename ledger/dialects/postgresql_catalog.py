@@ -14,8 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["CONSTRAINTS", "DIGEST_PARTS", "ONE_COLUMN_TABLES", "SEQUENCE_DEPENDENTS", "TABLE_DIGESTS",
-           "catalog_keys"]
+__all__ = ["CONSTRAINTS", "DIGEST_PARTS", "INHERITED_PARTS", "ONE_COLUMN_TABLES", "PARTITIONS", "SEQUENCE_DEPENDENTS",
+           "TABLE_DIGESTS", "catalog_keys"]
 
 
 #: a table's primary key, foreign keys, unique constraints and CHECKs (not an exclusion constraint
@@ -35,6 +35,34 @@ CONSTRAINTS = (
     " WHERE c.relname = :table AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
     " AND con.contype IN ('p', 'f', 'u', 'c') ORDER BY con.conname"
 )
+#: of the tables named (of a schema), each partitioned table's partition key as PostgreSQL prints
+#: it (``LIST (is_latest)``) and each partition's parent (its name, qualified where its schema is
+#: another) and bound (``FOR VALUES IN (true)``)
+PARTITIONS = (
+    "SELECT c.relname::text, CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,"
+    " CASE WHEN pn.nspname = n.nspname THEN p.relname::text ELSE pn.nspname || '.' || p.relname END,"
+    " pg_catalog.pg_get_expr(c.relpartbound, c.oid)"
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_catalog.pg_inherits h ON c.relispartition AND h.inhrelid = c.oid"
+    " LEFT JOIN pg_catalog.pg_class p ON p.oid = h.inhparent"
+    " LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace"
+    " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relname = ANY(:names)"
+    " AND (c.relkind = 'p' OR c.relispartition)"
+)
+#: of the tables named (of a schema), what a partition holds because its partitioned table holds it:
+#: the indexes PostgreSQL made (or attached) for an index of that table, and the keys and CHECKs it
+#: carried to the partition (a key's ``conparentid``, a CHECK not the partition's own): (table, name)
+INHERITED_PARTS = (
+    "SELECT c.relname::text, i.relname::text FROM pg_catalog.pg_inherits h"
+    " JOIN pg_catalog.pg_class i ON i.oid = h.inhrelid AND i.relkind IN ('i', 'I')"
+    " JOIN pg_catalog.pg_index x ON x.indexrelid = i.oid"
+    " JOIN pg_catalog.pg_class c ON c.oid = x.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relname = ANY(:names)"
+    " UNION ALL SELECT c.relname::text, k.conname::text FROM pg_catalog.pg_constraint k"
+    " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relname = ANY(:names)"
+    " AND c.relispartition AND (k.conparentid <> 0 OR (k.contype = 'c' AND NOT k.conislocal))"
+)
 #: the tables of a schema whose one column has a given name (Alembic's version tables, by their shape)
 ONE_COLUMN_TABLES = (
     "SELECT c.relname::text FROM pg_catalog.pg_class c"
@@ -43,10 +71,11 @@ ONE_COLUMN_TABLES = (
     " WHERE c.relkind IN ('r', 'p') AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
     " GROUP BY c.relname HAVING COUNT(*) = 1 AND MIN(a.attname::text) = :column"
 )
-#: each table's digest: four md5s, '|' between (:data:`DIGEST_PARTS`): of its kind, persistence and
-#: comment; of its columns; of its constraints; of its indexes
+#: each table's digest: four md5s, '|' between (:data:`DIGEST_PARTS`): of its kind, persistence,
+#: comment and place as a partition; of its columns; of its constraints; of its indexes
 TABLE_DIGESTS = (
-    "SELECT c.relname::text, concat_ws('|', md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'))),"
+    "SELECT c.relname::text, concat_ws('|', md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'),"
+    " c.relispartition, pg_get_expr(c.relpartbound, c.oid))),"
     " md5(coalesce((SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
     "   a.attidentity, a.attgenerated, a.attcollation, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum),"
     "   (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e"

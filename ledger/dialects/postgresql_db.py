@@ -20,7 +20,9 @@ from .database import Database, ReflectedKeys, register_database
 from .postgresql_catalog import (
     CONSTRAINTS,
     DIGEST_PARTS,
+    INHERITED_PARTS,
     ONE_COLUMN_TABLES,
+    PARTITIONS,
     SEQUENCE_DEPENDENTS,
     TABLE_DIGESTS,
     catalog_keys,
@@ -149,12 +151,32 @@ class PostgreSQL(Database):
             return f"DROP {kind} IF EXISTS {name}{arguments}"
         return super().drop_object_sql(kind, name, table=table, arguments=arguments)
 
+    def create_schema_sql(self, quoted: str) -> str:
+        """What makes a schema tables live in (``baseline`` records it before them)."""
+        return f"CREATE SCHEMA IF NOT EXISTS {quoted}"
+
+    def user_schemas(self, conn: sa.Connection) -> list[str]:
+        """Every schema but the current one, ``information_schema`` and PostgreSQL's own (``pg_*``)."""
+        return list(conn.exec_driver_sql(
+            "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname <> current_schema() "
+            "AND nspname <> 'information_schema' AND left(nspname, 3) <> 'pg_' ORDER BY nspname").scalars())
+
     def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
         """An md5 per table (views too) of its catalog rows as PostgreSQL prints them: each column
         (type, NOT NULL, identity and its sequence, generated, collation, default, comment, an enum
         type's labels), each constraint's definition (the table a foreign key refers to by name),
-        each index's, the comments of the table, its constraints and its indexes."""
+        each index's, the comments of the table, its constraints and its indexes.
+
+        Run without JIT compilation: the planner's estimate for its correlated reads of the catalog
+        passes ``jit_above_cost`` (more so on a catalog a run has filled and emptied), and compiling
+        it took 0.5 to 3 s where running it takes milliseconds; the hook runs it twice around each
+        SQL text statement."""
+        jit = None
+        if (conn.dialect.server_version_info or (0,)) >= (11,):
+            jit = conn.execute(sa.text("SELECT current_setting('jit'), set_config('jit', 'off', false)")).scalar()
         rows = conn.execute(sa.text(TABLE_DIGESTS), {"schema": schema}).all()
+        if jit not in (None, "off"):
+            conn.execute(sa.text("SELECT set_config('jit', :jit, false)"), {"jit": jit})
         return {name: digest for name, digest in rows}
 
     def digest_parts(self, before: str, after: str) -> frozenset[str] | None:
@@ -386,6 +408,30 @@ class PostgreSQL(Database):
         from .postgresql_read import read_tables
 
         return read_tables(conn, schema, names, parts)
+
+    def table_options(self, conn: sa.Connection, schema: str | None,
+                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
+        """A partitioned table's partition key (``postgresql_partition_by``) and a partition's
+        parent and bound (``postgresql_partition_of``, ``postgresql_partition_bound``), as the
+        catalog prints them: what makes the table again as the database holds it."""
+        if not names or (conn.dialect.server_version_info or (10,)) < (10,):
+            return {}
+        found = {}
+        for name, key, parent, bound in conn.execute(sa.text(PARTITIONS), {"schema": schema, "names": list(names)}):
+            options = [("postgresql_partition_by", key)] if key else []
+            if parent is not None:
+                options += [("postgresql_partition_bound", bound), ("postgresql_partition_of", parent)]
+            found[str(name)] = tuple(sorted(options))
+        return found
+
+    def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
+        """What a partition holds because its partitioned table holds it, which comes and goes with
+        that table's: the indexes PostgreSQL made (or attached) for the table's indexes, the keys and
+        CHECKs it carried down: (table, name)."""
+        if not names or (conn.dialect.server_version_info or (11,)) < (11,):
+            return set()
+        return {(str(t), str(i)) for t, i in conn.execute(sa.text(INHERITED_PARTS), {"schema": schema,
+                                                                                     "names": list(names)})}
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:

@@ -99,6 +99,7 @@ class SQLiteGenerator(AssembledGenerator):
     """SQLite DDL: native where SQLite's ALTER allows it, one table rebuild where it does not."""
 
     name = "sqlite"
+    adds_type_checks = False
     #: whether the table (formatted) holds no row, as read for the statements being made, when that
     #: was read before the rebuild that needs it (ADD/DROP COLUMN: whether to rebuild at all)
     _no_row: tuple[str, bool] | None = None
@@ -391,6 +392,10 @@ class SQLiteGenerator(AssembledGenerator):
     _KEEP_TRIGGERS = (CreateTableOp, DropTableOp, AddColumnOp, DropColumnOp, CreateIndexOp, DropIndexOp, AddConstraintOp,
                       DropConstraintOp)
 
+    #: ops whose statements put no row in any table, nor a table with rows under another's name (the
+    #: user's SQL, a RENAME TABLE and a plugin's op may): the rows a rebuild copies were there before
+    _KEEP_ROWS = (*_KEEP_TRIGGERS, AlterColumnOp)
+
     def _kept_reads(self) -> dict[Any, Any] | None:
         """What this run read in its current transaction of what only SQL it did not write changes:
         ``PRAGMA foreign_keys`` (which SQLite does not change inside a transaction) and the triggers
@@ -406,9 +411,14 @@ class SQLiteGenerator(AssembledGenerator):
 
     def _keeping(self, op: MigrateOperation, before: SchemaState) -> None:
         """Before ``op``'s statements are made: the triggers read are forgotten unless it leaves them
-        as they are (a dropped table's own go with it)."""
+        as they are (a dropped table's own go with it); the tables read empty, unless it is one of
+        the ops whose statements put no row in any table (:attr:`_KEEP_ROWS`)."""
         kept = self._kept[1] if self._kept is not None else None
-        if not kept or "triggers" not in kept:
+        if not kept:
+            return
+        if not isinstance(op, self._KEEP_ROWS):
+            kept.pop("empty", None)
+        if "triggers" not in kept:
             return
         if isinstance(op, AlterColumnOp) and not (op.modify_name and op.modify_name != op.column_name) \
                 or isinstance(op, self._KEEP_TRIGGERS):
@@ -437,20 +447,35 @@ class SQLiteGenerator(AssembledGenerator):
 
     def _holds_no_row(self, table: str) -> bool:
         """Whether the live ``table`` (formatted) holds no row; False where the statements made now do
-        not run before the next are made (a dry run) or the table cannot be read."""
+        not run before the next are made (a dry run) or the table cannot be read.
+
+        A table read empty in the run's transaction is not read again while the connection's count of
+        rows changed (SQLite's ``total_changes``: every INSERT, UPDATE and DELETE, a trigger's too)
+        stands where it stood at that read and only ops that put no row anywhere have been made since
+        (:meth:`_keeping`): no row can have come into it. Nothing else writes in the transaction."""
         conn = self.reading() if self.runs_now else None
         driver = conn.connection.dbapi_connection if conn is not None else None
         if driver is None:
             return False
+        kept = self._kept_reads()
+        changes = getattr(driver, "total_changes", None) if kept is not None else None
+        empty = kept.get("empty") if kept is not None and type(changes) is int else None
+        if empty is not None and empty[0] == changes and table in empty[1]:
+            return True
         try:  # the driver's cursor (an async driver's adapter too), in the run's transaction
             cursor = driver.cursor()
             try:
                 cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")
-                return cursor.fetchone() is None
+                holds_none = cursor.fetchone() is None
             finally:
                 cursor.close()
         except Exception:  # noqa: BLE001 - not told: the rows are copied
             return False
+        if holds_none and kept is not None and type(changes) is int:
+            if empty is None or empty[0] != changes:
+                kept["empty"] = empty = (changes, set())
+            empty[1].add(table)
+        return holds_none
 
     @staticmethod
     def _referenced(before: SchemaState, old: TableSpec, new: TableSpec) -> bool:

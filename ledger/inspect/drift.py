@@ -17,13 +17,22 @@ import attrs
 import sqlalchemy as sa
 
 from ops import LedgerError, MigrateOperation, SchemaState
-from ops.specs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec, named
+from ops.specs import (
+    PARTITION_OPTIONS,
+    CheckSpec,
+    ForeignKeySpec,
+    IndexSpec,
+    PrimaryKeySpec,
+    TableSpec,
+    UniqueSpec,
+    named,
+)
 
 from ledger import dialects
 from ledger.project.config import Config
 from ledger.schema.comparison import stored_options
 from ledger.schema.diff import diff
-from ledger.schema.reflect import compare, normalize, reflect, without_type_checks
+from ledger.schema.reflect import compare, normalize, reflect, reflect_schemas, without_type_checks
 from ledger.storage.db import dialect_of
 
 from ledger.inspect.touched import DriftError, alembic_version_tables, check_touched_drift, touched_tables
@@ -97,7 +106,8 @@ def _options_held_by_both(a: SchemaState, b: SchemaState) -> tuple[SchemaState, 
     """``a`` and ``b`` without the table options that only one side holds for a table (a table
     made without them takes the database's defaults: not a difference, as compare has it)."""
     def without(state: SchemaState, other: SchemaState) -> SchemaState:
-        bare = {k: attrs.evolve(t, dialect_options=()) for k, t in state.tables.items()
+        bare = {k: attrs.evolve(t, dialect_options=tuple((o, v) for o, v in t.dialect_options if o in PARTITION_OPTIONS))
+                for k, t in state.tables.items()
                 if t.dialect_options and not (k in other.tables and other.tables[k].dialect_options)}
         return SchemaState({**state.tables, **bare}) if bare else state
 
@@ -174,12 +184,21 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
     return SchemaState(tables)
 
 
-def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None) -> SchemaState:
-    """The live schema of ``config``'s database, without the ledger table and Alembic's version tables
-    (nor the indexes MariaDB/MySQL make for foreign keys, unless ``held``, the fold, has them)."""
+def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None, *,
+                 every_schema: bool = False) -> SchemaState:
+    """The live schema of ``config``'s database (its default schema, and the other schemas ``held``, the
+    fold, has tables in; with ``every_schema`` each schema of the application the database holds, as
+    ``baseline`` adopts them), without the ledger table and Alembic's version tables (nor the indexes
+    MariaDB/MySQL make for foreign keys, unless ``held`` has them)."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
-    live = reflect(conn, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots", *sorted(versions)))
-    return without_foreign_key_indexes(live, held) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
+    database = dialects.database(dialect_of(conn))
+    # (PostgreSQL's ``user_schemas``: the databases that have schemas of their own)
+    user_schemas = getattr(database, "user_schemas", None) if every_schema else None
+    others = [s for s in user_schemas(conn) if s != config.ledger_schema] if user_schemas is not None else []
+    live = reflect_schemas(conn, held, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots",
+                                                *sorted(versions)), others=others,
+                           exclude_in=lambda schema: alembic_version_tables(conn, schema, held=held))
+    return without_foreign_key_indexes(live, held) if database.indexes_foreign_keys else live
 
 
 def without_foreign_key_indexes(state: SchemaState, held: SchemaState | None = None) -> SchemaState:

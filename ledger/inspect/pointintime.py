@@ -25,7 +25,7 @@ from ledger.schema.diff import diff
 from ledger.format.events import Event, verify_chain
 from ledger.format.alembic_record import ALEMBIC_DOWNGRADE, ALEMBIC_KIND, downgrade_told_by_text
 from ledger.project.points import InvalidPoint, resolve_point, state_at
-from ledger.schema.reflect import compare, reflect
+from ledger.schema.reflect import compare, reflect_schemas
 from ledger.schema.render import render_ddl, render_json, render_mermaid
 from ledger.storage.session import connect, store_for, tx, wrap_db_errors
 from ledger.storage import snapshots
@@ -72,10 +72,11 @@ def ledger_events(config: Config | None = None, *, ledger_file: str | Path | Non
 
 
 def recorded_sql_at(events: Sequence[Event], point: str | None = None) -> list[str]:
-    """The SQL of the ``execute`` events applied up to ``point`` (default: the head), in order."""
+    """The SQL of the ``execute`` events applied up to ``point`` (default: the head), in order; a
+    baseline's too (the schemas and sequences its tables need)."""
     end = events[-1].seq if point is None and events else resolve_point(point or "head", events, applied_only=False)
     return [event.op.sqltext for event in events
-            if event.seq <= end and event.kind == "apply" and isinstance(event.op, ExecuteSQLOp)]
+            if event.seq <= end and event.kind in ("apply", "baseline") and isinstance(event.op, ExecuteSQLOp)]
 
 
 def schema_at(events: Sequence[Event], point: str | None = None) -> SchemaState:
@@ -148,7 +149,7 @@ def materialize(state: SchemaState, url: str, recorded_sql: Sequence[str] = ()) 
             with tx(conn):
                 dialects.execute(conn, statements)
         with tx(conn):
-            live = reflect(conn, exclude=())
+            live = reflect_schemas(conn, state, exclude=())
     return Materialized(tuple(statements), tuple(compare(state, live, dialect)))
 
 

@@ -59,17 +59,8 @@ from ledger.storage.session import connect, db_user, store_for, tx, wrap_db_erro
 from ledger.storage.view import LedgerView
 from ledger.storage.store import LedgerStore
 
-__all__ = [
-    "BelowBaseline",
-    "RevertedRevision",
-    "RollbackError",
-    "RollbackProgress",
-    "RollbackResult",
-    "baseline_floor",
-    "data_loss",
-    "resolve_rollback_point",
-    "rollback",
-]
+__all__ = ["BelowBaseline", "RevertedRevision", "RollbackError", "RollbackProgress", "RollbackResult", "baseline_floor",
+           "data_loss", "resolve_rollback_point", "rollback"]
 
 #: ``progress(revision, position, total, done)``: called before (done=False) and after each revision.
 RollbackProgress = Callable[[str | None, int, int, bool], None]
@@ -305,6 +296,8 @@ WORDING = Wording(
 #: Alembic's version rows after a revision is undone, given the rows, the revision, the revisions
 #: still in effect and what the hook recorded of each revision (None: they do not tell)
 Downgrade = Callable[[Collection[str], str, Collection[str], Mapping[str, AlembicRevision]], "set[str] | None"]
+#: the revision ids the migration files define, or a function that gives them when first needed (None: no check)
+Defined = frozenset[str] | Callable[[], Collection[str] | None] | None
 
 
 class _Run:
@@ -459,14 +452,15 @@ class _Planner:
     out. Only events someone else recorded (a read that brings any, possible on SQLite between
     two transactions) make it plan again from the whole ledger. ``consent`` (when given) sees the
     data the plan drops or narrows before anything runs; ``defined``: the revisions the migration
-    files define (None: not checked).
+    files define (None: not checked), or a function that gives them (or None), called only when a
+    revision stays in effect after the rollback.
     """
 
     __slots__ = ("point", "skip_irreversible", "through_baseline", "conn", "consent", "losses", "to_seq", "total",
                  "warnings", "groups", "planned_at", "completed", "defined", "rows", "deletes")
 
     def __init__(self, point: str, skip_irreversible: bool, through_baseline: bool = False, *,
-                 consent: Consent | None = None, defined: frozenset[str] | None = None) -> None:
+                 consent: Consent | None = None, defined: Defined = None) -> None:
         self.point, self.skip_irreversible, self.through_baseline = point, skip_irreversible, through_baseline
         #: with a connection, the data the plan drops or narrows is counted (``losses``)
         self.conn: sa.Connection | None = None
@@ -537,9 +531,13 @@ class _Planner:
         """A rollback must take every revision no file defines out of effect, or it is refused."""
         if self.defined is None or self.to_seq is None:
             return
+        to_seq = self.to_seq
+        staying = [(seq, rev) for seq, rev in ledger.view.live.items() if rev is not None and seq <= to_seq]
+        if staying and callable(self.defined):  # nothing stays (to base): no file needs to be known
+            self.defined = None if (found := self.defined()) is None else frozenset(found)
         left: dict[str, int] = {}
-        for seq, revision in ledger.view.live.items():
-            if revision is not None and revision not in self.defined and seq <= self.to_seq:
+        for seq, revision in staying if self.defined is not None else ():
+            if revision not in self.defined:
                 left[revision] = min(seq, left.get(revision, seq))
         if left:
             names = sorted(left, key=left.__getitem__)
@@ -562,7 +560,7 @@ def rollback(
     one_transaction: bool = False,
     through_baseline: bool = False,
     consent: Consent | None = None,
-    defined: Collection[str] | None = None,
+    defined: Collection[str] | Defined = None,
     downgrade: Downgrade | None = None,
 ) -> RollbackResult:
     """Undo every event after point ``to`` that is still in effect, newest first.
@@ -579,7 +577,8 @@ def rollback(
     None: the data is counted only for ``sql_only`` (a drill on a scratch database asks nobody).
     ``defined``: the revision ids the project's migration files define; a rollback that would
     leave a revision no file defines in effect is refused (None: no check, the ledger is the
-    only history, as under Alembic with the hook).
+    only history, as under Alembic with the hook); a function that gives them (None: no check) is
+    called only when some revision stays in effect, so a rollback to base loads no file.
     ``downgrade``: Alembic's version rows after a revision is undone, given the rows, the revision,
     the revisions still in effect and what the hook recorded of each revision
     (``ledger.integrations.alembic.heads.VersionRows``); None: the last revision still in effect.
@@ -587,7 +586,7 @@ def rollback(
     store = store_for(config)
     why = why or f"rollback to {to}"
     planner = _Planner(to, skip_irreversible, through_baseline, consent=consent,
-                       defined=frozenset(defined) if defined is not None else None)
+                       defined=defined if defined is None or callable(defined) else frozenset(defined))
     with connect(config.url, lock_timeout=lock_timeout) as conn, wrap_db_errors(lock_timeout):
         if consent is not None or sql_only:
             planner.conn = conn

@@ -89,6 +89,7 @@ from ops.specs import (
     ForeignKeySpec,
     IndexElement,
     IndexSpec,
+    PARTITION_OPTIONS,
     PrimaryKeySpec,
     TableSpec,
     TypeSpec,
@@ -543,12 +544,15 @@ def stored_options(table: TableSpec, dialect: str) -> tuple[tuple[str, Any], ...
 
 def _option_differences(want: TableSpec | None, have: TableSpec | None, d: str) -> list[str]:
     """The table options (MySQL/MariaDB's character set and collation) that both sides hold and
-    that differ: a table recorded before they were, or made where the database keeps none, has none."""
-    if want is None or have is None or not want.dialect_options or not have.dialect_options:
+    that differ: a table recorded before they were, or made where the database keeps none, has none.
+    How a table is partitioned, or whose partition it is (:data:`~ops.specs.PARTITION_OPTIONS`), is
+    compared whatever the other side holds: a plain table is not a partition."""
+    if want is None or have is None:
         return []
     a, b = dict(stored_options(want, d)), dict(stored_options(have, d))
-    return [f"table {want.fullname}: {key} expected {a[key]}, live {b[key]}"
-            for key in sorted(a.keys() & b.keys()) if a[key] != b[key]]
+    keys = {*(a.keys() & b.keys() if a and b else ()), *(PARTITION_OPTIONS & (a.keys() | b.keys()))}
+    return [f"table {want.fullname}: {key} expected {a.get(key)}, live {b.get(key)}"
+            for key in sorted(keys) if a.get(key) != b.get(key)]
 
 
 def _where(key: tuple[str | None, str]) -> str:

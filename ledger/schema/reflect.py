@@ -51,7 +51,7 @@ from ledger.support.quietwarn import silenced
 
 __all__ = [
     "DDL_TYPE", "PARTS", "UnsupportedDialectError", "as_auto_incremented", "compare", "normalize", "reflect",
-    "type_ddl", "without_type_checks",
+    "reflect_schemas", "type_ddl", "without_type_checks",
 ]
 
 
@@ -103,7 +103,9 @@ def reflect(
             every = tables if tables is not None else inspector.get_table_names(schema=schema)  # which keys dangle
     else:
         every = tables if tables is not None else inspector.get_table_names(schema=schema)
-        excluded = set(exclude)
+        # SQLite's virtual tables and their modules' shadow tables (``hidden_tables``) are not the application's
+        hidden = getattr(database, "hidden_tables", None)
+        excluded = set(exclude) | (hidden(conn, schema) if hidden is not None else set())
         names = [n for n in every if n not in excluded]
         if only is not None:
             wanted = {n.casefold() for n in only}
@@ -136,6 +138,10 @@ def reflect(
                    if any(c.get("default") is not None and database.sequence_default(str(c["default"])) for c in cols)]
         owned = database.owned_sequence_columns(conn, schema, drawing) if drawing else set()
 
+    # what a partition holds because its partitioned table holds it (indexes, keys, CHECKs): that
+    # table holds them, they come and go with it
+    implied = database.inherited_parts(conn, schema, names) if any(
+        part is not None for part in (indexes, keys, checks)) else set()
     tables = {}
     for name in names:
         key = (schema, name)
@@ -152,8 +158,13 @@ def reflect(
             if database.keeps_dangling_foreign_keys:
                 foreign_keys = tuple(fk for fk in foreign_keys if fk.referent_schema not in (None, schema)
                                      or fk.referent_table in every)
-            table_uniques = [_unique(u, keys.deferrable.get((name, u["name"]))) for u in keys.uniques.get(key, ())]
+            table_uniques = [_unique(u, keys.deferrable.get((name, u["name"]))) for u in keys.uniques.get(key, ())
+                             if (name, u["name"]) not in implied]
+            if implied:
+                foreign_keys = tuple(fk for fk in foreign_keys if (name, fk.name) not in implied)
             pk = keys.primary_keys.get(key) or {}
+            if (name, pk.get("name")) in implied:
+                pk = {}
             primary_key = (PrimaryKeySpec(pk.get("name"), tuple(pk["constrained_columns"]),
                                           autoincrement=bool(pk.get("autoincrement")))
                            if pk.get("constrained_columns") else None)
@@ -171,6 +182,8 @@ def reflect(
                 if table_name == name and index_name not in seen
             ]
             for index in reported:
+                if (name, index["name"]) in implied:
+                    continue
                 found = database.reflected_index(index, _index(index, quote, index_sql.get((name, index["name"]))),
                                                  foreign_keys)
                 if isinstance(found, UniqueSpec):
@@ -196,7 +209,7 @@ def reflect(
             uniques=tuple(table_uniques),
             checks=(base.checks if checks is None and base is not None else  # type: ignore[union-attr]
                     tuple(CheckSpec(_undoubled(c["name"], database.doubled_check_name_quote), str(c["sqltext"]))
-                          for c in checks.get(key, ()))),  # type: ignore[union-attr]
+                          for c in checks.get(key, ()) if (name, c["name"]) not in implied)),  # type: ignore[union-attr]
             indexes=tuple(table_indexes),
             comment=(base.comment if base is not None and "comments" not in parts
                      else (comments.get(key) or {}).get("text") or None),
@@ -208,6 +221,28 @@ def reflect(
         tables[key] = table
     return SchemaState(tables)
 
+
+
+def reflect_schemas(conn: sa.Connection, held: SchemaState | None, *,
+                    exclude: Collection[str] = ("schema_ledger",), others: Collection[str] = (),
+                    exclude_in: Callable[[str], Collection[str]] | None = None) -> SchemaState:
+    """The live schema a whole-database comparison with ``held`` (a fold) reads: :func:`reflect` of
+    the default schema, and of each other schema ``held`` has tables in (``op.create_table(...,
+    schema="dbos")``) or ``others`` names, that the database holds, so that their tables are
+    compared, not reported missing. ``exclude``: table names left out in every schema;
+    ``exclude_in``: those left out in one other schema (its own Alembic version table)."""
+    state = reflect(conn, exclude=exclude)
+    named = {schema for schema, _ in held.tables if schema is not None} if held is not None else set()
+    wanted = sorted(named | set(others))
+    if not wanted:
+        return state
+    inspector = sa.inspect(conn)
+    tables = dict(state.tables)
+    for schema in wanted:
+        if inspector.has_schema(schema):
+            left_out = (*exclude, *(exclude_in(schema) if exclude_in is not None else ()))
+            tables.update(reflect(conn, schema=schema, exclude=left_out).tables)
+    return SchemaState(tables)
 
 
 def _inspected(conn: sa.Connection, inspector: sa.Inspector, database: Any, schema: str | None,

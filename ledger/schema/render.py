@@ -132,10 +132,16 @@ def ddl_statements(state: SchemaState, dialect: str, conn: sa.Connection | None 
     try:
         statements = [gen.compile(named) for named in gen.named_types(tables)]
         later: list[Any] = []
+        partitions: list[Any] = []  # made once their parents stand, with what they hold of their own
         for table, fkcs in sort_tables_and_constraints(tables):
             if table is None:
                 if compiler.supports_alter:
                     later += fkcs
+                continue
+            spec = state.tables[(table.schema, table.name)]
+            made = gen.partition_statements(state, spec)
+            if made is not None:
+                partitions.append((spec, made))
                 continue
             inline = None
             if compiler.supports_alter:
@@ -146,12 +152,30 @@ def ddl_statements(state: SchemaState, dialect: str, conn: sa.Connection | None 
             statements.append(gen.compile(CreateTable(table, include_foreign_key_constraints=inline)))
             statements += gen.comment_statements(table)
             statements += [gen.create_index_sql(index) for index in sorted(table.indexes, key=lambda i: str(i.name))]
+        statements += _parents_first(partitions)
         statements += [gen.compile(AddConstraint(fkc))
                        for fkc in sorted(later, key=lambda c: (c.table.fullname, str(c.name)))]
     except (sa.exc.SQLAlchemyError, AttributeError, TypeError, ValueError, UnsupportedOperationError) as exc:
         # What the dialect cannot express: a MySQL-only type asked for as SQLite, a BOOLEAN
         # marked autoincrement, an expression index on MariaDB, ... said in several ways.
         raise RenderError(f"cannot write the schema as {dialect} DDL: {str(exc).splitlines()[0]}") from None
+    return statements
+
+
+def _parents_first(partitions: list[tuple[TableSpec, list[str]]]) -> list[str]:
+    """The statements of the partitions, each after those of the partition it is a partition of
+    (a partition partitioned in turn); the order they came in otherwise."""
+    names = {spec.fullname for spec, _ in partitions}
+    statements: list[str] = []
+    made: set[str] = set()
+    while partitions:
+        ready = [(spec, text) for spec, text in partitions
+                 if dict(spec.dialect_options).get("postgresql_partition_of") not in names - made]
+        ready = ready or partitions[:1]
+        for spec, text in ready:
+            statements += text
+            made.add(spec.fullname)
+        partitions = [p for p in partitions if p[0].fullname not in made]
     return statements
 
 

@@ -22,7 +22,8 @@ refuses; SQLite converts anything), and on PostgreSQL a named enum type made aga
 values some rows hold, in every column of that type the plan has at that step (a table it drops
 before is not counted), per removed value (:func:`ledger.dialects.convertible.removed_labels`);
 an enum of one column (MariaDB/MySQL's ``ENUM``, the CHECK of a non-native ``Enum`` with
-``create_constraint``) in that column, per value outside its new labels
+``create_constraint``, also held as a CHECK of its own that lists the column's values) in that
+column, per value outside its new labels
 (:func:`ledger.dialects.convertible.labels_refused`). Those rows are never deleted, not even in a table
 the plan drops later (what is in the way is the value, not the row): the rollback is refused.
 
@@ -43,6 +44,7 @@ import sqlalchemy as sa
 from ops import (
     AddColumnOp,
     AlterColumnOp,
+    CreateCheckConstraintOp,
     CreateForeignKeyOp,
     CreateIndexOp,
     CreateUniqueConstraintOp,
@@ -58,6 +60,7 @@ from ledger import dialects
 from ledger.dialects.convertible import held_labels, labels_refused, outside_labels, removed_labels, unconvertible
 from ledger.schema.dataloss import CHUNK, TableKey, _full, _Origins, _quote
 from ledger.schema.narrowing import _sa, _type_sql, narrowing
+from ledger.support.lazyre import lazy
 
 __all__ = ["ConstraintRefused", "Violation", "violations"]
 
@@ -226,11 +229,41 @@ def _retype(conn: sa.Connection, op: MigrateOperation, before: SchemaState, orig
                      retype=f"column {_full(key)}.{op.column_name} to {_type_sql(op.modify_type, conn.dialect)}")
 
 
+#: a CHECK that lists a column's values, as an ``Enum``'s (canonical SQL): the column, the values
+_LISTED = lazy(r"(\w+) in \(((?:_\w+ )?'(?:[^']|'')*'(?:, (?:_\w+ )?'(?:[^']|'')*')*)\)")
+_VALUE = lazy(r"'((?:[^']|'')*)'")
+
+
+def _listed(conn: sa.Connection, op: CreateCheckConstraintOp, before: SchemaState, origins: _Retyped,
+            where: str, seq: int) -> list[Violation]:
+    """A CHECK that lists its column's values (an ``Enum``'s with ``create_constraint``, held as a
+    CHECK of its own where a naming convention named it) added where rows hold another value: one
+    violation per value, as for the type's own (:func:`labels_refused`)."""
+    from ledger.schema.sqltext import canonical_sql  # only for a CHECK: its module and its imports
+
+    found = _LISTED.fullmatch(canonical_sql(op.constraint.sqltext, dialect=dialects.dialect_name(conn)))
+    table = before.tables.get((op.schema, op.table_name))
+    if found is None or table is None:
+        return []
+    column = next((c.name for c in table.columns if c.name.lower() == found.group(1)), None)
+    live = _columns(origins, (op.schema, op.table_name), [column]) if column is not None else None
+    if live is None:
+        return []
+    quote = conn.dialect.identifier_preparer.quote
+    values = [value.replace("''", "'") for value in _VALUE.findall(found.group(2))]
+    held = outside_labels(conn, _quote(conn, live[0]), quote(live[1][0]), values)
+    return [Violation(_full((op.schema, op.table_name)), op.constraint.name or "", rows, where, seq,
+                      retype=f"column {_full((op.schema, op.table_name))}.{column}", removed=value)
+            for value, rows in held.items()]
+
+
 def _removed(conn: sa.Connection, op: MigrateOperation, before: SchemaState, origins: _Retyped,
              where: str, seq: int) -> list[Violation]:
     """An enum type made again without values some rows hold (:func:`removed_labels`): in every
     column of that type that exists at that point of the plan (a table dropped before is not
     counted), one violation per column and value held. Those columns count as retyped after."""
+    if isinstance(op, CreateCheckConstraintOp):
+        return _listed(conn, op, before, origins, where, seq)
     if not isinstance(op, AlterColumnOp) or op.modify_type is None:
         return []
     table = before.tables.get((op.schema, op.table_name))
@@ -271,7 +304,7 @@ def _removed(conn: sa.Connection, op: MigrateOperation, before: SchemaState, ori
 
 
 #: SQL that cannot change rows: it makes, alters or drops a type, a view or an index
-_KEEPS_ROWS = re.compile(
+_KEEPS_ROWS = lazy(
     r"\s*(?:(?:CREATE|ALTER|DROP)\s+TYPE|(?:CREATE\s+(?:OR\s+REPLACE\s+)?|DROP\s+)VIEW|"
     r"(?:CREATE\s+(?:UNIQUE\s+)?|DROP\s+)INDEX)\b", re.IGNORECASE)
 

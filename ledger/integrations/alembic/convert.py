@@ -327,7 +327,8 @@ def _alter_column(operation: aops.AlterColumnOp, result: Any, recorder: Recorder
     converted: list[MigrateOperation] = [op]
     if operation.modify_type is None:
         return converted
-    old_checks = _type_checks(operation, operation.existing_type, recorder) if operation.existing_type is not None else []
+    old_checks = _type_checks(operation, operation.existing_type, recorder, dropped=True) \
+        if operation.existing_type is not None else []
     dropped = [lops.DropConstraintOp(c.name, operation.table_name, type_="check", schema=operation.schema)
                for c in old_checks if c.name]
     for op_ in dropped:
@@ -336,7 +337,8 @@ def _alter_column(operation: aops.AlterColumnOp, result: Any, recorder: Recorder
     return [*dropped, *converted, *added]
 
 
-def _type_checks(operation: aops.AlterColumnOp, type_: Any, recorder: Recorder) -> list[CheckSpec]:
+def _type_checks(operation: aops.AlterColumnOp, type_: Any, recorder: Recorder, *,
+                 dropped: bool = False) -> list[CheckSpec]:
     """The CHECK constraints of ``type_`` (an ``Enum``/``Boolean`` with ``create_constraint``) that
     Alembic's ``alter_column`` drops (of the existing type) or adds (of the new one) beside the
     ALTER, as it names them (the naming convention of the context's metadata)."""
@@ -351,6 +353,12 @@ def _type_checks(operation: aops.AlterColumnOp, type_: Any, recorder: Recorder) 
         rule = getattr(constraint, "_create_rule", None)
         if isinstance(constraint, sa.CheckConstraint) and (not rule or rule(compiler)):
             spec = CheckSpec.from_constraint(constraint)
+            if dropped and spec.name is None and constraint.name is not None:
+                # the existing type has no name: Alembic drops its CHECK by the name a naming convention
+                # gives it as Alembic compiles it (``ck_<table>_<column>``; none without one). A new
+                # type's is read back as made (a batch rebuild makes it without the convention).
+                given = dialect.identifier_preparer.format_constraint(constraint, _alembic_quote=False)
+                spec = attrs.evolve(spec, name=str(given)) if given else spec
             found.append(spec if spec.name else named(spec, table.name, PLACEHOLDER_CONVENTION))
     return found
 

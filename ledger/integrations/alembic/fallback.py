@@ -48,7 +48,10 @@ class FollowsLive:
         assert self.state is not None
         schema = table[0] if table is not None else None
         ignored = {self.store.table_name, self.migration_context.version_table}
-        changed = None if among is None or table is not None else {
+        # every table read: those of the other schemas the fold has tables in too (the catalog's
+        # digests, ``among``, tell of the default schema's alone)
+        others = sorted({k[0] for k in self.state.tables if k[0] is not None}) if table is None else []
+        changed = None if among is None or table is not None or others else {
             name.casefold() for name in among if name not in ignored}
         if changed is not None and not changed:
             return []  # the catalog shows no table changed
@@ -57,12 +60,12 @@ class FollowsLive:
 
         def touched(key: tuple[str | None, str]) -> bool:
             if wanted is None:
-                return key[0] is None and (changed is None or key[1].casefold() in changed)
+                return (key[0] is None or key[0] in others) and (changed is None or key[1].casefold() in changed)
             return key[0] == schema and key[1].lower() == wanted
 
         fold = self.state
         mine = {k for k in fold.tables if touched(k)}  # the fold's tables it reads
-        held = [fold.tables[k] for k in mine] if parts is not None else []
+        held = [fold.tables[k] for k in mine] if parts is not None and not others else []
         if table is None and (among is None or {t.name for t in held} != {n for n in among if n not in ignored}):
             held = []  # a table the fold does not hold by the name the catalog gives: read as any table
         with self._quiet():
@@ -73,11 +76,15 @@ class FollowsLive:
                 if len(live.tables) != len(held):
                     live = None  # not there by the fold's name: read as any table
             if live is None:
-                names = sa.inspect(self.conn).get_table_names(schema=schema)
-                keep = {n for n in names if n not in ignored and touched((schema, n))}
-                # one table: only it is read (the catalog queries filtered by its name), not every table
-                live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)),
-                               only=keep if table is not None or changed is not None else None, tables=names)
+                read: dict[tuple[str | None, str], Any] = {}
+                for where in (schema, *others):
+                    names = sa.inspect(self.conn).get_table_names(schema=where)
+                    keep = {n for n in names if n not in ignored and touched((where, n))}
+                    # one table: only it is read (the catalog queries filtered by its name), not every table
+                    read.update(reflect(self.conn, schema=where, exclude=tuple(sorted(set(names) - keep)),
+                                        only=keep if table is not None or changed is not None else None,
+                                        tables=names).tables)
+                live = SchemaState(read)
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
         live = adopt_names(live, fold, self.dialect)
@@ -291,6 +298,9 @@ class FollowsLive:
             try:
                 for number, op in enumerate(ops, start=1):
                     part = f" ({number} of {len(ops)})" if len(ops) > 1 else ""
+                    if self._database.shares_named_enums:
+                        # the named ENUM types the op made (``CREATE TYPE``), which its rollback drops
+                        self._made_types(op, origin, captured)  # type: ignore[attr-defined]
                     self._apply(op, origin, self._message(
                         f"{REFLECTED} {what}{part}: recorded as the database holds it ({reason})"[:2000]))
                     recorded += 1

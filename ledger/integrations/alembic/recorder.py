@@ -541,6 +541,7 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
                 self._adopt_kept_index(op, origin)
             if isinstance(op, lops.DropConstraintOp) and op.type_ == "primary" and not self._database.names_primary_keys:
                 op = self._the_primary_key(op)
+            self._partitions_dropped(op, origin)
             try:
                 completed = self.state.complete(op)
             except InvalidOperationError as exc:
@@ -574,13 +575,15 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
             completed = resolved
             completed = self._type_checks_as_held(self._stored_checks(self._stored_defaults(completed)))
             completed = self._stored_autoincrement(completed, origin)
+            if self._database.indexes_foreign_keys:
+                completed = self._foreign_key_indexes(completed, origin)
             if self._database.shares_named_enums:
                 completed = self._existing_enums(completed)
                 self._made_types(completed, origin, captured)
             if self._database.prefixes_text_indexes and isinstance(completed, lops.CreateIndexOp):
                 completed = self._as_indexed(completed)
             if isinstance(completed, lops.AlterColumnOp) and not self._database.restates_altered_columns \
-                    and completed.modify_type is not None and completed.modify_type.name == "Enum":
+                    and _native_enum(completed.modify_type):
                 kept = self._without_kept_type(completed)
                 if kept is None:
                     log.debug("schema-ledger: revision %s: %s: the database kept the column as it was; nothing recorded",
@@ -593,8 +596,7 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
                 self._keep_what_stayed(completed, dropped, origin)
             if self._database.restates_altered_columns and isinstance(completed, lops.AlterColumnOp):
                 self._restated(completed, origin)
-            elif isinstance(completed, lops.AlterColumnOp) and completed.modify_type is not None \
-                    and completed.modify_type.name == "Enum":
+            elif isinstance(completed, lops.AlterColumnOp) and _native_enum(completed.modify_type):
                 self._kept_type(completed, origin)
             if self._database.indexes_foreign_keys and isinstance(completed, (
                     lops.CreateIndexOp, lops.CreateUniqueConstraintOp, lops.CreatePrimaryKeyOp, lops.CreateForeignKeyOp)):
@@ -607,3 +609,9 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
                 self._keys_now_valid(completed.table.key, origin)
             elif isinstance(completed, lops.RenameTableOp) and self._dangling:
                 self._keys_now_valid((completed.schema, completed.new_table_name), origin)
+
+
+def _native_enum(type_: lops.TypeSpec | None) -> bool:
+    """``type_`` is an ``Enum`` the database may keep as a type of its own (PostgreSQL's named ENUM);
+    a non-native one (``native_enum=False``) is a string column, changed as declared."""
+    return type_ is not None and type_.name == "Enum" and type_.kw.get("native_enum", True) is not False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 import ops as lops
 from ops import InvalidOperationError, MigrateOperation, SchemaState
-from ops.specs import ForeignKeySpec
+from ops.specs import ForeignKeySpec, IndexElement, IndexSpec, partitions_of
 
 from ledger import dialects
 from ledger.schema.comparison import normalize_column
@@ -94,6 +95,66 @@ class RecordsStored:
                 held_as = "auto-incremented" if as_held.autoincrement else "not auto-incremented"
                 self._apply(self.state.complete(alter), origin, self._message(
                     f"{ADJUSTED} {op.describe()} left column {column.name} as it was, {held_as}"))
+        return op
+
+    def _partitions_dropped(self, op: MigrateOperation, origin: Origin | None) -> None:
+        """Before the drop of a partitioned table: the drop of each of its partitions, which
+        PostgreSQL drops with it, as an op of its own (the deepest first), so that the rollback makes
+        the table again before them."""
+        if not isinstance(op, lops.DropTableOp):
+            return
+        assert self.state is not None
+        for part in partitions_of(self.state.tables, op.table_name, op.schema):
+            self._apply(self.state.complete(lops.DropTableOp(part.name, schema=part.schema)), origin, self._message(
+                f"{ADJUSTED} {op.describe()}: PostgreSQL dropped its partition {part.fullname} with it"))
+
+    def _foreign_key_indexes(self, op: MigrateOperation, origin: Origin | None) -> MigrateOperation:
+        """``op`` (``create_table``, ``create_foreign_key``) with the index InnoDB made for each of its
+        foreign keys held as an index of the table, where InnoDB named it after the key's first
+        column (``parent_id``, ``parent_id_2``: a key made without a name) and not after the key.
+
+        The fold takes a key's own index to bear the key's name, as InnoDB names it for a key made
+        by name; a key the database named (``child_ibfk_1``), made again by that name (``apply``,
+        ``materialize``, a drill), would have its index named so, where Alembic's run holds
+        ``parent_id`` (which InnoDB keeps when the key goes). Held as an index, it is made with the
+        table or before the key, which then takes it as its own."""
+        if isinstance(op, lops.CreateTableOp):
+            table, schema, keys, held = op.table.name, op.table.schema, op.table.foreign_keys, op.table
+        elif isinstance(op, lops.CreateForeignKeyOp) and self.state is not None \
+                and self.state.has_table(op.table_name, op.schema):
+            table, schema, keys = op.table_name, op.schema, (op.constraint,)
+            held = self.state.table(table, schema)
+        else:
+            return op
+        keys = tuple(fk for fk in keys if fk.name)
+        if not keys:
+            return op
+        with self._quiet():
+            try:
+                live = sa.inspect(self.conn).get_indexes(table, schema=schema)
+            except sa.exc.NoSuchTableError:
+                return op
+        names = {i["name"] for i in live}
+        taken = {i.name for i in held.indexes}
+        made = []
+        for fk in keys:
+            if fk.name in names:
+                continue  # named after the key, as the fold takes it
+            found = next((i for i in live if i["name"] not in taken and not i.get("unique")
+                          and tuple(i["column_names"]) == fk.columns
+                          and re.fullmatch(rf"{re.escape(fk.columns[0])}(_\d+)?", i["name"] or "")), None)
+            if found is not None:
+                taken.add(found["name"])
+                made.append(IndexSpec(found["name"], tuple(IndexElement(c) for c in fk.columns)))
+        if not made:
+            return op
+        if isinstance(op, lops.CreateTableOp):
+            return attrs.evolve(op, table=attrs.evolve(op.table, indexes=(*op.table.indexes, *made)))
+        assert self.state is not None
+        for index in made:
+            self._apply(self.state.complete(lops.CreateIndexOp(table, index, schema=schema)), origin, self._message(
+                f"{ADJUSTED} the index MySQL/MariaDB made for foreign key {op.constraint.name}, "  # type: ignore[attr-defined]
+                f"named after its column"))
         return op
 
     def _made_types(self, op: MigrateOperation, origin: Origin | None, captured: list[Any]) -> None:
@@ -190,7 +251,7 @@ class RecordsStored:
                 continue
             if numbered:
                 found = found[:1]
-            elif len(found) == 1 and is_implied_name(name, found[0]["name"], self._database.stored_name):
+            elif len(found) == 1 and self._as_the_type_makes_it(name, found[0]["name"], table, column):
                 continue  # the type's own CHECK, as the type makes it
             taken.update(c["name"] for c in found)
             made[column] = [lops.CheckSpec(c["name"], str(c["sqltext"])) for c in found]
@@ -203,6 +264,17 @@ class RecordsStored:
         return attrs.evolve(op, table=attrs.evolve(
             op.table, columns=tuple(plain.get(c.name, c) for c in op.table.columns),
             checks=(*op.table.checks, *(c for col in op.table.columns for c in made.get(col.name, ())))))
+
+    def _as_the_type_makes_it(self, name: str | None, held: str, table: str, column: str) -> bool:
+        """A CHECK the database holds as ``held`` is the one a type named ``name`` makes on ``column``
+        of ``table`` by itself: under the type's name, or for a type without one under the name the
+        database gives a CHECK made without a name (PostgreSQL's ``<table>_<column>_check``; SQLite
+        keeps none, so any name there is a naming convention's, ``ck_<table>_<column>``)."""
+        stored = self._database.stored_name
+        if name is not None:
+            return is_implied_name(name, held, stored)
+        given = self._database.unnamed_check_name(table, column)
+        return given is not None and stored(held) == stored(given)
 
     def _stored_checks(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` with each named CHECK as the database stores its text, where that differs
