@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops import SchemaState
@@ -48,6 +47,7 @@ from ledger.schema.comparison import (
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
 from ledger.support.quietwarn import silenced
+from ops import classes as oc
 
 __all__ = [
     "DDL_TYPE", "PARTS", "UnsupportedDialectError", "as_auto_incremented", "compare", "normalize", "reflect",
@@ -279,8 +279,8 @@ def as_auto_incremented(table: TableSpec, live: set[str]) -> TableSpec:
     would = {column} if column is not None else set()
     if would == live:
         return table
-    return attrs.evolve(table, columns=tuple(
-        attrs.evolve(c, autoincrement=c.name in live) if (c.name in live) != (c.name in would) else c
+    return oc.evolve(table, columns=tuple(
+        oc.evolve(c, autoincrement=c.name in live) if (c.name in live) != (c.name in would) else c
         for c in table.columns))
 
 

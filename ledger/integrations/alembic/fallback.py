@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 import ops as lops
@@ -18,6 +17,7 @@ from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, Or
 from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
+from ops import classes as oc
 
 
 class FollowsLive:
@@ -236,7 +236,7 @@ class FollowsLive:
         if len(gone) > 1:
             return None
         (name,) = gone
-        target = attrs.evolve(
+        target = oc.evolve(
             spec, primary_key=None if spec.primary_key is not None and spec.primary_key.name == name
             else spec.primary_key, foreign_keys=tuple(c for c in spec.foreign_keys if c.name != name),
             uniques=tuple(c for c in spec.uniques if c.name != name),
@@ -381,11 +381,11 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
         item = held_unnamed(item, live.name)
         base, number = item.name, 2
         while item.name in taken:  # a name the database holds for another constraint (SQLite)
-            item, number = attrs.evolve(item, name=f"{base}_{number}"), number + 1
+            item, number = oc.evolve(item, name=f"{base}_{number}"), number + 1
         taken.add(item.name)
         return item
 
-    live = attrs.evolve(
+    live = oc.evolve(
         live,
         primary_key=name(live.primary_key) if live.primary_key else None,
         foreign_keys=tuple(name(i) for i in live.foreign_keys),
@@ -419,16 +419,16 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
                     and not (converted and field == "columns" and _charset(found[0]) != _charset(raw)):
                 raw = found[0]
             elif found is not None and field == "columns" and found[1] != norm \
-                    and attrs.evolve(found[1], autoincrement=norm.autoincrement) == norm:
+                    and oc.evolve(found[1], autoincrement=norm.autoincrement) == norm:
                 # only which column the database auto-increments changed (MySQL/MariaDB's MODIFY
                 # without AUTO_INCREMENT): the fold's column with the flag the database holds
-                raw = attrs.evolve(found[0], autoincrement=raw.autoincrement)
+                raw = oc.evolve(found[0], autoincrement=raw.autoincrement)
             elif found is not None and field == "columns" and found[0].autoincrement is False \
                     and raw.autoincrement == "auto":
                 # Reflection tells no column made with autoincrement=False from one left to the
                 # default ("auto" unless the database holds an autoincrementing one): a column that
                 # changed otherwise keeps the flag, so it is altered rather than dropped and added.
-                raw = attrs.evolve(raw, autoincrement=False)
+                raw = oc.evolve(raw, autoincrement=False)
             out.append(raw)
         return tuple(out)
 
@@ -437,7 +437,7 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
             and _held_alike(fold.primary_key, pk):
         pk = fold.primary_key
     comment = fold.comment if norm_live.comment == norm_fold.comment else live.comment
-    return attrs.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
+    return oc.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
                         uniques=kept("uniques"), checks=kept("checks"), indexes=kept("indexes"), comment=comment)
 
 
@@ -528,5 +528,5 @@ def _without_dangling_keys(live: SchemaState, kept: Mapping[tuple[str | None, st
                 fks.append(fk)
             else:
                 dangling.add((key, referent))
-        tables[key] = table if len(fks) == len(table.foreign_keys) else attrs.evolve(table, foreign_keys=tuple(fks))
+        tables[key] = table if len(fks) == len(table.foreign_keys) else oc.evolve(table, foreign_keys=tuple(fks))
     return SchemaState(tables), dangling
