@@ -4,9 +4,11 @@ its cost; ``define``: ``attrs.define`` with the shared ``__repr__``; ``Value``: 
 attrs makes a class by writing the source of its ``__init__``, ``__eq__``, ``__hash__`` and
 ``__repr__``, compiling each, and making the class again with slots: about 2 M instructions a
 class, some 70 M of importing the Alembic hook for the 35 classes it makes (docs/performance.md,
-"The op classes"). ``frozen`` makes the same class (slots, fields as ``attrs.Attribute`` in
-``__attrs_attrs__``, so ``attrs.fields``, ``attrs.evolve``, ``attrs.has``, ``attrs.asdict`` and
-cattrs read it as attrs' own; defaults, factories, converters, validators, keyword-only fields,
+"The op classes"). ``frozen`` makes the same class without importing attrs (slots; its fields
+as ``Field``s in ``__ops_fields__``, which ``fields``, ``evolve``, ``has`` and ``asdict`` here
+read, and as ``attrs.Attribute``s in ``__attrs_attrs__``, made when attrs' functions or cattrs
+first read it, so they read it as attrs' own; ``field`` in a class body as ``attrs.field``, which
+is taken too; defaults, factories, converters, validators, keyword-only fields,
 ``__attrs_post_init__``; equality and hash over the fields attrs would compare; assignment
 refused; copies and pickles) with methods shared by all classes or closures over a class's
 field names, and an ``__init__`` per shape of fields (how many, which have defaults,
@@ -26,14 +28,14 @@ from __future__ import annotations
 
 import functools
 import operator
+import sys
 import threading
 import types
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import attrs
-
-__all__ = ["INIT_FILENAME", "Value", "define", "frozen"]
+__all__ = ["INIT_FILENAME", "NOTHING", "Factory", "Field", "Value", "asdict", "define", "evolve", "field", "fields",
+           "frozen", "has", "is_factory", "no_default", "one_of"]
 
 _C = TypeVar("_C", bound=type)
 
@@ -51,10 +53,10 @@ def attrs_repr(self: Any) -> str:
     repring.add(id(self))
     try:
         parts = []
-        for a in self.__class__.__attrs_attrs__:
+        for a in fields(self.__class__):
             if a.repr is False:
                 continue
-            value = getattr(self, a.name) if a.init else getattr(self, a.name, attrs.NOTHING)
+            value = getattr(self, a.name) if a.init else getattr(self, a.name, NOTHING)
             parts.append(f"{a.name}={value!r}" if a.repr is True else f"{a.name}={a.repr(value)}")
         return f'{self.__class__.__qualname__.rsplit(">.", 1)[-1]}({", ".join(parts)})'
     finally:
@@ -78,10 +80,10 @@ def frozen(maybe_cls: _C | None = None, **kwargs: Any) -> Any:
     """``attrs.frozen``: the class made here (see the module's docstring) or, with options or a
     body these do not cover, by attrs with the shared ``__repr__``."""
     if kwargs:
-        return _shared_repr(attrs.frozen, maybe_cls, kwargs)
+        return _shared_repr(_attrs().frozen, maybe_cls, kwargs)
 
     def wrap(cls: _C) -> _C:
-        return _make(cls) if _own(cls) else _shared_repr(attrs.frozen, cls, {})  # type: ignore[no-any-return]
+        return _make(cls) if _own(cls) else _shared_repr(_attrs().frozen, cls, {})  # type: ignore[no-any-return]
 
     return wrap if maybe_cls is None else wrap(maybe_cls)
 
@@ -91,13 +93,12 @@ def define(maybe_cls: _C | None = None, **kwargs: Any) -> Any:
     classes run on assignment) made here as ``frozen`` makes one, but mutable and unhashable as
     attrs makes it; any other by attrs with the shared ``__repr__``."""
     if kwargs:
-        return _shared_repr(attrs.define, maybe_cls, kwargs)
+        return _shared_repr(_attrs().define, maybe_cls, kwargs)
 
     def wrap(cls: _C) -> _C:
-        if _own(cls) and not any(isinstance(v, _COUNTING) and (v.converter is not None or v._validator is not None)
-                                 for v in cls.__dict__.values()):
+        if _own(cls) and not any(_checked(v) for v in cls.__dict__.values()):
             return _make(cls, frozen=False)  # type: ignore[return-value]
-        return _shared_repr(attrs.define, cls, {})  # type: ignore[no-any-return]
+        return _shared_repr(_attrs().define, cls, {})  # type: ignore[no-any-return]
 
     return wrap if maybe_cls is None else wrap(maybe_cls)
 
@@ -137,10 +138,10 @@ class Value:
         return f'{self.__class__.__qualname__.rsplit(">.", 1)[-1]}({fields})'
 
     def __setattr__(self, name: str, value: Any) -> None:
-        raise attrs.exceptions.FrozenInstanceError()
+        raise _attrs().exceptions.FrozenInstanceError()
 
     def __delattr__(self, name: str) -> None:
-        raise attrs.exceptions.FrozenInstanceError()
+        raise _attrs().exceptions.FrozenInstanceError()
 
     def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle: made again by its __init__
         return self.__class__, self._fields()
@@ -150,15 +151,213 @@ class Value:
 # frozen: the class made without attrs' class builder
 # ---------------------------------------------------------------------------------------------
 
-#: What ``attrs.field()`` returns, so a class body's ``x: int = attrs.field(...)`` is recognised.
-_COUNTING = type(attrs.field())
-_NOTHING = attrs.NOTHING
-_FACTORY = attrs.Factory
 _OBJECT_SETATTR = object.__setattr__
 _CLASS_VARS = ("ClassVar", "typing.ClassVar", "t.ClassVar", "typing_extensions.ClassVar")
 #: What attrs' own builder is left to (a class these do not cover, see ``_own``).
 _NOT_OURS = ("__attrs_pre_init__", "__slots__", "__attrs_init__", "__attrs_attrs__", "__init__", "__eq__", "__ne__",
              "__hash__", "__setattr__", "__delattr__", "__getstate__", "__setstate__")
+
+
+def _attrs() -> Any:
+    """attrs, imported when first needed: the classes made here, their fields, ``evolve`` and the
+    rest below need none of it (its import is about 52 M instructions, docs/performance.md, "The
+    hook, fourteenth round"); ``__attrs_attrs__``, a class left to attrs and a refused assignment do."""
+    import attrs
+
+    return attrs
+
+
+class _Nothing:
+    """No default: ``NOTHING``, as attrs' own ``NOTHING`` (in the ``__attrs_attrs__`` given to attrs)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOTHING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: a field's default where it has none (``Field.default``; ``no_default`` tells it and attrs' apart)
+NOTHING: Any = _Nothing()
+
+
+class Factory:
+    """A field's default made by ``factory`` (given the instance if ``takes_self``), as ``attrs.Factory``."""
+
+    __slots__ = ("factory", "takes_self")
+
+    def __init__(self, factory: Callable[..., Any], takes_self: bool = False) -> None:
+        self.factory, self.takes_self = factory, takes_self
+
+
+def no_default(value: Any) -> bool:
+    """Whether a field's ``default`` is none (this module's ``NOTHING`` or attrs')."""
+    if value is NOTHING:
+        return True
+    made = sys.modules.get("attr")
+    return made is not None and value is made.NOTHING
+
+
+def is_factory(value: Any) -> bool:
+    """Whether a field's ``default`` is a factory (``Factory`` or ``attrs.Factory``)."""
+    if isinstance(value, Factory):
+        return True
+    made = sys.modules.get("attr")
+    return made is not None and isinstance(value, made.Factory)
+
+
+class Field:
+    """A field of a class made here, read as an ``attrs.Attribute`` is read (``fields``); its
+    ``default`` is ``NOTHING`` or a ``Factory`` of this module."""
+
+    __slots__ = ("name", "default", "validator", "repr", "eq", "hash", "init", "kw_only", "converter", "type",
+                 "alias", "metadata", "inherited")
+
+    def __init__(self, name: str, default: Any, validator: Any, repr: Any, eq: bool, hash: bool | None,  # noqa: A002
+                 init: bool, kw_only: bool, converter: Any, type: Any, alias: str, metadata: Any) -> None:  # noqa: A002
+        self.name, self.default, self.validator, self.repr, self.eq, self.hash = name, default, validator, repr, eq, hash
+        self.init, self.kw_only, self.converter, self.type, self.alias = init, kw_only, converter, type, alias
+        self.metadata, self.inherited = types.MappingProxyType(dict(metadata or {})), False
+
+    def __repr__(self) -> str:
+        return f"Field(name={self.name!r}, default={self.default!r}, type={self.type!r})"
+
+
+class _Counting:
+    """What ``field()`` returns in a class body: the arguments, for this module's ``Field`` and,
+    when attrs is asked for the class's ``__attrs_attrs__``, for ``attrs.field`` itself."""
+
+    __slots__ = ("given",)
+
+    def __init__(self, given: dict[str, Any]) -> None:
+        self.given = given
+
+    def default(self, method: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """``@x.default``: the field's default made by ``method`` from the instance, as attrs takes it."""
+        if "default" in self.given or "factory" in self.given:
+            raise _attrs().exceptions.DefaultAlreadySetError()
+        self.given["default"] = Factory(method, takes_self=True)
+        return method
+
+
+#: what ``field`` takes itself (any other argument, or a validator or converter list, goes to attrs)
+_GIVEN = frozenset({"default", "factory", "converter", "validator", "repr", "eq", "hash", "init", "kw_only", "alias"})
+
+
+def field(**given: Any) -> Any:
+    """``attrs.field`` for a class ``frozen`` or ``define`` makes: ``default``, ``factory``,
+    ``converter``, ``validator``, ``repr``, ``eq``, ``hash``, ``init``, ``kw_only``, ``alias``
+    as attrs takes them. Other arguments are attrs' own (``attrs.field``, attrs imported)."""
+    if not given.keys() <= _GIVEN or isinstance(given.get("validator"), (list, tuple)) \
+            or isinstance(given.get("converter"), (list, tuple)) or not isinstance(given.get("eq", True), bool) \
+            or ("default" in given and "factory" in given):
+        return _attrs().field(**given)
+    return _Counting(given)
+
+
+def _counting_attr(value: Any) -> bool:
+    """Whether ``value`` is what ``attrs.field()`` returns (attrs is loaded if it is)."""
+    made = sys.modules.get("attr._make")
+    return made is not None and isinstance(value, made._CountingAttr)
+
+
+def _checked(value: Any) -> bool:
+    """Whether a class body's ``value`` is a field with a converter or validator."""
+    if isinstance(value, _Counting):
+        return value.given.get("converter") is not None or value.given.get("validator") is not None
+    return _counting_attr(value) and (value.converter is not None or value._validator is not None)
+
+
+def _own_field(name: str, value: Any, annotation: Any) -> Field:
+    """The ``Field`` of ``name`` whose class body gives ``value`` (a ``field()``, a plain default or none)."""
+    if not isinstance(value, _Counting):
+        return Field(name, value, None, True, True, None, True, False, None, annotation, name.lstrip("_"), None)
+    given = value.given
+    default = Factory(given["factory"]) if given.get("factory") is not None else given.get("default", NOTHING)
+    if is_factory(default) and not isinstance(default, Factory):
+        default = Factory(default.factory, default.takes_self)
+    return Field(name, default, given.get("validator"), given.get("repr", True), given.get("eq", True),
+                 given.get("hash"), given.get("init", True), bool(given.get("kw_only")), given.get("converter"),
+                 annotation, given.get("alias") or name.lstrip("_"), None)
+
+
+def _attribute(name: str, value: Any, annotation: Any) -> Any:
+    """The ``attrs.Attribute`` attrs makes of ``name`` whose class body gives ``value``."""
+    attrs = _attrs()
+    if value is NOTHING:
+        value = attrs.NOTHING
+    elif isinstance(value, _Counting):
+        given = value.given
+        if isinstance(given.get("default"), Factory):
+            given = {**given, "default": attrs.Factory(given["default"].factory, given["default"].takes_self)}
+        value = attrs.field(**given)
+    if _counting_attr(value):
+        made = attrs.Attribute.from_counting_attr(name, value, False, annotation)
+        return made if made.alias is not None else made.evolve(alias=name.lstrip("_"), alias_is_default=True)
+    return attrs.Attribute(name=name, default=value, validator=None, repr=True, cmp=None, hash=None, init=True,
+                           inherited=False, type=annotation, alias=name.lstrip("_"), alias_is_default=True)
+
+
+def _from_attribute(a: Any) -> Field:
+    """The ``Field`` of an ``attrs.Attribute``."""
+    default = Factory(a.default.factory, a.default.takes_self) if is_factory(a.default) \
+        else NOTHING if no_default(a.default) else a.default
+    return Field(a.name, default, a.validator, a.repr, a.eq, a.hash, a.init, a.kw_only, a.converter, a.type, a.alias,
+                 a.metadata)
+
+
+class _AttrsFields:
+    """A made class's ``__attrs_attrs__``: its ``attrs.Attribute``s, made (attrs imported) when
+    first read, then set on the class in its place."""
+
+    def __init__(self, owner: type | None, parts: list[tuple[str, Any, Any]]) -> None:
+        self.owner, self.parts = owner, parts
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        made = _Fields(_attribute(*part) for part in self.parts)
+        type.__setattr__(self.owner, "__attrs_attrs__", made)
+        return made
+
+
+def fields(cls: type) -> Any:
+    """``attrs.fields(cls)``: for a class made here its ``Field``s (attrs not imported), for any
+    other attrs class attrs' own."""
+    own = cls.__dict__.get("__ops_fields__") if isinstance(cls, type) else None
+    if own is None and isinstance(cls, type) and "__attrs_attrs__" not in cls.__dict__:
+        own = getattr(cls, "__ops_fields__", None)  # a plain subclass of a class made here
+    return own if own is not None else _attrs().fields(cls)
+
+
+def has(cls: Any) -> bool:
+    """``attrs.has(cls)`` for a class: whether it is made here or by attrs."""
+    if getattr(cls, "__ops_fields__", None) is not None:
+        return True
+    made = sys.modules.get("attr")
+    return made is not None and made.has(cls)
+
+
+def evolve(inst: Any, **changes: Any) -> Any:
+    """``attrs.evolve``: a copy of ``inst`` with ``changes`` (by ``__init__``'s parameter names)."""
+    cls = inst.__class__
+    for a in fields(cls):
+        if a.init and a.alias not in changes:
+            changes[a.alias] = getattr(inst, a.name)
+    return cls(**changes)
+
+
+def asdict(inst: Any) -> dict[str, Any]:
+    """``attrs.asdict(inst, recurse=False)``: each field by name."""
+    return {a.name: getattr(inst, a.name) for a in fields(inst.__class__)}
+
+
+def one_of(options: tuple[Any, ...]) -> Callable[[Any, Any, Any], None]:
+    """``attrs.validators.in_(options)``: a field's validator refusing a value not among ``options``, word for word."""
+    def check(instance: Any, field: Any, value: Any) -> None:
+        if value not in options:
+            raise ValueError(f"'{field.name}' must be in {options!r} (got {value!r})", field, options, value)
+    return check
 
 
 class _Fields(tuple):  # type: ignore[type-arg]
@@ -175,11 +374,11 @@ class _Fields(tuple):  # type: ignore[type-arg]
 
 
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
-    raise attrs.exceptions.FrozenInstanceError()
+    raise _attrs().exceptions.FrozenInstanceError()
 
 
 def _frozen_delattr(self: Any, name: str) -> None:
-    raise attrs.exceptions.FrozenInstanceError()
+    raise _attrs().exceptions.FrozenInstanceError()
 
 
 def _ne(self: Any, other: Any) -> Any:
@@ -187,25 +386,16 @@ def _ne(self: Any, other: Any) -> Any:
     return equal if equal is NotImplemented else not equal
 
 
-def _field_of(cls: type, name: str, annotation: Any) -> attrs.Attribute[Any]:
-    value = cls.__dict__.get(name, _NOTHING)
-    if isinstance(value, _COUNTING):
-        field = attrs.Attribute.from_counting_attr(name, value, False, annotation)
-        return field if field.alias is not None else field.evolve(alias=name.lstrip("_"), alias_is_default=True)
-    return attrs.Attribute(name=name, default=value, validator=None, repr=True, cmp=None, hash=None, init=True,
-                           inherited=False, type=annotation, alias=name.lstrip("_"), alias_is_default=True)
-
-
 def _own(cls: type) -> bool:
     """Whether ``frozen`` makes ``cls`` itself: its fields all annotated in its own body, no field
     inherited from an attrs class, none of the hooks and settings these do not cover."""
     if any(name in cls.__dict__ for name in _NOT_OURS):
         return False
-    if any(getattr(base, "__attrs_attrs__", None) is not None for base in cls.__mro__[1:]):
+    if any("__attrs_attrs__" in base.__dict__ for base in cls.__mro__[1:]):
         return False
     annotations = cls.__dict__.get("__annotations__", {})
     for name, value in cls.__dict__.items():
-        if isinstance(value, _COUNTING) and name not in annotations:
+        if (isinstance(value, _Counting) or _counting_attr(value)) and name not in annotations:
             return False  # attrs refuses it (an unannotated field among annotated ones)
         if isinstance(value, functools.cached_property):
             return False  # attrs makes it a slot
@@ -308,8 +498,15 @@ def init_source(shape: _Shape, post_init: bool, name: str = "__init__") -> str:
 def _make(cls: type, frozen: bool = True) -> type:
     """``cls`` made as ``attrs.frozen`` makes it (see ``frozen``), or ``attrs.define`` if not ``frozen``."""
     annotations = cls.__dict__.get("__annotations__", {})
-    fields = _Fields(_field_of(cls, name, annotation) for name, annotation in annotations.items()
-                     if not _is_class_var(annotation))
+    parts = [(name, cls.__dict__.get(name, NOTHING), annotation) for name, annotation in annotations.items()
+             if not _is_class_var(annotation)]
+    attributes: Any
+    if any(_counting_attr(value) for _, value, _ in parts):
+        # a field given by ``attrs.field`` (attrs is loaded): its Attributes made now, as attrs makes them
+        attributes = _Fields(_attribute(*part) for part in parts)
+        fields = _Fields(_from_attribute(a) for a in attributes)
+    else:
+        attributes, fields = _AttrsFields(None, parts), _Fields(_own_field(*part) for part in parts)
     names = tuple(f.name for f in fields)
     body = {k: v for k, v in cls.__dict__.items() if k not in names and k not in ("__dict__", "__weakref__")}
     weakref = not any("__weakref__" in base.__dict__ for base in cls.__mro__[1:])
@@ -318,7 +515,7 @@ def _make(cls: type, frozen: bool = True) -> type:
     hashed = tuple(f.name for f in fields if f.hash is True or (f.hash is None and f.eq))
     getstate, setstate = _pickling(names)
     body.update({
-        "__attrs_attrs__": fields, "__match_args__": tuple(f.name for f in fields if f.init and not f.kw_only),
+        "__attrs_attrs__": attributes, "__ops_fields__": fields, "__match_args__": tuple(f.name for f in fields if f.init and not f.kw_only),
         "__eq__": _eq(compared), "__ne__": _ne,
         "__hash__": _hash(hashed, hash(f"<ops.classes {cls.__module__}.{cls.__qualname__}>")) if frozen else None,
         "__getstate__": getstate, "__setstate__": setstate,
@@ -327,6 +524,8 @@ def _make(cls: type, frozen: bool = True) -> type:
         body.update({"__setattr__": _frozen_setattr, "__delattr__": _frozen_delattr})
     body.setdefault("__repr__", attrs_repr)
     made = type(cls)(cls.__name__, cls.__bases__, body)
+    if isinstance(attributes, _AttrsFields):
+        attributes.owner = made
     # A method's ``super()`` and ``__class__`` name the class as made (attrs does the same).
     for value in cls.__dict__.values():
         function = value.fget if isinstance(value, property) else getattr(value, "__func__", value)
@@ -339,11 +538,11 @@ def _make(cls: type, frozen: bool = True) -> type:
 
     shape, positional, keywords = [], [], []
     positional_defaults, keyword_defaults = [], {}
-    scope: dict[str, Any] = {"_NOTHING": _NOTHING}
+    scope: dict[str, Any] = {"_NOTHING": NOTHING}
     seen_default = False
     for i, f in enumerate(fields):
-        factory = isinstance(f.default, _FACTORY)
-        default = 0 if f.default is _NOTHING else (3 if f.default.takes_self else 2) if factory else 1
+        factory = isinstance(f.default, Factory)
+        default = 0 if f.default is NOTHING else (3 if f.default.takes_self else 2) if factory else 1
         # A parameter's plain default is the function's, not its code's: no part of the shape.
         shape.append((f.init, f.kw_only, 0 if default == 1 and f.init else default, f.converter is not None,
                       f.validator is not None))
@@ -351,7 +550,7 @@ def _make(cls: type, frozen: bool = True) -> type:
         if f.converter is not None:
             scope[f"_c{i}"] = f.converter
         if f.validator is not None:
-            scope[f"_v{i}"], scope[f"_a{i}"] = f.validator, f
+            scope[f"_v{i}"], scope[f"_a{i}"] = f.validator, f if isinstance(attributes, _AttrsFields) else attributes[i]
         if factory:
             scope[f"_f{i}"] = f.default.factory
         elif default == 1 and not f.init:
@@ -359,7 +558,7 @@ def _make(cls: type, frozen: bool = True) -> type:
         if not f.init:
             continue
         (keywords if f.kw_only else positional).append(f.alias)
-        given = _NOTHING if factory else f.default
+        given = NOTHING if factory else f.default
         if f.kw_only:
             if default:
                 keyword_defaults[f.alias] = given

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 
 from .classes import frozen
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
 from .specs import ColumnSpec, DefaultSpec, TypeSpec, column_spec, partitions_of, unnamed_metadata
+from . import classes as oc
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -70,9 +70,9 @@ class AddColumnOp(MigrateOperation):
     table_name: str
     column: ColumnSpec
     schema: str | None = None
-    insert_before: str | None = attrs.field(default=None, kw_only=True)
+    insert_before: str | None = oc.field(default=None, kw_only=True)
     #: what the reverse of a drop puts back with the column: the indexes and constraints the drop took
-    _then: tuple[MigrateOperation, ...] = attrs.field(default=(), kw_only=True, alias="_then", converter=_ops)
+    _then: tuple[MigrateOperation, ...] = oc.field(default=(), kw_only=True, alias="_then", converter=_ops)
 
     @classmethod
     def from_column_and_tablename(cls, schema: str | None, tname: str, col: sa.Column[Any]) -> AddColumnOp:
@@ -142,11 +142,11 @@ class DropColumnOp(MigrateOperation):
     table_name: str
     column_name: str
     schema: str | None = None
-    _reverse: ColumnSpec | None = attrs.field(default=None, alias="_reverse")
+    _reverse: ColumnSpec | None = oc.field(default=None, alias="_reverse")
     #: the column that followed the dropped one (None: it was the last), so the reverse restores the order
-    _before: str | None = attrs.field(default=None, alias="_before")
+    _before: str | None = oc.field(default=None, alias="_before")
     #: the drops the database performs with the column (indexes and constraints using it), completed
-    _dependents: tuple[MigrateOperation, ...] = attrs.field(default=(), alias="_dependents", converter=_ops)
+    _dependents: tuple[MigrateOperation, ...] = oc.field(default=(), alias="_dependents", converter=_ops)
 
     def to_column(self) -> sa.Column[Any]:
         if self._reverse is not None:
@@ -171,7 +171,7 @@ class DropColumnOp(MigrateOperation):
             done = op.complete(state)
             dependents.append(done)
             state = done.apply(state)
-        return attrs.evolve(self, _reverse=column, _before=names[at + 1] if at + 1 < len(names) else None,
+        return oc.evolve(self, _reverse=column, _before=names[at + 1] if at + 1 < len(names) else None,
                             _dependents=tuple(dependents))
 
     def dependents(self, state: SchemaState) -> tuple[MigrateOperation, ...]:
@@ -335,7 +335,7 @@ class AlterColumnOp(MigrateOperation):
 
     def complete(self, state: SchemaState) -> AlterColumnOp:
         column = state.column(self.table_name, self.column_name, self.schema)
-        return attrs.evolve(
+        return oc.evolve(
             self,
             existing_type=column.type,
             existing_server_default=column.server_default,

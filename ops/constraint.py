@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import attrs
 import sqlalchemy as sa
 
 from .classes import frozen
@@ -21,6 +20,7 @@ from .specs import (
     named,
     unnamed_metadata,
 )
+from . import classes as oc
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -284,7 +284,7 @@ class CreateCheckConstraintOp(AddConstraintOp):
     constraint: CheckSpec
     schema: str | None = None
     #: the further CHECKs of ``constraint``'s name made with it
-    repeated: tuple[CheckSpec, ...] = attrs.field(default=(), kw_only=True, converter=_checks)
+    repeated: tuple[CheckSpec, ...] = oc.field(default=(), kw_only=True, converter=_checks)
 
     @property
     def condition(self) -> str:
@@ -337,7 +337,7 @@ class DropConstraintOp(MigrateOperation):
     table_name: str
     type_: str | None = None
     schema: str | None = None
-    _reverse: AddConstraintOp | None = attrs.field(default=None, alias="_reverse")
+    _reverse: AddConstraintOp | None = oc.field(default=None, alias="_reverse")
 
     def reverse(self) -> AddConstraintOp:
         if self._reverse is None:
@@ -385,7 +385,7 @@ class DropConstraintOp(MigrateOperation):
             add = CreateCheckConstraintOp(self.table_name, group[0], schema=self.schema, repeated=tuple(group[1:]))
         else:
             add = add_class(self.table_name, spec, schema=self.schema)  # type: ignore[arg-type]
-        return attrs.evolve(self, type_=spec.constraint_type, _reverse=add)
+        return oc.evolve(self, type_=spec.constraint_type, _reverse=add)
 
     def apply(self, state: SchemaState) -> SchemaState:
         return state.without_constraint(self.table_name, self.constraint_name, self.schema)

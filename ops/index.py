@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 
 from .classes import frozen
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
 from .specs import IndexSpec, named, unnamed_metadata
+from . import classes as oc
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -117,7 +117,7 @@ class DropIndexOp(MigrateOperation):
     index_name: str
     table_name: str | None = None
     schema: str | None = None
-    _reverse: IndexSpec | None = attrs.field(default=None, alias="_reverse")
+    _reverse: IndexSpec | None = oc.field(default=None, alias="_reverse")
 
     def reverse(self) -> CreateIndexOp:
         if self._reverse is None or self.table_name is None:
@@ -134,7 +134,7 @@ class DropIndexOp(MigrateOperation):
 
     def complete(self, state: SchemaState) -> DropIndexOp:
         table, index = state.find_index(self.index_name, self.schema, self.table_name)
-        return attrs.evolve(self, table_name=table.name, _reverse=index)
+        return oc.evolve(self, table_name=table.name, _reverse=index)
 
     def apply(self, state: SchemaState) -> SchemaState:
         table, _ = state.find_index(self.index_name, self.schema, self.table_name)

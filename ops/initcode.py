@@ -25,7 +25,18 @@ def _init1(self, a0, a1, a2):
     return None
 
 
-def _init2(self, a0, a1, a2, a3):
+def _init2(self, a0, a1, a2):
+    _s0(self, a0)
+    _s1(self, a1)
+    _s2(self, a2)
+    a3 = _f3(self)
+    _s3(self, a3)
+    a4 = _f4(self)
+    _s4(self, a4)
+    return None
+
+
+def _init3(self, a0, a1, a2, a3):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -33,7 +44,7 @@ def _init2(self, a0, a1, a2, a3):
     return None
 
 
-def _init3(self, a0, a1, a2, a3, a4):
+def _init4(self, a0, a1, a2, a3, a4):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -42,7 +53,7 @@ def _init3(self, a0, a1, a2, a3, a4):
     return None
 
 
-def _init4(self, a0, a1, a2, a3, a4, a5):
+def _init5(self, a0, a1, a2, a3, a4, a5):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -52,7 +63,18 @@ def _init4(self, a0, a1, a2, a3, a4, a5):
     return None
 
 
-def _init5(self, a0, a1, a2, a3, a4, a5, a6, a7):
+def _init6(self, a0, a1, a2, a3, a4, a5, a6):
+    _s0(self, a0)
+    _s1(self, a1)
+    _s2(self, a2)
+    _s3(self, a3)
+    _s4(self, a4)
+    _s5(self, a5)
+    _s6(self, a6)
+    return None
+
+
+def _init7(self, a0, a1, a2, a3, a4, a5, a6, a7):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -64,7 +86,7 @@ def _init5(self, a0, a1, a2, a3, a4, a5, a6, a7):
     return None
 
 
-def _init6(self, a0, a1, a2, a3, a4, a5, a6, a7, a8):
+def _init8(self, a0, a1, a2, a3, a4, a5, a6, a7, a8):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -77,7 +99,7 @@ def _init6(self, a0, a1, a2, a3, a4, a5, a6, a7, a8):
     return None
 
 
-def _init7(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
+def _init9(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -92,7 +114,7 @@ def _init7(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     return None
 
 
-def _init8(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14):
+def _init10(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -111,7 +133,7 @@ def _init8(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14
     return None
 
 
-def _init9(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
+def _init11(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -130,7 +152,7 @@ def _init9(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     return None
 
 
-def _init10(self, a0, a1, a2, a3, a4, a5):
+def _init12(self, a0, a1, a2, a3, a4, a5):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -141,7 +163,7 @@ def _init10(self, a0, a1, a2, a3, a4, a5):
     return None
 
 
-def _init11(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13):
+def _init13(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -162,7 +184,7 @@ def _init11(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13):
     return None
 
 
-def _init12(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
+def _init14(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -180,7 +202,7 @@ def _init12(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     return None
 
 
-def _init13(self, a0, a1, a2, a3, a4):
+def _init15(self, a0, a1, a2, a3, a4):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -193,7 +215,7 @@ def _init13(self, a0, a1, a2, a3, a4):
     return None
 
 
-def _init14(self, a0, a1, a2, *, a3, a4):
+def _init16(self, a0, a1, a2, *, a3, a4):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -203,7 +225,7 @@ def _init14(self, a0, a1, a2, *, a3, a4):
     return None
 
 
-def _init15(self, a0, a1, a2, *, a3):
+def _init17(self, a0, a1, a2, *, a3):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -212,7 +234,20 @@ def _init15(self, a0, a1, a2, *, a3):
     return None
 
 
-def _init16(self, a0, a1, a2, a3):
+def _init18(self, a0, a1, a2, a3, a4, a5, a6):
+    _s0(self, a0)
+    _s1(self, a1)
+    if a2 is _NOTHING:
+        a2 = _f2()
+    _s2(self, a2)
+    _s3(self, a3)
+    _s4(self, a4)
+    _s5(self, a5)
+    _s6(self, a6)
+    return None
+
+
+def _init19(self, a0, a1, a2, a3):
     _s0(self, a0)
     a1 = _c1(a1)
     _s1(self, a1)
@@ -222,7 +257,18 @@ def _init16(self, a0, a1, a2, a3):
     return None
 
 
-def _init17(self, a0, a1, a2, a3, a4):
+def _init20(self, a0, a1, a2):
+    _s0(self, a0)
+    if a1 is _NOTHING:
+        a1 = _f1()
+    _s1(self, a1)
+    if a2 is _NOTHING:
+        a2 = _f2()
+    _s2(self, a2)
+    return None
+
+
+def _init21(self, a0, a1, a2, a3, a4):
     _s0(self, a0)
     if a1 is _NOTHING:
         a1 = _f1()
@@ -239,12 +285,12 @@ def _init17(self, a0, a1, a2, a3, a4):
     return None
 
 
-def _init18(self, a0):
+def _init22(self, a0):
     _s0(self, a0)
     return None
 
 
-def _init19(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
+def _init23(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     if a0 is _NOTHING:
         a0 = _f0()
     _s0(self, a0)
@@ -266,7 +312,7 @@ def _init19(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     return None
 
 
-def _init20(self, a0, a1, a2, a3):
+def _init24(self, a0, a1, a2, a3):
     if a0 is _NOTHING:
         a0 = _f0()
     a0 = _c0(a0)
@@ -283,23 +329,27 @@ def _init20(self, a0, a1, a2, a3):
 SHAPES = {
     (((True, False, 0, False, False), (True, False, 0, False, False)), False): _init0,
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init1,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init2,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init3,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init4,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init5,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init6,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init7,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init8,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init9,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init10,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init11,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init12,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init13,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, False, False), (True, True, 0, True, False)), False): _init14,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, True, False)), False): _init15,
-    (((True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init16,
-    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init17,
-    (((True, False, 0, False, False),), False): _init18,
-    (((True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init19,
-    (((True, False, 2, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, True)), True): _init20,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (False, False, 3, False, False), (False, False, 3, False, False)), False): _init2,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init3,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init4,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init5,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init6,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init7,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init8,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init9,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init10,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init11,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init12,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init13,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init14,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init15,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, False, False), (True, True, 0, True, False)), False): _init16,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, True, False)), False): _init17,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init18,
+    (((True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init19,
+    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init20,
+    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init21,
+    (((True, False, 0, False, False),), False): _init22,
+    (((True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init23,
+    (((True, False, 2, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, True)), True): _init24,
 }

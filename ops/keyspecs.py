@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Union
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
 
 from .classes import frozen
 from .base import InvalidOperationError
 from .types import sql_text, sql_references
+from . import classes as oc
 
 __all__ = [
     "CheckSpec",
@@ -309,9 +309,9 @@ class IndexSpec:
             for k, value in self.dialect_options
         )
         elements = tuple(
-            attrs.evolve(e, value=new) if not e.expression and e.value == old else e for e in self.elements
+            oc.evolve(e, value=new) if not e.expression and e.value == old else e for e in self.elements
         )
-        return attrs.evolve(self, elements=elements, dialect_options=options)
+        return oc.evolve(self, elements=elements, dialect_options=options)
 
     def sa_elements(self) -> list[Any]:
         return [sa.text(e.value) if e.expression else e.value for e in self.elements]

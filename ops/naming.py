@@ -9,13 +9,13 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 # DEFAULT_NAMING_CONVENTION is defined in ``ops.base``: a configuration reads it without loading
 # the op modules.
 from .base import DEFAULT_NAMING_CONVENTION, InvalidOperationError
 from .keyspecs import CheckSpec, ForeignKeySpec, IndexSpec, PrimaryKeySpec, UniqueSpec
+from . import classes as oc
 
 __all__ = ["DEFAULT_NAMING_CONVENTION", "MAX_NAME_LENGTH", "conventional_name", "held_unnamed", "named",
            "unnamed_metadata"]
@@ -91,11 +91,11 @@ def named(spec: Any, table_name: str, convention: Mapping[str, str] | None = Non
         return spec
     kind = {PrimaryKeySpec: "pk", UniqueSpec: "uq", ForeignKeySpec: "fk", CheckSpec: "ck",
             IndexSpec: "ix"}[type(spec)]
-    return attrs.evolve(spec, name=conventional_name(kind, table_name, spec, convention))
+    return oc.evolve(spec, name=conventional_name(kind, table_name, spec, convention))
 
 
 def held_unnamed(spec: Any, table_name: str, convention: Mapping[str, str] | None = None) -> Any:
     """``spec``, which its database holds without a name, named from ``convention`` for the fold
     and marked ``unnamed`` (an index, which every database names, is only named)."""
     spec = named(spec, table_name, convention)
-    return spec if isinstance(spec, IndexSpec) or spec.unnamed else attrs.evolve(spec, unnamed=True)
+    return spec if isinstance(spec, IndexSpec) or spec.unnamed else oc.evolve(spec, unnamed=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.functions import FunctionElement, next_value
@@ -35,6 +34,7 @@ from .naming import (  # noqa: F401 - re-exported
     named,
     unnamed_metadata,
 )
+from . import classes as oc
 from .types import (  # noqa: F401 - re-exported: ops.specs is where specs, types included, are found
     TypeSpec,
     sql_text,
@@ -136,7 +136,7 @@ class IdentitySpec:
         )
 
     def to_sa(self) -> sa.Identity:
-        return sa.Identity(**attrs.asdict(self))
+        return sa.Identity(**oc.asdict(self))
 
 
 @frozen
@@ -263,10 +263,10 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     schema: str | None = None
     primary_key: PrimaryKeySpec | None = None
-    foreign_keys: tuple[ForeignKeySpec, ...] = attrs.field(default=(), converter=by_name)
-    uniques: tuple[UniqueSpec, ...] = attrs.field(default=(), converter=by_name)
-    checks: tuple[CheckSpec, ...] = attrs.field(default=(), converter=by_name)
-    indexes: tuple[IndexSpec, ...] = attrs.field(default=(), converter=by_name)
+    foreign_keys: tuple[ForeignKeySpec, ...] = oc.field(default=(), converter=by_name)
+    uniques: tuple[UniqueSpec, ...] = oc.field(default=(), converter=by_name)
+    checks: tuple[CheckSpec, ...] = oc.field(default=(), converter=by_name)
+    indexes: tuple[IndexSpec, ...] = oc.field(default=(), converter=by_name)
     comment: str | None = None
     #: the table's options as its database holds them, sorted by key: on MySQL/MariaDB its
     #: character set and collation (``mysql_charset``, ``mysql_collate``); none where the table
@@ -318,7 +318,7 @@ class TableSpec:
         if table.primary_key is not None and len(table.primary_key.columns):
             pk = named(PrimaryKeySpec.from_constraint(table.primary_key), table.name, convention)
             if _autoincrement_key(table):
-                pk = attrs.evolve(pk, autoincrement=True)
+                pk = oc.evolve(pk, autoincrement=True)
         fks, uniques, checks = [], [], []
         for constraint in table.constraints:
             if isinstance(constraint, sa.ForeignKeyConstraint):
@@ -373,7 +373,7 @@ def _slot_setters(cls: type, *names: str) -> tuple[Any, ...]:
     """The setters of the slots ``names`` of the attrs class ``cls``: setting a slot through its own
     descriptor skips ``object.__setattr__``'s look-up of the name, a third of the time of making a
     table or column the fold's verbs build for every op."""
-    assert names == tuple(f.name for f in attrs.fields(cls))
+    assert names == tuple(f.name for f in oc.fields(cls))
     return tuple(getattr(cls, name).__set__ for name in names)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import attrs
 import sqlalchemy as sa
 
 from .base import InvalidOperationError
@@ -34,6 +33,7 @@ from .tableparts import (
     table_where,
     with_columns,
 )
+from . import classes as oc
 
 if TYPE_CHECKING:
     from .base import MigrateOperation
@@ -70,16 +70,16 @@ def _frozen_tables(value: Any) -> FrozenMap:
 class SchemaState:
     """Tables by (schema, name), each a TableSpec. ``apply`` returns a new state."""
 
-    tables: FrozenMap = attrs.field(factory=FrozenMap, converter=_frozen_tables)
+    tables: FrozenMap = oc.field(factory=FrozenMap, converter=_frozen_tables)
     #: Every name per schema (of the kinds ``names_per`` names per schema) -> the table holding it;
     #: kept up to date by the verbs (derived from ``tables``, so outside equality).
-    names: FrozenMap | None = attrs.field(default=None, eq=False, repr=False)
+    names: FrozenMap | None = oc.field(default=None, eq=False, repr=False)
     #: Which names must differ, per schema or per table (``ops.names``): the rule of the database
     #: the state belongs to, so the verbs accept what it accepts. A setting, outside equality.
-    names_per: NamesPer = attrs.field(default=ONE_PER_SCHEMA, eq=False, repr=False)
+    names_per: NamesPer = oc.field(default=ONE_PER_SCHEMA, eq=False, repr=False)
     #: What a foreign key may refer to (``REFERENTS``), the rule of the database the state belongs
     #: to, as ``names_per`` is: a state of no database keeps the strictest. A setting, outside equality.
-    referents: str = attrs.field(default="key", eq=False, repr=False, validator=attrs.validators.in_(REFERENTS))
+    referents: str = oc.field(default="key", eq=False, repr=False, validator=oc.one_of(REFERENTS))
 
     def __attrs_post_init__(self) -> None:
         if self.names is None:
@@ -249,7 +249,7 @@ class SchemaState:
 
         def retarget(fks: tuple[ForeignKeySpec, ...], owner_schema: str | None) -> tuple[ForeignKeySpec, ...]:
             return tuple(
-                attrs.evolve(fk, referent_table=new)
+                oc.evolve(fk, referent_table=new)
                 if fk.referent_table == old and (fk.referent_schema or owner_schema) == schema
                 else fk
                 for fk in fks
@@ -259,8 +259,8 @@ class SchemaState:
         for key, other in self.tables.items():
             changed = retarget(other.foreign_keys, other.schema)
             if key != table.key and changed != other.foreign_keys:
-                changes[key] = attrs.evolve(other, foreign_keys=changed)
-        changes[(schema, new)] = attrs.evolve(table, name=new, foreign_keys=retarget(table.foreign_keys, schema))
+                changes[key] = oc.evolve(other, foreign_keys=changed)
+        changes[(schema, new)] = oc.evolve(table, name=new, foreign_keys=retarget(table.foreign_keys, schema))
         names = self._names.update(dict.fromkeys(_names_of(table, name_rule(self.names_per)[0]), new))
         return _state(self.tables.update(changes, [table.key]), names, self)
 
@@ -384,13 +384,13 @@ class SchemaState:
             if key == spec.key:
                 continue
             fks = tuple(
-                attrs.evolve(fk, referent_columns=tuple(column.name if c == name else c for c in fk.referent_columns))
+                oc.evolve(fk, referent_columns=tuple(column.name if c == name else c for c in fk.referent_columns))
                 if fk.referent_table == table and fk_referent_schema(fk, other) == schema
                 else fk
                 for fk in other.foreign_keys
             )
             if fks != other.foreign_keys:
-                changes[key] = attrs.evolve(other, foreign_keys=fks)
+                changes[key] = oc.evolve(other, foreign_keys=fks)
         state = _state(self.tables.update(changes), self._names, self)
         state._check_table(spec)
         return state
@@ -533,7 +533,7 @@ class SchemaState:
         specs = [TableSpec.from_table(t, convention) for t in metadata.tables.values()]
         # Plain tables first, then foreign keys, so that the order of tables never matters.
         for spec in specs:
-            state = state.with_table(attrs.evolve(spec, foreign_keys=()))
+            state = state.with_table(oc.evolve(spec, foreign_keys=()))
         for spec in specs:
             for fk in spec.foreign_keys:
                 state = state.with_constraint(spec.name, fk, spec.schema)
@@ -636,7 +636,7 @@ class SchemaState:
 
 #: The slot setters of a state's fields (``_state``, ``SchemaState._put``), see ``specs._slot_setters``.
 _S_TABLES, _S_NAMES, _S_NAMES_PER, _S_REFERENTS = (getattr(SchemaState, f.name).__set__
-                                                   for f in attrs.fields(SchemaState))
+                                                   for f in oc.fields(SchemaState))
 
 
 def _state(tables: FrozenMap, names: FrozenMap, rules: SchemaState) -> SchemaState:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 
 from .classes import frozen
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
 from .operations import AbstractOperations, BatchOperations, Operations
 from .specs import PARTITION_OF, TableSpec, partitions_of, unnamed_metadata
+from . import classes as oc
 
 if TYPE_CHECKING:
     from .state import SchemaState
@@ -80,7 +80,7 @@ class CreateTableOp(MigrateOperation):
         table = sa.Table(table_name, unnamed_metadata(), *columns, schema=schema, comment=comment, **kw)
         op = cls.from_table(table, operations.naming_convention)
         if partition:
-            op = cls(attrs.evolve(op.table, dialect_options=tuple(sorted({**dict(op.table.dialect_options),
+            op = cls(oc.evolve(op.table, dialect_options=tuple(sorted({**dict(op.table.dialect_options),
                                                                             **partition}.items()))))
         return operations.invoke(op)
 
@@ -93,7 +93,7 @@ class DropTableOp(MigrateOperation):
 
     table_name: str
     schema: str | None = None
-    _reverse: TableSpec | None = attrs.field(default=None, alias="_reverse")
+    _reverse: TableSpec | None = oc.field(default=None, alias="_reverse")
 
     def reverse(self) -> CreateTableOp:
         if self._reverse is None:
@@ -109,7 +109,7 @@ class DropTableOp(MigrateOperation):
         return ("remove_table", self.to_table())
 
     def complete(self, state: SchemaState) -> DropTableOp:
-        return attrs.evolve(self, _reverse=state.table(self.table_name, self.schema))
+        return oc.evolve(self, _reverse=state.table(self.table_name, self.schema))
 
     def apply(self, state: SchemaState) -> SchemaState:
         partitions = partitions_of(state.tables, self.table_name, self.schema)
@@ -193,7 +193,7 @@ class CreateTableCommentOp(MigrateOperation):
         return ("add_table_comment", self.to_table(), self.existing_comment)
 
     def complete(self, state: SchemaState) -> CreateTableCommentOp:
-        return attrs.evolve(self, existing_comment=state.table(self.table_name, self.schema).comment)
+        return oc.evolve(self, existing_comment=state.table(self.table_name, self.schema).comment)
 
     def apply(self, state: SchemaState) -> SchemaState:
         return state.with_comment(self.table_name, self.comment, self.schema)
@@ -243,7 +243,7 @@ class DropTableCommentOp(MigrateOperation):
         return ("remove_table_comment", self.to_table())
 
     def complete(self, state: SchemaState) -> DropTableCommentOp:
-        return attrs.evolve(self, existing_comment=state.table(self.table_name, self.schema).comment)
+        return oc.evolve(self, existing_comment=state.table(self.table_name, self.schema).comment)
 
     def apply(self, state: SchemaState) -> SchemaState:
         return state.with_comment(self.table_name, None, self.schema)
@@ -284,9 +284,9 @@ class AlterTableOptionsOp(MigrateOperation):
     reversible. Alembic has no such op."""
 
     table_name: str
-    options: Options = attrs.field(converter=_options)
+    options: Options = oc.field(converter=_options)
     schema: str | None = None
-    existing_options: Options | None = attrs.field(default=None, converter=lambda v: None if v is None else _options(v))
+    existing_options: Options | None = oc.field(default=None, converter=lambda v: None if v is None else _options(v))
 
     def reverse(self) -> AlterTableOptionsOp:
         if self.existing_options is None:
@@ -298,7 +298,7 @@ class AlterTableOptionsOp(MigrateOperation):
         return ("modify_table_options", self.schema, self.table_name, self.existing_options, self.options)
 
     def complete(self, state: SchemaState) -> AlterTableOptionsOp:
-        return attrs.evolve(self, existing_options=state.table(self.table_name, self.schema).dialect_options)
+        return oc.evolve(self, existing_options=state.table(self.table_name, self.schema).dialect_options)
 
     def apply(self, state: SchemaState) -> SchemaState:
         return state.with_table_options(self.table_name, self.options, self.schema)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-import attrs
 
 from .base import InvalidOperationError
 from .specs import ColumnSpec, ForeignKeySpec, TableSpec, sql_references, table_spec
+from . import classes as oc
 
 
 def table_where(table: str, schema: str | None) -> str:
@@ -62,17 +62,17 @@ def renamed_column_in_table(table: TableSpec, old: str, new: str) -> TableSpec:
         return tuple(new if c == old else c for c in columns)
 
     fks = tuple(
-        attrs.evolve(
+        oc.evolve(
             fk, columns=swap(fk.columns),
             referent_columns=swap(fk.referent_columns) if fk.referent_table == table.name and fk_referent_schema(fk, table) == table.schema else fk.referent_columns,
         )
         for fk in table.foreign_keys
     )
-    return attrs.evolve(
+    return oc.evolve(
         table,
-        primary_key=attrs.evolve(table.primary_key, columns=swap(table.primary_key.columns)) if table.primary_key else None,
+        primary_key=oc.evolve(table.primary_key, columns=swap(table.primary_key.columns)) if table.primary_key else None,
         foreign_keys=fks,
-        uniques=tuple(attrs.evolve(u, columns=swap(u.columns)) for u in table.uniques),
+        uniques=tuple(oc.evolve(u, columns=swap(u.columns)) for u in table.uniques),
         indexes=tuple(i.with_renamed_column(old, new) for i in table.indexes),
     )
 

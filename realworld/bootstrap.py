@@ -175,6 +175,10 @@ def create_all(url: str, wheel: str, modules: list[str], *, bare_packages: bool 
     names: list[str] = []
     try:
         with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                # the schemas the tables live in, which the package makes before them (reana: __reana)
+                for schema in sorted({t.schema for m in found for t in m.tables.values() if t.schema}):
+                    conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             for metadata in found:
                 metadata.create_all(conn)
                 names += list(metadata.tables)

@@ -76,6 +76,7 @@ def run_migrations(connection):
         target_metadata=target_metadata,
         render_as_batch={batch!r},
         version_table={version_table!r},
+        version_table_schema={version_table_schema!r},
         transaction_per_migration={per_migration!r},
     )
     if os.environ.get("REALWORLD_HOOK") == "1":
@@ -245,7 +246,7 @@ def extract(history: History, wheel: Path, into: Path, dialect: str) -> Path:
         raise HarnessError(f"{wheel.name}: no {prefix}versions/ folder")
     (into / "env.py").write_text(ENV_PY_HEAD.format(
         naming=history.naming_convention, batch=history.render_as_batch, version_table=history.version_table,
-        per_migration=history.transaction_per_migration,
+        version_table_schema=history.version_table_schema, per_migration=history.transaction_per_migration,
         autocommit=dialect in history.autocommit, sqlite_foreign_keys=history.sqlite_foreign_keys,
         commit_after=history.commit_after, migration_args=history.migration_args, config_args=history.config_args)
         + (ENV_PY_ASYNC if history.is_async(dialect) else ENV_PY_SYNC), encoding="utf-8")
@@ -463,7 +464,8 @@ def version_rows(url: str, table: str) -> list[str]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            if not sa.inspect(conn).has_table(table):
+            schema, _, name = table.rpartition(".")
+            if not sa.inspect(conn).has_table(name, schema=schema or None):
                 return []
             return sorted(r[0] for r in conn.exec_driver_sql(f"SELECT version_num FROM {table}"))
     finally:
@@ -731,7 +733,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         ran, note = _rollback(lambda *extra: ledger(url_b, "rollback", "--to", "base", "-q", *extra, folder=hooked,
                                                     env={"ALEMBIC_CONFIG": str(project / "alembic.ini")}))
         left = left_after_rollback(url_b)
-        versions = version_rows(url_b, history.version_table)
+        versions = version_rows(url_b, history.qualified_version_table)
         ok = ran.code == 0 and not left
         cell.put("rollback", ok, note + ("" if ran.code == 0 else ran.tail() + "; ") + left
                  + (("stopped at the baseline, " if ok else "") + f"version table back at {versions}"

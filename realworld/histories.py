@@ -146,6 +146,8 @@ class History:
     #: the version has no wheel: the history is read from its source distribution
     sdist: bool = False
     version_table: str = "alembic_version"
+    #: the schema of the version table (PostgreSQL), as its env.py configures Alembic (None: the default schema)
+    version_table_schema: str | None = None
     naming_convention: dict[str, str] | None = None
     #: the folders under realworld/shims/ put on the path, as one (None: the history imports nothing of its
     #: package); a module several histories import (oslo.db) lives in a folder of its own that each names
@@ -188,6 +190,11 @@ class History:
     config_args: tuple[str, ...] = ()
     #: main options the package's tool sets on Alembic's Config before it upgrades (written into alembic.ini)
     main_options: dict[str, str] = attrs.Factory(dict)
+
+    @property
+    def qualified_version_table(self) -> str:
+        """The version table, with its schema when it has one."""
+        return f"{self.version_table_schema}.{self.version_table}" if self.version_table_schema else self.version_table
 
     @property
     def shims(self) -> tuple[str, ...]:
@@ -1165,6 +1172,49 @@ HISTORIES: tuple[History, ...] = (
     # an empty database when it launches (its env.py: no naming convention, one transaction); the tables lie in the
     # schema dbos its first revision creates (CREATE SCHEMA IF NOT EXISTS, then the uuid-ossp extension)
     History("dbos", "dbos==1.14.0", "dbos/_alembic_migrations", dialects=("postgresql",)),
+    # grader-service (0.12.5; 12 revisions), TU Wien's JupyterHub grading service: grader-service-migrate runs its whole
+    # history on an empty database (its env.py: render_as_batch=True, no naming convention, one transaction); SQLite
+    # and PostgreSQL. Its revisions branch on the dialect, make and drop PostgreSQL ENUM types, re-create foreign
+    # keys with ON DELETE CASCADE and move rows in SQL; the token generator one calls stands in
+    # (realworld/shims/grader_service)
+    History("grader-service", "grader-service==0.12.5", "grader_service/migrate", shim="grader_service",
+            render_as_batch=True, dialects=("sqlite", "postgresql")),
+    # guardrails-api (0.4.4; 3 revisions), Guardrails AI's API server, PostgreSQL only: its server makes the tables of
+    # its models and then runs the history (guarded with if_exists/if_not_exists for a database its models just
+    # made); a database of 0.2.1, before the history, has the tables of 0.2.1's models (its audit trigger, made
+    # as SQL text beside them, left out), which the whole history then migrates: the key of `guards` moves from
+    # `name` to a new `id` (drop_constraint of the primary key, create_primary_key), the audit function and trigger
+    # are made again as SQL text (copied from the wheel), columns become NOT NULL
+    History("guardrails-api", "guardrails-api==0.4.4", "guardrails_api/db/migrations", dialects=("postgresql",),
+            copied=("guardrails_api/db/extras/audit.py",),
+            base=Base("guardrails-api==0.2.1", ("guardrails_api.models.guard_item_audit",
+                                                "guardrails_api.models.guard_item"), bare_packages=True, stamp=False)),
+    # embedchain (0.1.128; 1 revision), the RAG framework: it runs its history on its database (SQLite by default, any
+    # SQLAlchemy URL) when an app starts (its env.py: no naming convention, one transaction); its `sa.String()`
+    # columns have no length
+    History("embedchain", "embedchain==0.1.128", "embedchain/migrations"),
+    # tiled (0.2.20; 28 revisions), Bluesky's structured scientific data service, its catalog database (SQLite and
+    # PostgreSQL): a new catalog is made by create_all() of its models and stamped; one made by 0.1.0a101, the
+    # first version whose history has a revision (6825c778aa3c, "initialize", whose upgrade refuses to run), is
+    # migrated by the whole history (its env.py: no naming convention, one transaction). Its revisions alter the
+    # ENUM of structure families, make GIN indexes and a full-text table (PostgreSQL: tsvector; SQLite: an FTS5
+    # virtual table with triggers), a closure table with triggers, and move rows; its JSON type and enums, and the
+    # helpers of its data revisions, stand in (realworld/shims/tiled). The models of 0.1.0a101 need pydantic 1.
+    # tiled runs both databases on async drivers (aiosqlite, asyncpg) through an async env.py
+    History("tiled", "tiled==0.2.20", "tiled/catalog/migrations", shim="tiled", dialects=("sqlite", "postgresql"),
+            base=Base("tiled==0.1.0a101", ("tiled.catalog.orm",), bare_packages=True,
+                      venv=("sqlalchemy>=2,<2.1", "pydantic<2")),
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg"}),
+    # reana-db (0.9.5, a source distribution; 11 revisions, PostgreSQL only), REANA's database: its tables live in
+    # the schema __reana, with Alembic's version table there (its env.py: version_table_schema="__reana",
+    # include_schemas); a database made by reana-db 0.7.3's models (before the history; reana-db makes the schema
+    # first) is migrated by the whole history: quota tables, enums, a workspace path moved in SQL, the
+    # constraints renamed to its naming convention, indexes reworked; the shared volume path one revision reads
+    # stands in (realworld/shims/reana). The models of 0.7.3 need SQLAlchemy 1.3 and sqlalchemy-utils.
+    History("reana-db", "reana-db==0.9.5", "reana_db/alembic", sdist=True, shim="reana", dialects=("postgresql",),
+            version_table_schema="__reana",
+            base=Base("reana-db==0.7.3", ("reana_db.models",), sdist=True, prepare="prepare_commons.py",
+                      venv=("sqlalchemy<1.4", "sqlalchemy-utils<0.37", "cryptography"))),
 )
 
 

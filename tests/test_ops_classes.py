@@ -180,9 +180,14 @@ def _described(a: Any) -> tuple[Any, ...]:
 
 
 def _parameters(cls: type) -> list[tuple[Any, ...]]:
+    """Each parameter of ``cls.__init__``: a factory's default is attrs' ``NOTHING`` in a class attrs
+    makes, ``ops.classes.NOTHING`` in one made without attrs (both "none given")."""
     import inspect
 
-    return [(p.name, p.kind, p.default) for p in inspect.signature(cls.__init__).parameters.values()]
+    from ops.classes import no_default
+
+    return [(p.name, p.kind, "NOTHING" if no_default(p.default) else p.default)
+            for p in inspect.signature(cls.__init__).parameters.values()]
 
 
 def test_every_class_frozen_makes_has_the_fields_signature_and_slots_attrs_gives_it() -> None:

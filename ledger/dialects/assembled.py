@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops import AddColumnOp, SchemaState
@@ -25,6 +24,7 @@ from ops.specs import ColumnSpec, ForeignKeySpec, TableSpec
 from . import ddltext
 from .base import DDLGenerator, handles
 from .typechecks import makes_constraint
+from ops import classes as oc
 
 __all__ = ["AssembledGenerator", "makes_constraint"]
 
@@ -167,7 +167,7 @@ class AssembledGenerator(DDLGenerator):
             return text[len(head):] if text is not None and text.startswith(head) else ""
 
         # What else the text depends on: the key, its columns (types, options) and the table's options.
-        key = ("primary key but its name", attrs.evolve(pk, name=None), tuple(spec.column(c) for c in pk.columns),
+        key = ("primary key but its name", oc.evolve(pk, name=None), tuple(spec.column(c) for c in pk.columns),
                spec.dialect_options, spec.schema)
         rest = self.compiled(key, body)
         return head + rest if rest else exact()

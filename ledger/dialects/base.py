@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
-import attrs
 import sqlalchemy as sa
 
 from ops import (
@@ -54,6 +53,7 @@ from .database import (
     register_database,
     transactional_ddl,
 )
+from ops import classes as oc
 
 __all__ = [
     "DATABASES",
@@ -441,7 +441,7 @@ class DDLGenerator:
             statements += [self.compile(sa.schema.AddConstraint(check))
                            for check in type_checks(self, after, op.table_name, op.schema, op.column).values()]
         # The indexes and constraints a drop of the column took with it (the reverse of that drop).
-        state = attrs.evolve(op, _then=()).apply(before)
+        state = oc.evolve(op, _then=()).apply(before)
         for follow in op._then:
             statements += self.statements(follow, state)
             state = follow.apply(state)

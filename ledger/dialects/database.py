@@ -10,7 +10,6 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import attrs
 import sqlalchemy as sa
 
 from ops.base import LedgerError
@@ -20,6 +19,7 @@ from ops.names import ONE_PER_SCHEMA, NamesPer
 from .registry import DATABASES, LOADED, backends, choices, lookup, names, register_database
 from .sequence_reads import SequenceReads
 from .typetext import spaced
+from ops import classes as oc
 
 if TYPE_CHECKING:
     from ops import MigrateOperation
@@ -81,9 +81,9 @@ class ReflectedKeys:
     uniques: Mapping[Any, Sequence[Mapping[str, Any]]]
     foreign_keys: Mapping[Any, Sequence[Mapping[str, Any]]]
     #: (table, unique constraint) -> initially deferred, for deferrable ones
-    deferrable: Mapping[tuple[str, str], bool] = attrs.field(factory=dict)
+    deferrable: Mapping[tuple[str, str], bool] = oc.field(factory=dict)
     #: (table, index) -> the CREATE INDEX the database keeps, read where the inspector falls short
-    index_sql: Mapping[tuple[str, str], str] = attrs.field(factory=dict)
+    index_sql: Mapping[tuple[str, str], str] = oc.field(factory=dict)
 
 
 class Database(SequenceReads):
@@ -432,7 +432,7 @@ class Database(SequenceReads):
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """The statement that drops a trigger, function, procedure or view ``name`` (as written) that SQL text created:
         its reverse. ``table``: a trigger's table; ``arguments``: a routine's argument list. Here: by name alone."""
-        return f"DROP {kind} IF EXISTS {name}"
+        return f"DROP {'TABLE' if kind == 'VIRTUAL TABLE' else kind} IF EXISTS {name}"  # (a module's tables too)
 
     def table_read(self, conn: sa.Connection, table: str, schema: str | None = None) -> Any:
         """What the Alembic hook reads back of ``table`` after an op (its keys and CHECKs with their text, its

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
@@ -17,6 +16,7 @@ from . import ddltext
 from .assembled import AssembledGenerator
 from .base import handles
 from .typechecks import makes_constraint, type_checks
+from ops import classes as oc
 
 __all__ = ["PostgreSQLGenerator", "enum_types", "enums_in"]
 
@@ -185,7 +185,7 @@ class PostgreSQLGenerator(AssembledGenerator):
                     return [text] + [self.index_sql(after, table, i)
                                      for i in sorted(table.indexes, key=lambda i: str(i.name or ""))]
             return super().create_table(op, before)
-        statements = super().create_table(CreateTableOp(attrs.evolve(spec, uniques=tuple(kept))), before)
+        statements = super().create_table(CreateTableOp(oc.evolve(spec, uniques=tuple(kept))), before)
         after = self.applied(op, before)
         return statements + [self.compile(sa.schema.AddConstraint(self.constraint(after, spec, u.name or "")))
                              for u in later]

@@ -71,13 +71,20 @@ ONE_COLUMN_TABLES = (
     " WHERE c.relkind IN ('r', 'p') AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())"
     " GROUP BY c.relname HAVING COUNT(*) = 1 AND MIN(a.attname::text) = :column"
 )
+#: a comment on a catalog row: a scalar read of pg_description by its key (``obj_description`` and
+#: ``col_description`` are SQL functions, run as one call per table, column, constraint and index)
+_COMMENT = ("(SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = {oid}"
+            " AND ds.classoid = 'pg_catalog.{catalog}'::regclass AND ds.objsubid = {sub})")
 #: each table's digest: four md5s, '|' between (:data:`DIGEST_PARTS`): of its kind, persistence,
-#: comment and place as a partition; of its columns; of its constraints; of its indexes
+#: comment and place as a partition; of its columns; of its constraints; of its indexes (each index's
+#: definition printed once, in the order of the indexes' names, which it holds)
 TABLE_DIGESTS = (
-    "SELECT c.relname::text, concat_ws('|', md5(concat_ws('|', c.relkind, c.relpersistence, obj_description(c.oid, 'pg_class'),"
+    "SELECT c.relname::text, concat_ws('|', md5(concat_ws('|', c.relkind, c.relpersistence, "
+    + _COMMENT.format(oid="c.oid", catalog="pg_class", sub="0") + ","
     " c.relispartition, pg_get_expr(c.relpartbound, c.oid))),"
     " md5(coalesce((SELECT string_agg(concat_ws(':', a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
-    "   a.attidentity, a.attgenerated, a.attcollation, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum),"
+    "   a.attidentity, a.attgenerated, a.attcollation, pg_get_expr(d.adbin, d.adrelid), "
+    + _COMMENT.format(oid="c.oid", catalog="pg_class", sub="a.attnum") + ","
     "   (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e"
     "    WHERE e.enumtypid = a.atttypid),"
     "   CASE WHEN a.attidentity <> '' THEN (SELECT concat_ws(',', s.seqstart, s.seqincrement, s.seqmax, s.seqmin,"
@@ -86,10 +93,13 @@ TABLE_DIGESTS = (
     "    AND dep.deptype = 'i') END), ';' ORDER BY a.attnum)"
     "  FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
     "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')),"
-    " md5(coalesce((SELECT string_agg(concat_ws(':', k.conname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')),"
+    " md5(coalesce((SELECT string_agg(concat_ws(':', k.conname, pg_get_constraintdef(k.oid), "
+    + _COMMENT.format(oid="k.oid", catalog="pg_constraint", sub="0") + "),"
     "   ';' ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid), '')),"
-    " md5(coalesce((SELECT string_agg(concat_ws(':', pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')),"
-    "   ';' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '')))"
+    " md5(coalesce((SELECT string_agg(concat_ws(':', pg_get_indexdef(i.indexrelid), "
+    + _COMMENT.format(oid="i.indexrelid", catalog="pg_class", sub="0") + "),"
+    "   ';' ORDER BY ic.relname) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+    "   WHERE i.indrelid = c.oid), '')))"
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
     " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
 )

@@ -151,6 +151,16 @@ class PostgreSQL(Database):
             return f"DROP {kind} IF EXISTS {name}{arguments}"
         return super().drop_object_sql(kind, name, table=table, arguments=arguments)
 
+    def create_schema_sql(self, quoted: str) -> str:
+        """What makes a schema tables live in (``baseline`` records it before them)."""
+        return f"CREATE SCHEMA IF NOT EXISTS {quoted}"
+
+    def user_schemas(self, conn: sa.Connection) -> list[str]:
+        """Every schema but the current one, ``information_schema`` and PostgreSQL's own (``pg_*``)."""
+        return list(conn.exec_driver_sql(
+            "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname <> current_schema() "
+            "AND nspname <> 'information_schema' AND left(nspname, 3) <> 'pg_' ORDER BY nspname").scalars())
+
     def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
         """An md5 per table (views too) of its catalog rows as PostgreSQL prints them: each column
         (type, NOT NULL, identity and its sequence, generated, collation, default, comment, an enum

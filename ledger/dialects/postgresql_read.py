@@ -14,15 +14,15 @@ import weakref
 from collections.abc import Collection, Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 from ledger.support.lazyre import lazy
+from ops import classes as oc
 
 __all__ = ["TableRead", "check_sqltext", "keys_from_rows", "read_tables", "table_read"]
 
 
-@attrs.frozen
+@oc.frozen
 class TableRead:
     """One table as :func:`table_read` read it."""
 
@@ -211,7 +211,7 @@ _IN_SCHEMA = {False: "n.nspname = :schema", True: "pg_catalog.pg_table_is_visibl
 _ORDER = ("columns", "indexes", "checks", "keys", "comments")
 
 
-@attrs.frozen
+@oc.frozen
 class _NamedTypes:
     """The ENUMs and DOMAINs as SQLAlchemy's ``_NamedTypeLoader`` holds them: by (name,) where the
     search path finds them, else by (schema, name)."""

@@ -18,11 +18,11 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops.base import LedgerFormatError
 from ledger.support.lazyre import lazy
+from ops import classes as oc
 
 if TYPE_CHECKING:
     from ops import ExecuteSQLOp
@@ -37,7 +37,7 @@ _DATA_TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {"integer": sa.Integer,
 _NUMBERS = ("start", "increment", "minvalue", "maxvalue", "cache")
 
 
-@attrs.frozen
+@oc.frozen
 class SequenceSpec:
     """A sequence as the database stores it: its name and every option it reports."""
 
@@ -59,13 +59,13 @@ class SequenceSpec:
                            data_type=data_type)
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in attrs.asdict(self).items() if v is not None}
+        return {k: v for k, v in oc.asdict(self).items() if v is not None}
 
     @classmethod
     def from_json(cls, data: Any) -> SequenceSpec:
         if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not data["name"]:
             raise LedgerFormatError("a sequence must be an object with a name")
-        unknown = set(data) - {f.name for f in attrs.fields(cls)}
+        unknown = set(data) - {f.name for f in oc.fields(cls)}
         if unknown:
             raise LedgerFormatError(f"sequence {data['name']}: unknown fields {', '.join(sorted(unknown))}")
         for key in _NUMBERS:
@@ -102,7 +102,7 @@ def sequence_definition(database: Database, conn: sa.Connection, name: str) -> s
     return sequence_op(found[0], conn.dialect).sqltext if len(found) == 1 else None
 
 
-@attrs.frozen
+@oc.frozen
 class SequenceNow:
     """A sequence as the database holds it at one moment (``Database.sequence_now``)."""
 
@@ -210,7 +210,7 @@ def _made_again(database: Database, conn: sa.Connection, now: SequenceNow) -> st
         return sequence_op(spec, conn.dialect).sqltext
     position = _position(database, conn, now)
     if position is None:
-        return sequence_op(attrs.evolve(spec, start=now.next_value), conn.dialect).sqltext
+        return sequence_op(oc.evolve(spec, start=now.next_value), conn.dialect).sqltext
     return f"{sequence_op(spec, conn.dialect).sqltext};\n{position}"
 
 
@@ -259,7 +259,7 @@ def _split_name(text: str) -> tuple[str | None, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[-1])
 
 
-@attrs.frozen
+@oc.frozen
 class SequenceStatement:
     """A ``CREATE``, ``ALTER`` or ``DROP SEQUENCE`` as written: ``options`` holds what it states
     (the :class:`SequenceSpec` fields), ``owned`` whether it gives the sequence to a column
@@ -267,7 +267,7 @@ class SequenceStatement:
 
     verb: str  # create | alter | drop
     names: tuple[tuple[str | None, str], ...]
-    options: dict[str, Any] = attrs.field(factory=dict)
+    options: dict[str, Any] = oc.field(factory=dict)
     owned: bool | None = None
     renamed: str | None = None
     #: options that changed to a value the statement does not state (``RESTART``, ``NO MAXVALUE``)
@@ -338,7 +338,7 @@ def read_sequence_statement(text: str) -> SequenceStatement | None:
 
 
 
-@attrs.define
+@oc.define
 class SequenceFold:
     """The sequences the ``execute`` ops of a ledger made and did not drop, folded in seq order from
     the SQL they hold: each with the options its statements stated (``options``; one a statement
@@ -350,8 +350,8 @@ class SequenceFold:
     """
 
     default_schema: str | None = None
-    held: dict[tuple[str | None, str], tuple[SequenceSpec, dict[str, Any], int]] = attrs.field(factory=dict)
-    unread: list[int] = attrs.field(factory=list)
+    held: dict[tuple[str | None, str], tuple[SequenceSpec, dict[str, Any], int]] = oc.field(factory=dict)
+    unread: list[int] = oc.field(factory=list)
 
     def _key(self, schema: str | None, name: str) -> tuple[str | None, str]:
         # an unquoted name is stored in one case or another: names are matched without regard to case
@@ -391,7 +391,7 @@ class SequenceFold:
         options = {k: v for k, v in {**options, **statement.options}.items() if k not in statement.unknown}
         if statement.renamed is not None:
             del self.held[key]
-            spec, key = attrs.evolve(spec, name=statement.renamed), self._key(schema, statement.renamed)
+            spec, key = oc.evolve(spec, name=statement.renamed), self._key(schema, statement.renamed)
         self.held[key] = (spec, options, seq)
 
     def differences(self, live: Sequence[SequenceSpec]) -> list[tuple[str, str]]:

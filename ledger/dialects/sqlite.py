@@ -57,7 +57,6 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops import (
@@ -80,6 +79,7 @@ from . import ddltext
 from .assembled import AssembledGenerator, makes_constraint
 from .base import handles, mentions, table_of
 from ledger.support.lazyre import lazy
+from ops import classes as oc
 
 __all__ = ["REBUILD_PREFIX", "SQLiteGenerator", "SQLiteRebuildError"]
 
@@ -174,7 +174,7 @@ class SQLiteGenerator(AssembledGenerator):
             return spec
 
         def bare(items: Sequence[Any]) -> tuple[Any, ...]:
-            return tuple(attrs.evolve(i, name=None) if i.unnamed else i for i in items)
+            return tuple(oc.evolve(i, name=None) if i.unnamed else i for i in items)
 
         pk = spec.primary_key
         return table_spec(spec.name, spec.columns, spec.schema, bare((pk,))[0] if pk is not None else None,
@@ -331,7 +331,7 @@ class SQLiteGenerator(AssembledGenerator):
                 rename = AlterColumnOp(op.table_name, op.column_name, schema=op.schema, modify_name=op.modify_name)
                 statements += self.alter_column(rename, state)
                 state = segment_start = state.apply(rename)
-                rest = attrs.evolve(op, column_name=op.modify_name, modify_name=None)
+                rest = oc.evolve(op, column_name=op.modify_name, modify_name=None)
                 segment = [rest] if rest.has_changes() else []
                 if segment:
                     state = state.apply(rest)
@@ -361,7 +361,7 @@ class SQLiteGenerator(AssembledGenerator):
         text = self.assembled(after, spec, name)
         if text is not None:
             return text
-        metadata = self.neighbourhood(after, attrs.evolve(spec, name=name, indexes=()))
+        metadata = self.neighbourhood(after, oc.evolve(spec, name=name, indexes=()))
         return self.compile(sa.schema.CreateTable(metadata.tables[f"{spec.schema}.{name}" if spec.schema else name]))
 
     @staticmethod

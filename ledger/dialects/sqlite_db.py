@@ -225,6 +225,18 @@ class SQLite(Database):
         parsed = sqlite_sql.sqlite_unique_constraints(table_sql[table]) if table in table_sql else None
         return parsed if parsed is not None else super().unique_constraints(conn, inspector, table, schema)
 
+    def hidden_tables(self, conn: sa.Connection, schema: str | None) -> set[str]:
+        """The virtual tables and the shadow tables of their modules (``PRAGMA table_list``, SQLite
+        3.37 and later; before it the virtual tables alone, from ``sqlite_master``)."""
+        where = f"{conn.dialect.identifier_preparer.quote(schema)}." if schema else ""
+        try:
+            rows = conn.exec_driver_sql(f"PRAGMA {where}table_list").all()
+            return {row[1] for row in rows if row[2] in ("virtual", "shadow")}
+        except sa.exc.DBAPIError:
+            rows = conn.exec_driver_sql(f"SELECT name FROM {where}sqlite_master WHERE type = 'table' "
+                                        "AND sql LIKE 'CREATE VIRTUAL TABLE%'").all()
+            return {row[0] for row in rows}
+
     def spell_type(self, compiled: str) -> str:
         # SQLite keeps the declared name; reflection reads it by SQLite's affinity rules.
         resolved = self.type_compiler._resolve_type_affinity(compiled)  # type: ignore[attr-defined]

@@ -16,13 +16,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
+from ops import classes as oc
 
 __all__ = ["TablesRead", "read_tables"]
 
 
-@attrs.frozen
+@oc.frozen
 class TablesRead:
     """The inspector's ``get_multi_columns``, ``get_multi_indexes``, ``get_multi_check_constraints``
     and ``get_multi_pk_constraint`` of the tables read, keyed by (schema, table), with the SQL

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import functools
 
-import attrs
 
 from .sqltokens import TOKEN, raw_tokens, split_definitions, unquote_identifier
+from ops import classes as oc
 
 __all__ = ["SqliteForeignKey", "split_index_sql", "sqlite_autoincrement", "sqlite_foreign_keys",
            "sqlite_primary_key_name", "sqlite_unique_constraints"]
@@ -124,7 +124,7 @@ def _unique_constraints(create_table: str) -> tuple[tuple[str | None, tuple[str,
     return tuple(found)
 
 
-@attrs.frozen
+@oc.frozen
 class SqliteForeignKey:
     """A foreign key clause of a SQLite CREATE TABLE statement, as written."""
 

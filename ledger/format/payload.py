@@ -18,7 +18,6 @@ import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import attrs
 
 from ops import OP_TYPES, MigrateOperation, RegistrationError, UnknownTypeError
 from ops.classes import INIT_FILENAME
@@ -34,6 +33,7 @@ from ledger.format.unstructure import (
     typespec_out as _typespec_out,
     value_out as _value_out,
 )
+from ops import classes as oc
 
 if TYPE_CHECKING:
     import cattrs
@@ -274,7 +274,7 @@ def _make_converter() -> cattrs.Converter:
         args = typing.get_args(t)
         nullable = type(None) in args
         plain = tuple(kind for kind in (bool, str, int) if kind in args)
-        classes = [a for a in args if attrs.has(a) or a is AddConstraintOp]
+        classes = [a for a in args if oc.has(a) or a is AddConstraintOp]
         nested = conv.get_structure_hook(classes[0]) if len(classes) == 1 else None
         options = pairs in args  # options or None: a table's options before a change, when known
 
@@ -294,7 +294,7 @@ def _make_converter() -> cattrs.Converter:
         return union_hook
 
     conv.register_structure_hook_factory(_is_union, union_factory)
-    conv.register_structure_hook_factory(lambda t: attrs.has(t) and t is not TypeSpec, structure_hook)
+    conv.register_structure_hook_factory(lambda t: oc.has(t) and t is not TypeSpec, structure_hook)
 
     # DropConstraintOp._reverse holds an op: nested as its own tagged payload.
     conv.register_unstructure_hook_func(
@@ -333,7 +333,7 @@ def structure_hook(t: Any) -> Callable[[Any, Any], Any]:
             hook = lambda d, _: _nested_ops(d)  # noqa: E731
         elif t == _PAIRS:
             hook = lambda d, _: _pairs_in(d)  # noqa: E731
-        elif isinstance(t, type) and attrs.has(t) and t is not TypeSpec:
+        elif isinstance(t, type) and oc.has(t) and t is not TypeSpec:
             hook = _make_structure_fn(t)
         else:
             hook = converter().get_structure_hook(t)
@@ -390,9 +390,9 @@ def _make_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
     args = []
     for i, f in enumerate(fields):
         v, t = f"v{i}", f.type
-        if f.default is attrs.NOTHING:
+        if oc.no_default(f.default):
             lines.append(f"        {v} = o[{f.name!r}]")
-        elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+        elif oc.is_factory(f.default):  # type: ignore[arg-type]
             raise TypeError(f"{cls.__name__}.{f.name}: factory defaults are not supported by the codec")
         else:
             # A missing field takes its default as it stands (a valid value of its type; null for
@@ -402,7 +402,7 @@ def _make_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
             checks.append(f"    if {v} is _NO:")
             checks.append(f"        {v} = d{i}")
             checks.append("    else:")
-        indent = "    " if f.default is attrs.NOTHING else "        "
+        indent = "    " if oc.no_default(f.default) else "        "
         checks.extend(indent + line for line in _field_code(t, v, f"{cls.__name__}.{f.name}", names, i))
         args.append(f"{f.alias}={v}" if f.kw_only else v)
     lines += checks
@@ -478,7 +478,7 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], i: int) -> li
         # As the union hook: null only when the union has it, bool/str/int as they are, an object
         # for the union's one class; floats and anything else refused.
         names[f"k{i}"] = frozenset(a for a in args if a in _PLAIN)
-        classes = [a for a in args if attrs.has(a) or a is AddConstraintOp]
+        classes = [a for a in args if oc.has(a) or a is AddConstraintOp]
         lines = [f"if type({v}) not in k{i}:"]
         if _PAIRS in args:  # options or null (a table's options before a change, when known)
             names["_pairs_in"] = _pairs_in
@@ -509,7 +509,7 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], i: int) -> li
                 lines += [f"if {v} and not (_LO <= min({v}) and max({v}) < _HI):",
                           "    raise _Bad('an integer beyond 64 bits')"]
             return lines + [f"{v} = tuple({v})"]
-        if attrs.has(item):
+        if oc.has(item):
             call = _call(item, "x", names, i)
             if call == f"c{i}(x, ct{i})" and getattr(names[f"c{i}"], "__name__", None) == "structure":
                 # A structure function made here, called for each item without a comprehension's
@@ -520,7 +520,7 @@ def _field_code(t: Any, v: str, where: str, names: dict[str, Any], i: int) -> li
         # Options: none (the fast parse's empty object) as it is, else read by ``_pairs_in``.
         names["_pairs_in"] = _pairs_in
         return [f"{v} = () if {v} == () else _pairs_in({v})"]
-    if not (attrs.has(t) or t == _PAIRS or t == _OPS):
+    if not (oc.has(t) or t == _PAIRS or t == _OPS):
         # Structured by a hook that does not check the bounds (a plugin op's field of another
         # type): the codec walks every payload for them from now on.
         _CHECKED[0] = False

@@ -24,12 +24,12 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 
 from ops import OP_TYPES, LedgerFormatError, MigrateOperation
 from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp, CreateCheckConstraintOp
 from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec
+from ops import classes as oc
 
 __all__ = ["OPTIONAL_FIELDS", "OPS", "PAIRS", "resolved_fields", "to_payload", "typespec_out", "value_out"]
 
@@ -139,7 +139,7 @@ def _hook(t: Any) -> Callable[[Any], Any] | None:
         hook = _pairs_out
     elif t == OPS:
         hook = _nested_ops
-    elif isinstance(t, type) and attrs.has(t) and _vocabulary(t):
+    elif isinstance(t, type) and oc.has(t) and _vocabulary(t):
         hook = _class_hook(t)
     elif typing.get_origin(t) is tuple:
         # every tuple type as ``tuple[X, ...]``: item by item, each by its class
@@ -187,7 +187,7 @@ def _class_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
             continue  # as cattrs: a field outside __init__ is not written
         default = _ALWAYS
         if f.name in optional:
-            if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+            if oc.is_factory(f.default):  # type: ignore[arg-type]
                 raise TypeError(f"{cls.__name__}.{f.name}: factory defaults are not supported by the codec")
             default = f.default if f.converter is None else f.converter(f.default)  # type: ignore[operator]
         names.append(f.name)
@@ -215,16 +215,19 @@ _EVALUATED: dict[tuple[type, str], Any] = {}
 
 def resolved_fields(cls: type) -> tuple[Any, ...]:
     """``attrs.fields(attrs.resolve_types(cls))``: each field's type as ``typing.get_type_hints``
-    gives it, set on the field and the class marked resolved as ``attrs.resolve_types`` leaves them.
+    gives it, set on the field and the class marked resolved as ``attrs.resolve_types`` leaves them
+    (a class ``ops.classes`` makes: its own fields, ``oc.fields``, marked ``__ops_types_resolved__``,
+    attrs not imported).
 
     Each annotation is evaluated as ``get_type_hints`` evaluates it (in the namespace of the class
     that declares it, then its module's), each text compiled once; ``get_type_hints`` compiled the
     text of every annotation of every class in the method order, a base's again for each subclass.
     An annotation that is not plain text of a type (a quoted name inside it, a name that does not
     resolve) is left to ``attrs.resolve_types``."""
-    if getattr(cls, "__attrs_types_resolved__", None) is cls:
-        return attrs.fields(cls)  # type: ignore[no-any-return]
-    fields = attrs.fields(cls)
+    mark = "__ops_types_resolved__" if "__ops_fields__" in cls.__dict__ else "__attrs_types_resolved__"
+    if getattr(cls, mark, None) is cls:
+        return oc.fields(cls)  # type: ignore[no-any-return]
+    fields = oc.fields(cls)
     hints: dict[str, Any] = {}
     try:
         for f in fields:
@@ -249,9 +252,13 @@ def resolved_fields(cls: type) -> tuple[Any, ...]:
                 _EVALUATED[(owner, text)] = value
             hints[f.name] = value
     except Exception:  # noqa: BLE001 - anything get_type_hints treats its own way
-        return attrs.fields(attrs.resolve_types(cls))  # type: ignore[no-any-return]
+        if mark == "__attrs_types_resolved__":
+            import attrs
+
+            return attrs.fields(attrs.resolve_types(cls))  # type: ignore[no-any-return]
+        hints = typing.get_type_hints(cls)  # what attrs.resolve_types reads
     for f in fields:
         if f.name in hints:
             object.__setattr__(f, "type", hints[f.name])  # as resolve_types sets a (frozen) field's type
-    cls.__attrs_types_resolved__ = cls  # type: ignore[attr-defined]
+    type.__setattr__(cls, mark, cls)
     return fields  # type: ignore[no-any-return]

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops import LedgerError, MigrateOperation, SchemaState
@@ -36,6 +35,7 @@ from ledger.schema.reflect import compare, normalize, reflect, reflect_schemas, 
 from ledger.storage.db import dialect_of
 
 from ledger.inspect.touched import DriftError, alembic_version_tables, check_touched_drift, touched_tables
+from ops import classes as oc
 
 __all__ = [
     "IGNORED_TABLES",
@@ -56,7 +56,7 @@ __all__ = [
 IGNORED_TABLES = ("alembic_version",)
 
 
-@attrs.frozen
+@oc.frozen
 class Drift:
     """How the live schema differs from the fold: the ops that lead there, and compare's lines."""
 
@@ -106,7 +106,7 @@ def _options_held_by_both(a: SchemaState, b: SchemaState) -> tuple[SchemaState, 
     """``a`` and ``b`` without the table options that only one side holds for a table (a table
     made without them takes the database's defaults: not a difference, as compare has it)."""
     def without(state: SchemaState, other: SchemaState) -> SchemaState:
-        bare = {k: attrs.evolve(t, dialect_options=tuple((o, v) for o, v in t.dialect_options if o in PARTITION_OPTIONS))
+        bare = {k: oc.evolve(t, dialect_options=tuple((o, v) for o, v in t.dialect_options if o in PARTITION_OPTIONS))
                 for k, t in state.tables.items()
                 if t.dialect_options and not (k in other.tables and other.tables[k].dialect_options)}
         return SchemaState({**state.tables, **bare}) if bare else state
@@ -120,7 +120,7 @@ def _comparable(state: SchemaState, dialect: str) -> SchemaState:
     normal = normalize(state, dialect, held_names=False)
     tables = {}
     for raw, (key, table) in zip(state.tables.values(), normal.tables.items()):
-        tables[key] = attrs.evolve(
+        tables[key] = oc.evolve(
             table,
             dialect_options=stored_options(raw, dialect),  # the diff changes them where both sides hold them
             primary_key=named(table.primary_key, table.name) if table.primary_key else None,
@@ -136,14 +136,14 @@ def _bare(table: TableSpec, item: Any, dialect: str) -> TableSpec:
     """What ``dialect`` keeps of ``item`` on ``table``, without its name: how unnamed items are matched."""
     alone = TableSpec(
         name=table.name, columns=table.columns, schema=table.schema,
-        primary_key=attrs.evolve(item, name=None, autoincrement=False) if isinstance(item, PrimaryKeySpec) else None,
-        foreign_keys=(attrs.evolve(item, name=None),) if isinstance(item, ForeignKeySpec) else (),
-        uniques=(attrs.evolve(item, name=None),) if isinstance(item, UniqueSpec) else (),
-        checks=(attrs.evolve(item, name=None),) if isinstance(item, CheckSpec) else (),
-        indexes=(attrs.evolve(item, name=None),) if isinstance(item, IndexSpec) else (),
+        primary_key=oc.evolve(item, name=None, autoincrement=False) if isinstance(item, PrimaryKeySpec) else None,
+        foreign_keys=(oc.evolve(item, name=None),) if isinstance(item, ForeignKeySpec) else (),
+        uniques=(oc.evolve(item, name=None),) if isinstance(item, UniqueSpec) else (),
+        checks=(oc.evolve(item, name=None),) if isinstance(item, CheckSpec) else (),
+        indexes=(oc.evolve(item, name=None),) if isinstance(item, IndexSpec) else (),
     )
     normal = normalize(SchemaState({alone.key: alone}), dialect)
-    return attrs.evolve(next(iter(normal.tables.values())), columns=())
+    return oc.evolve(next(iter(normal.tables.values())), columns=())
 
 
 def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaState:
@@ -161,7 +161,7 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
         pk = table.primary_key
         if pk is not None and pk.name is None and want.primary_key is not None \
                 and _bare(table, pk, dialect) == _bare(want, want.primary_key, dialect):
-            pk = attrs.evolve(pk, name=want.primary_key.name, unnamed=want.primary_key.unnamed)
+            pk = oc.evolve(pk, name=want.primary_key.name, unnamed=want.primary_key.unnamed)
 
         def adopt(items: Sequence[Any], wanted: Sequence[Any]) -> tuple[Any, ...]:
             taken = {i.name for i in items if i.name is not None}
@@ -173,25 +173,32 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
                     match = next((w for w in free if _bare(want, w, dialect) == shape), None)  # noqa: B023
                     if match is not None:
                         free.remove(match)
-                        item = attrs.evolve(item, name=match.name, unnamed=match.unnamed)
+                        item = oc.evolve(item, name=match.name, unnamed=match.unnamed)
                 out.append(item)
             return tuple(out)
 
-        tables[key] = attrs.evolve(
+        tables[key] = oc.evolve(
             table, primary_key=pk, foreign_keys=adopt(table.foreign_keys, want.foreign_keys),
             uniques=adopt(table.uniques, want.uniques), checks=adopt(table.checks, want.checks),
         )
     return SchemaState(tables)
 
 
-def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None) -> SchemaState:
+def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None, *,
+                 every_schema: bool = False) -> SchemaState:
     """The live schema of ``config``'s database (its default schema, and the other schemas ``held``, the
-    fold, has tables in), without the ledger table and Alembic's version tables (nor the indexes
+    fold, has tables in; with ``every_schema`` each schema of the application the database holds, as
+    ``baseline`` adopts them), without the ledger table and Alembic's version tables (nor the indexes
     MariaDB/MySQL make for foreign keys, unless ``held`` has them)."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
+    database = dialects.database(dialect_of(conn))
+    # (PostgreSQL's ``user_schemas``: the databases that have schemas of their own)
+    user_schemas = getattr(database, "user_schemas", None) if every_schema else None
+    others = [s for s in user_schemas(conn) if s != config.ledger_schema] if user_schemas is not None else []
     live = reflect_schemas(conn, held, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots",
-                                                *sorted(versions)))
-    return without_foreign_key_indexes(live, held) if dialects.database(dialect_of(conn)).indexes_foreign_keys else live
+                                                *sorted(versions)), others=others,
+                           exclude_in=lambda schema: alembic_version_tables(conn, schema, held=held))
+    return without_foreign_key_indexes(live, held) if database.indexes_foreign_keys else live
 
 
 def without_foreign_key_indexes(state: SchemaState, held: SchemaState | None = None) -> SchemaState:
@@ -216,7 +223,7 @@ def without_foreign_key_indexes(state: SchemaState, held: SchemaState | None = N
 
         kept = tuple(i for i in table.indexes if not backs_key(i))
         if kept != table.indexes:
-            tables[key] = attrs.evolve(table, indexes=kept)
+            tables[key] = oc.evolve(table, indexes=kept)
     return SchemaState(tables)
 
 

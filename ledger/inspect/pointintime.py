@@ -72,10 +72,11 @@ def ledger_events(config: Config | None = None, *, ledger_file: str | Path | Non
 
 
 def recorded_sql_at(events: Sequence[Event], point: str | None = None) -> list[str]:
-    """The SQL of the ``execute`` events applied up to ``point`` (default: the head), in order."""
+    """The SQL of the ``execute`` events applied up to ``point`` (default: the head), in order; a
+    baseline's too (the schemas and sequences its tables need)."""
     end = events[-1].seq if point is None and events else resolve_point(point or "head", events, applied_only=False)
     return [event.op.sqltext for event in events
-            if event.seq <= end and event.kind == "apply" and isinstance(event.op, ExecuteSQLOp)]
+            if event.seq <= end and event.kind in ("apply", "baseline") and isinstance(event.op, ExecuteSQLOp)]
 
 
 def schema_at(events: Sequence[Event], point: str | None = None) -> SchemaState:

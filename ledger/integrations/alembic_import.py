@@ -325,7 +325,7 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
             found = dialect_of(conn)
             if found != dialect:
                 raise ImportError_(f"--from-url {shown} is a {found} database, not {dialect}")
-            live = reflect_live(conn, Config(Path.cwd(), url=url))
+            live = reflect_live(conn, Config(Path.cwd(), url=url), every_schema=True)
             sequences = reflect_sequences(conn)
             table_rows = read_rows(conn, live)
             versions = alembic_version_tables(conn)

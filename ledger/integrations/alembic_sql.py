@@ -112,7 +112,7 @@ _TABLE_STATEMENTS = tuple(lazy(pattern, re.I | re.S) for pattern in (
     rf"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?{_NAME}\s+ON\s+{_QUALIFIED}",
     rf"COMMENT\s+ON\s+TABLE\s+{_QUALIFIED}",
 ))
-_OTHER_TABLES = lazy(r"\b(?:RENAME|CASCADE|PARTITION)\b", re.I)
+_OTHER_TABLES = lazy(r"\b(?:RENAME(?!\s+CONSTRAINT\b)|CASCADE|PARTITION)\b", re.I)  # a constraint renamed: its table
 
 
 def _unquote(name: str) -> str:
@@ -126,7 +126,7 @@ _NO_TABLE = lazy(
     r"(?:FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|EXTENSION|VIEW|MATERIALIZED\s+VIEW|SCHEMA|ROLE|USER|POLICY|"
     r"AGGREGATE|OPERATOR|LANGUAGE|EVENT|RULE|PUBLICATION|SUBSCRIPTION|SERVER|STATISTICS)\b"
     # a type or domain made or dropped changes no table (ALTER TYPE ... ADD VALUE changes the columns' enum)
-    r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN|COLLATION)\b", re.I)
+    r"|(?:CREATE|DROP)\s+(?:TYPE|DOMAIN|COLLATION)\b|CREATE\s+VIRTUAL\s+TABLE\b", re.I)
 
 
 def statements_in(text: str) -> list[str]:
@@ -189,7 +189,7 @@ def temporary_object(statement: str) -> tuple[str, str] | None:
 def touched_tables(statement: str) -> tuple[str | None, str] | None:
     """``(schema, table)`` of the one table a DDL statement changes; None when it is not that simple.
 
-    None for statements that may change other tables too (a rename, ``CASCADE``), for
+    None for statements that may change other tables too (a rename but a constraint's, ``CASCADE``), for
     ``DROP INDEX`` without ``ON`` and for anything else: the caller then
     looks at every table. An unquoted name is returned as written (the caller matches it
     without regard to case). In a text of several statements, the one table that those changing
@@ -316,8 +316,8 @@ def changes_only_held(statement: str) -> bool:
 
 _CREATED = lazy(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
-    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION|SEQUENCE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
-    rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
+    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION|SEQUENCE|VIRTUAL\s+TABLE|SCHEMA)"
+    rf"\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
 _TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 #: string literals and comments (identifiers stay: a trigger's table may be quoted)
 _LITERALS = lazy(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)

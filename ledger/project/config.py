@@ -29,11 +29,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops.base import DEFAULT_NAMING_CONVENTION, LedgerError
 from ops.classes import frozen
+from ops import classes as oc
 
 __all__ = [
     "BASELINE_FILE",
@@ -87,14 +87,14 @@ class Config:
     ledger_table: str = "schema_ledger"
     ledger_schema: str | None = None
     #: sorted (key, template) pairs; None means the built-in convention
-    naming_convention_pairs: tuple[tuple[str, str], ...] | None = attrs.field(default=None, converter=_pairs)
+    naming_convention_pairs: tuple[tuple[str, str], ...] | None = oc.field(default=None, converter=_pairs)
     target_metadata: str | None = None
     #: "module:function" that may rewrite the ops ``new --autogenerate`` writes
     autogenerate_hook: str | None = None
     #: modules to import before any ledger is read: they register plugin operations
-    plugins: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    plugins: tuple[str, ...] = oc.field(default=(), converter=_tuple)
     #: "module:Class" column types registered with the codec when the configuration is loaded
-    types: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    types: tuple[str, ...] = oc.field(default=(), converter=_tuple)
     #: the file the values came from; None when every value is a default
     source: Path | None = None
     #: public key files whose checkpoint signatures verify trusts (relative: to the project)
@@ -102,7 +102,7 @@ class Config:
     #: the file each writing run appends its new head to (relative: to the project)
     anchor: Path | None = None
     #: the private key that signs each run's new head: a file's path or the PEM text (never from the file)
-    sign_key: str | None = attrs.field(default=None, repr=False)
+    sign_key: str | None = oc.field(default=None, repr=False)
 
     @property
     def naming_convention(self) -> dict[str, str]:
@@ -127,7 +127,7 @@ class Config:
 
     def with_url(self, url: str | None) -> Config:
         """This config with ``url`` in place of the file's, when given."""
-        return self if not url else attrs.evolve(self, url=url)
+        return self if not url else oc.evolve(self, url=url)
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -317,7 +317,7 @@ def with_found_url(config: Config, url: str, *, where: str, folder: Path) -> Con
     holds (``where``: that file and key, for errors), the project being ``folder``, where a relative
     SQLite path is taken from."""
     _check_url(where, url)
-    return attrs.evolve(config, project_dir=folder, url=_anchored(url, folder))
+    return oc.evolve(config, project_dir=folder, url=_anchored(url, folder))
 
 
 def load_config(
@@ -348,15 +348,15 @@ def load_config(
         values = _parse(source, _section(source))
     config = Config(project_dir=project_dir, source=source, **values)
     register_types(config)
-    config = attrs.evolve(config, url=_anchored(config.url, project_dir))
+    config = oc.evolve(config, url=_anchored(config.url, project_dir))
     override = url or environ.get(URL_ENV)
     if override:
         _check_url("--url" if url else URL_ENV, override)
         config = config.with_url(override)
     if environ.get("SCHEMA_LEDGER_ANCHOR"):
-        config = attrs.evolve(config, anchor=Path(environ["SCHEMA_LEDGER_ANCHOR"]))
+        config = oc.evolve(config, anchor=Path(environ["SCHEMA_LEDGER_ANCHOR"]))
     if environ.get("SCHEMA_LEDGER_SIGNING_KEY"):
-        config = attrs.evolve(config, sign_key=environ["SCHEMA_LEDGER_SIGNING_KEY"])
+        config = oc.evolve(config, sign_key=environ["SCHEMA_LEDGER_SIGNING_KEY"])
     return config
 
 

@@ -39,6 +39,7 @@ from ops import (
     CreateForeignKeyOp,
     CreateIndexOp,
     CreateTableOp,
+    ExecuteSQLOp,
     LedgerError,
     MigrateOperation,
     SchemaState,
@@ -186,6 +187,14 @@ def baseline_ops(state: SchemaState, sequences: Sequence[SequenceSpec] = (), dia
     default may draw on one), then tables, indexes, foreign keys."""
     tables = sorted(state.tables.values(), key=_sort_key)
     planned: list[MigrateOperation] = []
+    # the schemas other than the default one the tables live in, made first where a database has them
+    # (PostgreSQL: reana's __reana), so that a replay, a materialized copy or an import makes them too
+    schemas = sorted({t.schema for t in tables if t.schema is not None})
+    create_schema = getattr(dialects.database(dialect), "create_schema_sql", None) if dialect and schemas else None
+    if create_schema is not None:
+        quote = dialects.compile_dialect(dialect, conn).identifier_preparer.quote  # type: ignore[arg-type]
+        planned += [ExecuteSQLOp(create_schema(quote(name)), reverse_sql=f"DROP SCHEMA IF EXISTS {quote(name)}")
+                    for name in schemas]
     if sequences:
         assert dialect is not None, "sequences are written in the SQL of a dialect"
         compiler = dialects.compile_dialect(dialect, conn)
@@ -308,7 +317,7 @@ def baseline(
         nonlocal alembic
         alembic = alembic_version(conn)
         sequences = reflect_sequences(conn)
-        state = prepare(reflect_live(conn, config), dialect, config.naming_convention, sequences)
+        state = prepare(reflect_live(conn, config, every_schema=True), dialect, config.naming_convention, sequences)
         if not state.tables:
             raise BaselineError("the database has no tables to adopt: start with `schema-ledger apply`")
         message = why or DEFAULT_MESSAGE

@@ -77,7 +77,6 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops import LedgerError, SchemaState
@@ -104,12 +103,12 @@ from ledger.schema.differences import table_differences
 from ledger.schema.implied import implied_checks
 from ledger.schema.sqltext import canonical_default, canonical_sql, canonical_type
 from ledger.support.lazyre import lazy
+from ops import classes as oc
 
 __all__ = ["DDL_TYPE", "UnsupportedDialectError", "compare", "normalize", "type_ddl", "without_type_checks"]
 
 #: The TypeSpec name of a normalized type; its one argument is the canonical DDL type.
 DDL_TYPE = "ddl"
-
 
 
 def _dialect(name: str) -> str:
@@ -124,8 +123,6 @@ def _dialect(name: str) -> str:
 
 def _db(d: str) -> dialects.Database:
     return dialects.DATABASES[d]
-
-
 
 
 def upper_or_none(value: Any) -> str | None:
@@ -172,10 +169,10 @@ def _all_named(table: TableSpec) -> TableSpec:
         return table
 
     def named(items: Iterable[Any]) -> tuple[Any, ...]:
-        return tuple(attrs.evolve(i, unnamed=False) for i in items)
+        return tuple(oc.evolve(i, unnamed=False) for i in items)
 
     pk = table.primary_key
-    return attrs.evolve(table, primary_key=attrs.evolve(pk, unnamed=False) if pk is not None else None,
+    return oc.evolve(table, primary_key=oc.evolve(pk, unnamed=False) if pk is not None else None,
                         foreign_keys=named(table.foreign_keys), uniques=named(table.uniques), checks=named(table.checks))
 
 
@@ -198,8 +195,7 @@ def _names(names: Iterable[str], d: str) -> tuple[str, ...]:
 
 def _normalize_table(table: TableSpec, d: str) -> TableSpec:
     db = _db(d)
-    pk_columns = set(table.primary_key.columns) if table.primary_key else set()
-    columns = tuple(normalize_column(c, c.name in pk_columns, d) for c in table.columns)
+    columns = _normalized_columns(table, d)
     if db.reports_autoincrement:
         # the one column the database auto-increments (MySQL/MariaDB's AUTO_INCREMENT), as
         # SQLAlchemy's rules pick it from the flags: True there, False elsewhere (a table
@@ -209,7 +205,7 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
         else:
             auto = auto_incremented_column(table)
             flags = [c.name == auto for c in table.columns]
-        columns = tuple(attrs.evolve(n, autoincrement=f) for f, n in zip(flags, columns))
+        columns = tuple(oc.evolve(n, autoincrement=f) for f, n in zip(flags, columns))
     primary_key = None
     if table.primary_key is not None:
         # SQLite writes an AUTOINCREMENT key in its column, where it takes no constraint name
@@ -231,7 +227,7 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
         uniques = kept
     # An index declared with a foreign key's name and columns is held as the index InnoDB makes
     # for that key, which reflection leaves out: neither side has it (nova's fixed_ips).
-    indexes = [_normalize_index(i, table, d) for i in table.indexes
+    indexes = [_normalized_index(i, table, d) for i in table.indexes
                if not db.foreign_key_index(i, table.foreign_keys)]
     if db.uniques_are_indexes:
         indexes += [IndexSpec(u.name, tuple(IndexElement(c) for c in u.columns), unique=True) for u in uniques]
@@ -251,6 +247,25 @@ def _normalize_table(table: TableSpec, d: str) -> TableSpec:
 
 
 # -- columns -------------------------------------------------------------------------------------
+
+
+#: (id of a table's columns, dialect) -> (those columns, its key's columns, them normalized): a table
+#: read back keeps the fold's very columns where they could not change (an index, a key)
+_COLUMNS: dict[tuple[int, str], tuple[tuple[ColumnSpec, ...], tuple[str, ...], tuple[ColumnSpec, ...]]] = {}
+
+
+def _normalized_columns(table: TableSpec, d: str) -> tuple[ColumnSpec, ...]:
+    columns, key = table.columns, table.primary_key.columns if table.primary_key else ()
+    hit = _COLUMNS.get((id(columns), d))
+    if hit is not None and hit[0] is columns and hit[1] == key:
+        return hit[2]
+    in_key = set(key)
+    found = tuple(normalize_column(c, c.name in in_key, d) for c in columns)
+    if len(_COLUMNS) >= 4096:
+        _COLUMNS.clear()
+    if not any(c.type.args[0].startswith("?") for c in found):  # as normalize_column: not registered yet
+        _COLUMNS[(id(columns), d)] = (columns, key, found)
+    return found
 
 
 @remembered(4096)
@@ -401,12 +416,36 @@ def _ordering_from_ops(index: IndexSpec, d: str) -> IndexSpec:
     elements = tuple(
         IndexElement(f'"{e.value.replace(chr(34), chr(34) * 2)}" {orders[e.value]}', expression=True)
         if not e.expression and e.value in orders else e for e in index.elements)
-    return attrs.evolve(index, elements=elements, dialect_options=tuple(options))
+    return oc.evolve(index, elements=elements, dialect_options=tuple(options))
 
 
-def _normalize_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
+#: (id of a table's columns, dialect) -> (those columns, the columns by folded name, {(index, table
+#: name): the index normalized}): what normalizing an index reads of its table is its name and its
+#: columns, and the tables read back after each SQL statement keep the fold's columns (the same
+#: tuple) and most of its indexes (equal values), which are normalized once per table's columns
+_INDEXES: dict[tuple[int, str], tuple[tuple[ColumnSpec, ...], dict[str, str], dict[Any, IndexSpec]]] = {}
+
+
+def _normalized_index(index: IndexSpec, table: TableSpec, d: str) -> IndexSpec:
+    columns = table.columns
+    hit = _INDEXES.get((id(columns), d))
+    if hit is None or hit[0] is not columns:
+        if len(_INDEXES) >= 4096:
+            _INDEXES.clear()
+        hit = _INDEXES[(id(columns), d)] = (columns, {c.name.casefold(): c.name for c in columns}, {})
+    key = (index, table.name)
+    try:
+        return hit[2][key]
+    except KeyError:
+        found = hit[2][key] = _normalize_index(index, table, d, hit[1])
+        return found
+    except TypeError:  # an option's value that cannot be hashed
+        return _normalize_index(index, table, d, hit[1])
+
+
+def _normalize_index(index: IndexSpec, table: TableSpec, d: str, by_folded: Mapping[str, str]) -> IndexSpec:
+    """``index`` of ``table`` as the database keeps it (``by_folded``: the table's column names by their casefold)."""
     index = _ordering_from_ops(index, d)
-    by_folded = {c.name.casefold(): c.name for c in table.columns}
     elements = tuple(_normalize_element(e, by_folded, d, table.name) for e in index.elements)
     options: dict[str, Any] = {}
     db = _db(d)
@@ -606,4 +645,4 @@ def _without_implied(live: TableSpec, expected: TableSpec, implied: list[tuple[s
                 del left[found]
                 taken.add(number)
     gone = {id(candidates[number][0]) for number in taken}
-    return attrs.evolve(live, checks=tuple(c for c in live.checks if id(c) not in gone))
+    return oc.evolve(live, checks=tuple(c for c in live.checks if id(c) not in gone))

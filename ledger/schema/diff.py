@@ -29,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
-import attrs
 
 from ops import (
     AddColumnOp,
@@ -60,6 +59,7 @@ from ops.specs import (
     UniqueSpec,
     sql_references,
 )
+from ops import classes as oc
 
 __all__ = ["diff", "models_as_held"]
 
@@ -91,18 +91,18 @@ def models_as_held(models: SchemaState, fold: SchemaState,
             table = tables[key] = _table_as_held(table, held)
         if held is not None and drawn:
             columns = tuple(
-                attrs.evolve(c, autoincrement=False)
+                oc.evolve(c, autoincrement=False)
                 if (key[0], key[1], c.name) in drawn and c.autoincrement == "auto"
                 and (h := held.column(c.name)) is not None and h.autoincrement is False else c
                 for c in table.columns)
             if columns != table.columns:
-                tables[key] = attrs.evolve(table, columns=columns)
+                tables[key] = oc.evolve(table, columns=columns)
     return SchemaState(tables)
 
 
 def _table_as_held(table: TableSpec, held: TableSpec) -> TableSpec:
     def same(model: Any, kept: Any) -> bool:
-        return kept.unnamed and attrs.evolve(kept, name=model.name, unnamed=False) == model
+        return kept.unnamed and oc.evolve(kept, name=model.name, unnamed=False) == model
 
     def taken(items: tuple[Any, ...], kept_items: tuple[Any, ...]) -> tuple[Any, ...]:
         free = list(kept_items)
@@ -117,7 +117,7 @@ def _table_as_held(table: TableSpec, held: TableSpec) -> TableSpec:
     pk = table.primary_key
     if pk is not None and held.primary_key is not None and same(pk, held.primary_key):
         pk = held.primary_key
-    return attrs.evolve(table, primary_key=pk, foreign_keys=taken(table.foreign_keys, held.foreign_keys),
+    return oc.evolve(table, primary_key=pk, foreign_keys=taken(table.foreign_keys, held.foreign_keys),
                         uniques=taken(table.uniques, held.uniques), checks=taken(table.checks, held.checks))
 
 
@@ -177,16 +177,16 @@ def _without_blocked(kept: list[str], old: TableSpec, olds: dict[str, ColumnSpec
         kept = [name for name in kept if name not in blocked]
 
 
-@attrs.frozen
+@oc.frozen
 class _TablePlan:
     """What happens to one table that exists on both sides."""
 
     old: TableSpec
     new: TableSpec
     kept: tuple[str, ...]
-    dropped_columns: frozenset[str] = attrs.field(init=False)
+    dropped_columns: frozenset[str] = oc.field(init=False)
     #: the very same spec on both sides: nothing of the table itself changes
-    same: bool = attrs.field(init=False)
+    same: bool = oc.field(init=False)
 
     @dropped_columns.default
     def _dropped_columns(self) -> frozenset[str]:
@@ -404,7 +404,7 @@ class _Planner:
             key = ready[0] if ready else remaining[0]
             table = self.target.tables[key]
             inline = tuple(fk for fk in table.foreign_keys if _ref_key(fk, table) not in pending - {key})
-            self.emit(CreateTableOp(attrs.evolve(table, foreign_keys=inline)))
+            self.emit(CreateTableOp(oc.evolve(table, foreign_keys=inline)))
             remaining.remove(key)
 
     def add_foreign_keys(self) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import attrs
 
 from ops.specs import ColumnSpec, DefaultSpec, PrimaryKeySpec, TableSpec
+from ops import classes as oc
 
 __all__ = ["table_differences"]
 
@@ -82,8 +82,8 @@ def _default(spec: DefaultSpec | None) -> str:
 def _show(value: Any) -> str:
     if value is None:
         return "none"
-    if attrs.has(type(value)):
-        fields = [f"{a.name}={getattr(value, a.name)!r}" for a in attrs.fields(type(value))
+    if oc.has(type(value)):
+        fields = [f"{a.name}={getattr(value, a.name)!r}" for a in oc.fields(type(value))
                   if getattr(value, a.name) is not None]
         return f"{type(value).__name__.removesuffix('Spec').lower()}({', '.join(fields)})"
     return repr(value)
@@ -96,7 +96,7 @@ def _describe_pk(pk: PrimaryKeySpec | None) -> str:
 
 
 def _signature(item: Any) -> str:
-    return repr(attrs.evolve(item, name=None))
+    return repr(oc.evolve(item, name=None))
 
 
 def _item_differences(kind: str, where: str, want: Iterable[Any], have: Iterable[Any]) -> list[str]:
@@ -123,7 +123,7 @@ def _item_differences(kind: str, where: str, want: Iterable[Any], have: Iterable
                 lines.append(f"{label}: expected{again} ({_describe(item)}), missing from the live database")
                 continue
             other = others[n]
-            for field in attrs.fields(type(item)):
+            for field in oc.fields(type(item)):
                 a, b = getattr(item, field.name), getattr(other, field.name)
                 if a != b:
                     lines.append(f"{label}: {field.name} expected {_show(a)}, live {_show(b)}")
@@ -137,7 +137,7 @@ def _item_differences(kind: str, where: str, want: Iterable[Any], have: Iterable
 
 def _describe(item: Any) -> str:
     parts = []
-    for field in attrs.fields(type(item)):
+    for field in oc.fields(type(item)):
         value = getattr(item, field.name)
         if field.name == "name" or value in (None, (), False):
             continue

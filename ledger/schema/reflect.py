@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops import SchemaState
@@ -48,6 +47,7 @@ from ledger.schema.comparison import (
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
 from ledger.support.quietwarn import silenced
+from ops import classes as oc
 
 __all__ = [
     "DDL_TYPE", "PARTS", "UnsupportedDialectError", "as_auto_incremented", "compare", "normalize", "reflect",
@@ -103,7 +103,9 @@ def reflect(
             every = tables if tables is not None else inspector.get_table_names(schema=schema)  # which keys dangle
     else:
         every = tables if tables is not None else inspector.get_table_names(schema=schema)
-        excluded = set(exclude)
+        # SQLite's virtual tables and their modules' shadow tables (``hidden_tables``) are not the application's
+        hidden = getattr(database, "hidden_tables", None)
+        excluded = set(exclude) | (hidden(conn, schema) if hidden is not None else set())
         names = [n for n in every if n not in excluded]
         if only is not None:
             wanted = {n.casefold() for n in only}
@@ -222,20 +224,24 @@ def reflect(
 
 
 def reflect_schemas(conn: sa.Connection, held: SchemaState | None, *,
-                    exclude: Collection[str] = ("schema_ledger",)) -> SchemaState:
+                    exclude: Collection[str] = ("schema_ledger",), others: Collection[str] = (),
+                    exclude_in: Callable[[str], Collection[str]] | None = None) -> SchemaState:
     """The live schema a whole-database comparison with ``held`` (a fold) reads: :func:`reflect` of
     the default schema, and of each other schema ``held`` has tables in (``op.create_table(...,
-    schema="dbos")``) that the database holds, so that their tables are compared, not reported
-    missing. ``exclude``: table names left out in every schema."""
+    schema="dbos")``) or ``others`` names, that the database holds, so that their tables are
+    compared, not reported missing. ``exclude``: table names left out in every schema;
+    ``exclude_in``: those left out in one other schema (its own Alembic version table)."""
     state = reflect(conn, exclude=exclude)
-    others = sorted({schema for schema, _ in held.tables if schema is not None}) if held is not None else []
-    if not others:
+    named = {schema for schema, _ in held.tables if schema is not None} if held is not None else set()
+    wanted = sorted(named | set(others))
+    if not wanted:
         return state
     inspector = sa.inspect(conn)
     tables = dict(state.tables)
-    for schema in others:
+    for schema in wanted:
         if inspector.has_schema(schema):
-            tables.update(reflect(conn, schema=schema, exclude=exclude).tables)
+            left_out = (*exclude, *(exclude_in(schema) if exclude_in is not None else ()))
+            tables.update(reflect(conn, schema=schema, exclude=left_out).tables)
     return SchemaState(tables)
 
 
@@ -273,8 +279,8 @@ def as_auto_incremented(table: TableSpec, live: set[str]) -> TableSpec:
     would = {column} if column is not None else set()
     if would == live:
         return table
-    return attrs.evolve(table, columns=tuple(
-        attrs.evolve(c, autoincrement=c.name in live) if (c.name in live) != (c.name in would) else c
+    return oc.evolve(table, columns=tuple(
+        oc.evolve(c, autoincrement=c.name in live) if (c.name in live) != (c.name in would) else c
         for c in table.columns))
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 
 from ops.classes import define
@@ -36,6 +35,7 @@ from ledger.format.events import Actor, Event
 from ledger.storage import snapshots
 from ledger.storage.store import LedgerStore
 from ledger.support import faults
+from ops import classes as oc
 
 if TYPE_CHECKING:
     from ledger.storage.view import LedgerView  # the fold's machinery: the hook writes without it
@@ -64,9 +64,9 @@ class Journal:
     head: Event | None | object = _UNREAD
     #: also sees every event written (rollback keeps all events for its plan)
     keep: Callable[[Sequence[Event]], None] | None = None
-    sql: list[str] = attrs.field(factory=list)
+    sql: list[str] = oc.field(factory=list)
     #: events recorded but not yet INSERTed (deferred), with the state after each
-    pending: list[tuple[Event, SchemaState | None]] = attrs.field(factory=list)
+    pending: list[tuple[Event, SchemaState | None]] = oc.field(factory=list)
     #: whether the last :meth:`flush` sent its transaction's COMMIT with the INSERT
     committing: bool = False
 

@@ -36,6 +36,7 @@ from ledger.integrations.alembic_sql import (
 )
 from ledger.integrations.alembic_readparts import dropped_constraint, read_parts, renamed_column
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
+from ledger.integrations.alembic.sqlreverse import reverse_of
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError, Origin
 from ledger.support.quietwarn import blamed_outside, silenced
 from ledger.support.lazyre import lazy, mentions
@@ -594,23 +595,11 @@ class Captures:
         return True
 
     def _reverse_sql(self, text: str) -> str | None:
-        """The statement that undoes ``text`` when it creates, replaces or drops a trigger, a
-        function, a procedure or a view, else None.
-
-        A creation is undone by dropping the object; a replacement or a drop by the definition
-        the ledger held before it (a replacement of nothing the ledger holds: by dropping it). So
-        a rollback takes a trigger away before the column it reads, as the downgrade would.
-        """
-        found = schema_object(text)
-        if found is None:
-            return None
-        verb, obj = found
-        defined = self._definitions()
-        before = defined.get(obj.key)
-        defined[obj.key] = None if verb == "drop" else text
-        if verb == "drop" or (verb == "replace" and before is not None):
-            return before
-        return self._database.drop_object_sql(obj.kind, obj.name, table=obj.table, arguments=obj.arguments)
+        """The statement that undoes ``text`` when it creates, replaces or drops triggers, functions,
+        procedures or views (:func:`ledger.integrations.alembic.sqlreverse.reverse_of`), else None.
+        So a rollback takes a trigger away before the column it reads, as the downgrade would."""
+        return reverse_of(text, self._definitions(), lambda obj: self._database.drop_object_sql(
+            obj.kind, obj.name, table=obj.table, arguments=obj.arguments))
 
     def _definitions(self) -> dict[tuple[str, str], str | None]:
         """Each trigger, function, procedure and view the ledger's SQL text defines: its definition
@@ -621,9 +610,7 @@ class Captures:
             with self._quiet():
                 for event in self.store.events(self.conn, table_exists=True, op_type=lops.ExecuteSQLOp.op_tag):
                     if isinstance(event.op, lops.ExecuteSQLOp):
-                        found = schema_object(event.op.sqltext)
-                        if found is not None:
-                            defined[found[1].key] = None if found[0] == "drop" else event.op.sqltext
+                        reverse_of(event.op.sqltext, defined, lambda obj: "")
             self._defined = defined
         return self._defined
 

@@ -7,7 +7,6 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 from alembic.operations import ops as aops
 from alembic.operations.schemaobj import SchemaObjects
@@ -29,6 +28,7 @@ from ops.specs import (
 
 from ledger import dialects
 from ledger.integrations.alembic.base import PLACEHOLDER, PLACEHOLDER_CONVENTION
+from ops import classes as oc
 
 if TYPE_CHECKING:
     from ledger.integrations.alembic.recorder import Recorder
@@ -251,17 +251,17 @@ def _create_table(operation: aops.CreateTableOp, result: Any, recorder: Recorder
     uniques = tuple(u for u in spec.uniques if (u.name or "").startswith(PLACEHOLDER)
                     or not (u in seen or seen.add(u)))
     if len(uniques) != len(spec.uniques):
-        spec = attrs.evolve(spec, uniques=uniques)
+        spec = oc.evolve(spec, uniques=uniques)
     # The character set and collation the database gave the table (declared or its default),
     # which a replay into a database of another default must give it again; its comment as that
     # database's CREATE TABLE wrote it (MySQL's from ``mysql_comment=`` too).
     database = dialects.database(recorder.conn.dialect.name)
     held = database.table_options(recorder.conn, spec.schema, [spec.name])
     if spec.name in held:
-        spec = attrs.evolve(spec, dialect_options=held[spec.name])
+        spec = oc.evolve(spec, dialect_options=held[spec.name])
     comment = database.declared_comment(table, recorder.conn.dialect)
     if comment != spec.comment:
-        spec = attrs.evolve(spec, comment=comment)
+        spec = oc.evolve(spec, comment=comment)
     op = lops.CreateTableOp(spec)
     return [_with_if(op, getattr(operation, "if_not_exists", None), "not_exists")]
 
@@ -358,7 +358,7 @@ def _type_checks(operation: aops.AlterColumnOp, type_: Any, recorder: Recorder, 
                 # gives it as Alembic compiles it (``ck_<table>_<column>``; none without one). A new
                 # type's is read back as made (a batch rebuild makes it without the convention).
                 given = dialect.identifier_preparer.format_constraint(constraint, _alembic_quote=False)
-                spec = attrs.evolve(spec, name=str(given)) if given else spec
+                spec = oc.evolve(spec, name=str(given)) if given else spec
             found.append(spec if spec.name else named(spec, table.name, PLACEHOLDER_CONVENTION))
     return found
 

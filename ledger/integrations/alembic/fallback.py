@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 import ops as lops
@@ -18,6 +17,7 @@ from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, Or
 from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
+from ops import classes as oc
 
 
 class FollowsLive:
@@ -48,7 +48,10 @@ class FollowsLive:
         assert self.state is not None
         schema = table[0] if table is not None else None
         ignored = {self.store.table_name, self.migration_context.version_table}
-        changed = None if among is None or table is not None else {
+        # every table read: those of the other schemas the fold has tables in too (the catalog's
+        # digests, ``among``, tell of the default schema's alone)
+        others = sorted({k[0] for k in self.state.tables if k[0] is not None}) if table is None else []
+        changed = None if among is None or table is not None or others else {
             name.casefold() for name in among if name not in ignored}
         if changed is not None and not changed:
             return []  # the catalog shows no table changed
@@ -57,12 +60,12 @@ class FollowsLive:
 
         def touched(key: tuple[str | None, str]) -> bool:
             if wanted is None:
-                return key[0] is None and (changed is None or key[1].casefold() in changed)
+                return (key[0] is None or key[0] in others) and (changed is None or key[1].casefold() in changed)
             return key[0] == schema and key[1].lower() == wanted
 
         fold = self.state
         mine = {k for k in fold.tables if touched(k)}  # the fold's tables it reads
-        held = [fold.tables[k] for k in mine] if parts is not None else []
+        held = [fold.tables[k] for k in mine] if parts is not None and not others else []
         if table is None and (among is None or {t.name for t in held} != {n for n in among if n not in ignored}):
             held = []  # a table the fold does not hold by the name the catalog gives: read as any table
         with self._quiet():
@@ -73,11 +76,15 @@ class FollowsLive:
                 if len(live.tables) != len(held):
                     live = None  # not there by the fold's name: read as any table
             if live is None:
-                names = sa.inspect(self.conn).get_table_names(schema=schema)
-                keep = {n for n in names if n not in ignored and touched((schema, n))}
-                # one table: only it is read (the catalog queries filtered by its name), not every table
-                live = reflect(self.conn, schema=schema, exclude=tuple(sorted(set(names) - keep)),
-                               only=keep if table is not None or changed is not None else None, tables=names)
+                read: dict[tuple[str | None, str], Any] = {}
+                for where in (schema, *others):
+                    names = sa.inspect(self.conn).get_table_names(schema=where)
+                    keep = {n for n in names if n not in ignored and touched((where, n))}
+                    # one table: only it is read (the catalog queries filtered by its name), not every table
+                    read.update(reflect(self.conn, schema=where, exclude=tuple(sorted(set(names) - keep)),
+                                        only=keep if table is not None or changed is not None else None,
+                                        tables=names).tables)
+                live = SchemaState(read)
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
         live = adopt_names(live, fold, self.dialect)
@@ -229,7 +236,7 @@ class FollowsLive:
         if len(gone) > 1:
             return None
         (name,) = gone
-        target = attrs.evolve(
+        target = oc.evolve(
             spec, primary_key=None if spec.primary_key is not None and spec.primary_key.name == name
             else spec.primary_key, foreign_keys=tuple(c for c in spec.foreign_keys if c.name != name),
             uniques=tuple(c for c in spec.uniques if c.name != name),
@@ -374,11 +381,11 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
         item = held_unnamed(item, live.name)
         base, number = item.name, 2
         while item.name in taken:  # a name the database holds for another constraint (SQLite)
-            item, number = attrs.evolve(item, name=f"{base}_{number}"), number + 1
+            item, number = oc.evolve(item, name=f"{base}_{number}"), number + 1
         taken.add(item.name)
         return item
 
-    live = attrs.evolve(
+    live = oc.evolve(
         live,
         primary_key=name(live.primary_key) if live.primary_key else None,
         foreign_keys=tuple(name(i) for i in live.foreign_keys),
@@ -412,16 +419,16 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
                     and not (converted and field == "columns" and _charset(found[0]) != _charset(raw)):
                 raw = found[0]
             elif found is not None and field == "columns" and found[1] != norm \
-                    and attrs.evolve(found[1], autoincrement=norm.autoincrement) == norm:
+                    and oc.evolve(found[1], autoincrement=norm.autoincrement) == norm:
                 # only which column the database auto-increments changed (MySQL/MariaDB's MODIFY
                 # without AUTO_INCREMENT): the fold's column with the flag the database holds
-                raw = attrs.evolve(found[0], autoincrement=raw.autoincrement)
+                raw = oc.evolve(found[0], autoincrement=raw.autoincrement)
             elif found is not None and field == "columns" and found[0].autoincrement is False \
                     and raw.autoincrement == "auto":
                 # Reflection tells no column made with autoincrement=False from one left to the
                 # default ("auto" unless the database holds an autoincrementing one): a column that
                 # changed otherwise keeps the flag, so it is altered rather than dropped and added.
-                raw = attrs.evolve(raw, autoincrement=False)
+                raw = oc.evolve(raw, autoincrement=False)
             out.append(raw)
         return tuple(out)
 
@@ -430,7 +437,7 @@ def _rebased(live: TableSpec, fold: TableSpec | None, dialect: str) -> TableSpec
             and _held_alike(fold.primary_key, pk):
         pk = fold.primary_key
     comment = fold.comment if norm_live.comment == norm_fold.comment else live.comment
-    return attrs.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
+    return oc.evolve(live, columns=kept("columns"), primary_key=pk, foreign_keys=kept("foreign_keys"),
                         uniques=kept("uniques"), checks=kept("checks"), indexes=kept("indexes"), comment=comment)
 
 
@@ -521,5 +528,5 @@ def _without_dangling_keys(live: SchemaState, kept: Mapping[tuple[str | None, st
                 fks.append(fk)
             else:
                 dangling.add((key, referent))
-        tables[key] = table if len(fks) == len(table.foreign_keys) else attrs.evolve(table, foreign_keys=tuple(fks))
+        tables[key] = table if len(fks) == len(table.foreign_keys) else oc.evolve(table, foreign_keys=tuple(fks))
     return SchemaState(tables), dangling

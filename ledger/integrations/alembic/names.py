@@ -6,7 +6,6 @@ import contextlib
 from collections.abc import Collection, Mapping
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 import ops as lops
@@ -24,6 +23,7 @@ from ops.specs import (
 
 from ledger.dialects import Database
 from ledger.integrations.alembic.base import PLACEHOLDER
+from ops import classes as oc
 
 
 class ResolvesNames:
@@ -86,7 +86,7 @@ class ResolvesNames:
         if unseen:
             if not isinstance(op, lops.CreateTableOp):
                 return None
-            op = attrs.evolve(op, table=attrs.evolve(op.table, checks=tuple(
+            op = oc.evolve(op, table=oc.evolve(op.table, checks=tuple(
                 c for c in op.table.checks if all(c is not u for u in unseen))))
         op = _rename_specs(op, mapping, unmatched)
         if isinstance(op, lops.CreateTableOp):
@@ -114,27 +114,27 @@ def as_compiled_names(op: MigrateOperation, dialect: sa.Dialect) -> MigrateOpera
         if spec is None:
             return None
         name = _compiled_name(spec.name, dialect, "index" if isinstance(spec, IndexSpec) else "constraint")
-        return spec if name == spec.name else attrs.evolve(spec, name=name)
+        return spec if name == spec.name else oc.evolve(spec, name=name)
 
     if isinstance(op, lops.CreateTableOp):
         table = op.table
-        fixed = attrs.evolve(table, primary_key=fix(table.primary_key),
+        fixed = oc.evolve(table, primary_key=fix(table.primary_key),
                              foreign_keys=tuple(fix(s) for s in table.foreign_keys),
                              uniques=tuple(fix(s) for s in table.uniques), checks=tuple(fix(s) for s in table.checks),
                              indexes=tuple(fix(s) for s in table.indexes))
-        return op if fixed == table else attrs.evolve(op, table=fixed)
+        return op if fixed == table else oc.evolve(op, table=fixed)
     if isinstance(op, lops.CreateIndexOp):
         index = fix(op.index)
-        return op if index is op.index else attrs.evolve(op, index=index)
+        return op if index is op.index else oc.evolve(op, index=index)
     if isinstance(op, lops.AddConstraintOp):
         constraint = fix(op.constraint)
-        return op if constraint is op.constraint else attrs.evolve(op, constraint=constraint)
+        return op if constraint is op.constraint else oc.evolve(op, constraint=constraint)
     if isinstance(op, lops.DropIndexOp):
         name = _compiled_name(op.index_name, dialect, "index")
-        return op if name == op.index_name else attrs.evolve(op, index_name=name)
+        return op if name == op.index_name else oc.evolve(op, index_name=name)
     if isinstance(op, lops.DropConstraintOp):
         name = _compiled_name(op.constraint_name, dialect)
-        return op if name == op.constraint_name else attrs.evolve(op, constraint_name=name)
+        return op if name == op.constraint_name else oc.evolve(op, constraint_name=name)
     return op
 
 
@@ -156,7 +156,7 @@ def _without_repeated_uniques(op: lops.CreateTableOp, unmatched: set[str],
                 continue
             counted.append(columns)
         kept.append(unique)
-    return attrs.evolve(op, table=attrs.evolve(op.table, uniques=tuple(kept)))
+    return oc.evolve(op, table=oc.evolve(op.table, uniques=tuple(kept)))
 
 
 _KIND = {PrimaryKeySpec: "pk", UniqueSpec: "uq", ForeignKeySpec: "fk", CheckSpec: "ck"}
@@ -179,18 +179,18 @@ def _rename_specs(op: MigrateOperation, mapping: dict[int, str], unmatched: Coll
         if id(spec) not in mapping:
             return spec
         name = mapping[id(spec)]
-        return attrs.evolve(spec, name=name, unnamed=True) if name in unmatched else attrs.evolve(spec, name=name)
+        return oc.evolve(spec, name=name, unnamed=True) if name in unmatched else oc.evolve(spec, name=name)
 
     if isinstance(op, lops.CreateTableOp):
         table = op.table
-        return attrs.evolve(op, table=attrs.evolve(
+        return oc.evolve(op, table=oc.evolve(
             table,
             primary_key=fix(table.primary_key) if table.primary_key else None,
             foreign_keys=tuple(fix(s) for s in table.foreign_keys),
             uniques=tuple(fix(s) for s in table.uniques),
             checks=tuple(fix(s) for s in table.checks),
         ))
-    return attrs.evolve(op, constraint=fix(op.constraint))  # type: ignore[misc]
+    return oc.evolve(op, constraint=fix(op.constraint))  # type: ignore[misc]
 
 
 def _live_constraints(conn: sa.Connection, database: Database, table: str, schema: str | None,

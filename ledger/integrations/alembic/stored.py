@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 
 import ops as lops
@@ -19,6 +18,7 @@ from ledger.schema.reflect import as_auto_incremented
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL, Origin
 from ledger.integrations.alembic_sql import schema_object
+from ops import classes as oc
 
 
 class RecordsStored:
@@ -57,7 +57,7 @@ class RecordsStored:
             text = stored.get(name)
             if text is None:
                 continue
-            live = attrs.evolve(column, server_default=lops.DefaultSpec("text", str(text)))
+            live = oc.evolve(column, server_default=lops.DefaultSpec("text", str(text)))
             if normalize_column(live, False, self.dialect) != normalize_column(column, False, self.dialect):
                 replaced[name] = live
         return _with_replaced(op, "columns", replaced)
@@ -82,7 +82,7 @@ class RecordsStored:
                 return op
         if isinstance(op, lops.CreateTableOp):
             table = as_auto_incremented(op.table, live)
-            return op if table is op.table else attrs.evolve(op, table=table)
+            return op if table is op.table else oc.evolve(op, table=table)
         assert self.state is not None
         try:
             keyed = op.apply(self.state).table(name, schema)
@@ -149,7 +149,7 @@ class RecordsStored:
         if not made:
             return op
         if isinstance(op, lops.CreateTableOp):
-            return attrs.evolve(op, table=attrs.evolve(op.table, indexes=(*op.table.indexes, *made)))
+            return oc.evolve(op, table=oc.evolve(op.table, indexes=(*op.table.indexes, *made)))
         assert self.state is not None
         for index in made:
             self._apply(self.state.complete(lops.CreateIndexOp(table, index, schema=schema)), origin, self._message(
@@ -202,7 +202,7 @@ class RecordsStored:
                 # a type the fold holds no column of (made by SQL text, CREATE TYPE): as the database holds it
                 existing = self._enum_as_held(column.type)
             if existing is not None and existing != column.type:
-                replaced[column.name] = attrs.evolve(column, type=existing)
+                replaced[column.name] = oc.evolve(column, type=existing)
         return _with_replaced(op, "columns", replaced)
 
     def _enum_as_held(self, type_: lops.TypeSpec) -> lops.TypeSpec | None:
@@ -213,7 +213,7 @@ class RecordsStored:
         name = ".".join(quote(str(part)) for part in (kw.get("schema"), kw["name"]) if part)
         with self._quiet():
             labels = self._database.enum_labels(self.conn, name)
-        return attrs.evolve(type_, args=tuple(labels)) if labels else None
+        return oc.evolve(type_, args=tuple(labels)) if labels else None
 
     def _type_checks_as_held(self, op: MigrateOperation) -> MigrateOperation:
         """``op`` with the CHECK each of its columns' types makes (``Boolean``/``Enum`` with
@@ -257,11 +257,11 @@ class RecordsStored:
             made[column] = [lops.CheckSpec(c["name"], str(c["sqltext"])) for c in found]
         if not made:
             return op
-        plain = {c.name: attrs.evolve(c, type=without_constraint(c.type)) for c in columns if c.name in made}
+        plain = {c.name: oc.evolve(c, type=without_constraint(c.type)) for c in columns if c.name in made}
         if isinstance(op, lops.AddColumnOp):
-            return attrs.evolve(op, column=plain[op.column.name], _then=(
+            return oc.evolve(op, column=plain[op.column.name], _then=(
                 *op._then, *(lops.CreateCheckConstraintOp(table, c, schema=schema) for c in made[op.column.name])))
-        return attrs.evolve(op, table=attrs.evolve(
+        return oc.evolve(op, table=oc.evolve(
             op.table, columns=tuple(plain.get(c.name, c) for c in op.table.columns),
             checks=(*op.table.checks, *(c for col in op.table.columns for c in made.get(col.name, ())))))
 
@@ -297,7 +297,7 @@ class RecordsStored:
             text = stored.get(check.name)
             if text and canonical_sql(str(text), dialect=self.dialect) != canonical_sql(check.sqltext,
                                                                                        dialect=self.dialect):
-                replaced[check.name] = attrs.evolve(check, sqltext=str(text))
+                replaced[check.name] = oc.evolve(check, sqltext=str(text))
         return _with_replaced(op, "checks", replaced)
 
     def _checks_now(self, table: str, schema: str | None) -> list[dict[str, Any]] | None:
@@ -338,7 +338,7 @@ class RecordsStored:
             if isinstance(follow, lops.CreateIndexOp) and follow.index.name == op.index.name \
                     and follow.index.columns == op.index.columns and follow.index.dialect_options \
                     and not op.index.dialect_options:
-                return attrs.evolve(op, index=attrs.evolve(op.index, dialect_options=follow.index.dialect_options))
+                return oc.evolve(op, index=oc.evolve(op.index, dialect_options=follow.index.dialect_options))
         return op
 
     def _replaced_kept_index(self, op: MigrateOperation, origin: Origin | None) -> None:
@@ -373,7 +373,7 @@ class RecordsStored:
                 isinstance(f, lops.AlterColumnOp) and f.column_name == op.column_name and f.modify_type is not None
                 for f in follow):
             return op
-        kept = attrs.evolve(op, modify_type=None)
+        kept = oc.evolve(op, modify_type=None)
         return kept if kept.has_changes() else None
 
     def _lost_type_checks(self, schema: str | None, table: str) -> None:
@@ -490,13 +490,13 @@ def _with_replaced(op: MigrateOperation, field: str, replaced: dict[str, Any]) -
         return op
     if isinstance(op, lops.CreateTableOp):
         parts = tuple(replaced.get(part.name, part) for part in getattr(op.table, field))
-        return attrs.evolve(op, table=attrs.evolve(op.table, **{field: parts}))
+        return oc.evolve(op, table=oc.evolve(op.table, **{field: parts}))
     (part,) = replaced.values()
     if isinstance(op, lops.AddColumnOp):
-        return attrs.evolve(op, column=part)
+        return oc.evolve(op, column=part)
     if isinstance(op, lops.CreateCheckConstraintOp):
-        return attrs.evolve(op, constraint=part)
-    return attrs.evolve(op, modify_server_default=part.server_default)  # an AlterColumnOp
+        return oc.evolve(op, constraint=part)
+    return oc.evolve(op, modify_server_default=part.server_default)  # an AlterColumnOp
 
 
 def without_constraint(type_: lops.TypeSpec) -> lops.TypeSpec:
