@@ -457,8 +457,8 @@ class PostgreSQLGenerator(AssembledGenerator):
         if before in ("string", "enum") and after != "string":
             return f" USING {name}{'::text' if before == 'enum' else ''}::{type_sql}"
         if {before, after} == {"integer", "boolean"}:  # a cast only between integer and boolean
-            integer = (old if before == "integer" else new).type.name
-            return f" USING {name}{'' if integer in ('Integer', 'INTEGER') else '::integer'}::{type_sql}"
+            sized = isinstance((old if before == "integer" else new).type.to_sa(), (sa.SmallInteger, sa.BigInteger))
+            return f" USING {name}{'::integer' if sized else ''}::{type_sql}"
         if before == "json" and after not in ("string", "json"):
             return f" USING {name}::text::{type_sql}"
         if after == "json" and before not in ("string", "json"):
