@@ -474,3 +474,28 @@ def test_an_enum_value_rows_still_hold_refuses_the_rollback_of_an_imported_histo
     assert "'tag'" in output and "perm.action" in output and "1 row " in output, output
     assert "invalid input value" not in output, output
     assert table_names(target) == ["perm"]
+
+
+def test_an_index_and_an_enum_renamed_in_sql_text_are_recorded_from_the_tables_they_change(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # fides renames its indexes and enums in op.execute text: the hook reads the catalog of the index's
+    # table, and of the tables with a column of the type, not every table
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.execute(\"CREATE TYPE mood AS ENUM ('happy', 'sad')\")",
+         "op.create_table('t', sa.Column('id', sa.Integer, primary_key=True), sa.Column('a', sa.Integer))",
+         "op.add_column('t', sa.Column('m', sa.Enum(name='mood')))",
+         "op.create_table('u', sa.Column('id', sa.Integer, primary_key=True), sa.Column('ms', sa.Text))",
+         "op.create_table('v', sa.Column('id', sa.Integer, primary_key=True), sa.Column('a', sa.Integer))",
+         "op.create_index('ix_t_a', 't', ['a'])", "op.create_index('ix_v_a', 'v', ['a'])"],
+        ["op.execute('ALTER INDEX ix_t_a RENAME TO ix_t_a2')",
+         "op.execute('ALTER INDEX IF EXISTS public.ix_v_a RENAME TO ix_v_a2')",
+         "op.execute('ALTER TYPE mood RENAME TO feeling')",
+         "op.execute(\"ALTER TYPE feeling ADD VALUE 'bored'\")"],
+    ])
+    with connected(url) as conn:
+        indexes = {name for (name,) in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")}
+    assert {"ix_t_a2", "ix_v_a2"} <= indexes
+    check_live_equals_fold(url)
+    check_everything(tmp_path, url, database_factory, "postgresql")

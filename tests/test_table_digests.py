@@ -241,3 +241,42 @@ def test_the_parts_a_digest_tells_changed_read_alone_give_the_table_read_whole(
                     held = reflect(conn, held={key[1]: spec}, parts=parts).tables
                     assert held == {key: read_after[key]}, (template, parts)
             conn.commit()
+
+
+#: statements that name no table they change, with the tables their scoped digest reads (None: every table)
+SCOPED = (
+    ("ALTER INDEX ix_b_n RENAME TO ix_b_m", {"b"}),
+    ("ALTER INDEX IF EXISTS public.ix_b_n RENAME TO ix_b_m", {"b"}),
+    ("ALTER INDEX IF EXISTS no_such RENAME TO ix_b_m", set()),
+    ("ALTER INDEX b RENAME TO b_renamed", None),  # a table (PostgreSQL renames it): every table
+    ("ALTER INDEX ix_b_n SET (fillfactor = 50)", None),
+    ("ALTER TYPE mood RENAME TO feeling", {"a", "c", "d", "e"}),
+    ("ALTER TYPE public.mood ADD VALUE 'bored'", {"a", "c", "d", "e"}),
+    ("ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'", {"a", "c", "d", "e"}),
+    ("DO $$ BEGIN ALTER TYPE mood RENAME TO feeling; END $$", None),
+)
+
+
+@pytest.mark.parametrize(("statement", "scope"), SCOPED)
+def test_a_digest_scoped_before_a_statement_reads_only_and_all_the_tables_it_changes(
+    postgresql_engine: sa.Engine, statement: str, scope: set[str] | None
+) -> None:
+    """Before ``ALTER INDEX ... RENAME`` the digest reads the index's table, before ``ALTER TYPE`` the
+    tables with a column of the type, of an array of it, of a domain over it, or a CHECK that casts to
+    it; and the tables whose scoped digest changed are those whose whole-schema digest changed."""
+    database = dialects.database("postgresql")
+    with postgresql_engine.connect() as conn:
+        _make(conn)
+        for sql in ("CREATE INDEX ix_b_n ON b (n)", "CREATE DOMAIN moody AS mood", "ALTER TABLE c ADD COLUMN moods mood[]",
+                    "CREATE TABLE d (x moody)", "CREATE TABLE e (note TEXT CHECK (note <> 'sad'::mood::text))"):
+            conn.exec_driver_sql(sql)
+        tables = database.digest_scope(conn, statement)
+        before, whole_before = database.table_digests(conn, tables=tables), database.table_digests(conn)
+        conn.exec_driver_sql(statement)
+        after, whole_after = database.table_digests(conn, tables=tables), database.table_digests(conn)
+        assert before is not None and after is not None and whole_before is not None and whole_after is not None
+        assert (None if tables is None else set(before)) == scope
+        changed = {name for name in {*before, *after} if before.get(name) != after.get(name)}
+        assert changed == {name for name in {*whole_before, *whole_after} if whole_before.get(name) != whole_after.get(name)}
+        assert bool(changed) == (scope != set())  # each statement here but the one of no index changes a table
+        conn.rollback()

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 __all__ = ["CONSTRAINTS", "DIGEST_PARTS", "INHERITED_PARTS", "ONE_COLUMN_TABLES", "PARTITIONS", "SEQUENCE_DEPENDENTS",
-           "TABLE_DIGESTS", "catalog_keys"]
+           "TABLE_DIGESTS", "INDEX_TABLE", "TYPE_TABLES", "catalog_keys"]
 
 
 #: a table's primary key, foreign keys, unique constraints and CHECKs (not an exclusion constraint
@@ -103,6 +103,29 @@ TABLE_DIGESTS = (
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
     " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
 )
+#: the kind of the relation an ``ALTER INDEX`` names (by the search path, as the statement finds it) and,
+#: for an index, its table's oid; no row when there is none
+INDEX_TABLE = ("SELECT c.relkind::text, i.indrelid FROM pg_catalog.pg_class c"
+               " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid WHERE c.oid = to_regclass(:name)")
+#: the relations whose digest an ``ALTER TYPE`` can change: those with a column of the type (by its oid,
+#: which a rename keeps) or of a type made over it (an array, a domain, a range, a composite type, each
+#: a dependency of the type in the catalog), or an expression (a default, a CHECK, an index's, a view's)
+#: that depends on one of them
+TYPE_TABLES = (
+    "WITH RECURSIVE edge(child, parent) AS ("
+    " SELECT d.objid, d.refobjid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_type'::regclass"
+    " AND d.refclassid = 'pg_catalog.pg_type'::regclass"
+    " UNION ALL SELECT c.reltype, a.atttypid FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c"
+    " ON c.oid = a.attrelid AND c.relkind = 'c' WHERE a.attnum > 0 AND NOT a.attisdropped),"
+    " t(oid) AS (SELECT to_regtype(:name)::oid UNION SELECT e.child FROM edge e JOIN t ON e.parent = t.oid)"
+    " SELECT a.attrelid FROM pg_catalog.pg_attribute a JOIN t ON a.atttypid = t.oid WHERE a.attnum > 0"
+    " UNION SELECT CASE d.classid WHEN 'pg_catalog.pg_class'::regclass THEN COALESCE((SELECT i.indrelid FROM"
+    "  pg_catalog.pg_index i WHERE i.indexrelid = d.objid), d.objid)"
+    "  WHEN 'pg_catalog.pg_attrdef'::regclass THEN (SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = d.objid)"
+    "  WHEN 'pg_catalog.pg_constraint'::regclass THEN (SELECT k.conrelid FROM pg_catalog.pg_constraint k WHERE k.oid = d.objid)"
+    "  WHEN 'pg_catalog.pg_rewrite'::regclass THEN (SELECT r.ev_class FROM pg_catalog.pg_rewrite r WHERE r.oid = d.objid)"
+    "  ELSE 0 END FROM pg_catalog.pg_depend d JOIN t ON d.refobjid = t.oid AND d.refclassid = 'pg_catalog.pg_type'::regclass"
+    " WHERE d.classid <> 'pg_catalog.pg_type'::regclass")
 #: what reflection reads of a table that each md5 of its digest covers (None: the table as a whole)
 DIGEST_PARTS: tuple[frozenset[str] | None, ...] = (
     None, frozenset({"columns"}), frozenset({"keys", "checks"}), frozenset({"indexes"}))

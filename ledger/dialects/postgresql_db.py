@@ -20,11 +20,13 @@ from .database import Database, ReflectedKeys, register_database
 from .postgresql_catalog import (
     CONSTRAINTS,
     DIGEST_PARTS,
+    INDEX_TABLE,
     INHERITED_PARTS,
     ONE_COLUMN_TABLES,
     PARTITIONS,
     SEQUENCE_DEPENDENTS,
     TABLE_DIGESTS,
+    TYPE_TABLES,
     catalog_keys,
 )
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, rollback_if_open, trigger_name
@@ -73,6 +75,9 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
     )"""
 
 
+#: an ``ALTER INDEX`` that renames one index, an ``ALTER TYPE`` (one statement each): their digest scope
+_ALTERED = lazy(r"\s*ALTER\s+(?:(?P<index>INDEX)\s+(?:IF\s+EXISTS\s+)?|TYPE\s+)(?P<name>(?:\"[^\"]+\"|\w+)"
+                r"(?:\s*\.\s*(?:\"[^\"]+\"|\w+))?)\s+(?P<rest>(?:RENAME|ADD|OWNER|SET|ALTER|DROP)\b[^;]*);?\s*$", re.I)
 #: what tables may need that is not a table: an extension (an operator class, a type), a schema, a
 #: collation, a sequence no column owns (a column's ``DEFAULT nextval('s')``). Not the DROP of a
 #: sequence: the sequence it drops may be one a SERIAL column made, which does not exist before the
@@ -161,7 +166,22 @@ class PostgreSQL(Database):
             "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname <> current_schema() "
             "AND nspname <> 'information_schema' AND left(nspname, 3) <> 'pg_' ORDER BY nspname").scalars())
 
-    def table_digests(self, conn: sa.Connection, schema: str | None = None) -> dict[str, str] | None:
+    def digest_scope(self, conn: sa.Connection, statement: str) -> list[int] | None:
+        """The tables (oids) that ``ALTER INDEX name RENAME TO`` (the index's) or ``ALTER TYPE name``
+        (:data:`TYPE_TABLES`) can change, read before it runs; None for any other statement."""
+        found = _ALTERED.match(statement)
+        if found is None or (found.group("index") and not re.fullmatch(
+                r"RENAME\s+TO\s+(?:\"[^\"]+\"|\w+)\s*", found.group("rest"), re.I)):
+            return None
+        if found.group("index"):
+            rows = conn.execute(sa.text(INDEX_TABLE), {"name": found.group("name")}).all()
+            if rows and rows[0][0] not in ("i", "I"):
+                return None  # not an index: every table
+            return [rows[0][1]] if rows else []
+        return [oid for oid in conn.execute(sa.text(TYPE_TABLES), {"name": found.group("name")}).scalars() if oid]
+
+    def table_digests(self, conn: sa.Connection, schema: str | None = None,
+                      tables: Sequence[int] | None = None) -> dict[str, str] | None:
         """An md5 per table (views too) of its catalog rows as PostgreSQL prints them: each column
         (type, NOT NULL, identity and its sequence, generated, collation, default, comment, an enum
         type's labels), each constraint's definition (the table a foreign key refers to by name),
@@ -170,11 +190,12 @@ class PostgreSQL(Database):
         Run without JIT compilation: the planner's estimate for its correlated reads of the catalog
         passes ``jit_above_cost`` (more so on a catalog a run has filled and emptied), and compiling
         it took 0.5 to 3 s where running it takes milliseconds; the hook runs it twice around each
-        SQL text statement."""
+        SQL text statement. ``tables``: only the tables of these oids (:meth:`digest_scope`)."""
         jit = None
         if (conn.dialect.server_version_info or (0,)) >= (11,):
             jit = conn.execute(sa.text("SELECT current_setting('jit'), set_config('jit', 'off', false)")).scalar()
-        rows = conn.execute(sa.text(TABLE_DIGESTS), {"schema": schema}).all()
+        scoped = "" if tables is None else " AND c.oid = ANY(CAST(:tables AS oid[]))"
+        rows = conn.execute(sa.text(TABLE_DIGESTS + scoped), {"schema": schema, "tables": list(tables or ())}).all()
         if jit not in (None, "off"):
             conn.execute(sa.text("SELECT set_config('jit', :jit, false)"), {"jit": jit})
         return {name: digest for name, digest in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -65,12 +65,13 @@ class Captured(Value):
     note: str | None
     #: the entry of a batch block's list whose flush ran them (None: not in a flush, or a rebuild)
     entry: int | None
-    #: each table's catalog digest before they ran, when what they change is not named in them (None: not read)
-    digests: Mapping[str, str] | None
+    #: each table's catalog digest before they ran, when what they change is not named in them (None: not read),
+    #: with the tables read (``Database.digest_scope``; None: every table of the schema)
+    digests: tuple[Mapping[str, str], Sequence[int] | None] | None
     __slots__ = ("texts", "category", "source", "note", "entry", "digests")
 
     def __init__(self, texts: tuple[str, ...], category: str, source: str, note: str | None = None,
-                 entry: int | None = None, digests: Mapping[str, str] | None = None) -> None:
+                 entry: int | None = None, digests: tuple[Mapping[str, str], Sequence[int] | None] | None = None) -> None:
         self._assign(texts, category, source, note, entry, digests)
 
 
@@ -164,7 +165,7 @@ class Captures:
                 # quiet: the SAVEPOINT and its RELEASE are not the migration's statements (the
                 # RELEASE passing through here took back what was read)
                 with self._quiet(), self._guarded(conn):
-                    self._before = (statement, self._table_digests(conn))
+                    self._before = (statement, self._table_digests(conn, statement))
             except sa.exc.SQLAlchemyError:
                 self._before = None  # every table is read after it
         lowered = statement.lower()
@@ -469,20 +470,28 @@ class Captures:
                                        note=f"the fold cannot follow it: verify --live shows the difference: {exc}")
                 return
 
-    def _table_digests(self, conn: Any) -> Mapping[str, str] | None:
-        """Each table's catalog digest now (``Database.table_digests``); None where the database
-        has no such read or it failed (every table is then read)."""
+    def _table_digests(self, conn: Any, statement: str) -> tuple[Mapping[str, str], Sequence[int] | None] | None:
+        """Each table's catalog digest now (``Database.table_digests``), of only the tables ``statement``
+        can change where the database tells them before it runs (``Database.digest_scope``), with those
+        tables; None where the database has no such read or it failed (every table is then read)."""
         with self._quiet():
             try:
-                return self._database.table_digests(conn)
+                scope = self._database.digest_scope(conn, statement)
+                digests = self._database.table_digests(conn, tables=scope)
             except sa.exc.DBAPIError:
                 return None
+        return None if digests is None else (digests, scope)
 
-    def _changed_tables(self, before: Mapping[str, str]) -> Mapping[str, frozenset[str] | None] | None:
-        """The tables of the default schema whose catalog digest differs from ``before``: made,
-        dropped, renamed (both names) or changed since (None: not known, every table is read),
+    def _changed_tables(self, read: tuple[Mapping[str, str], Sequence[int] | None]) -> Mapping[str, frozenset[str] | None] | None:
+        """The tables of the default schema (of those read) whose catalog digest differs from the one read
+        before: made, dropped, renamed (both names) or changed since (None: not known, every table is read),
         each with what of it changed (``Database.digest_parts``; None: what the digests do not tell)."""
-        after = self._table_digests(self.conn)
+        before, scope = read
+        with self._quiet():
+            try:
+                after = self._database.table_digests(self.conn, tables=scope)
+            except sa.exc.DBAPIError:
+                return None
         if after is None:
             return None
         return {name: self._database.digest_parts(before[name], after[name]) if name in before and name in after
