@@ -33,11 +33,12 @@ REVISIONS = {
 def _project(folder: Path, *, version_table: str = "alembic_version",
              revisions: dict[str, tuple[str | tuple[str, ...] | None, str]] = REVISIONS,
              headers: dict[str, str] | None = None, downgrades: dict[str, str] | None = None,
-             env_head: str = "") -> Path:
+             env_head: str = "", version_table_schema: str | None = None) -> Path:
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text(env_head + ENV_PY.format(naming=None, batch=False, version_table=version_table,
-                                                 per_migration=False, autocommit=False, sqlite_foreign_keys=False,
-                                                 commit_after=False, migration_args={}, config_args=()),
+                                                 version_table_schema=version_table_schema, per_migration=False,
+                                                 autocommit=False, sqlite_foreign_keys=False, commit_after=False,
+                                                 migration_args={}, config_args=()),
                                        encoding="utf-8")
     (folder / "alembic.ini").write_text(ALEMBIC_INI.format(locations=""), encoding="utf-8")
     for revision, (down, body) in revisions.items():
@@ -573,9 +574,8 @@ def test_a_ledger_written_before_the_records_follows_the_revision_files_beside_a
 def test_on_postgresql_a_version_table_in_a_schema_follows_the_rollback_from_what_the_hook_recorded(
     database_factory: Callable[[str], str], tmp_path: Path, schema: str
 ) -> None:
-    folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES)
-    env = folder / "env.py"
-    env.write_text(env.read_text().replace("version_table=", f"version_table_schema={schema!r}, version_table="))
+    folder = _project(tmp_path / "alembic", revisions=MERGED, headers=MERGED_HEADERS, downgrades=MERGED_DOWNGRADES,
+                      version_table_schema=schema)
     url = database_factory("postgresql")
     engine = sa.create_engine(url)
     try:

@@ -16,8 +16,9 @@ import re
 from collections.abc import Callable
 
 from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
+from ledger.support.lazyre import lazy
 
-_DROP_IF_EXISTS = re.compile(
+_DROP_IF_EXISTS = lazy(
     r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*DROP\s+(?:MATERIALIZED\s+)?\w+\s+IF\s+EXISTS\b", re.I | re.S)
 
 
