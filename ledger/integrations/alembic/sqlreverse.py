@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
+from ledger.integrations.alembic_sql import SchemaObject, _skip_leading, schema_object, statements_in
 from ledger.support.lazyre import lazy
 
-_DROP_IF_EXISTS = lazy(
-    r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*DROP\s+(?:MATERIALIZED\s+)?\w+\s+IF\s+EXISTS\b", re.I | re.S)
+_DROP_IF_EXISTS = lazy(r"DROP\s+(?:MATERIALIZED\s+)?\w+\s+IF\s+EXISTS\b", re.I)
 
 
 def reverse_of(text: str, defined: dict[tuple[str, str], str | None],
@@ -39,7 +38,7 @@ def reverse_of(text: str, defined: dict[tuple[str, str], str | None],
         verb, obj = one
         before = defined.get(obj.key)
         defined[obj.key] = None if verb == "drop" else part.strip() if len(parts) > 1 else text
-        if verb == "drop" and before is None and _DROP_IF_EXISTS.match(part) is not None and any(
+        if verb == "drop" and before is None and _DROP_IF_EXISTS.match(part, _skip_leading(part)) is not None and any(
                 later is not None and later[0] != "drop" and later[1].key == obj.key for later in found[at + 1:]):
             continue  # nothing the ledger knows was there: the creation after it is undone
         if verb == "drop" or (verb == "replace" and before is not None):
