@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ledger.cli.app import SECONDS, CliContext, main, pass_cli, plural, print_json, sealing
+from ledger.cli.app import LOCK_TIMEOUT, CliContext, main, pass_cli, plural, print_json, sealing
 from ledger.cli.run import _defined_revisions
 
 __all__ = ["baseline", "drill", "recover", "stamp"]
@@ -17,8 +17,7 @@ __all__ = ["baseline", "drill", "recover", "stamp"]
 @main.command()
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every baseline event.")
 @click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
-@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for another applier to finish.")
+@LOCK_TIMEOUT
 @sealing
 @pass_cli
 def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: float) -> None:
@@ -65,8 +64,7 @@ def baseline(state: CliContext, why: str | None, by: str | None, lock_timeout: f
 @click.argument("revision", required=False, metavar="[REVISION]")
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every baseline event.")
 @click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
-@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for another applier to finish.")
+@LOCK_TIMEOUT
 @click.option("--force", is_flag=True,
               help="Record the files' schema even where the live schema differs (the differences are printed).")
 @pass_cli
@@ -193,8 +191,7 @@ def drill(state: CliContext, scratch: str | None, as_json: bool, record: bool, a
 @click.option("--dry-run", is_flag=True, help="Say how each intent would be settled; record and run nothing.")
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every event recover writes.")
 @click.option("--by", metavar="WHO", help="Who settled the intents (default: $SCHEMA_LEDGER_BY).")
-@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for another applier to finish.")
+@LOCK_TIMEOUT
 @sealing
 @pass_cli
 def recover(state: CliContext, assume: str | None, dry_run: bool, why: str | None, by: str | None,

@@ -282,6 +282,10 @@ class _Seconds(click.ParamType):
 
 SECONDS = _Seconds()
 
+#: The option of every command that takes the applier lock.
+LOCK_TIMEOUT = click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
+                            help="How long to wait for another applier to finish.")
+
 
 class Databases(click.Choice):
     """The supported databases, read from the database objects (:mod:`ledger.dialects`) when a

@@ -15,7 +15,7 @@ import click
 from ops import LedgerError
 from ops.base import IrreversibleError
 
-from ledger.cli.app import SECONDS, CliContext, main, pass_cli, plural, sealing
+from ledger.cli.app import LOCK_TIMEOUT, CliContext, main, pass_cli, plural, sealing
 
 if TYPE_CHECKING:
     from ledger.project.config import Config
@@ -137,8 +137,7 @@ def _sql_losses(losses: Sequence[Loss]) -> None:
 @click.option("--sql", "sql_only", is_flag=True, help="Print the DDL and ledger INSERTs instead of running them.")
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every event (default: the revision's message).")
 @click.option("--by", metavar="WHO", help="Who asked for the change (default: $SCHEMA_LEDGER_BY).")
-@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for another applier to finish.")
+@LOCK_TIMEOUT
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
 @click.option("--require-drill", is_flag=True,
               help="Refuse revisions that no passing recorded drill (drill --record) covered.")
@@ -241,8 +240,7 @@ def apply(state: CliContext, to: str | None, sql_only: bool, why: str | None, by
 @click.option("--sql", "sql_only", is_flag=True, help="Print the DDL and ledger INSERTs instead of running them.")
 @click.option("-m", "--message", "why", metavar="WHY", help="Why: recorded with every revert (default: 'rollback to POINT').")
 @click.option("--by", metavar="WHO", help="Who asked for the rollback (default: $SCHEMA_LEDGER_BY).")
-@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for another applier to finish.")
+@LOCK_TIMEOUT
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
 @click.option("--skip-irreversible", is_flag=True,
               help="Mark irreversible operations in the way (an execute without reverse_sql, data changes "

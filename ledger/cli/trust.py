@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ledger.cli.app import SECONDS, CliContext, Databases, main, pass_cli, sealing
+from ledger.cli.app import LOCK_TIMEOUT, CliContext, Databases, main, pass_cli, sealing
 
 __all__ = ["grants", "keygen", "sign"]
 
@@ -71,8 +71,7 @@ def grants(state: CliContext, applier: str, owner: str | None, dialect: str | No
 
 
 @main.command()
-@click.option("--lock-timeout", type=SECONDS, default=60.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for another applier to finish.")
+@LOCK_TIMEOUT
 @sealing
 @pass_cli
 def sign(state: CliContext, lock_timeout: float) -> None:
