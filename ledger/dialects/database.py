@@ -414,6 +414,11 @@ class Database(SequenceReads):
         :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
         return {}
 
+    def may_hold_options(self, statements: Sequence[str]) -> bool:
+        """Whether a table that ``statements`` made (its CREATE TABLE and what ran with it) can hold
+        options :meth:`table_options` reads; False: it holds none, and they are not read. Here: it can."""
+        return True
+
     def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
         """(table, name) of the indexes and constraints of ``names`` that come with another table's
         (PostgreSQL's partitions), none of their own. Here: none."""

@@ -445,6 +445,11 @@ class PostgreSQL(Database):
             found[str(name)] = tuple(sorted(options))
         return found
 
+    def may_hold_options(self, statements: Sequence[str]) -> bool:
+        """A partitioned table or a partition: its key or its parent and bound are written in the
+        statement that made it (``PARTITION BY``, ``PARTITION OF``) or one run with it (``ATTACH PARTITION``)."""
+        return any("partition" in statement.lower() for statement in statements)
+
     def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
         """What a partition holds because its partitioned table holds it, which comes and goes with
         that table's: the indexes PostgreSQL made (or attached) for the table's indexes, the keys and
