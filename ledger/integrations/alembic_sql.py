@@ -25,6 +25,7 @@ from ops import LedgerError
 
 from ledger import dialects
 from ledger.support.lazyre import lazy, mentions
+from ledger.support.sqltext import skip_leading as _skip_leading
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "changes_only_held", "classify",
@@ -419,18 +420,6 @@ def renamed_table(statement: str) -> tuple[str | None, str, str] | None:
     parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))]
     schema, old = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
     return schema, old, _unquote(match.group("new").strip())
-
-
-def _skip_leading(statement: str) -> int:
-    position = 0
-    while True:
-        match = _LEADING_SPACE.match(statement, position)
-        if match is None or match.end() == position:
-            return position
-        position = match.end()
-
-
-_LEADING_SPACE = lazy(r"\s+|--[^\n]*\n?|/\*.*?\*/", re.S)
 
 
 # ---------------------------------------------------------------------------------------------
