@@ -408,16 +408,11 @@ class Database(SequenceReads):
         :meth:`reflect_keys`, read at once where the database allows it. Here: None, the inspector reads them."""
         return None
 
-    def table_options(self, conn: sa.Connection, schema: str | None,
-                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
-        """Each of the tables ``names`` -> its options as the database holds them, for
-        :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
+    def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
+                      made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
+        """Each of the tables ``names`` -> its options as the database holds them, for :attr:`TableSpec.dialect_options
+        <ops.specs.TableSpec.dialect_options>` (``made_by``: the statements that made them, when known). Here: none."""
         return {}
-
-    def may_hold_options(self, statements: Sequence[str]) -> bool:
-        """Whether a table that ``statements`` made (its CREATE TABLE and what ran with it) can hold
-        options :meth:`table_options` reads; False: it holds none, and they are not read. Here: it can."""
-        return True
 
     def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
         """(table, name) of the indexes and constraints of ``names`` that come with another table's

@@ -432,12 +432,15 @@ class PostgreSQL(Database):
 
         return read_tables(conn, schema, names, parts)
 
-    def table_options(self, conn: sa.Connection, schema: str | None,
-                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
+    def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
+                      made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
         """A partitioned table's partition key (``postgresql_partition_by``) and a partition's
         parent and bound (``postgresql_partition_of``, ``postgresql_partition_bound``), as the
-        catalog prints them: what makes the table again as the database holds it."""
-        if not names or (conn.dialect.server_version_info or (10,)) < (10,):
+        catalog prints them: what makes the table again as the database holds it. Not read where
+        the statements that made the tables are known (``made_by``) and none of them says
+        ``PARTITION`` (``PARTITION BY``, ``PARTITION OF``, ``ATTACH PARTITION``): they hold none."""
+        if not names or (conn.dialect.server_version_info or (10,)) < (10,) or (
+                made_by and not any("partition" in statement.lower() for statement in made_by)):
             return {}
         found = {}
         for name, key, parent, bound in conn.execute(sa.text(PARTITIONS), {"schema": schema, "names": list(names)}):
@@ -446,11 +449,6 @@ class PostgreSQL(Database):
                 options += [("postgresql_partition_bound", bound), ("postgresql_partition_of", parent)]
             found[str(name)] = tuple(sorted(options))
         return found
-
-    def may_hold_options(self, statements: Sequence[str]) -> bool:
-        """A partitioned table or a partition: its key or its parent and bound are written in the
-        statement that made it (``PARTITION BY``, ``PARTITION OF``) or one run with it (``ATTACH PARTITION``)."""
-        return any("partition" in statement.lower() for statement in statements)
 
     def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
         """What a partition holds because its partitioned table holds it, which comes and goes with
