@@ -1,0 +1,2 @@
+"""gramps_webapi.auth: its GUID column type (sql_guid.py, copied from the source distribution)."""
+from . import sql_guid  # noqa: F401
