@@ -31,7 +31,8 @@ from .postgresql_catalog import (
 )
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, rollback_if_open, trigger_name
 from .typetext import float_by_precision, rules, spaced
-from ledger.support.lazyre import lazy
+from ledger.support.lazyre import lazy, mentions
+from ledger.support.sqltext import skip_leading
 
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
@@ -78,6 +79,8 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
 #: an ``ALTER INDEX`` that renames one index, an ``ALTER TYPE`` (one statement each): their digest scope
 _ALTERED = lazy(r"\s*ALTER\s+(?:(?P<index>INDEX)\s+(?:IF\s+EXISTS\s+)?|TYPE\s+)(?P<name>(?:\"[^\"]+\"|\w+)"
                 r"(?:\s*\.\s*(?:\"[^\"]+\"|\w+))?)\s+(?P<rest>(?:RENAME|ADD|OWNER|SET|ALTER|DROP)\b[^;]*);?\s*$", re.I)
+#: what of an ``ALTER INDEX`` the index's table alone bounds: a rename (``_ALTERED``'s ``rest``)
+_RENAMED_TO = lazy(r"RENAME\s+TO\s+(?:\"[^\"]+\"|\w+)\s*", re.I)
 #: what tables may need that is not a table: an extension (an operator class, a type), a schema, a
 #: collation, a sequence no column owns (a column's ``DEFAULT nextval('s')``). Not the DROP of a
 #: sequence: the sequence it drops may be one a SERIAL column made, which does not exist before the
@@ -169,9 +172,8 @@ class PostgreSQL(Database):
     def digest_scope(self, conn: sa.Connection, statement: str) -> list[int] | None:
         """The tables (oids) that ``ALTER INDEX name RENAME TO`` (the index's) or ``ALTER TYPE name``
         (:data:`TYPE_TABLES`) can change, read before it runs; None for any other statement."""
-        found = _ALTERED.match(statement)
-        if found is None or (found.group("index") and not re.fullmatch(
-                r"RENAME\s+TO\s+(?:\"[^\"]+\"|\w+)\s*", found.group("rest"), re.I)):
+        found = _ALTERED.match(statement, skip_leading(statement)) if mentions(statement, "alter") else None
+        if found is None or (found.group("index") and not _RENAMED_TO.fullmatch(found.group("rest"))):
             return None
         if found.group("index"):
             rows = conn.execute(sa.text(INDEX_TABLE), {"name": found.group("name")}).all()
