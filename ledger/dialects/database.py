@@ -29,23 +29,9 @@ if TYPE_CHECKING:
     from .sequences import SequenceSpec
 
 __all__ = [
-    "DATABASES",
-    "READS_ONLY",
-    "THROWAWAY",
-    "Database",
-    "ReflectedKeys",
-    "UnsupportedDialectError",
-    "UnsupportedOperationError",
-    "backends",
-    "choices",
-    "column_type",
-    "compile_dialect",
-    "database",
-    "database_file",
-    "generated",
-    "names",
-    "register_database",
-    "transactional_ddl",
+    "DATABASES", "READS_ONLY", "THROWAWAY", "Database", "ReflectedKeys", "UnsupportedDialectError",
+    "UnsupportedOperationError", "backends", "choices", "column_type", "compile_dialect", "database",
+    "database_file", "generated", "names", "register_database", "transactional_ddl",
 ]
 
 
@@ -266,6 +252,8 @@ class Database(SequenceReads):
     #: a backslash in a string literal escapes the next character (MySQL's default mode), so it
     #: is doubled to stand for itself
     backslash_escapes: ClassVar[bool] = False
+    #: how the driver writes a list bound with no type (``{}``: its values' literals), and an empty one; None: it refuses
+    list_literals: ClassVar[tuple[str, str] | None] = None
 
     def bytes_literal(self, hex_digits: str) -> str:
         """A literal of the bytes whose hexadecimal digits are ``hex_digits``."""

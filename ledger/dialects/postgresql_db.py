@@ -415,6 +415,7 @@ class PostgreSQL(Database):
 
     reflects_every_table = True
     boolean_literals = ("false", "true")
+    list_literals = ("ARRAY[{}]", "'{}'")  # psycopg's: an array (text[] for strings), and the empty one
 
     def bytes_literal(self, hex_digits: str) -> str:
         return f"'\\x{hex_digits}'::bytea"
