@@ -29,23 +29,9 @@ if TYPE_CHECKING:
     from .sequences import SequenceSpec
 
 __all__ = [
-    "DATABASES",
-    "READS_ONLY",
-    "THROWAWAY",
-    "Database",
-    "ReflectedKeys",
-    "UnsupportedDialectError",
-    "UnsupportedOperationError",
-    "backends",
-    "choices",
-    "column_type",
-    "compile_dialect",
-    "database",
-    "database_file",
-    "generated",
-    "names",
-    "register_database",
-    "transactional_ddl",
+    "DATABASES", "READS_ONLY", "THROWAWAY", "Database", "ReflectedKeys", "UnsupportedDialectError",
+    "UnsupportedOperationError", "backends", "choices", "column_type", "compile_dialect", "database",
+    "database_file", "generated", "names", "register_database", "transactional_ddl",
 ]
 
 
@@ -266,6 +252,8 @@ class Database(SequenceReads):
     #: a backslash in a string literal escapes the next character (MySQL's default mode), so it
     #: is doubled to stand for itself
     backslash_escapes: ClassVar[bool] = False
+    #: how the driver writes a list bound with no type (``{}``: its values' literals), and an empty one; None: it refuses
+    list_literals: ClassVar[tuple[str, str] | None] = None
 
     def bytes_literal(self, hex_digits: str) -> str:
         """A literal of the bytes whose hexadecimal digits are ``hex_digits``."""
@@ -408,10 +396,10 @@ class Database(SequenceReads):
         :meth:`reflect_keys`, read at once where the database allows it. Here: None, the inspector reads them."""
         return None
 
-    def table_options(self, conn: sa.Connection, schema: str | None,
-                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
-        """Each of the tables ``names`` -> its options as the database holds them, for
-        :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
+    def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
+                      made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
+        """Each of the tables ``names`` -> its options as the database holds them, for :attr:`TableSpec.dialect_options
+        <ops.specs.TableSpec.dialect_options>` (``made_by``: the statements that made them, when known). Here: none."""
         return {}
 
     def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:

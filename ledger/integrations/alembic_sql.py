@@ -29,9 +29,8 @@ from ledger.support.sqltext import skip_leading as _skip_leading
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "changes_only_held", "classify",
-    "dropped_index", "temporary_object",
-    "render_statements", "INDEXES",
-    "touched_tables", "names_no_changed_table", "SchemaObject", "renamed_table", "schema_object",
+    "dropped_index", "temporary_object", "render_statements", "INDEXES", "touched_tables", "names_no_changed_table",
+    "SchemaObject", "renamed_table", "schema_object",
 ]
 
 #: Statement categories: reads are never recorded; data and schema statements are.
@@ -317,18 +316,20 @@ def changes_only_held(statement: str) -> bool:
 
 _CREATED = lazy(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
-    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION|SEQUENCE|VIRTUAL\s+TABLE|SCHEMA)"
-    rf"\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
+    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION|SEQUENCE|VIRTUAL\s+TABLE|SCHEMA"
+    rf"|STATISTICS)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?!ON\s)(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
 _TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 #: string literals and comments (identifiers stay: a trigger's table may be quoted)
 _LITERALS = lazy(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
 
 
 class SchemaObject(Value):
-    """A trigger, function, procedure, view, type (PostgreSQL's ``CREATE TYPE``/``DOMAIN``) or sequence
-    that a statement creates or drops (none of them in the fold)."""
+    """A trigger, function, procedure, view, type (PostgreSQL's ``CREATE TYPE``/``DOMAIN``), sequence or
+    extended statistics object (PostgreSQL's ``CREATE STATISTICS``) that a statement creates or drops
+    (none of them in the fold)."""
 
-    #: "TRIGGER", "FUNCTION", "PROCEDURE", "VIEW", "MATERIALIZED VIEW", "TYPE", "DOMAIN", "COLLATION" or "SEQUENCE"
+    #: "TRIGGER", "FUNCTION", "PROCEDURE", "VIEW", "MATERIALIZED VIEW", "TYPE", "DOMAIN", "COLLATION", "SEQUENCE"
+    #: or "STATISTICS"
     kind: str
     #: the name as written (quoted as written)
     name: str
@@ -355,7 +356,7 @@ class SchemaObject(Value):
 
 
 def schema_object(statement: str) -> tuple[str, SchemaObject] | None:
-    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN/COLLATION/SEQUENCE``, ("replace",
+    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN/COLLATION/SEQUENCE/STATISTICS``, ("replace",
     object) with ``OR REPLACE``, ("drop", object) for its DROP; None for anything else."""
     text = statement[_skip_leading(statement):]
     match = _CREATED.match(text)
@@ -518,6 +519,10 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect, *, expa
             return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
         # one value its type makes into what the database stores (a PickleType's bytes), not a list of values
         converted, impl = _converted(value, type_, dialect)
+        forms = _database(dialect).list_literals if isinstance(impl, sa.types.NullType) else None
+        if isinstance(converted, (list, tuple)) and forms is not None:  # untyped: what the driver sends (an array)
+            items = [_literal(item, impl, compiled, dialect) for item in converted]
+            return forms[0].format(", ".join(items)) if items else forms[1]
         if isinstance(converted, (list, tuple)) and not isinstance(impl, sa.ARRAY):
             raise UnrenderableStatement(f"cannot write a {type(value).__name__} value of {type_!r} as a SQL literal")
         return _literal(converted, impl, compiled, dialect)
