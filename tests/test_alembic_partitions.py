@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.alembic_histories import (
+    check_live_equals_fold,
     check_everything,
     connected,
     ledger_cli,
@@ -169,23 +170,81 @@ def test_the_catalog_digest_runs_without_jit_and_leaves_the_setting_as_it_was(
 
     url = database_factory("postgresql")
     engine = sa.create_engine(url)
-    seen: list[str] = []
+    seen: list[tuple[str, int]] = []
 
-    @sa.event.listens_for(engine, "after_cursor_execute")
-    def after(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if statement.startswith(TABLE_DIGESTS[:60]):
-            seen.append(cursor.connection.execute("SHOW jit").fetchone()[0])  # type: ignore[attr-defined]
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def before(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if TABLE_DIGESTS[:60] in statement:  # as it is planned
+            seen.append((cursor.connection.execute("SHOW jit").fetchone()[0], statement.count(TABLE_DIGESTS[:60])))  # type: ignore[attr-defined]
 
     try:
         with engine.connect() as conn:
+            database = dialects.database("postgresql")
             conn.execute(sa.text("CREATE TABLE t (id integer PRIMARY KEY)"))
+            conn.execute(sa.text("CREATE TYPE mood AS ENUM ('sad')"))
+            conn.execute(sa.text("CREATE TABLE u (m mood)"))
             conn.execute(sa.text("SET jit = on"))
-            digests = dialects.database("postgresql").table_digests(conn)
-            assert digests is not None and set(digests) == {"t"}
-            assert seen == ["off"]
+            digests = database.table_digests(conn)
+            assert digests is not None and set(digests) == {"t", "u"}
+            assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
+            for statement, scope in (("/* c */ ALTER TYPE mood ADD VALUE 'glad'", {"u"}), ("DROP SEQUENCE s", {"t", "u"})):
+                scoped, _ = database.scoped_digests(conn, statement)
+                assert scoped is not None and set(scoped) == scope
+                assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
+            assert database.table_digests(conn, tables=[]) == {}  # no table: the setting given back all the same
+            assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
+            assert seen == [("off", 1)] * 4
+    finally:
+        engine.dispose()
+
+
+def test_a_catalog_digest_that_fails_leaves_jit_as_it_was(database_factory: Callable[[str], str]) -> None:
+    """Under autocommit (each statement its own transaction) as in a transaction (rolled back)."""
+    from ledger import dialects
+
+    url = database_factory("postgresql")
+    database = dialects.database("postgresql")
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("SET jit = on"))
+            with pytest.raises(sa.exc.DBAPIError, match="oid"):
+                database.table_digests(conn, tables=["not an oid"])  # type: ignore[list-item]
+            assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
+        with engine.connect() as conn:
+            conn.execute(sa.text("SET jit = on"))
+            conn.commit()
+            with pytest.raises(sa.exc.DBAPIError, match="oid"):
+                database.table_digests(conn, tables=["not an oid"])  # type: ignore[list-item]
+            conn.rollback()
             assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
     finally:
         engine.dispose()
+
+
+def test_a_catalog_read_that_fails_before_sql_text_leaves_the_migration_to_run_on(
+    tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reads before a statement run under a SAVEPOINT, rolled back (not released) when one fails:
+    the migration's transaction runs on, and what the statement changed is read from every table."""
+    from ledger.dialects.postgresql_db import PostgreSQL
+
+    failed: list[str] = []
+
+    def failing(self: PostgreSQL, conn: sa.Connection, statement: str) -> object:
+        failed.append(statement)
+        return conn.execute(sa.text("SELECT CAST('not an oid' AS oid)")).scalar()
+
+    monkeypatch.setattr(PostgreSQL, "scoped_digests", failing)
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('m', sa.Enum('sad', name='mood')))",
+         "op.execute(\"ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'\")",
+         "op.add_column('t', sa.Column('n', sa.Integer()))"],
+    ])
+    assert failed == ["ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'"]
+    assert table_names(url) == ["t"]
+    check_live_equals_fold(url)
 
 
 def test_range_default_and_partitioned_partitions_are_made_again_as_the_database_holds_them(

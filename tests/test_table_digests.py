@@ -253,6 +253,8 @@ SCOPED = (
     ("ALTER TYPE mood RENAME TO feeling", {"a", "c", "d", "e"}),
     ("ALTER TYPE public.mood ADD VALUE 'bored'", {"a", "c", "d", "e"}),
     ("ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'", {"a", "c", "d", "e"}),
+    ("-- the index's new name\n/* as the model names it */ ALTER INDEX ix_b_n RENAME TO ix_b_m", {"b"}),
+    ("/* a comment */\n  ALTER TYPE mood ADD VALUE 'bored'", {"a", "c", "d", "e"}),
     ("DO $$ BEGIN ALTER TYPE mood RENAME TO feeling; END $$", None),
 )
 

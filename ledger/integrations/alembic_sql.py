@@ -25,12 +25,12 @@ from ops import LedgerError
 
 from ledger import dialects
 from ledger.support.lazyre import lazy, mentions
+from ledger.support.sqltext import skip_leading as _skip_leading
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "changes_only_held", "classify",
-    "dropped_index", "temporary_object",
-    "render_statements", "INDEXES",
-    "touched_tables", "names_no_changed_table", "SchemaObject", "renamed_table", "schema_object",
+    "dropped_index", "temporary_object", "render_statements", "INDEXES", "touched_tables", "names_no_changed_table",
+    "SchemaObject", "renamed_table", "schema_object",
 ]
 
 #: Statement categories: reads are never recorded; data and schema statements are.
@@ -316,18 +316,20 @@ def changes_only_held(statement: str) -> bool:
 
 _CREATED = lazy(
     r"(?P<verb>CREATE(?P<replace>\s+OR\s+REPLACE)?|DROP)\s+(?:CONSTRAINT\s+)?(?:(?:TEMP|TEMPORARY)\s+)?"
-    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION|SEQUENCE|VIRTUAL\s+TABLE|SCHEMA)"
-    rf"\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
+    rf"(?P<kind>TRIGGER|FUNCTION|PROCEDURE|MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|COLLATION|SEQUENCE|VIRTUAL\s+TABLE|SCHEMA"
+    rf"|STATISTICS)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?!ON\s)(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)", re.I | re.S)
 _TRIGGER_TABLE = lazy(rf"\bON\s+{_QUALIFIED}", re.I | re.S)
 #: string literals and comments (identifiers stay: a trigger's table may be quoted)
 _LITERALS = lazy(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
 
 
 class SchemaObject(Value):
-    """A trigger, function, procedure, view, type (PostgreSQL's ``CREATE TYPE``/``DOMAIN``) or sequence
-    that a statement creates or drops (none of them in the fold)."""
+    """A trigger, function, procedure, view, type (PostgreSQL's ``CREATE TYPE``/``DOMAIN``), sequence or
+    extended statistics object (PostgreSQL's ``CREATE STATISTICS``) that a statement creates or drops
+    (none of them in the fold)."""
 
-    #: "TRIGGER", "FUNCTION", "PROCEDURE", "VIEW", "MATERIALIZED VIEW", "TYPE", "DOMAIN", "COLLATION" or "SEQUENCE"
+    #: "TRIGGER", "FUNCTION", "PROCEDURE", "VIEW", "MATERIALIZED VIEW", "TYPE", "DOMAIN", "COLLATION", "SEQUENCE"
+    #: or "STATISTICS"
     kind: str
     #: the name as written (quoted as written)
     name: str
@@ -354,7 +356,7 @@ class SchemaObject(Value):
 
 
 def schema_object(statement: str) -> tuple[str, SchemaObject] | None:
-    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN/COLLATION/SEQUENCE``, ("replace",
+    """("create", object) for ``CREATE [OR REPLACE] TRIGGER/FUNCTION/PROCEDURE/VIEW/TYPE/DOMAIN/COLLATION/SEQUENCE/STATISTICS``, ("replace",
     object) with ``OR REPLACE``, ("drop", object) for its DROP; None for anything else."""
     text = statement[_skip_leading(statement):]
     match = _CREATED.match(text)
@@ -417,18 +419,6 @@ def renamed_table(statement: str) -> tuple[str | None, str, str] | None:
     parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))]
     schema, old = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
     return schema, old, _unquote(match.group("new").strip())
-
-
-def _skip_leading(statement: str) -> int:
-    position = 0
-    while True:
-        match = _LEADING_SPACE.match(statement, position)
-        if match is None or match.end() == position:
-            return position
-        position = match.end()
-
-
-_LEADING_SPACE = lazy(r"\s+|--[^\n]*\n?|/\*.*?\*/", re.S)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -529,6 +519,10 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect, *, expa
             return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
         # one value its type makes into what the database stores (a PickleType's bytes), not a list of values
         converted, impl = _converted(value, type_, dialect)
+        forms = _database(dialect).list_literals if isinstance(impl, sa.types.NullType) else None
+        if isinstance(converted, (list, tuple)) and forms is not None:  # untyped: what the driver sends (an array)
+            items = [_literal(item, impl, compiled, dialect) for item in converted]
+            return forms[0].format(", ".join(items)) if items else forms[1]
         if isinstance(converted, (list, tuple)) and not isinstance(impl, sa.ARRAY):
             raise UnrenderableStatement(f"cannot write a {type(value).__name__} value of {type_!r} as a SQL literal")
         return _literal(converted, impl, compiled, dialect)

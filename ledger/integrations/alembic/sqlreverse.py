@@ -8,6 +8,11 @@ when one of them is. ``DROP ... IF EXISTS x`` of an object the ledger holds noth
 the same text by the creation of ``x`` (``DROP TRIGGER IF EXISTS t ON t1; CREATE TRIGGER t ...``, the
 common way to write a replacement), drops nothing the ledger knows of: as a replacement of nothing
 the ledger holds, the creation's reverse alone undoes the pair.
+
+PostgreSQL's extended statistics (``CREATE STATISTICS``) are such objects too; ``ALTER STATISTICS a
+RENAME TO b`` is undone by the rename back (the definition held moves to the new name, so a later
+drop is undone under it), ``ALTER STATISTICS a SET STATISTICS n`` by setting the target the ledger
+held before (-1, the default, when none).
 """
 
 from __future__ import annotations
@@ -15,10 +20,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ledger.integrations.alembic_sql import SchemaObject, _skip_leading, schema_object, statements_in
+from ledger.integrations.alembic_sql import _CREATED, SchemaObject, _skip_leading, schema_object, statements_in
 from ledger.support.lazyre import lazy
 
 _DROP_IF_EXISTS = lazy(r"DROP\s+(?:MATERIALIZED\s+)?\w+\s+IF\s+EXISTS\b", re.I)
+_ONE = r'"(?:[^"]|"")+"|[^\s."(),;]+'
+_NAMED = rf"(?:{_ONE})(?:\s*\.\s*(?:{_ONE}))?"
+_PART = lazy(_ONE)
+_ALTER_STATISTICS = lazy(rf"ALTER\s+STATISTICS\s+(?:IF\s+EXISTS\s+)?(?P<name>{_NAMED})\s+(?:RENAME\s+TO\s+"
+                         rf"(?P<new>{_NAMED})|SET\s+STATISTICS\s+(?P<target>-?\d+|DEFAULT))\s*;?\s*$", re.I | re.S)
+#: the key under which ``defined`` holds the target an ``ALTER STATISTICS ... SET STATISTICS`` set
+TARGET = "STATISTICS TARGET"
 
 
 def reverse_of(text: str, defined: dict[tuple[str, str], str | None],
@@ -33,9 +45,15 @@ def reverse_of(text: str, defined: dict[tuple[str, str], str | None],
     known = True
     for at, (part, one) in enumerate(zip(parts, found)):
         if one is None:
-            known = False
+            altered = _altered_statistics(part, defined)
+            if altered is None:
+                known = False
+            else:
+                undo.append(altered)
             continue
         verb, obj = one
+        if obj.kind == "STATISTICS":
+            defined.pop((TARGET, obj.key[1]), None)  # made or dropped: the default target
         before = defined.get(obj.key)
         defined[obj.key] = None if verb == "drop" else part.strip() if len(parts) > 1 else text
         if verb == "drop" and before is None and _DROP_IF_EXISTS.match(part, _skip_leading(part)) is not None and any(
@@ -52,3 +70,29 @@ def reverse_of(text: str, defined: dict[tuple[str, str], str | None],
         return None
     return ";\n".join(statement.strip().rstrip(";").strip() for statement in reversed(undo)) if len(undo) > 1 \
         else (undo[0] if undo else "")
+
+
+def _altered_statistics(statement: str, defined: dict[tuple[str, str], str | None]) -> str | None:
+    """What undoes ``ALTER STATISTICS name RENAME TO new`` or ``... SET STATISTICS n`` (``defined``
+    follows it), None for any other statement."""
+    found = _ALTER_STATISTICS.match(statement, _skip_leading(statement))
+    if found is None:
+        return None
+    name = found.group("name")
+    old = SchemaObject("STATISTICS", name).key
+    if found.group("new") is None:
+        target = found.group("target")
+        before = defined.get((TARGET, old[1]))
+        defined[(TARGET, old[1])] = "-1" if target.upper() == "DEFAULT" else target
+        return f"ALTER STATISTICS {name} SET STATISTICS {before or -1}"
+    parts = _PART.findall(name)
+    new = ".".join([*parts[:-1], found.group("new")])  # renamed in its schema
+    key = SchemaObject("STATISTICS", new).key
+    definition = defined.pop(old, None)
+    if definition is not None:
+        made = _CREATED.match(definition, _skip_leading(definition))
+        defined[key] = definition if made is None else \
+            definition[:made.start("name")] + new + definition[made.end("name"):]
+    if (TARGET, old[1]) in defined:
+        defined[(TARGET, key[1])] = defined.pop((TARGET, old[1]))
+    return f"ALTER STATISTICS {new} RENAME TO {parts[-1]}"
