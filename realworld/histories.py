@@ -1269,6 +1269,13 @@ HISTORIES: tuple[History, ...] = (
     History("gpustack", "gpustack==2.3.0", "gpustack/migrations", shim="gpustack", render_as_batch=True,
             copied=("gpustack/schemas/stmt.py", "gpustack/utils/sql_enum.py", "gpustack/migrations/utils.py"),
             drivers={"postgresql": "psycopg2"}),
+    # skyvern (1.0.56; 307 revisions, PostgreSQL only), the browser-automation agent: its history lies in the wheel's
+    # top-level alembic/ folder and runs on an empty database through an async env.py (create_async_engine, psycopg's
+    # async driver; no naming convention, one transaction); its revisions import nothing of skyvern: enum values
+    # added, indexes made and dropped CONCURRENTLY in autocommit blocks with a statement timeout set around them,
+    # columns backfilled in SQL text
+    History("skyvern", "skyvern==1.0.56", "alembic", dialects=("postgresql",),
+            drivers={"postgresql": "psycopg_async"}),
 )
 
 
