@@ -433,15 +433,15 @@ class Database(SequenceReads):
         CHECK ``table`` holds now, by name, in one query. None: no such read (the caller reads them apart)."""
         return None
 
-    def digest_scope(self, conn: sa.Connection, statement: str) -> list[int] | None:
-        """The tables (ids :meth:`table_digests` takes) ``statement`` can change, read before it; None: every table."""
+    def scoped_digests(self, conn: sa.Connection, statement: str) -> tuple[Any, Sequence[int] | None]:
+        """Before ``statement``: :meth:`table_digests` of the tables it can change, with those tables' ids (None: every table)."""
+        return self.table_digests(conn), None
 
     def table_digests(self, conn: sa.Connection, schema: str | None = None, tables: Sequence[int] | None = None) -> Any:
         """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything reflection
         reads of it changes (columns, keys, checks, indexes, comments, a foreign key's referent's name), in one
         query: taken before and after a statement that may change tables it does not name, the tables whose
         text differs are those it changed (:meth:`digest_parts`: which parts). None: no such read (tables: those only)."""
-        return None
 
     def digest_parts(self, before: str, after: str) -> frozenset[str] | None:
         """The parts (``reflect.PARTS``) that differ between two digests of a table; None: not told."""
