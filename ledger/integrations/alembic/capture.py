@@ -66,7 +66,7 @@ class Captured(Value):
     #: the entry of a batch block's list whose flush ran them (None: not in a flush, or a rebuild)
     entry: int | None
     #: each table's catalog digest before they ran, when what they change is not named in them (None: not read),
-    #: with the tables read (``Database.digest_scope``; None: every table of the schema)
+    #: with the tables read (``Database.scoped_digests``; None: every table of the schema)
     digests: tuple[Mapping[str, str], Sequence[int] | None] | None
     __slots__ = ("texts", "category", "source", "note", "entry", "digests")
 
