@@ -30,14 +30,18 @@ class FollowsLive:
 
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
-                     among: Collection[str] | None = None) -> list[MigrateOperation] | None:
+                     among: Collection[str] | None = None, index: str | None = None) -> list[MigrateOperation] | None:
         """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
 
         ``parts``: all that can have changed of ``table`` (of ``reflect.PARTS``): only they are
         read when the fold holds the table, the rest taken from the fold. ``among`` (with no
         ``table``): the only tables of the default schema that can have changed (by name); with
         ``parts``, all that can have changed of each, read so when the fold holds each of them
-        by that very name. [] when they agree; None when they differ and no list of ops leads there.
+        by that very name. ``index`` (with ``table`` and ``parts`` its indexes): the name, as
+        written, of the one index the statement can have made (``CREATE INDEX``), read alone where
+        the database holds it by that name and the fold's table nothing of that name (``reflect``'s
+        ``index``: the rest of the table is the fold's). [] when they agree; None when they differ
+        and no list of ops leads there.
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
         from ledger.inspect.drift import adopt_names, without_foreign_key_indexes
@@ -72,7 +76,8 @@ class FollowsLive:
             live = None
             if held and (table is None or len(held) == 1):
                 # what the statement could change of the tables it changed: read from the catalog
-                live = reflect(self.conn, schema=schema, held={t.name: t for t in held}, parts=parts)  # type: ignore[arg-type]
+                live = reflect(self.conn, schema=schema, held={t.name: t for t in held}, parts=parts,  # type: ignore[arg-type]
+                               index=index if table is not None else None)
                 if len(live.tables) != len(held):
                     live = None  # not there by the fold's name: read as any table
             if live is None:
