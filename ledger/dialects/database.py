@@ -408,10 +408,10 @@ class Database(SequenceReads):
         :meth:`reflect_keys` (and a sixth, :meth:`inherited_parts`, or None), at once. Here: None, the inspector reads them."""
         return None
 
-    def table_options(self, conn: sa.Connection, schema: str | None,
-                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
-        """Each of the tables ``names`` -> its options as the database holds them, for
-        :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
+    def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
+                      made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
+        """Each of the tables ``names`` -> its options as the database holds them, for :attr:`TableSpec.dialect_options
+        <ops.specs.TableSpec.dialect_options>` (``made_by``: the statements that made them, when known). Here: none."""
         return {}
 
     def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:

@@ -449,12 +449,15 @@ class PostgreSQL(Database):
             return None
         return read_index(conn, schema, table, name) if self.stored_name(name) == name else None
 
-    def table_options(self, conn: sa.Connection, schema: str | None,
-                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
+    def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
+                      made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
         """A partitioned table's partition key (``postgresql_partition_by``) and a partition's
         parent and bound (``postgresql_partition_of``, ``postgresql_partition_bound``), as the
-        catalog prints them: what makes the table again as the database holds it."""
-        if not names or (conn.dialect.server_version_info or (10,)) < (10,):
+        catalog prints them: what makes the table again as the database holds it. Not read where
+        the statements that made the tables are known (``made_by``) and none of them says
+        ``PARTITION`` (``PARTITION BY``, ``PARTITION OF``, ``ATTACH PARTITION``): they hold none."""
+        if not names or (conn.dialect.server_version_info or (10,)) < (10,) or (
+                made_by and not any("partition" in statement.lower() for statement in made_by)):
             return {}
         found = {}
         for name, key, parent, bound in conn.execute(sa.text(PARTITIONS), {"schema": schema, "names": list(names)}):
