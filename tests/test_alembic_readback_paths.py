@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ops import LedgerError, SchemaState
 
 from ledger import dialects
-from ledger.integrations.alembic.fallback import FollowsLive, _agree, _differing, _near
+from ledger.integrations.alembic.fallback import FollowsLive, _agree, _differing, _made_index, _near
 from ledger.integrations.alembic_readparts import COLUMN_TYPE, DroppedConstraint, dropped_constraint, read_parts
 from ledger.integrations.alembic_sql import CONSTRAINTS, INDEXES, changed_parts
 from ledger.schema.diff import diff
@@ -277,3 +277,7 @@ def test_a_created_index_read_alone_is_what_the_whole_read_records(
                 # the index read alone, the others the fold's very specs
                 assert found is not None and found["name"] == stored, statement
                 assert all(any(i is h for h in held.indexes) for i in alone.indexes if i.name != stored), statement
+                # compared as that index alone (the whole comparison above gave the same ops)
+                made = _made_index(held, SchemaState({(None, "t"): alone}))
+                assert made is not None and made.name == stored and narrow is not None, statement
+                assert [op.index for op in narrow] == [made], statement

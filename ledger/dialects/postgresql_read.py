@@ -80,7 +80,9 @@ def rows_of(conn: sa.Connection, query: Any, params: dict[str, Any]) -> list[Any
     through the driver's own cursor (psycopg's, psycopg2's, SQLAlchemy's adaption of asyncpg's) inside
     the transaction SQLAlchemy began, with the SQL compiled once per dialect (no execution context,
     result object or listener: a read the hook makes for itself, about a third of the client's work
-    of ``Connection.execute``); else as any statement."""
+    of ``Connection.execute``); else as any statement. On asyncpg the statement prepared once is
+    used again after DDL (``Connection.execute`` prepares it again after each, as DDL may change a
+    user's types): its columns and values are of PostgreSQL's built-in types."""
     dialect = conn.dialect
     if dialect.driver not in ("psycopg", "psycopg2", "asyncpg") or not conn.in_transaction():
         return list(conn.execute(query, params))

@@ -90,10 +90,24 @@ class FollowsLive:
                                         only=keep if table is not None or changed is not None else None,
                                         tables=names).tables)
                 live = SchemaState(read)
+        kept = {k: t for k, t in fold.tables.items() if k not in mine}
+        made = _made_index(held[0], live) if index is not None and len(held) == 1 else None
+        if made is not None:
+            # the fold's table with the one index the statement made (``reflect``'s ``index``): the
+            # rest is the fold's very specs, so the diff is that index's alone, as the whole
+            # comparison below finds it; anything else is left to that comparison
+            key = held[0].key
+            try:
+                ops = diff(*_near(fold, fold.derived({**kept, **live.tables}, key), {key}))
+                SchemaState.fold(ops, start=fold)
+            except LedgerError:
+                ops = []
+            if len(ops) == 1 and isinstance(ops[0], lops.CreateIndexOp) and ops[0].index is made:
+                self._dangling |= _without_dangling_keys(live, kept)[1]
+                return ops
         if dialects.database(self.dialect).indexes_foreign_keys:
             live = without_foreign_key_indexes(live, held=fold)
         live = adopt_names(live, fold, self.dialect)
-        kept = {k: t for k, t in fold.tables.items() if k not in mine}
         live, dangling = _without_dangling_keys(live, kept)
         self._dangling |= dangling
         # compared table by table: the tables not touched are the fold's own on both sides
@@ -461,6 +475,16 @@ def _held_alike(fold: Any, live: Any) -> bool:
     knows as unnamed that a batch rebuild made again under a name (Alembic names a reflected
     unnamed constraint by the block's ``naming_convention``) is recorded as held now."""
     return getattr(fold, "unnamed", False) == getattr(live, "unnamed", False)
+
+
+def _made_index(held: TableSpec, live: SchemaState) -> Any:
+    """The one index ``live`` holds on ``held``'s table beyond ``held``'s own, where all else of that
+    table is ``held``'s (its very indexes; the rest equal); else None."""
+    table = live.tables.get(held.key)
+    if table is None or len(table.indexes) != len(held.indexes) + 1 or oc.evolve(table, indexes=held.indexes) != held:
+        return None
+    extra = [i for i in table.indexes if not any(i is h for h in held.indexes)]
+    return extra[0] if len(extra) == 1 else None
 
 
 def _agree(fold: SchemaState, live: SchemaState, dialect: str) -> bool:
