@@ -1255,6 +1255,16 @@ HISTORIES: tuple[History, ...] = (
     # (realworld/shims/gertty; dbsupport.py copied)
     History("gertty", "gertty==1.6.0", "gertty/alembic", shim=("sqlalchemy14", "gertty"),
             copied=("gertty/dbsupport.py",)),
+    # gpustack (2.3.0; 41 revisions), the GPU cluster manager for AI models, runs its whole history on an empty
+    # database when its server starts, SQLite by default, PostgreSQL or MySQL (its env.py: render_as_batch=True, no
+    # naming convention, one transaction); its revisions check tables and columns before they change them, make and
+    # drop views in SQL text, change enums per database and move rows; its version, config, column types and
+    # constants stand in (realworld/shims/gpustack), its SQL statements and helpers are copied. Its server runs the
+    # history on the URL's default driver (psycopg2 for postgresql://, PyMySQL for mysql://): e6bf9e067296 binds
+    # strings into to_json(), whose type psycopg 3 leaves unknown
+    History("gpustack", "gpustack==2.3.0", "gpustack/migrations", shim="gpustack", render_as_batch=True,
+            copied=("gpustack/schemas/stmt.py", "gpustack/utils/sql_enum.py", "gpustack/migrations/utils.py"),
+            drivers={"postgresql": "psycopg2"}),
 )
 
 

@@ -44,7 +44,7 @@ class FollowsLive:
         and no list of ops leads there.
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
-        from ledger.inspect.drift import adopt_names, without_foreign_key_indexes
+        from ledger.inspect.drift import adopt_names
         from ledger.schema.comparison import compare
         from ledger.schema.diff import diff
         from ledger.schema.reflect import reflect, without_type_checks
@@ -105,8 +105,9 @@ class FollowsLive:
             if len(ops) == 1 and isinstance(ops[0], lops.CreateIndexOp) and ops[0].index is made:
                 self._dangling |= _without_dangling_keys(live, kept)[1]
                 return ops
-        if dialects.database(self.dialect).indexes_foreign_keys:
-            live = without_foreign_key_indexes(live, held=fold)
+        # (the index MariaDB/MySQL made for a foreign key under a name of its own, the key's column's
+        # where the key was made without a name, is read as the index of the table it is: the fold
+        # takes a key's own index to bear the key's name, which a key made again by name gives it)
         live = adopt_names(live, fold, self.dialect)
         live, dangling = _without_dangling_keys(live, kept)
         self._dangling |= dangling
