@@ -38,6 +38,7 @@ from ops.classes import Value
 from ledger import dialects
 from ledger.project.config import Config
 from ledger.schema.dataloss import Consent, Loss, measure
+from ledger.schema.seedrows import deleted_rows
 from ledger.schema.violations import Violation, violations
 from ledger.format.alembic_record import AlembicRevision, recorded_revisions
 from ledger.format.events import Actor, Event, in_effect
@@ -147,12 +148,13 @@ def _full(name: str, schema: str | None) -> str:
     return f"{schema}.{name}" if schema else name
 
 
-def data_loss(op: MigrateOperation, undone: Event, *, short: bool = False) -> str | None:
-    """What data undoing ``undone`` with the completed ``op`` drops or does not bring back, or None.
-
-    ``short`` leaves out where the undone event is (what a drill report shows per revision).
-    """
+def data_loss(op: MigrateOperation, undone: Event, *, short: bool = False, state: SchemaState | None = None) -> str | None:
+    """What data undoing ``undone`` with the completed ``op`` drops, deletes (rows an ``INSERT`` inserted, with
+    ``state``: the one ``op`` applies to) or does not bring back, or None. ``short`` leaves out where the undone
+    event is (what a drill report shows per revision)."""
     where = "" if short else f" (revision {undone.revision}, seq {undone.seq})"
+    if state is not None and (rows := deleted_rows(op, state)) is not None:
+        return f"{rows}{where}"
     if isinstance(op, DropTableOp):
         return f"table {_full(op.table_name, op.schema)} is dropped with its rows{where}"
     if isinstance(op, DropColumnOp):
@@ -240,7 +242,7 @@ def _check_plan(plan: Sequence[Revert], state: SchemaState) -> tuple[dict[int, _
         completed[step.event.seq] = done
         state = done.after
         if done.op is not None:
-            warning = data_loss(done.op, step.event)
+            warning = data_loss(done.op, step.event, state=done.before)
             if warning is not None:
                 warnings[step.event.seq] = warning
     return completed, warnings
