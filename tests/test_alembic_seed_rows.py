@@ -135,3 +135,36 @@ def test_rows_that_refer_to_inserted_rows_stop_the_rollback_and_an_insert_withou
     with connected(url) as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 0
     run_alembic(folder, url, "upgrade", "heads")
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_imported_rows_inserted_by_their_key_are_deleted_by_the_rollback_of_the_applied_database(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    from ledger.integrations.alembic_import import import_alembic
+    from ledger.project.config import Config
+    from ledger.run.apply import apply
+    from ledger.run.rollback import rollback
+
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, [
+        ["op.create_table('kinds', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(9)))"],
+        ["op.execute(\"INSERT INTO kinds (id, name) VALUES (0, 'root'), (1, 'leaf')\")"],
+    ])
+    result = import_alembic(folder, dialect, tmp_path / "imported", url=database_factory(dialect) if dialect != "sqlite"
+                            else None)
+    assert result.problems == ()
+    url = database_factory(dialect)
+    config = Config(project_dir=tmp_path, url=url, migrations=tmp_path / "imported")
+    apply(config)
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 2
+    # a plain rollback: nothing irreversible is in the way
+    done = rollback(config, to="-1")
+    assert any("the 2 rows inserted into kinds (id IN (0, 1)) are deleted" in w for w in done.warnings), done.warnings
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 0
+    apply(config)
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 2
