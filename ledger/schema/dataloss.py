@@ -36,11 +36,13 @@ from ops import (
 )
 from ops.classes import define, frozen
 
+from ledger.format.events import Event
+
 from ledger.dialects.convertible import holds_value
 from ledger.schema.narrowing import narrowing
-from ledger.schema.seedrows import SeedRows, key_condition, seed_rows
+from ledger.schema.seedrows import SeedRows, deleted_rows, key_condition, seed_rows
 
-__all__ = ["DataLossRefused", "Consent", "Loss", "measure"]
+__all__ = ["DataLossRefused", "Consent", "Loss", "data_loss", "measure"]
 
 TableKey = tuple[str | None, str]
 
@@ -222,3 +224,26 @@ def measure(conn: sa.Connection, start: SchemaState,
         return []
     counts = _counts(conn, [target for _loss, target in found])
     return [attrs.evolve(loss, rows=counts[target]) for loss, target in found if counts[target]]
+
+
+def _named(name: str, schema: str | None) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def data_loss(op: MigrateOperation, undone: Event, *, short: bool = False, state: SchemaState | None = None) -> str | None:
+    """What data undoing ``undone`` with the completed ``op`` drops, deletes (rows an ``INSERT`` inserted, with
+    ``state``: the one ``op`` applies to) or does not bring back, or None. ``short`` leaves out where the undone
+    event is (what a drill report shows per revision)."""
+    where = "" if short else f" (revision {undone.revision}, seq {undone.seq})"
+    if state is not None and (rows := deleted_rows(op, state)) is not None:
+        return f"{rows}{where}"
+    if isinstance(op, DropTableOp):
+        return f"table {_named(op.table_name, op.schema)} is dropped with its rows{where}"
+    if isinstance(op, DropColumnOp):
+        return f"column {_named(op.table_name, op.schema)}.{op.column_name} is dropped with its data{where}"
+    if isinstance(op, CreateTableOp):
+        return f"table {op.table.fullname} comes back empty: its rows were dropped{where}"
+    if isinstance(op, AddColumnOp):
+        return (f"column {_named(op.table_name, op.schema)}.{op.column.name} comes back without its data "
+                f"(NULL or its default){where}")
+    return None

@@ -110,6 +110,10 @@ class Violation:
                     f"{'hold values' if self.rows != 1 else 'holds a value'} it cannot convert")
         return f"{self.where} adds {self.constraint}, which {count} of {self.table} break"
 
+    def describe_kept(self) -> str:
+        """Rows a step would delete that rows of a table that stays refer to, passed over (``--skip-irreversible``)."""
+        return f"{self.describe()}: the inserted rows stay (--skip-irreversible passes over their delete)"
+
     def describe_deleted(self) -> str:
         return (f"{self.describe()}: {'they are' if self.rows != 1 else 'it is'} deleted just before, as the "
                 f"rollback drops {self.table} with its rows later ({self.dropped})")
