@@ -299,7 +299,7 @@ HISTORIES: tuple[History, ...] = (
     History("ironic", "ironic==39.0.0", "ironic/db/sqlalchemy/alembic", shim=("ironic", "oslo")),
     # superset's app creates flask_appbuilder's security tables (ab_user ...) with create_all() of
     # its models before it migrates; its env.py runs one transaction per revision on SQLite and MySQL
-    History("superset", "apache-superset==6.1.0", "superset/migrations", shim="superset",
+    History("superset", "apache-superset==6.1.0", "superset/migrations", shim=("sqlalchemy14", "superset"),
             transaction_per_migration=True,
             base=Base("flask-appbuilder==5.3.0", ("flask_appbuilder.security.sqla.models",),
                       venv=("flask-appbuilder==5.3.0",), stamp=False),
@@ -1215,6 +1215,56 @@ HISTORIES: tuple[History, ...] = (
             version_table_schema="__reana",
             base=Base("reana-db==0.7.3", ("reana_db.models",), sdist=True, prepare="prepare_commons.py",
                       venv=("sqlalchemy<1.4", "sqlalchemy-utils<0.37", "cryptography"))),
+    # gramps-webapi (3.24.0, a source distribution: the wheel holds no history; 18 revisions), Gramps Web's user
+    # database: `gramps-webapi user migrate` runs `alembic upgrade head` on it (SQLite by default, or PostgreSQL;
+    # its env.py: no naming convention, one transaction); its first revision creates the users table only when
+    # the inspector does not find it, later ones branch on what the inspector finds, and its ids are a GUID
+    # TypeDecorator (PostgreSQL's UUID, CHAR(32) elsewhere), copied with the modules that import it
+    History("gramps-webapi", "gramps-webapi==3.24.0", "alembic_users", sdist=True, shim="gramps_webapi",
+            copied=("gramps_webapi/auth/sql_guid.py",)),
+    # mautrix-hangouts (0.1.4, its last release, yanked; 13 revisions), the Matrix-Hangouts bridge: its history
+    # lies in the wheel's data folder and runs with alembic upgrade head on an empty database, SQLite or
+    # PostgreSQL (its env.py: render_as_batch=True, no naming convention, one transaction); its revisions
+    # branch on the engine's name and use mautrix's JSON-in-text column type (realworld/shims/mautrix), and
+    # fb42f7a67a6b copies rows with `op.get_bind().execute("INSERT INTO ... SELECT ...")`, a string, which
+    # SQLAlchemy 1.x ran: refstack's shim gives SQLAlchemy 2 that behaviour in both runs compared
+    History("mautrix-hangouts", "mautrix-hangouts==0.1.4", "mautrix_hangouts-0.1.4.data/data/alembic",
+            shim=("mautrix", "refstack"), render_as_batch=True, dialects=("sqlite", "postgresql")),
+    # mautrix-telegram (0.10.2, the last version with an Alembic history; 31 revisions from 2018 on), the
+    # Matrix-Telegram bridge, as mautrix-hangouts: its history in the wheel's data folder, run with alembic upgrade
+    # head on an empty database, SQLite or PostgreSQL (its env.py: render_as_batch=True). Its revisions move the
+    # rows of older files into the database (Telethon's session files, the state store's mx-state.json: none
+    # here), declare ORM classes on mautrix's declarative base, and copy tables in SQL strings passed to
+    # `conn.execute` (refstack's shim, as above); the bridge's config stands in (realworld/shims/mautrix_telegram)
+    History("mautrix-telegram", "mautrix-telegram==0.10.2", "mautrix_telegram-0.10.2.data/data/alembic",
+            shim=("mautrix", "mautrix_telegram", "refstack"), render_as_batch=True, dialects=("sqlite", "postgresql")),
+    # murano (16.0.0, OpenStack's application catalog, retired; 16 revisions) runs its whole history with
+    # murano-db-manage upgrade on an empty database (its env.py: no naming convention, one transaction). Written
+    # for SQLAlchemy 1.x: its helper copies a table through `sa.MetaData(bind=...)`, `meta.reflect()` and
+    # `select([...])`, its initial revision inserts rows with `table.insert(values=...)`
+    # (realworld/shims/sqlalchemy14 gives SQLAlchemy 2 those behaviours in both runs compared); its MySQL branches
+    # widen columns to LONGTEXT and DATETIME(fsp=6); its constants, column types and helper are copied, oslo's
+    # clock and json stand in (realworld/shims/murano)
+    History("murano", "murano==16.0.0", "murano/db/migration/alembic_migrations", shim=("sqlalchemy14", "murano"),
+            copied=("murano/common/consts.py", "murano/db/sqla/types.py", "murano/db/migration/helpers.py")),
+    # gertty (1.6.0; 19 revisions), the console client for Gerrit, keeps its local database on SQLite by default
+    # (any SQLAlchemy URL): it runs its whole history on an empty database when it starts (its env.py: no naming
+    # convention, one transaction). Its revisions alter and drop SQLite columns with helpers of their own that
+    # make the table again under a random name (`<table>_<uuid4>`), copy the rows through a reflected
+    # `MetaData(bind=...)` and `select([...])`, drop the old table and rename, and fill new columns in SQL
+    # (realworld/shims/gertty; dbsupport.py copied)
+    History("gertty", "gertty==1.6.0", "gertty/alembic", shim=("sqlalchemy14", "gertty"),
+            copied=("gertty/dbsupport.py",)),
+    # gpustack (2.3.0; 41 revisions), the GPU cluster manager for AI models, runs its whole history on an empty
+    # database when its server starts, SQLite by default, PostgreSQL or MySQL (its env.py: render_as_batch=True, no
+    # naming convention, one transaction); its revisions check tables and columns before they change them, make and
+    # drop views in SQL text, change enums per database and move rows; its version, config, column types and
+    # constants stand in (realworld/shims/gpustack), its SQL statements and helpers are copied. Its server runs the
+    # history on the URL's default driver (psycopg2 for postgresql://, PyMySQL for mysql://): e6bf9e067296 binds
+    # strings into to_json(), whose type psycopg 3 leaves unknown
+    History("gpustack", "gpustack==2.3.0", "gpustack/migrations", shim="gpustack", render_as_batch=True,
+            copied=("gpustack/schemas/stmt.py", "gpustack/utils/sql_enum.py", "gpustack/migrations/utils.py"),
+            drivers={"postgresql": "psycopg2"}),
 )
 
 

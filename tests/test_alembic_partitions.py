@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.alembic_histories import (
+    check_live_equals_fold,
     check_everything,
     connected,
     ledger_cli,
@@ -87,7 +88,11 @@ def test_a_partitioned_table_and_its_partitions_are_recorded_as_the_database_hol
      "op.create_check_constraint('ck_prefs_data', 'prefs', 'length(data) > 0')"],
     ["op.drop_column('prefs', 'data')"],
     ["op.drop_table('prefs')"],
-], ids=["column", "constraints", "drop-column", "drop-table"])
+    # PostgreSQL keeps a column's comment on the table it is given for: not on its partitions
+    ["op.add_column('prefs', sa.Column('note', sa.Text(), comment='a note'))",
+     "op.alter_column('prefs', 'data', existing_type=sa.Text(), comment='the data')",
+     "op.alter_column('prefs_current', 'note', existing_type=sa.Text(), comment='its own')"],
+], ids=["column", "constraints", "drop-column", "drop-table", "comments"])
 def test_what_postgresql_carries_from_a_partitioned_table_to_its_partitions_comes_with_the_table(
     tmp_path: Path, database_factory: Callable[[str], str], later: list[str]
 ) -> None:
@@ -165,23 +170,81 @@ def test_the_catalog_digest_runs_without_jit_and_leaves_the_setting_as_it_was(
 
     url = database_factory("postgresql")
     engine = sa.create_engine(url)
-    seen: list[str] = []
+    seen: list[tuple[str, int]] = []
 
-    @sa.event.listens_for(engine, "after_cursor_execute")
-    def after(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if statement.startswith(TABLE_DIGESTS[:60]):
-            seen.append(cursor.connection.execute("SHOW jit").fetchone()[0])  # type: ignore[attr-defined]
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def before(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if TABLE_DIGESTS[:60] in statement:  # as it is planned
+            seen.append((cursor.connection.execute("SHOW jit").fetchone()[0], statement.count(TABLE_DIGESTS[:60])))  # type: ignore[attr-defined]
 
     try:
         with engine.connect() as conn:
+            database = dialects.database("postgresql")
             conn.execute(sa.text("CREATE TABLE t (id integer PRIMARY KEY)"))
+            conn.execute(sa.text("CREATE TYPE mood AS ENUM ('sad')"))
+            conn.execute(sa.text("CREATE TABLE u (m mood)"))
             conn.execute(sa.text("SET jit = on"))
-            digests = dialects.database("postgresql").table_digests(conn)
-            assert digests is not None and set(digests) == {"t"}
-            assert seen == ["off"]
+            digests = database.table_digests(conn)
+            assert digests is not None and set(digests) == {"t", "u"}
+            assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
+            for statement, scope in (("/* c */ ALTER TYPE mood ADD VALUE 'glad'", {"u"}), ("DROP SEQUENCE s", {"t", "u"})):
+                scoped, _ = database.scoped_digests(conn, statement)
+                assert scoped is not None and set(scoped) == scope
+                assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
+            assert database.table_digests(conn, tables=[]) == {}  # no table: the setting given back all the same
+            assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
+            assert seen == [("off", 1)] * 4
+    finally:
+        engine.dispose()
+
+
+def test_a_catalog_digest_that_fails_leaves_jit_as_it_was(database_factory: Callable[[str], str]) -> None:
+    """Under autocommit (each statement its own transaction) as in a transaction (rolled back)."""
+    from ledger import dialects
+
+    url = database_factory("postgresql")
+    database = dialects.database("postgresql")
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("SET jit = on"))
+            with pytest.raises(sa.exc.DBAPIError, match="oid"):
+                database.table_digests(conn, tables=["not an oid"])  # type: ignore[list-item]
+            assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
+        with engine.connect() as conn:
+            conn.execute(sa.text("SET jit = on"))
+            conn.commit()
+            with pytest.raises(sa.exc.DBAPIError, match="oid"):
+                database.table_digests(conn, tables=["not an oid"])  # type: ignore[list-item]
+            conn.rollback()
             assert conn.execute(sa.text("SHOW jit")).scalar() == "on"
     finally:
         engine.dispose()
+
+
+def test_a_catalog_read_that_fails_before_sql_text_leaves_the_migration_to_run_on(
+    tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reads before a statement run under a SAVEPOINT, rolled back (not released) when one fails:
+    the migration's transaction runs on, and what the statement changed is read from every table."""
+    from ledger.dialects.postgresql_db import PostgreSQL
+
+    failed: list[str] = []
+
+    def failing(self: PostgreSQL, conn: sa.Connection, statement: str) -> object:
+        failed.append(statement)
+        return conn.execute(sa.text("SELECT CAST('not an oid' AS oid)")).scalar()
+
+    monkeypatch.setattr(PostgreSQL, "scoped_digests", failing)
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, [
+        ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('m', sa.Enum('sad', name='mood')))",
+         "op.execute(\"ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'\")",
+         "op.add_column('t', sa.Column('n', sa.Integer()))"],
+    ])
+    assert failed == ["ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'"]
+    assert table_names(url) == ["t"]
+    check_live_equals_fold(url)
 
 
 def test_range_default_and_partitioned_partitions_are_made_again_as_the_database_holds_them(
@@ -200,4 +263,24 @@ def test_range_default_and_partitioned_partitions_are_made_again_as_the_database
          "op.execute('CREATE TABLE events_rest PARTITION OF events DEFAULT')"],
         ["op.create_index('ix_events_kind', 'events', ['kind'])"],
     ])
+    check_everything(tmp_path, url, database_factory, "postgresql")
+
+
+def test_a_partitioned_table_made_again_by_another_key_in_one_statement_is_recorded_as_what_ran(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # one SQL text drops the partitioned table (and its partitions) and makes it again partitioned
+    # by another key: PostgreSQL has no ALTER for a partition key, so the table read back is recorded
+    # as what ran, its partitions dropped, the table dropped and made again, each reversible
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, PARTITIONED + [[
+        "op.execute('DROP TABLE prefs; CREATE TABLE prefs (id bigint NOT NULL, data text, is_latest boolean NOT NULL,"
+        " created_at timestamptz NOT NULL) PARTITION BY RANGE (created_at)')"]])
+    assert _partitions(url)["prefs"][:2] == ("p", "RANGE (created_at)")
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    scratch = database_factory("postgresql")
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
+    assert code == 0, out
+    assert _partitions(scratch) == _partitions(url)
     check_everything(tmp_path, url, database_factory, "postgresql")

@@ -230,3 +230,37 @@ def test_the_pytest_plugin_imports_the_project_plugins(tmp_path: Path, monkeypat
     pytest_config = types.SimpleNamespace(getoption=lambda _name: None, getini=lambda _name: None, rootpath=tmp_path)
     assert load_project(pytest_config).plugins == (name,)  # type: ignore[arg-type]
     assert sys.modules[name].MARK is True
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ('migrations = "imported"\n', False),
+    ('url = "sqlite:///app.db"\n[naming_convention]\nix = "ix_%(column_0_label)s"\n', False),
+    ('plugins = ["myapp.sequences"]\n', True),
+    ('[tool.schema-ledger]\ntypes = ["myapp.types:Money"]\n', True),
+    ('"\\u0070lugins" = ["myapp.sequences"]\n', True),  # a key written with an escape: parsed to be sure
+])
+def test_a_configuration_naming_no_modules_is_known_from_its_text(tmp_path: Path, text: str, names: bool) -> None:
+    from ledger.project.config import names_modules
+
+    path = tmp_path / "schema-ledger.toml"
+    path.write_text(text, encoding="utf-8")
+    assert names_modules(path) is names
+
+
+def test_the_alembic_hook_reads_no_configuration_that_names_no_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    from ledger.alembic import attach
+
+    # not parsed: it names neither plugins nor types, so its mistake is left to the commands that read it
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "imported"\nunknown = [\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    offline = types.SimpleNamespace(get_context=lambda: types.SimpleNamespace(as_sql=True))
+    assert attach(offline) is None
+    (tmp_path / "schema-ledger.toml").write_text('plugins = ["x"]\nunknown = [\n', encoding="utf-8")
+    from ledger.project.config import ConfigError
+
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        attach(offline)

@@ -222,3 +222,46 @@ def test_an_index_the_database_has_not_finished_is_read_as_the_inspector_reads_i
         read = database.read_tables(conn, inspector, None, ["t"], {"indexes"})
         assert read is not None and read[1] == dict(inspector.get_multi_indexes(filter_names=["t"]))
         assert read[1][(None, "t")][0]["dialect_options"]["postgresql_invalid"] is True
+
+
+@settings(max_examples=examples(10), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # the schema is made again per example
+@given(statements=tables())
+def test_the_reads_through_asyncpg_are_those_through_psycopg(postgresql_engine: sa.Engine, statements: list[str]) -> None:
+    # inside a transaction asyncpg's reads go through the driver's own cursor (as psycopg's do),
+    # its values positional ($n, a name used twice bound once); outside one, as any statement
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    database = dialects.database("postgresql")
+    order = ("columns", "indexes", "checks", "keys", "comments")
+
+    def reads(conn: sa.Connection) -> tuple[object, ...]:
+        inspector = sa.inspect(conn)
+        read = database.read_tables(conn, inspector, None, ["t", "r", "missing"], order)
+        assert read is not None
+        return (database.table_read(conn, "t"), database.table_read(conn, "t", "public"),
+                _typed(read[0]), *read[1:])
+
+    with postgresql_engine.connect() as conn:
+        _make(conn, statements)
+        with conn.begin():
+            expected = reads(conn)
+
+    async def through_asyncpg() -> tuple[tuple[object, ...], tuple[object, ...]]:
+        url = postgresql_engine.url.set(drivername="postgresql+asyncpg")
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                outside = await conn.run_sync(reads)
+                await conn.rollback()
+            async with engine.begin() as conn:
+                inside = await conn.run_sync(reads)
+            return outside, inside
+        finally:
+            await engine.dispose()
+
+    outside, inside = asyncio.run(through_asyncpg())
+    assert inside == expected
+    assert outside == expected

@@ -344,3 +344,48 @@ def test_rows_are_not_deleted_where_a_table_that_stays_refers_to_them(tmp_path: 
         assert "revision 0004" in line and "sport.rank" in line and "2 rows of sport" in line, line
         assert len(events(config)) == before
     assert rows(config, "SELECT count(*) FROM member") == [(1,)]
+
+
+#: DROPPED, then the table renamed (gpustack's users.username, dropped before users became principals)
+RENAMED_AFTER = {
+    **{k: v for k, v in DROPPED.items() if k != "0004"},
+    "0004": """
+        op.rename_table("sport", "sports")
+    """,
+}
+
+#: a unique key dropped, rows sharing it written, then its column and its table renamed
+UNIQUE_RENAMED_AFTER = {
+    "0001": """
+        op.create_table("team", sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.String(10)),
+                        sa.UniqueConstraint("code", name="uq_team_code"))
+    """,
+    "0002": """
+        op.drop_constraint("uq_team_code", "team", type_="unique")
+    """,
+    "0003": """
+        op.execute("INSERT INTO team (id, code) VALUES (1, 'a'), (2, 'a'), (3, 'b')")
+    """,
+    "0004": """
+        op.alter_column("team", "code", new_column_name="short", existing_type=sa.String(10))
+        op.rename_table("team", "teams")
+    """,
+}
+
+
+@pytest.mark.parametrize("revisions", [RENAMED_AFTER, UNIQUE_RENAMED_AFTER], ids=["not-null-column", "unique-key"])
+def test_rows_in_the_way_are_deleted_by_the_names_their_table_has_when_the_constraint_comes_back(
+    tmp_path: Path, db_url: str, revisions: dict[str, str]
+) -> None:
+    """The rows are counted in the live table (sports, teams.short) but deleted just before the constraint
+    comes back, after the rollback has renamed the table (and the column) back: the DELETE names them as
+    they are then (sport, team.code), not as the database has them before the run (gpustack: a DELETE
+    FROM principals after principals was users again: "relation principals does not exist")."""
+    config = project(tmp_path, db_url, revisions=revisions)
+    apply(config)
+    result = _cli(config, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
+    assert result.exit_code == 0, result.output
+    mysql = db_url.startswith("mysql")  # fills a NOT NULL column's implicit default: nothing is in the way
+    if revisions is UNIQUE_RENAMED_AFTER or not mysql:
+        assert "they are deleted just before" in result.output, result.output
+    assert_live_equals_fold(config)  # at base: no table left

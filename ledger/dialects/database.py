@@ -29,23 +29,9 @@ if TYPE_CHECKING:
     from .sequences import SequenceSpec
 
 __all__ = [
-    "DATABASES",
-    "READS_ONLY",
-    "THROWAWAY",
-    "Database",
-    "ReflectedKeys",
-    "UnsupportedDialectError",
-    "UnsupportedOperationError",
-    "backends",
-    "choices",
-    "column_type",
-    "compile_dialect",
-    "database",
-    "database_file",
-    "generated",
-    "names",
-    "register_database",
-    "transactional_ddl",
+    "DATABASES", "READS_ONLY", "THROWAWAY", "Database", "ReflectedKeys", "UnsupportedDialectError",
+    "UnsupportedOperationError", "backends", "choices", "column_type", "compile_dialect", "database",
+    "database_file", "generated", "names", "register_database", "transactional_ddl",
 ]
 
 
@@ -266,6 +252,8 @@ class Database(SequenceReads):
     #: a backslash in a string literal escapes the next character (MySQL's default mode), so it
     #: is doubled to stand for itself
     backslash_escapes: ClassVar[bool] = False
+    #: how the driver writes a list bound with no type (``{}``: its values' literals), and an empty one; None: it refuses
+    list_literals: ClassVar[tuple[str, str] | None] = None
 
     def bytes_literal(self, hex_digits: str) -> str:
         """A literal of the bytes whose hexadecimal digits are ``hex_digits``."""
@@ -408,10 +396,10 @@ class Database(SequenceReads):
         :meth:`reflect_keys`, read at once where the database allows it. Here: None, the inspector reads them."""
         return None
 
-    def table_options(self, conn: sa.Connection, schema: str | None,
-                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
-        """Each of the tables ``names`` -> its options as the database holds them, for
-        :attr:`TableSpec.dialect_options <ops.specs.TableSpec.dialect_options>`. Here: none."""
+    def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
+                      made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
+        """Each of the tables ``names`` -> its options as the database holds them, for :attr:`TableSpec.dialect_options
+        <ops.specs.TableSpec.dialect_options>` (``made_by``: the statements that made them, when known). Here: none."""
         return {}
 
     def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
@@ -445,15 +433,15 @@ class Database(SequenceReads):
         CHECK ``table`` holds now, by name, in one query. None: no such read (the caller reads them apart)."""
         return None
 
-    def digest_scope(self, conn: sa.Connection, statement: str) -> list[int] | None:
-        """The tables (ids :meth:`table_digests` takes) ``statement`` can change, read before it; None: every table."""
+    def scoped_digests(self, conn: sa.Connection, statement: str) -> tuple[Any, Sequence[int] | None]:
+        """Before ``statement``: :meth:`table_digests` of the tables it can change, with those tables' ids (None: every table)."""
+        return self.table_digests(conn), None
 
     def table_digests(self, conn: sa.Connection, schema: str | None = None, tables: Sequence[int] | None = None) -> Any:
         """Each table of ``schema`` (None: the default one) -> a text that changes whenever anything reflection
         reads of it changes (columns, keys, checks, indexes, comments, a foreign key's referent's name), in one
         query: taken before and after a statement that may change tables it does not name, the tables whose
         text differs are those it changed (:meth:`digest_parts`: which parts). None: no such read (tables: those only)."""
-        return None
 
     def digest_parts(self, before: str, after: str) -> frozenset[str] | None:
         """The parts (``reflect.PARTS``) that differ between two digests of a table; None: not told."""

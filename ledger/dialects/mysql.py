@@ -9,9 +9,11 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import Grouping, TextClause
 
-from ops import AddColumnOp, AlterColumnOp, AlterTableOptionsOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
+from ops import (AddColumnOp, AlterColumnOp, AlterTableOptionsOp, CreateIndexOp, CreatePrimaryKeyOp, DropColumnOp,
+                 DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState)
 from ops.specs import ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
+from . import ddltext
 from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
 from ledger.support.lazyre import lazy
 
@@ -201,6 +203,30 @@ class MySQLGenerator(DDLGenerator):
                                   f"{self.quote(constraint.name or '')} TO {self.quote(heir.name or '')}")
             else:
                 statements.append(f"DROP INDEX {self.quote(constraint.name or '')} ON {self.format_table(table)}")
+        return statements
+
+    @handles(CreateIndexOp)
+    def create_index(self, op: CreateIndexOp, before: SchemaState) -> list[str]:
+        """``CREATE INDEX``, then on MariaDB ``CREATE INDEX IF NOT EXISTS`` of each index the table
+        holds for one of its foreign keys that the new one covers (starts with its columns).
+
+        InnoDB drops an index it made for a foreign key when an index made later covers the key,
+        where it keeps one made on purpose. The fold holds such an index by the name InnoDB gave it
+        (a ``baseline``, a table read back after SQL text), so it is made again where InnoDB
+        dropped it: the table then holds what the fold does, whoever made the index."""
+        statements = super().create_index(op, before)
+        if not self.dialect.is_mariadb:  # type: ignore[attr-defined]
+            return statements  # (MySQL has no CREATE INDEX IF NOT EXISTS)
+        table = before.table(op.table_name, op.schema)
+        keys = {fk.columns for fk in table.foreign_keys}
+        for index in table.indexes:
+            width = len(index.columns)
+            if index.unique or index.dialect_options or not width or width != len(index.elements) \
+                    or index.columns not in keys or op.index.columns[:width] != index.columns:
+                continue
+            columns = ", ".join(self.quote(c) for c in index.columns)
+            statements.append(f"CREATE INDEX IF NOT EXISTS {self.quote(index.name or '')} "
+                              f"ON {ddltext.table_sql(self.preparer, table)} ({columns})")
         return statements
 
     @handles(DropIndexOp)

@@ -274,8 +274,8 @@ class MySQL(Database):
         comment = table.kwargs.get(f"{dialect.name}_comment")
         return None if comment is None else str(comment)
 
-    def table_options(self, conn: sa.Connection, schema: str | None,
-                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
+    def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
+                      made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
         """Each table's character set and collation, as information_schema holds them: what a
         table replayed into another database (whose default may differ) is made with."""
         if not names:

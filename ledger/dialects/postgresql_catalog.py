@@ -104,9 +104,9 @@ TABLE_DIGESTS = (
     " WHERE n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema()) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
 )
 #: the kind of the relation an ``ALTER INDEX`` names (by the search path, as the statement finds it) and,
-#: for an index, its table's oid; no row when there is none
-INDEX_TABLE = ("SELECT c.relkind::text, i.indrelid FROM pg_catalog.pg_class c"
-               " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid WHERE c.oid = to_regclass(:name)")
+#: for an index, its table's oid: two columns of a SELECT list, NULL when there is none
+INDEX_TABLE = ("(SELECT c.relkind::text FROM pg_catalog.pg_class c WHERE c.oid = to_regclass(:name)),"
+               " (SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass(:name))")
 #: the relations whose digest an ``ALTER TYPE`` can change: those with a column of the type (by its oid,
 #: which a rename keeps) or of a type made over it (an array, a domain, a range, a composite type, each
 #: a dependency of the type in the catalog), or an expression (a default, a CHECK, an index's, a view's)

@@ -20,19 +20,15 @@ from .database import Database, ReflectedKeys, register_database
 from .postgresql_catalog import (
     CONSTRAINTS,
     DIGEST_PARTS,
-    INDEX_TABLE,
     INHERITED_PARTS,
     ONE_COLUMN_TABLES,
     PARTITIONS,
     SEQUENCE_DEPENDENTS,
-    TABLE_DIGESTS,
-    TYPE_TABLES,
     catalog_keys,
 )
 from .ledger_table import commit_if_open, lock_timeout, refusal_literal, released, rollback_if_open, trigger_name
 from .typetext import float_by_precision, rules, spaced
-from ledger.support.lazyre import lazy, mentions
-from ledger.support.sqltext import skip_leading
+from ledger.support.lazyre import lazy
 
 if TYPE_CHECKING:
     from ops.specs import ForeignKeySpec, IdentitySpec, IndexSpec, UniqueSpec
@@ -76,11 +72,6 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
     )"""
 
 
-#: an ``ALTER INDEX`` that renames one index, an ``ALTER TYPE`` (one statement each): their digest scope
-_ALTERED = lazy(r"\s*ALTER\s+(?:(?P<index>INDEX)\s+(?:IF\s+EXISTS\s+)?|TYPE\s+)(?P<name>(?:\"[^\"]+\"|\w+)"
-                r"(?:\s*\.\s*(?:\"[^\"]+\"|\w+))?)\s+(?P<rest>(?:RENAME|ADD|OWNER|SET|ALTER|DROP)\b[^;]*);?\s*$", re.I)
-#: what of an ``ALTER INDEX`` the index's table alone bounds: a rename (``_ALTERED``'s ``rest``)
-_RENAMED_TO = lazy(r"RENAME\s+TO\s+(?:\"[^\"]+\"|\w+)\s*", re.I)
 #: what tables may need that is not a table: an extension (an operator class, a type), a schema, a
 #: collation, a sequence no column owns (a column's ``DEFAULT nextval('s')``). Not the DROP of a
 #: sequence: the sequence it drops may be one a SERIAL column made, which does not exist before the
@@ -172,15 +163,14 @@ class PostgreSQL(Database):
     def digest_scope(self, conn: sa.Connection, statement: str) -> list[int] | None:
         """The tables (oids) that ``ALTER INDEX name RENAME TO`` (the index's) or ``ALTER TYPE name``
         (:data:`TYPE_TABLES`) can change, read before it runs; None for any other statement."""
-        found = _ALTERED.match(statement, skip_leading(statement)) if mentions(statement, "alter") else None
-        if found is None or (found.group("index") and not _RENAMED_TO.fullmatch(found.group("rest"))):
-            return None
-        if found.group("index"):
-            rows = conn.execute(sa.text(INDEX_TABLE), {"name": found.group("name")}).all()
-            if rows and rows[0][0] not in ("i", "I"):
-                return None  # not an index: every table
-            return [rows[0][1]] if rows else []
-        return [oid for oid in conn.execute(sa.text(TYPE_TABLES), {"name": found.group("name")}).scalars() if oid]
+        from .postgresql_digest import digest_scope  # read when the hook first meets such SQL text
+
+        return digest_scope(conn, statement)
+
+    def scoped_digests(self, conn: sa.Connection, statement: str) -> tuple[dict[str, str], list[int] | None]:
+        from .postgresql_digest import scoped_digests
+
+        return scoped_digests(conn, statement)
 
     def table_digests(self, conn: sa.Connection, schema: str | None = None,
                       tables: Sequence[int] | None = None) -> dict[str, str] | None:
@@ -192,15 +182,11 @@ class PostgreSQL(Database):
         Run without JIT compilation: the planner's estimate for its correlated reads of the catalog
         passes ``jit_above_cost`` (more so on a catalog a run has filled and emptied), and compiling
         it took 0.5 to 3 s where running it takes milliseconds; the hook runs it twice around each
-        SQL text statement. ``tables``: only the tables of these oids (:meth:`digest_scope`)."""
-        jit = None
-        if (conn.dialect.server_version_info or (0,)) >= (11,):
-            jit = conn.execute(sa.text("SELECT current_setting('jit'), set_config('jit', 'off', false)")).scalar()
-        scoped = "" if tables is None else " AND c.oid = ANY(CAST(:tables AS oid[]))"
-        rows = conn.execute(sa.text(TABLE_DIGESTS + scoped), {"schema": schema, "tables": list(tables or ())}).all()
-        if jit not in (None, "off"):
-            conn.execute(sa.text("SELECT set_config('jit', :jit, false)"), {"jit": jit})
-        return {name: digest for name, digest in rows}
+        SQL text statement. ``jit`` is set back in every path (``postgresql_digest``). ``tables``: only
+        the tables of these oids (:meth:`digest_scope`)."""
+        from .postgresql_digest import table_digests
+
+        return table_digests(conn, schema, tables)
 
     def digest_parts(self, before: str, after: str) -> frozenset[str] | None:
         """The parts whose md5 differs: its columns, its constraints (keys and CHECKs), its indexes;
@@ -415,6 +401,7 @@ class PostgreSQL(Database):
 
     reflects_every_table = True
     boolean_literals = ("false", "true")
+    list_literals = ("ARRAY[{}]", "'{}'")  # psycopg's: an array (text[] for strings), and the empty one
 
     def bytes_literal(self, hex_digits: str) -> str:
         return f"'\\x{hex_digits}'::bytea"
@@ -432,12 +419,15 @@ class PostgreSQL(Database):
 
         return read_tables(conn, schema, names, parts)
 
-    def table_options(self, conn: sa.Connection, schema: str | None,
-                      names: Sequence[str]) -> dict[str, tuple[tuple[str, Any], ...]]:
+    def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
+                      made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
         """A partitioned table's partition key (``postgresql_partition_by``) and a partition's
         parent and bound (``postgresql_partition_of``, ``postgresql_partition_bound``), as the
-        catalog prints them: what makes the table again as the database holds it."""
-        if not names or (conn.dialect.server_version_info or (10,)) < (10,):
+        catalog prints them: what makes the table again as the database holds it. Not read where
+        the statements that made the tables are known (``made_by``) and none of them says
+        ``PARTITION`` (``PARTITION BY``, ``PARTITION OF``, ``ATTACH PARTITION``): they hold none."""
+        if not names or (conn.dialect.server_version_info or (10,)) < (10,) or (
+                made_by and not any("partition" in statement.lower() for statement in made_by)):
             return {}
         found = {}
         for name, key, parent, bound in conn.execute(sa.text(PARTITIONS), {"schema": schema, "names": list(names)}):

@@ -77,12 +77,12 @@ _CURSOR_SQL: weakref.WeakKeyDictionary[Any, dict[Any, tuple[str, tuple[str, ...]
 
 def rows_of(conn: sa.Connection, query: Any, params: dict[str, Any]) -> list[Any]:
     """The rows of a catalog ``query`` (its columns text, booleans, arrays of text) run on ``conn``:
-    through psycopg's or psycopg2's own cursor inside the transaction SQLAlchemy began, with the SQL
-    compiled once per dialect (no execution context, result object or listener: a read the hook
-    makes for itself, about a third of the client's work of ``Connection.execute``); else as any
-    statement."""
+    through the driver's own cursor (psycopg's, psycopg2's, SQLAlchemy's adaption of asyncpg's) inside
+    the transaction SQLAlchemy began, with the SQL compiled once per dialect (no execution context,
+    result object or listener: a read the hook makes for itself, about a third of the client's work
+    of ``Connection.execute``); else as any statement."""
     dialect = conn.dialect
-    if dialect.driver not in ("psycopg", "psycopg2") or not conn.in_transaction():
+    if dialect.driver not in ("psycopg", "psycopg2", "asyncpg") or not conn.in_transaction():
         return list(conn.execute(query, params))
     per_dialect = _CURSOR_SQL.setdefault(dialect, {})
     made = per_dialect.get(query)

@@ -29,9 +29,8 @@ from ledger.support.sqltext import skip_leading as _skip_leading
 
 __all__ = [
     "READ", "DATA", "SCHEMA", "OTHER", "UnrenderableStatement", "changes_no_table", "changes_only_held", "classify",
-    "dropped_index", "temporary_object",
-    "render_statements", "INDEXES",
-    "touched_tables", "names_no_changed_table", "SchemaObject", "renamed_table", "schema_object",
+    "dropped_index", "temporary_object", "render_statements", "INDEXES", "touched_tables", "names_no_changed_table",
+    "SchemaObject", "renamed_table", "schema_object",
 ]
 
 #: Statement categories: reads are never recorded; data and schema statements are.
@@ -520,6 +519,10 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect, *, expa
             return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
         # one value its type makes into what the database stores (a PickleType's bytes), not a list of values
         converted, impl = _converted(value, type_, dialect)
+        forms = _database(dialect).list_literals if isinstance(impl, sa.types.NullType) else None
+        if isinstance(converted, (list, tuple)) and forms is not None:  # untyped: what the driver sends (an array)
+            items = [_literal(item, impl, compiled, dialect) for item in converted]
+            return forms[0].format(", ".join(items)) if items else forms[1]
         if isinstance(converted, (list, tuple)) and not isinstance(impl, sa.ARRAY):
             raise UnrenderableStatement(f"cannot write a {type(value).__name__} value of {type_!r} as a SQL literal")
         return _literal(converted, impl, compiled, dialect)

@@ -166,6 +166,18 @@ def _may_define_table(pyproject: Path) -> bool:
     return False
 
 
+def names_modules(path: Path) -> bool:
+    """Whether the configuration file ``path`` may name modules to import (``plugins``, ``types``; True
+    when unsure: its text holds an escape, which a quoted key may be written with, or cannot be read).
+    Read with string methods: the Alembic hook parses (``tomllib``, about 10 M instructions with the
+    rest of the configuration) only a file that may name some."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True
+    return any(word in text for word in ("plugins", "types", "\\u", "\\U", "\\x", "\\X"))
+
+
 def _read(path: Path) -> dict[str, Any]:
     import tomllib  # only where there is a file to read (a command given --url reads none)
 

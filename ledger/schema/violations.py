@@ -154,12 +154,13 @@ def _columns(origins: _Retyped, key: TableKey, names: Iterable[str]) -> tuple[Ta
 
 
 def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
-           origins: _Retyped) -> tuple[str, str, TableKey, str | None] | None:
-    """(table, constraint as said, the live table, the condition its breaking rows meet (None: every
-    row)) for an op that adds a constraint rows can break."""
+           origins: _Retyped) -> tuple[str, str, TableKey, str | None, str | None] | None:
+    """(table, constraint as said, the live table, the condition its breaking rows meet in the live
+    database (None: every row), the same condition in the names the plan's tables have at that step,
+    where the rows are deleted) for an op that adds a constraint rows can break."""
     quote = conn.dialect.identifier_preparer.quote
+    key = (getattr(op, "schema", None), getattr(op, "table_name", ""))
     if isinstance(op, AlterColumnOp) and op.modify_nullable is False:
-        key = (op.schema, op.table_name)
         table = before.tables.get(key)
         column = table.column(op.column_name) if table is not None else None
         if column is None or not column.nullable:
@@ -168,7 +169,7 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
         if found is None:
             return None
         return (f"{_full(key)}", f"NOT NULL on column {_full(key)}.{op.column_name}", found[0],
-                f"{quote(found[1][0])} IS NULL")
+                f"{quote(found[1][0])} IS NULL", f"{quote(op.column_name)} IS NULL")
     if isinstance(op, AddColumnOp):
         # a NOT NULL column with no default (the reverse of its drop) comes back to rows that have
         # no value for it: refused, unless the database fills in its type's implicit default
@@ -176,26 +177,30 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
         if spec.nullable or spec.server_default is not None or spec.identity is not None \
                 or spec.computed is not None or dialects.database(dialects.dialect_name(conn)).fills_added_not_null:
             return None
-        key = (op.schema, op.table_name)
         live = origins.table(key)
         if live is None:
             return None
-        return (_full(key), f"column {_full(key)}.{spec.name} NOT NULL with no default", live, None)
+        return (_full(key), f"column {_full(key)}.{spec.name} NOT NULL with no default", live, None, None)
     if isinstance(op, CreateForeignKeyOp) and dialects.database(dialects.dialect_name(conn)).checks_foreign_keys(conn):
         spec = op.constraint
-        source = _columns(origins, (op.schema, op.table_name), spec.columns)
+        source = _columns(origins, key, spec.columns)
         referent_key = (spec.referent_schema, spec.referent_table)
         referent = _columns(origins, referent_key, spec.referent_columns)
         if source is None or (referent is None and referent_key not in origins.created):
             return None
-        table = _quote(conn, source[0])
-        present = " AND ".join(f"{table}.{quote(c)} IS NOT NULL" for c in source[1])
-        # a referenced table the run makes again comes back empty: every key refers to nothing
-        missing = "" if referent is None else " AND NOT EXISTS (SELECT 1 FROM {} r WHERE {})".format(
-            _quote(conn, referent[0]),
-            " AND ".join(f"r.{quote(r)} = {table}.{quote(c)}" for c, r in zip(source[1], referent[1])))
-        return (_full((op.schema, op.table_name)), f"foreign key {spec.name} on {_full((op.schema, op.table_name))}"
-                f"({', '.join(spec.columns)}) -> {_full(referent_key)}", source[0], f"{present}{missing}")
+
+        def orphans(table_key: TableKey, columns: list[str], referred: tuple[TableKey, list[str]] | None) -> str:
+            table = _quote(conn, table_key)
+            present = " AND ".join(f"{table}.{quote(c)} IS NOT NULL" for c in columns)
+            # a referenced table the run makes again comes back empty: every key refers to nothing
+            missing = "" if referred is None else " AND NOT EXISTS (SELECT 1 FROM {} r WHERE {})".format(
+                _quote(conn, referred[0]),
+                " AND ".join(f"r.{quote(r)} = {table}.{quote(c)}" for c, r in zip(columns, referred[1])))
+            return present + missing
+
+        return (_full(key), f"foreign key {spec.name} on {_full(key)}({', '.join(spec.columns)}) -> "
+                f"{_full(referent_key)}", source[0], orphans(*source, referent),
+                orphans(key, list(spec.columns), None if referent is None else (referent_key, list(spec.referent_columns))))
     if isinstance(op, CreateUniqueConstraintOp) or (isinstance(op, CreateIndexOp) and op.unique):
         if isinstance(op, CreateIndexOp):
             if any(element.expression for element in op.index.elements) or \
@@ -204,15 +209,19 @@ def _check(conn: sa.Connection, op: MigrateOperation, before: SchemaState,
             names, what = op.columns, f"unique index {op.index_name}"
         else:
             names, what = op.columns, f"unique constraint {op.constraint.name}"
-        found = _columns(origins, (op.schema, op.table_name), names)
+        found = _columns(origins, key, names)
         if found is None:
             return None
-        cols = ", ".join(quote(c) for c in found[1])
-        present = " AND ".join(f"{quote(c)} IS NOT NULL" for c in found[1])
-        # the rows sharing a key (the derived table lets MySQL delete from the table it reads)
-        return (_full((op.schema, op.table_name)), f"{what} on {_full((op.schema, op.table_name))}({', '.join(names)})",
-                found[0], f"({cols}) IN (SELECT {cols} FROM (SELECT {cols} FROM {_quote(conn, found[0])} "
-                f"WHERE {present} GROUP BY {cols} HAVING COUNT(*) > 1) d)")
+
+        def shared(table_key: TableKey, columns: list[str]) -> str:
+            cols = ", ".join(quote(c) for c in columns)
+            present = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
+            # the rows sharing a key (the derived table lets MySQL delete from the table it reads)
+            return (f"({cols}) IN (SELECT {cols} FROM (SELECT {cols} FROM {_quote(conn, table_key)} "
+                    f"WHERE {present} GROUP BY {cols} HAVING COUNT(*) > 1) d)")
+
+        return (_full(key), f"{what} on {_full(key)}({', '.join(names)})", found[0], shared(*found),
+                shared(key, list(names)))
     return None
 
 
@@ -392,10 +401,13 @@ def violations(conn: sa.Connection, start: SchemaState,
         if not ran_sql:
             retyped += [(step, v) for v in _removed(conn, op, before, origins, where, seq)]
         if check is not None:
-            table, constraint, live, condition = check
+            table, constraint, live, condition, at_step = check
             rows = f" FROM {_quote(conn, live)}" + (f" WHERE {condition}" if condition else "")
+            # the rows are deleted just before the step, when the plan has given its tables the names they
+            # have there (a rename the plan undoes earlier), not the names the database has now
+            delete = f"DELETE FROM {_quote(conn, (op.schema, op.table_name))}" + (f" WHERE {at_step}" if at_step else "")
             referring = {origins.table(other.key) for other, _fk in before.referencing(op.table_name, op.schema)}
-            checks.append((step, Violation(table, constraint, 0, where, seq, "DELETE" + rows), live,
+            checks.append((step, Violation(table, constraint, 0, where, seq, delete), live,
                            {t for t in referring if t is not None}, "SELECT COUNT(*)" + rows))
         if checks and isinstance(op, DropTableOp) and (live := origins.table((op.schema, op.table_name))) is not None:
             drops.setdefault(live, where)

@@ -67,7 +67,7 @@ class Captured(Value):
     #: the entry of a batch block's list whose flush ran them (None: not in a flush, or a rebuild)
     entry: int | None
     #: each table's catalog digest before they ran, when what they change is not named in them (None: not read),
-    #: with the tables read (``Database.digest_scope``; None: every table of the schema)
+    #: with the tables read (``Database.scoped_digests``; None: every table of the schema)
     digests: tuple[Mapping[str, str], Sequence[int] | None] | None
     __slots__ = ("texts", "category", "source", "note", "entry", "digests")
 
@@ -473,14 +473,11 @@ class Captures:
 
     def _table_digests(self, conn: Any, statement: str) -> tuple[Mapping[str, str], Sequence[int] | None] | None:
         """Each table's catalog digest now (``Database.table_digests``), of only the tables ``statement``
-        can change where the database tells them before it runs (``Database.digest_scope``), with those
-        tables; None where the database has no such read or it failed (every table is then read)."""
+        can change where the database tells them before it runs (``Database.scoped_digests``), with those
+        tables; None where the database has no such read (every table is then read). A read that fails
+        raises, so that the SAVEPOINT around it (``_guarded``) is rolled back, not released."""
         with self._quiet():
-            try:
-                scope = self._database.digest_scope(conn, statement)
-                digests = self._database.table_digests(conn, tables=scope)
-            except sa.exc.DBAPIError:
-                return None
+            digests, scope = self._database.scoped_digests(conn, statement)
         return None if digests is None else (digests, scope)
 
     def _changed_tables(self, read: tuple[Mapping[str, str], Sequence[int] | None]) -> Mapping[str, frozenset[str] | None] | None:

@@ -256,7 +256,7 @@ def _create_table(operation: aops.CreateTableOp, result: Any, recorder: Recorder
     # which a replay into a database of another default must give it again; its comment as that
     # database's CREATE TABLE wrote it (MySQL's from ``mysql_comment=`` too).
     database = dialects.database(recorder.conn.dialect.name)
-    held = database.table_options(recorder.conn, spec.schema, [spec.name])
+    held = database.table_options(recorder.conn, spec.schema, [spec.name], made_by=recorder._ran or ())
     if spec.name in held:
         spec = oc.evolve(spec, dialect_options=held[spec.name])
     comment = database.declared_comment(table, recorder.conn.dialect)

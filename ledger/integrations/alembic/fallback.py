@@ -40,7 +40,7 @@ class FollowsLive:
         by that very name. [] when they agree; None when they differ and no list of ops leads there.
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
-        from ledger.inspect.drift import adopt_names, without_foreign_key_indexes
+        from ledger.inspect.drift import adopt_names
         from ledger.schema.comparison import compare
         from ledger.schema.diff import diff
         from ledger.schema.reflect import reflect, without_type_checks
@@ -85,8 +85,9 @@ class FollowsLive:
                                         only=keep if table is not None or changed is not None else None,
                                         tables=names).tables)
                 live = SchemaState(read)
-        if dialects.database(self.dialect).indexes_foreign_keys:
-            live = without_foreign_key_indexes(live, held=fold)
+        # (the index MariaDB/MySQL made for a foreign key under a name of its own, the key's column's
+        # where the key was made without a name, is read as the index of the table it is: the fold
+        # takes a key's own index to bear the key's name, which a key made again by name gives it)
         live = adopt_names(live, fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if k not in mine}
         live, dangling = _without_dangling_keys(live, kept)

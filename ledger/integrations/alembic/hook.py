@@ -29,7 +29,8 @@ def attach(context: Any, *, table_name: str = "schema_ledger", message: str | No
 
     The ``plugins`` of the project's configuration (``schema-ledger.toml`` or
     ``[tool.schema-ledger]`` found from the working folder up) are imported first, so that a
-    ledger holding plugin operations can be read.
+    ledger holding plugin operations can be read (a configuration that names no ``plugins`` or
+    ``types`` is not read).
 
     ``sign_key`` (default ``$SCHEMA_LEDGER_SIGNING_KEY``: a path or the PEM text) signs the head
     this run leaves with a checkpoint event; ``anchor`` (default ``$SCHEMA_LEDGER_ANCHOR``) gets
@@ -107,10 +108,12 @@ def _shown() -> None:
 
 
 def _load_plugins() -> None:
-    from ledger.project.config import find_config, load_config, load_plugins
+    """The project's plugins imported, its column types registered: a configuration that names neither
+    is not read (nor checked: the hook records with or without it)."""
+    from ledger.project.config import find_config, load_config, load_plugins, names_modules
 
     path = find_config()
-    if path is not None:
+    if path is not None and names_modules(path):
         load_plugins(load_config(path))
 
 

@@ -89,6 +89,8 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
         self._buffer: list[Captured] | None = None
         #: what Alembic built to run the operation being converted (``convert.built_by_alembic``)
         self._built: dict[str, tuple[Any, Any]] = {}
+        #: the SQL texts Alembic ran for the operation being converted (None: not known)
+        self._ran: tuple[str, ...] | None = None
         #: DDL other connections of the migration's engine ran in this revision (recorded at its end)
         self._elsewhere: list[Captured] = []
         self._source: str | None = None
@@ -394,6 +396,7 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
         what = f"alembic {type(operation).__name__} on {getattr(operation, 'table_name', None) or '?'}"
         try:
             self._built = built if recorded is operation else {}  # what Alembic built with "" is built again
+            self._ran = tuple(text for item in captured for text in item.texts)
             converted = convert(recorded, result, self)
         except _NotModelled as exc:
             self._record_statements(captured, origin=origin, foreign=f"{type(operation).__name__}: {exc}")
@@ -407,7 +410,7 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
                 self._fall_back(what, touched(recorded), exc, origin, captured)
             return result
         finally:
-            self._built = {}
+            self._built, self._ran = {}, None
         converted = [as_compiled_names(op, self.conn.dialect) for op in converted]
         if batch:
             # Inside a batch block nothing has run yet: the ops are recorded after the flush.

@@ -1,0 +1,3 @@
+from . import config
+
+__all__ = ["config"]
