@@ -1238,6 +1238,10 @@ HISTORIES: tuple[History, ...] = (
     # `conn.execute` (refstack's shim, as above); the bridge's config stands in (realworld/shims/mautrix_telegram)
     History("mautrix-telegram", "mautrix-telegram==0.10.2", "mautrix_telegram-0.10.2.data/data/alembic",
             shim=("mautrix", "mautrix_telegram", "refstack"), render_as_batch=True, dialects=("sqlite", "postgresql")),
+    # mautrix-facebook (0.2.1, the last version with an Alembic history; 19 revisions), the Matrix-Facebook bridge, as
+    # mautrix-hangouts: its history in the wheel's data folder, SQLite or PostgreSQL (its env.py: render_as_batch=True)
+    History("mautrix-facebook", "mautrix-facebook==0.2.1", "mautrix_facebook-0.2.1.data/data/alembic", shim="mautrix",
+            render_as_batch=True, dialects=("sqlite", "postgresql")),
     # murano (16.0.0, OpenStack's application catalog, retired; 16 revisions) runs its whole history with
     # murano-db-manage upgrade on an empty database (its env.py: no naming convention, one transaction). Written
     # for SQLAlchemy 1.x: its helper copies a table through `sa.MetaData(bind=...)`, `meta.reflect()` and
@@ -1265,6 +1269,13 @@ HISTORIES: tuple[History, ...] = (
     History("gpustack", "gpustack==2.3.0", "gpustack/migrations", shim="gpustack", render_as_batch=True,
             copied=("gpustack/schemas/stmt.py", "gpustack/utils/sql_enum.py", "gpustack/migrations/utils.py"),
             drivers={"postgresql": "psycopg2"}),
+    # skyvern (1.0.56; 307 revisions, PostgreSQL only), the browser-automation agent: its history lies in the wheel's
+    # top-level alembic/ folder and runs on an empty database through an async env.py (create_async_engine, psycopg's
+    # async driver; no naming convention, one transaction); its revisions import nothing of skyvern: enum values
+    # added, indexes made and dropped CONCURRENTLY in autocommit blocks with a statement timeout set around them,
+    # columns backfilled in SQL text
+    History("skyvern", "skyvern==1.0.56", "alembic", dialects=("postgresql",),
+            drivers={"postgresql": "psycopg_async"}),
 )
 
 

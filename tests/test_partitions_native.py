@@ -54,6 +54,8 @@ def test_the_drop_of_a_partitioned_table_takes_its_partitions_and_its_rollback_b
     assert _tables(url) == made
     result = cli(config, "verify", "--live")
     assert result.exit_code == 0, result.output
+    result = cli(config, "drill", "--scratch", database_factory("postgresql"), "-q")
+    assert result.exit_code == 0, result.output
 
 
 def test_a_change_of_a_partition_key_is_refused_in_one_line(
