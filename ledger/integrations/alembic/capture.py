@@ -38,6 +38,7 @@ from ledger.integrations.alembic_sql import (
 from ledger.integrations.alembic_readparts import dropped_constraint, read_parts, renamed_column
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.sqlreverse import reverse_of
+from ledger.schema.seedrows import seed_reverse
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError, Origin
 from ledger.support.quietwarn import blamed_outside, silenced
 from ledger.support.lazyre import lazy, mentions
@@ -631,7 +632,8 @@ class Captures:
         elif foreign is not None:
             prefix = f"{NOT_MODELLED} {foreign}"
         elif item.category == DATA:
-            prefix = f"{DATA_CHANGE} {item.source}"
+            prefix = f"{DATA_CHANGE} {item.source}"  # rows inserted by their key: deleted by it (seedrows.py)
+            reverse = seed_reverse(text, self.state) if reverse is None else reverse
         elif item.category == SCHEMA:
             prefix = f"{SCHEMA_SQL} {item.source}: schema changed by SQL, not modelled"
         else:
