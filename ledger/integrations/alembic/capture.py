@@ -17,6 +17,7 @@ from ledger import dialects
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
+    INDEXES,
     OTHER,
     READ,
     SCHEMA,
@@ -372,7 +373,9 @@ class Captures:
             dropped = dropped_constraint(text) if table is not None else None
             ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
             if ops is None:
-                ops = self._follow_live(table, parts, among=changed)
+                # a CREATE INDEX read right after it ran: the one index it names
+                ops = self._follow_live(table, parts, among=changed,
+                                        index=created_index(text) if parts == INDEXES and not deferred else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if ops == [] and item.category == SCHEMA and changes_only_held(text):
