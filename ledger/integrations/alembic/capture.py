@@ -624,10 +624,6 @@ class Captures:
             self._defined = defined
         return self._defined
 
-    def _next_id(self, schema: str | None, table: str) -> str | None:
-        with self._quiet():  # where an inserted 0 became the next id: that key is not the row's
-            return self._database.zero_takes_next_id(self.conn, schema, table)
-
     def _record_statement(self, text: str, item: Captured, origin: Origin | None, foreign: str | None, *,
                           note: str | None = None, resync: bool = False, reverse: str | None = None) -> None:
         if resync:
@@ -637,7 +633,8 @@ class Captures:
             prefix = f"{NOT_MODELLED} {foreign}"
         elif item.category == DATA:
             prefix = f"{DATA_CHANGE} {item.source}"  # rows inserted by their key: deleted by it (seedrows.py)
-            reverse = seed_reverse(text, self.state, self._next_id) if reverse is None else reverse
+            reverse = seed_reverse(text, self.state, lambda schema, table: self._database.zero_takes_next_id(
+                self.conn, schema, table)) if reverse is None else reverse  # (a read: not recorded)
         elif item.category == SCHEMA:
             prefix = f"{SCHEMA_SQL} {item.source}: schema changed by SQL, not modelled"
         else:
