@@ -188,3 +188,48 @@ def test_imported_rows_inserted_by_their_key_are_deleted_by_the_rollback_of_the_
     apply(config)
     with connected(url) as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 2
+
+
+@pytest.mark.parametrize("keeps_zero", [False, True])
+def test_a_zero_inserted_into_an_auto_increment_key_of_mariadb_is_the_key_only_when_sql_mode_keeps_it(
+    tmp_path: Path, database_factory: Callable[[str], str], keeps_zero: bool
+) -> None:
+    """MariaDB stores an explicit 0 given to an AUTO_INCREMENT column as the next id unless the
+    session's sql_mode holds NO_AUTO_VALUE_ON_ZERO: a delete by ``id = 0`` would find nothing while the
+    rollback says it deletes the row. Such a row is deleted by another key of its table, or not at all
+    (the insert irreversible, as one into a table with no key)."""
+    url = database_factory("mariadb")
+    if keeps_zero:  # the migration's sessions keep a 0
+        url = sa.make_url(url).update_query_dict({"init_command": "SET SESSION sql_mode = CONCAT_WS(',', "
+                                                  "@@SESSION.sql_mode, 'NO_AUTO_VALUE_ON_ZERO')"}).render_as_string(
+            hide_password=False)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, [
+        ["op.create_table('nodes', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('path', sa.String(9)))",
+         "op.create_table('roles', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(9), nullable=False, unique=True))"],
+        ["op.execute(\"INSERT INTO nodes (id, path) VALUES (0, 'root')\")",
+         "op.bulk_insert(sa.table('roles', sa.column('id', sa.Integer()), sa.column('name', sa.String())),"
+         " [{'id': 0, 'name': 'admin'}])"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    stored = 0 if keeps_zero else 1
+    with connected(url) as conn:
+        assert [tuple(r) for r in conn.execute(sa.text("SELECT id, path FROM nodes"))] == [(stored, "root")]
+        assert [tuple(r) for r in conn.execute(sa.text("SELECT id, name FROM roles"))] == [(stored, "admin")]
+    events = [e for e in hook_events(url) if isinstance(e.op, lops.ExecuteSQLOp)]
+    assert [e.op.reverse_sql for e in events] == (
+        ["DELETE FROM nodes WHERE id = 0", "DELETE FROM roles WHERE id = 0"] if keeps_zero
+        else [None, None])  # not by its other key either: the row holds another id than the one inserted
+    if not keeps_zero:  # irreversible, said as for an insert into a table with no key
+        code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0])
+        assert code != 0 and "irreversible" in out, out
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0], *(() if keeps_zero else ("--skip-irreversible",)))
+    assert code == 0, out
+    assert ("the 1 row inserted into nodes (id = 0) is deleted" in out) is keeps_zero, out
+    assert ("the 1 row inserted into roles (id = 0) is deleted" in out) is keeps_zero, out
+    with connected(url) as conn:  # else the rollback passed over them, as over an irreversible op
+        assert conn.execute(sa.text("SELECT count(*) FROM roles")).scalar() == (0 if keeps_zero else 1)
+        assert [tuple(r) for r in conn.execute(sa.text("SELECT id, path FROM nodes"))] == (
+            [] if keeps_zero else [(1, "root")])

@@ -451,6 +451,11 @@ class Database(SequenceReads):
         holds it now; None when it holds none. Here: None (no named types)."""
         return None
 
+    def zero_takes_next_id(self, conn: sa.Connection, schema: str | None, table: str) -> str | None:
+        """The column of ``table`` where an inserted 0 is stored as the next id instead (MySQL/MariaDB's
+        AUTO_INCREMENT column when the session's sql_mode lacks NO_AUTO_VALUE_ON_ZERO). Here: None."""
+        return None
+
     def enum_labels(self, conn: sa.Connection, name: str) -> list[str]:
         """The labels of the named ENUM type ``name`` (as written) as the database holds them now, in
         their order; none when it holds no such type. Here: none (no named types)."""

@@ -8,7 +8,9 @@ else of one of its unique keys (a unique constraint, a unique index on plain col
 constant that is not NULL; its reverse is ``DELETE FROM t WHERE a IN (1, 2)`` (the first such key).
 An ``INSERT ... SELECT``, one with ``ON CONFLICT``/``IGNORE``/``OR REPLACE``/``RETURNING`` (it may
 have inserted nothing, or changed a row that was there), a value that is no constant in a key
-column, or a table with no such key: no reverse, as before.
+column, or a table with no such key: no reverse, as before. Nor when a row may give 0 to a column
+where the database stores an inserted 0 as the next id (MySQL/MariaDB's AUTO_INCREMENT column,
+unless the session's sql_mode holds NO_AUTO_VALUE_ON_ZERO): the row holds another id than inserted.
 
 :func:`seed_rows` tells such a reverse (an ``execute`` whose SQL is that ``DELETE`` and whose
 reverse the ``INSERT``) from any other, so that a rollback says which rows it deletes, counts the
@@ -20,7 +22,7 @@ delete loses, :mod:`ledger.schema.dataloss`) and the rows of other tables that r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ops import ExecuteSQLOp, SchemaState
 from ops.classes import Value
@@ -215,18 +217,37 @@ def _delete(found: Inserted, positions: tuple[int, ...]) -> str:
     return f"DELETE FROM {found.table} WHERE {key_condition([found.written[p] for p in positions], rows)}"
 
 
-def seed_reverse(sql: str, state: SchemaState | None) -> str | None:
+def _one_or_more(value: str) -> bool:
+    """Whether ``value`` (SQL) is a number (a quoted one too) whose size is at least 1: one no
+    integer column stores as 0."""
+    text = value[1:-1] if len(value) > 1 and value[0] == value[-1] == "'" else value
+    digits = text.lstrip("+-")
+    return digits.replace(".", "", 1).isdigit() and len(text) - len(digits) <= 1 and abs(float(text)) >= 1
+
+
+def seed_reverse(sql: str, state: SchemaState | None,
+                 next_id: Callable[[str | None, str], str | None] | None = None) -> str | None:
     """The ``DELETE`` of exactly the rows ``sql`` inserted, by the first key of its table that each
-    row gives; None when ``sql`` is no such ``INSERT``."""
+    row gives; None when ``sql`` is no such ``INSERT``. ``next_id(schema, table)`` names the column
+    where the database stored an inserted 0 as the next id (MySQL/MariaDB's AUTO_INCREMENT column
+    unless the session's sql_mode holds NO_AUTO_VALUE_ON_ZERO): a row that may have given it a 0
+    is not the row inserted, and has no reverse."""
     found = inserted(sql) if state is not None else None
     table = _table(state, found.schema, found.name) if found is not None else None  # type: ignore[union-attr]
     if found is None or table is None:
         return None
-    for key in _keys(table):
+    keys = _keys(table)
+    for key in keys:
         positions = _positions(found, table, key)
         if positions is not None:
-            return _delete(found, positions)
-    return None
+            break
+    else:
+        return None
+    keyed = {c.casefold() for key in keys for c in key}
+    zero = {c.casefold() for at, c in enumerate(found.columns)
+            if c.casefold() in keyed and not all(_one_or_more(row[at] or "") for row in found.rows)}
+    drawn = next_id(found.schema, table.name) if zero and next_id is not None else None
+    return None if drawn is not None and drawn.casefold() in zero else _delete(found, positions)
 
 
 class SeedRows(Value):
