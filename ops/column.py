@@ -92,9 +92,10 @@ class AddColumnOp(MigrateOperation):
     def apply(self, state: SchemaState) -> SchemaState:
         state = state.with_column(self.table_name, self.column, self.schema, before=self.insert_before)
         for part in partitions_of(state.tables, self.table_name, self.schema):
-            # PostgreSQL adds it to each partition of a partitioned table too
+            # PostgreSQL adds it to each partition of a partitioned table too, without its comment
+            # (a comment is on the table it is given for)
             if part.column(self.column.name) is None:
-                state = state.with_column(part.name, self.column, part.schema)
+                state = state.with_column(part.name, oc.evolve(self.column, comment=None), part.schema)
         for op in self._then:
             state = op.apply(state)
         return state

@@ -301,6 +301,13 @@ class AlterTableOptionsOp(MigrateOperation):
         return oc.evolve(self, existing_options=state.table(self.table_name, self.schema).dialect_options)
 
     def apply(self, state: SchemaState) -> SchemaState:
+        old = dict(state.table(self.table_name, self.schema).dialect_options).get("postgresql_partition_by")
+        new = dict(self.options).get("postgresql_partition_by")
+        if old != new:
+            # PostgreSQL has no ALTER for it: a table is made partitioned, or plain, by its CREATE TABLE
+            raise InvalidOperationError(
+                f"cannot change the partition key of table {_full(self.table_name, self.schema)} ({old or 'none'} to "
+                f"{new or 'none'}): PostgreSQL has no ALTER for it; drop the table and create it again")
         return state.with_table_options(self.table_name, self.options, self.schema)
 
     def describe(self) -> str:

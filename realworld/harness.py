@@ -315,6 +315,14 @@ def heads_in(wheel: Path, folder: str) -> list[str]:
     return sorted(revisions - revised)
 
 
+def stamped_heads(history: History, base_wheel: Path) -> list[str]:
+    """The heads a database made by ``history``'s base models is stamped at: those of the history in
+    the base version's package, in its own script folder when that differs (none: not stamped)."""
+    base = history.base
+    assert base is not None
+    return heads_in(base_wheel, base.folder or history.folder) if base.stamp else []
+
+
 def _sources(archive_path: Path) -> Iterator[tuple[str, str]]:
     """(path in the package tree, text) of each Python file of a wheel or a source distribution."""
     for name, data in _files(archive_path, lambda name: name.endswith(".py")):
@@ -616,7 +624,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
             url_there = url.replace("postgresql+psycopg:", "postgresql+psycopg2:")  # SQLAlchemy < 2 has no psycopg 3
         ran = _run([python, "-m", "realworld.bootstrap", *bare, url_there, str(base_wheel), *base.modules], cwd=work,
                    env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"})
-        stamp = heads_in(base_wheel, history.folder) if base.stamp else []
+        stamp = stamped_heads(history, base_wheel)
         if ran.code != 0 or not stamp:
             return ran
         return alembic(url, False, "stamp", *stamp)

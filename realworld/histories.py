@@ -121,6 +121,9 @@ class Base:
     #: a file of the history's shim folder run before the modules are imported: what the package's app
     #: does before its models can be imported (its settings)
     prepare: str | None = None
+    #: the script location in that version's package, where it is not the history's (tahrir-api's old
+    #: line kept its history in a top-level ``alembic/``)
+    folder: str | None = None
     #: the name of another history (in :data:`HISTORIES`, from the wheel of ``requirement``) that makes
     #: the starting schema instead of the models: Alembic alone runs it to its heads, with its own version
     #: table, as the package's tool runs it before this one (neutron-db-manage runs neutron's history
@@ -367,6 +370,16 @@ HISTORIES: tuple[History, ...] = (
             shim="anitya", dialects=("sqlite", "postgresql"),
             base=Base("anitya==0.12.0", ("anitya.db.models",), setup="base_social.py",
                       venv=("sqlalchemy<1.4", "social-auth-app-flask-sqlalchemy==1.0.1"))),
+    # tahrir-api (Fedora Badges' database; 1.5.6, 23 revisions): Fedora's database was made by initialize_tahrir_db,
+    # create_all() of the models of 0.8.1, the last of the old line (no naming convention: 53b73809290f drops the
+    # foreign key PostgreSQL named assertions_badge_id_fkey), and stamped at the head of its history (then in a
+    # top-level alembic/); 10 revisions since move tags into new tables with the bound connection, insert rows and
+    # re-create that foreign key in batch mode. Its env.py: its models' metadata (sqlalchemy_helpers' naming
+    # convention), one transaction. A revision of 0.8.1's imports the package (realworld/shims/tahrir)
+    History("tahrir", "tahrir-api==1.5.6", "tahrir_api/migrations", naming_convention=_JUPYTERHUB_CONVENTION,
+            shim="tahrir",
+            base=Base("tahrir-api==0.8.1", ("tahrir_api.model",), sdist=True, folder="alembic",
+                      venv=("sqlalchemy<1.4", "zope.sqlalchemy<1.2", "arrow", "pygments", "simplejson"))),
     History("conda-store", "conda-store-server==2025.2.2", "conda_store_server/_internal/alembic"),
     # meltano's system database: MigrationService.upgrade runs the whole history on an empty database
     # (its env.py: no naming convention, one transaction); the revisions import meltano.migrations and
@@ -1238,6 +1251,10 @@ HISTORIES: tuple[History, ...] = (
     # `conn.execute` (refstack's shim, as above); the bridge's config stands in (realworld/shims/mautrix_telegram)
     History("mautrix-telegram", "mautrix-telegram==0.10.2", "mautrix_telegram-0.10.2.data/data/alembic",
             shim=("mautrix", "mautrix_telegram", "refstack"), render_as_batch=True, dialects=("sqlite", "postgresql")),
+    # mautrix-facebook (0.2.1, the last version with an Alembic history; 19 revisions), the Matrix-Facebook bridge, as
+    # mautrix-hangouts: its history in the wheel's data folder, SQLite or PostgreSQL (its env.py: render_as_batch=True)
+    History("mautrix-facebook", "mautrix-facebook==0.2.1", "mautrix_facebook-0.2.1.data/data/alembic", shim="mautrix",
+            render_as_batch=True, dialects=("sqlite", "postgresql")),
     # murano (16.0.0, OpenStack's application catalog, retired; 16 revisions) runs its whole history with
     # murano-db-manage upgrade on an empty database (its env.py: no naming convention, one transaction). Written
     # for SQLAlchemy 1.x: its helper copies a table through `sa.MetaData(bind=...)`, `meta.reflect()` and
@@ -1265,6 +1282,13 @@ HISTORIES: tuple[History, ...] = (
     History("gpustack", "gpustack==2.3.0", "gpustack/migrations", shim="gpustack", render_as_batch=True,
             copied=("gpustack/schemas/stmt.py", "gpustack/utils/sql_enum.py", "gpustack/migrations/utils.py"),
             drivers={"postgresql": "psycopg2"}),
+    # skyvern (1.0.56; 307 revisions, PostgreSQL only), the browser-automation agent: its history lies in the wheel's
+    # top-level alembic/ folder and runs on an empty database through an async env.py (create_async_engine, psycopg's
+    # async driver; no naming convention, one transaction); its revisions import nothing of skyvern: enum values
+    # added, indexes made and dropped CONCURRENTLY in autocommit blocks with a statement timeout set around them,
+    # columns backfilled in SQL text
+    History("skyvern", "skyvern==1.0.56", "alembic", dialects=("postgresql",),
+            drivers={"postgresql": "psycopg_async"}),
 )
 
 

@@ -25,6 +25,7 @@ from tests.alembic_histories import (
     LEDGER_TABLE,
     check_live_equals_fold,
     ledger_cli,
+    made_by_create_all,
     run_alembic,
     user_tables,
     write_env,
@@ -109,6 +110,55 @@ def test_a_database_made_by_create_all_is_baselined_migrated_and_rolled_back_to_
     run_alembic(folder, url, "upgrade", "head")  # a plain upgrade runs the rolled-back revisions again
     check_live_equals_fold(url)
     assert "tokens" in _schema_of(url)
+
+
+def _indexes(url: str) -> dict[str, list[tuple[str | None, list[str]]]]:
+    """Each user table's indexes as the database holds them: (name, columns)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            return {t: sorted((i["name"], list(i["column_names"])) for i in inspector.get_indexes(t))
+                    for t in user_tables(conn, exclude=(LEDGER_TABLE, "alembic_version"))}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.mariadb
+def test_a_baseline_holds_the_index_mariadb_made_for_a_foreign_key_under_the_name_it_gave_it(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """``create_all()`` makes ``groups.owner_id``'s key without a name: MariaDB names it
+    ``groups_ibfk_1`` and its index ``owner_id``. The baseline holds that index by that name, so the
+    ledger materialized holds it so, and a rollback of a revision that dropped the key and the table
+    makes them again as they were."""
+    url = database_factory("mariadb")
+    made_by_create_all(MODELS_V1, url)
+    with sa.create_engine(url).begin() as conn:  # the index name ALTER TABLE gives a key it names after it
+        conn.exec_driver_sql("ALTER TABLE `groups` ADD COLUMN leader_id INTEGER")
+        conn.exec_driver_sql("ALTER TABLE `groups` ADD FOREIGN KEY ix_leader (leader_id) REFERENCES users (id)")
+    before = _indexes(url)
+    assert ("owner_id", ["owner_id"]) in before["groups"], before
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [[], ["op.drop_constraint('groups_ibfk_1', 'groups', type_='foreignkey')"],
+                           ["op.drop_table('groups')"]])
+    run_alembic(folder, url, "stamp", "0001aa")
+    code, out = ledger_cli(url, tmp_path, "baseline")
+    assert code == 0, out
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    scratch = database_factory("mariadb")
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
+    assert code == 0, out
+    assert _indexes(scratch) == before
+    run_alembic(folder, url, "upgrade", "head")
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "-q")
+    assert code == 0, out
+    assert _indexes(url) == before
+    check_live_equals_fold(url)
 
 
 def test_statements_alembic_runs_outside_a_transaction_are_rolled_back_drilled_and_materialized_outside_one(

@@ -40,7 +40,8 @@ _TYPES = ("sa.Column('flag', sa.Boolean(create_constraint=True), nullable=False)
 TYPE_CHECKS = [
     [f"op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), {_TYPES})"],
 ]
-#: on PostgreSQL and MariaDB Alembic adds the CHECK of an added column's type (SQLite skips it)
+#: on PostgreSQL and MariaDB Alembic adds the CHECK of an added column's type; SQLite's ALTER adds
+#: none (Alembic skips it), and the ledger holds none there
 ADDED_TYPE_CHECKS = [["op.add_column('t', sa.Column('added', sa.Boolean(create_constraint=True)))",
                        "op.add_column('t', sa.Column('added_kind', sa.Enum('x', 'y', native_enum=False,"
                        " create_constraint=True)))"]]
@@ -127,8 +128,9 @@ def test_the_check_of_a_type_without_a_name_is_made_under_the_name_the_conventio
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``ck_t_flag`` and ``ck_t_kind`` (and ``named_kind``, the Enum's own name, which a convention
-    without ``%(constraint_name)s`` keeps); without a convention, what the database names them."""
-    bodies = TYPE_CHECKS + (ADDED_TYPE_CHECKS if dialect != "sqlite" else [])
+    without ``%(constraint_name)s`` keeps); without a convention, what the database names them; on
+    SQLite none for an added column."""
+    bodies = TYPE_CHECKS + ADDED_TYPE_CHECKS
     _as_alembic_leaves_it(tmp_path, dialect, bodies, naming, database_factory, monkeypatch)
 
 
@@ -259,3 +261,58 @@ def test_the_index_mariadb_makes_for_a_foreign_key_is_named_as_alembic_s_run_nam
     code, out = ledger_cli(hooked, tmp_path / "hooked", "rollback", "--to", "base", "-q")
     assert code == 0, out
     assert table_names(hooked) == []
+
+
+#: foreign keys written as SQL text: without a name (its index named after the column), with only an
+#: index name (the key and its index take it), with a name; one made without a name dropped later
+#: (its index stays), the table dropped last
+SQL_FOREIGN_KEYS = [
+    ["op.create_table('parent', sa.Column('id', sa.Integer(), primary_key=True))",
+     "op.create_table('child', sa.Column('id', sa.Integer(), primary_key=True),"
+     " sa.Column('p_id', sa.Integer()), sa.Column('q_id', sa.Integer()), sa.Column('r_id', sa.Integer()),"
+     " sa.Column('s_id', sa.Integer()))"],
+    ["op.execute('ALTER TABLE child ADD FOREIGN KEY (p_id) REFERENCES parent (id)')",
+     "op.execute('ALTER TABLE child ADD FOREIGN KEY (q_id) REFERENCES parent (id)')",
+     "op.execute('ALTER TABLE child ADD FOREIGN KEY ix_r (r_id) REFERENCES parent (id)')",
+     "op.execute('ALTER TABLE child ADD CONSTRAINT fk_s FOREIGN KEY (s_id) REFERENCES parent (id)')"],
+    ["op.drop_constraint('child_ibfk_2', 'child', type_='foreignkey')"],
+    ["op.drop_table('child')"],
+]
+
+
+@pytest.mark.mariadb
+def test_the_index_mariadb_makes_for_a_foreign_key_written_as_sql_is_held_under_its_name(
+    tmp_path: Path, database_factory: Callable[[str], str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """MariaDB names the index of a foreign key made by ``ALTER TABLE ... ADD FOREIGN KEY`` without a
+    name after its column (``p_id``), where the key is ``child_ibfk_1``: the ledger holds that index
+    under that name, so the ledger materialized, a rollback to each revision and the history imported
+    and applied hold what Alembic alone holds, names included."""
+    folder = _project(tmp_path / "alone", SQL_FOREIGN_KEYS, None)
+    expected = []
+    for step in range(len(SQL_FOREIGN_KEYS)):
+        alone = database_factory("mariadb")
+        run_alembic(folder, alone, "upgrade", f"{step + 1:04d}aa")
+        expected.append(_names(alone))
+    assert ("child", "p_id", "index ['p_id']") in expected[1], expected[1]
+    hooked, made = database_factory("mariadb"), database_factory("mariadb")
+    hooked_folder = tmp_path / "hooked" / "alembic"
+    write_env(hooked_folder)
+    ids = write_history(hooked_folder, SQL_FOREIGN_KEYS)
+    run_alembic(hooked_folder, hooked, "upgrade", ids[2])
+    code, out = ledger_cli(hooked, tmp_path / "hooked", "verify", "--live")
+    assert code == 0, out
+    code, out = ledger_cli(hooked, tmp_path / "hooked", "materialize", "--into", made)
+    assert code == 0, out
+    assert _names(made) == expected[2], ("materialized", _names(made), expected[2])
+    run_alembic(hooked_folder, hooked, "upgrade", "heads")
+    code, out = ledger_cli(hooked, tmp_path / "hooked", "drill", "--from-ledger", "--json", "-q")
+    assert code == 0 and '"passed": true' in out, out
+    for step in (2, 1):
+        code, out = ledger_cli(hooked, tmp_path / "hooked", "rollback", "--to", ids[step], "-q")
+        assert code == 0, out
+        assert _names(hooked) == expected[step], (ids[step], _names(hooked), expected[step])
+        code, out = ledger_cli(hooked, tmp_path / "hooked", "verify", "--live")
+        assert code == 0, out
+    applied = _imported_and_applied(tmp_path / "alone", folder, "mariadb", None, database_factory, monkeypatch)
+    assert _names(applied) == expected[-1]

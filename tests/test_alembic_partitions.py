@@ -88,7 +88,11 @@ def test_a_partitioned_table_and_its_partitions_are_recorded_as_the_database_hol
      "op.create_check_constraint('ck_prefs_data', 'prefs', 'length(data) > 0')"],
     ["op.drop_column('prefs', 'data')"],
     ["op.drop_table('prefs')"],
-], ids=["column", "constraints", "drop-column", "drop-table"])
+    # PostgreSQL keeps a column's comment on the table it is given for: not on its partitions
+    ["op.add_column('prefs', sa.Column('note', sa.Text(), comment='a note'))",
+     "op.alter_column('prefs', 'data', existing_type=sa.Text(), comment='the data')",
+     "op.alter_column('prefs_current', 'note', existing_type=sa.Text(), comment='its own')"],
+], ids=["column", "constraints", "drop-column", "drop-table", "comments"])
 def test_what_postgresql_carries_from_a_partitioned_table_to_its_partitions_comes_with_the_table(
     tmp_path: Path, database_factory: Callable[[str], str], later: list[str]
 ) -> None:
@@ -259,4 +263,24 @@ def test_range_default_and_partitioned_partitions_are_made_again_as_the_database
          "op.execute('CREATE TABLE events_rest PARTITION OF events DEFAULT')"],
         ["op.create_index('ix_events_kind', 'events', ['kind'])"],
     ])
+    check_everything(tmp_path, url, database_factory, "postgresql")
+
+
+def test_a_partitioned_table_made_again_by_another_key_in_one_statement_is_recorded_as_what_ran(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    # one SQL text drops the partitioned table (and its partitions) and makes it again partitioned
+    # by another key: PostgreSQL has no ALTER for a partition key, so the table read back is recorded
+    # as what ran, its partitions dropped, the table dropped and made again, each reversible
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, PARTITIONED + [[
+        "op.execute('DROP TABLE prefs; CREATE TABLE prefs (id bigint NOT NULL, data text, is_latest boolean NOT NULL,"
+        " created_at timestamptz NOT NULL) PARTITION BY RANGE (created_at)')"]])
+    assert _partitions(url)["prefs"][:2] == ("p", "RANGE (created_at)")
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    scratch = database_factory("postgresql")
+    code, out = ledger_cli(url, tmp_path, "materialize", "--into", scratch)
+    assert code == 0, out
+    assert _partitions(scratch) == _partitions(url)
     check_everything(tmp_path, url, database_factory, "postgresql")

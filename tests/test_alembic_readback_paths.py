@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ops import LedgerError, SchemaState
 
 from ledger import dialects
-from ledger.integrations.alembic.fallback import FollowsLive, _agree, _differing, _near
+from ledger.integrations.alembic.fallback import FollowsLive, _agree, _differing, _made_index, _near
 from ledger.integrations.alembic_readparts import COLUMN_TYPE, DroppedConstraint, dropped_constraint, read_parts
 from ledger.integrations.alembic_sql import CONSTRAINTS, INDEXES, changed_parts
 from ledger.schema.diff import diff
@@ -204,3 +204,80 @@ def test_a_read_back_diffs_the_tables_it_needs_as_the_whole_diff_does(start: Sch
     target = start.derived({**{k: t for k, t in start.tables.items() if k not in changed},
                             **{k: end.tables[k] for k in changed if k in end.tables}}, *changed)
     assert _diffed(*_near(start, target, changed)) == _diffed(start, target)
+
+
+# -- a CREATE INDEX read back as its one index ----------------------------------------------------
+
+class _Follower(_Hook):
+    """What ``_follow_live`` reads of the hook besides."""
+
+    dialect = "postgresql"
+
+    def __init__(self, conn: sa.Connection, state: SchemaState) -> None:
+        super().__init__(conn, state)
+        self.store = type("Store", (), {"table_name": "schema_ledger"})()
+        self.migration_context = type("Context", (), {"version_table": "alembic_version"})()
+        self._dangling: set[object] = set()
+
+
+#: the index names a statement writes: new ones (one sorting before the table's own), names
+#: PostgreSQL folds or keeps as quoted, one it cuts to 63 bytes, and names the table holds already
+_INDEX_NAMES = ("aa_new", "zz_new", "Ix_Bare", '"Ix_Quoted"', "ix_" + "x" * 70, "t_ix_note", "t_note_key", "t_pkey")
+#: what the index is over
+_INDEXED = ("(n)", "(note)", "(lower(note), n DESC)", "(n) WHERE n > 1", "(n) INCLUDE (note)",
+            "USING hash (note)", "(note text_pattern_ops)", "(n NULLS FIRST) WITH (fillfactor = 70)")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # the tables are made again per example
+@given(steps=st.lists(st.tuples(st.sampled_from(_INDEX_NAMES), st.sampled_from(_INDEXED), st.booleans(),
+                                st.booleans(), st.sampled_from(["", "; ALTER TABLE t ADD COLUMN {} INTEGER",
+                                                                "; CREATE INDEX ix_more ON t (id, n)"])),
+                      min_size=1, max_size=4))
+def test_a_created_index_read_alone_is_what_the_whole_read_records(
+        postgresql_engine: sa.Engine, steps: list[tuple[str, str, bool, bool, str]]) -> None:
+    """After a ``CREATE INDEX`` the one index it names is read (the rest of the table is the fold's):
+    the same ops as the table's indexes and keys read whole, and as the table read whole. A name
+    the database cut, one the table holds already, or a statement followed by another in the same
+    text is read as before."""
+    from ledger.integrations.alembic_sql import created_index, touched_tables
+
+    database = dialects.database("postgresql")
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        for statement in _MADE:
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("CREATE INDEX t_ix_note ON t (note, n)")
+        for number, (name, indexed, unique, if_not_exists, more) in enumerate(steps):
+            statement = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {'IF NOT EXISTS ' if if_not_exists else ''}"
+                         f"{name} ON t {indexed}{more.format(f'c{number}')}")
+            fold = reflect(conn)  # the fold holds what the database holds
+            conn.exec_driver_sql("SAVEPOINT step")
+            try:
+                conn.exec_driver_sql(statement)
+            except sa.exc.DBAPIError:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT step")
+                continue  # it did not run: nothing to record
+            parts, written = changed_parts(statement), created_index(statement)
+            assert (parts == INDEXES and written == name) == (not more), statement
+            hook = _Follower(conn, fold)
+            table = touched_tables(statement)
+            narrow = hook._follow_live(table, parts, index=written)
+            assert narrow == hook._follow_live(table, parts) == hook._follow_live(table), statement
+            if more:
+                continue  # (its read-backs above: the table's indexes and keys read, or the table whole)
+            held = fold.tables[(None, "t")]
+            alone = reflect(conn, held={"t": held}, parts={"indexes"}, index=name).tables[(None, "t")]
+            assert alone == reflect(conn, held={"t": held}, parts={"indexes"}).tables[(None, "t")], statement
+            stored = name.strip('"') if name.startswith('"') else name.lower()
+            found = database.read_index(conn, None, "t", name)
+            if len(stored) > 63:
+                assert found is None  # the database cut the name: not read by it
+            elif not any(i.name == stored for i in (*held.indexes, *held.constraints)):
+                # the index read alone, the others the fold's very specs
+                assert found is not None and found["name"] == stored, statement
+                assert all(any(i is h for h in held.indexes) for i in alone.indexes if i.name != stored), statement
+                # compared as that index alone (the whole comparison above gave the same ops)
+                made = _made_index(held, SchemaState({(None, "t"): alone}))
+                assert made is not None and made.name == stored and narrow is not None, statement
+                assert [op.index for op in narrow] == [made], statement

@@ -4,6 +4,7 @@ one text. The ledger holds each as the database does, and compares them by name 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,6 +70,35 @@ def test_verify_live_names_a_check_of_an_enum_column_the_ledger_does_not_hold(
     engine.dispose()
     code, out = ledger_cli(url, tmp_path, "verify", "--live")
     assert code != 0 and "other" in out, out
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_verify_live_names_the_check_of_a_column_type_the_database_does_not_hold(
+    dialect: str, tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """The ledger holds an ``Enum`` without a name with the CHECK its type makes (under the name the
+    database gives it: none on SQLite, ``t_kind_check`` on PostgreSQL; MariaDB's ``CONSTRAINT_1`` is
+    held as a CHECK of its own); the database lost it behind the ledger's back: verify --live says so."""
+    url = database_factory(dialect)
+    upgrade_with_hook(tmp_path, url, [["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True),"
+                                       " sa.Column('kind', sa.Enum('flat', 'rate', native_enum=False, create_constraint=True)))"]])
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code == 0, out
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        if dialect == "sqlite":
+            sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 't'").scalar_one()
+            kept = re.sub(r",\s*CHECK \(kind IN \('flat', 'rate'\)\)", "", sql)
+            assert kept != sql, sql
+            conn.exec_driver_sql("PRAGMA writable_schema=ON")
+            conn.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE name = 't'"), {"sql": kept})
+        else:
+            conn.exec_driver_sql("ALTER TABLE t DROP CONSTRAINT t_kind_check")
+    engine.dispose()
+    code, out = ledger_cli(url, tmp_path, "verify", "--live")
+    assert code != 0 and "that column kind's type makes (no name of its own) expected, missing" in out, out
 
 
 def _table(*checks: CheckSpec, type_name: str | None = "enum_kind") -> TableSpec:

@@ -226,3 +226,32 @@ def test_baseline_adopts_keys_named_alike_in_two_tables(tmp_path: Path, db_url: 
     result = baseline(config)
     assert result.tables == 2
     assert verify(config, live=True).problems == ()
+
+
+@pytest.mark.mariadb
+def test_an_index_mariadb_made_for_a_foreign_key_stays_held_after_a_migration_covers_the_key(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """MariaDB names the index it makes for a key made without a name after its column (``p_id``),
+    and drops that index silently when an index or key made later covers the key, where it keeps one
+    made on purpose. The baseline holds ``p_id`` as an index of the table: the migration that covers the
+    key leaves it there too, so verify --live is clean and the rollback, which needs an index for
+    the key, finds it."""
+    url = database_factory("mariadb")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("CREATE TABLE child (id INTEGER PRIMARY KEY, p_id INTEGER, q_id INTEGER, n INTEGER,"
+                             " FOREIGN KEY (p_id) REFERENCES parent (id), FOREIGN KEY (q_id) REFERENCES parent (id))")
+    config = project(tmp_path, url, revisions={"r1": 'op.create_index("ix_child_p_n", "child", ["p_id", "n"])\n'
+                                                     'op.create_unique_constraint("uq_child_q_n", "child", ["q_id", "n"])'})
+    baseline(config)
+    apply(config)
+    with engine.connect() as conn:
+        names = sorted(i["name"] for i in sa.inspect(conn).get_indexes("child"))
+    engine.dispose()
+    assert names == ["ix_child_p_n", "p_id", "q_id", "uq_child_q_n"], names
+    runner = CliRunner()
+    for args in (["verify", "--live"], ["rollback", "--to", "base", "-q"], ["verify", "--live"]):
+        result = runner.invoke(main, ["--url", url, "--config", str(config.source), *args])
+        assert result.exit_code == 0, (args, result.output)

@@ -251,6 +251,18 @@ def test_a_column_whose_type_makes_a_check_is_dropped_by_a_rebuild(engine: sa.En
     assert rows(engine, "SELECT id, name FROM image") == [(1, "a")]
 
 
+def test_a_column_whose_type_makes_a_check_is_added_by_a_rebuild(engine: sa.Engine, state: SchemaState) -> None:
+    """SQLite's ALTER TABLE ... ADD COLUMN adds no table constraint: a ``Boolean`` or ``Enum`` with
+    ``create_constraint`` is added by a rebuild, whose CREATE TABLE holds the CHECK its type makes
+    (the live schema is the fold's, which verify --live compares CHECK for CHECK)."""
+    state, sql = migrate(engine, lambda op: op.add_column(
+        "item", sa.Column("kind", sa.Enum("a", "b", native_enum=False, create_constraint=True))), state)
+    assert any(s.startswith("CREATE TABLE _sl_new_item") for s in sql), sql
+    assert_everything_survived(engine)
+    with engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
+        conn.exec_driver_sql("UPDATE item SET kind = 'c' WHERE id = 1")
+
+
 # ---------------------------------------------------------------------------------------------
 # a table with no row, in a run: dropped and made again under its own name
 # ---------------------------------------------------------------------------------------------

@@ -68,8 +68,10 @@ SCHEMA_HISTORY = [
      "op.drop_column('orders', 'note')"],
 ]
 
-DATA_ROW = "op.execute(\"INSERT INTO customer (id, email) VALUES (1, 'a@example.org')\")"
-BULK_ROWS = ("op.bulk_insert(sa.table('customer', sa.column('id'), sa.column('email')),"
+#: data migrations with no reverse (rows inserted with the values of a key have one: SEED_ROWS)
+DATA_ROW = "op.execute(\"INSERT INTO customer (id, email) SELECT 1, 'a@example.org'\")"
+BULK_ROWS = "op.get_bind().execute(sa.text(\"UPDATE customer SET email = 'b@example.org' WHERE id = 2\"))"
+SEED_ROWS = ("op.bulk_insert(sa.table('customer', sa.column('id'), sa.column('email')),"
              " [{'id': 2, 'email': 'b@example.org'}])")
 
 
@@ -134,6 +136,16 @@ def test_ledger_drill_fails_naming_exactly_the_data_migration_revision(tmp_path:
     assert [rows[i].down for i in ids] == [None, None, False, True, True, True]
     assert report.failures[0].startswith(f"revision {ids[2]}, down: cannot be rolled back: execute INSERT INTO customer")
     _assert_names_exactly(report, {ids[2]}, config)
+
+
+def test_rows_inserted_by_their_key_are_deleted_and_inserted_again_by_the_ledger_drill(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    url = database_factory("sqlite")
+    ids = upgrade_with_hook(tmp_path, url, SCHEMA_HISTORY[:1] + [[SEED_ROWS]] + SCHEMA_HISTORY[1:3])
+    report = drill(ledger_only_config(tmp_path, url), from_ledger=True)
+    assert report.passed, report.table()
+    assert [r.revision for r in report.rows] == ids and all(r.up and r.down and r.again for r in report.rows)
 
 
 def test_two_data_migrations_are_both_listed_and_the_topmost_fails(tmp_path: Path,

@@ -192,7 +192,8 @@ def test_the_tables_read_in_one_query_are_what_the_inspector_reads(
             names = ["t", "r", "missing"]
             read = database.read_tables(conn, inspector, schema, names, order)
             assert read is not None
-            columns, indexes, checks, keys, comments = read
+            columns, indexes, checks, keys, comments, carried = read
+            assert carried == database.inherited_parts(conn, schema, names)
             kw = {"schema": schema, "filter_names": names}
             assert _typed(columns) == _typed(dict(inspector.get_multi_columns(**kw)))
             assert indexes == dict(inspector.get_multi_indexes(**kw))
@@ -265,3 +266,26 @@ def test_the_reads_through_asyncpg_are_those_through_psycopg(postgresql_engine: 
     outside, inside = asyncio.run(through_asyncpg())
     assert inside == expected
     assert outside == expected
+
+
+def test_what_partitions_carry_is_read_with_the_tables(postgresql_engine: sa.Engine) -> None:
+    # the indexes and keys a partition holds because its partitioned table holds them, and the
+    # CHECK it carried down, read in the tables' own query: what ``inherited_parts`` reads apart
+    database = dialects.database("postgresql")
+    with postgresql_engine.connect() as conn:
+        _make(conn, ["CREATE TABLE t (id INTEGER, flag BOOLEAN, c0 INTEGER CHECK (c0 > 0), PRIMARY KEY (id, flag))"
+                     " PARTITION BY LIST (flag)",
+                     "CREATE TABLE t_on PARTITION OF t FOR VALUES IN (true)",
+                     "CREATE TABLE t_off PARTITION OF t FOR VALUES IN (false)",
+                     "CREATE INDEX ix_t_c0 ON t (c0)", "CREATE INDEX ix_own ON t_on (c0)",
+                     "ALTER TABLE t_off ADD CONSTRAINT own_check CHECK (c0 < 10)"])
+        names = ["t", "t_on", "t_off", "r"]
+        carried = database.inherited_parts(conn, None, names)
+        assert {table for table, _ in carried} == {"t_on", "t_off"} and ("t_on", "ix_own") not in carried
+        assert ("t_off", "own_check") not in carried and ("t_off", "t_c0_check") in carried
+        for schema in (None, "public"):
+            for parts in ({"indexes"}, {"keys"}, {"checks"}, {"columns", "indexes", "keys", "checks"}):
+                read = database.read_tables(conn, sa.inspect(conn), schema, names, parts)
+                assert read is not None and read[5] == database.inherited_parts(conn, schema, names) == carried
+            read = database.read_tables(conn, sa.inspect(conn), None, names, {"columns", "comments"})
+            assert read is not None and read[5] is None

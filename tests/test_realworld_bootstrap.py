@@ -8,15 +8,19 @@ own Alembic history are read from its revision files, not imported.
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
+import attrs
 import pytest
 import sqlalchemy as sa
 
-from realworld.harness import ROOT, heads_in
+from realworld.harness import ROOT, heads_in, stamped_heads
+from realworld.histories import Base, History
 
 MODELS = '''
 import sqlalchemy as sa
@@ -124,3 +128,21 @@ def test_the_heads_of_a_history_with_a_folder_per_branch(tmp_path: Path) -> None
         archive.writestr("two/alembic/versions_b/b1.py", "revision = 'b1'\ndown_revision = None\n")
         archive.writestr("two/alembic/env.py", "revision = 'not a revision'\n")
     assert heads_in(wheel, "two/alembic") == ["a2", "b1"]
+
+
+def test_a_base_whose_history_lay_elsewhere_is_stamped_at_that_history_s_heads(tmp_path: Path) -> None:
+    """tahrir-api's old line kept its history in a top-level ``alembic/`` of its source distribution;
+    the history run from its models lies in the package: the base is stamped at the old folder's head."""
+    sdist = tmp_path / "old-0.8.tar.gz"
+    with tarfile.open(sdist, "w:gz") as archive:
+        for name, text in (("old-0.8/alembic/versions/a1.py", "revision = 'a1'\ndown_revision = None\n"),
+                           ("old-0.8/alembic/versions/a2.py", "revision = 'a2'\ndown_revision = 'a1'\n"),
+                           ("old-0.8/old/model.py", "")):
+            data = text.encode()
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+    history = History("old", "old==1.0", "old/migrations", base=Base("old==0.8", ("old.model",), sdist=True,
+                                                                    folder="alembic"))
+    assert stamped_heads(history, sdist) == ["a2"]
+    assert stamped_heads(attrs.evolve(history, base=attrs.evolve(history.base, folder=None)), sdist) == []

@@ -122,7 +122,8 @@ class DDLGenerator:
     name: ClassVar[str] = ""
     #: ADD COLUMN is followed by the ADD CONSTRAINT of the CHECK the column's type makes (a
     #: ``Boolean``/``Enum`` with ``create_constraint``), as Alembic's add_column adds it; not where
-    #: ALTER adds no constraint (SQLite, where Alembic skips it too)
+    #: ALTER adds no constraint (SQLite, which adds such a column by a rebuild; Alembic skips the
+    #: CHECK there, and the hook records the column as its type without it)
     adds_type_checks: ClassVar[bool] = True
     _methods: ClassVar[dict[type[MigrateOperation], str]] = {}
 

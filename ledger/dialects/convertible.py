@@ -192,3 +192,17 @@ def _mysql_condition(column: str, new: Any) -> str | None:
         return (f"{shape} OR ABS(ROUND(CAST(TRIM({column}) AS DOUBLE), {scale})) "
                 f">= 1{'0' * (new.precision - scale)}")
     return None
+
+
+def holds_value(conn: sa.Connection, column: str, value: str) -> str:
+    """SQL true when ``column`` (as SQL) holds what storing the constant ``value`` (as SQL) in it
+    holds, NULL as NULL: PostgreSQL compares both as the column's type writes them as text (the
+    ``CASE`` types the constant as the column; a ``json`` column has no ``=``), SQLite with ``IS``
+    (the column's affinity applies to the constant), MariaDB/MySQL with ``<=>``."""
+    name = conn.dialect.name
+    if name == "postgresql":
+        return (f"CAST({column} AS TEXT) IS NOT DISTINCT FROM "
+                f"CAST(CASE WHEN FALSE THEN {column} ELSE {value} END AS TEXT)")
+    if name == "sqlite":
+        return f"{column} IS {value}"
+    return f"{column} <=> {value}"

@@ -393,7 +393,7 @@ class Database(SequenceReads):
                     names: Sequence[str], parts: Collection[str] = ()) -> tuple[Any, ...] | None:
         """``parts`` of the tables ``names`` (exact names, that exist) as the inspector's ``get_multi_columns``,
         ``get_multi_indexes``, ``get_multi_check_constraints`` and ``get_multi_table_comment`` give them, with
-        :meth:`reflect_keys`, read at once where the database allows it. Here: None, the inspector reads them."""
+        :meth:`reflect_keys` (and a sixth, :meth:`inherited_parts`, or None), at once. Here: None, the inspector reads them."""
         return None
 
     def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
@@ -449,6 +449,11 @@ class Database(SequenceReads):
     def type_definition(self, conn: sa.Connection, name: str) -> str | None:
         """The ``CREATE TYPE`` that makes again the named type ``name`` (as written) as the database
         holds it now; None when it holds none. Here: None (no named types)."""
+        return None
+
+    def zero_takes_next_id(self, conn: sa.Connection, schema: str | None, table: str) -> str | None:
+        """The column of ``table`` where an inserted 0 is stored as the next id instead (MySQL/MariaDB's
+        AUTO_INCREMENT column when the session's sql_mode lacks NO_AUTO_VALUE_ON_ZERO). Here: None."""
         return None
 
     def enum_labels(self, conn: sa.Connection, name: str) -> list[str]:

@@ -9,9 +9,11 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import Grouping, TextClause
 
-from ops import AddColumnOp, AlterColumnOp, AlterTableOptionsOp, DropColumnOp, CreatePrimaryKeyOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState
+from ops import (AddColumnOp, AlterColumnOp, AlterTableOptionsOp, CreateIndexOp, CreatePrimaryKeyOp,
+                 CreateUniqueConstraintOp, DropColumnOp, DropConstraintOp, DropIndexOp, RenameTableOp, SchemaState)
 from ops.specs import ForeignKeySpec, IndexSpec, PrimaryKeySpec, TableSpec, UniqueSpec
 
+from . import ddltext
 from .base import DDLGenerator, UnsupportedOperationError, handles, mentions
 from ledger.support.lazyre import lazy
 
@@ -168,12 +170,13 @@ class MySQLGenerator(DDLGenerator):
         table = self.table(after, op.table_name, op.schema)
         add = self.compile(sa.schema.AddConstraint(table.primary_key))
         auto = table.autoincrement_column
+        kept = self._kept_key_indexes(before, op.table_name, op.schema, op.constraint.columns)
         if auto is None:
-            return [add]
+            return [add, *kept]
         # The key makes this column the table's AUTO_INCREMENT column, as CREATE TABLE would
         # have; both change in one statement because AUTO_INCREMENT needs the key.
         clause = add.split(" ADD ", 1)[1]
-        return [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN {self.column_spec(auto)}, ADD {clause}"]
+        return [f"ALTER TABLE {self.format_table(table)} MODIFY COLUMN {self.column_spec(auto)}, ADD {clause}", *kept]
 
     @handles(DropConstraintOp)
     def drop_constraint(self, op: DropConstraintOp, before: SchemaState) -> list[str]:
@@ -201,6 +204,40 @@ class MySQLGenerator(DDLGenerator):
                                   f"{self.quote(constraint.name or '')} TO {self.quote(heir.name or '')}")
             else:
                 statements.append(f"DROP INDEX {self.quote(constraint.name or '')} ON {self.format_table(table)}")
+        return statements
+
+    @handles(CreateIndexOp)
+    def create_index(self, op: CreateIndexOp, before: SchemaState) -> list[str]:
+        return super().create_index(op, before) + self._kept_key_indexes(before, op.table_name, op.schema,
+                                                                         op.index.columns)
+
+    @handles(CreateUniqueConstraintOp)
+    def create_unique_constraint(self, op: CreateUniqueConstraintOp, before: SchemaState) -> list[str]:
+        return super().add_constraint(op, before) + self._kept_key_indexes(before, op.table_name, op.schema,
+                                                                           op.constraint.columns)
+
+    def _kept_key_indexes(self, before: SchemaState, table_name: str, schema: str | None,
+                          columns: tuple[str, ...]) -> list[str]:
+        """On MariaDB, ``CREATE INDEX IF NOT EXISTS`` of each index the table holds for one of its
+        foreign keys that a new index or key on ``columns`` covers (starts with its columns).
+
+        InnoDB drops an index it made for a foreign key when an index or key made later covers the
+        key, where it keeps one made on purpose. The fold holds such an index by the name InnoDB gave
+        it (a ``baseline``, a table read back after SQL text), so it is made again where InnoDB
+        dropped it: the table then holds what the fold does, whoever made the index."""
+        if not self.dialect.is_mariadb:  # type: ignore[attr-defined]
+            return []  # (MySQL has no CREATE INDEX IF NOT EXISTS)
+        table = before.table(table_name, schema)
+        keys = {fk.columns for fk in table.foreign_keys}
+        statements = []
+        for index in table.indexes:
+            width = len(index.columns)
+            if index.unique or index.dialect_options or not width or width != len(index.elements) \
+                    or index.columns not in keys or tuple(columns[:width]) != index.columns:
+                continue
+            quoted = ", ".join(self.quote(c) for c in index.columns)
+            statements.append(f"CREATE INDEX IF NOT EXISTS {self.quote(index.name or '')} "
+                              f"ON {ddltext.table_sql(self.preparer, table)} ({quoted})")
         return statements
 
     @handles(DropIndexOp)

@@ -337,6 +337,16 @@ class MySQL(Database):
                 cursor.execute("SET SESSION sql_mode = %s", (",".join([*modes, "STRICT_TRANS_TABLES"]),))
             cursor.close()
 
+    def zero_takes_next_id(self, conn: sa.Connection, schema: str | None, table: str) -> str | None:
+        """An explicit 0 (or NULL) inserted into the AUTO_INCREMENT column is stored as the next id
+        unless the session's sql_mode holds NO_AUTO_VALUE_ON_ZERO: that column then, else None."""
+        modes = str(conn.exec_driver_sql("SELECT @@SESSION.sql_mode").scalar() or "").upper().split(",")
+        if "NO_AUTO_VALUE_ON_ZERO" in modes:
+            return None
+        return conn.execute(sa.text(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(:schema, DATABASE())"
+            " AND TABLE_NAME = :name AND EXTRA LIKE '%auto_increment%'"), {"schema": schema, "name": table}).scalar()
+
     def url_problem(self, url: sa.URL) -> str | None:
         """PyMySQL fails with an AttributeError on a charset it does not know: say so in one line."""
         charset = url.query.get("charset")

@@ -419,6 +419,23 @@ class PostgreSQL(Database):
 
         return read_tables(conn, schema, names, parts)
 
+    def read_index(self, conn: sa.Connection, schema: str | None, table: str, written: str) -> dict[str, Any] | None:
+        """The one index of ``table`` (exact name) that a statement named ``written`` (as it wrote the
+        name), as the inspector's ``get_multi_indexes`` gives it, in one catalog query
+        (:mod:`.postgresql_read`), by the name PostgreSQL keeps for ``written``: a quoted name as it
+        is, a bare one folded to lower case. None where it holds no such index, for a bare name not
+        all ASCII, and for one it would cut (:meth:`stored_name`): not known from one read."""
+        from .postgresql_read import read_index
+        from .sqltokens import unquote_identifier
+
+        if written[:1] == '"':
+            name = unquote_identifier(written)
+        elif written.isascii():
+            name = written.lower()
+        else:
+            return None
+        return read_index(conn, schema, table, name) if self.stored_name(name) == name else None
+
     def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
                       made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
         """A partitioned table's partition key (``postgresql_partition_by``) and a partition's

@@ -1,6 +1,6 @@
 """PostgreSQL's catalog digest of each table (``Database.table_digests``), read by the Alembic hook
 before and after each SQL text statement that names no table it changes, and its scope: the tables
-such a statement can change (``Database.digest_scope``), read before it runs.
+such a statement can change (``PostgreSQL.digest_scope``), read before it runs.
 
 Each read costs two round trips: the setting of ``jit`` read and set off (with the scope, before a
 statement), then the digest query, which sets ``jit`` back itself as it runs (it is planned by

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from ledger.support.lazyre import lazy
 from ops import classes as oc
 
-__all__ = ["TableRead", "check_sqltext", "keys_from_rows", "read_tables", "table_read"]
+__all__ = ["TableRead", "check_sqltext", "keys_from_rows", "read_index", "read_tables", "table_read"]
 
 
 @oc.frozen
@@ -80,7 +80,9 @@ def rows_of(conn: sa.Connection, query: Any, params: dict[str, Any]) -> list[Any
     through the driver's own cursor (psycopg's, psycopg2's, SQLAlchemy's adaption of asyncpg's) inside
     the transaction SQLAlchemy began, with the SQL compiled once per dialect (no execution context,
     result object or listener: a read the hook makes for itself, about a third of the client's work
-    of ``Connection.execute``); else as any statement."""
+    of ``Connection.execute``); else as any statement. On asyncpg the statement prepared once is
+    used again after DDL (``Connection.execute`` prepares it again after each, as DDL may change a
+    user's types): its columns and values are of PostgreSQL's built-in types."""
     dialect = conn.dialect
     if dialect.driver not in ("psycopg", "psycopg2", "asyncpg") or not conn.in_transaction():
         return list(conn.execute(query, params))
@@ -203,12 +205,25 @@ _NAMED_TYPES = (
     " LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation"
     " LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace WHERE t.typtype IN ('e', 'd'))"
 )
-_PART_SQL = {"columns": _COLUMNS, "indexes": _INDEXES, "checks": _CHECKS, "keys": _KEYS_OF, "comments": _COMMENT}
+#: what the table holds because its partitioned table holds it, as ``catalog.INHERITED_PARTS`` reads it
+#: of the table: the indexes made (or attached) for an index of that table, and on a partition the
+#: keys and CHECKs it carried down (by name)
+_INHERITED = (
+    "(SELECT json_agg(x.name ORDER BY x.name) FROM (SELECT i.relname AS name FROM pg_catalog.pg_inherits h"
+    " JOIN pg_catalog.pg_class i ON i.oid = h.inhrelid AND i.relkind IN ('i', 'I')"
+    " JOIN pg_catalog.pg_index x ON x.indexrelid = i.oid WHERE x.indrelid = c.oid"
+    " UNION ALL SELECT k.conname FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND c.relispartition"
+    " AND (k.conparentid <> 0 OR (k.contype = 'c' AND NOT k.conislocal))) x)"
+)
+_PART_SQL = {"columns": _COLUMNS, "indexes": _INDEXES, "checks": _CHECKS, "keys": _KEYS_OF, "comments": _COMMENT,
+             "inherited": _INHERITED}
 #: the tables SQLAlchemy's inspector reads (``ObjectKind.TABLE``, ``ObjectScope.DEFAULT``) by name
 _TABLES = (" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
            " WHERE c.relkind IN ('r', 'p', 'f') AND c.relpersistence <> 't' AND c.relname = ANY(:names) AND ")
 _IN_SCHEMA = {False: "n.nspname = :schema", True: "pg_catalog.pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog'"}
-_ORDER = ("columns", "indexes", "checks", "keys", "comments")
+_ORDER = ("columns", "indexes", "checks", "keys", "comments", "inherited")
+#: the parts a partition can hold because its partitioned table holds them (read with ``inherited``)
+_CARRIED = frozenset({"indexes", "checks", "keys"})
 
 
 @oc.frozen
@@ -316,16 +331,22 @@ def read_tables(conn: sa.Connection, schema: str | None, names: Sequence[str], p
     """``parts`` (of ``reflect.PARTS``) of the tables ``names`` (exact names) of ``schema`` that exist,
     read in one query, as the inspector's ``get_multi_columns``, ``get_multi_indexes``,
     ``get_multi_check_constraints``, ``Database.reflect_keys`` and ``get_multi_table_comment`` give
-    them (None for a part not read); None where this SQLAlchemy or server is not one it reads alike."""
+    them (None for a part not read); None where this SQLAlchemy or server is not one it reads alike.
+    With indexes, keys or CHECKs (from PostgreSQL 11 on), a sixth: ``Database.inherited_parts`` of
+    the tables read, in the same query (None: not read)."""
     dialect: Any = conn.dialect
     version = dialect.server_version_info or (0,)
     if version < (10,) or not hasattr(dialect, "_get_columns_info"):
         return None
-    wanted = frozenset(parts) & frozenset(_ORDER)
+    wanted = frozenset(parts) & frozenset(_ORDER[:-1])
     if not wanted:
         return (None,) * len(_ORDER)
+    if wanted & _CARRIED and version >= (11,):
+        wanted |= {"inherited"}
     rows = rows_of(conn, _query(wanted, schema is None, version), {"names": list(names), "schema": schema})
-    read = {part: {} for part in wanted}
+    read: dict[str, Any] = {part: {} for part in wanted}
+    if "inherited" in wanted:
+        read["inherited"] = set()
     named = None
     columns: list[dict[str, Any]] = []
     for row in rows:
@@ -346,6 +367,8 @@ def read_tables(conn: sa.Connection, schema: str | None, names: Sequence[str], p
             read["keys"][table] = json.loads(values["keys"] or "[]")
         if "comments" in wanted:
             read["comments"][key] = {"text": values["comments"]}
+        if "inherited" in wanted:
+            read["inherited"].update((table, name) for name in json.loads(values["inherited"] or "[]"))
     if "columns" in wanted:
         read["columns"] = dict(dialect._get_columns_info(columns, _named_types(named), schema))
     keys = None
@@ -354,7 +377,37 @@ def read_tables(conn: sa.Connection, schema: str | None, names: Sequence[str], p
         from .database import ReflectedKeys
 
         keys = ReflectedKeys(pks, uniques, fks, deferrable)
-    return (read.get("columns"), read.get("indexes"), read.get("checks"), keys, read.get("comments"))
+    return (read.get("columns"), read.get("indexes"), read.get("checks"), keys, read.get("comments"),
+            read.get("inherited"))
+
+
+#: the one index of a table by its name (not a primary key's), with whether the table is partitioned
+#: or a partition (whose indexes may come with another table's)
+_ONE_INDEX = ("SELECT c.relkind = 'p' OR c.relispartition, CAST("
+              + _INDEXES.replace("AND NOT i.indisprimary)", "AND NOT i.indisprimary AND ic.relname = :index)")
+              + " AS TEXT)" + _TABLES.replace("c.relname = ANY(:names)", "c.relname = :table"))
+_INDEX_READS: dict[tuple[bool, tuple[int, ...]], Any] = {}
+
+
+def read_index(conn: sa.Connection, schema: str | None, table: str, name: str) -> dict[str, Any] | None:
+    """The index ``name`` (exact name) of ``table`` (exact name) of ``schema`` as the inspector's
+    ``get_multi_indexes`` gives it; None where the table holds no index of that name (or it is
+    not there), is partitioned or a partition, or this SQLAlchemy or server is not one
+    :func:`read_tables` reads alike."""
+    dialect: Any = conn.dialect
+    version = dialect.server_version_info or (0,)
+    if version < (10,) or not hasattr(dialect, "_get_columns_info"):
+        return None
+    key = (schema is None, version[:1])
+    if key not in _INDEX_READS:
+        _INDEX_READS[key] = sa.text(_ONE_INDEX.format(
+            key_count="i.indnkeyatts" if version >= (11,) else "i.indnatts",
+            nulls="i.indnullsnotdistinct" if version >= (15,) else "false") + _IN_SCHEMA[schema is None])
+    rows = rows_of(conn, _INDEX_READS[key], {"table": table, "index": name, "schema": schema})
+    if len(rows) != 1 or rows[0][0] or rows[0][1] is None:
+        return None
+    found = json.loads(rows[0][1])
+    return _index(found[0], version) if len(found) == 1 and found[0]["name"] == name else None
 
 
 _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION

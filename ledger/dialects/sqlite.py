@@ -187,7 +187,8 @@ class SQLiteGenerator(AssembledGenerator):
         if isinstance(op, (AddConstraintOp, DropConstraintOp)):
             return True
         if isinstance(op, AddColumnOp):
-            return op.insert_before is not None or not self._can_add(op.column) or any(
+            # (a column whose type makes a CHECK: SQLite's ALTER adds no table constraint, the rebuild's CREATE TABLE does)
+            return op.insert_before is not None or not self._can_add(op.column) or makes_constraint(op.column.type) or any(
                 isinstance(follow, (AddConstraintOp, DropConstraintOp)) for follow in op._then) or (
                 rows_read and self._rebuilt_cheaper(before, before.table(op.table_name, op.schema)))
         if isinstance(op, DropColumnOp):

@@ -185,11 +185,13 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
 
 
 def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None, *,
-                 every_schema: bool = False) -> SchemaState:
+                 every_schema: bool = False, foreign_key_indexes: bool = False) -> SchemaState:
     """The live schema of ``config``'s database (its default schema, and the other schemas ``held``, the
     fold, has tables in; with ``every_schema`` each schema of the application the database holds, as
     ``baseline`` adopts them), without the ledger table and Alembic's version tables (nor the indexes
-    MariaDB/MySQL make for foreign keys, unless ``held`` has them)."""
+    MariaDB/MySQL make for foreign keys under names of their own, after a key's column where the key
+    was made without a name, unless ``held`` has them, or with ``foreign_key_indexes``: ``baseline``
+    adopts them as the indexes of their tables the database holds)."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
     database = dialects.database(dialect_of(conn))
     # (PostgreSQL's ``user_schemas``: the databases that have schemas of their own)
@@ -198,7 +200,7 @@ def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None =
     live = reflect_schemas(conn, held, exclude=(config.ledger_table, f"{config.ledger_table}_snapshots",
                                                 *sorted(versions)), others=others,
                            exclude_in=lambda schema: alembic_version_tables(conn, schema, held=held))
-    return without_foreign_key_indexes(live, held) if database.indexes_foreign_keys else live
+    return without_foreign_key_indexes(live, held) if database.indexes_foreign_keys and not foreign_key_indexes else live
 
 
 def without_foreign_key_indexes(state: SchemaState, held: SchemaState | None = None) -> SchemaState:

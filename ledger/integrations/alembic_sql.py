@@ -565,7 +565,8 @@ def _substitute(template: str, paramstyle: str, lookup: Any, unescape_percent: b
     for match in _SKIP.finditer(template):
         out.append(plain(template[position:match.start()]))
         text = match.group(0)
-        out.append(text.replace("%%", "%") if unescape_percent and text.startswith("'") else text)
+        # the driver takes every %% for % (SQLAlchemy doubled each % of the text), in a dollar-quoted body too
+        out.append(text.replace("%%", "%") if unescape_percent else text)
         position = match.end()
     out.append(plain(template[position:]))
     return "".join(out)

@@ -317,7 +317,8 @@ def baseline(
         nonlocal alembic
         alembic = alembic_version(conn)
         sequences = reflect_sequences(conn)
-        state = prepare(reflect_live(conn, config, every_schema=True), dialect, config.naming_convention, sequences)
+        state = prepare(reflect_live(conn, config, every_schema=True, foreign_key_indexes=True), dialect,
+                        config.naming_convention, sequences)
         if not state.tables:
             raise BaselineError("the database has no tables to adopt: start with `schema-ledger apply`")
         message = why or DEFAULT_MESSAGE

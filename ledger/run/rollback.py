@@ -32,12 +32,12 @@ from typing import NoReturn
 
 import sqlalchemy as sa
 
-from ops import AddColumnOp, CreateTableOp, DropColumnOp, DropTableOp, LedgerError, MigrateOperation, SchemaState
+from ops import CreateTableOp, LedgerError, MigrateOperation, SchemaState
 from ops.classes import Value
 
 from ledger import dialects
 from ledger.project.config import Config
-from ledger.schema.dataloss import Consent, Loss, measure
+from ledger.schema.dataloss import Consent, Loss, data_loss, measure
 from ledger.schema.violations import Violation, violations
 from ledger.format.alembic_record import AlembicRevision, recorded_revisions
 from ledger.format.events import Actor, Event, in_effect
@@ -143,28 +143,6 @@ class RollbackResult(Value):
         self._assign(to_seq, reverted, head, sql, warnings, current, losses)
 
 
-def _full(name: str, schema: str | None) -> str:
-    return f"{schema}.{name}" if schema else name
-
-
-def data_loss(op: MigrateOperation, undone: Event, *, short: bool = False) -> str | None:
-    """What data undoing ``undone`` with the completed ``op`` drops or does not bring back, or None.
-
-    ``short`` leaves out where the undone event is (what a drill report shows per revision).
-    """
-    where = "" if short else f" (revision {undone.revision}, seq {undone.seq})"
-    if isinstance(op, DropTableOp):
-        return f"table {_full(op.table_name, op.schema)} is dropped with its rows{where}"
-    if isinstance(op, DropColumnOp):
-        return f"column {_full(op.table_name, op.schema)}.{op.column_name} is dropped with its data{where}"
-    if isinstance(op, CreateTableOp):
-        return f"table {op.table.fullname} comes back empty: its rows were dropped{where}"
-    if isinstance(op, AddColumnOp):
-        return (f"column {_full(op.table_name, op.schema)}.{op.column.name} comes back without its data "
-                f"(NULL or its default){where}")
-    return None
-
-
 # ---------------------------------------------------------------------------------------------
 # The ledger as read under the lock
 # ---------------------------------------------------------------------------------------------
@@ -240,7 +218,7 @@ def _check_plan(plan: Sequence[Revert], state: SchemaState) -> tuple[dict[int, _
         completed[step.event.seq] = done
         state = done.after
         if done.op is not None:
-            warning = data_loss(done.op, step.event)
+            warning = data_loss(done.op, step.event, state=done.before)
             if warning is not None:
                 warnings[step.event.seq] = warning
     return completed, warnings
@@ -494,13 +472,17 @@ class _Planner:
             if first:
                 self.completed, warnings = _check_plan(plan, ledger.view.state)
                 cleared = self.refuse_broken(plan, ledger.view.state) if self.rows is not None else []
+                kept = {v.seq for v in cleared if v.dropped is None}  # deletes of inserted rows passed over
+                for seq in kept:
+                    warnings.pop(seq, None)
                 measured = _measured(self.conn, plan, self.completed, ledger.view.state) \
                     if self.conn is not None else {}
                 self.losses = list(measured.values())
                 # A drop that holds rows is named with its count; the other warnings as they are.
                 self.warnings = [measured[seq].describe() if seq in measured else warnings[seq]
                                  for seq in (step.event.seq for step in plan) if seq in warnings or seq in measured]
-                self.warnings += [v.describe_deleted() for v in cleared]
+                self.warnings += [v.describe_kept() if v.dropped is None else v.describe_deleted()
+                                  for v in cleared if v.dropped is None or v.seq not in kept]
                 self.warnings += _split_revisions(ledger.events, self.to_seq)
                 self.total = len(self.groups)
                 if self.losses and self.consent is not None:
@@ -517,14 +499,23 @@ class _Planner:
         broken = violations(self.rows, start, [
             (done.op, done.before, f"{_whose(step.event)}, seq {step.event.seq}", step.event.seq)
             for step in plan if (done := self.completed[step.event.seq]).op is not None])
-        refused = [v for v in broken if v.dropped is None]
+        # rows of a table that stays refer to rows a step would delete (that an INSERT inserted): with
+        # --skip-irreversible that delete is passed over, as an irreversible op is (the rows stay)
+        kept = {v.seq for v in broken if v.refers and v.dropped is None} if self.skip_irreversible else set()
+        refused = [v for v in broken if v.dropped is None and v.seq not in kept]
         if refused:
             raise RollbackError(
                 f"cannot roll back to {self.point}: {'; '.join(v.describe() for v in refused)}; nothing was run or "
                 "recorded: update or delete those rows first, or roll back to a point above that revision")
         self.deletes = {}
         for v in broken:
-            self.deletes[v.seq] = (*self.deletes.get(v.seq, ()), v.delete)
+            if v.seq in kept:
+                done = self.completed[v.seq]
+                self.completed[v.seq] = _Completed(None, done.before, done.before)
+            else:
+                self.deletes[v.seq] = (*self.deletes.get(v.seq, ()), v.delete)
+        self.groups = deque([Revert(r.event, None, skipped=True) if r.event.seq in kept else r for r in group]
+                            for group in self.groups)
         return broken
 
     def check_file_less(self, ledger: _Ledger) -> None:

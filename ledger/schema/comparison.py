@@ -100,7 +100,7 @@ from ledger.dialects.base import UnsupportedDialectError
 from ledger.support.gcpause import collection_paused
 from ledger.support.memo import remembered
 from ledger.schema.differences import table_differences
-from ledger.schema.implied import implied_checks
+from ledger.schema.implied import implied_checks, matched_implied
 from ledger.schema.sqltext import canonical_default, canonical_sql, canonical_type
 from ledger.support.lazyre import lazy
 from ops import classes as oc
@@ -568,10 +568,16 @@ def compare(expected: SchemaState, live: SchemaState, dialect: str) -> list[str]
         else:
             raw = raw_tables.get(key)
             implied = implied_checks(raw, d) if raw is not None else []
+            have, missing = matched_implied(have, want, implied, d)
+            if missing and raw_live.get(key) is not None:  # a fold on both sides: its types' own hold them
+                held = {(text, column) for _, text, column in implied_checks(raw_live[key], d)}
+                missing = [m for m in missing if (m[1], m[2]) not in held]
             # PostgreSQL adds a column only at the end: a column brought back by a rollback cannot
             # return to its place there, so column order is not a difference on PostgreSQL.
-            lines.extend(table_differences(want, _without_implied(have, want, implied, d),
-                                            order=_db(d).keeps_column_order))
+            lines.extend(table_differences(want, have, order=_db(d).keeps_column_order))
+            lines.extend(f"table {where}: check {text} that column {column}'s type makes "
+                         f"({name or 'no name of its own'}) expected, missing from the live database"
+                         for name, text, column in missing)
             lines.extend(_option_differences(raw, raw_live.get(key), d))
     return lines
 
@@ -607,42 +613,5 @@ def without_type_checks(live: SchemaState, expected: SchemaState, dialect: str) 
     for key, table in live.tables.items():
         want = expected.tables.get(key)
         if want is not None:
-            tables[key] = _without_implied(table, want, implied_checks(want, d), d)
+            tables[key] = matched_implied(table, want, implied_checks(want, d), d)[0]
     return SchemaState(tables)
-
-
-def _without_implied(live: TableSpec, expected: TableSpec, implied: list[tuple[str | None, str, str]],
-                     dialect: str | None = None) -> TableSpec:
-    """``live`` without the CHECKs the expected column types create, unless expected by name.
-
-    Each column's type creates one CHECK, under the type's name (any name the database gives it
-    when the type has none): a live CHECK is taken for it once, and only under that name. A second
-    CHECK of the same text, or one under another name (a naming convention's, another type's
-    that a batch rebuild left), is not the type's and is compared as a declared CHECK. Of several
-    CHECKs a type without a name may have made, the one under the name the database gives a CHECK
-    made without one (PostgreSQL's ``<table>_<column>_check``) is taken first."""
-    if not implied:
-        return live
-    named = {c.name for c in expected.checks}
-    stored = (lambda name: _name(name, dialect)) if dialect is not None else str
-    given = (lambda column: _db(dialect).unnamed_check_name(live.name, column)) if dialect is not None \
-        else (lambda column: None)
-    # each name as the database stores it, worked out once for both passes: the type's, the one the
-    # database gives a CHECK made without a name on its column, and each live CHECK's
-    left = [(want, None if name is None else stored(name), stored(given(column) or ""))
-            for name, want, column in implied]
-    candidates = [(c, canonical_sql(c.sqltext, dialect=dialect), None if c.name is None else stored(c.name))
-                  for c in live.checks if c.name not in named]
-    taken: set[int] = set()
-    for first in (True, False):
-        for number, (check, text, held) in enumerate(candidates):
-            if number in taken:
-                continue
-            found = next((i for i, (want, name, unnamed) in enumerate(left)
-                          if want == text and (name is None or name == held)
-                          and (not first or name is not None or held is None or held == unnamed)), None)
-            if found is not None:
-                del left[found]
-                taken.add(number)
-    gone = {id(candidates[number][0]) for number in taken}
-    return oc.evolve(live, checks=tuple(c for c in live.checks if id(c) not in gone))

@@ -9,6 +9,10 @@ tables waited for the database once per table). Tables and columns that the
 same run creates first are not counted (they hold nothing yet); renames within the run are
 followed back to the names the database has now.
 
+The rows an ``INSERT`` inserted by their key are deleted by its reverse (:mod:`ledger.schema.seedrows`):
+those whose values are no longer the constants inserted (in the columns the database still has under
+their names as followed) changed since, and deleting them loses those changes: counted too.
+
 A :class:`Loss` with rows is what the command line asks consent for (``--allow-data-loss``).
 """
 
@@ -32,9 +36,13 @@ from ops import (
 )
 from ops.classes import define, frozen
 
-from ledger.schema.narrowing import narrowing
+from ledger.format.events import Event
 
-__all__ = ["DataLossRefused", "Consent", "Loss", "measure"]
+from ledger.dialects.convertible import holds_value
+from ledger.schema.narrowing import narrowing
+from ledger.schema.seedrows import SeedRows, deleted_rows, key_condition, seed_rows
+
+__all__ = ["DataLossRefused", "Consent", "Loss", "data_loss", "measure"]
 
 TableKey = tuple[str | None, str]
 
@@ -48,13 +56,13 @@ class Loss:
     """A table or column whose data the run drops, or a column whose type it narrows, with how
     many rows (or non-null values) it holds now."""
 
-    kind: str  # "table" | "column" | "narrowing"
+    kind: str  # "table" | "column" | "narrowing" | "rows" (inserted rows changed since)
     table: str
     column: str | None
     rows: int
     #: where in the plan: "revision 0003" or "revision 0003, seq 17"
     where: str
-    #: for a narrowing: "from VARCHAR(40) to VARCHAR(10)"
+    #: for a narrowing: "from VARCHAR(40) to VARCHAR(10)"; for rows: which ("the 2 rows inserted into t (...)")
     change: str = ""
 
     def describe(self) -> str:
@@ -62,6 +70,10 @@ class Loss:
         values = f"{self.rows} non-null value{'s' if self.rows != 1 else ''}"
         if self.kind == "table":
             return f"table {self.table} is dropped with its rows: {count} ({self.where})"
+        if self.kind == "rows":
+            them = "them" if self.rows != 1 else "it"
+            return (f"{self.rows} of {self.change} changed since {'they were' if self.rows != 1 else 'it was'} "
+                    f"inserted: deleting {them} loses those changes ({self.where})")
         if self.kind == "column":
             return f"column {self.table}.{self.column} is dropped with its data: {values} ({self.where})"
         return f"column {self.table}.{self.column} narrows {self.change}: {values} ({self.where})"
@@ -147,16 +159,41 @@ def _count_sql(conn: sa.Connection, key: TableKey, column: str | None) -> str:
     return f"(SELECT COUNT(*) FROM {_quote(conn, key)}{where})"
 
 
-def _counts(conn: sa.Connection, wanted: Sequence[tuple[TableKey, str | None]]) -> dict[tuple[TableKey, str | None], int]:
-    """The rows of each table (column None) or the non-null values of each column of ``wanted``,
-    ``CHUNK`` counts to a ``SELECT``."""
+def _counts(conn: sa.Connection, wanted: Sequence[tuple[TableKey, str | None] | str]
+            ) -> dict[tuple[TableKey, str | None] | str, int]:
+    """The rows of each table (column None) or the non-null values of each column of ``wanted``, or
+    what a count's own SQL (a ``str``) counts, ``CHUNK`` counts to a ``SELECT``."""
     targets = list(dict.fromkeys(wanted))
-    found: dict[tuple[TableKey, str | None], int] = {}
+    found: dict[tuple[TableKey, str | None] | str, int] = {}
     for at in range(0, len(targets), CHUNK):
         chunk = targets[at:at + CHUNK]
-        row = conn.exec_driver_sql("SELECT " + ", ".join(_count_sql(conn, key, column) for key, column in chunk)).one()
+        row = conn.exec_driver_sql("SELECT " + ", ".join(
+            target if isinstance(target, str) else _count_sql(conn, *target) for target in chunk)).one()
         found.update(zip(chunk, (int(value or 0) for value in row)))
     return found
+
+
+def _changed_sql(conn: sa.Connection, origins: _Origins, seed: SeedRows) -> str | None:
+    """The count of the rows ``seed`` names whose values are no longer those inserted, in the live
+    table (None: the table or a key column is not live, or no constant inserted is in a live column)."""
+    key = seed.table.key
+    live = origins.table(key)
+    found = seed.found
+    columns = [origins.column(key, name) if (name := seed.column(at)) is not None else None
+               for at in range(len(found.columns))]
+    if live is None or any(columns[p] is None for p in seed.key):
+        return None
+    quote = conn.dialect.identifier_preparer.quote
+    compared = [at for at, column in enumerate(columns) if column is not None and at not in seed.key]
+    each = []
+    for row in found.rows:
+        same = [holds_value(conn, quote(columns[at][1]), row[at]) for at in compared if row[at] is not None]
+        if same:
+            where = key_condition([quote(columns[p][1]) for p in seed.key], [[row[p] for p in seed.key]])
+            each.append(f"({where} AND NOT ({' AND '.join(same)}))")
+    if not each:
+        return None
+    return f"(SELECT COUNT(*) FROM {_quote(conn, live)} WHERE {' OR '.join(each)})"
 
 
 def measure(conn: sa.Connection, start: SchemaState,
@@ -165,7 +202,7 @@ def measure(conn: sa.Connection, start: SchemaState,
     plan), counted in the live database whose schema is ``start``; only those with rows."""
     origins = _Origins(start)
     # Each loss with the live table (and column) whose data it counts.
-    found: list[tuple[Loss, tuple[TableKey, str | None]]] = []
+    found: list[tuple[Loss, tuple[TableKey, str | None] | str]] = []
     for op, before, where in steps:
         if isinstance(op, DropTableOp):
             live = origins.table((op.schema, op.table_name))
@@ -180,8 +217,33 @@ def measure(conn: sa.Connection, start: SchemaState,
             if column is not None:
                 change = narrowed.describe(conn.dialect).split(" narrows ", 1)[1]
                 found.append((Loss("narrowing", narrowed.fullname, narrowed.column, 0, where, change), column))
+        elif (seed := seed_rows(op, before)) is not None and (changed := _changed_sql(conn, origins, seed)) is not None:
+            found.append((Loss("rows", seed.table.fullname, None, 0, where, seed.describe()), changed))
         origins.follow(op)
     if not found:
         return []
     counts = _counts(conn, [target for _loss, target in found])
     return [attrs.evolve(loss, rows=counts[target]) for loss, target in found if counts[target]]
+
+
+def _named(name: str, schema: str | None) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def data_loss(op: MigrateOperation, undone: Event, *, short: bool = False, state: SchemaState | None = None) -> str | None:
+    """What data undoing ``undone`` with the completed ``op`` drops, deletes (rows an ``INSERT`` inserted, with
+    ``state``: the one ``op`` applies to) or does not bring back, or None. ``short`` leaves out where the undone
+    event is (what a drill report shows per revision)."""
+    where = "" if short else f" (revision {undone.revision}, seq {undone.seq})"
+    if state is not None and (rows := deleted_rows(op, state)) is not None:
+        return f"{rows}{where}"
+    if isinstance(op, DropTableOp):
+        return f"table {_named(op.table_name, op.schema)} is dropped with its rows{where}"
+    if isinstance(op, DropColumnOp):
+        return f"column {_named(op.table_name, op.schema)}.{op.column_name} is dropped with its data{where}"
+    if isinstance(op, CreateTableOp):
+        return f"table {op.table.fullname} comes back empty: its rows were dropped{where}"
+    if isinstance(op, AddColumnOp):
+        return (f"column {_named(op.table_name, op.schema)}.{op.column.name} comes back without its data "
+                f"(NULL or its default){where}")
+    return None

@@ -57,6 +57,7 @@ from ops.specs import (
     PrimaryKeySpec,
     TableSpec,
     UniqueSpec,
+    partitions_of,
     sql_references,
 )
 from ops import classes as oc
@@ -132,6 +133,11 @@ def _ref_key(fk: ForeignKeySpec, owner: TableSpec) -> TableKey:
 def _same_column_kind(a: ColumnSpec, b: ColumnSpec) -> bool:
     """True when ``a`` can become ``b`` through ALTER COLUMN (what AlterColumnOp can change)."""
     return (a.identity, a.computed) == (b.identity, b.computed)
+
+
+def _partition_key(table: TableSpec) -> Any:
+    """How ``table`` is partitioned (PostgreSQL's ``postgresql_partition_by``; None: it is not)."""
+    return dict(table.dialect_options).get("postgresql_partition_by") if table.dialect_options else None
 
 
 def _kept_columns(old: TableSpec, new: TableSpec) -> tuple[str, ...]:
@@ -226,12 +232,20 @@ class _Planner:
                 continue
             # the same spec (a table the target shares with the source) keeps every column
             kept = old.column_names if new is old else _kept_columns(old, new)
-            if not kept:
+            if not kept or _partition_key(old) != _partition_key(new):
+                # (a partition key has no ALTER: a table partitioned otherwise was made again)
                 self.dropped.add(key)
                 self.created.add(key)
             else:
                 self.altered[key] = _TablePlan(old, new, kept)
         self.created.update(k for k in target.tables if k not in source.tables)
+        for key in sorted(self.dropped & self.created, key=_sort_key):
+            # a partitioned table made again: its partitions went with it (PostgreSQL's DROP TABLE)
+            for part in partitions_of(source.tables, key[1], key[0]):
+                self.dropped.add(part.key)
+                self.altered.pop(part.key, None)
+                if part.key in target.tables:
+                    self.created.add(part.key)
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -310,6 +324,9 @@ class _Planner:
                 for fk in table.foreign_keys
                 if _ref_key(fk, table) != key
             }
+            # a partitioned table after its partitions
+            blocked |= {key for key in remaining
+                        if any(p.key in remaining for p in partitions_of(self.state.tables, key[1], key[0]))}
             free = [key for key in remaining if key not in blocked]
             if free:
                 key = free[0]

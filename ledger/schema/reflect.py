@@ -68,6 +68,7 @@ def reflect(
     conn: sa.Connection, *, schema: str | None = None, exclude: Collection[str] = ("schema_ledger",),
     only: Collection[str] | None = None, held: Mapping[str, TableSpec] | None = None,
     parts: Collection[str] = PARTS, tables: Sequence[str] | None = None, fast: bool = True,
+    index: str | None = None,
 ) -> SchemaState:
     """The live schema as a SchemaState, using SQLAlchemy's multi-table inspector (Inspector.get_multi_*),
     one pass, no per-table round trips where the dialect allows; on PostgreSQL keys and
@@ -87,8 +88,18 @@ def reflect(
     transaction): not read again.
 
     ``fast``: tables named by ``only`` or ``held`` are read at once where the database allows it
-    (``Database.read_tables``: SQLite's one query), alike; False reads them with the inspector."""
+    (``Database.read_tables``: SQLite's one query), alike; False reads them with the inspector.
+
+    ``index``: with one table ``held`` and ``parts`` its indexes alone, the name (as written) of the
+    one index a statement can have made (``CREATE INDEX``): only that index is read
+    (PostgreSQL's ``read_index``), the table's other indexes and the rest taken from its spec there,
+    where the database reads one index and holds it by that name, the spec nothing of that name;
+    else the indexes are read as ``parts`` say."""
     database = dialects.database(conn.dialect.name)
+    if index is not None and held is not None and len(held) == 1 and set(parts) == {"indexes"}:
+        one = _one_index(conn, database, schema, next(iter(held.values())), index)
+        if one is not None:
+            return one
     inspector = sa.inspect(conn)
     if held is not None:
         every, names = list(held), list(held)
@@ -139,8 +150,9 @@ def reflect(
         owned = database.owned_sequence_columns(conn, schema, drawing) if drawing else set()
 
     # what a partition holds because its partitioned table holds it (indexes, keys, CHECKs): that
-    # table holds them, they come and go with it
-    implied = database.inherited_parts(conn, schema, names) if any(
+    # table holds them, they come and go with it (read with the tables where the read gives them)
+    inherited = read[5] if read is not None and len(read) > 5 else None
+    implied = (inherited if inherited is not None else database.inherited_parts(conn, schema, names)) if any(
         part is not None for part in (indexes, keys, checks)) else set()
     tables = {}
     for name in names:
@@ -221,6 +233,23 @@ def reflect(
         tables[key] = table
     return SchemaState(tables)
 
+
+
+def _one_index(conn: sa.Connection, database: Any, schema: str | None, base: TableSpec,
+               written: str) -> SchemaState | None:
+    """``base`` with the index ``written`` that the database holds on it added (``reflect``'s
+    ``index``); None where that is not what it holds (see there)."""
+    read = getattr(database, "read_index", None)  # (PostgreSQL's)
+    found = read(conn, schema, base.name, written) if read is not None else None
+    if found is None:
+        return None
+    spec = database.reflected_index(found, _index(found, conn.dialect.identifier_preparer.quote, None),
+                                    base.foreign_keys)
+    if not isinstance(spec, IndexSpec) or any(
+            item.name is not None and item.name.casefold() == spec.name.casefold()
+            for item in (*base.indexes, *base.constraints)):
+        return None
+    return SchemaState({(schema, base.name): oc.evolve(base, indexes=(*base.indexes, spec))})
 
 
 def reflect_schemas(conn: sa.Connection, held: SchemaState | None, *,

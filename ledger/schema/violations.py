@@ -31,6 +31,11 @@ Rows of a table that the plan drops later (with its rows, which the run's data-l
 covers), as it drops every table whose foreign keys refer to it, are not in the way:
 :attr:`Violation.dropped` names that drop, and :attr:`Violation.delete` is the statement that
 deletes exactly the breaking rows, run just before the constraint comes back.
+
+The delete of rows an ``INSERT`` inserted by their key (:mod:`ledger.schema.seedrows`) is checked the
+same way: the rows of the live database that refer to them by a foreign key (of another table, or of
+their own) stop the rollback, named, unless their table is dropped later, where they are deleted just
+before (a cascade or a key set NULL would change rows of a table that stays, silently).
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ from ledger import dialects
 from ledger.dialects.convertible import held_labels, labels_refused, outside_labels, removed_labels, unconvertible
 from ledger.schema.dataloss import CHUNK, TableKey, _full, _Origins, _quote
 from ledger.schema.narrowing import _sa, _type_sql, narrowing
+from ledger.schema.seedrows import SeedRows, key_condition, seed_rows
 from ledger.support.lazyre import lazy
 
 __all__ = ["ConstraintRefused", "Violation", "violations"]
@@ -87,6 +93,8 @@ class Violation:
     retype: str = ""
     #: for an enum type made again without a value: that value (``retype`` names the column holding it)
     removed: str = ""
+    #: for rows that refer to rows an ``INSERT`` inserted, which the step deletes: those rows
+    refers: str = ""
 
     def describe(self) -> str:
         count = f"{self.rows} row{'s' if self.rows != 1 else ''}"
@@ -94,10 +102,17 @@ class Violation:
             enum = f"enum type {self.constraint}" if self.constraint else "the enum"
             return (f"{self.where} takes the value {self.removed!r} out of {enum}, which "
                     f"{count} of {self.table} {'hold' if self.rows != 1 else 'holds'} in {self.retype}")
+        if self.refers:
+            return (f"{self.where} deletes {self.refers}, which {count} of {self.table} "
+                    f"refer{'s' if self.rows == 1 else ''} to by {self.constraint}")
         if self.retype:
             return (f"{self.where} changes {self.retype}, which {count} of {self.table} "
                     f"{'hold values' if self.rows != 1 else 'holds a value'} it cannot convert")
         return f"{self.where} adds {self.constraint}, which {count} of {self.table} break"
+
+    def describe_kept(self) -> str:
+        """Rows a step would delete that rows of a table that stays refer to, passed over (``--skip-irreversible``)."""
+        return f"{self.describe()}: the inserted rows stay (--skip-irreversible passes over their delete)"
 
     def describe_deleted(self) -> str:
         return (f"{self.describe()}: {'they are' if self.rows != 1 else 'it is'} deleted just before, as the "
@@ -238,6 +253,36 @@ def _retype(conn: sa.Connection, op: MigrateOperation, before: SchemaState, orig
                      retype=f"column {_full(key)}.{op.column_name} to {_type_sql(op.modify_type, conn.dialect)}")
 
 
+def _referring(conn: sa.Connection, seed: SeedRows, before: SchemaState, origins: _Retyped, where: str,
+               seq: int) -> list[tuple[Violation, TableKey, set[TableKey], str]]:
+    """For each foreign key that refers to the table of ``seed`` (the rows a step deletes, that an
+    ``INSERT`` inserted): the rows of the live database that refer to those rows by it, as a check
+    of :func:`violations` (the violation, its live table, the tables referring to that one, its count)."""
+    quote = conn.dialect.identifier_preparer.quote
+    parent, found = seed.table, []
+    rows = [[row[p] or "" for p in seed.key] for row in seed.found.rows]
+    key = _columns(origins, parent.key, [seed.column(p) or "" for p in seed.key])
+    if key is None:
+        return []
+    chosen = key_condition([quote(c) for c in key[1]], rows)
+    own = [(parent, fk) for fk in parent.foreign_keys
+           if fk.referent_table == parent.name and (fk.referent_schema or parent.schema) == parent.schema]
+    for child, fk in [*before.referencing(parent.name, parent.schema), *own]:
+        source = _columns(origins, child.key, fk.columns)
+        referent = _columns(origins, parent.key, fk.referent_columns)
+        if source is None or referent is None:
+            continue
+        cols, refs = ", ".join(quote(c) for c in source[1]), ", ".join(quote(c) for c in referent[1])
+        condition = (f"({cols}) IN (SELECT {refs} FROM (SELECT {refs} FROM {_quote(conn, referent[0])} "
+                     f"WHERE {chosen}) d)" + (f" AND NOT ({chosen})" if child is parent else ""))
+        sql = f" FROM {_quote(conn, source[0])} WHERE {condition}"
+        referring = {origins.table(other.key) for other, _fk in before.referencing(child.name, child.schema)}
+        found.append((Violation(child.fullname, f"foreign key {fk.name}", 0, where, seq, "DELETE" + sql,
+                                refers=seed.describe()), source[0], {t for t in referring if t is not None},
+                      "SELECT COUNT(*)" + sql))
+    return found
+
+
 #: a CHECK that lists a column's values, as an ``Enum``'s (canonical SQL): the column, the values
 _LISTED = lazy(r"(\w+) in \(((?:_\w+ )?'(?:[^']|'')*'(?:, (?:_\w+ )?'(?:[^']|'')*')*)\)")
 _VALUE = lazy(r"'((?:[^']|'')*)'")
@@ -312,15 +357,21 @@ def _removed(conn: sa.Connection, op: MigrateOperation, before: SchemaState, ori
     return found
 
 
-#: SQL that cannot change rows: it makes, alters or drops a type, a view or an index
+#: SQL that cannot change rows: it makes, alters or drops a type, a view or an index, makes or drops a
+#: trigger, a function, a procedure or extended statistics
 _KEEPS_ROWS = lazy(
-    r"\s*(?:(?:CREATE|ALTER|DROP)\s+TYPE|(?:CREATE\s+(?:OR\s+REPLACE\s+)?|DROP\s+)VIEW|"
-    r"(?:CREATE\s+(?:UNIQUE\s+)?|DROP\s+)INDEX)\b", re.IGNORECASE)
+    r"\s*(?:(?:CREATE|ALTER|DROP)\s+TYPE|(?:CREATE\s+(?:OR\s+REPLACE\s+)?|DROP\s+)"
+    r"(?:VIEW|TRIGGER|FUNCTION|PROCEDURE|STATISTICS)|(?:CREATE\s+(?:UNIQUE\s+)?|DROP\s+)INDEX)\b", re.IGNORECASE)
+
+
+#: what a statement holds that is not its own SQL: strings, a function's ``$$`` body, a trigger's ``BEGIN ... END``
+_BODIES = lazy(r"\$(\w*)\$.*?\$\1\$|'(?:[^']|'')*'|\bBEGIN\b.*\bEND\b", re.IGNORECASE | re.DOTALL)
 
 
 def _keeps_rows(sql: str) -> bool:
-    """Whether ``sql`` (one statement, or none) leaves every row as it is."""
-    text = sql.strip().rstrip(";")
+    """Whether ``sql`` (one statement, or none) leaves every row as it is (a ``;`` or ``CASCADE`` in a
+    function's or trigger's body is not the statement's)."""
+    text = _BODIES.sub(" ", sql).strip().rstrip(";")
     return not text or (";" not in text and _KEEPS_ROWS.match(text) is not None
                         and re.search(r"\bCASCADE\b", text, re.IGNORECASE) is None)
 
@@ -338,6 +389,8 @@ def violations(conn: sa.Connection, start: SchemaState,
     retyped: list[tuple[int, Violation]] = []  # the type changes' (counted as they are met), by step
     ran_sql = False
     for step, (op, before, where, seq) in enumerate(steps):
+        if not ran_sql and (seed := seed_rows(op, before)) is not None:
+            checks += [(step, *found) for found in _referring(conn, seed, before, origins, where, seq)]
         ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and not _keeps_rows(op.sqltext))
         # SQL the plan runs first (a data revision's reverse) may delete or update the rows a
         # constraint after it would be counted against: what they hold then is not known, so

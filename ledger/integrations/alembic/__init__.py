@@ -15,8 +15,9 @@ of the ledger, and appended as an ``apply`` event on the same connection, so it 
 rolls back with Alembic's own transaction. Batch blocks are recorded as their logical ops
 after the block ran. Statements a migration runs by other means (``op.execute``,
 ``op.bulk_insert``, ``op.get_bind().execute(...)``) are captured at the cursor after they
-succeed and recorded as irreversible ``execute`` events whose message starts with
-``[data change]``; one that carries a value the revision read back earlier (a generated id)
+succeed and recorded as ``execute`` events whose message starts with ``[data change]``,
+irreversible but for an ``INSERT`` of rows with the values of a key, which a ``DELETE`` by that key
+undoes (:mod:`ledger.schema.seedrows`); one that carries a value the revision read back earlier (a generated id)
 is kept only to be read, never replayed (:mod:`.readback`). DDL among them (``op.execute("ALTER TABLE ...")``) is folded: the tables it
 changed are reflected and the difference from the fold is recorded as ordinary, reversible
 ops. Operations the vocabulary lacks are recorded as irreversible ``execute`` events holding

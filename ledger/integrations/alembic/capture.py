@@ -17,6 +17,7 @@ from ledger import dialects
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
 from ledger.integrations.alembic_sql import (
     DATA,
+    INDEXES,
     OTHER,
     READ,
     SCHEMA,
@@ -37,6 +38,7 @@ from ledger.integrations.alembic_sql import (
 from ledger.integrations.alembic_readparts import dropped_constraint, read_parts, renamed_column
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.sqlreverse import reverse_of
+from ledger.schema.seedrows import seed_reverse
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError, Origin
 from ledger.support.quietwarn import blamed_outside, silenced
 from ledger.support.lazyre import lazy, mentions
@@ -66,7 +68,7 @@ class Captured(Value):
     #: the entry of a batch block's list whose flush ran them (None: not in a flush, or a rebuild)
     entry: int | None
     #: each table's catalog digest before they ran, when what they change is not named in them (None: not read),
-    #: with the tables read (``Database.digest_scope``; None: every table of the schema)
+    #: with the tables read (``Database.scoped_digests``; None: every table of the schema)
     digests: tuple[Mapping[str, str], Sequence[int] | None] | None
     __slots__ = ("texts", "category", "source", "note", "entry", "digests")
 
@@ -371,7 +373,9 @@ class Captures:
             dropped = dropped_constraint(text) if table is not None else None
             ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
             if ops is None:
-                ops = self._follow_live(table, parts, among=changed)
+                # a CREATE INDEX read right after it ran: the one index it names
+                ops = self._follow_live(table, parts, among=changed,
+                                        index=created_index(text) if parts == INDEXES and not deferred else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if ops == [] and item.category == SCHEMA and changes_only_held(text):
@@ -628,7 +632,9 @@ class Captures:
         elif foreign is not None:
             prefix = f"{NOT_MODELLED} {foreign}"
         elif item.category == DATA:
-            prefix = f"{DATA_CHANGE} {item.source}"
+            prefix = f"{DATA_CHANGE} {item.source}"  # rows inserted by their key: deleted by it (seedrows.py)
+            reverse = seed_reverse(text, self.state, lambda schema, table: self._database.zero_takes_next_id(
+                self.conn, schema, table)) if reverse is None else reverse  # (a read: not recorded)
         elif item.category == SCHEMA:
             prefix = f"{SCHEMA_SQL} {item.source}: schema changed by SQL, not modelled"
         else:

@@ -30,17 +30,21 @@ class FollowsLive:
 
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
-                     among: Collection[str] | None = None) -> list[MigrateOperation] | None:
+                     among: Collection[str] | None = None, index: str | None = None) -> list[MigrateOperation] | None:
         """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
 
         ``parts``: all that can have changed of ``table`` (of ``reflect.PARTS``): only they are
         read when the fold holds the table, the rest taken from the fold. ``among`` (with no
         ``table``): the only tables of the default schema that can have changed (by name); with
         ``parts``, all that can have changed of each, read so when the fold holds each of them
-        by that very name. [] when they agree; None when they differ and no list of ops leads there.
+        by that very name. ``index`` (with ``table`` and ``parts`` its indexes): the name, as
+        written, of the one index the statement can have made (``CREATE INDEX``), read alone where
+        the database holds it by that name and the fold's table nothing of that name (``reflect``'s
+        ``index``: the rest of the table is the fold's). [] when they agree; None when they differ
+        and no list of ops leads there.
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
-        from ledger.inspect.drift import adopt_names, without_foreign_key_indexes
+        from ledger.inspect.drift import adopt_names
         from ledger.schema.comparison import compare
         from ledger.schema.diff import diff
         from ledger.schema.reflect import reflect, without_type_checks
@@ -72,7 +76,8 @@ class FollowsLive:
             live = None
             if held and (table is None or len(held) == 1):
                 # what the statement could change of the tables it changed: read from the catalog
-                live = reflect(self.conn, schema=schema, held={t.name: t for t in held}, parts=parts)  # type: ignore[arg-type]
+                live = reflect(self.conn, schema=schema, held={t.name: t for t in held}, parts=parts,  # type: ignore[arg-type]
+                               index=index if table is not None else None)
                 if len(live.tables) != len(held):
                     live = None  # not there by the fold's name: read as any table
             if live is None:
@@ -85,10 +90,25 @@ class FollowsLive:
                                         only=keep if table is not None or changed is not None else None,
                                         tables=names).tables)
                 live = SchemaState(read)
-        if dialects.database(self.dialect).indexes_foreign_keys:
-            live = without_foreign_key_indexes(live, held=fold)
-        live = adopt_names(live, fold, self.dialect)
         kept = {k: t for k, t in fold.tables.items() if k not in mine}
+        made = _made_index(held[0], live) if index is not None and len(held) == 1 else None
+        if made is not None:
+            # the fold's table with the one index the statement made (``reflect``'s ``index``): the
+            # rest is the fold's very specs, so the diff is that index's alone, as the whole
+            # comparison below finds it; anything else is left to that comparison
+            key = held[0].key
+            try:
+                ops = diff(*_near(fold, fold.derived({**kept, **live.tables}, key), {key}))
+                SchemaState.fold(ops, start=fold)
+            except LedgerError:
+                ops = []
+            if len(ops) == 1 and isinstance(ops[0], lops.CreateIndexOp) and ops[0].index is made:
+                self._dangling |= _without_dangling_keys(live, kept)[1]
+                return ops
+        # (the index MariaDB/MySQL made for a foreign key under a name of its own, the key's column's
+        # where the key was made without a name, is read as the index of the table it is: the fold
+        # takes a key's own index to bear the key's name, which a key made again by name gives it)
+        live = adopt_names(live, fold, self.dialect)
         live, dangling = _without_dangling_keys(live, kept)
         self._dangling |= dangling
         # compared table by table: the tables not touched are the fold's own on both sides
@@ -456,6 +476,16 @@ def _held_alike(fold: Any, live: Any) -> bool:
     knows as unnamed that a batch rebuild made again under a name (Alembic names a reflected
     unnamed constraint by the block's ``naming_convention``) is recorded as held now."""
     return getattr(fold, "unnamed", False) == getattr(live, "unnamed", False)
+
+
+def _made_index(held: TableSpec, live: SchemaState) -> Any:
+    """The one index ``live`` holds on ``held``'s table beyond ``held``'s own, where all else of that
+    table is ``held``'s (its very indexes; the rest equal); else None."""
+    table = live.tables.get(held.key)
+    if table is None or len(table.indexes) != len(held.indexes) + 1 or oc.evolve(table, indexes=held.indexes) != held:
+        return None
+    extra = [i for i in table.indexes if not any(i is h for h in held.indexes)]
+    return extra[0] if len(extra) == 1 else None
 
 
 def _agree(fold: SchemaState, live: SchemaState, dialect: str) -> bool:

@@ -225,6 +225,8 @@ class RecordsStored:
         names a CHECK made without a name ``CONSTRAINT_<n>``, the lowest number the table has free,
         which it keeps when an earlier one goes with its column: held as part of the column's type,
         a materialized table would have it under another name (or number its CHECKs from 1 again).
+        A column whose CHECK the database does not hold at all (SQLite's ``ALTER TABLE ... ADD
+        COLUMN``, which Alembic writes without it) is held as its type without ``create_constraint``.
         """
         if isinstance(op, lops.CreateTableOp):
             table, schema, columns = op.table.name, op.table.schema, op.table.columns
@@ -245,8 +247,11 @@ class RecordsStored:
         numbered = self._database.numbers_unnamed_checks
         made: dict[str, list[lops.CheckSpec]] = {}
         for column, (name, check) in implied.items():
-            found = [c for c in live if c.get("name") and c["name"] not in taken
-                     and canonical_sql(str(c.get("sqltext")), dialect=self.dialect) == check]
+            alike = [c for c in live if canonical_sql(str(c.get("sqltext")), dialect=self.dialect) == check]
+            if not alike:
+                made[column] = []  # the database holds no such CHECK (SQLite's ALTER adds none): the type without it
+                continue
+            found = [c for c in alike if c.get("name") and c["name"] not in taken]
             if not found:
                 continue
             if numbered:

@@ -1,0 +1,235 @@
+"""Rows a revision inserts with the values of a key (tiled's root node, ``id`` 0, inserted as SQL text
+into a table of the starting schema) are deleted by the rollback, by that key: before, the insert had
+no reverse, the rollback past it (``--skip-irreversible``) left the rows, and ``alembic upgrade heads``
+afterwards failed on their key. A row changed since it was inserted is data the delete loses, and rows
+of a table that stays that refer to them stop the rollback; both are named before anything runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import ops as lops
+from tests.alembic_histories import (
+    connected,
+    hook_events,
+    ledger_cli,
+    made_by_create_all,
+    run_alembic,
+    write_env,
+    write_history,
+)
+
+MODELS = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table("nodes", metadata, sa.Column("id", sa.Integer(), primary_key=True), sa.Column("path", sa.String(40)),
+         sa.Column("metadata", sa.JSON()), sa.Column("family", sa.String(20)))
+sa.Table("roles", metadata, sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+         sa.Column("name", sa.String(40), nullable=False, unique=True), sa.Column("label", sa.String(40)))
+sa.Table("notes", metadata, sa.Column("body", sa.String(40)))
+"""
+
+SEEDS = [
+    # tiled's root node, as SQL text, into a table of the starting schema
+    "op.get_bind().execute(sa.text(\"INSERT INTO nodes(id, path, metadata, family) "
+    "VALUES (ROOT, '', '{}', 'container');\"))",
+    # op.bulk_insert: one row a statement, by the primary key
+    "op.bulk_insert(sa.table('nodes', sa.column('id', sa.Integer()), sa.column('path', sa.String()),"
+    " sa.column('metadata', sa.JSON())), [{'id': 1, 'path': 'a', 'metadata': {'b': [1, 2]}},"
+    " {'id': 2, 'path': 'b', 'metadata': None}])",
+    # rows with no id (the database gives it) by their unique name, several in one statement
+    "op.execute(\"INSERT INTO roles (name, label) VALUES ('admin', 'Admin'), ('user', 'User')\")",
+    # bound values
+    "op.get_bind().execute(sa.insert(sa.table('roles', sa.column('name'), sa.column('label'))),"
+    " {'name': 'guest', 'label': 'Guest'})",
+]
+
+
+def _project(tmp_path: Path, url: str, root: int) -> tuple[Path, list[str]]:
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, [["pass"], [SEEDS[0].replace("ROOT", str(root)), *SEEDS[1:]], ["op.add_column('nodes', sa.Column('extra', sa.Integer()))"]])
+    made_by_create_all(MODELS, url)
+    run_alembic(folder, url, "stamp", ids[0])
+    code, out = ledger_cli(url, tmp_path, "baseline")
+    assert code == 0, out
+    run_alembic(folder, url, "upgrade", "heads")
+    return folder, ids
+
+
+def _rows(url: str) -> tuple[list[tuple[int, str]], list[str]]:
+    with connected(url) as conn:
+        nodes = [tuple(r) for r in conn.execute(sa.text("SELECT id, path FROM nodes ORDER BY id"))]
+        roles = list(conn.execute(sa.text("SELECT name FROM roles ORDER BY name")).scalars())
+    return nodes, roles  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mariadb"])
+def test_rows_inserted_by_their_key_are_deleted_by_the_rollback_and_made_again_by_alembic(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    url = database_factory(dialect)
+    root = 0 if dialect != "mariadb" else 5  # MariaDB takes a 0 into an AUTO_INCREMENT key as "the next id"
+    folder, ids = _project(tmp_path, url, root)
+    inserts = [e for e in hook_events(url) if isinstance(e.op, lops.ExecuteSQLOp) and "INSERT" in e.op.sqltext]
+    # (PostgreSQL writes a bound integer as 1::INTEGER)
+    assert [(e.op.reverse_sql or "").replace("::INTEGER", "") for e in inserts] == [
+        f"DELETE FROM nodes WHERE id = {root}", "DELETE FROM nodes WHERE id = 1", "DELETE FROM nodes WHERE id = 2",
+        "DELETE FROM roles WHERE name IN ('admin', 'user')", "DELETE FROM roles WHERE name = 'guest'"]
+    seeded = _rows(url)
+    assert seeded == (sorted([(root, ""), (1, "a"), (2, "b")]), ["admin", "guest", "user"])
+    with connected(url) as conn:
+        conn.execute(sa.text("INSERT INTO nodes (id, path) VALUES (7, 'mine')"))  # the application's own
+        conn.execute(sa.text("UPDATE roles SET label = 'Root' WHERE name = 'admin'"))
+        conn.commit()
+    # the changed row is data the delete loses: named, nothing run without --allow-data-loss
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base")
+    assert code != 0, out
+    assert "1 of the 2 rows inserted into roles (name IN ('admin', 'user')) changed since it was inserted" in out, out
+    assert _rows(url) == (sorted([(root, ""), (1, "a"), (2, "b"), (7, "mine")]), ["admin", "guest", "user"])
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--allow-data-loss")
+    assert code == 0, out
+    assert f"the 1 row inserted into nodes (id = {root}) is deleted" in out, out
+    assert _rows(url) == ([(7, "mine")], [])
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == ids[0]
+    run_alembic(folder, url, "upgrade", "heads")  # Alembic alone inserts them again
+    assert _rows(url) == (sorted([(root, ""), (1, "a"), (2, "b"), (7, "mine")]), ["admin", "guest", "user"])
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_rows_of_a_table_that_stays_that_refer_to_inserted_rows_stop_the_rollback_or_keep_them(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, [
+        ["op.create_table('kinds', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(9)))",
+         "op.create_table('things', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('kind', sa.Integer(), sa.ForeignKey('kinds.id')))"],
+        ["op.execute(\"INSERT INTO kinds (id, name) VALUES (1, 'a')\")"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    with connected(url) as conn:
+        conn.execute(sa.text("INSERT INTO things (id, kind) VALUES (5, 1)"))
+        conn.commit()
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0])
+    assert code != 0, out
+    assert "deletes the 1 row inserted into kinds (id = 1), which 1 row of things refers to by foreign key" in out, out
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 1
+    # past it, as past an irreversible op: the rows stay, said
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0], "--skip-irreversible")
+    assert code == 0, out
+    assert "the inserted rows stay (--skip-irreversible passes over their delete)" in out, out
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 1
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == ids[0]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_rows_of_a_table_dropped_later_that_refer_to_inserted_rows_go_first_and_an_insert_without_a_key_has_no_reverse(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    """tiled's nodes_closure: filled by SQL the rollback passes over, dropped after the root's delete."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, [
+        ["op.create_table('kinds', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(9)))"],
+        ["op.create_table('links', sa.Column('kind', sa.Integer(), sa.ForeignKey('kinds.id')))",
+         "op.execute(\"INSERT INTO kinds (id, name) VALUES (1, 'a')\")",
+         "op.execute('INSERT INTO links (kind) VALUES (1)')"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    events = [e for e in hook_events(url) if isinstance(e.op, lops.ExecuteSQLOp)]
+    assert [e.op.reverse_sql for e in events] == ["DELETE FROM kinds WHERE id = 1", None]  # links has no key
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0], "--skip-irreversible", "--allow-data-loss")
+    assert code == 0, out
+    assert "is deleted just before" in out, out
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 0
+    run_alembic(folder, url, "upgrade", "heads")
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_imported_rows_inserted_by_their_key_are_deleted_by_the_rollback_of_the_applied_database(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    from ledger.integrations.alembic_import import import_alembic
+    from ledger.project.config import Config
+    from ledger.run.apply import apply
+    from ledger.run.rollback import rollback
+
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, [
+        ["op.create_table('kinds', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(9)))"],
+        ["op.execute(\"INSERT INTO kinds (id, name) VALUES (0, 'root'), (1, 'leaf')\")"],
+    ])
+    result = import_alembic(folder, dialect, tmp_path / "imported", url=database_factory(dialect) if dialect != "sqlite"
+                            else None)
+    assert result.problems == ()
+    url = database_factory(dialect)
+    config = Config(project_dir=tmp_path, url=url, migrations=tmp_path / "imported")
+    apply(config)
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 2
+    # a plain rollback: nothing irreversible is in the way
+    done = rollback(config, to="-1")
+    assert any("the 2 rows inserted into kinds (id IN (0, 1)) are deleted" in w for w in done.warnings), done.warnings
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 0
+    apply(config)
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM kinds")).scalar() == 2
+
+
+@pytest.mark.parametrize("keeps_zero", [False, True])
+def test_a_zero_inserted_into_an_auto_increment_key_of_mariadb_is_the_key_only_when_sql_mode_keeps_it(
+    tmp_path: Path, database_factory: Callable[[str], str], keeps_zero: bool
+) -> None:
+    """MariaDB stores an explicit 0 given to an AUTO_INCREMENT column as the next id unless the
+    session's sql_mode holds NO_AUTO_VALUE_ON_ZERO: a delete by ``id = 0`` would find nothing while the
+    rollback says it deletes the row. Such a row is deleted by another key of its table, or not at all
+    (the insert irreversible, as one into a table with no key)."""
+    url = database_factory("mariadb")
+    if keeps_zero:  # the migration's sessions keep a 0
+        url = sa.make_url(url).update_query_dict({"init_command": "SET SESSION sql_mode = CONCAT_WS(',', "
+                                                  "@@SESSION.sql_mode, 'NO_AUTO_VALUE_ON_ZERO')"}).render_as_string(
+            hide_password=False)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, [
+        ["op.create_table('nodes', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('path', sa.String(9)))",
+         "op.create_table('roles', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('name', sa.String(9), nullable=False, unique=True))"],
+        ["op.execute(\"INSERT INTO nodes (id, path) VALUES (0, 'root')\")",
+         "op.bulk_insert(sa.table('roles', sa.column('id', sa.Integer()), sa.column('name', sa.String())),"
+         " [{'id': 0, 'name': 'admin'}])"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    stored = 0 if keeps_zero else 1
+    with connected(url) as conn:
+        assert [tuple(r) for r in conn.execute(sa.text("SELECT id, path FROM nodes"))] == [(stored, "root")]
+        assert [tuple(r) for r in conn.execute(sa.text("SELECT id, name FROM roles"))] == [(stored, "admin")]
+    events = [e for e in hook_events(url) if isinstance(e.op, lops.ExecuteSQLOp)]
+    assert [e.op.reverse_sql for e in events] == (
+        ["DELETE FROM nodes WHERE id = 0", "DELETE FROM roles WHERE id = 0"] if keeps_zero
+        else [None, None])  # not by its other key either: the row holds another id than the one inserted
+    if not keeps_zero:  # irreversible, said as for an insert into a table with no key
+        code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0])
+        assert code != 0 and "irreversible" in out, out
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0], *(() if keeps_zero else ("--skip-irreversible",)))
+    assert code == 0, out
+    assert ("the 1 row inserted into nodes (id = 0) is deleted" in out) is keeps_zero, out
+    assert ("the 1 row inserted into roles (id = 0) is deleted" in out) is keeps_zero, out
+    with connected(url) as conn:  # else the rollback passed over them, as over an irreversible op
+        assert conn.execute(sa.text("SELECT count(*) FROM roles")).scalar() == (0 if keeps_zero else 1)
+        assert [tuple(r) for r in conn.execute(sa.text("SELECT id, path FROM nodes"))] == (
+            [] if keeps_zero else [(1, "root")])
