@@ -118,8 +118,9 @@ class FollowsLive:
             return []
         # The ops are made from the fold's own specs wherever the database kept them as they are,
         # and from the reflected ones for what changed, so that each op holds storable types.
-        rebased = {k: _rebased(t, fold.tables.get(k), self.dialect)
-                   for k, t in without_type_checks(live, fold, self.dialect).tables.items()}
+        rebased = _as_checks_held({k: _rebased(t, fold.tables.get(k), self.dialect)
+                                   for k, t in without_type_checks(live, fold, self.dialect).tables.items()},
+                                  live, self.dialect)
         # the fold with the touched tables as read: only their names are indexed anew
         target = fold.derived({**kept, **rebased}, *(mine | set(rebased)))
         try:
@@ -486,6 +487,26 @@ def _made_index(held: TableSpec, live: SchemaState) -> Any:
         return None
     extra = [i for i in table.indexes if not any(i is h for h in held.indexes)]
     return extra[0] if len(extra) == 1 else None
+
+
+def _as_checks_held(tables: dict[tuple[str | None, str], TableSpec], live: SchemaState,
+                    dialect: str) -> dict[tuple[str | None, str], TableSpec]:
+    """``tables`` (read back, rebased on the fold's specs) with each column whose type makes a CHECK
+    that ``live`` does not hold (a batch rebuild that dropped a Boolean's or an Enum's CHECK, an
+    ``ADD COLUMN`` that wrote none) typed without it, so the diff records the type as the database
+    holds it, as the hook records such an added column."""
+    from ledger.integrations.alembic.stored import without_constraint
+    from ledger.schema.implied import implied_checks, matched_implied
+
+    out = dict(tables)
+    for key, table in tables.items():
+        held = live.tables.get(key)
+        implied = implied_checks(table, dialect) if held is not None else []
+        missing = {column for _, _, column in matched_implied(held, table, implied, dialect)[1]} if implied else set()
+        if missing:
+            out[key] = oc.evolve(table, columns=tuple(
+                oc.evolve(c, type=without_constraint(c.type)) if c.name in missing else c for c in table.columns))
+    return out
 
 
 def _agree(fold: SchemaState, live: SchemaState, dialect: str) -> bool:
