@@ -99,7 +99,21 @@ def _init8(self, a0, a1, a2, a3, a4, a5, a6, a7, a8):
     return None
 
 
-def _init9(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
+def _init9(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
+    _s0(self, a0)
+    _s1(self, a1)
+    _s2(self, a2)
+    _s3(self, a3)
+    _s4(self, a4)
+    _s5(self, a5)
+    _s6(self, a6)
+    _s7(self, a7)
+    _s8(self, a8)
+    _s9(self, a9)
+    return None
+
+
+def _init10(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -114,7 +128,7 @@ def _init9(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     return None
 
 
-def _init10(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14):
+def _init11(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -133,7 +147,7 @@ def _init10(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a1
     return None
 
 
-def _init11(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
+def _init12(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -152,7 +166,7 @@ def _init11(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10):
     return None
 
 
-def _init12(self, a0, a1, a2, a3, a4, a5):
+def _init13(self, a0, a1, a2, a3, a4, a5):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -163,7 +177,7 @@ def _init12(self, a0, a1, a2, a3, a4, a5):
     return None
 
 
-def _init13(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13):
+def _init14(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -184,7 +198,7 @@ def _init13(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13):
     return None
 
 
-def _init14(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
+def _init15(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -202,7 +216,7 @@ def _init14(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     return None
 
 
-def _init15(self, a0, a1, a2, a3, a4):
+def _init16(self, a0, a1, a2, a3, a4):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -215,7 +229,7 @@ def _init15(self, a0, a1, a2, a3, a4):
     return None
 
 
-def _init16(self, a0, a1, a2, *, a3, a4):
+def _init17(self, a0, a1, a2, *, a3, a4):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -225,7 +239,7 @@ def _init16(self, a0, a1, a2, *, a3, a4):
     return None
 
 
-def _init17(self, a0, a1, a2, *, a3):
+def _init18(self, a0, a1, a2, *, a3):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -234,7 +248,7 @@ def _init17(self, a0, a1, a2, *, a3):
     return None
 
 
-def _init18(self, a0, a1, a2, a3, a4, a5, a6):
+def _init19(self, a0, a1, a2, a3, a4, a5, a6):
     _s0(self, a0)
     _s1(self, a1)
     if a2 is _NOTHING:
@@ -247,7 +261,7 @@ def _init18(self, a0, a1, a2, a3, a4, a5, a6):
     return None
 
 
-def _init19(self, a0, a1, a2, a3):
+def _init20(self, a0, a1, a2, a3):
     _s0(self, a0)
     a1 = _c1(a1)
     _s1(self, a1)
@@ -257,7 +271,7 @@ def _init19(self, a0, a1, a2, a3):
     return None
 
 
-def _init20(self, a0, a1, a2):
+def _init21(self, a0, a1, a2):
     _s0(self, a0)
     if a1 is _NOTHING:
         a1 = _f1()
@@ -268,7 +282,7 @@ def _init20(self, a0, a1, a2):
     return None
 
 
-def _init21(self, a0, a1, a2, a3, a4):
+def _init22(self, a0, a1, a2, a3, a4):
     _s0(self, a0)
     if a1 is _NOTHING:
         a1 = _f1()
@@ -285,12 +299,12 @@ def _init21(self, a0, a1, a2, a3, a4):
     return None
 
 
-def _init22(self, a0):
+def _init23(self, a0):
     _s0(self, a0)
     return None
 
 
-def _init23(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
+def _init24(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     if a0 is _NOTHING:
         a0 = _f0()
     _s0(self, a0)
@@ -312,7 +326,7 @@ def _init23(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     return None
 
 
-def _init24(self, a0, a1, a2, a3):
+def _init25(self, a0, a1, a2, a3):
     if a0 is _NOTHING:
         a0 = _f0()
     a0 = _c0(a0)
@@ -336,20 +350,21 @@ SHAPES = {
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init6,
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init7,
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init8,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init9,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init10,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init11,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init12,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init13,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init14,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init15,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, False, False), (True, True, 0, True, False)), False): _init16,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, True, False)), False): _init17,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init18,
-    (((True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init19,
-    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init20,
-    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init21,
-    (((True, False, 0, False, False),), False): _init22,
-    (((True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init23,
-    (((True, False, 2, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, True)), True): _init24,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init9,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init10,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init11,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init12,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init13,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init14,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init15,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init16,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, False, False), (True, True, 0, True, False)), False): _init17,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, True, False)), False): _init18,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init19,
+    (((True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init20,
+    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init21,
+    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init22,
+    (((True, False, 0, False, False),), False): _init23,
+    (((True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init24,
+    (((True, False, 2, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, True)), True): _init25,
 }
