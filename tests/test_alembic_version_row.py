@@ -167,9 +167,9 @@ def test_a_statement_naming_no_table_reads_back_only_the_tables_its_catalog_dige
     read: list[object] = []
     follow = FollowsLive._follow_live
 
-    def spied(self: FollowsLive, table: object, parts: object = None, *, among: object = None) -> object:
-        read.append((table, among))
-        return follow(self, table, parts, among=among)  # type: ignore[arg-type]
+    def spied(self: FollowsLive, table: object, parts: object = None, **named: object) -> object:
+        read.append((table, named.get("among")))
+        return follow(self, table, parts, **named)  # type: ignore[arg-type]
 
     monkeypatch.setattr(FollowsLive, "_follow_live", spied)
     run_alembic(folder, url, "upgrade", "heads")

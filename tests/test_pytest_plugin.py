@@ -234,7 +234,7 @@ def test_alembic_models_that_differ_fail_the_model_test(pytester: pytest.Pyteste
 
 
 def test_alembic_irreversible_op_fails_up_down(pytester: pytest.Pytester) -> None:
-    _alembic(pytester, [ITEM_TABLE, ["op.execute(\"INSERT INTO item (id, name) VALUES (1, 'a')\")"]])
+    _alembic(pytester, [ITEM_TABLE, ["op.execute(\"INSERT INTO item (id, name) SELECT 1, 'a'\")"]])
     result = pytester.runpytest("--schema-ledger-tests", "-v")
     result.assert_outcomes(passed=3, failed=1)
     assert _outcomes(result)["test_up_down_consistency"] == "FAILED"
