@@ -207,8 +207,8 @@ def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None =
     fold, has tables in; with ``every_schema`` each schema of the application the database holds, as
     ``baseline`` adopts them), without the ledger table and Alembic's version tables (nor the indexes
     MariaDB/MySQL make for foreign keys under names of their own, after a key's column where the key
-    was made without a name, unless ``held`` has them, or with ``foreign_key_indexes``: ``baseline``
-    adopts them as the indexes of their tables the database holds)."""
+    was made without a name, unless ``held`` has them, or with ``foreign_key_indexes``: ``baseline`` and
+    ``import-alembic --from-url`` adopt them as the indexes of their tables the database holds)."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
     database = dialects.database(dialect_of(conn))
     # (PostgreSQL's ``user_schemas``: the databases that have schemas of their own)
