@@ -401,7 +401,13 @@ class PostgreSQL(Database):
 
     reflects_every_table = True
     boolean_literals = ("false", "true")
-    list_literals = ("ARRAY[{}]", "'{}'")  # psycopg's: an array (text[] for strings), and the empty one
+
+    def bound_list(self, items: list[str], row: bool, driver: str) -> str | None:
+        # psycopg's: a list is an array (text[] for strings; '{}' when empty); psycopg2 writes a tuple as
+        # the parenthesized list of its values (`IN %s`), psycopg 3 sends it as a record
+        if row:
+            return f"({', '.join(items)})" if driver == "psycopg2" else f"ROW({', '.join(items)})"
+        return f"ARRAY[{', '.join(items)}]" if items else "'{}'"
 
     def bytes_literal(self, hex_digits: str) -> str:
         return f"'\\x{hex_digits}'::bytea"

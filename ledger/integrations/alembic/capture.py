@@ -35,7 +35,7 @@ from ledger.integrations.alembic_sql import (
     temporary_object,
     touched_tables,
 )
-from ledger.integrations.alembic_readparts import dropped_constraint, read_parts, renamed_column
+from ledger.integrations.alembic_readparts import dropped_constraint, drops_if_exists, read_parts, renamed_column
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.sqlreverse import reverse_of
 from ledger.schema.seedrows import seed_reverse
@@ -378,9 +378,9 @@ class Captures:
                                         index=created_index(text) if parts == INDEXES and not deferred else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
-        if ops == [] and item.category == SCHEMA and changes_only_held(text):
-            # it can change only what the fold holds of its table, and the table read back shows none
-            # of it changed: nothing to record, as of an Alembic op that changes nothing
+        if ops == [] and item.category == SCHEMA and (changes_only_held(text) or drops_if_exists(text)):
+            # it can change only what the fold holds of its table (or a table neither holds), and the table
+            # read back shows none of it changed: nothing to record, as of an Alembic op that changes nothing
             return
         if item.category == OTHER or not ops:
             self._record_statement(text, item, origin, None, note=None if ops is not None else note,
