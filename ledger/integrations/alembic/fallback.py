@@ -526,8 +526,7 @@ def _as_checks_held(tables: dict[tuple[str | None, str], TableSpec], live: Schem
     that ``live`` does not hold (a batch rebuild that dropped a Boolean's or an Enum's CHECK, an
     ``ADD COLUMN`` that wrote none) typed without it, so the diff records the type as the database
     holds it, as the hook records such an added column."""
-    from ledger.integrations.alembic.stored import without_constraint
-    from ledger.schema.implied import implied_checks, matched_implied
+    from ledger.schema.implied import implied_checks, matched_implied, without_constraint
 
     out = dict(tables)
     for key, table in tables.items():
