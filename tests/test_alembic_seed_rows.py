@@ -235,6 +235,39 @@ def test_a_zero_inserted_into_an_auto_increment_key_of_mariadb_is_the_key_only_w
             [] if keeps_zero else [(1, "root")])
 
 
+@pytest.mark.parametrize("keeps_zero", [False, True])
+def test_a_zero_inserted_into_an_auto_increment_column_under_a_plain_index_of_mariadb_is_kept_only_by_sql_mode(
+    tmp_path: Path, database_factory: Callable[[str], str], keeps_zero: bool
+) -> None:
+    """The AUTO_INCREMENT column need not be a key: under a plain index, an explicit 0 given to it is
+    stored as the next id as well, unless the session's sql_mode holds NO_AUTO_VALUE_ON_ZERO. The row
+    then holds another id than the one inserted: no reverse (the rollback would count it as changed
+    since it was inserted), as for such a key; with NO_AUTO_VALUE_ON_ZERO it is deleted by its key."""
+    url = database_factory("mariadb")
+    if keeps_zero:
+        url = sa.make_url(url).update_query_dict({"init_command": "SET SESSION sql_mode = CONCAT_WS(',', "
+                                                  "@@SESSION.sql_mode, 'NO_AUTO_VALUE_ON_ZERO')"}).render_as_string(
+            hide_password=False)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, [
+        ["op.execute('CREATE TABLE items (id INTEGER NOT NULL AUTO_INCREMENT, code VARCHAR(9) NOT NULL,"
+         " PRIMARY KEY (code), KEY ix_items_id (id))')"],
+        ["op.execute(\"INSERT INTO items (id, code) VALUES (0, 'a')\")"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    with connected(url) as conn:
+        assert [tuple(r) for r in conn.execute(sa.text("SELECT id, code FROM items"))] == [(0 if keeps_zero else 1, "a")]
+    [event] = [e for e in hook_events(url) if isinstance(e.op, lops.ExecuteSQLOp) and "INSERT" in e.op.sqltext]
+    assert event.op.reverse_sql == ("DELETE FROM items WHERE code = 'a'" if keeps_zero else None)
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0], *(() if keeps_zero else ("--skip-irreversible",)))
+    assert code == 0, out
+    assert ("the 1 row inserted into items (code = 'a') is deleted" in out) is keeps_zero, out
+    assert "changed since" not in out, out
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM items")).scalar() == (0 if keeps_zero else 1)
+
+
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_constraints_a_rollback_brings_back_after_deleting_inserted_rows_are_still_counted(
     tmp_path: Path, database_factory: Callable[[str], str], dialect: str

@@ -13,7 +13,7 @@ from ops.specs import ForeignKeySpec, IndexElement, IndexSpec, partitions_of
 
 from ledger import dialects
 from ledger.schema.comparison import normalize_column
-from ledger.schema.implied import implied_check, implied_name, is_implied_name
+from ledger.schema.implied import implied_check, implied_name, is_implied_name, without_constraint
 from ledger.schema.reflect import as_auto_incremented
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL, Origin
@@ -503,7 +503,3 @@ def _with_replaced(op: MigrateOperation, field: str, replaced: dict[str, Any]) -
         return oc.evolve(op, constraint=part)
     return oc.evolve(op, modify_server_default=part.server_default)  # an AlterColumnOp
 
-
-def without_constraint(type_: lops.TypeSpec) -> lops.TypeSpec:
-    """``type_`` without ``create_constraint``: a ``Boolean``/``Enum`` that makes no CHECK."""
-    return lops.TypeSpec(type_.name, type_.args, tuple((k, v) for k, v in type_.kwargs if k != "create_constraint"))
