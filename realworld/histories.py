@@ -193,6 +193,10 @@ class History:
     config_args: tuple[str, ...] = ()
     #: main options the package's tool sets on Alembic's Config before it upgrades (written into alembic.ini)
     main_options: dict[str, str] = attrs.Factory(dict)
+    #: PostgreSQL extensions the package's installation makes in a new database before its history runs
+    #: (GeoNature's install_db.sh makes uuid-ossp): made in every database the harness makes for the history,
+    #: the drill's scratch database among them
+    extensions: tuple[str, ...] = ()
 
     @property
     def qualified_version_table(self) -> str:
@@ -1316,6 +1320,25 @@ HISTORIES: tuple[History, ...] = (
             version_table="nonebot_bison_alembic_version", naming_convention=_JUPYTERHUB_CONVENTION,
             render_as_batch=True,
             drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
+    # mlflow's auth history (mlflow 3.18.0; 7 revisions): the tracking server's basic-auth database, which
+    # mlflow.server.auth.db.utils.migrate runs to head on an empty database (SQLite by default; any SQLAlchemy URL;
+    # its env.py: version table alembic_version_auth, no naming convention, one transaction): users and per-resource
+    # permissions, a workspace column added with a server default, RBAC tables and a data revision that moves every
+    # permission into a synthetic role per user in SQL text with bound parameters
+    History("mlflow-auth", "mlflow==3.18.0", "mlflow/server/auth/db/migrations", version_table="alembic_version_auth",
+            shim="mlflow"),
+    # pypnusershub (3.3.1; 14 revisions), the users and permissions module of GeoNature, UsersHub and TaxHub (French
+    # national parks' biodiversity applications), PostgreSQL only: `geonature db upgrade` runs it with Flask-Migrate
+    # on a database GeoNature's install_db.sh made with the uuid-ossp extension (env.py: no naming convention, one
+    # transaction). Its initial revision (branch utilisateurs) runs one SQL file of the package: CREATE SCHEMA
+    # utilisateurs, SET search_path to it, functions, tables with serial keys and uuid_generate_v4() defaults,
+    # triggers, views; a sample-data branch depends_on it; later revisions alter its tables in that schema, add
+    # constraints and JSONB columns and insert a provider through its model (realworld/shims/pypnusershub stands in
+    # for it; the SQL files are copied)
+    History("pypnusershub", "pypnusershub==3.3.1", "pypnusershub/migrations", shim="pypnusershub",
+            dialects=("postgresql",), extensions=("uuid-ossp",),
+            copied=("pypnusershub/migrations/data/__init__.py", "pypnusershub/migrations/data/utilisateurs.sql",
+                    "pypnusershub/migrations/data/utilisateurs-samples.sql")),
 )
 
 

@@ -420,6 +420,10 @@ class Database(SequenceReads):
         spelling this database reports them, for comparing. Here: as they are."""
         return options
 
+    def names_setting(self, conn: sa.Connection, value: str | None = None) -> tuple[str, str] | None:
+        """(the session's, a new session's) value of what decides unqualified names; with ``value``, set it."""
+        return None
+
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """The statement that drops a trigger, function, procedure or view ``name`` (as written) that SQL text created:
         its reverse. ``table``: a trigger's table; ``arguments``: a routine's argument list. Here: by name alone."""

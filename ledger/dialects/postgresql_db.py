@@ -76,7 +76,10 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
 #: collation, a sequence no column owns (a column's ``DEFAULT nextval('s')``). Not the DROP of a
 #: sequence: the sequence it drops may be one a SERIAL column made, which does not exist before the
 #: tables (ckan's 37ada738328e drops its tables' id sequences once the ids are UUIDs)
-_PREPARES = lazy(r"^\s*(?:(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION)|CREATE\s+SEQUENCE)\b", re.IGNORECASE)
+#: (also a routine a SQL text made before its tables, recorded under the settings it ran under: around.py)
+_PREPARES = lazy(r"^\s*(?:(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION)|CREATE\s+SEQUENCE"
+                 r"|(?:SELECT\s+pg_catalog\.set_config\('\w+',\s*'(?:[^']|'')*',\s*false\);\s*)+"
+                 r"CREATE(?:\s+OR\s+REPLACE)?\s+(?:FUNCTION|PROCEDURE))\b", re.IGNORECASE)
 
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
@@ -149,6 +152,15 @@ class PostgreSQL(Database):
         if kind in ("FUNCTION", "PROCEDURE") and arguments is not None:
             return f"DROP {kind} IF EXISTS {name}{arguments}"
         return super().drop_object_sql(kind, name, table=table, arguments=arguments)
+
+    def names_setting(self, conn: sa.Connection, value: str | None = None) -> tuple[str, str] | None:
+        """The session's ``search_path`` and the one a new session gets (``RESET``'s); with ``value``, the
+        session's set to it (``set_config``, not local: within the transaction, as ``SET`` is)."""
+        if value is not None:
+            conn.execute(sa.text("SELECT set_config('search_path', :value, false)"), {"value": value})
+            return None
+        row = conn.execute(sa.text("SELECT setting, reset_val FROM pg_settings WHERE name = 'search_path'")).one()
+        return str(row[0]), str(row[1])
 
     def create_schema_sql(self, quoted: str) -> str:
         """What makes a schema tables live in (``baseline`` records it before them)."""

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 import ops as lops
 from ops.classes import Value
+from ops.sql import rename_back
 
 from ledger import dialects
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
@@ -32,11 +33,12 @@ from ledger.integrations.alembic_sql import (
     render_statements,
     renamed_table,
     schema_object,
-    temporary_object,
     touched_tables,
 )
 from ledger.integrations.alembic_readparts import dropped_constraint, drops_if_exists, read_parts, renamed_column
+from ledger.integrations.alembic.around import made_around_tables
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
+from ledger.integrations.alembic.searchpath import NamesReset, names_reset
 from ledger.integrations.alembic.sqlreverse import reverse_of
 from ledger.schema.seedrows import seed_reverse
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError, Origin
@@ -51,11 +53,6 @@ _LIBRARY_MODULES = lazy(r"^(?:sqlalchemy\.|alembic\.)")
 
 #: (schema, table, ...) as read from a statement, or None
 _Named = TypeVar("_Named", bound="tuple[str | None, ...] | None")
-
-
-#: PostgreSQL's ``ALTER TYPE old RENAME TO new`` (alembic-postgresql-enum's sync_enum_values)
-_RENAME_TYPE = lazy(r"ALTER\s+TYPE\s+(?P<old>(?:\"[^\"]+\"|\w+)(?:\s*\.\s*(?:\"[^\"]+\"|\w+))?)\s+RENAME\s+TO\s+"
-                          r"(?P<new>\"[^\"]+\"|\w+)\s*;?$", re.I)
 
 
 class Captured(Value):
@@ -80,15 +77,20 @@ class Captured(Value):
 class _Quiet:
     """:meth:`Captures._quiet`'s block (a class, not a generator: entered a few times per operation)."""
 
-    __slots__ = ("captures", "saved")
+    __slots__ = ("captures", "saved", "names")
 
     def __init__(self, captures: Captures) -> None:
         self.captures = captures
 
     def __enter__(self) -> None:
-        self.saved, self.captures._buffer = self.captures._buffer, None
+        captures = self.captures
+        self.saved, captures._buffer, self.names = captures._buffer, None, captures._names
+        if self.names is not None:  # read as a new session reads (searchpath.py)
+            self.names.enter(captures._database, captures.conn)
 
     def __exit__(self, *exc: object) -> None:
+        if self.names is not None:
+            self.names.exit(self.captures._database, self.captures.conn)
         self.captures._buffer = self.saved
 
 
@@ -114,8 +116,8 @@ class _Capture:
 class Captures:
     """Captures what a revision runs as SQL, and records it as events or as the ops it made."""
 
-    #: the temporary tables and views this run's SQL text made and has not dropped (by name, casefolded)
-    _temporaries: frozenset[str] = frozenset()
+    #: the session's search path and a new session's, when SQL text left them apart (searchpath.py)
+    _names: NamesReset | None = None
     #: (schema, casefolded name) of the ledger's table and Alembic's version table (``_own_tables``)
     _own_names: frozenset[tuple[str | None, str]] | None = None
 
@@ -219,6 +221,10 @@ class Captures:
         if self._buffer is None or not self.active:
             return
         category = classify(statement)
+        if category != DATA and mentions(statement, "search_path"):  # SET search_path: reads go on as a new session's
+            self._names = None
+            with self._quiet():
+                self._names = names_reset(self._database, conn)
         # what statements returned is kept for data work and reads only (readback.py)
         returned = self._returned() if category in (READ, DATA) else None
         if category == READ:
@@ -369,6 +375,13 @@ class Captures:
         if self._own_tables(table) or (changed and all(self._own_tables((None, name)) for name in changed)):
             self._note_own_tables(f"{item.source}: {' '.join(text.split())}", origin)
             return
+        back = rename_back(text) if item.category == SCHEMA else None
+        if back is not None:
+            # the statement itself (the fold renames its columns' and domains' type), undone by the rename back
+            self._record_statement(text, item, origin, None, reverse=back)
+            self._renamed_definition(back[len("ALTER TYPE "):back.rindex(" RENAME TO ")])
+        around = made_around_tables(text, self._reverse_sql) if item.category == SCHEMA else ([], [])
+        self._schemas_made_by(text)  # (the schemas a text of several makes: read as the fold's)
         try:
             dropped = dropped_constraint(text) if table is not None else None
             ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
@@ -382,41 +395,27 @@ class Captures:
             # it can change only what the fold holds of its table (or a table neither holds), and the table
             # read back shows none of it changed: nothing to record, as of an Alembic op that changes nothing
             return
-        if item.category == OTHER or not ops:
+        if back is not None and ops is None:
+            self._resync_open = True
+            self._append(None, self._message(f"{RESYNC} {item.source}: {note}: {' '.join(text.split())}"), origin)
+        elif item.category == OTHER or (not ops and back is None):
             self._record_statement(text, item, origin, None, note=None if ops is not None else note,
                                    resync=ops is None)
         if not ops:
             return
-        renamed = _RENAME_TYPE.match(text.strip())
-        made = None if renamed is None else self._database.type_definition(self.conn, renamed.group("new"))
-        if renamed is not None and made is not None:
-            # PostgreSQL renamed the type; the fold moves its columns to the type by its new name:
-            # the new name is made before them and the old one dropped after, as the database holds them
-            self._record_statement(made, item, origin, None, reverse=self._reverse_sql(made),
-                                   note=f"the type as {' '.join(text.split())} named it")
+        for forward, reverse in around[0]:  # its schemas and routines before its tables (around.py)
+            self._record_statement(forward, item, origin, None, reverse=reverse)
         self._record_followed(ops, text, item, origin)
-        if renamed is not None and made is not None:
-            old_name = renamed.group("old")
-            before = made.replace(renamed.group("new"), old_name, 1)
-            drop = f"DROP TYPE {old_name}"
-            self._record_statement(drop, item, origin, None, reverse=before,
-                                   note=f"the name {' '.join(text.split())} took away")
+        for forward, reverse in around[1]:  # its triggers and views after them
+            self._record_statement(forward, item, origin, None, reverse=reverse)
 
-    def _on_temporary(self, text: str) -> bool:
-        """Whether ``text`` only makes or drops a temporary table or view: one made temporary, or a
-        plain drop of a name this run saw made temporary (and not dropped since: the session holds
-        it until then, and a drop by its name drops it, not a table of the schema it shadows)."""
-        found = temporary_object(text)
-        if found is None:
-            return False
-        what, name = found
-        if what == "made":
-            self._temporaries |= {name}
-        elif what == "dropped" or name in self._temporaries:
-            self._temporaries -= {name}
-        else:
-            return False
-        return True
+    def _renamed_definition(self, name: str) -> None:
+        """Hold the ENUM type a rename named ``name`` as the database has it: a later ``DROP TYPE name`` is
+        undone by it where the catalog cannot be read before the drop (after a ``COMMIT`` on psycopg2)."""
+        with self._quiet():
+            made = self._database.type_definition(self.conn, name)
+        if made is not None and (found := schema_object(made)) is not None:
+            self._definitions()[found[1].key] = made
 
     def _own_tables(self, table: tuple[str | None, str] | None) -> bool:
         """Whether ``table`` is the ledger's own table or Alembic's version table: not the application's schema."""
@@ -642,8 +641,10 @@ class Captures:
         for extra in (item.note, note):
             if extra:
                 prefix += f" ({extra})"
-        event = self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
-                             ddl=foreign is not None or item.category != DATA)
+        op = lops.ExecuteSQLOp(text, reverse)
+        event = self._append(op, self._message(prefix), origin, ddl=foreign is not None or item.category != DATA)
+        if self.state is not None:
+            self.state = op.apply(self.state)  # (a type's rename renames the type of its columns)
         if resync:
             # a re-sync that then records its change as ops makes it replayed by those ops alone
             self._unfollowed = (*self._unfollowed, event.seq)
