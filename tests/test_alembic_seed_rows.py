@@ -311,3 +311,32 @@ def test_constraints_a_rollback_brings_back_after_deleting_inserted_rows_are_sti
         assert not {"sports", "kinds"} & set(sa.inspect(conn).get_table_names())
     run_alembic(folder, url, "upgrade", "heads")
     assert counts() == (3, 2)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_the_delete_of_inserted_rows_by_a_key_column_the_rollback_adds_back_takes_no_live_row(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    """fittrackee's cee0830497f8 inserts sports by their unique img, which a later revision drops: the
+    rollback adds img back with no default, NULL in every row, so the delete by img takes none of the
+    rows there, and the NOT NULL column brought back after it is still counted against them."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.create_table('sports', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('is_default', sa.Boolean(), nullable=False), sa.Column('img', sa.String(20)),"
+         " sa.UniqueConstraint('img', name='sports_img_key'))",
+         "op.execute(\"INSERT INTO sports (id, is_default) VALUES (10, TRUE)\")"],
+        ["with op.batch_alter_table('sports') as batch:\n    batch.drop_column('is_default')"],
+        ["op.execute(\"INSERT INTO sports (img) VALUES ('a.png'), ('b.png')\")"],
+        ["with op.batch_alter_table('sports') as batch:\n    batch.drop_constraint('sports_img_key', type_='unique')"
+         "\n    batch.drop_column('img')"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--allow-data-loss")
+    assert code == 0, out
+    assert "which 3 rows of sports break: they are deleted just before" in out, out
+    with connected(url) as conn:
+        assert "sports" not in sa.inspect(conn).get_table_names()
+    run_alembic(folder, url, "upgrade", "heads")

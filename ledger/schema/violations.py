@@ -283,14 +283,31 @@ def _referring(conn: sa.Connection, seed: SeedRows, before: SchemaState, origins
     return found
 
 
-def _seeded(conn: sa.Connection, seed: SeedRows, origins: _Retyped) -> tuple[TableKey, str] | None:
-    """The live table of the rows ``seed`` names and the condition they meet there (None: its table
-    or a key column is not live, or the plan changes its type before)."""
-    key = _columns(origins, seed.table.key, [seed.column(p) or "" for p in seed.key])
-    if key is None:
-        return None
+def _seeded(conn: sa.Connection, seed: SeedRows, origins: _Retyped) -> tuple[bool, tuple[TableKey, str] | None]:
+    """Whether the live rows the delete of ``seed`` takes are known, and if any can be: their live
+    table and the condition they meet there. None can be when its table is made by the plan, or a
+    key column is one the plan adds back with no default, which every live row then holds NULL in
+    (fittrackee's ``sports.img``); not known when a key column comes back with a default or the plan
+    changes its type before."""
+    live = origins.table(seed.table.key)
+    if live is None:
+        return True, None
+    names, nulls = [], False
+    for at in seed.key:
+        name = seed.column(at) or ""
+        column = origins.column(seed.table.key, name)
+        spec = seed.table.column(name)
+        if column is not None and column not in origins.retyped:
+            names.append(column[1])
+        elif column is None and spec is not None and spec.server_default is None and spec.identity is None \
+                and spec.computed is None:
+            nulls = True
+        else:
+            return False, None
+    if nulls:
+        return True, None
     quote = conn.dialect.identifier_preparer.quote
-    return key[0], key_condition([quote(c) for c in key[1]], [[row[p] or "" for p in seed.key] for row in seed.found.rows])
+    return True, (live, key_condition([quote(c) for c in names], [[row[p] or "" for p in seed.key] for row in seed.found.rows]))
 
 
 #: a CHECK that lists a column's values, as an ``Enum``'s (canonical SQL): the column, the values
@@ -402,7 +419,7 @@ def violations(conn: sa.Connection, start: SchemaState,
     gone: dict[TableKey, list[str]] = {}
     for step, (op, before, where, seq) in enumerate(steps):
         seed = None if ran_sql else seed_rows(op, before)
-        deleted = None if seed is None else _seeded(conn, seed, origins)
+        known, deleted = (False, None) if seed is None else _seeded(conn, seed, origins)
         if seed is not None:
             checks += [(step, *found) for found in _referring(conn, seed, before, origins, where, seq)]
         if deleted is not None:
@@ -411,7 +428,7 @@ def violations(conn: sa.Connection, start: SchemaState,
         # constraint after it would be counted against: what they hold then is not known, so
         # nothing after it is counted (the database says). The delete of rows an INSERT inserted by
         # their key takes known rows of one table: what comes after is counted without them.
-        ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and deleted is None and not _keeps_rows(op.sqltext))
+        ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and not known and not _keeps_rows(op.sqltext))
         table_gone = origins.table((getattr(op, "schema", None), getattr(op, "table_name", ""))) in gone
         check = None if ran_sql else _check(conn, op, before, origins)
         # a type change's values are counted in the live table as it is (the rows gone too): not after
