@@ -299,27 +299,43 @@ class _Drill:
         """Live against fold for what ``new`` events touched: their tables and the tables a foreign
         key joins to them (the whole database when one ran raw SQL)."""
         state = self.view.state
-        names: set[str] = set()
+        database = dialects.database(dialect_of(conn))
+        written: set[str] = set()  # the names as the ops wrote them
+        parts: set[str] | None = set()  # what their DDL can change of them (None: anything)
+        joined = False  # and whether of the tables a foreign key joins to them
         for event in new:
             op = event.op
             if op is not None and op.op_tag == "execute":
                 live = reflect(conn, exclude=(self.config.ledger_table,))
                 return compare(state, live, dialect_of(conn))
             if op is not None:
-                names.update(name.casefold() for name in _tables_of(op))
-        if not names:
+                written.update(_tables_of(op))
+                changed, joins = database.changed_by(op)
+                parts = None if parts is None or changed is None else parts | changed
+                joined = joined or joins
+        if not written:
             return []
+        names = {name.casefold() for name in written}
         near = set(names)
-        for table in state.tables.values():
+        exact = set(written)  # the names as written and as the fold holds them (read by these where
+        for table in state.tables.values() if joined else ():  # the database reads tables by name)
             own = table.name.casefold() in names
             for fk in table.foreign_keys:
                 referent = fk.referent_table.casefold()
                 if own:
                     near.add(referent)
+                    exact.add(fk.referent_table)
                 elif referent in names:
                     near.add(table.name.casefold())
-        live = reflect(conn, exclude=(self.config.ledger_table,), only=near)
         expected = SchemaState({key: table for key, table in state.tables.items() if table.name.casefold() in near})
+        held = {table.name: table for table in expected.tables.values() if table.schema is None}
+        if parts is not None and {name.casefold() for name in held} == names and len(held) == len(expected.tables):
+            # the tables are there in the fold, and their DDL changes only ``parts`` of them: those
+            # parts are read, the rest is the fold's
+            live = reflect(conn, exclude=(self.config.ledger_table,), held=held, parts=parts)
+        else:
+            exact.update(table.name for table in expected.tables.values())
+            live = reflect(conn, exclude=(self.config.ledger_table,), only=exact, exact=True)
         return compare(expected, live, dialect_of(conn))
 
     def after(self, phase: str, revision: Revision | None, conn: sa.Connection) -> None:
@@ -459,6 +475,9 @@ class _Drill:
         if not revisions:
             return
         with connect(self.config.url, reads_only=True) as conn:
+            # the checks read while no run writes (each runs as a revision has committed, the run
+            # waiting): each read needs no transaction of its own, nor its BEGIN and COMMIT
+            conn.execution_options(isolation_level="AUTOCOMMIT")
             with tx(conn):
                 self.read_new(conn)  # a baseline replayed first
 
