@@ -245,6 +245,8 @@ class _Drill:
     #: the scratch ledger as far as the checks read it (fed incrementally)
     view: LedgerView = attrs.field(factory=LedgerView)
     store: LedgerStore | None = None
+    #: the connection the checks read on, while the phases run
+    reader: sa.Connection | None = None
 
     def set(self, revision: Revision, **changes: Any) -> None:
         self.rows[revision.id] = attrs.evolve(self.rows[revision.id], **changes)
@@ -280,10 +282,14 @@ class _Drill:
         return ok
 
     def differences(self) -> list[str]:
-        with connect(self.config.url) as conn, tx(conn):
-            events = list(store_for(self.config).events(conn))
-            live = reflect(conn, exclude=(self.config.ledger_table,))
-            dialect = dialect_of(conn)
+        """The whole database against the fold of the whole scratch ledger (read again), on the
+        checks' connection while the phases run."""
+        with contextlib.ExitStack() as stack:
+            conn = self.reader if self.reader is not None else stack.enter_context(connect(self.config.url))
+            with tx(conn):
+                events = list(store_for(self.config).events(conn))
+                live = reflect(conn, exclude=(self.config.ledger_table,))
+                dialect = dialect_of(conn)
         return compare(fold_events(events), live, dialect)
 
     def read_new(self, conn: sa.Connection) -> list[Event]:
@@ -478,6 +484,7 @@ class _Drill:
             # the checks read while no run writes (each runs as a revision has committed, the run
             # waiting): each read needs no transaction of its own, nor its BEGIN and COMMIT
             conn.execution_options(isolation_level="AUTOCOMMIT")
+            self.reader = conn
             with tx(conn):
                 self.read_new(conn)  # a baseline replayed first
 
@@ -489,8 +496,11 @@ class _Drill:
                 done = self.fast_down(revisions, conn)
                 return self.down(revisions) if done is None else done
 
-            if up("up") and self.builds_expected(self.chain.head) and down():
-                up("again")
+            try:
+                if up("up") and self.builds_expected(self.chain.head) and down():
+                    up("again")
+            finally:
+                self.reader = None
 
 
 def _suspects(revision: Revision, differences: Sequence[str]) -> list[MigrateOperation]:
