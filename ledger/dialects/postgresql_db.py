@@ -108,16 +108,6 @@ def _without_context(error: Exception) -> Exception:
         return error
 
 
-#: what of its own table each op's DDL can change on PostgreSQL (``PostgreSQL.changed_by``)
-_COLUMNS_ONLY = frozenset({"columns"})
-_CHANGED_PARTS = {
-    "create_index": frozenset({"indexes"}), "drop_index": frozenset({"indexes"}),
-    "create_unique_constraint": frozenset({"keys", "indexes"}), "create_foreign_key": frozenset({"keys"}),
-    "create_check_constraint": frozenset({"checks"}),
-    "create_table_comment": frozenset({"comments"}), "drop_table_comment": frozenset({"comments"}),
-}
-
-
 @register_database
 class PostgreSQL(Database):
     """PostgreSQL: transactional DDL, named ENUM types, 63-byte names (longer ones are cut silently)."""
@@ -475,19 +465,9 @@ class PostgreSQL(Database):
                                                                                      "names": list(names)})}
 
     def changed_by(self, op: Any) -> tuple[frozenset[str] | None, bool]:
-        """PostgreSQL changes a table in place: an index op its indexes, a constraint op its keys
-        (a unique constraint its index too) or CHECKs, a comment op its comment, a column change
-        of nullability, default or comment its columns; making a table or adding a column nothing
-        of another table; the rest (a drop, a rename, a type change: what a foreign key of another
-        table can depend on) anything of both."""
-        tag = op.op_tag
-        if tag == "alter_column":
-            in_place = (op.modify_type is None and op.modify_name is None and op.modify_autoincrement is None
-                        and op.postgresql_using is None)
-            return (_COLUMNS_ONLY, False) if in_place else (None, True)
-        if tag in _CHANGED_PARTS:
-            return _CHANGED_PARTS[tag], False
-        return None, tag not in ("create_table", "add_column")
+        from .postgresql_read import changed_by  # (a drill's: :func:`~.postgresql_read.changed_by`)
+
+        return changed_by(op)
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:

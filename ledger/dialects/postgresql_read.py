@@ -4,6 +4,7 @@
 PostgreSQL gave its keys and CHECKs, each CHECK's text and each column's default as stored, in
 one query where the inspector takes three or four (and the hook read them apart).
 Each answer is in the shape SQLAlchemy's inspector gives (tests/test_table_digests.py compares them).
+:func:`changed_by`: what a drill reads of the tables a revision's op names.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from ledger.support.lazyre import lazy
 from ops import classes as oc
 
-__all__ = ["TableRead", "check_sqltext", "keys_from_rows", "read_index", "read_tables", "table_read"]
+__all__ = ["TableRead", "changed_by", "check_sqltext", "keys_from_rows", "read_index", "read_tables", "table_read"]
 
 
 @oc.frozen
@@ -478,3 +479,33 @@ def keys_from_rows(schema: str | None, rows: Any) -> tuple[
                 },
             })
     return pks, uniques, fks, deferrable
+
+
+# ---------------------------------------------------------------------------------------------
+# What a drill reads after a revision
+# ---------------------------------------------------------------------------------------------
+
+#: what of its own table each op's DDL can change on PostgreSQL (``PostgreSQL.changed_by``)
+_COLUMNS_ONLY = frozenset({"columns"})
+_CHANGED_PARTS = {
+    "create_index": frozenset({"indexes"}), "drop_index": frozenset({"indexes"}),
+    "create_unique_constraint": frozenset({"keys", "indexes"}), "create_foreign_key": frozenset({"keys"}),
+    "create_check_constraint": frozenset({"checks"}),
+    "create_table_comment": frozenset({"comments"}), "drop_table_comment": frozenset({"comments"}),
+}
+
+
+def changed_by(op: Any) -> tuple[frozenset[str] | None, bool]:
+    """``PostgreSQL.changed_by``: what the DDL of ``op`` can change. PostgreSQL changes a table in
+    place: an index op its indexes, a constraint op its keys (a unique constraint its index too)
+    or CHECKs, a comment op its comment, a column change of nullability, default or comment its
+    columns; making a table or adding a column nothing of another table; the rest (a drop, a
+    rename, a type change: what a foreign key of another table can depend on) anything of both."""
+    tag = op.op_tag
+    if tag == "alter_column":
+        in_place = (op.modify_type is None and op.modify_name is None and op.modify_autoincrement is None
+                    and op.postgresql_using is None)
+        return (_COLUMNS_ONLY, False) if in_place else (None, True)
+    if tag in _CHANGED_PARTS:
+        return _CHANGED_PARTS[tag], False
+    return None, tag not in ("create_table", "add_column")
