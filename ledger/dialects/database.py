@@ -376,8 +376,6 @@ class Database(SequenceReads):
     #: keeps a foreign key to a table that does not exist (yet) and checks nothing until it does
     #: (SQLite): a ledger cannot hold it, so reflection leaves it out
     keeps_dangling_foreign_keys: ClassVar[bool] = False
-    #: :meth:`read_tables` reads, of the names given, the tables there are: no list of every table first
-    finds_named_tables: ClassVar[bool] = False
     #: the quote SQLAlchemy leaves doubled in the CHECK names it parses from a table's SQL
     doubled_check_name_quote: ClassVar[str | None] = None
 
@@ -398,8 +396,7 @@ class Database(SequenceReads):
                     names: Sequence[str], parts: Collection[str] = ()) -> tuple[Any, ...] | None:
         """``parts`` of the tables ``names`` (exact names, that exist) as the inspector's ``get_multi_columns``,
         ``get_multi_indexes``, ``get_multi_check_constraints`` and ``get_multi_table_comment`` give them, with
-        :meth:`reflect_keys` (a sixth, :meth:`inherited_parts`, a seventh and eighth, :meth:`owned_sequence_columns`
-        and :meth:`table_options` where ``parts`` has ``owned``, ``options``), at once. Here: None."""
+        :meth:`reflect_keys` (then :meth:`inherited_parts`, owned_sequence_columns, table_options, or None), at once. Here: None."""
         return None
 
     def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
@@ -407,10 +404,6 @@ class Database(SequenceReads):
         """Each of the tables ``names`` -> its options as the database holds them, for :attr:`TableSpec.dialect_options
         <ops.specs.TableSpec.dialect_options>` (``made_by``: the statements that made them, when known). Here: none."""
         return {}
-
-    def changed_by(self, op: Any) -> tuple[frozenset[str] | None, bool]:
-        """What ``op``'s DDL can change (``reflect.PARTS`` of its table, None: any; of joined tables?). Here: all."""
-        return None, True
 
     def inherited_parts(self, conn: sa.Connection, schema: str | None, names: Sequence[str]) -> set[tuple[str, str]]:
         """(table, name) of the indexes and constraints of ``names`` that come with another table's

@@ -409,7 +409,7 @@ class PostgreSQL(Database):
     index_operator_classes = True
 
     reflects_every_table = True
-    finds_named_tables = True
+    finds_named_tables = True  # ``read_tables`` reads of the names given the tables there are (no list first)
     boolean_literals = ("false", "true")
 
     def bound_list(self, items: list[str], row: bool, driver: str) -> str | None:
@@ -480,7 +480,8 @@ class PostgreSQL(Database):
                                                                                      "names": list(names)})}
 
     def changed_by(self, op: Any) -> tuple[frozenset[str] | None, bool]:
-        from .postgresql_read import changed_by  # (a drill's: :func:`~.postgresql_read.changed_by`)
+        """What ``op``'s DDL can change (what a drill reads): :func:`.postgresql_read.changed_by`."""
+        from .postgresql_read import changed_by
 
         return changed_by(op)
 

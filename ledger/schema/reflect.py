@@ -77,7 +77,7 @@ def reflect(
     ``only``: just these tables (names compared case-blind), those of them that exist: what a
     drill reads after a revision that touched them. ``exact``: ``only`` holds the tables' exact
     names (a table of another case is not asked for): where the database finds tables by name in
-    its one read (``Database.finds_named_tables``, PostgreSQL's) and ``fast``, they are read by
+    its one read (``finds_named_tables``, PostgreSQL's) and ``fast``, they are read by
     them, with no list of every table read first.
 
     ``held`` and ``parts``: read only ``parts`` (of :data:`PARTS`) of the tables ``held`` names
@@ -115,7 +115,7 @@ def reflect(
             parts.add("checks")  # what says whether each table is there
         if "keys" in parts and database.keeps_dangling_foreign_keys:
             every = tables if tables is not None else inspector.get_table_names(schema=schema)  # which keys dangle
-    elif only is not None and exact and tables is None and fast and database.finds_named_tables:
+    elif only is not None and exact and tables is None and fast and getattr(database, "finds_named_tables", False):
         every, names = [], [n for n in dict.fromkeys(only) if n not in set(exclude)]
     else:
         every = tables if tables is not None else inspector.get_table_names(schema=schema)
