@@ -76,7 +76,10 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
 #: collation, a sequence no column owns (a column's ``DEFAULT nextval('s')``). Not the DROP of a
 #: sequence: the sequence it drops may be one a SERIAL column made, which does not exist before the
 #: tables (ckan's 37ada738328e drops its tables' id sequences once the ids are UUIDs)
-_PREPARES = lazy(r"^\s*(?:(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION)|CREATE\s+SEQUENCE)\b", re.IGNORECASE)
+#: (also a routine a SQL text made before its tables, recorded under the settings it ran under: around.py)
+_PREPARES = lazy(r"^\s*(?:(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION)|CREATE\s+SEQUENCE"
+                 r"|(?:SELECT\s+pg_catalog\.set_config\('\w+',\s*'(?:[^']|'')*',\s*false\);\s*)+"
+                 r"CREATE(?:\s+OR\s+REPLACE)?\s+(?:FUNCTION|PROCEDURE))\b", re.IGNORECASE)
 
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 
@@ -408,8 +411,7 @@ class PostgreSQL(Database):
     index_option_prefixes = ("postgresql",)
     index_operator_classes = True
 
-    reflects_every_table = True
-    finds_named_tables = True  # ``read_tables`` reads of the names given the tables there are (no list first)
+    reflects_every_table = finds_named_tables = True  # (the second: ``read_tables`` needs no list of the tables)
     boolean_literals = ("false", "true")
 
     def bound_list(self, items: list[str], row: bool, driver: str) -> str | None:
@@ -479,10 +481,8 @@ class PostgreSQL(Database):
         return {(str(t), str(i)) for t, i in conn.execute(sa.text(INHERITED_PARTS), {"schema": schema,
                                                                                      "names": list(names)})}
 
-    def changed_by(self, op: Any) -> tuple[frozenset[str] | None, bool]:
-        """What ``op``'s DDL can change (what a drill reads): :func:`.postgresql_read.changed_by`."""
+    def changed_by(self, op: Any) -> tuple[frozenset[str] | None, bool]:  # what a drill reads after ``op``
         from .postgresql_read import changed_by
-
         return changed_by(op)
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
