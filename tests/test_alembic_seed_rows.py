@@ -371,3 +371,29 @@ def test_rows_deleted_just_before_go_after_the_rows_of_tables_dropped_later_that
     with connected(url) as conn:
         assert not {"units", "actions", "grants"} & set(sa.inspect(conn).get_table_names())
     run_alembic(folder, url, "upgrade", "heads")
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"])
+def test_a_type_change_after_the_delete_of_inserted_rows_of_its_table_is_counted_before_anything_runs(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    """faraday: rows of permissions_unit_action that a revision inserted by their key are deleted
+    before the enum of that table loses a value other rows still hold: counted, refused before
+    anything runs (not stopped half way, the delete done, at the type change)."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.create_table('items', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('code', sa.Integer()))"],
+        ["op.alter_column('items', 'code', type_=sa.String(9), existing_type=sa.Integer())"],
+        ["op.execute(\"INSERT INTO items (id, code) VALUES (2, 'x')\")"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    with connected(url) as conn:
+        conn.execute(sa.text("INSERT INTO items (id, code) VALUES (3, 'zz')"))
+        conn.commit()
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--allow-data-loss")
+    assert code != 0, out
+    assert "changes column items.code to INTEGER" in out and "nothing was run or recorded" in out, out
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM items")).scalar() == 2
