@@ -159,6 +159,9 @@ class Database(SequenceReads):
     #: a NOT NULL column with no default added to a table that holds rows is given the type's
     #: implicit default in those rows (MySQL/MariaDB's 0, ''); False: the database refuses it
     fills_added_not_null: ClassVar[bool] = False
+    #: a foreign key is checked row by row as a statement changes rows, not after the statement
+    #: (InnoDB): a row that refers to itself cannot be deleted where the key restricts deletes
+    checks_foreign_keys_per_row: ClassVar[bool] = False
 
     @functools.cached_property
     def sa_dialect(self) -> type[sa.engine.Dialect]:

@@ -632,8 +632,8 @@ class Captures:
             prefix = f"{NOT_MODELLED} {foreign}"
         elif item.category == DATA:
             prefix = f"{DATA_CHANGE} {item.source}"  # rows inserted by their key: deleted by it (seedrows.py)
-            reverse = seed_reverse(text, self.state, lambda schema, table: self._database.zero_takes_next_id(
-                self.conn, schema, table)) if reverse is None else reverse  # (a read: not recorded)
+            reverse = reverse if reverse is not None else seed_reverse(text, self.state, lambda schema, table: (  # a read
+                self._database.zero_takes_next_id(self.conn, schema, table)), per_row=self._database.checks_foreign_keys_per_row)
         elif item.category == SCHEMA:
             prefix = f"{SCHEMA_SQL} {item.source}: schema changed by SQL, not modelled"
         else:
