@@ -422,3 +422,31 @@ def test_rows_of_a_table_referring_to_itself_have_no_delete_as_reverse_where_key
     assert code == 0, out
     with connected(url) as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM project")).scalar() == (1 if dialect == "mariadb" else 0)
+
+
+def test_rows_inserted_with_constants_of_another_type_than_their_columns_are_compared_as_stored(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mcp-contextforge-gateway inserts its roles' permissions as ``CAST(:p AS JSONB)`` into a ``json``
+    column: PostgreSQL stores it by an assignment cast, and the rollback's check of the rows changed
+    since compares the column with the constant as stored (no ``CASE`` can type a ``jsonb`` as ``json``)."""
+    url = database_factory("postgresql")
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, [
+        ["op.create_table('roles', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('perms', sa.JSON()),"
+         " sa.Column('owner', sa.String(40)), sa.Column('rank', sa.Integer()))"],
+        ["op.execute(\"INSERT INTO roles (id, perms, owner, rank) VALUES (1, CAST('[\\\"a\\\",  \\\"b\\\"]' AS JSONB),"
+         " CAST('6f1c0a44-5b1e-4c4e-9a52-0d3c1f7e2a10' AS UUID), '007'), (2, CAST('{}' AS JSONB), NULL, 2)\")"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    with connected(url) as conn:
+        conn.execute(sa.text("UPDATE roles SET perms = CAST('[\"c\"]' AS JSON) WHERE id = 2"))
+        conn.commit()
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0])
+    assert code != 0, out
+    assert "1 of the 2 rows inserted into roles (id IN (1, 2)) changed since it was inserted" in out, out
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0], "--allow-data-loss")
+    assert code == 0, out
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM roles")).scalar() == 0
