@@ -281,3 +281,62 @@ def test_a_created_index_read_alone_is_what_the_whole_read_records(
                 made = _made_index(held, SchemaState({(None, "t"): alone}))
                 assert made is not None and made.name == stored and narrow is not None, statement
                 assert [op.index for op in narrow] == [made], statement
+
+
+# -- a DROP INDEX recorded as the fold's index dropped -------------------------------------------
+
+#: the names a DROP INDEX writes: bare and quoted names PostgreSQL folds or keeps, a name the table
+#: does not hold, the index of a unique constraint (which PostgreSQL refuses to drop)
+_DROPPED = ("t_ix_note", "T_IX_NOTE", '"t_ix_note"', '"Ix_Quoted"', "ix_quoted", "ix_n", "t_gone", "t_note_key")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # the tables are made again per example
+@given(steps=st.lists(st.tuples(st.sampled_from(_DROPPED), st.booleans(), st.booleans()), min_size=1, max_size=4))
+def test_a_dropped_index_recorded_without_a_read_is_what_the_whole_read_records(
+        postgresql_engine: sa.Engine, steps: list[tuple[str, bool, bool]]) -> None:
+    """After a ``DROP INDEX`` of an index the fold holds and the database no longer does, the table
+    is not read (the fold's index is recorded dropped): the same ops as the table's indexes and keys
+    read whole, and as the table read whole. A name the database still holds, or one the fold's
+    table does not, is read as before."""
+    import ledger.schema.reflect as reflecting
+    from ledger.integrations.alembic_readparts import named_index
+
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        for statement in (*_MADE, "CREATE INDEX t_ix_note ON t (note, n)", 'CREATE INDEX "Ix_Quoted" ON t (n)',
+                          "CREATE INDEX ix_n ON t (n DESC) WHERE n > 1"):
+            conn.exec_driver_sql(statement)
+        for name, if_exists, restrict in steps:
+            statement = f"DROP INDEX {'IF EXISTS ' if if_exists else ''}{name}{' RESTRICT' if restrict else ''}"
+            fold = reflect(conn)  # the fold holds what the database holds
+            conn.exec_driver_sql("SAVEPOINT step")
+            try:
+                conn.exec_driver_sql(statement)
+            except sa.exc.DBAPIError:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT step")
+                continue  # it did not run: nothing to record
+            parts, written = changed_parts(statement), named_index(statement)
+            assert parts == INDEXES and written == name.strip('"'), statement
+            hook = _Follower(conn, fold)
+            reads: list[object] = []
+            whole = reflecting.reflect
+
+            def counted(*args: object, **kw: object) -> SchemaState:
+                reads.append(kw.get("parts"))
+                return whole(*args, **kw)  # type: ignore[arg-type]
+
+            reflecting.reflect = counted  # type: ignore[assignment]
+            try:
+                narrow = hook._follow_live((None, "t"), parts, index=written)
+            finally:
+                reflecting.reflect = whole
+            assert narrow == hook._follow_live((None, "t"), parts) == hook._follow_live((None, "t")), statement
+            held = [i.name for i in fold.tables[(None, "t")].indexes]
+            stored = name.strip('"') if name.startswith('"') else name.lower()
+            if stored in held and not any(i.name == stored for i in reflect(conn).tables[(None, "t")].indexes):
+                # the fold's index, dropped: recorded as such without reading the table
+                assert reads == [] and narrow is not None, statement
+                assert [op.describe() for op in narrow] == [f"drop index {stored} on t"], statement
+            else:
+                assert reads, statement

@@ -437,6 +437,14 @@ class PostgreSQL(Database):
             return None
         return read_index(conn, schema, table, name) if self.stored_name(name) == name else None
 
+    def holds_index(self, conn: sa.Connection, schema: str | None, table: str, name: str) -> bool | None:
+        """Whether ``table`` holds an index named ``name`` (exact names), in one catalog query
+        (:mod:`.postgresql_read`); None where that is not known from it: the table is not there, is
+        partitioned or a partition."""
+        from .postgresql_read import holds_index
+
+        return holds_index(conn, schema, table, name)
+
     def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
                       made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
         """A partitioned table's partition key (``postgresql_partition_by``) and a partition's

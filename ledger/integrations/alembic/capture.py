@@ -35,7 +35,7 @@ from ledger.integrations.alembic_sql import (
     temporary_object,
     touched_tables,
 )
-from ledger.integrations.alembic_readparts import dropped_constraint, read_parts, renamed_column
+from ledger.integrations.alembic_readparts import dropped_constraint, named_index, read_parts, renamed_column
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.sqlreverse import reverse_of
 from ledger.schema.seedrows import seed_reverse
@@ -373,9 +373,9 @@ class Captures:
             dropped = dropped_constraint(text) if table is not None else None
             ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
             if ops is None:
-                # a CREATE INDEX read right after it ran: the one index it names
+                # a CREATE or DROP INDEX read right after it ran: the one index it names
                 ops = self._follow_live(table, parts, among=changed,
-                                        index=created_index(text) if parts == INDEXES and not deferred else None)
+                                        index=named_index(text) if parts == INDEXES and not deferred else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if ops == [] and item.category == SCHEMA and changes_only_held(text):

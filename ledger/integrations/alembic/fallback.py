@@ -40,8 +40,10 @@ class FollowsLive:
         by that very name. ``index`` (with ``table`` and ``parts`` its indexes): the name, as
         written, of the one index the statement can have made (``CREATE INDEX``), read alone where
         the database holds it by that name and the fold's table nothing of that name (``reflect``'s
-        ``index``: the rest of the table is the fold's). [] when they agree; None when they differ
-        and no list of ops leads there.
+        ``index``: the rest of the table is the fold's), or dropped (``DROP INDEX``): the fold's
+        index of that name recorded dropped, with no read of the table, where the database no
+        longer holds it (``_dropped_index``). [] when they agree; None when they differ and no list
+        of ops leads there.
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
         from ledger.inspect.drift import adopt_names
@@ -72,6 +74,11 @@ class FollowsLive:
         held = [fold.tables[k] for k in mine] if parts is not None and not others else []
         if table is None and (among is None or {t.name for t in held} != {n for n in among if n not in ignored}):
             held = []  # a table the fold does not hold by the name the catalog gives: read as any table
+        kept = {k: t for k, t in fold.tables.items() if k not in mine}
+        if index is not None and table is not None and len(held) == 1:
+            dropped = self._dropped_index(held[0], index, kept)
+            if dropped is not None:
+                return dropped
         with self._quiet():
             live = None
             if held and (table is None or len(held) == 1):
@@ -90,7 +97,6 @@ class FollowsLive:
                                         only=keep if table is not None or changed is not None else None,
                                         tables=names).tables)
                 live = SchemaState(read)
-        kept = {k: t for k, t in fold.tables.items() if k not in mine}
         made = _made_index(held[0], live) if index is not None and len(held) == 1 else None
         if made is not None:
             # the fold's table with the one index the statement made (``reflect``'s ``index``): the
@@ -132,6 +138,35 @@ class FollowsLive:
         # there is nothing to compare with the target: only with what the database holds.
         if not (_agree(*_differing(after.tables, target.tables), self.dialect)
                 and _agree(*_differing(after.tables, {**kept, **live.tables}), self.dialect)):
+            return None
+        return ops
+
+    def _dropped_index(self, held: TableSpec, written: str,
+                       kept: Mapping[tuple[str | None, str], TableSpec]) -> list[MigrateOperation] | None:
+        """The drop of the one index of ``held`` (the fold's table) named ``written`` (case-blind) where
+        the database no longer holds it by the fold's name (``Database.holds_index``): a ``DROP INDEX``
+        that names one index drops it alone, so the rest of the table is the fold's, and the ops are
+        the diff of the fold's table less that index (as the whole comparison finds them). None where
+        that is not so (no such index, several, still there, a partitioned table or a partition)."""
+        from ledger.schema.diff import diff
+
+        assert self.state is not None
+        name = written.strip('"').casefold()
+        found = [i for i in held.indexes if i.name is not None and i.name.casefold() == name]
+        holds = getattr(self._database, "holds_index", None)
+        if len(found) != 1 or holds is None:
+            return None
+        with self._quiet():
+            if holds(self.conn, held.schema, held.name, found[0].name) is not False:
+                return None
+        fold, key = self.state, held.key
+        less = oc.evolve(held, indexes=tuple(i for i in held.indexes if i is not found[0]))
+        try:
+            ops = diff(*_near(fold, fold.derived({**kept, key: less}, key), {key}))
+            SchemaState.fold(ops, start=fold)
+        except LedgerError:
+            return None
+        if len(ops) != 1 or not isinstance(ops[0], lops.DropIndexOp) or ops[0].index_name != found[0].name:
             return None
         return ops
 
