@@ -340,3 +340,70 @@ def test_a_dropped_index_recorded_without_a_read_is_what_the_whole_read_records(
                 assert [op.describe() for op in narrow] == [f"drop index {stored} on t"], statement
             else:
                 assert reads, statement
+
+
+# -- an ALTER TYPE ... ADD VALUE recorded as its type's columns ------------------------------------
+
+_TYPED = (
+    "CREATE TYPE mood AS ENUM ('sad', 'ok')",
+    "CREATE TYPE other AS ENUM ('sad', 'ok')",
+    'CREATE TYPE "Mood" AS ENUM (\'sad\')',
+    "CREATE DOMAIN mood_domain AS mood",
+    "CREATE TABLE a (id INTEGER PRIMARY KEY, m mood, n mood NOT NULL, o other)",
+    "CREATE TABLE b (id INTEGER PRIMARY KEY, m mood, big \"Mood\")",
+)
+#: what a table of the type's columns may hold besides: an array of it, a domain over it, a default
+_BESIDES = ("", "ALTER TABLE b ADD COLUMN ms mood[]", "ALTER TABLE b ADD COLUMN d mood_domain",
+            "ALTER TABLE a ALTER COLUMN m SET DEFAULT 'sad'")
+#: what is added: to the type, to another type, before a label, one the type holds already
+_ADDED = ("ALTER TYPE mood ADD VALUE 'glad'", "ALTER TYPE MOOD ADD VALUE IF NOT EXISTS 'sad'",
+          "ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok'", 'ALTER TYPE "Mood" ADD VALUE \'glad\'',
+          "ALTER TYPE other ADD VALUE 'glad' AFTER 'sad'", "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(besides=st.sampled_from(_BESIDES), steps=st.lists(st.sampled_from(_ADDED), min_size=1, max_size=3))
+def test_a_value_added_to_a_type_read_as_its_columns_is_what_the_whole_comparison_records(
+        postgresql_engine: sa.Engine, besides: str, steps: list[str]) -> None:
+    """After ``ALTER TYPE name ADD VALUE`` the fold's columns of that type are given the type as read
+    (the rest of their tables is the fold's): the same ops as the tables compared whole. A column of
+    an array or a domain over the type, one with a default, or another statement is compared whole."""
+    import ledger.schema.comparison as comparing
+
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        for statement in (*_TYPED, *([besides] if besides else [])):
+            conn.exec_driver_sql(statement)
+        conn.commit()  # (ADD VALUE's label is not usable in the transaction that adds it: none is used)
+        for statement in steps:
+            fold = reflect(conn)  # the fold holds what the database holds
+            conn.exec_driver_sql("SAVEPOINT step")
+            try:
+                conn.exec_driver_sql(statement)
+            except sa.exc.DBAPIError:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT step")
+                continue
+            hook = _Follower(conn, fold)
+            among = {"a": {"columns"}, "b": {"columns"}}
+            compared: list[object] = []
+            whole = comparing.compare
+
+            def counted(*args: object, **kw: object) -> bool:
+                compared.append(args)
+                return whole(*args, **kw)  # type: ignore[arg-type]
+
+            comparing.compare = counted  # type: ignore[assignment]
+            try:
+                narrow = hook._follow_live(None, {"columns"}, among=among, statement=statement)
+            finally:
+                comparing.compare = whole
+            assert narrow == hook._follow_live(None, {"columns"}, among=among), statement
+            if besides == "" and "ADD VALUE" in statement and "IF NOT EXISTS" not in statement:
+                assert compared == [] and narrow, statement  # the type's columns alone
+            if compared == []:
+                assert narrow, statement
+            if "ALTER TYPE mood ADD" in statement and compared == []:
+                assert {(op.table_name, op.column_name) for op in narrow} == {("a", "m"), ("a", "n"), ("b", "m")}
+            if besides in _BESIDES[1:] and "ALTER TYPE mood ADD" in statement:
+                assert compared, statement  # an array, a domain, a default: compared whole

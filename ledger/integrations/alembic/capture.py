@@ -373,8 +373,8 @@ class Captures:
             dropped = dropped_constraint(text) if table is not None else None
             ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
             if ops is None:
-                # a CREATE or DROP INDEX read right after it ran: the one index it names
-                ops = self._follow_live(table, parts, among=changed,
+                # read right after it ran: a CREATE or DROP INDEX's one index, ALTER TYPE ... ADD VALUE's columns
+                ops = self._follow_live(table, parts, among=changed, statement=None if deferred else text,
                                         index=named_index(text) if parts == INDEXES and not deferred else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"

@@ -17,10 +17,11 @@ from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, Or
 from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
+from ledger.integrations.alembic.narrow import ReadsNarrowly
 from ops import classes as oc
 
 
-class FollowsLive:
+class FollowsLive(ReadsNarrowly):
     """Records what the database holds where an operation cannot be recorded as converted."""
 
     #: the database's DDL generator (made when first needed)
@@ -30,7 +31,8 @@ class FollowsLive:
 
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
-                     among: Collection[str] | None = None, index: str | None = None) -> list[MigrateOperation] | None:
+                     among: Collection[str] | None = None, index: str | None = None,
+                     statement: str | None = None) -> list[MigrateOperation] | None:
         """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
 
         ``parts``: all that can have changed of ``table`` (of ``reflect.PARTS``): only they are
@@ -43,7 +45,9 @@ class FollowsLive:
         ``index``: the rest of the table is the fold's), or dropped (``DROP INDEX``): the fold's
         index of that name recorded dropped, with no read of the table, where the database no
         longer holds it (``_dropped_index``). [] when they agree; None when they differ and no list
-        of ops leads there.
+        of ops leads there. ``statement``: the statement it ran, read right after it ran (None: not
+        known, or read after later statements): an ``ALTER TYPE name ADD VALUE`` is recorded as the
+        labels of the fold's columns of that type alone (``_added_labels``).
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
         from ledger.inspect.drift import adopt_names
@@ -97,6 +101,10 @@ class FollowsLive:
                                         only=keep if table is not None or changed is not None else None,
                                         tables=names).tables)
                 live = SchemaState(read)
+        if statement is not None and table is None and held and set(parts or ()) == {"columns"}:
+            added = self._added_labels(statement, held, live, kept)
+            if added is not None:
+                return added
         made = _made_index(held[0], live) if index is not None and len(held) == 1 else None
         if made is not None:
             # the fold's table with the one index the statement made (``reflect``'s ``index``): the
@@ -138,35 +146,6 @@ class FollowsLive:
         # there is nothing to compare with the target: only with what the database holds.
         if not (_agree(*_differing(after.tables, target.tables), self.dialect)
                 and _agree(*_differing(after.tables, {**kept, **live.tables}), self.dialect)):
-            return None
-        return ops
-
-    def _dropped_index(self, held: TableSpec, written: str,
-                       kept: Mapping[tuple[str | None, str], TableSpec]) -> list[MigrateOperation] | None:
-        """The drop of the one index of ``held`` (the fold's table) named ``written`` (case-blind) where
-        the database no longer holds it by the fold's name (``Database.holds_index``): a ``DROP INDEX``
-        that names one index drops it alone, so the rest of the table is the fold's, and the ops are
-        the diff of the fold's table less that index (as the whole comparison finds them). None where
-        that is not so (no such index, several, still there, a partitioned table or a partition)."""
-        from ledger.schema.diff import diff
-
-        assert self.state is not None
-        name = written.strip('"').casefold()
-        found = [i for i in held.indexes if i.name is not None and i.name.casefold() == name]
-        holds = getattr(self._database, "holds_index", None)
-        if len(found) != 1 or holds is None:
-            return None
-        with self._quiet():
-            if holds(self.conn, held.schema, held.name, found[0].name) is not False:
-                return None
-        fold, key = self.state, held.key
-        less = oc.evolve(held, indexes=tuple(i for i in held.indexes if i is not found[0]))
-        try:
-            ops = diff(*_near(fold, fold.derived({**kept, key: less}, key), {key}))
-            SchemaState.fold(ops, start=fold)
-        except LedgerError:
-            return None
-        if len(ops) != 1 or not isinstance(ops[0], lops.DropIndexOp) or ops[0].index_name != found[0].name:
             return None
         return ops
 
