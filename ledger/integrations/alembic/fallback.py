@@ -17,11 +17,11 @@ from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, Or
 from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
-from ledger.integrations.alembic.narrow import ReadsNarrowly
+from ledger.integrations.alembic.narrow import added_labels, dropped_index
 from ops import classes as oc
 
 
-class FollowsLive(ReadsNarrowly):
+class FollowsLive:
     """Records what the database holds where an operation cannot be recorded as converted."""
 
     #: the database's DDL generator (made when first needed)
@@ -44,10 +44,10 @@ class FollowsLive(ReadsNarrowly):
         the database holds it by that name and the fold's table nothing of that name (``reflect``'s
         ``index``: the rest of the table is the fold's), or dropped (``DROP INDEX``): the fold's
         index of that name recorded dropped, with no read of the table, where the database no
-        longer holds it (``_dropped_index``). [] when they agree; None when they differ and no list
+        longer holds it (``narrow.dropped_index``). [] when they agree; None when they differ and no list
         of ops leads there. ``statement``: the statement it ran, read right after it ran (None: not
         known, or read after later statements): an ``ALTER TYPE name ADD VALUE`` is recorded as the
-        labels of the fold's columns of that type alone (``_added_labels``).
+        labels of the fold's columns of that type alone (``narrow.added_labels``).
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
         from ledger.inspect.drift import adopt_names
@@ -80,7 +80,7 @@ class FollowsLive(ReadsNarrowly):
             held = []  # a table the fold does not hold by the name the catalog gives: read as any table
         kept = {k: t for k, t in fold.tables.items() if k not in mine}
         if index is not None and table is not None and len(held) == 1:
-            dropped = self._dropped_index(held[0], index, kept)
+            dropped = dropped_index(self, held[0], index, kept)
             if dropped is not None:
                 return dropped
         with self._quiet():
@@ -102,7 +102,7 @@ class FollowsLive(ReadsNarrowly):
                                         tables=names).tables)
                 live = SchemaState(read)
         if statement is not None and table is None and held and set(parts or ()) == {"columns"}:
-            added = self._added_labels(statement, held, live, kept)
+            added = added_labels(self, statement, held, live, kept)
             if added is not None:
                 return added
         made = _made_index(held[0], live) if index is not None and len(held) == 1 else None

@@ -1,6 +1,8 @@
 """Read-backs of SQL text that read less than a table, where the statement settles the rest: a
 ``DROP INDEX`` recorded as the fold's index dropped, an ``ALTER TYPE ... ADD VALUE`` as the labels
-of the fold's columns of that type (``fallback.FollowsLive._follow_live``)."""
+of the fold's columns of that type (``fallback.FollowsLive._follow_live``). Functions of the hook
+(its fold, connection and database), not methods: a base class more on the recorder lengthens
+every attribute look-up that misses its instance."""
 
 from __future__ import annotations
 
@@ -16,89 +18,82 @@ from ledger.integrations.alembic_sql import statements_in
 from ops import classes as oc
 
 
-class ReadsNarrowly:
-    """What ``_follow_live`` records without comparing whole tables."""
+def dropped_index(hook: Any, held: TableSpec, written: str,
+                  kept: Mapping[tuple[str | None, str], TableSpec]) -> list[MigrateOperation] | None:
+    """The drop of the one index of ``held`` (the fold's table) named ``written`` (case-blind) where
+    the database no longer holds it by the fold's name (``Database.holds_index``): a ``DROP INDEX``
+    that names one index drops it alone, so the rest of the table is the fold's, and the ops are
+    the diff of the fold's table less that index (as the whole comparison finds them). None where
+    that is not so (no such index, several, still there, a partitioned table or a partition)."""
+    from ledger.integrations.alembic.fallback import _near as near
+    from ledger.schema.diff import diff
 
-    state: SchemaState | None
-    _database: Any
-    conn: Any
-    _quiet: Any
-
-    def _dropped_index(self, held: TableSpec, written: str,
-                       kept: Mapping[tuple[str | None, str], TableSpec]) -> list[MigrateOperation] | None:
-        """The drop of the one index of ``held`` (the fold's table) named ``written`` (case-blind) where
-        the database no longer holds it by the fold's name (``Database.holds_index``): a ``DROP INDEX``
-        that names one index drops it alone, so the rest of the table is the fold's, and the ops are
-        the diff of the fold's table less that index (as the whole comparison finds them). None where
-        that is not so (no such index, several, still there, a partitioned table or a partition)."""
-        from ledger.integrations.alembic.fallback import _near as near
-        from ledger.schema.diff import diff
-
-        assert self.state is not None
-        name = written.strip('"').casefold()
-        found = [i for i in held.indexes if i.name is not None and i.name.casefold() == name]
-        holds = getattr(self._database, "holds_index", None)
-        if len(found) != 1 or holds is None:
+    assert hook.state is not None
+    name = written.strip('"').casefold()
+    found = [i for i in held.indexes if i.name is not None and i.name.casefold() == name]
+    holds = getattr(hook._database, "holds_index", None)
+    if len(found) != 1 or holds is None:
+        return None
+    with hook._quiet():
+        if holds(hook.conn, held.schema, held.name, found[0].name) is not False:
             return None
-        with self._quiet():
-            if holds(self.conn, held.schema, held.name, found[0].name) is not False:
+    fold, key = hook.state, held.key
+    less = oc.evolve(held, indexes=tuple(i for i in held.indexes if i is not found[0]))
+    try:
+        ops = diff(*near(fold, fold.derived({**kept, key: less}, key), {key}))
+        SchemaState.fold(ops, start=fold)
+    except LedgerError:
+        return None
+    if len(ops) != 1 or not isinstance(ops[0], lops.DropIndexOp) or ops[0].index_name != found[0].name:
+        return None
+    return ops
+
+
+def added_labels(hook: Any, statement: str, held: list[TableSpec], live: SchemaState,
+                 kept: Mapping[tuple[str | None, str], TableSpec]) -> list[MigrateOperation] | None:
+    """After an ``ALTER TYPE name ADD VALUE ...`` alone, with ``held`` (the fold's tables whose
+    columns the catalog shows changed) read back as ``live`` (their columns): the fold's tables
+    with each column of that type given the type as read, the rest the fold's very specs (the
+    statement changes nothing else), diffed as the whole comparison diffs them. None where that
+    is not so: another statement, a column of a type made over it (an array, a domain), one with
+    a default or a CHECK of its type, a type read that is not the fold's with labels added."""
+    from ledger.integrations.alembic.fallback import _near as near
+    from ledger.schema.diff import diff
+
+    assert hook.state is not None
+    name = _added_to(statement)
+    if name is None:
+        return None
+    fold, tables = hook.state, {}
+    for spec in held:
+        read = live.tables.get(spec.key)
+        if read is None:
+            return None
+        columns = []
+        for column in spec.columns:
+            got = read.column(column.name)
+            if got is None:
                 return None
-        fold, key = self.state, held.key
-        less = oc.evolve(held, indexes=tuple(i for i in held.indexes if i is not found[0]))
-        try:
-            ops = diff(*near(fold, fold.derived({**kept, key: less}, key), {key}))
-            SchemaState.fold(ops, start=fold)
-        except LedgerError:
-            return None
-        if len(ops) != 1 or not isinstance(ops[0], lops.DropIndexOp) or ops[0].index_name != found[0].name:
-            return None
-        return ops
-
-    def _added_labels(self, statement: str, held: list[TableSpec], live: SchemaState,
-                      kept: Mapping[tuple[str | None, str], TableSpec]) -> list[MigrateOperation] | None:
-        """After an ``ALTER TYPE name ADD VALUE ...`` alone, with ``held`` (the fold's tables whose
-        columns the catalog shows changed) read back as ``live`` (their columns): the fold's tables
-        with each column of that type given the type as read, the rest the fold's very specs (the
-        statement changes nothing else), diffed as the whole comparison diffs them. None where that
-        is not so: another statement, a column of a type made over it (an array, a domain), one with
-        a default or a CHECK of its type, a type read that is not the fold's with labels added."""
-        from ledger.integrations.alembic.fallback import _near as near
-        from ledger.schema.diff import diff
-
-        assert self.state is not None
-        name = _added_to(statement)
-        if name is None:
-            return None
-        fold, tables = self.state, {}
-        for spec in held:
-            read = live.tables.get(spec.key)
-            if read is None:
+            was, now = column.type, got.type
+            if not any(e.kw.get("name") == name for e in (*dialects.enums_in(was), *dialects.enums_in(now))):
+                columns.append(column)  # neither the fold nor the database gives it the type
+                continue
+            if was.name not in _ENUMS or now.name not in _ENUMS or was.kw.get("name") != name \
+                    or now.kw.get("name") != name or was.kw.get("schema") or now.kw.get("schema") \
+                    or was.kw.get("create_constraint") or column.server_default is not None \
+                    or [label for label in now.args if label in was.args] != list(was.args):
                 return None
-            columns = []
-            for column in spec.columns:
-                got = read.column(column.name)
-                if got is None:
-                    return None
-                was, now = column.type, got.type
-                if not any(e.kw.get("name") == name for e in (*dialects.enums_in(was), *dialects.enums_in(now))):
-                    columns.append(column)  # neither the fold nor the database gives it the type
-                    continue
-                if was.name not in _ENUMS or now.name not in _ENUMS or was.kw.get("name") != name \
-                        or now.kw.get("name") != name or was.kw.get("schema") or now.kw.get("schema") \
-                        or was.kw.get("create_constraint") or column.server_default is not None \
-                        or [label for label in now.args if label in was.args] != list(was.args):
-                    return None
-                columns.append(column if now.args == was.args else oc.evolve(column, type=now))
-            tables[spec.key] = oc.evolve(spec, columns=tuple(columns))
-        try:
-            ops = diff(*near(fold, fold.derived({**kept, **tables}, *tables), set(tables)))
-            SchemaState.fold(ops, start=fold)
-        except LedgerError:
-            return None
-        if not ops or not all(isinstance(op, lops.AlterColumnOp) and op.modify_type is not None
-                              and oc.evolve(op, modify_type=None).has_changes() is False for op in ops):
-            return None
-        return ops
+            columns.append(column if now.args == was.args else oc.evolve(column, type=now))
+        tables[spec.key] = oc.evolve(spec, columns=tuple(columns))
+    try:
+        ops = diff(*near(fold, fold.derived({**kept, **tables}, *tables), set(tables)))
+        SchemaState.fold(ops, start=fold)
+    except LedgerError:
+        return None
+    if not ops or not all(isinstance(op, lops.AlterColumnOp) and op.modify_type is not None
+                          and oc.evolve(op, modify_type=None).has_changes() is False for op in ops):
+        return None
+    return ops
 
 
 #: the names of a named ENUM's type spec
