@@ -407,3 +407,62 @@ def test_a_value_added_to_a_type_read_as_its_columns_is_what_the_whole_compariso
                 assert {(op.table_name, op.column_name) for op in narrow} == {("a", "m"), ("a", "n"), ("b", "m")}
             if besides in _BESIDES[1:] and "ALTER TYPE mood ADD" in statement:
                 assert compared, statement  # an array, a domain, a default: compared whole
+
+
+# -- an ALTER INDEX ... RENAME TO read back as the index by its new name ----------------------------
+
+#: what is renamed (bare and quoted names PostgreSQL folds or keeps, a primary key's index, one not
+#: there) and to what (new names, a quoted one, one the schema holds, one it cuts to 63 bytes)
+_RENAMED = ("t_ix_note", "T_IX_NOTE", '"Ix_Quoted"', "ix_quoted", "ix_n", "t_pkey", "t_gone")
+_NEW_NAMES = ("ix_new", '"Ix_New"', "IX_OTHER", "ix_n", "t_note_key", "ix_" + "y" * 70)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(_RENAMED), st.sampled_from(_NEW_NAMES), st.booleans()),
+                      min_size=1, max_size=4))
+def test_a_renamed_index_read_by_its_new_name_is_what_the_whole_comparison_records(
+        postgresql_engine: sa.Engine, steps: list[tuple[str, str, bool]]) -> None:
+    """After ``ALTER INDEX old RENAME TO new`` of an index the fold's table holds, where the database
+    no longer holds ``old``, the index is read alone by its new name (the rest of the table is the
+    fold's): the same ops as the table's indexes and keys compared whole. A primary key's index, a
+    name cut or not there is compared whole as before."""
+    import ledger.schema.comparison as comparing
+
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        for statement in (*_MADE, "CREATE INDEX t_ix_note ON t (note, n)", 'CREATE INDEX "Ix_Quoted" ON t (n)',
+                          "CREATE INDEX ix_n ON t (n DESC) WHERE n > 1"):
+            conn.exec_driver_sql(statement)
+        for old, new, if_exists in steps:
+            statement = f"ALTER INDEX {'IF EXISTS ' if if_exists else ''}{old} RENAME TO {new}"
+            fold = reflect(conn)  # the fold holds what the database holds
+            conn.exec_driver_sql("SAVEPOINT step")
+            try:
+                conn.exec_driver_sql(statement)
+            except sa.exc.DBAPIError:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT step")
+                continue
+            hook = _Follower(conn, fold)
+            among = {"t": {"indexes", "keys", "checks"}}
+            compared: list[object] = []
+            whole = comparing.compare
+
+            def counted(*args: object, **kw: object) -> bool:
+                compared.append(args)
+                return whole(*args, **kw)  # type: ignore[arg-type]
+
+            comparing.compare = counted  # type: ignore[assignment]
+            try:
+                narrow = hook._follow_live(None, {"indexes"}, among=among, statement=statement)
+            finally:
+                comparing.compare = whole
+            assert narrow == hook._follow_live(None, {"indexes"}, among=among), statement
+            stored = old.strip('"') if old.startswith('"') else old.lower()
+            table = fold.tables[(None, "t")]
+            taken = {i.name.casefold() for i in (*table.indexes, *table.constraints) if i.name}
+            named = new.strip('"') if new.startswith('"') else new.lower()
+            if stored in {i.name for i in table.indexes} and len(named) <= 63 and named.casefold() not in taken:
+                assert compared == [] and narrow and len(narrow) == 2, statement  # the index by its new name alone
+            else:
+                assert compared, statement

@@ -17,7 +17,7 @@ from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, Or
 from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
-from ledger.integrations.alembic.narrow import added_labels, dropped_index
+from ledger.integrations.alembic.narrow import added_labels, dropped_index, renamed_index
 from ops import classes as oc
 
 
@@ -47,7 +47,8 @@ class FollowsLive:
         longer holds it (``narrow.dropped_index``). [] when they agree; None when they differ and no list
         of ops leads there. ``statement``: the statement it ran, read right after it ran (None: not
         known, or read after later statements): an ``ALTER TYPE name ADD VALUE`` is recorded as the
-        labels of the fold's columns of that type alone (``narrow.added_labels``).
+        labels of the fold's columns of that type alone (``narrow.added_labels``), an ``ALTER INDEX ...
+        RENAME TO`` as that index read alone by its new name (``narrow.renamed_index``).
         """
         # reflection and the comparisons, loaded when a run first reads the live schema
         from ledger.inspect.drift import adopt_names
@@ -83,6 +84,10 @@ class FollowsLive:
             dropped = dropped_index(self, held[0], index, kept)
             if dropped is not None:
                 return dropped
+        if statement is not None and table is None and len(held) == 1 and "indexes" in (parts or ()):
+            renamed = renamed_index(self, statement, held[0], kept)
+            if renamed is not None:
+                return renamed
         with self._quiet():
             live = None
             if held and (table is None or len(held) == 1):

@@ -1,6 +1,7 @@
 """Read-backs of SQL text that read less than a table, where the statement settles the rest: a
-``DROP INDEX`` recorded as the fold's index dropped, an ``ALTER TYPE ... ADD VALUE`` as the labels
-of the fold's columns of that type (``fallback.FollowsLive._follow_live``). Functions of the hook
+``DROP INDEX`` recorded as the fold's index dropped, an ``ALTER INDEX ... RENAME TO`` as that index
+read alone by its new name, an ``ALTER TYPE ... ADD VALUE`` as the labels of the fold's columns of
+that type (``fallback.FollowsLive._follow_live``). Functions of the hook
 (its fold, connection and database), not methods: a base class more on the recorder lengthens
 every attribute look-up that misses its instance."""
 
@@ -45,6 +46,48 @@ def dropped_index(hook: Any, held: TableSpec, written: str,
     except LedgerError:
         return None
     if len(ops) != 1 or not isinstance(ops[0], lops.DropIndexOp) or ops[0].index_name != found[0].name:
+        return None
+    return ops
+
+
+def renamed_index(hook: Any, statement: str, held: TableSpec,
+                  kept: Mapping[tuple[str | None, str], TableSpec]) -> list[MigrateOperation] | None:
+    """After an ``ALTER INDEX [IF EXISTS] old RENAME TO new`` alone, of an index (not a constraint's)
+    of ``held`` (the fold's table, the one the catalog digest shows changed): where the database no
+    longer holds ``old`` on it (``Database.holds_index``), the index read alone by its new name
+    (``reflect``'s ``index``, as after a ``CREATE INDEX``), the rest of the table the fold's: the ops
+    are the diff of the fold's table with that index for ``old`` (its drop and the new one's
+    creation, as the whole comparison finds them). None where that is not so."""
+    from ledger.integrations.alembic.fallback import _made_index, _near as near
+    from ledger.schema.diff import diff
+    from ledger.schema.reflect import reflect
+
+    assert hook.state is not None
+    found = _renamed_index(statement)
+    holds = getattr(hook._database, "holds_index", None)
+    if found is None or holds is None:
+        return None
+    old, written = found
+    olds = [i for i in held.indexes if i.name == old]
+    if len(olds) != 1:
+        return None
+    less = oc.evolve(held, indexes=tuple(i for i in held.indexes if i is not olds[0]))
+    with hook._quiet():
+        if holds(hook.conn, held.schema, held.name, old) is not False:
+            return None
+        live = reflect(hook.conn, schema=held.schema, held={held.name: less}, parts={"indexes"}, index=written)
+    made = _made_index(less, live)
+    if made is None:
+        return None
+    fold = hook.state
+    try:
+        ops = diff(*near(fold, fold.derived({**kept, **live.tables}, held.key), {held.key}))
+        SchemaState.fold(ops, start=fold)
+    except LedgerError:
+        return None
+    if sorted(type(op).__name__ for op in ops) != ["CreateIndexOp", "DropIndexOp"] or not any(
+            isinstance(op, lops.CreateIndexOp) and op.index is made for op in ops) or not any(
+            isinstance(op, lops.DropIndexOp) and op.index_name == old for op in ops):
         return None
     return ops
 
@@ -115,3 +158,24 @@ def _added_to(statement: str) -> str | None:
     if name[:1] == '"':
         return name[1:-1] if len(name) > 2 and name[-1] == '"' and '"' not in name[1:-1] else None
     return name.lower() if name.isascii() and name.replace("_", "a").isalnum() else None
+
+
+def _renamed_index(statement: str) -> tuple[str, str] | None:
+    """``(old, new)`` of one ``ALTER INDEX [IF EXISTS] old RENAME TO new`` naming no schema: ``old``
+    as PostgreSQL keeps it (a bare name folded to lower case), ``new`` as written; else None."""
+    from ledger.support.sqltext import skip_leading
+
+    if len(statements_in(statement)) != 1:
+        return None
+    words = statement[skip_leading(statement):].strip().rstrip(";").split()
+    if len(words) == 8 and [w.upper() for w in words[2:4]] == ["IF", "EXISTS"]:
+        words = words[:2] + words[4:]
+    if len(words) != 6 or [w.upper() for w in (*words[:2], *words[3:5])] != ["ALTER", "INDEX", "RENAME", "TO"]:
+        return None
+    old, new = words[2], words[5]
+    if old[:1] == '"':
+        old = old[1:-1] if len(old) > 2 and old[-1] == '"' and '"' not in old[1:-1] else ""
+    else:
+        old = old.lower() if old.isascii() and old.replace("_", "a").isalnum() else ""
+    plain = new.replace("_", "a").isalnum() or (new[:1] == new[-1:] == '"' and '"' not in new[1:-1] and len(new) > 2)
+    return (old, new) if old and plain and new.isascii() else None
