@@ -126,6 +126,7 @@ class PostgreSQL(Database):
     shares_named_enums = True
     writes_in_with = True
     drops_what_uses_a_column = True
+    renames_tables_alone = True
     #: index names (a primary key's and a unique constraint's are index names too) per schema,
     #: constraint names per table
     names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))

@@ -36,6 +36,7 @@ from ledger.integrations.alembic_sql import (
     touched_tables,
 )
 from ledger.integrations.alembic_readparts import dropped_constraint, named_index, read_parts, renamed_column
+from ledger.integrations.alembic.narrow import renames_alone
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.sqlreverse import reverse_of
 from ledger.schema.seedrows import seed_reverse
@@ -570,7 +571,7 @@ class Captures:
         saved = self.state
         self.state = after
         try:
-            follow = self._follow_live((schema, new))
+            follow = [] if renames_alone(self, op) else self._follow_live((schema, new))
         except Exception:  # noqa: BLE001
             follow = None
         finally:

@@ -12,7 +12,7 @@ from typing import Any
 
 import ops as lops
 from ops import LedgerError, MigrateOperation, SchemaState
-from ops.specs import TableSpec
+from ops.specs import PARTITION_OPTIONS, TableSpec
 
 from ledger import dialects
 from ledger.integrations.alembic_sql import statements_in
@@ -48,6 +48,19 @@ def dropped_index(hook: Any, held: TableSpec, written: str,
     if len(ops) != 1 or not isinstance(ops[0], lops.DropIndexOp) or ops[0].index_name != found[0].name:
         return None
     return ops
+
+
+def renames_alone(hook: Any, op: MigrateOperation) -> bool:
+    """Whether ``op``, the fold's op for an ``ALTER TABLE a RENAME TO b`` run as SQL text (the fold
+    already renamed: ``hook.state``), is what the database did, with nothing to read back: a table
+    rename on a database that renames a table alone (``Database.renames_tables_alone``), both
+    names as the database keeps them written bare (lower case), of a table neither partitioned nor a
+    partition, as ``op.rename_table`` is recorded without a read-back."""
+    if not isinstance(op, lops.RenameTableOp) or not hook._database.renames_tables_alone \
+            or op.old_table_name != op.old_table_name.lower() or op.new_table_name != op.new_table_name.lower():
+        return False
+    table = hook.state.tables.get((op.schema, op.new_table_name))
+    return table is not None and not any(key in PARTITION_OPTIONS for key, _ in table.dialect_options)
 
 
 def renamed_index(hook: Any, statement: str, held: TableSpec,
