@@ -216,7 +216,16 @@ def _init15(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     return None
 
 
-def _init16(self, a0, a1, a2, a3, a4):
+def _init16(self, a0, a1, a2, a3):
+    _s0(self, a0)
+    _s1(self, a1)
+    _s2(self, a2)
+    a3 = _c3(a3)
+    _s3(self, a3)
+    return None
+
+
+def _init17(self, a0, a1, a2, a3, a4):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -229,7 +238,7 @@ def _init16(self, a0, a1, a2, a3, a4):
     return None
 
 
-def _init17(self, a0, a1, a2, *, a3, a4):
+def _init18(self, a0, a1, a2, *, a3, a4):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -239,7 +248,7 @@ def _init17(self, a0, a1, a2, *, a3, a4):
     return None
 
 
-def _init18(self, a0, a1, a2, *, a3):
+def _init19(self, a0, a1, a2, *, a3):
     _s0(self, a0)
     _s1(self, a1)
     _s2(self, a2)
@@ -248,7 +257,7 @@ def _init18(self, a0, a1, a2, *, a3):
     return None
 
 
-def _init19(self, a0, a1, a2, a3, a4, a5, a6):
+def _init20(self, a0, a1, a2, a3, a4, a5, a6):
     _s0(self, a0)
     _s1(self, a1)
     if a2 is _NOTHING:
@@ -261,7 +270,14 @@ def _init19(self, a0, a1, a2, a3, a4, a5, a6):
     return None
 
 
-def _init20(self, a0, a1, a2, a3):
+def _init21(self, a0, a1):
+    _s0(self, a0)
+    a1 = _c1(a1)
+    _s1(self, a1)
+    return None
+
+
+def _init22(self, a0, a1, a2, a3):
     _s0(self, a0)
     a1 = _c1(a1)
     _s1(self, a1)
@@ -271,7 +287,7 @@ def _init20(self, a0, a1, a2, a3):
     return None
 
 
-def _init21(self, a0, a1, a2):
+def _init23(self, a0, a1, a2):
     _s0(self, a0)
     if a1 is _NOTHING:
         a1 = _f1()
@@ -282,7 +298,7 @@ def _init21(self, a0, a1, a2):
     return None
 
 
-def _init22(self, a0, a1, a2, a3, a4):
+def _init24(self, a0, a1, a2, a3, a4):
     _s0(self, a0)
     if a1 is _NOTHING:
         a1 = _f1()
@@ -299,12 +315,12 @@ def _init22(self, a0, a1, a2, a3, a4):
     return None
 
 
-def _init23(self, a0):
+def _init25(self, a0):
     _s0(self, a0)
     return None
 
 
-def _init24(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
+def _init26(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     if a0 is _NOTHING:
         a0 = _f0()
     _s0(self, a0)
@@ -326,7 +342,7 @@ def _init24(self, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9):
     return None
 
 
-def _init25(self, a0, a1, a2, a3):
+def _init27(self, a0, a1, a2, a3):
     if a0 is _NOTHING:
         a0 = _f0()
     a0 = _c0(a0)
@@ -357,14 +373,16 @@ SHAPES = {
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init13,
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init14,
     (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init15,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init16,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, False, False), (True, True, 0, True, False)), False): _init17,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, True, False)), False): _init18,
-    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init19,
-    (((True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init20,
-    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init21,
-    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init22,
-    (((True, False, 0, False, False),), False): _init23,
-    (((True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init24,
-    (((True, False, 2, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, True)), True): _init25,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init16,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init17,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, False, False), (True, True, 0, True, False)), False): _init18,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, True, 0, True, False)), False): _init19,
+    (((True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False)), False): _init20,
+    (((True, False, 0, False, False), (True, False, 0, True, False)), False): _init21,
+    (((True, False, 0, False, False), (True, False, 0, True, False), (True, False, 0, False, False), (True, False, 0, True, False)), False): _init22,
+    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init23,
+    (((True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 2, False, False)), False): _init24,
+    (((True, False, 0, False, False),), False): _init25,
+    (((True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 2, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 2, False, False), (True, False, 0, False, False)), False): _init26,
+    (((True, False, 2, True, False), (True, False, 0, False, False), (True, False, 0, False, False), (True, False, 0, False, True)), True): _init27,
 }

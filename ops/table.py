@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from .classes import frozen
 from .base import InvalidOperationError, IrreversibleError, MigrateOperation, op_type
+from .column import _ops
 from .operations import AbstractOperations, BatchOperations, Operations
 from .specs import PARTITION_OF, TableSpec, partitions_of, unnamed_metadata
 from . import classes as oc
@@ -24,6 +25,12 @@ def _full(name: str, schema: str | None) -> str:
     return f"{schema}.{name}" if schema else name
 
 
+def _with_partitions(ops: tuple[MigrateOperation, ...]) -> str:
+    """`` with partitions p1, p2``: the partitions made or dropped with a partitioned table."""
+    names = [_full(str(getattr(op, "table_name", "")), getattr(op, "schema", None)) for op in ops]
+    return f" with partition{'s' if len(names) != 1 else ''} {', '.join(names)}" if names else ""
+
+
 @Operations.register_operation("create_table")
 @op_type("create_table")
 @frozen
@@ -31,6 +38,8 @@ class CreateTableOp(MigrateOperation):
     """Create a table with its columns, keys, constraints and indexes."""
 
     table: TableSpec
+    #: the partitions made after a partitioned table (the reverse of its drop, which took them), in order
+    _then: tuple[MigrateOperation, ...] = oc.field(default=(), alias="_then", converter=_ops)
 
     @property
     def table_name(self) -> str:
@@ -56,17 +65,21 @@ class CreateTableOp(MigrateOperation):
         return self.table.to_table(metadata)
 
     def reverse(self) -> DropTableOp:
-        return DropTableOp(self.table.name, schema=self.table.schema, _reverse=self.table)
+        return DropTableOp(self.table.name, schema=self.table.schema, _reverse=self.table,
+                           _dependents=tuple(op.reverse() for op in reversed(self._then)))
 
     def to_diff_tuple(self) -> tuple[Any, ...]:
         return ("add_table", self.to_table())
 
     def apply(self, state: SchemaState) -> SchemaState:
-        return state.with_table(self.table)
+        state = state.with_table(self.table)
+        for op in self._then:
+            state = op.apply(state)
+        return state
 
     def describe(self) -> str:
         count = len(self.table.columns)
-        return f"create table {self.table.fullname} ({count} column{'' if count == 1 else 's'})"
+        return f"create table {self.table.fullname} ({count} column{'' if count == 1 else 's'}){_with_partitions(self._then)}"
 
     @classmethod
     def create_table(
@@ -89,16 +102,20 @@ class CreateTableOp(MigrateOperation):
 @op_type("drop_table")
 @frozen
 class DropTableOp(MigrateOperation):
-    """Drop a table; completion keeps the whole table so the drop can be undone."""
+    """Drop a table; completion keeps the whole table so the drop can be undone, and the drops of the
+    partitions of a partitioned table, which PostgreSQL's ``DROP TABLE`` takes with it."""
 
     table_name: str
     schema: str | None = None
     _reverse: TableSpec | None = oc.field(default=None, alias="_reverse")
+    #: the drops of its partitions (and theirs, each after its own), completed: what the database
+    #: dropped with it, which the reverse makes again after the table
+    _dependents: tuple[MigrateOperation, ...] = oc.field(default=(), alias="_dependents", converter=_ops)
 
     def reverse(self) -> CreateTableOp:
         if self._reverse is None:
             raise IrreversibleError(f"{self.describe()}: the dropped table is unknown")
-        return CreateTableOp(self._reverse)
+        return CreateTableOp(self._reverse, _then=tuple(op.reverse() for op in reversed(self._dependents)))
 
     def to_table(self, metadata: sa.MetaData | None = None) -> sa.Table:
         if self._reverse is not None:
@@ -109,19 +126,29 @@ class DropTableOp(MigrateOperation):
         return ("remove_table", self.to_table())
 
     def complete(self, state: SchemaState) -> DropTableOp:
-        return oc.evolve(self, _reverse=state.table(self.table_name, self.schema))
+        table = state.table(self.table_name, self.schema)
+        dependents = []
+        for op in self.dependents(state):
+            done = op.complete(state)
+            dependents.append(done)
+            state = done.apply(state)
+        return oc.evolve(self, _reverse=table, _dependents=tuple(dependents))
+
+    def dependents(self, state: SchemaState) -> tuple[MigrateOperation, ...]:
+        """The drops that go with this one on ``state`` (the state before it): its partitions', the
+        deepest first. (An event of a ledger written before they were held here has none: its
+        partitions' drops were events of their own, before it.)"""
+        if self._dependents:
+            return self._dependents
+        return tuple(DropTableOp(p.name, schema=p.schema) for p in partitions_of(state.tables, self.table_name, self.schema))
 
     def apply(self, state: SchemaState) -> SchemaState:
-        partitions = partitions_of(state.tables, self.table_name, self.schema)
-        if partitions:
-            # PostgreSQL drops them with it; the fold drops each as an op of its own first, so that
-            # the drop's reverse makes the table again before them
-            raise InvalidOperationError(f"cannot drop table {_full(self.table_name, self.schema)}: its partitions "
-                                        f"{', '.join(p.fullname for p in partitions)} stand; drop them first")
+        for op in self.dependents(state):
+            state = op.apply(state)
         return state.without_table(self.table_name, self.schema)
 
     def describe(self) -> str:
-        return f"drop table {_full(self.table_name, self.schema)}"
+        return f"drop table {_full(self.table_name, self.schema)}{_with_partitions(self._dependents)}"
 
     @classmethod
     def drop_table(cls, operations: AbstractOperations, table_name: str, *, schema: str | None = None, **_kw: Any) -> Any:

@@ -364,7 +364,9 @@ class Databases:
         #: makes the databases instead (the test suite's, which drops them itself)
         self.factory = factory
 
-    def new(self, dialect: str) -> str:
+    def new(self, dialect: str, extensions: tuple[str, ...] = ()) -> str:
+        """A new, empty database; on PostgreSQL with ``extensions`` made in it (as a package's installation
+        makes them before its history runs)."""
         if self.factory is not None:
             return self.factory(dialect)
         name = f"rw_{uuid.uuid4().hex[:12]}"
@@ -379,7 +381,14 @@ class Databases:
             conn.exec_driver_sql(f"CREATE DATABASE {name}{extra}")
         engine.dispose()
         self.made.append((dialect, name))
-        return admin.set(database=name).render_as_string(hide_password=False)
+        url = admin.set(database=name)
+        if extensions and dialect == "postgresql":
+            engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+            with engine.connect() as conn:
+                for extension in extensions:
+                    conn.exec_driver_sql(f'CREATE EXTENSION IF NOT EXISTS "{extension}"')
+            engine.dispose()
+        return url.render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
         for dialect, name in self.made:
@@ -651,7 +660,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
                     env=env)
 
     # A: Alembic alone (from the starting schema, when the history has one)
-    url_a = databases.new(dialect)
+    url_a = databases.new(dialect, history.extensions)
     base_schema = None
     base_wheel = None
     if base is not None:
@@ -679,7 +688,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
 
     def _fresh() -> str:
         """A fresh database at the history's starting point (``create_all()`` of its base, if any)."""
-        url = databases.new(dialect)
+        url = databases.new(dialect, history.extensions)
         if base is not None:
             bootstrap(url)
         return url
@@ -701,7 +710,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     (work / "hooked").mkdir(exist_ok=True)
     (work / "hooked" / "schema-ledger.toml").write_text('migrations = "no-migrations-folder"\n', encoding="utf-8")
     hooked = work / "hooked"
-    url_b = databases.new(dialect)
+    url_b = databases.new(dialect, history.extensions)
     if base is not None:
         log(f"{history.name}/{dialect}: B {how_made}, baseline")
         ran = bootstrap(url_b)
@@ -727,14 +736,16 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
                      "" if a_lines == b_lines else f"{len(extra)} extra lines, first: {extra[0] if extra else '(order)'}")
         ran = ledger(url_b, "verify", "--live", folder=hooked)
         cell.put("verify", ran.code == 0, "" if ran.code == 0 else ran.tail(4))
-        url_m = databases.new(dialect)
+        url_m = databases.new(dialect, history.extensions)
         ran = ledger(url_b, "materialize", "--into", history.url(dialect, url_m), folder=hooked)
         if ran.code != 0 and not tables(url_m, exclude):
             cell.put("materialize", False, ran.tail())
         else:
             same_as_oracle("materialize", url_m)
         log(f"{history.name}/{dialect}: B drill")
-        ran = ledger(url_b, "drill", "--from-ledger", "--json", "-q", folder=hooked)
+        # (a scratch database of the harness's, with the extensions the package's installation makes)
+        scratch = ["--scratch", databases.new(dialect, history.extensions)] if history.extensions else []
+        ran = ledger(url_b, "drill", "--from-ledger", "--json", "-q", *scratch, folder=hooked)
         _drill(cell, ran, data_revisions(url_b))
         log(f"{history.name}/{dialect}: B rollback")
         # as beside the project's alembic.ini: the version table follows from its revision files
@@ -760,7 +771,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
     if history.naming_convention:
         args += ["--naming-convention", "realworld_naming:naming_convention"]
     if dialect != "sqlite":
-        args += ["--scratch-url", history.url(dialect, databases.new(dialect))]
+        args += ["--scratch-url", history.url(dialect, databases.new(dialect, history.extensions))]
     if dialect in history.autocommit:
         args += ["--autocommit"]  # as its env.py's connection
     if history.version_table != "alembic_version":
@@ -771,7 +782,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
         args += ["--config-arg", name]  # its env.py passes Alembic's Config to run_migrations() as NAME
     if base is not None:
         # The history starts from create_all(): imported from a database at that point (only read).
-        url_s = databases.new(dialect)
+        url_s = databases.new(dialect, history.extensions)
         log(f"{history.name}/{dialect}: C {made_by} (the starting database)")
         ran = bootstrap(url_s)
         if not cell.put("import", ran.code == 0, "" if ran.code == 0 else f"{how_made}: {ran.tail()}"):
@@ -795,7 +806,7 @@ def run_cell(history: History, dialect: str, project: Path, databases: Databases
             cell.steps["import"] = (False, cell.steps["import"][1] + " (a migrations folder was left behind)")
         return cell
     (work / "schema-ledger.toml").write_text('migrations = "imported"\n', encoding="utf-8")
-    url_c = databases.new(dialect)
+    url_c = databases.new(dialect, history.extensions)
     if base is not None:
         ran = bootstrap(url_c)
         if ran.code == 0:

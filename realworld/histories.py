@@ -193,6 +193,10 @@ class History:
     config_args: tuple[str, ...] = ()
     #: main options the package's tool sets on Alembic's Config before it upgrades (written into alembic.ini)
     main_options: dict[str, str] = attrs.Factory(dict)
+    #: PostgreSQL extensions the package's installation makes in a new database before its history runs
+    #: (GeoNature's install_db.sh makes uuid-ossp): made in every database the harness makes for the history,
+    #: the drill's scratch database among them
+    extensions: tuple[str, ...] = ()
 
     @property
     def qualified_version_table(self) -> str:
@@ -1289,6 +1293,52 @@ HISTORIES: tuple[History, ...] = (
     # columns backfilled in SQL text
     History("skyvern", "skyvern==1.0.56", "alembic", dialects=("postgresql",),
             drivers={"postgresql": "psycopg_async"}),
+    # subunit2sql (1.10.0; 17 revisions), OpenStack's store of test results (its CI's subunit streams): its
+    # subunit2sql-db-manage upgrade runs the whole history on an empty database, MySQL in OpenStack's CI, SQLite
+    # and PostgreSQL too (its env.py: render_as_batch=True, no naming convention, one transaction). Its revisions
+    # branch on the dialect: 2822a408bdd0 moves every table from UUID keys to integer ids (per dialect: batch
+    # blocks on SQLite, ALTER ... USING and sequences on PostgreSQL), 1679b5bc102c runs a .sql file beside it on
+    # MySQL and copies the microseconds row by row elsewhere through a bound MetaData (SQLAlchemy 1.x), others
+    # reflect the indexes before they add the missing ones. oslo.db's model_query, the options, the models and
+    # the session 5332fe255095 queries stand in (realworld/shims/subunit2sql)
+    History("subunit2sql", "subunit2sql==1.10.0", "subunit2sql/migrations", shim=("oslo", "sqlalchemy14", "subunit2sql"),
+            render_as_batch=True),
+    # nostr-relay (1.14; 3 revisions), a relay of the Nostr protocol: it runs alembic upgrade head on its storage at
+    # start (SQLite on aiosqlite by default, or PostgreSQL on asyncpg; its env.py: async, no naming convention, one
+    # transaction). Its initial revision picks BLOB and JSON on SQLite, BYTEA and JSONB elsewhere (so MySQL cannot
+    # run it), drops older tables in SQL text and makes two tables inside try/except; a data revision moves the
+    # events of the older table it reflects, which a new database has not (aionostr's Event stands in,
+    # realworld/shims/nostr_relay)
+    History("nostr-relay", "nostr-relay==1.14", "nostr_relay/alembic", shim="nostr_relay",
+            dialects=("sqlite", "postgresql"), drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg"}),
+    # nonebot-bison (0.9.14; 14 revisions), a NoneBot plugin that pushes social-media posts to chats, keeps its tables
+    # with nonebot-plugin-datastore as nonebot-bind does (version table NAME_alembic_version, jupyterhub's naming
+    # convention, render_as_batch=True, an async engine): batch blocks that change column types to JSON (with
+    # postgresql_using), add and drop unique constraints and columns and make columns NOT NULL, tables renamed, and
+    # data revisions that reflect the tables with automap_base and rewrite the users in an ORM session
+    History("nonebot-bison", "nonebot-bison==0.9.14", "nonebot_bison/config/migrations", flat=True,
+            version_table="nonebot_bison_alembic_version", naming_convention=_JUPYTERHUB_CONVENTION,
+            render_as_batch=True,
+            drivers={"sqlite": "aiosqlite", "postgresql": "asyncpg", "mariadb": "aiomysql"}),
+    # mlflow's auth history (mlflow 3.18.0; 7 revisions): the tracking server's basic-auth database, which
+    # mlflow.server.auth.db.utils.migrate runs to head on an empty database (SQLite by default; any SQLAlchemy URL;
+    # its env.py: version table alembic_version_auth, no naming convention, one transaction): users and per-resource
+    # permissions, a workspace column added with a server default, RBAC tables and a data revision that moves every
+    # permission into a synthetic role per user in SQL text with bound parameters
+    History("mlflow-auth", "mlflow==3.18.0", "mlflow/server/auth/db/migrations", version_table="alembic_version_auth",
+            shim="mlflow"),
+    # pypnusershub (3.3.1; 14 revisions), the users and permissions module of GeoNature, UsersHub and TaxHub (French
+    # national parks' biodiversity applications), PostgreSQL only: `geonature db upgrade` runs it with Flask-Migrate
+    # on a database GeoNature's install_db.sh made with the uuid-ossp extension (env.py: no naming convention, one
+    # transaction). Its initial revision (branch utilisateurs) runs one SQL file of the package: CREATE SCHEMA
+    # utilisateurs, SET search_path to it, functions, tables with serial keys and uuid_generate_v4() defaults,
+    # triggers, views; a sample-data branch depends_on it; later revisions alter its tables in that schema, add
+    # constraints and JSONB columns and insert a provider through its model (realworld/shims/pypnusershub stands in
+    # for it; the SQL files are copied)
+    History("pypnusershub", "pypnusershub==3.3.1", "pypnusershub/migrations", shim="pypnusershub",
+            dialects=("postgresql",), extensions=("uuid-ossp",),
+            copied=("pypnusershub/migrations/data/__init__.py", "pypnusershub/migrations/data/utilisateurs.sql",
+                    "pypnusershub/migrations/data/utilisateurs-samples.sql")),
 )
 
 

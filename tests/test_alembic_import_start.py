@@ -429,3 +429,65 @@ def test_a_starting_database_with_more_rows_than_the_limit_is_read_for_its_schem
     ran = CliRunner().invoke(main, ["import-alembic", str(folder), "--dialect", "sqlite", "--into",
                                     str(tmp_path / "imported"), "--from-url", start])
     assert "holds more than 4 rows: the revisions ran on its schema alone" in ran.stderr, ran.output
+
+
+#: a key made without a name and without an index (MariaDB names the index it makes for it after the
+#: column, ``p_id``); a later revision makes an index that covers the key (InnoDB drops its own)
+KEY_MODELS = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table('parent', metadata, sa.Column('id', sa.Integer, primary_key=True))
+sa.Table('child', metadata, sa.Column('id', sa.Integer, primary_key=True),
+         sa.Column('p_id', sa.Integer, sa.ForeignKey('parent.id')), sa.Column('n', sa.Integer))
+"""
+KEY_HISTORY = [
+    ["op.create_table('parent', sa.Column('id', sa.Integer(), primary_key=True))"],
+    ["op.add_column('child', sa.Column('m', sa.Integer()))"],
+    ["op.create_index('ix_child_p_n', 'child', ['p_id', 'n'])"],
+]
+
+
+def _index_names(url: str) -> dict[str, list[tuple[str | None, list[str]]]]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            return {t: sorted((i["name"], list(i["column_names"])) for i in inspector.get_indexes(t))
+                    for t in ("parent", "child")}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.mariadb
+def test_the_index_mariadb_made_for_a_foreign_key_is_imported_under_the_name_the_starting_database_holds(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """The starting database holds the index of ``child``'s key, made without a name, as ``p_id``:
+    baseline.json holds it so, a baseline of such a database adopts the same schema (no warning),
+    and the imported revisions applied then rolled back leave the index under that name."""
+    folder = tmp_path / "alembic"
+    write_env(folder, hook=False)
+    write_history(folder, KEY_HISTORY)
+    start = database_factory("mariadb")
+    made_by_create_all(KEY_MODELS, start, folder, STAMPED)
+    before = _index_names(start)
+    assert ("p_id", ["p_id"]) in before["child"], before
+    out = tmp_path / "imported"
+    result = import_alembic(folder, "mysql", out, from_url=start, url=database_factory("mariadb"))
+    assert result.problems == ()
+    snapshot = json.loads((out / "baseline.json").read_text(encoding="utf-8"))
+    [child] = [t for t in snapshot["tables"] if t["name"] == "child"]
+    assert [i["name"] for i in child.get("indexes", [])] == ["p_id"], child
+
+    target = database_factory("mariadb")
+    made_by_create_all(KEY_MODELS, target, folder, STAMPED)
+    config = Config(project_dir=tmp_path, url=target, migrations=out)
+    adopted = baseline(config)
+    assert adopted.warnings == ()
+    runner.apply(config)
+    assert ("ix_child_p_n", ["p_id", "n"]) in _index_names(target)["child"]
+    (tmp_path / "schema-ledger.toml").write_text('migrations = "imported"\n', encoding="utf-8")
+    for args in (["verify", "--live"], ["rollback", "--to", "base", "-q"], ["verify", "--live"]):
+        ran = CliRunner().invoke(main, ["--url", target, "--config", str(tmp_path / "schema-ledger.toml"), *args])
+        assert ran.exit_code == 0, (args, ran.output)
+    assert _index_names(target) == before

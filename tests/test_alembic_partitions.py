@@ -314,3 +314,21 @@ def test_where_the_session_cannot_compile_with_jit_the_digest_leaves_it_alone(
             assert len(seen) == 5  # the check once, then the four digests alone
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("drop", ["op.drop_table('prefs')", "op.execute('DROP TABLE prefs')"], ids=["op", "sql"])
+def test_the_drop_of_a_partitioned_table_is_one_event_that_holds_its_partitions(
+    tmp_path: Path, database_factory: Callable[[str], str], drop: str
+) -> None:
+    """PostgreSQL's DROP TABLE of a partitioned table drops its partitions: the hook records one drop
+    that holds theirs (what the database dropped implicitly), whose reverse makes them again."""
+    from ops import DropTableOp
+    from tests.alembic_histories import hook_events
+
+    url = database_factory("postgresql")
+    upgrade_with_hook(tmp_path, url, PARTITIONED + [[drop]])
+    dropped = [e.op for e in hook_events(url) if isinstance(e.op, DropTableOp)]
+    assert [(op.table_name, sorted(d.table_name for d in op._dependents)) for op in dropped] == [
+        ("prefs", ["prefs_current", "prefs_historic"])]
+    assert sorted(c.table.name for c in dropped[0].reverse()._then) == ["prefs_current", "prefs_historic"]
+    check_everything(tmp_path, url, database_factory, "postgresql")

@@ -3,6 +3,8 @@ stores it is worked out once, not once per pair of CHECKs tried."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 import pytest
 import sqlalchemy as sa
@@ -10,7 +12,7 @@ import sqlalchemy as sa
 import ops
 from ledger.dialects.database import Database
 from ledger.schema.comparison import without_type_checks
-from ledger.schema.implied import implied_checks
+from ledger.schema.implied import implied_checks, without_constraint
 from ops import CheckSpec, CreateTableOp
 from ops.state import SchemaState
 
@@ -44,3 +46,32 @@ def test_the_stored_names_of_the_checks_types_make_are_worked_out_once(monkeypat
     assert kept.tables[expected.key].checks == live.checks
     # one for each live CHECK and two for each the types make (its own name, the one given)
     assert len(calls) <= 3 * width, len(calls)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mariadb"])
+def test_a_type_without_its_constraint_makes_no_check_in_the_database(
+    dialect: str, database_factory: Callable[[str], str]
+) -> None:
+    """``without_constraint``: a ``Boolean``/non-native ``Enum`` typed so implies no CHECK, and the
+    table made from it holds none, where the type with ``create_constraint`` makes one per column."""
+    def upgrade(op: ops.Operations) -> None:
+        op.create_table("flags", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("on", sa.Boolean(create_constraint=True, name="ck_on")),
+                        sa.Column("kind", sa.Enum("a", "b", name="kind", native_enum=False, create_constraint=True)))
+
+    (create,) = ops.record(upgrade)
+    assert isinstance(create, CreateTableOp)
+    table = create.table
+    plain = attrs.evolve(table, columns=tuple(attrs.evolve(c, type=without_constraint(c.type)) for c in table.columns))
+    implied = implied_checks(table, dialect)  # (PostgreSQL's Boolean is native: the Enum's alone)
+    assert len(implied) == (1 if dialect == "postgresql" else 2) and implied_checks(plain, dialect) == []
+    held = []
+    for spec in (table, plain):  # each in a database of its own: the same table, its CHECKs as made
+        engine = sa.create_engine(database_factory(dialect))
+        try:
+            with engine.begin() as conn:
+                spec.to_table(sa.MetaData()).create(conn)
+                held.append(len(sa.inspect(conn).get_check_constraints("flags")))
+        finally:
+            engine.dispose()
+    assert held == [len(implied), 0]

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.builders import cli, engine_for, one_error_line, project
+import ops
+from tests.builders import cli, engine_for, events, one_error_line, project
 
 pytestmark = pytest.mark.postgresql
 
@@ -47,11 +48,21 @@ def test_the_drop_of_a_partitioned_table_takes_its_partitions_and_its_rollback_b
     result = cli(config, "apply", "-q")
     assert result.exit_code == 0, result.output
     assert _tables(url) == {}
+    # one event, the table's drop, holds what PostgreSQL dropped with it: its partitions
+    [drop] = [e for e in events(config) if e.revision == "r2"]
+    assert isinstance(drop.op, ops.DropTableOp) and drop.op.describe() == \
+        "drop table prefs with partitions prefs_rest, prefs_current"
+    assert [(d.table_name, d._reverse.name) for d in drop.op._dependents] == [  # type: ignore[attr-defined,union-attr]
+        ("prefs_rest", "prefs_rest"), ("prefs_current", "prefs_current")]
     result = cli(config, "verify", "--live")
     assert result.exit_code == 0, result.output
     result = cli(config, "rollback", "--to", "r1", "-q")
     assert result.exit_code == 0, result.output
     assert _tables(url) == made
+    # its reverse, one event too, makes the table again, then its partitions
+    [revert] = [e for e in events(config) if e.kind == "revert"]
+    assert isinstance(revert.op, ops.CreateTableOp) and revert.reverses == drop.seq
+    assert [c.table.name for c in revert.op._then] == ["prefs_current", "prefs_rest"]  # type: ignore[attr-defined]
     result = cli(config, "verify", "--live")
     assert result.exit_code == 0, result.output
     result = cli(config, "drill", "--scratch", database_factory("postgresql"), "-q")
@@ -69,3 +80,27 @@ def test_a_change_of_a_partition_key_is_refused_in_one_line(
     line = one_error_line(result)
     assert "partition key" in line and "drop" in line and "create" in line, line
     assert _tables(url) == {}  # the plan is checked whole before any of it runs
+
+
+def test_a_ledger_that_holds_the_drops_of_the_partitions_as_events_of_their_own_still_folds_and_rolls_back(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """Before a table's drop held its partitions' drops, they were recorded as events of their own,
+    before it (as a migration that drops them first still records them): such a ledger folds, verifies
+    and rolls back as it did, each drop reversed by itself."""
+    url = database_factory("postgresql")
+    config = project(tmp_path, url, revisions={"r1": _PARENT, "r2": 'op.drop_table("prefs_current")\n'
+                                                                  'op.drop_table("prefs_rest")\nop.drop_table("prefs")'})
+    result = cli(config, "apply", "--to", "r1", "-q")
+    assert result.exit_code == 0, result.output
+    made = _tables(url)
+    result = cli(config, "apply", "-q")
+    assert result.exit_code == 0, result.output
+    drops = [e for e in events(config) if e.revision == "r2"]
+    assert [(e.op.table_name, e.op._dependents) for e in drops] == [  # type: ignore[union-attr]
+        ("prefs_current", ()), ("prefs_rest", ()), ("prefs", ())]
+    assert '"_dependents"' not in drops[-1].payload
+    for args in (["verify", "--live"], ["rollback", "--to", "r1", "-q"], ["verify", "--live"]):
+        result = cli(config, *args)
+        assert result.exit_code == 0, (args, result.output)
+    assert _tables(url) == made

@@ -163,6 +163,11 @@ class DDLGenerator:
     def statements(self, op: MigrateOperation, before: SchemaState, after: SchemaState | None = None) -> list[str]:
         """The SQL of ``op`` on a schema that is ``before``; ``after``: ``before.apply(op)`` where the
         caller has it (a plan holds the state after each op), so that it is not made again."""
+        if isinstance(op, (CreateTableOp, DropTableOp)):  # a partitioned table's partitions: made after it,
+            parts = op._then if isinstance(op, CreateTableOp) else op.dependents(before)  # or dropped first
+            if parts:
+                return self.batch([oc.evolve(op, _then=()), *parts] if isinstance(op, CreateTableOp)
+                                  else [*parts, oc.evolve(op, _dependents=())], before)
         if after is not None:
             self._given = (op, before, after)
         for klass in type(op).__mro__:

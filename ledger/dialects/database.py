@@ -261,8 +261,11 @@ class Database(SequenceReads):
     #: a backslash in a string literal escapes the next character (MySQL's default mode), so it
     #: is doubled to stand for itself
     backslash_escapes: ClassVar[bool] = False
-    #: how the driver writes a list bound with no type (``{}``: its values' literals), and an empty one; None: it refuses
-    list_literals: ClassVar[tuple[str, str] | None] = None
+
+    def bound_list(self, items: list[str], row: bool, driver: str) -> str | None:
+        """What the driver ``driver`` sends for a list (``row``: a tuple) bound with no type, whose
+        values' literals are ``items``; None: it refuses such a value (SQLite's)."""
+        return None
 
     def bytes_literal(self, hex_digits: str) -> str:
         """A literal of the bytes whose hexadecimal digits are ``hex_digits``."""
@@ -425,6 +428,10 @@ class Database(SequenceReads):
         """A table's options (:meth:`table_options`, or as a migration declared them) in the one
         spelling this database reports them, for comparing. Here: as they are."""
         return options
+
+    def names_setting(self, conn: sa.Connection, value: str | None = None) -> tuple[str, str] | None:
+        """(the session's, a new session's) value of what decides unqualified names; with ``value``, set it."""
+        return None
 
     def drop_object_sql(self, kind: str, name: str, *, table: str | None = None, arguments: str | None = None) -> str:
         """The statement that drops a trigger, function, procedure or view ``name`` (as written) that SQL text created:

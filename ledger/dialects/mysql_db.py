@@ -141,6 +141,10 @@ class MySQL(Database):
     long_text_type = LongText()
     long_binary_type = LongBlob()
 
+    def bound_list(self, items: list[str], row: bool, driver: str) -> str | None:
+        # PyMySQL and mysqlclient write a list or a tuple as the parenthesized list of its values (`IN %s`)
+        return f"({', '.join(items)})"
+
     def ledger_triggers(self, table: sa.Table, sa_dialect: sa.Dialect) -> list[str]:
         prep = sa_dialect.identifier_preparer
         quoted, message = prep.format_table(table), refusal_literal()

@@ -152,6 +152,15 @@ class PostgreSQL(Database):
             return f"DROP {kind} IF EXISTS {name}{arguments}"
         return super().drop_object_sql(kind, name, table=table, arguments=arguments)
 
+    def names_setting(self, conn: sa.Connection, value: str | None = None) -> tuple[str, str] | None:
+        """The session's ``search_path`` and the one a new session gets (``RESET``'s); with ``value``, the
+        session's set to it (``set_config``, not local: within the transaction, as ``SET`` is)."""
+        if value is not None:
+            conn.execute(sa.text("SELECT set_config('search_path', :value, false)"), {"value": value})
+            return None
+        row = conn.execute(sa.text("SELECT setting, reset_val FROM pg_settings WHERE name = 'search_path'")).one()
+        return str(row[0]), str(row[1])
+
     def create_schema_sql(self, quoted: str) -> str:
         """What makes a schema tables live in (``baseline`` records it before them)."""
         return f"CREATE SCHEMA IF NOT EXISTS {quoted}"
@@ -403,7 +412,13 @@ class PostgreSQL(Database):
 
     reflects_every_table = True
     boolean_literals = ("false", "true")
-    list_literals = ("ARRAY[{}]", "'{}'")  # psycopg's: an array (text[] for strings), and the empty one
+
+    def bound_list(self, items: list[str], row: bool, driver: str) -> str | None:
+        # psycopg's: a list is an array (text[] for strings; '{}' when empty); psycopg2 writes a tuple as
+        # the parenthesized list of its values (`IN %s`), psycopg 3 sends it as a record
+        if row:
+            return f"({', '.join(items)})" if driver == "psycopg2" else f"ROW({', '.join(items)})"
+        return f"ARRAY[{', '.join(items)}]" if items else "'{}'"
 
     def bytes_literal(self, hex_digits: str) -> str:
         return f"'\\x{hex_digits}'::bytea"

@@ -29,6 +29,7 @@ from ops import OP_TYPES, LedgerFormatError, MigrateOperation
 from ops.column import AddColumnOp, AlterColumnOp, DropColumnOp
 from ops.constraint import AddConstraintOp, CreateCheckConstraintOp
 from ops.specs import CheckSpec, ForeignKeySpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec
+from ops.table import CreateTableOp, DropTableOp
 from ops import classes as oc
 
 __all__ = ["OPTIONAL_FIELDS", "OPS", "PAIRS", "resolved_fields", "to_payload", "typespec_out", "value_out"]
@@ -38,6 +39,9 @@ OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
     AddColumnOp: ("insert_before", "_then"),
     AlterColumnOp: ("postgresql_using", "modify_autoincrement", "existing_autoincrement"),
     DropColumnOp: ("_before", "_dependents"),
+    # a partitioned table's partitions, dropped with it and made again after it
+    CreateTableOp: ("_then",),
+    DropTableOp: ("_dependents",),
     # the CHECKs of one name that SQLite holds, made as one group
     CreateCheckConstraintOp: ("repeated",),
     # a constraint its database keeps without a name; SQLite's AUTOINCREMENT on a primary key

@@ -33,6 +33,7 @@ from ledger.schema.comparison import stored_options
 from ledger.schema.diff import diff
 from ledger.schema.reflect import compare, normalize, reflect, reflect_schemas, without_type_checks
 from ledger.storage.db import dialect_of
+from ledger.support.gcpause import collection_paused
 
 from ledger.inspect.touched import DriftError, alembic_version_tables, check_touched_drift, touched_tables
 from ops import classes as oc
@@ -78,6 +79,7 @@ def describe_drift(op: MigrateOperation) -> str:
     return re.sub(r"""ddl\((['"])(.*?)\1\)""", r"\2", op.describe())
 
 
+@collection_paused  # the states compared and what is made of them are acyclic (see reflect's)
 def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
     """None when ``live`` equals ``fold`` for everything compared; else how they differ.
 
@@ -96,6 +98,7 @@ def drift(fold: SchemaState, live: SchemaState, dialect: str) -> Drift | None:
     return Drift(tuple(ops), tuple(lines))
 
 
+@collection_paused
 def differences(fold: SchemaState, live: SchemaState, dialect: str) -> list[str]:
     """compare's lines of how ``live`` differs from ``fold`` ([] when they agree), with ``live``'s
     unnamed constraints named as the fold's first (``adopt_names``)."""
@@ -154,10 +157,12 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
     fold's constraint of the same kind and definition whose name is not otherwise in use.
     """
     tables = dict(live.tables)
+    adopted = False
     for key, table in live.tables.items():
         want = fold.tables.get(key)
-        if want is None:
+        if want is None or not _unnamed(table):
             continue
+        adopted = True
         pk = table.primary_key
         if pk is not None and pk.name is None and want.primary_key is not None \
                 and _bare(table, pk, dialect) == _bare(want, want.primary_key, dialect):
@@ -181,17 +186,29 @@ def adopt_names(live: SchemaState, fold: SchemaState, dialect: str) -> SchemaSta
             table, primary_key=pk, foreign_keys=adopt(table.foreign_keys, want.foreign_keys),
             uniques=adopt(table.uniques, want.uniques), checks=adopt(table.checks, want.checks),
         )
+    if not adopted and (live.names_per, live.referents) == (_PLAIN.names_per, _PLAIN.referents):
+        return live  # nothing unnamed (PostgreSQL names every constraint): the state as it is
     return SchemaState(tables)
 
 
+_PLAIN = SchemaState()
+
+
+def _unnamed(table: Any) -> bool:
+    """Whether ``table`` has a primary key, foreign key, unique or CHECK constraint without a name."""
+    return (table.primary_key is not None and table.primary_key.name is None) or any(
+        item.name is None for item in (*table.foreign_keys, *table.uniques, *table.checks))
+
+
+@collection_paused
 def reflect_live(conn: sa.Connection, config: Config, held: SchemaState | None = None, *,
                  every_schema: bool = False, foreign_key_indexes: bool = False) -> SchemaState:
     """The live schema of ``config``'s database (its default schema, and the other schemas ``held``, the
     fold, has tables in; with ``every_schema`` each schema of the application the database holds, as
     ``baseline`` adopts them), without the ledger table and Alembic's version tables (nor the indexes
     MariaDB/MySQL make for foreign keys under names of their own, after a key's column where the key
-    was made without a name, unless ``held`` has them, or with ``foreign_key_indexes``: ``baseline``
-    adopts them as the indexes of their tables the database holds)."""
+    was made without a name, unless ``held`` has them, or with ``foreign_key_indexes``: ``baseline`` and
+    ``import-alembic --from-url`` adopt them as the indexes of their tables the database holds)."""
     versions = {*IGNORED_TABLES, *alembic_version_tables(conn, held=held)}
     database = dialects.database(dialect_of(conn))
     # (PostgreSQL's ``user_schemas``: the databases that have schemas of their own)

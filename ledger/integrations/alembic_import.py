@@ -312,7 +312,8 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
     Its tables are reflected as ``baseline`` reflects them (without a ledger table or Alembic's
     version table) and every constraint and index gets a name (``naming_convention`` over the
     default one), so the scratch database and a database later adopted with ``baseline`` hold
-    the same names. Its revisions are the rows of ``version_table`` (the project's): none when the
+    the same names (on MariaDB/MySQL the index InnoDB made for a foreign key is held, as ``baseline``
+    holds it, under the name the database gave it). Its revisions are the rows of ``version_table`` (the project's): none when the
     database has no such table; None: ``alembic_version``, else the database's only version table.
     """
     shown = safe_url(url)
@@ -325,7 +326,7 @@ def starting_point(url: str, dialect: str, naming_convention: Mapping[str, Any] 
             found = dialect_of(conn)
             if found != dialect:
                 raise ImportError_(f"--from-url {shown} is a {found} database, not {dialect}")
-            live = reflect_live(conn, Config(Path.cwd(), url=url), every_schema=True)
+            live = reflect_live(conn, Config(Path.cwd(), url=url), every_schema=True, foreign_key_indexes=True)
             sequences = reflect_sequences(conn)
             table_rows = read_rows(conn, live)
             versions = alembic_version_tables(conn)

@@ -1,7 +1,8 @@
 """What a DDL statement run as SQL text can have changed of its table, so that only that is read back.
 
 :func:`dropped_constraint` names the constraint an ``ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c``
-drops (the hook tells by that name what it dropped, where the fold settles it); :func:`read_parts`
+drops (the hook tells by that name what it dropped, where the fold settles it); :func:`drops_if_exists`
+tells a ``DROP TABLE IF EXISTS t``, which can change only ``t``; :func:`read_parts`
 is :func:`~ledger.integrations.alembic_sql.changed_parts` and, for a statement read right after it
 ran, the parts of its table an ``ALTER COLUMN ... TYPE`` can change.
 """
@@ -28,7 +29,7 @@ from ledger.integrations.alembic_sql import (
 )
 from ledger.support.lazyre import lazy, mentions
 
-__all__ = ["COLUMN_TYPE", "DroppedConstraint", "dropped_constraint", "named_index", "read_parts"]
+__all__ = ["COLUMN_TYPE", "DroppedConstraint", "dropped_constraint", "drops_if_exists", "named_index", "read_parts"]
 
 
 @frozen
@@ -100,3 +101,12 @@ def renamed_column(statement: str) -> tuple[str | None, str, str, str] | None:
     parts = [_unquote(part.strip()) for part in re.findall(_NAME, match.group("table"))] if match else []
     return None if match is None else (parts[0] if len(parts) == 2 else None, parts[-1],
                                         _unquote(match.group("old").strip()), _unquote(match.group("new").strip()))
+
+
+def drops_if_exists(statement: str) -> bool:
+    """True for one ``DROP TABLE IF EXISTS t`` of one table without ``CASCADE`` (:func:`touched_tables`): it
+    can change nothing but ``t``, so when neither the fold nor the database read back after it holds ``t``
+    it dropped nothing the ledger holds (a table of an older version of the schema that is not there)."""
+    if len(statements_in(statement)) != 1 or touched_tables(statement) is None:
+        return False
+    return re.match(r"DROP\s+TABLE\s+IF\s+EXISTS\s", statement[_skip_leading(statement):], re.I) is not None

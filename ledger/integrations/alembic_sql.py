@@ -519,10 +519,12 @@ def _literal(value: Any, type_: Any, compiled: Any, dialect: sa.Dialect, *, expa
             return ", ".join(_literal(v, type_, compiled, dialect) for v in value)
         # one value its type makes into what the database stores (a PickleType's bytes), not a list of values
         converted, impl = _converted(value, type_, dialect)
-        forms = _database(dialect).list_literals if isinstance(impl, sa.types.NullType) else None
-        if isinstance(converted, (list, tuple)) and forms is not None:  # untyped: what the driver sends (an array)
+        if isinstance(converted, (list, tuple)) and isinstance(impl, sa.types.NullType):
+            # untyped: what the driver sends (PostgreSQL's an array, MySQL's drivers a parenthesized list)
             items = [_literal(item, impl, compiled, dialect) for item in converted]
-            return forms[0].format(", ".join(items)) if items else forms[1]
+            sent = _database(dialect).bound_list(items, isinstance(converted, tuple), dialect.driver)
+            if sent is not None:
+                return sent
         if isinstance(converted, (list, tuple)) and not isinstance(impl, sa.ARRAY):
             raise UnrenderableStatement(f"cannot write a {type(value).__name__} value of {type_!r} as a SQL literal")
         return _literal(converted, impl, compiled, dialect)

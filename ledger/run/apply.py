@@ -32,9 +32,8 @@ from typing import NoReturn
 
 import sqlalchemy as sa
 
-from ops import DropTableOp, LedgerError, MigrateOperation, SchemaState
+from ops import LedgerError, MigrateOperation, SchemaState
 from ops.classes import Value
-from ops.specs import partitions_of
 
 from ledger import dialects
 from ledger.project.config import BASELINE_FILE, Config
@@ -199,15 +198,6 @@ class _Planned(Value):
         self._assign(revision, steps, before)
 
 
-def _with_partitions(op: MigrateOperation, state: SchemaState) -> list[MigrateOperation]:
-    """``op``, after the drop of each partition of a partitioned table it drops (each after its own),
-    which PostgreSQL's DROP TABLE takes with it: recorded first, so that the rollback makes the table
-    again before them."""
-    if not isinstance(op, DropTableOp) or not state.has_table(op.table_name, op.schema):
-        return [op]
-    return [*(DropTableOp(p.name, schema=p.schema) for p in partitions_of(state.tables, op.table_name, op.schema)), op]
-
-
 def plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: int = 0) -> _Planned:
     """Complete and fold every op of ``revision`` onto ``state``, leaving out its first ``skip`` ops (in
     effect already); an op that does not fit, or that names something the database cannot hold, is a
@@ -221,7 +211,7 @@ def plan_revision(revision: Revision, state: SchemaState, dialect: str, skip: in
         todo, skip = step.ops[skip:], 0
         done_ops: list[MigrateOperation] = []
         states = [state]
-        for op in (one for given in todo for one in _with_partitions(given, state)):
+        for op in todo:
             try:
                 done = op.complete(state)
                 state = done.apply(state)

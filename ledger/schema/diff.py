@@ -315,7 +315,9 @@ class _Planner:
                     self.emit(DropConstraintOp(fk.name, plan.old.name, schema=plan.old.schema))  # type: ignore[arg-type]
 
     def drop_tables(self) -> None:
-        remaining = sorted(self.dropped, key=_sort_key)
+        # a partitioned table's drop takes its partitions (completed, held in it: PostgreSQL's DROP TABLE)
+        taken = {p.key for key in self.dropped for p in partitions_of(self.state.tables, key[1], key[0])}
+        remaining = sorted(self.dropped - taken, key=_sort_key)
         while remaining:
             blocked = {
                 _ref_key(fk, table)
@@ -324,9 +326,6 @@ class _Planner:
                 for fk in table.foreign_keys
                 if _ref_key(fk, table) != key
             }
-            # a partitioned table after its partitions
-            blocked |= {key for key in remaining
-                        if any(p.key in remaining for p in partitions_of(self.state.tables, key[1], key[0]))}
             free = [key for key in remaining if key not in blocked]
             if free:
                 key = free[0]

@@ -15,7 +15,8 @@ from ledger import dialects
 from ledger.support.memo import remembered
 from ledger.schema.sqltext import canonical_sql
 
-__all__ = ["implied_check", "implied_checks", "implied_name", "is_implied_name", "matched_implied"]
+__all__ = ["implied_check", "implied_checks", "implied_name", "is_implied_name", "matched_implied",
+           "without_constraint"]
 
 
 def _literal(value: str) -> str:
@@ -121,3 +122,8 @@ def matched_implied(live: TableSpec, expected: TableSpec, implied: list[tuple[st
     declared = {canonical_sql(c.sqltext, dialect=dialect) for c in expected.checks} if left else set()
     missing = [implied[number] for want, _, _, number in left if want not in declared]
     return oc.evolve(live, checks=tuple(c for c in live.checks if id(c) not in gone)), missing
+
+
+def without_constraint(type_: TypeSpec) -> TypeSpec:
+    """``type_`` without ``create_constraint``: a ``Boolean``/``Enum`` that makes no CHECK."""
+    return TypeSpec(type_.name, type_.args, tuple((k, v) for k, v in type_.kwargs if k != "create_constraint"))

@@ -247,7 +247,9 @@ def _create_table(op: CreateTableOp, imports: _Imports) -> str:
     if table.primary_key is not None and table.primary_key.autoincrement:
         kwargs.append(("sqlite_autoincrement", "True"))  # SQLite's AUTOINCREMENT on the key
     kwargs += [(key, _lit(value)) for key, value in table.dialect_options]  # its character set, collation
-    return _call("op.create_table", args, kwargs)
+    # the partitions a drop of the partitioned table took with it: made again after it
+    then = "".join("\n" + _RENDERERS[type(follow)](follow, imports) for follow in op._then)
+    return _call("op.create_table", args, kwargs) + then
 
 
 @python_renderer(DropTableOp)

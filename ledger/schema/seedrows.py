@@ -9,8 +9,9 @@ constant that is not NULL; its reverse is ``DELETE FROM t WHERE a IN (1, 2)`` (t
 An ``INSERT ... SELECT``, one with ``ON CONFLICT``/``IGNORE``/``OR REPLACE``/``RETURNING`` (it may
 have inserted nothing, or changed a row that was there), a value that is no constant in a key
 column, or a table with no such key: no reverse, as before. Nor when a row may give 0 to a column
-where the database stores an inserted 0 as the next id (MySQL/MariaDB's AUTO_INCREMENT column,
-unless the session's sql_mode holds NO_AUTO_VALUE_ON_ZERO): the row holds another id than inserted.
+where the database stores an inserted 0 as the next id (MySQL/MariaDB's AUTO_INCREMENT column, a key's
+or one under a plain index, unless the session's sql_mode holds NO_AUTO_VALUE_ON_ZERO): the row holds
+another id than inserted.
 
 :func:`seed_rows` tells such a reverse (an ``execute`` whose SQL is that ``DELETE`` and whose
 reverse the ``INSERT``) from any other, so that a rollback says which rows it deletes, counts the
@@ -225,6 +226,13 @@ def _one_or_more(value: str) -> bool:
     return digits.replace(".", "", 1).isdigit() and len(text) - len(digits) <= 1 and abs(float(text)) >= 1
 
 
+def _indexed(table: TableSpec, keys: Sequence[tuple[str, ...]]) -> set[str]:
+    """The columns (casefolded) of ``table``'s keys and of its plain indexes: where an AUTO_INCREMENT
+    column may be, which must be under an index but need not be a key."""
+    plain = [e.value for index in table.indexes for e in index.elements if not e.expression]
+    return {c.casefold() for c in [*(c for key in keys for c in key), *plain]}
+
+
 def seed_reverse(sql: str, state: SchemaState | None,
                  next_id: Callable[[str | None, str], str | None] | None = None) -> str | None:
     """The ``DELETE`` of exactly the rows ``sql`` inserted, by the first key of its table that each
@@ -243,9 +251,9 @@ def seed_reverse(sql: str, state: SchemaState | None,
             break
     else:
         return None
-    keyed = {c.casefold() for key in keys for c in key}
+    indexed = _indexed(table, keys)
     zero = {c.casefold() for at, c in enumerate(found.columns)
-            if c.casefold() in keyed and not all(_one_or_more(row[at] or "") for row in found.rows)}
+            if c.casefold() in indexed and not all(_one_or_more(row[at] or "") for row in found.rows)}
     drawn = next_id(found.schema, table.name) if zero and next_id is not None else None
     return None if drawn is not None and drawn.casefold() in zero else _delete(found, positions)
 

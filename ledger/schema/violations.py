@@ -283,6 +283,16 @@ def _referring(conn: sa.Connection, seed: SeedRows, before: SchemaState, origins
     return found
 
 
+def _seeded(conn: sa.Connection, seed: SeedRows, origins: _Retyped) -> tuple[TableKey, str] | None:
+    """The live table of the rows ``seed`` names and the condition they meet there (None: its table
+    or a key column is not live, or the plan changes its type before)."""
+    key = _columns(origins, seed.table.key, [seed.column(p) or "" for p in seed.key])
+    if key is None:
+        return None
+    quote = conn.dialect.identifier_preparer.quote
+    return key[0], key_condition([quote(c) for c in key[1]], [[row[p] or "" for p in seed.key] for row in seed.found.rows])
+
+
 #: a CHECK that lists a column's values, as an ``Enum``'s (canonical SQL): the column, the values
 _LISTED = lazy(r"(\w+) in \(((?:_\w+ )?'(?:[^']|'')*'(?:, (?:_\w+ )?'(?:[^']|'')*')*)\)")
 _VALUE = lazy(r"'((?:[^']|'')*)'")
@@ -388,20 +398,31 @@ def violations(conn: sa.Connection, start: SchemaState,
     drops: dict[TableKey, str] = {}  # live table -> where the plan drops it, after a check
     retyped: list[tuple[int, Violation]] = []  # the type changes' (counted as they are met), by step
     ran_sql = False
+    # live table -> the rows the delete of rows an INSERT inserted takes from it earlier in the plan
+    gone: dict[TableKey, list[str]] = {}
     for step, (op, before, where, seq) in enumerate(steps):
-        if not ran_sql and (seed := seed_rows(op, before)) is not None:
+        seed = None if ran_sql else seed_rows(op, before)
+        deleted = None if seed is None else _seeded(conn, seed, origins)
+        if seed is not None:
             checks += [(step, *found) for found in _referring(conn, seed, before, origins, where, seq)]
-        ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and not _keeps_rows(op.sqltext))
+        if deleted is not None:
+            gone.setdefault(deleted[0], []).append(deleted[1])
         # SQL the plan runs first (a data revision's reverse) may delete or update the rows a
         # constraint after it would be counted against: what they hold then is not known, so
-        # nothing after it is counted (the database says)
+        # nothing after it is counted (the database says). The delete of rows an INSERT inserted by
+        # their key takes known rows of one table: what comes after is counted without them.
+        ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and deleted is None and not _keeps_rows(op.sqltext))
+        table_gone = origins.table((getattr(op, "schema", None), getattr(op, "table_name", ""))) in gone
         check = None if ran_sql else _check(conn, op, before, origins)
-        if not ran_sql and (retype := _retype(conn, op, before, origins, where, seq)) is not None:
+        # a type change's values are counted in the live table as it is (the rows gone too): not after
+        if not ran_sql and not table_gone and (retype := _retype(conn, op, before, origins, where, seq)) is not None:
             retyped.append((step, retype))
-        if not ran_sql:
+        if not ran_sql and not table_gone:
             retyped += [(step, v) for v in _removed(conn, op, before, origins, where, seq)]
         if check is not None:
             table, constraint, live, condition, at_step = check
+            kept = [f"NOT ({rows})" for rows in gone.get(live, ())]
+            condition = " AND ".join([*([condition] if condition else []), *kept]) or None
             rows = f" FROM {_quote(conn, live)}" + (f" WHERE {condition}" if condition else "")
             # the rows are deleted just before the step, when the plan has given its tables the names they
             # have there (a rename the plan undoes earlier), not the names the database has now

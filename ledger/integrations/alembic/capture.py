@@ -32,12 +32,12 @@ from ledger.integrations.alembic_sql import (
     render_statements,
     renamed_table,
     schema_object,
-    temporary_object,
     touched_tables,
 )
-from ledger.integrations.alembic_readparts import dropped_constraint, named_index, read_parts, renamed_column
+from ledger.integrations.alembic_readparts import dropped_constraint, drops_if_exists, named_index, read_parts, renamed_column
 from ledger.integrations.alembic.narrow import renames_alone
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
+from ledger.integrations.alembic.searchpath import NamesReset, names_reset
 from ledger.integrations.alembic.sqlreverse import reverse_of
 from ledger.schema.seedrows import seed_reverse
 from ledger.integrations.alembic.base import DATA_CHANGE, NOT_MODELLED, OWN_TABLE, SCHEMA_SQL, AlembicHookError, Origin
@@ -81,15 +81,20 @@ class Captured(Value):
 class _Quiet:
     """:meth:`Captures._quiet`'s block (a class, not a generator: entered a few times per operation)."""
 
-    __slots__ = ("captures", "saved")
+    __slots__ = ("captures", "saved", "names")
 
     def __init__(self, captures: Captures) -> None:
         self.captures = captures
 
     def __enter__(self) -> None:
-        self.saved, self.captures._buffer = self.captures._buffer, None
+        captures = self.captures
+        self.saved, captures._buffer, self.names = captures._buffer, None, captures._names
+        if self.names is not None:  # read as a new session reads (searchpath.py)
+            self.names.enter(captures._database, captures.conn)
 
     def __exit__(self, *exc: object) -> None:
+        if self.names is not None:
+            self.names.exit(self.captures._database, self.captures.conn)
         self.captures._buffer = self.saved
 
 
@@ -115,8 +120,8 @@ class _Capture:
 class Captures:
     """Captures what a revision runs as SQL, and records it as events or as the ops it made."""
 
-    #: the temporary tables and views this run's SQL text made and has not dropped (by name, casefolded)
-    _temporaries: frozenset[str] = frozenset()
+    #: the session's search path and a new session's, when SQL text left them apart (searchpath.py)
+    _names: NamesReset | None = None
     #: (schema, casefolded name) of the ledger's table and Alembic's version table (``_own_tables``)
     _own_names: frozenset[tuple[str | None, str]] | None = None
 
@@ -220,6 +225,10 @@ class Captures:
         if self._buffer is None or not self.active:
             return
         category = classify(statement)
+        if category != DATA and mentions(statement, "search_path"):  # SET search_path: reads go on as a new session's
+            self._names = None
+            with self._quiet():
+                self._names = names_reset(self._database, conn)
         # what statements returned is kept for data work and reads only (readback.py)
         returned = self._returned() if category in (READ, DATA) else None
         if category == READ:
@@ -370,6 +379,7 @@ class Captures:
         if self._own_tables(table) or (changed and all(self._own_tables((None, name)) for name in changed)):
             self._note_own_tables(f"{item.source}: {' '.join(text.split())}", origin)
             return
+        schemas = self._schemas_made_by(text) if item.category == SCHEMA else []  # (read as the fold's)
         try:
             dropped = dropped_constraint(text) if table is not None else None
             ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
@@ -379,9 +389,9 @@ class Captures:
                                         index=named_index(text) if parts == INDEXES and not deferred else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
-        if ops == [] and item.category == SCHEMA and changes_only_held(text):
-            # it can change only what the fold holds of its table, and the table read back shows none
-            # of it changed: nothing to record, as of an Alembic op that changes nothing
+        if ops == [] and item.category == SCHEMA and (changes_only_held(text) or drops_if_exists(text)):
+            # it can change only what the fold holds of its table (or a table neither holds), and the table
+            # read back shows none of it changed: nothing to record, as of an Alembic op that changes nothing
             return
         if item.category == OTHER or not ops:
             self._record_statement(text, item, origin, None, note=None if ops is not None else note,
@@ -395,6 +405,8 @@ class Captures:
             # the new name is made before them and the old one dropped after, as the database holds them
             self._record_statement(made, item, origin, None, reverse=self._reverse_sql(made),
                                    note=f"the type as {' '.join(text.split())} named it")
+        for part in schemas:  # the schemas the tables are made in, before them (a rollback drops them after)
+            self._record_statement(part.strip(), item, origin, None, reverse=self._reverse_sql(part))
         self._record_followed(ops, text, item, origin)
         if renamed is not None and made is not None:
             old_name = renamed.group("old")
@@ -402,22 +414,6 @@ class Captures:
             drop = f"DROP TYPE {old_name}"
             self._record_statement(drop, item, origin, None, reverse=before,
                                    note=f"the name {' '.join(text.split())} took away")
-
-    def _on_temporary(self, text: str) -> bool:
-        """Whether ``text`` only makes or drops a temporary table or view: one made temporary, or a
-        plain drop of a name this run saw made temporary (and not dropped since: the session holds
-        it until then, and a drop by its name drops it, not a table of the schema it shadows)."""
-        found = temporary_object(text)
-        if found is None:
-            return False
-        what, name = found
-        if what == "made":
-            self._temporaries |= {name}
-        elif what == "dropped" or name in self._temporaries:
-            self._temporaries -= {name}
-        else:
-            return False
-        return True
 
     def _own_tables(self, table: tuple[str | None, str] | None) -> bool:
         """Whether ``table`` is the ledger's own table or Alembic's version table: not the application's schema."""

@@ -14,7 +14,7 @@ from ops.specs import TableSpec, held_unnamed
 from ledger import dialects
 from ledger.format.events import RESYNC, RESYNCED
 from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, Origin, log
-from ledger.integrations.alembic_sql import SchemaObject, schema_object, statements_in
+from ledger.integrations.alembic_sql import SchemaObject, _unquote, schema_object, statements_in, temporary_object
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
 from ledger.integrations.alembic.narrow import added_labels, dropped_index, renamed_index
@@ -28,6 +28,37 @@ class FollowsLive:
     _generator: Any = None
     #: the seqs of the SQL recorded marked for re-sync since the last re-sync
     _unfollowed: tuple[int, ...] = ()
+    #: the temporary tables and views this run's SQL text made and has not dropped (by name, casefolded)
+    _temporaries: frozenset[str] = frozenset()
+    #: the schemas this run's SQL text made, read as the fold's (a text that may change any table)
+    _made_schemas: frozenset[str] = frozenset()
+
+    def _on_temporary(self, text: str) -> bool:
+        """Whether ``text`` only makes or drops a temporary table or view: one made temporary, or a
+        plain drop of a name this run saw made temporary (and not dropped since: the session holds
+        it until then, and a drop by its name drops it, not a table of the schema it shadows)."""
+        found = temporary_object(text)
+        if found is None:
+            return False
+        what, name = found
+        if what == "made":
+            self._temporaries |= {name}
+        elif what == "dropped" or name in self._temporaries:
+            self._temporaries -= {name}
+        else:
+            return False
+        return True
+
+    def _schemas_made_by(self, text: str) -> list[str]:
+        """The ``CREATE SCHEMA`` statements of a text of several (the tables it makes in them are read as
+        the fold's schemas' are, and they are recorded before those tables)."""
+        parts = statements_in(text) if "schema" in text.lower() else []
+        if len(parts) < 2:
+            return []
+        made = [(part, found[1].name) for part in parts
+                if (found := schema_object(part)) is not None and found[0] == "create" and found[1].kind == "SCHEMA"]
+        self._made_schemas = self._made_schemas | {_unquote(name) for _, name in made}
+        return [part for part, _ in made]
 
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
@@ -61,7 +92,7 @@ class FollowsLive:
         ignored = {self.store.table_name, self.migration_context.version_table}
         # every table read: those of the other schemas the fold has tables in too (the catalog's
         # digests, ``among``, tell of the default schema's alone)
-        others = sorted({k[0] for k in self.state.tables if k[0] is not None}) if table is None else []
+        others = sorted({k[0] for k in self.state.tables if k[0] is not None} | self._made_schemas) if table is None else []
         changed = None if among is None or table is not None or others else {
             name.casefold() for name in among if name not in ignored}
         if changed is not None and not changed:
@@ -514,8 +545,7 @@ def _as_checks_held(tables: dict[tuple[str | None, str], TableSpec], live: Schem
     that ``live`` does not hold (a batch rebuild that dropped a Boolean's or an Enum's CHECK, an
     ``ADD COLUMN`` that wrote none) typed without it, so the diff records the type as the database
     holds it, as the hook records such an added column."""
-    from ledger.integrations.alembic.stored import without_constraint
-    from ledger.schema.implied import implied_checks, matched_implied
+    from ledger.schema.implied import implied_checks, matched_implied, without_constraint
 
     out = dict(tables)
     for key, table in tables.items():

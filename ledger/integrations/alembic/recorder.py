@@ -544,7 +544,6 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
                 self._adopt_kept_index(op, origin)
             if isinstance(op, lops.DropConstraintOp) and op.type_ == "primary" and not self._database.names_primary_keys:
                 op = self._the_primary_key(op)
-            self._partitions_dropped(op, origin)
             try:
                 completed = self.state.complete(op)
             except InvalidOperationError as exc:

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 
 import ops as lops
 from ops import InvalidOperationError, MigrateOperation, SchemaState
-from ops.specs import ForeignKeySpec, IndexElement, IndexSpec, partitions_of
+from ops.specs import ForeignKeySpec, IndexElement, IndexSpec
 
 from ledger import dialects
 from ledger.schema.comparison import normalize_column
-from ledger.schema.implied import implied_check, implied_name, is_implied_name
+from ledger.schema.implied import implied_check, implied_name, is_implied_name, without_constraint
 from ledger.schema.reflect import as_auto_incremented
 from ledger.schema.sqltext import canonical_sql
 from ledger.integrations.alembic.base import ADJUSTED, PLACEHOLDER, SCHEMA_SQL, Origin
@@ -96,17 +96,6 @@ class RecordsStored:
                 self._apply(self.state.complete(alter), origin, self._message(
                     f"{ADJUSTED} {op.describe()} left column {column.name} as it was, {held_as}"))
         return op
-
-    def _partitions_dropped(self, op: MigrateOperation, origin: Origin | None) -> None:
-        """Before the drop of a partitioned table: the drop of each of its partitions, which
-        PostgreSQL drops with it, as an op of its own (the deepest first), so that the rollback makes
-        the table again before them."""
-        if not isinstance(op, lops.DropTableOp):
-            return
-        assert self.state is not None
-        for part in partitions_of(self.state.tables, op.table_name, op.schema):
-            self._apply(self.state.complete(lops.DropTableOp(part.name, schema=part.schema)), origin, self._message(
-                f"{ADJUSTED} {op.describe()}: PostgreSQL dropped its partition {part.fullname} with it"))
 
     def _foreign_key_indexes(self, op: MigrateOperation, origin: Origin | None) -> MigrateOperation:
         """``op`` (``create_table``, ``create_foreign_key``) with the index InnoDB made for each of its
@@ -503,7 +492,3 @@ def _with_replaced(op: MigrateOperation, field: str, replaced: dict[str, Any]) -
         return oc.evolve(op, constraint=part)
     return oc.evolve(op, modify_server_default=part.server_default)  # an AlterColumnOp
 
-
-def without_constraint(type_: lops.TypeSpec) -> lops.TypeSpec:
-    """``type_`` without ``create_constraint``: a ``Boolean``/``Enum`` that makes no CHECK."""
-    return lops.TypeSpec(type_.name, type_.args, tuple((k, v) for k, v in type_.kwargs if k != "create_constraint"))
