@@ -104,3 +104,31 @@ def test_a_ledger_that_holds_the_drops_of_the_partitions_as_events_of_their_own_
         result = cli(config, *args)
         assert result.exit_code == 0, (args, result.output)
     assert _tables(url) == made
+
+
+def test_the_drop_of_a_table_partitioned_twice_holds_every_partition_the_deepest_first(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """A partition partitioned in turn: the table's drop holds its partitions' drops, each after its
+    own partitions', and its rollback makes each again after its parent."""
+    url = database_factory("postgresql")
+    nested = ('op.create_table("ev", sa.Column("at", sa.Date, nullable=False), sa.Column("kind", sa.Text, nullable=False),'
+              ' postgresql_partition_by="RANGE (at)")\n'
+              'op.create_table("ev_2024", sa.Column("at", sa.Date, nullable=False), sa.Column("kind", sa.Text,'
+              ' nullable=False), postgresql_partition_of="ev", postgresql_partition_bound="FOR VALUES FROM'
+              ' (\'2024-01-01\') TO (\'2025-01-01\')", postgresql_partition_by="LIST (kind)")\n'
+              'op.create_table("ev_2024_a", sa.Column("at", sa.Date, nullable=False), sa.Column("kind", sa.Text,'
+              ' nullable=False), postgresql_partition_of="ev_2024", postgresql_partition_bound="FOR VALUES IN (\'a\')")\n'
+              'op.create_table("ev_rest", sa.Column("at", sa.Date, nullable=False), sa.Column("kind", sa.Text,'
+              ' nullable=False), postgresql_partition_of="ev", postgresql_partition_bound="DEFAULT")')
+    config = project(tmp_path, url, revisions={"r1": nested, "r2": 'op.drop_table("ev")'})
+    result = cli(config, "apply", "-q")
+    assert result.exit_code == 0, result.output
+    [drop] = [e for e in events(config) if e.revision == "r2"]
+    order = [d.table_name for d in drop.op._dependents]  # type: ignore[attr-defined,union-attr]
+    assert sorted(order) == ["ev_2024", "ev_2024_a", "ev_rest"] and order.index("ev_2024_a") < order.index("ev_2024")
+    for args in (["verify", "--live"], ["rollback", "--to", "r1", "-q"], ["verify", "--live"]):
+        result = cli(config, *args)
+        assert result.exit_code == 0, (args, result.output)
+    result = cli(config, "drill", "--scratch", database_factory("postgresql"), "-q")
+    assert result.exit_code == 0, result.output

@@ -52,7 +52,7 @@ from ledger.storage.seal import guard
 from ledger.project.config import Config
 from ledger.storage.db import THROWAWAY, DatabaseError, create_engine, dialect_of
 from ledger.format.events import Event, fold_events, follows_statement_above, in_effect
-from ledger.schema.reflect import compare, reflect
+from ledger.schema.reflect import compare, reflect, reflect_schemas
 from ledger.project.points import net_in_effect
 from ledger.project.revisions import Revision, RevisionChain, Step, checksum, load_revisions
 from ledger.run.rollback import data_loss, rollback
@@ -282,9 +282,10 @@ class _Drill:
     def differences(self) -> list[str]:
         with connect(self.config.url) as conn, tx(conn):
             events = list(store_for(self.config).events(conn))
-            live = reflect(conn, exclude=(self.config.ledger_table,))
+            fold = fold_events(events)
+            live = reflect_schemas(conn, fold, exclude=(self.config.ledger_table,))
             dialect = dialect_of(conn)
-        return compare(fold_events(events), live, dialect)
+        return compare(fold, live, dialect)
 
     def read_new(self, conn: sa.Connection) -> list[Event]:
         """The scratch ledger's events since the last read, folded into :attr:`view`."""
@@ -302,8 +303,8 @@ class _Drill:
         names: set[str] = set()
         for event in new:
             op = event.op
-            if op is not None and op.op_tag == "execute":
-                live = reflect(conn, exclude=(self.config.ledger_table,))
+            if op is not None and op.op_tag == "execute":  # (every schema the fold has tables in)
+                live = reflect_schemas(conn, state, exclude=(self.config.ledger_table,))
                 return compare(state, live, dialect_of(conn))
             if op is not None:
                 names.update(name.casefold() for name in _tables_of(op))
@@ -318,8 +319,14 @@ class _Drill:
                     near.add(referent)
                 elif referent in names:
                     near.add(table.name.casefold())
-        live = reflect(conn, exclude=(self.config.ledger_table,), only=near)
         expected = SchemaState({key: table for key, table in state.tables.items() if table.name.casefold() in near})
+        live = reflect(conn, exclude=(self.config.ledger_table,), only=near)
+        others = sorted({key[0] for key in expected.tables if key[0] is not None})
+        if others:  # tables of other schemas (``op.create_table(..., schema="app")``), read there
+            inspector = sa.inspect(conn)
+            live = SchemaState({**live.tables, **{k: t for schema in others if inspector.has_schema(schema) for k, t in
+                                                  reflect(conn, schema=schema, exclude=(self.config.ledger_table,),
+                                                          only=near).tables.items()}})
         return compare(expected, live, dialect_of(conn))
 
     def after(self, phase: str, revision: Revision | None, conn: sa.Connection) -> None:

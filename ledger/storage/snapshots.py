@@ -67,8 +67,10 @@ def encode_state(state: SchemaState) -> bytes:
     return canonical({"format": FORMAT, "tables": [to_payload(CreateTableOp(state.tables[k])) for k in keys]})
 
 
-def decode_state(data: bytes) -> SchemaState:
-    """The state ``encode_state`` wrote; anything else is a LedgerFormatError."""
+def decode_state(data: bytes, rules: SchemaState | None = None) -> SchemaState:
+    """The state ``encode_state`` wrote, under the rules (names, referents) of ``rules``' database when
+    given (the state is made once: its name index is worked out over every table); anything else is a
+    LedgerFormatError."""
     import json
 
     try:
@@ -86,7 +88,9 @@ def decode_state(data: bytes) -> SchemaState:
         if not isinstance(op, CreateTableOp):
             raise LedgerFormatError("a snapshot holds create_table payloads only")
         tables.append(op.table)
-    return SchemaState({t.key: t for t in tables})
+    if rules is None:
+        return SchemaState({t.key: t for t in tables})
+    return SchemaState({t.key: t for t in tables}, names_per=rules.names_per, referents=rules.referents)
 
 
 class Snapshot(Value):
@@ -120,8 +124,9 @@ class Snapshot(Value):
         except zlib.error:
             return False
 
-    def state(self) -> SchemaState:
-        return decode_state(self.raw)
+    def state(self, rules: SchemaState | None = None) -> SchemaState:
+        """The snapshot's state (under the rules of ``rules``' database, see ``decode_state``)."""
+        return decode_state(self.raw, rules)
 
 
 class SnapshotStore:
@@ -236,7 +241,7 @@ def state_at(conn: sa.Connection, store: LedgerStore, seq: int) -> tuple[SchemaS
     """
     start = usable(conn, store, seq)
     empty = dialects.empty_state(conn)
-    state = start.state().with_rules_of(empty) if start is not None else empty
+    state = start.state(empty) if start is not None else empty
     after = start.seq if start is not None else 0
     rows = checked(conn, store, after_seq=after, start_hash=start.hash if start is not None else GENESIS_HASH,
                    upto_seq=seq)

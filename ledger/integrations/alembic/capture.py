@@ -36,6 +36,7 @@ from ledger.integrations.alembic_sql import (
 )
 from ledger.integrations.alembic_readparts import dropped_constraint, drops_if_exists, named_index, read_parts, renamed_column
 from ledger.integrations.alembic.narrow import renames_alone
+from ledger.integrations.alembic.around import made_around_tables
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.searchpath import NamesReset, names_reset
 from ledger.integrations.alembic.sqlreverse import reverse_of
@@ -379,7 +380,8 @@ class Captures:
         if self._own_tables(table) or (changed and all(self._own_tables((None, name)) for name in changed)):
             self._note_own_tables(f"{item.source}: {' '.join(text.split())}", origin)
             return
-        schemas = self._schemas_made_by(text) if item.category == SCHEMA else []  # (read as the fold's)
+        around = made_around_tables(text, self._reverse_sql) if item.category == SCHEMA else ([], [])
+        self._schemas_made_by(text)  # (the schemas a text of several makes: read as the fold's)
         try:
             dropped = dropped_constraint(text) if table is not None else None
             ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
@@ -405,9 +407,11 @@ class Captures:
             # the new name is made before them and the old one dropped after, as the database holds them
             self._record_statement(made, item, origin, None, reverse=self._reverse_sql(made),
                                    note=f"the type as {' '.join(text.split())} named it")
-        for part in schemas:  # the schemas the tables are made in, before them (a rollback drops them after)
-            self._record_statement(part.strip(), item, origin, None, reverse=self._reverse_sql(part))
+        for forward, reverse in around[0]:  # its schemas and routines before its tables (around.py)
+            self._record_statement(forward, item, origin, None, reverse=reverse)
         self._record_followed(ops, text, item, origin)
+        for forward, reverse in around[1]:  # its triggers and views after them
+            self._record_statement(forward, item, origin, None, reverse=reverse)
         if renamed is not None and made is not None:
             old_name = renamed.group("old")
             before = made.replace(renamed.group("new"), old_name, 1)
