@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import DOMAIN
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 
-from ops import AlterColumnOp, AlterTableOptionsOp, CreateTableOp, DropConstraintOp, MigrateOperation, SchemaState
+from ops import (
+    AlterColumnOp, AlterTableOptionsOp, CreateTableOp, DropConstraintOp, ExecuteSQLOp, MigrateOperation, SchemaState,
+)
 from ops.specs import ColumnSpec, PrimaryKeySpec, TableSpec, TypeSpec, UniqueSpec, sql_references
 
 from . import ddltext
@@ -107,6 +109,8 @@ class PostgreSQLGenerator(AssembledGenerator):
 
     def statements(self, op: MigrateOperation, before: SchemaState, after: SchemaState | None = None) -> list[str]:
         main = super().statements(op, before, after)
+        if isinstance(op, ExecuteSQLOp):
+            return main  # SQL text makes its types itself (a type's rename renames its columns' in the fold)
         after = self.applied(op, before)
         # A type comes or goes only with a column of a table the op changed: when no changed table
         # uses a named ENUM, before or after, there is nothing to create or drop (scanning every

@@ -76,7 +76,10 @@ _OUTSIDE_TRANSACTION = r"""^\s*(?:
 #: collation, a sequence no column owns (a column's ``DEFAULT nextval('s')``). Not the DROP of a
 #: sequence: the sequence it drops may be one a SERIAL column made, which does not exist before the
 #: tables (ckan's 37ada738328e drops its tables' id sequences once the ids are UUIDs)
-_PREPARES = lazy(r"^\s*(?:(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION)|CREATE\s+SEQUENCE)\b", re.IGNORECASE)
+#: (also a routine a SQL text made before its tables, recorded under the settings it ran under: around.py)
+_PREPARES = lazy(r"^\s*(?:(?:CREATE|DROP)\s+(?:EXTENSION|SCHEMA|COLLATION)|CREATE\s+SEQUENCE"
+                 r"|(?:SELECT\s+pg_catalog\.set_config\('\w+',\s*'(?:[^']|'')*',\s*false\);\s*)+"
+                 r"CREATE(?:\s+OR\s+REPLACE)?\s+(?:FUNCTION|PROCEDURE))\b", re.IGNORECASE)
 
 _INT_RANGES = {"SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1}
 

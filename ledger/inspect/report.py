@@ -48,6 +48,7 @@ from ops import (
     SchemaState,
 )
 from ops.specs import ColumnSpec, TableSpec, TypeSpec
+from ops.sql import renames_type
 
 from ledger import __version__
 from ledger import dialects
@@ -115,7 +116,8 @@ def _touched(op: MigrateOperation) -> list[tuple[str | None, str]] | None:
         return [op.table.key]
     name = getattr(op, "table_name", None)
     if not isinstance(name, str):
-        return [] if isinstance(op, ExecuteSQLOp) else None
+        # SQL text changes no table the fold holds, but a type's rename (the columns of that type)
+        return ([] if not renames_type(op.sqltext) else None) if isinstance(op, ExecuteSQLOp) else None
     return [(getattr(op, "schema", None), name)]
 
 

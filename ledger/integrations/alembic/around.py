@@ -48,7 +48,8 @@ def made_around_tables(text: str, reverse_sql: Callable[[str], str | None]) -> t
             continue
         reverse = reverse_sql(part)
         under = settings if made[1].kind != "SCHEMA" else {}  # (a schema's name is not looked up)
-        wrapped = (_wrapped(part.strip(), under), None if reverse is None else _wrapped(reverse, under))
+        forward = part[_skip_leading(part):].strip()  # (its leading comments left out)
+        wrapped = (_wrapped(forward, under), None if reverse is None else _wrapped(reverse, under))
         (before if made[1].kind in _BEFORE else after).append(wrapped)
     return before, after
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 import ops as lops
 from ops.classes import Value
+from ops.sql import rename_back
 
 from ledger import dialects
 from ledger.format.events import FOLLOWS_STATEMENT_ABOVE, RESYNC
@@ -53,11 +54,6 @@ _LIBRARY_MODULES = lazy(r"^(?:sqlalchemy\.|alembic\.)")
 
 #: (schema, table, ...) as read from a statement, or None
 _Named = TypeVar("_Named", bound="tuple[str | None, ...] | None")
-
-
-#: PostgreSQL's ``ALTER TYPE old RENAME TO new`` (alembic-postgresql-enum's sync_enum_values)
-_RENAME_TYPE = lazy(r"ALTER\s+TYPE\s+(?P<old>(?:\"[^\"]+\"|\w+)(?:\s*\.\s*(?:\"[^\"]+\"|\w+))?)\s+RENAME\s+TO\s+"
-                          r"(?P<new>\"[^\"]+\"|\w+)\s*;?$", re.I)
 
 
 class Captured(Value):
@@ -380,6 +376,11 @@ class Captures:
         if self._own_tables(table) or (changed and all(self._own_tables((None, name)) for name in changed)):
             self._note_own_tables(f"{item.source}: {' '.join(text.split())}", origin)
             return
+        back = rename_back(text) if item.category == SCHEMA else None
+        if back is not None:
+            # the statement itself (the fold renames its columns' and domains' type), undone by the rename back
+            self._record_statement(text, item, origin, None, reverse=back)
+            self._renamed_definition(back[len("ALTER TYPE "):back.rindex(" RENAME TO ")])
         around = made_around_tables(text, self._reverse_sql) if item.category == SCHEMA else ([], [])
         self._schemas_made_by(text)  # (the schemas a text of several makes: read as the fold's)
         try:
@@ -395,29 +396,27 @@ class Captures:
             # it can change only what the fold holds of its table (or a table neither holds), and the table
             # read back shows none of it changed: nothing to record, as of an Alembic op that changes nothing
             return
-        if item.category == OTHER or not ops:
+        if back is not None and ops is None:
+            self._resync_open = True
+            self._append(None, self._message(f"{RESYNC} {item.source}: {note}: {' '.join(text.split())}"), origin)
+        elif item.category == OTHER or (not ops and back is None):
             self._record_statement(text, item, origin, None, note=None if ops is not None else note,
                                    resync=ops is None)
         if not ops:
             return
-        renamed = _RENAME_TYPE.match(text.strip())
-        made = None if renamed is None else self._database.type_definition(self.conn, renamed.group("new"))
-        if renamed is not None and made is not None:
-            # PostgreSQL renamed the type; the fold moves its columns to the type by its new name:
-            # the new name is made before them and the old one dropped after, as the database holds them
-            self._record_statement(made, item, origin, None, reverse=self._reverse_sql(made),
-                                   note=f"the type as {' '.join(text.split())} named it")
         for forward, reverse in around[0]:  # its schemas and routines before its tables (around.py)
             self._record_statement(forward, item, origin, None, reverse=reverse)
         self._record_followed(ops, text, item, origin)
         for forward, reverse in around[1]:  # its triggers and views after them
             self._record_statement(forward, item, origin, None, reverse=reverse)
-        if renamed is not None and made is not None:
-            old_name = renamed.group("old")
-            before = made.replace(renamed.group("new"), old_name, 1)
-            drop = f"DROP TYPE {old_name}"
-            self._record_statement(drop, item, origin, None, reverse=before,
-                                   note=f"the name {' '.join(text.split())} took away")
+
+    def _renamed_definition(self, name: str) -> None:
+        """Hold the ENUM type a rename named ``name`` as the database has it: a later ``DROP TYPE name`` is
+        undone by it where the catalog cannot be read before the drop (after a ``COMMIT`` on psycopg2)."""
+        with self._quiet():
+            made = self._database.type_definition(self.conn, name)
+        if made is not None and (found := schema_object(made)) is not None:
+            self._definitions()[found[1].key] = made
 
     def _own_tables(self, table: tuple[str | None, str] | None) -> bool:
         """Whether ``table`` is the ledger's own table or Alembic's version table: not the application's schema."""
@@ -643,8 +642,10 @@ class Captures:
         for extra in (item.note, note):
             if extra:
                 prefix += f" ({extra})"
-        event = self._append(lops.ExecuteSQLOp(text, reverse), self._message(prefix), origin,
-                             ddl=foreign is not None or item.category != DATA)
+        op = lops.ExecuteSQLOp(text, reverse)
+        event = self._append(op, self._message(prefix), origin, ddl=foreign is not None or item.category != DATA)
+        if self.state is not None:
+            self.state = op.apply(self.state)  # (a type's rename renames the type of its columns)
         if resync:
             # a re-sync that then records its change as ops makes it replayed by those ops alone
             self._unfollowed = (*self._unfollowed, event.seq)
