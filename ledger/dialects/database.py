@@ -147,15 +147,6 @@ class Database(SequenceReads):
     indexes_foreign_keys: ClassVar[bool] = False
     #: ALTER of a column restates the whole column (MySQL's MODIFY/CHANGE): what it leaves out is reset
     restates_altered_columns: ClassVar[bool] = False
-    #: ``DROP COLUMN`` drops every index and constraint of its table that uses the column, whole, as
-    #: the fold's drop does (``SchemaState.dropped_with_column``; PostgreSQL): the hook reads no table
-    #: back after one. False: the database may keep some of them without the column (MariaDB shrinks
-    #: a multi-column index), so the hook reads the table back
-    drops_what_uses_a_column: ClassVar[bool] = False
-    #: ``ALTER TABLE a RENAME TO b`` renames the table alone: its indexes, constraints and sequences
-    #: keep their names, the foreign keys of other tables follow it, as the fold's rename does
-    #: (PostgreSQL): the hook reads no plain table back after one run as SQL text
-    renames_tables_alone: ClassVar[bool] = False
     #: renaming a table renames its generated foreign key names (``t_ibfk_1`` -> ``u_ibfk_1``)
     renames_foreign_keys_with_tables: ClassVar[bool] = False
     #: an index on a TEXT column gets a key prefix length the database chooses (MariaDB)

@@ -127,9 +127,7 @@ class PostgreSQL(Database):
     cuts_long_names = True
     reads_constraints = True
     shares_named_enums = True
-    writes_in_with = True
-    drops_what_uses_a_column = True
-    renames_tables_alone = True
+    writes_in_with = drops_what_uses_a_column = renames_tables_alone = True  # the latter two: as the fold, not read back
     #: index names (a primary key's and a unique constraint's are index names too) per schema,
     #: constraint names per table
     names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))
@@ -457,11 +455,7 @@ class PostgreSQL(Database):
         return read_index(conn, schema, table, name) if self.stored_name(name) == name else None
 
     def holds_index(self, conn: sa.Connection, schema: str | None, table: str, name: str) -> bool | None:
-        """Whether ``table`` holds an index named ``name`` (exact names), in one catalog query
-        (:mod:`.postgresql_read`); None where that is not known from it: the table is not there, is
-        partitioned or a partition."""
-        from .postgresql_read import holds_index
-
+        from .postgresql_read import holds_index  # one catalog query (see there)
         return holds_index(conn, schema, table, name)
 
     def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],

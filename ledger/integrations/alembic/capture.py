@@ -36,7 +36,6 @@ from ledger.integrations.alembic_sql import (
     touched_tables,
 )
 from ledger.integrations.alembic_readparts import dropped_constraint, drops_if_exists, named_index, read_parts, renamed_column
-from ledger.integrations.alembic.narrow import renames_alone
 from ledger.integrations.alembic.around import made_around_tables
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.searchpath import NamesReset, names_reset
@@ -570,7 +569,7 @@ class Captures:
         saved = self.state
         self.state = after
         try:
-            follow = [] if renames_alone(self, op) else self._follow_live((schema, new))
+            follow = self._follow_live((schema, new), renamed=op)
         except Exception:  # noqa: BLE001
             follow = None
         finally:

@@ -17,7 +17,7 @@ from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, Or
 from ledger.integrations.alembic_sql import SchemaObject, _unquote, schema_object, statements_in, temporary_object
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
-from ledger.integrations.alembic.narrow import added_labels, dropped_index, renamed_index
+from ledger.integrations.alembic.narrow import added_labels, dropped_index, renamed_index, renames_alone
 from ops import classes as oc
 
 
@@ -63,7 +63,7 @@ class FollowsLive:
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
                      among: Collection[str] | None = None, index: str | None = None,
-                     statement: str | None = None) -> list[MigrateOperation] | None:
+                     statement: str | None = None, renamed: MigrateOperation | None = None) -> list[MigrateOperation] | None:
         """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
 
         ``parts``: all that can have changed of ``table`` (of ``reflect.PARTS``): only they are
@@ -79,8 +79,12 @@ class FollowsLive:
         of ops leads there. ``statement``: the statement it ran, read right after it ran (None: not
         known, or read after later statements): an ``ALTER TYPE name ADD VALUE`` is recorded as the
         labels of the fold's columns of that type alone (``narrow.added_labels``), an ``ALTER INDEX ...
-        RENAME TO`` as that index read alone by its new name (``narrow.renamed_index``).
+        RENAME TO`` as that index read alone by its new name (``narrow.renamed_index``). ``renamed``:
+        the fold's rename of ``table`` (already folded) by SQL text: [] where the database renames a
+        table alone (``narrow.renames_alone``), with nothing read.
         """
+        if renamed is not None and renames_alone(self, renamed):
+            return []
         # reflection and the comparisons, loaded when a run first reads the live schema
         from ledger.inspect.drift import adopt_names
         from ledger.schema.comparison import compare

@@ -53,10 +53,10 @@ def dropped_index(hook: Any, held: TableSpec, written: str,
 def renames_alone(hook: Any, op: MigrateOperation) -> bool:
     """Whether ``op``, the fold's op for an ``ALTER TABLE a RENAME TO b`` run as SQL text (the fold
     already renamed: ``hook.state``), is what the database did, with nothing to read back: a table
-    rename on a database that renames a table alone (``Database.renames_tables_alone``), both
+    rename on a database that renames a table alone (its ``renames_tables_alone``: PostgreSQL), both
     names as the database keeps them written bare (lower case), of a table neither partitioned nor a
     partition, as ``op.rename_table`` is recorded without a read-back."""
-    if not isinstance(op, lops.RenameTableOp) or not hook._database.renames_tables_alone \
+    if not isinstance(op, lops.RenameTableOp) or not getattr(hook._database, "renames_tables_alone", False) \
             or op.old_table_name != op.old_table_name.lower() or op.new_table_name != op.new_table_name.lower():
         return False
     table = hook.state.tables.get((op.schema, op.new_table_name))
