@@ -1339,6 +1339,21 @@ HISTORIES: tuple[History, ...] = (
             dialects=("postgresql",), extensions=("uuid-ossp",),
             copied=("pypnusershub/migrations/data/__init__.py", "pypnusershub/migrations/data/utilisateurs.sql",
                     "pypnusershub/migrations/data/utilisateurs-samples.sql")),
+    # wuttjamaican (0.33.3; 9 revisions, branch label wutta), the base of the Wutta framework's apps: `wutta-alembic
+    # upgrade heads` runs it (env.py: the models' naming convention, that of jupyterhub, one transaction). Its UUID is a
+    # TypeDecorator whose load_dialect_impl is PostgreSQL's UUID there and CHAR(32) elsewhere; a PostgreSQL enum made
+    # with Enum.create(op.get_bind()) then used with create_type=False; a data revision that copies timestamps into new
+    # naive columns row by row, drops the old ones and renames (realworld/shims/wuttjamaican stands in for the helpers)
+    History("wuttjamaican", "wuttjamaican==0.33.3", "wuttjamaican/db/alembic", naming_convention=_JUPYTERHUB_CONVENTION,
+            shim="wuttjamaican"),
+    # wutta-continuum (0.4.0; 5 revisions, branch label wutta_continuum): SQLAlchemy-Continuum's version tables for
+    # wuttjamaican's models, read beside wuttjamaican's history (the app's version_locations name both; one version
+    # table): its transaction table refers to wuttjamaican's user table with no depends_on, composite primary keys
+    # (uuid, transaction_id), BigInteger identities, a later revision adding composite indexes per upstream
+    History("wutta-continuum", "wutta-continuum==0.4.0", "wutta_continuum/db/alembic",
+            naming_convention=_JUPYTERHUB_CONVENTION, shim="wuttjamaican",
+            version_locations=dict.fromkeys(DIALECTS, "versions"),
+            beside=(("wuttjamaican==0.33.3", "wuttjamaican/db/alembic/versions"),)),
 )
 
 

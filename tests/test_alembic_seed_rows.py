@@ -311,3 +311,91 @@ def test_constraints_a_rollback_brings_back_after_deleting_inserted_rows_are_sti
         assert not {"sports", "kinds"} & set(sa.inspect(conn).get_table_names())
     run_alembic(folder, url, "upgrade", "heads")
     assert counts() == (3, 2)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_the_delete_of_inserted_rows_by_a_key_column_the_rollback_adds_back_takes_no_live_row(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    """fittrackee's cee0830497f8 inserts sports by their unique img, which a later revision drops: the
+    rollback adds img back with no default, NULL in every row, so the delete by img takes none of the
+    rows there, and the NOT NULL column brought back after it is still counted against them."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.create_table('sports', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('is_default', sa.Boolean(), nullable=False), sa.Column('img', sa.String(20)),"
+         " sa.UniqueConstraint('img', name='sports_img_key'))",
+         "op.execute(\"INSERT INTO sports (id, is_default) VALUES (10, TRUE)\")"],
+        ["with op.batch_alter_table('sports') as batch:\n    batch.drop_column('is_default')"],
+        ["op.execute(\"INSERT INTO sports (img) VALUES ('a.png'), ('b.png')\")"],
+        ["with op.batch_alter_table('sports') as batch:\n    batch.drop_constraint('sports_img_key', type_='unique')"
+         "\n    batch.drop_column('img')"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--allow-data-loss")
+    assert code == 0, out
+    assert "which 3 rows of sports break: they are deleted just before" in out, out
+    with connected(url) as conn:
+        assert "sports" not in sa.inspect(conn).get_table_names()
+    run_alembic(folder, url, "upgrade", "heads")
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mariadb"])
+def test_rows_deleted_just_before_go_after_the_rows_of_tables_dropped_later_that_refer_to_them(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    """faraday: the delete of a permissions_unit a revision inserted by its name comes after rows of
+    permissions_unit_action that refer to it, which role_permission rows refer to in turn; all three
+    tables are dropped later. The rows of role_permission go first, then those of
+    permissions_unit_action, then the unit: the database refused the delete of referred-to rows."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.create_table('units', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(9),"
+         " unique=True))",
+         "op.create_table('actions', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('unit_id', sa.Integer(), sa.ForeignKey('units.id')))",
+         "op.create_table('grants', sa.Column('id', sa.Integer(), primary_key=True),"
+         " sa.Column('action_id', sa.Integer(), sa.ForeignKey('actions.id')))"],
+        ["op.execute(\"INSERT INTO units (id, name) VALUES (7, 'risk')\")",
+         "op.execute('INSERT INTO actions (id, unit_id) SELECT 70 + id, id FROM units')",
+         "op.execute('INSERT INTO grants (id, action_id) SELECT id, id FROM actions')"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--skip-irreversible", "--allow-data-loss")
+    assert code == 0, out
+    assert "which 1 row of actions refers to by foreign key" in out and "deleted just before" in out, out
+    with connected(url) as conn:
+        assert not {"units", "actions", "grants"} & set(sa.inspect(conn).get_table_names())
+    run_alembic(folder, url, "upgrade", "heads")
+
+
+def test_rows_inserted_with_constants_of_another_type_than_their_columns_are_compared_as_stored(
+    tmp_path: Path, database_factory: Callable[[str], str]
+) -> None:
+    """mcp-contextforge-gateway inserts its roles' permissions as ``CAST(:p AS JSONB)`` into a ``json``
+    column: PostgreSQL stores it by an assignment cast, and the rollback's check of the rows changed
+    since compares the column with the constant as stored (no ``CASE`` can type a ``jsonb`` as ``json``)."""
+    url = database_factory("postgresql")
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, [
+        ["op.create_table('roles', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('perms', sa.JSON()),"
+         " sa.Column('owner', sa.String(40)), sa.Column('rank', sa.Integer()))"],
+        ["op.execute(\"INSERT INTO roles (id, perms, owner, rank) VALUES (1, CAST('[\\\"a\\\",  \\\"b\\\"]' AS JSONB),"
+         " CAST('6f1c0a44-5b1e-4c4e-9a52-0d3c1f7e2a10' AS UUID), '007'), (2, CAST('{}' AS JSONB), NULL, 2)\")"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    with connected(url) as conn:
+        conn.execute(sa.text("UPDATE roles SET perms = CAST('[\"c\"]' AS JSON) WHERE id = 2"))
+        conn.commit()
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0])
+    assert code != 0, out
+    assert "1 of the 2 rows inserted into roles (id IN (1, 2)) changed since it was inserted" in out, out
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0], "--allow-data-loss")
+    assert code == 0, out
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM roles")).scalar() == 0

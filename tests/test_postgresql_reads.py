@@ -192,8 +192,14 @@ def test_the_tables_read_in_one_query_are_what_the_inspector_reads(
             names = ["t", "r", "missing"]
             read = database.read_tables(conn, inspector, schema, names, order)
             assert read is not None
-            columns, indexes, checks, keys, comments, carried = read
+            columns, indexes, checks, keys, comments, carried, owned, options = read
             assert carried == database.inherited_parts(conn, schema, names)
+            assert owned is None and options is None  # not asked for
+            # a column's own sequence and a table's options, asked for, are what their own reads give
+            extra = database.read_tables(conn, inspector, schema, names, {"owned", "options"})
+            assert extra is not None and extra[:6] == (None,) * 6
+            assert extra[6] == database.owned_sequence_columns(conn, schema, names)
+            assert extra[7] == database.table_options(conn, schema, names)
             kw = {"schema": schema, "filter_names": names}
             assert _typed(columns) == _typed(dict(inspector.get_multi_columns(**kw)))
             assert indexes == dict(inspector.get_multi_indexes(**kw))
@@ -208,6 +214,7 @@ def test_the_tables_read_in_one_query_are_what_the_inspector_reads(
                 for part, whole in zip(order, read)]
             # and so what reflection makes of them
             assert reflect(conn, schema=schema, only=names) == reflect(conn, schema=schema, only=names, fast=False)
+            assert reflect(conn, schema=schema, only=names, exact=True) == reflect(conn, schema=schema, only=names)
 
 
 def test_an_index_the_database_has_not_finished_is_read_as_the_inspector_reads_it(postgresql_engine: sa.Engine) -> None:
@@ -287,5 +294,9 @@ def test_what_partitions_carry_is_read_with_the_tables(postgresql_engine: sa.Eng
             for parts in ({"indexes"}, {"keys"}, {"checks"}, {"columns", "indexes", "keys", "checks"}):
                 read = database.read_tables(conn, sa.inspect(conn), schema, names, parts)
                 assert read is not None and read[5] == database.inherited_parts(conn, schema, names) == carried
+            # the partition key, a partition's parent and bound, read in the same query
+            read = database.read_tables(conn, sa.inspect(conn), schema, names, {"options"})
+            assert read is not None and read[7] == database.table_options(conn, schema, names)
+            assert read[7]["t"] == (("postgresql_partition_by", "LIST (flag)"),)
             read = database.read_tables(conn, sa.inspect(conn), None, names, {"columns", "comments"})
             assert read is not None and read[5] is None

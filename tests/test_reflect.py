@@ -459,13 +459,16 @@ def test_rich_schema_round_trips(rich: tuple[sa.Engine, str, SchemaState]) -> No
 def test_reflecting_some_tables_reads_them_as_the_whole_reflection_does(
         rich: tuple[sa.Engine, str, SchemaState]) -> None:
     """``reflect(only=...)`` (what a drill reads after a revision) gives each named table exactly as
-    reflecting everything does, names compared case-blind, and no other table."""
+    reflecting everything does, names compared case-blind, and no other table; so does
+    ``exact=True`` by the tables' own names (PostgreSQL's one query, without the list of tables)."""
     engine, _dialect, state = rich
     whole = _live(engine)
     for key, table in whole.tables.items():
         alone = _live(engine, only=[table.name.upper()])
         assert dict(alone.tables) == {key: table}
+        assert dict(_live(engine, only=[table.name, "no such table"], exact=True).tables) == {key: table}
     assert dict(_live(engine, only=["no such table"]).tables) == {}
+    assert dict(_live(engine, only=["no such table"], exact=True).tables) == {}
     assert len(state.tables) > 1
 
 

@@ -41,7 +41,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["held_labels", "labels_refused", "outside_labels", "removed_labels", "unconvertible"]
+__all__ = ["held_labels", "holds_value", "labels_refused", "live_types", "outside_labels", "removed_labels",
+           "unconvertible"]
 
 #: the targets PostgreSQL's count casts to (built-in types whose input function judges a string)
 _PG_TARGETS = (sa.Integer, sa.Numeric, sa.Boolean, sa.Date, sa.DateTime, sa.Time, sa.Interval, sa.Uuid)
@@ -194,15 +195,29 @@ def _mysql_condition(column: str, new: Any) -> str | None:
     return None
 
 
-def holds_value(conn: sa.Connection, column: str, value: str) -> str:
+def live_types(conn: sa.Connection, table: str) -> dict[str, str]:
+    """The types of the live columns of ``table`` (as SQL, quoted) by name, as PostgreSQL writes
+    them in a ``CAST`` ({} on other databases, which :func:`holds_value` needs no type for)."""
+    if conn.dialect.name != "postgresql":
+        return {}
+    rows = conn.execute(sa.text(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute "
+        "WHERE attrelid = to_regclass(:table) AND attnum > 0 AND NOT attisdropped"), {"table": table})
+    return {name: type_sql for name, type_sql in rows}
+
+
+def holds_value(conn: sa.Connection, column: str, value: str, type_sql: str | None = None) -> str:
     """SQL true when ``column`` (as SQL) holds what storing the constant ``value`` (as SQL) in it
-    holds, NULL as NULL: PostgreSQL compares both as the column's type writes them as text (the
-    ``CASE`` types the constant as the column; a ``json`` column has no ``=``), SQLite with ``IS``
-    (the column's affinity applies to the constant), MariaDB/MySQL with ``<=>``."""
+    holds, NULL as NULL: PostgreSQL compares both as the column's type writes them as text (a
+    ``json`` column has no ``=``), the constant cast to the column's live type ``type_sql`` (from
+    :func:`live_types`) as storing it does, whatever type the constant has (``CAST(... AS JSONB)``
+    stored in a ``json`` column, which no ``CASE`` could type as the column); without ``type_sql``
+    the ``CASE`` types the constant as the column; SQLite compares with ``IS`` (the column's
+    affinity applies to the constant), MariaDB/MySQL with ``<=>``."""
     name = conn.dialect.name
     if name == "postgresql":
-        return (f"CAST({column} AS TEXT) IS NOT DISTINCT FROM "
-                f"CAST(CASE WHEN FALSE THEN {column} ELSE {value} END AS TEXT)")
+        stored = f"CAST({value} AS {type_sql})" if type_sql else f"CASE WHEN FALSE THEN {column} ELSE {value} END"
+        return f"CAST({column} AS TEXT) IS NOT DISTINCT FROM CAST({stored} AS TEXT)"
     if name == "sqlite":
         return f"{column} IS {value}"
     return f"{column} <=> {value}"

@@ -396,7 +396,7 @@ class Database(SequenceReads):
                     names: Sequence[str], parts: Collection[str] = ()) -> tuple[Any, ...] | None:
         """``parts`` of the tables ``names`` (exact names, that exist) as the inspector's ``get_multi_columns``,
         ``get_multi_indexes``, ``get_multi_check_constraints`` and ``get_multi_table_comment`` give them, with
-        :meth:`reflect_keys` (and a sixth, :meth:`inherited_parts`, or None), at once. Here: None, the inspector reads them."""
+        :meth:`reflect_keys` (then :meth:`inherited_parts`, owned_sequence_columns, table_options, or None), at once. Here: None."""
         return None
 
     def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],

@@ -411,7 +411,7 @@ class PostgreSQL(Database):
     index_option_prefixes = ("postgresql",)
     index_operator_classes = True
 
-    reflects_every_table = True
+    reflects_every_table = finds_named_tables = True  # (the second: ``read_tables`` needs no list of the tables)
     boolean_literals = ("false", "true")
 
     def bound_list(self, items: list[str], row: bool, driver: str) -> str | None:
@@ -484,6 +484,10 @@ class PostgreSQL(Database):
             return set()
         return {(str(t), str(i)) for t, i in conn.execute(sa.text(INHERITED_PARTS), {"schema": schema,
                                                                                      "names": list(names)})}
+
+    def changed_by(self, op: Any) -> tuple[frozenset[str] | None, bool]:  # what a drill reads after ``op``
+        from .postgresql_read import changed_by
+        return changed_by(op)
 
     def reflected_index(self, index: Mapping[str, Any], spec: IndexSpec,
                         foreign_keys: Sequence[ForeignKeySpec]) -> IndexSpec | UniqueSpec | None:

@@ -4,6 +4,7 @@
 PostgreSQL gave its keys and CHECKs, each CHECK's text and each column's default as stored, in
 one query where the inspector takes three or four (and the hook read them apart).
 Each answer is in the shape SQLAlchemy's inspector gives (tests/test_table_digests.py compares them).
+:func:`changed_by`: what a drill reads of the tables a revision's op names.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from ledger.support.lazyre import lazy
 from ops import classes as oc
 
-__all__ = ["TableRead", "check_sqltext", "keys_from_rows", "read_index", "read_tables", "table_read"]
+__all__ = ["TableRead", "changed_by", "check_sqltext", "keys_from_rows", "read_index", "read_tables", "table_read"]
 
 
 @oc.frozen
@@ -215,13 +216,34 @@ _INHERITED = (
     " UNION ALL SELECT k.conname FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND c.relispartition"
     " AND (k.conparentid <> 0 OR (k.contype = 'c' AND NOT k.conislocal))) x)"
 )
+#: the table's columns that a sequence it owns draws for (SERIAL, BIGSERIAL), as
+#: ``Database.owned_sequence_columns`` reads them
+_OWNED = (
+    "(SELECT json_agg(a.attname ORDER BY a.attnum) FROM pg_catalog.pg_depend d"
+    " JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid"
+    " WHERE d.refclassid = CAST('pg_catalog.pg_class' AS REGCLASS) AND d.refobjid = c.oid"
+    " AND d.classid = CAST('pg_catalog.pg_class' AS REGCLASS) AND d.deptype = 'a')"
+)
+#: a partitioned table's partition key, a partition's parent and bound, as ``catalog.PARTITIONS``
+#: reads them (``Database.table_options``); NULL for another table
+_OPTIONS = (
+    "CASE WHEN c.relkind = 'p' OR c.relispartition THEN json_build_array("
+    "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,"
+    " (SELECT CASE WHEN pn.nspname = n.nspname THEN CAST(p.relname AS TEXT) ELSE pn.nspname || '.' || p.relname END"
+    "  FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent"
+    "  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE c.relispartition AND h.inhrelid = c.oid),"
+    " pg_catalog.pg_get_expr(c.relpartbound, c.oid)) END"
+)
 _PART_SQL = {"columns": _COLUMNS, "indexes": _INDEXES, "checks": _CHECKS, "keys": _KEYS_OF, "comments": _COMMENT,
-             "inherited": _INHERITED}
+             "owned": _OWNED, "options": _OPTIONS, "inherited": _INHERITED}
 #: the tables SQLAlchemy's inspector reads (``ObjectKind.TABLE``, ``ObjectScope.DEFAULT``) by name
 _TABLES = (" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
            " WHERE c.relkind IN ('r', 'p', 'f') AND c.relpersistence <> 't' AND c.relname = ANY(:names) AND ")
 _IN_SCHEMA = {False: "n.nspname = :schema", True: "pg_catalog.pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog'"}
-_ORDER = ("columns", "indexes", "checks", "keys", "comments", "inherited")
+_ORDER = ("columns", "indexes", "checks", "keys", "comments", "owned", "options", "inherited")
+#: what :func:`read_tables` returns, in this order
+_RETURNED = ("columns", "indexes", "checks", "keys", "comments", "inherited", "owned", "options")
 #: the parts a partition can hold because its partitioned table holds them (read with ``inherited``)
 _CARRIED = frozenset({"indexes", "checks", "keys"})
 
@@ -333,20 +355,23 @@ def read_tables(conn: sa.Connection, schema: str | None, names: Sequence[str], p
     ``get_multi_check_constraints``, ``Database.reflect_keys`` and ``get_multi_table_comment`` give
     them (None for a part not read); None where this SQLAlchemy or server is not one it reads alike.
     With indexes, keys or CHECKs (from PostgreSQL 11 on), a sixth: ``Database.inherited_parts`` of
-    the tables read, in the same query (None: not read)."""
+    the tables read, in the same query (None: not read). Two more parts, when asked for, are the
+    seventh and eighth: ``owned``, ``Database.owned_sequence_columns`` of the tables read, and
+    ``options``, their ``Database.table_options``. A name that is no table is left out."""
     dialect: Any = conn.dialect
     version = dialect.server_version_info or (0,)
     if version < (10,) or not hasattr(dialect, "_get_columns_info"):
         return None
     wanted = frozenset(parts) & frozenset(_ORDER[:-1])
     if not wanted:
-        return (None,) * len(_ORDER)
+        return (None,) * len(_RETURNED)
     if wanted & _CARRIED and version >= (11,):
         wanted |= {"inherited"}
     rows = rows_of(conn, _query(wanted, schema is None, version), {"names": list(names), "schema": schema})
     read: dict[str, Any] = {part: {} for part in wanted}
-    if "inherited" in wanted:
-        read["inherited"] = set()
+    for part in ("inherited", "owned"):
+        if part in wanted:
+            read[part] = set()
     named = None
     columns: list[dict[str, Any]] = []
     for row in rows:
@@ -369,6 +394,14 @@ def read_tables(conn: sa.Connection, schema: str | None, names: Sequence[str], p
             read["comments"][key] = {"text": values["comments"]}
         if "inherited" in wanted:
             read["inherited"].update((table, name) for name in json.loads(values["inherited"] or "[]"))
+        if "owned" in wanted:
+            read["owned"].update((table, column) for column in json.loads(values["owned"] or "[]"))
+        if "options" in wanted and values["options"] is not None:
+            partition_key, parent, bound = json.loads(values["options"])
+            options = [("postgresql_partition_by", partition_key)] if partition_key else []
+            if parent is not None:
+                options += [("postgresql_partition_bound", bound), ("postgresql_partition_of", parent)]
+            read["options"][table] = tuple(sorted(options))
     if "columns" in wanted:
         read["columns"] = dict(dialect._get_columns_info(columns, _named_types(named), schema))
     keys = None
@@ -377,8 +410,8 @@ def read_tables(conn: sa.Connection, schema: str | None, names: Sequence[str], p
         from .database import ReflectedKeys
 
         keys = ReflectedKeys(pks, uniques, fks, deferrable)
-    return (read.get("columns"), read.get("indexes"), read.get("checks"), keys, read.get("comments"),
-            read.get("inherited"))
+    read["keys"] = keys
+    return tuple(read.get(part) for part in _RETURNED)
 
 
 #: the one index of a table by its name (not a primary key's), with whether the table is partitioned
@@ -466,3 +499,33 @@ def keys_from_rows(schema: str | None, rows: Any) -> tuple[
                 },
             })
     return pks, uniques, fks, deferrable
+
+
+# ---------------------------------------------------------------------------------------------
+# What a drill reads after a revision
+# ---------------------------------------------------------------------------------------------
+
+#: what of its own table each op's DDL can change on PostgreSQL (``PostgreSQL.changed_by``)
+_COLUMNS_ONLY = frozenset({"columns"})
+_CHANGED_PARTS = {
+    "create_index": frozenset({"indexes"}), "drop_index": frozenset({"indexes"}),
+    "create_unique_constraint": frozenset({"keys", "indexes"}), "create_foreign_key": frozenset({"keys"}),
+    "create_check_constraint": frozenset({"checks"}),
+    "create_table_comment": frozenset({"comments"}), "drop_table_comment": frozenset({"comments"}),
+}
+
+
+def changed_by(op: Any) -> tuple[frozenset[str] | None, bool]:
+    """``PostgreSQL.changed_by``: what the DDL of ``op`` can change. PostgreSQL changes a table in
+    place: an index op its indexes, a constraint op its keys (a unique constraint its index too)
+    or CHECKs, a comment op its comment, a column change of nullability, default or comment its
+    columns; making a table or adding a column nothing of another table; the rest (a drop, a
+    rename, a type change: what a foreign key of another table can depend on) anything of both."""
+    tag = op.op_tag
+    if tag == "alter_column":
+        in_place = (op.modify_type is None and op.modify_name is None and op.modify_autoincrement is None
+                    and op.postgresql_using is None)
+        return (_COLUMNS_ONLY, False) if in_place else (None, True)
+    if tag in _CHANGED_PARTS:
+        return _CHANGED_PARTS[tag], False
+    return None, tag not in ("create_table", "add_column")

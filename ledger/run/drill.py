@@ -245,6 +245,8 @@ class _Drill:
     #: the scratch ledger as far as the checks read it (fed incrementally)
     view: LedgerView = attrs.field(factory=LedgerView)
     store: LedgerStore | None = None
+    #: the connection the checks read on, while the phases run
+    reader: sa.Connection | None = None
 
     def set(self, revision: Revision, **changes: Any) -> None:
         self.rows[revision.id] = attrs.evolve(self.rows[revision.id], **changes)
@@ -280,11 +282,15 @@ class _Drill:
         return ok
 
     def differences(self) -> list[str]:
-        with connect(self.config.url) as conn, tx(conn):
-            events = list(store_for(self.config).events(conn))
-            fold = fold_events(events)
-            live = reflect_schemas(conn, fold, exclude=(self.config.ledger_table,))
-            dialect = dialect_of(conn)
+        """The whole database against the fold of the whole scratch ledger (read again; every schema
+        it has tables in), on the checks' connection while the phases run."""
+        with contextlib.ExitStack() as stack:
+            conn = self.reader if self.reader is not None else stack.enter_context(connect(self.config.url))
+            with tx(conn):
+                events = list(store_for(self.config).events(conn))
+                fold = fold_events(events)
+                live = reflect_schemas(conn, fold, exclude=(self.config.ledger_table,))
+                dialect = dialect_of(conn)
         return compare(fold, live, dialect)
 
     def read_new(self, conn: sa.Connection) -> list[Event]:
@@ -300,33 +306,50 @@ class _Drill:
         """Live against fold for what ``new`` events touched: their tables and the tables a foreign
         key joins to them (the whole database when one ran raw SQL)."""
         state = self.view.state
-        names: set[str] = set()
+        database = dialects.database(dialect_of(conn))
+        written: set[str] = set()  # the names as the ops wrote them
+        parts: set[str] | None = set()  # what their DDL can change of them (None: anything)
+        joined = False  # and whether of the tables a foreign key joins to them
         for event in new:
             op = event.op
             if op is not None and op.op_tag == "execute":  # (every schema the fold has tables in)
                 live = reflect_schemas(conn, state, exclude=(self.config.ledger_table,))
                 return compare(state, live, dialect_of(conn))
             if op is not None:
-                names.update(name.casefold() for name in _tables_of(op))
-        if not names:
+                written.update(_tables_of(op))
+                # what its DDL can change: PostgreSQL's reads say (``postgresql_read.changed_by``); else anything
+                changed, joins = database.changed_by(op) if hasattr(database, "changed_by") else (None, True)
+                parts = None if parts is None or changed is None else parts | changed
+                joined = joined or joins
+        if not written:
             return []
+        names = {name.casefold() for name in written}
         near = set(names)
-        for table in state.tables.values():
+        exact = set(written)  # the names as written and as the fold holds them (read by these where
+        for table in state.tables.values() if joined else ():  # the database reads tables by name)
             own = table.name.casefold() in names
             for fk in table.foreign_keys:
                 referent = fk.referent_table.casefold()
                 if own:
                     near.add(referent)
+                    exact.add(fk.referent_table)
                 elif referent in names:
                     near.add(table.name.casefold())
         expected = SchemaState({key: table for key, table in state.tables.items() if table.name.casefold() in near})
-        live = reflect(conn, exclude=(self.config.ledger_table,), only=near)
-        others = sorted({key[0] for key in expected.tables if key[0] is not None})
-        if others:  # tables of other schemas (``op.create_table(..., schema="app")``), read there
-            inspector = sa.inspect(conn)
-            live = SchemaState({**live.tables, **{k: t for schema in others if inspector.has_schema(schema) for k, t in
-                                                  reflect(conn, schema=schema, exclude=(self.config.ledger_table,),
-                                                          only=near).tables.items()}})
+        held = {table.name: table for table in expected.tables.values() if table.schema is None}
+        if parts is not None and {name.casefold() for name in held} == names and len(held) == len(expected.tables):
+            # the tables are there in the fold, and their DDL changes only ``parts`` of them: those
+            # parts are read, the rest is the fold's
+            live = reflect(conn, exclude=(self.config.ledger_table,), held=held, parts=parts)
+        else:
+            exact.update(table.name for table in expected.tables.values())
+            live = reflect(conn, exclude=(self.config.ledger_table,), only=exact, exact=True)
+            others = sorted({key[0] for key in expected.tables if key[0] is not None})
+            if others:  # tables of other schemas (``op.create_table(..., schema="app")``), read there
+                inspector = sa.inspect(conn)
+                live = SchemaState({**live.tables, **{
+                    k: t for schema in others if inspector.has_schema(schema) for k, t in reflect(
+                        conn, schema=schema, exclude=(self.config.ledger_table,), only=near).tables.items()}})
         return compare(expected, live, dialect_of(conn))
 
     def after(self, phase: str, revision: Revision | None, conn: sa.Connection) -> None:
@@ -466,6 +489,10 @@ class _Drill:
         if not revisions:
             return
         with connect(self.config.url, reads_only=True) as conn:
+            # the checks read while no run writes (each runs as a revision has committed, the run
+            # waiting): each read needs no transaction of its own, nor its BEGIN and COMMIT
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            self.reader = conn
             with tx(conn):
                 self.read_new(conn)  # a baseline replayed first
 
@@ -477,8 +504,11 @@ class _Drill:
                 done = self.fast_down(revisions, conn)
                 return self.down(revisions) if done is None else done
 
-            if up("up") and self.builds_expected(self.chain.head) and down():
-                up("again")
+            try:
+                if up("up") and self.builds_expected(self.chain.head) and down():
+                    up("again")
+            finally:
+                self.reader = None
 
 
 def _suspects(revision: Revision, differences: Sequence[str]) -> list[MigrateOperation]:

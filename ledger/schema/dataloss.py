@@ -38,7 +38,7 @@ from ops.classes import define, frozen
 
 from ledger.format.events import Event
 
-from ledger.dialects.convertible import holds_value
+from ledger.dialects.convertible import holds_value, live_types
 from ledger.schema.narrowing import narrowing
 from ledger.schema.seedrows import SeedRows, deleted_rows, key_condition, seed_rows
 
@@ -173,7 +173,8 @@ def _counts(conn: sa.Connection, wanted: Sequence[tuple[TableKey, str | None] | 
     return found
 
 
-def _changed_sql(conn: sa.Connection, origins: _Origins, seed: SeedRows) -> str | None:
+def _changed_sql(conn: sa.Connection, origins: _Origins, seed: SeedRows,
+                 types: dict[TableKey, dict[str, str]]) -> str | None:
     """The count of the rows ``seed`` names whose values are no longer those inserted, in the live
     table (None: the table or a key column is not live, or no constant inserted is in a live column)."""
     key = seed.table.key
@@ -185,9 +186,13 @@ def _changed_sql(conn: sa.Connection, origins: _Origins, seed: SeedRows) -> str 
         return None
     quote = conn.dialect.identifier_preparer.quote
     compared = [at for at, column in enumerate(columns) if column is not None and at not in seed.key]
+    if compared and live not in types:  # the live types a constant is stored as (one read a table)
+        types[live] = live_types(conn, _quote(conn, live))
+    typed = types.get(live, {})
     each = []
     for row in found.rows:
-        same = [holds_value(conn, quote(columns[at][1]), row[at]) for at in compared if row[at] is not None]
+        same = [holds_value(conn, quote(columns[at][1]), row[at], typed.get(columns[at][1]))
+                for at in compared if row[at] is not None]
         if same:
             where = key_condition([quote(columns[p][1]) for p in seed.key], [[row[p] for p in seed.key]])
             each.append(f"({where} AND NOT ({' AND '.join(same)}))")
@@ -201,6 +206,7 @@ def measure(conn: sa.Connection, start: SchemaState,
     """The losses of ``steps`` (each a completed op, the state before it, and where it is in the
     plan), counted in the live database whose schema is ``start``; only those with rows."""
     origins = _Origins(start)
+    types: dict[TableKey, dict[str, str]] = {}
     # Each loss with the live table (and column) whose data it counts.
     found: list[tuple[Loss, tuple[TableKey, str | None] | str]] = []
     for op, before, where in steps:
@@ -217,7 +223,7 @@ def measure(conn: sa.Connection, start: SchemaState,
             if column is not None:
                 change = narrowed.describe(conn.dialect).split(" narrows ", 1)[1]
                 found.append((Loss("narrowing", narrowed.fullname, narrowed.column, 0, where, change), column))
-        elif (seed := seed_rows(op, before)) is not None and (changed := _changed_sql(conn, origins, seed)) is not None:
+        elif (seed := seed_rows(op, before)) is not None and (changed := _changed_sql(conn, origins, seed, types)) is not None:
             found.append((Loss("rows", seed.table.fullname, None, 0, where, seed.describe()), changed))
         origins.follow(op)
     if not found:

@@ -68,14 +68,17 @@ def reflect(
     conn: sa.Connection, *, schema: str | None = None, exclude: Collection[str] = ("schema_ledger",),
     only: Collection[str] | None = None, held: Mapping[str, TableSpec] | None = None,
     parts: Collection[str] = PARTS, tables: Sequence[str] | None = None, fast: bool = True,
-    index: str | None = None,
+    index: str | None = None, exact: bool = False,
 ) -> SchemaState:
     """The live schema as a SchemaState, using SQLAlchemy's multi-table inspector (Inspector.get_multi_*),
     one pass, no per-table round trips where the dialect allows; on PostgreSQL keys and
     foreign keys come from one catalog query of its own.
 
     ``only``: just these tables (names compared case-blind), those of them that exist: what a
-    drill reads after a revision that touched them.
+    drill reads after a revision that touched them. ``exact``: ``only`` holds the tables' exact
+    names (a table of another case is not asked for): where the database finds tables by name in
+    its one read (``finds_named_tables``, PostgreSQL's) and ``fast``, they are read by
+    them, with no list of every table read first.
 
     ``held`` and ``parts``: read only ``parts`` (of :data:`PARTS`) of the tables ``held`` names
     (by their exact names), and take the rest of each table from its spec there: what a
@@ -112,6 +115,8 @@ def reflect(
             parts.add("checks")  # what says whether each table is there
         if "keys" in parts and database.keeps_dangling_foreign_keys:
             every = tables if tables is not None else inspector.get_table_names(schema=schema)  # which keys dangle
+    elif only is not None and exact and tables is None and fast and getattr(database, "finds_named_tables", False):
+        every, names = [], [n for n in dict.fromkeys(only) if n not in set(exclude)]
     else:
         every = tables if tables is not None else inspector.get_table_names(schema=schema)
         # SQLite's virtual tables and their modules' shadow tables (``hidden_tables``) are not the application's
@@ -128,12 +133,16 @@ def reflect(
         kw["filter_names"] = names
     # A few tables named (a batch rebuild's read-back, a drill's revision): read at once where the
     # database allows it, as the inspector reads them (``fast=False``: by the inspector)
-    read = (database.read_tables(conn, inspector, schema, names, parts)
+    # (with, where the database reads them there too, the columns' sequences and the tables' options)
+    asked = {*parts, *(("owned",) if "columns" in parts else ()), *(("options",) if held is None else ())}
+    read = (database.read_tables(conn, inspector, schema, names, asked)
             if fast and (only is not None or held is not None) else None)
     if read is not None:
         columns, indexes, checks, keys, comments = (part if wanted in parts else None for part, wanted in zip(
             read, ("columns", "indexes", "checks", "keys", "comments")))
-        comments, options, missing = comments or {}, database.table_options(conn, schema, names) if held is None else {}, []
+        options = read[7] if len(read) > 7 and read[7] is not None else (
+            database.table_options(conn, schema, names) if held is None else {})
+        comments, missing = comments or {}, []
     else:
         columns, indexes, checks, keys, comments, options, missing = _inspected(
             conn, inspector, database, schema, names, parts, kw, subset=only is not None or held is not None,
@@ -145,9 +154,11 @@ def reflect(
     if columns is not None:
         # A SERIAL column's ``nextval('..._seq')`` is the sequence it owns, which replay makes again
         # (SERIAL, autoincrement): not a default to record, nor one a replay could run before it.
-        drawing = [name for (_, name), cols in columns.items()
-                   if any(c.get("default") is not None and database.sequence_default(str(c["default"])) for c in cols)]
-        owned = database.owned_sequence_columns(conn, schema, drawing) if drawing else set()
+        drawing = {name for (_, name), cols in columns.items()
+                   if any(c.get("default") is not None and database.sequence_default(str(c["default"])) for c in cols)}
+        sequences = read[6] if read is not None and len(read) > 6 else None  # read with the tables
+        owned = (set() if not drawing else database.owned_sequence_columns(conn, schema, sorted(drawing))
+                 if sequences is None else {(table, column) for table, column in sequences if table in drawing})
 
     # what a partition holds because its partitioned table holds it (indexes, keys, CHECKs): that
     # table holds them, they come and go with it (read with the tables where the read gives them)

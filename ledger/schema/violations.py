@@ -95,6 +95,8 @@ class Violation:
     removed: str = ""
     #: for rows that refer to rows an ``INSERT`` inserted, which the step deletes: those rows
     refers: str = ""
+    #: the deletes, run before ``delete``, of the rows of other tables that refer to the rows it deletes
+    first: tuple[str, ...] = ()
 
     def describe(self) -> str:
         count = f"{self.rows} row{'s' if self.rows != 1 else ''}"
@@ -265,6 +267,7 @@ def _referring(conn: sa.Connection, seed: SeedRows, before: SchemaState, origins
     if key is None:
         return []
     chosen = key_condition([quote(c) for c in key[1]], rows)
+    stepwise = key_condition([quote(seed.column(p) or "") for p in seed.key], rows)
     own = [(parent, fk) for fk in parent.foreign_keys
            if fk.referent_table == parent.name and (fk.referent_schema or parent.schema) == parent.schema]
     for child, fk in [*before.referencing(parent.name, parent.schema), *own]:
@@ -276,21 +279,64 @@ def _referring(conn: sa.Connection, seed: SeedRows, before: SchemaState, origins
         condition = (f"({cols}) IN (SELECT {refs} FROM (SELECT {refs} FROM {_quote(conn, referent[0])} "
                      f"WHERE {chosen}) d)" + (f" AND NOT ({chosen})" if child is parent else ""))
         sql = f" FROM {_quote(conn, source[0])} WHERE {condition}"
-        referring = {origins.table(other.key) for other, _fk in before.referencing(child.name, child.schema)}
+        # the rows of the tables that refer to those (as the tables are at that step) go before them
+        at_step = (f"({', '.join(quote(c) for c in fk.columns)}) IN (SELECT {', '.join(quote(c) for c in fk.referent_columns)} "
+                   f"FROM (SELECT {', '.join(quote(c) for c in fk.referent_columns)} FROM {_quote(conn, parent.key)} "
+                   f"WHERE {stepwise}) d)")
+        first, referring = ([], set()) if child is parent else _first(conn, before, child.key, at_step, origins,
+                                                                      frozenset({parent.key, child.key}))
         found.append((Violation(child.fullname, f"foreign key {fk.name}", 0, where, seq, "DELETE" + sql,
-                                refers=seed.describe()), source[0], {t for t in referring if t is not None},
+                                refers=seed.describe(), first=tuple(first)), source[0], referring,
                       "SELECT COUNT(*)" + sql))
     return found
 
 
-def _seeded(conn: sa.Connection, seed: SeedRows, origins: _Retyped) -> tuple[TableKey, str] | None:
-    """The live table of the rows ``seed`` names and the condition they meet there (None: its table
-    or a key column is not live, or the plan changes its type before)."""
-    key = _columns(origins, seed.table.key, [seed.column(p) or "" for p in seed.key])
-    if key is None:
-        return None
+def _first(conn: sa.Connection, before: SchemaState, key: TableKey, condition: str | None, origins: _Retyped,
+           seen: frozenset[TableKey]) -> tuple[list[str], set[TableKey]]:
+    """The deletes (the deepest first) of the rows of other tables that refer by a foreign key to the rows
+    of table ``key`` meeting ``condition`` (every row: None), in the names the plan's tables have at that
+    step, and the live tables whose rows they delete: a delete of rows other rows refer to is refused
+    by the database (or cascades)."""
     quote = conn.dialect.identifier_preparer.quote
-    return key[0], key_condition([quote(c) for c in key[1]], [[row[p] or "" for p in seed.key] for row in seed.found.rows])
+    deletes: list[str] = []
+    tables: set[TableKey] = set()
+    rows = f"{_quote(conn, key)}" + (f" WHERE {condition}" if condition else "")
+    for child, fk in before.referencing(key[1], key[0]):
+        if child.key in seen:
+            continue
+        cols, refs = ", ".join(quote(c) for c in fk.columns), ", ".join(quote(c) for c in fk.referent_columns)
+        referring = f"({cols}) IN (SELECT {refs} FROM (SELECT {refs} FROM {rows}) d)"
+        deeper, found = _first(conn, before, child.key, referring, origins, seen | {child.key})
+        deletes += [*deeper, f"DELETE FROM {_quote(conn, child.key)} WHERE {referring}"]
+        tables |= found | {t for t in (origins.table(child.key),) if t is not None}
+    return deletes, tables
+
+
+def _seeded(conn: sa.Connection, seed: SeedRows, origins: _Retyped) -> tuple[bool, tuple[TableKey, str] | None]:
+    """Whether the live rows the delete of ``seed`` takes are known, and if any can be: their live
+    table and the condition they meet there. None can be when its table is made by the plan, or a
+    key column is one the plan adds back with no default, which every live row then holds NULL in
+    (fittrackee's ``sports.img``); not known when a key column comes back with a default or the plan
+    changes its type before."""
+    live = origins.table(seed.table.key)
+    if live is None:
+        return True, None
+    names, nulls = [], False
+    for at in seed.key:
+        name = seed.column(at) or ""
+        column = origins.column(seed.table.key, name)
+        spec = seed.table.column(name)
+        if column is not None and column not in origins.retyped:
+            names.append(column[1])
+        elif column is None and spec is not None and spec.server_default is None and spec.identity is None \
+                and spec.computed is None:
+            nulls = True
+        else:
+            return False, None
+    if nulls:
+        return True, None
+    quote = conn.dialect.identifier_preparer.quote
+    return True, (live, key_condition([quote(c) for c in names], [[row[p] or "" for p in seed.key] for row in seed.found.rows]))
 
 
 #: a CHECK that lists a column's values, as an ``Enum``'s (canonical SQL): the column, the values
@@ -402,7 +448,7 @@ def violations(conn: sa.Connection, start: SchemaState,
     gone: dict[TableKey, list[str]] = {}
     for step, (op, before, where, seq) in enumerate(steps):
         seed = None if ran_sql else seed_rows(op, before)
-        deleted = None if seed is None else _seeded(conn, seed, origins)
+        known, deleted = (False, None) if seed is None else _seeded(conn, seed, origins)
         if seed is not None:
             checks += [(step, *found) for found in _referring(conn, seed, before, origins, where, seq)]
         if deleted is not None:
@@ -411,7 +457,7 @@ def violations(conn: sa.Connection, start: SchemaState,
         # constraint after it would be counted against: what they hold then is not known, so
         # nothing after it is counted (the database says). The delete of rows an INSERT inserted by
         # their key takes known rows of one table: what comes after is counted without them.
-        ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and deleted is None and not _keeps_rows(op.sqltext))
+        ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and not known and not _keeps_rows(op.sqltext))
         table_gone = origins.table((getattr(op, "schema", None), getattr(op, "table_name", ""))) in gone
         check = None if ran_sql else _check(conn, op, before, origins)
         # a type change's values are counted in the live table as it is (the rows gone too): not after
@@ -427,9 +473,10 @@ def violations(conn: sa.Connection, start: SchemaState,
             # the rows are deleted just before the step, when the plan has given its tables the names they
             # have there (a rename the plan undoes earlier), not the names the database has now
             delete = f"DELETE FROM {_quote(conn, (op.schema, op.table_name))}" + (f" WHERE {at_step}" if at_step else "")
-            referring = {origins.table(other.key) for other, _fk in before.referencing(op.table_name, op.schema)}
-            checks.append((step, Violation(table, constraint, 0, where, seq, delete), live,
-                           {t for t in referring if t is not None}, "SELECT COUNT(*)" + rows))
+            first, referring = _first(conn, before, (op.schema, op.table_name), at_step, origins,
+                                      frozenset({(op.schema, op.table_name)}))
+            checks.append((step, Violation(table, constraint, 0, where, seq, delete, first=tuple(first)), live,
+                           referring, "SELECT COUNT(*)" + rows))
         if checks and isinstance(op, DropTableOp) and (live := origins.table((op.schema, op.table_name))) is not None:
             drops.setdefault(live, where)
         origins.follow(op)
@@ -438,7 +485,7 @@ def violations(conn: sa.Connection, start: SchemaState,
         chunk = checks[at:at + CHUNK]
         row = conn.exec_driver_sql("SELECT " + ", ".join(f"({query})" for *_c, query in chunk)).one()
         # rows are deleted only where nothing that stays loses with them (a cascade, a key set NULL):
-        # their table and every table whose foreign keys refer to it are dropped later
+        # their table and every table whose foreign keys refer to it (and to those, on) are dropped later
         found += [(step, attrs.evolve(v, rows=int(n), dropped=drops.get(live) if referring <= drops.keys() else None))
                   for (step, v, live, referring, _q), n in zip(chunk, row) if n]
     return [v for _step, v in sorted(found, key=lambda pair: pair[0])]

@@ -149,6 +149,9 @@ class LedgerStore:
         seq = self.table.c.seq
         self._after = sa.select(self.table).where(seq > sa.bindparam("after")).order_by(seq).limit(
             sa.bindparam("batch"))
+        #: that SELECT as the driver's SQL text, by dialect and driver, as :attr:`_insert_texts`; None
+        #: where a column's value is converted by SQLAlchemy on its way back (then it runs as the construct)
+        self._after_texts: dict[tuple[str, str], tuple[str, tuple[str, ...] | None, dict[str, Any]] | None] = {}
 
     @property
     def fullname(self) -> str:
@@ -231,7 +234,7 @@ class LedgerStore:
                     query = query.where(self.table.c.seq <= upto_seq)
                 rows = conn.execute(query.order_by(self.table.c.seq).limit(batch)).all()
             elif upto_seq is None:
-                rows = conn.execute(self._after, {"after": last, "batch": batch}).all()
+                rows = self._rows_after(conn, last, batch)
             else:
                 query = sa.select(self.table).where(self.table.c.seq > last, self.table.c.seq <= upto_seq)
                 rows = conn.execute(query.order_by(self.table.c.seq).limit(batch)).all()
@@ -241,6 +244,32 @@ class LedgerStore:
                 yield event
             if len(rows) < batch:
                 return
+
+    def _rows_after(self, conn: sa.Connection, after: int, batch: int) -> list[Any]:
+        """The rows of :attr:`_after`: as the driver's SQL text where no value needs SQLAlchemy's
+        conversion (no cache key worked out, no statement compiled per read)."""
+        key = (conn.dialect.name, conn.dialect.driver)
+        if key not in self._after_texts:
+            self._after_texts[key] = self._after_text(conn.dialect)
+        found = self._after_texts[key]
+        if found is None:
+            return conn.execute(self._after, {"after": after, "batch": batch}).all()
+        text, order, fixed = found
+        values = {**fixed, "after": after, "batch": batch}  # (SQLite's OFFSET 0 is a value too)
+        return conn.exec_driver_sql(text, tuple(values[name] for name in order) if order is not None else values).all()
+
+    def _after_text(self, dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any]] | None:
+        compiled = self._after.compile(dialect=dialect)
+        try:
+            if any(column.type.dialect_impl(dialect).result_processor(dialect, None) is not None
+                   for column in self.table.c):
+                return None
+        except Exception:  # noqa: BLE001 - a type that needs the driver's column type: as the construct
+            return None
+        fixed = {name: value for name, value in compiled.params.items() if name not in ("after", "batch")}
+        if compiled.positiontup is not None:
+            return str(compiled), tuple(compiled.positiontup), fixed
+        return str(compiled), None, fixed
 
     def count(self, conn: sa.Connection) -> int:
         if not self.exists(conn):

@@ -1,0 +1,1 @@
+"""Stands in for wuttjamaican: only what its Alembic revisions import."""
