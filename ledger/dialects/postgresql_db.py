@@ -454,10 +454,6 @@ class PostgreSQL(Database):
             return None
         return read_index(conn, schema, table, name) if self.stored_name(name) == name else None
 
-    def holds_index(self, conn: sa.Connection, schema: str | None, table: str, name: str) -> bool | None:
-        from .postgresql_read import holds_index  # one catalog query (see there)
-        return holds_index(conn, schema, table, name)
-
     def table_options(self, conn: sa.Connection, schema: str | None, names: Sequence[str],
                       made_by: Sequence[str] = ()) -> dict[str, tuple[tuple[str, Any], ...]]:
         """A partitioned table's partition key (``postgresql_partition_by``) and a partition's

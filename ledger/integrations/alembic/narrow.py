@@ -22,7 +22,7 @@ from ops import classes as oc
 def dropped_index(hook: Any, held: TableSpec, written: str,
                   kept: Mapping[tuple[str | None, str], TableSpec]) -> list[MigrateOperation] | None:
     """The drop of the one index of ``held`` (the fold's table) named ``written`` (case-blind) where
-    the database no longer holds it by the fold's name (``Database.holds_index``): a ``DROP INDEX``
+    the database no longer holds it by the fold's name (``postgresql_read.holds_index``): a ``DROP INDEX``
     that names one index drops it alone, so the rest of the table is the fold's, and the ops are
     the diff of the fold's table less that index (as the whole comparison finds them). None where
     that is not so (no such index, several, still there, a partitioned table or a partition)."""
@@ -32,7 +32,7 @@ def dropped_index(hook: Any, held: TableSpec, written: str,
     assert hook.state is not None
     name = written.strip('"').casefold()
     found = [i for i in held.indexes if i.name is not None and i.name.casefold() == name]
-    holds = getattr(hook._database, "holds_index", None)
+    holds = _holds_index(hook._database)
     if len(found) != 1 or holds is None:
         return None
     with hook._quiet():
@@ -67,7 +67,7 @@ def renamed_index(hook: Any, statement: str, held: TableSpec,
                   kept: Mapping[tuple[str | None, str], TableSpec]) -> list[MigrateOperation] | None:
     """After an ``ALTER INDEX [IF EXISTS] old RENAME TO new`` alone, of an index (not a constraint's)
     of ``held`` (the fold's table, the one the catalog digest shows changed): where the database no
-    longer holds ``old`` on it (``Database.holds_index``), the index read alone by its new name
+    longer holds ``old`` on it (``postgresql_read.holds_index``), the index read alone by its new name
     (``reflect``'s ``index``, as after a ``CREATE INDEX``), the rest of the table the fold's: the ops
     are the diff of the fold's table with that index for ``old`` (its drop and the new one's
     creation, as the whole comparison finds them). None where that is not so."""
@@ -77,7 +77,7 @@ def renamed_index(hook: Any, statement: str, held: TableSpec,
 
     assert hook.state is not None
     found = _renamed_index(statement)
-    holds = getattr(hook._database, "holds_index", None)
+    holds = _holds_index(hook._database)
     if found is None or holds is None:
         return None
     old, written = found
@@ -192,3 +192,13 @@ def _renamed_index(statement: str) -> tuple[str, str] | None:
         old = old.lower() if old.isascii() and old.replace("_", "a").isalnum() else ""
     plain = new.replace("_", "a").isalnum() or (new[:1] == new[-1:] == '"' and '"' not in new[1:-1] and len(new) > 2)
     return (old, new) if old and plain and new.isascii() else None
+
+
+def _holds_index(database: Any) -> Any:
+    """The read of whether a table holds an index by name, in one catalog query, where the database
+    reads one index alone (PostgreSQL's ``read_index``: ``postgresql_read.holds_index``); else None."""
+    if getattr(database, "read_index", None) is None:
+        return None
+    from ledger.dialects.postgresql_read import holds_index
+
+    return holds_index
