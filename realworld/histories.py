@@ -1354,6 +1354,11 @@ HISTORIES: tuple[History, ...] = (
             naming_convention=_JUPYTERHUB_CONVENTION, shim="wuttjamaican",
             version_locations=dict.fromkeys(DIALECTS, "versions"),
             beside=(("wuttjamaican==0.33.3", "wuttjamaican/db/alembic/versions"),)),
+    # rattail-tempmon (0.4.7, no wheel; 10 revisions), Rattail's temperature monitoring add-on with its own database
+    # (the tempmon engine; env.py: no naming convention, one transaction): clients, probes, readings and appliances,
+    # a Numeric grown in place, images as LargeBinary, data revisions that set new columns with bound parameters (a
+    # datetime of the run) and rename them over the dropped ones with no existing type
+    History("rattail-tempmon", "rattail-tempmon==0.4.7", "rattail_tempmon/db/alembic", sdist=True, shim="rattail"),
 )
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from ledger.run import apply as runner
+
 from tests.alembic_histories import (
     check_live_equals_fold,
     check_everything,
@@ -121,18 +123,42 @@ def test_a_partition_attached_or_detached_as_sql_text_is_followed(
     check_everything(tmp_path, url, database_factory, "postgresql")
 
 
-@pytest.mark.parametrize("attached", [False, True], ids=["made", "attached"])
+#: a revision that drops the partitioned table (its partitions with it), and one that makes it again
+DROPPED = [["op.drop_table('prefs')"]]
+REMADE = DROPPED + PARTITIONED[:1]
+
+
+@pytest.mark.parametrize("later", [[], [ATTACHED], DROPPED, REMADE], ids=["made", "attached", "dropped", "remade"])
 def test_a_partitioned_history_imports_and_applies_as_alembic_builds_it(
-    tmp_path: Path, database_factory: Callable[[str], str], attached: bool
+    tmp_path: Path, database_factory: Callable[[str], str], later: list[list[str]]
 ) -> None:
-    from tests.test_alembic_import import _import_and_compare
+    # import-alembic, then apply, builds what Alembic builds; the rollback of each revision, the
+    # drop's brings back the table with its partitions, builds what Alembic built before it, down to base
+    from ledger.project.config import Config
+    from ledger.run.rollback import rollback
+    from tests.test_alembic_import import _import_and_compare, _schema_differences
 
     folder = tmp_path / "alembic"
     write_env(folder, hook=False)
-    write_history(folder, PARTITIONED + ([ATTACHED] if attached else []))
+    ids = write_history(folder, PARTITIONED + later)
     _import_and_compare(folder, "postgresql", database_factory, tmp_path / "out")
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").rglob("*.py")))
     assert "postgresql_partition_of" in text and "prefs_current_created_at_idx" not in text
+    if not later:
+        return
+    url = database_factory("postgresql")
+    config = Config(project_dir=tmp_path, url=url, migrations=tmp_path / "out")
+    runner.apply(config)
+    applied = _partitions(url)
+    for down in reversed(ids[:-1]):
+        rollback(config, to=down)
+        built = database_factory("postgresql")
+        run_alembic(folder, built, "upgrade", down)
+        assert _schema_differences(built, url) == [], down
+    rollback(config, to="base")
+    assert table_names(url) == []
+    runner.apply(config)
+    assert _partitions(url) == applied
 
 
 def test_a_named_enum_of_a_table_recorded_from_the_live_schema_goes_with_the_rollback(

@@ -330,3 +330,51 @@ def test_a_sqlite_batch_checks_its_narrowing_against_the_table_it_starts_from(tm
     assert done.exit_code == 0, done.output
     run_sql(db_url, "INSERT INTO item (id, v) VALUES (2, 'fits')")
     assert cli(config, "verify", "--live").exit_code == 0
+
+
+#: a table partitioned by LIST, a partition partitioned again by RANGE with one leaf, and a DEFAULT partition
+_PARTITIONED = '''
+    op.create_table("prefs", sa.Column("id", sa.Integer, nullable=False), sa.Column("is_latest", sa.Boolean,
+                    nullable=False), postgresql_partition_by="LIST (is_latest)")
+    op.create_table("prefs_current", sa.Column("id", sa.Integer, nullable=False), sa.Column("is_latest", sa.Boolean,
+                    nullable=False), postgresql_partition_of="prefs", postgresql_partition_bound="FOR VALUES IN (true)",
+                    postgresql_partition_by="RANGE (id)")
+    op.create_table("prefs_current_low", sa.Column("id", sa.Integer, nullable=False), sa.Column("is_latest",
+                    sa.Boolean, nullable=False), postgresql_partition_of="prefs_current",
+                    postgresql_partition_bound="FOR VALUES FROM (0) TO (100)")
+    op.create_table("prefs_rest", sa.Column("id", sa.Integer, nullable=False), sa.Column("is_latest", sa.Boolean,
+                    nullable=False), postgresql_partition_of="prefs", postgresql_partition_bound="DEFAULT")
+'''
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"])
+def test_the_rows_of_a_partitioned_table_are_counted_once(tmp_path: Path, db_url: str) -> None:
+    # PostgreSQL counts the rows of the partitions on the partitioned table: its drop, which takes
+    # them, counts them once; a plan that drops the partitions first counts each on its own and the
+    # partitioned table, empty by then, not again
+    config = project(tmp_path, db_url, revisions={"0001": _PARTITIONED, "0002": 'op.drop_table("prefs")'})
+    assert cli(config, "apply", "--to", "0001").exit_code == 0
+    run_sql(db_url, "INSERT INTO prefs (id, is_latest) VALUES (1, true), (2, true), (3, false), (4, false), (5, false)")
+    before = snapshot(config)
+    refused = cli(config, "apply")
+    assert refused.exit_code == 1, refused.output
+    assert refused.stderr.splitlines() == [
+        "schema-ledger: data loss: table prefs is dropped with its rows: 5 rows (revision 0002)",
+        "schema-ledger: error: apply would lose the data of the 1 table/column above; nothing was run "
+        "(give --allow-data-loss to go on; no terminal to ask)"]
+    assert snapshot(config) == before
+
+    undone = cli(config, "rollback", "--to", "base", "--sql")
+    assert undone.exit_code == 0, undone.output
+    said = [line.split(" (revision ")[0] for line in undone.stdout.splitlines() if line.startswith("-- data loss:")]
+    assert sorted(said) == ["-- data loss: table prefs_current_low is dropped with its rows: 2 rows",
+                            "-- data loss: table prefs_rest is dropped with its rows: 3 rows"]
+    refused = cli(config, "rollback", "--to", "base")
+    assert refused.exit_code == 1 and "would lose the data of the 2 tables/columns" in refused.stderr
+    assert snapshot(config) == before
+
+    done = cli(config, "apply", "--allow-data-loss")
+    assert done.exit_code == 0, done.output
+    assert rows(db_url, "SELECT COUNT(*) FROM pg_class WHERE relname IN ('prefs', 'prefs_current', 'prefs_current_low', 'prefs_rest')") == [(0,)]
+    # the rollback makes them again, empty: nothing to lose, nothing asked
+    assert cli(config, "rollback", "--to", "base").exit_code == 0

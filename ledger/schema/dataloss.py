@@ -35,6 +35,7 @@ from ops import (
     SchemaState,
 )
 from ops.classes import define, frozen
+from ops.specs import TableSpec, partitions_of
 
 from ledger.format.events import Event
 
@@ -128,9 +129,11 @@ class _Origins:
             self.columns = {((new if k == old else k), c): v for (k, c), v in self.columns.items()}
             self.added = {((new if k == old else k), c) for k, c in self.added}
         elif isinstance(op, DropTableOp):
-            key = (op.schema, op.table_name)
-            self.created.discard(key)
-            self.tables.pop(key, None)
+            for dropped in (op, *op._dependents):  # a partitioned table's partitions go with it
+                if isinstance(dropped, DropTableOp):
+                    key = (dropped.schema, dropped.table_name)
+                    self.created.discard(key)
+                    self.tables.pop(key, None)
         elif isinstance(op, AddColumnOp):
             self.added.add(((op.schema, op.table_name), op.column.name))
         elif isinstance(op, AlterColumnOp) and op.modify_name and op.modify_name != op.column_name:
@@ -173,6 +176,25 @@ def _counts(conn: sa.Connection, wanted: Sequence[tuple[TableKey, str | None] | 
     return found
 
 
+def _partitioned(table: TableSpec | None) -> bool:
+    return table is not None and any(key == "postgresql_partition_by" for key, _ in table.dialect_options)
+
+
+def _rows_sql(conn: sa.Connection, origins: _Origins, before: SchemaState, key: TableKey) -> str | None:
+    """The count of the rows the table ``key`` holds at a step whose state is ``before``, or None
+    (nothing live). A partitioned table holds the rows of its partitions of ``before`` (those the plan
+    dropped before are not its any more, though the live table counts them still): the sum of its
+    leaf partitions' counts."""
+    live = origins.table(key)
+    if live is None:
+        return None
+    if not _partitioned(before.tables.get(key)):
+        return _count_sql(conn, live, None)
+    leaves = [found for table in partitions_of(before.tables, key[1], key[0])
+              if not _partitioned(table) and (found := origins.table(table.key)) is not None]
+    return "(" + " + ".join(_count_sql(conn, leaf, None) for leaf in leaves) + ")" if leaves else None
+
+
 def _changed_sql(conn: sa.Connection, origins: _Origins, seed: SeedRows,
                  types: dict[TableKey, dict[str, str]]) -> str | None:
     """The count of the rows ``seed`` names whose values are no longer those inserted, in the live
@@ -211,9 +233,8 @@ def measure(conn: sa.Connection, start: SchemaState,
     found: list[tuple[Loss, tuple[TableKey, str | None] | str]] = []
     for op, before, where in steps:
         if isinstance(op, DropTableOp):
-            live = origins.table((op.schema, op.table_name))
-            if live is not None:
-                found.append((Loss("table", _full((op.schema, op.table_name)), None, 0, where), (live, None)))
+            if (count := _rows_sql(conn, origins, before, (op.schema, op.table_name))) is not None:
+                found.append((Loss("table", _full((op.schema, op.table_name)), None, 0, where), count))
         elif isinstance(op, DropColumnOp):
             column = origins.column((op.schema, op.table_name), op.column_name)
             if column is not None:

@@ -1,0 +1,1 @@
+"""Stands in for rattail: only what rattail-tempmon's Alembic revisions import (each imports rattail.db.types, using none of it)."""

@@ -1,0 +1,1 @@
+"""rattail.db.types: imported by the revisions, nothing of it used."""
