@@ -312,6 +312,36 @@ def test_a_partitioned_table_made_again_by_another_key_in_one_statement_is_recor
     check_everything(tmp_path, url, database_factory, "postgresql")
 
 
+def test_where_the_session_cannot_compile_with_jit_the_digest_leaves_it_alone(
+    database_factory: Callable[[str], str]
+) -> None:
+    """``pg_jit_available()`` is read once per connection; where it is false (``jit`` off) no statement
+    reads or sets ``jit`` around the digest."""
+    from ledger import dialects
+
+    engine = sa.create_engine(database_factory("postgresql"))
+    seen: list[str] = []
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def before(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(statement)
+
+    try:
+        with engine.connect() as conn:
+            database = dialects.database("postgresql")
+            conn.execute(sa.text("CREATE TABLE t (id integer PRIMARY KEY)"))
+            conn.execute(sa.text("SET jit = off"))
+            seen.clear()
+            for _ in range(2):
+                assert set(database.table_digests(conn) or ()) == {"t"}
+                scoped, scope = database.scoped_digests(conn, "DROP SEQUENCE s")
+                assert set(scoped or ()) == {"t"} and scope is None
+            assert [s for s in seen if "jit" in s] == ["SELECT pg_jit_available()"]
+            assert len(seen) == 5  # the check once, then the four digests alone
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("drop", ["op.drop_table('prefs')", "op.execute('DROP TABLE prefs')"], ids=["op", "sql"])
 def test_the_drop_of_a_partitioned_table_is_one_event_that_holds_its_partitions(
     tmp_path: Path, database_factory: Callable[[str], str], drop: str

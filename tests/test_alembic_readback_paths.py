@@ -281,3 +281,188 @@ def test_a_created_index_read_alone_is_what_the_whole_read_records(
                 made = _made_index(held, SchemaState({(None, "t"): alone}))
                 assert made is not None and made.name == stored and narrow is not None, statement
                 assert [op.index for op in narrow] == [made], statement
+
+
+# -- a DROP INDEX recorded as the fold's index dropped -------------------------------------------
+
+#: the names a DROP INDEX writes: bare and quoted names PostgreSQL folds or keeps, a name the table
+#: does not hold, the index of a unique constraint (which PostgreSQL refuses to drop)
+_DROPPED = ("t_ix_note", "T_IX_NOTE", '"t_ix_note"', '"Ix_Quoted"', "ix_quoted", "ix_n", "t_gone", "t_note_key")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # the tables are made again per example
+@given(steps=st.lists(st.tuples(st.sampled_from(_DROPPED), st.booleans(), st.booleans()), min_size=1, max_size=4))
+def test_a_dropped_index_recorded_without_a_read_is_what_the_whole_read_records(
+        postgresql_engine: sa.Engine, steps: list[tuple[str, bool, bool]]) -> None:
+    """After a ``DROP INDEX`` of an index the fold holds and the database no longer does, the table
+    is not read (the fold's index is recorded dropped): the same ops as the table's indexes and keys
+    read whole, and as the table read whole. A name the database still holds, or one the fold's
+    table does not, is read as before."""
+    import ledger.schema.reflect as reflecting
+    from ledger.integrations.alembic_readparts import named_index
+
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        for statement in (*_MADE, "CREATE INDEX t_ix_note ON t (note, n)", 'CREATE INDEX "Ix_Quoted" ON t (n)',
+                          "CREATE INDEX ix_n ON t (n DESC) WHERE n > 1"):
+            conn.exec_driver_sql(statement)
+        for name, if_exists, restrict in steps:
+            statement = f"DROP INDEX {'IF EXISTS ' if if_exists else ''}{name}{' RESTRICT' if restrict else ''}"
+            fold = reflect(conn)  # the fold holds what the database holds
+            conn.exec_driver_sql("SAVEPOINT step")
+            try:
+                conn.exec_driver_sql(statement)
+            except sa.exc.DBAPIError:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT step")
+                continue  # it did not run: nothing to record
+            parts, written = changed_parts(statement), named_index(statement)
+            assert parts == INDEXES and written == name.strip('"'), statement
+            hook = _Follower(conn, fold)
+            reads: list[object] = []
+            whole = reflecting.reflect
+
+            def counted(*args: object, **kw: object) -> SchemaState:
+                reads.append(kw.get("parts"))
+                return whole(*args, **kw)  # type: ignore[arg-type]
+
+            reflecting.reflect = counted  # type: ignore[assignment]
+            try:
+                narrow = hook._follow_live((None, "t"), parts, index=written)
+            finally:
+                reflecting.reflect = whole
+            assert narrow == hook._follow_live((None, "t"), parts) == hook._follow_live((None, "t")), statement
+            held = [i.name for i in fold.tables[(None, "t")].indexes]
+            stored = name.strip('"') if name.startswith('"') else name.lower()
+            if stored in held and not any(i.name == stored for i in reflect(conn).tables[(None, "t")].indexes):
+                # the fold's index, dropped: recorded as such without reading the table
+                assert reads == [] and narrow is not None, statement
+                assert [op.describe() for op in narrow] == [f"drop index {stored} on t"], statement
+            else:
+                assert reads, statement
+
+
+# -- an ALTER TYPE ... ADD VALUE recorded as its type's columns ------------------------------------
+
+_TYPED = (
+    "CREATE TYPE mood AS ENUM ('sad', 'ok')",
+    "CREATE TYPE other AS ENUM ('sad', 'ok')",
+    'CREATE TYPE "Mood" AS ENUM (\'sad\')',
+    "CREATE DOMAIN mood_domain AS mood",
+    "CREATE TABLE a (id INTEGER PRIMARY KEY, m mood, n mood NOT NULL, o other)",
+    "CREATE TABLE b (id INTEGER PRIMARY KEY, m mood, big \"Mood\")",
+)
+#: what a table of the type's columns may hold besides: an array of it, a domain over it, a default
+_BESIDES = ("", "ALTER TABLE b ADD COLUMN ms mood[]", "ALTER TABLE b ADD COLUMN d mood_domain",
+            "ALTER TABLE a ALTER COLUMN m SET DEFAULT 'sad'")
+#: what is added: to the type, to another type, before a label, one the type holds already
+_ADDED = ("ALTER TYPE mood ADD VALUE 'glad'", "ALTER TYPE MOOD ADD VALUE IF NOT EXISTS 'sad'",
+          "ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok'", 'ALTER TYPE "Mood" ADD VALUE \'glad\'',
+          "ALTER TYPE other ADD VALUE 'glad' AFTER 'sad'", "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(besides=st.sampled_from(_BESIDES), steps=st.lists(st.sampled_from(_ADDED), min_size=1, max_size=3))
+def test_a_value_added_to_a_type_read_as_its_columns_is_what_the_whole_comparison_records(
+        postgresql_engine: sa.Engine, besides: str, steps: list[str]) -> None:
+    """After ``ALTER TYPE name ADD VALUE`` the fold's columns of that type are given the type as read
+    (the rest of their tables is the fold's): the same ops as the tables compared whole. A column of
+    an array or a domain over the type, one with a default, or another statement is compared whole."""
+    import ledger.schema.comparison as comparing
+
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        for statement in (*_TYPED, *([besides] if besides else [])):
+            conn.exec_driver_sql(statement)
+        conn.commit()  # (ADD VALUE's label is not usable in the transaction that adds it: none is used)
+        for statement in steps:
+            fold = reflect(conn)  # the fold holds what the database holds
+            conn.exec_driver_sql("SAVEPOINT step")
+            try:
+                conn.exec_driver_sql(statement)
+            except sa.exc.DBAPIError:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT step")
+                continue
+            hook = _Follower(conn, fold)
+            among = {"a": {"columns"}, "b": {"columns"}}
+            compared: list[object] = []
+            whole = comparing.compare
+
+            def counted(*args: object, **kw: object) -> bool:
+                compared.append(args)
+                return whole(*args, **kw)  # type: ignore[arg-type]
+
+            comparing.compare = counted  # type: ignore[assignment]
+            try:
+                narrow = hook._follow_live(None, {"columns"}, among=among, statement=statement)
+            finally:
+                comparing.compare = whole
+            assert narrow == hook._follow_live(None, {"columns"}, among=among), statement
+            if besides == "" and "ADD VALUE" in statement and "IF NOT EXISTS" not in statement:
+                assert compared == [] and narrow, statement  # the type's columns alone
+            if compared == []:
+                assert narrow, statement
+            if "ALTER TYPE mood ADD" in statement and compared == []:
+                assert {(op.table_name, op.column_name) for op in narrow} == {("a", "m"), ("a", "n"), ("b", "m")}
+            if besides in _BESIDES[1:] and "ALTER TYPE mood ADD" in statement:
+                assert compared, statement  # an array, a domain, a default: compared whole
+
+
+# -- an ALTER INDEX ... RENAME TO read back as the index by its new name ----------------------------
+
+#: what is renamed (bare and quoted names PostgreSQL folds or keeps, a primary key's index, one not
+#: there) and to what (new names, a quoted one, one the schema holds, one it cuts to 63 bytes)
+_RENAMED = ("t_ix_note", "T_IX_NOTE", '"Ix_Quoted"', "ix_quoted", "ix_n", "t_pkey", "t_gone")
+_NEW_NAMES = ("ix_new", '"Ix_New"', "IX_OTHER", "ix_n", "t_note_key", "ix_" + "y" * 70)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(_RENAMED), st.sampled_from(_NEW_NAMES), st.booleans()),
+                      min_size=1, max_size=4))
+def test_a_renamed_index_read_by_its_new_name_is_what_the_whole_comparison_records(
+        postgresql_engine: sa.Engine, steps: list[tuple[str, str, bool]]) -> None:
+    """After ``ALTER INDEX old RENAME TO new`` of an index the fold's table holds, where the database
+    no longer holds ``old``, the index is read alone by its new name (the rest of the table is the
+    fold's): the same ops as the table's indexes and keys compared whole. A primary key's index, a
+    name cut or not there is compared whole as before."""
+    import ledger.schema.comparison as comparing
+
+    with postgresql_engine.connect() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        for statement in (*_MADE, "CREATE INDEX t_ix_note ON t (note, n)", 'CREATE INDEX "Ix_Quoted" ON t (n)',
+                          "CREATE INDEX ix_n ON t (n DESC) WHERE n > 1"):
+            conn.exec_driver_sql(statement)
+        for old, new, if_exists in steps:
+            statement = f"ALTER INDEX {'IF EXISTS ' if if_exists else ''}{old} RENAME TO {new}"
+            fold = reflect(conn)  # the fold holds what the database holds
+            conn.exec_driver_sql("SAVEPOINT step")
+            try:
+                conn.exec_driver_sql(statement)
+            except sa.exc.DBAPIError:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT step")
+                continue
+            hook = _Follower(conn, fold)
+            among = {"t": {"indexes", "keys", "checks"}}
+            compared: list[object] = []
+            whole = comparing.compare
+
+            def counted(*args: object, **kw: object) -> bool:
+                compared.append(args)
+                return whole(*args, **kw)  # type: ignore[arg-type]
+
+            comparing.compare = counted  # type: ignore[assignment]
+            try:
+                narrow = hook._follow_live(None, {"indexes"}, among=among, statement=statement)
+            finally:
+                comparing.compare = whole
+            assert narrow == hook._follow_live(None, {"indexes"}, among=among), statement
+            stored = old.strip('"') if old.startswith('"') else old.lower()
+            table = fold.tables[(None, "t")]
+            taken = {i.name.casefold() for i in (*table.indexes, *table.constraints) if i.name}
+            named = new.strip('"') if new.startswith('"') else new.lower()
+            if stored in {i.name for i in table.indexes} and len(named) <= 63 and named.casefold() not in taken:
+                assert compared == [] and narrow and len(narrow) == 2, statement  # the index by its new name alone
+            else:
+                assert compared, statement

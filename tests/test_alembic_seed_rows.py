@@ -373,6 +373,57 @@ def test_rows_deleted_just_before_go_after_the_rows_of_tables_dropped_later_that
     run_alembic(folder, url, "upgrade", "heads")
 
 
+@pytest.mark.parametrize("dialect", ["postgresql"])
+def test_a_type_change_after_the_delete_of_inserted_rows_of_its_table_is_counted_before_anything_runs(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    """faraday: rows of permissions_unit_action that a revision inserted by their key are deleted
+    before the enum of that table loses a value other rows still hold: counted, refused before
+    anything runs (not stopped half way, the delete done, at the type change)."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    write_history(folder, [
+        ["op.create_table('items', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('code', sa.Integer()))"],
+        ["op.alter_column('items', 'code', type_=sa.String(9), existing_type=sa.Integer())"],
+        ["op.execute(\"INSERT INTO items (id, code) VALUES (2, 'x')\")"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    with connected(url) as conn:
+        conn.execute(sa.text("INSERT INTO items (id, code) VALUES (3, 'zz')"))
+        conn.commit()
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", "base", "--allow-data-loss")
+    assert code != 0, out
+    assert "changes column items.code to INTEGER" in out and "nothing was run or recorded" in out, out
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM items")).scalar() == 2
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mariadb"])
+def test_rows_of_a_table_referring_to_itself_have_no_delete_as_reverse_where_keys_are_checked_row_by_row(
+    tmp_path: Path, database_factory: Callable[[str], str], dialect: str
+) -> None:
+    """keystone's root domain: a project row whose domain_id is its own id. PostgreSQL checks the key
+    after the statement, so the row is deleted by its key; InnoDB checks it row by row and refuses
+    the delete (1451): there the insert has no reverse, and --skip-irreversible passes over it."""
+    url = database_factory(dialect)
+    folder = tmp_path / "alembic"
+    write_env(folder)
+    ids = write_history(folder, [
+        ["op.create_table('project', sa.Column('id', sa.String(20), primary_key=True),"
+         " sa.Column('domain_id', sa.String(20), sa.ForeignKey('project.id'), nullable=False))"],
+        ["op.execute(\"INSERT INTO project (id, domain_id) VALUES ('root', 'root')\")"],
+    ])
+    run_alembic(folder, url, "upgrade", "heads")
+    [event] = [e for e in hook_events(url) if isinstance(e.op, lops.ExecuteSQLOp) and "INSERT" in e.op.sqltext]
+    assert event.op.reverse_sql == (None if dialect == "mariadb" else "DELETE FROM project WHERE id = 'root'")
+    code, out = ledger_cli(url, tmp_path, "rollback", "--to", ids[0], *(("--skip-irreversible",) if dialect == "mariadb"
+                                                                        else ()))
+    assert code == 0, out
+    with connected(url) as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM project")).scalar() == (1 if dialect == "mariadb" else 0)
+
+
 def test_rows_inserted_with_constants_of_another_type_than_their_columns_are_compared_as_stored(
     tmp_path: Path, database_factory: Callable[[str], str]
 ) -> None:

@@ -77,8 +77,7 @@ class Database(SequenceReads):
 
     A subclass in ``ledger/dialects/<name>.py``, registered with :func:`register_database`, is what
     adding a database means (docs/design.md, "Add a database"): every list of supported databases,
-    every ``--dialect`` choice and every per-database decision is read from these objects.
-    """
+    every ``--dialect`` choice and every per-database decision is read from these objects."""
 
     #: the name used in configuration, ``--dialect`` and the implementation registry
     name: ClassVar[str] = ""
@@ -159,6 +158,8 @@ class Database(SequenceReads):
     #: a NOT NULL column with no default added to a table that holds rows is given the type's
     #: implicit default in those rows (MySQL/MariaDB's 0, ''); False: the database refuses it
     fills_added_not_null: ClassVar[bool] = False
+    #: foreign keys checked row by row as a statement runs (InnoDB): a row referring to itself is not deleted
+    checks_foreign_keys_per_row: ClassVar[bool] = False
 
     @functools.cached_property
     def sa_dialect(self) -> type[sa.engine.Dialect]:
@@ -590,8 +591,7 @@ def database(name: str) -> Database:
 
 
 def database_file(url: str | sa.URL) -> Path | None:
-    """The file holding the database at ``url`` when its database keeps one (a SQLite file; not
-    ``:memory:`` or a ``file:`` URI), else None."""
+    """The file holding the database at ``url`` when it keeps one (SQLite's; not ``:memory:`` or a ``file:`` URI), else None."""
     parsed = sa.make_url(url)
     try:
         return database(parsed.get_backend_name()).database_file(parsed)

@@ -131,6 +131,7 @@ class MySQL(Database):
     prefixes_text_indexes = True
     current_user_sql = "SELECT CURRENT_USER()"
     fills_added_not_null = True
+    checks_foreign_keys_per_row = True
 
     booleans_are_numbers = True
     backslash_escapes = True

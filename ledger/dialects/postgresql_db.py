@@ -127,7 +127,7 @@ class PostgreSQL(Database):
     cuts_long_names = True
     reads_constraints = True
     shares_named_enums = True
-    writes_in_with = True
+    writes_in_with = drops_what_uses_a_column = renames_tables_alone = True  # the latter two: as the fold, not read back
     #: index names (a primary key's and a unique constraint's are index names too) per schema,
     #: constraint names per table
     names_per = (("schema", ("index", "primary", "unique")), ("table", ("check", "foreignkey", "primary", "unique")))

@@ -4,7 +4,9 @@ such a statement can change (``PostgreSQL.digest_scope``), read before it runs.
 
 Each read costs two round trips: the setting of ``jit`` read and set off (with the scope, before a
 statement), then the digest query, which sets ``jit`` back itself as it runs (it is planned by
-then), or after it fails.
+then), or after it fails. Where the session cannot compile with ``jit`` (``pg_jit_available()``
+false, read once per connection) ``jit`` is left alone: the scope's read and the digest, or the
+digest alone.
 """
 
 from __future__ import annotations
@@ -55,8 +57,22 @@ def table_digests(conn: sa.Connection, schema: str | None = None, tables: Sequen
 
 
 def _has_jit(conn: sa.Connection) -> bool:
-    """Whether the server has the ``jit`` setting (PostgreSQL 11 and later)."""
-    return (conn.dialect.server_version_info or (0,)) >= (11,)
+    """Whether the session can compile a query with ``jit`` (PostgreSQL 11 and later, where
+    ``pg_jit_available()``: a JIT provider is installed and ``jit`` is on), read once per
+    connection (the pool's record of it keeps it); where it cannot, ``jit`` is neither read nor
+    set around the digest. A migration that sets ``jit`` on later in that session has its digests
+    planned with it (slower, the same rows)."""
+    if (conn.dialect.server_version_info or (0,)) < (11,):
+        return False
+    info = conn.connection.info
+    known = info.get(_JIT_KNOWN)
+    if known is None:
+        known = info[_JIT_KNOWN] = bool(conn.execute(sa.text("SELECT pg_jit_available()")).scalar())
+    return known
+
+
+#: the key of :func:`_has_jit`'s answer in a connection's ``info``
+_JIT_KNOWN = "schema_ledger.jit_available"
 
 
 def _digests(conn: sa.Connection, tables: Sequence[int] | None, schema: str | None, jit: str | None) -> dict[str, str]:

@@ -443,6 +443,26 @@ def read_index(conn: sa.Connection, schema: str | None, table: str, name: str) -
     return _index(found[0], version) if len(found) == 1 and found[0]["name"] == name else None
 
 
+#: whether a table holds an index of one name (exact), and whether it is partitioned or a partition
+_INDEX_HELD = ("SELECT c.relkind = 'p' OR c.relispartition, EXISTS (SELECT 1 FROM pg_catalog.pg_index i"
+               " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND ic.relname = :index)"
+               + _TABLES.replace("c.relname = ANY(:names)", "c.relname = :table"))
+_HELD_READS: dict[bool, Any] = {}
+
+
+def holds_index(conn: sa.Connection, schema: str | None, table: str, name: str) -> bool | None:
+    """Whether ``table`` (exact name) of ``schema`` holds an index named ``name`` (exact name), in
+    one catalog query; None where the table is not there, is partitioned or a partition (whose
+    indexes come and go with its partitioned table's), or the server is older than 10."""
+    if (conn.dialect.server_version_info or (0,)) < (10,):
+        return None
+    key = schema is None
+    if key not in _HELD_READS:
+        _HELD_READS[key] = sa.text(_INDEX_HELD + _IN_SCHEMA[key])
+    rows = rows_of(conn, _HELD_READS[key], {"table": table, "index": name, "schema": schema})
+    return None if len(rows) != 1 or rows[0][0] else bool(rows[0][1])
+
+
 _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # "a": NO ACTION
 _PG_MATCH = {"f": "FULL", "p": "PARTIAL"}  # "s": SIMPLE, the default
 

@@ -22,12 +22,14 @@ from ledger.integrations.alembic_sql import (
     _skip_leading,
     _unquote,
     changed_parts,
+    created_index,
+    dropped_index,
     statements_in,
     touched_tables,
 )
 from ledger.support.lazyre import lazy, mentions
 
-__all__ = ["COLUMN_TYPE", "DroppedConstraint", "dropped_constraint", "drops_if_exists", "read_parts"]
+__all__ = ["COLUMN_TYPE", "DroppedConstraint", "dropped_constraint", "drops_if_exists", "named_index", "read_parts"]
 
 
 @frozen
@@ -53,6 +55,13 @@ def dropped_constraint(statement: str) -> DroppedConstraint | None:
         return None
     name = match.group("dropped")
     return DroppedConstraint(_unquote(name), name[:1] in "\"`[", match.group("exists") is not None)
+
+
+def named_index(statement: str) -> str | None:
+    """The name of the one index a ``CREATE INDEX`` makes (as written: :func:`created_index`) or a
+    ``DROP INDEX`` that names no table drops (unquoted: :func:`dropped_index`); None for anything else."""
+    dropped = dropped_index(statement)
+    return created_index(statement) if dropped is None else dropped[1]
 
 
 #: what of its table an ``ALTER TABLE t ALTER [COLUMN] c [SET DATA] TYPE ...`` can change: the column

@@ -11,7 +11,8 @@ have inserted nothing, or changed a row that was there), a value that is no cons
 column, or a table with no such key: no reverse, as before. Nor when a row may give 0 to a column
 where the database stores an inserted 0 as the next id (MySQL/MariaDB's AUTO_INCREMENT column, a key's
 or one under a plain index, unless the session's sql_mode holds NO_AUTO_VALUE_ON_ZERO): the row holds
-another id than inserted.
+another id than inserted. Nor, where the database checks foreign keys row by row (InnoDB), into a
+table with a foreign key to itself that restricts deletes: a row referring to itself cannot be deleted.
 
 :func:`seed_rows` tells such a reverse (an ``execute`` whose SQL is that ``DELETE`` and whose
 reverse the ``INSERT``) from any other, so that a rollback says which rows it deletes, counts the
@@ -234,15 +235,20 @@ def _indexed(table: TableSpec, keys: Sequence[tuple[str, ...]]) -> set[str]:
 
 
 def seed_reverse(sql: str, state: SchemaState | None,
-                 next_id: Callable[[str | None, str], str | None] | None = None) -> str | None:
+                 next_id: Callable[[str | None, str], str | None] | None = None, *, per_row: bool = False) -> str | None:
     """The ``DELETE`` of exactly the rows ``sql`` inserted, by the first key of its table that each
     row gives; None when ``sql`` is no such ``INSERT``. ``next_id(schema, table)`` names the column
     where the database stored an inserted 0 as the next id (MySQL/MariaDB's AUTO_INCREMENT column
     unless the session's sql_mode holds NO_AUTO_VALUE_ON_ZERO): a row that may have given it a 0
-    is not the row inserted, and has no reverse."""
+    is not the row inserted, and has no reverse. Where the database checks a foreign key row by row
+    (``per_row``: InnoDB), a table with a foreign key to itself that restricts deletes has none
+    either: a row referring to itself (keystone's root domain) cannot be deleted there."""
     found = inserted(sql) if state is not None else None
     table = _table(state, found.schema, found.name) if found is not None else None  # type: ignore[union-attr]
     if found is None or table is None:
+        return None
+    if per_row and any(fk.referent_table == table.name and (fk.referent_schema or table.schema) == table.schema
+                       and (fk.ondelete or "").upper() not in ("CASCADE", "SET NULL") for fk in table.foreign_keys):
         return None
     keys = _keys(table)
     for key in keys:

@@ -458,12 +458,12 @@ def violations(conn: sa.Connection, start: SchemaState,
         # nothing after it is counted (the database says). The delete of rows an INSERT inserted by
         # their key takes known rows of one table: what comes after is counted without them.
         ran_sql = ran_sql or (isinstance(op, ExecuteSQLOp) and not known and not _keeps_rows(op.sqltext))
-        table_gone = origins.table((getattr(op, "schema", None), getattr(op, "table_name", ""))) in gone
         check = None if ran_sql else _check(conn, op, before, origins)
-        # a type change's values are counted in the live table as it is (the rows gone too): not after
-        if not ran_sql and not table_gone and (retype := _retype(conn, op, before, origins, where, seq)) is not None:
+        # a type change's values are counted in the live table as it is, the rows deleted before it
+        # too (a count too high refuses before anything runs; one too low stops the run half way)
+        if not ran_sql and (retype := _retype(conn, op, before, origins, where, seq)) is not None:
             retyped.append((step, retype))
-        if not ran_sql and not table_gone:
+        if not ran_sql:
             retyped += [(step, v) for v in _removed(conn, op, before, origins, where, seq)]
         if check is not None:
             table, constraint, live, condition, at_step = check

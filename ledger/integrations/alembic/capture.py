@@ -35,7 +35,7 @@ from ledger.integrations.alembic_sql import (
     schema_object,
     touched_tables,
 )
-from ledger.integrations.alembic_readparts import dropped_constraint, drops_if_exists, read_parts, renamed_column
+from ledger.integrations.alembic_readparts import dropped_constraint, drops_if_exists, named_index, read_parts, renamed_column
 from ledger.integrations.alembic.around import made_around_tables
 from ledger.integrations.alembic.readback import READ_BACK, ReadBack, drawn_by_database
 from ledger.integrations.alembic.searchpath import NamesReset, names_reset
@@ -386,9 +386,9 @@ class Captures:
             dropped = dropped_constraint(text) if table is not None else None
             ops = self._after_dropped_constraint(table, dropped) if dropped is not None else None
             if ops is None:
-                # a CREATE INDEX read right after it ran: the one index it names
-                ops = self._follow_live(table, parts, among=changed,
-                                        index=created_index(text) if parts == INDEXES and not deferred else None)
+                # read right after it ran: a CREATE or DROP INDEX's one index, ALTER TYPE ... ADD VALUE's columns
+                ops = self._follow_live(table, parts, among=changed, statement=None if deferred else text,
+                                        index=named_index(text) if parts == INDEXES and not deferred else None)
         except Exception as exc:  # noqa: BLE001 - recording never breaks a migration Alembic completed
             ops, note = None, f"{note}; reflecting it failed: {' '.join(str(exc).split())}"
         if ops == [] and item.category == SCHEMA and (changes_only_held(text) or drops_if_exists(text)):
@@ -569,7 +569,7 @@ class Captures:
         saved = self.state
         self.state = after
         try:
-            follow = self._follow_live((schema, new))
+            follow = self._follow_live((schema, new), renamed=op)
         except Exception:  # noqa: BLE001
             follow = None
         finally:
@@ -632,8 +632,8 @@ class Captures:
             prefix = f"{NOT_MODELLED} {foreign}"
         elif item.category == DATA:
             prefix = f"{DATA_CHANGE} {item.source}"  # rows inserted by their key: deleted by it (seedrows.py)
-            reverse = seed_reverse(text, self.state, lambda schema, table: self._database.zero_takes_next_id(
-                self.conn, schema, table)) if reverse is None else reverse  # (a read: not recorded)
+            reverse = reverse if reverse is not None else seed_reverse(text, self.state, lambda schema, table: (  # a read
+                self._database.zero_takes_next_id(self.conn, schema, table)), per_row=self._database.checks_foreign_keys_per_row)
         elif item.category == SCHEMA:
             prefix = f"{SCHEMA_SQL} {item.source}: schema changed by SQL, not modelled"
         else:

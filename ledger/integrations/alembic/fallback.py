@@ -17,6 +17,7 @@ from ledger.integrations.alembic.base import ADJUSTED, REFLECTED, SCHEMA_SQL, Or
 from ledger.integrations.alembic_sql import SchemaObject, _unquote, schema_object, statements_in, temporary_object
 from ledger.integrations.alembic_readparts import DroppedConstraint
 from ledger.integrations.alembic.capture import Captured
+from ledger.integrations.alembic.narrow import added_labels, dropped_index, renamed_index, renames_alone
 from ops import classes as oc
 
 
@@ -61,7 +62,8 @@ class FollowsLive:
 
     def _follow_live(self, table: tuple[str | None, str] | None,
                      parts: Collection[str] | None = None, *,
-                     among: Collection[str] | None = None, index: str | None = None) -> list[MigrateOperation] | None:
+                     among: Collection[str] | None = None, index: str | None = None,
+                     statement: str | None = None, renamed: MigrateOperation | None = None) -> list[MigrateOperation] | None:
         """The ops that lead from the fold to the live schema of ``table`` (None: of every table).
 
         ``parts``: all that can have changed of ``table`` (of ``reflect.PARTS``): only they are
@@ -71,9 +73,18 @@ class FollowsLive:
         by that very name. ``index`` (with ``table`` and ``parts`` its indexes): the name, as
         written, of the one index the statement can have made (``CREATE INDEX``), read alone where
         the database holds it by that name and the fold's table nothing of that name (``reflect``'s
-        ``index``: the rest of the table is the fold's). [] when they agree; None when they differ
-        and no list of ops leads there.
+        ``index``: the rest of the table is the fold's), or dropped (``DROP INDEX``): the fold's
+        index of that name recorded dropped, with no read of the table, where the database no
+        longer holds it (``narrow.dropped_index``). [] when they agree; None when they differ and no list
+        of ops leads there. ``statement``: the statement it ran, read right after it ran (None: not
+        known, or read after later statements): an ``ALTER TYPE name ADD VALUE`` is recorded as the
+        labels of the fold's columns of that type alone (``narrow.added_labels``), an ``ALTER INDEX ...
+        RENAME TO`` as that index read alone by its new name (``narrow.renamed_index``). ``renamed``:
+        the fold's rename of ``table`` (already folded) by SQL text: [] where the database renames a
+        table alone (``narrow.renames_alone``), with nothing read.
         """
+        if renamed is not None and renames_alone(self, renamed):
+            return []
         # reflection and the comparisons, loaded when a run first reads the live schema
         from ledger.inspect.drift import adopt_names
         from ledger.schema.comparison import compare
@@ -103,6 +114,15 @@ class FollowsLive:
         held = [fold.tables[k] for k in mine] if parts is not None and not others else []
         if table is None and (among is None or {t.name for t in held} != {n for n in among if n not in ignored}):
             held = []  # a table the fold does not hold by the name the catalog gives: read as any table
+        kept = {k: t for k, t in fold.tables.items() if k not in mine}
+        if index is not None and table is not None and len(held) == 1:
+            dropped = dropped_index(self, held[0], index, kept)
+            if dropped is not None:
+                return dropped
+        if statement is not None and table is None and len(held) == 1 and "indexes" in (parts or ()):
+            renamed = renamed_index(self, statement, held[0], kept)
+            if renamed is not None:
+                return renamed
         with self._quiet():
             live = None
             if held and (table is None or len(held) == 1):
@@ -121,7 +141,10 @@ class FollowsLive:
                                         only=keep if table is not None or changed is not None else None,
                                         tables=names).tables)
                 live = SchemaState(read)
-        kept = {k: t for k, t in fold.tables.items() if k not in mine}
+        if statement is not None and table is None and held and set(parts or ()) == {"columns"}:
+            added = added_labels(self, statement, held, live, kept)
+            if added is not None:
+                return added
         made = _made_index(held[0], live) if index is not None and len(held) == 1 else None
         if made is not None:
             # the fold's table with the one index the statement made (``reflect``'s ``index``): the

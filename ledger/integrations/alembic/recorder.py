@@ -605,7 +605,8 @@ class Recorder(AppliesLock, Captures, FoldsOps, FollowsLive, RecordsStored, Reso
                 self._replaced_kept_index(completed, origin)
             if self._database.renames_foreign_keys_with_tables and isinstance(completed, lops.RenameTableOp):
                 self._renamed_keys(completed, origin)
-            if isinstance(completed, lops.DropColumnOp) and completed._dependents:
+            if isinstance(completed, lops.DropColumnOp) and completed._dependents \
+                    and not getattr(self._database, "drops_what_uses_a_column", False):  # (PostgreSQL's)
                 self._kept_with_column(completed, origin)
             if isinstance(completed, lops.CreateTableOp) and self._dangling:
                 self._keys_now_valid(completed.table.key, origin)
