@@ -513,7 +513,7 @@ class _Planner:
                 done = self.completed[v.seq]
                 self.completed[v.seq] = _Completed(None, done.before, done.before)
             else:
-                self.deletes[v.seq] = (*self.deletes.get(v.seq, ()), *v.first, v.delete)
+                self.deletes[v.seq] = (*self.deletes.get(v.seq, ()), *v.first, *((v.delete,) if v.delete else ()))
         self.groups = deque([Revert(r.event, None, skipped=True) if r.event.seq in kept else r for r in group]
                             for group in self.groups)
         return broken

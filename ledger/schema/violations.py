@@ -285,7 +285,13 @@ def _referring(conn: sa.Connection, seed: SeedRows, before: SchemaState, origins
                    f"WHERE {stepwise}) d)")
         first, referring = ([], set()) if child is parent else _first(conn, before, child.key, at_step, origins,
                                                                       frozenset({parent.key, child.key}))
-        found.append((Violation(child.fullname, f"foreign key {fk.name}", 0, where, seq, "DELETE" + sql,
+        # rows referring by a key that cascades or is set NULL go with the delete of the inserted rows, by the
+        # database: a delete of them before it is refused where those rows refer back to them (prefect's pool
+        # names its queue as default): only the rows referring to them go first (a SET NULL: none)
+        action = (fk.ondelete or "").upper()
+        delete = "" if action in ("CASCADE", "SET NULL") else "DELETE" + sql
+        first = [] if action == "SET NULL" else first
+        found.append((Violation(child.fullname, f"foreign key {fk.name}", 0, where, seq, delete,
                                 refers=seed.describe(), first=tuple(first)), source[0], referring,
                       "SELECT COUNT(*)" + sql))
     return found
